@@ -1,0 +1,3 @@
+from mkldoctor.cli import main
+
+main()

@@ -1,0 +1,133 @@
+"""The command line: typer commands that hand off to the domain modules.
+
+Each command parses its options, calls plain functions that return data or raise
+:class:`~mkldoctor.errors.MkldoctorError`, and renders. Heavy modules are imported
+inside the commands so that ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from mkldoctor import __version__
+from mkldoctor.output import Format
+
+app = typer.Typer(
+    name="mkldoctor",
+    help="A doctor for Intel MKL linking: finds every MKL, reads its symbols, explains link failures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+EXIT_OK = 0
+EXIT_FINDING = 1  # a symbol not found, an error finding
+EXIT_USAGE = 2
+EXIT_UNREADABLE = 3  # some input could not be read
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mkldoctor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """A doctor for Intel MKL linking."""
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    sys.stderr.write(f"mkldoctor: {message}\n")
+    raise typer.Exit(code)
+
+
+@app.command()
+def symbols(
+    paths: Annotated[list[str], typer.Argument(help="ELF files, .a/.rlib archives, or folders holding them.")],
+    find: Annotated[
+        Optional[list[str]],
+        typer.Option("--find", "-f", help="Say where SYM is defined (repeatable); exit 1 if one is defined nowhere."),
+    ] = None,
+    defined_only: Annotated[bool, typer.Option("--defined-only", "-d", help="Only defined symbols.")] = False,
+    undefined_only: Annotated[bool, typer.Option("--undefined-only", "-u", help="Only undefined symbols.")] = False,
+    extern_only: Annotated[bool, typer.Option("--extern-only", "-g", help="Only global and weak symbols.")] = False,
+    grep: Annotated[Optional[str], typer.Option("--grep", "-e", help="Only names matching this regular expression.")] = None,
+    demangle: Annotated[bool, typer.Option("--demangle", "-C", help="Show C++ and Rust names demangled.")] = False,
+    table: Annotated[
+        str, typer.Option("--table", help="auto (.dynsym for shared objects, .symtab for objects), dynsym or symtab.")
+    ] = "auto",
+    fmt: Annotated[
+        Format, typer.Option("--format", help="auto: a table on a terminal, nm-like text when piped.")
+    ] = Format.auto,
+) -> None:
+    """List the symbols of ELF files and archives, or find where symbols are defined.
+
+    Exit status: 0 fine, 1 a --find symbol is defined nowhere, 2 usage error,
+    3 some input could not be read (each problem is one line on stderr).
+    """
+    import re
+
+    from mkldoctor import output
+    from mkldoctor import symbols as engine
+    from mkldoctor.output import symbols as render
+
+    if defined_only and undefined_only:
+        fail("--defined-only and --undefined-only exclude each other")
+    if table not in ("auto", "dynsym", "symtab"):
+        fail(f"--table must be auto, dynsym or symtab, not {table!r}")
+    if grep is not None:
+        try:
+            re.compile(grep)
+        except re.error as exc:
+            fail(f"--grep: bad regular expression: {exc}")
+    chosen = output.resolve(fmt)
+
+    if find:
+        definitions, searched, problems = engine.find_symbols(paths, find)
+        render.render_find(find, definitions, searched, problems, chosen)
+        output.problem_lines(problems)
+        missing = set(find) - {d.symbol for d in definitions}
+        if problems:
+            raise typer.Exit(EXIT_UNREADABLE)
+        raise typer.Exit(EXIT_FINDING if missing else EXIT_OK)
+
+    symbol_filter = engine.Filter(defined_only, undefined_only, extern_only, grep)
+    files, problems = engine.list_symbols(paths, symbol_filter, table)
+    names: dict[str, str] = {}
+    if demangle or chosen is Format.table:
+        from mkldoctor.demangle import demangle_all
+
+        names = demangle_all([s.name for _, syms in files for s in syms])
+    render.render_listing(files, names, problems, chosen)
+    output.problem_lines(problems)
+    raise typer.Exit(EXIT_UNREADABLE if problems else EXIT_OK)
+
+
+def main() -> None:
+    """Console entry point: domain errors become one line, never a traceback."""
+    from mkldoctor.errors import MkldoctorError
+
+    try:
+        app()
+    except MkldoctorError as exc:
+        sys.stderr.write(f"mkldoctor: {exc}\n")
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        sys.stderr.write("mkldoctor: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # `mkldoctor symbols lib.a | head`: the reader left; that is not an error.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)

@@ -1,0 +1,409 @@
+"""The symbol engine: every symbol of a path, and where a given symbol is defined.
+
+Paths may be ELF files, ``ar`` archives (``.a``, thin archives, Rust ``.rlib``) or
+folders holding them. Problems with one path or one archive member are collected
+as :class:`Problem` lines and the rest goes on: one corrupt member must not hide
+the answer for the other 2,000 in ``libmkl_core.a``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from mkldoctor.archive import Archive, is_archive
+from mkldoctor.elf import Symbol, find_exported, is_elf, read_elf, stream_of
+from mkldoctor.errors import InputError
+
+BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")  # raw LLVM bitcode, and its wrapper
+RUST_METADATA = "lib.rmeta"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something that could not be read, said in one line."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberInfo:
+    name: str
+    kind: str  # "elf", "bitcode", "rmeta", "unknown"
+
+
+@dataclass(slots=True)
+class FileSymbols:
+    """Everything ``symbols`` reports about one file."""
+
+    path: str
+    kind: str  # "shared", "executable", "object", "archive", "thin-archive", "rlib"
+    machine: str | None = None
+    elf_class: int | None = None
+    soname: str | None = None
+    needed: list[str] = field(default_factory=list)
+    table: str | None = None  # for ELF files: the table listed
+    archive_index: str | None = None  # for archives: "gnu", "gnu64", "bsd" or None
+    members: list[MemberInfo] = field(default_factory=list)
+    symbols: list[Symbol] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """Where one symbol is defined, and how that was found out."""
+
+    symbol: str
+    path: str
+    member: str | None
+    via: str  # "archive-index", "gnu-hash", "scan"
+    version: str | None = None
+    type: str | None = None
+
+
+# -- paths --------------------------------------------------------------------------
+
+
+def expand_paths(paths: Iterable[str], problems: list[Problem]) -> Iterator[str]:
+    """Yield the object files named by ``paths``, walking folders.
+
+    A path named explicitly must exist and be readable; inside folders only ELF
+    files and archives are taken, each real file once (``libmkl_rt.so`` and its
+    target ``libmkl_rt.so.3`` are the same file).
+    """
+    seen: set[tuple[int, int]] = set()
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            problems.append(Problem(path, _os_reason(exc)))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(path, seen, problems)
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key not in seen:
+            seen.add(key)
+            yield path
+
+
+def _walk(top: str, seen: set[tuple[int, int]], problems: list[Problem]) -> Iterator[str]:
+    def on_error(exc: OSError) -> None:
+        problems.append(Problem(exc.filename or top, _os_reason(exc)))
+
+    for folder, dirs, files in os.walk(top, onerror=on_error):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                info = os.stat(path)
+            except OSError as exc:
+                if os.path.islink(path):
+                    continue  # dangling links are common in lib folders; not ours to judge here
+                problems.append(Problem(path, _os_reason(exc)))
+                continue
+            key = (info.st_dev, info.st_ino)
+            if not stat.S_ISREG(info.st_mode) or key in seen:
+                continue
+            try:
+                with open(path, "rb") as handle:
+                    head = handle.read(8)
+            except OSError as exc:
+                problems.append(Problem(path, _os_reason(exc)))
+                continue
+            if is_elf(head) or is_archive(head):
+                seen.add(key)
+                yield path
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ELOOP:
+        return "symlink loop"
+    if exc.errno == errno.ENOENT:
+        return "no such file or folder" if not os.path.islink(exc.filename or "") else "broken symlink"
+    if exc.errno == errno.EACCES:
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+def _head(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(8)
+    except IsADirectoryError:
+        raise InputError(path, "is a folder") from None
+    except OSError as exc:
+        raise InputError(path, _os_reason(exc)) from None
+
+
+# -- full listings --------------------------------------------------------------------
+
+
+def read_file(path: str, problems: list[Problem], table: str = "auto") -> FileSymbols:
+    """Every symbol of one ELF file or archive; member-level problems go to ``problems``."""
+    head = _head(path)
+    if is_elf(head):
+        try:
+            with open(path, "rb") as handle:
+                info = read_elf(handle, path, table=table)
+        except OSError as exc:
+            raise InputError(path, _os_reason(exc)) from None
+        result = FileSymbols(
+            path=path,
+            kind=info.kind,
+            machine=info.machine,
+            elf_class=info.elf_class,
+            soname=info.soname,
+            needed=info.needed,
+            table=info.table,
+            symbols=info.symbols,
+        )
+        _note_foreign(path, info.elf_class, info.little_endian, info.machine, problems)
+        return result
+    if is_archive(head):
+        return _read_archive(path, problems)
+    raise InputError(path, _not_object_reason(head))
+
+
+def _not_object_reason(head: bytes) -> str:
+    if head.startswith(BITCODE_MAGICS):
+        return "LLVM bitcode, not ELF: its symbols need LLVM's llvm-nm"
+    if not head:
+        return "empty file, not ELF or an ar archive"
+    return "not an ELF file or ar archive"
+
+
+def _note_foreign(where: str, elf_class: int, little: bool, machine: str, problems: list[Problem]) -> None:
+    # Read anyway (nm does), but say so: no x86-64 MKL link can use such a file.
+    if elf_class != 64 or not little or machine != "X86_64":
+        endian = "little-endian" if little else "big-endian"
+        problems.append(Problem(where, f"{elf_class}-bit {endian} {machine} ELF: cannot be linked with x86-64 MKL"))
+
+
+def _member_kind(name: str, data: bytes | memoryview) -> str:
+    head = bytes(data[:4])
+    if head == b"\x7fELF":
+        return "elf"
+    if head in BITCODE_MAGICS:
+        return "bitcode"
+    if name == RUST_METADATA or name.endswith(".rmeta"):
+        return "rmeta"
+    return "unknown"
+
+
+def _read_archive(path: str, problems: list[Problem]) -> FileSymbols:
+    try:
+        archive = Archive(path)
+    except OSError as exc:
+        raise InputError(path, _os_reason(exc)) from None
+    with archive:
+        result = FileSymbols(
+            path=path,
+            kind="thin-archive" if archive.thin else "archive",
+            archive_index=archive.index.kind if archive.index else None,
+        )
+        for member in archive:
+            try:
+                data = archive.read(member)
+            except InputError as exc:
+                problems.append(Problem(exc.path, exc.reason))
+                continue
+            kind = _member_kind(member.name, data)
+            result.members.append(MemberInfo(member.name, kind))
+            where = f"{path}({member.name})"
+            if kind == "rmeta":
+                result.kind = "rlib"
+            elif kind == "bitcode":
+                problems.append(Problem(where, "LLVM bitcode member (built with LTO?): symbols not read"))
+            elif kind == "unknown":
+                problems.append(Problem(where, "member is not an ELF object"))
+            else:
+                try:
+                    info = read_elf(stream_of(data), path, member=member.name)
+                except InputError as exc:
+                    problems.append(Problem(exc.path, exc.reason))
+                    continue
+                if result.machine is None:
+                    result.machine, result.elf_class = info.machine, info.elf_class
+                    _note_foreign(where, info.elf_class, info.little_endian, info.machine, problems)
+                result.symbols.extend(info.symbols)
+        if path.endswith(".rlib"):
+            result.kind = "rlib"
+    return result
+
+
+# -- finding definitions --------------------------------------------------------------
+
+
+def find_definitions(path: str, names: list[str], problems: list[Problem]) -> list[Definition]:
+    """Where in ``path`` each of ``names`` is defined, by the fastest honest route.
+
+    Archives answer from their symbol index, checked against the member it names
+    (a stale or lying index falls back to a member scan, with a problem line);
+    shared objects answer from ``.gnu.hash``/``.hash``; object files are read whole.
+    """
+    head = _head(path)
+    if is_archive(head):
+        return _find_in_archive(path, names, problems)
+    if not is_elf(head):
+        raise InputError(path, _not_object_reason(head))
+    found: list[Definition] = []
+    try:
+        with open(path, "rb") as handle:
+            info = read_elf(handle, path, with_symbols=False)
+            if info.kind == "object":
+                handle.seek(0)
+                defined = {s.name: s for s in read_elf(handle, path).symbols if s.defined}
+                for name in names:
+                    if name in defined:
+                        found.append(Definition(name, path, None, "scan", None, defined[name].type))
+                return found
+            for name in names:
+                handle.seek(0)
+                symbol = find_exported(handle, path, name)
+                if symbol is not None:
+                    found.append(Definition(name, path, None, "gnu-hash", symbol.version, symbol.type))
+    except OSError as exc:
+        raise InputError(path, _os_reason(exc)) from None
+    return found
+
+
+def _member_defines(archive: Archive, member, name: str, problems: list[Problem]) -> Symbol | None:
+    data = archive.read(member)
+    if _member_kind(member.name, data) != "elf":
+        return None
+    try:
+        info = read_elf(stream_of(data), archive.path, member=member.name)
+    except InputError as exc:
+        problems.append(Problem(exc.path, exc.reason))
+        return None
+    for symbol in info.symbols:
+        if symbol.name == name and symbol.defined and symbol.binding != "LOCAL":
+            return symbol
+    return None
+
+
+def _find_in_archive(path: str, names: list[str], problems: list[Problem]) -> list[Definition]:
+    try:
+        archive = Archive(path)
+    except OSError as exc:
+        raise InputError(path, _os_reason(exc)) from None
+    found: list[Definition] = []
+    with archive:
+        to_scan: list[str] = []
+        for name in names:
+            if archive.index is None:
+                to_scan.append(name)
+                continue
+            hits = []
+            for offset in archive.index.lookup(name):
+                member = archive.member_at(offset)
+                symbol = _member_defines(archive, member, name, problems) if member else None
+                if symbol is None:
+                    problems.append(
+                        Problem(path, f"symbol index is stale or corrupt: its entry for {name!r} is wrong; scanned the members")
+                    )
+                    hits = []
+                    to_scan.append(name)
+                    break
+                hits.append(Definition(name, path, member.name, "archive-index", None, symbol.type))
+            found.extend(hits)
+        if to_scan:
+            found.extend(_scan_archive(archive, to_scan, problems))
+    return found
+
+
+def _scan_archive(archive: Archive, names: list[str], problems: list[Problem]) -> list[Definition]:
+    found: list[Definition] = []
+    needles = [(name, name.encode()) for name in names]
+    for member in archive:
+        try:
+            data = archive.read(member)
+        except InputError as exc:
+            problems.append(Problem(exc.path, exc.reason))
+            continue
+        raw = bytes(data) if isinstance(data, memoryview) else data
+        wanted = [name for name, needle in needles if needle in raw]  # cheap filter before parsing
+        if not wanted:
+            continue
+        kind = _member_kind(member.name, data)
+        if kind == "bitcode":
+            problems.append(Problem(f"{archive.path}({member.name})", "LLVM bitcode member: not searched"))
+            continue
+        if kind != "elf":
+            continue
+        try:
+            info = read_elf(stream_of(data), archive.path, member=member.name)
+        except InputError as exc:
+            problems.append(Problem(exc.path, exc.reason))
+            continue
+        defined = {s.name: s for s in info.symbols if s.defined and s.binding != "LOCAL"}
+        for name in wanted:
+            if name in defined:
+                found.append(Definition(name, archive.path, member.name, "scan", None, defined[name].type))
+    return found
+
+
+# -- the two questions the CLI asks ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    defined_only: bool = False
+    undefined_only: bool = False
+    extern_only: bool = False
+    pattern: str | None = None  # a regular expression searched in the raw name
+
+    def apply(self, symbols: list[Symbol]) -> list[Symbol]:
+        import re
+
+        regex = re.compile(self.pattern) if self.pattern else None
+        out = []
+        for symbol in symbols:
+            if self.defined_only and not symbol.defined:
+                continue
+            if self.undefined_only and symbol.defined:
+                continue
+            if self.extern_only and symbol.binding == "LOCAL":
+                continue
+            if regex is not None and not regex.search(symbol.name):
+                continue
+            out.append(symbol)
+        return out
+
+
+def list_symbols(
+    paths: Iterable[str], symbol_filter: Filter, table: str = "auto"
+) -> tuple[list[tuple[FileSymbols, list[Symbol]]], list[Problem]]:
+    """Every file under ``paths`` with its symbols after ``symbol_filter``."""
+    problems: list[Problem] = []
+    files = []
+    for path in expand_paths(paths, problems):
+        try:
+            file = read_file(path, problems, table)
+        except InputError as exc:
+            problems.append(Problem(exc.path, exc.reason))
+            continue
+        files.append((file, symbol_filter.apply(file.symbols)))
+    return files, problems
+
+
+def find_symbols(paths: Iterable[str], names: list[str]) -> tuple[list[Definition], list[str], list[Problem]]:
+    """Definitions of ``names`` in every file under ``paths``; also which files were searched."""
+    problems: list[Problem] = []
+    definitions: list[Definition] = []
+    searched: list[str] = []
+    for path in expand_paths(paths, problems):
+        try:
+            definitions.extend(find_definitions(path, names, problems))
+            searched.append(path)
+        except InputError as exc:
+            problems.append(Problem(exc.path, exc.reason))
+    return definitions, searched, problems
