@@ -239,8 +239,9 @@ class Archive:
             try:
                 with open(member.external, "rb") as handle:
                     data = handle.read(member.size + 1)
-            except OSError as exc:
-                raise InputError(self.path, f"thin archive member {member.name!r}: {exc.strerror}") from None
+            except (OSError, ValueError) as exc:
+                reason = getattr(exc, "strerror", None) or "cannot be opened"
+                raise InputError(self.path, f"thin archive member {member.name!r}: {reason}") from None
             if len(data) != member.size:
                 raise InputError(self.path, f"thin archive member {member.name!r} changed size since it was archived")
             return data

@@ -17,6 +17,7 @@ _RUST_ESCAPES = {
     "$LP$": "(", "$RP$": ")", "$C$": ",", "..": "::",
 }
 _HASH = re.compile(r"^h[0-9a-f]{16}$")
+_RUST_HASH_SUFFIX = re.compile(r"::h[0-9a-f]{16}$")
 
 
 def is_mangled(name: str) -> bool:
@@ -37,8 +38,9 @@ def demangle_all(names: list[str]) -> dict[str, str]:
             )
             lines = run.stdout.splitlines()
             if run.returncode == 0 and len(lines) == len(mangled):
-                result = {m: d for m, d in zip(mangled, lines) if m != d}
-                return result
+                # Rust legacy names end in a hash that rustc's own messages leave out
+                return {m: _RUST_HASH_SUFFIX.sub("", d) if m.startswith("_ZN") else d
+                        for m, d in zip(mangled, lines) if m != d}
         except (OSError, subprocess.SubprocessError):
             pass
     for name in mangled:

@@ -84,7 +84,10 @@ def expand_paths(paths: Iterable[str], problems: list[Problem]) -> Iterator[str]
             problems.append(Problem(path, _os_reason(exc)))
             continue
         if stat.S_ISDIR(info.st_mode):
+            before = len(seen)
             yield from _walk(path, seen, problems)
+            if len(seen) == before:
+                problems.append(Problem(path, "no ELF files or archives in this folder"))
             continue
         key = (info.st_dev, info.st_ino)
         if key not in seen:
@@ -98,7 +101,8 @@ def _walk(top: str, seen: set[tuple[int, int]], problems: list[Problem]) -> Iter
 
     for folder, dirs, files in os.walk(top, onerror=on_error):
         dirs.sort()
-        for name in sorted(files):
+        # real files before links, so that libmkl_rt.so.3 is named rather than libmkl_rt.so
+        for name in sorted(files, key=lambda n: (os.path.islink(os.path.join(folder, n)), n)):
             path = os.path.join(folder, name)
             try:
                 info = os.stat(path)
@@ -188,13 +192,13 @@ def _note_foreign(where: str, elf_class: int, little: bool, machine: str, proble
 
 
 def _member_kind(name: str, data: bytes | memoryview) -> str:
+    if name == RUST_METADATA or name.endswith(".rmeta"):
+        return "rmeta"  # rustc's metadata; an ELF wrapper on Linux, with no symbols of interest
     head = bytes(data[:4])
     if head == b"\x7fELF":
         return "elf"
     if head in BITCODE_MAGICS:
         return "bitcode"
-    if name == RUST_METADATA or name.endswith(".rmeta"):
-        return "rmeta"
     return "unknown"
 
 

@@ -1,0 +1,239 @@
+"""Shared fixtures: small ELF files built by gcc/ar/cargo in the test run, and the
+real Intel MKL fixtures laid out by ``fixtures/fetch_mkl.py``.
+
+Every test that reads a file compares with an independent reader (binutils ``nm``)
+on the same file; none of these files is checked in.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=cwd, env=env, check=check, capture_output=True, text=True)
+
+
+# -- the real MKL ----------------------------------------------------------------------
+
+
+def fixtures_dir() -> Path:
+    if os.environ.get("MKLDOCTOR_FIXTURES"):
+        return Path(os.environ["MKLDOCTOR_FIXTURES"])
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(cache) / "mkldoctor" / "fixtures"
+
+
+@dataclass(frozen=True)
+class MklFixtures:
+    root: Path
+
+    @property
+    def pip(self) -> Path:  # oneMKL 2026.2 from PyPI, pip-installed into a prefix
+        return self.root / "pip-2026.2"
+
+    @property
+    def pip_lib(self) -> Path:
+        return self.pip / "lib"
+
+    @property
+    def debian_shared(self) -> Path:  # Debian bookworm libmkl-* 2020.4, no static archives
+        return self.root / "debian-2020.4-shared"
+
+    @property
+    def debian_static(self) -> Path:
+        return self.root / "debian-2020.4-static"
+
+    @staticmethod
+    def debian_lib(sysroot: Path) -> Path:
+        return sysroot / "usr/lib/x86_64-linux-gnu"
+
+
+@pytest.fixture(scope="session")
+def mkl() -> MklFixtures:
+    found = MklFixtures(fixtures_dir())
+    for layout in (found.pip, found.debian_shared, found.debian_static):
+        if not layout.is_dir():
+            pytest.skip(f"MKL fixtures missing ({layout}); run: python3 fixtures/fetch_mkl.py")
+    return found
+
+
+# -- small ELF files built here --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tiny:
+    """Objects that the tests build with the system's toolchain."""
+
+    dir: Path
+    obj: Path  # defines f, calls ext_needed
+    obj2: Path  # defines g and a long-named function, calls f
+    shared: Path  # libtiny.so.1 with symbol versions
+    exe: Path
+    archive: Path  # with a GNU symbol index and a long member name
+    archive_noindex: Path
+    thin: Path
+    i386: Path  # a 32-bit object
+
+
+C_ONE = """
+extern int ext_needed(int);
+int counter = 3;
+__attribute__((noinline)) static int hidden_helper(int x) { return x + 1; }
+int f(int x) { return ext_needed(hidden_helper(x)) + counter; }
+__attribute__((weak)) int weak_fn(void) { return 7; }
+"""
+
+C_TWO = """
+extern int f(int);
+int g(int x) { return f(x) * 2; }
+int a_function_with_a_rather_long_name_for_the_table(void) { return 1; }
+"""
+
+C_SHARED = """
+#include <math.h>
+int tiny_new(int x) { return x + 1; }
+int tiny_old(int x) { return x - 1; }
+double tiny_sqrt(double x) { return sqrt(x); }
+"""
+
+VERSION_SCRIPT = """
+TINY_1.0 { global: tiny_old; local: *; };
+TINY_2.0 { global: tiny_new; tiny_sqrt; } TINY_1.0;
+"""
+
+
+@pytest.fixture(scope="session")
+def tiny(tmp_path_factory) -> Tiny:
+    d = tmp_path_factory.mktemp("tiny")
+    (d / "one.c").write_text(C_ONE)
+    (d / "two.c").write_text(C_TWO)
+    (d / "shared.c").write_text(C_SHARED)
+    (d / "tiny.map").write_text(VERSION_SCRIPT)
+    (d / "main.c").write_text("int tiny_new(int);\nint main(void){return tiny_new(1) - 2;}\n")
+    run(["gcc", "-O1", "-c", "one.c", "-o", "one.o"], cwd=d)
+    run(["gcc", "-O1", "-c", "two.c", "-o", "a_member_with_a_long_name.o"], cwd=d)
+    run(["gcc", "-O1", "-fPIC", "-shared", "shared.c", "-o", "libtiny.so.1", "-Wl,-soname,libtiny.so.1",
+         "-Wl,--version-script,tiny.map", "-lm"], cwd=d)
+    os.symlink("libtiny.so.1", d / "libtiny.so")
+    run(["gcc", "main.c", "-o", "tinyexe", "-L.", "-ltiny", "-Wl,-rpath,$ORIGIN"], cwd=d)
+    run(["ar", "rcs", "libtiny.a", "one.o", "a_member_with_a_long_name.o"], cwd=d)
+    run(["ar", "rcS", "libnoindex.a", "one.o", "a_member_with_a_long_name.o"], cwd=d)
+    run(["ar", "rcsT", "libthin.a", "one.o", "a_member_with_a_long_name.o"], cwd=d)
+    run(["objcopy", "-I", "elf64-x86-64", "-O", "elf32-i386", "one.o", "i386.o"], cwd=d)
+    return Tiny(d, d / "one.o", d / "a_member_with_a_long_name.o", d / "libtiny.so.1", d / "tinyexe",
+                d / "libtiny.a", d / "libnoindex.a", d / "libthin.a", d / "i386.o")
+
+
+@pytest.fixture(scope="session")
+def big_endian(tmp_path_factory) -> Path:
+    """An s390x object (big-endian), assembled by binutils-s390x-linux-gnu."""
+    assembler = shutil.which("s390x-linux-gnu-as")
+    if not assembler:
+        pytest.skip("s390x-linux-gnu-as missing (apt-get install binutils-s390x-linux-gnu)")
+    d = tmp_path_factory.mktemp("s390x")
+    (d / "be.s").write_text(".globl be_fn\n.text\nbe_fn:\n br %r14\n.data\n.globl be_data\nbe_data: .long 1\n")
+    run([assembler, "be.s", "-o", "be.o"], cwd=d)
+    return d / "be.o"
+
+
+@dataclass(frozen=True)
+class RustFixtures:
+    rlib: Path  # plain rlib: ELF .rcgu.o members + lib.rmeta
+    lto_rlib: Path  # built with -C linker-plugin-lto: LLVM bitcode members
+
+
+RUST_LIB = textwrap.dedent(
+    """
+    extern "C" {
+        fn hgemm_(transa: *const u8, transb: *const u8) -> i32;
+        fn sgemm_(transa: *const u8, transb: *const u8) -> i32;
+    }
+    pub mod mkl {
+        #[inline(never)]
+        pub fn hgemm(a: u8) -> i32 { unsafe { super::hgemm_(&a, &a) } }
+        #[inline(never)]
+        pub fn sgemm(a: u8) -> i32 { unsafe { super::sgemm_(&a, &a) } }
+    }
+    """
+)
+
+
+@pytest.fixture(scope="session")
+def rust(tmp_path_factory) -> RustFixtures:
+    cargo = shutil.which("cargo")
+    if not cargo:
+        pytest.skip("cargo missing")
+    d = tmp_path_factory.mktemp("rust")
+    crate = d / "fakecandle"
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text('[package]\nname = "fakecandle"\nversion = "0.1.0"\nedition = "2021"\n[lib]\ncrate-type = ["rlib"]\n')
+    (crate / "src/lib.rs").write_text(RUST_LIB)
+    env = dict(os.environ, CARGO_TARGET_DIR=str(d / "target"))
+    run([cargo, "build", "--offline", "-q"], cwd=crate, env=env)
+    env_lto = dict(env, CARGO_TARGET_DIR=str(d / "target-lto"), RUSTFLAGS="-C linker-plugin-lto")
+    run([cargo, "build", "--offline", "-q"], cwd=crate, env=env_lto)
+    return RustFixtures(d / "target/debug/libfakecandle.rlib", d / "target-lto/debug/libfakecandle.rlib")
+
+
+# -- nm, the independent reference -------------------------------------------------------
+
+
+def nm_symbols(path: Path, *args: str, tool: str = "nm") -> set[tuple[str, str, bool]]:
+    """``nm -A`` as a set of (member, name, defined); ``member`` is '' for plain files."""
+    out = subprocess.run([tool, "-A", *args, str(path)], capture_output=True, text=True).stdout
+    found = set()
+    prefix = f"{path}:"
+    for line in out.splitlines():
+        if not line.startswith(prefix):
+            continue
+        rest = line[len(prefix):]
+        member = ""
+        # archive lines: "member.o:VALUE L name"; plain files: "VALUE L name"
+        head, _, tail = rest.partition(" ")
+        if ":" in head and not head.startswith(" "):
+            member, _, rest = rest.partition(":")
+        parts = rest.split()
+        letter, name = parts[-2], parts[-1]
+        found.add((member, name, letter not in ("U", "w", "v")))
+    return found
+
+
+def mine(path: Path, *args: str) -> set[tuple[str, str, bool]]:
+    """The same set from ``mkldoctor symbols --format json``."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from mkldoctor.cli import app
+
+    result = CliRunner().invoke(app, ["symbols", "--format", "json", *args, str(path)])
+    document = json.loads(result.stdout)
+    found = set()
+    for file in document["files"]:
+        for s in file["symbols"]:
+            name = s["name"]
+            if s["version"]:
+                name += ("@@" if s["default_version"] else "@") + s["version"]
+            found.add((s["member"] or "", name, s["defined"]))
+    return found
+
+
+# -- CI must not skip what needs fixtures --------------------------------------------------
+
+
+def pytest_sessionfinish(session, exitstatus):
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if os.environ.get("MKLDOCTOR_NO_SKIP") and skipped and session.exitstatus == 0:
+        reporter.write_line(f"MKLDOCTOR_NO_SKIP is set and {skipped} test(s) were skipped: failing the run", red=True)
+        session.exitstatus = 1
