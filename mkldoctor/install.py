@@ -1,0 +1,169 @@
+"""One MKL copy on disk, described from the files in its folders.
+
+Every discovery source (dpkg, pip, conda, oneAPI, MKLROOT, intel-mkl-src's cache...)
+ends by pointing at a library folder and maybe an include folder; this module
+turns those folders into an :class:`MklInstall`: which layers it has, static or
+shared, which OpenMP runtime is beside it, and which version it is.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+INTERFACES = ("intel_lp64", "intel_ilp64", "gf_lp64", "gf_ilp64")
+THREADING = ("sequential", "intel_thread", "gnu_thread", "tbb_thread", "pgi_thread")
+KERNELS = ("def", "mc", "mc3", "avx", "avx2", "avx512", "avx512_mic", "avx10")
+
+_LIB = re.compile(r"^lib(mkl_[a-z0-9_]+|iomp5|tbb|gomp)\.(a|so(?:\.\d+)*)$")
+_VERSION_H = (
+    re.compile(r"#define\s+__INTEL_MKL__\s+(\d+)"),
+    re.compile(r"#define\s+__INTEL_MKL_UPDATE__\s+(\d+)"),
+    re.compile(r"#define\s+__INTEL_MKL_MINOR__\s+(\d+)"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """One MKL (or OpenMP/TBB runtime) library file."""
+
+    name: str  # "mkl_core", "iomp5"
+    kind: str  # "static" or "shared"
+    path: str
+    soname_suffix: str = ""  # ".so.2", ".so.3", ".so" for shared libraries
+
+
+@dataclass
+class MklInstall:
+    """An MKL copy: where it is, what it holds, and how we know."""
+
+    source: str  # "pip", "dpkg", "rpm", "conda", "oneapi", "mklroot", "intel-mkl-src", "pkg-config", "loader", "folder"
+    root: str  # its prefix, what MKLROOT would be
+    lib_dirs: list[str] = field(default_factory=list)
+    include_dirs: list[str] = field(default_factory=list)
+    version: str | None = None  # "2026.2", "2020.4"
+    version_from: str | None = None  # "mkl_version.h", "package", "library string", ...
+    package: str | None = None  # the package that brought it, "mkl-static 2026.2.0"
+    evidence: list[str] = field(default_factory=list)  # why we think it is there
+    libraries: list[Library] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # mkl.h, mkl_version.h found
+    pkgconfig: list[str] = field(default_factory=list)  # mkl-*.pc files that belong to it
+
+    # -- what it can do ----------------------------------------------------------------
+
+    def find(self, name: str, kind: str | None = None) -> Library | None:
+        for library in self.libraries:
+            if library.name == name and (kind is None or library.kind == kind):
+                return library
+        return None
+
+    def has(self, name: str, kind: str | None = None) -> bool:
+        return self.find(name, kind) is not None
+
+    @property
+    def static(self) -> bool:
+        return self.has("mkl_core", "static")
+
+    @property
+    def shared(self) -> bool:
+        return self.has("mkl_core", "shared") or self.has("mkl_rt", "shared")
+
+    def interfaces(self, kind: str | None = None) -> list[str]:
+        return [i for i in INTERFACES if self.has(f"mkl_{i}", kind)]
+
+    def threading(self, kind: str | None = None) -> list[str]:
+        return [t for t in THREADING if self.has(f"mkl_{t}", kind)]
+
+    def kernels(self) -> list[str]:
+        return [k for k in KERNELS if self.has(f"mkl_{k}", "shared")]
+
+    @property
+    def iomp5(self) -> list[Library]:
+        return [lib for lib in self.libraries if lib.name == "iomp5"]
+
+    @property
+    def key(self) -> str:
+        return os.path.realpath(self.lib_dirs[0]) if self.lib_dirs else os.path.realpath(self.root)
+
+    def library_paths(self, names: list[str], kind: str) -> list[str]:
+        return [lib.path for name in names if (lib := self.find(name, kind))]
+
+
+def scan_libdir(folder: str) -> list[Library]:
+    """The MKL, OpenMP and TBB libraries in one folder (not recursive)."""
+    found: list[Library] = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return found
+    seen: set[tuple[str, str]] = set()
+    for name in names:
+        match = _LIB.match(name)
+        if not match:
+            continue
+        path = os.path.join(folder, name)
+        if not os.path.exists(path):  # a dangling dev link
+            continue
+        base, suffix = match.group(1), match.group(2)
+        kind = "static" if suffix == "a" else "shared"
+        if (base, kind) in seen:
+            continue  # libmkl_core.so and libmkl_core.so.2: name the first, the link
+        seen.add((base, kind))
+        found.append(Library(base, kind, path, "" if kind == "static" else "." + suffix))
+    return found
+
+
+def read_version_header(include_dir: str) -> str | None:
+    """``2026.2`` from ``mkl_version.h`` (``__INTEL_MKL__``, ``__INTEL_MKL_UPDATE__``)."""
+    path = os.path.join(include_dir, "mkl_version.h")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read(65536)
+    except OSError:
+        return None
+    major = _VERSION_H[0].search(text)
+    update = _VERSION_H[1].search(text)
+    if not major:
+        return None
+    return f"{major.group(1)}.{update.group(1) if update else 0}"
+
+
+def describe(
+    source: str,
+    root: str,
+    lib_dirs: list[str],
+    include_dirs: list[str] | None = None,
+    *,
+    package: str | None = None,
+    package_version: str | None = None,
+    evidence: list[str] | None = None,
+) -> MklInstall:
+    """Build an :class:`MklInstall` from the folders that hold one MKL copy."""
+    install = MklInstall(source=source, root=root, lib_dirs=list(lib_dirs), include_dirs=list(include_dirs or []))
+    install.package = package
+    install.evidence = list(evidence or [])
+    for folder in install.lib_dirs:
+        install.libraries.extend(scan_libdir(folder))
+        pc = os.path.join(folder, "pkgconfig")
+        if os.path.isdir(pc):
+            install.pkgconfig.extend(
+                os.path.join(pc, n) for n in sorted(os.listdir(pc)) if n.startswith(("mkl-", "openmp")) and n.endswith(".pc")
+            )
+    for folder in install.include_dirs:
+        for header in ("mkl.h", "mkl_version.h", "mkl_cblas.h", "mkl_blas.h"):
+            if os.path.isfile(os.path.join(folder, header)):
+                install.headers.append(os.path.join(folder, header))
+        if install.version is None:
+            version = read_version_header(folder)
+            if version:
+                install.version, install.version_from = version, "mkl_version.h"
+    if install.version is None and package_version:
+        install.version, install.version_from = normalise_version(package_version), "package metadata"
+    return install
+
+
+def normalise_version(text: str) -> str:
+    """``2020.4.304-4`` -> ``2020.4``; ``2026.2.0`` -> ``2026.2``."""
+    match = re.match(r"(\d{4})\.(\d+)", text)
+    return f"{match.group(1)}.{match.group(2)}" if match else text
