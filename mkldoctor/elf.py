@@ -217,20 +217,7 @@ def _version_names(elf, by_type) -> tuple[list[int], dict[int, str], set[int]] |
 
 
 def _section_letters(headers) -> list[str]:
-    letters = []
-    for header in headers:
-        flags = header["sh_flags"]
-        if flags & SHF_EXECINSTR:
-            letters.append("t")
-        elif header["sh_type"] == "SHT_NOBITS" and flags & SHF_ALLOC:
-            letters.append("b")
-        elif flags & SHF_ALLOC and flags & SHF_WRITE:
-            letters.append("d")
-        elif flags & SHF_ALLOC:
-            letters.append("r")
-        else:
-            letters.append("n")
-    return letters
+    return [_letter_for(SHT_NOBITS if h["sh_type"] == "SHT_NOBITS" else 0, h["sh_flags"]) for h in headers]
 
 
 def _decode_symbols(elf, section, sections, versions, member, where) -> list[Symbol]:
@@ -240,18 +227,19 @@ def _decode_symbols(elf, section, sections, versions, member, where) -> list[Sym
     link = section["sh_link"]
     if not 0 < link < len(sections):
         raise InputError(where, f"corrupt ELF: {section.name} links to missing string table {link}")
-    strtab = sections[link].data()
-    data = section.data()
-    usable = len(data) - len(data) % entsize
     end = "<" if elf.little_endian else ">"
-    if elf.elfclass == 64:
-        rows = struct.iter_unpack(end + "IBBHQQ", data[:usable])
-        entries = ((n, i, o, s, v, z) for n, i, o, s, v, z in rows)
+    letters = _section_letters(sections.headers)
+    return _decode_rows(section.data(), sections[link].data(), elf.elfclass == 64, end, letters, versions, member, where)
+
+
+def _decode_rows(data: bytes, strtab: bytes, wide: bool, end: str, letters, versions, member, where) -> list[Symbol]:
+    entsize = 24 if wide else 16
+    usable = len(data) - len(data) % entsize
+    if wide:
+        entries = struct.iter_unpack(end + "IBBHQQ", data[:usable])
     else:
         rows = struct.iter_unpack(end + "IIIBBH", data[:usable])
         entries = ((n, i, o, s, v, z) for n, v, z, i, o, s in rows)
-
-    letters = _section_letters(sections.headers)
     version_indices, version_names, own_versions = versions if versions else ([], {}, set())
     n_versions = len(version_indices)
     # latin-1 maps byte offsets 1:1 onto string offsets; names with UTF-8 in them
@@ -366,3 +354,79 @@ def find_exported(stream: BinaryIO, path: str, name: str) -> Symbol | None:
 
 def stream_of(data: bytes | memoryview) -> BinaryIO:
     return io.BytesIO(data)
+
+
+# -- object files without pyelftools' per-file setup ---------------------------------------
+#
+# Building an ELFFile costs ~0.2 ms of struct definitions before it reads a byte;
+# libmkl_intel_lp64.a holds 17,000 members. Relocatable objects need only the ELF
+# header and the section headers, so those are decoded here with struct, with
+# every offset checked against the member's size.
+
+_MACHINES = {3: "386", 8: "MIPS", 20: "PPC", 21: "PPC64", 22: "S390", 40: "ARM", 62: "X86_64",
+             183: "AARCH64", 243: "RISCV", 258: "LOONGARCH"}
+
+
+def read_elf_bytes(data: bytes | memoryview, path: str, *, member: str | None = None, table: str = "auto") -> ElfInfo:
+    """Like :func:`read_elf` for bytes in memory, with a fast path for object files."""
+    if len(data) >= 18 and bytes(data[:4]) == ELF_MAGIC and table != "dynsym":
+        little = data[5] == 1
+        e_type = struct.unpack_from("<H" if little else ">H", data, 16)[0]
+        if e_type == 1 and data[4] in (1, 2) and data[5] in (1, 2):
+            return _read_object(data, f"{path}({member})" if member else path, member)
+    return read_elf(stream_of(data), path, table=table, member=member)
+
+
+def _read_object(data, where: str, member: str | None) -> ElfInfo:
+    wide = data[4] == 2
+    end = "<" if data[5] == 1 else ">"
+    ehdr = struct.Struct(end + ("16sHHIQQQIHHHHHH" if wide else "16sHHIIIIIHHHHHH"))
+    shdr = struct.Struct(end + ("IIQQQQIIQQ" if wide else "IIIIIIIIII"))
+    if len(data) < ehdr.size:
+        raise InputError(where, "corrupt ELF header (file shorter than its header)")
+    (_, _, machine, _, _, _, shoff, _, _, _, _, shentsize, shnum, shstrndx) = ehdr.unpack_from(data, 0)
+    size = len(data)
+    if shoff == 0:
+        return ElfInfo("object", 64 if wide else 32, end == "<", _MACHINES.get(machine, str(machine)), None)
+    if shentsize != shdr.size or shoff + shdr.size > size:
+        raise InputError(where, "corrupt ELF: section header table outside the file")
+    if shnum == 0:  # extended numbering: the real count is in section 0's sh_size
+        shnum = shdr.unpack_from(data, shoff)[5]
+    if shoff + shnum * shdr.size > size:
+        raise InputError(where, f"corrupt ELF: {shnum} section headers do not fit in the file")
+    headers = [shdr.unpack_from(data, shoff + i * shdr.size) for i in range(shnum)]
+    info = ElfInfo("object", 64 if wide else 32, end == "<", _MACHINES.get(machine, str(machine)), None)
+
+    def section_bytes(index: int) -> bytes:
+        _, sh_type, _, _, offset, length, *_ = headers[index]
+        if sh_type == SHT_NOBITS:
+            return b""
+        if offset + length > size:
+            raise InputError(where, f"corrupt ELF: section {index} extends past the end of the file")
+        return bytes(data[offset : offset + length])
+
+    symtab = next((i for i, h in enumerate(headers) if h[1] == 2), None)  # SHT_SYMTAB
+    if symtab is None:
+        return info
+    info.table = ".symtab"
+    _, _, _, _, _, _, link, _, _, entsize = headers[symtab]
+    expected = 24 if wide else 16
+    if entsize not in (expected, 0):
+        raise InputError(where, f"corrupt ELF: .symtab entry size {entsize}, expected {expected}")
+    if not 0 < link < shnum:
+        raise InputError(where, f"corrupt ELF: .symtab links to missing string table {link}")
+    letters = [_letter_for(h[1], h[2]) for h in headers]
+    info.symbols = _decode_rows(section_bytes(symtab), section_bytes(link), wide, end, letters, None, member, where)
+    return info
+
+
+def _letter_for(sh_type: int, flags: int) -> str:
+    if flags & SHF_EXECINSTR:
+        return "t"
+    if sh_type == SHT_NOBITS and flags & SHF_ALLOC:
+        return "b"
+    if flags & SHF_ALLOC and flags & SHF_WRITE:
+        return "d"
+    if flags & SHF_ALLOC:
+        return "r"
+    return "n"

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from mkldoctor.archive import Archive, is_archive
-from mkldoctor.elf import Symbol, find_exported, is_elf, read_elf, stream_of
+from mkldoctor.elf import Symbol, find_exported, is_elf, read_elf, read_elf_bytes
 from mkldoctor.errors import InputError
 
 BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")  # raw LLVM bitcode, and its wrapper
@@ -140,7 +140,7 @@ def _os_reason(exc: OSError) -> str:
 def _head(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
-            return handle.read(8)
+            return handle.read(18)
     except IsADirectoryError:
         raise InputError(path, "is a folder") from None
     except OSError as exc:
@@ -156,7 +156,10 @@ def read_file(path: str, problems: list[Problem], table: str = "auto") -> FileSy
     if is_elf(head):
         try:
             with open(path, "rb") as handle:
-                info = read_elf(handle, path, table=table)
+                if _is_object(head) and table != "dynsym":
+                    info = read_elf_bytes(handle.read(), path, table=table)
+                else:
+                    info = read_elf(handle, path, table=table)
         except OSError as exc:
             raise InputError(path, _os_reason(exc)) from None
         result = FileSymbols(
@@ -174,6 +177,11 @@ def read_file(path: str, problems: list[Problem], table: str = "auto") -> FileSy
     if is_archive(head):
         return _read_archive(path, problems)
     raise InputError(path, _not_object_reason(head))
+
+
+def _is_object(head: bytes) -> bool:
+    """ET_REL, from the first 18 bytes."""
+    return len(head) >= 18 and head[16 if head[5] == 1 else 17] == 1 and head[17 if head[5] == 1 else 16] == 0
 
 
 def _not_object_reason(head: bytes) -> str:
@@ -230,7 +238,7 @@ def _read_archive(path: str, problems: list[Problem]) -> FileSymbols:
                 problems.append(Problem(where, "member is not an ELF object"))
             else:
                 try:
-                    info = read_elf(stream_of(data), path, member=member.name)
+                    info = read_elf_bytes(data, path, member=member.name)
                 except InputError as exc:
                     problems.append(Problem(exc.path, exc.reason))
                     continue
@@ -264,7 +272,7 @@ def find_definitions(path: str, names: list[str], problems: list[Problem]) -> li
             info = read_elf(handle, path, with_symbols=False)
             if info.kind == "object":
                 handle.seek(0)
-                defined = {s.name: s for s in read_elf(handle, path).symbols if s.defined}
+                defined = {s.name: s for s in read_elf_bytes(handle.read(), path).symbols if s.defined}
                 for name in names:
                     if name in defined:
                         found.append(Definition(name, path, None, "scan", None, defined[name].type))
@@ -284,7 +292,7 @@ def _member_defines(archive: Archive, member, name: str, problems: list[Problem]
     if _member_kind(member.name, data) != "elf":
         return None
     try:
-        info = read_elf(stream_of(data), archive.path, member=member.name)
+        info = read_elf_bytes(data, archive.path, member=member.name)
     except InputError as exc:
         problems.append(Problem(exc.path, exc.reason))
         return None
@@ -344,7 +352,7 @@ def _scan_archive(archive: Archive, names: list[str], problems: list[Problem]) -
         if kind != "elf":
             continue
         try:
-            info = read_elf(stream_of(data), archive.path, member=member.name)
+            info = read_elf_bytes(data, archive.path, member=member.name)
         except InputError as exc:
             problems.append(Problem(exc.path, exc.reason))
             continue
