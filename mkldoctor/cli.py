@@ -50,7 +50,24 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     raise typer.Exit(code)
 
 
+def guarded(func):
+    """A command whose domain errors become one line on stderr and exit status 2."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from mkldoctor.errors import MkldoctorError
+
+        try:
+            return func(*args, **kwargs)
+        except MkldoctorError as exc:
+            fail(str(exc))
+
+    return wrapper
+
+
 @app.command()
+@guarded
 def symbols(
     paths: Annotated[list[str], typer.Argument(help="ELF files, .a/.rlib archives, or folders holding them.")],
     find: Annotated[
@@ -110,6 +127,42 @@ def symbols(
     render.render_listing(files, names, problems, chosen)
     output.problem_lines(problems)
     raise typer.Exit(EXIT_UNREADABLE if problems else EXIT_OK)
+
+
+@app.command("list")
+@guarded
+def list_(
+    root: Annotated[str, typer.Option("--root", help="Look inside this sysroot (an unpacked image) instead of /.")] = "/",
+    search: Annotated[
+        Optional[list[str]], typer.Option("--search", "-s", help="Also look in this folder (repeatable; inside --root).")
+    ] = None,
+    symbol: Annotated[
+        Optional[list[str]], typer.Option("--symbol", help="Symbols to look for in each copy (repeatable).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="auto: a tree on a terminal, text when piped; json.")] = Format.auto,
+) -> None:
+    """Find every MKL on the machine (or in --root) and say what each copy can link."""
+    import os
+
+    from mkldoctor import output
+    from mkldoctor.discover import DEFAULT_SYMBOLS, discover
+    from mkldoctor.output import inventory as render
+
+    chosen = output.resolve(fmt)
+    progress = None
+    if chosen is Format.table and sys.stderr.isatty():
+        status = output.console(stderr=True).status("looking for MKL")
+        status.start()
+        progress = lambda label: status.update(f"looking for MKL: {label}")  # noqa: E731
+    else:
+        status = None
+    try:
+        inventory = discover(root, search, project=os.getcwd() if root == "/" else None,
+                             symbols=tuple(symbol) if symbol else DEFAULT_SYMBOLS, progress=progress)
+    finally:
+        if status:
+            status.stop()
+    render.render(inventory, chosen)
 
 
 def main() -> None:

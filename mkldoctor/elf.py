@@ -316,40 +316,44 @@ def _classify(st_info: int, shndx: int, letters: list[str]) -> tuple[bool, str, 
     return defined, binding, type_name, letter
 
 
-def find_exported(stream: BinaryIO, path: str, name: str) -> Symbol | None:
-    """Look ``name`` up among the defined dynamic symbols through the ELF hash table.
+def find_exported(stream: BinaryIO, path: str, names: list[str]) -> dict[str, Symbol]:
+    """Look ``names`` up among the defined dynamic symbols through the ELF hash table.
 
-    ``.gnu.hash`` (or the SysV ``.hash``) gives the answer after a handful of string
+    ``.gnu.hash`` (or the SysV ``.hash``) gives each answer after a handful of string
     compares; without either this falls back to a scan of ``.dynsym``.
     """
     elf = open_elf(stream, path)
+    found: dict[str, Symbol] = {}
     try:
         for section_name in (".gnu.hash", ".hash"):
             table = elf.get_section_by_name(section_name)
             if table is None:
                 continue
-            found = table.get_symbol(name)
-            if found is None or found["st_shndx"] == "SHN_UNDEF":
-                return None
-            info = found["st_info"]
-            return Symbol(
-                name=name,
-                defined=True,
-                binding=str(info["bind"]).removeprefix("STB_").replace("GNU_UNIQUE", "UNIQUE"),
-                type=str(info["type"]).removeprefix("STT_").replace("GNU_IFUNC", "IFUNC"),
-                letter="T" if info["type"] in ("STT_FUNC", "STT_GNU_IFUNC") else "D",
-                value=found["st_value"],
-                size=found["st_size"],
-            )
+            for name in names:
+                hit = table.get_symbol(name)
+                if hit is None or hit["st_shndx"] == "SHN_UNDEF":
+                    continue
+                info = hit["st_info"]
+                found[name] = Symbol(
+                    name=name,
+                    defined=True,
+                    binding=str(info["bind"]).removeprefix("STB_").replace("GNU_UNIQUE", "UNIQUE"),
+                    type=str(info["type"]).removeprefix("STT_").replace("GNU_IFUNC", "IFUNC"),
+                    letter="T" if info["type"] in ("STT_FUNC", "STT_GNU_IFUNC") else "D",
+                    value=hit["st_value"],
+                    size=hit["st_size"],
+                )
+            return found
     except InputError:
         raise
     except Exception as exc:
         raise InputError(path, f"corrupt ELF hash table ({_reason(exc)})") from None
-    info = read_elf(stream, path, table="dynsym")
-    for symbol in info.symbols:
-        if symbol.name == name and symbol.defined:
-            return symbol
-    return None
+    stream.seek(0)
+    wanted = set(names)
+    for symbol in read_elf(stream, path, table="dynsym").symbols:
+        if symbol.name in wanted and symbol.defined:
+            found.setdefault(symbol.name, symbol)
+    return found
 
 
 def stream_of(data: bytes | memoryview) -> BinaryIO:

@@ -49,6 +49,8 @@ class MklInstall:
     libraries: list[Library] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)  # mkl.h, mkl_version.h found
     pkgconfig: list[str] = field(default_factory=list)  # mkl-*.pc files that belong to it
+    sources: list[str] = field(default_factory=list)  # every source that pointed here
+    defines: dict[str, list[str]] = field(default_factory=dict)  # symbol -> libraries defining it
 
     # -- what it can do ----------------------------------------------------------------
 

@@ -277,10 +277,11 @@ def find_definitions(path: str, names: list[str], problems: list[Problem]) -> li
                     if name in defined:
                         found.append(Definition(name, path, None, "scan", None, defined[name].type))
                 return found
+            handle.seek(0)
+            exported = find_exported(handle, path, names)
             for name in names:
-                handle.seek(0)
-                symbol = find_exported(handle, path, name)
-                if symbol is not None:
+                if name in exported:
+                    symbol = exported[name]
                     found.append(Definition(name, path, None, "gnu-hash", symbol.version, symbol.type))
     except OSError as exc:
         raise InputError(path, _os_reason(exc)) from None

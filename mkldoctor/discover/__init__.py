@@ -1,0 +1,180 @@
+"""Find every MKL on the machine, or in a sysroot, and say what each copy can link.
+
+Each source (dpkg, rpm, pip, conda, oneAPI/MKLROOT, intel-mkl-src's download, the
+loader's paths, pkg-config, folders given with ``--search``) is a small module that
+returns :class:`Candidate` folders; here they are merged by real path (one copy
+seen by three sources is one copy with three pieces of evidence) and described.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, field
+from typing import Callable
+
+from mkldoctor.discover import conda, dpkg, intel_mkl_src, loader, oneapi, pip, pkgconfig, rpm
+from mkldoctor.discover.base import Candidate, Context
+from mkldoctor.discover.pkgconfig import PkgConfigFile
+from mkldoctor.discover.sysroot import Root
+from mkldoctor.errors import InputError
+from mkldoctor.install import MklInstall, describe
+
+DEFAULT_SYMBOLS = ("hgemm_", "sgemm_", "cblas_sgemm", "cblas_gemm_f16f16f32")
+SOURCES: tuple[tuple[str, Callable[[Context], list[Candidate]]], ...] = (
+    ("dpkg", dpkg.find),
+    ("rpm", rpm.find),
+    ("pip", pip.find),
+    ("conda", conda.find),
+    ("oneAPI / MKLROOT", oneapi.find),
+    ("intel-mkl-src", intel_mkl_src.find),
+    ("loader paths", loader.find),
+)
+
+
+@dataclass
+class Inventory:
+    root: str
+    installs: list[MklInstall] = field(default_factory=list)
+    pkgconfig: list[PkgConfigFile] = field(default_factory=list)
+    openmp: list[str] = field(default_factory=list)  # libiomp5 on the loader's path (host paths)
+    warnings: list[str] = field(default_factory=list)
+    symbols: tuple[str, ...] = DEFAULT_SYMBOLS
+
+
+def _search_folders(ctx: Context) -> list[Candidate]:
+    """Folders under ``--search`` paths that hold libmkl_core or libmkl_rt (5 levels deep)."""
+    out = []
+    for top in ctx.search:
+        host_top = ctx.root.resolve(top)
+        if not os.path.isdir(host_top):
+            ctx.warn(f"--search {top}: not a folder")
+            continue
+        base_depth = host_top.rstrip("/").count("/")
+        for folder, dirs, files in os.walk(host_top, onerror=lambda e: ctx.warn(f"{e.filename}: {e.strerror}")):
+            if folder.count("/") - base_depth >= 5:
+                dirs[:] = []
+            dirs.sort()
+            if any(f.startswith(("libmkl_core.", "libmkl_rt.")) for f in files):
+                lib_dir = ctx.root.inside(folder)
+                prefix = posixpath.dirname(lib_dir)
+                if posixpath.basename(prefix) == "lib":  # lib/intel64, lib/x86_64-linux-gnu
+                    prefix = posixpath.dirname(prefix)
+                includes = [d for d in (posixpath.join(prefix, "include"), posixpath.join(prefix, "include/mkl"))
+                            if ctx.root.exists(posixpath.join(d, "mkl.h"))]
+                out.append(Candidate("folder", lib_dir, includes[:1], root=prefix, evidence=[f"--search {top}: {lib_dir}"]))
+    return out
+
+
+def discover(
+    root: str = "/",
+    search: list[str] | None = None,
+    env: dict[str, str] | None = None,
+    project: str | None = None,
+    symbols: tuple[str, ...] = DEFAULT_SYMBOLS,
+    progress: Callable[[str], None] | None = None,
+) -> Inventory:
+    """Every MKL copy under ``root``; ``search`` adds folders (paths inside the root)."""
+    ctx = Context(Root(root), dict(os.environ if env is None else env), list(search or []), project)
+    candidates: list[Candidate] = []
+    for label, source in SOURCES:
+        if progress:
+            progress(label)
+        try:
+            candidates += source(ctx)
+        except (OSError, InputError) as exc:
+            ctx.warn(f"{label}: {exc}")
+    if progress:
+        progress("search folders")
+    candidates += _search_folders(ctx)
+    if progress:
+        progress("pkg-config")
+    pc_dirs = [posixpath.join(c.lib_dir, "pkgconfig") for c in candidates]
+    pc_candidates, pc_files = pkgconfig.find(ctx, pc_dirs)
+    candidates += pc_candidates
+
+    inventory = Inventory(root=ctx.root.root, pkgconfig=pc_files, symbols=symbols)
+    merged: dict[str, tuple[MklInstall, Candidate]] = {}
+    for candidate in candidates:
+        try:
+            key = ctx.root.resolve(candidate.lib_dir)
+        except InputError as exc:
+            ctx.warn(str(exc))
+            continue
+        if key in merged:
+            install, first = merged[key]
+            if candidate.source not in install.sources:
+                install.sources.append(candidate.source)
+            install.evidence += [e for e in candidate.evidence if e not in install.evidence]
+            for include in candidate.include_dirs:
+                host = ctx.root.resolve(include)
+                if host not in install.include_dirs:
+                    install.include_dirs.append(host)
+            if install.package is None and candidate.package:
+                install.package = candidate.package
+            continue
+        install = describe(
+            candidate.source,
+            ctx.root.resolve(candidate.root or posixpath.dirname(candidate.lib_dir)),
+            [key],
+            [ctx.root.resolve(i) for i in candidate.include_dirs],
+            package=candidate.package,
+            package_version=candidate.package_version,
+            evidence=candidate.evidence,
+        )
+        if candidate.version:
+            install.version, install.version_from = candidate.version, candidate.version_from
+        install.sources = [candidate.source]
+        merged[key] = (install, candidate)
+    for install, _ in merged.values():
+        if install.version is None:
+            _late_version(install)
+        install.pkgconfig = [ctx.root.resolve(pc.path) for pc in pc_files
+                             if pc.libdir and ctx.root.resolve(pc.libdir) in install.lib_dirs] or install.pkgconfig
+        inventory.installs.append(install)
+    if progress:
+        progress("symbols")
+    for install in inventory.installs:
+        check_symbols(install, symbols, inventory.warnings)
+    inventory.openmp = [ctx.root.resolve(p) for p in loader.find_library(ctx, "libiomp5")]
+    inventory.warnings = ctx.warnings + inventory.warnings
+    inventory.installs.sort(key=lambda i: (_version_key(i.version), i.lib_dirs), reverse=True)
+    return inventory
+
+
+def _late_version(install: MklInstall) -> None:
+    # a header beside a lib folder that no source named (a bare --search folder)
+    for include in install.include_dirs:
+        from mkldoctor.install import read_version_header
+
+        version = read_version_header(include)
+        if version:
+            install.version, install.version_from = version, "mkl_version.h"
+            return
+
+
+def _version_key(version: str | None) -> tuple[int, ...]:
+    try:
+        return tuple(int(p) for p in (version or "0").split("."))
+    except ValueError:
+        return (0,)
+
+
+def symbol_libraries(install: MklInstall) -> list[str]:
+    """The libraries that answer "does this copy define X": the lp64 interface layer and mkl_rt."""
+    wanted = [("mkl_intel_lp64", "static"), ("mkl_rt", "shared"), ("mkl_intel_lp64", "shared")]
+    return [lib.path for name, kind in wanted if (lib := install.find(name, kind))]
+
+
+def check_symbols(install: MklInstall, symbols: tuple[str, ...], warnings: list[str]) -> None:
+    from mkldoctor.symbols import Problem, find_definitions
+
+    install.defines = {name: [] for name in symbols}
+    for path in symbol_libraries(install):
+        problems: list[Problem] = []
+        try:
+            for definition in find_definitions(path, list(symbols), problems):
+                install.defines[definition.symbol].append(path)
+        except InputError as exc:
+            warnings.append(str(exc))
+        warnings.extend(str(p) for p in problems)

@@ -1,0 +1,41 @@
+"""rpm/dnf/yum: ``intel-oneapi-mkl*`` packages, through the rpm tool when it exists."""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+import subprocess
+
+from mkldoctor.discover.base import Candidate, Context
+
+DATABASES = ("/var/lib/rpm", "/usr/lib/sysimage/rpm")
+
+
+def find(ctx: Context) -> list[Candidate]:
+    database = next((d for d in DATABASES if ctx.root.listdir(d)), None)
+    if database is None:
+        return []
+    tool = shutil.which("rpm")
+    if tool is None:
+        ctx.warn(f"an rpm database is at {ctx.root.host(database)} but the rpm tool is missing: rpm packages not read")
+        return []
+    query = [tool, "--root", ctx.root.root, "-qa", "--qf", "%{NAME} %{VERSION}-%{RELEASE}\\n"]
+    try:
+        listing = subprocess.run(query, capture_output=True, text=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        ctx.warn(f"rpm -qa failed: {exc}")
+        return []
+    by_dir: dict[str, Candidate] = {}
+    for line in listing.stdout.splitlines():
+        name, _, version = line.partition(" ")
+        if not name.startswith(("intel-oneapi-mkl", "intel-mkl")):
+            continue
+        files = subprocess.run([tool, "--root", ctx.root.root, "-ql", name], capture_output=True, text=True,
+                               timeout=60, check=False).stdout.splitlines()
+        for lib_dir in sorted({posixpath.dirname(f) for f in files if "/libmkl_" in f}):
+            candidate = by_dir.setdefault(lib_dir, Candidate("rpm", lib_dir, package_version=version))
+            candidate.evidence.append(f"rpm: {name} {version}")
+            candidate.include_dirs = sorted({posixpath.dirname(f) for f in files if f.endswith("/mkl_version.h")})
+    for candidate in by_dir.values():
+        candidate.package = ", ".join(e.split()[1] for e in candidate.evidence)
+    return list(by_dir.values())
