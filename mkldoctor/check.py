@@ -1,0 +1,43 @@
+"""``mkldoctor check``: the inventory, the project's needs and the rules, in one call."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
+from mkldoctor.findings import Finding
+from mkldoctor.predict import Choice, predict
+from mkldoctor.project import Needs, apply_options, read_project
+from mkldoctor.rules import Facts, cpu_facts, run_rules
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding]
+    inventory: Inventory
+    needs: Needs
+    choice: Choice
+
+
+def run_check(
+    project: str = ".",
+    root: str = "/",
+    search: list[str] | None = None,
+    options: dict | None = None,
+    env: dict[str, str] | None = None,
+    progress=None,
+) -> CheckReport:
+    env = dict(os.environ if env is None else env)
+    needs, notes = read_project(project)
+    if options:
+        apply_options(needs, options, "command line", override=True)
+    symbols = tuple(dict.fromkeys(list(needs.symbols) + list(DEFAULT_SYMBOLS)))
+    inventory = discover(root, list(search or []) + needs.search, env=env,
+                         project=os.path.abspath(project) if root == "/" else None, symbols=symbols, progress=progress)
+    choice = predict(inventory, needs, env)
+    cpus, why, vendor = cpu_facts(root)
+    findings = run_rules(Facts(inventory, needs, choice, env, cpus, why, vendor))
+    findings += [Finding("project-unreadable", "warning", note, (note,), ("fix the file",)) for note in notes]
+    findings += [Finding("scan-warning", "info", warning, (warning,), ()) for warning in inventory.warnings]
+    return CheckReport(findings, inventory, needs, choice)

@@ -1,0 +1,28 @@
+"""A finding: one problem (or note) with its evidence and the exact fix.
+
+``check`` and ``explain`` both produce these; text, JSON, JUnit and GitHub renderers
+all read the same plain object.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    severity: str  # "error" | "warning" | "info"
+    title: str
+    evidence: tuple[str, ...]
+    fix: tuple[str, ...]  # shell commands or steps, paths shlex-quoted
+    explanation: str = ""
+    confirm: tuple[str, ...] = ()
+
+
+def exit_status(findings: list[Finding], strict: bool = False) -> int:
+    """0 when nothing blocks, 1 when an error finding exists (or a warning, with ``strict``)."""
+    blocking = ("error", "warning") if strict else ("error",)
+    return 1 if any(f.severity in blocking for f in findings) else 0

@@ -1,0 +1,147 @@
+"""Which MKL copy a build will use, predicted the way the build tool chooses.
+
+For cargo, intel-mkl-src (0.7 and later) asks, in order: pkg-config for a ``.pc``
+named after its feature (``mkl-static-lp64-iomp``), then ``MKLROOT``, then a walk of
+``/opt/intel`` that does not follow symlinks; a copy is taken only when it has every
+file the feature needs. Failing all three, a *static* feature silently downloads
+MKL 2020.1 into ocipkg's cache; a dynamic one fails. It re-runs only when
+``MKLROOT`` or its cache changes (``cargo clean -p intel-mkl-src`` forces it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from mkldoctor.discover import Inventory
+from mkldoctor.install import MklInstall
+from mkldoctor.project import Needs
+
+DOWNLOAD_VERSION = "2020.1"  # what intel-mkl-src 0.7/0.8 pulls from ghcr.io/rust-math/rust-mkl
+
+
+@dataclass
+class Choice:
+    install: MklInstall | None
+    how: str  # one line: why this copy
+    steps: list[str] = field(default_factory=list)  # every place considered, with what it held
+    download: bool = False  # intel-mkl-src will download (or has downloaded) MKL 2020.1
+
+    @property
+    def version(self) -> str | None:
+        if self.install is not None:
+            return self.install.version
+        return DOWNLOAD_VERSION if self.download else None
+
+
+_THREAD_LIB = {"sequential": "mkl_sequential", "intel": "mkl_intel_thread", "gnu": "mkl_gnu_thread", "tbb": "mkl_tbb_thread"}
+
+
+def missing_files(install: MklInstall, needs: Needs, inventory: Inventory | None = None) -> list[str]:
+    """What ``install`` lacks for the link the project asks for (empty: it can do it)."""
+    link = needs.link or "dynamic"
+    if link == "sdl":
+        return [] if install.has("mkl_rt", "shared") else ["libmkl_rt.so"]
+    kind = "static" if link == "static" else "shared"
+    suffix = ".a" if kind == "static" else ".so"
+    wanted = [f"mkl_intel_{needs.interface or 'lp64'}", _THREAD_LIB[needs.threading or "sequential"], "mkl_core"]
+    lacking = [f"lib{name}{suffix}" for name in wanted if not install.has(name, kind)]
+    if needs.threading == "intel" and not install.iomp5 and not (inventory and inventory.openmp):
+        lacking.append("libiomp5 (the Intel OpenMP runtime)")
+    return lacking
+
+
+def _describe(install: MklInstall) -> str:
+    return f"MKL {install.version or '(version unknown)'} at {install.lib_dirs[0] if install.lib_dirs else install.root}"
+
+
+def _under(install: MklInstall, prefix: str) -> bool:
+    prefix = os.path.realpath(prefix).rstrip("/") + "/"
+    return any((d.rstrip("/") + "/").startswith(prefix) for d in install.lib_dirs + [install.root])
+
+
+def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:
+    config = needs.cargo_config or "mkl-static-ilp64-iomp"
+    steps: list[str] = []
+
+    def consider(install: MklInstall, where: str) -> Choice | None:
+        lacking = missing_files(install, needs, None)
+        if lacking:
+            steps.append(f"{where}: {_describe(install)} skipped, it lacks {', '.join(lacking[:3])}")
+            return None
+        steps.append(f"{where}: {_describe(install)} has every file {config} needs: TAKEN")
+        return Choice(install, f"intel-mkl-src ({config}) takes it from {where}", steps)
+
+    pcs = [pc for pc in inventory.pkgconfig if pc.name == config and pc.on_search_path]
+    if not pcs:
+        steps.append(f"1. pkg-config: no {config}.pc on the pkg-config search path")
+    for pc in pcs:
+        owners = [i for i in inventory.installs if pc.prefix and _under(i, os.path.join(inventory.root, pc.prefix.lstrip("/")))]
+        for install in owners:
+            if (found := consider(install, f"1. pkg-config {config}.pc (prefix={pc.prefix})")) is not None:
+                return found
+        if not owners:
+            steps.append(f"1. pkg-config {pc.path}: prefix={pc.prefix} holds no MKL copy")
+    mklroot = env.get("MKLROOT") if inventory.root == "/" else None
+    if not mklroot:
+        steps.append("2. MKLROOT: not set")
+    else:
+        owners = [i for i in inventory.installs if _under(i, mklroot)]
+        for install in owners:
+            if (found := consider(install, f"2. MKLROOT={mklroot}")) is not None:
+                return found
+        if not owners:
+            steps.append(f"2. MKLROOT={mklroot}: no MKL libraries there")
+    opt = [i for i in inventory.installs if _under(i, os.path.join(inventory.root, "opt/intel"))]
+    if not opt:
+        steps.append("3. walk of /opt/intel: no MKL there")
+    for install in sorted(opt, key=lambda i: i.lib_dirs):
+        if (found := consider(install, "3. walk of /opt/intel")) is not None:
+            return found
+    if needs.link != "static":
+        return Choice(None, f"intel-mkl-src ({config}) finds no MKL and does not download dynamic libraries", steps)
+    cached = [i for i in inventory.installs if i.source == "intel-mkl-src" and any(config in e for e in i.evidence)]
+    if cached:
+        steps.append(f"4. nothing above fits: the ocipkg download of MKL {DOWNLOAD_VERSION} in {cached[0].lib_dirs[0]}: TAKEN")
+        return Choice(cached[0], f"intel-mkl-src ({config}) fell back to its own download of MKL {DOWNLOAD_VERSION}",
+                      steps, download=True)
+    steps.append(f"4. nothing above fits: intel-mkl-src will download MKL {DOWNLOAD_VERSION} at build time")
+    return Choice(None, f"intel-mkl-src ({config}) will download MKL {DOWNLOAD_VERSION}", steps, download=True)
+
+
+def predict_plain(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:
+    """CMake, Makefiles, a gcc command: MKLROOT, then pkg-config, then the loader's path, then the newest copy."""
+    steps: list[str] = []
+    mklroot = env.get("MKLROOT") if inventory.root == "/" else None
+    if mklroot:
+        owners = [i for i in inventory.installs if _under(i, mklroot)]
+        if owners:
+            steps.append(f"MKLROOT={mklroot}: {_describe(owners[0])}: TAKEN")
+            return Choice(owners[0], f"MKLROOT={mklroot}", steps)
+        steps.append(f"MKLROOT={mklroot}: no MKL libraries there")
+    else:
+        steps.append("MKLROOT: not set")
+    for pc in inventory.pkgconfig:
+        if not pc.on_search_path or not pc.libdir:
+            continue
+        owners = [i for i in inventory.installs if _under(i, os.path.join(inventory.root, pc.libdir.lstrip("/")))]
+        if owners:
+            steps.append(f"pkg-config {pc.name}.pc: {_describe(owners[0])}: TAKEN")
+            return Choice(owners[0], f"pkg-config {pc.path}", steps)
+    steps.append("pkg-config: no mkl-*.pc on the search path points at a copy")
+    for install in inventory.installs:
+        if "loader" in install.sources:
+            steps.append(f"linker and loader path: {_describe(install)}: TAKEN")
+            return Choice(install, f"on the linker's default path ({install.lib_dirs[0]})", steps)
+    steps.append("linker and loader path: no MKL there")
+    if inventory.installs:
+        best = inventory.installs[0]  # sorted newest first
+        steps.append(f"newest copy found: {_describe(best)}: TAKEN (a build must be pointed at it)")
+        return Choice(best, "the newest copy found (nothing points a build at any copy)", steps)
+    return Choice(None, "no MKL found", steps)
+
+
+def predict(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:
+    if needs.cargo_config:
+        return predict_cargo(inventory, needs, env)
+    return predict_plain(inventory, needs, env)

@@ -1,0 +1,210 @@
+"""What a project needs from MKL: read from Cargo, CMake, Rust sources and mkldoctor's own config.
+
+The result is a :class:`Needs`: the symbols the code calls, the link mode, interface,
+threading layer and minimum version, each with where that was read ("Cargo.toml:
+intel-mkl-src feature mkl-static-lp64-iomp"), so every finding can say why.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from mkldoctor import history
+from mkldoctor.errors import InputError, UsageError
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+CARGO_CONFIGS = tuple(f"mkl-{link}-{iface}-{thread}" for link in ("static", "dynamic") for iface in ("lp64", "ilp64")
+                      for thread in ("iomp", "seq"))
+INTEL_MKL_SRC_DEFAULT = "mkl-static-ilp64-iomp"
+CANDLE_CONFIG = "mkl-static-lp64-iomp"  # what candle-core's `mkl` feature asks intel-mkl-src for
+LINKS = ("static", "dynamic", "sdl")
+INTERFACES = ("lp64", "ilp64")
+THREADINGS = ("sequential", "intel", "gnu", "tbb")
+_SKIP_DIRS = {"target", ".git", "node_modules", ".venv", "build", "__pycache__"}
+_MKL_NAME = re.compile(r"^(cblas_\w+|[sdczh]gemm\w*_?|v[sdcz][A-Z]\w*|mkl_\w+|MKL_\w+|LAPACKE_\w+|[sdcz]\w+_)$")
+
+
+@dataclass
+class Needs:
+    symbols: list[str] = field(default_factory=list)
+    link: str | None = None
+    interface: str | None = None
+    threading: str | None = None
+    min_version: str | None = None
+    search: list[str] = field(default_factory=list)
+    cargo_config: str | None = None  # the intel-mkl-src feature the build uses
+    cmake: bool = False
+    cmake_interface_set: bool = False
+    origin: dict[str, str] = field(default_factory=dict)  # what said so, per key
+    symbol_origin: dict[str, str] = field(default_factory=dict)
+
+    def add_symbol(self, name: str, why: str) -> None:
+        if name not in self.symbols:
+            self.symbols.append(name)
+            self.symbol_origin[name] = why
+
+    def set(self, key: str, value: str, why: str, *, override: bool = False) -> None:
+        if getattr(self, key) is None or override:
+            setattr(self, key, value)
+            self.origin[key] = why
+
+
+def _files(top: str, names: tuple[str, ...], depth: int = 4) -> list[str]:
+    found = []
+    base = top.rstrip("/").count("/")
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        if folder.count("/") - base >= depth:
+            dirs[:] = []
+        found += [os.path.join(folder, f) for f in sorted(files) if f in names or f.endswith(names)]
+    return found
+
+
+def _toml(path: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(path, f"cannot be read as TOML ({exc})") from None
+
+
+def _dependencies(manifest: dict):
+    tables = [manifest.get("dependencies", {}), manifest.get("workspace", {}).get("dependencies", {})]
+    for target in manifest.get("target", {}).values():
+        if isinstance(target, dict):
+            tables.append(target.get("dependencies", {}))
+    for table in tables:
+        if isinstance(table, dict):
+            yield from table.items()
+
+
+def read_cargo(top: str, needs: Needs, notes: list[str]) -> None:
+    for path in _files(top, ("Cargo.toml",)):
+        rel = os.path.relpath(path, top)
+        try:
+            manifest = _toml(path)
+        except InputError as exc:
+            notes.append(str(exc))
+            continue
+        for name, spec in _dependencies(manifest):
+            features = spec.get("features", []) if isinstance(spec, dict) else []
+            package = spec.get("package", name) if isinstance(spec, dict) else name
+            if package == "intel-mkl-src":
+                configs = [f for f in features if f in CARGO_CONFIGS]
+                default = isinstance(spec, dict) and spec.get("default-features") is False
+                config = configs[0] if configs else INTEL_MKL_SRC_DEFAULT
+                why = f"{rel}: intel-mkl-src feature {config}" + ("" if configs else " (its default)" if not default else "")
+                needs.cargo_config = needs.cargo_config or config
+                _apply_config(needs, config, why)
+            elif package.startswith("candle") and "mkl" in features:
+                why = f"{rel}: {package} feature mkl (intel-mkl-src {CANDLE_CONFIG})"
+                needs.cargo_config = needs.cargo_config or CANDLE_CONFIG
+                _apply_config(needs, CANDLE_CONFIG, why)
+                for symbol in history.candle_symbols():
+                    needs.add_symbol(symbol, f"{package}'s mkl feature declares it")
+        features_table = manifest.get("features", {})
+        for feature, enables in (features_table.items() if isinstance(features_table, dict) else []):
+            for item in enables if isinstance(enables, list) else []:
+                if isinstance(item, str) and item.endswith("/mkl") and item.startswith("candle"):
+                    crate = item.split("/")[0].lstrip("dep:")
+                    why = f"{rel}: feature {feature} enables {item} (intel-mkl-src {CANDLE_CONFIG})"
+                    needs.cargo_config = needs.cargo_config or CANDLE_CONFIG
+                    _apply_config(needs, CANDLE_CONFIG, why)
+                    for symbol in history.candle_symbols():
+                        needs.add_symbol(symbol, f"{crate}'s mkl feature declares it")
+
+
+def _apply_config(needs: Needs, config: str, why: str) -> None:
+    _, link, interface, thread = config.split("-")
+    needs.set("link", link, why)
+    needs.set("interface", interface, why)
+    needs.set("threading", "intel" if thread == "iomp" else "sequential", why)
+
+
+_EXTERN_BLOCK = re.compile(r'extern\s+"C"\s*\{(.*?)\n\}', re.S)
+_FN = re.compile(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def read_rust_sources(top: str, needs: Needs) -> None:
+    """Functions the crate's own ``extern "C"`` blocks declare that MKL provides."""
+    for path in _files(top, (".rs",), depth=6):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(4 << 20)
+        except OSError:
+            continue
+        for block in _EXTERN_BLOCK.findall(text):
+            for name in _FN.findall(block):
+                if history.known(name) or _MKL_NAME.match(name):
+                    needs.add_symbol(name, f"{os.path.relpath(path, top)} declares it in an extern \"C\" block")
+
+
+def read_cmake(top: str, needs: Needs) -> None:
+    for path in _files(top, ("CMakeLists.txt", ".cmake")):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(4 << 20)
+        except OSError:
+            continue
+        if re.search(r"find_package\s*\(\s*MKL\b", text, re.I):
+            needs.cmake = True
+            rel = os.path.relpath(path, top)
+            for key, attr, values in (("MKL_INTERFACE", "interface", INTERFACES), ("MKL_LINK", "link", LINKS),
+                                      ("MKL_THREADING", "threading", None)):
+                match = re.search(rf"set\s*\(\s*{key}\s+\"?([A-Za-z0-9_]+)", text)
+                if match:
+                    value = match.group(1).lower()
+                    if attr == "threading":
+                        value = {"sequential": "sequential", "intel_thread": "intel", "gnu_thread": "gnu",
+                                 "tbb_thread": "tbb"}.get(value, value)
+                    if attr == "interface":
+                        needs.cmake_interface_set = True
+                    needs.set(attr, value, f"{rel}: set({key} {match.group(1)})")
+
+
+def read_config(top: str, needs: Needs) -> None:
+    """``[tool.mkldoctor]`` in pyproject.toml, or mkldoctor.toml: the same keys as the flags."""
+    for name, path_in in (("mkldoctor.toml", ()), ("pyproject.toml", ("tool", "mkldoctor"))):
+        path = os.path.join(top, name)
+        if not os.path.isfile(path):
+            continue
+        table = _toml(path)
+        for key in path_in:
+            table = table.get(key, {}) if isinstance(table, dict) else {}
+        if not table:
+            continue
+        apply_options(needs, table, f"{name}")
+
+
+def apply_options(needs: Needs, options: dict, why: str, *, override: bool = False) -> None:
+    for symbol in options.get("require-symbol", options.get("require_symbol", [])) or []:
+        needs.add_symbol(symbol, why)
+    for key, allowed in (("link", LINKS), ("interface", INTERFACES), ("threading", THREADINGS)):
+        value = options.get(key)
+        if value is None:
+            continue
+        if value not in allowed:
+            raise UsageError(f"{why}: {key} must be one of {', '.join(allowed)}, not {value!r}")
+        needs.set(key, value, why, override=override)
+    for key in ("min-version", "min_version"):
+        if options.get(key):
+            needs.set("min_version", str(options[key]), why, override=override)
+    needs.search += list(options.get("search", []) or [])
+
+
+def read_project(top: str) -> tuple[Needs, list[str]]:
+    needs = Needs()
+    notes: list[str] = []
+    if not os.path.isdir(top):
+        raise InputError(top, "project folder does not exist")
+    read_config(top, needs)
+    read_cargo(top, needs, notes)
+    read_rust_sources(top, needs)
+    read_cmake(top, needs)
+    return needs, notes

@@ -1,0 +1,353 @@
+"""The checks of ``mkldoctor check``: each rule is one function from the facts to findings.
+
+Facts are gathered once (:class:`Facts`): the inventory, what the project needs, the
+copy the build will pick, the machine's CPU and quota. A rule reads them and returns
+plain :class:`~mkldoctor.findings.Finding` objects; it never prints or changes anything.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from mkldoctor import history, recipes
+from mkldoctor.discover import Inventory
+from mkldoctor.findings import Finding
+from mkldoctor.install import MklInstall
+from mkldoctor.predict import Choice, missing_files
+from mkldoctor.project import Needs
+from mkldoctor.recipes import q
+
+
+@dataclass
+class Facts:
+    inventory: Inventory
+    needs: Needs
+    choice: Choice
+    env: dict[str, str]
+    cpus: float | None  # the CPU quota or affinity, whichever is smaller
+    cpus_why: str
+    cpu_vendor: str | None
+
+
+def _where(install: MklInstall) -> str:
+    return install.lib_dirs[0] if install.lib_dirs else install.root
+
+
+def _label(install: MklInstall) -> str:
+    return f"MKL {install.version or '(version unknown)'} at {_where(install)} [{', '.join(install.sources or [install.source])}]"
+
+
+def _debian(inventory: Inventory) -> bool:
+    return any(i.package and "libmkl-" in i.package for i in inventory.installs)
+
+
+def rule_missing_symbol(f: Facts) -> list[Finding]:
+    out = []
+    chosen = f.choice.install
+    for symbol in f.needs.symbols:
+        first = history.first_version(symbol)
+        if chosen is not None:
+            if chosen.defines.get(symbol):
+                continue
+            has_it = False
+        else:
+            if not f.choice.download:
+                continue
+            has_it = bool(first) and history.version_key(first) <= history.version_key(f.choice.version)
+            if has_it:
+                continue
+        having = [i for i in f.inventory.installs if i.defines.get(symbol) and i is not chosen]
+        usable = [i for i in having if not missing_files(i, f.needs, f.inventory)]
+        what = _label(chosen) if chosen else f"the MKL {f.choice.version} that intel-mkl-src downloads"
+        evidence = [
+            f"{symbol} is needed: {f.needs.symbol_origin.get(symbol, 'asked for')}",
+            f"the build uses {what}: {f.choice.how}",
+        ]
+        evidence += [f"  {step}" for step in f.choice.steps]
+        if first:
+            evidence.append(f"{symbol} first appears in MKL {first} ({history.evidence(symbol)}); "
+                            f"this copy is {f.choice.version or 'of unknown version'}")
+        evidence += [f"{symbol} is defined by {_label(i)}: {', '.join(os.path.basename(p) for p in i.defines[symbol])}" for i in having]
+        if not having:
+            evidence.append(f"no MKL on this machine defines {symbol}")
+        fix: list[str] = []
+        if usable:
+            best = usable[0]
+            if f.needs.cargo_config:
+                fix += recipes.point_cargo_at(best.root, f.needs.cargo_config)
+            else:
+                fix += [f"export MKLROOT={q(best.root)}",
+                        f"# link with -L{q(_where(best))} (see: mkldoctor link --install {q(best.root)})"]
+        else:
+            fix += recipes.install_static(f.inventory.root, _debian(f.inventory)) if (f.needs.link or "static") == "static" \
+                else [f"python3 -m pip install mkl=={recipes.LATEST}"]
+            if f.needs.cargo_config:
+                fix += ["export MKLROOT=<the prefix of the new install>", "cargo clean -p intel-mkl-src"]
+        out.append(Finding(
+            id="missing-symbol",
+            severity="error",
+            title=f"{symbol} is not in the MKL the build uses ({f.choice.version or 'unknown version'})"
+                  + (f"; MKL {first} or newer has it" if first else ""),
+            evidence=tuple(evidence),
+            fix=tuple(fix),
+            explanation=(f"The linker will stop with `undefined reference to '{symbol}'`."
+                         + (" intel-mkl-src falls back to its MKL 2020.1 download when no installed copy has every "
+                            "file its feature needs, and keeps using it until MKLROOT or its cache changes."
+                            if f.choice.download else "")),
+            confirm=(f"mkldoctor symbols --find {symbol} {q(_where(usable[0]))}" if usable else f"mkldoctor list --symbol {symbol}",
+                     f"RUSTFLAGS='-C link-arg=-Wl,-y,{symbol}' cargo build   # the linker names the file that defines it"
+                     if f.needs.cargo_config else f"cc ... -Wl,-y,{symbol}   # the linker names the file that defines it"),
+        ))
+    return out
+
+
+def rule_runtime_without_devel(f: Facts) -> list[Finding]:
+    if f.needs.link != "static" or not f.inventory.installs:
+        return []
+    if any(i.static for i in f.inventory.installs):
+        return []
+    evidence = [f"a static link is asked for: {f.needs.origin.get('link', 'flags')}"]
+    evidence += [f"{_label(i)}: shared objects only ({i.package or 'no package record'})" for i in f.inventory.installs]
+    fix = recipes.install_static(f.inventory.root, _debian(f.inventory))
+    return [Finding(
+        id="runtime-without-devel",
+        severity="error",
+        title="only MKL runtime packages are installed: no static archives (libmkl_core.a) anywhere",
+        evidence=tuple(evidence),
+        fix=tuple(fix),
+        explanation="Runtime packages (intel-oneapi-mkl, Debian's libmkl-rt, pip's mkl, conda's mkl) hold shared "
+                    "objects only; the .a files live in intel-oneapi-mkl-devel, libmkl-full-dev, mkl-static.",
+        confirm=("mkldoctor list",),
+    )]
+
+
+def rule_pkgconfig(f: Facts) -> list[Finding]:
+    out = []
+    for pc in f.inventory.pkgconfig:
+        if not pc.on_search_path:
+            continue
+        used = f.needs.cargo_config == pc.name
+        if pc.missing:
+            out.append(Finding(
+                id="pkgconfig-missing-files",
+                severity="error" if used else "warning",
+                title=f"{pc.name}.pc names {len(pc.missing)} library file(s) that do not exist",
+                evidence=(f"{pc.path}", *[f"missing: {m}" for m in pc.missing[:6]]),
+                fix=tuple(recipes.install_static(f.inventory.root, _debian(f.inventory))) if ".a" in " ".join(pc.missing)
+                else ("install the MKL package that holds those files, or remove the stale .pc",),
+                explanation="A build that trusts this file (pkg-config, intel-mkl-src) fails with `cannot find` "
+                            "or a missing file." + (" intel-mkl-src reads this very file." if used else ""),
+            ))
+        if pc.missing_requires:
+            out.append(Finding(
+                id="pkgconfig-missing-requires",
+                severity="warning",
+                title=f"{pc.name}.pc requires {', '.join(pc.missing_requires)}, whose .pc is not on the search path",
+                evidence=(pc.path,),
+                fix=(f"export PKG_CONFIG_PATH=<folder with {pc.missing_requires[0]}.pc>:$PKG_CONFIG_PATH",
+                     *(recipes.install_openmp(f.inventory.root) if "openmp" in pc.missing_requires else ())),
+                explanation="`pkg-config --libs` fails for this file until the required package's .pc is found.",
+            ))
+    return out
+
+
+def rule_iomp_missing(f: Facts) -> list[Finding]:
+    chosen = f.choice.install
+    if f.needs.threading != "intel" or chosen is None or chosen.iomp5 or f.inventory.openmp:
+        return []
+    evidence = (f"the intel threading layer is asked for: {f.needs.origin.get('threading', 'flags')}",
+                f"{_label(chosen)} has no libiomp5 beside it, and none is on the loader's path")
+    fix = list(recipes.install_openmp(f.inventory.root))
+    if f.needs.cargo_config:
+        fix.append(f"or use the sequential layer: intel-mkl-src feature {f.needs.cargo_config.replace('iomp', 'seq')}")
+    return [Finding("iomp-missing", "error", "libiomp5 (Intel OpenMP) is missing for the intel threading layer",
+                    evidence, tuple(fix), "The link fails with `cannot find -liomp5` or undefined __kmpc_* symbols.")]
+
+
+def rule_mixed_versions(f: Facts) -> list[Finding]:
+    versions = {}
+    for install in f.inventory.installs:
+        if install.version:
+            versions.setdefault(install.version, []).append(install)
+    if len(versions) < 2:
+        return []
+    on_path = [i for i in f.inventory.installs if "loader" in i.sources or "pkg-config" in i.sources]
+    chosen = f.choice.install
+    evidence = [_label(i) for i in f.inventory.installs]
+    if chosen is not None:
+        evidence.append(f"the build takes {_label(chosen)}")
+    severity = "warning" if len({i.version for i in on_path}) > 1 else "info"
+    return [Finding(
+        id="several-versions",
+        severity=severity,
+        title=f"{len(versions)} MKL versions on this machine: {', '.join(sorted(versions, key=history.version_key))}",
+        evidence=tuple(evidence),
+        fix=("point every build at one copy: export MKLROOT=<its prefix>; keep other copies off "
+             "LD_LIBRARY_PATH and PKG_CONFIG_PATH",),
+        explanation="Headers from one release with libraries from another, or two libmkl_core at run time, "
+                    "give undefined symbols or crashes.",
+    )]
+
+
+def rule_interface(f: Facts) -> list[Finding]:
+    out = []
+    if f.needs.cmake and not f.needs.cmake_interface_set:
+        out.append(Finding(
+            id="cmake-default-ilp64", severity="warning",
+            title="CMake's find_package(MKL) defaults to the ilp64 interface",
+            evidence=("find_package(MKL) without MKL_INTERFACE",),
+            fix=('set(MKL_INTERFACE "lp64") before find_package(MKL), or -DMKL_INTERFACE=lp64',),
+            explanation="Code written for 32-bit integers (lp64, the usual C and Rust case) passes the wrong "
+                        "integer size to ilp64 MKL: wrong results or crashes, no link error.",
+        ))
+    chosen = f.choice.install
+    if chosen is not None and f.needs.interface:
+        kind = "static" if f.needs.link == "static" else "shared"
+        if f"intel_{f.needs.interface}" not in chosen.interfaces(kind):
+            out.append(Finding("interface-missing", "error",
+                               f"{_label(chosen)} has no {f.needs.interface} interface library ({kind})",
+                               (f"interfaces there: {', '.join(chosen.interfaces(kind)) or 'none'}",),
+                               (f"use another copy (mkldoctor list) or --interface {'lp64' if f.needs.interface == 'ilp64' else 'ilp64'}",)))
+    return out
+
+
+def rule_mklroot(f: Facts) -> list[Finding]:
+    mklroot = f.env.get("MKLROOT") if f.inventory.root == "/" else None
+    if not mklroot:
+        return []
+    owners = [i for i in f.inventory.installs if i.root == os.path.realpath(mklroot) or
+              any(d.startswith(os.path.realpath(mklroot).rstrip("/") + "/") for d in i.lib_dirs)]
+    if not owners:
+        return [Finding("mklroot-empty", "error", f"MKLROOT={mklroot} holds no MKL libraries",
+                        (f"looked in {mklroot}/lib/intel64, lib and lib64",),
+                        ("unset MKLROOT", "or: export MKLROOT=<prefix of a copy from `mkldoctor list`>"))]
+    newest = f.inventory.installs[0]
+    if owners[0] is not newest and history.version_key(newest.version) > history.version_key(owners[0].version):
+        return [Finding("mklroot-older", "warning",
+                        f"MKLROOT points at MKL {owners[0].version}; MKL {newest.version} is installed too",
+                        (_label(owners[0]), _label(newest)), (f"export MKLROOT={q(newest.root)}",))]
+    return []
+
+
+def rule_runtime_path(f: Facts) -> list[Finding]:
+    chosen = f.choice.install
+    if chosen is None or f.needs.link not in ("dynamic", "sdl") or "loader" in chosen.sources:
+        return []
+    lib = _where(chosen)
+    return [Finding(
+        id="not-on-loader-path", severity="warning",
+        title=f"the shared MKL in {lib} is not on the loader's path: programs will not start",
+        evidence=(f"{_label(chosen)} is not in LD_LIBRARY_PATH, /etc/ld.so.conf or the default folders",),
+        fix=(f"export LD_LIBRARY_PATH={q(lib)}:$LD_LIBRARY_PATH",
+             f"or link with -Wl,-rpath,{q(lib)}",
+             f"or: echo {q(lib)} | sudo tee /etc/ld.so.conf.d/mkl.conf && sudo ldconfig"),
+        explanation="Otherwise: `error while loading shared libraries: libmkl_rt.so.N: cannot open shared object file`.",
+    )]
+
+
+def rule_kernels(f: Facts) -> list[Finding]:
+    out = []
+    for install in f.inventory.installs:
+        if install.has("mkl_core", "shared") and not install.kernels():
+            out.append(Finding(
+                "kernels-missing", "error", f"{_label(install)} has libmkl_core but no CPU kernel libraries",
+                (f"no libmkl_def / libmkl_avx2 / libmkl_avx512 beside {_where(install)}",),
+                ("install the full runtime: pip install mkl / apt-get install intel-oneapi-mkl / libmkl-meta-computational",),
+                "At run time: `Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so.N or libmkl_def.so.N`.",
+            ))
+    return out
+
+
+def rule_cpu_quota(f: Facts) -> list[Finding]:
+    if f.cpus is None or f.cpus > 1 or f.needs.threading not in ("intel", "gnu"):
+        return []
+    fix = ["export MKL_THREADING_LAYER=SEQUENTIAL   # with libmkl_rt", "export MKL_NUM_THREADS=1"]
+    if f.needs.cargo_config:
+        fix.insert(0, f"use intel-mkl-src feature {f.needs.cargo_config.replace('iomp', 'seq')} (the sequential layer)")
+    return [Finding(
+        id="one-cpu-threaded-layer", severity="warning",
+        title=f"{f.cpus:g} CPU available ({f.cpus_why}) but the {f.needs.threading} threading layer is used",
+        evidence=(f"threading: {f.needs.origin.get('threading', 'flags')}", f"CPU quota: {f.cpus_why}"),
+        fix=tuple(fix),
+        explanation="OpenMP threads fight over one core (a Cloud Run instance, a container with cpu.max): "
+                    "the sequential layer is faster there.",
+    )]
+
+
+def rule_amd_old(f: Facts) -> list[Finding]:
+    chosen = f.choice.install
+    version = f.choice.version
+    if f.cpu_vendor != "AuthenticAMD" or version is None or history.version_key(version) >= (2020, 1):
+        return []
+    return [Finding("amd-old-mkl", "warning", f"MKL {version} on an AMD CPU: older MKL runs its slowest code path there",
+                    (f"CPU vendor AuthenticAMD; {(_label(chosen) if chosen else version)}",),
+                    (f"python3 -m pip install mkl-static=={recipes.LATEST}",),
+                    "MKL before 2020.1 picks generic kernels on non-Intel CPUs.")]
+
+
+def rule_summary(f: Facts) -> list[Finding]:
+    chosen = f.choice.install
+    if chosen is None and not f.choice.download:
+        if not f.inventory.installs:
+            return [Finding("no-mkl", "error" if f.needs.link or f.needs.symbols else "info", "no MKL found on this machine",
+                            tuple(f.choice.steps) or ("looked in dpkg, rpm, pip, conda, /opt/intel, MKLROOT, loader and pkg-config paths",),
+                            tuple(recipes.install_static(f.inventory.root, False)))]
+        return []
+    what = _label(chosen) if chosen else f"MKL {f.choice.version} (intel-mkl-src download)"
+    needs = ", ".join(f"{k}={getattr(f.needs, k)}" for k in ("link", "interface", "threading") if getattr(f.needs, k))
+    return [Finding("picked", "info", f"the build will use {what}",
+                    (f.choice.how, *f.choice.steps, f"needs: {needs or 'nothing stated'}",
+                     f"symbols needed: {', '.join(f.needs.symbols) or 'none stated'}"), ())]
+
+
+def rule_min_version(f: Facts) -> list[Finding]:
+    if not f.needs.min_version or f.choice.version is None:
+        return []
+    if history.version_key(f.choice.version) >= history.version_key(f.needs.min_version):
+        return []
+    return [Finding("too-old", "error", f"MKL {f.choice.version} is older than the {f.needs.min_version} asked for",
+                    (f.needs.origin.get("min_version", "--min-version"), f.choice.how),
+                    tuple(recipes.install_static(f.inventory.root, _debian(f.inventory))))]
+
+
+RULES: tuple[Callable[[Facts], list[Finding]], ...] = (
+    rule_missing_symbol, rule_runtime_without_devel, rule_min_version, rule_pkgconfig, rule_iomp_missing,
+    rule_interface, rule_mklroot, rule_runtime_path, rule_kernels, rule_cpu_quota, rule_amd_old,
+    rule_mixed_versions, rule_summary,
+)
+
+
+def cpu_facts(root: str) -> tuple[float | None, str, str | None]:
+    """(usable CPUs, why, vendor) from cgroup cpu.max, affinity and /proc/cpuinfo under ``root``."""
+    cpus: float | None = None
+    why = ""
+    try:
+        with open(os.path.join(root, "sys/fs/cgroup/cpu.max")) as handle:
+            quota, period = handle.read().split()[:2]
+        if quota != "max":
+            cpus, why = int(quota) / int(period), f"cgroup cpu.max {quota} {period}"
+    except (OSError, ValueError):
+        pass
+    if root == "/" and hasattr(os, "sched_getaffinity"):
+        affinity = len(os.sched_getaffinity(0))
+        if cpus is None or affinity < cpus:
+            cpus, why = float(affinity), f"{affinity} CPU(s) in this process's affinity"
+    vendor = None
+    try:
+        with open(os.path.join(root, "proc/cpuinfo"), encoding="utf-8", errors="replace") as handle:
+            match = re.search(r"vendor_id\s*:\s*(\S+)", handle.read(1 << 16))
+            vendor = match.group(1) if match else None
+    except OSError:
+        pass
+    return cpus, why, vendor
+
+
+def run_rules(facts: Facts) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings += rule(facts)
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(findings, key=lambda x: order[x.severity])

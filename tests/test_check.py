@@ -1,0 +1,193 @@
+"""mkldoctor check: the issue's acceptance cases on real files, and each rule on real fixtures."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mkldoctor.cli import app
+from test_list import link_tree
+
+runner = CliRunner()
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def check(*args, env=None, cwd=None):
+    old = os.getcwd()
+    if cwd:
+        os.chdir(cwd)
+    try:
+        result = runner.invoke(app, ["check", "--format", "json", *map(str, args)], env=env)
+    finally:
+        os.chdir(old)
+    assert result.exit_code in (0, 1), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def by_id(document, finding_id):
+    return [f for f in document["findings"] if f["id"] == finding_id]
+
+
+@pytest.fixture()
+def seed_machine(mkl, tmp_path):
+    """The seed's machine: intel-mkl-src's MKL download (here Debian's real 2020.4 archives, which lack
+    hgemm_ like the 2020.1 it downloads, with the libiomp5.a the download ships), a crate calling hgemm_."""
+    data = tmp_path / "data"
+    download = data / "ocipkg/ghcr.io/rust-math/rust-mkl/linux/mkl-static-lp64-iomp/__2020.1-3038006115"
+    lib = mkl.debian_lib(mkl.debian_static)
+    link_tree([lib / n for n in ("libmkl_core.a", "libmkl_intel_lp64.a", "libmkl_intel_thread.a")], download)
+    link_tree([mkl.pip_lib / "libiomp5.a"], download)
+    project = tmp_path / "project"
+    shutil.copytree(DATA / "cargo-intel-mkl", project)
+    env = {"XDG_DATA_HOME": str(data), "HOME": str(tmp_path), "MKLROOT": None, "PKG_CONFIG_PATH": None,
+           "CARGO_TARGET_DIR": str(tmp_path / "target"), "RUSTFLAGS": "-C link-arg=-fuse-ld=bfd"}
+    return project, env
+
+
+def cargo_build(project: Path, env: dict) -> subprocess.CompletedProcess:
+    home = os.path.expanduser("~")
+    full = {"RUSTUP_HOME": os.environ.get("RUSTUP_HOME", f"{home}/.rustup"),
+            "CARGO_HOME": os.environ.get("CARGO_HOME", f"{home}/.cargo")}
+    full.update({k: v for k, v in os.environ.items() if k not in env or env[k] is not None})
+    full.update({k: v for k, v in env.items() if v is not None})
+    return subprocess.run(["cargo", "build", "--offline"], cwd=project, env=full, capture_output=True, text=True, timeout=600)
+
+
+def test_acceptance_1_seed_hgemm_from_the_download(seed_machine, mkl, tmp_path):
+    project, env = seed_machine
+    build = cargo_build(project, env)
+    assert build.returncode != 0
+    assert "undefined reference to `hgemm_'" in build.stderr  # the user's own error, from GNU ld
+
+    code, document = check("--search", mkl.pip, env=env, cwd=project)
+    assert code == 1
+    (finding,) = by_id(document, "missing-symbol")
+    text = "\n".join(finding["evidence"])
+    assert "hgemm_" in finding["title"] and "2020.1" in finding["title"]
+    assert "__2020.1-3038006115" in text  # the copy the build uses
+    assert str(mkl.pip_lib) in text and "libmkl_intel_lp64.a" in text  # the copy that has it
+    assert "first appears in MKL 2021.4" in text
+    assert finding["fix"][:2] == [f"export MKLROOT={shlex.quote(str(mkl.pip))}", "cargo clean -p intel-mkl-src"]
+    assert document["picked"]["version"] == "2020.1"
+
+    # follow the printed fix: the same build links and runs
+    fixed = dict(env, MKLROOT=finding["fix"][0].split("=", 1)[1].strip("'"))
+    build = cargo_build(project, fixed)
+    assert build.returncode == 0, build.stderr
+    run = subprocess.run([str(tmp_path / "target/debug/app")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and "sgemm [7.0, 10.0, 15.0, 22.0] hgemm [16384, 16384, 16384, 16384]" in run.stdout
+    code, document = check("--search", mkl.pip, env=fixed, cwd=project)
+    assert code == 0 and by_id(document, "missing-symbol") == []
+
+
+def test_acceptance_2_shared_only_sysroot_and_a_static_link(mkl, tmp_path):
+    code, document = check(tmp_path, "--root", mkl.debian_shared, "--link", "static", "--interface", "lp64",
+                           "--threading", "sequential")
+    assert code == 1
+    (finding,) = by_id(document, "runtime-without-devel")
+    fix = "\n".join(finding["fix"])
+    assert "libmkl-full-dev" in fix and "intel-oneapi-mkl-devel" in fix
+    assert "apt.repos.intel.com" in fix  # the sysroot has no Intel repository configured
+    assert any("libmkl-rt" in line for line in finding["evidence"])
+    # its mkl-static-*.pc files name archives that are not there
+    assert {f["title"].split(".pc")[0] for f in by_id(document, "pkgconfig-missing-files")} >= {"mkl-static-lp64-seq"}
+
+
+def test_acceptance_3_clean_machine_with_2026(mkl, tmp_path):
+    env = {"MKLROOT": str(mkl.pip), "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d")}
+    code, document = check(tmp_path, "--search", mkl.pip, "--link", "static", "--interface", "lp64",
+                           "--threading", "sequential", "--require-symbol", "hgemm_", "--min-version", "2024.0", env=env)
+    assert code == 0, [f["title"] for f in document["findings"]]
+    assert {f["severity"] for f in document["findings"]} <= {"info"}
+    assert document["picked"]["version"] == "2026.2"
+
+
+def test_candle_project_needs_every_candle_symbol(mkl, tmp_path):
+    (tmp_path / "Cargo.toml").write_text('[package]\nname="svc"\nversion="0.1.0"\n[dependencies]\n'
+                                         'candle-core = { version = "0.9", features = ["mkl"] }\n')
+    code, document = check(tmp_path, "--root", mkl.debian_static)
+    assert code == 1
+    missing = {f["title"].split()[0] for f in by_id(document, "missing-symbol")}
+    assert missing == {"hgemm_"}  # 2020.4 has sgemm_, dgemm_ and the VML calls, not hgemm_
+    (summary,) = by_id(document, "picked")
+    assert "vsErf" in "\n".join(summary["evidence"])
+
+
+def test_iomp_missing_for_intel_threading(mkl, tmp_path):
+    code, document = check(tmp_path, "--root", mkl.debian_static, "--link", "static", "--threading", "intel")
+    assert code == 1
+    (finding,) = by_id(document, "iomp-missing")
+    assert any("libomp-dev" in line for line in finding["fix"])
+
+
+def test_one_cpu_quota_with_threaded_layer(mkl, tmp_path):
+    root = tmp_path / "image"
+    shutil.copytree(mkl.debian_shared / "var", root / "var", symlinks=True)
+    link_tree(sorted((mkl.debian_lib(mkl.debian_shared)).glob("libmkl_*.so")), root / "usr/lib/x86_64-linux-gnu")
+    (root / "sys/fs/cgroup").mkdir(parents=True)
+    (root / "sys/fs/cgroup/cpu.max").write_text("100000 100000\n")
+    code, document = check(tmp_path, "--root", root, "--link", "dynamic", "--threading", "gnu")
+    (finding,) = by_id(document, "one-cpu-threaded-layer")
+    assert finding["severity"] == "warning" and "cpu.max 100000 100000" in finding["title"]
+    assert any("SEQUENTIAL" in line for line in finding["fix"])
+
+
+def test_kernel_libraries_missing(mkl, tmp_path):
+    lib = tmp_path / "opt/intel/oneapi/mkl/2026.2/lib"
+    link_tree([mkl.pip_lib / n for n in ("libmkl_rt.so.3", "libmkl_core.so.3", "libmkl_intel_lp64.so.3",
+                                         "libmkl_sequential.so.3")], lib)
+    code, document = check(tmp_path, "--root", tmp_path, "--link", "dynamic")
+    (finding,) = by_id(document, "kernels-missing")
+    assert finding["severity"] == "error" and "Cannot load" in finding["explanation"]
+    assert code == 1
+
+
+def test_mklroot_pointing_at_nothing(tmp_path):
+    code, document = check(tmp_path, env={"MKLROOT": str(tmp_path / "nothing"), "HOME": str(tmp_path)})
+    assert code == 1
+    assert by_id(document, "mklroot-empty")
+
+
+def test_cmake_default_ilp64_trap(mkl, tmp_path):
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.20)\nproject(x C)\nfind_package(MKL CONFIG REQUIRED)\n")
+    code, document = check(tmp_path, "--search", mkl.pip)
+    (finding,) = by_id(document, "cmake-default-ilp64")
+    assert finding["severity"] == "warning"
+    assert check(tmp_path, "--search", mkl.pip, "--strict")[0] == 1
+
+
+def test_project_config_in_pyproject(mkl, tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.mkldoctor]\nrequire-symbol = ["cblas_gemm_f16f16f32"]\nlink = "static"\n')
+    code, document = check(tmp_path, "--root", mkl.debian_static)
+    assert code == 1
+    (finding,) = by_id(document, "missing-symbol")
+    assert "cblas_gemm_f16f16f32" in finding["title"] and "2024.0" in finding["title"]
+
+
+def test_formats_junit_github_and_text(mkl, tmp_path):
+    args = ["check", str(tmp_path), "--root", str(mkl.debian_shared), "--link", "static"]
+    junit = runner.invoke(app, [*args, "--format", "junit"])
+    assert junit.exit_code == 1
+    tree = ET.fromstring(junit.stdout)
+    assert int(tree.get("failures")) >= 1 and tree.find(".//failure") is not None
+    github = runner.invoke(app, [*args, "--format", "github"])
+    assert any(line.startswith("::error title=") for line in github.stdout.splitlines())
+    text = runner.invoke(app, [*args, "--format", "text"], env={"NO_COLOR": "1"})
+    assert "\x1b[" not in text.stdout and "fix:" in text.stdout
+
+
+def test_usage_errors(tmp_path):
+    assert runner.invoke(app, ["check", str(tmp_path), "--link", "sideways"]).exit_code == 2
+    assert runner.invoke(app, ["check", str(tmp_path), "--format", "yaml"]).exit_code == 2
+    bad = tmp_path / "mkldoctor.toml"
+    bad.write_text("link = [unclosed\n")
+    result = runner.invoke(app, ["check", str(tmp_path)])
+    assert result.exit_code == 2 and "cannot be read as TOML" in result.stderr
