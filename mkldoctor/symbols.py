@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from mkldoctor.archive import Archive, is_archive
+from mkldoctor.archive import Archive, Member, is_archive
 from mkldoctor.elf import Symbol, find_exported, is_elf, read_elf, read_elf_bytes
 from mkldoctor.errors import InputError
 
@@ -210,23 +210,31 @@ def _member_kind(name: str, data: bytes | memoryview) -> str:
     return "unknown"
 
 
-def _read_archive(path: str, problems: list[Problem]) -> FileSymbols:
+def _open_archive(path: str) -> Archive:
     try:
-        archive = Archive(path)
+        return Archive(path)
     except OSError as exc:
         raise InputError(path, _os_reason(exc)) from None
+
+
+def _readable_members(archive: Archive, problems: list[Problem]) -> Iterator[tuple[Member, bytes | memoryview]]:
+    """Each member with its bytes; a member that cannot be read is a problem line, not an end."""
+    for member in archive:
+        try:
+            yield member, archive.read(member)
+        except InputError as exc:
+            problems.append(Problem(exc.path, exc.reason))
+
+
+def _read_archive(path: str, problems: list[Problem]) -> FileSymbols:
+    archive = _open_archive(path)
     with archive:
         result = FileSymbols(
             path=path,
             kind="thin-archive" if archive.thin else "archive",
             archive_index=archive.index.kind if archive.index else None,
         )
-        for member in archive:
-            try:
-                data = archive.read(member)
-            except InputError as exc:
-                problems.append(Problem(exc.path, exc.reason))
-                continue
+        for member, data in _readable_members(archive, problems):
             kind = _member_kind(member.name, data)
             result.members.append(MemberInfo(member.name, kind))
             where = f"{path}({member.name})"
@@ -304,10 +312,7 @@ def _member_defines(archive: Archive, member, name: str, problems: list[Problem]
 
 
 def _find_in_archive(path: str, names: list[str], problems: list[Problem]) -> list[Definition]:
-    try:
-        archive = Archive(path)
-    except OSError as exc:
-        raise InputError(path, _os_reason(exc)) from None
+    archive = _open_archive(path)
     found: list[Definition] = []
     with archive:
         to_scan: list[str] = []
@@ -336,12 +341,7 @@ def _find_in_archive(path: str, names: list[str], problems: list[Problem]) -> li
 def _scan_archive(archive: Archive, names: list[str], problems: list[Problem]) -> list[Definition]:
     found: list[Definition] = []
     needles = [(name, name.encode()) for name in names]
-    for member in archive:
-        try:
-            data = archive.read(member)
-        except InputError as exc:
-            problems.append(Problem(exc.path, exc.reason))
-            continue
+    for member, data in _readable_members(archive, problems):
         raw = bytes(data) if isinstance(data, memoryview) else data
         wanted = [name for name, needle in needles if needle in raw]  # cheap filter before parsing
         if not wanted:
