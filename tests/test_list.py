@@ -199,3 +199,47 @@ def test_all_fixtures_at_once_through_search_folders(mkl):
     document = listing("--search", mkl.pip, "--search", mkl.debian_static / "usr", "--search", mkl.debian_shared / "usr")
     summary = [(i["version"], i["static"], bool(i["defines"]["hgemm_"])) for i in document["installs"]]
     assert summary == [("2026.2", True, True), ("2020.4", True, False), ("2020.4", False, False)]
+
+
+RPM_SPEC = """
+Name: intel-oneapi-mkl-devel-2026.2
+Version: 2026.2.0
+Release: 1
+Summary: oneMKL 2026.2 development files, repackaged from the PyPI wheels for a test
+License: Intel Simplified Software License
+BuildArch: x86_64
+AutoReqProv: no
+%define _binary_payload w0.ufdio
+%define __os_install_post %{nil}
+%define debug_package %{nil}
+%define _build_id_links none
+%description
+test
+%install
+mkdir -p %{buildroot}/opt/intel/oneapi/mkl/2026.2/lib %{buildroot}/opt/intel/oneapi/mkl/2026.2/include
+cp LIBS %{buildroot}/opt/intel/oneapi/mkl/2026.2/lib/
+cp HEADERS %{buildroot}/opt/intel/oneapi/mkl/2026.2/include/
+%files
+/opt/intel/oneapi/mkl/2026.2
+"""
+
+
+def test_rpm_database_in_a_fedora_like_image(mkl, tmp_path):
+    import subprocess
+
+    if not (shutil.which("rpmbuild") and shutil.which("rpm")):
+        pytest.skip("rpm and rpmbuild missing (apt-get install rpm)")
+    libs = " ".join(str(mkl.pip_lib / n) for n in ("libmkl_intel_lp64.a", "libmkl_sequential.a", "libmkl_rt.so.3"))
+    headers = " ".join(str(mkl.pip / "include" / n) for n in ("mkl.h", "mkl_version.h"))
+    spec = tmp_path / "mkl.spec"
+    spec.write_text(RPM_SPEC.replace("LIBS", libs).replace("HEADERS", headers))
+    subprocess.run(["rpmbuild", "-bb", "--define", f"_topdir {tmp_path / 'top'}", str(spec)], check=True, capture_output=True)
+    (package,) = (tmp_path / "top/RPMS/x86_64").glob("*.rpm")
+    image = tmp_path / "image"
+    image.mkdir()
+    for step in (["--initdb"], ["-i", "--nodeps", "--noscripts", "--ignorearch", str(package)]):
+        subprocess.run(["rpm", "--root", str(image), "--dbpath", "/var/lib/rpm", *step], check=True, capture_output=True)
+    install = only(listing("--root", image))
+    assert install["sources"][0] == "rpm" and "oneapi" in install["sources"]
+    assert "intel-oneapi-mkl-devel-2026.2 2026.2.0-1" in install["package"]
+    assert install["version"] == "2026.2" and install["defines"]["hgemm_"]

@@ -19,7 +19,8 @@ def find(ctx: Context) -> list[Candidate]:
     if tool is None:
         ctx.warn(f"an rpm database is at {ctx.root.host(database)} but the rpm tool is missing: rpm packages not read")
         return []
-    query = [tool, "--root", ctx.root.root, "-qa", "--qf", "%{NAME} %{VERSION}-%{RELEASE}\\n"]
+    base = [tool, "--root", ctx.root.root, "--dbpath", database]
+    query = base + ["-qa", "--qf", "%{NAME} %{VERSION}-%{RELEASE}\\n"]
     try:
         listing = subprocess.run(query, capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError) as exc:
@@ -30,12 +31,13 @@ def find(ctx: Context) -> list[Candidate]:
         name, _, version = line.partition(" ")
         if not name.startswith(("intel-oneapi-mkl", "intel-mkl")):
             continue
-        files = subprocess.run([tool, "--root", ctx.root.root, "-ql", name], capture_output=True, text=True,
+        files = subprocess.run(base + ["-ql", name], capture_output=True, text=True,
                                timeout=60, check=False).stdout.splitlines()
         for lib_dir in sorted({posixpath.dirname(f) for f in files if "/libmkl_" in f}):
-            candidate = by_dir.setdefault(lib_dir, Candidate("rpm", lib_dir, package_version=version))
+            prefix = lib_dir.rsplit("/lib", 1)[0]
+            candidate = by_dir.setdefault(lib_dir, Candidate("rpm", lib_dir, root=prefix, package_version=version))
             candidate.evidence.append(f"rpm: {name} {version}")
             candidate.include_dirs = sorted({posixpath.dirname(f) for f in files if f.endswith("/mkl_version.h")})
     for candidate in by_dir.values():
-        candidate.package = ", ".join(e.split()[1] for e in candidate.evidence)
+        candidate.package = ", ".join(" ".join(e.split()[1:3]) for e in candidate.evidence)
     return list(by_dir.values())
