@@ -1,0 +1,134 @@
+"""Rendering of findings (``explain``, ``check``): rich text, JSON, JUnit XML, GitHub annotations.
+
+Each renderer writes a list of :class:`~mkldoctor.findings.Finding` to a stream and
+decides nothing. Text respects NO_COLOR and never colours a pipe.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from dataclasses import asdict
+from typing import TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from mkldoctor.findings import Finding
+from mkldoctor.output import console, write_json
+
+SCHEMA = "mkldoctor.findings"
+SCHEMA_VERSION = 1
+
+_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
+
+
+class FindingsFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    github = "github"
+
+
+def render(findings: list[Finding], fmt: FindingsFormat | str, stream: TextIO | None = None, *, suite: str = "mkldoctor", extra: dict | None = None) -> None:
+    stream = stream or sys.stdout
+    fmt = FindingsFormat(fmt)
+    if fmt is FindingsFormat.json:
+        render_json(findings, stream, extra)
+    elif fmt is FindingsFormat.junit:
+        render_junit(findings, stream, suite)
+    elif fmt is FindingsFormat.github:
+        render_github(findings, stream)
+    else:
+        render_text(findings, stream)
+
+
+def render_text(findings: list[Finding], stream: TextIO) -> None:
+    from rich.markup import escape as rich_escape
+
+    con = console(stream)
+    if not findings:
+        con.print("no MKL link or load problem found in the input")
+        return
+    for number, finding in enumerate(findings, 1):
+        if number > 1:
+            con.print()
+        style = _STYLE.get(finding.severity, "bold")
+        con.print(f"[{style}]{finding.severity}[/{style}][dim]\\[{rich_escape(finding.id)}][/dim]: [bold]{rich_escape(finding.title)}[/bold]")
+        for line in finding.evidence:
+            con.print(f"  {rich_escape(line)}")
+        if finding.explanation:
+            con.print(f"[bold]why[/bold]: {rich_escape(finding.explanation)}")
+        if finding.fix:
+            con.print("[bold green]fix[/bold green]:")
+            for line in finding.fix:
+                con.print(f"  {rich_escape(line)}")
+        if finding.confirm:
+            con.print("[bold]confirm[/bold]:")
+            for line in finding.confirm:
+                con.print(f"  {rich_escape(line)}")
+
+
+def render_json(findings: list[Finding], stream: TextIO, extra: dict | None = None) -> None:
+    document = {"schema": SCHEMA, "version": SCHEMA_VERSION, "findings": [_as_json(f) for f in findings]}
+    if extra:
+        document.update(extra)
+    write_json(document, stream)
+
+
+def _as_json(finding: Finding) -> dict:
+    entry = asdict(finding)
+    for key in ("evidence", "fix", "confirm"):
+        entry[key] = list(entry[key])
+    return entry
+
+
+def _body(finding: Finding) -> str:
+    parts = list(finding.evidence)
+    if finding.explanation:
+        parts.append("why: " + finding.explanation)
+    if finding.fix:
+        parts.append("fix:")
+        parts.extend("  " + line for line in finding.fix)
+    if finding.confirm:
+        parts.append("confirm:")
+        parts.extend("  " + line for line in finding.confirm)
+    return "\n".join(parts)
+
+
+def render_junit(findings: list[Finding], stream: TextIO, suite: str = "mkldoctor") -> None:
+    failures = sum(1 for f in findings if f.severity == "error")
+    cases = findings or []
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(
+        f"<testsuites><testsuite name={quoteattr(suite)} tests=\"{max(len(cases), 1)}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
+    )
+    if not cases:
+        stream.write(f'  <testcase classname={quoteattr(suite)} name="no problem found"/>\n')
+    for finding in cases:
+        name = quoteattr(f"{finding.id}: {finding.title}")
+        stream.write(f"  <testcase classname={quoteattr(suite + '.' + finding.severity)} name={name}>\n")
+        body = escape(_body(finding))
+        if finding.severity == "error":
+            stream.write(f"    <failure message={quoteattr(finding.title)} type={quoteattr(finding.id)}>{body}</failure>\n")
+        else:
+            stream.write(f"    <system-out>{escape(finding.severity)}: {body}</system-out>\n")
+        stream.write("  </testcase>\n")
+    stream.write("</testsuite></testsuites>\n")
+
+
+def _gh_escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_escape_property(text: str) -> str:
+    return _gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def render_github(findings: list[Finding], stream: TextIO) -> None:
+    """GitHub Actions workflow commands: ``::error title=...::message``."""
+    for finding in findings:
+        level = _GH_LEVEL.get(finding.severity, "notice")
+        title = _gh_escape_property(f"{finding.id}: {finding.title}")
+        stream.write(f"::{level} title={title}::{_gh_escape_data(_body(finding) or finding.title)}\n")
