@@ -45,6 +45,7 @@ def render_text(findings: list[Finding], stream: TextIO) -> None:
     from rich.markup import escape as rich_escape
 
     con = console(stream)
+    con.soft_wrap = True  # commands must stay pasteable: never wrapped by rich
     if not findings:
         con.print("no MKL link or load problem found in the input")
         return
