@@ -112,7 +112,7 @@ def recipes(need: str, min_version: str | None = None) -> list[str]:
             if need != "openmp":
                 out.append("           source /opt/intel/oneapi/setvars.sh   # sets MKLROOT, LD_LIBRARY_PATH, PKG_CONFIG_PATH")
         elif channel == "debian":
-            out.append(f"Debian:    sudo apt-get install {package}   # non-free component" + (f"; MKL {known}" if known and need != "openmp" else ""))
+            out.append(f"Debian:    sudo apt-get install {package}" + (f"   # non-free component; MKL {known}" if known and need != "openmp" else "   # LLVM's OpenMP, with a libiomp5.so link"))
     return out
 
 

@@ -597,6 +597,8 @@ def _undefined(symbol: str, where: str, context, linker: str) -> UndefinedSymbol
     if gold:  # gold: "h.o:h.c:function call_h"
         obj, member = split_object(gold.group("obj"))
         fn = gold.group("fn")
+    elif section and context is not None:  # "verify.c:(.text+0x1d)" under "/tmp/cc.o: in function `main':"
+        loc = where
     elif section:  # "h.o:(.text+0x1d)"
         obj, member = split_object(section.group("obj"))
     elif where and _SOURCE_LOC.match(where):  # "/src/mkl.rs:162" after an "in function" line
