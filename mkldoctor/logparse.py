@@ -209,19 +209,36 @@ def _unbalanced(line: str) -> bool:
     return line.endswith("error while loading shared libraries:")
 
 
+# A terminal or a pasted log cuts long lines at a fixed width; a piece of exactly such a
+# width followed by a line that does not start a new message is joined with it.
+WRAP_WIDTHS = frozenset((80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
+_FRESH = re.compile(
+    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|collect2|make|ninja|cmake|Compiling|Finished|Running|"
+    r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:))"
+)
+
+
 def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Clean lines with cargo's ``= note:`` prefix gone and wrapped lines rejoined."""
     pending: str | None = None
+    wrapped = False  # pending was cut at a terminal width (rather than inside quotes)
     pieces = 0
-    for line in raw_lines(stream, stats):
-        line = _NOTE.sub("", line, count=1) if ("=" in line[:16] or "|" in line[:8]) else line
+    for raw in raw_lines(stream, stats):
+        line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
         if pending is not None:
-            line = pending + line.lstrip()
-            pieces += 1
+            if wrapped and (not raw or _FRESH.match(raw)):
+                yield pending  # it was a whole line of exactly that width after all
+            else:
+                line = pending + (raw if wrapped else line.lstrip())
+                pieces += 1
             pending = None
-        if pieces < MAX_JOIN_LINES and len(line) < MAX_LINE and _unbalanced(line):
-            pending = line
-            continue
+        if pieces < MAX_JOIN_LINES and len(line) < MAX_LINE:
+            if _unbalanced(line):
+                pending, wrapped = line, False
+                continue
+            if len(raw) in WRAP_WIDTHS:
+                pending, wrapped = line, True
+                continue
         pieces = 0
         yield line
     if pending is not None:
