@@ -138,6 +138,15 @@ class Explainer:
         for path in command.inputs:
             if "mkl_" in os.path.basename(path):
                 return self.install_of(path), None, path
+        if self.cargo and not names:
+            # `cargo:rustc-link-lib=static=mkl_*` in a library crate: rustc bundled the archives into that
+            # crate's rlib when it built it, searching the same -L native folders that reach this line
+            dirs = [d for d in command.lib_dirs if not d.startswith("<")]
+            for name in ([prefer] if prefer else []) + ["mkl_core"]:
+                result = search_library(name, dirs, True, driver=False, defaults=[])
+                result.request = f"lib{name}.a (rustc's search for cargo:rustc-link-lib=static={name}, bundled into the crate's rlib)"
+                if result.found:
+                    return self.install_of(result.found), result, result.found
         return None, None, None
 
     # -- findings ----------------------------------------------------------------------
@@ -302,6 +311,8 @@ class Explainer:
         searched_lib = None
         if command is not None and linked is not None:
             interface = [n for n in (_lib_name(h.definition.path) for h in hits) if command.requests(n)]
+            if not interface and self.cargo:
+                interface = [n for n in (_lib_name(h.definition.path) for h in hits if h.definition.path.endswith(".a")) if n.startswith("mkl_intel_")]
             searched_lib = interface[0] if interface else None
             install, result, path = self.linked(command, prefer=searched_lib)
             request = (command.requests(_lib_name(path or "")) or [None])[0]

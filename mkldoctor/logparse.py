@@ -261,7 +261,7 @@ _UNDEF_SYMBOL = re.compile(
 _LLD_REF = re.compile(r"^\s*>>>\s+referenced by\s+(?P<what>.+?)\s*$")
 _LLD_CONT = re.compile(r"^\s*>>>\s{2,}(?P<what>.+?)\s*$")
 _LLD_OTHER = re.compile(r"^\s*>>>\s+(?:did you mean|defined in|the encapsulation)")
-_OBJ_FN = re.compile(r"^(?P<obj>.+?):\((?P<fn>.+)\)$")
+_OBJ_FN = re.compile(r"^(?P<obj>.+?):\((?P<fn>.+)\)(?: in archive (?P<archive>.+))?$")
 _SOURCE_LOC = re.compile(r"^(?P<src>.+\.(?:c|cc|cpp|cxx|h|hpp|rs|f|f90|F90|s|S)):(?P<line>\d+)$")
 _SECTION = re.compile(r"^(?P<obj>.+?):\(\.[\w.$]+(?:\+0x[0-9a-f]+)?\)$")
 _GOLD_FUNC = re.compile(r"^(?P<obj>[^:]+?):(?:(?P<src>[^:]+):)?function (?P<fn>.+)$")
@@ -486,6 +486,8 @@ def iter_events(lines: Iterable[str]) -> Iterator:
                     objfn = _OBJ_FN.match(what)
                     if objfn:  # ">>> referenced by lib.a(x.o):(fn)"
                         obj, member = split_object(objfn.group("obj"))
+                        if objfn.group("archive"):
+                            obj, member = objfn.group("archive"), objfn.group("obj")
                         lld["refs"].append((obj, member, _strip_rust_hash(objfn.group("fn")), None))
                     else:  # ">>> referenced by main.rs:7 (src/main.rs:7)"; the object follows
                         lld["refs"].append((None, None, None, what))
@@ -497,6 +499,8 @@ def iter_events(lines: Iterable[str]) -> Iterator:
                     what = cont.group("what")
                     objfn = _OBJ_FN.match(what)
                     obj, member = split_object(objfn.group("obj") if objfn else what)
+                    if objfn and objfn.group("archive"):  # "x.rcgu.o:(fn) in archive /p/libx.rlib"
+                        obj, member = objfn.group("archive"), objfn.group("obj")
                     fn = _strip_rust_hash(objfn.group("fn")) if objfn else None
                     loc = lld["refs"][-1][3]
                     lld["refs"][-1] = (obj, member, fn, loc)
