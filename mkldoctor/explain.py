@@ -313,13 +313,15 @@ class Explainer:
             interface = [n for n in (_lib_name(h.definition.path) for h in hits) if command.requests(n)]
             if not interface and self.cargo:
                 interface = [n for n in (_lib_name(h.definition.path) for h in hits if h.definition.path.endswith(".a")) if n.startswith("mkl_intel_")]
+            preference = ["mkl_intel_lp64", "mkl_intel_ilp64", "mkl_gf_lp64", "mkl_gf_ilp64"]
+            interface.sort(key=lambda n: preference.index(n) if n in preference else len(preference))
             searched_lib = interface[0] if interface else None
             install, result, path = self.linked(command, prefer=searched_lib)
             request = (command.requests(_lib_name(path or "")) or [None])[0]
             static = request.static if request else (path or "").endswith(".a")
             evidence.append(f"the link used {label(linked)}" + (f" (MKL {linked.version} has no {symbol})" if linked.version else ""))
             if result is not None:
-                evidence.append(f"why that copy: the linker's search for {result.request}:")
+                evidence.append(f"why that copy: the search for {result.request}:")
                 evidence += ["  " + line for line in result.lines()]
         elif command is not None:
             static = any(r.static for r in command.libs if r.name.startswith("mkl_"))
