@@ -424,6 +424,10 @@ class Explainer:
                 result = None
                 name = _lib_name(event.path)
                 static = event.path.endswith(".a")
+            elif event.linker == "rustc":  # `cargo:rustc-link-lib=static=NAME` that rustc itself could not find
+                name, static, command = event.name, True, None
+                result = None
+                cause = self._library_cause(name, static)
             else:
                 name = event.name
                 request = (command.requests(name) if command else []) or [None]
@@ -458,6 +462,9 @@ class Explainer:
             if result is not None:
                 evidence.append(f"the linker's search for {result.request}:")
                 evidence += ["  " + line for line in result.lines()]
+            elif event.linker == "rustc":
+                evidence.append(f"rustc looked for lib{name}.a only in the folders that build scripts name with "
+                                "cargo:rustc-link-search (cargo build -vv shows them), and found none")
             else:
                 evidence.append(f"the link line names {event.path}, and there is no such file")
         for event, _, name in items:

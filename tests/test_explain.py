@@ -337,6 +337,34 @@ def test_cargo_with_rust_lld(crate, mkl):
     check_cargo_finding(explain(parsed, []), mkl)
 
 
+def test_cargo_static_archives_missing(crate, mkl):
+    """intel-mkl-src's static feature pointed at an MKL without archives: rustc itself stops."""
+    env = cargo_env(mkl, crate / "target-noarchive", None)
+    env["MKL_LIB_DIR"] = str(mkl.debian_lib(mkl.debian_shared))
+    del env["IOMP5_DIR"]  # with the wheels' folder second, rustc would take their archives (and succeed)
+    run = subprocess.run(["cargo", "build", "--offline"], cwd=crate, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, errors="replace")
+    assert run.returncode != 0 and "could not find native static library `mkl_intel_lp64`" in run.stdout
+    findings = explain_text(run.stdout, [install_from_path(str(mkl.debian_shared))])
+    [finding] = by_id(findings, "library-not-found")
+    assert "static archives are not installed" in finding.title
+    assert any("cargo:rustc-link-search" in line for line in finding.evidence)
+    assert "libmkl-full-dev" in flat(finding)
+
+
+def test_mold_and_lld_messages():
+    """mold is not installed here: its two messages as mold 1.x/2.x print them."""
+    log = (
+        "mold: error: undefined symbol: hgemm_\n>>> referenced by h.c:2\n>>>               h.o:(half_gemm)\n"
+        "mold: fatal: library not found: mkl_core\n"
+        "ld.lld: error: unable to find library -lmkl_sequential\n"
+    )
+    parsed = logparse.parse_bytes(log.encode())
+    [undefined] = parsed.of(logparse.UndefinedSymbol)
+    assert (undefined.linker, undefined.referenced_from, undefined.function, undefined.location) == ("mold", "h.o", "half_gemm", "h.c:2")
+    assert [(m.name, m.linker) for m in parsed.of(logparse.MissingLibrary)] == [("mkl_core", "mold"), ("mkl_sequential", "lld")]
+
+
 def test_seed_log(mkl):
     """The seed's own log: candle, GNU ld, no command line; the MKL copies given with --install."""
     result = cli("explain", str(SEED_LOG), "--install", str(mkl.debian_static), "--install", str(mkl.pip))
