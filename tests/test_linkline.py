@@ -114,12 +114,19 @@ def test_verify_succeeds_on_onemkl_2026_2(pip_install, link, interface, threadin
     assert "2026.2" in result.output and f"MKL_INT {8 if interface == 'ilp64' else 4} bytes" in result.output
 
 
-def test_verify_sdl(pip_install, debian_shared):
-    for install, interface in ((pip_install, "ilp64"), (debian_shared, "lp64")):
-        line = linkline.advise(install, linkline.LinkConfig("sdl", interface, "sequential"))
+@pytest.mark.parametrize("which,link,interface,threading", [
+    ("pip", "sdl", "ilp64", "sequential"), ("pip", "sdl", "lp64", "intel"), ("pip", "sdl", "lp64", "tbb"),
+    ("pip", "static", "lp64", "tbb"), ("pip", "dynamic", "ilp64", "tbb"), ("debian", "sdl", "lp64", "sequential"),
+    ("debian", "dynamic", "ilp64", "gnu"),
+])
+def test_verify_sdl_tbb_and_debian(pip_install, debian_shared, which, link, interface, threading):
+    install = pip_install if which == "pip" else debian_shared
+    line = linkline.advise(install, linkline.LinkConfig(link, interface, threading))
+    if link == "sdl":
         assert line.runtime_env["MKL_INTERFACE_LAYER"] == interface.upper()
-        result = linkline.verify(line)
-        assert result.ok, result.log
+        assert line.runtime_env["MKL_THREADING_LAYER"] == linkline.SDL_LAYER[threading]
+    result = linkline.verify(line)
+    assert result.ok, result.log
 
 
 def test_verify_hgemm_fails_on_2020_4_explained(mkl):

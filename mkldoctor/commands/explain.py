@@ -83,7 +83,7 @@ class _Tee:
 def explain(
     args: Annotated[
         Optional[list[str]],
-        typer.Argument(help="LOG file, - for standard input, or -- COMMAND ARGS... to run a command and read its output."),
+        typer.Argument(metavar="LOG | - | -- COMMAND...", help="LOG file, - for standard input, or -- COMMAND ARGS... to run a command and read its output."),
     ] = None,
     install: Annotated[
         Optional[list[str]],
@@ -107,6 +107,7 @@ def explain(
     args = list(args or [])
     installs = _installs(list(install or []))
     command_status = None
+    ran = False
     if not args:
         _fail("give a LOG file, - for standard input, or -- COMMAND ARGS...")
     if len(args) == 1 and args[0] == "-":
@@ -122,13 +123,14 @@ def explain(
     else:
         if not (os.sep in args[0] and os.access(args[0], os.X_OK)) and shutil.which(args[0]) is None:
             _fail(f"{args[0]}: no such log file, and no such command")
-        echo = None if quiet or fmt is not FindingsFormat.text else sys.stderr.buffer
+        echo = None if quiet or fmt is not FindingsFormat.text else getattr(sys.stderr, "buffer", None)
         parsed, command_status = run_and_parse(args, timeout, echo)
+        ran = True
         if command_status is None:
             sys.stderr.write(f"mkldoctor: {args[0]} ran past --timeout {timeout:g}s and was killed; its output so far is explained\n")
     findings = run_explain(parsed, installs)
     extra = {"lines": parsed.lines, "bytes": parsed.bytes}
-    if command_status is not None or args[:1] and not (len(args) == 1 and (args[0] == "-" or os.path.isfile(args[0]))):
+    if ran:
         extra["command"] = {"argv": args, "exit_status": command_status}
     render(findings, fmt, extra=extra if fmt is FindingsFormat.json else None)
     raise typer.Exit(exit_code(findings))
