@@ -187,21 +187,35 @@ def check(
     Exit status: 0 nothing blocks, 1 an error finding (--strict: or a warning), 2 usage error.
     """
     from mkldoctor.check import run_check
-    from mkldoctor.output import findings as render
+    from mkldoctor.findings import exit_status
+    from mkldoctor.output.findings import FindingsFormat, render
 
     try:
-        chosen = render.FindingFormat(fmt)
+        chosen = FindingsFormat(fmt)
     except ValueError:
         fail(f"--format must be text, json, junit or github, not {fmt!r}")
     options = {"require-symbol": require_symbol or [], "link": link, "interface": interface,
                "threading": threading, "min-version": min_version}
     report = run_check(project, root, search, options)
-    extra = {"picked": {"version": report.choice.version, "how": report.choice.how, "steps": report.choice.steps,
+    extra = {"command": "check",
+             "picked": {"version": report.choice.version, "how": report.choice.how, "steps": report.choice.steps,
                         "lib_dir": report.choice.install.lib_dirs[0] if report.choice.install else None}}
-    render.render(report.findings, chosen, "check", extra, verbose=verbose)
-    from mkldoctor.findings import exit_status
-
+    shown = report.findings
+    if chosen is FindingsFormat.text and not verbose:
+        shown = [f for f in shown if f.id != "scan-warning"]
+    render(shown, chosen, suite="mkldoctor.check", extra=extra if chosen is FindingsFormat.json else None)
     raise typer.Exit(exit_status(report.findings, strict))
+
+
+def _register() -> None:
+    from mkldoctor.commands.explain import explain
+    from mkldoctor.commands.link import link
+
+    app.command(name="explain")(guarded(explain))
+    app.command(name="link")(guarded(link))
+
+
+_register()
 
 
 def main() -> None:

@@ -177,7 +177,7 @@ def test_formats_junit_github_and_text(mkl, tmp_path):
     junit = runner.invoke(app, [*args, "--format", "junit"])
     assert junit.exit_code == 1
     tree = ET.fromstring(junit.stdout)
-    assert int(tree.get("failures")) >= 1 and tree.find(".//failure") is not None
+    assert int(tree.find("testsuite").get("failures")) >= 1 and tree.find(".//failure") is not None
     github = runner.invoke(app, [*args, "--format", "github"])
     assert any(line.startswith("::error title=") for line in github.stdout.splitlines())
     text = runner.invoke(app, [*args, "--format", "text"], env={"NO_COLOR": "1"})

@@ -42,6 +42,7 @@ CANDLE = ["sgemm_", "dgemm_", "hgemm_"] + [
 TRACKED = CANDLE + [
     "cblas_sgemm", "cblas_dgemm", "cblas_hgemm", "cblas_gemm_f16f16f32", "cblas_gemm_bf16bf16f32",
     "cblas_gemm_s8u8s32", "cblas_sgemm_batch", "cblas_gemm_e5m2e5m2f32", "mkl_set_num_threads", "mkl_get_version_string",
+    "hgemm_pack_", "hgemm_pack_get_size_", "hgemm_compute_", "cblas_hgemm_pack", "cblas_hgemm_compute",
 ]
 
 

@@ -1,11 +1,16 @@
-"""Rendering of findings (``check`` and ``explain``): text, JSON (schema v1), JUnit XML, GitHub annotations."""
+"""Rendering of findings (``explain``, ``check``): rich text, JSON, JUnit XML, GitHub annotations.
+
+Each renderer writes a list of :class:`~mkldoctor.findings.Finding` to a stream and
+decides nothing. Text respects NO_COLOR and never colours a pipe.
+"""
 
 from __future__ import annotations
 
 import enum
 import sys
+from dataclasses import asdict
 from typing import TextIO
-from xml.sax.saxutils import escape as xml_escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from mkldoctor.findings import Finding
 from mkldoctor.output import console, write_json
@@ -13,89 +18,125 @@ from mkldoctor.output import console, write_json
 SCHEMA = "mkldoctor.findings"
 SCHEMA_VERSION = 1
 
+_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 
-class FindingFormat(str, enum.Enum):
-    auto = "auto"
+
+class FindingsFormat(str, enum.Enum):
     text = "text"
     json = "json"
     junit = "junit"
     github = "github"
 
 
-def finding_json(finding: Finding) -> dict:
-    return {"id": finding.id, "severity": finding.severity, "title": finding.title, "evidence": list(finding.evidence),
-            "fix": list(finding.fix), "explanation": finding.explanation, "confirm": list(finding.confirm)}
+def render(findings: list[Finding], fmt: FindingsFormat | str, stream: TextIO | None = None, *, suite: str = "mkldoctor", extra: dict | None = None) -> None:
+    stream = stream or sys.stdout
+    fmt = FindingsFormat(fmt)
+    if fmt is FindingsFormat.json:
+        render_json(findings, stream, extra)
+    elif fmt is FindingsFormat.junit:
+        render_junit(findings, stream, suite)
+    elif fmt is FindingsFormat.github:
+        render_github(findings, stream)
+    else:
+        render_text(findings, stream)
 
 
-def render_json(findings: list[Finding], command: str, extra: dict | None, stream: TextIO) -> None:
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    write_json({"schema": SCHEMA, "version": SCHEMA_VERSION, "command": command, "summary": counts,
-                "findings": [finding_json(f) for f in findings], **(extra or {})}, stream)
+def summary(findings: list[Finding]) -> dict[str, int]:
+    return {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
 
 
-def render_junit(findings: list[Finding], command: str, stream: TextIO) -> None:
+def render_text(findings: list[Finding], stream: TextIO) -> None:
+    from rich.markup import escape as rich_escape
+
+    con = console(stream)
+    con.soft_wrap = True  # commands must stay pasteable: never wrapped by rich
+    if not findings:
+        con.print("no MKL link or load problem found in the input")
+        return
+    for number, finding in enumerate(findings, 1):
+        if number > 1:
+            con.print()
+        style = _STYLE.get(finding.severity, "bold")
+        con.print(f"[{style}]{finding.severity}[/{style}][dim]\\[{rich_escape(finding.id)}][/dim]: [bold]{rich_escape(finding.title)}[/bold]")
+        for line in finding.evidence:
+            con.print(f"  {rich_escape(line)}")
+        if finding.explanation:
+            con.print(f"[bold]why[/bold]: {rich_escape(finding.explanation)}")
+        if finding.fix:
+            con.print("[bold green]fix[/bold green]:")
+            for line in finding.fix:
+                con.print(f"  {rich_escape(line)}")
+        if finding.confirm:
+            con.print("[bold]confirm[/bold]:")
+            for line in finding.confirm:
+                con.print(f"  {rich_escape(line)}")
+    counts = summary(findings)
+    con.print(f"\n{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)")
+
+
+def render_json(findings: list[Finding], stream: TextIO, extra: dict | None = None) -> None:
+    document = {"schema": SCHEMA, "version": SCHEMA_VERSION, "summary": summary(findings),
+                "findings": [_as_json(f) for f in findings]}
+    if extra:
+        document.update(extra)
+    write_json(document, stream)
+
+
+def _as_json(finding: Finding) -> dict:
+    entry = asdict(finding)
+    for key in ("evidence", "fix", "confirm"):
+        entry[key] = list(entry[key])
+    return entry
+
+
+def _body(finding: Finding) -> str:
+    parts = list(finding.evidence)
+    if finding.explanation:
+        parts.append("why: " + finding.explanation)
+    if finding.fix:
+        parts.append("fix:")
+        parts.extend("  " + line for line in finding.fix)
+    if finding.confirm:
+        parts.append("confirm:")
+        parts.extend("  " + line for line in finding.confirm)
+    return "\n".join(parts)
+
+
+def render_junit(findings: list[Finding], stream: TextIO, suite: str = "mkldoctor") -> None:
     failures = sum(1 for f in findings if f.severity == "error")
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f'<testsuites name="mkldoctor {command}" tests="{len(findings)}" failures="{failures}">',
-             f'  <testsuite name="mkldoctor.{command}" tests="{len(findings)}" failures="{failures}">']
-    for f in findings:
-        lines.append(f"    <testcase classname={quoteattr('mkldoctor.' + f.id)} name={quoteattr(f.title)}>")
-        body = "\n".join(["evidence:", *f.evidence, "fix:", *f.fix])
-        if f.severity == "error":
-            lines.append(f"      <failure type={quoteattr(f.id)} message={quoteattr(f.title)}>{xml_escape(body)}</failure>")
+    cases = findings or []
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(
+        f"<testsuites><testsuite name={quoteattr(suite)} tests=\"{max(len(cases), 1)}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
+    )
+    if not cases:
+        stream.write(f'  <testcase classname={quoteattr(suite)} name="no problem found"/>\n')
+    for finding in cases:
+        name = quoteattr(f"{finding.id}: {finding.title}")
+        stream.write(f"  <testcase classname={quoteattr(suite + '.' + finding.severity)} name={name}>\n")
+        body = escape(_body(finding))
+        if finding.severity == "error":
+            stream.write(f"    <failure message={quoteattr(finding.title)} type={quoteattr(finding.id)}>{body}</failure>\n")
         else:
-            lines.append(f"      <system-out>{xml_escape(f.severity + ': ' + body)}</system-out>")
-        lines.append("    </testcase>")
-    lines += ["  </testsuite>", "</testsuites>"]
-    stream.write("\n".join(lines) + "\n")
+            stream.write(f"    <system-out>{escape(finding.severity)}: {body}</system-out>\n")
+        stream.write("  </testcase>\n")
+    stream.write("</testsuite></testsuites>\n")
 
 
-def _annotation(text: str) -> str:
+def _gh_escape_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _gh_escape_property(text: str) -> str:
+    return _gh_escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
 def render_github(findings: list[Finding], stream: TextIO) -> None:
-    level = {"error": "error", "warning": "warning", "info": "notice"}
-    for f in findings:
-        body = "\n".join([*f.evidence, "fix:", *f.fix])
-        title = f.title.replace(",", "%2C").replace("::", ": :")
-        stream.write(f"::{level[f.severity]} title={_annotation(title)}::{_annotation(body)}\n")
-
-
-def render_text(findings: list[Finding], stream: TextIO, verbose: bool = False) -> None:
-    from rich.markup import escape
-
-    con = console(stream)
-    style = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
-    for f in findings:
-        if f.severity == "info" and f.id == "scan-warning" and not verbose:
-            continue
-        con.print(f"[{style[f.severity]}]{f.severity}[/] [{style[f.severity]}]{escape(f.title)}[/]  [dim]({f.id})[/dim]")
-        for line in f.evidence:
-            con.print(f"    {escape(line)}", soft_wrap=True)
-        if f.explanation:
-            con.print(f"    [italic]{escape(f.explanation)}[/italic]", soft_wrap=True)
-        if f.fix:
-            con.print("  [bold]fix:[/bold]")
-            for line in f.fix:
-                con.print(f"    [green]{escape(line)}[/green]", soft_wrap=True)
-        if f.confirm:
-            con.print("  [bold]confirm:[/bold]")
-            for line in f.confirm:
-                con.print(f"    {escape(line)}", soft_wrap=True)
-        con.print("")
-    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    con.print(f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)")
-
-
-def render(findings: list[Finding], fmt: FindingFormat, command: str, extra: dict | None = None,
-           stream: TextIO | None = None, verbose: bool = False) -> None:
-    stream = stream or sys.stdout
-    if fmt is FindingFormat.json:
-        render_json(findings, command, extra, stream)
-    elif fmt is FindingFormat.junit:
-        render_junit(findings, command, stream)
-    elif fmt is FindingFormat.github:
-        render_github(findings, stream)
-    else:
-        render_text(findings, stream, verbose)
+    """GitHub Actions workflow commands: ``::error title=...::message``."""
+    for finding in findings:
+        level = _GH_LEVEL.get(finding.severity, "notice")
+        title = _gh_escape_property(f"{finding.id}: {finding.title}")
+        stream.write(f"::{level} title={title}::{_gh_escape_data(_body(finding) or finding.title)}\n")

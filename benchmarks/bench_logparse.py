@@ -1,0 +1,81 @@
+"""Benchmark: mkldoctor's log parser on a generated log of about 100 MB.
+
+    python3 benchmarks/bench_logparse.py [--mb 100] [--keep PATH]
+
+The log mixes what a long CI job prints: compiler progress with ANSI colours and CR
+progress bars, cargo's notes with a linker command line, 50,000 distinct GNU ld
+undefined-reference pairs, lld blocks, loader errors, and random binary junk. The
+parser must run in linear time and bounded memory: the script prints the throughput
+and the peak memory (ru_maxrss) of reading the file, and the distinct events kept.
+Not a test: timings depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+from mkldoctor import logparse  # noqa: E402
+
+CHUNKS = [
+    "\x1b[1m\x1b[32m   Compiling\x1b[0m crate{i} v0.1.{i} (/src/crate{i})\r\n",
+    "    Building [=======>            ] {i}/999: crate{i}\r",
+    "[ {p}%] Building C object CMakeFiles/app.dir/src/file{i}.c.o\n",
+    "/usr/bin/ld: /build/lib{j}.a(obj{i}.o): in function `fn_{i}':\n/src/file{i}.c:{i}: undefined reference to `missing_{j}'\n",
+    "rust-lld: error: undefined symbol: sym_{j}\n>>> referenced by lib.rs:{i}\n>>>               x{i}.rcgu.o:(crate::f{i}) in archive /t/libx.rlib\n",
+    "./bin{j}: error while loading shared libraries: libmkl_rt.so.{j}: cannot open shared object file: No such file or directory\n",
+    '  = note:  "cc" "-m64" "<11 object files omitted>" "-Wl,-Bstatic" "-lmkl_intel_lp64" "-lmkl_core" "-L" "/opt/mkl{j}/lib" "-o" "app"\n',
+    "warning: unused variable `x{i}` in a fairly long line of ordinary compiler chatter that says nothing of interest here\n",
+]
+
+
+def generate(path: str, megabytes: int, seed: int = 1) -> None:
+    rng = random.Random(seed)
+    target = megabytes << 20
+    written = 0
+    with open(path, "wb") as out:
+        while written < target:
+            block = []
+            for _ in range(2000):
+                i = rng.randrange(1_000_000)
+                j = rng.randrange(50_000)
+                block.append(rng.choice(CHUNKS).format(i=i, j=j, p=i % 100))
+            data = "".join(block).encode()
+            if rng.random() < 0.05:
+                data += rng.randbytes(64 << 10) + b"\n"
+            out.write(data)
+            written += len(data)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=int, default=100)
+    parser.add_argument("--keep", help="write the log here and keep it")
+    args = parser.parse_args()
+    path = args.keep or os.path.join(tempfile.mkdtemp(prefix="mkldoctor-bench-"), "big.log")
+    started = time.perf_counter()
+    generate(path, args.mb)
+    size = os.path.getsize(path)
+    print(f"generated {size / (1 << 20):.0f} MiB in {time.perf_counter() - started:.1f}s: {path}")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with open(path, "rb") as handle:
+        parsed = logparse.parse(handle)
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"parsed {parsed.lines:,} lines in {elapsed:.1f}s: {size / (1 << 20) / elapsed:.1f} MiB/s")
+    print(f"distinct events kept: {len(parsed.counts):,} (cap {logparse.MAX_DISTINCT:,} + {logparse.MAX_COMMANDS} commands); dropped: {parsed.dropped:,}")
+    print(f"peak RSS: {after / 1024:.0f} MiB (before parsing {before / 1024:.0f} MiB)")
+    if not args.keep:
+        os.remove(path)
+
+
+if __name__ == "__main__":
+    main()

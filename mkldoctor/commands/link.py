@@ -1,0 +1,127 @@
+"""``mkldoctor link``: the link line for an installed MKL, checked against its files, and ``--verify``."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+EXIT_OK = 0
+EXIT_FINDING = 1
+EXIT_USAGE = 2
+
+
+class LinkMode(str, enum.Enum):
+    static = "static"
+    dynamic = "dynamic"
+    sdl = "sdl"
+
+
+class Interface(str, enum.Enum):
+    lp64 = "lp64"
+    ilp64 = "ilp64"
+
+
+class Threading(str, enum.Enum):
+    sequential = "sequential"
+    intel = "intel"
+    gnu = "gnu"
+    tbb = "tbb"
+
+
+class LinkFormat(str, enum.Enum):
+    flags = "flags"
+    cmake = "cmake"
+    cargo = "cargo"
+    pkg_config = "pkg-config"
+    env = "env"
+    json = "json"
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> None:
+    sys.stderr.write(f"mkldoctor: {message}\n")
+    raise typer.Exit(code)
+
+
+def candidate_installs() -> list:
+    """Every MKL copy on this machine, newest first (the inventory of ``mkldoctor list``)."""
+    from mkldoctor.discover import discover
+
+    return discover("/").installs
+
+
+def choose_install(spec: str | None):
+    from mkldoctor.locate import install_from_path
+    from mkldoctor.knowledge import version_key
+
+    if spec and (os.sep in spec or os.path.exists(spec)):
+        if not os.path.exists(spec):
+            _fail(f"--install {spec}: no such file or folder")
+        install = install_from_path(spec, "option")
+        if install is None:
+            _fail(f"--install {spec}: no MKL library (libmkl_*.a or .so) in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
+        return install, []
+    candidates = candidate_installs()
+    if spec:  # a version: 2024, 2024.2
+        matching = [i for i in candidates if i.version and (i.version == spec or i.version.startswith(spec + "."))]
+        if not matching:
+            seen = ", ".join(f"{i.version} ({i.root})" for i in candidates) or "none"
+            _fail(f"--install {spec}: no MKL of that version found (found: {seen}); give a path instead", EXIT_FINDING)
+        candidates = matching
+    if not candidates:
+        _fail("no MKL found on this machine (see mkldoctor list): give --install PATH", EXIT_FINDING)
+    candidates.sort(key=lambda i: version_key(i.version), reverse=True)
+    return candidates[0], candidates[1:]
+
+
+def link(
+    link_mode: Annotated[LinkMode, typer.Option("--link", help="static archives, dynamic libraries, or sdl (libmkl_rt).")] = LinkMode.dynamic,
+    interface: Annotated[Interface, typer.Option("--interface", help="lp64 (32-bit integers) or ilp64 (64-bit).")] = Interface.lp64,
+    threading: Annotated[Threading, typer.Option("--threading", help="sequential, intel (libiomp5), gnu (libgomp) or tbb.")] = Threading.sequential,
+    install: Annotated[
+        Optional[str], typer.Option("--install", "-i", help="PATH (prefix, lib folder or sysroot) or VERSION (2026.2) of the MKL to link.")
+    ] = None,
+    fmt: Annotated[LinkFormat, typer.Option("--format", help="flags, cmake, cargo, pkg-config, env or json.")] = LinkFormat.flags,
+    verify: Annotated[bool, typer.Option("--verify", help="Compile and run a tiny program with this line; explain a failure.")] = False,
+    hgemm: Annotated[bool, typer.Option("--hgemm", help="With --verify: call hgemm_ (half precision, MKL 2021.4+) too.")] = False,
+    cc: Annotated[str, typer.Option("--cc", help="The C compiler for --verify.")] = "gcc",
+) -> None:
+    """Print compile and link flags for an installed MKL, checked against its files.
+
+    Refuses (exit 1), naming each missing file, when the install lacks one the
+    configuration needs. With --verify, compiles and runs a program calling
+    cblas_sgemm (and hgemm_ with --hgemm): exit 0 when it works, 1 when it fails,
+    with the failure explained. Exit 2: usage error.
+    """
+    from mkldoctor import linkline
+    from mkldoctor.locate import label
+
+    chosen, _others = choose_install(install)
+    config = linkline.LinkConfig(link_mode.value, interface.value, threading.value)
+    try:
+        line = linkline.advise(chosen, config, cc=cc)
+    except linkline.LinkLineError as exc:
+        sys.stderr.write(f"mkldoctor: {exc}\n")
+        for hint in exc.hints:
+            sys.stderr.write(f"  {hint}\n")
+        raise typer.Exit(EXIT_FINDING)
+    sys.stdout.write(linkline.render(line, fmt.value))
+    if not verify:
+        raise typer.Exit(EXIT_OK)
+    sys.stdout.flush()
+    result = linkline.verify(line, hgemm=hgemm, cc=cc)
+    if result.ok:
+        sys.stderr.write(f"mkldoctor: verified: {result.output.strip()} ({label(chosen)}, {config.name})\n")
+        raise typer.Exit(EXIT_OK)
+    sys.stderr.write(f"mkldoctor: verification failed at the {result.stage} step ({label(chosen)}, {config.name}); the log:\n")
+    sys.stderr.write("".join("  | " + l + "\n" for l in result.log.strip().splitlines()[:40]))
+    from mkldoctor import logparse
+    from mkldoctor.explain import explain as run_explain
+    from mkldoctor.output.findings import render
+
+    findings = run_explain(logparse.parse_bytes(result.log.encode()), [chosen] + _others)
+    render(findings, "text", sys.stderr)
+    raise typer.Exit(EXIT_FINDING)

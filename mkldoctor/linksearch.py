@@ -1,0 +1,309 @@
+"""Simulating two searches: GNU ld's for ``-lNAME`` and the dynamic loader's for a soname.
+
+Each search is told step by step, the way libtree explains a missing library: every
+folder in the order the tool looks, what it held there or why it was skipped, and
+the folders after the winner that were never looked at (which is how a user sees
+*why the old copy won*).
+
+ld: every ``-L`` in command-line order, then the compiler driver's own folders
+(``gcc -print-search-dirs``), then ld's built-in ``SEARCH_DIR``s (``ld --verbose``).
+Under ``-Bstatic`` only ``libNAME.a`` counts; under ``-Bdynamic`` ``libNAME.so``
+wins over ``libNAME.a`` in the same folder. ``-l:FILE`` looks for FILE exactly.
+Versioned ``libNAME.so.3`` files are never found by ``-lNAME``.
+
+Loader: ``DT_RPATH`` (only when there is no ``DT_RUNPATH``), ``LD_LIBRARY_PATH``,
+``DT_RUNPATH``, ``/etc/ld.so.cache``, then the default folders.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+
+RUSTC_PLACEHOLDER = "<sysroot>"
+LOADER_DEFAULTS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib")
+
+
+@dataclass(frozen=True)
+class Step:
+    folder: str
+    origin: str  # "-L", "compiler default", "ld default", "DT_RPATH", "LD_LIBRARY_PATH", "DT_RUNPATH", "ld.so.cache", "default"
+    outcome: str  # "found", "skipped", "absent", "no-folder", "not-reached", "unknown"
+    detail: str
+    path: str | None = None
+
+    def line(self, number: int) -> str:
+        return f"{number}. {self.origin} {self.folder}: {self.detail}"
+
+
+@dataclass
+class SearchResult:
+    request: str  # "-lmkl_core (-Bstatic)" or "libmkl_rt.so.3"
+    steps: list[Step] = field(default_factory=list)
+    found: str | None = None
+    notes: list[str] = field(default_factory=list)  # said after the steps
+    preface: list[str] = field(default_factory=list)  # said before them
+
+    def lines(self) -> list[str]:
+        out = [step.line(number) for number, step in enumerate(self.steps, 1)]
+        return self.preface + out + self.notes
+
+
+# -- defaults ---------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=4)
+def ld_default_dirs(ld: str = "ld") -> tuple[str, ...]:
+    """``SEARCH_DIR``s from ``ld --verbose`` (the ``=`` sysroot prefix dropped)."""
+    tool = shutil.which(ld)
+    if not tool:
+        return ()
+    try:
+        out = subprocess.run([tool, "--verbose"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return tuple(d.lstrip("=") for d in re.findall(r'SEARCH_DIR\("([^"]+)"\)', out))
+
+
+@functools.lru_cache(maxsize=4)
+def compiler_default_dirs(cc: str = "gcc") -> tuple[str, ...]:
+    """The ``libraries:`` folders of ``gcc -print-search-dirs`` that exist, normalised."""
+    tool = shutil.which(cc) or shutil.which("cc")
+    if not tool:
+        return ()
+    try:
+        out = subprocess.run([tool, "-print-search-dirs"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    for line in out.splitlines():
+        if line.startswith("libraries:"):
+            dirs = []
+            for part in line.split(":", 1)[1].strip().lstrip("=").split(":"):
+                part = os.path.normpath(part) if part else ""
+                if part and os.path.isdir(part) and part not in dirs:
+                    dirs.append(part)
+            return tuple(dirs)
+    return ()
+
+
+def default_dirs(driver: bool = True) -> list[tuple[str, str]]:
+    """(folder, origin) after the command line's ``-L``s, without repeats of one real folder."""
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    pairs = [(d, "compiler default") for d in compiler_default_dirs()] if driver else []
+    pairs += [(d, "ld default") for d in ld_default_dirs()]
+    for folder, origin in pairs:
+        real = os.path.realpath(folder)
+        if real in seen:
+            continue
+        seen.add(real)
+        out.append((folder, origin))
+    return out
+
+
+# -- ld's -l search ---------------------------------------------------------------------
+
+
+def _versioned(folder: str, name: str) -> list[str]:
+    prefix = f"lib{name}.so."
+    try:
+        return sorted(n for n in os.listdir(folder) if n.startswith(prefix))
+    except OSError:
+        return []
+
+
+def _probe(folder: str, name: str, static: bool, verbatim: bool) -> tuple[str, str, str | None]:
+    """(outcome, detail, path) of one folder for one ``-l``."""
+    if folder.startswith(RUSTC_PLACEHOLDER):
+        return "unknown", "rustc's placeholder for its own sysroot (Rust's standard library), not MKL", None
+    if not os.path.isdir(folder):
+        return "no-folder", "no such folder", None
+    if verbatim:
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            return "found", f"{name} found", path
+        return "absent", f"no {name}", None
+    archive = os.path.join(folder, f"lib{name}.a")
+    shared = os.path.join(folder, f"lib{name}.so")
+    has_a, has_so = os.path.exists(archive), os.path.exists(shared)
+    if not static and has_so:
+        return "found", f"lib{name}.so found", shared
+    if has_a:
+        also = f" (lib{name}.so here is skipped: -Bstatic takes only archives)" if static and has_so else ""
+        return "found", f"lib{name}.a found{also}", archive
+    if static and has_so:
+        return "skipped", f"lib{name}.so here, skipped: -Bstatic takes only lib{name}.a, which is not here", None
+    dangling = [p for p in (archive, shared) if os.path.islink(p)]
+    if dangling:
+        return "absent", f"{os.path.basename(dangling[0])} is a broken symlink", None
+    versioned = _versioned(folder, name)
+    if versioned:
+        return (
+            "absent",
+            f"only {', '.join(versioned[:3])}: -l{name} looks for lib{name}.so or lib{name}.a, "
+            "never a versioned name (no development link)",
+            None,
+        )
+    return "absent", f"no lib{name}.a" + ("" if static else f" or lib{name}.so"), None
+
+
+def search_library(
+    name: str,
+    lib_dirs: list[str] | tuple[str, ...],
+    static: bool = False,
+    *,
+    verbatim: bool = False,
+    driver: bool = True,
+    defaults: list[tuple[str, str]] | None = None,
+) -> SearchResult:
+    """Where ``ld`` finds ``-lNAME`` (``-l:NAME`` when ``verbatim``), every folder told."""
+    if verbatim and name.startswith(":"):
+        name = name[1:]
+    mode = "-Bstatic" if static else "-Bdynamic"
+    result = SearchResult(f"-l{':' if verbatim else ''}{name} ({mode})")
+    order = [(d, "-L") for d in lib_dirs]
+    order += default_dirs(driver) if defaults is None else defaults
+    for folder, origin in order:
+        outcome, detail, path = _probe(folder, name, static, verbatim)
+        if result.found is not None:
+            if outcome == "found":
+                result.steps.append(Step(folder, origin, "not-reached", f"{detail.split(' (')[0]} too, never looked at: the search had stopped", path))
+            continue
+        result.steps.append(Step(folder, origin, outcome, detail, path))
+        if outcome == "found":
+            result.found = path
+    if result.found is None:
+        result.notes.append(f"-l{name}: not found in any of the {len(order)} folders: ld says 'cannot find -l{name}'")
+    return result
+
+
+# -- the dynamic loader -----------------------------------------------------------------
+
+
+@dataclass
+class DynamicInfo:
+    rpath: list[str] = field(default_factory=list)
+    runpath: list[str] = field(default_factory=list)
+    needed: list[str] = field(default_factory=list)
+    soname: str | None = None
+
+
+def read_dynamic(path: str) -> DynamicInfo | None:
+    """DT_RPATH, DT_RUNPATH, DT_NEEDED and DT_SONAME of an ELF file, ``$ORIGIN`` expanded."""
+    from mkldoctor.elf import open_elf
+    from mkldoctor.errors import InputError
+
+    info = DynamicInfo()
+    origin = os.path.dirname(os.path.realpath(path))
+    try:
+        with open(path, "rb") as handle:
+            elf = open_elf(handle, path)
+            section = elf.get_section_by_name(".dynamic")
+            if section is None:
+                return info
+            for tag in section.iter_tags():
+                kind = tag.entry.d_tag
+                if kind == "DT_RPATH":
+                    info.rpath.extend(_expand(p, origin) for p in tag.rpath.split(":") if p)
+                elif kind == "DT_RUNPATH":
+                    info.runpath.extend(_expand(p, origin) for p in tag.runpath.split(":") if p)
+                elif kind == "DT_NEEDED":
+                    info.needed.append(tag.needed)
+                elif kind == "DT_SONAME":
+                    info.soname = tag.soname
+    except (OSError, InputError):
+        return None
+    except Exception:  # pyelftools on a corrupt file
+        return None
+    return info
+
+
+def _expand(path: str, origin: str) -> str:
+    return path.replace("${ORIGIN}", origin).replace("$ORIGIN", origin)
+
+
+@functools.lru_cache(maxsize=1)
+def loader_cache() -> dict[str, tuple[str, ...]]:
+    """soname -> paths from ``ldconfig -p`` (x86-64 entries)."""
+    tool = shutil.which("ldconfig") or ("/sbin/ldconfig" if os.path.exists("/sbin/ldconfig") else None)
+    if not tool:
+        return {}
+    try:
+        out = subprocess.run([tool, "-p"], capture_output=True, text=True, timeout=20).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    cache: dict[str, list[str]] = {}
+    for line in out.splitlines():
+        match = re.match(r"\s+(\S+) \(([^)]*)\) => (\S+)", line)
+        if match and ("x86-64" in match.group(2) or "," not in match.group(2)):
+            cache.setdefault(match.group(1), []).append(match.group(3))
+    return {k: tuple(v) for k, v in cache.items()}
+
+
+def search_soname(
+    soname: str,
+    binary: str | None = None,
+    *,
+    env: dict[str, str] | None = None,
+    env_label: str = "LD_LIBRARY_PATH",
+) -> SearchResult:
+    """Where the loader finds ``soname`` for ``binary``, every place told."""
+    env = os.environ if env is None else env
+    result = SearchResult(soname)
+    if "/" in soname:
+        exists = os.path.exists(soname)
+        result.steps.append(Step(soname, "path", "found" if exists else "absent", "a path: no search" + ("" if exists else ", and no such file"), soname if exists else None))
+        result.found = soname if exists else None
+        return result
+    dynamic = read_dynamic(binary) if binary and os.path.isfile(binary) else None
+    places: list[tuple[str, str]] = []
+    if binary and dynamic is None:
+        result.preface.append(f"{binary} is not readable here: its DT_RPATH/DT_RUNPATH are unknown")
+    if dynamic is not None:
+        if dynamic.runpath and dynamic.rpath:
+            result.preface.append("DT_RPATH is ignored because the binary also has DT_RUNPATH")
+        if not dynamic.runpath:
+            places += [(d, "DT_RPATH") for d in dynamic.rpath]
+        if not dynamic.rpath and not dynamic.runpath:
+            result.preface.append(f"{binary} has no DT_RPATH and no DT_RUNPATH")
+    ld_path = env.get("LD_LIBRARY_PATH", "")
+    if ld_path:
+        places += [(d or ".", env_label) for d in ld_path.split(":")]
+    else:
+        result.preface.append(f"{env_label} is not set")
+    if dynamic is not None:
+        places += [(d, "DT_RUNPATH") for d in dynamic.runpath]
+    for folder, origin in places:
+        path = os.path.join(folder, soname)
+        if result.found is not None:
+            if os.path.exists(path):
+                result.steps.append(Step(folder, origin, "not-reached", f"{soname} here too, never looked at", path))
+            continue
+        if not os.path.isdir(folder):
+            result.steps.append(Step(folder, origin, "no-folder", "no such folder"))
+        elif os.path.exists(path):
+            result.steps.append(Step(folder, origin, "found", f"{soname} found", path))
+            result.found = path
+        else:
+            result.steps.append(Step(folder, origin, "absent", f"no {soname}"))
+    cached = loader_cache().get(soname, ())
+    if result.found is None:
+        if cached:
+            result.steps.append(Step("/etc/ld.so.cache", "ld.so.cache", "found", f"{soname} => {cached[0]}", cached[0]))
+            result.found = cached[0]
+        else:
+            result.steps.append(Step("/etc/ld.so.cache", "ld.so.cache", "absent", f"no {soname} (ldconfig -p)"))
+    for folder in LOADER_DEFAULTS:
+        if result.found is not None:
+            break
+        path = os.path.join(folder, soname)
+        if os.path.exists(path):
+            result.steps.append(Step(folder, "default", "found", f"{soname} found", path))
+            result.found = path
+        else:
+            result.steps.append(Step(folder, "default", "absent" if os.path.isdir(folder) else "no-folder", f"no {soname}" if os.path.isdir(folder) else "no such folder"))
+    return result
