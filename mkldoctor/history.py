@@ -7,6 +7,7 @@ mkl-include release on PyPI and Debian's 2020.4; ``dev/test`` checks it is curre
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -32,10 +33,9 @@ def candle_symbols() -> list[str]:
 
 
 def version_key(version: str | None) -> tuple[int, ...]:
-    try:
-        return tuple(int(p) for p in (version or "0").split("."))
-    except ValueError:
-        return (0,)
+    """``2020.4.304-4`` -> (2020, 4); ``2026.2`` -> (2026, 2); unknown -> (0, 0)."""
+    match = re.match(r"(\d+)(?:\.(\d+))?", version or "")
+    return (int(match.group(1)), int(match.group(2) or 0)) if match else (0, 0)
 
 
 def known(symbol: str) -> bool:

@@ -13,6 +13,9 @@ from __future__ import annotations
 import re
 import shlex
 
+from mkldoctor.history import version_key  # noqa: F401 - re-exported for explain and link
+from mkldoctor.recipes import INTEL_APT_REPO
+
 def _first_versions() -> dict[str, str]:
     """symbol -> first MKL version that declares it, from the generated table (mkldoctor.history),
     with the spellings a Fortran name also goes by (hgemm_, hgemm, HGEMM)."""
@@ -40,13 +43,7 @@ CHANNEL_VERSION: dict[str, str | None] = {
     "intel-mkl-src": "2020.1",  # the OCI image that the crate intel-mkl-src 0.8 downloads when it finds no MKL
 }
 
-INTEL_APT_SETUP = (
-    "wget -O- https://apt.repos.intel.com/intel-gpg-keys/GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB"
-    " | gpg --dearmor | sudo tee /usr/share/keyrings/oneapi-archive-keyring.gpg > /dev/null",
-    'echo "deb [signed-by=/usr/share/keyrings/oneapi-archive-keyring.gpg] https://apt.repos.intel.com/oneapi all main"'
-    " | sudo tee /etc/apt/sources.list.d/oneAPI.list",
-    "sudo apt-get update",
-)
+INTEL_APT_SETUP = INTEL_APT_REPO  # one copy of the repository lines, in recipes
 
 # What each channel installs for a need: "static" archives, "shared" libraries, "headers", "openmp" (libiomp5)
 PACKAGES: dict[str, dict[str, str]] = {
@@ -68,11 +65,6 @@ MKL_SYMBOL = re.compile(
 )
 
 KERNEL_LIBRARIES = ("mkl_def", "mkl_mc", "mkl_mc3", "mkl_avx", "mkl_avx2", "mkl_avx512", "mkl_avx512_mic", "mkl_avx10")
-
-
-def version_key(version: str | None) -> tuple[int, int]:
-    match = re.match(r"(\d+)\.(\d+)", version or "")
-    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
 
 
 def has_symbol(version: str | None, symbol: str) -> bool | None:

@@ -18,6 +18,7 @@ from mkldoctor.discover.base import Candidate, Context
 from mkldoctor.discover.pkgconfig import PkgConfigFile
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError
+from mkldoctor.history import version_key
 from mkldoctor.install import MklInstall, describe
 
 DEFAULT_SYMBOLS = ("hgemm_", "sgemm_", "cblas_sgemm", "cblas_gemm_f16f16f32")
@@ -138,7 +139,7 @@ def discover(
         check_symbols(install, symbols, inventory.warnings)
     inventory.openmp = [ctx.root.resolve(p) for p in loader.find_library(ctx, "libiomp5")]
     inventory.warnings = ctx.warnings + inventory.warnings
-    inventory.installs.sort(key=lambda i: (_version_key(i.version), i.lib_dirs), reverse=True)
+    inventory.installs.sort(key=lambda i: (version_key(i.version), i.lib_dirs), reverse=True)
     return inventory
 
 
@@ -151,13 +152,6 @@ def _late_version(install: MklInstall) -> None:
         if version:
             install.version, install.version_from = version, "mkl_version.h"
             return
-
-
-def _version_key(version: str | None) -> tuple[int, ...]:
-    try:
-        return tuple(int(p) for p in (version or "0").split("."))
-    except ValueError:
-        return (0,)
 
 
 def symbol_libraries(install: MklInstall) -> list[str]:
