@@ -84,8 +84,34 @@ def _dependencies(manifest: dict):
             yield from table.items()
 
 
+def cargo_manifests(top: str, notes: list[str]) -> list[str]:
+    """The project's Cargo.toml and its workspace members' (as cargo resolves them), nothing else.
+
+    Folders that merely contain other crates (test data, vendored sources) are not the project.
+    """
+    import glob
+
+    root = os.path.join(top, "Cargo.toml")
+    if not os.path.isfile(root):
+        return []
+    manifests = [root]
+    try:
+        workspace = _toml(root).get("workspace", {})
+    except InputError as exc:
+        notes.append(str(exc))
+        return []
+    members = workspace.get("members", []) if isinstance(workspace, dict) else []
+    excluded = {os.path.normpath(os.path.join(top, e)) for e in (workspace.get("exclude", []) if isinstance(workspace, dict) else [])}
+    for pattern in members if isinstance(members, list) else []:
+        for folder in sorted(glob.glob(os.path.join(top, str(pattern)))):
+            manifest = os.path.join(folder, "Cargo.toml")
+            if os.path.normpath(folder) not in excluded and os.path.isfile(manifest) and manifest not in manifests:
+                manifests.append(manifest)
+    return manifests
+
+
 def read_cargo(top: str, needs: Needs, notes: list[str]) -> None:
-    for path in _files(top, ("Cargo.toml",)):
+    for path in cargo_manifests(top, notes):
         rel = os.path.relpath(path, top)
         try:
             manifest = _toml(path)
@@ -131,9 +157,12 @@ _EXTERN_BLOCK = re.compile(r'extern\s+"C"\s*\{(.*?)\n\}', re.S)
 _FN = re.compile(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 
 
-def read_rust_sources(top: str, needs: Needs) -> None:
-    """Functions the crate's own ``extern "C"`` blocks declare that MKL provides."""
-    for path in _files(top, (".rs",), depth=6):
+def read_rust_sources(top: str, needs: Needs, notes: list[str]) -> None:
+    """Functions the crates' own ``extern "C"`` blocks declare that MKL provides."""
+    crates = [os.path.dirname(m) for m in cargo_manifests(top, notes)]
+    sources = [p for crate in crates for p in _files(os.path.join(crate, "src"), (".rs",), depth=6)] \
+        + [p for crate in crates for p in _files(crate, ("build.rs",), depth=1)]
+    for path in dict.fromkeys(sources):
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 text = handle.read(4 << 20)
@@ -146,7 +175,7 @@ def read_rust_sources(top: str, needs: Needs) -> None:
 
 
 def read_cmake(top: str, needs: Needs) -> None:
-    for path in _files(top, ("CMakeLists.txt", ".cmake")):
+    for path in _files(top, ("CMakeLists.txt", ".cmake"), depth=2):
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 text = handle.read(4 << 20)
@@ -205,6 +234,6 @@ def read_project(top: str) -> tuple[Needs, list[str]]:
         raise InputError(top, "project folder does not exist")
     read_config(top, needs)
     read_cargo(top, needs, notes)
-    read_rust_sources(top, needs)
+    read_rust_sources(top, needs, notes)
     read_cmake(top, needs)
     return needs, notes

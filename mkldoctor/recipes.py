@@ -43,19 +43,17 @@ def q(path: str) -> str:
 def managers(root: str) -> list[str]:
     """The package managers present under ``root``, most system-like first."""
     found = []
-    # the tool, or the package database it keeps (an image may have dpkg's database without apt)
-    for name, paths in (("apt", ("usr/bin/apt-get", "var/lib/dpkg/status")),
-                        ("dnf", ("usr/bin/dnf", "usr/bin/yum", "var/lib/rpm", "usr/lib/sysimage/rpm")),
-                        ("conda", ()), ("pip", ())):
-        if name == "conda":
-            if root == "/" and (os.environ.get("CONDA_PREFIX") or shutil.which("conda")):
-                found.append(name)
-            continue
-        if name == "pip":
-            found.append(name)  # mkldoctor itself runs on Python: pip is there
-            continue
-        if any(os.path.exists(os.path.join(root, p)) for p in paths):
-            found.append(name)
+    # the tool, or the package database it keeps (an image may have dpkg's database without apt);
+    # an rpm database counts only where dpkg's does not (Debian can carry the rpm tool)
+    exists = lambda *paths: any(os.path.exists(os.path.join(root, p)) for p in paths)  # noqa: E731
+    dpkg = exists("usr/bin/apt-get", "var/lib/dpkg/status")
+    if dpkg:
+        found.append("apt")
+    if exists("usr/bin/dnf", "usr/bin/yum") or (not dpkg and exists("var/lib/rpm", "usr/lib/sysimage/rpm")):
+        found.append("dnf")
+    if root == "/" and (os.environ.get("CONDA_PREFIX") or shutil.which("conda")):
+        found.append("conda")
+    found.append("pip")  # mkldoctor itself runs on Python: pip is there
     return found
 
 

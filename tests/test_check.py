@@ -191,3 +191,16 @@ def test_usage_errors(tmp_path):
     bad.write_text("link = [unclosed\n")
     result = runner.invoke(app, ["check", str(tmp_path)])
     assert result.exit_code == 2 and "cannot be read as TOML" in result.stderr
+
+
+def test_only_the_project_and_its_workspace_members_are_read(tmp_path):
+    # a crate under tests/ or vendor/ is not the project: no static-link need comes from it
+    shutil.copytree(DATA / "cargo-intel-mkl", tmp_path / "tests/data/cargo-intel-mkl")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    code, document = check(tmp_path, env={"HOME": str(tmp_path), "MKLROOT": None})
+    (summary,) = [f for f in document["findings"] if f["id"] in ("picked", "no-mkl")]
+    assert code == 0 and not by_id(document, "missing-symbol")
+    from mkldoctor.project import read_project
+
+    needs, _ = read_project(str(DATA / "cargo-intel-mkl"))
+    assert needs.cargo_config == "mkl-static-lp64-iomp" and needs.symbols == ["sgemm_", "hgemm_"]
