@@ -76,8 +76,12 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
         fix: list[str] = []
         if usable:
             best = usable[0]
+            cmake_dir = os.path.join(best.root, "lib", "cmake", "mkl")
             if f.needs.cargo_config:
                 fix += recipes.point_cargo_at(best.root, f.needs.cargo_config)
+            elif f.needs.cmake and os.path.isdir(cmake_dir):
+                fix += [f"cmake -DMKL_DIR={q(cmake_dir)} -DMKL_INTERFACE={f.needs.interface or 'lp64'} <build dir>   "
+                        "# find_package(MKL) now takes this copy", "rm -rf <build dir>/CMakeCache.txt   # forget the old MKL_DIR"]
             else:
                 fix += [f"export MKLROOT={q(best.root)}",
                         f"# link with -L{q(_where(best))} (see: mkldoctor link --install {q(best.root)})"]

@@ -204,3 +204,31 @@ def test_only_the_project_and_its_workspace_members_are_read(tmp_path):
 
     needs, _ = read_project(str(DATA / "cargo-intel-mkl"))
     assert needs.cargo_config == "mkl-static-lp64-iomp" and needs.symbols == ["sgemm_", "hgemm_"]
+
+
+def test_cmake_project_missing_symbol_fix_points_find_package_at_the_copy(mkl, tmp_path):
+    (tmp_path / "CMakeLists.txt").write_text('set(MKL_INTERFACE "lp64")\nfind_package(MKL CONFIG REQUIRED)\n')
+    (tmp_path / "mkldoctor.toml").write_text('require-symbol = ["cblas_hgemm"]\nlink = "static"\nthreading = "sequential"\n')
+    env = {"MKLROOT": str(mkl.debian_static / "usr"), "HOME": str(tmp_path)}
+    code, document = check(tmp_path, "--search", mkl.pip, "--search", mkl.debian_static / "usr", env=env)
+    assert code == 1
+    (finding,) = by_id(document, "missing-symbol")
+    assert f"-DMKL_DIR={mkl.pip}/lib/cmake/mkl" in finding["fix"][0]
+    assert not by_id(document, "cmake-default-ilp64")  # MKL_INTERFACE is set
+    (older,) = by_id(document, "mklroot-older")  # MKLROOT names 2020.4 while 2026.2 is here
+    assert "2020.4" in older["title"] and "2026.2" in older["title"]
+
+
+def test_old_mkl_on_amd(mkl, tmp_path):
+    lib = mkl.debian_lib(mkl.debian_static)
+    download = tmp_path / "root/.local/share/ocipkg/ghcr.io/rust-math/rust-mkl/linux/mkl-static-lp64-seq/__2019.5-1"
+    link_tree([lib / n for n in ("libmkl_core.a", "libmkl_intel_lp64.a", "libmkl_sequential.a")], download)
+    (tmp_path / "proc").mkdir()
+    (tmp_path / "proc/cpuinfo").write_text("processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Cargo.toml").write_text('[package]\nname="x"\nversion="0.1.0"\n[dependencies]\n'
+                                        'intel-mkl-src = { version = "0.8", features = ["mkl-static-lp64-seq"] }\n')
+    code, document = check(project, "--root", tmp_path)
+    (finding,) = by_id(document, "amd-old-mkl")
+    assert "MKL 2019.5" in finding["title"]
