@@ -206,6 +206,7 @@ class ConfigResult:
     timing: Timing | None = None
     floor: Timing | None = None  # --matmul-only: the products alone
     peaks: tuple[Peak, ...] = ()
+    pooled: tuple[float, ...] = ()  # the mean-pooled embedding this engine computed
 
     @property
     def gflops(self) -> float | None:
@@ -236,6 +237,7 @@ class ConfigResult:
             "peaks": [p.as_dict() for p in self.peaks],
             "sgemm_peak_share": round(self.peak_share, 4) if self.peak_share else None,
             "speedup_vs_naive": round(naive_ms / self.timing.min, 3) if naive_ms and self.timing else None,
+            "pooled_embedding": list(self.pooled),
         }
         return out
 
@@ -247,6 +249,7 @@ class NaiveResult:
     timing: Timing | None
     checks: tuple[Check, ...] = ()
     binary: str | None = None
+    pooled: tuple[float, ...] = ()
 
     @property
     def ok(self) -> bool:

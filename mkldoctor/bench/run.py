@@ -273,6 +273,10 @@ def _max_abs_diff(a, b) -> float:
     return best
 
 
+def _floats(values) -> tuple[float, ...]:
+    return tuple(float(v) for v in values)
+
+
 def check(engine: str, dtype: str, out: Output, ref: Output, against: str) -> Check:
     """``out`` against ``ref``: max abs differences, tolerance relative to the output scale."""
     scale = max(_max_abs(ref.hidden), 1e-30)
@@ -329,7 +333,7 @@ class _Session:
             self.numpy_out = Output.from_numpy(hidden, pooled)
             checks.append(check("naive", "f32", self.naive_out, self.numpy_out, "numpy float64"))
         events = run_program(binary, self.args("--engine", "naive", "--threads", "1", "--time", f"{o.warmup},{o.runs}"))
-        return NaiveResult(_timing(events, "timing"), tuple(checks), binary)
+        return NaiveResult(_timing(events, "timing"), tuple(checks), binary, _floats(self.naive_out.pooled))
 
     def run_config(self, config: Config, built: Build) -> ConfigResult:
         o = self.options
@@ -342,6 +346,7 @@ class _Session:
             checks.append(check(config.dtype, config.dtype, out, self.naive_out, "naive"))
         if self.numpy_out is not None:
             checks.append(check(config.dtype, config.dtype, out, self.numpy_out, "numpy float64"))
+        result = replace(result, pooled=_floats(out.pooled))
         bad = [c for c in checks if not c.ok]
         if bad:
             return replace(result, status="failed", reason=bad[0].one_line(), checks=tuple(checks))

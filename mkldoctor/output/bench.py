@@ -61,6 +61,7 @@ def document(report: BenchReport) -> dict:
             "gflops": round(report.gflop / (naive_ms * 1e-3), 2) if naive_ms else None,
             "checks": [c.as_dict() for c in report.naive.checks],
             "ok": report.naive.ok,
+            "pooled_embedding": list(report.naive.pooled),
         }
     return {
         "schema": SCHEMA,
