@@ -53,6 +53,7 @@
 #endif
 
 #define MAGIC "MKLDBRT1"
+#define MAYBE_UNUSED __attribute__((unused)) /* the f16 helpers, in a build without -DBENCH_F16 */
 #define ALIGN 64
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -224,7 +225,7 @@ static void load_model(Model *m, Source *src) {
 
 /* -- half precision ---------------------------------------------------------------- */
 
-static unsigned short f32_to_f16(float f) {
+static MAYBE_UNUSED unsigned short f32_to_f16(float f) {
     uint32_t x;
     memcpy(&x, &f, 4);
     uint32_t sign = (x >> 16) & 0x8000u, exp = (x >> 23) & 0xffu, man = x & 0x7fffffu;
@@ -244,7 +245,7 @@ static unsigned short f32_to_f16(float f) {
     return (unsigned short)(sign | half);
 }
 
-static float f16_to_f32(unsigned short h) {
+static MAYBE_UNUSED float f16_to_f32(unsigned short h) {
     uint32_t sign = (uint32_t)(h & 0x8000u) << 16, exp = (h >> 10) & 0x1fu, man = h & 0x3ffu, x;
     if (exp == 0) {
         if (!man) x = sign;
@@ -260,7 +261,7 @@ static float f16_to_f32(unsigned short h) {
     return f;
 }
 
-static void to_f16(const float *src, unsigned short *dst, size_t n) {
+static MAYBE_UNUSED void to_f16(const float *src, unsigned short *dst, size_t n) {
     size_t i = 0;
 #ifdef __F16C__
     for (; i + 8 <= n; i += 8)
@@ -269,7 +270,7 @@ static void to_f16(const float *src, unsigned short *dst, size_t n) {
     for (; i < n; i++) dst[i] = f32_to_f16(src[i]);
 }
 
-static void from_f16(const unsigned short *src, float *dst, size_t n) {
+static MAYBE_UNUSED void from_f16(const unsigned short *src, float *dst, size_t n) {
     size_t i = 0;
 #ifdef __F16C__
     for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(src + i))));
@@ -313,7 +314,9 @@ static inline __m256 erf256(__m256 x) {
     /* Abramowitz & Stegun 7.1.26, |error| <= 1.5e-7 (what PyTorch's vectorised erf uses) */
     const __m256 sign = _mm256_set1_ps(-0.0f), one = _mm256_set1_ps(1.0f);
     __m256 s = _mm256_and_ps(x, sign), a = _mm256_andnot_ps(sign, x);
-    __m256 t = _mm256_div_ps(one, _mm256_fmadd_ps(_mm256_set1_ps(0.3275911f), a, one));
+    /* t = 1 / (1 + p|x|): the reciprocal estimate and one Newton step (~1 ulp) */
+    __m256 den = _mm256_fmadd_ps(_mm256_set1_ps(0.3275911f), a, one), t = _mm256_rcp_ps(den);
+    t = _mm256_mul_ps(t, _mm256_fnmadd_ps(den, t, _mm256_set1_ps(2.0f)));
     __m256 p = _mm256_set1_ps(1.061405429f);
     p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-1.453152027f));
     p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.421413741f));
@@ -407,40 +410,48 @@ static void gelu(float *y, int T, int n) {
     }
 }
 
-/* each of `rows` rows of n: softmax(scale * row), in place */
+/* each of `rows` rows of n: softmax(scale * row), in place; the tail of a row that is
+   not a multiple of 8 goes through the same vector code, masked */
 static void softmax_rows(float *s, int rows, int n, int ld, float scale) {
+#ifdef HAVE_AVX2
+    int tail = n % 8, body = n - tail;
+    __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(tail), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
     for (int t = 0; t < rows; t++) {
         float *r = s + (size_t)t * ld;
-        float mx = -INFINITY, sum = 0.0f;
-        int i = 0;
-#ifdef HAVE_AVX2
         __m256 vm = _mm256_set1_ps(-INFINITY);
-        for (; i + 8 <= n; i += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(r + i));
-        mx = hmax256(vm);
-#endif
-        for (; i < n; i++) mx = r[i] > mx ? r[i] : mx;
-        i = 0;
-#ifdef HAVE_AVX2
-        __m256 vmx = _mm256_set1_ps(mx), vsc = _mm256_set1_ps(scale), vs = _mm256_setzero_ps();
-        for (; i + 8 <= n; i += 8) {
+        for (int i = 0; i < body; i += 8) vm = _mm256_max_ps(vm, _mm256_loadu_ps(r + i));
+        if (tail)  /* masked-off lanes read as 0: blend in -inf */
+            vm = _mm256_max_ps(vm, _mm256_blendv_ps(_mm256_set1_ps(-INFINITY), _mm256_maskload_ps(r + body, mask),
+                                                    _mm256_castsi256_ps(mask)));
+        __m256 vmx = _mm256_set1_ps(hmax256(vm)), vsc = _mm256_set1_ps(scale), vs = _mm256_setzero_ps();
+        for (int i = 0; i < body; i += 8) {
             __m256 e = exp256(_mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(r + i), vmx), vsc));
             _mm256_storeu_ps(r + i, e);
             vs = _mm256_add_ps(vs, e);
         }
-        sum = hsum256(vs);
-#endif
-        for (; i < n; i++) {
+        if (tail) {
+            __m256 e = exp256(_mm256_mul_ps(_mm256_sub_ps(_mm256_maskload_ps(r + body, mask), vmx), vsc));
+            e = _mm256_and_ps(e, _mm256_castsi256_ps(mask));
+            _mm256_maskstore_ps(r + body, mask, e);
+            vs = _mm256_add_ps(vs, e);
+        }
+        __m256 vi = _mm256_set1_ps(1.0f / hsum256(vs));
+        for (int i = 0; i < body; i += 8) _mm256_storeu_ps(r + i, _mm256_mul_ps(_mm256_loadu_ps(r + i), vi));
+        if (tail) _mm256_maskstore_ps(r + body, mask, _mm256_mul_ps(_mm256_maskload_ps(r + body, mask), vi));
+    }
+#else
+    for (int t = 0; t < rows; t++) {
+        float *r = s + (size_t)t * ld;
+        float mx = -INFINITY, sum = 0.0f;
+        for (int i = 0; i < n; i++) mx = r[i] > mx ? r[i] : mx;
+        for (int i = 0; i < n; i++) {
             r[i] = expf((r[i] - mx) * scale);
             sum += r[i];
         }
         float inv = 1.0f / sum;
-        i = 0;
-#ifdef HAVE_AVX2
-        __m256 vi = _mm256_set1_ps(inv);
-        for (; i + 8 <= n; i += 8) _mm256_storeu_ps(r + i, _mm256_mul_ps(_mm256_loadu_ps(r + i), vi));
-#endif
-        for (; i < n; i++) r[i] *= inv;
+        for (int i = 0; i < n; i++) r[i] *= inv;
     }
+#endif
 }
 
 /* -- the naive engine: C[M,N] (+)= A[M,K] B[K,N], row-major, no BLAS --------------------- */
@@ -782,14 +793,19 @@ int main(int argc, char **argv) {
         } else die("unknown option %s", a);
 #undef NEED
     }
-    /* flush denormals to zero: the softmax tail produces them, and they cost */
-#if defined(__x86_64__)
-    _mm_setcsr(_mm_getcsr() | 0x8040);
-#endif
     if (threads < 1) threads = 1;
     mkl_set_num_threads(threads);
 #ifdef _OPENMP
     omp_set_num_threads(threads);
+#endif
+    /* flush denormals to zero (FTZ, DAZ), in every thread of the OpenMP pool too: tiny
+       softmax and GELU tails would otherwise cost microcode assists */
+#if defined(__x86_64__)
+    _mm_setcsr(_mm_getcsr() | 0x8040);
+#ifdef _OPENMP
+#pragma omp parallel
+    _mm_setcsr(_mm_getcsr() | 0x8040);
+#endif
 #endif
     if (do_info) {
         info();
