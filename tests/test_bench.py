@@ -474,6 +474,15 @@ def test_tiny_bf16_and_f16_models_match_an_independent_forward(mkl, cache, tmp_p
 
 
 @pytest.mark.mkl
+@pytest.mark.parametrize("tokens", [1, 7])
+def test_odd_token_counts(mkl, cache, tokens):
+    """Rows shorter than a vector, tails of 1 and 7: the masked softmax, the naive loop's remainders."""
+    report = run_bench(opts(cache, mkl.pip, tokens=tokens, dtypes=("f32", "f16"), runs=1, peak_runs=0))
+    assert report.ok and [r.status for r in report.results] == ["ok", "ok"]
+    assert all(c.ok for r in report.results for c in r.checks) and report.naive.ok
+
+
+@pytest.mark.mkl
 def test_real_weights_match_an_independent_forward(mkl, cache):
     folder = models.gt_package_folder()
     if folder is None:

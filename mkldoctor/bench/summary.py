@@ -79,10 +79,17 @@ def summarize(report: BenchReport) -> str:
             a = min(one, key=lambda r: r.timing.min)
             b = min(many, key=lambda r: r.timing.min)
             speedup = a.timing.min / b.timing.min
-            sentences.append(
-                f"{b.config.threads} threads ({b.config.threading}) take {_ms(b.timing.min)}, {speedup:.2f}x the "
-                f"one-thread {a.config.threading} run; sequential needs no OpenMP runtime and fits a one-core quota."
-            )
+            if speedup >= 1.05:
+                sentences.append(
+                    f"{b.config.threads} threads ({b.config.threading}) take {_ms(b.timing.min)}, {speedup:.2f}x faster "
+                    f"than one thread ({a.config.threading}); under a one-core quota use sequential: it needs no "
+                    "OpenMP runtime."
+                )
+            else:
+                sentences.append(
+                    f"{b.config.threads} threads ({b.config.threading}) are no faster than one ({_ms(b.timing.min)} "
+                    f"against {_ms(a.timing.min)}): the other CPUs are busy or the work is too small; sequential fits."
+                )
         elif one and report.quota.allowed == 1:
             sentences.append(
                 "This process may use one CPU, so the sequential layer is the right one: threads would only wait."
