@@ -236,7 +236,7 @@ class ConfigResult:
             "gflops": round(self.gflops, 2) if self.gflops else None,
             "peaks": [p.as_dict() for p in self.peaks],
             "sgemm_peak_share": round(self.peak_share, 4) if self.peak_share else None,
-            "speedup_vs_naive": round(naive_ms / self.timing.min, 3) if naive_ms and self.timing else None,
+            "speedup_vs_naive_one_thread": round(naive_ms / self.timing.min, 3) if naive_ms and self.timing else None,
             "pooled_embedding": list(self.pooled),
         }
         return out
