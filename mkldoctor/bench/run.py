@@ -23,7 +23,7 @@ from mkldoctor.bench import model as models
 from mkldoctor.bench.cpu import CpuQuota, busy_cpus, cpu_info, cpu_quota
 from mkldoctor.bench.errors import BenchError, BenchUsageError, BuildError, CheckError, MissingLibraryError, RunError
 from mkldoctor.bench.installs import install_from_prefix, label
-from mkldoctor.bench.linkline import LINKS, THREADING_LIBS
+from mkldoctor.bench.linkline import THREADING_LIBS
 from mkldoctor.bench.reference import numpy_available
 from mkldoctor.bench.results import (
     BenchReport,
