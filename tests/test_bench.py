@@ -630,6 +630,7 @@ def test_bad_options_and_models(cache, tmp_path, mkl):
         (["--tokens", "0"], "--tokens"),
         (["--tokens", "513"], "between 1 and 512"),
         (["--runs", "0"], "--runs"),
+        (["--threading", "sequential", "--threads", "2"], "nothing to run"),
     ]:
         result = cli(cache, "--install", mkl.pip, "--random-weights", *args)
         assert result.exit_code == 2, (args, result.output)

@@ -136,7 +136,7 @@ def plan(options: Options, installs: list[MklInstall], quota: CpuQuota) -> tuple
             f"CPU{'s' if quota.allowed != 1 else ''} ({quota.describe()}); more threads would time the scheduler"
         )
     if not threads:
-        raise BenchUsageError(notes[-1])
+        raise BenchUsageError(f"nothing to run: {notes[-1]}")
     configs: list[Config] = []
     skipped: list[ConfigResult] = []
     for install in installs:
@@ -152,6 +152,8 @@ def plan(options: Options, installs: list[MklInstall], quota: CpuQuota) -> tuple
                         configs.append(config)
     if any(r.config.threading == "sequential" for r in skipped):
         notes.append("sequential runs one thread: its rows for more threads are skipped")
+    if not configs:
+        raise BenchUsageError("nothing to run: the sequential layer runs one thread (add --threads 1 or another threading)")
     return configs, skipped, notes
 
 
