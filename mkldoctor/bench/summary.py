@@ -1,0 +1,121 @@
+"""The plain sentences that say what a benchmark's numbers mean."""
+
+from __future__ import annotations
+
+from mkldoctor.bench.results import BenchReport, ConfigResult
+
+
+def _ms(value: float) -> str:
+    return f"{value:.1f} ms" if value >= 10 else f"{value:.2f} ms"
+
+
+def _where(r: ConfigResult) -> str:
+    c = r.config
+    return f"{c.install} {c.link} {c.threading}, {c.threads} thread{'s' if c.threads != 1 else ''}, {c.dtype}"
+
+
+def _accuracy(r: ConfigResult) -> str:
+    numpy = next((c for c in r.checks if c.against == "numpy float64"), None)
+    chosen = numpy or next(iter(r.checks), None)
+    if chosen is None:
+        return ""
+    return f"; its output matches the {chosen.against} forward to {chosen.max_abs_hidden:.1g}"
+
+
+def summarize(report: BenchReport) -> str:
+    sentences: list[str] = []
+    ran = [r for r in report.results if r.status == "ok" and r.timing is not None]
+    naive_ms = report.naive.timing.min if report.naive and report.naive.timing else None
+
+    if report.naive and not report.naive.ok:
+        bad = next(c for c in report.naive.checks if not c.ok)
+        sentences.append(f"The naive engine disagrees with the float64 reference ({bad.one_line()}): do not trust the build.")
+
+    if ran:
+        f32 = [r for r in ran if r.config.dtype == "f32"] or ran
+        best = min(f32, key=lambda r: r.timing.min)
+        text = (
+            f"The fastest MKL forward is {_where(best)}: {_ms(best.timing.min)} per {report.tokens}-token pass "
+            f"({best.gflops:.0f} GFLOP/s"
+        )
+        if best.peak_share is not None:
+            text += f", {best.peak_share:.0%} of this machine's measured sgemm rate"
+        text += ")"
+        sentences.append(text + _accuracy(best) + ".")
+        single = [r for r in f32 if r.config.threads == 1]
+        if naive_ms and single:
+            one = min(single, key=lambda r: r.timing.min)
+            sentences.append(
+                f"At one thread MKL takes {_ms(one.timing.min)}, {naive_ms / one.timing.min:.1f}x faster than the same "
+                f"forward without MKL ({_ms(naive_ms)}, blocked loops)."
+            )
+
+        # f16 against f32, same install, link, threading and threads
+        for r in ran:
+            if r.config.dtype != "f16":
+                continue
+            twin = next((o for o in ran if o.config.dtype == "f32" and o.config.install_root == r.config.install_root
+                         and o.config.link == r.config.link and o.config.threading == r.config.threading
+                         and o.config.threads == r.config.threads), None)
+            if twin is None:
+                continue
+            ratio = r.timing.min / twin.timing.min
+            hw = "AVX512-FP16 or AMX" if not report.cpu.fast_f16 else "half-precision hardware"
+            if ratio > 1.05:
+                if not report.cpu.fast_f16:
+                    sentences.append(
+                        f"f16 (hgemm) is {ratio:.1f}x slower than f32 here ({_ms(r.timing.min)} against "
+                        f"{_ms(twin.timing.min)}): this CPU has no {hw}, so MKL widens the halves to floats; keep f32."
+                    )
+                else:
+                    sentences.append(f"f16 (hgemm) is {ratio:.1f}x slower than f32 here even with {hw}; keep f32.")
+            elif ratio < 0.95:
+                sentences.append(
+                    f"f16 (hgemm) is {1 / ratio:.1f}x faster than f32 here; its output is within "
+                    f"{max(c.max_abs_hidden for c in r.checks):.1g} of the reference, check that is enough."
+                )
+            else:
+                sentences.append("f16 (hgemm) is no faster than f32 here; keep f32.")
+            break
+
+        one = [r for r in f32 if r.config.threads == 1]
+        many = [r for r in f32 if r.config.threads > 1]
+        if one and many:
+            a = min(one, key=lambda r: r.timing.min)
+            b = min(many, key=lambda r: r.timing.min)
+            speedup = a.timing.min / b.timing.min
+            if speedup >= 1.05:
+                sentences.append(
+                    f"{b.config.threads} threads ({b.config.threading}) take {_ms(b.timing.min)}, {speedup:.2f}x faster "
+                    f"than one thread ({a.config.threading}); under a one-core quota use sequential: it needs no "
+                    "OpenMP runtime."
+                )
+            else:
+                sentences.append(
+                    f"{b.config.threads} threads ({b.config.threading}) are no faster than one ({_ms(b.timing.min)} "
+                    f"against {_ms(a.timing.min)}): the other CPUs are busy or the work is too small; sequential fits."
+                )
+        elif one and report.quota.allowed == 1:
+            sentences.append(
+                "This process may use one CPU, so the sequential layer is the right one: threads would only wait."
+            )
+
+    for r in report.results:
+        if r.status != "failed":
+            continue
+        if r.failure is not None and "hgemm_" in r.failure.log:
+            f32_ok = any(o.status == "ok" and o.config.install_root == r.config.install_root
+                         and o.config.dtype == "f32" for o in report.results)
+            sentences.append(
+                f"f16 does not link against {r.config.install}: {r.failure.key_line()}; that MKL has no "
+                f"half-precision GEMM" + (" (f32 against it works)." if f32_ok else ".")
+            )
+            break
+    failed = report.failed
+    if failed and not ran:
+        sentences.append(f"Nothing ran: {failed[0].reason}.")
+    elif failed:
+        others = [r for r in failed if not (r.failure and "hgemm_" in r.failure.log)]
+        if others:
+            sentences.append(f"{len(others)} configuration{'s' if len(others) != 1 else ''} failed: {others[0].reason}.")
+    return " ".join(sentences)

