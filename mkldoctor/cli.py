@@ -208,11 +208,13 @@ def check(
 
 
 def _register() -> None:
+    from mkldoctor.commands.bench import bench
     from mkldoctor.commands.explain import explain
     from mkldoctor.commands.link import link
 
     app.command(name="explain")(guarded(explain))
     app.command(name="link")(guarded(link))
+    app.command(name="bench")(guarded(bench))
 
 
 _register()

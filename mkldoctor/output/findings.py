@@ -10,7 +10,6 @@ import enum
 import sys
 from dataclasses import asdict
 from typing import TextIO
-from xml.sax.saxutils import escape, quoteattr
 
 from mkldoctor.findings import Finding
 from mkldoctor.output import console, write_json
@@ -103,6 +102,8 @@ def _body(finding: Finding) -> str:
 
 
 def render_junit(findings: list[Finding], stream: TextIO, suite: str = "mkldoctor") -> None:
+    from xml.sax.saxutils import escape, quoteattr  # pulls in urllib: only when JUnit is asked for
+
     failures = sum(1 for f in findings if f.severity == "error")
     cases = findings or []
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
