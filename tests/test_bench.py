@@ -455,6 +455,12 @@ def test_f16_against_2020_4_fails_to_link_and_f32_runs(mkl, cache):
     failed = [c for c in doc["configurations"] if c["status"] == "failed"]
     assert len(failed) == 1 and "hgemm_" in failed[0]["build_failure"]["log"]
     assert failed[0]["build_failure"]["stage"] == "link"
+    # as text, the failure is handed to explain: cause, the copy used, the version that has it
+    result = cli(cache, "--install", mkl.debian_static / "usr", "--install", mkl.pip, "--dtype", "f16", "--threads", "1",
+                 "--tokens", "8", "--runs", "1", "--warmup", "0", "--random-weights", "--format", "text")
+    assert result.exit_code == 1
+    assert "error[symbol-missing-in-mkl]: hgemm_ is undefined" in result.stderr
+    assert "first appears in MKL 2021.4" in result.stderr and f"defined by MKL 2026.2 in {mkl.pip_lib}" in result.stderr
 
 
 @pytest.mark.mkl

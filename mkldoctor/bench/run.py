@@ -97,12 +97,23 @@ def parse_threads(text: str | None) -> tuple[int, ...]:
     return tuple(out)
 
 
+def newest_usable() -> MklInstall:
+    """Without --install or MKLROOT: the newest copy `mkldoctor list` finds that has headers and libraries."""
+    from mkldoctor.discover import discover
+
+    for install in discover("/").installs:
+        if install.headers and (install.static or install.shared) and install.interfaces():
+            return install
+    raise BenchUsageError("no MKL with headers and libraries found (see mkldoctor list): pass --install PREFIX")
+
+
 def resolve_installs(paths: tuple[str, ...]) -> list[MklInstall]:
     if not paths:
         root = os.environ.get("MKLROOT")
-        if not root:
-            raise BenchUsageError("no MKL to benchmark: pass --install PREFIX (a pip prefix, a sysroot's usr, MKLROOT)")
-        paths = (root,)
+        if root:
+            paths = (root,)
+        else:
+            return [newest_usable()]
     installs: list[MklInstall] = []
     seen: set[str] = set()
     for path in paths:

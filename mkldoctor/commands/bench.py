@@ -6,6 +6,7 @@ imported inside the function so that ``mkldoctor --help`` stays instant.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Optional
 
@@ -18,11 +19,33 @@ EXIT_FAILED = 1  # a build, a run or a correctness check failed
 EXIT_USAGE = 2  # bad options or a bad model folder
 
 
+def explain_failure(failure, prefixes: tuple[str, ...]) -> None:
+    """Hand a failed build's log to ``mkldoctor explain``, its findings on stderr.
+
+    The copies it may point to: the ones benchmarked, then every other copy on the machine.
+    """
+    import io
+
+    from mkldoctor import logparse
+    from mkldoctor.commands.explain import merge_inventory
+    from mkldoctor.explain import explain
+    from mkldoctor.locate import install_from_path
+
+    from mkldoctor.output.findings import render_text
+
+    parsed = logparse.parse(io.BytesIO((" ".join(failure.command) + "\n" + failure.log).encode()))
+    installs = [i for i in (install_from_path(p) for p in prefixes if os.path.exists(p)) if i is not None]
+    findings = explain(parsed, merge_inventory(installs, [], True))
+    if findings:
+        sys.stderr.write("mkldoctor: bench: what `mkldoctor explain` says of that failure:\n")
+        render_text(findings, sys.stderr)
+
+
 def bench(
     install: Annotated[
         Optional[list[str]],
         typer.Option("--install", "-i", help="An MKL prefix (pip prefix, a sysroot's usr, MKLROOT); repeatable. "
-                     "Default: $MKLROOT."),
+                     "Default: $MKLROOT, else the newest copy mkldoctor list finds."),
     ] = None,
     model: Annotated[
         Optional[str],
@@ -102,6 +125,8 @@ def bench(
     render.render(report, chosen)
     for result in report.failed:
         sys.stderr.write(f"mkldoctor: bench: {result.config.name}: {result.reason}\n")
+        if result.failure is not None and chosen is not output.Format.json:
+            explain_failure(result.failure, options.installs)
     if report.naive is not None and not report.naive.ok:
         bad = next(c for c in report.naive.checks if not c.ok)
         sys.stderr.write(f"mkldoctor: bench: {bad.one_line()}\n")
