@@ -563,20 +563,18 @@ def test_formats(mkl):
             assert out.startswith("error[symbol-missing-in-mkl]")
 
 
-def test_no_color_and_colour_on_a_terminal():
+def test_no_color_and_colour_on_a_terminal(monkeypatch):
     finding = Finding("x", "error", "title", ("evidence",), ("fix",))
     out = io.StringIO()
-    os.environ["FORCE_COLOR"] = "1"
-    try:
-        render([finding], "text", out)
-        assert "\x1b[" in out.getvalue()
-        os.environ["NO_COLOR"] = "1"
-        out = io.StringIO()
-        render([finding], "text", out)
-        assert "\x1b[31" not in out.getvalue() and "\x1b[1;31" not in out.getvalue()
-    finally:
-        os.environ.pop("FORCE_COLOR", None)
-        os.environ.pop("NO_COLOR", None)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")  # rich leaves a dumb terminal uncoloured even when forced
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    render([finding], "text", out)
+    assert "\x1b[" in out.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    out = io.StringIO()
+    render([finding], "text", out)
+    assert "\x1b[31" not in out.getvalue() and "\x1b[1;31" not in out.getvalue()
 
 
 def test_exit_codes(tmp_path):
