@@ -66,6 +66,12 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
 
     def consider(install: MklInstall, where: str) -> Choice | None:
         lacking = missing_files(install, needs, None)
+        if needs.link == "dynamic" and not lacking:
+            # intel-mkl-src looks for libmkl_core.so by that very name: the wheels' libmkl_core.so.2/.so.3
+            # (no unversioned dev link) are invisible to it
+            lacking = [f"lib{name}.so (only versioned .so.N files there)" for name in
+                       (f"mkl_intel_{needs.interface or 'lp64'}", _THREAD_LIB[needs.threading or "sequential"], "mkl_core")
+                       if not any(os.path.exists(os.path.join(d, f"lib{name}.so")) for d in install.lib_dirs)]
         if lacking:
             steps.append(f"{where}: {_describe(install)} skipped, it lacks {', '.join(lacking[:3])}")
             return None

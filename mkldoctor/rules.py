@@ -292,6 +292,23 @@ def rule_amd_old(f: Facts) -> list[Finding]:
                     "MKL before 2020.1 picks generic kernels on non-Intel CPUs.")]
 
 
+def rule_nothing_usable(f: Facts) -> list[Finding]:
+    """intel-mkl-src with a dynamic feature that no copy satisfies: the build script fails."""
+    if not f.needs.cargo_config or f.choice.install is not None or f.choice.download or not f.inventory.installs:
+        return []
+    static = f.needs.cargo_config.replace("dynamic", "static")
+    return [Finding(
+        id="no-usable-mkl", severity="error",
+        title=f"intel-mkl-src ({f.needs.cargo_config}) will find no MKL it can use: its build script fails",
+        evidence=tuple(f.choice.steps),
+        fix=(f"use the static feature {static} (pip's mkl-static, Intel's intel-oneapi-mkl-devel have the archives)",
+             "or install an MKL with unversioned libmkl_*.so links: sudo apt-get install intel-oneapi-mkl-devel, "
+             "or conda install mkl-devel", "cargo clean -p intel-mkl-src"),
+        explanation="For dynamic features intel-mkl-src needs libmkl_core.so (and the interface and threading "
+                    "libraries) by their unversioned names, and it never downloads shared libraries.",
+    )]
+
+
 def rule_summary(f: Facts) -> list[Finding]:
     chosen = f.choice.install
     if chosen is None and not f.choice.download:
@@ -320,7 +337,7 @@ def rule_min_version(f: Facts) -> list[Finding]:
 RULES: tuple[Callable[[Facts], list[Finding]], ...] = (
     rule_missing_symbol, rule_runtime_without_devel, rule_min_version, rule_pkgconfig, rule_iomp_missing,
     rule_interface, rule_mklroot, rule_runtime_path, rule_kernels, rule_cpu_quota, rule_amd_old,
-    rule_mixed_versions, rule_summary,
+    rule_mixed_versions, rule_nothing_usable, rule_summary,
 )
 
 

@@ -232,3 +232,15 @@ def test_old_mkl_on_amd(mkl, tmp_path):
     code, document = check(project, "--root", tmp_path)
     (finding,) = by_id(document, "amd-old-mkl")
     assert "MKL 2019.5" in finding["title"]
+
+
+def test_intel_mkl_src_dynamic_cannot_see_the_wheels_versioned_libraries(mkl, tmp_path):
+    (tmp_path / "Cargo.toml").write_text('[package]\nname="x"\nversion="0.1.0"\n[dependencies]\n'
+                                         'intel-mkl-src = { version = "0.8", features = ["mkl-dynamic-lp64-seq"] }\n')
+    code, document = check(tmp_path, "--search", mkl.pip, env={"MKLROOT": str(mkl.pip), "HOME": str(tmp_path)})
+    steps = "\n".join(document["picked"]["steps"])
+    assert "libmkl_core.so (only versioned .so.N files there)" in steps
+    assert document["picked"]["version"] is None and "does not download dynamic" in document["picked"]["how"]
+    assert code == 1
+    (finding,) = by_id(document, "no-usable-mkl")
+    assert "mkl-static-lp64-seq" in finding["fix"][0]
