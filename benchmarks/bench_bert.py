@@ -178,8 +178,8 @@ def main() -> int:
         if t == 1:
             configs.insert(0, ("f32 sequential", seq, "f32", 1))
         else:
-            configs += [(f"f32 intel", plan[("intel", False)].binary, "f32", t),
-                        (f"f32 gnu", plan[("gnu", False)].binary, "f32", t)]
+            configs += [("f32 intel", plan[("intel", False)].binary, "f32", t),
+                        ("f32 gnu", plan[("gnu", False)].binary, "f32", t)]
     times: dict[tuple[str, int], list[float]] = {}
     floors: dict[tuple[str, int], list[float]] = {}
     peaks: dict[tuple[str, int], list[float]] = {}

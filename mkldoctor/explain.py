@@ -467,10 +467,9 @@ class Explainer:
                                 "cargo:rustc-link-search (cargo build -vv shows them), and found none")
             else:
                 evidence.append(f"the link line names {event.path}, and there is no such file")
-        for event, _, name in items:
+        for _event, _, name in items:
             base = name.lstrip(":")
             for install in self.installs:
-                library = install.find(base) if not base.startswith("lib") else None
                 kinds = sorted({lib.kind for lib in install.libraries if lib.name == base})
                 if kinds:
                     evidence.append(f"lib{base} in {label(install)}: {', '.join(kinds)}")
@@ -495,7 +494,7 @@ class Explainer:
             unversioned = all(best.find(name.lstrip(":"), kind) and (static or best.find(name.lstrip(":"), "shared").soname_suffix in ("", ".so")) for _, _, name in items)
             fix.append(f"add its folder: -L{q(best.lib_dirs[0])}")
             if not static and not unversioned:
-                why += (f" Its shared libraries have only versioned names (libmkl_core.so.3) and no development links, "
+                why += (" Its shared libraries have only versioned names (libmkl_core.so.3) and no development links, "
                         "which -lNAME never finds: name the files by path, as oneMKL's mkl-*.pc files do.")
                 fix.append("name the shared libraries by path: mkldoctor link --link dynamic --install " + q(best.root))
             if self.cargo:

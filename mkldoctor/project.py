@@ -192,6 +192,8 @@ def read_cmake(top: str, needs: Needs) -> None:
                     if attr == "threading":
                         value = {"sequential": "sequential", "intel_thread": "intel", "gnu_thread": "gnu",
                                  "tbb_thread": "tbb"}.get(value, value)
+                    if values is not None and value not in values:
+                        continue  # a CMake variable we cannot read (${...}): not a statement of need
                     if attr == "interface":
                         needs.cmake_interface_set = True
                     needs.set(attr, value, f"{rel}: set({key} {match.group(1)})")

@@ -107,7 +107,7 @@ def link(
         sys.stderr.write(f"mkldoctor: {exc}\n")
         for hint in exc.hints:
             sys.stderr.write(f"  {hint}\n")
-        raise typer.Exit(EXIT_FINDING)
+        raise typer.Exit(EXIT_FINDING) from None
     sys.stdout.write(linkline.render(line, fmt.value))
     if not verify:
         raise typer.Exit(EXIT_OK)
