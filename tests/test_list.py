@@ -243,3 +243,29 @@ def test_rpm_database_in_a_fedora_like_image(mkl, tmp_path):
     assert install["sources"][0] == "rpm" and "oneapi" in install["sources"]
     assert "intel-oneapi-mkl-devel-2026.2 2026.2.0-1" in install["package"]
     assert install["version"] == "2026.2" and install["defines"]["hgemm_"]
+
+
+def test_ld_so_cache_read_like_ldconfig(mkl, tmp_path):
+    import subprocess
+
+    from mkldoctor.discover.base import Context
+    from mkldoctor.discover.loader import cache_entries
+    from mkldoctor.discover.sysroot import Root
+
+    # the host's cache, read by us and by ldconfig itself
+    printed = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout.splitlines()[1:]
+    theirs = {(line.split()[0], line.split(" => ")[1]) for line in printed if " => " in line}
+    assert set(cache_entries(Context(Root("/"), {}))) == theirs
+
+    # an image whose cache (made by ldconfig -r) is the only thing that names the MKL folder
+    lib = tmp_path / "opt/intel/oneapi/mkl/2026.2/lib"
+    link_tree([mkl.pip_lib / n for n in ("libmkl_rt.so.3", "libmkl_core.so.3", "libmkl_intel_lp64.so.3")], lib)
+    (tmp_path / "etc/ld.so.conf.d").mkdir(parents=True)
+    (tmp_path / "var/cache/ldconfig").mkdir(parents=True)
+    (tmp_path / "etc/ld.so.conf").write_text("include /etc/ld.so.conf.d/*.conf\n")
+    (tmp_path / "etc/ld.so.conf.d/mkl.conf").write_text("/opt/intel/oneapi/mkl/2026.2/lib\n")
+    subprocess.run(["ldconfig", "-r", str(tmp_path)], check=True, capture_output=True)
+    (tmp_path / "etc/ld.so.conf.d/mkl.conf").unlink()
+    install = only(listing("--root", tmp_path))
+    assert "loader" in install["sources"]
+    assert any("(/etc/ld.so.cache)" in e for e in install["evidence"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import posixpath
+import struct
 
 from mkldoctor.discover.base import Candidate, Context
 
@@ -31,6 +32,45 @@ def ld_so_conf_dirs(ctx: Context, path: str = "/etc/ld.so.conf", depth: int = 0)
     return dirs
 
 
+CACHE = "/etc/ld.so.cache"
+_CACHE_MAGIC = b"glibc-ld.so.cache1.1"
+
+
+def cache_entries(ctx: Context) -> list[tuple[str, str]]:
+    """(soname, path) pairs from ``/etc/ld.so.cache`` (glibc's 1.1 format), read without ldconfig.
+
+    Layout: magic, nlibs, len_strings, flags, extension offset, 3 unused words (48 bytes),
+    then nlibs entries of (flags, key, value, osversion, hwcap), 24 bytes each; key and
+    value are offsets of NUL-terminated strings from the start of the new-format header.
+    """
+    try:
+        with open(ctx.root.resolve(CACHE), "rb") as handle:
+            data = handle.read(64 << 20)
+    except (OSError, ValueError):
+        return []
+    start = data.find(_CACHE_MAGIC)
+    if start < 0 or len(data) < start + 48:
+        if data:
+            ctx.warn(f"{ctx.root.host(CACHE)}: not a glibc ld.so.cache (format 1.1): skipped")
+        return []
+    (nlibs,) = struct.unpack_from("<I", data, start + 20)
+    if start + 48 + nlibs * 24 > len(data):
+        ctx.warn(f"{ctx.root.host(CACHE)}: truncated ({nlibs} entries do not fit): skipped")
+        return []
+
+    def string(offset: int) -> str:
+        offset += start
+        end = data.find(b"\0", offset)
+        return data[offset:end if end >= 0 else len(data)].decode("utf-8", "replace")
+
+    entries = []
+    for i in range(nlibs):
+        _, key, value, _, _ = struct.unpack_from("<iIIIQ", data, start + 48 + i * 24)
+        if key < len(data) and value < len(data):
+            entries.append((string(key), string(value)))
+    return entries
+
+
 def search_path(ctx: Context) -> list[tuple[str, str]]:
     """(folder, why it is searched), in the loader's order."""
     path: list[tuple[str, str]] = []
@@ -38,6 +78,8 @@ def search_path(ctx: Context) -> list[tuple[str, str]]:
         path += [(d, "LD_LIBRARY_PATH") for d in ctx.env.get("LD_LIBRARY_PATH", "").split(":") if d]
         path += [(d, "LIBRARY_PATH (link time)") for d in ctx.env.get("LIBRARY_PATH", "").split(":") if d]
     path += [(d, "/etc/ld.so.conf") for d in ld_so_conf_dirs(ctx)]
+    path += [(posixpath.dirname(p), "/etc/ld.so.cache") for name, p in cache_entries(ctx)
+             if name.startswith(("libmkl_", "libiomp5"))]
     path += [(d, "default") for d in DEFAULT_DIRS]
     seen: set[str] = set()
     unique = []
