@@ -8,42 +8,25 @@ sysroot itself (holding ``usr/``) or a library folder is accepted too.
 
 from __future__ import annotations
 
-import glob
 import os
 
 from mkldoctor.bench.errors import BenchUsageError
-from mkldoctor.install import MklInstall, describe
-
-LIB_SUBDIRS = ("lib", "lib/x86_64-linux-gnu", "lib/intel64", "lib64", "lib/intel64_lin", "")
-INCLUDE_SUBDIRS = ("include", "include/mkl", "include/intel64", "../include", "../include/mkl")
-
-
-def _has_core(folder: str) -> bool:
-    return bool(glob.glob(os.path.join(glob.escape(folder), "libmkl_core.*")))
-
+from mkldoctor.install import MklInstall
 
 def install_from_prefix(path: str) -> MklInstall:
-    """Describe the MKL under ``path``; a usage error if there is none."""
+    """Describe the MKL under ``path`` (as ``mkldoctor link --install`` does); a usage error if there is none."""
+    from mkldoctor.locate import install_from_path
+
     root = os.path.abspath(path)
     if not os.path.exists(root):
         raise BenchUsageError(f"--install {path}: no such folder")
     if not os.path.isdir(root):
         raise BenchUsageError(f"--install {path}: not a folder")
-    if not any(_has_core(os.path.join(root, sub)) for sub in LIB_SUBDIRS) and os.path.isdir(os.path.join(root, "usr")):
-        root = os.path.join(root, "usr")  # a sysroot
-    lib_dirs = [os.path.normpath(os.path.join(root, sub)) for sub in LIB_SUBDIRS if _has_core(os.path.join(root, sub))]
-    if not lib_dirs:
-        raise BenchUsageError(
-            f"--install {path}: no libmkl_core under {', '.join(s or '.' for s in LIB_SUBDIRS[:-1])} or the folder itself"
-        )
-    lib_dirs = lib_dirs[:1]  # one install: the first folder that holds its core
-    base = root if lib_dirs[0] != root else os.path.dirname(root)
-    include_dirs = []
-    for sub in INCLUDE_SUBDIRS:
-        folder = os.path.normpath(os.path.join(base, sub))
-        if os.path.isfile(os.path.join(folder, "mkl.h")) and folder not in include_dirs:
-            include_dirs.append(folder)
-    return describe("folder", root, lib_dirs, include_dirs, evidence=[f"--install {path}"])
+    install = install_from_path(root, "folder")
+    if install is None or not install.has("mkl_core"):
+        raise BenchUsageError(f"--install {path}: no libmkl_core in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
+    install.evidence.append(f"--install {path}")
+    return install
 
 
 def label(install: MklInstall) -> str:
