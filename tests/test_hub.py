@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mkldoctor.bench import hub
-from test_bench import TINY, cli, make_model
+from test_bench import cli, make_model
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 REPO = "sentence-transformers/tiny-test"
