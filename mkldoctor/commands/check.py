@@ -1,0 +1,49 @@
+"""``mkldoctor check``: the main job, diagnose the machine and the project."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from mkldoctor.commands import EXIT_FINDING, EXIT_OK, EXIT_UNREADABLE, fail  # noqa: F401
+
+
+def check(
+    project: Annotated[str, typer.Argument(help="The project folder (Cargo, CMake, pyproject).")] = ".",
+    root: Annotated[str, typer.Option("--root", help="Look for MKL inside this sysroot instead of /.")] = "/",
+    search: Annotated[Optional[list[str]], typer.Option("--search", "-s", help="Also look for MKL in this folder.")] = None,
+    require_symbol: Annotated[
+        Optional[list[str]], typer.Option("--require-symbol", help="A symbol the build needs (repeatable).")
+    ] = None,
+    link: Annotated[Optional[str], typer.Option("--link", help="static, dynamic or sdl.")] = None,
+    interface: Annotated[Optional[str], typer.Option("--interface", help="lp64 or ilp64.")] = None,
+    threading: Annotated[Optional[str], typer.Option("--threading", help="sequential, intel, gnu or tbb.")] = None,
+    min_version: Annotated[Optional[str], typer.Option("--min-version", help="Oldest MKL acceptable, e.g. 2021.4.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show scan notes.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="text, json, junit or github.")] = "text",
+) -> None:
+    """Diagnose this machine and the project: every problem that will break or slow an MKL build, with the fix.
+
+    Exit status: 0 nothing blocks, 1 an error finding (--strict: or a warning), 2 usage error.
+    """
+    from mkldoctor.check import run_check
+    from mkldoctor.findings import exit_status
+    from mkldoctor.output.findings import FindingsFormat, render
+
+    try:
+        chosen = FindingsFormat(fmt)
+    except ValueError:
+        fail(f"--format must be text, json, junit or github, not {fmt!r}")
+    options = {"require-symbol": require_symbol or [], "link": link, "interface": interface,
+               "threading": threading, "min-version": min_version}
+    report = run_check(project, root, search, options)
+    extra = {"command": "check",
+             "picked": {"version": report.choice.version, "how": report.choice.how, "steps": report.choice.steps,
+                        "lib_dir": report.choice.install.lib_dirs[0] if report.choice.install else None}}
+    shown = report.findings
+    if chosen is FindingsFormat.text and not verbose:
+        shown = [f for f in shown if f.id != "scan-warning"]
+    render(shown, chosen, suite="mkldoctor.check", extra=extra if chosen is FindingsFormat.json else None)
+    raise typer.Exit(exit_status(report.findings, strict))

@@ -1,0 +1,45 @@
+"""``mkldoctor list``: every MKL copy on the machine or in a sysroot."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from mkldoctor.commands import EXIT_FINDING, EXIT_OK, EXIT_UNREADABLE, fail  # noqa: F401
+from mkldoctor.output import Format
+
+
+def list_(
+    root: Annotated[str, typer.Option("--root", help="Look inside this sysroot (an unpacked image) instead of /.")] = "/",
+    search: Annotated[
+        Optional[list[str]], typer.Option("--search", "-s", help="Also look in this folder (repeatable; inside --root).")
+    ] = None,
+    symbol: Annotated[
+        Optional[list[str]], typer.Option("--symbol", help="Symbols to look for in each copy (repeatable).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="auto: a tree on a terminal, text when piped; json.")] = Format.auto,
+) -> None:
+    """Find every MKL on the machine (or in --root) and say what each copy can link."""
+    import os
+
+    from mkldoctor import output
+    from mkldoctor.discover import DEFAULT_SYMBOLS, discover
+    from mkldoctor.output import inventory as render
+
+    chosen = output.resolve(fmt)
+    progress = None
+    if chosen is Format.table and sys.stderr.isatty():
+        status = output.console(stderr=True).status("looking for MKL")
+        status.start()
+        progress = lambda label: status.update(f"looking for MKL: {label}")  # noqa: E731
+    else:
+        status = None
+    try:
+        inventory = discover(root, search, project=os.getcwd() if root == "/" else None,
+                             symbols=tuple(symbol) if symbol else DEFAULT_SYMBOLS, progress=progress)
+    finally:
+        if status:
+            status.stop()
+    render.render(inventory, chosen)

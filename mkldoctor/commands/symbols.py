@@ -1,0 +1,71 @@
+"""``mkldoctor symbols``: list or find symbols in ELF files and archives."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from mkldoctor.commands import EXIT_FINDING, EXIT_OK, EXIT_UNREADABLE, fail  # noqa: F401
+from mkldoctor.output import Format
+
+
+def symbols(
+    paths: Annotated[list[str], typer.Argument(help="ELF files, .a/.rlib archives, or folders holding them.")],
+    find: Annotated[
+        Optional[list[str]],
+        typer.Option("--find", "-f", help="Say where SYM is defined (repeatable); exit 1 if one is defined nowhere."),
+    ] = None,
+    defined_only: Annotated[bool, typer.Option("--defined-only", "-d", help="Only defined symbols.")] = False,
+    undefined_only: Annotated[bool, typer.Option("--undefined-only", "-u", help="Only undefined symbols.")] = False,
+    extern_only: Annotated[bool, typer.Option("--extern-only", "-g", help="Only global and weak symbols.")] = False,
+    grep: Annotated[Optional[str], typer.Option("--grep", "-e", help="Only names matching this regular expression.")] = None,
+    demangle: Annotated[bool, typer.Option("--demangle", "-C", help="Show C++ and Rust names demangled.")] = False,
+    table: Annotated[
+        str, typer.Option("--table", help="auto (.dynsym for shared objects, .symtab for objects), dynsym or symtab.")
+    ] = "auto",
+    fmt: Annotated[
+        Format, typer.Option("--format", help="auto: a table on a terminal, nm-like text when piped.")
+    ] = Format.auto,
+) -> None:
+    """List the symbols of ELF files and archives, or find where symbols are defined.
+
+    Exit status: 0 fine, 1 a --find symbol is defined nowhere, 2 usage error,
+    3 some input could not be read (each problem is one line on stderr).
+    """
+    import re
+
+    from mkldoctor import output
+    from mkldoctor import symbols as engine
+    from mkldoctor.output import symbols as render
+
+    if defined_only and undefined_only:
+        fail("--defined-only and --undefined-only exclude each other")
+    if table not in ("auto", "dynsym", "symtab"):
+        fail(f"--table must be auto, dynsym or symtab, not {table!r}")
+    if grep is not None:
+        try:
+            re.compile(grep)
+        except re.error as exc:
+            fail(f"--grep: bad regular expression: {exc}")
+    chosen = output.resolve(fmt)
+
+    if find:
+        definitions, searched, problems = engine.find_symbols(paths, find)
+        render.render_find(find, definitions, searched, problems, chosen)
+        output.problem_lines(problems)
+        missing = set(find) - {d.symbol for d in definitions}
+        if problems:
+            raise typer.Exit(EXIT_UNREADABLE)
+        raise typer.Exit(EXIT_FINDING if missing else EXIT_OK)
+
+    symbol_filter = engine.Filter(defined_only, undefined_only, extern_only, grep)
+    files, problems = engine.list_symbols(paths, symbol_filter, table)
+    names: dict[str, str] = {}
+    if demangle or chosen is Format.table:
+        from mkldoctor.demangle import demangle_all
+
+        names = demangle_all([s.name for _, syms in files for s in syms])
+    render.render_listing(files, names, problems, chosen)
+    output.problem_lines(problems)
+    raise typer.Exit(EXIT_UNREADABLE if problems else EXIT_OK)
