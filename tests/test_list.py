@@ -252,8 +252,9 @@ def test_ld_so_cache_read_like_ldconfig(mkl, tmp_path):
     from mkldoctor.discover.loader import cache_entries
     from mkldoctor.discover.sysroot import Root
 
+    ldconfig = shutil.which("ldconfig") or next(p for p in ("/sbin/ldconfig", "/usr/sbin/ldconfig") if os.path.exists(p))
     # the host's cache, read by us and by ldconfig itself
-    printed = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout.splitlines()[1:]
+    printed = subprocess.run([ldconfig, "-p"], capture_output=True, text=True).stdout.splitlines()[1:]
     theirs = {(line.split()[0], line.split(" => ")[1]) for line in printed if " => " in line}
     assert set(cache_entries(Context(Root("/"), {}))) == theirs
 
@@ -264,7 +265,7 @@ def test_ld_so_cache_read_like_ldconfig(mkl, tmp_path):
     (tmp_path / "var/cache/ldconfig").mkdir(parents=True)
     (tmp_path / "etc/ld.so.conf").write_text("include /etc/ld.so.conf.d/*.conf\n")
     (tmp_path / "etc/ld.so.conf.d/mkl.conf").write_text("/opt/intel/oneapi/mkl/2026.2/lib\n")
-    subprocess.run(["ldconfig", "-r", str(tmp_path)], check=True, capture_output=True)
+    subprocess.run([ldconfig, "-r", str(tmp_path)], check=True, capture_output=True)
     (tmp_path / "etc/ld.so.conf.d/mkl.conf").unlink()
     install = only(listing("--root", tmp_path))
     assert "loader" in install["sources"]
