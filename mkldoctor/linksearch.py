@@ -228,19 +228,14 @@ def _expand(path: str, origin: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def loader_cache() -> dict[str, tuple[str, ...]]:
-    """soname -> paths from ``ldconfig -p`` (x86-64 entries)."""
-    tool = shutil.which("ldconfig") or ("/sbin/ldconfig" if os.path.exists("/sbin/ldconfig") else None)
-    if not tool:
-        return {}
-    try:
-        out = subprocess.run([tool, "-p"], capture_output=True, text=True, timeout=20).stdout
-    except (OSError, subprocess.SubprocessError):
-        return {}
+    """soname -> paths from /etc/ld.so.cache (x86-64 entries), read the way ``ldconfig -p`` prints it."""
+    from mkldoctor.discover.base import Context
+    from mkldoctor.discover.loader import cache_entries
+    from mkldoctor.discover.sysroot import Root
+
     cache: dict[str, list[str]] = {}
-    for line in out.splitlines():
-        match = re.match(r"\s+(\S+) \(([^)]*)\) => (\S+)", line)
-        if match and ("x86-64" in match.group(2) or "," not in match.group(2)):
-            cache.setdefault(match.group(1), []).append(match.group(3))
+    for soname, path in cache_entries(Context(Root("/"), {}), x86_64_only=True):
+        cache.setdefault(soname, []).append(path)
     return {k: tuple(v) for k, v in cache.items()}
 
 

@@ -36,7 +36,10 @@ CACHE = "/etc/ld.so.cache"
 _CACHE_MAGIC = b"glibc-ld.so.cache1.1"
 
 
-def cache_entries(ctx: Context) -> list[tuple[str, str]]:
+X86_64 = 0x0300  # ldconfig's FLAG_X8664_LIB64, in the arch bits of an entry's flags
+
+
+def cache_entries(ctx: Context, x86_64_only: bool = False) -> list[tuple[str, str]]:
     """(soname, path) pairs from ``/etc/ld.so.cache`` (glibc's 1.1 format), read without ldconfig.
 
     Layout: magic, nlibs, len_strings, flags, extension offset, 3 unused words (48 bytes),
@@ -65,7 +68,9 @@ def cache_entries(ctx: Context) -> list[tuple[str, str]]:
 
     entries = []
     for i in range(nlibs):
-        _, key, value, _, _ = struct.unpack_from("<iIIIQ", data, start + 48 + i * 24)
+        flags, key, value, _, _ = struct.unpack_from("<iIIIQ", data, start + 48 + i * 24)
+        if x86_64_only and flags & 0xFF00 != X86_64:
+            continue
         if key < len(data) and value < len(data):
             entries.append((string(key), string(value)))
     return entries
