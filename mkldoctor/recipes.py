@@ -20,6 +20,8 @@ import os
 import shlex
 import shutil
 
+from mkldoctor.history import version_key
+
 LATEST = "2026.2.0"  # the newest oneMKL on PyPI that this release of mkldoctor was tested with
 
 INTEL_APT_REPO = (
@@ -73,35 +75,97 @@ def intel_apt_configured(root: str) -> bool:
     return False
 
 
-def install_static(root: str, debian_present: bool) -> list[str]:
-    """Commands that install an MKL with static archives, for each manager present."""
-    steps: list[str] = []
+# the MKL version each channel gives; None: the newest oneMKL
+CHANNEL_VERSION: dict[str, str | None] = {
+    "pip": None,
+    "conda": None,
+    "intel-apt": None,
+    "intel-dnf": None,
+    "debian": "2020.4",  # Debian bookworm / Ubuntu 22.04-24.04 non-free libmkl-*: 2020.4.304
+    "intel-mkl-src": "2020.1",  # the OCI image that the crate intel-mkl-src 0.8 downloads when it finds no MKL
+}
+
+
+# What each channel installs for a need: "static" archives, "shared" libraries, "headers", "openmp" (libiomp5)
+PACKAGES: dict[str, dict[str, str]] = {
+    "pip": {"static": "mkl-static", "shared": "mkl-devel", "headers": "mkl-include", "openmp": "intel-openmp"},
+    "conda": {"static": "mkl-static", "shared": "mkl-devel", "headers": "mkl-include", "openmp": "intel-openmp"},
+    "intel-apt": {
+        "static": "intel-oneapi-mkl-devel",
+        "shared": "intel-oneapi-mkl-devel",
+        "headers": "intel-oneapi-mkl-devel",
+        "openmp": "intel-oneapi-openmp",
+    },
+    "intel-dnf": {
+        "static": "intel-oneapi-mkl-devel",
+        "shared": "intel-oneapi-mkl-devel",
+        "headers": "intel-oneapi-mkl-devel",
+        "openmp": "intel-oneapi-openmp",
+    },
+    "debian": {"static": "libmkl-full-dev", "shared": "libmkl-dev", "headers": "libmkl-dev", "openmp": "libomp-dev"},
+}
+
+
+def recipes(need: str, min_version: str | None = None, channels: list[str] | None = None,
+            intel_repo: bool = True) -> list[str]:
+    """Install commands for ``need`` ("static", "shared", "headers", "openmp"), one block per channel.
+
+    ``channels`` keeps only those (default: every channel); a channel whose MKL is older than
+    ``min_version`` is left out (Debian's 2020.4 for ``hgemm_``) and said so in a comment line;
+    ``intel_repo`` adds the lines that configure Intel's repository before its install command.
+    """
+    out: list[str] = []
+    spec = f">={min_version}" if min_version else ""
+    for channel, packages in PACKAGES.items():
+        if channels is not None and channel not in channels:
+            continue
+        package = packages[need]
+        known = CHANNEL_VERSION.get(channel)
+        if min_version and known and version_key(known) < version_key(min_version) and need != "openmp":
+            out.append(f"# not {channel}'s {package}: it is MKL {known}, older than {min_version}")
+            continue
+        if channel == "pip":
+            extra = " " + shlex.quote(f"mkl-include{spec}") if need in ("static", "shared") else ""
+            out.append(f"pip:       python3 -m pip install {shlex.quote(package + spec)}{extra}")
+        elif channel == "conda":
+            out.append(f"conda:     conda install {shlex.quote(package + spec)}")
+        elif channel == "intel-apt":
+            setup = list(INTEL_APT_REPO) if intel_repo else []
+            lines = setup + [f"sudo apt-get install {package}"]
+            out.append(f"Intel apt: {lines[0]}")
+            out.extend(f"           {line}" for line in lines[1:])
+            if need != "openmp":
+                out.append("           source /opt/intel/oneapi/setvars.sh   # sets MKLROOT, LD_LIBRARY_PATH, PKG_CONFIG_PATH")
+        elif channel == "intel-dnf":
+            lines = list(INTEL_YUM_REPO) + [f"sudo dnf install {package}"]
+            out.append(f"Intel dnf: {lines[0]}")
+            out.extend(f"           {line}" for line in lines[1:])
+        elif channel == "debian":
+            out.append(f"Debian:    sudo apt-get install {package}" + (f"   # non-free component; MKL {known}" if known and need != "openmp" else "   # LLVM's OpenMP, with a libiomp5.so link"))
+    return out
+
+
+def channels_for(root: str, debian_present: bool) -> list[str]:
+    """The channels a fix may use on the system at ``root``: its package managers, and pip."""
     present = managers(root)
+    channels = []
     if "apt" in present:
-        if debian_present:
-            steps.append("sudo apt-get install libmkl-full-dev   # Debian/Ubuntu: adds the static archives (2020.4: no hgemm_)")
-        repo = () if intel_apt_configured(root) else INTEL_APT_REPO
-        steps += list(repo) + ["sudo apt-get install intel-oneapi-mkl-devel   # Intel's repository: headers + static archives"]
+        channels += (["debian"] if debian_present else []) + ["intel-apt"]
     if "dnf" in present:
-        steps += list(INTEL_YUM_REPO) + ["sudo dnf install intel-oneapi-mkl-devel"]
+        channels.append("intel-dnf")
     if "conda" in present:
-        steps.append("conda install -c conda-forge mkl-static mkl-include mkl-devel intel-openmp")
-    steps.append(f"python3 -m pip install mkl-static=={LATEST} mkl-include=={LATEST} mkl-devel=={LATEST} intel-openmp=={LATEST}")
-    return steps
+        channels.append("conda")
+    return channels + ["pip"]
+
+
+def install_static(root: str, debian_present: bool, min_version: str | None = None) -> list[str]:
+    """Commands that install an MKL with static archives, for the package managers present."""
+    return recipes("static", min_version, channels=channels_for(root, debian_present),
+                   intel_repo=not intel_apt_configured(root))
 
 
 def install_openmp(root: str) -> list[str]:
-    steps = []
-    present = managers(root)
-    if "apt" in present:
-        steps.append("sudo apt-get install libomp-dev   # LLVM's OpenMP, with a libiomp5.so compatible name")
-        steps.append("sudo apt-get install intel-oneapi-openmp   # Intel's repository")
-    if "dnf" in present:
-        steps.append("sudo dnf install intel-oneapi-openmp")
-    if "conda" in present:
-        steps.append("conda install intel-openmp")
-    steps.append(f"python3 -m pip install intel-openmp=={LATEST}")
-    return steps
+    return recipes("openmp", channels=channels_for(root, True), intel_repo=not intel_apt_configured(root))
 
 
 def point_cargo_at(root: str, config: str | None) -> list[str]:

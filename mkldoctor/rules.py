@@ -86,8 +86,8 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
                 fix += [f"export MKLROOT={q(best.root)}",
                         f"# link with -L{q(_where(best))} (see: mkldoctor link --install {q(best.root)})"]
         else:
-            fix += recipes.install_static(f.inventory.root, _debian(f.inventory)) if (f.needs.link or "static") == "static" \
-                else [f"python3 -m pip install mkl=={recipes.LATEST}"]
+            fix += recipes.install_static(f.inventory.root, _debian(f.inventory), first) \
+                if (f.needs.link or "static") == "static" else [f"python3 -m pip install mkl=={recipes.LATEST}"]
             if f.needs.cargo_config:
                 fix += ["export MKLROOT=<the prefix of the new install>", "cargo clean -p intel-mkl-src"]
         out.append(Finding(
@@ -331,7 +331,7 @@ def rule_min_version(f: Facts) -> list[Finding]:
         return []
     return [Finding("too-old", "error", f"MKL {f.choice.version} is older than the {f.needs.min_version} asked for",
                     (f.needs.origin.get("min_version", "--min-version"), f.choice.how),
-                    tuple(recipes.install_static(f.inventory.root, _debian(f.inventory))))]
+                    tuple(recipes.install_static(f.inventory.root, _debian(f.inventory), f.needs.min_version)))]
 
 
 RULES: tuple[Callable[[Facts], list[Finding]], ...] = (

@@ -117,6 +117,11 @@ def test_candle_project_needs_every_candle_symbol(mkl, tmp_path):
     assert code == 1
     missing = {f["title"].split()[0] for f in by_id(document, "missing-symbol")}
     assert missing == {"hgemm_"}  # 2020.4 has sgemm_, dgemm_ and the VML calls, not hgemm_
+    (finding,) = by_id(document, "missing-symbol")
+    fix = "\n".join(finding["fix"])  # no copy here has it: install one, never Debian's 2020.4 again
+    assert "python3 -m pip install 'mkl-static>=2021.4'" in fix
+    assert "# not debian's libmkl-full-dev: it is MKL 2020.4, older than 2021.4" in fix
+    assert "sudo apt-get install intel-oneapi-mkl-devel" in fix and "cargo clean -p intel-mkl-src" in fix
     (summary,) = by_id(document, "picked")
     assert "vsErf" in "\n".join(summary["evidence"])
 
