@@ -32,9 +32,9 @@ INTEL_APT_REPO = (
     "sudo apt-get update",
 )
 INTEL_YUM_REPO = (
-    "sudo tee /etc/yum.repos.d/oneAPI.repo <<'EOF'\n[oneAPI]\nname=Intel oneAPI repository\n"
-    "baseurl=https://yum.repos.intel.com/oneapi\nenabled=1\ngpgcheck=1\nrepo_gpgcheck=1\n"
-    "gpgkey=https://yum.repos.intel.com/intel-gpg-keys/GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB\nEOF",
+    r"printf '[oneAPI]\nname=Intel oneAPI repository\nbaseurl=https://yum.repos.intel.com/oneapi\nenabled=1\n"
+    r"gpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://yum.repos.intel.com/intel-gpg-keys/GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB\n'"
+    " | sudo tee /etc/yum.repos.d/oneAPI.repo",
 )
 
 
@@ -116,8 +116,10 @@ def recipes(need: str, min_version: str | None = None, channels: list[str] | Non
     """
     out: list[str] = []
     spec = f">={min_version}" if min_version else ""
+    if channels is None:  # every channel, and dnf's only where dnf is
+        channels = [c for c in PACKAGES if c != "intel-dnf" or "dnf" in managers("/")]
     for channel, packages in PACKAGES.items():
-        if channels is not None and channel not in channels:
+        if channel not in channels:
             continue
         package = packages[need]
         known = CHANNEL_VERSION.get(channel)

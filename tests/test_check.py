@@ -249,3 +249,17 @@ def test_intel_mkl_src_dynamic_cannot_see_the_wheels_versioned_libraries(mkl, tm
     assert code == 1
     (finding,) = by_id(document, "no-usable-mkl")
     assert "mkl-static-lp64-seq" in finding["fix"][0]
+
+
+def test_fix_on_a_dnf_image_names_dnf_and_intels_yum_repository(mkl, tmp_path):
+    lib = tmp_path / "opt/intel/oneapi/mkl/2026.2/lib"
+    link_tree([mkl.pip_lib / n for n in ("libmkl_rt.so.3", "libmkl_core.so.3", "libmkl_intel_lp64.so.3",
+                                         "libmkl_sequential.so.3", "libmkl_def.so.3")], lib)
+    (tmp_path / "usr/bin").mkdir(parents=True)
+    (tmp_path / "usr/bin/dnf").write_text("#!/bin/sh\n")
+    code, document = check(tmp_path, "--root", tmp_path, "--link", "static")
+    assert code == 1
+    (finding,) = by_id(document, "runtime-without-devel")
+    fix = "\n".join(finding["fix"])
+    assert "sudo dnf install intel-oneapi-mkl-devel" in fix and "yum.repos.intel.com/oneapi" in fix
+    assert "apt-get" not in fix  # no dpkg in this image
