@@ -12,11 +12,10 @@ from typing import Annotated, Optional
 
 import typer
 
+from mkldoctor.commands import EXIT_OK, EXIT_USAGE, fail
 from mkldoctor.output import Format
 
-EXIT_OK = 0
 EXIT_FAILED = 1  # a build, a run or a correctness check failed
-EXIT_USAGE = 2  # bad options or a bad model folder
 
 
 def explain_failure(failure, prefixes: tuple[str, ...]) -> None:
@@ -30,7 +29,6 @@ def explain_failure(failure, prefixes: tuple[str, ...]) -> None:
     from mkldoctor.commands.explain import merge_inventory
     from mkldoctor.explain import explain
     from mkldoctor.locate import install_from_path
-
     from mkldoctor.output.findings import render_text
 
     parsed = logparse.parse(io.BytesIO((" ".join(failure.command) + "\n" + failure.log).encode()))
@@ -90,13 +88,16 @@ def bench(
     from mkldoctor import output
     from mkldoctor.bench import linkline
     from mkldoctor.bench.errors import BenchError, BenchUsageError, ModelError
-    from mkldoctor.bench.run import DTYPES, THREADINGS, Options, parse_choices, parse_threads, run_bench
+    from mkldoctor.bench.run import (
+        DTYPES,
+        THREADINGS,
+        Options,
+        parse_choices,
+        parse_threads,
+        run_bench,
+    )
     from mkldoctor.errors import MkldoctorError
     from mkldoctor.output import bench as render
-
-    def fail(message: str, code: int) -> None:
-        sys.stderr.write(f"mkldoctor: {message}\n")
-        raise typer.Exit(code)
 
     try:
         if tokens < 1:

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mkldoctor.commands import EXIT_FINDING, EXIT_OK, EXIT_UNREADABLE, fail  # noqa: F401
+from mkldoctor.commands import fail
 
 
 def check(

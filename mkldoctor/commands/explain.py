@@ -11,16 +11,8 @@ from typing import Annotated, BinaryIO, Optional
 
 import typer
 
+from mkldoctor.commands import fail
 from mkldoctor.output.findings import FindingsFormat
-
-EXIT_OK = 0
-EXIT_FINDING = 1
-EXIT_USAGE = 2
-
-
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    sys.stderr.write(f"mkldoctor: {message}\n")
-    raise typer.Exit(code)
 
 
 def _installs(paths: list[str]) -> list:
@@ -29,10 +21,10 @@ def _installs(paths: list[str]) -> list:
     installs = []
     for path in paths:
         if not os.path.exists(path):
-            _fail(f"--install {path}: no such file or folder")
+            fail(f"--install {path}: no such file or folder")
         install = install_from_path(path, "option")
         if install is None:
-            _fail(f"--install {path}: no MKL library (libmkl_*.a or .so) in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
+            fail(f"--install {path}: no MKL library (libmkl_*.a or .so) in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
         installs.append(install)
     return installs
 
@@ -57,7 +49,7 @@ def run_and_parse(argv: list[str], timeout: float, echo: BinaryIO | None = None)
     try:
         process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
-        _fail(f"cannot run {argv[0]}: {exc.strerror or exc}")
+        fail(f"cannot run {argv[0]}: {exc.strerror or exc}")
     timed_out = threading.Event()
 
     def kill() -> None:
@@ -126,7 +118,7 @@ def explain(
     command_status = None
     ran = False
     if not args:
-        _fail("give a LOG file, - for standard input, or -- COMMAND ARGS...")
+        fail("give a LOG file, - for standard input, or -- COMMAND ARGS...")
     if len(args) == 1 and args[0] == "-":
         parsed = logparse.parse(sys.stdin.buffer)
     elif len(args) == 1 and os.path.isfile(args[0]) and not os.access(args[0], os.X_OK):
@@ -134,12 +126,12 @@ def explain(
             with open(args[0], "rb") as handle:
                 parsed = logparse.parse(handle)
         except OSError as exc:
-            _fail(f"{args[0]}: {exc.strerror or exc}")
+            fail(f"{args[0]}: {exc.strerror or exc}")
     elif len(args) == 1 and os.path.isdir(args[0]):
-        _fail(f"{args[0]}: is a folder, not a log")
+        fail(f"{args[0]}: is a folder, not a log")
     else:
         if not (os.sep in args[0] and os.access(args[0], os.X_OK)) and shutil.which(args[0]) is None:
-            _fail(f"{args[0]}: no such log file, and no such command")
+            fail(f"{args[0]}: no such log file, and no such command")
         echo = None if quiet or fmt is not FindingsFormat.text else getattr(sys.stderr, "buffer", None)
         parsed, command_status = run_and_parse(args, timeout, echo)
         ran = True

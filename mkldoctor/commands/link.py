@@ -9,9 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-EXIT_OK = 0
-EXIT_FINDING = 1
-EXIT_USAGE = 2
+from mkldoctor.commands import EXIT_FINDING, EXIT_OK, fail
 
 
 class LinkMode(str, enum.Enum):
@@ -41,11 +39,6 @@ class LinkFormat(str, enum.Enum):
     json = "json"
 
 
-def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    sys.stderr.write(f"mkldoctor: {message}\n")
-    raise typer.Exit(code)
-
-
 def candidate_installs() -> list:
     """Every MKL copy on this machine, newest first (the inventory of ``mkldoctor list``)."""
     from mkldoctor.discover import discover
@@ -54,25 +47,25 @@ def candidate_installs() -> list:
 
 
 def choose_install(spec: str | None):
-    from mkldoctor.locate import install_from_path
     from mkldoctor.knowledge import version_key
+    from mkldoctor.locate import install_from_path
 
     if spec and (os.sep in spec or os.path.exists(spec)):
         if not os.path.exists(spec):
-            _fail(f"--install {spec}: no such file or folder")
+            fail(f"--install {spec}: no such file or folder")
         install = install_from_path(spec, "option")
         if install is None:
-            _fail(f"--install {spec}: no MKL library (libmkl_*.a or .so) in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
+            fail(f"--install {spec}: no MKL library (libmkl_*.a or .so) in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
         return install, []
     candidates = candidate_installs()
     if spec:  # a version: 2024, 2024.2
         matching = [i for i in candidates if i.version and (i.version == spec or i.version.startswith(spec + "."))]
         if not matching:
             seen = ", ".join(f"{i.version} ({i.root})" for i in candidates) or "none"
-            _fail(f"--install {spec}: no MKL of that version found (found: {seen}); give a path instead", EXIT_FINDING)
+            fail(f"--install {spec}: no MKL of that version found (found: {seen}); give a path instead", EXIT_FINDING)
         candidates = matching
     if not candidates:
-        _fail("no MKL found on this machine (see mkldoctor list): give --install PATH", EXIT_FINDING)
+        fail("no MKL found on this machine (see mkldoctor list): give --install PATH", EXIT_FINDING)
     candidates.sort(key=lambda i: version_key(i.version), reverse=True)
     return candidates[0], candidates[1:]
 

@@ -7,7 +7,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from mkldoctor.commands import EXIT_FINDING, EXIT_OK, EXIT_UNREADABLE, fail  # noqa: F401
 from mkldoctor.output import Format
 
 
