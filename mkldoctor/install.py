@@ -17,11 +17,8 @@ THREADING = ("sequential", "intel_thread", "gnu_thread", "tbb_thread", "pgi_thre
 KERNELS = ("def", "mc", "mc3", "avx", "avx2", "avx512", "avx512_mic", "avx10")
 
 _LIB = re.compile(r"^lib(mkl_[a-z0-9_]+|iomp5|tbb|gomp)\.(a|so(?:\.\d+)*)$")
-_VERSION_H = (
-    re.compile(r"#define\s+__INTEL_MKL__\s+(\d+)"),
-    re.compile(r"#define\s+__INTEL_MKL_UPDATE__\s+(\d+)"),
-    re.compile(r"#define\s+__INTEL_MKL_MINOR__\s+(\d+)"),
-)
+_MAJOR = re.compile(r"#define\s+__INTEL_MKL__\s+(\d+)")
+_UPDATE = re.compile(r"#define\s+__INTEL_MKL_UPDATE__\s+(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +121,16 @@ def read_version_header(include_dir: str) -> str | None:
             text = handle.read(65536)
     except OSError:
         return None
-    major = _VERSION_H[0].search(text)
-    update = _VERSION_H[1].search(text)
+    return parse_version_header(text)
+
+
+def parse_version_header(text: str) -> str | None:
+    """``__INTEL_MKL__`` and ``__INTEL_MKL_UPDATE__`` as ``2026.2``.
+
+    Read rather than ``INTEL_MKL_VERSION``, which 2021.1.1 writes with 6 digits and the others with 8.
+    """
+    major = _MAJOR.search(text)
+    update = _UPDATE.search(text)
     if not major:
         return None
     return f"{major.group(1)}.{update.group(1) if update else 0}"

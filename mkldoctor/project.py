@@ -110,8 +110,8 @@ def cargo_manifests(top: str, notes: list[str]) -> list[str]:
     return manifests
 
 
-def read_cargo(top: str, needs: Needs, notes: list[str]) -> None:
-    for path in cargo_manifests(top, notes):
+def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str]) -> None:
+    for path in manifests:
         rel = os.path.relpath(path, top)
         try:
             manifest = _toml(path)
@@ -157,9 +157,9 @@ _EXTERN_BLOCK = re.compile(r'extern\s+"C"\s*\{(.*?)\n\}', re.S)
 _FN = re.compile(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
 
 
-def read_rust_sources(top: str, needs: Needs, notes: list[str]) -> None:
+def read_rust_sources(top: str, manifests: list[str], needs: Needs) -> None:
     """Functions the crates' own ``extern "C"`` blocks declare that MKL provides."""
-    crates = [os.path.dirname(m) for m in cargo_manifests(top, notes)]
+    crates = [os.path.dirname(m) for m in manifests]
     sources = [p for crate in crates for p in _files(os.path.join(crate, "src"), (".rs",), depth=6)] \
         + [p for crate in crates for p in _files(crate, ("build.rs",), depth=1)]
     for path in dict.fromkeys(sources):
@@ -235,7 +235,8 @@ def read_project(top: str) -> tuple[Needs, list[str]]:
     if not os.path.isdir(top):
         raise InputError(top, "project folder does not exist")
     read_config(top, needs)
-    read_cargo(top, needs, notes)
-    read_rust_sources(top, needs, notes)
+    manifests = cargo_manifests(top, notes)
+    read_cargo(top, manifests, needs, notes)
+    read_rust_sources(top, manifests, needs)
     read_cmake(top, needs)
     return needs, notes

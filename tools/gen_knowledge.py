@@ -26,6 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from conftest import fixtures_dir  # noqa: E402
 
+sys.path.insert(0, str(ROOT))
+from mkldoctor.install import parse_version_header  # noqa: E402
+
 OUTPUT = ROOT / "mkldoctor" / "data" / "symbols.json"
 RELEASES = (
     "2018.0.0", "2018.0.3", "2019.0", "2021.1.1", "2021.2.0", "2021.3.0", "2021.4.0", "2022.0.1", "2022.0.2",
@@ -63,11 +66,10 @@ def header_names(texts: list[str]) -> set[str]:
 
 
 def version_of(text: str) -> str:
-    major = re.search(r"#define\s+__INTEL_MKL__\s+(\d+)", text)
-    update = re.search(r"#define\s+__INTEL_MKL_UPDATE__\s+(\d+)", text)
-    if not major:
+    version = parse_version_header(text)
+    if version is None:
         raise SystemExit("mkl_version.h without __INTEL_MKL__")
-    return f"{major.group(1)}.{update.group(1) if update else 0}"
+    return version
 
 
 def wheel(release: str, cache: Path) -> Path:

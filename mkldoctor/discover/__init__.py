@@ -19,7 +19,7 @@ from mkldoctor.discover.pkgconfig import PkgConfigFile
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError
 from mkldoctor.history import version_key
-from mkldoctor.install import MklInstall, describe
+from mkldoctor.install import MklInstall, describe, read_version_header
 
 DEFAULT_SYMBOLS = ("hgemm_", "sgemm_", "cblas_sgemm", "cblas_gemm_f16f16f32")
 SOURCES: tuple[tuple[str, Callable[[Context], list[Candidate]]], ...] = (
@@ -146,8 +146,6 @@ def discover(
 def _late_version(install: MklInstall) -> None:
     # a header beside a lib folder that no source named (a bare --search folder)
     for include in install.include_dirs:
-        from mkldoctor.install import read_version_header
-
         version = read_version_header(include)
         if version:
             install.version, install.version_from = version, "mkl_version.h"
