@@ -36,7 +36,7 @@ def engine_time(argv: list[str], repeat: int) -> float:
     """The same work in this process, start-up excluded: what the algorithms cost."""
     import io
 
-    from mkldoctor import symbols as engine
+    from mkldoctor.binary import symbols as engine
     from mkldoctor.output.symbols import listing_text
 
     *options, path = argv

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from mkldoctor.cli import app
 from mkldoctor.errors import InputError
-from mkldoctor.symbols import Problem, find_definitions, read_file
+from mkldoctor.binary.symbols import Problem, find_definitions, read_file
 
 runner = CliRunner()
 

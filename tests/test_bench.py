@@ -387,7 +387,7 @@ def test_cgroup_quota_v2_and_v1(tmp_path):
 
 
 def test_link_lines_are_mkldoctor_links(mkl):
-    from mkldoctor import linkline
+    from mkldoctor.link import linkline
 
     pip = install_from_prefix(str(mkl.pip))
     lib = str(mkl.pip_lib)

@@ -205,7 +205,7 @@ def test_only_the_project_and_its_workspace_members_are_read(tmp_path):
     code, document = check(tmp_path, env={"HOME": str(tmp_path), "MKLROOT": None})
     (summary,) = [f for f in document["findings"] if f["id"] in ("picked", "no-mkl")]
     assert code == 0 and not by_id(document, "missing-symbol")
-    from mkldoctor.project import read_project
+    from mkldoctor.diagnose.project import read_project
 
     needs, _ = read_project(str(DATA / "cargo-intel-mkl"))
     assert needs.cargo_config == "mkl-static-lp64-iomp" and needs.symbols == ["sgemm_", "hgemm_"]

@@ -22,12 +22,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from mkldoctor import logparse
+from mkldoctor.explain.diagnosis import logparse
 from mkldoctor.commands.explain import explain as explain_command
 from mkldoctor.commands.link import link as link_command
-from mkldoctor.explain import explain
+from mkldoctor.explain.diagnosis import explain
 from mkldoctor.findings import Finding, exit_status
-from mkldoctor.locate import install_from_path
+from mkldoctor.inventory.locate import install_from_path
 from mkldoctor.output.findings import render
 
 SEED_LOG = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "seed-link-error.log"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mkldoctor import history
+from mkldoctor.knowledge import history
 from mkldoctor.discover import discover
 
 

@@ -13,9 +13,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from mkldoctor import linkline
+from mkldoctor.link import linkline
 from mkldoctor.commands.link import link as link_command
-from mkldoctor.locate import install_from_path
+from mkldoctor.inventory.locate import install_from_path
 
 app = typer.Typer()
 app.command()(link_command)
@@ -157,7 +157,7 @@ def test_refuses_static_without_archives(mkl):
 
 
 def test_refuses_intel_threading_without_libiomp5(mkl, debian_static):
-    from mkldoctor.linksearch import loader_cache
+    from mkldoctor.explain.linksearch import loader_cache
 
     if "libiomp5.so" in loader_cache():
         pytest.skip("this machine has a libiomp5.so of its own")

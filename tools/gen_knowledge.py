@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate mkldoctor/data/symbols.json: since which MKL release each tracked symbol exists.
+"""Generate mkldoctor/knowledge/data/symbols.json: since which MKL release each tracked symbol exists.
 
     python3 tools/gen_knowledge.py           # write the table
     python3 tools/gen_knowledge.py --check   # fail if the committed table differs
@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from conftest import fixtures_dir  # noqa: E402
 
 sys.path.insert(0, str(ROOT))
-from mkldoctor.install import parse_version_header  # noqa: E402
+from mkldoctor.inventory.install import parse_version_header  # noqa: E402
 
-OUTPUT = ROOT / "mkldoctor" / "data" / "symbols.json"
+OUTPUT = ROOT / "mkldoctor" / "knowledge" / "data" / "symbols.json"
 RELEASES = (
     "2018.0.0", "2018.0.3", "2019.0", "2021.1.1", "2021.2.0", "2021.3.0", "2021.4.0", "2022.0.1", "2022.0.2",
     "2022.1.0", "2022.2.0", "2022.2.1", "2023.0.0", "2023.1.0", "2023.2.0", "2024.0.0", "2024.1.0", "2024.2.0",

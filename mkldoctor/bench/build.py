@@ -26,7 +26,7 @@ from mkldoctor.bench.errors import BuildError, CompilerError
 from mkldoctor.bench.installs import label
 from mkldoctor.bench.linkline import link_line
 from mkldoctor.bench.results import Build, BuildFailure, MklRuntime
-from mkldoctor.install import MklInstall
+from mkldoctor.inventory.install import MklInstall
 
 SOURCE = "reference_bert.c"
 BINARY = "bert_bench"

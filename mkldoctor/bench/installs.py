@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 
 from mkldoctor.bench.errors import BenchUsageError
-from mkldoctor.install import MklInstall
+from mkldoctor.inventory.install import MklInstall
 
 def install_from_prefix(path: str) -> MklInstall:
     """Describe the MKL under ``path`` (as ``mkldoctor link --install`` does); a usage error if there is none."""
-    from mkldoctor.locate import install_from_path
+    from mkldoctor.inventory.locate import install_from_path
 
     root = os.path.abspath(path)
     if not os.path.exists(root):

@@ -1,6 +1,6 @@
 """The compiler and linker flags that put one MKL into the reference program.
 
-They come from ``mkldoctor link`` (:func:`mkldoctor.linkline.advise`), so the line that
+They come from ``mkldoctor link`` (:func:`mkldoctor.link.linkline.advise`), so the line that
 the benchmark proves is the line that ``link`` recommends; here it only gains the rpath
 that lets the program start without LD_LIBRARY_PATH, and ``-fopenmp`` for the program's
 own OpenMP loops.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mkldoctor.bench.errors import MissingLibraryError
-from mkldoctor.install import MklInstall
+from mkldoctor.inventory.install import MklInstall
 
 THREADING_LIBS = {"sequential": "mkl_sequential", "intel": "mkl_intel_thread", "gnu": "mkl_gnu_thread"}
 LINKS = ("static", "dynamic")
@@ -27,7 +27,7 @@ class LinkLine:
 
 def link_line(install: MklInstall, link: str, threading: str) -> LinkLine:
     """The flags for ``install`` linked ``link`` (static/dynamic) with ``threading``, lp64."""
-    from mkldoctor import linkline
+    from mkldoctor.link import linkline
 
     if link not in LINKS:
         raise ValueError(f"link must be static or dynamic, not {link!r}")

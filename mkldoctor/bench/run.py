@@ -36,7 +36,7 @@ from mkldoctor.bench.results import (
     Peak,
     Timing,
 )
-from mkldoctor.install import MklInstall
+from mkldoctor.inventory.install import MklInstall
 
 DTYPES = ("f32", "f16")
 THREADINGS = tuple(THREADING_LIBS)

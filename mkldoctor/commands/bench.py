@@ -25,10 +25,10 @@ def explain_failure(failure, prefixes: tuple[str, ...]) -> None:
     """
     import io
 
-    from mkldoctor import logparse
+    from mkldoctor.explain.diagnosis import logparse
     from mkldoctor.commands.explain import merge_inventory
-    from mkldoctor.explain import explain
-    from mkldoctor.locate import install_from_path
+    from mkldoctor.explain.diagnosis import explain
+    from mkldoctor.inventory.locate import install_from_path
     from mkldoctor.output.findings import render_text
 
     parsed = logparse.parse(io.BytesIO((" ".join(failure.command) + "\n" + failure.log).encode()))

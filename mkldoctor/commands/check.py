@@ -28,7 +28,7 @@ def check(
 
     Exit status: 0 nothing blocks, 1 an error finding (--strict: or a warning), 2 usage error.
     """
-    from mkldoctor.check import run_check
+    from mkldoctor.diagnose.check import run_check
     from mkldoctor.findings import exit_status
     from mkldoctor.output.findings import FindingsFormat, render
 

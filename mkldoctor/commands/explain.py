@@ -16,7 +16,7 @@ from mkldoctor.output.findings import FindingsFormat
 
 
 def _installs(paths: list[str]) -> list:
-    from mkldoctor.locate import install_from_path
+    from mkldoctor.inventory.locate import install_from_path
 
     installs = []
     for path in paths:
@@ -44,7 +44,7 @@ def merge_inventory(installs: list, search: list[str], scan: bool) -> list:
 
 def run_and_parse(argv: list[str], timeout: float, echo: BinaryIO | None = None):
     """Run ``argv`` with stdout and stderr together, parse them as they come; (parsed, exit status)."""
-    from mkldoctor import logparse
+    from mkldoctor.explain.diagnosis import logparse
 
     try:
         process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -108,8 +108,8 @@ def explain(
     command lines, make/CMake/ninja output, and run-time errors of the loader, MKL
     and OpenMP. Exit status: 0 nothing found, 1 an error finding, 2 usage error.
     """
-    from mkldoctor import logparse
-    from mkldoctor.explain import explain as run_explain
+    from mkldoctor.explain.diagnosis import logparse
+    from mkldoctor.explain.diagnosis import explain as run_explain
     from mkldoctor.findings import exit_status
     from mkldoctor.output.findings import render
 

@@ -47,8 +47,8 @@ def candidate_installs() -> list:
 
 
 def choose_install(spec: str | None):
-    from mkldoctor.knowledge import version_key
-    from mkldoctor.locate import install_from_path
+    from mkldoctor.knowledge.facts import version_key
+    from mkldoctor.inventory.locate import install_from_path
 
     if spec and (os.sep in spec or os.path.exists(spec)):
         if not os.path.exists(spec):
@@ -89,8 +89,8 @@ def link(
     cblas_sgemm (and hgemm_ with --hgemm): exit 0 when it works, 1 when it fails,
     with the failure explained. Exit 2: usage error.
     """
-    from mkldoctor import linkline
-    from mkldoctor.locate import label
+    from mkldoctor.link import linkline
+    from mkldoctor.inventory.locate import label
 
     chosen, _others = choose_install(install)
     config = linkline.LinkConfig(link_mode.value, interface.value, threading.value)
@@ -111,8 +111,8 @@ def link(
         raise typer.Exit(EXIT_OK)
     sys.stderr.write(f"mkldoctor: verification failed at the {result.stage} step ({label(chosen)}, {config.name}); the log:\n")
     sys.stderr.write("".join("  | " + l + "\n" for l in result.log.strip().splitlines()[:40]))
-    from mkldoctor import logparse
-    from mkldoctor.explain import explain as run_explain
+    from mkldoctor.explain.diagnosis import logparse
+    from mkldoctor.explain.diagnosis import explain as run_explain
     from mkldoctor.output.findings import render
 
     findings = run_explain(logparse.parse_bytes(result.log.encode()), [chosen] + _others)

@@ -36,7 +36,7 @@ def symbols(
     import re
 
     from mkldoctor import output
-    from mkldoctor import symbols as engine
+    from mkldoctor.binary import symbols as engine
     from mkldoctor.output import symbols as render
 
     if defined_only and undefined_only:
@@ -63,7 +63,7 @@ def symbols(
     files, problems = engine.list_symbols(paths, symbol_filter, table)
     names: dict[str, str] = {}
     if demangle or chosen is Format.table:
-        from mkldoctor.demangle import demangle_all
+        from mkldoctor.binary.demangle import demangle_all
 
         names = demangle_all([s.name for _, syms in files for s in syms])
     render.render_listing(files, names, problems, chosen)

@@ -18,8 +18,8 @@ from mkldoctor.discover.base import Candidate, Context
 from mkldoctor.discover.pkgconfig import PkgConfigFile
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError
-from mkldoctor.history import version_key
-from mkldoctor.install import MklInstall, describe, read_version_header
+from mkldoctor.knowledge.history import version_key
+from mkldoctor.inventory.install import MklInstall, describe, read_version_header
 
 DEFAULT_SYMBOLS = ("hgemm_", "sgemm_", "cblas_sgemm", "cblas_gemm_f16f16f32")
 SOURCES: tuple[tuple[str, Callable[[Context], list[Candidate]]], ...] = (
@@ -159,7 +159,7 @@ def symbol_libraries(install: MklInstall) -> list[str]:
 
 
 def check_symbols(install: MklInstall, symbols: tuple[str, ...], warnings: list[str]) -> None:
-    from mkldoctor.symbols import Problem, find_definitions
+    from mkldoctor.binary.symbols import Problem, find_definitions
 
     install.defines = {name: [] for name in symbols}
     for path in symbol_libraries(install):

@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from mkldoctor.discover import Inventory
-from mkldoctor.install import MklInstall
+from mkldoctor.inventory.install import MklInstall
 from mkldoctor.output import Format, console, write_json
 
 SCHEMA = "mkldoctor.inventory"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from mkldoctor.elf import Symbol
+from mkldoctor.binary.elf import Symbol
 from mkldoctor.output import Format, console, write_json
-from mkldoctor.symbols import Definition, FileSymbols, Problem
+from mkldoctor.binary.symbols import Definition, FileSymbols, Problem
 
 SCHEMA = "mkldoctor.symbols"
 SCHEMA_VERSION = 1

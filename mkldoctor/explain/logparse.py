@@ -661,7 +661,7 @@ def parse_bytes(data: bytes) -> Parsed:
 
 
 def _demangle(result: Parsed) -> None:
-    from mkldoctor.demangle import demangle_all, is_mangled
+    from mkldoctor.binary.demangle import demangle_all, is_mangled
 
     names = [e.function for e in result.counts if isinstance(e, UndefinedSymbol) and e.function and is_mangled(e.function)]
     if not names:

@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from mkldoctor import history, recipes
+from mkldoctor.knowledge import history, recipes
 from mkldoctor.discover import Inventory
 from mkldoctor.findings import Finding
-from mkldoctor.install import MklInstall
-from mkldoctor.predict import Choice, missing_files
-from mkldoctor.project import Needs
-from mkldoctor.recipes import q
+from mkldoctor.inventory.install import MklInstall
+from mkldoctor.diagnose.predict import Choice, missing_files
+from mkldoctor.diagnose.project import Needs
+from mkldoctor.knowledge.recipes import q
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The link-line advisor: compile and link flags for an MKL copy that really has the files.
 
 For a configuration (static/dynamic/sdl x lp64/ilp64 x sequential/intel/gnu/tbb) and
-an :class:`~mkldoctor.install.MklInstall`, :func:`advise` gives the flags (the static
+an :class:`~mkldoctor.inventory.install.MklInstall`, :func:`advise` gives the flags (the static
 archives inside ``--start-group``, ``-lpthread -lm -ldl``, ``libiomp5`` from wherever
 it lives), the environment needed at run time, the CMake route, the cargo route
 (``MKLROOT``, ``PKG_CONFIG_PATH``, the intel-mkl-src feature name) and the matching
@@ -21,9 +21,9 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
-from mkldoctor import knowledge
+from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.errors import MkldoctorError
-from mkldoctor.install import MklInstall
+from mkldoctor.inventory.install import MklInstall
 
 LINKS = ("static", "dynamic", "sdl")
 INTERFACES = ("lp64", "ilp64")
@@ -113,7 +113,7 @@ def find_iomp5(install: MklInstall) -> str | None:
     shared = [lib.path for lib in install.iomp5 if lib.kind == "shared"]
     if shared:
         return shared[0]
-    from mkldoctor.linksearch import compiler_default_dirs, ld_default_dirs, loader_cache
+    from mkldoctor.explain.linksearch import compiler_default_dirs, ld_default_dirs, loader_cache
 
     cached = loader_cache().get("libiomp5.so")
     if cached:
@@ -137,7 +137,7 @@ def find_gomp(cc: str = "gcc") -> str | None:
 
 
 def find_tbb(install: MklInstall) -> str | None:
-    from mkldoctor.linksearch import ld_default_dirs, loader_cache
+    from mkldoctor.explain.linksearch import ld_default_dirs, loader_cache
 
     found = _find_in_dirs("libtbb.so", install.lib_dirs)
     if found:
@@ -152,7 +152,7 @@ def find_tbb(install: MklInstall) -> str | None:
 
 
 def _refuse(install: MklInstall, config: LinkConfig, missing: list[str], hints: list[str]) -> None:
-    from mkldoctor.locate import label
+    from mkldoctor.inventory.locate import label
 
     message = f"{label(install)} cannot be linked {config.name}: missing {', '.join(missing)}"
     raise LinkLineError(message, missing, hints)
@@ -282,7 +282,7 @@ def _env_lines(env: dict[str, str]) -> list[str]:
 
 
 def render(line: LinkLine, fmt: str) -> str:
-    from mkldoctor.locate import label
+    from mkldoctor.inventory.locate import label
 
     config = line.config
     head = f"# {label(line.install)}: {config.name}"

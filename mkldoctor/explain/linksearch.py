@@ -194,7 +194,7 @@ class DynamicInfo:
 
 def read_dynamic(path: str) -> DynamicInfo | None:
     """DT_RPATH, DT_RUNPATH, DT_NEEDED and DT_SONAME of an ELF file, ``$ORIGIN`` expanded."""
-    from mkldoctor.elf import open_elf
+    from mkldoctor.binary.elf import open_elf
     from mkldoctor.errors import InputError
 
     info = DynamicInfo()

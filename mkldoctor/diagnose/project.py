@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from mkldoctor import history
+from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError, UsageError
 
 try:

@@ -13,8 +13,8 @@ import stat
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
-from mkldoctor.archive import Archive, Member, is_archive
-from mkldoctor.elf import Symbol, find_exported, is_elf, read_elf, read_elf_bytes
+from mkldoctor.binary.archive import Archive, Member, is_archive
+from mkldoctor.binary.elf import Symbol, find_exported, is_elf, read_elf, read_elf_bytes
 from mkldoctor.errors import InputError
 
 BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")  # raw LLVM bitcode, and its wrapper

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
 from mkldoctor.findings import Finding
-from mkldoctor.predict import Choice, predict
-from mkldoctor.project import Needs, apply_options, read_project
-from mkldoctor.rules import Facts, cpu_facts, run_rules
+from mkldoctor.diagnose.predict import Choice, predict
+from mkldoctor.diagnose.project import Needs, apply_options, read_project
+from mkldoctor.diagnose.rules import Facts, cpu_facts, run_rules
 
 
 @dataclass

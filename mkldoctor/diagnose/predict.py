@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass, field
 
 from mkldoctor.discover import Inventory
-from mkldoctor.install import MklInstall
-from mkldoctor.project import Needs
+from mkldoctor.inventory.install import MklInstall
+from mkldoctor.diagnose.project import Needs
 
 DOWNLOAD_VERSION = "2020.1"  # what intel-mkl-src 0.7/0.8 pulls from ghcr.io/rust-math/rust-mkl
 

@@ -1,4 +1,4 @@
-"""Turning one path a user or a log names into an :class:`~mkldoctor.install.MklInstall`.
+"""Turning one path a user or a log names into an :class:`~mkldoctor.inventory.install.MklInstall`.
 
 A path may be an install prefix (``$MKLROOT``, a pip or conda prefix), a library
 folder, or a sysroot holding Debian's layout. This is the small stand-in that
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from mkldoctor.install import MklInstall, describe, scan_libdir
+from mkldoctor.inventory.install import MklInstall, describe, scan_libdir
 
 _LIB_SUBDIRS = ("", "lib", "lib/intel64", "lib64", "usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu", "mkl/latest/lib")
 _INCLUDE_GUESSES = ("include", "include/mkl", "usr/include/mkl", "usr/include", "mkl/latest/include")

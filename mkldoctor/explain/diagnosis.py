@@ -17,12 +17,12 @@ import shlex
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from mkldoctor import knowledge
+from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.findings import Finding
-from mkldoctor.install import MklInstall
-from mkldoctor.linksearch import SearchResult, read_dynamic, search_library, search_soname
-from mkldoctor.locate import installs_from_dirs, label
-from mkldoctor.logparse import (
+from mkldoctor.inventory.install import MklInstall
+from mkldoctor.explain.linksearch import SearchResult, read_dynamic, search_library, search_soname
+from mkldoctor.inventory.locate import installs_from_dirs, label
+from mkldoctor.explain.logparse import (
     LinkCommand,
     LoaderMissing,
     MissingLibrary,
@@ -37,7 +37,7 @@ from mkldoctor.logparse import (
     ThreadingConflict,
     UndefinedSymbol,
 )
-from mkldoctor.symbols import Definition, find_symbols
+from mkldoctor.binary.symbols import Definition, find_symbols
 
 MAX_LISTED = 8  # symbols or references listed in one finding before "and N more"
 q = shlex.quote

@@ -20,7 +20,7 @@ import os
 import shlex
 import shutil
 
-from mkldoctor.history import version_key
+from mkldoctor.knowledge.history import version_key
 
 LATEST = "2026.2.0"  # the newest oneMKL on PyPI that this release of mkldoctor was tested with
 

@@ -14,7 +14,7 @@ from importlib import resources
 
 @lru_cache(maxsize=1)
 def table() -> dict:
-    return json.loads(resources.files("mkldoctor.data").joinpath("symbols.json").read_text())
+    return json.loads(resources.files("mkldoctor.knowledge.data").joinpath("symbols.json").read_text())
 
 
 def first_version(symbol: str) -> str | None:

@@ -1,6 +1,6 @@
 """What mkldoctor knows about MKL without looking at files: plain data, small on purpose.
 
-Provenance: FIRST_VERSION is read from ``mkldoctor/data/symbols.json``, which
+Provenance: FIRST_VERSION is read from ``mkldoctor/knowledge/data/symbols.json``, which
 ``tools/gen_knowledge.py`` generates from the headers of every mkl-include release
 (``hgemm``/``cblas_hgemm``: 2021.4; ``cblas_gemm_f16f16f32``: 2024.0); the tests check
 it against the exported symbols of the fixtures.
@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 import shlex
 
-from mkldoctor.history import version_key  # noqa: F401 - re-exported for explain and link
-from mkldoctor.recipes import CHANNEL_VERSION, INTEL_APT_REPO, PACKAGES, recipes  # noqa: F401 - one home, re-exported
+from mkldoctor.knowledge.history import version_key  # noqa: F401 - re-exported for explain and link
+from mkldoctor.knowledge.recipes import CHANNEL_VERSION, INTEL_APT_REPO, PACKAGES, recipes  # noqa: F401 - one home, re-exported
 
 def _first_versions() -> dict[str, str]:
-    """symbol -> first MKL version that declares it, from the generated table (mkldoctor.history),
+    """symbol -> first MKL version that declares it, from the generated table (mkldoctor.knowledge.history),
     with the spellings a Fortran name also goes by (hgemm_, hgemm, HGEMM)."""
-    from mkldoctor import history
+    from mkldoctor.knowledge import history
 
     table: dict[str, str] = {}
     for symbol, entry in history.table()["symbols"].items():

@@ -1,0 +1,1 @@
+"""Bytes to symbols: ar archives, ELF symbol tables, the symbol engine, demangling."""

@@ -1,0 +1,1 @@
+"""An installed copy to a verified compile and link line."""
