@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from mkldoctor.explain.diagnosis import logparse  # noqa: E402
+from mkldoctor.explain import logparse  # noqa: E402
 
 CHUNKS = [
     "\x1b[1m\x1b[32m   Compiling\x1b[0m crate{i} v0.1.{i} (/src/crate{i})\r\n",

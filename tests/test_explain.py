@@ -22,7 +22,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from mkldoctor.explain.diagnosis import logparse
+from mkldoctor.explain import logparse
 from mkldoctor.commands.explain import explain as explain_command
 from mkldoctor.commands.link import link as link_command
 from mkldoctor.explain.diagnosis import explain

@@ -25,7 +25,7 @@ def explain_failure(failure, prefixes: tuple[str, ...]) -> None:
     """
     import io
 
-    from mkldoctor.explain.diagnosis import logparse
+    from mkldoctor.explain import logparse
     from mkldoctor.commands.explain import merge_inventory
     from mkldoctor.explain.diagnosis import explain
     from mkldoctor.inventory.locate import install_from_path

@@ -44,7 +44,7 @@ def merge_inventory(installs: list, search: list[str], scan: bool) -> list:
 
 def run_and_parse(argv: list[str], timeout: float, echo: BinaryIO | None = None):
     """Run ``argv`` with stdout and stderr together, parse them as they come; (parsed, exit status)."""
-    from mkldoctor.explain.diagnosis import logparse
+    from mkldoctor.explain import logparse
 
     try:
         process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
@@ -108,7 +108,7 @@ def explain(
     command lines, make/CMake/ninja output, and run-time errors of the loader, MKL
     and OpenMP. Exit status: 0 nothing found, 1 an error finding, 2 usage error.
     """
-    from mkldoctor.explain.diagnosis import logparse
+    from mkldoctor.explain import logparse
     from mkldoctor.explain.diagnosis import explain as run_explain
     from mkldoctor.findings import exit_status
     from mkldoctor.output.findings import render

@@ -111,7 +111,7 @@ def link(
         raise typer.Exit(EXIT_OK)
     sys.stderr.write(f"mkldoctor: verification failed at the {result.stage} step ({label(chosen)}, {config.name}); the log:\n")
     sys.stderr.write("".join("  | " + l + "\n" for l in result.log.strip().splitlines()[:40]))
-    from mkldoctor.explain.diagnosis import logparse
+    from mkldoctor.explain import logparse
     from mkldoctor.explain.diagnosis import explain as run_explain
     from mkldoctor.output.findings import render
 
