@@ -46,6 +46,10 @@ class MklFixtures:
         return self.pip / "lib"
 
     @property
+    def devel_2023(self) -> Path:  # mkl-devel 2023.2 alone: its MKLConfig.cmake and .pc files
+        return self.root / "mkl-devel-2023.2"
+
+    @property
     def debian_shared(self) -> Path:  # Debian bookworm libmkl-* 2020.4, no static archives
         return self.root / "debian-2020.4-shared"
 
@@ -61,7 +65,7 @@ class MklFixtures:
 @pytest.fixture(scope="session")
 def mkl() -> MklFixtures:
     found = MklFixtures(fixtures_dir())
-    for layout in (found.pip, found.debian_shared, found.debian_static):
+    for layout in (found.pip, found.debian_shared, found.debian_static, found.devel_2023):
         if not layout.is_dir():
             pytest.skip(f"MKL fixtures missing ({layout}); run: python3 fixtures/fetch_mkl.py")
     return found

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
 from mkldoctor.findings import Finding
+from mkldoctor.diagnose.cmake import predict_cmake
 from mkldoctor.diagnose.predict import Choice, predict
 from mkldoctor.diagnose.project import Needs, apply_options, read_project
 from mkldoctor.diagnose.rules import Facts, cpu_facts, run_rules
@@ -35,7 +36,7 @@ def run_check(
     symbols = tuple(dict.fromkeys(list(needs.symbols) + list(DEFAULT_SYMBOLS)))
     inventory = discover(root, list(search or []) + needs.search, env=env,
                          project=os.path.abspath(project) if root == "/" else None, symbols=symbols, progress=progress)
-    choice = predict(inventory, needs, env)
+    choice = (predict_cmake(inventory, needs, env, project) if needs.cmake else None) or predict(inventory, needs, env)
     cpus, why, vendor = cpu_facts(root)
     findings = run_rules(Facts(inventory, needs, choice, env, cpus, why, vendor))
     findings += [Finding("project-unreadable", "warning", note, (note,), ("fix the file",)) for note in notes]

@@ -26,6 +26,9 @@ class Choice:
     how: str  # one line: why this copy
     steps: list[str] = field(default_factory=list)  # every place considered, with what it held
     download: bool = False  # intel-mkl-src will download (or has downloaded) MKL 2020.1
+    failure: str | None = None  # the build tool stops before linking (cmake finds no MKLConfig.cmake)
+    fix: list[str] = field(default_factory=list)  # what makes it find a copy, with failure (or warning)
+    warning: str | None = None  # it builds, but not as meant (headers of one copy, libraries of another)
 
     @property
     def version(self) -> str | None:

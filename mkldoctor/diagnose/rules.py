@@ -309,6 +309,17 @@ def rule_nothing_usable(f: Facts) -> list[Finding]:
     )]
 
 
+def rule_build_fails(f: Facts) -> list[Finding]:
+    """The build tool stops before it links: cmake finds no MKLConfig.cmake, or refuses the one it found."""
+    if f.choice.warning:
+        return [Finding("cmake-mixed-copies", "warning", f.choice.warning, (f.choice.how, *f.choice.steps), tuple(f.choice.fix),
+                        "Predicted from CMake's find_package search and MKLConfig.cmake's own find_library calls.")]
+    if not f.choice.failure:
+        return []
+    return [Finding("configure-fails", "error", f.choice.failure, (f.choice.how, *f.choice.steps), tuple(f.choice.fix),
+                    "Predicted from CMake's find_package search and MKLConfig.cmake's own; nothing is built.")]
+
+
 def rule_summary(f: Facts) -> list[Finding]:
     chosen = f.choice.install
     if chosen is None and not f.choice.download:
@@ -337,7 +348,7 @@ def rule_min_version(f: Facts) -> list[Finding]:
 RULES: tuple[Callable[[Facts], list[Finding]], ...] = (
     rule_missing_symbol, rule_runtime_without_devel, rule_min_version, rule_pkgconfig, rule_iomp_missing,
     rule_interface, rule_mklroot, rule_runtime_path, rule_kernels, rule_cpu_quota, rule_amd_old,
-    rule_mixed_versions, rule_nothing_usable, rule_summary,
+    rule_mixed_versions, rule_nothing_usable, rule_build_fails, rule_summary,
 )
 
 

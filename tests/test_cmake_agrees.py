@@ -1,0 +1,141 @@
+"""check predicts the MKL copy that real cmake takes: `Found ...` lines and the built program's own
+mkl_get_version_string, on a machine with several copies (oneMKL 2026.2, Debian 2020.4, mkl-devel 2023.2's
+MKLConfig.cmake)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from test_check import by_id, check
+
+pytestmark = pytest.mark.skipif(shutil.which("cmake") is None, reason="cmake is not installed")
+
+CMAKELISTS = """cmake_minimum_required(VERSION 3.20)
+project(app C)
+set(MKL_INTERFACE lp64)
+set(MKL_THREADING sequential)
+find_package(MKL CONFIG REQUIRED)
+add_executable(app main.c)
+target_link_libraries(app PRIVATE MKL::MKL)
+"""
+MAIN = """#include <stdio.h>
+#include <mkl.h>
+extern void hgemm_(void);
+int main(void) { char v[256]; mkl_get_version_string(v, sizeof v); printf("%s\\n", v); return 0; }
+"""
+
+
+def project(tmp_path: Path) -> Path:
+    top = tmp_path / "project"
+    top.mkdir()
+    (top / "CMakeLists.txt").write_text(CMAKELISTS)
+    (top / "main.c").write_text(MAIN)
+    return top
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("MKLROOT", "CMAKE_PREFIX_PATH", "MKL_DIR", "MKL_ROOT",
+                                                             "PKG_CONFIG_PATH", "LD_LIBRARY_PATH", "VIRTUAL_ENV")}
+    env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+    env.update(extra)
+    return env
+
+
+def cmake(top: Path, env: dict[str, str], tmp_path: Path) -> tuple[bool, str, str | None]:
+    """(configured, its output, what the built program says its MKL is)."""
+    build = tmp_path / "build"
+    shutil.rmtree(build, ignore_errors=True)
+    configure = subprocess.run(["cmake", "-S", str(top), "-B", str(build)], env=env, capture_output=True, text=True, timeout=300)
+    out = configure.stdout + configure.stderr
+    if configure.returncode != 0:
+        return False, out, None
+    subprocess.run(["cmake", "--build", str(build)], env=env, check=True, capture_output=True, timeout=300)
+    libs = [os.path.dirname(p) for p in re.findall(r"-- Found (?:MKL: )?(/\S+\.so[.0-9]*)", out)]
+    ran = subprocess.run([str(build / "app")], env={**env, "LD_LIBRARY_PATH": ":".join(dict.fromkeys(libs))},
+                         capture_output=True, text=True, timeout=60)
+    return True, out, ran.stdout
+
+
+def predicted(document) -> tuple[str | None, list]:
+    picked = by_id(document, "picked")
+    failed = by_id(document, "configure-fails")
+    return (picked[0]["title"] if picked else None), failed
+
+
+def found_interface(out: str) -> str:
+    (path,) = re.findall(r"-- Found (?:MKL: )?(/\S+/libmkl_intel_lp64\.so[.0-9]*)", out)
+    return os.path.dirname(path)
+
+
+def test_nothing_set_cmake_finds_no_config_and_check_says_so(mkl, tmp_path):
+    top = project(tmp_path)
+    env = clean_env(HOME=str(tmp_path))
+    ok, out, _ = cmake(top, env, tmp_path)
+    code, document = check(top, "--search", mkl.pip, "--search", mkl.debian_shared / "usr", env=env)
+    title, failed = predicted(document)
+    assert not ok and 'Could not find a package configuration file provided by "MKL"' in out
+    assert code == 1 and failed and title is None
+    assert f"-DMKL_DIR={mkl.pip}/lib/cmake/mkl" in failed[0]["fix"][0]
+
+
+@pytest.mark.parametrize("how", ["CMAKE_PREFIX_PATH", "activated venv", "MKL_DIR"])
+def test_the_copy_cmake_takes_is_the_copy_check_predicts(mkl, tmp_path, how):
+    top = project(tmp_path)
+    venv = tmp_path / "venv"  # a venv as pip leaves it: bin/ on PATH when activated, the copy in lib/
+    (venv / "bin").mkdir(parents=True)
+    (venv / "lib").symlink_to(mkl.pip_lib)
+    (venv / "include").symlink_to(mkl.pip / "include")
+    extra = {"CMAKE_PREFIX_PATH": {"CMAKE_PREFIX_PATH": str(mkl.pip)},
+             "activated venv": {"PATH": f"{venv}/bin:" + clean_env()["PATH"], "VIRTUAL_ENV": str(venv)},
+             "MKL_DIR": {"MKL_DIR": str(mkl.pip_lib / "cmake/mkl")}}[how]
+    env = clean_env(HOME=str(tmp_path), **extra)
+    ok, out, version = cmake(top, env, tmp_path)
+    code, document = check(top, "--search", mkl.debian_shared / "usr", env=env)
+    title, failed = predicted(document)
+    assert ok and not failed, out
+    lib_dir = found_interface(out)
+    assert os.path.realpath(lib_dir) in title and "2026.2" in title
+    assert "2026.2" in version  # the program built by cmake runs on the predicted copy
+
+
+def test_mklroot_at_another_copy_stops_a_2024_config_and_check_says_so(mkl, tmp_path):
+    top = project(tmp_path)
+    old = tmp_path / "mklroot-2020.4"  # an MKLROOT-style prefix of Debian's copy: include/ and lib/
+    old.mkdir()
+    (old / "include").symlink_to(mkl.debian_shared / "usr/include/mkl")
+    (old / "lib").symlink_to(mkl.debian_lib(mkl.debian_shared))
+    env = clean_env(HOME=str(tmp_path), CMAKE_PREFIX_PATH=str(mkl.pip), MKLROOT=str(old))
+    ok, out, _ = cmake(top, env, tmp_path)
+    code, document = check(top, env=env)
+    title, failed = predicted(document)
+    assert not ok and re.search(r"oneMKL 2020\.4\.\s+specified by the environment variable MKLROOT\s+mismatches", out), out
+    assert code == 1 and failed and "MKLROOT" in failed[0]["title"] and "MKL 2020.4" in failed[0]["title"]
+    assert "unset MKLROOT" in failed[0]["fix"]
+
+
+def test_an_older_config_lets_the_system_copy_win_and_check_predicts_it(mkl, tmp_path):
+    """mkl-devel 2023.2's real MKLConfig.cmake in a prefix whose libraries are versioned only (as pip's
+    mkl wheel has them: here links named .so.2), with Debian's 2020.4 further down CMAKE_PREFIX_PATH."""
+    top = project(tmp_path)
+    venv = tmp_path / "venv23"
+    (venv / "lib/cmake").mkdir(parents=True)
+    shutil.copytree(mkl.devel_2023 / "lib/cmake/mkl", venv / "lib/cmake/mkl")
+    for name in ("intel_lp64", "sequential", "core", "def", "avx2", "avx512"):
+        (venv / f"lib/libmkl_{name}.so.2").symlink_to(mkl.pip_lib / f"libmkl_{name}.so.3")
+    (venv / "include").symlink_to(mkl.pip / "include")
+    debian = mkl.debian_shared / "usr"
+    env = clean_env(HOME=str(tmp_path), CMAKE_PREFIX_PATH=f"{venv}:{debian}")
+    ok, out, version = cmake(top, env, tmp_path)
+    code, document = check(top, env=env)
+    assert ok, out
+    lib_dir = found_interface(out)
+    assert os.path.realpath(lib_dir) == os.path.realpath(mkl.debian_lib(mkl.debian_shared))
+    assert "2020.0.4" in version  # cmake built against Debian's 2020.4, not the 2023.2 copy it configured
+    (mixed,) = by_id(document, "cmake-mixed-copies")
+    assert os.path.realpath(lib_dir) in mixed["title"] and "2020.4" in mixed["title"] and str(venv) in mixed["title"]
