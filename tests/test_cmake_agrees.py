@@ -139,3 +139,64 @@ def test_an_older_config_lets_the_system_copy_win_and_check_predicts_it(mkl, tmp
     assert "2020.0.4" in version  # cmake built against Debian's 2020.4, not the 2023.2 copy it configured
     (mixed,) = by_id(document, "cmake-mixed-copies")
     assert os.path.realpath(lib_dir) in mixed["title"] and "2020.4" in mixed["title"] and str(venv) in mixed["title"]
+
+
+# -- link --format cmake / pkg-config --verify: the printed route, with other copies in the way ---------
+
+
+def link(*args, env=None):
+    from typer.testing import CliRunner
+
+    from mkldoctor.cli import app
+
+    return CliRunner().invoke(app, ["link", *map(str, args)], env=env)
+
+
+@pytest.fixture()
+def crowded(mkl, tmp_path):
+    """Debian's 2020.4 first on CMAKE_PREFIX_PATH and PKG_CONFIG_PATH, MKLROOT at an MKLROOT-style prefix of it."""
+    old = tmp_path / "mklroot-2020.4"
+    old.mkdir()
+    (old / "include").symlink_to(mkl.debian_shared / "usr/include/mkl")
+    (old / "lib").symlink_to(mkl.debian_lib(mkl.debian_shared))
+    debian = mkl.debian_shared / "usr"
+    return {"MKLROOT": str(old), "CMAKE_PREFIX_PATH": str(debian),
+            "PKG_CONFIG_PATH": str(mkl.debian_lib(mkl.debian_shared) / "pkgconfig")}
+
+
+@pytest.mark.parametrize("fmt,link_mode,threading", [("cmake", "dynamic", "sequential"), ("cmake", "static", "intel"),
+                                                     ("pkg-config", "dynamic", "sequential")])
+def test_verify_builds_the_printed_route_on_the_copy_asked_for(mkl, crowded, fmt, link_mode, threading):
+    result = link("--format", fmt, "--link", link_mode, "--threading", threading, "--install", mkl.pip, "--verify", env=crowded)
+    assert result.exit_code == 0, result.output
+    route = {"cmake": "the CMake project", "pkg-config": "the pkg-config route"}[fmt]
+    assert f"verified {route}" in result.stderr and "Version 2026.2" in result.stderr
+    if fmt == "cmake":
+        assert f'set(MKL_ROOT "{mkl.pip}")' in result.stdout and "NO_DEFAULT_PATH" in result.stdout
+
+
+def test_unpinned_find_package_takes_the_other_copy_the_snippet_does_not(mkl, crowded, tmp_path):
+    """The same find_package call without the snippet's pins, in the same environment, fails on MKLROOT (the
+    2026.2 config refuses MKLROOT's 2020.4): the pins are what make the verified build take 2026.2."""
+    top = tmp_path / "plain"
+    top.mkdir()
+    (top / "CMakeLists.txt").write_text(f'cmake_minimum_required(VERSION 3.16)\nproject(p C)\n'
+                                        f'find_package(MKL CONFIG REQUIRED PATHS "{mkl.pip_lib}/cmake/mkl" NO_DEFAULT_PATH)\n')
+    ok, out, _ = cmake(top, clean_env(**crowded), tmp_path)
+    assert not ok and "specified by the environment variable MKLROOT" in " ".join(out.split())
+
+
+def test_verify_cmake_without_a_config_builds_the_flags_by_hand(mkl, tmp_path):
+    result = link("--format", "cmake", "--install", mkl.debian_shared, "--verify",
+                  env={"CMAKE_PREFIX_PATH": str(mkl.pip), "MKLROOT": None})
+    assert result.exit_code == 0, result.output
+    assert "ships no MKLConfig.cmake" in result.stdout and "Version 2020.0.4" in result.stderr
+
+
+def test_same_version_reads_both_version_string_styles():
+    from mkldoctor.link.verify_format import same_version
+
+    new = "Intel(R) oneAPI Math Kernel Library Version 2026.2-Product Build 20260915"
+    old = "Intel(R) Math Kernel Library Version 2020.0.4 Product Build 20200917"
+    assert same_version(new, "2026.2") and same_version(old, "2020.4")
+    assert not same_version(new, "2020.4") and not same_version(old, "2026.2") and not same_version(new, "2026.20")

@@ -78,7 +78,7 @@ def link(
         Optional[str], typer.Option("--install", "-i", help="PATH (prefix, lib folder or sysroot) or VERSION (2026.2) of the MKL to link.")
     ] = None,
     fmt: Annotated[LinkFormat, typer.Option("--format", help="flags, cmake, cargo, pkg-config, env or json.")] = LinkFormat.flags,
-    verify: Annotated[bool, typer.Option("--verify", help="Compile and run a tiny program with this line; explain a failure.")] = False,
+    verify: Annotated[bool, typer.Option("--verify", help="Build and run a tiny program the way --format says (cmake: a CMake project; pkg-config: pkg-config's flags); explain a failure.")] = False,
     hgemm: Annotated[bool, typer.Option("--hgemm", help="With --verify: call hgemm_ (half precision, MKL 2021.4+) too.")] = False,
     cc: Annotated[str, typer.Option("--cc", help="The C compiler for --verify.")] = "gcc",
 ) -> None:
@@ -105,12 +105,14 @@ def link(
     if not verify:
         raise typer.Exit(EXIT_OK)
     sys.stdout.flush()
-    result = linkline.verify(line, hgemm=hgemm, cc=cc)
+    from mkldoctor.link.verify_format import route, verify_format
+
+    result = verify_format(line, fmt.value, hgemm=hgemm, cc=cc)
     if result.ok:
-        sys.stderr.write(f"mkldoctor: verified: {result.output.strip()} ({label(chosen)}, {config.name})\n")
+        sys.stderr.write(f"mkldoctor: verified {route(fmt.value, line)}: {result.output.strip()} ({label(chosen)}, {config.name})\n")
         raise typer.Exit(EXIT_OK)
     sys.stderr.write(f"mkldoctor: verification failed at the {result.stage} step ({label(chosen)}, {config.name}); the log:\n")
-    sys.stderr.write("".join("  | " + l + "\n" for l in result.log.strip().splitlines()[:40]))
+    sys.stderr.write("".join("  | " + l + "\n" for l in result.log.strip().splitlines()[-40:]))
     from mkldoctor.explain import logparse
     from mkldoctor.explain.diagnosis import explain as run_explain
     from mkldoctor.output.findings import render

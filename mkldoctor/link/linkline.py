@@ -327,27 +327,7 @@ def render(line: LinkLine, fmt: str) -> str:
             out += _env_lines({k: v for k, v in line.runtime_env.items() if k == "LD_LIBRARY_PATH"})
         return "\n".join(out) + "\n"
     if fmt == "cmake":
-        cmake_dir = os.path.join(line.install.lib_dirs[0], "cmake", "mkl") if line.install.lib_dirs else ""
-        if os.path.isfile(os.path.join(cmake_dir, "MKLConfig.cmake")):
-            out = [head,
-                   f"set(MKL_LINK {config.link})",
-                   f"set(MKL_INTERFACE {config.interface})",
-                   f"set(MKL_THREADING {CMAKE_THREADING[config.threading]})",
-                   f'find_package(MKL CONFIG REQUIRED PATHS "{cmake_dir}" NO_DEFAULT_PATH)',
-                   "target_compile_options(app PUBLIC $<TARGET_PROPERTY:MKL::MKL,INTERFACE_COMPILE_OPTIONS>)",
-                   "target_include_directories(app PUBLIC $<TARGET_PROPERTY:MKL::MKL,INTERFACE_INCLUDE_DIRECTORIES>)",
-                   "target_link_libraries(app PUBLIC $<LINK_ONLY:MKL::MKL>)"]
-        else:
-            includes = " ".join(f'"{f[2:]}"' for f in line.compile_flags if f.startswith("-I"))
-            defines = " ".join(f[2:] for f in line.compile_flags if f.startswith("-D"))
-            out = [head, "# this copy ships no MKLConfig.cmake: the same flags, by hand"]
-            if includes:
-                out.append(f"target_include_directories(app PRIVATE {includes})")
-            if defines:
-                out.append(f"target_compile_definitions(app PRIVATE {defines})")
-            out.append(f"target_link_libraries(app PRIVATE {' '.join(_cmake_quote(f) for f in line.link_flags)})")
-        out += [f"# run: {e}" for e in _env_lines(line.runtime_env)]
-        return "\n".join(out) + "\n"
+        return "\n".join([head] + cmake_snippet(line)) + "\n"
     if fmt == "json":
         import json
 
@@ -359,6 +339,57 @@ def render(line: LinkLine, fmt: str) -> str:
             "files": line.files, "pkg_config": line.pkg_config, "cargo_feature": config.cargo_feature, "notes": line.notes,
         }, indent=1) + "\n"
     raise ValueError(fmt)
+
+
+def cmake_uses_config(line: LinkLine) -> str | None:
+    """The copy's MKLConfig.cmake folder when that config can find this line's libraries in the copy itself."""
+    from mkldoctor.diagnose.cmake import read_config
+
+    cmake_dir = os.path.join(line.install.lib_dirs[0], "cmake", "mkl") if line.install.lib_dirs else ""
+    if not os.path.isfile(os.path.join(cmake_dir, "MKLConfig.cmake")):
+        return None
+    config = read_config(os.path.join(cmake_dir, "MKLConfig.cmake"))
+    if line.config.link != "static" and not config.versioned_names and \
+            any(lib.soname_suffix != ".so" for lib in line.install.libraries if lib.name in line.config.libraries and lib.kind == "shared"):
+        return None  # an older config looks for libmkl_*.so only, and this copy has .so.N names
+    return cmake_dir
+
+
+PIN = ("CMAKE_FIND_USE_CMAKE_PATH", "CMAKE_FIND_USE_CMAKE_ENVIRONMENT_PATH", "CMAKE_FIND_USE_SYSTEM_ENVIRONMENT_PATH",
+       "CMAKE_FIND_USE_CMAKE_SYSTEM_PATH")
+
+
+def cmake_snippet(line: LinkLine) -> list[str]:
+    """CMake lines for target ``app`` that take this copy and no other, whatever else is installed."""
+    config = line.config
+    cmake_dir = cmake_uses_config(line)
+    out: list[str] = []
+    if cmake_dir:
+        root = os.path.normpath(os.path.join(os.path.realpath(cmake_dir), "..", "..", ".."))
+        out += [f'set(MKL_ROOT "{root}")   # else MKLConfig.cmake takes $MKLROOT, which may name another copy',
+                f"set(MKL_LINK {config.link})",
+                f"set(MKL_INTERFACE {config.interface})",
+                f"set(MKL_THREADING {CMAKE_THREADING[config.threading]})",
+                "# libraries from MKL_ROOT only: not from CMAKE_PREFIX_PATH, PATH or the system folders (another MKL)"]
+        out += [f"set({v} FALSE)" for v in PIN]
+        out += [f'find_package(MKL CONFIG REQUIRED PATHS "{cmake_dir}" NO_DEFAULT_PATH)']
+        out += [f"unset({v})" for v in PIN]
+        out += ["target_compile_options(app PUBLIC $<TARGET_PROPERTY:MKL::MKL,INTERFACE_COMPILE_OPTIONS>)",
+                "target_include_directories(app PUBLIC $<TARGET_PROPERTY:MKL::MKL,INTERFACE_INCLUDE_DIRECTORIES>)",
+                "target_link_libraries(app PUBLIC $<LINK_ONLY:MKL::MKL>)"]
+    else:
+        includes = " ".join(f'"{f[2:]}"' for f in line.compile_flags if f.startswith("-I"))
+        defines = " ".join(f[2:] for f in line.compile_flags if f.startswith("-D"))
+        why = "ships no MKLConfig.cmake" if not os.path.isfile(os.path.join(line.install.lib_dirs[0] if line.install.lib_dirs else "", "cmake", "mkl", "MKLConfig.cmake")) \
+            else "has an MKLConfig.cmake that cannot find its versioned-only libraries"
+        out.append(f"# this copy {why}: the same flags, by hand (full paths: no other MKL can be taken)")
+        if includes:
+            out.append(f"target_include_directories(app PRIVATE {includes})")
+        if defines:
+            out.append(f"target_compile_definitions(app PRIVATE {defines})")
+        out.append(f"target_link_libraries(app PRIVATE {' '.join(_cmake_quote(f) for f in line.link_flags)})")
+    out += [f"# run: {e}" for e in _env_lines(line.runtime_env)]
+    return out
 
 
 def _cmake_quote(flag: str) -> str:
