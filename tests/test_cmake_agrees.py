@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,26 @@ MAIN = """#include <stdio.h>
 extern void hgemm_(void);
 int main(void) { char v[256]; mkl_get_version_string(v, sizeof v); printf("%s\\n", v); return 0; }
 """
+
+
+def venv_2023(mkl, tmp_path: Path) -> Path:
+    """A prefix as pip leaves mkl-devel 2023.2 in a venv: its real MKLConfig.cmake and .pc files, mkl-include
+    2023.2's real headers, and versioned-only libmkl_*.so.2 (as pip's mkl wheel has them; links to 2026.2's
+    files stand in for them: no test here loads them)."""
+    venv = tmp_path / "venv23"
+    (venv / "lib").mkdir(parents=True)
+    shutil.copytree(mkl.devel_2023 / "lib/cmake", venv / "lib/cmake")
+    shutil.copytree(mkl.devel_2023 / "lib/pkgconfig", venv / "lib/pkgconfig")
+    wheel = mkl.root / "mkl-include/mkl_include-2023.2.0-py2.py3-none-manylinux1_x86_64.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.namelist():
+            if "/data/include/" in member and not member.endswith("/"):
+                target = venv / "include" / member.split("/data/include/", 1)[1]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.read(member))
+    for name in ("intel_lp64", "sequential", "core", "def", "avx2", "avx512"):
+        (venv / f"lib/libmkl_{name}.so.2").symlink_to(mkl.pip_lib / f"libmkl_{name}.so.3")
+    return venv
 
 
 def project(tmp_path: Path) -> Path:
@@ -120,15 +141,9 @@ def test_mklroot_at_another_copy_stops_a_2024_config_and_check_says_so(mkl, tmp_
 
 
 def test_an_older_config_lets_the_system_copy_win_and_check_predicts_it(mkl, tmp_path):
-    """mkl-devel 2023.2's real MKLConfig.cmake in a prefix whose libraries are versioned only (as pip's
-    mkl wheel has them: here links named .so.2), with Debian's 2020.4 further down CMAKE_PREFIX_PATH."""
+    """mkl-devel 2023.2 in a venv (versioned-only libraries), Debian's 2020.4 further down CMAKE_PREFIX_PATH."""
     top = project(tmp_path)
-    venv = tmp_path / "venv23"
-    (venv / "lib/cmake").mkdir(parents=True)
-    shutil.copytree(mkl.devel_2023 / "lib/cmake/mkl", venv / "lib/cmake/mkl")
-    for name in ("intel_lp64", "sequential", "core", "def", "avx2", "avx512"):
-        (venv / f"lib/libmkl_{name}.so.2").symlink_to(mkl.pip_lib / f"libmkl_{name}.so.3")
-    (venv / "include").symlink_to(mkl.pip / "include")
+    venv = venv_2023(mkl, tmp_path)
     debian = mkl.debian_shared / "usr"
     env = clean_env(HOME=str(tmp_path), CMAKE_PREFIX_PATH=f"{venv}:{debian}")
     ok, out, version = cmake(top, env, tmp_path)

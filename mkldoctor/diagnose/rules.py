@@ -145,6 +145,16 @@ def rule_pkgconfig(f: Facts) -> list[Finding]:
                 explanation="A build that trusts this file (pkg-config, intel-mkl-src) fails with `cannot find` "
                             "or a missing file." + (" intel-mkl-src reads this very file." if used else ""),
             ))
+        if pc.problems:
+            out.append(Finding(
+                id="pkgconfig-points-nowhere",
+                severity="error" if used else "warning",
+                title=f"{pc.name}.pc ({pc.version or 'no version'}) does not point at one MKL copy: {pc.problems[0]}",
+                evidence=(pc.path, *pc.problems[1:]),
+                fix=_pc_fix(pc, f.inventory.root),
+                explanation="pkg-config hands out -L and -I for that file as they are: the compiler takes the headers "
+                            "of one release and the linker whatever libmkl_* it finds first, or fails.",
+            ))
         if pc.missing_requires:
             out.append(Finding(
                 id="pkgconfig-missing-requires",
@@ -156,6 +166,17 @@ def rule_pkgconfig(f: Facts) -> list[Finding]:
                 explanation="`pkg-config --libs` fails for this file until the required package's .pc is found.",
             ))
     return out
+
+
+def _pc_fix(pc, root: str) -> tuple[str, ...]:
+    prefix = pc.prefix or os.path.dirname(os.path.dirname(pc.path))
+    host = os.path.join(root, prefix.lstrip("/"))
+    fix = []
+    if pc.libdir and not os.path.isdir(os.path.join(root, pc.libdir.lstrip("/"))) and os.path.isdir(os.path.join(host, "lib")):
+        fix.append(f"sed -i 's|^libdir=.*|libdir=${{exec_prefix}}/lib|' {q(pc.path)}   # where this copy's libraries are")
+    fix += [f"or take the copy's files by path: mkldoctor link --install {q(prefix)} --format flags",
+            "or take this file off PKG_CONFIG_PATH"]
+    return tuple(fix)
 
 
 def rule_iomp_missing(f: Facts) -> list[Finding]:
@@ -336,7 +357,17 @@ def rule_summary(f: Facts) -> list[Finding]:
 
 
 def rule_min_version(f: Facts) -> list[Finding]:
-    if not f.needs.min_version or f.choice.version is None:
+    if not f.needs.min_version:
+        return []
+    if f.choice.version is None and f.choice.install is not None:
+        chosen = f.choice.install
+        return [Finding("version-unknown", "error",
+                        f"cannot tell whether {_label(chosen)} is {f.needs.min_version} or newer: nothing there says its version",
+                        (f.needs.origin.get("min_version", "--min-version"), f.choice.how,
+                         f"no mkl_version.h beside {_where(chosen)}, no package metadata, no mkl-*.pc Version"),
+                        ("install the headers of that copy (pip: mkl-include; Debian: libmkl-dev), or point the build "
+                         "at a copy whose version is known (mkldoctor list)",))]
+    if f.choice.version is None:
         return []
     if history.version_key(f.choice.version) >= history.version_key(f.needs.min_version):
         return []

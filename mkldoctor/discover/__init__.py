@@ -19,7 +19,7 @@ from mkldoctor.discover.pkgconfig import PkgConfigFile
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError
 from mkldoctor.knowledge.history import version_key
-from mkldoctor.inventory.install import MklInstall, describe, read_version_header
+from mkldoctor.inventory.install import MklInstall, describe, normalise_version, read_version_header
 
 DEFAULT_SYMBOLS = ("hgemm_", "sgemm_", "cblas_sgemm", "cblas_gemm_f16f16f32")
 SOURCES: tuple[tuple[str, Callable[[Context], list[Candidate]]], ...] = (
@@ -128,10 +128,14 @@ def discover(
         install.sources = [candidate.source]
         merged[key] = (install, candidate)
     for install, _ in merged.values():
+        if not install.include_dirs:
+            _includes_beside(install)
         if install.version is None:
             _late_version(install)
         install.pkgconfig = [ctx.root.resolve(pc.path) for pc in pc_files
                              if pc.libdir and ctx.root.resolve(pc.libdir) in install.lib_dirs] or install.pkgconfig
+        if install.version is None:
+            _pc_version(install, pc_files, ctx)
         inventory.installs.append(install)
     if progress:
         progress("symbols")
@@ -141,6 +145,31 @@ def discover(
     inventory.warnings = ctx.warnings + inventory.warnings
     inventory.installs.sort(key=lambda i: (version_key(i.version), i.lib_dirs), reverse=True)
     return inventory
+
+
+def _includes_beside(install: MklInstall) -> None:
+    """Headers beside a library folder found only through the environment (LD_LIBRARY_PATH, PKG_CONFIG_PATH):
+    ``<prefix>/include`` of a pip, conda or oneAPI prefix, ``/usr/include/mkl`` beside Debian's multiarch folder."""
+    lib = install.lib_dirs[0] if install.lib_dirs else install.root
+    prefix = os.path.dirname(lib.rstrip("/"))
+    if os.path.basename(prefix) == "lib":  # lib/intel64, lib/x86_64-linux-gnu
+        prefix = os.path.dirname(prefix)
+    for folder in (os.path.join(install.root, "include"), os.path.join(prefix, "include"),
+                   os.path.join(prefix, "include", "mkl")):
+        if os.path.isfile(os.path.join(folder, "mkl.h")):
+            install.include_dirs.append(folder)
+            install.headers += [os.path.join(folder, h) for h in ("mkl.h", "mkl_version.h", "mkl_cblas.h", "mkl_blas.h")
+                                if os.path.isfile(os.path.join(folder, h))]
+            install.evidence.append(f"headers beside it: {folder}")
+            return
+
+
+def _pc_version(install: MklInstall, pc_files: list[PkgConfigFile], ctx: Context) -> None:
+    mine = set(install.pkgconfig)
+    for pc in pc_files:
+        if pc.version and ctx.root.resolve(pc.path) in mine and not pc.problems:
+            install.version, install.version_from = normalise_version(pc.version), f"pkg-config {pc.name}.pc Version"
+            return
 
 
 def _late_version(install: MklInstall) -> None:

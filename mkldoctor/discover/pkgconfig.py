@@ -8,12 +8,14 @@ pkg-config.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
 
 from mkldoctor.discover.base import Candidate, Context
+from mkldoctor.errors import InputError
 
 DEFAULT_DIRS = (
     "/usr/lib/x86_64-linux-gnu/pkgconfig", "/usr/lib/pkgconfig", "/usr/share/pkgconfig",
@@ -35,6 +37,8 @@ class PkgConfigFile:
     requires: list[str] = field(default_factory=list)
     missing_requires: list[str] = field(default_factory=list)
     on_search_path: bool = True
+    includedir: str | None = None
+    problems: list[str] = field(default_factory=list)  # libdir/includedir that point nowhere or at another copy
 
 
 def parse(text: str, pcfiledir: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -70,7 +74,10 @@ def _library_files(ctx: Context, libs: str) -> list[str]:
     except ValueError:
         tokens = libs.split()
     # -l without -L relies on the linker's own folders (Debian's mkl-dynamic-*.pc do)
-    dirs = [t[2:] for t in tokens if t.startswith("-L")] + list(LINKER_DEFAULT_DIRS)
+    dirs = [t[2:] for t in tokens if t.startswith("-L")]
+    if ctx.root.is_host:  # gcc hands LIBRARY_PATH to ld after the command line's -L folders
+        dirs += [d for d in ctx.env.get("LIBRARY_PATH", "").split(":") if d]
+    dirs += list(LINKER_DEFAULT_DIRS)
     files: list[str] = []
     for token in tokens:
         if token.startswith("-l") and "mkl" in token:
@@ -89,6 +96,30 @@ def _library_files(ctx: Context, libs: str) -> list[str]:
         elif token.startswith("/") and re.search(r"\.(a|so[.0-9]*)$", token):
             files.append(posixpath.normpath(token))
     return files
+
+
+def _isdir(ctx: Context, path: str) -> bool:
+    try:
+        return os.path.isdir(ctx.root.resolve(path))
+    except InputError:
+        return False
+
+
+def _problems(ctx: Context, pc: PkgConfigFile) -> list[str]:
+    """What makes pkg-config's answer for this file take files from nowhere, or from two copies."""
+    out = []
+    elsewhere = sorted({posixpath.dirname(f) for f in pc.libs if f.startswith("/") and pc.libdir
+                        and posixpath.dirname(f) != pc.libdir and "mkl" in posixpath.basename(f)})
+    if pc.libdir and not _isdir(ctx, pc.libdir):
+        out.append(f"libdir={pc.libdir} does not exist: its -l names fall through to the linker's default folders"
+                   + (f", which take MKL from {', '.join(elsewhere)}" if elsewhere else ", which hold no MKL"))
+    elif elsewhere:
+        out.append(f"its libraries resolve outside libdir={pc.libdir}: in {', '.join(elsewhere)}")
+    if pc.includedir and not ctx.root.exists(posixpath.join(pc.includedir, "mkl.h")):
+        out.append(f"includedir={pc.includedir} has no mkl.h")
+    elif pc.includedir and elsewhere:
+        out.append(f"headers from {pc.includedir} with libraries from {', '.join(elsewhere)}: two MKL copies in one build")
+    return out
 
 
 def search_dirs(ctx: Context) -> list[str]:
@@ -112,6 +143,9 @@ def read_pc(ctx: Context, path: str, on_search_path: bool, pc_dirs: list[str]) -
         pc.libdir = posixpath.normpath(pc.libdir)
     pc.libs = _library_files(ctx, fields.get("Libs", ""))
     pc.missing = [f for f in pc.libs if f.startswith("-l") or not ctx.root.exists(f)]
+    if variables.get("includedir"):
+        pc.includedir = posixpath.normpath(variables["includedir"].strip('"'))
+    pc.problems = _problems(ctx, pc) if on_search_path else []
     for requirement in re.split(r"[,\s]+", fields.get("Requires", "")):
         if requirement and re.match(r"^[A-Za-z]", requirement):
             pc.requires.append(requirement)

@@ -48,7 +48,7 @@ def inventory_json(inventory: Inventory) -> dict:
         "installs": [install_json(i) for i in inventory.installs],
         "pkgconfig": [
             {"path": pc.path, "name": pc.name, "version": pc.version, "prefix": pc.prefix, "libdir": pc.libdir,
-             "libs": pc.libs, "missing": pc.missing, "requires": pc.requires, "missing_requires": pc.missing_requires,
+             "libs": pc.libs, "missing": pc.missing, "requires": pc.requires, "missing_requires": pc.missing_requires, "problems": pc.problems,
              "on_search_path": pc.on_search_path}
             for pc in inventory.pkgconfig
         ],
@@ -122,6 +122,7 @@ def _pc_problems(inventory: Inventory) -> list[str]:
             lines.append(f"{pc.path}: names {len(pc.missing)} missing file(s): {', '.join(pc.missing[:3])}")
         if pc.missing_requires:
             lines.append(f"{pc.path}: Requires {', '.join(pc.missing_requires)}, whose .pc is not on the search path")
+        lines += [f"{pc.path}: {problem}" for problem in pc.problems]
     return lines
 
 
