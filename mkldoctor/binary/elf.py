@@ -327,7 +327,8 @@ def find_exported(stream: BinaryIO, path: str, names: list[str]) -> dict[str, Sy
     try:
         for section_name in (".gnu.hash", ".hash"):
             table = elf.get_section_by_name(section_name)
-            if table is None:
+            if table is None or table["sh_type"] == "SHT_NOBITS":
+                # a separate debug file (libiomp5.dbg) keeps the header but not the bytes: as nm -D, "no symbols"
                 continue
             for name in names:
                 hit = table.get_symbol(name)

@@ -1,0 +1,36 @@
+"""Separate debug files (objcopy --only-keep-debug, libiomp5.dbg) keep section headers without their bytes:
+NOBITS .gnu.hash and .dynsym. nm -D says "no symbols" and moves on; so does mkldoctor."""
+
+from __future__ import annotations
+
+import subprocess
+
+from typer.testing import CliRunner
+
+from conftest import mine, nm_symbols, run
+from mkldoctor.cli import app
+
+runner = CliRunner()
+
+
+def test_a_debug_file_built_here_reads_as_nm_reads_it(tmp_path):
+    (tmp_path / "d.c").write_text("int exported(int x) { return x + 1; }\n")
+    run(["gcc", "-g", "-fPIC", "-shared", "d.c", "-o", "libd.so"], cwd=tmp_path)
+    run(["objcopy", "--only-keep-debug", "libd.so", "libd.dbg"], cwd=tmp_path)
+    sections = run(["readelf", "-SW", str(tmp_path / "libd.dbg")]).stdout
+    assert any(".gnu.hash" in l and "NOBITS" in l for l in sections.splitlines())
+    nm = subprocess.run(["nm", "-D", str(tmp_path / "libd.dbg")], capture_output=True, text=True)
+    assert "no symbols" in nm.stderr
+    result = runner.invoke(app, ["symbols", "--find", "exported", str(tmp_path)])
+    assert result.exit_code == 0, result.output  # found in libd.so; the .dbg beside it is no error
+    assert "corrupt" not in result.output and "libd.so" in result.stdout
+    alone = runner.invoke(app, ["symbols", "--find", "exported", str(tmp_path / "libd.dbg")])
+    assert alone.exit_code == 1 and "corrupt" not in alone.output  # not defined there, as nm -D says
+    assert mine(tmp_path / "libd.dbg") == nm_symbols(tmp_path / "libd.dbg")  # its .symtab, as nm lists it
+
+
+def test_the_readme_example_on_the_pip_prefix_exits_0(mkl):
+    assert (mkl.pip_lib / "libiomp5.dbg").exists()
+    result = runner.invoke(app, ["symbols", "--find", "hgemm_", str(mkl.pip_lib)])
+    assert result.exit_code == 0, result.output[-2000:]
+    assert "corrupt" not in result.output
