@@ -132,8 +132,7 @@ def discover(
             _includes_beside(install)
         if install.version is None:
             _late_version(install)
-        install.pkgconfig = [ctx.root.resolve(pc.path) for pc in pc_files
-                             if pc.libdir and ctx.root.resolve(pc.libdir) in install.lib_dirs] or install.pkgconfig
+        install.pkgconfig = [ctx.root.resolve(pc.path) for pc in pc_files if _pc_belongs(ctx, pc, install)] or install.pkgconfig
         if install.version is None:
             _pc_version(install, pc_files, ctx)
         inventory.installs.append(install)
@@ -145,6 +144,14 @@ def discover(
     inventory.warnings = ctx.warnings + inventory.warnings
     inventory.installs.sort(key=lambda i: (version_key(i.version), i.lib_dirs), reverse=True)
     return inventory
+
+
+def _pc_belongs(ctx: Context, pc: PkgConfigFile, install: MklInstall) -> bool:
+    """Its libdir is the copy's folder, or (Debian's dynamic and sdl .pc name no libdir) its libraries are there."""
+    if pc.libdir and ctx.root.resolve(pc.libdir) in install.lib_dirs:
+        return True
+    files = [f for f in pc.libs if f.startswith("/")]
+    return bool(files) and all(ctx.root.resolve(posixpath.dirname(f)) in install.lib_dirs for f in files)
 
 
 def _includes_beside(install: MklInstall) -> None:

@@ -36,6 +36,8 @@ def console(stream: TextIO | None = None, *, stderr: bool = False):
     return Console(
         file=target,
         no_color="NO_COLOR" in os.environ,
+        # rich's no_color keeps bold, dim and italic; with no colour system it writes plain text
+        **({"color_system": None} if "NO_COLOR" in os.environ else {}),
         highlight=False,
         soft_wrap=False,
         force_terminal=None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import sys
 from typing import TextIO
 
@@ -88,9 +90,9 @@ def install_lines(install: MklInstall, inventory: Inventory) -> list[tuple[str, 
     iomp = [lib.path for lib in install.iomp5]
     elsewhere = [p for p in inventory.openmp if p not in iomp]
     if iomp:
-        rows.append(("OpenMP runtime (libiomp5)", ", ".join(iomp)))
+        rows.append(("OpenMP runtime (libiomp5)", ", ".join(_omp(p) for p in iomp)))
     elif elsewhere:
-        rows.append(("OpenMP runtime (libiomp5)", f"not beside it; on the loader path: {elsewhere[0]}"))
+        rows.append(("OpenMP runtime (libiomp5)", f"not beside it; on the loader path: {_omp(elsewhere[0])}"))
     else:
         rows.append(("OpenMP runtime (libiomp5)", "MISSING: intel_thread cannot link or load"))
     rows.append(("headers", ", ".join(install.include_dirs) if install.headers else "none"))
@@ -100,6 +102,14 @@ def install_lines(install: MklInstall, inventory: Inventory) -> list[tuple[str, 
         rows.append(("pkg-config", f"{len(install.pkgconfig)} mkl-*.pc file(s)"))
     rows += [("evidence", line) for line in summarise_evidence(install.evidence)]
     return rows
+
+
+def _omp(path: str) -> str:
+    """Debian's libomp-dev installs libiomp5.so as a link to LLVM's libomp.so.5: say whose runtime it is."""
+    real = os.path.realpath(path)
+    if os.path.basename(real).startswith("libomp."):
+        return f"{path} (LLVM's OpenMP runtime {os.path.basename(real)} under Intel's name, not Intel's libiomp5)"
+    return path
 
 
 def summarise_evidence(evidence: list[str], per_source: int = 3) -> list[str]:
