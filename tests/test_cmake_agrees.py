@@ -215,3 +215,35 @@ def test_same_version_reads_both_version_string_styles():
     old = "Intel(R) Math Kernel Library Version 2020.0.4 Product Build 20200917"
     assert same_version(new, "2026.2") and same_version(old, "2020.4")
     assert not same_version(new, "2020.4") and not same_version(old, "2026.2") and not same_version(new, "2026.20")
+
+
+def test_a_c_project_calling_hgemm_is_checked_for_it_and_cmake_fails_as_predicted(mkl, tmp_path):
+    """The sources call hgemm_; cmake takes Debian's 2020.4 libraries (the 2023.2 config lets them win): check
+    says hgemm_ is missing from the copy the build uses, and the real build stops on exactly that."""
+    top = project(tmp_path)
+    (top / "main.c").write_text(MAIN.replace("return 0; }", "hgemm_(); return 0; }")
+                                + "/* cblas_dgemm( in a comment is no call */\n")
+    venv = venv_2023(mkl, tmp_path)
+    env = clean_env(HOME=str(tmp_path), CMAKE_PREFIX_PATH=f"{venv}:{mkl.debian_shared / 'usr'}")
+    code, document = check(top, env=env)
+    (missing,) = by_id(document, "missing-symbol")
+    assert missing["title"].startswith("hgemm_ is not in the MKL the build uses (2020.4)")
+    assert any("main.c:4 calls it" in e for e in missing["evidence"])
+    assert not any("cblas_dgemm" in f["title"] for f in document["findings"])
+    build = tmp_path / "build"
+    subprocess.run(["cmake", "-S", str(top), "-B", str(build)], env=env, check=True, capture_output=True, timeout=300)
+    made = subprocess.run(["cmake", "--build", str(build)], env=env, capture_output=True, text=True, timeout=300)
+    assert made.returncode != 0 and "undefined reference to `hgemm_'" in made.stdout + made.stderr
+
+
+def test_a_makefile_project_states_what_its_sources_call(tmp_path):
+    from mkldoctor.diagnose.csources import read_c_sources
+    from mkldoctor.diagnose.project import Needs
+
+    (tmp_path / "Makefile").write_text("app: app.cpp\n\tg++ app.cpp -lmkl_rt\n")
+    (tmp_path / "app.cpp").write_text('#include "mkl.h"\nint main() {\n  const char *s = "sgemm_(";\n'
+                                      "  cblas_sgemm(CblasRowMajor, a, b);\n  vsAdd(n, a, b, c);\n  helper_(1);\n}\n")
+    needs = Needs()
+    read_c_sources(str(tmp_path), needs)
+    assert needs.symbols == ["cblas_sgemm", "vsAdd"]  # not the string, not helper_ (no MKL shape)
+    assert needs.symbol_origin["cblas_sgemm"] == "app.cpp:4 calls it"

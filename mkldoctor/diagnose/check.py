@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
 from mkldoctor.findings import Finding
 from mkldoctor.diagnose.cmake import predict_cmake
+from mkldoctor.diagnose.csources import read_c_sources
 from mkldoctor.diagnose.predict import Choice, predict
 from mkldoctor.diagnose.project import Needs, apply_options, read_project
 from mkldoctor.diagnose.rules import Facts, cpu_facts, run_rules
@@ -33,6 +34,7 @@ def run_check(
     needs, notes = read_project(project)
     if options:
         apply_options(needs, options, "command line", override=True)
+    read_c_sources(project, needs)
     symbols = tuple(dict.fromkeys(list(needs.symbols) + list(DEFAULT_SYMBOLS)))
     inventory = discover(root, list(search or []) + needs.search, env=env,
                          project=os.path.abspath(project) if root == "/" else None, symbols=symbols, progress=progress)

@@ -22,7 +22,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from mkldoctor.discover import Inventory
+from mkldoctor.discover import Inventory, check_symbols
 from mkldoctor.inventory.install import MklInstall, read_version_header
 from mkldoctor.inventory.locate import install_from_path
 from mkldoctor.knowledge.history import version_key
@@ -247,6 +247,7 @@ def _owner(inventory: Inventory, path: str) -> MklInstall | None:
     if install is not None:
         install.sources = ["cmake"]
         install.evidence.append(f"CMake's search: {path}")
+        check_symbols(install, inventory.symbols, inventory.warnings)
     return install
 
 

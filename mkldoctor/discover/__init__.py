@@ -198,7 +198,14 @@ def check_symbols(install: MklInstall, symbols: tuple[str, ...], warnings: list[
     from mkldoctor.binary.symbols import Problem, find_definitions
 
     install.defines = {name: [] for name in symbols}
-    for path in symbol_libraries(install):
+    libraries = symbol_libraries(install)
+    for path in libraries + [None]:
+        if path is None:  # service functions (mkl_get_version_string) live in libmkl_core: asked only when needed
+            wanted = [s for s in symbols if not install.defines[s]]
+            core = install.find("mkl_core", "shared") or install.find("mkl_core", "static")
+            if not wanted or core is None or core.path in libraries:
+                break
+            path, symbols = core.path, tuple(wanted)
         problems: list[Problem] = []
         try:
             for definition in find_definitions(path, list(symbols), problems):
