@@ -695,4 +695,6 @@ class Explainer:
 
 def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] | None = None) -> list[Finding]:
     """Findings for a parsed log, with ``installs`` as the MKL copies known besides the log's own."""
-    return Explainer(parsed, installs, env=env).findings()
+    from mkldoctor.explain.fixcheck import check_fixes  # a fix must be able to fix the failure it answers
+
+    return check_fixes(Explainer(parsed, installs, env=env).findings(), parsed)

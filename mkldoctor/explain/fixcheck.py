@@ -1,0 +1,120 @@
+"""Fixes checked against the failure they answer: a fix that cannot fix it is not printed.
+
+- A ``-L<dir>`` that the failing command line already has (in that order) changes nothing. When
+  that folder holds only versioned names (``libmkl_rt.so.3``, no ``libmkl_rt.so`` link), ld's
+  ``-lmkl_rt`` skips it by design: the fix is ``-l:libmkl_rt.so.3``, the full path, or a package
+  with the development links.
+- A package cannot provide a soname it does not ship: Debian's ``libmkl-*`` (MKL 2020.4) have
+  unversioned sonames (``libmkl_core.so``), so they never answer a missing ``libmkl_core.so.2``
+  or ``.so.3``; pip's and Intel's oneMKL 2021+ have only versioned ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import shlex
+
+from mkldoctor.findings import Finding
+from mkldoctor.explain.logparse import LinkCommand, LoaderMissing, MissingLibrary, NeededNotFound, Parsed
+
+_L = re.compile(r"-L(\S+)")
+_VERSIONED = re.compile(r"\blib[\w+-]+\.so\.\d+(?:\.\d+)*")
+_UNVERSIONED_SONAME_CHANNELS = ("Debian:",)  # recipe lines whose packages ship libmkl_*.so sonames only
+DEVEL_LINKS = ("conda install mkl-devel   # conda's mkl-devel has the libmkl_*.so development links",
+               "or: sudo apt-get install intel-oneapi-mkl-devel   # Intel's apt repository, the same links")
+
+
+def _real(path: str) -> str:
+    try:
+        return os.path.realpath(shlex.split(path)[0] if path else path)
+    except ValueError:
+        return os.path.realpath(path)
+
+
+def _on_line(commands: list[LinkCommand]) -> list[list[str]]:
+    return [[_real(d) for d in command.lib_dirs] for command in commands]
+
+
+def _already(line: str, orders: list[list[str]]) -> str | None:
+    """The -L folder of ``line`` when the failing command already searches it as the fix asks, else None."""
+    dirs = [_real(m) for m in _L.findall(line)]
+    if not dirs or not orders:
+        return None
+    first = dirs[0]
+    for order in orders:
+        if first not in order:
+            continue
+        if " before " in line and len(dirs) > 1:  # "put A first: -LA before -LB": already so?
+            if dirs[1] in order and order.index(first) > order.index(dirs[1]):
+                continue
+        return first
+    return None
+
+
+def versioned_only(folder: str, names: list[str]) -> list[tuple[str, str]]:
+    """(-l name, the versioned file) for each name that ``folder`` holds only as ``libNAME.so.N``."""
+    try:
+        files = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    out = []
+    for name in names:
+        if f"lib{name}.so" in files or f"lib{name}.a" in files:
+            continue
+        versioned = sorted((f for f in files if re.fullmatch(rf"lib{re.escape(name)}\.so\.\d+(?:\.\d+)*", f)), key=len)
+        if versioned:
+            out.append((name, versioned[0]))
+    return out
+
+
+def _remedy(folder: str, commands: list[LinkCommand]) -> list[str]:
+    names = list(dict.fromkeys(lib.name for command in commands for lib in command.libs if not lib.verbatim))
+    pairs = versioned_only(folder, names)
+    if not pairs:
+        return [f"-L{shlex.quote(folder)} is already on the failing line: adding it again changes nothing"]
+    shown = ", ".join(f"-l{n}" for n, _ in pairs)
+    lines = [f"-L{shlex.quote(folder)} is already on the line, but ld's {shown} looks for lib<name>.so and lib<name>.a only, "
+             f"and {folder} has only versioned files ({', '.join(f for _, f in pairs)}): name them instead:",
+             "  " + " ".join(f"-l:{f}" for _, f in pairs) + "   # in place of " + " ".join(f"-l{n}" for n, _ in pairs),
+             "  or by full path: " + " ".join(shlex.quote(os.path.join(folder, f)) for _, f in pairs)]
+    return lines + ["or install the development links: " + DEVEL_LINKS[0], DEVEL_LINKS[1]]
+
+
+def _missing_versioned(finding: Finding, parsed: Parsed) -> bool:
+    """The failure is about a versioned soname (``libmkl_intel_lp64.so.3``)."""
+    names = [e.soname for e in parsed.of(LoaderMissing)] + [e.soname for e in parsed.of(NeededNotFound)]
+    names += [e.name.lstrip(":") for e in parsed.of(MissingLibrary)]
+    return any(_VERSIONED.fullmatch(n) and n in finding.title for n in names) or bool(_VERSIONED.search(finding.title))
+
+
+def check_fixes(findings: list[Finding], parsed: Parsed) -> list[Finding]:
+    """``findings`` with each fix line that cannot fix its failure replaced or dropped."""
+    commands = parsed.of(LinkCommand)
+    orders = _on_line(commands)
+    out = []
+    for finding in findings:
+        fix: list[str] = []
+        notes: list[str] = []
+        skip_block = False
+        versioned = _missing_versioned(finding, parsed)
+        for line in finding.fix:
+            if skip_block and line.startswith(" "):
+                continue
+            skip_block = False
+            folder = _already(line, orders)
+            if folder is not None:
+                fix += [f for f in _remedy(folder, commands) if f not in fix]
+                notes.append(f"not offered: {line.strip()} (the failing line already has it)")
+                continue
+            if versioned and line.startswith(_UNVERSIONED_SONAME_CHANNELS):
+                notes.append(f"not offered: {line.split(':', 1)[1].strip()} (Debian's libmkl-* have unversioned sonames "
+                             "such as libmkl_core.so: they cannot provide a .so.N)")
+                skip_block = True
+                continue
+            fix.append(line)
+        if notes:
+            finding = dataclasses.replace(finding, fix=tuple(fix), evidence=finding.evidence + tuple(notes))
+        out.append(finding)
+    return out

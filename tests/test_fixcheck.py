@@ -1,0 +1,68 @@
+"""explain's fixes are checked against the failure they answer, and the kept fix is run through the real ld."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from mkldoctor.cli import app
+from test_list import link_tree
+
+runner = CliRunner()
+MAIN = "extern void hgemm_(void);\nint main(void) { hgemm_(); return 0; }\n"
+
+
+def explain(log: Path, *args: str):
+    result = runner.invoke(app, ["explain", "--format", "json", *args, str(log)])
+    return json.loads(result.stdout)
+
+
+def gcc(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["gcc", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_a_versioned_only_folder_already_on_the_line_gets_l_colon_not_the_same_L(mkl, tmp_path):
+    prefix = tmp_path / "pip-prefix"  # a pip prefix with libmkl_rt.so.3 and no libmkl_rt.so link
+    link_tree([mkl.pip_lib / "libmkl_rt.so.3"], prefix)
+    debian = mkl.debian_lib(mkl.debian_shared)
+    (tmp_path / "m.c").write_text(MAIN)
+    args = ["m.c", "-o", "m", f"-L{prefix}", f"-L{debian}", "-lmkl_rt"]
+    failed = gcc(args + ["-Wl,-t"], tmp_path)
+    assert failed.returncode != 0 and f"{debian}/libmkl_rt.so" in failed.stdout + failed.stderr  # ld took Debian's
+    log = tmp_path / "build.log"
+    log.write_text(shlex.join(["gcc", *args]) + "\n" + failed.stderr)
+    document = explain(log, "--install", str(prefix))
+    fixes = [line for f in document["findings"] for line in f["fix"]]
+    assert not any(re.search(rf"-L{re.escape(str(prefix))}(\s|$)", line) and "already" not in line for line in fixes), fixes
+    offered = next(line for line in fixes if "-l:" in line).split("#")[0].split()
+    assert offered == ["-l:libmkl_rt.so.3"]
+    # the offered fix, applied to the same line, makes the real ld take the pip copy and link
+    fixed = gcc([a for a in args if a != "-lmkl_rt"] + offered + ["-Wl,-t"], tmp_path)
+    assert fixed.returncode == 0, fixed.stderr
+    assert f"{prefix}/libmkl_rt.so.3" in fixed.stdout + fixed.stderr
+
+
+def test_a_missing_versioned_soname_is_not_answered_with_debians_packages(mkl, tmp_path):
+    debian_soname = subprocess.run(["readelf", "-d", str(mkl.debian_lib(mkl.debian_shared) / "libmkl_intel_lp64.so")],
+                                   capture_output=True, text=True).stdout
+    assert "Library soname: [libmkl_intel_lp64.so]" in debian_soname  # what Debian's libmkl-dev can provide
+    (tmp_path / "m.c").write_text("#include <mkl.h>\nint main(void) { return mkl_get_max_threads() < 0; }\n")
+    built = gcc(["m.c", "-o", "m", f"-I{mkl.pip}/include", f"{mkl.pip_lib}/libmkl_intel_lp64.so.3",
+                 f"{mkl.pip_lib}/libmkl_sequential.so.3", f"{mkl.pip_lib}/libmkl_core.so.3", "-lpthread", "-lm", "-ldl"], tmp_path)
+    assert built.returncode == 0, built.stderr
+    env = {k: v for k, v in os.environ.items() if k != "LD_LIBRARY_PATH"}
+    ran = subprocess.run([str(tmp_path / "m")], capture_output=True, text=True, env=env)
+    assert ran.returncode != 0 and "libmkl_intel_lp64.so.3" in ran.stderr
+    log = tmp_path / "run.log"
+    log.write_text(ran.stderr)
+    document = explain(log)
+    (finding,) = [f for f in document["findings"] if f["id"] == "loader-cannot-find"]
+    assert not any("libmkl-dev" in line or line.startswith("Debian:") for line in finding["fix"]), finding["fix"]
+    assert any("unversioned sonames" in e for e in finding["evidence"])
+    assert finding["fix"]  # other channels (pip, Intel's) remain
