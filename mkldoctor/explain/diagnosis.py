@@ -696,5 +696,6 @@ class Explainer:
 def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] | None = None) -> list[Finding]:
     """Findings for a parsed log, with ``installs`` as the MKL copies known besides the log's own."""
     from mkldoctor.explain.fixcheck import check_fixes  # a fix must be able to fix the failure it answers
+    from mkldoctor.explain.tbbabi import with_tbb_findings
 
-    return check_fixes(Explainer(parsed, installs, env=env).findings(), parsed)
+    return check_fixes(with_tbb_findings(Explainer(parsed, installs, env=env).findings(), parsed), parsed)

@@ -253,7 +253,7 @@ _LINKER_PREFIX = re.compile(
 )
 _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>.*)['’\"]:?\s*$")
 _UNDEF_REF = re.compile(
-    r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to [`'‘\"](?P<sym>[^`'’\"\s]+)['’\"]"
+    r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to [`'‘\"](?P<sym>[^`'’\"\s]+|[A-Za-z_]\w*::[^`'’\"\n]+?)['’\"]"
 )
 _UNDEF_SYMBOL = re.compile(
     r"^\s*(?P<ld>(?:\S*/)?(?:ld\.lld|ld64\.lld|rust-lld|lld|mold|ld\.mold))(?::\s*error)?:\s+undefined symbol:\s+(?P<sym>.+?)\s*$"
@@ -282,7 +282,7 @@ _MKL_PARAM = re.compile(r"MKL ERROR: Parameter (?P<n>\d+) was incorrect on entry
 _OMP_DUP = re.compile(r"OMP: Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?) already initialized")
 _THREADING = re.compile(r"MKL_THREADING_LAYER=(?P<layer>\w+) is incompatible with (?P<lib>[\w.+-]+?)(?:\s|\.?$)")
 
-_SYMBOL_NAME = re.compile(r"^[A-Za-z_.$][\w.$@]*$")
+_SYMBOL_NAME = re.compile(r"^[A-Za-z_.$][\w.$@]*$|^[A-Za-z_]\w*::[\w:<>,()*&~ \[\].-]*$")  # C, or C++ as ld demangles it
 _LIB_NAME = re.compile(r"^:?[\w.+-]+$")
 
 _COMPILER = re.compile(

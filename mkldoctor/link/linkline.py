@@ -136,6 +136,12 @@ def find_gomp(cc: str = "gcc") -> str | None:
     return out if out and os.path.isabs(out) and os.path.exists(out) else None
 
 
+def _tbb_gap(install: MklInstall, config: LinkConfig, tbb: str) -> list[str]:
+    from mkldoctor.inventory.tbbabi import abi_gap
+
+    return abi_gap(install, "static" if config.link == "static" else "shared", tbb)
+
+
 def find_tbb(install: MklInstall) -> str | None:
     from mkldoctor.explain.linksearch import ld_default_dirs, loader_cache
 
@@ -207,6 +213,11 @@ def advise(install: MklInstall, config: LinkConfig, cc: str = "gcc") -> LinkLine
         if tbb is None:
             missing.append("libtbb.so (oneTBB)")
             hints.append("install oneTBB (pip: tbb; Debian: libtbb-dev), or use --threading sequential")
+        elif gap := _tbb_gap(install, config, tbb):
+            missing.append(f"a TBB with the classic interface (libtbb.so.2): {tbb} lacks {len(gap)} tbb:: symbols "
+                           f"this copy's libmkl_tbb_thread needs")
+            hints.append("MKL 2020 and older use the TBB interface that oneTBB 2021 (libtbb.so.12) dropped: use "
+                         "--threading sequential, intel or gnu, or a oneMKL 2021+ copy with oneTBB (pip: mkl-static tbb)")
         else:
             threading_flags = [f"-L{os.path.dirname(tbb)}", "-ltbb", "-lstdc++"] if tbb.endswith("libtbb.so") else [tbb, "-lstdc++"]
             files.append(tbb)

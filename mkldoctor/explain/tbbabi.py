@@ -1,0 +1,71 @@
+"""An MKL TBB layer built for the classic TBB interface, linked with oneTBB: ld's undefined ``tbb::`` references.
+
+MKL 2020 and older (Debian's 2020.4) call ``tbb::task_group_context::init()`` and friends, which
+oneTBB 2021 (``libtbb.so.12``: Debian bookworm's libtbb-dev, pip's tbb) no longer has. ld says
+``undefined reference to `tbb::task_group_context::init()'`` from ``libmkl_tbb_thread.a(...)``:
+no MKL symbol is missing, the TBB is the wrong generation.
+"""
+
+from __future__ import annotations
+
+import os
+
+from mkldoctor.findings import Finding
+from mkldoctor.explain.logparse import LinkCommand, Parsed, UndefinedSymbol
+
+
+def _libtbb(parsed: Parsed) -> str | None:
+    for command in parsed.of(LinkCommand):
+        if command.requests("tbb"):
+            for folder in command.lib_dirs:
+                path = os.path.join(folder, "libtbb.so")
+                if os.path.exists(path):
+                    return os.path.realpath(path)
+        for path in command.inputs:
+            if os.path.basename(path).startswith("libtbb.so"):
+                return os.path.realpath(path)
+    return None
+
+
+def tbb_findings(parsed: Parsed) -> list[Finding]:
+    events = [e for e in parsed.of(UndefinedSymbol) if e.symbol.startswith(("tbb::", "_ZN3tbb"))
+              and "mkl_tbb_thread" in (e.referenced_from or "")]
+    if not events:
+        return []
+    names = sorted({e.symbol for e in events})
+    layer = events[0].referenced_from
+    libtbb = _libtbb(parsed)
+    evidence = [f"{len(names)} tbb:: symbols undefined, all needed by {layer}"]
+    evidence += [f"  {name}" + (f"   (in {e.member})" if (e := next(x for x in events if x.symbol == name)).member else "")
+                 for name in names[:8]]
+    if len(names) > 8:
+        evidence.append(f"  and {len(names) - 8} more")
+    if libtbb:
+        evidence.append(f"the TBB on the line is {libtbb}"
+                        + (" (oneTBB 2021 or newer: libtbb.so.12)" if ".so.12" in libtbb else ""))
+    return [Finding(
+        "tbb-abi-mismatch", "error",
+        "MKL's TBB threading layer needs the classic TBB interface, and the TBB linked is oneTBB, which dropped it",
+        tuple(evidence),
+        ("use another threading layer: mkldoctor link --threading sequential (or intel, gnu)",
+         "or a oneMKL 2021+ copy, built for oneTBB: python3 -m pip install mkl-static tbb, then "
+         "mkldoctor link --threading tbb --install <that prefix>",
+         "or link the classic TBB 2020 (libtbb.so.2) instead of oneTBB"),
+        "MKL 2020 and older (Debian's 2020.4) were built against TBB 2020; oneTBB 2021 (Debian bookworm's libtbb-dev, "
+        "pip's tbb) removed tbb::task_group_context and the other classic entry points they call.",
+        ("mkldoctor symbols -u --grep '^_ZN3tbb' <libmkl_tbb_thread.a>   # what the layer needs",
+         "mkldoctor symbols -d --grep '^_ZN3tbb' <libtbb.so>              # what the TBB has"),
+    )]
+
+
+def with_tbb_findings(findings: list[Finding], parsed: Parsed) -> list[Finding]:
+    """``findings`` plus the TBB finding, which replaces the generic one about the same tbb:: symbols."""
+    tbb = tbb_findings(parsed)
+    if not tbb:
+        return findings
+
+    def only_tbb(finding: Finding) -> bool:
+        needed = [e for e in finding.evidence if " needed by " in e]
+        return finding.id == "undefined-symbol" and bool(needed) and all(e.lstrip().startswith(("tbb::", "_ZN3tbb")) for e in needed)
+
+    return [f for f in findings if not only_tbb(f)] + tbb
