@@ -78,3 +78,12 @@ def test_a_pc_whose_libdir_does_not_exist_is_a_finding_that_agrees_with_pkg_conf
     assert linked.returncode == 0, linked.stderr
     used = [l for l in (linked.stdout + linked.stderr).splitlines() if "libmkl_intel_lp64" in l]
     assert used and os.path.dirname(os.path.realpath(used[0].strip())) == os.path.realpath(predicted) == os.path.realpath(debian)
+
+
+def test_a_make_project_is_predicted_from_the_pc_file_it_would_ask_for(mkl, tmp_path):
+    (top := tmp_path / "p").mkdir()
+    (top / "mkldoctor.toml").write_text('interface = "lp64"\nlink = "dynamic"\nthreading = "sequential"\n')
+    env = clean_env(HOME=str(tmp_path), PKG_CONFIG_PATH=str(mkl.pip_lib / "pkgconfig"))
+    code, report = check(top, env=env)
+    (picked,) = by_id(report, "picked")
+    assert any("pkg-config mkl-dynamic-lp64-seq.pc" in e for e in picked["evidence"]), picked["evidence"]

@@ -118,6 +118,13 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
     return Choice(None, f"intel-mkl-src ({config}) will download MKL {DOWNLOAD_VERSION}", steps, download=True)
 
 
+def _pc_name(needs: Needs) -> str:
+    thread = {"sequential": "seq", "intel": "iomp", "gnu": "gomp", "tbb": "tbb"}[needs.threading or "sequential"]
+    if needs.link == "sdl":
+        return "mkl-sdl"
+    return f"mkl-{needs.link or 'dynamic'}-{needs.interface or 'lp64'}-{thread}"
+
+
 def predict_plain(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:
     """CMake, Makefiles, a gcc command: MKLROOT, then pkg-config, then the loader's path, then the newest copy."""
     steps: list[str] = []
@@ -130,7 +137,8 @@ def predict_plain(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
         steps.append(f"MKLROOT={mklroot}: no MKL libraries there")
     else:
         steps.append("MKLROOT: not set")
-    for pc in inventory.pkgconfig:
+    # the .pc the project would ask pkg-config for: its link, interface and threading first, then any
+    for pc in sorted(inventory.pkgconfig, key=lambda pc: pc.name != _pc_name(needs)):
         if not pc.on_search_path or not pc.libdir:
             continue
         owners = [i for i in inventory.installs if _under(i, os.path.join(inventory.root, pc.libdir.lstrip("/")))]
