@@ -247,3 +247,13 @@ def test_a_makefile_project_states_what_its_sources_call(tmp_path):
     read_c_sources(str(tmp_path), needs)
     assert needs.symbols == ["cblas_sgemm", "vsAdd"]  # not the string, not helper_ (no MKL shape)
     assert needs.symbol_origin["cblas_sgemm"] == "app.cpp:4 calls it"
+
+
+def test_the_cmake_form_for_a_2023_copy_names_its_files_not_its_config(mkl, tmp_path):
+    """Its MKLConfig.cmake would look for libmkl_*.so only and let another copy win (the test above): the snippet
+    names the copy's own files by path instead."""
+    venv = venv_2023(mkl, tmp_path)
+    result = link("--format", "cmake", "--install", venv)
+    assert result.exit_code == 0, result.output
+    assert "find_package" not in result.stdout and "cannot find its versioned-only libraries" in result.stdout
+    assert f"{venv}/lib/libmkl_intel_lp64.so.2" in result.stdout
