@@ -30,6 +30,7 @@ class Declared:
     path: str
     gate: str  # "mkl", "accelerate" or "" (compiled always)
     why: str
+    int32: bool = False  # takes 32-bit integers (c_int, i32): wrong with an ILP64 MKL
 
 
 def gate_of(attributes: str) -> str:
@@ -125,13 +126,16 @@ def declared_functions(crate: str, top: str) -> list[Declared]:
         for start, end, attrs in _blocks(text):
             block_gate = gate_of(attrs)
             body = text[start:end]
-            for fn_attrs, name in _FN.findall(body):
+            for found in _FN.finditer(body):
+                fn_attrs, name = found.groups()
+                signature = body[found.end():body.find(";", found.end())]
                 link = _LINK_NAME.search(fn_attrs)
                 gate = "accelerate" if "accelerate" in (file_gate, block_gate, gate_of(fn_attrs)) else \
                     ("mkl" if "mkl" in (file_gate, block_gate, gate_of(fn_attrs)) else "")
                 symbol = link.group(1) if link else name
                 why = f"{rel} declares it in an extern \"C\" block" + (" compiled only with MKL" if gate == "mkl" else "")
-                out.append(Declared(symbol, rel, gate, why))
+                int32 = bool(re.search(r"\b(c_int|i32)\b", signature))
+                out.append(Declared(symbol, rel, gate, why, int32))
     return out
 
 

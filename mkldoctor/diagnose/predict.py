@@ -63,6 +63,8 @@ def _under(install: MklInstall, prefix: str) -> bool:
 def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:
     config = needs.cargo_config or "mkl-static-ilp64-iomp"
     steps: list[str] = []
+    if needs.cargo_route is not None:
+        steps.append(f"0. route: {needs.cargo_route.text()} [{needs.cargo_route.method}]")
 
     def consider(install: MklInstall, where: str) -> Choice | None:
         lacking = missing_files(install, needs, None)

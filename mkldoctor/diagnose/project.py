@@ -11,7 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from mkldoctor.diagnose import cargo_graph, cargo_sources
+from mkldoctor.diagnose import cargo_graph, cargo_record, cargo_sources
 from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError, UsageError
 
@@ -38,6 +38,8 @@ class Needs:
     cargo_config: str | None = None  # the intel-mkl-src feature the build uses
     cargo_route: cargo_graph.MklRoute | None = None  # how the build reaches intel-mkl-src
     foreign_skipped: list[str] = field(default_factory=list)  # extern "C" functions that are not MKL's
+    int32_declarers: list[str] = field(default_factory=list)  # own MKL declarations taking 32-bit integers
+    cargo_records: list[cargo_record.BuildRecord] = field(default_factory=list)  # intel-mkl-src's last outputs
     cmake: bool = False
     cmake_interface_set: bool = False
     origin: dict[str, str] = field(default_factory=dict)  # what said so, per key
@@ -136,6 +138,8 @@ def read_rust_sources(top: str, manifests: list[str], needs: Needs) -> None:
     found, skipped = cargo_sources.mkl_needs([os.path.dirname(m) for m in manifests], top)
     for item in found:
         needs.add_symbol(item.name, item.why)
+        if item.int32:
+            needs.int32_declarers.append(f"{item.path} declares {item.name} with 32-bit integers (c_int/i32)")
     needs.foreign_skipped += [f"{item.name} ({item.path}{', Accelerate only' if item.gate == 'accelerate' else ''})"
                               for item in skipped]
 
@@ -203,6 +207,8 @@ def read_project(top: str, env: dict[str, str] | None = None) -> tuple[Needs, li
     read_config(top, needs)
     manifests = cargo_manifests(top, notes)
     read_cargo(top, manifests, needs, notes, env)
+    if manifests:
+        needs.cargo_records = cargo_record.read_records(top, dict(os.environ if env is None else env))
     read_rust_sources(top, manifests, needs)
     read_cmake(top, needs)
     return needs, notes

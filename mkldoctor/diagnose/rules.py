@@ -16,6 +16,7 @@ from mkldoctor.knowledge import history, recipes
 from mkldoctor.discover import Inventory
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall
+from mkldoctor.diagnose.cargo_rules import CARGO_RULES
 from mkldoctor.diagnose.predict import Choice, missing_files
 from mkldoctor.diagnose.project import Needs
 from mkldoctor.knowledge.recipes import q
@@ -338,7 +339,7 @@ RULES: tuple[Callable[[Facts], list[Finding]], ...] = (
     rule_missing_symbol, rule_runtime_without_devel, rule_min_version, rule_pkgconfig, rule_iomp_missing,
     rule_interface, rule_mklroot, rule_runtime_path, rule_kernels, rule_cpu_quota, rule_amd_old,
     rule_mixed_versions, rule_nothing_usable, rule_summary,
-)
+) + CARGO_RULES
 
 
 def cpu_facts(root: str) -> tuple[float | None, str, str | None]:
