@@ -144,7 +144,7 @@ class _Resolver:
         self.registry = registry  # cargo's registry/src/<index>/ folders
         self.packages: dict[str, _Manifest | None] = {}
         self.enabled: dict[str, set[str]] = {}
-        self.parent: dict[str, tuple[str, str]] = {}  # crate -> (parent crate, dependency name)
+        self.edges: dict[str, dict[str, str]] = {}  # crate -> {dependency crate: its name in the manifest}
         self.weak: dict[str, list[tuple[str, str]]] = {}
         self.sources: set[str] = set()
 
@@ -188,8 +188,8 @@ class _Resolver:
         if spec is None:
             return
         child = spec.get("package", dep)
+        self.edges.setdefault(crate, {})[child] = dep
         if child not in self.packages:
-            self.parent[child] = (crate, dep)
             manifest = self.manifest_for(child, spec)
             self.packages[child] = manifest
             self.enabled[child] = set()
@@ -221,7 +221,7 @@ class _Resolver:
                     dep = dep[:-1]
                     self.weak.setdefault(crate, []).append((dep, sub))
                     child = manifest.deps.get(dep, {}).get("package", dep)
-                    if child in self.packages and self.parent.get(child, (None,))[0] == crate:
+                    if child in self.edges.get(crate, {}):
                         self.feature(child, sub)
                     continue
                 self.dependency(crate, dep)
@@ -260,22 +260,41 @@ def _leads_on(manifest: _Manifest | None, feature: str, next_dep: str | None) ->
                for i in manifest.features.get(feature, []))
 
 
-def _route(packages: dict, enabled: dict, parent: dict, members: list[str], method: str,
+def _shortest(edges: dict[str, dict[str, str]], members: list[str]) -> list[str]:
+    previous: dict[str, str | None] = {m: None for m in members}
+    queue = list(members)
+    while queue:
+        current = queue.pop(0)
+        if current == TARGET:
+            break
+        for child in edges.get(current, {}):
+            if child not in previous:
+                previous[child] = current
+                queue.append(child)
+    chain = [TARGET]
+    while previous.get(chain[-1]) is not None:
+        chain.append(previous[chain[-1]])  # type: ignore[arg-type]
+    return chain[::-1]
+
+
+def _route(packages: dict, enabled: dict, edges: dict, members: list[str], method: str,
            enabled_by: str | None, notes: list[str]) -> MklRoute | None:
     if TARGET not in enabled:
         return None
-    chain = [TARGET]
-    while chain[-1] in parent and chain[-1] not in members and len(chain) < 32:
-        chain.append(parent[chain[-1]][0])
-    chain.reverse()
+    chain = _shortest(edges, members)
+    also = sorted(f"{p} {packages[p].version}" if packages.get(p) and packages[p].version else p
+                  for p, children in edges.items() if TARGET in children and p in enabled and p not in chain)
+    if also:
+        notes = notes + [f"{TARGET} is also a dependency of {', '.join(also)}"]
     hops = []
     for i, crate in enumerate(chain):
         manifest = packages.get(crate)
-        next_dep = parent[chain[i + 1]][1] if i + 1 < len(chain) else None
+        next_dep = edges.get(crate, {}).get(chain[i + 1]) if i + 1 < len(chain) else None
         if crate == TARGET:
             feats = tuple(sorted(f for f in enabled[crate] if f in cargo_routes.CONFIGS))
         else:
-            feats = tuple(sorted(f for f in enabled.get(crate, ()) if f != "default" and _leads_on(manifest, f, next_dep)))
+            feats = tuple(sorted(f for f in enabled.get(crate, ()) if f not in ("default", next_dep)
+                                 and _leads_on(manifest, f, next_dep)))
         hops.append(Hop(crate, manifest.version if manifest else None, feats))
     version = hops[-1].version
     config, why, problem = cargo_routes.intel_mkl_src_config(version, hops[-1].features)
@@ -293,7 +312,8 @@ def _resolve_here(top: str, manifests: list[str], env: dict[str, str], notes: li
             members.append(manifest)
     locked = _lock(top)
     registry = _registries(env) if locked else []
-    tries: list[str | None] = [None] + [f"{m.name}/{f}" if len(members) > 1 else f for m in members for f in _mkl_features(m)]
+    qualified = workspace is not None or len(members) > 1  # `cargo build -F member/feature` in a workspace
+    tries: list[str | None] = [None] + [f"{m.name}/{f}" if qualified else f for m in members for f in _mkl_features(m)]
     for choice in tries:
         resolver = _Resolver(locked, registry)
         for member in members:
@@ -309,7 +329,7 @@ def _resolve_here(top: str, manifests: list[str], env: dict[str, str], notes: li
             else:
                 method = "the project's manifests" + (" and Cargo.lock" if locked else "")
             member_names = [m.name for m in members]
-            return _route(resolver.packages, resolver.enabled, resolver.parent, member_names, method, choice, notes)
+            return _route(resolver.packages, resolver.enabled, resolver.edges, member_names, method, choice, notes)
     return None
 
 
@@ -343,16 +363,18 @@ def _from_metadata(data: dict, enabled_by: str | None, notes: list[str]) -> MklR
     names = {i: by_id[i]["name"] for i in nodes if i in by_id}
     if TARGET not in names.values():
         return None
-    parent: dict[str, tuple[str, str]] = {}
+    edges: dict[str, dict[str, str]] = {}
     seen = set(members)
     queue = list(members)
     while queue:
         current = queue.pop(0)
         for dep in nodes[current].get("deps", []):
-            if dep["pkg"] in nodes and dep["pkg"] not in seen:
-                seen.add(dep["pkg"])
-                parent[names[dep["pkg"]]] = (names[current], dep.get("name", "").replace("_", "-"))
-                queue.append(dep["pkg"])
+            if dep["pkg"] in nodes:
+                # cargo names dependencies as Rust sees them (`intel_mkl_src`); features name the crate
+                edges.setdefault(names[current], {})[names[dep["pkg"]]] = names[dep["pkg"]]
+                if dep["pkg"] not in seen:
+                    seen.add(dep["pkg"])
+                    queue.append(dep["pkg"])
     packages = {}
     enabled = {}
     for node_id in seen:
@@ -360,10 +382,7 @@ def _from_metadata(data: dict, enabled_by: str | None, notes: list[str]) -> MklR
         packages[package["name"]] = _Manifest(package["name"], package["version"], package.get("features", {}), {},
                                               None, package.get("manifest_path", ""))
         enabled[package["name"]] = set(nodes[node_id].get("features", []))
-    # cargo's resolve names dependencies as Rust sees them (`intel_mkl_src`); features name the crate
-    for crate, (up, _dep) in list(parent.items()):
-        parent[crate] = (up, crate)
-    return _route(packages, enabled, parent, [names[m] for m in members], "cargo metadata --offline --locked",
+    return _route(packages, enabled, edges, [names[m] for m in members], "cargo metadata --offline --locked",
                   enabled_by, notes)
 
 
