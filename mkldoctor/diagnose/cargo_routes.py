@@ -119,3 +119,12 @@ def fixed_interface(version: str | None) -> tuple[str, str] | None:
         return None
     iface, thread = fixed.split("-")
     return iface, "sequential" if thread == "seq" else "intel"
+
+
+def feature_for(crate: str, config: str) -> tuple[str, str] | None:
+    """(version, feature) of the newest ``crate`` with a feature that asks intel-mkl-src for ``config``."""
+    for version in reversed(versions(crate)):
+        for feature, items in table()["crates"][crate][version]["features"].items():
+            if f"intel-mkl-src/{config}" in items:
+                return version, feature
+    return None

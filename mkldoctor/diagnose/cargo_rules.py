@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from mkldoctor.diagnose import cargo_routes
 from mkldoctor.diagnose.cargo_record import BuildRecord
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall
@@ -43,7 +44,7 @@ def rule_ilp64_int32(f: Facts) -> list[Finding]:
     interface = route.interface if route is not None else None
     if interface != "ilp64" and not records:
         return []
-    callers = [f"{c} (declares BLAS/LAPACK with 32-bit c_int)" for c in (route.int32_callers if route else ())]
+    callers = [f"{c}: {cargo_routes.int32_callers()[c]}" for c in (route.int32_callers if route else ())]
     callers += f.needs.int32_declarers
     if not callers:
         return []
@@ -51,6 +52,12 @@ def rule_ilp64_int32(f: Facts) -> list[Finding]:
     evidence += [f"the last build ({r.where}) linked {', '.join(r.libs)}: {r.output}" for r in records]
     evidence += [f"32-bit integer caller: {c}" for c in callers]
     lp64 = (route.config or "mkl-static-ilp64-iomp").replace("ilp64", "lp64") if route else "mkl-static-lp64-iomp"
+    alternatives = []
+    for hop in (route.hops[1:-1] if route else ()):
+        found = cargo_routes.feature_for(hop.crate, lp64)
+        if found and found[0] != hop.version:
+            alternatives.append(f'or: {hop.crate} = {{ version = "{found[0]}", features = ["{found[1]}"] }}   '
+                                f"# {hop.crate} {found[0]} names the LP64 config itself")
     return [Finding(
         id="ilp64-with-int32", severity="error",
         title=f"the build links MKL's ILP64 interface ({route.config if route and route.config else 'ilp64'}) "
@@ -58,6 +65,7 @@ def rule_ilp64_int32(f: Facts) -> list[Finding]:
         evidence=tuple(evidence),
         fix=(f'Cargo.toml: intel-mkl-src = {{ version = "{route.version if route and route.version else "0.8"}", '
              f'features = ["{lp64}"] }}   # the LP64 libraries, 32-bit integers',
+             *alternatives,
              "cargo clean -p intel-mkl-src   # its build script does not rerun by itself",
              "cargo build"),
         explanation="ILP64 MKL reads every integer argument (m, n, k, lda, ...) as 64 bits. Code declared with c_int "

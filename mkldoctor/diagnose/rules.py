@@ -100,7 +100,8 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
             fix=tuple(fix),
             explanation=(f"The linker will stop with `undefined reference to '{symbol}'`."
                          + (" intel-mkl-src falls back to its MKL 2020.1 download when no installed copy has every "
-                            "file its feature needs, and keeps using it until MKLROOT or its cache changes."
+                            "file its feature needs, and cargo keeps that choice until `cargo clean -p intel-mkl-src` "
+                            "(on that path the build script does not ask to rerun when MKLROOT changes)."
                             if f.choice.download else "")),
             confirm=(f"mkldoctor symbols --find {symbol} {q(_where(usable[0]))}" if usable else f"mkldoctor list --symbol {symbol}",
                      f"RUSTFLAGS='-C link-arg=-Wl,-y,{symbol}' cargo build   # the linker names the file that defines it"
