@@ -347,3 +347,18 @@ def test_records_of_every_profile_and_target_triple(seed_built, mkl):
               for f in by_id(document, "last-build-differs")}
     assert wheres == {"debug", f"{triple}/release"}
     assert (project / "target" / triple / "release/build").is_dir()  # where cargo put it
+
+
+def test_broken_lock_and_garbage_record_are_said_not_fatal(tmp_path):
+    project = corpus_project("intel-mkl-src-blas-sys", tmp_path)
+    (project / "Cargo.lock").write_text("this is [not a lock file\n")
+    build = project / "target/debug/build/intel-mkl-src-0123456789abcdef"
+    build.mkdir(parents=True)
+    (build / "output").write_bytes(b"\x00\xff\x7fELF garbage\ncargo:rustc-link-lib=static=mkl_intel_ilp64\n")
+    route = route_of(project).cargo_route
+    assert route.method == "the manifests and the known routes table"
+    assert "cargo metadata --offline --locked failed" in route.notes[0]  # cargo's own complaint, said
+    code, document = check(project, env={"HOME": str(tmp_path), "MKLROOT": None})
+    assert code == 1
+    (finding,) = by_id(document, "ilp64-with-int32")
+    assert any("the last build (debug) linked static=mkl_intel_ilp64" in line for line in finding["evidence"])

@@ -295,6 +295,8 @@ def _route(packages: dict, enabled: dict, edges: dict, members: list[str], metho
         else:
             feats = tuple(sorted(f for f in enabled.get(crate, ()) if f not in ("default", next_dep)
                                  and _leads_on(manifest, f, next_dep)))
+            if any("mkl" in f.lower() for f in feats):  # the MKL feature says it; the rest is noise
+                feats = tuple(f for f in feats if "mkl" in f.lower())
         hops.append(Hop(crate, manifest.version if manifest else None, feats))
     version = hops[-1].version
     config, why, problem = cargo_routes.intel_mkl_src_config(version, hops[-1].features)

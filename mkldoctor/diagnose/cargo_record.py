@@ -91,14 +91,21 @@ def target_dirs(top: str, env: dict[str, str]) -> list[str]:
     return [d for d in dict.fromkeys(os.path.normpath(d) for d in found) if os.path.isdir(d)]
 
 
+def _listdir(folder: str) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:  # unreadable or gone: nothing recorded there that we can use
+        return []
+
+
 def _build_dirs(target: str):
     """(where, build folder) for every profile, and every profile under every target triple."""
-    for entry in sorted(os.listdir(target)):
+    for entry in _listdir(target):
         build = os.path.join(target, entry, "build")
         if os.path.isdir(build):
             yield entry, build
         elif os.path.isdir(os.path.join(target, entry)):
-            for profile in sorted(os.listdir(os.path.join(target, entry))):
+            for profile in _listdir(os.path.join(target, entry)):
                 build = os.path.join(target, entry, profile, "build")
                 if os.path.isdir(build):
                     yield f"{entry}/{profile}", build
@@ -108,12 +115,8 @@ def read_records(top: str, env: dict[str, str]) -> list[BuildRecord]:
     """The newest intel-mkl-src record of each profile (and triple) in the project's target folders."""
     newest: dict[tuple[str, str], BuildRecord] = {}
     for target in target_dirs(top, env):
-        try:
-            builds = list(_build_dirs(target))
-        except OSError:
-            continue
-        for where, build in builds:
-            for entry in sorted(os.listdir(build)):
+        for where, build in _build_dirs(target):
+            for entry in _listdir(build):
                 path = os.path.join(build, entry, "output")
                 if entry.startswith("intel-mkl-src-") and os.path.isfile(path):
                     record = parse(path, where)
