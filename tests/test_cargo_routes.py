@@ -362,3 +362,35 @@ def test_broken_lock_and_garbage_record_are_said_not_fatal(tmp_path):
     assert code == 1
     (finding,) = by_id(document, "ilp64-with-int32")
     assert any("the last build (debug) linked static=mkl_intel_ilp64" in line for line in finding["evidence"])
+
+
+@pytest.mark.parametrize("spec, downloads", [
+    ('"0.7"', False),  # its download feature is off by default
+    ('{ version = "0.7", features = ["download"] }', True),
+    ('"0.6"', True),  # on by default
+    ('{ version = "0.6", default-features = false, features = ["mkl-static-lp64-seq"] }', False),
+    ('"0.8"', True),  # ocipkg, for static configs
+])
+def test_which_versions_download(spec, downloads, tmp_path):
+    (tmp_path / "Cargo.toml").write_text(f'[package]\nname = "x"\nversion = "0.1.0"\n[dependencies]\nintel-mkl-src = {spec}\n')
+    assert route_of(tmp_path).cargo_route.downloads is downloads
+    code, document = check(tmp_path, "--root", tmp_path, env={"HOME": str(tmp_path), "MKLROOT": None})
+    fails = by_id(document, "no-usable-mkl")
+    assert bool(fails) is not downloads
+    if fails:
+        assert "download flag is off" in fails[0]["explanation"] and '"download"' in fails[0]["fix"][0]
+    else:
+        assert document["picked"]["version"] == "2020.1"
+
+
+def test_own_declarations_with_c_int_and_an_ilp64_default(tmp_path):
+    # the seed's app, its intel-mkl-src left without a mkl-* feature: 0.8.1's build script takes ilp64
+    project = tmp_path / "project"
+    shutil.copytree(DATA / "cargo-intel-mkl", project)
+    manifest = project / "app/Cargo.toml"
+    manifest.write_text(manifest.read_text().replace(', features = ["mkl-static-lp64-iomp"]', ""))
+    needs = route_of(project)
+    assert needs.cargo_route.config == "mkl-static-ilp64-iomp" and not needs.cargo_route.int32_callers
+    code, document = check(project, "--root", tmp_path, env={"HOME": str(tmp_path), "MKLROOT": None})
+    (finding,) = by_id(document, "ilp64-with-int32")
+    assert "app/src/main.rs declares sgemm_ with 32-bit integers (c_int/i32)" in "\n".join(finding["evidence"])

@@ -53,6 +53,7 @@ class MklRoute:
     int32_callers: tuple[str, ...] = ()
     problem: str | None = None  # the build script will not compile
     notes: tuple[str, ...] = field(default=())
+    downloads: bool = True  # whether this version, with these features, downloads MKL when it finds none
 
     def text(self) -> str:
         chain = " -> ".join(h.text() for h in self.hops[:-1])
@@ -301,7 +302,9 @@ def _route(packages: dict, enabled: dict, edges: dict, members: list[str], metho
     version = hops[-1].version
     config, why, problem = cargo_routes.intel_mkl_src_config(version, hops[-1].features)
     callers = tuple(sorted(c for c in enabled if c in cargo_routes.int32_callers()))
-    return MklRoute(version, hops[-1].features, config, why, tuple(hops), method, enabled_by, callers, problem, tuple(notes))
+    downloads = cargo_routes.downloads(version, enabled.get(TARGET, ()))
+    return MklRoute(version, hops[-1].features, config, why, tuple(hops), method, enabled_by, callers, problem,
+                    tuple(notes), downloads)
 
 
 def _resolve_here(top: str, manifests: list[str], env: dict[str, str], notes: list[str]) -> MklRoute | None:

@@ -128,3 +128,12 @@ def feature_for(crate: str, config: str) -> tuple[str, str] | None:
             if f"intel-mkl-src/{config}" in items:
                 return version, feature
     return None
+
+
+def downloads(version: str | None, features) -> bool:
+    """Whether intel-mkl-src ``version`` with ``features`` downloads MKL when it finds none installed."""
+    found = best("intel-mkl-src", None, version) if version else None
+    how = found[1].get("build", {}).get("download", "") if found else ""
+    if "only with its `download` feature" in how:  # 0.6 (on by default) and 0.7 (off by default)
+        return "download" in features
+    return True

@@ -130,4 +130,26 @@ def rule_last_build(f: Facts) -> list[Finding]:
     return out
 
 
-CARGO_RULES = (rule_route_problem, rule_ilp64_int32, rule_last_build)
+def rule_no_download(f: Facts) -> list[Finding]:
+    """intel-mkl-src 0.6/0.7 without its `download` feature, and no installed copy it can take."""
+    route = f.needs.cargo_route
+    if route is None or route.downloads or route.problem or f.choice.install is not None or f.choice.download:
+        return []
+    if not f.needs.cargo_config or "static" not in f.needs.cargo_config:
+        return []
+    return [Finding(
+        id="no-usable-mkl", severity="error",
+        title=f"intel-mkl-src {route.version} ({f.needs.cargo_config}) will find no MKL it can use and may not "
+              "download one: its build script fails",
+        evidence=tuple(_route_lines(f) + f.choice.steps),
+        fix=(f'Cargo.toml: intel-mkl-src = {{ version = "{route.version}", features = ["download"] }}   '
+             "# or point it at an installed copy:",
+             "export MKLROOT=<prefix of a copy with the static archives (mkldoctor list)>",
+             "cargo clean -p intel-mkl-src"),
+        explanation="Before 0.8, intel-mkl-src downloads MKL only with its `download` feature (0.6 turns it on by "
+                    "default, 0.7 does not); without it the build script stops with \"No MKL found, and download "
+                    "flag is off.\"",
+    )]
+
+
+CARGO_RULES = (rule_route_problem, rule_ilp64_int32, rule_last_build, rule_no_download)

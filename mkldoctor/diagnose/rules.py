@@ -298,6 +298,8 @@ def rule_nothing_usable(f: Facts) -> list[Finding]:
     """intel-mkl-src with a dynamic feature that no copy satisfies: the build script fails."""
     if not f.needs.cargo_config or f.choice.install is not None or f.choice.download or not f.inventory.installs:
         return []
+    if "static" in f.needs.cargo_config:  # a static config without a download: cargo_rules.rule_no_download
+        return []
     static = f.needs.cargo_config.replace("dynamic", "static")
     return [Finding(
         id="no-usable-mkl", severity="error",
