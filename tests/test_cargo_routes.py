@@ -394,3 +394,20 @@ def test_own_declarations_with_c_int_and_an_ilp64_default(tmp_path):
     code, document = check(project, "--root", tmp_path, env={"HOME": str(tmp_path), "MKLROOT": None})
     (finding,) = by_id(document, "ilp64-with-int32")
     assert "app/src/main.rs declares sgemm_ with 32-bit integers (c_int/i32)" in "\n".join(finding["evidence"])
+
+
+def test_older_intel_mkl_src_downloads_are_found(mkl, tmp_path):
+    """0.6/0.7 with xdg-data-home: <data>/intel-mkl-tool/2020.1; 0.5-0.7: OUT_DIR, under a target triple too."""
+    from mkldoctor.discover import discover
+
+    lib = mkl.debian_lib(mkl.debian_static)
+    names = ("libmkl_core.a", "libmkl_intel_lp64.a", "libmkl_sequential.a")
+    tool_cache = tmp_path / "data/intel-mkl-tool/2020.1"
+    link_tree([lib / n for n in names], tool_cache)
+    project = tmp_path / "project"
+    out_dir = project / "target/x86_64-unknown-linux-gnu/release/build/intel-mkl-src-0123456789abcdef/out"
+    link_tree([lib / n for n in names], out_dir)
+    inventory = discover("/", env={"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}, project=str(project))
+    found = {i.lib_dirs[0]: i for i in inventory.installs if i.source == "intel-mkl-src"}
+    assert set(found) == {str(tool_cache), str(out_dir)}
+    assert found[str(tool_cache)].version == "2020.1"
