@@ -31,6 +31,7 @@ class Declared:
     gate: str  # "mkl", "accelerate" or "" (compiled always)
     why: str
     int32: bool = False  # takes 32-bit integers (c_int, i32): wrong with an ILP64 MKL
+    rust_name: str = ""  # the name in Rust, when a link_name differs
 
 
 def gate_of(attributes: str) -> str:
@@ -135,7 +136,7 @@ def declared_functions(crate: str, top: str) -> list[Declared]:
                 symbol = link.group(1) if link else name
                 why = f"{rel} declares it in an extern \"C\" block" + (" compiled only with MKL" if gate == "mkl" else "")
                 int32 = bool(re.search(r"\b(c_int|i32)\b", signature))
-                out.append(Declared(symbol, rel, gate, why, int32))
+                out.append(Declared(symbol, rel, gate, why, int32, name if name != symbol else ""))
     return out
 
 

@@ -140,8 +140,13 @@ def read_rust_sources(top: str, manifests: list[str], needs: Needs) -> None:
         needs.add_symbol(item.name, item.why)
         if item.int32:
             needs.int32_declarers.append(f"{item.path} declares {item.name} with 32-bit integers (c_int/i32)")
-    needs.foreign_skipped += [f"{item.name} ({item.path}{', Accelerate only' if item.gate == 'accelerate' else ''})"
-                              for item in skipped]
+    groups: dict[tuple[str, str], list[str]] = {}
+    for item in skipped:
+        name = f"{item.rust_name} (link_name {item.name})" if item.rust_name else item.name
+        groups.setdefault((item.path, item.gate), []).append(name)
+    for (path, gate), names in groups.items():
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        needs.foreign_skipped.append(f"{path}{' (Accelerate only)' if gate == 'accelerate' else ''}: {shown}")
 
 
 def read_cmake(top: str, needs: Needs) -> None:

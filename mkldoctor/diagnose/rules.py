@@ -325,7 +325,10 @@ def rule_summary(f: Facts) -> list[Finding]:
     needs = ", ".join(f"{k}={getattr(f.needs, k)}" for k in ("link", "interface", "threading") if getattr(f.needs, k))
     return [Finding("picked", "info", f"the build will use {what}",
                     (f.choice.how, *f.choice.steps, f"needs: {needs or 'nothing stated'}",
-                     f"symbols needed: {', '.join(f.needs.symbols) or 'none stated'}"), ())]
+                     f"symbols needed: {', '.join(f.needs.symbols) or 'none stated'}",
+                     *[f"extern \"C\" functions set aside (no MKL release exports them): {line}"
+                       for line in f.needs.foreign_skipped[:4]],
+                     *([f"  and in {len(f.needs.foreign_skipped) - 4} more files"] if len(f.needs.foreign_skipped) > 4 else [])), ())]
 
 
 def rule_min_version(f: Facts) -> list[Finding]:
