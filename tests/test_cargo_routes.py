@@ -199,6 +199,10 @@ def test_cargo_itself_agrees(name, registry, tmp_path):
     assert [h.crate for h in route.hops] == crates and route.config == config
     assert [h.version for h in route.hops[1:]] == [h.version for h in from_table.hops[1:]]
     assert route.features == from_table.features
+    also = [n for n in route.notes if "also a dependency of" in n]
+    assert also == [n for n in from_table.notes if "also a dependency of" in n]
+    if name == "clarabel":  # its sdp-mkl feature reaches intel-mkl-src three ways
+        assert also == ["intel-mkl-src is also a dependency of blas-src 0.11.1, lapack-src 0.11.0"]
     # cargo tree names the same crates on the way to intel-mkl-src (the reference for the route)
     args = ["tree", "--offline", "--locked", "-e", "features", "-i", "intel-mkl-src"]
     if enabled_by:

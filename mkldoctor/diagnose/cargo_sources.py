@@ -140,6 +140,12 @@ def declared_functions(crate: str, top: str) -> list[Declared]:
     return out
 
 
+def exported_by_mkl(symbol: str) -> bool:
+    """Whether some MKL release exports ``symbol``: today the tracked table of knowledge/history
+    (built from the real releases); the one place to ask a fuller per-release export table."""
+    return history.known(symbol)
+
+
 def mkl_needs(crates: list[str], top: str) -> tuple[list[Declared], list[Declared]]:
     """(MKL needs, declarations set aside), over the given crate folders."""
     needs, skipped = [], []
@@ -147,7 +153,7 @@ def mkl_needs(crates: list[str], top: str) -> tuple[list[Declared], list[Declare
         for item in declared_functions(crate, top):
             if item.gate == "accelerate":
                 skipped.append(item)
-            elif item.gate == "mkl" or history.known(item.name):
+            elif item.gate == "mkl" or exported_by_mkl(item.name):
                 needs.append(item)
             else:
                 skipped.append(item)

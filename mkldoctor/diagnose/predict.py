@@ -65,6 +65,7 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
     steps: list[str] = []
     if needs.cargo_route is not None:
         steps.append(f"0. route: {needs.cargo_route.text()} [{needs.cargo_route.method}]")
+        steps += [f"   {note}" for note in needs.cargo_route.notes]
 
     def consider(install: MklInstall, where: str) -> Choice | None:
         lacking = missing_files(install, needs, None)
