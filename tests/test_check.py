@@ -52,13 +52,17 @@ def seed_machine(mkl, tmp_path):
     return project, env
 
 
-def cargo_build(project: Path, env: dict) -> subprocess.CompletedProcess:
+def cargo(project: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
     home = os.path.expanduser("~")
     full = {"RUSTUP_HOME": os.environ.get("RUSTUP_HOME", f"{home}/.rustup"),
             "CARGO_HOME": os.environ.get("CARGO_HOME", f"{home}/.cargo")}
     full.update({k: v for k, v in os.environ.items() if k not in env or env[k] is not None})
     full.update({k: v for k, v in env.items() if v is not None})
-    return subprocess.run(["cargo", "build", "--offline"], cwd=project, env=full, capture_output=True, text=True, timeout=600)
+    return subprocess.run(["cargo", *args], cwd=project, env=full, capture_output=True, text=True, timeout=600)
+
+
+def cargo_build(project: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
+    return cargo(project, env, "build", "--offline", *args)
 
 
 def test_acceptance_1_seed_hgemm_from_the_download(seed_machine, mkl, tmp_path):
@@ -80,6 +84,7 @@ def test_acceptance_1_seed_hgemm_from_the_download(seed_machine, mkl, tmp_path):
 
     # follow the printed fix: the same build links and runs
     fixed = dict(env, MKLROOT=finding["fix"][0].split("=", 1)[1].strip("'"))
+    cargo(project, fixed, "clean", "-p", "intel-mkl-src")
     build = cargo_build(project, fixed)
     assert build.returncode == 0, build.stderr
     run = subprocess.run([str(tmp_path / "target/debug/app")], capture_output=True, text=True, timeout=60)

@@ -31,7 +31,7 @@ def run_check(
     progress=None,
 ) -> CheckReport:
     env = dict(os.environ if env is None else env)
-    needs, notes = read_project(project)
+    needs, notes = read_project(project, env)
     if options:
         apply_options(needs, options, "command line", override=True)
     read_c_sources(project, needs)

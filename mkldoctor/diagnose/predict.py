@@ -66,6 +66,9 @@ def _under(install: MklInstall, prefix: str) -> bool:
 def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:
     config = needs.cargo_config or "mkl-static-ilp64-iomp"
     steps: list[str] = []
+    if needs.cargo_route is not None:
+        steps.append(f"0. route: {needs.cargo_route.text()} [{needs.cargo_route.method}]")
+        steps += [f"   {note}" for note in needs.cargo_route.notes]
 
     def consider(install: MklInstall, where: str) -> Choice | None:
         lacking = missing_files(install, needs, None)
@@ -109,6 +112,11 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
             return found
     if needs.link != "static":
         return Choice(None, f"intel-mkl-src ({config}) finds no MKL and does not download dynamic libraries", steps)
+    route = needs.cargo_route
+    if route is not None and not route.downloads:
+        steps.append(f"4. nothing above fits, and intel-mkl-src {route.version} downloads only with its `download` "
+                     "feature, which is off: its build script fails (\"No MKL found, and download flag is off.\")")
+        return Choice(None, f"intel-mkl-src {route.version} ({config}) finds no MKL and may not download one", steps)
     cached = [i for i in inventory.installs if i.source == "intel-mkl-src" and any(config in e for e in i.evidence)]
     if cached:
         steps.append(f"4. nothing above fits: the ocipkg download of MKL {DOWNLOAD_VERSION} in {cached[0].lib_dirs[0]}: TAKEN")

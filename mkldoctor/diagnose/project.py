@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from mkldoctor.diagnose import cargo_graph, cargo_record, cargo_sources
 from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError, UsageError
 
@@ -19,15 +20,11 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-CARGO_CONFIGS = tuple(f"mkl-{link}-{iface}-{thread}" for link in ("static", "dynamic") for iface in ("lp64", "ilp64")
-                      for thread in ("iomp", "seq"))
-INTEL_MKL_SRC_DEFAULT = "mkl-static-ilp64-iomp"
-CANDLE_CONFIG = "mkl-static-lp64-iomp"  # what candle-core's `mkl` feature asks intel-mkl-src for
+CARGO_CONFIGS = cargo_graph.cargo_routes.CONFIGS
 LINKS = ("static", "dynamic", "sdl")
 INTERFACES = ("lp64", "ilp64")
 THREADINGS = ("sequential", "intel", "gnu", "tbb")
 _SKIP_DIRS = {"target", ".git", "node_modules", ".venv", "build", "__pycache__"}
-_MKL_NAME = re.compile(r"^(cblas_\w+|[sdczh]gemm\w*_?|v[sdcz][A-Z]\w*|mkl_\w+|MKL_\w+|LAPACKE_\w+|[sdcz]\w+_)$")
 
 
 @dataclass
@@ -39,6 +36,10 @@ class Needs:
     min_version: str | None = None
     search: list[str] = field(default_factory=list)
     cargo_config: str | None = None  # the intel-mkl-src feature the build uses
+    cargo_route: cargo_graph.MklRoute | None = None  # how the build reaches intel-mkl-src
+    foreign_skipped: list[str] = field(default_factory=list)  # extern "C" functions that are not MKL's
+    int32_declarers: list[str] = field(default_factory=list)  # own MKL declarations taking 32-bit integers
+    cargo_records: list[cargo_record.BuildRecord] = field(default_factory=list)  # intel-mkl-src's last outputs
     cmake: bool = False
     cmake_interface_set: bool = False
     origin: dict[str, str] = field(default_factory=dict)  # what said so, per key
@@ -74,16 +75,6 @@ def _toml(path: str) -> dict:
         raise InputError(path, f"cannot be read as TOML ({exc})") from None
 
 
-def _dependencies(manifest: dict):
-    tables = [manifest.get("dependencies", {}), manifest.get("workspace", {}).get("dependencies", {})]
-    for target in manifest.get("target", {}).values():
-        if isinstance(target, dict):
-            tables.append(target.get("dependencies", {}))
-    for table in tables:
-        if isinstance(table, dict):
-            yield from table.items()
-
-
 def cargo_manifests(top: str, notes: list[str]) -> list[str]:
     """The project's Cargo.toml and its workspace members' (as cargo resolves them), nothing else.
 
@@ -110,40 +101,29 @@ def cargo_manifests(top: str, notes: list[str]) -> list[str]:
     return manifests
 
 
-def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str]) -> None:
-    for path in manifests:
-        rel = os.path.relpath(path, top)
+def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str], env: dict[str, str] | None = None) -> None:
+    """The route to intel-mkl-src (as cargo resolves it) and the config it gives."""
+    for path in manifests:  # an unreadable manifest is said once, here
         try:
-            manifest = _toml(path)
+            _toml(path)
         except InputError as exc:
             notes.append(str(exc))
-            continue
-        for name, spec in _dependencies(manifest):
-            features = spec.get("features", []) if isinstance(spec, dict) else []
-            package = spec.get("package", name) if isinstance(spec, dict) else name
-            if package == "intel-mkl-src":
-                configs = [f for f in features if f in CARGO_CONFIGS]
-                default = isinstance(spec, dict) and spec.get("default-features") is False
-                config = configs[0] if configs else INTEL_MKL_SRC_DEFAULT
-                why = f"{rel}: intel-mkl-src feature {config}" + ("" if configs else " (its default)" if not default else "")
-                needs.cargo_config = needs.cargo_config or config
-                _apply_config(needs, config, why)
-            elif package.startswith("candle") and "mkl" in features:
-                why = f"{rel}: {package} feature mkl (intel-mkl-src {CANDLE_CONFIG})"
-                needs.cargo_config = needs.cargo_config or CANDLE_CONFIG
-                _apply_config(needs, CANDLE_CONFIG, why)
-                for symbol in history.candle_symbols():
-                    needs.add_symbol(symbol, f"{package}'s mkl feature declares it")
-        features_table = manifest.get("features", {})
-        for feature, enables in (features_table.items() if isinstance(features_table, dict) else []):
-            for item in enables if isinstance(enables, list) else []:
-                if isinstance(item, str) and item.endswith("/mkl") and item.startswith("candle"):
-                    crate = item.split("/")[0].lstrip("dep:")
-                    why = f"{rel}: feature {feature} enables {item} (intel-mkl-src {CANDLE_CONFIG})"
-                    needs.cargo_config = needs.cargo_config or CANDLE_CONFIG
-                    _apply_config(needs, CANDLE_CONFIG, why)
-                    for symbol in history.candle_symbols():
-                        needs.add_symbol(symbol, f"{crate}'s mkl feature declares it")
+    route = cargo_graph.resolve(top, manifests, dict(os.environ if env is None else env))
+    if route is None:
+        return
+    needs.cargo_route = route
+    why = f"{route.text()} [{route.method}]"
+    if route.config:
+        needs.cargo_config = route.config
+        _apply_config(needs, route.config, why)
+    elif route.interface and not route.problem:  # intel-mkl-src 0.5: always lp64, sequential
+        needs.set("interface", route.interface, why)
+        needs.set("threading", "sequential", why)
+    members = {os.path.dirname(os.path.abspath(m)) for m in manifests}
+    for hop in route.hops:
+        if hop.crate == "candle-core" and not any(os.path.basename(m) == "candle-core" for m in members):
+            for symbol in history.candle_symbols():
+                needs.add_symbol(symbol, f"candle-core {hop.version or ''}'s mkl feature declares it (src/mkl.rs)".replace("  ", " "))
 
 
 def _apply_config(needs: Needs, config: str, why: str) -> None:
@@ -153,25 +133,20 @@ def _apply_config(needs: Needs, config: str, why: str) -> None:
     needs.set("threading", "intel" if thread == "iomp" else "sequential", why)
 
 
-_EXTERN_BLOCK = re.compile(r'extern\s+"C"\s*\{(.*?)\n\}', re.S)
-_FN = re.compile(r"\bfn\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(")
-
-
 def read_rust_sources(top: str, manifests: list[str], needs: Needs) -> None:
-    """Functions the crates' own ``extern "C"`` blocks declare that MKL provides."""
-    crates = [os.path.dirname(m) for m in manifests]
-    sources = [p for crate in crates for p in _files(os.path.join(crate, "src"), (".rs",), depth=6)] \
-        + [p for crate in crates for p in _files(crate, ("build.rs",), depth=1)]
-    for path in dict.fromkeys(sources):
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read(4 << 20)
-        except OSError:
-            continue
-        for block in _EXTERN_BLOCK.findall(text):
-            for name in _FN.findall(block):
-                if history.known(name) or _MKL_NAME.match(name):
-                    needs.add_symbol(name, f"{os.path.relpath(path, top)} declares it in an extern \"C\" block")
+    """Functions the crates' own ``extern "C"`` blocks declare that MKL provides (see cargo_sources)."""
+    found, skipped = cargo_sources.mkl_needs([os.path.dirname(m) for m in manifests], top)
+    for item in found:
+        needs.add_symbol(item.name, item.why)
+        if item.int32:
+            needs.int32_declarers.append(f"{item.path} declares {item.name} with 32-bit integers (c_int/i32)")
+    groups: dict[tuple[str, str], list[str]] = {}
+    for item in skipped:
+        name = f"{item.rust_name} (link_name {item.name})" if item.rust_name else item.name
+        groups.setdefault((item.path, item.gate), []).append(name)
+    for (path, gate), names in groups.items():
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        needs.foreign_skipped.append(f"{path}{' (Accelerate only)' if gate == 'accelerate' else ''}: {shown}")
 
 
 def read_cmake(top: str, needs: Needs) -> None:
@@ -229,14 +204,16 @@ def apply_options(needs: Needs, options: dict, why: str, *, override: bool = Fal
     needs.search += list(options.get("search", []) or [])
 
 
-def read_project(top: str) -> tuple[Needs, list[str]]:
+def read_project(top: str, env: dict[str, str] | None = None) -> tuple[Needs, list[str]]:
     needs = Needs()
     notes: list[str] = []
     if not os.path.isdir(top):
         raise InputError(top, "project folder does not exist")
     read_config(top, needs)
     manifests = cargo_manifests(top, notes)
-    read_cargo(top, manifests, needs, notes)
+    read_cargo(top, manifests, needs, notes, env)
+    if manifests:
+        needs.cargo_records = cargo_record.read_records(top, dict(os.environ if env is None else env))
     read_rust_sources(top, manifests, needs)
     read_cmake(top, needs)
     return needs, notes

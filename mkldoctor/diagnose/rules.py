@@ -16,6 +16,7 @@ from mkldoctor.knowledge import history, recipes
 from mkldoctor.discover import Inventory
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall
+from mkldoctor.diagnose.cargo_rules import CARGO_RULES
 from mkldoctor.diagnose.predict import Choice, missing_files
 from mkldoctor.diagnose.project import Needs
 from mkldoctor.knowledge.recipes import q
@@ -99,7 +100,8 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
             fix=tuple(fix),
             explanation=(f"The linker will stop with `undefined reference to '{symbol}'`."
                          + (" intel-mkl-src falls back to its MKL 2020.1 download when no installed copy has every "
-                            "file its feature needs, and keeps using it until MKLROOT or its cache changes."
+                            "file its feature needs, and cargo keeps that choice until `cargo clean -p intel-mkl-src` "
+                            "(on that path the build script does not ask to rerun when MKLROOT changes)."
                             if f.choice.download else "")),
             confirm=(f"mkldoctor symbols --find {symbol} {q(_where(usable[0]))}" if usable else f"mkldoctor list --symbol {symbol}",
                      f"RUSTFLAGS='-C link-arg=-Wl,-y,{symbol}' cargo build   # the linker names the file that defines it"
@@ -317,6 +319,8 @@ def rule_nothing_usable(f: Facts) -> list[Finding]:
     """intel-mkl-src with a dynamic feature that no copy satisfies: the build script fails."""
     if not f.needs.cargo_config or f.choice.install is not None or f.choice.download or not f.inventory.installs:
         return []
+    if "static" in f.needs.cargo_config:  # a static config without a download: cargo_rules.rule_no_download
+        return []
     static = f.needs.cargo_config.replace("dynamic", "static")
     return [Finding(
         id="no-usable-mkl", severity="error",
@@ -353,7 +357,10 @@ def rule_summary(f: Facts) -> list[Finding]:
     needs = ", ".join(f"{k}={getattr(f.needs, k)}" for k in ("link", "interface", "threading") if getattr(f.needs, k))
     return [Finding("picked", "info", f"the build will use {what}",
                     (f.choice.how, *f.choice.steps, f"needs: {needs or 'nothing stated'}",
-                     f"symbols needed: {', '.join(f.needs.symbols) or 'none stated'}"), ())]
+                     f"symbols needed: {', '.join(f.needs.symbols) or 'none stated'}",
+                     *[f"extern \"C\" functions set aside (no MKL release exports them): {line}"
+                       for line in f.needs.foreign_skipped[:4]],
+                     *([f"  and in {len(f.needs.foreign_skipped) - 4} more files"] if len(f.needs.foreign_skipped) > 4 else [])), ())]
 
 
 def rule_min_version(f: Facts) -> list[Finding]:
@@ -380,7 +387,7 @@ RULES: tuple[Callable[[Facts], list[Finding]], ...] = (
     rule_missing_symbol, rule_runtime_without_devel, rule_min_version, rule_pkgconfig, rule_iomp_missing,
     rule_interface, rule_mklroot, rule_runtime_path, rule_kernels, rule_cpu_quota, rule_amd_old,
     rule_mixed_versions, rule_nothing_usable, rule_build_fails, rule_summary,
-)
+) + CARGO_RULES
 
 
 def cpu_facts(root: str) -> tuple[float | None, str, str | None]:
