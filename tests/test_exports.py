@@ -197,3 +197,55 @@ def test_generator_check_rejects_a_file_that_is_not_a_table(tmp_path):
     junk.write_bytes(b"not a zip")
     done = gen_check(junk)
     assert done.returncode == 1 and "unreadable" in done.stderr and "Traceback" not in done.stderr
+
+
+# -- `mkldoctor symbols --find` says which releases export a symbol ---------------------------
+
+
+def cli(*args) -> tuple[int, str]:
+    from typer.testing import CliRunner
+
+    from mkldoctor.cli import app
+
+    result = CliRunner().invoke(app, ["symbols", *map(str, args)])
+    return result.exit_code, result.stdout
+
+
+def test_find_json_names_the_releases_that_export_each_symbol(mkl):
+    debian_rt = mkl.debian_lib(mkl.debian_shared) / "libmkl_rt.so"
+    code, out = cli("--format", "json", "--find", "hgemm_", "--find", "sgemm_", "--find", "not_in_mkl_", debian_rt)
+    document = json.loads(out)
+    assert code == 1 and document["schema"] == "mkldoctor.symbols.find" and document["version"] == 2
+    assert document["releases_read"] == [r.name for r in exports.releases()]
+    by_name = {s["name"]: s for s in document["symbols"]}
+    # What the files say (nm) and what the table says agree: 2020.4 lacks hgemm_, 2026.2 has it.
+    assert "hgemm_" not in nm_exports(debian_rt) and "hgemm_" in nm_exports(mkl.pip_lib / "libmkl_rt.so.3")
+    hgemm = by_name["hgemm_"]
+    assert not hgemm["found"] and hgemm["releases"]["first"] == "2021.4.0"
+    assert "2020.4.304" not in hgemm["releases"]["releases"] and "2026.2.0" in hgemm["releases"]["releases"]
+    rt = next(lib for lib in hgemm["releases"]["libraries"] if lib["library"] == "libmkl_rt")
+    assert rt["last"] == "2026.2.0" and rt["gone_since"] is None
+    sgemm = by_name["sgemm_"]
+    assert sgemm["found"] and {"2020.4.304", "2026.2.0"} <= set(sgemm["releases"]["releases"])
+    assert by_name["not_in_mkl_"]["releases"] is None
+
+
+def test_find_text_adds_one_release_line_per_symbol(mkl):
+    code, out = cli("--format", "text", "--find", "hgemm_", "--find", "not_in_mkl_", mkl.pip_lib / "libmkl_rt.so.3")
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].startswith(f"hgemm_\t{mkl.pip_lib / 'libmkl_rt.so.3'}\t")
+    assert lines[1].startswith("hgemm_\tMKL releases: exported by MKL 2021.4.0 to 2026.2.0 from ")
+    assert "libmkl_rt" in lines[1] and "libmkl_intel_lp64" in lines[1]
+    assert lines[3] == f"not_in_mkl_\tMKL releases: exported by no MKL release read (2019.0 to 2026.2.0, {len(exports.releases())} releases)"
+
+
+def test_find_text_says_when_a_symbol_left_mkl(mkl):
+    # A kernel symbol that the Debian 2020.4 libraries export and no 2026.2 library does.
+    old = nm_exports(mkl.debian_lib(mkl.debian_shared) / "libmkl_avx512_mic.so")
+    new = set().union(*(nm_exports(p) for p in libraries_in(mkl.pip_lib).values()))
+    symbol = sorted(old - new)[0]
+    code, out = cli("--format", "text", "--find", symbol, mkl.pip_lib / "libmkl_rt.so.3")
+    line = out.splitlines()[1]
+    span = exports.history(symbol).overall
+    assert code == 1 and span.gone_since and f", gone since {span.gone_since} from " in line

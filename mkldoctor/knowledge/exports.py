@@ -46,6 +46,7 @@ class Span:
     gaps: tuple[str, ...]  # releases between first and last that were read and do not export it
     unknown: tuple[str, ...]  # releases whose files for these libraries were not read
     gone_since: str | None  # the first release read after ``last`` (None: still exported by the newest)
+    library_gone: bool = False  # the library itself is not in ``gone_since`` (not just the symbol)
 
     @property
     def first(self) -> str:
@@ -208,6 +209,7 @@ def _span(symbol: str, library: str | None, exported: int, known: int) -> Span:
         gaps=_names(between & known & ~exported),
         unknown=_names(~known & ~exported & ((1 << len(releases())) - 1)),
         gone_since=gone[0] if gone else None,
+        library_gone=bool(gone and library and gone[0] not in _table().libraries.get(library, {})),
     )
 
 
