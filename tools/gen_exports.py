@@ -3,6 +3,7 @@
 
     python3 tools/gen_exports.py            # read every release (resumable), write the table
     python3 tools/gen_exports.py --partial  # write the table from the releases read so far
+                                            # (--output PATH: elsewhere than the package)
     python3 tools/gen_exports.py --check    # validate the committed table; downloads nothing
     python3 tools/gen_exports.py --check --rebuild  # ... and compare it with the cached releases
 
@@ -384,6 +385,7 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="with --check: also rebuild from the cache and compare")
     parser.add_argument("--table", type=Path, default=OUTPUT, help="with --check: the table file to validate")
     parser.add_argument("--partial", action="store_true", help="write the table from the releases already cached")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the table (default: the package's)")
     args = parser.parse_args()
     cache = cache_dir()
     if args.check:
@@ -399,13 +401,17 @@ def main() -> int:
     if not documents:
         raise SystemExit("gen_exports: no release read yet: run without --partial")
     data = encode(*build(documents, missing))
-    tmp = OUTPUT.with_name(f"{OUTPUT.name}.tmp-{os.getpid()}")
+    tmp = args.output.with_name(f"{args.output.name}.tmp-{os.getpid()}")
     tmp.write_bytes(data)
-    tmp.replace(OUTPUT)
+    tmp.replace(args.output)
     note = f"; missing {', '.join(missing)}" if missing else ""
-    print(f"wrote {OUTPUT}: {len(documents)} releases, {len(data)} bytes{note}")
+    print(f"wrote {args.output}: {len(documents)} releases, {len(data)} bytes{note}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("gen_exports: interrupted; the releases read so far stay cached", file=sys.stderr)
+        sys.exit(130)
