@@ -14,7 +14,7 @@ def symbols(
     paths: Annotated[list[str], typer.Argument(help="ELF files, .a/.rlib archives, or folders holding them.")],
     find: Annotated[
         Optional[list[str]],
-        typer.Option("--find", "-f", help="Say where SYM is defined (repeatable); exit 1 if one is defined nowhere."),
+        typer.Option("--find", "-f", help="Say where SYM is defined and which MKL releases export it (repeatable); exit 1 if one is defined nowhere."),
     ] = None,
     defined_only: Annotated[bool, typer.Option("--defined-only", "-d", help="Only defined symbols.")] = False,
     undefined_only: Annotated[bool, typer.Option("--undefined-only", "-u", help="Only undefined symbols.")] = False,
@@ -51,8 +51,12 @@ def symbols(
     chosen = output.resolve(fmt)
 
     if find:
+        from mkldoctor.knowledge import exports
+
         definitions, searched, problems = engine.find_symbols(paths, find)
-        render.render_find(find, definitions, searched, problems, chosen)
+        histories = {name: exports.history(name) for name in find}
+        read = tuple(r.name for r in exports.releases())
+        render.render_find(find, definitions, searched, problems, chosen, histories=histories, read=read)
         output.problem_lines(problems)
         missing = set(find) - {d.symbol for d in definitions}
         if problems:

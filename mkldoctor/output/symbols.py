@@ -6,11 +6,13 @@ import sys
 from typing import TextIO
 
 from mkldoctor.binary.elf import Symbol
-from mkldoctor.output import Format, console, write_json
 from mkldoctor.binary.symbols import Definition, FileSymbols, Problem
+from mkldoctor.knowledge.exports import History, Span
+from mkldoctor.output import Format, console, write_json
 
 SCHEMA = "mkldoctor.symbols"
 SCHEMA_VERSION = 1
+FIND_SCHEMA_VERSION = 2  # 2: each symbol's "releases" from the export table
 TABLE_ROW_LIMIT = 2000  # a terminal table of 65,000 rows helps nobody; text mode has them all
 
 
@@ -130,6 +132,49 @@ def render_listing(files, names, problems, fmt: Format, stream: TextIO | None = 
         listing_text(files, names, stream)
 
 
+def _span_text(span: Span) -> str:
+    text = f"{span.first} only" if len(span.releases) == 1 else f"{span.first} to {span.last}"
+    if span.gaps:
+        text += f", not {', '.join(span.gaps)}"
+    if span.gone_since:
+        text += ", the library gone since" if span.library_gone else ", gone since"
+        text += f" {span.gone_since}"
+    return text
+
+
+def release_summary(history: History | None, read: tuple[str, ...]) -> str:
+    """``exported by MKL 2021.4.0 to 2026.2.0 from libmkl_intel_lp64, libmkl_rt`` and the like."""
+    if history is None:
+        return f"exported by no MKL release read ({read[0]} to {read[-1]}, {len(read)} releases)"
+    overall = history.overall
+    parts = []
+    for span in history.libraries:
+        same = (span.releases, span.gaps, span.gone_since) == (overall.releases, overall.gaps, overall.gone_since)
+        parts.append(span.library if same else f"{span.library} ({_span_text(span)})")
+    text = f"exported by MKL {_span_text(overall)} from {', '.join(parts)}"
+    if overall.unknown:
+        text += f" (not read: {', '.join(overall.unknown)})"
+    return text
+
+
+def _span_json(span: Span) -> dict:
+    return {
+        "first": span.first,
+        "last": span.last,
+        "gaps": list(span.gaps),
+        "gone_since": span.gone_since,
+        "library_gone": span.library_gone,
+        "unknown": list(span.unknown),
+        "releases": list(span.releases),
+    }
+
+
+def _history_json(history: History | None) -> dict | None:
+    if history is None:
+        return None
+    return {**_span_json(history.overall), "libraries": [{"library": s.library, **_span_json(s)} for s in history.libraries]}
+
+
 def render_find(
     wanted: list[str],
     definitions: list[Definition],
@@ -137,8 +182,12 @@ def render_find(
     problems: list[Problem],
     fmt: Format,
     stream: TextIO | None = None,
+    histories: dict[str, History | None] | None = None,
+    read: tuple[str, ...] = (),
 ) -> None:
+    """Where each wanted symbol is defined; with ``histories``, which MKL releases export it."""
     stream = stream or sys.stdout
+    histories = histories or {}
     by_name: dict[str, list[Definition]] = {name: [] for name in wanted}
     for definition in definitions:
         by_name[definition.symbol].append(definition)
@@ -146,8 +195,9 @@ def render_find(
         write_json(
             {
                 "schema": SCHEMA + ".find",
-                "version": SCHEMA_VERSION,
+                "version": FIND_SCHEMA_VERSION,
                 "searched": searched,
+                "releases_read": list(read),
                 "symbols": [
                     {
                         "name": name,
@@ -156,6 +206,7 @@ def render_find(
                             {"path": d.path, "member": d.member, "via": d.via, "version": d.version, "type": d.type}
                             for d in hits
                         ],
+                        "releases": _history_json(histories.get(name)),
                     }
                     for name, hits in by_name.items()
                 ],
@@ -178,7 +229,15 @@ def render_find(
             for d in hits:
                 place = f"{d.path}({d.member})" if d.member else d.path
                 table.add_row(name, place, d.type or "", d.via)
-        console(stream).print(table)
+        con = console(stream)
+        con.print(table)
+        if read:
+            releases = Table(title=f"which MKL releases export them ({len(read)} releases read)", title_justify="left")
+            releases.add_column("symbol")
+            releases.add_column("MKL releases", overflow="fold")
+            for name in by_name:
+                releases.add_row(name, release_summary(histories.get(name), read))
+            con.print(releases)
         return
     for name, hits in by_name.items():
         if not hits:
@@ -187,3 +246,5 @@ def render_find(
             place = f"{d.path}({d.member})" if d.member else d.path
             version = f"@{d.version}" if d.version else ""
             stream.write(f"{name}{version}\t{place}\t{d.type or ''}\t{d.via}\n")
+        if read:
+            stream.write(f"{name}\tMKL releases: {release_summary(histories.get(name), read)}\n")
