@@ -416,3 +416,25 @@ def test_older_intel_mkl_src_downloads_are_found(mkl, tmp_path):
     found = {i.lib_dirs[0]: i for i in inventory.installs if i.source == "intel-mkl-src"}
     assert set(found) == {str(tool_cache), str(out_dir)}
     assert found[str(tool_cache)].version == "2020.1"
+
+
+def test_an_extern_block_needs_what_any_mkl_release_exports(mkl):
+    """A VML function that the tracked header history does not list still counts as an MKL need,
+    because the real library exports it (nm is the reference); a foreign function does not."""
+    from mkldoctor.diagnose.cargo_sources import exported_by_mkl
+    from mkldoctor.knowledge import history
+
+    rt = next((mkl.pip / "lib").glob("libmkl_rt.so.*"))
+    exported = {name for name, kind, _ in _nm_defined(rt)}
+    vml = sorted(name for name in exported if name.startswith("vs") and not history.known(name))
+    assert vml, "the fixture's libmkl_rt exports no VML function outside the tracked history"
+    assert all(exported_by_mkl(name) for name in vml[:50])
+    assert "sgemm_ffi" not in exported and not exported_by_mkl("sgemm_ffi")
+
+
+def _nm_defined(path: Path):
+    out = subprocess.run(["nm", "-D", "--defined-only", str(path)], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            yield parts[2].split("@")[0], parts[1], True

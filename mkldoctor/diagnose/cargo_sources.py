@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from mkldoctor.knowledge import history
+from mkldoctor.knowledge import exports, history
 
 _COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
 _MOD_DECL = re.compile(r"((?:#\[(?:[^\[\]]|\[[^\[\]]*\])*\]\s*)*)(?:pub(?:\([^)]*\))?\s+)?mod\s+([A-Za-z_]\w*)\s*;")
@@ -141,9 +141,10 @@ def declared_functions(crate: str, top: str) -> list[Declared]:
 
 
 def exported_by_mkl(symbol: str) -> bool:
-    """Whether some MKL release exports ``symbol``: today the tracked table of knowledge/history
-    (built from the real releases); the one place to ask a fuller per-release export table."""
-    return history.known(symbol)
+    """Whether some MKL release exports ``symbol``: the per-release export table read from every
+    release's libraries (knowledge/exports), or the tracked header history for a Fortran name
+    spelled without its trailing underscore."""
+    return exports.history(symbol) is not None or history.known(symbol)
 
 
 def mkl_needs(crates: list[str], top: str) -> tuple[list[Declared], list[Declared]]:
