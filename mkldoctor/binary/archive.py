@@ -16,7 +16,7 @@ import mmap
 import os
 import struct
 from dataclasses import dataclass
-from typing import Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from mkldoctor.errors import InputError
 
@@ -73,9 +73,10 @@ class SymbolIndex:
 class Archive:
     """An open ``ar`` archive. Use as a context manager; members are read lazily."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, opener: Callable[[str], BinaryIO] | None = None) -> None:
         self.path = path
-        self._file = open(path, "rb")  # noqa: SIM115 - closed in close()
+        self._open = opener or (lambda p: open(p, "rb"))  # noqa: SIM115 - a thin member's opener goes the same way
+        self._file = self._open(path)  # closed in close()
         size = os.fstat(self._file.fileno()).st_size
         if size < len(AR_MAGIC):
             self._file.close()
@@ -237,7 +238,7 @@ class Archive:
         """The member's bytes: a zero-copy view into the archive, or the external file's."""
         if member.external is not None:
             try:
-                with open(member.external, "rb") as handle:
+                with self._open(member.external) as handle:
                     data = handle.read(member.size + 1)
             except (OSError, ValueError) as exc:
                 reason = getattr(exc, "strerror", None) or "cannot be opened"

@@ -11,14 +11,21 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from mkldoctor.binary.archive import Archive, Member, is_archive
 from mkldoctor.binary.elf import Symbol, find_exported, is_elf, read_elf, read_elf_bytes
 from mkldoctor.errors import InputError
+from mkldoctor.rootfs import OutsideRoot
 
 BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")  # raw LLVM bitcode, and its wrapper
 RUST_METADATA = "lib.rmeta"
+
+Opener = Callable[[str], BinaryIO]  # path -> binary file; RootFS.open_host keeps reads inside a --root
+
+
+def _open_rb(path: str) -> BinaryIO:
+    return open(path, "rb")  # noqa: SIM115 - the caller closes it
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +135,8 @@ def _walk(top: str, seen: set[tuple[int, int]], problems: list[Problem]) -> Iter
 def _os_reason(exc: OSError) -> str:
     import errno
 
+    if isinstance(exc, OutsideRoot):
+        return exc.strerror
     if exc.errno == errno.ELOOP:
         return "symlink loop"
     if exc.errno == errno.ENOENT:
@@ -137,9 +146,9 @@ def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _head(path: str) -> bytes:
+def _head(path: str, opener: Opener = _open_rb) -> bytes:
     try:
-        with open(path, "rb") as handle:
+        with opener(path) as handle:
             return handle.read(18)
     except IsADirectoryError:
         raise InputError(path, "is a folder") from None
@@ -210,9 +219,9 @@ def _member_kind(name: str, data: bytes | memoryview) -> str:
     return "unknown"
 
 
-def _open_archive(path: str) -> Archive:
+def _open_archive(path: str, opener: Opener = _open_rb) -> Archive:
     try:
-        return Archive(path)
+        return Archive(path, opener)
     except OSError as exc:
         raise InputError(path, _os_reason(exc)) from None
 
@@ -262,21 +271,22 @@ def _read_archive(path: str, problems: list[Problem]) -> FileSymbols:
 # -- finding definitions --------------------------------------------------------------
 
 
-def find_definitions(path: str, names: list[str], problems: list[Problem]) -> list[Definition]:
+def find_definitions(path: str, names: list[str], problems: list[Problem], opener: Opener = _open_rb) -> list[Definition]:
     """Where in ``path`` each of ``names`` is defined, by the fastest honest route.
 
     Archives answer from their symbol index, checked against the member it names
     (a stale or lying index falls back to a member scan, with a problem line);
     shared objects answer from ``.gnu.hash``/``.hash``; object files are read whole.
+    Every open goes through ``opener`` (under ``--root``: one that never leaves the root).
     """
-    head = _head(path)
+    head = _head(path, opener)
     if is_archive(head):
-        return _find_in_archive(path, names, problems)
+        return _find_in_archive(path, names, problems, opener)
     if not is_elf(head):
         raise InputError(path, _not_object_reason(head))
     found: list[Definition] = []
     try:
-        with open(path, "rb") as handle:
+        with opener(path) as handle:
             info = read_elf(handle, path, with_symbols=False)
             if info.kind == "object":
                 handle.seek(0)
@@ -311,8 +321,8 @@ def _member_defines(archive: Archive, member, name: str, problems: list[Problem]
     return None
 
 
-def _find_in_archive(path: str, names: list[str], problems: list[Problem]) -> list[Definition]:
-    archive = _open_archive(path)
+def _find_in_archive(path: str, names: list[str], problems: list[Problem], opener: Opener = _open_rb) -> list[Definition]:
+    archive = _open_archive(path, opener)
     found: list[Definition] = []
     with archive:
         to_scan: list[str] = []

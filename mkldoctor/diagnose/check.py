@@ -42,5 +42,10 @@ def run_check(
     cpus, why, vendor = cpu_facts(root)
     findings = run_rules(Facts(inventory, needs, choice, env, cpus, why, vendor))
     findings += [Finding("project-unreadable", "warning", note, (note,), ("fix the file",)) for note in notes]
-    findings += [Finding("scan-warning", "info", warning, (warning,), ()) for warning in inventory.warnings]
+    broken = {line: install for install in inventory.installs for line in install.broken}
+    findings += [Finding("root-broken-file", "warning", f"a file of the MKL in {broken[line].lib_dirs[0]} was not read: {line}",
+                         (line, "the copy is described without it (partial): nothing outside --root is read in its place"),
+                         ("fix or remove the link inside the image (make it point inside the image), then run again",))
+                 for line in broken]
+    findings += [Finding("scan-warning", "info", warning, (warning,), ()) for warning in inventory.warnings if warning not in broken]
     return CheckReport(findings, inventory, needs, choice)

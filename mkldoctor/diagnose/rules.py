@@ -17,6 +17,7 @@ from mkldoctor.discover import Inventory
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.diagnose.cargo_rules import CARGO_RULES
+from mkldoctor.rootfs import RootFS
 from mkldoctor.diagnose.predict import Choice, missing_files
 from mkldoctor.diagnose.project import Needs
 from mkldoctor.knowledge.recipes import q
@@ -392,11 +393,12 @@ RULES: tuple[Callable[[Facts], list[Finding]], ...] = (
 
 def cpu_facts(root: str) -> tuple[float | None, str, str | None]:
     """(usable CPUs, why, vendor) from cgroup cpu.max, affinity and /proc/cpuinfo under ``root``."""
+    fs = RootFS(root)  # under --root, the image's files, never the host's through a link
     cpus: float | None = None
     why = ""
     try:
-        with open(os.path.join(root, "sys/fs/cgroup/cpu.max")) as handle:
-            quota, period = handle.read().split()[:2]
+        with fs.open_in_root("/sys/fs/cgroup/cpu.max") as handle:
+            quota, period = handle.read().decode("utf-8", "replace").split()[:2]
         if quota != "max":
             cpus, why = int(quota) / int(period), f"cgroup cpu.max {quota} {period}"
     except (OSError, ValueError):
@@ -407,8 +409,8 @@ def cpu_facts(root: str) -> tuple[float | None, str, str | None]:
             cpus, why = float(affinity), f"{affinity} CPU(s) in this process's affinity"
     vendor = None
     try:
-        with open(os.path.join(root, "proc/cpuinfo"), encoding="utf-8", errors="replace") as handle:
-            match = re.search(r"vendor_id\s*:\s*(\S+)", handle.read(1 << 16))
+        with fs.open_in_root("/proc/cpuinfo") as handle:
+            match = re.search(r"vendor_id\s*:\s*(\S+)", handle.read(1 << 16).decode("utf-8", "replace"))
             vendor = match.group(1) if match else None
     except OSError:
         pass

@@ -20,6 +20,7 @@ from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.inventory.install import MklInstall, describe, normalise_version, read_version_header
+from mkldoctor.rootfs import RootFS
 
 DEFAULT_SYMBOLS = ("hgemm_", "sgemm_", "cblas_sgemm", "cblas_gemm_f16f16f32")
 SOURCES: tuple[tuple[str, Callable[[Context], list[Candidate]]], ...] = (
@@ -48,7 +49,7 @@ def _search_folders(ctx: Context) -> list[Candidate]:
     out = []
     for top in ctx.search:
         host_top = ctx.root.resolve(top)
-        if not os.path.isdir(host_top):
+        if not ctx.root.isdir(top):
             ctx.warn(f"--search {top}: not a folder")
             continue
         base_depth = host_top.rstrip("/").count("/")
@@ -122,6 +123,7 @@ def discover(
             package=candidate.package,
             package_version=candidate.package_version,
             evidence=candidate.evidence,
+            fs=ctx.root.fs,
         )
         if candidate.version:
             install.version, install.version_from = candidate.version, candidate.version_from
@@ -129,9 +131,11 @@ def discover(
         merged[key] = (install, candidate)
     for install, _ in merged.values():
         if not install.include_dirs:
-            _includes_beside(install)
+            _includes_beside(install, ctx.root.fs)
         if install.version is None:
-            _late_version(install)
+            _late_version(install, ctx.root.fs)
+        for line in install.broken:
+            ctx.warn(line)
         install.pkgconfig = [ctx.root.resolve(pc.path) for pc in pc_files if _pc_belongs(ctx, pc, install)] or install.pkgconfig
         if install.version is None:
             _pc_version(install, pc_files, ctx)
@@ -139,7 +143,7 @@ def discover(
     if progress:
         progress("symbols")
     for install in inventory.installs:
-        check_symbols(install, symbols, inventory.warnings)
+        check_symbols(install, symbols, inventory.warnings, ctx.root.fs)
     inventory.openmp = [ctx.root.resolve(p) for p in loader.find_library(ctx, "libiomp5")]
     inventory.warnings = ctx.warnings + inventory.warnings
     inventory.installs.sort(key=lambda i: (version_key(i.version), i.lib_dirs), reverse=True)
@@ -154,7 +158,7 @@ def _pc_belongs(ctx: Context, pc: PkgConfigFile, install: MklInstall) -> bool:
     return bool(files) and all(ctx.root.resolve(posixpath.dirname(f)) in install.lib_dirs for f in files)
 
 
-def _includes_beside(install: MklInstall) -> None:
+def _includes_beside(install: MklInstall, fs: RootFS) -> None:
     """Headers beside a library folder found only through the environment (LD_LIBRARY_PATH, PKG_CONFIG_PATH):
     ``<prefix>/include`` of a pip, conda or oneAPI prefix, ``/usr/include/mkl`` beside Debian's multiarch folder."""
     lib = install.lib_dirs[0] if install.lib_dirs else install.root
@@ -163,10 +167,10 @@ def _includes_beside(install: MklInstall) -> None:
         prefix = os.path.dirname(prefix)
     for folder in (os.path.join(install.root, "include"), os.path.join(prefix, "include"),
                    os.path.join(prefix, "include", "mkl")):
-        if os.path.isfile(os.path.join(folder, "mkl.h")):
+        if fs.isfile(fs.inside(os.path.join(folder, "mkl.h"))):
             install.include_dirs.append(folder)
             install.headers += [os.path.join(folder, h) for h in ("mkl.h", "mkl_version.h", "mkl_cblas.h", "mkl_blas.h")
-                                if os.path.isfile(os.path.join(folder, h))]
+                                if fs.isfile(fs.inside(os.path.join(folder, h)))]
             install.evidence.append(f"headers beside it: {folder}")
             return
 
@@ -179,10 +183,10 @@ def _pc_version(install: MklInstall, pc_files: list[PkgConfigFile], ctx: Context
             return
 
 
-def _late_version(install: MklInstall) -> None:
+def _late_version(install: MklInstall, fs: RootFS) -> None:
     # a header beside a lib folder that no source named (a bare --search folder)
     for include in install.include_dirs:
-        version = read_version_header(include)
+        version = read_version_header(include, fs)
         if version:
             install.version, install.version_from = version, "mkl_version.h"
             return
@@ -194,9 +198,11 @@ def symbol_libraries(install: MklInstall) -> list[str]:
     return [lib.path for name, kind in wanted if (lib := install.find(name, kind))]
 
 
-def check_symbols(install: MklInstall, symbols: tuple[str, ...], warnings: list[str]) -> None:
+def check_symbols(install: MklInstall, symbols: tuple[str, ...], warnings: list[str], fs: RootFS | None = None) -> None:
+    """Which of ``symbols`` the copy defines; under a ``--root`` (``fs``) every read stays inside it."""
     from mkldoctor.binary.symbols import Problem, find_definitions
 
+    opener = {} if fs is None or fs.is_host else {"opener": fs.open_host}
     install.defines = {name: [] for name in symbols}
     libraries = symbol_libraries(install)
     for path in libraries + [None]:
@@ -208,8 +214,9 @@ def check_symbols(install: MklInstall, symbols: tuple[str, ...], warnings: list[
             path, symbols = core.path, tuple(wanted)
         problems: list[Problem] = []
         try:
-            for definition in find_definitions(path, list(symbols), problems):
+            for definition in find_definitions(path, list(symbols), problems, **opener):
                 install.defines[definition.symbol].append(path)
         except InputError as exc:
             warnings.append(str(exc))
+            install.broken.append(str(exc))  # a library that cannot be read: the copy is partial
         warnings.extend(str(p) for p in problems)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import posixpath
 import struct
 
@@ -25,8 +24,8 @@ def ld_so_conf_dirs(ctx: Context, path: str = "/etc/ld.so.conf", depth: int = 0)
             pattern = line.split(None, 1)[1] if " " in line else ""
             if not pattern.startswith("/"):
                 pattern = posixpath.join(posixpath.dirname(path), pattern)
-            for included in sorted(glob.glob(ctx.root.host(pattern))):
-                dirs += ld_so_conf_dirs(ctx, ctx.root.inside(included), depth + 1)
+            for included in ctx.root.glob(pattern):
+                dirs += ld_so_conf_dirs(ctx, included, depth + 1)
         else:
             dirs.append(line)
     return dirs
@@ -47,7 +46,7 @@ def cache_entries(ctx: Context, x86_64_only: bool = False) -> list[tuple[str, st
     value are offsets of NUL-terminated strings from the start of the new-format header.
     """
     try:
-        with open(ctx.root.resolve(CACHE), "rb") as handle:
+        with ctx.root.fs.open_in_root(CACHE) as handle:
             data = handle.read(64 << 20)
     except (OSError, ValueError):
         return []

@@ -6,7 +6,6 @@ relative to site-packages: ``../../libmkl_core.a`` lands in the prefix's ``lib``
 
 from __future__ import annotations
 
-import glob
 import posixpath
 import sys
 
@@ -34,7 +33,7 @@ def site_dirs(ctx: Context) -> list[str]:
         found += [p for p in sys.path if p.endswith(("site-packages", "dist-packages"))]
         patterns.append(f"{sys.prefix}/lib/python3*/site-packages")
     for pattern in patterns:
-        found += [ctx.root.inside(p) for p in sorted(glob.glob(ctx.root.host(pattern)))]
+        found += ctx.root.glob(pattern)
     unique: list[str] = []
     seen: set[str] = set()
     for folder in found:

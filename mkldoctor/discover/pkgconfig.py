@@ -8,14 +8,12 @@ pkg-config.
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field
 
 from mkldoctor.discover.base import Candidate, Context
-from mkldoctor.errors import InputError
 
 DEFAULT_DIRS = (
     "/usr/lib/x86_64-linux-gnu/pkgconfig", "/usr/lib/pkgconfig", "/usr/share/pkgconfig",
@@ -99,10 +97,7 @@ def _library_files(ctx: Context, libs: str) -> list[str]:
 
 
 def _isdir(ctx: Context, path: str) -> bool:
-    try:
-        return os.path.isdir(ctx.root.resolve(path))
-    except InputError:
-        return False
+    return ctx.root.isdir(path)  # inside --root only: a libdir linked out of it is no folder of the image
 
 
 def _problems(ctx: Context, pc: PkgConfigFile) -> list[str]:

@@ -12,6 +12,8 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from mkldoctor.rootfs import Broken, RootFS
+
 INTERFACES = ("intel_lp64", "intel_ilp64", "gf_lp64", "gf_ilp64")
 THREADING = ("sequential", "intel_thread", "gnu_thread", "tbb_thread", "pgi_thread")
 KERNELS = ("def", "mc", "mc3", "avx", "avx2", "avx512", "avx512_mic", "avx10")
@@ -48,6 +50,7 @@ class MklInstall:
     pkgconfig: list[str] = field(default_factory=list)  # mkl-*.pc files that belong to it
     sources: list[str] = field(default_factory=list)  # every source that pointed here
     defines: dict[str, list[str]] = field(default_factory=dict)  # symbol -> libraries defining it
+    broken: list[str] = field(default_factory=list)  # files of it that could not be read inside --root, and why
 
     # -- what it can do ----------------------------------------------------------------
 
@@ -89,11 +92,15 @@ class MklInstall:
         return [lib.path for name in names if (lib := self.find(name, kind))]
 
 
-def scan_libdir(folder: str) -> list[Library]:
-    """The MKL, OpenMP and TBB libraries in one folder (not recursive)."""
+def scan_libdir(folder: str, fs: RootFS | None = None, broken: list[str] | None = None) -> list[Library]:
+    """The MKL, OpenMP and TBB libraries in one folder (not recursive).
+
+    With ``fs`` (a ``--root``), links resolve inside the root only; one that dangles there or
+    leaves it is not a library of the copy, and its reason goes to ``broken``.
+    """
     found: list[Library] = []
     try:
-        names = sorted(os.listdir(folder))
+        names = fs.listdir(fs.inside(folder)) if fs else sorted(os.listdir(folder))
     except OSError:
         return found
     seen: set[tuple[str, str]] = set()
@@ -102,7 +109,13 @@ def scan_libdir(folder: str) -> list[Library]:
         if not match:
             continue
         path = os.path.join(folder, name)
-        if not os.path.exists(path):  # a dangling dev link
+        if fs is not None and not fs.is_host:
+            real = fs.resolve(fs.inside(path))
+            if isinstance(real, Broken):
+                if broken is not None:
+                    broken.append(str(real))
+                continue
+        elif not os.path.exists(path):  # a dangling dev link
             continue
         base, suffix = match.group(1), match.group(2)
         kind = "static" if suffix == "a" else "shared"
@@ -113,12 +126,16 @@ def scan_libdir(folder: str) -> list[Library]:
     return found
 
 
-def read_version_header(include_dir: str) -> str | None:
-    """``2026.2`` from ``mkl_version.h`` (``__INTEL_MKL__``, ``__INTEL_MKL_UPDATE__``)."""
+def read_version_header(include_dir: str, fs: RootFS | None = None) -> str | None:
+    """``2026.2`` from ``mkl_version.h`` (``__INTEL_MKL__``, ``__INTEL_MKL_UPDATE__``); ``fs``: read inside that root."""
     path = os.path.join(include_dir, "mkl_version.h")
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read(65536)
+        if fs is not None:
+            with fs.open_host(path) as raw:
+                text = raw.read(65536).decode("utf-8", "replace")
+        else:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(65536)
     except OSError:
         return None
     return parse_version_header(text)
@@ -145,24 +162,34 @@ def describe(
     package: str | None = None,
     package_version: str | None = None,
     evidence: list[str] | None = None,
+    fs: RootFS | None = None,
 ) -> MklInstall:
-    """Build an :class:`MklInstall` from the folders that hold one MKL copy."""
+    """Build an :class:`MklInstall` from the folders that hold one MKL copy.
+
+    ``fs``: the ``--root`` the (host) paths lie in; every look and read then stays inside it.
+    """
     install = MklInstall(source=source, root=root, lib_dirs=list(lib_dirs), include_dirs=list(include_dirs or []))
     install.package = package
     install.evidence = list(evidence or [])
+    fs = fs or RootFS("/")
     for folder in install.lib_dirs:
-        install.libraries.extend(scan_libdir(folder))
+        install.libraries.extend(scan_libdir(folder, fs, install.broken))
         pc = os.path.join(folder, "pkgconfig")
-        if os.path.isdir(pc):
+        if fs.isdir(fs.inside(pc)):
             install.pkgconfig.extend(
-                os.path.join(pc, n) for n in sorted(os.listdir(pc)) if n.startswith(("mkl-", "openmp")) and n.endswith(".pc")
+                os.path.join(pc, n) for n in fs.listdir(fs.inside(pc)) if n.startswith(("mkl-", "openmp")) and n.endswith(".pc")
             )
     for folder in install.include_dirs:
         for header in ("mkl.h", "mkl_version.h", "mkl_cblas.h", "mkl_blas.h"):
-            if os.path.isfile(os.path.join(folder, header)):
-                install.headers.append(os.path.join(folder, header))
+            path = os.path.join(folder, header)
+            if fs.isfile(fs.inside(path)):
+                install.headers.append(path)
+            elif not fs.is_host:
+                why = fs.resolve(fs.inside(path))
+                if isinstance(why, Broken) and why.kind != "missing":  # a header link dangling in the root
+                    install.broken.append(str(why))
         if install.version is None:
-            version = read_version_header(folder)
+            version = read_version_header(folder, fs)
             if version:
                 install.version, install.version_from = version, "mkl_version.h"
     if install.version is None and package_version:

@@ -38,6 +38,7 @@ def install_json(install: MklInstall) -> dict:
         "pkgconfig": install.pkgconfig,
         "defines": install.defines,
         "libraries": [{"name": lib.name, "kind": lib.kind, "path": lib.path} for lib in install.libraries],
+        "broken": install.broken,
     }
 
 
@@ -74,6 +75,7 @@ def _short_package(text: str | None) -> str:
 def install_lines(install: MklInstall, inventory: Inventory) -> list[tuple[str, str]]:
     """(label, value) rows shared by the text and the tree renderings."""
     rows: list[tuple[str, str]] = []
+    rows += [("partial copy", f"NOT READ: {line}") for line in install.broken]
     rows.append(("version", f"{install.version or 'unknown'} (from {install.version_from or 'nothing that says'})"))
     if install.package:
         rows.append(("packages", _short_package(install.package)))
@@ -162,7 +164,7 @@ def render(inventory: Inventory, fmt: Format, stream: TextIO | None = None) -> N
     for install in inventory.installs:
         branch = tree.add(f"[bold cyan]{escape(_title(install))}[/bold cyan]")
         for label, value in install_lines(install, inventory):
-            style = "red" if ("NO" in value.split(" ")[0:1] or value.startswith(("MISSING", "NO "))) else None
+            style = "red" if ("NO" in value.split(" ")[0:1] or value.startswith(("MISSING", "NO ", "NOT READ"))) else None
             text = escape(f"{label}: {value}")
             branch.add(f"[{style}]{text}[/{style}]" if style else text)
     if pc_lines:
