@@ -59,6 +59,7 @@ class Broken:
     reason: str  # one line: the link, its target and what was not read
     at: str  # the host path of ``path`` as named (links not resolved), for messages
     host: str  # how far the lookup got on the host, inside the root; never a link out of it
+    link: str | None = None  # the in-root path of the link at fault, if one is
 
     def __str__(self) -> str:
         return f"{self.at}: {self.reason}"
@@ -136,7 +137,7 @@ class RootFS:
                     done.pop()
                 elif via is not None:
                     return Broken(path, "leaves-root", f"link {via[0]} -> {via[1]} climbs above the root: not followed",
-                                  at, self._join(done))
+                                  at, self._join(done), via[0])
                 info = self._stat_folder(done)
                 continue
             if len(done) >= MAX_DEPTH:
@@ -152,7 +153,7 @@ class RootFS:
                     target = "/" + "/".join(done + [part] + [p for p, _ in reversed(pending)])
                     return Broken(path, "dangling",
                                   f"link {via[0]} -> {via[1]} dangles inside the root ({target} is not in it); "
-                                  "a host file of that name is not read", at, rest)
+                                  "a host file of that name is not read", at, rest, via[0])
                 return Broken(path, "missing", "no such file or folder", at, rest)
             if stat.S_ISLNK(info.st_mode):
                 links += 1

@@ -275,3 +275,27 @@ def test_well_formed_debian_sysroots_have_nothing_broken(mkl):
         document = json.loads(runner.invoke(app, ["list", "--format", "json", "--root", str(sysroot)]).stdout)
         assert [i["broken"] for i in document["installs"]] == [[]]
         assert document["warnings"] == []
+
+
+def test_pc_file_linked_to_the_hosts_is_not_read_and_said(mkl, tmp_path):
+    root = tmp_path / "image"
+    pc_dir = root / "usr/lib/x86_64-linux-gnu/pkgconfig"
+    pc_dir.mkdir(parents=True)
+    host_pc = mkl.pip_lib / "pkgconfig/mkl-static-lp64-seq.pc"
+    (pc_dir / "mkl-static-lp64-seq.pc").symlink_to(host_pc)
+    assert "Libs:" in (pc_dir / "mkl-static-lp64-seq.pc").read_text()  # the OS reads the host's file
+    result = runner.invoke(app, ["list", "--format", "json", "--root", str(root)])
+    document = json.loads(result.stdout)
+    assert document["pkgconfig"] == [] and document["installs"] == []
+    assert any("mkl-static-lp64-seq.pc: link" in w and "dangles inside the root" in w for w in document["warnings"])
+
+
+def test_oneapi_latest_linked_to_a_host_folder_is_said_once(mkl, tmp_path):
+    root = tmp_path / "image"
+    (root / "opt/intel/oneapi/mkl").mkdir(parents=True)
+    (root / "opt/intel/oneapi/mkl/latest").symlink_to(mkl.pip)  # a real MKL prefix on the host
+    assert os.path.exists(root / "opt/intel/oneapi/mkl/latest/lib/libmkl_rt.so.3")
+    document = json.loads(runner.invoke(app, ["list", "--format", "json", "--root", str(root)]).stdout)
+    assert document["installs"] == []
+    said = [w for w in document["warnings"] if "/opt/intel/oneapi/mkl/latest ->" in w]
+    assert len(said) == 1 and "dangles inside the root" in said[0]

@@ -145,6 +145,8 @@ def discover(
     for install in inventory.installs:
         check_symbols(install, symbols, inventory.warnings, ctx.root.fs)
     inventory.openmp = [ctx.root.resolve(p) for p in loader.find_library(ctx, "libiomp5")]
+    for line in ctx.root.problems:  # metadata (.pc, dpkg, pip, conda, ld.so.conf) not read: it leads out of the root
+        ctx.warn(line)
     inventory.warnings = ctx.warnings + inventory.warnings
     inventory.installs.sort(key=lambda i: (version_key(i.version), i.lib_dirs), reverse=True)
     return inventory

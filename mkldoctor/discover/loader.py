@@ -46,7 +46,7 @@ def cache_entries(ctx: Context, x86_64_only: bool = False) -> list[tuple[str, st
     value are offsets of NUL-terminated strings from the start of the new-format header.
     """
     try:
-        with ctx.root.fs.open_in_root(CACHE) as handle:
+        with ctx.root.open(CACHE) as handle:
             data = handle.read(64 << 20)
     except (OSError, ValueError):
         return []

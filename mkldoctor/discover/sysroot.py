@@ -8,8 +8,10 @@ never leaves the root; this is the discovery sources' view of it.
 
 from __future__ import annotations
 
+from typing import BinaryIO
+
 from mkldoctor.errors import InputError
-from mkldoctor.rootfs import MAX_LINKS, Broken, RootFS
+from mkldoctor.rootfs import MAX_LINKS, Broken, OutsideRoot, RootFS
 
 __all__ = ["MAX_LINKS", "Root"]
 
@@ -22,6 +24,8 @@ class Root:
             raise InputError(root, "--root is not a folder") from None
         self.root = self.fs.root
         self.is_host = self.fs.is_host
+        self.problems: list[str] = []  # files and folders there by name that could not be read inside the root
+        self._noted: set[str] = set()
 
     def host(self, path: str) -> str:
         """The host path of ``path`` (absolute inside the root), links not resolved."""
@@ -58,12 +62,29 @@ class Root:
     def listdir(self, path: str) -> list[str]:
         try:
             return self.fs.listdir(path)
+        except OutsideRoot as exc:
+            self._note(exc.broken)
+            return []
         except OSError:
             return []
 
+    def open(self, path: str) -> BinaryIO:
+        """``path`` opened inside the root; a file that is there by name but leads out of it is noted in ``problems``."""
+        try:
+            return self.fs.open_in_root(path)
+        except OutsideRoot as exc:
+            self._note(exc.broken)
+            raise
+
+    def _note(self, broken: Broken) -> None:
+        # one line per bad link, however many paths were looked up through it
+        if broken.kind not in ("missing", "not-a-file") and (broken.link or broken.reason) not in self._noted:
+            self._noted.add(broken.link or broken.reason)
+            self.problems.append(str(broken))
+
     def read_text(self, path: str, limit: int = 64 << 20) -> str | None:
         try:
-            with self.fs.open_in_root(path) as handle:
+            with self.open(path) as handle:
                 return handle.read(limit).decode("utf-8", "replace")
         except OSError:
             return None
