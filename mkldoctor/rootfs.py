@@ -153,7 +153,7 @@ class RootFS:
                     target = "/" + "/".join(done + [part] + [p for p, _ in reversed(pending)])
                     return Broken(path, "dangling",
                                   f"link {via[0]} -> {via[1]} dangles inside the root ({target} is not in it); "
-                                  "a host file of that name is not read", at, rest, via[0])
+                                  "nothing outside the root is read in its place", at, rest, via[0])
                 return Broken(path, "missing", "no such file or folder", at, rest)
             if stat.S_ISLNK(info.st_mode):
                 links += 1
