@@ -299,3 +299,23 @@ def test_oneapi_latest_linked_to_a_host_folder_is_said_once(mkl, tmp_path):
     assert document["installs"] == []
     said = [w for w in document["warnings"] if "/opt/intel/oneapi/mkl/latest ->" in w]
     assert len(said) == 1 and "dangles inside the root" in said[0]
+
+
+def test_intel_mkl_src_prediction_does_not_count_links_to_the_hosts_files(mkl, tmp_path):
+    """intel-mkl-src's dynamic features need libmkl_core.so by that name: a link to the host's is not one."""
+    root = tmp_path / "image"
+    lib = root / "opt/intel/oneapi/mkl/2026.2/lib"
+    names = ("libmkl_core", "libmkl_intel_lp64", "libmkl_sequential")
+    link_tree([mkl.pip_lib / f"{n}.so.3" for n in names], lib)
+    for n in names:
+        (lib / f"{n}.so").symlink_to(mkl.pip_lib / f"{n}.so.3")  # absolute: exists on the host, not in the image
+        assert os.path.exists(lib / f"{n}.so")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "Cargo.toml").write_text('[package]\nname="x"\nversion="0.1.0"\n[dependencies]\n'
+                                        'intel-mkl-src = { version = "0.8", features = ["mkl-dynamic-lp64-seq"] }\n')
+    result = runner.invoke(app, ["check", str(project), "--format", "json", "--root", str(root)])
+    document = json.loads(result.stdout)
+    steps = "\n".join(document["picked"]["steps"])
+    assert "libmkl_core.so (only versioned .so.N files there)" in steps and "TAKEN" not in steps.split("\n")[-2]
+    assert len([f for f in document["findings"] if f["id"] == "root-broken-file"]) == 3

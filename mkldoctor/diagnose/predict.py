@@ -77,7 +77,8 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
             # (no unversioned dev link) are invisible to it
             lacking = [f"lib{name}.so (only versioned .so.N files there)" for name in
                        (f"mkl_intel_{needs.interface or 'lp64'}", _THREAD_LIB[needs.threading or "sequential"], "mkl_core")
-                       if not any(os.path.exists(os.path.join(d, f"lib{name}.so")) for d in install.lib_dirs)]
+                       if not any(lib.name == name and lib.kind == "shared" and lib.soname_suffix == ".so"
+                                  for lib in install.libraries)]  # the scan's answer: under --root, inside it
         if lacking:
             steps.append(f"{where}: {_describe(install)} skipped, it lacks {', '.join(lacking[:3])}")
             return None
