@@ -81,7 +81,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
             cmake_dir = os.path.join(best.root, "lib", "cmake", "mkl")
             if f.needs.cargo_config:
                 fix += recipes.point_cargo_at(best.root, f.needs.cargo_config)
-            elif f.needs.cmake and os.path.isdir(cmake_dir):
+            elif f.needs.cmake and (fs := RootFS(f.inventory.root)).isdir(fs.inside(cmake_dir)):
                 fix += [f"cmake -DMKL_DIR={q(cmake_dir)} -DMKL_INTERFACE={f.needs.interface or 'lp64'} <build dir>   "
                         "# find_package(MKL) now takes this copy", "rm -rf <build dir>/CMakeCache.txt   # forget the old MKL_DIR"]
             else:
