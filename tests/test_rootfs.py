@@ -319,3 +319,27 @@ def test_intel_mkl_src_prediction_does_not_count_links_to_the_hosts_files(mkl, t
     steps = "\n".join(document["picked"]["steps"])
     assert "libmkl_core.so (only versioned .so.N files there)" in steps and "TAKEN" not in steps.split("\n")[-2]
     assert len([f for f in document["findings"] if f["id"] == "root-broken-file"]) == 3
+
+
+def test_rpm_reads_the_images_database_through_an_absolute_link(mkl, tmp_path):
+    """/var/lib/rpm -> an absolute path that exists in the image and on the host: the image's database counts."""
+    from test_list import RPM_SPEC
+
+    if not (shutil.which("rpmbuild") and shutil.which("rpm")):
+        pytest.skip("rpm and rpmbuild missing (apt-get install rpm)")
+    spec = tmp_path / "mkl.spec"
+    spec.write_text(RPM_SPEC.replace("LIBS", str(mkl.pip_lib / "libmkl_rt.so.3")).replace("HEADERS", str(mkl.pip / "include/mkl.h")))
+    subprocess.run(["rpmbuild", "-bb", "--define", f"_topdir {tmp_path / 'top'}", str(spec)], check=True, capture_output=True)
+    (package,) = (tmp_path / "top/RPMS/x86_64").glob("*.rpm")
+    image, host_db = tmp_path / "image", tmp_path / "host-rpmdb"
+    image.mkdir()
+    for step in (["--initdb"], ["-i", "--nodeps", "--noscripts", "--ignorearch", str(package)]):
+        subprocess.run(["rpm", "--root", str(image), "--dbpath", str(host_db), *step], check=True, capture_output=True)
+    subprocess.run(["rpm", "--dbpath", str(host_db), "--initdb"], check=True, capture_output=True)  # the host's: empty
+    (image / "var/lib").mkdir(parents=True)
+    (image / "var/lib/rpm").symlink_to(host_db)
+    listed = subprocess.run(["rpm", "--root", str(image), "--dbpath", "/var/lib/rpm", "-qa"], capture_output=True, text=True)
+    assert "intel-oneapi-mkl" not in listed.stdout  # the tool alone follows the link to the host's empty database
+    document = json.loads(runner.invoke(app, ["list", "--format", "json", "--root", str(image)]).stdout)
+    (install,) = document["installs"]
+    assert "rpm" in install["sources"] and "intel-oneapi-mkl-devel-2026.2" in install["package"]

@@ -19,6 +19,15 @@ def find(ctx: Context) -> list[Candidate]:
     if tool is None:
         ctx.warn(f"an rpm database is at {ctx.root.host(database)} but the rpm tool is missing: rpm packages not read")
         return []
+    # the rpm tool opens ROOT + dbpath through the kernel, which would follow an absolute link
+    # (/var/lib/rpm -> /usr/lib/sysimage/rpm) to the host's database: hand it the path resolved here
+    database = ctx.root.inside(ctx.root.resolve(database))
+    linked = [name for name in ctx.root.listdir(database)
+              if ctx.root.resolve(posixpath.join(database, name)) != ctx.root.host(posixpath.join(database, name))]
+    if linked:
+        ctx.warn(f"the rpm database {ctx.root.host(database)} holds links ({', '.join(linked[:3])}) that the rpm tool "
+                 "would follow out of the root: rpm packages not read")
+        return []
     base = [tool, "--root", ctx.root.root, "--dbpath", database]
     query = base + ["-qa", "--qf", "%{NAME} %{VERSION}-%{RELEASE}\\n"]
     try:
