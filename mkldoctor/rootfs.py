@@ -151,8 +151,8 @@ class RootFS:
                     return Broken(path, "unreadable", f"{here}: {exc.strerror}", at, rest)
                 if via is not None:
                     target = "/" + "/".join(done + [part] + [p for p, _ in reversed(pending)])
-                    return Broken(path, "dangling",
-                                  f"link {via[0]} -> {via[1]} dangles inside the root ({target} is not in it); "
+                    where = "" if target == via[1] else f" ({target} is not in it)"
+                    return Broken(path, "dangling", f"link {via[0]} -> {via[1]} dangles inside the root{where}; "
                                   "nothing outside the root is read in its place", at, rest, via[0])
                 return Broken(path, "missing", "no such file or folder", at, rest)
             if stat.S_ISLNK(info.st_mode):
