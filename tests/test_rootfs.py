@@ -343,3 +343,24 @@ def test_rpm_reads_the_images_database_through_an_absolute_link(mkl, tmp_path):
     document = json.loads(runner.invoke(app, ["list", "--format", "json", "--root", str(image)]).stdout)
     (install,) = document["installs"]
     assert "rpm" in install["sources"] and "intel-oneapi-mkl-devel-2026.2" in install["package"]
+
+
+@pytest.mark.parametrize("member", ["relative", "absolute"])
+def test_thin_archive_member_outside_the_root_is_not_read(tmp_path, member):
+    (tmp_path / "host").mkdir()
+    (tmp_path / "host/one.c").write_text("int f(int x) { return x; }\n")
+    subprocess.run(["gcc", "-c", "host/one.c", "-o", "host/one.o"], cwd=tmp_path, check=True)
+    lib = tmp_path / "root/usr/lib"
+    lib.mkdir(parents=True)
+    obj = "host/one.o" if member == "relative" else str(tmp_path / "host/one.o")
+    subprocess.run(["ar", "rcT", "root/usr/lib/libthin.a", obj], cwd=tmp_path, check=True)
+    archive = str(lib / "libthin.a")
+    problems: list = []
+    assert [d.symbol for d in find_definitions(archive, ["f"], problems)] == ["f"]  # ar's member is the host's
+    fs = RootFS(str(tmp_path / "root"))
+    problems = []
+    try:
+        found = find_definitions(archive, ["f"], problems, opener=fs.open_host)
+    except InputError as exc:  # the member the index names cannot be read
+        found, problems = [], [exc]
+    assert found == [] and any("thin archive member" in str(p) for p in problems)
