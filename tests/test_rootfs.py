@@ -364,3 +364,15 @@ def test_thin_archive_member_outside_the_root_is_not_read(tmp_path, member):
     except InputError as exc:  # the member the index names cannot be read
         found, problems = [], [exc]
     assert found == [] and any("thin archive member" in str(p) for p in problems)
+
+
+def test_lib_folder_linked_to_the_same_absolute_path_is_a_loop_not_the_hosts_folder(mkl, tmp_path):
+    """An image folder linked to its own absolute path: inside the image a loop, to the OS the host's MKL."""
+    inside = tmp_path / str(mkl.pip_lib).lstrip("/")
+    inside.parent.mkdir(parents=True)
+    inside.symlink_to(mkl.pip_lib)
+    assert "libmkl_rt.so.3" in os.listdir(inside)  # what the operating system lists there: the host's MKL
+    result = runner.invoke(app, ["list", "--format", "json", "--root", str(tmp_path), "--search", str(mkl.pip_lib)])
+    document = json.loads(result.stdout)
+    assert document["installs"] == []
+    assert any(str(mkl.pip_lib) in w and "symlink loop" in w for w in document["warnings"])

@@ -20,7 +20,7 @@ from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.inventory.install import MklInstall, describe, normalise_version, read_version_header
-from mkldoctor.rootfs import RootFS
+from mkldoctor.rootfs import Broken, RootFS
 
 DEFAULT_SYMBOLS = ("hgemm_", "sgemm_", "cblas_sgemm", "cblas_gemm_f16f16f32")
 SOURCES: tuple[tuple[str, Callable[[Context], list[Candidate]]], ...] = (
@@ -48,10 +48,12 @@ def _search_folders(ctx: Context) -> list[Candidate]:
     """Folders under ``--search`` paths that hold libmkl_core or libmkl_rt (5 levels deep)."""
     out = []
     for top in ctx.search:
-        host_top = ctx.root.resolve(top)
-        if not ctx.root.isdir(top):
-            ctx.warn(f"--search {top}: not a folder")
+        found = ctx.root.fs.resolve(top)
+        if isinstance(found, Broken) or not ctx.root.isdir(top):
+            bad = isinstance(found, Broken) and found.kind != "missing"
+            ctx.warn(f"--search {top}: {found.reason if bad else 'not a folder'}")
             continue
+        host_top = found
         base_depth = host_top.rstrip("/").count("/")
         for folder, dirs, files in os.walk(host_top, onerror=lambda e: ctx.warn(f"{e.filename}: {e.strerror}")):
             if folder.count("/") - base_depth >= 5:
