@@ -376,3 +376,22 @@ def test_lib_folder_linked_to_the_same_absolute_path_is_a_loop_not_the_hosts_fol
     document = json.loads(result.stdout)
     assert document["installs"] == []
     assert any(str(mkl.pip_lib) in w and "symlink loop" in w for w in document["warnings"])
+
+
+def test_cmake_prediction_under_root_reads_no_config_through_a_link_to_the_hosts(mkl, tmp_path):
+    """The image's /usr/lib/cmake/mkl is an absolute link to the host's oneMKL 2026.2 config folder."""
+    root = tmp_path / "image"
+    shutil.copytree(mkl.debian_shared / "var", root / "var", symlinks=True)
+    link_tree(sorted(mkl.debian_lib(mkl.debian_shared).glob("libmkl_*.so")), root / "usr/lib/x86_64-linux-gnu")
+    (root / "usr/lib/cmake").mkdir(parents=True)
+    (root / "usr/lib/cmake/mkl").symlink_to(mkl.pip_lib / "cmake/mkl")
+    assert os.path.isfile(root / "usr/lib/cmake/mkl/MKLConfig.cmake")  # the OS reads the host's config there
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.20)\nproject(app C)\n"
+                                            "find_package(MKL CONFIG REQUIRED)\n")
+    result = runner.invoke(app, ["check", str(project), "--format", "json", "--root", str(root)])
+    picked = json.loads(result.stdout)["picked"]
+    steps = "\n".join(picked["steps"])
+    assert str(mkl.pip) not in steps and "MKLConfig.cmake" in steps and "TAKEN" not in steps
+    assert "2026.2" not in json.dumps(picked)

@@ -23,8 +23,9 @@ import re
 from dataclasses import dataclass, field
 
 from mkldoctor.discover import Inventory, check_symbols
-from mkldoctor.inventory.install import MklInstall, read_version_header
+from mkldoctor.inventory.install import MklInstall, describe, read_version_header
 from mkldoctor.inventory.locate import install_from_path
+from mkldoctor.rootfs import Broken, RootFS
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.diagnose.predict import Choice, _describe
 from mkldoctor.diagnose.project import Needs, _files
@@ -87,12 +88,30 @@ def _host(root: str, path: str) -> str:
     return path if root == "/" else os.path.join(root, path.lstrip("/"))
 
 
-def config_dirs(prefix: str) -> list[str]:
+# Under --root every look goes through the root's resolver (host paths in, host paths out):
+# an image's /usr/lib/cmake/mkl linked to the host's folder is no config of the image.
+def _isfile(fs: RootFS, path: str) -> bool:
+    return fs.isfile(fs.inside(path))
+
+
+def _real(fs: RootFS, path: str) -> str:
+    found = fs.resolve(fs.inside(path))
+    if isinstance(found, Broken):
+        return found.host if found.kind in ("missing", "dangling") else path
+    return found
+
+
+def config_dirs(prefix: str, fs: RootFS | None = None) -> list[str]:
     """The folders CMake looks in under one prefix (Unix rows of find_package's table), in order."""
+    fs = fs or RootFS("/")
+
+    def matches(pattern: str) -> list[str]:
+        return [fs.host(p) for p in fs.glob(fs.inside(pattern))] if not fs.is_host else sorted(glob.glob(pattern))
+
     out = [prefix]
-    for base in [os.path.join(prefix, "lib", ARCH)] + sorted(glob.glob(os.path.join(prefix, "lib*"))) + [os.path.join(prefix, "share")]:
-        out += sorted(glob.glob(os.path.join(base, "cmake", "[mM][kK][lL]*")))
-        for folder in sorted(glob.glob(os.path.join(base, "[mM][kK][lL]*"))):
+    for base in [os.path.join(prefix, "lib", ARCH)] + matches(os.path.join(prefix, "lib*")) + [os.path.join(prefix, "share")]:
+        out += matches(os.path.join(base, "cmake", "[mM][kK][lL]*"))
+        for folder in matches(os.path.join(base, "[mM][kK][lL]*")):
             out += [folder, os.path.join(folder, "cmake"), os.path.join(folder, "CMake")]
     return list(dict.fromkeys(os.path.normpath(d) for d in out))
 
@@ -129,16 +148,17 @@ class MklConfigFile:
     checks_mklroot: bool  # stops when $MKLROOT's mkl_version.h disagrees with its own version
 
 
-def read_config(path: str) -> MklConfigFile:
+def read_config(path: str, fs: RootFS | None = None) -> MklConfigFile:
+    fs = fs or RootFS("/")
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            text = handle.read(1 << 20)
+        with fs.open_host(path) as handle:
+            text = handle.read(1 << 20).decode("utf-8", "replace")
     except OSError:
         text = ""
     version = None
     try:
-        with open(os.path.join(os.path.dirname(path), "MKLConfigVersion.cmake"), encoding="utf-8", errors="replace") as handle:
-            if match := re.search(r'set\s*\(\s*PACKAGE_VERSION\s+"?([0-9.]+)', handle.read(1 << 16)):
+        with fs.open_host(os.path.join(os.path.dirname(path), "MKLConfigVersion.cmake")) as handle:
+            if match := re.search(r'set\s*\(\s*PACKAGE_VERSION\s+"?([0-9.]+)', handle.read(1 << 16).decode("utf-8", "replace")):
                 version = match.group(1)
     except OSError:
         pass
@@ -154,6 +174,7 @@ def _fits(config: MklConfigFile, wanted: str | None) -> bool:
 
 def find_config(env: dict[str, str], root: str, project: CMakeProject, steps: list[str]) -> MklConfigFile | None:
     """The MKLConfig.cmake that find_package(MKL CONFIG) loads, each place looked at noted in ``steps``."""
+    fs = RootFS(root)
     places: list[tuple[list[str], str]] = []
     if project.variables.get("MKL_DIR"):
         places.append(([project.variables["MKL_DIR"]], f"MKL_DIR={project.variables['MKL_DIR']} (CMakeLists)"))
@@ -161,7 +182,7 @@ def find_config(env: dict[str, str], root: str, project: CMakeProject, steps: li
         if why == "environment CMAKE_PREFIX_PATH" and root == "/" and env.get("MKL_DIR") \
                 and not any(w.startswith("environment MKL_DIR") for _, w in places):
             places.append(([env["MKL_DIR"]], f"environment MKL_DIR={env['MKL_DIR']}"))
-        places.append((config_dirs(_host(root, prefix)), f"{why}: {prefix}"))
+        places.append((config_dirs(_host(root, prefix), fs), f"{why}: {prefix}"))
     if root == "/" and env.get("MKL_DIR") and not any(w.startswith("environment MKL_DIR") for _, w in places):
         index = next((i for i, (_, why) in enumerate(places) if why.startswith("PATH entry")), len(places))
         places.insert(index, ([env["MKL_DIR"]], f"environment MKL_DIR={env['MKL_DIR']}"))
@@ -170,8 +191,8 @@ def find_config(env: dict[str, str], root: str, project: CMakeProject, steps: li
         for folder in folders:
             for name in CONFIG_NAMES:
                 path = os.path.join(folder, name)
-                if os.path.isfile(path):
-                    config = read_config(path)
+                if _isfile(fs, path):
+                    config = read_config(path, fs)
                     if not _fits(config, project.version):
                         steps.append(f"{why}: {path} is MKL {config.version}, older than the {project.version} asked for: skipped")
                         continue
@@ -226,11 +247,12 @@ def library_dirs(env: dict[str, str], root: str, project: CMakeProject, config: 
     return unique
 
 
-def find_library(dirs: list[tuple[str, str]], names: list[str]) -> tuple[str, str] | None:
+def find_library(dirs: list[tuple[str, str]], names: list[str], fs: RootFS | None = None) -> tuple[str, str] | None:
+    fs = fs or RootFS("/")
     for name in names:  # find_library tries each name in every folder before the next name
         for folder, why in dirs:
             path = os.path.join(folder, name)
-            if os.path.isfile(path):
+            if _isfile(fs, path):
                 return path, why
     return None
 
@@ -238,16 +260,20 @@ def find_library(dirs: list[tuple[str, str]], names: list[str]) -> tuple[str, st
 # -- the prediction -----------------------------------------------------------------------
 
 
-def _owner(inventory: Inventory, path: str) -> MklInstall | None:
-    folder = os.path.realpath(os.path.dirname(path))
+def _owner(inventory: Inventory, path: str, fs: RootFS) -> MklInstall | None:
+    folder = _real(fs, os.path.dirname(path))
     for install in inventory.installs:
-        if folder in (os.path.realpath(d) for d in install.lib_dirs):
+        if folder in (_real(fs, d) for d in install.lib_dirs):
             return install
-    install = install_from_path(folder, "cmake")
+    if fs.is_host:
+        install = install_from_path(folder, "cmake")
+    else:
+        install = describe("cmake", os.path.dirname(folder), [folder], fs=fs)
+        install = install if install.libraries else None
     if install is not None:
         install.sources = ["cmake"]
         install.evidence.append(f"CMake's search: {path}")
-        check_symbols(install, inventory.symbols, inventory.warnings)
+        check_symbols(install, inventory.symbols, inventory.warnings, fs)
     return install
 
 
@@ -257,10 +283,11 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
     if project.find_module:
         return None
     steps: list[str] = []
+    fs = RootFS(inventory.root)
     config = find_config(env, inventory.root, project, steps)
     if config is None:
         fix = [f"cmake -DMKL_DIR={os.path.join(i.root, 'lib', 'cmake', 'mkl')} <build dir>" for i in inventory.installs
-               if os.path.isfile(os.path.join(i.root, "lib", "cmake", "mkl", "MKLConfig.cmake"))][:1]
+               if _isfile(fs, os.path.join(i.root, "lib", "cmake", "mkl", "MKLConfig.cmake"))][:1]
         if not fix:
             fix = ["install a copy that ships MKLConfig.cmake: python3 -m pip install mkl-devel "
                    "(oneMKL 2022+), or intel-oneapi-mkl-devel; Debian's libmkl-dev and the 2021 wheels ship none",
@@ -268,7 +295,7 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
         return Choice(None, "CMake finds no MKLConfig.cmake", steps,
                       failure=f"cmake stops at configure: {NOT_FOUND} (no MKLConfig.cmake where find_package looks)",
                       fix=fix)
-    config_root = os.path.normpath(os.path.join(os.path.realpath(os.path.dirname(config.path)), "..", "..", ".."))
+    config_root = os.path.normpath(os.path.join(_real(fs, os.path.dirname(config.path)), "..", "..", ".."))
     mklroot = env.get("MKLROOT") if inventory.root == "/" else None
     if mklroot:
         mkl_root = mklroot
@@ -286,7 +313,7 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
         steps.append(f"MKL_ROOT: {config_root} (the config's own prefix; MKLROOT not set)")
     lib, names = _library_names(needs, config)
     dirs = library_dirs(env, inventory.root, project, config, mkl_root)
-    found = find_library(dirs, names)
+    found = find_library(dirs, names, fs)
     how = "pinned to MKL_ROOT (NO_DEFAULT_PATH)" if config.pinned else "CMake's default folders first, MKL_ROOT last"
     if found is None:
         looked = ", ".join(d for d, _ in dirs[:6])
@@ -297,13 +324,13 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
                       fix=[f"point it at a copy that has {names[0]}: cmake -DMKL_ROOT=<prefix> <build dir>",
                            "or: python3 -m pip install mkl-devel (unversioned links) / use MKL_LINK static"])
     path, why = found
-    install = _owner(inventory, path)
+    install = _owner(inventory, path, fs)
     steps.append(f"find_library(lib{lib}): {how}: {path} ({why}): TAKEN; cmake prints `Found MKL: {path}`"
                  if not config.pinned else f"find_library(lib{lib}): {how}: {path}: TAKEN")
     if install is None:
         return Choice(None, f"CMake takes {path}, which holds no MKL copy mkldoctor can read", steps)
     choice = Choice(install, f"find_package(MKL CONFIG) loads {config.path}; its libraries come from {os.path.dirname(path)}", steps)
-    if not os.path.realpath(os.path.dirname(path)).startswith(os.path.realpath(mkl_root).rstrip("/") + "/"):
+    if not _real(fs, os.path.dirname(path)).startswith(_real(fs, mkl_root).rstrip("/") + "/"):
         choice.warning = (f"find_package(MKL) loads MKLConfig.cmake {config.version or ''} from {mkl_root} but links the "
                           f"libraries of {_describe(install)}: headers of one copy, libraries of another")
         choice.fix = [f"pin the libraries to the config's copy: set(CMAKE_FIND_USE_CMAKE_SYSTEM_PATH FALSE), "
