@@ -173,9 +173,9 @@ def rule_pkgconfig(f: Facts) -> list[Finding]:
 
 def _pc_fix(pc, root: str) -> tuple[str, ...]:
     prefix = pc.prefix or os.path.dirname(os.path.dirname(pc.path))
-    host = os.path.join(root, prefix.lstrip("/"))
+    fs = RootFS(root)  # in-root paths, looked at inside the root only
     fix = []
-    if pc.libdir and not os.path.isdir(os.path.join(root, pc.libdir.lstrip("/"))) and os.path.isdir(os.path.join(host, "lib")):
+    if pc.libdir and not fs.isdir(pc.libdir) and fs.isdir(os.path.join(prefix, "lib")):
         fix.append(f"sed -i 's|^libdir=.*|libdir=${{exec_prefix}}/lib|' {q(pc.path)}   # where this copy's libraries are")
     fix += [f"or take the copy's files by path: mkldoctor link --install {q(prefix)} --format flags",
             "or take this file off PKG_CONFIG_PATH"]
