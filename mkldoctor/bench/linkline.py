@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from mkldoctor.bench.errors import MissingLibraryError
 from mkldoctor.inventory.install import MklInstall
 
-THREADING_LIBS = {"sequential": "mkl_sequential", "intel": "mkl_intel_thread", "gnu": "mkl_gnu_thread"}
+THREADINGS = ("sequential", "intel", "gnu")  # the layers the reference program is built with (its loops use OpenMP, not TBB)
 LINKS = ("static", "dynamic")
 
 
@@ -31,7 +31,7 @@ def link_line(install: MklInstall, link: str, threading: str) -> LinkLine:
 
     if link not in LINKS:
         raise ValueError(f"link must be static or dynamic, not {link!r}")
-    if threading not in THREADING_LIBS:
+    if threading not in THREADINGS:
         raise ValueError(f"threading must be sequential, intel or gnu, not {threading!r}")
     try:
         line = linkline.advise(install, linkline.LinkConfig(link, "lp64", threading))

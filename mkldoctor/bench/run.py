@@ -23,7 +23,7 @@ from mkldoctor.bench import model as models
 from mkldoctor.bench.cpu import CpuQuota, busy_cpus, cpu_info, cpu_quota
 from mkldoctor.bench.errors import BenchError, BenchUsageError, BuildError, CheckError, MissingLibraryError, RunError
 from mkldoctor.bench.installs import install_from_prefix, label
-from mkldoctor.bench.linkline import THREADING_LIBS
+from mkldoctor.bench.linkline import THREADINGS
 from mkldoctor.bench.reference import numpy_available
 from mkldoctor.bench.results import (
     BenchReport,
@@ -39,7 +39,6 @@ from mkldoctor.bench.results import (
 from mkldoctor.inventory.install import MklInstall
 
 DTYPES = ("f32", "f16")
-THREADINGS = tuple(THREADING_LIBS)
 TOLERANCE = {"f32": 1e-4, "f16": 2e-2}  # times the output scale (max |reference|)
 RUN_TIMEOUT = 900
 

@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass, field
 
 from mkldoctor.discover import Inventory
-from mkldoctor.inventory.install import MklInstall
+from mkldoctor.inventory.install import THREAD_LIB, MklInstall
 from mkldoctor.diagnose.project import Needs
 
 DOWNLOAD_VERSION = "2020.1"  # what intel-mkl-src 0.7/0.8 pulls from ghcr.io/rust-math/rust-mkl
@@ -37,9 +37,6 @@ class Choice:
         return DOWNLOAD_VERSION if self.download else None
 
 
-_THREAD_LIB = {"sequential": "mkl_sequential", "intel": "mkl_intel_thread", "gnu": "mkl_gnu_thread", "tbb": "mkl_tbb_thread"}
-
-
 def missing_files(install: MklInstall, needs: Needs, inventory: Inventory | None = None) -> list[str]:
     """What ``install`` lacks for the link the project asks for (empty: it can do it)."""
     link = needs.link or "dynamic"
@@ -47,7 +44,7 @@ def missing_files(install: MklInstall, needs: Needs, inventory: Inventory | None
         return [] if install.has("mkl_rt", "shared") else ["libmkl_rt.so"]
     kind = "static" if link == "static" else "shared"
     suffix = ".a" if kind == "static" else ".so"
-    wanted = [f"mkl_intel_{needs.interface or 'lp64'}", _THREAD_LIB[needs.threading or "sequential"], "mkl_core"]
+    wanted = [f"mkl_intel_{needs.interface or 'lp64'}", THREAD_LIB[needs.threading or "sequential"], "mkl_core"]
     lacking = [f"lib{name}{suffix}" for name in wanted if not install.has(name, kind)]
     if needs.threading == "intel" and not install.iomp5 and not (inventory and inventory.openmp):
         lacking.append("libiomp5 (the Intel OpenMP runtime)")
@@ -76,7 +73,7 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
             # intel-mkl-src looks for libmkl_core.so by that very name: the wheels' libmkl_core.so.2/.so.3
             # (no unversioned dev link) are invisible to it
             lacking = [f"lib{name}.so (only versioned .so.N files there)" for name in
-                       (f"mkl_intel_{needs.interface or 'lp64'}", _THREAD_LIB[needs.threading or "sequential"], "mkl_core")
+                       (f"mkl_intel_{needs.interface or 'lp64'}", THREAD_LIB[needs.threading or "sequential"], "mkl_core")
                        if not any(lib.name == name and lib.kind == "shared" and lib.soname_suffix == ".so"
                                   for lib in install.libraries)]  # the scan's answer: under --root, inside it
         if lacking:

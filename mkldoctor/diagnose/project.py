@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from mkldoctor.diagnose import cargo_graph, cargo_record, cargo_sources
 from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError, UsageError
+from mkldoctor.inventory.install import THREAD_LIB
 
 try:
     import tomllib
@@ -23,7 +24,7 @@ except ModuleNotFoundError:  # Python 3.10
 CARGO_CONFIGS = cargo_graph.cargo_routes.CONFIGS
 LINKS = ("static", "dynamic", "sdl")
 INTERFACES = ("lp64", "ilp64")
-THREADINGS = ("sequential", "intel", "gnu", "tbb")
+THREADINGS = tuple(THREAD_LIB)
 _SKIP_DIRS = {"target", ".git", "node_modules", ".venv", "build", "__pycache__"}
 
 

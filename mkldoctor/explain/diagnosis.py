@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.findings import Finding
-from mkldoctor.inventory.install import MklInstall
+from mkldoctor.inventory.install import KERNEL_LIBRARIES, MklInstall
 from mkldoctor.explain.linksearch import SearchResult, read_dynamic, search_library, search_soname
 from mkldoctor.inventory.locate import installs_from_dirs, label
 from mkldoctor.explain.logparse import (
@@ -647,7 +647,7 @@ class Explainer:
         if holders:
             folder = next(iter(holders))
             fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
-            fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in knowledge.KERNEL_LIBRARIES[:4]) + ", ... and the threading layer)")
+            fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in KERNEL_LIBRARIES[:4]) + ", ... and the threading layer)")
         else:
             fix.append("install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2):")
             fix += ["  " + line for line in knowledge.recipes("shared")]

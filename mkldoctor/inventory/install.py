@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 from mkldoctor.rootfs import Broken, RootFS
 
 INTERFACES = ("intel_lp64", "intel_ilp64", "gf_lp64", "gf_ilp64")
-THREADING = ("sequential", "intel_thread", "gnu_thread", "tbb_thread", "pgi_thread")
-KERNELS = ("def", "mc", "mc3", "avx", "avx2", "avx512", "avx512_mic", "avx10")
+# The threading layer a user names (--threading, MKL_THREADING) -> the library that holds it:
+# the one table link, check's prediction and bench read.
+THREAD_LIB = {"sequential": "mkl_sequential", "intel": "mkl_intel_thread", "gnu": "mkl_gnu_thread", "tbb": "mkl_tbb_thread"}
+THREADING = tuple(lib.removeprefix("mkl_") for lib in THREAD_LIB.values()) + ("pgi_thread",)  # layers a copy may hold
+# The CPU kernel libraries libmkl_core loads at run time (shared copies only).
+KERNEL_LIBRARIES = ("mkl_def", "mkl_mc", "mkl_mc3", "mkl_avx", "mkl_avx2", "mkl_avx512", "mkl_avx512_mic", "mkl_avx10")
 
 _LIB = re.compile(r"^lib(mkl_[a-z0-9_]+|iomp5|tbb|gomp)\.(a|so(?:\.\d+)*)$")
 _MAJOR = re.compile(r"#define\s+__INTEL_MKL__\s+(\d+)")
@@ -78,7 +82,7 @@ class MklInstall:
         return [t for t in THREADING if self.has(f"mkl_{t}", kind)]
 
     def kernels(self) -> list[str]:
-        return [k for k in KERNELS if self.has(f"mkl_{k}", "shared")]
+        return [k.removeprefix("mkl_") for k in KERNEL_LIBRARIES if self.has(k, "shared")]
 
     @property
     def iomp5(self) -> list[Library]:

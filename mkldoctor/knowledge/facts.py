@@ -42,8 +42,6 @@ MKL_SYMBOL = re.compile(
     r"^(?:mkl_|MKL_|cblas_|LAPACKE_|vs|vd|vc|vz|Dfti|dfti|fftw|pardiso|dss_|[sdczh](?:gemm|gemv|axpy|dot|scal|syrk|trsm|getrf|getrs|gesv|gesvd|syev|potrf)\w*_?$|[sdczh]\w{3,6}_$)"
 )
 
-KERNEL_LIBRARIES = ("mkl_def", "mkl_mc", "mkl_mc3", "mkl_avx", "mkl_avx2", "mkl_avx512", "mkl_avx512_mic", "mkl_avx10")
-
 
 def has_symbol(version: str | None, symbol: str) -> bool | None:
     """Whether MKL ``version`` has ``symbol`` by the table; None when the table does not know."""

@@ -23,15 +23,14 @@ from dataclasses import dataclass, field
 
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.errors import MkldoctorError
-from mkldoctor.inventory.install import MklInstall
+from mkldoctor.inventory.install import THREAD_LIB, MklInstall
 
 LINKS = ("static", "dynamic", "sdl")
 INTERFACES = ("lp64", "ilp64")
-THREADINGS = ("sequential", "intel", "gnu", "tbb")
-THREAD_LIB = {"sequential": "mkl_sequential", "intel": "mkl_intel_thread", "gnu": "mkl_gnu_thread", "tbb": "mkl_tbb_thread"}
+THREADINGS = tuple(THREAD_LIB)
 PC_THREAD = {"sequential": "seq", "intel": "iomp", "gnu": "gomp", "tbb": "tbb"}
 SDL_LAYER = {"sequential": "SEQUENTIAL", "intel": "INTEL", "gnu": "GNU", "tbb": "TBB"}
-CMAKE_THREADING = {"sequential": "sequential", "intel": "intel_thread", "gnu": "gnu_thread", "tbb": "tbb_thread"}
+CMAKE_THREADING = {option: lib.removeprefix("mkl_") for option, lib in THREAD_LIB.items()}  # MKLConfig's MKL_THREADING
 SYSTEM_LIBS = ["-lpthread", "-lm", "-ldl"]
 q = shlex.quote
 
