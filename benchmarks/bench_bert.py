@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkldoctor.bench import build as builder  # noqa: E402
 from mkldoctor.bench import model as models  # noqa: E402
 from mkldoctor.bench.cpu import busy_cpus, cpu_info, cpu_quota  # noqa: E402
-from mkldoctor.bench.installs import install_from_prefix, label  # noqa: E402
+from mkldoctor.bench.installs import label  # noqa: E402
+from mkldoctor.inventory.locate import install_at  # noqa: E402
 from mkldoctor.bench.reference import numpy_available  # noqa: E402
 from mkldoctor.bench.run import Output, check, run_program  # noqa: E402
 
@@ -110,7 +111,7 @@ def main() -> int:
     skipped = [t for t in threads if t > quota.allowed]
     threads = [t for t in threads if t <= quota.allowed]
     cpu = cpu_info()
-    install = install_from_prefix(args.install)
+    install = install_at(args.install)
     source = models.resolve_source(None, args.random_weights)
     print(f"CPU: {cpu.model} ({cpu.isa}); {quota.describe()}")
     if skipped:

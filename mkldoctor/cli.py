@@ -41,7 +41,7 @@ def root(
 
 
 def guarded(func):
-    """A command whose domain errors become one line on stderr and exit status 2."""
+    """A command whose domain errors become one line on stderr and the exit status they carry."""
     import functools
 
     @functools.wraps(func)
@@ -51,7 +51,7 @@ def guarded(func):
         try:
             return func(*args, **kwargs)
         except MkldoctorError as exc:
-            fail(str(exc))
+            fail(str(exc), exc.exit_code)
 
     return wrapper
 

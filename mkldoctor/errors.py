@@ -1,14 +1,22 @@
 """The one exception family mkldoctor raises for problems a user can act on.
 
-The CLI turns each into a single red line and an exit status; nothing below the
-CLI prints. Messages name the path and what is wrong with it, never a traceback.
+The CLI turns each into a single red line and the exit status the error carries
+(``exit_code``); nothing below the CLI prints. Messages name the path and what is
+wrong with it, never a traceback.
 """
 
 from __future__ import annotations
 
+EXIT_OK = 0
+EXIT_FINDING = 1  # a symbol not found, an error finding, a build or check that failed
+EXIT_USAGE = 2  # bad options or input
+EXIT_UNREADABLE = 3  # some input could not be read
+
 
 class MkldoctorError(Exception):
     """A problem with the user's input or system, explained in one line."""
+
+    exit_code = EXIT_USAGE
 
 
 class InputError(MkldoctorError):
@@ -22,3 +30,9 @@ class InputError(MkldoctorError):
 
 class UsageError(MkldoctorError):
     """Options that contradict each other or name something unknown."""
+
+
+class NotFoundError(MkldoctorError):
+    """What the user asked for (an MKL of some version, any MKL) is not on this machine."""
+
+    exit_code = EXIT_FINDING

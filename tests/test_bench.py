@@ -22,7 +22,7 @@ from mkldoctor.bench import build as builder
 from mkldoctor.bench import model as models
 from mkldoctor.bench.cpu import CpuQuota, cgroup_quota
 from mkldoctor.bench.errors import CompilerError, MissingLibraryError, ModelError, SafetensorsError
-from mkldoctor.bench.installs import install_from_prefix
+from mkldoctor.inventory.locate import install_at
 from mkldoctor.bench.linkline import link_line
 from mkldoctor.bench.run import Options, plan, run_bench
 from mkldoctor.commands.bench import bench
@@ -351,7 +351,7 @@ def test_weight_file_layout(tmp_path):
 
 
 def test_threads_beyond_the_quota_are_skipped_and_said(mkl):
-    install = install_from_prefix(str(mkl.pip))
+    install = install_at(str(mkl.pip))
     quota = CpuQuota(allowed=1, affinity=2, quota=1.0, quota_source="/sys/fs/cgroup/cpu.max")
     configs, skipped, notes = plan(Options(threads=(1, 2), threadings=("sequential", "intel")), [install], quota)
     assert [(c.threading, c.threads) for c in configs] == [("sequential", 1), ("intel", 1)]
@@ -362,7 +362,7 @@ def test_threads_beyond_the_quota_are_skipped_and_said(mkl):
     assert [(r.config.threading, r.config.threads, r.status) for r in skipped] == [("sequential", 2, "skipped")]
     configs, _, _ = plan(Options(), [install], CpuQuota(2, 2, None, None))  # auto: sequential at 1, intel at 2
     assert [(c.link, c.threading, c.threads) for c in configs] == [("static", "sequential", 1), ("static", "intel", 2)]
-    debian = install_from_prefix(str(mkl.debian_shared))  # no static archives, no libiomp5
+    debian = install_at(str(mkl.debian_shared))  # no static archives, no libiomp5
     configs, _, _ = plan(Options(), [debian], CpuQuota(2, 2, None, None))
     assert [(c.link, c.threading, c.threads) for c in configs] == [("dynamic", "sequential", 1), ("dynamic", "gnu", 2)]
 
@@ -389,7 +389,7 @@ def test_cgroup_quota_v2_and_v1(tmp_path):
 def test_link_lines_are_mkldoctor_links(mkl):
     from mkldoctor.link import linkline
 
-    pip = install_from_prefix(str(mkl.pip))
+    pip = install_at(str(mkl.pip))
     lib = str(mkl.pip_lib)
     line = link_line(pip, "static", "intel")
     assert line.link_args[:5] == ("-Wl,--start-group", f"{lib}/libmkl_intel_lp64.a", f"{lib}/libmkl_intel_thread.a",
@@ -402,11 +402,11 @@ def test_link_lines_are_mkldoctor_links(mkl):
     line = link_line(pip, "dynamic", "sequential")
     assert line.link_args == tuple(advised.link_flags) + tuple(f"-Wl,-rpath,{d}" for d in advised.runtime_dirs)
     assert f"{lib}/libmkl_core.so.3" in line.link_args  # the wheels have only versioned names
-    deb = install_from_prefix(str(mkl.debian_static / "usr"))
+    deb = install_at(str(mkl.debian_static / "usr"))
     assert "-lgomp" in link_line(deb, "static", "gnu").link_args
     with pytest.raises(MissingLibraryError, match="libiomp5"):
         link_line(deb, "static", "intel")
-    shared_only = install_from_prefix(str(mkl.debian_shared))  # a sysroot: usr/ found by itself
+    shared_only = install_at(str(mkl.debian_shared))  # a sysroot: usr/ found by itself
     with pytest.raises(MissingLibraryError, match=r"no libmkl_intel_lp64.a, libmkl_sequential.a, libmkl_core.a"):
         link_line(shared_only, "static", "sequential")
 
@@ -553,7 +553,7 @@ def test_a_wrong_engine_is_reported_and_not_timed(mkl, cache, monkeypatch):
 
 @pytest.mark.mkl
 def test_cache_is_reused_and_rebuilt_atomically(mkl, tmp_path):
-    install = install_from_prefix(str(mkl.pip))
+    install = install_at(str(mkl.pip))
     root = str(tmp_path / "bench")
     first = builder.build(install, "static", "sequential", root=root)
     mtime = os.stat(first.binary).st_mtime_ns
@@ -609,8 +609,14 @@ def test_no_compiler_and_a_failing_compiler(mkl, cache, tmp_path, monkeypatch):
 def test_install_problems(mkl, cache, tmp_path):
     result = cli(cache, "--install", tmp_path / "nope", "--random-weights")
     assert result.exit_code == 2
-    one_line(result, "no such folder")
+    one_line(result, "no such file or folder")
     result = cli(cache, "--install", tmp_path, "--random-weights")
+    assert result.exit_code == 2
+    one_line(result, "no MKL library")
+    rt_only = tmp_path / "rt-only/lib"  # MKL, but not what a build links against
+    rt_only.mkdir(parents=True)
+    os.symlink(next(mkl.pip_lib.glob("libmkl_rt.so*")), rt_only / "libmkl_rt.so")
+    result = cli(cache, "--install", rt_only, "--random-weights")
     assert result.exit_code == 2
     one_line(result, "no libmkl_core")
     # an install with its core but without the interface layer

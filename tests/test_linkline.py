@@ -10,20 +10,12 @@ import shutil
 import subprocess
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from mkldoctor.link import linkline
-from mkldoctor.commands.link import link as link_command
+from mkldoctor.cli import app
+from mkldoctor.errors import UsageError
 from mkldoctor.inventory.locate import install_from_path
-
-app = typer.Typer()
-app.command()(link_command)
-
-
-@app.command()
-def _unused() -> None:  # a second command keeps typer from flattening `link` into the app
-    pass
+from mkldoctor.link import linkline
 
 
 def cli(*args: str):
@@ -207,9 +199,19 @@ def test_flags_format_is_usable_as_is(mkl, tmp_path):
     assert run.returncode == 0 and "MKL_INT 8 bytes" in run.stdout
 
 
+def one_line_error(result, fragment: str) -> None:
+    """Exit 2 through mkldoctor.cli's one catch: one line on stderr naming the problem, nothing on stdout."""
+    assert result.exit_code == 2, result.output
+    assert result.stdout == "" and "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], lines
+
+
 def test_usage_errors(mkl, tmp_path):
-    assert cli("--link", "shared", "--install", str(mkl.pip)).exit_code == 2
-    assert cli("--install", str(tmp_path / "nowhere")).exit_code == 2
-    assert cli("--install", str(tmp_path)).exit_code == 2
-    with pytest.raises(Exception):
+    result = cli("--link", "shared", "--install", str(mkl.pip))  # typer's own check: usage, then the error
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1] == "Error: Invalid value for '--link': 'shared' is not one of 'static', 'dynamic', 'sdl'."
+    one_line_error(cli("--install", str(tmp_path / "nowhere")), f"mkldoctor: --install {tmp_path / 'nowhere'}: no such file or folder")
+    one_line_error(cli("--install", str(tmp_path)), f"mkldoctor: --install {tmp_path}: no MKL library")
+    with pytest.raises(UsageError, match="--interface must be one of lp64, ilp64, not 'lp32'"):
         linkline.LinkConfig("static", "lp32", "sequential")

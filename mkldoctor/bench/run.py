@@ -22,7 +22,7 @@ from mkldoctor.bench import build as builder
 from mkldoctor.bench import model as models
 from mkldoctor.bench.cpu import CpuQuota, busy_cpus, cpu_info, cpu_quota
 from mkldoctor.bench.errors import BenchError, BenchUsageError, BuildError, CheckError, MissingLibraryError, RunError
-from mkldoctor.bench.installs import install_from_prefix, label
+from mkldoctor.bench.installs import label
 from mkldoctor.bench.linkline import THREADINGS
 from mkldoctor.bench.reference import numpy_available
 from mkldoctor.bench.results import (
@@ -37,6 +37,7 @@ from mkldoctor.bench.results import (
     Timing,
 )
 from mkldoctor.inventory.install import MklInstall
+from mkldoctor.inventory.locate import install_at
 
 DTYPES = ("f32", "f16")
 TOLERANCE = {"f32": 1e-4, "f16": 2e-2}  # times the output scale (max |reference|)
@@ -116,7 +117,9 @@ def resolve_installs(paths: tuple[str, ...]) -> list[MklInstall]:
     installs: list[MklInstall] = []
     seen: set[str] = set()
     for path in paths:
-        install = install_from_prefix(path)
+        install = install_at(path)
+        if not install.has("mkl_core"):
+            raise BenchUsageError(f"--install {path}: no libmkl_core in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
         if install.key not in seen:
             seen.add(install.key)
             installs.append(install)

@@ -16,17 +16,9 @@ from mkldoctor.output.findings import FindingsFormat
 
 
 def _installs(paths: list[str]) -> list:
-    from mkldoctor.inventory.locate import install_from_path
+    from mkldoctor.inventory.locate import install_at
 
-    installs = []
-    for path in paths:
-        if not os.path.exists(path):
-            fail(f"--install {path}: no such file or folder")
-        install = install_from_path(path, "option")
-        if install is None:
-            fail(f"--install {path}: no MKL library (libmkl_*.a or .so) in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
-        installs.append(install)
-    return installs
+    return [install_at(path) for path in paths]
 
 
 def merge_inventory(installs: list, search: list[str], scan: bool) -> list:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import enum
-import os
 import sys
 from typing import Annotated, Optional
 
 import typer
 
-from mkldoctor.commands import EXIT_FINDING, EXIT_OK, fail
+from mkldoctor.commands import EXIT_FINDING, EXIT_OK
 
 
 class LinkMode(str, enum.Enum):
@@ -39,37 +38,6 @@ class LinkFormat(str, enum.Enum):
     json = "json"
 
 
-def candidate_installs() -> list:
-    """Every MKL copy on this machine, newest first (the inventory of ``mkldoctor list``)."""
-    from mkldoctor.discover import discover
-
-    return discover("/").installs
-
-
-def choose_install(spec: str | None):
-    from mkldoctor.knowledge.facts import version_key
-    from mkldoctor.inventory.locate import install_from_path
-
-    if spec and (os.sep in spec or os.path.exists(spec)):
-        if not os.path.exists(spec):
-            fail(f"--install {spec}: no such file or folder")
-        install = install_from_path(spec, "option")
-        if install is None:
-            fail(f"--install {spec}: no MKL library (libmkl_*.a or .so) in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
-        return install, []
-    candidates = candidate_installs()
-    if spec:  # a version: 2024, 2024.2
-        matching = [i for i in candidates if i.version and (i.version == spec or i.version.startswith(spec + "."))]
-        if not matching:
-            seen = ", ".join(f"{i.version} ({i.root})" for i in candidates) or "none"
-            fail(f"--install {spec}: no MKL of that version found (found: {seen}); give a path instead", EXIT_FINDING)
-        candidates = matching
-    if not candidates:
-        fail("no MKL found on this machine (see mkldoctor list): give --install PATH", EXIT_FINDING)
-    candidates.sort(key=lambda i: version_key(i.version), reverse=True)
-    return candidates[0], candidates[1:]
-
-
 def link(
     link_mode: Annotated[LinkMode, typer.Option("--link", help="static archives, dynamic libraries, or sdl (libmkl_rt).")] = LinkMode.dynamic,
     interface: Annotated[Interface, typer.Option("--interface", help="lp64 (32-bit integers) or ilp64 (64-bit).")] = Interface.lp64,
@@ -89,8 +57,9 @@ def link(
     cblas_sgemm (and hgemm_ with --hgemm): exit 0 when it works, 1 when it fails,
     with the failure explained. Exit 2: usage error.
     """
-    from mkldoctor.link import linkline
+    from mkldoctor.discover.choose import choose_install
     from mkldoctor.inventory.locate import label
+    from mkldoctor.link import linkline
 
     chosen, _others = choose_install(install)
     config = linkline.LinkConfig(link_mode.value, interface.value, threading.value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+from mkldoctor.errors import UsageError
 from mkldoctor.inventory.install import MklInstall, describe, scan_libdir
 
 _LIB_SUBDIRS = ("", "lib", "lib/intel64", "lib64", "usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu", "mkl/latest/lib")
@@ -50,6 +51,16 @@ def install_from_path(path: str, source: str = "folder") -> MklInstall | None:
             _add_openmp_beside(install)
             return install
     return None
+
+
+def install_at(path: str) -> MklInstall:
+    """``--install PATH`` of any command: the MKL copy there, or a usage error naming what is wrong."""
+    if not os.path.exists(path):
+        raise UsageError(f"--install {path}: no such file or folder")
+    install = install_from_path(path, "option")
+    if install is None:
+        raise UsageError(f"--install {path}: no MKL library (libmkl_*.a or .so) in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
+    return install
 
 
 def _add_openmp_beside(install: MklInstall) -> None:
