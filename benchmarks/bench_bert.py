@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkldoctor.bench import build as builder  # noqa: E402
 from mkldoctor.bench import model as models  # noqa: E402
 from mkldoctor.bench.cpu import busy_cpus, cpu_info, cpu_quota  # noqa: E402
-from mkldoctor.bench.installs import label  # noqa: E402
+from mkldoctor.inventory.install import label  # noqa: E402
 from mkldoctor.inventory.locate import install_at  # noqa: E402
 from mkldoctor.bench.reference import numpy_available  # noqa: E402
 from mkldoctor.bench.run import Output, check, run_program  # noqa: E402

@@ -22,6 +22,11 @@ class Finding:
     confirm: tuple[str, ...] = ()
 
 
+def by_severity(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then notes; the order within each kept (the one order check and explain print)."""
+    return sorted(findings, key=lambda f: SEVERITIES.index(f.severity) if f.severity in SEVERITIES else len(SEVERITIES))
+
+
 def exit_status(findings: list[Finding], strict: bool = False) -> int:
     """0 when nothing blocks, 1 when an error finding exists (or a warning, with ``strict``)."""
     blocking = ("error", "warning") if strict else ("error",)

@@ -15,7 +15,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from mkldoctor.bench import build as builder
@@ -25,19 +24,12 @@ from mkldoctor.bench.errors import CompilerError, MissingLibraryError, ModelErro
 from mkldoctor.inventory.locate import install_at
 from mkldoctor.bench.linkline import link_line
 from mkldoctor.bench.run import Options, plan, run_bench
-from mkldoctor.commands.bench import bench
+from mkldoctor.cli import app
 from mkldoctor.errors import MkldoctorError
 
 np = pytest.importorskip("numpy")
 
 runner = CliRunner()
-app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-app.command()(bench)
-
-
-@app.callback()
-def _root() -> None:
-    """A test-local app: cli.py registers the command the same way."""
 
 
 # -- helpers written here, independent of mkldoctor.bench -------------------------------------

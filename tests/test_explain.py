@@ -19,12 +19,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
+from mkldoctor.cli import app
 from mkldoctor.explain import logparse
-from mkldoctor.commands.explain import explain as explain_command
-from mkldoctor.commands.link import link as link_command
 from mkldoctor.explain.diagnosis import explain
 from mkldoctor.findings import Finding, exit_status
 from mkldoctor.inventory.locate import install_from_path
@@ -33,11 +31,6 @@ from mkldoctor.output.findings import render
 SEED_LOG = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "seed-link-error.log"
 if not SEED_LOG.exists():
     SEED_LOG = Path("/work/shared/seed/seed-link-error.log")
-
-app = typer.Typer()
-app.command()(explain_command)
-app.command()(link_command)
-
 
 def cli(*args: str, env: dict | None = None):
     return CliRunner().invoke(app, list(args), env=env)

@@ -21,23 +21,18 @@ import tempfile
 import time
 from importlib import resources
 
+from mkldoctor.bench.cache import cache_folder
 from mkldoctor.bench.cpu import cpu_info
 from mkldoctor.bench.errors import BuildError, CompilerError
-from mkldoctor.bench.installs import label
 from mkldoctor.bench.linkline import link_line
 from mkldoctor.bench.results import Build, BuildFailure, MklRuntime
-from mkldoctor.inventory.install import MklInstall
+from mkldoctor.inventory.install import MklInstall, label
 
 SOURCE = "reference_bert.c"
 BINARY = "bert_bench"
 CFLAGS = ("-O3", "-march=native", "-std=c11", "-Wno-unknown-pragmas")
 KEY_VERSION = 1
 TIMEOUT = 600
-
-
-def cache_root() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "mkldoctor", "bench")
 
 
 def source_text() -> bytes:
@@ -173,7 +168,7 @@ def build(install: MklInstall, link: str, threading: str, f16: bool = False, *, 
     when ``f16``), from the cache when it is there; :class:`BuildError` when it fails."""
     line = link_line(install, link, threading)  # MissingLibraryError before any work
     compiler = find_compiler(cc)
-    root = root or cache_root()
+    root = root or cache_folder("bench")
     compile_args = [*CFLAGS, *line.compile_flags, *(f"-I{d}" for d in line.include_dirs)]
     if f16:
         compile_args.append("-DBENCH_F16")

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from mkldoctor.bench.cache import cache_folder
 from mkldoctor.bench.errors import ModelError
 
 FILES = ("config.json", "model.safetensors")
@@ -46,8 +47,7 @@ def offline() -> bool:
 
 
 def cache_dir(repo: str) -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "mkldoctor", "hub", "models--" + repo.replace("/", "--"))
+    return cache_folder("hub", "models--" + repo.replace("/", "--"))
 
 
 def fetch(repo: str, revision: str = "main", progress: Callable[[str, int, int | None], None] | None = None) -> str:

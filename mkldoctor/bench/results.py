@@ -17,7 +17,7 @@ from mkldoctor.bench.model import BertShape, ModelSource
 class Config:
     """One cell of the matrix: an install linked one way, run one way."""
 
-    install: str  # label: "MKL 2026.2 (pip-2026.2)"
+    install: str  # inventory.install.label: "MKL 2026.2 in /opt/venv/lib"
     install_root: str
     version: str | None
     link: str  # static, dynamic

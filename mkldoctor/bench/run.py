@@ -22,8 +22,6 @@ from mkldoctor.bench import build as builder
 from mkldoctor.bench import model as models
 from mkldoctor.bench.cpu import CpuQuota, busy_cpus, cpu_info, cpu_quota
 from mkldoctor.bench.errors import BenchError, BenchUsageError, BuildError, CheckError, MissingLibraryError, RunError
-from mkldoctor.bench.installs import label
-from mkldoctor.bench.linkline import THREADINGS
 from mkldoctor.bench.reference import numpy_available
 from mkldoctor.bench.results import (
     BenchReport,
@@ -36,7 +34,7 @@ from mkldoctor.bench.results import (
     Peak,
     Timing,
 )
-from mkldoctor.inventory.install import MklInstall
+from mkldoctor.inventory.install import MklInstall, label
 from mkldoctor.inventory.locate import install_at
 
 DTYPES = ("f32", "f16")

@@ -90,7 +90,6 @@ def bench(
     from mkldoctor.bench.errors import BenchError, BenchUsageError, ModelError
     from mkldoctor.bench.run import (
         DTYPES,
-        THREADINGS,
         Options,
         parse_choices,
         parse_threads,
@@ -115,7 +114,7 @@ def bench(
         options = Options(
             installs=tuple(install or ()),
             links=parse_choices(link, linkline.LINKS, "--link", {"shared": "dynamic"}),
-            threadings=parse_choices(threading, THREADINGS, "--threading",
+            threadings=parse_choices(threading, linkline.THREADINGS, "--threading",
                                      {"intel_thread": "intel", "gnu_thread": "gnu", "omp": "intel", "seq": "sequential"}),
             threads=parse_threads(threads),
             dtypes=parse_choices(dtype, DTYPES, "--dtype", {"float32": "f32", "float16": "f16", "fp16": "f16"}) or ("f32",),

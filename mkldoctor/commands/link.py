@@ -58,7 +58,7 @@ def link(
     with the failure explained. Exit 2: usage error.
     """
     from mkldoctor.discover.choose import choose_install
-    from mkldoctor.inventory.locate import label
+    from mkldoctor.inventory.install import label
     from mkldoctor.link import linkline
 
     chosen, _others = choose_install(install)

@@ -9,7 +9,7 @@ from mkldoctor.diagnose import cargo_routes
 from mkldoctor.diagnose.cargo_record import BuildRecord
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall
-from mkldoctor.knowledge.recipes import q
+from mkldoctor.knowledge.recipes import CARGO_CLEAN, q
 
 if TYPE_CHECKING:
     from mkldoctor.diagnose.rules import Facts
@@ -66,7 +66,7 @@ def rule_ilp64_int32(f: Facts) -> list[Finding]:
         fix=(f'Cargo.toml: intel-mkl-src = {{ version = "{route.version if route and route.version else "0.8"}", '
              f'features = ["{lp64}"] }}   # the LP64 libraries, 32-bit integers',
              *alternatives,
-             "cargo clean -p intel-mkl-src   # its build script does not rerun by itself",
+             f"{CARGO_CLEAN}   # its build script does not rerun by itself",
              "cargo build"),
         explanation="ILP64 MKL reads every integer argument (m, n, k, lda, ...) as 64 bits. Code declared with c_int "
                     "passes 32: MKL reads the next 4 bytes too, and returns wrong results or stops with "
@@ -114,12 +114,12 @@ def rule_last_build(f: Facts) -> list[Finding]:
             evidence.append(f"{record.mkl_dir} no longer exists")
         severity = "error" if lacking and sticky else "warning"
         title = (f"the last build ({record.where}) linked {_what(record, install)}; a fresh build would take {now}"
-                 + ("; a rebuild would not pick up the change until `cargo clean -p intel-mkl-src`" if sticky else ""))
+                 + (f"; a rebuild would not pick up the change until `{CARGO_CLEAN}`" if sticky else ""))
         if lacking:
             evidence.append(f"that copy lacks {', '.join(lacking)}: `cargo build` fails the same way until then")
         out.append(Finding(
             id="last-build-differs", severity=severity, title=title, evidence=tuple(evidence),
-            fix=("cargo clean -p intel-mkl-src   # forget the recorded choice", "cargo build"),
+            fix=(f"{CARGO_CLEAN}   # forget the recorded choice", "cargo build"),
             explanation=("The build script's output is the ground truth of what the last build linked. "
                          + ("It did not ask cargo to rerun it when MKLROOT changes, so a new MKLROOT (or a new "
                             "install) is ignored by `cargo build`." if sticky else
@@ -145,7 +145,7 @@ def rule_no_download(f: Facts) -> list[Finding]:
         fix=(f'Cargo.toml: intel-mkl-src = {{ version = "{route.version}", features = ["download"] }}   '
              "# or point it at an installed copy:",
              "export MKLROOT=<prefix of a copy with the static archives (mkldoctor list)>",
-             "cargo clean -p intel-mkl-src"),
+             CARGO_CLEAN),
         explanation="Before 0.8, intel-mkl-src downloads MKL only with its `download` feature (0.6 turns it on by "
                     "default, 0.7 does not); without it the build script stops with \"No MKL found, and download "
                     "flag is off.\"",

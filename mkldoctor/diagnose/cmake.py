@@ -23,11 +23,11 @@ import re
 from dataclasses import dataclass, field
 
 from mkldoctor.discover import Inventory, check_symbols
-from mkldoctor.inventory.install import MklInstall, describe, read_version_header
+from mkldoctor.inventory.install import MklInstall, describe, label, read_version_header
 from mkldoctor.inventory.locate import install_from_path
 from mkldoctor.rootfs import Broken, RootFS
 from mkldoctor.knowledge.history import version_key
-from mkldoctor.diagnose.predict import Choice, _describe
+from mkldoctor.diagnose.predict import Choice
 from mkldoctor.diagnose.project import Needs, _files
 
 CONFIG_NAMES = ("MKLConfig.cmake", "mkl-config.cmake")
@@ -332,7 +332,7 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
     choice = Choice(install, f"find_package(MKL CONFIG) loads {config.path}; its libraries come from {os.path.dirname(path)}", steps)
     if not _real(fs, os.path.dirname(path)).startswith(_real(fs, mkl_root).rstrip("/") + "/"):
         choice.warning = (f"find_package(MKL) loads MKLConfig.cmake {config.version or ''} from {mkl_root} but links the "
-                          f"libraries of {_describe(install)}: headers of one copy, libraries of another")
+                          f"libraries of {label(install)}: headers of one copy, libraries of another")
         choice.fix = [f"pin the libraries to the config's copy: set(CMAKE_FIND_USE_CMAKE_SYSTEM_PATH FALSE), "
                       f"set(CMAKE_FIND_USE_CMAKE_ENVIRONMENT_PATH FALSE) and set(CMAKE_FIND_USE_CMAKE_PATH FALSE) "
                       f"before find_package(MKL) (mkldoctor link --format cmake prints it)"]

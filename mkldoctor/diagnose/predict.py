@@ -14,10 +14,10 @@ import os
 from dataclasses import dataclass, field
 
 from mkldoctor.discover import Inventory
-from mkldoctor.inventory.install import THREAD_LIB, MklInstall
+from mkldoctor.inventory.install import THREAD_LIB, MklInstall, label
+from mkldoctor.knowledge.recipes import INTEL_MKL_SRC_DOWNLOAD
 from mkldoctor.diagnose.project import Needs
 
-DOWNLOAD_VERSION = "2020.1"  # what intel-mkl-src 0.7/0.8 pulls from ghcr.io/rust-math/rust-mkl
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Choice:
     def version(self) -> str | None:
         if self.install is not None:
             return self.install.version
-        return DOWNLOAD_VERSION if self.download else None
+        return INTEL_MKL_SRC_DOWNLOAD if self.download else None
 
 
 def missing_files(install: MklInstall, needs: Needs, inventory: Inventory | None = None) -> list[str]:
@@ -49,10 +49,6 @@ def missing_files(install: MklInstall, needs: Needs, inventory: Inventory | None
     if needs.threading == "intel" and not install.iomp5 and not (inventory and inventory.openmp):
         lacking.append("libiomp5 (the Intel OpenMP runtime)")
     return lacking
-
-
-def _describe(install: MklInstall) -> str:
-    return f"MKL {install.version or '(version unknown)'} at {install.lib_dirs[0] if install.lib_dirs else install.root}"
 
 
 def _under(install: MklInstall, prefix: str) -> bool:
@@ -77,9 +73,9 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
                        if not any(lib.name == name and lib.kind == "shared" and lib.soname_suffix == ".so"
                                   for lib in install.libraries)]  # the scan's answer: under --root, inside it
         if lacking:
-            steps.append(f"{where}: {_describe(install)} skipped, it lacks {', '.join(lacking[:3])}")
+            steps.append(f"{where}: {label(install)} skipped, it lacks {', '.join(lacking[:3])}")
             return None
-        steps.append(f"{where}: {_describe(install)} has every file {config} needs: TAKEN")
+        steps.append(f"{where}: {label(install)} has every file {config} needs: TAKEN")
         return Choice(install, f"intel-mkl-src ({config}) takes it from {where}", steps)
 
     pcs = [pc for pc in inventory.pkgconfig if pc.name == config and pc.on_search_path]
@@ -117,11 +113,11 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
         return Choice(None, f"intel-mkl-src {route.version} ({config}) finds no MKL and may not download one", steps)
     cached = [i for i in inventory.installs if i.source == "intel-mkl-src" and any(config in e for e in i.evidence)]
     if cached:
-        steps.append(f"4. nothing above fits: the ocipkg download of MKL {DOWNLOAD_VERSION} in {cached[0].lib_dirs[0]}: TAKEN")
-        return Choice(cached[0], f"intel-mkl-src ({config}) fell back to its own download of MKL {DOWNLOAD_VERSION}",
+        steps.append(f"4. nothing above fits: the ocipkg download of MKL {INTEL_MKL_SRC_DOWNLOAD} in {cached[0].lib_dirs[0]}: TAKEN")
+        return Choice(cached[0], f"intel-mkl-src ({config}) fell back to its own download of MKL {INTEL_MKL_SRC_DOWNLOAD}",
                       steps, download=True)
-    steps.append(f"4. nothing above fits: intel-mkl-src will download MKL {DOWNLOAD_VERSION} at build time")
-    return Choice(None, f"intel-mkl-src ({config}) will download MKL {DOWNLOAD_VERSION}", steps, download=True)
+    steps.append(f"4. nothing above fits: intel-mkl-src will download MKL {INTEL_MKL_SRC_DOWNLOAD} at build time")
+    return Choice(None, f"intel-mkl-src ({config}) will download MKL {INTEL_MKL_SRC_DOWNLOAD}", steps, download=True)
 
 
 def _pc_name(needs: Needs) -> str:
@@ -138,7 +134,7 @@ def predict_plain(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
     if mklroot:
         owners = [i for i in inventory.installs if _under(i, mklroot)]
         if owners:
-            steps.append(f"MKLROOT={mklroot}: {_describe(owners[0])}: TAKEN")
+            steps.append(f"MKLROOT={mklroot}: {label(owners[0])}: TAKEN")
             return Choice(owners[0], f"MKLROOT={mklroot}", steps)
         steps.append(f"MKLROOT={mklroot}: no MKL libraries there")
     else:
@@ -149,17 +145,17 @@ def predict_plain(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
             continue
         owners = [i for i in inventory.installs if _under(i, os.path.join(inventory.root, pc.libdir.lstrip("/")))]
         if owners:
-            steps.append(f"pkg-config {pc.name}.pc: {_describe(owners[0])}: TAKEN")
+            steps.append(f"pkg-config {pc.name}.pc: {label(owners[0])}: TAKEN")
             return Choice(owners[0], f"pkg-config {pc.path}", steps)
     steps.append("pkg-config: no mkl-*.pc on the search path points at a copy")
     for install in inventory.installs:
         if "loader" in install.sources:
-            steps.append(f"linker and loader path: {_describe(install)}: TAKEN")
+            steps.append(f"linker and loader path: {label(install)}: TAKEN")
             return Choice(install, f"on the linker's default path ({install.lib_dirs[0]})", steps)
     steps.append("linker and loader path: no MKL there")
     if inventory.installs:
         best = inventory.installs[0]  # sorted newest first
-        steps.append(f"newest copy found: {_describe(best)}: TAKEN (a build must be pointed at it)")
+        steps.append(f"newest copy found: {label(best)}: TAKEN (a build must be pointed at it)")
         return Choice(best, "the newest copy found (nothing points a build at any copy)", steps)
     return Choice(None, "no MKL found", steps)
 

@@ -14,8 +14,8 @@ from typing import Callable
 
 from mkldoctor.knowledge import history, recipes
 from mkldoctor.discover import Inventory
-from mkldoctor.findings import Finding
-from mkldoctor.inventory.install import MklInstall
+from mkldoctor.findings import Finding, by_severity
+from mkldoctor.inventory.install import MklInstall, label
 from mkldoctor.diagnose.cargo_rules import CARGO_RULES
 from mkldoctor.rootfs import RootFS
 from mkldoctor.diagnose.predict import Choice, missing_files
@@ -36,10 +36,6 @@ class Facts:
 
 def _where(install: MklInstall) -> str:
     return install.lib_dirs[0] if install.lib_dirs else install.root
-
-
-def _label(install: MklInstall) -> str:
-    return f"MKL {install.version or '(version unknown)'} at {_where(install)} [{', '.join(install.sources or [install.source])}]"
 
 
 def _debian(inventory: Inventory) -> bool:
@@ -63,7 +59,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
                 continue
         having = [i for i in f.inventory.installs if i.defines.get(symbol) and i is not chosen]
         usable = [i for i in having if not missing_files(i, f.needs, f.inventory)]
-        what = _label(chosen) if chosen else f"the MKL {f.choice.version} that intel-mkl-src downloads"
+        what = label(chosen) if chosen else f"the MKL {f.choice.version} that intel-mkl-src downloads"
         evidence = [
             f"{symbol} is needed: {f.needs.symbol_origin.get(symbol, 'asked for')}",
             f"the build uses {what}: {f.choice.how}",
@@ -72,7 +68,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
         if first:
             evidence.append(f"{symbol} first appears in MKL {first} ({history.evidence(symbol)}); "
                             f"this copy is {f.choice.version or 'of unknown version'}")
-        evidence += [f"{symbol} is defined by {_label(i)}: {', '.join(os.path.basename(p) for p in i.defines[symbol])}" for i in having]
+        evidence += [f"{symbol} is defined by {label(i)}: {', '.join(os.path.basename(p) for p in i.defines[symbol])}" for i in having]
         if not having:
             evidence.append(f"no MKL on this machine defines {symbol}")
         fix: list[str] = []
@@ -91,7 +87,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
             fix += recipes.install_static(f.inventory.root, _debian(f.inventory), first) \
                 if (f.needs.link or "static") == "static" else [f"python3 -m pip install mkl=={recipes.LATEST}"]
             if f.needs.cargo_config:
-                fix += ["export MKLROOT=<the prefix of the new install>", "cargo clean -p intel-mkl-src"]
+                fix += ["export MKLROOT=<the prefix of the new install>", recipes.CARGO_CLEAN]
         out.append(Finding(
             id="missing-symbol",
             severity="error",
@@ -100,8 +96,8 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
             evidence=tuple(evidence),
             fix=tuple(fix),
             explanation=(f"The linker will stop with `undefined reference to '{symbol}'`."
-                         + (" intel-mkl-src falls back to its MKL 2020.1 download when no installed copy has every "
-                            "file its feature needs, and cargo keeps that choice until `cargo clean -p intel-mkl-src` "
+                         + (f" intel-mkl-src falls back to its MKL {recipes.INTEL_MKL_SRC_DOWNLOAD} download when no installed copy has every "
+                            f"file its feature needs, and cargo keeps that choice until `{recipes.CARGO_CLEAN}` "
                             "(on that path the build script does not ask to rerun when MKLROOT changes)."
                             if f.choice.download else "")),
             confirm=(f"mkldoctor symbols --find {symbol} {q(_where(usable[0]))}" if usable else f"mkldoctor list --symbol {symbol}",
@@ -117,7 +113,7 @@ def rule_runtime_without_devel(f: Facts) -> list[Finding]:
     if any(i.static for i in f.inventory.installs):
         return []
     evidence = [f"a static link is asked for: {f.needs.origin.get('link', 'flags')}"]
-    evidence += [f"{_label(i)}: shared objects only ({i.package or 'no package record'})" for i in f.inventory.installs]
+    evidence += [f"{label(i)}: shared objects only ({i.package or 'no package record'})" for i in f.inventory.installs]
     fix = recipes.install_static(f.inventory.root, _debian(f.inventory))
     return [Finding(
         id="runtime-without-devel",
@@ -187,7 +183,7 @@ def rule_iomp_missing(f: Facts) -> list[Finding]:
     if f.needs.threading != "intel" or chosen is None or chosen.iomp5 or f.inventory.openmp:
         return []
     evidence = (f"the intel threading layer is asked for: {f.needs.origin.get('threading', 'flags')}",
-                f"{_label(chosen)} has no libiomp5 beside it, and none is on the loader's path")
+                f"{label(chosen)} has no libiomp5 beside it, and none is on the loader's path")
     fix = list(recipes.install_openmp(f.inventory.root))
     if f.needs.cargo_config:
         fix.append(f"or use the sequential layer: intel-mkl-src feature {f.needs.cargo_config.replace('iomp', 'seq')}")
@@ -204,9 +200,9 @@ def rule_mixed_versions(f: Facts) -> list[Finding]:
         return []
     on_path = [i for i in f.inventory.installs if "loader" in i.sources or "pkg-config" in i.sources]
     chosen = f.choice.install
-    evidence = [_label(i) for i in f.inventory.installs]
+    evidence = [label(i) for i in f.inventory.installs]
     if chosen is not None:
-        evidence.append(f"the build takes {_label(chosen)}")
+        evidence.append(f"the build takes {label(chosen)}")
     severity = "warning" if len({i.version for i in on_path}) > 1 else "info"
     return [Finding(
         id="several-versions",
@@ -236,7 +232,7 @@ def rule_interface(f: Facts) -> list[Finding]:
         kind = "static" if f.needs.link == "static" else "shared"
         if f"intel_{f.needs.interface}" not in chosen.interfaces(kind):
             out.append(Finding("interface-missing", "error",
-                               f"{_label(chosen)} has no {f.needs.interface} interface library ({kind})",
+                               f"{label(chosen)} has no {f.needs.interface} interface library ({kind})",
                                (f"interfaces there: {', '.join(chosen.interfaces(kind)) or 'none'}",),
                                (f"use another copy (mkldoctor list) or --interface {'lp64' if f.needs.interface == 'ilp64' else 'ilp64'}",)))
     return out
@@ -256,7 +252,7 @@ def rule_mklroot(f: Facts) -> list[Finding]:
     if owners[0] is not newest and history.version_key(newest.version) > history.version_key(owners[0].version):
         return [Finding("mklroot-older", "warning",
                         f"MKLROOT points at MKL {owners[0].version}; MKL {newest.version} is installed too",
-                        (_label(owners[0]), _label(newest)), (f"export MKLROOT={q(newest.root)}",))]
+                        (label(owners[0]), label(newest)), (f"export MKLROOT={q(newest.root)}",))]
     return []
 
 
@@ -268,7 +264,7 @@ def rule_runtime_path(f: Facts) -> list[Finding]:
     return [Finding(
         id="not-on-loader-path", severity="warning",
         title=f"the shared MKL in {lib} is not on the loader's path: programs will not start",
-        evidence=(f"{_label(chosen)} is not in LD_LIBRARY_PATH, /etc/ld.so.conf or the default folders",),
+        evidence=(f"{label(chosen)} is not in LD_LIBRARY_PATH, /etc/ld.so.conf or the default folders",),
         fix=(f"export LD_LIBRARY_PATH={q(lib)}:$LD_LIBRARY_PATH",
              f"or link with -Wl,-rpath,{q(lib)}",
              f"or: echo {q(lib)} | sudo tee /etc/ld.so.conf.d/mkl.conf && sudo ldconfig"),
@@ -281,7 +277,7 @@ def rule_kernels(f: Facts) -> list[Finding]:
     for install in f.inventory.installs:
         if install.has("mkl_core", "shared") and not install.kernels():
             out.append(Finding(
-                "kernels-missing", "error", f"{_label(install)} has libmkl_core but no CPU kernel libraries",
+                "kernels-missing", "error", f"{label(install)} has libmkl_core but no CPU kernel libraries",
                 (f"no libmkl_def / libmkl_avx2 / libmkl_avx512 beside {_where(install)}",),
                 ("install the full runtime: pip install mkl / apt-get install intel-oneapi-mkl / libmkl-meta-computational",),
                 "At run time: `Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so.N or libmkl_def.so.N`.",
@@ -311,7 +307,7 @@ def rule_amd_old(f: Facts) -> list[Finding]:
     if f.cpu_vendor != "AuthenticAMD" or version is None or history.version_key(version) >= (2020, 1):
         return []
     return [Finding("amd-old-mkl", "warning", f"MKL {version} on an AMD CPU: older MKL runs its slowest code path there",
-                    (f"CPU vendor AuthenticAMD; {(_label(chosen) if chosen else version)}",),
+                    (f"CPU vendor AuthenticAMD; {(label(chosen) if chosen else version)}",),
                     (f"python3 -m pip install mkl-static=={recipes.LATEST}",),
                     "MKL before 2020.1 picks generic kernels on non-Intel CPUs.")]
 
@@ -329,7 +325,7 @@ def rule_nothing_usable(f: Facts) -> list[Finding]:
         evidence=tuple(f.choice.steps),
         fix=(f"use the static feature {static} (pip's mkl-static, Intel's intel-oneapi-mkl-devel have the archives)",
              "or install an MKL with unversioned libmkl_*.so links: sudo apt-get install intel-oneapi-mkl-devel, "
-             "or conda install mkl-devel", "cargo clean -p intel-mkl-src"),
+             "or conda install mkl-devel", recipes.CARGO_CLEAN),
         explanation="For dynamic features intel-mkl-src needs libmkl_core.so (and the interface and threading "
                     "libraries) by their unversioned names, and it never downloads shared libraries.",
     )]
@@ -354,7 +350,7 @@ def rule_summary(f: Facts) -> list[Finding]:
                             tuple(f.choice.steps) or ("looked in dpkg, rpm, pip, conda, /opt/intel, MKLROOT, loader and pkg-config paths",),
                             tuple(recipes.install_static(f.inventory.root, False)))]
         return []
-    what = _label(chosen) if chosen else f"MKL {f.choice.version} (intel-mkl-src download)"
+    what = label(chosen) if chosen else f"MKL {f.choice.version} (intel-mkl-src download)"
     needs = ", ".join(f"{k}={getattr(f.needs, k)}" for k in ("link", "interface", "threading") if getattr(f.needs, k))
     return [Finding("picked", "info", f"the build will use {what}",
                     (f.choice.how, *f.choice.steps, f"needs: {needs or 'nothing stated'}",
@@ -370,7 +366,7 @@ def rule_min_version(f: Facts) -> list[Finding]:
     if f.choice.version is None and f.choice.install is not None:
         chosen = f.choice.install
         return [Finding("version-unknown", "error",
-                        f"cannot tell whether {_label(chosen)} is {f.needs.min_version} or newer: nothing there says its version",
+                        f"cannot tell whether {label(chosen)} is {f.needs.min_version} or newer: nothing there says its version",
                         (f.needs.origin.get("min_version", "--min-version"), f.choice.how,
                          f"no mkl_version.h beside {_where(chosen)}, no package metadata, no mkl-*.pc Version"),
                         ("install the headers of that copy (pip: mkl-include; Debian: libmkl-dev), or point the build "
@@ -421,5 +417,4 @@ def run_rules(facts: Facts) -> list[Finding]:
     findings: list[Finding] = []
     for rule in RULES:
         findings += rule(facts)
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(findings, key=lambda x: order[x.severity])
+    return by_severity(findings)

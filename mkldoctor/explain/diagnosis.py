@@ -18,10 +18,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.findings import Finding
-from mkldoctor.inventory.install import KERNEL_LIBRARIES, MklInstall
+from mkldoctor.knowledge.history import version_key
+from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD, recipes
+from mkldoctor.findings import Finding, by_severity
+from mkldoctor.inventory.install import KERNEL_LIBRARIES, MklInstall, label
 from mkldoctor.explain.linksearch import SearchResult, read_dynamic, search_library, search_soname
-from mkldoctor.inventory.locate import installs_from_dirs, label
+from mkldoctor.inventory.locate import installs_from_dirs
 from mkldoctor.explain.logparse import (
     LinkCommand,
     LoaderMissing,
@@ -167,8 +169,7 @@ class Explainer:
                 ("the linker's own message was not one of: undefined reference/symbol, cannot find -l",),
                 ("rerun with: cargo build -v   # and pass the whole output to mkldoctor explain",),
             ))
-        order = {"error": 0, "warning": 1, "info": 2}
-        return sorted(out, key=lambda f: order.get(f.severity, 3))
+        return by_severity(out)
 
     # undefined symbols at link time
 
@@ -279,7 +280,7 @@ class Explainer:
             fix.append(f"at run time: export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
         else:
             fix.append("install Intel's OpenMP runtime (libiomp5):")
-            fix += ["  " + line for line in knowledge.recipes("openmp")]
+            fix += ["  " + line for line in recipes("openmp")]
         fix.append("or do without it: link mkl_sequential instead of mkl_intel_thread (mkldoctor link --threading sequential),")
         fix.append("or GCC's runtime: mkl_gnu_thread with -lgomp (mkldoctor link --threading gnu)")
         return Finding(
@@ -332,7 +333,7 @@ class Explainer:
         if first:
             evidence.append(f"{symbol} first appears in MKL {first} (mkldoctor's version table)")
         good = [install for install, _ in having.values() if install is not linked]
-        good.sort(key=lambda i: knowledge.version_key(i.version), reverse=True)
+        good.sort(key=lambda i: version_key(i.version), reverse=True)
         fix: list[str] = []
         if good:
             best = good[0]
@@ -343,7 +344,7 @@ class Explainer:
                 fix.append(f"  export MKLROOT={q(best.root)}")
                 if pc:
                     fix.append(f"  export PKG_CONFIG_PATH={q(pc)}${{PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}}")
-                fix.append(f"  {knowledge.CARGO_CLEAN}")
+                fix.append(f"  {CARGO_CLEAN_EXPLAINED}")
                 fix.append("  cargo build   # the same command as before")
             elif command is not None and linked is not None:
                 fix.append(f"put the copy that has {symbol} first: -L{q(libdir)} before -L{q(linked.lib_dirs[0])} (or drop the old -L)")
@@ -354,9 +355,9 @@ class Explainer:
         else:
             need = "static" if static else "shared"
             fix.append(f"install an MKL that has {symbol}" + (f" ({first} or newer)" if first else "") + ":")
-            fix += ["  " + line for line in knowledge.recipes(need, first)]
+            fix += ["  " + line for line in recipes(need, first)]
             if self.cargo:
-                fix.append("  then: export MKLROOT=<its prefix>; " + knowledge.CARGO_CLEAN)
+                fix.append("  then: export MKLROOT=<its prefix>; " + CARGO_CLEAN_EXPLAINED)
         explanation = f"{symbol} is not in the MKL that the linker used"
         if linked is not None and linked.version:
             explanation += f" ({linked.version})"
@@ -366,7 +367,7 @@ class Explainer:
         if self.cargo:
             explanation += (
                 " With cargo, MKL's folder comes from a build script: intel-mkl-src asks pkg-config for mkl-*.pc, then looks in "
-                f"$MKLROOT and /opt/intel, and only when all fail downloads its own MKL {knowledge.CHANNEL_VERSION['intel-mkl-src']}, "
+                f"$MKLROOT and /opt/intel, and only when all fail downloads its own MKL {INTEL_MKL_SRC_DOWNLOAD}, "
                 "which is too old for half precision. Installing a newer MKL is not enough while the old copy comes first."
             )
         if static and good and not good[0].static:
@@ -483,11 +484,11 @@ class Explainer:
                    "while the .a files are in libmkl-full-dev (libmkl-interface-dev, libmkl-threading-dev, libmkl-computational-dev); "
                    "Intel's intel-oneapi-mkl has only .so files, intel-oneapi-mkl-devel has the archives.")
             fix.append("install the static archives:")
-            fix += ["  " + line for line in knowledge.recipes("static")]
+            fix += ["  " + line for line in recipes("static")]
             fix.append("or link dynamically: mkldoctor link --link dynamic")
         elif cause == "not-on-path":
             holders = [i for _, _, name in items for i in self.installs if i.has(name.lstrip(":"), "static" if static else None)]
-            best = sorted(holders, key=lambda i: knowledge.version_key(i.version), reverse=True)[0]
+            best = sorted(holders, key=lambda i: version_key(i.version), reverse=True)[0]
             title += f": it is in {label(best)}, which is not searched"
             why = "The library exists on this machine, but not in any folder that the linker searched."
             kind = "static" if static else None
@@ -498,17 +499,17 @@ class Explainer:
                         "which -lNAME never finds: name the files by path, as oneMKL's mkl-*.pc files do.")
                 fix.append("name the shared libraries by path: mkldoctor link --link dynamic --install " + q(best.root))
             if self.cargo:
-                fix.append(f"with cargo: export MKLROOT={q(best.root)}; {knowledge.CARGO_CLEAN}")
+                fix.append(f"with cargo: export MKLROOT={q(best.root)}; {CARGO_CLEAN_EXPLAINED}")
         elif cause == "openmp-missing":
             title += ": Intel's OpenMP runtime (libiomp5) is not installed"
             why = "mkl_intel_thread needs libiomp5, and no copy of it is here (Debian's MKL packages do not ship it)."
             fix.append("install Intel's OpenMP runtime:")
-            fix += ["  " + line for line in knowledge.recipes("openmp")]
+            fix += ["  " + line for line in recipes("openmp")]
             fix.append("or do without it: mkldoctor link --threading sequential (or gnu)")
         elif all(name.lstrip(":").startswith(("mkl", "libmkl")) for _, _, name in items):
             title += ": no copy of it anywhere searched"
             fix.append("install MKL's development files:")
-            fix += ["  " + line for line in knowledge.recipes("static" if static else "shared")]
+            fix += ["  " + line for line in recipes("static" if static else "shared")]
         else:
             title += ": no copy of it anywhere searched (not an MKL library)"
             fix.append("install the package that provides it (apt-file search, dpkg -S), or add its folder with -L")
@@ -559,9 +560,9 @@ class Explainer:
                 fix.append(f"or relink with a run path: -Wl,-rpath,{q(folder)}")
                 fix.append(f"or system-wide: echo {q(folder)} | sudo tee /etc/ld.so.conf.d/mkl.conf && sudo ldconfig")
             elif soname.startswith("libiomp5"):
-                fix += knowledge.recipes("openmp")
+                fix += recipes("openmp")
             else:
-                fix += knowledge.recipes("shared")
+                fix += recipes("shared")
             out.append(Finding(
                 "loader-cannot-find", "error", f"the loader cannot find {soname}",
                 tuple(evidence), tuple(fix),
@@ -589,7 +590,7 @@ class Explainer:
                 fix.append(f"link it: -L{q(places[0])} -liomp5, and at run time: export LD_LIBRARY_PATH={q(places[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
                 fix.append(f"or for this run only: LD_PRELOAD={q(os.path.join(places[0], 'libiomp5.so'))}")
             else:
-                fix += knowledge.recipes("openmp")
+                fix += recipes("openmp")
             fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
             out.append(Finding(
                 "openmp-runtime-missing", "error", f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)",
@@ -650,7 +651,7 @@ class Explainer:
             fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in KERNEL_LIBRARIES[:4]) + ", ... and the threading layer)")
         else:
             fix.append("install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2):")
-            fix += ["  " + line for line in knowledge.recipes("shared")]
+            fix += ["  " + line for line in recipes("shared")]
         return [Finding(
             "mkl-cannot-load-kernels", "error", f"MKL cannot load its own libraries at run time: {_more(wanted, 4)}",
             tuple(evidence), tuple(fix),

@@ -96,6 +96,12 @@ class MklInstall:
         return [lib.path for name in names if (lib := self.find(name, kind))]
 
 
+def label(install: MklInstall) -> str:
+    """``MKL 2026.2 in /opt/venv/lib``: how findings, steps, link lines and bench tables name a copy."""
+    version = install.version or "of unknown version"
+    return f"MKL {version} in {install.lib_dirs[0] if install.lib_dirs else install.root}"
+
+
 def scan_libdir(folder: str, fs: RootFS | None = None, broken: list[str] | None = None) -> list[Library]:
     """The MKL, OpenMP and TBB libraries in one folder (not recursive).
 

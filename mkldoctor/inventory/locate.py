@@ -92,8 +92,3 @@ def installs_from_dirs(dirs: list[str], known: list[MklInstall], source: str = "
             found.append(install)
     return found
 
-
-def label(install: MklInstall) -> str:
-    """``MKL 2026.2 (pip-2026.2/lib)``: how findings name an install."""
-    version = install.version or "of unknown version"
-    return f"MKL {version} in {install.lib_dirs[0] if install.lib_dirs else install.root}"

@@ -5,7 +5,8 @@ Provenance: FIRST_VERSION is read from ``mkldoctor/knowledge/data/symbols.json``
 (``hgemm``/``cblas_hgemm``: 2021.4; ``cblas_gemm_f16f16f32``: 2024.0); the tests check
 it against the exported symbols of the fixtures.
 
-RECIPES are the install commands per package manager, the same ones ``check`` uses.
+Install commands live in :mod:`mkldoctor.knowledge.recipes`, release dates in
+:mod:`mkldoctor.knowledge.history`: import them from there.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from mkldoctor.knowledge.history import version_key  # noqa: F401 - re-exported for explain and link
-from mkldoctor.knowledge.recipes import CHANNEL_VERSION, INTEL_APT_REPO, PACKAGES, recipes  # noqa: F401 - one home, re-exported
+from mkldoctor.knowledge.history import version_key
 
 def _first_versions() -> dict[str, str]:
     """symbol -> first MKL version that declares it, from the generated table (mkldoctor.knowledge.history),
@@ -33,8 +33,6 @@ def _first_versions() -> dict[str, str]:
 
 
 FIRST_VERSION: dict[str, str] = _first_versions()
-
-INTEL_APT_SETUP = INTEL_APT_REPO  # one copy of the repository lines, in recipes
 
 OPENMP_PREFIXES = ("omp_", "__kmpc_", "kmp_", "__kmp_", "ompt_", "kmpc_")
 GNU_OPENMP_PREFIXES = ("GOMP_", "omp_")
@@ -75,5 +73,3 @@ def confirm_symbol(symbol: str, cargo: bool = False) -> list[str]:
         ]
     return [f"add -Wl,-y,{symbol} to the link line: ld prints 'FILE(MEMBER): definition of {symbol}' for the copy it takes"]
 
-
-CARGO_CLEAN = "cargo clean -p intel-mkl-src   # its build script caches what it found: make it look again"

@@ -75,6 +75,12 @@ def intel_apt_configured(root: str) -> bool:
     return False
 
 
+# intel-mkl-src (0.7/0.8), cargo's way to MKL: what it downloads when it finds no copy it can use
+# (the OCI image ghcr.io/rust-math/rust-mkl), and the command that makes its build script look again
+INTEL_MKL_SRC_DOWNLOAD = "2020.1"
+CARGO_CLEAN = "cargo clean -p intel-mkl-src"
+CARGO_CLEAN_EXPLAINED = f"{CARGO_CLEAN}   # its build script caches what it found: make it look again"
+
 # the MKL version each channel gives; None: the newest oneMKL
 CHANNEL_VERSION: dict[str, str | None] = {
     "pip": None,
@@ -82,7 +88,7 @@ CHANNEL_VERSION: dict[str, str | None] = {
     "intel-apt": None,
     "intel-dnf": None,
     "debian": "2020.4",  # Debian bookworm / Ubuntu 22.04-24.04 non-free libmkl-*: 2020.4.304
-    "intel-mkl-src": "2020.1",  # the OCI image that the crate intel-mkl-src 0.8 downloads when it finds no MKL
+    "intel-mkl-src": INTEL_MKL_SRC_DOWNLOAD,
 }
 
 
@@ -172,7 +178,7 @@ def install_openmp(root: str) -> list[str]:
 
 def point_cargo_at(root: str, config: str | None) -> list[str]:
     """Make intel-mkl-src use the copy at ``root`` (it reads MKLROOT; re-runs only on change)."""
-    steps = [f"export MKLROOT={q(root)}", "cargo clean -p intel-mkl-src"]
+    steps = [f"export MKLROOT={q(root)}", CARGO_CLEAN]
     if config:
         steps.append(f"cargo build   # intel-mkl-src {config} now takes MKLROOT")
     return steps

@@ -21,9 +21,9 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
-from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.errors import MkldoctorError
-from mkldoctor.inventory.install import THREAD_LIB, MklInstall
+from mkldoctor.inventory.install import THREAD_LIB, MklInstall, label
+from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, recipes
 
 LINKS = ("static", "dynamic", "sdl")
 INTERFACES = ("lp64", "ilp64")
@@ -157,8 +157,6 @@ def find_tbb(install: MklInstall) -> str | None:
 
 
 def _refuse(install: MklInstall, config: LinkConfig, missing: list[str], hints: list[str]) -> None:
-    from mkldoctor.inventory.locate import label
-
     message = f"{label(install)} cannot be linked {config.name}: missing {', '.join(missing)}"
     raise LinkLineError(message, missing, hints)
 
@@ -178,10 +176,10 @@ def advise(install: MklInstall, config: LinkConfig, cc: str = "gcc") -> LinkLine
     if missing:
         if kind == "static" and install.shared:
             hints.append("this copy has shared libraries only: use --link dynamic, or install the static archives:")
-        hints += ["  " + line for line in knowledge.recipes(kind)]
+        hints += ["  " + line for line in recipes(kind)]
     if not any(os.path.isfile(os.path.join(d, "mkl.h")) for d in install.include_dirs):
         missing.append("mkl.h (the headers)")
-        hints += ["install MKL's headers:"] + ["  " + line for line in knowledge.recipes("headers")]
+        hints += ["install MKL's headers:"] + ["  " + line for line in recipes("headers")]
 
     lib_dir = os.path.dirname(libs[0].path) if libs else (install.lib_dirs[0] if install.lib_dirs else install.root)
     runtime_dirs: list[str] = []
@@ -192,7 +190,7 @@ def advise(install: MklInstall, config: LinkConfig, cc: str = "gcc") -> LinkLine
         if iomp5 is None:
             missing.append("libiomp5.so (Intel OpenMP)")
             hints.append("no libiomp5 in this copy nor on the system: use --threading sequential or gnu, or install it:")
-            hints += ["  " + line for line in knowledge.recipes("openmp")]
+            hints += ["  " + line for line in recipes("openmp")]
         else:
             folder = os.path.dirname(iomp5)
             threading_flags = [f"-L{folder}", "-liomp5"] if iomp5.endswith((".so", ".a")) else [iomp5]
@@ -292,8 +290,6 @@ def _env_lines(env: dict[str, str]) -> list[str]:
 
 
 def render(line: LinkLine, fmt: str) -> str:
-    from mkldoctor.inventory.locate import label
-
     config = line.config
     head = f"# {label(line.install)}: {config.name}"
     if fmt == "flags":
@@ -329,7 +325,7 @@ def render(line: LinkLine, fmt: str) -> str:
             if line.pkg_config_dir and line.pkg_config:
                 out.append(f"export PKG_CONFIG_PATH={q(line.pkg_config_dir)}${{PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}}   # {line.pkg_config}.pc"
                            + (" and openmp.pc" if config.threading == "intel" and any(p.endswith("openmp.pc") for p in line.install.pkgconfig) else ""))
-            out.append(knowledge.CARGO_CLEAN)
+            out.append(CARGO_CLEAN_EXPLAINED)
             out.append("cargo build")
             if config.link == "dynamic" and any(lib.soname_suffix != ".so" for lib in line.install.libraries if lib.name == "mkl_core" and lib.kind == "shared"):
                 out.append("# note: intel-mkl-src's dynamic features look for libmkl_core.so, which this copy lacks (only versioned names):")
