@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from mkldoctor import __version__
-from mkldoctor.commands import EXIT_USAGE, fail
 
 app = typer.Typer(
     name="mkldoctor",
@@ -41,7 +40,8 @@ def root(
 
 
 def guarded(func):
-    """A command whose domain errors become one line on stderr and the exit status they carry."""
+    """The one catch: a command's domain error becomes one line on stderr (its details indented
+    under it) and the exit status the error carries."""
     import functools
 
     @functools.wraps(func)
@@ -51,7 +51,8 @@ def guarded(func):
         try:
             return func(*args, **kwargs)
         except MkldoctorError as exc:
-            fail(str(exc), exc.exit_code)
+            sys.stderr.write(f"mkldoctor: {exc}\n" + "".join(f"  {line}\n" for line in exc.details))
+            raise typer.Exit(exc.exit_code) from None
 
     return wrapper
 
@@ -76,14 +77,9 @@ _register()
 
 
 def main() -> None:
-    """Console entry point: domain errors become one line, never a traceback."""
-    from mkldoctor.errors import MkldoctorError
-
+    """Console entry point: domain errors are caught by :func:`guarded`; here only an interrupt or a closed pipe."""
     try:
         app()
-    except MkldoctorError as exc:
-        sys.stderr.write(f"mkldoctor: {exc}\n")
-        sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         sys.stderr.write("mkldoctor: interrupted\n")
         sys.exit(130)

@@ -14,9 +14,16 @@ EXIT_UNREADABLE = 3  # some input could not be read
 
 
 class MkldoctorError(Exception):
-    """A problem with the user's input or system, explained in one line."""
+    """A problem with the user's input or system, explained in one line.
+
+    ``details`` are lines printed indented under it (what to install, what to try).
+    """
 
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: str = "", details: tuple[str, ...] | list[str] = ()) -> None:
+        super().__init__(message)
+        self.details = tuple(details)
 
 
 class InputError(MkldoctorError):

@@ -1,14 +1,15 @@
 """What can go wrong in ``mkldoctor bench``, each a :class:`MkldoctorError` with one line.
 
-``exit_code`` is the status the command ends with: 1 for a failed build or check
-(the machine or the MKL install is at fault), 2 for bad input (options, a model folder).
+``exit_code`` (read by ``mkldoctor.cli.guarded``) is the status the command ends with:
+1 for a failed build or check (the machine or the MKL install is at fault), 2 for bad
+input (options, a model folder), as every :class:`UsageError` and :class:`InputError`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mkldoctor.errors import InputError, MkldoctorError, UsageError
+from mkldoctor.errors import EXIT_FINDING, InputError, MkldoctorError, UsageError
 
 if TYPE_CHECKING:
     from mkldoctor.bench.results import BuildFailure
@@ -17,19 +18,15 @@ if TYPE_CHECKING:
 class BenchError(MkldoctorError):
     """A benchmark that could not be built, run or trusted."""
 
-    exit_code = 1
+    exit_code = EXIT_FINDING
 
 
 class BenchUsageError(UsageError):
     """Options that cannot make a benchmark."""
 
-    exit_code = 2
-
 
 class ModelError(InputError):
     """A model folder, config.json or weight file that is not the BERT we can run."""
-
-    exit_code = 2
 
 
 class SafetensorsError(ModelError):

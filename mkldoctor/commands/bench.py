@@ -12,10 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from mkldoctor.commands import EXIT_OK, EXIT_USAGE, fail
+from mkldoctor.errors import EXIT_FINDING, EXIT_OK
 from mkldoctor.output import Format
-
-EXIT_FAILED = 1  # a build, a run or a correctness check failed
 
 
 def explain_failure(failure, prefixes: tuple[str, ...]) -> None:
@@ -87,7 +85,7 @@ def bench(
     """
     from mkldoctor import output
     from mkldoctor.bench import linkline
-    from mkldoctor.bench.errors import BenchError, BenchUsageError, ModelError
+    from mkldoctor.bench.errors import BenchUsageError
     from mkldoctor.bench.run import (
         DTYPES,
         Options,
@@ -95,47 +93,39 @@ def bench(
         parse_threads,
         run_bench,
     )
-    from mkldoctor.errors import MkldoctorError
     from mkldoctor.output import bench as render
 
-    try:
-        if tokens < 1:
-            raise BenchUsageError("--tokens must be at least 1")
-        if hf_repo:
-            if model:
-                raise BenchUsageError("--model and --hf-repo exclude each other")
-            from mkldoctor.bench import hub
+    if tokens < 1:
+        raise BenchUsageError("--tokens must be at least 1")
+    if hf_repo:
+        if model:
+            raise BenchUsageError("--model and --hf-repo exclude each other")
+        from mkldoctor.bench import hub
 
-            update, stop = hub.rich_progress()
-            try:
-                model = hub.fetch(hf_repo, progress=update)
-            finally:
-                stop()
-        options = Options(
-            installs=tuple(install or ()),
-            links=parse_choices(link, linkline.LINKS, "--link", {"shared": "dynamic"}),
-            threadings=parse_choices(threading, linkline.THREADINGS, "--threading",
-                                     {"intel_thread": "intel", "gnu_thread": "gnu", "omp": "intel", "seq": "sequential"}),
-            threads=parse_threads(threads),
-            dtypes=parse_choices(dtype, DTYPES, "--dtype", {"float32": "f32", "float16": "f16", "fp16": "f16"}) or ("f32",),
-            tokens=tokens,
-            runs=runs,
-            warmup=warmup,
-            model=model,
-            random_weights=random_weights,
-            cc=cc,
-            rebuild=rebuild,
-            numpy_reference=not no_numpy,
-            matmul_floor=matmul_floor,
-        )
-        chosen = output.resolve(fmt)
-        report = run_bench(options, progress=render.progress_printer())
-    except (BenchUsageError, ModelError) as exc:
-        fail(f"bench: {exc}", EXIT_USAGE)
-    except BenchError as exc:
-        fail(f"bench: {exc}", EXIT_FAILED)
-    except MkldoctorError as exc:
-        fail(f"bench: {exc}", EXIT_USAGE)
+        update, stop = hub.rich_progress()
+        try:
+            model = hub.fetch(hf_repo, progress=update)
+        finally:
+            stop()
+    options = Options(
+        installs=tuple(install or ()),
+        links=parse_choices(link, linkline.LINKS, "--link", {"shared": "dynamic"}),
+        threadings=parse_choices(threading, linkline.THREADINGS, "--threading",
+                                 {"intel_thread": "intel", "gnu_thread": "gnu", "omp": "intel", "seq": "sequential"}),
+        threads=parse_threads(threads),
+        dtypes=parse_choices(dtype, DTYPES, "--dtype", {"float32": "f32", "float16": "f16", "fp16": "f16"}) or ("f32",),
+        tokens=tokens,
+        runs=runs,
+        warmup=warmup,
+        model=model,
+        random_weights=random_weights,
+        cc=cc,
+        rebuild=rebuild,
+        numpy_reference=not no_numpy,
+        matmul_floor=matmul_floor,
+    )
+    chosen = output.resolve(fmt)
+    report = run_bench(options, progress=render.progress_printer())
 
     render.render(report, chosen)
     for result in report.failed:
@@ -145,4 +135,4 @@ def bench(
     if report.naive is not None and not report.naive.ok:
         bad = next(c for c in report.naive.checks if not c.ok)
         sys.stderr.write(f"mkldoctor: bench: {bad.one_line()}\n")
-    raise typer.Exit(EXIT_OK if report.ok else EXIT_FAILED)
+    raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDING)

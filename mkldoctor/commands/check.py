@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mkldoctor.commands import fail
+from mkldoctor.errors import UsageError
 
 
 def check(
@@ -35,7 +35,7 @@ def check(
     try:
         chosen = FindingsFormat(fmt)
     except ValueError:
-        fail(f"--format must be text, json, junit or github, not {fmt!r}")
+        raise UsageError(f"--format must be text, json, junit or github, not {fmt!r}")
     options = {"require-symbol": require_symbol or [], "link": link, "interface": interface,
                "threading": threading, "min-version": min_version}
     report = run_check(project, root, search, options)

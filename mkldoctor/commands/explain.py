@@ -11,7 +11,7 @@ from typing import Annotated, BinaryIO, Optional
 
 import typer
 
-from mkldoctor.commands import fail
+from mkldoctor.errors import UsageError
 from mkldoctor.output.findings import FindingsFormat
 
 
@@ -41,7 +41,7 @@ def run_and_parse(argv: list[str], timeout: float, echo: BinaryIO | None = None)
     try:
         process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     except OSError as exc:
-        fail(f"cannot run {argv[0]}: {exc.strerror or exc}")
+        raise UsageError(f"cannot run {argv[0]}: {exc.strerror or exc}")
     timed_out = threading.Event()
 
     def kill() -> None:
@@ -110,7 +110,7 @@ def explain(
     command_status = None
     ran = False
     if not args:
-        fail("give a LOG file, - for standard input, or -- COMMAND ARGS...")
+        raise UsageError("give a LOG file, - for standard input, or -- COMMAND ARGS...")
     if len(args) == 1 and args[0] == "-":
         parsed = logparse.parse(sys.stdin.buffer)
     elif len(args) == 1 and os.path.isfile(args[0]) and not os.access(args[0], os.X_OK):
@@ -118,12 +118,12 @@ def explain(
             with open(args[0], "rb") as handle:
                 parsed = logparse.parse(handle)
         except OSError as exc:
-            fail(f"{args[0]}: {exc.strerror or exc}")
+            raise UsageError(f"{args[0]}: {exc.strerror or exc}")
     elif len(args) == 1 and os.path.isdir(args[0]):
-        fail(f"{args[0]}: is a folder, not a log")
+        raise UsageError(f"{args[0]}: is a folder, not a log")
     else:
         if not (os.sep in args[0] and os.access(args[0], os.X_OK)) and shutil.which(args[0]) is None:
-            fail(f"{args[0]}: no such log file, and no such command")
+            raise UsageError(f"{args[0]}: no such log file, and no such command")
         echo = None if quiet or fmt is not FindingsFormat.text else getattr(sys.stderr, "buffer", None)
         parsed, command_status = run_and_parse(args, timeout, echo)
         ran = True

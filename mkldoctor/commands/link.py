@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mkldoctor.commands import EXIT_FINDING, EXIT_OK
+from mkldoctor.errors import EXIT_FINDING, EXIT_OK
 
 
 class LinkMode(str, enum.Enum):
@@ -63,13 +63,7 @@ def link(
 
     chosen, _others = choose_install(install)
     config = linkline.LinkConfig(link_mode.value, interface.value, threading.value)
-    try:
-        line = linkline.advise(chosen, config, cc=cc)
-    except linkline.LinkLineError as exc:
-        sys.stderr.write(f"mkldoctor: {exc}\n")
-        for hint in exc.hints:
-            sys.stderr.write(f"  {hint}\n")
-        raise typer.Exit(EXIT_FINDING) from None
+    line = linkline.advise(chosen, config, cc=cc)
     sys.stdout.write(linkline.render(line, fmt.value))
     if not verify:
         raise typer.Exit(EXIT_OK)

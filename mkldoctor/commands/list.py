@@ -27,11 +27,11 @@ def list_(
     from mkldoctor.discover import DEFAULT_SYMBOLS, discover
     from mkldoctor.output import inventory as render
 
-    from mkldoctor.commands import fail
+    from mkldoctor.errors import UsageError
 
     for folder in search or []:
         if not os.path.isdir(os.path.join(root, folder.lstrip("/")) if root != "/" else folder):
-            fail(f"--search {folder}: no such folder" + (f" inside {root}" if root != "/" else ""))
+            raise UsageError(f"--search {folder}: no such folder" + (f" inside {root}" if root != "/" else ""))
     chosen = output.resolve(fmt)
     progress = None
     if chosen is Format.table and sys.stderr.isatty():

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from mkldoctor.commands import EXIT_FINDING, EXIT_OK, EXIT_UNREADABLE, fail
+from mkldoctor.errors import EXIT_FINDING, EXIT_OK, EXIT_UNREADABLE, UsageError
 from mkldoctor.output import Format
 
 
@@ -40,14 +40,14 @@ def symbols(
     from mkldoctor.output import symbols as render
 
     if defined_only and undefined_only:
-        fail("--defined-only and --undefined-only exclude each other")
+        raise UsageError("--defined-only and --undefined-only exclude each other")
     if table not in ("auto", "dynsym", "symtab"):
-        fail(f"--table must be auto, dynsym or symtab, not {table!r}")
+        raise UsageError(f"--table must be auto, dynsym or symtab, not {table!r}")
     if grep is not None:
         try:
             re.compile(grep)
         except re.error as exc:
-            fail(f"--grep: bad regular expression: {exc}")
+            raise UsageError(f"--grep: bad regular expression: {exc}")
     chosen = output.resolve(fmt)
 
     if find:

@@ -21,7 +21,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
-from mkldoctor.errors import MkldoctorError
+from mkldoctor.errors import EXIT_FINDING, MkldoctorError
 from mkldoctor.inventory.install import THREAD_LIB, MklInstall, label
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, recipes
 
@@ -36,12 +36,13 @@ q = shlex.quote
 
 
 class LinkLineError(MkldoctorError):
-    """The install lacks a file that the configuration needs."""
+    """The install lacks a file that the configuration needs; ``details`` say what to install."""
+
+    exit_code = EXIT_FINDING
 
     def __init__(self, message: str, missing: list[str], hints: list[str]) -> None:
-        super().__init__(message)
+        super().__init__(message, hints)
         self.missing = missing
-        self.hints = hints
 
 
 @dataclass(frozen=True)
