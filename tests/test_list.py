@@ -103,7 +103,7 @@ def test_intel_mkl_src_download_found_on_the_host_through_xdg_data_home(mkl, tmp
     link_tree([lib / n for n in ("libmkl_core.a", "libmkl_intel_lp64.a", "libmkl_sequential.a")], cache)
     inventory = discover("/", env={"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)})
     found = [i for i in inventory.installs if i.source == "intel-mkl-src"]
-    assert len(found) == 1 and found[0].lib_dirs == [str(cache)]
+    assert len(found) == 1 and found[0].lib_dirs == (str(cache),)
 
 
 def test_conda_environment(mkl, tmp_path):

@@ -141,7 +141,7 @@ def rule_no_download(f: Facts) -> list[Finding]:
         id="no-usable-mkl", severity="error",
         title=f"intel-mkl-src {route.version} ({f.needs.cargo_config}) will find no MKL it can use and may not "
               "download one: its build script fails",
-        evidence=tuple(_route_lines(f) + f.choice.steps),
+        evidence=(*_route_lines(f), *f.choice.steps),
         fix=(f'Cargo.toml: intel-mkl-src = {{ version = "{route.version}", features = ["download"] }}   '
              "# or point it at an installed copy:",
              "export MKLROOT=<prefix of a copy with the static archives (mkldoctor list)>",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mkldoctor.discover import Inventory, check_symbols
 from mkldoctor.inventory.install import MklInstall, describe, label, read_version_header
@@ -260,20 +260,23 @@ def find_library(dirs: list[tuple[str, str]], names: list[str], fs: RootFS | Non
 # -- the prediction -----------------------------------------------------------------------
 
 
-def _owner(inventory: Inventory, path: str, fs: RootFS) -> MklInstall | None:
+def _owner(inventory: Inventory, path: str, fs: RootFS, steps: list[str]) -> MklInstall | None:
+    """The copy that holds ``path``: one the inventory knows, else the folder described (and symbol-checked) now;
+    what could not be read there goes to ``steps``."""
     folder = _real(fs, os.path.dirname(path))
     for install in inventory.installs:
         if folder in (_real(fs, d) for d in install.lib_dirs):
             return install
     if fs.is_host:
-        install = install_from_path(folder, "cmake")
+        install = install_from_path(folder, "cmake", evidence=(f"CMake's search: {path}",))
     else:
-        install = describe("cmake", os.path.dirname(folder), [folder], fs=fs)
+        install = describe("cmake", os.path.dirname(folder), [folder], evidence=(f"CMake's search: {path}",), fs=fs)
         install = install if install.libraries else None
-    if install is not None:
-        install.sources = ["cmake"]
-        install.evidence.append(f"CMake's search: {path}")
-        check_symbols(install, inventory.symbols, inventory.warnings, fs)
+    if install is None:
+        return None
+    problems: list[str] = []
+    install = check_symbols(replace(install, sources=("cmake",)), inventory.symbols, problems, fs)
+    steps += [f"reading {folder}: {problem}" for problem in problems]
     return install
 
 
@@ -292,9 +295,9 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
             fix = ["install a copy that ships MKLConfig.cmake: python3 -m pip install mkl-devel "
                    "(oneMKL 2022+), or intel-oneapi-mkl-devel; Debian's libmkl-dev and the 2021 wheels ship none",
                    "or find MKL without it: find_package(BLAS) with set(BLA_VENDOR Intel10_64lp), or pkg-config"]
-        return Choice(None, "CMake finds no MKLConfig.cmake", steps,
+        return Choice(None, "CMake finds no MKLConfig.cmake", tuple(steps),
                       failure=f"cmake stops at configure: {NOT_FOUND} (no MKLConfig.cmake where find_package looks)",
-                      fix=fix)
+                      fix=tuple(fix))
     config_root = os.path.normpath(os.path.join(_real(fs, os.path.dirname(config.path)), "..", "..", ".."))
     mklroot = env.get("MKLROOT") if inventory.root == "/" else None
     if mklroot:
@@ -304,10 +307,10 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
             found = read_version_header(os.path.join(mklroot, "include"))
             if found is None or config.version is None or version_key(found) != version_key(config.version):
                 said = f"MKL {found}" if found else "no include/mkl_version.h"
-                return Choice(None, f"MKLConfig.cmake {config.version} refuses MKLROOT={mklroot}", steps,
+                return Choice(None, f"MKLConfig.cmake {config.version} refuses MKLROOT={mklroot}", tuple(steps),
                               failure=f"cmake stops at configure: MKLConfig.cmake {config.version} ({config.path}) requires "
                                       f"MKLROOT's mkl_version.h to say {config.version}; MKLROOT={mklroot} has {said}",
-                              fix=["unset MKLROOT", f"or: export MKLROOT={config_root}"])
+                              fix=("unset MKLROOT", f"or: export MKLROOT={config_root}"))
     else:
         mkl_root = config_root
         steps.append(f"MKL_ROOT: {config_root} (the config's own prefix; MKLROOT not set)")
@@ -318,26 +321,27 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
     if found is None:
         looked = ", ".join(d for d, _ in dirs[:6])
         steps.append(f"find_library(lib{lib}): {how}; {' / '.join(names[:2])} in none of {looked}")
-        return Choice(None, f"MKLConfig.cmake finds no lib{lib}", steps,
+        return Choice(None, f"MKLConfig.cmake finds no lib{lib}", tuple(steps),
                       failure=f"cmake stops at configure: MKLConfig.cmake ({config.path}) finds no {names[0]}"
                               + ("" if config.versioned_names else " (it does not look for versioned .so.N names)"),
-                      fix=[f"point it at a copy that has {names[0]}: cmake -DMKL_ROOT=<prefix> <build dir>",
-                           "or: python3 -m pip install mkl-devel (unversioned links) / use MKL_LINK static"])
+                      fix=(f"point it at a copy that has {names[0]}: cmake -DMKL_ROOT=<prefix> <build dir>",
+                           "or: python3 -m pip install mkl-devel (unversioned links) / use MKL_LINK static"))
     path, why = found
-    install = _owner(inventory, path, fs)
+    install = _owner(inventory, path, fs, steps)
     steps.append(f"find_library(lib{lib}): {how}: {path} ({why}): TAKEN; cmake prints `Found MKL: {path}`"
                  if not config.pinned else f"find_library(lib{lib}): {how}: {path}: TAKEN")
     if install is None:
-        return Choice(None, f"CMake takes {path}, which holds no MKL copy mkldoctor can read", steps)
-    choice = Choice(install, f"find_package(MKL CONFIG) loads {config.path}; its libraries come from {os.path.dirname(path)}", steps)
-    if not _real(fs, os.path.dirname(path)).startswith(_real(fs, mkl_root).rstrip("/") + "/"):
-        choice.warning = (f"find_package(MKL) loads MKLConfig.cmake {config.version or ''} from {mkl_root} but links the "
-                          f"libraries of {label(install)}: headers of one copy, libraries of another")
-        choice.fix = [f"pin the libraries to the config's copy: set(CMAKE_FIND_USE_CMAKE_SYSTEM_PATH FALSE), "
-                      f"set(CMAKE_FIND_USE_CMAKE_ENVIRONMENT_PATH FALSE) and set(CMAKE_FIND_USE_CMAKE_PATH FALSE) "
-                      f"before find_package(MKL) (mkldoctor link --format cmake prints it)"]
-        if not config.versioned_names:
-            choice.fix.append(f"this MKLConfig.cmake looks only for unversioned libmkl_*.so: {mkl_root}/lib has "
-                              "none (pip's mkl wheel ships .so.N only); use MKL_LINK static with mkl-static, "
-                              "or a oneMKL 2024+ copy whose config finds .so.N")
-    return choice
+        return Choice(None, f"CMake takes {path}, which holds no MKL copy mkldoctor can read", tuple(steps))
+    how = f"find_package(MKL CONFIG) loads {config.path}; its libraries come from {os.path.dirname(path)}"
+    if _real(fs, os.path.dirname(path)).startswith(_real(fs, mkl_root).rstrip("/") + "/"):
+        return Choice(install, how, tuple(steps))
+    warning = (f"find_package(MKL) loads MKLConfig.cmake {config.version or ''} from {mkl_root} but links the "
+               f"libraries of {label(install)}: headers of one copy, libraries of another")
+    fix = [f"pin the libraries to the config's copy: set(CMAKE_FIND_USE_CMAKE_SYSTEM_PATH FALSE), "
+           f"set(CMAKE_FIND_USE_CMAKE_ENVIRONMENT_PATH FALSE) and set(CMAKE_FIND_USE_CMAKE_PATH FALSE) "
+           f"before find_package(MKL) (mkldoctor link --format cmake prints it)"]
+    if not config.versioned_names:
+        fix.append(f"this MKLConfig.cmake looks only for unversioned libmkl_*.so: {mkl_root}/lib has "
+                   "none (pip's mkl wheel ships .so.N only); use MKL_LINK static with mkl-static, "
+                   "or a oneMKL 2024+ copy whose config finds .so.N")
+    return Choice(install, how, tuple(steps), warning=warning, fix=tuple(fix))

@@ -11,7 +11,7 @@ MKL 2020.1 into ocipkg's cache; a dynamic one fails. It re-runs only when
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from mkldoctor.discover import Inventory
 from mkldoctor.inventory.install import THREAD_LIB, MklInstall, label
@@ -20,14 +20,14 @@ from mkldoctor.diagnose.project import Needs
 
 
 
-@dataclass
+@dataclass(frozen=True)
 class Choice:
     install: MklInstall | None
     how: str  # one line: why this copy
-    steps: list[str] = field(default_factory=list)  # every place considered, with what it held
+    steps: tuple[str, ...] = ()  # every place considered, with what it held
     download: bool = False  # intel-mkl-src will download (or has downloaded) MKL 2020.1
     failure: str | None = None  # the build tool stops before linking (cmake finds no MKLConfig.cmake)
-    fix: list[str] = field(default_factory=list)  # what makes it find a copy, with failure (or warning)
+    fix: tuple[str, ...] = ()  # what makes it find a copy, with failure (or warning)
     warning: str | None = None  # it builds, but not as meant (headers of one copy, libraries of another)
 
     @property
@@ -53,7 +53,7 @@ def missing_files(install: MklInstall, needs: Needs, inventory: Inventory | None
 
 def _under(install: MklInstall, prefix: str) -> bool:
     prefix = os.path.realpath(prefix).rstrip("/") + "/"
-    return any((d.rstrip("/") + "/").startswith(prefix) for d in install.lib_dirs + [install.root])
+    return any((d.rstrip("/") + "/").startswith(prefix) for d in (*install.lib_dirs, install.root))
 
 
 def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:
@@ -76,7 +76,7 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
             steps.append(f"{where}: {label(install)} skipped, it lacks {', '.join(lacking[:3])}")
             return None
         steps.append(f"{where}: {label(install)} has every file {config} needs: TAKEN")
-        return Choice(install, f"intel-mkl-src ({config}) takes it from {where}", steps)
+        return Choice(install, f"intel-mkl-src ({config}) takes it from {where}", tuple(steps))
 
     pcs = [pc for pc in inventory.pkgconfig if pc.name == config and pc.on_search_path]
     if not pcs:
@@ -105,19 +105,19 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
         if (found := consider(install, "3. walk of /opt/intel")) is not None:
             return found
     if needs.link != "static":
-        return Choice(None, f"intel-mkl-src ({config}) finds no MKL and does not download dynamic libraries", steps)
+        return Choice(None, f"intel-mkl-src ({config}) finds no MKL and does not download dynamic libraries", tuple(steps))
     route = needs.cargo_route
     if route is not None and not route.downloads:
         steps.append(f"4. nothing above fits, and intel-mkl-src {route.version} downloads only with its `download` "
                      "feature, which is off: its build script fails (\"No MKL found, and download flag is off.\")")
-        return Choice(None, f"intel-mkl-src {route.version} ({config}) finds no MKL and may not download one", steps)
+        return Choice(None, f"intel-mkl-src {route.version} ({config}) finds no MKL and may not download one", tuple(steps))
     cached = [i for i in inventory.installs if i.source == "intel-mkl-src" and any(config in e for e in i.evidence)]
     if cached:
         steps.append(f"4. nothing above fits: the ocipkg download of MKL {INTEL_MKL_SRC_DOWNLOAD} in {cached[0].lib_dirs[0]}: TAKEN")
         return Choice(cached[0], f"intel-mkl-src ({config}) fell back to its own download of MKL {INTEL_MKL_SRC_DOWNLOAD}",
-                      steps, download=True)
+                      tuple(steps), download=True)
     steps.append(f"4. nothing above fits: intel-mkl-src will download MKL {INTEL_MKL_SRC_DOWNLOAD} at build time")
-    return Choice(None, f"intel-mkl-src ({config}) will download MKL {INTEL_MKL_SRC_DOWNLOAD}", steps, download=True)
+    return Choice(None, f"intel-mkl-src ({config}) will download MKL {INTEL_MKL_SRC_DOWNLOAD}", tuple(steps), download=True)
 
 
 def _pc_name(needs: Needs) -> str:
@@ -135,7 +135,7 @@ def predict_plain(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
         owners = [i for i in inventory.installs if _under(i, mklroot)]
         if owners:
             steps.append(f"MKLROOT={mklroot}: {label(owners[0])}: TAKEN")
-            return Choice(owners[0], f"MKLROOT={mklroot}", steps)
+            return Choice(owners[0], f"MKLROOT={mklroot}", tuple(steps))
         steps.append(f"MKLROOT={mklroot}: no MKL libraries there")
     else:
         steps.append("MKLROOT: not set")
@@ -146,18 +146,18 @@ def predict_plain(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
         owners = [i for i in inventory.installs if _under(i, os.path.join(inventory.root, pc.libdir.lstrip("/")))]
         if owners:
             steps.append(f"pkg-config {pc.name}.pc: {label(owners[0])}: TAKEN")
-            return Choice(owners[0], f"pkg-config {pc.path}", steps)
+            return Choice(owners[0], f"pkg-config {pc.path}", tuple(steps))
     steps.append("pkg-config: no mkl-*.pc on the search path points at a copy")
     for install in inventory.installs:
         if "loader" in install.sources:
             steps.append(f"linker and loader path: {label(install)}: TAKEN")
-            return Choice(install, f"on the linker's default path ({install.lib_dirs[0]})", steps)
+            return Choice(install, f"on the linker's default path ({install.lib_dirs[0]})", tuple(steps))
     steps.append("linker and loader path: no MKL there")
     if inventory.installs:
         best = inventory.installs[0]  # sorted newest first
         steps.append(f"newest copy found: {label(best)}: TAKEN (a build must be pointed at it)")
-        return Choice(best, "the newest copy found (nothing points a build at any copy)", steps)
-    return Choice(None, "no MKL found", steps)
+        return Choice(best, "the newest copy found (nothing points a build at any copy)", tuple(steps))
+    return Choice(None, "no MKL found", tuple(steps))
 
 
 def predict(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:

@@ -23,7 +23,7 @@ from mkldoctor.diagnose.project import Needs
 from mkldoctor.knowledge.recipes import q
 
 
-@dataclass
+@dataclass(frozen=True)
 class Facts:
     inventory: Inventory
     needs: Needs

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from mkldoctor.discover import conda, dpkg, intel_mkl_src, loader, oneapi, pip, pkgconfig, rpm
@@ -19,7 +19,7 @@ from mkldoctor.discover.pkgconfig import PkgConfigFile
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError
 from mkldoctor.knowledge.history import version_key
-from mkldoctor.inventory.install import MklInstall, describe, normalise_version, read_version_header
+from mkldoctor.inventory.install import MklInstall, describe, normalise_version
 from mkldoctor.rootfs import Broken, RootFS
 
 DEFAULT_SYMBOLS = ("hgemm_", "sgemm_", "cblas_sgemm", "cblas_gemm_f16f16f32")
@@ -34,14 +34,25 @@ SOURCES: tuple[tuple[str, Callable[[Context], list[Candidate]]], ...] = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Inventory:
     root: str
-    installs: list[MklInstall] = field(default_factory=list)
-    pkgconfig: list[PkgConfigFile] = field(default_factory=list)
-    openmp: list[str] = field(default_factory=list)  # libiomp5 on the loader's path (host paths)
-    warnings: list[str] = field(default_factory=list)
+    installs: tuple[MklInstall, ...] = ()  # newest first
+    pkgconfig: tuple[PkgConfigFile, ...] = ()
+    openmp: tuple[str, ...] = ()  # libiomp5 on the loader's path (host paths)
+    warnings: tuple[str, ...] = ()
     symbols: tuple[str, ...] = DEFAULT_SYMBOLS
+
+
+@dataclass
+class _Merged:
+    """Every candidate that names one library folder, gathered before its install is built."""
+
+    first: Candidate
+    sources: list[str]
+    evidence: list[str]
+    include_dirs: list[str]  # host paths
+    package: str | None
 
 
 def _search_folders(ctx: Context) -> list[Candidate]:
@@ -97,103 +108,96 @@ def discover(
     pc_candidates, pc_files = pkgconfig.find(ctx, pc_dirs)
     candidates += pc_candidates
 
-    inventory = Inventory(root=ctx.root.root, pkgconfig=pc_files, symbols=symbols)
-    merged: dict[str, tuple[MklInstall, Candidate]] = {}
+    merged: dict[str, _Merged] = {}
     for candidate in candidates:
         try:
             key = ctx.root.resolve(candidate.lib_dir)
         except InputError as exc:
             ctx.warn(str(exc))
             continue
-        if key in merged:
-            install, first = merged[key]
-            if candidate.source not in install.sources:
-                install.sources.append(candidate.source)
-            install.evidence += [e for e in candidate.evidence if e not in install.evidence]
-            for include in candidate.include_dirs:
-                host = ctx.root.resolve(include)
-                if host not in install.include_dirs:
-                    install.include_dirs.append(host)
-            if install.package is None and candidate.package:
-                install.package = candidate.package
+        includes = [ctx.root.resolve(i) for i in candidate.include_dirs]
+        if key not in merged:
+            merged[key] = _Merged(candidate, [candidate.source], list(candidate.evidence), includes, candidate.package)
             continue
+        seen = merged[key]
+        if candidate.source not in seen.sources:
+            seen.sources.append(candidate.source)
+        seen.evidence += [e for e in candidate.evidence if e not in seen.evidence]
+        seen.include_dirs += [i for i in includes if i not in seen.include_dirs]
+        seen.package = seen.package or candidate.package
+    warnings: list[str] = []
+    installs: list[MklInstall] = []
+    for key, seen in merged.items():
+        first = seen.first
+        root = ctx.root.resolve(first.root or posixpath.dirname(first.lib_dir))
+        if not seen.include_dirs and (beside := _includes_beside(root, key, ctx.root.fs)):
+            seen.include_dirs.append(beside)
+            seen.evidence.append(f"headers beside it: {beside}")
         install = describe(
-            candidate.source,
-            ctx.root.resolve(candidate.root or posixpath.dirname(candidate.lib_dir)),
+            first.source,
+            root,
             [key],
-            [ctx.root.resolve(i) for i in candidate.include_dirs],
-            package=candidate.package,
-            package_version=candidate.package_version,
-            evidence=candidate.evidence,
+            seen.include_dirs,
+            package=seen.package,
+            package_version=first.package_version,
+            version=first.version,
+            version_from=first.version_from,
+            evidence=seen.evidence,
+            sources=seen.sources,
             fs=ctx.root.fs,
         )
-        if candidate.version:
-            install.version, install.version_from = candidate.version, candidate.version_from
-        install.sources = [candidate.source]
-        merged[key] = (install, candidate)
-    for install, _ in merged.values():
-        if not install.include_dirs:
-            _includes_beside(install, ctx.root.fs)
-        if install.version is None:
-            _late_version(install, ctx.root.fs)
         for line in install.broken:
             ctx.warn(line)
-        install.pkgconfig = [ctx.root.resolve(pc.path) for pc in pc_files if _pc_belongs(ctx, pc, install)] or install.pkgconfig
+        owned = tuple(ctx.root.resolve(pc.path) for pc in pc_files if _pc_belongs(ctx, pc, (key,)))
+        if owned:
+            install = replace(install, pkgconfig=owned)
         if install.version is None:
-            _pc_version(install, pc_files, ctx)
-        inventory.installs.append(install)
+            install = _pc_version(install, pc_files, ctx)
+        installs.append(install)
     if progress:
         progress("symbols")
-    for install in inventory.installs:
-        check_symbols(install, symbols, inventory.warnings, ctx.root.fs)
-    inventory.openmp = [ctx.root.resolve(p) for p in loader.find_library(ctx, "libiomp5")]
+    installs = [check_symbols(install, symbols, warnings, ctx.root.fs) for install in installs]
+    openmp = tuple(ctx.root.resolve(p) for p in loader.find_library(ctx, "libiomp5"))
     for line in ctx.root.problems:  # metadata (.pc, dpkg, pip, conda, ld.so.conf) not read: it leads out of the root
         ctx.warn(line)
-    inventory.warnings = ctx.warnings + inventory.warnings
-    inventory.installs.sort(key=lambda i: (version_key(i.version), i.lib_dirs), reverse=True)
-    return inventory
+    installs.sort(key=lambda i: (version_key(i.version), i.lib_dirs), reverse=True)
+    return Inventory(
+        root=ctx.root.root,
+        installs=tuple(installs),
+        pkgconfig=tuple(pc_files),
+        openmp=openmp,
+        warnings=tuple(ctx.warnings + warnings),
+        symbols=symbols,
+    )
 
 
-def _pc_belongs(ctx: Context, pc: PkgConfigFile, install: MklInstall) -> bool:
+def _pc_belongs(ctx: Context, pc: PkgConfigFile, lib_dirs: tuple[str, ...]) -> bool:
     """Its libdir is the copy's folder, or (Debian's dynamic and sdl .pc name no libdir) its libraries are there."""
-    if pc.libdir and ctx.root.resolve(pc.libdir) in install.lib_dirs:
+    if pc.libdir and ctx.root.resolve(pc.libdir) in lib_dirs:
         return True
     files = [f for f in pc.libs if f.startswith("/")]
-    return bool(files) and all(ctx.root.resolve(posixpath.dirname(f)) in install.lib_dirs for f in files)
+    return bool(files) and all(ctx.root.resolve(posixpath.dirname(f)) in lib_dirs for f in files)
 
 
-def _includes_beside(install: MklInstall, fs: RootFS) -> None:
+def _includes_beside(root: str, lib: str, fs: RootFS) -> str | None:
     """Headers beside a library folder found only through the environment (LD_LIBRARY_PATH, PKG_CONFIG_PATH):
     ``<prefix>/include`` of a pip, conda or oneAPI prefix, ``/usr/include/mkl`` beside Debian's multiarch folder."""
-    lib = install.lib_dirs[0] if install.lib_dirs else install.root
     prefix = os.path.dirname(lib.rstrip("/"))
     if os.path.basename(prefix) == "lib":  # lib/intel64, lib/x86_64-linux-gnu
         prefix = os.path.dirname(prefix)
-    for folder in (os.path.join(install.root, "include"), os.path.join(prefix, "include"),
-                   os.path.join(prefix, "include", "mkl")):
+    for folder in (os.path.join(root, "include"), os.path.join(prefix, "include"), os.path.join(prefix, "include", "mkl")):
         if fs.isfile(fs.inside(os.path.join(folder, "mkl.h"))):
-            install.include_dirs.append(folder)
-            install.headers += [os.path.join(folder, h) for h in ("mkl.h", "mkl_version.h", "mkl_cblas.h", "mkl_blas.h")
-                                if fs.isfile(fs.inside(os.path.join(folder, h)))]
-            install.evidence.append(f"headers beside it: {folder}")
-            return
+            return folder
+    return None
 
 
-def _pc_version(install: MklInstall, pc_files: list[PkgConfigFile], ctx: Context) -> None:
+def _pc_version(install: MklInstall, pc_files: list[PkgConfigFile], ctx: Context) -> MklInstall:
+    """A copy of unknown version takes the Version of a sound .pc file of its own."""
     mine = set(install.pkgconfig)
     for pc in pc_files:
         if pc.version and ctx.root.resolve(pc.path) in mine and not pc.problems:
-            install.version, install.version_from = normalise_version(pc.version), f"pkg-config {pc.name}.pc Version"
-            return
-
-
-def _late_version(install: MklInstall, fs: RootFS) -> None:
-    # a header beside a lib folder that no source named (a bare --search folder)
-    for include in install.include_dirs:
-        version = read_version_header(include, fs)
-        if version:
-            install.version, install.version_from = version, "mkl_version.h"
-            return
+            return replace(install, version=normalise_version(pc.version), version_from=f"pkg-config {pc.name}.pc Version")
+    return install
 
 
 def symbol_libraries(install: MklInstall) -> list[str]:
@@ -202,16 +206,18 @@ def symbol_libraries(install: MklInstall) -> list[str]:
     return [lib.path for name, kind in wanted if (lib := install.find(name, kind))]
 
 
-def check_symbols(install: MklInstall, symbols: tuple[str, ...], warnings: list[str], fs: RootFS | None = None) -> None:
-    """Which of ``symbols`` the copy defines; under a ``--root`` (``fs``) every read stays inside it."""
+def check_symbols(install: MklInstall, symbols: tuple[str, ...], warnings: list[str], fs: RootFS | None = None) -> MklInstall:
+    """``install`` with ``defines`` filled in: which of its libraries define each of ``symbols``; under a
+    ``--root`` (``fs``) every read stays inside it, and a library that cannot be read marks the copy partial."""
     from mkldoctor.binary.symbols import Problem, find_definitions
 
     opener = {} if fs is None or fs.is_host else {"opener": fs.open_host}
-    install.defines = {name: [] for name in symbols}
+    defines: dict[str, list[str]] = {name: [] for name in symbols}
+    broken: list[str] = []
     libraries = symbol_libraries(install)
     for path in libraries + [None]:
         if path is None:  # service functions (mkl_get_version_string) live in libmkl_core: asked only when needed
-            wanted = [s for s in symbols if not install.defines[s]]
+            wanted = [s for s in symbols if not defines[s]]
             core = install.find("mkl_core", "shared") or install.find("mkl_core", "static")
             if not wanted or core is None or core.path in libraries:
                 break
@@ -219,8 +225,9 @@ def check_symbols(install: MklInstall, symbols: tuple[str, ...], warnings: list[
         problems: list[Problem] = []
         try:
             for definition in find_definitions(path, list(symbols), problems, **opener):
-                install.defines[definition.symbol].append(path)
+                defines[definition.symbol].append(path)
         except InputError as exc:
             warnings.append(str(exc))
-            install.broken.append(str(exc))  # a library that cannot be read: the copy is partial
+            broken.append(str(exc))  # a library that cannot be read: the copy is partial
         warnings.extend(str(p) for p in problems)
+    return replace(install, defines={name: tuple(paths) for name, paths in defines.items()}, broken=install.broken + tuple(broken))

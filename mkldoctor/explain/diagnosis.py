@@ -533,7 +533,7 @@ class Explainer:
     def _holders(self, filename: str) -> list[tuple[MklInstall, str]]:
         out = []
         for install in self.installs:
-            for folder in install.lib_dirs + sorted({os.path.dirname(l.path) for l in install.iomp5}):
+            for folder in [*install.lib_dirs] + sorted({os.path.dirname(l.path) for l in install.iomp5}):
                 path = os.path.join(folder, filename)
                 if os.path.exists(path) and (install, folder) not in out:
                     out.append((install, folder))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from mkldoctor.rootfs import Broken, RootFS
@@ -37,24 +38,28 @@ class Library:
     soname_suffix: str = ""  # ".so.2", ".so.3", ".so" for shared libraries
 
 
-@dataclass
+@dataclass(frozen=True)
 class MklInstall:
-    """An MKL copy: where it is, what it holds, and how we know."""
+    """An MKL copy: where it is, what it holds, and how we know.
+
+    Built once by :func:`describe`; what is learnt later (the symbols it defines) makes a new
+    record with :func:`dataclasses.replace`.
+    """
 
     source: str  # "pip", "dpkg", "rpm", "conda", "oneapi", "mklroot", "intel-mkl-src", "pkg-config", "loader", "folder"
     root: str  # its prefix, what MKLROOT would be
-    lib_dirs: list[str] = field(default_factory=list)
-    include_dirs: list[str] = field(default_factory=list)
+    lib_dirs: tuple[str, ...] = ()
+    include_dirs: tuple[str, ...] = ()
     version: str | None = None  # "2026.2", "2020.4"
     version_from: str | None = None  # "mkl_version.h", "package", "library string", ...
     package: str | None = None  # the package that brought it, "mkl-static 2026.2.0"
-    evidence: list[str] = field(default_factory=list)  # why we think it is there
-    libraries: list[Library] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)  # mkl.h, mkl_version.h found
-    pkgconfig: list[str] = field(default_factory=list)  # mkl-*.pc files that belong to it
-    sources: list[str] = field(default_factory=list)  # every source that pointed here
-    defines: dict[str, list[str]] = field(default_factory=dict)  # symbol -> libraries defining it
-    broken: list[str] = field(default_factory=list)  # files of it that could not be read inside --root, and why
+    evidence: tuple[str, ...] = ()  # why we think it is there
+    libraries: tuple[Library, ...] = ()
+    headers: tuple[str, ...] = ()  # mkl.h, mkl_version.h found
+    pkgconfig: tuple[str, ...] = ()  # mkl-*.pc files that belong to it
+    sources: tuple[str, ...] = ()  # every source that pointed here
+    defines: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # symbol -> libraries defining it
+    broken: tuple[str, ...] = ()  # files of it that could not be read inside --root, and why
 
     # -- what it can do ----------------------------------------------------------------
 
@@ -166,45 +171,66 @@ def parse_version_header(text: str) -> str | None:
 def describe(
     source: str,
     root: str,
-    lib_dirs: list[str],
-    include_dirs: list[str] | None = None,
+    lib_dirs: list[str] | tuple[str, ...],
+    include_dirs: list[str] | tuple[str, ...] | None = None,
     *,
     package: str | None = None,
     package_version: str | None = None,
-    evidence: list[str] | None = None,
+    version: str | None = None,
+    version_from: str | None = None,
+    evidence: list[str] | tuple[str, ...] | None = None,
+    sources: list[str] | tuple[str, ...] | None = None,
+    extra_libraries: list[Library] | tuple[Library, ...] = (),
     fs: RootFS | None = None,
 ) -> MklInstall:
-    """Build an :class:`MklInstall` from the folders that hold one MKL copy.
+    """The :class:`MklInstall` for the folders that hold one MKL copy, built once from all that is known.
 
+    ``version`` is one a source knows better than the files (an OCI tag); else ``mkl_version.h``
+    in an include folder, else the package's version. ``extra_libraries``: runtimes found beside it.
     ``fs``: the ``--root`` the (host) paths lie in; every look and read then stays inside it.
     """
-    install = MklInstall(source=source, root=root, lib_dirs=list(lib_dirs), include_dirs=list(include_dirs or []))
-    install.package = package
-    install.evidence = list(evidence or [])
+    libraries: list[Library] = []
+    pkgconfig: list[str] = []
+    headers: list[str] = []
+    broken: list[str] = []
     fs = fs or RootFS("/")
-    for folder in install.lib_dirs:
-        install.libraries.extend(scan_libdir(folder, fs, install.broken))
+    for folder in lib_dirs:
+        libraries.extend(scan_libdir(folder, fs, broken))
         pc = os.path.join(folder, "pkgconfig")
         if fs.isdir(fs.inside(pc)):
-            install.pkgconfig.extend(
+            pkgconfig.extend(
                 os.path.join(pc, n) for n in fs.listdir(fs.inside(pc)) if n.startswith(("mkl-", "openmp")) and n.endswith(".pc")
             )
-    for folder in install.include_dirs:
+    libraries.extend(extra_libraries)
+    for folder in include_dirs or ():
         for header in ("mkl.h", "mkl_version.h", "mkl_cblas.h", "mkl_blas.h"):
             path = os.path.join(folder, header)
             if fs.isfile(fs.inside(path)):
-                install.headers.append(path)
+                headers.append(path)
             elif not fs.is_host:
                 why = fs.resolve(fs.inside(path))
                 if isinstance(why, Broken) and why.kind != "missing":  # a header link dangling in the root
-                    install.broken.append(str(why))
-        if install.version is None:
+                    broken.append(str(why))
+        if version is None:
             version = read_version_header(folder, fs)
-            if version:
-                install.version, install.version_from = version, "mkl_version.h"
-    if install.version is None and package_version:
-        install.version, install.version_from = normalise_version(package_version), "package metadata"
-    return install
+            version_from = "mkl_version.h" if version else None
+    if version is None and package_version:
+        version, version_from = normalise_version(package_version), "package metadata"
+    return MklInstall(
+        source=source,
+        root=root,
+        lib_dirs=tuple(lib_dirs),
+        include_dirs=tuple(include_dirs or ()),
+        version=version,
+        version_from=version_from,
+        package=package,
+        evidence=tuple(evidence or ()),
+        libraries=tuple(libraries),
+        headers=tuple(headers),
+        pkgconfig=tuple(pkgconfig),
+        sources=tuple(sources or (source,)),
+        broken=tuple(broken),
+    )
 
 
 def normalise_version(text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from mkldoctor.errors import UsageError
-from mkldoctor.inventory.install import MklInstall, describe, scan_libdir
+from mkldoctor.inventory.install import Library, MklInstall, describe, scan_libdir
 
 _LIB_SUBDIRS = ("", "lib", "lib/intel64", "lib64", "usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu", "mkl/latest/lib")
 _INCLUDE_GUESSES = ("include", "include/mkl", "usr/include/mkl", "usr/include", "mkl/latest/include")
@@ -34,7 +34,7 @@ def _include_for(root: str, lib_dir: str) -> list[str]:
     return seen[:1]
 
 
-def install_from_path(path: str, source: str = "folder") -> MklInstall | None:
+def install_from_path(path: str, source: str = "folder", evidence: tuple[str, ...] = ()) -> MklInstall | None:
     """The MKL copy at ``path`` (prefix, library folder or sysroot), or None if none is there."""
     path = os.path.abspath(path)
     for sub in _LIB_SUBDIRS:
@@ -47,9 +47,9 @@ def install_from_path(path: str, source: str = "folder") -> MklInstall | None:
                     if trimmed.endswith(tail):
                         root = trimmed[: -len(tail)] or "/"
                         break
-            install = describe(source, root, [lib_dir], _include_for(root, lib_dir), evidence=[f"given as {path}"])
-            _add_openmp_beside(install)
-            return install
+            openmp, openmp_evidence = _openmp_beside(lib_dir)
+            return describe(source, root, [lib_dir], _include_for(root, lib_dir),
+                            evidence=[f"given as {path}", *openmp_evidence, *evidence], extra_libraries=openmp)
     return None
 
 
@@ -63,18 +63,16 @@ def install_at(path: str) -> MklInstall:
     return install
 
 
-def _add_openmp_beside(install: MklInstall) -> None:
-    """oneAPI keeps libiomp5 in ``compiler/latest/lib`` beside ``mkl/latest/lib``: note it when there."""
-    if install.iomp5:
-        return
-    for lib_dir in list(install.lib_dirs):
-        for guess in ("../../../compiler/latest/lib", "../../compiler/latest/lib", "../../../compiler/latest/linux/compiler/lib/intel64_lin"):
-            folder = os.path.normpath(os.path.join(lib_dir, guess))
-            found = [lib for lib in scan_libdir(folder) if lib.name == "iomp5"] if os.path.isdir(folder) else []
-            if found:
-                install.libraries.extend(found)
-                install.evidence.append(f"libiomp5 beside it in {folder}")
-                return
+def _openmp_beside(lib_dir: str) -> tuple[list[Library], list[str]]:
+    """oneAPI keeps libiomp5 in ``compiler/latest/lib`` beside ``mkl/latest/lib``: (its libraries, the evidence)."""
+    if any(lib.name == "iomp5" for lib in scan_libdir(lib_dir)):
+        return [], []
+    for guess in ("../../../compiler/latest/lib", "../../compiler/latest/lib", "../../../compiler/latest/linux/compiler/lib/intel64_lin"):
+        folder = os.path.normpath(os.path.join(lib_dir, guess))
+        found = [lib for lib in scan_libdir(folder) if lib.name == "iomp5"] if os.path.isdir(folder) else []
+        if found:
+            return found, [f"libiomp5 beside it in {folder}"]
+    return [], []
 
 
 def installs_from_dirs(dirs: list[str], known: list[MklInstall], source: str = "log") -> list[MklInstall]:
@@ -86,9 +84,8 @@ def installs_from_dirs(dirs: list[str], known: list[MklInstall], source: str = "
         if real in keys or not os.path.isdir(folder) or not _has_mkl(folder):
             continue
         keys.add(real)
-        install = install_from_path(folder, source)
+        install = install_from_path(folder, source, evidence=("named on the link line in the log",))
         if install is not None:
-            install.evidence.append("named on the link line in the log")
             found.append(install)
     return found
 
