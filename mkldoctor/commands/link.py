@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import sys
 from typing import Annotated, Optional
 
 import typer
@@ -57,29 +56,11 @@ def link(
     cblas_sgemm (and hgemm_ with --hgemm): exit 0 when it works, 1 when it fails,
     with the failure explained. Exit 2: usage error.
     """
-    from mkldoctor.discover.choose import choose_install
-    from mkldoctor.inventory.install import label
-    from mkldoctor.link import linkline
+    from mkldoctor.link.advice import link_advice
+    from mkldoctor.link.linkline import LinkConfig
+    from mkldoctor.output.link import render
 
-    chosen, _others = choose_install(install)
-    config = linkline.LinkConfig(link_mode.value, interface.value, threading.value)
-    line = linkline.advise(chosen, config, cc=cc)
-    sys.stdout.write(linkline.render(line, fmt.value))
-    if not verify:
-        raise typer.Exit(EXIT_OK)
-    sys.stdout.flush()
-    from mkldoctor.link.verify_format import route, verify_format
-
-    result = verify_format(line, fmt.value, hgemm=hgemm, cc=cc)
-    if result.ok:
-        sys.stderr.write(f"mkldoctor: verified {route(fmt.value, line)}: {result.output.strip()} ({label(chosen)}, {config.name})\n")
-        raise typer.Exit(EXIT_OK)
-    sys.stderr.write(f"mkldoctor: verification failed at the {result.stage} step ({label(chosen)}, {config.name}); the log:\n")
-    sys.stderr.write("".join("  | " + l + "\n" for l in result.log.strip().splitlines()[-40:]))
-    from mkldoctor.explain import logparse
-    from mkldoctor.explain.diagnosis import explain as run_explain
-    from mkldoctor.output.findings import render
-
-    findings = run_explain(logparse.parse_bytes(result.log.encode()), [chosen] + _others)
-    render(findings, "text", sys.stderr)
-    raise typer.Exit(EXIT_FINDING)
+    config = LinkConfig(link_mode.value, interface.value, threading.value)
+    advice = link_advice(install, config, fmt.value, cc=cc, check=verify, hgemm=hgemm)
+    render(advice)
+    raise typer.Exit(EXIT_OK if advice.ok else EXIT_FINDING)
