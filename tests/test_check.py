@@ -195,12 +195,18 @@ def test_formats_junit_github_and_text(mkl, tmp_path):
 
 
 def test_usage_errors(tmp_path):
-    assert runner.invoke(app, ["check", str(tmp_path), "--link", "sideways"]).exit_code == 2
-    assert runner.invoke(app, ["check", str(tmp_path), "--format", "yaml"]).exit_code == 2
+    def one_line(args: list[str], expected: str) -> None:  # exit 2 through mkldoctor.cli's one catch
+        result = runner.invoke(app, ["check", str(tmp_path), *args])
+        assert result.exit_code == 2 and result.stdout == "", result.output
+        assert result.stderr.splitlines() == [expected]
+
+    one_line(["--link", "sideways"], "mkldoctor: command line: link must be one of static, dynamic, sdl, not 'sideways'")
+    one_line(["--format", "yaml"], "mkldoctor: --format must be text, json, junit or github, not 'yaml'")
     bad = tmp_path / "mkldoctor.toml"
     bad.write_text("link = [unclosed\n")
     result = runner.invoke(app, ["check", str(tmp_path)])
     assert result.exit_code == 2 and "cannot be read as TOML" in result.stderr
+    assert len(result.stderr.splitlines()) == 1 and str(bad) in result.stderr
 
 
 def test_only_the_project_and_its_workspace_members_are_read(tmp_path):

@@ -70,5 +70,15 @@ def test_find_hgemm_in_debian_2020_folder_exits_1(mkl):
 
 
 def test_ilp64_interface_defines_the_64_suffix_names(mkl):
-    code, document = find("--find", "sgemm_64", "--find", "cblas_sgemm_64", mkl.pip_lib / "libmkl_intel_ilp64.so.3")
-    assert code == 0
+    path = mkl.pip_lib / "libmkl_intel_ilp64.so.3"
+    names = ["sgemm_64", "cblas_sgemm_64", "sgemm_", "cblas_sgemm_64_not_a_name"]
+    code, document = find(*[a for n in names for a in ("--find", n)], path)
+    exported = {n for _, n, d in nm_symbols(path, "-D") if d}  # the reference: nm -D, defined names
+    assert {"sgemm_64", "cblas_sgemm_64"} <= exported and "cblas_sgemm_64_not_a_name" not in exported
+    assert code == 1  # one name is defined nowhere
+    assert document["searched"] == [str(path)]
+    by_name = {s["name"]: s for s in document["symbols"]}
+    assert list(by_name) == names
+    for name in names:
+        assert by_name[name]["found"] is (name in exported), name
+        assert [d["path"] for d in by_name[name]["definitions"]] == ([str(path)] if name in exported else []), name

@@ -8,6 +8,7 @@ seen by three sources is one copy with three pieces of evidence) and described.
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 from dataclasses import dataclass, replace
@@ -129,6 +130,8 @@ def discover(
     installs: list[MklInstall] = []
     for key, seen in merged.items():
         first = seen.first
+        for line in _broken_links(key):
+            ctx.warn(line)
         root = ctx.root.resolve(first.root or posixpath.dirname(first.lib_dir))
         if not seen.include_dirs and (beside := _includes_beside(root, key, ctx.root.fs)):
             seen.include_dirs.append(beside)
@@ -198,6 +201,28 @@ def _pc_version(install: MklInstall, pc_files: list[PkgConfigFile], ctx: Context
         if pc.version and ctx.root.resolve(pc.path) in mine and not pc.problems:
             return replace(install, version=normalise_version(pc.version), version_from=f"pkg-config {pc.name}.pc Version")
     return install
+
+
+def _broken_links(folder: str) -> list[str]:
+    """The ``libmkl_*`` links in a library folder (a host path) that lead nowhere: the copy is
+    described without them (:func:`~mkldoctor.inventory.install.scan_libdir` skips them), and we say so."""
+    out = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return out
+    for name in names:
+        path = os.path.join(folder, name)
+        if not name.startswith(("libmkl_", "libiomp5")) or os.path.exists(path) or not os.path.islink(path):
+            continue
+        try:
+            os.stat(path)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                out.append(f"{path}: a symlink loop: skipped")
+            else:
+                out.append(f"{path}: a symlink to {os.readlink(path)}, which does not exist: skipped")
+    return out
 
 
 def symbol_libraries(install: MklInstall) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 
 from mkldoctor.discover.base import Candidate, Context
+from mkldoctor.errors import InputError
 
 
 def _lib_dir(ctx: Context, prefix: str) -> str | None:
@@ -33,6 +34,11 @@ def find(ctx: Context) -> list[Candidate]:
         mkl = posixpath.join(oneapi, "mkl")
         for version in ctx.root.listdir(mkl):
             prefix = posixpath.join(mkl, version)
+            try:
+                ctx.root.resolve(prefix)
+            except InputError as exc:  # `latest` pointing at itself: say so rather than pass it by
+                ctx.warn(f"oneAPI layout: {exc}: skipped")
+                continue
             found = _candidate(ctx, "oneapi", prefix, f"oneAPI layout: {prefix}")
             if found:
                 found.version, found.version_from = (None, None) if version == "latest" else (version, "folder name")

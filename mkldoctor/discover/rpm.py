@@ -35,6 +35,10 @@ def find(ctx: Context) -> list[Candidate]:
     except (OSError, subprocess.SubprocessError) as exc:
         ctx.warn(f"rpm -qa failed: {exc}")
         return []
+    if listing.returncode != 0:
+        why = next((line.strip() for line in listing.stderr.splitlines() if line.strip()), f"exit status {listing.returncode}")
+        ctx.warn(f"the rpm database at {ctx.root.host(database)} could not be read (rpm -qa: {why}): rpm packages not read")
+        return []
     by_dir: dict[str, Candidate] = {}
     for line in listing.stdout.splitlines():
         name, _, version = line.partition(" ")
