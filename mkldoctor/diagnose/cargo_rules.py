@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from mkldoctor.diagnose import cargo_routes
 from mkldoctor.diagnose.cargo_record import BuildRecord
 from mkldoctor.findings import Finding
-from mkldoctor.inventory.install import MklInstall
+from mkldoctor.inventory.install import MklInstall, label
 from mkldoctor.knowledge.recipes import CARGO_CLEAN, q
 
 if TYPE_CHECKING:
@@ -101,8 +101,7 @@ def rule_last_build(f: Facts) -> list[Finding]:
             out.append(Finding("last-build", "info", f"the last build ({record.where}) linked {_what(record, install)}",
                                tuple(evidence), ()))
             continue
-        now = (f"MKL {chosen.version} at {chosen.lib_dirs[0] if chosen.lib_dirs else chosen.root}" if chosen
-               else f"the MKL {f.choice.version} that intel-mkl-src downloads")
+        now = label(chosen) if chosen else f"the MKL {f.choice.version} that intel-mkl-src downloads"
         evidence.append(f"a fresh build would take {now}: {f.choice.how}")
         evidence += [f"  {step}" for step in f.choice.steps]
         env_triggers = ", ".join(record.rerun_env) or "none"

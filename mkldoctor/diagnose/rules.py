@@ -15,7 +15,7 @@ from typing import Callable
 from mkldoctor.knowledge import history, recipes
 from mkldoctor.discover import Inventory
 from mkldoctor.findings import Finding, by_severity
-from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.inventory.install import label
 from mkldoctor.diagnose.cargo_rules import CARGO_RULES
 from mkldoctor.rootfs import RootFS
 from mkldoctor.diagnose.predict import Choice, missing_files
@@ -32,10 +32,6 @@ class Facts:
     cpus: float | None  # the CPU quota or affinity, whichever is smaller
     cpus_why: str
     cpu_vendor: str | None
-
-
-def _where(install: MklInstall) -> str:
-    return install.lib_dirs[0] if install.lib_dirs else install.root
 
 
 def _debian(inventory: Inventory) -> bool:
@@ -82,7 +78,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
                         "# find_package(MKL) now takes this copy", "rm -rf <build dir>/CMakeCache.txt   # forget the old MKL_DIR"]
             else:
                 fix += [f"export MKLROOT={q(best.root)}",
-                        f"# link with -L{q(_where(best))} (see: mkldoctor link --install {q(best.root)})"]
+                        f"# link with -L{q(best.lib_dir)} (see: mkldoctor link --install {q(best.root)})"]
         else:
             fix += recipes.install_static(f.inventory.root, _debian(f.inventory), first) \
                 if (f.needs.link or "static") == "static" else [f"python3 -m pip install mkl=={recipes.LATEST}"]
@@ -100,7 +96,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
                             f"file its feature needs, and cargo keeps that choice until `{recipes.CARGO_CLEAN}` "
                             "(on that path the build script does not ask to rerun when MKLROOT changes)."
                             if f.choice.download else "")),
-            confirm=(f"mkldoctor symbols --find {symbol} {q(_where(usable[0]))}" if usable else f"mkldoctor list --symbol {symbol}",
+            confirm=(f"mkldoctor symbols --find {symbol} {q(usable[0].lib_dir)}" if usable else f"mkldoctor list --symbol {symbol}",
                      f"RUSTFLAGS='-C link-arg=-Wl,-y,{symbol}' cargo build   # the linker names the file that defines it"
                      if f.needs.cargo_config else f"cc ... -Wl,-y,{symbol}   # the linker names the file that defines it"),
         ))
@@ -260,7 +256,7 @@ def rule_runtime_path(f: Facts) -> list[Finding]:
     chosen = f.choice.install
     if chosen is None or f.needs.link not in ("dynamic", "sdl") or "loader" in chosen.sources:
         return []
-    lib = _where(chosen)
+    lib = chosen.lib_dir
     return [Finding(
         id="not-on-loader-path", severity="warning",
         title=f"the shared MKL in {lib} is not on the loader's path: programs will not start",
@@ -278,7 +274,7 @@ def rule_kernels(f: Facts) -> list[Finding]:
         if install.has("mkl_core", "shared") and not install.kernels():
             out.append(Finding(
                 "kernels-missing", "error", f"{label(install)} has libmkl_core but no CPU kernel libraries",
-                (f"no libmkl_def / libmkl_avx2 / libmkl_avx512 beside {_where(install)}",),
+                (f"no libmkl_def / libmkl_avx2 / libmkl_avx512 beside {install.lib_dir}",),
                 ("install the full runtime: pip install mkl / apt-get install intel-oneapi-mkl / libmkl-meta-computational",),
                 "At run time: `Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so.N or libmkl_def.so.N`.",
             ))
@@ -368,7 +364,7 @@ def rule_min_version(f: Facts) -> list[Finding]:
         return [Finding("version-unknown", "error",
                         f"cannot tell whether {label(chosen)} is {f.needs.min_version} or newer: nothing there says its version",
                         (f.needs.origin.get("min_version", "--min-version"), f.choice.how,
-                         f"no mkl_version.h beside {_where(chosen)}, no package metadata, no mkl-*.pc Version"),
+                         f"no mkl_version.h beside {chosen.lib_dir}, no package metadata, no mkl-*.pc Version"),
                         ("install the headers of that copy (pip: mkl-include; Debian: libmkl-dev), or point the build "
                          "at a copy whose version is known (mkldoctor list)",))]
     if f.choice.version is None:

@@ -94,6 +94,11 @@ class MklInstall:
         return [lib for lib in self.libraries if lib.name == "iomp5"]
 
     @property
+    def lib_dir(self) -> str:
+        """Its (first) library folder, else its prefix: what -L and LD_LIBRARY_PATH name."""
+        return self.lib_dirs[0] if self.lib_dirs else self.root
+
+    @property
     def key(self) -> str:
         return os.path.realpath(self.lib_dirs[0]) if self.lib_dirs else os.path.realpath(self.root)
 
@@ -104,7 +109,7 @@ class MklInstall:
 def label(install: MklInstall) -> str:
     """``MKL 2026.2 in /opt/venv/lib``: how findings, steps, link lines and bench tables name a copy."""
     version = install.version or "of unknown version"
-    return f"MKL {version} in {install.lib_dirs[0] if install.lib_dirs else install.root}"
+    return f"MKL {version} in {install.lib_dir}"
 
 
 def scan_libdir(folder: str, fs: RootFS | None = None, broken: list[str] | None = None) -> list[Library]:

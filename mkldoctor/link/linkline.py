@@ -182,7 +182,7 @@ def advise(install: MklInstall, config: LinkConfig, cc: str = "gcc") -> LinkLine
         missing.append("mkl.h (the headers)")
         hints += ["install MKL's headers:"] + ["  " + line for line in recipes("headers")]
 
-    lib_dir = os.path.dirname(libs[0].path) if libs else (install.lib_dirs[0] if install.lib_dirs else install.root)
+    lib_dir = os.path.dirname(libs[0].path) if libs else install.lib_dir
     runtime_dirs: list[str] = []
     threading_flags: list[str] = []
     files = [lib.path for lib in libs]
