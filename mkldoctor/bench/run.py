@@ -34,7 +34,7 @@ from mkldoctor.bench.results import (
     Peak,
     Timing,
 )
-from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.inventory.install import THREAD_LIB, MklInstall, label
 from mkldoctor.inventory.locate import install_at
 
 DTYPES = ("f32", "f16")
@@ -128,9 +128,9 @@ def _auto_threading(install: MklInstall, link: str, threads: int) -> str:
     if threads == 1:
         return "sequential"
     kind = "static" if link == "static" else "shared"
-    if install.has("mkl_intel_thread", kind) and install.iomp5:
+    if install.has(THREAD_LIB["intel"], kind) and install.iomp5:
         return "intel"
-    if install.has("mkl_gnu_thread", kind):
+    if install.has(THREAD_LIB["gnu"], kind):
         return "gnu"
     return "intel"  # fails with the reason when built
 
