@@ -171,12 +171,24 @@ def test_bad_input_warns_and_goes_on(mkl, tmp_path):
     assert reported("libmkl-rt is installed but has no file list")
     assert reported(f"{root}/var/lib/dpkg/status", "without a Package field")
     assert reported(f"{lib}/libmkl_loop.so", "symlink loop") and reported(f"{lib}/libmkl_loop2.so", "symlink loop")
-    assert reported(f"{lib}/libmkl_gone.so", "/nowhere/libmkl_gone.so", "does not exist")
+    assert reported(f"{lib}/libmkl_gone.so", "/nowhere/libmkl_gone.so")
     assert reported(f"{root}/opt/intel/oneapi/mkl/latest", "symlink loop")
     if shutil.which("rpm"):
         assert reported(f"{root}/var/lib/rpm", "could not be read")
     else:
         assert reported(f"{root}/var/lib/rpm", "rpm tool is missing")
+
+
+def test_broken_links_in_a_host_folder_are_reported(mkl, tmp_path):
+    lib = tmp_path / "mkl/lib"
+    link_tree([mkl.pip_lib / "libmkl_rt.so.3"], lib)
+    (lib / "libmkl_loop.so").symlink_to("libmkl_loop.so")
+    (lib / "libmkl_gone.so").symlink_to("/nowhere/libmkl_gone.so")
+    inventory = discover("/", search=[str(tmp_path)], env={"HOME": str(tmp_path)})
+    (mine,) = [i for i in inventory.installs if i.lib_dirs[0] == str(lib)]
+    assert [lib.name for lib in mine.libraries] == ["mkl_rt"]  # the copy, without the links that lead nowhere
+    assert sum(f"{lib}/libmkl_loop.so" in w and "symlink loop" in w for w in inventory.warnings) == 1
+    assert sum(f"{lib}/libmkl_gone.so" in w and "/nowhere/libmkl_gone.so" in w for w in inventory.warnings) == 1
 
 
 def test_unreadable_folder_is_skipped(mkl, tmp_path):

@@ -130,8 +130,9 @@ def discover(
     installs: list[MklInstall] = []
     for key, seen in merged.items():
         first = seen.first
-        for line in _broken_links(key):
-            ctx.warn(line)
+        if ctx.root.is_host:  # under --root, the root's reader reports them (install.broken)
+            for line in _broken_links(key):
+                ctx.warn(line)
         root = ctx.root.resolve(first.root or posixpath.dirname(first.lib_dir))
         if not seen.include_dirs and (beside := _includes_beside(root, key, ctx.root.fs)):
             seen.include_dirs.append(beside)
