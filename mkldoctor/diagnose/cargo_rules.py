@@ -32,7 +32,7 @@ def rule_route_problem(f: Facts) -> list[Finding]:
         evidence=tuple(_route_lines(f)),
         fix=("give intel-mkl-src exactly one mkl-* feature, e.g. in Cargo.toml: "
              'intel-mkl-src = { version = "0.8", default-features = false, features = ["mkl-static-lp64-seq"] }',
-             f"cargo tree -e features -i intel-mkl-src   # who asks for which feature"),
+             "cargo tree -e features -i intel-mkl-src   # who asks for which feature"),
         explanation="intel-mkl-src's build script turns each mkl-* feature into one `const MKL_CONFIG`: two of them "
                     "(or none, where the version has no default) do not compile.",
     )]

@@ -228,7 +228,7 @@ def _library_names(needs: Needs, config: MklConfigFile) -> tuple[str, list[str]]
 
 def library_dirs(env: dict[str, str], root: str, project: CMakeProject, config: MklConfigFile, mkl_root: str) -> list[tuple[str, str]]:
     """Where find_library looks for MKL's libraries, in order."""
-    own = [(os.path.join(mkl_root, sub), "MKL_ROOT") for sub in ("lib", f"lib/intel64")]
+    own = [(os.path.join(mkl_root, sub), "MKL_ROOT") for sub in ("lib", "lib/intel64")]
     if config.pinned:
         return own
     out: list[tuple[str, str]] = []
@@ -337,9 +337,9 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
         return Choice(install, how, tuple(steps))
     warning = (f"find_package(MKL) loads MKLConfig.cmake {config.version or ''} from {mkl_root} but links the "
                f"libraries of {label(install)}: headers of one copy, libraries of another")
-    fix = [f"pin the libraries to the config's copy: set(CMAKE_FIND_USE_CMAKE_SYSTEM_PATH FALSE), "
-           f"set(CMAKE_FIND_USE_CMAKE_ENVIRONMENT_PATH FALSE) and set(CMAKE_FIND_USE_CMAKE_PATH FALSE) "
-           f"before find_package(MKL) (mkldoctor link --format cmake prints it)"]
+    fix = ["pin the libraries to the config's copy: set(CMAKE_FIND_USE_CMAKE_SYSTEM_PATH FALSE), "
+           "set(CMAKE_FIND_USE_CMAKE_ENVIRONMENT_PATH FALSE) and set(CMAKE_FIND_USE_CMAKE_PATH FALSE) "
+           "before find_package(MKL) (mkldoctor link --format cmake prints it)"]
     if not config.versioned_names:
         fix.append(f"this MKLConfig.cmake looks only for unversioned libmkl_*.so: {mkl_root}/lib has "
                    "none (pip's mkl wheel ships .so.N only); use MKL_LINK static with mkl-static, "

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from mkldoctor.diagnose import cargo_graph, cargo_record, cargo_sources
 from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError, UsageError
-from mkldoctor.inventory.install import THREAD_LIB
+from mkldoctor.inventory.install import INTERFACE_CHOICES as INTERFACES, LINK_MODES as LINKS, THREADING_CHOICES as THREADINGS
 
 try:
     import tomllib
@@ -22,9 +22,6 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 CARGO_CONFIGS = cargo_graph.cargo_routes.CONFIGS
-LINKS = ("static", "dynamic", "sdl")
-INTERFACES = ("lp64", "ilp64")
-THREADINGS = tuple(THREAD_LIB)
 _SKIP_DIRS = {"target", ".git", "node_modules", ".venv", "build", "__pycache__"}
 
 

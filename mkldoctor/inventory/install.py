@@ -19,6 +19,10 @@ INTERFACES = ("intel_lp64", "intel_ilp64", "gf_lp64", "gf_ilp64")
 # The threading layer a user names (--threading, MKL_THREADING) -> the library that holds it:
 # the one table link, check's prediction and bench read.
 THREAD_LIB = {"sequential": "mkl_sequential", "intel": "mkl_intel_thread", "gnu": "mkl_gnu_thread", "tbb": "mkl_tbb_thread"}
+# The choices a user names (--link, --interface, --threading; MKL_LINK, MKL_INTERFACE, MKL_THREADING).
+LINK_MODES = ("static", "dynamic", "sdl")
+INTERFACE_CHOICES = ("lp64", "ilp64")
+THREADING_CHOICES = tuple(THREAD_LIB)
 THREADING = tuple(lib.removeprefix("mkl_") for lib in THREAD_LIB.values()) + ("pgi_thread",)  # layers a copy may hold
 # The CPU kernel libraries libmkl_core loads at run time (shared copies only).
 KERNEL_LIBRARIES = ("mkl_def", "mkl_mc", "mkl_mc3", "mkl_avx", "mkl_avx2", "mkl_avx512", "mkl_avx512_mic", "mkl_avx10")

@@ -22,12 +22,9 @@ import tempfile
 from dataclasses import dataclass, field
 
 from mkldoctor.errors import EXIT_FINDING, MkldoctorError
-from mkldoctor.inventory.install import THREAD_LIB, MklInstall, label
+from mkldoctor.inventory.install import INTERFACE_CHOICES as INTERFACES, LINK_MODES as LINKS, THREAD_LIB, THREADING_CHOICES as THREADINGS, MklInstall, label
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, recipes
 
-LINKS = ("static", "dynamic", "sdl")
-INTERFACES = ("lp64", "ilp64")
-THREADINGS = tuple(THREAD_LIB)
 PC_THREAD = {"sequential": "seq", "intel": "iomp", "gnu": "gomp", "tbb": "tbb"}
 SDL_LAYER = {"sequential": "SEQUENTIAL", "intel": "INTEL", "gnu": "GNU", "tbb": "TBB"}
 CMAKE_THREADING = {option: lib.removeprefix("mkl_") for option, lib in THREAD_LIB.items()}  # MKLConfig's MKL_THREADING
