@@ -12,6 +12,14 @@ SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
+class Recipe:
+    """Install commands that several findings may need: printed once, referred to by name."""
+
+    name: str  # "install-static-mkl", "install-mkl-2021.4+"
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Finding:
     id: str
     severity: str  # "error" | "warning" | "info"
@@ -20,6 +28,7 @@ class Finding:
     fix: tuple[str, ...]  # shell commands or steps, paths shlex-quoted
     explanation: str = ""
     confirm: tuple[str, ...] = ()
+    recipes: tuple[Recipe, ...] = ()  # printed once per report, after the findings
 
 
 def by_severity(findings: list[Finding]) -> list[Finding]:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import os
 import shlex
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.knowledge.history import version_key
-from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD, recipes
-from mkldoctor.findings import Finding, by_severity
-from mkldoctor.inventory.install import KERNEL_LIBRARIES, MklInstall, label
+from mkldoctor.explain import catalogue, linker, platforms
+from mkldoctor.explain.catalogue import FollowOn, Unrecognised
+from mkldoctor.explain.runtime import MklKernelUndefined
+from mkldoctor.findings import Finding, Recipe
+from mkldoctor.inventory.install import MklInstall
 from mkldoctor.explain.linksearch import SearchResult, read_dynamic, search_library, search_soname
 from mkldoctor.inventory.locate import installs_from_dirs
 from mkldoctor.explain.logparse import (
@@ -42,6 +43,8 @@ from mkldoctor.explain.logparse import (
 from mkldoctor.binary.symbols import Definition, find_symbols
 
 MAX_LISTED = 8  # symbols or references listed in one finding before "and N more"
+MAX_UNRECOGNISED_FINDINGS = 10
+_RECIPE_NAMES = {"static": "static-mkl", "shared": "mkl", "headers": "mkl-headers", "openmp": "openmp"}
 q = shlex.quote
 
 
@@ -86,6 +89,7 @@ class Explainer:
             dirs.append(os.path.dirname(event.path))
         self.installs += installs_from_dirs([d for d in dirs if not d.startswith("<")], self.installs)
         self._hits: dict[str, list[Hit]] = {}
+        self._recipes: OrderedDict[str, Recipe] = OrderedDict()
         self.cargo = bool(parsed.of(RustLinkFailed)) or any(
             (e.referenced_from or "").endswith((".rlib", ".rcgu.o")) or (e.member or "").endswith(".rcgu.o")
             for e in parsed.of(UndefinedSymbol)
@@ -151,6 +155,33 @@ class Explainer:
                     return self.install_of(result.found), result, result.found
         return None, None, None
 
+    # -- shared with the family modules (linker, hosts, build, runtime, platforms) -------
+
+    label = staticmethod(label)
+
+    def needed_by(self, symbols: list[str], by_symbol: dict) -> list[str]:
+        return self._needed_by(symbols, by_symbol)
+
+    def recipe(self, need: str, min_version: str | None = None) -> Recipe:
+        """The install commands for ``need`` ("static", "shared", "headers", "openmp"), made once per report."""
+        name = f"install-{_RECIPE_NAMES[need]}" + (f"-{min_version}+" if min_version else "")
+        if name not in self._recipes:
+            self._recipes[name] = Recipe(name, tuple(knowledge.recipes(need, min_version)))
+        return self._recipes[name]
+
+    def recipe_ref(self, need: str, min_version: str | None = None) -> str:
+        return f"see recipe `{self.recipe(need, min_version).name}` below"
+
+    def holders_of_stem(self, stem: str) -> list[tuple[MklInstall, str]]:
+        """(install, path) of each shared library file whose name starts with ``stem`` (``libmkl_rt``)."""
+        out = []
+        for install in self.installs:
+            for lib in install.libraries:
+                base = os.path.basename(lib.path)
+                if lib.kind == "shared" and (base == stem or base.startswith(stem + ".")):
+                    out.append((install, lib.path))
+        return out
+
     # -- findings ----------------------------------------------------------------------
 
     def findings(self) -> list[Finding]:
@@ -162,19 +193,75 @@ class Explainer:
         out += self._lookup_errors()
         out += self._mkl_cannot_load()
         out += self._runtime_misc()
+        for diagnose in catalogue.diagnoses():
+            out += diagnose(self)
         if not out and self.parsed.of(RustLinkFailed):
-            linker = self.parsed.of(RustLinkFailed)[0].linker
+            linker_name = self.parsed.of(RustLinkFailed)[0].linker
             out.append(Finding(
-                "link-failed-unrecognised", "warning", f"rustc's link with `{linker}` failed, for a reason mkldoctor does not recognise",
+                "link-failed-unrecognised", "error", f"rustc's link with `{linker_name}` failed, for a reason mkldoctor does not recognise",
                 ("the linker's own message was not one of: undefined reference/symbol, cannot find -l",),
                 ("rerun with: cargo build -v   # and pass the whole output to mkldoctor explain",),
             ))
-        return by_severity(out)
+        out += self._unrecognised(out)
+        out = [self._with_recipes(f) for f in out]
+        order = {"error": 0, "warning": 1, "info": 2}
+        return sorted(out, key=lambda f: order.get(f.severity, 3))
+
+    def _with_recipes(self, finding: Finding) -> Finding:
+        text = "\n".join(finding.fix)
+        wanted = [r for name, r in self._recipes.items() if f"recipe `{name}`" in text and r not in finding.recipes]
+        return replace(finding, recipes=finding.recipes + tuple(wanted)) if wanted else finding
+
+    def _unrecognised(self, found: list[Finding]) -> list[Finding]:
+        """Never silent: each error line that no signature claimed, and a failure said only by its echoes."""
+        out = []
+        events = self.parsed.of(Unrecognised)
+        for event in events[:MAX_UNRECOGNISED_FINDINGS]:
+            context = [("> " if line == event.line else "  ") + line for line in event.context] or ["> " + event.line]
+            if not any(line.startswith("> ") for line in context):
+                context.insert(0, "> " + event.line)
+            out.append(Finding(
+                "unrecognised-failure", "error", f"an error mkldoctor does not recognise: {event.line.strip()[:160]}",
+                tuple(["the log says (the line marked >, with the lines around it):"] + ["  " + c for c in context[:10]]),
+                ("read the marked line: mkldoctor has no signature for it, so it cannot say whether MKL is the cause",
+                 "if it concerns MKL, report it with this log excerpt so that a signature can be added"),
+                "This line looks like an error (error:, undefined, cannot open/find/load, FATAL, ImportError, CMake Error...), "
+                "and none of mkldoctor's failure signatures explains it. mkldoctor does not call such a log clean.",
+            ))
+        if len(events) > MAX_UNRECOGNISED_FINDINGS:
+            out.append(Finding("unrecognised-failure", "error", f"{len(events) - MAX_UNRECOGNISED_FINDINGS} more unrecognised error lines",
+                               tuple(e.line[:160] for e in events[MAX_UNRECOGNISED_FINDINGS:MAX_UNRECOGNISED_FINDINGS + 8]), ()))
+        echoes = self.parsed.of(FollowOn)
+        if echoes and not events and not any(f.severity == "error" for f in found):
+            out.append(Finding(
+                "unrecognised-failure", "error", "the log says the build failed, but not why in a form mkldoctor recognises",
+                tuple(f"the log says: {e.line[:200]}" for e in echoes[:6]),
+                ("look above these lines for the first error the tool printed; if the log was cut, pass the whole output "
+                 "(make VERBOSE=1, cargo build -v, ninja -v)",),
+                "These lines only report that an earlier step failed; the step's own message is not in the input, "
+                "or is not one mkldoctor knows.",
+            ))
+        return out
+
+    def _other_release(self, soname: str, evidence: list[str]) -> list[str]:
+        """A missing ``libmkl_X.so.N``: other sonames of the same library here mean another release."""
+        stem = soname.split(".so", 1)[0]
+        others = [(i, p) for i, p in self.holders_of_stem(stem + ".so") if os.path.basename(p) != soname]
+        # hook: a table of which release ships which soname (knowledge/exports, being built) answers
+        # "the 2021 releases have .so.1" for a copy that is not on this machine
+        for install, path in others:
+            evidence.append(f"this machine has {os.path.basename(path)} from {label(install)}: another soname, so another release")
+        if others:
+            install = others[0][0]
+            return [f"the program was linked against the MKL release whose soname is {soname}; relink it against a copy that is here: "
+                    f"mkldoctor link --install {q(install.root)}",
+                    f"or install the release that provides {soname} (the one the program was built with): {self.recipe_ref('shared')}"]
+        return [f"install MKL's shared libraries: {self.recipe_ref('shared')}"]
 
     # undefined symbols at link time
 
     def _undefined(self) -> list[Finding]:
-        events = self.parsed.of(UndefinedSymbol)
+        events = [e for e in self.parsed.of(UndefinedSymbol) if not linker.claims(e)]
         if not events:
             return []
         by_symbol: OrderedDict[str, list[UndefinedSymbol]] = OrderedDict()
@@ -279,8 +366,7 @@ class Explainer:
             fix.append(f"link Intel's OpenMP runtime after the MKL libraries: -L{q(folder)} -liomp5 -lpthread -lm -ldl")
             fix.append(f"at run time: export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
         else:
-            fix.append("install Intel's OpenMP runtime (libiomp5):")
-            fix += ["  " + line for line in recipes("openmp")]
+            fix.append(f"install Intel's OpenMP runtime (libiomp5): {self.recipe_ref('openmp')}")
         fix.append("or do without it: link mkl_sequential instead of mkl_intel_thread (mkldoctor link --threading sequential),")
         fix.append("or GCC's runtime: mkl_gnu_thread with -lgomp (mkldoctor link --threading gnu)")
         return Finding(
@@ -354,8 +440,7 @@ class Explainer:
                 fix.append(f"at run time: export LD_LIBRARY_PATH={q(libdir)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
         else:
             need = "static" if static else "shared"
-            fix.append(f"install an MKL that has {symbol}" + (f" ({first} or newer)" if first else "") + ":")
-            fix += ["  " + line for line in recipes(need, first)]
+            fix.append(f"install an MKL that has {symbol}" + (f" ({first} or newer)" if first else "") + f": {self.recipe_ref(need, first)}")
             if self.cargo:
                 fix.append("  then: export MKLROOT=<its prefix>; " + CARGO_CLEAN_EXPLAINED)
         explanation = f"{symbol} is not in the MKL that the linker used"
@@ -445,10 +530,18 @@ class Explainer:
             out.append(self._library_finding(cause, static, items))
         return out
 
+    def _library_holders(self, name: str, static: bool) -> list[MklInstall]:
+        """The copies that hold what ``-lNAME`` (or ``-l:FILE``, or a path's file) asks for."""
+        base = name.lstrip(":")
+        if name.startswith(":") or base.startswith("lib"):  # a file name: that very file
+            return [i for i in self.installs if any(os.path.basename(lib.path) == base for lib in i.libraries)
+                    or any(os.path.exists(os.path.join(d, base)) for d in i.lib_dirs)]
+        return [i for i in self.installs if i.has(base, "static" if static else None)]
+
     def _library_cause(self, name: str, static: bool) -> str:
         base = name.lstrip(":")
-        holders = [i for i in self.installs if i.has(_lib_name(base) if base.startswith("lib") else base, "static" if static else None)]
-        if static and not holders and any(i.has(base, "shared") for i in self.installs):
+        holders = self._library_holders(name, static)
+        if static and not holders and any(i.has(_lib_name(base), "shared") for i in self.installs):
             return "static-missing"
         if holders:
             return "not-on-path"
@@ -483,12 +576,17 @@ class Explainer:
                    "libraries. Distributions split them: Debian's libmkl-dev holds the .so files and the mkl-static-*.pc files, "
                    "while the .a files are in libmkl-full-dev (libmkl-interface-dev, libmkl-threading-dev, libmkl-computational-dev); "
                    "Intel's intel-oneapi-mkl has only .so files, intel-oneapi-mkl-devel has the archives.")
-            fix.append("install the static archives:")
-            fix += ["  " + line for line in recipes("static")]
+            fix.append(f"install the static archives: {self.recipe_ref('static')}")
             fix.append("or link dynamically: mkldoctor link --link dynamic")
+        elif cause == "not-on-path" and any(result is not None and result.found for _, result, _ in items):
+            found = next(result.found for _, result, _ in items if result is not None and result.found)
+            title += f": replayed here, the same search finds {found}"
+            why = ("On this machine the linker's search succeeds: the failing link ran elsewhere (another machine, a container, "
+                   "a sandboxed build) or with other folders, or the file was added since.")
+            fix.append("run the link again here; if it fails again, explain that run's whole output (make VERBOSE=1, cargo build -v)")
         elif cause == "not-on-path":
-            holders = [i for _, _, name in items for i in self.installs if i.has(name.lstrip(":"), "static" if static else None)]
-            best = sorted(holders, key=lambda i: version_key(i.version), reverse=True)[0]
+            holders = [i for _, _, name in items for i in self._library_holders(name, static)]
+            best = sorted(holders, key=lambda i: knowledge.version_key(i.version), reverse=True)[0]
             title += f": it is in {label(best)}, which is not searched"
             why = "The library exists on this machine, but not in any folder that the linker searched."
             kind = "static" if static else None
@@ -503,13 +601,11 @@ class Explainer:
         elif cause == "openmp-missing":
             title += ": Intel's OpenMP runtime (libiomp5) is not installed"
             why = "mkl_intel_thread needs libiomp5, and no copy of it is here (Debian's MKL packages do not ship it)."
-            fix.append("install Intel's OpenMP runtime:")
-            fix += ["  " + line for line in recipes("openmp")]
+            fix.append(f"install Intel's OpenMP runtime: {self.recipe_ref('openmp')}")
             fix.append("or do without it: mkldoctor link --threading sequential (or gnu)")
         elif all(name.lstrip(":").startswith(("mkl", "libmkl")) for _, _, name in items):
             title += ": no copy of it anywhere searched"
-            fix.append("install MKL's development files:")
-            fix += ["  " + line for line in recipes("static" if static else "shared")]
+            fix.append(f"install MKL's development files: {self.recipe_ref('static' if static else 'shared')}")
         else:
             title += ": no copy of it anywhere searched (not an MKL library)"
             fix.append("install the package that provides it (apt-file search, dpkg -S), or add its folder with -L")
@@ -560,9 +656,9 @@ class Explainer:
                 fix.append(f"or relink with a run path: -Wl,-rpath,{q(folder)}")
                 fix.append(f"or system-wide: echo {q(folder)} | sudo tee /etc/ld.so.conf.d/mkl.conf && sudo ldconfig")
             elif soname.startswith("libiomp5"):
-                fix += recipes("openmp")
+                fix.append(f"install Intel's OpenMP runtime: {self.recipe_ref('openmp')}")
             else:
-                fix += recipes("shared")
+                fix += self._other_release(soname, evidence)
             out.append(Finding(
                 "loader-cannot-find", "error", f"the loader cannot find {soname}",
                 tuple(evidence), tuple(fix),
@@ -590,7 +686,7 @@ class Explainer:
                 fix.append(f"link it: -L{q(places[0])} -liomp5, and at run time: export LD_LIBRARY_PATH={q(places[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
                 fix.append(f"or for this run only: LD_PRELOAD={q(os.path.join(places[0], 'libiomp5.so'))}")
             else:
-                fix += recipes("openmp")
+                fix.append(f"install Intel's OpenMP runtime: {self.recipe_ref('openmp')}")
             fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
             out.append(Finding(
                 "openmp-runtime-missing", "error", f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)",
@@ -617,7 +713,9 @@ class Explainer:
         return out
 
     def _mkl_cannot_load(self) -> list[Finding]:
-        fatal = self.parsed.of(MklCannotLoad)
+        if self.parsed.of(MklKernelUndefined):
+            return []  # a kernel of another release: the runtime family explains the "Cannot load" that follows
+        fatal = [e for e in self.parsed.of(MklCannotLoad) if not any(platforms.is_foreign(lib) for lib in e.libraries)]
         opened = self.parsed.of(MklOpenFailed)
         if not fatal and not opened:
             return []
@@ -650,8 +748,8 @@ class Explainer:
             fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
             fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in KERNEL_LIBRARIES[:4]) + ", ... and the threading layer)")
         else:
-            fix.append("install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2):")
-            fix += ["  " + line for line in recipes("shared")]
+            fix.append("install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2): "
+                       + self.recipe_ref("shared"))
         return [Finding(
             "mkl-cannot-load-kernels", "error", f"MKL cannot load its own libraries at run time: {_more(wanted, 4)}",
             tuple(evidence), tuple(fix),

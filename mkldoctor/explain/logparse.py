@@ -253,7 +253,8 @@ _LINKER_PREFIX = re.compile(
 )
 _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>.*)['’\"]:?\s*$")
 _UNDEF_REF = re.compile(
-    r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to [`'‘\"](?P<sym>[^`'’\"\s]+|[A-Za-z_]\w*::[^`'’\"\n]+?)['’\"]"
+    r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?[`'‘\"]"
+    r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?)(?:@@?[\w.]+)?['’\"]"
 )
 _UNDEF_SYMBOL = re.compile(
     r"^\s*(?P<ld>(?:\S*/)?(?:ld\.lld|ld64\.lld|rust-lld|lld|mold|ld\.mold))(?::\s*error)?:\s+undefined symbol:\s+(?P<sym>.+?)\s*$"
@@ -470,9 +471,25 @@ def iter_events(lines: Iterable[str]) -> Iterator:
         refs = block["refs"] or [(None, None, None, None)]
         return [UndefinedSymbol(block["sym"], obj, member, fn, block["linker"], loc) for obj, member, fn, loc in refs]
 
+    from mkldoctor.explain import catalogue
+
+    gate = catalogue.gate().search
+    claim = catalogue.claim
+    before: list[str] = []  # the last lines read, context for an unrecognised error line
+    pending: list | None = None  # [line, context before, lines after, is a header]
+    unrecognised = 0
+
     for line in lines:
         if not line:
             continue
+        if pending is not None:
+            pending[2].append(line)
+            if len(pending[2]) >= (6 if pending[3] else 2):
+                yield catalogue.Unrecognised(pending[0], tuple(pending[1]) + tuple(pending[2]))
+                pending = None
+        before.append(line)
+        if len(before) > 4:
+            del before[0]
         context_age += 1
         if context_age > 64:
             context = None
@@ -606,9 +623,31 @@ def iter_events(lines: Iterable[str]) -> Iterator:
                 yield OmpDuplicate(match.group("lib"), match.group("other"))
                 continue
 
+        if gate(line):
+            claimed, event = claim(line, before[:-1])
+            if isinstance(event, catalogue.Unrecognised):  # a header (CMake Error at ...): its detail may follow
+                if pending is not None:
+                    yield catalogue.Unrecognised(pending[0], tuple(pending[1]) + tuple(pending[2]))
+                pending = [line, [], [], True]
+                continue
+            if claimed:
+                if event is not None:
+                    if pending is not None and pending[3]:
+                        pending = None  # the header's detail was recognised: it is explained by this event
+                    yield event
+                continue
+            if catalogue.ERRORISH.search(line):
+                if pending is not None:
+                    yield catalogue.Unrecognised(pending[0], tuple(pending[1]) + tuple(pending[2]))
+                unrecognised += 1
+                pending = [line, before[:-1], [], False] if unrecognised <= catalogue.MAX_UNRECOGNISED else None
+                continue
+
         if len(line) > 4 and ('"' in line[:8] or " -" in line):
             yield from _command_from_line(line)
     yield from flush_lld()
+    if pending is not None:
+        yield catalogue.Unrecognised(pending[0], tuple(pending[1]) + tuple(pending[2]))
 
 
 def _undefined(symbol: str, where: str, context, linker: str) -> UndefinedSymbol:

@@ -11,7 +11,7 @@ import sys
 from dataclasses import asdict
 from typing import TextIO
 
-from mkldoctor.findings import Finding
+from mkldoctor.findings import Finding, Recipe
 from mkldoctor.output import console, write_json
 
 SCHEMA = "mkldoctor.findings"
@@ -38,6 +38,15 @@ def render(findings: list[Finding], fmt: FindingsFormat | str, stream: TextIO | 
         render_github(findings, stream)
     else:
         render_text(findings, stream)
+
+
+def recipes_of(findings: list[Finding]) -> list[Recipe]:
+    """Each recipe the findings refer to, once, in order of first use."""
+    seen: dict[str, Recipe] = {}
+    for finding in findings:
+        for recipe in finding.recipes:
+            seen.setdefault(recipe.name, recipe)
+    return list(seen.values())
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:
@@ -69,13 +78,18 @@ def render_text(findings: list[Finding], stream: TextIO) -> None:
             con.print("[bold]confirm[/bold]:")
             for line in finding.confirm:
                 con.print(f"  {rich_escape(line)}")
+    for recipe in recipes_of(findings):
+        con.print(f"\n[bold green]recipe[/bold green] [bold]{rich_escape(recipe.name)}[/bold]:")
+        for line in recipe.lines:
+            con.print(f"  {rich_escape(line)}")
     counts = summary(findings)
     con.print(f"\n{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)")
 
 
 def render_json(findings: list[Finding], stream: TextIO, extra: dict | None = None) -> None:
     document = {"schema": SCHEMA, "version": SCHEMA_VERSION, "summary": summary(findings),
-                "findings": [_as_json(f) for f in findings]}
+                "findings": [_as_json(f) for f in findings],
+                "recipes": {r.name: list(r.lines) for r in recipes_of(findings)}}
     if extra:
         document.update(extra)
     write_json(document, stream)
@@ -85,6 +99,7 @@ def _as_json(finding: Finding) -> dict:
     entry = asdict(finding)
     for key in ("evidence", "fix", "confirm"):
         entry[key] = list(entry[key])
+    entry["recipes"] = [r.name for r in finding.recipes]  # the lines are in the document's "recipes", once
     return entry
 
 
@@ -98,6 +113,9 @@ def _body(finding: Finding) -> str:
     if finding.confirm:
         parts.append("confirm:")
         parts.extend("  " + line for line in finding.confirm)
+    for recipe in finding.recipes:  # an annotation or a test case stands alone: its recipes go with it
+        parts.append(f"recipe {recipe.name}:")
+        parts.extend("  " + line for line in recipe.lines)
     return "\n".join(parts)
 
 

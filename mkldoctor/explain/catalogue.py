@@ -1,0 +1,98 @@
+"""The catalogue of failure signatures: what a log line looks like, and which event it makes.
+
+Each family module of this package (``linker``, ``hosts``, ``build``, ``runtime``,
+``platforms``) declares its signatures as plain :class:`Signature` entries, next to the
+diagnosis that turns their events into findings. Adding a failure shape is one entry
+there and one log in the corpus of tests.
+
+The parser (:mod:`mkldoctor.explain.logparse`) first runs its own fast readers of the
+linker and loader lines; a line they leave is tried against the catalogue only when it
+passes one cheap gate (:func:`gate`): an error-looking word or a signature's needle. A
+line that looks like an error and that no signature claims becomes an
+:class:`Unrecognised` event, so that an error in the input never reads as "no problem".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Sequence
+
+# Lines that look like an error (issue 9's list): a line holding one of these is either
+# claimed by a signature or reported as an unrecognised failure.
+ERROR_WORDS = (
+    r"\berror\b\s*:", r"\bERROR\b", r"fatal error", r"FATAL", r"\bundefined (?:reference|symbol)\b", r": undefined\b",
+    r"cannot (?:open|find|load)\b", r"Cannot (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
+    r"CMake Error", r"Error #\d", r"\bError \d+\b", r"Error in ", r"\bError:",
+)
+ERRORISH = re.compile("|".join(ERROR_WORDS))
+
+MAX_UNRECOGNISED = 20  # distinct unrecognised error lines kept; more are counted
+
+
+@dataclass(frozen=True, slots=True)
+class Unrecognised:
+    """An error-looking line that no signature claims, with the lines around it."""
+
+    line: str
+    context: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FollowOn:
+    """A line that only repeats that something failed before it (``collect2: error: ld returned 1``)."""
+
+    line: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One failure shape: a needle every matching line holds, the pattern, and the event it makes.
+
+    ``event`` gets the match and the lines just before it (for messages a host prints on two
+    lines); it returns the event, or None to claim the line without one (a context line).
+    """
+
+    name: str
+    family: str
+    needle: str
+    pattern: re.Pattern[str]
+    event: Callable[[re.Match[str], Sequence[str]], object | None]
+
+
+def _families():
+    from mkldoctor.explain import build, hosts, linker, platforms, runtime
+
+    # order matters where two signatures could read one line: the more specific first
+    return (runtime, platforms, linker, build, hosts)
+
+
+@lru_cache(maxsize=1)
+def signatures() -> tuple[Signature, ...]:
+    out: list[Signature] = []
+    for family in _families():
+        out.extend(family.SIGNATURES)
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def gate() -> re.Pattern[str]:
+    """One pattern for the cheap test of a line: an error word, or some signature's needle."""
+    needles = sorted({re.escape(s.needle) for s in signatures()})
+    return re.compile("|".join(ERROR_WORDS + tuple(needles)))
+
+
+def claim(line: str, before: Sequence[str]) -> tuple[bool, object | None]:
+    """(claimed, event) for a line that passed :func:`gate`."""
+    for signature in signatures():
+        if signature.needle in line:
+            match = signature.pattern.search(line)
+            if match:
+                return True, signature.event(match, before)
+    return False, None
+
+
+def diagnoses() -> tuple[Callable, ...]:
+    """Each family's ``diagnose(explainer) -> list[Finding]``, in catalogue order."""
+    return tuple(family.diagnose for family in _families())

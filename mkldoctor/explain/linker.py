@@ -1,0 +1,163 @@
+"""Linker family: shapes of a failed link beyond "MKL lacks the symbol".
+
+The core readers of GNU ld, gold, lld and mold lines live in :mod:`logparse` (they are
+the hot path); this module declares the rarer linker signatures and diagnoses two
+causes that look like a missing MKL and are not:
+
+* a static MKL archive that needs the C library's ``libm``/``libdl``/``libpthread``
+  (``undefined reference to `cos'`` from ``libmkl_core.a``, ``DSO missing from command
+  line``): the fix is ``-lpthread -lm -ldl`` after the archives, not another MKL;
+* one MKL archive needing an internal symbol of another (``mkl_serv_*``, ``mkl_blas_*``,
+  ``mkl_lapack_*``): every MKL defines those in ``libmkl_core``; the cause is archive
+  order (no ``--start-group``) or archives of two releases mixed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.logparse import UndefinedSymbol
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class DsoMissing:
+    """``ld: /lib/x86_64-linux-gnu/libm.so.6: error adding symbols: DSO missing from command line``"""
+
+    library: str
+
+
+SIGNATURES = (
+    Signature("dso-missing", "linker", "DSO missing from command line",
+              re.compile(r"(?P<lib>/?[\w./+-]+\.so[\w.]*): error adding symbols: DSO missing from command line"),
+              lambda m, _: DsoMissing(m.group("lib"))),
+    Signature("collect2-exit", "linker", "returned", re.compile(r"\b(?:collect2|ld)(?:\.exe)?: error: ld returned \d+ exit status"),
+              lambda m, _: FollowOn(m.group(0))),
+    Signature("clang-linker-exit", "linker", "linker command failed", re.compile(r"error: linker command failed with exit code \d+"),
+              lambda m, _: FollowOn(m.group(0))),
+)
+
+# The C library parts a static MKL link must name itself: symbol -> the -l that provides it
+_LIBM = {
+    "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "pow", "sin", "cos", "tan", "asin", "acos", "atan",
+    "atan2", "sinh", "cosh", "tanh", "floor", "ceil", "fabs", "fmod", "hypot", "erf", "erfc", "lgamma", "tgamma", "round",
+    "trunc", "nearbyint", "rint", "lrint", "llrint", "ldexp", "frexp", "modf", "sincos", "copysign", "fmin", "fmax",
+}
+
+
+def system_library(symbol: str) -> str | None:
+    """The C library part that defines ``symbol`` (``-lm``, ``-ldl``, ``-lpthread``), or None."""
+    base = symbol.split("@", 1)[0]
+    if base.startswith("dl") and base in ("dlopen", "dlsym", "dlclose", "dlerror", "dladdr", "dlinfo", "dlvsym", "dlmopen"):
+        return "dl"
+    if base.startswith(("pthread_", "sem_")):
+        return "pthread"
+    if base in _LIBM or (base.endswith(("f", "l")) and base[:-1] in _LIBM):
+        return "m"
+    return None
+
+
+_INTERNAL = re.compile(r"^mkl_(?:serv|blas|lapack|vml|vsl|dft|spblas|pds|trans|xblas|cpds|sparse_\w+_internal|cbwr)_")
+
+
+def internal_symbol(symbol: str) -> bool:
+    """An MKL-internal name that every release defines in libmkl_core (not a public API)."""
+    return bool(_INTERNAL.match(symbol))
+
+
+def _from_mkl_archive(event: UndefinedSymbol) -> bool:
+    where = os.path.basename(event.referenced_from or "")
+    return where.startswith("libmkl_") and where.endswith(".a")
+
+
+def claims(event: UndefinedSymbol) -> bool:
+    """Whether this family explains the undefined symbol (the generic diagnosis then leaves it)."""
+    if system_library(event.symbol):
+        return True
+    return internal_symbol(event.symbol) and (_from_mkl_archive(event) or event.referenced_from is None)
+
+
+def diagnose(ex) -> list[Finding]:
+    out: list[Finding] = []
+    events = [e for e in ex.parsed.of(UndefinedSymbol) if claims(e)]
+    system = OrderedDict()
+    internal = OrderedDict()
+    for event in events:
+        lib = system_library(event.symbol)
+        (system.setdefault(lib, []) if lib else internal.setdefault(event.symbol.split("@", 1)[0], [])).append(event)
+    dso = ex.parsed.of(DsoMissing)
+    if system or dso:
+        out.append(_system_libraries(ex, system, dso))
+    if internal:
+        out.append(_archive_order(ex, internal))
+    return out
+
+
+def _system_libraries(ex, system: dict, dso: list[DsoMissing]) -> Finding:
+    libs = list(system)
+    for event in dso:
+        name = os.path.basename(event.library)
+        lib = name[3:].split(".so", 1)[0] if name.startswith("lib") else name
+        if lib not in libs:
+            libs.append(lib)
+    by_symbol = OrderedDict()
+    for lib, events in system.items():
+        for event in events:
+            by_symbol.setdefault(event.symbol, []).append(event)
+    evidence = ex.needed_by(list(by_symbol), by_symbol)
+    evidence += [f"{event.library} holds them, but the link line does not name it (ld: DSO missing from command line)" for event in dso]
+    from_mkl = any(_from_mkl_archive(e) for events in system.values() for e in events)
+    flags = " ".join(f"-l{lib}" for lib in ("pthread", "m", "dl") if lib in libs or from_mkl)
+    why = ("A static MKL link pulls MKL's code out of the archives, and that code calls the C library's maths "
+           "(libm), dynamic loading (libdl) and threads (libpthread). A shared libmkl names them itself; the archives "
+           "cannot, so the link line must, after the MKL archives." if from_mkl else
+           "These functions live in the C library's separate parts (libm, libdl, libpthread), which the link line does not name.")
+    return Finding(
+        "system-libraries-missing", "error",
+        f"{', '.join(list(by_symbol)[:4]) or 'symbols'} undefined: the link line lacks {flags}",
+        tuple(evidence),
+        (f"add {flags} at the end of the link line (after the MKL archives): ... -Wl,--end-group {flags}",
+         "mkldoctor link --link static --format flags   # prints the whole line, these included"),
+        why,
+        ("add -Wl,--verbose: ld lists each library it opens; libm.so.6 must be among them",),
+    )
+
+
+def _archive_order(ex, internal: dict) -> Finding:
+    symbols = list(internal)
+    hits = ex.hits(symbols)
+    command = ex.main_command()
+    evidence = ex.needed_by(symbols, internal)[:6]
+    defined = OrderedDict()
+    for symbol in symbols:
+        for hit in hits[symbol]:
+            defined.setdefault(ex.label(hit.install), set()).add(os.path.basename(hit.definition.path))
+    evidence += [f"defined by {where}: {', '.join(sorted(files))}" for where, files in defined.items()]
+    users = {os.path.dirname(e.referenced_from) for events in internal.values() for e in events if e.referenced_from}
+    mixed = len(users) > 1
+    if mixed:
+        evidence.append("the archives that need them come from several folders: " + ", ".join(sorted(users)))
+    grouped = command is not None and command.groups
+    if grouped and not mixed:
+        title = f"{_few(symbols)} undefined although libmkl_core is in the group: libmkl_core comes from another release"
+    elif mixed:
+        title = f"{_few(symbols)} undefined: MKL archives of two releases are mixed on the link line"
+    else:
+        title = f"{_few(symbols)} undefined: MKL's archives are in the wrong order (no --start-group)"
+    fix = ("link the three layers of one MKL as a group, interface first: "
+           "-Wl,--start-group libmkl_intel_lp64.a libmkl_sequential.a libmkl_core.a -Wl,--end-group -lpthread -lm -ldl",
+           "take all three archives from one folder: mkldoctor link --link static --format flags")
+    why = ("These names are MKL's own internals: every MKL release defines them in libmkl_core, and the interface and threading "
+           "archives call them. ld reads each archive once, left to right, so an archive that comes after the one needing "
+           "a name is never searched for it, unless the archives are wrapped in --start-group/--end-group; archives of "
+           "two releases do not match each other's internal names.")
+    return Finding("mkl-archive-order", "error", title, tuple(evidence), fix, why,
+                   (f"add -Wl,-y,{symbols[0]}: ld names the archive member that defines it, or none",))
+
+
+def _few(symbols: list[str]) -> str:
+    return ", ".join(symbols[:3]) + (f" and {len(symbols) - 3} more" if len(symbols) > 3 else "")

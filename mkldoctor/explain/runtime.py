@@ -1,0 +1,94 @@
+"""MKL and OpenMP at run time: a kernel library of another release, a static MKL with shared kernels.
+
+``INTEL MKL ERROR: /x/libmkl_avx2.so: undefined symbol: mkl_..._i8.`` followed by ``Intel
+MKL FATAL ERROR: Cannot load libmkl_avx2.so or libmkl_def.so.`` means MKL found a kernel
+library, and that library needs a name the loaded core does not define: the kernel and the
+core come from two releases (two copies on the machine, or a bundle that mixed them), or
+the program linked MKL statically and loads shared kernels that need a shared core.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class MklKernelUndefined:
+    path: str  # the kernel or layer library MKL opened
+    symbol: str
+
+
+_MKL_ERROR = r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERROR: "
+
+SIGNATURES = (
+    Signature("mkl-kernel-undefined", "runtime", "undefined symbol",
+              re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined symbol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
+              lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
+    Signature("mkl-error-loading-function", "runtime", "Error on loading function",
+              re.compile(_MKL_ERROR + r"Error on loading function '?(?P<sym>\w+)'?", re.I),
+              lambda m, _: MklKernelUndefined("", m.group("sym"))),
+)
+
+
+def _release_of(ex, path: str):
+    install = ex.install_of(path) if path else None
+    return install
+
+
+def diagnose(ex) -> list[Finding]:
+    events = ex.parsed.of(MklKernelUndefined)
+    if not events:
+        return []
+    evidence: list[str] = []
+    static_program = False
+    for event in events[:6]:
+        if event.path:
+            evidence.append(f"MKL opened {event.path}, which needs {event.symbol}: the MKL core that is loaded does not define it")
+            folder = os.path.dirname(event.path)
+            try:
+                names = os.listdir(folder) if folder else []
+            except OSError:
+                names = []
+            if names and not any(n.startswith("libmkl_core.so") for n in names):
+                static_program = True
+                evidence.append(f"{folder} holds no libmkl_core.so: the core in the process is not that folder's")
+            install = _release_of(ex, event.path)
+            if install is not None:
+                evidence.append(f"{os.path.basename(event.path)} belongs to {ex.label(install)}")
+        else:
+            evidence.append(f"MKL could not load the function {event.symbol} from its CPU kernel library")
+    hits = ex.hits([e.symbol for e in events])
+    cores = []
+    for event in events:
+        for hit in hits[event.symbol]:
+            where = f"{event.symbol} is defined by {ex.label(hit.install)}: {hit.where}"
+            if where not in evidence:
+                evidence.append(where)
+            cores.append(hit.install)
+    versions = sorted({i.version for i in ex.installs if i.version})
+    if len(versions) > 1:
+        evidence.append("MKL releases on this machine: " + ", ".join(versions))
+    fix = ["load every libmkl_* from one copy: keep one MKL folder on LD_LIBRARY_PATH (and none in LD_PRELOAD), "
+           "then check with: ldd ./your-program | grep mkl"]
+    if cores:
+        folder = cores[0].lib_dirs[0]
+        fix.append(f"the copy that has these names: export LD_LIBRARY_PATH={folder}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+    fix.append("a bundle (PyInstaller, a container image, a wheel): copy the kernels (libmkl_avx*, libmkl_def, libmkl_mc*, libmkl_vml_*) "
+               "from the same MKL as libmkl_core and libmkl_rt")
+    if static_program:
+        fix.append("a program that links MKL statically cannot use shared kernels of another release: link it dynamically, "
+                   "or statically with the archives of one release (mkldoctor link --link static)")
+    return [Finding(
+        "mkl-kernel-other-release", "error",
+        f"MKL loaded a kernel library of another release: {events[0].symbol} is missing from the core it runs with",
+        tuple(evidence), tuple(fix),
+        "libmkl_core (or libmkl_rt) opens the CPU-specific kernel library at run time, first beside itself and then on the "
+        "loader's path. The kernel calls the core's internal functions, which change between releases: a kernel from one "
+        "release with the core of another fails with an undefined symbol, and MKL then says it cannot load the kernels.",
+        ("MKL_VERBOSE=1 ./your-program   # prints the MKL version that runs", "LD_DEBUG=files ./your-program 2>&1 | grep libmkl_"),
+    )]
