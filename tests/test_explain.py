@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from mkldoctor.cli import app
 from mkldoctor.explain import logparse
+from mkldoctor.cli import app
 from mkldoctor.explain.diagnosis import explain
 from mkldoctor.findings import Finding, exit_status
 from mkldoctor.inventory.locate import install_from_path
@@ -31,6 +32,8 @@ from mkldoctor.output.findings import render
 SEED_LOG = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "seed-link-error.log"
 if not SEED_LOG.exists():
     SEED_LOG = Path("/work/shared/seed/seed-link-error.log")
+
+
 
 def cli(*args: str, env: dict | None = None):
     return CliRunner().invoke(app, list(args), env=env)
@@ -586,7 +589,27 @@ def test_exit_codes(tmp_path):
 
 
 def test_explain_runs_a_command_that_succeeds(tmp_path):
-    result = cli("explain", "--quiet", "--", "true")
-    assert result.exit_code == 0
+    """The command really runs (it leaves a file and three lines), and its clean output gives exit 0."""
+    marker = tmp_path / "ran"
+    script = f"touch {marker}; echo '   Compiling app v0.1.0'; echo 'linking app'; echo '    Finished release'"
+    result = cli("explain", "--no-scan", "--format", "json", "--", "sh", "-c", script)
+    assert result.exit_code == 0, result.output
+    assert marker.exists()
+    document = json.loads(result.stdout)
+    assert document["command"] == {"argv": ["sh", "-c", script], "exit_status": 0}
+    assert document["lines"] == 3 and document["findings"] == []
     result = cli("explain", "--", "no-such-command-mkldoctor")
-    assert result.exit_code == 2
+    assert result.exit_code == 2 and "no such log file, and no such command" in result.stderr
+
+
+def test_explain_exits_non_zero_when_the_command_failed(tmp_path):
+    """A failed command is never green, even when nothing in its output is recognised (issue 12, item 6)."""
+    result = cli("explain", "--no-scan", "--quiet", "--", "sh", "-c", "echo all quiet here; exit 3")
+    assert result.exit_code == 1, result.output
+    assert "error[command-failed]: sh exited with status 3" in result.stdout and "all quiet here" in result.stdout
+    result = cli("explain", "--no-scan", "--format", "json", "--", "sh", "-c", "exit 3")
+    document = json.loads(result.stdout)
+    assert result.exit_code == 1 and document["command"]["exit_status"] == 3
+    assert [f["id"] for f in document["findings"]] == ["command-failed"]
+    result = cli("explain", "--no-scan", "--timeout", "0.5", "--quiet", "--", "sleep", "5")
+    assert result.exit_code == 1 and "killed after --timeout 0.5s" in result.stdout

@@ -24,8 +24,8 @@ def explain_failure(failure, prefixes: tuple[str, ...]) -> None:
     import io
 
     from mkldoctor.explain import logparse
-    from mkldoctor.commands.explain import merge_inventory
     from mkldoctor.explain.diagnosis import explain
+    from mkldoctor.explain.run import merge_inventory
     from mkldoctor.inventory.locate import install_from_path
     from mkldoctor.output.findings import render_text
 
