@@ -43,8 +43,8 @@ SIGNATURES = (
               re.compile(r"package configuration file provided by \"(?P<pkg>\w+)\""),
               lambda m, _: CMakeNoConfig(m.group("pkg")) if m.group("pkg").upper() == "MKL" else Unrecognised(m.string.strip())),
     Signature("mklconfig-invalid-value", "build", "has an invalid value",
-              re.compile(r"required variable (?P<var>MKL_\w+) has an invalid value \"(?P<val>[^\"]*)\""),
-              lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val"))),
+              re.compile(r"required variable (?P<var>MKL_\w+) has an invalid value(?:\s+\"(?P<val>[^\"]*)\")?"),
+              lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val") or "")),  # CMake may wrap the value
     Signature("mklconfig-invalid-option", "build", "options are:",
               re.compile(r"Invalid (?P<var>MKL_\w+) `(?P<val>[^`]*)`, options are: (?P<opts>.+)$"),
               lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val"), m.group("opts").strip())),
@@ -69,14 +69,18 @@ def diagnose(ex) -> list[Finding]:
     if ex.parsed.of(CMakeNoConfig):
         out.append(_no_config(ex))
     for event in ex.parsed.of(CMakeConfigRejected):
-        if event.options == "" and any(e.variable == event.variable and e.options for e in ex.parsed.of(CMakeConfigRejected)):
-            continue  # the same rejection, said twice: keep the line that lists the options
+        said = [e for e in ex.parsed.of(CMakeConfigRejected) if e.variable == event.variable and e is not event]
+        if (not event.options and any(e.options for e in said)) or (not event.value and any(e.value for e in said)):
+            continue  # the same rejection, said twice: keep the line that tells the most
+        variable, value = event.variable, event.value
+        if variable.endswith("_FULL"):  # MKL_INTERFACE=lp64 becomes MKL_INTERFACE_FULL=intel_lp64 inside MKLConfig.cmake
+            variable, value = variable[:-5], re.sub(r"^(?:intel|gf)_", "", value)
         out.append(Finding(
             "mklconfig-rejected-value", "error",
-            f"MKLConfig.cmake rejects {event.variable}={event.value!s}",
+            f"MKLConfig.cmake rejects {variable}={value}",
             (f"MKLConfig.cmake: {event.variable} has the invalid value \"{event.value}\"",)
             + ((f"it accepts: {event.options}",) if event.options else ()),
-            (f"cmake -D{event.variable}=<one of the values it accepts> <build dir>   # or drop -D{event.variable} for its default",
+            (f"cmake -D{variable}=<one of the values it accepts> <build dir>   # or drop -D{variable} for its default",
              "rm -f <build dir>/CMakeCache.txt   # a wrong value stays in the cache until removed"),
             "Intel's MKLConfig.cmake checks MKL_LINK, MKL_INTERFACE, MKL_THREADING (and MKL_ARCH, MKL_MPI) against the values "
             "this release supports, and sets MKL_FOUND to FALSE on any other.",

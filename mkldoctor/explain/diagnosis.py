@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.explain import catalogue, linker, platforms
 from mkldoctor.explain.catalogue import FollowOn, Unrecognised
+from mkldoctor.explain import runtime
 from mkldoctor.explain.runtime import MklKernelUndefined
 from mkldoctor.findings import Finding, Recipe
 from mkldoctor.inventory.install import MklInstall
@@ -713,7 +714,7 @@ class Explainer:
         return out
 
     def _mkl_cannot_load(self) -> list[Finding]:
-        if self.parsed.of(MklKernelUndefined):
+        if self.parsed.of(MklKernelUndefined) or runtime.layer_soname_missing(self):
             return []  # a kernel of another release: the runtime family explains the "Cannot load" that follows
         fatal = [e for e in self.parsed.of(MklCannotLoad) if not any(platforms.is_foreign(lib) for lib in e.libraries)]
         opened = self.parsed.of(MklOpenFailed)

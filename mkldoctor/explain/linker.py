@@ -138,9 +138,11 @@ def _archive_order(ex, internal: dict) -> Finding:
             defined.setdefault(ex.label(hit.install), set()).add(os.path.basename(hit.definition.path))
     evidence += [f"defined by {where}: {', '.join(sorted(files))}" for where, files in defined.items()]
     users = {os.path.dirname(e.referenced_from) for events in internal.values() for e in events if e.referenced_from}
+    if command is not None:  # the MKL archives named by path on the link line
+        users |= {os.path.dirname(p) for p in command.inputs if os.path.basename(p).startswith("libmkl_")}
     mixed = len(users) > 1
     if mixed:
-        evidence.append("the archives that need them come from several folders: " + ", ".join(sorted(users)))
+        evidence.append("the MKL archives on the link line come from several folders: " + ", ".join(sorted(users)))
     grouped = command is not None and command.groups
     if grouped and not mixed:
         title = f"{_few(symbols)} undefined although libmkl_core is in the group: libmkl_core comes from another release"

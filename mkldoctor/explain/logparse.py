@@ -213,7 +213,8 @@ def _unbalanced(line: str) -> bool:
 # width followed by a line that does not start a new message is joined with it.
 WRAP_WIDTHS = frozenset((80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
 _FRESH = re.compile(
-    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|collect2|make|ninja|cmake|Compiling|Finished|Running|"
+    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
+    r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |"
     r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:))"
 )
 

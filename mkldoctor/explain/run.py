@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from mkldoctor.errors import InputError, UsageError

@@ -35,15 +35,31 @@ SIGNATURES = (
 )
 
 
+_LAYER_SONAME = re.compile(r"^libmkl_(?:core|rt|sequential|intel_thread|gnu_thread|tbb_thread|intel_lp64|intel_ilp64|gf_lp64|gf_ilp64)"
+                           r"\.so(?:\.\d+)?$")
+
+
 def _release_of(ex, path: str):
     install = ex.install_of(path) if path else None
     return install
 
 
+def layer_soname_missing(ex) -> list:
+    """``INTEL MKL ERROR: libmkl_core.so.3: cannot open ...`` then ``Cannot load libmkl_def.so``: a kernel wants another core."""
+    from mkldoctor.explain.logparse import MklCannotLoad, MklOpenFailed
+
+    kernels = [lib for e in ex.parsed.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)]
+    opened = [e for e in ex.parsed.of(MklOpenFailed) if "/" not in e.path and _LAYER_SONAME.match(e.path)]
+    return opened if kernels and opened else []
+
+
 def diagnose(ex) -> list[Finding]:
+    out = []
+    if layer_soname_missing(ex):
+        out.append(_kernel_wants_other_core(ex))
     events = ex.parsed.of(MklKernelUndefined)
     if not events:
-        return []
+        return out
     evidence: list[str] = []
     static_program = False
     for event in events[:6]:
@@ -83,7 +99,7 @@ def diagnose(ex) -> list[Finding]:
     if static_program:
         fix.append("a program that links MKL statically cannot use shared kernels of another release: link it dynamically, "
                    "or statically with the archives of one release (mkldoctor link --link static)")
-    return [Finding(
+    return out + [Finding(
         "mkl-kernel-other-release", "error",
         f"MKL loaded a kernel library of another release: {events[0].symbol} is missing from the core it runs with",
         tuple(evidence), tuple(fix),
@@ -92,3 +108,41 @@ def diagnose(ex) -> list[Finding]:
         "release with the core of another fails with an undefined symbol, and MKL then says it cannot load the kernels.",
         ("MKL_VERBOSE=1 ./your-program   # prints the MKL version that runs", "LD_DEBUG=files ./your-program 2>&1 | grep libmkl_"),
     )]
+
+
+def _kernel_wants_other_core(ex) -> Finding:
+    from mkldoctor.explain.linksearch import read_dynamic
+    from mkldoctor.explain.logparse import MklCannotLoad
+
+    wanted = [e.path for e in layer_soname_missing(ex)]
+    kernels = list(dict.fromkeys(lib for e in ex.parsed.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)))
+    evidence = [f"MKL could not load {' or '.join(kernels)}: the kernel needs {', '.join(wanted)}, which could not be opened"]
+    for install in ex.installs:
+        for folder in install.lib_dirs:
+            for kernel in kernels:
+                path = os.path.join(folder, kernel)
+                if not os.path.exists(path):
+                    continue
+                info = read_dynamic(path)
+                needs = [n for n in (info.needed if info else []) if _LAYER_SONAME.match(n)]
+                if needs:
+                    real = os.path.realpath(path)
+                    evidence.append(f"{path} needs {', '.join(needs)}" + (f" (it is {real})" if real != path else ""))
+                cores = sorted(n for n in os.listdir(folder) if n.startswith("libmkl_core.so"))
+                if cores:
+                    evidence.append(f"the core beside it is {', '.join(cores)} ({ex.label(install)})")
+    for name in wanted:
+        for install, path in ex.holders_of_stem(name.split(".so", 1)[0] + ".so"):
+            if os.path.basename(path) == name:
+                evidence.append(f"{name} is the core of {ex.label(install)}: the kernel is of that release")
+    return Finding(
+        "mkl-kernel-other-release", "error",
+        f"MKL's kernel {kernels[0]} is of another release than its core: it needs {wanted[0]}",
+        tuple(dict.fromkeys(evidence)),
+        ("put the kernels of the same release beside libmkl_core: copy libmkl_def*, libmkl_mc*, libmkl_avx*, libmkl_vml_* "
+         "from the folder that holds this libmkl_core (or reinstall that MKL whole)",
+         "or load the whole other release: point LD_LIBRARY_PATH (or the run path) at the folder that has " + wanted[0]),
+        "MKL opens its CPU kernel library at run time. This kernel was built for another release: it names that release's "
+        "core soname, which is not here, so MKL gives up and says it cannot load the kernel.",
+        ("MKL_VERBOSE=1 ./your-program   # prints the MKL version that runs",),
+    )
