@@ -60,6 +60,8 @@ SIGNATURES = (
     Signature("cargo-could-not-compile", "build", "could not compile", re.compile(r"^error: could not compile `"), _follow),
     Signature("rustc-aborting", "build", "aborting due to", re.compile(r"^error: aborting due to"), _follow),
     Signature("setuptools-command-failed", "build", "failed with exit code", re.compile(r"error: command '[^']+' failed with exit code \d+"), _follow),
+    Signature("julia-error-building", "build", "Error building", re.compile(r"Error: Error building `[^`]+`"), _follow),
+    Signature("julia-failed-to-precompile", "build", "Failed to precompile", re.compile(r"ERROR: Failed to precompile \S+"), _follow),
     Signature("ci-exit-code", "build", "Process completed with exit code", re.compile(r"Process completed with exit code \d+"), _follow),
 )
 

@@ -62,19 +62,23 @@ SIGNATURES = (
     Signature("r-load-failed", "hosts", "load failed for", re.compile(r"(?:package or namespace )?load failed for .(?P<pkg>[\w.]+)"),
               lambda m, _: None),
     Signature("julia-could-not-load", "hosts", "could not load library",
-              re.compile(r"could not load library \\?\"(?P<lib>[^\"\\]+)\\?\""), lambda m, _: HostCannotLoad("julia (dlopen)", m.group("lib"))),
+              re.compile(r"could not load library (?P<q>\\?\")(?P<lib>.+?)(?P=q)"), lambda m, _: HostCannotLoad("julia (dlopen)", m.group("lib"))),
 )
 
 
 def diagnose(ex) -> list[Finding]:
     """A host's "could not load" with no loader reason in the log (the reason line is what the loader events answer)."""
+    from mkldoctor.explain.platforms import ForeignLoadFailed
+
     out = []
     explained = {e.soname.split(".so", 1)[0] for e in ex.parsed.of(LoaderMissing)}
+    reasons = {e.binary for e in ex.parsed.of(LoaderMissing)} | {e.binary for e in ex.parsed.of(SymbolLookupError)}
+    foreign = " ".join(e.library for e in ex.parsed.of(ForeignLoadFailed))
     for event in ex.parsed.of(HostCannotLoad):
         base = os.path.basename(event.library)
         stem = base.split(".so", 1)[0].split(".dylib", 1)[0].split(".dll", 1)[0]
-        if stem in explained or base.endswith((".dylib", ".dll")) or "\\" in event.library:
-            continue  # the reason line is explained, or the platforms family speaks for it
+        if stem in explained or event.host in reasons or stem in foreign or base.endswith((".dylib", ".dll")) or "\\" in event.library:
+            continue  # the loader's reason is in the log and explained, or the platforms family speaks for it
         holders = ex.holders_of_stem(stem)
         evidence = [f"{event.host} could not load {event.library}"]
         evidence += [f"{os.path.basename(path)} is in {ex.label(install)}: {os.path.dirname(path)}" for install, path in holders]

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import Signature
-from mkldoctor.explain.logparse import MklCannotLoad, OmpDuplicate
+from mkldoctor.explain.logparse import MklCannotLoad
 from mkldoctor.findings import Finding
 
 
@@ -60,15 +60,18 @@ def diagnose(ex) -> list[Finding]:
         for lib in event.libraries:
             if is_foreign(lib):
                 events.append(ForeignLoadFailed("macOS" if ".dylib" in lib else "Windows", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
-    for event in ex.parsed.of(OmpDuplicate):
-        if ".dll" in event.library:
-            pass  # the OpenMP finding already answers it; the runtimes are the same on Windows
+    from mkldoctor.explain.hosts import HostCannotLoad
+
+    for event in ex.parsed.of(HostCannotLoad):  # Julia's "could not load library" of a .dll or .dylib
+        if is_foreign(event.library):
+            name = event.library.replace("\\", "/").rsplit("/", 1)[-1]
+            events.insert(0, ForeignLoadFailed("macOS" if ".dylib" in name else "Windows", name, f"{event.host} could not load {event.library}"))
     by_platform: OrderedDict[str, list[ForeignLoadFailed]] = OrderedDict()
     for event in events:
         by_platform.setdefault(event.platform, []).append(event)
     out = []
     for platform, items in by_platform.items():
-        libs = list(OrderedDict.fromkeys(e.library for e in items))
+        libs = list(OrderedDict.fromkeys(e.library for e in items if e.library != "a DLL")) or ["a DLL"]
         evidence = [e.detail for e in items[:6]]
         evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
         if platform == "macOS":

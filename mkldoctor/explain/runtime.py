@@ -29,6 +29,10 @@ SIGNATURES = (
     Signature("mkl-kernel-undefined", "runtime", "undefined symbol",
               re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined symbol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
+    Signature("ld-debug-kernel-undefined", "runtime", "symbol lookup error: undefined symbol",  # LD_DEBUG's own line
+              re.compile(r"(?P<path>\S*libmkl_(?:vml_)?(?:avx\w*|def|mc\w*|cmpt)\.so[\w.]*): error: symbol lookup error: "
+                         r"undefined symbol: (?P<sym>[\w.$]+)"),
+              lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-error-loading-function", "runtime", "Error on loading function",
               re.compile(_MKL_ERROR + r"Error on loading function '?(?P<sym>\w+)'?", re.I),
               lambda m, _: MklKernelUndefined("", m.group("sym"))),
