@@ -112,15 +112,15 @@ def test_gcc_hgemm_against_debian_2020_4(work, mkl):
                         "-lmkl_sequential", "-lmkl_core", "-Wl,--end-group", "-lpthread", "-lm", "-ldl"], work)
     assert rc != 0 and "undefined reference to `hgemm_'" in log
     findings = explain_text(log)
-    [finding] = by_id(findings, "symbol-missing-in-mkl")
+    [finding] = by_id(findings, "missing-symbol")
     text = flat(finding)
     assert finding.severity == "error" and "hgemm_" in finding.title and "2021.4" in finding.title
     assert "half_gemm in h.o" in text  # who needed it, from ld's "in function" line
-    assert f"the link used MKL 2020.4 in {deb}" in text
+    assert f"the build uses MKL 2020.4 in {deb}" in text
     # the simulated -l search: Debian's archive found first, the pip one never looked at
     assert any(line.strip().startswith("1. -L") and str(deb) in line and "libmkl_intel_lp64.so found" in line for line in finding.evidence)
     assert any(str(mkl.pip_lib) in line and "never looked at" in line for line in finding.evidence)
-    assert any(line.startswith("defined by MKL 2026.2") for line in finding.evidence)
+    assert any(line.startswith("hgemm_ is defined by MKL 2026.2") for line in finding.evidence)
     assert any(line.startswith("not defined by MKL 2020.4") for line in finding.evidence)
     assert f"-L{mkl.pip_lib} before -L{deb}" in text
     assert any("-Wl,-y,hgemm_" in line for line in finding.confirm)
@@ -137,7 +137,7 @@ def test_gcc_hgemm_only_debian_known_recipes_skip_debian(work, mkl):
     rc, log = make_log(["gcc", "-o", "h", "h.o", f"-L{deb}", "-Wl,--start-group", "-lmkl_intel_lp64", "-lmkl_sequential",
                         "-lmkl_core", "-Wl,--end-group", "-lpthread", "-lm", "-ldl"], work)
     assert rc != 0
-    [finding] = by_id(explain_text(log), "symbol-missing-in-mkl")
+    [finding] = by_id(explain_text(log), "missing-symbol")
     text = flat(finding)
     assert "mkl-devel>=2021.4" in text and "intel-oneapi-mkl-devel" in text  # the link was dynamic: -lmkl_* found .so files
     assert "not debian's libmkl-dev: it is MKL 2020.4" in text  # Debian's MKL cannot fix this
@@ -151,7 +151,7 @@ def test_gold_hgemm(work, mkl):
     parsed = logparse.parse_bytes(log.encode())
     [event] = parsed.of(logparse.UndefinedSymbol)
     assert event.symbol == "hgemm_" and event.linker == "gold"
-    assert by_id(explain(parsed, []), "symbol-missing-in-mkl")
+    assert by_id(explain(parsed, []), "missing-symbol")
 
 
 def test_static_link_with_the_archives_missing(work, mkl):
@@ -284,11 +284,11 @@ def cargo_env(mkl, target: Path, rustflags: str | None) -> dict:
 
 
 def check_cargo_finding(findings: list[Finding], mkl) -> Finding:
-    [finding] = by_id(findings, "symbol-missing-in-mkl")
+    [finding] = by_id(findings, "missing-symbol")
     text = flat(finding)
     assert "hgemm_" in finding.title
     assert "fakecandle::mkl::hgemm in " in text and ".rlib(" in text and ".rcgu.o)" in text  # demangled, archive(member)
-    assert f"the link used MKL 2020.4 in {mkl.debian_lib(mkl.debian_static)}" in text
+    assert f"the build uses MKL 2020.4 in {mkl.debian_lib(mkl.debian_static)}" in text
     assert any("never looked at" in line and str(mkl.pip_lib) in line for line in finding.evidence)
     assert f"export MKLROOT={mkl.pip}" in text
     assert "cargo clean -p intel-mkl-src" in text
@@ -367,7 +367,7 @@ def test_seed_log(mkl):
     result = cli("explain", str(SEED_LOG), "--install", str(mkl.debian_static), "--install", str(mkl.pip))
     assert result.exit_code == 1
     out = result.stdout
-    assert "error[symbol-missing-in-mkl]: hgemm_ is undefined" in out
+    assert "error[missing-symbol]: hgemm_ is not in the MKL the build uses" in out
     assert "hgemm_ needed by candle_core::mkl::hgemm in /workspaces/Kuberian/searcher/target/debug/deps/libcandle_core-0afc8671b4dae8af.rlib" in out
     assert "candle-core/src/mkl.rs:162" in out
     assert f"defined by MKL 2026.2 in {mkl.pip_lib}" in out
@@ -554,10 +554,10 @@ def test_formats(mkl):
             suite = root.find("testsuite")
             assert suite.get("failures") == "1" and suite.find("testcase/failure") is not None
         elif fmt == "github":
-            assert out.startswith("::error title=symbol-missing-in-mkl%3A hgemm_ is undefined")
+            assert out.startswith("::error title=missing-symbol%3A hgemm_ is not in the MKL the build uses")
             assert out.count("\n") == 1  # one annotation, newlines escaped
         else:
-            assert out.startswith("error[symbol-missing-in-mkl]")
+            assert out.startswith("error[missing-symbol]")
 
 
 def test_no_color_and_colour_on_a_terminal(monkeypatch):

@@ -19,6 +19,7 @@ LAYERS: dict[str, int] = {
     "knowledge": 2,
     "inventory": 3,
     "discover": 4,
+    "verdicts": 4.5,  # judgements shared by diagnose and explain (missing-symbol)
     "diagnose": 5, "explain": 5,
     "link": 6,
     "bench": 7,

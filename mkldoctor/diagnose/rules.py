@@ -21,6 +21,7 @@ from mkldoctor.rootfs import RootFS
 from mkldoctor.diagnose.predict import Choice, missing_files
 from mkldoctor.diagnose.project import Needs
 from mkldoctor.knowledge.recipes import q
+from mkldoctor.verdicts import missing_symbol
 
 
 @dataclass(frozen=True)
@@ -42,61 +43,47 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
     out = []
     chosen = f.choice.install
     for symbol in f.needs.symbols:
-        first = history.first_version(symbol)
+        first = missing_symbol.first_release(symbol)
         if chosen is not None:
             if chosen.defines.get(symbol):
                 continue
-            has_it = False
         else:
             if not f.choice.download:
                 continue
-            has_it = bool(first) and history.version_key(first) <= history.version_key(f.choice.version)
-            if has_it:
+            if missing_symbol.release_has(f.choice.version, symbol):
                 continue
         having = [i for i in f.inventory.installs if i.defines.get(symbol) and i is not chosen]
         usable = [i for i in having if not missing_files(i, f.needs, f.inventory)]
-        what = label(chosen) if chosen else f"the MKL {f.choice.version} that intel-mkl-src downloads"
-        evidence = [
-            f"{symbol} is needed: {f.needs.symbol_origin.get(symbol, 'asked for')}",
-            f"the build uses {what}: {f.choice.how}",
-        ]
-        evidence += [f"  {step}" for step in f.choice.steps]
-        if first:
-            evidence.append(f"{symbol} first appears in MKL {first} ({history.evidence(symbol)}); "
-                            f"this copy is {f.choice.version or 'of unknown version'}")
-        evidence += [f"{symbol} is defined by {label(i)}: {', '.join(os.path.basename(p) for p in i.defines[symbol])}" for i in having]
-        if not having:
-            evidence.append(f"no MKL on this machine defines {symbol}")
-        fix: list[str] = []
+        holders = [missing_symbol.Holder(i, tuple(os.path.basename(p) for p in i.defines[symbol]), _label(i)) for i in having]
+        point_at: list[str] = []
         if usable:
             best = usable[0]
             cmake_dir = os.path.join(best.root, "lib", "cmake", "mkl")
             if f.needs.cargo_config:
-                fix += recipes.point_cargo_at(best.root, f.needs.cargo_config)
+                point_at += recipes.point_cargo_at(best.root, f.needs.cargo_config)
             elif f.needs.cmake and (fs := RootFS(f.inventory.root)).isdir(fs.inside(cmake_dir)):
-                fix += [f"cmake -DMKL_DIR={q(cmake_dir)} -DMKL_INTERFACE={f.needs.interface or 'lp64'} <build dir>   "
-                        "# find_package(MKL) now takes this copy", "rm -rf <build dir>/CMakeCache.txt   # forget the old MKL_DIR"]
+                point_at += [f"cmake -DMKL_DIR={q(cmake_dir)} -DMKL_INTERFACE={f.needs.interface or 'lp64'} <build dir>   "
+                             "# find_package(MKL) now takes this copy", "rm -rf <build dir>/CMakeCache.txt   # forget the old MKL_DIR"]
             else:
-                fix += [f"export MKLROOT={q(best.root)}",
-                        f"# link with -L{q(best.lib_dir)} (see: mkldoctor link --install {q(best.root)})"]
-        else:
-            fix += recipes.install_static(f.inventory.root, _debian(f.inventory), first) \
-                if (f.needs.link or "static") == "static" else [f"python3 -m pip install mkl=={recipes.LATEST}"]
-            if f.needs.cargo_config:
-                fix += ["export MKLROOT=<the prefix of the new install>", recipes.CARGO_CLEAN]
-        out.append(Finding(
-            id="missing-symbol",
-            severity="error",
-            title=f"{symbol} is not in the MKL the build uses ({f.choice.version or 'unknown version'})"
-                  + (f"; MKL {first} or newer has it" if first else ""),
-            evidence=tuple(evidence),
-            fix=tuple(fix),
-            explanation=(f"The linker will stop with `undefined reference to '{symbol}'`."
-                         + (f" intel-mkl-src falls back to its MKL {recipes.INTEL_MKL_SRC_DOWNLOAD} download when no installed copy has every "
-                            f"file its feature needs, and cargo keeps that choice until `{recipes.CARGO_CLEAN}` "
-                            "(on that path the build script does not ask to rerun when MKLROOT changes)."
-                            if f.choice.download else "")),
-            confirm=(f"mkldoctor symbols --find {symbol} {q(usable[0].lib_dir)}" if usable else f"mkldoctor list --symbol {symbol}",
+                point_at += [f"export MKLROOT={q(best.root)}",
+                             f"# link with -L{q(_where(best))} (see: mkldoctor link --install {q(best.root)})"]
+        install = recipes.install_static(f.inventory.root, _debian(f.inventory), first) \
+            if (f.needs.link or "static") == "static" else [f"python3 -m pip install mkl=={recipes.LATEST}"]
+        if f.needs.cargo_config:
+            install += ["export MKLROOT=<the prefix of the new install>", "cargo clean -p intel-mkl-src"]
+        out.append(missing_symbol.finding(
+            symbol,
+            used=_label(chosen) if chosen else f"the MKL {f.choice.version} that intel-mkl-src downloads",
+            used_version=f.choice.version,
+            needed=[f"{symbol} is needed: {f.needs.symbol_origin.get(symbol, 'asked for')}"],
+            why_that_copy=[f"{f.choice.how}:"] + [f"  {step}" for step in f.choice.steps],
+            holders=holders,
+            point_at=point_at,
+            install=install,
+            why_more=("intel-mkl-src falls back to its MKL 2020.1 download when no installed copy has every "
+                      "file its feature needs, and cargo keeps that choice until `cargo clean -p intel-mkl-src` "
+                      "(on that path the build script does not ask to rerun when MKLROOT changes)." if f.choice.download else ""),
+            confirm=(f"mkldoctor symbols --find {symbol} {q(_where(usable[0]))}" if usable else f"mkldoctor list --symbol {symbol}",
                      f"RUSTFLAGS='-C link-arg=-Wl,-y,{symbol}' cargo build   # the linker names the file that defines it"
                      if f.needs.cargo_config else f"cc ... -Wl,-y,{symbol}   # the linker names the file that defines it"),
         ))

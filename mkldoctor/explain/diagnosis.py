@@ -23,6 +23,7 @@ from mkldoctor.explain.catalogue import FollowOn, Unrecognised
 from mkldoctor.explain import runtime
 from mkldoctor.explain.runtime import MklKernelUndefined
 from mkldoctor.findings import Finding, Recipe
+from mkldoctor.verdicts import missing_symbol
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.explain.linksearch import SearchResult, read_dynamic, search_library, search_soname
 from mkldoctor.inventory.locate import installs_from_dirs
@@ -389,14 +390,13 @@ class Explainer:
         return places
 
     def _missing_symbol_finding(self, symbol: str, events: list[UndefinedSymbol], hits: list[Hit], command, linked) -> Finding:
-        first = knowledge.FIRST_VERSION.get(symbol)
+        first = missing_symbol.first_release(symbol)
         having = OrderedDict()
         for hit in hits:
             having.setdefault(hit.install.key, (hit.install, []))[1].append(hit.where)
-        lacking = [i for i in self.installs if i.key not in having]
-        evidence = self._needed_by([symbol], {symbol: events})
+        lacking = [label(i) for i in self.installs if i.key not in having]
         static = True
-        searched_lib = None
+        why_that_copy: list[str] = []
         if command is not None and linked is not None:
             interface = [n for n in (_lib_name(h.definition.path) for h in hits) if command.requests(n)]
             if not interface and self.cargo:
@@ -407,61 +407,54 @@ class Explainer:
             install, result, path = self.linked(command, prefer=searched_lib)
             request = (command.requests(_lib_name(path or "")) or [None])[0]
             static = request.static if request else (path or "").endswith(".a")
-            evidence.append(f"the link used {label(linked)}" + (f" (MKL {linked.version} has no {symbol})" if linked.version else ""))
             if result is not None:
-                evidence.append(f"why that copy: the search for {result.request}:")
-                evidence += ["  " + line for line in result.lines()]
+                why_that_copy.append(f"why that copy: the search for {result.request}:")
+                why_that_copy += ["  " + line for line in result.lines()]
         elif command is not None:
             static = any(r.static for r in command.libs if r.name.startswith("mkl_"))
-        for install, places in having.values():
-            evidence.append(f"defined by {label(install)}: {_more(places, 4)}")
-        for install in lacking:
-            evidence.append(f"not defined by {label(install)}")
-        if first:
-            evidence.append(f"{symbol} first appears in MKL {first} (mkldoctor's version table)")
-        good = [install for install, _ in having.values() if install is not linked]
-        good.sort(key=lambda i: version_key(i.version), reverse=True)
-        fix: list[str] = []
+        holders = [missing_symbol.Holder(i, tuple(places), label(i)) for i, places in having.values() if i is not linked]
+        good = missing_symbol.newest_first(holders)
+        point_at: list[str] = []
         if good:
-            best = good[0]
+            best = good[0].install
             libdir = best.lib_dirs[0]
             if self.cargo:
                 pc = next((os.path.dirname(p) for p in best.pkgconfig), None)
-                fix.append(f"point the build at {label(best)}:")
-                fix.append(f"  export MKLROOT={q(best.root)}")
+                point_at.append(f"point the build at {label(best)}:")
+                point_at.append(f"  export MKLROOT={q(best.root)}")
                 if pc:
-                    fix.append(f"  export PKG_CONFIG_PATH={q(pc)}${{PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}}")
-                fix.append(f"  {CARGO_CLEAN_EXPLAINED}")
-                fix.append("  cargo build   # the same command as before")
+                    point_at.append(f"  export PKG_CONFIG_PATH={q(pc)}${{PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}}")
+                point_at.append(f"  {knowledge.CARGO_CLEAN}")
+                point_at.append("  cargo build   # the same command as before")
             elif command is not None and linked is not None:
-                fix.append(f"put the copy that has {symbol} first: -L{q(libdir)} before -L{q(linked.lib_dirs[0])} (or drop the old -L)")
+                point_at.append(f"put the copy that has {symbol} first: -L{q(libdir)} before -L{q(linked.lib_dirs[0])} (or drop the old -L)")
             else:
-                fix.append(f"link against {label(best)}: -L{q(libdir)} (mkldoctor link --install {q(best.root)})")
+                point_at.append(f"link against {label(best)}: -L{q(libdir)} (mkldoctor link --install {q(best.root)})")
             if not static or not best.static:
-                fix.append(f"at run time: export LD_LIBRARY_PATH={q(libdir)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
-        else:
-            need = "static" if static else "shared"
-            fix.append(f"install an MKL that has {symbol}" + (f" ({first} or newer)" if first else "") + f": {self.recipe_ref(need, first)}")
-            if self.cargo:
-                fix.append("  then: export MKLROOT=<its prefix>; " + CARGO_CLEAN_EXPLAINED)
-        explanation = f"{symbol} is not in the MKL that the linker used"
-        if linked is not None and linked.version:
-            explanation += f" ({linked.version})"
-        if first:
-            explanation += f"; it first appears in MKL {first}"
-        explanation += "."
+                point_at.append(f"at run time: export LD_LIBRARY_PATH={q(libdir)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+        install = [f"install an MKL that has {symbol}" + (f" ({first} or newer)" if first else "")
+                   + f": {self.recipe_ref('static' if static else 'shared', first)}"]
         if self.cargo:
-            explanation += (
-                " With cargo, MKL's folder comes from a build script: intel-mkl-src asks pkg-config for mkl-*.pc, then looks in "
-                f"$MKLROOT and /opt/intel, and only when all fail downloads its own MKL {INTEL_MKL_SRC_DOWNLOAD}, "
-                "which is too old for half precision. Installing a newer MKL is not enough while the old copy comes first."
-            )
-        if static and good and not good[0].static:
-            explanation += f" {label(good[0])} has no static archives: link it dynamically, or install its static package."
-        return Finding(
-            "symbol-missing-in-mkl", "error",
-            f"{symbol} is undefined: the MKL that was linked does not have it" + (f" (it first appears in {first})" if first else ""),
-            tuple(evidence), tuple(fix), explanation, tuple(knowledge.confirm_symbol(symbol, self.cargo)),
+            install.append("then: export MKLROOT=<its prefix>; " + knowledge.CARGO_CLEAN)
+        why_more = ""
+        if self.cargo:
+            why_more = ("With cargo, MKL's folder comes from a build script: intel-mkl-src asks pkg-config for mkl-*.pc, then looks in "
+                        f"$MKLROOT and /opt/intel, and only when all fail downloads its own MKL {knowledge.CHANNEL_VERSION['intel-mkl-src']}, "
+                        "which is too old for half precision. Installing a newer MKL is not enough while the old copy comes first.")
+        if static and good and not good[0].install.static:
+            why_more += f" {good[0].label} has no static archives: link it dynamically, or install its static package."
+        return missing_symbol.finding(
+            symbol,
+            used=label(linked) if linked is not None else "an MKL the log does not name (its link command is not in the log)",
+            used_version=linked.version if linked is not None else None,
+            needed=self._needed_by([symbol], {symbol: events}),
+            why_that_copy=why_that_copy,
+            holders=good,
+            lacking=lacking,
+            point_at=point_at,
+            install=install,
+            why_more=why_more.strip(),
+            confirm=knowledge.confirm_symbol(symbol, self.cargo),
         )
 
     def _layer_finding(self, symbols, by_symbol, hits, command, linked) -> Finding:

@@ -1,0 +1,1 @@
+"""Judgements that both ``check`` (diagnose/) and ``explain`` (explain/) reach: one home each."""
