@@ -284,7 +284,7 @@ class Explainer:
                 groups["gnu-openmp"].append(symbol)
             elif linked is not None and any(h.install is linked for h in found):
                 groups["layer"].append(symbol)
-            elif found or symbol in knowledge.FIRST_VERSION:
+            elif found or missing_symbol.first_release(symbol):
                 if linked is None and command is not None and not any(r.name.startswith("mkl_") for r in command.libs) and not any("mkl" in p for p in command.inputs):
                     groups["not-linked"].append(symbol)
                 else:
