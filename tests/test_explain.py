@@ -613,3 +613,15 @@ def test_explain_exits_non_zero_when_the_command_failed(tmp_path):
     assert [f["id"] for f in document["findings"]] == ["command-failed"]
     result = cli("explain", "--no-scan", "--timeout", "0.5", "--quiet", "--", "sleep", "5")
     assert result.exit_code == 1 and "killed after --timeout 0.5s" in result.stdout
+
+
+def test_fast_command_tokens_equal_shlex():
+    """Lines without escapes or single quotes skip shlex; the tokens must be shlex's (seeded random lines)."""
+    rng = random.Random(9)
+    pieces = ["cc", "-m64", "-L", "/opt/mkl lib", "-lmkl_core", "-Wl,-Bstatic", "a.o", "-o", "app", "<1 object files omitted>", "x=y"]
+    for _ in range(300):
+        args = [rng.choice(pieces) for _ in range(rng.randrange(1, 12))]
+        line = " ".join(f'"{a}"' if rng.random() < 0.6 or " " in a else a for a in args)
+        line = line.replace('"-L" "', '-L"', 1) if rng.random() < 0.3 else line  # a quote glued to an option
+        fast = [t.replace('"', "") for t in logparse._TOKEN.findall(line)]
+        assert fast == shlex.split(line), line

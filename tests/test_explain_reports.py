@@ -49,3 +49,17 @@ def test_a_report_through_the_command_line(tmp_path):
     result = CliRunner().invoke(app, ["explain", "--no-scan", "--format", "json", str(log)])
     assert result.exit_code == 1
     assert [f["id"] for f in json.loads(result.stdout)["findings"]] == [report["id"]]
+
+
+def test_every_signature_and_error_word_passes_the_cheap_gate():
+    """The parser runs the catalogue only on lines holding an anchor: no signature may hide behind that."""
+    from mkldoctor.explain import catalogue
+
+    for signature in catalogue.signatures():
+        assert any(anchor in signature.needle for anchor in catalogue.ANCHORS), signature.name
+    samples = ["x.c:1: error: y", "ERROR: z", "fatal error: q", "FATAL", "undefined reference to", "a: undefined",
+               "cannot open x", "Cannot load y", "ImportError", "OSError", "FileNotFoundError", "CMake Error",
+               "OMP: Error #15", "make: Error 2", "Error in dyn.load(", "Error: boom"]
+    for sample in samples:
+        assert catalogue.ERRORISH.search(sample), sample
+        assert any(anchor in sample for anchor in catalogue.ANCHORS), sample
