@@ -18,6 +18,13 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.logparse import LoaderMissing, SymbolLookupError
 from mkldoctor.findings import Finding
+from collections import OrderedDict
+
+from mkldoctor.explain.linksearch import read_dynamic, search_soname
+from mkldoctor.explain.logparse import NeededNotFound
+from mkldoctor.explain.wording import MAX_LISTED, q
+from mkldoctor.inventory.locate import label
+from mkldoctor.knowledge import facts as knowledge
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +104,114 @@ def diagnose(ex) -> list[Finding]:
             recipes=() if holders else (ex.recipe("shared"),),
         ))
     return out
+
+
+# -- the loader at run time: DT_NEEDED, the loader search, symbol lookups ----------
+
+
+def needed(ex) -> list[Finding]:
+    out = []
+    for event in ex.parsed.of(NeededNotFound):
+        holders = [i for i in ex.installs if any(os.path.basename(l.path) == event.soname for l in i.libraries)]
+        fix = [f"-Wl,-rpath-link,{q(i.lib_dirs[0])} (and LD_LIBRARY_PATH at run time)" for i in holders[:1]]
+        out.append(Finding(
+            "needed-library-not-found", "warning", f"{event.soname}, needed by {os.path.basename(event.needed_by)}, was not found at link time",
+            (f"{event.soname} needed by {event.needed_by}",) + tuple(f"{event.soname} is in {label(i)}" for i in holders),
+            tuple(fix) or ("add the folder that holds it with -L",),
+        ))
+    return out
+
+
+def loader(ex) -> list[Finding]:
+    out = []
+    by_soname: OrderedDict[str, list[LoaderMissing]] = OrderedDict()
+    for event in ex.parsed.of(LoaderMissing):
+        by_soname.setdefault(event.soname, []).append(event)
+    for soname, events in by_soname.items():
+        binary = events[0].binary
+        result = search_soname(soname, binary, env=ex.env, env_label="LD_LIBRARY_PATH (here, now)")
+        holders = ex.holders(soname)
+        evidence = [f"{', '.join(sorted({e.binary for e in events}))} needs {soname}", f"the loader's search for {soname}:"]
+        evidence += ["  " + line for line in result.lines()]
+        if result.found:
+            evidence.append(f"here and now it would be found ({result.found}): the failing run had another environment")
+        evidence += [f"{soname} is in {label(i)}: {folder}" for i, folder in holders]
+        fix: list[str] = []
+        if holders:
+            folder = holders[0][1]
+            fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+            fix.append(f"or relink with a run path: -Wl,-rpath,{q(folder)}")
+            fix.append(f"or system-wide: echo {q(folder)} | sudo tee /etc/ld.so.conf.d/mkl.conf && sudo ldconfig")
+        elif soname.startswith("libiomp5"):
+            fix.append(f"install Intel's OpenMP runtime: {ex.recipe_ref('openmp')}")
+        else:
+            fix += _other_release(ex, soname, evidence)
+        out.append(Finding(
+            "loader-cannot-find", "error", f"the loader cannot find {soname}",
+            tuple(evidence), tuple(fix),
+            "The program was linked against this library, but at run time the loader looks only in the binary's run path, "
+            "LD_LIBRARY_PATH, /etc/ld.so.cache and the default folders; the folder that holds it is in none of them.",
+            (f"ldd {q(binary)} | grep {q(soname)}   # must show a path, not 'not found'",),
+        ))
+    return out
+
+
+def lookup_errors(ex) -> list[Finding]:
+    out = []
+    events = ex.parsed.of(SymbolLookupError)
+    omp = [e for e in events if knowledge.is_openmp_symbol(e.symbol)]
+    other = [e for e in events if e not in omp]
+    if omp:
+        event = omp[0]
+        places = ex.iomp5_places()
+        evidence = [f"{event.binary}: {e.library} needs {e.symbol}" for e in omp[:MAX_LISTED]]
+        info = read_dynamic(event.library) if os.path.isfile(event.library) else None
+        if info is not None:
+            evidence.append(f"{os.path.basename(event.library)} needs (DT_NEEDED): {', '.join(info.needed) or 'nothing'}: no OpenMP runtime among them")
+        evidence += [f"libiomp5 is in {p}" for p in places]
+        fix = []
+        if places:
+            fix.append(f"link it: -L{q(places[0])} -liomp5, and at run time: export LD_LIBRARY_PATH={q(places[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+            fix.append(f"or for this run only: LD_PRELOAD={q(os.path.join(places[0], 'libiomp5.so'))}")
+        else:
+            fix.append(f"install Intel's OpenMP runtime: {ex.recipe_ref('openmp')}")
+        fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
+        out.append(Finding(
+            "openmp-runtime-missing", "error", f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)",
+            tuple(evidence), tuple(fix),
+            "mkl_intel_thread calls Intel's OpenMP runtime but does not list it as a dependency; nothing loaded libiomp5, "
+            "so the first OpenMP call fails when it is resolved.",
+            (f"ldd {q(event.binary)} | grep -E 'iomp5|mkl'",),
+        ))
+    for event in other:
+        hits = ex.hits([event.symbol])[event.symbol]
+        evidence = [f"{event.binary}: {event.library} needs {event.symbol}"]
+        evidence += [f"defined by {label(h.install)}: {h.where}" for h in hits[:MAX_LISTED]]
+        lib_install = ex.install_of(event.library)
+        if lib_install is not None:
+            evidence.append(f"{event.library} is part of {label(lib_install)}")
+        out.append(Finding(
+            "runtime-symbol-missing", "error", f"symbol lookup error: {event.symbol} is not in the libraries that were loaded",
+            tuple(evidence),
+            ("load the libraries of one MKL copy only: check LD_LIBRARY_PATH and ldd for a mix of versions",
+             f"ldd {q(event.binary)} | grep -E 'mkl|iomp'"),
+            "The program was linked against one copy of a library, and at run time the loader found another that lacks the symbol "
+            "(mixed MKL versions, or a layer loaded without the library it calls).",
+        ))
+    return out
+
+
+def _other_release(ex, soname: str, evidence: list[str]) -> list[str]:
+    """A missing ``libmkl_X.so.N``: other sonames of the same library here mean another release."""
+    stem = soname.split(".so", 1)[0]
+    others = [(i, p) for i, p in ex.holders_of_stem(stem + ".so") if os.path.basename(p) != soname]
+    # hook: a table of which release ships which soname (knowledge/exports, being built) answers
+    # "the 2021 releases have .so.1" for a copy that is not on this machine
+    for install, path in others:
+        evidence.append(f"this machine has {os.path.basename(path)} from {label(install)}: another soname, so another release")
+    if others:
+        install = others[0][0]
+        return [f"the program was linked against the MKL release whose soname is {soname}; relink it against a copy that is here: "
+                f"mkldoctor link --install {q(install.root)}",
+                f"or install the release that provides {soname} (the one the program was built with): {ex.recipe_ref('shared')}"]
+    return [f"install MKL's shared libraries: {ex.recipe_ref('shared')}"]

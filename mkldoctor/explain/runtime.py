@@ -15,6 +15,13 @@ from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.findings import Finding
+from collections import OrderedDict
+
+from mkldoctor.explain.logparse import MklCannotLoad, MklOpenFailed, OmpDuplicate, ParameterError, ThreadingConflict
+from mkldoctor.explain.wording import MAX_LISTED, more, q
+from mkldoctor.inventory.install import MklInstall
+from mkldoctor.inventory.locate import label
+from mkldoctor.knowledge import facts as knowledge
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,3 +157,93 @@ def _kernel_wants_other_core(ex) -> Finding:
         "core soname, which is not here, so MKL gives up and says it cannot load the kernel.",
         ("MKL_VERBOSE=1 ./your-program   # prints the MKL version that runs",),
     )
+
+
+# -- MKL and OpenMP at run time: kernels not found, duplicate runtimes, threading layers, bad parameters ----------
+
+
+def mkl_cannot_load(ex) -> list[Finding]:
+    if ex.parsed.of(MklKernelUndefined) or layer_soname_missing(ex):
+        return []  # a kernel of another release: the runtime family explains the "Cannot load" that follows
+    fatal = [e for e in ex.parsed.of(MklCannotLoad) if not any(_is_foreign(lib) for lib in e.libraries)]
+    opened = ex.parsed.of(MklOpenFailed)
+    if not fatal and not opened:
+        return []
+    wanted: list[str] = []
+    for event in fatal:
+        wanted += [lib for lib in event.libraries if lib not in wanted]
+    for event in opened:
+        base = os.path.basename(event.path)
+        if base not in wanted:
+            wanted.append(base)
+    evidence = [f"MKL tried to open {e.path}: {e.reason}" for e in opened[:MAX_LISTED]]
+    evidence += [f"MKL could not load {' or '.join(e.libraries)}" for e in fatal]
+    tried_dirs = sorted({os.path.dirname(e.path) for e in opened if "/" in e.path})
+    for folder in tried_dirs:
+        try:
+            present = sorted(n for n in os.listdir(folder) if n.startswith("libmkl_"))
+        except OSError:
+            present = []
+        evidence.append(f"{folder} holds: {more(present, 6) or 'no MKL library'}")
+    holders: OrderedDict[str, MklInstall] = OrderedDict()
+    for name in wanted:
+        for install, folder in ex.holders(name):
+            if os.path.realpath(folder) in {os.path.realpath(d) for d in tried_dirs}:
+                continue
+            holders.setdefault(folder, install)
+            evidence.append(f"{name} is in {folder} ({label(install)})")
+    fix: list[str] = []
+    if holders:
+        folder = next(iter(holders))
+        fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+        fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in knowledge.KERNEL_LIBRARIES[:4]) + ", ... and the threading layer)")
+    else:
+        fix.append("install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2): "
+                   + ex.recipe_ref("shared"))
+    return [Finding(
+        "mkl-cannot-load-kernels", "error", f"MKL cannot load its own libraries at run time: {more(wanted, 4)}",
+        tuple(evidence), tuple(fix),
+        "libmkl_rt (and the dynamic libmkl_core) choose the threading layer and the CPU kernels at run time and open them with "
+        "dlopen, beside libmkl_rt first and then on the loader path. Copying libmkl_rt alone (into an image, a wheel, a bundle) "
+        "or mixing versions (.so.1/.so.2/.so.3) leaves them unfound.",
+        ("MKL_VERBOSE=1 ./your-program   # prints the MKL version and the kernel it loaded",),
+    )]
+
+
+def runtime_misc(ex) -> list[Finding]:
+    out = []
+    for event in ex.parsed.of(OmpDuplicate):
+        out.append(Finding(
+            "openmp-duplicate", "error", f"two OpenMP runtimes in one process: {event.library} and {event.already}",
+            (f"OMP: Error #15: {event.library} initialised while {event.already} already was",),
+            ("link exactly one OpenMP runtime: with MKL's intel_thread only libiomp5 (drop -lgomp/-fopenmp), with gnu_thread only libgomp",
+             "with libmkl_rt: export MKL_THREADING_LAYER=GNU when the program already uses libgomp",
+             "last resort, may crash or give wrong results: export KMP_DUPLICATE_LIB_OK=TRUE"),
+            "Two copies of an OpenMP runtime (two libiomp5, or libiomp5 with LLVM's libomp) were loaded, typically one from MKL "
+            "and one from another package (PyTorch, conda, a wheel).",
+            ("ldd ./your-program | grep -E 'iomp|gomp|libomp'",),
+        ))
+    for event in ex.parsed.of(ThreadingConflict):
+        out.append(Finding(
+            "threading-layer-conflict", "error", f"MKL_THREADING_LAYER={event.layer} is incompatible with {event.library}",
+            (f"MKL was asked for the {event.layer} threading layer while {event.library} is already loaded",),
+            ("export MKL_THREADING_LAYER=GNU   # use the OpenMP runtime that is already loaded",
+             "or load MKL (import numpy) before the library that brings libgomp"),
+            "MKL's INTEL threading layer needs libiomp5, and cannot share a process with GNU's libgomp.",
+        ))
+    for event in ex.parsed.of(ParameterError):
+        out.append(Finding(
+            "mkl-parameter-error", "error", f"MKL rejected parameter {event.parameter} of {event.routine}",
+            (f"Intel MKL ERROR: Parameter {event.parameter} was incorrect on entry to {event.routine}",),
+            ("if every argument is right, the integer size is mixed: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 "
+             "(or with libmkl_rt: MKL_INTERFACE_LAYER=ILP64)",
+             "mkldoctor link --interface lp64   # or ilp64: prints matching compile and link flags"),
+            "A leading dimension or size is wrong, or the program passes 32-bit integers to the 64-bit (ILP64) interface or the reverse.",
+        ))
+    return out
+
+
+def _is_foreign(name: str) -> bool:
+    from mkldoctor.explain.platforms import is_foreign
+
+    return is_foreign(name)
