@@ -16,7 +16,7 @@ import os
 import re
 import shlex
 
-from mkldoctor.findings import Finding
+from mkldoctor.findings import Finding, Recipe
 from mkldoctor.explain.logparse import LinkCommand, LoaderMissing, MissingLibrary, NeededNotFound, Parsed
 
 _L = re.compile(r"-L(\S+)")
@@ -114,7 +114,33 @@ def check_fixes(findings: list[Finding], parsed: Parsed) -> list[Finding]:
                 skip_block = True
                 continue
             fix.append(line)
+        recipes = finding.recipes
+        if versioned and any(line.startswith(_UNVERSIONED_SONAME_CHANNELS) for r in recipes for line in r.lines):
+            recipes, fix, notes = _without_debian(recipes, fix, notes)
         if notes:
-            finding = dataclasses.replace(finding, fix=tuple(fix), evidence=finding.evidence + tuple(notes))
+            finding = dataclasses.replace(finding, fix=tuple(fix), evidence=finding.evidence + tuple(notes), recipes=recipes)
         out.append(finding)
     return out
+
+
+def _without_debian(recipes: tuple[Recipe, ...], fix: list[str], notes: list[str]):
+    """The recipes (printed once, referred to by name) with Debian's block dropped, under a name of their own."""
+    kept: list[Recipe] = []
+    for recipe in recipes:
+        lines, skip = [], False
+        for line in recipe.lines:
+            if skip and line.startswith(" "):
+                continue
+            skip = line.startswith(_UNVERSIONED_SONAME_CHANNELS)
+            if skip:
+                notes.append(f"not offered: {line.split(':', 1)[1].strip()} (Debian's libmkl-* have unversioned sonames "
+                             "such as libmkl_core.so: they cannot provide a .so.N)")
+                continue
+            lines.append(line)
+        if len(lines) == len(recipe.lines):
+            kept.append(recipe)
+            continue
+        renamed = Recipe(f"{recipe.name}-versioned", tuple(lines))
+        fix = [line.replace(f"recipe `{recipe.name}`", f"recipe `{renamed.name}`") for line in fix]
+        kept.append(renamed)
+    return tuple(kept), fix, notes
