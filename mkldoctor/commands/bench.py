@@ -32,6 +32,8 @@ def explain_failure(failure, prefixes: tuple[str, ...]) -> None:
     parsed = logparse.parse(io.BytesIO((" ".join(failure.command) + "\n" + failure.log).encode()))
     installs = [i for i in (install_from_path(p) for p in prefixes if os.path.exists(p)) if i is not None]
     findings = explain(parsed, merge_inventory(installs, [], True))
+    # bench has said in one line that the step failed: explain's word adds only what it recognised
+    findings = [f for f in findings if f.id != "unrecognised-failure"]
     if findings:
         sys.stderr.write("mkldoctor: bench: what `mkldoctor explain` says of that failure:\n")
         render_text(findings, sys.stderr)
