@@ -380,3 +380,27 @@ def test_explain_json_on_a_crash_shape(tmp_path):
     document = json.loads(CliRunner().invoke(app, ["explain", "--format", "json", str(log)]).stdout)
     assert [f["id"] for f in document["findings"]] == ["library-not-found"]
     assert "-l:libmkl_rt.so.3" in document["findings"][0]["title"]
+
+
+def test_recipes_are_printed_once_and_only_for_this_machine(work, tmp_path):
+    """Two programs built against a release that is not here: two findings, one recipe, printed once."""
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    (stubs / "s.c").write_text("void cblas_sgemm(void) {}\n")
+    (tmp_path / "m.c").write_text("extern void cblas_sgemm(void);\nint main(void) { cblas_sgemm(); return 0; }\n")
+    for name in ("libmkl_rt.so.9", "libmkl_core.so.9"):
+        subprocess.run(["gcc", "-shared", "-fPIC", "s.c", "-o", name, f"-Wl,-soname,{name}"], cwd=stubs, check=True)
+        subprocess.run(["gcc", "m.c", "-o", name.split(".")[0], str(stubs / name)], cwd=tmp_path, check=True)
+    shutil.rmtree(stubs)
+    script = "./libmkl_rt; ./libmkl_core"
+    result = CliRunner().invoke(app, ["explain", "--quiet", "--", "sh", "-c", f"cd {tmp_path} && {script}"])
+    out = result.stdout
+    assert result.exit_code == 1, out
+    assert out.count("error[loader-cannot-find]") == 2
+    assert out.count("see recipe `install-mkl-versioned` below") == 2 and out.count("recipe install-mkl-versioned:") == 1
+    assert out.index("recipe install-mkl-versioned:") > out.rindex("error[loader-cannot-find]")  # after the findings
+    if shutil.which("conda") is None and not os.environ.get("CONDA_PREFIX"):
+        assert "conda install" not in out  # no conda here: no conda recipe
+    document = json.loads(CliRunner().invoke(app, ["explain", "--format", "json", "--", "sh", "-c", f"cd {tmp_path} && {script}"]).stdout)
+    assert list(document["recipes"]) == ["install-mkl-versioned"]  # Debian's unversioned packages left out
+    assert [f["recipes"] for f in document["findings"]] == [["install-mkl-versioned"], ["install-mkl-versioned"]]

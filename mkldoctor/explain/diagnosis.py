@@ -140,7 +140,12 @@ class Explainer:
         """The install commands for ``need`` ("static", "shared", "headers", "openmp"), made once per report."""
         name = f"install-{_RECIPE_NAMES[need]}" + (f"-{min_version}+" if min_version else "")
         if name not in self._recipes:
-            self._recipes[name] = Recipe(name, tuple(knowledge.recipes(need, min_version)))
+            from mkldoctor.knowledge import recipes
+
+            # the package managers of this machine only (and pip), as check does; Debian's block where apt is
+            channels = recipes.channels_for("/", True)
+            lines = recipes.recipes(need, min_version, channels=channels, intel_repo=not recipes.intel_apt_configured("/"))
+            self._recipes[name] = Recipe(name, tuple(lines))
         return self._recipes[name]
 
     def recipe_ref(self, need: str, min_version: str | None = None) -> str:
