@@ -32,7 +32,7 @@ ERRORISH = re.compile("|".join(ERROR_WORDS))
 # holds that for every signature), so the regular expressions run on few lines.
 ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No such", "Reason: ", "ould not", "DSO ", "returned",
            "ailed", "FAILED", "CMake", "invalid value", "options are:", "***", "ninja:", "terminated", "aborting",
-           "exit code", "configuration file", "Configuring")
+           "exit code", "configuration file", "Configuring", "incompatible with")
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)

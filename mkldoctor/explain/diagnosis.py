@@ -25,12 +25,13 @@ from mkldoctor.binary.symbols import Definition, find_symbols
 from mkldoctor.explain import catalogue, hosts, linker, runtime
 from mkldoctor.explain.catalogue import FollowOn, Unrecognised
 from mkldoctor.explain.linksearch import SearchResult, read_dynamic, search_library
-from mkldoctor.explain.logparse import LinkCommand, LoaderMissing, MklOpenFailed, Parsed, RustLinkFailed, UndefinedSymbol
+from mkldoctor.explain.hosts import LoaderMissing
+from mkldoctor.explain.logparse import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
+from mkldoctor.explain.runtime import MklOpenFailed
 from mkldoctor.explain.wording import MAX_LISTED, more
 from mkldoctor.findings import Finding, Recipe
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.inventory.locate import installs_from_dirs, label
-from mkldoctor.knowledge import facts as knowledge
 
 MAX_UNRECOGNISED_FINDINGS = 10
 _RECIPE_NAMES = {"static": "static-mkl", "shared": "mkl", "headers": "mkl-headers", "openmp": "openmp"}

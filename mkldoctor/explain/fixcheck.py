@@ -17,7 +17,8 @@ import re
 import shlex
 
 from mkldoctor.findings import Finding, Recipe
-from mkldoctor.explain.logparse import LinkCommand, LoaderMissing, MissingLibrary, NeededNotFound, Parsed
+from mkldoctor.explain.hosts import LoaderMissing
+from mkldoctor.explain.logparse import LinkCommand, MissingLibrary, NeededNotFound, Parsed
 
 _L = re.compile(r"-L(\S+)")
 _VERSIONED = re.compile(r"\blib[\w+-]+\.so\.\d+(?:\.\d+)*")

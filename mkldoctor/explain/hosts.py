@@ -13,18 +13,33 @@ from __future__ import annotations
 
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import Signature
-from mkldoctor.explain.logparse import LoaderMissing, SymbolLookupError
 from mkldoctor.findings import Finding
-from collections import OrderedDict
-
 from mkldoctor.explain.linksearch import read_dynamic, search_soname
 from mkldoctor.explain.logparse import NeededNotFound
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.locate import label
 from mkldoctor.knowledge import facts as knowledge
+
+
+@dataclass(frozen=True, slots=True)
+class LoaderMissing:
+    """``./app: error while loading shared libraries: libmkl_rt.so.2: cannot open shared object file``."""
+
+    soname: str
+    binary: str
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolLookupError:
+    """``./app: symbol lookup error: libmkl_intel_thread.so: undefined symbol: omp_get_num_procs``."""
+
+    binary: str
+    library: str
+    symbol: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +74,12 @@ def _undefined(m: re.Match, before) -> SymbolLookupError:
 
 
 SIGNATURES = (
+    Signature("loader-cannot-open", "hosts", "error while loading shared libraries",
+              re.compile(r"(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shared object file"),
+              lambda m, _: LoaderMissing(m.group("so"), m.group("bin"))),
+    Signature("loader-symbol-lookup", "hosts", "symbol lookup error",
+              re.compile(r"(?P<bin>\S+?): symbol lookup error: (?P<lib>\S+?): undefined symbol: (?P<sym>[^\s,]+)"),
+              lambda m, _: SymbolLookupError(m.group("bin"), m.group("lib"), m.group("sym"))),
     Signature("host-cannot-open", "hosts", "cannot open shared object file",
               re.compile(r"(?P<so>[^\s:'\"(]+\.so(?:\.[\w.]+)?): cannot open shared object file"), _cannot_open),
     Signature("host-undefined-symbol", "hosts", ": undefined symbol: ",

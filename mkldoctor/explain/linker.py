@@ -20,10 +20,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
-from mkldoctor.explain.logparse import UndefinedSymbol
 from mkldoctor.findings import Finding
 from mkldoctor.explain.linksearch import SearchResult, search_library
-from mkldoctor.explain.logparse import LinkCommand, MissingLibrary
+from mkldoctor.explain.logparse import LinkCommand, MissingLibrary, UndefinedSymbol
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.inventory.locate import label

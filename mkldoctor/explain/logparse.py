@@ -1,4 +1,4 @@
-"""Reading build and run logs: linker, rustc/cargo, loader and MKL run-time messages.
+"""Reading build and run logs: the line cleaner, the linker's hot path, and the catalogue's hook.
 
 The parser reads a binary stream line by line (never the whole log), cleans each
 line (ANSI colour codes, CR and CRLF, cargo's ``= note:`` prefixes, rejoins lines
@@ -6,7 +6,7 @@ that a terminal wrapped in the middle of a quoted name or command) and yields pl
 frozen events. :func:`parse` keeps only distinct events, with a count each, and
 caps how many it keeps, so a 100 MB log costs linear time and bounded memory.
 
-What it understands:
+Read here, because a failed link prints them by the thousand:
 
 * GNU ld (bfd) ``undefined reference to `X'`` with its ``in function`` and
   ``archive(member)`` context, ``cannot find -lX``; gold; lld and rust-lld
@@ -17,11 +17,11 @@ What it understands:
 * Link command lines echoed by make, CMake, ninja, ``set -x`` and ``gcc -v``
   (``collect2``): their ``-L`` folders, ``-l`` libraries with the ``-Bstatic`` /
   ``-Bdynamic`` state of each, rpaths and full-path archives.
-* The loader and MKL at run time: ``error while loading shared libraries``,
-  ``symbol lookup error``, ``Intel MKL FATAL ERROR: Cannot load ...``,
-  ``INTEL oneMKL ERROR: ... cannot open shared object file``, ``OMP: Error #15``,
-  ``MKL_THREADING_LAYER=INTEL is incompatible with libgomp``, ``Parameter N was
-  incorrect``.
+
+Every other line that holds a cheap anchor goes to the catalogue (:mod:`catalogue`):
+the loader and its hosts (:mod:`hosts`), MKL and OpenMP at run time (:mod:`runtime`),
+build systems (:mod:`build`), other platforms (:mod:`platforms`); an error-looking line
+that no signature claims becomes an ``Unrecognised`` event.
 """
 
 from __future__ import annotations
@@ -90,56 +90,12 @@ class NeededNotFound:
 
 
 @dataclass(frozen=True, slots=True)
-class LoaderMissing:
-    soname: str
-    binary: str
-
-
-@dataclass(frozen=True, slots=True)
-class SymbolLookupError:
-    binary: str
-    library: str
-    symbol: str
-
-
-@dataclass(frozen=True, slots=True)
-class MklCannotLoad:
-    libraries: tuple[str, ...]  # ("libmkl_avx2.so.2", "libmkl_def.so.2")
-
-
-@dataclass(frozen=True, slots=True)
-class MklOpenFailed:
-    path: str  # what MKL tried to dlopen
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class OmpDuplicate:
-    library: str
-    already: str
-
-
-@dataclass(frozen=True, slots=True)
-class ThreadingConflict:
-    layer: str  # "INTEL"
-    library: str  # "libgomp.so.1"
-
-
-@dataclass(frozen=True, slots=True)
-class ParameterError:
-    parameter: int
-    routine: str
-
-
-@dataclass(frozen=True, slots=True)
 class RustLinkFailed:
     linker: str  # what rustc ran: "cc"
 
 
-Event = Union[
-    UndefinedSymbol, MissingLibrary, LinkCommand, NeededNotFound, LoaderMissing, SymbolLookupError,
-    MklCannotLoad, MklOpenFailed, OmpDuplicate, ThreadingConflict, ParameterError, RustLinkFailed,
-]
+# the core readers' events; the catalogue's families (hosts, runtime, ...) declare their own
+Event = Union[UndefinedSymbol, MissingLibrary, LinkCommand, NeededNotFound, RustLinkFailed]
 
 
 @dataclass
@@ -276,13 +232,6 @@ _RUSTC_NO_LIB = re.compile(r"could not find native static library `(?P<name>[^`]
 _NEEDED = re.compile(r"warning: (?P<so>\S+), needed by (?P<by>\S+), not found")
 _RUST_LINK = re.compile(r"error: linking with `(?P<linker>[^`]+)` failed")
 
-_LOADER = re.compile(r"(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shared object file")
-_LOOKUP = re.compile(r"(?P<bin>\S+?): symbol lookup error: (?P<lib>\S+?): undefined symbol: (?P<sym>[^\s,]+)")
-_MKL_FATAL = re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL FATAL ERROR: Cannot load (?P<libs>.+?)\.?\s*$", re.I)
-_MKL_OPEN = re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object file[^.]*)", re.I)
-_MKL_PARAM = re.compile(r"MKL ERROR: Parameter (?P<n>\d+) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I)
-_OMP_DUP = re.compile(r"OMP: Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?) already initialized")
-_THREADING = re.compile(r"MKL_THREADING_LAYER=(?P<layer>\w+) is incompatible with (?P<lib>[\w.+-]+?)(?:\s|\.?$)")
 
 _SYMBOL_NAME = re.compile(r"^[A-Za-z_.$][\w.$@]*$|^[A-Za-z_]\w*::[\w:<>,()*&~ \[\].-]*$")  # C, or C++ as ld demangles it
 _LIB_NAME = re.compile(r"^:?[\w.+-]+$")
@@ -595,43 +544,6 @@ def iter_events(lines: Iterable[str]) -> Iterator:
             match = _RUST_LINK.search(line)
             if match:
                 yield RustLinkFailed(match.group("linker"))
-                continue
-
-        if "error while loading shared libraries" in line:
-            match = _LOADER.search(line)
-            if match:
-                yield LoaderMissing(match.group("so"), match.group("bin"))
-                continue
-
-        if "symbol lookup error" in line:
-            match = _LOOKUP.search(line)
-            if match:
-                yield SymbolLookupError(match.group("bin"), match.group("lib"), match.group("sym"))
-                continue
-
-        if "MKL" in line or "mkl" in line:
-            match = _MKL_FATAL.search(line)
-            if match:
-                libs = tuple(p.strip().rstrip(".") for p in re.split(r"\s+or\s+|,\s*", match.group("libs")) if p.strip())
-                yield MklCannotLoad(libs)
-                continue
-            match = _MKL_OPEN.search(line)
-            if match:
-                yield MklOpenFailed(match.group("path"), match.group("reason").strip())
-                continue
-            match = _MKL_PARAM.search(line)
-            if match:
-                yield ParameterError(int(match.group("n")), match.group("routine"))
-                continue
-            match = _THREADING.search(line)
-            if match:
-                yield ThreadingConflict(match.group("layer"), match.group("lib"))
-                continue
-
-        if "OMP: Error #15" in line:
-            match = _OMP_DUP.search(line)
-            if match:
-                yield OmpDuplicate(match.group("lib"), match.group("other"))
                 continue
 
         if has_anchor(line) and gate(line):

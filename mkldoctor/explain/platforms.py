@@ -13,7 +13,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import Signature
-from mkldoctor.explain.logparse import MklCannotLoad
 from mkldoctor.findings import Finding
 
 
@@ -55,6 +54,8 @@ def is_foreign(name: str) -> bool:
 
 
 def diagnose(ex) -> list[Finding]:
+    from mkldoctor.explain.runtime import MklCannotLoad
+
     events = list(ex.parsed.of(ForeignLoadFailed))
     for event in ex.parsed.of(MklCannotLoad):
         for lib in event.libraries:

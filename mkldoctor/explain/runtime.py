@@ -11,17 +11,44 @@ from __future__ import annotations
 
 import os
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.findings import Finding
-from collections import OrderedDict
-
-from mkldoctor.explain.logparse import MklCannotLoad, MklOpenFailed, OmpDuplicate, ParameterError, ThreadingConflict
 from mkldoctor.explain.wording import MAX_LISTED, more, q
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.inventory.locate import label
 from mkldoctor.knowledge import facts as knowledge
+
+
+@dataclass(frozen=True, slots=True)
+class MklCannotLoad:
+    libraries: tuple[str, ...]  # ("libmkl_avx2.so.2", "libmkl_def.so.2")
+
+
+@dataclass(frozen=True, slots=True)
+class MklOpenFailed:
+    path: str  # what MKL tried to dlopen
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OmpDuplicate:
+    library: str
+    already: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadingConflict:
+    layer: str  # "INTEL"
+    library: str  # "libgomp.so.1"
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterError:
+    parameter: int
+    routine: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +59,25 @@ class MklKernelUndefined:
 
 _MKL_ERROR = r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERROR: "
 
+def _cannot_load(m: re.Match, _) -> MklCannotLoad:
+    return MklCannotLoad(tuple(p.strip().rstrip(".") for p in re.split(r"\s+or\s+|,\s*", m.group("libs")) if p.strip()))
+
+
 SIGNATURES = (
+    Signature("mkl-fatal-cannot-load", "runtime", "Cannot load",
+              re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL FATAL ERROR: Cannot load (?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
+    Signature("mkl-cannot-open", "runtime", "cannot open shared object file",
+              re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object file[^.]*)", re.I),
+              lambda m, _: MklOpenFailed(m.group("path"), m.group("reason").strip())),
+    Signature("mkl-parameter", "runtime", "MKL ERROR: Parameter",
+              re.compile(r"MKL ERROR: Parameter (?P<n>\d+) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I),
+              lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
+    Signature("mkl-threading-layer", "runtime", "is incompatible with",
+              re.compile(r"MKL_THREADING_LAYER=(?P<layer>\w+) is incompatible with (?P<lib>[\w.+-]+?)(?:\s|\.?$)"),
+              lambda m, _: ThreadingConflict(m.group("layer"), m.group("lib"))),
+    Signature("omp-duplicate", "runtime", "OMP: Error #15",
+              re.compile(r"OMP: Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?) already initialized"),
+              lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
     Signature("mkl-kernel-undefined", "runtime", "undefined symbol",
               re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined symbol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
@@ -57,8 +102,6 @@ def _release_of(ex, path: str):
 
 def layer_soname_missing(ex) -> list:
     """``INTEL MKL ERROR: libmkl_core.so.3: cannot open ...`` then ``Cannot load libmkl_def.so``: a kernel wants another core."""
-    from mkldoctor.explain.logparse import MklCannotLoad, MklOpenFailed
-
     kernels = [lib for e in ex.parsed.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)]
     opened = [e for e in ex.parsed.of(MklOpenFailed) if "/" not in e.path and _LAYER_SONAME.match(e.path)]
     return opened if kernels and opened else []
@@ -123,8 +166,6 @@ def diagnose(ex) -> list[Finding]:
 
 def _kernel_wants_other_core(ex) -> Finding:
     from mkldoctor.explain.linksearch import read_dynamic
-    from mkldoctor.explain.logparse import MklCannotLoad
-
     wanted = [e.path for e in layer_soname_missing(ex)]
     kernels = list(dict.fromkeys(lib for e in ex.parsed.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)))
     evidence = [f"MKL could not load {' or '.join(kernels)}: the kernel needs {', '.join(wanted)}, which could not be opened"]
