@@ -404,3 +404,38 @@ def test_recipes_are_printed_once_and_only_for_this_machine(work, tmp_path):
     document = json.loads(CliRunner().invoke(app, ["explain", "--format", "json", "--", "sh", "-c", f"cd {tmp_path} && {script}"]).stdout)
     assert list(document["recipes"]) == ["install-mkl-versioned"]  # Debian's unversioned packages left out
     assert [f["recipes"] for f in document["findings"]] == [["install-mkl-versioned"], ["install-mkl-versioned"]]
+
+
+# -- R's dyn.load -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rscript():
+    found = shutil.which("Rscript")
+    if found is None:
+        pytest.skip("Rscript is not installed (dev/test installs r-base-core)")
+    return found
+
+
+def test_r_dyn_load_with_mkl_missing(rscript, work, mkl, tmp_path):
+    (tmp_path / "r.c").write_text("extern void cblas_sgemm(void);\nvoid *refs[] = {(void *)cblas_sgemm};\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "r.c", "-o", "rmkl.so", f"-L{mkl.pip_lib}", "-l:libmkl_rt.so.3"], cwd=tmp_path, check=True)
+    rc, log = run_log([rscript, "-e", f'dyn.load("{tmp_path}/rmkl.so")'], tmp_path, clean_env())
+    assert rc != 0 and "unable to load shared object" in log
+    findings = findings_of(log, mkl.pip, mkl.debian_shared)
+    finding = only(findings, "loader-cannot-find")
+    assert "libmkl_rt.so.3" in finding.title and "R (dyn.load)" in flat(finding)
+    assert [f.id for f in findings if f.severity == "error"] == ["loader-cannot-find"]  # not also "R could not load rmkl.so"
+    folder = finding.fix[0].split("=", 1)[1].split("$", 1)[0]
+    fixed = subprocess.run([rscript, "-e", f'dyn.load("{tmp_path}/rmkl.so")'], env=clean_env(LD_LIBRARY_PATH=folder))
+    assert fixed.returncode == 0
+
+
+def test_r_dyn_load_with_an_mkl_too_old(rscript, work, mkl, tmp_path):
+    deb = mkl.debian_lib(mkl.debian_shared)
+    (tmp_path / "r.c").write_text("extern void hgemm_(void);\nvoid *refs[] = {(void *)hgemm_};\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "r.c", "-o", "rmkl.so", f"-L{deb}", "-lmkl_rt"], cwd=tmp_path, check=True)
+    rc, log = run_log([rscript, "-e", f'dyn.load("{tmp_path}/rmkl.so")'], tmp_path, clean_env(LD_LIBRARY_PATH=str(deb)))
+    assert rc != 0 and "undefined symbol: hgemm_" in log
+    finding = only(findings_of(log, mkl.pip, mkl.debian_shared), "runtime-symbol-missing")
+    assert "hgemm_" in finding.title and "R (dyn.load)" in flat(finding) and "MKL 2026.2" in flat(finding)
