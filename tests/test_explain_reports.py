@@ -59,7 +59,8 @@ def test_every_signature_and_error_word_passes_the_cheap_gate():
         assert any(anchor in signature.needle for anchor in catalogue.ANCHORS), signature.name
     samples = ["x.c:1: error: y", "ERROR: z", "fatal error: q", "FATAL", "undefined reference to", "a: undefined",
                "cannot open x", "Cannot load y", "ImportError", "OSError", "FileNotFoundError", "CMake Error",
-               "OMP: Error #15", "make: Error 2", "Error in dyn.load(", "Error: boom"]
+               "OMP: Error #15", "make: Error 2", "Error in dyn.load(", "Error: boom",
+               "ModuleNotFoundError: No module named 'mkl'"]
     for sample in samples:
         assert catalogue.ERRORISH.search(sample), sample
         assert any(anchor in sample for anchor in catalogue.ANCHORS), sample

@@ -25,6 +25,7 @@ ERROR_WORDS = (
     r"\berror\b\s*:", r"\bERROR\b", r"fatal error", r"FATAL", r"\bundefined (?:reference|symbol)\b", r": undefined\b",
     r"cannot (?:open|find|load)\b", r"Cannot (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
     r"CMake Error", r"Error #\d", r"\bError \d+\b", r"Error in ", r"\bError:",
+    r"^\s*[A-Z]\w*Error: ",  # a Python exception's last line: ModuleNotFoundError, ValueError, ...
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
 

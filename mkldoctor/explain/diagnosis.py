@@ -198,8 +198,6 @@ class Explainer:
         events = self.parsed.of(Unrecognised)
         for event in events[:MAX_UNRECOGNISED_FINDINGS]:
             context = [("> " if line == event.line else "  ") + line for line in event.context] or ["> " + event.line]
-            if not any(line.startswith("> ") for line in context):
-                context.insert(0, "> " + event.line)
             out.append(Finding(
                 "unrecognised-failure", "error", f"an error mkldoctor does not recognise: {event.line.strip()[:160]}",
                 tuple(["the log says (the line marked >, with the lines around it):"] + ["  " + c for c in context[:10]]),

@@ -445,7 +445,7 @@ def iter_events(lines: Iterable[str]) -> Iterator:
         if pending is not None:
             pending[2].append(line)
             if len(pending[2]) >= (6 if pending[3] else 2):
-                yield catalogue.Unrecognised(pending[0], tuple(pending[1]) + tuple(pending[2]))
+                yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
                 pending = None
         before.append(line)
         if len(before) > 4:
@@ -550,7 +550,7 @@ def iter_events(lines: Iterable[str]) -> Iterator:
             claimed, event = claim(line, before[:-1])
             if isinstance(event, catalogue.Unrecognised):  # a header (CMake Error at ...): its detail may follow
                 if pending is not None:
-                    yield catalogue.Unrecognised(pending[0], tuple(pending[1]) + tuple(pending[2]))
+                    yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
                 pending = [line, [], [], True]
                 continue
             if claimed:
@@ -561,7 +561,7 @@ def iter_events(lines: Iterable[str]) -> Iterator:
                 continue
             if catalogue.ERRORISH.search(line):
                 if pending is not None:
-                    yield catalogue.Unrecognised(pending[0], tuple(pending[1]) + tuple(pending[2]))
+                    yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
                 unrecognised += 1
                 pending = [line, before[:-1], [], False] if unrecognised <= catalogue.MAX_UNRECOGNISED else None
                 continue
@@ -570,7 +570,7 @@ def iter_events(lines: Iterable[str]) -> Iterator:
             yield from _command_from_line(line)
     yield from flush_lld()
     if pending is not None:
-        yield catalogue.Unrecognised(pending[0], tuple(pending[1]) + tuple(pending[2]))
+        yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
 
 
 def _undefined(symbol: str, where: str, context, linker: str) -> UndefinedSymbol:
