@@ -82,7 +82,7 @@ def finding(
     why += f"; it first appears in MKL {first}." if first else "."
     if why_more:
         why += " " + why_more
-    title = f"{symbol} is not in the MKL the build uses ({used_version or 'unknown version'})"
+    title = f"{symbol} is not in the MKL the build uses" + (f" ({used_version})" if used_version else "")
     if first:
         title += f"; MKL {first} or newer has it"
     return Finding(ID, "error", title, tuple(evidence), tuple(fix), why, tuple(confirm), recipes)
