@@ -270,7 +270,7 @@ def test_python_extension_with_an_mkl_too_old(extension, mkl):
     assert "hgemm_" not in nm_defined(deb / "libmkl_rt.so")
 
 
-def test_python_extension_built_for_another_soname(work, mkl, tmp_path):
+def test_python_extension_built_for_another_soname(extension, work, mkl, tmp_path):
     """The extension wants libmkl_rt.so.2 (another release's soname); this machine has .so.3."""
     stub = tmp_path / "stub"
     stub.mkdir()
@@ -288,6 +288,12 @@ def test_python_extension_built_for_another_soname(work, mkl, tmp_path):
     text = flat(finding)
     assert "this machine has libmkl_rt.so.3 from MKL 2026.2" in text and "another release" in text
     assert f"mkldoctor link --install {mkl.pip}" in text
+    # which releases carry .so.2, from the table of every release's libraries
+    from mkldoctor.knowledge import exports
+
+    releases = exports.releases_with_soname("libmkl_rt.so.2")
+    assert releases and f"libmkl_rt.so.2 is the soname of MKL {releases[0]} to {releases[-1]}" in text
+    assert f"python3 -m pip install mkl=={releases[-1]}" in text
 
 
 # -- kernels of another release ------------------------------------------------------------------

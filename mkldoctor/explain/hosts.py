@@ -223,16 +223,28 @@ def lookup_errors(ex) -> list[Finding]:
 
 
 def _other_release(ex, soname: str, evidence: list[str]) -> list[str]:
-    """A missing ``libmkl_X.so.N``: other sonames of the same library here mean another release."""
+    """A missing ``libmkl_X.so.N``: which releases carry that soname (the export table of every release),
+    and which other sonames of the same library this machine has (another release)."""
+    from mkldoctor.knowledge import exports
+
     stem = soname.split(".so", 1)[0]
     others = [(i, p) for i, p in ex.holders_of_stem(stem + ".so") if os.path.basename(p) != soname]
-    # hook: a table of which release ships which soname (knowledge/exports, being built) answers
-    # "the 2021 releases have .so.1" for a copy that is not on this machine
+    releases = exports.releases_with_soname(soname) if stem.startswith("libmkl_") else ()
+    if releases:
+        span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
+        evidence.append(f"{soname} is the soname of MKL {span} (mkldoctor's table of every release's libraries)")
+    elif stem.startswith("libmkl_") and exports.complete():
+        evidence.append(f"no MKL release in mkldoctor's table has the soname {soname}")
     for install, path in others:
         evidence.append(f"this machine has {os.path.basename(path)} from {label(install)}: another soname, so another release")
+    fix: list[str] = []
     if others:
-        install = others[0][0]
-        return [f"the program was linked against the MKL release whose soname is {soname}; relink it against a copy that is here: "
-                f"mkldoctor link --install {q(install.root)}",
-                f"or install the release that provides {soname} (the one the program was built with): {ex.recipe_ref('shared')}"]
-    return [f"install MKL's shared libraries: {ex.recipe_ref('shared')}"]
+        fix.append(f"the program was linked against the MKL release whose soname is {soname}; relink it against a copy that is here: "
+                   f"mkldoctor link --install {q(others[0][0].root)}")
+    if releases:
+        fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: python3 -m pip install mkl=={releases[-1]}"
+                   f"   # the newest with that soname; then LD_LIBRARY_PATH=<its prefix>/lib")
+        fix.append(f"or with this machine's package manager: {ex.recipe_ref('shared')}")
+    elif others:
+        fix.append(f"or install the release that provides {soname} (the one the program was built with): {ex.recipe_ref('shared')}")
+    return fix or [f"install MKL's shared libraries: {ex.recipe_ref('shared')}"]

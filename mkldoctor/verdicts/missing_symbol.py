@@ -8,8 +8,8 @@ the build took that copy (the prediction's steps, or the linker's ``-l`` search
 replayed), who needs the symbol, and how to point that build system at another copy.
 
 Which release first has S comes from the knowledge table (``knowledge.facts``, generated
-from every mkl-include release). Hook: the table of every release's exported symbols
-(``knowledge/exports``, built in parallel) will add "exported up to R1, gone from R2".
+from every mkl-include release). Hook: ``knowledge.exports.history(S)`` (every release's exported
+symbols) can add "exported up to R1, gone from R2" here, for check and explain at once.
 """
 
 from __future__ import annotations
