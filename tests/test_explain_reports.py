@@ -64,3 +64,15 @@ def test_every_signature_and_error_word_passes_the_cheap_gate():
     for sample in samples:
         assert catalogue.ERRORISH.search(sample), sample
         assert any(anchor in sample for anchor in catalogue.ANCHORS), sample
+
+
+def test_warnings_and_ignored_errors_are_not_failures():
+    from mkldoctor.explain import catalogue
+
+    for line in ("/usr/bin/ld: warning: cannot find entry symbol _start; defaulting to 0000000000401000",
+                 "make: [Makefile:3: clean] Error 1 (ignored)", "UserWarning: cannot load the optional module"):
+        assert catalogue.ERRORISH.search(line) and catalogue.NOT_A_FAILURE.search(line), line
+    for line in ("x.c:1: error: warning: treated as error", "ld: error: cannot find -lmkl_core", "WARNING: FATAL error: x"):
+        assert not catalogue.NOT_A_FAILURE.search(line), line
+    findings = explain(logparse.parse_bytes(b"/usr/bin/ld: warning: cannot find entry symbol _start; defaulting to 0\n"), [])
+    assert findings == []

@@ -28,6 +28,8 @@ ERROR_WORDS = (
     r"^\s*[A-Z]\w*Error: ",  # a Python exception's last line: ModuleNotFoundError, ValueError, ...
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
+# "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
+NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]arning|WARNING)\s*:|\bError \d+ \(ignored\)")
 
 # Cheap substrings: a line that holds none of them can match no error word and no needle (a test
 # holds that for every signature), so the regular expressions run on few lines.

@@ -559,7 +559,7 @@ def iter_events(lines: Iterable[str]) -> Iterator:
                         pending = None  # the header's detail was recognised: it is explained by this event
                     yield event
                 continue
-            if catalogue.ERRORISH.search(line):
+            if catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line):
                 if pending is not None:
                     yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
                 unrecognised += 1
