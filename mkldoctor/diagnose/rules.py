@@ -54,7 +54,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
                 continue
         having = [i for i in f.inventory.installs if i.defines.get(symbol) and i is not chosen]
         usable = [i for i in having if not missing_files(i, f.needs, f.inventory)]
-        holders = [missing_symbol.Holder(i, tuple(os.path.basename(p) for p in i.defines[symbol]), _label(i)) for i in having]
+        holders = [missing_symbol.Holder(i, tuple(os.path.basename(p) for p in i.defines[symbol]), label(i)) for i in having]
         point_at: list[str] = []
         if usable:
             best = usable[0]
@@ -66,24 +66,24 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
                              "# find_package(MKL) now takes this copy", "rm -rf <build dir>/CMakeCache.txt   # forget the old MKL_DIR"]
             else:
                 point_at += [f"export MKLROOT={q(best.root)}",
-                             f"# link with -L{q(_where(best))} (see: mkldoctor link --install {q(best.root)})"]
+                             f"# link with -L{q(best.lib_dir)} (see: mkldoctor link --install {q(best.root)})"]
         install = recipes.install_static(f.inventory.root, _debian(f.inventory), first) \
             if (f.needs.link or "static") == "static" else [f"python3 -m pip install mkl=={recipes.LATEST}"]
         if f.needs.cargo_config:
-            install += ["export MKLROOT=<the prefix of the new install>", "cargo clean -p intel-mkl-src"]
+            install += ["export MKLROOT=<the prefix of the new install>", recipes.CARGO_CLEAN]
         out.append(missing_symbol.finding(
             symbol,
-            used=_label(chosen) if chosen else f"the MKL {f.choice.version} that intel-mkl-src downloads",
+            used=label(chosen) if chosen else f"the MKL {f.choice.version} that intel-mkl-src downloads",
             used_version=f.choice.version,
             needed=[f"{symbol} is needed: {f.needs.symbol_origin.get(symbol, 'asked for')}"],
             why_that_copy=[f"{f.choice.how}:"] + [f"  {step}" for step in f.choice.steps],
             holders=holders,
             point_at=point_at,
             install=install,
-            why_more=("intel-mkl-src falls back to its MKL 2020.1 download when no installed copy has every "
-                      "file its feature needs, and cargo keeps that choice until `cargo clean -p intel-mkl-src` "
+            why_more=(f"intel-mkl-src falls back to its MKL {recipes.INTEL_MKL_SRC_DOWNLOAD} download when no installed copy has "
+                      f"every file its feature needs, and cargo keeps that choice until `{recipes.CARGO_CLEAN}` "
                       "(on that path the build script does not ask to rerun when MKLROOT changes)." if f.choice.download else ""),
-            confirm=(f"mkldoctor symbols --find {symbol} {q(_where(usable[0]))}" if usable else f"mkldoctor list --symbol {symbol}",
+            confirm=(f"mkldoctor symbols --find {symbol} {q(usable[0].lib_dir)}" if usable else f"mkldoctor list --symbol {symbol}",
                      f"RUSTFLAGS='-C link-arg=-Wl,-y,{symbol}' cargo build   # the linker names the file that defines it"
                      if f.needs.cargo_config else f"cc ... -Wl,-y,{symbol}   # the linker names the file that defines it"),
         ))

@@ -29,9 +29,10 @@ from mkldoctor.explain.hosts import LoaderMissing
 from mkldoctor.explain.logparse import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
 from mkldoctor.explain.runtime import MklOpenFailed
 from mkldoctor.explain.wording import MAX_LISTED, more
-from mkldoctor.findings import Finding, Recipe
+from mkldoctor.findings import Finding, Recipe, by_severity
 from mkldoctor.inventory.install import MklInstall
-from mkldoctor.inventory.locate import installs_from_dirs, label
+from mkldoctor.inventory.install import label
+from mkldoctor.inventory.locate import installs_from_dirs
 
 MAX_UNRECOGNISED_FINDINGS = 10
 _RECIPE_NAMES = {"static": "static-mkl", "shared": "mkl", "headers": "mkl-headers", "openmp": "openmp"}
@@ -184,8 +185,7 @@ class Explainer:
             ))
         out += self._unrecognised(out)
         out = [self._with_recipes(f) for f in out]
-        order = {"error": 0, "warning": 1, "info": 2}
-        return sorted(out, key=lambda f: order.get(f.severity, 3))
+        return by_severity(out)
 
     def _with_recipes(self, finding: Finding) -> Finding:
         text = "\n".join(finding.fix)

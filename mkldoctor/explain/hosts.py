@@ -21,7 +21,7 @@ from mkldoctor.findings import Finding
 from mkldoctor.explain.linksearch import read_dynamic, search_soname
 from mkldoctor.explain.logparse import NeededNotFound
 from mkldoctor.explain.wording import MAX_LISTED, q
-from mkldoctor.inventory.locate import label
+from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
 
 

@@ -25,7 +25,9 @@ from mkldoctor.explain.linksearch import SearchResult, search_library
 from mkldoctor.explain.logparse import LinkCommand, MissingLibrary, UndefinedSymbol
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.inventory.install import MklInstall
-from mkldoctor.inventory.locate import label
+from mkldoctor.inventory.install import label
+from mkldoctor.knowledge.history import version_key
+from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.verdicts import missing_symbol
 
@@ -309,7 +311,7 @@ def _missing_symbol_finding(ex, symbol: str, events: list[UndefinedSymbol], hits
             point_at.append(f"  export MKLROOT={q(best.root)}")
             if pc:
                 point_at.append(f"  export PKG_CONFIG_PATH={q(pc)}${{PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}}")
-            point_at.append(f"  {knowledge.CARGO_CLEAN}")
+            point_at.append(f"  {CARGO_CLEAN_EXPLAINED}")
             point_at.append("  cargo build   # the same command as before")
         elif command is not None and linked is not None:
             point_at.append(f"put the copy that has {symbol} first: -L{q(libdir)} before -L{q(linked.lib_dirs[0])} (or drop the old -L)")
@@ -320,11 +322,11 @@ def _missing_symbol_finding(ex, symbol: str, events: list[UndefinedSymbol], hits
     install = [f"install an MKL that has {symbol}" + (f" ({first} or newer)" if first else "")
                + f": {ex.recipe_ref('static' if static else 'shared', first)}"]
     if ex.cargo:
-        install.append("then: export MKLROOT=<its prefix>; " + knowledge.CARGO_CLEAN)
+        install.append("then: export MKLROOT=<its prefix>; " + CARGO_CLEAN_EXPLAINED)
     why_more = ""
     if ex.cargo:
         why_more = ("With cargo, MKL's folder comes from a build script: intel-mkl-src asks pkg-config for mkl-*.pc, then looks in "
-                    f"$MKLROOT and /opt/intel, and only when all fail downloads its own MKL {knowledge.CHANNEL_VERSION['intel-mkl-src']}, "
+                    f"$MKLROOT and /opt/intel, and only when all fail downloads its own MKL {INTEL_MKL_SRC_DOWNLOAD}, "
                     "which is too old for half precision. Installing a newer MKL is not enough while the old copy comes first.")
     if static and good and not good[0].install.static:
         why_more += f" {good[0].label} has no static archives: link it dynamically, or install its static package."
@@ -469,7 +471,7 @@ def _library_finding(ex, cause: str, static: bool, items) -> Finding:
         fix.append("run the link again here; if it fails again, explain that run's whole output (make VERBOSE=1, cargo build -v)")
     elif cause == "not-on-path":
         holders = [i for _, _, name in items for i in _library_holders(ex, name, static)]
-        best = sorted(holders, key=lambda i: knowledge.version_key(i.version), reverse=True)[0]
+        best = sorted(holders, key=lambda i: version_key(i.version), reverse=True)[0]
         title += f": it is in {label(best)}, which is not searched"
         why = "The library exists on this machine, but not in any folder that the linker searched."
         kind = "static" if static else None
@@ -480,7 +482,7 @@ def _library_finding(ex, cause: str, static: bool, items) -> Finding:
                     "which -lNAME never finds: name the files by path, as oneMKL's mkl-*.pc files do.")
             fix.append("name the shared libraries by path: mkldoctor link --link dynamic --install " + q(best.root))
         if ex.cargo:
-            fix.append(f"with cargo: export MKLROOT={q(best.root)}; {knowledge.CARGO_CLEAN}")
+            fix.append(f"with cargo: export MKLROOT={q(best.root)}; {CARGO_CLEAN_EXPLAINED}")
     elif cause == "openmp-missing":
         title += ": Intel's OpenMP runtime (libiomp5) is not installed"
         why = "mkl_intel_thread needs libiomp5, and no copy of it is here (Debian's MKL packages do not ship it)."

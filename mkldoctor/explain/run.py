@@ -41,17 +41,9 @@ class Report:
 
 def install_paths(paths: list[str]) -> list:
     """``--install PATH`` options -> MKL copies; a path with no MKL is a usage error."""
-    from mkldoctor.inventory.locate import install_from_path
+    from mkldoctor.inventory.locate import install_at  # the one --install resolver
 
-    installs = []
-    for path in paths:
-        if not os.path.exists(path):
-            raise UsageError(f"--install {path}: no such file or folder")
-        install = install_from_path(path, "option")
-        if install is None:
-            raise UsageError(f"--install {path}: no MKL library (libmkl_*.a or .so) in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
-        installs.append(install)
-    return installs
+    return [install_at(path) for path in paths]
 
 
 def merge_inventory(installs: list, search: list[str], scan: bool) -> list:

@@ -17,9 +17,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.findings import Finding
 from mkldoctor.explain.wording import MAX_LISTED, more, q
-from mkldoctor.inventory.install import MklInstall
-from mkldoctor.inventory.locate import label
-from mkldoctor.knowledge import facts as knowledge
+from mkldoctor.inventory.install import KERNEL_LIBRARIES, MklInstall, label
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +235,7 @@ def mkl_cannot_load(ex) -> list[Finding]:
     if holders:
         folder = next(iter(holders))
         fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
-        fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in knowledge.KERNEL_LIBRARIES[:4]) + ", ... and the threading layer)")
+        fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in KERNEL_LIBRARIES[:4]) + ", ... and the threading layer)")
     else:
         fix.append("install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2): "
                    + ex.recipe_ref("shared"))
