@@ -20,7 +20,7 @@ LAYERS: dict[str, int] = {
     "inventory": 3,
     "discover": 4,
     "diagnose": 5, "explain": 5,
-    "link": 6,
+    "link": 6, "runtime": 6,
     "bench": 7,
     "output": 8,
     "commands": 9,

@@ -192,13 +192,17 @@ class DynamicInfo:
     soname: str | None = None
 
 
-def read_dynamic(path: str) -> DynamicInfo | None:
-    """DT_RPATH, DT_RUNPATH, DT_NEEDED and DT_SONAME of an ELF file, ``$ORIGIN`` expanded."""
+def read_dynamic(path: str, origin: str | None = None) -> DynamicInfo | None:
+    """DT_RPATH, DT_RUNPATH, DT_NEEDED and DT_SONAME of an ELF file, ``$ORIGIN`` expanded.
+
+    ``origin`` is the folder ``$ORIGIN`` stands for (inside a sysroot, its in-root path);
+    by default the file's own real folder.
+    """
     from mkldoctor.binary.elf import open_elf
     from mkldoctor.errors import InputError
 
     info = DynamicInfo()
-    origin = os.path.dirname(os.path.realpath(path))
+    origin = os.path.dirname(os.path.realpath(path)) if origin is None else origin
     try:
         with open(path, "rb") as handle:
             elf = open_elf(handle, path)
