@@ -10,8 +10,10 @@ from mkldoctor.errors import UsageError
 
 
 def check(
-    project: Annotated[str, typer.Argument(help="The project folder (Cargo, CMake, pyproject).")] = ".",
+    project: Annotated[str, typer.Argument(help="The project folder (Cargo, CMake, pyproject); with --image, a binary inside the image.")] = ".",
     root: Annotated[str, typer.Option("--root", help="Look for MKL inside this sysroot instead of /.")] = "/",
+    image: Annotated[Optional[str], typer.Option("--image", help="Look inside this image (docker save tarball, OCI layout folder or tar); with BINARY, check what it needs at run time.")] = None,
+    host_search: Annotated[Optional[list[str]], typer.Option("--host-search", help="With --image: a folder on this machine with MKL (the probe, and where a missing file is).")] = None,
     search: Annotated[Optional[list[str]], typer.Option("--search", "-s", help="Also look for MKL in this folder.")] = None,
     require_symbol: Annotated[
         Optional[list[str]], typer.Option("--require-symbol", help="A symbol the build needs (repeatable).")
@@ -36,9 +38,22 @@ def check(
         chosen = FindingsFormat(fmt)
     except ValueError:
         raise UsageError(f"--format must be text, json, junit or github, not {fmt!r}")
+    binary = None
+    if image:
+        from mkldoctor.commands import image_root
+
+        binary = project if project != "." else None
+        project = "."
+        root = image_root(image, root, [binary] if binary else [])
     options = {"require-symbol": require_symbol or [], "link": link, "interface": interface,
                "threading": threading, "min-version": min_version}
     report = run_check(project, root, search, options)
+    if binary:
+        from mkldoctor.runtime.deps import compute_deps
+        from mkldoctor.runtime.findings import runtime_findings
+
+        deps = compute_deps(binary, root, {}, "native", host_search, image=image)
+        report.findings[:0] = runtime_findings(deps, host_search)
     extra = {"command": "check",
              "picked": {"version": report.choice.version, "how": report.choice.how, "steps": report.choice.steps,
                         "lib_dir": report.choice.install.lib_dirs[0] if report.choice.install else None}}

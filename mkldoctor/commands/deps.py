@@ -27,12 +27,10 @@ def deps(
 
     if fmt not in ("table", "copy", "json"):
         raise UsageError(f"--format must be table, copy or json, not {fmt!r}")
-    if image and root != "/":
-        raise UsageError("--root and --image: give one of them")
     if image:
-        from mkldoctor.discover.image import open_image
+        from mkldoctor.commands import image_root
 
-        root = open_image(image, wanted=[binary]).root
+        root = image_root(image, root, [binary])
     report = compute_deps(binary, root, parse_env(env), cpu, search, image=image)
     {"table": render.render_table, "copy": render.render_copy, "json": render.render_json}[fmt](report)
     raise typer.Exit(EXIT_FINDING if report.missing else EXIT_OK)

@@ -12,6 +12,7 @@ from mkldoctor.output import Format
 
 def list_(
     root: Annotated[str, typer.Option("--root", help="Look inside this sysroot (an unpacked image) instead of /.")] = "/",
+    image: Annotated[Optional[str], typer.Option("--image", help="Look inside this image: a docker save tarball or an OCI layout (folder or tar).")] = None,
     search: Annotated[
         Optional[list[str]], typer.Option("--search", "-s", help="Also look in this folder (repeatable; inside --root).")
     ] = None,
@@ -33,6 +34,10 @@ def list_(
         if not os.path.isdir(os.path.join(root, folder.lstrip("/")) if root != "/" else folder):
             raise UsageError(f"--search {folder}: no such folder" + (f" inside {root}" if root != "/" else ""))
     chosen = output.resolve(fmt)
+    if image:
+        from mkldoctor.commands import image_root
+
+        root = image_root(image, root)
     progress = None
     if chosen is Format.table and sys.stderr.isatty():
         status = output.console(stderr=True).status("looking for MKL")
