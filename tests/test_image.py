@@ -149,10 +149,11 @@ def test_debian_runtime_only_image(mkl, tmp_path):
     deb = mkl.debian_lib(mkl.debian_shared)
     (tmp_path / "probe.c").write_text(PROBE_C)
     run(["gcc", "probe.c", "-o", "probe", f"-L{deb}", "-lmkl_rt"], cwd=tmp_path)
+    dpkg = {f"/{p.relative_to(mkl.debian_shared)}": p for p in (mkl.debian_shared / "var/lib/dpkg").rglob("*") if p.is_file()}
     layout = umoci_image(tmp_path / "img", [{
         "/app/probe": tmp_path / "probe",
         "/usr/lib/x86_64-linux-gnu/libmkl_rt.so": deb / "libmkl_rt.so",
-        "/usr/lib/x86_64-linux-gnu/libmkl_core.so": deb / "libmkl_core.so"}])
+        "/usr/lib/x86_64-linux-gnu/libmkl_core.so": deb / "libmkl_core.so", **dpkg}])
     result = invoke(tmp_path / "cache", "deps", "/app/probe", "--image", str(layout), "--format", "json",
                     "--env", "MKL_THREADING_LAYER=sequential", "--search", str(deb))
     doc = json.loads(result.stdout)
@@ -166,6 +167,11 @@ def test_debian_runtime_only_image(mkl, tmp_path):
     assert {n["file"] for n in doc["needs"]} == loaded
     assert set(doc["missing"]) == loaded - {"libmkl_rt.so", "libmkl_core.so"}
     assert "libiomp5.so" not in loaded
+    # a runtime-only image asked for a static link: the seed's runtime-vs-devel finding, as on the sysroot itself
+    result = invoke(tmp_path / "cache", "check", "--image", str(layout), "--link", "static", "--format", "json")
+    ids = {f["id"] for f in json.loads(result.stdout)["findings"]}
+    on_sysroot = invoke(tmp_path / "cache", "check", "--root", str(mkl.debian_shared), "--link", "static", "--format", "json")
+    assert "runtime-without-devel" in ids & {f["id"] for f in json.loads(on_sysroot.stdout)["findings"]}
 
 
 def write_docker_tar(path: Path, layer_entries: list[tuple[tarfile.TarInfo, bytes]]) -> bytes:

@@ -51,4 +51,8 @@ def list_(
     finally:
         if status:
             status.stop()
+    if image:
+        import dataclasses
+
+        inventory = dataclasses.replace(inventory, root=image)  # the user's name for it, not the cache folder
     render.render(inventory, chosen)

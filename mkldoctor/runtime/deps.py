@@ -83,6 +83,7 @@ class _Walk:
     needs: list[Need] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)  # sonames asked for
+    unfollowed: list[str] = field(default_factory=list)  # other libraries the root lacks
     objects: dict[str, DynamicInfo | None] = field(default_factory=dict)  # in-root real path -> dynamic section
 
 
@@ -153,6 +154,9 @@ def compute_deps(
             kernels_how = "linked in: every CPU kernel of a static MKL is inside the binary"
     mkl_bytes, unneeded = _unneeded(fs, walk.needs)
     notes = walk.notes + loader.warnings
+    if walk.unfollowed and not fs.is_host:
+        notes.append(f"not found in {where}, so not followed (only MKL, OpenMP and TBB files are read from an image): "
+                      + ", ".join(walk.unfollowed[:6]) + (" ..." if len(walk.unfollowed) > 6 else ""))
     return Deps(inside, fs.root, image, linkage, static, layers, cpu, kernels_how, tuple(walk.needs), mkl_bytes,
                 tuple(unneeded), tuple(dict.fromkeys(notes)))
 
@@ -174,8 +178,8 @@ def _closure(walk: _Walk, path: str, dynamic: DynamicInfo, role: str) -> None:
             if counted:
                 walk.needs.append(_need(walk, soname, _role(soname, role), f"DT_NEEDED of {requester}", result))
             if result.found is None:
-                if not counted and not walk.loader.root.is_host:
-                    walk.notes.append(f"{soname} (DT_NEEDED of {requester}) is not in this root: not followed")
+                if not counted:
+                    walk.unfollowed.append(soname)
                 continue
             real = walk.loader.real(result.found)
             if real not in walk.objects:

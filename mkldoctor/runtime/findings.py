@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import shlex
 
 from mkldoctor.discover import discover
@@ -24,7 +25,8 @@ def runtime_findings(deps: Deps, search: list[str] | None = None) -> list[Findin
         evidence = [f"{deps.binary} needs it: {need.role}, {need.why}"]
         evidence += [f"the search in the image: {line}" for line in need.search]
         evidence += [f"on this machine: {path}" for path in sources[:3]] or ["no copy of it on this machine (--host-search DIR adds folders)"]
-        target = posixpath.join(dest_dir, need.file) if dest_dir else f"<a folder on the loader's path>/{need.file}"
+        folder = dest_dir or _first_search_folder(need.search)
+        target = posixpath.join(folder, need.file) if folder else f"<a folder on the loader's path>/{need.file}"
         source = sources[0] if sources else f"<where your build stage has {need.file}>"
         fix = (f"COPY --from=build {shlex.quote(source)} {shlex.quote(target)}",)
         findings.append(Finding(
@@ -47,6 +49,15 @@ def _why(role: str, name: str) -> str:
         return (f"libmkl_core opens the kernel for the CPU it runs on: `Cannot load {name}` on this CPU; "
                 "`mkldoctor deps --cpu all` lists every kernel for an image that runs anywhere.")
     return f"The loader stops with `error while loading shared libraries: {name}`."
+
+
+def _first_search_folder(lines: tuple[str, ...]) -> str | None:
+    """The first folder the program itself names (DT_RPATH, LD_LIBRARY_PATH, DT_RUNPATH): where a copy belongs."""
+    for line in lines:
+        match = re.match(r"^\d+\. (?:DT_RPATH|DT_RUNPATH|LD_LIBRARY_PATH)(?: of the executable)? (/\S*):", line)
+        if match:
+            return match.group(1)
+    return None
 
 
 def _folders_here(search: list[str] | None) -> list[str]:
