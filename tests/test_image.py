@@ -248,3 +248,69 @@ def test_truncated_tarballs_are_one_line_errors(runtime_image, tmp_path):
             assert len(lines) == 1 and lines[0].startswith("mkldoctor: ") and "Traceback" not in result.output
     leftovers = [p for p in (tmp_path / "cache").rglob("*") if p.name.startswith(".")] if (tmp_path / "cache").exists() else []
     assert not leftovers  # no half-built layer or root left behind
+
+
+def write_oci_layout(folder: Path, layers: list[list[tuple[tarfile.TarInfo, bytes]]]) -> None:
+    """An OCI image layout written to spec (uncompressed layers), tagged ``img``."""
+    import hashlib
+
+    blobs = folder / "blobs/sha256"
+    blobs.mkdir(parents=True)
+
+    def put(data: bytes) -> dict:
+        digest = hashlib.sha256(data).hexdigest()
+        (blobs / digest).write_bytes(data)
+        return {"digest": f"sha256:{digest}", "size": len(data)}
+
+    descriptors, diff_ids = [], []
+    for entries in layers:
+        layer = io.BytesIO()
+        with tarfile.open(fileobj=layer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+            for info, data in entries:
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data) if data else None)
+        d = put(layer.getvalue())
+        descriptors.append({"mediaType": "application/vnd.oci.image.layer.v1.tar", **d})
+        diff_ids.append(d["digest"])
+    config = put(json.dumps({"architecture": "amd64", "os": "linux", "config": {},
+                             "rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode())
+    manifest = put(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                               "config": {"mediaType": "application/vnd.oci.image.config.v1+json", **config},
+                               "layers": descriptors}).encode())
+    (folder / "oci-layout").write_text('{"imageLayoutVersion":"1.0.0"}')
+    (folder / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [
+        {"mediaType": "application/vnd.oci.image.manifest.v1+json", **manifest,
+         "annotations": {"org.opencontainers.image.ref.name": "img"}}]}))
+
+
+def folder_entry(name: str) -> tarfile.TarInfo:
+    info = entry(name, tarfile.DIRTYPE)
+    return info
+
+
+def test_opaque_folders_and_whiteouts_as_umoci_applies_them(tmp_path):
+    tools()
+    layout = tmp_path / "oci"
+    write_oci_layout(layout, [
+        [(folder_entry("opt"), b""), (folder_entry("opt/mkl"), b""), (folder_entry("opt/mkl/lib"), b""),
+         (entry("opt/mkl/lib/libmkl_rt.so.2"), b"old rt"), (entry("opt/mkl/lib/libmkl_core.so.2"), b"old core"),
+         (folder_entry("usr"), b""), (folder_entry("usr/lib"), b""), (entry("usr/lib/libiomp5.so"), b"omp"),
+         (entry("usr/lib/libmkl_gone.so"), b"x")],
+        [(folder_entry("opt/mkl/lib"), b""), (entry("opt/mkl/lib/.wh..wh..opq"), b""),
+         (entry("opt/mkl/lib/libmkl_rt.so.3"), b"new rt"), (entry("usr/lib/.wh.libmkl_gone.so"), b""),
+         (entry("usr/lib/libmkl_link.so", tarfile.SYMTYPE, "/opt/mkl/lib/libmkl_rt.so.3"), b"")],
+    ])
+    run(["skopeo", "inspect", f"oci:{layout}:img"])  # the layout is one that skopeo accepts
+    reference = unpacked(layout, tmp_path / "ref")
+    from mkldoctor.discover.image import open_image
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    try:
+        tree = Path(open_image(str(layout)).root)
+    finally:
+        del os.environ["XDG_CACHE_HOME"]
+    assert mkl_files(tree) == mkl_files(reference) == {"opt/mkl/lib/libmkl_rt.so.3", "usr/lib/libiomp5.so", "usr/lib/libmkl_link.so"}
+    for name in ("opt/mkl/lib/libmkl_rt.so.3", "usr/lib/libiomp5.so"):
+        assert (tree / name).read_bytes() == (reference / name).read_bytes()
+    # the absolute link is re-rooted: it reaches the image's file, never the host's /opt
+    assert (tree / "usr/lib/libmkl_link.so").read_bytes() == b"new rt"
