@@ -185,3 +185,18 @@ def test_bad_input_is_one_line(build_root, tmp_path):
         result = invoke(*args)
         assert result.exit_code == 2, (args, result.output)
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("value, layer", [("ILP64", "intel_ilp64"), ("GNU,LP64", "gf_lp64")])
+def test_interface_layer_follows_the_environment(build_root, value, layer):
+    doc = json.loads(invoke("deps", "/app/probe", "--root", str(build_root), "--format", "json",
+                            "--env", f"MKL_INTERFACE_LAYER={value}").stdout)
+    interface = [n for n in doc["needs"] if n["role"] == "interface layer"]
+    assert [n["file"] for n in interface] == [f"libmkl_{layer}.so.3"]
+    on_disk = build_root / "opt/mkl/lib" / f"libmkl_{layer}.so.3"
+    if on_disk.exists():
+        assert interface[0]["size"] == on_disk.stat().st_size
+    else:  # oneMKL 2026.2's wheels ship the gf layers as archives only: missing, and said so
+        assert interface[0]["missing"] and f"libmkl_{layer}.so.3" in doc["missing"]
+    # the kernel is still observed: the probe itself always runs LP64
+    assert "observed" in doc["kernels_how"] and any(n["role"] == "CPU kernel" for n in doc["needs"])

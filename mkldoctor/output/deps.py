@@ -28,7 +28,7 @@ def summary(deps: Deps) -> list[str]:
     elif deps.linkage == "none":
         lines.append(f"{deps.binary} uses no MKL: no libmkl_* in its DT_NEEDED closure and no MKL linked into it")
     if deps.layers and deps.linkage == "dynamic":
-        lines.append(f"layers: {deps.layers.interface} ({deps.layers.interface_why}), {deps.layers.threading} ({deps.layers.threading_why})")
+        lines.append(f"layers: {deps.layers.interface}, as {deps.layers.interface_why}; {deps.layers.threading}, as {deps.layers.threading_why}")
     if deps.kernels_how:
         lines.append(f"CPU kernels: {deps.kernels_how}")
     present = [n for n in deps.needs if not n.missing]
@@ -51,14 +51,14 @@ def render_table(deps: Deps, stream: TextIO | None = None) -> None:
 
     table = Table(title=f"{deps.binary}: MKL and OpenMP at run time" + (f" ({deps.image})" if deps.image else ""),
                   show_lines=False)
-    for column in ("file", "role", "why", "taken from", "size"):
+    for column in ("file", "role", "taken from", "size"):  # the why of each row is in --format json
         table.add_column(column, justify="right" if column == "size" else "left", overflow="fold")
     for need in deps.needs:
         where = need.path if not need.missing else "MISSING"
         if need.real and need.real != need.path:
             where += f" -> {need.real}"
-        table.add_row(need.file, need.role, need.why, where, mb(need.size))
-    table.add_row("total", "", "", "", mb(deps.total))
+        table.add_row(need.file, need.role, where, mb(need.size))
+    table.add_row("total", "", "", mb(deps.total))
     out = console(stream)
     out.print(table)
     for need in deps.missing:

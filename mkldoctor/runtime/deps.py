@@ -282,7 +282,8 @@ def _observe(walk: _Walk, fs: Root, suffix: str, mkl_dir: str | None, layers: La
         return None, f"the CPU kernel was not observed: {why} (--search DIR names one)"
     libraries = _probe_files(probe_dir, suffix, layers)
     assert libraries is not None
-    probe_env = dict(env)
+    # the kernel does not depend on the interface, and the probe passes 32-bit ints: it always runs LP64
+    probe_env = {k: v for k, v in env.items() if k != "MKL_INTERFACE_LAYER"}
     probe_env["MKL_THREADING_LAYER"] = next(k for k, v in THREADING.items() if v == layers.threading)
     dirs = [probe_dir] + [os.path.dirname(p) for p in libraries]
     result = run_probe(libraries, dirs, probe_env)
@@ -295,13 +296,13 @@ def _observe(walk: _Walk, fs: Root, suffix: str, mkl_dir: str | None, layers: La
 def _probe_files(folder: str, suffix: str, layers: Layers) -> list[str] | None:
     """Host paths of what the probe links in ``folder``: libmkl_rt, or the three layers (and libiomp5)."""
     rt = os.path.join(folder, f"libmkl_rt{suffix}")
-    wanted = [os.path.join(folder, f"libmkl_{name}{suffix}") for name in (layers.interface, layers.threading, "core")]
+    wanted = [os.path.join(folder, f"libmkl_{name}{suffix}") for name in ("intel_lp64", layers.threading, "core")]
     omp = OPENMP.get(layers.threading)
     if omp == "libiomp5.so":
         wanted.append(os.path.join(folder, omp))
     if os.path.exists(rt) and all(os.path.exists(p) for p in wanted):
         return [rt]
-    if layers.interface != "?" and all(os.path.exists(p) for p in wanted):
+    if all(os.path.exists(p) for p in wanted):
         return wanted
     return None
 
