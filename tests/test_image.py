@@ -314,3 +314,24 @@ def test_opaque_folders_and_whiteouts_as_umoci_applies_them(tmp_path):
         assert (tree / name).read_bytes() == (reference / name).read_bytes()
     # the absolute link is re-rooted: it reaches the image's file, never the host's /opt
     assert (tree / "usr/lib/libmkl_link.so").read_bytes() == b"new rt"
+
+
+def test_the_images_env_is_the_programs(mkl, tmp_path):
+    """ENV LD_LIBRARY_PATH in the image config (set here by umoci config) is where the loader looks."""
+    tools()
+    (tmp_path / "probe.c").write_text(PROBE_C)
+    run(["gcc", "probe.c", "-o", "probe", f"-L{mkl.pip_lib}", "-l:libmkl_rt.so.3"], cwd=tmp_path)  # no rpath
+    layout = umoci_image(tmp_path / "img", [{"/app/probe": tmp_path / "probe",
+                                             "/opt/mkl/lib/libmkl_rt.so.3": mkl.pip_lib / "libmkl_rt.so.3"}])
+    plain = json.loads(invoke(tmp_path / "cache", "deps", "/app/probe", "--image", str(layout), "--format", "json").stdout)
+    assert "libmkl_rt.so.3" in plain["missing"]
+    run(["umoci", "config", "--image", f"{layout}:img", "--config.env", "LD_LIBRARY_PATH=/opt/mkl/lib",
+         "--config.env", "MKL_THREADING_LAYER=sequential"])
+    with_env = json.loads(invoke(tmp_path / "cache", "deps", "/app/probe", "--image", str(layout), "--format", "json").stdout)
+    rt = next(n for n in with_env["needs"] if n["file"] == "libmkl_rt.so.3")
+    assert rt["path"] == "/opt/mkl/lib/libmkl_rt.so.3"
+    assert "libmkl_sequential.so.3" in with_env["missing"] and "libiomp5.so" not in with_env["missing"]
+    # --env wins over the image's ENV
+    over = json.loads(invoke(tmp_path / "cache", "deps", "/app/probe", "--image", str(layout), "--format", "json",
+                             "--env", "MKL_THREADING_LAYER=intel").stdout)
+    assert "libmkl_intel_thread.so.3" in over["missing"]

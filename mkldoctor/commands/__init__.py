@@ -10,8 +10,9 @@ from __future__ import annotations
 import sys
 
 
-def image_root(image: str, root: str, wanted: list[str] | None = None) -> str:
-    """The cache tree an ``--image`` is read into (its warnings on stderr); ``--root`` with it is a usage error."""
+def image_root(image: str, root: str, wanted: list[str] | None = None):
+    """The :class:`~mkldoctor.discover.image.ImageRoot` an ``--image`` is read into (its warnings on stderr);
+    ``--root`` with it is a usage error."""
     from mkldoctor.discover.image import open_image
     from mkldoctor.errors import UsageError
 
@@ -20,4 +21,4 @@ def image_root(image: str, root: str, wanted: list[str] | None = None) -> str:
     opened = open_image(image, wanted=wanted or [])
     for warning in opened.warnings:
         sys.stderr.write(f"mkldoctor: warning: {warning}\n")
-    return opened.root
+    return opened

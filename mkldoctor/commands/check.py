@@ -38,13 +38,14 @@ def check(
         chosen = FindingsFormat(fmt)
     except ValueError:
         raise UsageError(f"--format must be text, json, junit or github, not {fmt!r}")
-    binary = None
+    binary, image_env = None, {}
     if image:
         from mkldoctor.commands import image_root
 
         binary = project if project != "." else None
         project = "."
-        root = image_root(image, root, [binary] if binary else [])
+        opened = image_root(image, root, [binary] if binary else [])
+        root, image_env = opened.root, opened.env
     options = {"require-symbol": require_symbol or [], "link": link, "interface": interface,
                "threading": threading, "min-version": min_version}
     report = run_check(project, root, search, options)
@@ -52,7 +53,7 @@ def check(
         from mkldoctor.runtime.deps import compute_deps
         from mkldoctor.runtime.findings import runtime_findings
 
-        deps = compute_deps(binary, root, {}, "native", host_search, image=image)
+        deps = compute_deps(binary, root, image_env, "native", host_search, image=image)
         report.findings[:0] = runtime_findings(deps, host_search)
     extra = {"command": "check",
              "picked": {"version": report.choice.version, "how": report.choice.how, "steps": report.choice.steps,

@@ -14,7 +14,7 @@ def deps(
     root: Annotated[str, typer.Option("--root", help="Resolve inside this sysroot (an unpacked image) instead of /.")] = "/",
     image: Annotated[Optional[str], typer.Option("--image", help="Resolve inside this image: a docker save tarball or an OCI layout (folder or tar).")] = None,
     cpu: Annotated[str, typer.Option("--cpu", help="native (observed by a probe on this CPU), all (every kernel), or an ISA: def, avx2, avx512...")] = "native",
-    env: Annotated[Optional[list[str]], typer.Option("--env", help="VAR=VALUE the program runs with (LD_LIBRARY_PATH, MKL_THREADING_LAYER...; repeatable).")] = None,
+    env: Annotated[Optional[list[str]], typer.Option("--env", help="VAR=VALUE the program runs with (LD_LIBRARY_PATH, MKL_THREADING_LAYER...; repeatable; over an image's ENV).")] = None,
     search: Annotated[Optional[list[str]], typer.Option("--search", "-s", help="A folder on this machine with MKL to probe with and to compare a static binary with.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, copy (Dockerfile COPY --from=build lines) or json.")] = "table",
 ) -> None:
@@ -27,10 +27,12 @@ def deps(
 
     if fmt not in ("table", "copy", "json"):
         raise UsageError(f"--format must be table, copy or json, not {fmt!r}")
+    run_env = parse_env(env)
     if image:
         from mkldoctor.commands import image_root
 
-        root = image_root(image, root, [binary])
-    report = compute_deps(binary, root, parse_env(env), cpu, search, image=image)
+        opened = image_root(image, root, [binary])
+        root, run_env = opened.root, {**opened.env, **run_env}  # the image's ENV, then --env
+    report = compute_deps(binary, root, run_env, cpu, search, image=image)
     {"table": render.render_table, "copy": render.render_copy, "json": render.render_json}[fmt](report)
     raise typer.Exit(EXIT_FINDING if report.missing else EXIT_OK)

@@ -37,7 +37,7 @@ def list_(
     if image:
         from mkldoctor.commands import image_root
 
-        root = image_root(image, root)
+        root = image_root(image, root).root
     progress = None
     if chosen is Format.table and sys.stderr.isatty():
         status = output.console(stderr=True).status("looking for MKL")

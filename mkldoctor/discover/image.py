@@ -26,7 +26,7 @@ import shutil
 import tarfile
 import tempfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 from mkldoctor.errors import InputError
@@ -47,6 +47,7 @@ class ImageRoot:
     root: str  # host path of the merged tree: give it to --root code
     layers: tuple[str, ...]  # layer digests, bottom first
     warnings: tuple[str, ...]
+    env: dict[str, str] = field(default_factory=dict)  # the image config's Env
 
 
 def cache_base() -> str:
@@ -137,13 +138,15 @@ def _blob(digest: str) -> str:
     return f"blobs/{algorithm}/{hexdigest}"
 
 
-def _layers(source: _Source, warnings: list[str]) -> tuple[str, list[tuple[str, str]]]:
-    """The image's kind and its layers, bottom first: (cache key, name of the layer tar)."""
+def _layers(source: _Source, warnings: list[str]) -> tuple[str, list[tuple[str, str]], dict]:
+    """The image's kind, its layers bottom first (cache key, name of the layer tar), and its config."""
     if source.exists("index.json") and source.exists("oci-layout"):
         index = source.json("index.json")
         manifest = _pick_manifest(source, index, warnings)
         layers = [(layer["digest"], _blob(layer["digest"])) for layer in manifest.get("layers", [])]
-        return ("oci-layout" if source.tar is None else "oci-archive"), layers
+        digest = (manifest.get("config") or {}).get("digest")
+        config = source.json(_blob(digest)) if digest else {}
+        return ("oci-layout" if source.tar is None else "oci-archive"), layers, config
     if source.exists("manifest.json"):
         manifests = source.json("manifest.json")
         if not isinstance(manifests, list) or not manifests:
@@ -155,7 +158,7 @@ def _layers(source: _Source, warnings: list[str]) -> tuple[str, list[tuple[str, 
         diff_ids = config.get("rootfs", {}).get("diff_ids", [])
         names = manifest.get("Layers", [])
         keys = diff_ids if len(diff_ids) == len(names) else ["path:" + hashlib.sha256(n.encode()).hexdigest() for n in names]
-        return "docker-archive", list(zip(keys, names))
+        return "docker-archive", list(zip(keys, names)), config
     raise InputError(source.path, "not a container image: no manifest.json (docker save) and no index.json + oci-layout (OCI)")
 
 
@@ -311,7 +314,7 @@ def open_image(path: str, wanted: list[str] | tuple[str, ...] = ()) -> ImageRoot
     warnings: list[str] = []
     source = _Source(path)
     try:
-        kind, layers = _layers(source, warnings)
+        kind, layers, config = _layers(source, warnings)
         if not layers:
             raise InputError(path, "the image has no layers")
         folders = [_extract_layer(source, key, name, extra, selection, warnings) for key, name in layers]
@@ -335,7 +338,18 @@ def open_image(path: str, wanted: list[str] | tuple[str, ...] = ()) -> ImageRoot
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    return ImageRoot(path, kind, os.path.join(final, "tree"), tuple(k for k, _ in layers), tuple(dict.fromkeys(warnings)))
+    return ImageRoot(path, kind, os.path.join(final, "tree"), tuple(k for k, _ in layers), tuple(dict.fromkeys(warnings)),
+                     _env(config))
+
+
+def _env(config: dict) -> dict[str, str]:
+    """The image's ``ENV`` (``LD_LIBRARY_PATH``, ``MKL_THREADING_LAYER``...): what its programs run with."""
+    env: dict[str, str] = {}
+    for pair in ((config.get("config") or {}).get("Env") or []) if isinstance(config, dict) else []:
+        name, sep, value = str(pair).partition("=")
+        if sep and name:
+            env[name] = value
+    return env
 
 
 def _apply(layer_folder: str, tree: str) -> None:
