@@ -63,6 +63,10 @@ def build_root(mkl, tmp_path_factory) -> Path:
     (root / "app").mkdir()
     (root / "probe.c").write_text(PROBE_C)
     run(["gcc", "probe.c", "-o", "app/probe", f"-L{lib}", "-l:libmkl_rt.so.3", "-Wl,--enable-new-dtags,-rpath,/opt/mkl/lib"], cwd=root)
+    # linked with the layers themselves, not libmkl_rt (DT_RPATH this time)
+    run(["gcc", "probe.c", "-o", "app/probe-direct", f"-L{lib}", "-Wl,--no-as-needed", "-l:libmkl_intel_lp64.so.3",
+         "-l:libmkl_intel_thread.so.3", "-l:libmkl_core.so.3", "-l:libiomp5.so", "-lpthread", "-lm", "-ldl",
+         "-Wl,--disable-new-dtags,-rpath,/opt/mkl/lib"], cwd=root)
     return root
 
 
@@ -86,21 +90,21 @@ def mapped(binary: Path, lib_dir: Path, env: dict) -> set[str]:
     return {os.path.basename(n) for n in names if MKL_NAME.match(os.path.basename(n))}
 
 
-@pytest.mark.parametrize("layer", ["", "sequential"])
-def test_copy_lines_make_a_root_where_the_program_runs(build_root, tmp_path, layer):
+@pytest.mark.parametrize("program, layer", [("probe", ""), ("probe", "sequential"), ("probe-direct", "")])
+def test_copy_lines_make_a_root_where_the_program_runs(build_root, tmp_path, program, layer):
     env_args = ["--env", f"MKL_THREADING_LAYER={layer}"] if layer else []
-    result = invoke("deps", "/app/probe", "--root", str(build_root), "--format", "copy", *env_args)
+    result = invoke("deps", f"/app/{program}", "--root", str(build_root), "--format", "copy", *env_args)
     assert result.exit_code == 0, result.output
     pairs = copy_lines(result.stdout)
     runtime = tmp_path / "runtime"
-    link_or_copy(build_root / "app/probe", runtime / "app/probe")
+    link_or_copy(build_root / "app" / program, runtime / "app/probe")
     for src, dest in pairs:
         link_or_copy(build_root / src.lstrip("/"), runtime / dest.lstrip("/"))
     names = {os.path.basename(dest) for _, dest in pairs}
     # the real loader, run in the runtime root, maps exactly the files deps named
     assert mapped(runtime / "app/probe", runtime / "opt/mkl/lib", {"MKL_THREADING_LAYER": layer} if layer else {}) == names
     assert ("libiomp5.so" in names) == (layer == "")
-    assert {"libmkl_rt.so.3", "libmkl_core.so.3", "libmkl_intel_lp64.so.3"} <= names
+    assert {"libmkl_core.so.3", "libmkl_intel_lp64.so.3"} <= names and (("libmkl_rt.so.3" in names) == (program == "probe"))
     # the kernel is observed, never guessed: each listed kernel is one the run cannot do without
     kernels = sorted(n for n in names if re.match(r"libmkl_(vml_)?[a-z0-9]+\.so\.3$", n)
                      and not re.match(r"libmkl_(rt|core|intel_lp64|intel_thread|sequential)\.", n))

@@ -155,7 +155,8 @@ def compute_deps(
     mkl_bytes, unneeded = _unneeded(fs, walk.needs)
     notes = walk.notes + loader.warnings
     if walk.unfollowed and not fs.is_host:
-        notes.append(f"not found in {where}, so not followed (only MKL, OpenMP and TBB files are read from an image): "
+        notes.append(f"not found in {where}, so not followed"
+                     + (" (only MKL, OpenMP and TBB files are read from an image): " if image else ": ")
                       + ", ".join(walk.unfollowed[:6]) + (" ..." if len(walk.unfollowed) > 6 else ""))
     return Deps(inside, fs.root, image, linkage, static, layers, cpu, kernels_how, tuple(walk.needs), mkl_bytes,
                 tuple(unneeded), tuple(dict.fromkeys(notes)))
