@@ -204,3 +204,15 @@ def test_interface_layer_follows_the_environment(build_root, value, layer):
         assert interface[0]["missing"] and f"libmkl_{layer}.so.3" in doc["missing"]
     # the kernel is still observed: the probe itself always runs LP64
     assert "observed" in doc["kernels_how"] and any(n["role"] == "CPU kernel" for n in doc["needs"])
+
+
+def test_links_in_a_root_never_reach_the_hosts_files(mkl, build_root, tmp_path):
+    """An absolute link to this machine's real libmkl_rt.so.3 means the root's own path, which is empty."""
+    root = tmp_path / "hostile"
+    link_or_copy(build_root / "app/probe", root / "app/probe")
+    (root / "opt/mkl/lib").mkdir(parents=True)
+    os.symlink(mkl.pip_lib / "libmkl_rt.so.3", root / "opt/mkl/lib/libmkl_rt.so.3")  # exists on the host
+    os.symlink("../../../../../../../../" + str(mkl.pip_lib / "libmkl_core.so.3").lstrip("/"), root / "opt/mkl/lib/libmkl_core.so.3")
+    doc = json.loads(invoke("deps", "/app/probe", "--root", str(root), "--format", "json").stdout)
+    assert "libmkl_rt.so.3" in doc["missing"]
+    assert all(n["path"] is None or not n["path"].startswith(str(mkl.pip_lib)) for n in doc["needs"])

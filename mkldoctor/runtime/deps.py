@@ -23,7 +23,7 @@ from mkldoctor.explain.linksearch import DynamicInfo, SearchResult
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.runtime.layers import (KERNEL_FILE, LIBRARY_FILE, OPENMP, THREADING, Layers, chosen_layers, is_runtime_file,
                                       kernel_files, layer_from_needed, suffix_of)
-from mkldoctor.runtime.loader import RootLoader
+from mkldoctor.runtime.loader import RootLoader, confined
 from mkldoctor.runtime.probe import run_probe
 from mkldoctor.runtime.static import StaticMkl, static_mkl
 
@@ -110,7 +110,9 @@ def compute_deps(
     inside = os.path.abspath(binary) if fs.is_host else "/" + binary.lstrip("/")
     if not fs.exists(inside):
         raise InputError(binary, f"no such file in {where}")
-    host_binary = fs.resolve(inside)
+    host_binary = confined(fs, inside)
+    if host_binary is None:
+        raise InputError(binary, f"leads out of {where}: not read")
     if not os.path.isfile(host_binary):
         raise InputError(binary, "not a file")
     loader = RootLoader(fs, {k: v for k, v in env.items() if k == "LD_LIBRARY_PATH"})
@@ -203,8 +205,8 @@ def _need(walk: _Walk, name: str, role: str, why: str, result: SearchResult, not
         return Need(name, role, why, None, None, None, tuple(result.lines()), note)
     real = walk.loader.real(result.found)
     try:
-        size = os.path.getsize(walk.loader.root.resolve(result.found))
-    except (OSError, InputError):
+        size = os.path.getsize(confined(walk.loader.root, result.found) or "")
+    except OSError:
         size = None
     base = posixpath.basename(real)
     if name.startswith("libiomp5") and base.startswith("libomp"):
@@ -273,8 +275,9 @@ def _observe(walk: _Walk, fs: Root, suffix: str, mkl_dir: str | None, layers: La
              search: list[str] | None, image: str | None) -> tuple[list[str] | None, str]:
     """Kernel file names that a probe maps on this CPU, and how that was learnt."""
     probe_dir = None
-    if mkl_dir and not image and _probe_files(fs.resolve(mkl_dir), suffix, layers):
-        probe_dir = fs.resolve(mkl_dir)
+    own = confined(fs, mkl_dir) if mkl_dir and not image else None
+    if own and _probe_files(own, suffix, layers):
+        probe_dir = own
     elif mkl_dir:
         probe_dir = _same_copy_here(fs, mkl_dir, suffix, search)
     if probe_dir is None:
@@ -290,7 +293,7 @@ def _observe(walk: _Walk, fs: Root, suffix: str, mkl_dir: str | None, layers: La
     result = run_probe(libraries, dirs, probe_env)
     if result.error:
         return None, f"the CPU kernel was not observed: {result.error}"
-    where = "" if probe_dir == fs.resolve(mkl_dir) else f", run with the identical copy in {probe_dir}"
+    where = "" if probe_dir == own else f", run with the identical copy in {probe_dir}"
     return list(result.kernels), f"observed on this CPU (a probe under LD_DEBUG=files{where})"
 
 
@@ -310,8 +313,8 @@ def _probe_files(folder: str, suffix: str, layers: Layers) -> list[str] | None:
 
 def _same_copy_here(fs: Root, mkl_dir: str, suffix: str, search: list[str] | None) -> str | None:
     """A library folder on this machine whose libmkl_core is byte for byte the root's."""
-    mine = fs.resolve(posixpath.join(mkl_dir, f"libmkl_core{suffix}"))
-    if not os.path.isfile(mine):
+    mine = confined(fs, posixpath.join(mkl_dir, f"libmkl_core{suffix}"))
+    if mine is None or not os.path.isfile(mine):
         return None
     size = os.path.getsize(mine)
     digest = None
@@ -347,9 +350,9 @@ def _unneeded(fs: Root, needs: list[Need]) -> tuple[int, list[tuple[str, int]]]:
     """Bytes of MKL, OpenMP and TBB libraries (in the folders the program takes them from; in a sysroot or
     image, all of them), and those that nothing in ``needs`` uses."""
     def real(path: str) -> str:  # symlinks resolved inside the root, never out of it
-        return fs.resolve(fs.inside(path))
+        return confined(fs, fs.inside(path)) or ""
 
-    needed = {fs.resolve(n.path) for n in needs if n.path}
+    needed = {confined(fs, n.path) for n in needs if n.path}
     folders = {posixpath.dirname(n.path) for n in needs if n.path}
     if not fs.is_host:  # an image or sysroot: every MKL in it
         inventory = discover(fs.root, env={}, symbols=())
@@ -362,7 +365,7 @@ def _unneeded(fs: Root, needs: list[Need]) -> tuple[int, list[tuple[str, int]]]:
     unneeded: list[tuple[str, int]] = []
     for path in paths:
         host = real(path)
-        if host in seen or not os.path.isfile(host):
+        if not host or host in seen or not os.path.isfile(host):
             continue
         seen.add(host)
         size = os.path.getsize(host)

@@ -9,6 +9,7 @@ DT_RPATH of the object and of the executable (only when the object has no DT_RUN
 
 from __future__ import annotations
 
+import os
 import posixpath
 
 from mkldoctor.discover.base import Context
@@ -16,6 +17,22 @@ from mkldoctor.discover.loader import cache_entries, ld_so_conf_dirs
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError
 from mkldoctor.explain.linksearch import LOADER_DEFAULTS, DynamicInfo, SearchResult, Step, read_dynamic
+
+
+def confined(root: Root, path: str) -> str | None:
+    """The host path of in-root ``path``, or None when the host would take it out of the root.
+
+    ``Root.resolve`` follows links inside the root by hand; this also refuses a result that
+    the host's own lookup would lead elsewhere (a link swapped in between), so a read never leaves.
+    """
+    try:
+        host = root.resolve(path)
+    except InputError:
+        return None
+    if root.is_host:
+        return host
+    real = os.path.realpath(host)
+    return real if real == root.root or real.startswith(root.root.rstrip("/") + "/") else None
 
 
 class RootLoader:
@@ -41,17 +58,13 @@ class RootLoader:
         return self.root.exists(path)
 
     def is_dir(self, path: str) -> bool:
-        import os
-
-        try:
-            return os.path.isdir(self.root.resolve(path))
-        except InputError:
-            return False
+        host = confined(self.root, path)
+        return host is not None and os.path.isdir(host)
 
     def dynamic(self, path: str) -> DynamicInfo | None:
         """DT_NEEDED, DT_RPATH and DT_RUNPATH of the file at in-root ``path``; ``$ORIGIN`` in-root."""
-        real = self.real(path)
-        return read_dynamic(self.root.resolve(path), origin=posixpath.dirname(real))
+        host = confined(self.root, path)
+        return None if host is None else read_dynamic(host, origin=posixpath.dirname(self.real(path)))
 
     # -- the search --------------------------------------------------------------------
 
