@@ -31,8 +31,8 @@ def tools() -> None:
             pytest.skip(f"{tool} missing (apt-get install {tool})")
 
 
-def invoke(cache: Path, *args: str):
-    return CliRunner().invoke(app, list(args), env={"XDG_CACHE_HOME": str(cache)})
+def invoke(cache: Path, *args: str, env: dict | None = None):
+    return CliRunner().invoke(app, list(args), env={"XDG_CACHE_HOME": str(cache), **(env or {})})
 
 
 def umoci_image(where: Path, layers: list[dict[str, Path | None]]) -> Path:
@@ -338,3 +338,13 @@ def test_the_images_env_is_the_programs(mkl, tmp_path):
     over = json.loads(invoke(tmp_path / "cache", "deps", "/app/probe", "--image", str(layout), "--format", "json",
                              "--env", "MKL_THREADING_LAYER=intel").stdout)
     assert "libmkl_intel_thread.so.3" in over["missing"]
+
+
+def test_an_unobservable_kernel_is_missing_never_silent(runtime_image, tmp_path):
+    """No copy of the image's MKL on this machine and no kernel in the image: a missing kernel, exit 1."""
+    result = invoke(tmp_path / "cache", "deps", "/app/probe", "--image", str(runtime_image["docker"]), "--format", "json",
+                    env={"MKLROOT": None, "ONEAPI_ROOT": None, "LD_LIBRARY_PATH": None})
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert "not observed" in doc["kernels_how"], doc["kernels_how"]
+    assert "libmkl_<kernel>.so.3" in doc["missing"]

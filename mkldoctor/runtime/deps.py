@@ -268,6 +268,11 @@ def _kernels(walk: _Walk, fs: Root, cpu: str, suffix: str, mkl_dir: str | None, 
         how = f"--cpu {cpu}: the {cpu} kernel and VML libraries"
     for name in names:
         _mkl_opens(walk, name, "VML kernel" if name.startswith("libmkl_vml_") else "CPU kernel", how.split(";")[0], first, opener)
+    if not names:  # never silent: MKL stops with "Cannot load libmkl_<kernel>" without one
+        unknown = f"libmkl_<kernel>{suffix}"
+        walk.needs.append(Need(unknown, "CPU kernel", "MKL opens one for the CPU it runs on", None, None, None,
+                               (f"no kernel library in {mkl_dir or 'the MKL folder'}, and none observed: name one with "
+                                "--cpu ISA (def, avx2, avx512...), or --search a copy of the same MKL on this machine",)))
     return how
 
 
