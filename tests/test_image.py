@@ -348,3 +348,25 @@ def test_an_unobservable_kernel_is_missing_never_silent(runtime_image, tmp_path)
     doc = json.loads(result.stdout)
     assert "not observed" in doc["kernels_how"], doc["kernels_how"]
     assert "libmkl_<kernel>.so.3" in doc["missing"]
+
+
+def test_a_layer_with_other_bytes_than_its_digest_is_corrupt(runtime_image, tmp_path):
+    """Same length, one byte changed inside a file's data: tar reads it, the digest does not match."""
+    oci = tmp_path / "oci"
+    shutil.copytree(runtime_image["oci"], oci)
+    blob = max((oci / "blobs/sha256").iterdir(), key=lambda p: p.stat().st_size)
+    data = bytearray(blob.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    blob.write_bytes(bytes(data))
+    # and an uncompressed layer, where tar alone would read the changed byte as data
+    plain = tmp_path / "plain"
+    write_oci_layout(plain, [[(entry("usr/lib/libmkl_rt.so.3"), b"A" * 4096)]])
+    layer = next(p for p in (plain / "blobs/sha256").iterdir() if p.stat().st_size > 4096)
+    raw = layer.read_bytes()
+    layer.write_bytes(raw.replace(b"A" * 64, b"B" + b"A" * 63, 1))
+    for image in (oci, plain):
+        result = invoke(tmp_path / "cache", "list", "--image", str(image))
+        assert result.exit_code == 2, result.output
+        assert len(result.stderr.strip().splitlines()) == 1 and "corrupt" in result.stderr
+    roots = tmp_path / "cache/mkldoctor/images/roots"
+    assert not roots.exists() or not any(roots.iterdir())

@@ -138,12 +138,13 @@ def _blob(digest: str) -> str:
     return f"blobs/{algorithm}/{hexdigest}"
 
 
-def _layers(source: _Source, warnings: list[str]) -> tuple[str, list[tuple[str, str]], dict]:
-    """The image's kind, its layers bottom first (cache key, name of the layer tar), and its config."""
+def _layers(source: _Source, warnings: list[str]) -> tuple[str, list[tuple[str, str, str | None]], dict]:
+    """The image's kind, its layers bottom first (digest, name of the layer tar, what the digest is of),
+    and its config."""
     if source.exists("index.json") and source.exists("oci-layout"):
         index = source.json("index.json")
         manifest = _pick_manifest(source, index, warnings)
-        layers = [(layer["digest"], _blob(layer["digest"])) for layer in manifest.get("layers", [])]
+        layers = [(layer["digest"], _blob(layer["digest"]), "blob") for layer in manifest.get("layers", [])]
         digest = (manifest.get("config") or {}).get("digest")
         config = source.json(_blob(digest)) if digest else {}
         return ("oci-layout" if source.tar is None else "oci-archive"), layers, config
@@ -157,8 +158,9 @@ def _layers(source: _Source, warnings: list[str]) -> tuple[str, list[tuple[str, 
         config = source.json(manifest["Config"]) if manifest.get("Config") else {}
         diff_ids = config.get("rootfs", {}).get("diff_ids", [])
         names = manifest.get("Layers", [])
-        keys = diff_ids if len(diff_ids) == len(names) else ["path:" + hashlib.sha256(n.encode()).hexdigest() for n in names]
-        return "docker-archive", list(zip(keys, names)), config
+        if len(diff_ids) == len(names):
+            return "docker-archive", [(key, n, "content") for key, n in zip(diff_ids, names)], config
+        return "docker-archive", [("path:" + hashlib.sha256(n.encode()).hexdigest(), n, None) for n in names], config
     raise InputError(source.path, "not a container image: no manifest.json (docker save) and no index.json + oci-layout (OCI)")
 
 
@@ -197,8 +199,13 @@ def _inside(name: str) -> str | None:
     return "/".join(parts)
 
 
-def _extract_layer(source: _Source, key: str, name: str, extra: frozenset[str], selection: str, out: list[str]) -> str:
-    """The cache folder of one layer's wanted files (extracted now unless already there)."""
+def _extract_layer(source: _Source, key: str, name: str, check: str | None, extra: frozenset[str], selection: str,
+                   out: list[str]) -> str:
+    """The cache folder of one layer's wanted files (extracted now unless already there).
+
+    ``check`` says what ``key`` is the digest of: ``"blob"`` (OCI: the bytes stored),
+    ``"content"`` (docker: the uncompressed tar, its diff_id), or None (nothing to check).
+    """
     safe = re.sub(r"[^A-Za-z0-9]+", "-", key)[:80]
     final = os.path.join(cache_base(), "layers", f"{safe}-{selection}")
     meta_path = os.path.join(final, "layer.json")
@@ -218,6 +225,8 @@ def _extract_layer(source: _Source, key: str, name: str, extra: frozenset[str], 
             blob.seek(0)
             if head == b"\x28\xb5\x2f\xfd":
                 raise InputError(label, "compressed with zstd, which this reader does not support")
+            _verify(blob, key, check, head[:2] == b"\x1f\x8b", label)
+            blob.seek(0)
             with tarfile.open(fileobj=blob, mode="r:*") as layer:
                 for member in layer:
                     _one_entry(layer, member, tree, extra, meta, label)
@@ -235,6 +244,23 @@ def _extract_layer(source: _Source, key: str, name: str, extra: frozenset[str], 
         raise
     out.extend(meta["warnings"])
     return final
+
+
+def _verify(blob: IO[bytes], key: str, check: str | None, gzipped: bool, label: str) -> None:
+    """A layer whose bytes do not hash to its digest is corrupt (same length, other bytes: tar cannot tell)."""
+    algorithm, _, expected = key.partition(":")
+    if check is None or algorithm != "sha256":
+        return
+    digest = hashlib.sha256()
+    stream: IO[bytes] = blob
+    if check == "content" and gzipped:
+        import gzip
+
+        stream = gzip.GzipFile(fileobj=blob)  # type: ignore[assignment]
+    for block in iter(lambda: stream.read(1 << 20), b""):
+        digest.update(block)
+    if digest.hexdigest() != expected:
+        raise InputError(label, f"its bytes do not match its digest (sha256 {digest.hexdigest()[:12]}...): corrupt layer")
 
 
 def _one_entry(layer: tarfile.TarFile, member: tarfile.TarInfo, tree: str, extra: frozenset[str], meta: dict, label: str) -> None:
@@ -317,10 +343,10 @@ def open_image(path: str, wanted: list[str] | tuple[str, ...] = ()) -> ImageRoot
         kind, layers, config = _layers(source, warnings)
         if not layers:
             raise InputError(path, "the image has no layers")
-        folders = [_extract_layer(source, key, name, extra, selection, warnings) for key, name in layers]
+        folders = [_extract_layer(source, key, name, check, extra, selection, warnings) for key, name, check in layers]
     finally:
         source.close()
-    key = hashlib.sha256(json.dumps([selection, [k for k, _ in layers]]).encode()).hexdigest()[:32]
+    key = hashlib.sha256(json.dumps([selection, [k for k, _, _ in layers]]).encode()).hexdigest()[:32]
     final = os.path.join(cache_base(), "roots", key)
     if not os.path.isdir(final):
         os.makedirs(os.path.dirname(final), exist_ok=True)
@@ -338,7 +364,7 @@ def open_image(path: str, wanted: list[str] | tuple[str, ...] = ()) -> ImageRoot
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-    return ImageRoot(path, kind, os.path.join(final, "tree"), tuple(k for k, _ in layers), tuple(dict.fromkeys(warnings)),
+    return ImageRoot(path, kind, os.path.join(final, "tree"), tuple(k for k, _, _ in layers), tuple(dict.fromkeys(warnings)),
                      _env(config))
 
 
