@@ -166,16 +166,26 @@ def static_probe(mkl, tmp_path_factory) -> dict[str, Path]:
              str(lib / f"libmkl_{layer}.a"), str(lib / "libmkl_core.a"), "-Wl,--end-group", *omp,
              "-lpthread", "-lm", "-ldl", f"-Wl,-rpath,{lib}"], cwd=d)
         out[layer] = d / f"probe-{layer}"
+    deb = mkl.debian_lib(mkl.debian_static)  # Debian's 2020.4 archives, sequential
+    run(["gcc", "probe.c", "-o", "probe-debian", "-Wl,--start-group", str(deb / "libmkl_intel_lp64.a"),
+         str(deb / "libmkl_sequential.a"), str(deb / "libmkl_core.a"), "-Wl,--end-group", "-lpthread", "-lm", "-ldl"], cwd=d)
+    out["debian"] = d / "probe-debian"
     return out
 
 
-@pytest.mark.parametrize("layer", ["intel_thread", "sequential"])
-def test_static_binary_says_static_with_its_release(mkl, static_probe, layer):
+@pytest.mark.parametrize("layer, release", [("intel_thread", "2026.2"), ("sequential", "2026.2"), ("debian", "2020.4")])
+@pytest.mark.parametrize("search", [True, False])
+def test_static_binary_says_static_with_its_release(mkl, static_probe, layer, release, search):
+    """The release, from the static archives here (--search) or from the export table alone."""
     binary = static_probe[layer]
-    doc = json.loads(invoke("deps", str(binary), "--format", "json", "--search", str(mkl.pip_lib),
-                            "--search", str(mkl.debian_static)).stdout)
+    where = ["--search", str(mkl.pip_lib), "--search", str(mkl.debian_static)] if search else []
+    doc = json.loads(invoke("deps", str(binary), "--format", "json", *where).stdout)
     assert doc["linkage"] == "static"
-    assert doc["static"]["release"] == "2026.2"
+    if search or release == "2026.2":
+        assert doc["static"]["release"] == release
+    else:  # 2020.4's functions are all still exported up to 2021.4: the table alone says so, and no more
+        assert doc["static"]["release"] is None and f"MKL {release}, 2021.1" in doc["static"]["how"]
+    assert ("static archives" in doc["static"]["how"]) == search
     needed = re.findall(r"\(NEEDED\).*\[(.+)\]", run(["readelf", "-d", str(binary)]).stdout)
     assert [n["file"] for n in doc["needs"]] == [n for n in needed if MKL_NAME.match(n)]
     assert [n["file"] for n in doc["needs"]] == (["libiomp5.so"] if layer == "intel_thread" else [])

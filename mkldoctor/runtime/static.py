@@ -42,6 +42,7 @@ def static_mkl(path: str, installs: list[MklInstall]) -> StaticMkl | None:
         if _has_banner(path):
             return StaticMkl(None, "the binary holds MKL's banner but no symbol table (stripped): the release cannot be read", 0)
         return None
+    by_table, table_how = _releases_by_exports(names)
     best: tuple[float, MklInstall] | None = None
     for install in installs:
         if not install.static:
@@ -52,17 +53,49 @@ def static_mkl(path: str, installs: list[MklInstall]) -> StaticMkl | None:
         share = len(names & indexed) / len(names)
         if best is None or share > best[0] or (share == best[0] and version_key(install.version) > version_key(best[1].version)):
             best = (share, install)
-    if best is not None and best[0] >= 0.999:
-        install = best[1]
-        return StaticMkl(install.version, f"all {len(names)} MKL functions in it are defined by the static archives of "
-                         f"MKL {install.version or '(version unknown)'} in {install.lib_dirs[0]}", len(names))
+    local = best[1] if best is not None and best[0] >= 0.999 else None
+    local_how = (f"the static archives of MKL {local.version or '(version unknown)'} in {local.lib_dirs[0]} define all "
+                 f"{len(names)} of them") if local else ""
+    if len(by_table) == 1:
+        release = by_table[0]
+        return StaticMkl(release, "; ".join(h for h in (table_how, local_how) if h), len(names))
+    if local is not None and local.version and (not by_table or local.version in by_table):
+        return StaticMkl(local.version, "; ".join(h for h in (local_how, table_how) if h), len(names))
+    if by_table:
+        return StaticMkl(None, table_how, len(names))
     tracked = [name for name in table()["symbols"] if name in defined]
     floor = max((first_version(n) for n in tracked), key=version_key, default=None)
     near = f"; the closest copy here, MKL {best[1].version} in {best[1].lib_dirs[0]}, defines {best[0]:.0%} of them" if best else ""
     if floor:
-        return StaticMkl(None, f"{len(names)} MKL functions; no static MKL here defines all of them{near}; "
+        return StaticMkl(None, f"{len(names)} MKL functions; no release's exports and no static MKL here hold all of them{near}; "
                          f"it has {', '.join(sorted(tracked)[:3])}, so it is MKL {floor} or newer", len(names))
-    return StaticMkl(None, f"{len(names)} MKL functions; no static MKL here defines all of them{near}", len(names))
+    return StaticMkl(None, f"{len(names)} MKL functions; no release's exports and no static MKL here hold all of them{near}", len(names))
+
+
+def _releases_by_exports(names: set[str]) -> tuple[list[str], str]:
+    """MKL versions (``2026.2``) whose shared libraries export every one of ``names`` that the table knows.
+
+    The static archives hold the same functions the shared ``libmkl_core`` exports, so the
+    release table of every wheel since 2019.0 and Debian's 2020.4 (``knowledge/exports.py``)
+    narrows the release without any MKL on this machine.
+    """
+    from mkldoctor.knowledge import exports
+
+    candidates: set[str] | None = None
+    known = 0
+    for name in names:
+        history = exports.history(name)
+        if history is None:
+            continue
+        known += 1
+        possible = set(history.overall.releases) | set(history.overall.unknown)
+        candidates = possible if candidates is None else candidates & possible
+    if not known or not candidates:
+        return [], ""
+    versions = sorted({r.mkl for r in exports.releases() if r.name in candidates}, key=version_key)
+    packages = sorted(candidates, key=version_key)
+    which = f"MKL {versions[0]} ({', '.join(packages)})" if len(versions) == 1 else "one of MKL " + ", ".join(versions)
+    return versions, f"{known} of its {len(names)} MKL functions are exported together only by {which} (the export table of every release)"
 
 
 def _index_names(install: MklInstall) -> set[str]:
