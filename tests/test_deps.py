@@ -226,3 +226,28 @@ def test_links_in_a_root_never_reach_the_hosts_files(mkl, build_root, tmp_path):
     doc = json.loads(invoke("deps", "/app/probe", "--root", str(root), "--format", "json").stdout)
     assert "libmkl_rt.so.3" in doc["missing"]
     assert all(n["path"] is None or not n["path"].startswith(str(mkl.pip_lib)) for n in doc["needs"])
+
+
+def test_a_linked_libiomp5_is_copied_under_the_name_the_loader_asks_for(build_root, tmp_path):
+    """libiomp5.so as a link (Debian's libomp-dev way: libiomp5.so -> libomp.so.5): COPY takes the
+    file it points at and puts it where MKL looks, under libiomp5.so; a note says it is accepted."""
+    root = tmp_path / "linked"
+    link_or_copy(build_root / "app/probe", root / "app/probe")
+    for item in (build_root / "opt/mkl/lib").iterdir():
+        if item.name != "libiomp5.so":
+            link_or_copy(item, root / "opt/mkl/lib" / item.name)
+    link_or_copy(build_root / "opt/mkl/lib/libiomp5.so", root / "usr/lib/llvm/libomp.so.5")
+    os.symlink("/usr/lib/llvm/libomp.so.5", root / "opt/mkl/lib/libiomp5.so")
+    doc = json.loads(invoke("deps", "/app/probe", "--root", str(root), "--format", "json").stdout)
+    omp = next(n for n in doc["needs"] if n["file"] == "libiomp5.so")
+    assert (omp["path"], omp["real"]) == ("/opt/mkl/lib/libiomp5.so", "/usr/lib/llvm/libomp.so.5")
+    assert "LLVM" in omp["note"]
+    copy = invoke("deps", "/app/probe", "--root", str(root), "--format", "copy").stdout
+    runtime = tmp_path / "runtime"
+    link_or_copy(root / "app/probe", runtime / "app/probe")
+    for src, dest in copy_lines(copy):  # as docker's COPY does: the file's content, under the destination's name
+        target = runtime / dest.lstrip("/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / src.lstrip("/"), target)
+    assert not (runtime / "opt/mkl/lib/libiomp5.so").is_symlink()
+    assert mapped(runtime / "app/probe", runtime / "opt/mkl/lib", {}) >= {"libiomp5.so"}
