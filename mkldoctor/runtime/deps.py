@@ -141,8 +141,8 @@ def compute_deps(
             _mkl_opens(walk, f"libmkl_{layers.interface}{suffix}", "interface layer", layers.interface_why, first, opener)
             _mkl_opens(walk, f"libmkl_{layers.threading}{suffix}", "threading layer", layers.threading_why, first, opener)
         else:
-            interface = layer_from_needed(needed_names, "", ("intel_lp64", "intel_ilp64", "gf_lp64", "gf_ilp64")) or "?"
-            threading = layer_from_needed(needed_names, "", tuple(THREADING.values())) or "sequential"
+            interface = layer_from_needed(needed_names, ("intel_lp64", "intel_ilp64", "gf_lp64", "gf_ilp64")) or "?"
+            threading = layer_from_needed(needed_names, tuple(THREADING.values())) or "sequential"
             layers = Layers(interface, threading, "linked (DT_NEEDED)", "linked (DT_NEEDED)")
         _openmp(walk, layers, first, opener)
         kernels_how = _kernels(walk, fs, cpu, suffix, mkl_dir, layers, env, search, image, opener)

@@ -51,7 +51,7 @@ def chosen_layers(env: dict[str, str]) -> Layers:
     )
 
 
-def layer_from_needed(needed: list[str], prefix: str, names: tuple[str, ...]) -> str | None:
+def layer_from_needed(needed: list[str], names: tuple[str, ...]) -> str | None:
     """The layer a binary linked without libmkl_rt names in DT_NEEDED (``libmkl_gnu_thread.so.2``)."""
     for soname in needed:
         for name in names:
