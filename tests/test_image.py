@@ -115,6 +115,7 @@ def test_check_names_the_missing_layer_libiomp5_and_this_cpus_kernel(mkl, runtim
     result = invoke(tmp_path / "cache", "check", "--image", str(runtime_image["docker"]), "/app/probe",
                     "--host-search", str(mkl.pip_lib), "--format", "json")
     assert result.exit_code == 1, result.output
+    assert str(tmp_path / "cache") not in result.stdout  # paths are named IMAGE:/path, not by the cache folder
     missing = {f["title"].split(" ")[0] for f in json.loads(result.stdout)["findings"] if f["id"] == "runtime-missing"}
     assert missing == {"libmkl_intel_lp64.so.3", "libmkl_intel_thread.so.3", "libiomp5.so"} | kernels
     # the fix names the folder the image's MKL is in, and this machine's copy

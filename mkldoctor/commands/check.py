@@ -59,6 +59,19 @@ def check(
              "picked": {"version": report.choice.version, "how": report.choice.how, "steps": report.choice.steps,
                         "lib_dir": report.choice.install.lib_dirs[0] if report.choice.install else None}}
     shown = report.findings
+    if image:  # the cache folder the image was read into is no name for a user: IMAGE:/path
+        import dataclasses
+
+        from mkldoctor.discover.image import in_image
+
+        def named(finding):
+            return dataclasses.replace(finding, **{key: in_image(value, opened) if isinstance(value, str)
+                                                   else tuple(in_image(v, opened) for v in value)
+                                                   for key in ("title", "evidence", "fix", "explanation", "confirm")
+                                                   for value in (getattr(finding, key),)})
+
+        shown = [named(f) for f in shown]
+        extra["picked"]["lib_dir"] = extra["picked"]["lib_dir"] and in_image(extra["picked"]["lib_dir"], opened)
     if chosen is FindingsFormat.text and not verbose:
         shown = [f for f in shown if f.id != "scan-warning"]
     render(shown, chosen, suite="mkldoctor.check", extra=extra if chosen is FindingsFormat.json else None)

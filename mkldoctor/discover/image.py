@@ -412,6 +412,12 @@ def _apply(layer_folder: str, tree: str) -> None:
                     shutil.copy2(src, dest)
 
 
+def in_image(text: str, image: ImageRoot) -> str:
+    """``text`` with the cache folder's paths written the way a user names them: ``IMAGE:/opt/mkl/lib``."""
+    return text.replace(image.root.rstrip("/") + "/", f"{os.path.basename(image.image)}:/").replace(
+        image.root, f"{os.path.basename(image.image)}:/")
+
+
 def describe(image: ImageRoot) -> str:
     return f"{image.image} ({image.kind}, {len(image.layers)} layers)"
 
