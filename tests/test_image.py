@@ -118,6 +118,9 @@ def test_check_names_the_missing_layer_libiomp5_and_this_cpus_kernel(mkl, runtim
     assert str(tmp_path / "cache") not in result.stdout  # paths are named IMAGE:/path, not by the cache folder
     missing = {f["title"].split(" ")[0] for f in json.loads(result.stdout)["findings"] if f["id"] == "runtime-missing"}
     assert missing == {"libmkl_intel_lp64.so.3", "libmkl_intel_thread.so.3", "libiomp5.so"} | kernels
+    listed = invoke(tmp_path / "cache", "list", "--image", str(runtime_image["docker"]), "--search", "/opt/mkl/lib")
+    assert listed.exit_code == 0, listed.output
+    assert "docker.tar:/opt/mkl/lib/libmkl_rt.so.3" in listed.stdout and str(tmp_path / "cache") not in listed.stdout
     # the fix names the folder the image's MKL is in, and this machine's copy
     finding = next(f for f in json.loads(result.stdout)["findings"] if f["title"].startswith("libiomp5.so"))
     assert finding["fix"] == [f"COPY --from=build {mkl.pip_lib / 'libiomp5.so'} /opt/mkl/lib/libiomp5.so"]

@@ -30,14 +30,16 @@ def list_(
 
     from mkldoctor.errors import UsageError
 
-    for folder in search or []:
-        if not os.path.isdir(os.path.join(root, folder.lstrip("/")) if root != "/" else folder):
-            raise UsageError(f"--search {folder}: no such folder" + (f" inside {root}" if root != "/" else ""))
-    chosen = output.resolve(fmt)
+    opened = None
     if image:
         from mkldoctor.commands import image_root
 
-        root = image_root(image, root).root
+        opened = image_root(image, root)
+        root = opened.root
+    for folder in search or []:
+        if not os.path.isdir(os.path.join(root, folder.lstrip("/")) if root != "/" else folder):
+            raise UsageError(f"--search {folder}: no such folder" + (f" inside {image or root}" if root != "/" else ""))
+    chosen = output.resolve(fmt)
     progress = None
     if chosen is Format.table and sys.stderr.isatty():
         status = output.console(stderr=True).status("looking for MKL")
@@ -51,8 +53,17 @@ def list_(
     finally:
         if status:
             status.stop()
-    if image:
-        import dataclasses
+    if opened is None:
+        render.render(inventory, chosen)
+        return
+    # paths as a user names them (IMAGE:/opt/mkl/lib), not by the cache folder the image was read into;
+    # plain text, where no line wraps a path in two
+    import dataclasses
+    import io
 
-        inventory = dataclasses.replace(inventory, root=image)  # the user's name for it, not the cache folder
-    render.render(inventory, chosen)
+    from mkldoctor.discover.image import in_image
+
+    inventory = dataclasses.replace(inventory, root=image)
+    buffer = io.StringIO()
+    render.render(inventory, Format.text if chosen is Format.table else chosen, buffer)
+    sys.stdout.write(in_image(buffer.getvalue(), opened))
