@@ -116,6 +116,12 @@ def test_copy_lines_make_a_root_where_the_program_runs(build_root, tmp_path, pro
     assert broken.returncode != 0 and victim in broken.stdout + broken.stderr
 
 
+def test_copy_lines_name_the_stage(build_root):
+    result = invoke("deps", "/app/probe", "--root", str(build_root), "--format", "copy", "--stage", "mkl-build")
+    lines = [ln for ln in result.stdout.splitlines() if ln.startswith("COPY ")]
+    assert lines and all(ln.startswith("COPY --from=mkl-build ") for ln in lines)
+
+
 def test_json_sizes_and_unneeded_bytes(build_root):
     result = invoke("deps", "/app/probe", "--root", str(build_root), "--format", "json")
     doc = json.loads(result.stdout)

@@ -17,6 +17,7 @@ def deps(
     env: Annotated[Optional[list[str]], typer.Option("--env", help="VAR=VALUE the program runs with (LD_LIBRARY_PATH, MKL_THREADING_LAYER...; repeatable; over an image's ENV).")] = None,
     search: Annotated[Optional[list[str]], typer.Option("--search", "-s", help="A folder on this machine with MKL to probe with and to compare a static binary with.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, copy (Dockerfile COPY --from=build lines) or json.")] = "table",
+    stage: Annotated[str, typer.Option("--stage", help="With --format copy: the build stage the files come from.")] = "build",
 ) -> None:
     """The shared files BINARY needs of MKL and OpenMP at run time, as the loader and MKL find them.
 
@@ -34,5 +35,8 @@ def deps(
         opened = image_root(image, root, [binary])
         root, run_env = opened.root, {**opened.env, **run_env}  # the image's ENV, then --env
     report = compute_deps(binary, root, run_env, cpu, search, image=image)
-    {"table": render.render_table, "copy": render.render_copy, "json": render.render_json}[fmt](report)
+    if fmt == "copy":
+        render.render_copy(report, stage=stage)
+    else:
+        {"table": render.render_table, "json": render.render_json}[fmt](report)
     raise typer.Exit(EXIT_FINDING if report.missing else EXIT_OK)
