@@ -192,11 +192,12 @@ class DynamicInfo:
     soname: str | None = None
 
 
-def read_dynamic(path: str, origin: str | None = None) -> DynamicInfo | None:
+def read_dynamic(path: str, origin: str | None = None, opener=None) -> DynamicInfo | None:
     """DT_RPATH, DT_RUNPATH, DT_NEEDED and DT_SONAME of an ELF file, ``$ORIGIN`` expanded.
 
     ``origin`` is the folder ``$ORIGIN`` stands for (inside a sysroot, its in-root path);
-    by default the file's own real folder.
+    by default the file's own real folder. ``opener`` opens ``path`` (a sysroot's confined
+    ``Root.open``); by default the plain ``open``.
     """
     from mkldoctor.binary.elf import open_elf
     from mkldoctor.errors import InputError
@@ -204,7 +205,7 @@ def read_dynamic(path: str, origin: str | None = None) -> DynamicInfo | None:
     info = DynamicInfo()
     origin = os.path.dirname(os.path.realpath(path)) if origin is None else origin
     try:
-        with open(path, "rb") as handle:
+        with (opener(path) if opener else open(path, "rb")) as handle:
             elf = open_elf(handle, path)
             section = elf.get_section_by_name(".dynamic")
             if section is None:

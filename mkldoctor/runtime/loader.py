@@ -58,13 +58,14 @@ class RootLoader:
         return self.root.exists(path)
 
     def is_dir(self, path: str) -> bool:
-        host = confined(self.root, path)
-        return host is not None and os.path.isdir(host)
+        return self.root.isdir(path)
 
     def dynamic(self, path: str) -> DynamicInfo | None:
-        """DT_NEEDED, DT_RPATH and DT_RUNPATH of the file at in-root ``path``; ``$ORIGIN`` in-root."""
-        host = confined(self.root, path)
-        return None if host is None else read_dynamic(host, origin=posixpath.dirname(self.real(path)))
+        """DT_NEEDED, DT_RPATH and DT_RUNPATH of the file at in-root ``path``; ``$ORIGIN`` in-root.
+
+        Read through the root's own opener (``rootfs``: folder by folder, no link followed out).
+        """
+        return read_dynamic(path, origin=posixpath.dirname(self.real(path)), opener=self.root.open)
 
     # -- the search --------------------------------------------------------------------
 
