@@ -60,6 +60,7 @@ def guarded(func):
 def _register() -> None:
     from mkldoctor.commands.bench import bench
     from mkldoctor.commands.check import check
+    from mkldoctor.commands.deps import deps
     from mkldoctor.commands.explain import explain
     from mkldoctor.commands.link import link
     from mkldoctor.commands.list import list_
@@ -70,6 +71,7 @@ def _register() -> None:
     app.command(name="check")(guarded(check))
     app.command(name="explain")(guarded(explain))
     app.command(name="link")(guarded(link))
+    app.command(name="deps")(guarded(deps))
     app.command(name="bench")(guarded(bench))
 
 

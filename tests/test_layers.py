@@ -21,7 +21,7 @@ LAYERS: dict[str, int] = {
     "discover": 4,
     "verdicts": 4.5,  # judgements shared by diagnose and explain (missing-symbol)
     "diagnose": 5, "explain": 5,
-    "link": 6,
+    "link": 6, "runtime": 6,
     "bench": 7,
     "output": 8,
     "commands": 9,

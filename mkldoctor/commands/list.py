@@ -12,6 +12,7 @@ from mkldoctor.output import Format
 
 def list_(
     root: Annotated[str, typer.Option("--root", help="Look inside this sysroot (an unpacked image) instead of /.")] = "/",
+    image: Annotated[Optional[str], typer.Option("--image", help="Look inside this image: a docker save tarball or an OCI layout (folder or tar).")] = None,
     search: Annotated[
         Optional[list[str]], typer.Option("--search", "-s", help="Also look in this folder (repeatable; inside --root).")
     ] = None,
@@ -29,9 +30,15 @@ def list_(
 
     from mkldoctor.errors import UsageError
 
+    opened = None
+    if image:
+        from mkldoctor.commands import image_root
+
+        opened = image_root(image, root)
+        root = opened.root
     for folder in search or []:
         if not os.path.isdir(os.path.join(root, folder.lstrip("/")) if root != "/" else folder):
-            raise UsageError(f"--search {folder}: no such folder" + (f" inside {root}" if root != "/" else ""))
+            raise UsageError(f"--search {folder}: no such folder" + (f" inside {image or root}" if root != "/" else ""))
     chosen = output.resolve(fmt)
     progress = None
     if chosen is Format.table and sys.stderr.isatty():
@@ -46,4 +53,17 @@ def list_(
     finally:
         if status:
             status.stop()
-    render.render(inventory, chosen)
+    if opened is None:
+        render.render(inventory, chosen)
+        return
+    # paths as a user names them (IMAGE:/opt/mkl/lib), not by the cache folder the image was read into;
+    # plain text, where no line wraps a path in two
+    import dataclasses
+    import io
+
+    from mkldoctor.discover.image import in_image
+
+    inventory = dataclasses.replace(inventory, root=image)
+    buffer = io.StringIO()
+    render.render(inventory, Format.text if chosen is Format.table else chosen, buffer)
+    sys.stdout.write(in_image(buffer.getvalue(), opened))

@@ -192,15 +192,20 @@ class DynamicInfo:
     soname: str | None = None
 
 
-def read_dynamic(path: str) -> DynamicInfo | None:
-    """DT_RPATH, DT_RUNPATH, DT_NEEDED and DT_SONAME of an ELF file, ``$ORIGIN`` expanded."""
+def read_dynamic(path: str, origin: str | None = None, opener=None) -> DynamicInfo | None:
+    """DT_RPATH, DT_RUNPATH, DT_NEEDED and DT_SONAME of an ELF file, ``$ORIGIN`` expanded.
+
+    ``origin`` is the folder ``$ORIGIN`` stands for (inside a sysroot, its in-root path);
+    by default the file's own real folder. ``opener`` opens ``path`` (a sysroot's confined
+    ``Root.open``); by default the plain ``open``.
+    """
     from mkldoctor.binary.elf import open_elf
     from mkldoctor.errors import InputError
 
     info = DynamicInfo()
-    origin = os.path.dirname(os.path.realpath(path))
+    origin = os.path.dirname(os.path.realpath(path)) if origin is None else origin
     try:
-        with open(path, "rb") as handle:
+        with (opener(path) if opener else open(path, "rb")) as handle:
             elf = open_elf(handle, path)
             section = elf.get_section_by_name(".dynamic")
             if section is None:

@@ -1,0 +1,106 @@
+"""Rendering of ``mkldoctor deps``: a table with sizes, Dockerfile COPY lines, or JSON (schema v1)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from typing import TextIO
+
+from mkldoctor.output import write_json
+from mkldoctor.runtime.deps import Deps
+
+SCHEMA = "mkldoctor.deps"
+SCHEMA_VERSION = 1
+
+
+def mb(size: int | None) -> str:
+    return "?" if size is None else f"{size / 1e6:.1f} MB"
+
+
+def summary(deps: Deps) -> list[str]:
+    """The sentences under the table: linkage, kernels, totals, the bytes nothing needs."""
+    lines = []
+    if deps.linkage == "static":
+        release = deps.static.release if deps.static else None
+        lines.append(f"MKL is linked statically into {deps.binary}" + (f" (MKL {release})" if release else "")
+                     + (f": {deps.static.how}" if deps.static else ""))
+        lines.append("what remains to copy: " + (", ".join(n.file for n in deps.needs) or "nothing (no MKL or OpenMP shared library)"))
+    elif deps.linkage == "none":
+        lines.append(f"{deps.binary} uses no MKL: no libmkl_* in its DT_NEEDED closure and no MKL linked into it")
+    if deps.layers and deps.linkage == "dynamic":
+        lines.append(f"layers: {deps.layers.interface}, as {deps.layers.interface_why}; {deps.layers.threading}, as {deps.layers.threading_why}")
+    if deps.kernels_how:
+        lines.append(f"CPU kernels: {deps.kernels_how}")
+    present = [n for n in deps.needs if not n.missing]
+    lines.append(f"runtime set: {len(deps.needs)} files, {mb(deps.total)}"
+                 + (f"; {len(deps.missing)} missing from {deps.image or deps.root}" if deps.missing else ""))
+    if deps.mkl_bytes:
+        lines.append(f"MKL, OpenMP and TBB libraries there: {mb(deps.mkl_bytes)}; nothing needs {mb(deps.unneeded_bytes)} of it "
+                     f"({len(deps.unneeded)} files)" + (f"; the runtime set is {sum(n.size or 0 for n in present) / deps.mkl_bytes:.0%}" if present else ""))
+    for need in deps.needs:
+        if need.note:
+            lines.append(f"note: {need.note}")
+    lines += [f"note: {note}" for note in deps.notes]
+    return lines
+
+
+def render_table(deps: Deps, stream: TextIO | None = None) -> None:
+    from rich.table import Table
+
+    from mkldoctor.output import console
+
+    table = Table(title=f"{deps.binary}: MKL and OpenMP at run time" + (f" ({deps.image})" if deps.image else ""),
+                  show_lines=False)
+    for column in ("file", "role", "taken from", "size"):  # the why of each row is in --format json
+        table.add_column(column, justify="right" if column == "size" else "left", overflow="fold")
+    for need in deps.needs:
+        where = need.path if not need.missing else "MISSING"
+        if need.real and need.real != need.path:
+            where += f" -> {need.real}"
+        table.add_row(need.file, need.role, where, mb(need.size))
+    table.add_row("total", "", "", mb(deps.total))
+    out = console(stream)
+    out.print(table)
+    for need in deps.missing:
+        out.print(f"{need.file} is missing; where the search looked:")
+        for line in need.search:
+            out.print(f"  {line}")
+    for line in summary(deps):
+        out.print(line)
+
+
+def render_copy(deps: Deps, stream: TextIO | None = None, stage: str = "build") -> None:
+    """One ``COPY --from=STAGE real-path path`` per file: the file's content lands where the loader looks."""
+    stream = stream or sys.stdout
+    stream.write(f"# runtime set of {deps.binary}: {len(deps.needs)} files, {mb(deps.total)}\n")
+    for need in deps.needs:
+        if need.missing:
+            stream.write(f"# {need.file}: not in {deps.image or deps.root}, copy it from where your build has it\n")
+            continue
+        stream.write(f"COPY --from={stage} {shlex.quote(need.real or need.path)} {shlex.quote(need.path)}\n")
+    if deps.linkage == "static" and not deps.needs:
+        stream.write("# MKL is linked statically and nothing else is needed\n")
+
+
+def render_json(deps: Deps, stream: TextIO | None = None) -> None:
+    write_json({
+        "schema": SCHEMA,
+        "version": SCHEMA_VERSION,
+        "binary": deps.binary,
+        "root": deps.root,
+        "image": deps.image,
+        "linkage": deps.linkage,
+        "static": None if deps.static is None else {"release": deps.static.release, "how": deps.static.how,
+                                                    "mkl_functions": deps.static.symbols},
+        "layers": None if deps.layers is None else {"interface": deps.layers.interface, "threading": deps.layers.threading},
+        "cpu": deps.cpu,
+        "kernels_how": deps.kernels_how,
+        "needs": [{"file": n.file, "role": n.role, "why": n.why, "path": n.path, "real": n.real, "size": n.size,
+                   "missing": n.missing, "search": list(n.search), "note": n.note} for n in deps.needs],
+        "total_bytes": deps.total,
+        "missing": [n.file for n in deps.missing],
+        "mkl_bytes": deps.mkl_bytes,
+        "unneeded_bytes": deps.unneeded_bytes,
+        "unneeded": [{"path": p, "size": s} for p, s in deps.unneeded],
+        "notes": list(deps.notes),
+    }, stream)

@@ -1,0 +1,84 @@
+"""Which CPU kernel and VML libraries MKL loads here, learnt by running a probe (``runtime/probe.py``).
+
+The probe runs against the root's own MKL folder when that may be run (``--root``, this
+machine), else against a folder on this machine whose ``libmkl_core`` is byte for byte the
+root's: nothing from an image is ever run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+
+from mkldoctor.discover import discover
+from mkldoctor.discover.sysroot import Root
+from mkldoctor.runtime.layers import OPENMP, THREADING, Layers
+from mkldoctor.runtime.loader import confined
+from mkldoctor.runtime.probe import run_probe
+
+
+def observe(fs: Root, suffix: str, mkl_dir: str | None, layers: Layers, env: dict[str, str],
+             search: list[str] | None, image: str | None) -> tuple[list[str] | None, str]:
+    """Kernel file names that a probe maps on this CPU, and how that was learnt."""
+    probe_dir = None
+    own = confined(fs, mkl_dir) if mkl_dir and not image else None
+    if own and _probe_files(own, suffix, layers):
+        probe_dir = own
+    elif mkl_dir:
+        probe_dir = _same_copy_here(fs, mkl_dir, suffix, search)
+    if probe_dir is None:
+        why = ("nothing from an image is run, and no MKL on this machine has the same files" if image
+               else f"{mkl_dir or 'no MKL folder'} lacks files the probe needs, and no MKL on this machine has the same files")
+        return None, f"the CPU kernel was not observed: {why} (--search DIR names one)"
+    libraries = _probe_files(probe_dir, suffix, layers)
+    assert libraries is not None
+    # the kernel does not depend on the interface, and the probe passes 32-bit ints: it always runs LP64
+    probe_env = {k: v for k, v in env.items() if k != "MKL_INTERFACE_LAYER"}
+    probe_env["MKL_THREADING_LAYER"] = next(k for k, v in THREADING.items() if v == layers.threading)
+    dirs = [probe_dir] + [os.path.dirname(p) for p in libraries]
+    result = run_probe(libraries, dirs, probe_env)
+    if result.error:
+        return None, f"the CPU kernel was not observed: {result.error}"
+    where = "" if probe_dir == own else f", run with the identical copy in {probe_dir}"
+    return list(result.kernels), f"observed on this CPU (a probe under LD_DEBUG=files{where})"
+
+
+def _probe_files(folder: str, suffix: str, layers: Layers) -> list[str] | None:
+    """Host paths of what the probe links in ``folder``: libmkl_rt, or the three layers (and libiomp5)."""
+    rt = os.path.join(folder, f"libmkl_rt{suffix}")
+    wanted = [os.path.join(folder, f"libmkl_{name}{suffix}") for name in ("intel_lp64", layers.threading, "core")]
+    omp = OPENMP.get(layers.threading)
+    if omp == "libiomp5.so":
+        wanted.append(os.path.join(folder, omp))
+    if os.path.exists(rt) and all(os.path.exists(p) for p in wanted):
+        return [rt]
+    if all(os.path.exists(p) for p in wanted):
+        return wanted
+    return None
+
+
+def _same_copy_here(fs: Root, mkl_dir: str, suffix: str, search: list[str] | None) -> str | None:
+    """A library folder on this machine whose libmkl_core is byte for byte the root's."""
+    mine = confined(fs, posixpath.join(mkl_dir, f"libmkl_core{suffix}"))
+    if mine is None or not os.path.isfile(mine):
+        return None
+    size = os.path.getsize(mine)
+    digest = None
+    for install in discover("/", search, env=dict(os.environ), symbols=()).installs:
+        for folder in install.lib_dirs:
+            theirs = os.path.join(folder, f"libmkl_core{suffix}")
+            if os.path.realpath(theirs) == os.path.realpath(mine) or not os.path.isfile(theirs) or os.path.getsize(theirs) != size:
+                continue
+            digest = digest or _sha256(mine)
+            if _sha256(theirs) == digest:
+                return folder
+    return None
+
+
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,131 @@
+"""The dynamic loader's search for one soname, replayed inside a root.
+
+The same order as ``explain``'s replay on this machine (``explain/linksearch.py``), but every
+folder is a path inside the root (``/`` or an unpacked image), the ld.so cache is the root's
+own, and ``LD_LIBRARY_PATH`` comes only from what the user says the program runs with:
+DT_RPATH of the object and of the executable (only when the object has no DT_RUNPATH),
+``LD_LIBRARY_PATH``, DT_RUNPATH of the object, the root's ``/etc/ld.so.cache``, the defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+
+from mkldoctor.discover.base import Context
+from mkldoctor.discover.loader import cache_entries, ld_so_conf_dirs
+from mkldoctor.discover.sysroot import Root
+from mkldoctor.errors import InputError
+from mkldoctor.explain.linksearch import LOADER_DEFAULTS, DynamicInfo, SearchResult, Step, read_dynamic
+
+
+def confined(root: Root, path: str) -> str | None:
+    """The host path of in-root ``path``, or None when the host would take it out of the root.
+
+    ``Root.resolve`` follows links inside the root by hand; this also refuses a result that
+    the host's own lookup would lead elsewhere (a link swapped in between), so a read never leaves.
+    """
+    try:
+        host = root.resolve(path)
+    except InputError:
+        return None
+    if root.is_host:
+        return host
+    real = os.path.realpath(host)
+    return real if real == root.root or real.startswith(root.root.rstrip("/") + "/") else None
+
+
+class RootLoader:
+    """The loader of one root, with the environment the program runs with."""
+
+    def __init__(self, root: Root, env: dict[str, str]) -> None:
+        self.root = root
+        self.env = env
+        ctx = Context(root, env)
+        self.cache: dict[str, list[str]] = {}
+        for soname, path in cache_entries(ctx, x86_64_only=True):
+            self.cache.setdefault(soname, []).append(path)
+        self.conf_dirs = ld_so_conf_dirs(ctx)
+        self.warnings = ctx.warnings
+
+    # -- files -------------------------------------------------------------------------
+
+    def real(self, path: str) -> str:
+        """The in-root path of ``path`` with its symlinks resolved inside the root."""
+        return self.root.inside(self.root.resolve(path))
+
+    def exists(self, path: str) -> bool:
+        return self.root.exists(path)
+
+    def is_dir(self, path: str) -> bool:
+        return self.root.isdir(path)
+
+    def dynamic(self, path: str) -> DynamicInfo | None:
+        """DT_NEEDED, DT_RPATH and DT_RUNPATH of the file at in-root ``path``; ``$ORIGIN`` in-root.
+
+        Read through the root's own opener (``rootfs``: folder by folder, no link followed out).
+        """
+        return read_dynamic(path, origin=posixpath.dirname(self.real(path)), opener=self.root.open)
+
+    # -- the search --------------------------------------------------------------------
+
+    def search(self, soname: str, requester: DynamicInfo | None, executable: DynamicInfo | None,
+               first: tuple[tuple[str, str], ...] = ()) -> SearchResult:
+        """Where the loader finds ``soname`` for ``requester`` (loaded by ``executable``).
+
+        ``first`` are folders tried before the loader's own order: MKL opens its layers,
+        kernels and libiomp5 by full path in the folder libmkl_rt (or libmkl_core) came from.
+        """
+        result = SearchResult(soname)
+        if "/" in soname:
+            found = self.exists(soname)
+            result.steps.append(Step(soname, "path", "found" if found else "absent",
+                                     "a path: no search" + ("" if found else ", and no such file"), soname if found else None))
+            result.found = soname if found else None
+            return result
+        places: list[tuple[str, str]] = list(first)
+        if requester is not None and not requester.runpath:
+            places += [(d, "DT_RPATH") for d in requester.rpath]
+            if executable is not None and executable is not requester and not executable.runpath:
+                places += [(d, "DT_RPATH of the executable") for d in executable.rpath]
+        ld_path = self.env.get("LD_LIBRARY_PATH", "")
+        if ld_path:
+            places += [(d or ".", "LD_LIBRARY_PATH") for d in ld_path.split(":")]
+        if requester is not None:
+            places += [(d, "DT_RUNPATH") for d in requester.runpath]
+        for folder, origin in places:
+            path = posixpath.join(folder, soname)
+            if result.found is not None:
+                break
+            if not self.is_dir(folder):
+                result.steps.append(Step(folder, origin, "no-folder", "no such folder"))
+            elif self.exists(path):
+                result.steps.append(Step(folder, origin, "found", f"{soname} found", path))
+                result.found = path
+            else:
+                result.steps.append(Step(folder, origin, "absent", f"no {soname}"))
+        if result.found is None:
+            cached = [p for p in self.cache.get(soname, ()) if self.exists(p)]
+            if cached:
+                result.steps.append(Step("/etc/ld.so.cache", "ld.so.cache", "found", f"{soname} => {cached[0]}", cached[0]))
+                result.found = cached[0]
+            else:
+                result.steps.append(Step("/etc/ld.so.cache", "ld.so.cache", "absent",
+                                         f"no {soname}" if self.cache or self.exists("/etc/ld.so.cache") else "no ld.so.cache in this root"))
+        for folder in LOADER_DEFAULTS:
+            if result.found is not None:
+                break
+            path = posixpath.join(folder, soname)
+            if self.exists(path):
+                result.steps.append(Step(folder, "default", "found", f"{soname} found", path))
+                result.found = path
+            else:
+                result.steps.append(Step(folder, "default", "absent" if self.is_dir(folder) else "no-folder",
+                                         f"no {soname}" if self.is_dir(folder) else "no such folder"))
+        if result.found is None:
+            for folder in self.conf_dirs:
+                if self.exists(posixpath.join(folder, soname)):
+                    result.notes.append(f"{soname} is in {folder}, which ld.so.conf names, but the ld.so.cache does not list it: "
+                                        "run ldconfig after copying it in")
+                    break
+        return result
