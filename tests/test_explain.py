@@ -23,7 +23,6 @@ from typer.testing import CliRunner
 
 from mkldoctor.cli import app
 from mkldoctor.explain import logparse
-from mkldoctor.cli import app
 from mkldoctor.explain.diagnosis import explain
 from mkldoctor.findings import Finding, exit_status
 from mkldoctor.inventory.locate import install_from_path
