@@ -32,11 +32,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mkldoctor.bench import build as builder  # noqa: E402
 from mkldoctor.bench import model as models  # noqa: E402
-from mkldoctor.bench.cpu import busy_cpus, cpu_info, cpu_quota  # noqa: E402
+from mkldoctor.bench.cpu import busy_cpus  # noqa: E402
 from mkldoctor.inventory.install import label  # noqa: E402
 from mkldoctor.inventory.locate import install_at  # noqa: E402
 from mkldoctor.bench.reference import numpy_available  # noqa: E402
 from mkldoctor.bench.run import Output, check, run_program  # noqa: E402
+from mkldoctor.discover.cpubudget import read_budget  # noqa: E402
+from mkldoctor.discover.cpuinfo import cpu_info  # noqa: E402
 
 GOAL_VS_TORCH = 1.25
 GOAL_PEAK_SHARE = 0.85
@@ -106,7 +108,7 @@ def main() -> int:
     ap.add_argument("--random-weights", action="store_true")
     args = ap.parse_args()
 
-    quota = cpu_quota()
+    quota = read_budget()
     threads = [int(t) for t in args.threads.split(",")]
     skipped = [t for t in threads if t > quota.allowed]
     threads = [t for t in threads if t <= quota.allowed]

@@ -19,12 +19,12 @@ from typer.testing import CliRunner
 
 from mkldoctor.bench import build as builder
 from mkldoctor.bench import model as models
-from mkldoctor.bench.cpu import CpuQuota, cgroup_quota
 from mkldoctor.bench.errors import CompilerError, MissingLibraryError, ModelError, SafetensorsError
 from mkldoctor.inventory.locate import install_at
 from mkldoctor.bench.linkline import link_line
 from mkldoctor.bench.run import Options, plan, run_bench
 from mkldoctor.cli import app
+from mkldoctor.discover.cpubudget import CgroupLimit, CpuBudget
 from mkldoctor.errors import MkldoctorError
 
 np = pytest.importorskip("numpy")
@@ -344,35 +344,19 @@ def test_weight_file_layout(tmp_path):
 
 def test_threads_beyond_the_quota_are_skipped_and_said(mkl):
     install = install_at(str(mkl.pip))
-    quota = CpuQuota(allowed=1, affinity=2, quota=1.0, quota_source="/sys/fs/cgroup/cpu.max")
+    quota = CpuBudget(2, CgroupLimit(1.0, "/sys/fs/cgroup/cpu.max", "cpu.max 100000 100000", 2), 2, "")
     configs, skipped, notes = plan(Options(threads=(1, 2), threadings=("sequential", "intel")), [install], quota)
     assert [(c.threading, c.threads) for c in configs] == [("sequential", 1), ("intel", 1)]
-    assert any("--threads 2 skipped" in n and "cgroup quota 1 CPUs" in n for n in notes)
+    assert any("--threads 2 skipped" in n and "cgroup quota 1 CPU" in n for n in notes)
     configs, skipped, notes = plan(Options(threads=(1, 2), threadings=("sequential", "intel")), [install],
-                                   CpuQuota(2, 2, None, None))
+                                   CpuBudget(2, None, 2, ""))
     assert [(c.threading, c.threads) for c in configs] == [("sequential", 1), ("intel", 1), ("intel", 2)]
     assert [(r.config.threading, r.config.threads, r.status) for r in skipped] == [("sequential", 2, "skipped")]
-    configs, _, _ = plan(Options(), [install], CpuQuota(2, 2, None, None))  # auto: sequential at 1, intel at 2
+    configs, _, _ = plan(Options(), [install], CpuBudget(2, None, 2, ""))  # auto: sequential at 1, intel at 2
     assert [(c.link, c.threading, c.threads) for c in configs] == [("static", "sequential", 1), ("static", "intel", 2)]
     debian = install_at(str(mkl.debian_shared))  # no static archives, no libiomp5
-    configs, _, _ = plan(Options(), [debian], CpuQuota(2, 2, None, None))
+    configs, _, _ = plan(Options(), [debian], CpuBudget(2, None, 2, ""))
     assert [(c.link, c.threading, c.threads) for c in configs] == [("dynamic", "sequential", 1), ("dynamic", "gnu", 2)]
-
-
-def test_cgroup_quota_v2_and_v1(tmp_path):
-    (tmp_path / "a/b").mkdir(parents=True)
-    (tmp_path / "cpu.max").write_text("max 100000\n")
-    (tmp_path / "a/cpu.max").write_text("150000 100000\n")
-    (tmp_path / "a/b/cpu.max").write_text("max 100000\n")
-    assert cgroup_quota(str(tmp_path), "0::/a/b\n") == (1.5, str(tmp_path / "a/cpu.max"))
-    v1 = tmp_path / "v1"
-    (v1 / "cpu,cpuacct/docker/x").mkdir(parents=True)
-    (v1 / "cpu,cpuacct/docker/x/cpu.cfs_quota_us").write_text("-1\n")
-    (v1 / "cpu,cpuacct/docker/x/cpu.cfs_period_us").write_text("100000\n")
-    (v1 / "cpu,cpuacct/docker/cpu.cfs_quota_us").write_text("50000\n")
-    (v1 / "cpu,cpuacct/docker/cpu.cfs_period_us").write_text("100000\n")
-    assert cgroup_quota(str(v1), "4:cpu,cpuacct:/docker/x\n")[0] == 0.5
-    assert cgroup_quota(str(tmp_path / "none"), "0::/\n") == (None, None)
 
 
 # -- link lines -------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -148,6 +149,56 @@ def test_one_cpu_quota_with_threaded_layer(mkl, tmp_path):
     (finding,) = by_id(document, "one-cpu-threaded-layer")
     assert finding["severity"] == "warning" and "cpu.max 100000 100000" in finding["title"]
     assert any("SEQUENTIAL" in line for line in finding["fix"])
+    assert finding["confirm"][0].startswith("mkldoctor bench --cpus 1 --threading sequential,gnu")
+
+
+def test_threaded_layer_inside_a_nested_v2_quota(tmp_path):
+    """A --root tree laid out like a Kubernetes pod: the limit sits two levels above the process."""
+    root = tmp_path / "image"
+    cg = root / "sys/fs/cgroup/kubepods/pod1/ctr"
+    cg.mkdir(parents=True)
+    (cg.parent.parent / "cpu.max").write_text("max 100000\n")
+    (cg.parent / "cpu.max").write_text("150000 100000\n")
+    (cg / "cpu.max").write_text("max 100000\n")
+    (root / "proc/self").mkdir(parents=True)
+    (root / "proc/cpuinfo").write_text("".join(f"processor\t: {i}\nphysical id\t: 0\ncore id\t\t: {i}\n\n" for i in range(8)))
+    (root / "proc/self/cgroup").write_text("0::/kubepods/pod1/ctr\n")
+    _, document = check(tmp_path, "--root", root, "--threading", "intel")
+    (finding,) = by_id(document, "one-cpu-threaded-layer")
+    assert "intel" in finding["title"] and "8 threads" in finding["title"] and "1.5-CPU quota" in finding["title"]
+    assert any(str(cg.parent / "cpu.max") in line and "cpu.max 150000 100000" in line for line in finding["evidence"])
+    assert any(line.startswith("MKL's own thread count: 8 physical cores") for line in finding["evidence"])
+    assert any("MKL_NUM_THREADS=1" in line for line in finding["fix"])
+    assert finding["confirm"][0].startswith("mkldoctor bench --cpus 1.5 --threading sequential,intel")
+    # the same tree, the process in another cgroup: no quota, nothing said; sequential: nothing said
+    (root / "proc/self/cgroup").write_text("0::/system.slice\n")
+    assert not by_id(check(tmp_path, "--root", root, "--threading", "intel")[1], "one-cpu-threaded-layer")
+    (root / "proc/self/cgroup").write_text("0::/kubepods/pod1/ctr\n")
+    assert not by_id(check(tmp_path, "--root", root, "--threading", "sequential")[1], "one-cpu-threaded-layer")
+
+
+def test_threaded_layer_inside_a_real_v1_quota(tmp_path):
+    """mkldoctor check run inside a one-CPU cgroup made here; the same command outside says nothing."""
+    from cgroup_quota import cpu_quota, physical_cores
+
+    (tmp_path / "Cargo.toml").write_text('[package]\nname = "x"\nversion = "0.1.0"\n\n[dependencies]\n'
+                                         'intel-mkl-src = { version = "0.8", features = ["mkl-static-lp64-iomp"] }\n')
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent), HOME=str(tmp_path))
+    command = [sys.executable, "-m", "mkldoctor", "check", "--format", "json", str(tmp_path)]
+
+    def findings(**kw):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, **kw)
+        assert done.returncode in (0, 1), done.stderr
+        return by_id(json.loads(done.stdout), "one-cpu-threaded-layer")
+
+    with cpu_quota(1) as quota:
+        (finding,) = findings(preexec_fn=quota.enter)
+    threads = physical_cores()
+    assert f"will start {threads} threads under a 1-CPU quota" in finding["title"]
+    assert any(str(quota.limit_file) in line and "cpu.cfs_quota_us 100000 / cpu.cfs_period_us 100000" in line
+               for line in finding["evidence"])
+    assert any("mkl-static-lp64-seq instead of mkl-static-lp64-iomp" in line for line in finding["fix"])
+    assert not findings()
 
 
 def test_kernel_libraries_missing(mkl, tmp_path):

@@ -22,7 +22,7 @@ import time
 from importlib import resources
 
 from mkldoctor.bench.cache import cache_folder
-from mkldoctor.bench.cpu import cpu_info
+from mkldoctor.discover.cpuinfo import cpu_info
 from mkldoctor.bench.errors import BuildError, CompilerError
 from mkldoctor.bench.linkline import link_line
 from mkldoctor.bench.results import Build, BuildFailure, MklRuntime

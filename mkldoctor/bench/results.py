@@ -9,8 +9,9 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from mkldoctor.bench.cpu import CpuInfo, CpuQuota
 from mkldoctor.bench.model import BertShape, ModelSource
+from mkldoctor.discover.cpubudget import CpuBudget
+from mkldoctor.discover.cpuinfo import CpuInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +262,7 @@ class BenchReport:
     tokens: int
     shape: BertShape
     source: ModelSource
-    quota: CpuQuota
+    quota: CpuBudget
     cpu: CpuInfo
     results: tuple[ConfigResult, ...]
     naive: NaiveResult | None

@@ -20,7 +20,7 @@ from typing import Callable
 
 from mkldoctor.bench import build as builder
 from mkldoctor.bench import model as models
-from mkldoctor.bench.cpu import CpuQuota, busy_cpus, cpu_info, cpu_quota
+from mkldoctor.bench.cpu import busy_cpus
 from mkldoctor.bench.errors import BenchError, BenchUsageError, BuildError, CheckError, MissingLibraryError, RunError
 from mkldoctor.bench.reference import numpy_available
 from mkldoctor.bench.results import (
@@ -34,6 +34,8 @@ from mkldoctor.bench.results import (
     Peak,
     Timing,
 )
+from mkldoctor.discover.cpubudget import CpuBudget, read_budget
+from mkldoctor.discover.cpuinfo import cpu_info
 from mkldoctor.inventory.install import THREAD_LIB, MklInstall, label
 from mkldoctor.inventory.locate import install_at
 
@@ -135,7 +137,7 @@ def _auto_threading(install: MklInstall, link: str, threads: int) -> str:
     return "intel"  # fails with the reason when built
 
 
-def plan(options: Options, installs: list[MklInstall], quota: CpuQuota) -> tuple[list[Config], list[ConfigResult], list[str]]:
+def plan(options: Options, installs: list[MklInstall], quota: CpuBudget) -> tuple[list[Config], list[ConfigResult], list[str]]:
     """The configurations to run, those skipped (with why), and notes for the reader."""
     notes: list[str] = []
     wanted = options.threads or tuple(sorted({1, quota.allowed}))
@@ -399,7 +401,7 @@ def run_bench(options: Options, progress: Progress | None = None) -> BenchReport
     if not 1 <= options.tokens <= source.shape.positions:
         raise BenchUsageError(f"--tokens must be between 1 and {source.shape.positions} (the model's positions)")
     installs = resolve_installs(options.installs)
-    quota = cpu_quota()
+    quota = read_budget()
     configs, skipped, notes = plan(options, installs, quota)
     builder.find_compiler(options.cc)  # no compiler: one error, before anything else
     by_root = {i.root: i for i in installs}

@@ -11,7 +11,9 @@ from mkldoctor.diagnose.cmake import predict_cmake
 from mkldoctor.diagnose.csources import read_c_sources
 from mkldoctor.diagnose.predict import Choice, predict
 from mkldoctor.diagnose.project import Needs, apply_options, read_project
-from mkldoctor.diagnose.rules import Facts, cpu_facts, run_rules
+from mkldoctor.diagnose.rules import Facts, run_rules
+from mkldoctor.discover.cpubudget import read_budget
+from mkldoctor.discover.cpuinfo import cpu_info
 
 
 @dataclass
@@ -39,8 +41,7 @@ def run_check(
     inventory = discover(root, list(search or []) + needs.search, env=env,
                          project=os.path.abspath(project) if root == "/" else None, symbols=symbols, progress=progress)
     choice = (predict_cmake(inventory, needs, env, project) if needs.cmake else None) or predict(inventory, needs, env)
-    cpus, why, vendor = cpu_facts(root)
-    findings = run_rules(Facts(inventory, needs, choice, env, cpus, why, vendor))
+    findings = run_rules(Facts(inventory, needs, choice, env, read_budget(root), cpu_info(root)))
     findings += [Finding("project-unreadable", "warning", note, (note,), ("fix the file",)) for note in notes]
     broken = {line: install for install in inventory.installs for line in install.broken}
     findings += [Finding("root-broken-file", "warning", f"a file of the MKL in {broken[line].lib_dirs[0]} was not read: {line}",

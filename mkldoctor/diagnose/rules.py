@@ -14,6 +14,8 @@ from typing import Callable
 
 from mkldoctor.knowledge import history, recipes
 from mkldoctor.discover import Inventory
+from mkldoctor.discover.cpubudget import CpuBudget
+from mkldoctor.discover.cpuinfo import CpuInfo
 from mkldoctor.findings import Finding, by_severity
 from mkldoctor.inventory.install import label
 from mkldoctor.diagnose.cargo_rules import CARGO_RULES
@@ -30,9 +32,8 @@ class Facts:
     needs: Needs
     choice: Choice
     env: dict[str, str]
-    cpus: float | None  # the CPU quota or affinity, whichever is smaller
-    cpus_why: str
-    cpu_vendor: str | None
+    budget: CpuBudget  # the CPU quota, affinity and MKL's own thread count
+    cpu: CpuInfo
 
 
 def _debian(inventory: Inventory) -> bool:
@@ -269,25 +270,50 @@ def rule_kernels(f: Facts) -> list[Finding]:
 
 
 def rule_cpu_quota(f: Facts) -> list[Finding]:
-    if f.cpus is None or f.cpus > 1 or f.needs.threading not in ("intel", "gnu"):
+    """A threaded layer under a cgroup quota smaller than the threads MKL starts by itself."""
+    budget, layer = f.budget, f.needs.threading
+    limit = budget.limit
+    if limit is None or layer not in ("intel", "gnu", "tbb"):
         return []
-    fix = ["export MKL_THREADING_LAYER=SEQUENTIAL   # with libmkl_rt", "export MKL_NUM_THREADS=1"]
+    if not (budget.oversubscribed or (budget.mkl_threads is None and limit.cpus <= 1)):
+        return []
+    threads = f"{budget.mkl_threads} threads" if budget.mkl_threads else "one thread per core"
+    evidence = [
+        f"threading layer: {layer} ({f.needs.origin.get('threading', 'the link flags')})",
+        f"CPU quota: {limit.cpus:g} CPU{'s' if limit.cpus != 1 else ''} ({limit.text} in {limit.source})",
+        f"MKL's own thread count: {budget.mkl_threads_why}",
+    ]
+    for name in ("MKL_NUM_THREADS", "OMP_NUM_THREADS"):
+        if f.env.get(name):
+            evidence.append(f"{name}={f.env[name]} is set in this shell; the program only gets it where it inherits it")
+    fix: list[str] = []
     if f.needs.cargo_config:
-        fix.insert(0, f"use intel-mkl-src feature {f.needs.cargo_config.replace('iomp', 'seq')} (the sequential layer)")
+        seq = re.sub(r"-(iomp|gomp|omp|tbb)$", "-seq", f.needs.cargo_config)
+        fix.append(f"intel-mkl-src: the feature {seq} instead of {f.needs.cargo_config} (the sequential layer), "
+                   "then cargo clean -p intel-mkl-src")
+    if f.needs.cmake:
+        fix.append("cmake -DMKL_THREADING=sequential ...   # MKLConfig.cmake links mkl_sequential")
+    if not f.needs.cargo_config and not f.needs.cmake:
+        fix.append("link with the sequential layer: mkldoctor link --threading sequential")
+    fix.append(f"or keep the layer and start fewer threads: export MKL_NUM_THREADS={max(1, int(limit.cpus))}")
+    fix.append("with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL")
     return [Finding(
         id="one-cpu-threaded-layer", severity="warning",
-        title=f"{f.cpus:g} CPU available ({f.cpus_why}) but the {f.needs.threading} threading layer is used",
-        evidence=(f"threading: {f.needs.origin.get('threading', 'flags')}", f"CPU quota: {f.cpus_why}"),
+        title=f"the {layer} threading layer will start {threads} under a {limit.cpus:g}-CPU quota ({limit.text})",
+        evidence=tuple(evidence),
         fix=tuple(fix),
-        explanation="OpenMP threads fight over one core (a Cloud Run instance, a container with cpu.max): "
-                    "the sequential layer is faster there.",
+        explanation="MKL does not read cgroup quotas: its threads share the quota's CPU time, the quota throttles "
+                    "them all in the same periods, and each product waits for the slowest thread (a Cloud Run "
+                    "instance, `docker run --cpus 1`). The sequential layer fits the quota.",
+        confirm=(f"mkldoctor bench --cpus {limit.cpus:g} --threading sequential,{layer}"
+                 "   # times both layers inside such a quota",),
     )]
 
 
 def rule_amd_old(f: Facts) -> list[Finding]:
     chosen = f.choice.install
     version = f.choice.version
-    if f.cpu_vendor != "AuthenticAMD" or version is None or history.version_key(version) >= (2020, 1):
+    if f.cpu.vendor != "AuthenticAMD" or version is None or history.version_key(version) >= (2020, 1):
         return []
     return [Finding("amd-old-mkl", "warning", f"MKL {version} on an AMD CPU: older MKL runs its slowest code path there",
                     (f"CPU vendor AuthenticAMD; {(label(chosen) if chosen else version)}",),
@@ -368,32 +394,6 @@ RULES: tuple[Callable[[Facts], list[Finding]], ...] = (
     rule_interface, rule_mklroot, rule_runtime_path, rule_kernels, rule_cpu_quota, rule_amd_old,
     rule_mixed_versions, rule_nothing_usable, rule_build_fails, rule_summary,
 ) + CARGO_RULES
-
-
-def cpu_facts(root: str) -> tuple[float | None, str, str | None]:
-    """(usable CPUs, why, vendor) from cgroup cpu.max, affinity and /proc/cpuinfo under ``root``."""
-    fs = RootFS(root)  # under --root, the image's files, never the host's through a link
-    cpus: float | None = None
-    why = ""
-    try:
-        with fs.open_in_root("/sys/fs/cgroup/cpu.max") as handle:
-            quota, period = handle.read().decode("utf-8", "replace").split()[:2]
-        if quota != "max":
-            cpus, why = int(quota) / int(period), f"cgroup cpu.max {quota} {period}"
-    except (OSError, ValueError):
-        pass
-    if root == "/" and hasattr(os, "sched_getaffinity"):
-        affinity = len(os.sched_getaffinity(0))
-        if cpus is None or affinity < cpus:
-            cpus, why = float(affinity), f"{affinity} CPU(s) in this process's affinity"
-    vendor = None
-    try:
-        with fs.open_in_root("/proc/cpuinfo") as handle:
-            match = re.search(r"vendor_id\s*:\s*(\S+)", handle.read(1 << 16).decode("utf-8", "replace"))
-            vendor = match.group(1) if match else None
-    except OSError:
-        pass
-    return cpus, why, vendor
 
 
 def run_rules(facts: Facts) -> list[Finding]:

@@ -80,7 +80,7 @@ def document(report: BenchReport) -> dict:
             "allowed_threads": report.quota.allowed,
             "affinity_cpus": report.quota.affinity,
             "cgroup_quota_cpus": report.quota.quota,
-            "cgroup_quota_source": report.quota.quota_source,
+            "cgroup_quota_source": report.quota.limit.source if report.quota.limit else None,
             **report.extra,
         },
         "reference": {"numpy_float64": report.numpy_reference, "naive": naive},

@@ -1,0 +1,93 @@
+"""The one CPU-budget reader: cgroup v2 and v1 trees written here, the real machine's
+topology against lscpu, and a real quota made with plain cgroup writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cgroup_quota import cpu_quota, physical_cores
+from mkldoctor.discover.cpubudget import cgroup_limit, cores, read_budget
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_nested_v2_limit_anywhere_up_the_path(tmp_path):
+    cg = tmp_path / "sys/fs/cgroup"
+    (cg / "a/b").mkdir(parents=True)
+    (cg / "cpu.max").write_text("max 100000\n")
+    (cg / "a/cpu.max").write_text("150000 100000\n")
+    (cg / "a/b/cpu.max").write_text("max 100000\n")
+    limit = cgroup_limit(str(tmp_path), "0::/a/b\n")
+    assert (limit.cpus, limit.source, limit.version) == (1.5, str(cg / "a/cpu.max"), 2)
+    assert limit.cpu_stat == str(cg / "a/cpu.stat")
+    # the process's own cgroup file inside the tree is read when none is given
+    (tmp_path / "proc/self").mkdir(parents=True)
+    (tmp_path / "proc/self/cgroup").write_text("0::/a/b\n")
+    assert read_budget(str(tmp_path)).quota == 1.5
+    (tmp_path / "proc/self/cgroup").write_text("0::/\n")  # at the root: a's limit does not apply
+    assert read_budget(str(tmp_path)).limit is None
+
+
+def test_v1_limit_with_mountinfo_and_a_bind_mounted_root(tmp_path):
+    """docker on cgroup v1 without a cgroup namespace: mountinfo says the mount shows /docker/x."""
+    base = tmp_path / "sys/fs/cgroup/cpu,cpuacct"
+    (base / "sub").mkdir(parents=True)
+    (base / "cpu.cfs_quota_us").write_text("50000\n")
+    (base / "cpu.cfs_period_us").write_text("100000\n")
+    (base / "sub/cpu.cfs_quota_us").write_text("-1\n")
+    (base / "sub/cpu.cfs_period_us").write_text("100000\n")
+    (tmp_path / "proc/self").mkdir(parents=True)
+    (tmp_path / "proc/self/mountinfo").write_text(
+        "30 25 0:26 /docker/x /sys/fs/cgroup/cpu,cpuacct ro,nosuid - cgroup cgroup rw,cpu,cpuacct\n"
+        "31 25 0:27 / /sys/fs/cgroup/memory ro - cgroup cgroup rw,memory\n")
+    (tmp_path / "proc/self/cgroup").write_text("5:memory:/docker/x\n4:cpu,cpuacct:/docker/x/sub\n")
+    limit = read_budget(str(tmp_path)).limit
+    assert (limit.cpus, limit.source, limit.version) == (0.5, str(base / "cpu.cfs_quota_us"), 1)
+    assert "cpu.cfs_quota_us 50000 / cpu.cfs_period_us 100000" == limit.text
+
+
+def test_no_cgroup_files_no_limit(tmp_path):
+    assert cgroup_limit(str(tmp_path), "0::/\n") is None
+    (tmp_path / "sys/fs/cgroup").mkdir(parents=True)
+    (tmp_path / "sys/fs/cgroup/cpu.max").write_text("garbage\n")
+    assert cgroup_limit(str(tmp_path), "0::/\n") is None
+
+
+def test_cores_from_topology_and_cpuinfo(tmp_path):
+    # 4 CPUs, 2 cores with 2 hyperthreads each: MKL starts 2 threads
+    for cpu, core in enumerate((0, 1, 0, 1)):
+        topo = tmp_path / f"sys/devices/system/cpu/cpu{cpu}/topology"
+        topo.mkdir(parents=True)
+        (topo / "core_id").write_text(f"{core}\n")
+        (topo / "physical_package_id").write_text("0\n")
+    (tmp_path / "sys/devices/system/cpu/online").write_text("0-3\n")
+    assert cores(str(tmp_path))[0] == 2
+    assert cores(str(tmp_path), {0, 2})[0] == 1
+    other = tmp_path / "other"
+    (other / "proc").mkdir(parents=True)
+    (other / "proc/cpuinfo").write_text("".join(
+        f"processor\t: {i}\nphysical id\t: {i // 4}\ncore id\t\t: {i % 4}\n\n" for i in range(8)))
+    assert cores(str(other)) == (8, str(other / "proc/cpuinfo"))
+    assert cores(str(tmp_path / "none"))[0] is None
+
+
+def test_this_machine_cores_match_lscpu():
+    budget = read_budget()
+    assert budget.mkl_threads == physical_cores() and budget.affinity == len(os.sched_getaffinity(0))
+
+
+def test_a_real_quota_is_read_by_a_process_inside_it():
+    code = ("import json; from mkldoctor.discover.cpubudget import read_budget; b = read_budget(); "
+            "print(json.dumps(b.as_dict()))")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    with cpu_quota(0.5) as quota:
+        inside = json.loads(subprocess.run([sys.executable, "-c", code], env=env, preexec_fn=quota.enter,
+                                           capture_output=True, text=True, check=True).stdout)
+        assert inside["quota_cpus"] == 0.5 and inside["quota_source"] == str(quota.limit_file)
+    outside = json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                        check=True).stdout)
+    assert outside["quota_source"] != str(quota.limit_file)
