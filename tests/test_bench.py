@@ -12,6 +12,7 @@ import os
 import stat
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -342,21 +343,82 @@ def test_weight_file_layout(tmp_path):
 # -- planning and the CPU quota ---------------------------------------------------------------------
 
 
-def test_threads_beyond_the_quota_are_skipped_and_said(mkl):
+QUOTA = CgroupLimit(1.0, "/sys/fs/cgroup/cpu.max", "cpu.max 100000 100000", 2)
+
+
+def rows(configs):
+    return [(c.threading, c.threads, c.threads_source) for c in configs]
+
+
+def test_plan_times_what_a_program_ships_with(mkl):
     install = install_at(str(mkl.pip))
-    quota = CpuBudget(2, CgroupLimit(1.0, "/sys/fs/cgroup/cpu.max", "cpu.max 100000 100000", 2), 2, "")
-    configs, skipped, notes = plan(Options(threads=(1, 2), threadings=("sequential", "intel")), [install], quota)
-    assert [(c.threading, c.threads) for c in configs] == [("sequential", 1), ("intel", 1)]
-    assert any("--threads 2 skipped" in n and "cgroup quota 1 CPU" in n for n in notes)
-    configs, skipped, notes = plan(Options(threads=(1, 2), threadings=("sequential", "intel")), [install],
-                                   CpuBudget(2, None, 2, ""))
-    assert [(c.threading, c.threads) for c in configs] == [("sequential", 1), ("intel", 1), ("intel", 2)]
+    free, quota = CpuBudget(2, None, 2, ""), CpuBudget(2, QUOTA, 2, "")
+    # nothing asked: each layer at MKL's own count (0 until it ran)
+    configs, _, _ = plan(Options(), [install], free)
+    assert [(c.link, *r) for c, r in zip(configs, rows(configs))] == [
+        ("static", "sequential", 0, "mkl default"), ("static", "intel", 0, "mkl default")]
+    # counts asked, no quota: those counts only; the sequential layer's 2 is skipped and said
+    configs, skipped, notes = plan(Options(threads=(1, 2), threadings=("sequential", "intel")), [install], free)
+    assert rows(configs) == [("sequential", 1, "explicit"), ("intel", 1, "explicit"), ("intel", 2, "explicit")]
     assert [(r.config.threading, r.config.threads, r.status) for r in skipped] == [("sequential", 2, "skipped")]
-    configs, _, _ = plan(Options(), [install], CpuBudget(2, None, 2, ""))  # auto: sequential at 1, intel at 2
-    assert [(c.link, c.threading, c.threads) for c in configs] == [("static", "sequential", 1), ("static", "intel", 2)]
+    # under a quota, counts above it are timed (that is the question) and MKL's own count comes too
+    configs, _, notes = plan(Options(threads=(1, 2), threadings=("sequential", "intel")), [install], quota)
+    assert rows(configs) == [("sequential", 1, "explicit"), ("intel", 1, "explicit"), ("intel", 2, "explicit"),
+                             ("intel", 0, "mkl default")]
+    # counts beyond the affinity mask would time the scheduler: skipped and said
+    configs, _, notes = plan(Options(threads=(1, 4)), [install], quota)
+    assert rows(configs) == [("sequential", 1, "explicit"), ("intel", 0, "mkl default")]
+    assert any("--threads 4 skipped" in n and "2 CPUs in the affinity mask" in n for n in notes)
     debian = install_at(str(mkl.debian_shared))  # no static archives, no libiomp5
-    configs, _, _ = plan(Options(), [debian], CpuBudget(2, None, 2, ""))
-    assert [(c.link, c.threading, c.threads) for c in configs] == [("dynamic", "sequential", 1), ("dynamic", "gnu", 2)]
+    configs, _, _ = plan(Options(), [debian], free)
+    assert [(c.link, c.threading) for c in configs] == [("dynamic", "sequential"), ("dynamic", "gnu")]
+
+
+@pytest.mark.mkl
+def test_cpus_1_times_the_default_threads_in_a_real_quota(mkl, cache):
+    """bench --cpus 1 makes a one-CPU cgroup; the intel layer runs MKL's own count and is throttled."""
+    from cgroup_quota import physical_cores
+
+    result = cli(cache, "--install", mkl.pip, "--cpus", "1", "--threading", "sequential,intel", "--tokens", "32",
+                 "--runs", "8", "--warmup", "1", "--random-weights", "--no-numpy", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["version"] == 2
+    budget = doc["machine"]["cpu_budget"]
+    assert budget["quota_cpus"] == 1 and budget["quota_made_for_run"]
+    assert budget["quota_text"] in ("cpu.cfs_quota_us 100000 / cpu.cfs_period_us 100000", "cpu.max 100000 100000")
+    assert not os.path.exists(budget["quota_source"])  # the cgroup is gone again
+    by_layer = {c["threading"]: c for c in doc["configurations"]}
+    seq, intel = by_layer["sequential"], by_layer["intel"]
+    cores = physical_cores()
+    assert cores > 1, "needs a machine with more than one core"
+    assert (intel["threads"], intel["threads_source"]) == (cores, "mkl default")
+    assert (seq["threads"], seq["threads_source"]) == (1, "mkl default")
+    assert intel["timing"]["throttled_periods"] > 0 and intel["timing"]["throttled_ms"] > 0
+    assert seq["timing"]["periods"] > 0
+    assert seq["timing"]["throttled_ms"] < 0.05 * sum(seq["timing"]["all_ms"])  # one thread fits one CPU
+    for c in (seq, intel):
+        t = c["timing"]
+        assert t["min_ms"] <= t["median_ms"] <= t["p90_ms"] <= t["max_ms"]
+    answer = "use sequential" if seq["timing"]["median_ms"] < intel["timing"]["median_ms"] else "keep the intel layer"
+    assert answer in doc["summary"] and "compared by median" in doc["summary"]
+    assert f"the intel layer's default {cores} threads take a median" in doc["summary"]
+
+
+@pytest.mark.mkl
+def test_cpus_where_no_cgroup_can_be_made(mkl, cache, tmp_path):
+    """The cgroup file systems mounted read-only (in a mount namespace of the test's own): one line, exit 2."""
+    cgroups = [line.split()[4] for line in Path("/proc/self/mountinfo").read_text().splitlines()
+               if " - cgroup" in line]
+    remount = " && ".join(f"mount -o remount,bind,ro {m}" for m in cgroups)
+    command = (f"{remount} && exec {sys.executable} -m mkldoctor bench --install {mkl.pip} --cpus 0.5 "
+               f"--tokens 8 --runs 1 --random-weights")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent), XDG_CACHE_HOME=str(cache))
+    done = subprocess.run(["unshare", "--mount", "sh", "-c", command], env=env, capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert lines[0].startswith("mkldoctor: bench: --cpus 0.5: no cgroup") and "docker run --cpus 0.5" in lines[0]
 
 
 # -- link lines -------------------------------------------------------------------------------------
@@ -615,6 +677,8 @@ def test_bad_options_and_models(cache, tmp_path, mkl):
     for args, fragment in [
         (["--threads", "0"], "--threads"),
         (["--threads", "two"], "--threads"),
+        (["--cpus", "0"], "--cpus"),
+        (["--cpus", "one"], "--cpus"),
         (["--link", "fat"], "--link"),
         (["--threading", "tbb"], "--threading"),
         (["--dtype", "bf16"], "--dtype"),
@@ -647,12 +711,15 @@ def test_cli_formats(mkl, cache):
                  "--warmup", "1", "--random-weights", "--format", "json", "--matmul-floor")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert (doc["schema"], doc["version"], doc["ok"], doc["tokens"]) == ("mkldoctor.bench", 1, True, 8)
+    assert (doc["schema"], doc["version"], doc["ok"], doc["tokens"]) == ("mkldoctor.bench", 2, True, 8)
     assert doc["gflop_per_forward"] == pytest.approx(models.MINILM.gflop(8))
     assert doc["model"]["kind"] == "random" and doc["machine"]["allowed_threads"] >= 1
     (config,) = doc["configurations"]
     assert config["status"] == "ok" and config["timing"]["runs"] == 2 and config["matmul_floor"]["runs"] == 2
-    assert config["timing"]["min_ms"] <= config["timing"]["median_ms"] <= config["timing"]["max_ms"]
+    assert config["timing"]["min_ms"] <= config["timing"]["median_ms"] <= config["timing"]["p90_ms"] <= config["timing"]["max_ms"]
+    assert (config["threads"], config["threads_source"]) == (1, "explicit")
+    if doc["machine"]["cpu_budget"]["quota_cpus"] is None:  # no quota: no throttling figures
+        assert config["timing"]["throttled_periods"] is None
     assert config["peaks"][0]["routine"] == "sgemm" and 0 < config["sgemm_peak_share"]
     assert doc["reference"]["numpy_float64"] and doc["reference"]["naive"]["timing"]["runs"] == 2
     assert doc["summary"].startswith("The fastest MKL forward")

@@ -20,11 +20,15 @@
  *   bert_bench (--weights FILE | --random SEED --shape L,H,NH,F,V,P,TV)
  *              --ids FILE --engine f32|f16|naive [--threads N]
  *              [--out FILE] [--time WARMUP,RUNS] [--peak RUNS] [--save-weights FILE]
- *              [--matmul-only]
+ *              [--matmul-only] [--cpu-stat FILE]
  *
  * --out writes one forward's output; --time runs WARMUP forwards, then times RUNS;
  * --peak times a 1024^3 sgemm RUNS times (and hgemm with --engine f16); --matmul-only
  * times the matrix products of the forward alone (its floor; no output).
+ * --threads 0 leaves the thread count to MKL and OpenMP (no mkl_set_num_threads, no
+ * omp_set_num_threads: what a program that never asks runs with); the timing event says
+ * how many MKL used. --cpu-stat names a cgroup's cpu.stat: its numbers just before and
+ * just after the timed passes go into the timing event (the throttling they caused).
  *
  * Weight file ("MKLDBRT1"): 8 magic bytes, 8 little-endian int32 (layers, hidden,
  * heads, ffn, vocab, positions, type_vocab, 0), a float64 LayerNorm eps, then float32
@@ -722,6 +726,40 @@ static void peak(Engine engine, int runs) {
     free(a), free(b), free(c);
 }
 
+/* -- the cgroup's cpu.stat around the timed passes --------------------------------------- */
+
+/* The file's text into buf (at most size - 1 bytes); an empty string when it is unreadable */
+static void slurp(const char *path, char *buf, size_t size) {
+    buf[0] = 0;
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (!f) return;
+    size_t n = fread(buf, 1, size - 1, f);
+    buf[n] = 0;
+    fclose(f);
+}
+
+/* `, "name": {"key": value, ...}` from the text of a cpu.stat ("key value" lines), or
+   `, "name": null` when there was none: the caller then reports no throttling figures */
+static void print_cpu_stat(const char *name, const char *text) {
+    printf(", \"%s\": ", name);
+    if (!*text) {
+        printf("null");
+        return;
+    }
+    char key[64];
+    unsigned long long value;
+    int used, n = 0;
+    putchar('{');
+    while (sscanf(text, "%63s %llu%n", key, &value, &used) == 2) {
+        printf("%s\"", n++ ? ", " : "");
+        for (const char *p = key; *p; p++)
+            if (*p != '"' && *p != '\\') putchar(*p);
+        printf("\": %llu", value);
+        text += used;
+    }
+    putchar('}');
+}
+
 /* -- main ------------------------------------------------------------------------------- */
 
 static int *read_ids(const char *path, int *count, int vocab) {
@@ -778,7 +816,7 @@ static void info(void) {
 
 int main(int argc, char **argv) {
     const char *weights = NULL, *ids_path = NULL, *out_path = NULL, *save_path = NULL, *engine_name = "f32";
-    const char *shape_text = NULL;
+    const char *shape_text = NULL, *cpu_stat = NULL;
     long long seed = -1;
     int threads = 1, warmup = 0, runs = 0, peak_runs = 0, do_info = 0;
     for (int i = 1; i < argc; i++) {
@@ -794,6 +832,7 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--threads")) { NEED(); threads = parse_int(val, "thread count"); }
         else if (!strcmp(a, "--out")) { NEED(); out_path = val; }
         else if (!strcmp(a, "--matmul-only")) matmul_only = 1;
+        else if (!strcmp(a, "--cpu-stat")) { NEED(); cpu_stat = val; }
         else if (!strcmp(a, "--save-weights")) { NEED(); save_path = val; }
         else if (!strcmp(a, "--peak")) { NEED(); peak_runs = parse_int(val, "peak runs"); }
         else if (!strcmp(a, "--time")) {
@@ -802,11 +841,12 @@ int main(int argc, char **argv) {
         } else die("unknown option %s", a);
 #undef NEED
     }
-    if (threads < 1) threads = 1;
-    mkl_set_num_threads(threads);
+    if (threads > 0) { /* 0: MKL's and OpenMP's own choice */
+        mkl_set_num_threads(threads);
 #ifdef _OPENMP
-    omp_set_num_threads(threads);
+        omp_set_num_threads(threads);
 #endif
+    }
     /* flush denormals to zero (FTZ, DAZ), in every thread of the OpenMP pool too: tiny
        softmax and GELU tails would otherwise cost microcode assists */
 #if defined(__x86_64__)
@@ -888,16 +928,27 @@ int main(int argc, char **argv) {
     }
     if (runs) {
         for (int r = 0; r < warmup; r++) forward(&m, engine, &w);
-        printf("{\"event\": \"timing\", \"engine\": \"%s\", \"threads\": %d, \"tokens\": %d, \"warmup\": %d, "
-               "\"matmul_only\": %s, \"ms\": [",
-               engine_name, threads, T, warmup, matmul_only ? "true" : "false");
+        double *ms = xalloc(sizeof(double) * runs);
+        /* the stat is read into memory before and after the timed passes, printed after them */
+        char before[4096], after[4096];
+        slurp(cpu_stat, before, sizeof before);
         for (int r = 0; r < runs; r++) {
             double t0 = now();
             forward(&m, engine, &w);
-            printf("%s%.4f", r ? ", " : "", (now() - t0) * 1e3);
+            ms[r] = (now() - t0) * 1e3;
         }
+        slurp(cpu_stat, after, sizeof after);
+        printf("{\"event\": \"timing\", \"engine\": \"%s\", \"threads\": %d, \"threads_source\": \"%s\", "
+               "\"tokens\": %d, \"warmup\": %d, \"matmul_only\": %s",
+               engine_name, threads ? threads : mkl_get_max_threads(), threads ? "explicit" : "mkl default", T, warmup,
+               matmul_only ? "true" : "false");
+        print_cpu_stat("cpu_stat_before", before);
+        print_cpu_stat("cpu_stat_after", after);
+        printf(", \"ms\": [");
+        for (int r = 0; r < runs; r++) printf("%s%.4f", r ? ", " : "", ms[r]);
         printf("]}\n");
         fflush(stdout);
+        free(ms);
     }
     if (peak_runs) {
         peak(ENGINE_F32, peak_runs);

@@ -5,6 +5,7 @@ The renderers and the JSON document read these; nothing here runs anything.
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -23,12 +24,22 @@ class Config:
     version: str | None
     link: str  # static, dynamic
     threading: str  # sequential, intel, gnu
-    threads: int
+    threads: int  # the count used; 0 in a plan: MKL's own choice, known once it ran
     dtype: str  # f32, f16
+    threads_source: str = "explicit"  # "explicit" (mkl_set_num_threads) or "mkl default" (left to MKL)
+
+    @property
+    def default_threads(self) -> bool:
+        return self.threads_source == "mkl default"
+
+    @property
+    def threads_label(self) -> str:
+        count = f"{self.threads}t" if self.threads else "?t"
+        return f"{count} (mkl default)" if self.default_threads and self.threading != "sequential" else count
 
     @property
     def name(self) -> str:
-        return f"{self.install} {self.link} {self.threading} {self.threads}t {self.dtype}"
+        return f"{self.install} {self.link} {self.threading} {self.threads_label} {self.dtype}"
 
     def as_dict(self) -> dict:
         return {
@@ -37,7 +48,8 @@ class Config:
             "mkl_version": self.version,
             "link": self.link,
             "threading": self.threading,
-            "threads": self.threads,
+            "threads": self.threads or None,
+            "threads_source": self.threads_source,
             "dtype": self.dtype,
         }
 
@@ -121,8 +133,36 @@ class BuildFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class Throttling:
+    """What the cgroup's ``cpu.stat`` counted over the timed passes (its differences)."""
+
+    periods: int  # quota periods that passed while the program ran
+    throttled_periods: int  # periods in which the quota ran out and the threads were stopped
+    throttled_ms: float  # time the threads spent stopped
+
+    @classmethod
+    def between(cls, before: dict | None, after: dict | None) -> Throttling | None:
+        """From two cpu.stat readings: v1 counts ``throttled_time`` in ns, v2 ``throttled_usec``."""
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            return None
+
+        def delta(key: str) -> int | None:
+            a, b = before.get(key), after.get(key)
+            return b - a if isinstance(a, int) and isinstance(b, int) and b >= a else None
+
+        periods, throttled = delta("nr_periods"), delta("nr_throttled")
+        if periods is None or throttled is None:
+            return None
+        ns = delta("throttled_time")
+        us = delta("throttled_usec")
+        ms = ns / 1e6 if ns is not None else us / 1e3 if us is not None else 0.0
+        return cls(periods, throttled, ms)
+
+
+@dataclass(frozen=True, slots=True)
 class Timing:
     ms: tuple[float, ...]
+    throttling: Throttling | None = None  # under a cgroup quota whose cpu.stat was readable
 
     @property
     def min(self) -> float:
@@ -133,15 +173,26 @@ class Timing:
         return statistics.median(self.ms)
 
     @property
+    def p90(self) -> float:
+        """The nearest-rank 90th percentile: 9 runs in 10 took at most this."""
+        ordered = sorted(self.ms)
+        return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+
+    @property
     def max(self) -> float:
         return max(self.ms)
 
     def as_dict(self) -> dict:
+        t = self.throttling
         return {
             "runs": len(self.ms),
             "min_ms": round(self.min, 4),
             "median_ms": round(self.median, 4),
+            "p90_ms": round(self.p90, 4),
             "max_ms": round(self.max, 4),
+            "periods": t.periods if t else None,
+            "throttled_periods": t.throttled_periods if t else None,
+            "throttled_ms": round(t.throttled_ms, 3) if t else None,
             "all_ms": [round(v, 4) for v in self.ms],
         }
 

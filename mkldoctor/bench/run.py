@@ -5,6 +5,11 @@ mean-pooled embedding) is compared with the naive engine (no BLAS) and, when num
 installed, with a float64 numpy forward; an engine that is off is reported and never
 timed. Timing runs warm-up passes, then ``runs`` passes, and a 1024^3 sgemm in the same
 program for this machine's peak.
+
+Under a CPU quota (the machine's, or one ``--cpus`` made for the run) each threaded layer
+also runs at the thread count MKL picks by itself, as a program that never asks ships; the
+programs read the quota's ``cpu.stat`` around their timed passes, and configurations are
+compared by median, since a quota makes the best run a lucky one.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ import os
 import subprocess
 import tempfile
 from array import array
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Callable
 
 from mkldoctor.bench import build as builder
 from mkldoctor.bench import model as models
+from mkldoctor.bench.cgroup import QuotaGroup, made_quota
 from mkldoctor.bench.cpu import busy_cpus
 from mkldoctor.bench.errors import BenchError, BenchUsageError, BuildError, CheckError, MissingLibraryError, RunError
 from mkldoctor.bench.reference import numpy_available
@@ -32,6 +39,7 @@ from mkldoctor.bench.results import (
     ConfigResult,
     NaiveResult,
     Peak,
+    Throttling,
     Timing,
 )
 from mkldoctor.discover.cpubudget import CpuBudget, read_budget
@@ -50,8 +58,9 @@ Progress = Callable[[str], None]
 class Options:
     installs: tuple[str, ...] = ()
     links: tuple[str, ...] = ()  # empty: static when the install has it, else dynamic
-    threadings: tuple[str, ...] = ()  # empty: sequential at 1 thread, intel (else gnu) above
-    threads: tuple[int, ...] = ()  # empty: 1 and the CPUs this process may use
+    threadings: tuple[str, ...] = ()  # empty: sequential, and intel (else gnu)
+    threads: tuple[int, ...] = ()  # empty: each layer at MKL's own count; under a quota that count is added
+    cpus: float | None = None  # run inside a CPU quota of this many CPUs made for the run
     dtypes: tuple[str, ...] = ("f32",)
     tokens: int = 150
     runs: int = 10
@@ -126,9 +135,7 @@ def resolve_installs(paths: tuple[str, ...]) -> list[MklInstall]:
     return installs
 
 
-def _auto_threading(install: MklInstall, link: str, threads: int) -> str:
-    if threads == 1:
-        return "sequential"
+def _threaded_layer(install: MklInstall, link: str) -> str:
     kind = "static" if link == "static" else "shared"
     if install.has(THREAD_LIB["intel"], kind) and install.iomp5:
         return "intel"
@@ -137,32 +144,47 @@ def _auto_threading(install: MklInstall, link: str, threads: int) -> str:
     return "intel"  # fails with the reason when built
 
 
-def plan(options: Options, installs: list[MklInstall], quota: CpuBudget) -> tuple[list[Config], list[ConfigResult], list[str]]:
-    """The configurations to run, those skipped (with why), and notes for the reader."""
+def plan(options: Options, installs: list[MklInstall], budget: CpuBudget) -> tuple[list[Config], list[ConfigResult], list[str]]:
+    """The configurations to run, those skipped (with why), and notes for the reader.
+
+    Without ``--threads``: each layer at the count MKL picks by itself. With it: those counts
+    (``auto`` threading: sequential at one, the threaded layer above); under a quota the
+    MKL-default rows come too, since that is what a program ships with.
+    """
     notes: list[str] = []
-    wanted = options.threads or tuple(sorted({1, quota.allowed}))
-    threads = [t for t in wanted if t <= quota.allowed]
-    too_many = [t for t in wanted if t > quota.allowed]
+    cpus = budget.affinity or budget.allowed
+    explicit = [t for t in options.threads if t <= cpus]
+    too_many = [t for t in options.threads if t > cpus]
     if too_many:
         notes.append(
-            f"--threads {','.join(map(str, too_many))} skipped: this process may use {quota.allowed} "
-            f"CPU{'s' if quota.allowed != 1 else ''} ({quota.describe()}); more threads would time the scheduler"
+            f"--threads {','.join(map(str, too_many))} skipped: this process may run on {cpus} "
+            f"CPU{'s' if cpus != 1 else ''} ({budget.describe()}); more threads would time the scheduler"
         )
-    if not threads:
+    defaults = not options.threads or budget.quota is not None
+    if not explicit and not defaults:
         raise BenchUsageError(f"nothing to run: {notes[-1]}")
     configs: list[Config] = []
     skipped: list[ConfigResult] = []
     for install in installs:
         links = options.links or (("static",) if install.static else ("dynamic",))
         for link in links:
-            for count in threads:
-                for threading in options.threadings or (_auto_threading(install, link, count),):
-                    for dtype in options.dtypes:
-                        config = Config(label(install), install.root, install.version, link, threading, count, dtype)
-                        if threading == "sequential" and count > 1:
-                            skipped.append(ConfigResult(config, "skipped", "the sequential layer runs one thread"))
-                            continue
-                        configs.append(config)
+            threaded = _threaded_layer(install, link)
+            rows: list[tuple[str, int, str]] = []
+            for count in explicit:
+                for threading in options.threadings or (("sequential",) if count == 1 else (threaded,)):
+                    rows.append((threading, count, "explicit"))
+            if defaults:
+                for threading in options.threadings or ("sequential", threaded):
+                    if threading == "sequential" and ("sequential", 1, "explicit") in rows:
+                        continue  # the same program run the same way
+                    rows.append((threading, 0, "mkl default"))
+            for threading, count, source in rows:
+                for dtype in options.dtypes:
+                    config = Config(label(install), install.root, install.version, link, threading, count, dtype, source)
+                    if threading == "sequential" and count > 1:
+                        skipped.append(ConfigResult(config, "skipped", "the sequential layer runs one thread"))
+                        continue
+                    configs.append(config)
     if any(r.config.threading == "sequential" for r in skipped):
         notes.append("sequential runs one thread: its rows for more threads are skipped")
     if not configs:
@@ -173,16 +195,25 @@ def plan(options: Options, installs: list[MklInstall], quota: CpuBudget) -> tupl
 # -- running the program --------------------------------------------------------------------
 
 
-def run_program(binary: str, args: list[str], threads: int = 1) -> list[dict]:
-    """Run ``binary`` and return its JSON events; :class:`RunError` with its last words."""
-    env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+_THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "MKL_DOMAIN_NUM_THREADS", "MKL_DYNAMIC", "OMP_DYNAMIC")
+
+
+def run_program(binary: str, args: list[str], threads: int = 1, group: QuotaGroup | None = None) -> list[dict]:
+    """Run ``binary`` (inside ``group`` when given) and return its JSON events; :class:`RunError`
+    with its last words. ``threads`` 0: none of the thread-count variables reach it."""
+    env = {k: v for k, v in os.environ.items() if k not in _THREAD_ENV}
+    if threads:
+        env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     cmd = [binary, *args]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, errors="replace", env=env, timeout=RUN_TIMEOUT)
+        done = subprocess.run(cmd, capture_output=True, text=True, errors="replace", env=env, timeout=RUN_TIMEOUT,
+                              preexec_fn=group.enter if group else None)
     except subprocess.TimeoutExpired:
         raise RunError(f"{binary}: no answer after {RUN_TIMEOUT} s") from None
     except OSError as exc:
         raise RunError(f"{binary}: {exc.strerror}") from None
+    except subprocess.SubprocessError as exc:  # preexec_fn failed: the cgroup went away
+        raise RunError(f"{binary}: could not start it inside {group.folder if group else 'its cgroup'}: {exc}") from None
     if done.returncode != 0:
         lines = [line for line in done.stderr.splitlines() if line.strip()]
         last = lines[-1].strip() if lines else f"exit status {done.returncode}"
@@ -206,7 +237,8 @@ def _timing(events: list[dict], event: str, **match) -> Timing | None:
         if e.get("event") == event and all(e.get(k) == v for k, v in match.items()):
             ms = e.get("ms")
             if isinstance(ms, list) and ms and all(isinstance(v, (int, float)) and v > 0 for v in ms):
-                return Timing(tuple(float(v) for v in ms))
+                return Timing(tuple(float(v) for v in ms),
+                              Throttling.between(e.get("cpu_stat_before"), e.get("cpu_stat_after")))
             raise RunError(f"bad {event} event: {e}")
     return None
 
@@ -304,8 +336,11 @@ def check(engine: str, dtype: str, out: Output, ref: Output, against: str) -> Ch
 
 
 class _Session:
-    def __init__(self, options: Options, source: models.ModelSource, work: str, progress: Progress) -> None:
+    def __init__(self, options: Options, source: models.ModelSource, work: str, progress: Progress,
+                 budget: CpuBudget, group: QuotaGroup | None = None) -> None:
         self.options = options
+        self.group = group
+        self.cpu_stat = budget.limit.cpu_stat if budget.limit else None
         self.source = source
         self.work = work
         self.progress = progress
@@ -331,7 +366,7 @@ class _Session:
         extra = ["--engine", engine, "--threads", str(threads), "--out", path]
         if save_weights:
             extra += ["--save-weights", self.weights_path]
-        run_program(binary, self.args(*extra), threads)
+        run_program(binary, self.args(*extra), threads, self.group)
         return Output.read(path, self.options.tokens, self.source.shape.hidden, self.use_numpy)
 
     def references(self, binary: str) -> NaiveResult:
@@ -347,7 +382,8 @@ class _Session:
             hidden, pooled = reference.forward(self.weights_path, self.ids)
             self.numpy_out = Output.from_numpy(hidden, pooled)
             checks.append(check("naive", "f32", self.naive_out, self.numpy_out, "numpy float64"))
-        events = run_program(binary, self.args("--engine", "naive", "--threads", "1", "--time", f"{o.warmup},{o.runs}"))
+        events = run_program(binary, self.args("--engine", "naive", "--threads", "1", "--time", f"{o.warmup},{o.runs}"),
+                             1, self.group)
         return NaiveResult(_timing(events, "timing"), tuple(checks), binary, _floats(self.naive_out.pooled))
 
     def run_config(self, config: Config, built: Build) -> ConfigResult:
@@ -369,15 +405,20 @@ class _Session:
         timing_args = ["--engine", config.dtype, "--threads", str(config.threads), "--time", f"{o.warmup},{o.runs}"]
         if o.peak_runs:
             timing_args += ["--peak", str(o.peak_runs)]
-        events = run_program(built.binary, self.args(*timing_args), config.threads)
+        if self.cpu_stat:
+            timing_args += ["--cpu-stat", self.cpu_stat]
+        events = run_program(built.binary, self.args(*timing_args), config.threads, self.group)
         timing = _timing(events, "timing")
         if timing is None:
             raise RunError(f"{built.binary}: no timing in its output")
+        used = next((e.get("threads") for e in events if e.get("event") == "timing"), None)
+        if not config.threads and isinstance(used, int) and used > 0:
+            result = replace(result, config=replace(config, threads=used))
         floor = None
         if o.matmul_floor:
             floor_args = ["--engine", config.dtype, "--threads", str(config.threads), "--matmul-only",
                           "--time", f"{o.warmup},{o.runs}"]
-            floor = _timing(run_program(built.binary, self.args(*floor_args), config.threads), "timing")
+            floor = _timing(run_program(built.binary, self.args(*floor_args), config.threads, self.group), "timing")
         return replace(result, checks=tuple(checks), timing=timing, floor=floor, peaks=_peaks(events))
 
 
@@ -401,9 +442,23 @@ def run_bench(options: Options, progress: Progress | None = None) -> BenchReport
     if not 1 <= options.tokens <= source.shape.positions:
         raise BenchUsageError(f"--tokens must be between 1 and {source.shape.positions} (the model's positions)")
     installs = resolve_installs(options.installs)
-    quota = read_budget()
-    configs, skipped, notes = plan(options, installs, quota)
     builder.find_compiler(options.cc)  # no compiler: one error, before anything else
+    with made_quota(options.cpus) if options.cpus else nullcontext() as group:
+        return _run_bench(options, source, installs, say, group)
+
+
+def _run_bench(options: Options, source: models.ModelSource, installs: list[MklInstall], say: Progress,
+               group: QuotaGroup | None) -> BenchReport:
+    quota = read_budget()
+    notes: list[str] = []
+    if group is not None:
+        if quota.limit is not None and quota.limit.cpus < group.limit.cpus:
+            notes.append(f"this machine's own quota ({quota.limit.text} in {quota.limit.source}) is tighter than "
+                         f"--cpus {options.cpus:g}: it applies")
+        else:
+            quota = replace(quota, limit=group.limit, made_for_run=True)
+    configs, skipped, plan_notes = plan(options, installs, quota)
+    notes += plan_notes
     by_root = {i.root: i for i in installs}
     builds: dict[tuple, Build | BuildFailure | str] = {}
 
@@ -424,7 +479,7 @@ def run_bench(options: Options, progress: Progress | None = None) -> BenchReport
     results: list[ConfigResult] = []
     naive: NaiveResult | None = None
     with tempfile.TemporaryDirectory(prefix="mkldoctor-bench-") as work:
-        session = _Session(options, source, work, say)
+        session = _Session(options, source, work, say, quota, group)
         first = next((b for _, b in planned if isinstance(b, Build)), None)
         if first is not None:
             try:

@@ -11,7 +11,57 @@ def _ms(value: float) -> str:
 
 def _where(r: ConfigResult) -> str:
     c = r.config
-    return f"{c.install} {c.link} {c.threading}, {c.threads} thread{'s' if c.threads != 1 else ''}, {c.dtype}"
+    default = " (MKL's default)" if c.default_threads and c.threading != "sequential" else ""
+    return f"{c.install} {c.link} {c.threading}, {c.threads} thread{'s' if c.threads != 1 else ''}{default}, {c.dtype}"
+
+
+def _who(r: ConfigResult) -> str:
+    c = r.config
+    if c.threading == "sequential":
+        return "the sequential layer"
+    default = "default " if c.default_threads else ""
+    return f"the {c.threading} layer's {default}{c.threads} thread{'s' if c.threads != 1 else ''}"
+
+
+def _throttled(r: ConfigResult) -> str:
+    t = r.timing.throttling if r.timing else None
+    if t is None:
+        return ""
+    if not t.throttled_periods:
+        return f", never throttled in {t.periods} period{'s' if t.periods != 1 else ''}"
+    return f", throttled in {t.throttled_periods} of {t.periods} periods for {_ms(t.throttled_ms)}"
+
+
+def _sequential_fix(r: ConfigResult) -> str:
+    feature = f"mkl-{'static' if r.config.link == 'static' else 'dynamic'}-lp64-seq"
+    return f"intel-mkl-src feature {feature}, CMake -DMKL_THREADING=sequential, or MKL_NUM_THREADS=1"
+
+
+def _threads_sentence(report: BenchReport, one: ConfigResult, many: ConfigResult) -> str:
+    """The answer to "threads or not, here": both medians (best-of without a quota), the winner named."""
+    limit = report.quota.limit
+    if limit is not None:
+        where = ("a quota made for this run" if report.quota.made_for_run else "this machine's quota")
+        head = (f"Under {limit.cpus:g} CPU{'s' if limit.cpus != 1 else ''} ({where}: {limit.text}) "
+                f"{_who(many)} take a median {_ms(many.timing.median)} (p90 {_ms(many.timing.p90)}{_throttled(many)}), "
+                f"{_who(one)} {_ms(one.timing.median)} (p90 {_ms(one.timing.p90)}{_throttled(one)})")
+        a, b, how = one.timing.median, many.timing.median, "compared by median: under a quota the best run is a lucky one"
+    else:
+        cpus = report.quota.affinity or report.quota.allowed
+        head = (f"With no CPU quota ({cpus} CPU{'s' if cpus != 1 else ''}) {_who(many)} take {_ms(many.timing.min)}, "
+                f"{_who(one)} {_ms(one.timing.min)}")
+        a, b, how = one.timing.min, many.timing.min, f"best of {report.runs} runs"
+    if a <= b:
+        if one.config.threading == "sequential":
+            verdict = f"use sequential ({_sequential_fix(one)})"
+        else:
+            verdict = f"use one thread (MKL_NUM_THREADS=1 with the {one.config.threading} layer)"
+    else:
+        verdict = (f"keep the {many.config.threading} layer at {many.config.threads} threads "
+                   f"({a / b:.2f}x faster)")
+        if limit is None:
+            verdict += "; for a one-CPU container measure again with mkldoctor bench --cpus 1"
+    return f"{head}: {verdict} ({how})."
 
 
 def _accuracy(r: ConfigResult) -> str:
@@ -26,6 +76,10 @@ def summarize(report: BenchReport) -> str:
     sentences: list[str] = []
     ran = [r for r in report.results if r.status == "ok" and r.timing is not None]
     naive_ms = report.naive.timing.min if report.naive and report.naive.timing else None
+    by_median = report.quota.quota is not None
+
+    def key(r: ConfigResult) -> float:
+        return r.timing.median if by_median else r.timing.min
 
     if report.naive and not report.naive.ok:
         bad = next(c for c in report.naive.checks if not c.ok)
@@ -33,17 +87,21 @@ def summarize(report: BenchReport) -> str:
 
     if ran:
         f32 = [r for r in ran if r.config.dtype == "f32"] or ran
-        best = min(f32, key=lambda r: r.timing.min)
-        text = (
-            f"The fastest MKL forward is {_where(best)}: {_ms(best.timing.min)} per {report.tokens}-token pass "
-            f"({best.gflops:.0f} GFLOP/s"
-        )
+        best = min(f32, key=key)
+        if by_median:
+            text = (f"By median, the fastest MKL forward is {_where(best)}: {_ms(best.timing.median)} per "
+                    f"{report.tokens}-token pass (best {_ms(best.timing.min)}, {best.gflops:.0f} GFLOP/s")
+        else:
+            text = (
+                f"The fastest MKL forward is {_where(best)}: {_ms(best.timing.min)} per {report.tokens}-token pass "
+                f"({best.gflops:.0f} GFLOP/s"
+            )
         if best.peak_share is not None:
             text += f", {best.peak_share:.0%} of this machine's measured sgemm rate"
         text += ")"
         sentences.append(text + _accuracy(best) + ".")
         single = [r for r in f32 if r.config.threads == 1]
-        if naive_ms and single:
+        if naive_ms and single and not by_median:
             one = min(single, key=lambda r: r.timing.min)
             sentences.append(
                 f"At one thread MKL takes {_ms(one.timing.min)}, {naive_ms / one.timing.min:.1f}x faster than the same "
@@ -59,7 +117,7 @@ def summarize(report: BenchReport) -> str:
                          and o.config.threads == r.config.threads), None)
             if twin is None:
                 continue
-            ratio = r.timing.min / twin.timing.min
+            ratio = key(r) / key(twin)
             hw = "AVX512-FP16 or AMX" if not report.cpu.fast_f16 else "half-precision hardware"
             if ratio > 1.05:
                 if not report.cpu.fast_f16:
@@ -81,20 +139,10 @@ def summarize(report: BenchReport) -> str:
         one = [r for r in f32 if r.config.threads == 1]
         many = [r for r in f32 if r.config.threads > 1]
         if one and many:
-            a = min(one, key=lambda r: r.timing.min)
-            b = min(many, key=lambda r: r.timing.min)
-            speedup = a.timing.min / b.timing.min
-            if speedup >= 1.05:
-                sentences.append(
-                    f"{b.config.threads} threads ({b.config.threading}) take {_ms(b.timing.min)}, {speedup:.2f}x faster "
-                    f"than one thread ({a.config.threading}); under a one-core quota use sequential: it needs no "
-                    "OpenMP runtime."
-                )
-            else:
-                sentences.append(
-                    f"{b.config.threads} threads ({b.config.threading}) are no faster than one ({_ms(b.timing.min)} "
-                    f"against {_ms(a.timing.min)}): the other CPUs are busy or the work is too small; sequential fits."
-                )
+            # the sequential layer over a threaded one at one thread; MKL's own count over counts asked
+            a = min(one, key=lambda r: (r.config.threading != "sequential", key(r)))
+            b = min(many, key=lambda r: (not r.config.default_threads, key(r)))
+            sentences.append(_threads_sentence(report, a, b))
         elif one and report.quota.allowed == 1:
             sentences.append(
                 "This process may use one CPU, so the sequential layer is the right one: threads would only wait."

@@ -62,11 +62,17 @@ def bench(
     runs: Annotated[int, typer.Option("--runs", "-n", help="Timed forward passes per configuration.")] = 10,
     warmup: Annotated[int, typer.Option("--warmup", help="Untimed forward passes first.")] = 2,
     threads: Annotated[
-        Optional[str], typer.Option("--threads", help="Thread counts, e.g. 1,2. Default: 1 and the CPUs this process may use.")
+        Optional[str], typer.Option("--threads", help="Thread counts, e.g. 1,2. Default: the count MKL picks by itself "
+                                    "(under a CPU quota that count is timed too).")
     ] = None,
     threading: Annotated[
-        str, typer.Option("--threading", help="sequential,intel,gnu or auto (sequential at 1 thread, else intel or gnu).")
+        str, typer.Option("--threading", help="sequential,intel,gnu or auto (sequential, and intel or gnu).")
     ] = "auto",
+    cpus: Annotated[
+        Optional[str], typer.Option("--cpus", help="Run inside a CPU quota of N CPUs (0.5, 1, 2, ...) made for the run "
+                                    "(a child cgroup, removed afterwards; needs root): what docker run --cpus N or a "
+                                    "one-vCPU cloud instance will see.")
+    ] = None,
     link: Annotated[str, typer.Option("--link", help="static,dynamic or auto (static when the install has it).")] = "auto",
     dtype: Annotated[str, typer.Option("--dtype", help="f32,f16 (f16 uses hgemm_, which MKL 2020 lacks).")] = "f32",
     cc: Annotated[Optional[str], typer.Option("--cc", help="The C compiler (default: $CC, else cc).")] = None,
@@ -87,6 +93,7 @@ def bench(
     """
     from mkldoctor import output
     from mkldoctor.bench import linkline
+    from mkldoctor.bench.cgroup import parse_cpus
     from mkldoctor.bench.errors import BenchUsageError
     from mkldoctor.bench.run import (
         DTYPES,
@@ -115,6 +122,7 @@ def bench(
         threadings=parse_choices(threading, linkline.THREADINGS, "--threading",
                                  {"intel_thread": "intel", "gnu_thread": "gnu", "omp": "intel", "seq": "sequential"}),
         threads=parse_threads(threads),
+        cpus=parse_cpus(cpus),
         dtypes=parse_choices(dtype, DTYPES, "--dtype", {"float32": "f32", "float16": "f16", "fp16": "f16"}) or ("f32",),
         tokens=tokens,
         runs=runs,

@@ -1,4 +1,10 @@
-"""Rendering of ``mkldoctor bench``: a rich table and bar chart, plain text, or JSON (schema v1)."""
+"""Rendering of ``mkldoctor bench``: a rich table and bar chart, plain text, or JSON (schema v2).
+
+Version 2: ``threads`` is the count each configuration ran with (MKL's own where
+``threads_source`` is "mkl default"); ``timing`` adds ``p90_ms`` and, under a cgroup quota,
+``periods``, ``throttled_periods`` and ``throttled_ms``; ``machine.cpu_budget`` replaces the
+``cgroup_quota_*`` keys and says where the quota came from.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from mkldoctor.bench.results import BenchReport, ConfigResult
 from mkldoctor.output import Format, console, write_json
 
 SCHEMA = "mkldoctor.bench"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BAR_WIDTH = 40
 LOG_TAIL = 12
 
@@ -42,7 +48,8 @@ def _heading(report: BenchReport) -> list[str]:
         f"CPU: {report.cpu.model} ({report.cpu.isa}{', AVX512-FP16' if 'avx512_fp16' in report.cpu.flags else ''}"
         f"{', AMX' if report.cpu.amx else ''}); may use {report.quota.allowed} thread"
         f"{'s' if report.quota.allowed != 1 else ''}: {report.quota.describe()}",
-        f"timing: best, median and worst of {report.runs} runs after {report.warmup} warm-up; "
+        f"timing: best, median, p90 and worst of {report.runs} runs after {report.warmup} warm-up"
+        f"{', compared by median (a CPU quota makes the best run a lucky one)' if report.quota.quota is not None else ''}; "
         f"checks against {'a float64 numpy forward and ' if report.numpy_reference else ''}the naive engine",
     ]
     return lines
@@ -79,8 +86,7 @@ def document(report: BenchReport) -> dict:
             "amx": report.cpu.amx,
             "allowed_threads": report.quota.allowed,
             "affinity_cpus": report.quota.affinity,
-            "cgroup_quota_cpus": report.quota.quota,
-            "cgroup_quota_source": report.quota.limit.source if report.quota.limit else None,
+            "cpu_budget": report.quota.as_dict(),
             **report.extra,
         },
         "reference": {"numpy_float64": report.numpy_reference, "naive": naive},
@@ -115,10 +121,14 @@ def _rows(report: BenchReport, wide: bool = True) -> list[list[str]]:
         t = r.timing
         worst = _worst(r)
         first = _fmt(t.min if t else None, ".2f") if t or wide else r.status
+        throttled = t.throttling if t else None
         rows.append([
-            c.install if wide else short[c.install_root], c.link, c.threading, str(c.threads), c.dtype,
+            c.install if wide else short[c.install_root], c.link, c.threading,
+            f"{c.threads or '?'}{'*' if c.default_threads and c.threading != 'sequential' else ''}", c.dtype,
             *([r.status] if wide else []),
-            first, _fmt(t.median if t else None, ".2f"), _fmt(t.max if t else None, ".2f"),
+            first, _fmt(t.median if t else None, ".2f"), _fmt(t.p90 if t else None, ".2f"),
+            _fmt(t.max if t else None, ".2f"),
+            f"{throttled.throttled_periods}/{throttled.periods}" if throttled else "",
             _fmt(r.gflops, ".1f"), _fmt(r.peak_share * 100 if r.peak_share else None, ".0f", "%"),
             _fmt(naive_ms / t.min if naive_ms and t and (wide or c.threads == 1) else None, ".2f", "x"),
             (f"{worst[1]:.1e} ({worst[0]})" if wide else f"{worst[1]:.0e}") if worst else "",
@@ -130,17 +140,20 @@ def _rows(report: BenchReport, wide: bool = True) -> list[list[str]]:
         rows.append([
             "without MKL", "", "naive", "1", "f32", *([status] if wide else []),
             _fmt(t.min if t else None, ".2f") if t or wide else status,
-            _fmt(t.median if t else None, ".2f"), _fmt(t.max if t else None, ".2f"),
+            _fmt(t.median if t else None, ".2f"), _fmt(t.p90 if t else None, ".2f"), _fmt(t.max if t else None, ".2f"),
+            f"{t.throttling.throttled_periods}/{t.throttling.periods}" if t and t.throttling else "",
             _fmt(report.gflop / (t.min * 1e-3) if t else None, ".1f"), "", "1.00x" if t else "",
             (f"{worst:.1e} (f64)" if wide else f"{worst:.0e}") if worst is not None else "",
         ])  # fmt: skip
     return rows
 
 
-HEADERS = ["MKL", "link", "threading", "thr", "dtype", "status", "min ms", "median", "max", "GFLOP/s", "sgemm",
-           "x naive(1t)", "max |diff|"]
-TABLE_HEADERS = ["MKL", "link", "threading", "thr", "dtype", "best ms", "median", "worst", "GFLOP/s", "sgemm",
-                 "×naive", "|diff|"]
+HEADERS = ["MKL", "link", "threading", "thr", "dtype", "status", "min ms", "median", "p90", "max", "throttled",
+           "GFLOP/s", "sgemm", "x naive(1t)", "max |diff|"]
+TABLE_HEADERS = ["MKL", "link", "threading", "thr", "dtype", "best ms", "median", "p90", "worst", "throttled",
+                 "GFLOP/s", "sgemm", "×naive", "|diff|"]
+LEGEND = ("thr: threads used, * MKL's own count (nothing set); throttled: quota periods in which the cgroup "
+          "stopped the threads, of all periods the timed runs spanned")
 
 
 def render_text(report: BenchReport, stream: TextIO) -> None:
@@ -152,6 +165,7 @@ def render_text(report: BenchReport, stream: TextIO) -> None:
     for r in report.results:
         if r.status != "ok" and r.reason:
             out.append(f"{r.config.name}: {r.status}: {r.reason}\n")
+    out.append(f"# {LEGEND}\n")
     for note in report.notes:
         out.append(f"note: {note}\n")
     out.append(f"\n{report.summary}\n")
@@ -179,19 +193,26 @@ def render_table(report: BenchReport, stream: TextIO) -> None:
         table.add_row(*row, style=styles.get(status))
     con.print(table)
     con.print(Text("×naive: speed over the forward without MKL at one thread (one-thread rows); |diff|: largest "
-                   "difference of the last hidden state from the float64 forward (or the naive engine)", style="dim"))
+                   "difference of the last hidden state from the float64 forward (or the naive engine); " + LEGEND,
+                   style="dim"))
 
     short = _short_labels(report)
-    bars = [(f"{short[r.config.install_root]} {r.config.link} {r.config.threading} {r.config.threads}t {r.config.dtype}",
-             r.timing.min, "f16" if r.config.dtype == "f16" else "mkl") for r in report.results if r.timing]
+    median = report.quota.quota is not None  # under a quota the best run is a lucky one
+
+    def shown_ms(t) -> float:
+        return t.median if median else t.min
+
+    bars = [(f"{short[r.config.install_root]} {r.config.link} {r.config.threading} {r.config.threads_label} "
+             f"{r.config.dtype}", shown_ms(r.timing), "f16" if r.config.dtype == "f16" else "mkl")
+            for r in report.results if r.timing]
     if report.naive and report.naive.timing:
-        bars.append(("without MKL (naive) 1t f32", report.naive.timing.min, "naive"))
+        bars.append(("without MKL (naive) 1t f32", shown_ms(report.naive.timing), "naive"))
     if bars:
         longest = max(ms for _, ms, _ in bars)
         width = max(len(name) for name, _, _ in bars)
         room = max(10, min(BAR_WIDTH, con.width - width - 12))
         con.print()
-        con.print(Text("best ms per forward (shorter is faster)", style="bold"))
+        con.print(Text(f"{'median' if median else 'best'} ms per forward (shorter is faster)", style="bold"))
         colour = {"mkl": "green", "f16": "yellow", "naive": "magenta"}
         for name, ms, kind in bars:
             filled = max(1, round(room * ms / longest))
