@@ -5,7 +5,7 @@
  * batch 1, no padding, token type 0. The matrix products go through one of three
  * engines in this one program:
  *
- *   f32    cblas_sgemm (and cblas_sgemm_batch_strided for the attention heads)
+ *   f32    cblas_sgemm (and cblas_sgemm_batch_strided for the attention heads, MKL 2020+)
  *   f16    hgemm_, the symbol MKL 2020.x lacks; compiled only with -DBENCH_F16 so a
  *          build without it still links against such an MKL
  *   naive  no BLAS at all: a blocked loop, the "without MKL" baseline
@@ -424,8 +424,10 @@ static void gelu(float *y, int T, int n) {
 }
 
 /* each of `rows` rows of n: softmax(scale * row), in place; the tail of a row that is
-   not a multiple of 8 goes through the same vector code, masked */
-static void softmax_rows(float *s, int rows, int n, int ld, float scale) {
+   not a multiple of 8 goes through the same vector code, masked. With `inv`, the rows are
+   left unnormalised (exp only) and inv[t] gets 1 / sum: the caller scales the product
+   instead, T x d numbers per head rather than T x T */
+static void softmax_rows(float *s, int rows, int n, int ld, float scale, float *inv) {
 #ifdef HAVE_AVX2
     int tail = n % 8, body = n - tail;
     __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(tail), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
@@ -448,6 +450,10 @@ static void softmax_rows(float *s, int rows, int n, int ld, float scale) {
             _mm256_maskstore_ps(r + body, mask, e);
             vs = _mm256_add_ps(vs, e);
         }
+        if (inv) {
+            inv[t] = 1.0f / hsum256(vs);
+            continue;
+        }
         __m256 vi = _mm256_set1_ps(1.0f / hsum256(vs));
         for (int i = 0; i < body; i += 8) _mm256_storeu_ps(r + i, _mm256_mul_ps(_mm256_loadu_ps(r + i), vi));
         if (tail) _mm256_maskstore_ps(r + body, mask, _mm256_mul_ps(_mm256_maskload_ps(r + body, mask), vi));
@@ -461,8 +467,11 @@ static void softmax_rows(float *s, int rows, int n, int ld, float scale) {
             r[i] = expf((r[i] - mx) * scale);
             sum += r[i];
         }
-        float inv = 1.0f / sum;
-        for (int i = 0; i < n; i++) r[i] *= inv;
+        if (inv) {
+            inv[t] = 1.0f / sum;
+            continue;
+        }
+        for (int i = 0; i < n; i++) r[i] *= 1.0f / sum;
     }
 #endif
 }
@@ -545,6 +554,7 @@ typedef struct {
     float *kt;                                   /* naive: each head's K transposed [NH, d, T] */
     unsigned short *a16, *c16, *qkv16, *s16, *c16h; /* f16; s16 [NH, T, T], c16h [NH, T, d] */
     float *zeros;                                /* [H] */
+    float *inv;                                  /* [NH, T]: 1 / each softmax row's sum */
 } Work;
 
 /* --matmul-only: time the matrix products alone (the floor for this engine); the output
@@ -588,6 +598,7 @@ static Work make_work(const Model *m, int T, const int *ids) {
     w.s16 = xalloc(sizeof(unsigned short) * (size_t)s->heads * T * T);
     w.c16h = xalloc(sizeof(unsigned short) * (size_t)T * H);
     w.zeros = xalloc(sizeof(float) * H);
+    w.inv = xalloc(sizeof(float) * (size_t)s->heads * T);
     return w;
 }
 
@@ -622,13 +633,59 @@ static void linear(Engine engine, const Linear *lin, const float *x, float *y, W
     }
 }
 
+#if defined(INTEL_MKL_VERSION) && INTEL_MKL_VERSION >= 20200000
+#define HAVE_BATCH_STRIDED 1 /* cblas_sgemm_batch_strided: MKL 2020 and newer */
+#endif
+
+/* f32 attention as two batched products over all heads at once: Q K^T for every head in
+   one call (head h's Q and K start h * d floats into each qkv row: a constant stride), one
+   softmax pass over all NH * T rows, then S V likewise, written straight into ctx's
+   columns. MKL then schedules the 2 x NH small products itself, instead of 2 x NH calls
+   each paying its own set-up. BENCH_ATTENTION=loop keeps the per-head loop (to compare). */
+static int batched_attention(const Shape *s, Work *w, float scale) {
+#ifdef HAVE_BATCH_STRIDED
+    static int mode = -1;
+    if (mode < 0) {
+        const char *env = getenv("BENCH_ATTENTION");
+        mode = !(env && !strcmp(env, "loop"));
+    }
+    if (!mode) return 0;
+    int T = w->T, H = s->hidden, NH = s->heads, d = H / NH, ld = 3 * H;
+    const float *q = w->qkv, *k = w->qkv + H, *v = w->qkv + 2 * H;
+    MKL_INT tt = (MKL_INT)T * T;
+    cblas_sgemm_batch_strided(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, d, 1.0f, q, ld, d, k, ld, d, 0.0f,
+                              w->scores, T, tt, NH);
+    if (!matmul_only) {
+#pragma omp parallel for schedule(static)
+        for (int h = 0; h < NH; h++) softmax_rows(w->scores + (size_t)h * tt, T, T, T, scale, w->inv + (size_t)h * T);
+    }
+    /* MKL wants the outputs apart (stridec >= ldc * T): head-major into tmp, free until the
+       output projection, then each head's T x d block into its columns of ctx */
+    cblas_sgemm_batch_strided(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, d, T, 1.0f, w->scores, T, tt, v, ld, d,
+                              0.0f, w->tmp, d, (MKL_INT)T * d, NH);
+#pragma omp parallel for schedule(static)
+    for (int t = 0; t < T; t++)
+        for (int h = 0; h < NH; h++) {
+            const float *from = w->tmp + ((size_t)h * T + t) * d;
+            float *to = w->ctx + (size_t)t * H + h * d, norm = matmul_only ? 1.0f : w->inv[(size_t)h * T + t];
+            for (int j = 0; j < d; j++) to[j] = from[j] * norm; /* the softmax's division, on T x d */
+        }
+    return 1;
+#else
+    (void)s, (void)w, (void)scale;
+    return 0;
+#endif
+}
+
 /* ctx[T, H] = softmax(Q K^T / sqrt(d)) V per head, from qkv[T, 3H] (biases already added);
-   the heads are independent: with OpenMP they share the threads (BLAS calls inside run
-   single-threaded), and each head's T x T scores stay in cache between the two products */
+   f32 goes through batched_attention where the MKL has it; otherwise the heads are
+   independent: with OpenMP they share the threads (BLAS calls inside run single-threaded),
+   and each head's T x T scores stay in cache between the two products */
 static void attention(Engine engine, const Shape *s, Work *w) {
     int T = w->T, H = s->hidden, NH = s->heads, d = H / NH, ld = 3 * H;
     float scale = 1.0f / sqrtf((float)d);
     const float *q = w->qkv, *k = w->qkv + H, *v = w->qkv + 2 * H;
+    if (engine == ENGINE_F32 && batched_attention(s, w, scale)) return;
 #ifdef BENCH_F16
     if (engine == ENGINE_F16) to_f16_2d(w->qkv, ld, w->qkv16, ld, T, ld);
 #endif
@@ -638,7 +695,7 @@ static void attention(Engine engine, const Shape *s, Work *w) {
         switch (engine) {
         case ENGINE_F32:
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, d, 1.0f, q + h * d, ld, k + h * d, ld, 0.0f, sc, T);
-            if (!matmul_only) softmax_rows(sc, T, T, T, scale);
+            if (!matmul_only) softmax_rows(sc, T, T, T, scale, NULL);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, d, T, 1.0f, sc, T, v + h * d, ld, 0.0f,
                         w->ctx + h * d, H);
             break;
@@ -646,7 +703,7 @@ static void attention(Engine engine, const Shape *s, Work *w) {
             float *kt = w->kt + (size_t)h * d * T;
             transpose(k + h * d, T, d, ld, kt, T);
             naive_gemm(0, T, T, d, q + h * d, ld, kt, T, sc, T);
-            if (!matmul_only) softmax_rows(sc, T, T, T, scale);
+            if (!matmul_only) softmax_rows(sc, T, T, T, scale, NULL);
             naive_gemm(0, T, d, T, sc, T, v + h * d, ld, w->ctx + h * d, H);
             break;
         }
@@ -657,7 +714,7 @@ static void attention(Engine engine, const Shape *s, Work *w) {
             hgemm_rowmajor(1, T, T, d, q16, ld, k16, ld, s16, T);
             if (!matmul_only) {
                 from_f16(s16, sc, (size_t)T * T);
-                softmax_rows(sc, T, T, T, scale);
+                softmax_rows(sc, T, T, T, scale, NULL);
                 to_f16(sc, s16, (size_t)T * T);
             }
             hgemm_rowmajor(0, T, d, T, s16, T, v16, ld, c16, d);

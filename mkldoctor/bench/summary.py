@@ -29,7 +29,7 @@ def _throttled(r: ConfigResult) -> str:
         return ""
     if not t.throttled_periods:
         return f", never throttled in {t.periods} period{'s' if t.periods != 1 else ''}"
-    return f", throttled in {t.throttled_periods} of {t.periods} periods for {_ms(t.throttled_ms)}"
+    return f", throttled in {t.throttled_periods} of {t.periods} periods, {_ms(t.throttled_ms)} of thread time"
 
 
 def _sequential_fix(r: ConfigResult) -> str:
@@ -43,8 +43,9 @@ def _threads_sentence(report: BenchReport, one: ConfigResult, many: ConfigResult
     if limit is not None:
         where = ("a quota made for this run" if report.quota.made_for_run else "this machine's quota")
         head = (f"Under {limit.cpus:g} CPU{'s' if limit.cpus != 1 else ''} ({where}: {limit.text}) "
-                f"{_who(many)} take a median {_ms(many.timing.median)} (p90 {_ms(many.timing.p90)}{_throttled(many)}), "
-                f"{_who(one)} {_ms(one.timing.median)} (p90 {_ms(one.timing.p90)}{_throttled(one)})")
+                f"{_who(many)} take a median {_ms(many.timing.median)} (p90 {_ms(many.timing.p90)}, mean "
+                f"{_ms(many.timing.mean)}{_throttled(many)}), {_who(one)} {_ms(one.timing.median)} "
+                f"(p90 {_ms(one.timing.p90)}, mean {_ms(one.timing.mean)}{_throttled(one)})")
         a, b, how = one.timing.median, many.timing.median, "compared by median: under a quota the best run is a lucky one"
     else:
         cpus = report.quota.affinity or report.quota.allowed
@@ -61,6 +62,9 @@ def _threads_sentence(report: BenchReport, one: ConfigResult, many: ConfigResult
                    f"({a / b:.2f}x faster)")
         if limit is None:
             verdict += "; for a one-CPU container measure again with mkldoctor bench --cpus 1"
+        elif many.timing.p90 > one.timing.p90:
+            verdict += (f", though 1 run in 10 takes {_ms(many.timing.p90)} or more against "
+                        f"{_ms(one.timing.p90)} for {_who(one)}: the quota's throttling")
     return f"{head}: {verdict} ({how})."
 
 

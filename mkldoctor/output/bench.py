@@ -153,7 +153,7 @@ HEADERS = ["MKL", "link", "threading", "thr", "dtype", "status", "min ms", "medi
 TABLE_HEADERS = ["MKL", "link", "threading", "thr", "dtype", "best ms", "median", "p90", "worst", "throttled",
                  "GFLOP/s", "sgemm", "×naive", "|diff|"]
 LEGEND = ("thr: threads used, * MKL's own count (nothing set); throttled: quota periods in which the cgroup "
-          "stopped the threads, of all periods the timed runs spanned")
+          "stopped the threads, of all periods the timed runs spanned (JSON: the time, summed over the CPUs)")
 
 
 def render_text(report: BenchReport, stream: TextIO) -> None:
