@@ -530,6 +530,29 @@ def test_odd_token_counts(mkl, cache, tokens):
 
 
 @pytest.mark.mkl
+@pytest.mark.parametrize("tokens", [7, 40])
+def test_batched_attention_equals_the_per_head_loop(mkl, cache, tmp_path, monkeypatch, tokens):
+    """The f32 engine's batched attention (cblas_sgemm_batch_strided) against its per-head loop,
+    same program, same weights: they must agree to float rounding."""
+    from mkldoctor.bench.run import run_program
+
+    built = builder.build(install_from_prefix(str(mkl.pip)), "static", "sequential", root=bench_root(cache))
+    ids = tmp_path / "ids.bin"
+    models.write_ids(models.token_ids(tokens, models.MINILM.vocab), str(ids))
+    outputs = {}
+    for mode in ("loop", "batch"):
+        monkeypatch.setenv("BENCH_ATTENTION", mode)
+        out = tmp_path / f"{mode}.out"
+        run_program(built.binary, ["--random", "7", "--shape", models.MINILM.arg(), "--ids", str(ids), "--engine", "f32",
+                                   "--out", str(out)])
+        outputs[mode] = np.fromfile(out, "<f4")
+    scale = np.abs(outputs["loop"]).max()
+    assert outputs["loop"].size == tokens * 384 + 384
+    assert np.abs(outputs["loop"] - outputs["batch"]).max() <= 1e-5 * scale
+    assert not np.array_equal(outputs["loop"], np.zeros_like(outputs["loop"]))
+
+
+@pytest.mark.mkl
 def test_real_weights_match_an_independent_forward(mkl, cache):
     folder = models.gt_package_folder()
     if folder is None:
