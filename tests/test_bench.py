@@ -380,7 +380,7 @@ def test_cpus_1_times_the_default_threads_in_a_real_quota(mkl, cache):
     from cgroup_quota import physical_cores
 
     result = cli(cache, "--install", mkl.pip, "--cpus", "1", "--threading", "sequential,intel", "--tokens", "32",
-                 "--runs", "8", "--warmup", "1", "--random-weights", "--no-numpy", "--format", "json")
+                 "--runs", "20", "--warmup", "1", "--random-weights", "--no-numpy", "--format", "json")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["version"] == 2
