@@ -555,6 +555,7 @@ typedef struct {
     unsigned short *a16, *c16, *qkv16, *s16, *c16h; /* f16; s16 [NH, T, T], c16h [NH, T, d] */
     float *zeros;                                /* [H] */
     float *inv;                                  /* [NH, T]: 1 / each softmax row's sum */
+    float *heads;                                /* f32: Q, K, V head-major, [3, NH, T, d] */
 } Work;
 
 /* --matmul-only: time the matrix products alone (the floor for this engine); the output
@@ -599,6 +600,7 @@ static Work make_work(const Model *m, int T, const int *ids) {
     w.c16h = xalloc(sizeof(unsigned short) * (size_t)T * H);
     w.zeros = xalloc(sizeof(float) * H);
     w.inv = xalloc(sizeof(float) * (size_t)s->heads * T);
+    w.heads = xalloc(sizeof(float) * (size_t)T * 3 * H);
     return w;
 }
 
@@ -637,38 +639,48 @@ static void linear(Engine engine, const Linear *lin, const float *x, float *y, W
 #define HAVE_BATCH_STRIDED 1 /* cblas_sgemm_batch_strided: MKL 2020 and newer */
 #endif
 
-/* f32 attention as two batched products over all heads at once: Q K^T for every head in
-   one call (head h's Q and K start h * d floats into each qkv row: a constant stride), one
-   softmax pass over all NH * T rows, then S V likewise, written straight into ctx's
-   columns. MKL then schedules the 2 x NH small products itself, instead of 2 x NH calls
-   each paying its own set-up. BENCH_ATTENTION=loop keeps the per-head loop (to compare). */
+/* f32 attention as two batched products over all heads at once: Q, K and V are first
+   copied head-major ([NH, T, d] each: MKL before 2021 refuses strides that let the heads'
+   matrices interleave, and later ones accept them but gain nothing from it), then Q K^T
+   for every head in one call, one softmax pass over all NH * T rows, S V in one call into
+   tmp (free until the output projection), and each head's T x d block back into its
+   columns of ctx with the softmax's division applied there (T x d numbers per head
+   rather than T x T). Only with BENCH_ATTENTION=batch: measured against the per-head loop
+   (benchmarks/bench_bert.py) it gains nothing here, the copies cost what MKL saves. */
 static int batched_attention(const Shape *s, Work *w, float scale) {
 #ifdef HAVE_BATCH_STRIDED
     static int mode = -1;
     if (mode < 0) {
         const char *env = getenv("BENCH_ATTENTION");
-        mode = !(env && !strcmp(env, "loop"));
+        mode = env && !strcmp(env, "batch");
     }
     if (!mode) return 0;
-    int T = w->T, H = s->hidden, NH = s->heads, d = H / NH, ld = 3 * H;
-    const float *q = w->qkv, *k = w->qkv + H, *v = w->qkv + 2 * H;
-    MKL_INT tt = (MKL_INT)T * T;
-    cblas_sgemm_batch_strided(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, d, 1.0f, q, ld, d, k, ld, d, 0.0f,
+    int T = w->T, H = s->hidden, NH = s->heads, d = H / NH;
+    MKL_INT tt = (MKL_INT)T * T, td = (MKL_INT)T * d;
+    float *qh = w->heads, *kh = qh + (size_t)NH * td, *vh = kh + (size_t)NH * td;
+#pragma omp parallel for schedule(static)
+    for (int t = 0; t < T; t++)
+        for (int h = 0; h < NH; h++) {
+            const float *row = w->qkv + (size_t)t * 3 * H + h * d;
+            size_t at = (size_t)h * td + (size_t)t * d;
+            memcpy(qh + at, row, sizeof(float) * d);
+            memcpy(kh + at, row + H, sizeof(float) * d);
+            memcpy(vh + at, row + 2 * H, sizeof(float) * d);
+        }
+    cblas_sgemm_batch_strided(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, d, 1.0f, qh, d, td, kh, d, td, 0.0f,
                               w->scores, T, tt, NH);
     if (!matmul_only) {
 #pragma omp parallel for schedule(static)
         for (int h = 0; h < NH; h++) softmax_rows(w->scores + (size_t)h * tt, T, T, T, scale, w->inv + (size_t)h * T);
     }
-    /* MKL wants the outputs apart (stridec >= ldc * T): head-major into tmp, free until the
-       output projection, then each head's T x d block into its columns of ctx */
-    cblas_sgemm_batch_strided(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, d, T, 1.0f, w->scores, T, tt, v, ld, d,
-                              0.0f, w->tmp, d, (MKL_INT)T * d, NH);
+    cblas_sgemm_batch_strided(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, d, T, 1.0f, w->scores, T, tt, vh, d, td,
+                              0.0f, w->tmp, d, td, NH);
 #pragma omp parallel for schedule(static)
     for (int t = 0; t < T; t++)
         for (int h = 0; h < NH; h++) {
-            const float *from = w->tmp + ((size_t)h * T + t) * d;
+            const float *from = w->tmp + (size_t)h * td + (size_t)t * d;
             float *to = w->ctx + (size_t)t * H + h * d, norm = matmul_only ? 1.0f : w->inv[(size_t)h * T + t];
-            for (int j = 0; j < d; j++) to[j] = from[j] * norm; /* the softmax's division, on T x d */
+            for (int j = 0; j < d; j++) to[j] = from[j] * norm;
         }
     return 1;
 #else
@@ -678,9 +690,9 @@ static int batched_attention(const Shape *s, Work *w, float scale) {
 }
 
 /* ctx[T, H] = softmax(Q K^T / sqrt(d)) V per head, from qkv[T, 3H] (biases already added);
-   f32 goes through batched_attention where the MKL has it; otherwise the heads are
-   independent: with OpenMP they share the threads (BLAS calls inside run single-threaded),
-   and each head's T x T scores stay in cache between the two products */
+   the heads are independent: with OpenMP they share the threads (BLAS calls inside run
+   single-threaded), and each head's T x T scores stay in cache between the two products.
+   f32 divides by the softmax's row sums after the second product (T x d numbers, not T x T) */
 static void attention(Engine engine, const Shape *s, Work *w) {
     int T = w->T, H = s->hidden, NH = s->heads, d = H / NH, ld = 3 * H;
     float scale = 1.0f / sqrtf((float)d);
@@ -693,12 +705,16 @@ static void attention(Engine engine, const Shape *s, Work *w) {
     for (int h = 0; h < NH; h++) {
         float *sc = w->scores + (size_t)h * T * T;
         switch (engine) {
-        case ENGINE_F32:
+        case ENGINE_F32: {
+            float *inv = w->inv + (size_t)h * T, *out = w->ctx + h * d;
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, d, 1.0f, q + h * d, ld, k + h * d, ld, 0.0f, sc, T);
-            if (!matmul_only) softmax_rows(sc, T, T, T, scale, NULL);
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, d, T, 1.0f, sc, T, v + h * d, ld, 0.0f,
-                        w->ctx + h * d, H);
+            if (!matmul_only) softmax_rows(sc, T, T, T, scale, inv);
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, d, T, 1.0f, sc, T, v + h * d, ld, 0.0f, out, H);
+            if (!matmul_only)
+                for (int t = 0; t < T; t++)
+                    for (int j = 0; j < d; j++) out[(size_t)t * H + j] *= inv[t];
             break;
+        }
         case ENGINE_NAIVE: {
             float *kt = w->kt + (size_t)h * d * T;
             transpose(k + h * d, T, d, ld, kt, T);
