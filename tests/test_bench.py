@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
 import stat
 import struct
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -428,6 +430,36 @@ def test_a_quota_the_machine_has_is_found_and_its_throttling_read(mkl, cache):
     for c in doc["configurations"]:
         assert 0 <= c["timing"]["periods"] <= periods  # read from the test's own cgroup, not None
         assert c["timing"]["throttled_periods"] is not None
+
+
+@pytest.mark.mkl
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_cpus_group_is_removed_when_interrupted(mkl, cache, signum):
+    """Ctrl-C or SIGTERM while a program runs inside the quota: it is stopped, the cgroup removed."""
+    from cgroup_quota import _mounts
+
+    command = [sys.executable, "-m", "mkldoctor", "bench", "--install", str(mkl.pip), "--cpus", "1", "--threads", "1",
+               "--tokens", "150", "--runs", "1000", "--random-weights", "--no-numpy", "--format", "json"]
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent), XDG_CACHE_HOME=str(cache))
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    name = f"mkldoctor-bench-{proc.pid}"
+    folders = [Path(m, name) for m, _, _ in _mounts()]
+    inside: list[str] = []
+    deadline = time.monotonic() + 120
+    while not inside and time.monotonic() < deadline and proc.poll() is None:
+        for folder in folders:
+            try:
+                inside = (folder / "cgroup.procs").read_text().split()
+            except OSError:
+                pass
+        time.sleep(0.05)
+    assert inside, "no program ever ran inside the group"
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert not any(folder.exists() for folder in folders)
+    for pid in inside:
+        assert not Path(f"/proc/{pid}").exists()
 
 
 @pytest.mark.mkl

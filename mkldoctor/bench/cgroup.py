@@ -18,6 +18,7 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -48,6 +49,10 @@ class QuotaGroup:
         """Called in the child between fork and exec (``preexec_fn``): move it in."""
         with open(self.procs, "w") as handle:
             handle.write(str(os.getpid()))
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def parse_cpus(text: str | None) -> float | None:
@@ -190,9 +195,15 @@ def made_quota(cpus: float) -> Iterator[QuotaGroup]:
             f"--cpus {cpus:g}: no cgroup with a CPU quota can be made here ({'; '.join(tried) or 'no cgroup cpu controller'}); "
             f"run it as root, or get the same quota with docker run --cpus {cpus:g} ... mkldoctor bench"
         )
+    # SIGTERM (a CI job cancelled, kill) unwinds like Ctrl-C, so the group is removed then too
+    terminate = None
+    if threading.current_thread() is threading.main_thread():
+        terminate = signal.signal(signal.SIGTERM, _interrupt)
     try:
         yield group
     finally:
+        if terminate is not None:
+            signal.signal(signal.SIGTERM, terminate)
         if holder is not None:
             holder.kill()
             holder.wait()
