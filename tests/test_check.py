@@ -169,6 +169,9 @@ def test_threaded_layer_inside_a_nested_v2_quota(tmp_path):
     assert any(str(cg.parent / "cpu.max") in line and "cpu.max 150000 100000" in line for line in finding["evidence"])
     assert any(line.startswith("MKL's own thread count: 8 physical cores") for line in finding["evidence"])
     assert any("MKL_NUM_THREADS=1" in line for line in finding["fix"])
+    # no project here: each build tool's way to the sequential layer
+    assert [tool for tool in ("Cargo: ", "CMake: ", "a plain link line: ")
+            if any(line.startswith(tool) for line in finding["fix"])] == ["Cargo: ", "CMake: ", "a plain link line: "]
     assert finding["confirm"][0].startswith("mkldoctor bench --cpus 1.5 --threading sequential,intel")
     # the same tree, the process in another cgroup: no quota, nothing said; sequential: nothing said
     (root / "proc/self/cgroup").write_text("0::/system.slice\n")

@@ -293,8 +293,11 @@ def rule_cpu_quota(f: Facts) -> list[Finding]:
                    "then cargo clean -p intel-mkl-src")
     if f.needs.cmake:
         fix.append("cmake -DMKL_THREADING=sequential ...   # MKLConfig.cmake links mkl_sequential")
-    if not f.needs.cargo_config and not f.needs.cmake:
-        fix.append("link with the sequential layer: mkldoctor link --threading sequential")
+    if not f.needs.cargo_config and not f.needs.cmake:  # no build tool seen: each one's way
+        fix += ["Cargo: an intel-mkl-src *-seq feature (mkl-static-lp64-seq, mkl-dynamic-lp64-seq)",
+                "CMake: cmake -DMKL_THREADING=sequential ...",
+                f"a plain link line: mkldoctor link --threading sequential (libmkl_sequential in place of "
+                f"libmkl_{layer}_thread)"]
     fix.append(f"or keep the layer and start fewer threads: export MKL_NUM_THREADS={max(1, int(limit.cpus))}")
     fix.append("with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL")
     return [Finding(
