@@ -57,6 +57,28 @@ def test_no_cgroup_files_no_limit(tmp_path):
     assert cgroup_limit(str(tmp_path), "0::/\n") is None
 
 
+def test_under_root_a_link_never_reads_the_hosts_file(tmp_path):
+    """An image's cpu.max and cpuinfo linked to absolute paths: those paths mean the image's."""
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "cpu.max").write_text("50000 100000\n")
+    (host / "cpuinfo").write_text("processor\t: 0\ncore id\t\t: 0\n\nprocessor\t: 1\ncore id\t\t: 1\n\n")
+    root = tmp_path / "image"
+    (root / "sys/fs/cgroup").mkdir(parents=True)
+    (root / "proc").mkdir()
+    (root / "sys/fs/cgroup/cpu.max").symlink_to(host / "cpu.max")
+    (root / "proc/cpuinfo").symlink_to(host / "cpuinfo")
+    budget = read_budget(str(root))
+    assert budget.limit is None and budget.mkl_threads is None
+    # the same files inside the image at the links' targets are read
+    inside = root / str(host).lstrip("/")
+    inside.mkdir(parents=True)
+    (inside / "cpu.max").write_text("150000 100000\n")
+    (inside / "cpuinfo").write_text("processor\t: 0\ncore id\t\t: 0\n\n")
+    budget = read_budget(str(root))
+    assert (budget.quota, budget.limit.source, budget.mkl_threads) == (1.5, str(root / "sys/fs/cgroup/cpu.max"), 1)
+
+
 def test_cores_from_topology_and_cpuinfo(tmp_path):
     # 4 CPUs, 2 cores with 2 hyperthreads each: MKL starts 2 threads
     for cpu, core in enumerate((0, 1, 0, 1)):

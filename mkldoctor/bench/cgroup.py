@@ -141,7 +141,8 @@ def _remove(folder: str) -> None:
 def _systemd_scope(name: str, cpus: float) -> tuple[subprocess.Popen, QuotaGroup]:
     """A transient scope holding one ``sleep``: systemd makes the cgroup and sets its quota."""
     holder = subprocess.Popen(
-        ["systemd-run", "--scope", "--quiet", "--collect", f"--unit={name}", "-p", f"CPUQuota={cpus * 100:g}%", "-p", f"CPUWeight={V2_WEIGHT}",
+        ["systemd-run", "--scope", "--quiet", "--collect", f"--unit={name}", "-p", f"CPUQuota={cpus * 100:g}%",
+         "-p", f"CPUWeight={V2_WEIGHT}",
          "sleep", "infinity"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 10
     v2_mounts, v1_mounts = hierarchies("/")
@@ -192,7 +193,8 @@ def made_quota(cpus: float) -> Iterator[QuotaGroup]:
             tried.append(str(exc.strerror or exc))
     if group is None:
         raise NoCgroupError(
-            f"--cpus {cpus:g}: no cgroup with a CPU quota can be made here ({'; '.join(tried) or 'no cgroup cpu controller'}); "
+            f"--cpus {cpus:g}: no cgroup with a CPU quota can be made here "
+            f"({'; '.join(tried) or 'no cgroup cpu controller'}); "
             f"run it as root, or get the same quota with docker run --cpus {cpus:g} ... mkldoctor bench"
         )
     # SIGTERM (a CI job cancelled, kill) unwinds like Ctrl-C, so the group is removed then too

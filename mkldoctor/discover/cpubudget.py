@@ -12,7 +12,8 @@ tightest of:
 The cgroup folders come from ``/proc/self/mountinfo`` (hybrid machines mount v2 at
 ``/sys/fs/cgroup/unified``, v1 controllers at ``/sys/fs/cgroup/cpu`` or ``cpu,cpuacct``),
 the process's place in them from ``/proc/self/cgroup``; under ``--root`` both are read
-inside that tree, and without them the usual layout under ``sys/fs/cgroup`` is assumed.
+inside that tree (through :class:`~mkldoctor.rootfs.RootFS`: a link never leads to the
+host's files), and without them the usual layout under ``sys/fs/cgroup`` is assumed.
 
 MKL ignores cgroup quotas: with no ``mkl_set_num_threads`` and no ``MKL_NUM_THREADS`` /
 ``OMP_NUM_THREADS`` it starts one thread per physical core in the affinity mask, so a
@@ -24,6 +25,8 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+
+from mkldoctor.rootfs import RootFS
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,16 +98,22 @@ class CpuBudget:
         }
 
 
-def _read(path: str, limit: int = 1 << 16) -> str | None:
+def _root(root: str) -> RootFS | None:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read(limit)
-    except OSError:
+        return RootFS(root)
+    except OSError:  # no such folder: nothing to read in it
         return None
 
 
-def _inside(root: str, path: str) -> str:
-    return path if root == "/" else os.path.join(root, path.lstrip("/"))
+def _read(fs: RootFS | None, path: str, limit: int = 1 << 16) -> str | None:
+    """The text of ``path`` (absolute inside the root), None when it cannot be read there."""
+    if fs is None:
+        return None
+    try:
+        with fs.open_in_root(path) as handle:
+            return handle.read(limit).decode("utf-8", "replace")
+    except OSError:
+        return None
 
 
 # -- where the cgroup hierarchies are, and where this process sits in them ------------------
@@ -112,31 +121,32 @@ def _inside(root: str, path: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Hierarchy:
-    mount: str  # the folder, inside --root
+    mount: str  # the folder, as a path inside --root
     mount_root: str  # the part of the hierarchy that folder shows ("/" unless bind-mounted deeper)
     version: int
 
 
 def hierarchies(root: str = "/") -> tuple[list[Hierarchy], list[Hierarchy]]:
     """(v2 mounts, v1 mounts of the ``cpu`` controller), from mountinfo or the usual layout."""
+    fs = _root(root)
     v2: list[Hierarchy] = []
     v1: list[Hierarchy] = []
-    text = _read(_inside(root, "/proc/self/mountinfo"), 1 << 20)
+    text = _read(fs, "/proc/self/mountinfo", 1 << 20)
     for line in (text or "").splitlines():
         left, sep, right = line.partition(" - ")
         fields, tail = left.split(), right.split()
         if not sep or len(fields) < 5 or len(tail) < 3:
             continue
-        mount = _inside(root, fields[4].replace("\\040", " "))
+        mount = fields[4].replace("\\040", " ")
         if tail[0] == "cgroup2":
             v2.append(Hierarchy(mount, fields[3], 2))
         elif tail[0] == "cgroup" and "cpu" in tail[2].split(","):
             v1.append(Hierarchy(mount, fields[3], 1))
-    if text is None:
-        base = _inside(root, "/sys/fs/cgroup")
-        v2 = [Hierarchy(p, "/", 2) for p in (base, os.path.join(base, "unified")) if os.path.isdir(p)]
+    if text is None and fs is not None:
+        base = "/sys/fs/cgroup"
+        v2 = [Hierarchy(p, "/", 2) for p in (base, os.path.join(base, "unified")) if fs.isdir(p)]
         v1 = [Hierarchy(os.path.join(base, n), "/", 1) for n in ("cpu", "cpu,cpuacct", "cpuacct,cpu")
-              if os.path.isdir(os.path.join(base, n))]
+              if fs.isdir(os.path.join(base, n))]
     return v2, v1
 
 
@@ -172,9 +182,9 @@ def _up(folder: str, top: str) -> list[str]:
     return out
 
 
-def _v2_limit(folder: str) -> CgroupLimit | None:
+def _v2_limit(fs: RootFS | None, folder: str) -> CgroupLimit | None:
     path = os.path.join(folder, "cpu.max")
-    fields = (_read(path, 256) or "").split()
+    fields = (_read(fs, path, 256) or "").split()
     if len(fields) != 2 or fields[0] == "max":
         return None
     try:
@@ -183,26 +193,28 @@ def _v2_limit(folder: str) -> CgroupLimit | None:
         return None
     if quota <= 0 or period <= 0:
         return None
-    return CgroupLimit(quota / period, path, f"cpu.max {quota} {period}", 2)
+    return CgroupLimit(quota / period, fs.host(path), f"cpu.max {quota} {period}", 2)
 
 
-def _v1_limit(folder: str) -> CgroupLimit | None:
+def _v1_limit(fs: RootFS | None, folder: str) -> CgroupLimit | None:
     quota_path = os.path.join(folder, "cpu.cfs_quota_us")
     try:
-        quota = int((_read(quota_path, 64) or "").strip())
-        period = int((_read(os.path.join(folder, "cpu.cfs_period_us"), 64) or "").strip())
+        quota = int((_read(fs, quota_path, 64) or "").strip())
+        period = int((_read(fs, os.path.join(folder, "cpu.cfs_period_us"), 64) or "").strip())
     except ValueError:
         return None
     if quota <= 0 or period <= 0:
         return None
-    return CgroupLimit(quota / period, quota_path, f"cpu.cfs_quota_us {quota} / cpu.cfs_period_us {period}", 1)
+    text = f"cpu.cfs_quota_us {quota} / cpu.cfs_period_us {period}"
+    return CgroupLimit(quota / period, fs.host(quota_path), text, 1)
 
 
 def cgroup_limit(root: str = "/", proc_cgroup: str | None = None) -> CgroupLimit | None:
     """The tightest cgroup CPU limit on this process's path (``proc_cgroup``: the text of
     /proc/self/cgroup; read inside ``root`` when not given, "/" when absent there)."""
+    fs = _root(root)
     if proc_cgroup is None:
-        proc_cgroup = _read(_inside(root, "/proc/self/cgroup")) or "0::/\n"
+        proc_cgroup = _read(fs, "/proc/self/cgroup") or "0::/\n"
     v2_path, v1_path = cgroup_paths(proc_cgroup)
     v2_mounts, v1_mounts = hierarchies(root)
     found: list[CgroupLimit] = []
@@ -211,7 +223,7 @@ def cgroup_limit(root: str = "/", proc_cgroup: str | None = None) -> CgroupLimit
             continue
         for hierarchy in mounts:
             for folder in _up(folder_of(hierarchy, path), hierarchy.mount):
-                limit = read(folder)
+                limit = read(fs, folder)
                 if limit is not None:
                     found.append(limit)
     return min(found, key=lambda limit: limit.cpus, default=None)
@@ -240,22 +252,24 @@ def _cpu_list(text: str) -> set[int]:
 def cores(root: str = "/", cpus: set[int] | None = None) -> tuple[int | None, str]:
     """Physical cores among ``cpus`` (all online CPUs when None): the sysfs topology, else
     /proc/cpuinfo's ``physical id`` and ``core id``; (None, why) when neither is readable."""
-    sysfs = _inside(root, "/sys/devices/system/cpu")
+    fs = _root(root)
+    sysfs = "/sys/devices/system/cpu"
     if cpus is None:
-        online = _read(os.path.join(sysfs, "online"), 4096)
+        online = _read(fs, os.path.join(sysfs, "online"), 4096)
         cpus = _cpu_list(online) if online else None
     keys: set[tuple[str, str]] = set()
     if cpus:
         for cpu in cpus:
             topo = os.path.join(sysfs, f"cpu{cpu}", "topology")
-            core, package = _read(os.path.join(topo, "core_id"), 64), _read(os.path.join(topo, "physical_package_id"), 64)
+            core = _read(fs, os.path.join(topo, "core_id"), 64)
+            package = _read(fs, os.path.join(topo, "physical_package_id"), 64)
             if core is None or package is None:
                 keys.clear()
                 break
             keys.add((package.strip(), core.strip()))
         if keys:
-            return len(keys), f"{sysfs}/cpu*/topology"
-    text = _read(_inside(root, "/proc/cpuinfo"), 1 << 22)
+            return len(keys), f"{fs.host(sysfs)}/cpu*/topology"
+    text = _read(fs, "/proc/cpuinfo", 1 << 22)
     if not text:
         return None, "no CPU topology readable"
     processor: int | None = None
@@ -278,7 +292,7 @@ def cores(root: str = "/", cpus: set[int] | None = None) -> tuple[int | None, st
             processor, package, core = None, "", ""
     if not plain:
         return None, "no CPU topology readable"
-    return len(seen), _inside(root, "/proc/cpuinfo")
+    return len(seen), fs.host("/proc/cpuinfo")
 
 
 def read_budget(root: str = "/", proc_cgroup: str | None = None) -> CpuBudget:

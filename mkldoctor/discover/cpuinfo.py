@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+
+from mkldoctor.rootfs import RootFS
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +33,9 @@ class CpuInfo:
 def cpu_info(root: str = "/") -> CpuInfo:
     """The first processor's entry; "unknown" and no flags when the file is not there."""
     model, flags, vendor = "unknown", frozenset(), None
-    try:
-        with open(os.path.join(root, "proc/cpuinfo"), encoding="utf-8", errors="replace") as handle:
-            text = handle.read(1 << 20)
+    try:  # under --root the image's file, never the host's through a link
+        with RootFS(root).open_in_root("/proc/cpuinfo") as handle:
+            text = handle.read(1 << 20).decode("utf-8", "replace")
     except OSError:
         text = ""
     for line in text.splitlines():
