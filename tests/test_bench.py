@@ -477,7 +477,7 @@ def test_cpus_where_no_cgroup_can_be_made(mkl, cache, tmp_path):
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr
-    assert lines[0].startswith("mkldoctor: bench: --cpus 0.5: no cgroup") and "docker run --cpus 0.5" in lines[0]
+    assert lines[0].startswith("mkldoctor: bench --cpus 0.5: no cgroup") and "docker run --cpus 0.5" in lines[0]
 
 
 # -- link lines -------------------------------------------------------------------------------------
@@ -597,7 +597,7 @@ def test_batched_attention_equals_the_per_head_loop(mkl, cache, tmp_path, monkey
     from mkldoctor.bench.run import run_program
 
     prefix = mkl.pip if tokens == 40 else mkl.debian_static / "usr"
-    built = builder.build(install_from_prefix(str(prefix)), "static", "sequential", root=bench_root(cache))
+    built = builder.build(install_at(str(prefix)), "static", "sequential", root=bench_root(cache))
     ids = tmp_path / "ids.bin"
     models.write_ids(models.token_ids(tokens, models.MINILM.vocab), str(ids))
     outputs = {}

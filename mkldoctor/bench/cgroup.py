@@ -193,7 +193,7 @@ def made_quota(cpus: float) -> Iterator[QuotaGroup]:
             tried.append(str(exc.strerror or exc))
     if group is None:
         raise NoCgroupError(
-            f"--cpus {cpus:g}: no cgroup with a CPU quota can be made here "
+            f"bench --cpus {cpus:g}: no cgroup with a CPU quota can be made here "
             f"({'; '.join(tried) or 'no cgroup cpu controller'}); "
             f"run it as root, or get the same quota with docker run --cpus {cpus:g} ... mkldoctor bench"
         )
