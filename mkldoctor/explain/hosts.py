@@ -23,6 +23,7 @@ from mkldoctor.explain.logparse import NeededNotFound
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
+from mkldoctor.verdicts import missing_symbol
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,14 +212,49 @@ def lookup_errors(ex) -> list[Finding]:
         lib_install = ex.install_of(event.library)
         if lib_install is not None:
             evidence.append(f"{event.library} is part of {label(lib_install)}")
-        out.append(Finding(
-            "runtime-symbol-missing", "error", f"symbol lookup error: {event.symbol} is not in the libraries that were loaded",
-            tuple(evidence),
-            ("load the libraries of one MKL copy only: check LD_LIBRARY_PATH and ldd for a mix of versions",
-             f"ldd {q(event.binary)} | grep -E 'mkl|iomp'"),
-            "The program was linked against one copy of a library, and at run time the loader found another that lacks the symbol "
-            "(mixed MKL versions, or a layer loaded without the library it calls).",
-        ))
+        title = f"symbol lookup error: {event.symbol} is not in the libraries that were loaded"
+        fix = ["load the libraries of one MKL copy only: check LD_LIBRARY_PATH and ldd for a mix of versions",
+               f"ldd {q(event.binary)} | grep -E 'mkl|iomp'"]
+        why = ("The program was linked against one copy of a library, and at run time the loader found another that lacks the symbol "
+               "(mixed MKL versions, or a layer loaded without the library it calls).")
+        stopped = missing_symbol.gone(event.symbol)
+        newer = [i for i in ex.installs if stopped and stopped.covers(i.version) and all(h.install is not i for h in hits)]
+        if stopped is not None and (newer or not ex.installs) and lib_install is None:
+            built = _built_against(event.library)
+            evidence.append(f"{stopped.sentence()} (mkldoctor's table of every release's exports, {missing_symbol.span_of_releases()})")
+            evidence += built
+            evidence += [f"this machine has {label(i)}: a release without {event.symbol}" for i in newer[:MAX_LISTED]]
+            title = (f"{event.symbol} was exported up to MKL {stopped.last} and is gone since {stopped.gone_since}"
+                     + (f"; this machine has {newer[0].version}" if newer else "") + ": the program needs an older MKL")
+            why = (f"The program was built against an MKL that exported {event.symbol}; the MKL the loader found is "
+                   f"{stopped.gone_since} or newer, which no longer exports it, so the first call to it fails.")
+            older = [h.install for h in hits if h.install.lib_dirs]
+            if older:
+                best = missing_symbol.newest_first([missing_symbol.Holder(i, (), label(i)) for i in older])[0].install
+                fix = [f"run it with {label(best)}, which still exports {event.symbol}: "
+                       f"export LD_LIBRARY_PATH={q(best.lib_dirs[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"]
+                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
+            else:
+                fix = missing_symbol.gone_fix(stopped, static=False)
+        elif stopped is None and missing_symbol.ever_exported(event.symbol) is False and not hits and event.symbol.lower().startswith("mkl_"):
+            evidence.append(f"no MKL release from {missing_symbol.span_of_releases()} exports {event.symbol} "
+                            "(mkldoctor's table of every release's exports): the cause is not MKL's version")
+        out.append(Finding("runtime-symbol-missing", "error", title, tuple(evidence), tuple(fix), why))
+    return out
+
+
+def _built_against(path: str) -> list[str]:
+    """The MKL release a binary was linked against, from the sonames it needs (the export table's sonames)."""
+    from mkldoctor.knowledge import exports
+
+    info = read_dynamic(path) if os.path.isfile(path) else None
+    out = []
+    for soname in (info.needed if info else ()):
+        if soname.startswith("libmkl_"):
+            releases = exports.releases_with_soname(soname)
+            if releases:
+                span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
+                out.append(f"{os.path.basename(path)} was linked against {soname}, the soname of MKL {span}")
     return out
 
 

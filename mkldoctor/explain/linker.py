@@ -198,7 +198,7 @@ def undefined(ex) -> list[Finding]:
             groups["gnu-openmp"].append(symbol)
         elif linked is not None and any(h.install is linked for h in found):
             groups["layer"].append(symbol)
-        elif found or missing_symbol.first_release(symbol):
+        elif found or missing_symbol.first_release(symbol) or missing_symbol.gone(symbol):
             if linked is None and command is not None and not any(r.name.startswith("mkl_") for r in command.libs) and not any("mkl" in p for p in command.inputs):
                 groups["not-linked"].append(symbol)
             else:
