@@ -37,6 +37,11 @@ def by_id(document, finding_id):
     return [f for f in document["findings"] if f["id"] == finding_id]
 
 
+def fix_lines(document, finding) -> list[str]:
+    """The finding's fix lines, then the lines of each recipe it refers to (printed once per document)."""
+    return list(finding["fix"]) + [line for name in finding["recipes"] for line in document["recipes"][name]]
+
+
 @pytest.fixture()
 def seed_machine(mkl, tmp_path):
     """The seed's machine: intel-mkl-src's MKL download (here Debian's real 2020.4 archives, which lack
@@ -99,7 +104,7 @@ def test_acceptance_2_shared_only_sysroot_and_a_static_link(mkl, tmp_path):
                            "--threading", "sequential")
     assert code == 1
     (finding,) = by_id(document, "runtime-without-devel")
-    fix = "\n".join(finding["fix"])
+    fix = "\n".join(fix_lines(document, finding))
     assert "libmkl-full-dev" in fix and "intel-oneapi-mkl-devel" in fix
     assert "apt.repos.intel.com" in fix  # the sysroot has no Intel repository configured
     assert any("libmkl-rt" in line for line in finding["evidence"])
@@ -124,7 +129,7 @@ def test_candle_project_needs_every_candle_symbol(mkl, tmp_path):
     missing = {f["title"].split()[0] for f in by_id(document, "missing-symbol")}
     assert missing == {"hgemm_"}  # 2020.4 has sgemm_, dgemm_ and the VML calls, not hgemm_
     (finding,) = by_id(document, "missing-symbol")
-    fix = "\n".join(finding["fix"])  # no copy here has it: install one, never Debian's 2020.4 again
+    fix = "\n".join(fix_lines(document, finding))  # no copy here has it: install one, never Debian's 2020.4 again
     assert "python3 -m pip install 'mkl-static>=2021.4'" in fix
     assert "# not debian's libmkl-full-dev: it is MKL 2020.4, older than 2021.4" in fix
     assert "sudo apt-get install intel-oneapi-mkl-devel" in fix and "cargo clean -p intel-mkl-src" in fix
@@ -136,7 +141,7 @@ def test_iomp_missing_for_intel_threading(mkl, tmp_path):
     code, document = check(tmp_path, "--root", mkl.debian_static, "--link", "static", "--threading", "intel")
     assert code == 1
     (finding,) = by_id(document, "iomp-missing")
-    assert any("libomp-dev" in line for line in finding["fix"])
+    assert any("libomp-dev" in line for line in fix_lines(document, finding))
 
 
 def test_one_cpu_quota_with_threaded_layer(mkl, tmp_path):
@@ -327,6 +332,27 @@ def test_fix_on_a_dnf_image_names_dnf_and_intels_yum_repository(mkl, tmp_path):
     code, document = check(tmp_path, "--root", tmp_path, "--link", "static")
     assert code == 1
     (finding,) = by_id(document, "runtime-without-devel")
-    fix = "\n".join(finding["fix"])
+    fix = "\n".join(fix_lines(document, finding))
     assert "sudo dnf install intel-oneapi-mkl-devel" in fix and "yum.repos.intel.com/oneapi" in fix
     assert "apt-get" not in fix  # no dpkg in this image
+
+
+def test_a_recipe_two_findings_share_is_printed_once(mkl, tmp_path):
+    """A shared-only sysroot and a static link: runtime-without-devel and the .pc files naming missing archives
+    both need the static-MKL install commands; text prints them once at the end, JSON once per document."""
+    args = [tmp_path, "--root", mkl.debian_shared, "--link", "static", "--interface", "lp64", "--threading", "sequential"]
+    code, document = check(*args)
+    users = [f for f in document["findings"] if "install-static-mkl" in f["recipes"]]
+    assert {f["id"] for f in users} >= {"runtime-without-devel", "pkgconfig-missing-files"}
+    for finding in users:
+        assert any("see recipe `install-static-mkl` below" in line for line in finding["fix"])
+        assert not any("libmkl-full-dev" in line for line in finding["fix"])  # the commands are in the recipe only
+    lines = document["recipes"]["install-static-mkl"]
+    assert any("sudo apt-get install libmkl-full-dev" in line for line in lines)
+    text = runner.invoke(app, ["check", *map(str, args)], env={"NO_COLOR": "1", "COLUMNS": "400"})
+    assert text.exit_code == 1, text.output
+    out = text.output
+    assert out.count("recipe install-static-mkl:") == 1
+    assert out.count(lines[0]) == 1  # each command once, however many findings need it
+    assert out.index("recipe install-static-mkl:") > out.rindex("see recipe `install-static-mkl` below")
+    assert out.count("see recipe `install-static-mkl` below") == len(users)

@@ -68,7 +68,9 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
             else:
                 point_at += [f"export MKLROOT={q(best.root)}",
                              f"# link with -L{q(best.lib_dir)} (see: mkldoctor link --install {q(best.root)})"]
-        install = recipes.install_static(f.inventory.root, _debian(f.inventory), first) \
+        recipe = recipes.static_recipe(f.inventory.root, _debian(f.inventory), first)
+        install = [f"install an MKL with static archives that has {symbol}" + (f" ({first} or newer)" if first else "")
+                   + f": {recipes.recipe_ref(recipe)}"] \
             if (f.needs.link or "static") == "static" else [f"python3 -m pip install mkl=={recipes.LATEST}"]
         if f.needs.cargo_config:
             install += ["export MKLROOT=<the prefix of the new install>", recipes.CARGO_CLEAN]
@@ -81,6 +83,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
             holders=holders,
             point_at=point_at,
             install=install,
+            recipes=(recipe,),
             why_more=(f"intel-mkl-src falls back to its MKL {recipes.INTEL_MKL_SRC_DOWNLOAD} download when no installed copy has "
                       f"every file its feature needs, and cargo keeps that choice until `{recipes.CARGO_CLEAN}` "
                       "(on that path the build script does not ask to rerun when MKLROOT changes)." if f.choice.download else ""),
@@ -98,7 +101,8 @@ def rule_runtime_without_devel(f: Facts) -> list[Finding]:
         return []
     evidence = [f"a static link is asked for: {f.needs.origin.get('link', 'flags')}"]
     evidence += [f"{label(i)}: shared objects only ({i.package or 'no package record'})" for i in f.inventory.installs]
-    fix = recipes.install_static(f.inventory.root, _debian(f.inventory))
+    recipe = recipes.static_recipe(f.inventory.root, _debian(f.inventory))
+    fix = [f"install an MKL with static archives: {recipes.recipe_ref(recipe)}"]
     return [Finding(
         id="runtime-without-devel",
         severity="error",
@@ -108,11 +112,14 @@ def rule_runtime_without_devel(f: Facts) -> list[Finding]:
         explanation="Runtime packages (intel-oneapi-mkl, Debian's libmkl-rt, pip's mkl, conda's mkl) hold shared "
                     "objects only; the .a files live in intel-oneapi-mkl-devel, libmkl-full-dev, mkl-static.",
         confirm=("mkldoctor list",),
+        recipes=(recipe,),
     )]
 
 
 def rule_pkgconfig(f: Facts) -> list[Finding]:
     out = []
+    static = recipes.static_recipe(f.inventory.root, _debian(f.inventory))
+    openmp = recipes.openmp_recipe(f.inventory.root)
     for pc in f.inventory.pkgconfig:
         if not pc.on_search_path:
             continue
@@ -123,10 +130,11 @@ def rule_pkgconfig(f: Facts) -> list[Finding]:
                 severity="error" if used else "warning",
                 title=f"{pc.name}.pc names {len(pc.missing)} library file(s) that do not exist",
                 evidence=(f"{pc.path}", *[f"missing: {m}" for m in pc.missing[:6]]),
-                fix=tuple(recipes.install_static(f.inventory.root, _debian(f.inventory))) if ".a" in " ".join(pc.missing)
+                fix=(f"install an MKL with static archives: {recipes.recipe_ref(static)}",) if ".a" in " ".join(pc.missing)
                 else ("install the MKL package that holds those files, or remove the stale .pc",),
                 explanation="A build that trusts this file (pkg-config, intel-mkl-src) fails with `cannot find` "
                             "or a missing file." + (" intel-mkl-src reads this very file." if used else ""),
+                recipes=(static,) if ".a" in " ".join(pc.missing) else (),
             ))
         if pc.problems:
             out.append(Finding(
@@ -145,8 +153,9 @@ def rule_pkgconfig(f: Facts) -> list[Finding]:
                 title=f"{pc.name}.pc requires {', '.join(pc.missing_requires)}, whose .pc is not on the search path",
                 evidence=(pc.path,),
                 fix=(f"export PKG_CONFIG_PATH=<folder with {pc.missing_requires[0]}.pc>:$PKG_CONFIG_PATH",
-                     *(recipes.install_openmp(f.inventory.root) if "openmp" in pc.missing_requires else ())),
+                     *((f"or install Intel's OpenMP runtime: {recipes.recipe_ref(openmp)}",) if "openmp" in pc.missing_requires else ())),
                 explanation="`pkg-config --libs` fails for this file until the required package's .pc is found.",
+                recipes=(openmp,) if "openmp" in pc.missing_requires else (),
             ))
     return out
 
@@ -168,11 +177,13 @@ def rule_iomp_missing(f: Facts) -> list[Finding]:
         return []
     evidence = (f"the intel threading layer is asked for: {f.needs.origin.get('threading', 'flags')}",
                 f"{label(chosen)} has no libiomp5 beside it, and none is on the loader's path")
-    fix = list(recipes.install_openmp(f.inventory.root))
+    recipe = recipes.openmp_recipe(f.inventory.root)
+    fix = [f"install Intel's OpenMP runtime (libiomp5): {recipes.recipe_ref(recipe)}"]
     if f.needs.cargo_config:
         fix.append(f"or use the sequential layer: intel-mkl-src feature {f.needs.cargo_config.replace('iomp', 'seq')}")
     return [Finding("iomp-missing", "error", "libiomp5 (Intel OpenMP) is missing for the intel threading layer",
-                    evidence, tuple(fix), "The link fails with `cannot find -liomp5` or undefined __kmpc_* symbols.")]
+                    evidence, tuple(fix), "The link fails with `cannot find -liomp5` or undefined __kmpc_* symbols.",
+                    recipes=(recipe,))]
 
 
 def rule_mixed_versions(f: Facts) -> list[Finding]:
@@ -358,9 +369,10 @@ def rule_summary(f: Facts) -> list[Finding]:
     chosen = f.choice.install
     if chosen is None and not f.choice.download:
         if not f.inventory.installs:
+            recipe = recipes.static_recipe(f.inventory.root, False)
             return [Finding("no-mkl", "error" if f.needs.link or f.needs.symbols else "info", "no MKL found on this machine",
                             tuple(f.choice.steps) or ("looked in dpkg, rpm, pip, conda, /opt/intel, MKLROOT, loader and pkg-config paths",),
-                            tuple(recipes.install_static(f.inventory.root, False)))]
+                            (f"install MKL: {recipes.recipe_ref(recipe)}",), recipes=(recipe,))]
         return []
     what = label(chosen) if chosen else f"MKL {f.choice.version} (intel-mkl-src download)"
     needs = ", ".join(f"{k}={getattr(f.needs, k)}" for k in ("link", "interface", "threading") if getattr(f.needs, k))
@@ -387,9 +399,10 @@ def rule_min_version(f: Facts) -> list[Finding]:
         return []
     if history.version_key(f.choice.version) >= history.version_key(f.needs.min_version):
         return []
+    recipe = recipes.static_recipe(f.inventory.root, _debian(f.inventory), f.needs.min_version)
     return [Finding("too-old", "error", f"MKL {f.choice.version} is older than the {f.needs.min_version} asked for",
                     (f.needs.origin.get("min_version", "--min-version"), f.choice.how),
-                    tuple(recipes.install_static(f.inventory.root, _debian(f.inventory), f.needs.min_version)))]
+                    (f"install MKL {f.needs.min_version} or newer: {recipes.recipe_ref(recipe)}",), recipes=(recipe,))]
 
 
 RULES: tuple[Callable[[Facts], list[Finding]], ...] = (

@@ -35,7 +35,6 @@ from mkldoctor.inventory.install import label
 from mkldoctor.inventory.locate import installs_from_dirs
 
 MAX_UNRECOGNISED_FINDINGS = 10
-_RECIPE_NAMES = {"static": "static-mkl", "shared": "mkl", "headers": "mkl-headers", "openmp": "openmp"}
 
 
 @dataclass(frozen=True)
@@ -140,10 +139,10 @@ class Explainer:
 
     def recipe(self, need: str, min_version: str | None = None) -> Recipe:
         """The install commands for ``need`` ("static", "shared", "headers", "openmp"), made once per report."""
-        name = f"install-{_RECIPE_NAMES[need]}" + (f"-{min_version}+" if min_version else "")
-        if name not in self._recipes:
-            from mkldoctor.knowledge import recipes
+        from mkldoctor.knowledge import recipes
 
+        name = recipes.recipe_name(need, min_version)
+        if name not in self._recipes:
             # the package managers of this machine only (and pip), as check does; Debian's block where apt is
             channels = recipes.channels_for("/", True)
             lines = recipes.recipes(need, min_version, channels=channels, intel_repo=not recipes.intel_apt_configured("/"))

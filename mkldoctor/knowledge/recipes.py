@@ -20,6 +20,7 @@ import os
 import shlex
 import shutil
 
+from mkldoctor.findings import Recipe
 from mkldoctor.knowledge.history import version_key
 
 LATEST = "2026.2.0"  # the newest oneMKL on PyPI that this release of mkldoctor was tested with
@@ -174,6 +175,27 @@ def install_static(root: str, debian_present: bool, min_version: str | None = No
 
 def install_openmp(root: str) -> list[str]:
     return recipes("openmp", channels=channels_for(root, True), intel_repo=not intel_apt_configured(root))
+
+
+RECIPE_NAMES = {"static": "static-mkl", "shared": "mkl", "headers": "mkl-headers", "openmp": "openmp"}
+
+
+def recipe_name(need: str, min_version: str | None = None) -> str:
+    """The name a finding refers to: ``install-static-mkl``, ``install-mkl-2021.4+`` (explain and check alike)."""
+    return f"install-{RECIPE_NAMES[need]}" + (f"-{min_version}+" if min_version else "")
+
+
+def recipe_ref(recipe: Recipe) -> str:
+    return f"see recipe `{recipe.name}` below"
+
+
+def static_recipe(root: str, debian_present: bool, min_version: str | None = None) -> Recipe:
+    """:func:`install_static` as a recipe: printed once per report, referred to by name."""
+    return Recipe(recipe_name("static", min_version), tuple(install_static(root, debian_present, min_version)))
+
+
+def openmp_recipe(root: str) -> Recipe:
+    return Recipe(recipe_name("openmp"), tuple(install_openmp(root)))
 
 
 def point_cargo_at(root: str, config: str | None) -> list[str]:

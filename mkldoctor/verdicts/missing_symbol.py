@@ -163,6 +163,7 @@ def finding(
                    f"find the library that does: mkldoctor symbols --find {symbol} FOLDER"]
         recipes = ()
     fix = list(point_at) if holders and point_at else list(install)
+    recipes = tuple(r for r in recipes if f"recipe `{r.name}`" in "\n".join(fix))  # only those the fix refers to
     why = f"The linker stops with `undefined reference to '{symbol}'`: it is not in the MKL the build uses"
     why += f" ({used_version})" if used_version else ""
     why += f"; it first appears in MKL {first}." if first else "."
