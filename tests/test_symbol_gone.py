@@ -128,3 +128,36 @@ def test_a_name_no_release_exports(mkl, tmp_path):
     text = flat(finding)
     assert "the cause is not MKL's version" in text
     assert not finding.recipes and not any("pip install" in line for line in finding.fix)
+
+
+def _dynamic(path: Path, tag: str) -> list[str]:
+    """readelf's own reading of a dynamic-section tag: the independent reference."""
+    out = subprocess.run(["readelf", "-d", str(path)], capture_output=True, text=True, check=True).stdout
+    return [line.split("[", 1)[1].rstrip("]") for line in out.splitlines() if f"({tag})" in line]
+
+
+def test_an_image_with_another_release_than_the_binary_was_built_against(built, mkl, tmp_path):
+    """The runtime findings that check --image IMG BINARY prints: the binary needs 2020.4's soname, the root holds 2026.2's."""
+    from mkldoctor.runtime.deps import compute_deps
+    from mkldoctor.runtime.findings import runtime_findings
+
+    folder, _ = built
+    root = tmp_path / "root"
+    (root / "app").mkdir(parents=True)
+    (root / "opt/mkl/lib").mkdir(parents=True)
+    deb = mkl.debian_lib(mkl.debian_shared)
+    subprocess.run(["gcc", str(folder / "p.o"), "-o", str(root / "app/p"), f"-L{deb}", "-lmkl_rt",
+                    "-Wl,--enable-new-dtags,-rpath,/opt/mkl/lib"], check=True)
+    for name in ("libmkl_rt.so.3", "libmkl_core.so.3"):
+        (root / "opt/mkl/lib" / name).write_bytes((mkl.pip_lib / name).read_bytes())
+    wanted = [n for n in _dynamic(root / "app/p", "NEEDED") if n.startswith("libmkl_")]
+    assert wanted == ["libmkl_rt.so"]
+    has = _dynamic(root / "opt/mkl/lib/libmkl_rt.so.3", "SONAME")
+    assert has == ["libmkl_rt.so.3"]
+    findings = runtime_findings(compute_deps("/app/p", str(root)))
+    (finding,) = [f for f in findings if f.title.startswith("libmkl_rt.so ")]
+    text = "\n".join(finding.evidence)
+    assert f"{wanted[0]} is the soname of MKL {exports.releases_with_soname(wanted[0])[0]}" in text
+    built_with = exports.releases_with_soname(has[0])
+    assert f"the image has /opt/mkl/lib/{has[0]}, the soname of MKL {built_with[0]} to {built_with[-1]}" in text
+    assert finding.fix[1].startswith("or rebuild /app/p against the MKL the image has (/opt/mkl/lib/libmkl_rt.so.3)")

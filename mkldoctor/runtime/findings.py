@@ -9,7 +9,8 @@ import shlex
 
 from mkldoctor.discover import discover
 from mkldoctor.findings import Finding
-from mkldoctor.runtime.deps import Deps
+from mkldoctor.rootfs import RootFS
+from mkldoctor.runtime.deps import Deps, Need
 
 
 def runtime_findings(deps: Deps, search: list[str] | None = None) -> list[Finding]:
@@ -29,6 +30,10 @@ def runtime_findings(deps: Deps, search: list[str] | None = None) -> list[Findin
         target = posixpath.join(folder, need.file) if folder else f"<a folder on the loader's path>/{need.file}"
         source = sources[0] if sources else f"<where your build stage has {need.file}>"
         fix = (f"COPY --from=build {shlex.quote(source)} {shlex.quote(target)}",)
+        story, others = _soname_story(deps, need)
+        evidence += story
+        if others:
+            fix += (f"or rebuild {deps.binary} against the MKL the image has ({others[0]}): relinked, it asks for that soname",)
         findings.append(Finding(
             "runtime-missing", "error",
             f"{need.file} is missing from {deps.image or deps.root}: {deps.binary} needs it at run time",
@@ -37,6 +42,39 @@ def runtime_findings(deps: Deps, search: list[str] | None = None) -> list[Findin
             confirm=(f"mkldoctor deps {deps.binary} --image {shlex.quote(deps.image or deps.root)}",),
         ))
     return findings
+
+
+def _span(releases: tuple[str, ...]) -> str:
+    return releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
+
+
+def _soname_story(deps: Deps, need: Need) -> tuple[list[str], list[str]]:
+    """A missing ``libmkl_X.so[.N]`` the binary names in DT_NEEDED: the releases with that soname (the export
+    table), and the other sonames of that library in the folders searched: the image's MKL is another release."""
+    from mkldoctor.knowledge import exports
+
+    if not need.file.startswith("libmkl_") or "DT_NEEDED" not in need.why or "<" in need.file:
+        return [], []
+    evidence = []
+    releases = exports.releases_with_soname(need.file)
+    if releases:
+        evidence.append(f"{need.file} is the soname of MKL {_span(releases)} (mkldoctor's table of every release's libraries): "
+                        f"{deps.binary} was linked against that release")
+    stem = need.file.split(".so", 1)[0] + ".so"
+    fs = RootFS(deps.root)
+    others = []
+    for line in need.search:
+        match = re.match(r"^\d+\. [^/]*?(/\S*?):", line)
+        if not match or not fs.isdir(match.group(1)):
+            continue
+        for name in sorted(fs.listdir(match.group(1))):
+            if (name == stem or name.startswith(stem + ".")) and name != need.file:
+                path = posixpath.join(match.group(1), name)
+                others.append(path)
+                theirs = exports.releases_with_soname(name)
+                evidence.append(f"the image has {path}" + (f", the soname of MKL {_span(theirs)}" if theirs else "")
+                                + f": another release than the one {deps.binary} was built against")
+    return evidence, others
 
 
 def _why(role: str, name: str) -> str:
