@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from mkldoctor.bench.cache import cache_folder
+from mkldoctor.cache import cache_folder
 from mkldoctor.bench.errors import ModelError
 
 FILES = ("config.json", "model.safetensors")
