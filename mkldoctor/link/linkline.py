@@ -110,9 +110,10 @@ def find_iomp5(install: MklInstall) -> str | None:
     shared = [lib.path for lib in install.iomp5 if lib.kind == "shared"]
     if shared:
         return shared[0]
-    from mkldoctor.explain.linksearch import compiler_default_dirs, ld_default_dirs, loader_cache
+    from mkldoctor.discover.loader import host_cache
+    from mkldoctor.explain.linksearch import compiler_default_dirs, ld_default_dirs
 
-    cached = loader_cache().get("libiomp5.so")
+    cached = host_cache().get("libiomp5.so")
     if cached:
         return cached[0]
     found = _find_in_dirs("libiomp5.so", list(compiler_default_dirs()) + list(ld_default_dirs()))
@@ -140,14 +141,15 @@ def _tbb_gap(install: MklInstall, config: LinkConfig, tbb: str) -> list[str]:
 
 
 def find_tbb(install: MklInstall) -> str | None:
-    from mkldoctor.explain.linksearch import ld_default_dirs, loader_cache
+    from mkldoctor.discover.loader import host_cache
+    from mkldoctor.explain.linksearch import ld_default_dirs
 
     found = _find_in_dirs("libtbb.so", install.lib_dirs)
     if found:
         return found
     for name in ("libtbb.so", "libtbb.so.12", "libtbb.so.2"):
-        if loader_cache().get(name):
-            return loader_cache()[name][0]
+        if host_cache().get(name):
+            return host_cache()[name][0]
     return _find_in_dirs("libtbb.so", list(ld_default_dirs()))
 
 
