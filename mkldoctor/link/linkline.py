@@ -451,6 +451,18 @@ class VerifyResult:
     output: str = ""
 
 
+def program_env(line: LinkLine) -> dict[str, str]:
+    """This environment with the line's run-time settings, as its ``run:`` lines would make it
+    (``LD_LIBRARY_PATH`` put in front of the one already set)."""
+    env = dict(os.environ)
+    for key, value in line.runtime_env.items():
+        if key == "LD_LIBRARY_PATH":
+            old = env.get("LD_LIBRARY_PATH")
+            value = value.replace(":$LD_LIBRARY_PATH", "") + (":" + old if old else "")
+        env[key] = value
+    return env
+
+
 def verify(line: LinkLine, *, hgemm: bool = False, cc: str = "gcc", timeout: float = 180.0, keep: str | None = None) -> VerifyResult:
     """Compile, link and run a program that calls cblas_sgemm (and hgemm_) with ``line``."""
     source = PROGRAM % {"hgemm_decl": HGEMM_DECL if hgemm else "", "hgemm_call": HGEMM_CALL if hgemm else ""}
@@ -469,12 +481,7 @@ def verify(line: LinkLine, *, hgemm: bool = False, cc: str = "gcc", timeout: flo
         log.append(run.stdout + run.stderr)
         if run.returncode != 0:
             return VerifyResult(False, "compile", "\n".join(log), command)
-        env = dict(os.environ)
-        for key, value in line.runtime_env.items():
-            if key == "LD_LIBRARY_PATH":
-                old = env.get("LD_LIBRARY_PATH")
-                value = value.replace(":$LD_LIBRARY_PATH", "") + (":" + old if old else "")
-            env[key] = value
+        env = program_env(line)
         prefix = " ".join(f"{k}={q(env[k])}" for k in line.runtime_env)
         log.append(f"{prefix} {q(exe)}".strip())
         try:
