@@ -7,10 +7,10 @@ root's: nothing from an image is ever run.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 
+from mkldoctor.digest import sha256_file
 from mkldoctor.discover import discover
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.runtime.layers import OPENMP, THREADING, Layers
@@ -69,15 +69,9 @@ def _same_copy_here(fs: Root, mkl_dir: str, suffix: str, search: list[str] | Non
             theirs = os.path.join(folder, f"libmkl_core{suffix}")
             if os.path.realpath(theirs) == os.path.realpath(mine) or not os.path.isfile(theirs) or os.path.getsize(theirs) != size:
                 continue
-            digest = digest or _sha256(mine)
-            if _sha256(theirs) == digest:
+            digest = digest or sha256_file(mine)
+            if sha256_file(theirs) == digest:
                 return folder
     return None
 
 
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
