@@ -124,11 +124,9 @@ class RootLoader:
             if cached:
                 result.steps.append(Step("/etc/ld.so.cache", "ld.so.cache", "found", f"{soname} => {cached[0]}", cached[0]))
                 result.found = cached[0]
-            elif self.cache or self.exists("/etc/ld.so.cache"):
-                said = f"no {soname} (ldconfig -p)" if self.root.is_host else f"no {soname}"
-                result.steps.append(Step("/etc/ld.so.cache", "ld.so.cache", "absent", said))
             else:
-                result.steps.append(Step("/etc/ld.so.cache", "ld.so.cache", "absent", "no ld.so.cache in this root"))
+                result.steps.append(Step("/etc/ld.so.cache", "ld.so.cache", "absent",
+                                         f"no {soname}" if self.cache or self.exists("/etc/ld.so.cache") else "no ld.so.cache in this root"))
         for folder in LOADER_DEFAULTS:
             if result.found is not None:
                 break

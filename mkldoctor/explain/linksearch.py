@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 
 from mkldoctor.binary.dynamic import read_dynamic
 from mkldoctor.discover.soname import RootLoader, SearchResult, Step
@@ -190,4 +191,7 @@ def search_soname(
     loader = RootLoader(Root("/"), {"LD_LIBRARY_PATH": env.get("LD_LIBRARY_PATH", "")}, env_label)
     result = loader.search(soname, dynamic)
     result.preface[:0] = preface
+    # and how to read the cache oneself, on this machine
+    result.steps = [replace(s, detail=f"{s.detail} (ldconfig -p)") if s.origin == "ld.so.cache" and s.detail == f"no {soname}" else s
+                    for s in result.steps]
     return result
