@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mkldoctor.bench import build as builder  # noqa: E402
 from mkldoctor.bench import model as models  # noqa: E402
 from mkldoctor.bench.cpu import busy_cpus  # noqa: E402
+from mkldoctor.cache import cache_folder  # noqa: E402
 from mkldoctor.inventory.install import label  # noqa: E402
 from mkldoctor.inventory.locate import install_at  # noqa: E402
 from mkldoctor.bench.reference import numpy_available  # noqa: E402
@@ -45,8 +46,7 @@ GOAL_PEAK_SHARE = 0.90
 
 
 def default_install() -> str:
-    base = os.environ.get("MKLDOCTOR_FIXTURES") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mkldoctor", "fixtures")
+    base = os.environ.get("MKLDOCTOR_FIXTURES") or cache_folder("fixtures")
     return os.path.join(base, "pip-2026.2")
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from mkldoctor.cache import cache_folder
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -29,8 +31,7 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None, check:
 def fixtures_dir() -> Path:
     if os.environ.get("MKLDOCTOR_FIXTURES"):
         return Path(os.environ["MKLDOCTOR_FIXTURES"])
-    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(cache) / "mkldoctor" / "fixtures"
+    return Path(cache_folder("fixtures"))
 
 
 @dataclass(frozen=True)

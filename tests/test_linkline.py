@@ -149,9 +149,9 @@ def test_refuses_static_without_archives(mkl):
 
 
 def test_refuses_intel_threading_without_libiomp5(mkl, debian_static):
-    from mkldoctor.explain.linksearch import loader_cache
+    from mkldoctor.discover.loader import host_cache
 
-    if "libiomp5.so" in loader_cache():
+    if "libiomp5.so" in host_cache():
         pytest.skip("this machine has a libiomp5.so of its own")
     result = cli("--threading", "intel", "--install", str(mkl.debian_static))
     assert result.exit_code == 1

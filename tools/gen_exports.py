@@ -39,11 +39,11 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import fixtures_dir  # noqa: E402
-
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "tests"))
+from conftest import fixtures_dir  # noqa: E402
 from mkldoctor.binary.elf import read_elf  # noqa: E402
+from mkldoctor.cache import cache_folder  # noqa: E402
 
 OUTPUT = ROOT / "mkldoctor" / "knowledge" / "data" / "exports.zip"
 SCHEMA = "mkldoctor.exports"
@@ -71,8 +71,7 @@ def log(message: str) -> None:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "mkldoctor" / "exports"
+    return Path(cache_folder("exports"))
 
 
 def version_key(release: str) -> tuple[int, ...]:

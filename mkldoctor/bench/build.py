@@ -21,7 +21,7 @@ import tempfile
 import time
 from importlib import resources
 
-from mkldoctor.bench.cache import cache_folder
+from mkldoctor.cache import cache_folder
 from mkldoctor.discover.cpuinfo import cpu_info
 from mkldoctor.bench.errors import BuildError, CompilerError
 from mkldoctor.bench.linkline import link_line

@@ -12,14 +12,14 @@ uses what the cache holds and never touches the network.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass
 from typing import Callable
 
-from mkldoctor.bench.cache import cache_folder
 from mkldoctor.bench.errors import ModelError
+from mkldoctor.cache import cache_folder
+from mkldoctor.digest import sha256_file
 
 FILES = ("config.json", "model.safetensors")
 CHUNK = 1 << 20
@@ -148,13 +148,10 @@ def _download(session, repo: str, commit: str, remote: RemoteFile, target: str, 
     if remote.size is not None and size != remote.size:
         raise DownloadError(repo, f"{remote.name}: got {size} of {remote.size} bytes; run again to resume")
     if remote.sha256:
-        digest = hashlib.sha256()
-        with open(partial, "rb") as handle:
-            for block in iter(lambda: handle.read(CHUNK), b""):
-                digest.update(block)
-        if digest.hexdigest() != remote.sha256:
+        digest = sha256_file(partial)
+        if digest != remote.sha256:
             os.remove(partial)
-            raise DownloadError(repo, f"{remote.name}: sha256 {digest.hexdigest()[:12]}… is not the hub's "
+            raise DownloadError(repo, f"{remote.name}: sha256 {digest[:12]}… is not the hub's "
                                       f"{remote.sha256[:12]}…; the partial file was removed")
     os.replace(partial, final)
 

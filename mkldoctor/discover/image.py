@@ -21,6 +21,7 @@ import zlib
 from dataclasses import dataclass, field
 from typing import IO
 
+from mkldoctor.cache import cache_folder
 from mkldoctor.discover.overlay import FILTER_VERSION, extract_layer, inside_root, merge, reason as _reason
 from mkldoctor.errors import InputError
 
@@ -36,8 +37,7 @@ class ImageRoot:
 
 
 def cache_base() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "mkldoctor", "images")
+    return cache_folder("images")
 
 
 # -- the image's own files -------------------------------------------------------------

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import struct
 
 from mkldoctor.discover.base import Candidate, Context
+from mkldoctor.discover.sysroot import Root
 
+# the folders the loader tries last, after the ld.so.cache (glibc's trusted folders on x86-64 Debian and Red Hat)
+LOADER_DEFAULTS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib")
+# the folders discovery looks in for MKL copies (the loader's, and /usr/local/lib)
 DEFAULT_DIRS = ("/lib", "/usr/lib", "/lib64", "/usr/lib64", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
                 "/usr/local/lib")
 
@@ -73,6 +78,20 @@ def cache_entries(ctx: Context, x86_64_only: bool = False) -> list[tuple[str, st
         if key < len(data) and value < len(data):
             entries.append((string(key), string(value)))
     return entries
+
+
+def cache_table(ctx: Context) -> dict[str, tuple[str, ...]]:
+    """soname -> in-root paths from the root's ``/etc/ld.so.cache`` (x86-64 entries), in its order, as ``ldconfig -p`` prints it."""
+    table: dict[str, list[str]] = {}
+    for soname, path in cache_entries(ctx, x86_64_only=True):
+        table.setdefault(soname, []).append(path)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+@functools.lru_cache(maxsize=1)
+def host_cache() -> dict[str, tuple[str, ...]]:
+    """:func:`cache_table` of this machine, read once."""
+    return cache_table(Context(Root("/"), {}))
 
 
 def search_path(ctx: Context) -> list[tuple[str, str]]:

@@ -11,7 +11,6 @@ relative to their folder, so even a plain ``open`` of the tree never leaves it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import posixpath
@@ -22,6 +21,7 @@ import tempfile
 import zlib
 from typing import IO, Callable
 
+from mkldoctor.digest import sha256_stream
 from mkldoctor.errors import InputError
 
 FILTER_VERSION = "1"  # bump when the choice of files changes: old cache entries are then not reused
@@ -125,16 +125,14 @@ def _verify(blob: IO[bytes], key: str, check: str | None, gzipped: bool, label: 
     algorithm, _, expected = key.partition(":")
     if check is None or algorithm != "sha256":
         return
-    digest = hashlib.sha256()
     stream: IO[bytes] = blob
     if check == "content" and gzipped:
         import gzip
 
         stream = gzip.GzipFile(fileobj=blob)  # type: ignore[assignment]
-    for block in iter(lambda: stream.read(1 << 20), b""):
-        digest.update(block)
-    if digest.hexdigest() != expected:
-        raise InputError(label, f"its bytes do not match its digest (sha256 {digest.hexdigest()[:12]}...): corrupt layer")
+    digest = sha256_stream(stream)
+    if digest != expected:
+        raise InputError(label, f"its bytes do not match its digest (sha256 {digest[:12]}...): corrupt layer")
 
 
 def _one_entry(layer: tarfile.TarFile, member: tarfile.TarInfo, tree: str, extra: frozenset[str], meta: dict, label: str) -> None:

@@ -49,6 +49,12 @@ class Root:
             return found.host if found.kind in ("missing", "dangling") else found.at
         return found
 
+    def real_host(self, path: str) -> str | None:
+        """The host path of the real file or folder ``path`` names inside the root; None when there is none in it
+        (missing, dangling, a link leaving the root, a loop)."""
+        found = self.fs.resolve(path)
+        return None if isinstance(found, Broken) else found
+
     def exists(self, path: str) -> bool:
         return self.fs.exists(path)
 

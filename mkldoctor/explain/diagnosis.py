@@ -24,7 +24,9 @@ from dataclasses import dataclass, replace
 from mkldoctor.binary.symbols import Definition, find_symbols
 from mkldoctor.explain import catalogue, hosts, linker, runtime
 from mkldoctor.explain.catalogue import FollowOn, Unrecognised
-from mkldoctor.explain.linksearch import SearchResult, read_dynamic, search_library
+from mkldoctor.binary.dynamic import read_dynamic
+from mkldoctor.discover.soname import SearchResult
+from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.hosts import LoaderMissing
 from mkldoctor.explain.logparse import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
 from mkldoctor.explain.runtime import MklOpenFailed

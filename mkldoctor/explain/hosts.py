@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.findings import Finding
-from mkldoctor.explain.linksearch import read_dynamic, search_soname
+from mkldoctor.binary.dynamic import read_dynamic
+from mkldoctor.explain.linksearch import search_soname
 from mkldoctor.explain.logparse import NeededNotFound
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label

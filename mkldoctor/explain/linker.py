@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.findings import Finding
-from mkldoctor.explain.linksearch import SearchResult, search_library
+from mkldoctor.discover.soname import SearchResult
+from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.logparse import LinkCommand, MissingLibrary, UndefinedSymbol
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.inventory.install import MklInstall

@@ -12,7 +12,8 @@ wins over ``libNAME.a`` in the same folder. ``-l:FILE`` looks for FILE exactly.
 Versioned ``libNAME.so.3`` files are never found by ``-lNAME``.
 
 Loader: ``DT_RPATH`` (only when there is no ``DT_RUNPATH``), ``LD_LIBRARY_PATH``,
-``DT_RUNPATH``, ``/etc/ld.so.cache``, then the default folders.
+``DT_RUNPATH``, ``/etc/ld.so.cache``, then the default folders: the one replay of
+``discover/soname.py``, run in the root ``/``.
 """
 
 from __future__ import annotations
@@ -22,35 +23,13 @@ import os
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import replace
+
+from mkldoctor.binary.dynamic import read_dynamic
+from mkldoctor.discover.soname import RootLoader, SearchResult, Step
+from mkldoctor.discover.sysroot import Root
 
 RUSTC_PLACEHOLDER = "<sysroot>"
-LOADER_DEFAULTS = ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib")
-
-
-@dataclass(frozen=True)
-class Step:
-    folder: str
-    origin: str  # "-L", "compiler default", "ld default", "DT_RPATH", "LD_LIBRARY_PATH", "DT_RUNPATH", "ld.so.cache", "default"
-    outcome: str  # "found", "skipped", "absent", "no-folder", "not-reached", "unknown"
-    detail: str
-    path: str | None = None
-
-    def line(self, number: int) -> str:
-        return f"{number}. {self.origin} {self.folder}: {self.detail}"
-
-
-@dataclass
-class SearchResult:
-    request: str  # "-lmkl_core (-Bstatic)" or "libmkl_rt.so.3"
-    steps: list[Step] = field(default_factory=list)
-    found: str | None = None
-    notes: list[str] = field(default_factory=list)  # said after the steps
-    preface: list[str] = field(default_factory=list)  # said before them
-
-    def lines(self) -> list[str]:
-        out = [step.line(number) for number, step in enumerate(self.steps, 1)]
-        return self.preface + out + self.notes
 
 
 # -- defaults ---------------------------------------------------------------------------
@@ -184,66 +163,6 @@ def search_library(
 # -- the dynamic loader -----------------------------------------------------------------
 
 
-@dataclass
-class DynamicInfo:
-    rpath: list[str] = field(default_factory=list)
-    runpath: list[str] = field(default_factory=list)
-    needed: list[str] = field(default_factory=list)
-    soname: str | None = None
-
-
-def read_dynamic(path: str, origin: str | None = None, opener=None) -> DynamicInfo | None:
-    """DT_RPATH, DT_RUNPATH, DT_NEEDED and DT_SONAME of an ELF file, ``$ORIGIN`` expanded.
-
-    ``origin`` is the folder ``$ORIGIN`` stands for (inside a sysroot, its in-root path);
-    by default the file's own real folder. ``opener`` opens ``path`` (a sysroot's confined
-    ``Root.open``); by default the plain ``open``.
-    """
-    from mkldoctor.binary.elf import open_elf
-    from mkldoctor.errors import InputError
-
-    info = DynamicInfo()
-    origin = os.path.dirname(os.path.realpath(path)) if origin is None else origin
-    try:
-        with (opener(path) if opener else open(path, "rb")) as handle:
-            elf = open_elf(handle, path)
-            section = elf.get_section_by_name(".dynamic")
-            if section is None:
-                return info
-            for tag in section.iter_tags():
-                kind = tag.entry.d_tag
-                if kind == "DT_RPATH":
-                    info.rpath.extend(_expand(p, origin) for p in tag.rpath.split(":") if p)
-                elif kind == "DT_RUNPATH":
-                    info.runpath.extend(_expand(p, origin) for p in tag.runpath.split(":") if p)
-                elif kind == "DT_NEEDED":
-                    info.needed.append(tag.needed)
-                elif kind == "DT_SONAME":
-                    info.soname = tag.soname
-    except (OSError, InputError):
-        return None
-    except Exception:  # pyelftools on a corrupt file
-        return None
-    return info
-
-
-def _expand(path: str, origin: str) -> str:
-    return path.replace("${ORIGIN}", origin).replace("$ORIGIN", origin)
-
-
-@functools.lru_cache(maxsize=1)
-def loader_cache() -> dict[str, tuple[str, ...]]:
-    """soname -> paths from /etc/ld.so.cache (x86-64 entries), read the way ``ldconfig -p`` prints it."""
-    from mkldoctor.discover.base import Context
-    from mkldoctor.discover.loader import cache_entries
-    from mkldoctor.discover.sysroot import Root
-
-    cache: dict[str, list[str]] = {}
-    for soname, path in cache_entries(Context(Root("/"), {}), x86_64_only=True):
-        cache.setdefault(soname, []).append(path)
-    return {k: tuple(v) for k, v in cache.items()}
-
-
 def search_soname(
     soname: str,
     binary: str | None = None,
@@ -251,59 +170,28 @@ def search_soname(
     env: dict[str, str] | None = None,
     env_label: str = "LD_LIBRARY_PATH",
 ) -> SearchResult:
-    """Where the loader finds ``soname`` for ``binary``, every place told."""
+    """Where the loader on this machine finds ``soname`` for ``binary``, every place told.
+
+    The replay is the one ``deps`` runs in a root (``discover/soname.py``), here in ``/``; this
+    adds what explain says first about the binary's run paths and the environment.
+    """
     env = os.environ if env is None else env
-    result = SearchResult(soname)
-    if "/" in soname:
-        exists = os.path.exists(soname)
-        result.steps.append(Step(soname, "path", "found" if exists else "absent", "a path: no search" + ("" if exists else ", and no such file"), soname if exists else None))
-        result.found = soname if exists else None
-        return result
-    dynamic = read_dynamic(binary) if binary and os.path.isfile(binary) else None
-    places: list[tuple[str, str]] = []
-    if binary and dynamic is None:
-        result.preface.append(f"{binary} is not readable here: its DT_RPATH/DT_RUNPATH are unknown")
-    if dynamic is not None:
-        if dynamic.runpath and dynamic.rpath:
-            result.preface.append("DT_RPATH is ignored because the binary also has DT_RUNPATH")
-        if not dynamic.runpath:
-            places += [(d, "DT_RPATH") for d in dynamic.rpath]
-        if not dynamic.rpath and not dynamic.runpath:
-            result.preface.append(f"{binary} has no DT_RPATH and no DT_RUNPATH")
-    ld_path = env.get("LD_LIBRARY_PATH", "")
-    if ld_path:
-        places += [(d or ".", env_label) for d in ld_path.split(":")]
-    else:
-        result.preface.append(f"{env_label} is not set")
-    if dynamic is not None:
-        places += [(d, "DT_RUNPATH") for d in dynamic.runpath]
-    for folder, origin in places:
-        path = os.path.join(folder, soname)
-        if result.found is not None:
-            if os.path.exists(path):
-                result.steps.append(Step(folder, origin, "not-reached", f"{soname} here too, never looked at", path))
-            continue
-        if not os.path.isdir(folder):
-            result.steps.append(Step(folder, origin, "no-folder", "no such folder"))
-        elif os.path.exists(path):
-            result.steps.append(Step(folder, origin, "found", f"{soname} found", path))
-            result.found = path
-        else:
-            result.steps.append(Step(folder, origin, "absent", f"no {soname}"))
-    cached = loader_cache().get(soname, ())
-    if result.found is None:
-        if cached:
-            result.steps.append(Step("/etc/ld.so.cache", "ld.so.cache", "found", f"{soname} => {cached[0]}", cached[0]))
-            result.found = cached[0]
-        else:
-            result.steps.append(Step("/etc/ld.so.cache", "ld.so.cache", "absent", f"no {soname} (ldconfig -p)"))
-    for folder in LOADER_DEFAULTS:
-        if result.found is not None:
-            break
-        path = os.path.join(folder, soname)
-        if os.path.exists(path):
-            result.steps.append(Step(folder, "default", "found", f"{soname} found", path))
-            result.found = path
-        else:
-            result.steps.append(Step(folder, "default", "absent" if os.path.isdir(folder) else "no-folder", f"no {soname}" if os.path.isdir(folder) else "no such folder"))
+    dynamic = read_dynamic(binary) if binary and "/" not in soname and os.path.isfile(binary) else None
+    preface: list[str] = []
+    if "/" not in soname:
+        if binary and dynamic is None:
+            preface.append(f"{binary} is not readable here: its DT_RPATH/DT_RUNPATH are unknown")
+        if dynamic is not None:
+            if dynamic.runpath and dynamic.rpath:
+                preface.append("DT_RPATH is ignored because the binary also has DT_RUNPATH")
+            if not dynamic.rpath and not dynamic.runpath:
+                preface.append(f"{binary} has no DT_RPATH and no DT_RUNPATH")
+        if not env.get("LD_LIBRARY_PATH", ""):
+            preface.append(f"{env_label} is not set")
+    loader = RootLoader(Root("/"), {"LD_LIBRARY_PATH": env.get("LD_LIBRARY_PATH", "")}, env_label)
+    result = loader.search(soname, dynamic)
+    result.preface[:0] = preface
+    # and how to read the cache oneself, on this machine
+    result.steps = [replace(s, detail=f"{s.detail} (ldconfig -p)") if s.origin == "ld.so.cache" and s.detail == f"no {soname}" else s
+                    for s in result.steps]
     return result

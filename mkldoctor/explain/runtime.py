@@ -163,7 +163,7 @@ def diagnose(ex) -> list[Finding]:
 
 
 def _kernel_wants_other_core(ex) -> Finding:
-    from mkldoctor.explain.linksearch import read_dynamic
+    from mkldoctor.binary.dynamic import read_dynamic
     wanted = [e.path for e in layer_soname_missing(ex)]
     kernels = list(dict.fromkeys(lib for e in ex.parsed.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)))
     evidence = [f"MKL could not load {' or '.join(kernels)}: the kernel needs {', '.join(wanted)}, which could not be opened"]

@@ -110,9 +110,10 @@ def find_iomp5(install: MklInstall) -> str | None:
     shared = [lib.path for lib in install.iomp5 if lib.kind == "shared"]
     if shared:
         return shared[0]
-    from mkldoctor.explain.linksearch import compiler_default_dirs, ld_default_dirs, loader_cache
+    from mkldoctor.discover.loader import host_cache
+    from mkldoctor.explain.linksearch import compiler_default_dirs, ld_default_dirs
 
-    cached = loader_cache().get("libiomp5.so")
+    cached = host_cache().get("libiomp5.so")
     if cached:
         return cached[0]
     found = _find_in_dirs("libiomp5.so", list(compiler_default_dirs()) + list(ld_default_dirs()))
@@ -140,14 +141,15 @@ def _tbb_gap(install: MklInstall, config: LinkConfig, tbb: str) -> list[str]:
 
 
 def find_tbb(install: MklInstall) -> str | None:
-    from mkldoctor.explain.linksearch import ld_default_dirs, loader_cache
+    from mkldoctor.discover.loader import host_cache
+    from mkldoctor.explain.linksearch import ld_default_dirs
 
     found = _find_in_dirs("libtbb.so", install.lib_dirs)
     if found:
         return found
     for name in ("libtbb.so", "libtbb.so.12", "libtbb.so.2"):
-        if loader_cache().get(name):
-            return loader_cache()[name][0]
+        if host_cache().get(name):
+            return host_cache()[name][0]
     return _find_in_dirs("libtbb.so", list(ld_default_dirs()))
 
 
@@ -449,6 +451,18 @@ class VerifyResult:
     output: str = ""
 
 
+def program_env(line: LinkLine) -> dict[str, str]:
+    """This environment with the line's run-time settings, as its ``run:`` lines would make it
+    (``LD_LIBRARY_PATH`` put in front of the one already set)."""
+    env = dict(os.environ)
+    for key, value in line.runtime_env.items():
+        if key == "LD_LIBRARY_PATH":
+            old = env.get("LD_LIBRARY_PATH")
+            value = value.replace(":$LD_LIBRARY_PATH", "") + (":" + old if old else "")
+        env[key] = value
+    return env
+
+
 def verify(line: LinkLine, *, hgemm: bool = False, cc: str = "gcc", timeout: float = 180.0, keep: str | None = None) -> VerifyResult:
     """Compile, link and run a program that calls cblas_sgemm (and hgemm_) with ``line``."""
     source = PROGRAM % {"hgemm_decl": HGEMM_DECL if hgemm else "", "hgemm_call": HGEMM_CALL if hgemm else ""}
@@ -467,12 +481,7 @@ def verify(line: LinkLine, *, hgemm: bool = False, cc: str = "gcc", timeout: flo
         log.append(run.stdout + run.stderr)
         if run.returncode != 0:
             return VerifyResult(False, "compile", "\n".join(log), command)
-        env = dict(os.environ)
-        for key, value in line.runtime_env.items():
-            if key == "LD_LIBRARY_PATH":
-                old = env.get("LD_LIBRARY_PATH")
-                value = value.replace(":$LD_LIBRARY_PATH", "") + (":" + old if old else "")
-            env[key] = value
+        env = program_env(line)
         prefix = " ".join(f"{k}={q(env[k])}" for k in line.runtime_env)
         log.append(f"{prefix} {q(exe)}".strip())
         try:

@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import tempfile
 
-from mkldoctor.link.linkline import HGEMM_CALL, HGEMM_DECL, PROGRAM, LinkLine, VerifyResult, cmake_snippet, verify
+from mkldoctor.link.linkline import HGEMM_CALL, HGEMM_DECL, PROGRAM, LinkLine, VerifyResult, cmake_snippet, program_env, verify
 
 ROUTES = {"cmake": "the CMake project (configure, build, run)",
           "pkg-config": "the pkg-config route (pkg-config --cflags --libs, build, run)"}
@@ -52,13 +52,7 @@ def _run(command: list[str], log: list[str], timeout: float, env: dict[str, str]
 
 
 def _run_program(exe: str, line: LinkLine, log: list[str], command: list[str], timeout: float) -> VerifyResult:
-    env = dict(os.environ)
-    for key, value in line.runtime_env.items():
-        if key == "LD_LIBRARY_PATH":
-            old = env.get("LD_LIBRARY_PATH")
-            value = value.replace(":$LD_LIBRARY_PATH", "") + (":" + old if old else "")
-        env[key] = value
-    ran = _run([exe], log, timeout, env=env)
+    ran = _run([exe], log, timeout, env=program_env(line))
     if ran is None:
         return VerifyResult(False, "run", "\n".join(log), command)
     output = ran.stdout + ran.stderr

@@ -1,6 +1,6 @@
 """``deps``: the MKL and OpenMP files a binary needs at run time, inside a root.
 
-First the loader's part, replayed in the root (``runtime/loader.py``): DT_NEEDED, followed
+First the loader's part, replayed in the root (``discover/soname.py``): DT_NEEDED, followed
 through every library found. Then MKL's own part (``runtime/layers.py``): what libmkl_rt
 opens (core, the interface and threading layers), the layer's OpenMP runtime, and the CPU
 kernel and VML libraries, observed on this machine by a probe (``runtime/probe.py``) or,
@@ -15,15 +15,15 @@ import os
 import posixpath
 from dataclasses import dataclass, field
 
+from mkldoctor.binary.dynamic import DynamicInfo
 from mkldoctor.discover import discover
+from mkldoctor.discover.soname import RootLoader, SearchResult
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError, UsageError
-from mkldoctor.explain.linksearch import DynamicInfo, SearchResult
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.runtime.layers import (KERNEL_FILE, LIBRARY_FILE, OPENMP, THREADING, Layers, chosen_layers, is_runtime_file,
                                       kernel_files, layer_from_needed, suffix_of)
 from mkldoctor.runtime.kernels import observe
-from mkldoctor.runtime.loader import RootLoader, confined
 from mkldoctor.runtime.static import StaticMkl, static_mkl
 
 MAX_OBJECTS = 500  # a closure larger than this is not a program's
@@ -109,7 +109,7 @@ def compute_deps(
     inside = os.path.abspath(binary) if fs.is_host else "/" + binary.lstrip("/")
     if not fs.exists(inside):
         raise InputError(binary, f"no such file in {where}")
-    host_binary = confined(fs, inside)
+    host_binary = fs.real_host(inside)
     if host_binary is None:
         raise InputError(binary, f"leads out of {where}: not read")
     if not os.path.isfile(host_binary):
@@ -204,7 +204,7 @@ def _need(walk: _Walk, name: str, role: str, why: str, result: SearchResult, not
         return Need(name, role, why, None, None, None, tuple(result.lines()), note)
     real = walk.loader.real(result.found)
     try:
-        size = os.path.getsize(confined(walk.loader.root, result.found) or "")
+        size = os.path.getsize(walk.loader.root.real_host(result.found) or "")
     except OSError:
         size = None
     base = posixpath.basename(real)
@@ -288,9 +288,9 @@ def _unneeded(fs: Root, needs: list[Need]) -> tuple[int, list[tuple[str, int]]]:
     """Bytes of MKL, OpenMP and TBB libraries (in the folders the program takes them from; in a sysroot or
     image, all of them), and those that nothing in ``needs`` uses."""
     def real(path: str) -> str:  # symlinks resolved inside the root, never out of it
-        return confined(fs, fs.inside(path)) or ""
+        return fs.real_host(fs.inside(path)) or ""
 
-    needed = {confined(fs, n.path) for n in needs if n.path}
+    needed = {fs.real_host(n.path) for n in needs if n.path}
     folders = {posixpath.dirname(n.path) for n in needs if n.path}
     if not fs.is_host:  # an image or sysroot: every MKL in it
         inventory = discover(fs.root, env={}, symbols=())

@@ -7,14 +7,13 @@ root's: nothing from an image is ever run.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import posixpath
 
+from mkldoctor.digest import sha256_file
 from mkldoctor.discover import discover
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.runtime.layers import OPENMP, THREADING, Layers
-from mkldoctor.runtime.loader import confined
 from mkldoctor.runtime.probe import run_probe
 
 
@@ -22,7 +21,7 @@ def observe(fs: Root, suffix: str, mkl_dir: str | None, layers: Layers, env: dic
              search: list[str] | None, image: str | None) -> tuple[list[str] | None, str]:
     """Kernel file names that a probe maps on this CPU, and how that was learnt."""
     probe_dir = None
-    own = confined(fs, mkl_dir) if mkl_dir and not image else None
+    own = fs.real_host(mkl_dir) if mkl_dir and not image else None
     if own and _probe_files(own, suffix, layers):
         probe_dir = own
     elif mkl_dir:
@@ -60,7 +59,7 @@ def _probe_files(folder: str, suffix: str, layers: Layers) -> list[str] | None:
 
 def _same_copy_here(fs: Root, mkl_dir: str, suffix: str, search: list[str] | None) -> str | None:
     """A library folder on this machine whose libmkl_core is byte for byte the root's."""
-    mine = confined(fs, posixpath.join(mkl_dir, f"libmkl_core{suffix}"))
+    mine = fs.real_host(posixpath.join(mkl_dir, f"libmkl_core{suffix}"))
     if mine is None or not os.path.isfile(mine):
         return None
     size = os.path.getsize(mine)
@@ -70,15 +69,9 @@ def _same_copy_here(fs: Root, mkl_dir: str, suffix: str, search: list[str] | Non
             theirs = os.path.join(folder, f"libmkl_core{suffix}")
             if os.path.realpath(theirs) == os.path.realpath(mine) or not os.path.isfile(theirs) or os.path.getsize(theirs) != size:
                 continue
-            digest = digest or _sha256(mine)
-            if _sha256(theirs) == digest:
+            digest = digest or sha256_file(mine)
+            if sha256_file(theirs) == digest:
                 return folder
     return None
 
 
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()

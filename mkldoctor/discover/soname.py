@@ -1,50 +1,64 @@
-"""The dynamic loader's search for one soname, replayed inside a root.
+"""The dynamic loader's search for one soname, replayed inside a root, every place told.
 
-The same order as ``explain``'s replay on this machine (``explain/linksearch.py``), but every
-folder is a path inside the root (``/`` or an unpacked image), the ld.so cache is the root's
-own, and ``LD_LIBRARY_PATH`` comes only from what the user says the program runs with:
-DT_RPATH of the object and of the executable (only when the object has no DT_RUNPATH),
-``LD_LIBRARY_PATH``, DT_RUNPATH of the object, the root's ``/etc/ld.so.cache``, the defaults.
+The one replay: ``explain`` asks it on this machine (the root ``/``, read directly), ``deps``
+and ``check --image`` inside a sysroot or an unpacked image (read through ``rootfs``, never
+leaving it). The order is glibc's: DT_RPATH of the object and of the executable (only when
+the object has no DT_RUNPATH), ``LD_LIBRARY_PATH`` (only what the program runs with),
+DT_RUNPATH of the object, the root's ``/etc/ld.so.cache``, then the default folders.
+
+Each place becomes a :class:`Step`; folders after the winner that hold the file too are told
+as ``not-reached`` (which is how a user sees *why the old copy won*). :class:`Step` and
+:class:`SearchResult` are also the records of ld's ``-l`` search (``explain/linksearch.py``).
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
+from dataclasses import dataclass, field
 
+from mkldoctor.binary.dynamic import DynamicInfo, read_dynamic
 from mkldoctor.discover.base import Context
-from mkldoctor.discover.loader import cache_entries, ld_so_conf_dirs
+from mkldoctor.discover.loader import LOADER_DEFAULTS, cache_table, ld_so_conf_dirs
 from mkldoctor.discover.sysroot import Root
-from mkldoctor.errors import InputError
-from mkldoctor.explain.linksearch import LOADER_DEFAULTS, DynamicInfo, SearchResult, Step, read_dynamic
 
 
-def confined(root: Root, path: str) -> str | None:
-    """The host path of in-root ``path``, or None when the host would take it out of the root.
+@dataclass(frozen=True)
+class Step:
+    folder: str
+    origin: str  # "-L", "compiler default", "ld default", "DT_RPATH", "LD_LIBRARY_PATH", "DT_RUNPATH", "ld.so.cache", "default"
+    outcome: str  # "found", "skipped", "absent", "no-folder", "not-reached", "unknown"
+    detail: str
+    path: str | None = None
 
-    ``Root.resolve`` follows links inside the root by hand; this also refuses a result that
-    the host's own lookup would lead elsewhere (a link swapped in between), so a read never leaves.
-    """
-    try:
-        host = root.resolve(path)
-    except InputError:
-        return None
-    if root.is_host:
-        return host
-    real = os.path.realpath(host)
-    return real if real == root.root or real.startswith(root.root.rstrip("/") + "/") else None
+    def line(self, number: int) -> str:
+        return f"{number}. {self.origin} {self.folder}: {self.detail}"
+
+
+@dataclass
+class SearchResult:
+    request: str  # "-lmkl_core (-Bstatic)" or "libmkl_rt.so.3"
+    steps: list[Step] = field(default_factory=list)
+    found: str | None = None
+    notes: list[str] = field(default_factory=list)  # said after the steps
+    preface: list[str] = field(default_factory=list)  # said before them
+
+    def lines(self) -> list[str]:
+        out = [step.line(number) for number, step in enumerate(self.steps, 1)]
+        return self.preface + out + self.notes
 
 
 class RootLoader:
-    """The loader of one root, with the environment the program runs with."""
+    """The loader of one root, with the environment the program runs with.
 
-    def __init__(self, root: Root, env: dict[str, str]) -> None:
+    ``env_label`` names ``LD_LIBRARY_PATH`` in the steps (explain says whose it is).
+    """
+
+    def __init__(self, root: Root, env: dict[str, str], env_label: str = "LD_LIBRARY_PATH") -> None:
         self.root = root
         self.env = env
+        self.env_label = env_label
         ctx = Context(root, env)
-        self.cache: dict[str, list[str]] = {}
-        for soname, path in cache_entries(ctx, x86_64_only=True):
-            self.cache.setdefault(soname, []).append(path)
+        self.cache = cache_table(ctx)
         self.conf_dirs = ld_so_conf_dirs(ctx)
         self.warnings = ctx.warnings
 
@@ -69,7 +83,7 @@ class RootLoader:
 
     # -- the search --------------------------------------------------------------------
 
-    def search(self, soname: str, requester: DynamicInfo | None, executable: DynamicInfo | None,
+    def search(self, soname: str, requester: DynamicInfo | None, executable: DynamicInfo | None = None,
                first: tuple[tuple[str, str], ...] = ()) -> SearchResult:
         """Where the loader finds ``soname`` for ``requester`` (loaded by ``executable``).
 
@@ -90,14 +104,15 @@ class RootLoader:
                 places += [(d, "DT_RPATH of the executable") for d in executable.rpath]
         ld_path = self.env.get("LD_LIBRARY_PATH", "")
         if ld_path:
-            places += [(d or ".", "LD_LIBRARY_PATH") for d in ld_path.split(":")]
+            places += [(d or ".", self.env_label) for d in ld_path.split(":")]
         if requester is not None:
             places += [(d, "DT_RUNPATH") for d in requester.runpath]
         for folder, origin in places:
             path = posixpath.join(folder, soname)
             if result.found is not None:
-                break
-            if not self.is_dir(folder):
+                if self.exists(path):
+                    result.steps.append(Step(folder, origin, "not-reached", f"{soname} here too, never looked at", path))
+            elif not self.is_dir(folder):
                 result.steps.append(Step(folder, origin, "no-folder", "no such folder"))
             elif self.exists(path):
                 result.steps.append(Step(folder, origin, "found", f"{soname} found", path))
