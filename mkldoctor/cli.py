@@ -41,7 +41,8 @@ def root(
 
 def guarded(func):
     """The one catch: a command's domain error becomes one line on stderr (its details indented
-    under it) and the exit status the error carries."""
+    under it) and the exit status the error carries; Ctrl-C (or bench's SIGTERM, which unwinds
+    the same way) becomes ``mkldoctor: interrupted`` and 130, the shell's status for SIGINT."""
     import functools
 
     @functools.wraps(func)
@@ -53,6 +54,9 @@ def guarded(func):
         except MkldoctorError as exc:
             sys.stderr.write(f"mkldoctor: {exc}\n" + "".join(f"  {line}\n" for line in exc.details))
             raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            sys.stderr.write("mkldoctor: interrupted\n")
+            raise typer.Exit(130) from None
 
     return wrapper
 
@@ -79,7 +83,8 @@ _register()
 
 
 def main() -> None:
-    """Console entry point: domain errors are caught by :func:`guarded`; here only an interrupt or a closed pipe."""
+    """Console entry point: domain errors and interrupts inside a command are caught by :func:`guarded`;
+    here only an interrupt before a command runs (while the modules load) or a closed pipe."""
     try:
         app()
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -209,14 +210,83 @@ def test_threaded_layer_inside_a_real_v1_quota(tmp_path):
     assert not findings()
 
 
+KERNEL = r"libmkl_(vml_)?(def|mc|mc2|mc3|avx|avx2|avx512|avx512_mic|avx10)\.so\.3$"
+
+
+def kernels_mapped_here(lib: Path, tmp_path: Path) -> list[str]:
+    """The reference: a program of the test's own, linked to the fixture's libmkl_rt, run under the
+    loader's LD_DEBUG=files trace; the kernel and VML files it maps on this CPU."""
+    source = tmp_path / "ref.c"
+    source.write_text("void cblas_sgemm(int,int,int,int,int,int,float,const float*,int,const float*,int,float,float*,int);\n"
+                      "void vdExp(int,const double*,double*);\n"
+                      "int main(void){float a[4]={1,2,3,4},c[4];double x[2]={0,1},y[2];\n"
+                      "cblas_sgemm(101,111,111,2,2,2,1,a,2,a,2,0,c,2);vdExp(2,x,y);return 0;}\n")
+    subprocess.run(["gcc", str(source), "-o", str(tmp_path / "ref"), f"-L{lib}", "-l:libmkl_rt.so.3"], check=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MKL_", "LD_"))}
+    done = subprocess.run([str(tmp_path / "ref")], capture_output=True, text=True, check=True,
+                          env=dict(env, LD_DEBUG="files", LD_LIBRARY_PATH=str(lib), MKL_THREADING_LAYER="sequential"))
+    names = [os.path.basename(n) for n in re.findall(r"file=(\S+) \[\d+\];\s+generating link map", done.stderr)]
+    return [n for n in dict.fromkeys(names) if re.match(KERNEL, n)]
+
+
+def symlink_farm(lib: Path, dest: Path, leave_out: set[str]) -> Path:
+    dest.mkdir(parents=True)
+    for item in lib.iterdir():
+        if item.name.startswith(("libmkl_", "libiomp5")) and item.name not in leave_out:
+            (dest / item.name).symlink_to(item)
+    return dest
+
+
+@pytest.mark.mkl
+def test_kernel_library_missing_is_named_as_observed(mkl, tmp_path):
+    """A copy of the real 2026.2 fixture without the kernel library this CPU loads: the finding names that
+    file, the one the test's own traced program mapped, whatever the CPU flags suggest."""
+    seen = kernels_mapped_here(mkl.pip_lib, tmp_path)
+    main = [n for n in seen if not n.startswith("libmkl_vml_")]
+    assert len(main) == 1, seen
+    project = tmp_path / "project"
+    project.mkdir()
+    code, document = check(project, "--search", mkl.pip, "--link", "dynamic")
+    assert not by_id(document, "kernels-missing")  # the whole copy: nothing missing
+    farm = symlink_farm(mkl.pip_lib, tmp_path / "farm/lib", {main[0]})
+    code, document = check(project, "--search", farm, "--link", "dynamic")
+    findings = [f for f in by_id(document, "kernels-missing") if str(farm) in f["title"]]
+    assert len(findings) == 1 and code == 1
+    (finding,) = findings
+    assert finding["severity"] == "error"
+    assert f"lacks {main[0]}, the CPU kernel library MKL loads on this CPU" in finding["title"]
+    assert finding["evidence"][0].startswith("observed on this CPU (a probe under LD_DEBUG=files)")
+    # the others named beside it are what the farm holds: every kernel library but the one left out
+    held = sorted(p.name.split(".so")[0] for p in farm.iterdir() if re.match(KERNEL, p.name) and "_vml_" not in p.name)
+    assert sorted(finding["evidence"][1].split(": ", 1)[1].split(", ")) == held
+    assert main[0] in finding["explanation"]
+
+
+@pytest.mark.mkl
 def test_kernel_libraries_missing(mkl, tmp_path):
+    """No kernel library at all, and the layers a probe needs are there: the one MKL asks for is named."""
+    seen = kernels_mapped_here(mkl.pip_lib, tmp_path)
     lib = tmp_path / "opt/intel/oneapi/mkl/2026.2/lib"
     link_tree([mkl.pip_lib / n for n in ("libmkl_rt.so.3", "libmkl_core.so.3", "libmkl_intel_lp64.so.3",
                                          "libmkl_sequential.so.3")], lib)
     code, document = check(tmp_path, "--root", tmp_path, "--link", "dynamic")
     (finding,) = by_id(document, "kernels-missing")
-    assert finding["severity"] == "error" and "Cannot load" in finding["explanation"]
-    assert code == 1
+    assert finding["severity"] == "error" and code == 1
+    first = next(n for n in seen if not n.startswith("libmkl_vml_"))
+    assert f"lacks {first}," in finding["title"]
+
+
+@pytest.mark.mkl
+def test_kernel_not_observed_says_so(mkl, tmp_path):
+    """libmkl_core alone: no probe can be linked, so no kernel is named; the finding says it was not observed."""
+    lib = tmp_path / "opt/intel/oneapi/mkl/2026.2/lib"
+    link_tree([mkl.pip_lib / "libmkl_core.so.3"], lib)
+    code, document = check(tmp_path, "--root", tmp_path, "--link", "dynamic")
+    (finding,) = by_id(document, "kernels-missing")
+    assert finding["severity"] == "error" and "has libmkl_core but no CPU kernel libraries" in finding["title"]
+    assert any(line.startswith("the kernel library this CPU needs: not observed: ") for line in finding["evidence"])
+    named = re.findall(r"libmkl_(?:vml_)?(?:def|mc3|avx2|avx512|avx10)\.so", finding["title"] + finding["explanation"])
+    assert not named  # no guess
 
 
 def test_mklroot_pointing_at_nothing(tmp_path):

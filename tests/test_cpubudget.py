@@ -113,3 +113,54 @@ def test_a_real_quota_is_read_by_a_process_inside_it():
     outside = json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                                         check=True).stdout)
     assert outside["quota_source"] != str(quota.limit_file)
+
+
+# -- `mkldoctor list` shows the budget from the same reader ------------------------------------------
+
+
+def _list(*args: str, preexec_fn=None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run([sys.executable, "-m", "mkldoctor", "list", *args], env=env, preexec_fn=preexec_fn,
+                          capture_output=True, text=True)
+
+
+def test_list_shows_a_real_quota_in_text_and_json(tmp_path):
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    with cpu_quota(0.5) as quota:
+        done = _list("--format", "json", preexec_fn=quota.enter)
+        text = _list("--format", "text", preexec_fn=quota.enter)
+    assert done.returncode == 0, done.stderr
+    doc = json.loads(done.stdout)
+    budget = doc["cpu_budget"]
+    assert (budget["quota_cpus"], budget["quota_source"]) == (0.5, str(quota.limit_file))
+    assert budget["affinity_cpus"] == len(os.sched_getaffinity(0))
+    assert budget["mkl_default_threads"] == physical_cores()
+    assert doc["version"] == 1  # a field added, none changed meaning
+    line = next(line for line in text.stdout.splitlines() if line.startswith("cpu budget: "))
+    assert "cgroup quota 0.5 CPUs" in line and str(quota.limit_file) in line
+    assert f"MKL starts {physical_cores()} thread" in line
+    # outside the quota, that file is not named
+    outside = json.loads(_list("--format", "json").stdout)["cpu_budget"]
+    assert outside["quota_source"] != str(quota.limit_file)
+
+
+def test_list_reads_the_budget_inside_root(tmp_path):
+    """A --root tree: the nested v2 quota and the cores written there, no affinity mask of this host."""
+    cg = tmp_path / "sys/fs/cgroup"
+    (cg / "app/worker").mkdir(parents=True)
+    (cg / "app/cpu.max").write_text("100000 100000\n")
+    (tmp_path / "proc/self").mkdir(parents=True)
+    (tmp_path / "proc/self/cgroup").write_text("0::/app/worker\n")
+    (tmp_path / "proc/cpuinfo").write_text("".join(f"processor\t: {i}\nphysical id\t: 0\ncore id\t\t: {i}\n\n"
+                                                   for i in range(4)))
+    done = _list("--root", str(tmp_path), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    budget = json.loads(done.stdout)["cpu_budget"]
+    assert (budget["quota_cpus"], budget["quota_source"], budget["quota_text"]) == (
+        1.0, str(cg / "app/cpu.max"), "cpu.max 100000 100000")
+    assert (budget["affinity_cpus"], budget["mkl_default_threads"]) == (None, 4)
+    text = _list("--root", str(tmp_path), "--format", "text").stdout
+    line = next(line for line in text.splitlines() if line.startswith("cpu budget: "))
+    assert str(cg / "app/cpu.max") in line and "MKL starts 4 threads" in line and "affinity" not in line.split(";")[0]
+    assert "more threads than the quota gives CPUs" in line

@@ -10,7 +10,6 @@ fix is applied and re-run. A name no release exports gets "the cause is not MKL'
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 

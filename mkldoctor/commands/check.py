@@ -48,7 +48,12 @@ def check(
         root, image_env = opened.root, opened.env
     options = {"require-symbol": require_symbol or [], "link": link, "interface": interface,
                "threading": threading, "min-version": min_version}
-    report = run_check(project, root, search, options)
+    import functools
+
+    from mkldoctor.runtime.kernels import observe_install
+
+    report = run_check(project, root, search, options,
+                       observe_kernels=functools.partial(observe_install, root=root, image=image, search=host_search))
     if binary:
         from mkldoctor.runtime.deps import compute_deps
         from mkldoctor.runtime.findings import runtime_findings

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
 from mkldoctor.findings import Finding
 from mkldoctor.diagnose.cmake import predict_cmake
+from mkldoctor.diagnose.kernels import KernelObserver
 from mkldoctor.diagnose.csources import read_c_sources
 from mkldoctor.diagnose.predict import Choice, predict
 from mkldoctor.diagnose.project import Needs, apply_options, read_project
@@ -31,6 +32,7 @@ def run_check(
     options: dict | None = None,
     env: dict[str, str] | None = None,
     progress=None,
+    observe_kernels: KernelObserver | None = None,
 ) -> CheckReport:
     env = dict(os.environ if env is None else env)
     needs, notes = read_project(project, env)
@@ -41,7 +43,7 @@ def run_check(
     inventory = discover(root, list(search or []) + needs.search, env=env,
                          project=os.path.abspath(project) if root == "/" else None, symbols=symbols, progress=progress)
     choice = (predict_cmake(inventory, needs, env, project) if needs.cmake else None) or predict(inventory, needs, env)
-    findings = run_rules(Facts(inventory, needs, choice, env, read_budget(root), cpu_info(root)))
+    findings = run_rules(Facts(inventory, needs, choice, env, read_budget(root), cpu_info(root), observe_kernels))
     findings += [Finding("project-unreadable", "warning", note, (note,), ("fix the file",)) for note in notes]
     broken = {line: install for install in inventory.installs for line in install.broken}
     findings += [Finding("root-broken-file", "warning", f"a file of the MKL in {broken[line].lib_dirs[0]} was not read: {line}",

@@ -19,6 +19,7 @@ from mkldoctor.discover.cpuinfo import CpuInfo
 from mkldoctor.findings import Finding, by_severity
 from mkldoctor.inventory.install import label
 from mkldoctor.diagnose.cargo_rules import CARGO_RULES
+from mkldoctor.diagnose.kernels import KernelObserver
 from mkldoctor.rootfs import RootFS
 from mkldoctor.diagnose.predict import Choice, missing_files
 from mkldoctor.diagnose.project import Needs
@@ -34,6 +35,7 @@ class Facts:
     env: dict[str, str]
     budget: CpuBudget  # the CPU quota, affinity and MKL's own thread count
     cpu: CpuInfo
+    observe_kernels: KernelObserver | None = None  # a probe on this machine (runtime/), when check may run one
 
 
 def _debian(inventory: Inventory) -> bool:
@@ -268,14 +270,35 @@ def rule_runtime_path(f: Facts) -> list[Finding]:
 
 
 def rule_kernels(f: Facts) -> list[Finding]:
+    """A copy without the CPU kernel library MKL loads on this CPU: named as a probe observed it, never
+    guessed from CPU flags; a copy with none at all is an error even where no probe could run."""
     out = []
+    fix = ("install the full runtime: pip install mkl / apt-get install intel-oneapi-mkl / libmkl-meta-computational",
+           "or, for an image: copy the kernel libraries that `mkldoctor deps BINARY --cpu native` lists")
     for install in f.inventory.installs:
-        if install.has("mkl_core", "shared") and not install.kernels():
+        if not install.has("mkl_core", "shared"):
+            continue
+        present = install.kernels()
+        seen = f.observe_kernels(install) if f.observe_kernels else None
+        if seen is not None and seen.missing:
+            names = ", ".join(seen.missing)
+            out.append(Finding(
+                "kernels-missing", "error",
+                f"{label(install)} lacks {names}, the CPU kernel librar{'y' if len(seen.missing) == 1 else 'ies'} "
+                "MKL loads on this CPU",
+                (seen.how, f"kernel libraries beside {install.lib_dir}: "
+                 + (", ".join(f"libmkl_{k}" for k in present) or "none")),
+                fix,
+                f"At run time on this CPU MKL stops: it cannot load {seen.missing[0]}.",
+            ))
+        elif not present:
+            how = seen.how if seen is not None else "not observed: check ran no probe"
             out.append(Finding(
                 "kernels-missing", "error", f"{label(install)} has libmkl_core but no CPU kernel libraries",
-                (f"no libmkl_def / libmkl_avx2 / libmkl_avx512 beside {install.lib_dir}",),
-                ("install the full runtime: pip install mkl / apt-get install intel-oneapi-mkl / libmkl-meta-computational",),
-                "At run time: `Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so.N or libmkl_def.so.N`.",
+                (f"no libmkl_def / libmkl_avx2 / libmkl_avx512 beside {install.lib_dir}",
+                 f"the kernel library this CPU needs: {how}"),
+                fix,
+                "At run time MKL stops with `Cannot load` and the kernel library it picked for the CPU it runs on.",
             ))
     return out
 

@@ -16,6 +16,7 @@ from typing import Callable
 
 from mkldoctor.discover import conda, dpkg, intel_mkl_src, loader, oneapi, pip, pkgconfig, rpm
 from mkldoctor.discover.base import Candidate, Context
+from mkldoctor.discover.cpubudget import CpuBudget, read_budget
 from mkldoctor.discover.pkgconfig import PkgConfigFile
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError
@@ -43,6 +44,7 @@ class Inventory:
     openmp: tuple[str, ...] = ()  # libiomp5 on the loader's path (host paths)
     warnings: tuple[str, ...] = ()
     symbols: tuple[str, ...] = DEFAULT_SYMBOLS
+    cpu_budget: CpuBudget | None = None  # the CPUs a process here may use, and MKL's own thread count
 
 
 @dataclass
@@ -172,6 +174,7 @@ def discover(
         openmp=openmp,
         warnings=tuple(ctx.warnings + warnings),
         symbols=symbols,
+        cpu_budget=read_budget(root),
     )
 
 

@@ -57,6 +57,7 @@ def inventory_json(inventory: Inventory) -> dict:
         ],
         "openmp_on_loader_path": inventory.openmp,
         "warnings": inventory.warnings,
+        "cpu_budget": inventory.cpu_budget.as_dict() if inventory.cpu_budget else None,
     }
 
 
@@ -127,6 +128,17 @@ def summarise_evidence(evidence: list[str], per_source: int = 3) -> list[str]:
     return out
 
 
+def budget_line(inventory: Inventory) -> str | None:
+    """The CPU budget of a process here: the quota and its file, the affinity mask, MKL's own thread count."""
+    budget = inventory.cpu_budget
+    if budget is None:
+        return None
+    threads = (f"MKL starts {budget.mkl_threads} thread{'s' if budget.mkl_threads != 1 else ''} by itself"
+               if budget.mkl_threads is not None else "MKL's own thread count not known")
+    over = " (more threads than the quota gives CPUs)" if budget.oversubscribed else ""
+    return f"{budget.describe()}; {threads}{over}: {budget.mkl_threads_why}"
+
+
 def _pc_problems(inventory: Inventory) -> list[str]:
     lines = []
     for pc in inventory.pkgconfig:
@@ -151,6 +163,8 @@ def render(inventory: Inventory, fmt: Format, stream: TextIO | None = None) -> N
             stream.write(_title(install) + "\n")
             for label, value in install_lines(install, inventory):
                 stream.write(f"  {label}: {value}\n")
+        if (line := budget_line(inventory)) is not None:
+            stream.write(f"cpu budget: {line}\n")
         for line in pc_lines:
             stream.write(f"pkg-config: {line}\n")
         for warning in inventory.warnings:
@@ -167,6 +181,8 @@ def render(inventory: Inventory, fmt: Format, stream: TextIO | None = None) -> N
             style = "red" if ("NO" in value.split(" ")[0:1] or value.startswith(("MISSING", "NO ", "NOT READ"))) else None
             text = escape(f"{label}: {value}")
             branch.add(f"[{style}]{text}[/{style}]" if style else text)
+    if (line := budget_line(inventory)) is not None:
+        tree.add(f"[{'red' if inventory.cpu_budget.oversubscribed else 'bold'}]cpu budget:[/] {escape(line)}")
     if pc_lines:
         pcs = tree.add("[bold yellow]pkg-config problems[/bold yellow]")
         for line in pc_lines:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import posixpath
 
+from mkldoctor.diagnose.kernels import KernelsSeen
 from mkldoctor.digest import sha256_file
 from mkldoctor.discover import discover
 from mkldoctor.discover.sysroot import Root
+from mkldoctor.inventory.install import MklInstall
 from mkldoctor.runtime.layers import OPENMP, THREADING, Layers
 from mkldoctor.runtime.probe import run_probe
 
@@ -75,3 +77,44 @@ def _same_copy_here(fs: Root, mkl_dir: str, suffix: str, search: list[str] | Non
     return None
 
 
+def observe_install(install: MklInstall, root: str = "/", image: str | None = None,
+                    search: list[str] | None = None) -> KernelsSeen:
+    """The kernel libraries MKL loads on this CPU from ``install`` (found under ``root``), and those of them
+    the copy lacks: a probe linked against the copy itself where it may run here, else against an
+    identical copy on this machine (an image's files are never run); "not observed" otherwise."""
+    core = install.find("mkl_core", "shared")
+    if core is None or not install.lib_dirs:
+        return KernelsSeen(None, (), "not observed: no shared libmkl_core")
+    fs = Root(root)
+    host_dir = os.path.dirname(core.path)
+    rel = os.path.relpath(host_dir, fs.root)
+    inside = host_dir if fs.is_host else ("/" if rel == "." else "/" + rel)
+    own = None if image else fs.real_host(inside)
+    probe_dir, libraries, layer = None, None, None
+    for threading in ("sequential", "intel_thread", "gnu_thread"):
+        layers = Layers("intel_lp64", threading, "", "")
+        if own and (libraries := _probe_files(own, core.soname_suffix, layers)):
+            probe_dir, layer = own, threading
+            break
+    if probe_dir is None:
+        probe_dir = _same_copy_here(fs, inside, core.soname_suffix, search)
+        for threading in ("sequential", "intel_thread", "gnu_thread"):
+            if probe_dir and (libraries := _probe_files(probe_dir, core.soname_suffix, Layers("intel_lp64", threading, "", ""))):
+                layer = threading
+                break
+    if not libraries or layer is None:
+        why = ("nothing from an image is run, and no MKL on this machine has the same libmkl_core" if image
+               else f"{host_dir} lacks the layers a probe links (libmkl_rt or intel_lp64 + a threading layer + core), "
+                    "and no MKL on this machine has the same libmkl_core")
+        return KernelsSeen(None, (), f"not observed: {why} (--search DIR names one)")
+    env = {"MKL_THREADING_LAYER": next(k for k, v in THREADING.items() if v == layer)}
+    result = run_probe(libraries, [probe_dir] + [os.path.dirname(p) for p in libraries], env)
+    where = "" if probe_dir == own else f", run with the identical copy in {probe_dir}"
+    how = f"observed on this CPU (a probe under LD_DEBUG=files{where})"
+    if result.error and not result.unmapped:
+        return KernelsSeen(None, (), f"not observed: {result.error}")
+    if result.error:  # MKL asked the loader for a kernel library the copy lacks
+        return KernelsSeen(result.kernels, result.unmapped, f"{how}: MKL asked for {', '.join(result.unmapped)}; {result.error}")
+    held = {os.path.basename(lib.path) for lib in install.libraries}
+    missing = tuple(name for name in result.kernels if name not in held)
+    return KernelsSeen(result.kernels, missing, f"{how}: MKL loads {', '.join(result.kernels)}")

@@ -33,6 +33,7 @@ int main(void) {
 """
 
 _MAPPED = re.compile(r"file=(\S+) \[\d+\];\s+generating link map")
+_OPENED = re.compile(r"file=(\S+) \[\d+\];\s+dynamically loaded by")  # dlopen asked for it (found or not)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ProbeResult:
     kernels: tuple[str, ...]  # file names of the kernel and VML libraries that were mapped
     loaded: tuple[str, ...]  # every path the loader mapped
     error: str | None = None  # why nothing was observed
+    unmapped: tuple[str, ...] = ()  # kernel and VML file names MKL asked the loader for that were never mapped
 
 
 def run_probe(libraries: list[str], lib_dirs: list[str], env: dict[str, str], timeout: float = 120) -> ProbeResult:
@@ -73,9 +75,13 @@ def run_probe(libraries: list[str], lib_dirs: list[str], env: dict[str, str], ti
             return ProbeResult((), (), f"the probe did not run: {exc}")
     loaded = tuple(dict.fromkeys(_MAPPED.findall(ran.stderr)))
     kernels = tuple(name for name in dict.fromkeys(os.path.basename(p) for p in loaded) if KERNEL_FILE.match(name))
+    mapped = {os.path.basename(p) for p in loaded}
+    unmapped = tuple(name for name in dict.fromkeys(os.path.basename(p) for p in _OPENED.findall(ran.stderr))
+                     if KERNEL_FILE.match(name) and name not in mapped)
     if ran.returncode != 0 or "mkldoctor-probe ok" not in ran.stdout:
-        mkl_line = next((ln for ln in ran.stderr.splitlines() + ran.stdout.splitlines() if "MKL" in ln and "ERROR" in ln), None)
-        return ProbeResult(kernels, loaded, "the probe failed: " + (mkl_line or _last_line(ran.stderr) or f"exit status {ran.returncode}"))
+        mkl_line = next((ln.strip() for ln in ran.stderr.splitlines() + ran.stdout.splitlines() if "MKL" in ln and "ERROR" in ln), None)
+        return ProbeResult(kernels, loaded, "the probe failed: " + (mkl_line or _last_line(ran.stderr) or f"exit status {ran.returncode}"),
+                           unmapped)
     return ProbeResult(kernels, loaded)
 
 

@@ -1,0 +1,79 @@
+"""Ctrl-C on a command: a real SIGINT to a real mkldoctor process blocked in its own work.
+
+Each command below waits on something the test holds (a FIFO with no data yet, a pipe on
+standard input), so the signal arrives inside the command, not while the modules load.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _start(args: list[str], **kwargs) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    # a child of a background job may inherit SIGINT ignored; a user's terminal gives it the default
+    return subprocess.Popen([sys.executable, "-m", "mkldoctor", *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+
+
+def _interrupted(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err) == (130, "mkldoctor: interrupted\n"), (proc.returncode, err)
+    assert out == ""
+
+
+def test_symbols_reading_a_fifo(tmp_path):
+    """symbols opens the FIFO for reading: the test's writer end opens only once it has, then sends nothing."""
+    fifo = tmp_path / "lib.a"
+    os.mkfifo(fifo)
+    proc = _start(["symbols", str(fifo)])
+    writer = None
+    deadline = time.monotonic() + 120
+    while writer is None and proc.poll() is None and time.monotonic() < deadline:
+        try:
+            writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: no reader yet
+                raise
+            time.sleep(0.02)
+    assert writer is not None, f"mkldoctor never opened the FIFO: {proc.poll()} {proc.stderr.read() if proc.poll() is not None else ''}"
+    try:
+        _interrupted(proc)
+    finally:
+        os.close(writer)
+
+
+def _reading_stdin(pid: int) -> bool:
+    """The process sits in read(0, ...): /proc/PID/syscall says syscall 0 (x86-64 read) on fd 0."""
+    try:
+        fields = Path(f"/proc/{pid}/syscall").read_text().split()
+    except OSError:
+        return False
+    return fields[:2] == ["0", "0x0"]
+
+
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="the syscall number of read is x86-64's")
+def test_explain_reading_standard_input():
+    read_end, write_end = os.pipe()
+    try:
+        proc = _start(["explain", "--no-scan", "-"], stdin=read_end)
+        deadline = time.monotonic() + 120
+        while not _reading_stdin(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _reading_stdin(proc.pid), "explain never read its standard input"
+        _interrupted(proc)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
