@@ -30,54 +30,26 @@ def check(
 
     Exit status: 0 nothing blocks, 1 an error finding (--strict: or a warning), 2 usage error.
     """
-    from mkldoctor.diagnose.check import run_check
     from mkldoctor.findings import exit_status
     from mkldoctor.output.findings import FindingsFormat, render
+    from mkldoctor.runtime.checkup import checkup
 
     try:
         chosen = FindingsFormat(fmt)
     except ValueError:
         raise UsageError(f"--format must be text, json, junit or github, not {fmt!r}")
-    binary, image_env = None, {}
+    binary, opened = None, None
     if image:
         from mkldoctor.commands import image_root
 
         binary = project if project != "." else None
         project = "."
         opened = image_root(image, root, [binary] if binary else [])
-        root, image_env = opened.root, opened.env
+        root = opened.root
     options = {"require-symbol": require_symbol or [], "link": link, "interface": interface,
                "threading": threading, "min-version": min_version}
-    import functools
-
-    from mkldoctor.runtime.kernels import observe_install
-
-    report = run_check(project, root, search, options,
-                       observe_kernels=functools.partial(observe_install, root=root, image=image, search=host_search))
-    if binary:
-        from mkldoctor.runtime.deps import compute_deps
-        from mkldoctor.runtime.findings import runtime_findings
-
-        deps = compute_deps(binary, root, image_env, "native", host_search, image=image)
-        report.findings[:0] = runtime_findings(deps, host_search)
-    extra = {"command": "check",
-             "picked": {"version": report.choice.version, "how": report.choice.how, "steps": report.choice.steps,
-                        "lib_dir": report.choice.install.lib_dirs[0] if report.choice.install else None}}
-    shown = report.findings
-    if image:  # the cache folder the image was read into is no name for a user: IMAGE:/path
-        import dataclasses
-
-        from mkldoctor.discover.image import in_image
-
-        def named(finding):
-            return dataclasses.replace(finding, **{key: in_image(value, opened) if isinstance(value, str)
-                                                   else tuple(in_image(v, opened) for v in value)
-                                                   for key in ("title", "evidence", "fix", "explanation", "confirm")
-                                                   for value in (getattr(finding, key),)})
-
-        shown = [named(f) for f in shown]
-        extra["picked"]["lib_dir"] = extra["picked"]["lib_dir"] and in_image(extra["picked"]["lib_dir"], opened)
-    if chosen is FindingsFormat.text and not verbose:
-        shown = [f for f in shown if f.id != "scan-warning"]
-    render(shown, chosen, suite="mkldoctor.check", extra=extra if chosen is FindingsFormat.json else None)
-    raise typer.Exit(exit_status(report.findings, strict))
+    result = checkup(project, root, search, options, image=opened, binary=binary, host_search=host_search)
+    shown = [f for f in result.findings if verbose or chosen is not FindingsFormat.text or f.id != "scan-warning"]
+    extra = {"command": "check", "picked": result.picked} if chosen is FindingsFormat.json else None
+    render(shown, chosen, suite="mkldoctor.check", extra=extra)
+    raise typer.Exit(exit_status(list(result.findings), strict))

@@ -1,0 +1,51 @@
+"""``check`` as one call: the machine, the project and the rules (diagnose/), plus, for an image and a
+binary, what that binary needs at run time (runtime/), with paths named the way a user names them."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+
+from mkldoctor.diagnose.check import CheckReport, run_check
+from mkldoctor.discover.image import ImageRoot, in_image
+from mkldoctor.findings import Finding
+from mkldoctor.runtime.deps import compute_deps
+from mkldoctor.runtime.findings import runtime_findings
+from mkldoctor.runtime.kernels import observe_install
+
+_TEXT_FIELDS = ("title", "evidence", "fix", "explanation", "confirm")
+
+
+@dataclass(frozen=True)
+class Checkup:
+    """What ``check`` prints: every finding (the exit status reads them all) and the picked copy."""
+
+    findings: tuple[Finding, ...]
+    picked: dict
+
+
+def _named(finding: Finding, image: ImageRoot) -> Finding:
+    """``finding`` with the cache folder an image was read into written as ``IMAGE:/path``."""
+    return dataclasses.replace(finding, **{
+        key: in_image(value, image) if isinstance(value, str) else tuple(in_image(v, image) for v in value)
+        for key in _TEXT_FIELDS for value in (getattr(finding, key),)})
+
+
+def checkup(project: str, root: str, search: list[str] | None, options: dict, *,
+            image: ImageRoot | None = None, binary: str | None = None, host_search: list[str] | None = None) -> Checkup:
+    """``run_check`` with the kernel probe; with ``binary`` (inside ``image``), its run-time needs first."""
+    observe = functools.partial(observe_install, root=root, image=image.image if image else None, search=host_search)
+    report: CheckReport = run_check(project, root, search, options, observe_kernels=observe)
+    findings = list(report.findings)
+    if binary:
+        deps = compute_deps(binary, root, image.env if image else {}, "native", host_search,
+                            image=image.image if image else None)
+        findings[:0] = runtime_findings(deps, host_search)
+    choice = report.choice
+    lib_dir = choice.install.lib_dirs[0] if choice.install else None
+    if image:
+        findings = [_named(f, image) for f in findings]
+        lib_dir = lib_dir and in_image(lib_dir, image)
+    picked = {"version": choice.version, "how": choice.how, "steps": choice.steps, "lib_dir": lib_dir}
+    return Checkup(tuple(findings), picked)
