@@ -7,7 +7,6 @@ layer of an OCI layout written to spec; what ``list --image`` reports must be th
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import tarfile
