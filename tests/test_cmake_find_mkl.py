@@ -35,3 +35,24 @@ def test_kokkos_kernels_bare_find_gets_mklconfigs_ilp64_default(tmp_path):
     code, document = check(SHAPES / "kokkos-kernels", "--root", tmp_path)
     (finding,) = by_id(document, "cmake-default-ilp64")
     assert finding["severity"] == "warning"
+
+
+def test_faiss_own_find_module_is_not_mklconfigs_ilp64_default(tmp_path):
+    """faiss ships FindMKL.cmake and calls find_package(MKL) in module mode: CMake runs that file, not
+    MKLConfig.cmake, so MKLConfig's ilp64 default does not apply; asked for CONFIG, it does again."""
+    assert (SHAPES / "faiss" / "FindMKL.cmake").is_file()
+    needs, _ = read_project(str(SHAPES / "faiss"))
+    assert needs.cmake and needs.cmake_find_module == "FindMKL.cmake"
+    code, document = check(SHAPES / "faiss", "--root", tmp_path)
+    assert not by_id(document, "cmake-default-ilp64")
+
+    project = tmp_path / "faiss-config"
+    project.mkdir()
+    (project / "FindMKL.cmake").write_text((SHAPES / "faiss" / "FindMKL.cmake").read_text())
+    (project / "CMakeLists.txt").write_text((SHAPES / "faiss" / "CMakeLists.txt").read_text()
+                                            .replace("find_package(MKL)", "find_package(MKL CONFIG)"))
+    needs, _ = read_project(str(project))
+    assert needs.cmake_find_module is None
+    (tmp_path / "empty-root").mkdir()
+    code, document = check(project, "--root", tmp_path / "empty-root")
+    assert by_id(document, "cmake-default-ilp64")

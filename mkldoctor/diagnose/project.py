@@ -40,6 +40,7 @@ class Needs:
     cargo_records: list[cargo_record.BuildRecord] = field(default_factory=list)  # intel-mkl-src's last outputs
     cmake: bool = False
     cmake_interface_set: bool = False
+    cmake_find_module: str | None = None  # the project's own FindMKL.cmake, used by find_package(MKL) without CONFIG
     origin: dict[str, str] = field(default_factory=dict)  # what said so, per key
     symbol_origin: dict[str, str] = field(default_factory=dict)
 
@@ -148,7 +149,11 @@ def read_rust_sources(top: str, manifests: list[str], needs: Needs) -> None:
 
 
 def read_cmake(top: str, needs: Needs) -> None:
+    config_mode = False
+    own_module = None
     for path in _files(top, ("CMakeLists.txt", ".cmake"), depth=2):
+        if os.path.basename(path) == "FindMKL.cmake":
+            own_module = own_module or os.path.relpath(path, top)
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 text = handle.read(4 << 20)
@@ -156,6 +161,7 @@ def read_cmake(top: str, needs: Needs) -> None:
             continue
         if re.search(r"find_package\s*\(\s*MKL\b", text, re.I):
             needs.cmake = True
+            config_mode = config_mode or bool(re.search(r"find_package\s*\(\s*MKL\b[^)]*\b(CONFIG|NO_MODULE)\b", text, re.I))
             rel = os.path.relpath(path, top)
             for key, attr, values in (("MKL_INTERFACE", "interface", INTERFACES), ("MKL_LINK", "link", LINKS),
                                       ("MKL_THREADING", "threading", None)):
@@ -170,6 +176,8 @@ def read_cmake(top: str, needs: Needs) -> None:
                     if attr == "interface":
                         needs.cmake_interface_set = True
                     needs.set(attr, value, f"{rel}: set({key} {match.group(1)})")
+    if needs.cmake and own_module and not config_mode:
+        needs.cmake_find_module = own_module  # module mode: MKLConfig.cmake's defaults do not apply
 
 
 def read_config(top: str, needs: Needs) -> None:

@@ -215,7 +215,7 @@ def rule_mixed_versions(f: Facts) -> list[Finding]:
 
 def rule_interface(f: Facts) -> list[Finding]:
     out = []
-    if f.needs.cmake and not f.needs.cmake_interface_set:
+    if f.needs.cmake and not f.needs.cmake_interface_set and not f.needs.cmake_find_module:
         out.append(Finding(
             id="cmake-default-ilp64", severity="warning",
             title="CMake's find_package(MKL) defaults to the ilp64 interface",
