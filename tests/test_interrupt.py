@@ -34,6 +34,7 @@ def _interrupted(proc: subprocess.Popen) -> None:
     assert out == ""
 
 
+@pytest.mark.skipif(os.uname().machine != "x86_64", reason="the syscall number of read is x86-64's")
 def test_symbols_reading_a_fifo(tmp_path):
     """symbols opens the FIFO for reading: the test's writer end opens only once it has, then sends nothing."""
     fifo = tmp_path / "lib.a"
@@ -50,18 +51,27 @@ def test_symbols_reading_a_fifo(tmp_path):
             time.sleep(0.02)
     assert writer is not None, f"mkldoctor never opened the FIFO: {proc.poll()} {proc.stderr.read() if proc.poll() is not None else ''}"
     try:
+        # Python runs its SIGINT handler between bytecodes: a signal that lands after the last check and
+        # before the read() starts waits for that read to return. Send it once the read is under way.
+        while not _reading(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _reading(proc.pid), "symbols never blocked reading the FIFO"
         _interrupted(proc)
     finally:
         os.close(writer)
 
 
-def _reading_stdin(pid: int) -> bool:
-    """The process sits in read(0, ...): /proc/PID/syscall says syscall 0 (x86-64 read) on fd 0."""
+def _reading(pid: int, fd: int | None = None) -> bool:
+    """The process sits in read(): /proc/PID/syscall says syscall 0 (x86-64 read), on ``fd`` if given."""
     try:
         fields = Path(f"/proc/{pid}/syscall").read_text().split()
     except OSError:
         return False
-    return fields[:2] == ["0", "0x0"]
+    return fields[:1] == ["0"] and (fd is None or fields[1:2] == [hex(fd)])
+
+
+def _reading_stdin(pid: int) -> bool:
+    return _reading(pid, 0)
 
 
 @pytest.mark.skipif(os.uname().machine != "x86_64", reason="the syscall number of read is x86-64's")
