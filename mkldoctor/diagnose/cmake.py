@@ -20,7 +20,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from mkldoctor.discover import Inventory, check_symbols
 from mkldoctor.inventory.install import MklInstall, describe, label, read_version_header
@@ -28,7 +28,8 @@ from mkldoctor.inventory.locate import install_from_path
 from mkldoctor.rootfs import Broken, RootFS
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.diagnose.predict import Choice
-from mkldoctor.diagnose.project import Needs, _files
+from mkldoctor.diagnose.project import Needs
+from mkldoctor.diagnose.cmakelists import CMakeProject, read_cmake_project
 
 CONFIG_NAMES = ("MKLConfig.cmake", "mkl-config.cmake")
 SYSTEM_PREFIXES = ("/usr/local", "/usr", "/", "/usr/X11R6", "/usr/pkg", "/opt")
@@ -36,49 +37,6 @@ ARCH = "x86_64-linux-gnu"
 NOT_FOUND = 'Could not find a package configuration file provided by "MKL"'
 
 
-@dataclass(frozen=True)
-class CMakeProject:
-    """What the project's CMake files say about finding MKL."""
-
-    find_module: str | None = None  # a FindMKL.cmake of its own: module mode, not config mode
-    version: str | None = None  # find_package(MKL 2024.0 ...)
-    min_cmake: tuple[int, ...] = (3, 0)
-    variables: dict[str, str] = field(default_factory=dict)  # literal set(MKL_DIR ...), set(CMAKE_PREFIX_PATH ...)
-
-    @property
-    def root_variables(self) -> bool:  # CMP0074: <Package>_ROOT is searched from 3.12 on
-        return self.min_cmake >= (3, 12)
-
-
-_FIND = re.compile(r"find_package\s*\(\s*MKL\b([^)]*)\)", re.I)
-_MIN = re.compile(r"cmake_minimum_required\s*\(\s*VERSION\s+(\d+)\.(\d+)", re.I)
-_SET = re.compile(r"set\s*\(\s*(MKL_DIR|MKL_ROOT|CMAKE_PREFIX_PATH)\s+\"?([^\s\")$]+)", re.I)
-
-
-def read_cmake_project(top: str) -> CMakeProject:
-    find_module = version = None
-    min_cmake: tuple[int, ...] = (3, 0)
-    variables: dict[str, str] = {}
-    for path in _files(top, ("CMakeLists.txt", ".cmake"), depth=3):
-        if os.path.basename(path) in ("FindMKL.cmake",):
-            find_module = find_module or path
-            continue
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read(4 << 20)
-        except OSError:
-            continue
-        text = re.sub(r"#[^\n]*", "", text)
-        if (match := _MIN.search(text)) and min_cmake == (3, 0):
-            min_cmake = (int(match.group(1)), int(match.group(2)))
-        for match in _FIND.finditer(text):
-            words = match.group(1).split()
-            if words and re.match(r"^\d+(\.\d+)*$", words[0]):
-                version = version or words[0]
-        for name, value in _SET.findall(text):
-            if "${" not in value:
-                variables.setdefault(name.upper(), os.path.normpath(os.path.join(top, value)))
-    return CMakeProject(find_module, version, min_cmake, variables)
 
 
 # -- CMake's config-file search ---------------------------------------------------------
@@ -283,7 +241,7 @@ def _owner(inventory: Inventory, path: str, fs: RootFS, steps: list[str]) -> Mkl
 def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: str) -> Choice | None:
     """The copy CMake will take, or None when the project finds MKL with a FindMKL.cmake of its own."""
     project = read_cmake_project(top)
-    if project.find_module:
+    if project.module_mode:
         return None
     steps: list[str] = []
     fs = RootFS(inventory.root)

@@ -13,7 +13,8 @@ import os
 import re
 
 from mkldoctor.knowledge import history
-from mkldoctor.diagnose.project import Needs, _files
+from mkldoctor.diagnose.project import Needs
+from mkldoctor.diagnose.tree import project_files
 
 SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".C", ".cu")
 MAX_FILES = 5000
@@ -37,7 +38,7 @@ def read_c_sources(top: str, needs: Needs) -> None:
     """Add the MKL functions the project's C/C++ sources call to ``needs.symbols``, each with file:line."""
     if needs.cargo_config or not is_project(top):
         return
-    for path in _files(top, SUFFIXES, depth=6)[:MAX_FILES]:
+    for path in project_files(top, SUFFIXES, depth=6)[:MAX_FILES]:
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 raw = handle.read(4 << 20)

@@ -8,10 +8,10 @@ intel-mkl-src feature mkl-static-lp64-iomp"), so every finding can say why.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 
 from mkldoctor.diagnose import cargo_graph, cargo_record, cargo_sources
+from mkldoctor.diagnose.cmakelists import read_cmake_project
 from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError, UsageError
 from mkldoctor.inventory.install import INTERFACE_CHOICES as INTERFACES, LINK_MODES as LINKS, THREADING_CHOICES as THREADINGS
@@ -22,7 +22,6 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 CARGO_CONFIGS = cargo_graph.cargo_routes.CONFIGS
-_SKIP_DIRS = {"target", ".git", "node_modules", ".venv", "build", "__pycache__"}
 
 
 @dataclass
@@ -53,17 +52,6 @@ class Needs:
         if getattr(self, key) is None or override:
             setattr(self, key, value)
             self.origin[key] = why
-
-
-def _files(top: str, names: tuple[str, ...], depth: int = 4) -> list[str]:
-    found = []
-    base = top.rstrip("/").count("/")
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-        if folder.count("/") - base >= depth:
-            dirs[:] = []
-        found += [os.path.join(folder, f) for f in sorted(files) if f in names or f.endswith(names)]
-    return found
 
 
 def _toml(path: str) -> dict:
@@ -149,35 +137,24 @@ def read_rust_sources(top: str, manifests: list[str], needs: Needs) -> None:
 
 
 def read_cmake(top: str, needs: Needs) -> None:
-    config_mode = False
-    own_module = None
-    for path in _files(top, ("CMakeLists.txt", ".cmake"), depth=2):
-        if os.path.basename(path) == "FindMKL.cmake":
-            own_module = own_module or os.path.relpath(path, top)
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                text = handle.read(4 << 20)
-        except OSError:
-            continue
-        if re.search(r"find_package\s*\(\s*MKL\b", text, re.I):
-            needs.cmake = True
-            config_mode = config_mode or bool(re.search(r"find_package\s*\(\s*MKL\b[^)]*\b(CONFIG|NO_MODULE)\b", text, re.I))
-            rel = os.path.relpath(path, top)
-            for key, attr, values in (("MKL_INTERFACE", "interface", INTERFACES), ("MKL_LINK", "link", LINKS),
-                                      ("MKL_THREADING", "threading", None)):
-                match = re.search(rf"set\s*\(\s*{key}\s+\"?([A-Za-z0-9_]+)", text)
-                if match:
-                    value = match.group(1).lower()
-                    if attr == "threading":
-                        value = {"sequential": "sequential", "intel_thread": "intel", "gnu_thread": "gnu",
-                                 "tbb_thread": "tbb"}.get(value, value)
-                    if values is not None and value not in values:
-                        continue  # a CMake variable we cannot read (${...}): not a statement of need
-                    if attr == "interface":
-                        needs.cmake_interface_set = True
-                    needs.set(attr, value, f"{rel}: set({key} {match.group(1)})")
-    if needs.cmake and own_module and not config_mode:
-        needs.cmake_find_module = own_module  # module mode: MKLConfig.cmake's defaults do not apply
+    project = read_cmake_project(top)
+    if not project.uses_mkl:
+        return
+    needs.cmake = True
+    attrs = {"MKL_INTERFACE": ("interface", INTERFACES), "MKL_LINK": ("link", LINKS), "MKL_THREADING": ("threading", None)}
+    for key, written, rel in project.choices:
+        attr, values = attrs[key]
+        value = written.lower()
+        if attr == "threading":
+            value = {"sequential": "sequential", "intel_thread": "intel", "gnu_thread": "gnu",
+                     "tbb_thread": "tbb"}.get(value, value)
+        if values is not None and value not in values:
+            continue  # a CMake variable we cannot read (${...}): not a statement of need
+        if attr == "interface":
+            needs.cmake_interface_set = True
+        needs.set(attr, value, f"{rel}: set({key} {written})")
+    if project.module_mode:  # MKLConfig.cmake's defaults do not apply
+        needs.cmake_find_module = os.path.relpath(project.find_module, top)
 
 
 def read_config(top: str, needs: Needs) -> None:
