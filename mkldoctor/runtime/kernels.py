@@ -22,27 +22,49 @@ from mkldoctor.runtime.probe import run_probe
 def observe(fs: Root, suffix: str, mkl_dir: str | None, layers: Layers, env: dict[str, str],
              search: list[str] | None, image: str | None) -> tuple[list[str] | None, str]:
     """Kernel file names that a probe maps on this CPU, and how that was learnt."""
-    probe_dir = None
-    own = fs.real_host(mkl_dir) if mkl_dir and not image else None
-    if own and _probe_files(own, suffix, layers):
-        probe_dir = own
-    elif mkl_dir:
-        probe_dir = _same_copy_here(fs, mkl_dir, suffix, search)
-    if probe_dir is None:
+    probe_dir, own, libraries, _ = _probe_site(fs, mkl_dir, suffix, (layers.threading,), search, image)
+    if probe_dir is None or libraries is None:
         why = ("nothing from an image is run, and no MKL on this machine has the same files" if image
                else f"{mkl_dir or 'no MKL folder'} lacks files the probe needs, and no MKL on this machine has the same files")
         return None, f"the CPU kernel was not observed: {why} (--search DIR names one)"
-    libraries = _probe_files(probe_dir, suffix, layers)
-    assert libraries is not None
     # the kernel does not depend on the interface, and the probe passes 32-bit ints: it always runs LP64
     probe_env = {k: v for k, v in env.items() if k != "MKL_INTERFACE_LAYER"}
-    probe_env["MKL_THREADING_LAYER"] = next(k for k, v in THREADING.items() if v == layers.threading)
-    dirs = [probe_dir] + [os.path.dirname(p) for p in libraries]
-    result = run_probe(libraries, dirs, probe_env)
+    probe_env["MKL_THREADING_LAYER"] = _layer_variable(layers.threading)
+    result = run_probe(libraries, [probe_dir] + [os.path.dirname(p) for p in libraries], probe_env)
     if result.error:
         return None, f"the CPU kernel was not observed: {result.error}"
+    return list(result.kernels), _how(probe_dir, own)
+
+
+def _probe_site(fs: Root, mkl_dir: str | None, suffix: str, threadings: tuple[str, ...], search: list[str] | None,
+                image: str | None) -> tuple[str | None, str | None, list[str] | None, str | None]:
+    """Where a probe may run: the root's own folder (never an image's), else a folder on this machine whose
+    libmkl_core is byte for byte the root's; the first threading layer both hold. Returns
+    (probe folder, the root's own host folder, the libraries to link, threading layer), None where none fits."""
+    own = fs.real_host(mkl_dir) if mkl_dir and not image else None
+
+    def sites():
+        if own:
+            yield own
+        if mkl_dir:  # looked for only when the root's own folder cannot run the probe
+            if same := _same_copy_here(fs, mkl_dir, suffix, search):
+                yield same
+
+    for folder in sites():
+        for threading in threadings:
+            if libraries := _probe_files(folder, suffix, Layers("intel_lp64", threading, "", "")):
+                return folder, own, libraries, threading
+    return None, own, None, None
+
+
+def _layer_variable(threading: str) -> str:
+    """MKL_THREADING_LAYER's value for a threading library ("intel_thread" -> "INTEL")."""
+    return next(k for k, v in THREADING.items() if v == threading)
+
+
+def _how(probe_dir: str, own: str | None) -> str:
     where = "" if probe_dir == own else f", run with the identical copy in {probe_dir}"
-    return list(result.kernels), f"observed on this CPU (a probe under LD_DEBUG=files{where})"
+    return f"observed on this CPU (a probe under LD_DEBUG=files{where})"
 
 
 def _probe_files(folder: str, suffix: str, layers: Layers) -> list[str] | None:
@@ -89,28 +111,16 @@ def observe_install(install: MklInstall, root: str = "/", image: str | None = No
     host_dir = os.path.dirname(core.path)
     rel = os.path.relpath(host_dir, fs.root)
     inside = host_dir if fs.is_host else ("/" if rel == "." else "/" + rel)
-    own = None if image else fs.real_host(inside)
-    probe_dir, libraries, layer = None, None, None
-    for threading in ("sequential", "intel_thread", "gnu_thread"):
-        layers = Layers("intel_lp64", threading, "", "")
-        if own and (libraries := _probe_files(own, core.soname_suffix, layers)):
-            probe_dir, layer = own, threading
-            break
-    if probe_dir is None:
-        probe_dir = _same_copy_here(fs, inside, core.soname_suffix, search)
-        for threading in ("sequential", "intel_thread", "gnu_thread"):
-            if probe_dir and (libraries := _probe_files(probe_dir, core.soname_suffix, Layers("intel_lp64", threading, "", ""))):
-                layer = threading
-                break
-    if not libraries or layer is None:
+    probe_dir, own, libraries, layer = _probe_site(fs, inside, core.soname_suffix,
+                                                   ("sequential", "intel_thread", "gnu_thread"), search, image)
+    if probe_dir is None or libraries is None or layer is None:
         why = ("nothing from an image is run, and no MKL on this machine has the same libmkl_core" if image
                else f"{host_dir} lacks the layers a probe links (libmkl_rt or intel_lp64 + a threading layer + core), "
                     "and no MKL on this machine has the same libmkl_core")
         return KernelsSeen(None, (), f"not observed: {why} (--search DIR names one)")
-    env = {"MKL_THREADING_LAYER": next(k for k, v in THREADING.items() if v == layer)}
-    result = run_probe(libraries, [probe_dir] + [os.path.dirname(p) for p in libraries], env)
-    where = "" if probe_dir == own else f", run with the identical copy in {probe_dir}"
-    how = f"observed on this CPU (a probe under LD_DEBUG=files{where})"
+    result = run_probe(libraries, [probe_dir] + [os.path.dirname(p) for p in libraries],
+                       {"MKL_THREADING_LAYER": _layer_variable(layer)})
+    how = _how(probe_dir, own)
     if result.error and not result.unmapped:
         return KernelsSeen(None, (), f"not observed: {result.error}")
     if result.error:  # MKL asked the loader for a kernel library the copy lacks
