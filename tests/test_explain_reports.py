@@ -76,3 +76,17 @@ def test_warnings_and_ignored_errors_are_not_failures():
         assert not catalogue.NOT_A_FAILURE.search(line), line
     findings = explain(logparse.parse_bytes(b"/usr/bin/ld: warning: cannot find entry symbol _start; defaulting to 0\n"), [])
     assert findings == []
+
+
+@pytest.mark.parametrize("report", [r for r in REPORTS if r["platform"] == "linux"],
+                         ids=lambda r: f"{r['source'].split('github.com/')[1]}-{r['id']}")
+def test_an_ldd_confirmation_names_a_file_the_log_names(report):
+    """Where the log names no program (a bare loader line, a host's wrapper), ldd gets a file the log does
+    name (the library that failed) or a placeholder, never the description of the host."""
+    import shlex
+
+    for finding in explain(logparse.parse_bytes(report["log"].encode()), []):
+        for line in finding.confirm:
+            if line.startswith("ldd "):
+                target = shlex.split(line)[1]
+                assert target in report["log"] or target == "./your-program", (line, report["log"])

@@ -67,6 +67,12 @@ def _host(before, line: str) -> str:
     return "a program (the log does not name it)"
 
 
+def _ldd_target(binary: str, fallback: str = "./your-program") -> str:
+    """What to run ldd on: the program the log names, else ``fallback`` (``binary`` is then _host's
+    description of who printed the error, "a PyInstaller bundle", not a file)."""
+    return fallback if any(c.isspace() for c in binary) else binary
+
+
 def _cannot_open(m: re.Match, before) -> LoaderMissing:
     return LoaderMissing(os.path.basename(m.group("so")), _host(before, m.string))
 
@@ -174,7 +180,7 @@ def loader(ex) -> list[Finding]:
             tuple(evidence), tuple(fix),
             "The program was linked against this library, but at run time the loader looks only in the binary's run path, "
             "LD_LIBRARY_PATH, /etc/ld.so.cache and the default folders; the folder that holds it is in none of them.",
-            (f"ldd {q(binary)} | grep {q(soname)}   # must show a path, not 'not found'",),
+            (f"ldd {q(_ldd_target(binary))} | grep {q(soname)}   # must show a path, not 'not found'",),
         ))
     return out
 
@@ -204,7 +210,7 @@ def lookup_errors(ex) -> list[Finding]:
             tuple(evidence), tuple(fix),
             "mkl_intel_thread calls Intel's OpenMP runtime but does not list it as a dependency; nothing loaded libiomp5, "
             "so the first OpenMP call fails when it is resolved.",
-            (f"ldd {q(event.binary)} | grep -E 'iomp5|mkl'",),
+            (f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'iomp5|mkl'",),
         ))
     for event in other:
         hits = ex.hits([event.symbol])[event.symbol]
@@ -215,7 +221,7 @@ def lookup_errors(ex) -> list[Finding]:
             evidence.append(f"{event.library} is part of {label(lib_install)}")
         title = f"symbol lookup error: {event.symbol} is not in the libraries that were loaded"
         fix = ["load the libraries of one MKL copy only: check LD_LIBRARY_PATH and ldd for a mix of versions",
-               f"ldd {q(event.binary)} | grep -E 'mkl|iomp'"]
+               f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'"]
         why = ("The program was linked against one copy of a library, and at run time the loader found another that lacks the symbol "
                "(mixed MKL versions, or a layer loaded without the library it calls).")
         stopped = missing_symbol.gone(event.symbol)
