@@ -25,7 +25,8 @@ def observe(fs: Root, suffix: str, mkl_dir: str | None, layers: Layers, env: dic
     probe_dir, own, libraries, _ = _probe_site(fs, mkl_dir, suffix, (layers.threading,), search, image)
     if probe_dir is None or libraries is None:
         why = ("nothing from an image is run, and no MKL on this machine has the same files" if image
-               else f"{mkl_dir or 'no MKL folder'} lacks files the probe needs, and no MKL on this machine has the same files")
+               else "the program's MKL folder was not found" if not mkl_dir
+               else f"{mkl_dir} lacks files the probe needs, and no MKL on this machine has the same files")
         return None, f"the CPU kernel was not observed: {why} (--search DIR names one)"
     # the kernel does not depend on the interface, and the probe passes 32-bit ints: it always runs LP64
     probe_env = {k: v for k, v in env.items() if k != "MKL_INTERFACE_LAYER"}
