@@ -2,7 +2,8 @@
 
 No log here is typed in: each comes from a real link against the real MKL fixtures
 (Debian 2020.4 without hgemm_, oneMKL 2026.2 from PyPI), or from running a real binary
-without what it needs. The seed's own log is the one exception, as it was given.
+without what it needs. The exceptions (the seed's own log, messages of a linker or a CPU this
+machine lacks) are in tests/data/explain/, each with its source.
 """
 
 from __future__ import annotations
@@ -28,10 +29,8 @@ from mkldoctor.findings import Finding, exit_status
 from mkldoctor.inventory.locate import install_from_path
 from mkldoctor.output.findings import render
 
-SEED_LOG = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "seed-link-error.log"
-if not SEED_LOG.exists():
-    SEED_LOG = Path("/work/shared/seed/seed-link-error.log")
-
+DATA = Path(__file__).resolve().parent / "data" / "explain"  # the logs no test run can make; their sources in README.md
+SEED_LOG = DATA / "seed-link-error.log"
 
 
 def cli(*args: str, env: dict | None = None):
@@ -350,12 +349,7 @@ def test_cargo_static_archives_missing(crate, mkl):
 
 def test_mold_and_lld_messages():
     """mold is not installed here: its two messages as mold 1.x/2.x print them."""
-    log = (
-        "mold: error: undefined symbol: hgemm_\n>>> referenced by h.c:2\n>>>               h.o:(half_gemm)\n"
-        "mold: fatal: library not found: mkl_core\n"
-        "ld.lld: error: unable to find library -lmkl_sequential\n"
-    )
-    parsed = logparse.parse_bytes(log.encode())
+    parsed = logparse.parse_bytes((DATA / "mold-lld.log").read_bytes())
     [undefined] = parsed.of(logparse.UndefinedSymbol)
     assert (undefined.linker, undefined.referenced_from, undefined.function, undefined.location) == ("mold", "h.o", "half_gemm", "h.c:2")
     assert [(m.name, m.linker) for m in parsed.of(logparse.MissingLibrary)] == [("mkl_core", "mold"), ("mkl_sequential", "lld")]
@@ -458,12 +452,7 @@ def test_intel_thread_without_libiomp5_at_run_time(work, mkl, tmp_path):
 
 def test_runtime_messages_from_mkl_and_openmp():
     """Messages that need a machine without the right CPU or a second runtime: their exact text."""
-    log = (
-        "Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so.2 or libmkl_def.so.2.\n"
-        "OMP: Error #15: Initializing libiomp5.so, but found libiomp5.so already initialized.\n"
-        "Error: mkl-service + Intel(R) MKL: MKL_THREADING_LAYER=INTEL is incompatible with libgomp.so.1 library.\n"
-        "Intel MKL ERROR: Parameter 6 was incorrect on entry to SGEMM .\n"
-    )
+    log = (DATA / "mkl-openmp-runtime.log").read_text()
     ids = [f.id for f in explain_text(log)]
     assert ids == ["mkl-cannot-load-kernels", "openmp-duplicate", "threading-layer-conflict", "mkl-parameter-error"]
     [kernels] = by_id(explain_text(log), "mkl-cannot-load-kernels")
@@ -518,15 +507,7 @@ def test_junk_around_a_real_message_and_an_endless_line(tmp_path):
 
 
 def test_link_commands_from_make_cmake_ninja_and_rustc():
-    log = textwrap.dedent(
-        """\
-        [ 50%] Linking C executable app
-        /usr/bin/cc -O2 CMakeFiles/app.dir/main.c.o -o app  -L/opt/a -Wl,-rpath,/opt/a -Wl,-Bstatic -lmkl_core -Wl,-Bdynamic -lm
-        [2/2] : && /usr/bin/gcc main.o -o app2 -L /opt/b -l:libmkl_rt.so.3 && :
-          = note:  "cc" "-m64" "<3 object files omitted>" "-Wl,-Bstatic" "-lmkl_core" "-Wl,-Bdynamic" "-lc" "-L" "/opt/c"
-        gcc -c main.c -o main.o -I/opt/include
-        """
-    )
+    log = (DATA / "link-commands.log").read_text()
     commands = logparse.parse_bytes(log.encode()).of(logparse.LinkCommand)
     assert [c.tool for c in commands] == ["cc", "gcc", "cc"]
     first, second, third = commands
@@ -575,7 +556,7 @@ def test_no_color_and_colour_on_a_terminal(monkeypatch):
 
 def test_exit_codes(tmp_path):
     clean = tmp_path / "ok.log"
-    clean.write_text("   Compiling app v0.1.0\n    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.3s\n")
+    shutil.copy(DATA / "cargo-clean.log", clean)
     assert cli("explain", str(clean)).exit_code == 0
     assert cli("explain", "--format", "junit", str(clean)).exit_code == 0
     assert cli("explain", str(tmp_path / "missing.log")).exit_code == 2
