@@ -122,3 +122,83 @@ def test_libmkl_rt_loads_the_layer_each_env_word_names(mkl, tmp_path):
         chosen = set(re.findall(r"file=\S*/(libmkl_\w+)\.so\S* \[0\];\s+dynamically loaded by \S*/libmkl_rt", run.stderr))
         layers = chosen & {f"lib{n}" for n in layout.names("threading")}
         assert layers == {library.file_stem}, (word, sorted(chosen))
+        # the layer's OpenMP runtime is not in its DT_NEEDED: libmkl_rt opens it by the name the table gives
+        runtime = layout.openmp_of(library)
+        asked = re.findall(r"file=(?:\S*/)?([^/\s]+) \[0\];\s+dynamically loaded by \S*/libmkl_rt", run.stderr)
+        if runtime is not None:
+            assert runtime.loaded_as in asked, (word, asked)
+    # what bench builds its OpenMP program with and check's probe links: no oneTBB, no PGI runtime
+    assert [lib.spelled("mkldoctor") for lib in layout.program_layers()] == ["sequential", "intel", "gnu"]
+    assert [lib.threaded for lib in layout.of_role("threading")] == [False, True, True, True, True]  # all but sequential
+
+
+def _rt_opens(tmp_path, lib, env: dict[str, str], role: str) -> str:
+    """The layer of ``role`` libmkl_rt asks the loader for first under ``env`` (LD_DEBUG's own trace)."""
+    (tmp_path / "dot.c").write_text(DOT)
+    subprocess.run(["gcc", "dot.c", "-o", "dot", str(lib / "libmkl_rt.so.3"), f"-Wl,-rpath,{lib}"], cwd=tmp_path, check=True)
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MKL_")}
+    run = subprocess.run(["./dot"], cwd=tmp_path, env=dict(clean, **env, LD_DEBUG="files", LD_LIBRARY_PATH=str(lib)),
+                         capture_output=True, text=True, timeout=60)
+    stems = {f"lib{n}" for n in layout.names(role)}
+    asked = [s for s in re.findall(r"file=\S*/(libmkl_\w+)\.so\S* \[0\];\s+dynamically loaded by \S*/libmkl_rt", run.stderr)
+             if s in stems]
+    assert asked, run.stderr[-2000:]
+    return asked[0]
+
+
+DOT = r"""
+#include <stdio.h>
+/* no header: the integers are passed as constants, which x86-64 zero-extends, so LP64 and ILP64 read them alike */
+float cblas_sdot(long n, const float *x, long incx, const float *y, long incy);
+int main(void) { float x[4] = {1, 2, 3, 4}; printf("%g\n", cblas_sdot(4, x, 1, x, 1)); return 0; }
+"""
+
+
+@pytest.mark.mkl
+def test_libmkl_rt_reads_the_interface_words_and_defaults_as_the_table_says(mkl, tmp_path):
+    """MKL_INTERFACE_LAYER's words (any case, flags in any order) and libmkl_rt's defaults, as libmkl_rt itself
+    reads them: it asks the loader for the interface layer the table names (the wheel need not have it)."""
+    lib = mkl.pip_lib
+    for library in layout.of_role("interface"):
+        word = library.spelled("MKL_INTERFACE_LAYER")
+        for said in (word, word.lower(), ",".join(reversed(word.split(",")))):
+            assert layout.rt_reads("MKL_INTERFACE_LAYER", said) is library, said
+            assert _rt_opens(tmp_path, lib, {"MKL_INTERFACE_LAYER": said}, "interface") == library.file_stem, said
+    assert layout.rt_reads("MKL_INTERFACE_LAYER", "GNU") is layout.get("mkl_gf_lp64")  # the size not said: LP64
+    assert _rt_opens(tmp_path, lib, {"MKL_INTERFACE_LAYER": "GNU"}, "interface") == "libmkl_gf_lp64"
+    assert layout.rt_reads("MKL_INTERFACE_LAYER", "LP32") is None and layout.rt_reads("MKL_THREADING_LAYER", "OMP") is None
+    # neither variable set: libmkl_rt's defaults
+    for variable, role in (("MKL_INTERFACE_LAYER", "interface"), ("MKL_THREADING_LAYER", "threading")):
+        assert _rt_opens(tmp_path, lib, {}, role) == layout.default(variable, role).file_stem
+        assert layout.rt_reads(variable, "") is layout.default(variable, role)
+        assert layout.rt_words(variable)[0] == layout.default(variable, role).spelled(variable)
+
+
+@pytest.mark.mkl
+def test_cmake_defaults_are_mklconfig_s(mkl):
+    text = (mkl.pip_lib / "cmake/mkl/MKLConfig.cmake").read_text()
+    assert re.search(r"set\(DEFAULT_MKL_THREADING (\w+)\)", text).group(1) == layout.default("cmake", "threading").spelled("cmake")
+    iface = re.search(r"set\(DEFAULT_MKL_INTERFACE \$\{IFACE_TYPE\}_(\w+)\)", text).group(1)
+    compiler = re.search(r"set\(IFACE_TYPE (\w+)\)", text).group(1)  # with a C compiler: Intel's convention
+    assert f"{compiler}_{iface}" == layout.default("cmake", "interface").spelled("cmake")
+
+
+def test_configuration_names_and_the_words_users_write():
+    """Names built from mkldoctor's words are the tools' own (the .pc files and crate features tested above)."""
+    for tool in ("pkg-config", "intel-mkl-src"):
+        for name in layout.config_names(tool):
+            link, interface, threading = layout.parse_config_name(name, tool)
+            assert layout.config_name(link, interface, threading, tool) == name
+    assert layout.config_name("static", "lp64", "gnu", "intel-mkl-src") is None  # the crate has no GNU feature
+    assert layout.variant("mkl-static-ilp64-iomp", "intel-mkl-src", threading="sequential") == "mkl-static-ilp64-seq"
+    assert layout.variant("mkl-dynamic-ilp64-iomp", "intel-mkl-src", interface="lp64") == "mkl-dynamic-lp64-iomp"
+    accepted = layout.accepted("threading")
+    for library in layout.of_role("threading"):
+        ours = library.spelled("mkldoctor")
+        for word in library.spellings.values():
+            assert accepted.get(word.lower()) == ours  # None for the PGI layer, which --threading does not offer
+    assert accepted["omp"] == "intel" and layout.choices_text("threading") == "sequential, intel, gnu or tbb"
+    assert layout.library_file(("iomp5",)).match("libiomp5.so").groups() == ("iomp5", "so")
+    assert not layout.library_file(("iomp5",)).match("libgomp.so.1")
+    with pytest.raises(ValueError):
+        layout.library_file(("iomp6",))

@@ -44,6 +44,9 @@ class MklLibrary:
     isa: str | None = None  # a kernel's instruction set: "avx2"
     integers: str | None = None  # an interface's integer size: "lp64" or "ilp64"
     compiler: str | None = None  # an interface's Fortran calling convention: "intel" or "gf" (gfortran)
+    threaded: bool = False  # a threading layer that starts threads (all but mkl_sequential)
+    loaded_as: str | None = None  # a runtime's file name as MKL's layers ask the loader for it: "libiomp5.so"
+    aliases: tuple[str, ...] = ()  # other words users write for it, no tool's own ("omp" for the intel layer)
     description: str = ""
 
     def spelled(self, tool: str) -> str | None:
@@ -53,6 +56,12 @@ class MklLibrary:
     def file_stem(self) -> str:
         """``libmkl_core``: how the export table and the files name it."""
         return f"lib{self.name}"
+
+    @property
+    def short(self) -> str:
+        """``intel_thread``, ``intel_lp64``, ``avx2``: the name after ``mkl_``, as MKL's file names and CMake's words
+        build on it (``libmkl_{short}.so``)."""
+        return self.name.removeprefix("mkl_")
 
 
 def _spell(**words: str) -> Mapping[str, str]:
@@ -93,14 +102,16 @@ LIBRARIES: tuple[MklLibrary, ...] = (
                       intel_mkl_src="seq"), description="one thread, no OpenMP"),
     MklLibrary("mkl_intel_thread", "threading",
                _spell(mkldoctor="intel", MKL_THREADING_LAYER="INTEL", cmake="intel_thread", pkg_config="iomp",
-                      intel_mkl_src="iomp"), openmp="iomp5", description="threads on Intel's OpenMP runtime (libiomp5)"),
+                      intel_mkl_src="iomp"), openmp="iomp5", threaded=True,
+               aliases=("omp",),  # LLVM's libomp answers to libiomp5
+               description="threads on Intel's OpenMP runtime (libiomp5)"),
     MklLibrary("mkl_gnu_thread", "threading",
                _spell(mkldoctor="gnu", MKL_THREADING_LAYER="GNU", cmake="gnu_thread", pkg_config="gomp"),
-               openmp="gomp", description="threads on GCC's OpenMP runtime (libgomp)"),
+               openmp="gomp", threaded=True, description="threads on GCC's OpenMP runtime (libgomp)"),
     MklLibrary("mkl_tbb_thread", "threading",
                _spell(mkldoctor="tbb", MKL_THREADING_LAYER="TBB", cmake="tbb_thread", pkg_config="tbb"),
-               description="threads on oneTBB (libtbb)"),
-    MklLibrary("mkl_pgi_thread", "threading", _spell(MKL_THREADING_LAYER="PGI", cmake="pgi_thread"),
+               threaded=True, description="threads on oneTBB (libtbb)"),
+    MklLibrary("mkl_pgi_thread", "threading", _spell(MKL_THREADING_LAYER="PGI", cmake="pgi_thread"), threaded=True,
                description="threads on the PGI/NVIDIA HPC compilers' OpenMP runtime"),
     MklLibrary("mkl_core", "core", description="the computational core"),
     *(_kernel(isa, cpu=_KERNEL_ISAS[isa]) for isa in _CORE_KERNELS),
@@ -114,14 +125,25 @@ LIBRARIES: tuple[MklLibrary, ...] = (
       for part in ("blas95_lp64", "blas95_ilp64", "lapack95_lp64", "lapack95_ilp64")
       for integers in (part.rsplit("_", 1)[1],)),
     MklLibrary("mkl_sycl", "sycl", description="SYCL (GPU) interfaces, one library up to 2021.1"),
-    MklLibrary("iomp5", "openmp", description="Intel's OpenMP runtime (intel-openmp; LLVM's libomp answers to it)"),
-    MklLibrary("gomp", "openmp", description="GCC's OpenMP runtime"),
+    # the threading layers do not name their OpenMP runtime in DT_NEEDED: libmkl_rt (or the program's link) loads
+    # it by this name (libgomp.so first, then libgomp.so.1, the name a system without GCC's development files has)
+    MklLibrary("iomp5", "openmp", loaded_as="libiomp5.so",
+               description="Intel's OpenMP runtime (intel-openmp; LLVM's libomp answers to it)"),
+    MklLibrary("gomp", "openmp", loaded_as="libgomp.so.1", description="GCC's OpenMP runtime"),
     MklLibrary("omp", "openmp", description="LLVM's OpenMP runtime"),
     MklLibrary("tbb", "tbb", description="oneTBB"),
     MklLibrary("tbbmalloc", "tbb", description="oneTBB's allocator"),
 )
 
 _BY_NAME = MappingProxyType({library.name: library for library in LIBRARIES})
+
+# What a tool takes when it is not told: libmkl_rt with neither variable set, and oneMKL's MKLConfig.cmake
+# (DEFAULT_MKL_INTERFACE ${IFACE_TYPE}_ilp64 with Intel's calling convention, DEFAULT_MKL_THREADING intel_thread)
+DEFAULTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "MKL_THREADING_LAYER": MappingProxyType({"threading": "mkl_intel_thread"}),
+    "MKL_INTERFACE_LAYER": MappingProxyType({"interface": "mkl_intel_lp64"}),
+    "cmake": MappingProxyType({"interface": "mkl_intel_ilp64", "threading": "mkl_intel_thread"}),
+})
 
 
 def get(name: str) -> MklLibrary | None:
@@ -169,9 +191,15 @@ def file_pattern(roles: tuple[str, ...] = ROLES, shared_only: bool = False) -> r
     """A regex matching the file names of the libraries of ``roles``: group 1 the name, group 2 the suffix
     (``a``, ``so``, ``so.2``). Kernels and cluster libraries are listed by name, the rest as well: a file
     the table does not know (``libmkl_foo.so``) is matched only by :func:`any_mkl_file`."""
-    stems = sorted((library.name for library in LIBRARIES if library.role in roles), key=len, reverse=True)
     suffix = r"(so(?:\.\d+)*)" if shared_only else r"(a|so(?:\.\d+)*)"
-    return re.compile(rf"^lib({'|'.join(map(re.escape, stems))})\.{suffix}$")
+    return re.compile(rf"^lib({stems(roles)})\.{suffix}$")
+
+
+def stems(roles: tuple[str, ...]) -> str:
+    """The names of the libraries of ``roles`` as one regex alternation, longest first (``mkl_avx512_mic|...|mkl_def``),
+    for patterns that find them inside a longer text."""
+    names = sorted((library.name for library in LIBRARIES if library.role in roles), key=len, reverse=True)
+    return "|".join(map(re.escape, names))
 
 
 _ANY_MKL = re.compile(r"^lib(mkl_[a-z0-9_]+)\.(a|so(?:\.\d+)*)$")
@@ -197,3 +225,128 @@ def sonames(name: str):
     from mkldoctor.knowledge import exports
 
     return exports.sonames(f"lib{name.removeprefix('lib')}")
+
+
+def default(tool: str, role: str) -> MklLibrary:
+    """The library ``tool`` takes for ``role`` when not told: ``default("MKL_THREADING_LAYER", "threading")``."""
+    return _BY_NAME[DEFAULTS[tool][role]]
+
+
+def layer(word: str, role: str, tool: str = "mkldoctor") -> MklLibrary:
+    """The entry for a word known to be valid (``layer("intel", "threading")``); KeyError for any other."""
+    found = spelled(tool, word, role)
+    if found is None:
+        raise KeyError(f"{tool} has no {role} word {word!r}")
+    return found
+
+
+def program_layers() -> tuple[MklLibrary, ...]:
+    """The threading layers mkldoctor offers that a program with OpenMP loops of its own can link and run
+    with only the C library and OpenMP beside it: sequential and the OpenMP ones (no oneTBB)."""
+    return tuple(library for library in of_role("threading")
+                 if library.spelled("mkldoctor") and (library.openmp or not library.threaded))
+
+
+def openmp_of(library: MklLibrary) -> MklLibrary | None:
+    """A threading layer's OpenMP runtime entry (``iomp5`` for ``mkl_intel_thread``)."""
+    return _BY_NAME[library.openmp] if library.openmp else None
+
+
+def accepted(role: str, tool: str = "mkldoctor") -> dict[str, str]:
+    """Every other tool's word (lower case) and alias for a role -> ``tool``'s word for the same library, for
+    readers that take what users write (``intel_thread``, ``iomp``, ``omp`` -> ``intel``)."""
+    out: dict[str, str] = {}
+    for library in of_role(role):
+        target = library.spellings.get(tool)
+        if target is None:
+            continue
+        for word in (*library.spellings.values(), *library.aliases):
+            out.setdefault(word.lower(), target)
+    return out
+
+
+def config_name(link: str, interface: str, threading: str, tool: str) -> str | None:
+    """``mkl-<link>-<interface>-<threading>`` in ``tool``'s words (pkg-config's .pc files, intel-mkl-src's
+    features) for mkldoctor's words; None where that tool has no word for one of them."""
+    iface = translate(interface, "mkldoctor", tool, "interface")
+    thread = translate(threading, "mkldoctor", tool, "threading")
+    return f"mkl-{link}-{iface}-{thread}" if iface and thread and link in LINK_MODES else None
+
+
+def config_names(tool: str, links: tuple[str, ...] = ("static", "dynamic")) -> tuple[str, ...]:
+    """Every ``mkl-<link>-<interface>-<threading>`` name ``tool`` has."""
+    return tuple(f"mkl-{link}-{i}-{t}" for link in links for i in words(tool, "interface") for t in words(tool, "threading"))
+
+
+def parse_config_name(name: str, tool: str) -> tuple[str, str, str] | None:
+    """``mkl-static-lp64-iomp`` -> ("static", "lp64", "intel") in mkldoctor's words; None for another name."""
+    parts = name.split("-")
+    if len(parts) != 4 or parts[0] != "mkl" or parts[1] not in LINK_MODES:
+        return None
+    iface = translate(parts[2], tool, "mkldoctor", "interface")
+    thread = translate(parts[3], tool, "mkldoctor", "threading")
+    return (parts[1], iface, thread) if iface and thread else None
+
+
+def variant(name: str, tool: str, *, link: str | None = None, interface: str | None = None,
+            threading: str | None = None) -> str | None:
+    """The same configuration name with another link, interface or threading layer (mkldoctor's words):
+    ``variant("mkl-static-ilp64-iomp", "intel-mkl-src", threading="sequential")`` -> ``mkl-static-ilp64-seq``."""
+    parsed = parse_config_name(name, tool)
+    if parsed is None:
+        return None
+    return config_name(link or parsed[0], interface or parsed[1], threading or parsed[2], tool)
+
+
+def library_file(runtimes: tuple[str, ...] = (), shared_only: bool = False) -> re.Pattern[str]:
+    """``libmkl_*`` (known to the table or not) and the runtimes named (entries of the table: ``iomp5``, ``tbb``):
+    group 1 the name, group 2 the suffix."""
+    unknown = [name for name in runtimes if name not in _BY_NAME]
+    if unknown:
+        raise ValueError(f"not in the layout table: {unknown}")
+    suffix = r"(so(?:\.\d+)*)" if shared_only else r"(a|so(?:\.\d+)*)"
+    return re.compile(rf"^lib(mkl_[a-z0-9_]+{''.join('|' + re.escape(n) for n in runtimes)})\.{suffix}$")
+
+
+def choices_text(role: str, notes: bool = False) -> str:
+    """``sequential, intel, gnu or tbb``: mkldoctor's words for a role, for help texts; ``notes`` adds each
+    layer's OpenMP runtime (``intel (libiomp5)``) or integer size (``lp64 (32-bit integers)``)."""
+    said = []
+    for library in of_role(role):
+        word = library.spelled("mkldoctor")
+        if word is None:
+            continue
+        note = (f"lib{library.openmp}" if library.openmp else
+                f"{'64' if library.integers == 'ilp64' else '32'}-bit integers" if library.integers else None)
+        said.append(f"{word} ({note})" if notes and note else word)
+    return ", ".join(said[:-1]) + f" or {said[-1]}" if len(said) > 1 else "".join(said)
+
+
+def rt_words(variable: str) -> tuple[str, ...]:
+    """The values libmkl_rt takes for ``MKL_THREADING_LAYER`` or ``MKL_INTERFACE_LAYER``, its default first."""
+    role = _RT_ROLE[variable]
+    first = default(variable, role).spelled(variable)
+    return (first, *(w for w in words(variable, role) if w != first))
+
+
+_RT_ROLE = {"MKL_THREADING_LAYER": "threading", "MKL_INTERFACE_LAYER": "interface"}
+
+
+def rt_reads(variable: str, value: str) -> MklLibrary | None:
+    """The layer libmkl_rt opens for ``variable=value`` (any case; empty: its default); None for a value it refuses.
+
+    ``MKL_INTERFACE_LAYER`` is a comma list of flags: ``GNU`` picks gfortran's calling convention, ``ILP64``
+    64-bit integers; what is not said is the default's (``LP64`` alone is Intel's convention, 32-bit integers).
+    """
+    role = _RT_ROLE[variable]
+    fallback = default(variable, role)
+    if not value.strip():
+        return fallback
+    if role == "threading":
+        return spelled(variable, value.strip(), role)
+    flags = {w.strip().upper() for w in value.split(",") if w.strip()}
+    if flags - {w for word in words(variable, role) for w in word.split(",")}:
+        return None
+    compiler = "gf" if "GNU" in flags else fallback.compiler
+    integers = "ilp64" if "ILP64" in flags else fallback.integers
+    return next(lib for lib in of_role(role) if lib.compiler == compiler and lib.integers == integers)
