@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from mkldoctor.bench.errors import MissingLibraryError
 from mkldoctor.inventory.install import MklInstall
+from mkldoctor.knowledge import layout
 
-THREADINGS = ("sequential", "intel", "gnu")  # the layers the reference program is built with (its loops use OpenMP, not TBB)
+# the layers the reference program is built with: its own loops use OpenMP, so no TBB layer
+THREADINGS = tuple(library.spelled("mkldoctor") for library in layout.program_layers())
 LINKS = ("static", "dynamic")
 
 
@@ -32,12 +34,12 @@ def link_line(install: MklInstall, link: str, threading: str) -> LinkLine:
     if link not in LINKS:
         raise ValueError(f"link must be static or dynamic, not {link!r}")
     if threading not in THREADINGS:
-        raise ValueError(f"threading must be sequential, intel or gnu, not {threading!r}")
+        raise ValueError(f"threading must be {', '.join(THREADINGS[:-1])} or {THREADINGS[-1]}, not {threading!r}")
     try:
         line = linkline.advise(install, linkline.LinkConfig(link, "lp64", threading))
     except linkline.LinkLineError as exc:
         where = ", ".join(install.lib_dirs) or install.root
         raise MissingLibraryError(f"{where}: no {', '.join(exc.missing)} for a {link} {threading} link") from None
     rpaths = [f"-Wl,-rpath,{folder}" for folder in line.runtime_dirs]
-    compile_flags = ("-fopenmp",) if threading in ("intel", "gnu") else ()
+    compile_flags = ("-fopenmp",) if layout.layer(threading, "threading").openmp else ()
     return LinkLine(tuple(install.include_dirs[:1]), compile_flags, tuple(line.link_flags + rpaths), tuple(line.files))

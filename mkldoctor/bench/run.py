@@ -44,7 +44,8 @@ from mkldoctor.bench.results import (
 )
 from mkldoctor.discover.cpubudget import CpuBudget, read_budget
 from mkldoctor.discover.cpuinfo import cpu_info
-from mkldoctor.inventory.install import THREAD_LIB, MklInstall, label
+from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.knowledge import layout
 from mkldoctor.inventory.locate import install_at
 
 DTYPES = ("f32", "f16")
@@ -137,9 +138,9 @@ def resolve_installs(paths: tuple[str, ...]) -> list[MklInstall]:
 
 def _threaded_layer(install: MklInstall, link: str) -> str:
     kind = "static" if link == "static" else "shared"
-    if install.has(THREAD_LIB["intel"], kind) and install.iomp5:
+    if install.has(layout.layer("intel", "threading").name, kind) and install.iomp5:
         return "intel"
-    if install.has(THREAD_LIB["gnu"], kind):
+    if install.has(layout.layer("gnu", "threading").name, kind):
         return "gnu"
     return "intel"  # fails with the reason when built
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mkldoctor.bench.results import BenchReport, ConfigResult
+from mkldoctor.knowledge import layout
 
 
 def _ms(value: float) -> str:
@@ -33,7 +34,7 @@ def _throttled(r: ConfigResult) -> str:
 
 
 def _sequential_fix(r: ConfigResult) -> str:
-    feature = f"mkl-{'static' if r.config.link == 'static' else 'dynamic'}-lp64-seq"
+    feature = layout.config_name("static" if r.config.link == "static" else "dynamic", "lp64", "sequential", "intel-mkl-src")
     return f"intel-mkl-src feature {feature}, CMake -DMKL_THREADING=sequential, or MKL_NUM_THREADS=1"
 
 

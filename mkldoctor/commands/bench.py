@@ -13,7 +13,10 @@ from typing import Annotated, Optional
 import typer
 
 from mkldoctor.errors import EXIT_FINDING, EXIT_OK
+from mkldoctor.knowledge import layout
 from mkldoctor.output import Format
+
+_THREADINGS = [library.spelled("mkldoctor") for library in layout.program_layers()]  # bench/linkline.THREADINGS
 
 
 def explain_failure(failure, prefixes: tuple[str, ...]) -> None:
@@ -66,7 +69,8 @@ def bench(
                                     "(under a CPU quota that count is timed too).")
     ] = None,
     threading: Annotated[
-        str, typer.Option("--threading", help="sequential,intel,gnu or auto (sequential, and intel or gnu).")
+        str, typer.Option("--threading", help=f"{','.join(_THREADINGS)} or auto ({_THREADINGS[0]}, and "
+                                               f"{' or '.join(_THREADINGS[1:])}).")
     ] = "auto",
     cpus: Annotated[
         Optional[str], typer.Option("--cpus", help="Run inside a CPU quota of N CPUs (0.5, 1, 2, ...) made for the run "
@@ -120,7 +124,7 @@ def bench(
         installs=tuple(install or ()),
         links=parse_choices(link, linkline.LINKS, "--link", {"shared": "dynamic"}),
         threadings=parse_choices(threading, linkline.THREADINGS, "--threading",
-                                 {"intel_thread": "intel", "gnu_thread": "gnu", "omp": "intel", "seq": "sequential"}),
+                                 {word: ours for word, ours in layout.accepted("threading").items() if ours in linkline.THREADINGS}),
         threads=parse_threads(threads),
         cpus=parse_cpus(cpus),
         dtypes=parse_choices(dtype, DTYPES, "--dtype", {"float32": "f32", "float16": "f16", "fp16": "f16"}) or ("f32",),

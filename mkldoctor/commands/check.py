@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from mkldoctor.errors import UsageError
+from mkldoctor.knowledge import layout
 
 
 def check(
@@ -18,9 +19,9 @@ def check(
     require_symbol: Annotated[
         Optional[list[str]], typer.Option("--require-symbol", help="A symbol the build needs (repeatable).")
     ] = None,
-    link: Annotated[Optional[str], typer.Option("--link", help="static, dynamic or sdl.")] = None,
-    interface: Annotated[Optional[str], typer.Option("--interface", help="lp64 or ilp64.")] = None,
-    threading: Annotated[Optional[str], typer.Option("--threading", help="sequential, intel, gnu or tbb.")] = None,
+    link: Annotated[Optional[str], typer.Option("--link", help=f"{', '.join(layout.LINK_MODES[:-1])} or {layout.LINK_MODES[-1]}.")] = None,
+    interface: Annotated[Optional[str], typer.Option("--interface", help=f"{layout.choices_text('interface')}.")] = None,
+    threading: Annotated[Optional[str], typer.Option("--threading", help=f"{layout.choices_text('threading')}.")] = None,
     min_version: Annotated[Optional[str], typer.Option("--min-version", help="Oldest MKL acceptable, e.g. 2021.4.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show scan notes.")] = False,

@@ -7,13 +7,14 @@ from typing import Annotated, Optional
 import typer
 
 from mkldoctor.errors import EXIT_FINDING, EXIT_OK, UsageError
+from mkldoctor.knowledge import layout
 
 
 def deps(
     binary: Annotated[str, typer.Argument(help="The executable or shared library (a path inside --root or --image).")],
     root: Annotated[str, typer.Option("--root", help="Resolve inside this sysroot (an unpacked image) instead of /.")] = "/",
     image: Annotated[Optional[str], typer.Option("--image", help="Resolve inside this image: a docker save tarball or an OCI layout (folder or tar).")] = None,
-    cpu: Annotated[str, typer.Option("--cpu", help="native (observed by a probe on this CPU), all (every kernel), or an ISA: def, avx2, avx512...")] = "native",
+    cpu: Annotated[str, typer.Option("--cpu", help="native (observed by a probe on this CPU), all (every kernel), or an ISA: " + ", ".join(layout.kernel_isas()) + ".")] = "native",
     env: Annotated[Optional[list[str]], typer.Option("--env", help="VAR=VALUE the program runs with (LD_LIBRARY_PATH, MKL_THREADING_LAYER...; repeatable; over an image's ENV).")] = None,
     search: Annotated[Optional[list[str]], typer.Option("--search", "-s", help="A folder on this machine with MKL to probe with and to compare a static binary with.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, copy (Dockerfile COPY --from=build lines) or json.")] = "table",

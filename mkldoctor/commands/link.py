@@ -8,24 +8,12 @@ from typing import Annotated, Optional
 import typer
 
 from mkldoctor.errors import EXIT_FINDING, EXIT_OK
+from mkldoctor.knowledge import layout
 
-
-class LinkMode(str, enum.Enum):
-    static = "static"
-    dynamic = "dynamic"
-    sdl = "sdl"
-
-
-class Interface(str, enum.Enum):
-    lp64 = "lp64"
-    ilp64 = "ilp64"
-
-
-class Threading(str, enum.Enum):
-    sequential = "sequential"
-    intel = "intel"
-    gnu = "gnu"
-    tbb = "tbb"
+# typer's choices, from the layout table: static/dynamic/sdl, lp64/ilp64, sequential/intel/gnu/tbb
+LinkMode = enum.Enum("LinkMode", [(mode, mode) for mode in layout.LINK_MODES], type=str)
+Interface = enum.Enum("Interface", [(word, word) for word in layout.words("mkldoctor", "interface")], type=str)
+Threading = enum.Enum("Threading", [(word, word) for word in layout.words("mkldoctor", "threading")], type=str)
 
 
 class LinkFormat(str, enum.Enum):
@@ -38,9 +26,9 @@ class LinkFormat(str, enum.Enum):
 
 
 def link(
-    link_mode: Annotated[LinkMode, typer.Option("--link", help="static archives, dynamic libraries, or sdl (libmkl_rt).")] = LinkMode.dynamic,
-    interface: Annotated[Interface, typer.Option("--interface", help="lp64 (32-bit integers) or ilp64 (64-bit).")] = Interface.lp64,
-    threading: Annotated[Threading, typer.Option("--threading", help="sequential, intel (libiomp5), gnu (libgomp) or tbb.")] = Threading.sequential,
+    link_mode: Annotated[LinkMode, typer.Option("--link", help="static archives, dynamic libraries, or sdl (libmkl_rt).")] = LinkMode("dynamic"),
+    interface: Annotated[Interface, typer.Option("--interface", help=f"{layout.choices_text('interface', notes=True)}.")] = Interface("lp64"),
+    threading: Annotated[Threading, typer.Option("--threading", help=f"{layout.choices_text('threading', notes=True)}.")] = Threading("sequential"),
     install: Annotated[
         Optional[str], typer.Option("--install", "-i", help="PATH (prefix, lib folder or sysroot) or VERSION (2026.2) of the MKL to link.")
     ] = None,

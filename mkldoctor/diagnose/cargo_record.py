@@ -13,6 +13,8 @@ import os
 import re
 from dataclasses import dataclass
 
+from mkldoctor.knowledge import layout
+
 _LINE = re.compile(r"^cargo::?([a-z-]+)=(.*)$")
 _OCIPKG_TAG = re.compile(r"/__?(\d{4})\.(\d+)")
 
@@ -41,11 +43,9 @@ class BuildRecord:
     @property
     def interface(self) -> str | None:
         names = {lib.split("=")[-1] for lib in self.libs}
-        if "mkl_intel_ilp64" in names:
-            return "ilp64"
-        if "mkl_intel_lp64" in names:
-            return "lp64"
-        return None
+        linked = [library for library in layout.of_role("interface") if library.name in names and library.spelled("mkldoctor")]
+        # both linked (a wrong build): ILP64 reads every integer argument as 64 bits, so it is the one to name
+        return max(linked, key=lambda library: library.integers == "ilp64").spelled("mkldoctor") if linked else None
 
     @property
     def tag_version(self) -> str | None:

@@ -12,8 +12,9 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-CONFIGS = tuple(f"mkl-{link}-{iface}-{thread}" for link in ("static", "dynamic") for iface in ("lp64", "ilp64")
-                for thread in ("iomp", "seq"))
+from mkldoctor.knowledge import layout
+
+CONFIGS = layout.config_names("intel-mkl-src")  # intel-mkl-src's mkl-<link>-<interface>-<threading> features
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +107,13 @@ def intel_mkl_src_config(version: str | None, features: list[str] | tuple[str, .
         "its build script does not compile")
 
 
+def default_config() -> str:
+    """The configuration the newest intel-mkl-src builds without a mkl-* feature (``mkl-static-ilp64-iomp``)."""
+    entries = table()["crates"]["intel-mkl-src"]
+    return next(entries[v]["build"]["no_feature_config"] for v in reversed(versions("intel-mkl-src"))
+                if entries[v].get("build", {}).get("no_feature_config"))
+
+
 def download_of(version: str | None) -> str | None:
     found = best("intel-mkl-src", None, version) if version else None
     return found[1].get("build", {}).get("download") if found else None
@@ -118,7 +126,7 @@ def fixed_interface(version: str | None) -> tuple[str, str] | None:
     if not fixed:
         return None
     iface, thread = fixed.split("-")
-    return iface, "sequential" if thread == "seq" else "intel"
+    return iface, layout.translate(thread, "intel-mkl-src", "mkldoctor", "threading")
 
 
 def feature_for(crate: str, config: str) -> tuple[str, str] | None:

@@ -9,6 +9,7 @@ from mkldoctor.diagnose import cargo_routes
 from mkldoctor.diagnose.cargo_record import BuildRecord
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import CARGO_CLEAN, q
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ def rule_ilp64_int32(f: Facts) -> list[Finding]:
     evidence = _route_lines(f)
     evidence += [f"the last build ({r.where}) linked {', '.join(r.libs)}: {r.output}" for r in records]
     evidence += [f"32-bit integer caller: {c}" for c in callers]
-    lp64 = (route.config or "mkl-static-ilp64-iomp").replace("ilp64", "lp64") if route else "mkl-static-lp64-iomp"
+    lp64 = layout.variant(route.config if route and route.config else cargo_routes.default_config(), "intel-mkl-src",
+                          interface="lp64")
     alternatives = []
     for hop in (route.hops[1:-1] if route else ()):
         found = cargo_routes.feature_for(hop.crate, lp64)

@@ -26,6 +26,7 @@ from mkldoctor.discover import Inventory, check_symbols
 from mkldoctor.inventory.install import MklInstall, describe, label, read_version_header
 from mkldoctor.inventory.locate import install_from_path
 from mkldoctor.rootfs import Broken, RootFS
+from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.diagnose.predict import Choice
 from mkldoctor.diagnose.project import Needs
@@ -172,8 +173,8 @@ def find_config(env: dict[str, str], root: str, project: CMakeProject, steps: li
 
 
 def _library_names(needs: Needs, config: MklConfigFile) -> tuple[str, list[str]]:
-    interface = needs.interface or "ilp64"  # MKLConfig.cmake's default
-    lib = f"mkl_intel_{interface}"
+    # MKLConfig.cmake's default interface, when the project sets none: ilp64
+    lib = layout.layer(needs.interface, "interface").name if needs.interface else layout.default("cmake", "interface").name
     if (needs.link or "dynamic") == "sdl":
         lib = "mkl_rt"
     if needs.link == "static":

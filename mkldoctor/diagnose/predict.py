@@ -13,8 +13,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from mkldoctor.diagnose import cargo_routes
 from mkldoctor.discover import Inventory
-from mkldoctor.inventory.install import THREAD_LIB, MklInstall, label
+from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import INTEL_MKL_SRC_DOWNLOAD
 from mkldoctor.diagnose.project import Needs
 
@@ -37,6 +39,12 @@ class Choice:
         return INTEL_MKL_SRC_DOWNLOAD if self.download else None
 
 
+def _layers(needs: Needs) -> list[str]:
+    """The three libraries of the link the project asks for (lp64 and sequential unless it says otherwise)."""
+    return [layout.layer(needs.interface or "lp64", "interface").name,
+            layout.layer(needs.threading or "sequential", "threading").name, "mkl_core"]
+
+
 def missing_files(install: MklInstall, needs: Needs, inventory: Inventory | None = None) -> list[str]:
     """What ``install`` lacks for the link the project asks for (empty: it can do it)."""
     link = needs.link or "dynamic"
@@ -44,7 +52,7 @@ def missing_files(install: MklInstall, needs: Needs, inventory: Inventory | None
         return [] if install.has("mkl_rt", "shared") else ["libmkl_rt.so"]
     kind = "static" if link == "static" else "shared"
     suffix = ".a" if kind == "static" else ".so"
-    wanted = [f"mkl_intel_{needs.interface or 'lp64'}", THREAD_LIB[needs.threading or "sequential"], "mkl_core"]
+    wanted = _layers(needs)
     lacking = [f"lib{name}{suffix}" for name in wanted if not install.has(name, kind)]
     if needs.threading == "intel" and not install.iomp5 and not (inventory and inventory.openmp):
         lacking.append("libiomp5 (the Intel OpenMP runtime)")
@@ -57,7 +65,7 @@ def _under(install: MklInstall, prefix: str) -> bool:
 
 
 def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:
-    config = needs.cargo_config or "mkl-static-ilp64-iomp"
+    config = needs.cargo_config or cargo_routes.default_config()
     steps: list[str] = []
     if needs.cargo_route is not None:
         steps.append(f"0. route: {needs.cargo_route.text()} [{needs.cargo_route.method}]")
@@ -69,7 +77,7 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
             # intel-mkl-src looks for libmkl_core.so by that very name: the wheels' libmkl_core.so.2/.so.3
             # (no unversioned dev link) are invisible to it
             lacking = [f"lib{name}.so (only versioned .so.N files there)" for name in
-                       (f"mkl_intel_{needs.interface or 'lp64'}", THREAD_LIB[needs.threading or "sequential"], "mkl_core")
+                       _layers(needs)
                        if not any(lib.name == name and lib.kind == "shared" and lib.soname_suffix == ".so"
                                   for lib in install.libraries)]  # the scan's answer: under --root, inside it
         if lacking:
@@ -121,10 +129,9 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
 
 
 def _pc_name(needs: Needs) -> str:
-    thread = {"sequential": "seq", "intel": "iomp", "gnu": "gomp", "tbb": "tbb"}[needs.threading or "sequential"]
     if needs.link == "sdl":
         return "mkl-sdl"
-    return f"mkl-{needs.link or 'dynamic'}-{needs.interface or 'lp64'}-{thread}"
+    return layout.config_name(needs.link or "dynamic", needs.interface or "lp64", needs.threading or "sequential", "pkg-config")
 
 
 def predict_plain(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:

@@ -14,14 +14,17 @@ from mkldoctor.diagnose import cargo_graph, cargo_record, cargo_sources
 from mkldoctor.diagnose.cmakelists import read_cmake_project
 from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError, UsageError
-from mkldoctor.inventory.install import INTERFACE_CHOICES as INTERFACES, LINK_MODES as LINKS, THREADING_CHOICES as THREADINGS
+from mkldoctor.knowledge import layout
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-CARGO_CONFIGS = cargo_graph.cargo_routes.CONFIGS
+# the words of --link, --interface and --threading (and MKL_LINK, MKL_INTERFACE in a CMakeLists.txt)
+LINKS = layout.LINK_MODES
+INTERFACES = layout.words("mkldoctor", "interface")
+THREADINGS = layout.words("mkldoctor", "threading")
 
 
 @dataclass
@@ -114,10 +117,10 @@ def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str], e
 
 
 def _apply_config(needs: Needs, config: str, why: str) -> None:
-    _, link, interface, thread = config.split("-")
+    link, interface, threading = layout.parse_config_name(config, "intel-mkl-src")
     needs.set("link", link, why)
     needs.set("interface", interface, why)
-    needs.set("threading", "intel" if thread == "iomp" else "sequential", why)
+    needs.set("threading", threading, why)
 
 
 def read_rust_sources(top: str, manifests: list[str], needs: Needs) -> None:
@@ -145,9 +148,8 @@ def read_cmake(top: str, needs: Needs) -> None:
     for key, written, rel in project.choices:
         attr, values = attrs[key]
         value = written.lower()
-        if attr == "threading":
-            value = {"sequential": "sequential", "intel_thread": "intel", "gnu_thread": "gnu",
-                     "tbb_thread": "tbb"}.get(value, value)
+        if attr == "threading":  # MKLConfig.cmake's word (intel_thread) -> ours (intel)
+            value = layout.translate(value, "cmake", "mkldoctor", "threading") or value
         if values is not None and value not in values:
             continue  # a CMake variable we cannot read (${...}): not a statement of need
         if attr == "interface":

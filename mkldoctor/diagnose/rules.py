@@ -8,11 +8,10 @@ plain :class:`~mkldoctor.findings.Finding` objects; it never prints or changes a
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from typing import Callable
 
-from mkldoctor.knowledge import history, recipes
+from mkldoctor.knowledge import history, layout, recipes
 from mkldoctor.discover import Inventory
 from mkldoctor.discover.cpubudget import CpuBudget
 from mkldoctor.discover.cpuinfo import CpuInfo
@@ -182,10 +181,19 @@ def rule_iomp_missing(f: Facts) -> list[Finding]:
     recipe = recipes.openmp_recipe(f.inventory.root)
     fix = [f"install Intel's OpenMP runtime (libiomp5): {recipes.recipe_ref(recipe)}"]
     if f.needs.cargo_config:
-        fix.append(f"or use the sequential layer: intel-mkl-src feature {f.needs.cargo_config.replace('iomp', 'seq')}")
+        fix.append(f"or use the sequential layer: intel-mkl-src feature {_sequential(f.needs.cargo_config)}")
     return [Finding("iomp-missing", "error", "libiomp5 (Intel OpenMP) is missing for the intel threading layer",
                     evidence, tuple(fix), "The link fails with `cannot find -liomp5` or undefined __kmpc_* symbols.",
                     recipes=(recipe,))]
+
+
+def _sequential(config: str) -> str:
+    """The intel-mkl-src feature of the same link and interface with the sequential layer."""
+    return layout.variant(config, "intel-mkl-src", threading="sequential") or config
+
+
+def _other_interface(interface: str) -> str:
+    return next(word for word in layout.words("mkldoctor", "interface") if word != interface)
 
 
 def rule_mixed_versions(f: Facts) -> list[Finding]:
@@ -227,11 +235,11 @@ def rule_interface(f: Facts) -> list[Finding]:
     chosen = f.choice.install
     if chosen is not None and f.needs.interface:
         kind = "static" if f.needs.link == "static" else "shared"
-        if f"intel_{f.needs.interface}" not in chosen.interfaces(kind):
+        if layout.layer(f.needs.interface, "interface").short not in chosen.interfaces(kind):
             out.append(Finding("interface-missing", "error",
                                f"{label(chosen)} has no {f.needs.interface} interface library ({kind})",
                                (f"interfaces there: {', '.join(chosen.interfaces(kind)) or 'none'}",),
-                               (f"use another copy (mkldoctor list) or --interface {'lp64' if f.needs.interface == 'ilp64' else 'ilp64'}",)))
+                               (f"use another copy (mkldoctor list) or --interface {_other_interface(f.needs.interface)}",)))
     return out
 
 
@@ -307,7 +315,8 @@ def rule_cpu_quota(f: Facts) -> list[Finding]:
     """A threaded layer under a cgroup quota smaller than the threads MKL starts by itself."""
     budget, layer = f.budget, f.needs.threading
     limit = budget.limit
-    if limit is None or layer not in ("intel", "gnu", "tbb"):
+    entry = layout.spelled("mkldoctor", layer, "threading") if layer else None  # CMake may name one we have no word for
+    if limit is None or entry is None or not entry.threaded:
         return []
     if not (budget.oversubscribed or (budget.mkl_threads is None and limit.cpus <= 1)):
         return []
@@ -322,7 +331,7 @@ def rule_cpu_quota(f: Facts) -> list[Finding]:
             evidence.append(f"{name}={f.env[name]} is set in this shell; the program only gets it where it inherits it")
     fix: list[str] = []
     if f.needs.cargo_config:
-        seq = re.sub(r"-(iomp|gomp|omp|tbb)$", "-seq", f.needs.cargo_config)
+        seq = _sequential(f.needs.cargo_config)
         fix.append(f"intel-mkl-src: the feature {seq} instead of {f.needs.cargo_config} (the sequential layer), "
                    "then cargo clean -p intel-mkl-src")
     if f.needs.cmake:
@@ -331,7 +340,7 @@ def rule_cpu_quota(f: Facts) -> list[Finding]:
         fix += ["Cargo: an intel-mkl-src *-seq feature (mkl-static-lp64-seq, mkl-dynamic-lp64-seq)",
                 "CMake: cmake -DMKL_THREADING=sequential ...",
                 f"a plain link line: mkldoctor link --threading sequential (libmkl_sequential in place of "
-                f"libmkl_{layer}_thread)"]
+                f"{entry.file_stem})"]
     fix.append(f"or keep the layer and start fewer threads: export MKL_NUM_THREADS={max(1, int(limit.cpus))}")
     fix.append("with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL")
     return [Finding(

@@ -20,6 +20,7 @@ from mkldoctor.discover.cpubudget import CpuBudget, read_budget
 from mkldoctor.discover.pkgconfig import PkgConfigFile
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError
+from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.inventory.install import MklInstall, describe, normalise_version
 from mkldoctor.rootfs import Broken, RootFS
@@ -231,7 +232,8 @@ def _broken_links(folder: str) -> list[str]:
 
 def symbol_libraries(install: MklInstall) -> list[str]:
     """The libraries that answer "does this copy define X": the lp64 interface layer and mkl_rt."""
-    wanted = [("mkl_intel_lp64", "static"), ("mkl_rt", "shared"), ("mkl_intel_lp64", "shared")]
+    interface = layout.default("MKL_INTERFACE_LAYER", "interface").name  # libmkl_rt's default: intel_lp64
+    wanted = [(interface, "static"), ("mkl_rt", "shared"), (interface, "shared")]
     return [lib.path for name, kind in wanted if (lib := install.find(name, kind))]
 
 

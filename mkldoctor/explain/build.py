@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ def _follow(m: re.Match, _) -> FollowOn:
     return FollowOn(m.string.strip())
 
 
+_COMPILERS = "|".join(sorted({library.compiler for library in layout.of_role("interface")}))  # MKL_INTERFACE_FULL's prefixes
 _MKL_HEADER = re.compile(r"^(?:mkl|mkl_\w+|i_malloc|lapacke\w*|cblas)\.h$")
 
 SIGNATURES = (
@@ -76,7 +78,7 @@ def diagnose(ex) -> list[Finding]:
             continue  # the same rejection, said twice: keep the line that tells the most
         variable, value = event.variable, event.value
         if variable.endswith("_FULL"):  # MKL_INTERFACE=lp64 becomes MKL_INTERFACE_FULL=intel_lp64 inside MKLConfig.cmake
-            variable, value = variable[:-5], re.sub(r"^(?:intel|gf)_", "", value)
+            variable, value = variable[:-5], re.sub(rf"^(?:{_COMPILERS})_", "", value)
         out.append(Finding(
             "mklconfig-rejected-value", "error",
             f"MKLConfig.cmake rejects {variable}={value}",

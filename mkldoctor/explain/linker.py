@@ -30,6 +30,7 @@ from mkldoctor.inventory.install import label
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD
 from mkldoctor.knowledge import facts as knowledge
+from mkldoctor.knowledge import layout
 from mkldoctor.verdicts import missing_symbol
 
 
@@ -289,7 +290,7 @@ def _missing_symbol_finding(ex, symbol: str, events: list[UndefinedSymbol], hits
         interface = [n for n in (lib_name(h.definition.path) for h in hits) if command.requests(n)]
         if not interface and ex.cargo:
             interface = [n for n in (lib_name(h.definition.path) for h in hits if h.definition.path.endswith(".a")) if n.startswith("mkl_intel_")]
-        preference = ["mkl_intel_lp64", "mkl_intel_ilp64", "mkl_gf_lp64", "mkl_gf_ilp64"]
+        preference = list(layout.names("interface"))
         interface.sort(key=lambda n: preference.index(n) if n in preference else len(preference))
         searched_lib = interface[0] if interface else None
         install, result, path = ex.linked(command, prefer=searched_lib)

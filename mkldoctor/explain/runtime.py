@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.findings import Finding
 from mkldoctor.explain.wording import MAX_LISTED, more, q
-from mkldoctor.inventory.install import KERNEL_LIBRARIES, MklInstall, label
+from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.knowledge import layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ SIGNATURES = (
               re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined symbol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("ld-debug-kernel-undefined", "runtime", "symbol lookup error: undefined symbol",  # LD_DEBUG's own line
-              re.compile(r"(?P<path>\S*libmkl_(?:vml_)?(?:avx\w*|def|mc\w*|cmpt)\.so[\w.]*): error: symbol lookup error: "
+              re.compile(rf"(?P<path>\S*lib(?:{layout.stems(('kernel', 'vml-kernel'))})\.so[\w.]*): error: symbol lookup error: "
                          r"undefined symbol: (?P<sym>[\w.$]+)"),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-error-loading-function", "runtime", "Error on loading function",
@@ -89,8 +90,7 @@ SIGNATURES = (
 )
 
 
-_LAYER_SONAME = re.compile(r"^libmkl_(?:core|rt|sequential|intel_thread|gnu_thread|tbb_thread|intel_lp64|intel_ilp64|gf_lp64|gf_ilp64)"
-                           r"\.so(?:\.\d+)?$")
+_LAYER_SONAME = layout.file_pattern(("rt", "interface", "threading", "core"), shared_only=True)  # all but the kernels
 
 
 def _release_of(ex, path: str):
@@ -235,7 +235,7 @@ def mkl_cannot_load(ex) -> list[Finding]:
     if holders:
         folder = next(iter(holders))
         fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
-        fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in KERNEL_LIBRARIES[:4]) + ", ... and the threading layer)")
+        fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in layout.names("kernel")[:4]) + ", ... and the threading layer)")
     else:
         fix.append("install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2): "
                    + ex.recipe_ref("shared"))

@@ -12,6 +12,7 @@ import os
 
 from mkldoctor.findings import Finding
 from mkldoctor.explain.logparse import LinkCommand, Parsed, UndefinedSymbol
+from mkldoctor.knowledge import layout
 
 
 def _libtbb(parsed: Parsed) -> str | None:
@@ -29,7 +30,7 @@ def _libtbb(parsed: Parsed) -> str | None:
 
 def tbb_findings(parsed: Parsed) -> list[Finding]:
     events = [e for e in parsed.of(UndefinedSymbol) if e.symbol.startswith(("tbb::", "_ZN3tbb"))
-              and "mkl_tbb_thread" in (e.referenced_from or "")]
+              and layout.layer("tbb", "threading").name in (e.referenced_from or "")]
     if not events:
         return []
     names = sorted({e.symbol for e in events})

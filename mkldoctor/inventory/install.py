@@ -13,21 +13,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from mkldoctor.knowledge import layout
 from mkldoctor.rootfs import Broken, RootFS
 
-INTERFACES = ("intel_lp64", "intel_ilp64", "gf_lp64", "gf_ilp64")
-# The threading layer a user names (--threading, MKL_THREADING) -> the library that holds it:
-# the one table link, check's prediction and bench read.
-THREAD_LIB = {"sequential": "mkl_sequential", "intel": "mkl_intel_thread", "gnu": "mkl_gnu_thread", "tbb": "mkl_tbb_thread"}
-# The choices a user names (--link, --interface, --threading; MKL_LINK, MKL_INTERFACE, MKL_THREADING).
-LINK_MODES = ("static", "dynamic", "sdl")
-INTERFACE_CHOICES = ("lp64", "ilp64")
-THREADING_CHOICES = tuple(THREAD_LIB)
-THREADING = tuple(lib.removeprefix("mkl_") for lib in THREAD_LIB.values()) + ("pgi_thread",)  # layers a copy may hold
-# The CPU kernel libraries libmkl_core loads at run time (shared copies only).
-KERNEL_LIBRARIES = ("mkl_def", "mkl_mc", "mkl_mc3", "mkl_avx", "mkl_avx2", "mkl_avx512", "mkl_avx512_mic", "mkl_avx10")
-
-_LIB = re.compile(r"^lib(mkl_[a-z0-9_]+|iomp5|tbb|gomp)\.(a|so(?:\.\d+)*)$")
+# MKL's libraries, and the runtimes found beside them (Intel's OpenMP, oneTBB, GCC's OpenMP)
+_LIB = layout.library_file(("iomp5", "tbb", "gomp"))
 _MAJOR = re.compile(r"#define\s+__INTEL_MKL__\s+(\d+)")
 _UPDATE = re.compile(r"#define\s+__INTEL_MKL_UPDATE__\s+(\d+)")
 
@@ -84,14 +74,19 @@ class MklInstall:
     def shared(self) -> bool:
         return self.has("mkl_core", "shared") or self.has("mkl_rt", "shared")
 
+    def _held(self, role: str, kind: str | None) -> list[str]:
+        """The layers of ``role`` it holds, named as MKL's files name them (``intel_lp64``), in the layout's order."""
+        return [library.short for library in layout.of_role(role) if self.has(library.name, kind)]
+
     def interfaces(self, kind: str | None = None) -> list[str]:
-        return [i for i in INTERFACES if self.has(f"mkl_{i}", kind)]
+        return self._held("interface", kind)
 
     def threading(self, kind: str | None = None) -> list[str]:
-        return [t for t in THREADING if self.has(f"mkl_{t}", kind)]
+        return self._held("threading", kind)
 
     def kernels(self) -> list[str]:
-        return [k.removeprefix("mkl_") for k in KERNEL_LIBRARIES if self.has(k, "shared")]
+        """The CPU kernel libraries libmkl_core loads at run time (shared copies only)."""
+        return self._held("kernel", "shared")
 
     @property
     def iomp5(self) -> list[Library]:

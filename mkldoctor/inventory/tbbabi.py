@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from mkldoctor.binary.symbols import Problem, read_file
 from mkldoctor.errors import InputError
-from mkldoctor.inventory.install import THREAD_LIB, MklInstall
+from mkldoctor.inventory.install import MklInstall
+from mkldoctor.knowledge import layout
 
 CLASSIC = "the classic TBB interface (TBB 2020 and older, libtbb.so.2)"
 
@@ -37,7 +38,7 @@ def tbb_exports(path: str) -> set[str]:
 
 def abi_gap(install: MklInstall, kind: str, libtbb: str) -> list[str]:
     """The ``tbb::`` symbols this copy's TBB layer (``kind``: static/shared) needs and ``libtbb`` lacks."""
-    layer = install.find(THREAD_LIB["tbb"], kind)
+    layer = install.find(layout.layer("tbb", "threading").name, kind)
     if layer is None or not libtbb.endswith((".so", ".so.2", ".so.12")) and ".so." not in libtbb:
         return []
     needed = tbb_needs(layer.path)

@@ -22,12 +22,13 @@ import tempfile
 from dataclasses import dataclass, field
 
 from mkldoctor.errors import EXIT_FINDING, MkldoctorError
-from mkldoctor.inventory.install import INTERFACE_CHOICES as INTERFACES, LINK_MODES as LINKS, THREAD_LIB, THREADING_CHOICES as THREADINGS, MklInstall, label
+from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, recipes
 
-PC_THREAD = {"sequential": "seq", "intel": "iomp", "gnu": "gomp", "tbb": "tbb"}
-SDL_LAYER = {"sequential": "SEQUENTIAL", "intel": "INTEL", "gnu": "GNU", "tbb": "TBB"}
-CMAKE_THREADING = {option: lib.removeprefix("mkl_") for option, lib in THREAD_LIB.items()}  # MKLConfig's MKL_THREADING
+LINKS = layout.LINK_MODES
+INTERFACES = layout.words("mkldoctor", "interface")
+THREADINGS = layout.words("mkldoctor", "threading")
 SYSTEM_LIBS = ["-lpthread", "-lm", "-ldl"]
 q = shlex.quote
 
@@ -67,13 +68,16 @@ class LinkConfig:
         """MKL's own libraries for this configuration, in link order."""
         if self.link == "sdl":
             return ["mkl_rt"]
-        return [f"mkl_intel_{self.interface}", THREAD_LIB[self.threading], "mkl_core"]
+        return [layout.layer(self.interface, "interface").name, layout.layer(self.threading, "threading").name, "mkl_core"]
+
+    def spelled(self, tool: str, role: str) -> str | None:
+        """This configuration's interface or threading layer in ``tool``'s word (``cmake``: ``intel_thread``)."""
+        return layout.translate(self.interface if role == "interface" else self.threading, "mkldoctor", tool, role)
 
     @property
     def cargo_feature(self) -> str | None:
-        if self.link == "sdl" or self.threading not in ("sequential", "intel"):
-            return None
-        return f"mkl-{self.link}-{self.interface}-{'iomp' if self.threading == 'intel' else 'seq'}"
+        """intel-mkl-src's feature for it (the crate has no sdl, GNU or TBB one)."""
+        return layout.config_name(self.link, self.interface, self.threading, "intel-mkl-src") if self.link != "sdl" else None
 
 
 @dataclass
@@ -242,8 +246,8 @@ def advise(install: MklInstall, config: LinkConfig, cc: str = "gcc") -> LinkLine
             notes.append(f"{lib_dir} has no unversioned development links (lib{libs[0].name}.so): the libraries are named by path")
     link_flags += [f for f in threading_flags if not (f.startswith("-L") and f in link_flags)] + SYSTEM_LIBS
     if config.link == "sdl":
-        env["MKL_INTERFACE_LAYER"] = "ILP64" if config.interface == "ilp64" else "LP64"
-        env["MKL_THREADING_LAYER"] = SDL_LAYER[config.threading]
+        env["MKL_INTERFACE_LAYER"] = config.spelled("MKL_INTERFACE_LAYER", "interface")
+        env["MKL_THREADING_LAYER"] = config.spelled("MKL_THREADING_LAYER", "threading")
         if config.threading == "intel":
             link_flags = [f for f in link_flags if f != "-liomp5" and not (f.startswith("-L") and f != f"-L{lib_dir}")]
             notes.append("libmkl_rt loads libiomp5 itself at run time: it must be on the loader path")
@@ -262,7 +266,7 @@ def _pkg_config(line: LinkLine) -> None:
     if config.link == "sdl":
         names = ["mkl-sdl", f"mkl-sdl-{config.interface}"]
     else:
-        names = [f"mkl-{config.link}-{config.interface}-{PC_THREAD[config.threading]}"]
+        names = [layout.config_name(config.link, config.interface, config.threading, "pkg-config")]
     for pc in line.install.pkgconfig:
         base = os.path.basename(pc)[:-3]
         if base in names:
@@ -375,7 +379,7 @@ def cmake_snippet(line: LinkLine) -> list[str]:
         out += [f'set(MKL_ROOT "{root}")   # else MKLConfig.cmake takes $MKLROOT, which may name another copy',
                 f"set(MKL_LINK {config.link})",
                 f"set(MKL_INTERFACE {config.interface})",
-                f"set(MKL_THREADING {CMAKE_THREADING[config.threading]})",
+                f"set(MKL_THREADING {config.spelled('cmake', 'threading')})",
                 "# libraries from MKL_ROOT only: not from CMAKE_PREFIX_PATH, PATH or the system folders (another MKL)"]
         out += [f"set({v} FALSE)" for v in PIN]
         out += [f'find_package(MKL CONFIG REQUIRED PATHS "{cmake_dir}" NO_DEFAULT_PATH)']

@@ -21,8 +21,9 @@ from mkldoctor.discover.soname import RootLoader, SearchResult
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError, UsageError
 from mkldoctor.inventory.install import MklInstall
-from mkldoctor.runtime.layers import (KERNEL_FILE, LIBRARY_FILE, OPENMP, THREADING, Layers, chosen_layers, is_runtime_file,
-                                      kernel_files, layer_from_needed, suffix_of)
+from mkldoctor.knowledge import layout
+from mkldoctor.runtime.layers import (KERNEL_FILE, LIBRARY_FILE, Layers, chosen_layers, is_runtime_file, kernel_files,
+                                      layer_from_needed, openmp_file, suffix_of)
 from mkldoctor.runtime.kernels import observe
 from mkldoctor.runtime.static import StaticMkl, static_mkl
 
@@ -140,8 +141,9 @@ def compute_deps(
             _mkl_opens(walk, f"libmkl_{layers.interface}{suffix}", "interface layer", layers.interface_why, first, opener)
             _mkl_opens(walk, f"libmkl_{layers.threading}{suffix}", "threading layer", layers.threading_why, first, opener)
         else:
-            interface = layer_from_needed(needed_names, ("intel_lp64", "intel_ilp64", "gf_lp64", "gf_ilp64")) or "?"
-            threading = layer_from_needed(needed_names, tuple(THREADING.values())) or "sequential"
+            interface = layer_from_needed(needed_names, tuple(lib.short for lib in layout.of_role("interface"))) or "?"
+            threading = (layer_from_needed(needed_names, tuple(lib.short for lib in layout.of_role("threading")))
+                         or layout.layer("sequential", "threading").short)
             layers = Layers(interface, threading, "linked (DT_NEEDED)", "linked (DT_NEEDED)")
         _openmp(walk, layers, first, opener)
         kernels_how = _kernels(walk, fs, cpu, suffix, mkl_dir, layers, env, search, image, opener)
@@ -239,7 +241,7 @@ def _mkl_opens(walk: _Walk, name: str, role: str, why: str, first: tuple, opener
 
 
 def _openmp(walk: _Walk, layers: Layers, first: tuple, opener: DynamicInfo | None) -> None:
-    runtime = OPENMP.get(layers.threading)
+    runtime = openmp_file(layers.threading)
     if runtime is None:
         return
     stem = runtime.split(".so")[0]

@@ -15,8 +15,13 @@ from mkldoctor.digest import sha256_file
 from mkldoctor.discover import discover
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.inventory.install import MklInstall
-from mkldoctor.runtime.layers import OPENMP, THREADING, Layers
+from mkldoctor.knowledge import layout
+from mkldoctor.runtime.layers import Layers, openmp_file
 from mkldoctor.runtime.probe import run_probe
+
+
+# the kernel does not depend on the interface, and the probe passes 32-bit ints: libmkl_rt's default, LP64
+_PROBE_INTERFACE = layout.default("MKL_INTERFACE_LAYER", "interface").short
 
 
 def observe(fs: Root, suffix: str, mkl_dir: str | None, layers: Layers, env: dict[str, str],
@@ -53,14 +58,14 @@ def _probe_site(fs: Root, mkl_dir: str | None, suffix: str, threadings: tuple[st
 
     for folder in sites():
         for threading in threadings:
-            if libraries := _probe_files(folder, suffix, Layers("intel_lp64", threading, "", "")):
+            if libraries := _probe_files(folder, suffix, Layers(_PROBE_INTERFACE, threading, "", "")):
                 return folder, own, libraries, threading
     return None, own, None, None
 
 
 def _layer_variable(threading: str) -> str:
     """MKL_THREADING_LAYER's value for a threading library ("intel_thread" -> "INTEL")."""
-    return next(k for k, v in THREADING.items() if v == threading)
+    return layout.get(f"mkl_{threading}").spelled("MKL_THREADING_LAYER")
 
 
 def _how(probe_dir: str, own: str | None) -> str:
@@ -71,9 +76,9 @@ def _how(probe_dir: str, own: str | None) -> str:
 def _probe_files(folder: str, suffix: str, layers: Layers) -> list[str] | None:
     """Host paths of what the probe links in ``folder``: libmkl_rt, or the three layers (and libiomp5)."""
     rt = os.path.join(folder, f"libmkl_rt{suffix}")
-    wanted = [os.path.join(folder, f"libmkl_{name}{suffix}") for name in ("intel_lp64", layers.threading, "core")]
-    omp = OPENMP.get(layers.threading)
-    if omp == "libiomp5.so":
+    wanted = [os.path.join(folder, f"libmkl_{name}{suffix}") for name in (_PROBE_INTERFACE, layers.threading, "core")]
+    omp = openmp_file(layers.threading)
+    if omp == layout.get("iomp5").loaded_as:  # libiomp5 ships beside MKL; GCC's libgomp is the compiler's
         wanted.append(os.path.join(folder, omp))
     if os.path.exists(rt) and all(os.path.exists(p) for p in wanted):
         return [rt]
@@ -113,7 +118,7 @@ def observe_install(install: MklInstall, root: str = "/", image: str | None = No
     rel = os.path.relpath(host_dir, fs.root)
     inside = host_dir if fs.is_host else ("/" if rel == "." else "/" + rel)
     probe_dir, own, libraries, layer = _probe_site(fs, inside, core.soname_suffix,
-                                                   ("sequential", "intel_thread", "gnu_thread"), search, image)
+                                                   tuple(lib.short for lib in layout.program_layers()), search, image)
     if probe_dir is None or libraries is None or layer is None:
         why = ("nothing from an image is run, and no MKL on this machine has the same libmkl_core" if image
                else f"{host_dir} lacks the layers a probe links (libmkl_rt or intel_lp64 + a threading layer + core), "

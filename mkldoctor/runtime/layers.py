@@ -14,14 +14,12 @@ import re
 from dataclasses import dataclass
 
 from mkldoctor.errors import UsageError
+from mkldoctor.knowledge import layout
 
-KERNEL_FILE = re.compile(r"^libmkl_(vml_)?(def|mc|mc2|mc3|avx|avx2|avx512|avx512_mic|avx10|cmpt)\.so(\.\d+)*$")
-KERNEL_ISAS = ("def", "mc", "mc3", "avx", "avx2", "avx512", "avx512_mic", "avx10")
-LIBRARY_FILE = re.compile(r"^lib(mkl_[a-z0-9_]+|iomp5|tbb)\.(a|so(\.\d+)*)$")  # what "the MKL a root holds" counts
-RUNTIME_FILE = re.compile(r"^lib(mkl_[a-z0-9_]+|iomp5|omp|gomp|tbb|tbbmalloc)\.so(\.\d+)*$")
-
-THREADING = {"INTEL": "intel_thread", "SEQUENTIAL": "sequential", "GNU": "gnu_thread", "TBB": "tbb_thread", "PGI": "pgi_thread"}
-OPENMP = {"intel_thread": "libiomp5.so", "gnu_thread": "libgomp.so.1"}
+KERNEL_FILE = layout.file_pattern(("kernel", "vml-kernel"), shared_only=True)
+KERNEL_ISAS = layout.kernel_isas()
+LIBRARY_FILE = layout.library_file(("iomp5", "tbb"))  # what "the MKL a root holds" counts: MKL and the runtimes Intel ships
+RUNTIME_FILE = layout.library_file(layout.names("openmp") + layout.names("tbb"), shared_only=True)
 
 
 @dataclass(frozen=True)
@@ -36,19 +34,30 @@ def chosen_layers(env: dict[str, str]) -> Layers:
     """The layers libmkl_rt opens with this environment (its defaults: LP64, INTEL)."""
     raw_interface = env.get("MKL_INTERFACE_LAYER", "").strip()
     raw_threading = env.get("MKL_THREADING_LAYER", "").strip()
-    words = {w.strip() for w in raw_interface.upper().split(",") if w.strip()}
-    if words - {"LP64", "ILP64", "GNU"}:
-        raise UsageError(f"MKL_INTERFACE_LAYER={raw_interface}: MKL knows LP64, ILP64, GNU,LP64 and GNU,ILP64")
-    interface = ("gf_" if "GNU" in words else "intel_") + ("ilp64" if "ILP64" in words else "lp64")
-    threading_key = raw_threading.upper() or "INTEL"
-    if threading_key not in THREADING:
-        raise UsageError(f"MKL_THREADING_LAYER={raw_threading}: MKL knows INTEL, SEQUENTIAL, GNU, TBB and PGI")
+    interface = layout.rt_reads("MKL_INTERFACE_LAYER", raw_interface)
+    if interface is None:
+        raise UsageError(f"MKL_INTERFACE_LAYER={raw_interface}: MKL knows {_listed(layout.rt_words('MKL_INTERFACE_LAYER'))}")
+    threading = layout.rt_reads("MKL_THREADING_LAYER", raw_threading)
+    if threading is None:
+        raise UsageError(f"MKL_THREADING_LAYER={raw_threading}: MKL knows {_listed(layout.rt_words('MKL_THREADING_LAYER'))}")
     return Layers(
-        interface,
-        THREADING[threading_key],
+        interface.short,
+        threading.short,
         f"MKL_INTERFACE_LAYER={raw_interface}" if raw_interface else "libmkl_rt's default interface (MKL_INTERFACE_LAYER unset)",
         f"MKL_THREADING_LAYER={raw_threading}" if raw_threading else "libmkl_rt's default threading (MKL_THREADING_LAYER unset)",
     )
+
+
+def _listed(words: tuple[str, ...]) -> str:
+    return ", ".join(words[:-1]) + f" and {words[-1]}"
+
+
+def openmp_file(threading: str) -> str | None:
+    """The OpenMP runtime a threading layer (``intel_thread``) needs and does not name itself, as MKL loads it
+    (``libiomp5.so``); None for a layer without one."""
+    entry = layout.get(f"mkl_{threading}")
+    runtime = layout.openmp_of(entry) if entry else None
+    return runtime.loaded_as if runtime else None
 
 
 def layer_from_needed(needed: list[str], names: tuple[str, ...]) -> str | None:
@@ -69,7 +78,7 @@ def suffix_of(soname: str) -> str:
 def kernel_files(isa: str, suffix: str) -> list[str]:
     if isa not in KERNEL_ISAS:
         raise UsageError(f"--cpu {isa}: use native, all, or one of {', '.join(KERNEL_ISAS)}")
-    return [f"libmkl_{isa}{suffix}", f"libmkl_vml_{isa}{suffix}"]
+    return list(layout.kernel_files(isa, suffix))
 
 
 def is_runtime_file(name: str) -> bool:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from mkldoctor.binary.archive import Archive
 from mkldoctor.binary.symbols import Problem, read_file
 from mkldoctor.errors import InputError
-from mkldoctor.inventory.install import INTERFACES, THREADING, MklInstall
+from mkldoctor.inventory.install import MklInstall
+from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.history import first_version, table, version_key
 
 BANNER = b"Math Kernel Library"
@@ -101,7 +102,8 @@ def _releases_by_exports(names: set[str]) -> tuple[list[str], str]:
 def _index_names(install: MklInstall) -> set[str]:
     names: set[str] = set()
     for lib in install.libraries:
-        if lib.kind != "static" or lib.name.removeprefix("mkl_") not in ("core", *INTERFACES, *THREADING):
+        entry = layout.get(lib.name)
+        if lib.kind != "static" or entry is None or entry.role not in ("core", "interface", "threading"):
             continue
         try:
             with Archive(lib.path) as archive:
