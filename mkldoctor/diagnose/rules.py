@@ -72,7 +72,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
         recipe = recipes.static_recipe(f.inventory.root, _debian(f.inventory), first)
         install = [f"install an MKL with static archives that has {symbol}" + (f" ({first} or newer)" if first else "")
                    + f": {recipes.recipe_ref(recipe)}"] \
-            if (f.needs.link or "static") == "static" else [f"python3 -m pip install mkl=={recipes.LATEST}"]
+            if (f.needs.link or "static") == "static" else [recipes.pip_install(f"mkl=={recipes.LATEST}")]
         if f.needs.cargo_config:
             install += ["export MKLROOT=<the prefix of the new install>", recipes.CARGO_CLEAN]
         out.append(missing_symbol.finding(
@@ -281,7 +281,8 @@ def rule_kernels(f: Facts) -> list[Finding]:
     """A copy without the CPU kernel library MKL loads on this CPU: named as a probe observed it, never
     guessed from CPU flags; a copy with none at all is an error even where no probe could run."""
     out = []
-    fix = ("install the full runtime: pip install mkl / apt-get install intel-oneapi-mkl / libmkl-meta-computational",
+    fix = (f"install the full runtime: {recipes.pip_install('mkl')} / {recipes.apt_install('intel-oneapi-mkl')} "
+           "/ libmkl-meta-computational",
            "or, for an image: copy the kernel libraries that `mkldoctor deps BINARY --cpu native` lists")
     for install in f.inventory.installs:
         if not install.has("mkl_core", "shared"):
@@ -363,7 +364,7 @@ def rule_amd_old(f: Facts) -> list[Finding]:
         return []
     return [Finding("amd-old-mkl", "warning", f"MKL {version} on an AMD CPU: older MKL runs its slowest code path there",
                     (f"CPU vendor AuthenticAMD; {(label(chosen) if chosen else version)}",),
-                    (f"python3 -m pip install mkl-static=={recipes.LATEST}",),
+                    (recipes.pip_install(f"mkl-static=={recipes.LATEST}"),),
                     "MKL before 2020.1 picks generic kernels on non-Intel CPUs.")]
 
 
@@ -379,8 +380,8 @@ def rule_nothing_usable(f: Facts) -> list[Finding]:
         title=f"intel-mkl-src ({f.needs.cargo_config}) will find no MKL it can use: its build script fails",
         evidence=tuple(f.choice.steps),
         fix=(f"use the static feature {static} (pip's mkl-static, Intel's intel-oneapi-mkl-devel have the archives)",
-             "or install an MKL with unversioned libmkl_*.so links: sudo apt-get install intel-oneapi-mkl-devel, "
-             "or conda install mkl-devel", recipes.CARGO_CLEAN),
+             f"or install an MKL with unversioned libmkl_*.so links: {recipes.apt_install('intel-oneapi-mkl-devel')}, "
+             f"or {recipes.conda_install('mkl-devel')}", recipes.CARGO_CLEAN),
         explanation="For dynamic features intel-mkl-src needs libmkl_core.so (and the interface and threading "
                     "libraries) by their unversioned names, and it never downloads shared libraries.",
     )]

@@ -19,12 +19,11 @@ import shlex
 from mkldoctor.findings import Finding, Recipe
 from mkldoctor.explain.hosts import LoaderMissing
 from mkldoctor.explain.logparse import LinkCommand, MissingLibrary, NeededNotFound, Parsed
+from mkldoctor.knowledge.recipes import DEVEL_LINKS
 
 _L = re.compile(r"-L(\S+)")
 _VERSIONED = re.compile(r"\blib[\w+-]+\.so\.\d+(?:\.\d+)*")
 _UNVERSIONED_SONAME_CHANNELS = ("Debian:",)  # recipe lines whose packages ship libmkl_*.so sonames only
-DEVEL_LINKS = ("conda install mkl-devel   # conda's mkl-devel has the libmkl_*.so development links",
-               "or: sudo apt-get install intel-oneapi-mkl-devel   # Intel's apt repository, the same links")
 
 
 def _real(path: str) -> str:

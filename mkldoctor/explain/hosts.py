@@ -24,6 +24,7 @@ from mkldoctor.explain.logparse import NeededNotFound
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
+from mkldoctor.knowledge import recipes
 from mkldoctor.verdicts import missing_symbol
 
 
@@ -285,7 +286,7 @@ def _other_release(ex, soname: str, evidence: list[str]) -> list[str]:
         fix.append(f"the program was linked against the MKL release whose soname is {soname}; relink it against a copy that is here: "
                    f"mkldoctor link --install {q(others[0][0].root)}")
     if releases:
-        fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: python3 -m pip install mkl=={releases[-1]}"
+        fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: {recipes.pip_install(f'mkl=={releases[-1]}')}"
                    f"   # the newest with that soname; then LD_LIBRARY_PATH=<its prefix>/lib")
         fix.append(f"or with this machine's package manager: {ex.recipe_ref('shared')}")
     elif others:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ def diagnose(ex) -> list[Finding]:
             fix = ("find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib)",
                    "add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so named above>",
                    "or for one run: export DYLD_LIBRARY_PATH=<that folder> (System Integrity Protection drops it for /usr/bin programs)",
-                   "with conda: conda install mkl into the same environment as the program, whose @rpath points there")
+                   f"with conda: {recipes.conda_install('mkl')} into the same environment as the program, whose @rpath points there")
             why = ("macOS's loader (dyld) resolves @rpath/ names through the run paths recorded in the binary, then "
                    "DYLD_LIBRARY_PATH; the library named is in none of them (a moved environment, a wheel built elsewhere, "
                    "or a different MKL release whose file name differs, e.g. libmkl_intel_lp64.1.dylib vs .2.dylib).")

@@ -12,7 +12,7 @@ import os
 
 from mkldoctor.findings import Finding
 from mkldoctor.explain.logparse import LinkCommand, Parsed, UndefinedSymbol
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import layout, recipes
 
 
 def _libtbb(parsed: Parsed) -> str | None:
@@ -49,7 +49,7 @@ def tbb_findings(parsed: Parsed) -> list[Finding]:
         "MKL's TBB threading layer needs the classic TBB interface, and the TBB linked is oneTBB, which dropped it",
         tuple(evidence),
         ("use another threading layer: mkldoctor link --threading sequential (or intel, gnu)",
-         "or a oneMKL 2021+ copy, built for oneTBB: python3 -m pip install mkl-static tbb, then "
+         f"or a oneMKL 2021+ copy, built for oneTBB: {recipes.pip_install('mkl-static', 'tbb')}, then "
          "mkldoctor link --threading tbb --install <that prefix>",
          "or link the classic TBB 2020 (libtbb.so.2) instead of oneTBB"),
         "MKL 2020 and older (Debian's 2020.4) were built against TBB 2020; oneTBB 2021 (Debian bookworm's libtbb-dev, "

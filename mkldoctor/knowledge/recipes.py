@@ -43,6 +43,31 @@ def q(path: str) -> str:
     return shlex.quote(path)
 
 
+# -- the install commands, each spelled once: every fix that names one takes it from here ----------
+
+
+def pip_install(*specs: str) -> str:
+    """``python3 -m pip install mkl==2024.2.0``: the interpreter's own pip (a bare pip may be another Python's)."""
+    return "python3 -m pip install " + " ".join(specs)
+
+
+def conda_install(*specs: str) -> str:
+    return "conda install " + " ".join(specs)
+
+
+def apt_install(*packages: str) -> str:
+    return "sudo apt-get install " + " ".join(packages)
+
+
+def dnf_install(*packages: str) -> str:
+    return "sudo dnf install " + " ".join(packages)
+
+
+# the packages whose libmkl_*.so development links (-lmkl_rt finds them) oneMKL's wheels lack
+DEVEL_LINKS = (f"{conda_install('mkl-devel')}   # conda's mkl-devel has the libmkl_*.so development links",
+               f"or: {apt_install('intel-oneapi-mkl-devel')}   # Intel's apt repository, the same links")
+
+
 def managers(root: str) -> list[str]:
     """The package managers present under ``root``, most system-like first."""
     found = []
@@ -135,22 +160,22 @@ def recipes(need: str, min_version: str | None = None, channels: list[str] | Non
             continue
         if channel == "pip":
             extra = " " + shlex.quote(f"mkl-include{spec}") if need in ("static", "shared") else ""
-            out.append(f"pip:       python3 -m pip install {shlex.quote(package + spec)}{extra}")
+            out.append(f"pip:       {pip_install(shlex.quote(package + spec))}{extra}")
         elif channel == "conda":
-            out.append(f"conda:     conda install {shlex.quote(package + spec)}")
+            out.append(f"conda:     {conda_install(shlex.quote(package + spec))}")
         elif channel == "intel-apt":
             setup = list(INTEL_APT_REPO) if intel_repo else []
-            lines = setup + [f"sudo apt-get install {package}"]
+            lines = setup + [apt_install(package)]
             out.append(f"Intel apt: {lines[0]}")
             out.extend(f"           {line}" for line in lines[1:])
             if need != "openmp":
                 out.append("           source /opt/intel/oneapi/setvars.sh   # sets MKLROOT, LD_LIBRARY_PATH, PKG_CONFIG_PATH")
         elif channel == "intel-dnf":
-            lines = list(INTEL_YUM_REPO) + [f"sudo dnf install {package}"]
+            lines = list(INTEL_YUM_REPO) + [dnf_install(package)]
             out.append(f"Intel dnf: {lines[0]}")
             out.extend(f"           {line}" for line in lines[1:])
         elif channel == "debian":
-            out.append(f"Debian:    sudo apt-get install {package}" + (f"   # non-free component; MKL {known}" if known and need != "openmp" else "   # LLVM's OpenMP, with a libiomp5.so link"))
+            out.append(f"Debian:    {apt_install(package)}" + (f"   # non-free component; MKL {known}" if known and need != "openmp" else "   # LLVM's OpenMP, with a libiomp5.so link"))
     return out
 
 

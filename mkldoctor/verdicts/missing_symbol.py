@@ -22,7 +22,7 @@ from typing import Sequence
 
 from mkldoctor.findings import Finding, Recipe
 from mkldoctor.inventory.install import MklInstall
-from mkldoctor.knowledge import exports, facts, history
+from mkldoctor.knowledge import exports, facts, history, recipes
 from mkldoctor.knowledge.history import version_key
 
 ID = "missing-symbol"
@@ -86,7 +86,7 @@ def gone_fix(found: Gone, static: bool | None = None) -> list[str]:
     fix = []
     if found.pip:
         packages = ("mkl-static" if static else "mkl") if static is not None else "mkl"
-        fix.append(f"install the last release that exports {found.symbol}: python3 -m pip install {packages}=={found.last}"
+        fix.append(f"install the last release that exports {found.symbol}: {recipes.pip_install(f'{packages}=={found.last}')}"
                    + ("" if static is not None else f"   # mkl-static=={found.last} for a static link")
                    + "; then point the build and LD_LIBRARY_PATH at its prefix's lib folder")
     else:
