@@ -38,7 +38,8 @@ from mkldoctor.cache import cache_folder  # noqa: E402
 from mkldoctor.inventory.install import label  # noqa: E402
 from mkldoctor.inventory.locate import install_at  # noqa: E402
 from mkldoctor.bench.reference import numpy_available  # noqa: E402
-from mkldoctor.bench.run import Output, check, run_program  # noqa: E402
+from mkldoctor.bench.compare import Output, check  # noqa: E402
+from mkldoctor.bench.program import run_program  # noqa: E402
 from mkldoctor.discover.cpubudget import read_budget  # noqa: E402
 from mkldoctor.discover.cpuinfo import cpu_info  # noqa: E402
 

@@ -22,10 +22,12 @@ from typer.testing import CliRunner
 
 from mkldoctor.bench import build as builder
 from mkldoctor.bench import model as models
+from mkldoctor.bench import safetensors
 from mkldoctor.bench.errors import CompilerError, MissingLibraryError, ModelError, SafetensorsError
 from mkldoctor.inventory.locate import install_at
 from mkldoctor.bench.linkline import link_line
-from mkldoctor.bench.run import Options, plan, run_bench
+from mkldoctor.bench.plan import Options, plan
+from mkldoctor.bench.run import run_bench
 from mkldoctor.cli import app
 from mkldoctor.discover.cpubudget import CgroupLimit, CpuBudget
 from mkldoctor.errors import MkldoctorError
@@ -207,18 +209,18 @@ def test_safetensors_reader_f32_f16_bf16(tmp_path):
         "cbf": ("BF16", [3, 2], encode(values.reshape(3, 2), "BF16")),
         "ids": ("I64", [2], np.array([7, 9], dtype="<i8").tobytes()),
     }, {"format": "pt"})  # fmt: skip
-    sf = models.read_safetensors(path)
+    sf = safetensors.read_safetensors(path)
     assert sf.metadata == {"format": "pt"}
     assert {n: (t.dtype, t.shape) for n, t in sf.tensors.items()} == {
         "a32": ("F32", (2, 3)), "b16": ("F16", (2, 3)), "cbf": ("BF16", (3, 2)), "ids": ("I64", (2,))}
     assert sf.tensors["a32"].begin == sf.data_start
-    got = {n: np.frombuffer(models.tensor_f32(sf, n), "<f4") for n in ("a32", "b16", "cbf")}
+    got = {n: np.frombuffer(safetensors.tensor_f32(sf, n), "<f4") for n in ("a32", "b16", "cbf")}
     np.testing.assert_array_equal(got["a32"], values.ravel())
     np.testing.assert_array_equal(got["b16"], values.astype(np.float16).astype(np.float32).ravel())
     bf = (values.view(np.uint32) & 0xFFFF0000).view(np.float32)
     np.testing.assert_array_equal(got["cbf"], bf.ravel())
     with pytest.raises(ModelError, match="I64"):
-        models.tensor_f32(sf, "ids")
+        safetensors.tensor_f32(sf, "ids")
 
 
 def _valid(tmp_path) -> tuple[Path, bytes]:
@@ -263,16 +265,16 @@ def test_safetensors_reader_rejects(tmp_path, make, fragment):
     bad = tmp_path / "bad.safetensors"
     bad.write_bytes(make(raw))
     with pytest.raises(SafetensorsError, match=fragment) as info:
-        models.read_safetensors(bad)
+        safetensors.read_safetensors(bad)
     assert isinstance(info.value, MkldoctorError) and str(bad) in str(info.value)
     assert "\n" not in str(info.value)
 
 
 def test_safetensors_missing_and_folder(tmp_path):
     with pytest.raises(SafetensorsError, match="no such file"):
-        models.read_safetensors(tmp_path / "nope.safetensors")
+        safetensors.read_safetensors(tmp_path / "nope.safetensors")
     with pytest.raises(SafetensorsError, match="folder"):
-        models.read_safetensors(tmp_path)
+        safetensors.read_safetensors(tmp_path)
 
 
 # -- config.json and model folders ----------------------------------------------------------------
@@ -594,7 +596,7 @@ def test_batched_attention_equals_the_per_head_loop(mkl, cache, tmp_path, monkey
     """The f32 engine's batched attention (cblas_sgemm_batch_strided, BENCH_ATTENTION=batch) against
     its per-head loop, same program, same weights: they must agree to float rounding. On MKL 2020.4
     too, whose batch call refuses interleaved heads."""
-    from mkldoctor.bench.run import run_program
+    from mkldoctor.bench.program import run_program
 
     prefix = mkl.pip if tokens == 40 else mkl.debian_static / "usr"
     built = builder.build(install_at(str(prefix)), "static", "sequential", root=bench_root(cache))

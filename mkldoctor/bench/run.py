@@ -14,323 +14,27 @@ compared by median, since a quota makes the best run a lucky one.
 
 from __future__ import annotations
 
-import json
-import math
 import os
-import subprocess
 import tempfile
-from array import array
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable
 
 from mkldoctor.bench import build as builder
 from mkldoctor.bench import model as models
 from mkldoctor.bench.cgroup import QuotaGroup, made_quota
+from mkldoctor.bench.compare import Output, check, floats
 from mkldoctor.bench.cpu import busy_cpus
 from mkldoctor.bench.errors import BenchError, BenchUsageError, BuildError, CheckError, MissingLibraryError, RunError
+from mkldoctor.bench.plan import DTYPES, Options, plan, resolve_installs
+from mkldoctor.bench.program import read_peaks, read_timing, run_program
 from mkldoctor.bench.reference import numpy_available
-from mkldoctor.bench.results import (
-    BenchReport,
-    Build,
-    BuildFailure,
-    Check,
-    Config,
-    ConfigResult,
-    NaiveResult,
-    Peak,
-    Throttling,
-    Timing,
-)
+from mkldoctor.bench.results import BenchReport, Build, BuildFailure, Check, Config, ConfigResult, NaiveResult
 from mkldoctor.discover.cpubudget import CpuBudget, read_budget
 from mkldoctor.discover.cpuinfo import cpu_info
-from mkldoctor.inventory.install import MklInstall, label
-from mkldoctor.knowledge import layout
-from mkldoctor.inventory.locate import install_at
-
-DTYPES = ("f32", "f16")
-TOLERANCE = {"f32": 1e-4, "f16": 2e-2}  # times the output scale (max |reference|)
-RUN_TIMEOUT = 900
+from mkldoctor.inventory.install import MklInstall
 
 Progress = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Options:
-    installs: tuple[str, ...] = ()
-    links: tuple[str, ...] = ()  # empty: static when the install has it, else dynamic
-    threadings: tuple[str, ...] = ()  # empty: sequential, and intel (else gnu)
-    threads: tuple[int, ...] = ()  # empty: each layer at MKL's own count; under a quota that count is added
-    cpus: float | None = None  # run inside a CPU quota of this many CPUs made for the run
-    dtypes: tuple[str, ...] = ("f32",)
-    tokens: int = 150
-    runs: int = 10
-    warmup: int = 2
-    peak_runs: int = 3
-    model: str | None = None
-    random_weights: bool = False
-    cc: str | None = None
-    rebuild: bool = False
-    numpy_reference: bool = True
-    matmul_floor: bool = False
-    cache_root: str | None = None
-
-
-# -- options -----------------------------------------------------------------------------
-
-
-def parse_choices(text: str | None, allowed: tuple[str, ...], option: str, aliases: dict | None = None) -> tuple[str, ...]:
-    """``"static,dynamic"`` -> ("static", "dynamic"); ``"auto"`` or nothing -> ()."""
-    if text is None or text.strip() in ("", "auto"):
-        return ()
-    out: list[str] = []
-    for word in text.split(","):
-        word = word.strip().lower()
-        word = (aliases or {}).get(word, word)
-        if word not in allowed:
-            raise BenchUsageError(f"{option}: {word!r} is not one of {', '.join(allowed)}")
-        if word not in out:
-            out.append(word)
-    return tuple(out)
-
-
-def parse_threads(text: str | None) -> tuple[int, ...]:
-    if text is None or text.strip() in ("", "auto"):
-        return ()
-    out: list[int] = []
-    for word in text.split(","):
-        word = word.strip()
-        if not word.isdigit() or int(word) < 1 or int(word) > 4096:
-            raise BenchUsageError(f"--threads: {word!r} is not a thread count (1, 2, ...)")
-        if int(word) not in out:
-            out.append(int(word))
-    return tuple(out)
-
-
-def newest_usable() -> MklInstall:
-    """Without --install or MKLROOT: the newest copy `mkldoctor list` finds that has headers and libraries."""
-    from mkldoctor.discover import discover
-
-    for install in discover("/").installs:
-        if install.headers and (install.static or install.shared) and install.interfaces():
-            return install
-    raise BenchUsageError("no MKL with headers and libraries found (see mkldoctor list): pass --install PREFIX")
-
-
-def resolve_installs(paths: tuple[str, ...]) -> list[MklInstall]:
-    if not paths:
-        root = os.environ.get("MKLROOT")
-        if root:
-            paths = (root,)
-        else:
-            return [newest_usable()]
-    installs: list[MklInstall] = []
-    seen: set[str] = set()
-    for path in paths:
-        install = install_at(path)
-        if not install.has("mkl_core"):
-            raise BenchUsageError(f"--install {path}: no libmkl_core in it, its lib/ or its usr/lib/x86_64-linux-gnu/")
-        if install.key not in seen:
-            seen.add(install.key)
-            installs.append(install)
-    return installs
-
-
-def _threaded_layer(install: MklInstall, link: str) -> str:
-    kind = "static" if link == "static" else "shared"
-    if install.has(layout.layer("intel", "threading").name, kind) and install.iomp5:
-        return "intel"
-    if install.has(layout.layer("gnu", "threading").name, kind):
-        return "gnu"
-    return "intel"  # fails with the reason when built
-
-
-def plan(options: Options, installs: list[MklInstall], budget: CpuBudget) -> tuple[list[Config], list[ConfigResult], list[str]]:
-    """The configurations to run, those skipped (with why), and notes for the reader.
-
-    Without ``--threads``: each layer at the count MKL picks by itself. With it: those counts
-    (``auto`` threading: sequential at one, the threaded layer above); under a quota the
-    MKL-default rows come too, since that is what a program ships with.
-    """
-    notes: list[str] = []
-    cpus = budget.affinity or budget.allowed
-    explicit = [t for t in options.threads if t <= cpus]
-    too_many = [t for t in options.threads if t > cpus]
-    if too_many:
-        notes.append(
-            f"--threads {','.join(map(str, too_many))} skipped: this process may run on {cpus} "
-            f"CPU{'s' if cpus != 1 else ''} ({budget.describe()}); more threads would time the scheduler"
-        )
-    defaults = not options.threads or budget.quota is not None
-    if not explicit and not defaults:
-        raise BenchUsageError(f"nothing to run: {notes[-1]}")
-    configs: list[Config] = []
-    skipped: list[ConfigResult] = []
-    for install in installs:
-        links = options.links or (("static",) if install.static else ("dynamic",))
-        for link in links:
-            threaded = _threaded_layer(install, link)
-            rows: list[tuple[str, int, str]] = []
-            for count in explicit:
-                for threading in options.threadings or (("sequential",) if count == 1 else (threaded,)):
-                    rows.append((threading, count, "explicit"))
-            if defaults:
-                for threading in options.threadings or ("sequential", threaded):
-                    if threading == "sequential" and ("sequential", 1, "explicit") in rows:
-                        continue  # the same program run the same way
-                    rows.append((threading, 0, "mkl default"))
-            for threading, count, source in rows:
-                for dtype in options.dtypes:
-                    config = Config(label(install), install.root, install.version, link, threading, count, dtype, source)
-                    if threading == "sequential" and count > 1:
-                        skipped.append(ConfigResult(config, "skipped", "the sequential layer runs one thread"))
-                        continue
-                    configs.append(config)
-    if any(r.config.threading == "sequential" for r in skipped):
-        notes.append("sequential runs one thread: its rows for more threads are skipped")
-    if not configs:
-        raise BenchUsageError("nothing to run: the sequential layer runs one thread (add --threads 1 or another threading)")
-    return configs, skipped, notes
-
-
-# -- running the program --------------------------------------------------------------------
-
-
-_THREAD_ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "MKL_DOMAIN_NUM_THREADS", "MKL_DYNAMIC", "OMP_DYNAMIC")
-
-
-def run_program(binary: str, args: list[str], threads: int = 1, group: QuotaGroup | None = None) -> list[dict]:
-    """Run ``binary`` (inside ``group`` when given) and return its JSON events; :class:`RunError`
-    with its last words. ``threads`` 0: none of the thread-count variables reach it."""
-    env = {k: v for k, v in os.environ.items() if k not in _THREAD_ENV}
-    if threads:
-        env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
-    cmd = [binary, *args]
-    try:
-        done = subprocess.run(cmd, capture_output=True, text=True, errors="replace", env=env, timeout=RUN_TIMEOUT,
-                              preexec_fn=group.enter if group else None)
-    except subprocess.TimeoutExpired:
-        raise RunError(f"{binary}: no answer after {RUN_TIMEOUT} s") from None
-    except OSError as exc:
-        raise RunError(f"{binary}: {exc.strerror}") from None
-    except subprocess.SubprocessError as exc:  # preexec_fn failed: the cgroup went away
-        raise RunError(f"{binary}: could not start it inside {group.folder if group else 'its cgroup'}: {exc}") from None
-    if done.returncode != 0:
-        lines = [line for line in done.stderr.splitlines() if line.strip()]
-        last = lines[-1].strip() if lines else f"exit status {done.returncode}"
-        if done.returncode < 0:
-            last = f"killed by signal {-done.returncode}" + (f" ({last})" if lines else "")
-        raise RunError(f"{os.path.basename(binary)} {' '.join(args[:2])}...: {last}")
-    events = []
-    for line in done.stdout.splitlines():
-        line = line.strip()
-        if not line.startswith("{"):
-            continue  # MKL prints its own warnings on stdout
-        try:
-            events.append(json.loads(line))
-        except json.JSONDecodeError as exc:
-            raise RunError(f"{os.path.basename(binary)}: unreadable output line {line[:80]!r}: {exc}") from None
-    return events
-
-
-def _timing(events: list[dict], event: str, **match) -> Timing | None:
-    for e in events:
-        if e.get("event") == event and all(e.get(k) == v for k, v in match.items()):
-            ms = e.get("ms")
-            if isinstance(ms, list) and ms and all(isinstance(v, (int, float)) and v > 0 for v in ms):
-                return Timing(tuple(float(v) for v in ms),
-                              Throttling.between(e.get("cpu_stat_before"), e.get("cpu_stat_after")))
-            raise RunError(f"bad {event} event: {e}")
-    return None
-
-
-def _peaks(events: list[dict]) -> tuple[Peak, ...]:
-    out = []
-    for e in events:
-        if e.get("event") == "peak":
-            timing = _timing([e], "peak")
-            if timing:
-                out.append(Peak(str(e.get("routine")), int(e.get("n", 0)), timing))
-    return tuple(out)
-
-
-# -- outputs and checks ---------------------------------------------------------------------
-
-
-class Output:
-    """The last hidden state [T, H] and the pooled embedding [H] one engine wrote."""
-
-    def __init__(self, hidden, pooled) -> None:
-        self.hidden = hidden
-        self.pooled = pooled
-
-    @classmethod
-    def read(cls, path: str, tokens: int, hidden: int, use_numpy: bool) -> Output:
-        expected = 4 * (tokens * hidden + hidden)
-        size = os.path.getsize(path)
-        if size != expected:
-            raise RunError(f"{path}: {size} bytes of output, expected {expected}")
-        if use_numpy:
-            import numpy as np
-
-            data = np.fromfile(path, dtype="<f4").astype(np.float64)
-        else:
-            data = array("f")
-            with open(path, "rb") as handle:
-                data.frombytes(handle.read())
-            if data.itemsize != 4:
-                raise RunError("this Python has no 4-byte float array")
-        return cls(data[: tokens * hidden], data[tokens * hidden :])
-
-    @classmethod
-    def from_numpy(cls, hidden, pooled) -> Output:
-        return cls(hidden.ravel(), pooled)
-
-
-def _max_abs(values) -> float:
-    try:
-        import numpy as np
-
-        if isinstance(values, np.ndarray):
-            return float(np.max(np.abs(values))) if values.size else 0.0
-    except ImportError:
-        pass
-    best = 0.0
-    for v in values:
-        if v != v:
-            return math.inf
-        best = max(best, abs(v))
-    return best
-
-
-def _max_abs_diff(a, b) -> float:
-    try:
-        import numpy as np
-
-        if isinstance(a, np.ndarray) and isinstance(b, np.ndarray):
-            d = np.abs(a - b)
-            return math.inf if np.isnan(d).any() else float(d.max(initial=0.0))
-    except ImportError:
-        pass
-    best = 0.0
-    for x, y in zip(a, b):
-        d = abs(x - y)
-        if d != d:
-            return math.inf
-        best = max(best, d)
-    return best
-
-
-def _floats(values) -> tuple[float, ...]:
-    return tuple(float(v) for v in values)
-
-
-def check(engine: str, dtype: str, out: Output, ref: Output, against: str) -> Check:
-    """``out`` against ``ref``: max abs differences, tolerance relative to the output scale."""
-    scale = max(_max_abs(ref.hidden), 1e-30)
-    tolerance = TOLERANCE[dtype] * scale
-    return Check(engine, against, _max_abs_diff(out.hidden, ref.hidden), _max_abs_diff(out.pooled, ref.pooled), scale,
-                 tolerance)
 
 
 # -- the whole benchmark -----------------------------------------------------------------------
@@ -385,7 +89,7 @@ class _Session:
             checks.append(check("naive", "f32", self.naive_out, self.numpy_out, "numpy float64"))
         events = run_program(binary, self.args("--engine", "naive", "--threads", "1", "--time", f"{o.warmup},{o.runs}"),
                              1, self.group)
-        return NaiveResult(_timing(events, "timing"), tuple(checks), binary, _floats(self.naive_out.pooled))
+        return NaiveResult(read_timing(events, "timing"), tuple(checks), binary, floats(self.naive_out.pooled))
 
     def run_config(self, config: Config, built: Build) -> ConfigResult:
         o = self.options
@@ -398,7 +102,7 @@ class _Session:
             checks.append(check(config.dtype, config.dtype, out, self.naive_out, "naive"))
         if self.numpy_out is not None:
             checks.append(check(config.dtype, config.dtype, out, self.numpy_out, "numpy float64"))
-        result = replace(result, pooled=_floats(out.pooled))
+        result = replace(result, pooled=floats(out.pooled))
         bad = [c for c in checks if not c.ok]
         if bad:
             return replace(result, status="failed", reason=bad[0].one_line(), checks=tuple(checks))
@@ -409,7 +113,7 @@ class _Session:
         if self.cpu_stat:
             timing_args += ["--cpu-stat", self.cpu_stat]
         events = run_program(built.binary, self.args(*timing_args), config.threads, self.group)
-        timing = _timing(events, "timing")
+        timing = read_timing(events, "timing")
         if timing is None:
             raise RunError(f"{built.binary}: no timing in its output")
         used = next((e.get("threads") for e in events if e.get("event") == "timing"), None)
@@ -419,8 +123,8 @@ class _Session:
         if o.matmul_floor:
             floor_args = ["--engine", config.dtype, "--threads", str(config.threads), "--matmul-only",
                           "--time", f"{o.warmup},{o.runs}"]
-            floor = _timing(run_program(built.binary, self.args(*floor_args), config.threads, self.group), "timing")
-        return replace(result, checks=tuple(checks), timing=timing, floor=floor, peaks=_peaks(events))
+            floor = read_timing(run_program(built.binary, self.args(*floor_args), config.threads, self.group), "timing")
+        return replace(result, checks=tuple(checks), timing=timing, floor=floor, peaks=read_peaks(events))
 
 
 def _round(value: float | None) -> float | None:

@@ -99,13 +99,8 @@ def bench(
     from mkldoctor.bench import linkline
     from mkldoctor.bench.cgroup import parse_cpus
     from mkldoctor.bench.errors import BenchUsageError
-    from mkldoctor.bench.run import (
-        DTYPES,
-        Options,
-        parse_choices,
-        parse_threads,
-        run_bench,
-    )
+    from mkldoctor.bench.plan import DTYPES, Options, parse_choices, parse_threads
+    from mkldoctor.bench.run import run_bench
     from mkldoctor.output import bench as render
 
     if tokens < 1:
