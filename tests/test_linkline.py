@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from mkldoctor.cli import app
 from mkldoctor.errors import UsageError
 from mkldoctor.inventory.locate import install_from_path
-from mkldoctor.link import linkline
+from mkldoctor.link import linkline, verify
 
 
 def cli(*args: str):
@@ -101,7 +101,7 @@ def test_same_libraries_as_the_pc_file_of_debian(request, install_name, link, in
 @pytest.mark.parametrize("link,interface,threading", PIP_CONFIGS)
 def test_verify_succeeds_on_onemkl_2026_2(pip_install, link, interface, threading):
     line = linkline.advise(pip_install, linkline.LinkConfig(link, interface, threading))
-    result = linkline.verify(line, hgemm=(threading == "sequential"))
+    result = verify.verify(line, hgemm=(threading == "sequential"))
     assert result.ok, result.log
     assert "2026.2" in result.output and f"MKL_INT {8 if interface == 'ilp64' else 4} bytes" in result.output
 
@@ -117,7 +117,7 @@ def test_verify_sdl_tbb_and_debian(pip_install, debian_shared, which, link, inte
     if link == "sdl":
         assert line.runtime_env["MKL_INTERFACE_LAYER"] == interface.upper()
         assert line.runtime_env["MKL_THREADING_LAYER"] == threading.upper()  # libmkl_rt's words; verify() below runs it
-    result = linkline.verify(line)
+    result = verify.verify(line)
     assert result.ok, result.log
 
 
@@ -193,7 +193,7 @@ def test_flags_format_is_usable_as_is(mkl, tmp_path):
     out = cli("--link", "static", "--interface", "ilp64", "--threading", "gnu", "--install", str(mkl.pip)).stdout
     compile_line = next(l for l in out.splitlines() if l.startswith("compile:"))[8:]
     link_line = next(l for l in out.splitlines() if l.startswith("link:"))[5:]
-    (tmp_path / "t.c").write_text(linkline.PROGRAM % {"hgemm_decl": "", "hgemm_call": ""})
+    (tmp_path / "t.c").write_text(verify.PROGRAM % {"hgemm_decl": "", "hgemm_call": ""})
     subprocess.run(f"gcc t.c -o t {compile_line} {link_line}", shell=True, cwd=tmp_path, check=True)
     run = subprocess.run(["./t"], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode == 0 and "MKL_INT 8 bytes" in run.stdout

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall
-from mkldoctor.link.linkline import LinkConfig, LinkLine, VerifyResult, advise
+from mkldoctor.link.linkline import LinkConfig, LinkLine, advise
+from mkldoctor.link.verify import VerifyResult
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ import shutil
 import subprocess
 import tempfile
 
-from mkldoctor.link.linkline import HGEMM_CALL, HGEMM_DECL, PROGRAM, LinkLine, VerifyResult, cmake_snippet, program_env, verify
+from mkldoctor.link.formats import cmake_snippet
+from mkldoctor.link.linkline import LinkLine
+from mkldoctor.link.verify import HGEMM_CALL, HGEMM_DECL, PROGRAM, VerifyResult, program_env, verify
 
 ROUTES = {"cmake": "the CMake project (configure, build, run)",
           "pkg-config": "the pkg-config route (pkg-config --cflags --libs, build, run)"}

@@ -7,7 +7,7 @@ from typing import TextIO
 
 from mkldoctor.inventory.install import label
 from mkldoctor.link.advice import LinkAdvice
-from mkldoctor.link.linkline import render as render_line
+from mkldoctor.link.formats import render as render_line
 from mkldoctor.link.verify_format import route
 from mkldoctor.output.findings import render_text
 
