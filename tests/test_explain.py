@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mkldoctor.cli import app
-from mkldoctor.explain import logparse
+from mkldoctor.explain import linkcmd, logparse
 from mkldoctor.explain.diagnosis import explain
 from mkldoctor.findings import Finding, exit_status
 from mkldoctor.inventory.locate import install_from_path
@@ -603,5 +603,5 @@ def test_fast_command_tokens_equal_shlex():
         args = [rng.choice(pieces) for _ in range(rng.randrange(1, 12))]
         line = " ".join(f'"{a}"' if rng.random() < 0.6 or " " in a else a for a in args)
         line = line.replace('"-L" "', '-L"', 1) if rng.random() < 0.3 else line  # a quote glued to an option
-        fast = [t.replace('"', "") for t in logparse._TOKEN.findall(line)]
+        fast = [t.replace('"', "") for t in linkcmd._TOKEN.findall(line)]
         assert fast == shlex.split(line), line

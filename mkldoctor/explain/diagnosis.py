@@ -22,13 +22,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from mkldoctor.binary.symbols import Definition, find_symbols
-from mkldoctor.explain import catalogue, hosts, linker, runtime
+from mkldoctor.explain import catalogue, hosts, libraries, runtime, undefined
 from mkldoctor.explain.catalogue import FollowOn, Unrecognised
 from mkldoctor.binary.dynamic import read_dynamic
 from mkldoctor.discover.soname import SearchResult
 from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.hosts import LoaderMissing
-from mkldoctor.explain.logparse import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
+from mkldoctor.explain.events import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
 from mkldoctor.explain.runtime import MklOpenFailed
 from mkldoctor.explain.wording import MAX_LISTED, more
 from mkldoctor.findings import Finding, Recipe, by_severity
@@ -168,8 +168,8 @@ class Explainer:
 
     def findings(self) -> list[Finding]:
         out: list[Finding] = []
-        out += linker.undefined(self)  # the core readers' events first, in the order a build meets them
-        out += linker.missing_libraries(self)
+        out += undefined.undefined(self)  # the core readers' events first, in the order a build meets them
+        out += libraries.missing_libraries(self)
         out += hosts.needed(self)
         out += hosts.loader(self)
         out += hosts.lookup_errors(self)

@@ -18,7 +18,7 @@ import shlex
 
 from mkldoctor.findings import Finding, Recipe
 from mkldoctor.explain.hosts import LoaderMissing
-from mkldoctor.explain.logparse import LinkCommand, MissingLibrary, NeededNotFound, Parsed
+from mkldoctor.explain.events import LinkCommand, MissingLibrary, NeededNotFound, Parsed
 from mkldoctor.knowledge.recipes import DEVEL_LINKS
 
 _L = re.compile(r"-L(\S+)")

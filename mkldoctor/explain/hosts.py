@@ -20,7 +20,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.findings import Finding
 from mkldoctor.binary.dynamic import read_dynamic
 from mkldoctor.explain.linksearch import search_soname
-from mkldoctor.explain.logparse import NeededNotFound
+from mkldoctor.explain.events import NeededNotFound
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge

@@ -28,179 +28,21 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-from dataclasses import dataclass, field, replace
-from typing import BinaryIO, Iterable, Iterator, Union
+from dataclasses import replace
+from typing import BinaryIO, Iterable, Iterator
 
-MAX_LINE = 4 << 20  # one line longer than this is cut (a linker command line with --verbose fits)
-MAX_JOIN_LINES = 256  # a wrapped line is rejoined from at most this many pieces
+from mkldoctor.explain.events import (Event, LibRequest, LinkCommand, MissingLibrary, NeededNotFound, Parsed, RustLinkFailed,
+                                      UndefinedSymbol)
+from mkldoctor.explain.linkcmd import commands_in_line, parse_link_command
+from mkldoctor.explain.lines import MAX_LINE, logical_lines, raw_lines
+
+# what callers read a log with: the parser, and the events it makes (declared in events.py)
+__all__ = ["Event", "LibRequest", "LinkCommand", "MAX_LINE", "MissingLibrary", "NeededNotFound", "Parsed", "RustLinkFailed",
+           "UndefinedSymbol", "iter_events", "logical_lines", "parse", "parse_bytes", "parse_link_command", "raw_lines",
+           "split_object"]
+
 MAX_DISTINCT = 2000  # distinct events kept by parse(); more are counted in `dropped`
 MAX_COMMANDS = 64  # distinct link command lines kept
-
-# -- events ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class UndefinedSymbol:
-    symbol: str
-    referenced_from: str | None  # the object, archive or shared object that needs it
-    member: str | None  # the archive member, for ``lib.a(member.o)``
-    function: str | None  # the function that calls it, demangled
-    linker: str  # "ld", "gold", "lld", "mold"
-    location: str | None = None  # source file and line, when the linker said so
-
-
-@dataclass(frozen=True, slots=True)
-class MissingLibrary:
-    name: str  # "mkl_core" for -lmkl_core, ":libmkl_core.so.3" for -l:..., or a full path
-    linker: str  # "ld", "gold", "lld", "mold", "rustc"
-    path: str | None = None  # set when the linker was given a full path that does not exist
-
-
-@dataclass(frozen=True, slots=True)
-class LibRequest:
-    """One ``-lNAME`` of a link command with the ``-Bstatic``/``-Bdynamic`` state it was read in."""
-
-    name: str
-    static: bool
-    verbatim: bool = False  # -l:filename
-
-
-@dataclass(frozen=True, slots=True)
-class LinkCommand:
-    argv: tuple[str, ...]
-    tool: str  # basename of argv[0]: "cc", "gcc", "collect2", "ld"...
-    lib_dirs: tuple[str, ...]  # -L in order
-    libs: tuple[LibRequest, ...]
-    rpaths: tuple[str, ...]
-    inputs: tuple[str, ...]  # files named by path: objects, archives, shared objects
-    output: str | None = None
-    driver: bool = True  # a compiler driver (adds its own -L folders) rather than ld itself
-    groups: bool = False  # --start-group seen
-    omitted: bool = False  # rustc left arguments out ("<N object files omitted>")
-
-    def requests(self, name: str) -> list[LibRequest]:
-        return [lib for lib in self.libs if lib.name == name]
-
-
-@dataclass(frozen=True, slots=True)
-class NeededNotFound:
-    soname: str
-    needed_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class RustLinkFailed:
-    linker: str  # what rustc ran: "cc"
-
-
-# the core readers' events; the catalogue's families (hosts, runtime, ...) declare their own
-Event = Union[UndefinedSymbol, MissingLibrary, LinkCommand, NeededNotFound, RustLinkFailed]
-
-
-@dataclass
-class Parsed:
-    """The distinct events of one log, in order of first appearance, with counts."""
-
-    counts: dict = field(default_factory=dict)  # event -> times seen
-    lines: int = 0
-    bytes: int = 0
-    cut_lines: int = 0  # lines longer than MAX_LINE
-    dropped: int = 0  # distinct events past the cap
-
-    @property
-    def events(self) -> list:
-        return list(self.counts)
-
-    def of(self, kind: type) -> list:
-        return [e for e in self.counts if isinstance(e, kind)]
-
-
-# -- lines ----------------------------------------------------------------------------
-
-_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][A-Za-z0-9]|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
-
-
-def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
-    """Text lines of a binary stream: decoded, ANSI codes and control bytes gone, CR split."""
-    skipping = False
-    while True:
-        chunk = stream.readline(MAX_LINE)
-        if not chunk:
-            return
-        if stats is not None:
-            stats.bytes += len(chunk)
-        complete = chunk.endswith(b"\n")
-        if skipping:
-            skipping = not complete
-            continue
-        if not complete and len(chunk) >= MAX_LINE:
-            skipping = True
-            if stats is not None:
-                stats.cut_lines += 1
-        text = chunk.decode("utf-8", errors="replace")
-        if "\x1b" in text:
-            text = _ANSI.sub("", text)
-        text = text.rstrip("\r\n")
-        # a lone CR (progress bars, old Mac files) starts a new line as a terminal shows it
-        for piece in text.split("\r") if "\r" in text else (text,):
-            if stats is not None:
-                stats.lines += 1
-            if _CONTROL.search(piece):
-                piece = _CONTROL.sub(" ", piece)
-            yield piece
-
-
-def _unbalanced(line: str) -> bool:
-    """True when a wrapped line cut a quoted name or a quoted command argument."""
-    if "reference to " in line or "function " in line:  # most lines hold neither: four searches saved
-        for opener in ("reference to `", "in function `", "reference to '", "in function '"):
-            at = line.rfind(opener)
-            if at >= 0 and "'" not in line[at + len(opener):] and "’" not in line[at + len(opener):]:
-                return True
-    if line[:1] in ('"', " ", "\t") and line.lstrip().startswith('"') and line.count('"') % 2 == 1:
-        return True
-    return line.endswith("error while loading shared libraries:")
-
-
-# A terminal or a pasted log cuts long lines at a fixed width; a piece of exactly such a
-# width followed by a line that does not start a new message is joined with it.
-WRAP_WIDTHS = frozenset((80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
-_FRESH = re.compile(
-    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
-    r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |"
-    r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:))"
-)
-
-
-def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
-    """Clean lines with cargo's ``= note:`` prefix gone and wrapped lines rejoined."""
-    pending: str | None = None
-    wrapped = False  # pending was cut at a terminal width (rather than inside quotes)
-    pieces = 0
-    for raw in raw_lines(stream, stats):
-        line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
-        if pending is not None:
-            if wrapped and (not raw or _FRESH.match(raw)):
-                yield pending  # it was a whole line of exactly that width after all
-            else:
-                line = pending + (raw if wrapped else line.lstrip())
-                pieces += 1
-            pending = None
-        if pieces < MAX_JOIN_LINES and len(line) < MAX_LINE:
-            if _unbalanced(line):
-                pending, wrapped = line, False
-                continue
-            if len(raw) in WRAP_WIDTHS:
-                pending, wrapped = line, True
-                continue
-        pieces = 0
-        yield line
-    if pending is not None:
-        yield pending
-
 
 # -- patterns -------------------------------------------------------------------------
 
@@ -236,17 +78,6 @@ _RUST_LINK = re.compile(r"error: linking with `(?P<linker>[^`]+)` failed")
 _SYMBOL_NAME = re.compile(r"^[A-Za-z_.$][\w.$@]*$|^[A-Za-z_]\w*::[\w:<>,()*&~ \[\].-]*$")  # C, or C++ as ld demangles it
 _LIB_NAME = re.compile(r"^:?[\w.+-]+$")
 
-_COMPILER = re.compile(
-    r"^(?:[\w.-]+-)?(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|ld|ld\.bfd|ld\.gold|ld\.lld|ld\.mold|collect2|rust-lld|mold|"
-    r"icx|icpx|icc|icpc|gfortran|ifx|ifort|nvc|nvc\+\+)(?:-\d+(?:\.\d+)*)?$"
-)
-_CMD_HEAD = re.compile(r'^\s*(?:\+\s+|\$\s+|:\s*&&\s*|\[\d+/\d+\]\s+(?::\s*&&\s*)?)?"?(?P<first>[^\s"]+)"?(?:\s|$)')
-_RAW_WITH_VALUE = {
-    "-plugin", "-plugin-opt", "-dynamic-linker", "--dynamic-linker", "-m", "-soname", "-h", "-T", "-z", "-e",
-    "-u", "-y", "--version-script", "-Map", "--sysroot", "-a", "-A", "-F", "-f", "--hash-style",
-}
-_RAW_LD = {"ld", "ld.bfd", "ld.gold", "ld.lld", "ld.mold", "collect2", "rust-lld", "mold"}
-
 
 def _linker_name(prefix: str) -> str:
     base = os.path.basename(prefix)
@@ -269,147 +100,6 @@ def split_object(text: str) -> tuple[str, str | None]:
     if match:
         return match.group("archive"), match.group("member")
     return text, None
-
-
-# -- link command lines ---------------------------------------------------------------
-
-
-def parse_link_command(argv: list[str]) -> LinkCommand | None:
-    """The parts of a compiler-driver or ``ld`` command line that decide the ``-l`` search."""
-    if not argv:
-        return None
-    tool = os.path.basename(argv[0])
-    if not _COMPILER.match(tool):
-        return None
-    if "-c" in argv or "-E" in argv or "-S" in argv:
-        return None  # compiling, not linking
-    raw = tool in _RAW_LD or tool.startswith(("ld.", "ld-"))
-    lib_dirs: list[str] = []
-    libs: list[LibRequest] = []
-    rpaths: list[str] = []
-    inputs: list[str] = []
-    output = None
-    static = False
-    omitted = False
-    groups = False
-    state_stack: list[bool] = []
-
-    def linker_flags(flags: list[str]) -> None:
-        nonlocal static, groups
-        i = 0
-        while i < len(flags):
-            flag = flags[i]
-            nxt = flags[i + 1] if i + 1 < len(flags) else None
-            if flag in ("-Bstatic", "-dn", "-non_shared", "-static", "--static"):
-                static = True
-            elif flag in ("-Bdynamic", "-dy", "-call_shared"):
-                static = False
-            elif flag == "--push-state":
-                state_stack.append(static)
-            elif flag == "--pop-state":
-                static = state_stack.pop() if state_stack else static
-            elif flag in ("--start-group", "-("):
-                groups = True
-            elif flag in ("-rpath", "--rpath", "-R") and nxt is not None:
-                rpaths.extend(nxt.split(":"))
-                i += 1
-            elif flag.startswith(("-rpath=", "--rpath=")):
-                rpaths.extend(flag.split("=", 1)[1].split(":"))
-            elif flag == "-L" and nxt is not None:
-                lib_dirs.append(nxt)
-                i += 1
-            elif flag.startswith("--library-path="):
-                lib_dirs.append(flag.split("=", 1)[1])
-            elif flag.startswith("-L") and len(flag) > 2:
-                lib_dirs.append(flag[2:])
-            elif flag == "-l" and nxt is not None:
-                add_lib(nxt)
-                i += 1
-            elif flag.startswith("--library="):
-                add_lib(flag.split("=", 1)[1])
-            elif flag.startswith("-l") and len(flag) > 2:
-                add_lib(flag[2:])
-            i += 1
-
-    def add_lib(name: str) -> None:
-        if name.startswith(":"):
-            libs.append(LibRequest(name, static, True))
-        else:
-            libs.append(LibRequest(name, static, False))
-
-    i = 1
-    while i < len(argv):
-        arg = argv[i]
-        nxt = argv[i + 1] if i + 1 < len(argv) else None
-        if arg.startswith("<") and arg.endswith(">") or ("<sysroot>" in arg and "{" in arg):
-            omitted = True  # rustc's "<11 object files omitted>" and its globbed rlib list
-        elif arg.startswith("-Wl,"):
-            linker_flags(arg[4:].split(","))
-        elif arg == "-Xlinker" and nxt is not None:
-            linker_flags([nxt])
-            i += 1
-        elif arg == "-static" and not raw:
-            static = True
-        elif arg == "-o" and nxt is not None:
-            output = nxt
-            i += 1
-        elif arg in ("-L", "-l") and nxt is not None:
-            linker_flags([arg, nxt])
-            i += 1
-        elif arg.startswith(("-L", "-l", "--library")):
-            linker_flags([arg])
-        elif raw and arg in _RAW_WITH_VALUE and nxt is not None:
-            i += 1  # "-plugin X", "-dynamic-linker X", "-m elf_x86_64": X is not an input
-        elif raw and arg.startswith("-"):
-            if arg in ("-rpath", "--rpath", "-R") and nxt is not None:
-                linker_flags([arg, nxt])
-                i += 1
-            else:
-                linker_flags([arg])
-        elif not arg.startswith("-") and re.search(r"\.(?:a|o|so(?:\.\d+)*|rlib|lo)$", arg):
-            inputs.append(arg)
-        i += 1
-    if not (lib_dirs or libs or inputs):
-        return None
-    return LinkCommand(
-        argv=tuple(argv), tool=tool, lib_dirs=tuple(lib_dirs), libs=tuple(libs), rpaths=tuple(rpaths),
-        inputs=tuple(inputs), output=output, driver=not raw, groups=groups, omitted=omitted,
-    )
-
-
-_TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
-
-
-def _command_from_line(line: str) -> list[LinkCommand]:
-    head = _CMD_HEAD.match(line)
-    if not head or not _COMPILER.match(os.path.basename(head.group("first"))):
-        return []
-    if not ("-l" in line or "-L" in line or ".a" in line or ".so" in line):
-        return []
-    text = line.strip()
-    text = re.sub(r"^(?:\+\s+|\$\s+|\[\d+/\d+\]\s+)", "", text)
-    if "\\" not in text and "'" not in text:
-        # no escapes and no single quotes (rustc's and CMake's lines): shlex's result, ten times faster
-        if text.count('"') % 2:
-            return []
-        tokens = [token.replace('"', "") for token in _TOKEN.findall(text)]
-    else:
-        try:
-            tokens = shlex.split(text)
-        except ValueError:
-            return []
-    commands: list[LinkCommand] = []
-    segment: list[str] = []
-    for token in tokens + ["&&"]:
-        if token in ("&&", ";", "||", ":"):
-            if segment:
-                command = parse_link_command(segment)
-                if command is not None:
-                    commands.append(command)
-            segment = []
-        else:
-            segment.append(token)
-    return commands
 
 
 # -- the event stream -----------------------------------------------------------------
@@ -567,7 +257,7 @@ def iter_events(lines: Iterable[str]) -> Iterator:
                 continue
 
         if len(line) > 4 and ('"' in line[:8] or " -" in line):
-            yield from _command_from_line(line)
+            yield from commands_in_line(line)
     yield from flush_lld()
     if pending is not None:
         yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))

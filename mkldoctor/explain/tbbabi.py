@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from mkldoctor.findings import Finding
-from mkldoctor.explain.logparse import LinkCommand, Parsed, UndefinedSymbol
+from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
 from mkldoctor.knowledge import layout, recipes
 
 

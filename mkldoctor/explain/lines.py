@@ -1,0 +1,95 @@
+"""A log's bytes as clean text lines: decoded, ANSI codes and control bytes gone, CR and CRLF split,
+cargo's ``= note:`` prefixes dropped, lines a terminal wrapped rejoined. Read line by line, never whole."""
+
+from __future__ import annotations
+
+import re
+from typing import BinaryIO, Iterator
+
+from mkldoctor.explain.events import Parsed
+
+MAX_LINE = 4 << 20  # one line longer than this is cut (a linker command line with --verbose fits)
+MAX_JOIN_LINES = 256  # a wrapped line is rejoined from at most this many pieces
+
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][A-Za-z0-9]|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
+
+
+def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
+    """Text lines of a binary stream: decoded, ANSI codes and control bytes gone, CR split."""
+    skipping = False
+    while True:
+        chunk = stream.readline(MAX_LINE)
+        if not chunk:
+            return
+        if stats is not None:
+            stats.bytes += len(chunk)
+        complete = chunk.endswith(b"\n")
+        if skipping:
+            skipping = not complete
+            continue
+        if not complete and len(chunk) >= MAX_LINE:
+            skipping = True
+            if stats is not None:
+                stats.cut_lines += 1
+        text = chunk.decode("utf-8", errors="replace")
+        if "\x1b" in text:
+            text = _ANSI.sub("", text)
+        text = text.rstrip("\r\n")
+        # a lone CR (progress bars, old Mac files) starts a new line as a terminal shows it
+        for piece in text.split("\r") if "\r" in text else (text,):
+            if stats is not None:
+                stats.lines += 1
+            if _CONTROL.search(piece):
+                piece = _CONTROL.sub(" ", piece)
+            yield piece
+
+
+def _unbalanced(line: str) -> bool:
+    """True when a wrapped line cut a quoted name or a quoted command argument."""
+    if "reference to " in line or "function " in line:  # most lines hold neither: four searches saved
+        for opener in ("reference to `", "in function `", "reference to '", "in function '"):
+            at = line.rfind(opener)
+            if at >= 0 and "'" not in line[at + len(opener):] and "’" not in line[at + len(opener):]:
+                return True
+    if line[:1] in ('"', " ", "\t") and line.lstrip().startswith('"') and line.count('"') % 2 == 1:
+        return True
+    return line.endswith("error while loading shared libraries:")
+
+
+# A terminal or a pasted log cuts long lines at a fixed width; a piece of exactly such a
+# width followed by a line that does not start a new message is joined with it.
+WRAP_WIDTHS = frozenset((80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
+_FRESH = re.compile(
+    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
+    r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |"
+    r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:))"
+)
+
+
+def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
+    """Clean lines with cargo's ``= note:`` prefix gone and wrapped lines rejoined."""
+    pending: str | None = None
+    wrapped = False  # pending was cut at a terminal width (rather than inside quotes)
+    pieces = 0
+    for raw in raw_lines(stream, stats):
+        line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
+        if pending is not None:
+            if wrapped and (not raw or _FRESH.match(raw)):
+                yield pending  # it was a whole line of exactly that width after all
+            else:
+                line = pending + (raw if wrapped else line.lstrip())
+                pieces += 1
+            pending = None
+        if pieces < MAX_JOIN_LINES and len(line) < MAX_LINE:
+            if _unbalanced(line):
+                pending, wrapped = line, False
+                continue
+            if len(raw) in WRAP_WIDTHS:
+                pending, wrapped = line, True
+                continue
+        pieces = 0
+        yield line
+    if pending is not None:
+        yield pending
