@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import layout
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.inventory.install import label
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +71,12 @@ SIGNATURES = (
 )
 
 
-def diagnose(ex) -> list[Finding]:
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
-    if ex.parsed.of(CMakeNoConfig):
-        out.append(_no_config(ex))
-    for event in ex.parsed.of(CMakeConfigRejected):
-        said = [e for e in ex.parsed.of(CMakeConfigRejected) if e.variable == event.variable and e is not event]
+    if events.of(CMakeNoConfig):
+        out.append(_no_config(ctx))
+    for event in events.of(CMakeConfigRejected):
+        said = [e for e in events.of(CMakeConfigRejected) if e.variable == event.variable and e is not event]
         if (not event.options and any(e.options for e in said)) or (not event.value and any(e.value for e in said)):
             continue  # the same rejection, said twice: keep the line that tells the most
         variable, value = event.variable, event.value
@@ -89,20 +92,20 @@ def diagnose(ex) -> list[Finding]:
             "Intel's MKLConfig.cmake checks MKL_LINK, MKL_INTERFACE, MKL_THREADING (and MKL_ARCH, MKL_MPI) against the values "
             "this release supports, and sets MKL_FOUND to FALSE on any other.",
         ))
-    headers = ex.parsed.of(HeaderMissing)
+    headers = events.of(HeaderMissing)
     if headers:
-        out.append(_header(ex, headers))
+        out.append(_header(ctx, headers))
     return out
 
 
-def _no_config(ex) -> Finding:
-    having = [(i, os.path.join(i.root, "lib", "cmake", "mkl")) for i in ex.installs]
+def _no_config(ctx: Context) -> Finding:
+    having = [(i, os.path.join(i.root, "lib", "cmake", "mkl")) for i in ctx.installs]
     having = [(i, d) for i, d in having if os.path.isfile(os.path.join(d, "MKLConfig.cmake"))]
     evidence = ["find_package(MKL) found no MKLConfig.cmake or mkl-config.cmake on its search path "
                 "(MKL_DIR, CMAKE_PREFIX_PATH, the prefixes of PATH, the system prefixes)"]
-    evidence += [f"MKLConfig.cmake is in {d} ({ex.label(i)})" for i, d in having]
-    lacking = [i for i in ex.installs if all(i is not h for h, _ in having)]
-    evidence += [f"{ex.label(i)} ships no MKLConfig.cmake (Debian's libmkl-dev and the 2021 wheels do not)" for i in lacking[:4]]
+    evidence += [f"MKLConfig.cmake is in {d} ({label(i)})" for i, d in having]
+    lacking = [i for i in ctx.installs if all(i is not h for h, _ in having)]
+    evidence += [f"{label(i)} ships no MKLConfig.cmake (Debian's libmkl-dev and the 2021 wheels do not)" for i in lacking[:4]]
     fix = []
     recipes = ()
     if having:
@@ -112,7 +115,7 @@ def _no_config(ex) -> Finding:
     else:
         fix.append("install an MKL that ships MKLConfig.cmake (pip's mkl-devel, oneAPI's intel-oneapi-mkl-devel): see the recipe below")
         fix.append("then: cmake -DMKL_DIR=<its prefix>/lib/cmake/mkl <source dir>")
-        recipes = (ex.recipe("shared"),)
+        recipes = (ctx.recipe("shared"),)
     return Finding(
         "cmake-mkl-config-not-found", "error", "CMake's find_package(MKL) found no MKLConfig.cmake",
         tuple(evidence), tuple(fix),
@@ -123,11 +126,11 @@ def _no_config(ex) -> Finding:
     )
 
 
-def _header(ex, events: list[HeaderMissing]) -> Finding:
+def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
     names = list(dict.fromkeys(e.header for e in events))
-    having = [i for i in ex.installs if any(os.path.isfile(os.path.join(d, names[0])) for d in i.include_dirs)]
+    having = [i for i in ctx.installs if any(os.path.isfile(os.path.join(d, names[0])) for d in i.include_dirs)]
     evidence = [f"{e.source} includes {e.header}, which the compiler did not find on its include path" for e in events[:4]]
-    evidence += [f"{names[0]} is in {d} ({ex.label(i)})" for i in having for d in i.include_dirs
+    evidence += [f"{names[0]} is in {d} ({label(i)})" for i in having for d in i.include_dirs
                  if os.path.isfile(os.path.join(d, names[0]))]
     recipes = ()
     if having:
@@ -136,7 +139,7 @@ def _header(ex, events: list[HeaderMissing]) -> Finding:
                "pkg-config: $(pkg-config --cflags mkl-dynamic-lp64-seq))",)
     else:
         fix = ("install MKL's headers: see the recipe below", "then add -I<its prefix>/include to the compile line")
-        recipes = (ex.recipe("headers"),)
+        recipes = (ctx.recipe("headers"),)
     return Finding(
         "mkl-header-not-found", "error", f"the compiler cannot find {', '.join(names[:3])}",
         tuple(evidence), fix,

@@ -10,6 +10,10 @@ linker and loader lines; a line they leave is tried against the catalogue only w
 passes one cheap gate (:func:`gate`): an error-looking word or a signature's needle. A
 line that looks like an error and that no signature claims becomes an
 :class:`Unrecognised` event, so that an error in the input never reads as "no problem".
+
+The catalogue is also the one list of diagnoses (:func:`diagnoses`): each takes the parsed events and
+a :class:`~mkldoctor.explain.context.Context` and returns findings; :func:`fallbacks` then report
+what none of them explained.
 """
 
 from __future__ import annotations
@@ -107,5 +111,18 @@ def claim(line: str, before: Sequence[str]) -> tuple[bool, object | None]:
 
 
 def diagnoses() -> tuple[Callable, ...]:
-    """Each family's ``diagnose(explainer) -> list[Finding]``, in catalogue order."""
-    return tuple(family.diagnose for family in _families())
+    """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
+    the core readers' events first, in the order a build meets them (undefined symbols, libraries not
+    found, the loader at run time, MKL at run time), then each family's own, in catalogue order."""
+    from mkldoctor.explain import hosts, libraries, runtime, undefined
+
+    first = (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
+             runtime.mkl_cannot_load, runtime.runtime_misc)
+    return first + tuple(family.diagnose for family in _families())
+
+
+def fallbacks() -> tuple[Callable, ...]:
+    """What runs after every diagnosis, ``(events, findings so far) -> list[Finding]``: nothing is left unsaid."""
+    from mkldoctor.explain import unrecognised
+
+    return (unrecognised.rust_link_failed, unrecognised.unrecognised_lines)

@@ -20,12 +20,13 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.findings import Finding
 from mkldoctor.binary.dynamic import read_dynamic
 from mkldoctor.explain.linksearch import search_soname
-from mkldoctor.explain.events import NeededNotFound
+from mkldoctor.explain.events import NeededNotFound, Parsed
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge import recipes
 from mkldoctor.verdicts import missing_symbol
+from mkldoctor.explain.context import Context
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,22 +104,22 @@ SIGNATURES = (
 )
 
 
-def diagnose(ex) -> list[Finding]:
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     """A host's "could not load" with no loader reason in the log (the reason line is what the loader events answer)."""
     from mkldoctor.explain.platforms import ForeignLoadFailed
 
     out = []
-    explained = {e.soname.split(".so", 1)[0] for e in ex.parsed.of(LoaderMissing)}
-    reasons = {e.binary for e in ex.parsed.of(LoaderMissing)} | {e.binary for e in ex.parsed.of(SymbolLookupError)}
-    foreign = " ".join(e.library for e in ex.parsed.of(ForeignLoadFailed))
-    for event in ex.parsed.of(HostCannotLoad):
+    explained = {e.soname.split(".so", 1)[0] for e in events.of(LoaderMissing)}
+    reasons = {e.binary for e in events.of(LoaderMissing)} | {e.binary for e in events.of(SymbolLookupError)}
+    foreign = " ".join(e.library for e in events.of(ForeignLoadFailed))
+    for event in events.of(HostCannotLoad):
         base = os.path.basename(event.library)
         stem = base.split(".so", 1)[0].split(".dylib", 1)[0].split(".dll", 1)[0]
         if stem in explained or event.host in reasons or stem in foreign or base.endswith((".dylib", ".dll")) or "\\" in event.library:
             continue  # the loader's reason is in the log and explained, or the platforms family speaks for it
-        holders = ex.holders_of_stem(stem)
+        holders = ctx.holders_of_stem(stem)
         evidence = [f"{event.host} could not load {event.library}"]
-        evidence += [f"{os.path.basename(path)} is in {ex.label(install)}: {os.path.dirname(path)}" for install, path in holders]
+        evidence += [f"{os.path.basename(path)} is in {label(install)}: {os.path.dirname(path)}" for install, path in holders]
         fix = []
         if holders:
             folder = os.path.dirname(holders[0][1])
@@ -131,7 +132,7 @@ def diagnose(ex) -> list[Finding]:
             "The host opened the library with dlopen, which searches LD_LIBRARY_PATH, the ld.so cache and the default folders "
             "(and the calling library's run path); the log gives no further reason.",
             (f"LD_DEBUG=libs {event.host.split()[0]} ...   # the loader prints each folder it tries",),
-            recipes=() if holders else (ex.recipe("shared"),),
+            recipes=() if holders else (ctx.recipe("shared"),),
         ))
     return out
 
@@ -139,10 +140,10 @@ def diagnose(ex) -> list[Finding]:
 # -- the loader at run time: DT_NEEDED, the loader search, symbol lookups ----------
 
 
-def needed(ex) -> list[Finding]:
+def needed(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
-    for event in ex.parsed.of(NeededNotFound):
-        holders = [i for i in ex.installs if any(os.path.basename(l.path) == event.soname for l in i.libraries)]
+    for event in events.of(NeededNotFound):
+        holders = [i for i in ctx.installs if any(os.path.basename(l.path) == event.soname for l in i.libraries)]
         fix = [f"-Wl,-rpath-link,{q(i.lib_dirs[0])} (and LD_LIBRARY_PATH at run time)" for i in holders[:1]]
         out.append(Finding(
             "needed-library-not-found", "warning", f"{event.soname}, needed by {os.path.basename(event.needed_by)}, was not found at link time",
@@ -152,15 +153,15 @@ def needed(ex) -> list[Finding]:
     return out
 
 
-def loader(ex) -> list[Finding]:
+def loader(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     by_soname: OrderedDict[str, list[LoaderMissing]] = OrderedDict()
-    for event in ex.parsed.of(LoaderMissing):
+    for event in events.of(LoaderMissing):
         by_soname.setdefault(event.soname, []).append(event)
     for soname, events in by_soname.items():
         binary = events[0].binary
-        result = search_soname(soname, binary, env=ex.env, env_label="LD_LIBRARY_PATH (here, now)")
-        holders = ex.holders(soname)
+        result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")
+        holders = ctx.holders(soname)
         evidence = [f"{', '.join(sorted({e.binary for e in events}))} needs {soname}", f"the loader's search for {soname}:"]
         evidence += ["  " + line for line in result.lines()]
         if result.found:
@@ -173,9 +174,9 @@ def loader(ex) -> list[Finding]:
             fix.append(f"or relink with a run path: -Wl,-rpath,{q(folder)}")
             fix.append(f"or system-wide: echo {q(folder)} | sudo tee /etc/ld.so.conf.d/mkl.conf && sudo ldconfig")
         elif soname.startswith("libiomp5"):
-            fix.append(f"install Intel's OpenMP runtime: {ex.recipe_ref('openmp')}")
+            fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
         else:
-            fix += _other_release(ex, soname, evidence)
+            fix += _other_release(ctx, soname, evidence)
         out.append(Finding(
             "loader-cannot-find", "error", f"the loader cannot find {soname}",
             tuple(evidence), tuple(fix),
@@ -186,14 +187,14 @@ def loader(ex) -> list[Finding]:
     return out
 
 
-def lookup_errors(ex) -> list[Finding]:
+def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
-    events = ex.parsed.of(SymbolLookupError)
-    omp = [e for e in events if knowledge.is_openmp_symbol(e.symbol)]
-    other = [e for e in events if e not in omp]
+    errors = events.of(SymbolLookupError)
+    omp = [e for e in errors if knowledge.is_openmp_symbol(e.symbol)]
+    other = [e for e in errors if e not in omp]
     if omp:
         event = omp[0]
-        places = ex.iomp5_places()
+        places = ctx.iomp5_places()
         evidence = [f"{event.binary}: {e.library} needs {e.symbol}" for e in omp[:MAX_LISTED]]
         info = read_dynamic(event.library) if os.path.isfile(event.library) else None
         if info is not None:
@@ -204,7 +205,7 @@ def lookup_errors(ex) -> list[Finding]:
             fix.append(f"link it: -L{q(places[0])} -liomp5, and at run time: export LD_LIBRARY_PATH={q(places[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
             fix.append(f"or for this run only: LD_PRELOAD={q(os.path.join(places[0], 'libiomp5.so'))}")
         else:
-            fix.append(f"install Intel's OpenMP runtime: {ex.recipe_ref('openmp')}")
+            fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
         fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
         out.append(Finding(
             "openmp-runtime-missing", "error", f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)",
@@ -214,10 +215,10 @@ def lookup_errors(ex) -> list[Finding]:
             (f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'iomp5|mkl'",),
         ))
     for event in other:
-        hits = ex.hits([event.symbol])[event.symbol]
+        hits = ctx.hits([event.symbol])[event.symbol]
         evidence = [f"{event.binary}: {event.library} needs {event.symbol}"]
         evidence += [f"defined by {label(h.install)}: {h.where}" for h in hits[:MAX_LISTED]]
-        lib_install = ex.install_of(event.library)
+        lib_install = ctx.install_of(event.library)
         if lib_install is not None:
             evidence.append(f"{event.library} is part of {label(lib_install)}")
         title = f"symbol lookup error: {event.symbol} is not in the libraries that were loaded"
@@ -226,8 +227,8 @@ def lookup_errors(ex) -> list[Finding]:
         why = ("The program was linked against one copy of a library, and at run time the loader found another that lacks the symbol "
                "(mixed MKL versions, or a layer loaded without the library it calls).")
         stopped = missing_symbol.gone(event.symbol)
-        newer = [i for i in ex.installs if stopped and stopped.covers(i.version) and all(h.install is not i for h in hits)]
-        if stopped is not None and (newer or not ex.installs) and lib_install is None:
+        newer = [i for i in ctx.installs if stopped and stopped.covers(i.version) and all(h.install is not i for h in hits)]
+        if stopped is not None and (newer or not ctx.installs) and lib_install is None:
             built = _built_against(event.library)
             evidence.append(f"{stopped.sentence()} (mkldoctor's table of every release's exports, {missing_symbol.span_of_releases()})")
             evidence += built
@@ -266,13 +267,13 @@ def _built_against(path: str) -> list[str]:
     return out
 
 
-def _other_release(ex, soname: str, evidence: list[str]) -> list[str]:
+def _other_release(ctx: Context, soname: str, evidence: list[str]) -> list[str]:
     """A missing ``libmkl_X.so.N``: which releases carry that soname (the export table of every release),
     and which other sonames of the same library this machine has (another release)."""
     from mkldoctor.knowledge import exports
 
     stem = soname.split(".so", 1)[0]
-    others = [(i, p) for i, p in ex.holders_of_stem(stem + ".so") if os.path.basename(p) != soname]
+    others = [(i, p) for i, p in ctx.holders_of_stem(stem + ".so") if os.path.basename(p) != soname]
     releases = exports.releases_with_soname(soname) if stem.startswith("libmkl_") else ()
     if releases:
         span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
@@ -288,7 +289,7 @@ def _other_release(ex, soname: str, evidence: list[str]) -> list[str]:
     if releases:
         fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: {recipes.pip_install(f'mkl=={releases[-1]}')}"
                    f"   # the newest with that soname; then LD_LIBRARY_PATH=<its prefix>/lib")
-        fix.append(f"or with this machine's package manager: {ex.recipe_ref('shared')}")
+        fix.append(f"or with this machine's package manager: {ctx.recipe_ref('shared')}")
     elif others:
-        fix.append(f"or install the release that provides {soname} (the one the program was built with): {ex.recipe_ref('shared')}")
-    return fix or [f"install MKL's shared libraries: {ex.recipe_ref('shared')}"]
+        fix.append(f"or install the release that provides {soname} (the one the program was built with): {ctx.recipe_ref('shared')}")
+    return fix or [f"install MKL's shared libraries: {ctx.recipe_ref('shared')}"]

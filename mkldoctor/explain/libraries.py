@@ -8,34 +8,35 @@ import os
 from collections import OrderedDict
 
 from mkldoctor.discover.soname import SearchResult
-from mkldoctor.explain.events import LinkCommand, MissingLibrary
+from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
 from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED
+from mkldoctor.explain.context import Context
 
 
-def _command_for(ex, name: str, path: str | None) -> LinkCommand | None:
-    for command in reversed(ex.commands):
+def _command_for(ctx: Context, name: str, path: str | None) -> LinkCommand | None:
+    for command in reversed(ctx.commands):
         if path and path in command.inputs:
             return command
         if command.requests(name) or command.requests(":" + name):
             return command
-    return ex.commands[-1] if ex.commands else None
+    return ctx.commands[-1] if ctx.commands else None
 
 
-def missing_libraries(ex) -> list[Finding]:
-    events = ex.parsed.of(MissingLibrary)
+def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
+    missing = events.of(MissingLibrary)
     seen: set[str] = set()
     groups: OrderedDict[tuple, list[tuple[MissingLibrary, SearchResult | None, str]]] = OrderedDict()
-    for event in events:
+    for event in missing:
         key_name = event.path or event.name
         if key_name in seen:
             continue
         seen.add(key_name)
-        command = _command_for(ex, event.name, event.path)
+        command = _command_for(ctx, event.name, event.path)
         if event.path:
             cause = "path-missing"
             result = None
@@ -44,37 +45,37 @@ def missing_libraries(ex) -> list[Finding]:
         elif event.linker == "rustc":  # `cargo:rustc-link-lib=static=NAME` that rustc itself could not find
             name, static, command = event.name, True, None
             result = None
-            cause = _library_cause(ex, name, static)
+            cause = _library_cause(ctx, name, static)
         else:
             name = event.name
             request = (command.requests(name) if command else []) or [None]
             static = bool(request[0].static) if request[0] else False
             if command is not None:
-                result = ex.search(command, name)
+                result = ctx.search(command, name)
             else:
                 result = search_library(name, [], static, verbatim=name.startswith(":"))
                 result.preface.append("the link command line is not in the log: only the default folders were searched")
-            cause = _library_cause(ex, name, static)
+            cause = _library_cause(ctx, name, static)
         groups.setdefault((cause, id(command), static), []).append((event, result, name))
     out = []
     for (cause, _, static), items in groups.items():
-        out.append(_library_finding(ex, cause, static, items))
+        out.append(_library_finding(ctx, cause, static, items))
     return out
 
 
-def _library_holders(ex, name: str, static: bool) -> list[MklInstall]:
+def _library_holders(ctx: Context, name: str, static: bool) -> list[MklInstall]:
     """The copies that hold what ``-lNAME`` (or ``-l:FILE``, or a path's file) asks for."""
     base = name.lstrip(":")
     if name.startswith(":") or base.startswith("lib"):  # a file name: that very file
-        return [i for i in ex.installs if any(os.path.basename(lib.path) == base for lib in i.libraries)
+        return [i for i in ctx.installs if any(os.path.basename(lib.path) == base for lib in i.libraries)
                 or any(os.path.exists(os.path.join(d, base)) for d in i.lib_dirs)]
-    return [i for i in ex.installs if i.has(base, "static" if static else None)]
+    return [i for i in ctx.installs if i.has(base, "static" if static else None)]
 
 
-def _library_cause(ex, name: str, static: bool) -> str:
+def _library_cause(ctx: Context, name: str, static: bool) -> str:
     base = name.lstrip(":")
-    holders = _library_holders(ex, name, static)
-    if static and not holders and any(i.has(lib_name(base), "shared") for i in ex.installs):
+    holders = _library_holders(ctx, name, static)
+    if static and not holders and any(i.has(lib_name(base), "shared") for i in ctx.installs):
         return "static-missing"
     if holders:
         return "not-on-path"
@@ -83,7 +84,7 @@ def _library_cause(ex, name: str, static: bool) -> str:
     return "absent"
 
 
-def _library_finding(ex, cause: str, static: bool, items) -> Finding:
+def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
     names = [("-l" + name if not event.path else event.path) for event, _, name in items]
     evidence: list[str] = []
     for event, result, name in items:
@@ -97,7 +98,7 @@ def _library_finding(ex, cause: str, static: bool, items) -> Finding:
             evidence.append(f"the link line names {event.path}, and there is no such file")
     for _event, _, name in items:
         base = name.lstrip(":")
-        for install in ex.installs:
+        for install in ctx.installs:
             kinds = sorted({lib.kind for lib in install.libraries if lib.name == base})
             if kinds:
                 evidence.append(f"lib{base} in {label(install)}: {', '.join(kinds)}")
@@ -110,7 +111,7 @@ def _library_finding(ex, cause: str, static: bool, items) -> Finding:
                "libraries. Distributions split them: Debian's libmkl-dev holds the .so files and the mkl-static-*.pc files, "
                "while the .a files are in libmkl-full-dev (libmkl-interface-dev, libmkl-threading-dev, libmkl-computational-dev); "
                "Intel's intel-oneapi-mkl has only .so files, intel-oneapi-mkl-devel has the archives.")
-        fix.append(f"install the static archives: {ex.recipe_ref('static')}")
+        fix.append(f"install the static archives: {ctx.recipe_ref('static')}")
         fix.append("or link dynamically: mkldoctor link --link dynamic")
     elif cause == "not-on-path" and any(result is not None and result.found for _, result, _ in items):
         found = next(result.found for _, result, _ in items if result is not None and result.found)
@@ -119,7 +120,7 @@ def _library_finding(ex, cause: str, static: bool, items) -> Finding:
                "a sandboxed build) or with other folders, or the file was added since.")
         fix.append("run the link again here; if it fails again, explain that run's whole output (make VERBOSE=1, cargo build -v)")
     elif cause == "not-on-path":
-        holders = [i for _, _, name in items for i in _library_holders(ex, name, static)]
+        holders = [i for _, _, name in items for i in _library_holders(ctx, name, static)]
         best = sorted(holders, key=lambda i: version_key(i.version), reverse=True)[0]
         title += f": it is in {label(best)}, which is not searched"
         why = "The library exists on this machine, but not in any folder that the linker searched."
@@ -130,16 +131,16 @@ def _library_finding(ex, cause: str, static: bool, items) -> Finding:
             why += (" Its shared libraries have only versioned names (libmkl_core.so.3) and no development links, "
                     "which -lNAME never finds: name the files by path, as oneMKL's mkl-*.pc files do.")
             fix.append("name the shared libraries by path: mkldoctor link --link dynamic --install " + q(best.root))
-        if ex.cargo:
+        if ctx.cargo:
             fix.append(f"with cargo: export MKLROOT={q(best.root)}; {CARGO_CLEAN_EXPLAINED}")
     elif cause == "openmp-missing":
         title += ": Intel's OpenMP runtime (libiomp5) is not installed"
         why = "mkl_intel_thread needs libiomp5, and no copy of it is here (Debian's MKL packages do not ship it)."
-        fix.append(f"install Intel's OpenMP runtime: {ex.recipe_ref('openmp')}")
+        fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
         fix.append("or do without it: mkldoctor link --threading sequential (or gnu)")
     elif all(name.lstrip(":").startswith(("mkl", "libmkl")) for _, _, name in items):
         title += ": no copy of it anywhere searched"
-        fix.append(f"install MKL's development files: {ex.recipe_ref('static' if static else 'shared')}")
+        fix.append(f"install MKL's development files: {ctx.recipe_ref('static' if static else 'shared')}")
     else:
         title += ": no copy of it anywhere searched (not an MKL library)"
         fix.append("install the package that provides it (apt-file search, dpkg -S), or add its folder with -L")

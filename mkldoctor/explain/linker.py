@@ -20,8 +20,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
-from mkldoctor.explain.events import UndefinedSymbol
+from mkldoctor.explain.events import Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.wording import needed_by
+from mkldoctor.inventory.install import label
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,23 +84,23 @@ def claims(event: UndefinedSymbol) -> bool:
     return internal_symbol(event.symbol) and (_from_mkl_archive(event) or event.referenced_from is None)
 
 
-def diagnose(ex) -> list[Finding]:
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
-    events = [e for e in ex.parsed.of(UndefinedSymbol) if claims(e)]
+    claimed = [e for e in events.of(UndefinedSymbol) if claims(e)]
     system = OrderedDict()
     internal = OrderedDict()
-    for event in events:
+    for event in claimed:
         lib = system_library(event.symbol)
         (system.setdefault(lib, []) if lib else internal.setdefault(event.symbol.split("@", 1)[0], [])).append(event)
-    dso = ex.parsed.of(DsoMissing)
+    dso = events.of(DsoMissing)
     if system or dso:
-        out.append(_system_libraries(ex, system, dso))
+        out.append(_system_libraries(ctx, system, dso))
     if internal:
-        out.append(_archive_order(ex, internal))
+        out.append(_archive_order(ctx, internal))
     return out
 
 
-def _system_libraries(ex, system: dict, dso: list[DsoMissing]) -> Finding:
+def _system_libraries(ctx: Context, system: dict, dso: list[DsoMissing]) -> Finding:
     libs = list(system)
     for event in dso:
         name = os.path.basename(event.library)
@@ -108,7 +111,7 @@ def _system_libraries(ex, system: dict, dso: list[DsoMissing]) -> Finding:
     for lib, events in system.items():
         for event in events:
             by_symbol.setdefault(event.symbol, []).append(event)
-    evidence = ex.needed_by(list(by_symbol), by_symbol)
+    evidence = needed_by(list(by_symbol), by_symbol)
     evidence += [f"{event.library} holds them, but the link line does not name it (ld: DSO missing from command line)" for event in dso]
     from_mkl = any(_from_mkl_archive(e) for events in system.values() for e in events)
     flags = " ".join(f"-l{lib}" for lib in ("pthread", "m", "dl") if lib in libs or from_mkl)
@@ -127,15 +130,15 @@ def _system_libraries(ex, system: dict, dso: list[DsoMissing]) -> Finding:
     )
 
 
-def _archive_order(ex, internal: dict) -> Finding:
+def _archive_order(ctx: Context, internal: dict) -> Finding:
     symbols = list(internal)
-    hits = ex.hits(symbols)
-    command = ex.main_command()
-    evidence = ex.needed_by(symbols, internal)[:6]
+    hits = ctx.hits(symbols)
+    command = ctx.main_command()
+    evidence = needed_by(symbols, internal)[:6]
     defined = OrderedDict()
     for symbol in symbols:
         for hit in hits[symbol]:
-            defined.setdefault(ex.label(hit.install), set()).add(os.path.basename(hit.definition.path))
+            defined.setdefault(label(hit.install), set()).add(os.path.basename(hit.definition.path))
     evidence += [f"defined by {where}: {', '.join(sorted(files))}" for where, files in defined.items()]
     users = {os.path.dirname(e.referenced_from) for events in internal.values() for e in events if e.referenced_from}
     if command is not None:  # the MKL archives named by path on the link line

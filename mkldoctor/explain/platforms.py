@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,22 +56,22 @@ def is_foreign(name: str) -> bool:
     return name.endswith((".dylib", ".dll")) or ".dylib" in name or "\\" in name
 
 
-def diagnose(ex) -> list[Finding]:
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.runtime import MklCannotLoad
 
-    events = list(ex.parsed.of(ForeignLoadFailed))
-    for event in ex.parsed.of(MklCannotLoad):
+    failed = list(events.of(ForeignLoadFailed))
+    for event in events.of(MklCannotLoad):
         for lib in event.libraries:
             if is_foreign(lib):
-                events.append(ForeignLoadFailed("macOS" if ".dylib" in lib else "Windows", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
+                failed.append(ForeignLoadFailed("macOS" if ".dylib" in lib else "Windows", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
     from mkldoctor.explain.hosts import HostCannotLoad
 
-    for event in ex.parsed.of(HostCannotLoad):  # Julia's "could not load library" of a .dll or .dylib
+    for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dll or .dylib
         if is_foreign(event.library):
             name = event.library.replace("\\", "/").rsplit("/", 1)[-1]
-            events.insert(0, ForeignLoadFailed("macOS" if ".dylib" in name else "Windows", name, f"{event.host} could not load {event.library}"))
+            failed.insert(0, ForeignLoadFailed("macOS" if ".dylib" in name else "Windows", name, f"{event.host} could not load {event.library}"))
     by_platform: OrderedDict[str, list[ForeignLoadFailed]] = OrderedDict()
-    for event in events:
+    for event in failed:
         by_platform.setdefault(event.platform, []).append(event)
     out = []
     for platform, items in by_platform.items():

@@ -19,6 +19,8 @@ from mkldoctor.findings import Finding
 from mkldoctor.explain.wording import MAX_LISTED, more, q
 from mkldoctor.inventory.install import MklInstall, label
 from mkldoctor.knowledge import layout
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,28 +95,28 @@ SIGNATURES = (
 _LAYER_SONAME = layout.file_pattern(("rt", "interface", "threading", "core"), shared_only=True)  # all but the kernels
 
 
-def _release_of(ex, path: str):
-    install = ex.install_of(path) if path else None
+def _release_of(ctx: Context, path: str):
+    install = ctx.install_of(path) if path else None
     return install
 
 
-def layer_soname_missing(ex) -> list:
+def layer_soname_missing(events: Parsed) -> list:
     """``INTEL MKL ERROR: libmkl_core.so.3: cannot open ...`` then ``Cannot load libmkl_def.so``: a kernel wants another core."""
-    kernels = [lib for e in ex.parsed.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)]
-    opened = [e for e in ex.parsed.of(MklOpenFailed) if "/" not in e.path and _LAYER_SONAME.match(e.path)]
+    kernels = [lib for e in events.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)]
+    opened = [e for e in events.of(MklOpenFailed) if "/" not in e.path and _LAYER_SONAME.match(e.path)]
     return opened if kernels and opened else []
 
 
-def diagnose(ex) -> list[Finding]:
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
-    if layer_soname_missing(ex):
-        out.append(_kernel_wants_other_core(ex))
-    events = ex.parsed.of(MklKernelUndefined)
-    if not events:
+    if layer_soname_missing(events):
+        out.append(_kernel_wants_other_core(events, ctx))
+    undefined = events.of(MklKernelUndefined)
+    if not undefined:
         return out
     evidence: list[str] = []
     static_program = False
-    for event in events[:6]:
+    for event in undefined[:6]:
         if event.path:
             evidence.append(f"MKL opened {event.path}, which needs {event.symbol}: the MKL core that is loaded does not define it")
             folder = os.path.dirname(event.path)
@@ -125,20 +127,20 @@ def diagnose(ex) -> list[Finding]:
             if names and not any(n.startswith("libmkl_core.so") for n in names):
                 static_program = True
                 evidence.append(f"{folder} holds no libmkl_core.so: the core in the process is not that folder's")
-            install = _release_of(ex, event.path)
+            install = _release_of(ctx, event.path)
             if install is not None:
-                evidence.append(f"{os.path.basename(event.path)} belongs to {ex.label(install)}")
+                evidence.append(f"{os.path.basename(event.path)} belongs to {label(install)}")
         else:
             evidence.append(f"MKL could not load the function {event.symbol} from its CPU kernel library")
-    hits = ex.hits([e.symbol for e in events])
+    hits = ctx.hits([e.symbol for e in undefined])
     cores = []
-    for event in events:
+    for event in undefined:
         for hit in hits[event.symbol]:
-            where = f"{event.symbol} is defined by {ex.label(hit.install)}: {hit.where}"
+            where = f"{event.symbol} is defined by {label(hit.install)}: {hit.where}"
             if where not in evidence:
                 evidence.append(where)
             cores.append(hit.install)
-    versions = sorted({i.version for i in ex.installs if i.version})
+    versions = sorted({i.version for i in ctx.installs if i.version})
     if len(versions) > 1:
         evidence.append("MKL releases on this machine: " + ", ".join(versions))
     fix = ["load every libmkl_* from one copy: keep one MKL folder on LD_LIBRARY_PATH (and none in LD_PRELOAD), "
@@ -153,7 +155,7 @@ def diagnose(ex) -> list[Finding]:
                    "or statically with the archives of one release (mkldoctor link --link static)")
     return out + [Finding(
         "mkl-kernel-other-release", "error",
-        f"MKL loaded a kernel library of another release: {events[0].symbol} is missing from the core it runs with",
+        f"MKL loaded a kernel library of another release: {undefined[0].symbol} is missing from the core it runs with",
         tuple(evidence), tuple(fix),
         "libmkl_core (or libmkl_rt) opens the CPU-specific kernel library at run time, first beside itself and then on the "
         "loader's path. The kernel calls the core's internal functions, which change between releases: a kernel from one "
@@ -162,12 +164,12 @@ def diagnose(ex) -> list[Finding]:
     )]
 
 
-def _kernel_wants_other_core(ex) -> Finding:
+def _kernel_wants_other_core(events: Parsed, ctx: Context) -> Finding:
     from mkldoctor.binary.dynamic import read_dynamic
-    wanted = [e.path for e in layer_soname_missing(ex)]
-    kernels = list(dict.fromkeys(lib for e in ex.parsed.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)))
+    wanted = [e.path for e in layer_soname_missing(events)]
+    kernels = list(dict.fromkeys(lib for e in events.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)))
     evidence = [f"MKL could not load {' or '.join(kernels)}: the kernel needs {', '.join(wanted)}, which could not be opened"]
-    for install in ex.installs:
+    for install in ctx.installs:
         for folder in install.lib_dirs:
             for kernel in kernels:
                 path = os.path.join(folder, kernel)
@@ -180,11 +182,11 @@ def _kernel_wants_other_core(ex) -> Finding:
                     evidence.append(f"{path} needs {', '.join(needs)}" + (f" (it is {real})" if real != path else ""))
                 cores = sorted(n for n in os.listdir(folder) if n.startswith("libmkl_core.so"))
                 if cores:
-                    evidence.append(f"the core beside it is {', '.join(cores)} ({ex.label(install)})")
+                    evidence.append(f"the core beside it is {', '.join(cores)} ({label(install)})")
     for name in wanted:
-        for install, path in ex.holders_of_stem(name.split(".so", 1)[0] + ".so"):
+        for install, path in ctx.holders_of_stem(name.split(".so", 1)[0] + ".so"):
             if os.path.basename(path) == name:
-                evidence.append(f"{name} is the core of {ex.label(install)}: the kernel is of that release")
+                evidence.append(f"{name} is the core of {label(install)}: the kernel is of that release")
     return Finding(
         "mkl-kernel-other-release", "error",
         f"MKL's kernel {kernels[0]} is of another release than its core: it needs {wanted[0]}",
@@ -201,11 +203,11 @@ def _kernel_wants_other_core(ex) -> Finding:
 # -- MKL and OpenMP at run time: kernels not found, duplicate runtimes, threading layers, bad parameters ----------
 
 
-def mkl_cannot_load(ex) -> list[Finding]:
-    if ex.parsed.of(MklKernelUndefined) or layer_soname_missing(ex):
+def mkl_cannot_load(events: Parsed, ctx: Context) -> list[Finding]:
+    if events.of(MklKernelUndefined) or layer_soname_missing(events):
         return []  # a kernel of another release: the runtime family explains the "Cannot load" that follows
-    fatal = [e for e in ex.parsed.of(MklCannotLoad) if not any(_is_foreign(lib) for lib in e.libraries)]
-    opened = ex.parsed.of(MklOpenFailed)
+    fatal = [e for e in events.of(MklCannotLoad) if not any(_is_foreign(lib) for lib in e.libraries)]
+    opened = events.of(MklOpenFailed)
     if not fatal and not opened:
         return []
     wanted: list[str] = []
@@ -226,7 +228,7 @@ def mkl_cannot_load(ex) -> list[Finding]:
         evidence.append(f"{folder} holds: {more(present, 6) or 'no MKL library'}")
     holders: OrderedDict[str, MklInstall] = OrderedDict()
     for name in wanted:
-        for install, folder in ex.holders(name):
+        for install, folder in ctx.holders(name):
             if os.path.realpath(folder) in {os.path.realpath(d) for d in tried_dirs}:
                 continue
             holders.setdefault(folder, install)
@@ -238,7 +240,7 @@ def mkl_cannot_load(ex) -> list[Finding]:
         fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in layout.names("kernel")[:4]) + ", ... and the threading layer)")
     else:
         fix.append("install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2): "
-                   + ex.recipe_ref("shared"))
+                   + ctx.recipe_ref("shared"))
     return [Finding(
         "mkl-cannot-load-kernels", "error", f"MKL cannot load its own libraries at run time: {more(wanted, 4)}",
         tuple(evidence), tuple(fix),
@@ -249,9 +251,9 @@ def mkl_cannot_load(ex) -> list[Finding]:
     )]
 
 
-def runtime_misc(ex) -> list[Finding]:
+def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
-    for event in ex.parsed.of(OmpDuplicate):
+    for event in events.of(OmpDuplicate):
         out.append(Finding(
             "openmp-duplicate", "error", f"two OpenMP runtimes in one process: {event.library} and {event.already}",
             (f"OMP: Error #15: {event.library} initialised while {event.already} already was",),
@@ -262,7 +264,7 @@ def runtime_misc(ex) -> list[Finding]:
             "and one from another package (PyTorch, conda, a wheel).",
             ("ldd ./your-program | grep -E 'iomp|gomp|libomp'",),
         ))
-    for event in ex.parsed.of(ThreadingConflict):
+    for event in events.of(ThreadingConflict):
         out.append(Finding(
             "threading-layer-conflict", "error", f"MKL_THREADING_LAYER={event.layer} is incompatible with {event.library}",
             (f"MKL was asked for the {event.layer} threading layer while {event.library} is already loaded",),
@@ -270,7 +272,7 @@ def runtime_misc(ex) -> list[Finding]:
              "or load MKL (import numpy) before the library that brings libgomp"),
             "MKL's INTEL threading layer needs libiomp5, and cannot share a process with GNU's libgomp.",
         ))
-    for event in ex.parsed.of(ParameterError):
+    for event in events.of(ParameterError):
         out.append(Finding(
             "mkl-parameter-error", "error", f"MKL rejected parameter {event.parameter} of {event.routine}",
             (f"Intel MKL ERROR: Parameter {event.parameter} was incorrect on entry to {event.routine}",),

@@ -8,27 +8,28 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 
-from mkldoctor.explain.events import LinkCommand, UndefinedSymbol
+from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
 from mkldoctor.explain.linker import claims
-from mkldoctor.explain.wording import lib_name, more, q
+from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD
 from mkldoctor.verdicts import missing_symbol
+from mkldoctor.explain.context import Context
 
 
-def undefined(ex) -> list[Finding]:
-    events = [e for e in ex.parsed.of(UndefinedSymbol) if not claims(e)]
-    if not events:
+def undefined(events: Parsed, ctx: Context) -> list[Finding]:
+    unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e)]
+    if not unclaimed:
         return []
     by_symbol: OrderedDict[str, list[UndefinedSymbol]] = OrderedDict()
-    for event in events:
+    for event in unclaimed:
         by_symbol.setdefault(event.symbol, []).append(event)
-    hits = ex.hits(list(by_symbol))
-    command = ex.main_command()
-    linked, _, _ = ex.linked(command)
+    hits = ctx.hits(list(by_symbol))
+    command = ctx.main_command()
+    linked, _, _ = ctx.linked(command)
     groups: OrderedDict[str, list[str]] = OrderedDict(
         (k, []) for k in ("openmp", "gnu-openmp", "missing", "layer", "not-linked", "other")
     )
@@ -62,25 +63,25 @@ def undefined(ex) -> list[Finding]:
         groups["other"] = stay
     out: list[Finding] = []
     if groups["openmp"]:
-        out.append(_openmp_finding(ex, groups["openmp"], by_symbol, command))
+        out.append(_openmp_finding(ctx, groups["openmp"], by_symbol, command))
     if groups["gnu-openmp"]:
         out.append(Finding(
             "gnu-openmp-missing", "error",
             "GNU OpenMP symbols are undefined: libmkl_gnu_thread needs libgomp",
-            tuple(ex.needed_by(groups["gnu-openmp"], by_symbol)),
+            tuple(needed_by(groups["gnu-openmp"], by_symbol)),
             ("add -lgomp (or -fopenmp) after the MKL libraries on the link line",),
             "mkl_gnu_thread runs MKL's threads on GCC's OpenMP runtime, libgomp, which must be linked too.",
         ))
     for symbol in groups["missing"]:
-        out.append(_missing_symbol_finding(ex, symbol, by_symbol[symbol], hits[symbol], command, linked))
+        out.append(_missing_symbol_finding(ctx, symbol, by_symbol[symbol], hits[symbol], command, linked))
     if groups["layer"]:
-        out.append(_layer_finding(ex, groups["layer"], by_symbol, hits, command, linked))
+        out.append(_layer_finding(ctx, groups["layer"], by_symbol, hits, command, linked))
     if groups["not-linked"]:
         symbols = groups["not-linked"]
         where = sorted({label(h.install) for s in symbols for h in hits[s]})
         out.append(Finding(
             "mkl-not-linked", "error", f"{more(symbols, 3)} undefined: no MKL library is on the link line",
-            tuple(ex.needed_by(symbols, by_symbol) + [f"defined by: {w}" for w in where]),
+            tuple(needed_by(symbols, by_symbol) + [f"defined by: {w}" for w in where]),
             ("add MKL's link line: mkldoctor link --format flags",),
             "The link command names no libmkl_* library, so nothing can define MKL's functions.",
         ))
@@ -88,17 +89,17 @@ def undefined(ex) -> list[Finding]:
         symbols = groups["other"]
         out.append(Finding(
             "undefined-symbol", "error", f"undefined: {more(symbols, 4)}; no MKL copy here defines {'it' if len(symbols) == 1 else 'them'}",
-            tuple(ex.needed_by(symbols, by_symbol) + [f"searched: {label(i)}" for i in ex.installs]),
+            tuple(needed_by(symbols, by_symbol) + [f"searched: {label(i)}" for i in ctx.installs]),
             ("find the library that defines it: mkldoctor symbols --find SYMBOL FOLDER",),
             "These symbols are not MKL's (none of the MKL copies searched defines them): the cause is elsewhere in the link.",
         ))
     return out
 
 
-def _openmp_finding(ex, symbols: list[str], by_symbol, command: LinkCommand | None) -> Finding:
+def _openmp_finding(ctx: Context, symbols: list[str], by_symbol, command: LinkCommand | None) -> Finding:
     evidence = [f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"]
-    evidence += ex.needed_by(symbols, by_symbol)[:3]
-    places = ex.iomp5_places()
+    evidence += needed_by(symbols, by_symbol)[:3]
+    places = ctx.iomp5_places()
     evidence += [f"libiomp5 is in {p}" for p in places] or ["no libiomp5 in any MKL copy searched"]
     fix: list[str] = []
     if places:
@@ -106,7 +107,7 @@ def _openmp_finding(ex, symbols: list[str], by_symbol, command: LinkCommand | No
         fix.append(f"link Intel's OpenMP runtime after the MKL libraries: -L{q(folder)} -liomp5 -lpthread -lm -ldl")
         fix.append(f"at run time: export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
     else:
-        fix.append(f"install Intel's OpenMP runtime (libiomp5): {ex.recipe_ref('openmp')}")
+        fix.append(f"install Intel's OpenMP runtime (libiomp5): {ctx.recipe_ref('openmp')}")
     fix.append("or do without it: link mkl_sequential instead of mkl_intel_thread (mkldoctor link --threading sequential),")
     fix.append("or GCC's runtime: mkl_gnu_thread with -lgomp (mkldoctor link --threading gnu)")
     return Finding(
@@ -115,26 +116,26 @@ def _openmp_finding(ex, symbols: list[str], by_symbol, command: LinkCommand | No
         tuple(evidence), tuple(fix),
         "mkl_intel_thread runs MKL's threads on Intel's OpenMP runtime but does not name it as a dependency: "
         "libiomp5 must be linked explicitly, and found again by the loader at run time.",
-        tuple(knowledge.confirm_symbol(symbols[0], ex.cargo)),
+        tuple(knowledge.confirm_symbol(symbols[0], ctx.cargo)),
     )
 
 
-def _missing_symbol_finding(ex, symbol: str, events: list[UndefinedSymbol], hits: list, command, linked) -> Finding:
+def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSymbol], hits: list, command, linked) -> Finding:
     first = missing_symbol.first_release(symbol)
     having = OrderedDict()
     for hit in hits:
         having.setdefault(hit.install.key, (hit.install, []))[1].append(hit.where)
-    lacking = [label(i) for i in ex.installs if i.key not in having]
+    lacking = [label(i) for i in ctx.installs if i.key not in having]
     static = True
     why_that_copy: list[str] = []
     if command is not None and linked is not None:
         interface = [n for n in (lib_name(h.definition.path) for h in hits) if command.requests(n)]
-        if not interface and ex.cargo:
+        if not interface and ctx.cargo:
             interface = [n for n in (lib_name(h.definition.path) for h in hits if h.definition.path.endswith(".a")) if n.startswith("mkl_intel_")]
         preference = list(layout.names("interface"))
         interface.sort(key=lambda n: preference.index(n) if n in preference else len(preference))
         searched_lib = interface[0] if interface else None
-        install, result, path = ex.linked(command, prefer=searched_lib)
+        install, result, path = ctx.linked(command, prefer=searched_lib)
         request = (command.requests(lib_name(path or "")) or [None])[0]
         static = request.static if request else (path or "").endswith(".a")
         if result is not None:
@@ -148,7 +149,7 @@ def _missing_symbol_finding(ex, symbol: str, events: list[UndefinedSymbol], hits
     if good:
         best = good[0].install
         libdir = best.lib_dirs[0]
-        if ex.cargo:
+        if ctx.cargo:
             pc = next((os.path.dirname(p) for p in best.pkgconfig), None)
             point_at.append(f"point the build at {label(best)}:")
             point_at.append(f"  export MKLROOT={q(best.root)}")
@@ -163,11 +164,11 @@ def _missing_symbol_finding(ex, symbol: str, events: list[UndefinedSymbol], hits
         if not static or not best.static:
             point_at.append(f"at run time: export LD_LIBRARY_PATH={q(libdir)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
     install = [f"install an MKL that has {symbol}" + (f" ({first} or newer)" if first else "")
-               + f": {ex.recipe_ref('static' if static else 'shared', first)}"]
-    if ex.cargo:
+               + f": {ctx.recipe_ref('static' if static else 'shared', first)}"]
+    if ctx.cargo:
         install.append("then: export MKLROOT=<its prefix>; " + CARGO_CLEAN_EXPLAINED)
     why_more = ""
-    if ex.cargo:
+    if ctx.cargo:
         why_more = ("With cargo, MKL's folder comes from a build script: intel-mkl-src asks pkg-config for mkl-*.pc, then looks in "
                     f"$MKLROOT and /opt/intel, and only when all fail downloads its own MKL {INTEL_MKL_SRC_DOWNLOAD}, "
                     "which is too old for half precision. Installing a newer MKL is not enough while the old copy comes first.")
@@ -177,25 +178,25 @@ def _missing_symbol_finding(ex, symbol: str, events: list[UndefinedSymbol], hits
         symbol,
         used=label(linked) if linked is not None else "an MKL the log does not name (its link command is not in the log)",
         used_version=linked.version if linked is not None else None,
-        needed=ex.needed_by([symbol], {symbol: events}),
+        needed=needed_by([symbol], {symbol: events}),
         why_that_copy=why_that_copy,
         holders=good,
         lacking=lacking,
         point_at=point_at,
         install=install,
         why_more=why_more.strip(),
-        confirm=knowledge.confirm_symbol(symbol, ex.cargo),
+        confirm=knowledge.confirm_symbol(symbol, ctx.cargo),
     )
 
 
-def _layer_finding(ex, symbols, by_symbol, hits, command, linked) -> Finding:
+def _layer_finding(ctx: Context, symbols, by_symbol, hits, command, linked) -> Finding:
     libs = OrderedDict()
     for symbol in symbols:
         for hit in hits[symbol]:
             if hit.install is linked:
                 libs.setdefault(lib_name(hit.definition.path), []).append(symbol)
     on_line = [name for name in libs if command is not None and command.requests(name)]
-    evidence = ex.needed_by(symbols, by_symbol)[:4]
+    evidence = needed_by(symbols, by_symbol)[:4]
     evidence += [f"{more(list(OrderedDict.fromkeys(v)), 4)} defined by lib{k} in {label(linked)}" for k, v in libs.items()]
     if on_line and command is not None and not command.groups:
         title = "MKL's static archives need each other: the link line has no --start-group"
