@@ -184,3 +184,19 @@ def rich_progress():
         bar.update(tasks[name], completed=done)
 
     return update, bar.stop
+
+
+def model_folder(model: str | None, repo: str | None) -> str | None:
+    """The model folder bench reads: ``--model`` as given, or ``--hf-repo``'s files fetched into the cache (with
+    a progress bar); None for neither (the gt package's weights, else random ones)."""
+    from mkldoctor.bench.errors import BenchUsageError
+
+    if not repo:
+        return model
+    if model:
+        raise BenchUsageError("--model and --hf-repo exclude each other")
+    update, stop = rich_progress()
+    try:
+        return fetch(repo, progress=update)
+    finally:
+        stop()

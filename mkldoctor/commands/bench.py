@@ -6,8 +6,6 @@ imported inside the function so that ``mkldoctor --help`` stays instant.
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import Annotated, Optional
 
 import typer
@@ -17,29 +15,6 @@ from mkldoctor.knowledge import layout
 from mkldoctor.output import Format
 
 _THREADINGS = [library.spelled("mkldoctor") for library in layout.program_layers()]  # bench/linkline.THREADINGS
-
-
-def explain_failure(failure, prefixes: tuple[str, ...]) -> None:
-    """Hand a failed build's log to ``mkldoctor explain``, its findings on stderr.
-
-    The copies it may point to: the ones benchmarked, then every other copy on the machine.
-    """
-    import io
-
-    from mkldoctor.explain import logparse
-    from mkldoctor.explain.diagnosis import explain
-    from mkldoctor.explain.run import merge_inventory
-    from mkldoctor.inventory.locate import install_from_path
-    from mkldoctor.output.findings import render_text
-
-    parsed = logparse.parse(io.BytesIO((" ".join(failure.command) + "\n" + failure.log).encode()))
-    installs = [i for i in (install_from_path(p) for p in prefixes if os.path.exists(p)) if i is not None]
-    findings = explain(parsed, merge_inventory(installs, [], True))
-    # bench has said in one line that the step failed: explain's word adds only what it recognised
-    findings = [f for f in findings if f.id != "unrecognised-failure"]
-    if findings:
-        sys.stderr.write("mkldoctor: bench: what `mkldoctor explain` says of that failure:\n")
-        render_text(findings, sys.stderr)
 
 
 def bench(
@@ -96,25 +71,16 @@ def bench(
     2 usage error or a bad model folder (each problem is one line on stderr).
     """
     from mkldoctor import output
-    from mkldoctor.bench import linkline
+    from mkldoctor.bench import hub, linkline
     from mkldoctor.bench.cgroup import parse_cpus
     from mkldoctor.bench.errors import BenchUsageError
+    from mkldoctor.bench.failures import explain_failures
     from mkldoctor.bench.plan import DTYPES, Options, parse_choices, parse_threads
     from mkldoctor.bench.run import run_bench
     from mkldoctor.output import bench as render
 
     if tokens < 1:
         raise BenchUsageError("--tokens must be at least 1")
-    if hf_repo:
-        if model:
-            raise BenchUsageError("--model and --hf-repo exclude each other")
-        from mkldoctor.bench import hub
-
-        update, stop = hub.rich_progress()
-        try:
-            model = hub.fetch(hf_repo, progress=update)
-        finally:
-            stop()
     options = Options(
         installs=tuple(install or ()),
         links=parse_choices(link, linkline.LINKS, "--link", {"shared": "dynamic"}),
@@ -126,7 +92,7 @@ def bench(
         tokens=tokens,
         runs=runs,
         warmup=warmup,
-        model=model,
+        model=hub.model_folder(model, hf_repo),
         random_weights=random_weights,
         cc=cc,
         rebuild=rebuild,
@@ -135,13 +101,8 @@ def bench(
     )
     chosen = output.resolve(fmt)
     report = run_bench(options, progress=render.progress_printer())
-
     render.render(report, chosen)
-    for result in report.failed:
-        sys.stderr.write(f"mkldoctor: bench: {result.config.name}: {result.reason}\n")
-        if result.failure is not None and chosen is not output.Format.json:
-            explain_failure(result.failure, options.installs)
-    if report.naive is not None and not report.naive.ok:
-        bad = next(c for c in report.naive.checks if not c.ok)
-        sys.stderr.write(f"mkldoctor: bench: {bad.one_line()}\n")
+    # explain reads a failed build's log for the text formats; JSON carries the failure itself
+    render.render_failures(report, explain_failures(report, options.installs) if chosen is not output.Format.json
+                           else [(result, []) for result in report.failed])
     raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDING)

@@ -1,5 +1,8 @@
 """Where ``explain`` gets its input and how a report comes of it: a log file, standard input, or a
 command run here (its output shown live and parsed as it comes), plus the MKL copies to consider.
+
+:func:`explain_log` is the one way from a log to findings: ``explain`` takes it, and so do
+``link --verify`` and ``bench`` for the failures they meet (:func:`explain_bytes`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import BinaryIO
 
 from mkldoctor.errors import InputError, UsageError
 from mkldoctor.explain import logparse
+from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding, exit_status
 
 TAIL_LINES = 8  # the last lines of a command's output kept for a failure nothing explains
@@ -57,6 +61,21 @@ def merge_inventory(installs: list, search: list[str], scan: bool) -> list:
             keys.add(install.key)
             installs.append(install)
     return installs
+
+
+def explain_log(parsed: Parsed, copies: list, *, search: list[str] | tuple[str, ...] = (), scan: bool = False) -> list[Finding]:
+    """Findings for a parsed log: the MKL copies given first, then (with ``scan``, or folders to ``search``) every
+    other copy found, then the catalogue's diagnoses."""
+    from mkldoctor.explain.diagnosis import explain
+
+    if scan or search:
+        copies = merge_inventory(list(copies), list(search), scan)
+    return explain(parsed, list(copies))
+
+
+def explain_bytes(data: bytes, copies: list, *, scan: bool = False) -> list[Finding]:
+    """:func:`explain_log` for a log already in memory (a failed build's output)."""
+    return explain_log(logparse.parse_bytes(data), copies, scan=scan)
 
 
 class Tee:
@@ -118,8 +137,6 @@ def _command_failed(argv: list[str], status: int | None, timeout: float, tail: l
 def explain_input(args: list[str], *, installs: list[str], search: list[str], scan: bool, timeout: float,
                   echo: BinaryIO | None = None, stdin: BinaryIO | None = None) -> Report:
     """Read LOG, ``-`` (``stdin``) or run ``-- COMMAND...``, and explain it against the MKL copies found."""
-    from mkldoctor.explain.diagnosis import explain
-
     copies = install_paths(installs)
     argv = status = None
     tail: list[str] = []
@@ -140,9 +157,7 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
             raise UsageError(f"{args[0]}: no such log file, and no such command")
         argv = list(args)
         parsed, status, tail = run_and_parse(argv, timeout, echo)
-    if scan or search:
-        copies = merge_inventory(copies, search, scan)
-    findings = explain(parsed, copies)
+    findings = explain_log(parsed, copies, search=search, scan=scan)
     if argv is not None and status != 0 and not any(f.severity == "error" for f in findings):
         findings = [_command_failed(argv, status, timeout, tail)] + findings
     return Report(findings, parsed.lines, parsed.bytes, tuple(argv) if argv else None, status, argv is not None and status is None)

@@ -42,8 +42,7 @@ def link_advice(spec: str | None, config: LinkConfig, fmt: str = "flags", *, cc:
     result = verify_format(line, fmt, hgemm=hgemm, cc=cc)
     if result.ok:
         return LinkAdvice(chosen, config, line, fmt, result)
-    from mkldoctor.explain import logparse
-    from mkldoctor.explain.diagnosis import explain
+    from mkldoctor.explain.run import explain_bytes
 
-    findings = explain(logparse.parse_bytes(result.log.encode()), [chosen, *others])
+    findings = explain_bytes(result.log.encode(), [chosen, *others])
     return LinkAdvice(chosen, config, line, fmt, result, tuple(findings))

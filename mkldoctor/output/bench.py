@@ -247,6 +247,22 @@ def render(report: BenchReport, fmt: Format, stream: TextIO | None = None) -> No
         render_text(report, stream)
 
 
+def render_failures(report: BenchReport, explained: list, stream: TextIO | None = None) -> None:
+    """What failed, one line each (the table says it too), with what ``explain`` recognised in a failed build's
+    log (``explained``: (result, findings) per failed configuration); then a naive engine that failed its check."""
+    from mkldoctor.output.findings import render_text as render_findings
+
+    stream = stream or sys.stderr
+    for result, findings in explained:
+        stream.write(f"mkldoctor: bench: {result.config.name}: {result.reason}\n")
+        if findings:
+            stream.write("mkldoctor: bench: what `mkldoctor explain` says of that failure:\n")
+            render_findings(findings, stream)
+    if report.naive is not None and not report.naive.ok:
+        bad = next(c for c in report.naive.checks if not c.ok)
+        stream.write(f"mkldoctor: bench: {bad.one_line()}\n")
+
+
 def progress_printer(stream: TextIO | None = None):
     """Progress lines on stderr, only when a person is watching it."""
     stream = stream or sys.stderr
