@@ -13,7 +13,7 @@ from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import CARGO_CLEAN, q
 
 if TYPE_CHECKING:
-    from mkldoctor.diagnose.rules import Facts
+    from mkldoctor.diagnose.facts import Facts
 
 
 def _route_lines(f: Facts) -> list[str]:

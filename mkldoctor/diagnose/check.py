@@ -12,7 +12,8 @@ from mkldoctor.diagnose.kernels import KernelObserver
 from mkldoctor.diagnose.csources import read_c_sources
 from mkldoctor.diagnose.predict import Choice, predict
 from mkldoctor.diagnose.project import Needs, apply_options, read_project
-from mkldoctor.diagnose.rules import Facts, run_rules
+from mkldoctor.diagnose.facts import Facts
+from mkldoctor.diagnose.rules import run_rules
 from mkldoctor.discover.cpubudget import read_budget
 from mkldoctor.discover.cpuinfo import cpu_info
 

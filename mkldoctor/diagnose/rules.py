@@ -1,44 +1,27 @@
 """The checks of ``mkldoctor check``: each rule is one function from the facts to findings.
 
-Facts are gathered once (:class:`Facts`): the inventory, what the project needs, the
-copy the build will pick, the machine's CPU and quota. A rule reads them and returns
-plain :class:`~mkldoctor.findings.Finding` objects; it never prints or changes anything.
+Facts are gathered once (:class:`~mkldoctor.diagnose.facts.Facts`): the inventory, what the project
+needs, the copy the build will pick, the machine's CPU and quota. A rule reads them and returns
+plain :class:`~mkldoctor.findings.Finding` objects; it never prints or changes anything. The
+machine's own rules are in :mod:`machine_rules`, Cargo's in :mod:`cargo_rules`; :data:`RULES` lists
+them all, in the order a report gives findings of one severity.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Callable
 
-from mkldoctor.knowledge import history, layout, recipes
-from mkldoctor.discover import Inventory
-from mkldoctor.discover.cpubudget import CpuBudget
-from mkldoctor.discover.cpuinfo import CpuInfo
+from mkldoctor.diagnose.cargo_rules import CARGO_RULES
+from mkldoctor.diagnose.facts import Facts, debian_present
+from mkldoctor.diagnose.machine_rules import rule_amd_old, rule_cpu_quota, rule_kernels, sequential_feature
+from mkldoctor.diagnose.predict import missing_files
 from mkldoctor.findings import Finding, by_severity
 from mkldoctor.inventory.install import label
-from mkldoctor.diagnose.cargo_rules import CARGO_RULES
-from mkldoctor.diagnose.kernels import KernelObserver
-from mkldoctor.rootfs import RootFS
-from mkldoctor.diagnose.predict import Choice, missing_files
-from mkldoctor.diagnose.project import Needs
+from mkldoctor.knowledge import history, layout, recipes
 from mkldoctor.knowledge.recipes import q
+from mkldoctor.rootfs import RootFS
 from mkldoctor.verdicts import missing_symbol
-
-
-@dataclass(frozen=True)
-class Facts:
-    inventory: Inventory
-    needs: Needs
-    choice: Choice
-    env: dict[str, str]
-    budget: CpuBudget  # the CPU quota, affinity and MKL's own thread count
-    cpu: CpuInfo
-    observe_kernels: KernelObserver | None = None  # a probe on this machine (runtime/), when check may run one
-
-
-def _debian(inventory: Inventory) -> bool:
-    return any(i.package and "libmkl-" in i.package for i in inventory.installs)
 
 
 def rule_missing_symbol(f: Facts) -> list[Finding]:
@@ -69,7 +52,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
             else:
                 point_at += [f"export MKLROOT={q(best.root)}",
                              f"# link with -L{q(best.lib_dir)} (see: mkldoctor link --install {q(best.root)})"]
-        recipe = recipes.static_recipe(f.inventory.root, _debian(f.inventory), first)
+        recipe = recipes.static_recipe(f.inventory.root, debian_present(f.inventory), first)
         install = [f"install an MKL with static archives that has {symbol}" + (f" ({first} or newer)" if first else "")
                    + f": {recipes.recipe_ref(recipe)}"] \
             if (f.needs.link or "static") == "static" else [recipes.pip_install(f"mkl=={recipes.LATEST}")]
@@ -102,7 +85,7 @@ def rule_runtime_without_devel(f: Facts) -> list[Finding]:
         return []
     evidence = [f"a static link is asked for: {f.needs.origin.get('link', 'flags')}"]
     evidence += [f"{label(i)}: shared objects only ({i.package or 'no package record'})" for i in f.inventory.installs]
-    recipe = recipes.static_recipe(f.inventory.root, _debian(f.inventory))
+    recipe = recipes.static_recipe(f.inventory.root, debian_present(f.inventory))
     fix = [f"install an MKL with static archives: {recipes.recipe_ref(recipe)}"]
     return [Finding(
         id="runtime-without-devel",
@@ -119,7 +102,7 @@ def rule_runtime_without_devel(f: Facts) -> list[Finding]:
 
 def rule_pkgconfig(f: Facts) -> list[Finding]:
     out = []
-    static = recipes.static_recipe(f.inventory.root, _debian(f.inventory))
+    static = recipes.static_recipe(f.inventory.root, debian_present(f.inventory))
     openmp = recipes.openmp_recipe(f.inventory.root)
     for pc in f.inventory.pkgconfig:
         if not pc.on_search_path:
@@ -181,15 +164,10 @@ def rule_iomp_missing(f: Facts) -> list[Finding]:
     recipe = recipes.openmp_recipe(f.inventory.root)
     fix = [f"install Intel's OpenMP runtime (libiomp5): {recipes.recipe_ref(recipe)}"]
     if f.needs.cargo_config:
-        fix.append(f"or use the sequential layer: intel-mkl-src feature {_sequential(f.needs.cargo_config)}")
+        fix.append(f"or use the sequential layer: intel-mkl-src feature {sequential_feature(f.needs.cargo_config)}")
     return [Finding("iomp-missing", "error", "libiomp5 (Intel OpenMP) is missing for the intel threading layer",
                     evidence, tuple(fix), "The link fails with `cannot find -liomp5` or undefined __kmpc_* symbols.",
                     recipes=(recipe,))]
-
-
-def _sequential(config: str) -> str:
-    """The intel-mkl-src feature of the same link and interface with the sequential layer."""
-    return layout.variant(config, "intel-mkl-src", threading="sequential") or config
 
 
 def _other_interface(interface: str) -> str:
@@ -277,97 +255,6 @@ def rule_runtime_path(f: Facts) -> list[Finding]:
     )]
 
 
-def rule_kernels(f: Facts) -> list[Finding]:
-    """A copy without the CPU kernel library MKL loads on this CPU: named as a probe observed it, never
-    guessed from CPU flags; a copy with none at all is an error even where no probe could run."""
-    out = []
-    fix = (f"install the full runtime: {recipes.pip_install('mkl')} / {recipes.apt_install('intel-oneapi-mkl')} "
-           "/ libmkl-meta-computational",
-           "or, for an image: copy the kernel libraries that `mkldoctor deps BINARY --cpu native` lists")
-    for install in f.inventory.installs:
-        if not install.has("mkl_core", "shared"):
-            continue
-        present = install.kernels()
-        seen = f.observe_kernels(install) if f.observe_kernels else None
-        if seen is not None and seen.missing:
-            names = ", ".join(seen.missing)
-            out.append(Finding(
-                "kernels-missing", "error",
-                f"{label(install)} lacks {names}, the CPU kernel librar{'y' if len(seen.missing) == 1 else 'ies'} "
-                "MKL loads on this CPU",
-                (seen.how, f"kernel libraries beside {install.lib_dir}: "
-                 + (", ".join(f"libmkl_{k}" for k in present) or "none")),
-                fix,
-                f"At run time on this CPU MKL stops: it cannot load {seen.missing[0]}.",
-            ))
-        elif not present:
-            how = seen.how if seen is not None else "not observed: check ran no probe"
-            out.append(Finding(
-                "kernels-missing", "error", f"{label(install)} has libmkl_core but no CPU kernel libraries",
-                (f"no libmkl_def / libmkl_avx2 / libmkl_avx512 beside {install.lib_dir}",
-                 f"the kernel library this CPU needs: {how}"),
-                fix,
-                "At run time MKL stops with `Cannot load` and the kernel library it picked for the CPU it runs on.",
-            ))
-    return out
-
-
-def rule_cpu_quota(f: Facts) -> list[Finding]:
-    """A threaded layer under a cgroup quota smaller than the threads MKL starts by itself."""
-    budget, layer = f.budget, f.needs.threading
-    limit = budget.limit
-    entry = layout.spelled("mkldoctor", layer, "threading") if layer else None  # CMake may name one we have no word for
-    if limit is None or entry is None or not entry.threaded:
-        return []
-    if not (budget.oversubscribed or (budget.mkl_threads is None and limit.cpus <= 1)):
-        return []
-    threads = f"{budget.mkl_threads} threads" if budget.mkl_threads else "one thread per core"
-    evidence = [
-        f"threading layer: {layer} ({f.needs.origin.get('threading', 'the link flags')})",
-        f"CPU quota: {limit.cpus:g} CPU{'s' if limit.cpus != 1 else ''} ({limit.text} in {limit.source})",
-        f"MKL's own thread count: {budget.mkl_threads_why}",
-    ]
-    for name in ("MKL_NUM_THREADS", "OMP_NUM_THREADS"):
-        if f.env.get(name):
-            evidence.append(f"{name}={f.env[name]} is set in this shell; the program only gets it where it inherits it")
-    fix: list[str] = []
-    if f.needs.cargo_config:
-        seq = _sequential(f.needs.cargo_config)
-        fix.append(f"intel-mkl-src: the feature {seq} instead of {f.needs.cargo_config} (the sequential layer), "
-                   "then cargo clean -p intel-mkl-src")
-    if f.needs.cmake:
-        fix.append("cmake -DMKL_THREADING=sequential ...   # MKLConfig.cmake links mkl_sequential")
-    if not f.needs.cargo_config and not f.needs.cmake:  # no build tool seen: each one's way
-        fix += ["Cargo: an intel-mkl-src *-seq feature (mkl-static-lp64-seq, mkl-dynamic-lp64-seq)",
-                "CMake: cmake -DMKL_THREADING=sequential ...",
-                f"a plain link line: mkldoctor link --threading sequential (libmkl_sequential in place of "
-                f"{entry.file_stem})"]
-    fix.append(f"or keep the layer and start fewer threads: export MKL_NUM_THREADS={max(1, int(limit.cpus))}")
-    fix.append("with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL")
-    return [Finding(
-        id="one-cpu-threaded-layer", severity="warning",
-        title=f"the {layer} threading layer will start {threads} under a {limit.cpus:g}-CPU quota ({limit.text})",
-        evidence=tuple(evidence),
-        fix=tuple(fix),
-        explanation="MKL does not read cgroup quotas: its threads share the quota's CPU time, the quota throttles "
-                    "them all in the same periods, and each product waits for the slowest thread (a Cloud Run "
-                    "instance, `docker run --cpus 1`). The sequential layer fits the quota.",
-        confirm=(f"mkldoctor bench --cpus {limit.cpus:g} --threading sequential,{layer}"
-                 "   # times both layers inside such a quota",),
-    )]
-
-
-def rule_amd_old(f: Facts) -> list[Finding]:
-    chosen = f.choice.install
-    version = f.choice.version
-    if f.cpu.vendor != "AuthenticAMD" or version is None or history.version_key(version) >= (2020, 1):
-        return []
-    return [Finding("amd-old-mkl", "warning", f"MKL {version} on an AMD CPU: older MKL runs its slowest code path there",
-                    (f"CPU vendor AuthenticAMD; {(label(chosen) if chosen else version)}",),
-                    (recipes.pip_install(f"mkl-static=={recipes.LATEST}"),),
-                    "MKL before 2020.1 picks generic kernels on non-Intel CPUs.")]
-
-
 def rule_nothing_usable(f: Facts) -> list[Finding]:
     """intel-mkl-src with a dynamic feature that no copy satisfies: the build script fails."""
     if not f.needs.cargo_config or f.choice.install is not None or f.choice.download or not f.inventory.installs:
@@ -432,7 +319,7 @@ def rule_min_version(f: Facts) -> list[Finding]:
         return []
     if history.version_key(f.choice.version) >= history.version_key(f.needs.min_version):
         return []
-    recipe = recipes.static_recipe(f.inventory.root, _debian(f.inventory), f.needs.min_version)
+    recipe = recipes.static_recipe(f.inventory.root, debian_present(f.inventory), f.needs.min_version)
     return [Finding("too-old", "error", f"MKL {f.choice.version} is older than the {f.needs.min_version} asked for",
                     (f.needs.origin.get("min_version", "--min-version"), f.choice.how),
                     (f"install MKL {f.needs.min_version} or newer: {recipes.recipe_ref(recipe)}",), recipes=(recipe,))]
