@@ -105,162 +105,178 @@ def split_object(text: str) -> tuple[str, str | None]:
 # -- the event stream -----------------------------------------------------------------
 
 
-def iter_events(lines: Iterable[str]) -> Iterator:
-    """Events from clean lines (see :func:`logical_lines`), in the order they happen."""
-    context: tuple[str | None, str | None, str | None] | None = None  # (object, member, function) from "in function"
-    context_age = 0
-    linker = "ld"
-    lld: dict | None = None  # an "undefined symbol" block being read
+class _State:
+    """What one pass over a log remembers between lines."""
 
-    def flush_lld():
-        nonlocal lld
-        if lld is None:
+    __slots__ = ("context", "context_age", "linker", "lld", "before", "pending", "unrecognised")
+
+    def __init__(self) -> None:
+        self.context: tuple[str | None, str | None, str | None] | None = None  # (object, member, function): "in function"
+        self.context_age = 0
+        self.linker = "ld"  # the linker the last prefixed line named
+        self.lld: dict | None = None  # an "undefined symbol" block being read
+        self.before: list[str] = []  # the last lines read, context for an unrecognised error line
+        self.pending: list | None = None  # [line, context before, lines after, is a header]
+        self.unrecognised = 0
+
+    def flush_lld(self) -> list[UndefinedSymbol]:
+        if self.lld is None:
             return []
-        block, lld = lld, None
+        block, self.lld = self.lld, None
         refs = block["refs"] or [(None, None, None, None)]
         return [UndefinedSymbol(block["sym"], obj, member, fn, block["linker"], loc) for obj, member, fn, loc in refs]
 
+
+def iter_events(lines: Iterable[str]) -> Iterator:
+    """Events from clean lines (see :func:`logical_lines`), in the order they happen."""
     from mkldoctor.explain import catalogue
 
-    gate = catalogue.gate().search
-    has_anchor = catalogue.has_anchor
-    claim = catalogue.claim
-    before: list[str] = []  # the last lines read, context for an unrecognised error line
-    pending: list | None = None  # [line, context before, lines after, is a header]
-    unrecognised = 0
-
+    state = _State()
     for line in lines:
         if not line:
             continue
+        pending = state.pending
         if pending is not None:
             pending[2].append(line)
             if len(pending[2]) >= (6 if pending[3] else 2):
                 yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
-                pending = None
-        before.append(line)
-        if len(before) > 4:
-            del before[0]
-        context_age += 1
-        if context_age > 64:
-            context = None
-
-        # lld / mold blocks
-        if lld is not None:
+                state.pending = None
+        state.before.append(line)
+        if len(state.before) > 4:
+            del state.before[0]
+        state.context_age += 1
+        if state.context_age > 64:
+            state.context = None
+        if state.lld is not None:
             if ">>>" in line:
-                ref = _LLD_REF.match(line)
-                if ref:
-                    what = ref.group("what")
-                    objfn = _OBJ_FN.match(what)
-                    if objfn:  # ">>> referenced by lib.a(x.o):(fn)"
-                        obj, member = split_object(objfn.group("obj"))
-                        if objfn.group("archive"):
-                            obj, member = objfn.group("archive"), objfn.group("obj")
-                        lld["refs"].append((obj, member, _strip_rust_hash(objfn.group("fn")), None))
-                    else:  # ">>> referenced by main.rs:7 (src/main.rs:7)"; the object follows
-                        lld["refs"].append((None, None, None, what))
-                    continue
-                if _LLD_OTHER.match(line):
-                    continue
-                cont = _LLD_CONT.match(line)
-                if cont and lld["refs"]:
-                    what = cont.group("what")
-                    objfn = _OBJ_FN.match(what)
-                    obj, member = split_object(objfn.group("obj") if objfn else what)
-                    if objfn and objfn.group("archive"):  # "x.rcgu.o:(fn) in archive /p/libx.rlib"
-                        obj, member = objfn.group("archive"), objfn.group("obj")
-                    fn = _strip_rust_hash(objfn.group("fn")) if objfn else None
-                    loc = lld["refs"][-1][3]
-                    lld["refs"][-1] = (obj, member, fn, loc)
-                    continue
+                _lld_reference(state.lld, line)
                 continue
-            yield from flush_lld()
-
+            yield from state.flush_lld()
         if "undefined symbol:" in line and "symbol lookup error" not in line:
             match = _UNDEF_SYMBOL.match(line)
             if match and _SYMBOL_NAME.match(match.group("sym").split("(")[0] or "?"):
-                lld = {"sym": match.group("sym"), "linker": _linker_name(match.group("ld")), "refs": []}
+                state.lld = {"sym": match.group("sym"), "linker": _linker_name(match.group("ld")), "refs": []}
                 continue
-
-        prefix = _LINKER_PREFIX.match(line) if (":" in line and ("ld" in line or "collect2" in line or "mold" in line or "gold" in line)) else None
-        rest = line
-        if prefix:
-            linker = _linker_name(prefix.group("ld"))
-            rest = prefix.group("rest")
-
-        if "n function " in rest:
-            match = _IN_FUNCTION.match(rest.strip())
-            if match:
-                obj, member = split_object(match.group("where"))
-                context = (obj, member, _strip_rust_hash(match.group("fn")))
-                context_age = 0
-                continue
-
-        if "undefined reference to" in rest:
-            match = _UNDEF_REF.search(rest.strip())
-            if match and _SYMBOL_NAME.match(match.group("sym")):
-                where = (match.group("where") or "").strip().rstrip(":")
-                said = "gold" if not prefix and "error: undefined reference" in rest else linker
-                yield _undefined(match.group("sym"), where, context, said)
-                continue
-
-        if "cannot find" in rest or "unable to find library" in rest or "library not found" in rest:
-            match = _CANNOT_FIND.search(rest + " ")
-            if match and prefix:
-                name = match.group("name")
-                if name is not None and _LIB_NAME.match(name):
-                    yield MissingLibrary(name, linker)
-                    continue
-                if match.group("path"):
-                    yield MissingLibrary(os.path.basename(match.group("path")), linker, match.group("path"))
-                    continue
-            match = _LLD_NO_LIB.search(rest) or (_MOLD_NO_LIB.search(rest) if "mold" in line else None)
-            if match and _LIB_NAME.match(match.group("name")):
-                yield MissingLibrary(match.group("name"), "mold" if "mold" in line else "lld")
-                continue
-
-        if "native static library" in line:
-            match = _RUSTC_NO_LIB.search(line)
-            if match:
-                yield MissingLibrary(match.group("name"), "rustc")
-                continue
-
-        if "needed by" in rest:
-            match = _NEEDED.search(line)
-            if match:
-                yield NeededNotFound(match.group("so"), match.group("by"))
-                continue
-
-        if "linking with" in line:
-            match = _RUST_LINK.search(line)
-            if match:
-                yield RustLinkFailed(match.group("linker"))
-                continue
-
-        if has_anchor(line) and gate(line):
-            claimed, event = claim(line, before[:-1])
-            if isinstance(event, catalogue.Unrecognised):  # a header (CMake Error at ...): its detail may follow
-                if pending is not None:
-                    yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
-                pending = [line, [], [], True]
-                continue
-            if claimed:
-                if event is not None:
-                    if pending is not None and pending[3]:
-                        pending = None  # the header's detail was recognised: it is explained by this event
-                    yield event
-                continue
-            if catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line):
-                if pending is not None:
-                    yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
-                unrecognised += 1
-                pending = [line, before[:-1], [], False] if unrecognised <= catalogue.MAX_UNRECOGNISED else None
-                continue
-
-        if len(line) > 4 and ('"' in line[:8] or " -" in line):
+        events = _linker_events(state, line)
+        if events is None:
+            events = _catalogue_events(state, line, catalogue)
+        if events is not None:
+            yield from events
+        elif len(line) > 4 and ('"' in line[:8] or " -" in line):
             yield from commands_in_line(line)
-    yield from flush_lld()
-    if pending is not None:
+    yield from state.flush_lld()
+    if state.pending is not None:
+        pending = state.pending
         yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
+
+
+def _lld_reference(block: dict, line: str) -> None:
+    """A ``>>>`` line of lld's or mold's undefined-symbol block: where the symbol is referenced."""
+    ref = _LLD_REF.match(line)
+    if ref:
+        what = ref.group("what")
+        objfn = _OBJ_FN.match(what)
+        if objfn:  # ">>> referenced by lib.a(x.o):(fn)"
+            obj, member = split_object(objfn.group("obj"))
+            if objfn.group("archive"):
+                obj, member = objfn.group("archive"), objfn.group("obj")
+            block["refs"].append((obj, member, _strip_rust_hash(objfn.group("fn")), None))
+        else:  # ">>> referenced by main.rs:7 (src/main.rs:7)"; the object follows
+            block["refs"].append((None, None, None, what))
+        return
+    if _LLD_OTHER.match(line):
+        return
+    cont = _LLD_CONT.match(line)
+    if cont and block["refs"]:
+        what = cont.group("what")
+        objfn = _OBJ_FN.match(what)
+        obj, member = split_object(objfn.group("obj") if objfn else what)
+        if objfn and objfn.group("archive"):  # "x.rcgu.o:(fn) in archive /p/libx.rlib"
+            obj, member = objfn.group("archive"), objfn.group("obj")
+        fn = _strip_rust_hash(objfn.group("fn")) if objfn else None
+        block["refs"][-1] = (obj, member, fn, block["refs"][-1][3])
+
+
+def _linker_events(state: _State, line: str) -> list | None:
+    """The events of a GNU ld, gold, lld, mold or rustc line; None when the line is none of theirs."""
+    prefix = _LINKER_PREFIX.match(line) if (":" in line and ("ld" in line or "collect2" in line or "mold" in line or "gold" in line)) else None
+    rest = line
+    if prefix:
+        state.linker = _linker_name(prefix.group("ld"))
+        rest = prefix.group("rest")
+    if "n function " in rest:
+        match = _IN_FUNCTION.match(rest.strip())
+        if match:
+            obj, member = split_object(match.group("where"))
+            state.context = (obj, member, _strip_rust_hash(match.group("fn")))
+            state.context_age = 0
+            return []
+    if "undefined reference to" in rest:
+        match = _UNDEF_REF.search(rest.strip())
+        if match and _SYMBOL_NAME.match(match.group("sym")):
+            where = (match.group("where") or "").strip().rstrip(":")
+            said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
+            return [_undefined(match.group("sym"), where, state.context, said)]
+    if "cannot find" in rest or "unable to find library" in rest or "library not found" in rest:
+        missing = _missing_library(line, rest, prefix is not None, state.linker)
+        if missing is not None:
+            return [missing]
+    if "native static library" in line:
+        match = _RUSTC_NO_LIB.search(line)
+        if match:
+            return [MissingLibrary(match.group("name"), "rustc")]
+    if "needed by" in rest:
+        match = _NEEDED.search(line)
+        if match:
+            return [NeededNotFound(match.group("so"), match.group("by"))]
+    if "linking with" in line:
+        match = _RUST_LINK.search(line)
+        if match:
+            return [RustLinkFailed(match.group("linker"))]
+    return None
+
+
+def _missing_library(line: str, rest: str, prefixed: bool, linker: str) -> MissingLibrary | None:
+    """``cannot find -lX`` (ld, gold, with the linker's prefix), lld's ``unable to find library``, mold's ``library not found``."""
+    match = _CANNOT_FIND.search(rest + " ")
+    if match and prefixed:
+        name = match.group("name")
+        if name is not None and _LIB_NAME.match(name):
+            return MissingLibrary(name, linker)
+        if match.group("path"):
+            return MissingLibrary(os.path.basename(match.group("path")), linker, match.group("path"))
+    match = _LLD_NO_LIB.search(rest) or (_MOLD_NO_LIB.search(rest) if "mold" in line else None)
+    if match and _LIB_NAME.match(match.group("name")):
+        return MissingLibrary(match.group("name"), "mold" if "mold" in line else "lld")
+    return None
+
+
+def _catalogue_events(state: _State, line: str, catalogue) -> list | None:
+    """A line the catalogue's gate lets through: its signature's event, an unrecognised error (kept with the
+    lines around it, so held back a few lines), or nothing; None when the line is not the catalogue's."""
+    if not (catalogue.has_anchor(line) and catalogue.gate().search(line)):
+        return None
+    out = []
+    claimed, event = catalogue.claim(line, state.before[:-1])
+    pending = state.pending
+    if isinstance(event, catalogue.Unrecognised):  # a header (CMake Error at ...): its detail may follow
+        if pending is not None:
+            out.append(catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2])))
+        state.pending = [line, [], [], True]
+        return out
+    if claimed:
+        if event is not None:
+            if pending is not None and pending[3]:
+                state.pending = None  # the header's detail was recognised: it is explained by this event
+            out.append(event)
+        return out
+    if catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line):
+        if pending is not None:
+            out.append(catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2])))
+        state.unrecognised += 1
+        state.pending = [line, state.before[:-1], [], False] if state.unrecognised <= catalogue.MAX_UNRECOGNISED else None
+        return out
+    return None
 
 
 def _undefined(symbol: str, where: str, context, linker: str) -> UndefinedSymbol:
