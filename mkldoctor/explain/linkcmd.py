@@ -30,98 +30,105 @@ def parse_link_command(argv: list[str]) -> LinkCommand | None:
         return None
     if "-c" in argv or "-E" in argv or "-S" in argv:
         return None  # compiling, not linking
-    raw = tool in _RAW_LD or tool.startswith(("ld.", "ld-"))
-    lib_dirs: list[str] = []
-    libs: list[LibRequest] = []
-    rpaths: list[str] = []
-    inputs: list[str] = []
-    output = None
-    static = False
-    omitted = False
-    groups = False
-    state_stack: list[bool] = []
+    reading = _Reading(raw=tool in _RAW_LD or tool.startswith(("ld.", "ld-")))
+    i = 1
+    while i < len(argv):
+        i = reading.argument(argv, i)
+    if not (reading.lib_dirs or reading.libs or reading.inputs):
+        return None
+    return LinkCommand(
+        argv=tuple(argv), tool=tool, lib_dirs=tuple(reading.lib_dirs), libs=tuple(reading.libs), rpaths=tuple(reading.rpaths),
+        inputs=tuple(reading.inputs), output=reading.output, driver=not reading.raw, groups=reading.groups,
+        omitted=reading.omitted,
+    )
 
-    def linker_flags(flags: list[str]) -> None:
-        nonlocal static, groups
+
+class _Reading:
+    """One command line read left to right: what decides the search so far, and the -Bstatic state."""
+
+    def __init__(self, raw: bool) -> None:
+        self.raw = raw  # ld itself (no driver's own -L folders, its own options taking values)
+        self.lib_dirs: list[str] = []
+        self.libs: list[LibRequest] = []
+        self.rpaths: list[str] = []
+        self.inputs: list[str] = []
+        self.output: str | None = None
+        self.static = False
+        self.omitted = False
+        self.groups = False
+        self.state_stack: list[bool] = []
+
+    def argument(self, argv: list[str], i: int) -> int:
+        """Read ``argv[i]`` (and its value, for the options that take one); the index of the next argument."""
+        arg = argv[i]
+        nxt = argv[i + 1] if i + 1 < len(argv) else None
+        if arg.startswith("<") and arg.endswith(">") or ("<sysroot>" in arg and "{" in arg):
+            self.omitted = True  # rustc's "<11 object files omitted>" and its globbed rlib list
+        elif arg.startswith("-Wl,"):
+            self.linker_flags(arg[4:].split(","))
+        elif arg == "-Xlinker" and nxt is not None:
+            self.linker_flags([nxt])
+            return i + 2
+        elif arg == "-static" and not self.raw:
+            self.static = True
+        elif arg == "-o" and nxt is not None:
+            self.output = nxt
+            return i + 2
+        elif arg in ("-L", "-l") and nxt is not None:
+            self.linker_flags([arg, nxt])
+            return i + 2
+        elif arg.startswith(("-L", "-l", "--library")):
+            self.linker_flags([arg])
+        elif self.raw and arg in _RAW_WITH_VALUE and nxt is not None:
+            return i + 2  # "-plugin X", "-dynamic-linker X", "-m elf_x86_64": X is not an input
+        elif self.raw and arg.startswith("-"):
+            if arg in ("-rpath", "--rpath", "-R") and nxt is not None:
+                self.linker_flags([arg, nxt])
+                return i + 2
+            self.linker_flags([arg])
+        elif not arg.startswith("-") and re.search(r"\.(?:a|o|so(?:\.\d+)*|rlib|lo)$", arg):
+            self.inputs.append(arg)
+        return i + 1
+
+    def linker_flags(self, flags: list[str]) -> None:
+        """Options as the linker itself reads them (after -Wl, or -Xlinker, or on ld's own line)."""
         i = 0
         while i < len(flags):
             flag = flags[i]
             nxt = flags[i + 1] if i + 1 < len(flags) else None
             if flag in ("-Bstatic", "-dn", "-non_shared", "-static", "--static"):
-                static = True
+                self.static = True
             elif flag in ("-Bdynamic", "-dy", "-call_shared"):
-                static = False
+                self.static = False
             elif flag == "--push-state":
-                state_stack.append(static)
+                self.state_stack.append(self.static)
             elif flag == "--pop-state":
-                static = state_stack.pop() if state_stack else static
+                self.static = self.state_stack.pop() if self.state_stack else self.static
             elif flag in ("--start-group", "-("):
-                groups = True
+                self.groups = True
             elif flag in ("-rpath", "--rpath", "-R") and nxt is not None:
-                rpaths.extend(nxt.split(":"))
+                self.rpaths.extend(nxt.split(":"))
                 i += 1
             elif flag.startswith(("-rpath=", "--rpath=")):
-                rpaths.extend(flag.split("=", 1)[1].split(":"))
+                self.rpaths.extend(flag.split("=", 1)[1].split(":"))
             elif flag == "-L" and nxt is not None:
-                lib_dirs.append(nxt)
+                self.lib_dirs.append(nxt)
                 i += 1
             elif flag.startswith("--library-path="):
-                lib_dirs.append(flag.split("=", 1)[1])
+                self.lib_dirs.append(flag.split("=", 1)[1])
             elif flag.startswith("-L") and len(flag) > 2:
-                lib_dirs.append(flag[2:])
+                self.lib_dirs.append(flag[2:])
             elif flag == "-l" and nxt is not None:
-                add_lib(nxt)
+                self.add_lib(nxt)
                 i += 1
             elif flag.startswith("--library="):
-                add_lib(flag.split("=", 1)[1])
+                self.add_lib(flag.split("=", 1)[1])
             elif flag.startswith("-l") and len(flag) > 2:
-                add_lib(flag[2:])
+                self.add_lib(flag[2:])
             i += 1
 
-    def add_lib(name: str) -> None:
-        if name.startswith(":"):
-            libs.append(LibRequest(name, static, True))
-        else:
-            libs.append(LibRequest(name, static, False))
-
-    i = 1
-    while i < len(argv):
-        arg = argv[i]
-        nxt = argv[i + 1] if i + 1 < len(argv) else None
-        if arg.startswith("<") and arg.endswith(">") or ("<sysroot>" in arg and "{" in arg):
-            omitted = True  # rustc's "<11 object files omitted>" and its globbed rlib list
-        elif arg.startswith("-Wl,"):
-            linker_flags(arg[4:].split(","))
-        elif arg == "-Xlinker" and nxt is not None:
-            linker_flags([nxt])
-            i += 1
-        elif arg == "-static" and not raw:
-            static = True
-        elif arg == "-o" and nxt is not None:
-            output = nxt
-            i += 1
-        elif arg in ("-L", "-l") and nxt is not None:
-            linker_flags([arg, nxt])
-            i += 1
-        elif arg.startswith(("-L", "-l", "--library")):
-            linker_flags([arg])
-        elif raw and arg in _RAW_WITH_VALUE and nxt is not None:
-            i += 1  # "-plugin X", "-dynamic-linker X", "-m elf_x86_64": X is not an input
-        elif raw and arg.startswith("-"):
-            if arg in ("-rpath", "--rpath", "-R") and nxt is not None:
-                linker_flags([arg, nxt])
-                i += 1
-            else:
-                linker_flags([arg])
-        elif not arg.startswith("-") and re.search(r"\.(?:a|o|so(?:\.\d+)*|rlib|lo)$", arg):
-            inputs.append(arg)
-        i += 1
-    if not (lib_dirs or libs or inputs):
-        return None
-    return LinkCommand(
-        argv=tuple(argv), tool=tool, lib_dirs=tuple(lib_dirs), libs=tuple(libs), rpaths=tuple(rpaths),
-        inputs=tuple(inputs), output=output, driver=not raw, groups=groups, omitted=omitted,
-    )
+    def add_lib(self, name: str) -> None:
+        self.libs.append(LibRequest(name, self.static, name.startswith(":")))
 
 
 _TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
