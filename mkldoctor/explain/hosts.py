@@ -193,27 +193,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     omp = [e for e in errors if knowledge.is_openmp_symbol(e.symbol)]
     other = [e for e in errors if e not in omp]
     if omp:
-        event = omp[0]
-        places = ctx.iomp5_places()
-        evidence = [f"{event.binary}: {e.library} needs {e.symbol}" for e in omp[:MAX_LISTED]]
-        info = read_dynamic(event.library) if os.path.isfile(event.library) else None
-        if info is not None:
-            evidence.append(f"{os.path.basename(event.library)} needs (DT_NEEDED): {', '.join(info.needed) or 'nothing'}: no OpenMP runtime among them")
-        evidence += [f"libiomp5 is in {p}" for p in places]
-        fix = []
-        if places:
-            fix.append(f"link it: -L{q(places[0])} -liomp5, and at run time: export LD_LIBRARY_PATH={q(places[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
-            fix.append(f"or for this run only: LD_PRELOAD={q(os.path.join(places[0], 'libiomp5.so'))}")
-        else:
-            fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
-        fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
-        out.append(Finding(
-            "openmp-runtime-missing", "error", f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)",
-            tuple(evidence), tuple(fix),
-            "mkl_intel_thread calls Intel's OpenMP runtime but does not list it as a dependency; nothing loaded libiomp5, "
-            "so the first OpenMP call fails when it is resolved.",
-            (f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'iomp5|mkl'",),
-        ))
+        out.append(_openmp_not_loaded(omp, ctx))
     for event in other:
         hits = ctx.hits([event.symbol])[event.symbol]
         evidence = [f"{event.binary}: {event.library} needs {event.symbol}"]
@@ -250,6 +230,31 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                             "(mkldoctor's table of every release's exports): the cause is not MKL's version")
         out.append(Finding("runtime-symbol-missing", "error", title, tuple(evidence), tuple(fix), why))
     return out
+
+
+def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
+    """OpenMP symbols the loader could not resolve: a threading layer loaded without Intel's OpenMP runtime."""
+    event = omp[0]
+    places = ctx.iomp5_places()
+    evidence = [f"{event.binary}: {e.library} needs {e.symbol}" for e in omp[:MAX_LISTED]]
+    info = read_dynamic(event.library) if os.path.isfile(event.library) else None
+    if info is not None:
+        evidence.append(f"{os.path.basename(event.library)} needs (DT_NEEDED): {', '.join(info.needed) or 'nothing'}: no OpenMP runtime among them")
+    evidence += [f"libiomp5 is in {p}" for p in places]
+    fix = []
+    if places:
+        fix.append(f"link it: -L{q(places[0])} -liomp5, and at run time: export LD_LIBRARY_PATH={q(places[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+        fix.append(f"or for this run only: LD_PRELOAD={q(os.path.join(places[0], 'libiomp5.so'))}")
+    else:
+        fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
+    fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
+    return Finding(
+        "openmp-runtime-missing", "error", f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)",
+        tuple(evidence), tuple(fix),
+        "mkl_intel_thread calls Intel's OpenMP runtime but does not list it as a dependency; nothing loaded libiomp5, "
+        "so the first OpenMP call fails when it is resolved.",
+        (f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'iomp5|mkl'",),
+    )
 
 
 def _built_against(path: str) -> list[str]:

@@ -84,8 +84,8 @@ def _library_cause(ctx: Context, name: str, static: bool) -> str:
     return "absent"
 
 
-def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
-    names = [("-l" + name if not event.path else event.path) for event, _, name in items]
+def _searches(ctx: Context, items) -> list[str]:
+    """The linker's search for each library, replayed, and which copies here hold it (static, shared)."""
     evidence: list[str] = []
     for event, result, name in items:
         if result is not None:
@@ -102,6 +102,12 @@ def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
             kinds = sorted({lib.kind for lib in install.libraries if lib.name == base})
             if kinds:
                 evidence.append(f"lib{base} in {label(install)}: {', '.join(kinds)}")
+    return evidence
+
+
+def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
+    names = [("-l" + name if not event.path else event.path) for event, _, name in items]
+    evidence = _searches(ctx, items)
     fix: list[str] = []
     title = f"cannot find {more(names, 4)}"
     why = ""

@@ -30,37 +30,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     hits = ctx.hits(list(by_symbol))
     command = ctx.main_command()
     linked, _, _ = ctx.linked(command)
-    groups: OrderedDict[str, list[str]] = OrderedDict(
-        (k, []) for k in ("openmp", "gnu-openmp", "missing", "layer", "not-linked", "other")
-    )
-    for symbol in by_symbol:
-        found = hits[symbol]
-        omp_only = bool(found) and all(lib_name(h.definition.path).startswith(("iomp", "iompstubs")) for h in found)
-        if knowledge.is_openmp_symbol(symbol) and not symbol.startswith("GOMP_") or omp_only:
-            groups["openmp"].append(symbol)
-        elif symbol.startswith("GOMP_"):
-            groups["gnu-openmp"].append(symbol)
-        elif linked is not None and any(h.install is linked for h in found):
-            groups["layer"].append(symbol)
-        elif found or missing_symbol.first_release(symbol) or missing_symbol.gone(symbol):
-            if linked is None and command is not None and not any(r.name.startswith("mkl_") for r in command.libs) and not any("mkl" in p for p in command.inputs):
-                groups["not-linked"].append(symbol)
-            else:
-                groups["missing"].append(symbol)
-        elif knowledge.looks_like_mkl(symbol):
-            groups["missing"].append(symbol)
-        else:
-            groups["other"].append(symbol)
-    # symbols nobody defines, needed by the same library as OpenMP symbols, go with them (__atomic_*)
-    if groups["openmp"]:
-        omp_users = {e.referenced_from for s in groups["openmp"] for e in by_symbol[s]}
-        stay = []
-        for symbol in groups["other"]:
-            if {e.referenced_from for e in by_symbol[symbol]} <= omp_users and not hits[symbol]:
-                groups["openmp"].append(symbol)
-            else:
-                stay.append(symbol)
-        groups["other"] = stay
+    groups = _groups(by_symbol, hits, command, linked)
     out: list[Finding] = []
     if groups["openmp"]:
         out.append(_openmp_finding(ctx, groups["openmp"], by_symbol, command))
@@ -96,6 +66,43 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, command: LinkCommand | None,
+            linked) -> OrderedDict[str, list[str]]:
+    """Each symbol by cause: an OpenMP runtime's, GCC's OpenMP, one the linked MKL lacks, one of a layer not on
+    the line, with no MKL on the line at all, or none of MKL's."""
+    groups: OrderedDict[str, list[str]] = OrderedDict(
+        (k, []) for k in ("openmp", "gnu-openmp", "missing", "layer", "not-linked", "other")
+    )
+    no_mkl_on_line = (linked is None and command is not None and not any(r.name.startswith("mkl_") for r in command.libs)
+                      and not any("mkl" in p for p in command.inputs))
+    for symbol in by_symbol:
+        found = hits[symbol]
+        omp_only = bool(found) and all(lib_name(h.definition.path).startswith(("iomp", "iompstubs")) for h in found)
+        if knowledge.is_openmp_symbol(symbol) and not symbol.startswith("GOMP_") or omp_only:
+            groups["openmp"].append(symbol)
+        elif symbol.startswith("GOMP_"):
+            groups["gnu-openmp"].append(symbol)
+        elif linked is not None and any(h.install is linked for h in found):
+            groups["layer"].append(symbol)
+        elif found or missing_symbol.first_release(symbol) or missing_symbol.gone(symbol):
+            groups["not-linked" if no_mkl_on_line else "missing"].append(symbol)
+        elif knowledge.looks_like_mkl(symbol):
+            groups["missing"].append(symbol)
+        else:
+            groups["other"].append(symbol)
+    # symbols nobody defines, needed by the same library as OpenMP symbols, go with them (__atomic_*)
+    if groups["openmp"]:
+        omp_users = {e.referenced_from for s in groups["openmp"] for e in by_symbol[s]}
+        stay = []
+        for symbol in groups["other"]:
+            if {e.referenced_from for e in by_symbol[symbol]} <= omp_users and not hits[symbol]:
+                groups["openmp"].append(symbol)
+            else:
+                stay.append(symbol)
+        groups["other"] = stay
+    return groups
+
+
 def _openmp_finding(ctx: Context, symbols: list[str], by_symbol, command: LinkCommand | None) -> Finding:
     evidence = [f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"]
     evidence += needed_by(symbols, by_symbol)[:3]
@@ -126,43 +133,10 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
     for hit in hits:
         having.setdefault(hit.install.key, (hit.install, []))[1].append(hit.where)
     lacking = [label(i) for i in ctx.installs if i.key not in having]
-    static = True
-    why_that_copy: list[str] = []
-    if command is not None and linked is not None:
-        interface = [n for n in (lib_name(h.definition.path) for h in hits) if command.requests(n)]
-        if not interface and ctx.cargo:
-            interface = [n for n in (lib_name(h.definition.path) for h in hits if h.definition.path.endswith(".a")) if n.startswith("mkl_intel_")]
-        preference = list(layout.names("interface"))
-        interface.sort(key=lambda n: preference.index(n) if n in preference else len(preference))
-        searched_lib = interface[0] if interface else None
-        install, result, path = ctx.linked(command, prefer=searched_lib)
-        request = (command.requests(lib_name(path or "")) or [None])[0]
-        static = request.static if request else (path or "").endswith(".a")
-        if result is not None:
-            why_that_copy.append(f"why that copy: the search for {result.request}:")
-            why_that_copy += ["  " + line for line in result.lines()]
-    elif command is not None:
-        static = any(r.static for r in command.libs if r.name.startswith("mkl_"))
+    static, why_that_copy = _how_linked(ctx, hits, command, linked)
     holders = [missing_symbol.Holder(i, tuple(places), label(i)) for i, places in having.values() if i is not linked]
     good = missing_symbol.newest_first(holders)
-    point_at: list[str] = []
-    if good:
-        best = good[0].install
-        libdir = best.lib_dirs[0]
-        if ctx.cargo:
-            pc = next((os.path.dirname(p) for p in best.pkgconfig), None)
-            point_at.append(f"point the build at {label(best)}:")
-            point_at.append(f"  export MKLROOT={q(best.root)}")
-            if pc:
-                point_at.append(f"  export PKG_CONFIG_PATH={q(pc)}${{PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}}")
-            point_at.append(f"  {CARGO_CLEAN_EXPLAINED}")
-            point_at.append("  cargo build   # the same command as before")
-        elif command is not None and linked is not None:
-            point_at.append(f"put the copy that has {symbol} first: -L{q(libdir)} before -L{q(linked.lib_dirs[0])} (or drop the old -L)")
-        else:
-            point_at.append(f"link against {label(best)}: -L{q(libdir)} (mkldoctor link --install {q(best.root)})")
-        if not static or not best.static:
-            point_at.append(f"at run time: export LD_LIBRARY_PATH={q(libdir)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+    point_at = _point_at(ctx, symbol, good[0].install, static, command, linked) if good else []
     install = [f"install an MKL that has {symbol}" + (f" ({first} or newer)" if first else "")
                + f": {ctx.recipe_ref('static' if static else 'shared', first)}"]
     if ctx.cargo:
@@ -187,6 +161,49 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
         why_more=why_more.strip(),
         confirm=knowledge.confirm_symbol(symbol, ctx.cargo),
     )
+
+
+def _how_linked(ctx: Context, hits: list, command: LinkCommand | None, linked) -> tuple[bool, list[str]]:
+    """Whether the failing link took MKL statically, and the linker's search that picked the copy it used."""
+    static = True
+    why_that_copy: list[str] = []
+    if command is not None and linked is not None:
+        interface = [n for n in (lib_name(h.definition.path) for h in hits) if command.requests(n)]
+        if not interface and ctx.cargo:
+            interface = [n for n in (lib_name(h.definition.path) for h in hits if h.definition.path.endswith(".a")) if n.startswith("mkl_intel_")]
+        preference = list(layout.names("interface"))
+        interface.sort(key=lambda n: preference.index(n) if n in preference else len(preference))
+        searched_lib = interface[0] if interface else None
+        install, result, path = ctx.linked(command, prefer=searched_lib)
+        request = (command.requests(lib_name(path or "")) or [None])[0]
+        static = request.static if request else (path or "").endswith(".a")
+        if result is not None:
+            why_that_copy.append(f"why that copy: the search for {result.request}:")
+            why_that_copy += ["  " + line for line in result.lines()]
+    elif command is not None:
+        static = any(r.static for r in command.libs if r.name.startswith("mkl_"))
+    return static, why_that_copy
+
+
+def _point_at(ctx: Context, symbol: str, best, static: bool, command: LinkCommand | None, linked) -> list[str]:
+    """How to make the build take ``best``, the newest copy that has the symbol."""
+    point_at: list[str] = []
+    libdir = best.lib_dirs[0]
+    if ctx.cargo:
+        pc = next((os.path.dirname(p) for p in best.pkgconfig), None)
+        point_at.append(f"point the build at {label(best)}:")
+        point_at.append(f"  export MKLROOT={q(best.root)}")
+        if pc:
+            point_at.append(f"  export PKG_CONFIG_PATH={q(pc)}${{PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}}")
+        point_at.append(f"  {CARGO_CLEAN_EXPLAINED}")
+        point_at.append("  cargo build   # the same command as before")
+    elif command is not None and linked is not None:
+        point_at.append(f"put the copy that has {symbol} first: -L{q(libdir)} before -L{q(linked.lib_dirs[0])} (or drop the old -L)")
+    else:
+        point_at.append(f"link against {label(best)}: -L{q(libdir)} (mkldoctor link --install {q(best.root)})")
+    if not static or not best.static:
+        point_at.append(f"at run time: export LD_LIBRARY_PATH={q(libdir)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+    return point_at
 
 
 def _layer_finding(ctx: Context, symbols, by_symbol, hits, command, linked) -> Finding:
