@@ -53,6 +53,15 @@ def parse_choices(text: str | None, allowed: tuple[str, ...], option: str, alias
     return tuple(out)
 
 
+def parse_threadings(text: str | None) -> tuple[str, ...]:
+    """``--threading``: the layers the reference program is built with, in mkldoctor's words or any tool's word
+    for the same layer (``intel_thread``, ``iomp``, ``omp``)."""
+    from mkldoctor.bench.linkline import THREADINGS
+
+    aliases = {word: ours for word, ours in layout.accepted("threading").items() if ours in THREADINGS}
+    return parse_choices(text, THREADINGS, "--threading", aliases)
+
+
 def parse_threads(text: str | None) -> tuple[int, ...]:
     if text is None or text.strip() in ("", "auto"):
         return ()

@@ -154,33 +154,10 @@ def run_bench(options: Options, progress: Progress | None = None) -> BenchReport
 
 def _run_bench(options: Options, source: models.ModelSource, installs: list[MklInstall], say: Progress,
                group: QuotaGroup | None) -> BenchReport:
-    quota = read_budget()
-    notes: list[str] = []
-    if group is not None:
-        if quota.limit is not None and quota.limit.cpus < group.limit.cpus:
-            notes.append(f"this machine's own quota ({quota.limit.text} in {quota.limit.source}) is tighter than "
-                         f"--cpus {options.cpus:g}: it applies")
-        else:
-            quota = replace(quota, limit=group.limit, made_for_run=True)
+    quota, notes = _quota(options, group)
     configs, skipped, plan_notes = plan(options, installs, quota)
     notes += plan_notes
-    by_root = {i.root: i for i in installs}
-    builds: dict[tuple, Build | BuildFailure | str] = {}
-
-    def get_build(config: Config) -> Build | BuildFailure | str:
-        key = (config.install_root, config.link, config.threading, config.dtype == "f16")
-        if key not in builds:
-            say(f"building {config.install} {config.link} {config.threading}{' +f16' if key[3] else ''}")
-            try:
-                builds[key] = builder.build(by_root[config.install_root], config.link, config.threading, key[3],
-                                            cc=options.cc, root=options.cache_root, rebuild=options.rebuild)
-            except BuildError as exc:
-                builds[key] = exc.failure
-            except MissingLibraryError as exc:
-                builds[key] = str(exc)
-        return builds[key]
-
-    planned = [(config, get_build(config)) for config in configs]
+    planned = _build_all(options, configs, installs, say)
     results: list[ConfigResult] = []
     naive: NaiveResult | None = None
     with tempfile.TemporaryDirectory(prefix="mkldoctor-bench-") as work:
@@ -206,12 +183,7 @@ def _run_bench(options: Options, source: models.ModelSource, installs: list[MklI
                     results.append(ConfigResult(config, "failed", str(exc), gflop, build=built))
     results.extend(skipped)
     busy_after = busy_cpus() if any(r.timing for r in results) else None
-    busiest = max((b for b in (busy, busy_after) if b is not None), default=None)
-    if busiest is not None and busiest >= 0.3:
-        notes.append(
-            f"other processes kept {busiest:.1f} of this machine's {os.cpu_count()} CPUs busy around the timing: "
-            "the numbers (multi-thread ones most) may be slower than this machine can do"
-        )
+    notes += _busy_note(busy, busy_after)
     report = BenchReport(
         tokens=options.tokens,
         shape=source.shape,
@@ -231,3 +203,46 @@ def _run_bench(options: Options, source: models.ModelSource, installs: list[MklI
     from mkldoctor.bench.summary import summarize
 
     return replace(report, summary=summarize(report))
+
+
+def _quota(options: Options, group: QuotaGroup | None) -> tuple[CpuBudget, list[str]]:
+    """This process's CPU budget, with the quota --cpus made for the run unless the machine's own is tighter."""
+    quota = read_budget()
+    notes: list[str] = []
+    if group is not None:
+        if quota.limit is not None and quota.limit.cpus < group.limit.cpus:
+            notes.append(f"this machine's own quota ({quota.limit.text} in {quota.limit.source}) is tighter than "
+                         f"--cpus {options.cpus:g}: it applies")
+        else:
+            quota = replace(quota, limit=group.limit, made_for_run=True)
+    return quota, notes
+
+
+def _build_all(options: Options, configs: list[Config], installs: list[MklInstall],
+               say: Progress) -> list[tuple[Config, Build | BuildFailure | str]]:
+    """Each configuration with its program (built once per copy, link, layer and dtype), or why it has none."""
+    by_root = {i.root: i for i in installs}
+    builds: dict[tuple, Build | BuildFailure | str] = {}
+
+    def get_build(config: Config) -> Build | BuildFailure | str:
+        key = (config.install_root, config.link, config.threading, config.dtype == "f16")
+        if key not in builds:
+            say(f"building {config.install} {config.link} {config.threading}{' +f16' if key[3] else ''}")
+            try:
+                builds[key] = builder.build(by_root[config.install_root], config.link, config.threading, key[3],
+                                            cc=options.cc, root=options.cache_root, rebuild=options.rebuild)
+            except BuildError as exc:
+                builds[key] = exc.failure
+            except MissingLibraryError as exc:
+                builds[key] = str(exc)
+        return builds[key]
+
+    return [(config, get_build(config)) for config in configs]
+
+
+def _busy_note(busy: float | None, busy_after: float | None) -> list[str]:
+    busiest = max((b for b in (busy, busy_after) if b is not None), default=None)
+    if busiest is not None and busiest >= 0.3:
+        return [f"other processes kept {busiest:.1f} of this machine's {os.cpu_count()} CPUs busy around the timing: "
+                "the numbers (multi-thread ones most) may be slower than this machine can do"]
+    return []

@@ -68,7 +68,35 @@ def _is_int(value: object) -> bool:
 def read_safetensors(path: str | os.PathLike) -> SafetensorsFile:
     """Read and check the header of a .safetensors file (not its data)."""
     path = os.fspath(path)
+    size, header_size, raw = _read_header(path)
+    if not raw.startswith(b"{"):
+        raise SafetensorsError(path, "the header does not start with '{' (not a safetensors file?)")
+    try:
+        header = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except UnicodeDecodeError:
+        raise SafetensorsError(path, "the header is not UTF-8") from None
+    except (json.JSONDecodeError, ValueError) as exc:
+        raise SafetensorsError(path, f"the header is not valid JSON: {exc}") from None
+    if not isinstance(header, dict):
+        raise SafetensorsError(path, "the header is not a JSON object")
+    metadata = header.pop("__metadata__", {})
+    if not isinstance(metadata, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
+        raise SafetensorsError(path, "__metadata__ must map strings to strings")
+    data_size = size - 8 - header_size
+    tensors = {name: _tensor(path, name, entry, header_size, data_size) for name, entry in header.items()}
+    cursor = 8 + header_size
+    for info in sorted(tensors.values(), key=lambda t: (t.begin, t.end)):
+        if info.begin != cursor:
+            what = "overlaps the tensor before it" if info.begin < cursor else f"leaves a gap of {info.begin - cursor} bytes"
+            raise SafetensorsError(path, f"tensor {info.name!r} {what}")
+        cursor = info.end
+    if cursor != size:
+        raise SafetensorsError(path, f"{size - cursor} bytes after the last tensor")
+    return SafetensorsFile(path, size, header_size, tensors, metadata)
 
+
+def _read_header(path: str) -> tuple[int, int, bytes]:
+    """(file size, header length, the header's bytes), each checked against the file's size."""
     def bad(reason: str) -> SafetensorsError:
         return SafetensorsError(path, reason)
 
@@ -92,49 +120,32 @@ def read_safetensors(path: str | os.PathLike) -> SafetensorsFile:
         raise SafetensorsError(path, exc.strerror or str(exc)) from None
     if len(raw) != header_size:
         raise bad("truncated while reading the header")
-    if not raw.startswith(b"{"):
-        raise bad("the header does not start with '{' (not a safetensors file?)")
-    try:
-        header = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
-    except UnicodeDecodeError:
-        raise bad("the header is not UTF-8") from None
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise bad(f"the header is not valid JSON: {exc}") from None
-    if not isinstance(header, dict):
-        raise bad("the header is not a JSON object")
-    metadata = header.pop("__metadata__", {})
-    if not isinstance(metadata, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
-        raise bad("__metadata__ must map strings to strings")
-    data_size = size - 8 - header_size
-    tensors: dict[str, TensorInfo] = {}
-    for name, entry in header.items():
-        if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
-            raise bad(f"tensor {name!r}: wants exactly dtype, shape and data_offsets")
-        dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
-        if dtype not in ITEMSIZE:
-            raise bad(f"tensor {name!r}: unknown dtype {dtype!r}")
-        if not isinstance(shape, list) or not all(_is_int(d) and d >= 0 for d in shape):
-            raise bad(f"tensor {name!r}: shape {shape!r} is not a list of non-negative integers")
-        if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_int(o) for o in offsets)):
-            raise bad(f"tensor {name!r}: data_offsets {offsets!r} is not two integers")
-        begin, end = offsets
-        if not 0 <= begin <= end:
-            raise bad(f"tensor {name!r}: data_offsets {offsets!r} are not in order")
-        nbytes = math.prod(shape) * ITEMSIZE[dtype]
-        if end - begin != nbytes:
-            raise bad(f"tensor {name!r}: {dtype} {shape} is {nbytes} bytes but data_offsets span {end - begin}")
-        if end > data_size:
-            raise bad(f"truncated: tensor {name!r} ends at data byte {end}, the file holds {data_size}")
-        tensors[name] = TensorInfo(name, dtype, tuple(shape), 8 + header_size + begin, 8 + header_size + end)
-    cursor = 8 + header_size
-    for info in sorted(tensors.values(), key=lambda t: (t.begin, t.end)):
-        if info.begin != cursor:
-            what = "overlaps the tensor before it" if info.begin < cursor else f"leaves a gap of {info.begin - cursor} bytes"
-            raise bad(f"tensor {info.name!r} {what}")
-        cursor = info.end
-    if cursor != size:
-        raise bad(f"{size - cursor} bytes after the last tensor")
-    return SafetensorsFile(path, size, header_size, tensors, metadata)
+    return size, header_size, raw
+
+
+def _tensor(path: str, name: str, entry: object, header_size: int, data_size: int) -> TensorInfo:
+    """One header entry, every field checked; offsets become offsets in the file."""
+    def bad(reason: str) -> SafetensorsError:
+        return SafetensorsError(path, f"tensor {name!r}: {reason}")
+
+    if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
+        raise bad("wants exactly dtype, shape and data_offsets")
+    dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+    if dtype not in ITEMSIZE:
+        raise bad(f"unknown dtype {dtype!r}")
+    if not isinstance(shape, list) or not all(_is_int(d) and d >= 0 for d in shape):
+        raise bad(f"shape {shape!r} is not a list of non-negative integers")
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_int(o) for o in offsets)):
+        raise bad(f"data_offsets {offsets!r} is not two integers")
+    begin, end = offsets
+    if not 0 <= begin <= end:
+        raise bad(f"data_offsets {offsets!r} are not in order")
+    nbytes = math.prod(shape) * ITEMSIZE[dtype]
+    if end - begin != nbytes:
+        raise bad(f"{dtype} {shape} is {nbytes} bytes but data_offsets span {end - begin}")
+    if end > data_size:
+        raise SafetensorsError(path, f"truncated: tensor {name!r} ends at data byte {end}, the file holds {data_size}")
+    return TensorInfo(name, dtype, tuple(shape), 8 + header_size + begin, 8 + header_size + end)
 
 
 def _f16_to_f32(raw: bytes) -> bytes:

@@ -80,79 +80,95 @@ def _accuracy(r: ConfigResult) -> str:
 def summarize(report: BenchReport) -> str:
     sentences: list[str] = []
     ran = [r for r in report.results if r.status == "ok" and r.timing is not None]
-    naive_ms = report.naive.timing.min if report.naive and report.naive.timing else None
+    if report.naive and not report.naive.ok:
+        bad = next(c for c in report.naive.checks if not c.ok)
+        sentences.append(f"The naive engine disagrees with the float64 reference ({bad.one_line()}): do not trust the build.")
+    if ran:
+        sentences += _timed(report, ran)
+    sentences += _failures(report, ran)
+    return " ".join(sentences)
+
+
+def _key(report: BenchReport):
+    """How configurations compare: by median under a quota (its best run is a lucky one), else by best run."""
     by_median = report.quota.quota is not None
 
     def key(r: ConfigResult) -> float:
         return r.timing.median if by_median else r.timing.min
 
-    if report.naive and not report.naive.ok:
-        bad = next(c for c in report.naive.checks if not c.ok)
-        sentences.append(f"The naive engine disagrees with the float64 reference ({bad.one_line()}): do not trust the build.")
+    return key
 
-    if ran:
-        f32 = [r for r in ran if r.config.dtype == "f32"] or ran
-        best = min(f32, key=key)
-        if by_median:
-            text = (f"By median, the fastest MKL forward is {_where(best)}: {_ms(best.timing.median)} per "
-                    f"{report.tokens}-token pass (best {_ms(best.timing.min)}, {best.gflops:.0f} GFLOP/s")
-        else:
-            text = (
-                f"The fastest MKL forward is {_where(best)}: {_ms(best.timing.min)} per {report.tokens}-token pass "
-                f"({best.gflops:.0f} GFLOP/s"
-            )
-        if best.peak_share is not None:
-            text += f", {best.peak_share:.0%} of this machine's measured sgemm rate"
-        text += ")"
-        sentences.append(text + _accuracy(best) + ".")
-        single = [r for r in f32 if r.config.threads == 1]
-        if naive_ms and single and not by_median:
-            one = min(single, key=lambda r: r.timing.min)
-            sentences.append(
-                f"At one thread MKL takes {_ms(one.timing.min)}, {naive_ms / one.timing.min:.1f}x faster than the same "
-                f"forward without MKL ({_ms(naive_ms)}, blocked loops)."
-            )
 
-        # f16 against f32, same install, link, threading and threads
-        for r in ran:
-            if r.config.dtype != "f16":
-                continue
-            twin = next((o for o in ran if o.config.dtype == "f32" and o.config.install_root == r.config.install_root
-                         and o.config.link == r.config.link and o.config.threading == r.config.threading
-                         and o.config.threads == r.config.threads), None)
-            if twin is None:
-                continue
-            ratio = key(r) / key(twin)
-            hw = "AVX512-FP16 or AMX" if not report.cpu.fast_f16 else "half-precision hardware"
-            if ratio > 1.05:
-                if not report.cpu.fast_f16:
-                    sentences.append(
-                        f"f16 (hgemm) is {ratio:.1f}x slower than f32 here ({_ms(r.timing.min)} against "
-                        f"{_ms(twin.timing.min)}): this CPU has no {hw}, so MKL widens the halves to floats; keep f32."
-                    )
-                else:
-                    sentences.append(f"f16 (hgemm) is {ratio:.1f}x slower than f32 here even with {hw}; keep f32.")
-            elif ratio < 0.95:
-                sentences.append(
-                    f"f16 (hgemm) is {1 / ratio:.1f}x faster than f32 here; its output is within "
-                    f"{max(c.max_abs_hidden for c in r.checks):.1g} of the reference, check that is enough."
-                )
-            else:
-                sentences.append("f16 (hgemm) is no faster than f32 here; keep f32.")
-            break
+def _timed(report: BenchReport, ran: list[ConfigResult]) -> list[str]:
+    """The fastest forward, MKL against the loops without it, f16 against f32, one thread against many."""
+    sentences: list[str] = []
+    key = _key(report)
+    by_median = report.quota.quota is not None
+    naive_ms = report.naive.timing.min if report.naive and report.naive.timing else None
+    f32 = [r for r in ran if r.config.dtype == "f32"] or ran
+    best = min(f32, key=key)
+    if by_median:
+        text = (f"By median, the fastest MKL forward is {_where(best)}: {_ms(best.timing.median)} per "
+                f"{report.tokens}-token pass (best {_ms(best.timing.min)}, {best.gflops:.0f} GFLOP/s")
+    else:
+        text = (
+            f"The fastest MKL forward is {_where(best)}: {_ms(best.timing.min)} per {report.tokens}-token pass "
+            f"({best.gflops:.0f} GFLOP/s"
+        )
+    if best.peak_share is not None:
+        text += f", {best.peak_share:.0%} of this machine's measured sgemm rate"
+    text += ")"
+    sentences.append(text + _accuracy(best) + ".")
+    single = [r for r in f32 if r.config.threads == 1]
+    if naive_ms and single and not by_median:
+        one = min(single, key=lambda r: r.timing.min)
+        sentences.append(
+            f"At one thread MKL takes {_ms(one.timing.min)}, {naive_ms / one.timing.min:.1f}x faster than the same "
+            f"forward without MKL ({_ms(naive_ms)}, blocked loops)."
+        )
+    sentences += _f16_sentence(report, ran)
+    one = [r for r in f32 if r.config.threads == 1]
+    many = [r for r in f32 if r.config.threads > 1]
+    if one and many:
+        # the sequential layer over a threaded one at one thread; MKL's own count over counts asked
+        a = min(one, key=lambda r: (r.config.threading != "sequential", key(r)))
+        b = min(many, key=lambda r: (not r.config.default_threads, key(r)))
+        sentences.append(_threads_sentence(report, a, b))
+    elif one and report.quota.allowed == 1:
+        sentences.append(
+            "This process may use one CPU, so the sequential layer is the right one: threads would only wait."
+        )
+    return sentences
 
-        one = [r for r in f32 if r.config.threads == 1]
-        many = [r for r in f32 if r.config.threads > 1]
-        if one and many:
-            # the sequential layer over a threaded one at one thread; MKL's own count over counts asked
-            a = min(one, key=lambda r: (r.config.threading != "sequential", key(r)))
-            b = min(many, key=lambda r: (not r.config.default_threads, key(r)))
-            sentences.append(_threads_sentence(report, a, b))
-        elif one and report.quota.allowed == 1:
-            sentences.append(
-                "This process may use one CPU, so the sequential layer is the right one: threads would only wait."
-            )
 
+def _f16_sentence(report: BenchReport, ran: list[ConfigResult]) -> list[str]:
+    """f16 against f32 of the same install, link, threading and threads (the first such pair)."""
+    key = _key(report)
+    for r in ran:
+        if r.config.dtype != "f16":
+            continue
+        twin = next((o for o in ran if o.config.dtype == "f32" and o.config.install_root == r.config.install_root
+                     and o.config.link == r.config.link and o.config.threading == r.config.threading
+                     and o.config.threads == r.config.threads), None)
+        if twin is None:
+            continue
+        ratio = key(r) / key(twin)
+        hw = "AVX512-FP16 or AMX" if not report.cpu.fast_f16 else "half-precision hardware"
+        if ratio > 1.05:
+            if not report.cpu.fast_f16:
+                return [f"f16 (hgemm) is {ratio:.1f}x slower than f32 here ({_ms(r.timing.min)} against "
+                        f"{_ms(twin.timing.min)}): this CPU has no {hw}, so MKL widens the halves to floats; keep f32."]
+            return [f"f16 (hgemm) is {ratio:.1f}x slower than f32 here even with {hw}; keep f32."]
+        if ratio < 0.95:
+            return [f"f16 (hgemm) is {1 / ratio:.1f}x faster than f32 here; its output is within "
+                    f"{max(c.max_abs_hidden for c in r.checks):.1g} of the reference, check that is enough."]
+        return ["f16 (hgemm) is no faster than f32 here; keep f32."]
+    return []
+
+
+def _failures(report: BenchReport, ran: list[ConfigResult]) -> list[str]:
+    """An f16 build MKL cannot link (no hgemm_), and the other failures."""
+    sentences: list[str] = []
     for r in report.results:
         if r.status != "failed":
             continue
@@ -171,4 +187,4 @@ def summarize(report: BenchReport) -> str:
         others = [r for r in failed if not (r.failure and "hgemm_" in r.failure.log)]
         if others:
             sentences.append(f"{len(others)} configuration{'s' if len(others) != 1 else ''} failed: {others[0].reason}.")
-    return " ".join(sentences)
+    return sentences

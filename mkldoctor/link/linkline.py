@@ -167,6 +167,15 @@ def advise(install: MklInstall, config: LinkConfig, cc: str = "gcc") -> LinkLine
     """Flags for ``config`` against ``install``; :class:`LinkLineError` when a file is missing."""
     missing: list[str] = []
     hints: list[str] = []
+    libs = _mkl_libraries(install, config, missing, hints)
+    threading_flags, files, runtime_dirs = _threading_runtime(install, config, cc, missing, hints)
+    if missing:
+        _refuse(install, config, missing, hints)
+    return _line(install, config, libs, threading_flags, [lib.path for lib in libs] + files, runtime_dirs)
+
+
+def _mkl_libraries(install: MklInstall, config: LinkConfig, missing: list[str], hints: list[str]) -> list:
+    """The copy's libraries for the configuration, and its headers; what it lacks goes to ``missing``."""
     kind = "static" if config.link == "static" else "shared"
     libs = []
     for name in config.libraries:
@@ -182,11 +191,15 @@ def advise(install: MklInstall, config: LinkConfig, cc: str = "gcc") -> LinkLine
     if not any(os.path.isfile(os.path.join(d, "mkl.h")) for d in install.include_dirs):
         missing.append("mkl.h (the headers)")
         hints += ["install MKL's headers:"] + ["  " + line for line in recipes("headers")]
+    return libs
 
-    lib_dir = os.path.dirname(libs[0].path) if libs else install.lib_dir
+
+def _threading_runtime(install: MklInstall, config: LinkConfig, cc: str, missing: list[str],
+                       hints: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """The threading layer's runtime (libiomp5, libgomp, libtbb): its flags, its file, its folder at run time."""
     runtime_dirs: list[str] = []
     threading_flags: list[str] = []
-    files = [lib.path for lib in libs]
+    files: list[str] = []
     if config.threading == "intel":
         iomp5 = find_iomp5(install)
         if iomp5 is None:
@@ -221,13 +234,16 @@ def advise(install: MklInstall, config: LinkConfig, cc: str = "gcc") -> LinkLine
             threading_flags = [f"-L{os.path.dirname(tbb)}", "-ltbb", "-lstdc++"] if tbb.endswith("libtbb.so") else [tbb, "-lstdc++"]
             files.append(tbb)
             runtime_dirs.append(os.path.dirname(tbb))
-    if missing:
-        _refuse(install, config, missing, hints)
+    return threading_flags, files, runtime_dirs
 
+
+def _line(install: MklInstall, config: LinkConfig, libs: list, threading_flags: list[str], files: list[str],
+          runtime_dirs: list[str]) -> LinkLine:
+    """The compile and link flags, and what the program needs at run time, for the files the copy has."""
+    lib_dir = os.path.dirname(libs[0].path) if libs else install.lib_dir
     compile_flags = [f"-I{d}" for d in install.include_dirs[:1]]
     if config.interface == "ilp64":
         compile_flags += ["-DMKL_ILP64", "-m64"]
-    link_flags: list[str] = []
     env: dict[str, str] = {}
     notes: list[str] = []
     if config.link == "static":
