@@ -289,10 +289,26 @@ def test_kernel_not_observed_says_so(mkl, tmp_path):
     assert not named  # no guess
 
 
-def test_mklroot_pointing_at_nothing(tmp_path):
-    code, document = check(tmp_path, env={"MKLROOT": str(tmp_path / "nothing"), "HOME": str(tmp_path)})
-    assert code == 1
-    assert by_id(document, "mklroot-empty")
+def test_mklroot_pointing_at_nothing(mkl, tmp_path):
+    """MKLROOT at a folder with a library but no MKL (built here): the real program exits 1 and names that MKLROOT;
+    at a missing folder the same; at a real copy, no such finding."""
+    holds_other = tmp_path / "other"
+    (holds_other / "lib").mkdir(parents=True)
+    (tmp_path / "foo.c").write_text("int foo(void) { return 1; }\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", str(tmp_path / "foo.c"), "-o", str(holds_other / "lib/libfoo.so")], check=True)
+    assert not any(p.name.startswith("libmkl_") for p in holds_other.rglob("*"))
+    project = tmp_path / "project"
+    project.mkdir()
+    for mklroot in (holds_other, tmp_path / "nothing"):
+        env = dict(os.environ, MKLROOT=str(mklroot), HOME=str(tmp_path))
+        done = subprocess.run([sys.executable, "-m", "mkldoctor", "check", "--format", "json", str(project)], env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 1, done.stderr
+        (finding,) = by_id(json.loads(done.stdout), "mklroot-empty")
+        assert finding["severity"] == "error" and finding["title"] == f"MKLROOT={mklroot} holds no MKL libraries"
+        assert finding["fix"][0] == "unset MKLROOT"
+    code, document = check(project, env={"MKLROOT": str(mkl.pip), "HOME": str(tmp_path)})
+    assert not by_id(document, "mklroot-empty")
 
 
 def test_cmake_default_ilp64_trap(mkl, tmp_path):

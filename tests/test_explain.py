@@ -15,6 +15,7 @@ import random
 import shlex
 import shutil
 import subprocess
+import sys
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -554,18 +555,36 @@ def test_no_color_and_colour_on_a_terminal(monkeypatch):
     assert "\x1b[31" not in out.getvalue() and "\x1b[1;31" not in out.getvalue()
 
 
+def _real(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    """The installed program in a process of its own: the exit status the operating system sees."""
+    return subprocess.run([sys.executable, "-m", "mkldoctor", *args], input=stdin, capture_output=True, timeout=600)
+
+
 def test_exit_codes(tmp_path):
+    """Each exit path of the real program: the status, and what it says (one line on stderr, no traceback)."""
     clean = tmp_path / "ok.log"
     shutil.copy(DATA / "cargo-clean.log", clean)
-    assert cli("explain", str(clean)).exit_code == 0
-    assert cli("explain", "--format", "junit", str(clean)).exit_code == 0
-    assert cli("explain", str(tmp_path / "missing.log")).exit_code == 2
-    assert cli("explain").exit_code == 2
-    assert cli("explain", "--format", "yaml", str(clean)).exit_code == 2
-    assert cli("explain", str(tmp_path)).exit_code == 2
-    assert cli("explain", "--install", str(tmp_path), str(clean)).exit_code == 2  # no MKL there
-    stdin = CliRunner().invoke(app, ["explain", "-"], input=SEED_LOG.read_bytes())
-    assert stdin.exit_code == 1 and "hgemm_" in stdin.stdout
+    done = _real("explain", str(clean))
+    assert done.returncode == 0 and done.stdout.decode().strip() == "no MKL link or load problem found in the input"
+    done = _real("explain", "--format", "junit", str(clean))
+    suite = ET.fromstring(done.stdout).find("testsuite")
+    assert done.returncode == 0 and (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("1", "0", "0")
+    usage = {  # arguments -> the one line that says what is wrong
+        (str(tmp_path / "missing.log"),): f"mkldoctor: {tmp_path / 'missing.log'}: no such log file, and no such command",
+        (): "mkldoctor: give a LOG file, - for standard input, or -- COMMAND ARGS...",
+        (str(tmp_path),): f"mkldoctor: {tmp_path}: is a folder, not a log",
+        ("--install", str(tmp_path), str(clean)): f"mkldoctor: --install {tmp_path}: no MKL library",  # no MKL there
+    }
+    for args, said in usage.items():
+        done = _real("explain", *args)
+        lines = done.stderr.decode().strip().splitlines()
+        assert done.returncode == 2 and len(lines) == 1 and lines[0].startswith(said), (args, done.stderr)
+        assert done.stdout == b"", args  # nothing half-written
+    done = _real("explain", "--format", "yaml", str(clean))
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert b"Invalid value for '--format': 'yaml' is not one of 'text', 'json', 'junit', 'github'" in done.stderr
+    done = _real("explain", "-", stdin=SEED_LOG.read_bytes())
+    assert done.returncode == 1 and done.stdout.decode().startswith("error[missing-symbol]: hgemm_ is not in the MKL")
 
 
 def test_explain_runs_a_command_that_succeeds(tmp_path):

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from mkldoctor.knowledge import history
+from mkldoctor.knowledge import exports, history
 from mkldoctor.discover import discover
 
 
 def test_known_facts():
-    assert history.first_version("hgemm_") == "2021.4"
-    assert history.first_version("cblas_hgemm") == "2021.4"
-    assert history.first_version("cblas_gemm_f16f16f32") == "2024.0"
-    assert history.first_version("sgemm_") <= "2018.0"
-    assert "hgemm_" in history.candle_symbols() and "vsErf" in history.candle_symbols()
-    versions = [r["version"] for r in history.table()["releases"]]
-    assert "2021.1" in versions  # 2021.1.1 writes INTEL_MKL_VERSION with 6 digits: read from __INTEL_MKL__
-    assert "2020.4" in versions
+    """The header history (symbols.json, read from every mkl-include release) against the export table (exports.zip,
+    read from every mkl wheel's libraries and Debian's 2020.4): a symbol first declared in a release the wheels cover
+    is first exported by that same release; one declared earlier is exported by the table's oldest. Versions are
+    compared as versions (2021.10 comes after 2021.4), never as text."""
+    key = history.version_key
+    oldest = exports.releases()[0].mkl
+    for symbol in ("hgemm_", "cblas_hgemm", "cblas_gemm_f16f16f32", "sgemm_", "vsErf", "cblas_sgemm"):
+        declared = history.first_version(symbol)
+        exported = exports.release(exports.history(symbol).overall.releases[0]).mkl
+        if key(declared) > key(oldest):
+            assert key(declared) == key(exported), (symbol, declared, exported)
+        else:
+            assert key(exported) == key(oldest), (symbol, declared, exported)
+    # the seed's story: half precision came after Debian's 2020.4, which the export table read and which lacks it
+    assert key("2020.4") < key(history.first_version("hgemm_")) <= key(history.first_version("cblas_gemm_f16f16f32"))
+    assert not exports.exported_in("hgemm_", next(r.name for r in exports.releases() if r.mkl == "2020.4"))
+    assert key("2021.10") > key("2021.4")  # which a comparison of the text gets wrong
+    assert {"hgemm_", "vsErf"} <= set(history.candle_symbols())
+    versions = {key(r["version"]) for r in history.table()["releases"]}
+    assert key("2021.1") in versions  # 2021.1.1 writes INTEL_MKL_VERSION with 6 digits: read from __INTEL_MKL__
+    assert {key(r.mkl) for r in exports.releases()} <= versions  # every release whose libraries were read has headers
 
 
 def test_table_agrees_with_the_libraries(mkl):
