@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "inventory": 3,
     "discover": 4,
     "verdicts": 4.5,  # judgements shared by diagnose and explain (missing-symbol)
+    "observe": 4.7,  # this machine running MKL (the kernel probe): asked by diagnose and runtime alike
     "diagnose": 5, "explain": 5,
     "link": 6, "runtime": 6,
     "bench": 7,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Callable
 
 from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
 from mkldoctor.findings import Finding
 from mkldoctor.diagnose.cmake import predict_cmake
-from mkldoctor.diagnose.kernels import KernelObserver
+from mkldoctor.inventory.install import MklInstall
+from mkldoctor.observe.kernels import KernelsSeen
 from mkldoctor.diagnose.csources import read_c_sources
 from mkldoctor.diagnose.predict import Choice, predict
 from mkldoctor.diagnose.project import Needs, apply_options, read_project
@@ -33,7 +35,7 @@ def run_check(
     options: dict | None = None,
     env: dict[str, str] | None = None,
     progress=None,
-    observe_kernels: KernelObserver | None = None,
+    observe_kernels: Callable[[MklInstall], KernelsSeen] | None = None,
 ) -> CheckReport:
     env = dict(os.environ if env is None else env)
     needs, notes = read_project(project, env)

@@ -4,13 +4,15 @@ build will pick, the environment, the machine's CPU and quota."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
-from mkldoctor.diagnose.kernels import KernelObserver
 from mkldoctor.diagnose.predict import Choice
 from mkldoctor.diagnose.project import Needs
 from mkldoctor.discover import Inventory
 from mkldoctor.discover.cpubudget import CpuBudget
 from mkldoctor.discover.cpuinfo import CpuInfo
+from mkldoctor.inventory.install import MklInstall
+from mkldoctor.observe.kernels import KernelsSeen
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class Facts:
     env: dict[str, str]
     budget: CpuBudget  # the CPU quota, affinity and MKL's own thread count
     cpu: CpuInfo
-    observe_kernels: KernelObserver | None = None  # a probe on this machine (runtime/), when check may run one
+    observe_kernels: Callable[[MklInstall], KernelsSeen] | None = None  # a probe on this machine (runtime/), when check may run one
 
 
 def debian_present(inventory: Inventory) -> bool:

@@ -12,7 +12,7 @@ from mkldoctor.discover.image import ImageRoot, in_image
 from mkldoctor.findings import Finding
 from mkldoctor.runtime.deps import compute_deps
 from mkldoctor.runtime.findings import runtime_findings
-from mkldoctor.runtime.kernels import observe_install
+from mkldoctor.observe.kernels import observe_install
 
 _TEXT_FIELDS = ("title", "evidence", "fix", "explanation", "confirm")
 

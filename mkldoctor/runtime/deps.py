@@ -3,7 +3,7 @@
 First the loader's part, replayed in the root (``discover/soname.py``): DT_NEEDED, followed
 through every library found. Then MKL's own part (``runtime/layers.py``): what libmkl_rt
 opens (core, the interface and threading layers), the layer's OpenMP runtime, and the CPU
-kernel and VML libraries, observed on this machine by a probe (``runtime/probe.py``) or,
+kernel and VML libraries, observed on this machine by a probe (``observe/probe.py``) or,
 with ``--cpu all``, every kernel for a portable image. A binary with MKL linked statically
 needs none of that: it is said, with the release (``runtime/static.py``), and what remains
 is listed (``libiomp5.so`` or nothing).
@@ -22,9 +22,9 @@ from mkldoctor.discover.sysroot import Root
 from mkldoctor.errors import InputError, UsageError
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.knowledge import layout
+from mkldoctor.observe.kernels import observe
 from mkldoctor.runtime.layers import (KERNEL_FILE, LIBRARY_FILE, Layers, chosen_layers, is_runtime_file, kernel_files,
                                       layer_from_needed, openmp_file, suffix_of)
-from mkldoctor.runtime.kernels import observe
 from mkldoctor.runtime.static import StaticMkl, static_mkl
 
 MAX_OBJECTS = 500  # a closure larger than this is not a program's
@@ -260,7 +260,7 @@ def _kernels(walk: _Walk, fs: Root, cpu: str, suffix: str, mkl_dir: str | None, 
         names = sorted(n for n in fs.listdir(mkl_dir) if KERNEL_FILE.match(n) and n.endswith(suffix)) if mkl_dir else []
         how = f"every kernel library in {mkl_dir} (--cpu all: any x86-64 CPU)"
     elif cpu == "native":
-        names, how = observe(fs, suffix, mkl_dir, layers, env, search, image)
+        names, how = observe(fs, suffix, mkl_dir, layers.threading, env, search, image)
         if names is None:
             names = sorted(n for n in fs.listdir(mkl_dir) if KERNEL_FILE.match(n) and n.endswith(suffix)) if mkl_dir else []
             how += "; listing every kernel library instead (as --cpu all)"

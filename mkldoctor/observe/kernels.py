@@ -1,4 +1,4 @@
-"""Which CPU kernel and VML libraries MKL loads here, learnt by running a probe (``runtime/probe.py``).
+"""Which CPU kernel and VML libraries MKL loads here, learnt by running a probe (``observe/probe.py``).
 
 The probe runs against the root's own MKL folder when that may be run (``--root``, this
 machine), else against a folder on this machine whose ``libmkl_core`` is byte for byte the
@@ -9,25 +9,35 @@ from __future__ import annotations
 
 import os
 import posixpath
+from dataclasses import dataclass
 
-from mkldoctor.diagnose.kernels import KernelsSeen
 from mkldoctor.digest import sha256_file
 from mkldoctor.discover import discover
 from mkldoctor.discover.sysroot import Root
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.knowledge import layout
-from mkldoctor.runtime.layers import Layers, openmp_file
-from mkldoctor.runtime.probe import run_probe
+from mkldoctor.observe.probe import run_probe
+
+
+@dataclass(frozen=True)
+class KernelsSeen:
+    """What a probe saw of one copy's CPU kernel libraries on this machine: the record check's
+    ``kernels-missing`` rule reads, so that no kernel is ever guessed from CPU flags."""
+
+    loaded: tuple[str, ...] | None  # kernel and VML file names a probe mapped on this CPU; None: not observed
+    missing: tuple[str, ...]  # of those MKL asked for on this CPU, the ones this copy lacks
+    how: str  # "observed on this CPU (...)" or "not observed: why"
 
 
 # the kernel does not depend on the interface, and the probe passes 32-bit ints: libmkl_rt's default, LP64
 _PROBE_INTERFACE = layout.default("MKL_INTERFACE_LAYER", "interface").short
 
 
-def observe(fs: Root, suffix: str, mkl_dir: str | None, layers: Layers, env: dict[str, str],
-             search: list[str] | None, image: str | None) -> tuple[list[str] | None, str]:
-    """Kernel file names that a probe maps on this CPU, and how that was learnt."""
-    probe_dir, own, libraries, _ = _probe_site(fs, mkl_dir, suffix, (layers.threading,), search, image)
+def observe(fs: Root, suffix: str, mkl_dir: str | None, threading: str, env: dict[str, str],
+            search: list[str] | None, image: str | None) -> tuple[list[str] | None, str]:
+    """Kernel file names that a probe maps on this CPU with the program's ``threading`` layer (``intel_thread``),
+    and how that was learnt."""
+    probe_dir, own, libraries, _ = _probe_site(fs, mkl_dir, suffix, (threading,), search, image)
     if probe_dir is None or libraries is None:
         why = ("nothing from an image is run, and no MKL on this machine has the same files" if image
                else "the program's MKL folder was not found" if not mkl_dir
@@ -35,7 +45,7 @@ def observe(fs: Root, suffix: str, mkl_dir: str | None, layers: Layers, env: dic
         return None, f"the CPU kernel was not observed: {why} (--search DIR names one)"
     # the kernel does not depend on the interface, and the probe passes 32-bit ints: it always runs LP64
     probe_env = {k: v for k, v in env.items() if k != "MKL_INTERFACE_LAYER"}
-    probe_env["MKL_THREADING_LAYER"] = _layer_variable(layers.threading)
+    probe_env["MKL_THREADING_LAYER"] = _layer_variable(threading)
     result = run_probe(libraries, [probe_dir] + [os.path.dirname(p) for p in libraries], probe_env)
     if result.error:
         return None, f"the CPU kernel was not observed: {result.error}"
@@ -58,7 +68,7 @@ def _probe_site(fs: Root, mkl_dir: str | None, suffix: str, threadings: tuple[st
 
     for folder in sites():
         for threading in threadings:
-            if libraries := _probe_files(folder, suffix, Layers(_PROBE_INTERFACE, threading, "", "")):
+            if libraries := _probe_files(folder, suffix, threading):
                 return folder, own, libraries, threading
     return None, own, None, None
 
@@ -73,11 +83,12 @@ def _how(probe_dir: str, own: str | None) -> str:
     return f"observed on this CPU (a probe under LD_DEBUG=files{where})"
 
 
-def _probe_files(folder: str, suffix: str, layers: Layers) -> list[str] | None:
+def _probe_files(folder: str, suffix: str, threading: str) -> list[str] | None:
     """Host paths of what the probe links in ``folder``: libmkl_rt, or the three layers (and libiomp5)."""
     rt = os.path.join(folder, f"libmkl_rt{suffix}")
-    wanted = [os.path.join(folder, f"libmkl_{name}{suffix}") for name in (_PROBE_INTERFACE, layers.threading, "core")]
-    omp = openmp_file(layers.threading)
+    wanted = [os.path.join(folder, f"libmkl_{name}{suffix}") for name in (_PROBE_INTERFACE, threading, "core")]
+    runtime = layout.openmp_of(layout.get(f"mkl_{threading}"))
+    omp = runtime.loaded_as if runtime else None
     if omp == layout.get("iomp5").loaded_as:  # libiomp5 ships beside MKL; GCC's libgomp is the compiler's
         wanted.append(os.path.join(folder, omp))
     if os.path.exists(rt) and all(os.path.exists(p) for p in wanted):

@@ -15,7 +15,9 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 
-from mkldoctor.runtime.layers import KERNEL_FILE
+from mkldoctor.knowledge import layout
+
+KERNEL_FILE = layout.file_pattern(("kernel", "vml-kernel"), shared_only=True)
 
 SOURCE = r"""
 #include <stdio.h>
