@@ -164,3 +164,21 @@ def test_list_reads_the_budget_inside_root(tmp_path):
     line = next(line for line in text.splitlines() if line.startswith("cpu budget: "))
     assert str(cg / "app/cpu.max") in line and "MKL starts 4 threads" in line and "affinity" not in line.split(";")[0]
     assert "more threads than the quota gives CPUs" in line
+
+
+def test_the_budget_is_the_roots_whatever_copies_it_holds(mkl, tmp_path):
+    """A --root with an MKL copy in it: the budget is still read in the root (its quota), not in the copy's prefix."""
+    import shutil
+
+    from test_list import link_tree
+
+    shutil.copytree(mkl.debian_shared / "var", tmp_path / "var", symlinks=True)
+    link_tree(sorted(mkl.debian_lib(mkl.debian_shared).glob("libmkl_*.so")), tmp_path / "usr/lib/x86_64-linux-gnu")
+    (tmp_path / "sys/fs/cgroup").mkdir(parents=True)
+    (tmp_path / "sys/fs/cgroup/cpu.max").write_text("50000 100000\n")
+    done = _list("--root", str(tmp_path), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert document["installs"], "the copy in the root is found"
+    budget = document["cpu_budget"]
+    assert (budget["quota_cpus"], budget["quota_source"]) == (0.5, str(tmp_path / "sys/fs/cgroup/cpu.max"))

@@ -136,13 +136,13 @@ def discover(
         if ctx.root.is_host:  # under --root, the root's reader reports them (install.broken)
             for line in _broken_links(key):
                 ctx.warn(line)
-        root = ctx.root.resolve(first.root or posixpath.dirname(first.lib_dir))
-        if not seen.include_dirs and (beside := _includes_beside(root, key, ctx.root.fs)):
+        prefix = ctx.root.resolve(first.root or posixpath.dirname(first.lib_dir))
+        if not seen.include_dirs and (beside := _includes_beside(prefix, key, ctx.root.fs)):
             seen.include_dirs.append(beside)
             seen.evidence.append(f"headers beside it: {beside}")
         install = describe(
             first.source,
-            root,
+            prefix,
             [key],
             seen.include_dirs,
             package=seen.package,
