@@ -31,6 +31,7 @@ def check(
 
     Exit status: 0 nothing blocks, 1 an error finding (--strict: or a warning), 2 usage error.
     """
+    from mkldoctor.diagnose.options import CheckOptions
     from mkldoctor.findings import exit_status
     from mkldoctor.output.findings import FindingsFormat, render
     from mkldoctor.runtime.checkup import checkup
@@ -47,9 +48,8 @@ def check(
         project = "."
         opened = image_root(image, root, [binary] if binary else [])
         root = opened.root
-    options = {"require-symbol": require_symbol or [], "link": link, "interface": interface,
-               "threading": threading, "min-version": min_version}
-    result = checkup(project, root, search, options, image=opened, binary=binary, host_search=host_search)
+    options = CheckOptions(tuple(require_symbol or ()), link, interface, threading, min_version)
+    result = checkup(project, root, options, search=search, image=opened, binary=binary, host_search=host_search)
     shown = [f for f in result.findings if verbose or chosen is not FindingsFormat.text or f.id != "scan-warning"]
     extra = {"command": "check", "picked": result.picked} if chosen is FindingsFormat.json else None
     render(shown, chosen, suite="mkldoctor.check", extra=extra)

@@ -1,23 +1,24 @@
-"""``mkldoctor check``: the inventory, the project's needs and the rules, in one call."""
+"""``mkldoctor check``: the inventory, the project's needs and the rules, in one call.
+
+One way down: the copies come from ``discover``, the kernel each copy loads on this CPU from a probe
+(``observe/kernels.py``, a plain call), and the rules read them as facts."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Callable
 
-from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
-from mkldoctor.findings import Finding
 from mkldoctor.diagnose.cmake import predict_cmake
-from mkldoctor.inventory.install import MklInstall
-from mkldoctor.observe.kernels import KernelsSeen
 from mkldoctor.diagnose.csources import read_c_sources
-from mkldoctor.diagnose.predict import Choice, predict
-from mkldoctor.diagnose.project import Needs, apply_options, read_project
 from mkldoctor.diagnose.facts import Facts
+from mkldoctor.diagnose.options import CheckOptions
+from mkldoctor.diagnose.predict import Choice, predict
+from mkldoctor.diagnose.project import Needs, read_project
 from mkldoctor.diagnose.rules import run_rules
-from mkldoctor.discover.cpubudget import read_budget
+from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
 from mkldoctor.discover.cpuinfo import cpu_info
+from mkldoctor.findings import Finding
+from mkldoctor.observe.kernels import KernelsSeen, observe_install
 
 
 @dataclass
@@ -31,22 +32,26 @@ class CheckReport:
 def run_check(
     project: str = ".",
     root: str = "/",
+    options: CheckOptions = CheckOptions(),
+    *,
     search: list[str] | None = None,
-    options: dict | None = None,
+    host_search: list[str] | None = None,
+    image: str | None = None,
     env: dict[str, str] | None = None,
     progress=None,
-    observe_kernels: Callable[[MklInstall], KernelsSeen] | None = None,
 ) -> CheckReport:
+    """Check ``project`` against the MKL copies under ``root`` (``image``: the image they were read from, whose
+    files are never run; ``host_search``: folders on this machine the kernel probe may use)."""
     env = dict(os.environ if env is None else env)
     needs, notes = read_project(project, env)
-    if options:
-        apply_options(needs, options, "command line", override=True)
+    options.apply(needs, "command line", override=True)
     read_c_sources(project, needs)
     symbols = tuple(dict.fromkeys(list(needs.symbols) + list(DEFAULT_SYMBOLS)))
     inventory = discover(root, list(search or []) + needs.search, env=env,
                          project=os.path.abspath(project) if root == "/" else None, symbols=symbols, progress=progress)
     choice = (predict_cmake(inventory, needs, env, project) if needs.cmake else None) or predict(inventory, needs, env)
-    findings = run_rules(Facts(inventory, needs, choice, env, read_budget(root), cpu_info(root), observe_kernels))
+    kernels = _kernels(inventory, root, image, host_search)
+    findings = run_rules(Facts(inventory, needs, choice, env, inventory.cpu_budget, cpu_info(root), kernels))
     findings += [Finding("project-unreadable", "warning", note, (note,), ("fix the file",)) for note in notes]
     broken = {line: install for install in inventory.installs for line in install.broken}
     findings += [Finding("root-broken-file", "warning", f"a file of the MKL in {broken[line].lib_dirs[0]} was not read: {line}",
@@ -55,3 +60,9 @@ def run_check(
                  for line in broken]
     findings += [Finding("scan-warning", "info", warning, (warning,), ()) for warning in inventory.warnings if warning not in broken]
     return CheckReport(findings, inventory, needs, choice)
+
+
+def _kernels(inventory: Inventory, root: str, image: str | None, host_search: list[str] | None) -> dict[str, KernelsSeen]:
+    """What a probe saw of each copy with a shared libmkl_core, by the copy's key (the kernels-missing rule reads it)."""
+    return {install.key: observe_install(install, root=root, image=image, search=host_search)
+            for install in inventory.installs if install.has("mkl_core", "shared")}

@@ -1,17 +1,16 @@
 """What the rules of ``check`` read, gathered once: the inventory, what the project needs, the copy the
-build will pick, the environment, the machine's CPU and quota."""
+build will pick, the environment, the machine's CPU and quota, and what a probe saw of each copy's kernels."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from dataclasses import dataclass, field
+from typing import Mapping
 
 from mkldoctor.diagnose.predict import Choice
 from mkldoctor.diagnose.project import Needs
 from mkldoctor.discover import Inventory
 from mkldoctor.discover.cpubudget import CpuBudget
 from mkldoctor.discover.cpuinfo import CpuInfo
-from mkldoctor.inventory.install import MklInstall
 from mkldoctor.observe.kernels import KernelsSeen
 
 
@@ -23,7 +22,7 @@ class Facts:
     env: dict[str, str]
     budget: CpuBudget  # the CPU quota, affinity and MKL's own thread count
     cpu: CpuInfo
-    observe_kernels: Callable[[MklInstall], KernelsSeen] | None = None  # a probe on this machine (runtime/), when check may run one
+    kernels: Mapping[str, KernelsSeen] = field(default_factory=dict)  # a probe's view of each copy with a shared core, by key
 
 
 def debian_present(inventory: Inventory) -> bool:

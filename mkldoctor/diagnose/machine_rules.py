@@ -25,7 +25,7 @@ def rule_kernels(f: Facts) -> list[Finding]:
         if not install.has("mkl_core", "shared"):
             continue
         present = install.kernels()
-        seen = f.observe_kernels(install) if f.observe_kernels else None
+        seen = f.kernels.get(install.key)
         if seen is not None and seen.missing:
             names = ", ".join(seen.missing)
             out.append(Finding(

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from mkldoctor.diagnose import cargo_graph, cargo_record, cargo_sources
 from mkldoctor.diagnose.cmakelists import read_cmake_project
+from mkldoctor.diagnose.options import INTERFACES, LINKS, CheckOptions
 from mkldoctor.knowledge import history
-from mkldoctor.errors import InputError, UsageError
+from mkldoctor.errors import InputError
 from mkldoctor.knowledge import layout
 
 try:
@@ -21,10 +22,6 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-# the words of --link, --interface and --threading (and MKL_LINK, MKL_INTERFACE in a CMakeLists.txt)
-LINKS = layout.LINK_MODES
-INTERFACES = layout.words("mkldoctor", "interface")
-THREADINGS = layout.words("mkldoctor", "threading")
 
 
 @dataclass
@@ -170,23 +167,7 @@ def read_config(top: str, needs: Needs) -> None:
             table = table.get(key, {}) if isinstance(table, dict) else {}
         if not table:
             continue
-        apply_options(needs, table, f"{name}")
-
-
-def apply_options(needs: Needs, options: dict, why: str, *, override: bool = False) -> None:
-    for symbol in options.get("require-symbol", options.get("require_symbol", [])) or []:
-        needs.add_symbol(symbol, why)
-    for key, allowed in (("link", LINKS), ("interface", INTERFACES), ("threading", THREADINGS)):
-        value = options.get(key)
-        if value is None:
-            continue
-        if value not in allowed:
-            raise UsageError(f"{why}: {key} must be one of {', '.join(allowed)}, not {value!r}")
-        needs.set(key, value, why, override=override)
-    for key in ("min-version", "min_version"):
-        if options.get(key):
-            needs.set("min_version", str(options[key]), why, override=override)
-    needs.search += list(options.get("search", []) or [])
+        CheckOptions.from_table(table).apply(needs, f"{name}")
 
 
 def read_project(top: str, env: dict[str, str] | None = None) -> tuple[Needs, list[str]]:

@@ -1,18 +1,20 @@
 """``check`` as one call: the machine, the project and the rules (diagnose/), plus, for an image and a
-binary, what that binary needs at run time (runtime/), with paths named the way a user names them."""
+binary, what that binary needs at run time (runtime/), with paths named the way a user names them.
+
+check's orchestration, a layer above both: diagnose and runtime each ask the kernel probe (observe/,
+below them both) for what they need; nothing is handed down to be called back."""
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass
 
 from mkldoctor.diagnose.check import CheckReport, run_check
+from mkldoctor.diagnose.options import CheckOptions
 from mkldoctor.discover.image import ImageRoot, in_image
 from mkldoctor.findings import Finding
 from mkldoctor.runtime.deps import compute_deps
 from mkldoctor.runtime.findings import runtime_findings
-from mkldoctor.observe.kernels import observe_install
 
 _TEXT_FIELDS = ("title", "evidence", "fix", "explanation", "confirm")
 
@@ -32,11 +34,11 @@ def _named(finding: Finding, image: ImageRoot) -> Finding:
         for key in _TEXT_FIELDS for value in (getattr(finding, key),)})
 
 
-def checkup(project: str, root: str, search: list[str] | None, options: dict, *,
+def checkup(project: str, root: str, options: CheckOptions, *, search: list[str] | None = None,
             image: ImageRoot | None = None, binary: str | None = None, host_search: list[str] | None = None) -> Checkup:
-    """``run_check`` with the kernel probe; with ``binary`` (inside ``image``), its run-time needs first."""
-    observe = functools.partial(observe_install, root=root, image=image.image if image else None, search=host_search)
-    report: CheckReport = run_check(project, root, search, options, observe_kernels=observe)
+    """``run_check``; with ``binary`` (inside ``image``), its run-time needs first."""
+    report: CheckReport = run_check(project, root, options, search=search, host_search=host_search,
+                                    image=image.image if image else None)
     findings = list(report.findings)
     if binary:
         deps = compute_deps(binary, root, image.env if image else {}, "native", host_search,
