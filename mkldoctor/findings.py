@@ -20,6 +20,21 @@ class Recipe:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where in the input a finding's evidence stands: a line a person can open, and what is there.
+
+    ``path`` is relative to the project (check) or to the folder explain ran in, when the file is
+    inside it; else absolute. Lines and columns count from 1, as editors and SARIF do.
+    """
+
+    path: str
+    line: int
+    what: str = ""  # "calls hgemm_", "find_package(MKL CONFIG)", "intel-mkl-src dependency"
+    column: int | None = None
+    end_line: int | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     id: str
     severity: str  # "error" | "warning" | "info"
@@ -29,6 +44,7 @@ class Finding:
     explanation: str = ""
     confirm: tuple[str, ...] = ()
     recipes: tuple[Recipe, ...] = ()  # printed once per report, after the findings
+    locations: tuple[Location, ...] = ()  # the lines in the input the finding is about, most telling first
 
 
 def by_severity(findings: list[Finding]) -> list[Finding]:
