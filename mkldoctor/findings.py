@@ -34,6 +34,16 @@ class Location:
     end_line: int | None = None
 
 
+def input_path(path: str, top: str) -> str:
+    """The file at ``path`` (as opened: absolute, or from the current folder) as a Location names it:
+    relative to the folder ``top`` when inside it, else absolute."""
+    import os
+
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full, os.path.abspath(top))
+    return full if rel == ".." or rel.startswith("../") else rel
+
+
 @dataclass(frozen=True)
 class Finding:
     id: str

@@ -27,6 +27,7 @@ from mkldoctor.explain.diagnosis import explain
 from mkldoctor.findings import Finding, exit_status
 from mkldoctor.inventory.locate import install_from_path
 from mkldoctor.output.findings import render
+from sarif_schema import valid_sarif
 
 SEED_LOG = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "seed-link-error.log"
 if not SEED_LOG.exists():
@@ -540,20 +541,26 @@ def test_link_commands_from_make_cmake_ninja_and_rustc():
 
 
 def test_formats(mkl):
-    for fmt in ("json", "junit", "github", "text"):
+    for fmt in ("json", "junit", "github", "text", "sarif"):
         result = cli("explain", str(SEED_LOG), "--format", fmt)
         assert result.exit_code == 1, result.output
         out = result.stdout
         if fmt == "json":
             document = json.loads(out)
-            assert document["schema"] == "mkldoctor.findings" and document["version"] == 1
-            assert set(document["findings"][0]) == {"id", "severity", "title", "evidence", "fix", "explanation", "confirm", "recipes"}
+            assert document["schema"] == "mkldoctor.findings" and document["version"] == 2
+            assert set(document["findings"][0]) == {"id", "severity", "title", "evidence", "fix", "explanation", "confirm", "recipes",
+                                                    "locations"}
+            (where,) = document["findings"][0]["locations"]  # the log's line that says so
+            assert "undefined reference to `hgemm_'" in SEED_LOG.read_text().splitlines()[where["line"] - 1]
+        elif fmt == "sarif":
+            (result,) = valid_sarif(out)["runs"][0]["results"]
+            assert result["ruleId"] == "missing-symbol" and result["locations"][0]["physicalLocation"]["region"]["startLine"] == where["line"]
         elif fmt == "junit":
             root = ET.fromstring(out)
             suite = root.find("testsuite")
             assert suite.get("failures") == "1" and suite.find("testcase/failure") is not None
         elif fmt == "github":
-            assert out.startswith("::error title=missing-symbol%3A hgemm_ is not in the MKL the build uses")
+            assert out.startswith("::error file=") and f",line={where['line']},title=missing-symbol%3A hgemm_ is not in the MKL the build uses" in out
             assert out.count("\n") == 1  # one annotation, newlines escaped
         else:
             assert out.startswith("error[missing-symbol]")
