@@ -103,6 +103,27 @@ def test_the_action_installs_checks_writes_sarif_and_fails_as_asked(mkl, tmp_pat
     installed = subprocess.run([str(venv / "bin/python"), "-c", "import mkldoctor; print(mkldoctor.__file__)"],
                                capture_output=True, text=True, check=True, cwd=temp).stdout
     assert str(venv) in installed  # installed from the action's path into its own environment, not the checkout
+    # the installed metadata: the licence file, classifiers, no URL, requests and numpy only in the bench extra
+    meta = json.loads(subprocess.run([str(venv / "bin/python"), "-c", (
+        "import importlib.metadata as m, json; d = m.distribution('mkldoctor'); "
+        "print(json.dumps({'classifiers': d.metadata.get_all('Classifier'), 'requires': d.requires, "
+        "'urls': d.metadata.get_all('Project-URL'), 'license': d.metadata['License'], "
+        "'files': [str(f) for f in d.files if 'LICENSE' in str(f)]}))")], capture_output=True, text=True, cwd=temp,
+        check=True).stdout)
+    assert "License :: OSI Approved :: MIT License" in meta["classifiers"] and meta["license"] == "MIT" and not meta["urls"]
+    assert any(f.endswith(".dist-info/licenses/LICENSE") or f.endswith(".dist-info/LICENSE") for f in meta["files"])
+    assert "Copyright (c) 2026 mkldoctor contributors" in (action_path / "LICENSE").read_text()
+    markers = {(r.split(";")[0].strip(), r.split(";", 1)[1].strip() if ";" in r else "") for r in meta["requires"]}
+    assert {m for name, m in markers if name.startswith(("requests", "numpy"))} == {'extra == "bench"', 'extra == "test"'}
+    assert ("typer<0.29,>=0.12", "") in markers or ("typer>=0.12,<0.29", "") in markers  # the base install still has its own
+    # installed without the bench extra: no requests, and bench --hf-repo says what to install, in one line
+    assert subprocess.run([str(venv / "bin/python"), "-c", "import requests"], capture_output=True, cwd=temp).returncode == 1
+    bench = subprocess.run([str(venv / "bin/mkldoctor"), "bench", "--hf-repo", "org/name"], capture_output=True, text=True,
+                           cwd=temp, env={**{k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"},
+                                          "XDG_CACHE_HOME": str(temp / "cache")})
+    assert bench.returncode == 2 and bench.stdout == "" and bench.stderr == (
+        "mkldoctor: --hf-repo downloads with the requests package, which is not installed: pip install 'mkldoctor[bench]' "
+        "(or give the model's folder with --model)\n")
     document = valid_sarif((workspace / "results.sarif").read_text())
     (missing,) = [r for r in document["runs"][0]["results"] if r["ruleId"] == "missing-symbol"]
     assert missing["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "main.c", "uriBaseId": "%SRCROOT%"}
