@@ -229,11 +229,9 @@ def _link_items(build: Path) -> list[str]:
             continue
         words = shlex.split(link.read_text())
         lines.append(shlex.join(w for w in words if not w.endswith(".o") and w not in ("-o",)))
-    items = []
-    for line in lines:
-        for word in shlex.split(line):
-            if word not in items and not word.endswith((".o", ".c.o", ".cpp.o")):
-                items.append(word)
+    items = []  # repeats within a line are kept: listing archives twice is how some projects resolve MKL's cycles
+    for line in dict.fromkeys(lines):
+        items += [word for word in shlex.split(line) if not word.endswith(".o")]
     return items
 
 
