@@ -25,6 +25,18 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None, check:
     return subprocess.run(cmd, cwd=cwd, env=env, check=check, capture_output=True, text=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cargo_home(tmp_path_factory):
+    """cargo keeps a lock file and its caches in CARGO_HOME (~/.cargo): the tests' cargo runs, and
+    check's ``cargo metadata``, keep theirs in the run's temp folder. rustup's proxies find their
+    toolchains through RUSTUP_HOME, which keeps pointing at the user's."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("RUSTUP_HOME", os.environ.get("RUSTUP_HOME") or os.path.expanduser("~/.rustup"))
+    patch.setenv("CARGO_HOME", str(tmp_path_factory.mktemp("cargo-home")))
+    yield
+    patch.undo()
+
+
 # -- the real MKL ----------------------------------------------------------------------
 
 
