@@ -271,7 +271,9 @@ def crate(tmp_path_factory):
     (d / "app/src/main.rs").write_text(
         "fn main() { if std::env::args().count() > 9 { println!(\"{} {}\", fakecandle::mkl::hgemm(1), fakecandle::mkl::sgemm(1.0)); } }\n"
     )
-    return d
+    yield d
+    for target in d.glob("target-*"):  # each holds an rlib of 800 MB (MKL's archives bundled in)
+        shutil.rmtree(target, ignore_errors=True)
 
 
 def cargo_env(mkl, target: Path, rustflags: str | None) -> dict:
