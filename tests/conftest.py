@@ -245,6 +245,27 @@ def mine(path: Path, *args: str) -> set[tuple[str, str, bool]]:
     return found
 
 
+# -- what a test did instead of what it would have, told in the run's summary --------------
+
+_SAID = pytest.StashKey[list]()
+
+
+@pytest.fixture()
+def say(request):
+    """``say(line)``: a line for the end of the run, for what a test checked another way than it
+    would have (torch missing: compared with the numpy forward only). It is not a skip: the test ran."""
+    said = request.config.stash.setdefault(_SAID, [])
+    return lambda line: said.append(f"{request.node.nodeid}: {line}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    said = config.stash.get(_SAID, [])
+    if said:
+        terminalreporter.section("said by the tests", sep="-")
+        for line in said:
+            terminalreporter.write_line(line)
+
+
 # -- CI must not skip what needs fixtures --------------------------------------------------
 
 
