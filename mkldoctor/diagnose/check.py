@@ -15,9 +15,10 @@ from mkldoctor.diagnose.options import CheckOptions
 from mkldoctor.diagnose.predict import Choice, predict
 from mkldoctor.diagnose.project import Needs, read_project
 from mkldoctor.diagnose.rules import run_rules
+from mkldoctor.diagnose.tree import build_file
 from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
 from mkldoctor.discover.cpuinfo import cpu_info
-from mkldoctor.findings import Finding
+from mkldoctor.findings import Finding, Location
 from mkldoctor.observe.kernels import KernelsSeen, observe_install
 
 
@@ -27,6 +28,7 @@ class CheckReport:
     inventory: Inventory
     needs: Needs
     choice: Choice
+    anchor: Location | None = None  # the project's build file: where a finding without a line of its own is placed
 
 
 def run_check(
@@ -59,7 +61,9 @@ def run_check(
                          ("fix or remove the link inside the image (make it point inside the image), then run again",))
                  for line in broken]
     findings += [Finding("scan-warning", "info", warning, (warning,), ()) for warning in inventory.warnings if warning not in broken]
-    return CheckReport(findings, inventory, needs, choice)
+    name = build_file(project)
+    anchor = Location(name, 1, f"{name}: the project this machine-wide finding is about") if name else None
+    return CheckReport(findings, inventory, needs, choice, anchor)
 
 
 def _kernels(inventory: Inventory, root: str, image: str | None, host_search: list[str] | None) -> dict[str, KernelsSeen]:

@@ -19,7 +19,7 @@ what none of them explained.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Sequence
 
@@ -54,6 +54,7 @@ class Unrecognised:
 
     line: str
     context: tuple[str, ...] = ()
+    at: int = field(default=0, compare=False)  # the log line it is on (it is yielded after the lines that follow it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,7 @@ def diagnoses() -> tuple[Callable, ...]:
 
 
 def fallbacks() -> tuple[Callable, ...]:
-    """What runs after every diagnosis, ``(events, findings so far) -> list[Finding]``: nothing is left unsaid."""
+    """What runs after every diagnosis, ``(events, context, findings so far) -> list[Finding]``: nothing is left unsaid."""
     from mkldoctor.explain import unrecognised
 
     return (unrecognised.rust_link_failed, unrecognised.unrecognised_lines)

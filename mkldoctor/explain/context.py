@@ -11,15 +11,19 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from mkldoctor.binary.dynamic import read_dynamic
 from mkldoctor.binary.symbols import Definition, find_symbols
 from mkldoctor.discover.soname import SearchResult
 from mkldoctor.explain.events import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
 from mkldoctor.explain.linksearch import search_library
-from mkldoctor.findings import Recipe
+from mkldoctor.findings import Location, Recipe
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.inventory.locate import installs_from_dirs
+
+
+MAX_LOCATIONS = 10  # log lines named per finding: an annotation per line is enough to find the rest
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Context:
     commands: tuple[LinkCommand, ...]  # the link command lines of the log
     env: dict[str, str] | None = None  # the environment the log's programs ran with, when known
     cargo: bool = False  # the failing link was rustc's (a cargo build)
+    log: str | None = None  # the log file as findings name it (Location.path); None for standard input or a command
+    lines: Mapping[object, int] = field(default_factory=dict, compare=False, repr=False)  # event -> its first log line
     # look-ups shared by the diagnoses of one report: filled as they are asked
     _hits: dict[str, list[Hit]] = field(default_factory=dict, compare=False, repr=False)
     recipes: OrderedDict[str, Recipe] = field(default_factory=OrderedDict, compare=False, repr=False)
@@ -96,6 +102,13 @@ class Context:
                     places.append(folder)
         return places
 
+    def located(self, events, what: str) -> tuple[Location, ...]:
+        """The log lines the events were first read on (a log file only: standard input has no file to open)."""
+        if self.log is None:
+            return ()
+        lines = sorted({self.lines.get(e, 0) for e in events} - {0})
+        return tuple(Location(self.log, line, what) for line in lines[:MAX_LOCATIONS])
+
     # -- the link commands of the log ----------------------------------------------------
 
     def main_command(self) -> LinkCommand | None:
@@ -151,9 +164,11 @@ class Context:
         return f"see recipe `{self.recipe(need, min_version).name}` below"
 
 
-def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] | None = None) -> Context:
+def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] | None = None,
+                log: str | None = None) -> Context:
     """The context of one report: ``installs``, then the copies in the folders the log itself names (the link
-    commands' -L, rpaths and MKL inputs, the failing programs' run paths, the folders MKL opened)."""
+    commands' -L, rpaths and MKL inputs, the failing programs' run paths, the folders MKL opened); ``log`` names
+    the log file in the findings' locations."""
     from mkldoctor.explain.hosts import LoaderMissing
     from mkldoctor.explain.runtime import MklOpenFailed
 
@@ -175,4 +190,4 @@ def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] 
         (e.referenced_from or "").endswith((".rlib", ".rcgu.o")) or (e.member or "").endswith(".rcgu.o")
         for e in events.of(UndefinedSymbol)
     )
-    return Context(tuple(known), tuple(commands), env, cargo)
+    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line)

@@ -27,14 +27,16 @@ from mkldoctor.findings import Finding, by_severity
 from mkldoctor.inventory.install import MklInstall
 
 
-def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] | None = None) -> list[Finding]:
-    """Findings for a parsed log, with ``installs`` as the MKL copies known besides the log's own."""
-    context = context_for(parsed, installs, env)
+def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] | None = None,
+            log: str | None = None) -> list[Finding]:
+    """Findings for a parsed log, with ``installs`` as the MKL copies known besides the log's own; ``log`` names
+    the log file in the findings' locations."""
+    context = context_for(parsed, installs, env, log)
     found: list[Finding] = []
     for diagnose in catalogue.diagnoses():
         found += diagnose(parsed, context)
     for fallback in catalogue.fallbacks():
-        found += fallback(parsed, found)
+        found += fallback(parsed, context, found)
     return finish(found, parsed, context)
 
 

@@ -18,6 +18,7 @@ class UndefinedSymbol:
     function: str | None  # the function that calls it, demangled
     linker: str  # "ld", "gold", "lld", "mold"
     location: str | None = None  # source file and line, when the linker said so
+    at: int = field(default=0, compare=False)  # the log line of an lld block (read after it); 0: the line being read
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,8 @@ class Parsed:
     bytes: int = 0
     cut_lines: int = 0  # lines longer than MAX_LINE
     dropped: int = 0  # distinct events past the cap
+    first_line: dict = field(default_factory=dict)  # event -> the log's line (from 1, newline-counted) it was first read on
+    at: int = 0  # the log line of the logical line being read (set by the line readers as they go)
 
     @property
     def events(self) -> list:

@@ -151,4 +151,5 @@ def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
         title += ": no copy of it anywhere searched (not an MKL library)"
         fix.append("install the package that provides it (apt-file search, dpkg -S), or add its folder with -L")
     confirm = ("add -Wl,--verbose to the link line: ld prints every file it tries (attempt to open ... failed/succeeded)",)
-    return Finding("library-not-found", "error", title, tuple(evidence), tuple(fix), why, confirm)
+    return Finding("library-not-found", "error", title, tuple(evidence), tuple(fix), why, confirm,
+                   locations=ctx.located([event for event, _, _ in items], f"cannot find {more(names, 4)}"))

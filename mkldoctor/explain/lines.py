@@ -19,13 +19,16 @@ _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
 def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Text lines of a binary stream: decoded, ANSI codes and control bytes gone, CR split."""
     skipping = False
+    newlines = 0  # a line as an editor numbers it: a lone CR does not start one there
     while True:
         chunk = stream.readline(MAX_LINE)
         if not chunk:
             return
         if stats is not None:
             stats.bytes += len(chunk)
+        number = newlines + 1
         complete = chunk.endswith(b"\n")
+        newlines += complete
         if skipping:
             skipping = not complete
             continue
@@ -43,6 +46,8 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 stats.lines += 1
             if _CONTROL.search(piece):
                 piece = _CONTROL.sub(" ", piece)
+            if stats is not None:
+                stats.at = number
             yield piece
 
 
@@ -73,23 +78,32 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     pending: str | None = None
     wrapped = False  # pending was cut at a terminal width (rather than inside quotes)
     pieces = 0
+    pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     for raw in raw_lines(stream, stats):
+        at = stats.at if stats is not None else 0
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
         if pending is not None:
             if wrapped and (not raw or _FRESH.match(raw)):
+                if stats is not None:
+                    stats.at = pending_at
                 yield pending  # it was a whole line of exactly that width after all
             else:
                 line = pending + (raw if wrapped else line.lstrip())
+                at = pending_at
                 pieces += 1
             pending = None
         if pieces < MAX_JOIN_LINES and len(line) < MAX_LINE:
             if _unbalanced(line):
-                pending, wrapped = line, False
+                pending, wrapped, pending_at = line, False, at
                 continue
             if len(raw) in WRAP_WIDTHS:
-                pending, wrapped = line, True
+                pending, wrapped, pending_at = line, True, at
                 continue
         pieces = 0
+        if stats is not None:
+            stats.at = at
         yield line
     if pending is not None:
+        if stats is not None:
+            stats.at = pending_at
         yield pending

@@ -124,22 +124,24 @@ class _State:
             return []
         block, self.lld = self.lld, None
         refs = block["refs"] or [(None, None, None, None)]
-        return [UndefinedSymbol(block["sym"], obj, member, fn, block["linker"], loc) for obj, member, fn, loc in refs]
+        return [UndefinedSymbol(block["sym"], obj, member, fn, block["linker"], loc, block["at"]) for obj, member, fn, loc in refs]
 
 
-def iter_events(lines: Iterable[str]) -> Iterator:
-    """Events from clean lines (see :func:`logical_lines`), in the order they happen."""
+def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
+    """Events from clean lines (see :func:`logical_lines`), in the order they happen; an event said over
+    several lines and yielded after them carries the log line it started on (``at``)."""
     from mkldoctor.explain import catalogue
 
     state = _State()
     for line in lines:
         if not line:
             continue
+        here = stats.at if stats is not None else 0
         pending = state.pending
         if pending is not None:
             pending[2].append(line)
             if len(pending[2]) >= (6 if pending[3] else 2):
-                yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
+                yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
                 state.pending = None
         state.before.append(line)
         if len(state.before) > 4:
@@ -155,11 +157,11 @@ def iter_events(lines: Iterable[str]) -> Iterator:
         if "undefined symbol:" in line and "symbol lookup error" not in line:
             match = _UNDEF_SYMBOL.match(line)
             if match and _SYMBOL_NAME.match(match.group("sym").split("(")[0] or "?"):
-                state.lld = {"sym": match.group("sym"), "linker": _linker_name(match.group("ld")), "refs": []}
+                state.lld = {"sym": match.group("sym"), "linker": _linker_name(match.group("ld")), "refs": [], "at": here}
                 continue
         events = _linker_events(state, line)
         if events is None:
-            events = _catalogue_events(state, line, catalogue)
+            events = _catalogue_events(state, line, catalogue, here)
         if events is not None:
             yield from events
         elif len(line) > 4 and ('"' in line[:8] or " -" in line):
@@ -167,7 +169,7 @@ def iter_events(lines: Iterable[str]) -> Iterator:
     yield from state.flush_lld()
     if state.pending is not None:
         pending = state.pending
-        yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
+        yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
 
 
 def _lld_reference(block: dict, line: str) -> None:
@@ -251,7 +253,7 @@ def _missing_library(line: str, rest: str, prefixed: bool, linker: str) -> Missi
     return None
 
 
-def _catalogue_events(state: _State, line: str, catalogue) -> list | None:
+def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | None:
     """A line the catalogue's gate lets through: its signature's event, an unrecognised error (kept with the
     lines around it, so held back a few lines), or nothing; None when the line is not the catalogue's."""
     if not (catalogue.has_anchor(line) and catalogue.gate().search(line)):
@@ -261,8 +263,8 @@ def _catalogue_events(state: _State, line: str, catalogue) -> list | None:
     pending = state.pending
     if isinstance(event, catalogue.Unrecognised):  # a header (CMake Error at ...): its detail may follow
         if pending is not None:
-            out.append(catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2])))
-        state.pending = [line, [], [], True]
+            out.append(catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4]))
+        state.pending = [line, [], [], True, here]
         return out
     if claimed:
         if event is not None:
@@ -272,9 +274,9 @@ def _catalogue_events(state: _State, line: str, catalogue) -> list | None:
         return out
     if catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line):
         if pending is not None:
-            out.append(catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2])))
+            out.append(catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4]))
         state.unrecognised += 1
-        state.pending = [line, state.before[:-1], [], False] if state.unrecognised <= catalogue.MAX_UNRECOGNISED else None
+        state.pending = [line, state.before[:-1], [], False, here] if state.unrecognised <= catalogue.MAX_UNRECOGNISED else None
         return out
     return None
 
@@ -305,7 +307,7 @@ def parse(stream: BinaryIO, *, max_distinct: int = MAX_DISTINCT) -> Parsed:
     """Read a whole log and keep its distinct events (bounded), C++/Rust names demangled."""
     result = Parsed()
     commands = 0
-    for event in iter_events(logical_lines(stream, result)):
+    for event in iter_events(logical_lines(stream, result), result):
         if event in result.counts:
             result.counts[event] += 1
             continue
@@ -318,6 +320,7 @@ def parse(stream: BinaryIO, *, max_distinct: int = MAX_DISTINCT) -> Parsed:
             result.dropped += 1
             continue
         result.counts[event] = 1
+        result.first_line[event] = getattr(event, "at", 0) or result.at
     _demangle(result)
     return result
 
@@ -335,9 +338,11 @@ def _demangle(result: Parsed) -> None:
     if not names:
         return
     plain = demangle_all(names)
-    counts = {}
+    counts, first = {}, {}
     for event, count in result.counts.items():
+        at = result.first_line.get(event, 0)
         if isinstance(event, UndefinedSymbol) and event.function in plain:
             event = replace(event, function=plain[event.function])
         counts[event] = counts.get(event, 0) + count
-    result.counts = counts
+        first.setdefault(event, at)
+    result.counts, result.first_line = counts, first

@@ -18,7 +18,7 @@ from typing import BinaryIO
 from mkldoctor.errors import InputError, UsageError
 from mkldoctor.explain import logparse
 from mkldoctor.explain.events import Parsed
-from mkldoctor.findings import Finding, exit_status
+from mkldoctor.findings import Finding, Location, exit_status, input_path
 
 TAIL_LINES = 8  # the last lines of a command's output kept for a failure nothing explains
 
@@ -31,6 +31,12 @@ class Report:
     argv: tuple[str, ...] | None = None  # the command run, when one was
     status: int | None = None  # its exit status; None when it was killed at the timeout
     timed_out: bool = False
+    log: str | None = None  # the log file read, as findings name it
+
+    @property
+    def anchor(self) -> Location | None:
+        """Where SARIF places a finding without a line of its own: the log's first line (a log file only)."""
+        return Location(self.log, 1, f"{self.log}: the log explained") if self.log else None
 
     @property
     def exit_status(self) -> int:
@@ -63,14 +69,15 @@ def merge_inventory(installs: list, search: list[str], scan: bool) -> list:
     return installs
 
 
-def explain_log(parsed: Parsed, copies: list, *, search: list[str] | tuple[str, ...] = (), scan: bool = False) -> list[Finding]:
+def explain_log(parsed: Parsed, copies: list, *, search: list[str] | tuple[str, ...] = (), scan: bool = False,
+                log: str | None = None) -> list[Finding]:
     """Findings for a parsed log: the MKL copies given first, then (with ``scan``, or folders to ``search``) every
-    other copy found, then the catalogue's diagnoses."""
+    other copy found, then the catalogue's diagnoses; ``log`` names the log file in the findings' locations."""
     from mkldoctor.explain.diagnosis import explain
 
     if scan or search:
         copies = merge_inventory(list(copies), list(search), scan)
-    return explain(parsed, list(copies))
+    return explain(parsed, list(copies), log=log)
 
 
 def explain_bytes(data: bytes, copies: list, *, scan: bool = False) -> list[Finding]:
@@ -138,7 +145,7 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
                   echo: BinaryIO | None = None, stdin: BinaryIO | None = None) -> Report:
     """Read LOG, ``-`` (``stdin``) or run ``-- COMMAND...``, and explain it against the MKL copies found."""
     copies = install_paths(installs)
-    argv = status = None
+    argv = status = log = None
     tail: list[str] = []
     if not args:
         raise UsageError("give a LOG file, - for standard input, or -- COMMAND ARGS...")
@@ -150,6 +157,7 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
                 parsed = logparse.parse(handle)
         except OSError as exc:
             raise InputError(args[0], exc.strerror or str(exc)) from None
+        log = input_path(args[0], os.getcwd())
     elif len(args) == 1 and os.path.isdir(args[0]):
         raise InputError(args[0], "is a folder, not a log")
     else:
@@ -157,7 +165,7 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
             raise UsageError(f"{args[0]}: no such log file, and no such command")
         argv = list(args)
         parsed, status, tail = run_and_parse(argv, timeout, echo)
-    findings = explain_log(parsed, copies, search=search, scan=scan)
+    findings = explain_log(parsed, copies, search=search, scan=scan, log=log)
     if argv is not None and status != 0 and not any(f.severity == "error" for f in findings):
         findings = [_command_failed(argv, status, timeout, tail)] + findings
-    return Report(findings, parsed.lines, parsed.bytes, tuple(argv) if argv else None, status, argv is not None and status is None)
+    return Report(findings, parsed.lines, parsed.bytes, tuple(argv) if argv else None, status, argv is not None and status is None, log)

@@ -54,6 +54,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             tuple(needed_by(symbols, by_symbol) + [f"defined by: {w}" for w in where]),
             ("add MKL's link line: mkldoctor link --format flags",),
             "The link command names no libmkl_* library, so nothing can define MKL's functions.",
+            locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
     if groups["other"]:
         symbols = groups["other"]
@@ -62,6 +63,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             tuple(needed_by(symbols, by_symbol) + [f"searched: {label(i)}" for i in ctx.installs]),
             ("find the library that defines it: mkldoctor symbols --find SYMBOL FOLDER",),
             "These symbols are not MKL's (none of the MKL copies searched defines them): the cause is elsewhere in the link.",
+            locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
     return out
 
@@ -160,6 +162,7 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
         install=install,
         why_more=why_more.strip(),
         confirm=knowledge.confirm_symbol(symbol, ctx.cargo),
+        locations=ctx.located(events, f"undefined reference to {symbol}"),
     )
 
 

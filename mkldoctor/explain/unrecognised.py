@@ -8,13 +8,14 @@ reason no diagnosis recognised.
 from __future__ import annotations
 
 from mkldoctor.explain.catalogue import FollowOn, Unrecognised
+from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed, RustLinkFailed
 from mkldoctor.findings import Finding
 
 MAX_UNRECOGNISED_FINDINGS = 10
 
 
-def rust_link_failed(events: Parsed, found: list[Finding]) -> list[Finding]:
+def rust_link_failed(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
     """rustc's link failed, and nothing before explained why."""
     if found or not events.of(RustLinkFailed):
         return []
@@ -26,7 +27,7 @@ def rust_link_failed(events: Parsed, found: list[Finding]) -> list[Finding]:
     )]
 
 
-def unrecognised_lines(events: Parsed, found: list[Finding]) -> list[Finding]:
+def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
     """Each error line that no signature claimed, and a failure said only by its echoes."""
     out = []
     lines = events.of(Unrecognised)
@@ -39,6 +40,7 @@ def unrecognised_lines(events: Parsed, found: list[Finding]) -> list[Finding]:
              "if it concerns MKL, report it with this log excerpt so that a signature can be added"),
             "This line looks like an error (error:, undefined, cannot open/find/load, FATAL, ImportError, CMake Error...), "
             "and none of mkldoctor's failure signatures explains it. mkldoctor does not call such a log clean.",
+            locations=ctx.located([event], "an error line no signature explains"),
         ))
     if len(lines) > MAX_UNRECOGNISED_FINDINGS:
         out.append(Finding("unrecognised-failure", "error", f"{len(lines) - MAX_UNRECOGNISED_FINDINGS} more unrecognised error lines",
@@ -52,5 +54,6 @@ def unrecognised_lines(events: Parsed, found: list[Finding]) -> list[Finding]:
              "(make VERBOSE=1, cargo build -v, ninja -v)",),
             "These lines only report that an earlier step failed; the step's own message is not in the input, "
             "or is not one mkldoctor knows.",
+            locations=ctx.located(echoes, "says the build failed"),
         ))
     return out
