@@ -10,23 +10,29 @@ from mkldoctor.errors import EXIT_FINDING, EXIT_OK, EXIT_UNREADABLE, UsageError
 from mkldoctor.output import Format
 
 
+# the options, declared once here so that the command reads as its steps
+Paths = Annotated[list[str], typer.Argument(help="ELF files, .a/.rlib archives, or folders holding them.")]
+Find = Annotated[Optional[list[str]], typer.Option(
+    "--find", "-f", help="Say where SYM is defined and which MKL releases export it (repeatable); exit 1 if one is defined nowhere.")]
+DefinedOnly = Annotated[bool, typer.Option("--defined-only", "-d", help="Only defined symbols.")]
+UndefinedOnly = Annotated[bool, typer.Option("--undefined-only", "-u", help="Only undefined symbols.")]
+ExternOnly = Annotated[bool, typer.Option("--extern-only", "-g", help="Only global and weak symbols.")]
+Grep = Annotated[Optional[str], typer.Option("--grep", "-e", help="Only names matching this regular expression.")]
+Demangle = Annotated[bool, typer.Option("--demangle", "-C", help="Show C++ and Rust names demangled.")]
+Table = Annotated[str, typer.Option("--table", help="auto (.dynsym for shared objects, .symtab for objects), dynsym or symtab.")]
+SymbolsFormat = Annotated[Format, typer.Option("--format", help="auto: a table on a terminal, nm-like text when piped.")]
+
+
 def symbols(
-    paths: Annotated[list[str], typer.Argument(help="ELF files, .a/.rlib archives, or folders holding them.")],
-    find: Annotated[
-        Optional[list[str]],
-        typer.Option("--find", "-f", help="Say where SYM is defined and which MKL releases export it (repeatable); exit 1 if one is defined nowhere."),
-    ] = None,
-    defined_only: Annotated[bool, typer.Option("--defined-only", "-d", help="Only defined symbols.")] = False,
-    undefined_only: Annotated[bool, typer.Option("--undefined-only", "-u", help="Only undefined symbols.")] = False,
-    extern_only: Annotated[bool, typer.Option("--extern-only", "-g", help="Only global and weak symbols.")] = False,
-    grep: Annotated[Optional[str], typer.Option("--grep", "-e", help="Only names matching this regular expression.")] = None,
-    demangle: Annotated[bool, typer.Option("--demangle", "-C", help="Show C++ and Rust names demangled.")] = False,
-    table: Annotated[
-        str, typer.Option("--table", help="auto (.dynsym for shared objects, .symtab for objects), dynsym or symtab.")
-    ] = "auto",
-    fmt: Annotated[
-        Format, typer.Option("--format", help="auto: a table on a terminal, nm-like text when piped.")
-    ] = Format.auto,
+    paths: Paths,
+    find: Find = None,
+    defined_only: DefinedOnly = False,
+    undefined_only: UndefinedOnly = False,
+    extern_only: ExternOnly = False,
+    grep: Grep = None,
+    demangle: Demangle = False,
+    table: Table = "auto",
+    fmt: SymbolsFormat = Format.auto,
 ) -> None:
     """List the symbols of ELF files and archives, or find where symbols are defined.
 

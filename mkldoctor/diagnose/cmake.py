@@ -257,22 +257,9 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
         return Choice(None, "CMake finds no MKLConfig.cmake", tuple(steps),
                       failure=f"cmake stops at configure: {NOT_FOUND} (no MKLConfig.cmake where find_package looks)",
                       fix=tuple(fix))
-    config_root = os.path.normpath(os.path.join(_real(fs, os.path.dirname(config.path)), "..", "..", ".."))
-    mklroot = env.get("MKLROOT") if inventory.root == "/" else None
-    if mklroot:
-        mkl_root = mklroot
-        steps.append(f"MKLConfig.cmake takes MKL_ROOT from MKLROOT={mklroot}, not from its own prefix {config_root}")
-        if config.checks_mklroot:
-            found = read_version_header(os.path.join(mklroot, "include"))
-            if found is None or config.version is None or version_key(found) != version_key(config.version):
-                said = f"MKL {found}" if found else "no include/mkl_version.h"
-                return Choice(None, f"MKLConfig.cmake {config.version} refuses MKLROOT={mklroot}", tuple(steps),
-                              failure=f"cmake stops at configure: MKLConfig.cmake {config.version} ({config.path}) requires "
-                                      f"MKLROOT's mkl_version.h to say {config.version}; MKLROOT={mklroot} has {said}",
-                              fix=("unset MKLROOT", f"or: export MKLROOT={config_root}"))
-    else:
-        mkl_root = config_root
-        steps.append(f"MKL_ROOT: {config_root} (the config's own prefix; MKLROOT not set)")
+    mkl_root, refused = _mkl_root(config, env, inventory.root, fs, steps)
+    if refused is not None:
+        return refused
     lib, names = _library_names(needs, config)
     dirs = library_dirs(env, inventory.root, project, config, mkl_root)
     found = find_library(dirs, names, fs)
@@ -294,6 +281,30 @@ def predict_cmake(inventory: Inventory, needs: Needs, env: dict[str, str], top: 
     how = f"find_package(MKL CONFIG) loads {config.path}; its libraries come from {os.path.dirname(path)}"
     if _real(fs, os.path.dirname(path)).startswith(_real(fs, mkl_root).rstrip("/") + "/"):
         return Choice(install, how, tuple(steps))
+    return _mixed(install, how, steps, config, mkl_root)
+
+
+def _mkl_root(config: MklConfigFile, env: dict[str, str], root: str, fs: RootFS, steps: list[str]) -> tuple[str, Choice | None]:
+    """The MKL_ROOT MKLConfig.cmake takes (MKLROOT, else its own prefix), or the Choice that it refuses MKLROOT."""
+    config_root = os.path.normpath(os.path.join(_real(fs, os.path.dirname(config.path)), "..", "..", ".."))
+    mklroot = env.get("MKLROOT") if root == "/" else None
+    if not mklroot:
+        steps.append(f"MKL_ROOT: {config_root} (the config's own prefix; MKLROOT not set)")
+        return config_root, None
+    steps.append(f"MKLConfig.cmake takes MKL_ROOT from MKLROOT={mklroot}, not from its own prefix {config_root}")
+    if config.checks_mklroot:
+        found = read_version_header(os.path.join(mklroot, "include"))
+        if found is None or config.version is None or version_key(found) != version_key(config.version):
+            said = f"MKL {found}" if found else "no include/mkl_version.h"
+            return mklroot, Choice(None, f"MKLConfig.cmake {config.version} refuses MKLROOT={mklroot}", tuple(steps),
+                                   failure=f"cmake stops at configure: MKLConfig.cmake {config.version} ({config.path}) requires "
+                                           f"MKLROOT's mkl_version.h to say {config.version}; MKLROOT={mklroot} has {said}",
+                                   fix=("unset MKLROOT", f"or: export MKLROOT={config_root}"))
+    return mklroot, None
+
+
+def _mixed(install: MklInstall, how: str, steps: list[str], config: MklConfigFile, mkl_root: str) -> Choice:
+    """It builds, but with the config of one copy and the libraries of another."""
     warning = (f"find_package(MKL) loads MKLConfig.cmake {config.version or ''} from {mkl_root} but links the "
                f"libraries of {label(install)}: headers of one copy, libraries of another")
     fix = ["pin the libraries to the config's copy: set(CMAKE_FIND_USE_CMAKE_SYSTEM_PATH FALSE), "

@@ -64,6 +64,23 @@ def _under(install: MklInstall, prefix: str) -> bool:
     return any((d.rstrip("/") + "/").startswith(prefix) for d in (*install.lib_dirs, install.root))
 
 
+def _consider(install: MklInstall, where: str, needs: Needs, config: str, steps: list[str]) -> Choice | None:
+    """intel-mkl-src takes ``install`` at this step when it has every file the feature needs; the step says so."""
+    lacking = missing_files(install, needs, None)
+    if needs.link == "dynamic" and not lacking:
+        # intel-mkl-src looks for libmkl_core.so by that very name: the wheels' libmkl_core.so.2/.so.3
+        # (no unversioned dev link) are invisible to it
+        lacking = [f"lib{name}.so (only versioned .so.N files there)" for name in
+                   _layers(needs)
+                   if not any(lib.name == name and lib.kind == "shared" and lib.soname_suffix == ".so"
+                              for lib in install.libraries)]  # the scan's answer: under --root, inside it
+    if lacking:
+        steps.append(f"{where}: {label(install)} skipped, it lacks {', '.join(lacking[:3])}")
+        return None
+    steps.append(f"{where}: {label(install)} has every file {config} needs: TAKEN")
+    return Choice(install, f"intel-mkl-src ({config}) takes it from {where}", tuple(steps))
+
+
 def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Choice:
     config = needs.cargo_config or cargo_routes.default_config()
     steps: list[str] = []
@@ -72,19 +89,7 @@ def predict_cargo(inventory: Inventory, needs: Needs, env: dict[str, str]) -> Ch
         steps += [f"   {note}" for note in needs.cargo_route.notes]
 
     def consider(install: MklInstall, where: str) -> Choice | None:
-        lacking = missing_files(install, needs, None)
-        if needs.link == "dynamic" and not lacking:
-            # intel-mkl-src looks for libmkl_core.so by that very name: the wheels' libmkl_core.so.2/.so.3
-            # (no unversioned dev link) are invisible to it
-            lacking = [f"lib{name}.so (only versioned .so.N files there)" for name in
-                       _layers(needs)
-                       if not any(lib.name == name and lib.kind == "shared" and lib.soname_suffix == ".so"
-                                  for lib in install.libraries)]  # the scan's answer: under --root, inside it
-        if lacking:
-            steps.append(f"{where}: {label(install)} skipped, it lacks {', '.join(lacking[:3])}")
-            return None
-        steps.append(f"{where}: {label(install)} has every file {config} needs: TAKEN")
-        return Choice(install, f"intel-mkl-src ({config}) takes it from {where}", tuple(steps))
+        return _consider(install, where, needs, config, steps)
 
     pcs = [pc for pc in inventory.pkgconfig if pc.name == config and pc.on_search_path]
     if not pcs:

@@ -95,6 +95,29 @@ def discover(
 ) -> Inventory:
     """Every MKL copy under ``root``; ``search`` adds folders (paths inside the root)."""
     ctx = Context(Root(root), dict(os.environ if env is None else env), list(search or []), project)
+    candidates, pc_files = _candidates(ctx, progress)
+    installs = [_install(ctx, key, seen, pc_files) for key, seen in _merged(ctx, candidates).items()]
+    warnings: list[str] = []
+    if progress:
+        progress("symbols")
+    installs = [check_symbols(install, symbols, warnings, ctx.root.fs) for install in installs]
+    openmp = tuple(ctx.root.resolve(p) for p in loader.find_library(ctx, "libiomp5"))
+    for line in ctx.root.problems:  # metadata (.pc, dpkg, pip, conda, ld.so.conf) not read: it leads out of the root
+        ctx.warn(line)
+    installs.sort(key=lambda i: (version_key(i.version), i.lib_dirs), reverse=True)
+    return Inventory(
+        root=ctx.root.root,
+        installs=tuple(installs),
+        pkgconfig=tuple(pc_files),
+        openmp=openmp,
+        warnings=tuple(ctx.warnings + warnings),
+        symbols=symbols,
+        cpu_budget=read_budget(root),
+    )
+
+
+def _candidates(ctx: Context, progress: Callable[[str], None] | None) -> tuple[list[Candidate], list[PkgConfigFile]]:
+    """What every source points at (one candidate per folder it names), and the .pc files found on the way."""
     candidates: list[Candidate] = []
     for label, source in SOURCES:
         if progress:
@@ -110,8 +133,11 @@ def discover(
         progress("pkg-config")
     pc_dirs = [posixpath.join(c.lib_dir, "pkgconfig") for c in candidates]
     pc_candidates, pc_files = pkgconfig.find(ctx, pc_dirs)
-    candidates += pc_candidates
+    return candidates + pc_candidates, pc_files
 
+
+def _merged(ctx: Context, candidates: list[Candidate]) -> dict[str, _Merged]:
+    """The candidates by library folder (its real path in the root): one copy, however many sources name it."""
     merged: dict[str, _Merged] = {}
     for candidate in candidates:
         try:
@@ -129,54 +155,40 @@ def discover(
         seen.evidence += [e for e in candidate.evidence if e not in seen.evidence]
         seen.include_dirs += [i for i in includes if i not in seen.include_dirs]
         seen.package = seen.package or candidate.package
-    warnings: list[str] = []
-    installs: list[MklInstall] = []
-    for key, seen in merged.items():
-        first = seen.first
-        if ctx.root.is_host:  # under --root, the root's reader reports them (install.broken)
-            for line in _broken_links(key):
-                ctx.warn(line)
-        prefix = ctx.root.resolve(first.root or posixpath.dirname(first.lib_dir))
-        if not seen.include_dirs and (beside := _includes_beside(prefix, key, ctx.root.fs)):
-            seen.include_dirs.append(beside)
-            seen.evidence.append(f"headers beside it: {beside}")
-        install = describe(
-            first.source,
-            prefix,
-            [key],
-            seen.include_dirs,
-            package=seen.package,
-            package_version=first.package_version,
-            version=first.version,
-            version_from=first.version_from,
-            evidence=seen.evidence,
-            sources=seen.sources,
-            fs=ctx.root.fs,
-        )
-        for line in install.broken:
+    return merged
+
+
+def _install(ctx: Context, key: str, seen: _Merged, pc_files: list[PkgConfigFile]) -> MklInstall:
+    """One copy described from its folder, with the headers beside it and the .pc files that are its own."""
+    first = seen.first
+    if ctx.root.is_host:  # under --root, the root's reader reports them (install.broken)
+        for line in _broken_links(key):
             ctx.warn(line)
-        owned = tuple(ctx.root.resolve(pc.path) for pc in pc_files if _pc_belongs(ctx, pc, (key,)))
-        if owned:
-            install = replace(install, pkgconfig=owned)
-        if install.version is None:
-            install = _pc_version(install, pc_files, ctx)
-        installs.append(install)
-    if progress:
-        progress("symbols")
-    installs = [check_symbols(install, symbols, warnings, ctx.root.fs) for install in installs]
-    openmp = tuple(ctx.root.resolve(p) for p in loader.find_library(ctx, "libiomp5"))
-    for line in ctx.root.problems:  # metadata (.pc, dpkg, pip, conda, ld.so.conf) not read: it leads out of the root
-        ctx.warn(line)
-    installs.sort(key=lambda i: (version_key(i.version), i.lib_dirs), reverse=True)
-    return Inventory(
-        root=ctx.root.root,
-        installs=tuple(installs),
-        pkgconfig=tuple(pc_files),
-        openmp=openmp,
-        warnings=tuple(ctx.warnings + warnings),
-        symbols=symbols,
-        cpu_budget=read_budget(root),
+    prefix = ctx.root.resolve(first.root or posixpath.dirname(first.lib_dir))
+    if not seen.include_dirs and (beside := _includes_beside(prefix, key, ctx.root.fs)):
+        seen.include_dirs.append(beside)
+        seen.evidence.append(f"headers beside it: {beside}")
+    install = describe(
+        first.source,
+        prefix,
+        [key],
+        seen.include_dirs,
+        package=seen.package,
+        package_version=first.package_version,
+        version=first.version,
+        version_from=first.version_from,
+        evidence=seen.evidence,
+        sources=seen.sources,
+        fs=ctx.root.fs,
     )
+    for line in install.broken:
+        ctx.warn(line)
+    owned = tuple(ctx.root.resolve(pc.path) for pc in pc_files if _pc_belongs(ctx, pc, (key,)))
+    if owned:
+        install = replace(install, pkgconfig=owned)
+    if install.version is None:
+        install = _pc_version(install, pc_files, ctx)
+    return install
 
 
 def _pc_belongs(ctx: Context, pc: PkgConfigFile, lib_dirs: tuple[str, ...]) -> bool:

@@ -83,6 +83,22 @@ class RootLoader:
 
     # -- the search --------------------------------------------------------------------
 
+    def _places(self, requester: DynamicInfo | None, executable: DynamicInfo | None,
+                first: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+        """The folders the loader tries before its cache, in its order, each with why: DT_RPATH (the requester's,
+        then the executable's, where neither has DT_RUNPATH), LD_LIBRARY_PATH, DT_RUNPATH."""
+        places: list[tuple[str, str]] = list(first)
+        if requester is not None and not requester.runpath:
+            places += [(d, "DT_RPATH") for d in requester.rpath]
+            if executable is not None and executable is not requester and not executable.runpath:
+                places += [(d, "DT_RPATH of the executable") for d in executable.rpath]
+        ld_path = self.env.get("LD_LIBRARY_PATH", "")
+        if ld_path:
+            places += [(d or ".", self.env_label) for d in ld_path.split(":")]
+        if requester is not None:
+            places += [(d, "DT_RUNPATH") for d in requester.runpath]
+        return places
+
     def search(self, soname: str, requester: DynamicInfo | None, executable: DynamicInfo | None = None,
                first: tuple[tuple[str, str], ...] = ()) -> SearchResult:
         """Where the loader finds ``soname`` for ``requester`` (loaded by ``executable``).
@@ -97,17 +113,7 @@ class RootLoader:
                                      "a path: no search" + ("" if found else ", and no such file"), soname if found else None))
             result.found = soname if found else None
             return result
-        places: list[tuple[str, str]] = list(first)
-        if requester is not None and not requester.runpath:
-            places += [(d, "DT_RPATH") for d in requester.rpath]
-            if executable is not None and executable is not requester and not executable.runpath:
-                places += [(d, "DT_RPATH of the executable") for d in executable.rpath]
-        ld_path = self.env.get("LD_LIBRARY_PATH", "")
-        if ld_path:
-            places += [(d or ".", self.env_label) for d in ld_path.split(":")]
-        if requester is not None:
-            places += [(d, "DT_RUNPATH") for d in requester.runpath]
-        for folder, origin in places:
+        for folder, origin in self._places(requester, executable, first):
             path = posixpath.join(folder, soname)
             if result.found is not None:
                 if self.exists(path):

@@ -193,28 +193,12 @@ def describe(
     in an include folder, else the package's version. ``extra_libraries``: runtimes found beside it.
     ``fs``: the ``--root`` the (host) paths lie in; every look and read then stays inside it.
     """
-    libraries: list[Library] = []
-    pkgconfig: list[str] = []
-    headers: list[str] = []
     broken: list[str] = []
     fs = fs or RootFS("/")
-    for folder in lib_dirs:
-        libraries.extend(scan_libdir(folder, fs, broken))
-        pc = os.path.join(folder, "pkgconfig")
-        if fs.isdir(fs.inside(pc)):
-            pkgconfig.extend(
-                os.path.join(pc, n) for n in fs.listdir(fs.inside(pc)) if n.startswith(("mkl-", "openmp")) and n.endswith(".pc")
-            )
+    libraries, pkgconfig = _libraries(lib_dirs, fs, broken)
     libraries.extend(extra_libraries)
+    headers = _headers(include_dirs or (), fs, broken)
     for folder in include_dirs or ():
-        for header in ("mkl.h", "mkl_version.h", "mkl_cblas.h", "mkl_blas.h"):
-            path = os.path.join(folder, header)
-            if fs.isfile(fs.inside(path)):
-                headers.append(path)
-            elif not fs.is_host:
-                why = fs.resolve(fs.inside(path))
-                if isinstance(why, Broken) and why.kind != "missing":  # a header link dangling in the root
-                    broken.append(str(why))
         if version is None:
             version = read_version_header(folder, fs)
             version_from = "mkl_version.h" if version else None
@@ -235,6 +219,35 @@ def describe(
         sources=tuple(sources or (source,)),
         broken=tuple(broken),
     )
+
+
+def _libraries(lib_dirs, fs: RootFS, broken: list[str]) -> tuple[list[Library], list[str]]:
+    """The libraries of the copy's folders, and the mkl-*.pc and openmp*.pc files beside them."""
+    libraries: list[Library] = []
+    pkgconfig: list[str] = []
+    for folder in lib_dirs:
+        libraries.extend(scan_libdir(folder, fs, broken))
+        pc = os.path.join(folder, "pkgconfig")
+        if fs.isdir(fs.inside(pc)):
+            pkgconfig.extend(
+                os.path.join(pc, n) for n in fs.listdir(fs.inside(pc)) if n.startswith(("mkl-", "openmp")) and n.endswith(".pc")
+            )
+    return libraries, pkgconfig
+
+
+def _headers(include_dirs, fs: RootFS, broken: list[str]) -> list[str]:
+    """The MKL headers in the include folders; a header link dangling in the root goes to ``broken``."""
+    headers: list[str] = []
+    for folder in include_dirs:
+        for header in ("mkl.h", "mkl_version.h", "mkl_cblas.h", "mkl_blas.h"):
+            path = os.path.join(folder, header)
+            if fs.isfile(fs.inside(path)):
+                headers.append(path)
+            elif not fs.is_host:
+                why = fs.resolve(fs.inside(path))
+                if isinstance(why, Broken) and why.kind != "missing":
+                    broken.append(str(why))
+    return headers
 
 
 def normalise_version(text: str) -> str:

@@ -265,7 +265,7 @@ def _line(install: MklInstall, config: LinkConfig, libs: list, threading_flags: 
         if config.threading == "intel":
             link_flags = [f for f in link_flags if f != "-liomp5" and not (f.startswith("-L") and f != f"-L{lib_dir}")]
             notes.append("libmkl_rt loads libiomp5 itself at run time: it must be on the loader path")
-        if config.threading in ("gnu", "tbb"):
+        elif layout.layer(config.threading, "threading").threaded:  # GCC's OpenMP, oneTBB: not MKL's to ship
             notes.append(f"libmkl_rt loads the {config.threading} threading layer at run time, which needs its runtime on the loader path")
     dirs = list(dict.fromkeys(runtime_dirs))
     if dirs:

@@ -137,6 +137,30 @@ def finding(
         stopped = None
     if stopped is not None:
         first = None  # "first appears in" is not the story: newer releases lack it
+    evidence = _evidence(symbol, used, used_version, needed, why_that_copy, holders, lacking, first, stopped)
+    never = stopped is None and first is None and not holders and ever_exported(symbol) is False
+    if stopped is not None:
+        install = gone_fix(stopped)
+        recipes = ()
+    elif never:
+        install = [f"check the name and the header that declares {symbol}: no MKL release exports it, "
+                   "so no other MKL install or version will define it",
+                   f"find the library that does: mkldoctor symbols --find {symbol} FOLDER"]
+        recipes = ()
+    fix = list(point_at) if holders and point_at else list(install)
+    recipes = tuple(r for r in recipes if f"recipe `{r.name}`" in "\n".join(fix))  # only those the fix refers to
+    why = _why(symbol, used_version, first, stopped, never, why_more)
+    title = f"{symbol} is not in the MKL the build uses" + (f" ({used_version})" if used_version else "")
+    if first:
+        title += f"; MKL {first} or newer has it"
+    elif stopped is not None:
+        title += f"; it was exported up to MKL {stopped.last} and is gone since {stopped.gone_since}"
+    return Finding(ID, "error", title, tuple(evidence), tuple(fix), why, tuple(confirm), recipes, locations)
+
+
+def _evidence(symbol: str, used: str, used_version: str | None, needed: Sequence[str], why_that_copy: Sequence[str],
+              holders: Sequence[Holder], lacking: Sequence[str], first: str | None, stopped: Gone | None) -> list[str]:
+    """Who needs the symbol, the copy the build uses and why, the release history, which copies here have it."""
     evidence = list(needed)
     evidence.append(f"the build uses {used}" + (f" (MKL {used_version} has no {symbol})" if used_version else ""))
     evidence += [f"  {line}" for line in why_that_copy]
@@ -154,17 +178,10 @@ def finding(
     evidence += [f"not defined by {label}" for label in lacking]
     if not holders:
         evidence.append(f"no MKL copy searched here defines {symbol}")
-    never = stopped is None and first is None and not holders and ever_exported(symbol) is False
-    if stopped is not None:
-        install = gone_fix(stopped)
-        recipes = ()
-    elif never:
-        install = [f"check the name and the header that declares {symbol}: no MKL release exports it, "
-                   "so no other MKL install or version will define it",
-                   f"find the library that does: mkldoctor symbols --find {symbol} FOLDER"]
-        recipes = ()
-    fix = list(point_at) if holders and point_at else list(install)
-    recipes = tuple(r for r in recipes if f"recipe `{r.name}`" in "\n".join(fix))  # only those the fix refers to
+    return evidence
+
+
+def _why(symbol: str, used_version: str | None, first: str | None, stopped: Gone | None, never: bool, why_more: str) -> str:
     why = f"The linker stops with `undefined reference to '{symbol}'`: it is not in the MKL the build uses"
     why += f" ({used_version})" if used_version else ""
     why += f"; it first appears in MKL {first}." if first else "."
@@ -175,9 +192,4 @@ def finding(
         why += f" No MKL release from {span_of_releases()} exports it: the cause is not MKL's version."
     if why_more:
         why += " " + why_more
-    title = f"{symbol} is not in the MKL the build uses" + (f" ({used_version})" if used_version else "")
-    if first:
-        title += f"; MKL {first} or newer has it"
-    elif stopped is not None:
-        title += f"; it was exported up to MKL {stopped.last} and is gone since {stopped.gone_since}"
-    return Finding(ID, "error", title, tuple(evidence), tuple(fix), why, tuple(confirm), recipes, locations)
+    return why
