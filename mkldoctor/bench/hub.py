@@ -72,8 +72,10 @@ def _requests():
     try:
         import requests
     except ImportError:
+        from mkldoctor.knowledge.recipes import BENCH_EXTRA
+
         raise BenchUsageError("--hf-repo downloads with the requests package, which is not installed: "
-                              "pip install 'mkldoctor[bench]' (or give the model's folder with --model)") from None
+                              f"{BENCH_EXTRA} (or give the model's folder with --model)") from None
     return requests
 
 

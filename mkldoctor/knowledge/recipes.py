@@ -63,6 +63,9 @@ def dnf_install(*packages: str) -> str:
     return "sudo dnf install " + " ".join(packages)
 
 
+# mkldoctor's own optional parts (requests for bench --hf-repo), as its README tells to install them
+BENCH_EXTRA = "pip install 'mkldoctor[bench]'"
+
 # the packages whose libmkl_*.so development links (-lmkl_rt finds them) oneMKL's wheels lack
 DEVEL_LINKS = (f"{conda_install('mkl-devel')}   # conda's mkl-devel has the libmkl_*.so development links",
                f"or: {apt_install('intel-oneapi-mkl-devel')}   # Intel's apt repository, the same links")
