@@ -48,11 +48,12 @@ def guarded(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         from mkldoctor.errors import MkldoctorError
+        from mkldoctor.inert import inert
 
         try:
             return func(*args, **kwargs)
-        except MkldoctorError as exc:
-            sys.stderr.write(f"mkldoctor: {exc}\n" + "".join(f"  {line}\n" for line in exc.details))
+        except MkldoctorError as exc:  # its message names input (paths, names): printed inert, on one line
+            sys.stderr.write(f"mkldoctor: {inert(str(exc))}\n" + "".join(f"  {inert(line)}\n" for line in exc.details))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             sys.stderr.write("mkldoctor: interrupted\n")

@@ -15,10 +15,11 @@ def image_root(image: str, root: str, wanted: list[str] | None = None):
     ``--root`` with it is a usage error."""
     from mkldoctor.discover.image import open_image
     from mkldoctor.errors import UsageError
+    from mkldoctor.inert import inert
 
     if root != "/":
         raise UsageError("--root and --image: give one of them")
     opened = open_image(image, wanted=wanted or [])
     for warning in opened.warnings:
-        sys.stderr.write(f"mkldoctor: warning: {warning}\n")
+        sys.stderr.write(f"mkldoctor: warning: {inert(warning)}\n")
     return opened

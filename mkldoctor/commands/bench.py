@@ -134,15 +134,17 @@ def bench(
         numpy_reference=not no_numpy,
         matmul_floor=matmul_floor,
     )
+    from mkldoctor.inert import inert
+
     chosen = output.resolve(fmt)
     report = run_bench(options, progress=render.progress_printer())
 
     render.render(report, chosen)
     for result in report.failed:
-        sys.stderr.write(f"mkldoctor: bench: {result.config.name}: {result.reason}\n")
+        sys.stderr.write(f"mkldoctor: bench: {inert(result.config.name)}: {inert(result.reason)}\n")
         if result.failure is not None and chosen is not output.Format.json:
             explain_failure(result.failure, options.installs)
     if report.naive is not None and not report.naive.ok:
         bad = next(c for c in report.naive.checks if not c.ok)
-        sys.stderr.write(f"mkldoctor: bench: {bad.one_line()}\n")
+        sys.stderr.write(f"mkldoctor: bench: {inert(bad.one_line())}\n")
     raise typer.Exit(EXIT_OK if report.ok else EXIT_FINDING)

@@ -14,6 +14,7 @@ import sys
 from typing import TextIO
 
 from mkldoctor.bench.results import BenchReport, ConfigResult
+from mkldoctor.inert import inert, inert_stream
 from mkldoctor.output import Format, console, write_json
 
 SCHEMA = "mkldoctor.bench"
@@ -244,7 +245,7 @@ def render(report: BenchReport, fmt: Format, stream: TextIO | None = None) -> No
     elif fmt is Format.table:
         render_table(report, stream)
     else:
-        render_text(report, stream)
+        render_text(report, inert_stream(stream))
 
 
 def progress_printer(stream: TextIO | None = None):
@@ -254,6 +255,7 @@ def progress_printer(stream: TextIO | None = None):
         return None
 
     def say(message: str) -> None:
+        message = inert(message)
         stream.write(f"\x1b[2m… {message}\x1b[0m\n" if "NO_COLOR" not in os.environ else f"… {message}\n")
         stream.flush()
 
