@@ -22,6 +22,7 @@ def check(
     interface: Annotated[Optional[str], typer.Option("--interface", help="lp64 or ilp64.")] = None,
     threading: Annotated[Optional[str], typer.Option("--threading", help="sequential, intel, gnu or tbb.")] = None,
     min_version: Annotated[Optional[str], typer.Option("--min-version", help="Oldest MKL acceptable, e.g. 2021.4.")] = None,
+    run: Annotated[bool, typer.Option("--run", help="Let the kernel probe run the project's or --root's own MKL: a small program linked with those libraries, run once (their code runs). Off by default: only MKL installed on this machine or named with --search/--host-search is run; an image's never.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show scan notes.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="text, json, junit or github.")] = "text",
@@ -48,7 +49,7 @@ def check(
         root = opened.root
     options = {"require-symbol": require_symbol or [], "link": link, "interface": interface,
                "threading": threading, "min-version": min_version}
-    result = checkup(project, root, search, options, image=opened, binary=binary, host_search=host_search)
+    result = checkup(project, root, search, options, image=opened, binary=binary, host_search=host_search, run=run)
     shown = [f for f in result.findings if verbose or chosen is not FindingsFormat.text or f.id != "scan-warning"]
     extra = {"command": "check", "picked": result.picked} if chosen is FindingsFormat.json else None
     render(shown, chosen, suite="mkldoctor.check", extra=extra)

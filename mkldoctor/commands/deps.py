@@ -16,6 +16,7 @@ def deps(
     cpu: Annotated[str, typer.Option("--cpu", help="native (observed by a probe on this CPU), all (every kernel), or an ISA: def, avx2, avx512...")] = "native",
     env: Annotated[Optional[list[str]], typer.Option("--env", help="VAR=VALUE the program runs with (LD_LIBRARY_PATH, MKL_THREADING_LAYER...; repeatable; over an image's ENV).")] = None,
     search: Annotated[Optional[list[str]], typer.Option("--search", "-s", help="A folder on this machine with MKL to probe with and to compare a static binary with.")] = None,
+    run: Annotated[bool, typer.Option("--run", help="Let --cpu native's probe run the program's own MKL (in --root, or beside the program): a small program linked with those libraries, run once (their code runs). Off by default: only MKL installed on this machine or in --search is run; an image's never.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table, copy (Dockerfile COPY --from=build lines) or json.")] = "table",
     stage: Annotated[str, typer.Option("--stage", help="With --format copy: the build stage the files come from.")] = "build",
 ) -> None:
@@ -34,7 +35,7 @@ def deps(
 
         opened = image_root(image, root, [binary])
         root, run_env = opened.root, {**opened.env, **run_env}  # the image's ENV, then --env
-    report = compute_deps(binary, root, run_env, cpu, search, image=image)
+    report = compute_deps(binary, root, run_env, cpu, search, image=image, run=run)
     if fmt == "copy":
         render.render_copy(report, stage=stage)
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
 from dataclasses import dataclass
 
 from mkldoctor.diagnose.check import CheckReport, run_check
@@ -13,6 +14,7 @@ from mkldoctor.findings import Finding
 from mkldoctor.runtime.deps import compute_deps
 from mkldoctor.runtime.findings import runtime_findings
 from mkldoctor.runtime.kernels import observe_install
+from mkldoctor.runtime.trust import RunPolicy
 
 _TEXT_FIELDS = ("title", "evidence", "fix", "explanation", "confirm")
 
@@ -33,14 +35,21 @@ def _named(finding: Finding, image: ImageRoot) -> Finding:
 
 
 def checkup(project: str, root: str, search: list[str] | None, options: dict, *,
-            image: ImageRoot | None = None, binary: str | None = None, host_search: list[str] | None = None) -> Checkup:
-    """``run_check`` with the kernel probe; with ``binary`` (inside ``image``), its run-time needs first."""
-    observe = functools.partial(observe_install, root=root, image=image.image if image else None, search=host_search)
+            image: ImageRoot | None = None, binary: str | None = None, host_search: list[str] | None = None,
+            run: bool = False) -> Checkup:
+    """``run_check`` with the kernel probe; with ``binary`` (inside ``image``), its run-time needs first.
+
+    The probe runs against MKL installed on this machine or named with --search/--host-search, never
+    against the project's, the root's or the image's own files unless ``run`` (``--run``) says so."""
+    given = tuple(host_search or ()) + (tuple(search or ()) if root == "/" else ())
+    policy = RunPolicy(run, given, os.path.abspath(project))
+    observe = functools.partial(observe_install, root=root, image=image.image if image else None,
+                                search=list(given), policy=policy)
     report: CheckReport = run_check(project, root, search, options, observe_kernels=observe)
     findings = list(report.findings)
     if binary:
         deps = compute_deps(binary, root, image.env if image else {}, "native", host_search,
-                            image=image.image if image else None)
+                            image=image.image if image else None, run=run)
         findings[:0] = runtime_findings(deps, host_search)
     choice = report.choice
     lib_dir = choice.install.lib_dirs[0] if choice.install else None
