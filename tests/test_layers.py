@@ -14,7 +14,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "mkldoctor"
 
 LAYERS: dict[str, int] = {
-    "errors": 0, "findings": 0, "rootfs": 0, "cache": 0, "digest": 0, "inert": 0,
+    "errors": 0, "findings": 0, "rootfs": 0, "cache": 0, "digest": 0, "inert": 0, "programs": 0,
     "binary": 1,
     "knowledge": 2,
     "inventory": 3,

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from mkldoctor.cli import app
 from tests.conftest import run
 from tests.test_deps import PROBE_C
+from test_cargo_routes import registry  # noqa: F401 - a fixture
 
 PLANTED = r"""
 #include <math.h>
@@ -125,3 +126,83 @@ def test_deps_never_runs_a_programs_own_copy(tmp_path):
     assert ran(marker) == 0
     named = invoke("deps", dist / "app", "--format", "json", "--search", dist / "lib")  # the user names it: it runs
     assert ran(marker) == 1 and "observed on this CPU" in json.loads(named.stdout)["kernels_how"]
+
+
+# -- cargo: the project's configuration cannot name a program -------------------------------------
+
+HOSTILE_CONFIG = """
+include = ["more.toml"]
+[build]
+rustc = "./x.sh"
+rustc-wrapper = "./x.sh"
+rustc-workspace-wrapper = "./x.sh"
+[target.x86_64-unknown-linux-gnu]
+linker = "./x.sh"
+runner = "./x.sh"
+[env]
+RUSTC_BOOTSTRAP = "1"
+LD_PRELOAD = "{project}/evil.so"
+[registry]
+credential-provider = "{project}/x.sh"
+[net]
+git-fetch-with-cli = true
+"""
+
+
+def test_cargo_metadata_runs_no_program_the_project_names(registry, tmp_path):
+    """A Cargo.lock and a .cargo/config.toml whose every program-naming key (and rust-toolchain.toml's path,
+    and an executable named cargo at the project's top with "." on PATH) runs a script writing a marker."""
+    from test_cargo_routes import EXPECTED, corpus_project
+    from mkldoctor.diagnose.cargo_config import ISOLATION_NOTE
+
+    marker = tmp_path / "marker"
+    project = corpus_project("candle", tmp_path)
+    (project / "vendor").symlink_to(registry)  # source replacement by a relative path, as `cargo vendor` writes it
+    (project / ".cargo").mkdir()
+    (project / ".cargo/config.toml").write_text('[source.crates-io]\nreplace-with = "vendored"\n[source.vendored]\ndirectory = "vendor"\n')
+    locked = run(["cargo", "generate-lockfile", "--offline"], cwd=project, check=False)
+    assert locked.returncode == 0, locked.stderr
+    script = f"#!/bin/sh\necho \"$0 $*\" >> {marker}\nexec rustc \"$@\"\n"
+    for name in ("x.sh", "cargo", "rustc"):
+        (project / name).write_text(script)
+        (project / name).chmod(0o755)
+    (project / "more.toml").write_text('[build]\nrustc = "./x.sh"\n')
+    toolchain = project / "toolchain/bin"
+    toolchain.mkdir(parents=True)
+    for name in ("cargo", "rustc"):
+        (toolchain / name).write_text(script)
+        (toolchain / name).chmod(0o755)
+    (project / "rust-toolchain.toml").write_text(f'[toolchain]\npath = "{project / "toolchain"}"\n')
+    with (project / ".cargo/config.toml").open("a") as handle:
+        handle.write(HOSTILE_CONFIG.format(project=project))
+    # the reference: cargo run in the project the plain way runs the project's program
+    plain = run(["cargo", "metadata", "--format-version", "1", "--offline", "--locked"], cwd=project, check=False)
+    assert marker.exists(), plain.stderr
+    marker.unlink()
+
+    old = os.getcwd()
+    os.chdir(project)  # check's default project "." with "." first on PATH: the project's ./cargo is not taken
+    try:
+        result = invoke("check", "--format", "json", env={"PATH": ".:" + os.environ["PATH"],
+                                                                "XDG_CACHE_HOME": str(tmp_path / ".cache")})
+    finally:
+        os.chdir(old)
+    assert result.exit_code in (0, 1), result.output
+    assert not marker.exists(), marker.read_text()
+    route = next(f for f in json.loads(result.stdout)["findings"] if f["id"] == "picked")
+    evidence = "\n".join(route["evidence"])
+    assert "[cargo metadata --offline --locked]" in evidence  # cargo itself resolved the route, source replacement kept
+    assert ISOLATION_NOTE in evidence
+    assert EXPECTED["candle"][1] in evidence  # the config cargo's resolve gives
+    assert not list((tmp_path / ".cache/mkldoctor/cargo").iterdir())  # its private folder is gone
+
+
+def test_cargo_is_not_run_when_its_folder_would_be_inside_the_project(registry, tmp_path):
+    from test_cargo_routes import corpus_project, lock_with_cargo
+
+    project = corpus_project("candle", tmp_path)
+    lock_with_cargo(project, registry)
+    result = invoke("check", project, "--format", "json", env={"XDG_CACHE_HOME": str(project / ".cache")})
+    evidence = "\n".join(line for f in json.loads(result.stdout)["findings"] for line in f["evidence"])
+    assert "cargo was not run: mkldoctor's cache folder is inside the project" in evidence
+    assert "resolved from the files instead" in evidence

@@ -27,6 +27,7 @@ from mkldoctor.bench.errors import BuildError, CompilerError
 from mkldoctor.bench.linkline import link_line
 from mkldoctor.bench.results import Build, BuildFailure, MklRuntime
 from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.programs import find_program
 
 SOURCE = "reference_bert.c"
 BINARY = "bert_bench"
@@ -44,12 +45,12 @@ def find_compiler(cc: str | None = None) -> list[str]:
     text = cc or os.environ.get("CC") or ""
     words = shlex.split(text) if text else []
     if words:
-        found = shutil.which(words[0])
+        found = find_program(words[0])
         if not found:
             raise CompilerError(f"C compiler {words[0]!r} not found" + (" (from $CC)" if not cc else ""))
         return [found, *words[1:]]
     for name in ("cc", "gcc", "clang"):
-        found = shutil.which(name)
+        found = find_program(name)
         if found:
             return [found]
     raise CompilerError("no C compiler: none of cc, gcc, clang is on PATH (install gcc, or pass --cc)")

@@ -12,14 +12,10 @@ from dataclasses import dataclass, field
 
 from mkldoctor.diagnose import cargo_graph, cargo_record, cargo_sources
 from mkldoctor.diagnose.cmakelists import read_cmake_project
+from mkldoctor.diagnose.tomlfile import read_toml
 from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError, UsageError
 from mkldoctor.inventory.install import INTERFACE_CHOICES as INTERFACES, LINK_MODES as LINKS, THREADING_CHOICES as THREADINGS
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 CARGO_CONFIGS = cargo_graph.cargo_routes.CONFIGS
 
@@ -55,11 +51,7 @@ class Needs:
 
 
 def _toml(path: str) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(path, f"cannot be read as TOML ({exc})") from None
+    return read_toml(path)
 
 
 def cargo_manifests(top: str, notes: list[str]) -> list[str]:
@@ -73,11 +65,7 @@ def cargo_manifests(top: str, notes: list[str]) -> list[str]:
     if not os.path.isfile(root):
         return []
     manifests = [root]
-    try:
-        workspace = _toml(root).get("workspace", {})
-    except InputError as exc:
-        notes.append(str(exc))
-        return []
+    workspace = _toml(root).get("workspace", {})  # unreadable: one line and exit 2, as for mkldoctor.toml
     members = workspace.get("members", []) if isinstance(workspace, dict) else []
     excluded = {os.path.normpath(os.path.join(top, e)) for e in (workspace.get("exclude", []) if isinstance(workspace, dict) else [])}
     for pattern in members if isinstance(members, list) else []:
@@ -90,11 +78,8 @@ def cargo_manifests(top: str, notes: list[str]) -> list[str]:
 
 def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str], env: dict[str, str] | None = None) -> None:
     """The route to intel-mkl-src (as cargo resolves it) and the config it gives."""
-    for path in manifests:  # an unreadable manifest is said once, here
-        try:
-            _toml(path)
-        except InputError as exc:
-            notes.append(str(exc))
+    for path in manifests:  # an unreadable manifest stops check here: one line and exit 2
+        _toml(path)
     route = cargo_graph.resolve(top, manifests, dict(os.environ if env is None else env))
     if route is None:
         return

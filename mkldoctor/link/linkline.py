@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from mkldoctor.errors import EXIT_FINDING, MkldoctorError
 from mkldoctor.inventory.install import INTERFACE_CHOICES as INTERFACES, LINK_MODES as LINKS, THREAD_LIB, THREADING_CHOICES as THREADINGS, MklInstall, label
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, recipes
+from mkldoctor.programs import find_program
 
 PC_THREAD = {"sequential": "seq", "intel": "iomp", "gnu": "gomp", "tbb": "tbb"}
 SDL_LAYER = {"sequential": "SEQUENTIAL", "intel": "INTEL", "gnu": "GNU", "tbb": "TBB"}
@@ -124,7 +125,7 @@ def find_iomp5(install: MklInstall) -> str | None:
 
 
 def find_gomp(cc: str = "gcc") -> str | None:
-    tool = shutil.which(cc)
+    tool = find_program(cc)
     if not tool:
         return None
     try:

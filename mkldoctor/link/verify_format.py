@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 
 from mkldoctor.link.linkline import HGEMM_CALL, HGEMM_DECL, PROGRAM, LinkLine, VerifyResult, cmake_snippet, program_env, verify
+from mkldoctor.programs import find_program
 
 ROUTES = {"cmake": "the CMake project (configure, build, run)",
           "pkg-config": "the pkg-config route (pkg-config --cflags --libs, build, run)"}
@@ -61,7 +62,7 @@ def _run_program(exe: str, line: LinkLine, log: list[str], command: list[str], t
 
 
 def verify_cmake(line: LinkLine, *, hgemm: bool = False, cc: str = "gcc", timeout: float = 300.0) -> VerifyResult:
-    tool = shutil.which("cmake")
+    tool = find_program("cmake")
     if tool is None:
         return VerifyResult(False, "configure", "cmake is not on PATH: the cmake format cannot be verified\n", ["cmake"])
     work = tempfile.mkdtemp(prefix="mkldoctor-verify-cmake-")
@@ -87,7 +88,7 @@ def verify_cmake(line: LinkLine, *, hgemm: bool = False, cc: str = "gcc", timeou
 
 
 def verify_pkg_config(line: LinkLine, *, hgemm: bool = False, cc: str = "gcc", timeout: float = 180.0) -> VerifyResult:
-    tool = shutil.which("pkg-config") or shutil.which("pkgconf")
+    tool = find_program("pkg-config") or find_program("pkgconf")
     if tool is None:
         return VerifyResult(False, "configure", "pkg-config is not on PATH: the pkg-config format cannot be verified\n", ["pkg-config"])
     env = dict(os.environ)
