@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from mkldoctor.commands import MaxImageEntries, MaxImageSize
 from mkldoctor.errors import UsageError
 
 
@@ -13,6 +14,8 @@ def check(
     project: Annotated[str, typer.Argument(help="The project folder (Cargo, CMake, pyproject); with --image, a binary inside the image.")] = ".",
     root: Annotated[str, typer.Option("--root", help="Look for MKL inside this sysroot instead of /.")] = "/",
     image: Annotated[Optional[str], typer.Option("--image", help="Look inside this image (docker save tarball, OCI layout folder or tar); with BINARY, check what it needs at run time.")] = None,
+    max_image_size: MaxImageSize = "8G",
+    max_image_entries: MaxImageEntries = 1_000_000,
     host_search: Annotated[Optional[list[str]], typer.Option("--host-search", help="With --image: a folder on this machine with MKL (the probe, and where a missing file is).")] = None,
     search: Annotated[Optional[list[str]], typer.Option("--search", "-s", help="Also look for MKL in this folder.")] = None,
     require_symbol: Annotated[
@@ -45,7 +48,7 @@ def check(
 
         binary = project if project != "." else None
         project = "."
-        opened = image_root(image, root, [binary] if binary else [])
+        opened = image_root(image, root, [binary] if binary else [], max_image_size, max_image_entries)
         root = opened.root
     options = {"require-symbol": require_symbol or [], "link": link, "interface": interface,
                "threading": threading, "min-version": min_version}

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from mkldoctor.commands import MaxImageEntries, MaxImageSize
 from mkldoctor.errors import EXIT_FINDING, EXIT_OK, UsageError
 
 
@@ -13,6 +14,8 @@ def deps(
     binary: Annotated[str, typer.Argument(help="The executable or shared library (a path inside --root or --image).")],
     root: Annotated[str, typer.Option("--root", help="Resolve inside this sysroot (an unpacked image) instead of /.")] = "/",
     image: Annotated[Optional[str], typer.Option("--image", help="Resolve inside this image: a docker save tarball or an OCI layout (folder or tar).")] = None,
+    max_image_size: MaxImageSize = "8G",
+    max_image_entries: MaxImageEntries = 1_000_000,
     cpu: Annotated[str, typer.Option("--cpu", help="native (observed by a probe on this CPU), all (every kernel), or an ISA: def, avx2, avx512...")] = "native",
     env: Annotated[Optional[list[str]], typer.Option("--env", help="VAR=VALUE the program runs with (LD_LIBRARY_PATH, MKL_THREADING_LAYER...; repeatable; over an image's ENV).")] = None,
     search: Annotated[Optional[list[str]], typer.Option("--search", "-s", help="A folder on this machine with MKL to probe with and to compare a static binary with.")] = None,
@@ -33,7 +36,7 @@ def deps(
     if image:
         from mkldoctor.commands import image_root
 
-        opened = image_root(image, root, [binary])
+        opened = image_root(image, root, [binary], max_image_size, max_image_entries)
         root, run_env = opened.root, {**opened.env, **run_env}  # the image's ENV, then --env
     report = compute_deps(binary, root, run_env, cpu, search, image=image, run=run)
     if fmt == "copy":

@@ -206,10 +206,11 @@ def describe(
     for folder in lib_dirs:
         libraries.extend(scan_libdir(folder, fs, broken))
         pc = os.path.join(folder, "pkgconfig")
-        if fs.isdir(fs.inside(pc)):
-            pkgconfig.extend(
-                os.path.join(pc, n) for n in fs.listdir(fs.inside(pc)) if n.startswith(("mkl-", "openmp")) and n.endswith(".pc")
-            )
+        try:  # a folder that became a link since it was looked up is not listed (rootfs: OutsideRoot)
+            names = fs.listdir(fs.inside(pc)) if fs.isdir(fs.inside(pc)) else []
+        except OSError:
+            names = []
+        pkgconfig.extend(os.path.join(pc, n) for n in names if n.startswith(("mkl-", "openmp")) and n.endswith(".pc"))
     libraries.extend(extra_libraries)
     for folder in include_dirs or ():
         for header in ("mkl.h", "mkl_version.h", "mkl_cblas.h", "mkl_blas.h"):
