@@ -83,7 +83,7 @@ def open_regular(path: str) -> BinaryIO:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise OSError(errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL, _not_regular(mode), path)
+            raise OSError(errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL, not_regular(mode), path)
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
@@ -91,7 +91,7 @@ def open_regular(path: str) -> BinaryIO:
         raise
 
 
-def _not_regular(mode: int) -> str:
+def not_regular(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "is a folder"
     kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)

@@ -13,13 +13,12 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from mkldoctor.cli import app
 from tests.conftest import run
 from tests.test_deps import PROBE_C
-from test_cargo_routes import registry  # noqa: F401 - a fixture
+from test_cargo_routes import registry  # noqa: F401,F811 - a fixture
 
 PLANTED = r"""
 #include <math.h>
@@ -149,7 +148,7 @@ git-fetch-with-cli = true
 """
 
 
-def test_cargo_metadata_runs_no_program_the_project_names(registry, tmp_path):
+def test_cargo_metadata_runs_no_program_the_project_names(registry, tmp_path):  # noqa: F811
     """A Cargo.lock and a .cargo/config.toml whose every program-naming key (and rust-toolchain.toml's path,
     and an executable named cargo at the project's top with "." on PATH) runs a script writing a marker."""
     from test_cargo_routes import EXPECTED, corpus_project
@@ -197,7 +196,7 @@ def test_cargo_metadata_runs_no_program_the_project_names(registry, tmp_path):
     assert not list((tmp_path / ".cache/mkldoctor/cargo").iterdir())  # its private folder is gone
 
 
-def test_cargo_is_not_run_when_its_folder_would_be_inside_the_project(registry, tmp_path):
+def test_cargo_is_not_run_when_its_folder_would_be_inside_the_project(registry, tmp_path):  # noqa: F811
     from test_cargo_routes import corpus_project, lock_with_cargo
 
     project = corpus_project("candle", tmp_path)

@@ -32,6 +32,8 @@ import shlex
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO, Iterable, Iterator, Union
 
+from mkldoctor.explain.encoding import as_utf8
+
 MAX_LINE = 4 << 20  # one line longer than this is cut (a linker command line with --verbose fits)
 MAX_JOIN_LINES = 256  # a wrapped line is rejoined from at most this many pieces
 MAX_DISTINCT = 2000  # distinct events kept by parse(); more are counted in `dropped`
@@ -599,7 +601,7 @@ def parse(stream: BinaryIO, *, max_distinct: int = MAX_DISTINCT) -> Parsed:
     """Read a whole log and keep its distinct events (bounded), C++/Rust names demangled."""
     result = Parsed()
     commands = 0
-    for event in iter_events(logical_lines(stream, result)):
+    for event in iter_events(logical_lines(as_utf8(stream, MAX_LINE), result)):  # a UTF-16/32 log by its BOM
         if event in result.counts:
             result.counts[event] += 1
             continue
