@@ -62,7 +62,7 @@ def cargo_manifests(top: str, notes: list[str]) -> list[str]:
     import glob
 
     root = os.path.join(top, "Cargo.toml")
-    if not os.path.isfile(root):
+    if not os.path.exists(root):  # one that is there but no file (a FIFO) is refused by the reader, not skipped
         return []
     manifests = [root]
     workspace = _toml(root).get("workspace", {})  # unreadable: one line and exit 2, as for mkldoctor.toml
