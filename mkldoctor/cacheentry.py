@@ -3,9 +3,15 @@
 The cache (``cache.py``) holds trees extracted from images, bench programs and downloads. Anything
 that can write there can change them between runs; a tree is therefore written with a record of
 every file in it (size and sha256) and every link (its target), and :func:`verify_tree` holds the
-tree to that record, byte for byte, before it is read again: a file changed, added, removed or
-turned into a link fails, and the caller rebuilds the entry. Trees are walked without following a
-link and no deeper than :data:`MAX_DEPTH`.
+tree to that record before it is read again: a file changed, added, removed or turned into a link
+fails, and the caller rebuilds the entry. Trees are walked without following a link and no deeper
+than :data:`MAX_DEPTH`.
+
+Hashing a whole MKL (1.7 GB) on every run would cost seconds, so each file's record also keeps the
+stamp of its inode when it was hashed: device, inode, change time (``ctime``, which only the kernel
+sets, on every write, rename over, chmod or new link) and modification time. A file whose inode
+still carries that stamp has not been written since it was hashed; any other is hashed again and
+must give the recorded sha256 (its new stamp is then kept, ``restamped`` set on the record).
 
 Entries are built in a temporary folder named ``.<name>-<pid>-...`` beside their place and renamed
 into it; :func:`remove_stale` removes those of processes that are gone (killed mid-way).
@@ -21,11 +27,18 @@ import stat
 from mkldoctor.digest import sha256_file
 
 MAX_DEPTH = 256  # as rootfs.MAX_DEPTH: deeper is hostile, not a library folder
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: each file with the stamp of its inode when hashed
 
 
-def record_tree(tree: str) -> dict:
-    """``{"files": {rel: [size, sha256]}, "links": {rel: target}}`` of everything under ``tree``."""
+def _stamp(info: os.stat_result) -> str:
+    return f"{info.st_dev}:{info.st_ino}:{info.st_ctime_ns}:{info.st_mtime_ns}"
+
+
+def record_tree(tree: str, known: dict[str, str] | None = None) -> dict:
+    """``{"files": {rel: [size, sha256, stamp]}, "links": {rel: target}}`` of everything under ``tree``.
+
+    ``known``: sha256s the caller computed while writing those very files (hashing them again would read
+    every byte twice); the others are hashed here."""
     files: dict[str, list] = {}
     links: dict[str, str] = {}
     for rel, info in walk(tree):
@@ -33,7 +46,8 @@ def record_tree(tree: str) -> dict:
         if stat.S_ISLNK(info.st_mode):
             links[rel] = os.readlink(full)
         elif stat.S_ISREG(info.st_mode):
-            files[rel] = [info.st_size, sha256_file(full)]
+            digest = (known or {}).get(rel) or sha256_file(full)
+            files[rel] = [info.st_size, digest, _stamp(os.lstat(full))]
     return {"files": files, "links": links}
 
 
@@ -56,9 +70,13 @@ def verify_tree(tree: str, record: object) -> str | None:
                 return f"{rel} is not a regular file"
             else:
                 expected = files.get(rel)
-                if not (isinstance(expected, list) and len(expected) == 2 and expected[0] == info.st_size
-                        and expected[1] == sha256_file(full)):
+                if not (isinstance(expected, list) and len(expected) == 3 and expected[0] == info.st_size):
                     return f"{rel} is not the file recorded"
+                if expected[2] != _stamp(info):  # written, replaced or linked since it was hashed: hash it now
+                    if expected[1] != sha256_file(full):
+                        return f"{rel} is not the file recorded"
+                    expected[2] = _stamp(info)
+                    record["restamped"] = True
     except OSError as exc:
         return f"it cannot be read ({exc.strerror or exc})"
     except _TooDeep:

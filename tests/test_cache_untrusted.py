@@ -87,7 +87,7 @@ def test_edited_whiteouts_in_a_layer_record_delete_nothing_outside(tmp_path):
     assert sorted(p.name for p in lib.iterdir()) == ["libmkl_core.so.3", "libmkl_def.so.3", "libmkl_rt.so.3"]
 
 
-@pytest.mark.parametrize("change", ["bytes", "link-out", "added", "removed", "record"])
+@pytest.mark.parametrize("change", ["bytes", "in-place", "link-out", "added", "removed", "record"])
 def test_a_changed_cache_tree_is_rebuilt_never_read(tmp_path, change):
     image = two_layer_image(tmp_path / "oci")
     cache = tmp_path / "cache"
@@ -100,6 +100,12 @@ def test_a_changed_cache_tree_is_rebuilt_never_read(tmp_path, change):
     if change == "bytes":
         (lib / "libmkl_rt.so.3").unlink()  # (a hard link to the layer's file: replaced, not written through)
         (lib / "libmkl_rt.so.3").write_bytes(b"\x7fELF tampered")
+    elif change == "in-place":  # same size, same inode, its times put back: only the kernel's ctime moved
+        victim = lib / "libmkl_rt.so.3"
+        times = victim.stat()
+        with open(victim, "r+b") as handle:
+            handle.write(b"\x7fELF XX")
+        os.utime(victim, ns=(times.st_atime_ns, times.st_mtime_ns))
     elif change == "link-out":
         (lib / "libmkl_rt.so.3").unlink()
         (lib / "libmkl_rt.so.3").symlink_to(host)

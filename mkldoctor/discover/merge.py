@@ -30,6 +30,8 @@ def reuse_root(final: str, budget: Budget, warnings: list[str]) -> str | None:
     if problem is None and record is not None:
         problem = verify_tree(os.path.join(final, "tree"), record)
     if problem is None and record is not None:
+        if record.pop("restamped", False):  # files hashed again (another image linked them): no need next time
+            write_record(os.path.join(final, "root.json"), {k: v for k, v in record.items() if k != "version"})
         budget.add(record["inflated"], record["entries"], final)
         warnings.extend(record["warnings"])
         return os.path.join(final, "tree")
@@ -53,10 +55,11 @@ def merge(folders: list[str], final: str, budget: Budget, warnings: list[str]) -
     try:
         tree = os.path.join(tmp, "tree")
         os.mkdir(tree)
+        known: dict[str, str] = {}  # the layers' files were held to their records this run: their sha256s stand
         for folder in folders:
-            _apply(folder, tree)
+            _apply(folder, tree, known)
         write_record(os.path.join(tmp, "root.json"), {"inflated": budget.bytes, "entries": budget.entries,
-                                                      "warnings": list(dict.fromkeys(warnings)), **record_tree(tree)})
+                                                      "warnings": list(dict.fromkeys(warnings)), **record_tree(tree, known)})
         try:
             os.rename(tmp, final)
         except OSError:  # another run made it first
@@ -88,9 +91,11 @@ def _confined(tree: str, rel: object) -> str | None:
     return os.path.join(path, clean.split("/")[-1])
 
 
-def _apply(layer_folder: str, tree: str) -> None:
-    """One layer over the tree below it: its whiteouts first, then its files."""
+def _apply(layer_folder: str, tree: str, known: dict[str, str]) -> None:
+    """One layer over the tree below it: its whiteouts first, then its files (their sha256s into ``known``)."""
     meta = read_record(os.path.join(layer_folder, "layer.json")) or {}
+    digests = {rel: entry[1] for rel, entry in (meta.get("files") or {}).items()
+               if isinstance(entry, list) and len(entry) == 3 and isinstance(entry[1], str)}
     for rel in meta.get("opaque") or []:
         folder = _confined(tree, rel)
         if folder is not None and os.path.isdir(folder) and not os.path.islink(folder):
@@ -113,9 +118,13 @@ def _apply(layer_folder: str, tree: str) -> None:
             src = os.path.join(folder, name)
             dest = os.path.join(tree, rel, name)
             clear(dest)
+            inside = os.path.join(rel, name) if rel else name
+            known.pop(inside, None)
             if os.path.islink(src):
                 os.symlink(os.readlink(src), dest)
             else:
+                if inside in digests:
+                    known[inside] = digests[inside]
                 try:
                     os.link(src, dest)
                 except OSError:

@@ -16,6 +16,7 @@ its links inside it whatever they say. ``discover/merge.py`` applies the layers 
 from __future__ import annotations
 
 import copy
+import hashlib
 import lzma
 import os
 import posixpath
@@ -93,7 +94,7 @@ class _Extraction:
     label: str
     meta: dict
     regular: dict[str, tuple[int, int, object]] = field(default_factory=dict)  # name -> (offset, size, sparse)
-    extracted: set[str] = field(default_factory=set)
+    extracted: dict[str, str] = field(default_factory=dict)  # rel -> sha256 of what was written there
 
     def warn(self, text: str) -> None:
         self.meta["warnings"].append(f"{self.label}: {text}")
@@ -135,7 +136,7 @@ def extract_layer(open_blob: Callable[[str], IO[bytes]], label: str, key: str, n
             stream = Capped(decompressed(blob, label), budget, label)
             entries = _read_entries(stream, state, budget)
             budget.bytes += stream.high
-        state.meta.update(inflated=stream.high, entries=entries, **record_tree(tree))
+        state.meta.update(inflated=stream.high, entries=entries, **record_tree(tree, state.extracted))
         write_record(os.path.join(tmp, "layer.json"), state.meta)
         try:
             os.rename(tmp, final)
@@ -234,10 +235,13 @@ def _write(layer: tarfile.TarFile, member: tarfile.TarInfo, rel: str, state: _Ex
     handle = layer.extractfile(member)
     if handle is None:
         return
+    digest = hashlib.sha256()  # hashed as written: the record needs it, and the bytes are at hand now
     with handle, open(target, "wb") as dest:
-        shutil.copyfileobj(handle, dest, 1 << 20)
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            dest.write(block)
     os.chmod(target, member.mode & 0o755 | 0o600)
-    state.extracted.add(rel)
+    state.extracted[rel] = digest.hexdigest()
 
 
 def _hard_link(layer: tarfile.TarFile, member: tarfile.TarInfo, rel: str, state: _Extraction) -> None:
@@ -258,7 +262,7 @@ def _hard_link(layer: tarfile.TarFile, member: tarfile.TarInfo, rel: str, state:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
-        state.extracted.add(rel)
+        state.extracted[rel] = state.extracted[link]
         return
     earlier = state.regular.get(link)
     if earlier is None:
