@@ -42,8 +42,13 @@ def inert(text: str) -> str:
     return _UNSAFE.sub(_spelled, text)
 
 
+_SAFE_ASCII = bytes(b for b in range(128) if b in (9, 10) or 32 <= b < 127)
+
+
 def inert_lines(text: str) -> str:
     """:func:`inert` that keeps newlines: for text already laid out in lines."""
+    if text.isascii() and not text.encode("ascii").translate(None, _SAFE_ASCII):
+        return text  # the common case, in C and about five times faster than the pattern: nothing to spell
     return _UNSAFE_IN_LINES.sub(_spelled, text)
 
 
