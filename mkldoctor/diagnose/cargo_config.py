@@ -27,6 +27,7 @@ import tempfile
 from dataclasses import dataclass
 
 from mkldoctor.cache import cache_folder
+from mkldoctor.cacheentry import remove_stale, temp_prefix
 from mkldoctor.diagnose.tomlfile import toml_or_none
 from mkldoctor.programs import find_program
 
@@ -130,7 +131,8 @@ def isolated_cargo(top: str, env: dict[str, str]) -> Isolated | str:
     if any(_inside(folder, top) for folder in (base, os.path.dirname(base))):
         return "cargo was not run: mkldoctor's cache folder is inside the project, so cargo would read its config there"
     os.makedirs(base, exist_ok=True)
-    cwd = tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=base)
+    remove_stale(base)  # the folders of runs that were killed
+    cwd = tempfile.mkdtemp(prefix=temp_prefix("run"), dir=base)
     os.mkdir(os.path.join(cwd, ".cargo"))
     with open(os.path.join(cwd, ".cargo", "config.toml"), "w", encoding="utf-8") as handle:
         handle.write(to_toml(safe_settings(top)))

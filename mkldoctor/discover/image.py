@@ -78,6 +78,7 @@ class _Source:
         self.tar: tarfile.TarFile | None = None
         self.fs: RootFS | None = None
         self.members: dict[str, tarfile.TarInfo] = {}
+        self.raw: IO[bytes] | None = None
         if os.path.isdir(path):
             self.fs = RootFS(path)
             return
@@ -85,7 +86,7 @@ class _Source:
             raise InputError(path, "no such image (a docker save tarball or an OCI layout folder or tar)")
         budget = Budget(limits, path)
         try:
-            raw = open_regular(path)
+            self.raw = raw = open_regular(path)
             self.tar = tarfile.open(fileobj=Capped(decompressed(raw, path), budget, "the image tarball"), mode="r:")  # type: ignore[call-overload]
             while (member := self.tar.next()) is not None:
                 budget.count_entry("the image tarball")
@@ -93,7 +94,11 @@ class _Source:
                     self.members[name] = member
                 self.tar.members.clear()
         except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
+            self.close()
             raise InputError(path, f"not a readable image tarball: truncated or corrupt ({_reason(exc)})") from None
+        except BaseException:
+            self.close()
+            raise
 
     def exists(self, name: str) -> bool:
         if self.fs is not None:
@@ -129,6 +134,8 @@ class _Source:
     def close(self) -> None:
         if self.tar is not None:
             self.tar.close()
+        if self.raw is not None:
+            self.raw.close()
 
 
 def _blob(digest: object, what: str, image: str) -> str:

@@ -33,11 +33,15 @@ def _active_environments() -> list[str]:
     return [os.path.realpath(p) for p in prefixes if p]
 
 
-@functools.lru_cache(maxsize=8)
 def installed_here(search: tuple[str, ...]) -> frozenset[str]:
     """The library folders (real paths) of every MKL copy installed on this machine, ``search`` included;
-    found without a project, so no cargo ``OUT_DIR`` is among them."""
-    inventory = discover("/", list(search), env=dict(os.environ), symbols=())
+    found without a project, so no cargo ``OUT_DIR`` is among them. Looked for once per environment."""
+    return _installed(search, tuple(sorted(os.environ.items())))
+
+
+@functools.lru_cache(maxsize=8)
+def _installed(search: tuple[str, ...], environment: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    inventory = discover("/", list(search), env=dict(environment), symbols=())
     return frozenset(os.path.realpath(d) for install in inventory.installs for d in install.lib_dirs)
 
 
