@@ -20,7 +20,7 @@ import stat
 from dataclasses import dataclass
 from typing import Callable
 
-from mkldoctor.bench.errors import ModelError
+from mkldoctor.bench.errors import BenchUsageError, ModelError
 from mkldoctor.cache import cache_folder
 from mkldoctor.cacheentry import read_record, write_record
 from mkldoctor.digest import sha256_file
@@ -66,9 +66,7 @@ def fetch(repo: str, revision: str = "main", progress: Callable[[str, int, int |
     folder = cache_dir(repo)
     if offline():
         return _cached(repo, folder, revision)
-    import requests
-
-    session = requests.Session()
+    session = _requests().Session()
     commit, files = _metadata(session, repo, revision)
     target = os.path.join(folder, commit)
     os.makedirs(target, exist_ok=True)
@@ -76,6 +74,16 @@ def fetch(repo: str, revision: str = "main", progress: Callable[[str, int, int |
         _download(session, repo, commit, remote, target, progress)
     _write_ref(folder, revision, commit)
     return target
+
+
+def _requests():
+    """The requests package: an optional dependency (the bench extra), needed here only."""
+    try:
+        import requests
+    except ImportError:
+        raise BenchUsageError("--hf-repo downloads with the requests package, which is not installed: "
+                              "pip install 'mkldoctor[bench]' (or give the model's folder with --model)") from None
+    return requests
 
 
 def _cached(repo: str, folder: str, revision: str) -> str:
@@ -121,8 +129,7 @@ def _record(target: str, name: str) -> None:
 
 
 def _get(session, url: str, repo: str, **kwargs):
-    import requests
-
+    requests = _requests()
     try:
         response = session.get(url, timeout=TIMEOUT, **kwargs)
     except requests.RequestException as exc:

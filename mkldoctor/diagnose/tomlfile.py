@@ -38,6 +38,14 @@ def read_toml(path: str) -> dict:
         raise InputError(path, f"cannot be read as TOML ({str(exc).splitlines()[0]})") from None
 
 
+def toml_text_or_none(text: str) -> dict | None:
+    """A document already read, or None where it is no TOML (including nesting too deep)."""
+    try:
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return None
+
+
 def toml_or_none(path: str) -> dict | None:
     """:func:`read_toml`, or None where it cannot be read."""
     try:
