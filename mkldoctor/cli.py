@@ -41,24 +41,46 @@ def root(
 
 def guarded(func):
     """The one catch: a command's domain error becomes one line on stderr (its details indented
-    under it) and the exit status the error carries; Ctrl-C (or bench's SIGTERM, which unwinds
-    the same way) becomes ``mkldoctor: interrupted`` and 130, the shell's status for SIGINT."""
+    under it) and the exit status the error carries; Ctrl-C (or SIGTERM, which unwinds the same
+    way) becomes ``mkldoctor: interrupted`` and 130, the shell's status for SIGINT."""
     import functools
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         from mkldoctor.errors import MkldoctorError
+        from mkldoctor.inert import inert
 
+        restore = _unwind_on_sigterm()
         try:
             return func(*args, **kwargs)
-        except MkldoctorError as exc:
-            sys.stderr.write(f"mkldoctor: {exc}\n" + "".join(f"  {line}\n" for line in exc.details))
+        except MkldoctorError as exc:  # its message names input (paths, names): printed inert, on one line
+            sys.stderr.write(f"mkldoctor: {inert(str(exc))}\n" + "".join(f"  {inert(line)}\n" for line in exc.details))
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             sys.stderr.write("mkldoctor: interrupted\n")
             raise typer.Exit(130) from None
+        finally:
+            restore()
 
     return wrapper
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _unwind_on_sigterm():
+    """SIGTERM (a CI job cancelled, ``kill``) unwinds a command as Ctrl-C does, so that what it started is
+    ended and its temporary folders are removed (``explain -- CMD``'s process group, half-built cache entries);
+    returns what puts the previous handler back."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, _interrupt)
+    return lambda: signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 def _register() -> None:

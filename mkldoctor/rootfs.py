@@ -75,6 +75,30 @@ class OutsideRoot(OSError):
         self.broken = broken
 
 
+def open_regular(path: str) -> BinaryIO:
+    """``path`` (a host path) opened for binary reading only when it is a regular file: a FIFO, a
+    device or a socket named where a file belongs would block the read or never end. Raises OSError
+    (``EINVAL``, "not a regular file (a FIFO)" and the like) for anything else."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EISDIR if stat.S_ISDIR(mode) else errno.EINVAL, not_regular(mode), path)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def not_regular(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a folder"
+    kind = ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
+    return f"not a regular file ({kind})"
+
+
 class RootFS:
     """Paths, listings and reads confined to ``root``."""
 

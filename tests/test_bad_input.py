@@ -203,3 +203,142 @@ def test_fuzz_readers_raise_nothing_but_input_errors(tiny, tmp_path_factory, whi
                 assert symbol.name.encode() in data + beside, symbol.name
 
     check()
+
+
+# -- version tables, section bounds, files that are not files, trees too deep ---------------------
+
+SHDR = {"sh_offset": (24, "Q"), "sh_size": (32, "Q"), "sh_link": (40, "I"), "sh_info": (44, "I")}
+
+
+def section_header(data: bytes, name: str) -> int:
+    """The file offset of section ``name``'s header in a 64-bit little-endian ELF (found by pyelftools)."""
+    import io
+
+    from elftools.elf.elffile import ELFFile
+
+    elf = ELFFile(io.BytesIO(data))
+    index = next(i for i, s in enumerate(elf.iter_sections()) if s.name == name)
+    return elf["e_shoff"] + index * elf["e_shentsize"]
+
+
+def patched(data: bytes, name: str, field: str, value: int) -> bytes:
+    out = bytearray(data)
+    offset, kind = SHDR[field]
+    struct.pack_into("<" + kind, out, section_header(data, name) + offset, value)
+    return bytes(out)
+
+
+def _symbols_process(*args, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkldoctor", "symbols", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout)  # a hang fails the test at the timeout instead of stalling the run
+
+
+@pytest.mark.parametrize("section", [".gnu.version_d", ".gnu.version_r"])
+def test_version_entry_count_is_bounded_by_the_section(tiny, tmp_path, section):
+    """sh_info says 0x7fffffff entries in a section of a few dozen bytes: read as the section holds them."""
+    lying = tmp_path / "libtiny.so.1"
+    lying.write_bytes(patched(tiny.shared.read_bytes(), section, "sh_info", 0x7FFFFFFF))
+    done = _symbols_process("--format", "text", lying)
+    reference = _symbols_process("--format", "text", tiny.shared)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.replace(str(lying), "X") == reference.stdout.replace(str(tiny.shared), "X")
+    assert "tiny_new@@TINY_2.0" in done.stdout and "sqrt@GLIBC_2.2.5" in done.stdout
+
+
+@pytest.mark.parametrize("section", [".dynsym", ".dynstr", ".gnu.version", ".gnu.version_d"])
+def test_section_past_end_of_file_is_an_error_not_an_empty_listing(tiny, tmp_path, section):
+    whole = tiny.shared.read_bytes()
+    bad = tmp_path / "libpast.so"
+    bad.write_bytes(patched(whole, section, "sh_offset", len(whole) + 4096))
+    result = symbols(bad)
+    assert result.exit_code == 3, result.output
+    assert_one_line_each(result, f"section {section}")
+    assert "extends past the end of the file" in result.stderr
+
+
+def test_fifo_is_refused_by_symbols_and_explain(tmp_path, tiny):
+    fifo = tmp_path / "libmkl_rt.so"
+    os.mkfifo(fifo)
+    done = _symbols_process(fifo, tiny.obj, timeout=30)  # nothing writes to it: a read would block for ever
+    assert done.returncode == 3
+    assert done.stderr == f"mkldoctor: {fifo}: not a regular file (a FIFO)\n"
+    assert f"{tiny.obj}:" in done.stdout  # the other path is still read
+    log = tmp_path / "build.log"
+    os.mkfifo(log)
+    done = subprocess.run([sys.executable, "-m", "mkldoctor", "explain", str(log)], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "not a regular file (a FIFO, socket or device)" in done.stderr and "no such log file" not in done.stderr
+
+
+def test_a_tree_1200_folders_deep(tmp_path, tiny):
+    top = tmp_path / "deep"
+    folder = top
+    import shutil
+
+    shutil.copy(tiny.obj, top.parent / "one.o")
+    fd = os.open(tmp_path, os.O_RDONLY)
+    try:  # made through descriptors: the path is longer than the kernel takes in one call
+        os.mkdir("deep", dir_fd=fd)
+        for _ in range(1200):
+            inner = os.open("deep" if folder == top else "d", os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+            os.mkdir("d", dir_fd=fd)
+            folder = folder / "d"
+    finally:
+        os.close(fd)
+    try:
+        shutil.copy(tiny.obj, top / "one.o")
+        result = symbols(top)
+        assert result.exit_code == 3 and "Traceback" not in result.output
+        assert_one_line_each(result, "more than 256 folders deep: not read")
+        assert f"{top / 'one.o'}:" in result.stdout
+    finally:
+        _remove_deep(top)
+
+
+def _remove_deep(top) -> None:
+    """shutil.rmtree recurses once per folder: pytest's clean-up would stop at this tree."""
+    stack, order = [str(top)], []
+    while stack:
+        here = stack.pop()
+        order.append(here)
+        for entry in os.scandir(here):
+            (stack.append(entry.path) if entry.is_dir(follow_symlinks=False) else os.unlink(entry.path))
+    for here in reversed(order):
+        os.rmdir(here)
+
+
+@pytest.mark.parametrize("section", [".gnu.version", ".gnu.version_d", ".gnu.version_r"])
+def test_fuzz_version_sections(tiny, tmp_path_factory, section):
+    """Bytes of one version section, and its header's offset, size, link and count, mutated: the readers
+    raise nothing but one-line input errors and never run past the deadline."""
+    seed = tiny.shared.read_bytes()
+    from elftools.elf.elffile import ELFFile
+    import io
+
+    header = section_header(seed, section)
+    found = next(s for s in ELFFile(io.BytesIO(seed)).iter_sections() if s.name == section)
+    start, size = found["sh_offset"], found["sh_size"]
+    target = tmp_path_factory.mktemp(f"fuzz{section}") / "libfuzzed.so"
+    inside = st.lists(st.tuples(st.integers(start, start + size - 1), st.integers(0, 255)), min_size=1, max_size=8)
+    fields = st.lists(st.tuples(st.sampled_from(sorted(SHDR)), st.sampled_from(
+        [0, 1, 2, 7, 20, 0xFF, 0xFFFF, 0x7FFFFFFF, 0xFFFFFFFF, size, start, len(seed), len(seed) - 1])), max_size=3)
+
+    @settings(max_examples=120, deadline=timedelta(seconds=5), derandomize=True,
+              suppress_health_check=list(HealthCheck), database=None)
+    @given(inside, fields)
+    def check(edits, header_edits) -> None:
+        data = bytearray(_apply(seed, edits))
+        for field, value in header_edits:
+            offset, kind = SHDR[field]
+            struct.pack_into("<" + kind, data, header + offset, value & (0xFFFFFFFF if kind == "I" else 0xFFFFFFFFFFFFFFFF))
+        target.write_bytes(bytes(data))
+        problems: list[Problem] = []
+        try:
+            read_file(str(target), problems)
+            find_definitions(str(target), ["tiny_new", "tiny_old"], problems)
+        except InputError as exc:
+            assert "\n" not in str(exc) and exc.reason, str(exc)
+
+    check()

@@ -269,11 +269,12 @@ def test_kernel_libraries_missing(mkl, tmp_path):
     lib = tmp_path / "opt/intel/oneapi/mkl/2026.2/lib"
     link_tree([mkl.pip_lib / n for n in ("libmkl_rt.so.3", "libmkl_core.so.3", "libmkl_intel_lp64.so.3",
                                          "libmkl_sequential.so.3")], lib)
-    code, document = check(tmp_path, "--root", tmp_path, "--link", "dynamic")
+    code, document = check(tmp_path, "--root", tmp_path, "--link", "dynamic", "--run")  # the root's own MKL may run
     (finding,) = by_id(document, "kernels-missing")
     assert finding["severity"] == "error" and code == 1
     first = next(n for n in seen if not n.startswith("libmkl_vml_"))
     assert f"lacks {first}," in finding["title"]
+    assert f"--run: ran a program linked with the MKL in {lib}" in finding["evidence"][0]
 
 
 @pytest.mark.mkl

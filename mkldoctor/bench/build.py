@@ -6,6 +6,8 @@ version, every flag, every library file's path, size and mtime, and this CPU (th
 is built ``-march=native``). A build is made in a temporary folder beside it and
 renamed into place only once it compiled, linked and started; a failed build leaves
 nothing behind, and its raw compiler/linker log comes back in a :class:`BuildError`.
+Its record (``build.json``) holds the program's sha256: a cached program runs only while it
+still matches, else it is built again.
 """
 
 from __future__ import annotations
@@ -16,17 +18,21 @@ import json
 import os
 import shlex
 import shutil
+import stat
 import subprocess
 import tempfile
 import time
 from importlib import resources
 
 from mkldoctor.cache import cache_folder
+from mkldoctor.cacheentry import discard
+from mkldoctor.digest import sha256_file
 from mkldoctor.discover.cpuinfo import cpu_info
 from mkldoctor.bench.errors import BuildError, CompilerError
 from mkldoctor.bench.linkline import link_line
 from mkldoctor.bench.results import Build, BuildFailure, MklRuntime
 from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.programs import find_program
 
 SOURCE = "reference_bert.c"
 BINARY = "bert_bench"
@@ -44,12 +50,12 @@ def find_compiler(cc: str | None = None) -> list[str]:
     text = cc or os.environ.get("CC") or ""
     words = shlex.split(text) if text else []
     if words:
-        found = shutil.which(words[0])
+        found = find_program(words[0])
         if not found:
             raise CompilerError(f"C compiler {words[0]!r} not found" + (" (from $CC)" if not cc else ""))
         return [found, *words[1:]]
     for name in ("cc", "gcc", "clang"):
-        found = shutil.which(name)
+        found = find_program(name)
         if found:
             return [found]
     raise CompilerError("no C compiler: none of cc, gcc, clang is on PATH (install gcc, or pass --cc)")
@@ -183,11 +189,13 @@ def build(install: MklInstall, link: str, threading: str, f16: bool = False, *, 
 
     if rebuild and os.path.isdir(final):
         shutil.rmtree(final, ignore_errors=True)
-    if os.path.isfile(os.path.join(final, "build.json")) and os.access(binary, os.X_OK):
-        compile_cmd, link_cmd = commands(final)
+    if os.path.lexists(final):
         record = _read_record(final)
-        mkl, _, _ = read_runtime(binary)
-        return Build(binary, final, key, True, f16, tuple(compile_cmd), tuple(link_cmd), record.get("log", ""), 0.0, mkl)
+        if _verified(final, record, key):  # the program the record names, byte for byte, before it runs
+            compile_cmd, link_cmd = commands(final)
+            mkl, _, _ = read_runtime(binary)
+            return Build(binary, final, key, True, f16, tuple(compile_cmd), tuple(link_cmd), record.get("log", ""), 0.0, mkl)
+        discard(final)  # changed since it was built (or half there): built again, never run
 
     os.makedirs(root, exist_ok=True)
     _remove_stale(root)
@@ -212,6 +220,7 @@ def build(install: MklInstall, link: str, threading: str, f16: bool = False, *, 
         log = "".join(log_parts)
         record = {
             "key": key,
+            "binary_sha256": sha256_file(os.path.join(tmp, BINARY)),
             "install": install.root,
             "link": link,
             "threading": threading,
@@ -238,6 +247,19 @@ def build(install: MklInstall, link: str, threading: str, f16: bool = False, *, 
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def _verified(folder: str, record: dict, key: str) -> bool:
+    """The cached build is what its record says: its key, and a program (a regular file, not a link) whose
+    sha256 is the one recorded when it was built. A program changed in the cache is never run."""
+    binary = os.path.join(folder, BINARY)
+    try:
+        mode = os.lstat(binary).st_mode
+    except OSError:
+        return False
+    if not stat.S_ISREG(mode) or record.get("key") != key or not isinstance(record.get("binary_sha256"), str):
+        return False
+    return sha256_file(binary) == record["binary_sha256"]
 
 
 def _read_record(folder: str) -> dict:

@@ -4,7 +4,9 @@ Files land in ``$XDG_CACHE_HOME/mkldoctor/hub/models--ORG--NAME/<commit>/``. Eac
 downloaded into ``NAME.incomplete`` beside its final place, resumed with an HTTP
 Range request when a partial file is there, checked (LFS files against the sha256
 the hub publishes, every file against its size) and only then renamed into place:
-a download that fails mid-way leaves nothing a later run would trust.
+a download that fails mid-way leaves nothing a later run would trust. Each file's sha256
+is recorded beside it (``.mkldoctor-files.json``); a cached file is used only while it
+still matches that record (and the hub's sha256), else it is fetched again.
 
 ``HF_ENDPOINT`` names the hub (default https://huggingface.co); ``HF_HUB_OFFLINE=1``
 uses what the cache holds and never touches the network.
@@ -14,17 +16,22 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from typing import Callable
 
 from mkldoctor.bench.errors import BenchUsageError, ModelError
 from mkldoctor.cache import cache_folder
+from mkldoctor.cacheentry import read_record, write_record
 from mkldoctor.digest import sha256_file
 
 FILES = ("config.json", "model.safetensors")
 CHUNK = 1 << 20
 TIMEOUT = 60
 _REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+_REVISION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")  # a branch or tag name: one path component
+RECORD = ".mkldoctor-files.json"  # each file's size and sha256, written when it was downloaded
 
 
 class DownloadError(ModelError):
@@ -54,6 +61,8 @@ def fetch(repo: str, revision: str = "main", progress: Callable[[str, int, int |
     """The local folder holding ``repo``'s config.json and model.safetensors, downloaded if needed."""
     if not _REPO.match(repo):
         raise DownloadError(repo, "not a Hugging Face repository id (ORG/NAME)")
+    if not _REVISION.match(revision) or ".." in revision:
+        raise DownloadError(repo, f"revision {revision!r} is not a branch, tag or commit name")
     folder = cache_dir(repo)
     if offline():
         return _cached(repo, folder, revision)
@@ -82,14 +91,43 @@ def _requests():
 def _cached(repo: str, folder: str, revision: str) -> str:
     try:
         with open(os.path.join(folder, "refs", revision), encoding="utf-8") as handle:
-            commit = handle.read().strip()
+            commit = handle.read(100).strip()
     except OSError:
         raise DownloadError(repo, f"HF_HUB_OFFLINE is set and {folder} holds no download of it") from None
+    if not _COMMIT.match(commit):  # a ref edited to "../../x" would name a folder outside the cache
+        raise DownloadError(repo, f"the cached ref {revision} is not a commit hash: run without HF_HUB_OFFLINE to fetch it again")
     target = os.path.join(folder, commit)
     missing = [name for name in FILES if not os.path.isfile(os.path.join(target, name))]
     if missing:
         raise DownloadError(repo, f"HF_HUB_OFFLINE is set and the cached download lacks {', '.join(missing)}")
+    changed = [name for name in FILES if not _as_recorded(target, name, None)]
+    if changed:
+        raise DownloadError(repo, f"the cached {', '.join(changed)} is not what was downloaded (its sha256 differs from the "
+                                  "record): run without HF_HUB_OFFLINE to fetch it again")
     return target
+
+
+def _as_recorded(target: str, name: str, sha256: str | None) -> bool:
+    """The cached file is a regular file whose sha256 is the one recorded when it was downloaded (and the hub's,
+    when known): a file changed in the cache is fetched again, never used."""
+    path = os.path.join(target, name)
+    try:
+        regular = stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+    recorded = (read_record(os.path.join(target, RECORD)) or {}).get("files", {}).get(name)
+    if not regular or not isinstance(recorded, list) or len(recorded) != 2:
+        return False
+    digest = sha256_file(path)
+    return digest == recorded[1] and (sha256 is None or digest == sha256)
+
+
+def _record(target: str, name: str) -> None:
+    path = os.path.join(target, name)
+    record = read_record(os.path.join(target, RECORD)) or {"files": {}}
+    files = record.get("files") if isinstance(record.get("files"), dict) else {}
+    files[name] = [os.path.getsize(path), sha256_file(path)]
+    write_record(os.path.join(target, RECORD), {"files": files})
 
 
 def _get(session, url: str, repo: str, **kwargs):
@@ -113,7 +151,7 @@ def _metadata(session, repo: str, revision: str) -> tuple[str, list[RemoteFile]]
         siblings = {s["rfilename"]: s for s in info.get("siblings", [])}
     except (ValueError, KeyError, TypeError):
         raise DownloadError(repo, "the hub's model metadata is not what the API documents") from None
-    if not re.match(r"^[0-9a-f]{40}$", str(commit)):
+    if not _COMMIT.match(str(commit)):
         raise DownloadError(repo, f"the hub gave a commit that is not a git hash: {commit!r}")
     files = []
     for name in FILES:
@@ -127,7 +165,7 @@ def _metadata(session, repo: str, revision: str) -> tuple[str, list[RemoteFile]]
 
 def _download(session, repo: str, commit: str, remote: RemoteFile, target: str, progress) -> None:
     final = os.path.join(target, remote.name)
-    if os.path.isfile(final) and (remote.size is None or os.path.getsize(final) == remote.size):
+    if _as_recorded(target, remote.name, remote.sha256) and (remote.size is None or os.path.getsize(final) == remote.size):
         return
     partial = final + ".incomplete"
     have = os.path.getsize(partial) if os.path.isfile(partial) else 0
@@ -163,6 +201,7 @@ def _download(session, repo: str, commit: str, remote: RemoteFile, target: str, 
             raise DownloadError(repo, f"{remote.name}: sha256 {digest[:12]}… is not the hub's "
                                       f"{remote.sha256[:12]}…; the partial file was removed")
     os.replace(partial, final)
+    _record(target, remote.name)
 
 
 def _write_ref(folder: str, revision: str, commit: str) -> None:

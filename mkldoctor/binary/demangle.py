@@ -9,8 +9,9 @@ default) are decoded here and the others are left as they are.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
+
+from mkldoctor.programs import find_program
 
 _RUST_ESCAPES = {
     "$SP$": "@", "$BP$": "*", "$RF$": "&", "$LT$": "<", "$GT$": ">",
@@ -30,7 +31,7 @@ def demangle_all(names: list[str]) -> dict[str, str]:
     if not mangled:
         return {}
     result: dict[str, str] = {}
-    tool = shutil.which("c++filt")
+    tool = find_program("c++filt")
     if tool:
         try:
             run = subprocess.run(

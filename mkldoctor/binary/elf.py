@@ -14,6 +14,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import BinaryIO, NamedTuple
 
+from mkldoctor.binary.versions import section_bytes, version_names
 from mkldoctor.errors import InputError
 
 ELF_MAGIC = b"\x7fELF"
@@ -161,8 +162,9 @@ def _read(elf, where: str, table: str, member: str | None, with_symbols: bool) -
         return info
     section = chosen[0]
     info.table = section.name
-    versions = _version_names(elf, by_type) if section["sh_type"] == "SHT_DYNSYM" else None
-    info.symbols = _decode_symbols(elf, section, sections, versions, member, where)
+    file_size = elf.stream.seek(0, 2)
+    versions = version_names(elf.little_endian, by_type, sections, file_size, where) if section["sh_type"] == "SHT_DYNSYM" else None
+    info.symbols = _decode_symbols(elf, section, sections, versions, member, where, file_size)
     return info
 
 
@@ -191,36 +193,11 @@ class _SectionTable:
         return found
 
 
-def _version_names(elf, by_type) -> tuple[list[int], dict[int, str], set[int]] | None:
-    """The ``.gnu.version`` array, version names by index, and which are defined here."""
-    versym = by_type.get("SHT_GNU_versym")
-    if not versym:
-        return None
-    raw = versym[0].data()
-    fmt = ("<" if elf.little_endian else ">") + "H" * (len(raw) // 2)
-    indices = list(struct.unpack(fmt, raw[: len(raw) // 2 * 2]))
-    names: dict[int, str] = {}
-    defined: set[int] = set()
-    for verdef_section in by_type.get("SHT_GNU_verdef", []):
-        for verdef, auxiliaries in verdef_section.iter_versions():
-            if verdef["vd_flags"] & 0x1:  # VER_FLG_BASE names the file, not a version
-                continue
-            for aux in auxiliaries:
-                names[verdef["vd_ndx"]] = aux.name
-                defined.add(verdef["vd_ndx"])
-                break
-    for verneed_section in by_type.get("SHT_GNU_verneed", []):
-        for _verneed, auxiliaries in verneed_section.iter_versions():
-            for aux in auxiliaries:
-                names[aux["vna_other"]] = aux.name
-    return indices, names, defined
-
-
 def _section_letters(headers) -> list[str]:
     return [_letter_for(SHT_NOBITS if h["sh_type"] == "SHT_NOBITS" else 0, h["sh_flags"]) for h in headers]
 
 
-def _decode_symbols(elf, section, sections, versions, member, where) -> list[Symbol]:
+def _decode_symbols(elf, section, sections, versions, member, where, file_size: int) -> list[Symbol]:
     entsize = 24 if elf.elfclass == 64 else 16
     if section["sh_entsize"] not in (entsize, 0):
         raise InputError(where, f"corrupt ELF: {section.name} entry size {section['sh_entsize']}, expected {entsize}")
@@ -229,7 +206,8 @@ def _decode_symbols(elf, section, sections, versions, member, where) -> list[Sym
         raise InputError(where, f"corrupt ELF: {section.name} links to missing string table {link}")
     end = "<" if elf.little_endian else ">"
     letters = _section_letters(sections.headers)
-    return _decode_rows(section.data(), sections[link].data(), elf.elfclass == 64, end, letters, versions, member, where)
+    return _decode_rows(section_bytes(section, file_size, where), section_bytes(sections[link], file_size, where), elf.elfclass == 64,
+                        end, letters, versions, member, where)
 
 
 def _decode_rows(data: bytes, strtab: bytes, wide: bool, end: str, letters, versions, member, where) -> list[Symbol]:

@@ -16,7 +16,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 from mkldoctor.binary.archive import Archive, Member, is_archive
 from mkldoctor.binary.elf import Symbol, find_exported, is_elf, read_elf, read_elf_bytes
 from mkldoctor.errors import InputError
-from mkldoctor.rootfs import OutsideRoot
+from mkldoctor.rootfs import MAX_DEPTH, OutsideRoot, not_regular, open_regular
 
 BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")  # raw LLVM bitcode, and its wrapper
 RUST_METADATA = "lib.rmeta"
@@ -25,7 +25,7 @@ Opener = Callable[[str], BinaryIO]  # path -> binary file; RootFS.open_host keep
 
 
 def _open_rb(path: str) -> BinaryIO:
-    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+    return open_regular(path)  # a FIFO or device is refused, never read (the caller closes it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,18 +96,36 @@ def expand_paths(paths: Iterable[str], problems: list[Problem]) -> Iterator[str]
             if len(seen) == before:
                 problems.append(Problem(path, "no ELF files or archives in this folder"))
             continue
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read for ever, a device never end
+            problems.append(Problem(path, not_regular(info.st_mode)))
+            continue
         key = (info.st_dev, info.st_ino)
         if key not in seen:
             seen.add(key)
             yield path
 
 
-def _walk(top: str, seen: set[tuple[int, int]], problems: list[Problem]) -> Iterator[str]:
-    def on_error(exc: OSError) -> None:
-        problems.append(Problem(exc.filename or top, _os_reason(exc)))
+def _folders(top: str, problems: list[Problem]) -> Iterator[tuple[str, list[str]]]:
+    """(folder, file names) under ``top`` as ``os.walk`` gives them, without recursion and no deeper than
+    :data:`MAX_DEPTH` (a tree 1,200 folders deep is said, not a crash); links to folders not followed."""
+    stack = [(top, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            problems.append(Problem(folder, f"more than {MAX_DEPTH} folders deep: not read"))
+            continue
+        try:
+            with os.scandir(folder) as entries:
+                listed = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries]
+        except OSError as exc:
+            problems.append(Problem(exc.filename or folder, _os_reason(exc)))
+            continue
+        yield folder, [name for name, is_dir in listed if not is_dir]
+        stack += [(os.path.join(folder, name), depth + 1) for name, is_dir in sorted(listed, reverse=True) if is_dir]
 
-    for folder, dirs, files in os.walk(top, onerror=on_error):
-        dirs.sort()
+
+def _walk(top: str, seen: set[tuple[int, int]], problems: list[Problem]) -> Iterator[str]:
+    for folder, files in _folders(top, problems):
         # real files before links, so that libmkl_rt.so.3 is named rather than libmkl_rt.so
         for name in sorted(files, key=lambda n: (os.path.islink(os.path.join(folder, n)), n)):
             path = os.path.join(folder, name)

@@ -40,6 +40,8 @@ def explain(
     report = explain_input(list(args or []), installs=list(install or []), search=list(search or []), scan=scan,
                            timeout=timeout, echo=echo, stdin=sys.stdin.buffer)
     if report.timed_out:
-        sys.stderr.write(f"mkldoctor: {report.argv[0]} ran past --timeout {timeout:g}s and was killed; its output so far is explained\n")
+        from mkldoctor.inert import inert
+
+        sys.stderr.write(f"mkldoctor: {inert(report.argv[0])} ran past --timeout {timeout:g}s and was killed; its output so far is explained\n")
     render(report.findings, fmt, extra=report.extra() if fmt is FindingsFormat.json else None, anchor=report.anchor)
     raise typer.Exit(report.exit_status)

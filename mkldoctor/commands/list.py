@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from mkldoctor.commands import MaxImageEntries, MaxImageSize
 from mkldoctor.output import Format
 
 
@@ -20,6 +21,8 @@ def list_(
         Optional[list[str]], typer.Option("--symbol", help="Symbols to look for in each copy (repeatable).")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="auto: a tree on a terminal, text when piped; json.")] = Format.auto,
+    max_image_size: MaxImageSize = "8G",
+    max_image_entries: MaxImageEntries = 1_000_000,
 ) -> None:
     """Find every MKL on the machine (or in --root) and say what each copy can link."""
     import os
@@ -34,7 +37,7 @@ def list_(
     if image:
         from mkldoctor.commands import image_root
 
-        opened = image_root(image, root)
+        opened = image_root(image, root, max_size=max_image_size, max_entries=max_image_entries)
         root = opened.root
     for folder in search or []:
         if not os.path.isdir(os.path.join(root, folder.lstrip("/")) if root != "/" else folder):

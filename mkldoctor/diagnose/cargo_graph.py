@@ -3,7 +3,8 @@
 Resolved as cargo does, with the best source at hand:
 
 1. cargo itself: ``cargo metadata --offline --locked`` (only when ``Cargo.lock`` exists, so nothing
-   is written), whose resolve lists every package's enabled features;
+   is written), whose resolve lists every package's enabled features; run outside the project so that
+   nothing in it can name a program (:mod:`cargo_config`);
 2. else ``Cargo.lock`` plus the dependents' manifests in cargo's registry cache, resolved here;
 3. else the project's manifests plus the table of known routes (:mod:`cargo_routes`).
 
@@ -13,6 +14,7 @@ on when the default build does not reach intel-mkl-src: that is the build that a
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import json
 import os
@@ -21,11 +23,8 @@ import subprocess
 from dataclasses import dataclass, field
 
 from mkldoctor.diagnose import cargo_routes
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+from mkldoctor.diagnose.cargo_config import ISOLATION_NOTE, isolated_cargo
+from mkldoctor.diagnose.tomlfile import toml_or_none
 
 TARGET = "intel-mkl-src"
 
@@ -84,11 +83,7 @@ class _Manifest:
 
 
 def _load_toml(path: str) -> dict | None:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError):
-        return None
+    return toml_or_none(path)
 
 
 def _normalize(data: dict, folder: str | None, source: str, workspace: dict | None) -> _Manifest | None:
@@ -342,16 +337,21 @@ def _resolve_here(top: str, manifests: list[str], env: dict[str, str], notes: li
 
 
 def _cargo_metadata(top: str, env: dict[str, str], features: str | None) -> dict | str:
-    cargo = shutil.which("cargo", path=env.get("PATH"))
-    if cargo is None:
-        return "cargo is not on PATH"
-    cmd = [cargo, "metadata", "--format-version", "1", "--offline", "--locked"]
+    """cargo's resolve of the project, run so that the project cannot name a program (``cargo_config``)."""
+    how = isolated_cargo(top, env)
+    if isinstance(how, str):
+        return how
+    cmd = [how.cargo, "metadata", "--format-version", "1", "--offline", "--locked",
+           "--manifest-path", os.path.join(os.path.abspath(top), "Cargo.toml")]
     if features:
         cmd += ["--features", features]
     try:
-        done = subprocess.run(cmd, cwd=top, env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(cmd, cwd=how.cwd, env=how.env, capture_output=True, text=True, timeout=120,
+                              stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"cargo metadata failed ({exc})"
+    finally:
+        shutil.rmtree(how.cwd, ignore_errors=True)
     if done.returncode != 0:
         last = [line for line in done.stderr.splitlines() if line.strip()]
         return f"cargo metadata --offline --locked failed: {last[-1].strip() if last else 'no message'}"
@@ -407,9 +407,9 @@ def resolve(top: str, manifests: list[str], env: dict[str, str]) -> MklRoute | N
                         spec = f"{member.name}/{feature}" if len(manifests) > 1 else feature
                         again = _cargo_metadata(top, env, spec)
                         if isinstance(again, dict) and (route := _from_metadata(again, spec, notes)) is not None:
-                            return route
+                            return dataclasses.replace(route, notes=route.notes + (ISOLATION_NOTE,))
             if route is not None:
-                return route
+                return dataclasses.replace(route, notes=route.notes + (ISOLATION_NOTE,))
             return None
         notes.append(f"{data}; resolved from the files instead")
     else:

@@ -20,6 +20,7 @@ from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
 from mkldoctor.discover.cpuinfo import cpu_info
 from mkldoctor.findings import Finding, Location
 from mkldoctor.observe.kernels import KernelsSeen, observe_install
+from mkldoctor.observe.trust import RunPolicy
 
 
 @dataclass
@@ -39,11 +40,13 @@ def run_check(
     search: list[str] | None = None,
     host_search: list[str] | None = None,
     image: str | None = None,
+    run: bool = False,
     env: dict[str, str] | None = None,
     progress=None,
 ) -> CheckReport:
     """Check ``project`` against the MKL copies under ``root`` (``image``: the image they were read from, whose
-    files are never run; ``host_search``: folders on this machine the kernel probe may use)."""
+    files are never run; ``host_search``: folders on this machine the kernel probe may use; ``run``: the probe
+    may run the project's or the root's own MKL too)."""
     env = dict(os.environ if env is None else env)
     needs, notes = read_project(project, env)
     options.apply(needs, "command line", override=True)
@@ -52,7 +55,8 @@ def run_check(
     inventory = discover(root, list(search or []) + needs.search, env=env,
                          project=os.path.abspath(project) if root == "/" else None, symbols=symbols, progress=progress)
     choice = (predict_cmake(inventory, needs, env, project) if needs.cmake else None) or predict(inventory, needs, env)
-    kernels = _kernels(inventory, root, image, host_search)
+    given = tuple(host_search or ()) + (tuple(search or ()) if root == "/" else ())  # the folders the user named
+    kernels = _kernels(inventory, root, image, given, RunPolicy(run, given, os.path.abspath(project)))
     findings = run_rules(Facts(inventory, needs, choice, env, inventory.cpu_budget, cpu_info(root), kernels))
     findings += [Finding("project-unreadable", "warning", note, (note,), ("fix the file",)) for note in notes]
     broken = {line: install for install in inventory.installs for line in install.broken}
@@ -66,7 +70,10 @@ def run_check(
     return CheckReport(findings, inventory, needs, choice, anchor)
 
 
-def _kernels(inventory: Inventory, root: str, image: str | None, host_search: list[str] | None) -> dict[str, KernelsSeen]:
-    """What a probe saw of each copy with a shared libmkl_core, by the copy's key (the kernels-missing rule reads it)."""
-    return {install.key: observe_install(install, root=root, image=image, search=host_search)
+def _kernels(inventory: Inventory, root: str, image: str | None, given: tuple[str, ...],
+             policy: RunPolicy) -> dict[str, KernelsSeen]:
+    """What a probe saw of each copy with a shared libmkl_core, by the copy's key (the kernels-missing rule reads it).
+    The probe runs against MKL installed on this machine or named with --search/--host-search, never against the
+    project's, the root's or the image's own files unless the policy (--run) says so."""
+    return {install.key: observe_install(install, root=root, image=image, search=list(given), policy=policy)
             for install in inventory.installs if install.has("mkl_core", "shared")}

@@ -13,15 +13,11 @@ from dataclasses import dataclass, field, replace
 from mkldoctor.diagnose import cargo_graph, cargo_lines, cargo_record, cargo_sources
 from mkldoctor.diagnose.cmakelists import read_cmake_project
 from mkldoctor.diagnose.options import INTERFACES, LINKS, CheckOptions
+from mkldoctor.diagnose.tomlfile import read_toml, toml_text_or_none
 from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError
 from mkldoctor.findings import Location, input_path
 from mkldoctor.knowledge import layout
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
 
 
 
@@ -62,11 +58,7 @@ class Needs:
 
 
 def _toml(path: str) -> dict:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(path, f"cannot be read as TOML ({exc})") from None
+    return read_toml(path)
 
 
 def cargo_manifests(top: str, notes: list[str]) -> list[str]:
@@ -77,14 +69,10 @@ def cargo_manifests(top: str, notes: list[str]) -> list[str]:
     import glob
 
     root = os.path.join(top, "Cargo.toml")
-    if not os.path.isfile(root):
+    if not os.path.exists(root):  # one that is there but no file (a FIFO) is refused by the reader, not skipped
         return []
     manifests = [root]
-    try:
-        workspace = _toml(root).get("workspace", {})
-    except InputError as exc:
-        notes.append(str(exc))
-        return []
+    workspace = _toml(root).get("workspace", {})  # unreadable: one line and exit 2, as for mkldoctor.toml
     members = workspace.get("members", []) if isinstance(workspace, dict) else []
     excluded = {os.path.normpath(os.path.join(top, e)) for e in (workspace.get("exclude", []) if isinstance(workspace, dict) else [])}
     for pattern in members if isinstance(members, list) else []:
@@ -97,11 +85,8 @@ def cargo_manifests(top: str, notes: list[str]) -> list[str]:
 
 def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str], env: dict[str, str] | None = None) -> None:
     """The route to intel-mkl-src (as cargo resolves it) and the config it gives."""
-    for path in manifests:  # an unreadable manifest is said once, here
-        try:
-            _toml(path)
-        except InputError as exc:
-            notes.append(str(exc))
+    for path in manifests:  # an unreadable manifest stops check here: one line and exit 2
+        _toml(path)
     route = cargo_graph.resolve(top, manifests, dict(os.environ if env is None else env))
     if route is None:
         return
@@ -150,10 +135,7 @@ def route_lines(top: str, manifests: list[str], route: cargo_graph.MklRoute) -> 
 
 
 def _toml_text(text: str) -> dict:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return {}
+    return toml_text_or_none(text) or {}
 
 
 def _apply_config(needs: Needs, config: str, why: str, at: tuple[Location, ...] = ()) -> None:

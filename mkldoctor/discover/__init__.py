@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import posixpath
+import stat
 from dataclasses import dataclass, replace
 from typing import Callable
 
@@ -59,6 +60,31 @@ class _Merged:
     package: str | None
 
 
+def _walk(ctx: Context, host_top: str, depth: int):
+    """(in-root folder, its file names) under ``host_top``, ``depth`` levels deep, links to folders not followed.
+    Under ``--root`` every listing goes through the confined reader: a folder that became a link since it was
+    looked up is not listed (rootfs refuses it), never read on the host."""
+    fs = ctx.root.fs
+    stack = [(ctx.root.inside(host_top), 0)]
+    while stack:
+        folder, level = stack.pop()
+        try:
+            names = fs.listdir(folder)
+        except OSError as exc:
+            ctx.warn(f"{fs.host(folder)}: {exc.strerror or exc}")
+            continue
+        files, dirs = [], []
+        for name in names:
+            try:
+                mode = os.lstat(fs.host(posixpath.join(folder, name))).st_mode
+            except OSError:
+                continue
+            (dirs if stat.S_ISDIR(mode) else files).append(name)
+        yield folder, files
+        if level < depth:  # folders `depth` below the top are listed, not entered
+            stack += [(posixpath.join(folder, d), level + 1) for d in reversed(dirs)]
+
+
 def _search_folders(ctx: Context) -> list[Candidate]:
     """Folders under ``--search`` paths that hold libmkl_core or libmkl_rt (5 levels deep)."""
     out = []
@@ -68,14 +94,8 @@ def _search_folders(ctx: Context) -> list[Candidate]:
             bad = isinstance(found, Broken) and found.kind != "missing"
             ctx.warn(f"--search {top}: {found.reason if bad else 'not a folder'}")
             continue
-        host_top = found
-        base_depth = host_top.rstrip("/").count("/")
-        for folder, dirs, files in os.walk(host_top, onerror=lambda e: ctx.warn(f"{e.filename}: {e.strerror}")):
-            if folder.count("/") - base_depth >= 5:
-                dirs[:] = []
-            dirs.sort()
+        for lib_dir, files in _walk(ctx, found, 5):
             if any(f.startswith(("libmkl_core.", "libmkl_rt.")) for f in files):
-                lib_dir = ctx.root.inside(folder)
                 prefix = posixpath.dirname(lib_dir)
                 if posixpath.basename(prefix) == "lib":  # lib/intel64, lib/x86_64-linux-gnu
                     prefix = posixpath.dirname(prefix)

@@ -1,30 +1,41 @@
-"""Container image layers applied as overlayfs would, into folders of the cache.
+"""One container image layer extracted as overlayfs would read it, into a folder of the cache.
 
-One layer's tar becomes ``layers/<digest>-<selection>/`` (its wanted files, its whiteouts and
-opaque folders in ``layer.json``), checked against its digest first; the layers of one image
-are then merged in order into ``roots/<key>/tree``. ``.wh.NAME`` deletes NAME from the layers
-below, ``.wh..wh..opq`` empties a folder of them. Every folder is built beside its final place
-and renamed into it. Entries that would land outside the root (``..``, absolute names, hard
-links or symlinks climbing out) are refused with a warning; absolute symlinks are rewritten
-relative to their folder, so even a plain ``open`` of the tree never leaves it.
+One layer's tar becomes ``layers/<digest>-<selection>/``: its wanted files in ``tree/``, and in
+``layer.json`` its whiteouts (``.wh.NAME`` deletes NAME from the layers below) and opaque folders
+(``.wh..wh..opq`` empties a folder of them), what it inflated to, and the record of every file
+(``cacheentry.py``) that the folder is held to when it is used again; ``<digest>`` is the digest of
+the layer's bytes, never its name. The layer's bytes are checked against its digest first, and
+read within the image's :class:`~mkldoctor.discover.limits.Budget`. The folder is built beside its
+final place and renamed into it. Entries that would land outside the root (``..``, absolute names,
+hard links or symlinks climbing out), whiteouts of ``.`` or ``..`` and entries deeper than
+:data:`MAX_DEPTH` folders are refused with a warning; absolute symlinks are rewritten relative to
+their folder. The tree is read through the root-confined resolver (``rootfs.py``), which follows
+its links inside it whatever they say. ``discover/merge.py`` applies the layers of an image in order.
 """
 
 from __future__ import annotations
 
-import json
+import copy
+import hashlib
+import lzma
 import os
 import posixpath
 import re
 import shutil
+import stat
 import tarfile
 import tempfile
 import zlib
+from dataclasses import dataclass, field
 from typing import IO, Callable
 
-from mkldoctor.digest import sha256_stream
+from mkldoctor.cacheentry import MAX_DEPTH, discard, read_record, record_tree, remove_stale, temp_prefix, verify_tree, write_record
+from mkldoctor.discover.limits import Budget, Capped, check_digest, decompressed
 from mkldoctor.errors import InputError
 
-FILTER_VERSION = "1"  # bump when the choice of files changes: old cache entries are then not reused
+# bump when the choice of files or the record changes: old cache entries are then not reused
+# (2: records with every file's digest, keys of content digests, limits)
+FILTER_VERSION = "2"
 WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
 
@@ -74,117 +85,212 @@ def inside_root(name: str) -> str | None:
     return "/".join(parts)
 
 
-def extract_layer(open_blob: Callable[[str], IO[bytes]], label: str, key: str, name: str, check: str | None,
-                  extra: frozenset[str], cache: str, selection: str, out: list[str]) -> str:
-    """The cache folder (under ``cache``) of one layer's wanted files, extracted now unless already there.
+@dataclass
+class _Extraction:
+    """One layer being extracted: where, what to keep, what was seen (for hard links), what to record."""
 
-    ``check`` says what ``key`` is the digest of: ``"blob"`` (OCI: the bytes stored),
-    ``"content"`` (docker: the uncompressed tar, its diff_id), or None (nothing to check).
+    tree: str
+    extra: frozenset[str]
+    label: str
+    meta: dict
+    regular: dict[str, tuple[int, int, object]] = field(default_factory=dict)  # name -> (offset, size, sparse)
+    extracted: dict[str, str] = field(default_factory=dict)  # rel -> sha256 of what was written there
+
+    def warn(self, text: str) -> None:
+        self.meta["warnings"].append(f"{self.label}: {text}")
+
+
+def extract_layer(open_blob: Callable[[str], IO[bytes]], label: str, key: str, name: str, check: str | None,
+                  extra: frozenset[str], cache: str, selection: str, out: list[str], budget: Budget) -> str:
+    """The cache folder (under ``cache``) of one layer's wanted files, extracted now unless already there and
+    still what its record says.
+
+    ``check`` says what ``key`` is the digest of: ``"blob"`` (OCI: the bytes stored), ``"content"``
+    (docker: the uncompressed tar, its diff_id), or None (``key`` was computed from these very bytes).
     """
     safe = re.sub(r"[^A-Za-z0-9]+", "-", key)[:80]
     final = os.path.join(cache, f"{safe}-{selection}")
-    meta_path = os.path.join(final, "layer.json")
-    if os.path.isfile(meta_path):
-        with open(meta_path) as handle:
-            out.extend(json.load(handle).get("warnings", []))
-        return final
-    os.makedirs(os.path.dirname(final), exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=f".{safe}-", dir=os.path.dirname(final))
+    if os.path.lexists(final):
+        meta = read_record(os.path.join(final, "layer.json"))
+        problem = _entry_problem(final, meta, key)
+        if problem is None and meta is not None:
+            budget.add(meta["inflated"], meta["entries"], label)
+            out.extend(meta["warnings"])
+            return final
+        out.append(f"cache: {final} is not what was written there ({problem}): extracted again")
+        discard(final)
+    os.makedirs(cache, exist_ok=True)
+    remove_stale(cache)
+    tmp = tempfile.mkdtemp(prefix=temp_prefix(safe), dir=cache)
     tree = os.path.join(tmp, "tree")
     os.mkdir(tree)
-    meta: dict = {"key": key, "whiteouts": [], "opaque": [], "warnings": []}
+    state = _Extraction(tree, extra, label, {"key": key, "whiteouts": [], "opaque": [], "warnings": []})
     try:
         with open_blob(name) as blob:
-            head = blob.read(4)
-            blob.seek(0)
-            if head == b"\x28\xb5\x2f\xfd":
-                raise InputError(label, "compressed with zstd, which this reader does not support")
-            _verify(blob, key, check, head[:2] == b"\x1f\x8b", label)
-            blob.seek(0)
-            with tarfile.open(fileobj=blob, mode="r:*") as layer:
-                for member in layer:
-                    _one_entry(layer, member, tree, extra, meta, label)
-        with open(os.path.join(tmp, "layer.json"), "w") as handle:
-            json.dump(meta, handle)
+            if check == "blob":
+                check_digest(blob, key, label)
+                blob.seek(0)
+            if check == "content":
+                check_digest(Capped(decompressed(blob, label), budget, label), key, label)  # type: ignore[arg-type]
+                blob.seek(0)
+            stream = Capped(decompressed(blob, label), budget, label)
+            entries = _read_entries(stream, state, budget)
+            budget.bytes += stream.high
+        state.meta.update(inflated=stream.high, entries=entries, **record_tree(tree, state.extracted))
+        write_record(os.path.join(tmp, "layer.json"), state.meta)
         try:
             os.rename(tmp, final)
         except OSError:  # another run finished it first
-            shutil.rmtree(tmp, ignore_errors=True)
-    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+            discard(tmp)
+    except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
+        discard(tmp)
         raise InputError(label, f"truncated or corrupt layer ({reason(exc)})") from None
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard(tmp)
         raise
-    out.extend(meta["warnings"])
+    out.extend(state.meta["warnings"])
     return final
 
 
-def _verify(blob: IO[bytes], key: str, check: str | None, gzipped: bool, label: str) -> None:
-    """A layer whose bytes do not hash to its digest is corrupt (same length, other bytes: tar cannot tell)."""
-    algorithm, _, expected = key.partition(":")
-    if check is None or algorithm != "sha256":
-        return
-    stream: IO[bytes] = blob
-    if check == "content" and gzipped:
-        import gzip
-
-        stream = gzip.GzipFile(fileobj=blob)  # type: ignore[assignment]
-    digest = sha256_stream(stream)
-    if digest != expected:
-        raise InputError(label, f"its bytes do not match its digest (sha256 {digest[:12]}...): corrupt layer")
+def _read_entries(stream: Capped, state: _Extraction, budget: Budget) -> int:
+    """Every entry of the layer's tar through :func:`_one_entry`; tarfile keeps no list of them (2 million
+    records would take a gigabyte): hard links are resolved from :attr:`_Extraction.regular` instead."""
+    entries = 0
+    with tarfile.open(fileobj=stream, mode="r:") as layer:  # type: ignore[call-overload]
+        while (member := layer.next()) is not None:
+            entries += 1
+            budget.count_entry(state.label)
+            _one_entry(layer, member, state)
+            layer.members.clear()
+    return entries
 
 
-def _one_entry(layer: tarfile.TarFile, member: tarfile.TarInfo, tree: str, extra: frozenset[str], meta: dict, label: str) -> None:
+def _entry_problem(folder: str, meta: dict | None, key: str) -> str | None:
+    """What is wrong with a layer's cache folder, or None: its record must be sound and its tree match it."""
+    if meta is None:
+        return "no readable layer.json"
+    shapes = (meta.get("key") == key, isinstance(meta.get("inflated"), int), isinstance(meta.get("entries"), int),
+              all(isinstance(meta.get(k), list) and all(isinstance(v, str) for v in meta[k])
+                  for k in ("whiteouts", "opaque", "warnings")))
+    if not all(shapes):
+        return "layer.json is not one this version writes"
+    if set(os.listdir(folder)) != {"layer.json", "tree"}:
+        return "other files beside its tree"
+    return verify_tree(os.path.join(folder, "tree"), meta)
+
+
+def _one_entry(layer: tarfile.TarFile, member: tarfile.TarInfo, state: _Extraction) -> None:
     raw = member.name
     rel = None if raw.startswith("/") else inside_root(raw)
     if rel is None:
-        meta["warnings"].append(f"{label}: entry {raw!r} escapes the image root: refused")
+        state.warn(f"entry {raw!r} escapes the image root: refused")
         return
     if not rel:
         return
+    if rel.count("/") >= MAX_DEPTH:
+        state.warn(f"entry {rel[:60]}... is more than {MAX_DEPTH} folders deep: refused")
+        return
     base = posixpath.basename(rel)
     parent = posixpath.dirname(rel)
+    if member.isreg():
+        state.regular[rel] = (member.offset_data, member.size, member.sparse)
     if base == OPAQUE:
-        meta["opaque"].append(parent)
+        state.meta["opaque"].append(parent)
         return
     if base.startswith(WHITEOUT):
-        meta["whiteouts"].append(posixpath.join(parent, base[len(WHITEOUT):]))
+        hidden = base[len(WHITEOUT):]
+        if hidden in ("", ".", ".."):  # .wh.. would delete the folder that holds it, .wh... its parent
+            state.warn(f"whiteout {rel!r} names no file: refused")
+            return
+        state.meta["whiteouts"].append(posixpath.join(parent, hidden))
         return
-    target = os.path.join(tree, rel)
+    target = os.path.join(state.tree, rel)
     if member.isdir():
-        _mkdirs(tree, rel)
+        real_dirs(state.tree, rel)
         return
     if member.issym():
         link = member.linkname
         resolved = inside_root(posixpath.join("/" if link.startswith("/") else parent, link))
         if resolved is None:
-            meta["warnings"].append(f"{label}: symlink {rel} -> {link} points out of the image root: refused")
+            state.warn(f"symlink {rel} -> {link} points out of the image root: refused")
             return
-        # relative to the link's folder: the same file inside the root, and never outside it on the host
+        # relative to the link's folder: the same file inside the root
         relative = posixpath.relpath(resolved or ".", parent or ".")
-        _mkdirs(tree, parent)
-        _replace(target)
+        real_dirs(state.tree, parent)
+        clear(target)
         os.symlink(relative, target)
         return
-    if not (member.isfile() or member.islnk()):
-        return  # devices, fifos: nothing mkldoctor reads
-    if member.islnk() and inside_root(member.linkname) is None:
-        meta["warnings"].append(f"{label}: hard link {rel} -> {member.linkname} points out of the image root: refused")
+    if member.islnk():
+        _hard_link(layer, member, rel, state)
         return
-    if not wanted_file(rel, extra):
-        return
-    _mkdirs(tree, parent)
-    _replace(target)
+    if member.isreg() and wanted_file(rel, state.extra):
+        _write(layer, member, rel, state)
+    # devices, fifos and files mkldoctor does not read: nothing
+
+
+def _write(layer: tarfile.TarFile, member: tarfile.TarInfo, rel: str, state: _Extraction) -> None:
+    target = os.path.join(state.tree, rel)
+    real_dirs(state.tree, posixpath.dirname(rel))
+    clear(target)
     handle = layer.extractfile(member)
     if handle is None:
         return
+    digest = hashlib.sha256()  # hashed as written: the record needs it, and the bytes are at hand now
     with handle, open(target, "wb") as dest:
-        shutil.copyfileobj(handle, dest, 1 << 20)
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            dest.write(block)
     os.chmod(target, member.mode & 0o755 | 0o600)
+    state.extracted[rel] = digest.hexdigest()
 
 
-def _mkdirs(tree: str, rel: str) -> None:
+def _hard_link(layer: tarfile.TarFile, member: tarfile.TarInfo, rel: str, state: _Extraction) -> None:
+    """A hard link names an earlier entry of the same layer: that file's bytes under this name too."""
+    name = member.linkname
+    link = None if name.startswith("/") else inside_root(name)
+    if not link:
+        state.warn(f"hard link {rel} -> {name} points out of the image root: refused")
+        return
+    if not wanted_file(rel, state.extra):
+        return
+    source = regular_in(state.tree, link) if link in state.extracted else None
+    if source is not None:
+        target = os.path.join(state.tree, rel)
+        real_dirs(state.tree, posixpath.dirname(rel))
+        clear(target)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        state.extracted[rel] = state.extracted[link]
+        return
+    earlier = state.regular.get(link)
+    if earlier is None:
+        state.warn(f"hard link {rel} -> {name}: the layer has no file of that name before it: skipped")
+        return
+    data = copy.copy(member)
+    data.type = tarfile.REGTYPE
+    data.offset_data, data.size, data.sparse = earlier
+    _write(layer, data, rel, state)
+
+
+def regular_in(tree: str, rel: str) -> str | None:
+    """The host path of ``rel`` when every folder on its way is a real folder and it is a regular file."""
+    path = tree
+    parts = rel.split("/")
+    for i, part in enumerate(parts):
+        path = os.path.join(path, part)
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            return None
+        if not (stat.S_ISREG(mode) if i == len(parts) - 1 else stat.S_ISDIR(mode)):
+            return None
+    return path
+
+
+def real_dirs(tree: str, rel: str) -> None:
+    """Real folders down to ``rel``: a link or file in the way is replaced, never followed."""
     path = tree
     for part in [p for p in rel.split("/") if p]:
         path = os.path.join(path, part)
@@ -194,66 +300,11 @@ def _mkdirs(tree: str, rel: str) -> None:
             os.mkdir(path)
 
 
-def _replace(path: str) -> None:
+def clear(path: str) -> None:
+    """Remove what is at ``path`` (whose folders are real ones): a link itself, a file, a folder's tree."""
     if os.path.islink(path) or os.path.isfile(path):
         os.unlink(path)
     elif os.path.isdir(path):
         shutil.rmtree(path)
-
-
-# -- the merged root -------------------------------------------------------------------
-
-
-def merge(folders: list[str], final: str) -> str:
-    """The layers' folders applied in order into ``final/tree`` (built beside it, renamed into place)."""
-    if not os.path.isdir(final):
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        tmp = tempfile.mkdtemp(prefix=f".{os.path.basename(final)}-", dir=os.path.dirname(final))
-        try:
-            tree = os.path.join(tmp, "tree")
-            os.mkdir(tree)
-            for folder in folders:
-                _apply(folder, tree)
-            os.rename(tmp, final)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if not os.path.isdir(final):
-                raise
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    return os.path.join(final, "tree")
-
-
-def _apply(layer_folder: str, tree: str) -> None:
-    """One layer over the tree below it: its whiteouts first, then its files."""
-    with open(os.path.join(layer_folder, "layer.json")) as handle:
-        meta = json.load(handle)
-    for rel in meta["opaque"]:
-        folder = os.path.join(tree, rel)
-        if os.path.isdir(folder) and not os.path.islink(folder):
-            for name in os.listdir(folder):
-                _replace(os.path.join(folder, name))
-    for rel in meta["whiteouts"]:
-        _replace(os.path.join(tree, rel))
-    source_tree = os.path.join(layer_folder, "tree")
-    for folder, dirs, files in os.walk(source_tree):
-        rel = os.path.relpath(folder, source_tree)
-        rel = "" if rel == "." else rel
-        _mkdirs(tree, rel)
-        for name in list(dirs):
-            src = os.path.join(folder, name)
-            if os.path.islink(src):  # os.walk lists links to folders as folders
-                dirs.remove(name)
-                files.append(name)
-        for name in files:
-            src = os.path.join(folder, name)
-            dest = os.path.join(tree, rel, name)
-            _replace(dest)
-            if os.path.islink(src):
-                os.symlink(os.readlink(src), dest)
-            else:
-                try:
-                    os.link(src, dest)
-                except OSError:
-                    shutil.copy2(src, dest)
+    elif os.path.lexists(path):  # a fifo or a socket someone put there
+        os.unlink(path)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import posixpath
-import shutil
 import subprocess
 
 from mkldoctor.discover.base import Candidate, Context
+from mkldoctor.programs import find_program
 
 DATABASES = ("/var/lib/rpm", "/usr/lib/sysimage/rpm")
 
@@ -15,7 +15,7 @@ def find(ctx: Context) -> list[Candidate]:
     database = next((d for d in DATABASES if ctx.root.listdir(d)), None)
     if database is None:
         return []
-    tool = shutil.which("rpm")
+    tool = find_program("rpm")
     if tool is None:
         ctx.warn(f"an rpm database is at {ctx.root.host(database)} but the rpm tool is missing: rpm packages not read")
         return []

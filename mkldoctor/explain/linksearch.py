@@ -21,13 +21,13 @@ from __future__ import annotations
 import functools
 import os
 import re
-import shutil
 import subprocess
 from dataclasses import replace
 
 from mkldoctor.binary.dynamic import read_dynamic
 from mkldoctor.discover.soname import RootLoader, SearchResult, Step
 from mkldoctor.discover.sysroot import Root
+from mkldoctor.programs import find_program
 
 RUSTC_PLACEHOLDER = "<sysroot>"
 
@@ -38,7 +38,7 @@ RUSTC_PLACEHOLDER = "<sysroot>"
 @functools.lru_cache(maxsize=4)
 def ld_default_dirs(ld: str = "ld") -> tuple[str, ...]:
     """``SEARCH_DIR``s from ``ld --verbose`` (the ``=`` sysroot prefix dropped)."""
-    tool = shutil.which(ld)
+    tool = find_program(ld)
     if not tool:
         return ()
     try:
@@ -51,7 +51,7 @@ def ld_default_dirs(ld: str = "ld") -> tuple[str, ...]:
 @functools.lru_cache(maxsize=4)
 def compiler_default_dirs(cc: str = "gcc") -> tuple[str, ...]:
     """The ``libraries:`` folders of ``gcc -print-search-dirs`` that exist, normalised."""
-    tool = shutil.which(cc) or shutil.which("cc")
+    tool = find_program(cc) or find_program("cc")
     if not tool:
         return ()
     try:

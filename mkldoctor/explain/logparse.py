@@ -31,6 +31,7 @@ import re
 from dataclasses import replace
 from typing import BinaryIO, Iterable, Iterator
 
+from mkldoctor.explain.encoding import as_utf8
 from mkldoctor.explain.events import (Event, LibRequest, LinkCommand, MissingLibrary, NeededNotFound, Parsed, RustLinkFailed,
                                       UndefinedSymbol)
 from mkldoctor.explain.linkcmd import commands_in_line, parse_link_command
@@ -307,7 +308,7 @@ def parse(stream: BinaryIO, *, max_distinct: int = MAX_DISTINCT) -> Parsed:
     """Read a whole log and keep its distinct events (bounded), C++/Rust names demangled."""
     result = Parsed()
     commands = 0
-    for event in iter_events(logical_lines(stream, result), result):
+    for event in iter_events(logical_lines(as_utf8(stream, MAX_LINE), result), result):  # a UTF-16/32 log by its BOM
         if event in result.counts:
             result.counts[event] += 1
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import threading
 from collections import deque
@@ -19,6 +20,7 @@ from mkldoctor.errors import InputError, UsageError
 from mkldoctor.explain import logparse
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding, Location, exit_status, input_path
+from mkldoctor.rootfs import open_regular
 
 TAIL_LINES = 8  # the last lines of a command's output kept for a failure nothing explains
 
@@ -123,12 +125,46 @@ def run_and_parse(argv: list[str], timeout: float, echo: BinaryIO | None = None)
     stream = Tee(process.stdout, echo)
     try:
         parsed = logparse.parse(stream)
+    except BaseException:  # Ctrl-C or SIGTERM: the command and what it started end with us
+        _end_group(process)
+        raise
     finally:
         timer.cancel()
         process.stdout.close()
     status = process.wait()
     tail = [line.decode("utf-8", "replace").rstrip() for line in stream.tail]
     return parsed, (None if timed_out.is_set() else status), tail
+
+
+def _is_program(path: str) -> bool:
+    """An executable that is a program (ELF, or a ``#!`` script): run by ``explain -- PATH``. A log file that
+    merely has its execute bit set (as files on some mounts all do) is read, never run."""
+    if not os.access(path, os.X_OK):
+        return False
+    try:
+        with open_regular(path) as handle:
+            head = handle.read(4)
+    except OSError:
+        return False
+    return head == b"\x7fELF" or head.startswith(b"#!")
+
+
+def _end_group(process: subprocess.Popen) -> None:
+    """The command's process group (its own session: Ctrl-C at the terminal does not reach it) asked to
+    stop, then killed after a grace period; grandchildren in the group go with it."""
+    for sig, grace in ((signal.SIGTERM, 2.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(process.pid, sig)
+        except OSError:
+            return
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+        try:  # the leader is gone; what it started may not be
+            os.killpg(process.pid, 0)
+        except OSError:
+            return
 
 
 def _command_failed(argv: list[str], status: int | None, timeout: float, tail: list[str]) -> Finding:
@@ -151,15 +187,19 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
         raise UsageError("give a LOG file, - for standard input, or -- COMMAND ARGS...")
     if len(args) == 1 and args[0] == "-":
         parsed = logparse.parse(stdin)
-    elif len(args) == 1 and os.path.isfile(args[0]) and not os.access(args[0], os.X_OK):
+    elif len(args) == 1 and os.path.isfile(args[0]) and not _is_program(args[0]):
         try:
-            with open(args[0], "rb") as handle:
+            with open_regular(args[0]) as handle:
                 parsed = logparse.parse(handle)
         except OSError as exc:
             raise InputError(args[0], exc.strerror or str(exc)) from None
         log = input_path(args[0], os.getcwd())
     elif len(args) == 1 and os.path.isdir(args[0]):
         raise InputError(args[0], "is a folder, not a log")
+    elif len(args) == 1 and os.path.exists(args[0]) and not os.path.isfile(args[0]):
+        # a FIFO or a device: a read may never end, and it is no file mkldoctor could read again
+        raise InputError(args[0], "not a regular file (a FIFO, socket or device): give a log file, "
+                                  "or pipe it in: ... | mkldoctor explain -")
     else:
         if not (os.sep in args[0] and os.access(args[0], os.X_OK)) and shutil.which(args[0]) is None:
             raise UsageError(f"{args[0]}: no such log file, and no such command")

@@ -228,10 +228,11 @@ def _libraries(lib_dirs, fs: RootFS, broken: list[str]) -> tuple[list[Library], 
     for folder in lib_dirs:
         libraries.extend(scan_libdir(folder, fs, broken))
         pc = os.path.join(folder, "pkgconfig")
-        if fs.isdir(fs.inside(pc)):
-            pkgconfig.extend(
-                os.path.join(pc, n) for n in fs.listdir(fs.inside(pc)) if n.startswith(("mkl-", "openmp")) and n.endswith(".pc")
-            )
+        try:  # a folder that became a link since it was looked up is not listed (rootfs: OutsideRoot)
+            names = fs.listdir(fs.inside(pc)) if fs.isdir(fs.inside(pc)) else []
+        except OSError:
+            names = []
+        pkgconfig.extend(os.path.join(pc, n) for n in names if n.startswith(("mkl-", "openmp")) and n.endswith(".pc"))
     return libraries, pkgconfig
 
 

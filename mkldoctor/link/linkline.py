@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shlex
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ from mkldoctor.errors import EXIT_FINDING, MkldoctorError
 from mkldoctor.inventory.install import MklInstall, label
 from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import recipes
+from mkldoctor.programs import find_program
 
 LINKS = layout.LINK_MODES
 INTERFACES = layout.words("mkldoctor", "interface")
@@ -126,7 +126,7 @@ def find_iomp5(install: MklInstall) -> str | None:
 
 
 def find_gomp(cc: str = "gcc") -> str | None:
-    tool = shutil.which(cc)
+    tool = find_program(cc)
     if not tool:
         return None
     try:

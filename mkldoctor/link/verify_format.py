@@ -19,6 +19,7 @@ import tempfile
 from mkldoctor.link.formats import cmake_snippet
 from mkldoctor.link.linkline import LinkLine
 from mkldoctor.link.verify import HGEMM_CALL, HGEMM_DECL, PROGRAM, VerifyResult, program_env, verify
+from mkldoctor.programs import find_program
 
 ROUTES = {"cmake": "the CMake project (configure, build, run)",
           "pkg-config": "the pkg-config route (pkg-config --cflags --libs, build, run)"}
@@ -63,7 +64,7 @@ def _run_program(exe: str, line: LinkLine, log: list[str], command: list[str], t
 
 
 def verify_cmake(line: LinkLine, *, hgemm: bool = False, cc: str = "gcc", timeout: float = 300.0) -> VerifyResult:
-    tool = shutil.which("cmake")
+    tool = find_program("cmake")
     if tool is None:
         return VerifyResult(False, "configure", "cmake is not on PATH: the cmake format cannot be verified\n", ["cmake"])
     work = tempfile.mkdtemp(prefix="mkldoctor-verify-cmake-")
@@ -89,7 +90,7 @@ def verify_cmake(line: LinkLine, *, hgemm: bool = False, cc: str = "gcc", timeou
 
 
 def verify_pkg_config(line: LinkLine, *, hgemm: bool = False, cc: str = "gcc", timeout: float = 180.0) -> VerifyResult:
-    tool = shutil.which("pkg-config") or shutil.which("pkgconf")
+    tool = find_program("pkg-config") or find_program("pkgconf")
     if tool is None:
         return VerifyResult(False, "configure", "pkg-config is not on PATH: the pkg-config format cannot be verified\n", ["pkg-config"])
     env = dict(os.environ)

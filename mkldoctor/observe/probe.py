@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 
 from mkldoctor.knowledge import layout
+from mkldoctor.programs import find_program
 
 KERNEL_FILE = layout.file_pattern(("kernel", "vml-kernel"), shared_only=True)
 
@@ -52,7 +52,7 @@ def run_probe(libraries: list[str], lib_dirs: list[str], env: dict[str, str], ti
     ``lib_dirs`` go on the probe's ``LD_LIBRARY_PATH``; ``env`` adds the program's own
     ``MKL_*`` settings (the layers, ``MKL_ENABLE_INSTRUCTIONS``, which move the kernel choice).
     """
-    cc = shutil.which(os.environ.get("CC", "") or "cc") or shutil.which("gcc")
+    cc = find_program(os.environ.get("CC", "") or "cc") or find_program("gcc")
     if not cc:
         return ProbeResult((), (), "no C compiler (cc, gcc) on this machine to build the probe with")
     with tempfile.TemporaryDirectory(prefix="mkldoctor-probe-") as tmp:

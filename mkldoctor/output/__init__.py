@@ -7,10 +7,13 @@ stream; nothing here decides anything about MKL.
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import os
 import sys
 from typing import Any, TextIO
+
+from mkldoctor.inert import InertWriter, inert, inert_lines
 
 
 class Format(str, enum.Enum):
@@ -29,11 +32,12 @@ def resolve(fmt: Format, stream: TextIO | None = None) -> Format:
 
 
 def console(stream: TextIO | None = None, *, stderr: bool = False):
-    """A rich console that respects NO_COLOR and never colours a pipe."""
-    from rich.console import Console
-
+    """A rich console that respects NO_COLOR, never colours a pipe, and prints its text inert
+    (:mod:`mkldoctor.inert`): rich's own styles reach the terminal, a name's escape codes do not."""
     target = stream or (sys.stderr if stderr else sys.stdout)
-    return Console(
+    if isinstance(target, InertWriter):  # rich's style codes must pass: its text is made inert below
+        target = target._stream
+    return _inert_console()(
         file=target,
         no_color="NO_COLOR" in os.environ,
         # rich's no_color keeps bold, dim and italic; with no colour system it writes plain text
@@ -42,6 +46,17 @@ def console(stream: TextIO | None = None, *, stderr: bool = False):
         soft_wrap=False,
         force_terminal=None,
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _inert_console():
+    from rich.console import Console
+
+    class InertConsole(Console):
+        def _render_buffer(self, buffer):  # the one place rich turns segments into the text it writes
+            return super()._render_buffer(seg if seg.control else seg._replace(text=inert_lines(seg.text)) for seg in buffer)
+
+    return InertConsole
 
 
 def write_json(document: dict[str, Any], stream: TextIO | None = None) -> None:
@@ -54,4 +69,11 @@ def problem_lines(problems, stream: TextIO | None = None) -> None:
     """One line per problem on stderr, ``mkldoctor: path: message``."""
     stream = stream or sys.stderr
     for problem in problems:
-        stream.write(f"mkldoctor: {problem}\n")
+        stream.write(f"mkldoctor: {inert(str(problem))}\n")
+
+
+def markup(text: str) -> str:
+    """Untrusted ``text`` for a rich markup string: inert, and its brackets not read as markup."""
+    from rich.markup import escape
+
+    return escape(inert(text))

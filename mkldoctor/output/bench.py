@@ -14,6 +14,7 @@ import sys
 from typing import TextIO
 
 from mkldoctor.bench.results import BenchReport, ConfigResult
+from mkldoctor.inert import inert, inert_stream
 from mkldoctor.output import Format, console, write_json
 
 SCHEMA = "mkldoctor.bench"
@@ -244,7 +245,7 @@ def render(report: BenchReport, fmt: Format, stream: TextIO | None = None) -> No
     elif fmt is Format.table:
         render_table(report, stream)
     else:
-        render_text(report, stream)
+        render_text(report, inert_stream(stream))
 
 
 def render_failures(report: BenchReport, explained: list, stream: TextIO | None = None) -> None:
@@ -254,13 +255,13 @@ def render_failures(report: BenchReport, explained: list, stream: TextIO | None 
 
     stream = stream or sys.stderr
     for result, findings in explained:
-        stream.write(f"mkldoctor: bench: {result.config.name}: {result.reason}\n")
+        stream.write(f"mkldoctor: bench: {inert(result.config.name)}: {inert(result.reason)}\n")
         if findings:
             stream.write("mkldoctor: bench: what `mkldoctor explain` says of that failure:\n")
             render_findings(findings, stream)
     if report.naive is not None and not report.naive.ok:
         bad = next(c for c in report.naive.checks if not c.ok)
-        stream.write(f"mkldoctor: bench: {bad.one_line()}\n")
+        stream.write(f"mkldoctor: bench: {inert(bad.one_line())}\n")
 
 
 def progress_printer(stream: TextIO | None = None):
@@ -270,6 +271,7 @@ def progress_printer(stream: TextIO | None = None):
         return None
 
     def say(message: str) -> None:
+        message = inert(message)
         stream.write(f"\x1b[2m… {message}\x1b[0m\n" if "NO_COLOR" not in os.environ else f"… {message}\n")
         stream.flush()
 

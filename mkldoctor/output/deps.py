@@ -6,7 +6,8 @@ import shlex
 import sys
 from typing import TextIO
 
-from mkldoctor.output import write_json
+from mkldoctor.inert import inert_stream
+from mkldoctor.output import markup, write_json
 from mkldoctor.runtime.deps import Deps
 
 SCHEMA = "mkldoctor.deps"
@@ -49,7 +50,7 @@ def render_table(deps: Deps, stream: TextIO | None = None) -> None:
 
     from mkldoctor.output import console
 
-    table = Table(title=f"{deps.binary}: MKL and OpenMP at run time" + (f" ({deps.image})" if deps.image else ""),
+    table = Table(title=markup(f"{deps.binary}: MKL and OpenMP at run time" + (f" ({deps.image})" if deps.image else "")),
                   show_lines=False)
     for column in ("file", "role", "taken from", "size"):  # the why of each row is in --format json
         table.add_column(column, justify="right" if column == "size" else "left", overflow="fold")
@@ -57,21 +58,21 @@ def render_table(deps: Deps, stream: TextIO | None = None) -> None:
         where = need.path if not need.missing else "MISSING"
         if need.real and need.real != need.path:
             where += f" -> {need.real}"
-        table.add_row(need.file, need.role, where, mb(need.size))
+        table.add_row(markup(need.file), markup(need.role), markup(where), mb(need.size))
     table.add_row("total", "", "", mb(deps.total))
     out = console(stream)
     out.print(table)
     for need in deps.missing:
-        out.print(f"{need.file} is missing; where the search looked:")
+        out.print(f"{markup(need.file)} is missing; where the search looked:")
         for line in need.search:
-            out.print(f"  {line}")
+            out.print(f"  {markup(line)}")
     for line in summary(deps):
-        out.print(line)
+        out.print(markup(line))
 
 
 def render_copy(deps: Deps, stream: TextIO | None = None, stage: str = "build") -> None:
     """One ``COPY --from=STAGE real-path path`` per file: the file's content lands where the loader looks."""
-    stream = stream or sys.stdout
+    stream = inert_stream(stream or sys.stdout)
     stream.write(f"# runtime set of {deps.binary}: {len(deps.needs)} files, {mb(deps.total)}\n")
     for need in deps.needs:
         if need.missing:

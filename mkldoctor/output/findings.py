@@ -13,7 +13,8 @@ from typing import TextIO
 
 from mkldoctor import __version__
 from mkldoctor.findings import Finding, Location, Recipe
-from mkldoctor.output import console, write_json
+from mkldoctor.inert import inert, inert_lines
+from mkldoctor.output import console, markup, write_json
 
 SCHEMA = "mkldoctor.findings"
 SCHEMA_VERSION = 2  # 2: "tool" (name, version), "paths_relative_to", each finding's "locations"
@@ -66,7 +67,7 @@ def summary(findings: list[Finding]) -> dict[str, int]:
 
 
 def render_text(findings: list[Finding], stream: TextIO) -> None:
-    from rich.markup import escape as rich_escape
+    rich_escape = markup  # inert, then rich's brackets escaped: rich alone would drop BEL and keep ESC
 
     con = console(stream)
     con.soft_wrap = True  # commands must stay pasteable: never wrapped by rich
@@ -147,11 +148,13 @@ def render_junit(findings: list[Finding], stream: TextIO, suite: str = "mkldocto
     if not cases:
         stream.write(f'  <testcase classname={quoteattr(suite)} name="no problem found"/>\n')
     for finding in cases:
-        name = quoteattr(f"{finding.id}: {finding.title}")
+        # inert first: XML 1.0 has no way to write most control characters, not even escaped
+        title = inert(finding.title)
+        name = quoteattr(f"{inert(finding.id)}: {title}")
         stream.write(f"  <testcase classname={quoteattr(suite + '.' + finding.severity)} name={name}>\n")
-        body = escape(_body(finding))
+        body = escape(inert_lines(_body(finding)))
         if finding.severity == "error":
-            stream.write(f"    <failure message={quoteattr(finding.title)} type={quoteattr(finding.id)}>{body}</failure>\n")
+            stream.write(f"    <failure message={quoteattr(title)} type={quoteattr(inert(finding.id))}>{body}</failure>\n")
         else:
             stream.write(f"    <system-out>{escape(finding.severity)}: {body}</system-out>\n")
         stream.write("  </testcase>\n")
@@ -176,7 +179,7 @@ def _gh_place(where: Location | None, base: str) -> str:
         return ""
     from mkldoctor.output.sarif import shown_path
 
-    parts = [f"file={_gh_escape_property(shown_path(where, base)[0])}", f"line={max(1, where.line)}"]
+    parts = [f"file={_gh_escape_property(inert(shown_path(where, base)[0]))}", f"line={max(1, where.line)}"]
     if where.end_line:
         parts.append(f"endLine={where.end_line}")
     if where.column:
@@ -189,6 +192,6 @@ def render_github(findings: list[Finding], stream: TextIO, base: str = ".") -> N
     finding has them)."""
     for finding in findings:
         level = _GH_LEVEL.get(finding.severity, "notice")
-        title = _gh_escape_property(f"{finding.id}: {finding.title}")
+        title = _gh_escape_property(inert(f"{finding.id}: {finding.title}"))
         place = _gh_place(finding.locations[0] if finding.locations else None, base)
-        stream.write(f"::{level} {place}title={title}::{_gh_escape_data(_body(finding) or finding.title)}\n")
+        stream.write(f"::{level} {place}title={title}::{_gh_escape_data(inert_lines(_body(finding) or finding.title))}\n")

@@ -9,7 +9,8 @@ from typing import TextIO
 
 from mkldoctor.discover import Inventory
 from mkldoctor.inventory.install import MklInstall
-from mkldoctor.output import Format, console, write_json
+from mkldoctor.inert import inert_stream
+from mkldoctor.output import Format, console, markup, write_json
 
 SCHEMA = "mkldoctor.inventory"
 SCHEMA_VERSION = 1
@@ -157,6 +158,7 @@ def render(inventory: Inventory, fmt: Format, stream: TextIO | None = None) -> N
         return
     pc_lines = _pc_problems(inventory)
     if fmt is Format.text:
+        stream = inert_stream(stream)
         if not inventory.installs:
             stream.write(f"no MKL found under {inventory.root}\n")
         for install in inventory.installs:
@@ -170,11 +172,11 @@ def render(inventory: Inventory, fmt: Format, stream: TextIO | None = None) -> N
         for warning in inventory.warnings:
             stream.write(f"warning: {warning}\n")
         return
-    from rich.markup import escape
     from rich.tree import Tree
 
+    escape = markup
     con = console(stream)
-    tree = Tree(f"[bold]{len(inventory.installs)} MKL cop{'y' if len(inventory.installs) == 1 else 'ies'} under {inventory.root}[/bold]")
+    tree = Tree(f"[bold]{len(inventory.installs)} MKL cop{'y' if len(inventory.installs) == 1 else 'ies'} under {escape(inventory.root)}[/bold]")
     for install in inventory.installs:
         branch = tree.add(f"[bold cyan]{escape(_title(install))}[/bold cyan]")
         for label, value in install_lines(install, inventory):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from mkldoctor.inert import inert_stream
 from mkldoctor.inventory.install import label
 from mkldoctor.link.advice import LinkAdvice
 from mkldoctor.link.formats import render as render_line
@@ -15,8 +16,8 @@ LOG_LINES = 40  # the end of a failed verification's log
 
 
 def render(advice: LinkAdvice, out: TextIO | None = None, err: TextIO | None = None) -> None:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out = inert_stream(out or sys.stdout)
+    err = inert_stream(err or sys.stderr)
     out.write(render_line(advice.line, advice.fmt))
     result = advice.verification
     if result is None:

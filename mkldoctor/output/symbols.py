@@ -8,7 +8,8 @@ from typing import TextIO
 from mkldoctor.binary.elf import Symbol
 from mkldoctor.binary.symbols import Definition, FileSymbols, Problem
 from mkldoctor.knowledge.exports import History, Span
-from mkldoctor.output import Format, console, write_json
+from mkldoctor.inert import inert_stream
+from mkldoctor.output import Format, console, markup, write_json
 
 SCHEMA = "mkldoctor.symbols"
 SCHEMA_VERSION = 1
@@ -55,7 +56,7 @@ def listing_table(files: list[tuple[FileSymbols, list[Symbol]]], names: dict[str
             detail.append(f"{len(file.members)} members")
         defined = sum(1 for s in symbols if s.defined)
         detail.append(f"{defined} defined, {len(symbols) - defined} undefined shown")
-        table = Table(title=f"{file.path}  ({', '.join(detail)})", title_justify="left", expand=False)
+        table = Table(title=f"{markup(file.path)}  ({markup(', '.join(detail))})", title_justify="left", expand=False)
         show_member = bool(file.members)
         if show_member:
             table.add_column("member", overflow="fold")
@@ -64,9 +65,10 @@ def listing_table(files: list[tuple[FileSymbols, list[Symbol]]], names: dict[str
         table.add_column("bind/type")
         table.add_column("version")
         for symbol in symbols[:TABLE_ROW_LIMIT]:
-            row = [symbol.member or ""] if show_member else []
+            row = [markup(symbol.member or "")] if show_member else []
             style = None if symbol.defined else "yellow"
-            row += [symbol.letter, names.get(symbol.name, symbol.name), f"{symbol.binding}/{symbol.type}", symbol.version or ""]
+            row += [symbol.letter, markup(names.get(symbol.name, symbol.name)), markup(f"{symbol.binding}/{symbol.type}"),
+                    markup(symbol.version or "")]
             table.add_row(*row, style=style)
         con.print(table)
         if len(symbols) > TABLE_ROW_LIMIT:
@@ -129,7 +131,7 @@ def render_listing(files, names, problems, fmt: Format, stream: TextIO | None = 
     elif fmt is Format.table:
         listing_table(files, names, stream)
     else:
-        listing_text(files, names, stream)
+        listing_text(files, names, inert_stream(stream))
 
 
 def _span_text(span: Span) -> str:
@@ -225,10 +227,10 @@ def render_find(
         table.add_column("found by")
         for name, hits in by_name.items():
             if not hits:
-                table.add_row(name, "[red]not defined in any file searched[/red]", "", "")
+                table.add_row(markup(name), "[red]not defined in any file searched[/red]", "", "")
             for d in hits:
                 place = f"{d.path}({d.member})" if d.member else d.path
-                table.add_row(name, place, d.type or "", d.via)
+                table.add_row(markup(name), markup(place), markup(d.type or ""), d.via)
         con = console(stream)
         con.print(table)
         if read:
@@ -236,9 +238,10 @@ def render_find(
             releases.add_column("symbol")
             releases.add_column("MKL releases", overflow="fold")
             for name in by_name:
-                releases.add_row(name, release_summary(histories.get(name), read))
+                releases.add_row(markup(name), markup(release_summary(histories.get(name), read)))
             con.print(releases)
         return
+    stream = inert_stream(stream)
     for name, hits in by_name.items():
         if not hits:
             stream.write(f"{name}\tNOT FOUND\t(searched {len(searched)} file(s))\n")

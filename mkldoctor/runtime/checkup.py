@@ -36,14 +36,18 @@ def _named(finding: Finding, image: ImageRoot) -> Finding:
 
 
 def checkup(project: str, root: str, options: CheckOptions, *, search: list[str] | None = None,
-            image: ImageRoot | None = None, binary: str | None = None, host_search: list[str] | None = None) -> Checkup:
-    """``run_check``; with ``binary`` (inside ``image``), its run-time needs first."""
+            image: ImageRoot | None = None, binary: str | None = None, host_search: list[str] | None = None,
+            run: bool = False) -> Checkup:
+    """``run_check``; with ``binary`` (inside ``image``), its run-time needs first.
+
+    The probe runs against MKL installed on this machine or named with --search/--host-search, never
+    against the project's, the root's or the image's own files unless ``run`` (``--run``) says so."""
     report: CheckReport = run_check(project, root, options, search=search, host_search=host_search,
-                                    image=image.image if image else None)
+                                    image=image.image if image else None, run=run)
     findings = list(report.findings)
     if binary:
         deps = compute_deps(binary, root, image.env if image else {}, "native", host_search,
-                            image=image.image if image else None)
+                            image=image.image if image else None, run=run)
         findings[:0] = runtime_findings(deps, host_search)
     choice = report.choice
     lib_dir = choice.install.lib_dirs[0] if choice.install else None

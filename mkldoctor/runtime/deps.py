@@ -23,6 +23,7 @@ from mkldoctor.errors import InputError, UsageError
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.knowledge import layout
 from mkldoctor.observe.kernels import observe
+from mkldoctor.observe.trust import RunPolicy
 from mkldoctor.runtime.layers import (KERNEL_FILE, LIBRARY_FILE, Layers, chosen_layers, is_runtime_file, kernel_files,
                                       layer_from_needed, openmp_file, suffix_of)
 from mkldoctor.runtime.static import StaticMkl, static_mkl
@@ -94,13 +95,15 @@ def compute_deps(
     cpu: str = "native",
     search: list[str] | None = None,
     image: str | None = None,
+    run: bool = False,
 ) -> Deps:
     """What ``binary`` (a path inside ``root``) needs of MKL and OpenMP at run time.
 
     ``env`` is the program's environment as given with ``--env`` (never this shell's);
     ``search`` adds folders on this machine with MKL copies to probe with and to compare a
-    static binary with. With ``image`` set, nothing from the root is ever run: the probe
-    uses a copy on this machine with identical files.
+    static binary with. The probe runs only against an MKL installed on this machine or in ``search``
+    (with ``image`` set, nothing from the root is ever run: a copy here with identical files stands in);
+    ``run`` (``--run``) lets it run the program's own MKL, in ``root`` or beside the program.
     """
     env = dict(env or {})
     if cpu not in ("native", "all"):
@@ -146,7 +149,8 @@ def compute_deps(
                          or layout.layer("sequential", "threading").short)
             layers = Layers(interface, threading, "linked (DT_NEEDED)", "linked (DT_NEEDED)")
         _openmp(walk, layers, first, opener)
-        kernels_how = _kernels(walk, fs, cpu, suffix, mkl_dir, layers, env, search, image, opener)
+        policy = RunPolicy(run, tuple(search or ()))
+        kernels_how = _kernels(walk, fs, cpu, suffix, mkl_dir, layers, env, search, image, opener, policy)
     linkage = "dynamic" if anchor is not None or any(n.file.startswith("libmkl_") for n in walk.needs) else "none"
     static = None
     if linkage == "none":
@@ -254,13 +258,13 @@ def _openmp(walk: _Walk, layers: Layers, first: tuple, opener: DynamicInfo | Non
 
 
 def _kernels(walk: _Walk, fs: Root, cpu: str, suffix: str, mkl_dir: str | None, layers: Layers, env: dict[str, str],
-             search: list[str] | None, image: str | None, opener: DynamicInfo | None) -> str:
+             search: list[str] | None, image: str | None, opener: DynamicInfo | None, policy: RunPolicy) -> str:
     first = ((mkl_dir, "MKL's own folder"),) if mkl_dir else ()
     if cpu == "all":
         names = sorted(n for n in fs.listdir(mkl_dir) if KERNEL_FILE.match(n) and n.endswith(suffix)) if mkl_dir else []
         how = f"every kernel library in {mkl_dir} (--cpu all: any x86-64 CPU)"
     elif cpu == "native":
-        names, how = observe(fs, suffix, mkl_dir, layers.threading, env, search, image)
+        names, how = observe(fs, suffix, mkl_dir, layers.threading, env, search, image, policy)
         if names is None:
             names = sorted(n for n in fs.listdir(mkl_dir) if KERNEL_FILE.match(n) and n.endswith(suffix)) if mkl_dir else []
             how += "; listing every kernel library instead (as --cpu all)"

@@ -65,9 +65,11 @@ def _soname_story(deps: Deps, need: Need) -> tuple[list[str], list[str]]:
     others = []
     for line in need.search:
         match = re.match(r"^\d+\. [^/]*?(/\S*?):", line)
-        if not match or not fs.isdir(match.group(1)):
-            continue
-        for name in sorted(fs.listdir(match.group(1))):
+        try:
+            names = fs.listdir(match.group(1)) if match and fs.isdir(match.group(1)) else []
+        except OSError:  # changed since the search looked at it
+            names = []
+        for name in names:
             if (name == stem or name.startswith(stem + ".")) and name != need.file:
                 path = posixpath.join(match.group(1), name)
                 others.append(path)

@@ -1,0 +1,56 @@
+"""What ``explain`` reads: a real link failure saved as PowerShell saves it (UTF-16 with a BOM) or in UTF-32
+says what the UTF-8 log says, and a log file with its execute bit set is read, never run."""
+
+from __future__ import annotations
+
+import codecs
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from mkldoctor.cli import app
+from tests.conftest import run
+
+
+@pytest.fixture(scope="module")
+def link_failure(tmp_path_factory) -> bytes:
+    """gcc and ld's own output for a call to hgemm_ that nothing defines (LC_ALL=C, as users paste it)."""
+    d = tmp_path_factory.mktemp("utf16")
+    (d / "main.c").write_text("void hgemm_(void);\nint main(void) { hgemm_(); return 0; }\n")
+    done = run(["gcc", "main.c", "-o", "main"], cwd=d, check=False, env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"})
+    assert done.returncode != 0 and "undefined reference to `hgemm_'" in done.stderr
+    return done.stderr.encode()
+
+
+def explain(path) -> dict:
+    result = CliRunner().invoke(app, ["explain", str(path), "--no-scan", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-16-le", codecs.BOM_UTF16_LE), ("utf-16-be", codecs.BOM_UTF16_BE),
+                                           ("utf-32-le", codecs.BOM_UTF32_LE), ("utf-32-be", codecs.BOM_UTF32_BE),
+                                           ("utf-8", codecs.BOM_UTF8)])
+def test_a_log_with_a_byte_order_mark_says_what_the_utf8_log_says(link_failure, tmp_path, encoding, bom):
+    plain = tmp_path / "build.log"
+    plain.write_bytes(link_failure)
+    encoded = tmp_path / f"build-{encoding}.log"
+    encoded.write_bytes(bom + link_failure.decode().replace("\n", "\r\n").encode(encoding))  # as Windows writes it
+    reference, document = explain(plain), explain(encoded)
+    assert [f["id"] for f in document["findings"]] == [f["id"] for f in reference["findings"]] == ["missing-symbol"]
+    assert document["findings"][0]["title"] == reference["findings"][0]["title"]
+    assert "hgemm_" in document["findings"][0]["title"]
+
+
+def test_an_executable_log_is_read_not_run(link_failure, tmp_path):
+    log = tmp_path / "build.log"
+    log.write_bytes(link_failure)
+    log.chmod(0o755)  # as every file on a vfat or NTFS mount is
+    marker = tmp_path / "ran"
+    script = tmp_path / "build.sh"  # a program is still run when named: explain -- ./build.sh
+    script.write_text(f"#!/bin/sh\ntouch {marker}\ncat {log}\nexit 1\n")
+    script.chmod(0o755)
+    assert explain(log)["findings"][0]["id"] == "missing-symbol" and not marker.exists()
+    result = CliRunner().invoke(app, ["explain", "--no-scan", "--format", "json", "--", str(script)])
+    assert result.exit_code == 1 and marker.exists()
