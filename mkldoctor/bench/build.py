@@ -196,7 +196,13 @@ def build(install: MklInstall, link: str, threading: str, f16: bool = False, *, 
             mkl, _, _ = read_runtime(binary)
             return Build(binary, final, key, True, f16, tuple(compile_cmd), tuple(link_cmd), record.get("log", ""), 0.0, mkl)
         discard(final)  # changed since it was built (or half there): built again, never run
+    return _build_fresh(install, link, threading, f16, root, key, commands)
 
+
+def _build_fresh(install: MklInstall, link: str, threading: str, f16: bool, root: str, key: str, commands) -> Build:
+    """Compile, link and load the program in a folder of its own, then move it into the cache whole (a build that
+    fails leaves nothing a later run would take); its record holds the program's sha256."""
+    final = os.path.join(root, key)
     os.makedirs(root, exist_ok=True)
     _remove_stale(root)
     started = time.monotonic()

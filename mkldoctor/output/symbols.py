@@ -194,53 +194,67 @@ def render_find(
     for definition in definitions:
         by_name[definition.symbol].append(definition)
     if fmt is Format.json:
-        write_json(
-            {
-                "schema": SCHEMA + ".find",
-                "version": FIND_SCHEMA_VERSION,
-                "searched": searched,
-                "releases_read": list(read),
-                "symbols": [
-                    {
-                        "name": name,
-                        "found": bool(hits),
-                        "definitions": [
-                            {"path": d.path, "member": d.member, "via": d.via, "version": d.version, "type": d.type}
-                            for d in hits
-                        ],
-                        "releases": _history_json(histories.get(name)),
-                    }
-                    for name, hits in by_name.items()
-                ],
-                "problems": [{"path": p.path, "message": p.message} for p in problems],
-            },
-            stream,
-        )
-        return
-    if fmt is Format.table:
-        from rich.table import Table
+        _find_json(by_name, searched, problems, histories, read, stream)
+    elif fmt is Format.table:
+        _find_table(by_name, len(wanted), searched, histories, read, stream)
+    else:
+        _find_text(by_name, searched, histories, read, stream)
 
-        table = Table(title=f"where {len(wanted)} symbol(s) are defined, in {len(searched)} file(s)", title_justify="left")
-        table.add_column("symbol")
-        table.add_column("defined in", overflow="fold")
-        table.add_column("type")
-        table.add_column("found by")
-        for name, hits in by_name.items():
-            if not hits:
-                table.add_row(markup(name), "[red]not defined in any file searched[/red]", "", "")
-            for d in hits:
-                place = f"{d.path}({d.member})" if d.member else d.path
-                table.add_row(markup(name), markup(place), markup(d.type or ""), d.via)
-        con = console(stream)
-        con.print(table)
-        if read:
-            releases = Table(title=f"which MKL releases export them ({len(read)} releases read)", title_justify="left")
-            releases.add_column("symbol")
-            releases.add_column("MKL releases", overflow="fold")
-            for name in by_name:
-                releases.add_row(markup(name), markup(release_summary(histories.get(name), read)))
-            con.print(releases)
-        return
+
+def _find_json(by_name: dict[str, list[Definition]], searched: list[str], problems: list[Problem],
+               histories: dict[str, History | None], read: tuple[str, ...], stream: TextIO) -> None:
+    write_json(
+        {
+            "schema": SCHEMA + ".find",
+            "version": FIND_SCHEMA_VERSION,
+            "searched": searched,
+            "releases_read": list(read),
+            "symbols": [
+                {
+                    "name": name,
+                    "found": bool(hits),
+                    "definitions": [
+                        {"path": d.path, "member": d.member, "via": d.via, "version": d.version, "type": d.type}
+                        for d in hits
+                    ],
+                    "releases": _history_json(histories.get(name)),
+                }
+                for name, hits in by_name.items()
+            ],
+            "problems": [{"path": p.path, "message": p.message} for p in problems],
+        },
+        stream,
+    )
+
+
+def _find_table(by_name: dict[str, list[Definition]], asked: int, searched: list[str],
+                histories: dict[str, History | None], read: tuple[str, ...], stream: TextIO) -> None:
+    from rich.table import Table
+
+    table = Table(title=f"where {asked} symbol(s) are defined, in {len(searched)} file(s)", title_justify="left")
+    table.add_column("symbol")
+    table.add_column("defined in", overflow="fold")
+    table.add_column("type")
+    table.add_column("found by")
+    for name, hits in by_name.items():
+        if not hits:
+            table.add_row(markup(name), "[red]not defined in any file searched[/red]", "", "")
+        for d in hits:
+            place = f"{d.path}({d.member})" if d.member else d.path
+            table.add_row(markup(name), markup(place), markup(d.type or ""), d.via)
+    con = console(stream)
+    con.print(table)
+    if read:
+        releases = Table(title=f"which MKL releases export them ({len(read)} releases read)", title_justify="left")
+        releases.add_column("symbol")
+        releases.add_column("MKL releases", overflow="fold")
+        for name in by_name:
+            releases.add_row(markup(name), markup(release_summary(histories.get(name), read)))
+        con.print(releases)
+
+
+def _find_text(by_name: dict[str, list[Definition]], searched: list[str], histories: dict[str, History | None],
+               read: tuple[str, ...], stream: TextIO) -> None:
     stream = inert_stream(stream)
     for name, hits in by_name.items():
         if not hits:

@@ -110,14 +110,7 @@ def compute_deps(
         kernel_files(cpu, "")  # an unknown ISA is a usage error before anything is read
     fs = Root(root)
     where = "this machine" if fs.is_host else (image or root)
-    inside = os.path.abspath(binary) if fs.is_host else "/" + binary.lstrip("/")
-    if not fs.exists(inside):
-        raise InputError(binary, f"no such file in {where}")
-    host_binary = fs.real_host(inside)
-    if host_binary is None:
-        raise InputError(binary, f"leads out of {where}: not read")
-    if not os.path.isfile(host_binary):
-        raise InputError(binary, "not a file")
+    inside, host_binary = _binary(binary, fs, where)
     loader = RootLoader(fs, {k: v for k, v in env.items() if k == "LD_LIBRARY_PATH"})
     dynamic = loader.dynamic(inside)
     if dynamic is None:
@@ -125,32 +118,8 @@ def compute_deps(
     walk = _Walk(loader, dynamic)
     walk.objects[loader.real(inside)] = dynamic
     _closure(walk, inside, dynamic, "DT_NEEDED")
-
-    layers: Layers | None = None
-    kernels_how = ""
-    rt = _first(walk.needs, "libmkl_rt.")
-    core = _first(walk.needs, "libmkl_core.")
-    mkl_dir: str | None = None
-    anchor = rt or core
-    if anchor is not None:
-        suffix = suffix_of(anchor.file)
-        mkl_dir = posixpath.dirname(anchor.path) if anchor.path else None
-        first = ((mkl_dir, "MKL's own folder"),) if mkl_dir else ()
-        opener = walk.objects.get(loader.real(anchor.path)) if anchor.path else None
-        needed_names = [n.file for n in walk.needs]
-        if rt is not None:
-            layers = chosen_layers(env)
-            _mkl_opens(walk, f"libmkl_core{suffix}", "core", "libmkl_rt opens it", first, opener)
-            _mkl_opens(walk, f"libmkl_{layers.interface}{suffix}", "interface layer", layers.interface_why, first, opener)
-            _mkl_opens(walk, f"libmkl_{layers.threading}{suffix}", "threading layer", layers.threading_why, first, opener)
-        else:
-            interface = layer_from_needed(needed_names, tuple(lib.short for lib in layout.of_role("interface"))) or "?"
-            threading = (layer_from_needed(needed_names, tuple(lib.short for lib in layout.of_role("threading")))
-                         or layout.layer("sequential", "threading").short)
-            layers = Layers(interface, threading, "linked (DT_NEEDED)", "linked (DT_NEEDED)")
-        _openmp(walk, layers, first, opener)
-        policy = RunPolicy(run, tuple(search or ()))
-        kernels_how = _kernels(walk, fs, cpu, suffix, mkl_dir, layers, env, search, image, opener, policy)
+    anchor = _first(walk.needs, "libmkl_rt.") or _first(walk.needs, "libmkl_core.")
+    layers, kernels_how = _mkl_part(walk, fs, anchor, env, cpu, search, image, run) if anchor is not None else (None, "")
     linkage = "dynamic" if anchor is not None or any(n.file.startswith("libmkl_") for n in walk.needs) else "none"
     static = None
     if linkage == "none":
@@ -167,6 +136,44 @@ def compute_deps(
                       + ", ".join(walk.unfollowed[:6]) + (" ..." if len(walk.unfollowed) > 6 else ""))
     return Deps(inside, fs.root, image, linkage, static, layers, cpu, kernels_how, tuple(walk.needs), mkl_bytes,
                 tuple(unneeded), tuple(dict.fromkeys(notes)))
+
+
+def _binary(binary: str, fs: Root, where: str) -> tuple[str, str]:
+    """The program's path inside the root and on this machine; one line and exit 2 for one that is not there."""
+    inside = os.path.abspath(binary) if fs.is_host else "/" + binary.lstrip("/")
+    if not fs.exists(inside):
+        raise InputError(binary, f"no such file in {where}")
+    host_binary = fs.real_host(inside)
+    if host_binary is None:
+        raise InputError(binary, f"leads out of {where}: not read")
+    if not os.path.isfile(host_binary):
+        raise InputError(binary, "not a file")
+    return inside, host_binary
+
+
+def _mkl_part(walk: _Walk, fs: Root, anchor: Need, env: dict[str, str], cpu: str, search: list[str] | None,
+              image: str | None, run: bool) -> tuple[Layers, str]:
+    """What MKL opens by itself from the folder of libmkl_rt (or libmkl_core): the layers libmkl_rt picks (or the
+    program linked), their OpenMP runtime, the CPU kernels; (the layers, how the kernels were learnt)."""
+    loader = walk.loader
+    suffix = suffix_of(anchor.file)
+    mkl_dir = posixpath.dirname(anchor.path) if anchor.path else None
+    first = ((mkl_dir, "MKL's own folder"),) if mkl_dir else ()
+    opener = walk.objects.get(loader.real(anchor.path)) if anchor.path else None
+    needed_names = [n.file for n in walk.needs]
+    if anchor.file.startswith("libmkl_rt."):
+        layers = chosen_layers(env)
+        _mkl_opens(walk, f"libmkl_core{suffix}", "core", "libmkl_rt opens it", first, opener)
+        _mkl_opens(walk, f"libmkl_{layers.interface}{suffix}", "interface layer", layers.interface_why, first, opener)
+        _mkl_opens(walk, f"libmkl_{layers.threading}{suffix}", "threading layer", layers.threading_why, first, opener)
+    else:
+        interface = layer_from_needed(needed_names, tuple(lib.short for lib in layout.of_role("interface"))) or "?"
+        threading = (layer_from_needed(needed_names, tuple(lib.short for lib in layout.of_role("threading")))
+                     or layout.layer("sequential", "threading").short)
+        layers = Layers(interface, threading, "linked (DT_NEEDED)", "linked (DT_NEEDED)")
+    _openmp(walk, layers, first, opener)
+    policy = RunPolicy(run, tuple(search or ()))
+    return layers, _kernels(walk, fs, cpu, suffix, mkl_dir, layers, env, search, image, opener, policy)
 
 
 # -- the loader's part -----------------------------------------------------------------
