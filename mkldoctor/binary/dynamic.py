@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from mkldoctor.binary.elf import open_elf
+from mkldoctor.binary.elfmap import ElfFormatError, ElfMap
 from mkldoctor.errors import InputError
 
 
@@ -26,6 +27,19 @@ def read_dynamic(path: str, origin: str | None = None, opener=None) -> DynamicIn
     """
     info = DynamicInfo()
     origin = os.path.dirname(os.path.realpath(path)) if origin is None else origin
+    try:
+        with ElfMap.open(path, opener) as elf:
+            tags = elf.dynamic()
+    except ElfFormatError:
+        tags = None  # what the map cannot place, pyelftools reads below
+    except (OSError, InputError):
+        return None
+    if tags is not None:
+        info.rpath = [_expand(p, origin) for entry in tags.rpath for p in entry.split(":") if p]
+        info.runpath = [_expand(p, origin) for entry in tags.runpath for p in entry.split(":") if p]
+        info.needed = list(tags.needed)
+        info.soname = tags.soname
+        return info
     try:
         with (opener(path) if opener else open(path, "rb")) as handle:
             elf = open_elf(handle, path)
