@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from mkldoctor.binary.elf import open_elf
-from mkldoctor.binary.elfmap import ElfFormatError, ElfMap
+from mkldoctor.binary.elfmap import DynamicTags, ElfFormatError, ElfMap
 from mkldoctor.errors import InputError
 
 
@@ -35,11 +35,7 @@ def read_dynamic(path: str, origin: str | None = None, opener=None) -> DynamicIn
     except (OSError, InputError):
         return None
     if tags is not None:
-        info.rpath = [_expand(p, origin) for entry in tags.rpath for p in entry.split(":") if p]
-        info.runpath = [_expand(p, origin) for entry in tags.runpath for p in entry.split(":") if p]
-        info.needed = list(tags.needed)
-        info.soname = tags.soname
-        return info
+        return from_tags(tags, origin)
     try:
         with (opener(path) if opener else open(path, "rb")) as handle:
             elf = open_elf(handle, path)
@@ -61,6 +57,13 @@ def read_dynamic(path: str, origin: str | None = None, opener=None) -> DynamicIn
     except Exception:  # pyelftools on a corrupt file
         return None
     return info
+
+
+def from_tags(tags: DynamicTags, origin: str) -> DynamicInfo:
+    """The loader's view of tags read from a map, ``$ORIGIN`` expanded to ``origin``."""
+    return DynamicInfo([_expand(p, origin) for entry in tags.rpath for p in entry.split(":") if p],
+                       [_expand(p, origin) for entry in tags.runpath for p in entry.split(":") if p],
+                       list(tags.needed), tags.soname)
 
 
 def _expand(path: str, origin: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import re
 import struct
 from dataclasses import dataclass
 from typing import BinaryIO, Callable
@@ -299,6 +300,13 @@ class ElfMap:
         if found is None or found.type == SHT_NOBITS or found.offset + found.size > self.size:
             return -1
         return self.data.find(needle, found.offset, found.offset + found.size)
+
+    def search(self, pattern: re.Pattern[bytes], section: str = ".rodata") -> re.Match[bytes] | None:
+        """The first match of ``pattern`` in one section's bytes, searched in place."""
+        found = self.named(section)
+        if found is None or found.type == SHT_NOBITS or found.offset + found.size > self.size:
+            return None
+        return pattern.search(self.data, found.offset, found.offset + found.size)
 
 
 def _string(table: bytes, offset: int) -> str:
