@@ -35,7 +35,7 @@ class Observed:
     modules: tuple[str, ...]
     errors: tuple[tuple[str, str], ...]  # (module, its exception)
     died: str | None  # "killed by SIGABRT while importing sklearn", or "exit status 1 ..."; None: it ran to the end
-    stderr: tuple[str, ...]  # the lines of its stderr that say why (OMP: Error #15, mkl-service's error)
+    stderr: tuple[str, ...]  # the lines of its output that say why (OMP: Error #15 on stderr; MKL writes FATAL ERROR to stdout)
     loaded: tuple[str, ...]  # real paths of what was mapped after the imports
     first_call: tuple[str, ...]  # what MKL's first call (the probe's) mapped besides
     mkl: tuple[MklSeen, ...]
@@ -149,10 +149,10 @@ def _same_mkl(library: str, bound: str) -> bool:
         layout.any_mkl_file(os.path.basename(p)) for p in (library, bound))
 
 
-def died_line(signal_or_status: int, importing: str | None) -> str:
+def died_line(signal_or_status: int, importing: str | None, stage: str | None = None) -> str:
     import signal
 
-    where = f" while importing {importing}" if importing else " after the imports"
+    where = f" while importing {importing}" if importing else f" {stage or 'after the imports'}"
     if signal_or_status < 0:
         try:
             name = signal.Signals(-signal_or_status).name

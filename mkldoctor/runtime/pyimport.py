@@ -58,7 +58,7 @@ def observe(m: EnvMap, modules: list[str], environ: Mapping[str, str], timeout: 
             report = {}
     died = None
     if done.returncode != 0 or not report.get("done"):
-        died = died_line(done.returncode, report.get("importing"))
+        died = died_line(done.returncode, report.get("importing"), report.get("stage"))
     mapped = report.get("mapped", [])
     after = [p for p in report.get("mapped_after", []) if p not in set(mapped)]
     libraries = _libraries(m, [*mapped, *after])
@@ -66,7 +66,7 @@ def observe(m: EnvMap, modules: list[str], environ: Mapping[str, str], timeout: 
         modules=tuple(modules),
         errors=tuple((x["name"], x["error"]) for x in report.get("modules", []) if x.get("error")),
         died=died,
-        stderr=telling_lines(done.stderr) if died else (),
+        stderr=telling_lines(done.stdout + "\n" + done.stderr) if died else (),  # MKL writes its FATAL ERROR to stdout
         loaded=tuple(mapped),
         first_call=tuple(after),
         mkl=tuple(MklSeen(x["path"], x["version"], x.get("max_threads")) for x in report.get("mkl", [])),

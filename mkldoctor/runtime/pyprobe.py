@@ -117,6 +117,7 @@ def main():
             report["modules"].append({"name": name, "error": f"{type(exc).__name__}: {exc}"})
     report["importing"] = None
     report["mapped"] = [os.path.realpath(p) for p in _mapped()]
+    report["stage"] = "at MKL's first call, after the imports"  # what an abort from here on happened in
     _write(out, report)
     report["mkl"] = _mkl(report["mapped"])
     report["mapped_after"] = [os.path.realpath(p) for p in _mapped()]
