@@ -87,11 +87,13 @@ def _runtimes(seen: Observed) -> list[Finding]:
     if len(runtimes) < 2:
         return []
     kmp = [p for p in runtimes if seen.libraries[p].runtime in ("iomp5", "omp")]
+    mixed = kmp and len(kmp) < len(runtimes)
     return [Finding("python-openmp-loaded", "error" if len(kmp) > 1 else "warning",
                     f"importing {_imported(seen)} loads {len(runtimes)} OpenMP runtimes into one process",
                     tuple(_line(seen, p) for p in runtimes),
-                    ("export OMP_NUM_THREADS=<cores / pools busy at once>", "or import in another order, or set "
-                     "MKL_THREADING_LAYER=GNU where MKL brought libiomp5 beside libgomp"),
+                    ("export OMP_NUM_THREADS=<cores / pools busy at once>",
+                     "export MKL_THREADING_LAYER=GNU   # MKL then runs on the libgomp already there, without libiomp5"
+                     if mixed else "or limit the inner pool where they nest: threadpoolctl.threadpool_limits(limits=1)"),
                     "Each runtime keeps its own pool of threads sized to the CPU; they do not know of each other.")]
 
 

@@ -66,7 +66,7 @@ def package_lines(m: EnvMap, d: DistMap) -> list[str]:
             users = sorted({u for p in paths for u in m.users(p)} - {d.dist.name})
             folder = short(m, os.path.dirname(paths[0]))
             said = f"used by {', '.join(users)}" if users else "loaded by no package's modules"
-            lines.append(f"  ships   {label}: {len(paths)} file(s), {sum(m.libraries[p].size for p in paths) / 1e6:.0f} MB "
+            lines.append(f"  ships   {label}: {len(paths)} file{'s' if len(paths) != 1 else ''}, {sum(m.libraries[p].size for p in paths) / 1e6:.0f} MB "
                          f"in {folder}; {said}")
     return [inert(line) for line in lines]
 
