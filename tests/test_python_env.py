@@ -165,3 +165,20 @@ def test_pyenv_shim_stands_for_its_version(tmp_path):
     assert any("pyenv's shim: version 3.11.9" in line for line in doc["environment"]["how"])
     assert (doc["environment"]["prefix"], doc["environment"]["kind"], doc["environment"]["version"]) == (str(prefix), "prefix", "3.11")
     assert str(prefix / "lib/python3.11/site-packages") in doc["environment"]["site_dirs"]
+
+
+def test_check_includes_the_project_s_python_environment(pyenv, tmp_path):
+    """check reads the project's .venv (or the active environment) the same way, and nothing else of Python."""
+    project = tmp_path / "project"
+    project.mkdir()
+    pyenv.clone(project / ".venv")
+    clean = {"VIRTUAL_ENV": "", "CONDA_PREFIX": ""}
+    result = CliRunner().invoke(app, ["check", str(project), "--format", "json"], env=clean)
+    found = {f["id"] for f in json.loads(result.stdout)["findings"]}
+    assert {"python-openmp-several", "python-mkl-unused"} <= found
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    result = CliRunner().invoke(app, ["check", str(bare), "--format", "json"], env=clean)
+    assert not any(f["id"].startswith("python-") for f in json.loads(result.stdout)["findings"])
+    result = CliRunner().invoke(app, ["check", str(bare), "--format", "json"], env={**clean, "VIRTUAL_ENV": str(pyenv.root)})
+    assert "python-mkl-unused" in {f["id"] for f in json.loads(result.stdout)["findings"]}

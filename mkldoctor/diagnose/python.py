@@ -266,3 +266,13 @@ def _shared_blas_names(m: EnvMap, used: dict[str, list[str]], environ: Mapping[s
                     "A library loaded with RTLD_GLOBAL (mkl-service loads libmkl_rt so) serves every later lookup of dgemm_ by "
                     "name, PLT calls of other libraries included: a caller passing 32-bit integers to an ILP64 dgemm_ reads "
                     "garbage in the upper half.", _confirm(m, _owners(m, named, used)))]
+
+
+def project_findings(project: str, environ: Mapping[str, str]) -> list[Finding]:
+    """``check``'s part: the findings on the project's Python environment (the active one, else its ``.venv``),
+    read without running anything of it; none when it has none."""
+    from mkldoctor.discover.pyenv import project_env
+    from mkldoctor.discover.pymap import map_environment
+
+    env = project_env(project, environ)
+    return findings(map_environment(env, environ), environ) if env is not None else []

@@ -226,3 +226,15 @@ def _with_pth_folders(sites: list[str]) -> list[str]:
                     if os.path.isdir(folder) and folder not in out:
                         out.append(folder)
     return list(dict.fromkeys(out))
+
+
+def project_env(project: str, environ: Mapping[str, str]) -> PythonEnv | None:
+    """The Python environment a project runs in, for ``check``: the active venv or conda environment, else a
+    ``.venv`` in the project folder; None when there is none (``check`` then says nothing of Python)."""
+    for variable in ("VIRTUAL_ENV", "CONDA_PREFIX"):
+        if environ.get(variable) and os.path.isdir(environ[variable]):
+            return find_env(environ[variable], environ)
+    local = os.path.join(project, ".venv")
+    if os.path.isfile(os.path.join(local, "pyvenv.cfg")):
+        return find_env(os.path.abspath(local), environ)
+    return None
