@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import pytest
 from typer.testing import CliRunner
 
@@ -182,3 +183,13 @@ def test_check_includes_the_project_s_python_environment(pyenv, tmp_path):
     assert not any(f["id"].startswith("python-") for f in json.loads(result.stdout)["findings"])
     result = CliRunner().invoke(app, ["check", str(bare), "--format", "json"], env={**clean, "VIRTUAL_ENV": str(pyenv.root)})
     assert "python-mkl-unused" in {f["id"] for f in json.loads(result.stdout)["findings"]}
+
+
+def test_a_fifo_named_like_a_library_does_not_block_the_read(pyenv, tmp_path):
+    env = pyenv.clone(tmp_path / "env")
+    os.mkfifo(env.site / "_evil.cpython-311-x86_64-linux-gnu.so")
+    (env.site / "evil.libs").mkdir()
+    os.mkfifo(env.site / "evil.libs" / "libgomp-deadbeef.so.1")
+    done = subprocess.run([sys.executable, "-m", "mkldoctor", "python", str(env.python), "--format", "json"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["environment"]["prefix"] == str(env.root)

@@ -127,6 +127,9 @@ def _read(scan: _Scan, real: str) -> DynamicInfo | None:
     if real in scan.infos:
         return scan.infos[real]
     info = None
+    if not os.path.isfile(real):  # a FIFO or device named like a library must not block the scan
+        scan.infos[real] = None
+        return None
     try:
         with ElfMap.open(real) as elf:
             tags = elf.dynamic()
