@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from mkldoctor.binary.elfmap import ElfMap
 from mkldoctor.digest import sha256_file
 from mkldoctor.knowledge import blas, layout
-from mkldoctor.knowledge.linked import MARKER, read_linked
+from mkldoctor.knowledge.linked import MARKER, exported_names, read_linked
 
 KINDS = ("mkl", "mkl-linked", *(b.kind for b in blas.LIBRARIES), "openmp", "tbb")
 _HASHED = re.compile(r"-[0-9a-f]{8}(?:-[0-9a-f]{8})?\.so")  # auditwheel's vendored names: libgomp-e985bcbb.so.1.0.0
@@ -101,7 +101,10 @@ def _blas(path: str, elf: ElfMap, library: blas.BlasLibrary, marker: str, soname
 
 
 def _linked(path: str, elf: ElfMap, soname: str | None) -> Library | None:
-    defined, undefined = elf.values()
+    names = exported_names(elf)
+    if names is None:
+        return None
+    defined, undefined = names
     linked = read_linked(defined, undefined)
     if linked is None:
         return None
@@ -109,4 +112,4 @@ def _linked(path: str, elf: ElfMap, soname: str | None) -> Library | None:
     label = f"MKL {version or ' or '.join(linked.versions) or '(release not read)'} linked in"
     return Library(path, "mkl-linked", label, version=version, integers=linked.interface, threading=linked.threading,
                    evidence=(linked.release_how, f"threading: {linked.threading_how}", f"interface: {linked.interface_how}"),
-                   size=elf.size, soname=soname, exports_api="dgemm_" in defined)
+                   size=elf.size, soname=soname, exports_api=elf.exports("dgemm_"))

@@ -18,9 +18,11 @@ A binary with MKL's static archives linked in (``libtorch_cpu.so``, a program bu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+from mkldoctor.binary.elfmap import SHT_DYNSYM, ElfMap
 from mkldoctor.knowledge import exports, layout
 from mkldoctor.knowledge.history import version_key
 
@@ -54,6 +56,37 @@ class LinkedMkl:
 
 def is_mkl_name(name: str) -> bool:
     return name.startswith("mkl_")
+
+
+def prefixes() -> tuple[bytes, ...]:
+    """How the names :func:`read_linked` reads in an export table start: MKL's own, the threaded layers'
+    critical sections, and what each runtime's callers import. The Fortran entry points it also reads are
+    asked for by name (:func:`entry_points`)."""
+    return (b"mkl_", _CRITICAL.encode(), *(p.encode() for lib in layout.LIBRARIES for p in lib.imports))
+
+
+_ERRCHK = re.compile(r"mkl_(?:blas|lapack)_errchk_([a-z0-9]+?)(?:_ilp64)?$")
+
+
+def entry_points(names) -> list[str]:
+    """The Fortran entry points and their ``_64`` twins a binary with MKL linked in may export, named after
+    the interface layer's argument checkers it defines (``mkl_blas_errchk_sgemm``: ``sgemm_``, ``sgemm_64``)."""
+    found = {m.group(1) for n in names if (m := _ERRCHK.match(n))}
+    return [name for base in sorted(found) for name in (f"{base}_", f"{base}_64")]
+
+
+def exported_names(elf: ElfMap) -> tuple[dict[str, int], list[str]] | None:
+    """(what :func:`read_linked` reads of a shared object that exports its MKL, its imports), from its export
+    table only: ``libtorch_cpu.so``'s 23,525 ``mkl_*`` names and the entry points they name. None when it
+    exports no ``mkl_*`` name (a program keeps them in ``.symtab``)."""
+    defined, undefined = elf.values(SHT_DYNSYM, prefixes=prefixes())
+    if not any(is_mkl_name(n) for n in defined):
+        return None
+    for name in entry_points(defined):
+        address = elf.lookup(name)
+        if address is not None:
+            defined[name] = address
+    return defined, undefined
 
 
 def read_linked(defined: Mapping[str, int], undefined: Iterable[str]) -> LinkedMkl | None:

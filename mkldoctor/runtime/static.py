@@ -22,7 +22,7 @@ from mkldoctor.binary.symbols import Problem, read_file
 from mkldoctor.errors import InputError
 from mkldoctor.inventory.install import INTERFACES, THREADING, MklInstall
 from mkldoctor.knowledge.history import first_version, table, version_key
-from mkldoctor.knowledge.linked import LinkedMkl, is_mkl_name, read_linked
+from mkldoctor.knowledge.linked import LinkedMkl, exported_names, is_mkl_name, read_linked
 
 BANNER = b"Math Kernel Library"
 
@@ -51,10 +51,7 @@ def _defined_and_imported(path: str) -> tuple[dict[str, int], list[str]]:
     """name -> address of the global names ``path`` defines (``.dynsym``, else ``.symtab``), and what it imports."""
     try:
         with ElfMap.open(path) as elf:
-            defined, undefined = elf.values(SHT_DYNSYM)
-            if not any(is_mkl_name(n) for n in defined):
-                defined = elf.values(SHT_SYMTAB)[0] or defined
-            return defined, undefined
+            return exported_names(elf) or (elf.values(SHT_SYMTAB)[0], elf.values(SHT_DYNSYM)[1])
     except (OSError, InputError, ElfFormatError):
         pass
     problems: list[Problem] = []
