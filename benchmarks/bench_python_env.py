@@ -48,6 +48,27 @@ def measure(command: list[str], repeat: int) -> tuple[float, float]:
     return min(r[0] for r in runs), max(r[1] for r in runs)
 
 
+def engine(case: str, path: str, repeat: int) -> float:
+    """The same work inside this process, start-up and imports excluded: what reading the file costs."""
+    import io
+    import time
+
+    from mkldoctor.binary import symbols
+    from mkldoctor.output.symbols import listing_text
+    from mkldoctor.runtime.deps import compute_deps
+
+    times = []
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        if "deps" in case:
+            compute_deps(path)
+        else:
+            files, _ = symbols.list_symbols([path], symbols.Filter(defined_only=True))
+            listing_text(files, {}, io.StringIO())
+        times.append(time.perf_counter() - start)
+    return min(times[1:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -83,6 +104,11 @@ def main() -> int:
         missed += not met
         print(f"{name:42} {t_ours * 1000:7.0f} ms {m_ours:4.0f} MB   {peer_name:>22} {t_peer * 1000:6.0f} ms {m_peer:4.0f} MB "
               f"{ratio:6.2f}x  <= {goal:g}x: {'met' if met else 'MISSED'}")
+        if name.startswith("(b)"):
+            alone = engine(name, torch_cpu, args.repeat)
+            print(f"{'':4}the engine alone (in this process): {alone * 1000:.0f} ms, {alone / t_peer:.2f}x nm")
+    floor, _ = measure(me + ["--version"], args.repeat)
+    print(f"`mkldoctor --version` (interpreter and CLI start-up, the floor of every command here): {floor * 1000:.0f} ms")
     return 0 if not missed else 1
 
 
