@@ -261,6 +261,10 @@ class PyEnv:
         return self.root / "bin" / "python"
 
     @property
+    def debs(self) -> Path:  # fetch_pyenv.py's pinned .debs (Debian's ILP64 OpenBLAS)
+        return self.wheels.parent / "pydebs"
+
+    @property
     def site(self) -> Path:
         return self.root / "lib" / "python3.11" / "site-packages"
 

@@ -190,3 +190,57 @@ def test_tbb_layer_needs_the_loader_to_find_libtbb(service):
 def test_an_unknown_layer_word_is_an_error(service):
     code, doc = invoke(service.python, MKL_THREADING_LAYER="openmp")
     assert ids(doc)["python-mkl-threading-unknown"]["severity"] == "error" and code == 1
+
+
+@pytest.fixture(scope="module")
+def ilp64(pyenv, tmp_path_factory) -> PyEnv:
+    """A package that vendors Debian's ILP64 OpenBLAS (libopenblas64-0-pthread 0.3.21: plain dgemm_ with 64-bit
+    integers) and opens it RTLD_GLOBAL at import, as mkl-service opens libmkl_rt."""
+    where = tmp_path_factory.mktemp("ilp64")
+    env = pyenv.clone(where / "env")
+    deb = next(pyenv.debs.glob("libopenblas64-0-pthread_*.deb"))
+    run(["dpkg-deb", "-x", str(deb), str(where / "deb")])
+    lib = next((where / "deb").rglob("libopenblas64p-r*.so"))
+    libs, package = env.site / "ilp64blas.libs", env.site / "ilp64blas"
+    libs.mkdir()
+    package.mkdir()
+    (libs / "libopenblas64.so.0").write_bytes(lib.read_bytes())
+    (package / "__init__.py").write_text(
+        "import ctypes, os\n"
+        "_blas = ctypes.CDLL(os.path.join(os.path.dirname(__file__), '..', 'ilp64blas.libs', 'libopenblas64.so.0'),\n"
+        "                    mode=ctypes.RTLD_GLOBAL)\n")
+    (package / "_use.c").write_text("void dgemm_(void);\nvoid *use(void) { return (void *)dgemm_; }\n")
+    module = package / f"_use{sysconfig.get_config_var('EXT_SUFFIX')}"
+    run(["gcc", "-shared", "-fPIC", str(package / "_use.c"), "-o", str(module), f"-L{libs}", "-l:libopenblas64.so.0",
+         "-Wl,-rpath,$ORIGIN/../ilp64blas.libs"])
+    (package / "_use.c").unlink()
+    info = env.site / "ilp64blas-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: ilp64blas\nVersion: 1.0\n")
+    files = [package / "__init__.py", module, libs / "libopenblas64.so.0", info / "METADATA", info / "RECORD"]
+    (info / "RECORD").write_text("".join(f"{p.relative_to(env.site)},,\n" for p in files))
+    return env
+
+
+def test_lp64_and_ilp64_blas_sharing_names(ilp64):
+    """Said from the files; then a real process: torch's LP64 dgemm_ calls land in the ILP64 OpenBLAS."""
+    code, doc = invoke(ilp64.python)
+    mix = ids(doc)["python-blas-integer-mix"]
+    said = " ".join(mix["evidence"])
+    assert "libtorch_cpu.so" in said and "libopenblas64.so.0" in said and "ILP64 integers" in said and "LP64 integers" in said
+    code, doc = invoke(ilp64.python, "--import", "ilp64blas,torch")
+    moved = ids(doc)["python-blas-interposed"]
+    assert moved["severity"] == "error" and "libtorch_cpu.so's own calls to" in moved["title"]
+    script = "import ilp64blas, torch\na = torch.ones(64, 64, dtype=torch.float64)\nprint(float((a @ a)[0, 0]))\n"
+    done = subprocess.run([str(ilp64.python), "-c", script], capture_output=True, text=True, timeout=600)
+    assert done.stdout.strip().splitlines()[-1] != "64.0"  # 1*1 summed 64 times, had torch's own MKL done it
+    assert "On entry to DGEMM" in done.stdout + done.stderr  # OpenBLAS reading 32-bit integers as 64-bit ones
+
+
+def test_mkl_service_keeps_lp64_whatever_mkl_interface_layer_says(service):
+    code, doc = invoke(service.python, MKL_INTERFACE_LAYER="ILP64")
+    assert "python-blas-integer-mix" not in ids(doc)
+    script = "import mkl\nmkl.get_max_threads()\nprint(sorted({l.split('/')[-1].strip() for l in open('/proc/self/maps') if 'lp64.so' in l}))\n"
+    done = subprocess.run([str(service.python), "-c", script], env=dict(os.environ, MKL_INTERFACE_LAYER="ILP64"),
+                          capture_output=True, text=True, timeout=600)
+    assert done.stdout.strip() == "['libmkl_intel_lp64.so.3']", done.stdout + done.stderr

@@ -247,25 +247,29 @@ def _unused_mkl(m: EnvMap, used: dict[str, list[str]]) -> list[Finding]:
     return out
 
 
-def _integers(lib: Library, environ: Mapping[str, str]) -> str | None:
-    if lib.kind == "mkl" and lib.role == "rt":  # libmkl_rt's plain names follow MKL_INTERFACE_LAYER
-        return "ilp64" if "ILP64" in environ.get("MKL_INTERFACE_LAYER", "").upper() else "lp64"
+def _integers(m: EnvMap, lib: Library, environ: Mapping[str, str]) -> str | None:
+    """A library's integer size; libmkl_rt's plain names follow MKL_INTERFACE_LAYER, but mkl-service sets LP64 when
+    it loads libmkl_rt, whatever the variable says (seen: MKL_INTERFACE_LAYER=ILP64, then libmkl_intel_lp64 mapped)."""
+    if lib.kind == "mkl" and lib.role == "rt":
+        wide = "ILP64" in environ.get("MKL_INTERFACE_LAYER", "").upper() and m.dist("mkl-service") is None
+        return "ilp64" if wide else "lp64"
     return lib.integers
 
 
 def _shared_blas_names(m: EnvMap, used: dict[str, list[str]], environ: Mapping[str, str]) -> list[Finding]:
-    named = [p for p in used if m.libraries[p].exports_api and _integers(m.libraries[p], environ)]
-    sizes = {_integers(m.libraries[p], environ) for p in named}
+    named = [p for p in used if m.libraries[p].exports_api and _integers(m, m.libraries[p], environ)]
+    sizes = {_integers(m, m.libraries[p], environ) for p in named}
     if len(sizes) < 2:
         return []
-    evidence = tuple(f"{_line(m, p, used)}; exports dgemm_ with {_integers(m.libraries[p], environ).upper()} integers"
+    evidence = tuple(f"{_line(m, p, used)}; exports dgemm_ with {_integers(m, m.libraries[p], environ).upper()} integers"
                      for p in named)
     return [Finding("python-blas-integer-mix", "warning", "LP64 and ILP64 BLAS libraries export the same names (dgemm_) "
                     "into one process", evidence, ("keep one integer size: unset MKL_INTERFACE_LAYER, or keep the ILP64 "
                                                    "library out of processes that load the LP64 one",),
-                    "A library loaded with RTLD_GLOBAL (mkl-service loads libmkl_rt so) serves every later lookup of dgemm_ by "
-                    "name, PLT calls of other libraries included: a caller passing 32-bit integers to an ILP64 dgemm_ reads "
-                    "garbage in the upper half.", _confirm(m, _owners(m, named, used)))]
+                    "A library opened with RTLD_GLOBAL serves every later lookup of dgemm_ by name, other libraries' PLT "
+                    "calls included: 32-bit integers passed to an ILP64 dgemm_ are read with garbage in their upper half "
+                    "(OpenBLAS then says 'On entry to DGEMM parameter number 13 had an illegal value' and computes "
+                    "nothing).", _confirm(m, _owners(m, named, used)))]
 
 
 def project_findings(project: str, environ: Mapping[str, str]) -> list[Finding]:
