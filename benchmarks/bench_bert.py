@@ -166,7 +166,8 @@ def main() -> int:
         print("numpy is not installed: no float64 check")
     torch, tforward = torch_forward_factory(weights, ids)
     if torch is None:
-        print("torch is not importable: no torch comparison (pip install torch==2.13.0 to get one)")
+        print("torch is not importable: no torch comparison (pip install torch==2.13.0+cpu, its CPU build, "
+              "from a find-links folder or an index that has it: the default index's is the CUDA build)")
     else:
         import numpy as np
 

@@ -20,6 +20,31 @@ class Recipe:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where in the input a finding's evidence stands: a line a person can open, and what is there.
+
+    ``path`` is relative to the project (check) or to the folder explain ran in, when the file is
+    inside it; else absolute. Lines and columns count from 1, as editors and SARIF do.
+    """
+
+    path: str
+    line: int
+    what: str = ""  # "calls hgemm_", "find_package(MKL CONFIG)", "intel-mkl-src dependency"
+    column: int | None = None
+    end_line: int | None = None
+
+
+def input_path(path: str, top: str) -> str:
+    """The file at ``path`` (as opened: absolute, or from the current folder) as a Location names it:
+    relative to the folder ``top`` when inside it, else absolute."""
+    import os
+
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full, os.path.abspath(top))
+    return full if rel == ".." or rel.startswith("../") else rel
+
+
+@dataclass(frozen=True)
 class Finding:
     id: str
     severity: str  # "error" | "warning" | "info"
@@ -29,6 +54,7 @@ class Finding:
     explanation: str = ""
     confirm: tuple[str, ...] = ()
     recipes: tuple[Recipe, ...] = ()  # printed once per report, after the findings
+    locations: tuple[Location, ...] = ()  # the lines in the input the finding is about, most telling first
 
 
 def by_severity(findings: list[Finding]) -> list[Finding]:

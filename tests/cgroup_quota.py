@@ -94,15 +94,24 @@ def cpu_quota(cpus: float):
     try:
         yield made
     finally:
-        for _ in range(50):  # the last process may still be leaving
-            try:
-                os.rmdir(made.folder)
-                break
-            except OSError:
-                for pid in made.procs.read_text().split():
+        removed(made.folder)
+
+
+def removed(folder: Path) -> None:
+    """The cgroup ``folder`` removed, once every process still in it is killed."""
+    for _ in range(50):  # the last process may still be leaving
+        try:
+            os.rmdir(folder)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            with contextlib.suppress(OSError):
+                for pid in (folder / "cgroup.procs").read_text().split():
                     with contextlib.suppress(OSError):
                         os.kill(int(pid), signal.SIGKILL)
-                time.sleep(0.1)
+            time.sleep(0.1)
+    raise AssertionError(f"the cgroup {folder} could not be removed")
 
 
 def physical_cores() -> int:

@@ -26,6 +26,18 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict | None = None, check:
     return subprocess.run(cmd, cwd=cwd, env=env, check=check, capture_output=True, text=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cargo_home(tmp_path_factory):
+    """cargo keeps a lock file and its caches in CARGO_HOME (~/.cargo): the tests' cargo runs, and
+    check's ``cargo metadata``, keep theirs in the run's temp folder. rustup's proxies find their
+    toolchains through RUSTUP_HOME, which keeps pointing at the user's."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("RUSTUP_HOME", os.environ.get("RUSTUP_HOME") or os.path.expanduser("~/.rustup"))
+    patch.setenv("CARGO_HOME", str(tmp_path_factory.mktemp("cargo-home")))
+    yield
+    patch.undo()
+
+
 # -- the real MKL ----------------------------------------------------------------------
 
 
@@ -232,6 +244,27 @@ def mine(path: Path, *args: str) -> set[tuple[str, str, bool]]:
                 name += ("@@" if s["default_version"] else "@") + s["version"]
             found.add((s["member"] or "", name, s["defined"]))
     return found
+
+
+# -- what a test did instead of what it would have, told in the run's summary --------------
+
+_SAID = pytest.StashKey[list]()
+
+
+@pytest.fixture()
+def say(request):
+    """``say(line)``: a line for the end of the run, for what a test checked another way than it
+    would have (torch missing: compared with the numpy forward only). It is not a skip: the test ran."""
+    said = request.config.stash.setdefault(_SAID, [])
+    return lambda line: said.append(f"{request.node.nodeid}: {line}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    said = config.stash.get(_SAID, [])
+    if said:
+        terminalreporter.section("said by the tests", sep="-")
+        for line in said:
+            terminalreporter.write_line(line)
 
 
 # -- CI must not skip what needs fixtures --------------------------------------------------

@@ -330,7 +330,7 @@ def test_usage_errors(tmp_path):
         assert result.stderr.splitlines() == [expected]
 
     one_line(["--link", "sideways"], "mkldoctor: command line: link must be one of static, dynamic, sdl, not 'sideways'")
-    one_line(["--format", "yaml"], "mkldoctor: --format must be text, json, junit or github, not 'yaml'")
+    one_line(["--format", "yaml"], "mkldoctor: --format must be one of text, json, junit, github, sarif, not 'yaml'")
     bad = tmp_path / "mkldoctor.toml"
     bad.write_text("link = [unclosed\n")
     result = runner.invoke(app, ["check", str(tmp_path)])

@@ -27,6 +27,7 @@ from mkldoctor.explain.diagnosis import explain
 from mkldoctor.findings import Finding, exit_status
 from mkldoctor.inventory.locate import install_from_path
 from mkldoctor.output.findings import render
+from sarif_schema import valid_sarif
 
 SEED_LOG = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "seed-link-error.log"
 if not SEED_LOG.exists():
@@ -271,7 +272,9 @@ def crate(tmp_path_factory):
     (d / "app/src/main.rs").write_text(
         "fn main() { if std::env::args().count() > 9 { println!(\"{} {}\", fakecandle::mkl::hgemm(1), fakecandle::mkl::sgemm(1.0)); } }\n"
     )
-    return d
+    yield d
+    for target in d.glob("target-*"):  # each holds an rlib of 800 MB (MKL's archives bundled in)
+        shutil.rmtree(target, ignore_errors=True)
 
 
 def cargo_env(mkl, target: Path, rustflags: str | None) -> dict:
@@ -298,7 +301,8 @@ def check_cargo_finding(findings: list[Finding], mkl) -> Finding:
 
 def test_cargo_with_gnu_ld(crate, mkl, monkeypatch):
     """`mkldoctor explain -- cargo build`: run the command, read its output, explain."""
-    env = cargo_env(mkl, crate / "target-ld", "-C linker-features=-lld")
+    # the last -fuse-ld wins in gcc: GNU ld also where rustc's default is its own rust-lld (1.90+)
+    env = cargo_env(mkl, crate / "target-ld", "-C link-arg=-fuse-ld=bfd")
     for key in ("MKL_LIB_DIR", "IOMP5_DIR", "CARGO_TARGET_DIR", "RUSTFLAGS"):
         monkeypatch.setenv(key, env[key])
     monkeypatch.delenv("LD_LIBRARY_PATH", raising=False)
@@ -315,7 +319,9 @@ def test_cargo_with_gnu_ld(crate, mkl, monkeypatch):
     assert parsed_linker and "fakecandle-" in parsed_linker[0]
 
 
-def test_cargo_with_rust_lld(crate, mkl):
+def test_cargo_with_lld(crate, mkl, say):
+    """lld's message: rust-lld where rustc has it (its default linker from 1.90 on), else the
+    system's ld.lld (Debian's rustc ships no rust-lld)."""
     env = cargo_env(mkl, crate / "target-lld", None)
     run = subprocess.run(["cargo", "build", "--offline"], cwd=crate, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          text=True, errors="replace")
@@ -325,7 +331,11 @@ def test_cargo_with_rust_lld(crate, mkl):
         run = subprocess.run(["cargo", "build", "--offline"], cwd=crate, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.STDOUT, text=True, errors="replace")
     if "rust-lld" not in run.stdout:
-        pytest.skip("this rustc links with neither rust-lld by default nor with -C linker-features=+lld")
+        say("this rustc has no rust-lld: linked with the system's ld.lld instead")
+        env["RUSTFLAGS"] = "-C link-arg=-fuse-ld=lld"
+        run = subprocess.run(["cargo", "build", "--offline"], cwd=crate, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, errors="replace")
+        assert "ld.lld: error:" in run.stdout, run.stdout[-2000:]
     assert "undefined symbol: hgemm_" in run.stdout
     parsed = logparse.parse_bytes(run.stdout.encode())
     [event] = parsed.of(logparse.UndefinedSymbol)
@@ -540,20 +550,26 @@ def test_link_commands_from_make_cmake_ninja_and_rustc():
 
 
 def test_formats(mkl):
-    for fmt in ("json", "junit", "github", "text"):
+    for fmt in ("json", "junit", "github", "text", "sarif"):
         result = cli("explain", str(SEED_LOG), "--format", fmt)
         assert result.exit_code == 1, result.output
         out = result.stdout
         if fmt == "json":
             document = json.loads(out)
-            assert document["schema"] == "mkldoctor.findings" and document["version"] == 1
-            assert set(document["findings"][0]) == {"id", "severity", "title", "evidence", "fix", "explanation", "confirm", "recipes"}
+            assert document["schema"] == "mkldoctor.findings" and document["version"] == 2
+            assert set(document["findings"][0]) == {"id", "severity", "title", "evidence", "fix", "explanation", "confirm", "recipes",
+                                                    "locations"}
+            (where,) = document["findings"][0]["locations"]  # the log's line that says so
+            assert "undefined reference to `hgemm_'" in SEED_LOG.read_text().splitlines()[where["line"] - 1]
+        elif fmt == "sarif":
+            (result,) = valid_sarif(out)["runs"][0]["results"]
+            assert result["ruleId"] == "missing-symbol" and result["locations"][0]["physicalLocation"]["region"]["startLine"] == where["line"]
         elif fmt == "junit":
             root = ET.fromstring(out)
             suite = root.find("testsuite")
             assert suite.get("failures") == "1" and suite.find("testcase/failure") is not None
         elif fmt == "github":
-            assert out.startswith("::error title=missing-symbol%3A hgemm_ is not in the MKL the build uses")
+            assert out.startswith("::error file=") and f",line={where['line']},title=missing-symbol%3A hgemm_ is not in the MKL the build uses" in out
             assert out.count("\n") == 1  # one annotation, newlines escaped
         else:
             assert out.startswith("error[missing-symbol]")

@@ -131,3 +131,21 @@ def test_bench_runs_the_downloaded_model(local_hub, mkl, tmp_path):
     assert json.dumps(document).count(COMMIT) >= 1  # the weights came from the hub's download
     bad = cli(tmp_path / "cache", "--hf-repo", REPO, "--model", str(tmp_path), "--install", mkl.pip)
     assert bad.exit_code == 2 and "exclude each other" in bad.stderr
+
+
+def test_without_requests_hf_repo_says_which_extra_to_install(tmp_path):
+    """requests is the bench extra's: where it is not installed (Python told it cannot be imported, as in an
+    install without the extra; tests/test_action.py checks a real one), --hf-repo is one line and exit 2."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['requests'] = None\n"
+            "from mkldoctor.cli import main; sys.argv = ['mkldoctor', 'bench', '--hf-repo', 'org/name']; main()")
+    env = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent,
+                          env=dict(env, XDG_CACHE_HOME=str(tmp_path)))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("mkldoctor: --hf-repo downloads with the requests package, which is not installed: "
+                           "pip install 'mkldoctor[bench]' (or give the model's folder with --model)\n")
+    assert not (tmp_path / "mkldoctor" / "hub").exists() or not any((tmp_path / "mkldoctor" / "hub").rglob("*.incomplete"))

@@ -246,6 +246,16 @@ cp HEADERS %{buildroot}/opt/intel/oneapi/mkl/2026.2/include/
 """
 
 
+def build_rpm(spec: Path, tmp_path: Path) -> Path:
+    """rpmbuild -bb, everything under tmp_path: Debian's rpm keeps its database in ~/.rpmdb otherwise."""
+    import subprocess
+
+    subprocess.run(["rpmbuild", "-bb", "--define", f"_topdir {tmp_path / 'top'}", "--define", f"_dbpath {tmp_path / 'rpmdb'}",
+                    str(spec)], check=True, capture_output=True)
+    (package,) = (tmp_path / "top/RPMS/x86_64").glob("*.rpm")
+    return package
+
+
 def test_rpm_database_in_a_fedora_like_image(mkl, tmp_path):
     import subprocess
 
@@ -255,8 +265,7 @@ def test_rpm_database_in_a_fedora_like_image(mkl, tmp_path):
     headers = " ".join(str(mkl.pip / "include" / n) for n in ("mkl.h", "mkl_version.h"))
     spec = tmp_path / "mkl.spec"
     spec.write_text(RPM_SPEC.replace("LIBS", libs).replace("HEADERS", headers))
-    subprocess.run(["rpmbuild", "-bb", "--define", f"_topdir {tmp_path / 'top'}", str(spec)], check=True, capture_output=True)
-    (package,) = (tmp_path / "top/RPMS/x86_64").glob("*.rpm")
+    package = build_rpm(spec, tmp_path)
     image = tmp_path / "image"
     image.mkdir()
     for step in (["--initdb"], ["-i", "--nodeps", "--noscripts", "--ignorearch", str(package)]):

@@ -323,14 +323,13 @@ def test_intel_mkl_src_prediction_does_not_count_links_to_the_hosts_files(mkl, t
 
 def test_rpm_reads_the_images_database_through_an_absolute_link(mkl, tmp_path):
     """/var/lib/rpm -> an absolute path that exists in the image and on the host: the image's database counts."""
-    from test_list import RPM_SPEC
+    from test_list import RPM_SPEC, build_rpm
 
     if not (shutil.which("rpmbuild") and shutil.which("rpm")):
         pytest.skip("rpm and rpmbuild missing (apt-get install rpm)")
     spec = tmp_path / "mkl.spec"
     spec.write_text(RPM_SPEC.replace("LIBS", str(mkl.pip_lib / "libmkl_rt.so.3")).replace("HEADERS", str(mkl.pip / "include/mkl.h")))
-    subprocess.run(["rpmbuild", "-bb", "--define", f"_topdir {tmp_path / 'top'}", str(spec)], check=True, capture_output=True)
-    (package,) = (tmp_path / "top/RPMS/x86_64").glob("*.rpm")
+    package = build_rpm(spec, tmp_path)
     image, host_db = tmp_path / "image", tmp_path / "host-rpmdb"
     image.mkdir()
     for step in (["--initdb"], ["-i", "--nodeps", "--noscripts", "--ignorearch", str(package)]):

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from mkldoctor.bench.errors import ModelError
+from mkldoctor.bench.errors import BenchUsageError, ModelError
 from mkldoctor.cache import cache_folder
 from mkldoctor.digest import sha256_file
 
@@ -57,9 +57,7 @@ def fetch(repo: str, revision: str = "main", progress: Callable[[str, int, int |
     folder = cache_dir(repo)
     if offline():
         return _cached(repo, folder, revision)
-    import requests
-
-    session = requests.Session()
+    session = _requests().Session()
     commit, files = _metadata(session, repo, revision)
     target = os.path.join(folder, commit)
     os.makedirs(target, exist_ok=True)
@@ -67,6 +65,16 @@ def fetch(repo: str, revision: str = "main", progress: Callable[[str, int, int |
         _download(session, repo, commit, remote, target, progress)
     _write_ref(folder, revision, commit)
     return target
+
+
+def _requests():
+    """The requests package: an optional dependency (the bench extra), needed here only."""
+    try:
+        import requests
+    except ImportError:
+        raise BenchUsageError("--hf-repo downloads with the requests package, which is not installed: "
+                              "pip install 'mkldoctor[bench]' (or give the model's folder with --model)") from None
+    return requests
 
 
 def _cached(repo: str, folder: str, revision: str) -> str:
@@ -83,8 +91,7 @@ def _cached(repo: str, folder: str, revision: str) -> str:
 
 
 def _get(session, url: str, repo: str, **kwargs):
-    import requests
-
+    requests = _requests()
     try:
         response = session.get(url, timeout=TIMEOUT, **kwargs)
     except requests.RequestException as exc:

@@ -24,20 +24,20 @@ def check(
     min_version: Annotated[Optional[str], typer.Option("--min-version", help="Oldest MKL acceptable, e.g. 2021.4.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show scan notes.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text, json, junit or github.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", help="text, json, junit, github (annotations) or sarif (code scanning).")] = "text",
 ) -> None:
     """Diagnose this machine and the project: every problem that will break or slow an MKL build, with the fix.
 
     Exit status: 0 nothing blocks, 1 an error finding (--strict: or a warning), 2 usage error.
     """
     from mkldoctor.findings import exit_status
-    from mkldoctor.output.findings import FindingsFormat, render
+    from mkldoctor.output.findings import CHOICES, FindingsFormat, render
     from mkldoctor.runtime.checkup import checkup
 
     try:
         chosen = FindingsFormat(fmt)
     except ValueError:
-        raise UsageError(f"--format must be text, json, junit or github, not {fmt!r}")
+        raise UsageError(f"--format must be one of {CHOICES}, not {fmt!r}")
     binary, opened = None, None
     if image:
         from mkldoctor.commands import image_root
@@ -51,5 +51,5 @@ def check(
     result = checkup(project, root, search, options, image=opened, binary=binary, host_search=host_search)
     shown = [f for f in result.findings if verbose or chosen is not FindingsFormat.text or f.id != "scan-warning"]
     extra = {"command": "check", "picked": result.picked} if chosen is FindingsFormat.json else None
-    render(shown, chosen, suite="mkldoctor.check", extra=extra)
+    render(shown, chosen, suite="mkldoctor.check", extra=extra, base=project, anchor=result.anchor)
     raise typer.Exit(exit_status(list(result.findings), strict))

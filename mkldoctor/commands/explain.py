@@ -19,7 +19,7 @@ def explain(
         Optional[list[str]],
         typer.Option("--install", "-i", help="An MKL copy to consider (prefix, lib folder or sysroot); repeatable."),
     ] = None,
-    fmt: Annotated[FindingsFormat, typer.Option("--format", help="text, json, junit or github annotations.")] = FindingsFormat.text,
+    fmt: Annotated[FindingsFormat, typer.Option("--format", help="text, json, junit, github (annotations) or sarif (code scanning).")] = FindingsFormat.text,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds before a COMMAND is killed.")] = 3600.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="With -- COMMAND: do not show its output while it runs.")] = False,
     search: Annotated[
@@ -41,5 +41,5 @@ def explain(
                            timeout=timeout, echo=echo, stdin=sys.stdin.buffer)
     if report.timed_out:
         sys.stderr.write(f"mkldoctor: {report.argv[0]} ran past --timeout {timeout:g}s and was killed; its output so far is explained\n")
-    render(report.findings, fmt, extra=report.extra() if fmt is FindingsFormat.json else None)
+    render(report.findings, fmt, extra=report.extra() if fmt is FindingsFormat.json else None, anchor=report.anchor)
     raise typer.Exit(report.exit_status)

@@ -17,7 +17,7 @@ def python(
         "--import", help="Import these modules (comma-separated, in that order) in a child process of PYTHON and say "
                          "what it loaded: this runs the environment's code.")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="text, json, junit or github.")] = "text",
+    fmt: Annotated[str, typer.Option("--format", help="text, json, junit, github or sarif.")] = "text",
 ) -> None:
     """What a process of a Python environment loads: each package's BLAS (MKL shared or linked in, OpenBLAS, BLIS),
     OpenMP runtimes and TBB, read from files without importing anything; then the clashes, with their fixes.
@@ -27,13 +27,13 @@ def python(
     import os
 
     from mkldoctor.findings import exit_status
-    from mkldoctor.output.findings import FindingsFormat
+    from mkldoctor.output.findings import CHOICES, FindingsFormat
     from mkldoctor.output.python import render_report
     from mkldoctor.runtime.pyimport import parse_modules
     from mkldoctor.runtime.pyreport import python_report
 
     if fmt not in {f.value for f in FindingsFormat}:
-        raise UsageError(f"--format must be text, json, junit or github, not {fmt!r}")
+        raise UsageError(f"--format must be one of {CHOICES}, not {fmt!r}")
     wanted = parse_modules(modules) if modules is not None else None
     report = python_report(interpreter, wanted, os.environ)
     render_report(report, fmt)

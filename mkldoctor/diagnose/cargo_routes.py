@@ -12,6 +12,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from mkldoctor.diagnose import cargo_semver
+
 CONFIGS = tuple(f"mkl-{link}-{iface}-{thread}" for link in ("static", "dynamic") for iface in ("lp64", "ilp64")
                 for thread in ("iomp", "seq"))
 
@@ -26,32 +28,12 @@ def version_tuple(version: str) -> tuple[int, ...]:
 
 
 def matches(requirement: str | None, version: str) -> bool:
-    """Cargo's default (caret) requirement, plus ``=``, ``~`` and ``>=`` in their simple forms."""
-    have = version_tuple(version)
-    for part in (requirement or "*").split(","):
-        part = part.strip()
-        if part in ("*", ""):
-            continue
-        op = re.match(r"^(=|\^|~|>=|<=|>|<)?\s*(.*)$", part)
-        kind, want = op.group(1) or "^", version_tuple(op.group(2).replace("*", "0"))
-        if not want:
-            continue
-        if kind == "=":
-            if have[:len(want)] != want:
-                return False
-        elif kind == ">=":
-            if have < want:
-                return False
-        elif kind == "<":
-            if have >= want:
-                return False
-        elif kind in ("^", "~"):
-            # ^0.8 -> 0.8.x; ^1.2 -> 1.x; ~1.2 -> 1.2.x
-            fixed = len(want) if kind == "~" else next((i + 1 for i, n in enumerate(want) if n != 0), len(want))
-            fixed = min(fixed, len(want)) if kind == "^" else min(max(fixed, 2), len(want))
-            if have[:fixed] != want[:fixed] or have < want:
-                return False
-    return True
+    """Whether Cargo's requirement (None: any) admits ``version``, by Cargo's rules (cargo_semver); a
+    requirement Cargo would refuse admits nothing."""
+    try:
+        return cargo_semver.matches(requirement or "*", version)
+    except ValueError:
+        return False
 
 
 def versions(crate: str) -> list[str]:

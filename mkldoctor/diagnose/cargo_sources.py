@@ -32,6 +32,7 @@ class Declared:
     why: str
     int32: bool = False  # takes 32-bit integers (c_int, i32): wrong with an ILP64 MKL
     rust_name: str = ""  # the name in Rust, when a link_name differs
+    line: int = 0  # of the ``fn`` in ``path``
 
 
 def gate_of(attributes: str) -> str:
@@ -136,7 +137,8 @@ def declared_functions(crate: str, top: str) -> list[Declared]:
                 symbol = link.group(1) if link else name
                 why = f"{rel} declares it in an extern \"C\" block" + (" compiled only with MKL" if gate == "mkl" else "")
                 int32 = bool(re.search(r"\b(c_int|i32)\b", signature))
-                out.append(Declared(symbol, rel, gate, why, int32, name if name != symbol else ""))
+                line = text.count("\n", 0, start + found.start(2)) + 1  # _strip kept every newline
+                out.append(Declared(symbol, rel, gate, why, int32, name if name != symbol else "", line))
     return out
 
 

@@ -6,13 +6,14 @@ import os
 from dataclasses import dataclass
 
 from mkldoctor.discover import DEFAULT_SYMBOLS, Inventory, discover
-from mkldoctor.findings import Finding
+from mkldoctor.findings import Finding, Location
 from mkldoctor.diagnose.cmake import predict_cmake
 from mkldoctor.diagnose.kernels import KernelObserver
 from mkldoctor.diagnose.csources import read_c_sources
 from mkldoctor.diagnose.predict import Choice, predict
 from mkldoctor.diagnose.project import Needs, apply_options, read_project
 from mkldoctor.diagnose.rules import Facts, run_rules
+from mkldoctor.diagnose.tree import build_file
 from mkldoctor.discover.cpubudget import read_budget
 from mkldoctor.discover.cpuinfo import cpu_info
 
@@ -23,6 +24,7 @@ class CheckReport:
     inventory: Inventory
     needs: Needs
     choice: Choice
+    anchor: Location | None = None  # the project's build file: where a finding without a line of its own is placed
 
 
 def run_check(
@@ -51,4 +53,6 @@ def run_check(
                          ("fix or remove the link inside the image (make it point inside the image), then run again",))
                  for line in broken]
     findings += [Finding("scan-warning", "info", warning, (warning,), ()) for warning in inventory.warnings if warning not in broken]
-    return CheckReport(findings, inventory, needs, choice)
+    name = build_file(project)
+    anchor = Location(name, 1, f"{name}: the project this machine-wide finding is about") if name else None
+    return CheckReport(findings, inventory, needs, choice, anchor)

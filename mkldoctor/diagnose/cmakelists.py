@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from mkldoctor.diagnose.tree import project_files
+from mkldoctor.findings import Location, input_path
 
 _FIND = re.compile(r"find_package\s*\(\s*MKL\b([^)]*)\)", re.I)
 _MIN = re.compile(r"cmake_minimum_required\s*\(\s*VERSION\s+(\d+)\.(\d+)", re.I)
@@ -25,8 +26,9 @@ class CMakeProject:
     version: str | None = None  # find_package(MKL 2024.0 ...)
     min_cmake: tuple[int, ...] = (3, 0)
     variables: dict[str, str] = field(default_factory=dict)  # literal set(MKL_DIR ...), set(CMAKE_PREFIX_PATH ...)
-    # set(MKL_INTERFACE|MKL_LINK|MKL_THREADING value) in a file that calls find_package(MKL): (key, value, file)
-    choices: tuple[tuple[str, str, str], ...] = ()
+    # set(MKL_INTERFACE|MKL_LINK|MKL_THREADING value) in a file that calls find_package(MKL): (key, value, where)
+    choices: tuple[tuple[str, str, Location], ...] = ()
+    finds: tuple[Location, ...] = ()  # each find_package(MKL ...) call
 
     @property
     def root_variables(self) -> bool:  # CMP0074: <Package>_ROOT is searched from 3.12 on
@@ -43,7 +45,8 @@ def read_cmake_project(top: str) -> CMakeProject:
     find_module = version = None
     min_cmake: tuple[int, ...] = (3, 0)
     variables: dict[str, str] = {}
-    choices: list[tuple[str, str, str]] = []
+    choices: list[tuple[str, str, Location]] = []
+    calls: list[Location] = []  # find_package(MKL ...) calls, every file
     for path in project_files(top, ("CMakeLists.txt", ".cmake"), depth=3):
         if os.path.basename(path) == "FindMKL.cmake":
             find_module = find_module or path
@@ -53,7 +56,8 @@ def read_cmake_project(top: str) -> CMakeProject:
                 text = handle.read(4 << 20)
         except OSError:
             continue
-        text = re.sub(r"#[^\n]*", "", text)
+        text = re.sub(r"#[^\n]*", "", text)  # newlines stay: line numbers hold
+        rel = input_path(path, top)
         if (match := _MIN.search(text)) and min_cmake == (3, 0):
             min_cmake = (int(match.group(1)), int(match.group(2)))
         finds = list(_FIND.finditer(text))
@@ -62,6 +66,8 @@ def read_cmake_project(top: str) -> CMakeProject:
             if words and re.match(r"^\d+(\.\d+)*$", words[0]):
                 version = version or words[0]
             config_mode = config_mode or any(w.upper() in ("CONFIG", "NO_MODULE") for w in words)
+            shown = "".join(" " + w for w in words[:3]) + (" ..." if len(words) > 3 else "")
+            calls.append(Location(rel, _line(text, match.start()), f"find_package(MKL{shown})"))
         for name, value in _SET.findall(text):
             if "${" not in value:
                 variables.setdefault(name.upper(), os.path.normpath(os.path.join(top, value)))
@@ -69,5 +75,9 @@ def read_cmake_project(top: str) -> CMakeProject:
             uses = True
             for key in _CHOICES:
                 if match := re.search(rf"set\s*\(\s*{key}\s+\"?([A-Za-z0-9_]+)", text):
-                    choices.append((key, match.group(1), os.path.relpath(path, top)))
-    return CMakeProject(uses, find_module, config_mode, version, min_cmake, variables, tuple(choices))
+                    choices.append((key, match.group(1), Location(rel, _line(text, match.start()), f"set({key} {match.group(1)})")))
+    return CMakeProject(uses, find_module, config_mode, version, min_cmake, variables, tuple(choices), tuple(calls))
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1

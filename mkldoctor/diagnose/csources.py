@@ -15,6 +15,7 @@ import re
 from mkldoctor.knowledge import history
 from mkldoctor.diagnose.project import Needs
 from mkldoctor.diagnose.tree import project_files
+from mkldoctor.findings import Location, input_path
 
 SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".C", ".cu")
 MAX_FILES = 5000
@@ -32,6 +33,13 @@ _TYPE_BEFORE = re.compile(r"\b(?:void|int|float|double|char|long|short|unsigned|
 
 def is_project(top: str) -> bool:
     return any(os.path.isfile(os.path.join(top, n)) for n in ("CMakeLists.txt", "Makefile", "makefile", "GNUmakefile", "meson.build"))
+
+
+def _column(raw: str, line: int, name: str) -> int | None:
+    """Where the call starts on its line of the file as written (comments and strings were blanked out of
+    ``text``, which moves columns but not lines)."""
+    found = re.search(rf"(?<![\w]){re.escape(name)}\s*\(", raw.split("\n", line)[line - 1] if raw.count("\n") >= line - 1 else "")
+    return found.start() + 1 if found else None
 
 
 def read_c_sources(top: str, needs: Needs) -> None:
@@ -52,4 +60,5 @@ def read_c_sources(top: str, needs: Needs) -> None:
                 continue
             if history.known(name) or (_SHAPE.match(name) and (includes_mkl or re.search(_DECLARED.format(name=re.escape(name)), text))):
                 line = text.count("\n", 0, match.start()) + 1
-                needs.add_symbol(name, f"{os.path.relpath(path, top)}:{line} calls it")
+                needs.add_symbol(name, f"{os.path.relpath(path, top)}:{line} calls it",
+                                 Location(input_path(path, top), line, f"calls {name}", _column(raw, line, name)))

@@ -8,12 +8,13 @@ intel-mkl-src feature mkl-static-lp64-iomp"), so every finding can say why.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from mkldoctor.diagnose import cargo_graph, cargo_record, cargo_sources
+from mkldoctor.diagnose import cargo_graph, cargo_lines, cargo_record, cargo_sources
 from mkldoctor.diagnose.cmakelists import read_cmake_project
 from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError, UsageError
+from mkldoctor.findings import Location, input_path
 from mkldoctor.inventory.install import INTERFACE_CHOICES as INTERFACES, LINK_MODES as LINKS, THREADING_CHOICES as THREADINGS
 
 try:
@@ -42,16 +43,22 @@ class Needs:
     cmake_find_module: str | None = None  # the project's own FindMKL.cmake, used by find_package(MKL) without CONFIG
     origin: dict[str, str] = field(default_factory=dict)  # what said so, per key
     symbol_origin: dict[str, str] = field(default_factory=dict)
+    # the project's lines behind a need: "symbol:hgemm_", "link", "interface", "threading",
+    # "find_package", "cargo" (the dependency towards intel-mkl-src), "int32" (declarations with c_int)
+    at: dict[str, tuple[Location, ...]] = field(default_factory=dict)
 
-    def add_symbol(self, name: str, why: str) -> None:
+    def add_symbol(self, name: str, why: str, at: Location | None = None) -> None:
         if name not in self.symbols:
             self.symbols.append(name)
             self.symbol_origin[name] = why
+            if at is not None:
+                self.at["symbol:" + name] = (at,)
 
-    def set(self, key: str, value: str, why: str, *, override: bool = False) -> None:
+    def set(self, key: str, value: str, why: str, *, override: bool = False, at: tuple[Location, ...] = ()) -> None:
         if getattr(self, key) is None or override:
             setattr(self, key, value)
             self.origin[key] = why
+            self.at[key] = at  # a flag has no line: an override forgets the file's
 
 
 def _toml(path: str) -> dict:
@@ -99,13 +106,14 @@ def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str], e
     if route is None:
         return
     needs.cargo_route = route
+    needs.at["cargo"] = at = route_lines(top, manifests, route)
     why = f"{route.text()} [{route.method}]"
     if route.config:
         needs.cargo_config = route.config
-        _apply_config(needs, route.config, why)
+        _apply_config(needs, route.config, why, at)
     elif route.interface and not route.problem:  # intel-mkl-src 0.5: always lp64, sequential
-        needs.set("interface", route.interface, why)
-        needs.set("threading", "sequential", why)
+        needs.set("interface", route.interface, why, at=at)
+        needs.set("threading", "sequential", why, at=at)
     members = {os.path.dirname(os.path.abspath(m)) for m in manifests}
     for hop in route.hops:
         if hop.crate == "candle-core" and not any(os.path.basename(m) == "candle-core" for m in members):
@@ -113,20 +121,58 @@ def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str], e
                 needs.add_symbol(symbol, f"candle-core {hop.version or ''}'s mkl feature declares it (src/mkl.rs)".replace("  ", " "))
 
 
-def _apply_config(needs: Needs, config: str, why: str) -> None:
+def route_lines(top: str, manifests: list[str], route: cargo_graph.MklRoute) -> tuple[Location, ...]:
+    """The project's Cargo.toml line that starts the route (the dependency towards intel-mkl-src), and the
+    ``[features]`` line that turns it on when the default build does not."""
+    if not route.hops:
+        return ()
+    # hops: the project's crate, ..., intel-mkl-src; a workspace whose member is intel-mkl-src itself starts there
+    crate, dependency = (route.hops[0].crate, route.hops[1].crate) if len(route.hops) > 1 else (None, route.hops[0].crate)
+    texts = []
+    for path in manifests:
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read(4 << 20)
+        except OSError:
+            continue
+        own = _toml_text(text).get("package", {})
+        texts.insert(0 if isinstance(own, dict) and own.get("name") == crate else len(texts), (path, text))
+    for path, text in texts:  # the crate at the route's start first, then the workspace's other manifests
+        line = cargo_lines.dependency_line(text, dependency)
+        if line is None:
+            continue
+        rel = input_path(path, top)
+        found = [Location(rel, line, f"{dependency} dependency: {route.text()}")]
+        if route.enabled_by and (feature := cargo_lines.feature_line(text, route.enabled_by)):
+            found.append(Location(rel, feature, f"feature {route.enabled_by} turns on MKL"))
+        return tuple(found)
+    return ()
+
+
+def _toml_text(text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def _apply_config(needs: Needs, config: str, why: str, at: tuple[Location, ...] = ()) -> None:
     _, link, interface, thread = config.split("-")
-    needs.set("link", link, why)
-    needs.set("interface", interface, why)
-    needs.set("threading", "intel" if thread == "iomp" else "sequential", why)
+    needs.set("link", link, why, at=at)
+    needs.set("interface", interface, why, at=at)
+    needs.set("threading", "intel" if thread == "iomp" else "sequential", why, at=at)
 
 
 def read_rust_sources(top: str, manifests: list[str], needs: Needs) -> None:
     """Functions the crates' own ``extern "C"`` blocks declare that MKL provides (see cargo_sources)."""
     found, skipped = cargo_sources.mkl_needs([os.path.dirname(m) for m in manifests], top)
     for item in found:
-        needs.add_symbol(item.name, item.why)
+        where = Location(input_path(os.path.join(top, item.path), top), item.line, f"declares {item.name} in an extern \"C\" block") if item.line else None
+        needs.add_symbol(item.name, item.why, where)
         if item.int32:
             needs.int32_declarers.append(f"{item.path} declares {item.name} with 32-bit integers (c_int/i32)")
+            if where is not None:
+                needs.at["int32"] = needs.at.get("int32", ()) + (replace(where, what=f"declares {item.name} with 32-bit integers"),)
     groups: dict[tuple[str, str], list[str]] = {}
     for item in skipped:
         name = f"{item.rust_name} (link_name {item.name})" if item.rust_name else item.name
@@ -141,8 +187,9 @@ def read_cmake(top: str, needs: Needs) -> None:
     if not project.uses_mkl:
         return
     needs.cmake = True
+    needs.at["find_package"] = project.finds
     attrs = {"MKL_INTERFACE": ("interface", INTERFACES), "MKL_LINK": ("link", LINKS), "MKL_THREADING": ("threading", None)}
-    for key, written, rel in project.choices:
+    for key, written, where in project.choices:
         attr, values = attrs[key]
         value = written.lower()
         if attr == "threading":
@@ -152,7 +199,7 @@ def read_cmake(top: str, needs: Needs) -> None:
             continue  # a CMake variable we cannot read (${...}): not a statement of need
         if attr == "interface":
             needs.cmake_interface_set = True
-        needs.set(attr, value, f"{rel}: set({key} {written})")
+        needs.set(attr, value, f"{where.path}: set({key} {written})", at=(where,))
     if project.module_mode:  # MKLConfig.cmake's defaults do not apply
         needs.cmake_find_module = os.path.relpath(project.find_module, top)
 

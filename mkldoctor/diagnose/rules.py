@@ -20,6 +20,7 @@ from mkldoctor.findings import Finding, by_severity
 from mkldoctor.inventory.install import label
 from mkldoctor.diagnose.cargo_rules import CARGO_RULES
 from mkldoctor.diagnose.kernels import KernelObserver
+from mkldoctor.diagnose.locations import locate
 from mkldoctor.rootfs import RootFS
 from mkldoctor.diagnose.predict import Choice, missing_files
 from mkldoctor.diagnose.project import Needs
@@ -81,6 +82,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
             used=label(chosen) if chosen else f"the MKL {f.choice.version} that intel-mkl-src downloads",
             used_version=f.choice.version,
             needed=[f"{symbol} is needed: {f.needs.symbol_origin.get(symbol, 'asked for')}"],
+            locations=f.needs.at.get("symbol:" + symbol, ()),
             why_that_copy=[f"{f.choice.how}:"] + [f"  {step}" for step in f.choice.steps],
             holders=holders,
             point_at=point_at,
@@ -438,5 +440,5 @@ RULES: tuple[Callable[[Facts], list[Finding]], ...] = (
 def run_rules(facts: Facts) -> list[Finding]:
     findings: list[Finding] = []
     for rule in RULES:
-        findings += rule(facts)
+        findings += [locate(finding, facts.needs) for finding in rule(facts)]
     return by_severity(findings)

@@ -15,7 +15,7 @@ line that looks like an error and that no signature claims becomes an
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Sequence
 
@@ -50,6 +50,7 @@ class Unrecognised:
 
     line: str
     context: tuple[str, ...] = ()
+    at: int = field(default=0, compare=False)  # the log line it is on (it is yielded after the lines that follow it)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,12 +31,13 @@ from mkldoctor.explain.hosts import LoaderMissing
 from mkldoctor.explain.logparse import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
 from mkldoctor.explain.runtime import MklOpenFailed
 from mkldoctor.explain.wording import MAX_LISTED, more
-from mkldoctor.findings import Finding, Recipe, by_severity
+from mkldoctor.findings import Finding, Location, Recipe, by_severity
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.inventory.install import label
 from mkldoctor.inventory.locate import installs_from_dirs
 
 MAX_UNRECOGNISED_FINDINGS = 10
+MAX_LOCATIONS = 10  # log lines named per finding: an annotation per line is enough to find the rest
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,11 @@ class Hit:
 
 
 class Explainer:
-    def __init__(self, parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] | None = None) -> None:
+    def __init__(self, parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] | None = None,
+                 log: str | None = None) -> None:
         self.parsed = parsed
         self.env = env
+        self.log = log  # the log file as findings name it (Location.path); None for standard input or a command
         self.installs: list[MklInstall] = list(installs)
         self.commands: list[LinkCommand] = parsed.of(LinkCommand)
         dirs: list[str] = []
@@ -164,6 +167,13 @@ class Explainer:
                     out.append((install, lib.path))
         return out
 
+    def located(self, events, what: str) -> tuple[Location, ...]:
+        """The log lines the events were first read on (a log file only: standard input has no file to open)."""
+        if self.log is None:
+            return ()
+        lines = sorted({self.parsed.first_line.get(e, 0) for e in events} - {0})
+        return tuple(Location(self.log, line, what) for line in lines[:MAX_LOCATIONS])
+
     # -- findings ----------------------------------------------------------------------
 
     def findings(self) -> list[Finding]:
@@ -206,6 +216,7 @@ class Explainer:
                  "if it concerns MKL, report it with this log excerpt so that a signature can be added"),
                 "This line looks like an error (error:, undefined, cannot open/find/load, FATAL, ImportError, CMake Error...), "
                 "and none of mkldoctor's failure signatures explains it. mkldoctor does not call such a log clean.",
+                locations=self.located([event], "an error line no signature explains"),
             ))
         if len(events) > MAX_UNRECOGNISED_FINDINGS:
             out.append(Finding("unrecognised-failure", "error", f"{len(events) - MAX_UNRECOGNISED_FINDINGS} more unrecognised error lines",
@@ -219,6 +230,7 @@ class Explainer:
                  "(make VERBOSE=1, cargo build -v, ninja -v)",),
                 "These lines only report that an earlier step failed; the step's own message is not in the input, "
                 "or is not one mkldoctor knows.",
+                locations=self.located(echoes, "says the build failed"),
             ))
         return out
 
@@ -276,9 +288,11 @@ class Explainer:
 
 
 
-def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] | None = None) -> list[Finding]:
-    """Findings for a parsed log, with ``installs`` as the MKL copies known besides the log's own."""
+def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] | None = None,
+            log: str | None = None) -> list[Finding]:
+    """Findings for a parsed log, with ``installs`` as the MKL copies known besides the log's own; ``log`` names
+    the log file in the findings' locations."""
     from mkldoctor.explain.fixcheck import check_fixes  # a fix must be able to fix the failure it answers
     from mkldoctor.explain.tbbabi import with_tbb_findings
 
-    return check_fixes(with_tbb_findings(Explainer(parsed, installs, env=env).findings(), parsed), parsed)
+    return check_fixes(with_tbb_findings(Explainer(parsed, installs, env=env, log=log).findings(), parsed), parsed)

@@ -241,6 +241,7 @@ def undefined(ex) -> list[Finding]:
             tuple(ex.needed_by(symbols, by_symbol) + [f"defined by: {w}" for w in where]),
             ("add MKL's link line: mkldoctor link --format flags",),
             "The link command names no libmkl_* library, so nothing can define MKL's functions.",
+            locations=ex.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
     if groups["other"]:
         symbols = groups["other"]
@@ -249,6 +250,7 @@ def undefined(ex) -> list[Finding]:
             tuple(ex.needed_by(symbols, by_symbol) + [f"searched: {label(i)}" for i in ex.installs]),
             ("find the library that defines it: mkldoctor symbols --find SYMBOL FOLDER",),
             "These symbols are not MKL's (none of the MKL copies searched defines them): the cause is elsewhere in the link.",
+            locations=ex.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
     return out
 
@@ -343,6 +345,7 @@ def _missing_symbol_finding(ex, symbol: str, events: list[UndefinedSymbol], hits
         install=install,
         why_more=why_more.strip(),
         confirm=knowledge.confirm_symbol(symbol, ex.cargo),
+        locations=ex.located(events, f"undefined reference to {symbol}"),
     )
 
 
@@ -496,4 +499,5 @@ def _library_finding(ex, cause: str, static: bool, items) -> Finding:
         title += ": no copy of it anywhere searched (not an MKL library)"
         fix.append("install the package that provides it (apt-file search, dpkg -S), or add its folder with -L")
     confirm = ("add -Wl,--verbose to the link line: ld prints every file it tries (attempt to open ... failed/succeeded)",)
-    return Finding("library-not-found", "error", title, tuple(evidence), tuple(fix), why, confirm)
+    return Finding("library-not-found", "error", title, tuple(evidence), tuple(fix), why, confirm,
+                   locations=ex.located([event for event, _, _ in items], f"cannot find {more(names, 4)}"))

@@ -48,6 +48,7 @@ class UndefinedSymbol:
     function: str | None  # the function that calls it, demangled
     linker: str  # "ld", "gold", "lld", "mold"
     location: str | None = None  # source file and line, when the linker said so
+    at: int = field(default=0, compare=False)  # the log line of an lld block (read after it); 0: the line being read
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,8 @@ class Parsed:
     bytes: int = 0
     cut_lines: int = 0  # lines longer than MAX_LINE
     dropped: int = 0  # distinct events past the cap
+    first_line: dict = field(default_factory=dict)  # event -> the log's line (from 1, newline-counted) it was first read on
+    at: int = 0  # the log line of the logical line being read (set by the line readers as they go)
 
     @property
     def events(self) -> list:
@@ -126,13 +129,16 @@ _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
 def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Text lines of a binary stream: decoded, ANSI codes and control bytes gone, CR split."""
     skipping = False
+    newlines = 0  # a line as an editor numbers it: a lone CR does not start one there
     while True:
         chunk = stream.readline(MAX_LINE)
         if not chunk:
             return
         if stats is not None:
             stats.bytes += len(chunk)
+        number = newlines + 1
         complete = chunk.endswith(b"\n")
+        newlines += complete
         if skipping:
             skipping = not complete
             continue
@@ -150,6 +156,8 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 stats.lines += 1
             if _CONTROL.search(piece):
                 piece = _CONTROL.sub(" ", piece)
+            if stats is not None:
+                stats.at = number
             yield piece
 
 
@@ -180,25 +188,34 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     pending: str | None = None
     wrapped = False  # pending was cut at a terminal width (rather than inside quotes)
     pieces = 0
+    pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     for raw in raw_lines(stream, stats):
+        at = stats.at if stats is not None else 0
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
         if pending is not None:
             if wrapped and (not raw or _FRESH.match(raw)):
+                if stats is not None:
+                    stats.at = pending_at
                 yield pending  # it was a whole line of exactly that width after all
             else:
                 line = pending + (raw if wrapped else line.lstrip())
+                at = pending_at
                 pieces += 1
             pending = None
         if pieces < MAX_JOIN_LINES and len(line) < MAX_LINE:
             if _unbalanced(line):
-                pending, wrapped = line, False
+                pending, wrapped, pending_at = line, False, at
                 continue
             if len(raw) in WRAP_WIDTHS:
-                pending, wrapped = line, True
+                pending, wrapped, pending_at = line, True, at
                 continue
         pieces = 0
+        if stats is not None:
+            stats.at = at
         yield line
     if pending is not None:
+        if stats is not None:
+            stats.at = pending_at
         yield pending
 
 
@@ -415,8 +432,9 @@ def _command_from_line(line: str) -> list[LinkCommand]:
 # -- the event stream -----------------------------------------------------------------
 
 
-def iter_events(lines: Iterable[str]) -> Iterator:
-    """Events from clean lines (see :func:`logical_lines`), in the order they happen."""
+def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
+    """Events from clean lines (see :func:`logical_lines`), in the order they happen; an event said over
+    several lines and yielded after them carries the log line it started on (``at``)."""
     context: tuple[str | None, str | None, str | None] | None = None  # (object, member, function) from "in function"
     context_age = 0
     linker = "ld"
@@ -428,7 +446,7 @@ def iter_events(lines: Iterable[str]) -> Iterator:
             return []
         block, lld = lld, None
         refs = block["refs"] or [(None, None, None, None)]
-        return [UndefinedSymbol(block["sym"], obj, member, fn, block["linker"], loc) for obj, member, fn, loc in refs]
+        return [UndefinedSymbol(block["sym"], obj, member, fn, block["linker"], loc, block["at"]) for obj, member, fn, loc in refs]
 
     from mkldoctor.explain import catalogue
 
@@ -442,10 +460,11 @@ def iter_events(lines: Iterable[str]) -> Iterator:
     for line in lines:
         if not line:
             continue
+        here = stats.at if stats is not None else 0
         if pending is not None:
             pending[2].append(line)
             if len(pending[2]) >= (6 if pending[3] else 2):
-                yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
+                yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
                 pending = None
         before.append(line)
         if len(before) > 4:
@@ -488,7 +507,7 @@ def iter_events(lines: Iterable[str]) -> Iterator:
         if "undefined symbol:" in line and "symbol lookup error" not in line:
             match = _UNDEF_SYMBOL.match(line)
             if match and _SYMBOL_NAME.match(match.group("sym").split("(")[0] or "?"):
-                lld = {"sym": match.group("sym"), "linker": _linker_name(match.group("ld")), "refs": []}
+                lld = {"sym": match.group("sym"), "linker": _linker_name(match.group("ld")), "refs": [], "at": here}
                 continue
 
         prefix = _LINKER_PREFIX.match(line) if (":" in line and ("ld" in line or "collect2" in line or "mold" in line or "gold" in line)) else None
@@ -550,8 +569,8 @@ def iter_events(lines: Iterable[str]) -> Iterator:
             claimed, event = claim(line, before[:-1])
             if isinstance(event, catalogue.Unrecognised):  # a header (CMake Error at ...): its detail may follow
                 if pending is not None:
-                    yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
-                pending = [line, [], [], True]
+                    yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
+                pending = [line, [], [], True, here]
                 continue
             if claimed:
                 if event is not None:
@@ -561,16 +580,16 @@ def iter_events(lines: Iterable[str]) -> Iterator:
                 continue
             if catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line):
                 if pending is not None:
-                    yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
+                    yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
                 unrecognised += 1
-                pending = [line, before[:-1], [], False] if unrecognised <= catalogue.MAX_UNRECOGNISED else None
+                pending = [line, before[:-1], [], False, here] if unrecognised <= catalogue.MAX_UNRECOGNISED else None
                 continue
 
         if len(line) > 4 and ('"' in line[:8] or " -" in line):
             yield from _command_from_line(line)
     yield from flush_lld()
     if pending is not None:
-        yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]))
+        yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
 
 
 def _undefined(symbol: str, where: str, context, linker: str) -> UndefinedSymbol:
@@ -599,7 +618,7 @@ def parse(stream: BinaryIO, *, max_distinct: int = MAX_DISTINCT) -> Parsed:
     """Read a whole log and keep its distinct events (bounded), C++/Rust names demangled."""
     result = Parsed()
     commands = 0
-    for event in iter_events(logical_lines(stream, result)):
+    for event in iter_events(logical_lines(stream, result), result):
         if event in result.counts:
             result.counts[event] += 1
             continue
@@ -612,6 +631,7 @@ def parse(stream: BinaryIO, *, max_distinct: int = MAX_DISTINCT) -> Parsed:
             result.dropped += 1
             continue
         result.counts[event] = 1
+        result.first_line[event] = getattr(event, "at", 0) or result.at
     _demangle(result)
     return result
 
@@ -629,9 +649,11 @@ def _demangle(result: Parsed) -> None:
     if not names:
         return
     plain = demangle_all(names)
-    counts = {}
+    counts, first = {}, {}
     for event, count in result.counts.items():
+        at = result.first_line.get(event, 0)
         if isinstance(event, UndefinedSymbol) and event.function in plain:
             event = replace(event, function=plain[event.function])
         counts[event] = counts.get(event, 0) + count
-    result.counts = counts
+        first.setdefault(event, at)
+    result.counts, result.first_line = counts, first

@@ -91,7 +91,7 @@ def diagnose(ex) -> list[Finding]:
             why = ("Windows looks for a DLL beside the program, in the folders added with os.add_dll_directory and on PATH; "
                    "the one named is in none of them, or one of its own dependencies (libiomp5md.dll, another mkl_*.dll) is not.")
         out.append(Finding(
-            f"{'macos' if platform == 'macOS' else 'windows'}-library-not-loaded", "error",
+            "macos-library-not-loaded" if platform == "macOS" else "windows-library-not-loaded", "error",
             f"{platform}: {', '.join(libs[:3])} could not be loaded", tuple(evidence), fix, why,
             ("DYLD_PRINT_LIBRARIES=1 ./your-program" if platform == "macOS" else "python -X dev -c \"import yourmodule\"   # or Dependencies.exe on the .pyd/.dll",),
         ))

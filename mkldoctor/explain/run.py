@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from mkldoctor.errors import InputError, UsageError
 from mkldoctor.explain import logparse
-from mkldoctor.findings import Finding, exit_status
+from mkldoctor.findings import Finding, Location, exit_status, input_path
 
 TAIL_LINES = 8  # the last lines of a command's output kept for a failure nothing explains
 
@@ -27,6 +27,12 @@ class Report:
     argv: tuple[str, ...] | None = None  # the command run, when one was
     status: int | None = None  # its exit status; None when it was killed at the timeout
     timed_out: bool = False
+    log: str | None = None  # the log file read, as findings name it
+
+    @property
+    def anchor(self) -> Location | None:
+        """Where SARIF places a finding without a line of its own: the log's first line (a log file only)."""
+        return Location(self.log, 1, f"{self.log}: the log explained") if self.log else None
 
     @property
     def exit_status(self) -> int:
@@ -121,7 +127,7 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
     from mkldoctor.explain.diagnosis import explain
 
     copies = install_paths(installs)
-    argv = status = None
+    argv = status = log = None
     tail: list[str] = []
     if not args:
         raise UsageError("give a LOG file, - for standard input, or -- COMMAND ARGS...")
@@ -133,6 +139,7 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
                 parsed = logparse.parse(handle)
         except OSError as exc:
             raise InputError(args[0], exc.strerror or str(exc)) from None
+        log = input_path(args[0], os.getcwd())
     elif len(args) == 1 and os.path.isdir(args[0]):
         raise InputError(args[0], "is a folder, not a log")
     else:
@@ -142,7 +149,7 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
         parsed, status, tail = run_and_parse(argv, timeout, echo)
     if scan or search:
         copies = merge_inventory(copies, search, scan)
-    findings = explain(parsed, copies)
+    findings = explain(parsed, copies, log=log)
     if argv is not None and status != 0 and not any(f.severity == "error" for f in findings):
         findings = [_command_failed(argv, status, timeout, tail)] + findings
-    return Report(findings, parsed.lines, parsed.bytes, tuple(argv) if argv else None, status, argv is not None and status is None)
+    return Report(findings, parsed.lines, parsed.bytes, tuple(argv) if argv else None, status, argv is not None and status is None, log)

@@ -1,4 +1,4 @@
-"""Rendering of findings (``explain``, ``check``): rich text, JSON, JUnit XML, GitHub annotations.
+"""Rendering of findings (``explain``, ``check``): rich text, JSON, JUnit XML, GitHub annotations, SARIF.
 
 Each renderer writes a list of :class:`~mkldoctor.findings.Finding` to a stream and
 decides nothing. Text respects NO_COLOR and never colours a pipe.
@@ -11,11 +11,12 @@ import sys
 from dataclasses import asdict
 from typing import TextIO
 
-from mkldoctor.findings import Finding, Recipe
+from mkldoctor import __version__
+from mkldoctor.findings import Finding, Location, Recipe
 from mkldoctor.output import console, write_json
 
 SCHEMA = "mkldoctor.findings"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: "tool" (name, version), "paths_relative_to", each finding's "locations"
 
 _STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 
@@ -25,17 +26,28 @@ class FindingsFormat(str, enum.Enum):
     json = "json"
     junit = "junit"
     github = "github"
+    sarif = "sarif"
 
 
-def render(findings: list[Finding], fmt: FindingsFormat | str, stream: TextIO | None = None, *, suite: str = "mkldoctor", extra: dict | None = None) -> None:
+CHOICES = ", ".join(f.value for f in FindingsFormat)  # "text, json, junit, github, sarif": the one list help and errors name
+
+
+def render(findings: list[Finding], fmt: FindingsFormat | str, stream: TextIO | None = None, *, suite: str = "mkldoctor",
+           extra: dict | None = None, base: str = ".", anchor: Location | None = None) -> None:
+    """``base``: the folder the findings' relative location paths are relative to (the project, for check);
+    ``anchor``: where SARIF places a finding that has no line of its own (the project's build file, the log)."""
     stream = stream or sys.stdout
     fmt = FindingsFormat(fmt)
     if fmt is FindingsFormat.json:
-        render_json(findings, stream, extra)
+        render_json(findings, stream, extra, base)
     elif fmt is FindingsFormat.junit:
         render_junit(findings, stream, suite)
     elif fmt is FindingsFormat.github:
-        render_github(findings, stream)
+        render_github(findings, stream, base)
+    elif fmt is FindingsFormat.sarif:
+        from mkldoctor.output.sarif import render_sarif
+
+        render_sarif(findings, stream, base=base, anchor=anchor)
     else:
         render_text(findings, stream)
 
@@ -86,8 +98,11 @@ def render_text(findings: list[Finding], stream: TextIO) -> None:
     con.print(f"\n{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)")
 
 
-def render_json(findings: list[Finding], stream: TextIO, extra: dict | None = None) -> None:
-    document = {"schema": SCHEMA, "version": SCHEMA_VERSION, "summary": summary(findings),
+def render_json(findings: list[Finding], stream: TextIO, extra: dict | None = None, base: str = ".") -> None:
+    import os
+
+    document = {"schema": SCHEMA, "version": SCHEMA_VERSION, "tool": {"name": "mkldoctor", "version": __version__},
+                "paths_relative_to": os.path.abspath(base), "summary": summary(findings),
                 "findings": [_as_json(f) for f in findings],
                 "recipes": {r.name: list(r.lines) for r in recipes_of(findings)}}
     if extra:
@@ -100,6 +115,7 @@ def _as_json(finding: Finding) -> dict:
     for key in ("evidence", "fix", "confirm"):
         entry[key] = list(entry[key])
     entry["recipes"] = [r.name for r in finding.recipes]  # the lines are in the document's "recipes", once
+    entry["locations"] = [dict(where) for where in entry["locations"]]
     return entry
 
 
@@ -153,9 +169,26 @@ def _gh_escape_property(text: str) -> str:
 _GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def render_github(findings: list[Finding], stream: TextIO) -> None:
-    """GitHub Actions workflow commands: ``::error title=...::message``."""
+def _gh_place(where: Location | None, base: str) -> str:
+    """``file=main.c,line=4,col=3,`` for a finding with a line: the path from the folder mkldoctor runs in (the
+    checkout root, in CI), as GitHub reads it."""
+    if where is None:
+        return ""
+    from mkldoctor.output.sarif import shown_path
+
+    parts = [f"file={_gh_escape_property(shown_path(where, base)[0])}", f"line={max(1, where.line)}"]
+    if where.end_line:
+        parts.append(f"endLine={where.end_line}")
+    if where.column:
+        parts.append(f"col={where.column}")
+    return ",".join(parts) + ","
+
+
+def render_github(findings: list[Finding], stream: TextIO, base: str = ".") -> None:
+    """GitHub Actions workflow commands: ``::error file=F,line=N,title=...::message`` (file and line where the
+    finding has them)."""
     for finding in findings:
         level = _GH_LEVEL.get(finding.severity, "notice")
         title = _gh_escape_property(f"{finding.id}: {finding.title}")
-        stream.write(f"::{level} title={title}::{_gh_escape_data(_body(finding) or finding.title)}\n")
+        place = _gh_place(finding.locations[0] if finding.locations else None, base)
+        stream.write(f"::{level} {place}title={title}::{_gh_escape_data(_body(finding) or finding.title)}\n")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from mkldoctor.diagnose.check import CheckReport, run_check
 from mkldoctor.diagnose.python import project_findings
 from mkldoctor.discover.image import ImageRoot, in_image
-from mkldoctor.findings import Finding
+from mkldoctor.findings import Finding, Location
 from mkldoctor.runtime.deps import compute_deps
 from mkldoctor.runtime.findings import runtime_findings
 from mkldoctor.runtime.kernels import observe_install
@@ -25,6 +25,7 @@ class Checkup:
 
     findings: tuple[Finding, ...]
     picked: dict
+    anchor: Location | None = None  # where SARIF places a finding without a line (the project's build file)
 
 
 def _named(finding: Finding, image: ImageRoot) -> Finding:
@@ -52,4 +53,4 @@ def checkup(project: str, root: str, search: list[str] | None, options: dict, *,
         findings = [_named(f, image) for f in findings]
         lib_dir = lib_dir and in_image(lib_dir, image)
     picked = {"version": choice.version, "how": choice.how, "steps": choice.steps, "lib_dir": lib_dir}
-    return Checkup(tuple(findings), picked)
+    return Checkup(tuple(findings), picked, report.anchor)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-from mkldoctor.findings import Finding, Recipe
+from mkldoctor.findings import Finding, Location, Recipe
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.knowledge import exports, facts, history
 from mkldoctor.knowledge.history import version_key
@@ -123,6 +123,7 @@ def finding(
     recipes: tuple[Recipe, ...] = (),
     why_more: str = "",
     confirm: Sequence[str] = (),
+    locations: tuple[Location, ...] = (),  # the call or declaration that needs it, or the log line that says so
 ) -> Finding:
     """The ``missing-symbol`` finding: evidence in one order, the fix that fits, for check and explain alike.
 
@@ -179,4 +180,4 @@ def finding(
         title += f"; MKL {first} or newer has it"
     elif stopped is not None:
         title += f"; it was exported up to MKL {stopped.last} and is gone since {stopped.gone_since}"
-    return Finding(ID, "error", title, tuple(evidence), tuple(fix), why, tuple(confirm), recipes)
+    return Finding(ID, "error", title, tuple(evidence), tuple(fix), why, tuple(confirm), recipes, locations)

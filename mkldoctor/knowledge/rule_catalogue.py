@@ -1,0 +1,264 @@
+"""Every finding id mkldoctor can emit, with its description: the one home of each rule's text.
+
+SARIF's rule list (``tool.driver.rules``) is rendered from this table, and a test walks the code
+for every ``Finding("id", ...)`` and holds it against this table, both ways: a rule without an
+entry, or an entry no code emits, fails it. ``short`` is one line (SARIF shortDescription),
+``full`` what the rule means (fullDescription), ``help`` what to do in general (each finding
+still carries its own exact fix).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    short: str
+    full: str
+    help: str
+
+
+def _r(id: str, short: str, full: str, help: str) -> Rule:
+    return Rule(id, short, full, help)
+
+
+_CHECK = (
+    _r("missing-symbol", "A symbol the build needs is not in the MKL it uses",
+       "The copy of MKL the build takes (or linked) does not define a function the code calls: the link stops with "
+       "`undefined reference`, or the program with `undefined symbol`. The finding says which release first has it, "
+       "or since which release it is gone.",
+       "Point the build at a copy that has the symbol (the finding names it), or install a release that has it."),
+    _r("runtime-without-devel", "A static link is asked for, but only MKL runtime packages are installed",
+       "Runtime packages (pip's mkl, intel-oneapi-mkl, Debian's libmkl-rt) hold shared objects only; a static link "
+       "needs the archives (libmkl_core.a) of a devel package.",
+       "Install the devel package that holds the static archives (mkl-static, intel-oneapi-mkl-devel, libmkl-full-dev)."),
+    _r("too-old", "The MKL the build uses is older than the minimum version asked for",
+       "`--min-version` or `min-version` in the configuration names a release newer than the copy the build takes.",
+       "Install that release or newer and point the build at it."),
+    _r("version-unknown", "Nothing states the version of the MKL the build uses",
+       "A minimum version is asked for, but the chosen copy has no mkl_version.h, package record or .pc Version.",
+       "Install that copy's headers, or point the build at a copy whose version is known."),
+    _r("pkgconfig-missing-files", "A pkg-config file names MKL library files that do not exist",
+       "A build that trusts the .pc file (pkg-config, intel-mkl-src) fails with `cannot find` or a missing file.",
+       "Install the package that holds those files, or remove the stale .pc file."),
+    _r("pkgconfig-points-nowhere", "A pkg-config file does not point at one MKL copy",
+       "Its libdir or includedir does not exist, or its libraries resolve to another copy: the compiler and the "
+       "linker take parts of different releases, or fail.",
+       "Fix the .pc file's libdir, take the copy's files by path, or take the file off PKG_CONFIG_PATH."),
+    _r("pkgconfig-missing-requires", "A pkg-config file requires a package whose .pc is not on the search path",
+       "`pkg-config --libs` fails for this file until the required package's .pc file is found (often openmp.pc).",
+       "Add the folder with the required .pc file to PKG_CONFIG_PATH, or install it."),
+    _r("iomp-missing", "The intel threading layer is asked for, but libiomp5 is missing",
+       "mkl_intel_thread needs Intel's OpenMP runtime, libiomp5: the link fails with `cannot find -liomp5` or "
+       "undefined __kmpc_* symbols.",
+       "Install Intel's OpenMP runtime, or use the sequential threading layer."),
+    _r("several-versions", "Several MKL versions are installed",
+       "Headers from one release with libraries from another, or two libmkl_core in one process, give undefined "
+       "symbols or crashes.",
+       "Point every build at one copy (MKLROOT) and keep the others off LD_LIBRARY_PATH and PKG_CONFIG_PATH."),
+    _r("cmake-default-ilp64", "CMake's find_package(MKL) defaults to the ilp64 interface",
+       "MKLConfig.cmake links the ilp64 interface unless MKL_INTERFACE says otherwise; code written for 32-bit "
+       "integers then passes the wrong integer size: wrong results or crashes, no link error.",
+       'Set MKL_INTERFACE to "lp64" before find_package(MKL), or pass -DMKL_INTERFACE=lp64.'),
+    _r("interface-missing", "The chosen MKL has no interface library of the kind asked for",
+       "The copy the build takes lacks libmkl_intel_lp64 or libmkl_intel_ilp64 (static or shared, as the link asks).",
+       "Use another copy (mkldoctor list) or the other interface."),
+    _r("mklroot-empty", "MKLROOT points at a folder without MKL libraries",
+       "Build tools that read MKLROOT (intel-mkl-src, MKLConfig.cmake, Makefiles) find nothing there.",
+       "Unset MKLROOT, or set it to the prefix of a copy that mkldoctor list shows."),
+    _r("mklroot-older", "MKLROOT points at an older MKL than another one installed",
+       "Builds that read MKLROOT take the older copy.",
+       "Point MKLROOT at the newer copy, if that is the one meant."),
+    _r("not-on-loader-path", "The shared MKL the build uses is not on the loader's path",
+       "Programs linked against it stop at start-up with `error while loading shared libraries`.",
+       "Add its folder to LD_LIBRARY_PATH, link with -Wl,-rpath, or add it to /etc/ld.so.conf.d."),
+    _r("kernels-missing", "MKL's CPU kernel libraries are missing",
+       "libmkl_core opens a CPU-specific kernel library at run time (observed by a probe, never guessed); without "
+       "it MKL stops with `Cannot load`.",
+       "Install the full runtime, or copy the kernel libraries that `mkldoctor deps BINARY` lists."),
+    _r("one-cpu-threaded-layer", "A threaded MKL layer under a CPU quota smaller than the threads MKL starts",
+       "MKL starts one thread per physical core and does not read cgroup quotas: under a small quota its threads "
+       "are throttled together and each product waits for the slowest.",
+       "Use the sequential layer, or start fewer threads (MKL_NUM_THREADS); confirm with mkldoctor bench --cpus N."),
+    _r("amd-old-mkl", "An MKL older than 2020.1 on an AMD CPU",
+       "MKL before 2020.1 runs generic kernels on non-Intel CPUs: its slowest code path.",
+       "Install a newer MKL."),
+    _r("no-usable-mkl", "intel-mkl-src will find no MKL it can use",
+       "No installed copy has the files the feature needs, and the build script may not (or for dynamic features, "
+       "never does) download one: the build script fails.",
+       "Use a feature that fits an installed copy, install one, or let intel-mkl-src download (its download feature)."),
+    _r("cmake-mixed-copies", "CMake would combine the files of two MKL copies",
+       "Predicted from CMake's find_package search and MKLConfig.cmake's own find_library calls: the config of one "
+       "copy picks libraries of another.",
+       "Pin the copy: MKL_DIR and MKL_ROOT at one prefix, or the files by path."),
+    _r("configure-fails", "cmake will not configure: find_package(MKL) fails",
+       "No MKLConfig.cmake is found, or the one found refuses the request (a version mismatch, a missing library).",
+       "Install a copy that ships MKLConfig.cmake, or point MKL_DIR at one."),
+    _r("no-mkl", "No MKL found", "No MKL copy was found on the machine, in the root or image, or in the folders searched.",
+       "Install MKL, or tell mkldoctor where it is (--search DIR)."),
+    _r("picked", "The MKL copy the build will use", "A note: which copy the build takes, and why, as the build tool chooses.",
+       "Nothing to do; this is what the other findings are judged against."),
+    _r("intel-mkl-src-config", "intel-mkl-src gets two mkl-* features, or none where it needs one",
+       "intel-mkl-src's build script turns each mkl-* feature into one const: two of them, or none where the "
+       "version has no default, do not compile.",
+       "Give intel-mkl-src exactly one mkl-* feature; `cargo tree -e features -i intel-mkl-src` shows who asks for which."),
+    _r("ilp64-with-int32", "The build links MKL's ILP64 interface, but its BLAS calls pass 32-bit integers",
+       "ILP64 MKL reads every integer argument as 64 bits; code declared with c_int or i32 passes 32: wrong results "
+       "or `Parameter N was incorrect`, nothing at link time.",
+       "Use an LP64 intel-mkl-src feature (or a crate version that names one), then cargo clean -p intel-mkl-src."),
+    _r("last-build", "The MKL the last cargo build linked", "A note read from intel-mkl-src's build-script output.",
+       "Nothing to do."),
+    _r("last-build-differs", "The last cargo build linked another MKL than a fresh build would",
+       "intel-mkl-src's build-script output names the copy the last build linked; cargo keeps that choice until the "
+       "build script reruns, which it may not do when MKLROOT changes.",
+       "cargo clean -p intel-mkl-src, then cargo build."),
+    _r("project-unreadable", "A project file could not be read", "A Cargo.toml, pyproject.toml or mkldoctor.toml that is "
+       "not valid TOML: what it says is not taken into account.", "Fix the file."),
+    _r("root-broken-file", "A file of an MKL copy inside --root or --image was not read",
+       "A link that climbs out of the root or dangles inside it is never followed; the copy is described without it.",
+       "Fix or remove the link inside the image."),
+    _r("scan-warning", "Something the scan could not read", "A note from the inventory: a link that loops, a record "
+       "that cannot be parsed.", "Read the note; shown with --verbose."),
+    _r("runtime-missing", "A file the binary needs at run time is missing from the image",
+       "The loader's search replayed inside the image, plus the files libmkl_rt opens itself, finds no copy of it.",
+       "COPY the file into the image (the finding gives the line), or rebuild against the MKL the image has."),
+)
+
+_EXPLAIN = (
+    _r("undefined-symbol", "Undefined symbols that no MKL copy here defines",
+       "The linker could not resolve the names, and none of the MKL copies searched defines them.",
+       "Check the spelling and the library that should provide them; mkldoctor list --symbol NAME looks everywhere."),
+    _r("mkl-not-linked", "MKL symbols are undefined: no MKL library is on the link line",
+       "The code calls MKL, but the link line names no libmkl_* library.", "Add MKL's libraries: mkldoctor link prints the line."),
+    _r("system-libraries-missing", "C library parts are missing from the link line",
+       "Symbols of libm, libdl or libpthread are undefined: a static MKL link must name them after the archives.",
+       "Add -lpthread -lm -ldl at the end of the link line."),
+    _r("mkl-archive-order", "MKL's internal symbols are undefined between its archives",
+       "The archives are out of order (no --start-group) or of two releases.",
+       "Group the archives with -Wl,--start-group ... -Wl,--end-group, all from one release."),
+    _r("mkl-layer-missing", "An MKL layer library is missing from the link line",
+       "Symbols of the interface, threading or core layer are undefined: one of the three layers is not linked.",
+       "Link all three layers: mkldoctor link prints the line."),
+    _r("openmp-runtime-missing", "Intel's OpenMP runtime (libiomp5) is missing",
+       "mkl_intel_thread needs libiomp5: at link time __kmpc_* symbols are undefined, at run time it is not loaded.",
+       "Link -liomp5 (or use the sequential layer), and put its folder on the loader's path."),
+    _r("gnu-openmp-missing", "GNU OpenMP symbols are undefined: libmkl_gnu_thread needs libgomp",
+       "mkl_gnu_thread runs MKL's threads on GCC's OpenMP runtime, which must be linked too.", "Add -lgomp or -fopenmp."),
+    _r("library-not-found", "The linker cannot find an MKL library",
+       "`cannot find -lmkl_*`: the -L folders and the linker's defaults hold no file of that name and kind.",
+       "Add the folder that has it with -L, or install the package that holds it."),
+    _r("needed-library-not-found", "A library needed by another one was not found at link time",
+       "ld could not find a DT_NEEDED library of a shared object on the link line.", "Add -Wl,-rpath-link to its folder."),
+    _r("loader-cannot-find", "The loader cannot find an MKL shared library",
+       "`error while loading shared libraries`: no run path, LD_LIBRARY_PATH entry or ld.so.cache entry leads to it.",
+       "Add its folder to LD_LIBRARY_PATH, the program's run path, or ld.so.conf."),
+    _r("host-cannot-load", "A host program (Python, R, Julia) could not load an MKL library",
+       "The host opened the library with dlopen, which did not find it or one of its dependencies.",
+       "Put the folder on LD_LIBRARY_PATH before starting the host, or install MKL's shared libraries."),
+    _r("runtime-symbol-missing", "A symbol is missing at run time from the MKL loaded",
+       "`undefined symbol` or `symbol lookup error`: the program was built against another MKL release than the one "
+       "it runs with.", "Run it with the MKL it was built against, or rebuild."),
+    _r("mkl-cannot-load-kernels", "MKL cannot load its own libraries at run time",
+       "libmkl_rt and the dynamic libmkl_core open the threading layer and the CPU kernels with dlopen; a copy of "
+       "libmkl_rt alone cannot.", "Install or copy MKL's other shared libraries, of the same release, beside libmkl_rt."),
+    _r("mkl-kernel-other-release", "MKL loaded a kernel library of another release than its core",
+       "The kernels call the core's internal functions, which change between releases.",
+       "Put the kernels of the same release beside libmkl_core."),
+    _r("openmp-duplicate", "Two OpenMP runtimes in one process",
+       "`OMP: Error #15`: libiomp5 and another OpenMP runtime (or two copies of libiomp5) are loaded together.",
+       "Load one OpenMP runtime: one MKL, one libiomp5 per process."),
+    _r("threading-layer-conflict", "MKL_THREADING_LAYER conflicts with the OpenMP runtime loaded",
+       "The threading layer asked for is incompatible with the OpenMP runtime already in the process.",
+       "Choose the layer that matches the process's OpenMP runtime, or load MKL first."),
+    _r("mkl-parameter-error", "MKL rejected a parameter of a call",
+       "`Intel MKL ERROR: Parameter N was incorrect`: often an ILP64/LP64 integer size mismatch.",
+       "Check the interface the program is linked with against the integer type its calls pass."),
+    _r("tbb-abi-mismatch", "MKL's TBB threading layer with a oneTBB that dropped the classic interface",
+       "MKL 2020's TBB layer needs the classic tbb:: symbols that oneTBB 2021+ removed.",
+       "Use another threading layer, or a TBB that still has the classic interface."),
+    _r("cmake-mkl-config-not-found", "CMake's find_package(MKL) found no MKLConfig.cmake",
+       "No folder on CMake's search holds MKLConfig.cmake (Debian's libmkl-dev and some wheels ship none).",
+       "Point MKL_DIR at a copy's lib/cmake/mkl, or install one that ships it."),
+    _r("mklconfig-rejected-value", "MKLConfig.cmake rejects a value of MKL_INTERFACE, MKL_THREADING or MKL_LINK",
+       "MKLConfig.cmake accepts a fixed set of values for each option.", "Use one of the values it lists."),
+    _r("mkl-header-not-found", "The compiler cannot find MKL's headers", "`fatal error: mkl.h: No such file or directory`.",
+       "Add -I for the copy's include folder, or install its headers (mkl-include, libmkl-dev)."),
+    _r("macos-library-not-loaded", "macOS could not load an MKL library",
+       "dyld resolves @rpath names through the binary's run paths and DYLD_LIBRARY_PATH; none held it.",
+       "Add the folder to the run path (install_name_tool -add_rpath) or DYLD_LIBRARY_PATH."),
+    _r("windows-library-not-loaded", "Windows could not load an MKL DLL",
+       "Windows looks beside the program, in os.add_dll_directory folders and on PATH; none held it.",
+       "Add its folder to PATH, or os.add_dll_directory in Python."),
+    _r("link-failed-unrecognised", "rustc's link failed for a reason mkldoctor does not recognise",
+       "The linker's own message was not one mkldoctor reads.", "Rerun with cargo build -v and explain the whole output."),
+    _r("unrecognised-failure", "An error line mkldoctor does not recognise",
+       "A line that looks like an error and that no signature explains: mkldoctor never calls such a log clean.",
+       "Read the marked line; if it concerns MKL, report it so that a signature can be added."),
+    _r("command-failed", "The command failed, and mkldoctor recognised no MKL cause in its output",
+       "explain -- COMMAND ran a command that exited non-zero (or past --timeout).", "Read the command's output."),
+)
+
+_PYTHON = (  # mkldoctor python (and check, on the project's Python environment); diagnose/python.py, pyloaded.py
+    _r("python-openmp-clash", "Two copies of Intel's OpenMP runtime can meet in one Python process",
+       "Intel's OpenMP runtime (and LLVM's libomp) registers itself once per process: a second copy initialised "
+       "aborts it with `OMP: Error #15`.",
+       "Keep one libiomp5: install the packages from one source, or remove the vendored copy."),
+    _r("python-openmp-clash-hidden", "Two copies of Intel's OpenMP runtime, hidden by KMP_DUPLICATE_LIB_OK=TRUE",
+       "The variable lets the process go on with two runtimes, which may crash or give wrong results.",
+       "Keep one libiomp5 and unset KMP_DUPLICATE_LIB_OK."),
+    _r("python-kmp-duplicate-ok", "KMP_DUPLICATE_LIB_OK=TRUE is set with no second OpenMP runtime to hide",
+       "It would let the next clash run instead of stopping on it.", "Unset KMP_DUPLICATE_LIB_OK."),
+    _r("python-openmp-several", "Several OpenMP runtimes can share one Python process",
+       "Each runtime (each copy of one) keeps its own thread pool, one thread per core: together they oversubscribe.",
+       "Size the pools (OMP_NUM_THREADS), or limit the inner one where they nest (threadpoolctl)."),
+    _r("python-thread-pools", "Several thread pools in one Python process, none sized",
+       "OpenBLAS, OpenMP and MKL each start one thread per core when nothing says otherwise.",
+       "Set OMP_NUM_THREADS (and OPENBLAS_NUM_THREADS, MKL_NUM_THREADS where they differ)."),
+    _r("python-mkl-layer-order", "The import order decides MKL's threading layer",
+       "libmkl_rt takes the GNU layer when a libgomp.so.1 is already in the process at its first call, INTEL "
+       "(with libiomp5 beside that libgomp) otherwise.",
+       "Set MKL_THREADING_LAYER=GNU: one OpenMP runtime whatever is imported first."),
+    _r("python-mkl-threading-unknown", "MKL_THREADING_LAYER names no layer MKL knows",
+       "libmkl_rt accepts INTEL, SEQUENTIAL, GNU, TBB and PGI.", "Set one of them, or unset the variable."),
+    _r("python-mkl-threading-unused", "MKL_THREADING_LAYER is set where no package loads libmkl_rt",
+       "MKL linked into a library (torch) has its layer fixed at its build: the variable changes nothing.",
+       "Unset it, or know that it does nothing here."),
+    _r("python-mkl-threading-ignored", "MKL_THREADING_LAYER=INTEL beside a libgomp.so.1",
+       "libmkl_rt takes the GNU layer anyway when libgomp.so.1 is loaded first; mkl-service stops the import.",
+       "Set MKL_THREADING_LAYER=GNU."),
+    _r("python-mkl-layer-unloadable", "The threading layer MKL_THREADING_LAYER names cannot load here",
+       "MKL opens the layer by its path; the loader must find the layer's own libraries (libtbb.so.12 for TBB).",
+       "Put their folder on LD_LIBRARY_PATH, or choose another layer."),
+    _r("python-mkl-unused", "An MKL package is installed and no package loads it",
+       "numpy, scipy and torch from PyPI bring their own BLAS; the mkl wheel is a library only a module linked "
+       "against libmkl_rt (or mkl-service) loads.",
+       "Remove it (and its companions) if nothing needs it."),
+    _r("python-blas-integer-mix", "LP64 and ILP64 BLAS libraries export the same names into one process",
+       "The first one opened with RTLD_GLOBAL serves every later lookup of dgemm_, other libraries' calls included: "
+       "32-bit integers read as 64-bit ones.",
+       "Keep one integer size in a process, or keep the ILP64 library out of it."),
+    _r("python-import-died", "Importing the modules ended the process",
+       "The probe's process was killed (OMP: Error #15 aborts) or exited while importing or at MKL's first call.",
+       "Read the lines it said; the finding names the cause it recognised."),
+    _r("python-import-failed", "A module raised while being imported", "The import raised an exception.",
+       "Fix that import first."),
+    _r("python-openmp-loaded", "A real process of the environment loaded several OpenMP runtimes",
+       "Seen in /proc/self/maps after the imports: each runtime keeps its own threads.",
+       "Size the pools, or keep MKL on the libgomp already there (MKL_THREADING_LAYER=GNU)."),
+    _r("python-mkl-layer-overridden", "MKL took another threading layer than MKL_THREADING_LAYER says",
+       "libmkl_rt takes the GNU layer at its first call when a libgomp.so.1 is already in the process.",
+       "Set MKL_THREADING_LAYER=GNU, or call MKL before importing the package that brings libgomp."),
+    _r("python-blas-interposed", "A library's own BLAS calls bind to another library in the process",
+       "ELF interposition: PLT calls take the first definition in the global scope, another library's when one was "
+       "opened RTLD_GLOBAL (mkl-service opens libmkl_rt so).",
+       "Keep that loader out of the process, or know that its BLAS serves those calls."),
+)
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _CHECK + _EXPLAIN + _PYTHON}
+
+
+def rule(id: str) -> Rule:
+    """The entry for ``id``; an id the table lacks gets a plain entry (a test keeps that from happening)."""
+    return RULES.get(id) or Rule(id, id.replace("-", " "), id.replace("-", " "), "See the finding's fix.")

@@ -1,0 +1,2 @@
+void kokkoskernels_stub();
+int main() { kokkoskernels_stub(); return 0; }

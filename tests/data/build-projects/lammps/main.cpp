@@ -1,0 +1,2 @@
+void lammps_fft();
+int main() { lammps_fft(); return 0; }
