@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from mkldoctor.binary.archive import Archive, Member, is_archive
-from mkldoctor.binary.elf import Symbol, find_exported, is_elf, read_elf, read_elf_bytes
+from mkldoctor.binary.elf import ElfInfo, Symbol, find_exported, is_elf, read_elf, read_elf_bytes
+from mkldoctor.binary.elfmap import ElfFormatError, ElfMap, read_info
 from mkldoctor.errors import InputError
 from mkldoctor.rootfs import MAX_DEPTH, OutsideRoot, not_regular, open_regular
 
@@ -182,11 +183,11 @@ def read_file(path: str, problems: list[Problem], table: str = "auto") -> FileSy
     head = _head(path)
     if is_elf(head):
         try:
-            with open(path, "rb") as handle:
-                if _is_object(head) and table != "dynsym":
+            if _is_object(head) and table != "dynsym":
+                with open(path, "rb") as handle:
                     info = read_elf_bytes(handle.read(), path, table=table)
-                else:
-                    info = read_elf(handle, path, table=table)
+            else:
+                info = _read_mapped(path, table)
         except OSError as exc:
             raise InputError(path, _os_reason(exc)) from None
         result = FileSymbols(
@@ -204,6 +205,17 @@ def read_file(path: str, problems: list[Problem], table: str = "auto") -> FileSy
     if is_archive(head):
         return _read_archive(path, problems)
     raise InputError(path, _not_object_reason(head))
+
+
+def _read_mapped(path: str, table: str) -> ElfInfo:
+    """A shared object or executable through the map (only the tables asked for are touched); what the
+    map cannot place goes to pyelftools, whose messages say what is wrong."""
+    try:
+        with ElfMap.open(path) as elf:
+            return read_info(elf, table)
+    except ElfFormatError:
+        with open(path, "rb") as handle:
+            return read_elf(handle, path, table=table)
 
 
 def _is_object(head: bytes) -> bool:

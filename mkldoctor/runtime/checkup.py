@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass
 
 from mkldoctor.diagnose.check import CheckReport, run_check
+from mkldoctor.diagnose.python import project_findings
 from mkldoctor.discover.image import ImageRoot, in_image
 from mkldoctor.findings import Finding, Location
 from mkldoctor.runtime.deps import compute_deps
@@ -48,6 +49,8 @@ def checkup(project: str, root: str, search: list[str] | None, options: dict, *,
                                 search=list(given), policy=policy)
     report: CheckReport = run_check(project, root, search, options, observe_kernels=observe)
     findings = list(report.findings)
+    if root == "/" and image is None:  # the project's Python environment (issue 23): this machine's only
+        findings += project_findings(project, os.environ)
     if binary:
         deps = compute_deps(binary, root, image.env if image else {}, "native", host_search,
                             image=image.image if image else None, run=run)
