@@ -90,6 +90,7 @@ def _register() -> None:
     from mkldoctor.commands.explain import explain
     from mkldoctor.commands.link import link
     from mkldoctor.commands.list import list_
+    from mkldoctor.commands.python import python
     from mkldoctor.commands.symbols import symbols
 
     app.command(name="symbols")(guarded(symbols))
@@ -98,6 +99,7 @@ def _register() -> None:
     app.command(name="explain")(guarded(explain))
     app.command(name="link")(guarded(link))
     app.command(name="deps")(guarded(deps))
+    app.command(name="python")(guarded(python))
     app.command(name="bench")(guarded(bench))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,3 +276,51 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("MKLDOCTOR_NO_SKIP") and skipped and session.exitstatus == 0:
         reporter.write_line(f"MKLDOCTOR_NO_SKIP is set and {skipped} test(s) were skipped: failing the run", red=True)
         session.exitstatus = 1
+
+
+# -- Python environments (fixtures/fetch_pyenv.py) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class PyEnv:
+    """The cached venv of fixtures/pyenv.txt: torch 2.13 CPU, numpy, scipy, scikit-learn, mkl + intel-openmp
+    + tbb, threadpoolctl. Read-only: a test that changes it works on a :func:`clone`."""
+
+    root: Path
+    wheels: Path  # every pinned wheel, pyenv-extra.txt's (mkl-service) included
+
+    @property
+    def python(self) -> Path:
+        return self.root / "bin" / "python"
+
+    @property
+    def debs(self) -> Path:  # fetch_pyenv.py's pinned .debs (Debian's ILP64 OpenBLAS)
+        return self.wheels.parent / "pydebs"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "lib" / "python3.11" / "site-packages"
+
+    def clone(self, dest: Path, *extra: str) -> "PyEnv":
+        """A copy of the venv at ``dest`` (hard links: seconds, no disk), with ``extra`` wheels pip-installed
+        from the cache. pip replaces files, never writes into one, so the cache keeps its bytes."""
+        done = subprocess.run(["cp", "-al", str(self.root), str(dest)], capture_output=True)
+        if done.returncode:
+            shutil.copytree(self.root, dest, symlinks=True)
+        clone = PyEnv(dest, self.wheels)
+        if extra:
+            run([sys.executable, "-m", "pip", "--python", str(clone.python), "install", "-q",
+                 "--disable-pip-version-check", "--no-deps", "--no-index", "--find-links", str(self.wheels), *extra])
+        return clone
+
+
+@pytest.fixture(scope="session")
+def pyenv() -> PyEnv:
+    import importlib
+
+    fetch = importlib.import_module("fixtures.fetch_pyenv")
+    root = fetch.env_path(fixtures_dir())
+    wrong = fetch.verify(root)
+    if wrong:
+        pytest.skip(f"the Python environment fixture is not usable ({wrong}); run: python3 fixtures/fetch_pyenv.py")
+    return PyEnv(root, fixtures_dir() / "pywheels")

@@ -202,3 +202,21 @@ def test_configuration_names_and_the_words_users_write():
     assert not layout.library_file(("iomp5",)).match("libgomp.so.1")
     with pytest.raises(ValueError):
         layout.library_file(("iomp6",))
+
+
+@pytest.mark.mkl
+def test_runtime_imports_are_what_the_threading_archives_import(mkl):
+    """Each runtime's import prefixes (the threading layer read from a binary's imports) against nm -u of
+    oneMKL 2026.2's own threading archives: each layer imports its runtime's names and no other's."""
+    prefixes = {library.runtime: layout.get(library.runtime).imports for library in layout.of_role("threading") if library.runtime}
+    for library in layout.of_role("threading"):
+        archive = mkl.pip_lib / f"{library.file_stem}.a"
+        if not archive.exists():  # pgi_thread: not shipped since 2025
+            continue
+        out = subprocess.run(["nm", "-u", str(archive)], capture_output=True, text=True).stdout
+        imports = {line.split()[-1] for line in out.splitlines() if line.strip().startswith("U ")}
+        found = layout.runtimes_imported(imports)
+        assert set(found) == ({library.runtime} if library.runtime else set()), (library.name, {k: v[:3] for k, v in found.items()})
+        for runtime, own in prefixes.items():
+            calls = [n for n in imports if n.startswith(own)]
+            assert bool(calls) == (runtime == library.runtime), (library.name, runtime, calls[:3])

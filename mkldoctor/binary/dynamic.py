@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from mkldoctor.binary.elf import open_elf
+from mkldoctor.binary.elfmap import DynamicTags, ElfFormatError, ElfMap
 from mkldoctor.errors import InputError
 
 
@@ -27,6 +28,15 @@ def read_dynamic(path: str, origin: str | None = None, opener=None) -> DynamicIn
     info = DynamicInfo()
     origin = os.path.dirname(os.path.realpath(path)) if origin is None else origin
     try:
+        with ElfMap.open(path, opener) as elf:
+            tags = elf.dynamic()
+    except ElfFormatError:
+        tags = None  # what the map cannot place, pyelftools reads below
+    except (OSError, InputError):
+        return None
+    if tags is not None:
+        return from_tags(tags, origin)
+    try:
         with (opener(path) if opener else open(path, "rb")) as handle:
             elf = open_elf(handle, path)
             section = elf.get_section_by_name(".dynamic")
@@ -47,6 +57,13 @@ def read_dynamic(path: str, origin: str | None = None, opener=None) -> DynamicIn
     except Exception:  # pyelftools on a corrupt file
         return None
     return info
+
+
+def from_tags(tags: DynamicTags, origin: str) -> DynamicInfo:
+    """The loader's view of tags read from a map, ``$ORIGIN`` expanded to ``origin``."""
+    return DynamicInfo([_expand(p, origin) for entry in tags.rpath for p in entry.split(":") if p],
+                       [_expand(p, origin) for entry in tags.runpath for p in entry.split(":") if p],
+                       list(tags.needed), tags.soname)
 
 
 def _expand(path: str, origin: str) -> str:

@@ -8,15 +8,15 @@ the answer for the other 2,000 in ``libmkl_core.a``.
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from mkldoctor.binary.archive import Archive, Member, is_archive
-from mkldoctor.binary.elf import Symbol, find_exported, is_elf, read_elf, read_elf_bytes
+from mkldoctor.binary.paths import Problem, expand_paths, os_reason
+from mkldoctor.binary.elf import ElfInfo, Symbol, find_exported, is_elf, read_elf, read_elf_bytes
+from mkldoctor.binary.elfmap import ElfFormatError, ElfMap, read_info
 from mkldoctor.errors import InputError
-from mkldoctor.rootfs import MAX_DEPTH, OutsideRoot, not_regular, open_regular
+from mkldoctor.rootfs import open_regular
 
 BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")  # raw LLVM bitcode, and its wrapper
 RUST_METADATA = "lib.rmeta"
@@ -26,17 +26,6 @@ Opener = Callable[[str], BinaryIO]  # path -> binary file; RootFS.open_host keep
 
 def _open_rb(path: str) -> BinaryIO:
     return open_regular(path)  # a FIFO or device is refused, never read (the caller closes it)
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Something that could not be read, said in one line."""
-
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,97 +62,6 @@ class Definition:
     type: str | None = None
 
 
-# -- paths --------------------------------------------------------------------------
-
-
-def expand_paths(paths: Iterable[str], problems: list[Problem]) -> Iterator[str]:
-    """Yield the object files named by ``paths``, walking folders.
-
-    A path named explicitly must exist and be readable; inside folders only ELF
-    files and archives are taken, each real file once (``libmkl_rt.so`` and its
-    target ``libmkl_rt.so.3`` are the same file).
-    """
-    seen: set[tuple[int, int]] = set()
-    for path in paths:
-        try:
-            info = os.stat(path)
-        except OSError as exc:
-            problems.append(Problem(path, _os_reason(exc)))
-            continue
-        if stat.S_ISDIR(info.st_mode):
-            before = len(seen)
-            yield from _walk(path, seen, problems)
-            if len(seen) == before:
-                problems.append(Problem(path, "no ELF files or archives in this folder"))
-            continue
-        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read for ever, a device never end
-            problems.append(Problem(path, not_regular(info.st_mode)))
-            continue
-        key = (info.st_dev, info.st_ino)
-        if key not in seen:
-            seen.add(key)
-            yield path
-
-
-def _folders(top: str, problems: list[Problem]) -> Iterator[tuple[str, list[str]]]:
-    """(folder, file names) under ``top`` as ``os.walk`` gives them, without recursion and no deeper than
-    :data:`MAX_DEPTH` (a tree 1,200 folders deep is said, not a crash); links to folders not followed."""
-    stack = [(top, 0)]
-    while stack:
-        folder, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            problems.append(Problem(folder, f"more than {MAX_DEPTH} folders deep: not read"))
-            continue
-        try:
-            with os.scandir(folder) as entries:
-                listed = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries]
-        except OSError as exc:
-            problems.append(Problem(exc.filename or folder, _os_reason(exc)))
-            continue
-        yield folder, [name for name, is_dir in listed if not is_dir]
-        stack += [(os.path.join(folder, name), depth + 1) for name, is_dir in sorted(listed, reverse=True) if is_dir]
-
-
-def _walk(top: str, seen: set[tuple[int, int]], problems: list[Problem]) -> Iterator[str]:
-    for folder, files in _folders(top, problems):
-        # real files before links, so that libmkl_rt.so.3 is named rather than libmkl_rt.so
-        for name in sorted(files, key=lambda n: (os.path.islink(os.path.join(folder, n)), n)):
-            path = os.path.join(folder, name)
-            try:
-                info = os.stat(path)
-            except OSError as exc:
-                if os.path.islink(path):
-                    continue  # dangling links are common in lib folders; not ours to judge here
-                problems.append(Problem(path, _os_reason(exc)))
-                continue
-            key = (info.st_dev, info.st_ino)
-            if not stat.S_ISREG(info.st_mode) or key in seen:
-                continue
-            try:
-                with open(path, "rb") as handle:
-                    head = handle.read(8)
-            except OSError as exc:
-                problems.append(Problem(path, _os_reason(exc)))
-                continue
-            if is_elf(head) or is_archive(head):
-                seen.add(key)
-                yield path
-
-
-def _os_reason(exc: OSError) -> str:
-    import errno
-
-    if isinstance(exc, OutsideRoot):
-        return exc.strerror
-    if exc.errno == errno.ELOOP:
-        return "symlink loop"
-    if exc.errno == errno.ENOENT:
-        return "no such file or folder" if not os.path.islink(exc.filename or "") else "broken symlink"
-    if exc.errno == errno.EACCES:
-        return "permission denied"
-    return exc.strerror or str(exc)
-
-
 def _head(path: str, opener: Opener = _open_rb) -> bytes:
     try:
         with opener(path) as handle:
@@ -171,7 +69,7 @@ def _head(path: str, opener: Opener = _open_rb) -> bytes:
     except IsADirectoryError:
         raise InputError(path, "is a folder") from None
     except OSError as exc:
-        raise InputError(path, _os_reason(exc)) from None
+        raise InputError(path, os_reason(exc)) from None
 
 
 # -- full listings --------------------------------------------------------------------
@@ -182,13 +80,13 @@ def read_file(path: str, problems: list[Problem], table: str = "auto") -> FileSy
     head = _head(path)
     if is_elf(head):
         try:
-            with open(path, "rb") as handle:
-                if _is_object(head) and table != "dynsym":
+            if _is_object(head) and table != "dynsym":
+                with open(path, "rb") as handle:
                     info = read_elf_bytes(handle.read(), path, table=table)
-                else:
-                    info = read_elf(handle, path, table=table)
+            else:
+                info = _read_mapped(path, table)
         except OSError as exc:
-            raise InputError(path, _os_reason(exc)) from None
+            raise InputError(path, os_reason(exc)) from None
         result = FileSymbols(
             path=path,
             kind=info.kind,
@@ -204,6 +102,17 @@ def read_file(path: str, problems: list[Problem], table: str = "auto") -> FileSy
     if is_archive(head):
         return _read_archive(path, problems)
     raise InputError(path, _not_object_reason(head))
+
+
+def _read_mapped(path: str, table: str) -> ElfInfo:
+    """A shared object or executable through the map (only the tables asked for are touched); what the
+    map cannot place goes to pyelftools, whose messages say what is wrong."""
+    try:
+        with ElfMap.open(path) as elf:
+            return read_info(elf, table)
+    except ElfFormatError:
+        with open(path, "rb") as handle:
+            return read_elf(handle, path, table=table)
 
 
 def _is_object(head: bytes) -> bool:
@@ -241,7 +150,7 @@ def _open_archive(path: str, opener: Opener = _open_rb) -> Archive:
     try:
         return Archive(path, opener)
     except OSError as exc:
-        raise InputError(path, _os_reason(exc)) from None
+        raise InputError(path, os_reason(exc)) from None
 
 
 def _readable_members(archive: Archive, problems: list[Problem]) -> Iterator[tuple[Member, bytes | memoryview]]:
@@ -320,7 +229,7 @@ def find_definitions(path: str, names: list[str], problems: list[Problem], opene
                     symbol = exported[name]
                     found.append(Definition(name, path, None, "gnu-hash", symbol.version, symbol.type))
     except OSError as exc:
-        raise InputError(path, _os_reason(exc)) from None
+        raise InputError(path, os_reason(exc)) from None
     return found
 
 

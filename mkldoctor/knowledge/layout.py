@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Mapping
+from typing import Iterable, Mapping
 
 ROLES = ("rt", "interface", "threading", "core", "kernel", "vml-kernel", "fortran95", "cluster", "sycl", "openmp", "tbb")
 TOOLS = ("mkldoctor", "MKL_THREADING_LAYER", "MKL_INTERFACE_LAYER", "cmake", "pkg-config", "intel-mkl-src")
@@ -40,7 +40,8 @@ class MklLibrary:
     name: str  # the file's stem without ``lib``: "mkl_intel_thread", "iomp5"
     role: str  # one of ROLES
     spellings: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), hash=False)  # tool -> its word
-    openmp: str | None = None  # a threading layer's OpenMP runtime: "iomp5", "gomp"
+    runtime: str | None = None  # what a threading layer's threads run on: "iomp5", "gomp", "tbb" (another entry's name)
+    imports: tuple[str, ...] = ()  # a runtime's: the prefixes of the names code calling it imports ("GOMP_")
     isa: str | None = None  # a kernel's instruction set: "avx2"
     integers: str | None = None  # an interface's integer size: "lp64" or "ilp64"
     compiler: str | None = None  # an interface's Fortran calling convention: "intel" or "gf" (gfortran)
@@ -48,6 +49,12 @@ class MklLibrary:
     loaded_as: str | None = None  # a runtime's file name as MKL's layers ask the loader for it: "libiomp5.so"
     aliases: tuple[str, ...] = ()  # other words users write for it, no tool's own ("omp" for the intel layer)
     description: str = ""
+
+    @property
+    def openmp(self) -> str | None:
+        """A threading layer's OpenMP runtime ("iomp5", "gomp"); None for sequential and TBB."""
+        found = _BY_NAME.get(self.runtime) if self.runtime else None
+        return self.runtime if found is not None and found.role == "openmp" else None
 
     def spelled(self, tool: str) -> str | None:
         return self.spellings.get(tool)
@@ -102,15 +109,15 @@ LIBRARIES: tuple[MklLibrary, ...] = (
                       intel_mkl_src="seq"), description="one thread, no OpenMP"),
     MklLibrary("mkl_intel_thread", "threading",
                _spell(mkldoctor="intel", MKL_THREADING_LAYER="INTEL", cmake="intel_thread", pkg_config="iomp",
-                      intel_mkl_src="iomp"), openmp="iomp5", threaded=True,
+                      intel_mkl_src="iomp"), runtime="iomp5", threaded=True,
                aliases=("omp",),  # LLVM's libomp answers to libiomp5
                description="threads on Intel's OpenMP runtime (libiomp5)"),
     MklLibrary("mkl_gnu_thread", "threading",
                _spell(mkldoctor="gnu", MKL_THREADING_LAYER="GNU", cmake="gnu_thread", pkg_config="gomp"),
-               openmp="gomp", threaded=True, description="threads on GCC's OpenMP runtime (libgomp)"),
+               runtime="gomp", threaded=True, description="threads on GCC's OpenMP runtime (libgomp)"),
     MklLibrary("mkl_tbb_thread", "threading",
                _spell(mkldoctor="tbb", MKL_THREADING_LAYER="TBB", cmake="tbb_thread", pkg_config="tbb"),
-               threaded=True, description="threads on oneTBB (libtbb)"),
+               runtime="tbb", threaded=True, description="threads on oneTBB (libtbb)"),
     MklLibrary("mkl_pgi_thread", "threading", _spell(MKL_THREADING_LAYER="PGI", cmake="pgi_thread"), threaded=True,
                description="threads on the PGI/NVIDIA HPC compilers' OpenMP runtime"),
     MklLibrary("mkl_core", "core", description="the computational core"),
@@ -125,13 +132,16 @@ LIBRARIES: tuple[MklLibrary, ...] = (
       for part in ("blas95_lp64", "blas95_ilp64", "lapack95_lp64", "lapack95_ilp64")
       for integers in (part.rsplit("_", 1)[1],)),
     MklLibrary("mkl_sycl", "sycl", description="SYCL (GPU) interfaces, one library up to 2021.1"),
-    # the threading layers do not name their OpenMP runtime in DT_NEEDED: libmkl_rt (or the program's link) loads
-    # it by this name (libgomp.so first, then libgomp.so.1, the name a system without GCC's development files has)
-    MklLibrary("iomp5", "openmp", loaded_as="libiomp5.so",
+    # What each runtime's callers import, read from the threading layers' own undefined names (nm -u of
+    # libmkl_intel_thread.a: 38 __kmpc_*, libmkl_gnu_thread.a: 24 GOMP_*, libmkl_tbb_thread.a: 25 _ZN3tbb*;
+    # omp_* they all share); tests/test_layout.py holds it against the 2026.2 archives.
+    # The threading layers do not name their OpenMP runtime in DT_NEEDED: libmkl_rt (or the program's link) loads
+    # it by loaded_as (libgomp.so first, then libgomp.so.1, the name a system without GCC's development files has).
+    MklLibrary("iomp5", "openmp", imports=("__kmpc_",), loaded_as="libiomp5.so",
                description="Intel's OpenMP runtime (intel-openmp; LLVM's libomp answers to it)"),
-    MklLibrary("gomp", "openmp", loaded_as="libgomp.so.1", description="GCC's OpenMP runtime"),
-    MklLibrary("omp", "openmp", description="LLVM's OpenMP runtime"),
-    MklLibrary("tbb", "tbb", description="oneTBB"),
+    MklLibrary("gomp", "openmp", imports=("GOMP_",), loaded_as="libgomp.so.1", description="GCC's OpenMP runtime"),
+    MklLibrary("omp", "openmp", imports=("__kmpc_",), description="LLVM's OpenMP runtime"),
+    MklLibrary("tbb", "tbb", imports=("_ZN3tbb",), description="oneTBB"),
     MklLibrary("tbbmalloc", "tbb", description="oneTBB's allocator"),
 )
 
@@ -210,6 +220,25 @@ def any_mkl_file(name: str) -> re.Match[str] | None:
     return _ANY_MKL.match(name)
 
 
+def layer_for_runtime(runtime: str) -> MklLibrary | None:
+    """The threading layer whose threads run on ``runtime`` (``gomp`` -> ``mkl_gnu_thread``)."""
+    return next((library for library in of_role("threading") if library.runtime == runtime), None)
+
+
+def runtimes_imported(undefined: Iterable[str]) -> dict[str, list[str]]:
+    """runtime name -> the names among ``undefined`` (a binary's imports) that call it, for each runtime a
+    threading layer runs on: ``{"gomp": ["GOMP_parallel", ...]}``. libiomp5 and LLVM's libomp share
+    ``__kmpc_``: the name is the layer's (``iomp5``)."""
+    prefixes = [(prefix, library.runtime) for library in of_role("threading") if library.runtime
+                for prefix in _BY_NAME[library.runtime].imports]
+    found: dict[str, list[str]] = {}
+    for name in undefined:
+        for prefix, runtime in prefixes:
+            if name.startswith(prefix):
+                found.setdefault(runtime, []).append(name)
+    return found
+
+
 def kernel_isas(vml: bool = False) -> tuple[str, ...]:
     return tuple(library.isa for library in of_role("vml-kernel" if vml else "kernel") if library.isa)
 
@@ -218,6 +247,22 @@ def kernel_files(isa: str, suffix: str) -> tuple[str, ...]:
     """The files MKL loads for one ISA: ``libmkl_avx2.so.3`` and ``libmkl_vml_avx2.so.3`` (those that exist for it)."""
     return tuple(f"lib{library.name}{suffix}" for role in ("kernel", "vml-kernel")
                  for library in of_role(role) if library.isa == isa)
+
+
+def release_kernels(soname: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the releases whose library carries ``soname``, e.g. ``libmkl_rt.so.3``; the CPU and VML kernel files
+    any of them ships), from the export table: what MKL may open when the kernel cannot be observed."""
+    from mkldoctor.knowledge import exports
+
+    releases = exports.releases_with_soname(soname)
+    files: dict[str, None] = {}
+    for role in ("kernel", "vml-kernel"):
+        for library in of_role(role):
+            for release in releases:
+                found = exports.library_in(library.file_stem, release)
+                if found is not None:
+                    files[found.file] = None
+    return releases, tuple(files)
 
 
 def sonames(name: str):

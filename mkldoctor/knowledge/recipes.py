@@ -232,3 +232,11 @@ def point_cargo_at(root: str, config: str | None) -> list[str]:
     if config:
         steps.append(f"cargo build   # intel-mkl-src {config} now takes MKLROOT")
     return steps
+
+
+def remove_packages(packages: list[str], kind: str, interpreter: str | None = None, prefix: str | None = None) -> str:
+    """The command that removes ``packages`` from a Python environment: pip for a venv or prefix, conda for a
+    conda environment (``kind`` as discover/pyenv.py says)."""
+    if kind == "conda":
+        return f"conda remove -p {q(prefix or '.')} " + " ".join(packages)
+    return f"{q(interpreter or 'python3')} -m pip uninstall " + " ".join(packages)

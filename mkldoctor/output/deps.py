@@ -25,6 +25,10 @@ def summary(deps: Deps) -> list[str]:
         release = deps.static.release if deps.static else None
         lines.append(f"MKL is linked statically into {deps.binary}" + (f" (MKL {release})" if release else "")
                      + (f": {deps.static.how}" if deps.static else ""))
+        linked = deps.static.linked if deps.static else None
+        if linked is not None:
+            lines.append(f"threading layer linked in: {linked.threading or 'not read'}: {linked.threading_how}")
+            lines.append(f"interface linked in: {linked.interface or 'not read'}: {linked.interface_how}")
         lines.append("what remains to copy: " + (", ".join(n.file for n in deps.needs) or "nothing (no MKL or OpenMP shared library)"))
     elif deps.linkage == "none":
         lines.append(f"{deps.binary} uses no MKL: no libmkl_* in its DT_NEEDED closure and no MKL linked into it")
@@ -92,7 +96,7 @@ def render_json(deps: Deps, stream: TextIO | None = None) -> None:
         "image": deps.image,
         "linkage": deps.linkage,
         "static": None if deps.static is None else {"release": deps.static.release, "how": deps.static.how,
-                                                    "mkl_functions": deps.static.symbols},
+                                                    "mkl_functions": deps.static.symbols, **_linked_json(deps)},
         "layers": None if deps.layers is None else {"interface": deps.layers.interface, "threading": deps.layers.threading},
         "cpu": deps.cpu,
         "kernels_how": deps.kernels_how,
@@ -105,3 +109,11 @@ def render_json(deps: Deps, stream: TextIO | None = None) -> None:
         "unneeded": [{"path": p, "size": s} for p, s in deps.unneeded],
         "notes": list(deps.notes),
     }, stream)
+
+
+def _linked_json(deps: Deps) -> dict:
+    linked = deps.static.linked if deps.static else None
+    if linked is None:
+        return {}
+    return {"threading": linked.threading, "threading_how": linked.threading_how,
+            "interface": linked.interface, "interface_how": linked.interface_how}

@@ -7,10 +7,12 @@ below them both) for what they need; nothing is handed down to be called back.""
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass
 
 from mkldoctor.diagnose.check import CheckReport, run_check
 from mkldoctor.diagnose.options import CheckOptions
+from mkldoctor.diagnose.python import project_findings
 from mkldoctor.discover.image import ImageRoot, in_image
 from mkldoctor.findings import Finding, Location
 from mkldoctor.runtime.deps import compute_deps
@@ -45,6 +47,8 @@ def checkup(project: str, root: str, options: CheckOptions, *, search: list[str]
     report: CheckReport = run_check(project, root, options, search=search, host_search=host_search,
                                     image=image.image if image else None, run=run)
     findings = list(report.findings)
+    if root == "/" and image is None:  # the project's Python environment (issue 23): this machine's only
+        findings += project_findings(project, os.environ)
     if binary:
         deps = compute_deps(binary, root, image.env if image else {}, "native", host_search,
                             image=image.image if image else None, run=run)

@@ -173,7 +173,7 @@ def _mkl_part(walk: _Walk, fs: Root, anchor: Need, env: dict[str, str], cpu: str
         layers = Layers(interface, threading, "linked (DT_NEEDED)", "linked (DT_NEEDED)")
     _openmp(walk, layers, first, opener)
     policy = RunPolicy(run, tuple(search or ()))
-    return layers, _kernels(walk, fs, cpu, suffix, mkl_dir, layers, env, search, image, opener, policy)
+    return layers, _kernels(walk, fs, cpu, anchor.file, mkl_dir, layers, env, search, image, opener, policy)
 
 
 # -- the loader's part -----------------------------------------------------------------
@@ -264,8 +264,9 @@ def _openmp(walk: _Walk, layers: Layers, first: tuple, opener: DynamicInfo | Non
                           "(Debian's libomp-dev link) both work")
 
 
-def _kernels(walk: _Walk, fs: Root, cpu: str, suffix: str, mkl_dir: str | None, layers: Layers, env: dict[str, str],
+def _kernels(walk: _Walk, fs: Root, cpu: str, anchor: str, mkl_dir: str | None, layers: Layers, env: dict[str, str],
              search: list[str] | None, image: str | None, opener: DynamicInfo | None, policy: RunPolicy) -> str:
+    suffix = suffix_of(anchor)
     first = ((mkl_dir, "MKL's own folder"),) if mkl_dir else ()
     if cpu == "all":
         names = sorted(n for n in fs.listdir(mkl_dir) if KERNEL_FILE.match(n) and n.endswith(suffix)) if mkl_dir else []
@@ -281,11 +282,26 @@ def _kernels(walk: _Walk, fs: Root, cpu: str, suffix: str, mkl_dir: str | None, 
     for name in names:
         _mkl_opens(walk, name, "VML kernel" if name.startswith("libmkl_vml_") else "CPU kernel", how.split(";")[0], first, opener)
     if not names:  # never silent: MKL stops with "Cannot load libmkl_<kernel>" without one
-        unknown = f"libmkl_<kernel>{suffix}"
-        walk.needs.append(Need(unknown, "CPU kernel", "MKL opens one for the CPU it runs on", None, None, None,
-                               (f"no kernel library in {mkl_dir or 'the MKL folder'}, and none observed: name one with "
-                                "--cpu ISA (def, avx2, avx512...), or --search a copy of the same MKL on this machine",)))
+        _release_kernels(walk, anchor, mkl_dir)
     return how
+
+
+def _release_kernels(walk: _Walk, anchor: str, mkl_dir: str | None) -> None:
+    """No kernel here and none observed: the kernel files of the release ``anchor`` names (the export table),
+    each missing, so that the copy lines name real files; MKL opens one CPU and one VML kernel of them."""
+    releases, files = layout.release_kernels(anchor)
+    told = (f"no kernel library in {mkl_dir or 'the MKL folder'}, and none observed: MKL opens one CPU kernel and one VML "
+            "kernel of these for the CPU it runs on; copy them all for any x86-64 CPU, or name one with --cpu ISA "
+            "(def, avx2, avx512...), or --search a copy of the same MKL on this machine")
+    if not files:
+        walk.needs.append(Need(f"libmkl_<kernel>{suffix_of(anchor)}", "CPU kernel", "MKL opens one for the CPU it runs on",
+                               None, None, None, (told.split(":")[0] + ": name one with --cpu ISA",)))
+        return
+    why = f"{anchor} is MKL {releases[0]}" + (f" to {releases[-1]}" if len(releases) > 1 else "") + \
+        f", whose releases ship {len(files)} kernel libraries (the export table)"
+    for name in files:
+        walk.needs.append(Need(name, "VML kernel" if name.startswith("libmkl_vml_") else "CPU kernel", why, None, None, None,
+                               (told,)))
 
 
 # -- static binaries and the bytes nothing needs -----------------------------------------

@@ -1,10 +1,13 @@
 """MKL linked statically into a binary: is it there, and which release.
 
-The binary's own ``.symtab`` holds the MKL functions the linker copied in (``mkl_blas_*``,
-``mkl_serv_*``). The release is the MKL whose static archives define all of them (read
-from the archives' symbol indexes, never a member scan); when no copy matches, the
-symbol history (``knowledge/data/symbols.json``) gives the oldest release that can be it.
-A stripped binary still carries MKL's "Math Kernel Library" banner in its read-only data.
+A shared library exports the MKL functions the linker copied in (``libtorch_cpu.so``: 23,525
+``mkl_*`` names in ``.dynsym``); a program keeps them in ``.symtab``, which is read only when
+``.dynsym`` has none (``libtorch_cpu.so``'s ``.symtab`` is 530,000 entries and 76 MB of names).
+Release, interface and threading layer are read from those names (``knowledge/linked.py``); the
+release is narrowed by the static archives on this machine that define all of them (read from
+the archives' symbol indexes, never a member scan); when nothing matches, the symbol history
+(``knowledge/data/symbols.json``) gives the oldest release that can be it. A stripped binary
+still carries MKL's "Math Kernel Library" banner in its read-only data.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ import os
 from dataclasses import dataclass
 
 from mkldoctor.binary.archive import Archive
+from mkldoctor.binary.elfmap import SHT_DYNSYM, SHT_SYMTAB, ElfFormatError, ElfMap
 from mkldoctor.binary.symbols import Problem, read_file
 from mkldoctor.errors import InputError
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.history import first_version, table, version_key
+from mkldoctor.knowledge.linked import LinkedMkl, exported_names, is_mkl_name, read_linked
 
 BANNER = b"Math Kernel Library"
 
@@ -28,22 +33,38 @@ class StaticMkl:
     release: str | None  # "2026.2", or None when no copy matches
     how: str  # the evidence, in words
     symbols: int  # MKL functions found in the binary's symbol table
+    linked: LinkedMkl | None = None  # its interface and threading layer, read from its names
 
 
 def static_mkl(path: str, installs: list[MklInstall]) -> StaticMkl | None:
     """The MKL linked into the file at host ``path``, or None when there is none."""
-    problems: list[Problem] = []
-    try:
-        defined = {s.name for s in read_file(path, problems, table="symtab").symbols
-                   if s.defined and s.binding != "LOCAL"}
-    except InputError:
-        defined = set()
-    names = {n for n in defined if n.startswith("mkl_")}
-    if not names:
+    defined, undefined = _defined_and_imported(path)
+    linked = read_linked(defined, undefined)
+    if linked is None:
         if _has_banner(path):
             return StaticMkl(None, "the binary holds MKL's banner but no symbol table (stripped): the release cannot be read", 0)
         return None
-    by_table, table_how = _releases_by_exports(names)
+    found = _static_release(set(defined), {n for n in defined if is_mkl_name(n)}, linked, installs)
+    return StaticMkl(found.release, found.how, found.symbols, linked)
+
+
+def _defined_and_imported(path: str) -> tuple[dict[str, int], list[str]]:
+    """name -> address of the global names ``path`` defines (``.dynsym``, else ``.symtab``), and what it imports."""
+    try:
+        with ElfMap.open(path) as elf:
+            return exported_names(elf) or (elf.values(SHT_SYMTAB)[0], elf.values(SHT_DYNSYM)[1])
+    except (OSError, InputError, ElfFormatError):
+        pass
+    problems: list[Problem] = []
+    try:  # what the map cannot place, pyelftools reads
+        return {s.name: s.value for s in read_file(path, problems, table="symtab").symbols
+                if s.defined and s.binding != "LOCAL"}, []
+    except InputError:
+        return {}, []
+
+
+def _static_release(defined: set[str], names: set[str], linked: LinkedMkl, installs: list[MklInstall]) -> StaticMkl:
+    by_table, table_how = list(linked.versions), linked.release_how
     best: tuple[float, MklInstall] | None = None
     for install in installs:
         if not install.static:
@@ -71,32 +92,6 @@ def static_mkl(path: str, installs: list[MklInstall]) -> StaticMkl | None:
         return StaticMkl(None, f"{len(names)} MKL functions; no release's exports and no static MKL here hold all of them{near}; "
                          f"it has {', '.join(sorted(tracked)[:3])}, so it is MKL {floor} or newer", len(names))
     return StaticMkl(None, f"{len(names)} MKL functions; no release's exports and no static MKL here hold all of them{near}", len(names))
-
-
-def _releases_by_exports(names: set[str]) -> tuple[list[str], str]:
-    """MKL versions (``2026.2``) whose shared libraries export every one of ``names`` that the table knows.
-
-    The static archives hold the same functions the shared ``libmkl_core`` exports, so the
-    release table of every wheel since 2019.0 and Debian's 2020.4 (``knowledge/exports.py``)
-    narrows the release without any MKL on this machine.
-    """
-    from mkldoctor.knowledge import exports
-
-    candidates: set[str] | None = None
-    known = 0
-    for name in names:
-        history = exports.history(name)
-        if history is None:
-            continue
-        known += 1
-        possible = set(history.overall.releases) | set(history.overall.unknown)
-        candidates = possible if candidates is None else candidates & possible
-    if not known or not candidates:
-        return [], ""
-    versions = sorted({r.mkl for r in exports.releases() if r.name in candidates}, key=version_key)
-    packages = sorted(candidates, key=version_key)
-    which = f"MKL {versions[0]} ({', '.join(packages)})" if len(versions) == 1 else "one of MKL " + ", ".join(versions)
-    return versions, f"{known} of its {len(names)} MKL functions are exported together only by {which} (the export table of every release)"
 
 
 def _index_names(install: MklInstall) -> set[str]:
