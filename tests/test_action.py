@@ -140,7 +140,7 @@ def test_the_action_installs_checks_writes_sarif_and_fails_as_asked(mkl, tmp_pat
     # a usage error fails the step whatever fail-on says; a wrong fail-on is one line and exit 2
     status, outputs = runner.run({"args": "--link sideways", "fail-on": "never"}, skip=("Install mkldoctor",))
     assert status == 2 and outputs["check"] == {"exit-code": "2"}
-    assert "mkldoctor: command line: link must be one of static, dynamic, sdl, not 'sideways'" in runner.last.stderr
+    assert "mkldoctor: Invalid value for '--link': 'sideways' is not one of 'static', 'dynamic', 'sdl'" in runner.last.stderr
     status, _ = runner.run({"args": args, "fail-on": "sometimes"}, skip=("Install mkldoctor",))
     assert status == 2 and "fail-on must be error, warning or never, not 'sometimes'" in runner.last.stdout
 

@@ -346,8 +346,10 @@ def test_usage_errors(tmp_path):
         assert result.exit_code == 2 and result.stdout == "", result.output
         assert result.stderr.splitlines() == [expected]
 
-    one_line(["--link", "sideways"], "mkldoctor: command line: link must be one of static, dynamic, sdl, not 'sideways'")
-    one_line(["--format", "yaml"], "mkldoctor: --format must be one of text, json, junit, github, sarif, not 'yaml'")
+    one_line(["--link", "sideways"], "mkldoctor: Invalid value for '--link': 'sideways' is not one of 'static', "
+                                     "'dynamic', 'sdl' (see mkldoctor check -h)")
+    one_line(["--format", "yaml"], "mkldoctor: Invalid value for '--format': 'yaml' is not one of 'text', 'json', "
+                                   "'junit', 'github', 'sarif' (see mkldoctor check -h)")
     bad = tmp_path / "mkldoctor.toml"
     bad.write_text("link = [unclosed\n")
     result = runner.invoke(app, ["check", str(tmp_path)])

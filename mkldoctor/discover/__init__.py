@@ -85,6 +85,17 @@ def _walk(ctx: Context, host_top: str, depth: int):
             stack += [(posixpath.join(folder, d), level + 1) for d in reversed(dirs)]
 
 
+def search_problem(root: str, folder: str) -> str | None:
+    """Why ``folder`` cannot be searched (inside ``root`` unless that is /), or None: ``no such folder``,
+    ``not a folder``, a link that leads out of the root. One check for every ``--search`` and a config's
+    ``search``: a folder that is not there stops the command (exit 2) rather than narrowing the search unsaid."""
+    where = Root(root)
+    found = where.fs.resolve(folder)
+    if isinstance(found, Broken):
+        return "no such folder" if found.kind == "missing" else found.reason
+    return None if where.isdir(folder) else "not a folder"
+
+
 def _search_folders(ctx: Context) -> list[Candidate]:
     """Folders under ``--search`` paths that hold libmkl_core or libmkl_rt (5 levels deep)."""
     out = []
