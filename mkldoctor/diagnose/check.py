@@ -61,7 +61,7 @@ def run_check(
     given = tuple(host_search or ()) + (tuple(search or ()) if root == "/" else ())  # the folders the user named
     say("the CPU kernel each copy loads")
     kernels = _kernels(inventory, root, image, given, RunPolicy(run, given, os.path.abspath(project)))
-    findings = run_rules(Facts(inventory, needs, choice, env, inventory.cpu_budget, cpu_info(root), kernels))
+    findings = run_rules(Facts(inventory, needs, choice, env, inventory.cpu_budget, cpu_info(root), kernels, image))
     findings += [Finding("project-unreadable", "warning", note, (note,), ("fix the file",)) for note in notes]
     broken = {line: install for install in inventory.installs for line in install.broken}
     findings += [Finding("root-broken-file", "warning", f"a file of the MKL in {broken[line].lib_dirs[0]} was not read: {line}",

@@ -41,7 +41,7 @@ def read_configs(top: str, env: dict[str, str] | None = None, root: str = "/") -
     env = dict(os.environ if env is None else env)
     found = []
     for name, table_path in FILES:
-        path = os.path.join(top, name)
+        path = os.path.normpath(os.path.join(top, name))
         if not os.path.isfile(path):
             continue
         table = read_toml(path)

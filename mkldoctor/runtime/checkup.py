@@ -53,6 +53,9 @@ def checkup(project: str, root: str, options: CheckOptions, *, search: list[str]
         say("the project's Python environment")
         findings += project_findings(project, os.environ)
     if binary:
+        # the question is what the binary needs at run time; which copy a build in the image would take is not
+        # asked, and "no MKL found" with an install recipe would answer it (the run-time findings say what to copy)
+        findings = [f for f in findings if f.id not in ("picked", "no-mkl")]
         say(f"what {binary} needs at run time")
         deps = compute_deps(binary, root, image.env if image else {}, "native", host_search,
                             image=image.image if image else None, run=run)
