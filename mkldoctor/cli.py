@@ -23,7 +23,7 @@ def _usage_error_class():
     return UsageError
 
 
-def one_line(error):
+def one_line(error, ctx=None):
     """A usage error (a value not among the choices, an option no command has, a missing argument) said the
     way every mkldoctor error is said: one line on stderr, ``mkldoctor: ...``, exit status 2."""
     UsageError = _usage_error_class()
@@ -35,7 +35,7 @@ def one_line(error):
             where = f" (see {self.ctx.command_path} -h)" if self.ctx is not None else ""
             sys.stderr.write(f"mkldoctor: {inert(self.format_message().rstrip('.'))}{where}\n")
 
-    return OneLine(error.format_message(), error.ctx)
+    return OneLine(error.format_message(), error.ctx or ctx)
 
 
 def _command_class():
@@ -54,7 +54,7 @@ def _command_class():
             try:
                 return super().parse_args(ctx, args)
             except UsageError as exc:
-                raise one_line(exc) from None
+                raise one_line(exc, ctx) from None
 
     return Command
 
@@ -70,13 +70,13 @@ def _group_class():
             try:
                 return super().resolve_command(ctx, args)
             except UsageError as exc:
-                raise one_line(exc) from None
+                raise one_line(exc, ctx) from None
 
         def parse_args(self, ctx, args):
             try:
                 return super().parse_args(ctx, args)
             except UsageError as exc:
-                raise one_line(exc) from None
+                raise one_line(exc, ctx) from None
 
     return Group
 

@@ -98,17 +98,20 @@ def folders(search: list[str] | None, installs: list[str] | None = None, root: s
     from mkldoctor.discover import search_problem
     from mkldoctor.errors import UsageError
 
-    inside = f" inside {image or root}" if root != "/" else ""
+    def refuse(option: str, folder: str, problem: str) -> UsageError:
+        inside = f" inside {image or root}" if root != "/" and problem in ("no such folder", "not a folder") else ""
+        return UsageError(f"{option} {folder}: {problem}{inside}")
+
     for folder in search or ():
         if problem := search_problem(root, folder):
-            raise UsageError(f"{flag} {folder}: {problem}{inside}")
+            raise refuse(flag, folder, problem)
     for folder in installs or ():
         if root == "/":
             from mkldoctor.inventory.locate import install_at
 
             install_at(folder)  # explain's and link's refusal: no such file or folder, no MKL library there
         elif problem := search_problem(root, folder):
-            raise UsageError(f"--install {folder}: {problem}{inside}")
+            raise refuse("--install", folder, problem)
     return list(search or ()) + list(installs or ())
 
 

@@ -15,7 +15,6 @@ Debian 12 or Ubuntu 23.04+ stops with ``error: externally-managed-environment`` 
 
 from __future__ import annotations
 
-import functools
 import os
 import posixpath
 import re
@@ -43,20 +42,19 @@ class Target:
 
 
 def target(root: str = "/") -> Target:
-    """The :class:`Target` for this machine (``root`` "/") or for the system in the tree at ``root``."""
+    """The :class:`Target` for this machine (``root`` "/") or for the system in the tree at ``root``, read
+    afresh each time (a few stats: a report makes a handful of recipes)."""
     if root == "/":
         return _host(os.geteuid(), shutil.which("sudo"), shutil.which("python3"))
     return _in_root(root)
 
 
-@functools.lru_cache(maxsize=8)
 def _host(euid: int, sudo: str | None, python: str | None) -> Target:
     fs = RootFS("/")
     return Target("" if euid == 0 or sudo is None else "sudo ", euid != 0 and sudo is None, python,
                   bool(python) and externally_managed(fs, python))
 
 
-@functools.lru_cache(maxsize=8)
 def _in_root(root: str) -> Target:
     fs = RootFS(root)
     sudo = any(fs.isfile(posixpath.join(folder, "sudo")) for folder in _ROOT_PATH)
