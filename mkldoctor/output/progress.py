@@ -30,6 +30,7 @@ class Progress:
         self.lines = lines
         self._text = self.label
         self._status = None
+        self._spinner = None
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
         self._done = False
@@ -50,19 +51,25 @@ class Progress:
                 self._status.stop()  # transient: the line goes, the command's output follows
 
     def _start(self) -> None:
+        from rich.live import Live
+        from rich.spinner import Spinner
+
         from mkldoctor.output import console
 
         with self._lock:
             if self._done:
                 return
-            self._status = console(self.stream).status(self._markup(self._text), spinner="dots")
+            self._spinner = Spinner("dots", text=self._markup(self._text))
+            # stdout is the command's own (its result): only stderr's lines are drawn above the spinner
+            self._status = Live(self._spinner, console=console(self.stream), transient=True, refresh_per_second=12.5,
+                                redirect_stdout=False, redirect_stderr=True)
             self._status.start()
 
     @staticmethod
-    def _markup(text: str) -> str:
-        from rich.markup import escape
+    def _markup(text: str):
+        from rich.text import Text
 
-        return escape(text)
+        return Text(text)
 
     def __call__(self, step: str) -> None:
         """The step now under way (``pip``, ``layer 2 of 5``)."""
@@ -73,7 +80,7 @@ class Progress:
         with self._lock:
             self._text = text
             if self._status is not None:
-                self._status.update(self._markup(text))
+                self._spinner.update(text=self._markup(text))
 
 
 def progress(label: str, *, quiet: bool = False, verbose: bool = False, stream: TextIO | None = None) -> Progress:
