@@ -8,7 +8,6 @@ the flag, its short form and its metavar stay these.
 
 from __future__ import annotations
 
-import enum
 import sys
 from typing import Annotated, Optional
 
@@ -72,9 +71,7 @@ DepsFormat = _format(formats.DepsFormat, formats.DEPS)
 LinkFormat = _format(formats.LinkFormat, formats.LINK)
 
 
-def choice(name: str, words) -> type[enum.Enum]:
-    """An enum of ``words`` for typer: the choices ``--help`` shows, the shell completes and typer checks."""
-    return enum.Enum(name, [(word, word) for word in words], type=str)  # type: ignore[return-value]
+choice = formats.choice  # --link, --interface, --threading, --table: choices as --format's are
 
 
 # -- the checks every command makes of the shared options, before it starts any work ------------------

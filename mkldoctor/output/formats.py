@@ -33,14 +33,16 @@ DEPS = LISTING + ("copy",)
 LINK = ("flags", "cmake", "cargo", "pkg-config", "env", "json")
 
 
-def _enum(name: str, words: tuple[str, ...]) -> type[enum.Enum]:
+def choice(name: str, words) -> type[enum.Enum]:
+    """An enum of ``words`` for typer: the choices ``--help`` shows, the shell completes and typer checks
+    (``pkg-config`` is the member ``pkg_config``)."""
     return enum.Enum(name, [(word.replace("-", "_"), word) for word in words], type=str)  # type: ignore[return-value]
 
 
-Format = _enum("Format", LISTING)
-FindingsFormat = _enum("FindingsFormat", FINDINGS)
-DepsFormat = _enum("DepsFormat", DEPS)
-LinkFormat = _enum("LinkFormat", LINK)
+Format = choice("Format", LISTING)
+FindingsFormat = choice("FindingsFormat", FINDINGS)
+DepsFormat = choice("DepsFormat", DEPS)
+LinkFormat = choice("LinkFormat", LINK)
 
 
 def choices(words: tuple[str, ...]) -> str:
