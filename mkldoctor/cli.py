@@ -14,14 +14,85 @@ import typer
 
 from mkldoctor import __version__
 
+
+def _usage_error_class():
+    try:
+        from typer._click.exceptions import UsageError  # typer 0.20+ carries its own click
+    except ImportError:  # pragma: no cover - older typer, on click itself
+        from click.exceptions import UsageError  # type: ignore[no-redef]
+    return UsageError
+
+
+def one_line(error, ctx=None):
+    """A usage error (a value not among the choices, an option no command has, a missing argument) said the
+    way every mkldoctor error is said: one line on stderr, ``mkldoctor: ...``, exit status 2."""
+    UsageError = _usage_error_class()
+
+    class OneLine(UsageError):
+        def show(self, file=None) -> None:
+            from mkldoctor.inert import inert
+
+            where = f" (see {self.ctx.command_path} -h)" if self.ctx is not None else ""
+            sys.stderr.write(f"mkldoctor: {inert(self.format_message().rstrip('.'))}{where}\n")
+
+    return OneLine(error.format_message(), error.ctx or ctx)
+
+
+def _command_class():
+    """typer's command with a plain usage line (``mkldoctor deps [OPTIONS] BINARY``, where typer writes a
+    required argument as ``{BINARY}``) and usage errors on one line."""
+    from typer.core import TyperCommand
+
+    UsageError = _usage_error_class()
+
+    class Command(TyperCommand):
+        def collect_usage_pieces(self, ctx) -> list[str]:
+            return [piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+                    for piece in super().collect_usage_pieces(ctx)]
+
+        def parse_args(self, ctx, args):
+            try:
+                return super().parse_args(ctx, args)
+            except UsageError as exc:
+                raise one_line(exc, ctx) from None
+
+    return Command
+
+
+def _group_class():
+    """typer's group, whose usage errors (an unknown command: click names the closest) are one line too."""
+    from typer.core import TyperGroup
+
+    UsageError = _usage_error_class()
+
+    class Group(TyperGroup):
+        def resolve_command(self, ctx, args):
+            try:
+                return super().resolve_command(ctx, args)
+            except UsageError as exc:
+                raise one_line(exc, ctx) from None
+
+        def parse_args(self, ctx, args):
+            try:
+                return super().parse_args(ctx, args)
+            except UsageError as exc:
+                raise one_line(exc, ctx) from None
+
+    return Group
+
+
 app = typer.Typer(
     name="mkldoctor",
+    cls=_group_class(),
     help="A doctor for Intel MKL linking: finds every MKL, reads its symbols, explains link failures.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion SHELL (bash, zsh, fish, powershell)
+    context_settings={"help_option_names": ["-h", "--help"]},  # every command's context inherits it
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
 
 
 def _version(value: bool) -> None:
@@ -93,14 +164,10 @@ def _register() -> None:
     from mkldoctor.commands.python import python
     from mkldoctor.commands.symbols import symbols
 
-    app.command(name="symbols")(guarded(symbols))
-    app.command(name="list")(guarded(list_))
-    app.command(name="check")(guarded(check))
-    app.command(name="explain")(guarded(explain))
-    app.command(name="link")(guarded(link))
-    app.command(name="deps")(guarded(deps))
-    app.command(name="python")(guarded(python))
-    app.command(name="bench")(guarded(bench))
+    command = _command_class()
+    for name, function in (("symbols", symbols), ("list", list_), ("check", check), ("explain", explain),
+                           ("link", link), ("deps", deps), ("python", python), ("bench", bench)):
+        app.command(name=name, cls=command)(guarded(function))
 
 
 _register()

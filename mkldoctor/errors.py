@@ -43,3 +43,11 @@ class NotFoundError(MkldoctorError):
     """What the user asked for (an MKL of some version, any MKL) is not on this machine."""
 
     exit_code = EXIT_FINDING
+
+
+def did_you_mean(word: str, known) -> str:
+    """``"; did you mean require-symbol?"`` when one of ``known`` is close to ``word``, else ``""``."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]}?" if close else ""

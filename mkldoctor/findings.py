@@ -66,3 +66,9 @@ def exit_status(findings: list[Finding], strict: bool = False) -> int:
     """0 when nothing blocks, 1 when an error finding exists (or a warning, with ``strict``)."""
     blocking = ("error", "warning") if strict else ("error",)
     return 1 if any(f.severity in blocking for f in findings) else 0
+
+
+def without_ignored(findings: list[Finding], ignore) -> tuple[list[Finding], list[Finding]]:
+    """(the findings shown and counted, the ones whose id ``ignore`` names): ``--ignore`` and a config's ``ignore``."""
+    ignored = set(ignore)
+    return [f for f in findings if f.id not in ignored], [f for f in findings if f.id in ignored]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import signal
 import stat
 import struct
@@ -822,3 +823,22 @@ def test_cli_formats(mkl, cache):
     table = cli(cache, "--install", mkl.pip, "--threads", "1", "--tokens", "8", "--runs", "1",
                 "--random-weights", "--format", "table")
     assert table.exit_code == 0 and "█" in table.stdout and "best ms per forward" in table.stdout
+
+
+@pytest.mark.mkl
+@pytest.mark.parametrize("columns", ["60", "80", "140"])
+def test_the_table_never_cuts_a_label(mkl, cache, columns):
+    """bench's table at rich's width pinned: whole where it fits, else one line per configuration, the label whole
+    (a squeezed table read "2026.2 dyn… sequen…")."""
+    args = ["bench", "--install", str(mkl.pip), "--link", "static,dynamic", "--threading", "sequential", "--threads", "1",
+            "--tokens", "8", "--runs", "1", "--warmup", "0", "--random-weights", "--no-numpy"]
+    result = runner.invoke(app, [*args, "--format", "table"], env={"XDG_CACHE_HOME": str(cache), "COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    listed = [line for line in result.stdout.splitlines() if re.match(r"^2026\.2 (static|dynamic) sequential 1 f32: best ms \d", line)]
+    if columns == "140":
+        assert not listed and re.search(r"^ *MKL +link +threading +thr +dtype +best ms", result.stdout, re.M)
+    else:
+        assert len(listed) == 2, result.stdout
+    for label in ("2026.2 static sequential 1t f32", "2026.2 dynamic sequential 1t f32"):  # the bars' names, whole
+        assert re.search(rf"^{re.escape(label)} +█+ \d", result.stdout, re.M), result.stdout

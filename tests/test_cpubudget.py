@@ -182,3 +182,18 @@ def test_the_budget_is_the_roots_whatever_copies_it_holds(mkl, tmp_path):
     assert document["installs"], "the copy in the root is found"
     budget = document["cpu_budget"]
     assert (budget["quota_cpus"], budget["quota_source"]) == (0.5, str(tmp_path / "sys/fs/cgroup/cpu.max"))
+
+
+def test_the_budget_line_is_right_with_a_copy_found_on_this_machine(mkl):
+    """Issue 24: with a copy found (here the pip fixture, by --search), list said "MKL's own thread count not
+    known": the budget was read in the last copy's prefix (issue 20's fix, the loop variable that shadowed
+    ``root``). The line names the cores lscpu counts in the affinity mask, in text and in JSON."""
+    done = _list("-s", str(mkl.pip), "--format", "text")
+    assert done.returncode == 0, done.stderr
+    assert f"MKL 2026.2  [" in done.stdout  # the copy is found
+    (line,) = [line for line in done.stdout.splitlines() if line.startswith("cpu budget: ")]
+    cores = physical_cores()
+    assert "not known" not in line
+    assert f"MKL starts {cores} thread{'s' if cores != 1 else ''} by itself: {cores} physical core" in line, line
+    document = json.loads(_list("-s", str(mkl.pip), "--format", "json").stdout)
+    assert document["installs"] and document["cpu_budget"]["mkl_default_threads"] == cores

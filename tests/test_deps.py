@@ -259,3 +259,57 @@ def test_a_linked_libiomp5_is_copied_under_the_name_the_loader_asks_for(build_ro
         shutil.copyfile(root / src.lstrip("/"), target)
     assert not (runtime / "opt/mkl/lib/libiomp5.so").is_symlink()
     assert mapped(runtime / "app/probe", runtime / "opt/mkl/lib", {}) >= {"libiomp5.so"}
+
+
+def whole_paths(text: str, paths: list[str]) -> None:
+    """Each path is written whole, on one line of the output: never split by a table's or a tree's wrapping."""
+    lines = text.splitlines()
+    for path in paths:
+        assert any(path in line for line in lines), (path, text)
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "120"])
+def test_the_table_never_splits_a_path(build_root, tmp_path, columns):
+    """deps' table at rich's width pinned: whole where it fits (at 120 columns), else the list form, one line per
+    file with its path whole; piped (no --format) it is the list form at any width."""
+    root = tmp_path / "thin"
+    link_or_copy(build_root / "app/probe", root / "app/probe")
+    for name in ("libmkl_rt.so.3", "libmkl_core.so.3"):
+        link_or_copy(build_root / "opt/mkl/lib" / name, root / "opt/mkl/lib" / name)
+    args = ["deps", "/app/probe", "--root", str(root), "--cpu", "def"]
+    doc = json.loads(invoke(*args, "--format", "json").stdout)
+    paths = [n["path"] for n in doc["needs"] if n["path"]]
+    assert paths == ["/opt/mkl/lib/libmkl_rt.so.3", "/opt/mkl/lib/libmkl_core.so.3"]
+    table = invoke(*args, "--format", "table", env={"COLUMNS": columns})
+    assert table.exit_code == 1
+    whole_paths(table.stdout, paths)
+    listed = "libmkl_core.so.3 (core, " in table.stdout
+    assert listed == (columns == "60"), table.stdout  # 80 columns hold this table whole, 60 do not
+    if not listed:  # the table's rows, each within the width
+        files = {n["file"] for n in doc["needs"]}
+        rows = [line for line in table.stdout.splitlines() if line.split(" ")[0] in files and "  " in line]
+        assert len(rows) == len(doc["needs"]) and max(map(len, rows)) <= int(columns)
+    piped = invoke(*args, env={"COLUMNS": columns})
+    assert piped.exit_code == 1 and piped.stdout == invoke(*args, "--format", "text").stdout
+    assert piped.stdout.splitlines()[1:3] == [f"libmkl_rt.so.3 (DT_NEEDED, {doc['needs'][0]['size'] / 1e6:.1f} MB): /opt/mkl/lib/libmkl_rt.so.3",
+                                             f"libmkl_core.so.3 (core, {doc['needs'][1]['size'] / 1e6:.1f} MB): /opt/mkl/lib/libmkl_core.so.3"]
+
+
+def test_the_search_is_told_once_for_the_files_it_failed_alike(build_root, tmp_path):
+    root = tmp_path / "thin"
+    link_or_copy(build_root / "app/probe", root / "app/probe")
+    for name in ("libmkl_rt.so.3", "libmkl_core.so.3"):
+        link_or_copy(build_root / "opt/mkl/lib" / name, root / "opt/mkl/lib" / name)
+    args = ["deps", "/app/probe", "--root", str(root), "--cpu", "def", "--format", "text"]
+    doc = json.loads(invoke(*args[:-2], "--format", "json").stdout)
+    steps = len(doc["needs"][2]["search"])
+    missing = ["libmkl_intel_lp64.so.3", "libmkl_intel_thread.so.3", "libiomp5.so", "libmkl_def.so.3", "libmkl_vml_def.so.3"]
+    lines = invoke(*args).stdout.splitlines()
+    header = f"{', '.join(missing)} are missing; where the search looked (the same for each):"
+    assert lines.count(header) == 1 and sum(line.startswith("  1. ") for line in lines) == 1
+    told = lines[lines.index(header) + 1:lines.index(header) + 1 + steps]
+    assert told[0] == "  1. MKL's own folder /opt/mkl/lib: not there" and len(told) == steps > 2
+    verbose = invoke(*args, "-v").stdout.splitlines()  # -v: each file's own search
+    assert [line for line in verbose if line.endswith("is missing; where the search looked:")] == \
+        [f"{name} is missing; where the search looked:" for name in missing]
+    assert [line for line in verbose if line.startswith("  1. ")] == [f"  1. MKL's own folder /opt/mkl/lib: no {name}" for name in missing]

@@ -124,6 +124,20 @@ def test_check_names_the_missing_layer_libiomp5_and_this_cpus_kernel(mkl, runtim
     # the fix names the folder the image's MKL is in, and this machine's copy
     finding = next(f for f in json.loads(result.stdout)["findings"] if f["title"].startswith("libiomp5.so"))
     assert finding["fix"] == [f"COPY --from=build {mkl.pip_lib / 'libiomp5.so'} /opt/mkl/lib/libiomp5.so"]
+    # an image's check says nothing of this machine's MKL: no build pick, no "no MKL found", no install recipe
+    document = json.loads(result.stdout)
+    assert not {f["id"] for f in document["findings"]} & {"picked", "no-mkl"} and document["recipes"] == {}
+    # the loader's search is told once, in the first file's finding; the others it failed alike point at it
+    told = [f for f in document["findings"] if any(e.startswith("the search in the image: 1. ") for e in f["evidence"])]
+    assert [f["title"].split(" ")[0] for f in told] == ["libmkl_intel_lp64.so.3"]
+    for f in document["findings"]:
+        if f["title"].startswith(("libmkl_intel_thread.so.3", "libiomp5.so")):
+            assert "the search in the image: the same as for libmkl_intel_lp64.so.3, and it failed alike" in f["evidence"]
+    # without BINARY: where it looked is the image, never this machine
+    image = str(runtime_image["docker"])
+    bare = invoke(tmp_path / "cache", "check", "--image", image, "--format", "json")
+    (none,) = [f for f in json.loads(bare.stdout)["findings"] if f["id"] == "no-mkl"]
+    assert none["title"] == f"no MKL found in the image {image}"
 
 
 def test_copy_lines_from_the_build_image_make_the_runtime_run(mkl, runtime_image, tmp_path):

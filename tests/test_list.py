@@ -301,3 +301,25 @@ def test_ld_so_cache_read_like_ldconfig(mkl, tmp_path):
     install = only(listing("--root", tmp_path))
     assert "loader" in install["sources"]
     assert any("(/etc/ld.so.cache)" in e for e in install["evidence"])
+
+
+@pytest.mark.mkl
+@pytest.mark.parametrize("columns", ["60", "80", "300"])
+def test_the_tree_never_splits_a_path(mkl, tmp_path, columns):
+    """list's tree at rich's width pinned: drawn where every path in it fits whole (300 columns), else the list
+    form with each path whole on its line; piped, the list form at any width."""
+    args = ["list", "-s", str(mkl.pip)]
+    env = {"HOME": str(tmp_path), "MKLROOT": None, "COLUMNS": columns}
+    (install,) = [i for i in json.loads(runner.invoke(app, [*args, "--format", "json"], env=env).stdout)["installs"]
+                  if i["lib_dirs"] == [str(mkl.pip_lib)]]
+    paths = [*install["lib_dirs"], *install["include_dirs"], *install["iomp5"], install["mkl_rt"]]
+    paths += [line.split("(")[-1].rstrip(")") for line in install["evidence"][:3] if line.endswith("dist-info)")]
+    assert len(paths) >= 6 and all(len(p) > 40 for p in paths)
+    tree = runner.invoke(app, [*args, "--format", "table"], env=env)
+    assert tree.exit_code == 0
+    lines = tree.stdout.splitlines()
+    for path in paths:
+        assert any(path in line for line in lines), (path, tree.stdout)
+    assert ("├── " in tree.stdout) == (columns == "300"), tree.stdout  # the longest path + the tree's indent > 80
+    piped = runner.invoke(app, args, env=env)
+    assert piped.stdout == runner.invoke(app, [*args, "--format", "text"], env=env).stdout and "├" not in piped.stdout

@@ -143,4 +143,4 @@ def test_the_schema_check_is_live():
 def test_sarif_is_an_accepted_format_and_a_wrong_one_names_the_choices(tmp_path):
     result = invoke(["check", ".", "--format", "xml"], tmp_path)
     assert result.exit_code == 2
-    assert "--format must be one of text, json, junit, github, sarif, not 'xml'" in result.output
+    assert "'xml' is not one of 'text', 'json', 'junit', 'github', 'sarif'" in result.output

@@ -67,6 +67,9 @@ def test_readme_main_job_runs_on_an_externally_managed_python(tmp_path):
     done = subprocess.run(["bash", "-c", line], cwd=clone, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, f"{line}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert re.search(r"^\d+ error\(s\), \d+ warning\(s\), \d+ note\(s\)$", done.stdout, re.M), done.stdout
+    # pip says what it does while it works (the line has no -q: 49 s of silence before), before check's report
+    assert re.search(r"^Successfully installed .*mkldoctor-", done.stdout, re.M), done.stdout[:3000]
+    assert done.stdout.index("Successfully installed") < done.stdout.index(" error(s), ")
     # It ran Debian's interpreter in its own environment, and wrote nothing into the system Python.
     venv_cfg = (clone / ".venv" / "pyvenv.cfg").read_text()
     assert re.search(r"^home = /usr/bin$", venv_cfg, re.M), venv_cfg

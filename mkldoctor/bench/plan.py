@@ -20,6 +20,7 @@ DTYPES = ("f32", "f16")
 @dataclass(frozen=True)
 class Options:
     installs: tuple[str, ...] = ()
+    search: tuple[str, ...] = ()  # more folders to look for the newest copy in, without --install and MKLROOT
     links: tuple[str, ...] = ()  # empty: static when the install has it, else dynamic
     threadings: tuple[str, ...] = ()  # empty: sequential, and intel (else gnu)
     threads: tuple[int, ...] = ()  # empty: each layer at MKL's own count; under a quota that count is added
@@ -75,23 +76,24 @@ def parse_threads(text: str | None) -> tuple[int, ...]:
     return tuple(out)
 
 
-def newest_usable() -> MklInstall:
-    """Without --install or MKLROOT: the newest copy `mkldoctor list` finds that has headers and libraries."""
+def newest_usable(search: tuple[str, ...] = ()) -> MklInstall:
+    """Without --install or MKLROOT: the newest copy `mkldoctor list` finds (also in ``search``) that has headers
+    and libraries."""
     from mkldoctor.discover import discover
 
-    for install in discover("/").installs:
+    for install in discover("/", list(search)).installs:
         if install.headers and (install.static or install.shared) and install.interfaces():
             return install
     raise BenchUsageError("no MKL with headers and libraries found (see mkldoctor list): pass --install PREFIX")
 
 
-def resolve_installs(paths: tuple[str, ...]) -> list[MklInstall]:
+def resolve_installs(paths: tuple[str, ...], search: tuple[str, ...] = ()) -> list[MklInstall]:
     if not paths:
         root = os.environ.get("MKLROOT")
-        if root:
+        if root and not search:
             paths = (root,)
         else:
-            return [newest_usable()]
+            return [newest_usable(search)]
     installs: list[MklInstall] = []
     seen: set[str] = set()
     for path in paths:

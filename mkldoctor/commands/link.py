@@ -2,40 +2,42 @@
 
 from __future__ import annotations
 
-import enum
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from mkldoctor.commands import options as opt
 from mkldoctor.errors import EXIT_FINDING, EXIT_OK
 from mkldoctor.knowledge import layout
+from mkldoctor.output.formats import LinkFormat
 
 # typer's choices, from the layout table: static/dynamic/sdl, lp64/ilp64, sequential/intel/gnu/tbb
-LinkMode = enum.Enum("LinkMode", [(mode, mode) for mode in layout.LINK_MODES], type=str)
-Interface = enum.Enum("Interface", [(word, word) for word in layout.words("mkldoctor", "interface")], type=str)
-Threading = enum.Enum("Threading", [(word, word) for word in layout.words("mkldoctor", "threading")], type=str)
+LinkMode = opt.choice("LinkMode", layout.LINK_MODES)
+Interface = opt.choice("Interface", layout.words("mkldoctor", "interface"))
+Threading = opt.choice("Threading", layout.words("mkldoctor", "threading"))
 
-
-class LinkFormat(str, enum.Enum):
-    flags = "flags"
-    cmake = "cmake"
-    cargo = "cargo"
-    pkg_config = "pkg-config"
-    env = "env"
-    json = "json"
+Link = Annotated[LinkMode, typer.Option("--link", help="static archives, dynamic libraries, or sdl (libmkl_rt).")]
+InterfaceOpt = Annotated[Interface, typer.Option("--interface", help=f"{layout.choices_text('interface', notes=True)}.")]
+ThreadingOpt = Annotated[Threading, typer.Option("--threading", help=f"{layout.choices_text('threading', notes=True)}.")]
+Install = opt.install("PATH (prefix, lib folder or sysroot) or VERSION (2026.2) of the MKL to link.")
+Search = opt.search("Also look for MKL in this folder, for --install VERSION or the newest (repeatable).")
+Verify = Annotated[bool, typer.Option("--verify", help="Build and run a tiny program the way --format says (cmake: a CMake project; pkg-config: pkg-config's flags); explain a failure.")]
+Hgemm = Annotated[bool, typer.Option("--hgemm", help="With --verify: call hgemm_ (half precision, MKL 2021.4+) too.")]
+Cc = Annotated[str, typer.Option("--cc", metavar="CC", help="The C compiler for --verify.")]
 
 
 def link(
-    link_mode: Annotated[LinkMode, typer.Option("--link", help="static archives, dynamic libraries, or sdl (libmkl_rt).")] = LinkMode("dynamic"),
-    interface: Annotated[Interface, typer.Option("--interface", help=f"{layout.choices_text('interface', notes=True)}.")] = Interface("lp64"),
-    threading: Annotated[Threading, typer.Option("--threading", help=f"{layout.choices_text('threading', notes=True)}.")] = Threading("sequential"),
-    install: Annotated[
-        Optional[str], typer.Option("--install", "-i", help="PATH (prefix, lib folder or sysroot) or VERSION (2026.2) of the MKL to link.")
-    ] = None,
-    fmt: Annotated[LinkFormat, typer.Option("--format", help="flags, cmake, cargo, pkg-config, env or json.")] = LinkFormat.flags,
-    verify: Annotated[bool, typer.Option("--verify", help="Build and run a tiny program the way --format says (cmake: a CMake project; pkg-config: pkg-config's flags); explain a failure.")] = False,
-    hgemm: Annotated[bool, typer.Option("--hgemm", help="With --verify: call hgemm_ (half precision, MKL 2021.4+) too.")] = False,
-    cc: Annotated[str, typer.Option("--cc", help="The C compiler for --verify.")] = "gcc",
+    link_mode: Link = LinkMode("dynamic"),
+    interface: InterfaceOpt = Interface("lp64"),
+    threading: ThreadingOpt = Threading("sequential"),
+    install: Install = None,
+    search: Search = None,
+    fmt: opt.LinkFormat = LinkFormat.flags,
+    verify: Verify = False,
+    hgemm: Hgemm = False,
+    cc: Cc = "gcc",
+    verbose: opt.Verbose = False,
+    quiet: opt.Quiet = False,
 ) -> None:
     """Print compile and link flags for an installed MKL, checked against its files.
 
@@ -47,8 +49,11 @@ def link(
     from mkldoctor.link.advice import link_advice
     from mkldoctor.link.linkline import LinkConfig
     from mkldoctor.output.link import render
+    from mkldoctor.output.progress import progress
 
     config = LinkConfig(link_mode.value, interface.value, threading.value)
-    advice = link_advice(install, config, fmt.value, cc=cc, check=verify, hgemm=hgemm)
+    folders = opt.folders(search)
+    with progress("link", quiet=quiet, verbose=verbose) as say:
+        advice = link_advice(install, config, fmt.value, cc=cc, check=verify, hgemm=hgemm, search=folders, progress=say)
     render(advice)
     raise typer.Exit(EXIT_OK if advice.ok else EXIT_FINDING)

@@ -7,22 +7,25 @@ from typing import Annotated, Optional
 
 import typer
 
-from mkldoctor.commands import MaxImageEntries, MaxImageSize
+from mkldoctor.commands import options as opt
 from mkldoctor.output import Format
+
+Symbol = Annotated[Optional[list[str]], typer.Option(
+    "--symbol", metavar="SYM", help="Symbols to look for in each copy (repeatable).")]
+Verbose = opt.verbose("every evidence line of each copy, not three per source")
 
 
 def list_(
-    root: Annotated[str, typer.Option("--root", help="Look inside this sysroot (an unpacked image) instead of /.")] = "/",
-    image: Annotated[Optional[str], typer.Option("--image", help="Look inside this image: a docker save tarball or an OCI layout (folder or tar).")] = None,
-    search: Annotated[
-        Optional[list[str]], typer.Option("--search", "-s", help="Also look in this folder (repeatable; inside --root).")
-    ] = None,
-    symbol: Annotated[
-        Optional[list[str]], typer.Option("--symbol", help="Symbols to look for in each copy (repeatable).")
-    ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="auto: a tree on a terminal, text when piped; json.")] = Format.auto,
-    max_image_size: MaxImageSize = "8G",
-    max_image_entries: MaxImageEntries = 1_000_000,
+    root: opt.Root = "/",
+    image: opt.Image = None,
+    search: opt.Search = None,
+    install: opt.Installs = None,
+    symbol: Symbol = None,
+    fmt: opt.ListingFormat = Format.auto,
+    max_image_size: opt.MaxImageSize = "8G",
+    max_image_entries: opt.MaxImageEntries = 1_000_000,
+    verbose: Verbose = False,
+    quiet: opt.Quiet = False,
 ) -> None:
     """Find every MKL on the machine (or in --root) and say what each copy can link."""
     import os
@@ -30,34 +33,20 @@ def list_(
     from mkldoctor import output
     from mkldoctor.discover import DEFAULT_SYMBOLS, discover
     from mkldoctor.output import inventory as render
-
-    from mkldoctor.errors import UsageError
+    from mkldoctor.output.progress import progress
 
     opened = None
-    if image:
-        from mkldoctor.commands import image_root
-
-        opened = image_root(image, root, max_size=max_image_size, max_entries=max_image_entries)
-        root = opened.root
-    for folder in search or []:
-        if not os.path.isdir(os.path.join(root, folder.lstrip("/")) if root != "/" else folder):
-            raise UsageError(f"--search {folder}: no such folder" + (f" inside {image or root}" if root != "/" else ""))
+    with progress("looking for MKL", quiet=quiet, verbose=verbose) as say:
+        if image:
+            opened = opt.image_root(image, root, max_size=max_image_size, max_entries=max_image_entries,
+                                    quiet=quiet, progress=say)
+            root = opened.root
+        folders = opt.folders(search, install, root, image)
+        inventory = discover(root, folders, project=os.getcwd() if root == "/" else None,
+                             symbols=tuple(symbol) if symbol else DEFAULT_SYMBOLS, progress=say)
     chosen = output.resolve(fmt)
-    progress = None
-    if chosen is Format.table and sys.stderr.isatty():
-        status = output.console(stderr=True).status("looking for MKL")
-        status.start()
-        progress = lambda label: status.update(f"looking for MKL: {label}")  # noqa: E731
-    else:
-        status = None
-    try:
-        inventory = discover(root, search, project=os.getcwd() if root == "/" else None,
-                             symbols=tuple(symbol) if symbol else DEFAULT_SYMBOLS, progress=progress)
-    finally:
-        if status:
-            status.stop()
     if opened is None:
-        render.render(inventory, chosen)
+        render.render(inventory, chosen, verbose=verbose)
         return
     # paths as a user names them (IMAGE:/opt/mkl/lib), not by the cache folder the image was read into;
     # plain text, where no line wraps a path in two
@@ -68,5 +57,5 @@ def list_(
 
     inventory = dataclasses.replace(inventory, root=image)
     buffer = io.StringIO()
-    render.render(inventory, Format.text if chosen is Format.table else chosen, buffer)
+    render.render(inventory, Format.text if chosen is Format.table else chosen, buffer, verbose=verbose)
     sys.stdout.write(in_image(buffer.getvalue(), opened))

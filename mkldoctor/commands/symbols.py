@@ -6,21 +6,22 @@ from typing import Annotated, Optional
 
 import typer
 
+from mkldoctor.commands import options as opt
 from mkldoctor.errors import EXIT_FINDING, EXIT_OK, EXIT_UNREADABLE, UsageError
 from mkldoctor.output import Format
 
 
 # the options, declared once here so that the command reads as its steps
-Paths = Annotated[list[str], typer.Argument(help="ELF files, .a/.rlib archives, or folders holding them.")]
+Paths = Annotated[list[str], typer.Argument(metavar="PATH...", help="ELF files, .a/.rlib archives, or folders holding them.")]
 Find = Annotated[Optional[list[str]], typer.Option(
-    "--find", "-f", help="Say where SYM is defined and which MKL releases export it (repeatable); exit 1 if one is defined nowhere.")]
+    "--find", "-f", metavar="SYM", help="Say where SYM is defined and which MKL releases export it (repeatable); exit 1 if one is defined nowhere.")]
 DefinedOnly = Annotated[bool, typer.Option("--defined-only", "-d", help="Only defined symbols.")]
 UndefinedOnly = Annotated[bool, typer.Option("--undefined-only", "-u", help="Only undefined symbols.")]
 ExternOnly = Annotated[bool, typer.Option("--extern-only", "-g", help="Only global and weak symbols.")]
-Grep = Annotated[Optional[str], typer.Option("--grep", "-e", help="Only names matching this regular expression.")]
+Grep = Annotated[Optional[str], typer.Option("--grep", "-e", metavar="REGEX", help="Only names matching this regular expression.")]
 Demangle = Annotated[bool, typer.Option("--demangle", "-C", help="Show C++ and Rust names demangled.")]
-Table = Annotated[str, typer.Option("--table", help="auto (.dynsym for shared objects, .symtab for objects), dynsym or symtab.")]
-SymbolsFormat = Annotated[Format, typer.Option("--format", help="auto: a table on a terminal, nm-like text when piped.")]
+SymbolTable = opt.choice("SymbolTable", ("auto", "dynsym", "symtab"))
+Table = Annotated[SymbolTable, typer.Option("--table", help="auto (.dynsym for shared objects, .symtab for objects), dynsym or symtab.")]
 
 
 def symbols(
@@ -31,8 +32,8 @@ def symbols(
     extern_only: ExternOnly = False,
     grep: Grep = None,
     demangle: Demangle = False,
-    table: Table = "auto",
-    fmt: SymbolsFormat = Format.auto,
+    table: Table = SymbolTable("auto"),
+    fmt: opt.ListingFormat = Format.auto,
 ) -> None:
     """List the symbols of ELF files and archives, or find where symbols are defined.
 
@@ -47,8 +48,6 @@ def symbols(
 
     if defined_only and undefined_only:
         raise UsageError("--defined-only and --undefined-only exclude each other")
-    if table not in ("auto", "dynsym", "symtab"):
-        raise UsageError(f"--table must be auto, dynsym or symtab, not {table!r}")
     if grep is not None:
         try:
             re.compile(grep)
@@ -70,7 +69,7 @@ def symbols(
         raise typer.Exit(EXIT_FINDING if missing else EXIT_OK)
 
     symbol_filter = engine.Filter(defined_only, undefined_only, extern_only, grep)
-    files, problems = engine.list_symbols(paths, symbol_filter, table)
+    files, problems = engine.list_symbols(paths, symbol_filter, table.value)
     names: dict[str, str] = {}
     if demangle or chosen is Format.table:
         from mkldoctor.binary.demangle import demangle_all

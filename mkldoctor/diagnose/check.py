@@ -48,16 +48,20 @@ def run_check(
     files are never run; ``host_search``: folders on this machine the kernel probe may use; ``run``: the probe
     may run the project's or the root's own MKL too)."""
     env = dict(os.environ if env is None else env)
-    needs, notes = read_project(project, env)
+    say = progress or (lambda step: None)
+    say("reading the project")
+    needs, notes = read_project(project, env, root)
     options.apply(needs, "command line", override=True)
     read_c_sources(project, needs)
     symbols = tuple(dict.fromkeys(list(needs.symbols) + list(DEFAULT_SYMBOLS)))
     inventory = discover(root, list(search or []) + needs.search, env=env,
-                         project=os.path.abspath(project) if root == "/" else None, symbols=symbols, progress=progress)
+                         project=os.path.abspath(project) if root == "/" else None, symbols=symbols,
+                         progress=lambda step: say(f"looking for MKL: {step}"))
     choice = (predict_cmake(inventory, needs, env, project) if needs.cmake else None) or predict(inventory, needs, env)
     given = tuple(host_search or ()) + (tuple(search or ()) if root == "/" else ())  # the folders the user named
+    say("the CPU kernel each copy loads")
     kernels = _kernels(inventory, root, image, given, RunPolicy(run, given, os.path.abspath(project)))
-    findings = run_rules(Facts(inventory, needs, choice, env, inventory.cpu_budget, cpu_info(root), kernels))
+    findings = run_rules(Facts(inventory, needs, choice, env, inventory.cpu_budget, cpu_info(root), kernels, image))
     findings += [Finding("project-unreadable", "warning", note, (note,), ("fix the file",)) for note in notes]
     broken = {line: install for install in inventory.installs for line in install.broken}
     findings += [Finding("root-broken-file", "warning", f"a file of the MKL in {broken[line].lib_dirs[0]} was not read: {line}",

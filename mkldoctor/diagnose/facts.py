@@ -23,6 +23,14 @@ class Facts:
     budget: CpuBudget  # the CPU quota, affinity and MKL's own thread count
     cpu: CpuInfo
     kernels: Mapping[str, KernelsSeen] = field(default_factory=dict)  # a probe's view of each copy with a shared core, by key
+    image: str | None = None  # the image the root was read from
+
+    @property
+    def where(self) -> str:
+        """Where the copies were looked for, as a finding says it: never "this machine" for a root or an image."""
+        if self.image:
+            return f"in the image {self.image}"
+        return "on this machine" if self.inventory.root == "/" else f"under {self.inventory.root}"
 
 
 def debian_present(inventory: Inventory) -> bool:

@@ -18,7 +18,8 @@ def rule_kernels(f: Facts) -> list[Finding]:
     """A copy without the CPU kernel library MKL loads on this CPU: named as a probe observed it, never
     guessed from CPU flags; a copy with none at all is an error even where no probe could run."""
     out = []
-    fix = (f"install the full runtime: {recipes.pip_install('mkl')} / {recipes.apt_install('intel-oneapi-mkl')} "
+    fix = (f"install the full runtime: {recipes.pip_install('mkl', root=f.inventory.root)} / "
+           f"{recipes.apt_install('intel-oneapi-mkl', root=f.inventory.root)} "
            "/ libmkl-meta-computational",
            "or, for an image: copy the kernel libraries that `mkldoctor deps BINARY --cpu native` lists")
     for install in f.inventory.installs:
@@ -101,5 +102,5 @@ def rule_amd_old(f: Facts) -> list[Finding]:
         return []
     return [Finding("amd-old-mkl", "warning", f"MKL {version} on an AMD CPU: older MKL runs its slowest code path there",
                     (f"CPU vendor AuthenticAMD; {(label(chosen) if chosen else version)}",),
-                    (recipes.pip_install(f"mkl-static=={recipes.LATEST}"),),
+                    (recipes.pip_install(f"mkl-static=={recipes.LATEST}", root=f.inventory.root),),
                     "MKL before 2020.1 picks generic kernels on non-Intel CPUs.")]

@@ -1,9 +1,13 @@
 """What ``check`` is told besides what it reads: the command line's options, or the same keys in the
-project's ``mkldoctor.toml`` / ``[tool.mkldoctor]``, as one frozen record applied to the project's needs."""
+project's ``mkldoctor.toml`` / ``[tool.mkldoctor]``, as one frozen record applied to the project's needs.
+
+A field with a :class:`Key` in its metadata is a config key: the schema ``diagnose/config.py`` checks a
+config file against is read from these fields, so a new option is a config key by declaring it here.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 from mkldoctor.errors import UsageError
 from mkldoctor.knowledge import layout
@@ -15,21 +19,38 @@ THREADINGS = layout.words("mkldoctor", "threading")
 
 
 @dataclass(frozen=True)
+class Key:
+    """A config key: its spelling (the flag's, without ``--``), what its value is, the words it takes.
+
+    ``kind``: ``names`` (a list of strings), ``word`` (one of ``words``), ``version`` (a string such as
+    "2021.4"), ``folders`` (a list of paths, expanded and checked), ``rules`` (a list of finding ids)."""
+
+    name: str
+    kind: str
+    words: tuple[str, ...] = ()
+    example: str = ""
+
+
+def _key(name: str, kind: str, words: tuple[str, ...] = (), example: str = "") -> dict:
+    return {"config": Key(name, kind, tuple(words), example)}
+
+
+@dataclass(frozen=True)
 class CheckOptions:
-    require_symbols: tuple[str, ...] = ()  # symbols the build needs
-    link: str | None = None  # static, dynamic, sdl
-    interface: str | None = None  # lp64, ilp64
-    threading: str | None = None  # sequential, intel, gnu, tbb
-    min_version: str | None = None  # the oldest MKL acceptable
-    search: tuple[str, ...] = ()  # more folders to look for MKL in (a config's ``search``)
+    require_symbols: tuple[str, ...] = field(default=(), metadata=_key("require-symbol", "names", example='["hgemm_"]'))
+    link: str | None = field(default=None, metadata=_key("link", "word", LINKS))
+    interface: str | None = field(default=None, metadata=_key("interface", "word", INTERFACES))
+    threading: str | None = field(default=None, metadata=_key("threading", "word", THREADINGS))
+    min_version: str | None = field(default=None, metadata=_key("min-version", "version", example='"2021.4"'))
+    # more folders to look for MKL in (the config's, expanded; the command line's go to discover directly)
+    search: tuple[str, ...] = field(default=(), metadata=_key("search", "folders", example='["~/mkl"]'))
+    # finding ids left out of the report and the exit status
+    ignore: tuple[str, ...] = field(default=(), metadata=_key("ignore", "rules", example='["several-versions"]'))
 
     @classmethod
-    def from_table(cls, table: dict) -> CheckOptions:
-        """A config file's table: the flags' names (``require-symbol``, ``min-version``) or Python's (``require_symbol``)."""
-        symbols = table.get("require-symbol", table.get("require_symbol", [])) or []
-        min_version = next((str(table[key]) for key in ("min-version", "min_version") if table.get(key)), None)
-        return cls(tuple(symbols), table.get("link"), table.get("interface"), table.get("threading"), min_version,
-                   tuple(table.get("search", []) or []))
+    def keys(cls) -> dict[str, tuple[str, Key]]:
+        """Every config key by its spelling: (the field's name, the key)."""
+        return {f.metadata["config"].name: (f.name, f.metadata["config"]) for f in fields(cls) if "config" in f.metadata}
 
     def apply(self, needs, why: str, *, override: bool = False) -> None:
         """Add these to ``needs`` (a :class:`~mkldoctor.diagnose.project.Needs`), each said to come from ``why``;
@@ -45,4 +66,5 @@ class CheckOptions:
             needs.set(key, value, why, override=override)
         if self.min_version:
             needs.set("min_version", self.min_version, why, override=override)
-        needs.search += list(self.search)
+        needs.search += [folder for folder in self.search if folder not in needs.search]
+        needs.ignore += [id for id in self.ignore if id not in needs.ignore]

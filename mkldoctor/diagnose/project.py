@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from mkldoctor.diagnose import cargo_graph, cargo_lines, cargo_record, cargo_sources
 from mkldoctor.diagnose.cmakelists import read_cmake_project
-from mkldoctor.diagnose.options import INTERFACES, LINKS, CheckOptions
+from mkldoctor.diagnose.config import read_configs
+from mkldoctor.diagnose.options import INTERFACES, LINKS
 from mkldoctor.diagnose.tomlfile import read_toml, toml_text_or_none
 from mkldoctor.knowledge import history
 from mkldoctor.errors import InputError
@@ -29,6 +30,7 @@ class Needs:
     threading: str | None = None
     min_version: str | None = None
     search: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)  # finding ids the config leaves out
     cargo_config: str | None = None  # the intel-mkl-src feature the build uses
     cargo_route: cargo_graph.MklRoute | None = None  # how the build reaches intel-mkl-src
     foreign_skipped: list[str] = field(default_factory=list)  # extern "C" functions that are not MKL's
@@ -185,26 +187,20 @@ def read_cmake(top: str, needs: Needs) -> None:
         needs.cmake_find_module = os.path.relpath(project.find_module, top)
 
 
-def read_config(top: str, needs: Needs) -> None:
-    """``[tool.mkldoctor]`` in pyproject.toml, or mkldoctor.toml: the same keys as the flags."""
-    for name, path_in in (("mkldoctor.toml", ()), ("pyproject.toml", ("tool", "mkldoctor"))):
-        path = os.path.join(top, name)
-        if not os.path.isfile(path):
-            continue
-        table = _toml(path)
-        for key in path_in:
-            table = table.get(key, {}) if isinstance(table, dict) else {}
-        if not table:
-            continue
-        CheckOptions.from_table(table).apply(needs, f"{name}")
+def read_config(top: str, needs: Needs, env: dict[str, str] | None = None, root: str = "/") -> None:
+    """``mkldoctor.toml``, then ``[tool.mkldoctor]`` in pyproject.toml: the same keys as the flags, checked
+    against their schema (diagnose/config.py); both are read when both are there, the first one's word kept."""
+    for config in read_configs(top, env, root):
+        config.options.apply(needs, config.name)
 
 
-def read_project(top: str, env: dict[str, str] | None = None) -> tuple[Needs, list[str]]:
+def read_project(top: str, env: dict[str, str] | None = None, root: str = "/") -> tuple[Needs, list[str]]:
+    """``root``: where the MKL is looked for (a config's search folders must be there)."""
     needs = Needs()
     notes: list[str] = []
     if not os.path.isdir(top):
         raise InputError(top, "project folder does not exist")
-    read_config(top, needs)
+    read_config(top, needs, env, root)
     manifests = cargo_manifests(top, notes)
     read_cargo(top, manifests, needs, notes, env)
     if manifests:

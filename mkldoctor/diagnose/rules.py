@@ -56,7 +56,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
         recipe = recipes.static_recipe(f.inventory.root, debian_present(f.inventory), first)
         install = [f"install an MKL with static archives that has {symbol}" + (f" ({first} or newer)" if first else "")
                    + f": {recipes.recipe_ref(recipe)}"] \
-            if (f.needs.link or "static") == "static" else [recipes.pip_install(f"mkl=={recipes.LATEST}")]
+            if (f.needs.link or "static") == "static" else [recipes.pip_install(f"mkl=={recipes.LATEST}", root=f.inventory.root)]
         if f.needs.cargo_config:
             install += ["export MKLROOT=<the prefix of the new install>", recipes.CARGO_CLEAN]
         out.append(missing_symbol.finding(
@@ -106,44 +106,70 @@ def rule_pkgconfig(f: Facts) -> list[Finding]:
     out = []
     static = recipes.static_recipe(f.inventory.root, debian_present(f.inventory))
     openmp = recipes.openmp_recipe(f.inventory.root)
-    for pc in f.inventory.pkgconfig:
-        if not pc.on_search_path:
-            continue
-        used = f.needs.cargo_config == pc.name
-        if pc.missing:
-            out.append(Finding(
-                id="pkgconfig-missing-files",
-                severity="error" if used else "warning",
-                title=f"{pc.name}.pc names {len(pc.missing)} library file(s) that do not exist",
-                evidence=(f"{pc.path}", *[f"missing: {m}" for m in pc.missing[:6]]),
-                fix=(f"install an MKL with static archives: {recipes.recipe_ref(static)}",) if ".a" in " ".join(pc.missing)
-                else ("install the MKL package that holds those files, or remove the stale .pc",),
-                explanation="A build that trusts this file (pkg-config, intel-mkl-src) fails with `cannot find` "
-                            "or a missing file." + (" intel-mkl-src reads this very file." if used else ""),
-                recipes=(static,) if ".a" in " ".join(pc.missing) else (),
-            ))
+    searched = [pc for pc in f.inventory.pkgconfig if pc.on_search_path]
+    used = [pc for pc in searched if pc.missing and f.needs.cargo_config == pc.name]
+    unused = [pc for pc in searched if pc.missing and pc not in used]
+    # the file intel-mkl-src reads is an error of its own; the others are one warning listing them all,
+    # not one near-identical warning per .pc (Debian's runtime packages ship six)
+    out += [_pc_missing_files([pc], static, used=True) for pc in used]
+    out += [_pc_missing_files(unused, static, used=False)] if unused else []
+    for pc in searched:
         if pc.problems:
             out.append(Finding(
                 id="pkgconfig-points-nowhere",
-                severity="error" if used else "warning",
+                severity="error" if pc in used else "warning",
                 title=f"{pc.name}.pc ({pc.version or 'no version'}) does not point at one MKL copy: {pc.problems[0]}",
                 evidence=(pc.path, *pc.problems[1:]),
                 fix=_pc_fix(pc, f.inventory.root),
                 explanation="pkg-config hands out -L and -I for that file as they are: the compiler takes the headers "
                             "of one release and the linker whatever libmkl_* it finds first, or fails.",
             ))
+    by_requires: dict[tuple[str, ...], list] = {}
+    for pc in searched:
         if pc.missing_requires:
-            out.append(Finding(
-                id="pkgconfig-missing-requires",
-                severity="warning",
-                title=f"{pc.name}.pc requires {', '.join(pc.missing_requires)}, whose .pc is not on the search path",
-                evidence=(pc.path,),
-                fix=(f"export PKG_CONFIG_PATH=<folder with {pc.missing_requires[0]}.pc>:$PKG_CONFIG_PATH",
-                     *((f"or install Intel's OpenMP runtime: {recipes.recipe_ref(openmp)}",) if "openmp" in pc.missing_requires else ())),
-                explanation="`pkg-config --libs` fails for this file until the required package's .pc is found.",
-                recipes=(openmp,) if "openmp" in pc.missing_requires else (),
-            ))
+            by_requires.setdefault(tuple(pc.missing_requires), []).append(pc)
+    out += [_pc_missing_requires(pcs, list(missing), openmp) for missing, pcs in by_requires.items()]
     return out
+
+
+def _pc_names(pcs) -> str:
+    return pcs[0].name + ".pc" if len(pcs) == 1 else f"{len(pcs)} pkg-config files ({', '.join(pc.name + '.pc' for pc in pcs)})"
+
+
+def _pc_missing_files(pcs, static, *, used: bool) -> Finding:
+    """One finding for the .pc files that name library files that are not there, each file's missing ones listed."""
+    evidence = []
+    for pc in pcs:
+        folders = {os.path.dirname(m) for m in pc.missing}
+        shown = (", ".join(os.path.basename(m) for m in pc.missing) + f" (in {folders.pop()})" if len(folders) == 1
+                 else ", ".join(pc.missing))
+        evidence.append(f"{pc.path}: missing {shown}")
+    archives = any(m.endswith(".a") for pc in pcs for m in pc.missing)
+    count = sum(len(pc.missing) for pc in pcs)
+    return Finding(
+        id="pkgconfig-missing-files",
+        severity="error" if used else "warning",
+        title=f"{_pc_names(pcs)} name{'s' if len(pcs) == 1 else ''} {count} library file(s) that do not exist",
+        evidence=tuple(evidence),
+        fix=(f"install an MKL with static archives: {recipes.recipe_ref(static)}",) if archives
+        else ("install the MKL package that holds those files, or remove the stale .pc",),
+        explanation="A build that trusts these files (pkg-config, intel-mkl-src) fails with `cannot find` "
+                    "or a missing file." + (" intel-mkl-src reads this very file." if used else ""),
+        recipes=(static,) if archives else (),
+    )
+
+
+def _pc_missing_requires(pcs, missing: list[str], openmp) -> Finding:
+    return Finding(
+        id="pkgconfig-missing-requires",
+        severity="warning",
+        title=f"{_pc_names(pcs)} require{'s' if len(pcs) == 1 else ''} {', '.join(missing)}, whose .pc is not on the search path",
+        evidence=tuple(pc.path for pc in pcs),
+        fix=(f"export PKG_CONFIG_PATH=<folder with {missing[0]}.pc>:$PKG_CONFIG_PATH",
+             *((f"or install Intel's OpenMP runtime: {recipes.recipe_ref(openmp)}",) if "openmp" in missing else ())),
+        explanation="`pkg-config --libs` fails for these files until the required package's .pc is found.",
+        recipes=(openmp,) if "openmp" in missing else (),
+    )
 
 
 def _pc_fix(pc, root: str) -> tuple[str, ...]:
@@ -252,7 +278,7 @@ def rule_runtime_path(f: Facts) -> list[Finding]:
         evidence=(f"{label(chosen)} is not in LD_LIBRARY_PATH, /etc/ld.so.conf or the default folders",),
         fix=(f"export LD_LIBRARY_PATH={q(lib)}:$LD_LIBRARY_PATH",
              f"or link with -Wl,-rpath,{q(lib)}",
-             f"or: echo {q(lib)} | sudo tee /etc/ld.so.conf.d/mkl.conf && sudo ldconfig"),
+             f"or: {recipes.ld_so_conf(lib, f.inventory.root)}"),
         explanation="Otherwise: `error while loading shared libraries: libmkl_rt.so.N: cannot open shared object file`.",
     )]
 
@@ -269,7 +295,7 @@ def rule_nothing_usable(f: Facts) -> list[Finding]:
         title=f"intel-mkl-src ({f.needs.cargo_config}) will find no MKL it can use: its build script fails",
         evidence=tuple(f.choice.steps),
         fix=(f"use the static feature {static} (pip's mkl-static, Intel's intel-oneapi-mkl-devel have the archives)",
-             f"or install an MKL with unversioned libmkl_*.so links: {recipes.apt_install('intel-oneapi-mkl-devel')}, "
+             f"or install an MKL with unversioned libmkl_*.so links: {recipes.apt_install('intel-oneapi-mkl-devel', root=f.inventory.root)}, "
              f"or {recipes.conda_install('mkl-devel')}", recipes.CARGO_CLEAN),
         explanation="For dynamic features intel-mkl-src needs libmkl_core.so (and the interface and threading "
                     "libraries) by their unversioned names, and it never downloads shared libraries.",
@@ -292,7 +318,7 @@ def rule_summary(f: Facts) -> list[Finding]:
     if chosen is None and not f.choice.download:
         if not f.inventory.installs:
             recipe = recipes.static_recipe(f.inventory.root, False)
-            return [Finding("no-mkl", "error" if f.needs.link or f.needs.symbols else "info", "no MKL found on this machine",
+            return [Finding("no-mkl", "error" if f.needs.link or f.needs.symbols else "info", f"no MKL found {f.where}",
                             tuple(f.choice.steps) or ("looked in dpkg, rpm, pip, conda, /opt/intel, MKLROOT, loader and pkg-config paths",),
                             (f"install MKL: {recipes.recipe_ref(recipe)}",), recipes=(recipe,))]
         return []

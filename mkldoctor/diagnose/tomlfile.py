@@ -8,6 +8,8 @@ here; a FIFO where the file should be is refused instead of read forever, and a 
 
 from __future__ import annotations
 
+import re
+
 from mkldoctor.errors import InputError
 from mkldoctor.rootfs import open_regular
 
@@ -52,3 +54,34 @@ def toml_or_none(path: str) -> dict | None:
         return read_toml(path)
     except InputError:
         return None
+
+
+_HEADER = re.compile(r"^\s*\[([^\[\]]+)\]\s*(?:#.*)?$")
+_KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=""")
+_PART = re.compile(r"""\s*("[^"]*"|'[^']*'|[^.]+)\s*""")
+
+
+def _dotted(text: str) -> tuple[str, ...]:
+    """``tool.mkldoctor``, ``"tool" . 'mkldoctor'`` -> ("tool", "mkldoctor")."""
+    return tuple(part.strip().strip("\"'") for part in _PART.findall(text))
+
+
+def key_lines(text: str, table: tuple[str, ...]) -> dict[str, int]:
+    """The line (from 1) where each key of ``table`` (() for the top level) is first written: ``key =`` under its
+    header, a dotted ``table.key =`` above it, or ``[table.key]`` for a sub-table. TOML parsers give values, not
+    lines; a line a person can open is what an error about a key needs."""
+    lines: dict[str, int] = {}
+    current: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER.match(line)
+        if header:
+            current = _dotted(header.group(1))
+            if len(current) == len(table) + 1 and current[:-1] == table:
+                lines.setdefault(current[-1], number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            path = current + _dotted(key.group(1))
+            if len(path) > len(table) and path[:len(table)] == table:
+                lines.setdefault(path[len(table)], number)
+    return lines

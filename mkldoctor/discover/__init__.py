@@ -85,6 +85,18 @@ def _walk(ctx: Context, host_top: str, depth: int):
             stack += [(posixpath.join(folder, d), level + 1) for d in reversed(dirs)]
 
 
+def search_problem(root: str, folder: str) -> str | None:
+    """``no such folder`` or ``not a folder`` for a ``folder`` that is not one (inside ``root`` unless that is /),
+    else None. One check for every ``--search`` and a config's ``search``: a folder that is not there stops the
+    command (exit 2) rather than narrowing the search unsaid. A link inside a root that loops or leads out of it
+    is there by name: the scan reads nothing through it and says so in a warning, as for any file it meets."""
+    where = Root(root)
+    found = where.fs.resolve(folder)
+    if isinstance(found, Broken):
+        return "no such folder" if found.kind == "missing" else None
+    return None if where.isdir(folder) else "not a folder"
+
+
 def _search_folders(ctx: Context) -> list[Candidate]:
     """Folders under ``--search`` paths that hold libmkl_core or libmkl_rt (5 levels deep)."""
     out = []

@@ -23,7 +23,7 @@ import re
 import tarfile
 import zlib
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Callable
 
 from mkldoctor.cache import cache_folder
 from mkldoctor.digest import sha256_stream
@@ -236,9 +236,13 @@ def _architecture(entry: dict) -> object:
     return platform.get("architecture") if isinstance(platform, dict) else None
 
 
-def open_image(path: str, wanted: list[str] | tuple[str, ...] = (), limits: Limits = Limits()) -> ImageRoot:
+def open_image(path: str, wanted: list[str] | tuple[str, ...] = (), limits: Limits = Limits(),
+               progress: Callable[[str], None] | None = None) -> ImageRoot:
     """The image at ``path`` as a root tree in the cache; ``wanted`` adds in-image files to extract.
-    Reading it may inflate no more than ``limits`` allow (one :class:`InputError` past them)."""
+    Reading it may inflate no more than ``limits`` allow (one :class:`InputError` past them);
+    ``progress`` is told each layer as it is read."""
+    say = progress or (lambda step: None)
+    say(f"reading {os.path.basename(path)}")
     path = os.path.abspath(path)
     extra = frozenset(p for p in (inside_root(w) for w in wanted) if p)
     selection = hashlib.sha256(json.dumps([FILTER_VERSION, sorted(extra)]).encode()).hexdigest()[:16]
@@ -254,9 +258,13 @@ def open_image(path: str, wanted: list[str] | tuple[str, ...] = (), limits: Limi
         tree = reuse_root(final, budget, warnings)
         if tree is None:
             found: list[str] = []
-            folders = [extract_layer(source.open, f"{path}: layer {k[:19]}", k, name, check, extra,
-                                     os.path.join(cache_base(), "layers"), selection, found, budget) for k, name, check in layers]
+            folders = []
+            for number, (k, name, check) in enumerate(layers, 1):
+                say(f"layer {number} of {len(layers)} ({k[:19]})")
+                folders.append(extract_layer(source.open, f"{path}: layer {k[:19]}", k, name, check, extra,
+                                             os.path.join(cache_base(), "layers"), selection, found, budget))
             warnings += found
+            say("merging its layers")
             tree = merge(folders, final, budget, [w for w in found if not w.startswith("cache: ")])
     finally:
         source.close()

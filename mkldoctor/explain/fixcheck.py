@@ -19,7 +19,7 @@ import shlex
 from mkldoctor.findings import Finding, Recipe
 from mkldoctor.explain.hosts import LoaderMissing
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, NeededNotFound, Parsed
-from mkldoctor.knowledge.recipes import DEVEL_LINKS
+from mkldoctor.knowledge.recipes import devel_links
 
 _L = re.compile(r"-L(\S+)")
 _VERSIONED = re.compile(r"\blib[\w+-]+\.so\.\d+(?:\.\d+)*")
@@ -79,7 +79,8 @@ def _remedy(folder: str, commands: list[LinkCommand]) -> list[str]:
              f"and {folder} has only versioned files ({', '.join(f for _, f in pairs)}): name them instead:",
              "  " + " ".join(f"-l:{f}" for _, f in pairs) + "   # in place of " + " ".join(f"-l{n}" for n, _ in pairs),
              "  or by full path: " + " ".join(shlex.quote(os.path.join(folder, f)) for _, f in pairs)]
-    return lines + ["or install the development links: " + DEVEL_LINKS[0], DEVEL_LINKS[1]]
+    conda, apt = devel_links()
+    return lines + ["or install the development links: " + conda, apt]
 
 
 def _missing_versioned(finding: Finding, parsed: Parsed) -> bool:

@@ -172,7 +172,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             folder = holders[0][1]
             fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
             fix.append(f"or relink with a run path: -Wl,-rpath,{q(folder)}")
-            fix.append(f"or system-wide: echo {q(folder)} | sudo tee /etc/ld.so.conf.d/mkl.conf && sudo ldconfig")
+            fix.append(f"or system-wide: {recipes.ld_so_conf(folder)}")
         elif soname.startswith("libiomp5"):
             fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
         else:

@@ -178,16 +178,20 @@ def _command_failed(argv: list[str], status: int | None, timeout: float, tail: l
 
 
 def explain_input(args: list[str], *, installs: list[str], search: list[str], scan: bool, timeout: float,
-                  echo: BinaryIO | None = None, stdin: BinaryIO | None = None) -> Report:
-    """Read LOG, ``-`` (``stdin``) or run ``-- COMMAND...``, and explain it against the MKL copies found."""
+                  echo: BinaryIO | None = None, stdin: BinaryIO | None = None, progress=None) -> Report:
+    """Read LOG, ``-`` (``stdin``) or run ``-- COMMAND...``, and explain it against the MKL copies found
+    (``progress`` told each step)."""
+    say = progress or (lambda step: None)
     copies = install_paths(installs)
     argv = status = log = None
     tail: list[str] = []
     if not args:
         raise UsageError("give a LOG file, - for standard input, or -- COMMAND ARGS...")
     if len(args) == 1 and args[0] == "-":
+        say("reading standard input")
         parsed = logparse.parse(stdin)
     elif len(args) == 1 and os.path.isfile(args[0]) and not _is_program(args[0]):
+        say(f"reading {args[0]}")
         try:
             with open_regular(args[0]) as handle:
                 parsed = logparse.parse(handle)
@@ -204,7 +208,9 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
         if not (os.sep in args[0] and os.access(args[0], os.X_OK)) and shutil.which(args[0]) is None:
             raise UsageError(f"{args[0]}: no such log file, and no such command")
         argv = list(args)
+        say(f"running {argv[0]}")
         parsed, status, tail = run_and_parse(argv, timeout, echo)
+    say("looking for MKL" if scan or search else "the causes")
     findings = explain_log(parsed, copies, search=search, scan=scan, log=log)
     if argv is not None and status != 0 and not any(f.severity == "error" for f in findings):
         findings = [_command_failed(argv, status, timeout, tail)] + findings

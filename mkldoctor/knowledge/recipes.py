@@ -22,21 +22,30 @@ import shutil
 
 from mkldoctor.findings import Recipe
 from mkldoctor.knowledge.history import version_key
+from mkldoctor.knowledge.target import target
 
 LATEST = "2026.2.0"  # the newest oneMKL on PyPI that this release of mkldoctor was tested with
+VENV = "~/.venvs/mkl"  # where MKL's wheels go where python3 is externally managed (PEP 668)
 
-INTEL_APT_REPO = (
-    "wget -O- https://apt.repos.intel.com/intel-gpg-keys/GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB"
-    " | gpg --dearmor | sudo tee /usr/share/keyrings/oneapi-archive-keyring.gpg > /dev/null",
-    'echo "deb [signed-by=/usr/share/keyrings/oneapi-archive-keyring.gpg] https://apt.repos.intel.com/oneapi all main"'
-    " | sudo tee /etc/apt/sources.list.d/oneAPI.list",
-    "sudo apt-get update",
-)
-INTEL_YUM_REPO = (
-    r"printf '[oneAPI]\nname=Intel oneAPI repository\nbaseurl=https://yum.repos.intel.com/oneapi\nenabled=1\n"
-    r"gpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://yum.repos.intel.com/intel-gpg-keys/GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB\n'"
-    " | sudo tee /etc/yum.repos.d/oneAPI.repo",
-)
+
+def intel_apt_repo(root: str = "/") -> tuple[str, ...]:
+    """The lines that add Intel's apt repository (its key, its source, apt-get update), for the system at ``root``."""
+    t = target(root)
+    return (
+        "wget -O- https://apt.repos.intel.com/intel-gpg-keys/GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB"
+        f" | gpg --dearmor | {t.sudo}tee /usr/share/keyrings/oneapi-archive-keyring.gpg > /dev/null",
+        'echo "deb [signed-by=/usr/share/keyrings/oneapi-archive-keyring.gpg] https://apt.repos.intel.com/oneapi all main"'
+        f" | {t.sudo}tee /etc/apt/sources.list.d/oneAPI.list",
+        t.privileged("apt-get update"),
+    )
+
+
+def intel_yum_repo(root: str = "/") -> tuple[str, ...]:
+    return (
+        r"printf '[oneAPI]\nname=Intel oneAPI repository\nbaseurl=https://yum.repos.intel.com/oneapi\nenabled=1\n"
+        r"gpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://yum.repos.intel.com/intel-gpg-keys/GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB\n'"
+        f" | {target(root).sudo}tee /etc/yum.repos.d/oneAPI.repo",
+    )
 
 
 def q(path: str) -> str:
@@ -44,31 +53,52 @@ def q(path: str) -> str:
 
 
 # -- the install commands, each spelled once: every fix that names one takes it from here ----------
+# Each fits the system it is printed for (``root``: "/" for this machine, else a sysroot or an image's tree):
+# sudo only for a user who is not root where sudo is there, and pip into a venv of its own where python3 is
+# externally managed (knowledge/target.py reads both).
 
 
-def pip_install(*specs: str) -> str:
-    """``python3 -m pip install mkl==2024.2.0``: the interpreter's own pip (a bare pip may be another Python's)."""
+def pip_install(*specs: str, root: str = "/") -> str:
+    """``python3 -m pip install mkl==2024.2.0``: the interpreter's own pip (a bare pip may be another Python's);
+    where that Python is externally managed (PEP 668), a venv made for MKL and its pip."""
+    if target(root).managed:
+        return f"python3 -m venv {VENV} && {VENV}/bin/python3 -m pip install {' '.join(specs)}"
     return "python3 -m pip install " + " ".join(specs)
+
+
+def pip_note(root: str = "/") -> str | None:
+    """What a recipe says under its pip line where that line makes a venv: why, and where MKL then is."""
+    if not target(root).managed:
+        return None
+    return f"# python3 there is externally managed (PEP 668): MKL goes into a venv of its own; MKLROOT={VENV}"
 
 
 def conda_install(*specs: str) -> str:
     return "conda install " + " ".join(specs)
 
 
-def apt_install(*packages: str) -> str:
-    return "sudo apt-get install " + " ".join(packages)
+def apt_install(*packages: str, root: str = "/") -> str:
+    return target(root).privileged("apt-get install " + " ".join(packages))
 
 
-def dnf_install(*packages: str) -> str:
-    return "sudo dnf install " + " ".join(packages)
+def dnf_install(*packages: str, root: str = "/") -> str:
+    return target(root).privileged("dnf install " + " ".join(packages))
+
+
+def ld_so_conf(folder: str, root: str = "/") -> str:
+    """The folder added to the loader's system-wide path: a file in /etc/ld.so.conf.d, then ldconfig."""
+    t = target(root)
+    return t.privileged(f"echo {q(folder)} | {t.sudo}tee /etc/ld.so.conf.d/mkl.conf && {t.sudo}ldconfig", prefixed=True)
 
 
 # mkldoctor's own optional parts (requests for bench --hf-repo), as its README tells to install them
 BENCH_EXTRA = "pip install 'mkldoctor[bench]'"
 
-# the packages whose libmkl_*.so development links (-lmkl_rt finds them) oneMKL's wheels lack
-DEVEL_LINKS = (f"{conda_install('mkl-devel')}   # conda's mkl-devel has the libmkl_*.so development links",
-               f"or: {apt_install('intel-oneapi-mkl-devel')}   # Intel's apt repository, the same links")
+
+def devel_links(root: str = "/") -> tuple[str, str]:
+    """The packages whose libmkl_*.so development links (-lmkl_rt finds them) oneMKL's wheels lack."""
+    return (f"{conda_install('mkl-devel')}   # conda's mkl-devel has the libmkl_*.so development links",
+            f"or: {apt_install('intel-oneapi-mkl-devel', root=root)}   # Intel's apt repository, the same links")
 
 
 def managers(root: str) -> list[str]:
@@ -142,12 +172,13 @@ PACKAGES: dict[str, dict[str, str]] = {
 
 
 def recipes(need: str, min_version: str | None = None, channels: list[str] | None = None,
-            intel_repo: bool = True) -> list[str]:
+            intel_repo: bool = True, root: str = "/") -> list[str]:
     """Install commands for ``need`` ("static", "shared", "headers", "openmp"), one block per channel.
 
     ``channels`` keeps only those (default: every channel); a channel whose MKL is older than
     ``min_version`` is left out (Debian's 2020.4 for ``hgemm_``) and said so in a comment line;
-    ``intel_repo`` adds the lines that configure Intel's repository before its install command.
+    ``intel_repo`` adds the lines that configure Intel's repository before its install command; ``root``: the
+    system the commands are for.
     """
     out: list[str] = []
     spec = f">={min_version}" if min_version else ""
@@ -163,22 +194,24 @@ def recipes(need: str, min_version: str | None = None, channels: list[str] | Non
             continue
         if channel == "pip":
             extra = " " + shlex.quote(f"mkl-include{spec}") if need in ("static", "shared") else ""
-            out.append(f"pip:       {pip_install(shlex.quote(package + spec))}{extra}")
+            out.append(f"pip:       {pip_install(shlex.quote(package + spec) + extra, root=root)}")
+            if note := pip_note(root):
+                out.append(f"           {note}")
         elif channel == "conda":
             out.append(f"conda:     {conda_install(shlex.quote(package + spec))}")
         elif channel == "intel-apt":
-            setup = list(INTEL_APT_REPO) if intel_repo else []
-            lines = setup + [apt_install(package)]
+            setup = list(intel_apt_repo(root)) if intel_repo else []
+            lines = setup + [apt_install(package, root=root)]
             out.append(f"Intel apt: {lines[0]}")
             out.extend(f"           {line}" for line in lines[1:])
             if need != "openmp":
                 out.append("           source /opt/intel/oneapi/setvars.sh   # sets MKLROOT, LD_LIBRARY_PATH, PKG_CONFIG_PATH")
         elif channel == "intel-dnf":
-            lines = list(INTEL_YUM_REPO) + [dnf_install(package)]
+            lines = list(intel_yum_repo(root)) + [dnf_install(package, root=root)]
             out.append(f"Intel dnf: {lines[0]}")
             out.extend(f"           {line}" for line in lines[1:])
         elif channel == "debian":
-            out.append(f"Debian:    {apt_install(package)}" + (f"   # non-free component; MKL {known}" if known and need != "openmp" else "   # LLVM's OpenMP, with a libiomp5.so link"))
+            out.append(f"Debian:    {apt_install(package, root=root)}" + (f"   # non-free component; MKL {known}" if known and need != "openmp" else "   # LLVM's OpenMP, with a libiomp5.so link"))
     return out
 
 
@@ -198,11 +231,11 @@ def channels_for(root: str, debian_present: bool) -> list[str]:
 def install_static(root: str, debian_present: bool, min_version: str | None = None) -> list[str]:
     """Commands that install an MKL with static archives, for the package managers present."""
     return recipes("static", min_version, channels=channels_for(root, debian_present),
-                   intel_repo=not intel_apt_configured(root))
+                   intel_repo=not intel_apt_configured(root), root=root)
 
 
 def install_openmp(root: str) -> list[str]:
-    return recipes("openmp", channels=channels_for(root, True), intel_repo=not intel_apt_configured(root))
+    return recipes("openmp", channels=channels_for(root, True), intel_repo=not intel_apt_configured(root), root=root)
 
 
 RECIPE_NAMES = {"static": "static-mkl", "shared": "mkl", "headers": "mkl-headers", "openmp": "openmp"}

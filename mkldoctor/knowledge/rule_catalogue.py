@@ -262,3 +262,12 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in _CHECK + _EXPLAIN + _PYTHON}
 def rule(id: str) -> Rule:
     """The entry for ``id``; an id the table lacks gets a plain entry (a test keeps that from happening)."""
     return RULES.get(id) or Rule(id, id.replace("-", " "), id.replace("-", " "), "See the finding's fix.")
+
+
+def unknown_rule(id: str) -> str | None:
+    """None for a finding id of this table; else what is wrong with it: ``unknown rule; did you mean several-versions?``."""
+    from mkldoctor.errors import did_you_mean
+
+    if id in RULES:
+        return None
+    return "unknown rule" + (did_you_mean(id, RULES) or " (a finding's id, the word in brackets: several-versions, missing-symbol, ...)")

@@ -26,19 +26,22 @@ class LinkAdvice:
 
 
 def link_advice(spec: str | None, config: LinkConfig, fmt: str = "flags", *, cc: str = "gcc", check: bool = False,
-                hgemm: bool = False) -> LinkAdvice:
-    """The line for the copy ``spec`` names (PATH or VERSION; None: the newest), verified the way ``fmt``
-    says when ``check``.
+                hgemm: bool = False, search: list[str] | None = None, progress=None) -> LinkAdvice:
+    """The line for the copy ``spec`` names (PATH or VERSION; None: the newest, among the copies found and those
+    in ``search``), verified the way ``fmt`` says when ``check`` (``progress`` told each step).
 
     Raises :class:`~mkldoctor.link.linkline.LinkLineError` when the copy lacks a file the line needs.
     """
     from mkldoctor.discover.choose import choose_install
     from mkldoctor.link.verify_format import verify_format
 
-    chosen, others = choose_install(spec)
+    say = progress or (lambda step: None)
+    say("looking for MKL")
+    chosen, others = choose_install(spec, search=search)
     line = advise(chosen, config, cc=cc)
     if not check:
         return LinkAdvice(chosen, config, line, fmt)
+    say(f"--verify: building and running a program ({fmt})")
     result = verify_format(line, fmt, hgemm=hgemm, cc=cc)
     if result.ok:
         return LinkAdvice(chosen, config, line, fmt, result)

@@ -6,7 +6,6 @@ stream; nothing here decides anything about MKL.
 
 from __future__ import annotations
 
-import enum
 import functools
 import json
 import os
@@ -14,21 +13,15 @@ import sys
 from typing import Any, TextIO
 
 from mkldoctor.inert import InertWriter, inert, inert_lines
+from mkldoctor.output.formats import Format
 
 
-class Format(str, enum.Enum):
-    auto = "auto"
-    table = "table"
-    text = "text"
-    json = "json"
-
-
-def resolve(fmt: Format, stream: TextIO | None = None) -> Format:
-    """``auto`` becomes ``table`` on a terminal and ``text`` when piped."""
-    if fmt is not Format.auto:
+def resolve(fmt, stream: TextIO | None = None):
+    """``auto`` becomes ``table`` on a terminal and ``text`` when piped (of the same enum: list's, deps'...)."""
+    if fmt.value != "auto":
         return fmt
     stream = stream or sys.stdout
-    return Format.table if stream.isatty() else Format.text
+    return type(fmt)("table" if stream.isatty() else "text")
 
 
 def console(stream: TextIO | None = None, *, stderr: bool = False):
@@ -57,6 +50,17 @@ def _inert_console():
             return super()._render_buffer(seg if seg.control else seg._replace(text=inert_lines(seg.text)) for seg in buffer)
 
     return InertConsole
+
+
+def fits(con, renderable) -> bool:
+    """Whether ``renderable`` (a table, a tree) lays out in the console's width with no word split: its
+    narrowest layout (each no-wrap cell whole, other text wrapped at spaces, every path a word) fits, so rich
+    wraps whole words only and never folds or cuts a path. Where it does not, a renderer writes its list form
+    (one record a line, the path whole) instead."""
+    from rich.measure import Measurement
+
+    unbounded = con.options.update_width(1 << 16)  # rich clamps a measurement to the width it is given
+    return Measurement.get(con, unbounded, renderable).minimum <= con.width
 
 
 def write_json(document: dict[str, Any], stream: TextIO | None = None) -> None:

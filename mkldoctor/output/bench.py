@@ -8,7 +8,6 @@ Version 2: ``threads`` is the count each configuration ran with (MKL's own where
 
 from __future__ import annotations
 
-import os
 import re
 import sys
 from typing import TextIO
@@ -176,26 +175,39 @@ def render_text(report: BenchReport, stream: TextIO) -> None:
 # -- rich -------------------------------------------------------------------------------------------
 
 
+def _listed(row: list[str]) -> str:
+    """A table row as one line (the list form): ``2026.2 dynamic sequential 1 f32: best ms 12.30, median 12.51, ...``."""
+    label = " ".join(cell for cell in row[:5] if cell)
+    return f"{label}: " + ", ".join(f"{header} {cell}" for header, cell in zip(TABLE_HEADERS[5:], row[5:]) if cell)
+
+
 def render_table(report: BenchReport, stream: TextIO) -> None:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
+    from mkldoctor.output import fits
+
     con = console(stream)
     for line in _heading(report):
-        con.print(Text(line, style="dim"))
+        con.print(Text(line, style="dim"), soft_wrap=True)
     table = Table(title="mkldoctor bench", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False,
                   collapse_padding=True, expand=False)
     for i, header in enumerate(TABLE_HEADERS):
         table.add_column(header, justify="right" if i >= 5 or header == "thr" else "left", no_wrap=True)
     statuses = [r.status for r in report.results] + (["ok" if report.naive.ok else "failed"] if report.naive else [])
     styles = {"ok": None, "failed": "red", "skipped": "dim"}
-    for row, status in zip(_rows(report, wide=False), statuses):
+    rows = _rows(report, wide=False)
+    for row, status in zip(rows, statuses):
         table.add_row(*row, style=styles.get(status))
-    con.print(table)
+    if fits(con, table):
+        con.print(table)
+    else:  # the list form: a cut cell would read "2026.2 dyn… sequen…"
+        for row, status in zip(rows, statuses):
+            con.print(Text(_listed(row), style=styles.get(status) or ""), soft_wrap=True)
     con.print(Text("×naive: speed over the forward without MKL at one thread (one-thread rows); |diff|: largest "
                    "difference of the last hidden state from the float64 forward (or the naive engine); " + LEGEND,
-                   style="dim"))
+                   style="dim"), soft_wrap=True)
 
     short = _short_labels(report)
     median = report.quota.quota is not None  # under a quota the best run is a lucky one
@@ -211,31 +223,34 @@ def render_table(report: BenchReport, stream: TextIO) -> None:
     if bars:
         longest = max(ms for _, ms, _ in bars)
         width = max(len(name) for name, _, _ in bars)
-        room = max(10, min(BAR_WIDTH, con.width - width - 12))
+        below = con.width - width - 12 < 10  # no room beside the names: each bar under its name
+        room = max(10, min(BAR_WIDTH, con.width - 12 if below else con.width - width - 12))
         con.print()
         con.print(Text(f"{'median' if median else 'best'} ms per forward (shorter is faster)", style="bold"))
         colour = {"mkl": "green", "f16": "yellow", "naive": "magenta"}
         for name, ms, kind in bars:
             filled = max(1, round(room * ms / longest))
-            line = Text(name.ljust(width) + " ")
+            if below:
+                con.print(Text(name), soft_wrap=True)
+            line = Text("  " if below else name.ljust(width) + " ")
             line.append("█" * filled, style=colour[kind])
             line.append(f" {ms:.1f}")
-            con.print(line, no_wrap=True, overflow="ellipsis")
+            con.print(line, soft_wrap=True)
     shown: set[str] = set()
     for r in report.results:
         if r.status == "failed":
             con.print()
-            con.print(Text(f"{r.config.name}: {r.reason}", style="red"))
+            con.print(Text(f"{r.config.name}: {r.reason}", style="red"), soft_wrap=True)
             signature = re.sub(r"\(\.text[^)]*\)|0x[0-9a-f]+", "", r.failure.key_line()) if r.failure else ""
             if r.failure is not None and signature not in shown:
                 shown.add(signature)
                 for line in r.failure.log.rstrip().splitlines()[-LOG_TAIL:]:
-                    con.print(Text("  " + line, style="dim"))
-                con.print(Text("  (the command and whole log: --format json, build_failure)", style="dim"))
+                    con.print(Text("  " + line, style="dim"), soft_wrap=True)
+                con.print(Text("  (the command and whole log: --format json, build_failure)", style="dim"), soft_wrap=True)
     for note in report.notes:
-        con.print(Text(f"note: {note}", style="yellow"))
+        con.print(Text(f"note: {note}", style="yellow"), soft_wrap=True)
     con.print()
-    con.print(report.summary)
+    con.print(Text(report.summary), soft_wrap=True)
 
 
 def render(report: BenchReport, fmt: Format, stream: TextIO | None = None) -> None:
@@ -263,16 +278,3 @@ def render_failures(report: BenchReport, explained: list, stream: TextIO | None 
         bad = next(c for c in report.naive.checks if not c.ok)
         stream.write(f"mkldoctor: bench: {inert(bad.one_line())}\n")
 
-
-def progress_printer(stream: TextIO | None = None):
-    """Progress lines on stderr, only when a person is watching it."""
-    stream = stream or sys.stderr
-    if not stream.isatty() or os.environ.get("MKLDOCTOR_QUIET"):
-        return None
-
-    def say(message: str) -> None:
-        message = inert(message)
-        stream.write(f"\x1b[2m… {message}\x1b[0m\n" if "NO_COLOR" not in os.environ else f"… {message}\n")
-        stream.flush()
-
-    return say

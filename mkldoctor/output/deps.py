@@ -49,29 +49,59 @@ def summary(deps: Deps) -> list[str]:
     return lines
 
 
-def render_table(deps: Deps, stream: TextIO | None = None) -> None:
+def _title(deps: Deps) -> str:
+    return f"{deps.binary}: MKL and OpenMP at run time" + (f" ({deps.image})" if deps.image else "")
+
+
+def _where(need) -> str:
+    where = need.path if not need.missing else "MISSING"
+    return where + (f" -> {need.real}" if need.real and need.real != need.path else "")
+
+
+def _searches(deps: Deps, verbose: bool) -> list[str]:
+    """Where the search looked for the missing files: once for all the files it failed alike (``verbose``: once
+    per file)."""
+    groups = [((need,), need.search) for need in deps.missing] if verbose else deps.searches()
+    lines = []
+    for needs, search in groups:
+        names = ", ".join(need.file for need in needs)
+        lines.append(f"{names} {'is' if len(needs) == 1 else 'are'} missing; where the search looked"
+                     + (" (the same for each):" if len(needs) > 1 else ":"))
+        lines += [f"  {line}" for line in search]
+    return lines
+
+
+def render_text(deps: Deps, stream: TextIO | None = None, *, verbose: bool = False) -> None:
+    """The list form: one line per file, its path last and whole (``--format text``, and the table's form on a
+    terminal too narrow for it)."""
+    stream = inert_stream(stream or sys.stdout)
+    lines = [_title(deps)]
+    lines += [f"{need.file} ({need.role}, {mb(need.size)}): {_where(need)}" for need in deps.needs]
+    lines.append(f"total: {mb(deps.total)}")
+    stream.write("\n".join(lines + _searches(deps, verbose) + summary(deps)) + "\n")
+
+
+def render_table(deps: Deps, stream: TextIO | None = None, *, verbose: bool = False) -> None:
+    """A rich table where it fits the terminal whole; else :func:`render_text`'s list form."""
+    from rich import box
     from rich.table import Table
 
-    from mkldoctor.output import console
+    from mkldoctor.output import console, fits
 
-    table = Table(title=markup(f"{deps.binary}: MKL and OpenMP at run time" + (f" ({deps.image})" if deps.image else "")),
-                  show_lines=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 0), show_lines=False)
     for column in ("file", "role", "taken from", "size"):  # the why of each row is in --format json
-        table.add_column(column, justify="right" if column == "size" else "left", overflow="fold")
+        table.add_column(column, justify="right" if column == "size" else "left", no_wrap=True)
     for need in deps.needs:
-        where = need.path if not need.missing else "MISSING"
-        if need.real and need.real != need.path:
-            where += f" -> {need.real}"
-        table.add_row(markup(need.file), markup(need.role), markup(where), mb(need.size))
+        table.add_row(markup(need.file), markup(need.role), markup(_where(need)), mb(need.size))
     table.add_row("total", "", "", mb(deps.total))
     out = console(stream)
+    if not fits(out, table):
+        render_text(deps, stream, verbose=verbose)
+        return
+    out.print(markup(_title(deps)), soft_wrap=True)
     out.print(table)
-    for need in deps.missing:
-        out.print(f"{markup(need.file)} is missing; where the search looked:")
-        for line in need.search:
-            out.print(f"  {markup(line)}")
-    for line in summary(deps):
-        out.print(markup(line))
+    for line in _searches(deps, verbose) + summary(deps):
+        out.print(markup(line), soft_wrap=True)  # a sentence with a path: the terminal wraps it, not mkldoctor
 
 
 def render_copy(deps: Deps, stream: TextIO | None = None, stage: str = "build") -> None:

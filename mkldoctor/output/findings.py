@@ -6,7 +6,6 @@ decides nothing. Text respects NO_COLOR and never colours a pipe.
 
 from __future__ import annotations
 
-import enum
 import sys
 from dataclasses import asdict
 from typing import TextIO
@@ -15,6 +14,7 @@ from mkldoctor import __version__
 from mkldoctor.findings import Finding, Location, Recipe
 from mkldoctor.inert import inert, inert_lines
 from mkldoctor.output import console, markup, write_json
+from mkldoctor.output.formats import FINDINGS, FindingsFormat, choices
 
 SCHEMA = "mkldoctor.findings"
 SCHEMA_VERSION = 2  # 2: "tool" (name, version), "paths_relative_to", each finding's "locations"
@@ -22,25 +22,18 @@ SCHEMA_VERSION = 2  # 2: "tool" (name, version), "paths_relative_to", each findi
 _STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
 
 
-class FindingsFormat(str, enum.Enum):
-    text = "text"
-    json = "json"
-    junit = "junit"
-    github = "github"
-    sarif = "sarif"
-
-
-CHOICES = ", ".join(f.value for f in FindingsFormat)  # "text, json, junit, github, sarif": the one list help and errors name
+CHOICES = choices(FINDINGS)  # "text, json, junit, github, sarif": the one list help and errors name
 
 
 def render(findings: list[Finding], fmt: FindingsFormat | str, stream: TextIO | None = None, *, suite: str = "mkldoctor",
-           extra: dict | None = None, base: str = ".", anchor: Location | None = None) -> None:
+           extra: dict | None = None, base: str = ".", anchor: Location | None = None, ignored: list[Finding] = ()) -> None:
     """``base``: the folder the findings' relative location paths are relative to (the project, for check);
-    ``anchor``: where SARIF places a finding that has no line of its own (the project's build file, the log)."""
+    ``anchor``: where SARIF places a finding that has no line of its own (the project's build file, the log);
+    ``ignored``: the findings ``--ignore`` left out, counted in text and JSON, absent from the rest."""
     stream = stream or sys.stdout
     fmt = FindingsFormat(fmt)
     if fmt is FindingsFormat.json:
-        render_json(findings, stream, extra, base)
+        render_json(findings, stream, {**(extra or {}), "ignored": ignored_json(ignored)}, base)
     elif fmt is FindingsFormat.junit:
         render_junit(findings, stream, suite)
     elif fmt is FindingsFormat.github:
@@ -50,7 +43,22 @@ def render(findings: list[Finding], fmt: FindingsFormat | str, stream: TextIO | 
 
         render_sarif(findings, stream, base=base, anchor=anchor)
     else:
-        render_text(findings, stream)
+        render_text(findings, stream, ignored)
+
+
+def ignored_json(ignored: list[Finding]) -> dict:
+    """``{"count": 3, "rules": {"several-versions": 1, ...}}``: what --ignore left out, by rule."""
+    rules: dict[str, int] = {}
+    for finding in ignored:
+        rules[finding.id] = rules.get(finding.id, 0) + 1
+    return {"count": len(ignored), "rules": rules}
+
+
+def ignored_line(ignored: list[Finding]) -> str:
+    """``3 ignored (several-versions, pkgconfig-missing-files)``, or "" when none was."""
+    if not ignored:
+        return ""
+    return f"{len(ignored)} ignored ({', '.join(ignored_json(ignored)['rules'])})"
 
 
 def recipes_of(findings: list[Finding]) -> list[Recipe]:
@@ -66,13 +74,13 @@ def summary(findings: list[Finding]) -> dict[str, int]:
     return {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
 
 
-def render_text(findings: list[Finding], stream: TextIO) -> None:
+def render_text(findings: list[Finding], stream: TextIO, ignored: list[Finding] = ()) -> None:
     rich_escape = markup  # inert, then rich's brackets escaped: rich alone would drop BEL and keep ESC
 
     con = console(stream)
     con.soft_wrap = True  # commands must stay pasteable: never wrapped by rich
     if not findings:
-        con.print("no MKL link or load problem found in the input")
+        con.print("no MKL link or load problem found in the input" + (f"; {rich_escape(ignored_line(ignored))}" if ignored else ""))
         return
     for number, finding in enumerate(findings, 1):
         if number > 1:
@@ -96,7 +104,8 @@ def render_text(findings: list[Finding], stream: TextIO) -> None:
         for line in recipe.lines:
             con.print(f"  {rich_escape(line)}")
     counts = summary(findings)
-    con.print(f"\n{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)")
+    also = f", {rich_escape(ignored_line(ignored))}" if ignored else ""
+    con.print(f"\n{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s){also}")
 
 
 def render_json(findings: list[Finding], stream: TextIO, extra: dict | None = None, base: str = ".") -> None:

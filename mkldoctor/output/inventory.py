@@ -74,8 +74,8 @@ def _short_package(text: str | None) -> str:
     return text if len(names) <= 4 else ", ".join(names[:4]) + f" and {len(names) - 4} more"
 
 
-def install_lines(install: MklInstall, inventory: Inventory) -> list[tuple[str, str]]:
-    """(label, value) rows shared by the text and the tree renderings."""
+def install_lines(install: MklInstall, inventory: Inventory, verbose: bool = False) -> list[tuple[str, str]]:
+    """(label, value) rows shared by the text and the tree renderings (``verbose``: every evidence line)."""
     rows: list[tuple[str, str]] = []
     rows += [("partial copy", f"NOT READ: {line}") for line in install.broken]
     rows.append(("version", f"{install.version or 'unknown'} (from {install.version_from or 'nothing that says'})"))
@@ -104,7 +104,7 @@ def install_lines(install: MklInstall, inventory: Inventory) -> list[tuple[str, 
         rows.append((f"defines {name}", "yes" if paths else "NO"))
     if install.pkgconfig:
         rows.append(("pkg-config", f"{len(install.pkgconfig)} mkl-*.pc file(s)"))
-    rows += [("evidence", line) for line in summarise_evidence(install.evidence)]
+    rows += [("evidence", line) for line in (install.evidence if verbose else summarise_evidence(install.evidence))]
     return rows
 
 
@@ -151,35 +151,47 @@ def _pc_problems(inventory: Inventory) -> list[str]:
     return lines
 
 
-def render(inventory: Inventory, fmt: Format, stream: TextIO | None = None) -> None:
+def render(inventory: Inventory, fmt: Format, stream: TextIO | None = None, *, verbose: bool = False) -> None:
     stream = stream or sys.stdout
     if fmt is Format.json:
         write_json(inventory_json(inventory), stream)
-        return
-    pc_lines = _pc_problems(inventory)
-    if fmt is Format.text:
-        stream = inert_stream(stream)
-        if not inventory.installs:
-            stream.write(f"no MKL found under {inventory.root}\n")
-        for install in inventory.installs:
-            stream.write(_title(install) + "\n")
-            for label, value in install_lines(install, inventory):
-                stream.write(f"  {label}: {value}\n")
-        if (line := budget_line(inventory)) is not None:
-            stream.write(f"cpu budget: {line}\n")
-        for line in pc_lines:
-            stream.write(f"pkg-config: {line}\n")
-        for warning in inventory.warnings:
-            stream.write(f"warning: {warning}\n")
-        return
+    elif fmt is Format.text:
+        render_text(inventory, stream, verbose)
+    else:
+        render_tree(inventory, stream, verbose)
+
+
+def render_text(inventory: Inventory, stream: TextIO, verbose: bool = False) -> None:
+    """The list form: a copy's title, then one indented line per fact, each path whole on its line."""
+    stream = inert_stream(stream)
+    if not inventory.installs:
+        stream.write(f"no MKL found under {inventory.root}\n")
+    for install in inventory.installs:
+        stream.write(_title(install) + "\n")
+        for label, value in install_lines(install, inventory, verbose):
+            stream.write(f"  {label}: {value}\n")
+    if (line := budget_line(inventory)) is not None:
+        stream.write(f"cpu budget: {line}\n")
+    for line in _pc_problems(inventory):
+        stream.write(f"pkg-config: {line}\n")
+    for warning in inventory.warnings:
+        stream.write(f"warning: {warning}\n")
+
+
+def render_tree(inventory: Inventory, stream: TextIO, verbose: bool = False) -> None:
+    """A rich tree where every line of it fits the terminal; else :func:`render_text`'s list form (a tree's
+    line wrapped by rich would split a path)."""
     from rich.tree import Tree
+
+    from mkldoctor.output import fits
 
     escape = markup
     con = console(stream)
+    pc_lines = _pc_problems(inventory)
     tree = Tree(f"[bold]{len(inventory.installs)} MKL cop{'y' if len(inventory.installs) == 1 else 'ies'} under {escape(inventory.root)}[/bold]")
     for install in inventory.installs:
         branch = tree.add(f"[bold cyan]{escape(_title(install))}[/bold cyan]")
-        for label, value in install_lines(install, inventory):
+        for label, value in install_lines(install, inventory, verbose):
             style = "red" if ("NO" in value.split(" ")[0:1] or value.startswith(("MISSING", "NO ", "NOT READ"))) else None
             text = escape(f"{label}: {value}")
             branch.add(f"[{style}]{text}[/{style}]" if style else text)
@@ -191,4 +203,7 @@ def render(inventory: Inventory, fmt: Format, stream: TextIO | None = None) -> N
             pcs.add(escape(line))
     for warning in inventory.warnings:
         tree.add(f"[yellow]warning: {escape(warning)}[/yellow]")
+    if not fits(con, tree):
+        render_text(inventory, stream, verbose)
+        return
     con.print(tree, markup=True)

@@ -114,16 +114,17 @@ def render_observed(m: EnvMap, seen: Observed, con) -> None:
         con.print(inert(f"  the process {seen.died}"), markup=False)
 
 
-def render_report(report: PythonReport, fmt: str, stream: TextIO | None = None) -> None:
+def render_report(report: PythonReport, fmt: str, stream: TextIO | None = None, ignored: list = ()) -> None:
+    """``ignored``: the findings --ignore left out (counted in text and JSON)."""
     stream = stream or sys.stdout
     chosen = FindingsFormat(fmt)
     findings = list(report.findings)
     if chosen is FindingsFormat.text:
         render_map(report, stream)
-        render_text(findings, stream)
+        render_text(findings, stream, ignored)
         return
     extra = {"command": "python", **as_json(report)} if chosen is FindingsFormat.json else None
-    render(findings, chosen, stream, suite="mkldoctor.python", extra=extra)
+    render(findings, chosen, stream, suite="mkldoctor.python", extra=extra, ignored=ignored)
 
 
 def _library_json(library: Library) -> dict:

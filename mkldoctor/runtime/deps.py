@@ -76,6 +76,17 @@ class Deps:
     def unneeded_bytes(self) -> int:
         return sum(size for _, size in self.unneeded)
 
+    def searches(self) -> list[tuple[tuple[Need, ...], tuple[str, ...]]]:
+        """The missing files grouped by the search that failed for them, each search once: the loader looks in
+        the same folders for each file, so seven files missing is one search told, not seven. A search told for
+        several files says "not there" where it said "no <file>"."""
+        groups: dict[tuple[str, ...], list[Need]] = {}
+        for need in self.missing:
+            groups.setdefault(tuple(line.replace(need.file, "\0") for line in need.search), []).append(need)
+        return [(tuple(needs), needs[0].search if len(needs) == 1 else
+                 tuple(line.replace("no \0", "not there").replace("\0", "the file") for line in key))
+                for key, needs in groups.items()]
+
 
 @dataclass
 class _Walk:
@@ -96,6 +107,7 @@ def compute_deps(
     search: list[str] | None = None,
     image: str | None = None,
     run: bool = False,
+    progress=None,
 ) -> Deps:
     """What ``binary`` (a path inside ``root``) needs of MKL and OpenMP at run time.
 
@@ -103,8 +115,10 @@ def compute_deps(
     ``search`` adds folders on this machine with MKL copies to probe with and to compare a
     static binary with. The probe runs only against an MKL installed on this machine or in ``search``
     (with ``image`` set, nothing from the root is ever run: a copy here with identical files stands in);
-    ``run`` (``--run``) lets it run the program's own MKL, in ``root`` or beside the program.
+    ``run`` (``--run``) lets it run the program's own MKL, in ``root`` or beside the program;
+    ``progress`` is told each step.
     """
+    say = progress or (lambda step: None)
     env = dict(env or {})
     if cpu not in ("native", "all"):
         kernel_files(cpu, "")  # an unknown ISA is a usage error before anything is read
@@ -117,12 +131,16 @@ def compute_deps(
         raise InputError(binary, "not an ELF file (or unreadable): deps reads executables and shared libraries")
     walk = _Walk(loader, dynamic)
     walk.objects[loader.real(inside)] = dynamic
+    say(f"the libraries {binary} needs")
     _closure(walk, inside, dynamic, "DT_NEEDED")
     anchor = _first(walk.needs, "libmkl_rt.") or _first(walk.needs, "libmkl_core.")
+    if anchor is not None:
+        say("MKL's layers and CPU kernels")
     layers, kernels_how = _mkl_part(walk, fs, anchor, env, cpu, search, image, run) if anchor is not None else (None, "")
     linkage = "dynamic" if anchor is not None or any(n.file.startswith("libmkl_") for n in walk.needs) else "none"
     static = None
     if linkage == "none":
+        say("MKL linked in: the copies to compare with")
         installs = _installs(fs, search)
         static = static_mkl(host_binary, installs)
         if static is not None:

@@ -20,11 +20,15 @@ def runtime_findings(deps: Deps, search: list[str] | None = None) -> list[Findin
     present = [n for n in deps.needs if n.path and n.file.startswith("libmkl_")]
     dest_dir = posixpath.dirname(present[0].path) if present else None
     here = _folders_here(search)
+    told = {need.file: needs[0].file for needs, _ in deps.searches() for need in needs}  # each search told once
     findings = []
     for need in deps.missing:
         sources = [os.path.join(folder, need.file) for folder in here if os.path.exists(os.path.join(folder, need.file))]
         evidence = [f"{deps.binary} needs it: {need.role}, {need.why}"]
-        evidence += [f"the search in the image: {line}" for line in need.search]
+        if told[need.file] == need.file:
+            evidence += [f"the search in the image: {line}" for line in need.search]
+        else:
+            evidence.append(f"the search in the image: the same as for {told[need.file]}, and it failed alike")
         evidence += [f"on this machine: {path}" for path in sources[:3]] or ["no copy of it on this machine (--host-search DIR adds folders)"]
         folder = dest_dir or _first_search_folder(need.search)
         target = posixpath.join(folder, need.file) if folder else f"<a folder on the loader's path>/{need.file}"
