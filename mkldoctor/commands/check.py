@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from mkldoctor.commands import MaxImageEntries, MaxImageSize
+from mkldoctor.commands.build_options import AllFeatures, Configure, Defines, Features, NoDefaultFeatures, Preset
 from mkldoctor.errors import UsageError
 from mkldoctor.knowledge import layout
 
@@ -30,6 +31,12 @@ def check(
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show scan notes.")] = False,
     fmt: Annotated[str, typer.Option("--format", help="text, json, junit, github (annotations) or sarif (code scanning).")] = "text",
+    define: Defines = None,
+    preset: Preset = None,
+    features: Features = None,
+    all_features: AllFeatures = False,
+    no_default_features: NoDefaultFeatures = False,
+    configure: Configure = False,
 ) -> None:
     """Diagnose this machine and the project: every problem that will break or slow an MKL build, with the fix.
 
@@ -52,7 +59,10 @@ def check(
         project = "."
         opened = image_root(image, root, [binary] if binary else [], max_image_size, max_image_entries)
         root = opened.root
-    options = CheckOptions(tuple(require_symbol or ()), link, interface, threading, min_version)
+    from mkldoctor.commands.build_options import build_options
+
+    build = build_options(define, preset, features, all_features, no_default_features, configure)
+    options = CheckOptions(tuple(require_symbol or ()), link, interface, threading, min_version, build=build)
     result = checkup(project, root, options, search=search, image=opened, binary=binary, host_search=host_search, run=run)
     shown = [f for f in result.findings if verbose or chosen is not FindingsFormat.text or f.id != "scan-warning"]
     extra = {"command": "check", "picked": result.picked} if chosen is FindingsFormat.json else None

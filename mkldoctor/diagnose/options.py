@@ -15,6 +15,22 @@ THREADINGS = layout.words("mkldoctor", "threading")
 
 
 @dataclass(frozen=True)
+class BuildOptions:
+    """What the user passes to the project's own build tool, as that tool takes it (issue 22)."""
+
+    defines: tuple[str, ...] = ()  # -D NAME=VALUE (cmake: NAME:TYPE=VALUE too), repeatable
+    preset: str | None = None  # cmake --preset NAME (CMakePresets.json / CMakeUserPresets.json)
+    features: tuple[str, ...] = ()  # cargo --features (comma or space separated, repeatable; crate/feature too)
+    all_features: bool = False  # cargo --all-features
+    no_default_features: bool = False  # cargo --no-default-features
+    configure: bool = False  # run the real configure step in a scratch folder and compare (it runs the project's files)
+
+    @property
+    def cargo_features(self) -> tuple[str, ...]:
+        return tuple(f for item in self.features for f in item.replace(",", " ").split() if f)
+
+
+@dataclass(frozen=True)
 class CheckOptions:
     require_symbols: tuple[str, ...] = ()  # symbols the build needs
     link: str | None = None  # static, dynamic, sdl
@@ -22,6 +38,7 @@ class CheckOptions:
     threading: str | None = None  # sequential, intel, gnu, tbb
     min_version: str | None = None  # the oldest MKL acceptable
     search: tuple[str, ...] = ()  # more folders to look for MKL in (a config's ``search``)
+    build: BuildOptions = BuildOptions()  # what goes to the project's build tool
 
     @classmethod
     def from_table(cls, table: dict) -> CheckOptions:

@@ -37,6 +37,7 @@ class Needs:
     cmake: bool = False
     cmake_interface_set: bool = False
     cmake_find_module: str | None = None  # the project's own FindMKL.cmake, used by find_package(MKL) without CONFIG
+    mkl_optional: bool = False  # the build tool's predicted link lines name no MKL: MKL is not needed as they stand
     origin: dict[str, str] = field(default_factory=dict)  # what said so, per key
     symbol_origin: dict[str, str] = field(default_factory=dict)
     # the project's lines behind a need: "symbol:hgemm_", "link", "interface", "threading",
@@ -199,7 +200,7 @@ def read_config(top: str, needs: Needs) -> None:
         CheckOptions.from_table(table).apply(needs, f"{name}")
 
 
-def read_project(top: str, env: dict[str, str] | None = None) -> tuple[Needs, list[str]]:
+def read_project(top: str, env: dict[str, str] | None = None, build=None) -> tuple[Needs, list[str]]:
     needs = Needs()
     notes: list[str] = []
     if not os.path.isdir(top):

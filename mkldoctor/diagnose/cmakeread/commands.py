@@ -38,6 +38,8 @@ def set_(run: Interpreter, command: Command, words: list[Word]) -> None:
         at = rest.index("CACHE")
         value, kind = join(rest[:at]), rest[at + 1] if len(rest) > at + 1 else "STRING"
         doc = rest[at + 2] if len(rest) > at + 2 else ""
+        if kind in ("BOOL", "STRING", "PATH", "FILEPATH"):  # a user-facing choice, as option() is
+            run.record.options.setdefault(name, (value, command.path, command.line))
         run.set_cache(name, value, "INTERNAL" if kind == "INTERNAL" else kind, doc,
                       force="FORCE" in rest[at + 2:] or kind == "INTERNAL")
         return
