@@ -97,7 +97,7 @@ def rule_not_modelled(f: Facts) -> list[Finding]:
     if build.unmodelled:
         out.append(Finding("build-not-modelled", "warning",
                            f"{build.tool}'s outcome is not predicted: {build.unmodelled}",
-                           tuple(_evidence(f)), (f"run the real configure step: mkldoctor check --configure",),
+                           tuple(_evidence(f)), ("run the real configure step: mkldoctor check --configure",),
                            "The reader of build files stops where it would have to guess.",
                            locations=(build.unmodelled_at,) if build.unmodelled_at else ()))
     notes = list(dict.fromkeys(what for what, _ in build.notes))
