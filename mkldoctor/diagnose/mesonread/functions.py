@@ -100,11 +100,14 @@ def _dependency(run: Interpreter, node: Node, names: list, kwargs: dict):
             found = deps.pkgconfig(name, run.env, lambda p: run.read(p, 1 << 20), run.isfile, static, versions)
             tried.append("pkg-config")
         if (found is None or not found.found) and method in ("auto", "cmake") and run.machine.cmake_modules:
-            tried.append("cmake")
             if deps.cmake_candidates(name, run.env, run.machine, run.listdir):
-                run.notes.append((f"dependency('{name}') would run CMake's find_package({name}): a config or "
-                                  "module of that name (any case) exists; CMake's own search is case-sensitive, "
-                                  "so it is taken as not found", run.path, node.line))
+                # meson runs CMake on a project of its own here; that run is not modelled. Where it fails meson
+                # counts the method as not tried (meson 1.12: "(tried pkg-config)"), as seen with MKLConfig.cmake
+                run.notes.append((f"dependency('{name}') would run CMake on a project of meson's: a config or module "
+                                  "of that name (any case) exists; that run is not modelled, it is taken as not found",
+                                  run.path, node.line))
+            else:
+                tried.append("cmake")  # meson's preliminary check finds nothing: the method is tried and fails
         if found is not None and found.found:
             found.tried = tried
             run.dependencies.append(found)
