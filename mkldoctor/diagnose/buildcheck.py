@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable
@@ -112,9 +113,17 @@ def candidates(build: BuildPrediction, inventory: Inventory, env: dict[str, str]
 
 def _switches(build: BuildPrediction) -> list[Change]:
     """The project's options that may turn MKL on: boolean options named for MKL or a BLAS, off by default; string
-    options whose name or value says BLAS or MKL (meson's blas/lapack take a .pc name)."""
+    options whose name or value says BLAS or MKL (meson's blas/lapack take a .pc name); and a boolean option that
+    shares a word with what the tool stops on (ENABLE_MKLCPU_THREAD_TBB when MKLConfig.cmake says TBB not found)."""
     out: list[Change] = []
     given = {d.split("=", 1)[0] for d in build.given}
+    said = set(re.findall(r"[A-Z][A-Z0-9]{2,}", build.headline)) - {"MKL", "NOT", "FOUND", "THE", "FOR", "CMAKE"}
+    for name, (value, _) in build.options.items():
+        if name in given or not said & set(name.upper().split("_")):
+            continue
+        if value.upper() in ("ON", "TRUE", "1", "YES", "OFF", "FALSE", "0", "NO"):
+            flipped = "OFF" if value.upper() in ("ON", "TRUE", "1", "YES") else "ON"
+            out.append(Change(f"-D{name}={flipped}", defines=(f"{name}={flipped}",)))
     for name, (value, _) in build.options.items():
         if name in given:
             continue

@@ -163,6 +163,8 @@ def _from_cmake(top: str, env: dict[str, str], definitions, preset, root: str) -
     out.notes = [(n.what, _at(top, n.path, n.line, n.what)) for n in run.record.notes]
     for lookup in run.record.packages:
         mklish = bool(MKL_WORDS.search(lookup.name)) or lookup.name.upper() in ("BLAS", "LAPACK")
+        if lookup.name in ("TBB", "OpenMP") and not lookup.found:  # what a threading layer's runtime needs
+            out.lookups.append(_runtime_lookup(lookup, top))
         if not mklish:
             continue
         out.looked_for_mkl = True
@@ -186,6 +188,17 @@ def _from_cmake(top: str, env: dict[str, str], definitions, preset, root: str) -
     out.options = {name: (default, _at(top, path, line, f"option {name}"))
                    for name, (default, path, line) in run.record.options.items()}
     return out
+
+
+def _runtime_lookup(lookup, top: str) -> str:
+    where = f"{input_path(lookup.path, top)}:{lookup.line}" if lookup.path.startswith(top) else lookup.path
+    said = f"{where}: find_package({lookup.name}) found no {lookup.name}Config.cmake"
+    if lookup.name == "TBB" and lookup.path and not lookup.path.startswith(top):
+        folder = os.path.normpath(os.path.join(os.path.dirname(lookup.path), "..", ".."))  # <prefix>/lib of MKLConfig
+        if any(os.path.exists(os.path.join(folder, n)) for n in ("libtbb.so", "libtbb.so.12")):
+            said += (f" ({folder} has libtbb.so: the tbb wheel ships the library but no CMake config, so MKLConfig.cmake "
+                     "stops for tbb_thread even with it)")
+    return said
 
 
 def _from_meson(top: str, env: dict[str, str], definitions, root: str) -> BuildPrediction:
