@@ -109,4 +109,21 @@ def rule_not_modelled(f: Facts) -> list[Finding]:
     return out
 
 
-BUILD_RULES = (rule_configure_fails, rule_mkl_not_linked, rule_mixed_copies, rule_not_modelled)
+def rule_asked_differs(f: Facts) -> list[Finding]:
+    """The user states a link, interface or threading layer the build does not take (intel-mkl-src's feature, or
+    the build tool's predicted link line decides it)."""
+    if not f.needs.asked:
+        return []
+    parts = [f"{key} {getattr(f.needs, key)}, not the {value} asked for" for key, (value, _) in f.needs.asked.items()]
+    evidence = [f"asked: {key} {value} ({why})" for key, (value, why) in f.needs.asked.items()]
+    evidence += [f"the build: {key} {getattr(f.needs, key)} ({f.needs.origin.get(key, '')})" for key in f.needs.asked]
+    route = f.needs.cargo_route
+    others = [n for n in (route.notes if route else ()) if n.startswith("other features")]
+    fix = ([f"another feature of the project gives it: {others[0].split(': ', 1)[1]}"] if others else
+           ["change what the build asks for (its own option, or an intel-mkl-src feature), then check again"])
+    return [Finding("build-differs-from-asked", "warning", "the build takes " + "; ".join(parts), tuple(evidence),
+                    tuple(fix), "check judges the build the project's files make; what the command line states is "
+                    "compared with it, not put in its place.")]
+
+
+BUILD_RULES = (rule_configure_fails, rule_mkl_not_linked, rule_mixed_copies, rule_not_modelled, rule_asked_differs)

@@ -51,11 +51,11 @@ def apply_build(needs: Needs, build: BuildPrediction) -> None:
         return
     why = f"{build.tool}'s link line (predicted): {', '.join(os.path.basename(f) for f in linked.files[:4])}"
     link = "sdl" if linked.interface == "runtime" else "static" if linked.link == "static" else "dynamic"
-    needs.set("link", link, why)
+    needs.decide("link", link, why)
     if linked.interface in layout.words("mkldoctor", "interface"):
-        needs.set("interface", linked.interface, why)
+        needs.decide("interface", linked.interface, why)
     if linked.threading in layout.words("mkldoctor", "threading"):
-        needs.set("threading", linked.threading, why)
+        needs.decide("threading", linked.threading, why)
 
 
 def choice_from_build(build: BuildPrediction, inventory: Inventory, owner: Callable[[str], MklInstall | None]) -> Choice:

@@ -57,7 +57,8 @@ def run_check(
     files are never run; ``host_search``: folders on this machine the kernel probe may use; ``run``: the probe
     may run the project's or the root's own MKL too)."""
     env = dict(os.environ if env is None else env)
-    needs, notes = read_project(project, env, options.build)
+    needs, notes = read_project(project, env, options.build,
+                                {"link": options.link, "interface": options.interface, "threading": options.threading})
     options.apply(needs, "command line", override=True)
     read_c_sources(project, needs)
     build = _predict(project, env, options.build, root)

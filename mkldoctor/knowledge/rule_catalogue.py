@@ -107,6 +107,10 @@ _CHECK = (
        "The reader of CMake and meson files met something it does not model (a command that compiles or runs a "
        "program, a module of CMake's it does not read): it says how it took it, or where it stopped predicting.",
        "Compare with the real tool: mkldoctor check --configure."),
+    _r("build-differs-from-asked", "The build does not take the link, interface or threading layer asked for",
+       "--link, --interface or --threading (or the config file) state one thing; the build the project's files make "
+       "takes another (intel-mkl-src's mkl-* feature, or the build tool's link line). Findings judge the build.",
+       "Make the build ask for it (another feature or option of the project), or drop the statement."),
     _r("configure-observed", "What the real configure step did (check --configure)",
        "The project's real cmake or meson setup, run in a scratch folder: whether it configured and which MKL files "
        "its link lines name.",
