@@ -143,3 +143,16 @@ def test_configure_runs_the_real_tool_on_a_copy_and_agrees(mkl, tmp_path, name, 
     if recorded["link"]:
         assert re.search(rf"a {recorded['link']} ", observed["title"]), observed["title"]
     assert not by_id(document, "configure-differs"), by_id(document, "configure-differs")
+
+
+def test_a_project_file_read_outside_it_is_not_done(tmp_path):
+    """file(READ) of a file outside the project is where the reader stops: a project's files never make check read,
+    and print, what is not theirs."""
+    (tmp_path / "CMakeLists.txt").write_text('cmake_minimum_required(VERSION 3.16)\nproject(p C)\n'
+                                             'file(READ /etc/passwd X)\nmessage(FATAL_ERROR "${X}")\nfind_package(MKL)\n')
+    code, document = check(tmp_path, env={k: None for k in bp.STEERING} | {"HOME": str(tmp_path)})
+    text = json.dumps(document)
+    assert "root:x:" not in text and not by_id(document, "configure-fails")
+    (stopped,) = [f for f in by_id(document, "build-not-modelled") if f["severity"] == "warning"]
+    assert "file(READ) of /etc/passwd, outside the project: not read" in stopped["title"]
+    assert stopped["locations"][0]["line"] == 3

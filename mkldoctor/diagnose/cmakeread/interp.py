@@ -152,7 +152,17 @@ class Interpreter:
 
         return sorted(globmod.glob(pattern)) if self._host(pattern) else self.fs.glob(pattern)
 
+    def may_read(self, path: str) -> bool:
+        """What a run reads: the project's files, CMake's modules, and outside them only what a find step reads (a
+        package's .cmake files, .pc files, MKL's version header). A project's file(READ /etc/...) is not done: its
+        content could reach check's output."""
+        name = os.path.basename(path)
+        inside = any(path == d or path.startswith(d.rstrip("/") + "/") for d in self.host_dirs if d)
+        return inside or name.endswith((".cmake", ".pc")) or name == "mkl_version.h"
+
     def open(self, path: str):
+        if not self.may_read(path):
+            raise PermissionError(13, "outside the project: not read by the reader", path)
         if self._host(path):
             from mkldoctor.rootfs import open_regular
 
@@ -193,6 +203,9 @@ class Interpreter:
 
     def parse(self, path: str) -> list:
         if path not in self.parsed:
+            if not self.may_read(path):
+                raise Unmodelled(f"{path} is outside the project and no package file: the reader does not read it",
+                                 getattr(self.current, "path", ""), getattr(self.current, "line", 0))
             try:
                 with self.open(path) as handle:
                     data = handle.read(syntax.MAX_FILE + 1)

@@ -11,6 +11,7 @@ from mkldoctor.diagnose.cmakeread.condition import Word
 from mkldoctor.diagnose.cmakeread.expand import join, split_list
 from mkldoctor.diagnose.cmakeread.interp import Interpreter
 from mkldoctor.diagnose.cmakeread.registry import command
+from mkldoctor.diagnose.cmakeread.state import Unmodelled
 from mkldoctor.diagnose.cmakeread.syntax import Command
 
 MAX_GLOB = 10_000
@@ -92,6 +93,9 @@ def file_(run: Interpreter, command: Command, words: list[Word]) -> None:
     if op in ("TO_CMAKE_PATH", "TO_NATIVE_PATH"):
         value = rest[0].replace("\\", "/") if op == "TO_CMAKE_PATH" else rest[0]
         run.set_var(rest[1], join(value.split(":")) if op == "TO_CMAKE_PATH" else value)
+    elif op in ("READ", "STRINGS") and not run.may_read(run.absolute(rest[0])):
+        raise Unmodelled(f"file({op}) of {rest[0]}, outside the project: not read (its content could reach the output)",
+                         command.path, command.line)
     elif op in ("GLOB", "GLOB_RECURSE"):
         _glob(run, command, op, rest)
     elif op == "STRINGS":
