@@ -121,8 +121,12 @@ def test_bad_build_options_are_one_line_usage_errors(tmp_path):
     from mkldoctor.cli import app
 
     (tmp_path / "CMakeLists.txt").write_text("project(p C)\n")
-    for args, expected in ((["-D", "NOVALUE"], "expected NAME=VALUE"), (["--preset", "nope"], "no such configure preset")):
-        result = CliRunner().invoke(app, ["check", str(tmp_path), *args])
+    (tmp_path / "other").mkdir()
+    for where, args, expected in ((tmp_path, ["-D", "NOVALUE"], "expected NAME=VALUE"),
+                                  (tmp_path, ["--preset", "nope"], "no such configure preset"),
+                                  (tmp_path / "other", ["-DX=1"], "has no CMakeLists.txt or meson.build"),
+                                  (tmp_path, ["-F", "mkl"], "has no Cargo.toml")):
+        result = CliRunner().invoke(app, ["check", str(where), *args])
         assert result.exit_code == 2 and result.stdout == "", result.output
         assert len(result.stderr.splitlines()) == 1 and expected in result.stderr
 

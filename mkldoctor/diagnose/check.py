@@ -116,6 +116,13 @@ def _predict(project: str, env: dict[str, str], build_options: BuildOptions, roo
     """The project's own build tool, predicted, when it has one (on this machine; under --root only where the root
     has that tool), and its files concern MKL or look it up."""
     tool = build_tool(project)
+    if (build_options.defines or build_options.preset) and tool is None:
+        raise UsageError(f"-D and --preset go to cmake or meson: {project} has no CMakeLists.txt or meson.build")
+    if build_options.preset and tool != "cmake":
+        raise UsageError(f"--preset {build_options.preset}: presets are CMake's, and {project} has no CMakeLists.txt")
+    if (build_options.cargo_features or build_options.all_features or build_options.no_default_features) \
+            and not os.path.isfile(os.path.join(project, "Cargo.toml")):
+        raise UsageError(f"--features, --all-features and --no-default-features go to cargo: {project} has no Cargo.toml")
     if tool is None:
         return None
     if root != "/" and read_machine(RootFS(root), env).cmake_modules is None:
