@@ -389,9 +389,12 @@ def test_cmake_project_missing_symbol_fix_points_find_package_at_the_copy(mkl, t
     code, document = check(tmp_path, "--search", mkl.pip, "--search", mkl.debian_static / "usr", env=env)
     assert code == 1
     # neither Debian's copy (MKLROOT) nor anything on CMake's search path ships MKLConfig.cmake: cmake stops
-    # before linking (tests/test_cmake_agrees.py runs cmake on this), so the fix points it at 2026.2's config
+    # before linking (tests/test_cmake_agrees.py runs cmake on this), so the fix points it at 2026.2's config; that
+    # config reads MKLROOT first and stops on Debian's layout (real cmake does: MKL_VERSION_H-NOTFOUND), so the fix
+    # the prediction checked unsets it too
     (finding,) = by_id(document, "configure-fails")
-    assert f"-DMKL_DIR={mkl.pip}/lib/cmake/mkl" in finding["fix"][0]
+    assert finding["fix"][0] == "unset MKLROOT" and f"-DMKL_DIR={mkl.pip}/lib/cmake/mkl" in finding["fix"][1]
+    assert any("with -DMKL_DIR=" in e and "MKL_VERSION_H" in e for e in finding["evidence"])
     assert not by_id(document, "cmake-default-ilp64")  # MKL_INTERFACE is set
     (older,) = by_id(document, "mklroot-older")  # MKLROOT names 2020.4 while 2026.2 is here
     assert "2020.4" in older["title"] and "2026.2" in older["title"]

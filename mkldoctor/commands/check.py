@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from mkldoctor.commands import options as opt
+from mkldoctor.commands.build_options import AllFeatures, Configure, Defines, Features, NoDefaultFeatures, Preset
 from mkldoctor.knowledge import layout
 from mkldoctor.output.formats import FindingsFormat
 
@@ -49,6 +50,12 @@ def check(
     verbose: Verbose = False,
     quiet: opt.Quiet = False,
     fmt: opt.FindingsFormat = FindingsFormat.text,
+    define: Defines = None,
+    preset: Preset = None,
+    features: Features = None,
+    all_features: AllFeatures = False,
+    no_default_features: NoDefaultFeatures = False,
+    configure: Configure = False,
 ) -> None:
     """Diagnose this machine and the project: every problem that will break or slow an MKL build, with the fix.
 
@@ -71,8 +78,11 @@ def check(
             root = opened.root
         folders = opt.folders(search, install, root, image)
         opt.folders(host_search, None, "/", None, flag="--host-search")
+        from mkldoctor.commands.build_options import build_options
+
+        build = build_options(define, preset, features, all_features, no_default_features, configure)
         options = CheckOptions(tuple(require_symbol or ()), link and link.value, interface and interface.value,
-                               threading and threading.value, min_version, ignore=tuple(ignore or ()))
+                               threading and threading.value, min_version, ignore=tuple(ignore or ()), build=build)
         result = checkup(project, root, options, search=folders, image=opened, binary=binary, host_search=host_search,
                          run=run, progress=say)
     shown = [f for f in result.findings if verbose or fmt is not FindingsFormat.text or f.id != "scan-warning"]

@@ -82,11 +82,11 @@ class _Manifest:
     source: str
 
 
-def _load_toml(path: str) -> dict | None:
+def load_toml(path: str) -> dict | None:
     return toml_or_none(path)
 
 
-def _normalize(data: dict, folder: str | None, source: str, workspace: dict | None) -> _Manifest | None:
+def normalize(data: dict, folder: str | None, source: str, workspace: dict | None) -> _Manifest | None:
     package = data.get("package") if isinstance(data.get("package"), dict) else {}
     name = package.get("name")
     if not name:
@@ -124,7 +124,7 @@ def _from_table(crate: str, version: str, entry: dict) -> _Manifest:
 
 
 def _workspace_root(manifests: list[str]) -> dict | None:
-    data = _load_toml(manifests[0]) if manifests else None
+    data = load_toml(manifests[0]) if manifests else None
     if data is not None and "workspace" in data:
         data["__folder__"] = os.path.dirname(manifests[0])
         return data
@@ -146,7 +146,7 @@ class _Resolver:
 
     def manifest_for(self, crate: str, spec: dict) -> _Manifest | None:
         if spec.get("path"):
-            found = _normalize(_load_toml(os.path.join(spec["path"], "Cargo.toml")) or {}, spec["path"], "path", None)
+            found = normalize(load_toml(os.path.join(spec["path"], "Cargo.toml")) or {}, spec["path"], "path", None)
             if found is not None:
                 return found
         requirement = spec.get("version")
@@ -155,10 +155,10 @@ class _Resolver:
         if version:
             for index in self.registry:
                 path = os.path.join(index, f"{crate}-{version}", "Cargo.toml")
-                data = _load_toml(path) if os.path.isfile(path) else None
+                data = load_toml(path) if os.path.isfile(path) else None
                 if data is not None:
                     self.sources.add("registry")
-                    return _normalize(data, os.path.dirname(path), f"registry manifest {path}", None)
+                    return normalize(data, os.path.dirname(path), f"registry manifest {path}", None)
         found = cargo_routes.best(crate, requirement, version)
         if found is None:
             return _Manifest(crate, version, {}, {}, None, "unknown") if version else None
@@ -227,7 +227,7 @@ class _Resolver:
 
 
 def _lock(top: str) -> dict[str, list[str]]:
-    data = _load_toml(os.path.join(top, "Cargo.lock")) or {}
+    data = load_toml(os.path.join(top, "Cargo.lock")) or {}
     locked: dict[str, list[str]] = {}
     for package in data.get("package", []) if isinstance(data.get("package"), list) else []:
         if isinstance(package, dict) and package.get("name") and package.get("version"):
@@ -240,7 +240,7 @@ def _registries(env: dict[str, str]) -> list[str]:
     return sorted(glob.glob(os.path.join(home, "registry", "src", "*")))
 
 
-def _mkl_features(manifest: _Manifest) -> list[str]:
+def mkl_features(manifest: _Manifest) -> list[str]:
     """The project's own features that may turn MKL on, the likeliest first."""
     names = [f for f in manifest.features if "mkl" in f.lower()]
     order = {"mkl": 0, "intel-mkl": 1, "intel-mkl-static": 2}
@@ -302,41 +302,60 @@ def _route(packages: dict, enabled: dict, edges: dict, members: list[str], metho
                     tuple(notes), downloads)
 
 
-def _resolve_here(top: str, manifests: list[str], env: dict[str, str], notes: list[str]) -> MklRoute | None:
+def members_of(manifests: list[str], overrides: dict | None = None) -> tuple[list[_Manifest], dict | None]:
+    """The project's crates as manifests; ``overrides`` ({crate: {dependency: spec}}) replaces dependencies, as a
+    fix would write them (a fix is resolved before it is printed)."""
     workspace = _workspace_root(manifests)
     members = []
     for path in manifests:
-        data = _load_toml(path)
-        manifest = _normalize(data, os.path.dirname(path), path, workspace) if data else None
+        data = load_toml(path)
+        manifest = normalize(data, os.path.dirname(path), path, workspace) if data else None
         if manifest is not None:
+            for dep, spec in (overrides or {}).get(manifest.name, {}).items():
+                manifest.deps[dep] = spec
             members.append(manifest)
+    return members, workspace
+
+
+def resolve_once(top: str, members: list[_Manifest], env: dict[str, str], notes: list[str], wanted,
+                 enabled_by: str | None) -> MklRoute | None:
+    """One build of the project (``wanted(member)``: the features asked of each crate), resolved here."""
     locked = _lock(top)
     registry = _registries(env) if locked else []
+    resolver = _Resolver(locked, registry)
+    for member in members:
+        resolver.add(member, wanted(member))
+    if TARGET not in resolver.enabled or resolver.packages.get(TARGET) is None:
+        return None
+    if "registry" in resolver.sources:
+        method = "Cargo.lock and the registry cache's manifests"
+    elif "table" in resolver.sources:
+        method = ("Cargo.lock and the known routes table" if locked else "the manifests and the known routes table")
+    else:
+        method = "the project's manifests" + (" and Cargo.lock" if locked else "")
+    return _route(resolver.packages, resolver.enabled, resolver.edges, [m.name for m in members], method, enabled_by,
+                  notes)
+
+
+def _resolve_here(top: str, manifests: list[str], env: dict[str, str], notes: list[str]) -> MklRoute | None:
+    members, workspace = members_of(manifests)
     qualified = workspace is not None or len(members) > 1  # `cargo build -F member/feature` in a workspace
-    tries: list[str | None] = [None] + [f"{m.name}/{f}" if qualified else f for m in members for f in _mkl_features(m)]
+    tries: list[str | None] = [None] + [f"{m.name}/{f}" if qualified else f for m in members for f in mkl_features(m)]
     for choice in tries:
-        resolver = _Resolver(locked, registry)
-        for member in members:
-            wanted = ["default"]
+        def wanted(member: _Manifest, choice=choice) -> list[str]:
             if choice and (choice.split("/")[0] == member.name or "/" not in choice):
-                wanted.append(choice.split("/")[-1])
-            resolver.add(member, wanted)
-        if TARGET in resolver.enabled and resolver.packages.get(TARGET) is not None:
-            if "registry" in resolver.sources:
-                method = "Cargo.lock and the registry cache's manifests"
-            elif "table" in resolver.sources:
-                method = ("Cargo.lock and the known routes table" if locked else "the manifests and the known routes table")
-            else:
-                method = "the project's manifests" + (" and Cargo.lock" if locked else "")
-            member_names = [m.name for m in members]
-            return _route(resolver.packages, resolver.enabled, resolver.edges, member_names, method, choice, notes)
+                return ["default", choice.split("/")[-1]]
+            return ["default"]
+        route = resolve_once(top, members, env, notes, wanted, choice)
+        if route is not None:
+            return route
     return None
 
 
 # -- tier 1: cargo itself --------------------------------------------------------------------
 
 
-def _cargo_metadata(top: str, env: dict[str, str], features: str | None) -> dict | str:
+def cargo_metadata(top: str, env: dict[str, str], features: str | None, extra: tuple[str, ...] = ()) -> dict | str:
     """cargo's resolve of the project, run so that the project cannot name a program (``cargo_config``)."""
     how = isolated_cargo(top, env)
     if isinstance(how, str):
@@ -345,6 +364,7 @@ def _cargo_metadata(top: str, env: dict[str, str], features: str | None) -> dict
            "--manifest-path", os.path.join(os.path.abspath(top), "Cargo.toml")]
     if features:
         cmd += ["--features", features]
+    cmd += list(extra)
     try:
         done = subprocess.run(cmd, cwd=how.cwd, env=how.env, capture_output=True, text=True, timeout=120,
                               stdin=subprocess.DEVNULL)
@@ -361,7 +381,7 @@ def _cargo_metadata(top: str, env: dict[str, str], features: str | None) -> dict
         return "cargo metadata printed no JSON"
 
 
-def _from_metadata(data: dict, enabled_by: str | None, notes: list[str]) -> MklRoute | None:
+def from_metadata(data: dict, enabled_by: str | None, notes: list[str]) -> MklRoute | None:
     by_id = {p["id"]: p for p in data.get("packages", [])}
     nodes = {n["id"]: n for n in (data.get("resolve") or {}).get("nodes", [])}
     members = [m for m in data.get("workspace_members", []) if m in nodes]
@@ -397,16 +417,16 @@ def resolve(top: str, manifests: list[str], env: dict[str, str]) -> MklRoute | N
         return None
     notes: list[str] = []
     if os.path.isfile(os.path.join(top, "Cargo.lock")):
-        data = _cargo_metadata(top, env, None)
+        data = cargo_metadata(top, env, None)
         if isinstance(data, dict):
-            route = _from_metadata(data, None, notes)
+            route = from_metadata(data, None, notes)
             if route is None:
-                members = [_normalize(_load_toml(p) or {}, os.path.dirname(p), p, None) for p in manifests]
+                members = [normalize(load_toml(p) or {}, os.path.dirname(p), p, None) for p in manifests]
                 for member in [m for m in members if m is not None]:
-                    for feature in _mkl_features(member):
+                    for feature in mkl_features(member):
                         spec = f"{member.name}/{feature}" if len(manifests) > 1 else feature
-                        again = _cargo_metadata(top, env, spec)
-                        if isinstance(again, dict) and (route := _from_metadata(again, spec, notes)) is not None:
+                        again = cargo_metadata(top, env, spec)
+                        if isinstance(again, dict) and (route := from_metadata(again, spec, notes)) is not None:
                             return dataclasses.replace(route, notes=route.notes + (ISOLATION_NOTE,))
             if route is not None:
                 return dataclasses.replace(route, notes=route.notes + (ISOLATION_NOTE,))

@@ -6,6 +6,7 @@ import os
 from typing import TYPE_CHECKING
 
 from mkldoctor.diagnose import cargo_routes
+from mkldoctor.diagnose.cargo_fixes import lp64_fixes
 from mkldoctor.diagnose.cargo_record import BuildRecord
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
@@ -54,22 +55,23 @@ def rule_ilp64_int32(f: Facts) -> list[Finding]:
     evidence += [f"32-bit integer caller: {c}" for c in callers]
     lp64 = layout.variant(route.config if route and route.config else cargo_routes.default_config(), "intel-mkl-src",
                           interface="lp64")
-    alternatives = []
-    for hop in (route.hops[1:-1] if route else ()):
-        found = cargo_routes.feature_for(hop.crate, lp64)
-        if found and found[0] != hop.version:
-            alternatives.append(f'or: {hop.crate} = {{ version = "{found[0]}", features = ["{found[1]}"] }}   '
-                                f"# {hop.crate} {found[0]} names the LP64 config itself")
+    fixes = lp64_fixes(route, f.needs.cargo_top, f.needs.cargo_manifests, f.env, lp64, f.needs.cargo_request) \
+        if route else []
+    good = [line for fix in fixes if fix.why_not is None for line in fix.lines]
+    evidence += [f"not printed: {fix.lines[0].split('   #')[0]}: once applied, {fix.why_not}" for fix in fixes if fix.why_not]
+    if not fixes:  # nothing could be resolved here (no manifests read): the plain form
+        good = [f'Cargo.toml: intel-mkl-src = {{ version = "{route.version if route and route.version else "0.8"}", '
+                f'features = ["{lp64}"] }}   # the LP64 libraries, 32-bit integers']
     return [Finding(
         id="ilp64-with-int32", severity="error",
         title=f"the build links MKL's ILP64 interface ({route.config if route and route.config else 'ilp64'}) "
               "but its BLAS calls pass 32-bit integers",
         evidence=tuple(evidence),
-        fix=(f'Cargo.toml: intel-mkl-src = {{ version = "{route.version if route and route.version else "0.8"}", '
-             f'features = ["{lp64}"] }}   # the LP64 libraries, 32-bit integers',
-             *alternatives,
-             f"{CARGO_CLEAN}   # its build script does not rerun by itself",
-             "cargo build"),
+        fix=(*[("or: " if i else "") + line for i, line in enumerate(good)],
+             *((f"{CARGO_CLEAN}   # after a Cargo.toml change: its build script does not rerun by itself",
+                "cargo build") if any(line.startswith("Cargo.toml") for line in good) else ())) if good else
+            ("no change of a feature or a dependency resolves to the LP64 config alone (each was resolved): make every "
+             "crate that asks intel-mkl-src for a config ask for the same LP64 one",),
         explanation="ILP64 MKL reads every integer argument (m, n, k, lda, ...) as 64 bits. Code declared with c_int "
                     "passes 32: MKL reads the next 4 bytes too, and returns wrong results or stops with "
                     "`Intel MKL ERROR: Parameter N was incorrect`. Nothing fails at link time.",

@@ -4,7 +4,7 @@ build will pick, the environment, the machine's CPU and quota, and what a probe 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from mkldoctor.diagnose.predict import Choice
 from mkldoctor.diagnose.project import Needs
@@ -12,6 +12,9 @@ from mkldoctor.discover import Inventory
 from mkldoctor.discover.cpubudget import CpuBudget
 from mkldoctor.discover.cpuinfo import CpuInfo
 from mkldoctor.observe.kernels import KernelsSeen
+
+if TYPE_CHECKING:
+    from mkldoctor.diagnose.buildpredict import BuildPrediction
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,10 @@ class Facts:
     cpu: CpuInfo
     kernels: Mapping[str, KernelsSeen] = field(default_factory=dict)  # a probe's view of each copy with a shared core, by key
     image: str | None = None  # the image the root was read from
+    build: BuildPrediction | None = None  # the build tool's predicted configure step, when there is one
+    build_fixes: tuple = ()  # fixes whose prediction configures and links MKL, checked by the rules (buildcheck)
+    build_tried: tuple[str, ...] = ()  # the changes tried that did not
+    build_concerns_mkl: bool = False  # the project's build files mention MKL
 
     @property
     def where(self) -> str:

@@ -36,6 +36,22 @@ def _key(name: str, kind: str, words: tuple[str, ...] = (), example: str = "") -
 
 
 @dataclass(frozen=True)
+class BuildOptions:
+    """What the user passes to the project's own build tool, as that tool takes it (issue 22)."""
+
+    defines: tuple[str, ...] = ()  # -D NAME=VALUE (cmake: NAME:TYPE=VALUE too), repeatable
+    preset: str | None = None  # cmake --preset NAME (CMakePresets.json / CMakeUserPresets.json)
+    features: tuple[str, ...] = ()  # cargo --features (comma or space separated, repeatable; crate/feature too)
+    all_features: bool = False  # cargo --all-features
+    no_default_features: bool = False  # cargo --no-default-features
+    configure: bool = False  # run the real configure step in a scratch folder and compare (it runs the project's files)
+
+    @property
+    def cargo_features(self) -> tuple[str, ...]:
+        return tuple(f for item in self.features for f in item.replace(",", " ").split() if f)
+
+
+@dataclass(frozen=True)
 class CheckOptions:
     require_symbols: tuple[str, ...] = field(default=(), metadata=_key("require-symbol", "names", example='["hgemm_"]'))
     link: str | None = field(default=None, metadata=_key("link", "word", LINKS))
@@ -46,6 +62,7 @@ class CheckOptions:
     search: tuple[str, ...] = field(default=(), metadata=_key("search", "folders", example='["~/mkl"]'))
     # finding ids left out of the report and the exit status
     ignore: tuple[str, ...] = field(default=(), metadata=_key("ignore", "rules", example='["several-versions"]'))
+    build: BuildOptions = BuildOptions()  # what goes to the project's build tool (command line only)
 
     @classmethod
     def keys(cls) -> dict[str, tuple[str, Key]]:

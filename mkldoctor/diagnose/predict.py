@@ -31,6 +31,7 @@ class Choice:
     failure: str | None = None  # the build tool stops before linking (cmake finds no MKLConfig.cmake)
     fix: tuple[str, ...] = ()  # what makes it find a copy, with failure (or warning)
     warning: str | None = None  # it builds, but not as meant (headers of one copy, libraries of another)
+    linked: str | None = None  # what the build tool's link lines name, in words ("a static LP64 link, ...")
 
     @property
     def version(self) -> str | None:

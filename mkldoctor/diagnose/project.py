@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.diagnose import cargo_graph, cargo_lines, cargo_record, cargo_sources
+from mkldoctor.diagnose import cargo_features, cargo_graph, cargo_lines, cargo_record, cargo_sources
 from mkldoctor.diagnose.cmakelists import read_cmake_project
 from mkldoctor.diagnose.config import read_configs
 from mkldoctor.diagnose.options import INTERFACES, LINKS
@@ -39,6 +39,12 @@ class Needs:
     cmake: bool = False
     cmake_interface_set: bool = False
     cmake_find_module: str | None = None  # the project's own FindMKL.cmake, used by find_package(MKL) without CONFIG
+    mkl_optional: bool = False  # the build tool's predicted link lines name no MKL: MKL is not needed as they stand
+    decided: set[str] = field(default_factory=set)  # link/interface/threading the build itself decides
+    asked: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (what the user asked, where) when it differs
+    cargo_top: str | None = None
+    cargo_manifests: list[str] = field(default_factory=list)
+    cargo_request: object = None  # the cargo features the user named (options.BuildOptions), for fixes resolved again
     origin: dict[str, str] = field(default_factory=dict)  # what said so, per key
     symbol_origin: dict[str, str] = field(default_factory=dict)
     # the project's lines behind a need: "symbol:hgemm_", "link", "interface", "threading",
@@ -53,10 +59,24 @@ class Needs:
                 self.at["symbol:" + name] = (at,)
 
     def set(self, key: str, value: str, why: str, *, override: bool = False, at: tuple[Location, ...] = ()) -> None:
+        if key in self.decided and override and getattr(self, key) not in (None, value):
+            self.asked[key] = (value, why)  # the build decides it: what the user asks is compared, not taken
+            return
         if getattr(self, key) is None or override:
             setattr(self, key, value)
             self.origin[key] = why
             self.at[key] = at  # a flag has no line: an override forgets the file's
+
+    def decide(self, key: str, value: str, why: str, at: tuple[Location, ...] = ()) -> None:
+        """What the build itself takes (intel-mkl-src's feature, the build tool's link line): over a stated need,
+        which is kept in ``asked`` when it differs."""
+        current = getattr(self, key)
+        if current is not None and current != value and key not in self.decided:
+            self.asked[key] = (current, self.origin.get(key, "asked"))
+        setattr(self, key, value)
+        self.origin[key] = why
+        self.at[key] = at
+        self.decided.add(key)
 
 
 def _toml(path: str) -> dict:
@@ -85,11 +105,14 @@ def cargo_manifests(top: str, notes: list[str]) -> list[str]:
     return manifests
 
 
-def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str], env: dict[str, str] | None = None) -> None:
-    """The route to intel-mkl-src (as cargo resolves it) and the config it gives."""
+def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str], env: dict[str, str] | None = None,
+               request=None, stated: dict[str, str | None] | None = None) -> None:
+    """The route to intel-mkl-src (as cargo resolves it: the features asked for, or the one that fits what is
+    stated) and the config it gives."""
     for path in manifests:  # an unreadable manifest stops check here: one line and exit 2
         _toml(path)
-    route = cargo_graph.resolve(top, manifests, dict(os.environ if env is None else env))
+    needs.cargo_top, needs.cargo_manifests, needs.cargo_request = top, list(manifests), request
+    route = cargo_features.resolve(top, manifests, dict(os.environ if env is None else env), request, stated)
     if route is None:
         return
     needs.cargo_route = route
@@ -99,8 +122,8 @@ def read_cargo(top: str, manifests: list[str], needs: Needs, notes: list[str], e
         needs.cargo_config = route.config
         _apply_config(needs, route.config, why, at)
     elif route.interface and not route.problem:  # intel-mkl-src 0.5: always lp64, sequential
-        needs.set("interface", route.interface, why, at=at)
-        needs.set("threading", "sequential", why, at=at)
+        needs.decide("interface", route.interface, why, at=at)
+        needs.decide("threading", "sequential", why, at=at)
     members = {os.path.dirname(os.path.abspath(m)) for m in manifests}
     for hop in route.hops:
         if hop.crate == "candle-core" and not any(os.path.basename(m) == "candle-core" for m in members):
@@ -142,9 +165,9 @@ def _toml_text(text: str) -> dict:
 
 def _apply_config(needs: Needs, config: str, why: str, at: tuple[Location, ...] = ()) -> None:
     link, interface, threading = layout.parse_config_name(config, "intel-mkl-src")
-    needs.set("link", link, why, at=at)
-    needs.set("interface", interface, why, at=at)
-    needs.set("threading", threading, why, at=at)
+    needs.decide("link", link, why, at=at)
+    needs.decide("interface", interface, why, at=at)
+    needs.decide("threading", threading, why, at=at)
 
 
 def read_rust_sources(top: str, manifests: list[str], needs: Needs) -> None:
@@ -194,15 +217,19 @@ def read_config(top: str, needs: Needs, env: dict[str, str] | None = None, root:
         config.options.apply(needs, config.name)
 
 
-def read_project(top: str, env: dict[str, str] | None = None, root: str = "/") -> tuple[Needs, list[str]]:
-    """``root``: where the MKL is looked for (a config's search folders must be there)."""
+def read_project(top: str, env: dict[str, str] | None = None, root: str = "/", build=None,
+                 stated: dict[str, str | None] | None = None) -> tuple[Needs, list[str]]:
+    """``root``: where the MKL is looked for (a config's search folders must be there); ``build``: what goes to
+    the build tool (cargo's features); ``stated``: link/interface/threading the command line states (over the
+    config file's), which picks among a crate's MKL features."""
     needs = Needs()
     notes: list[str] = []
     if not os.path.isdir(top):
         raise InputError(top, "project folder does not exist")
     read_config(top, needs, env, root)
     manifests = cargo_manifests(top, notes)
-    read_cargo(top, manifests, needs, notes, env)
+    wanted = {key: (stated or {}).get(key) or getattr(needs, key) for key in ("link", "interface", "threading")}
+    read_cargo(top, manifests, needs, notes, env, build, wanted)
     if manifests:
         needs.cargo_records = cargo_record.read_records(top, dict(os.environ if env is None else env))
     read_rust_sources(top, manifests, needs)

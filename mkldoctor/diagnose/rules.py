@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Callable
 
+from mkldoctor.diagnose.build_rules import BUILD_RULES
 from mkldoctor.diagnose.cargo_rules import CARGO_RULES
 from mkldoctor.diagnose.facts import Facts, debian_present
 from mkldoctor.diagnose.locations import locate
@@ -229,7 +230,11 @@ def rule_mixed_versions(f: Facts) -> list[Finding]:
 
 def rule_interface(f: Facts) -> list[Finding]:
     out = []
-    if f.needs.cmake and not f.needs.cmake_interface_set and not f.needs.cmake_find_module:
+    if f.build is not None and f.build.configured:  # the predicted link line says what MKLConfig's default gives
+        default = f.build.config_prefix and f.build.linked.interface == "ilp64" and not f.needs.cmake_interface_set
+    else:
+        default = f.needs.cmake and not f.needs.cmake_interface_set and not f.needs.cmake_find_module
+    if default:
         out.append(Finding(
             id="cmake-default-ilp64", severity="warning",
             title="CMake's find_package(MKL) defaults to the ilp64 interface",
@@ -318,13 +323,14 @@ def rule_summary(f: Facts) -> list[Finding]:
     if chosen is None and not f.choice.download:
         if not f.inventory.installs:
             recipe = recipes.static_recipe(f.inventory.root, False)
-            return [Finding("no-mkl", "error" if f.needs.link or f.needs.symbols else "info", f"no MKL found {f.where}",
+            blocking = (f.needs.link or f.needs.symbols) and not f.needs.mkl_optional
+            return [Finding("no-mkl", "error" if blocking else "info", f"no MKL found {f.where}",
                             tuple(f.choice.steps) or ("looked in dpkg, rpm, pip, conda, /opt/intel, MKLROOT, loader and pkg-config paths",),
                             (f"install MKL: {recipes.recipe_ref(recipe)}",), recipes=(recipe,))]
         return []
     what = label(chosen) if chosen else f"MKL {f.choice.version} (intel-mkl-src download)"
     needs = ", ".join(f"{k}={getattr(f.needs, k)}" for k in ("link", "interface", "threading") if getattr(f.needs, k))
-    return [Finding("picked", "info", f"the build will use {what}",
+    return [Finding("picked", "info", f"the build will use {what}" + (f": {f.choice.linked}" if f.choice.linked else ""),
                     (f.choice.how, *f.choice.steps, f"needs: {needs or 'nothing stated'}",
                      f"symbols needed: {', '.join(f.needs.symbols) or 'none stated'}",
                      *[f"extern \"C\" functions set aside (no MKL release exports them): {line}"
@@ -357,7 +363,7 @@ RULES: tuple[Callable[[Facts], list[Finding]], ...] = (
     rule_missing_symbol, rule_runtime_without_devel, rule_min_version, rule_pkgconfig, rule_iomp_missing,
     rule_interface, rule_mklroot, rule_runtime_path, rule_kernels, rule_cpu_quota, rule_amd_old,
     rule_mixed_versions, rule_nothing_usable, rule_build_fails, rule_summary,
-) + CARGO_RULES
+) + CARGO_RULES + BUILD_RULES
 
 
 def run_rules(facts: Facts) -> list[Finding]:

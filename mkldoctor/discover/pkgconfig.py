@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 from mkldoctor.discover.base import Candidate, Context
 
+# pkg-config's own search path after PKG_CONFIG_PATH, in its order (Debian's pkgconf: `pkg-config --variable
+# pc_path pkg-config`), then the lib64 folders other distributions use
 DEFAULT_DIRS = (
-    "/usr/lib/x86_64-linux-gnu/pkgconfig", "/usr/lib/pkgconfig", "/usr/share/pkgconfig",
-    "/usr/local/lib/pkgconfig", "/usr/local/lib/x86_64-linux-gnu/pkgconfig", "/usr/lib64/pkgconfig",
-    "/usr/local/share/pkgconfig",
+    "/usr/local/lib/x86_64-linux-gnu/pkgconfig", "/usr/local/lib/pkgconfig", "/usr/local/share/pkgconfig",
+    "/usr/lib/x86_64-linux-gnu/pkgconfig", "/usr/lib/pkgconfig", "/usr/share/pkgconfig", "/usr/lib64/pkgconfig",
 )
 _VAR = re.compile(r"\$\{([A-Za-z0-9_.]+)\}")
 

@@ -93,9 +93,32 @@ _CHECK = (
        "Predicted from CMake's find_package search and MKLConfig.cmake's own find_library calls: the config of one "
        "copy picks libraries of another.",
        "Pin the copy: MKL_DIR and MKL_ROOT at one prefix, or the files by path."),
-    _r("configure-fails", "cmake will not configure: find_package(MKL) fails",
-       "No MKLConfig.cmake is found, or the one found refuses the request (a version mismatch, a missing library).",
-       "Install a copy that ships MKLConfig.cmake, or point MKL_DIR at one."),
+    _r("configure-fails", "The build tool will not configure (cmake, meson setup)",
+       "Predicted by reading the project's build files as the tool reads them: a required package is not found "
+       "(find_package, dependency()), a find module or MKLConfig.cmake refuses what it found (TBB or OpenMP missing "
+       "for the threading layer, a version mismatch), the project's own error(), or a missing compiler. The finding "
+       "carries the tool's own message and the project's line.",
+       "Apply the fix the finding prints: each was checked by predicting the build with it."),
+    _r("mkl-not-linked", "The build configures but links no MKL",
+       "The project's MKL is optional or opt-in and, with the options and environment given, its link lines name no "
+       "libmkl_* file. A note, not a problem, unless MKL was asked for.",
+       "Turn MKL on as the finding says (an option, or where MKL is): each change was checked by predicting the build."),
+    _r("build-not-modelled", "Part of the build files is read without being modelled",
+       "The reader of CMake and meson files met something it does not model (a command that compiles or runs a "
+       "program, a module of CMake's it does not read): it says how it took it, or where it stopped predicting.",
+       "Compare with the real tool: mkldoctor check --configure."),
+    _r("build-differs-from-asked", "The build does not take the link, interface or threading layer asked for",
+       "--link, --interface or --threading (or the config file) state one thing; the build the project's files make "
+       "takes another (intel-mkl-src's mkl-* feature, or the build tool's link line). Findings judge the build.",
+       "Make the build ask for it (another feature or option of the project), or drop the statement."),
+    _r("configure-observed", "What the real configure step did (check --configure)",
+       "The project's real cmake or meson setup, run in a scratch folder: whether it configured and which MKL files "
+       "its link lines name.",
+       "Nothing to do; the prediction is compared with it."),
+    _r("configure-differs", "The real configure step did not do what check predicted",
+       "check --configure ran the real tool and it disagrees with the prediction (configured or not, the MKL files, "
+       "static or shared, interface, threading): check's other findings are judged against the prediction.",
+       "Trust the real tool's outcome; report the difference so the reader can learn it."),
     _r("no-mkl", "No MKL found", "No MKL copy was found on the machine, in the root or image, or in the folders searched.",
        "Install MKL, or tell mkldoctor where it is (--search DIR)."),
     _r("picked", "The MKL copy the build will use", "A note: which copy the build takes, and why, as the build tool chooses.",

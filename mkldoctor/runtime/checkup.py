@@ -15,6 +15,8 @@ from mkldoctor.diagnose.options import CheckOptions
 from mkldoctor.diagnose.python import project_findings
 from mkldoctor.discover.image import ImageRoot, in_image
 from mkldoctor.findings import Finding, Location, without_ignored
+from mkldoctor.runtime.configure import findings as configure_findings
+from mkldoctor.runtime.configure import observe
 from mkldoctor.runtime.deps import compute_deps
 from mkldoctor.runtime.findings import runtime_findings
 
@@ -52,6 +54,12 @@ def checkup(project: str, root: str, options: CheckOptions, *, search: list[str]
     if root == "/" and image is None:  # the project's Python environment (issue 23): this machine's only
         say("the project's Python environment")
         findings += project_findings(project, os.environ)
+    if options.build.configure:  # the real tool, run on a copy of the project (it runs the project's files)
+        if report.build is None:
+            findings.append(Finding("configure-observed", "info", "--configure: no CMakeLists.txt or meson.build that "
+                                    "concerns MKL at the project's top: nothing to run", (project,), ()))
+        else:
+            findings += configure_findings(observe(project, report.build, dict(os.environ)), report.build)
     if binary:
         # the question is what the binary needs at run time; which copy a build in the image would take is not
         # asked, and "no MKL found" with an install recipe would answer it (the run-time findings say what to copy)
