@@ -18,6 +18,7 @@ from mkldoctor.binary.symbols import Definition, find_symbols
 from mkldoctor.discover.soname import SearchResult
 from mkldoctor.explain.events import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
 from mkldoctor.explain.linksearch import search_library
+from mkldoctor.explain.origin import Origin
 from mkldoctor.findings import Location, Recipe
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.inventory.locate import installs_from_dirs
@@ -45,9 +46,15 @@ class Context:
     cargo: bool = False  # the failing link was rustc's (a cargo build)
     log: str | None = None  # the log file as findings name it (Location.path); None for standard input or a command
     lines: Mapping[object, int] = field(default_factory=dict, compare=False, repr=False)  # event -> its first log line
+    origin: Origin = Origin()  # where the log comes from: this machine's state explains it only when it is this machine's
     # look-ups shared by the diagnoses of one report: filled as they are asked
     _hits: dict[str, list[Hit]] = field(default_factory=dict, compare=False, repr=False)
     recipes: OrderedDict[str, Recipe] = field(default_factory=OrderedDict, compare=False, repr=False)
+
+    @property
+    def local(self) -> bool:
+        """The log is this machine's: its files, loader and MKL copies may explain it."""
+        return self.origin.here
 
     # -- which copy has what ------------------------------------------------------------
 
@@ -165,7 +172,7 @@ class Context:
 
 
 def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] | None = None,
-                log: str | None = None) -> Context:
+                log: str | None = None, origin: Origin = Origin()) -> Context:
     """The context of one report: ``installs``, then the copies in the folders the log itself names (the link
     commands' -L, rpaths and MKL inputs, the failing programs' run paths, the folders MKL opened); ``log`` names
     the log file in the findings' locations."""
@@ -190,4 +197,4 @@ def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] 
         (e.referenced_from or "").endswith((".rlib", ".rcgu.o")) or (e.member or "").endswith(".rcgu.o")
         for e in events.of(UndefinedSymbol)
     )
-    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line)
+    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin)

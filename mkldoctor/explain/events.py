@@ -80,6 +80,7 @@ class Parsed:
     dropped: int = 0  # distinct events past the cap
     first_line: dict = field(default_factory=dict)  # event -> the log's line (from 1, newline-counted) it was first read on
     at: int = 0  # the log line of the logical line being read (set by the line readers as they go)
+    places: list = field(default_factory=list)  # what the log says of its machine: paths and prompts (explain.origin), bounded
 
     @property
     def events(self) -> list:
