@@ -26,6 +26,9 @@ def explain(
         Optional[list[str]], typer.Option("--search", "-s", help="Also look for MKL copies in this folder (repeatable).")
     ] = None,
     scan: Annotated[bool, typer.Option("--scan/--no-scan", help="Look for every MKL on this machine (mkldoctor list).")] = True,
+    origin: Annotated[str, typer.Option("--origin", help="Where the log comes from: auto (decided from the paths, home, user "
+                                        "and host it names), here (this machine: its folders and copies may explain it), "
+                                        "or elsewhere (explained from the log and mkldoctor's knowledge only).")] = "auto",
 ) -> None:
     """Explain link and load failures in a build or run log: causes, evidence and fixes.
 
@@ -38,10 +41,12 @@ def explain(
 
     echo = None if quiet or fmt is not FindingsFormat.text else getattr(sys.stderr, "buffer", None)
     report = explain_input(list(args or []), installs=list(install or []), search=list(search or []), scan=scan,
-                           timeout=timeout, echo=echo, stdin=sys.stdin.buffer)
+                           timeout=timeout, echo=echo, stdin=sys.stdin.buffer, origin=origin)
     if report.timed_out:
         from mkldoctor.inert import inert
 
         sys.stderr.write(f"mkldoctor: {inert(report.argv[0])} ran past --timeout {timeout:g}s and was killed; its output so far is explained\n")
-    render(report.findings, fmt, extra=report.extra() if fmt is FindingsFormat.json else None, anchor=report.anchor)
+    about_input = report.origin.lines() if report.origin is not None and report.findings else ()
+    render(report.findings, fmt, extra=report.extra() if fmt is FindingsFormat.json else None, anchor=report.anchor,
+           about_input=about_input)
     raise typer.Exit(report.exit_status)

@@ -47,6 +47,7 @@ class Context:
     log: str | None = None  # the log file as findings name it (Location.path); None for standard input or a command
     lines: Mapping[object, int] = field(default_factory=dict, compare=False, repr=False)  # event -> its first log line
     origin: Origin = Origin()  # where the log comes from: this machine's state explains it only when it is this machine's
+    places: tuple[str, ...] = ()  # the paths the log names (a bounded sample: Parsed.places)
     # look-ups shared by the diagnoses of one report: filled as they are asked
     _hits: dict[str, list[Hit]] = field(default_factory=dict, compare=False, repr=False)
     recipes: OrderedDict[str, Recipe] = field(default_factory=OrderedDict, compare=False, repr=False)
@@ -55,6 +56,20 @@ class Context:
     def local(self) -> bool:
         """The log is this machine's: its files, loader and MKL copies may explain it."""
         return self.origin.here
+
+    def shown(self, stem: str) -> list[str]:
+        """The paths the log names of files whose name starts with ``stem`` (``libmkl_rt.so``): where the log itself
+        shows a copy (a ``locate`` or ``ls`` output, a traceback, a loader message), package caches last."""
+        from mkldoctor.knowledge.places import is_package_cache
+
+        found = [p for p in self.places if os.path.basename(p).startswith(stem)]
+        return sorted(found, key=is_package_cache)
+
+    def environments(self) -> list[str]:
+        """The Python environments (venv, conda env) the log's tracebacks run in."""
+        from mkldoctor.knowledge.places import python_prefix
+
+        return list(dict.fromkeys(p for p in (python_prefix(path) for path in self.places) if p))
 
     # -- which copy has what ------------------------------------------------------------
 
@@ -133,6 +148,9 @@ class Context:
         """The MKL copy a link command really used: (install, the search that picked it, the file)."""
         if command is None:
             return None, None, None
+        if not self.local:  # another machine's search cannot be replayed here: only a library the line names by path
+            path = next((p for p in command.inputs if "mkl_" in os.path.basename(p)), None)
+            return None, None, path
         names = [r.name for r in command.libs if r.name.startswith("mkl_")]
         order = ([prefer] if prefer in names else []) + [n for n in ("mkl_core", "mkl_rt") if n in names] + names
         for name in order:
@@ -161,9 +179,11 @@ class Context:
 
         name = recipes.recipe_name(need, min_version)
         if name not in self.recipes:
-            # the package managers of this machine only (and pip), as check does; Debian's block where apt is
-            channels = recipes.channels_for("/", True)
-            lines = recipes.recipes(need, min_version, channels=channels, intel_repo=not recipes.intel_apt_configured("/"))
+            # the package managers of this machine only (and pip), as check does; Debian's block where apt is;
+            # a log from elsewhere: that machine's package managers are unknown, so every channel is named
+            channels = recipes.channels_for("/", True) if self.local else list(recipes.PACKAGES)
+            intel_repo = not recipes.intel_apt_configured("/") if self.local else True
+            lines = recipes.recipes(need, min_version, channels=channels, intel_repo=intel_repo)
             self.recipes[name] = Recipe(name, tuple(lines))
         return self.recipes[name]
 
@@ -186,15 +206,32 @@ def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] 
         dirs.extend(command.rpaths)
         dirs.extend(os.path.dirname(p) for p in command.inputs if "mkl" in os.path.basename(p) or "iomp" in p)
     for event in events.of(LoaderMissing):
-        info = read_dynamic(event.binary) if os.path.isfile(event.binary) else None
+        info = read_dynamic(event.binary) if origin.here and os.path.isfile(event.binary) else None
         if info:
             dirs.extend(info.rpath + info.runpath)
     for event in events.of(MklOpenFailed):
         dirs.append(os.path.dirname(event.path))
     known = list(installs)
-    known += installs_from_dirs([d for d in dirs if not d.startswith("<")], known)
+    if origin.here:  # the log's folders are this machine's only when the log is
+        known += installs_from_dirs([d for d in dirs if not d.startswith("<")], known)
     cargo = bool(events.of(RustLinkFailed)) or any(
         (e.referenced_from or "").endswith((".rlib", ".rcgu.o")) or (e.member or "").endswith(".rcgu.o")
         for e in events.of(UndefinedSymbol)
     )
-    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin)
+    places = tuple(dict.fromkeys(value for kind, value in events.places if kind == "path"))
+    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin, places)
+
+
+def release_on_line(command: LinkCommand | None) -> tuple[str, str] | None:
+    """(folder, release) of the first MKL folder of a link line whose name says its release (``/opt/intel/oneapi/mkl/
+    2023.1.0/lib``, ``.../composer_xe_2015/mkl/lib/intel64``): what a log from elsewhere tells of the MKL it linked."""
+    from mkldoctor.knowledge.places import release_in
+
+    if command is None:
+        return None
+    for path in (*command.inputs, *command.lib_dirs):
+        if "mkl" in path.lower():
+            release = release_in(path)
+            if release:
+                return (os.path.dirname(path) if path in command.inputs else path), release
+    return None

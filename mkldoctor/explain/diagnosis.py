@@ -23,15 +23,16 @@ from dataclasses import replace
 from mkldoctor.explain import catalogue
 from mkldoctor.explain.context import Context, context_for
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.origin import Origin, decide
 from mkldoctor.findings import Finding, by_severity
 from mkldoctor.inventory.install import MklInstall
 
 
 def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] | None = None,
-            log: str | None = None) -> list[Finding]:
+            log: str | None = None, origin: Origin | None = None) -> list[Finding]:
     """Findings for a parsed log, with ``installs`` as the MKL copies known besides the log's own; ``log`` names
-    the log file in the findings' locations."""
-    context = context_for(parsed, installs, env, log)
+    the log file in the findings' locations; ``origin``: where the log comes from (decided from the log when None)."""
+    context = context_for(parsed, installs, env, log, origin or decide(parsed))
     found: list[Finding] = []
     for diagnose in catalogue.diagnoses():
         found += diagnose(parsed, context)

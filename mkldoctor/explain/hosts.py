@@ -24,9 +24,11 @@ from mkldoctor.explain.events import NeededNotFound, Parsed
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.knowledge import recipes
+from mkldoctor.knowledge import exports, recipes
+from mkldoctor.knowledge.places import release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
+from mkldoctor.explain.origin import there
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,12 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         by_soname.setdefault(event.soname, []).append(event)
     for soname, events in by_soname.items():
         binary = events[0].binary
+        confirm = f"ldd {q(_ldd_target(binary))} | grep {q(soname)}   # must show a path, not 'not found'"
+        if not ctx.local:  # another machine's loader: what the log shows, not this machine's search
+            from mkldoctor.explain import elsewhere
+
+            out.append(elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0]))
+            continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")
         holders = ctx.holders(soname)
         evidence = [f"{', '.join(sorted({e.binary for e in events}))} needs {soname}", f"the loader's search for {soname}:"]
@@ -182,7 +190,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             tuple(evidence), tuple(fix),
             "The program was linked against this library, but at run time the loader looks only in the binary's run path, "
             "LD_LIBRARY_PATH, /etc/ld.so.cache and the default folders; the folder that holds it is in none of them.",
-            (f"ldd {q(_ldd_target(binary))} | grep {q(soname)}   # must show a path, not 'not found'",),
+            (confirm,),
         ))
     return out
 
@@ -201,6 +209,10 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
         lib_install = ctx.install_of(event.library)
         if lib_install is not None:
             evidence.append(f"{event.library} is part of {label(lib_install)}")
+        release = release_in(event.library) if lib_install is None else None
+        if release and missing_symbol.before_table(release):
+            out.append(_older_release(event, release, evidence))
+            continue
         title = f"symbol lookup error: {event.symbol} is not in the libraries that were loaded"
         fix = ["load the libraries of one MKL copy only: check LD_LIBRARY_PATH and ldd for a mix of versions",
                f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'"]
@@ -209,7 +221,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
         stopped = missing_symbol.gone(event.symbol)
         newer = [i for i in ctx.installs if stopped and stopped.covers(i.version) and all(h.install is not i for h in hits)]
         if stopped is not None and (newer or not ctx.installs) and lib_install is None:
-            built = _built_against(event.library)
+            built = _built_against(event.library) if ctx.local else []
             evidence.append(f"{stopped.sentence()} (mkldoctor's table of every release's exports, {missing_symbol.span_of_releases()})")
             evidence += built
             evidence += [f"this machine has {label(i)}: a release without {event.symbol}" for i in newer[:MAX_LISTED]]
@@ -230,6 +242,30 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                             "(mkldoctor's table of every release's exports): the cause is not MKL's version")
         out.append(Finding("runtime-symbol-missing", "error", title, tuple(evidence), tuple(fix), why))
     return out
+
+
+def _older_release(event: SymbolLookupError, release: str, evidence: list[str]) -> Finding:
+    """A library of an MKL older than the export table (its folder says so) lacks a name the program needs: an old MKL
+    came first on the loader's path."""
+    folder = os.path.dirname(event.library)
+    evidence = evidence + [f"{os.path.basename(event.library)} is from MKL {release}, by its folder's name ({folder})"]
+    found = exports.history(event.symbol)
+    if found is not None:
+        evidence.append(f"{event.symbol} is exported by MKL {found.overall.first} to {found.overall.last} "
+                        f"(mkldoctor's table of every release's exports, {missing_symbol.span_of_releases()})")
+    evidence.append(missing_symbol.before_table_sentence(release, event.symbol) + "; the log says it does not")
+    return Finding(
+        "runtime-symbol-missing", "error",
+        f"{os.path.basename(event.library)} is from MKL {release}, older than the MKL the program was built for: it lacks {event.symbol}",
+        tuple(evidence),
+        (f"load the program's own MKL, not the one in {folder}: take that folder off LD_LIBRARY_PATH, or put the program's MKL "
+         "(its environment's lib folder) before it; on a cluster, unload the module that sets it",
+         there("echo $LD_LIBRARY_PATH | tr : '\\n'", "the folders the loader tries first, in order"),
+         f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'   # where the program runs: every MKL library from one folder"),
+        "The program, or a library it loads, was built against a newer MKL than this one; the loader took this older MKL's "
+        "library because its folder came first (LD_LIBRARY_PATH set by a module or a system install), and an older release "
+        "lacks names that newer ones have.",
+    )
 
 
 def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
@@ -259,7 +295,6 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
 
 def _built_against(path: str) -> list[str]:
     """The MKL release a binary was linked against, from the sonames it needs (the export table's sonames)."""
-    from mkldoctor.knowledge import exports
 
     info = read_dynamic(path) if os.path.isfile(path) else None
     out = []
@@ -275,7 +310,6 @@ def _built_against(path: str) -> list[str]:
 def _other_release(ctx: Context, soname: str, evidence: list[str]) -> list[str]:
     """A missing ``libmkl_X.so.N``: which releases carry that soname (the export table of every release),
     and which other sonames of the same library this machine has (another release)."""
-    from mkldoctor.knowledge import exports
 
     stem = soname.split(".so", 1)[0]
     others = [(i, p) for i, p in ctx.holders_of_stem(stem + ".so") if os.path.basename(p) != soname]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from dataclasses import replace
 
 from mkldoctor.discover.soname import SearchResult
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
@@ -50,7 +51,9 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             name = event.name
             request = (command.requests(name) if command else []) or [None]
             static = bool(request[0].static) if request[0] else False
-            if command is not None:
+            if not ctx.local:
+                result = None  # another machine's search: explained from the log (elsewhere.library)
+            elif command is not None:
                 result = ctx.search(command, name)
             else:
                 result = search_library(name, [], static, verbatim=name.startswith(":"))
@@ -59,6 +62,13 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
         groups.setdefault((cause, id(command), static), []).append((event, result, name))
     out = []
     for (cause, _, static), items in groups.items():
+        if not ctx.local and all(event.linker != "rustc" and not event.path for event, _, _ in items):
+            from mkldoctor.explain import elsewhere  # another machine's search: what the log shows
+
+            command = _command_for(ctx, items[0][2], None)
+            out.append(replace(elsewhere.library(ctx, [name for _, _, name in items], command, static),
+                               locations=ctx.located([e for e, _, _ in items], "cannot find")))
+            continue
         out.append(_library_finding(ctx, cause, static, items))
     return out
 

@@ -10,6 +10,7 @@ from collections import OrderedDict
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
 from mkldoctor.explain.linker import claims
+from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import label
@@ -17,7 +18,7 @@ from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD
 from mkldoctor.verdicts import missing_symbol
-from mkldoctor.explain.context import Context
+from mkldoctor.explain.context import Context, release_on_line
 
 
 def undefined(events: Parsed, ctx: Context) -> list[Finding]:
@@ -109,9 +110,17 @@ def _openmp_finding(ctx: Context, symbols: list[str], by_symbol, command: LinkCo
     evidence = [f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"]
     evidence += needed_by(symbols, by_symbol)[:3]
     places = ctx.iomp5_places()
-    evidence += [f"libiomp5 is in {p}" for p in places] or ["no libiomp5 in any MKL copy searched"]
+    if ctx.local:
+        evidence += [f"libiomp5 is in {p}" for p in places] or ["no libiomp5 in any MKL copy searched"]
+    else:
+        evidence.append("the link line names no libiomp5 (-liomp5): mkl_intel_thread needs it, and it is not among MKL's own libraries")
     fix: list[str] = []
-    if places:
+    if not ctx.local:
+        fix.append("add Intel's OpenMP runtime after the MKL libraries: -L<the folder of libiomp5.so> -liomp5 -lpthread -lm -ldl "
+                   "(oneAPI: <oneapi>/compiler/<version>/lib; conda and pip: the environment's lib folder, package intel-openmp)")
+        fix.append(there("find / -name 'libiomp5.so' 2>/dev/null", "the folder to give with -L, if the runtime is installed"))
+        fix.append(f"if it is not installed: {ctx.recipe_ref('openmp')}")
+    elif places:
         folder = places[0]
         fix.append(f"link Intel's OpenMP runtime after the MKL libraries: -L{q(folder)} -liomp5 -lpthread -lm -ldl")
         fix.append(f"at run time: export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
@@ -150,10 +159,18 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
                     "which is too old for half precision. Installing a newer MKL is not enough while the old copy comes first.")
     if static and good and not good[0].install.static:
         why_more += f" {good[0].label} has no static archives: link it dynamically, or install its static package."
+    used = label(linked) if linked is not None else "an MKL the log does not name (its link command is not in the log)"
+    used_version = linked.version if linked is not None else None
+    named = release_on_line(command) if linked is None else None
+    if named is not None:  # a log from elsewhere: what the folder's name says
+        used, used_version = f"the MKL in {named[0]} (MKL {named[1]}, by the folder's name)", named[1]
+    elif linked is None and command is not None and not ctx.local:
+        used = "the MKL the link line takes on the log's machine (mkldoctor cannot replay that machine's search)"
     return missing_symbol.finding(
         symbol,
-        used=label(linked) if linked is not None else "an MKL the log does not name (its link command is not in the log)",
-        used_version=linked.version if linked is not None else None,
+        used=used,
+        used_version=used_version,
+        here=ctx.local,
         needed=needed_by([symbol], {symbol: events}),
         why_that_copy=why_that_copy,
         holders=good,

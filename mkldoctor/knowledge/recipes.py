@@ -63,6 +63,11 @@ def dnf_install(*packages: str) -> str:
     return "sudo dnf install " + " ".join(packages)
 
 
+def debian_package(library: str) -> str:
+    """Debian's runtime package of one MKL library: ``libmkl_intel_thread`` -> ``libmkl-intel-thread``."""
+    return library.split(".so", 1)[0].replace("_", "-")
+
+
 # mkldoctor's own optional parts (requests for bench --hf-repo), as its README tells to install them
 BENCH_EXTRA = "pip install 'mkldoctor[bench]'"
 
