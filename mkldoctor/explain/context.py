@@ -16,6 +16,7 @@ from typing import Mapping
 from mkldoctor.binary.dynamic import read_dynamic
 from mkldoctor.binary.symbols import Definition, find_symbols
 from mkldoctor.discover.soname import SearchResult
+from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
 from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.origin import Origin
@@ -51,6 +52,8 @@ class Context:
     # look-ups shared by the diagnoses of one report: filled as they are asked
     _hits: dict[str, list[Hit]] = field(default_factory=dict, compare=False, repr=False)
     recipes: OrderedDict[str, Recipe] = field(default_factory=OrderedDict, compare=False, repr=False)
+    edits: dict[str, Edit] = field(default_factory=dict, compare=False, repr=False)  # fix line -> its change of the link line
+    ran: tuple[str, ...] | None = None  # the command explain ran (explain -- CMD), whose output the log is
 
     @property
     def local(self) -> bool:
@@ -171,6 +174,11 @@ class Context:
                     return self.install_of(result.found), result, result.found
         return None, None, None
 
+    def edited(self, line: str, edit: Edit) -> str:
+        """``line``, a fix that changes the failing link line as ``edit`` says: recorded, so that the fix can be run."""
+        self.edits[line] = edit
+        return line
+
     # -- install recipes, printed once per report and referred to by name ------------------
 
     def recipe(self, need: str, min_version: str | None = None) -> Recipe:
@@ -219,7 +227,7 @@ def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] 
         for e in events.of(UndefinedSymbol)
     )
     places = tuple(dict.fromkeys(value for kind, value in events.places if kind == "path"))
-    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin, places)
+    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin, places, ran=events.command)
 
 
 def release_on_line(command: LinkCommand | None) -> tuple[str, str] | None:

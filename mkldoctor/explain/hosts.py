@@ -273,7 +273,7 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
     event = omp[0]
     places = ctx.iomp5_places()
     evidence = [f"{event.binary}: {e.library} needs {e.symbol}" for e in omp[:MAX_LISTED]]
-    info = read_dynamic(event.library) if os.path.isfile(event.library) else None
+    info = read_dynamic(event.library) if ctx.local and os.path.isfile(event.library) else None
     if info is not None:
         evidence.append(f"{os.path.basename(event.library)} needs (DT_NEEDED): {', '.join(info.needed) or 'nothing'}: no OpenMP runtime among them")
     evidence += [f"libiomp5 is in {p}" for p in places]

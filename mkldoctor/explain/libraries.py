@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.discover.soname import SearchResult
+from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
 from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
@@ -142,7 +143,7 @@ def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
         why = "The library exists on this machine, but not in any folder that the linker searched."
         kind = "static" if static else None
         unversioned = all(best.find(name.lstrip(":"), kind) and (static or best.find(name.lstrip(":"), "shared").soname_suffix in ("", ".so")) for _, _, name in items)
-        fix.append(f"add its folder: -L{q(best.lib_dirs[0])}")
+        fix.append(ctx.edited(f"add its folder: -L{q(best.lib_dirs[0])}", Edit(append=(f"-L{best.lib_dirs[0]}",))))
         if not static and not unversioned:
             why += (" Its shared libraries have only versioned names (libmkl_core.so.3) and no development links, "
                     "which -lNAME never finds: name the files by path, as oneMKL's mkl-*.pc files do.")

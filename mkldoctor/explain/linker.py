@@ -23,6 +23,7 @@ from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.events import Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
 from mkldoctor.explain.context import Context
+from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.wording import needed_by
 from mkldoctor.inventory.install import label
 
@@ -123,7 +124,8 @@ def _system_libraries(ctx: Context, system: dict, dso: list[DsoMissing]) -> Find
         "system-libraries-missing", "error",
         f"{', '.join(list(by_symbol)[:4]) or 'symbols'} undefined: the link line lacks {flags}",
         tuple(evidence),
-        (f"add {flags} at the end of the link line (after the MKL archives): ... -Wl,--end-group {flags}",
+        (ctx.edited(f"add {flags} at the end of the link line (after the MKL archives): ... -Wl,--end-group {flags}",
+                    Edit(append=tuple(flags.split()))),
          "mkldoctor link --link static --format flags   # prints the whole line, these included"),
         why,
         ("add -Wl,--verbose: ld lists each library it opens; libm.so.6 must be among them",),

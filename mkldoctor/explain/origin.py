@@ -189,6 +189,10 @@ def _judge(kind: str, value: str, parsed, machine: Machine) -> tuple[str, str] |
         return _same_kind(path)  # a file of this log's own making, or an MKL library, is here
     if exists:
         return None  # a folder or file every machine has
+    parent = os.path.dirname(path)
+    if parent.count("/") > 2 and os.path.isdir(parent) and not parent.startswith(tuple(s for s in _SYSTEM if s != "/tmp/")):
+        # a file the log's program looked for in vain (MKL's "cannot open /x/libmkl_core.so.3") in a folder that is here
+        return "here", f"{parent}, the folder the log looked in for {os.path.basename(path)}, is here"
     if home:
         owner = home.group("user") or "root"
         here_home = os.path.realpath(machine.home)

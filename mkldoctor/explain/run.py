@@ -185,6 +185,16 @@ def _command_failed(argv: list[str], status: int | None, timeout: float, tail: l
     )
 
 
+def _with_command(parsed: Parsed, argv: list[str]) -> None:
+    """The command explain ran is part of the evidence: a compiler or ld line is a link command of the log (its -L
+    folders are on the line: a fix never adds them again), and it may be run again with a fix (:mod:`prove`)."""
+    parsed.command = tuple(argv)
+    command = logparse.parse_link_command(argv)
+    if command is not None and command not in parsed.counts:
+        parsed.counts[command] = 1
+        parsed.first_line[command] = 0
+
+
 def explain_input(args: list[str], *, installs: list[str], search: list[str], scan: bool, timeout: float,
                   echo: BinaryIO | None = None, stdin: BinaryIO | None = None, origin: str = "auto") -> Report:
     """Read LOG, ``-`` (``stdin``) or run ``-- COMMAND...``, and explain it against the MKL copies found; ``origin``:
@@ -216,6 +226,7 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
             raise UsageError(f"{args[0]}: no such log file, and no such command")
         argv = list(args)
         parsed, status, tail = run_and_parse(argv, timeout, echo)
+        _with_command(parsed, argv)
     decided = decide(parsed, ran_here=argv is not None, forced=None if origin == "auto" else origin)
     findings = explain_log(parsed, copies, search=search, scan=scan, log=log, origin=decided)
     if argv is not None and status != 0 and not any(f.severity == "error" for f in findings):

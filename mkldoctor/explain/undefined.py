@@ -19,6 +19,7 @@ from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context, release_on_line
+from mkldoctor.explain.edits import Edit
 
 
 def undefined(events: Parsed, ctx: Context) -> list[Finding]:
@@ -40,7 +41,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             "gnu-openmp-missing", "error",
             "GNU OpenMP symbols are undefined: libmkl_gnu_thread needs libgomp",
             tuple(needed_by(groups["gnu-openmp"], by_symbol)),
-            ("add -lgomp (or -fopenmp) after the MKL libraries on the link line",),
+            (ctx.edited("add -lgomp (or -fopenmp) after the MKL libraries on the link line", Edit(append=("-lgomp",))),),
             "mkl_gnu_thread runs MKL's threads on GCC's OpenMP runtime, libgomp, which must be linked too.",
         ))
     for symbol in groups["missing"]:
@@ -122,7 +123,8 @@ def _openmp_finding(ctx: Context, symbols: list[str], by_symbol, command: LinkCo
         fix.append(f"if it is not installed: {ctx.recipe_ref('openmp')}")
     elif places:
         folder = places[0]
-        fix.append(f"link Intel's OpenMP runtime after the MKL libraries: -L{q(folder)} -liomp5 -lpthread -lm -ldl")
+        fix.append(ctx.edited(f"link Intel's OpenMP runtime after the MKL libraries: -L{q(folder)} -liomp5 -lpthread -lm -ldl",
+                              Edit(append=(f"-L{folder}", "-liomp5", "-lpthread", "-lm", "-ldl"))))
         fix.append(f"at run time: export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
     else:
         fix.append(f"install Intel's OpenMP runtime (libiomp5): {ctx.recipe_ref('openmp')}")
@@ -218,7 +220,8 @@ def _point_at(ctx: Context, symbol: str, best, static: bool, command: LinkComman
         point_at.append(f"  {CARGO_CLEAN_EXPLAINED}")
         point_at.append("  cargo build   # the same command as before")
     elif command is not None and linked is not None:
-        point_at.append(f"put the copy that has {symbol} first: -L{q(libdir)} before -L{q(linked.lib_dirs[0])} (or drop the old -L)")
+        point_at.append(ctx.edited(f"put the copy that has {symbol} first: -L{q(libdir)} before -L{q(linked.lib_dirs[0])} "
+                                   "(or drop the old -L)", Edit(first_dirs=(libdir,))))
     else:
         point_at.append(f"link against {label(best)}: -L{q(libdir)} (mkldoctor link --install {q(best.root)})")
     if not static or not best.static:
@@ -243,7 +246,8 @@ def _layer_finding(ctx: Context, symbols, by_symbol, hits, command, linked) -> F
     else:
         missing = [k for k in libs if k not in on_line]
         title = f"a part of MKL is missing from the link line: {', '.join('-l' + m for m in missing) or 'a layer'}"
-        fix = (f"add {' '.join('-l' + m for m in missing)} (MKL needs an interface, a threading and the core library)",
+        fix = (ctx.edited(f"add {' '.join('-l' + m for m in missing)} (MKL needs an interface, a threading and the core library)",
+                          Edit(append=tuple("-l" + m for m in missing))),
                "mkldoctor link --format flags   # prints the full line")
         why = "MKL is linked as three layers (interface, threading, core); each one needs the others."
     return Finding("mkl-layer-missing", "error", title, tuple(evidence), fix, why)
