@@ -16,7 +16,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.findings import Finding
 from mkldoctor.binary.dynamic import read_dynamic
 from mkldoctor.explain.linksearch import search_soname
@@ -101,6 +101,9 @@ SIGNATURES = (
     Signature("r-error-in-dyn-load", "hosts", "dyn.load(", re.compile(r"Error in dyn\.load\("), lambda m, _: None),
     Signature("r-load-failed", "hosts", "load failed for", re.compile(r"(?:package or namespace )?load failed for .(?P<pkg>[\w.]+)"),
               lambda m, _: None),
+    # R's own echoes of a package that did not install or load: the reason is on the lines before (dyn.load's)
+    Signature("r-loading-failed", "hosts", "loading failed",
+              re.compile(r"^(?:Error|ERROR): (?:loading failed|lazy loading failed for package)"), lambda m, _: FollowOn(m.string.strip())),
     Signature("julia-could-not-load", "hosts", "could not load library",
               re.compile(r"could not load library (?P<q>\\?\")(?P<lib>.+?)(?P=q)"), lambda m, _: HostCannotLoad("julia (dlopen)", m.group("lib"))),
 )
