@@ -303,3 +303,15 @@ def test_generator_reads_debian_as_committed_and_resumes_from_its_cache(tmp_path
     assert wrote.returncode == 0 and "1 releases" in wrote.stdout and "missing 2019.0" in wrote.stdout, wrote.stderr
     done = gen_check(output)
     assert done.returncode == 0 and "PARTIAL" in done.stdout, done.stderr
+
+
+def test_the_table_holds_2026_2_1_whose_gf_lp64_is_back():
+    """mkl 2026.2.0's wheel has no libmkl_gf_lp64; 2026.2.1's has it again (.so.3): a gap, not "gone since 2026.2.0"."""
+    from mkldoctor.verdicts import missing_symbol
+
+    assert exports.release("2026.2.1") is not None and exports.release("2026.2.1").source == "PyPI wheel mkl 2026.2.1"
+    last = exports.sonames("libmkl_gf_lp64")[-1]
+    assert last.soname == "libmkl_gf_lp64.so.3" and last.releases[-1] == "2026.2.1" and "2026.2.0" not in last.releases
+    found = exports.history("cdotc_gf_64")  # exported by libmkl_gf_lp64 alone
+    assert found.overall.gaps == ("2026.2.0",) and found.overall.gone_since is None
+    assert missing_symbol.gone("cdotc_gf_64") is None

@@ -240,6 +240,8 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
             else:
                 fix = missing_symbol.gone_fix(stopped, static=False)
+        elif lib_install is not None and missing_symbol.before_table(lib_install.version):
+            evidence.append(missing_symbol.before_table_sentence(lib_install.version, event.symbol))
         elif stopped is None and missing_symbol.ever_exported(event.symbol) is False and not hits and event.symbol.lower().startswith("mkl_"):
             evidence.append(f"no MKL release from {missing_symbol.span_of_releases()} exports {event.symbol} "
                             "(mkldoctor's table of every release's exports): the cause is not MKL's version")
@@ -316,22 +318,27 @@ def _other_release(ctx: Context, soname: str, evidence: list[str]) -> list[str]:
 
     stem = soname.split(".so", 1)[0]
     others = [(i, p) for i, p in ctx.holders_of_stem(stem + ".so") if os.path.basename(p) != soname]
-    releases = exports.releases_with_soname(soname) if stem.startswith("libmkl_") else ()
+    releases = exports.releases_providing(soname) if stem.startswith("libmkl_") else ()
+    table = f"mkldoctor's table of every release's libraries, {missing_symbol.span_of_releases()}"
     if releases:
         span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
-        evidence.append(f"{soname} is the soname of MKL {span} (mkldoctor's table of every release's libraries)")
+        evidence.append(f"{soname} is the soname of MKL {span} ({table})")
     elif stem.startswith("libmkl_") and exports.complete():
-        evidence.append(f"no MKL release in mkldoctor's table has the soname {soname}")
+        evidence.append(f"no MKL release in mkldoctor's table ({missing_symbol.span_of_releases()}) has the soname {soname}")
+    # pip installs only what the package index has (not Debian's 2020.4.304)
+    pip = [r for r in releases if (found := exports.release(r)) is not None and found.source.startswith("PyPI")]
     for install, path in others:
         evidence.append(f"this machine has {os.path.basename(path)} from {label(install)}: another soname, so another release")
     fix: list[str] = []
     if others:
         fix.append(f"the program was linked against the MKL release whose soname is {soname}; relink it against a copy that is here: "
                    f"mkldoctor link --install {q(others[0][0].root)}")
-    if releases:
-        fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: {recipes.pip_install(f'mkl=={releases[-1]}')}"
+    if pip:
+        fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: {recipes.pip_install(f'mkl=={pip[-1]}')}"
                    f"   # the newest with that soname; then LD_LIBRARY_PATH=<its prefix>/lib")
         fix.append(f"or with this machine's package manager: {ctx.recipe_ref('shared')}")
+    elif releases:
+        fix.append(f"{'or ' if fix else ''}install the release that provides {soname}, MKL {releases[-1]}: {ctx.recipe_ref('shared')}")
     elif others:
         fix.append(f"or install the release that provides {soname} (the one the program was built with): {ctx.recipe_ref('shared')}")
     return fix or [f"install MKL's shared libraries: {ctx.recipe_ref('shared')}"]
