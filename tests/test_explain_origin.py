@@ -145,3 +145,25 @@ def test_the_text_report_says_where_the_log_comes_from(tmp_path):
     result = CliRunner().invoke(app, ["explain", str(log)])
     assert "the log comes from: another machine" in result.stdout
     assert "--origin here to use them" in result.stdout
+
+
+def test_a_32_bit_folder_in_a_64_bit_link_is_named_here_and_elsewhere(tmp_path):
+    """ld's `skipping incompatible .../lib/ia32/libmkl_rt.so`: produced here with a real 32-bit library (as --32, ld -m
+    elf_i386), and in ArrayFire's public log; both get the 64-bit folder of the same layout."""
+    ia32 = tmp_path / "opt/intel/mkl/lib/ia32"
+    ia32.mkdir(parents=True)
+    (tmp_path / "e.s").write_text("\n")
+    subprocess.run(["as", "--32", "e.s", "-o", "e.o"], cwd=tmp_path, check=True)
+    subprocess.run(["ld", "-m", "elf_i386", "-shared", "-o", str(ia32 / "libmkl_rt.so"), "e.o"], cwd=tmp_path, check=True)
+    (tmp_path / "m.c").write_text(MAIN)
+    args = ["gcc", "m.c", "-o", "m", f"-L{ia32}", "-lmkl_rt"]
+    failed = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True)
+    assert "skipping incompatible" in failed.stderr and "cannot find -lmkl_rt" in failed.stderr
+    log = tmp_path / "build.log"
+    log.write_text(" ".join(args) + "\n" + failed.stderr)
+    for document in (explain_json(log, "--no-scan"),
+                     explain_json(corpus_log(tmp_path, "cmake-findcblas-ia32-dir-skipping-incompatible-arrayfire-1500"))):
+        (finding,) = [f for f in document["findings"] if f["severity"] == "error"]
+        folder = "/opt/intel/mkl/lib/intel64 in place of -L" if document["origin"]["verdict"] != HERE else f"{tmp_path}/opt/intel/mkl/lib/intel64"
+        assert finding["fix"][0].startswith("-L") and folder in finding["fix"][0], finding["fix"]
+        assert not any(line.strip().startswith("1. -L") and "found" in line and "skips" not in line for line in finding["evidence"])

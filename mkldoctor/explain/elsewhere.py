@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 from mkldoctor.explain.context import Context
+from mkldoctor.explain.linker import skipped_advice
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
@@ -52,7 +53,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str) -> Find
     return Finding(
         "loader-cannot-find", "error", f"the loader cannot find {soname}", tuple(evidence), tuple(fix),
         "The program was linked against this library; at run time the loader looks only in the binary's run path, "
-        "LD_LIBRARY_PATH, its ld.so cache and the default folders. The log comes from another machine, whose folders "
+        "LD_LIBRARY_PATH, its ld.so cache and the default folders. The log is not known to be this machine's, and its folders "
         "mkldoctor cannot see: the fix is to put the folder that holds the library on that path, or to install it there.",
         (f"{confirm}   # run it where the program runs",),
     )
@@ -103,9 +104,9 @@ def _install_lines(ctx: Context, soname: str, envs: list[str]) -> list[str]:
 # -- the linker: -lNAME not found on the log's machine ------------------------------------------------------
 
 
-def library(ctx: Context, names: list[str], command, static: bool) -> Finding:
+def library(ctx: Context, names: list[str], command, static: bool, skipped=()) -> Finding:
     """``cannot find -lmkl_core`` in a log from elsewhere: the folders the line gave, what the log shows of MKL's
-    folders, what the layout of the release they name says."""
+    folders (``skipped``: the files ld said it skipped as incompatible), what the layout of the release they name says."""
     lib_dirs = [d for d in (command.lib_dirs if command is not None else ()) if not d.startswith("<")]
     evidence = [f"the link line's -L folders: {more(lib_dirs, 6)}" if lib_dirs else
                 ("the link line gives no -L folder: ld searched only its own default folders" if command is not None else
@@ -117,9 +118,12 @@ def library(ctx: Context, names: list[str], command, static: bool) -> Finding:
                         f"to oneAPI {places.ONEAPI_LAST_WITH_LIB_INTEL64} (mkldoctor's knowledge of the oneAPI layout)")
         fix.append(f"-L{q(instead)} in place of -L{q(folder)}   # where MKL {release} has its libraries")
     wanted = [n.lstrip(":") for n in names]
+    said, changes = skipped_advice(skipped)  # ld saw the library and could not use it: another architecture's file
+    evidence += said
+    fix += [line for line in changes if line not in fix]
+    seen = {os.path.normpath(x) for x in lib_dirs} | {os.path.normpath(os.path.dirname(e.path)) for e in skipped}
     named = [os.path.dirname(p) for p in ctx.places if any(os.path.basename(p).startswith(f"lib{n}.") for n in wanted)]
-    named = [d for d in dict.fromkeys(named) if os.path.normpath(d) not in {os.path.normpath(x) for x in lib_dirs}
-             and not places.is_package_cache(d)]
+    named = [d for d in dict.fromkeys(named) if os.path.normpath(d) not in seen and not places.is_package_cache(d)]
     for folder in named[:2]:
         evidence.append(f"the log shows MKL's libraries in {folder}, which is not among the link line's -L folders")
         fix.append(f"add -L{q(folder)} to the link line (CMake: target_link_directories, or the MKL target's "
@@ -136,7 +140,7 @@ def library(ctx: Context, names: list[str], command, static: bool) -> Finding:
         "library-not-found", "error", f"cannot find {names_shown}: not in any folder the linker searched on the log's machine",
         tuple(evidence), tuple(fix),
         "ld looks for -lNAME (libNAME.so, libNAME.a) only in the -L folders of the line and its own default folders. "
-        "The log comes from another machine, whose folders mkldoctor cannot see: an MKL installed there in a folder "
+        "The log is not known to be this machine's, and its folders mkldoctor cannot see: an MKL installed there in a folder "
         "the line does not name (a conda environment, a oneAPI prefix, a versioned folder) is not found.",
         ("add -Wl,--verbose to the link line: ld prints every file it tries (attempt to open ... failed/succeeded)",),
     )

@@ -11,6 +11,7 @@ from dataclasses import replace
 from mkldoctor.discover.soname import SearchResult
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
+from mkldoctor.explain.linker import SkippedIncompatible, skipped_advice
 from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding
@@ -67,10 +68,21 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             from mkldoctor.explain import elsewhere  # another machine's search: what the log shows
 
             command = _command_for(ctx, items[0][2], None)
-            out.append(replace(elsewhere.library(ctx, [name for _, _, name in items], command, static),
+            names = [name for _, _, name in items]
+            skipped = [e for e in events.of(SkippedIncompatible) if e.name in names]
+            out.append(replace(elsewhere.library(ctx, names, command, static, skipped),
                                locations=ctx.located([e for e, _, _ in items], "cannot find")))
             continue
-        out.append(_library_finding(ctx, cause, static, items))
+        finding = _library_finding(ctx, cause, static, items)
+        skipped = [e for e in events.of(SkippedIncompatible) if e.name in {name for _, _, name in items}]
+        if skipped:  # the search found a file ld cannot use: that, not a missing copy, is the cause
+            said, changes = skipped_advice(skipped)
+            finding = replace(finding, title=f"cannot find {more(['-l' + n for _, _, n in items], 4)}: ld skipped a library of "
+                              "another architecture", evidence=tuple(said) + finding.evidence, fix=tuple(changes),
+                              explanation="ld looks at each -L folder in turn and skips a library built for another "
+                              "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
+                              recipes=())
+        out.append(finding)
     return out
 
 
