@@ -167,3 +167,12 @@ def test_a_32_bit_folder_in_a_64_bit_link_is_named_here_and_elsewhere(tmp_path):
         folder = "/opt/intel/mkl/lib/intel64 in place of -L" if document["origin"]["verdict"] != HERE else f"{tmp_path}/opt/intel/mkl/lib/intel64"
         assert finding["fix"][0].startswith("-L") and folder in finding["fix"][0], finding["fix"]
         assert not any(line.strip().startswith("1. -L") and "found" in line and "skips" not in line for line in finding["evidence"])
+
+
+def test_a_conda_environments_mkl_too_new_is_pinned_in_that_environment(tmp_path):
+    # torch built against MKL <= 2024.0 in a conda env whose solver took mkl 2024.1: iJIT_NotifyEvent is gone
+    document = explain_json(corpus_log(tmp_path, "py-torch-ijit-notifyevent-mkl-2024-1-mmpretrain-1900"))
+    (finding,) = document["findings"]
+    assert "gone since 2024.1.0" in finding["title"]
+    assert finding["fix"][0].startswith("in the log's conda environment: conda install mkl=2024.0 -p /home/liut61/miniforge3/envs/open-mmlab")
+    assert all(line.startswith("or ") for line in finding["fix"][1:])

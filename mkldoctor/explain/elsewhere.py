@@ -69,8 +69,11 @@ def _release_lines(soname: str) -> list[str]:
         return [f"no MKL release from {first} to {last} has a library the loader takes for {soname} "
                 "(mkldoctor's table of every release's libraries)"]
     span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
-    return [f"{soname} is what MKL {span} provides (mkldoctor's table of every release's libraries, {first} to {last}): "
-            "the program was built against that release"]
+    said = f"{soname} is what MKL {span} provides (mkldoctor's table of every release's libraries, {first} to {last})"
+    if soname.endswith(".so"):  # no version: also the development link of newer releases, which dlopen by name finds
+        return [said + "; newer releases have it only as a development link (conda's mkl-devel, oneAPI, Debian's libmkl-dev), "
+                "which a program that opens it by name (ctypes, dlopen) also finds"]
+    return [said + ": the program was built against that release"]
 
 
 def _install_lines(ctx: Context, soname: str, envs: list[str]) -> list[str]:

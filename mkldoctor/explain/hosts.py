@@ -25,7 +25,7 @@ from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge import exports, recipes
-from mkldoctor.knowledge.places import release_in
+from mkldoctor.knowledge.places import is_conda, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
@@ -240,6 +240,12 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
             else:
                 fix = missing_symbol.gone_fix(stopped, static=False)
+            conda = [env for env in ctx.environments() if is_conda(env)]
+            if conda and not older:  # the log's program runs in a conda environment: pin its mkl there
+                version = exports.release(stopped.last).mkl if exports.release(stopped.last) else stopped.last
+                fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))} -p {q(conda[0])}"
+                       f"   # the last release that exports {event.symbol}; conda's solver took a newer one"]
+                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
         elif lib_install is not None and missing_symbol.before_table(lib_install.version):
             evidence.append(missing_symbol.before_table_sentence(lib_install.version, event.symbol))
         elif stopped is None and missing_symbol.ever_exported(event.symbol) is False and not hits and event.symbol.lower().startswith("mkl_"):

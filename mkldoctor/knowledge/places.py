@@ -69,6 +69,11 @@ def python_prefix(path: str) -> str | None:
     return match.group("prefix") if match else None
 
 
+def is_conda(prefix: str) -> bool:
+    """A conda environment (or base install) by its path: ``.../envs/NAME``, ``anaconda3``, ``miniforge3``..."""
+    return bool(re.search(r"/envs/[^/]+$|(?:ana|mini)conda\d?|miniforge\d?|mambaforge|/conda(?:/|$)", prefix))
+
+
 def is_package_cache(path: str) -> bool:
     """A conda package cache (``.../pkgs/mkl-2019.4-243/lib``): files there are not on any loader path."""
     return "/pkgs/" in path
