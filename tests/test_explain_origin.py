@@ -176,3 +176,27 @@ def test_a_conda_environments_mkl_too_new_is_pinned_in_that_environment(tmp_path
     assert "gone since 2024.1.0" in finding["title"]
     assert finding["fix"][0].startswith("in the log's conda environment: conda install mkl=2024.0 -p /home/liut61/miniforge3/envs/open-mmlab")
     assert all(line.startswith("or ") for line in finding["fix"][1:])
+
+
+def test_an_interpreter_outside_the_activated_environment_is_named(tmp_path):
+    """A real traceback of a Python from one environment (a venv made here, its package opening libmkl_rt.so.2 with
+    ctypes), under a shell prompt that shows another environment activated: the interpreter is the cause to check."""
+    import sys
+
+    env = tmp_path / "oldenv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    site = next(env.glob("lib/python*/site-packages"))
+    (site / "mklext").mkdir()
+    (site / "mklext" / "__init__.py").write_text("import ctypes\nctypes.CDLL('libmkl_rt.so.2')\n")
+    clean = {k: v for k, v in __import__("os").environ.items() if k not in ("LD_LIBRARY_PATH", "PYTHONPATH")}
+    ran = subprocess.run([str(env / "bin" / "python"), "-c", "import mklext"], capture_output=True, text=True, env=clean)
+    assert ran.returncode != 0 and "libmkl_rt.so.2: cannot open shared object file" in ran.stderr
+    log = tmp_path / "session.log"  # the shell transcript: the prompt shows (mklenv) activated
+    log.write_text(f"(mklenv) {getpass.getuser()}@{socket.gethostname()}:~$ python -c 'import mklext'\n" + ran.stderr)
+    document = explain_json(log, "--no-scan")
+    assert document["origin"]["verdict"] == HERE
+    (finding,) = document["findings"]
+    assert any(f"the shell had the environment (mklenv) activated, but the Python that ran is {env}'s" in e
+               for e in finding["evidence"]), finding["evidence"]
+    assert finding["fix"][0].startswith("run the activated environment's own interpreter")
+    assert "import sys; print(sys.executable)" in finding["fix"][1]

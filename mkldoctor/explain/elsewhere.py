@@ -33,6 +33,8 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str) -> Find
     evidence += [f"the log shows {os.path.basename(p)} at {os.path.dirname(p)}"
                  + (" (a conda package cache: no loader searches it)" if places.is_package_cache(p) else "") for p in shown[:4]]
     evidence += [f"the program runs in the Python environment {env}" for env in envs[:2]]
+    stale = stale_interpreter(ctx)
+    evidence += stale
     usable = [p for p in shown if not places.is_package_cache(p)]
     outside = [p for p in usable if envs and not any(p.startswith(env + "/") for env in envs)]
     if outside:
@@ -40,6 +42,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str) -> Find
                         f"of a program run from {envs[0]}")
     evidence += _release_lines(soname)
     fix: list[str] = []
+    fix += stale_fix(stale)
     if usable:
         folder = os.path.dirname((outside or usable)[0])
         fix.append(f"export LD_LIBRARY_PATH={q(folder)}{LD_PATH}   # the folder the log shows it in, on the log's machine")
@@ -57,6 +60,24 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str) -> Find
         "mkldoctor cannot see: the fix is to put the folder that holds the library on that path, or to install it there.",
         (f"{confirm}   # run it where the program runs",),
     )
+
+
+def stale_interpreter(ctx: Context) -> list[str]:
+    """The shell prompt shows an activated environment, and the traceback's Python runs from another one."""
+    active = [name for name in ctx.active if name != "base"]
+    envs = ctx.environments()
+    if not active or not envs or any(os.path.basename(env) in active for env in envs):
+        return []
+    return [f"the shell had the environment ({active[0]}) activated, but the Python that ran is {envs[0]}'s: an interpreter "
+            "outside the activated environment (a python found earlier on PATH, an alias, a stale script's #! line)"]
+
+
+def stale_fix(stale: list[str]) -> list[str]:
+    if not stale:
+        return []
+    return ["run the activated environment's own interpreter (python -m ..., or its bin/python by path): the one that ran "
+            "is another environment's, without that environment's libraries",
+            there("python -c 'import sys; print(sys.executable)'; which -a python python3", "which interpreter runs")]
 
 
 def _release_lines(soname: str) -> list[str]:
@@ -79,7 +100,7 @@ def _release_lines(soname: str) -> list[str]:
 def _install_lines(ctx: Context, soname: str, envs: list[str]) -> list[str]:
     """How to install a release that provides ``soname`` there: the newest such release of each channel."""
     base = soname.split(".so", 1)[0]
-    prefix = f" -p {q(envs[0])}" if envs else ""
+    prefix = f" -p {q(envs[0])}" if envs and places.is_conda(envs[0]) else ""
     if base.startswith("libiomp5"):
         return [f"if it is not installed: install Intel's OpenMP runtime, {ctx.recipe_ref('openmp')}; then put its folder on "
                 "LD_LIBRARY_PATH"]

@@ -178,7 +178,11 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         if result.found:
             evidence.append(f"here and now it would be found ({result.found}): the failing run had another environment")
         evidence += [f"{soname} is in {label(i)}: {folder}" for i, folder in holders]
-        fix: list[str] = []
+        from mkldoctor.explain.elsewhere import stale_fix, stale_interpreter
+
+        stale = stale_interpreter(ctx)
+        evidence += stale
+        fix: list[str] = stale_fix(stale)
         if holders:
             folder = holders[0][1]
             fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
