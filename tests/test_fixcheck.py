@@ -114,3 +114,20 @@ def test_explain_command_never_offers_a_folder_already_on_it_and_proves_what_it_
     evidence = [e for f in document["findings"] for e in f["evidence"]]
     assert any(e.startswith("proven here: the failing line with -l:libmkl_rt.so.3 in place of -lmkl_rt links") for e in evidence)
     assert not (tmp_path / "m").exists()  # CMD failed; the proofs linked in a folder of their own
+
+
+def test_explain_make_proves_the_link_line_make_echoed(mkl, tmp_path):
+    prefix = tmp_path / "pip-prefix"
+    link_tree([mkl.pip_lib / "libmkl_rt.so.3"], prefix)
+    debian = mkl.debian_lib(mkl.debian_shared)
+    (tmp_path / "m.c").write_text(MAIN)
+    (tmp_path / "Makefile").write_text(f"m: m.c\n\tgcc m.c -o m -L{debian} -lmkl_rt\n")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = runner.invoke(app, ["explain", "--no-scan", "--quiet", "--format", "json", "--install", str(prefix), "--", "make"])
+    finally:
+        os.chdir(cwd)
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["id"] == "missing-symbol"]
+    assert any(e.startswith("proven here: ") and "-l:libmkl_rt.so.3 in place of -lmkl_rt links" in e for e in finding["evidence"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Makefile", "m.c", "pip-prefix"]

@@ -171,9 +171,9 @@ def prove_fixes(findings: list[Finding], parsed: Parsed, ctx: Context) -> list[F
 
 
 def _failing_command(ctx: Context) -> LinkCommand | None:
-    if ctx.ran is not None:
-        return next((c for c in ctx.commands if c.argv == ctx.ran), None)
-    return ctx.main_command()
+    """The command explain ran, when it is the link; else the link line of its output or the log (make's echo)."""
+    ran = next((c for c in ctx.commands if c.argv == ctx.ran), None) if ctx.ran is not None else None
+    return ran or ctx.main_command()
 
 
 def _proven(finding: Finding, ctx: Context, runner: Runner, command: LinkCommand, failures) -> Finding:
