@@ -200,3 +200,22 @@ def test_an_interpreter_outside_the_activated_environment_is_named(tmp_path):
                for e in finding["evidence"]), finding["evidence"]
     assert finding["fix"][0].startswith("run the activated environment's own interpreter")
     assert "import sys; print(sys.executable)" in finding["fix"][1]
+
+
+def test_an_mkl_the_log_names_but_the_line_does_not_is_the_fix_not_an_install(mkl, tmp_path):
+    """A real `cannot find -lmkl_rt` (no -L on the line) after a line that names the copy (as CMake's `Found MKL:` does):
+    said to be another machine's, the finding points the line at that copy, by the file the log shows, and installs nothing."""
+    (tmp_path / "m.c").write_text(MAIN)
+    args = ["gcc", "m.c", "-o", "m", "-lmkl_rt"]
+    failed = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True)
+    assert "cannot find -lmkl_rt" in failed.stderr
+    log = tmp_path / "build.log"
+    log.write_text(f"-- Found MKL: {mkl.pip_lib}/libmkl_rt.so.3\n" + " ".join(args) + "\n" + failed.stderr)
+    document = explain_json(log, "--origin", "elsewhere")
+    (finding,) = [f for f in document["findings"] if f["severity"] == "error"]
+    assert any(f"the log shows MKL's libraries in {mkl.pip_lib}" in e for e in finding["evidence"])
+    assert finding["fix"][0].startswith(f"-L{mkl.pip_lib} -l:libmkl_rt.so.3 in place of -lmkl_rt")
+    assert not finding["recipes"] and "install" not in " ".join(finding["fix"])
+    # and the line so changed links, with the real gcc
+    fixed = subprocess.run(["gcc", "m.c", "-o", "m", f"-L{mkl.pip_lib}", "-l:libmkl_rt.so.3"], cwd=tmp_path, capture_output=True, text=True)
+    assert fixed.returncode == 0, fixed.stderr

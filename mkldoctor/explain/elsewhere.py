@@ -150,8 +150,17 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=()) -
     named = [d for d in dict.fromkeys(named) if os.path.normpath(d) not in seen and not places.is_package_cache(d)]
     for folder in named[:2]:
         evidence.append(f"the log shows MKL's libraries in {folder}, which is not among the link line's -L folders")
-        fix.append(f"add -L{q(folder)} to the link line (CMake: target_link_directories, or the MKL target's "
-                   "INTERFACE_LINK_DIRECTORIES)")
+        shown = {os.path.basename(p) for p in ctx.places if os.path.dirname(p) == folder}
+        # the log names only a versioned file there (libmkl_rt.so.3): -lmkl_rt needs the development link libmkl_rt.so
+        versioned = [(n, sorted(f for f in shown if f.startswith(f"lib{n}.so."))[0]) for n in wanted
+                     if f"lib{n}.so" not in shown and f"lib{n}.a" not in shown and any(f.startswith(f"lib{n}.so.") for f in shown)]
+        if versioned:
+            given = " ".join(f"-l:{f}" for _, f in versioned)
+            fix.append(f"-L{q(folder)} {given} in place of {' '.join('-l' + n for n, _ in versioned)}   # the log shows "
+                       f"{', '.join(f for _, f in versioned)} there, which -lNAME does not take (it wants lib<name>.so)")
+        else:
+            fix.append(f"add -L{q(folder)} to the link line (CMake: target_link_directories, or the MKL target's "
+                       "INTERFACE_LINK_DIRECTORIES)")
     if not fix:
         probe = f"lib{wanted[0]}.{'a' if static else 'so'}"
         fix.append(there(f"find / -name '{probe}*' 2>/dev/null; ls ${{MKLROOT:-${{CONDA_PREFIX:-/nonexistent}}}}/lib/{probe}*",
