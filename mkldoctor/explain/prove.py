@@ -20,8 +20,10 @@ import dataclasses
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 
 from mkldoctor.explain.context import Context
@@ -32,7 +34,7 @@ from mkldoctor.explain.linkcmd import _COMPILER
 from mkldoctor.findings import Finding
 
 MAX_RUNS = 8  # link runs per report, the line as it is included
-TIMEOUT = 120.0  # seconds for one link
+BUDGET = 120.0  # seconds all of a report's link runs may take together
 _WRITES_OR_LOADS = re.compile(
     r"^(?:@|-M[DFMTQ]|-MMD|-save-temps|-fprofile|-ftest-coverage|--coverage|-fdump-|-aux-info|-B|-wrapper|-specs|--specs"
     r"|-fplugin|-plugin|--plugin|-Xclang|--ld-path|-fuse-ld=/|-dumpdir|-dumpbase|-Wl,.*(?:-Map|--out-implib|-plugin"
@@ -50,18 +52,29 @@ class Runner:
     argv: list[str]
     folder: str
     runs: int = 0
+    spent: float = 0.0
 
     def run(self, argv: list[str]) -> tuple[int, str] | None:
-        """(exit status, output) of ``argv``; None when no run is left or it could not run."""
-        if self.runs >= MAX_RUNS:
+        """(exit status, output) of ``argv``; None when no run (or time) is left, or it could not run."""
+        left = BUDGET - self.spent
+        if self.runs >= MAX_RUNS or left <= 1:
             return None
         self.runs += 1
-        try:
-            done = subprocess.run(argv, cwd=self.folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, timeout=TIMEOUT)
-        except (OSError, subprocess.SubprocessError):
+        started = time.monotonic()
+        try:  # a process group of its own: gcc's collect2 and ld end with it at the time limit
+            process = subprocess.Popen(argv, cwd=self.folder, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
+        except OSError:
             return None
-        return done.returncode, done.stdout.decode("utf-8", "replace")
+        try:
+            output, _ = process.communicate(timeout=left)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return None
+        finally:
+            self.spent += time.monotonic() - started
+        return process.returncode, output.decode("utf-8", "replace")
 
 
 def runnable(command: LinkCommand, ran: tuple[str, ...] | None, bases: list[str], folder: str) -> Runner | None:
