@@ -69,12 +69,22 @@ class Runner:
         try:
             output, _ = process.communicate(timeout=left)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+            _kill(process)
             return None
+        except BaseException:  # Ctrl-C, SIGTERM: the link and what it started end with us
+            _kill(process)
+            raise
         finally:
             self.spent += time.monotonic() - started
         return process.returncode, output.decode("utf-8", "replace")
+
+
+def _kill(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    process.communicate()
 
 
 def runnable(command: LinkCommand, ran: tuple[str, ...] | None, bases: list[str], folder: str) -> Runner | None:
