@@ -219,3 +219,23 @@ def test_an_mkl_the_log_names_but_the_line_does_not_is_the_fix_not_an_install(mk
     # and the line so changed links, with the real gcc
     fixed = subprocess.run(["gcc", "m.c", "-o", "m", f"-L{mkl.pip_lib}", "-l:libmkl_rt.so.3"], cwd=tmp_path, capture_output=True, text=True)
     assert fixed.returncode == 0, fixed.stderr
+
+
+def test_a_name_python_opens_itself_is_answered_by_installing_mkl_there(tmp_path):
+    # ipyrad's OSError(libmkl_rt.so: cannot open ...): a conda env without mkl; ctypes opens the unversioned name
+    document = explain_json(corpus_log(tmp_path, "py-tetrad-libmkl-rt-missing-conda-ipyrad-360"))
+    (finding,) = [f for f in document["findings"] if f["severity"] == "error"]
+    assert finding["fix"][0].startswith("on the log's machine: ldconfig -p | grep libmkl_rt")
+    assert finding["fix"][-1].startswith("if it is not installed: conda install mkl, or any MKL with its development links")
+    assert not any("mkl==2019.0" in line for line in finding["fix"])  # an old release is not needed for a name opened by name
+    assert not any(word in text_of(document) for word in THIS_MACHINE)
+
+
+def test_a_host_that_says_no_reason_is_asked_there(tmp_path):
+    reports = json.loads((Path(__file__).parent / "data" / "explain_reports.json").read_text())["reports"]
+    report = next(r for r in reports if r["log"].startswith('ERROR: could not load library "libmkl_rt"'))
+    log = tmp_path / "julia.log"  # Julia's message, the log cut before the loader's reason
+    log.write_text(report["log"].splitlines()[0] + "\n")
+    document = explain_json(log)
+    (finding,) = document["findings"]
+    assert finding["id"] == "host-cannot-load" and finding["fix"][0].startswith("on the log's machine: ldconfig -p | grep libmkl_rt")

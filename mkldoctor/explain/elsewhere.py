@@ -19,6 +19,7 @@ from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports, places, recipes
 
 LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library by the name the user gives
 
 
 # -- the loader: a program that needs a library its machine did not find -------------------------------
@@ -52,7 +53,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str) -> Find
         fix.append(f"if it is there, put its folder on the loader's path: export LD_LIBRARY_PATH=<that folder>{LD_PATH} "
                    "(or link with -Wl,-rpath,<that folder>); a library copied into /usr/local/lib or another ld.so.conf "
                    "folder is found only after sudo ldconfig")
-    fix += _install_lines(ctx, soname, envs)
+    fix += _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
     return Finding(
         "loader-cannot-find", "error", f"the loader cannot find {soname}", tuple(evidence), tuple(fix),
         "The program was linked against this library; at run time the loader looks only in the binary's run path, "
@@ -97,10 +98,14 @@ def _release_lines(soname: str) -> list[str]:
     return [said + ": the program was built against that release"]
 
 
-def _install_lines(ctx: Context, soname: str, envs: list[str]) -> list[str]:
-    """How to install a release that provides ``soname`` there: the newest such release of each channel."""
+def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = False) -> list[str]:
+    """How to install a release that provides ``soname`` there: the newest such release of each channel (``by_name``:
+    the host opened an unversioned name itself, which any release's development link answers)."""
     base = soname.split(".so", 1)[0]
     prefix = f" -p {q(envs[0])}" if envs and places.is_conda(envs[0]) else ""
+    if by_name and soname.endswith(".so") and base.startswith("libmkl_"):
+        return [f"if it is not installed: {recipes.conda_install('mkl')}{prefix}, or any MKL with its development links "
+                f"({ctx.recipe_ref('shared')}): {soname} is what the program opens by name"]
     if base.startswith("libiomp5"):
         return [f"if it is not installed: install Intel's OpenMP runtime, {ctx.recipe_ref('openmp')}; then put its folder on "
                 "LD_LIBRARY_PATH"]

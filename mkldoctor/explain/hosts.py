@@ -129,6 +129,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         if holders:
             folder = os.path.dirname(holders[0][1])
             fix.append(f"export LD_LIBRARY_PATH={folder}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}   # before starting {event.host.split()[0]}")
+        elif not ctx.local:  # another machine: whether it has the library is that machine's to say
+            fix.append(there(f"ldconfig -p | grep {q(stem)}; ls ${{CONDA_PREFIX:-/nonexistent}}/lib/{stem}*",
+                             f"where {base} is, if anywhere"))
+            fix.append(f"if it is there: export LD_LIBRARY_PATH=<that folder>${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}   "
+                       f"# before starting {event.host.split()[0]}")
+            fix.append("if it is not: install MKL's shared libraries: see the recipe below")
         else:
             fix.append("install MKL's shared libraries first: see the recipe below")
         out.append(Finding(
