@@ -317,6 +317,9 @@ def test_cargo_with_gnu_ld(crate, mkl, monkeypatch):
     assert "/usr/bin/ld" not in finding.title
     parsed_linker = [line for line in finding.evidence if "needed by" in line]
     assert parsed_linker and "fakecandle-" in parsed_linker[0]
+    # cargo's own echo of the failure is this finding's consequence, not a failure of its own (issue 21)
+    assert any(line.startswith("then the log says: error: could not compile `app`") for line in finding.evidence)
+    assert [f.id for f in findings if f.severity == "error"] == [finding.id]
 
 
 def test_cargo_with_lld(crate, mkl, say):

@@ -124,6 +124,30 @@ def test_a_name_no_release_exports_has_no_history():
     assert exports.exported_in("not_an_mkl_symbol_at_all_", "2026.2.0") == ()
 
 
+def test_generator_takes_the_committed_releases_from_the_table_and_reads_none_again(tmp_path, monkeypatch):
+    # With an empty cache and no download (--partial), the generator gives back the committed table byte for
+    # byte: every release it holds comes from the table itself, so a run for a new release reads only that one.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    output = tmp_path / "again.zip"
+    wrote = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_exports.py"), "--partial", "--output", str(output)],
+                           capture_output=True, text=True)
+    assert wrote.returncode == 0, wrote.stderr
+    assert output.read_bytes() == TABLE.read_bytes()
+    assert not list((tmp_path / "cache").rglob("*.json.gz"))  # nothing read, nothing cached
+
+
+def test_generator_picks_the_releases_pip_lists_beyond_the_table():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import gen_exports
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    newest = gen_exports.WHEELS[-1]
+    listed = f"mkl (2099.1.0)\nAvailable versions: 2099.1.0, 2099.0.0, {newest}, 2019.0, 2018.0.3, 2018.0.0\n"
+    assert gen_exports.newer_wheels(listed) == ("2099.0.0", "2099.1.0")  # 2018 is older than the table's floor
+    assert gen_exports.all_releases(("2099.0.0",))[-1] == "2099.0.0"
+
+
 def test_table_records_provenance_for_every_release():
     for release in exports.releases():
         assert release.files and all(re.fullmatch(r"[0-9a-f]{64}", sha) for _, sha in release.files)
@@ -224,7 +248,7 @@ def test_find_json_names_the_releases_that_export_each_symbol(mkl):
     assert not hgemm["found"] and hgemm["releases"]["first"] == "2021.4.0"
     assert "2020.4.304" not in hgemm["releases"]["releases"] and "2026.2.0" in hgemm["releases"]["releases"]
     rt = next(lib for lib in hgemm["releases"]["libraries"] if lib["library"] == "libmkl_rt")
-    assert rt["last"] == "2026.2.0" and rt["gone_since"] is None
+    assert rt["last"] == exports.releases()[-1].name and rt["gone_since"] is None  # still exported by the newest read
     sgemm = by_name["sgemm_"]
     assert sgemm["found"] and {"2020.4.304", "2026.2.0"} <= set(sgemm["releases"]["releases"])
     assert by_name["not_in_mkl_"]["releases"] is None
@@ -235,9 +259,10 @@ def test_find_text_adds_one_release_line_per_symbol(mkl):
     lines = out.splitlines()
     assert code == 1
     assert lines[0].startswith(f"hgemm_\t{mkl.pip_lib / 'libmkl_rt.so.3'}\t")
-    assert lines[1].startswith("hgemm_\tMKL releases: exported by MKL 2021.4.0 to 2026.2.0 from ")
+    newest = exports.releases()[-1].name
+    assert lines[1].startswith(f"hgemm_\tMKL releases: exported by MKL 2021.4.0 to {newest} from ")
     assert "libmkl_rt" in lines[1] and "libmkl_intel_lp64" in lines[1]
-    assert lines[3] == f"not_in_mkl_\tMKL releases: exported by no MKL release read (2019.0 to 2026.2.0, {len(exports.releases())} releases)"
+    assert lines[3] == f"not_in_mkl_\tMKL releases: exported by no MKL release read (2019.0 to {newest}, {len(exports.releases())} releases)"
 
 
 def test_find_text_says_when_a_symbol_left_mkl(mkl):
@@ -273,8 +298,20 @@ def test_generator_reads_debian_as_committed_and_resumes_from_its_cache(tmp_path
     assert gen_exports.load_release(gen_exports.DEBIAN, cache, fetch=False) == document
     assert gen_exports.load_release("2019.0", cache, fetch=False) is None
     output = tmp_path / "partial.zip"
-    wrote = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_exports.py"), "--partial", "--output", str(output)],
-                           capture_output=True, text=True)
+    wrote = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_exports.py"), "--partial", "--no-committed",
+                            "--output", str(output)], capture_output=True, text=True)
     assert wrote.returncode == 0 and "1 releases" in wrote.stdout and "missing 2019.0" in wrote.stdout, wrote.stderr
     done = gen_check(output)
     assert done.returncode == 0 and "PARTIAL" in done.stdout, done.stderr
+
+
+def test_the_table_holds_2026_2_1_whose_gf_lp64_is_back():
+    """mkl 2026.2.0's wheel has no libmkl_gf_lp64; 2026.2.1's has it again (.so.3): a gap, not "gone since 2026.2.0"."""
+    from mkldoctor.verdicts import missing_symbol
+
+    assert exports.release("2026.2.1") is not None and exports.release("2026.2.1").source == "PyPI wheel mkl 2026.2.1"
+    last = exports.sonames("libmkl_gf_lp64")[-1]
+    assert last.soname == "libmkl_gf_lp64.so.3" and last.releases[-1] == "2026.2.1" and "2026.2.0" not in last.releases
+    found = exports.history("cdotc_gf_64")  # exported by libmkl_gf_lp64 alone
+    assert found.overall.gaps == ("2026.2.0",) and found.overall.gone_since is None
+    assert missing_symbol.gone("cdotc_gf_64") is None

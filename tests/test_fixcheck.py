@@ -66,3 +66,68 @@ def test_a_missing_versioned_soname_is_not_answered_with_debians_packages(mkl, t
     assert not any("libmkl-dev" in line or line.startswith("Debian:") for line in finding["fix"]), finding["fix"]
     assert any("unversioned sonames" in e for e in finding["evidence"])
     assert finding["fix"]  # other channels (pip, Intel's) remain
+
+
+def test_a_fix_is_run_before_it_is_offered_and_the_one_that_fails_is_replaced(mkl, tmp_path):
+    """Issue 21's case: `-L<old> -lmkl_rt` lacks hgemm_; the copy that has it holds only libmkl_rt.so.3, so
+    `-L<new>` first still links the old libmkl_rt.so. explain runs both lines with the real gcc and ld."""
+    prefix = tmp_path / "pip-prefix"
+    link_tree([mkl.pip_lib / "libmkl_rt.so.3"], prefix)
+    debian = mkl.debian_lib(mkl.debian_shared)
+    (tmp_path / "m.c").write_text(MAIN)
+    args = ["m.c", "-o", "m", f"-L{debian}", "-lmkl_rt"]
+    failed = gcc(args, tmp_path)
+    assert failed.returncode != 0 and "undefined reference to `hgemm_'" in failed.stderr
+    log = tmp_path / "build.log"
+    log.write_text(shlex.join(["gcc", *args]) + "\n" + failed.stderr)
+    document = explain(log, "--no-scan", "--install", str(prefix))
+    (finding,) = [f for f in document["findings"] if f["id"] == "missing-symbol"]
+    assert not any(line.startswith("put the copy that has hgemm_ first") for line in finding["fix"]), finding["fix"]
+    assert any(e.startswith(f"not offered: put the copy that has hgemm_ first: -L{prefix}") and "still fails the same way" in e
+               for e in finding["evidence"])
+    offered = next(line for line in finding["fix"] if "-l:libmkl_rt.so.3" in line)
+    assert f"-L{prefix} -l:libmkl_rt.so.3 in place of -lmkl_rt" in offered
+    assert any(e.startswith("proven here: ") and e.endswith(" links") for e in finding["evidence"])
+    # the offered change, made by hand to the same line: the real link succeeds, and nothing was written beside it
+    fixed = gcc(["m.c", "-o", "m2", f"-L{prefix}", f"-L{debian}", "-l:libmkl_rt.so.3"], tmp_path)
+    assert fixed.returncode == 0, fixed.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build.log", "m.c", "m2", "pip-prefix"]
+
+
+def test_explain_command_never_offers_a_folder_already_on_it_and_proves_what_it_offers(mkl, tmp_path):
+    (tmp_path / "m.c").write_text(MAIN)
+    debian = mkl.debian_lib(mkl.debian_shared)
+    prefix = tmp_path / "pip-prefix"
+    link_tree([mkl.pip_lib / "libmkl_rt.so.3"], prefix)
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = runner.invoke(app, ["explain", "--no-scan", "--format", "json", "--install", str(prefix), "--",
+                                     "gcc", "m.c", "-o", "m", f"-L{prefix}", f"-L{debian}", "-lmkl_rt"])
+    finally:
+        os.chdir(cwd)
+    document = json.loads(result.stdout)
+    assert document["origin"]["verdict"] == "here"
+    fixes = [line for f in document["findings"] for line in f["fix"]]
+    assert not any(re.search(rf"-L{re.escape(str(prefix))}(\s|$)", line) and "already" not in line for line in fixes), fixes
+    assert any(line.strip().startswith("-l:libmkl_rt.so.3") for line in fixes)
+    evidence = [e for f in document["findings"] for e in f["evidence"]]
+    assert any(e.startswith("proven here: the failing line with -l:libmkl_rt.so.3 in place of -lmkl_rt links") for e in evidence)
+    assert not (tmp_path / "m").exists()  # CMD failed; the proofs linked in a folder of their own
+
+
+def test_explain_make_proves_the_link_line_make_echoed(mkl, tmp_path):
+    prefix = tmp_path / "pip-prefix"
+    link_tree([mkl.pip_lib / "libmkl_rt.so.3"], prefix)
+    debian = mkl.debian_lib(mkl.debian_shared)
+    (tmp_path / "m.c").write_text(MAIN)
+    (tmp_path / "Makefile").write_text(f"m: m.c\n\tgcc m.c -o m -L{debian} -lmkl_rt\n")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = runner.invoke(app, ["explain", "--no-scan", "--quiet", "--format", "json", "--install", str(prefix), "--", "make"])
+    finally:
+        os.chdir(cwd)
+    (finding,) = [f for f in json.loads(result.stdout)["findings"] if f["id"] == "missing-symbol"]
+    assert any(e.startswith("proven here: ") and "-l:libmkl_rt.so.3 in place of -lmkl_rt links" in e for e in finding["evidence"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Makefile", "m.c", "pip-prefix"]

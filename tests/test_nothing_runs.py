@@ -205,3 +205,33 @@ def test_cargo_is_not_run_when_its_folder_would_be_inside_the_project(registry, 
     evidence = "\n".join(line for f in json.loads(result.stdout)["findings"] for line in f["evidence"])
     assert "cargo was not run: mkldoctor's cache folder is inside the project" in evidence
     assert "resolved from the files instead" in evidence
+
+
+def test_explain_never_runs_a_program_a_log_names_nor_a_line_that_loads_one(mkl, tmp_path):
+    """explain proves its fixes by running the failing link line (issue 21): only with the compiler on PATH, never
+    with a program the log names (./cc here), nor with options that make gcc run or load another (-B)."""
+    marker = tmp_path / "marker"
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    for name in ("cc", "ld"):  # a compiler the log names, and the ld that gcc -B<evil> would run
+        script = evil / name
+        script.write_text(f"#!/bin/sh\necho ran >> {marker}\nexec /usr/bin/{name if name == 'ld' else 'gcc'} \"$@\"\n")
+        script.chmod(0o755)
+    (tmp_path / "m.c").write_text("extern void hgemm_(void);\nint main(void) { hgemm_(); return 0; }\n")
+    debian = mkl.debian_lib(mkl.debian_shared)
+    prefix = tmp_path / "pfx"
+    prefix.mkdir()
+    (prefix / "libmkl_rt.so.3").symlink_to(mkl.pip_lib / "libmkl_rt.so.3")
+    failed = run(["gcc", "m.c", "-o", "m", f"-L{debian}", "-lmkl_rt"], cwd=tmp_path, check=False)
+    assert failed.returncode != 0 and "hgemm_" in failed.stderr
+    probe = run(["gcc", f"-B{evil}/", "m.c", "-o", "m", f"-L{debian}", "-lmkl_rt"], cwd=tmp_path, check=False)
+    assert marker.exists() and probe.returncode != 0  # -B really runs the folder's ld
+    marker.unlink()
+    for line in (f"{evil}/cc m.c -o m -L{debian} -lmkl_rt", f"gcc -B{evil}/ m.c -o m -L{debian} -lmkl_rt"):
+        log = tmp_path / "build.log"
+        log.write_text(line + "\n" + failed.stderr)
+        result = CliRunner().invoke(app, ["explain", "--no-scan", "--format", "json", "--install", str(prefix), str(log)])
+        evidence = [e for f in json.loads(result.stdout)["findings"] for e in f["evidence"]]
+        assert not marker.exists(), line
+        assert not any(e.startswith(("proven here", "not offered")) and "tried here" in e or e.startswith("proven here")
+                       for e in evidence), evidence

@@ -160,3 +160,19 @@ def test_an_image_with_another_release_than_the_binary_was_built_against(built, 
     built_with = exports.releases_with_soname(has[0])
     assert f"the image has /opt/mkl/lib/{has[0]}, the soname of MKL {built_with[0]} to {built_with[-1]}" in text
     assert finding.fix[1].startswith("or rebuild /app/p against the MKL the image has (/opt/mkl/lib/libmkl_rt.so.3)")
+
+
+def test_a_release_older_than_the_table_is_told_so_never_not_mkls_version():
+    """The export table starts at 2019.0: of MKL 2018 (or 2015, or 11.3) it can say nothing, and says so (issue 21)."""
+    from mkldoctor.verdicts import missing_symbol
+
+    first, last = exports.releases()[0].name, exports.releases()[-1].name
+    for old in ("2018.0", "2017.4", "11.3.3"):
+        finding = missing_symbol.finding("mkl_no_such_name_", used=f"MKL {old} in /opt/intel/mkl/lib/intel64", used_version=old,
+                                         needed=["mkl_no_such_name_ needed by main in m.o"])
+        text = "\n".join((*finding.evidence, finding.explanation, *finding.fix))
+        assert f"older than the releases mkldoctor's table of exports holds ({first} to {last})" in text, text
+        assert "not MKL's version" not in text
+    within = missing_symbol.finding("mkl_no_such_name_", used="MKL 2021.4 in /x", used_version="2021.4", needed=["x"])
+    assert f"no MKL release from {first} to {last} exports mkl_no_such_name_" in "\n".join(within.evidence)
+    assert "the cause is not MKL's version" in within.explanation

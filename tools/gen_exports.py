@@ -2,20 +2,26 @@
 """Generate mkldoctor/knowledge/data/exports.zip: which MKL release exports which symbol, from which library.
 
     python3 tools/gen_exports.py            # read every release (resumable), write the table
-    python3 tools/gen_exports.py --partial  # write the table from the releases read so far
-                                            # (--output PATH: elsewhere than the package)
+    python3 tools/gen_exports.py --partial  # write the table from the releases read so far, downloading nothing
+                                            # (--output PATH: elsewhere than the package; --no-committed:
+                                            # the cache only, not the committed table's releases)
     python3 tools/gen_exports.py --check    # validate the committed table; downloads nothing
     python3 tools/gen_exports.py --check --rebuild  # ... and compare it with the cached releases
 
 The evidence is the real binaries: every ``mkl`` wheel release on the package index from
-2019.0 to 2026.2 (``pip download``, one at a time, each wheel deleted once read), plus
-Debian's 2020.4 from the fixture sysroot ``debian-2020.4-shared`` (fixtures/fetch_mkl.py).
+2019.0 on (``pip download``, one at a time, each wheel deleted once read), plus Debian's
+2020.4 from the fixture sysroot ``debian-2020.4-shared`` (fixtures/fetch_mkl.py). The
+releases are ``WHEELS`` (those the committed table was made of) and every newer one that
+``pip index versions mkl`` lists through pip's own configuration: a new release is picked
+up by running the generator again, which reads only that release.
 For each ``libmkl_*.so*`` it reads, with mkldoctor's own ELF reader, the defined symbols
 of ``.dynsym`` (what ``nm -D --defined-only`` lists) and ``DT_SONAME``.
 
 Each release read is cached in ``${XDG_CACHE_HOME:-~/.cache}/mkldoctor/exports/`` (one
 gzip'd JSON file per release, written atomically), so a killed run resumes where it
-stopped. ``--check`` validates the committed table's format and provenance (release list,
+stopped; a release that is in neither the cache nor the committed table is downloaded, and
+the committed table stands in for the cache of every release it already holds (its lines
+give back each release's names and sonames exactly: it is never re-read from its wheel). ``--check`` validates the committed table's format and provenance (release list,
 wheel names and sha256, per-library sonames, release bit masks) and, where the fixtures
 are on this machine, that the 2026.2 wheel and the Debian .debs hash to the recorded
 sha256; with ``--rebuild`` also that the cached releases give the same table.
@@ -48,11 +54,14 @@ from mkldoctor.cache import cache_folder  # noqa: E402
 OUTPUT = ROOT / "mkldoctor" / "knowledge" / "data" / "exports.zip"
 SCHEMA = "mkldoctor.exports"
 SCHEMA_VERSION = 1
-# Every release of the `mkl` wheel from 2019.0 on (`pip index versions mkl`; 2018.0.x left out).
+# Every release of the `mkl` wheel from 2019.0 on that the committed table holds (`pip index versions mkl`;
+# 2018.0.x left out); newer ones that pip lists are added by the generator (``newer_wheels``).
+FLOOR = "2019.0"
 WHEELS = (
     "2019.0", "2021.1.1", "2021.2.0", "2021.3.0", "2021.4.0", "2022.0.1", "2022.0.2", "2022.1.0", "2022.2.0",
     "2022.2.1", "2023.0.0", "2023.1.0", "2023.2.0", "2024.0.0", "2024.1.0", "2024.2.0", "2024.2.1", "2024.2.2",
     "2025.0.0", "2025.0.1", "2025.1.0", "2025.2.0", "2025.3.0", "2025.3.1", "2026.0.0", "2026.1.0", "2026.2.0",
+    "2026.2.1",
 )
 PLATFORMS = ("manylinux1_x86_64", "manylinux2014_x86_64", "manylinux_2_28_x86_64")
 DEBIAN = "2020.4.304"
@@ -186,10 +195,13 @@ def cached(release: str, cache: Path) -> Path:
     return cache / f"mkl-{release}.json.gz"
 
 
-def load_release(release: str, cache: Path, *, fetch: bool) -> dict | None:
+def load_release(release: str, cache: Path, *, fetch: bool, table: dict[str, dict] | None = None) -> dict | None:
+    """One release's document: from the cache, else from the committed ``table``, else read (``fetch``)."""
     path = cached(release, cache)
     if path.is_file():
         return json.loads(gzip.decompress(path.read_bytes()))
+    if table and release in table:
+        return table[release]
     if not fetch:
         return None
     document = read_debian() if release == DEBIAN else read_pypi(release, cache)
@@ -199,8 +211,57 @@ def load_release(release: str, cache: Path, *, fetch: bool) -> dict | None:
     return document
 
 
-def all_releases() -> list[str]:
-    return sorted((*WHEELS, DEBIAN), key=version_key)
+def all_releases(extra: tuple[str, ...] = ()) -> list[str]:
+    return sorted({*WHEELS, DEBIAN, *extra}, key=version_key)
+
+
+def newer_wheels(listed: str | None = None) -> tuple[str, ...]:
+    """The ``mkl`` releases that ``pip index versions mkl`` lists (pip's own index configuration) and ``WHEELS``
+    lacks, from ``FLOOR`` on; ``listed``: pip's output, when already read."""
+    if listed is None:
+        done = subprocess.run([sys.executable, "-m", "pip", "index", "versions", "mkl", "--disable-pip-version-check"],
+                              capture_output=True, text=True, env={**os.environ, "PIP_CONSTRAINT": ""})
+        if done.returncode:
+            log(f"pip index versions mkl failed ({done.returncode}): only the releases in WHEELS are read")
+            return ()
+        listed = done.stdout
+    match = re.search(r"^Available versions:\s*(.+)$", listed, re.M)
+    versions = [v.strip() for v in match.group(1).split(",")] if match else []
+    return tuple(sorted((v for v in versions if re.fullmatch(r"\d{4}\.\d+(?:\.\d+)*", v)
+                         and version_key(v) >= version_key(FLOOR) and v not in WHEELS), key=version_key))
+
+
+def table_documents(path: Path) -> dict[str, dict]:
+    """Each release of the table at ``path`` as the document its read gave (its names, files and sonames; the
+    per-library ``from`` is not kept by the table and not used by :func:`build`); {} when there is no table."""
+    if not path.is_file():
+        return {}
+    try:
+        header, chunks = decode(path.read_bytes())
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return {}  # not a table: its releases are read again
+    releases = [r["release"] for r in header["releases"]]
+    order = header["library_order"]
+    names: dict[tuple[int, int], list[str]] = {}  # (release index, library index) -> names
+    patterns = [[(int(lib), int(mask, 16)) for lib, mask in (code.split(":") for code in p.split(" "))] for p in header["patterns"]]
+    for lines in chunks:
+        for line in lines:
+            name, pattern = line.split("\t")
+            for library, mask in patterns[int(pattern)]:
+                while mask:
+                    bit = mask & -mask
+                    names.setdefault((bit.bit_length() - 1, library), []).append(name)
+                    mask ^= bit
+    documents = {}
+    for index, release in enumerate(header["releases"]):
+        libraries = {}
+        for library_index, key in enumerate(order):
+            entry = header["libraries"][key].get(release["release"])
+            if entry is not None:
+                libraries[entry["file"]] = {"soname": entry["soname"], "symbols": names.get((index, library_index), [])}
+        documents[releases[index]] = {**{k: release[k] for k in ("release", "mkl", "source", "files", "unread")},
+                                      "libraries": libraries}
+    return documents
 
 
 # ---------------------------------------------------------------- the table
@@ -271,14 +332,17 @@ def decode(raw: bytes) -> tuple[dict, list[list[str]]]:
 
 # ---------------------------------------------------------------- --check
 def validate(header: dict, chunks: list[list[str]]) -> list[str]:
-    """Everything wrong with the table's format and provenance (an empty list: nothing)."""
+    """Everything wrong with the table's format and provenance (an empty list: nothing). Besides ``WHEELS`` and
+    Debian's, the table may hold newer wheel releases (``newer_wheels``), each with its wheel's provenance."""
     problems = []
     if header.get("schema") != SCHEMA or header.get("version") != SCHEMA_VERSION:
         return [f"schema {header.get('schema')!r} version {header.get('version')!r}, expected {SCHEMA!r} {SCHEMA_VERSION}"]
     releases = [r["release"] for r in header["releases"]]
     if releases != sorted(releases, key=version_key) or len(set(releases)) != len(releases):
         problems.append(f"releases out of order or repeated: {releases}")
-    expected = all_releases()
+    newer = tuple(r for r in releases + header["missing"] if r not in all_releases()
+                  and re.fullmatch(r"\d{4}\.\d+(?:\.\d+)*", r) and version_key(r) > version_key(WHEELS[-1]))
+    expected = all_releases(newer)
     if sorted(releases + header["missing"], key=version_key) != expected:
         problems.append(f"releases {releases} + missing {header['missing']} are not the generator's {expected}")
     if header["complete"] != (not header["missing"]):
@@ -289,7 +353,7 @@ def validate(header: dict, chunks: list[list[str]]) -> list[str]:
         for file in release["files"]:
             if not SHA256.match(file.get("sha256", "")) or not file.get("name"):
                 problems.append(f"{release['release']}: bad provenance entry {file}")
-        if release["release"] in WHEELS and not (
+        if release["release"] != DEBIAN and not (
             len(release["files"]) == 1 and release["files"][0]["name"].startswith(f"mkl-{release['release']}-")
         ):
             problems.append(f"{release['release']}: provenance is not the mkl {release['release']} wheel")
@@ -385,14 +449,20 @@ def main() -> int:
     parser.add_argument("--table", type=Path, default=OUTPUT, help="with --check: the table file to validate")
     parser.add_argument("--partial", action="store_true", help="write the table from the releases already cached")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the table (default: the package's)")
+    parser.add_argument("--no-committed", action="store_true",
+                        help="do not take the committed table's releases: each comes from the cache, or is read again")
     args = parser.parse_args()
     cache = cache_dir()
     if args.check:
         return check(cache, args.table, args.rebuild)
     cache.mkdir(parents=True, exist_ok=True)
     documents, missing = [], []
-    for release in all_releases():
-        document = load_release(release, cache, fetch=not args.partial)
+    newer = () if args.partial else newer_wheels()
+    if newer:
+        log(f"newer mkl releases than the table's: {', '.join(newer)}")
+    table = {} if args.no_committed else table_documents(OUTPUT)  # the committed table: its releases are not read again
+    for release in all_releases(newer):
+        document = load_release(release, cache, fetch=not args.partial, table=table)
         if document is None:
             missing.append(release)
         else:

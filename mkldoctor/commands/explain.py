@@ -17,6 +17,11 @@ Timeout = Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Se
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=f"{opt.QUIET} With -- COMMAND: its output is not shown while it runs.")]
 Search = opt.search("Also look for MKL copies in this folder (repeatable).")
 Scan = Annotated[bool, typer.Option("--scan/--no-scan", help="Look for every MKL on this machine (mkldoctor list).")]
+OriginWord = opt.choice("OriginWord", ("auto", "here", "elsewhere"))
+Origin = Annotated[OriginWord, typer.Option(
+    "--origin", help="Where the log comes from: auto (decided from the paths, home, user and host it names), here (this "
+                     "machine: its folders and copies may explain it), or elsewhere (explained from the log and "
+                     "mkldoctor's knowledge only).")]
 
 
 def explain(
@@ -29,6 +34,7 @@ def explain(
     search: Search = None,
     scan: Scan = True,
     ignore: opt.Ignore = None,
+    origin: Origin = OriginWord.auto,
 ) -> None:
     """Explain link and load failures in a build or run log: causes, evidence and fixes.
 
@@ -47,13 +53,15 @@ def explain(
     # no spinner over a command's own output on the same stderr
     with progress("explain", quiet=quiet or echo is not None, verbose=verbose) as say:
         report = explain_input(list(args or []), installs=list(install or []), search=folders, scan=scan,
-                               timeout=timeout, echo=echo, stdin=sys.stdin.buffer, progress=say)
+                               timeout=timeout, echo=echo, stdin=sys.stdin.buffer, progress=say, origin=origin.value)
     if report.timed_out:
         from mkldoctor.inert import inert
 
         sys.stderr.write(f"mkldoctor: {inert(report.argv[0])} ran past --timeout {timeout:g}s and was killed; its output so far is explained\n")
     shown, ignored = without_ignored(list(report.findings), ignore or ())
-    render(shown, fmt, extra=report.extra() if fmt is FindingsFormat.json else None, anchor=report.anchor, ignored=ignored)
+    about_input = report.origin.lines() if report.origin is not None and report.findings else ()
+    render(shown, fmt, extra=report.extra() if fmt is FindingsFormat.json else None, anchor=report.anchor, ignored=ignored,
+           about_input=about_input)
     # a failed COMMAND stays a failure whatever is ignored (its own finding, command-failed, may be)
     failed = report.argv is not None and report.status != 0
     raise typer.Exit(max(exit_status(shown), 1 if failed else 0))

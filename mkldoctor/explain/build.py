@@ -68,6 +68,10 @@ SIGNATURES = (
     Signature("julia-error-building", "build", "Error building", re.compile(r"Error: Error building `[^`]+`"), _follow),
     Signature("julia-failed-to-precompile", "build", "Failed to precompile", re.compile(r"ERROR: Failed to precompile \S+"), _follow),
     Signature("ci-exit-code", "build", "Process completed with exit code", re.compile(r"Process completed with exit code \d+"), _follow),
+    Signature("pip-wheel-failed", "build", "ailed building wheel", re.compile(r"^(?:ERROR: )?Failed building wheel for \S+"), _follow),
+    Signature("pip-subprocess-error", "build", "subprocess-exited-with-error", re.compile(r"^error: subprocess-exited-with-error"), _follow),
+    Signature("python-called-process-error", "build", "returned non-zero exit status",
+              re.compile(r"CalledProcessError: Command .+ returned non-zero exit status \d+"), _follow),
 )
 
 

@@ -39,7 +39,7 @@ NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]ar
 # holds that for every signature), so the regular expressions run on few lines.
 ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No such", "Reason: ", "ould not", "DSO ", "returned",
            "ailed", "FAILED", "CMake", "invalid value", "options are:", "***", "ninja:", "terminated", "aborting",
-           "exit code", "configuration file", "Configuring", "incompatible with")
+           "exit code", "configuration file", "Configuring", "incompatible with", "skipping incompatible")
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)

@@ -16,8 +16,10 @@ from typing import Mapping
 from mkldoctor.binary.dynamic import read_dynamic
 from mkldoctor.binary.symbols import Definition, find_symbols
 from mkldoctor.discover.soname import SearchResult
+from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
 from mkldoctor.explain.linksearch import search_library
+from mkldoctor.explain.origin import Origin
 from mkldoctor.findings import Location, Recipe
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.inventory.locate import installs_from_dirs
@@ -45,9 +47,33 @@ class Context:
     cargo: bool = False  # the failing link was rustc's (a cargo build)
     log: str | None = None  # the log file as findings name it (Location.path); None for standard input or a command
     lines: Mapping[object, int] = field(default_factory=dict, compare=False, repr=False)  # event -> its first log line
+    origin: Origin = Origin()  # where the log comes from: this machine's state explains it only when it is this machine's
+    places: tuple[str, ...] = ()  # the paths the log names (a bounded sample: Parsed.places)
+    active: tuple[str, ...] = ()  # the environments the log's shell prompts show activated: "(myenv) user@host:~$"
     # look-ups shared by the diagnoses of one report: filled as they are asked
     _hits: dict[str, list[Hit]] = field(default_factory=dict, compare=False, repr=False)
     recipes: OrderedDict[str, Recipe] = field(default_factory=OrderedDict, compare=False, repr=False)
+    edits: dict[str, Edit] = field(default_factory=dict, compare=False, repr=False)  # fix line -> its change of the link line
+    ran: tuple[str, ...] | None = None  # the command explain ran (explain -- CMD), whose output the log is
+
+    @property
+    def local(self) -> bool:
+        """The log is this machine's: its files, loader and MKL copies may explain it."""
+        return self.origin.here
+
+    def shown(self, stem: str) -> list[str]:
+        """The paths the log names of files whose name starts with ``stem`` (``libmkl_rt.so``): where the log itself
+        shows a copy (a ``locate`` or ``ls`` output, a traceback, a loader message), package caches last."""
+        from mkldoctor.knowledge.places import is_package_cache
+
+        found = [p for p in self.places if os.path.basename(p).startswith(stem)]
+        return sorted(found, key=is_package_cache)
+
+    def environments(self) -> list[str]:
+        """The Python environments (venv, conda env) the log's tracebacks run in."""
+        from mkldoctor.knowledge.places import python_prefix
+
+        return list(dict.fromkeys(p for p in (python_prefix(path) for path in self.places) if p))
 
     # -- which copy has what ------------------------------------------------------------
 
@@ -126,6 +152,9 @@ class Context:
         """The MKL copy a link command really used: (install, the search that picked it, the file)."""
         if command is None:
             return None, None, None
+        if not self.local:  # another machine's search cannot be replayed here: only a library the line names by path
+            path = next((p for p in command.inputs if "mkl_" in os.path.basename(p)), None)
+            return None, None, path
         names = [r.name for r in command.libs if r.name.startswith("mkl_")]
         order = ([prefer] if prefer in names else []) + [n for n in ("mkl_core", "mkl_rt") if n in names] + names
         for name in order:
@@ -146,6 +175,11 @@ class Context:
                     return self.install_of(result.found), result, result.found
         return None, None, None
 
+    def edited(self, line: str, edit: Edit) -> str:
+        """``line``, a fix that changes the failing link line as ``edit`` says: recorded, so that the fix can be run."""
+        self.edits[line] = edit
+        return line
+
     # -- install recipes, printed once per report and referred to by name ------------------
 
     def recipe(self, need: str, min_version: str | None = None) -> Recipe:
@@ -154,9 +188,11 @@ class Context:
 
         name = recipes.recipe_name(need, min_version)
         if name not in self.recipes:
-            # the package managers of this machine only (and pip), as check does; Debian's block where apt is
-            channels = recipes.channels_for("/", True)
-            lines = recipes.recipes(need, min_version, channels=channels, intel_repo=not recipes.intel_apt_configured("/"))
+            # the package managers of this machine only (and pip), as check does; Debian's block where apt is;
+            # a log from elsewhere: that machine's package managers are unknown, so every channel is named
+            channels = recipes.channels_for("/", True) if self.local else list(recipes.PACKAGES)
+            intel_repo = not recipes.intel_apt_configured("/") if self.local else True
+            lines = recipes.recipes(need, min_version, channels=channels, intel_repo=intel_repo)
             self.recipes[name] = Recipe(name, tuple(lines))
         return self.recipes[name]
 
@@ -165,7 +201,7 @@ class Context:
 
 
 def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] | None = None,
-                log: str | None = None) -> Context:
+                log: str | None = None, origin: Origin = Origin()) -> Context:
     """The context of one report: ``installs``, then the copies in the folders the log itself names (the link
     commands' -L, rpaths and MKL inputs, the failing programs' run paths, the folders MKL opened); ``log`` names
     the log file in the findings' locations."""
@@ -179,15 +215,33 @@ def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] 
         dirs.extend(command.rpaths)
         dirs.extend(os.path.dirname(p) for p in command.inputs if "mkl" in os.path.basename(p) or "iomp" in p)
     for event in events.of(LoaderMissing):
-        info = read_dynamic(event.binary) if os.path.isfile(event.binary) else None
+        info = read_dynamic(event.binary) if origin.here and os.path.isfile(event.binary) else None
         if info:
             dirs.extend(info.rpath + info.runpath)
     for event in events.of(MklOpenFailed):
         dirs.append(os.path.dirname(event.path))
     known = list(installs)
-    known += installs_from_dirs([d for d in dirs if not d.startswith("<")], known)
+    if origin.here:  # the log's folders are this machine's only when the log is
+        known += installs_from_dirs([d for d in dirs if not d.startswith("<")], known)
     cargo = bool(events.of(RustLinkFailed)) or any(
         (e.referenced_from or "").endswith((".rlib", ".rcgu.o")) or (e.member or "").endswith(".rcgu.o")
         for e in events.of(UndefinedSymbol)
     )
-    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line)
+    places = tuple(dict.fromkeys(value for kind, value in events.places if kind == "path"))
+    active = tuple(dict.fromkeys(value for kind, value in events.places if kind == "active"))
+    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin, places, active, ran=events.command)
+
+
+def release_on_line(command: LinkCommand | None) -> tuple[str, str] | None:
+    """(folder, release) of the first MKL folder of a link line whose name says its release (``/opt/intel/oneapi/mkl/
+    2023.1.0/lib``, ``.../composer_xe_2015/mkl/lib/intel64``): what a log from elsewhere tells of the MKL it linked."""
+    from mkldoctor.knowledge.places import release_in
+
+    if command is None:
+        return None
+    for path in (*command.inputs, *command.lib_dirs):
+        if "mkl" in path.lower():
+            release = release_in(path)
+            if release:
+                return (os.path.dirname(path) if path in command.inputs else path), release
+    return None

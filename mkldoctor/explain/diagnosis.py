@@ -23,15 +23,16 @@ from dataclasses import replace
 from mkldoctor.explain import catalogue
 from mkldoctor.explain.context import Context, context_for
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.origin import Origin, decide
 from mkldoctor.findings import Finding, by_severity
 from mkldoctor.inventory.install import MklInstall
 
 
 def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] | None = None,
-            log: str | None = None) -> list[Finding]:
+            log: str | None = None, origin: Origin | None = None) -> list[Finding]:
     """Findings for a parsed log, with ``installs`` as the MKL copies known besides the log's own; ``log`` names
-    the log file in the findings' locations."""
-    context = context_for(parsed, installs, env, log)
+    the log file in the findings' locations; ``origin``: where the log comes from (decided from the log when None)."""
+    context = context_for(parsed, installs, env, log, origin or decide(parsed))
     found: list[Finding] = []
     for diagnose in catalogue.diagnoses():
         found += diagnose(parsed, context)
@@ -42,13 +43,17 @@ def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] |
 
 def finish(findings: list[Finding], parsed: Parsed, context: Context) -> list[Finding]:
     """The one step after the catalogue: each finding takes the recipes its fix refers to, errors first; the
-    TBB generation finding replaces the generic one about the same tbb:: symbols; and a fix that cannot fix
-    the failure it answers (a -L the line already has, a package without that soname) is not offered."""
+    TBB generation finding replaces the generic one about the same tbb:: symbols; a line that only echoes a
+    failure joins the finding it follows (its consequence, not a failure of its own); a fix that cannot fix
+    the failure it answers (a -L the line already has, a package without that soname) is not offered; and
+    where the failing link line can run here, each fix that changes it is run, and kept only if it fixes."""
     from mkldoctor.explain.fixcheck import check_fixes
+    from mkldoctor.explain.prove import prove_fixes
+    from mkldoctor.explain.unrecognised import join_echoes
     from mkldoctor.explain.tbbabi import with_tbb_findings
 
-    listed = by_severity([_with_recipes(f, context) for f in findings])
-    return check_fixes(with_tbb_findings(listed, parsed), parsed)
+    listed = join_echoes(by_severity([_with_recipes(f, context) for f in findings]), parsed)
+    return prove_fixes(check_fixes(with_tbb_findings(listed, parsed), parsed, context), parsed, context)
 
 
 def _with_recipes(finding: Finding, context: Context) -> Finding:

@@ -80,6 +80,8 @@ class Parsed:
     dropped: int = 0  # distinct events past the cap
     first_line: dict = field(default_factory=dict)  # event -> the log's line (from 1, newline-counted) it was first read on
     at: int = 0  # the log line of the logical line being read (set by the line readers as they go)
+    places: list = field(default_factory=list)  # what the log says of its machine: paths and prompts (explain.origin), bounded
+    command: tuple[str, ...] | None = None  # the command whose output this is, when explain ran it (explain -- CMD)
 
     @property
     def events(self) -> list:

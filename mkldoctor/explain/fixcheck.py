@@ -18,6 +18,8 @@ import shlex
 
 from mkldoctor.findings import Finding, Recipe
 from mkldoctor.explain.hosts import LoaderMissing
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, NeededNotFound, Parsed
 from mkldoctor.knowledge.recipes import devel_links
 
@@ -69,16 +71,21 @@ def versioned_only(folder: str, names: list[str]) -> list[tuple[str, str]]:
     return out
 
 
-def _remedy(folder: str, commands: list[LinkCommand]) -> list[str]:
+def _remedy(folder: str, commands: list[LinkCommand], ctx: Context | None) -> list[str]:
     names = list(dict.fromkeys(lib.name for command in commands for lib in command.libs if not lib.verbatim))
-    pairs = versioned_only(folder, names)
+    pairs = versioned_only(folder, names) if ctx is None or ctx.local else []  # another machine's folder is not this one's
     if not pairs:
         return [f"-L{shlex.quote(folder)} is already on the failing line: adding it again changes nothing"]
     shown = ", ".join(f"-l{n}" for n, _ in pairs)
+    by_name = Edit(libs=tuple((n, (f"-l:{f}",)) for n, f in pairs))
+    by_path = Edit(libs=tuple((n, (os.path.join(folder, f),)) for n, f in pairs))
     lines = [f"-L{shlex.quote(folder)} is already on the line, but ld's {shown} looks for lib<name>.so and lib<name>.a only, "
              f"and {folder} has only versioned files ({', '.join(f for _, f in pairs)}): name them instead:",
              "  " + " ".join(f"-l:{f}" for _, f in pairs) + "   # in place of " + " ".join(f"-l{n}" for n, _ in pairs),
              "  or by full path: " + " ".join(shlex.quote(os.path.join(folder, f)) for _, f in pairs)]
+    if ctx is not None:
+        ctx.edited(lines[1], by_name)
+        ctx.edited(lines[2], by_path)
     conda, apt = devel_links()
     return lines + ["or install the development links: " + conda, apt]
 
@@ -90,8 +97,9 @@ def _missing_versioned(finding: Finding, parsed: Parsed) -> bool:
     return any(_VERSIONED.fullmatch(n) and n in finding.title for n in names) or bool(_VERSIONED.search(finding.title))
 
 
-def check_fixes(findings: list[Finding], parsed: Parsed) -> list[Finding]:
-    """``findings`` with each fix line that cannot fix its failure replaced or dropped."""
+def check_fixes(findings: list[Finding], parsed: Parsed, ctx: Context | None = None) -> list[Finding]:
+    """``findings`` with each fix line that cannot fix its failure replaced or dropped (``ctx``: the report's, which
+    records the link-line edit of each replacement, and says whether the log's folders are this machine's)."""
     commands = parsed.of(LinkCommand)
     orders = _on_line(commands)
     out = []
@@ -106,7 +114,7 @@ def check_fixes(findings: list[Finding], parsed: Parsed) -> list[Finding]:
             skip_block = False
             folder = _already(line, orders)
             if folder is not None:
-                fix += [f for f in _remedy(folder, commands) if f not in fix]
+                fix += [f for f in _remedy(folder, commands, ctx) if f not in fix]
                 notes.append(f"not offered: {line.strip()} (the failing line already has it)")
                 continue
             if versioned and line.startswith(_UNVERSIONED_SONAME_CHANNELS):

@@ -16,7 +16,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.findings import Finding
 from mkldoctor.binary.dynamic import read_dynamic
 from mkldoctor.explain.linksearch import search_soname
@@ -24,9 +24,11 @@ from mkldoctor.explain.events import NeededNotFound, Parsed
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.knowledge import recipes
+from mkldoctor.knowledge import exports, recipes
+from mkldoctor.knowledge.places import is_conda, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
+from mkldoctor.explain.origin import there
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,9 @@ SIGNATURES = (
     Signature("r-error-in-dyn-load", "hosts", "dyn.load(", re.compile(r"Error in dyn\.load\("), lambda m, _: None),
     Signature("r-load-failed", "hosts", "load failed for", re.compile(r"(?:package or namespace )?load failed for .(?P<pkg>[\w.]+)"),
               lambda m, _: None),
+    # R's own echoes of a package that did not install or load: the reason is on the lines before (dyn.load's)
+    Signature("r-loading-failed", "hosts", "loading failed",
+              re.compile(r"^(?:Error|ERROR): (?:loading failed|lazy loading failed for package)"), lambda m, _: FollowOn(m.string.strip())),
     Signature("julia-could-not-load", "hosts", "could not load library",
               re.compile(r"could not load library (?P<q>\\?\")(?P<lib>.+?)(?P=q)"), lambda m, _: HostCannotLoad("julia (dlopen)", m.group("lib"))),
 )
@@ -124,6 +129,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         if holders:
             folder = os.path.dirname(holders[0][1])
             fix.append(f"export LD_LIBRARY_PATH={folder}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}   # before starting {event.host.split()[0]}")
+        elif not ctx.local:  # another machine: whether it has the library is that machine's to say
+            fix.append(there(f"ldconfig -p | grep {q(stem)}; ls ${{CONDA_PREFIX:-/nonexistent}}/lib/{stem}*",
+                             f"where {base} is, if anywhere"))
+            fix.append(f"if it is there: export LD_LIBRARY_PATH=<that folder>${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}   "
+                       f"# before starting {event.host.split()[0]}")
+            fix.append("if it is not: install MKL's shared libraries: see the recipe below")
         else:
             fix.append("install MKL's shared libraries first: see the recipe below")
         out.append(Finding(
@@ -160,6 +171,12 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         by_soname.setdefault(event.soname, []).append(event)
     for soname, events in by_soname.items():
         binary = events[0].binary
+        confirm = f"ldd {q(_ldd_target(binary))} | grep {q(soname)}   # must show a path, not 'not found'"
+        if not ctx.local:  # another machine's loader: what the log shows, not this machine's search
+            from mkldoctor.explain import elsewhere
+
+            out.append(elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0]))
+            continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")
         holders = ctx.holders(soname)
         evidence = [f"{', '.join(sorted({e.binary for e in events}))} needs {soname}", f"the loader's search for {soname}:"]
@@ -167,7 +184,11 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         if result.found:
             evidence.append(f"here and now it would be found ({result.found}): the failing run had another environment")
         evidence += [f"{soname} is in {label(i)}: {folder}" for i, folder in holders]
-        fix: list[str] = []
+        from mkldoctor.explain.elsewhere import stale_fix, stale_interpreter
+
+        stale = stale_interpreter(ctx)
+        evidence += stale
+        fix: list[str] = stale_fix(stale)
         if holders:
             folder = holders[0][1]
             fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
@@ -182,7 +203,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             tuple(evidence), tuple(fix),
             "The program was linked against this library, but at run time the loader looks only in the binary's run path, "
             "LD_LIBRARY_PATH, /etc/ld.so.cache and the default folders; the folder that holds it is in none of them.",
-            (f"ldd {q(_ldd_target(binary))} | grep {q(soname)}   # must show a path, not 'not found'",),
+            (confirm,),
         ))
     return out
 
@@ -201,6 +222,10 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
         lib_install = ctx.install_of(event.library)
         if lib_install is not None:
             evidence.append(f"{event.library} is part of {label(lib_install)}")
+        release = release_in(event.library) if lib_install is None else None
+        if release and missing_symbol.before_table(release):
+            out.append(_older_release(event, release, evidence))
+            continue
         title = f"symbol lookup error: {event.symbol} is not in the libraries that were loaded"
         fix = ["load the libraries of one MKL copy only: check LD_LIBRARY_PATH and ldd for a mix of versions",
                f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'"]
@@ -209,7 +234,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
         stopped = missing_symbol.gone(event.symbol)
         newer = [i for i in ctx.installs if stopped and stopped.covers(i.version) and all(h.install is not i for h in hits)]
         if stopped is not None and (newer or not ctx.installs) and lib_install is None:
-            built = _built_against(event.library)
+            built = _built_against(event.library) if ctx.local else []
             evidence.append(f"{stopped.sentence()} (mkldoctor's table of every release's exports, {missing_symbol.span_of_releases()})")
             evidence += built
             evidence += [f"this machine has {label(i)}: a release without {event.symbol}" for i in newer[:MAX_LISTED]]
@@ -225,6 +250,14 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
             else:
                 fix = missing_symbol.gone_fix(stopped, static=False)
+            conda = [env for env in ctx.environments() if is_conda(env)]
+            if conda and not older:  # the log's program runs in a conda environment: pin its mkl there
+                version = exports.release(stopped.last).mkl if exports.release(stopped.last) else stopped.last
+                fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))} -p {q(conda[0])}"
+                       f"   # the last release that exports {event.symbol}; conda's solver took a newer one"]
+                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
+        elif lib_install is not None and missing_symbol.before_table(lib_install.version):
+            evidence.append(missing_symbol.before_table_sentence(lib_install.version, event.symbol))
         elif stopped is None and missing_symbol.ever_exported(event.symbol) is False and not hits and event.symbol.lower().startswith("mkl_"):
             evidence.append(f"no MKL release from {missing_symbol.span_of_releases()} exports {event.symbol} "
                             "(mkldoctor's table of every release's exports): the cause is not MKL's version")
@@ -232,12 +265,36 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+def _older_release(event: SymbolLookupError, release: str, evidence: list[str]) -> Finding:
+    """A library of an MKL older than the export table (its folder says so) lacks a name the program needs: an old MKL
+    came first on the loader's path."""
+    folder = os.path.dirname(event.library)
+    evidence = evidence + [f"{os.path.basename(event.library)} is from MKL {release}, by its folder's name ({folder})"]
+    found = exports.history(event.symbol)
+    if found is not None:
+        evidence.append(f"{event.symbol} is exported by MKL {found.overall.first} to {found.overall.last} "
+                        f"(mkldoctor's table of every release's exports, {missing_symbol.span_of_releases()})")
+    evidence.append(missing_symbol.before_table_sentence(release, event.symbol) + "; the log says it does not")
+    return Finding(
+        "runtime-symbol-missing", "error",
+        f"{os.path.basename(event.library)} is from MKL {release}, older than the MKL the program was built for: it lacks {event.symbol}",
+        tuple(evidence),
+        (f"load the program's own MKL, not the one in {folder}: take that folder off LD_LIBRARY_PATH, or put the program's MKL "
+         "(its environment's lib folder) before it; on a cluster, unload the module that sets it",
+         there("echo $LD_LIBRARY_PATH | tr : '\\n'", "the folders the loader tries first, in order"),
+         f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'   # where the program runs: every MKL library from one folder"),
+        "The program, or a library it loads, was built against a newer MKL than this one; the loader took this older MKL's "
+        "library because its folder came first (LD_LIBRARY_PATH set by a module or a system install), and an older release "
+        "lacks names that newer ones have.",
+    )
+
+
 def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
     """OpenMP symbols the loader could not resolve: a threading layer loaded without Intel's OpenMP runtime."""
     event = omp[0]
     places = ctx.iomp5_places()
     evidence = [f"{event.binary}: {e.library} needs {e.symbol}" for e in omp[:MAX_LISTED]]
-    info = read_dynamic(event.library) if os.path.isfile(event.library) else None
+    info = read_dynamic(event.library) if ctx.local and os.path.isfile(event.library) else None
     if info is not None:
         evidence.append(f"{os.path.basename(event.library)} needs (DT_NEEDED): {', '.join(info.needed) or 'nothing'}: no OpenMP runtime among them")
     evidence += [f"libiomp5 is in {p}" for p in places]
@@ -259,7 +316,6 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
 
 def _built_against(path: str) -> list[str]:
     """The MKL release a binary was linked against, from the sonames it needs (the export table's sonames)."""
-    from mkldoctor.knowledge import exports
 
     info = read_dynamic(path) if os.path.isfile(path) else None
     out = []
@@ -275,26 +331,30 @@ def _built_against(path: str) -> list[str]:
 def _other_release(ctx: Context, soname: str, evidence: list[str]) -> list[str]:
     """A missing ``libmkl_X.so.N``: which releases carry that soname (the export table of every release),
     and which other sonames of the same library this machine has (another release)."""
-    from mkldoctor.knowledge import exports
 
     stem = soname.split(".so", 1)[0]
     others = [(i, p) for i, p in ctx.holders_of_stem(stem + ".so") if os.path.basename(p) != soname]
-    releases = exports.releases_with_soname(soname) if stem.startswith("libmkl_") else ()
+    releases = exports.releases_providing(soname) if stem.startswith("libmkl_") else ()
+    table = f"mkldoctor's table of every release's libraries, {missing_symbol.span_of_releases()}"
     if releases:
         span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
-        evidence.append(f"{soname} is the soname of MKL {span} (mkldoctor's table of every release's libraries)")
+        evidence.append(f"{soname} is the soname of MKL {span} ({table})")
     elif stem.startswith("libmkl_") and exports.complete():
-        evidence.append(f"no MKL release in mkldoctor's table has the soname {soname}")
+        evidence.append(f"no MKL release in mkldoctor's table ({missing_symbol.span_of_releases()}) has the soname {soname}")
+    # pip installs only what the package index has (not Debian's 2020.4.304)
+    pip = [r for r in releases if (found := exports.release(r)) is not None and found.source.startswith("PyPI")]
     for install, path in others:
         evidence.append(f"this machine has {os.path.basename(path)} from {label(install)}: another soname, so another release")
     fix: list[str] = []
     if others:
         fix.append(f"the program was linked against the MKL release whose soname is {soname}; relink it against a copy that is here: "
                    f"mkldoctor link --install {q(others[0][0].root)}")
-    if releases:
-        fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: {recipes.pip_install(f'mkl=={releases[-1]}')}"
+    if pip:
+        fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: {recipes.pip_install(f'mkl=={pip[-1]}')}"
                    f"   # the newest with that soname; then LD_LIBRARY_PATH=<its prefix>/lib")
         fix.append(f"or with this machine's package manager: {ctx.recipe_ref('shared')}")
+    elif releases:
+        fix.append(f"{'or ' if fix else ''}install the release that provides {soname}, MKL {releases[-1]}: {ctx.recipe_ref('shared')}")
     elif others:
         fix.append(f"or install the release that provides {soname} (the one the program was built with): {ctx.recipe_ref('shared')}")
     return fix or [f"install MKL's shared libraries: {ctx.recipe_ref('shared')}"]

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from dataclasses import replace
 
 from mkldoctor.discover.soname import SearchResult
+from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
+from mkldoctor.explain.linker import SkippedIncompatible, skipped_advice
 from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding
@@ -50,7 +53,9 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             name = event.name
             request = (command.requests(name) if command else []) or [None]
             static = bool(request[0].static) if request[0] else False
-            if command is not None:
+            if not ctx.local:
+                result = None  # another machine's search: explained from the log (elsewhere.library)
+            elif command is not None:
                 result = ctx.search(command, name)
             else:
                 result = search_library(name, [], static, verbatim=name.startswith(":"))
@@ -59,7 +64,25 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
         groups.setdefault((cause, id(command), static), []).append((event, result, name))
     out = []
     for (cause, _, static), items in groups.items():
-        out.append(_library_finding(ctx, cause, static, items))
+        if not ctx.local and all(event.linker != "rustc" and not event.path for event, _, _ in items):
+            from mkldoctor.explain import elsewhere  # another machine's search: what the log shows
+
+            command = _command_for(ctx, items[0][2], None)
+            names = [name for _, _, name in items]
+            skipped = [e for e in events.of(SkippedIncompatible) if e.name in names]
+            out.append(replace(elsewhere.library(ctx, names, command, static, skipped),
+                               locations=ctx.located([e for e, _, _ in items], "cannot find")))
+            continue
+        finding = _library_finding(ctx, cause, static, items)
+        skipped = [e for e in events.of(SkippedIncompatible) if e.name in {name for _, _, name in items}]
+        if skipped:  # the search found a file ld cannot use: that, not a missing copy, is the cause
+            said, changes = skipped_advice(skipped)
+            finding = replace(finding, title=f"cannot find {more(['-l' + n for _, _, n in items], 4)}: ld skipped a library of "
+                              "another architecture", evidence=tuple(said) + finding.evidence, fix=tuple(changes),
+                              explanation="ld looks at each -L folder in turn and skips a library built for another "
+                              "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
+                              recipes=())
+        out.append(finding)
     return out
 
 
@@ -132,7 +155,7 @@ def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
         why = "The library exists on this machine, but not in any folder that the linker searched."
         kind = "static" if static else None
         unversioned = all(best.find(name.lstrip(":"), kind) and (static or best.find(name.lstrip(":"), "shared").soname_suffix in ("", ".so")) for _, _, name in items)
-        fix.append(f"add its folder: -L{q(best.lib_dirs[0])}")
+        fix.append(ctx.edited(f"add its folder: -L{q(best.lib_dirs[0])}", Edit(append=(f"-L{best.lib_dirs[0]}",))))
         if not static and not unversioned:
             why += (" Its shared libraries have only versioned names (libmkl_core.so.3) and no development links, "
                     "which -lNAME never finds: name the files by path, as oneMKL's mkl-*.pc files do.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.events import Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
 from mkldoctor.explain.context import Context
+from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.wording import needed_by
 from mkldoctor.inventory.install import label
 
@@ -34,7 +36,44 @@ class DsoMissing:
     library: str
 
 
+@dataclass(frozen=True, slots=True)
+class SkippedIncompatible:
+    """``ld: skipping incompatible /opt/intel/mkl/lib/ia32/libmkl_rt.so when searching for -lmkl_rt``: a file of another
+    architecture (a 32-bit folder in a 64-bit link) on the search."""
+
+    path: str
+    name: str
+
+
+def ia32_instead(path: str) -> str | None:
+    """The 64-bit folder beside a 32-bit one of Intel's layout (``lib/ia32`` -> ``lib/intel64``), or None."""
+    folder = os.path.dirname(path)
+    for old, new in (("/ia32_lin", "/intel64_lin"), ("/ia32", "/intel64")):
+        if folder.endswith(old):
+            return folder[: -len(old)] + new
+    return None
+
+
+def skipped_advice(skipped) -> tuple[list[str], list[str]]:
+    """(evidence, fix) for the libraries ld skipped as incompatible: the folder of this architecture instead."""
+    evidence: list[str] = []
+    fix: list[str] = []
+    for event in skipped:
+        evidence.append(f"ld skipped {event.path} as incompatible: a library of another architecture (a 32-bit folder in a "
+                        f"64-bit link) on the search for -l{event.name}")
+        instead = ia32_instead(event.path)
+        folder = shlex.quote(os.path.dirname(event.path))
+        line = (f"-L{shlex.quote(instead)} in place of -L{folder}   # the 64-bit folder of the same MKL" if instead else
+                f"take -L{folder} off the line, and give the folder of the libraries built for this architecture")
+        if line not in fix:
+            fix.append(line)
+    return evidence, fix
+
+
 SIGNATURES = (
+    Signature("ld-skipping-incompatible", "linker", "skipping incompatible",
+              re.compile(r"skipping incompatible (?P<path>\S+) when searching for -l(?P<name>\S+)"),
+              lambda m, _: SkippedIncompatible(m.group("path"), m.group("name"))),
     Signature("dso-missing", "linker", "DSO missing from command line",
               re.compile(r"(?P<lib>/?[\w./+-]+\.so[\w.]*): error adding symbols: DSO missing from command line"),
               lambda m, _: DsoMissing(m.group("lib"))),
@@ -123,7 +162,8 @@ def _system_libraries(ctx: Context, system: dict, dso: list[DsoMissing]) -> Find
         "system-libraries-missing", "error",
         f"{', '.join(list(by_symbol)[:4]) or 'symbols'} undefined: the link line lacks {flags}",
         tuple(evidence),
-        (f"add {flags} at the end of the link line (after the MKL archives): ... -Wl,--end-group {flags}",
+        (ctx.edited(f"add {flags} at the end of the link line (after the MKL archives): ... -Wl,--end-group {flags}",
+                    Edit(append=tuple(flags.split()))),
          "mkldoctor link --link static --format flags   # prints the whole line, these included"),
         why,
         ("add -Wl,--verbose: ld lists each library it opens; libm.so.6 must be among them",),

@@ -109,6 +109,9 @@ def _probe(folder: str, name: str, static: bool, verbatim: bool) -> tuple[str, s
     archive = os.path.join(folder, f"lib{name}.a")
     shared = os.path.join(folder, f"lib{name}.so")
     has_a, has_so = os.path.exists(archive), os.path.exists(shared)
+    other = _other_architecture(shared) if has_so and not static else None
+    if other and not has_a:
+        return "skipped", f"lib{name}.so here is {other}: ld skips a library of another architecture", None
     if not static and has_so:
         return "found", f"lib{name}.so found", shared
     if has_a:
@@ -128,6 +131,21 @@ def _probe(folder: str, name: str, static: bool, verbatim: bool) -> tuple[str, s
             None,
         )
     return "absent", f"no lib{name}.a" + ("" if static else f" or lib{name}.so"), None
+
+
+def _other_architecture(path: str) -> str | None:
+    """What a shared library is when it is not x86-64 ELF (``a 32-bit ELF``), from its header; None for x86-64 or not ELF."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(20)
+    except OSError:
+        return None
+    if len(head) < 20 or head[:4] != b"\x7fELF":
+        return None
+    machine = int.from_bytes(head[18:20], "little" if head[5] == 1 else "big")
+    if head[4] == 2 and machine == 62:  # ELFCLASS64, EM_X86_64
+        return None
+    return f"a {32 if head[4] == 1 else 64}-bit ELF for machine {machine}" + (" (i386)" if machine == 3 else "")
 
 
 def search_library(

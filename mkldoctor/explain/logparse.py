@@ -109,7 +109,7 @@ def split_object(text: str) -> tuple[str, str | None]:
 class _State:
     """What one pass over a log remembers between lines."""
 
-    __slots__ = ("context", "context_age", "linker", "lld", "before", "pending", "unrecognised")
+    __slots__ = ("context", "context_age", "linker", "lld", "before", "pending", "unrecognised", "sample_after")
 
     def __init__(self) -> None:
         self.context: tuple[str | None, str | None, str | None] | None = None  # (object, member, function): "in function"
@@ -119,6 +119,7 @@ class _State:
         self.before: list[str] = []  # the last lines read, context for an unrecognised error line
         self.pending: list | None = None  # [line, context before, lines after, is a header]
         self.unrecognised = 0
+        self.sample_after = 0  # lines after an error-looking one still sampled for the log's places
 
     def flush_lld(self) -> list[UndefinedSymbol]:
         if self.lld is None:
@@ -131,9 +132,10 @@ class _State:
 def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
     """Events from clean lines (see :func:`logical_lines`), in the order they happen; an event said over
     several lines and yielded after them carries the log line it started on (``at``)."""
-    from mkldoctor.explain import catalogue
+    from mkldoctor.explain import catalogue, origin
 
     state = _State()
+    places = stats.places if stats is not None else None
     for line in lines:
         if not line:
             continue
@@ -147,6 +149,14 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
         state.before.append(line)
         if len(state.before) > 4:
             del state.before[0]
+        if places is not None and len(places) < origin.MAX_PLACES:  # what the log says of its machine (origin.py)
+            if here <= origin.HEAD_LINES or state.sample_after > 0:
+                origin.sample(places, line)
+                state.sample_after -= 1
+            elif catalogue.has_anchor(line):
+                for seen in state.before:
+                    origin.sample(places, seen)
+                state.sample_after = 3
         state.context_age += 1
         if state.context_age > 64:
             state.context = None

@@ -19,6 +19,7 @@ from typing import BinaryIO
 from mkldoctor.errors import InputError, UsageError
 from mkldoctor.explain import logparse
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.origin import Origin, decide
 from mkldoctor.findings import Finding, Location, exit_status, input_path
 from mkldoctor.rootfs import open_regular
 
@@ -34,6 +35,7 @@ class Report:
     status: int | None = None  # its exit status; None when it was killed at the timeout
     timed_out: bool = False
     log: str | None = None  # the log file read, as findings name it
+    origin: Origin | None = None  # where the log comes from
 
     @property
     def anchor(self) -> Location | None:
@@ -48,6 +50,8 @@ class Report:
         extra: dict = {"lines": self.lines, "bytes": self.bytes}
         if self.argv is not None:
             extra["command"] = {"argv": list(self.argv), "exit_status": self.status}
+        if self.origin is not None:
+            extra["origin"] = self.origin.as_json()
         return extra
 
 
@@ -72,19 +76,23 @@ def merge_inventory(installs: list, search: list[str], scan: bool) -> list:
 
 
 def explain_log(parsed: Parsed, copies: list, *, search: list[str] | tuple[str, ...] = (), scan: bool = False,
-                log: str | None = None) -> list[Finding]:
+                log: str | None = None, origin: Origin | None = None) -> list[Finding]:
     """Findings for a parsed log: the MKL copies given first, then (with ``scan``, or folders to ``search``) every
-    other copy found, then the catalogue's diagnoses; ``log`` names the log file in the findings' locations."""
+    other copy found, then the catalogue's diagnoses; ``log`` names the log file in the findings' locations. A log
+    from elsewhere (``origin``, decided from the log when None) is not compared with this machine's copies: the
+    inventory is not scanned (the copies given with --install and --search stay: the user named them)."""
     from mkldoctor.explain.diagnosis import explain
 
-    if scan or search:
-        copies = merge_inventory(list(copies), list(search), scan)
-    return explain(parsed, list(copies), log=log)
+    origin = origin or decide(parsed)
+    if (scan and origin.here) or search:
+        copies = merge_inventory(list(copies), list(search), scan and origin.here)
+    return explain(parsed, list(copies), log=log, origin=origin)
 
 
 def explain_bytes(data: bytes, copies: list, *, scan: bool = False) -> list[Finding]:
-    """:func:`explain_log` for a log already in memory (a failed build's output)."""
-    return explain_log(logparse.parse_bytes(data), copies, scan=scan)
+    """:func:`explain_log` for the output of a command mkldoctor ran here (a failed build's)."""
+    parsed = logparse.parse_bytes(data)
+    return explain_log(parsed, copies, scan=scan, origin=decide(parsed, ran_here=True))
 
 
 class Tee:
@@ -177,11 +185,25 @@ def _command_failed(argv: list[str], status: int | None, timeout: float, tail: l
     )
 
 
+def _with_command(parsed: Parsed, argv: list[str]) -> None:
+    """The command explain ran is part of the evidence: a compiler or ld line is a link command of the log (its -L
+    folders are on the line: a fix never adds them again), and it may be run again with a fix (:mod:`prove`)."""
+    parsed.command = tuple(argv)
+    command = logparse.parse_link_command(argv)
+    if command is not None and command not in parsed.counts:
+        parsed.counts[command] = 1
+        parsed.first_line[command] = 0
+
+
 def explain_input(args: list[str], *, installs: list[str], search: list[str], scan: bool, timeout: float,
-                  echo: BinaryIO | None = None, stdin: BinaryIO | None = None, progress=None) -> Report:
+                  echo: BinaryIO | None = None, stdin: BinaryIO | None = None, progress=None,
+                  origin: str = "auto") -> Report:
     """Read LOG, ``-`` (``stdin``) or run ``-- COMMAND...``, and explain it against the MKL copies found
-    (``progress`` told each step)."""
+    (``progress`` told each step); ``origin``: ``here`` or ``elsewhere`` to say where the log comes from, ``auto``
+    to decide it from the log."""
     say = progress or (lambda step: None)
+    if origin not in ("auto", "here", "elsewhere"):
+        raise UsageError(f"--origin {origin}: give auto, here or elsewhere")
     copies = install_paths(installs)
     argv = status = log = None
     tail: list[str] = []
@@ -210,8 +232,11 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
         argv = list(args)
         say(f"running {argv[0]}")
         parsed, status, tail = run_and_parse(argv, timeout, echo)
+        _with_command(parsed, argv)
+    decided = decide(parsed, ran_here=argv is not None, forced=None if origin == "auto" else origin)
     say("looking for MKL" if scan or search else "the causes")
-    findings = explain_log(parsed, copies, search=search, scan=scan, log=log)
+    findings = explain_log(parsed, copies, search=search, scan=scan, log=log, origin=decided)
     if argv is not None and status != 0 and not any(f.severity == "error" for f in findings):
         findings = [_command_failed(argv, status, timeout, tail)] + findings
-    return Report(findings, parsed.lines, parsed.bytes, tuple(argv) if argv else None, status, argv is not None and status is None, log)
+    return Report(findings, parsed.lines, parsed.bytes, tuple(argv) if argv else None, status, argv is not None and status is None, log,
+                  decided)

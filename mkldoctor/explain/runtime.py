@@ -121,7 +121,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             evidence.append(f"MKL opened {event.path}, which needs {event.symbol}: the MKL core that is loaded does not define it")
             folder = os.path.dirname(event.path)
             try:
-                names = os.listdir(folder) if folder else []
+                names = os.listdir(folder) if folder and ctx.local else []  # another machine's folder is not this one's
             except OSError:
                 names = []
             if names and not any(n.startswith("libmkl_core.so") for n in names):
@@ -220,7 +220,7 @@ def mkl_cannot_load(events: Parsed, ctx: Context) -> list[Finding]:
     evidence = [f"MKL tried to open {e.path}: {e.reason}" for e in opened[:MAX_LISTED]]
     evidence += [f"MKL could not load {' or '.join(e.libraries)}" for e in fatal]
     tried_dirs = sorted({os.path.dirname(e.path) for e in opened if "/" in e.path})
-    for folder in tried_dirs:
+    for folder in tried_dirs if ctx.local else ():  # another machine's folder: not this one's to list
         try:
             present = sorted(n for n in os.listdir(folder) if n.startswith("libmkl_"))
         except OSError:

@@ -10,6 +10,7 @@ from collections import OrderedDict
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
 from mkldoctor.explain.linker import claims
+from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import label
@@ -17,7 +18,8 @@ from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD
 from mkldoctor.verdicts import missing_symbol
-from mkldoctor.explain.context import Context
+from mkldoctor.explain.context import Context, release_on_line
+from mkldoctor.explain.edits import Edit
 
 
 def undefined(events: Parsed, ctx: Context) -> list[Finding]:
@@ -39,7 +41,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             "gnu-openmp-missing", "error",
             "GNU OpenMP symbols are undefined: libmkl_gnu_thread needs libgomp",
             tuple(needed_by(groups["gnu-openmp"], by_symbol)),
-            ("add -lgomp (or -fopenmp) after the MKL libraries on the link line",),
+            (ctx.edited("add -lgomp (or -fopenmp) after the MKL libraries on the link line", Edit(append=("-lgomp",))),),
             "mkl_gnu_thread runs MKL's threads on GCC's OpenMP runtime, libgomp, which must be linked too.",
         ))
     for symbol in groups["missing"]:
@@ -109,11 +111,20 @@ def _openmp_finding(ctx: Context, symbols: list[str], by_symbol, command: LinkCo
     evidence = [f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"]
     evidence += needed_by(symbols, by_symbol)[:3]
     places = ctx.iomp5_places()
-    evidence += [f"libiomp5 is in {p}" for p in places] or ["no libiomp5 in any MKL copy searched"]
+    if ctx.local:
+        evidence += [f"libiomp5 is in {p}" for p in places] or ["no libiomp5 in any MKL copy searched"]
+    else:
+        evidence.append("the link line names no libiomp5 (-liomp5): mkl_intel_thread needs it, and it is not among MKL's own libraries")
     fix: list[str] = []
-    if places:
+    if not ctx.local:
+        fix.append("add Intel's OpenMP runtime after the MKL libraries: -L<the folder of libiomp5.so> -liomp5 -lpthread -lm -ldl "
+                   "(oneAPI: <oneapi>/compiler/<version>/lib; conda and pip: the environment's lib folder, package intel-openmp)")
+        fix.append(there("find / -name 'libiomp5.so' 2>/dev/null", "the folder to give with -L, if the runtime is installed"))
+        fix.append(f"if it is not installed: {ctx.recipe_ref('openmp')}")
+    elif places:
         folder = places[0]
-        fix.append(f"link Intel's OpenMP runtime after the MKL libraries: -L{q(folder)} -liomp5 -lpthread -lm -ldl")
+        fix.append(ctx.edited(f"link Intel's OpenMP runtime after the MKL libraries: -L{q(folder)} -liomp5 -lpthread -lm -ldl",
+                              Edit(append=(f"-L{folder}", "-liomp5", "-lpthread", "-lm", "-ldl"))))
         fix.append(f"at run time: export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
     else:
         fix.append(f"install Intel's OpenMP runtime (libiomp5): {ctx.recipe_ref('openmp')}")
@@ -150,10 +161,18 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
                     "which is too old for half precision. Installing a newer MKL is not enough while the old copy comes first.")
     if static and good and not good[0].install.static:
         why_more += f" {good[0].label} has no static archives: link it dynamically, or install its static package."
+    used = label(linked) if linked is not None else "an MKL the log does not name (its link command is not in the log)"
+    used_version = linked.version if linked is not None else None
+    named = release_on_line(command) if linked is None else None
+    if named is not None:  # a log from elsewhere: what the folder's name says
+        used, used_version = f"the MKL in {named[0]} (MKL {named[1]}, by the folder's name)", named[1]
+    elif linked is None and command is not None and not ctx.local:
+        used = "the MKL the link line takes on the log's machine (mkldoctor cannot replay that machine's search)"
     return missing_symbol.finding(
         symbol,
-        used=label(linked) if linked is not None else "an MKL the log does not name (its link command is not in the log)",
-        used_version=linked.version if linked is not None else None,
+        used=used,
+        used_version=used_version,
+        here=ctx.local,
         needed=needed_by([symbol], {symbol: events}),
         why_that_copy=why_that_copy,
         holders=good,
@@ -201,7 +220,8 @@ def _point_at(ctx: Context, symbol: str, best, static: bool, command: LinkComman
         point_at.append(f"  {CARGO_CLEAN_EXPLAINED}")
         point_at.append("  cargo build   # the same command as before")
     elif command is not None and linked is not None:
-        point_at.append(f"put the copy that has {symbol} first: -L{q(libdir)} before -L{q(linked.lib_dirs[0])} (or drop the old -L)")
+        point_at.append(ctx.edited(f"put the copy that has {symbol} first: -L{q(libdir)} before -L{q(linked.lib_dirs[0])} "
+                                   "(or drop the old -L)", Edit(first_dirs=(libdir,))))
     else:
         point_at.append(f"link against {label(best)}: -L{q(libdir)} (mkldoctor link --install {q(best.root)})")
     if not static or not best.static:
@@ -226,7 +246,8 @@ def _layer_finding(ctx: Context, symbols, by_symbol, hits, command, linked) -> F
     else:
         missing = [k for k in libs if k not in on_line]
         title = f"a part of MKL is missing from the link line: {', '.join('-l' + m for m in missing) or 'a layer'}"
-        fix = (f"add {' '.join('-l' + m for m in missing)} (MKL needs an interface, a threading and the core library)",
+        fix = (ctx.edited(f"add {' '.join('-l' + m for m in missing)} (MKL needs an interface, a threading and the core library)",
+                          Edit(append=tuple("-l" + m for m in missing))),
                "mkldoctor link --format flags   # prints the full line")
         why = "MKL is linked as three layers (interface, threading, core); each one needs the others."
     return Finding("mkl-layer-missing", "error", title, tuple(evidence), fix, why)

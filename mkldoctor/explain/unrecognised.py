@@ -2,10 +2,14 @@
 
 These run last (:func:`catalogue.fallbacks`), with the findings made so far: an error-looking line
 that no signature claimed, a log that says only that a step failed, and rustc's failed link whose
-reason no diagnosis recognised.
+reason no diagnosis recognised. A line that only repeats that a step failed (collect2's ``ld returned
+1``, make's ``Error 1``, R's ``Error: loading failed``) is not a failure of its own: :func:`join_echoes`
+adds it to the finding it follows, as that failure's consequence.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from mkldoctor.explain.catalogue import FollowOn, Unrecognised
 from mkldoctor.explain.context import Context
@@ -13,6 +17,7 @@ from mkldoctor.explain.events import Parsed, RustLinkFailed
 from mkldoctor.findings import Finding
 
 MAX_UNRECOGNISED_FINDINGS = 10
+ECHOES_ONLY = "the log says the build failed, but not why in a form mkldoctor recognises"
 
 
 def rust_link_failed(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
@@ -48,7 +53,7 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
     echoes = events.of(FollowOn)
     if echoes and not lines and not any(f.severity == "error" for f in found):
         out.append(Finding(
-            "unrecognised-failure", "error", "the log says the build failed, but not why in a form mkldoctor recognises",
+            "unrecognised-failure", "error", ECHOES_ONLY,
             tuple(f"the log says: {e.line[:200]}" for e in echoes[:6]),
             ("look above these lines for the first error the tool printed; if the log was cut, pass the whole output "
              "(make VERBOSE=1, cargo build -v, ninja -v)",),
@@ -57,3 +62,54 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
             locations=ctx.located(echoes, "says the build failed"),
         ))
     return out
+
+
+MAX_ECHOES = 4  # echo lines said per finding
+
+
+def join_echoes(findings: list[Finding], events: Parsed) -> list[Finding]:
+    """Each echo of a failure (a :class:`FollowOn` line) joins the error finding it follows in the log, as the
+    consequence of that failure: the finding whose own log lines come last before it (the first error finding when
+    the findings' lines are unknown)."""
+    echoes = [e for e in events.of(FollowOn) if events.first_line.get(e, 0)]
+    errors = [i for i, f in enumerate(findings) if f.severity == "error" and f.title != ECHOES_ONLY]
+    if not echoes or not errors:
+        return findings
+    starts = {i: _first_line(findings[i], events) for i in errors}
+    joined: dict[int, list[str]] = {}
+    for echo in echoes:
+        at = events.first_line[echo]
+        before = [i for i in errors if 0 < starts[i] <= at]
+        target = max(before, key=lambda i: starts[i]) if before else errors[0]
+        joined.setdefault(target, []).append(f"then the log says: {echo.line.strip()[:200]} (line {at}): the consequence of this failure")
+    out = list(findings)
+    for index, lines in joined.items():
+        more = len(lines) - MAX_ECHOES
+        lines = lines[:MAX_ECHOES] + ([f"and {more} more lines that repeat that the step failed"] if more > 0 else [])
+        out[index] = replace(out[index], evidence=out[index].evidence + tuple(lines))
+    return out
+
+
+def _first_line(finding: Finding, events: Parsed) -> int:
+    """The first log line of the events a finding names (its locations' lines, else the lines of the events whose
+    symbol, library or message its title and evidence say); 0 when none is known."""
+    lines = [where.line for where in finding.locations]
+    if not lines:
+        text = "\n".join((finding.title, *finding.evidence))
+        for event, line in events.first_line.items():
+            if line and not isinstance(event, (FollowOn, Unrecognised)) and _key(event) and _key(event) in text:
+                lines.append(line)
+    return min(lines) if lines else 0
+
+
+def _key(event) -> str | None:
+    """What a finding about ``event`` names of it: its first text field (a symbol, a library, a soname)."""
+    from dataclasses import fields, is_dataclass
+
+    if not is_dataclass(event):
+        return None
+    for item in fields(event):
+        value = getattr(event, item.name)
+        if isinstance(value, str) and len(value) >= 3:
+            return value
+    return None

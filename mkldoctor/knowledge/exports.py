@@ -344,3 +344,13 @@ def releases_with_soname(soname: str) -> tuple[str, ...]:
         if span.soname == soname:
             return span.releases
     return ()
+
+
+def releases_providing(soname: str) -> tuple[str, ...]:
+    """The releases whose library the loader takes for ``soname``: it is the library's soname, or (MKL 2019 and
+    Debian's 2020.4 have none, or an unversioned one) its file name. ``libmkl_rt.so`` -> 2019.0 and 2020.4.304."""
+    key = library_name(soname)
+    order = {r.name: i for i, r in enumerate(releases())}
+    found = [name for name, entry in _table().libraries.get(key, {}).items()
+             if entry["soname"] == soname or (entry["soname"] is None and entry["file"] == soname)]
+    return tuple(sorted(found, key=order.__getitem__))

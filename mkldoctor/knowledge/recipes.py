@@ -91,6 +91,11 @@ def ld_so_conf(folder: str, root: str = "/") -> str:
     return t.privileged(f"echo {q(folder)} | {t.sudo}tee /etc/ld.so.conf.d/mkl.conf && {t.sudo}ldconfig", prefixed=True)
 
 
+def debian_package(library: str) -> str:
+    """Debian's runtime package of one MKL library: ``libmkl_intel_thread`` -> ``libmkl-intel-thread``."""
+    return library.split(".so", 1)[0].replace("_", "-")
+
+
 # mkldoctor's own optional parts (requests for bench --hf-repo), as its README tells to install them
 BENCH_EXTRA = "pip install 'mkldoctor[bench]'"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
-from typing import TextIO
+from typing import Sequence, TextIO
 
 from mkldoctor import __version__
 from mkldoctor.findings import Finding, Location, Recipe
@@ -26,10 +26,13 @@ CHOICES = choices(FINDINGS)  # "text, json, junit, github, sarif": the one list 
 
 
 def render(findings: list[Finding], fmt: FindingsFormat | str, stream: TextIO | None = None, *, suite: str = "mkldoctor",
-           extra: dict | None = None, base: str = ".", anchor: Location | None = None, ignored: list[Finding] = ()) -> None:
+           extra: dict | None = None, base: str = ".", anchor: Location | None = None, ignored: list[Finding] = (),
+           about_input: Sequence[str] = ()) -> None:
     """``base``: the folder the findings' relative location paths are relative to (the project, for check);
     ``anchor``: where SARIF places a finding that has no line of its own (the project's build file, the log);
-    ``ignored``: the findings ``--ignore`` left out, counted in text and JSON, absent from the rest."""
+    ``ignored``: the findings ``--ignore`` left out, counted in text and JSON, absent from the rest;
+    ``about_input``: lines the text report says of its input, after the findings and before the count (where
+    explain's log comes from)."""
     stream = stream or sys.stdout
     fmt = FindingsFormat(fmt)
     if fmt is FindingsFormat.json:
@@ -43,7 +46,7 @@ def render(findings: list[Finding], fmt: FindingsFormat | str, stream: TextIO | 
 
         render_sarif(findings, stream, base=base, anchor=anchor)
     else:
-        render_text(findings, stream, ignored)
+        render_text(findings, stream, ignored, about_input)
 
 
 def ignored_json(ignored: list[Finding]) -> dict:
@@ -74,7 +77,8 @@ def summary(findings: list[Finding]) -> dict[str, int]:
     return {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
 
 
-def render_text(findings: list[Finding], stream: TextIO, ignored: list[Finding] = ()) -> None:
+def render_text(findings: list[Finding], stream: TextIO, ignored: list[Finding] = (), about_input: Sequence[str] = ()) -> None:
+    """The findings, their recipes once, what ``about_input`` says of the input, and the count."""
     rich_escape = markup  # inert, then rich's brackets escaped: rich alone would drop BEL and keep ESC
 
     con = console(stream)
@@ -103,6 +107,10 @@ def render_text(findings: list[Finding], stream: TextIO, ignored: list[Finding] 
         con.print(f"\n[bold green]recipe[/bold green] [bold]{rich_escape(recipe.name)}[/bold]:")
         for line in recipe.lines:
             con.print(f"  {rich_escape(line)}")
+    if about_input:
+        con.print()
+    for line in about_input:
+        con.print(f"[dim]{rich_escape(line)}[/dim]")
     counts = summary(findings)
     also = f", {rich_escape(ignored_line(ignored))}" if ignored else ""
     con.print(f"\n{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s){also}")

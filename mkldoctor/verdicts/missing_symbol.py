@@ -81,6 +81,25 @@ def span_of_releases() -> str:
     return f"{names[0]} to {names[-1]}" if names else "none"
 
 
+def before_table(version: str | None) -> bool:
+    """Whether MKL ``version`` (``2018.0``, ``2015``, ``11.3.3``) is older than every release the export table read:
+    the table can then say nothing of what it exported."""
+    from mkldoctor.knowledge.places import older_than
+
+    first = exports.releases()[0].name if exports.releases() else None
+    return bool(version and first and older_than(version, first))
+
+
+def before_table_sentence(version: str, symbol: str) -> str:
+    """What the table can say of a release older than it: nothing, and so it says."""
+    from mkldoctor.knowledge.places import year_of
+
+    year = year_of(version)
+    shown = version if year == version else f"{version} (the {year} release)"
+    return (f"MKL {shown} is older than the releases mkldoctor's table of exports holds ({span_of_releases()}): "
+            f"whether it exports {symbol} the table cannot tell")
+
+
 def gone_fix(found: Gone, static: bool | None = None) -> list[str]:
     """Fix lines for a build or run on a release without the symbol, when no copy here has it."""
     fix = []
@@ -124,6 +143,7 @@ def finding(
     why_more: str = "",
     confirm: Sequence[str] = (),
     locations: tuple[Location, ...] = (),  # the call or declaration that needs it, or the log line that says so
+    here: bool = True,  # the copies were searched on the build's own machine (a log from elsewhere: none was)
 ) -> Finding:
     """The ``missing-symbol`` finding: evidence in one order, the fix that fits, for check and explain alike.
 
@@ -137,8 +157,9 @@ def finding(
         stopped = None
     if stopped is not None:
         first = None  # "first appears in" is not the story: newer releases lack it
-    evidence = _evidence(symbol, used, used_version, needed, why_that_copy, holders, lacking, first, stopped)
-    never = stopped is None and first is None and not holders and ever_exported(symbol) is False
+    evidence = _evidence(symbol, used, used_version, needed, why_that_copy, holders, lacking, first, stopped, here)
+    never = (stopped is None and first is None and not holders and ever_exported(symbol) is False
+             and not before_table(used_version))
     if stopped is not None:
         install = gone_fix(stopped)
         recipes = ()
@@ -159,7 +180,8 @@ def finding(
 
 
 def _evidence(symbol: str, used: str, used_version: str | None, needed: Sequence[str], why_that_copy: Sequence[str],
-              holders: Sequence[Holder], lacking: Sequence[str], first: str | None, stopped: Gone | None) -> list[str]:
+              holders: Sequence[Holder], lacking: Sequence[str], first: str | None, stopped: Gone | None,
+              here: bool = True) -> list[str]:
     """Who needs the symbol, the copy the build uses and why, the release history, which copies here have it."""
     evidence = list(needed)
     evidence.append(f"the build uses {used}" + (f" (MKL {used_version} has no {symbol})" if used_version else ""))
@@ -171,12 +193,14 @@ def _evidence(symbol: str, used: str, used_version: str | None, needed: Sequence
     if stopped is not None:
         evidence.append(f"{stopped.sentence()} (mkldoctor's table of every release's exports, {span_of_releases()}); "
                         f"this copy is {used_version}")
+    elif before_table(used_version):
+        evidence.append(before_table_sentence(used_version, symbol))
     elif ever_exported(symbol) is False and first is None and not holders:
         evidence.append(f"no MKL release from {span_of_releases()} exports {symbol} (mkldoctor's table of every release's exports): "
                         "the cause is not MKL's version")
     evidence += [f"{symbol} is defined by {h.label}: {', '.join(h.places[:4])}" + (" ..." if len(h.places) > 4 else "") for h in holders]
     evidence += [f"not defined by {label}" for label in lacking]
-    if not holders:
+    if not holders and here:
         evidence.append(f"no MKL copy searched here defines {symbol}")
     return evidence
 

@@ -1,0 +1,57 @@
+"""A fix that changes a link line, as data: which ``-L`` folders come first or go, which ``-lNAME`` is named
+otherwise, what is added at the end.
+
+A diagnosis that prints such a fix registers its edit with the report's context
+(:meth:`Context.edited`), so that :mod:`prove` can apply it to the failing line and run it, and never
+has to read the fix back out of its wording.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Edit:
+    first_dirs: tuple[str, ...] = ()  # -L folders searched before the line's own
+    drop_dirs: tuple[str, ...] = ()  # -L folders taken off the line
+    libs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # -lNAME -> the arguments that name it instead
+    append: tuple[str, ...] = ()  # arguments added at the end of the line
+
+    def apply(self, argv: list[str]) -> list[str]:
+        """``argv`` changed so: the compiler's or ld's own arguments, in their order."""
+        out: list[str] = []
+        replaced = dict(self.libs)
+        dropped = {os.path.normpath(d) for d in self.drop_dirs}
+        i = 0
+        while i < len(argv):
+            arg = argv[i]
+            pair = arg in ("-L", "-l") and i + 1 < len(argv)
+            value = argv[i + 1] if pair else arg[2:]
+            if arg.startswith("-L") and os.path.normpath(value) in dropped:
+                i += 2 if pair else 1
+                continue
+            if arg.startswith("-l") and value in replaced:
+                out.extend(replaced[value])
+                i += 2 if pair else 1
+                continue
+            out.extend(argv[i:i + 2] if pair else [arg])
+            i += 2 if pair else 1
+        if self.first_dirs:
+            at = next((n for n, a in enumerate(out) if a.startswith("-L") and n > 0), len(out))
+            out[at:at] = [f"-L{d}" for d in self.first_dirs]
+        return out + list(self.append)
+
+    def describe(self) -> str:
+        parts = [f"-L{shlex.quote(d)} first" for d in self.first_dirs]
+        parts += [f"no -L{shlex.quote(d)}" for d in self.drop_dirs]
+        parts += [f"{' '.join(map(shlex.quote, args))} in place of -l{name}" for name, args in self.libs]
+        parts += [f"{' '.join(map(shlex.quote, self.append))} at the end"] if self.append else []
+        return ", ".join(parts)
+
+    def then(self, other: "Edit") -> "Edit":
+        """This edit and ``other`` together."""
+        return Edit(self.first_dirs + other.first_dirs, self.drop_dirs + other.drop_dirs, self.libs + other.libs,
+                    self.append + other.append)

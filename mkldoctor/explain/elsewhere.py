@@ -1,0 +1,184 @@
+"""Loader and ``-l`` failures of a log from another machine, explained from the log and knowledge alone.
+
+On this machine mkldoctor replays the loader's and the linker's searches (:mod:`linksearch`); for a log
+from elsewhere that replay would describe the wrong machine. What remains is what the log shows (the
+folders on its link line, the copies a ``locate`` or a traceback names, the Python environment the
+program runs in), what mkldoctor knows (which releases carry a soname, where each layout keeps its
+libraries), and, for what only that machine can tell, the one command to run there.
+"""
+
+from __future__ import annotations
+
+import os
+
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.linker import skipped_advice
+from mkldoctor.explain.origin import there
+from mkldoctor.explain.wording import more, q
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import exports, places, recipes
+
+LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library by the name the user gives
+
+
+# -- the loader: a program that needs a library its machine did not find -------------------------------
+
+
+def loader(ctx: Context, soname: str, binaries: list[str], confirm: str) -> Finding:
+    stem = soname.split(".so", 1)[0]
+    evidence = [f"{', '.join(binaries)} needs {soname}; the loader of the log's machine found it in none of the folders it "
+                "searched (the run path, LD_LIBRARY_PATH, its ld.so cache, the default folders)"]
+    shown = ctx.shown(stem + ".so")
+    envs = ctx.environments()
+    evidence += [f"the log shows {os.path.basename(p)} at {os.path.dirname(p)}"
+                 + (" (a conda package cache: no loader searches it)" if places.is_package_cache(p) else "") for p in shown[:4]]
+    evidence += [f"the program runs in the Python environment {env}" for env in envs[:2]]
+    stale = stale_interpreter(ctx)
+    evidence += stale
+    usable = [p for p in shown if not places.is_package_cache(p)]
+    outside = [p for p in usable if envs and not any(p.startswith(env + "/") for env in envs)]
+    if outside:
+        evidence.append(f"{os.path.dirname(outside[0])} is outside that environment: nothing puts it on the loader's path "
+                        f"of a program run from {envs[0]}")
+    evidence += _release_lines(soname)
+    fix: list[str] = []
+    fix += stale_fix(stale)
+    if usable:
+        folder = os.path.dirname((outside or usable)[0])
+        fix.append(f"export LD_LIBRARY_PATH={q(folder)}{LD_PATH}   # the folder the log shows it in, on the log's machine")
+    else:
+        fix.append(there(f"ldconfig -p | grep {q(stem)}; ls ${{CONDA_PREFIX:-/nonexistent}}/lib/{stem}.so*",
+                         f"where {soname} is, if anywhere: the loader's cache, the active conda environment"))
+        fix.append(f"if it is there, put its folder on the loader's path: export LD_LIBRARY_PATH=<that folder>{LD_PATH} "
+                   "(or link with -Wl,-rpath,<that folder>); a library copied into /usr/local/lib or another ld.so.conf "
+                   "folder is found only after sudo ldconfig")
+    fix += _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
+    return Finding(
+        "loader-cannot-find", "error", f"the loader cannot find {soname}", tuple(evidence), tuple(fix),
+        "The program was linked against this library; at run time the loader looks only in the binary's run path, "
+        "LD_LIBRARY_PATH, its ld.so cache and the default folders. The log is not known to be this machine's, and its folders "
+        "mkldoctor cannot see: the fix is to put the folder that holds the library on that path, or to install it there.",
+        (f"{confirm}   # run it where the program runs",),
+    )
+
+
+def stale_interpreter(ctx: Context) -> list[str]:
+    """The shell prompt shows an activated environment, and the traceback's Python runs from another one."""
+    active = [name for name in ctx.active if name != "base"]
+    envs = ctx.environments()
+    if not active or not envs or any(os.path.basename(env) in active for env in envs):
+        return []
+    return [f"the shell had the environment ({active[0]}) activated, but the Python that ran is {envs[0]}'s: an interpreter "
+            "outside the activated environment (a python found earlier on PATH, an alias, a stale script's #! line)"]
+
+
+def stale_fix(stale: list[str]) -> list[str]:
+    if not stale:
+        return []
+    return ["run the activated environment's own interpreter (python -m ..., or its bin/python by path): the one that ran "
+            "is another environment's, without that environment's libraries",
+            there("python -c 'import sys; print(sys.executable)'; which -a python python3", "which interpreter runs")]
+
+
+def _release_lines(soname: str) -> list[str]:
+    """What the export table says of the releases that provide ``soname``."""
+    if not soname.startswith("libmkl_"):
+        return []
+    releases = exports.releases_providing(soname)
+    first, last = exports.releases()[0].name, exports.releases()[-1].name
+    if not releases:
+        return [f"no MKL release from {first} to {last} has a library the loader takes for {soname} "
+                "(mkldoctor's table of every release's libraries)"]
+    span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
+    said = f"{soname} is what MKL {span} provides (mkldoctor's table of every release's libraries, {first} to {last})"
+    if soname.endswith(".so"):  # no version: also the development link of newer releases, which dlopen by name finds
+        return [said + "; newer releases have it only as a development link (conda's mkl-devel, oneAPI, Debian's libmkl-dev), "
+                "which a program that opens it by name (ctypes, dlopen) also finds"]
+    return [said + ": the program was built against that release"]
+
+
+def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = False) -> list[str]:
+    """How to install a release that provides ``soname`` there: the newest such release of each channel (``by_name``:
+    the host opened an unversioned name itself, which any release's development link answers)."""
+    base = soname.split(".so", 1)[0]
+    prefix = f" -p {q(envs[0])}" if envs and places.is_conda(envs[0]) else ""
+    if by_name and soname.endswith(".so") and base.startswith("libmkl_"):
+        return [f"if it is not installed: {recipes.conda_install('mkl')}{prefix}, or any MKL with its development links "
+                f"({ctx.recipe_ref('shared')}): {soname} is what the program opens by name"]
+    if base.startswith("libiomp5"):
+        return [f"if it is not installed: install Intel's OpenMP runtime, {ctx.recipe_ref('openmp')}; then put its folder on "
+                "LD_LIBRARY_PATH"]
+    if not base.startswith("libmkl_"):
+        return [f"{soname} is not one of MKL's own libraries: it comes with the project or package that bundles it "
+                "(install or copy it with that project's libraries)"]
+    releases = exports.releases_providing(soname)
+    pip = [r for r in releases if (found := exports.release(r)) is not None and found.source.startswith("PyPI")]
+    debian = [r for r in releases if (found := exports.release(r)) is not None and found.source.startswith("Debian")]
+    lines = []
+    if pip:
+        newest = exports.release(pip[-1])
+        first, last = int(releases[0][:4]), int(releases[-1][:4])
+        spec = "mkl" if newest is exports.releases()[-1] else f"mkl={first}" if first == last else f"mkl>={first},<{last + 1}"
+        lines.append(f"if it is not installed: {recipes.conda_install(q(spec))}{prefix} "
+                     f"or {recipes.pip_install(q(f'mkl=={newest.name}'))}   # the newest release that provides {soname}")
+    if debian:
+        lines.append(f"{'or ' if lines else 'if it is not installed: '}{recipes.apt_install(recipes.debian_package(base))}"
+                     "   # Debian/Ubuntu non-free, MKL 2020.4: the runtime package of that library")
+    if not lines:
+        lines.append(f"if it is not installed: install MKL's shared libraries: {ctx.recipe_ref('shared')}")
+    return lines
+
+
+# -- the linker: -lNAME not found on the log's machine ------------------------------------------------------
+
+
+def library(ctx: Context, names: list[str], command, static: bool, skipped=()) -> Finding:
+    """``cannot find -lmkl_core`` in a log from elsewhere: the folders the line gave, what the log shows of MKL's
+    folders (``skipped``: the files ld said it skipped as incompatible), what the layout of the release they name says."""
+    lib_dirs = [d for d in (command.lib_dirs if command is not None else ()) if not d.startswith("<")]
+    evidence = [f"the link line's -L folders: {more(lib_dirs, 6)}" if lib_dirs else
+                ("the link line gives no -L folder: ld searched only its own default folders" if command is not None else
+                 "the link command line is not in the log: which -L folders it had is unknown")]
+    fix: list[str] = []
+    moved = [(d, *found) for d in lib_dirs if (found := places.lib_intel64_gone(d))]
+    for folder, release, instead in moved:
+        evidence.append(f"{folder} names oneAPI MKL {release}, which keeps its libraries in {instead}: lib/intel64 exists up "
+                        f"to oneAPI {places.ONEAPI_LAST_WITH_LIB_INTEL64} (mkldoctor's knowledge of the oneAPI layout)")
+        fix.append(f"-L{q(instead)} in place of -L{q(folder)}   # where MKL {release} has its libraries")
+    wanted = [n.lstrip(":") for n in names]
+    said, changes = skipped_advice(skipped)  # ld saw the library and could not use it: another architecture's file
+    evidence += said
+    fix += [line for line in changes if line not in fix]
+    seen = {os.path.normpath(x) for x in lib_dirs} | {os.path.normpath(os.path.dirname(e.path)) for e in skipped}
+    named = [os.path.dirname(p) for p in ctx.places if any(os.path.basename(p).startswith(f"lib{n}.") for n in wanted)]
+    named = [d for d in dict.fromkeys(named) if os.path.normpath(d) not in seen and not places.is_package_cache(d)]
+    for folder in named[:2]:
+        evidence.append(f"the log shows MKL's libraries in {folder}, which is not among the link line's -L folders")
+        shown = {os.path.basename(p) for p in ctx.places if os.path.dirname(p) == folder}
+        # the log names only a versioned file there (libmkl_rt.so.3): -lmkl_rt needs the development link libmkl_rt.so
+        versioned = [(n, sorted(f for f in shown if f.startswith(f"lib{n}.so."))[0]) for n in wanted
+                     if f"lib{n}.so" not in shown and f"lib{n}.a" not in shown and any(f.startswith(f"lib{n}.so.") for f in shown)]
+        if versioned:
+            given = " ".join(f"-l:{f}" for _, f in versioned)
+            fix.append(f"-L{q(folder)} {given} in place of {' '.join('-l' + n for n, _ in versioned)}   # the log shows "
+                       f"{', '.join(f for _, f in versioned)} there, which -lNAME does not take (it wants lib<name>.so)")
+        else:
+            fix.append(f"add -L{q(folder)} to the link line (CMake: target_link_directories, or the MKL target's "
+                       "INTERFACE_LINK_DIRECTORIES)")
+    if not fix:
+        probe = f"lib{wanted[0]}.{'a' if static else 'so'}"
+        fix.append(there(f"find / -name '{probe}*' 2>/dev/null; ls ${{MKLROOT:-${{CONDA_PREFIX:-/nonexistent}}}}/lib/{probe}*",
+                         "where the library is, if MKL is installed"))
+        fix.append("if it is installed, give its folder to the linker: -L<that folder> (CMake: target_link_directories, or "
+                   "MKL_ROOT/MKLROOT for the project's FindMKL; a conda environment: -L$CONDA_PREFIX/lib)")
+        fix.append(f"if it is not: install MKL's development files there: {ctx.recipe_ref('static' if static else 'shared')}")
+    names_shown = more(["-l" + n for n in names], 4)
+    return Finding(
+        "library-not-found", "error", f"cannot find {names_shown}: not in any folder the linker searched on the log's machine",
+        tuple(evidence), tuple(fix),
+        "ld looks for -lNAME (libNAME.so, libNAME.a) only in the -L folders of the line and its own default folders. "
+        "The log is not known to be this machine's, and its folders mkldoctor cannot see: an MKL installed there in a folder "
+        "the line does not name (a conda environment, a oneAPI prefix, a versioned folder) is not found.",
+        ("add -Wl,--verbose to the link line: ld prints every file it tries (attempt to open ... failed/succeeded)",),
+    )

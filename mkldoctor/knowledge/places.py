@@ -1,0 +1,79 @@
+"""What a path says of the MKL in it, without reading the machine it is on: the release its folder
+names, the layout of that release, the Python environment a file belongs to.
+
+``explain`` reads these from a log that comes from another machine (the folders a link line, a
+loader message or a traceback names), where nothing can be looked at but the names themselves.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkldoctor.knowledge.history import version_key
+
+# The folder names each MKL distribution puts its release in, most specific first.
+_RELEASE_IN_PATH = (
+    re.compile(r"/oneapi/mkl/(?P<v>20\d\d\.\d+(?:\.\d+)*)(?:/|$)"),  # oneAPI: /opt/intel/oneapi/mkl/2023.1.0
+    re.compile(r"intel-oneapi-mkl-(?P<v>20\d\d\.\d+(?:\.\d+)*)"),  # spack
+    re.compile(r"compilers_and_libraries_(?P<v>20\d\d(?:\.\d+)*)"),  # Parallel Studio XE 2016-2020
+    re.compile(r"(?:parallel_studio_xe|composer_xe)_(?P<v>20\d\d)"),  # Composer XE 2011-2015, Parallel Studio XE
+    re.compile(r"/pkgs/mkl-(?P<v>(?:20\d\d|11)\.\d+(?:\.\d+)*)-"),  # conda's package cache: pkgs/mkl-2019.4-243
+    re.compile(r"/nix/store/\w+-mkl-(?P<v>20\d\d\.\d+(?:\.\d+)*)"),  # nix
+    re.compile(r"/imkl/(?P<v>(?:20\d\d|11)\.\d+(?:\.\d+)*)"),  # EasyBuild: imkl/11.1.2.144-GCC-4.8.3
+    re.compile(r"/mkl/(?P<v>20\d\d\.\d+(?:\.\d+)*)/lib"),  # a versioned MKL folder: .../mkl/2023.0.0/lib
+    re.compile(r"/mkl_(?P<v>20\d\d\.\d+(?:\.\d+)*)/"),  # /opt/mkl_2019.4
+)
+# MKL 11.x (2013-2016) was renumbered by year from MKL 2017 on: "11.3" is the 2016 release.
+_ELEVEN = {"11.0": "2013", "11.1": "2014", "11.2": "2015", "11.3": "2016"}
+
+# oneAPI MKL keeps its libraries in <root>/lib/intel64 up to 2023.2 and in <root>/lib from 2024.0.
+ONEAPI_LAST_WITH_LIB_INTEL64 = "2023.2"
+_ONEAPI_LIB_INTEL64 = re.compile(r"^(?P<root>.*/oneapi/mkl/(?P<v>latest|20\d\d\.\d+(?:\.\d+)*))/lib/intel64/?$")
+
+_PYTHON_PREFIX = re.compile(r"^(?P<prefix>/.+?)/lib/python\d(?:\.\d+)?/(?:site|dist)-packages/")
+
+
+def release_in(path: str) -> str | None:
+    """The MKL release a path's folder names (``2023.1.0``, ``2015``, ``11.3.3``), or None."""
+    for pattern in _RELEASE_IN_PATH:
+        match = pattern.search(path)
+        if match:
+            return match.group("v")
+    return None
+
+
+def year_of(release: str) -> str:
+    """``11.3.3`` -> ``2016`` (MKL 11.x was renamed by year from 2017 on); anything else unchanged."""
+    return _ELEVEN.get(".".join(release.split(".")[:2]), release)
+
+
+def older_than(release: str, floor: str) -> bool:
+    """Whether ``release`` (as a path names it) is older than ``floor`` (``2019.0``)."""
+    return version_key(year_of(release)) < version_key(floor)
+
+
+def lib_intel64_gone(folder: str) -> tuple[str, str] | None:
+    """(the release, the folder it has instead) for a oneAPI ``.../mkl/<2024 or newer>/lib/intel64``, which those
+    releases do not have; None for any other folder."""
+    match = _ONEAPI_LIB_INTEL64.match(folder.rstrip("/"))
+    if not match or match.group("v") == "latest":
+        return None
+    if version_key(match.group("v")) <= version_key(ONEAPI_LAST_WITH_LIB_INTEL64):
+        return None
+    return match.group("v"), f"{match.group('root')}/lib"
+
+
+def python_prefix(path: str) -> str | None:
+    """The environment (venv, conda env) a ``.../lib/pythonX.Y/site-packages/...`` path belongs to."""
+    match = _PYTHON_PREFIX.match(path)
+    return match.group("prefix") if match else None
+
+
+def is_conda(prefix: str) -> bool:
+    """A conda environment (or base install) by its path: ``.../envs/NAME``, ``anaconda3``, ``miniforge3``..."""
+    return bool(re.search(r"/envs/[^/]+$|(?:ana|mini)conda\d?|miniforge\d?|mambaforge|/conda(?:/|$)", prefix))
+
+
+def is_package_cache(path: str) -> bool:
+    """A conda package cache (``.../pkgs/mkl-2019.4-243/lib``): files there are not on any loader path."""
+    return "/pkgs/" in path
