@@ -114,12 +114,12 @@ def claim(line: str, before: Sequence[str]) -> tuple[bool, object | None]:
 def diagnoses() -> tuple[Callable, ...]:
     """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
-    found, the loader at run time, MKL at run time), then each family's own, in catalogue order."""
-    from mkldoctor.explain import hosts, libraries, runtime, undefined
+    found, the loader at run time, MKL at run time), then each family's own."""
+    from mkldoctor.explain import build, hosts, kernels, libraries, linker, parameters, platforms, runtime, undefined
 
-    first = (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
-             runtime.mkl_cannot_load, runtime.runtime_misc)
-    return first + tuple(family.diagnose for family in _families())
+    return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
+            kernels.mkl_cannot_load, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
+            platforms.diagnose, linker.diagnose, build.diagnose, hosts.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:
