@@ -189,7 +189,9 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
 
 def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
-    errors = events.of(SymbolLookupError)
+    from mkldoctor.explain.scope import claims_lookup
+
+    errors = [e for e in events.of(SymbolLookupError) if not claims_lookup(e)]  # an MKL layer that sees no other: scope's
     omp = [e for e in errors if knowledge.is_openmp_symbol(e.symbol)]
     other = [e for e in errors if e not in omp]
     if omp:

@@ -10,6 +10,7 @@ the program linked MKL statically and loads shared kernels that need a shared co
 from __future__ import annotations
 
 import os
+import re
 from collections import OrderedDict
 
 from mkldoctor.explain.context import Context
@@ -18,7 +19,8 @@ from mkldoctor.explain.runtime import MklCannotLoad, MklKernelUndefined, MklOpen
 from mkldoctor.explain.wording import MAX_LISTED, more, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import facts as knowledge
+from mkldoctor.knowledge import folders, layout
 
 
 _LAYER_SONAME = layout.file_pattern(("rt", "interface", "threading", "core"), shared_only=True)  # all but the kernels
@@ -36,11 +38,20 @@ def layer_soname_missing(events: Parsed) -> list:
     return opened if kernels and opened else []
 
 
+def _release_mixed(events: Parsed) -> list[MklKernelUndefined]:
+    """The undefined names in MKL's kernels that neither another family (:mod:`scope`: no layer visible, an older MKL)
+    nor the OpenMP runtime explains: a kernel and a core of two releases."""
+    from mkldoctor.explain.scope import classify
+
+    return [e for e in events.of(MklKernelUndefined)
+            if not knowledge.is_openmp_symbol(e.symbol) and not (e.path and classify(e.path, e.symbol, "MKL"))]
+
+
 def other_release(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     if layer_soname_missing(events):
         out.append(_kernel_wants_other_core(events, ctx))
-    undefined = events.of(MklKernelUndefined)
+    undefined = _release_mixed(events)
     if not undefined:
         return out
     evidence: list[str] = []
@@ -129,16 +140,69 @@ def _kernel_wants_other_core(events: Parsed, ctx: Context) -> Finding:
     )
 
 
-# -- MKL and OpenMP at run time: kernels not found, duplicate runtimes, threading layers, bad parameters ----------
+# -- MKL's libraries not found or not loadable: the files, the threading layer's OpenMP runtime -------------------
+
+
+def _platform(name: str) -> str:
+    return "macOS" if ".dylib" in name else "Windows" if name.lower().endswith(".dll") or "\\" in name else "Linux"
+
+
+def _is_kernel(name: str) -> bool:
+    found = layout.get(os.path.basename(folders.posix(name)))
+    return found is not None and found.role in ("kernel", "vml-kernel")
+
+
+def _openmp_layer(name: str) -> bool:
+    found = layout.get(os.path.basename(folders.posix(name)))
+    return found is not None and found.role == "threading" and found.openmp == "iomp5"
+
+
+def _explained_elsewhere(events: Parsed) -> bool:
+    """Another line of the log says why MKL could not load it: an undefined name (not OpenMP's), a core soname not found."""
+    return any(not knowledge.is_openmp_symbol(e.symbol) for e in events.of(MklKernelUndefined)) or bool(layer_soname_missing(events))
+
+
+def claims_foreign(name: str, events: Parsed) -> bool:
+    """Whether this family explains MKL's ``Cannot load`` of a macOS or Windows library (the platforms then leave it):
+    its CPU kernels always, its OpenMP threading layer (macOS) when no loader line names what that layer lacked."""
+    from mkldoctor.explain.platforms import ForeignLoadFailed
+    from mkldoctor.explain.windows import WindowsEntryPoint
+
+    if _is_kernel(name):
+        return True
+    if _platform(name) == "Windows":
+        return False  # "could not be found" on Windows is the DLL or a dependency: the windows family says both
+    said = [e.library for e in events.of(ForeignLoadFailed) if e.library != name]
+    said += [e.dll for e in events.of(WindowsEntryPoint)]  # the layer was found: another release's, not its OpenMP runtime
+    return _openmp_layer(name) and not said
 
 
 def mkl_cannot_load(events: Parsed, ctx: Context) -> list[Finding]:
-    if events.of(MklKernelUndefined) or layer_soname_missing(events):
-        return []  # a kernel of another release: the runtime family explains the "Cannot load" that follows
-    fatal = [e for e in events.of(MklCannotLoad) if not any(_is_foreign(lib) for lib in e.libraries)]
+    from mkldoctor.explain.scope import bare_unversioned_kernels
+
+    out = []
+    omp = [e for e in events.of(MklKernelUndefined) if knowledge.is_openmp_symbol(e.symbol)]
+    if omp:
+        out.append(_openmp_layer_finding([os.path.basename(e.path) or "libmkl_intel_thread" for e in omp], ctx, omp[0].symbol))
+    if _explained_elsewhere(events):
+        return out  # an undefined name or another core: scope or other_release explains the "Cannot load" that follows
+    names = [lib for e in events.of(MklCannotLoad) for lib in e.libraries]
+    layers = [n for n in names if _openmp_layer(n) and (_platform(n) == "Linux" or claims_foreign(n, events))]
+    if layers and not omp:
+        out.append(_openmp_layer_finding(layers, ctx))
+    shipped = [n for n in names if _is_kernel(n) and _platform(n) != "Linux"]
+    if shipped:
+        out.append(_kernels_not_shipped(shipped, events))
+    if bare_unversioned_kernels(events):
+        return out  # the scope family says it: a kernel found and not loadable
+    fatal = [e for e in events.of(MklCannotLoad) if not any(_is_foreign(lib) or lib in layers for lib in e.libraries)]
     opened = events.of(MklOpenFailed)
     if not fatal and not opened:
-        return []
+        return out
+    return out + [_cannot_load(fatal, opened, ctx)]
+
+
+def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: Context) -> Finding:
     wanted: list[str] = []
     for event in fatal:
         wanted += [lib for lib in event.libraries if lib not in wanted]
@@ -168,16 +232,95 @@ def mkl_cannot_load(events: Parsed, ctx: Context) -> list[Finding]:
         fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
         fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in layout.names("kernel")[:4]) + ", ... and the threading layer)")
     else:
-        fix.append("install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2): "
+        fix += _wheel_prefix(opened, evidence)
+        fix.append("put the folder that holds them on LD_LIBRARY_PATH before the program starts; the install's own script does "
+                   "it: oneAPI: source /opt/intel/oneapi/setvars.sh; Parallel Studio and MKL 2020 or older: source "
+                   "<install>/bin/compilervars.sh intel64 (or mkl/bin/mklvars.sh intel64); conda: conda activate <env>")
+        fix.append("or install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2): "
                    + ctx.recipe_ref("shared"))
-    return [Finding(
+    return Finding(
         "mkl-cannot-load-kernels", "error", f"MKL cannot load its own libraries at run time: {more(wanted, 4)}",
         tuple(evidence), tuple(fix),
         "libmkl_rt (and the dynamic libmkl_core) choose the threading layer and the CPU kernels at run time and open them with "
         "dlopen, beside libmkl_rt first and then on the loader path. Copying libmkl_rt alone (into an image, a wheel, a bundle) "
         "or mixing versions (.so.1/.so.2/.so.3) leaves them unfound.",
-        ("MKL_VERBOSE=1 ./your-program   # prints the MKL version and the kernel it loaded",),
-    )]
+        ("MKL_VERBOSE=1 ./your-program   # prints the MKL version and the kernel it loaded",
+         "LD_DEBUG=libs ./your-program 2>&1 | grep -E 'libmkl_|cannot open'   # each folder the loader tried"),
+    )
+
+
+def _wheel_prefix(opened: list[MklOpenFailed], evidence: list[str]) -> list[str]:
+    """A Python package that looks for MKL beside itself (``site-packages/mkl/../mkl_service.libs/``) while pip's mkl
+    wheel put the libraries in the environment's ``lib``: that folder, read from the path."""
+    for event in opened:
+        match = re.match(r"^(?P<prefix>/.*?)/lib/python[\d.]+/site-packages/", event.path)
+        if match:
+            lib = match.group("prefix") + "/lib"
+            evidence.append(f"{event.path} is inside a Python package's folder; pip's mkl wheel installs libmkl_*.so into "
+                            f"the environment's lib folder, {lib}")
+            return [f"export LD_LIBRARY_PATH={q(lib)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}   # the environment's lib folder, "
+                    "where the mkl wheel's libraries are"]
+    return []
+
+
+def _openmp_layer_finding(layers: list[str], ctx: Context, symbol: str | None = None) -> Finding:
+    name = layers[0]
+    platform = _platform(name)
+    runtime = {"Linux": "libiomp5.so", "macOS": "libiomp5.dylib", "Windows": "libiomp5md.dll"}[platform]
+    said = (f"MKL could not load its threading layer {name}: it needs {symbol}, which Intel's OpenMP runtime defines"
+            if symbol else f"MKL could not load its threading layer {name}")
+    evidence = [said,
+                f"{name} runs MKL's threads on Intel's OpenMP runtime, {runtime}: when that runtime is not where the loader "
+                "looks, the layer cannot be loaded (the most common cause of this line)",
+                "other causes: the layer file itself missing (MKL 2020 and newer first say 'cannot open'), or of another release"]
+    fix = {
+        "Linux": [f"put the folder that holds libiomp5.so on LD_LIBRARY_PATH (oneAPI: compiler/<ver>/lib; pip and conda: "
+                  f"<env>/lib, from the intel-openmp package), or install it: {ctx.recipe_ref('openmp')}"],
+        "macOS": ["put the folder that holds libiomp5.dylib where dyld looks: DYLD_FALLBACK_LIBRARY_PATH=<that folder> "
+                  "(conda: <env>/lib, package intel-openmp; Julia: IntelOpenMP_jll of the same release as MKL_jll, "
+                  "e.g. ]add IntelOpenMP_jll@2023 beside MKL_jll@2023)"],
+        "Windows": ["put libiomp5md.dll beside the program or on PATH (oneAPI: compiler\\<ver>\\bin; conda and pip: "
+                    "<env>\\Library\\bin, package intel-openmp)"],
+    }[platform]
+    fix.append("or do without Intel's OpenMP: MKL_THREADING_LAYER=SEQUENTIAL (or GNU, with GCC's libgomp)")
+    return Finding(
+        "openmp-runtime-missing", "error", f"MKL cannot load its threading layer {name}: Intel's OpenMP runtime ({runtime}) "
+        "is not where the loader finds it",
+        tuple(evidence), tuple(fix),
+        "libmkl_rt opens the threading layer it was asked for (MKL_THREADING_LAYER, INTEL by default) at its first call; "
+        "mkl_intel_thread needs Intel's OpenMP runtime, which is a package of its own (intel-openmp, the oneAPI compiler "
+        "runtime) and often not installed or not on the path beside MKL.",
+        ("MKL_THREADING_LAYER=SEQUENTIAL <the program>   # runs: the OpenMP runtime was the cause",),
+    )
+
+
+def _kernels_not_shipped(kernels: list[str], events: Parsed) -> Finding:
+    platform = _platform(kernels[0])
+    names = list(dict.fromkeys(kernels))
+    said = [e.detail for e in _foreign_details(events)]
+    if platform == "Windows":
+        place = "beside the .exe (or in a folder on PATH)"
+        files = "mkl_def.N.dll, mkl_mc3.N.dll, mkl_avx2.N.dll, mkl_avx512.N.dll and mkl_vml_*.N.dll (N as in mkl_rt.N.dll)"
+    else:
+        place = "beside MKL's other .dylib files (the bundle's Frameworks or lib folder)"
+        files = "libmkl_def*.dylib, libmkl_mc*.dylib, libmkl_avx*.dylib and libmkl_vml_*.dylib"
+    return Finding(
+        "mkl-cannot-load-kernels", "error", f"{platform}: MKL cannot load its CPU kernels {' or '.join(names[:2])}: they were not "
+        "deployed beside MKL's other libraries",
+        tuple([*said[:3], f"MKL could not load {' or '.join(names)}"]),
+        (f"copy MKL's kernels {place}: {files}, from the same MKL as the other MKL libraries",
+         "a bundler (PyInstaller, vcpkg's applocal copy, windeployqt, a wheel repair tool) copies only the import dependencies "
+         "of a program: add the kernels by hand (PyInstaller: --add-binary or a hook that collects them)"),
+        "MKL picks its CPU kernel at run time and opens it itself, like a plugin: no program or library names it as a "
+        "dependency, so a tool that deploys a program's dependencies leaves it behind.",
+        ("MKL_VERBOSE=1 <the program>   # once the kernels are there: the MKL version and the kernel it loaded",),
+    )
+
+
+def _foreign_details(events: Parsed) -> list:
+    from mkldoctor.explain.platforms import ForeignLoadFailed
+
+    return [e for e in events.of(ForeignLoadFailed) if _is_kernel(e.library)]
 
 
 def _is_foreign(name: str) -> bool:

@@ -28,7 +28,10 @@ def _command_for(ctx: Context, name: str, path: str | None) -> LinkCommand | Non
 
 
 def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
-    missing = events.of(MissingLibrary)
+    from mkldoctor.explain.linker import incompatible_names
+
+    skipped = incompatible_names(events)  # a file of another architecture: the linker family says so
+    missing = [e for e in events.of(MissingLibrary) if e.name not in skipped]
     seen: set[str] = set()
     groups: OrderedDict[tuple, list[tuple[MissingLibrary, SearchResult | None, str]]] = OrderedDict()
     for event in missing:

@@ -28,6 +28,14 @@ from mkldoctor.inventory.install import label
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedIncompatible:
+    """``ld: skipping incompatible /opt/intel/mkl/lib/ia32/libmkl_rt.so when searching for -lmkl_rt``"""
+
+    path: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class DsoMissing:
     """``ld: /lib/x86_64-linux-gnu/libm.so.6: error adding symbols: DSO missing from command line``"""
 
@@ -35,6 +43,9 @@ class DsoMissing:
 
 
 SIGNATURES = (
+    Signature("skipping-incompatible", "linker", "skipping incompatible",
+              re.compile(r"skipping incompatible (?P<path>\S+) when searching for -l(?P<name>\S+)"),
+              lambda m, _: SkippedIncompatible(m.group("path"), m.group("name"))),
     Signature("dso-missing", "linker", "DSO missing from command line",
               re.compile(r"(?P<lib>/?[\w./+-]+\.so[\w.]*): error adding symbols: DSO missing from command line"),
               lambda m, _: DsoMissing(m.group("lib"))),
@@ -97,6 +108,67 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_system_libraries(ctx, system, dso))
     if internal:
         out.append(_archive_order(ctx, internal))
+    out += _incompatible(events)
+    out += _before_objects(events)
+    return out
+
+
+def incompatible_names(events: Parsed) -> set[str]:
+    """The -l names ld skipped a file of the wrong kind for, and then did not find: this family explains them."""
+    from mkldoctor.explain.events import MissingLibrary
+
+    skipped = {e.name for e in events.of(SkippedIncompatible)}
+    return {e.name for e in events.of(MissingLibrary)} & skipped
+
+
+def _incompatible(events: Parsed) -> list[Finding]:
+    names = incompatible_names(events)
+    if not names:
+        return []
+    skipped = [e for e in events.of(SkippedIncompatible) if e.name in names]
+    evidence = [f"ld skipped {e.path} when searching for -l{e.name}: a library of another architecture" for e in skipped[:4]]
+    ia32 = [e for e in skipped if re.search(r"/(?:ia32|lib32|ia32_lin)(?:/|$)", os.path.dirname(e.path))]
+    fix = []
+    for event in ia32[:2]:
+        folder = os.path.dirname(event.path)
+        evidence.append(f"{folder} is MKL's 32-bit folder; the 64-bit libraries are in {re.sub(r'(ia32|lib32)(_lin)?$', 'intel64', folder)}")
+        fix.append(f"link with -L{re.sub(r'(ia32|lib32)(_lin)?$', 'intel64', folder)} instead of -L{folder}")
+    fix.append("find what put that folder on the link line: a finder that chose the 32-bit folder (a FindMKL or FindCBLAS that did "
+               "not find MKL's root, or a wrong MKLROOT): point it at the 64-bit one (MKLROOT, or the finder's own root variable)")
+    return [Finding(
+        "library-incompatible", "error",
+        f"cannot find -l{sorted(names)[0]}: the only file ld found is for another architecture ({skipped[0].path})",
+        tuple(evidence), tuple(fix),
+        "ld passes over a library whose ELF class or machine differs from the link's (a 32-bit library in a 64-bit link), "
+        "says 'skipping incompatible', and goes on searching; when no other file matches, it cannot find the library.",
+        (f"file {skipped[0].path}   # ELF 32-bit or 64-bit, and for which machine",),
+    )]
+
+
+def _before_objects(events: Parsed) -> list[Finding]:
+    """A link line that names MKL's libraries before the objects that call them: --as-needed (a default of Debian's and
+    Ubuntu's toolchains) drops each shared library that nothing before it needed."""
+    from mkldoctor.explain.events import LinkCommand
+
+    out = []
+    for command in events.of(LinkCommand):
+        argv = list(command.argv)
+        mkl = next((i for i, a in enumerate(argv) if re.match(r"^-l:?(?:lib)?mkl_", a)), None)
+        obj = next((i for i, a in enumerate(argv) if a.endswith((".o", ".obj")) and not a.startswith("-")), None)
+        if mkl is None or obj is None or mkl > obj or any("no-as-needed" in a for a in argv[:mkl]):
+            continue
+        libs = [a for a in argv[:obj] if a.startswith("-lmkl_")]
+        out.append(Finding(
+            "mkl-libraries-before-objects", "warning",
+            f"the link line names {' '.join(libs[:3])} before the objects that call MKL: with --as-needed they are dropped",
+            (f"{command.tool}: {' '.join(libs)} come before {argv[obj]}",
+             "ld with --as-needed (the default of Ubuntu's and Debian's gcc) keeps a shared library only when an object or "
+             "library before it on the line needs it; libraries before all objects are needed by nothing yet"),
+            ("put the MKL libraries after the objects (CMake: target_link_libraries(<target> ...) rather than "
+             "CMAKE_EXE_LINKER_FLAGS or LINK_FLAGS)", "or keep them all: -Wl,--no-as-needed before the MKL libraries"),
+            "The link line's order decides what an --as-needed link keeps: libraries must follow what uses them.",
+        ))
+        break
     return out
 
 

@@ -60,12 +60,15 @@ def _cannot_load(m: re.Match, _) -> MklCannotLoad:
 
 SIGNATURES = (
     Signature("mkl-fatal-cannot-load", "runtime", "Cannot load",
-              re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL FATAL ERROR: Cannot load (?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
+              re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERROR: Cannot load (?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
     Signature("mkl-cannot-open", "runtime", "cannot open shared object file",
               re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object file[^.]*)", re.I),
               lambda m, _: MklOpenFailed(m.group("path"), m.group("reason").strip())),
     Signature("mkl-parameter", "runtime", "MKL ERROR: Parameter",
               re.compile(r"MKL ERROR: Parameter (?P<n>\d+) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I),
+              lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
+    Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
+              re.compile(r"(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+parameter number\s+(?P<n>\d+) had an illegal value"),
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
     Signature("mkl-threading-layer", "runtime", "is incompatible with",
               re.compile(r"MKL_THREADING_LAYER=(?P<layer>\w+) is incompatible with (?P<lib>[\w.+-]+?)(?:\s|\.?$)"),
