@@ -82,10 +82,10 @@ class Signature:
 
 
 def _families():
-    from mkldoctor.explain import build, cargo, configure, finders, hosts, linker, msvc, platforms, runtime, windows
+    from mkldoctor.explain import build, cargo, configure, cpu, finders, hosts, jvm, linker, msvc, platforms, runtime, windows
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general)
-    return (runtime, windows, platforms, msvc, linker, cargo, configure, build, hosts, finders)
+    return (runtime, cpu, windows, platforms, msvc, linker, cargo, configure, build, hosts, jvm, finders)
 
 
 @lru_cache(maxsize=1)
@@ -117,14 +117,13 @@ def diagnoses() -> tuple[Callable, ...]:
     """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
     found, the loader at run time, MKL at run time), then each family's own."""
-    from mkldoctor.explain import (build, cargo, configure, finders, hosts, kernels, libraries, linker, msvc, parameters,
-                                   platforms, runtime, scope, undefined, windows)
+    from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, kernels, libraries, linker, msvc,
+                                   parameters, platforms, runtime, scope, undefined, windows)
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
-            kernels.mkl_cannot_load, scope.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
+            kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
             windows.diagnose, platforms.diagnose, msvc.diagnose, linker.diagnose, cargo.diagnose, configure.diagnose, build.diagnose,
-            finders.diagnose,
-            hosts.diagnose)
+            finders.diagnose, hosts.diagnose, jvm.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

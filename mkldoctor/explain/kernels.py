@@ -232,7 +232,8 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
         fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
         fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in layout.names("kernel")[:4]) + ", ... and the threading layer)")
     else:
-        fix += _wheel_prefix(opened, evidence)
+        paths = [e.path for e in opened] + [lib for e in fatal for lib in e.libraries if "/" in lib]
+        fix += _wheel_prefix(paths, evidence)
         fix.append("put the folder that holds them on LD_LIBRARY_PATH before the program starts; the install's own script does "
                    "it: oneAPI: source /opt/intel/oneapi/setvars.sh; Parallel Studio and MKL 2020 or older: source "
                    "<install>/bin/compilervars.sh intel64 (or mkl/bin/mklvars.sh intel64); conda: conda activate <env>")
@@ -249,17 +250,23 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
     )
 
 
-def _wheel_prefix(opened: list[MklOpenFailed], evidence: list[str]) -> list[str]:
-    """A Python package that looks for MKL beside itself (``site-packages/mkl/../mkl_service.libs/``) while pip's mkl
-    wheel put the libraries in the environment's ``lib``: that folder, read from the path."""
-    for event in opened:
-        match = re.match(r"^(?P<prefix>/.*?)/lib/python[\d.]+/site-packages/", event.path)
-        if match:
-            lib = match.group("prefix") + "/lib"
-            evidence.append(f"{event.path} is inside a Python package's folder; pip's mkl wheel installs libmkl_*.so into "
-                            f"the environment's lib folder, {lib}")
-            return [f"export LD_LIBRARY_PATH={q(lib)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}   # the environment's lib folder, "
-                    "where the mkl wheel's libraries are"]
+def _wheel_prefix(paths: list[str], evidence: list[str]) -> list[str]:
+    """A Python package that looks for MKL relative to itself (``site-packages/mkl/../mkl_service.libs/``,
+    ``site-packages/mkl/../../../libmkl_rt.so``) while pip's and conda's mkl put the libraries in the environment's
+    ``lib``: that folder, read from the path."""
+    for path in paths:
+        match = re.match(r"^(?P<prefix>/.*?)/lib/python[\d.]+/site-packages/(?P<package>[\w-]+)/", path)
+        if not match:
+            continue
+        lib = match.group("prefix") + "/lib"
+        evidence.append(f"{path} is a path relative to the Python package {match.group('package')}; pip's and conda's mkl "
+                        f"packages put libmkl_*.so in the environment's lib folder, {lib}")
+        if os.path.normpath(path).startswith(lib + "/"):
+            evidence.append(f"it resolves to {os.path.normpath(path)}, where the file normally is: if it is there, the load failed "
+                            "for another reason (reported for mkl-service: a process started in a folder that no longer "
+                            "exists; cd to an existing folder and start it again)")
+        return [f"export LD_LIBRARY_PATH={q(lib)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}   # the environment's lib folder, "
+                "where the mkl packages' libraries are"]
     return []
 
 

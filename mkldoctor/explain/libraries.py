@@ -13,6 +13,7 @@ from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED
 from mkldoctor.explain.context import Context
@@ -62,8 +63,15 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
         groups.setdefault((cause, id(command), static), []).append((event, result, name))
     out = []
     for (cause, _, static), items in groups.items():
-        out.append(_library_finding(ctx, cause, static, items))
+        out.append(_library_finding(ctx, cause, static, items, _crates(events)))
     return out
+
+
+def _crates(events: Parsed) -> tuple[str, ...]:
+    """The crates a cargo log names as built (the one whose build failed, the one that did not compile)."""
+    from mkldoctor.explain.cargo import BuildScriptFailed, CrateEcho
+
+    return tuple(dict.fromkeys([e.crate for e in events.of(CrateEcho)] + [e.crate for e in events.of(BuildScriptFailed)]))
 
 
 def _library_holders(ctx: Context, name: str, static: bool) -> list[MklInstall]:
@@ -82,7 +90,8 @@ def _library_cause(ctx: Context, name: str, static: bool) -> str:
         return "static-missing"
     if holders:
         return "not-on-path"
-    if base == "iomp5":
+    found = layout.get(base)
+    if found is not None and found.role == "openmp" and found.name == "iomp5":  # libiomp5, or Windows' libiomp5md
         return "openmp-missing"
     return "absent"
 
@@ -95,7 +104,7 @@ def _searches(ctx: Context, items) -> list[str]:
             evidence.append(f"the linker's search for {result.request}:")
             evidence += ["  " + line for line in result.lines()]
         elif event.linker == "rustc":
-            evidence.append(f"rustc looked for lib{name}.a only in the folders that build scripts name with "
+            evidence.append(f"rustc looked for {name if name.startswith('lib') else 'lib' + name}.a only in the folders that build scripts name with "
                             "cargo:rustc-link-search (cargo build -vv shows them), and found none")
         else:
             evidence.append(f"the link line names {event.path}, and there is no such file")
@@ -108,7 +117,7 @@ def _searches(ctx: Context, items) -> list[str]:
     return evidence
 
 
-def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
+def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tuple[str, ...] = ()) -> Finding:
     names = [("-l" + name if not event.path else event.path) for event, _, name in items]
     evidence = _searches(ctx, items)
     fix: list[str] = []
@@ -146,6 +155,15 @@ def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
         title += ": Intel's OpenMP runtime (libiomp5) is not installed"
         why = "mkl_intel_thread needs libiomp5, and no copy of it is here (Debian's MKL packages do not ship it)."
         fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
+        if any(name.lstrip(":").lower().endswith("md") for _, _, name in items):
+            why += (" libiomp5md is its Windows name (libiomp5md.lib, libiomp5md.dll): it comes with Intel's compiler runtime "
+                    "(the oneAPI Base Toolkit, compiler\\<ver>\\lib), not with MKL's own package, and must be installed beside MKL.")
+            fix.append("on Windows: install the oneAPI Base Toolkit (MKL and the compiler's OpenMP runtime), then open a shell where "
+                       r'"C:\Program Files (x86)\Intel\oneAPI\setvars.bat" has run')
+        if crates and "intel-mkl-src" in crates:
+            fix.append("intel-mkl-src (named in this log) links Intel's OpenMP runtime for its *-iomp features: it looks for MKL "
+                       "and libiomp5 through pkg-config, MKLROOT and the default install folders; install both there, or use "
+                       "a -seq feature (mkl-static-lp64-seq), which needs no OpenMP runtime")
         fix.append("or do without it: mkldoctor link --threading sequential (or gnu)")
     elif all(name.lstrip(":").startswith(("mkl", "libmkl")) for _, _, name in items):
         title += ": no copy of it anywhere searched"

@@ -30,6 +30,20 @@ def _mac(m: re.Match, _) -> ForeignLoadFailed:
     return ForeignLoadFailed("macOS", m.group("lib"), m.group(0).strip())
 
 
+def _dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
+    """Python's ``ImportError: DLL load failed``; before Python 3.8 it does not say which module: the traceback's
+    last ``from . import X`` line does."""
+    module = m.group("lib")
+    if module is None:
+        for line in reversed(list(before)):
+            imported = re.search(r"^\s*from\s+\.*(?P<mod>[\w.]*)\s+import\s+(?P<names>[\w*]+)|^\s*import\s+(?P<plain>[\w.]+)", line)
+            if imported:
+                module = (imported.group("plain") or (imported.group("mod") if imported.group("names") == "*" and imported.group("mod")
+                                                       else imported.group("names"))).rsplit(".", 1)[-1]
+                break
+    return ForeignLoadFailed("Windows", module or "a DLL", m.group(0).strip())
+
+
 def _win(m: re.Match, _) -> ForeignLoadFailed:
     return ForeignLoadFailed("Windows", m.group("lib"), m.group(0).strip())
 
@@ -44,8 +58,7 @@ SIGNATURES = (
     Signature("windows-could-not-find-module", "platforms", "Could not find module",
               re.compile(r"Could not find module '(?P<lib>[^']+)'"), _win),
     Signature("windows-dll-load-failed", "platforms", "DLL load failed",
-              re.compile(r"DLL load failed(?: while importing (?P<lib>\w+))?"),
-              lambda m, _: ForeignLoadFailed("Windows", m.group("lib") or "a DLL", m.group(0).strip())),
+              re.compile(r"DLL load failed(?: while importing (?P<lib>\w+))?"), _dll_load_failed),
     Signature("windows-mkl-module-not-found", "platforms", "The specified module could not be found",
               re.compile(r"(?:MKL ERROR: )?The specified module could not be found\.?\s*(?P<lib>[\w.-]+\.dll)?"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib") or "a DLL", m.group(0).strip())),

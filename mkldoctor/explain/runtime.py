@@ -55,7 +55,9 @@ class MklKernelUndefined:
 _MKL_ERROR = r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERROR: "
 
 def _cannot_load(m: re.Match, _) -> MklCannotLoad:
-    return MklCannotLoad(tuple(p.strip().rstrip(".") for p in re.split(r"\s+or\s+|,\s*", m.group("libs")) if p.strip()))
+    # a pasted log may quote the message: `Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll.`
+    libs = (p.strip().strip("`'\"").rstrip(".") for p in re.split(r"\s+or\s+|,\s*", m.group("libs")))
+    return MklCannotLoad(tuple(lib for lib in libs if lib))
 
 
 SIGNATURES = (
@@ -89,14 +91,30 @@ SIGNATURES = (
 )
 
 
+def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
+    """Keeping one OpenMP runtime, as each platform's packages lay them out."""
+    if event.library.endswith(".dll"):
+        return ("find every copy the process can load: where /r <the environment's folder> libiomp5md.dll (conda: "
+                "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
+                "keep one: remove or rename the copy a package ships for itself, so that the environment's serves all, or do not "
+                "mix pip wheels that bundle their own runtime with conda's intel-openmp")
+    if event.library.endswith(".dylib") or event.already.endswith(".dylib"):
+        return ("Intel's runtime (conda's intel-openmp, under MKL) and LLVM's libomp (PyTorch's, Homebrew's) are both loaded: "
+                "use packages built on one runtime (conda's nomkl variants with libomp, or an environment without conda's MKL)",
+                "find which packages bring each: DYLD_PRINT_LIBRARIES=1 python -c 'import numpy, torch' 2>&1 | grep omp")
+    return ("link exactly one OpenMP runtime: with MKL's intel_thread only libiomp5 (drop -lgomp/-fopenmp), with gnu_thread only libgomp",
+            "with libmkl_rt: export MKL_THREADING_LAYER=GNU when the program already uses libgomp")
+
+
 def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     for event in events.of(OmpDuplicate):
         out.append(Finding(
             "openmp-duplicate", "error", f"two OpenMP runtimes in one process: {event.library} and {event.already}",
-            (f"OMP: Error #15: {event.library} initialised while {event.already} already was",),
-            ("link exactly one OpenMP runtime: with MKL's intel_thread only libiomp5 (drop -lgomp/-fopenmp), with gnu_thread only libgomp",
-             "with libmkl_rt: export MKL_THREADING_LAYER=GNU when the program already uses libgomp",
+            (f"OMP: Error #15: {event.library} initialised while {event.already} already was",)
+            + ((f"two copies of the same runtime ({event.library}): two packages each ship their own",)
+               if event.library == event.already else ()),
+            (*_duplicate_fixes(event),
              "last resort, may crash or give wrong results: export KMP_DUPLICATE_LIB_OK=TRUE"),
             "Two copies of an OpenMP runtime (two libiomp5, or libiomp5 with LLVM's libomp) were loaded, typically one from MKL "
             "and one from another package (PyTorch, conda, a wheel).",

@@ -161,6 +161,10 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
     if "conda" in hints:
         fix.append("start the program from the activated environment: conda activate <env> (activation puts <env>\\Library\\bin, "
                    "where conda's MKL DLLs are, on PATH); a shortcut or .bat that starts python.exe directly skips it")
+    if "conda" in hints and "python" in hints:
+        fix.append("conda: an extension built against another mkl release than the environment's (a pin that paired old "
+                   "numpy or scipy builds with a new mkl): conda list mkl; install the mkl release those packages were built "
+                   "with (conda install mkl=<version>)")
     if "python" in hints:
         fix.append("in Python before the import: os.add_dll_directory(r'<the folder that holds the MKL DLLs>')   "
                    "(Python 3.8+ does not search PATH for an extension's DLLs)")
