@@ -41,7 +41,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "ailed", "FAILED", "CMake", "invalid value", "options are:", "***", "ninja:", "terminated", "aborting",
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
-           "skipping incompatible", "c0000135", "C0000135", "1073741515", "DLL_NOT_FOUND", "link.exe", "panicked", "Could NOT", "illegal value")
+           "skipping incompatible", "c0000135", "C0000135", "1073741515", "DLL_NOT_FOUND", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value")
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -82,10 +82,11 @@ class Signature:
 
 
 def _families():
-    from mkldoctor.explain import build, cargo, configure, cpu, finders, hosts, jvm, linker, msvc, platforms, runtime, windows
+    from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, linker, mathhosts, msvc, platforms, runtime,
+                                   windows)
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general)
-    return (runtime, cpu, windows, platforms, msvc, linker, cargo, configure, build, hosts, jvm, finders)
+    return (runtime, cpu, windows, platforms, msvc, linker, cargo, configure, build, hosts, jvm, mathhosts, finders)
 
 
 @lru_cache(maxsize=1)
@@ -117,13 +118,13 @@ def diagnoses() -> tuple[Callable, ...]:
     """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
     found, the loader at run time, MKL at run time), then each family's own."""
-    from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, kernels, libraries, linker, msvc,
+    from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, kernels, libraries, linker, mathhosts, msvc,
                                    parameters, platforms, runtime, scope, undefined, windows)
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
             windows.diagnose, platforms.diagnose, msvc.diagnose, linker.diagnose, cargo.diagnose, configure.diagnose, build.diagnose,
-            finders.diagnose, hosts.diagnose, jvm.diagnose)
+            finders.diagnose, hosts.diagnose, jvm.diagnose, mathhosts.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

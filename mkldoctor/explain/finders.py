@@ -103,7 +103,8 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         ("point the finder at MKL the way it reads: most read MKLROOT (source /opt/intel/oneapi/setvars.sh sets it) or a variable "
          "of their own (MKL_ROOT, MKL_DIR, INTEL_MKL_DIR): cmake -D<that variable>=<MKL prefix>; the finder's file lists the "
          "names it reads and the folders it tries (grep -n 'ENV\\|HINTS\\|PATHS\\|SUFFIXES' <the finder>)",
-         "a finder written before oneAPI looks in /opt/intel/mkl and lib/intel64 or lib/intel64_lin: oneAPI 2021-2023 keep the "
+         "a finder written before oneAPI looks in /opt/intel/mkl and lib/intel64 or lib/intel64_lin: oneAPI installs in "
+         "/opt/intel/oneapi/mkl/<ver> (and /opt/intel/oneapi/mkl/latest), 2021-2023 with the "
          f"libraries in mkl/<ver>/lib/intel64, {folders.ONEAPI_FLAT} and newer in mkl/<ver>/lib: give it that folder "
          "(CMAKE_LIBRARY_PATH=<it>), or use Intel's MKLConfig.cmake: find_package(MKL CONFIG) with -DMKL_DIR=<prefix>/lib/cmake/mkl",
          "with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",

@@ -24,6 +24,7 @@ from mkldoctor.explain.events import NeededNotFound, Parsed
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
+from mkldoctor.knowledge import layout
 from mkldoctor.knowledge import recipes
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
@@ -293,9 +294,14 @@ def _other_release(ctx: Context, soname: str, evidence: list[str]) -> list[str]:
     if others:
         fix.append(f"the program was linked against the MKL release whose soname is {soname}; relink it against a copy that is here: "
                    f"mkldoctor link --install {q(others[0][0].root)}")
-    if releases:
-        fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: {recipes.pip_install(f'mkl=={releases[-1]}')}"
+    pip = [r for r in releases if (exports.release(r) is not None and exports.release(r).source.startswith("PyPI"))]
+    if releases and not pip and layout.get(soname) is not None:  # Debian's 2020.4 alone has it (unversioned sonames)
+        fix.append(f"{'or ' if fix else ''}Debian and Ubuntu (non-free): the package that holds {soname}: "
+                   f"{recipes.apt_install(recipes.debian_package(layout.get(soname).name))}   # in the image or machine that runs it")
+    elif pip:
+        fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: {recipes.pip_install(f'mkl=={pip[-1]}')}"
                    f"   # the newest with that soname; then LD_LIBRARY_PATH=<its prefix>/lib")
+    if releases:
         fix.append(f"or with this machine's package manager: {ctx.recipe_ref('shared')}")
     elif others:
         fix.append(f"or install the release that provides {soname} (the one the program was built with): {ctx.recipe_ref('shared')}")

@@ -13,7 +13,7 @@ from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import build_scripts, folders, layout
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED
 from mkldoctor.explain.context import Context
@@ -34,6 +34,7 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
     skipped = incompatible_names(events)  # a file of another architecture: the linker family says so
     missing = [e for e in events.of(MissingLibrary) if e.name not in skipped]
     seen: set[str] = set()
+    dirs: dict[int, tuple[str, ...]] = {}  # each command's -L folders, as the log shows them
     groups: OrderedDict[tuple, list[tuple[MissingLibrary, SearchResult | None, str]]] = OrderedDict()
     for event in missing:
         key_name = event.path or event.name
@@ -61,9 +62,10 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                 result.preface.append("the link command line is not in the log: only the default folders were searched")
             cause = _library_cause(ctx, name, static)
         groups.setdefault((cause, id(command), static), []).append((event, result, name))
+        dirs.setdefault(id(command), command.lib_dirs if command is not None else ())
     out = []
-    for (cause, _, static), items in groups.items():
-        out.append(_library_finding(ctx, cause, static, items, _crates(events)))
+    for (cause, key, static), items in groups.items():
+        out.append(_library_finding(ctx, cause, static, items, _crates(events), dirs.get(key, ())))
     return out
 
 
@@ -117,7 +119,8 @@ def _searches(ctx: Context, items) -> list[str]:
     return evidence
 
 
-def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tuple[str, ...] = ()) -> Finding:
+def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tuple[str, ...] = (),
+                     link_dirs: tuple[str, ...] = ()) -> Finding:
     names = [("-l" + name if not event.path else event.path) for event, _, name in items]
     evidence = _searches(ctx, items)
     fix: list[str] = []
@@ -167,7 +170,18 @@ def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tupl
         fix.append("or do without it: mkldoctor link --threading sequential (or gnu)")
     elif all(name.lstrip(":").startswith(("mkl", "libmkl")) for _, _, name in items):
         title += ": no copy of it anywhere searched"
-        fix.append(f"install MKL's development files: {ctx.recipe_ref('static' if static else 'shared')}")
+        mismatched = [line for line in map(folders.lib_dir_mismatch, link_dirs) if line]
+        evidence += mismatched
+        if mismatched:
+            fix.append("correct the -L folder: " + mismatched[0])
+        fix.append("where MKL is installed on the machine that links: give the linker its folder, -L<that folder> (a package's "
+                   "CMake config or a build variable that carries library names without their folder leaves it out)")
+        fix.append(f"where it is not: install MKL's development files: {ctx.recipe_ref('static' if static else 'shared')}")
+        if ctx.cargo or "intel-mkl-src" in crates or any(event.linker == "rust-lld" for event, _, _ in items):
+            evidence.append("a cargo build (rust-lld, or intel-mkl-src named): " + build_scripts.DOWNLOAD_HOLDS)
+            fix.append("with cargo: link the layers of the configuration intel-mkl-src fetched (or pick the intel-mkl-src feature "
+                       "whose layers the crate links), or give intel-mkl-src a full MKL: export MKLROOT=<MKL prefix>; "
+                       + CARGO_CLEAN_EXPLAINED)
     else:
         title += ": no copy of it anywhere searched (not an MKL library)"
         fix.append("install the package that provides it (apt-file search, dpkg -S), or add its folder with -L")

@@ -274,8 +274,8 @@ def _missing_library(line: str, rest: str, prefixed: bool, linker: str) -> Missi
         if match.group("path"):
             return MissingLibrary(os.path.basename(match.group("path")), linker, match.group("path"))
     match = _LLD_NO_LIB.search(rest) or (_MOLD_NO_LIB.search(rest) if "mold" in line else None)
-    if match and _LIB_NAME.match(match.group("name")):
-        return MissingLibrary(match.group("name"), "mold" if "mold" in line else "lld")
+    if match and _LIB_NAME.match(match.group("name")):  # rust-lld's: a cargo build (rustc's own lld)
+        return MissingLibrary(match.group("name"), "mold" if "mold" in line else "rust-lld" if "rust-lld" in line else "lld")
     return None
 
 

@@ -41,7 +41,9 @@ def _dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
                 module = (imported.group("plain") or (imported.group("mod") if imported.group("names") == "*" and imported.group("mod")
                                                        else imported.group("names"))).rsplit(".", 1)[-1]
                 break
-    return ForeignLoadFailed("Windows", module or "a DLL", m.group(0).strip())
+    where = next((f.group(1) for line in reversed(list(before)) for f in [re.search(r'File "([^"]+)"', line)] if f), None)
+    detail = m.group(0).strip() + (f" (importing from {where})" if where else "")
+    return ForeignLoadFailed("Windows", module or "a DLL", detail)
 
 
 def _win(m: re.Match, _) -> ForeignLoadFailed:

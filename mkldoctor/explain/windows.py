@@ -126,7 +126,7 @@ def _hints(text: str) -> set[str]:
 def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart], events: Parsed) -> Finding:
     libs = list(OrderedDict.fromkeys(e.library for e in failed if e.library != "a DLL")) or (
         [s.program for s in starts if s.program] or ["a DLL"])
-    detail = " ".join([e.detail for e in failed] + [s.detail for s in starts])
+    detail = " ".join([e.detail for e in failed] + [s.detail for s in starts] + libs)
     hints = _hints(detail)
     evidence = [e.detail for e in failed[:6]] + [f"{s.program or 'the program'} could not start: {s.detail}" for s in starts[:3]]
     for name in libs:
@@ -172,8 +172,9 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
         fix.append("ship the native DLLs beside the application: reference the package that carries them (MKL.NET's runtime "
                    "package for the platform) or copy mkl_rt.*.dll with its dependencies into the output folder")
     if "mkl" in hints or start:
-        fix.append("a bundle or an installed program: copy MKL's DLLs (mkl_*.dll, the threading layer and the kernels "
-                   "mkl_def*, mkl_avx*, and libiomp5md.dll) beside the .exe; MKL loads them itself, so bundlers miss them")
+        fix.append("a bundle (PyInstaller, cx_Freeze) or an installed program: copy MKL's DLLs (mkl_*.dll, the threading layer "
+                   "and the kernels mkl_def*, mkl_avx*, and libiomp5md.dll) beside the .exe; MKL loads them itself, so bundlers "
+                   "miss them (PyInstaller: a hook or --add-binary that collects them)")
     fix.append("or put the folder on PATH before the program starts: "
                r'call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat" (oneAPI), or set PATH=<folder>;%PATH%')
     fix += ["the DLL folders, by layout:"] + ["  " + line for line in runtime]

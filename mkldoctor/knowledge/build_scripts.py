@@ -82,6 +82,13 @@ SCRIPTS: tuple[BuildScript, ...] = (
 )
 
 
+# what intel-mkl-src's own download holds: one configuration's layers (semantic-router#3696: mkl-static-lp64-iomp has
+# libmkl_intel_lp64.a, libmkl_intel_thread.a, libmkl_core.a and libiomp5.a, and no libmkl_sequential.a)
+DOWNLOAD_HOLDS = ("intel-mkl-src's own download (MKL 2020.1, for the configuration its mkl-* feature names) holds only that "
+                  "configuration's layers: mkl-static-lp64-iomp has libmkl_intel_thread.a and libiomp5.a, and no "
+                  "libmkl_sequential.a")
+
+
 def script(crate: str, version: str | None) -> BuildScript | None:
     """What is known of ``crate``'s build script at ``version`` (its newest entry when the version is unknown)."""
     entries = [s for s in SCRIPTS if s.crate == crate]

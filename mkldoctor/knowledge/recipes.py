@@ -59,6 +59,11 @@ def apt_install(*packages: str) -> str:
     return "sudo apt-get install " + " ".join(packages)
 
 
+def debian_package(library: str) -> str:
+    """Debian's non-free package of one MKL library (2020.4): ``mkl_intel_thread`` -> ``libmkl-intel-thread``."""
+    return "lib" + library.removeprefix("lib").replace("_", "-")
+
+
 def dnf_install(*packages: str) -> str:
     return "sudo dnf install " + " ".join(packages)
 
