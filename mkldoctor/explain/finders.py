@@ -95,12 +95,16 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         evidence.append(f"it looked for {len(looked)} libraries and found none: {', '.join(looked[:4])}")
     evidence.append("this is not Intel's MKLConfig.cmake but the project's (or CMake's FindBLAS): it searches where its authors "
                     "wrote, which an MKL in another layout is not; MKL may well be installed")
+    asked = list(dict.fromkeys(re.findall(r"\b(MKLROOT|MKL_ROOT|MKL_DIR|INTEL_MKL_DIR|CMAKE_PREFIX_PATH|"
+                                          r"[A-Z][A-Z0-9]*_(?:ROOT|DIR|PATH))\b", " ".join(lines))))
     severity = "error" if _failed(events, said) else "warning"
     title = ("the project's own search for MKL failed" if severity == "error" else
              "the project's own search for MKL found none, and the build went on without it") + f"{where}: {said[0].text[:120]}"
+    named = tuple(f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
+                  f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)" for var in asked[:2])
     return Finding(
         "mkl-finder-failed", severity, title, tuple(evidence),
-        ("point the finder at MKL the way it reads: most read MKLROOT (source /opt/intel/oneapi/setvars.sh sets it) or a variable "
+        named + ("point the finder at MKL the way it reads: most read MKLROOT (source /opt/intel/oneapi/setvars.sh sets it) or a variable "
          "of their own (MKL_ROOT, MKL_DIR, INTEL_MKL_DIR): cmake -D<that variable>=<MKL prefix>; the finder's file lists the "
          "names it reads and the folders it tries (grep -n 'ENV\\|HINTS\\|PATHS\\|SUFFIXES' <the finder>)",
          "a finder written before oneAPI looks in /opt/intel/mkl and lib/intel64 or lib/intel64_lin: oneAPI installs in "
