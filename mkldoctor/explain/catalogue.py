@@ -41,7 +41,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "ailed", "FAILED", "CMake", "invalid value", "options are:", "***", "ninja:", "terminated", "aborting",
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
-           "skipping incompatible", "c0000135", "C0000135", "1073741515", "DLL_NOT_FOUND", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value")
+           "skipping incompatible", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value")
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -85,8 +85,10 @@ def _families():
     from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, linker, mathhosts, msvc, platforms, runtime,
                                    windows)
 
-    # order matters where two signatures could read one line: the more specific first (finders' is the most general)
-    return (runtime, cpu, windows, platforms, msvc, linker, cargo, configure, build, hosts, jvm, mathhosts, finders)
+    # order matters where two signatures could read one line: the more specific first (finders' is the most general;
+    # Windows' "Unable to load DLL" before the platforms' "The specified module"); the loader's lines, the commonest
+    # in a long log, early
+    return (runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, jvm, mathhosts, finders)
 
 
 @lru_cache(maxsize=1)

@@ -154,7 +154,8 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
         if not line:
             continue
         here = stats.at if stats is not None else 0
-        yield from state.followed(line)
+        if state.follow is not None:
+            yield from state.followed(line)
         pending = state.pending
         if pending is not None:
             pending[2].append(line)

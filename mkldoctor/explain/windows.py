@@ -52,10 +52,9 @@ def _entry_point(m: re.Match, _) -> WindowsEntryPoint:
 _STATUS = r"(?:STATUS_DLL_NOT_FOUND|0x[cC]0000135|-1073741515)"
 
 SIGNATURES = (
-    Signature("windows-status-dll-not-found", "windows", "DLL_NOT_FOUND", re.compile(_STATUS), _cannot_start),
-    Signature("windows-0xc0000135", "windows", "c0000135", re.compile(_STATUS), _cannot_start),
-    Signature("windows-0xC0000135", "windows", "C0000135", re.compile(_STATUS), _cannot_start),
-    Signature("windows-1073741515", "windows", "1073741515", re.compile(_STATUS), _cannot_start),
+    # the status is said inside another tool's words: cargo's and an IDE's "exit code", Python's "returned", CTest's "***"
+    *(Signature(f"windows-status-dll-not-found-{i}", "windows", needle, re.compile(_STATUS), _cannot_start)
+      for i, needle in enumerate(("exit code", "returned", "***", "rror", "ailed"))),
     Signature("windows-entry-point", "windows", "could not be located",
               re.compile(r"(?i)(?:(?P<sym>\w+)\s+)?the procedure entry point(?:\s+(?P<sym2>\w+))?\s+could not be located in the "
                          r"dynamic link library\s+(?P<dll>.+?)\s*$"), _entry_point),
@@ -125,7 +124,7 @@ def _hints(text: str) -> set[str]:
 
 def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart], events: Parsed) -> Finding:
     libs = list(OrderedDict.fromkeys(e.library for e in failed if e.library != "a DLL")) or (
-        [s.program for s in starts if s.program] or ["a DLL"])
+        [s.program for s in starts if s.program] or ["a program" if starts else "a DLL"])
     detail = " ".join([e.detail for e in failed] + [s.detail for s in starts] + libs)
     hints = _hints(detail)
     evidence = [e.detail for e in failed[:6]] + [f"{s.program or 'the program'} could not start: {s.detail}" for s in starts[:3]]
