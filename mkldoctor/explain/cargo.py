@@ -68,6 +68,8 @@ SIGNATURES = (
     Signature("intel-mkl-src-download", "cargo", "Download Intel MKL",
               re.compile(r"(?P<crate>[\w-]+)@(?P<version>\S+?):\s*\"?Download Intel MKL archive"),
               lambda m, _: DownloadAttempt(m.group("crate"), m.group("version"))),
+    Signature("cargo-test-failed", "cargo", "rror", re.compile(r"^error: test failed, to rerun pass"),
+              lambda m, _: FollowOn(m.string.strip())),
     Signature("cargo-could-not-compile", "cargo", "could not compile",
               re.compile(r"^error: could not compile `(?P<crate>[\w-]+)`"), lambda m, _: CrateEcho(m.string.strip(), m.group("crate"))),
 )

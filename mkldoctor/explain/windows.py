@@ -119,6 +119,8 @@ def _hints(text: str) -> set[str]:
         hints.add("dotnet")
     if "MKL FATAL ERROR" in text or "MKL ERROR" in text:
         hints.add("mkl")
+    if "didn't exit successfully" in text or re.search(r"target[\\/](?:debug|release)[\\/]", text):
+        hints.add("cargo")
     return hints
 
 
@@ -170,6 +172,11 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
     if "dotnet" in hints:
         fix.append("ship the native DLLs beside the application: reference the package that carries them (MKL.NET's runtime "
                    "package for the platform) or copy mkl_rt.*.dll with its dependencies into the output folder")
+    if "cargo" in hints:
+        fix.append("a Rust program built with intel-mkl-src's *-iomp features links Intel's OpenMP runtime dynamically: it needs "
+                   "libiomp5md.dll at run time (oneAPI: compiler\\<ver>\\bin, 2021-2023 compiler\\<ver>\\windows\\redist\\"
+                   "intel64_win\\compiler): put that folder on PATH for cargo run and cargo test, or copy the DLL beside the .exe; "
+                   "or use a *-seq feature")
     if "mkl" in hints or start:
         fix.append("a bundle (PyInstaller, cx_Freeze) or an installed program: copy MKL's DLLs (mkl_*.dll, the threading layer "
                    "and the kernels mkl_def*, mkl_avx*, and libiomp5md.dll) beside the .exe; MKL loads them itself, so bundlers "
