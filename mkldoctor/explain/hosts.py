@@ -295,9 +295,13 @@ def _other_release(ctx: Context, soname: str, evidence: list[str]) -> list[str]:
         fix.append(f"the program was linked against the MKL release whose soname is {soname}; relink it against a copy that is here: "
                    f"mkldoctor link --install {q(others[0][0].root)}")
     pip = [r for r in releases if (exports.release(r) is not None and exports.release(r).source.startswith("PyPI"))]
-    if releases and not pip and layout.get(soname) is not None:  # Debian's 2020.4 alone has it (unversioned sonames)
-        fix.append(f"{'or ' if fix else ''}Debian and Ubuntu (non-free): the package that holds {soname}: "
-                   f"{recipes.apt_install(recipes.debian_package(layout.get(soname).name))}   # in the image or machine that runs it")
+    if releases and not pip and layout.get(soname) is not None and soname.endswith(".so"):
+        # no version number: MKL 2020 and older (Parallel Studio, conda's mkl up to 2020, PyPI's 2019.0, Debian's 2020.4)
+        evidence.append(f"{soname} has no version number: the name of MKL 2020 and older (Parallel Studio, conda's mkl up to "
+                        "2020, Debian's 2020.4); 2021 and newer name it .so.1, .so.2, .so.3")
+        package = recipes.debian_package(layout.get(soname).name)
+        fix.append(f"{'or ' if fix else ''}install the MKL it was built with, where it runs: Debian and Ubuntu (non-free): "
+                   f"{recipes.apt_install(package)}; conda: {recipes.conda_install(q('mkl<2021'))}")
     elif pip:
         fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: {recipes.pip_install(f'mkl=={pip[-1]}')}"
                    f"   # the newest with that soname; then LD_LIBRARY_PATH=<its prefix>/lib")
