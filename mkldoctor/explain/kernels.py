@@ -305,12 +305,13 @@ def _kernels_not_shipped(kernels: list[str], events: Parsed) -> Finding:
     platform = _platform(kernels[0])
     names = list(dict.fromkeys(kernels))
     said = [e.detail for e in _foreign_details(events)]
+    kernels = [library.name for library in layout.of_role("kernel")]  # the table's kernels: mkl_def, mkl_mc3, mkl_avx2...
     if platform == "Windows":
         place = "beside the .exe (or in a folder on PATH)"
-        files = "mkl_def.N.dll, mkl_mc3.N.dll, mkl_avx2.N.dll, mkl_avx512.N.dll and mkl_vml_*.N.dll (N as in mkl_rt.N.dll)"
+        files = ", ".join(f"{name}.N.dll" for name in kernels) + " and mkl_vml_*.N.dll (N as in mkl_rt.N.dll)"
     else:
         place = "beside MKL's other .dylib files (the bundle's Frameworks or lib folder)"
-        files = "libmkl_def*.dylib, libmkl_mc*.dylib, libmkl_avx*.dylib and libmkl_vml_*.dylib"
+        files = ", ".join(f"lib{name}*.dylib" for name in kernels) + " and libmkl_vml_*.dylib"
     return Finding(
         "mkl-cannot-load-kernels", "error", f"{platform}: MKL cannot load its CPU kernels {' or '.join(names[:2])}: they were not "
         "deployed beside MKL's other libraries",

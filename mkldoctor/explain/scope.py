@@ -194,7 +194,8 @@ def _preload(items: list[Unseen], bare: list[str]) -> str:
     folder = os.path.dirname(path) if os.path.isabs(path) else "<MKL's lib folder>"
     suffix = re.search(r"\.so(\.\d+)?$", os.path.basename(path) or (bare[0] if bare else ".so"))
     ext = suffix.group(0) if suffix else ".so"
-    return f"LD_PRELOAD={folder}/libmkl_core{ext}:{folder}/libmkl_sequential{ext}"
+    core, layer = layout.of_role("core")[0].file_stem, layout.layer("sequential", "threading").file_stem
+    return f"LD_PRELOAD={folder}/{core}{ext}:{folder}/{layer}{ext}"
 
 
 def _fixes(items: list[Unseen], bare: list[str]) -> list[str]:
