@@ -32,6 +32,16 @@ class CMakeConfigRejected:
 class HeaderMissing:
     header: str  # "mkl.h"
     source: str
+    includes: tuple[str, ...] | None = None  # the -I folders of the compile line just before it; None: no such line
+    defines: tuple[str, ...] = ()  # its -D names
+
+
+@dataclass(frozen=True, slots=True)
+class IntegerMismatch:
+    """A compile error passing 32-bit ``int`` where MKL's ILP64 headers take 64-bit integers (or the reverse)."""
+
+    function: str
+    line: str
 
 
 def _follow(m: re.Match, _) -> FollowOn:
@@ -39,7 +49,30 @@ def _follow(m: re.Match, _) -> FollowOn:
 
 
 _COMPILERS = "|".join(sorted({library.compiler for library in layout.of_role("interface")}))  # MKL_INTERFACE_FULL's prefixes
-_MKL_HEADER = re.compile(r"^(?:mkl|mkl_\w+|i_malloc|lapacke\w*|cblas)\.h$")
+_MKL_HEADER = re.compile(r"^(?:mkl|mkl_\w+|i_malloc|lapacke\w*|cblas)\.h(?:pp)?$")
+_COMPILE = re.compile(r"(?:^|\s)-c(?:\s|$)")
+
+
+def _compile_flags(before) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
+    """The -I folders and -D names of the compile line among the lines just before an error (None: there is none)."""
+    for line in reversed(list(before)):
+        if _COMPILE.search(line) and (" -I" in line or " -D" in line or " -o " in line):
+            return (tuple(re.findall(r"(?:^|\s)-I\s*(\S+)", line)), tuple(re.findall(r"(?:^|\s)-D\s*(\w+)", line)))
+    return None, ()
+
+
+def _header(m: re.Match, before) -> HeaderMissing | Unrecognised:
+    name = m.group("h")
+    if not _MKL_HEADER.match(os.path.basename(name)):
+        return Unrecognised(m.string.strip())
+    includes, defines = _compile_flags(before)
+    return HeaderMissing(name, m.group("src") or "", includes, defines)
+
+
+# MKL's integer type is long long (MKL_INT64) with MKL_ILP64 defined: int* passed where long long* is taken, or the reverse
+_ILP64 = re.compile(r"(?:cannot convert|invalid conversion from|no known conversion from|incompatible pointer type)\W+"
+                    r"(?P<what>.*?\b(?:long long|MKL_INT)\b.*?)(?:\bto\b|\bfor\b|$).*?\b(?P<fn>LAPACKE_\w+|cblas_\w+|mkl_\w+|"
+                    r"[sdcz](?:gemm|gesv|getrf|getri|getrs|potrf|syev\w*|gesvd|gesdd|gels\w*)_?)\b")
 
 SIGNATURES = (
     Signature("cmake-error-header", "build", "CMake Error", re.compile(r"CMake Error(?: at (?P<where>\S+) \((?P<cmd>\w+)\))?:"),
@@ -54,15 +87,16 @@ SIGNATURES = (
               re.compile(r"Invalid (?P<var>MKL_\w+) `(?P<val>[^`]*)`, options are: (?P<opts>.+)$"),
               lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val"), m.group("opts").strip())),
     Signature("header-missing", "build", "No such file or directory",
-              re.compile(r"^(?P<src>[^:\s]+):\d+:\d+: fatal error: (?P<h>[\w/.-]+\.h): No such file or directory"),
-              lambda m, _: HeaderMissing(m.group("h"), m.group("src")) if _MKL_HEADER.match(os.path.basename(m.group("h")))
-              else Unrecognised(m.string.strip())),
+              re.compile(r"^(?P<src>[^:\s]+):\d+:\d+: fatal error: (?P<h>[\w/.-]+\.h(?:pp)?): No such file or directory"), _header),
+    Signature("header-not-found-clang", "build", "file not found",  # clang's words; a parallel build may cut the file's name
+              re.compile(r"(?:^(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"), _header),
+    Signature("ilp64-compile-mismatch", "build", "rror", _ILP64,
+              lambda m, _: IntegerMismatch(m.group("fn"), m.string.strip()[:300])),
     Signature("cmake-configuring-incomplete", "build", "Configuring incomplete", re.compile(r"Configuring incomplete, errors occurred"), _follow),
     Signature("make-error", "build", "***", re.compile(r"^(?:g?make|mingw32-make)(?:\[\d+\])?: \*\*\* .*Error \d+"), _follow),
     Signature("ninja-stopped", "build", "ninja: build stopped", re.compile(r"^ninja: build stopped"), _follow),
     Signature("ninja-failed", "build", "FAILED: ", re.compile(r"^FAILED: "), _follow),
     Signature("compilation-terminated", "build", "compilation terminated", re.compile(r"^compilation terminated\."), _follow),
-    Signature("cargo-could-not-compile", "build", "could not compile", re.compile(r"^error: could not compile `"), _follow),
     Signature("rustc-aborting", "build", "aborting due to", re.compile(r"^error: aborting due to"), _follow),
     Signature("setuptools-command-failed", "build", "failed with exit code", re.compile(r"error: command '[^']+' failed with exit code \d+"), _follow),
     Signature("julia-error-building", "build", "Error building", re.compile(r"Error: Error building `[^`]+`"), _follow),
@@ -76,8 +110,10 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain.configure import without_d
+
     out: list[Finding] = []
-    if events.of(CMakeNoConfig):
+    if events.of(CMakeNoConfig) and not without_d(events):  # MKL_DIR given without -D: that finding says why
         out.append(_no_config(ctx))
     for event in events.of(CMakeConfigRejected):
         said = [e for e in events.of(CMakeConfigRejected) if e.variable == event.variable and e is not event]
@@ -99,6 +135,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     headers = events.of(HeaderMissing)
     if headers:
         out.append(_header(ctx, headers))
+    if events.of(IntegerMismatch):
+        out.append(_integer_mismatch(events.of(IntegerMismatch)))
     return out
 
 
@@ -133,22 +171,63 @@ def _no_config(ctx: Context) -> Finding:
 def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
     names = list(dict.fromkeys(e.header for e in events))
     having = [i for i in ctx.installs if any(os.path.isfile(os.path.join(d, names[0])) for d in i.include_dirs)]
-    evidence = [f"{e.source} includes {e.header}, which the compiler did not find on its include path" for e in events[:4]]
+    evidence = [f"{e.source or 'a source file'} includes {e.header}, which the compiler did not find on its include path"
+                for e in list({(e.source, e.header): e for e in events}.values())[:4]]
+    evidence += _compile_line(events)
     evidence += [f"{names[0]} is in {d} ({label(i)})" for i in having for d in i.include_dirs
                  if os.path.isfile(os.path.join(d, names[0]))]
     recipes = ()
     if having:
         folder = next(d for d in having[0].include_dirs if os.path.isfile(os.path.join(d, names[0])))
-        fix = (f"add -I{folder} to the compile line (CMake: target_link_libraries(... MKL::MKL) adds it; "
-               "pkg-config: $(pkg-config --cflags mkl-dynamic-lp64-seq))",)
+        fix = [f"add -I{folder} to the compile line (CMake: target_link_libraries(... MKL::MKL) adds it; "
+               "pkg-config: $(pkg-config --cflags mkl-dynamic-lp64-seq))"]
     else:
-        fix = ("install MKL's headers: see the recipe below", "then add -I<its prefix>/include to the compile line")
+        fix = ["set up the MKL the build means before building: oneAPI: source /opt/intel/oneapi/setvars.sh (it sets CPATH, "
+               "which the compilers search); Parallel Studio and MKL 2020 or older: source <install>/bin/compilervars.sh intel64 "
+               "(or psxevars.sh, mkl/bin/mklvars.sh intel64)",
+               "or add -I<MKL prefix>/include to the compile line (CMake: link the target to MKL::MKL, which carries it)",
+               "no MKL installed: see the recipe below"]
         recipes = (ctx.recipe("headers"),)
     return Finding(
         "mkl-header-not-found", "error", f"the compiler cannot find {', '.join(names[:3])}",
-        tuple(evidence), fix,
+        tuple(evidence), tuple(fix),
         "MKL's headers live in its own include folder (<prefix>/include, /usr/include/mkl on Debian), "
-        "which the compiler searches only when told with -I.",
+        "which the compiler searches only when told: -I on the compile line, or CPATH, which oneAPI's setvars.sh sets.",
         (f"echo '#include <{names[0]}>' | cc -E -x c - -I<folder> > /dev/null && echo found",),
         recipes,
+    )
+
+
+def _compile_line(events: list[HeaderMissing]) -> list[str]:
+    """What the compile line before the error says about MKL: its -I folders for MKL, or that it has none."""
+    lines = [e for e in events if e.includes is not None]
+    if not lines:
+        return []
+    event = lines[0]
+    mkl_dirs = [d for d in event.includes if "mkl" in d.lower() or "oneapi" in d.lower()]
+    mkl_defines = [d for d in event.defines if "MKL" in d.upper()]
+    if mkl_dirs:
+        return [f"the compile line has -I{mkl_dirs[0]}, a folder for MKL's headers, and the compiler did not find "
+                f"{event.header} there: on the machine that compiled, that folder does not hold MKL's headers "
+                "(an install moved or not set up)"]
+    return [f"the compile line names no MKL include folder (-I: {', '.join(event.includes) or 'none'})"
+            + ("" if mkl_defines else " and no MKL define (-D...MKL...)")
+            + ": the build did not take its MKL settings (check the build's MKL option in the file it really reads: "
+              "the makefile, CMakeCache.txt)"]
+
+
+def _integer_mismatch(events: list[IntegerMismatch]) -> Finding:
+    first = events[0]
+    return Finding(
+        "mkl-ilp64-compile-mismatch", "error",
+        f"{first.function} takes 64-bit integers here (MKL_ILP64 is defined), and the code passes 32-bit int",
+        (f"the compiler says: {first.line}",
+         "MKL's headers make MKL_INT (and lapack_int) long long when MKL_ILP64 is defined, and int otherwise: code written "
+         "with int for sizes and pivots compiles only against the LP64 interface"),
+        ("build with the LP64 interface: drop -DMKL_ILP64 (the project's ILP64 option off: e.g. MKL_USE_ILP64=OFF, "
+         "MKL_INTERFACE=lp64) and link mkl_intel_lp64",
+         "or keep ILP64 and declare those variables as MKL_INT (lapack_int) in the code",
+         "mkldoctor link --interface lp64   # matching compile and link flags"),
+        "LP64 and ILP64 are two integer sizes of one API: the compile flag (-DMKL_ILP64) and the interface library "
+        "(mkl_intel_ilp64 or mkl_intel_lp64) must agree with the integer type the calling code uses.",
     )

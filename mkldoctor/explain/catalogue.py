@@ -39,7 +39,9 @@ NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]ar
 # holds that for every signature), so the regular expressions run on few lines.
 ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No such", "Reason: ", "ould not", "DSO ", "returned",
            "ailed", "FAILED", "CMake", "invalid value", "options are:", "***", "ninja:", "terminated", "aborting",
-           "exit code", "configuration file", "Configuring", "incompatible with", "skipping incompatible")
+           "exit code", "configuration file", "Configuring", "incompatible with",
+           # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
+           "skipping incompatible", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value")
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -80,10 +82,13 @@ class Signature:
 
 
 def _families():
-    from mkldoctor.explain import build, hosts, linker, platforms, runtime
+    from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, linker, mathhosts, msvc, platforms, runtime,
+                                   windows)
 
-    # order matters where two signatures could read one line: the more specific first
-    return (runtime, platforms, linker, build, hosts)
+    # order matters where two signatures could read one line: the more specific first (finders' is the most general;
+    # Windows' "Unable to load DLL" before the platforms' "The specified module"); the loader's lines, the commonest
+    # in a long log, early
+    return (runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, jvm, mathhosts, finders)
 
 
 @lru_cache(maxsize=1)
@@ -114,12 +119,14 @@ def claim(line: str, before: Sequence[str]) -> tuple[bool, object | None]:
 def diagnoses() -> tuple[Callable, ...]:
     """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
-    found, the loader at run time, MKL at run time), then each family's own, in catalogue order."""
-    from mkldoctor.explain import hosts, libraries, runtime, undefined
+    found, the loader at run time, MKL at run time), then each family's own."""
+    from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, kernels, libraries, linker, mathhosts, msvc,
+                                   parameters, platforms, runtime, scope, undefined, windows)
 
-    first = (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
-             runtime.mkl_cannot_load, runtime.runtime_misc)
-    return first + tuple(family.diagnose for family in _families())
+    return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
+            kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
+            windows.diagnose, platforms.diagnose, msvc.diagnose, linker.diagnose, cargo.diagnose, configure.diagnose, build.diagnose,
+            finders.diagnose, hosts.diagnose, jvm.diagnose, mathhosts.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

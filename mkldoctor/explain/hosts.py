@@ -24,7 +24,7 @@ from mkldoctor.explain.events import NeededNotFound, Parsed
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.knowledge import exports, recipes
+from mkldoctor.knowledge import exports, layout, recipes
 from mkldoctor.knowledge.places import is_conda, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
@@ -210,7 +210,9 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
 
 def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
-    errors = events.of(SymbolLookupError)
+    from mkldoctor.explain.scope import claims_lookup
+
+    errors = [e for e in events.of(SymbolLookupError) if not claims_lookup(e)]  # an MKL layer that sees no other: scope's
     omp = [e for e in errors if knowledge.is_openmp_symbol(e.symbol)]
     other = [e for e in errors if e not in omp]
     if omp:
@@ -349,7 +351,15 @@ def _other_release(ctx: Context, soname: str, evidence: list[str]) -> list[str]:
     if others:
         fix.append(f"the program was linked against the MKL release whose soname is {soname}; relink it against a copy that is here: "
                    f"mkldoctor link --install {q(others[0][0].root)}")
-    if pip:
+    if releases and not pip and layout.get(soname) is not None and soname.endswith(".so"):
+        # no version number: MKL 2020 and older (Parallel Studio, conda's mkl up to 2020, PyPI's 2019.0, Debian's 2020.4)
+        evidence.append(f"{soname} has no version number: the name of MKL 2020 and older (Parallel Studio, conda's mkl up to "
+                        "2020, Debian's 2020.4); 2021 and newer name it .so.1, .so.2, .so.3")
+        package = recipes.debian_package(layout.get(soname).name)
+        fix.append(f"{'or ' if fix else ''}install the MKL it was built with, where it runs: Debian and Ubuntu (non-free): "
+                   f"{recipes.apt_install(package)}; conda: {recipes.conda_install(q('mkl<2021'))}")
+        fix.append(f"or with this machine's package manager: {ctx.recipe_ref('shared')}")
+    elif pip:
         fix.append(f"{'or ' if fix else ''}install a release that provides {soname}: {recipes.pip_install(f'mkl=={pip[-1]}')}"
                    f"   # the newest with that soname; then LD_LIBRARY_PATH=<its prefix>/lib")
         fix.append(f"or with this machine's package manager: {ctx.recipe_ref('shared')}")

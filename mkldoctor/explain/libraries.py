@@ -16,6 +16,7 @@ from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.knowledge import build_scripts, folders, layout
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED
 from mkldoctor.explain.context import Context
@@ -33,6 +34,7 @@ def _command_for(ctx: Context, name: str, path: str | None) -> LinkCommand | Non
 def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
     missing = events.of(MissingLibrary)
     seen: set[str] = set()
+    dirs: dict[int, tuple[str, ...]] = {}  # each command's -L folders, as the log shows them
     groups: OrderedDict[tuple, list[tuple[MissingLibrary, SearchResult | None, str]]] = OrderedDict()
     for event in missing:
         key_name = event.path or event.name
@@ -62,28 +64,38 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                 result.preface.append("the link command line is not in the log: only the default folders were searched")
             cause = _library_cause(ctx, name, static)
         groups.setdefault((cause, id(command), static), []).append((event, result, name))
+        dirs.setdefault(id(command), command.lib_dirs if command is not None else ())
     out = []
-    for (cause, _, static), items in groups.items():
+    for (cause, key, static), items in groups.items():
         if not ctx.local and all(event.linker != "rustc" and not event.path for event, _, _ in items):
             from mkldoctor.explain import elsewhere  # another machine's search: what the log shows
 
             command = _command_for(ctx, items[0][2], None)
             names = [name for _, _, name in items]
             skipped = [e for e in events.of(SkippedIncompatible) if e.name in names]
-            out.append(replace(elsewhere.library(ctx, names, command, static, skipped),
+            found = elsewhere.library(ctx, names, command, static, skipped)
+            out.append(replace(found, id="library-incompatible" if skipped else found.id,
                                locations=ctx.located([e for e, _, _ in items], "cannot find")))
             continue
-        finding = _library_finding(ctx, cause, static, items)
+        finding = _library_finding(ctx, cause, static, items, _crates(events), dirs.get(key, ()))
         skipped = [e for e in events.of(SkippedIncompatible) if e.name in {name for _, _, name in items}]
         if skipped:  # the search found a file ld cannot use: that, not a missing copy, is the cause
             said, changes = skipped_advice(skipped)
-            finding = replace(finding, title=f"cannot find {more(['-l' + n for _, _, n in items], 4)}: ld skipped a library of "
+            finding = replace(finding, id="library-incompatible",
+                              title=f"cannot find {more(['-l' + n for _, _, n in items], 4)}: ld skipped a library of "
                               "another architecture", evidence=tuple(said) + finding.evidence, fix=tuple(changes),
                               explanation="ld looks at each -L folder in turn and skips a library built for another "
                               "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
                               recipes=())
         out.append(finding)
     return out
+
+
+def _crates(events: Parsed) -> tuple[str, ...]:
+    """The crates a cargo log names as built (the one whose build failed, the one that did not compile)."""
+    from mkldoctor.explain.cargo import BuildScriptFailed, CrateEcho
+
+    return tuple(dict.fromkeys([e.crate for e in events.of(CrateEcho)] + [e.crate for e in events.of(BuildScriptFailed)]))
 
 
 def _library_holders(ctx: Context, name: str, static: bool) -> list[MklInstall]:
@@ -102,7 +114,8 @@ def _library_cause(ctx: Context, name: str, static: bool) -> str:
         return "static-missing"
     if holders:
         return "not-on-path"
-    if base == "iomp5":
+    found = layout.get(base)
+    if found is not None and found.role == "openmp" and found.name == "iomp5":  # libiomp5, or Windows' libiomp5md
         return "openmp-missing"
     return "absent"
 
@@ -115,7 +128,7 @@ def _searches(ctx: Context, items) -> list[str]:
             evidence.append(f"the linker's search for {result.request}:")
             evidence += ["  " + line for line in result.lines()]
         elif event.linker == "rustc":
-            evidence.append(f"rustc looked for lib{name}.a only in the folders that build scripts name with "
+            evidence.append(f"rustc looked for {name if name.startswith('lib') else 'lib' + name}.a only in the folders that build scripts name with "
                             "cargo:rustc-link-search (cargo build -vv shows them), and found none")
         else:
             evidence.append(f"the link line names {event.path}, and there is no such file")
@@ -128,7 +141,8 @@ def _searches(ctx: Context, items) -> list[str]:
     return evidence
 
 
-def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
+def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tuple[str, ...] = (),
+                     link_dirs: tuple[str, ...] = ()) -> Finding:
     names = [("-l" + name if not event.path else event.path) for event, _, name in items]
     evidence = _searches(ctx, items)
     fix: list[str] = []
@@ -166,10 +180,30 @@ def _library_finding(ctx: Context, cause: str, static: bool, items) -> Finding:
         title += ": Intel's OpenMP runtime (libiomp5) is not installed"
         why = "mkl_intel_thread needs libiomp5, and no copy of it is here (Debian's MKL packages do not ship it)."
         fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
+        if any(name.lstrip(":").lower().endswith("md") for _, _, name in items):
+            why += (" libiomp5md is its Windows name (libiomp5md.lib, libiomp5md.dll): it comes with Intel's compiler runtime "
+                    "(the oneAPI Base Toolkit, compiler\\<ver>\\lib), not with MKL's own package, and must be installed beside MKL.")
+            fix.append("on Windows: install the oneAPI Base Toolkit (MKL and the compiler's OpenMP runtime), then open a shell where "
+                       r'"C:\Program Files (x86)\Intel\oneAPI\setvars.bat" has run')
+        if crates and "intel-mkl-src" in crates:
+            fix.append("intel-mkl-src (named in this log) links Intel's OpenMP runtime for its *-iomp features: it looks for MKL "
+                       "and libiomp5 through pkg-config, MKLROOT and the default install folders; install both there, or use "
+                       "a -seq feature (mkl-static-lp64-seq), which needs no OpenMP runtime")
         fix.append("or do without it: mkldoctor link --threading sequential (or gnu)")
     elif all(name.lstrip(":").startswith(("mkl", "libmkl")) for _, _, name in items):
         title += ": no copy of it anywhere searched"
-        fix.append(f"install MKL's development files: {ctx.recipe_ref('static' if static else 'shared')}")
+        mismatched = [line for line in map(folders.lib_dir_mismatch, link_dirs) if line]
+        evidence += mismatched
+        if mismatched:
+            fix.append("correct the -L folder: " + mismatched[0])
+        fix.append("where MKL is installed on the machine that links: give the linker its folder, -L<that folder> (a package's "
+                   "CMake config or a build variable that carries library names without their folder leaves it out)")
+        fix.append(f"where it is not: install MKL's development files: {ctx.recipe_ref('static' if static else 'shared')}")
+        if ctx.cargo or "intel-mkl-src" in crates or any(event.linker == "rust-lld" for event, _, _ in items):
+            evidence.append("a cargo build (rust-lld, or intel-mkl-src named): " + build_scripts.DOWNLOAD_HOLDS)
+            fix.append("with cargo: link the layers of the configuration intel-mkl-src fetched (or pick the intel-mkl-src feature "
+                       "whose layers the crate links), or give intel-mkl-src a full MKL: export MKLROOT=<MKL prefix>; "
+                       + CARGO_CLEAN_EXPLAINED)
     else:
         title += ": no copy of it anywhere searched (not an MKL library)"
         fix.append("install the package that provides it (apt-file search, dpkg -S), or add its folder with -L")

@@ -11,7 +11,8 @@ from mkldoctor.explain.events import LibRequest, LinkCommand
 
 _COMPILER = re.compile(
     r"^(?:[\w.-]+-)?(?:cc|gcc|g\+\+|c\+\+|clang|clang\+\+|ld|ld\.bfd|ld\.gold|ld\.lld|ld\.mold|collect2|rust-lld|mold|"
-    r"icx|icpx|icc|icpc|gfortran|ifx|ifort|nvc|nvc\+\+)(?:-\d+(?:\.\d+)*)?$"
+    r"icx|icpx|icc|icpc|gfortran|ifx|ifort|nvc|nvc\+\+|mpicc|mpicxx|mpic\+\+|mpiCC|mpif77|mpif90|mpifort|mpiicc|mpiicpc|"
+    r"mpiicx|mpiicpx|mpiifort|mpiifx)(?:-\d+(?:\.\d+)*)?$"
 )
 _CMD_HEAD = re.compile(r'^\s*(?:\+\s+|\$\s+|:\s*&&\s*|\[\d+/\d+\]\s+(?::\s*&&\s*)?)?"?(?P<first>[^\s"]+)"?(?:\s|$)')
 _RAW_WITH_VALUE = {

@@ -25,8 +25,16 @@ from mkldoctor.explain.events import Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.edits import Edit
-from mkldoctor.explain.wording import needed_by
+from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.inventory.install import label
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedIncompatible:
+    """``ld: skipping incompatible /opt/intel/mkl/lib/ia32/libmkl_rt.so when searching for -lmkl_rt``"""
+
+    path: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +42,6 @@ class DsoMissing:
     """``ld: /lib/x86_64-linux-gnu/libm.so.6: error adding symbols: DSO missing from command line``"""
 
     library: str
-
-
-@dataclass(frozen=True, slots=True)
-class SkippedIncompatible:
-    """``ld: skipping incompatible /opt/intel/mkl/lib/ia32/libmkl_rt.so when searching for -lmkl_rt``: a file of another
-    architecture (a 32-bit folder in a 64-bit link) on the search."""
-
-    path: str
-    name: str
 
 
 def ia32_instead(path: str) -> str | None:
@@ -67,6 +66,9 @@ def skipped_advice(skipped) -> tuple[list[str], list[str]]:
                 f"take -L{folder} off the line, and give the folder of the libraries built for this architecture")
         if line not in fix:
             fix.append(line)
+    fix.append("find what put that folder on the link line: a finder that chose the 32-bit folder (a FindMKL or FindCBLAS "
+               "that did not find MKL's root, or a wrong MKLROOT): point it at the 64-bit one (MKLROOT, or the finder's "
+               "own root variable)")
     return evidence, fix
 
 
@@ -120,7 +122,14 @@ def claims(event: UndefinedSymbol) -> bool:
     """Whether this family explains the undefined symbol (the generic diagnosis then leaves it)."""
     if system_library(event.symbol):
         return True
+    if _from_mkl_shared(event) and event.symbol.startswith("mkl_"):  # one shared layer's call into another
+        return True
     return internal_symbol(event.symbol) and (_from_mkl_archive(event) or event.referenced_from is None)
+
+
+def _from_mkl_shared(event: UndefinedSymbol) -> bool:
+    where = os.path.basename(event.referenced_from or "")
+    return where.startswith("libmkl_") and ".so" in where
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -134,8 +143,63 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     dso = events.of(DsoMissing)
     if system or dso:
         out.append(_system_libraries(ctx, system, dso))
+    shared = OrderedDict((s, evs) for s, evs in internal.items() if all(_from_mkl_shared(e) for e in evs))
+    internal = OrderedDict((s, evs) for s, evs in internal.items() if s not in shared)
     if internal:
         out.append(_archive_order(ctx, internal))
+    before = _before_objects(events, shared)
+    out += before
+    if shared and not before:
+        out.append(_layer_not_linked(shared))
+    return out
+
+
+def _layer_not_linked(shared: dict) -> Finding:
+    """A shared MKL layer's calls into another layer unresolved at link time: that layer is not on the link."""
+    from mkldoctor.explain.scope import exported
+
+    symbols = list(shared)
+    users = sorted({os.path.basename(e.referenced_from) for events in shared.values() for e in events})
+    found = exported(symbols[0])
+    evidence = needed_by(symbols, shared)[:4] + ([found.sentence()] if found else [])
+    return Finding(
+        "mkl-layer-missing", "error",
+        f"{', '.join(users[:2])} needs {_few(symbols)}, which another MKL layer defines: that layer is not in the link "
+        "(not named, or dropped by --as-needed)",
+        tuple(evidence),
+        ("name the three layers after the objects that call MKL: -lmkl_intel_lp64 -lmkl_sequential -lmkl_core -lpthread -lm -ldl "
+         "(mkldoctor link --format flags prints the line)", "or keep them: -Wl,--no-as-needed before the MKL libraries"),
+        "MKL's interface layer calls the threading layer and the core without naming them as dependencies; ld resolves "
+        "those calls only from layers on the line, and with --as-needed drops a layer that nothing before it needed.",
+    )
+
+
+def _before_objects(events: Parsed, shared: dict | None = None) -> list[Finding]:
+    """A link line that names MKL's libraries before the objects that call them: --as-needed (a default of Debian's and
+    Ubuntu's toolchains) drops each shared library that nothing before it needed. With the names a kept layer then
+    lacked (``shared``), it is the cause of the failure; alone, a warning."""
+    from mkldoctor.explain.events import LinkCommand
+
+    out = []
+    for command in events.of(LinkCommand):
+        argv = list(command.argv)
+        mkl = next((i for i, a in enumerate(argv) if re.match(r"^-l:?(?:lib)?mkl_", a)), None)
+        obj = next((i for i, a in enumerate(argv) if a.endswith((".o", ".obj")) and not a.startswith("-")), None)
+        if mkl is None or obj is None or mkl > obj or any("no-as-needed" in a for a in argv[:mkl]):
+            continue
+        libs = [a for a in argv[:obj] if a.startswith("-lmkl_")]
+        failed = [f"then {more(list(shared), 4)} undefined: needed by the layers that were kept" for _ in [0] if shared]
+        out.append(Finding(
+            "mkl-libraries-before-objects", "error" if shared else "warning",
+            f"the link line names {' '.join(libs[:3])} before the objects that call MKL: with --as-needed they are dropped",
+            (f"{command.tool}: {' '.join(libs)} come before {argv[obj]}",
+             "ld with --as-needed (the default of Ubuntu's and Debian's gcc) keeps a shared library only when an object or "
+             "library before it on the line needs it; libraries before all objects are needed by nothing yet", *failed),
+            ("put the MKL libraries after the objects (CMake: target_link_libraries(<target> ...) rather than "
+             "CMAKE_EXE_LINKER_FLAGS or LINK_FLAGS)", "or keep them all: -Wl,--no-as-needed before the MKL libraries"),
+            "The link line's order decides what an --as-needed link keeps: libraries must follow what uses them.",
+        ))
+        break
     return out
 
 

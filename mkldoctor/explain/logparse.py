@@ -56,8 +56,10 @@ _UNDEF_REF = re.compile(
     r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?[`'‘\"]"
     r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?)(?:@@?[\w.]+)?['’\"]"
 )
+# lld's and mold's block head; pasted logs drop the linker's name ("error: undefined symbol: hgemm_") or keep rustc's "note: "
 _UNDEF_SYMBOL = re.compile(
-    r"^\s*(?P<ld>(?:\S*/)?(?:ld\.lld|ld64\.lld|rust-lld|lld|mold|ld\.mold))(?::\s*error)?:\s+undefined symbol:\s+(?P<sym>.+?)\s*$"
+    r"^\s*(?:note:\s*)?(?:(?P<ld>(?:\S*/)?(?:ld\.lld|ld64\.lld|rust-lld|lld|mold|ld\.mold))(?::\s*error)?:\s+|error:\s+)"
+    r"undefined symbol:\s+(?P<sym>.+?)\s*$"
 )
 _LLD_REF = re.compile(r"^\s*>>>\s+referenced by\s+(?P<what>.+?)\s*$")
 _LLD_CONT = re.compile(r"^\s*>>>\s{2,}(?P<what>.+?)\s*$")
@@ -66,6 +68,7 @@ _OBJ_FN = re.compile(r"^(?P<obj>.+?):\((?P<fn>.+)\)(?: in archive (?P<archive>.+
 _SOURCE_LOC = re.compile(r"^(?P<src>.+\.(?:c|cc|cpp|cxx|h|hpp|rs|f|f90|F90|s|S)):(?P<line>\d+)$")
 _SECTION = re.compile(r"^(?P<obj>.+?):\(\.[\w.$]+(?:\+0x[0-9a-f]+)?\)$")
 _GOLD_FUNC = re.compile(r"^(?P<obj>[^:]+?):(?:(?P<src>[^:]+):)?function (?P<fn>.+)$")
+_OBJECT_ALONE = re.compile(r"^\s*(?P<obj>/?[^\s:]+\.(?:so(?:\.\d+)*|a|o)(?:\([^()\s]+\))?):$")
 _ARCHIVE_MEMBER = re.compile(r"^(?P<archive>.+?\.(?:a|rlib|lib))\((?P<member>[^()]+)\)$")
 
 _CANNOT_FIND = re.compile(r"cannot find (?:-l(?P<name>\S+?)|(?P<path>/\S+?))(?::\s|\s*$|\s)")
@@ -109,7 +112,7 @@ def split_object(text: str) -> tuple[str, str | None]:
 class _State:
     """What one pass over a log remembers between lines."""
 
-    __slots__ = ("context", "context_age", "linker", "lld", "before", "pending", "unrecognised", "sample_after")
+    __slots__ = ("context", "context_age", "linker", "lld", "before", "pending", "unrecognised", "sample_after", "follow")
 
     def __init__(self) -> None:
         self.context: tuple[str | None, str | None, str | None] | None = None  # (object, member, function): "in function"
@@ -120,6 +123,19 @@ class _State:
         self.pending: list | None = None  # [line, context before, lines after, is a header]
         self.unrecognised = 0
         self.sample_after = 0  # lines after an error-looking one still sampled for the log's places
+        self.follow: list | None = None  # [event, the lines read after it]: an event that wants the lines that follow it
+
+    def followed(self, line: str | None) -> list:
+        """The held event, once it has the lines it wants (or the log ended: ``line`` None)."""
+        if self.follow is None:
+            return []
+        event, after = self.follow
+        if line is not None:
+            after.append(line)
+            if len(after) < event.wants:
+                return []
+        self.follow = None
+        return [event.followed(tuple(after))]
 
     def flush_lld(self) -> list[UndefinedSymbol]:
         if self.lld is None:
@@ -140,6 +156,8 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
         if not line:
             continue
         here = stats.at if stats is not None else 0
+        if state.follow is not None:
+            yield from state.followed(line)
         pending = state.pending
         if pending is not None:
             pending[2].append(line)
@@ -168,7 +186,7 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
         if "undefined symbol:" in line and "symbol lookup error" not in line:
             match = _UNDEF_SYMBOL.match(line)
             if match and _SYMBOL_NAME.match(match.group("sym").split("(")[0] or "?"):
-                state.lld = {"sym": match.group("sym"), "linker": _linker_name(match.group("ld")), "refs": [], "at": here}
+                state.lld = {"sym": match.group("sym"), "linker": _linker_name(match.group("ld") or "lld"), "refs": [], "at": here}
                 continue
         events = _linker_events(state, line)
         if events is None:
@@ -178,6 +196,7 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
         elif len(line) > 4 and ('"' in line[:8] or " -" in line):
             yield from commands_in_line(line)
     yield from state.flush_lld()
+    yield from state.followed(None)
     if state.pending is not None:
         pending = state.pending
         yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
@@ -217,6 +236,13 @@ def _linker_events(state: _State, line: str) -> list | None:
     if prefix:
         state.linker = _linker_name(prefix.group("ld"))
         rest = prefix.group("rest")
+    if rest.endswith(":") and "undefined" not in rest:
+        alone = _OBJECT_ALONE.match(rest)
+        if alone:  # "/x/libmkl_gnu_thread.so:" with "undefined reference to ..." on the next line (a wrapped paste)
+            obj, member = split_object(alone.group("obj"))
+            state.context = (obj, member, None)
+            state.context_age = 0
+            return []
     if "n function " in rest:
         match = _IN_FUNCTION.match(rest.strip())
         if match:
@@ -259,8 +285,8 @@ def _missing_library(line: str, rest: str, prefixed: bool, linker: str) -> Missi
         if match.group("path"):
             return MissingLibrary(os.path.basename(match.group("path")), linker, match.group("path"))
     match = _LLD_NO_LIB.search(rest) or (_MOLD_NO_LIB.search(rest) if "mold" in line else None)
-    if match and _LIB_NAME.match(match.group("name")):
-        return MissingLibrary(match.group("name"), "mold" if "mold" in line else "lld")
+    if match and _LIB_NAME.match(match.group("name")):  # rust-lld's: a cargo build (rustc's own lld)
+        return MissingLibrary(match.group("name"), "mold" if "mold" in line else "rust-lld" if "rust-lld" in line else "lld")
     return None
 
 
@@ -281,7 +307,11 @@ def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | 
         if event is not None:
             if pending is not None and pending[3]:
                 state.pending = None  # the header's detail was recognised: it is explained by this event
-            out.append(event)
+            if getattr(event, "wants", 0):  # a message said over the lines that follow (a panic's, CMake's): held until read
+                out += state.followed(None)
+                state.follow = [replace(event, at=here) if hasattr(event, "at") else event, []]
+            else:
+                out.append(event)
         return out
     if catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line):
         if pending is not None:

@@ -1,9 +1,9 @@
-"""Other platforms: macOS (``.dylib``, ``@rpath``, ``Library not loaded``) and Windows (``.dll``).
+"""Other platforms: macOS (``.dylib``, ``@rpath``, ``Library not loaded``); the signatures of Windows' ``.dll``
+messages, whose diagnosis is :mod:`windows`'s.
 
 mkldoctor reads Linux ELF files and cannot inspect these binaries, but a log from them still
 says what failed; the finding names it, gives the platform's own remedy (the run path or
-``DYLD_LIBRARY_PATH`` on macOS; ``PATH`` or ``os.add_dll_directory`` on Windows) and says
-that the inventory part of mkldoctor applies to Linux.
+``DYLD_LIBRARY_PATH`` on macOS) and says that the inventory part of mkldoctor applies to Linux.
 """
 
 from __future__ import annotations
@@ -30,6 +30,22 @@ def _mac(m: re.Match, _) -> ForeignLoadFailed:
     return ForeignLoadFailed("macOS", m.group("lib"), m.group(0).strip())
 
 
+def _dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
+    """Python's ``ImportError: DLL load failed``; before Python 3.8 it does not say which module: the traceback's
+    last ``from . import X`` line does."""
+    module = m.group("lib")
+    if module is None:
+        for line in reversed(list(before)):
+            imported = re.search(r"^\s*from\s+\.*(?P<mod>[\w.]*)\s+import\s+(?P<names>[\w*]+)|^\s*import\s+(?P<plain>[\w.]+)", line)
+            if imported:
+                module = (imported.group("plain") or (imported.group("mod") if imported.group("names") == "*" and imported.group("mod")
+                                                       else imported.group("names"))).rsplit(".", 1)[-1]
+                break
+    where = next((f.group(1) for line in reversed(list(before)) for f in [re.search(r'File "([^"]+)"', line)] if f), None)
+    detail = m.group(0).strip() + (f" (importing from {where})" if where else "")
+    return ForeignLoadFailed("Windows", module or "a DLL", detail)
+
+
 def _win(m: re.Match, _) -> ForeignLoadFailed:
     return ForeignLoadFailed("Windows", m.group("lib"), m.group(0).strip())
 
@@ -44,8 +60,7 @@ SIGNATURES = (
     Signature("windows-could-not-find-module", "platforms", "Could not find module",
               re.compile(r"Could not find module '(?P<lib>[^']+)'"), _win),
     Signature("windows-dll-load-failed", "platforms", "DLL load failed",
-              re.compile(r"DLL load failed(?: while importing (?P<lib>\w+))?"),
-              lambda m, _: ForeignLoadFailed("Windows", m.group("lib") or "a DLL", m.group(0).strip())),
+              re.compile(r"DLL load failed(?: while importing (?P<lib>\w+))?"), _dll_load_failed),
     Signature("windows-mkl-module-not-found", "platforms", "The specified module could not be found",
               re.compile(r"(?:MKL ERROR: )?The specified module could not be found\.?\s*(?P<lib>[\w.-]+\.dll)?"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib") or "a DLL", m.group(0).strip())),
@@ -57,45 +72,32 @@ def is_foreign(name: str) -> bool:
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    """macOS's loader failures (Windows' are :mod:`windows`'s); MKL's kernels and its threading layer are :mod:`kernels`'s
+    unless the loader said which library failed."""
+    from mkldoctor.explain.hosts import HostCannotLoad
+    from mkldoctor.explain.kernels import claims_foreign
     from mkldoctor.explain.runtime import MklCannotLoad
 
-    failed = list(events.of(ForeignLoadFailed))
+    failed = [e for e in events.of(ForeignLoadFailed) if e.platform == "macOS"]
     for event in events.of(MklCannotLoad):
         for lib in event.libraries:
-            if is_foreign(lib):
-                failed.append(ForeignLoadFailed("macOS" if ".dylib" in lib else "Windows", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
-    from mkldoctor.explain.hosts import HostCannotLoad
-
-    for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dll or .dylib
-        if is_foreign(event.library):
-            name = event.library.replace("\\", "/").rsplit("/", 1)[-1]
-            failed.insert(0, ForeignLoadFailed("macOS" if ".dylib" in name else "Windows", name, f"{event.host} could not load {event.library}"))
-    by_platform: OrderedDict[str, list[ForeignLoadFailed]] = OrderedDict()
-    for event in failed:
-        by_platform.setdefault(event.platform, []).append(event)
-    out = []
-    for platform, items in by_platform.items():
-        libs = list(OrderedDict.fromkeys(e.library for e in items if e.library != "a DLL")) or ["a DLL"]
-        evidence = [e.detail for e in items[:6]]
-        evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
-        if platform == "macOS":
-            fix = ("find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib)",
-                   "add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so named above>",
-                   "or for one run: export DYLD_LIBRARY_PATH=<that folder> (System Integrity Protection drops it for /usr/bin programs)",
-                   f"with conda: {recipes.conda_install('mkl')} into the same environment as the program, whose @rpath points there")
-            why = ("macOS's loader (dyld) resolves @rpath/ names through the run paths recorded in the binary, then "
-                   "DYLD_LIBRARY_PATH; the library named is in none of them (a moved environment, a wheel built elsewhere, "
-                   "or a different MKL release whose file name differs, e.g. libmkl_intel_lp64.1.dylib vs .2.dylib).")
-        else:
-            fix = ("find the DLL: where /r C:\\ mkl_rt*.dll (a conda env's Library\\bin, oneAPI's mkl\\latest\\bin)",
-                   "add its folder to PATH before starting the program, or in Python before the import: "
-                   "os.add_dll_directory(r'<that folder>')  (Python 3.8+ no longer searches PATH for an extension's DLLs)",
-                   "keep one MKL per process: DLLs of two releases (mkl_rt.1.dll, mkl_rt.2.dll) do not mix")
-            why = ("Windows looks for a DLL beside the program, in the folders added with os.add_dll_directory and on PATH; "
-                   "the one named is in none of them, or one of its own dependencies (libiomp5md.dll, another mkl_*.dll) is not.")
-        out.append(Finding(
-            "macos-library-not-loaded" if platform == "macOS" else "windows-library-not-loaded", "error",
-            f"{platform}: {', '.join(libs[:3])} could not be loaded", tuple(evidence), fix, why,
-            ("DYLD_PRINT_LIBRARIES=1 ./your-program" if platform == "macOS" else "python -X dev -c \"import yourmodule\"   # or Dependencies.exe on the .pyd/.dll",),
-        ))
-    return out
+            if ".dylib" in lib and not claims_foreign(lib, events):
+                failed.append(ForeignLoadFailed("macOS", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
+    for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dylib
+        if ".dylib" in event.library:
+            name = event.library.rsplit("/", 1)[-1]
+            failed.insert(0, ForeignLoadFailed("macOS", name, f"{event.host} could not load {event.library}"))
+    if not failed:
+        return []
+    libs = list(OrderedDict.fromkeys(e.library for e in failed))
+    evidence = [e.detail for e in failed[:6]]
+    evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
+    fix = ("find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib)",
+           "add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so named above>",
+           "or for one run: export DYLD_LIBRARY_PATH=<that folder> (System Integrity Protection drops it for /usr/bin programs)",
+           f"with conda: {recipes.conda_install('mkl')} into the same environment as the program, whose @rpath points there")
+    why = ("macOS's loader (dyld) resolves @rpath/ names through the run paths recorded in the binary, then "
+           "DYLD_LIBRARY_PATH; the library named is in none of them (a moved environment, a wheel built elsewhere, "
+           "or a different MKL release whose file name differs, e.g. libmkl_intel_lp64.1.dylib vs .2.dylib).")
+    return [Finding("macos-library-not-loaded", "error", f"macOS: {', '.join(libs[:3])} could not be loaded", tuple(evidence), fix, why,
+                    ("DYLD_PRINT_LIBRARIES=1 ./your-program",))]

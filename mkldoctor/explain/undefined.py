@@ -82,10 +82,10 @@ def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, comm
     for symbol in by_symbol:
         found = hits[symbol]
         omp_only = bool(found) and all(lib_name(h.definition.path).startswith(("iomp", "iompstubs")) for h in found)
-        if knowledge.is_openmp_symbol(symbol) and not symbol.startswith("GOMP_") or omp_only:
+        if symbol.startswith("GOMP_") or (knowledge.is_openmp_symbol(symbol) and _gnu_layer_only(by_symbol[symbol])):
+            groups["gnu-openmp"].append(symbol)  # omp_get_thread_num from libmkl_gnu_thread is libgomp's to give
+        elif knowledge.is_openmp_symbol(symbol) or omp_only:
             groups["openmp"].append(symbol)
-        elif symbol.startswith("GOMP_"):
-            groups["gnu-openmp"].append(symbol)
         elif linked is not None and any(h.install is linked for h in found):
             groups["layer"].append(symbol)
         elif found or missing_symbol.first_release(symbol) or missing_symbol.gone(symbol):
@@ -105,6 +105,12 @@ def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, comm
                 stay.append(symbol)
         groups["other"] = stay
     return groups
+
+
+def _gnu_layer_only(events: list[UndefinedSymbol]) -> bool:
+    """Every place that needs the name is a threading layer that runs on GCC's libgomp (libmkl_gnu_thread)."""
+    layers = [layout.get(os.path.basename(e.referenced_from or "")) for e in events]
+    return bool(layers) and all(layer is not None and layer.runtime == "gomp" for layer in layers)
 
 
 def _openmp_finding(ctx: Context, symbols: list[str], by_symbol, command: LinkCommand | None) -> Finding:

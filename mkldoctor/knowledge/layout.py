@@ -48,6 +48,7 @@ class MklLibrary:
     threaded: bool = False  # a threading layer that starts threads (all but mkl_sequential)
     loaded_as: str | None = None  # a runtime's file name as MKL's layers ask the loader for it: "libiomp5.so"
     aliases: tuple[str, ...] = ()  # other words users write for it, no tool's own ("omp" for the intel layer)
+    windows: str | None = None  # its file stem on Windows where that is not the name: libiomp5md(.dll/.lib) for iomp5
     description: str = ""
 
     @property
@@ -137,7 +138,7 @@ LIBRARIES: tuple[MklLibrary, ...] = (
     # omp_* they all share); tests/test_layout.py holds it against the 2026.2 archives.
     # The threading layers do not name their OpenMP runtime in DT_NEEDED: libmkl_rt (or the program's link) loads
     # it by loaded_as (libgomp.so first, then libgomp.so.1, the name a system without GCC's development files has).
-    MklLibrary("iomp5", "openmp", imports=("__kmpc_",), loaded_as="libiomp5.so",
+    MklLibrary("iomp5", "openmp", imports=("__kmpc_",), loaded_as="libiomp5.so", windows="libiomp5md",
                description="Intel's OpenMP runtime (intel-openmp; LLVM's libomp answers to it)"),
     MklLibrary("gomp", "openmp", imports=("GOMP_",), loaded_as="libgomp.so.1", description="GCC's OpenMP runtime"),
     MklLibrary("omp", "openmp", imports=("__kmpc_",), description="LLVM's OpenMP runtime"),
@@ -156,10 +157,15 @@ DEFAULTS: Mapping[str, Mapping[str, str]] = MappingProxyType({
 })
 
 
+_SUFFIX = re.compile(r"(?:\.a|\.so(?:\.\d+)*|(?:_dll)?\.lib|(?:\.\d+)?\.(?:dll|dylib))$", re.I)
+_WINDOWS = MappingProxyType({library.windows.lower(): library for library in LIBRARIES if library.windows})
+
+
 def get(name: str) -> MklLibrary | None:
-    """The entry for ``mkl_core``, ``libmkl_core``, ``libmkl_core.so.2`` or ``libmkl_core.a``."""
-    stem = re.sub(r"\.(a|so(\.\d+)*|lib|dll|dylib)$", "", name).removeprefix("lib")
-    return _BY_NAME.get(stem)
+    """The entry for ``mkl_core``, ``libmkl_core``, ``libmkl_core.so.2``, ``libmkl_core.a``, ``libmkl_core.2.dylib``, and
+    the Windows names: ``mkl_core.2.dll``, ``mkl_core.lib``, ``mkl_core_dll.lib`` (an import library), ``libiomp5md.dll``."""
+    stem = _SUFFIX.sub("", name.replace("\\", "/").rsplit("/", 1)[-1])
+    return _WINDOWS.get(stem.lower()) or _BY_NAME.get(stem.removeprefix("lib"))
 
 
 def of_role(role: str) -> tuple[MklLibrary, ...]:

@@ -92,8 +92,9 @@ def ld_so_conf(folder: str, root: str = "/") -> str:
 
 
 def debian_package(library: str) -> str:
-    """Debian's runtime package of one MKL library: ``libmkl_intel_thread`` -> ``libmkl-intel-thread``."""
-    return library.split(".so", 1)[0].replace("_", "-")
+    """Debian's non-free package of one MKL library (2020.4): ``libmkl_intel_thread``, ``mkl_intel_thread`` or
+    ``libmkl_intel_thread.so`` -> ``libmkl-intel-thread``."""
+    return "lib" + library.split(".so", 1)[0].removeprefix("lib").replace("_", "-")
 
 
 # mkldoctor's own optional parts (requests for bench --hf-repo), as its README tells to install them

@@ -1,0 +1,118 @@
+"""cargo: a crate's build script that failed, said with the crate's name, version and the script's own words.
+
+``error: failed to run custom build command for `intel-mkl-src v0.8.1``` is followed by the script's
+``--- stdout`` and ``--- stderr`` and its panic (``thread 'main' panicked at build.rs:11:23:`` with the
+message on the next line, or on the same line in Rust before 1.73). The finding names the crate and
+version, quotes the panic and the script's lines about MKL, and, for the crates whose scripts are known
+(:mod:`mkldoctor.knowledge.build_scripts`), says what the script looks for, in order, and why it failed:
+intel-mkl-src 0.5 to 0.7 download MKL from an address that has been retired; 0.8 looks at pkg-config,
+MKLROOT and /opt/intel before downloading. Another ``-sys`` crate's own message is the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import build_scripts
+
+
+@dataclass(frozen=True, slots=True)
+class BuildScriptFailed:
+    crate: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class BuildScriptPanic:
+    message: str
+    location: str
+    wants: int = field(default=0, compare=False)  # Rust 1.73+: the message is on the next line
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "BuildScriptPanic":
+        return replace(self, message=(lines[0].strip() if lines else ""), wants=0)
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadAttempt:
+    """intel-mkl-src 0.6/0.7: ``warning: intel-mkl-src@0.7.0+mkl2020.1: "Download Intel MKL archive into ..."``."""
+
+    crate: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
+class CrateEcho(FollowOn):
+    """``error: could not compile `intel-mkl-src``` : an echo of the failure above it that names the crate."""
+
+    crate: str = ""
+
+
+def _panic(m: re.Match, _) -> BuildScriptPanic:
+    if m.group("message") is not None:  # thread 'main' panicked at 'MESSAGE', src/build.rs:11:23
+        return BuildScriptPanic(m.group("message"), m.group("loc") or "")
+    return BuildScriptPanic("", m.group("loc2") or "", wants=1)
+
+
+SIGNATURES = (
+    Signature("cargo-build-script-failed", "cargo", "failed to run custom build command",
+              re.compile(r"failed to run custom build command for `(?P<crate>[\w-]+) v(?P<version>[^\s`]+)"),
+              lambda m, _: BuildScriptFailed(m.group("crate"), m.group("version"))),
+    Signature("rust-panic", "cargo", "panicked",
+              re.compile(r"thread '[^']*'(?: \(\d+\))? panicked at (?:'(?P<message>.*)', (?P<loc>\S+)|(?P<loc2>\S+?):?\s*$)"), _panic),
+    Signature("intel-mkl-src-download", "cargo", "Download Intel MKL",
+              re.compile(r"(?P<crate>[\w-]+)@(?P<version>\S+?):\s*\"?Download Intel MKL archive"),
+              lambda m, _: DownloadAttempt(m.group("crate"), m.group("version"))),
+    Signature("cargo-test-failed", "cargo", "rror", re.compile(r"^error: test failed, to rerun pass"),
+              lambda m, _: FollowOn(m.string.strip())),
+    Signature("cargo-could-not-compile", "cargo", "could not compile",
+              re.compile(r"^error: could not compile `(?P<crate>[\w-]+)`"), lambda m, _: CrateEcho(m.string.strip(), m.group("crate"))),
+)
+
+
+def named(events: Parsed, crate: str) -> bool:
+    """Whether the log names ``crate`` as one cargo built (its build script, its compile)."""
+    return (any(e.crate == crate for e in events.of(BuildScriptFailed)) or any(e.crate == crate for e in events.of(CrateEcho))
+            or any(e.crate == crate for e in events.of(DownloadAttempt)))
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain.finders import FinderSaid
+
+    failed = events.of(BuildScriptFailed)
+    if not failed:
+        return []
+    event = failed[0]
+    known = build_scripts.script(event.crate, event.version)
+    panics = [p for p in events.of(BuildScriptPanic) if p.message or p.location]
+    evidence = [f"cargo ran the build script of {event.crate} {event.version}, and it failed (a panic exits with status 101)"]
+    evidence += [f"it panicked{' at ' + p.location if p.location else ''}: {p.message or '(the message is not in the log)'}"
+                 for p in panics[:2]]
+    evidence += [f"it said: {e.text}" for e in events.of(FinderSaid)[:4]]
+    downloads = [d for d in events.of(DownloadAttempt) if d.crate == event.crate]
+    if downloads:
+        evidence.append(f"it was downloading MKL ('Download Intel MKL archive'): {event.crate} found no MKL on the system")
+    fix: list[str] = []
+    if known is not None:
+        evidence.append(f"{event.crate} {event.version}'s build script looks, in order, at: " + "; ".join(known.looks))
+        evidence.append(f"how it fails: {known.failure}")
+        fix += list(known.fix)
+        title = f"the build script of {event.crate} {event.version} failed: " + known.failure.split(":", 1)[0].split(";", 1)[0]
+    else:
+        said = panics[0].message if panics and panics[0].message else "see its message"
+        title = f"the build script of {event.crate} {event.version} failed: {said[:140]}"
+        fix.append("do what its message asks (quoted above): most crates that reach MKL read MKLROOT or pkg-config's mkl-*.pc: "
+                   "export MKLROOT=<MKL prefix>, or PKG_CONFIG_PATH=<MKL prefix>/lib/pkgconfig")
+    if "mkl" in event.crate.lower() or any("mkl" in (p.message or "").lower() for p in panics) or known is not None:
+        fix.append(f"if no MKL is installed: {ctx.recipe_ref('static')}")
+    return [Finding(
+        "cargo-build-script-failed", "error", title, tuple(evidence), tuple(fix),
+        "cargo runs a crate's build.rs before compiling it; a build script that links a C library looks for it and stops "
+        "(panics) when it cannot find or fetch it. What it looks for is the crate's own choice, at that version.",
+        ("cargo build -vv 2>&1 | grep -A40 'custom build command'   # the build script's whole output",),
+    )]

@@ -1,0 +1,156 @@
+"""Setting up a build: a CMake variable given without ``-D``, an ``MKL::MKL`` target nobody defined, an Intel
+environment script that was never configured.
+
+``cmake MKL_ROOT=/opt/intel/oneapi/mkl/latest ..`` is read as a path: CMake 3.x warns ``Ignoring extra path
+from command line: ".../MKL_ROOT=/opt/intel/..."`` (or, alone, ``The source directory ".../MKL_ROOT=..." does
+not exist``) and ``-MKL_INTERFACE=lp64`` is ``Unknown argument``: the variable is never set, and what follows
+(MKL not found, the default interface) is its consequence. ``Target "x" links to target "MKL::MKL" but the
+target was not found`` means the project links Intel's imported target without a ``find_package(MKL)``
+that defines it. ``ERROR: libtbb.so.2 library does not exist in SUBSTITUTE_INSTALL_DIR_HERE/...`` is an
+environment script (tbbvars.sh, called by compilervars.sh) that still holds its installer's placeholder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class CMakeWithoutD:
+    """A ``NAME=VALUE`` (or ``-NAME=VALUE``) on cmake's command line that cmake did not take as a variable."""
+
+    variable: str
+    value: str
+    said: str
+    wants: int = field(default=0, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "CMakeWithoutD":
+        """CMake's warning names the ignored path on a later line: ``"/build/MKL_ROOT=/opt/intel"``."""
+        for line in lines:
+            match = _ASSIGNED.search(line)
+            if match:
+                return replace(self, variable=match.group("var"), value=match.group("val"), said=f"{self.said}: {line.strip()}",
+                               wants=0)
+        return replace(self, wants=0)
+
+
+@dataclass(frozen=True, slots=True)
+class CMakeTargetMissing:
+    target: str  # "MKL::MKL"
+    owner: str  # the target that links it
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptPlaceholder:
+    """An Intel environment script run with its installer's placeholder still in it."""
+
+    line: str
+
+
+_ASSIGNED = re.compile(r"(?:^|[\s\"/])-*(?P<var>[A-Za-z_][A-Za-z0-9_]*)=(?P<val>[^\s\"]*)")
+
+
+def _source_dir(m: re.Match, _) -> CMakeWithoutD | None:
+    assigned = _ASSIGNED.search(m.group("path"))
+    return CMakeWithoutD(assigned.group("var"), assigned.group("val"), m.string.strip()) if assigned else None
+
+
+SIGNATURES = (
+    Signature("cmake-source-dir-assignment", "configure", "CMake Error: The source directory",
+              re.compile(r"CMake Error: The source directory \"(?P<path>[^\"]*=[^\"]*)\" does not exist"), _source_dir),
+    Signature("cmake-unknown-argument", "configure", "CMake Error: Unknown argument",
+              re.compile(r"CMake Error: Unknown argument -+(?P<var>[A-Za-z_]\w*)=(?P<val>\S*)"),
+              lambda m, _: CMakeWithoutD(m.group("var"), m.group("val"), m.string.strip())),
+    Signature("cmake-run-help", "configure", "CMake Error: Run 'cmake --help'", re.compile(r"CMake Error: Run 'cmake --help'"),
+              lambda m, _: None),  # the line after "Unknown argument": said with it
+    Signature("cmake-warning-extra-path", "configure", "CMake Warning:", re.compile(r"^CMake Warning:\s*$"),
+              lambda m, _: CMakeWithoutD("", "", "CMake Warning: Ignoring extra path from command line", wants=3)),
+    Signature("cmake-target-not-found", "configure", "but the target was not found",
+              re.compile(r"(?:Target \"(?P<owner>[^\"]+)\" links to target|links to target) \"(?P<target>MKL::\w+|mkl::\w+)\" "
+                         r"but the target was not found"),
+              lambda m, _: CMakeTargetMissing(m.group("target"), m.group("owner") or "")),
+    Signature("intel-script-placeholder", "configure", "ERROR: ",
+              re.compile(r"ERROR: .*SUBSTITUTE_INSTALL_DIR_HERE"), lambda m, _: ScriptPlaceholder(m.string.strip())),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = []
+    without = [e for e in events.of(CMakeWithoutD) if e.variable]
+    if without:
+        out.append(_without_d(without))
+    targets = events.of(CMakeTargetMissing)
+    if targets:
+        out.append(_target_missing(targets))
+    if events.of(ScriptPlaceholder):
+        out.append(_placeholder(events.of(ScriptPlaceholder)))
+    return out
+
+
+def without_d(events: Parsed) -> list[CMakeWithoutD]:
+    """The variables cmake was given without -D: what follows in the log is their consequence."""
+    return [e for e in events.of(CMakeWithoutD) if e.variable]
+
+
+def _without_d(events: list[CMakeWithoutD]) -> Finding:
+    first = events[0]
+    names = list(dict.fromkeys(f"{e.variable}={e.value}" for e in events))
+    evidence = [e.said for e in events[:4]]
+    evidence.append(f"cmake sets a variable only from -D{first.variable}=...; {names[0]} without it is taken for a path "
+                    "(the source or build folder), so the variable stays unset and the configuration goes on without it")
+    fix = [f"cmake -D{e.variable}={e.value} <source dir>   # -D, then the name" for e in events[:3]]
+    if re.fullmatch(r"MKL_?ROOT|MKL_DIR|MKLROOT", first.variable):
+        fix.append("for Intel's MKLConfig.cmake: -DMKL_DIR=<MKL prefix>/lib/cmake/mkl (or -DCMAKE_PREFIX_PATH=<MKL prefix>); "
+                   "MKLROOT is read from the environment: export MKLROOT=<MKL prefix>")
+    fix.append("rm -f <build dir>/CMakeCache.txt   # what was configured without it stays in the cache")
+    return Finding(
+        "cmake-variable-without-d", "error", f"cmake was given {names[0]} without -D: the variable was never set",
+        tuple(evidence), tuple(fix),
+        "cmake reads NAME=VALUE as a variable only after -D (or in a -C script or a preset); a bare NAME=VALUE is a path "
+        "argument, and -NAME=VALUE an unknown option. Everything that depended on the variable (where MKL is, which "
+        "interface or threading layer) then took its default, and what fails next is that default's consequence.",
+        ("cmake -L -N <build dir> | grep MKL   # the MKL variables the cache holds, and their values",),
+    )
+
+
+def _target_missing(events: list[CMakeTargetMissing]) -> Finding:
+    first = events[0]
+    owner = f"Target \"{first.owner}\"" if first.owner else "a target"
+    return Finding(
+        "cmake-mkl-target-missing", "error", f"{owner} links to {first.target}, which no find_package(MKL) defined",
+        (f"{owner} links to the imported target {first.target}, and CMake found no such target when it generated the build",
+         f"{first.target} is defined by Intel's MKLConfig.cmake when find_package(MKL) finds it (oneMKL 2021.3 and newer "
+         "ship it in <prefix>/lib/cmake/mkl): either the project never calls find_package(MKL), or calls it without "
+         "REQUIRED and it found nothing"),
+        ("add find_package(MKL CONFIG REQUIRED) before the target links MKL::MKL (the project's own CMakeLists, or its option "
+         "that turns MKL on)",
+         "and point it at MKL: cmake -DMKL_DIR=<MKL prefix>/lib/cmake/mkl <source dir> (or source /opt/intel/oneapi/setvars.sh, "
+         "or -DCMAKE_PREFIX_PATH=<MKL prefix>)"),
+        "An imported target exists only after the package that defines it was found in the same configure run; linking "
+        "one by name without that call makes CMake treat it as missing when it generates the build files.",
+        ("cmake --debug-find-pkg=MKL <source dir>   # whether find_package(MKL) runs, and where it looked",),
+    )
+
+
+def _placeholder(events: list[ScriptPlaceholder]) -> Finding:
+    return Finding(
+        "intel-env-script-unconfigured", "error",
+        "an Intel environment script still holds its installer's placeholder SUBSTITUTE_INSTALL_DIR_HERE",
+        (events[0].line,
+         "the path it searched begins with the literal placeholder: the script (tbbvars.sh) was never given the install "
+         "folder, so TBBROOT is unset; the library it looks for may well be installed"),
+        ("call it so that it finds its own folder: in compilervars.sh, run tbbvars.sh with the extra argument auto_tbbroot "
+         "(the workaround Intel's maintainers confirmed for the 2020 packages)",
+         "or set the folder yourself before sourcing: export TBBROOT=<install>/tbb",
+         "or use the oneAPI packages, whose setvars.sh has no placeholder"),
+        "Intel's Parallel Studio packages write the install folder into their environment scripts when installed; some "
+        "packages (the 2020.1 apt packages of MKL and TBB) left the placeholder, and the script then looks for its "
+        "libraries under a folder that does not exist.",
+    )

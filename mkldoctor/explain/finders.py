@@ -1,0 +1,147 @@
+"""A project's own search for MKL said it found none: CMake find modules, configure scripts, build scripts.
+
+``Could NOT find MKL (missing: MKL_LIBRARIES)``, ``MKL could not be found. Defaulting to Eigen``,
+``Intel(R) MKL was not found``, ``-- Library mkl_intel_lp64: not found``, ``Linking with MKL was requested
+but not found. Set MKLROOT.``: none of these is Intel's MKLConfig.cmake (whose messages :mod:`build` reads),
+and MKL may well be installed. Each finder looks where its authors wrote: often ``MKLROOT`` or a variable
+of its own, then the pre-oneAPI folders (``/opt/intel/mkl``, ``lib/intel64``, ``lib/intel64_lin``), which a
+oneAPI 2024+ MKL (``mkl/<ver>/lib``) does not have. The finding names the finder the log names, quotes it,
+and says how such finders are pointed at an MKL. A cargo build script's message is :mod:`cargo`'s.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import folders
+
+
+@dataclass(frozen=True, slots=True)
+class FinderSaid:
+    """A line of a finder that found no MKL (or its OpenMP runtime), with the finder the lines before name."""
+
+    text: str
+    finder: str  # "cmake/Modules/FindMKL.cmake:43", "" when the log does not say
+    kind: str  # "error" (CMake Error, a build script), "warning" (CMake Warning: the build went on), "" (unknown)
+    more: tuple[str, ...] = ()  # the message's next lines
+    wants: int = field(default=0, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "FinderSaid":
+        kept = []
+        for line in lines:  # a CMake message's own lines are indented; "Call Stack", "--" and the like end it
+            if not line.startswith("  ") or line.lstrip().startswith(("Call Stack", "-- ")):
+                break
+            kept.append(line.strip())
+        return replace(self, more=tuple(kept), wants=0)
+
+
+_HEADER = re.compile(r"CMake (?P<kind>Error|Warning)(?: \(dev\))? at (?P<where>\S+?) \(\w+\):")
+_SUBJECT = r"(?:\bMKL\b|\bmkl_\w+|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5\w*|\bmkl\b)"
+_NOT_FOUND = r"(?:not found|could not be found|was not found|NOT find|cannot be found|could not find)"
+
+
+def _said(m: re.Match, before) -> FinderSaid | None:
+    text = m.string.strip()
+    finder, kind = "", ""
+    for line in reversed(list(before)[-3:]):
+        header = _HEADER.search(line)
+        if header:
+            finder, kind = header.group("where"), header.group("kind").lower()
+            break
+    return FinderSaid(text.removeprefix("-- "), finder, kind, wants=4 if finder else 0)
+
+
+_PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b)")
+
+SIGNATURES = tuple(
+    Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
+    for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find")
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain.cargo import BuildScriptFailed
+
+    if events.of(BuildScriptFailed):
+        return []  # a build script's own words: the cargo family quotes them
+    said = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" not in e.finder]
+    config = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" in e.finder]
+    out = []
+    if said:
+        out.append(_finder_failed(said, events))
+    if config:
+        out.append(_mklconfig_file(config))
+    return out
+
+
+def _failed(events: Parsed, said: list[FinderSaid]) -> bool:
+    return any(e.kind == "error" for e in said) or bool(events.of(FollowOn)) or bool(events.of(Unrecognised))
+
+
+def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
+    finders = list(dict.fromkeys(e.finder for e in said if e.finder))
+    lines = list(dict.fromkeys(line for e in said for line in (e.text, *e.more)))
+    looked = [e.text.split("--", 1)[-1].strip() for e in said if "Library mkl" in e.text]
+    where = f" ({finders[0]})" if finders else ""
+    evidence = [f"the project's own finder{where} says: " + " ".join(lines[:3])]
+    evidence += [f"  {line}" for line in lines[3:8]]
+    if looked:
+        evidence.append(f"it looked for {len(looked)} libraries and found none: {', '.join(looked[:4])}")
+    evidence.append("this is not Intel's MKLConfig.cmake but the project's (or CMake's FindBLAS): it searches where its authors "
+                    "wrote, which an MKL in another layout is not; MKL may well be installed")
+    asked = list(dict.fromkeys(re.findall(r"\b(MKLROOT|MKL_ROOT|MKL_DIR|INTEL_MKL_DIR|CMAKE_PREFIX_PATH|"
+                                          r"[A-Z][A-Z0-9]*_(?:ROOT|DIR|PATH))\b", " ".join(lines))))
+    severity = "error" if _failed(events, said) else "warning"
+    title = ("the project's own search for MKL failed" if severity == "error" else
+             "the project's own search for MKL found none, and the build went on without it") + f"{where}: {said[0].text[:120]}"
+    named = tuple(f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
+                  f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)" for var in asked[:2])
+    return Finding(
+        "mkl-finder-failed", severity, title, tuple(evidence),
+        named + ("point the finder at MKL the way it reads: most read MKLROOT (source /opt/intel/oneapi/setvars.sh sets it) or a variable "
+         "of their own (MKL_ROOT, MKL_DIR, INTEL_MKL_DIR): cmake -D<that variable>=<MKL prefix>; the finder's file lists the "
+         "names it reads and the folders it tries (grep -n 'ENV\\|HINTS\\|PATHS\\|SUFFIXES' <the finder>)",
+         "a finder written before oneAPI looks in /opt/intel/mkl and lib/intel64 or lib/intel64_lin: oneAPI installs in "
+         "/opt/intel/oneapi/mkl/<ver> (and /opt/intel/oneapi/mkl/latest), 2021-2023 with the "
+         f"libraries in mkl/<ver>/lib/intel64, {folders.ONEAPI_FLAT} and newer in mkl/<ver>/lib: give it that folder "
+         "(CMAKE_LIBRARY_PATH=<it>), or use Intel's MKLConfig.cmake: find_package(MKL CONFIG) with -DMKL_DIR=<prefix>/lib/cmake/mkl",
+         "with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
+         "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache"),
+        "A project that ships its own FindMKL.cmake (or checks in its configure script) decides by itself where MKL may be, "
+        "from the variables and folders its authors knew. MKL's folders moved with oneAPI (2021) and again in 2024, so an "
+        "older finder misses a newer MKL, and a newer finder may not read the variable a user set.",
+        ("cmake --debug-find-pkg=MKL <source dir>   # each folder find_package tried (CMake 3.23+)",
+         "cmake --trace-expand --trace-source=<the finder's file> <source dir>   # the finder's own steps"),
+    )
+
+
+def _mklconfig_file(said: list[FinderSaid]) -> Finding:
+    first = said[0]
+    text = " ".join((first.text, *first.more))
+    evidence = [f"{first.finder} says: {text}"]
+    windows = ".dll" in text
+    if windows:
+        evidence.append("with MKL_LINK=dynamic on Windows, MKLConfig.cmake looks for each layer's DLL (mkl_<layer>.<N>.dll) "
+                        "in MKL's bin folder (redist\\intel64 in oneAPI 2021-2023) with file(GLOB)")
+    if "vcpkg" in first.finder:
+        evidence.append("this MKLConfig.cmake is vcpkg's (its intel-mkl port installs it in share/mkl); a copy of that port "
+                        "globbed ${MKL_ROOT}/bin${MKL_DLL_GLOB}, without the '/' between the folder and the pattern, so it "
+                        "never matched the DLL that is there (microsoft/vcpkg#33450)")
+    return Finding(
+        "mklconfig-file-not-found", "error", f"Intel's MKLConfig.cmake did not find a file of MKL: {first.text[:120]}",
+        tuple(evidence),
+        ("check that the file is where MKLConfig.cmake looks (MKL_ROOT, from MKL_DIR's prefix): dir /s <MKL prefix>\\bin\\mkl_*.dll "
+         "(Windows) or ls <MKL prefix>/lib",
+         "a package manager's copy of MKLConfig.cmake (vcpkg's share/mkl): compare its file(GLOB ...) paths with the folders "
+         "of the port, and fix the glob (add the '/' before ${MKL_DLL_GLOB}) or update the port",
+         "or link statically (-DMKL_LINK=static), which needs no DLL"),
+        "Intel's MKLConfig.cmake builds the MKL::MKL target from the files of the copy it belongs to; when one is not where "
+        "it looks, it stops with the name of the file it wanted.",
+        ("cmake --trace-expand --trace-source=MKLConfig.cmake <source dir>   # the paths it globbed",),
+    )

@@ -1,0 +1,337 @@
+"""MKL's own libraries at run time: the kernels and layers MKL opens itself, and why it cannot.
+
+``INTEL MKL ERROR: /x/libmkl_avx2.so: undefined symbol: mkl_..._i8.`` followed by ``Intel
+MKL FATAL ERROR: Cannot load libmkl_avx2.so or libmkl_def.so.`` means MKL found a kernel
+library, and that library needs a name the loaded core does not define: the kernel and the
+core come from two releases (two copies on the machine, or a bundle that mixed them), or
+the program linked MKL statically and loads shared kernels that need a shared core.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import OrderedDict
+
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.runtime import MklCannotLoad, MklKernelUndefined, MklOpenFailed
+from mkldoctor.explain.wording import MAX_LISTED, more, q
+from mkldoctor.findings import Finding
+from mkldoctor.inventory.install import MklInstall, label
+from mkldoctor.knowledge import facts as knowledge
+from mkldoctor.knowledge import folders, layout
+
+
+_LAYER_SONAME = layout.file_pattern(("rt", "interface", "threading", "core"), shared_only=True)  # all but the kernels
+
+
+def _release_of(ctx: Context, path: str):
+    install = ctx.install_of(path) if path else None
+    return install
+
+
+def layer_soname_missing(events: Parsed) -> list:
+    """``INTEL MKL ERROR: libmkl_core.so.3: cannot open ...`` then ``Cannot load libmkl_def.so``: a kernel wants another core."""
+    kernels = [lib for e in events.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)]
+    opened = [e for e in events.of(MklOpenFailed) if "/" not in e.path and _LAYER_SONAME.match(e.path)]
+    return opened if kernels and opened else []
+
+
+def _release_mixed(events: Parsed) -> list[MklKernelUndefined]:
+    """The undefined names in MKL's kernels that neither another family (:mod:`scope`: no layer visible, an older MKL)
+    nor the OpenMP runtime explains: a kernel and a core of two releases."""
+    from mkldoctor.explain.scope import classify
+
+    return [e for e in events.of(MklKernelUndefined)
+            if not knowledge.is_openmp_symbol(e.symbol) and not (e.path and classify(e.path, e.symbol, "MKL"))]
+
+
+def other_release(events: Parsed, ctx: Context) -> list[Finding]:
+    out = []
+    if layer_soname_missing(events):
+        out.append(_kernel_wants_other_core(events, ctx))
+    undefined = _release_mixed(events)
+    if not undefined:
+        return out
+    evidence: list[str] = []
+    static_program = False
+    for event in undefined[:6]:
+        if event.path:
+            evidence.append(f"MKL opened {event.path}, which needs {event.symbol}: the MKL core that is loaded does not define it")
+            folder = os.path.dirname(event.path)
+            try:
+                names = os.listdir(folder) if folder and ctx.local else []  # another machine's folder is not this one's
+            except OSError:
+                names = []
+            if names and not any(n.startswith("libmkl_core.so") for n in names):
+                static_program = True
+                evidence.append(f"{folder} holds no libmkl_core.so: the core in the process is not that folder's")
+            install = _release_of(ctx, event.path)
+            if install is not None:
+                evidence.append(f"{os.path.basename(event.path)} belongs to {label(install)}")
+        else:
+            evidence.append(f"MKL could not load the function {event.symbol} from its CPU kernel library")
+    hits = ctx.hits([e.symbol for e in undefined])
+    cores = []
+    for event in undefined:
+        for hit in hits[event.symbol]:
+            where = f"{event.symbol} is defined by {label(hit.install)}: {hit.where}"
+            if where not in evidence:
+                evidence.append(where)
+            cores.append(hit.install)
+    versions = sorted({i.version for i in ctx.installs if i.version})
+    if len(versions) > 1:
+        evidence.append("MKL releases on this machine: " + ", ".join(versions))
+    fix = ["load every libmkl_* from one copy: keep one MKL folder on LD_LIBRARY_PATH (and none in LD_PRELOAD), "
+           "then check with: ldd ./your-program | grep mkl"]
+    if cores:
+        folder = cores[0].lib_dirs[0]
+        fix.append(f"the copy that has these names: export LD_LIBRARY_PATH={folder}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+    fix.append("a bundle (PyInstaller, a container image, a wheel): copy the kernels (libmkl_avx*, libmkl_def, libmkl_mc*, libmkl_vml_*) "
+               "from the same MKL as libmkl_core and libmkl_rt")
+    if static_program:
+        fix.append("a program that links MKL statically cannot use shared kernels of another release: link it dynamically, "
+                   "or statically with the archives of one release (mkldoctor link --link static)")
+    return out + [Finding(
+        "mkl-kernel-other-release", "error",
+        f"MKL loaded a kernel library of another release: {undefined[0].symbol} is missing from the core it runs with",
+        tuple(evidence), tuple(fix),
+        "libmkl_core (or libmkl_rt) opens the CPU-specific kernel library at run time, first beside itself and then on the "
+        "loader's path. The kernel calls the core's internal functions, which change between releases: a kernel from one "
+        "release with the core of another fails with an undefined symbol, and MKL then says it cannot load the kernels.",
+        ("MKL_VERBOSE=1 ./your-program   # prints the MKL version that runs", "LD_DEBUG=files ./your-program 2>&1 | grep libmkl_"),
+    )]
+
+
+def _kernel_wants_other_core(events: Parsed, ctx: Context) -> Finding:
+    from mkldoctor.binary.dynamic import read_dynamic
+    wanted = [e.path for e in layer_soname_missing(events)]
+    kernels = list(dict.fromkeys(lib for e in events.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)))
+    evidence = [f"MKL could not load {' or '.join(kernels)}: the kernel needs {', '.join(wanted)}, which could not be opened"]
+    for install in ctx.installs:
+        for folder in install.lib_dirs:
+            for kernel in kernels:
+                path = os.path.join(folder, kernel)
+                if not os.path.exists(path):
+                    continue
+                info = read_dynamic(path)
+                needs = [n for n in (info.needed if info else []) if _LAYER_SONAME.match(n)]
+                if needs:
+                    real = os.path.realpath(path)
+                    evidence.append(f"{path} needs {', '.join(needs)}" + (f" (it is {real})" if real != path else ""))
+                cores = sorted(n for n in os.listdir(folder) if n.startswith("libmkl_core.so"))
+                if cores:
+                    evidence.append(f"the core beside it is {', '.join(cores)} ({label(install)})")
+    for name in wanted:
+        for install, path in ctx.holders_of_stem(name.split(".so", 1)[0] + ".so"):
+            if os.path.basename(path) == name:
+                evidence.append(f"{name} is the core of {label(install)}: the kernel is of that release")
+    return Finding(
+        "mkl-kernel-other-release", "error",
+        f"MKL's kernel {kernels[0]} is of another release than its core: it needs {wanted[0]}",
+        tuple(dict.fromkeys(evidence)),
+        ("put the kernels of the same release beside libmkl_core: copy libmkl_def*, libmkl_mc*, libmkl_avx*, libmkl_vml_* "
+         "from the folder that holds this libmkl_core (or reinstall that MKL whole)",
+         "or load the whole other release: point LD_LIBRARY_PATH (or the run path) at the folder that has " + wanted[0]),
+        "MKL opens its CPU kernel library at run time. This kernel was built for another release: it names that release's "
+        "core soname, which is not here, so MKL gives up and says it cannot load the kernel.",
+        ("MKL_VERBOSE=1 ./your-program   # prints the MKL version that runs",),
+    )
+
+
+# -- MKL's libraries not found or not loadable: the files, the threading layer's OpenMP runtime -------------------
+
+
+def _platform(name: str) -> str:
+    return "macOS" if ".dylib" in name else "Windows" if name.lower().endswith(".dll") or "\\" in name else "Linux"
+
+
+def _is_kernel(name: str) -> bool:
+    found = layout.get(os.path.basename(folders.posix(name)))
+    return found is not None and found.role in ("kernel", "vml-kernel")
+
+
+def _openmp_layer(name: str) -> bool:
+    found = layout.get(os.path.basename(folders.posix(name)))
+    return found is not None and found.role == "threading" and found.openmp == "iomp5"
+
+
+def _explained_elsewhere(events: Parsed) -> bool:
+    """Another line of the log says why MKL could not load it: an undefined name (not OpenMP's), a core soname not found."""
+    return any(not knowledge.is_openmp_symbol(e.symbol) for e in events.of(MklKernelUndefined)) or bool(layer_soname_missing(events))
+
+
+def claims_foreign(name: str, events: Parsed) -> bool:
+    """Whether this family explains MKL's ``Cannot load`` of a macOS or Windows library (the platforms then leave it):
+    its CPU kernels always, its OpenMP threading layer (macOS) when no loader line names what that layer lacked."""
+    from mkldoctor.explain.platforms import ForeignLoadFailed
+    from mkldoctor.explain.windows import WindowsEntryPoint
+
+    if _is_kernel(name):
+        return True
+    if _platform(name) == "Windows":
+        return False  # "could not be found" on Windows is the DLL or a dependency: the windows family says both
+    said = [e.library for e in events.of(ForeignLoadFailed) if e.library != name]
+    said += [e.dll for e in events.of(WindowsEntryPoint)]  # the layer was found: another release's, not its OpenMP runtime
+    return _openmp_layer(name) and not said
+
+
+def mkl_cannot_load(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain.scope import bare_unversioned_kernels
+
+    out = []
+    omp = [e for e in events.of(MklKernelUndefined) if knowledge.is_openmp_symbol(e.symbol)]
+    if omp:
+        out.append(_openmp_layer_finding([os.path.basename(e.path) or "libmkl_intel_thread" for e in omp], ctx, omp[0].symbol))
+    if _explained_elsewhere(events):
+        return out  # an undefined name or another core: scope or other_release explains the "Cannot load" that follows
+    names = [lib for e in events.of(MklCannotLoad) for lib in e.libraries]
+    layers = [n for n in names if _openmp_layer(n) and (_platform(n) == "Linux" or claims_foreign(n, events))]
+    if layers and not omp:
+        out.append(_openmp_layer_finding(layers, ctx))
+    shipped = [n for n in names if _is_kernel(n) and _platform(n) != "Linux"]
+    if shipped:
+        out.append(_kernels_not_shipped(shipped, events))
+    if bare_unversioned_kernels(events):
+        return out  # the scope family says it: a kernel found and not loadable
+    fatal = [e for e in events.of(MklCannotLoad) if not any(_is_foreign(lib) or lib in layers for lib in e.libraries)]
+    opened = events.of(MklOpenFailed)
+    if not fatal and not opened:
+        return out
+    return out + [_cannot_load(fatal, opened, ctx)]
+
+
+def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: Context) -> Finding:
+    wanted: list[str] = []
+    for event in fatal:
+        wanted += [lib for lib in event.libraries if lib not in wanted]
+    for event in opened:
+        base = os.path.basename(event.path)
+        if base not in wanted:
+            wanted.append(base)
+    evidence = [f"MKL tried to open {e.path}: {e.reason}" for e in opened[:MAX_LISTED]]
+    evidence += [f"MKL could not load {' or '.join(e.libraries)}" for e in fatal]
+    tried_dirs = sorted({os.path.dirname(e.path) for e in opened if "/" in e.path})
+    for folder in tried_dirs if ctx.local else ():  # another machine's folder: not this one's to list
+        try:
+            present = sorted(n for n in os.listdir(folder) if n.startswith("libmkl_"))
+        except OSError:
+            present = []
+        evidence.append(f"{folder} holds: {more(present, 6) or 'no MKL library'}")
+    holders: OrderedDict[str, MklInstall] = OrderedDict()
+    for name in wanted:
+        for install, folder in ctx.holders(name):
+            if os.path.realpath(folder) in {os.path.realpath(d) for d in tried_dirs}:
+                continue
+            holders.setdefault(folder, install)
+            evidence.append(f"{name} is in {folder} ({label(install)})")
+    fix: list[str] = []
+    if holders:
+        folder = next(iter(holders))
+        fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+        fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in layout.names("kernel")[:4]) + ", ... and the threading layer)")
+    else:
+        paths = [e.path for e in opened] + [lib for e in fatal for lib in e.libraries if "/" in lib]
+        fix += _wheel_prefix(paths, evidence)
+        fix.append("put the folder that holds them on LD_LIBRARY_PATH before the program starts; the install's own script does "
+                   "it: oneAPI: source /opt/intel/oneapi/setvars.sh; Parallel Studio and MKL 2020 or older: source "
+                   "<install>/bin/compilervars.sh intel64 (or mkl/bin/mklvars.sh intel64); conda: conda activate <env>")
+        fix.append("or install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2): "
+                   + ctx.recipe_ref("shared"))
+    return Finding(
+        "mkl-cannot-load-kernels", "error", f"MKL cannot load its own libraries at run time: {more(wanted, 4)}",
+        tuple(evidence), tuple(fix),
+        "libmkl_rt (and the dynamic libmkl_core) choose the threading layer and the CPU kernels at run time and open them with "
+        "dlopen, beside libmkl_rt first and then on the loader path. Copying libmkl_rt alone (into an image, a wheel, a bundle) "
+        "or mixing versions (.so.1/.so.2/.so.3) leaves them unfound.",
+        ("MKL_VERBOSE=1 ./your-program   # prints the MKL version and the kernel it loaded",
+         "LD_DEBUG=libs ./your-program 2>&1 | grep -E 'libmkl_|cannot open'   # each folder the loader tried"),
+    )
+
+
+def _wheel_prefix(paths: list[str], evidence: list[str]) -> list[str]:
+    """A Python package that looks for MKL relative to itself (``site-packages/mkl/../mkl_service.libs/``,
+    ``site-packages/mkl/../../../libmkl_rt.so``) while pip's and conda's mkl put the libraries in the environment's
+    ``lib``: that folder, read from the path."""
+    for path in paths:
+        match = re.match(r"^(?P<prefix>/.*?)/lib/python[\d.]+/site-packages/(?P<package>[\w-]+)/", path)
+        if not match:
+            continue
+        lib = match.group("prefix") + "/lib"
+        evidence.append(f"{path} is a path relative to the Python package {match.group('package')}; pip's and conda's mkl "
+                        f"packages put libmkl_*.so in the environment's lib folder, {lib}")
+        if os.path.normpath(path).startswith(lib + "/"):
+            evidence.append(f"it resolves to {os.path.normpath(path)}, where the file normally is: if it is there, the load failed "
+                            "for another reason (reported for mkl-service: a process started in a folder that no longer "
+                            "exists; cd to an existing folder and start it again)")
+        return [f"export LD_LIBRARY_PATH={q(lib)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}   # the environment's lib folder, "
+                "where the mkl packages' libraries are"]
+    return []
+
+
+def _openmp_layer_finding(layers: list[str], ctx: Context, symbol: str | None = None) -> Finding:
+    name = layers[0]
+    platform = _platform(name)
+    runtime = {"Linux": "libiomp5.so", "macOS": "libiomp5.dylib", "Windows": "libiomp5md.dll"}[platform]
+    said = (f"MKL could not load its threading layer {name}: it needs {symbol}, which Intel's OpenMP runtime defines"
+            if symbol else f"MKL could not load its threading layer {name}")
+    evidence = [said,
+                f"{name} runs MKL's threads on Intel's OpenMP runtime, {runtime}: when that runtime is not where the loader "
+                "looks, the layer cannot be loaded (the most common cause of this line)",
+                "other causes: the layer file itself missing (MKL 2020 and newer first say 'cannot open'), or of another release"]
+    fix = {
+        "Linux": [f"put the folder that holds libiomp5.so on LD_LIBRARY_PATH (oneAPI: compiler/<ver>/lib; pip and conda: "
+                  f"<env>/lib, from the intel-openmp package), or install it: {ctx.recipe_ref('openmp')}"],
+        "macOS": ["put the folder that holds libiomp5.dylib where dyld looks: DYLD_FALLBACK_LIBRARY_PATH=<that folder> "
+                  "(conda: <env>/lib, package intel-openmp; Julia: IntelOpenMP_jll of the same release as MKL_jll, "
+                  "e.g. ]add IntelOpenMP_jll@2023 beside MKL_jll@2023)"],
+        "Windows": ["put libiomp5md.dll beside the program or on PATH (oneAPI: compiler\\<ver>\\bin; conda and pip: "
+                    "<env>\\Library\\bin, package intel-openmp)"],
+    }[platform]
+    fix.append("or do without Intel's OpenMP: MKL_THREADING_LAYER=SEQUENTIAL (or GNU, with GCC's libgomp)")
+    return Finding(
+        "openmp-runtime-missing", "error", f"MKL cannot load its threading layer {name}: Intel's OpenMP runtime ({runtime}) "
+        "is not where the loader finds it",
+        tuple(evidence), tuple(fix),
+        "libmkl_rt opens the threading layer it was asked for (MKL_THREADING_LAYER, INTEL by default) at its first call; "
+        "mkl_intel_thread needs Intel's OpenMP runtime, which is a package of its own (intel-openmp, the oneAPI compiler "
+        "runtime) and often not installed or not on the path beside MKL.",
+        ("MKL_THREADING_LAYER=SEQUENTIAL <the program>   # runs: the OpenMP runtime was the cause",),
+    )
+
+
+def _kernels_not_shipped(kernels: list[str], events: Parsed) -> Finding:
+    platform = _platform(kernels[0])
+    names = list(dict.fromkeys(kernels))
+    said = [e.detail for e in _foreign_details(events)]
+    kernels = [library.name for library in layout.of_role("kernel")]  # the table's kernels: mkl_def, mkl_mc3, mkl_avx2...
+    if platform == "Windows":
+        place = "beside the .exe (or in a folder on PATH)"
+        files = ", ".join(f"{name}.N.dll" for name in kernels) + " and mkl_vml_*.N.dll (N as in mkl_rt.N.dll)"
+    else:
+        place = "beside MKL's other .dylib files (the bundle's Frameworks or lib folder)"
+        files = ", ".join(f"lib{name}*.dylib" for name in kernels) + " and libmkl_vml_*.dylib"
+    return Finding(
+        "mkl-cannot-load-kernels", "error", f"{platform}: MKL cannot load its CPU kernels {' or '.join(names[:2])}: they were not "
+        "deployed beside MKL's other libraries",
+        tuple([*said[:3], f"MKL could not load {' or '.join(names)}"]),
+        (f"copy MKL's kernels {place}: {files}, from the same MKL as the other MKL libraries",
+         "a bundler (PyInstaller, vcpkg's applocal copy, windeployqt, a wheel repair tool) copies only the import dependencies "
+         "of a program: add the kernels by hand (PyInstaller: --add-binary or a hook that collects them)"),
+        "MKL picks its CPU kernel at run time and opens it itself, like a plugin: no program or library names it as a "
+        "dependency, so a tool that deploys a program's dependencies leaves it behind.",
+        ("MKL_VERBOSE=1 <the program>   # once the kernels are there: the MKL version and the kernel it loaded",),
+    )
+
+
+def _foreign_details(events: Parsed) -> list:
+    from mkldoctor.explain.platforms import ForeignLoadFailed
+
+    return [e for e in events.of(ForeignLoadFailed) if _is_kernel(e.library)]
+
+
+def _is_foreign(name: str) -> bool:
+    from mkldoctor.explain.platforms import is_foreign
+
+    return is_foreign(name)

@@ -1,0 +1,83 @@
+"""Numerical hosts that bring their own MKL: MATLAB (``bin/glnxa64/mkl.so``) and Microsoft R Open (RevoUtilsMath).
+
+A crash whose stack runs through MATLAB's own ``bin/glnxa64/mkl.so`` (``mkl_lapack_dgetrf``...) while a
+MEX file or Simulink S-function runs means that code's BLAS and LAPACK calls were bound to MATLAB's MKL,
+which takes 64-bit integers (MATLAB's BLAS is ILP64), not to the library the code was built for.
+Microsoft R Open's RevoUtilsMath says ``To use RevoUtilsMath you must first install the MKL Math Library``
+when the MKL it installs is not in this R's own library tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class MatlabMklFrame:
+    library: str  # ".../MATLAB/R2020a/bin/glnxa64/mkl.so"
+    function: str
+
+
+@dataclass(frozen=True, slots=True)
+class RPackageWantsMkl:
+    package: str
+
+
+SIGNATURES = (
+    Signature("matlab-mkl-frame", "mathhosts", "glnxa64",
+              re.compile(r"(?P<lib>\S*/bin/glnxa64/(?:mkl|libmwblas|libmwlapack)\.so)\+\d+\s+(?P<fn>\w+)"),
+              lambda m, _: MatlabMklFrame(m.group("lib"), m.group("fn"))),
+    Signature("r-revoutilsmath", "mathhosts", "rror",
+              re.compile(r"To use (?P<pkg>\w+) you must first install the MKL"), lambda m, _: RPackageWantsMkl(m.group("pkg"))),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = []
+    frames = events.of(MatlabMklFrame)
+    if frames:
+        out.append(_matlab(frames))
+    for event in events.of(RPackageWantsMkl)[:1]:
+        out.append(_revo(event))
+    return out
+
+
+def _matlab(frames: list[MatlabMklFrame]) -> Finding:
+    library = frames[0].library
+    calls = list(dict.fromkeys(f.function for f in frames))
+    return Finding(
+        "matlab-mkl-interposed", "error",
+        f"the crash is inside MATLAB's own MKL ({library.rsplit('/', 2)[-1]}): the MEX or S-function's BLAS/LAPACK calls were "
+        "bound to MATLAB's MKL",
+        (f"the stack runs through {library}: {', '.join(calls[:5])}",
+         "MATLAB loads its own MKL into its process; a MEX file or S-function that calls dgetrf, dgemm... without its own BLAS "
+         "linked in gets MATLAB's, whose integers are 64-bit (MATLAB's BLAS and LAPACK are ILP64), not the library and "
+         "interface it was built for"),
+        ("link the MEX or S-function's BLAS and LAPACK statically (or with -Wl,-Bsymbolic) so that its calls stay its own",
+         "or build it against MATLAB's BLAS with 64-bit integers (mex ... -lmwblas -lmwlapack, with MKL_INT/ptrdiff_t sizes)",
+         "or point MATLAB at the BLAS the code was built for (the BLAS_VERSION and LAPACK_VERSION environment variables), "
+         "knowing that other MATLAB functions then use it too"),
+        "In one process a symbol name resolves to the first library that defines it; inside MATLAB that is MATLAB's MKL.",
+        ("ldd <the mex or S-function .mexa64> | grep -E 'blas|lapack|mkl'   # what it was linked against",),
+    )
+
+
+def _revo(event: RPackageWantsMkl) -> Finding:
+    return Finding(
+        "r-package-mkl-missing", "error",
+        f"R's {event.package} did not find the MKL Math Library in this R's library tree",
+        (f"{event.package}'s .onLoad looks for the MKL it belongs with in the library tree of the R that loads it; it says "
+         "MKL is not installed there",
+         "with two R installations side by side (a CRAN R and Microsoft R Open), the MKL installer may have put the package "
+         "into the other R's library (the user's default .libPaths())"),
+        ("in R: .libPaths() shows the library trees this R reads; the package and its MKL must be in this R's own library",
+         "remove the copy from the other R's library, set .libPaths() to this R's library for the session, then reinstall "
+         "the MKL Math Libraries"),
+        "A package that ships MKL for R finds it relative to the library tree it was installed into.",
+    )

@@ -1,0 +1,177 @@
+"""MSVC's linker (link.exe, lld-link): an MKL ``.lib`` it cannot open, MKL names it cannot resolve.
+
+``LINK : fatal error LNK1181: cannot open input file 'mkl_intel_ilp64.lib'`` (LNK1104: ``cannot open file``)
+means no folder on ``/LIBPATH`` or in ``LIB`` holds that library: oneAPI 2021-2023 keep MKL's ``.lib``
+files in ``mkl\\<ver>\\lib\\intel64``, 2024 and newer in ``mkl\\<ver>\\lib``, Parallel Studio in
+``mkl\\lib\\intel64_win``, conda and pip in ``<env>\\Library\\lib`` (:mod:`mkldoctor.knowledge.folders`).
+``error LNK2019: unresolved external symbol DftiCreateDescriptor`` means no MKL library took part in the
+link (or a layer of it is missing). A link.exe command line in the log is read for its ``/LIBPATH``
+folders, each held against the layout its name says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.wording import more
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import facts, folders, layout
+
+
+@dataclass(frozen=True, slots=True)
+class MsvcCannotOpen:
+    """``LNK1181: cannot open input file 'X.lib'`` (or LNK1104's ``cannot open file``)."""
+
+    file: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class MsvcUnresolved:
+    """``x.obj : error LNK2019: unresolved external symbol S referenced in function F``."""
+
+    symbol: str
+    where: str
+    function: str
+
+
+@dataclass(frozen=True, slots=True)
+class MsvcLinkCommand:
+    """A link.exe (or lld-link) command line: its /LIBPATH folders and the .lib files it names."""
+
+    libpaths: tuple[str, ...]
+    libs: tuple[str, ...]
+
+
+def _cannot_open(m: re.Match, _) -> MsvcCannotOpen | Unrecognised:
+    name = m.group("file").strip()
+    if _mkl_family(name):
+        return MsvcCannotOpen(name, m.group("code"))
+    return Unrecognised(m.string.strip())
+
+
+def _unresolved(m: re.Match, _) -> MsvcUnresolved:
+    return MsvcUnresolved(_plain(m.group("sym")), (m.group("obj") or "").strip(), (m.group("fn") or "").strip())
+
+
+def _plain(symbol: str) -> str:
+    """``__imp_DftiCreateDescriptor`` -> ``DftiCreateDescriptor``; ``_cblas_dgemm`` (x86) -> ``cblas_dgemm``."""
+    name = symbol.strip('"').removeprefix("__imp_")
+    if name.startswith("_") and not name.startswith("__") and facts.looks_like_mkl(name[1:]):
+        name = name[1:]
+    return name.split("@", 1)[0] if not name.startswith("?") else name
+
+
+_ARG = re.compile(r'"[^"]*"|\S+')
+
+
+def _link_command(m: re.Match, _) -> MsvcLinkCommand | None:
+    libpaths, libs = [], []
+    for token in _ARG.findall(m.group("args")):
+        token = token.strip('"')
+        option = re.match(r"^[/-]LIBPATH:(.+)$", token, re.I)
+        if option:
+            libpaths.append(option.group(1).strip('"'))
+        elif token.lower().endswith(".lib"):
+            libs.append(token)
+    return MsvcLinkCommand(tuple(libpaths), tuple(libs)) if libs or libpaths else None
+
+
+SIGNATURES = (
+    Signature("msvc-cannot-open", "msvc", "error LNK",
+              re.compile(r"error (?P<code>LNK1181|LNK1104): cannot open (?:input )?file '(?P<file>[^']+)'"), _cannot_open),
+    Signature("msvc-unresolved", "msvc", "error LNK",
+              re.compile(r"^(?:\d+>)?(?P<obj>[^:]*?)\s*:\s*error LNK20(?:19|01): unresolved external symbol "
+                         r"(?P<sym>\"[^\"]+\"|\S+)(?:.*?referenced in function (?P<fn>.+))?"), _unresolved),
+    Signature("msvc-unresolved-count", "msvc", "error LNK", re.compile(r"fatal error LNK1120: \d+ unresolved externals"),
+              lambda m, _: FollowOn(m.group(0))),
+    Signature("msvc-link-command", "msvc", "link.exe", re.compile(r"(?i)\b(?:link|lld-link)\.exe\"?\s+(?P<args>.+)$"),
+              _link_command),
+)
+
+
+def _mkl_family(name: str) -> bool:
+    """An MKL library or Intel's OpenMP runtime, in any spelling (``mkl_core_dll.lib``, ``libiomp5md.lib``)."""
+    base = folders.posix(name).rsplit("/", 1)[-1]
+    return layout.get(base) is not None or base.lower().startswith("mkl_")
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = []
+    commands = events.of(MsvcLinkCommand)
+    cannot = events.of(MsvcCannotOpen)
+    mismatched = [line for c in commands for line in map(folders.lib_dir_mismatch, c.libpaths) if line]
+    with_mkl = [c for c in commands if any(_mkl_family(lib) for lib in c.libs)]
+    failed = bool(cannot) or bool(events.of(FollowOn)) or bool(events.of(MsvcUnresolved))
+    if cannot or (with_mkl and mismatched and failed):
+        out.append(_cannot_open_finding(cannot, with_mkl or commands, mismatched, ctx))
+    unresolved = [e for e in events.of(MsvcUnresolved) if facts.looks_like_mkl(e.symbol) or facts.is_openmp_symbol(e.symbol)]
+    if unresolved:
+        out.append(_unresolved_finding(unresolved, commands))
+    return out
+
+
+def _where_libs() -> list[str]:
+    return [f"{f.releases}: {f.libs}" for f in folders.LAYOUTS if f.platform == "windows"]
+
+
+def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCommand], mismatched: list[str],
+                         ctx: Context) -> Finding:
+    names = list(dict.fromkeys(e.file for e in cannot)) or [lib for c in commands for lib in c.libs if _mkl_family(lib)][:3]
+    evidence = [f"link.exe: {e.code}: cannot open {e.file}" for e in cannot]
+    for command in commands[:2]:
+        evidence.append("the link line's folders (/LIBPATH): " + (", ".join(command.libpaths) or "none: only LIB's folders"))
+        evidence.append("the MKL libraries it names: " + more([lib for lib in command.libs if _mkl_family(lib)], 6))
+    evidence += mismatched
+    openmp = [n for n in names if getattr(layout.get(n), "role", None) == "openmp"]
+    fix = ["add the folder that holds " + more(names, 3) + " to the link: /LIBPATH:<folder> (CMake: target_link_directories or "
+           "the imported target's INTERFACE_LINK_DIRECTORIES; MSBuild: Linker > Additional Library Directories), "
+           r'or set LIB for the whole build: call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat"']
+    fix += ["where that folder is, by layout:"] + ["  " + line for line in _where_libs()]
+    if openmp:
+        fix.append(r"libiomp5md.lib is the compiler's, not MKL's: oneAPI 2024+ compiler\<ver>\lib; 2021-2023 "
+                   r"compiler\<ver>\windows\compiler\lib\intel64_win; conda and pip: <env>\Library\lib")
+    if mismatched:
+        fix.insert(0, "correct the folder the build names: " + mismatched[0])
+    return Finding(
+        "msvc-library-not-found", "error", f"link.exe cannot open {more(names, 3)}: no folder it searches holds it",
+        tuple(evidence), tuple(fix),
+        "link.exe looks for a .lib named without a folder in the /LIBPATH folders of the command, then in those of the LIB "
+        "variable (setvars.bat and the Visual Studio prompt set it). MKL's .lib files are in a folder that moved between "
+        "releases (lib\\intel64 in oneAPI 2021-2023, lib in 2024 and newer), so a folder written for one release misses "
+        "another; a name ending in _dll.lib is the import library of the DLLs, one without it the static library.",
+        (r'where /r "C:\Program Files (x86)\Intel\oneAPI\mkl" ' + (names[0] if names else "mkl_core.lib")
+         + "   # every copy, with its folder",),
+    )
+
+
+def _unresolved_finding(unresolved: list[MsvcUnresolved], commands: list[MsvcLinkCommand]) -> Finding:
+    symbols = list(dict.fromkeys(e.symbol for e in unresolved))
+    named = [lib for c in commands for lib in c.libs if _mkl_family(lib)]
+    evidence = [f"{e.where or 'an object'}: unresolved {e.symbol}" + (f", referenced in {e.function}" if e.function else "")
+                for e in unresolved[:6]]
+    omp = [s for s in symbols if facts.is_openmp_symbol(s)]
+    if omp and len(omp) == len(symbols):
+        title = f"link.exe: {more(symbols, 3)} unresolved: Intel's OpenMP runtime (libiomp5md.lib) is not on the link"
+        fix = ["add libiomp5md.lib (and its folder: /LIBPATH:<oneAPI>\\compiler\\<ver>\\lib, or <env>\\Library\\lib) after the MKL "
+               "libraries, or link mkl_sequential.lib instead of mkl_intel_thread.lib"]
+    else:
+        evidence.append("the MKL libraries on the link line: " + (more(named, 6) if named else "none named in the log"))
+        title = f"link.exe: MKL's {more(symbols, 3)} unresolved: " + (
+            "a layer of MKL is missing from the link" if named else "no MKL library took part in the link")
+        fix = ["link the three layers of one MKL (static): mkl_intel_lp64.lib mkl_sequential.lib mkl_core.lib; "
+               "with the DLLs: mkl_intel_lp64_dll.lib mkl_sequential_dll.lib mkl_core_dll.lib, or mkl_rt.lib alone",
+               "and the folder that holds them: /LIBPATH:<folder> (see where each layout keeps its .lib files below)"]
+        fix += ["  " + line for line in _where_libs()]
+    return Finding(
+        "msvc-unresolved-mkl", "error", title, tuple(evidence), tuple(fix),
+        "link.exe resolves a name only from the objects and .lib files it is given; MKL's functions are defined in its "
+        "interface, threading and core libraries (or behind mkl_rt.lib), which must all be named on the link, each found "
+        "in a /LIBPATH or LIB folder. A package manager's integration (vcpkg with MSBuild) links only the .lib files of "
+        "<triplet>\\lib, not those of a subfolder such as lib\\intel64.",
+        ("link.exe ... /VERBOSE:LIB   # lists each library it searches",),
+    )

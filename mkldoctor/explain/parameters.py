@@ -1,0 +1,92 @@
+"""``Intel MKL ERROR: Parameter N was incorrect on entry to X``: MKL's argument check rejected an argument.
+
+Which argument it is (:mod:`mkldoctor.knowledge.arguments`) tells the likely causes apart. An integer
+(a size, a leading dimension) is read with the wrong size when the program's integers and MKL's interface
+differ: ILP64 and LP64 mixed (a 32-bit program with ``MKL_INTERFACE_LAYER=ILP64`` or ``mkl_intel_ilp64``,
+which is how the test run produces it), or an older MKL of the same file name found first on
+``LD_LIBRARY_PATH`` (a module system's, a cluster's), whose interface differs from the one the program
+was built with; a matrix holds NaN or Inf, which MKL's LAPACK drivers check; a workspace is smaller
+than this MKL asks for. The evidence that decides is named with the command that gets it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import LinkCommand, Parsed
+from mkldoctor.explain.runtime import ParameterError
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import arguments
+
+_WHAT = {
+    "int": "an integer (a size, a leading dimension or an increment)",
+    "array": "a matrix or vector of numbers",
+    "work": "a workspace length",
+    "workspace": "a workspace",
+    "char": "an option letter",
+    "scalar": "a number",
+    "ints": "an integer array",
+}
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    return [_finding(event, events) for event in events.of(ParameterError)]
+
+
+def _integer_flags(events: Parsed) -> list[str]:
+    """What the log's own command lines say about the integer size: -DMKL_ILP64 and the interface library linked."""
+    said = []
+    for command in events.of(LinkCommand):
+        text = " ".join(command.argv)
+        ilp64_define = "-DMKL_ILP64" in text
+        interfaces = sorted(set(re.findall(r"mkl_(?:intel|gf)_i?lp64", text)))
+        if ilp64_define or interfaces:
+            said.append(f"{command.tool}: {'-DMKL_ILP64' if ilp64_define else 'no -DMKL_ILP64'}, "
+                        f"interface {', '.join(interfaces) or 'libmkl_rt (MKL_INTERFACE_LAYER decides)'}")
+    return said
+
+
+def _finding(event: ParameterError, events: Parsed) -> Finding:
+    found = arguments.argument(event.routine, event.parameter)
+    name, kind = found if found else (None, None)
+    what = f" ({name}, {_WHAT.get(kind, 'an argument')})" if name else ""
+    evidence = [f"MKL's argument check rejected argument {event.parameter} of {event.routine}{what}"]
+    evidence += _integer_flags(events)
+    integer = ("an integer read with the wrong size: the program passes 32-bit integers to MKL's 64-bit interface (ILP64: "
+               "mkl_intel_ilp64, or libmkl_rt with MKL_INTERFACE_LAYER=ILP64) or the reverse; the decisive evidence: "
+               "-DMKL_ILP64 on the compile line exactly when the link names mkl_intel_ilp64")
+    older = ("an older MKL found first: a file of the same name from another release, earlier on LD_LIBRARY_PATH (a module "
+             "system's or a cluster's MKL), serves the call with another interface than the one the program was built for; "
+             "the decisive evidence: LD_DEBUG=libs shows where libmkl_* came from, and mkl_get_version_string which release runs")
+    causes = {
+        "int": [integer, older, "the value itself is wrong (a leading dimension smaller than the rows)"],
+        "array": [f"{name} holds NaN or Inf: MKL's LAPACK drivers check their input matrices and reject them with this message "
+                  "(mask or clean the input before the call)", integer],
+        "work": [f"{name} is smaller than this MKL needs: ask MKL for the size first (a call with {name}=-1 returns it in WORK(1)); "
+                 "a newer MKL may need more than the one the code's size was written for", integer],
+    }.get(kind, [integer, older, "the argument itself is wrong for the routine"])
+    evidence += [f"possible cause: {cause}" for cause in causes]
+    fix = []
+    if kind == "array":
+        fix.append(f"check the input for NaN or Inf before the call (numpy: np.isfinite(a).all()); mask them in every input, "
+                   "weights included")
+    if kind == "work":
+        fix.append(f"query the workspace: call {event.routine} once with {name}=-1, then allocate what it returns")
+    fix += ["the integer size: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (with libmkl_rt: "
+            "MKL_INTERFACE_LAYER=ILP64 only for a program built for it); mkldoctor link --interface lp64 (or ilp64) prints "
+            "matching compile and link flags",
+            "an older MKL first: take its folder off LD_LIBRARY_PATH (module unload), so that the MKL the program was built "
+            "with is loaded"]
+    return Finding(
+        "mkl-parameter-error", "error",
+        f"MKL rejected parameter {event.parameter} of {event.routine}{what}",
+        tuple(evidence), tuple(fix),
+        "MKL checks each call's arguments and names the first one it rejects. The same message comes from a wrong value, "
+        "from an integer of the other size (the LP64 and ILP64 interfaces read 4 or 8 bytes), from an older MKL answering "
+        "a call built for a newer one, and, for LAPACK's drivers, from NaN in the input.",
+        ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'libmkl_(rt|core|intel_i?lp64)'   # which MKL files, from which folder",
+         "MKL_VERBOSE=1 <the program>   # the MKL release that runs, and each call's arguments as MKL read them",
+         "python3 -c \"import ctypes; b = ctypes.create_string_buffer(256); ctypes.CDLL('libmkl_rt.so').mkl_get_version_string(b, 256); "
+         "print(b.value.decode())\"   # the release the loader finds"),
+    )

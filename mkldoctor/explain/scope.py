@@ -1,0 +1,271 @@
+"""An MKL library that cannot see the MKL names it needs: which library exports the name tells the cause.
+
+``INTEL MKL ERROR: /x/libmkl_avx2.so: undefined symbol: mkl_sparse_optimize_bsr_trsm_i8`` (or the loader's
+``symbol lookup error: libmkl_vml_avx.so: undefined symbol: mkl_serv_getenv``) looks like a kernel of another
+release. The export table of every release says otherwise when the name is exported, by the threading layers
+or the core, in every release it holds: a core of any release defines it, so the kernel does not see MKL's
+layers at all. They are in the process but not in its global scope: a Python, Julia, R or Java extension or a
+plugin opened them without ``RTLD_GLOBAL`` (MKL 2020 and older kernels name no libmkl_core to find them
+through), or a program was linked with ``--as-needed`` and dropped the layers its interface layer needs. A
+name that only some releases export is a mix of releases (:mod:`kernels`); a folder whose name says a release
+older than the table (``composer_xe_2015``) is an older MKL found first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.wording import more
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import exports, folders, layout
+from mkldoctor.knowledge import facts as knowledge
+from mkldoctor.knowledge.history import version_key
+
+KERNEL_ROLES = ("kernel", "vml-kernel")
+LAYER_ROLES = ("interface", "threading", "core", "rt")
+
+
+@dataclass(frozen=True)
+class Exported:
+    """Which libraries export a name, over which releases of the export table."""
+
+    symbol: str
+    libraries: tuple[str, ...]  # "libmkl_sequential", "libmkl_core", ...
+    first: str
+    last: str
+    throughout: bool  # every release of the table exports it, oldest to newest
+
+    def sentence(self) -> str:
+        span = "in every release of mkldoctor's table" if self.throughout else "in MKL"
+        return f"{self.symbol} is exported by {more(list(self.libraries), 4)} {span} ({self.first} to {self.last})"
+
+
+def exported(symbol: str) -> Exported | None:
+    found = exports.history(symbol)
+    if found is None:
+        return None
+    names = [r.name for r in exports.releases()]
+    span = found.overall
+    throughout = bool(names) and span.first == names[0] and span.last == names[-1] and not span.gaps
+    return Exported(symbol, tuple(s.library for s in found.libraries if s.library), span.first, span.last, throughout)
+
+
+@dataclass(frozen=True)
+class Unseen:
+    """An MKL library that needs an MKL name it cannot see."""
+
+    path: str  # the library, as the log names it
+    symbol: str
+    who: str  # "MKL" (MKL's own message), or the host or program the loader ran in
+    role: str  # the library's role in layout: "kernel", "interface", ...
+    case: str  # "scope" (no MKL layer is visible to it), "older" (an MKL older than the table, by its folder)
+    exported: Exported | None
+
+
+def _role(path: str) -> str | None:
+    found = layout.get(os.path.basename(path))
+    return found.role if found else None
+
+
+def classify(path: str, symbol: str, who: str) -> Unseen | None:
+    """The case of ``path`` needing ``symbol``, or None when the export table does not single one out."""
+    role = _role(path)
+    if role not in KERNEL_ROLES + LAYER_ROLES or knowledge.is_openmp_symbol(symbol):
+        return None
+    found = exported(symbol)
+    if found is None or not found.throughout:
+        return None
+    own = f"lib{layout.get(os.path.basename(path)).name}"
+    if set(found.libraries) <= {own}:
+        return None
+    release = folders.release_in_path(path)
+    oldest = exports.releases()[0].name
+    if release and version_key(release) < version_key(oldest):
+        return Unseen(path, symbol, who, role, "older", found)
+    return Unseen(path, symbol, who, role, "scope", found)
+
+
+def unseen(events: Parsed) -> list[Unseen]:
+    """Every name an MKL library of the log needs and cannot see, from MKL's own message and the loader's."""
+    from mkldoctor.explain.hosts import SymbolLookupError
+    from mkldoctor.explain.runtime import MklKernelUndefined
+
+    out = [classify(e.path, e.symbol, "MKL") for e in events.of(MklKernelUndefined) if e.path]
+    out += [classify(e.library, e.symbol, e.binary) for e in events.of(SymbolLookupError)]
+    return [u for u in out if u is not None]
+
+
+def claims_lookup(event) -> bool:
+    """Whether this family explains a loader ``symbol lookup error`` (the hosts family then leaves it)."""
+    return classify(event.library, event.symbol, event.binary) is not None
+
+
+def is_host(who: str) -> bool:
+    """A host that opened the library with dlopen ("python (import)", "julia (dlopen)"), not a program by its path."""
+    return who == "MKL" or " " in who
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    items = unseen(events)
+    out = []
+    older = [u for u in items if u.case == "older"]
+    hidden = [u for u in items if u.case == "scope" and (u.role in KERNEL_ROLES or is_host(u.who))]
+    dropped = [u for u in items if u.case == "scope" and u not in hidden]
+    if older:
+        out.append(_older(older))
+    if hidden or bare_unversioned_kernels(events):
+        out.append(core_not_visible(hidden, events))
+    if dropped:
+        out.append(_dropped(dropped))
+    return out
+
+
+def bare_unversioned_kernels(events: Parsed) -> list[str]:
+    """``Cannot load libmkl_avx2.so or libmkl_def.so`` said alone, of MKL 2020 or older kernels (no version in the
+    name) on Linux: the kernel found and not loadable, most often for want of a visible core."""
+    from mkldoctor.explain.kernels import layer_soname_missing
+    from mkldoctor.explain.runtime import MklCannotLoad, MklKernelUndefined, MklOpenFailed
+
+    if events.of(MklKernelUndefined) or events.of(MklOpenFailed) or layer_soname_missing(events):
+        return []
+    names = [lib for e in events.of(MklCannotLoad) for lib in e.libraries]
+    kernels = [n for n in names if _role(n) in KERNEL_ROLES and re.fullmatch(r"lib\w+\.so", os.path.basename(n))]
+    return kernels if kernels and len(kernels) == len(names) else []
+
+
+def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
+    bare = bare_unversioned_kernels(events)
+    first = items[0] if items else None
+    base = os.path.basename(first.path) if first else " or ".join(bare)
+    if first is None:
+        title = (f"MKL cannot load its CPU kernel {base}: most often the kernel cannot see MKL's core "
+                 "(MKL's layers loaded without RTLD_GLOBAL, or linked statically into a module)")
+    elif first.role == "core":
+        title = (f"{base} was bound before MKL's threading layer was loaded: {first.symbol} is the threading layer's "
+                 "(LD_BIND_NOW, or the core opened alone)")
+    elif first.role in KERNEL_ROLES:
+        title = (f"MKL's kernel {base} cannot see MKL's own {first.symbol}: MKL's layers are in the process but were loaded "
+                 "without RTLD_GLOBAL (an extension or plugin), or linked statically")
+    else:
+        title = f"{base} was opened without the MKL layers that define {first.symbol}: load libmkl_rt, or those layers first with RTLD_GLOBAL"
+    evidence = [f"{u.who if u.who != 'MKL' else 'MKL'} loaded {u.path}, which needs {u.symbol}, and it could not be resolved"
+                for u in items[:4]]
+    evidence += [f"MKL could not load {base}; the log says no more (no 'cannot open', no undefined name)"] if bare else []
+    for u in items[:2]:
+        evidence.append(u.exported.sentence() + ": any release's layers define it, so this is not a mix of releases: "
+                        f"{os.path.basename(u.path)} does not see those layers at all")
+    paths = [u.path for u in items] + bare
+    if any(re.fullmatch(r"lib\w+\.so", os.path.basename(p)) and _role(p) in KERNEL_ROLES for p in paths):
+        evidence.append("the kernel's name has no version number (MKL 2020 or older): such kernels do not name libmkl_core as a "
+                        "dependency and find MKL's names only in the process's global scope")
+    for path in paths:
+        found = folders.recognise(path, "linux")
+        if found and found[0].name == "conda":
+            evidence.append(f"{path} is a conda environment's: if the module that calls MKL was built against another MKL, MKL "
+                            "took this environment's kernel; preload the layers of the MKL the module was built with")
+            break
+    if bare:
+        evidence.append("other causes of this line: the kernel file missing (MKL 2020 and newer first say 'cannot open shared "
+                        "object file'), or a kernel of another release (an undefined name that only some releases export)")
+    fixes = _fixes(items, bare)
+    if first is not None and first.role == "core":
+        evidence.append("libmkl_rt opens the core before the threading layer; with LD_BIND_NOW set (or the core opened by "
+                        "itself) the loader resolves every name of the core at once, before the layer that defines this one")
+        fixes = ["unset LD_BIND_NOW for the program (env -u LD_BIND_NOW <the program>): MKL's libraries are made to be bound "
+                 "lazily", "or link the three layers explicitly (-lmkl_intel_lp64 -lmkl_sequential -lmkl_core), which the loader "
+                 "loads together", *fixes[3:4]]
+    return Finding(
+        "mkl-core-not-visible", "error", title, tuple(evidence), tuple(fixes),
+        "libmkl_core opens the CPU-specific kernel (libmkl_avx2, libmkl_def, libmkl_vml_*) with dlopen when MKL is first "
+        "called; the kernel calls the core's and the threading layer's internal functions, which the loader looks for in the "
+        "process's global scope. A library that a Python, Julia, R or Java module (or a plugin host) opened keeps its own "
+        "dependencies, MKL's layers among them, out of that scope (RTLD_LOCAL, the default), and layers linked statically "
+        "into a module export nothing: the kernel then finds no mkl_serv_*, mkl_blas_* at all, and MKL says it cannot load it.",
+        _confirm(items, bare),
+    )
+
+
+def _preload(items: list[Unseen], bare: list[str]) -> str:
+    path = items[0].path if items else ""
+    folder = os.path.dirname(path) if os.path.isabs(path) else "<MKL's lib folder>"
+    suffix = re.search(r"\.so(\.\d+)?$", os.path.basename(path) or (bare[0] if bare else ".so"))
+    ext = suffix.group(0) if suffix else ".so"
+    core, layer = layout.of_role("core")[0].file_stem, layout.layer("sequential", "threading").file_stem
+    return f"LD_PRELOAD={folder}/{core}{ext}:{folder}/{layer}{ext}"
+
+
+def _fixes(items: list[Unseen], bare: list[str]) -> list[str]:
+    preload = _preload(items, bare)
+    return [
+        "a Python module that links MKL's layers: before importing it, "
+        "import sys, os; sys.setdlopenflags(os.RTLD_GLOBAL | os.RTLD_NOW)",
+        f"for one run, any host: {preload} <the program>   (with mkl_intel_thread: libmkl_intel_thread and libiomp5 "
+        "instead of libmkl_sequential)",
+        "the preload must be in the process's own environment: a JVM started by an IDE from the desktop, a service or a "
+        "notebook kernel does not inherit a shell's export",
+        "the lasting fix: link the module, plugin or library against libmkl_rt alone (-lmkl_rt), which opens the layers and "
+        "kernels itself with the scope they need; a plugin host: dlopen the plugin with RTLD_NOW | RTLD_GLOBAL",
+        "conda: keep the environment's MKL of one release (conda list mkl; conda install mkl=<the release numpy was built with>)",
+    ]
+
+
+def _confirm(items: list[Unseen], bare: list[str]) -> tuple[str, ...]:
+    name = os.path.basename(items[0].path) if items else (bare[0] if bare else "libmkl_avx2.so")
+    symbol = items[0].symbol if items else "mkl_serv_getenv"
+    return (
+        f"LD_DEBUG=libs <the program> 2>&1 | grep -E '{re.escape(name)}|symbol lookup|libmkl_core'   # the kernel found, then "
+        "'undefined symbol': this cause; only 'trying file=' lines: the file is missing",
+        f"nm -D --defined-only <MKL's lib folder>/libmkl_*.so* | grep -w {symbol}   # which library exports the name",
+        "python3 -c \"import ctypes; b = ctypes.create_string_buffer(256); ctypes.CDLL('libmkl_rt.so').mkl_get_version_string(b, 256); "
+        "print(b.value.decode())\"   # the MKL release the loader finds",
+    )
+
+
+def _dropped(items: list[Unseen]) -> Finding:
+    first = items[0]
+    base = os.path.basename(first.path)
+    evidence = [f"{u.who}: {u.path} needs {u.symbol}, which no library of the process defines" for u in items[:4]]
+    evidence.append(first.exported.sentence())
+    evidence.append(f"{first.who} loaded {base} (it calls {base}'s functions) but not the layers {base} itself calls into: "
+                    "they are not among the program's DT_NEEDED")
+    return Finding(
+        "mkl-layers-not-loaded", "error",
+        f"{base} needs {first.symbol}, which MKL's threading layer and core define: the program was linked without them "
+        "(--as-needed dropped them)",
+        tuple(evidence),
+        ("link with -Wl,--no-as-needed before the MKL libraries (CMake: target_link_libraries(app PRIVATE -Wl,--no-as-needed "
+         "<the MKL libraries>)), or put the MKL libraries after the objects that call them",
+         "or link libmkl_rt alone (-lmkl_rt): one library that opens the others itself"),
+        "MKL's interface layer (libmkl_intel_lp64) calls the threading layer and the core but does not name them as "
+        "dependencies. With --as-needed (the default of Ubuntu's and Debian's compilers) ld keeps a library only when the "
+        "objects before it call it directly: the program calls the interface layer only, so the other two are dropped, "
+        "and the first call fails at run time.",
+        (f"readelf -d {first.who if not is_host(first.who) else '<the program>'} | grep NEEDED   # must list libmkl_core and "
+         "the threading layer",),
+    )
+
+
+def _older(items: list[Unseen]) -> Finding:
+    first = items[0]
+    release = folders.release_in_path(first.path)
+    folder = os.path.dirname(first.path)
+    evidence = [f"{u.who}: {u.path} needs {u.symbol}" for u in items[:4]]
+    evidence.append(f"its folder names MKL {release}: older than every release of mkldoctor's table "
+                    f"({exports.releases()[0].name} to {exports.releases()[-1].name}), which cannot say what it exports")
+    evidence.append(first.exported.sentence() + f": the MKL the program was built for has it; the one loaded from {folder} does not")
+    return Finding(
+        "runtime-symbol-missing", "error",
+        f"an older MKL ({release}, from {folder}) was loaded instead of the one the program was built with: it lacks {first.symbol}",
+        tuple(evidence),
+        (f"take {folder} off LD_LIBRARY_PATH (module unload <the module that put it there>), so that the MKL the program was "
+         "built with (its environment's lib folder) is found",
+         "check which copy the loader takes: LD_DEBUG=libs <the program> 2>&1 | grep libmkl_"),
+        "The loader takes the first file of the right name on LD_LIBRARY_PATH, before the program's run path and the "
+        "environment's own folder: an old MKL put there by a module system or a login script shadows the one the program "
+        "was built against, and its libraries lack names the newer ones call.",
+        ("ldd <the module or program> | grep mkl   # each libmkl_* with the folder it comes from",),
+    )

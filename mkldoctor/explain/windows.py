@@ -1,0 +1,210 @@
+"""Windows at run time: a DLL that could not be loaded, a program that could not start, an entry point not found.
+
+mkldoctor reads Linux (ELF) libraries and cannot inspect Windows binaries, but a Windows log says enough:
+``DLL load failed while importing _multiarray_umath`` (a Python extension whose DLLs are not on its search
+path: Python 3.8+ no longer searches PATH for them), ``STATUS_DLL_NOT_FOUND`` / ``0xc0000135`` /
+``-1073741515`` (a program that could not start), ``Unable to load DLL 'mkl_rt.dll'`` (.NET), MKL's own
+``Cannot load mkl_intel_thread.dll`` (the layer, or Intel's OpenMP runtime ``libiomp5md.dll`` it needs), and
+``The procedure entry point X could not be located in the dynamic link library Y`` (an MKL DLL of another
+release found first: often one installed into ``C:\\Windows\\System32`` by other software). The remedies name
+the folders each distribution keeps its DLLs in (:mod:`mkldoctor.knowledge.folders`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.platforms import ForeignLoadFailed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import folders, layout
+
+
+@dataclass(frozen=True, slots=True)
+class WindowsCannotStart:
+    """A program that Windows could not start because a DLL it needs is missing (STATUS_DLL_NOT_FOUND)."""
+
+    program: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class WindowsEntryPoint:
+    """``The procedure entry point S could not be located in the dynamic link library D``."""
+
+    symbol: str
+    dll: str
+
+
+def _cannot_start(m: re.Match, before) -> WindowsCannotStart:
+    program = re.search(r"`([^`]+\.exe)`|(\S+\.exe)", " ".join([*before[-1:], m.string]))
+    return WindowsCannotStart(next((g for g in program.groups() if g), "") if program else "", m.string.strip())
+
+
+def _entry_point(m: re.Match, _) -> WindowsEntryPoint:
+    return WindowsEntryPoint(m.group("sym") or m.group("sym2") or "", m.group("dll").strip().strip("`'\"."))
+
+
+_STATUS = r"(?:STATUS_DLL_NOT_FOUND|0x[cC]0000135|-1073741515)"
+
+SIGNATURES = (
+    # the status is said inside another tool's words: cargo's and an IDE's "exit code", Python's "returned", CTest's "***"
+    *(Signature(f"windows-status-dll-not-found-{i}", "windows", needle, re.compile(_STATUS), _cannot_start)
+      for i, needle in enumerate(("exit code", "returned", "***", "rror", "ailed"))),
+    Signature("windows-entry-point", "windows", "could not be located",
+              re.compile(r"(?i)(?:(?P<sym>\w+)\s+)?the procedure entry point(?:\s+(?P<sym2>\w+))?\s+could not be located in the "
+                         r"dynamic link library\s+(?P<dll>.+?)\s*$"), _entry_point),
+    Signature("windows-entry-point-not-found", "windows", "not found in",
+              re.compile(r"(?i)procedure entry point\s+(?P<sym>\w+)\s+not found in\s+(?P<dll>[\w:\\/ .()-]+?\.dll)"),
+              lambda m, _: WindowsEntryPoint(m.group("sym"), m.group("dll"))),
+    Signature("dotnet-unable-to-load-dll", "windows", "Unable to load DLL",
+              re.compile(r"Unable to load DLL '(?P<lib>[^']+)'"),
+              lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.group(0).strip())),
+)
+
+
+def _is_kernel(name: str) -> bool:
+    found = layout.get(name)
+    return found is not None and found.role in ("kernel", "vml-kernel")
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = []
+    entry = events.of(WindowsEntryPoint)
+    if entry:
+        out.append(_entry_point_finding(entry))
+    failed = [e for e in windows_failures(events) if not _is_kernel(e.library)]
+    starts = events.of(WindowsCannotStart)
+    if failed or starts:
+        if not (entry and not starts and all(_names_entry_dll(e, entry) for e in failed)):
+            out.append(_not_loaded(failed, starts, events))
+    return out
+
+
+def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
+    """Every Windows load failure of the log: the platforms' events, MKL's own ``Cannot load X.dll``, a host's."""
+    from mkldoctor.explain.hosts import HostCannotLoad
+    from mkldoctor.explain.kernels import claims_foreign
+    from mkldoctor.explain.platforms import is_foreign
+    from mkldoctor.explain.runtime import MklCannotLoad
+
+    failed = [e for e in events.of(ForeignLoadFailed) if e.platform == "Windows"]
+    for event in events.of(MklCannotLoad):
+        for lib in event.libraries:
+            if is_foreign(lib) and ".dylib" not in lib and not claims_foreign(lib, events):
+                failed.append(ForeignLoadFailed("Windows", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
+    for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dll
+        if ".dll" in event.library or "\\" in event.library:
+            name = folders.posix(event.library).rsplit("/", 1)[-1]
+            failed.insert(0, ForeignLoadFailed("Windows", name, f"{event.host} could not load {event.library}"))
+    return failed
+
+
+def _names_entry_dll(event: ForeignLoadFailed, entry: list[WindowsEntryPoint]) -> bool:
+    """The load failure is the entry-point failure said again (``Cannot load mkl_intel_thread.dll``)."""
+    return any(folders.posix(e.dll).rsplit("/", 1)[-1].lower() == event.library.lower() for e in entry)
+
+
+def _hints(text: str) -> set[str]:
+    hints = set()
+    if re.search(r"(?i)anaconda|miniconda|miniforge|conda[\\/]envs|Library[\\/]bin|_mklinit|_distributor_init", text):
+        hints.add("conda")
+    if "DLL load failed" in text or "Could not find module" in text or "ImportError" in text:
+        hints.add("python")
+    if "Unable to load DLL" in text or "DllNotFoundException" in text:
+        hints.add("dotnet")
+    if "MKL FATAL ERROR" in text or "MKL ERROR" in text:
+        hints.add("mkl")
+    if "didn't exit successfully" in text or re.search(r"target[\\/](?:debug|release)[\\/]", text):
+        hints.add("cargo")
+    return hints
+
+
+def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart], events: Parsed) -> Finding:
+    libs = list(OrderedDict.fromkeys(e.library for e in failed if e.library != "a DLL")) or (
+        [s.program for s in starts if s.program] or ["a program" if starts else "a DLL"])
+    detail = " ".join([e.detail for e in failed] + [s.detail for s in starts] + libs)
+    hints = _hints(detail)
+    evidence = [e.detail for e in failed[:6]] + [f"{s.program or 'the program'} could not start: {s.detail}" for s in starts[:3]]
+    for name in libs:
+        found = layout.get(name)
+        if found is not None and found.openmp:
+            evidence.append(f"{name} is MKL's {found.short} layer: it needs Intel's OpenMP runtime libiomp5md.dll, and Windows "
+                            "says 'the specified module could not be found' also when that dependency is the one missing")
+        number = re.search(r"\.(\d)\.dll$", name)
+        if found is not None and number:
+            evidence.append(f"{name}: the .{number.group(1)} is the interface number of an MKL release, as in libmkl_rt.so.{number.group(1)} "
+                            "on Linux: DLLs of another number are of another release and do not stand in for it")
+    evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
+    fix = _fixes(hints, libs, bool(starts))
+    title_libs = ", ".join(libs[:3])
+    title = (f"Windows: {title_libs} could not be loaded" if failed else
+             f"Windows could not start {title_libs}: a DLL it needs was not found (STATUS_DLL_NOT_FOUND, 0xC0000135)")
+    return Finding(
+        "windows-library-not-loaded", "error", title, tuple(evidence), tuple(fix),
+        "Windows looks for a DLL beside the program (or the DLL that asks for it), in the folders added with "
+        "os.add_dll_directory or SetDllDirectory, in System32, and on PATH (not for a Python 3.8+ extension). "
+        "The one named, or one of its own dependencies (libiomp5md.dll, another mkl_*.dll), is in none of them. MKL "
+        "opens its threading layer and CPU kernels itself at run time, so a tool that copies only a program's import "
+        "dependencies (PyInstaller, vcpkg's applocal copy, windeployqt) leaves them behind.",
+        ("Dependencies.exe <the .exe, .pyd or .dll>   # or: dumpbin /dependents <it>: the DLL that is missing",
+         "where mkl_rt.2.dll libiomp5md.dll   # which copies PATH reaches, first one first"),
+    )
+
+
+def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
+    runtime = [f"{f.releases}: {f.runtime}" for f in folders.LAYOUTS if f.platform == "windows" and f.name != "vcpkg"]
+    fix = []
+    if "conda" in hints:
+        fix.append("start the program from the activated environment: conda activate <env> (activation puts <env>\\Library\\bin, "
+                   "where conda's MKL DLLs are, on PATH); a shortcut or .bat that starts python.exe directly skips it")
+    if "conda" in hints and "python" in hints:
+        fix.append("conda: an extension built against another mkl release than the environment's (a pin that paired old "
+                   "numpy or scipy builds with a new mkl): conda list mkl; install the mkl release those packages were built "
+                   "with (conda install mkl=<version>)")
+    if "python" in hints:
+        fix.append("in Python before the import: os.add_dll_directory(r'<the folder that holds the MKL DLLs>')   "
+                   "(Python 3.8+ does not search PATH for an extension's DLLs)")
+    if "dotnet" in hints:
+        fix.append("ship the native DLLs beside the application: reference the package that carries them (MKL.NET's runtime "
+                   "package for the platform) or copy mkl_rt.*.dll with its dependencies into the output folder")
+    if "cargo" in hints:
+        fix.append("a Rust program built with intel-mkl-src's *-iomp features links Intel's OpenMP runtime dynamically: it needs "
+                   "libiomp5md.dll at run time (oneAPI: compiler\\<ver>\\bin, 2021-2023 compiler\\<ver>\\windows\\redist\\"
+                   "intel64_win\\compiler): put that folder on PATH for cargo run and cargo test, or copy the DLL beside the .exe; "
+                   "or use a *-seq feature")
+    if "mkl" in hints or start:
+        fix.append("a bundle (PyInstaller, cx_Freeze) or an installed program: copy MKL's DLLs (mkl_*.dll, the threading layer "
+                   "and the kernels mkl_def*, mkl_avx*, and libiomp5md.dll) beside the .exe; MKL loads them itself, so bundlers "
+                   "miss them (PyInstaller: a hook or --add-binary that collects them)")
+    fix.append("or put the folder on PATH before the program starts: "
+               r'call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat" (oneAPI), or set PATH=<folder>;%PATH%')
+    fix += ["the DLL folders, by layout:"] + ["  " + line for line in runtime]
+    fix.append("keep one MKL per process: DLLs of two releases (mkl_rt.1.dll, mkl_rt.2.dll) do not mix")
+    return fix
+
+
+def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
+    first = entry[0]
+    evidence = [f"{e.dll} (or an MKL DLL it depends on) has no entry point {e.symbol}" for e in entry[:4]]
+    if first.symbol.startswith("mkl_"):
+        evidence.append(f"{first.symbol} is one of MKL's internal names, which change between releases: the DLL that was "
+                        "loaded is of another (often older) MKL release than the one that asks for it")
+    return Finding(
+        "windows-entry-point-missing", "error",
+        f"Windows loaded an MKL DLL of another release: {first.symbol} is not in {folders.posix(first.dll).rsplit('/', 1)[-1]}",
+        tuple(evidence),
+        ("find every copy of MKL's DLLs in the search order: where mkl_core.dll mkl_intel_thread.dll mkl_rt.dll libiomp5md.dll",
+         r"remove (or move beside the software that installed them) MKL DLLs in C:\Windows\System32 and C:\Windows\SysWOW64: "
+         "Windows searches System32 before PATH, so an old copy put there by other software (audio drivers, instrument "
+         "software) shadows the environment's own",
+         "or load the right copy first: keep the environment's DLL folder (conda: <env>\\Library\\bin) first, and in Python "
+         "os.add_dll_directory(<that folder>) before importing numpy"),
+        "A DLL asked its dependency for a function by name and the copy Windows loaded does not export it: the two come "
+        "from different MKL releases. The copy that was found first wins, and the system folders come before PATH.",
+        ("where mkl_core.dll   # every mkl_core.dll on the search path, the first one is loaded",),
+    )

@@ -1,0 +1,81 @@
+"""The argument lists of the BLAS, LAPACK and ScaLAPACK routines that fail most often, from their reference
+interfaces (Netlib's BLAS, LAPACK and ScaLAPACK, which MKL implements with the same argument order).
+
+``Intel MKL ERROR: Parameter 8 was incorrect on entry to DGEMM`` numbers the argument from 1, as LAPACK's
+``INFO = -8`` does: DGEMM's 8th is LDA, an integer. What kind of argument it is tells the likely cause: an
+integer read with the wrong size (ILP64 and LP64 mixed, or another MKL found first), a matrix holding NaN
+(MKL's LAPACK drivers check their input), a workspace smaller than this MKL needs, or an option letter.
+"""
+
+from __future__ import annotations
+
+import re
+
+# kinds of argument: "int" a size, leading dimension, increment or index; "array" a matrix or vector of numbers;
+# "work" a workspace length; "char" an option letter; "scalar" a number; "ints" an integer array (pivots)
+_KIND = {
+    **dict.fromkeys(("M", "N", "K", "NRHS", "LDA", "LDB", "LDC", "LDU", "LDVT", "LDZ", "LDVL", "LDVR", "INCX", "INCY",
+                     "ITYPE", "IL", "IU", "IA", "JA", "IB", "JB", "IC", "JC", "IQ", "JQ", "IZ", "JZ", "RANK"), "int"),
+    **dict.fromkeys(("A", "B", "C", "X", "Y", "W", "S", "U", "VT", "Z", "D", "E", "Q", "TAU", "WR", "WI", "VL", "VR"), "array"),
+    **dict.fromkeys(("LWORK", "LIWORK", "LRWORK"), "work"),
+    **dict.fromkeys(("WORK", "IWORK", "RWORK"), "workspace"),
+    **dict.fromkeys(("TRANS", "TRANSA", "TRANSB", "UPLO", "SIDE", "DIAG", "JOBZ", "JOBU", "JOBVT", "JOBVL", "JOBVR", "RANGE",
+                     "COMPZ"), "char"),
+    **dict.fromkeys(("ALPHA", "BETA", "VU", "ABSTOL", "RCOND"), "scalar"),
+    **dict.fromkeys(("IPIV", "ISUPPZ", "DESCA", "DESCB", "DESCC", "DESCQ", "DESCZ"), "ints"),
+}
+
+# routine (without its s/d/c/z precision letter) -> its arguments, in order
+ROUTINES: dict[str, tuple[str, ...]] = {
+    "GEMM": ("TRANSA", "TRANSB", "M", "N", "K", "ALPHA", "A", "LDA", "B", "LDB", "BETA", "C", "LDC"),
+    "GEMV": ("TRANS", "M", "N", "ALPHA", "A", "LDA", "X", "INCX", "BETA", "Y", "INCY"),
+    "SYRK": ("UPLO", "TRANS", "N", "K", "ALPHA", "A", "LDA", "BETA", "C", "LDC"),
+    "HERK": ("UPLO", "TRANS", "N", "K", "ALPHA", "A", "LDA", "BETA", "C", "LDC"),
+    "SYMM": ("SIDE", "UPLO", "M", "N", "ALPHA", "A", "LDA", "B", "LDB", "BETA", "C", "LDC"),
+    "TRSM": ("SIDE", "UPLO", "TRANSA", "DIAG", "M", "N", "ALPHA", "A", "LDA", "B", "LDB"),
+    "TRMM": ("SIDE", "UPLO", "TRANSA", "DIAG", "M", "N", "ALPHA", "A", "LDA", "B", "LDB"),
+    "AXPY": ("N", "ALPHA", "X", "INCX", "Y", "INCY"),
+    "GESV": ("N", "NRHS", "A", "LDA", "IPIV", "B", "LDB", "INFO"),
+    "GETRF": ("M", "N", "A", "LDA", "IPIV", "INFO"),
+    "GETRI": ("N", "A", "LDA", "IPIV", "WORK", "LWORK", "INFO"),
+    "GETRS": ("TRANS", "N", "NRHS", "A", "LDA", "IPIV", "B", "LDB", "INFO"),
+    "POTRF": ("UPLO", "N", "A", "LDA", "INFO"),
+    "GEQRF": ("M", "N", "A", "LDA", "TAU", "WORK", "LWORK", "INFO"),
+    "SYEV": ("JOBZ", "UPLO", "N", "A", "LDA", "W", "WORK", "LWORK", "INFO"),
+    "SYEVD": ("JOBZ", "UPLO", "N", "A", "LDA", "W", "WORK", "LWORK", "IWORK", "LIWORK", "INFO"),
+    "SYGV": ("ITYPE", "JOBZ", "UPLO", "N", "A", "LDA", "B", "LDB", "W", "WORK", "LWORK", "INFO"),
+    "GESVD": ("JOBU", "JOBVT", "M", "N", "A", "LDA", "S", "U", "LDU", "VT", "LDVT", "WORK", "LWORK", "INFO"),
+    "GESDD": ("JOBZ", "M", "N", "A", "LDA", "S", "U", "LDU", "VT", "LDVT", "WORK", "LWORK", "IWORK", "INFO"),
+    "GELSD": ("M", "N", "NRHS", "A", "LDA", "B", "LDB", "S", "RCOND", "RANK", "WORK", "LWORK", "IWORK", "INFO"),
+    "GELSS": ("M", "N", "NRHS", "A", "LDA", "B", "LDB", "S", "RCOND", "RANK", "WORK", "LWORK", "INFO"),
+    "GELS": ("TRANS", "M", "N", "NRHS", "A", "LDA", "B", "LDB", "WORK", "LWORK", "INFO"),
+    "GEEV": ("JOBVL", "JOBVR", "N", "A", "LDA", "WR", "WI", "VL", "LDVL", "VR", "LDVR", "WORK", "LWORK", "INFO"),
+    # ScaLAPACK (its routines start with P: PDSTEDC)
+    "STEDC@P": ("COMPZ", "N", "D", "E", "Q", "IQ", "JQ", "DESCQ", "WORK", "LWORK", "IWORK", "LIWORK", "INFO"),
+    "SYEVD@P": ("JOBZ", "UPLO", "N", "A", "IA", "JA", "DESCA", "W", "Z", "IZ", "JZ", "DESCZ", "WORK", "LWORK", "IWORK",
+                "LIWORK", "INFO"),
+    "GEMM@P": ("TRANSA", "TRANSB", "M", "N", "K", "ALPHA", "A", "IA", "JA", "DESCA", "B", "IB", "JB", "DESCB", "BETA", "C",
+               "IC", "JC", "DESCC"),
+}
+
+
+def argument(routine: str, number: int) -> tuple[str, str] | None:
+    """(name, kind) of argument ``number`` (from 1) of ``routine`` (``DGEMM``, ``cblas_dgemm``, ``PDSTEDC``), or None."""
+    name = routine.strip().upper()
+    names = None
+    cblas = name.startswith("CBLAS_")
+    if cblas:
+        name = name[len("CBLAS_"):]
+    match = re.fullmatch(r"(?P<p>P?)[SDCZ](?P<base>[A-Z]+)_?", name)
+    if match:
+        base = match.group("base")
+        names = ROUTINES.get(f"{base}@P") if match.group("p") else None
+        names = names or ROUTINES.get(base)
+    if names is None:
+        return None
+    if cblas:  # CBLAS puts the layout (row or column major) first and drops nothing else for these routines
+        names = ("LAYOUT",) + names
+    if not 1 <= number <= len(names):
+        return None
+    arg = names[number - 1]
+    return arg, _KIND.get(arg, "char" if arg == "LAYOUT" else "other")

@@ -1,0 +1,99 @@
+"""What the build scripts of Rust crates that reach MKL look for, in order, and how they fail.
+
+A cargo build that stops with ``failed to run custom build command for `intel-mkl-src v0.5.0``` is
+explained by what that crate's ``build.rs`` does at that version. Read from the crates' own sources at
+their release tags (rust-math/intel-mkl-src: ``intel-mkl-src-0.5.0``, ``intel-mkl-src-v0.7.0``,
+``intel-mkl-src-v0.8.1``; coreylowman/dfdx ``v0.11.1``) and the threads that established the failures
+(rust-math/intel-mkl-src#103 and #114: the S3 download retired; blas-src#26, egobox#162, dfdx#712).
+What intel-mkl-src's download unpacks, and where, is :mod:`mkldoctor.discover.intel_mkl_src`'s.
+Install commands are :mod:`mkldoctor.knowledge.recipes`'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mkldoctor.knowledge.history import version_key
+from mkldoctor.knowledge.recipes import CARGO_CLEAN
+
+
+@dataclass(frozen=True)
+class BuildScript:
+    crate: str
+    first: str  # the first version this entry covers
+    last: str  # the last version it covers ("0.7.99": any 0.7)
+    looks: tuple[str, ...]  # what the build script looks for, in order
+    failure: str  # how it fails, in words
+    fix: tuple[str, ...]
+
+    def covers(self, crate: str, version: str) -> bool:
+        v = version_key(version.split("+", 1)[0])
+        return crate == self.crate and version_key(self.first) <= v <= version_key(self.last)
+
+
+_WINDOWS_ROOTS = "C:/Program Files (x86)/IntelSWTools/ and C:/Program Files (x86)/Intel/oneAPI/"
+
+SCRIPTS: tuple[BuildScript, ...] = (
+    BuildScript(
+        "intel-mkl-src", "0.5.0", "0.5.99",
+        ("pkg-config's mkl-dynamic-lp64-iomp.pc",
+         "else it downloads an MKL archive from the crate's own S3 bucket, which has been retired: the download fails"),
+        "with no mkl-dynamic-lp64-iomp.pc on PKG_CONFIG_PATH it always downloads, and the download can no longer succeed "
+        "(it panics: 'Failed to downalod Intel-MKL archive'); this version can never fetch MKL again",
+        ("use intel-mkl-src 0.8 or newer (blas-src 0.10, lapack-src 0.10, ndarray-linalg 0.16 and later reach it): it finds a "
+         "system MKL or fetches its own from an OCI registry",
+         "or keep 0.5 and give it a system MKL through pkg-config: install MKL with its .pc files, then "
+         "export PKG_CONFIG_PATH=<MKL prefix>/lib/pkgconfig (it asks for mkl-dynamic-lp64-iomp, so Intel's OpenMP too)"),
+    ),
+    BuildScript(
+        "intel-mkl-src", "0.6.0", "0.7.99",
+        ("pkg-config's mkl-<config>.pc (the crate's mkl-* feature, mkl-static-ilp64-seq by default)",
+         "$MKLROOT", f"/opt/intel (Windows: {_WINDOWS_ROOTS})",
+         "else, with its download feature, an MKL 2020.1 archive from the crate's S3 bucket, which has been retired"),
+        "found no MKL and tried the download ('Download Intel MKL archive into ...'), which can no longer succeed; without "
+        "the download feature it stops with 'No MKL found, and download flag is off.'",
+        ("install MKL where the build script looks (MKLROOT, or the .pc files on PKG_CONFIG_PATH), then "
+         f"{CARGO_CLEAN} and build again",
+         "or move to intel-mkl-src 0.8 or newer (linfa 0.8, blas-src 0.10, ndarray-linalg 0.16), whose fallback download works"),
+    ),
+    BuildScript(
+        "intel-mkl-src", "0.8.0", "0.99.99",
+        ("pkg-config --variable=prefix mkl-<config> (the crate's mkl-* feature, mkl-static-ilp64-iomp by default)",
+         "$MKLROOT", f"/opt/intel (Windows: {_WINDOWS_ROOTS})",
+         "for a static config only: the OCI image ghcr.io/rust-math/rust-mkl/<os>/<config> (MKL 2020.1 on Linux, 2022.0 "
+         "on Windows), downloaded and unpacked by ocipkg"),
+        "the build script itself does not stop when it finds no MKL (the link does, later); a panic comes from the "
+        "ocipkg download (no network, a proxy, a registry error) or from a .pc file or MKLROOT that points at no usable MKL",
+        ("give it a system MKL so that it does not download: export MKLROOT=<MKL prefix> (or PKG_CONFIG_PATH=<prefix>/lib/pkgconfig "
+         "with the mkl-<config>.pc files), "
+         f"then {CARGO_CLEAN} and build again",),
+    ),
+    BuildScript(
+        "dfdx", "0.11.0", "0.11.99",
+        ("ONEAPI_ROOT (default /opt/intel/oneapi)",
+         "LD_LIBRARY_PATH must contain the literal text 'mkl/latest/lib/intel64' or 'mkl/2022.1.0/lib/intel64' (and "
+         "'compiler/latest/linux/compiler/lib/intel64_lin' or its 2022.1.0 form)"),
+        "its check is on the text of LD_LIBRARY_PATH, for oneAPI 2022.1.0's folders: oneAPI 2023's setvars.sh puts "
+        "mkl/2023.x.y/lib/intel64 there, so the check fails although MKL is on the path",
+        ("export LD_LIBRARY_PATH=/opt/intel/oneapi/mkl/latest/lib/intel64:/opt/intel/oneapi/compiler/latest/linux/compiler/lib/"
+         "intel64_lin:$LD_LIBRARY_PATH   # the 'latest' links point at the installed release",
+         "or build without dfdx's intel-mkl feature (later dfdx releases dropped the MKL backend)"),
+    ),
+)
+
+
+# what intel-mkl-src's own download holds: one configuration's layers (semantic-router#3696: mkl-static-lp64-iomp has
+# libmkl_intel_lp64.a, libmkl_intel_thread.a, libmkl_core.a and libiomp5.a, and no libmkl_sequential.a)
+DOWNLOAD_HOLDS = ("intel-mkl-src's own download (MKL 2020.1, for the configuration its mkl-* feature names) holds only that "
+                  "configuration's layers: mkl-static-lp64-iomp has libmkl_intel_thread.a and libiomp5.a, and no "
+                  "libmkl_sequential.a")
+
+
+def script(crate: str, version: str | None) -> BuildScript | None:
+    """What is known of ``crate``'s build script at ``version`` (its newest entry when the version is unknown)."""
+    entries = [s for s in SCRIPTS if s.crate == crate]
+    if not entries:
+        return None
+    if not version:
+        return entries[-1]
+    return next((s for s in entries if s.covers(crate, version)), None)

@@ -1,0 +1,153 @@
+"""Where each MKL distribution keeps its files, per platform and release, and what sets the environment for it.
+
+A log from another machine names folders (``-LIBPATH:C:\\...\\oneAPI\\mkl\\2023.1.0\\lib``,
+``/opt/intel/compilers_and_libraries_2020/linux/mkl/include``, ``.../anaconda3/lib``): read against
+these layouts, a folder says which distribution and release it belongs to, and whether the files a
+tool looked for can be in it at all (oneAPI 2021-2023 keep the libraries in ``lib/intel64``, oneAPI
+2024 and newer directly in ``lib``). Folder names are spelled with ``/``; Windows paths are compared
+with their ``\\`` turned to ``/``.
+
+Sources: Intel's oneAPI and Parallel Studio installation layouts (2016-2026), conda's and pip's
+``Library\\bin``/``Library\\lib`` on Windows, vcpkg's intel-mkl port; the public threads in
+tests/data/explain_corpus (pytorch/pytorch#105215, faiss#4769, r-hub/containers#106).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.knowledge.history import version_key
+
+ONEAPI_FLAT = "2024.0"  # the first oneAPI release whose MKL keeps its libraries in lib/ rather than lib/intel64/
+
+
+@dataclass(frozen=True)
+class Folders:
+    """One distribution's layout on one platform: where the link libraries, the run-time libraries and Intel's
+    OpenMP runtime are (``<ver>``: the release folder, ``<env>``: an environment's prefix), and what sets the
+    environment (PATH/LIB on Windows, LD_LIBRARY_PATH and CPATH on Linux) for it."""
+
+    name: str  # "oneapi-2024", "oneapi-2021", "parallel-studio", "conda", "pip", "vcpkg", "debian"
+    platform: str  # "windows" or "linux"
+    releases: str  # what the layout covers, in words
+    pattern: re.Pattern[str]  # a path of this layout (``/`` separators; group ``version`` when the path names it)
+    libs: str  # the link libraries (.lib on Windows, .so/.a on Linux)
+    runtime: str  # the run-time libraries (DLLs on Windows)
+    openmp: str  # Intel's OpenMP runtime (libiomp5md.dll / libiomp5.so)
+    environment: str  # the command that sets the environment for it
+
+
+def _p(text: str) -> re.Pattern[str]:
+    return re.compile(text, re.I)
+
+
+LAYOUTS: tuple[Folders, ...] = (
+    Folders("oneapi-2024", "windows", "oneAPI 2024.0 and newer",
+            _p(r"/oneAPI/mkl/(?P<version>20(?:2[4-9]|[3-9]\d)[\d.]*|latest)(?:/|$)"),
+            r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\lib", r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\bin",
+            r"C:\Program Files (x86)\Intel\oneAPI\compiler\<ver>\bin",
+            r'call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat"'),
+    Folders("oneapi-2021", "windows", "oneAPI 2021.1 to 2023.2",
+            _p(r"/oneAPI/mkl/(?P<version>202[1-3][\d.]*)(?:/|$)"),
+            r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\lib\intel64", r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\redist\intel64",
+            r"C:\Program Files (x86)\Intel\oneAPI\compiler\<ver>\windows\redist\intel64_win\compiler",
+            r'call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat"'),
+    Folders("parallel-studio", "windows", "Parallel Studio XE and MKL 2020 and older",
+            _p(r"/compilers_and_libraries_(?P<version>20\d\d(?:\.\d+)*)/windows/"),
+            r"C:\Program Files (x86)\IntelSWTools\compilers_and_libraries_<ver>\windows\mkl\lib\intel64_win",
+            r"C:\Program Files (x86)\IntelSWTools\compilers_and_libraries_<ver>\windows\redist\intel64_win\mkl",
+            r"C:\Program Files (x86)\IntelSWTools\compilers_and_libraries_<ver>\windows\redist\intel64_win\compiler",
+            r"call <install>\windows\mkl\bin\mklvars.bat intel64   (or compilervars.bat intel64)"),
+    Folders("vcpkg", "windows", "vcpkg's intel-mkl port",
+            _p(r"/vcpkg/(?:.*/)?installed/[\w-]+/"),
+            r"<vcpkg>\installed\<triplet>\lib\intel64 (the port's .lib files; msbuild integration links only <triplet>\lib)",
+            r"<vcpkg>\installed\<triplet>\bin", r"<vcpkg>\installed\<triplet>\bin",
+            "vcpkg integrate install; the kernel DLLs are not import dependencies: copy them beside the program"),
+    Folders("conda", "windows", "conda's mkl, mkl-devel and intel-openmp packages",
+            _p(r"/(?:ana|mini)conda\d?/|/miniforge\d?/|/mambaforge/|/conda/envs/|/envs/[\w.-]+/Library/|/Library/(?:bin|lib)(?:/|$)"),
+            r"<env>\Library\lib", r"<env>\Library\bin", r"<env>\Library\bin", "conda activate <env>   # puts <env>\\Library\\bin on PATH"),
+    Folders("pip", "windows", "PyPI's mkl, mkl-devel and intel-openmp wheels",
+            _p(r"/(?:Python\d+|venv|\.venv)/(?:.*/)?Library/(?:bin|lib)(?:/|$)"),
+            r"<python prefix>\Library\lib", r"<python prefix>\Library\bin", r"<python prefix>\Library\bin",
+            r"os.add_dll_directory(r'<python prefix>\Library\bin')   # Python 3.8+ ignores PATH for an extension's DLLs"),
+    Folders("oneapi-2024", "linux", "oneAPI 2024.0 and newer",
+            _p(r"/oneapi/mkl/(?P<version>20(?:2[4-9]|[3-9]\d)[\d.]*|latest)(?:/|$)"),
+            "/opt/intel/oneapi/mkl/<ver>/lib", "/opt/intel/oneapi/mkl/<ver>/lib", "/opt/intel/oneapi/compiler/<ver>/lib",
+            "source /opt/intel/oneapi/setvars.sh   # or <install>/mkl/<ver>/env/vars.sh"),
+    Folders("oneapi-2021", "linux", "oneAPI 2021.1 to 2023.2",
+            _p(r"/oneapi/mkl/(?P<version>202[1-3][\d.]*)(?:/|$)"),
+            "/opt/intel/oneapi/mkl/<ver>/lib/intel64", "/opt/intel/oneapi/mkl/<ver>/lib/intel64",
+            "/opt/intel/oneapi/compiler/<ver>/linux/compiler/lib/intel64_lin",
+            "source /opt/intel/oneapi/setvars.sh   # or <install>/mkl/<ver>/env/vars.sh"),
+    Folders("parallel-studio", "linux", "Parallel Studio XE, Composer XE and MKL 2020 and older",
+            _p(r"/(?:compilers_and_libraries_|parallel_studio_xe_|composer_xe_)(?P<version>20\d\d(?:\.\d+)*)|/intel/mkl/lib/(?:intel64|ia32)"),
+            "/opt/intel/compilers_and_libraries_<ver>/linux/mkl/lib/intel64_lin (and /opt/intel/mkl/lib/intel64)",
+            "/opt/intel/compilers_and_libraries_<ver>/linux/mkl/lib/intel64_lin",
+            "/opt/intel/compilers_and_libraries_<ver>/linux/compiler/lib/intel64_lin",
+            "source <install>/bin/compilervars.sh intel64   # or mkl/bin/mklvars.sh intel64, or bin/psxevars.sh"),
+    Folders("conda", "linux", "conda's mkl packages",
+            _p(r"/(?:ana|mini)conda\d?/|/miniforge\d?/|/mambaforge/|/conda/envs/"),
+            "<env>/lib", "<env>/lib", "<env>/lib", "conda activate <env>"),
+    Folders("pip", "linux", "PyPI's mkl wheels",
+            _p(r"/site-packages/|/dist-packages/"),
+            "<python prefix>/lib", "<python prefix>/lib", "<python prefix>/lib",
+            "export LD_LIBRARY_PATH=<python prefix>/lib   # the mkl wheel puts libmkl_*.so there, not in site-packages"),
+)
+
+_RELEASE_IN_PATH = (
+    re.compile(r"/(?:oneapi/mkl|mkl)/(?P<v>20\d\d(?:\.\d+){0,2})(?:/|$)", re.I),
+    re.compile(r"(?:compilers_and_libraries|parallel_studio_xe|composer_xe)_(?P<v>20\d\d(?:\.\d+){0,2})", re.I),
+    re.compile(r"/mkl[-_](?P<v>(?:20\d\d|1[01])(?:\.\d+){1,2})(?:[-./]|$)", re.I),  # nix store, conda pkgs: mkl-2019.0.117, mkl-11.3.3-0
+    re.compile(r"/mkl-(?P<v>20\d\d(?:\.\d+){0,2})(?:/|$)", re.I),  # mkl-2021.3.0 (a cmake config folder)
+)
+
+
+def posix(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+def recognise(path: str, platform: str | None = None) -> tuple[Folders, str | None] | None:
+    """The layout a path of a log belongs to, and the release it names (None when it names none)."""
+    text = posix(path)
+    for folders in LAYOUTS:
+        if platform and folders.platform != platform:
+            continue
+        match = folders.pattern.search(text)
+        if match:
+            version = match.groupdict().get("version")
+            return folders, version if version and version != "latest" else None
+    return None
+
+
+def release_in_path(path: str) -> str | None:
+    """The MKL release a folder's name says (``composer_xe_2015.2.164`` -> ``2015.2.164``), or None."""
+    text = posix(path)
+    for pattern in _RELEASE_IN_PATH:
+        match = pattern.search(text)
+        if match:
+            return match.group("v")
+    return None
+
+
+def oneapi_lib_dir(version: str, windows: bool) -> str:
+    """Where a oneAPI release keeps its libraries, under its mkl/<ver> folder: ``lib/intel64`` before 2024, ``lib`` since."""
+    flat = version_key(version) >= version_key(ONEAPI_FLAT)
+    sub = "lib" if flat else "lib/intel64"
+    return sub.replace("/", "\\") if windows else sub
+
+
+def lib_dir_mismatch(folder: str) -> str | None:
+    """A sentence when a log's library folder cannot hold the libraries of the release it names: a oneAPI 2021-2023
+    folder given as ``mkl/<ver>/lib`` (the libraries are in ``lib/intel64``), or a 2024+ one as ``lib/intel64``."""
+    text = posix(folder).rstrip("/")
+    match = re.search(r"/oneapi/mkl/(?P<v>20\d\d(?:\.\d+)*)/(?P<sub>lib(?:/intel64)?)$", text, re.I)
+    if not match:
+        return None
+    version, sub = match.group("v"), match.group("sub").lower()
+    right = oneapi_lib_dir(version, False)
+    if sub == right:
+        return None
+    windows = "\\" in folder
+    return (f"{folder} is oneAPI MKL {version}'s {sub.replace('/', chr(92)) if windows else sub} folder; that release keeps its "
+            f"libraries in {oneapi_lib_dir(version, windows)} (oneAPI 2021-2023: lib/intel64; {ONEAPI_FLAT} and newer: lib)")
