@@ -1,7 +1,7 @@
 """Every finding id the code can emit has one entry in the rule catalogue, and every entry is emitted.
 
 The ids are read from the source itself (``Finding("id", ...)``, ``Finding(id="id", ...)``, a module
-constant, or a conditional between two literals), so a new rule without a description fails here.
+constant, or a conditional between two literals; ``replace(finding, id="id")`` with a literal), so a new rule without a description fails here.
 """
 
 from __future__ import annotations
@@ -38,6 +38,11 @@ def emitted_ids() -> tuple[dict[str, str], list[str]]:
             if not isinstance(node, ast.Call):
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if name == "replace":  # dataclasses.replace(finding, id="other-id"): a literal id given there is emitted too
+                given = next((k.value for k in node.keywords if k.arg == "id"), None)
+                for one in (_ids(given, constants) or ()) if given is not None else ():
+                    found.setdefault(one, f"{path.relative_to(PACKAGE.parent)}:{node.lineno}")
+                continue
             if name != "Finding":
                 continue
             arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "id"), None)

@@ -16,7 +16,7 @@ from mkldoctor.explain.linker import skipped_advice
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports, places, recipes
+from mkldoctor.knowledge import exports, folders, places, recipes
 
 LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library by the name the user gives
@@ -133,9 +133,10 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
 # -- the linker: -lNAME not found on the log's machine ------------------------------------------------------
 
 
-def library(ctx: Context, names: list[str], command, static: bool, skipped=()) -> Finding:
+def library(ctx: Context, names: list[str], command, static: bool, skipped=(), cargo=((), ())) -> Finding:
     """``cannot find -lmkl_core`` in a log from elsewhere: the folders the line gave, what the log shows of MKL's
-    folders (``skipped``: the files ld said it skipped as incompatible), what the layout of the release they name says."""
+    folders (``skipped``: the files ld said it skipped as incompatible), what the layout of the release they name says;
+    ``cargo``: (evidence, fix) of a cargo build's MKL download (libraries.cargo_download)."""
     lib_dirs = [d for d in (command.lib_dirs if command is not None else ()) if not d.startswith("<")]
     evidence = [f"the link line's -L folders: {more(lib_dirs, 6)}" if lib_dirs else
                 ("the link line gives no -L folder: ld searched only its own default folders" if command is not None else
@@ -143,9 +144,10 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=()) -
     fix: list[str] = []
     moved = [(d, *found) for d in lib_dirs if (found := places.lib_intel64_gone(d))]
     for folder, release, instead in moved:
-        evidence.append(f"{folder} names oneAPI MKL {release}, which keeps its libraries in {instead}: lib/intel64 exists up "
-                        f"to oneAPI {places.ONEAPI_LAST_WITH_LIB_INTEL64} (mkldoctor's knowledge of the oneAPI layout)")
-        fix.append(f"-L{q(instead)} in place of -L{q(folder)}   # where MKL {release} has its libraries")
+        evidence.append(folders.lib_dir_mismatch(folder) or f"{folder} names oneAPI MKL {release}, which keeps its libraries "
+                        f"in {instead}")
+        fix.append(f"-L{q(instead)} in place of -L{q(folder)}   # where MKL {release} has its libraries (oneAPI "
+                   f"{folders.ONEAPI_FLAT} and newer: lib, no lib/intel64)")
     wanted = [n.lstrip(":") for n in names]
     said, changes = skipped_advice(skipped)  # ld saw the library and could not use it: another architecture's file
     evidence += said
@@ -173,6 +175,8 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=()) -
         fix.append("if it is installed, give its folder to the linker: -L<that folder> (CMake: target_link_directories, or "
                    "MKL_ROOT/MKLROOT for the project's FindMKL; a conda environment: -L$CONDA_PREFIX/lib)")
         fix.append(f"if it is not: install MKL's development files there: {ctx.recipe_ref('static' if static else 'shared')}")
+    evidence += cargo[0]
+    fix += cargo[1]
     names_shown = more(["-l" + n for n in names], 4)
     return Finding(
         "library-not-found", "error", f"cannot find {names_shown}: not in any folder the linker searched on the log's machine",

@@ -73,9 +73,9 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             command = _command_for(ctx, items[0][2], None)
             names = [name for _, _, name in items]
             skipped = [e for e in events.of(SkippedIncompatible) if e.name in names]
-            found = elsewhere.library(ctx, names, command, static, skipped)
-            out.append(replace(found, id="library-incompatible" if skipped else found.id,
-                               locations=ctx.located([e for e, _, _ in items], "cannot find")))
+            found = replace(elsewhere.library(ctx, names, command, static, skipped, cargo_download(ctx, items, _crates(events))),
+                            locations=ctx.located([e for e, _, _ in items], "cannot find"))
+            out.append(replace(found, id="library-incompatible") if skipped else found)
             continue
         finding = _library_finding(ctx, cause, static, items, _crates(events), dirs.get(key, ()))
         skipped = [e for e in events.of(SkippedIncompatible) if e.name in {name for _, _, name in items}]
@@ -89,6 +89,17 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                               recipes=())
         out.append(finding)
     return out
+
+
+def cargo_download(ctx: Context, items, crates: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """(evidence, fix) for an MKL layer a cargo build could not find: intel-mkl-src's download holds one configuration's
+    layers. Empty where the log is not a cargo build's (rust-lld, or intel-mkl-src named)."""
+    if not (ctx.cargo or "intel-mkl-src" in crates or any(event.linker == "rust-lld" for event, _, _ in items)):
+        return [], []
+    return (["a cargo build (rust-lld, or intel-mkl-src named): " + build_scripts.DOWNLOAD_HOLDS],
+            ["with cargo: link the layers of the configuration intel-mkl-src fetched (or pick the intel-mkl-src feature "
+             "whose layers the crate links), or give intel-mkl-src a full MKL: export MKLROOT=<MKL prefix>; "
+             + CARGO_CLEAN_EXPLAINED])
 
 
 def _crates(events: Parsed) -> tuple[str, ...]:
@@ -199,11 +210,9 @@ def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tupl
         fix.append("where MKL is installed on the machine that links: give the linker its folder, -L<that folder> (a package's "
                    "CMake config or a build variable that carries library names without their folder leaves it out)")
         fix.append(f"where it is not: install MKL's development files: {ctx.recipe_ref('static' if static else 'shared')}")
-        if ctx.cargo or "intel-mkl-src" in crates or any(event.linker == "rust-lld" for event, _, _ in items):
-            evidence.append("a cargo build (rust-lld, or intel-mkl-src named): " + build_scripts.DOWNLOAD_HOLDS)
-            fix.append("with cargo: link the layers of the configuration intel-mkl-src fetched (or pick the intel-mkl-src feature "
-                       "whose layers the crate links), or give intel-mkl-src a full MKL: export MKLROOT=<MKL prefix>; "
-                       + CARGO_CLEAN_EXPLAINED)
+        said, change = cargo_download(ctx, items, crates)
+        evidence += said
+        fix += change
     else:
         title += ": no copy of it anywhere searched (not an MKL library)"
         fix.append("install the package that provides it (apt-file search, dpkg -S), or add its folder with -L")

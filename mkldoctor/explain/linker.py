@@ -66,9 +66,10 @@ def skipped_advice(skipped) -> tuple[list[str], list[str]]:
                 f"take -L{folder} off the line, and give the folder of the libraries built for this architecture")
         if line not in fix:
             fix.append(line)
-    fix.append("find what put that folder on the link line: a finder that chose the 32-bit folder (a FindMKL or FindCBLAS "
-               "that did not find MKL's root, or a wrong MKLROOT): point it at the 64-bit one (MKLROOT, or the finder's "
-               "own root variable)")
+    if fix:
+        fix.append("find what put that folder on the link line: a finder that chose the 32-bit folder (a FindMKL or FindCBLAS "
+                   "that did not find MKL's root, or a wrong MKLROOT): point it at the 64-bit one (MKLROOT, or the "
+                   "finder's own root variable)")
     return evidence, fix
 
 
