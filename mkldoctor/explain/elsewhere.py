@@ -53,6 +53,11 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str) -> Find
         fix.append(f"if it is there, put its folder on the loader's path: export LD_LIBRARY_PATH=<that folder>{LD_PATH} "
                    "(or link with -Wl,-rpath,<that folder>); a library copied into /usr/local/lib or another ld.so.conf "
                    "folder is found only after sudo ldconfig")
+        if any(exports.release(r) is not None and exports.release(r).source.startswith("PyPI") and r >= "2021"
+               for r in exports.releases_providing(soname)):  # a oneAPI release's soname (.so.1, .so.2)
+            fix.append("a oneAPI install (/opt/intel/oneapi, or ~/intel/oneapi for one user): source <that folder>/setvars.sh "
+                       "in the shell that runs the program; it puts MKL's and the compiler's lib folders (libiomp5) on "
+                       "LD_LIBRARY_PATH")
     fix += _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
     return Finding(
         "loader-cannot-find", "error", f"the loader cannot find {soname}", tuple(evidence), tuple(fix),
