@@ -65,3 +65,37 @@ def test_a_log_from_another_machine_through_the_command_line(tmp_path):
     assert result.exit_code == 1
     findings = json.loads(result.stdout)["findings"]
     assert [f["id"] for f in findings] == [EXPECT["expect"][entry["id"]]["finding"]]
+
+
+HELDBACK = json.loads((CORPUS / "heldback.json").read_text())
+HELD = {entry["id"]: entry for entry in HELDBACK["entries"]}
+VERDICTS = HELDBACK["scored"]["verdicts"]
+
+
+def test_the_heldback_scoring_covers_every_entry():
+    assert set(VERDICTS) == set(HELD)
+    counts = HELDBACK["scored"]["counts"]
+    assert sum(counts.values()) == len(HELD) == 45
+    assert counts == {k: sum(1 for v in VERDICTS.values() if v["verdict"] == k) for k in counts}
+
+
+@pytest.mark.parametrize("entry_id", sorted(HELD))
+def test_a_heldback_log_is_never_silent_and_keeps_what_was_right(entry_id):
+    """Each held-back log is a failure: it gets an error finding (never "no problem found"); one judged right at the
+    scoring still gets the finding it was judged right for."""
+    findings = explain(logparse.parse_bytes(HELD[entry_id]["log"].encode()), [])
+    assert findings, "silent: a failure read as no problem"
+    assert any(f.severity in ("error", "warning") for f in findings), [(f.id, f.severity) for f in findings]
+    verdict = VERDICTS[entry_id]
+    if verdict["verdict"] == "right":
+        assert verdict["finding"] in {f.id for f in findings}, (verdict, [(f.id, f.title) for f in findings])
+
+
+def test_rustc_coded_errors_and_a_dependency_trees_not_found_are_failures():
+    """The three logs the held-back scoring found silent: rustc's error[E0532] and a DLL tree's (NOT FOUND)."""
+    for entry_id in ("rust-intel-mkl-tool-anyhow-1-0-49-ok-shadowed-intel-mkl-src-68",
+                     "julia-win-libiomp5md-needs-vcruntime140-mkljl-165"):
+        (finding,) = explain(logparse.parse_bytes(HELD[entry_id]["log"].encode()), [])
+        assert finding.id == "unrecognised-failure" and finding.severity == "error"
+    mkl2019 = "Intel MKL FATAL ERROR: cannot load libmkl_vml_avx2.so or libmkl_vml_def.so.\n"
+    assert "unrecognised-failure" not in {f.id for f in explain(logparse.parse_bytes(mkl2019.encode()), [])}

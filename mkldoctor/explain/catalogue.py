@@ -30,6 +30,8 @@ ERROR_WORDS = (
     r"cannot (?:open|find|load)\b", r"Cannot (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
     r"CMake Error", r"Error #\d", r"\bError \d+\b", r"Error in ", r"\bError:",
     r"^\s*[A-Z]\w*Error: ",  # a Python exception's last line: ModuleNotFoundError, ValueError, ...
+    r"\berror\[E\d{4}\]:",  # rustc's coded errors: error[E0532]: ...
+    r"\(NOT FOUND\)",  # a dependency tree's missing DLL or library (Julia's and Windows' dependency walkers)
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
@@ -41,7 +43,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "ailed", "FAILED", "CMake", "invalid value", "options are:", "***", "ninja:", "terminated", "aborting",
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
-           "skipping incompatible", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value")
+           "skipping incompatible", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
+           "NOT FOUND")
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)

@@ -61,7 +61,7 @@ def _cannot_load(m: re.Match, _) -> MklCannotLoad:
 
 
 SIGNATURES = (
-    Signature("mkl-fatal-cannot-load", "runtime", "Cannot load",
+    Signature("mkl-fatal-cannot-load", "runtime", "annot load",  # Cannot load; MKL 2019 and older: cannot load
               re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERROR: Cannot load (?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
     Signature("mkl-cannot-open", "runtime", "cannot open shared object file",
               re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object file[^.]*)", re.I),
