@@ -306,7 +306,7 @@ def test_ilp64_with_32_bit_callers_is_proven_wrong_on_real_mkl(mkl, tmp_path):
 def seed_built(mkl, tmp_path):
     """The seed's project built once against intel-mkl-src's 2020.1 download (link fails on hgemm_)."""
     data = tmp_path / "data"
-    download = data / "ocipkg/ghcr.io/rust-math/rust-mkl/linux/mkl-static-lp64-iomp/__2020.1-3038006115"
+    download = data / "ocipkg/oci-registry/rust-math/rust-mkl/linux/mkl-static-lp64-iomp/__2020.1-3038006115"
     lib = mkl.debian_lib(mkl.debian_static)
     link_tree([lib / n for n in ("libmkl_core.a", "libmkl_intel_lp64.a", "libmkl_intel_thread.a")], download)
     link_tree([mkl.pip_lib / "libiomp5.a"], download)

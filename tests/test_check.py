@@ -48,7 +48,7 @@ def seed_machine(mkl, tmp_path):
     """The seed's machine: intel-mkl-src's MKL download (here Debian's real 2020.4 archives, which lack
     hgemm_ like the 2020.1 it downloads, with the libiomp5.a the download ships), a crate calling hgemm_."""
     data = tmp_path / "data"
-    download = data / "ocipkg/ghcr.io/rust-math/rust-mkl/linux/mkl-static-lp64-iomp/__2020.1-3038006115"
+    download = data / "ocipkg/oci-registry/rust-math/rust-mkl/linux/mkl-static-lp64-iomp/__2020.1-3038006115"
     lib = mkl.debian_lib(mkl.debian_static)
     link_tree([lib / n for n in ("libmkl_core.a", "libmkl_intel_lp64.a", "libmkl_intel_thread.a")], download)
     link_tree([mkl.pip_lib / "libiomp5.a"], download)
@@ -107,7 +107,7 @@ def test_acceptance_2_shared_only_sysroot_and_a_static_link(mkl, tmp_path):
     (finding,) = by_id(document, "runtime-without-devel")
     fix = "\n".join(fix_lines(document, finding))
     assert "libmkl-full-dev" in fix and "intel-oneapi-mkl-devel" in fix
-    assert "apt.repos.intel.com" in fix  # the sysroot has no Intel repository configured
+    assert "first add Intel's oneAPI apt repository" in fix  # the sysroot has no Intel repository configured
     assert any("libmkl-rt" in line for line in finding["evidence"])
     # its mkl-static-*.pc files name archives that are not there: one warning lists them all, each file's own
     pc = mkl.debian_lib(mkl.debian_shared) / "pkgconfig"
@@ -402,7 +402,7 @@ def test_cmake_project_missing_symbol_fix_points_find_package_at_the_copy(mkl, t
 
 def test_old_mkl_on_amd(mkl, tmp_path):
     lib = mkl.debian_lib(mkl.debian_static)
-    download = tmp_path / "root/.local/share/ocipkg/ghcr.io/rust-math/rust-mkl/linux/mkl-static-lp64-seq/__2019.5-1"
+    download = tmp_path / "root/.local/share/ocipkg/oci-registry/rust-math/rust-mkl/linux/mkl-static-lp64-seq/__2019.5-1"
     link_tree([lib / n for n in ("libmkl_core.a", "libmkl_intel_lp64.a", "libmkl_sequential.a")], download)
     (tmp_path / "proc").mkdir()
     (tmp_path / "proc/cpuinfo").write_text("processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7B13\n")
@@ -438,7 +438,7 @@ def test_fix_on_a_dnf_image_names_dnf_and_intels_yum_repository(mkl, tmp_path):
     assert code == 1
     (finding,) = by_id(document, "runtime-without-devel")
     fix = "\n".join(fix_lines(document, finding))
-    assert "sudo dnf install intel-oneapi-mkl-devel" in fix and "yum.repos.intel.com/oneapi" in fix
+    assert "sudo dnf install intel-oneapi-mkl-devel" in fix and "/etc/yum.repos.d/oneAPI.repo" in fix
     assert "apt-get" not in fix  # no dpkg in this image
 
 

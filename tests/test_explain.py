@@ -390,7 +390,7 @@ def test_seed_log_alone_gives_install_recipes():
     [finding] = findings
     text = flat(finding)
     assert "intel-oneapi-mkl-devel" in text and "mkl-static>=2021.4" in text
-    assert "apt.repos.intel.com/oneapi all main" in text  # the repository lines
+    assert "'... oneapi all main'" in text  # the repository to add first
     assert "cargo clean -p intel-mkl-src" in text
 
 

@@ -88,7 +88,7 @@ def test_intel_mkl_src_download_in_a_home(mkl, tmp_path):
     # what intel-mkl-src's build script leaves behind for mkl-static-lp64-iomp (MKL 2020.1 there;
     # the real 2020.4 archives here, which lack hgemm_ just the same)
     lib = mkl.debian_lib(mkl.debian_static)
-    cache = tmp_path / "root/.local/share/ocipkg/ghcr.io/rust-math/rust-mkl/linux/mkl-static-lp64-iomp/__2020.1-3038006115"
+    cache = tmp_path / "root/.local/share/ocipkg/oci-registry/rust-math/rust-mkl/linux/mkl-static-lp64-iomp/__2020.1-3038006115"
     link_tree([lib / n for n in ("libmkl_core.a", "libmkl_intel_lp64.a", "libmkl_intel_thread.a")], cache)
     install = only(listing("--root", tmp_path))
     assert install["sources"] == ["intel-mkl-src"]
@@ -99,7 +99,7 @@ def test_intel_mkl_src_download_in_a_home(mkl, tmp_path):
 
 def test_intel_mkl_src_download_found_on_the_host_through_xdg_data_home(mkl, tmp_path):
     lib = mkl.debian_lib(mkl.debian_static)
-    cache = tmp_path / "data/ocipkg/ghcr.io/rust-math/rust-mkl/linux/mkl-static-lp64-seq/__2020.1-3038006115"
+    cache = tmp_path / "data/ocipkg/oci-registry/rust-math/rust-mkl/linux/mkl-static-lp64-seq/__2020.1-3038006115"
     link_tree([lib / n for n in ("libmkl_core.a", "libmkl_intel_lp64.a", "libmkl_sequential.a")], cache)
     inventory = discover("/", env={"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)})
     found = [i for i in inventory.installs if i.source == "intel-mkl-src"]

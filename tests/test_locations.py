@@ -108,7 +108,7 @@ def seed_machine_lite(mkl, tmp_path):
     """The seed's project and intel-mkl-src's download of a 2020 MKL (Debian's real 2020.4 archives), unbuilt."""
     from test_check import link_tree
 
-    download = tmp_path / "data/ocipkg/ghcr.io/rust-math/rust-mkl/linux/mkl-static-lp64-iomp/__2020.1-3038006115"
+    download = tmp_path / "data/ocipkg/oci-registry/rust-math/rust-mkl/linux/mkl-static-lp64-iomp/__2020.1-3038006115"
     lib = mkl.debian_lib(mkl.debian_static)
     link_tree([lib / n for n in ("libmkl_core.a", "libmkl_intel_lp64.a", "libmkl_intel_thread.a")], download)
     link_tree([mkl.pip_lib / "libiomp5.a"], download)

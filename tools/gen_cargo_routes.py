@@ -124,7 +124,7 @@ def build_facts(build_rs: str, features: dict) -> dict:
         facts["no_feature_why"] = "build.rs prints mkl_intel_lp64, mkl_sequential, mkl_core (no mkl-* features exist)"
     facts["several_features_fail"] = bool(re.search(r"const MKL_CONFIG", build_rs)) and "no_feature_config" in facts
     if "ocipkg::link_package" in build_rs:
-        facts["download"] = "ocipkg image ghcr.io/rust-math/rust-mkl/linux/<config>:2020.1 (static configs only)"
+        facts["download"] = "ocipkg image <registry>/rust-math/rust-mkl/linux/<config>:2020.1 (static configs only)"
     elif "download" in features:
         facts["download"] = ("MKL 2020.1 archive into OUT_DIR, only with its `download` feature"
                              + (" (on by default)" if "download" in features.get("default", []) else ""))

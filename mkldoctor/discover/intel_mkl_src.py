@@ -1,9 +1,9 @@
 """The MKL that the Rust crate ``intel-mkl-src`` downloads for itself.
 
 Since 0.8 its build script falls back, for ``mkl-static-*`` features, to an OCI image
-``ghcr.io/rust-math/rust-mkl/linux/<config>:2020.1-<run>`` that ocipkg unpacks into
-``$XDG_DATA_HOME/ocipkg/ghcr.io/rust-math/rust-mkl/linux/<config>/__<tag>/`` (default
-``~/.local/share/ocipkg``). Older releases unpacked into cargo's ``OUT_DIR``
+``<registry>/rust-math/rust-mkl/linux/<config>:2020.1-<run>`` that ocipkg unpacks into
+``$XDG_DATA_HOME/ocipkg/<registry>/rust-math/rust-mkl/linux/<config>/__<tag>/`` (default
+``~/.local/share/ocipkg``); any registry folder is read (the one the build script names, or a mirror's). Older releases unpacked into cargo's ``OUT_DIR``
 (``<target>/<profile>/build/intel-mkl-src-*/out``, ``<target>/<triple>/<profile>/...``), or, with
 0.6/0.7's ``xdg-data-home`` feature, into ``$XDG_DATA_HOME/intel-mkl-tool/2020.1``
 (0.5's ``use-shared``: ``intel-mkl-tool`` itself).
@@ -16,7 +16,7 @@ import re
 
 from mkldoctor.discover.base import Candidate, Context
 
-IMAGE = "ghcr.io/rust-math/rust-mkl/linux"
+IMAGE = "rust-math/rust-mkl/linux"  # the image's path under its registry
 _TAG_VERSION = re.compile(r"^_*(\d{4})\.(\d+)")
 
 
@@ -28,21 +28,29 @@ def data_homes(ctx: Context) -> list[str]:
     return list(dict.fromkeys(homes))
 
 
+def _downloads(ctx: Context, registry_folder: str, registry: str) -> list[Candidate]:
+    """The configurations ocipkg unpacked from ``registry``'s rust-mkl images."""
+    out: list[Candidate] = []
+    base = posixpath.join(registry_folder, IMAGE)
+    for config in ctx.root.listdir(base):
+        for tag in ctx.root.listdir(posixpath.join(base, config)):
+            folder = posixpath.join(base, config, tag)
+            if not ctx.has_mkl_libs(folder):
+                continue
+            candidate = Candidate("intel-mkl-src", folder, root=folder,
+                                  evidence=[f"intel-mkl-src download (ocipkg): {registry}/{IMAGE}/{config}:{tag.lstrip('_')}"])
+            match = _TAG_VERSION.match(tag)
+            if match:
+                candidate.version, candidate.version_from = f"{match.group(1)}.{match.group(2)}", "OCI image tag"
+            out.append(candidate)
+    return out
+
+
 def find(ctx: Context) -> list[Candidate]:
     out: list[Candidate] = []
     for data in data_homes(ctx):
-        base = posixpath.join(data, "ocipkg", IMAGE)
-        for config in ctx.root.listdir(base):
-            for tag in ctx.root.listdir(posixpath.join(base, config)):
-                folder = posixpath.join(base, config, tag)
-                if not ctx.has_mkl_libs(folder):
-                    continue
-                candidate = Candidate("intel-mkl-src", folder, root=folder,
-                                      evidence=[f"intel-mkl-src download (ocipkg): {IMAGE}/{config}:{tag.lstrip('_')}"])
-                match = _TAG_VERSION.match(tag)
-                if match:
-                    candidate.version, candidate.version_from = f"{match.group(1)}.{match.group(2)}", "OCI image tag"
-                out.append(candidate)
+        for registry in ctx.root.listdir(posixpath.join(data, "ocipkg")):
+            out += _downloads(ctx, posixpath.join(data, "ocipkg", registry), registry)
     for data in data_homes(ctx):
         # intel-mkl-tool's own cache (0.5 use-shared; 0.6/0.7 xdg-data-home): <data>/intel-mkl-tool[/2020.1]
         base = posixpath.join(data, "intel-mkl-tool")

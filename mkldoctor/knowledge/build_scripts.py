@@ -60,7 +60,7 @@ SCRIPTS: tuple[BuildScript, ...] = (
         "intel-mkl-src", "0.8.0", "0.99.99",
         ("pkg-config --variable=prefix mkl-<config> (the crate's mkl-* feature, mkl-static-ilp64-iomp by default)",
          "$MKLROOT", f"/opt/intel (Windows: {_WINDOWS_ROOTS})",
-         "for a static config only: the OCI image ghcr.io/rust-math/rust-mkl/<os>/<config> (MKL 2020.1 on Linux, 2022.0 "
+         "for a static config only: the OCI image <registry>/rust-math/rust-mkl/<os>/<config> (MKL 2020.1 on Linux, 2022.0 "
          "on Windows), downloaded and unpacked by ocipkg"),
         "the build script itself does not stop when it finds no MKL (the link does, later); a panic comes from the "
         "ocipkg download (no network, a proxy, a registry error) or from a .pc file or MKLROOT that points at no usable MKL",

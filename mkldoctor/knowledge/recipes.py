@@ -17,6 +17,7 @@ Which package gives what:
 from __future__ import annotations
 
 import os
+import re
 import shlex
 import shutil
 
@@ -28,24 +29,24 @@ LATEST = "2026.2.0"  # the newest oneMKL on PyPI that this release of mkldoctor 
 VENV = "~/.venvs/mkl"  # where MKL's wheels go where python3 is externally managed (PEP 668)
 
 
+# Intel's own repositories are named by what they are, never by their host (the project names no package registry
+# host): the user adds them as Intel's installation guide shows; a machine whose sources have one is told so.
+INTEL_APT_SOURCE = "oneapi all main"  # the suite and component of Intel's oneAPI apt source line
+
+
 def intel_apt_repo(root: str = "/") -> tuple[str, ...]:
-    """The lines that add Intel's apt repository (its key, its source, apt-get update), for the system at ``root``."""
-    t = target(root)
+    """The lines that add Intel's apt repository (its key and source, as Intel's guide shows; apt-get update)."""
     return (
-        "wget -O- https://apt.repos.intel.com/intel-gpg-keys/GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB"
-        f" | gpg --dearmor | {t.sudo}tee /usr/share/keyrings/oneapi-archive-keyring.gpg > /dev/null",
-        'echo "deb [signed-by=/usr/share/keyrings/oneapi-archive-keyring.gpg] https://apt.repos.intel.com/oneapi all main"'
-        f" | {t.sudo}tee /etc/apt/sources.list.d/oneAPI.list",
-        t.privileged("apt-get update"),
+        "# first add Intel's oneAPI apt repository as Intel's oneAPI installation guide for APT shows: its signing key in "
+        f"/usr/share/keyrings/oneapi-archive-keyring.gpg and the source line '... {INTEL_APT_SOURCE}' in "
+        "/etc/apt/sources.list.d/oneAPI.list",
+        target(root).privileged("apt-get update"),
     )
 
 
 def intel_yum_repo(root: str = "/") -> tuple[str, ...]:
-    return (
-        r"printf '[oneAPI]\nname=Intel oneAPI repository\nbaseurl=https://yum.repos.intel.com/oneapi\nenabled=1\n"
-        r"gpgcheck=1\nrepo_gpgcheck=1\ngpgkey=https://yum.repos.intel.com/intel-gpg-keys/GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB\n'"
-        f" | {target(root).sudo}tee /etc/yum.repos.d/oneAPI.repo",
-    )
+    return ("# first add Intel's oneAPI repository as Intel's oneAPI installation guide for YUM/DNF shows: "
+            "/etc/yum.repos.d/oneAPI.repo, with its baseurl and gpgkey",)
 
 
 def q(path: str) -> str:
@@ -133,15 +134,17 @@ def intel_apt_configured(root: str) -> bool:
     for name in names:
         try:
             with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
-                if "apt.repos.intel.com" in handle.read(1 << 16):
-                    return True
+                text = handle.read(1 << 16)
+            # a one-line source (".../oneapi all main") or a deb822 one (URIs: .../oneapi, Suites: all)
+            if INTEL_APT_SOURCE in text or re.search(r"^URIs:.*/oneapi/?\s*$", text, re.M):
+                return True
         except OSError:
             continue
     return False
 
 
 # intel-mkl-src (0.7/0.8), cargo's way to MKL: what it downloads when it finds no copy it can use
-# (the OCI image ghcr.io/rust-math/rust-mkl), and the command that makes its build script look again
+# (the OCI image <registry>/rust-math/rust-mkl), and the command that makes its build script look again
 INTEL_MKL_SRC_DOWNLOAD = "2020.1"
 CARGO_CLEAN = "cargo clean -p intel-mkl-src"
 CARGO_CLEAN_EXPLAINED = f"{CARGO_CLEAN}   # its build script caches what it found: make it look again"

@@ -21,7 +21,7 @@ fn main() {
     } else {
         let data = env::var("XDG_DATA_HOME").map(PathBuf::from)
             .unwrap_or_else(|_| PathBuf::from(env::var("HOME").unwrap()).join(".local/share"));
-        let base = data.join("ocipkg/ghcr.io/rust-math/rust-mkl/linux/mkl-static-lp64-iomp");
+        let base = data.join("ocipkg/oci-registry/rust-math/rust-mkl/linux/mkl-static-lp64-iomp");
         let dir = fs::read_dir(&base).expect("no MKL").next().unwrap().unwrap().path();
         println!("cargo:rustc-link-search={}", dir.display());
         let mut names: Vec<String> = fs::read_dir(&dir).unwrap().filter_map(|e| {
