@@ -95,50 +95,38 @@ def target_link_libraries(run: Interpreter, command: Command, words: list[Word])
             _append(t, "INTERFACE_LINK_LIBRARIES", [item])
 
 
-@command("target_link_directories")
-def target_link_directories(run: Interpreter, command: Command, words: list[Word]) -> None:
+def _usage_requirement(run: Interpreter, command: Command, words: list[Word], prop: str, flags: tuple[str, ...],
+                       value=lambda item: item) -> None:
+    """``target_*(t [flags] PUBLIC|PRIVATE|INTERFACE items...)``: PRIVATE and PUBLIC items are the target's own
+    ``prop``, INTERFACE and PUBLIC ones its ``INTERFACE_<prop>`` (``flags`` such as BEFORE change no scope)."""
     args = _values(words)
     t = target(run, args[0], command)
     mode = "PUBLIC"
     for item in args[1:]:
-        if item in ("PUBLIC", "PRIVATE", "INTERFACE", "BEFORE"):
-            mode = item if item != "BEFORE" else mode
+        if item in ("PUBLIC", "PRIVATE", "INTERFACE"):
+            mode = item
             continue
-        path = run.absolute(item)
+        if item in flags:
+            continue
         if mode != "INTERFACE":
-            _append(t, "LINK_DIRECTORIES", [path])
+            _append(t, prop, [value(item)])
         if mode != "PRIVATE":
-            _append(t, "INTERFACE_LINK_DIRECTORIES", [path])
+            _append(t, "INTERFACE_" + prop, [value(item)])
+
+
+@command("target_link_directories")
+def target_link_directories(run: Interpreter, command: Command, words: list[Word]) -> None:
+    _usage_requirement(run, command, words, "LINK_DIRECTORIES", ("BEFORE",), run.absolute)
 
 
 @command("target_include_directories")
 def target_include_directories(run: Interpreter, command: Command, words: list[Word]) -> None:
-    args = _values(words)
-    t = target(run, args[0], command)
-    mode = "PUBLIC"
-    for item in args[1:]:
-        if item in ("PUBLIC", "PRIVATE", "INTERFACE", "BEFORE", "SYSTEM", "AFTER"):
-            mode = item if item in ("PUBLIC", "PRIVATE", "INTERFACE") else mode
-            continue
-        if mode != "INTERFACE":
-            _append(t, "INCLUDE_DIRECTORIES", [item])
-        if mode != "PRIVATE":
-            _append(t, "INTERFACE_INCLUDE_DIRECTORIES", [item])
+    _usage_requirement(run, command, words, "INCLUDE_DIRECTORIES", ("BEFORE", "SYSTEM", "AFTER"))
 
 
 @command("target_link_options")
 def target_link_options(run: Interpreter, command: Command, words: list[Word]) -> None:
-    args = _values(words)
-    t = target(run, args[0], command)
-    mode = "PUBLIC"
-    for item in args[1:]:
-        if item in ("PUBLIC", "PRIVATE", "INTERFACE", "BEFORE"):
-            mode = item if item != "BEFORE" else mode
-            continue
-        if mode != "INTERFACE":
-            _append(t, "LINK_OPTIONS", [item])
-        if mode != "PRIVATE":
-            _append(t, "INTERFACE_LINK_OPTIONS", [item])
+    _usage_requirement(run, command, words, "LINK_OPTIONS", ("BEFORE",))
 
 
 def _directory_list(run: Interpreter, key: str, items: list[str]) -> None:
