@@ -211,6 +211,23 @@ def _judge(kind: str, value: str, parsed, machine: Machine) -> tuple[str, str] |
     return "away", f"{path} is not on this machine"
 
 
+def log_platform(parsed) -> str | None:
+    """The operating system the log's own paths and files say it comes from: "Windows" (``C:\\`` paths, ``.dll``, ``.exe``,
+    ``.pyd``, ``LNK1181``), "macOS" (``.dylib``, ``/Users/`` and other macOS folders not on this machine), or None
+    (Linux, or nothing said, or both said): a remedy of another platform is no remedy for that log."""
+    from mkldoctor.explain.platforms import ForeignLoadFailed
+
+    said = {e.platform for e in parsed.of(ForeignLoadFailed)}
+    for kind, value in parsed.places:
+        if kind == "windows":
+            said.add("Windows")
+        elif kind == "foreign":
+            said.add("macOS" if value.lower().endswith(".dylib") else "Windows")
+        elif kind == "path" and _MACOS.search(value.rstrip("/")) and not os.path.exists(value):
+            said.add("macOS")
+    return said.pop() if len(said) == 1 else None
+
+
 def _mkl_file(path: str) -> bool:
     return os.path.basename(path).startswith(("libmkl_", "libiomp5"))
 

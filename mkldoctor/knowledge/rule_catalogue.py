@@ -211,6 +211,10 @@ _EXPLAIN = (
     _r("windows-library-not-loaded", "Windows could not load an MKL DLL",
        "Windows looks beside the program, in os.add_dll_directory folders and on PATH; none held it.",
        "Add its folder to PATH, or os.add_dll_directory in Python."),
+    _r("windows-msvc-runtime-missing", "Microsoft's C/C++ runtime DLL that an MKL DLL needs is not installed",
+       "VCRUNTIME140.dll, MSVCP140.dll or the Universal C Runtime was not found: Intel's libiomp5md.dll and other DLLs built "
+       "with Microsoft's compiler import them, and only the Microsoft Visual C++ Redistributable installs them.",
+       "Install the Microsoft Visual C++ Redistributable (vc_redist.x64.exe) on that machine."),
     _r("mkl-core-not-visible", "An MKL kernel or layer cannot see MKL's core and threading layer",
        "A name that every release's core or threading layer exports is undefined in a kernel (libmkl_avx2, "
        "libmkl_vml_*) or a layer: the layers were loaded without RTLD_GLOBAL (a Python, Julia, R or Java extension, a "
