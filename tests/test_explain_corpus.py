@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from mkldoctor.cli import app
 from mkldoctor.explain import logparse
 from mkldoctor.explain.diagnosis import explain
+from mkldoctor.explain.origin import log_platform
 from mkldoctor.findings import Finding
 
 CORPUS = Path(__file__).parent / "data" / "explain_corpus"
@@ -104,6 +105,10 @@ def test_a_heldback_pattern_fixed_after_the_score_is_the_diagnosis(entry_id):
     for word in expect["contains"]:
         assert any(said(f, word) for f in chosen), (word, [f.title for f in chosen], chosen[0].fix)
     assert "unrecognised-failure" not in {f.id for f in findings}, [(f.id, f.title) for f in findings]
+    parsed = logparse.parse_bytes(HELD[entry_id]["log"].encode())
+    if log_platform(parsed) in ("Windows", "macOS"):  # a log that says its platform gets its remedies only: no ldconfig
+        linux = [f.id for f in findings if any("LD_LIBRARY_PATH" in line or "ldconfig" in line for line in f.fix)]
+        assert not linux, linux
 
 
 def test_rustc_coded_errors_and_a_dependency_trees_not_found_are_failures():

@@ -16,7 +16,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from mkldoctor.explain import msvcrt
+from mkldoctor.explain import msvcrt, rtnames
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -120,6 +120,7 @@ def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
     """Every Windows load failure of the log: the platforms' events, MKL's own ``Cannot load X.dll``, a host's."""
     from mkldoctor.explain.hosts import HostCannotLoad
     from mkldoctor.explain.kernels import claims_foreign
+    from mkldoctor.explain.origin import log_platform
     from mkldoctor.explain.platforms import is_foreign
     from mkldoctor.explain.runtime import MklCannotLoad
 
@@ -128,8 +129,9 @@ def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
         for lib in event.libraries:
             if is_foreign(lib) and ".dylib" not in lib and not claims_foreign(lib, events):
                 failed.append(ForeignLoadFailed("Windows", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
-    for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dll
-        if ".dll" in event.library or "\\" in event.library:
+    windows = log_platform(events) == "Windows"
+    for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dll, or of a bare name in a Windows log
+        if ".dll" in event.library or "\\" in event.library or windows and "/" not in event.library:
             name = folders.posix(event.library).rsplit("/", 1)[-1]
             failed.insert(0, ForeignLoadFailed("Windows", name, f"{event.host} could not load {event.library}"))
     return failed
@@ -150,6 +152,8 @@ def _hints(text: str) -> set[str]:
         hints.add("dotnet")
     if "MKL FATAL ERROR" in text or "MKL ERROR" in text:
         hints.add("mkl")
+    if "julia" in text.lower() or "could not load library" in text:
+        hints.add("julia")
     if "didn't exit successfully" in text or re.search(r"target[\\/](?:debug|release)[\\/]", text):
         hints.add("cargo")
     return hints
@@ -170,8 +174,10 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         if found is not None and number:
             evidence.append(f"{name}: the .{number.group(1)} is the interface number of an MKL release, as in libmkl_rt.so.{number.group(1)} "
                             "on Linux: DLLs of another number are of another release and do not stand in for it")
+    named = [rtnames.windows_name(name, "julia" in hints) for name in libs]
+    evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
-    fix = _fixes(hints, libs, bool(starts))
+    fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts))
     title_libs = ", ".join(libs[:3])
     title = (f"Windows: {title_libs} could not be loaded" if failed else
              f"Windows could not start {title_libs}: a DLL it needs was not found (STATUS_DLL_NOT_FOUND, 0xC0000135)")

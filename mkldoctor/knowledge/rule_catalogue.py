@@ -215,6 +215,11 @@ _EXPLAIN = (
        "VCRUNTIME140.dll, MSVCP140.dll or the Universal C Runtime was not found: Intel's libiomp5md.dll and other DLLs built "
        "with Microsoft's compiler import them, and only the Microsoft Visual C++ Redistributable installs them.",
        "Install the Microsoft Visual C++ Redistributable (vc_redist.x64.exe) on that machine."),
+    _r("mkl-rt-name-not-found", "A program looked for MKL's single dynamic library by a name the release does not have",
+       "A package's own search for mkl_rt (ctypes.util.find_library, mkl_rt.dll, libmkl_rt.so) found nothing: since oneAPI "
+       "2021 the files carry an interface number (mkl_rt.2.dll, libmkl_rt.so.2), and the wheels keep them in the "
+       "environment's own library folder.",
+       "Upgrade the package to a release that searches the numbered names, or give it the name it asks for."),
     _r("mkl-core-not-visible", "An MKL kernel or layer cannot see MKL's core and threading layer",
        "A name that every release's core or threading layer exports is undefined in a kernel (libmkl_avx2, "
        "libmkl_vml_*) or a layer: the layers were loaded without RTLD_GLOBAL (a Python, Julia, R or Java extension, a "
