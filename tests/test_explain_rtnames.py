@@ -1,5 +1,5 @@
-"""A program that looks for MKL's single dynamic library by its plain name: produced here for real on Linux with the
-pip wheel (which ships only the numbered libmkl_rt.so.N), read back by explain; Windows' shapes from public reports."""
+"""MKL by a name or on a platform it does not have: a search by the plain name, produced here for real on Linux with the
+pip wheel (which ships only the numbered libmkl_rt.so.N), read back by explain; Windows and macOS from public reports."""
 
 from __future__ import annotations
 
@@ -64,3 +64,20 @@ def test_a_windows_program_that_asks_for_the_name_of_2020():
     assert finding.id == "windows-library-not-loaded"
     assert "mkl_rt.1.dll" in "\n".join(finding.evidence) and "mkl_rt.dll is the name of MKL up to" in "\n".join(finding.evidence)
     assert not any("LD_LIBRARY_PATH" in line for line in finding.fix)
+
+
+def test_macos_has_no_lib_intel64_and_no_mkl_after_2023():
+    """A macOS log that names MKL's Linux folder, and Julia's MKL_jll without a library for the platform (JuliaLang/julia
+    #18167, JuliaSparse/Pardiso.jl#93: reports, macOS cannot be run here)."""
+    log = ("ERROR: could not load library \"/opt/intel/mkl/lib/intel64/libmkl_rt.dylib\"\n"
+           "dlopen(/opt/intel/mkl/lib/intel64/libmkl_rt.dylib, 1): image not found\n")
+    findings = explain(logparse.parse_bytes(log.encode()), [])
+    assert [f.id for f in findings] == ["macos-library-not-loaded"], [(f.id, f.title) for f in findings]
+    assert "its libraries are in /opt/intel/mkl/lib" in "\n".join(findings[0].evidence)
+    assert findings[0].fix[0].startswith("point the build's library folder")
+    pardiso = ("julia> using Pardiso\nERROR: InitError: UndefVarError: `libmkl_rt_path` not defined\nStacktrace:\n [1] __init__()\n"
+               "   @ Pardiso ~/.julia/packages/Pardiso/rrIt7/src/Pardiso.jl:113\n")
+    (finding,) = explain(logparse.parse_bytes(pardiso.encode()), [])
+    assert finding.id == "mkl-not-for-this-platform" and finding.severity == "error"
+    assert f"macOS up to {platforms.last_release('macos')}" in finding.title
+    assert any("MKL_jll@" + platforms.last_release("macos").split(".")[0] in line for line in finding.fix)

@@ -167,7 +167,7 @@ def lib_dir_mismatch(folder: str) -> str | None:
             f"libraries in {oneapi_lib_dir(version, windows)} (oneAPI 2021-2023: lib/intel64; {ONEAPI_FLAT} and newer: lib)")
 
 
-_INTEL64 = re.compile(r"(?P<root>\S*?mkl\S*?)/lib/intel64(?:_\w+)?/?$", re.I)
+_INTEL64 = re.compile(r"(?P<root>\S*?mkl\S*?)/lib/intel64(?:_\w+)?(?:/[^/]+\.dylib)?/?$", re.I)
 
 
 def macos_libs() -> list[str]:

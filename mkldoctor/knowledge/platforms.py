@@ -30,15 +30,22 @@ class Platform:
     key: str  # "macos-x86_64"
     words: str  # how a finding names it
     last: str | None = None  # the last release line built for it (None: every release up to now)
+    dropped: str | None = None  # the first release line without it
     never: bool = False  # no release was ever built for it
     note: str = ""
+
+    @property
+    def said(self) -> str:
+        """What a finding says of it: why no release, or since which release none."""
+        if self.dropped:
+            return f"Intel dropped it in oneMKL {self.dropped}: {self.last} is the last release built for it"
+        return self.note
 
 
 PLATFORMS: tuple[Platform, ...] = (
     Platform("linux-x86_64", "Linux on x86-64"),
     Platform("windows-x86_64", "Windows on x64"),
-    Platform("macos-x86_64", "macOS on Intel (x86-64)", last="2023.2",
-             note="Intel dropped macOS in oneMKL 2024.0: 2023.2 is the last release built for it"),
+    Platform("macos-x86_64", "macOS on Intel (x86-64)", last="2023.2", dropped="2024.0"),
     Platform("macos-arm64", "macOS on Apple silicon (arm64)", never=True,
              note="no MKL release is built for Apple silicon; an x86-64 MKL 2021 runs there only under Rosetta 2, 2022 and "
                   "later not even there"),
@@ -64,6 +71,11 @@ def supported(key: str, release: str) -> bool:
 def last_release(system: str) -> str | None:
     """The last release line built for an operating system on Intel processors (``macos`` -> ``2023.2``), None: still built."""
     return _BY_KEY[f"{system}-x86_64"].last
+
+
+def dropped_in(system: str) -> str | None:
+    """The first release line without a build for an operating system on Intel processors (``macos`` -> ``2024.0``)."""
+    return _BY_KEY[f"{system}-x86_64"].dropped
 
 
 @dataclass(frozen=True)

@@ -275,8 +275,9 @@ _EXPLAIN = (
        "The processor (or an emulator: Rosetta 2, a VM's CPU model) lacks the instruction sets the MKL release requires.",
        "Run an arm64 build without MKL on Apple Silicon, give a VM the host's CPU, or use an MKL the CPU supports."),
     _r("mkl-not-for-this-platform", "No MKL package exists for this platform",
-       "MKL is built for x86-64 only: conda cannot resolve mkl on osx-arm64 or linux-aarch64.",
-       "Build without MKL there, or use an x86-64 environment."),
+       "MKL is built for x86-64 only, and for macOS up to 2023: conda cannot resolve mkl on osx-arm64 or linux-aarch64, and "
+       "Julia's MKL_jll defines no library there (UndefVarError: libmkl_rt_path not defined).",
+       "Build without MKL there, use an x86-64 environment, or on an Intel Mac pin MKL 2023 (MKL_jll@2023)."),
     _r("julia-blas-interface-missing", "Julia's libblastrampoline has no BLAS for the interface a caller uses",
        "libblastrampoline forwards LP64 and ILP64 calls separately; a distribution's Julia calls LP64, MKL.jl loads ILP64.",
        "Use the official Julia binaries, whose LinearAlgebra is ILP64."),
