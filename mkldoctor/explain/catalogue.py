@@ -44,7 +44,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
            "skipping incompatible", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
-           "NOT FOUND")
+           "NOT FOUND",
+           "missing from your", "Redistributable")  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -87,11 +88,12 @@ class Signature:
 def _families():
     from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, linker, mathhosts, msvc, platforms, runtime,
                                    windows)
+    from mkldoctor.explain import rtnames  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"); the loader's lines, the commonest
     # in a long log, early
-    return (runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, jvm, mathhosts, finders)
+    return (runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, jvm, mathhosts, rtnames, finders)
 
 
 @lru_cache(maxsize=1)
@@ -125,11 +127,12 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, kernels, libraries, linker, mathhosts, msvc,
                                    parameters, platforms, runtime, scope, undefined, windows)
+    from mkldoctor.explain import rtnames
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
             windows.diagnose, platforms.diagnose, msvc.diagnose, linker.diagnose, cargo.diagnose, configure.diagnose, build.diagnose,
-            finders.diagnose, hosts.diagnose, jvm.diagnose, mathhosts.diagnose)
+            finders.diagnose, hosts.diagnose, jvm.diagnose, mathhosts.diagnose, rtnames.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -18,7 +18,9 @@ from dataclasses import dataclass, field, replace
 from mkldoctor.explain.catalogue import Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.origin import log_platform
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import platforms
 
 _MKL_PACKAGES = re.compile(r"^\s*-\s+(?P<pkg>mkl(?:[-_][\w-]+)?|intel-openmp|mkl_\w+)(?:[=<>\s].*)?$")
 
@@ -55,6 +57,15 @@ class JuliaNoBlas:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class JllNoLibrary:
+    """``UndefVarError: `libmkl_rt_path` not defined``: a JLL package (MKL_jll) defines its library products only on the
+    platforms it has a build for."""
+
+    line: str
+    name: str  # "libmkl_rt_path"
+
+
 SIGNATURES = (
     Signature("mkl-cpu-below-minimum", "cpu", "FATAL",
               re.compile(r"MKL FATAL ERROR: This system does not meet the minimum requirements"),
@@ -64,6 +75,9 @@ SIGNATURES = (
               lambda m, _: CondaNotAvailable(m.string.strip(), wants=3)),
     Signature("julia-lbt-no-blas", "cpu", "rror", re.compile(r"Error: no BLAS/LAPACK library loaded"),
               lambda m, _: JuliaNoBlas(m.string.strip())),
+    Signature("julia-jll-library-undefined", "cpu", "UndefVarError",
+              re.compile(r"UndefVarError: `?(?P<name>lib(?:mkl_\w+|iomp5\w*))`? not defined"),
+              lambda m, _: JllNoLibrary(m.string.strip(), m.group("name"))),
 )
 
 
@@ -75,7 +89,45 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_not_for_platform(event))
     if events.of(JuliaNoBlas):
         out.append(_julia_no_blas(events.of(JuliaNoBlas)[0]))
+    for event in events.of(JllNoLibrary)[:1]:
+        out.append(_jll_not_for_platform(event, log_platform(events), any(re.search(r"aarch64|arm64", p) for p in ctx.places)))
     return out
+
+
+def _built_for() -> str:
+    """``x86-64 Linux and Windows (macOS up to 2023.2)``: from the platform table."""
+    return f"x86-64 Linux and Windows (macOS up to {platforms.last_release('macos')})"
+
+
+def _jll_not_for_platform(event: JllNoLibrary, system: str | None, arm: bool) -> Finding:
+    last, dropped = platforms.last_release("macos") or "", platforms.dropped_in("macos")
+    evidence = [event.line,
+                f"{event.name} is one of MKL_jll's library products: a JLL package defines them only on a platform it has a "
+                "build for, so on any other the name is simply not defined",
+                f"Intel builds MKL for {_built_for()}:"]
+    evidence += [f"  {p.words}: {p.said}" for p in platforms.PLATFORMS if p.said]
+    if system == "macOS":
+        evidence.append("the log's paths are macOS's" + (" on ARM (aarch64/arm64)" if arm else "")
+                        + f": MKL_jll {dropped} and newer have no macOS library; no release has one for Apple silicon")
+    major = last.split(".", 1)[0]
+    fix = [f"macOS on Intel: pin MKL_jll to the last release line built for macOS: ] add MKL_jll@{major}   "
+           f"(or Pkg.add(name=\"MKL_jll\", version=\"{major}\")), then ] pin MKL_jll",
+           "Apple silicon or ARM (no MKL release at all): use another provider: FFTW.jl's FFTW.set_provider!(\"fftw\"), "
+           "Julia's own OpenBLAS (drop `using MKL`), or AppleAccelerate.jl on macOS",
+           "a package that uses MKL_jll: check MKL_jll.is_available() before reading its library paths"]
+    if system == "macOS" and arm:
+        fix = fix[1:] + fix[:1]
+    return Finding(
+        "mkl-not-for-this-platform", "error",
+        f"MKL_jll defines no {event.name} for this platform{' (macOS)' if system == 'macOS' else ''}: Intel builds MKL for "
+        f"{_built_for()}",
+        tuple(evidence), tuple(fix),
+        "A JLL package holds one build per platform; MKL_jll follows Intel's releases, which have no ARM build and, from "
+        f"{dropped}, no macOS one. Resolving MKL_jll to such a release gives a package without libraries, and "
+        "the first package that reads them fails to precompile or load.",
+        ("julia -e 'using MKL_jll; @show MKL_jll.is_available()'   # false: no MKL library for this platform",
+         "julia -e 'using Pkg; Pkg.status(\"MKL_jll\"; mode=PKGMODE_MANIFEST)'   # the MKL_jll version resolved"),
+    )
 
 
 def _below_minimum(event: CpuBelowMinimum) -> Finding:
@@ -102,7 +154,7 @@ def _not_for_platform(event: CondaNotAvailable) -> Finding:
         "mkl-not-for-this-platform", "error",
         f"conda has no {', '.join(event.packages)} for this platform: MKL is built for x86-64 only",
         (event.line, f"the packages it could not find: {', '.join(event.packages)}",
-         "Intel publishes MKL (and intel-openmp) for x86-64 Linux and Windows (macOS up to 2023): there is no osx-arm64 or "
+         f"Intel publishes MKL (and intel-openmp) for {_built_for()}: there is no osx-arm64 or "
          "linux-aarch64 package, so an ARM environment (Apple Silicon, Graviton, a Raspberry Pi) cannot resolve it"),
         ("on ARM: build or install the project without MKL (OpenBLAS, Apple's Accelerate), or drop the mkl pin from the "
          "environment file",

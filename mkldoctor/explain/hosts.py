@@ -28,7 +28,7 @@ from mkldoctor.knowledge import exports, layout, recipes
 from mkldoctor.knowledge.places import is_conda, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
-from mkldoctor.explain.origin import there
+from mkldoctor.explain.origin import log_platform, there
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +117,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     explained = {e.soname.split(".so", 1)[0] for e in events.of(LoaderMissing)}
     reasons = {e.binary for e in events.of(LoaderMissing)} | {e.binary for e in events.of(SymbolLookupError)}
     foreign = " ".join(e.library for e in events.of(ForeignLoadFailed))
+    if log_platform(events) in ("Windows", "macOS"):
+        return []  # the platforms family speaks for another platform's log: the remedies here are Linux's
     for event in events.of(HostCannotLoad):
         base = os.path.basename(event.library)
         stem = base.split(".so", 1)[0].split(".dylib", 1)[0].split(".dll", 1)[0]

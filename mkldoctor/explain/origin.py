@@ -211,6 +211,32 @@ def _judge(kind: str, value: str, parsed, machine: Machine) -> tuple[str, str] |
     return "away", f"{path} is not on this machine"
 
 
+def log_platform(parsed) -> str | None:
+    """The operating system the log's own paths and files say it comes from: "Windows" (``C:\\`` paths, ``.dll``, ``.exe``,
+    ``.pyd``, ``LNK1181``), "macOS" (``.dylib``, ``/Users/`` and other macOS folders not on this machine), "Linux" (``.so``
+    files, the loader's messages, ``/home/``), or None (nothing said, or two said): a remedy of another platform is no
+    remedy for that log."""
+    from mkldoctor.explain.hosts import LoaderMissing, SymbolLookupError
+    from mkldoctor.explain.platforms import ForeignLoadFailed
+
+    said = {e.platform for e in parsed.of(ForeignLoadFailed)}
+    if parsed.of(LoaderMissing) or parsed.of(SymbolLookupError):
+        said.add("Linux")
+    for kind, value in parsed.places:
+        if kind == "windows":
+            said.add("Windows")
+        elif kind == "foreign":
+            said.add("macOS" if value.lower().endswith(".dylib") else "Windows")
+        elif kind == "path" and _MACOS.search(value.rstrip("/")) and not os.path.exists(value):
+            said.add("macOS")
+        elif kind == "path" and (_LINUX.search(value) or value.startswith("/home/")) and "darwin" not in value:
+            said.add("Linux")
+    return said.pop() if len(said) == 1 else None
+
+
+_LINUX = re.compile(r"/lib[\w.+-]*\.so(?:\.\d+)*$")  # a shared library (a Python extension is a .so on macOS too)
+
+
 def _mkl_file(path: str) -> bool:
     return os.path.basename(path).startswith(("libmkl_", "libiomp5"))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import recipes
+from mkldoctor.knowledge import folders, recipes
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 
@@ -92,10 +92,16 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     libs = list(OrderedDict.fromkeys(e.library for e in failed))
     evidence = [e.detail for e in failed[:6]]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
-    fix = ("find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib)",
+    intel64 = list(OrderedDict.fromkeys(line for p in (*ctx.places, *(e.library for e in failed)) if (line := folders.intel64_on_macos(p))))
+    evidence[-1:-1] = intel64
+    fix = (*(("point the build's library folder (-L, the run path, MKLLIB) at MKL's lib folder, not lib/intel64",) if intel64 else ()),
+           "find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib)",
            "add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so named above>",
            "or for one run: export DYLD_LIBRARY_PATH=<that folder> (System Integrity Protection drops it for /usr/bin programs)",
-           f"with conda: {recipes.conda_install('mkl')} into the same environment as the program, whose @rpath points there")
+           f"with conda: {recipes.conda_install('mkl')} into the same environment as the program, whose @rpath points there",
+           "a build set up with Linux's folder (MKLROOT/lib/intel64, as mklvars' or a Makefile's, such as Julia's Make.inc "
+           "MKLLIB) finds nothing on macOS: MKL for macOS keeps its libraries in lib/, with no intel64: "
+           + "; ".join(folders.macos_libs()))
     why = ("macOS's loader (dyld) resolves @rpath/ names through the run paths recorded in the binary, then "
            "DYLD_LIBRARY_PATH; the library named is in none of them (a moved environment, a wheel built elsewhere, "
            "or a different MKL release whose file name differs, e.g. libmkl_intel_lp64.1.dylib vs .2.dylib).")

@@ -16,12 +16,13 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from mkldoctor.explain import msvcrt, rtnames
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.platforms import ForeignLoadFailed
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import folders, layout
+from mkldoctor.knowledge import folders, layout, msvc_runtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,23 @@ def _entry_point(m: re.Match, _) -> WindowsEntryPoint:
     return WindowsEntryPoint(m.group("sym") or m.group("sym2") or "", m.group("dll").strip().strip("`'\"."))
 
 
+def _tree_missing(m: re.Match, before) -> ForeignLoadFailed:
+    """A dependency tree's ``  ✗ VCRUNTIME140.dll (NOT FOUND)``: the DLL that needs it is the nearest line above it that
+    is indented less (DependencyWalker.jl, Dependencies' text output)."""
+    indent = len(m.string) - len(m.string.lstrip())
+    needer = ""
+    for line in reversed(list(before)):
+        named = re.search(r"([\w.+-]+\.(?:dll|exe|pyd))\b", line, re.I)
+        if named and len(line) - len(line.lstrip()) < indent:
+            needer = named.group(1)
+            break
+    lib = m.group("lib")
+    detail = f"{needer} needs {lib}, which its dependency tree marks NOT FOUND" if needer else m.string.strip()
+    return ForeignLoadFailed("Windows", lib, detail)
+
+
 _STATUS = r"(?:STATUS_DLL_NOT_FOUND|0x[cC]0000135|-1073741515)"
+_SAID = lambda m, _: ForeignLoadFailed("Windows", m.group("lib").split(",")[0].strip(), m.group(0).strip())  # noqa: E731
 
 SIGNATURES = (
     # the status is said inside another tool's words: cargo's and an IDE's "exit code", Python's "returned", CTest's "***"
@@ -61,6 +78,18 @@ SIGNATURES = (
     Signature("windows-entry-point-not-found", "windows", "not found in",
               re.compile(r"(?i)procedure entry point\s+(?P<sym>\w+)\s+not found in\s+(?P<dll>[\w:\\/ .()-]+?\.dll)"),
               lambda m, _: WindowsEntryPoint(m.group("sym"), m.group("dll"))),
+    # a DLL Windows did not find, said by a dependency tree, by Windows' own dialog, by TensorFlow's or PyTorch's check
+    Signature("windows-dependency-not-found", "windows", "NOT FOUND",
+              re.compile(r"(?P<lib>[\w.+-]+\.dll)\s*\(NOT FOUND\)", re.I), _tree_missing),
+    Signature("windows-cannot-proceed", "windows", "cannot proceed because",
+              re.compile(r"(?i)code execution cannot proceed because (?P<lib>[\w.+ ,-]+?\.dll) was not found"), _SAID),
+    Signature("windows-missing-from-computer", "windows", "missing from your computer",
+              re.compile(r"(?i)can(?:'|no)t start because (?P<lib>[\w.+ ,-]+?\.dll) is missing from your computer"), _SAID),
+    Signature("windows-could-not-find-dll", "windows", "Could not find '",
+              re.compile(r"Could not find '(?P<lib>[\w.+-]+\.dll)'"), _SAID),
+    Signature("torch-redistributable-missing", "windows", msvc_runtime.REDISTRIBUTABLE_MISSING,
+              re.compile(re.escape(msvc_runtime.REDISTRIBUTABLE_MISSING)),
+              lambda m, _: ForeignLoadFailed("Windows", "VCRUNTIME140.dll", m.string.strip())),
     Signature("dotnet-unable-to-load-dll", "windows", "Unable to load DLL",
               re.compile(r"Unable to load DLL '(?P<lib>[^']+)'"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.group(0).strip())),
@@ -79,6 +108,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_entry_point_finding(entry))
     failed = [e for e in windows_failures(events) if not _is_kernel(e.library)]
     starts = events.of(WindowsCannotStart)
+    runtime, failed, starts = msvcrt.split(failed, starts)  # Microsoft's C++ runtime missing: its own finding
+    out += [runtime] if runtime else []
     if failed or starts:
         if not (entry and not starts and all(_names_entry_dll(e, entry) for e in failed)):
             out.append(_not_loaded(failed, starts, events))
@@ -89,6 +120,7 @@ def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
     """Every Windows load failure of the log: the platforms' events, MKL's own ``Cannot load X.dll``, a host's."""
     from mkldoctor.explain.hosts import HostCannotLoad
     from mkldoctor.explain.kernels import claims_foreign
+    from mkldoctor.explain.origin import log_platform
     from mkldoctor.explain.platforms import is_foreign
     from mkldoctor.explain.runtime import MklCannotLoad
 
@@ -97,8 +129,9 @@ def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
         for lib in event.libraries:
             if is_foreign(lib) and ".dylib" not in lib and not claims_foreign(lib, events):
                 failed.append(ForeignLoadFailed("Windows", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
-    for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dll
-        if ".dll" in event.library or "\\" in event.library:
+    windows = log_platform(events) == "Windows"
+    for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dll, or of a bare name in a Windows log
+        if ".dll" in event.library or "\\" in event.library or windows and "/" not in event.library:
             name = folders.posix(event.library).rsplit("/", 1)[-1]
             failed.insert(0, ForeignLoadFailed("Windows", name, f"{event.host} could not load {event.library}"))
     return failed
@@ -119,6 +152,8 @@ def _hints(text: str) -> set[str]:
         hints.add("dotnet")
     if "MKL FATAL ERROR" in text or "MKL ERROR" in text:
         hints.add("mkl")
+    if "julia" in text.lower() or "could not load library" in text:
+        hints.add("julia")
     if "didn't exit successfully" in text or re.search(r"target[\\/](?:debug|release)[\\/]", text):
         hints.add("cargo")
     return hints
@@ -139,8 +174,10 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         if found is not None and number:
             evidence.append(f"{name}: the .{number.group(1)} is the interface number of an MKL release, as in libmkl_rt.so.{number.group(1)} "
                             "on Linux: DLLs of another number are of another release and do not stand in for it")
+    named = [rtnames.windows_name(name, "julia" in hints) for name in libs]
+    evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
-    fix = _fixes(hints, libs, bool(starts))
+    fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts))
     title_libs = ", ".join(libs[:3])
     title = (f"Windows: {title_libs} could not be loaded" if failed else
              f"Windows could not start {title_libs}: a DLL it needs was not found (STATUS_DLL_NOT_FOUND, 0xC0000135)")

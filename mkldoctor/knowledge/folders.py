@@ -29,7 +29,7 @@ class Folders:
     environment (PATH/LIB on Windows, LD_LIBRARY_PATH and CPATH on Linux) for it."""
 
     name: str  # "oneapi-2024", "oneapi-2021", "parallel-studio", "conda", "pip", "vcpkg", "debian"
-    platform: str  # "windows" or "linux"
+    platform: str  # "windows", "linux" or "macos"
     releases: str  # what the layout covers, in words
     pattern: re.Pattern[str]  # a path of this layout (``/`` separators; group ``version`` when the path names it)
     libs: str  # the link libraries (.lib on Windows, .so/.a on Linux)
@@ -93,6 +93,20 @@ LAYOUTS: tuple[Folders, ...] = (
             _p(r"/site-packages/|/dist-packages/"),
             "<python prefix>/lib", "<python prefix>/lib", "<python prefix>/lib",
             "export LD_LIBRARY_PATH=<python prefix>/lib   # the mkl wheel puts libmkl_*.so there, not in site-packages"),
+    # macOS (up to 2023.2, knowledge.platforms): one architecture, so no intel64 folder in any release (JuliaLang/julia#18167,
+    # JuliaSparse/Pardiso.jl#22: /opt/intel/compilers_and_libraries_2017.4.181/mac/mkl/lib)
+    Folders("oneapi-2021", "macos", "oneAPI 2021.1 to 2023.2",
+            _p(r"/oneapi/mkl/(?P<version>202[1-3][\d.]*|latest)(?:/|$)"),
+            "/opt/intel/oneapi/mkl/<ver>/lib", "/opt/intel/oneapi/mkl/<ver>/lib", "/opt/intel/oneapi/compiler/<ver>/mac/compiler/lib",
+            "source /opt/intel/oneapi/setvars.sh"),
+    Folders("parallel-studio", "macos", "Parallel Studio XE, Composer XE and MKL 2020 and older",
+            _p(r"/(?:compilers_and_libraries_|parallel_studio_xe_|composer_xe_)(?P<version>20\d\d(?:\.\d+)*)|/intel/mkl/lib(?:/|$)"),
+            "/opt/intel/compilers_and_libraries_<ver>/mac/mkl/lib (and /opt/intel/mkl/lib)",
+            "/opt/intel/compilers_and_libraries_<ver>/mac/mkl/lib", "/opt/intel/compilers_and_libraries_<ver>/mac/compiler/lib",
+            "source /opt/intel/mkl/bin/mklvars.sh intel64   # or compilervars.sh intel64"),
+    Folders("conda", "macos", "conda's mkl packages",
+            _p(r"/(?:ana|mini)conda\d?/|/miniforge\d?/|/mambaforge/|/conda/envs/"),
+            "<env>/lib", "<env>/lib", "<env>/lib", "conda activate <env>"),
 )
 
 _RELEASE_IN_PATH = (
@@ -151,3 +165,21 @@ def lib_dir_mismatch(folder: str) -> str | None:
     windows = "\\" in folder
     return (f"{folder} is oneAPI MKL {version}'s {sub.replace('/', chr(92)) if windows else sub} folder; that release keeps its "
             f"libraries in {oneapi_lib_dir(version, windows)} (oneAPI 2021-2023: lib/intel64; {ONEAPI_FLAT} and newer: lib)")
+
+
+_INTEL64 = re.compile(r"(?P<root>\S*?mkl\S*?)/lib/intel64(?:_\w+)?(?:/[^/]+\.dylib)?/?$", re.I)
+
+
+def macos_libs() -> list[str]:
+    """Where MKL keeps its libraries on macOS, per layout: ``<root>/lib``, never ``lib/intel64``."""
+    return [f"{f.releases}: {f.libs}" for f in LAYOUTS if f.platform == "macos"]
+
+
+def intel64_on_macos(path: str) -> str | None:
+    """A sentence for an MKL ``.../lib/intel64`` folder named by a macOS log (a Linux recipe's folder): on macOS MKL keeps
+    its libraries in ``<root>/lib``; None for any other path."""
+    match = _INTEL64.search(posix(path))
+    if not match:
+        return None
+    return (f"{path} is a lib/intel64 folder, which MKL for macOS does not have: there its libraries are in "
+            f"{match.group('root')}/lib")

@@ -211,6 +211,15 @@ _EXPLAIN = (
     _r("windows-library-not-loaded", "Windows could not load an MKL DLL",
        "Windows looks beside the program, in os.add_dll_directory folders and on PATH; none held it.",
        "Add its folder to PATH, or os.add_dll_directory in Python."),
+    _r("windows-msvc-runtime-missing", "Microsoft's C/C++ runtime DLL that an MKL DLL needs is not installed",
+       "VCRUNTIME140.dll, MSVCP140.dll or the Universal C Runtime was not found: Intel's libiomp5md.dll and other DLLs built "
+       "with Microsoft's compiler import them, and only the Microsoft Visual C++ Redistributable installs them.",
+       "Install the Microsoft Visual C++ Redistributable (vc_redist.x64.exe) on that machine."),
+    _r("mkl-rt-name-not-found", "A program looked for MKL's single dynamic library by a name the release does not have",
+       "A package's own search for mkl_rt (ctypes.util.find_library, mkl_rt.dll, libmkl_rt.so) found nothing: since oneAPI "
+       "2021 the files carry an interface number (mkl_rt.2.dll, libmkl_rt.so.2), and the wheels keep them in the "
+       "environment's own library folder.",
+       "Upgrade the package to a release that searches the numbered names, or give it the name it asks for."),
     _r("mkl-core-not-visible", "An MKL kernel or layer cannot see MKL's core and threading layer",
        "A name that every release's core or threading layer exports is undefined in a kernel (libmkl_avx2, "
        "libmkl_vml_*) or a layer: the layers were loaded without RTLD_GLOBAL (a Python, Julia, R or Java extension, a "
@@ -266,8 +275,9 @@ _EXPLAIN = (
        "The processor (or an emulator: Rosetta 2, a VM's CPU model) lacks the instruction sets the MKL release requires.",
        "Run an arm64 build without MKL on Apple Silicon, give a VM the host's CPU, or use an MKL the CPU supports."),
     _r("mkl-not-for-this-platform", "No MKL package exists for this platform",
-       "MKL is built for x86-64 only: conda cannot resolve mkl on osx-arm64 or linux-aarch64.",
-       "Build without MKL there, or use an x86-64 environment."),
+       "MKL is built for x86-64 only, and for macOS up to 2023: conda cannot resolve mkl on osx-arm64 or linux-aarch64, and "
+       "Julia's MKL_jll defines no library there (UndefVarError: libmkl_rt_path not defined).",
+       "Build without MKL there, use an x86-64 environment, or on an Intel Mac pin MKL 2023 (MKL_jll@2023)."),
     _r("julia-blas-interface-missing", "Julia's libblastrampoline has no BLAS for the interface a caller uses",
        "libblastrampoline forwards LP64 and ILP64 calls separately; a distribution's Julia calls LP64, MKL.jl loads ILP64.",
        "Use the official Julia binaries, whose LinearAlgebra is ILP64."),

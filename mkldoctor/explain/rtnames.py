@@ -1,0 +1,110 @@
+"""A program that looks for MKL's single dynamic library by a name the installed release does not have.
+
+Since oneAPI 2021 MKL's file names carry an interface number on every platform (``mkl_rt.1.dll``, ``mkl_rt.2.dll``;
+``libmkl_rt.so.2``; ``libmkl_rt.2.dylib``), and on Windows they never had ``lib`` in front. A Python package that
+opens ``mkl_rt.dll`` or asks ``ctypes.util.find_library("mkl_rt")`` (``ImportError: mkl_rt not found.``, ``Shared
+library mkl_rt not found``), or Julia's ``dlopen(:libmkl_rt)`` on Windows, finds nothing although MKL is there. The
+names each release has are derived (:mod:`mkldoctor.knowledge.platforms`), never typed in here. Public threads:
+flatironinstitute/sparse_dot#15, haasad/PyPardiso#12 and #55, JuliaLinearAlgebra/MKL.jl#18.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.origin import log_platform
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import folders, platforms, recipes
+
+_SYSTEM = {"Windows": "windows", "macOS": "macos", "Linux": "linux"}
+_WORDS = {"windows": "Windows", "linux": "Linux", "macos": "macOS"}
+
+
+@dataclass(frozen=True, slots=True)
+class MklRtNotFound:
+    """A program's own search for libmkl_rt by name found nothing: ``ImportError: mkl_rt not found.``."""
+
+    line: str
+    name: str  # the name it said: "mkl_rt"
+
+
+SIGNATURES = (
+    Signature("package-mkl-rt-not-found", "rtnames", "not found",
+              re.compile(r"(?:\b(?:ImportError|OSError|RuntimeError|FileNotFoundError)\s*:\s*|^\s*)(?:Shared library\s+|library\s+)?"
+                         r"['`\"]?(?P<name>(?:lib)?mkl_rt)(?:\.dll|\.so|\.dylib)?['`\"]?\s+(?:was\s+)?not found", re.I),
+              lambda m, _: MklRtNotFound(m.string.strip(), m.group("name"))),
+)
+
+
+def names_evidence(system: str, name: str = "mkl_rt") -> list[str]:
+    """One line per platform: the names ``name`` has on it, per release."""
+    return [f"{_WORDS[system]}: {platforms.names_line(name, system)}"]
+
+
+def _where(system: str) -> list[str]:
+    return [f"{f.releases}: {f.runtime}" for f in folders.LAYOUTS if f.platform == system and f.name in ("pip", "conda")]
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    found = events.of(MklRtNotFound)
+    if not found:
+        return []
+    said = _SYSTEM.get(log_platform(events) or "")
+    systems = [said] if said else list(platforms.SYSTEMS)
+    evidence = [found[0].line, "the names MKL's single dynamic library has, per release (the export table's sonames):"]
+    evidence += ["  " + line for system in systems for line in names_evidence(system)]
+    evidence.append("a search by the plain name (ctypes.util.find_library('mkl_rt'), CDLL('mkl_rt.dll'), 'libmkl_rt.so') finds "
+                    "no oneAPI release (2021 and newer) on Windows; on Linux only where a devel package added the unversioned "
+                    "link, and only in the folders the loader searches: the mkl wheels ship the numbered file alone, in the "
+                    "environment's own library folder")
+    evidence += [f"where {_WORDS[system]} packages keep it: " + "; ".join(_where(system)) for system in systems if _where(system)]
+    fix = ["upgrade the package that printed it: its newer releases may search the numbered names and the environment's "
+           "library folder (sparse_dot_mkl and pypardiso did, after threads like this one); its issue tracker says which"]
+    if "windows" in systems:
+        fix.append("Windows, until it does: an MKL whose DLL has the name it asks for: mkl_rt.dll is MKL 2020 and older "
+                   f"({recipes.conda_install('mkl=2020')})")
+    if "linux" in systems:
+        fix += ["Linux, until it does: the unversioned link -lmkl_rt and find_library look for: " + recipes.devel_links()[0],
+                "and the folder on the loader's path: export LD_LIBRARY_PATH=<python prefix>/lib   # where the mkl wheel puts it"]
+    fix.append("for the package's authors: try each numbered name above (or glob mkl_rt*), in the environment's library "
+               "folder as well as on the loader's path")
+    return [Finding(
+        "mkl-rt-name-not-found", "error",
+        f"a program looked for MKL's single dynamic library as '{found[0].name}' and found none: {found[0].line[:80]}",
+        tuple(evidence), tuple(fix),
+        "MKL's file names carry an interface number since oneAPI 2021 (mkl_rt.1.dll, mkl_rt.2.dll, libmkl_rt.so.2), and its "
+        "Windows DLLs never had 'lib' in front: a program that asks for the name of an older release, or only the loader's "
+        "default folders, finds nothing although MKL is installed. Its import then fails.",
+        ("python -c \"import ctypes.util; print(ctypes.util.find_library('mkl_rt'))\"   # what a search by the plain name finds",
+         "Windows: dir <env>\\Library\\bin\\mkl_rt*.dll; Linux: ls <python prefix>/lib/libmkl_rt*   # the names installed"),
+    )]
+
+
+def windows_name(asked: str, julia: bool = False) -> tuple[list[str], list[str]]:
+    """(evidence, fixes) for a library a Windows log asked for by a name no release has on Windows: ``libmkl_rt``
+    (the Linux name: no ``lib`` on Windows) or ``mkl_rt.dll`` (the name of 2020 and older); nothing for a right name."""
+    base = folders.posix(asked).rsplit("/", 1)[-1]
+    names = platforms.file_names(base, "windows")
+    if not names:
+        return [], []
+    stem = re.sub(r"(?:\.so(?:\.\d+)*|\.dylib|\.dll)$", "", base, flags=re.I)
+    plain = names[0].file
+    if base.lower() == plain.lower() and len(names) > 1:
+        why = f"{base} is the name of MKL {names[0].span} only: later releases ship " + ", ".join(
+            f"{n.file} ({n.span})" for n in names[1:])
+    elif stem.lower().startswith("lib") and not any(n.file.lower().startswith("lib") for n in names):
+        why = f"{base} is the library's Linux name: on Windows it has no 'lib' in front: {platforms.names_line(base, 'windows')}"
+    else:
+        return [], []
+    fix = [f"open it by the name the installed release has ({', '.join(n.file for n in names)}) or by its full path"]
+    if julia:
+        fix.append("Julia: using MKL_jll; dlopen(MKL_jll.libmkl_rt_path), the full path the package defines, not "
+                   "dlopen(:libmkl_rt), which Windows looks for as libmkl_rt.dll on the DLL search path")
+    else:
+        fix.append("a package that opens it by that name: upgrade it (newer releases may try the numbered names), or until then "
+                   "an MKL whose DLL has the name it asks for")
+    return [why], fix

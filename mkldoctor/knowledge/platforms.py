@@ -1,0 +1,142 @@
+"""Which platforms each MKL release line is built for, and what one library's file is called on each.
+
+Intel builds MKL for x86-64 (and, up to some releases, 32-bit x86) only: there has never been a build for ARM
+(Apple silicon, Linux or Windows on aarch64). macOS on Intel was dropped in oneMKL 2024.0: 2023.2 is the last
+release with a macOS build, so a package that follows MKL's releases (Julia's MKL_jll 2024, a conda ``mkl`` 2024)
+has no library for macOS at all. Sources: the release notes of oneMKL 2024.0 (macOS removed), and the threads
+JuliaLinearAlgebra/MKL.jl#146 (maintainers: "MKL 2023 and earlier support Intel macOS. MKL 2024 and later will
+not"; no native Apple silicon build, the x86-64 2021 release runs under Rosetta 2, 2022 and later not even
+there) and JuliaMath/FFTW.jl#287.
+
+A library's file name differs per platform: ``libmkl_rt.so.2`` on Linux is ``mkl_rt.2.dll`` on Windows (no
+``lib``) and ``libmkl_rt.2.dylib`` on macOS. The interface number (``.1`` from oneAPI 2021, ``.2`` from 2022...)
+is the same on every platform; the names are derived from the layout table (the Windows stem of a library that
+has its own, ``libiomp5md``) and the sonames of the export table, never typed in per release.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.knowledge import layout
+from mkldoctor.knowledge.history import version_key
+
+
+@dataclass(frozen=True)
+class Platform:
+    """One operating system and processor, and the MKL releases built for it."""
+
+    key: str  # "macos-x86_64"
+    words: str  # how a finding names it
+    last: str | None = None  # the last release line built for it (None: every release up to now)
+    dropped: str | None = None  # the first release line without it
+    never: bool = False  # no release was ever built for it
+    note: str = ""
+
+    @property
+    def said(self) -> str:
+        """What a finding says of it: why no release, or since which release none."""
+        if self.dropped:
+            return f"Intel dropped it in oneMKL {self.dropped}: {self.last} is the last release built for it"
+        return self.note
+
+
+PLATFORMS: tuple[Platform, ...] = (
+    Platform("linux-x86_64", "Linux on x86-64"),
+    Platform("windows-x86_64", "Windows on x64"),
+    Platform("macos-x86_64", "macOS on Intel (x86-64)", last="2023.2", dropped="2024.0"),
+    Platform("macos-arm64", "macOS on Apple silicon (arm64)", never=True,
+             note="no MKL release is built for Apple silicon; an x86-64 MKL 2021 runs there only under Rosetta 2, 2022 and "
+                  "later not even there"),
+    Platform("linux-aarch64", "Linux on ARM (aarch64)", never=True, note="no MKL release is built for ARM processors"),
+    Platform("windows-arm64", "Windows on ARM (arm64)", never=True, note="no MKL release is built for ARM processors"),
+)
+_BY_KEY = {p.key: p for p in PLATFORMS}
+SYSTEMS = ("linux", "windows", "macos")
+
+
+def platform(key: str) -> Platform:
+    return _BY_KEY[key]
+
+
+def supported(key: str, release: str) -> bool:
+    """Whether MKL ``release`` (``2024.0.0``, ``2023.2``) was built for platform ``key``."""
+    found = _BY_KEY[key]
+    if found.never:
+        return False
+    return found.last is None or version_key(release) <= version_key(found.last)
+
+
+def last_release(system: str) -> str | None:
+    """The last release line built for an operating system on Intel processors (``macos`` -> ``2023.2``), None: still built."""
+    return _BY_KEY[f"{system}-x86_64"].last
+
+
+def dropped_in(system: str) -> str | None:
+    """The first release line without a build for an operating system on Intel processors (``macos`` -> ``2024.0``)."""
+    return _BY_KEY[f"{system}-x86_64"].dropped
+
+
+@dataclass(frozen=True)
+class FileName:
+    """One library's file on one operating system, and the releases that name it so."""
+
+    file: str  # "mkl_rt.2.dll"
+    releases: tuple[str, ...]  # the releases of the export table that ship it, oldest first
+    first_known: bool  # False for the oldest name: releases older than the table named it so too
+
+    @property
+    def span(self) -> str:
+        """``2021.1.1 to 2021.4.0``, ``up to 2020.4.304``, ``2026.0.0 to 2026.2.1, the newest read`` (the table's horizon)."""
+        first, last = self.releases[0], self.releases[-1]
+        said = f"up to {last}" if not self.first_known else f"{first} to {last}"
+        return said + (", the newest read" if last == _newest() else "")
+
+
+def _newest() -> str:
+    from mkldoctor.knowledge import exports
+
+    return exports.releases()[-1].name
+
+
+def file_names(name: str, system: str) -> tuple[FileName, ...]:
+    """The file names of one MKL library (``mkl_rt``, ``libmkl_rt.so``, ``mkl_rt.dll``) on ``system`` (``linux``,
+    ``windows``, ``macos``), per release, oldest first; () for a name the layout table does not know.
+
+    The interface number comes from the export table's sonames (``libmkl_rt.so.2`` -> ``mkl_rt.2.dll``); a release
+    with no number in its soname (2020 and older) has the plain name. macOS names stop at its last release."""
+    if system not in SYSTEMS:
+        raise ValueError(f"unknown system {system!r}")
+    library = layout.get(name)
+    if library is None:
+        return ()
+    out: list[FileName] = []
+    for span in layout.sonames(library.name):
+        releases = span.releases
+        if system == "macos":
+            releases = tuple(r for r in releases if supported("macos-x86_64", r))
+        if not releases:
+            continue
+        number = re.search(r"\.so\.(\d+)$", span.soname or "")
+        file = _file(library, system, f".{number.group(1)}" if number else "")
+        if out and out[-1].file == file:
+            out[-1] = FileName(file, out[-1].releases + releases, out[-1].first_known)
+        else:
+            out.append(FileName(file, releases, bool(out)))
+    if not out:  # a library the export table does not read (libiomp5): its one unversioned name
+        return ()
+    return tuple(out)
+
+
+def _file(library: layout.MklLibrary, system: str, number: str) -> str:
+    if system == "windows":
+        return f"{library.windows or library.name}{number}.dll"
+    if system == "macos":
+        return f"lib{library.name}{number}.dylib"
+    return f"lib{library.name}.so{number}"
+
+
+def names_line(name: str, system: str) -> str:
+    """``mkl_rt.dll (up to 2020.4.304), mkl_rt.1.dll (2021.1.1 to 2021.4.0), ...``: one sentence of :func:`file_names`."""
+    return ", ".join(f"{f.file} ({f.span})" for f in file_names(name, system))
