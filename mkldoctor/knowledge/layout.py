@@ -329,6 +329,19 @@ def config_names(tool: str, links: tuple[str, ...] = ("static", "dynamic")) -> t
     return tuple(f"mkl-{link}-{i}-{t}" for link in links for i in words(tool, "interface") for t in words(tool, "threading"))
 
 
+def sdl_config_names(interface: str | None = None) -> tuple[str, ...]:
+    """The pkg-config names of libmkl_rt alone: oneMKL's ``mkl-sdl``, and the per-interface ``mkl-sdl-lp64`` /
+    ``mkl-sdl-ilp64`` of Debian's 2020.4 packages (``interface``: only that one, mkldoctor's word)."""
+    ifaces = words("pkg-config", "interface") if interface is None else (translate(interface, "mkldoctor", "pkg-config", "interface"),)
+    return ("mkl-sdl", *(f"mkl-sdl-{i}" for i in ifaces if i))
+
+
+def pc_names() -> tuple[str, ...]:
+    """Every name an MKL .pc file has: ``mkl-<link>-<interface>-<threading>`` and the libmkl_rt ones; there is no
+    ``mkl_rt.pc`` or ``mkl.pc``."""
+    return config_names("pkg-config") + sdl_config_names()
+
+
 def parse_config_name(name: str, tool: str) -> tuple[str, str, str] | None:
     """``mkl-static-lp64-iomp`` -> ("static", "lp64", "intel") in mkldoctor's words; None for another name."""
     parts = name.split("-")

@@ -247,6 +247,10 @@ _EXPLAIN = (
        "A project's FindMKL.cmake, configure check or CMake's FindBLAS said MKL was not found; it searches only where "
        "its authors wrote, often pre-oneAPI folders.",
        "Point the finder at MKL with the variable it reads (MKLROOT, MKL_ROOT...) or use Intel's MKLConfig.cmake."),
+    _r("meson-dependency-not-found", "Meson found no dependency for MKL's name",
+       "meson's dependency('NAME') is pkg-config's NAME.pc: MKL's .pc files are mkl-<link>-<interface>-<threading> and "
+       "mkl-sdl, so a name such as mkl_rt is found by no MKL, and one of them needs its folder on PKG_CONFIG_PATH.",
+       "Ask for one of MKL's .pc names (mkl-sdl, mkl-dynamic-lp64-iomp) and put <MKL prefix>/lib/pkgconfig on PKG_CONFIG_PATH."),
     _r("mklconfig-file-not-found", "Intel's MKLConfig.cmake did not find one of MKL's files",
        "MKLConfig.cmake stopped naming a library or DLL it looked for in the copy it belongs to.",
        "Check the file is where it looks; fix a package manager's copy of MKLConfig.cmake, or link statically."),

@@ -1,0 +1,94 @@
+"""Held-back logs fixed after the one-time scoring (Linux, Rust and build-tool patterns), and the same failures
+produced for real here where they can be: meson's dependency('mkl_rt'), ...
+
+tests/data/explain_corpus/expect_heldback_linux.json says, for each entry it holds, the finding a right diagnosis
+has and the words it must say, as expect.json does for the development corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mkldoctor.explain import logparse
+from mkldoctor.explain.diagnosis import explain
+from mkldoctor.findings import Finding
+
+CORPUS = Path(__file__).parent / "data" / "explain_corpus"
+HELD = {entry["id"]: entry for entry in json.loads((CORPUS / "heldback.json").read_text())["entries"]}
+EXPECT = json.loads((CORPUS / "expect_heldback_linux.json").read_text())["expect"]
+
+
+def said(finding: Finding, word: str) -> bool:
+    if word.startswith("fix:"):
+        return word[4:] in "\n".join(finding.fix)
+    return word in "\n".join((finding.title, *finding.evidence, finding.explanation, *finding.fix, *finding.confirm))
+
+
+def findings_of(log: str) -> list[Finding]:
+    return explain(logparse.parse_bytes(log.encode()), [])
+
+
+def test_each_expectation_is_a_heldback_entry():
+    assert EXPECT and set(EXPECT) <= set(HELD)
+
+
+@pytest.mark.parametrize("entry_id", sorted(EXPECT))
+def test_the_thread_cause_is_the_diagnosis(entry_id):
+    expect = EXPECT[entry_id]
+    findings = findings_of(HELD[entry_id]["log"])
+    chosen = [f for f in findings if f.id == expect["finding"]]
+    assert chosen, (expect["finding"], [(f.id, f.title) for f in findings])
+    assert len(chosen) == 1, [f.title for f in chosen]  # one finding for the failure, not one per line or symbol
+    for word in expect["contains"]:
+        assert said(chosen[0], word), (word, chosen[0].title, chosen[0].evidence, chosen[0].fix)
+    unrecognised = [f.title for f in findings if f.id == "unrecognised-failure"]
+    assert not unrecognised, f"an unrecognised failure beside {expect['finding']}: {unrecognised}"
+
+
+# -- meson: dependency('mkl_rt'), produced for real --------------------------------------------------------
+
+
+def _meson() -> Path:
+    pytest.importorskip("mesonbuild", reason="meson is not installed (pip install -e '.[test]')")
+    return Path(sys.executable).parent / "meson"
+
+
+def _meson_setup(tmp_path: Path, name: str, pc_path: str, tag: str = "") -> tuple[int, str]:
+    source = tmp_path / f"src-{name}{tag}"
+    source.mkdir()
+    (source / "meson.build").write_text(f"project('t', 'c')\nblas = dependency('{name}')\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("PKG_CONFIG_PATH", "CMAKE_PREFIX_PATH", "MKLROOT")}
+    env["PKG_CONFIG_PATH"] = pc_path
+    done = subprocess.run([str(_meson()), "setup", str(tmp_path / f"build-{name}{tag}"), str(source)], env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    return done.returncode, done.stdout
+
+
+@pytest.mark.mkl
+def test_meson_dependency_mkl_rt_has_no_pc_file_and_mkl_sdl_is_found(mkl, tmp_path):
+    pc = str(mkl.pip_lib / "pkgconfig")
+    code, out = _meson_setup(tmp_path, "mkl_rt", pc)
+    assert code != 0 and 'Dependency "mkl_rt" not found' in out, out
+    (finding,) = [f for f in findings_of(out) if f.id == "meson-dependency-not-found"]
+    assert finding.severity == "error" and "mkl_rt.pc" in "\n".join(finding.evidence)
+    assert not [f for f in findings_of(out) if f.id in ("unrecognised-failure", "mkl-finder-failed")]
+    # the fix's first name, with the same PKG_CONFIG_PATH: meson finds it
+    assert "mkl-sdl" in finding.fix[0]
+    code, out = _meson_setup(tmp_path, "mkl-sdl", pc)
+    assert code == 0 and "Run-time dependency mkl-sdl found: YES" in out, out
+
+
+@pytest.mark.mkl
+def test_meson_dependency_of_an_mkl_pc_name_off_pkg_config_path(mkl, tmp_path):
+    code, out = _meson_setup(tmp_path, "mkl-dynamic-lp64-seq", str(tmp_path / "nothing"))
+    assert code != 0, out
+    (finding,) = [f for f in findings_of(out) if f.id == "meson-dependency-not-found"]
+    assert "PKG_CONFIG_PATH" in finding.title and finding.fix[0].startswith("export PKG_CONFIG_PATH=")
+    code, out = _meson_setup(tmp_path, "mkl-dynamic-lp64-seq", str(mkl.pip_lib / "pkgconfig"), tag="-fixed")
+    assert code == 0, out  # the fix: the same name, with MKL's .pc folder on PKG_CONFIG_PATH
