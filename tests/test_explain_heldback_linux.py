@@ -92,3 +92,41 @@ def test_meson_dependency_of_an_mkl_pc_name_off_pkg_config_path(mkl, tmp_path):
     assert "PKG_CONFIG_PATH" in finding.title and finding.fix[0].startswith("export PKG_CONFIG_PATH=")
     code, out = _meson_setup(tmp_path, "mkl-dynamic-lp64-seq", str(mkl.pip_lib / "pkgconfig"), tag="-fixed")
     assert code == 0, out  # the fix: the same name, with MKL's .pc folder on PKG_CONFIG_PATH
+
+
+# -- a shared library built with MKL's interface archive alone, produced for real ----------------------------
+
+WRAP = """
+void dsyev_(const char*, const char*, const int*, double*, const int*, double*, double*, const int*, int*);
+long DftiCreateDescriptor(void**, int, int, long, ...);
+void wrap(double *a, int n, double *w, double *work, int lwork, int *info) { dsyev_("V", "U", &n, a, &n, w, work, &lwork, info); }
+long wrap_fft(void **h) { return DftiCreateDescriptor(h, 36, 32, 1, 8L); }
+"""
+MAIN = """
+void wrap(double *a, int n, double *w, double *work, int lwork, int *info);
+int main(void) { double a[1] = {2}, w[1], work[8]; int info; wrap(a, 1, w, work, 8, &info); return info; }
+"""
+
+
+def _gcc(*args: str, cwd: Path) -> tuple[int, str]:
+    done = subprocess.run(["gcc", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+    return done.returncode, done.stdout
+
+
+@pytest.mark.mkl
+def test_a_library_built_with_mkls_interface_archive_alone(mkl, tmp_path):
+    (tmp_path / "wrap.c").write_text(WRAP)
+    (tmp_path / "main.c").write_text(MAIN)
+    lib = mkl.pip_lib
+    assert _gcc("-shared", "-fPIC", "-o", "libwrap.so", "wrap.c", str(lib / "libmkl_intel_lp64.a"), cwd=tmp_path)[0] == 0
+    code, log = _gcc("-o", "main", "main.c", "-L.", "-lwrap", cwd=tmp_path)
+    assert code != 0 and "libwrap.so: undefined reference to `mkl_" in log, log
+    findings = findings_of(log)
+    assert [f.id for f in findings] == ["prebuilt-mkl-internals"], [(f.id, f.title) for f in findings]
+    finding = findings[0]
+    assert "libwrap.so" in finding.title and "not another MKL" in finding.fix[0]
+    assert "libmkl_core" in "\n".join(finding.evidence)  # the export table's word on who defines them
+    # the fix: the same library built with MKL whole; the program then links
+    group = ["-Wl,--start-group", *(str(lib / f"libmkl_{n}.a") for n in ("intel_lp64", "sequential", "core")), "-Wl,--end-group"]
+    assert _gcc("-shared", "-fPIC", "-o", "libwrap.so", "wrap.c", *group, "-lpthread", "-lm", "-ldl", cwd=tmp_path)[0] == 0
+    assert _gcc("-o", "main", "main.c", "-L.", "-lwrap", cwd=tmp_path) == (0, "")

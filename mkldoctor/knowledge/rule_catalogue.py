@@ -247,6 +247,10 @@ _EXPLAIN = (
        "A project's FindMKL.cmake, configure check or CMake's FindBLAS said MKL was not found; it searches only where "
        "its authors wrote, often pre-oneAPI folders.",
        "Point the finder at MKL with the variable it reads (MKLROOT, MKL_ROOT...) or use Intel's MKLConfig.cmake."),
+    _r("prebuilt-mkl-internals", "A library outside MKL references MKL's internal names",
+       "A shared library that is not MKL's needs mkl_dft_*, mkl_lapack_*, mkl_serv_* names that no MKL header declares "
+       "and only MKL's own layers define: it was built with part of MKL's static archives.",
+       "Use another build or release of that library; building it yourself, link MKL's three layers together or libmkl_rt."),
     _r("meson-dependency-not-found", "Meson found no dependency for MKL's name",
        "meson's dependency('NAME') is pkg-config's NAME.pc: MKL's .pc files are mkl-<link>-<interface>-<threading> and "
        "mkl-sdl, so a name such as mkl_rt is found by no MKL, and one of them needs its folder on PKG_CONFIG_PATH.",
