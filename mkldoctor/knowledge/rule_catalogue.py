@@ -198,6 +198,10 @@ _EXPLAIN = (
     _r("tbb-abi-mismatch", "MKL's TBB threading layer with a oneTBB that dropped the classic interface",
        "MKL 2020's TBB layer needs the classic tbb:: symbols that oneTBB 2021+ removed.",
        "Use another threading layer, or a TBB that still has the classic interface."),
+    _r("tbb-runtime-missing", "MKL's TBB threading layer cannot load: the TBB it was built for is not loaded",
+       "At run time libmkl_tbb_thread needs a tbb:: name no loaded TBB defines: no TBB in the environment, or oneTBB 2021+ "
+       "(which removed tbb::task) under an MKL 2020 layer.",
+       "Install the TBB generation the layer was built for (tbb=2020 for MKL 2020), or use another threading layer."),
     _r("cmake-mkl-config-not-found", "CMake's find_package(MKL) found no MKLConfig.cmake",
        "No folder on CMake's search holds MKLConfig.cmake (Debian's libmkl-dev and some wheels ship none).",
        "Point MKL_DIR at a copy's lib/cmake/mkl, or install one that ships it."),
