@@ -130,3 +130,18 @@ def test_a_library_built_with_mkls_interface_archive_alone(mkl, tmp_path):
     group = ["-Wl,--start-group", *(str(lib / f"libmkl_{n}.a") for n in ("intel_lp64", "sequential", "core")), "-Wl,--end-group"]
     assert _gcc("-shared", "-fPIC", "-o", "libwrap.so", "wrap.c", *group, "-lpthread", "-lm", "-ldl", cwd=tmp_path)[0] == 0
     assert _gcc("-o", "main", "main.c", "-L.", "-lwrap", cwd=tmp_path) == (0, "")
+
+
+# -- MKL's cluster libraries on a link that is no MPI build, produced with ld ---------------------------------
+
+
+def test_cluster_libraries_on_a_plain_link_are_named_as_such(tmp_path):
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    code, log = _gcc("-o", "m", "m.c", "-lmkl_scalapack_lp64", "-lmkl_blacs_intelmpi_lp64", cwd=tmp_path)
+    assert code != 0 and "cannot find -lmkl_scalapack_lp64" in log, log
+    (finding,) = findings_of(log)
+    assert finding.id == "library-not-found" and "cluster components" in finding.title
+    assert "MKL_LIBRARIES" in "\n".join(finding.evidence) and "MKL::MKL" in finding.fix[0]
+    # a plain layer missing is not a cluster component: the usual advice
+    code, log = _gcc("-o", "m", "m.c", "-lmkl_scalapack_lp64", "-lmkl_core", cwd=tmp_path)
+    assert "cluster components" not in findings_of(log)[0].title

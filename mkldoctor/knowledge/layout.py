@@ -125,7 +125,10 @@ LIBRARIES: tuple[MklLibrary, ...] = (
     *(_kernel(isa, cpu=_KERNEL_ISAS[isa]) for isa in _CORE_KERNELS),
     *(_kernel(isa, vml=True, cpu=_KERNEL_ISAS[isa]) for isa in _VML_KERNELS),
     *(MklLibrary(f"mkl_blacs_{mpi}_{integers}", "cluster", integers=integers, description=f"BLACS for {mpi}")
-      for mpi in ("intelmpi", "openmpi", "sgimpt") for integers in ("lp64", "ilp64")),
+      for mpi in ("intelmpi", "openmpi", "sgimpt", "msmpi") for integers in ("lp64", "ilp64")),
+    # Windows' mkl_blacs_lp64.lib / mkl_blacs_ilp64.lib: the BLACS that loads its MPI's library at run time (MKL_BLACS_MPI)
+    *(MklLibrary(f"mkl_blacs_{integers}", "cluster", integers=integers, description="BLACS, its MPI chosen at run time")
+      for integers in ("lp64", "ilp64")),
     *(MklLibrary(f"mkl_scalapack_{integers}", "cluster", integers=integers, description="ScaLAPACK")
       for integers in ("lp64", "ilp64")),
     MklLibrary("mkl_cdft_core", "cluster", description="cluster FFT"),
