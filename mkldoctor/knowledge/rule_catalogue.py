@@ -247,6 +247,10 @@ _EXPLAIN = (
        "cargo ran a crate's build.rs and it panicked: the finding names the crate, quotes its message and says what "
        "that crate's script looks for (intel-mkl-src 0.5-0.7 download MKL from a retired address).",
        "Give the script what it looks for (MKLROOT, pkg-config's mkl-*.pc), or a version of the crate that finds MKL."),
+    _r("rust-crate-known-breakage", "A crate of the MKL build chain no longer compiles, for a known reason",
+       "rustc stops in a crate at a version mkldoctor's knowledge of the chain lists as broken (intel-mkl-tool 0.2 with "
+       "anyhow 1.0.49+: error[E0532] on `Ok`).",
+       "Pin the dependency that broke it, or move to the crate version that fixed it (the finding says which)."),
     _r("mkl-finder-failed", "A project's own search for MKL found none",
        "A project's FindMKL.cmake, configure check or CMake's FindBLAS said MKL was not found; it searches only where "
        "its authors wrote, often pre-oneAPI folders.",
