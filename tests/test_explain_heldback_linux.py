@@ -187,3 +187,17 @@ def test_rustc_e0532_in_intel_mkl_tool_is_the_known_breakage(tmp_path, crate):
     else:  # the same error in a crate nothing is known of: unrecognised, never silent, never the known breakage
         assert "unrecognised-failure" in {f.id for f in findings}
         assert "rust-crate-known-breakage" not in {f.id for f in findings}
+
+
+def test_a_registry_token_refusal_is_read_for_any_registry():
+    """The shape, not one registry: the host comes from the log; intel-mkl-src named in the log is said as such."""
+    log = ("   Compiling intel-mkl-src v0.8.1\n"
+           "error: failed to run custom build command for `intel-mkl-src v0.8.1`\n"
+           "Error: Authorization failed: https://registry.invalid/token?scope=repository:x/y:pull\n")
+    findings = findings_of(log)
+    (auth,) = [f for f in findings if f.id == "oci-registry-auth-failed"]
+    assert "registry.invalid" in auth.title and "named in this log" in "\n".join(auth.evidence)
+    assert "docker logout registry.invalid" in auth.fix[0]
+    assert "unrecognised-failure" not in {f.id for f in findings}
+    other = findings_of("Error: Authorization failed for user x\n")  # not a registry's token endpoint: not claimed
+    assert [f.id for f in other] == ["unrecognised-failure"]

@@ -19,6 +19,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import build_scripts
+from mkldoctor.knowledge.recipes import CARGO_CLEAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,14 @@ class KnownRustcError:
 _CRATE_DIR = re.compile(r"-->\s*\S*?(?:^|/)(?P<crate>[A-Za-z][\w-]*?)-(?P<version>\d+\.\d+\.\d+[^/\s]*)/")
 
 
+@dataclass(frozen=True, slots=True)
+class RegistryAuthFailed:
+    """``Error: Authorization failed: https://<registry>/token``: an OCI registry refused a pull token (ocipkg's words)."""
+
+    url: str
+    host: str
+
+
 def _panic(m: re.Match, _) -> BuildScriptPanic:
     if m.group("message") is not None:  # thread 'main' panicked at 'MESSAGE', src/build.rs:11:23
         return BuildScriptPanic(m.group("message"), m.group("loc") or "")
@@ -94,6 +103,9 @@ SIGNATURES = (
               lambda m, _: DownloadAttempt(m.group("crate"), m.group("version"))),
     Signature("cargo-test-failed", "cargo", "rror", re.compile(r"^error: test failed, to rerun pass"),
               lambda m, _: FollowOn(m.string.strip())),
+    Signature("oci-registry-auth-failed", "cargo", "Authorization failed",
+              re.compile(r"Authorization failed: (?P<url>https?://(?P<host>[^/\s]+)/\S*token\S*)"),
+              lambda m, _: RegistryAuthFailed(m.group("url"), m.group("host"))),
     Signature("rustc-coded-error", "cargo", "error[E", re.compile(r"^error\[E\d{4}\]: "),
               lambda m, before: KnownRustcError(m.string.strip(), before=tuple(before))),
     Signature("cargo-could-not-compile", "cargo", "could not compile",
@@ -111,7 +123,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.finders import FinderSaid
 
     failed = events.of(BuildScriptFailed)
-    out = _known_breakages(events)
+    out = _known_breakages(events) + _registry_auth(events)
     if not failed:
         return out
     event = failed[0]
@@ -164,3 +176,33 @@ def _known_breakages(events: Parsed) -> list[Finding]:
             (f"cargo tree -i {crate}   # which of your dependencies brings it in",),
         ))
     return out
+
+
+def _registry_auth(events: Parsed) -> list[Finding]:
+    """intel-mkl-src 0.8+ downloads MKL as an OCI image with ocipkg when it finds none on the system; ocipkg sends the
+    credentials ~/.docker/config.json holds for that registry, and a stale token there is refused even for a public image
+    (rust-math/intel-mkl-src#112)."""
+    said = events.of(RegistryAuthFailed)
+    if not said:
+        return []
+    host = said[0].host
+    known = build_scripts.script("intel-mkl-src", "0.8.0")
+    in_log = named(events, "intel-mkl-src")
+    evidence = [f"the registry {host} refused the token request {said[0].url}: it rejects the credentials the client sent",
+                "OCI clients (ocipkg, docker, oras) send the credentials ~/.docker/config.json holds for that registry (its "
+                "auths entry, or the credsStore/credHelpers it names); a stale or revoked token there is refused even for a "
+                "public image, which anonymous access would have fetched",
+                ("intel-mkl-src, named in this log, " if in_log else "intel-mkl-src 0.8 and newer (the build script that prints "
+                 "these words with ocipkg) ") + "downloads MKL this way when it finds none on the system, and goes on without "
+                "it when the download fails: a link error about MKL may follow"]
+    return [Finding(
+        "oci-registry-auth-failed", "error", f"the download of an OCI image was refused by {host}: stale credentials for it "
+        "in ~/.docker/config.json",
+        tuple(evidence),
+        (f"fix or remove the credentials for {host} in ~/.docker/config.json: docker logout {host} (or delete its auths entry), "
+         f"or docker login {host} again with a valid token; then {CARGO_CLEAN} and build again",
+         *(f"or, for intel-mkl-src: {line}" for line in (known.fix if known is not None else ()))),
+        "A registry's token endpoint answers an anonymous request for a public image, and refuses one that carries "
+        "credentials it does not accept: the stored ones, not the image, are the problem.",
+        (f"grep -n '{host}' ~/.docker/config.json   # the stored entry for that registry",),
+    )]

@@ -251,6 +251,10 @@ _EXPLAIN = (
        "rustc stops in a crate at a version mkldoctor's knowledge of the chain lists as broken (intel-mkl-tool 0.2 with "
        "anyhow 1.0.49+: error[E0532] on `Ok`).",
        "Pin the dependency that broke it, or move to the crate version that fixed it (the finding says which)."),
+    _r("oci-registry-auth-failed", "An OCI registry refused the token request of a download",
+       "ocipkg (intel-mkl-src 0.8+'s MKL download) said `Authorization failed: https://<registry>/token`: the credentials "
+       "~/.docker/config.json holds for that registry are stale, and even a public image is refused.",
+       "Fix or remove that registry's credentials (docker logout/login), or give intel-mkl-src a local MKL (MKLROOT)."),
     _r("mkl-finder-failed", "A project's own search for MKL found none",
        "A project's FindMKL.cmake, configure check or CMake's FindBLAS said MKL was not found; it searches only where "
        "its authors wrote, often pre-oneAPI folders.",
