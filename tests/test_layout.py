@@ -64,6 +64,15 @@ def test_pkg_config_words_name_onemkl_s_pc_files(mkl):
     assert ours == pcs
 
 
+@pytest.mark.mkl
+def test_pc_names_are_every_mkl_pc_file_of_onemkl_and_debian(mkl):
+    """Every .pc name oneMKL 2026.2 and Debian's 2020.4 ship is one layout.pc_names() gives (explain's meson family reads it)."""
+    shipped = {n[:-3] for lib in (mkl.pip_lib, mkl.debian_lib(mkl.debian_shared)) for n in os.listdir(lib / "pkgconfig")
+               if n.startswith("mkl")}
+    assert "mkl-sdl" in shipped and "mkl-sdl-lp64" in shipped
+    assert shipped <= set(layout.pc_names()) and "mkl_rt" not in layout.pc_names()
+
+
 def test_intel_mkl_src_words_are_the_crate_s_features():
     routes = json.loads((ROOT / "mkldoctor/knowledge/data/cargo_routes.json").read_text())
     features = {f for f in routes["crates"]["intel-mkl-src"]["0.8.1"]["features"] if f.startswith("mkl-")}

@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import build_scripts
+from mkldoctor.knowledge.recipes import CARGO_CLEAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,38 @@ class CrateEcho(FollowOn):
     crate: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class KnownRustcError:
+    """rustc's coded error (``error[E0532]: ...``) in a crate of the MKL chain at a version known not to compile."""
+
+    line: str
+    crate: str = ""
+    version: str = ""
+    before: tuple[str, ...] = field(default=(), compare=False)
+    after: str = field(default="", compare=False)  # the lines rustc quotes after it
+    wants: int = field(default=3, compare=False)  # the ``-->`` line names the crate's file, then the code
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "KnownRustcError | Unrecognised":
+        """Known when the ``-->`` line's crate folder (``intel-mkl-tool-0.2.0+mkl2020.1/src/...``) and the error are one
+        of :data:`build_scripts.BREAKAGES`; any other coded error stays unrecognised, with its lines."""
+        where = _CRATE_DIR.search(lines[0]) if lines else None
+        if where and build_scripts.breakage(where.group("crate"), where.group("version"), self.line, "\n".join(lines)):
+            return replace(self, crate=where.group("crate"), version=where.group("version"), after="\n".join(lines), wants=0)
+        return Unrecognised(self.line, (*self.before, self.line, *lines), self.at)
+
+
+_CRATE_DIR = re.compile(r"-->\s*\S*?(?:^|/)(?P<crate>[A-Za-z][\w-]*?)-(?P<version>\d+\.\d+\.\d+[^/\s]*)/")
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryAuthFailed:
+    """``Error: Authorization failed: https://<registry>/token``: an OCI registry refused a pull token (ocipkg's words)."""
+
+    url: str
+    host: str
+
+
 def _panic(m: re.Match, _) -> BuildScriptPanic:
     if m.group("message") is not None:  # thread 'main' panicked at 'MESSAGE', src/build.rs:11:23
         return BuildScriptPanic(m.group("message"), m.group("loc") or "")
@@ -70,6 +103,11 @@ SIGNATURES = (
               lambda m, _: DownloadAttempt(m.group("crate"), m.group("version"))),
     Signature("cargo-test-failed", "cargo", "rror", re.compile(r"^error: test failed, to rerun pass"),
               lambda m, _: FollowOn(m.string.strip())),
+    Signature("oci-registry-auth-failed", "cargo", "Authorization failed",
+              re.compile(r"Authorization failed: (?P<url>https?://(?P<host>[^/\s]+)/\S*token\S*)"),
+              lambda m, _: RegistryAuthFailed(m.group("url"), m.group("host"))),
+    Signature("rustc-coded-error", "cargo", "error[E", re.compile(r"^error\[E\d{4}\]: "),
+              lambda m, before: KnownRustcError(m.string.strip(), before=tuple(before))),
     Signature("cargo-could-not-compile", "cargo", "could not compile",
               re.compile(r"^error: could not compile `(?P<crate>[\w-]+)`"), lambda m, _: CrateEcho(m.string.strip(), m.group("crate"))),
 )
@@ -85,8 +123,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.finders import FinderSaid
 
     failed = events.of(BuildScriptFailed)
+    out = _known_breakages(events) + _registry_auth(events)
     if not failed:
-        return []
+        return out
     event = failed[0]
     known = build_scripts.script(event.crate, event.version)
     panics = [p for p in events.of(BuildScriptPanic) if p.message or p.location]
@@ -115,4 +154,55 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "cargo runs a crate's build.rs before compiling it; a build script that links a C library looks for it and stops "
         "(panics) when it cannot find or fetch it. What it looks for is the crate's own choice, at that version.",
         ("cargo build -vv 2>&1 | grep -A40 'custom build command'   # the build script's whole output",),
+    )] + out
+
+
+def _known_breakages(events: Parsed) -> list[Finding]:
+    out = []
+    said = events.of(KnownRustcError)
+    for crate, version in dict.fromkeys((e.crate, e.version) for e in said):
+        mine = [e for e in said if (e.crate, e.version) == (crate, version)]
+        lines = list(dict.fromkeys(e.line for e in mine))
+        known = build_scripts.breakage(crate, version, lines[0], mine[0].after)
+        if known is None:
+            continue
+        out.append(Finding(
+            "rust-crate-known-breakage", "error", f"{crate} {version} no longer compiles: {known.cause.split(';', 1)[0]}",
+            (f"rustc, compiling {crate} {version}: {lines[0]}" + (f" ({len(mine)} times)" if len(mine) > 1 else ""),
+             f"a known breakage of {crate} {known.first} to {known.last}: {known.cause}", f"established in {known.source}"),
+            known.fix,
+            "cargo resolves each dependency to the newest semver-compatible release; a crate that glob-imports another "
+            "(use other::*) breaks when that one adds a public name its code also uses.",
+            (f"cargo tree -i {crate}   # which of your dependencies brings it in",),
+        ))
+    return out
+
+
+def _registry_auth(events: Parsed) -> list[Finding]:
+    """intel-mkl-src 0.8+ downloads MKL as an OCI image with ocipkg when it finds none on the system; ocipkg sends the
+    credentials ~/.docker/config.json holds for that registry, and a stale token there is refused even for a public image
+    (rust-math/intel-mkl-src#112)."""
+    said = events.of(RegistryAuthFailed)
+    if not said:
+        return []
+    host = said[0].host
+    known = build_scripts.script("intel-mkl-src", "0.8.0")
+    in_log = named(events, "intel-mkl-src")
+    evidence = [f"the registry {host} refused the token request {said[0].url}: it rejects the credentials the client sent",
+                "OCI clients (ocipkg, docker, oras) send the credentials ~/.docker/config.json holds for that registry (its "
+                "auths entry, or the credsStore/credHelpers it names); a stale or revoked token there is refused even for a "
+                "public image, which anonymous access would have fetched",
+                ("intel-mkl-src, named in this log, " if in_log else "intel-mkl-src 0.8 and newer (the build script that prints "
+                 "these words with ocipkg) ") + "downloads MKL this way when it finds none on the system, and goes on without "
+                "it when the download fails: a link error about MKL may follow"]
+    return [Finding(
+        "oci-registry-auth-failed", "error", f"the download of an OCI image was refused by {host}: stale credentials for it "
+        "in ~/.docker/config.json",
+        tuple(evidence),
+        (f"fix or remove the credentials for {host} in ~/.docker/config.json: docker logout {host} (or delete its auths entry), "
+         f"or docker login {host} again with a valid token; then {CARGO_CLEAN} and build again",
+         *(f"or, for intel-mkl-src: {line}" for line in (known.fix if known is not None else ()))),
+        "A registry's token endpoint answers an anonymous request for a public image, and refuses one that carries "
+        "credentials it does not accept: the stored ones, not the image, are the problem.",
+        (f"grep -n '{host}' ~/.docker/config.json   # the stored entry for that registry",),
     )]

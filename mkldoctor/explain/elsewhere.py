@@ -153,7 +153,15 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
                         f"in {instead}")
         fix.append(f"-L{q(instead)} in place of -L{q(folder)}   # where MKL {release} has its libraries (oneAPI "
                    f"{folders.ONEAPI_FLAT} and newer: lib, no lib/intel64)")
+    for folder in lib_dirs:  # a folder that cannot hold the libraries by its layout (/opt/intel/mkl/lib, a moved oneAPI lib)
+        instead = folders.lib_dir_instead(folder)
+        if instead and folder not in {m[0] for m in moved}:
+            evidence.append(folders.lib_dir_mismatch(folder) or "")
+            fix.append(" or ".join(f"-L{q(d)}" for d in instead) + f" in place of -L{q(folder)}   # where MKL keeps its "
+                       "libraries in that layout, and in oneAPI's (use the one that is installed there)")
     wanted = [n.lstrip(":") for n in names]
+    openmp = _openmp_folders(wanted)  # said first, beside the search on that machine
+    evidence += openmp[0]
     said, changes = skipped_advice(skipped)  # ld saw the library and could not use it: another architecture's file
     evidence += said
     fix += [line for line in changes if line not in fix]
@@ -179,7 +187,9 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
                          "where the library is, if MKL is installed"))
         fix.append("if it is installed, give its folder to the linker: -L<that folder> (CMake: target_link_directories, or "
                    "MKL_ROOT/MKLROOT for the project's FindMKL; a conda environment: -L$CONDA_PREFIX/lib)")
-        fix.append(f"if it is not: install MKL's development files there: {ctx.recipe_ref('static' if static else 'shared')}")
+        fix.append(f"if it is not: install Intel's OpenMP runtime there: {ctx.recipe_ref('openmp')}" if openmp[0] else
+                   f"if it is not: install MKL's development files there: {ctx.recipe_ref('static' if static else 'shared')}")
+    fix = openmp[1] + fix
     evidence += cargo[0]
     fix += cargo[1]
     names_shown = more(["-l" + n for n in names], 4)
@@ -191,3 +201,18 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
         "the line does not name (a conda environment, a oneAPI prefix, a versioned folder) is not found.",
         ("add -Wl,--verbose to the link line: ld prints every file it tries (attempt to open ... failed/succeeded)",),
     )
+
+
+def _openmp_folders(wanted: list[str]) -> tuple[list[str], list[str]]:
+    """(evidence, fix) for -liomp5: Intel's OpenMP runtime is the compiler's, in its folder of each layout, not MKL's."""
+    from mkldoctor.knowledge import layout
+
+    iomp = [n for n in wanted if getattr(layout.get(n), "role", None) == "openmp" and layout.get(n).name == "iomp5"]
+    if not iomp:
+        return [], []
+    where = [f"  {f.releases}: {f.openmp}" for f in folders.LAYOUTS if f.platform == "linux"]
+    return ([f"lib{iomp[0]}.so is Intel's OpenMP runtime: it is installed with Intel's compiler runtime (or the intel-openmp "
+             "package), in the compiler's lib folder, not in MKL's: a -L that gives MKL's folder does not find it"],
+            ["add the compiler's lib folder to the link line: -L<that folder> -liomp5 (LD_LIBRARY_PATH does not help here: "
+             "the loader reads it at run time, ld does not; gcc reads LIBRARY_PATH at link time); where it is, by layout:",
+             *where])

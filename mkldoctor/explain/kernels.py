@@ -43,12 +43,17 @@ def _release_mixed(events: Parsed) -> list[MklKernelUndefined]:
     nor the OpenMP runtime explains: a kernel and a core of two releases."""
     from mkldoctor.explain.scope import classify
 
-    return [e for e in events.of(MklKernelUndefined)
-            if not knowledge.is_openmp_symbol(e.symbol) and not (e.path and classify(e.path, e.symbol, "MKL"))]
+    from mkldoctor.explain.tbbabi import is_tbb_name
+
+    return [e for e in events.of(MklKernelUndefined)  # a tbb:: name is TBB's to give (tbbabi.layer_cannot_load)
+            if not knowledge.is_openmp_symbol(e.symbol) and not is_tbb_name(e.symbol)
+            and not (e.path and classify(e.path, e.symbol, "MKL"))]
 
 
 def other_release(events: Parsed, ctx: Context) -> list[Finding]:
-    out = []
+    from mkldoctor.explain.tbbabi import layer_cannot_load
+
+    out = layer_cannot_load(events)
     if layer_soname_missing(events):
         out.append(_kernel_wants_other_core(events, ctx))
     undefined = _release_mixed(events)

@@ -75,7 +75,7 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             skipped = [e for e in events.of(SkippedIncompatible) if e.name in names]
             found = replace(elsewhere.library(ctx, names, command, static, skipped, cargo_download(ctx, items, _crates(events))),
                             locations=ctx.located([e for e, _, _ in items], "cannot find"))
-            out.append(replace(found, id="library-incompatible") if skipped else found)
+            out.append(replace(found, id="library-incompatible") if skipped else _cluster(found, names))
             continue
         finding = _library_finding(ctx, cause, static, items, _crates(events), dirs.get(key, ()))
         skipped = [e for e in events.of(SkippedIncompatible) if e.name in {name for _, _, name in items}]
@@ -87,8 +87,20 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                               explanation="ld looks at each -L folder in turn and skips a library built for another "
                               "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
                               recipes=())
-        out.append(finding)
+        out.append(_cluster(finding, [name for _, _, name in items]) if not skipped else finding)
     return out
+
+
+def _cluster(finding: Finding, names: list[str]) -> Finding:
+    """MKL's cluster libraries asked for by a link that is no MPI build: where they come from, not where they are."""
+    from mkldoctor.explain.cluster import advice
+
+    said = advice(names)
+    if said is None:
+        return finding
+    title = finding.title.split(":", 1)[0] + ": " + said[0]
+    return replace(finding, title=title, evidence=finding.evidence[:1] + tuple(said[1]), explanation=said[3], recipes=(),
+                   fix=tuple(said[2]) + tuple("if the build does want them: " + line for line in finding.fix[:1]))
 
 
 def cargo_download(ctx: Context, items, crates: tuple[str, ...]) -> tuple[list[str], list[str]]:

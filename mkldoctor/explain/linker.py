@@ -121,7 +121,11 @@ def _from_mkl_archive(event: UndefinedSymbol) -> bool:
 
 def claims(event: UndefinedSymbol) -> bool:
     """Whether this family explains the undefined symbol (the generic diagnosis then leaves it)."""
+    from mkldoctor.explain import prebuilt
+
     if system_library(event.symbol):
+        return True
+    if prebuilt.claims(event):  # a library outside MKL built with MKL's internals unresolved
         return True
     if _from_mkl_shared(event) and event.symbol.startswith("mkl_"):  # one shared layer's call into another
         return True
@@ -135,7 +139,11 @@ def _from_mkl_shared(event: UndefinedSymbol) -> bool:
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
+    from mkldoctor.explain import prebuilt
+
     claimed = [e for e in events.of(UndefinedSymbol) if claims(e)]
+    out += prebuilt.diagnose(claimed, ctx)
+    claimed = [e for e in claimed if not prebuilt.claims(e)]
     system = OrderedDict()
     internal = OrderedDict()
     for event in claimed:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.cluster import advice
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
@@ -137,10 +138,15 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
                    r"compiler\<ver>\windows\compiler\lib\intel64_win; conda and pip: <env>\Library\lib")
     if mismatched:
         fix.insert(0, "correct the folder the build names: " + mismatched[0])
+    why = "no folder it searches holds it"
+    explained = ""
+    cluster = advice(names)
+    if cluster is not None:  # asked for by mistake: no folder is the fix
+        why, evidence, fix, explained = cluster[0], evidence + cluster[1], cluster[2] + ["if the build does want them: " + fix[0]], cluster[3]
     return Finding(
-        "msvc-library-not-found", "error", f"link.exe cannot open {more(names, 3)}: no folder it searches holds it",
+        "msvc-library-not-found", "error", f"link.exe cannot open {more(names, 3)}: {why}",
         tuple(evidence), tuple(fix),
-        "link.exe looks for a .lib named without a folder in the /LIBPATH folders of the command, then in those of the LIB "
+        explained or "link.exe looks for a .lib named without a folder in the /LIBPATH folders of the command, then in those of the LIB "
         "variable (setvars.bat and the Visual Studio prompt set it). MKL's .lib files are in a folder that moved between "
         "releases (lib\\intel64 in oneAPI 2021-2023, lib in 2024 and newer), so a folder written for one release misses "
         "another; a name ending in _dll.lib is the import library of the DLLs, one without it the static library.",

@@ -12,7 +12,7 @@ import os
 
 from mkldoctor.findings import Finding
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
-from mkldoctor.knowledge import layout, recipes
+from mkldoctor.knowledge import layout, recipes, tbb
 
 
 def _libtbb(parsed: Parsed) -> str | None:
@@ -70,3 +70,46 @@ def with_tbb_findings(findings: list[Finding], parsed: Parsed) -> list[Finding]:
         return finding.id == "undefined-symbol" and bool(needed) and all(e.lstrip().startswith(("tbb::", "_ZN3tbb")) for e in needed)
 
     return [f for f in findings if not only_tbb(f)] + tbb
+
+
+# -- at run time: MKL's TBB layer opened, and a tbb:: name it needs not defined ----------------------------------
+
+
+def layer_cannot_load(events: Parsed) -> list[Finding]:
+    """``INTEL MKL ERROR: .../libmkl_tbb_thread.so: undefined symbol: _ZN3tbb4task13note_affinityEt``: the TBB layer
+    needs a TBB that is not loaded (none in the environment, or oneTBB where the layer was built for classic TBB)."""
+    from mkldoctor.binary.demangle import demangle_all
+    from mkldoctor.explain.runtime import MklKernelUndefined
+
+    said = [e for e in events.of(MklKernelUndefined) if is_tbb_name(e.symbol)]
+    if not said:
+        return []
+    names = list(dict.fromkeys(e.symbol for e in said))
+    plain = demangle_all(names)
+    wanted = tbb.generation_of(names[0]) or tbb.CLASSIC
+    other = next(g for g in tbb.GENERATIONS if g is not wanted)
+    layer = os.path.basename(said[0].path) or layout.layer("tbb", "threading").file_stem
+    shown = ", ".join(f"{n} ({plain[n]})" if plain.get(n, n) != n else n for n in names[:4])
+    evidence = [f"MKL opened {said[0].path or layer}, which needs {shown}: no TBB loaded in the process defines it",
+                f"that is a name of {wanted.releases} ({wanted.soname}): the layer is {wanted.mkl}'s, built for that TBB",
+                f"so either no TBB runtime is installed where the loader finds it (the mkl package does not always bring "
+                f"tbb along), or the TBB there is {other.releases} ({other.soname}), which does not have it"]
+    return [Finding(
+        "tbb-runtime-missing", "error",
+        f"MKL's TBB threading layer cannot load: it needs {wanted.releases}'s {plain.get(names[0], names[0])}, and no such TBB "
+        "is loaded",
+        tuple(evidence),
+        (f"install the {wanted.name} TBB ({wanted.releases}) in the same environment: {recipes.conda_install(wanted.conda)} "
+         f"(then {wanted.soname} must be on the loader path beside MKL)",
+         "or use another threading layer: MKL_THREADING_LAYER="
+         + " or ".join(str(lib.spelled("MKL_THREADING_LAYER")) for lib in layout.program_layers()),
+         f"or an MKL whose TBB layer is built for the TBB you have ({other.releases}: {other.mkl})"),
+        "MKL_THREADING_LAYER=TBB makes libmkl_rt open libmkl_tbb_thread, which runs MKL's threads on TBB. MKL 2020 and "
+        f"older were built for the classic TBB ({tbb.CLASSIC.soname}), oneMKL 2021 and newer for oneTBB ({tbb.ONETBB.soname}), "
+        "which removed the classic tbb::task interface; MKL's packages do not always require tbb, so it may be missing.",
+        ("LD_DEBUG=libs MKL_THREADING_LAYER=TBB <the program> 2>&1 | grep -i tbb   # which libtbb, if any, the loader found",),
+    )]
+
+
+def is_tbb_name(symbol: str) -> bool:
+    return tbb.generation_of(symbol) is not None

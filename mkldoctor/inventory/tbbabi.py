@@ -12,9 +12,9 @@ from __future__ import annotations
 from mkldoctor.binary.symbols import Problem, read_file
 from mkldoctor.errors import InputError
 from mkldoctor.inventory.install import MklInstall
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import layout, tbb
 
-CLASSIC = "the classic TBB interface (TBB 2020 and older, libtbb.so.2)"
+CLASSIC = f"the classic TBB interface ({tbb.CLASSIC.releases}, {tbb.CLASSIC.soname})"
 
 
 def tbb_needs(path: str) -> set[str]:

@@ -11,6 +11,7 @@ Install commands are :mod:`mkldoctor.knowledge.recipes`'.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mkldoctor.knowledge.history import version_key
@@ -97,3 +98,45 @@ def script(crate: str, version: str | None) -> BuildScript | None:
     if not version:
         return entries[-1]
     return next((s for s in entries if s.covers(crate, version)), None)
+
+
+@dataclass(frozen=True)
+class Breakage:
+    """A crate of the MKL build chain that no longer compiles, at the versions it covers, by what rustc says."""
+
+    crate: str
+    first: str
+    last: str
+    error: str  # a regular expression rustc's error line matches
+    near: str  # and one the lines after it match (the code rustc quotes)
+    cause: str
+    fix: tuple[str, ...]
+    source: str  # the thread that established it
+
+    def covers(self, crate: str, version: str) -> bool:
+        v = version_key(version.split("+", 1)[0])
+        return crate == self.crate and version_key(self.first) <= v <= version_key(self.last)
+
+
+BREAKAGES: tuple[Breakage, ...] = (
+    Breakage(
+        "intel-mkl-tool", "0.2.0", "0.2.99",
+        # rustc before 1.7x names the function; later ones say "a function call" and quote the `if let Ok(..)`
+        r"error\[E0532\]: expected (?:tuple struct or tuple variant, found function `Ok`|a pattern, found a function call)",
+        r"\bOk\(",
+        "anyhow 1.0.49 added a public function named Ok; intel-mkl-tool 0.2 (a build dependency of intel-mkl-src before "
+        "0.7) imports anyhow with use anyhow::* and its modules with use crate::*, so `Ok` in its `if let Ok(..)` patterns "
+        "is anyhow's function, not Result::Ok, once cargo resolves anyhow 1.0.49 or newer",
+        ("pin anyhow below 1.0.49 in the top-level Cargo.toml: anyhow = \"=1.0.48\", then cargo update -p anyhow --precise 1.0.48",
+         "or move to intel-mkl-src 0.7 or newer (its tool no longer glob-imports anyhow), through the crate that reaches it "
+         "(ndarray-linalg, linfa, blas-src/lapack-src)"),
+        "rust-math/intel-mkl-src#68, fixed by #70 (released in intel-mkl-src 0.7.0); rust-ml/linfa#197",
+    ),
+)
+
+
+def breakage(crate: str, version: str, line: str, after: str) -> Breakage | None:
+    """What is known of rustc's ``line`` (``error[E0532]: ...``, ``after``: the lines it quotes next) in ``crate`` at
+    ``version``, or None."""
+    return next((b for b in BREAKAGES if b.covers(crate, version) and re.search(b.error, line) and re.search(b.near, after)),
+                None)

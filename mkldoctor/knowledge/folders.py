@@ -151,10 +151,34 @@ def oneapi_lib_dir(version: str, windows: bool) -> str:
     return sub.replace("/", "\\") if windows else sub
 
 
+# the bare lib folder of a pre-oneAPI MKL root (/opt/intel/mkl, .../compilers_and_libraries_<ver>/linux/mkl): on Linux
+# that layout keeps its libraries in lib/intel64 (a link to lib/intel64_lin) and lib/ia32, never in lib itself
+_PRE_ONEAPI_LIB = re.compile(r"^(?P<root>(?:.*/)?(?:intel|linux)/mkl)/lib$", re.I)
+ONEAPI_LATEST_LIB = "/opt/intel/oneapi/mkl/latest/lib"
+
+
+def lib_dir_instead(folder: str) -> tuple[str, ...]:
+    """The folders that hold the libraries a log's ``-L`` folder was meant to give, when :func:`lib_dir_mismatch` finds
+    it cannot hold them (empty otherwise)."""
+    text = posix(folder).rstrip("/")
+    pre = _PRE_ONEAPI_LIB.match(text)
+    if pre and "\\" not in folder:
+        return (f"{pre.group('root')}/lib/intel64", ONEAPI_LATEST_LIB)
+    match = re.search(r"^(?P<root>.*/oneapi/mkl/(?P<v>20\d\d(?:\.\d+)*))/(?P<sub>lib(?:/intel64)?)$", text, re.I)
+    if match and match.group("sub").lower() != oneapi_lib_dir(match.group("v"), False):
+        return (f"{match.group('root')}/{oneapi_lib_dir(match.group('v'), False)}",)
+    return ()
+
+
 def lib_dir_mismatch(folder: str) -> str | None:
     """A sentence when a log's library folder cannot hold the libraries of the release it names: a oneAPI 2021-2023
-    folder given as ``mkl/<ver>/lib`` (the libraries are in ``lib/intel64``), or a 2024+ one as ``lib/intel64``."""
+    folder given as ``mkl/<ver>/lib`` (the libraries are in ``lib/intel64``), or a 2024+ one as ``lib/intel64``; a
+    pre-oneAPI root's bare ``lib`` (``/opt/intel/mkl/lib``: Parallel Studio keeps them in ``lib/intel64``)."""
     text = posix(folder).rstrip("/")
+    if _PRE_ONEAPI_LIB.match(text) and "\\" not in folder:
+        return (f"{folder} is the lib folder of the pre-oneAPI layout (Parallel Studio XE, MKL 2020 and older), which keeps "
+                f"its Linux libraries in lib/intel64 (lib/intel64_lin), not in lib; a oneAPI MKL is elsewhere: "
+                f"/opt/intel/oneapi/mkl/<ver>/lib ({ONEAPI_FLAT} and newer) or lib/intel64 (2021-2023)")
     match = re.search(r"/oneapi/mkl/(?P<v>20\d\d(?:\.\d+)*)/(?P<sub>lib(?:/intel64)?)$", text, re.I)
     if not match:
         return None

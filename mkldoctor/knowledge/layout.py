@@ -125,7 +125,10 @@ LIBRARIES: tuple[MklLibrary, ...] = (
     *(_kernel(isa, cpu=_KERNEL_ISAS[isa]) for isa in _CORE_KERNELS),
     *(_kernel(isa, vml=True, cpu=_KERNEL_ISAS[isa]) for isa in _VML_KERNELS),
     *(MklLibrary(f"mkl_blacs_{mpi}_{integers}", "cluster", integers=integers, description=f"BLACS for {mpi}")
-      for mpi in ("intelmpi", "openmpi", "sgimpt") for integers in ("lp64", "ilp64")),
+      for mpi in ("intelmpi", "openmpi", "sgimpt", "msmpi") for integers in ("lp64", "ilp64")),
+    # Windows' mkl_blacs_lp64.lib / mkl_blacs_ilp64.lib: the BLACS that loads its MPI's library at run time (MKL_BLACS_MPI)
+    *(MklLibrary(f"mkl_blacs_{integers}", "cluster", integers=integers, description="BLACS, its MPI chosen at run time")
+      for integers in ("lp64", "ilp64")),
     *(MklLibrary(f"mkl_scalapack_{integers}", "cluster", integers=integers, description="ScaLAPACK")
       for integers in ("lp64", "ilp64")),
     MklLibrary("mkl_cdft_core", "cluster", description="cluster FFT"),
@@ -327,6 +330,19 @@ def config_name(link: str, interface: str, threading: str, tool: str) -> str | N
 def config_names(tool: str, links: tuple[str, ...] = ("static", "dynamic")) -> tuple[str, ...]:
     """Every ``mkl-<link>-<interface>-<threading>`` name ``tool`` has."""
     return tuple(f"mkl-{link}-{i}-{t}" for link in links for i in words(tool, "interface") for t in words(tool, "threading"))
+
+
+def sdl_config_names(interface: str | None = None) -> tuple[str, ...]:
+    """The pkg-config names of libmkl_rt alone: oneMKL's ``mkl-sdl``, and the per-interface ``mkl-sdl-lp64`` /
+    ``mkl-sdl-ilp64`` of Debian's 2020.4 packages (``interface``: only that one, mkldoctor's word)."""
+    ifaces = words("pkg-config", "interface") if interface is None else (translate(interface, "mkldoctor", "pkg-config", "interface"),)
+    return ("mkl-sdl", *(f"mkl-sdl-{i}" for i in ifaces if i))
+
+
+def pc_names() -> tuple[str, ...]:
+    """Every name an MKL .pc file has: ``mkl-<link>-<interface>-<threading>`` and the libmkl_rt ones; there is no
+    ``mkl_rt.pc`` or ``mkl.pc``."""
+    return config_names("pkg-config") + sdl_config_names()
 
 
 def parse_config_name(name: str, tool: str) -> tuple[str, str, str] | None:

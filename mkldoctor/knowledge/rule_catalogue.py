@@ -198,6 +198,10 @@ _EXPLAIN = (
     _r("tbb-abi-mismatch", "MKL's TBB threading layer with a oneTBB that dropped the classic interface",
        "MKL 2020's TBB layer needs the classic tbb:: symbols that oneTBB 2021+ removed.",
        "Use another threading layer, or a TBB that still has the classic interface."),
+    _r("tbb-runtime-missing", "MKL's TBB threading layer cannot load: the TBB it was built for is not loaded",
+       "At run time libmkl_tbb_thread needs a tbb:: name no loaded TBB defines: no TBB in the environment, or oneTBB 2021+ "
+       "(which removed tbb::task) under an MKL 2020 layer.",
+       "Install the TBB generation the layer was built for (tbb=2020 for MKL 2020), or use another threading layer."),
     _r("cmake-mkl-config-not-found", "CMake's find_package(MKL) found no MKLConfig.cmake",
        "No folder on CMake's search holds MKLConfig.cmake (Debian's libmkl-dev and some wheels ship none).",
        "Point MKL_DIR at a copy's lib/cmake/mkl, or install one that ships it."),
@@ -252,10 +256,26 @@ _EXPLAIN = (
        "cargo ran a crate's build.rs and it panicked: the finding names the crate, quotes its message and says what "
        "that crate's script looks for (intel-mkl-src 0.5-0.7 download MKL from a retired address).",
        "Give the script what it looks for (MKLROOT, pkg-config's mkl-*.pc), or a version of the crate that finds MKL."),
+    _r("rust-crate-known-breakage", "A crate of the MKL build chain no longer compiles, for a known reason",
+       "rustc stops in a crate at a version mkldoctor's knowledge of the chain lists as broken (intel-mkl-tool 0.2 with "
+       "anyhow 1.0.49+: error[E0532] on `Ok`).",
+       "Pin the dependency that broke it, or move to the crate version that fixed it (the finding says which)."),
+    _r("oci-registry-auth-failed", "An OCI registry refused the token request of a download",
+       "ocipkg (intel-mkl-src 0.8+'s MKL download) said `Authorization failed: https://<registry>/token`: the credentials "
+       "~/.docker/config.json holds for that registry are stale, and even a public image is refused.",
+       "Fix or remove that registry's credentials (docker logout/login), or give intel-mkl-src a local MKL (MKLROOT)."),
     _r("mkl-finder-failed", "A project's own search for MKL found none",
        "A project's FindMKL.cmake, configure check or CMake's FindBLAS said MKL was not found; it searches only where "
        "its authors wrote, often pre-oneAPI folders.",
        "Point the finder at MKL with the variable it reads (MKLROOT, MKL_ROOT...) or use Intel's MKLConfig.cmake."),
+    _r("prebuilt-mkl-internals", "A library outside MKL references MKL's internal names",
+       "A shared library that is not MKL's needs mkl_dft_*, mkl_lapack_*, mkl_serv_* names that no MKL header declares "
+       "and only MKL's own layers define: it was built with part of MKL's static archives.",
+       "Use another build or release of that library; building it yourself, link MKL's three layers together or libmkl_rt."),
+    _r("meson-dependency-not-found", "Meson found no dependency for MKL's name",
+       "meson's dependency('NAME') is pkg-config's NAME.pc: MKL's .pc files are mkl-<link>-<interface>-<threading> and "
+       "mkl-sdl, so a name such as mkl_rt is found by no MKL, and one of them needs its folder on PKG_CONFIG_PATH.",
+       "Ask for one of MKL's .pc names (mkl-sdl, mkl-dynamic-lp64-iomp) and put <MKL prefix>/lib/pkgconfig on PKG_CONFIG_PATH."),
     _r("mklconfig-file-not-found", "Intel's MKLConfig.cmake did not find one of MKL's files",
        "MKLConfig.cmake stopped naming a library or DLL it looked for in the copy it belongs to.",
        "Check the file is where it looks; fix a package manager's copy of MKLConfig.cmake, or link statically."),

@@ -278,7 +278,7 @@ def _line(install: MklInstall, config: LinkConfig, libs: list, threading_flags: 
 def _pkg_config(line: LinkLine) -> None:
     config = line.config
     if config.link == "sdl":
-        names = ["mkl-sdl", f"mkl-sdl-{config.interface}"]
+        names = list(layout.sdl_config_names(config.interface))
     else:
         names = [layout.config_name(config.link, config.interface, config.threading, "pkg-config")]
     for pc in line.install.pkgconfig:

@@ -1,0 +1,95 @@
+"""Meson: ``dependency('NAME')`` for MKL not found.
+
+``ERROR: Dependency "mkl_rt" not found, tried pkgconfig`` (``(tried pkg-config and cmake)`` since Meson 1.x)
+is fatal: meson setup stops. Meson looks a dependency up as pkg-config's ``NAME.pc``, then as CMake's
+``NAME`` package. MKL's .pc files have fixed names (``mkl-<link>-<interface>-<threading>`` and ``mkl-sdl``,
+:func:`mkldoctor.knowledge.layout.pc_names`): a name that is none of them (``mkl_rt``, ``mkl``) is found by no
+MKL anywhere (spack/spack#31810: scipy 1.9 with ``-Dblas=mkl_rt``); one of them, not found, is a .pc folder
+missing from ``PKG_CONFIG_PATH``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.wording import more
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import layout
+
+
+@dataclass(frozen=True, slots=True)
+class MesonDependencyMissing:
+    """``ERROR: Dependency "NAME" not found`` (fatal) or ``Run-time dependency NAME found: NO`` (the build may go on)."""
+
+    name: str
+    fatal: bool
+    line: str
+
+
+def _event(fatal: bool):
+    return lambda m, _: MesonDependencyMissing(m.group("name"), fatal, m.string.strip())
+
+
+_MKL_NAME = r"[^\s\"]*(?i:mkl)[^\s\"]*"  # only MKL's: another dependency's line stays unclaimed (unrecognised)
+
+
+SIGNATURES = (
+    Signature("meson-dependency-not-found", "meson", "not found",
+              re.compile(rf"ERROR: Dependency \"(?P<name>{_MKL_NAME})\" not found"), _event(True)),
+    Signature("meson-runtime-dependency-no", "meson", "found: NO",
+              re.compile(rf"(?:Run-time|Build-time) dependency (?P<name>{_MKL_NAME}) found: NO\b"), _event(False)),
+    # meson's header line for a project() without a version: its "undefined" is no undefined symbol
+    Signature("meson-project-version", "meson", "Project version: undefined", re.compile(r"^Project version: undefined$"),
+              lambda m, _: None),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(MesonDependencyMissing)
+    out = []
+    for name in dict.fromkeys(e.name for e in said):
+        mine = [e for e in said if e.name == name]
+        out.append(_finding(name, mine, ctx))
+    return out
+
+
+def _finding(name: str, said: list[MesonDependencyMissing], ctx: Context) -> Finding:
+    fatal = any(e.fatal for e in said)
+    names = layout.pc_names()
+    sdl = layout.sdl_config_names()
+    evidence = [f"meson says: {line}" for line in dict.fromkeys(e.line for e in said)][:2]
+    evidence.append(f"meson looks dependency('{name}') up as pkg-config's {name}.pc, then as a CMake package named {name}")
+    layered = layout.config_name("dynamic", "lp64", "intel", "pkg-config")
+    pc_dirs = list(dict.fromkeys(p.rsplit("/", 1)[0] for i in ctx.installs for p in i.pkgconfig)) if ctx.local else []
+    where = (f"export PKG_CONFIG_PATH={pc_dirs[0]}${{PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}}   # this machine's MKL .pc files"
+             if pc_dirs else "export PKG_CONFIG_PATH=<MKL prefix>/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}   "
+             "(oneAPI's setvars.sh sets it; conda and pip's mkl-devel: <env>/lib/pkgconfig)")
+    if name in names:
+        title = f"meson found no pkg-config package {name}: no folder on PKG_CONFIG_PATH holds MKL's {name}.pc"
+        evidence.append(f"{name} is one of MKL's own .pc names: MKL ships it in <MKL prefix>/lib/pkgconfig, which pkg-config "
+                        "searches only when it is on PKG_CONFIG_PATH (or its own default folders)")
+        fix = [where, "then wipe the failed configuration: meson setup --wipe <build dir>"]
+        if "iomp" in name:
+            fix.append("its Requires names Intel's OpenMP runtime (openmp.pc, package intel-openmp): that .pc folder must be "
+                       "on PKG_CONFIG_PATH too")
+    else:
+        title = f"meson found no dependency {name}: no MKL .pc file has that name"
+        evidence.append(f"MKL's pkg-config files are named {more(list(sdl), 3)} (libmkl_rt alone) and "
+                        f"mkl-<link>-<interface>-<threading> ({layered}, ...): none is {name}.pc, so no MKL installation "
+                        "can answer this name")
+        fix = [f"ask for a name MKL's .pc files have: {sdl[0]} (libmkl_rt alone, oneAPI and pip's mkl-devel; Debian's 2020.4: "
+               f"{sdl[1]}) or {layered} (the layers, with Intel's OpenMP); in meson.build dependency('{layered}'), or the "
+               f"project's option that names it (scipy and numpy: -Dblas={layered} -Dlapack={layered})",
+               where]
+    return Finding(
+        "meson-dependency-not-found", "error" if fatal else "warning", title, tuple(evidence), tuple(fix),
+        "Meson finds a dependency by pkg-config name (then CMake package name). MKL provides it only under the names of "
+        "its own .pc files, one per configuration: mkl-static/mkl-dynamic with "
+        f"{'/'.join(layout.words('pkg-config', 'interface'))} and {'/'.join(layout.words('pkg-config', 'threading'))}, and "
+        f"{sdl[0]} for the single dynamic library libmkl_rt.",
+        ("pkg-config --list-all | grep mkl   # the MKL names pkg-config sees, with PKG_CONFIG_PATH as the build has it",),
+    )
