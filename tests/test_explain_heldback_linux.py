@@ -201,3 +201,23 @@ def test_a_registry_token_refusal_is_read_for_any_registry():
     assert "unrecognised-failure" not in {f.id for f in findings}
     other = findings_of("Error: Authorization failed for user x\n")  # not a registry's token endpoint: not claimed
     assert [f.id for f in other] == ["unrecognised-failure"]
+
+
+def test_a_pre_oneapi_bare_lib_is_wrong_on_linux_and_right_on_macos():
+    """/opt/intel/mkl/lib holds no library of Parallel Studio on Linux (they are in lib/intel64), while MKL 2020 and older
+    for macOS keep theirs in lib itself: the same -L is named the wrong folder by the log's platform only."""
+    from mkldoctor.knowledge import folders
+
+    assert folders.lib_dir_instead("/opt/intel/mkl/lib") == ("/opt/intel/mkl/lib/intel64", folders.ONEAPI_LATEST_LIB)
+    assert folders.lib_dir_instead("/opt/intel/mkl/lib", "macOS") == ()
+    assert folders.lib_dir_instead("/opt/intel/oneapi/mkl/2025.3/lib/intel64") == ("/opt/intel/oneapi/mkl/2025.3/lib",)
+    assert folders.lib_dir_instead("/opt/intel/oneapi/mkl/2023.2.0/lib") == ("/opt/intel/oneapi/mkl/2023.2.0/lib/intel64",)
+    # Apple's ld64, in both wordings: the log is macOS's, so /opt/intel/mkl/lib is not called the wrong folder
+    for said in ("ld: library not found for -lmkl_rt", "ld: library 'mkl_rt' not found"):
+        mac = f"clang -o app app.o -L/opt/intel/mkl/lib -lmkl_rt\n{said}\nclang: error: linker command failed with exit code 1\n"
+        (finding,) = explain(logparse.parse_bytes(mac.encode()), [])
+        assert finding.id == "library-not-found" and "-lmkl_rt" in finding.title
+        assert not any("lib/intel64" in line for line in finding.fix) and "libmkl_rt.dylib" in finding.fix[0], finding.fix
+    linux = "gcc -o app app.o -L/opt/intel/mkl/lib -lmkl_rt\n/usr/bin/ld: cannot find -lmkl_rt\n"
+    (finding,) = explain(logparse.parse_bytes(linux.encode()), [])
+    assert finding.fix[0].startswith("-L/opt/intel/mkl/lib/intel64 or -L/opt/intel/oneapi/mkl/latest/lib in place of")

@@ -138,27 +138,26 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
 # -- the linker: -lNAME not found on the log's machine ------------------------------------------------------
 
 
-def library(ctx: Context, names: list[str], command, static: bool, skipped=(), cargo=((), ())) -> Finding:
+def library(ctx: Context, names: list[str], command, static: bool, skipped=(), cargo=((), ()),
+            platform: str | None = None) -> Finding:
     """``cannot find -lmkl_core`` in a log from elsewhere: the folders the line gave, what the log shows of MKL's
     folders (``skipped``: the files ld said it skipped as incompatible), what the layout of the release they name says;
-    ``cargo``: (evidence, fix) of a cargo build's MKL download (libraries.cargo_download)."""
+    ``cargo``: (evidence, fix) of a cargo build's MKL download (libraries.cargo_download); ``platform``: the system the
+    log says it comes from (origin.log_platform), whose layouts decide which folder is wrong."""
     lib_dirs = [d for d in (command.lib_dirs if command is not None else ()) if not d.startswith("<")]
     evidence = [f"the link line's -L folders: {more(lib_dirs, 6)}" if lib_dirs else
                 ("the link line gives no -L folder: ld searched only its own default folders" if command is not None else
                  "the link command line is not in the log: which -L folders it had is unknown")]
     fix: list[str] = []
-    moved = [(d, *found) for d in lib_dirs if (found := places.lib_intel64_gone(d))]
-    for folder, release, instead in moved:
-        evidence.append(folders.lib_dir_mismatch(folder) or f"{folder} names oneAPI MKL {release}, which keeps its libraries "
-                        f"in {instead}")
-        fix.append(f"-L{q(instead)} in place of -L{q(folder)}   # where MKL {release} has its libraries (oneAPI "
-                   f"{folders.ONEAPI_FLAT} and newer: lib, no lib/intel64)")
     for folder in lib_dirs:  # a folder that cannot hold the libraries by its layout (/opt/intel/mkl/lib, a moved oneAPI lib)
-        instead = folders.lib_dir_instead(folder)
-        if instead and folder not in {m[0] for m in moved}:
-            evidence.append(folders.lib_dir_mismatch(folder) or "")
-            fix.append(" or ".join(f"-L{q(d)}" for d in instead) + f" in place of -L{q(folder)}   # where MKL keeps its "
-                       "libraries in that layout, and in oneAPI's (use the one that is installed there)")
+        instead = folders.lib_dir_instead(folder, platform)
+        if not instead:
+            continue
+        evidence.append(folders.lib_dir_mismatch(folder) or "")
+        where = (f"where that release keeps its libraries (oneAPI 2021-2023: lib/intel64; {folders.ONEAPI_FLAT} and newer: "
+                 "lib, no lib/intel64)" if len(instead) == 1 else
+                 "where MKL keeps its libraries in that layout, and in oneAPI's (use the one that is installed there)")
+        fix.append(" or ".join(f"-L{q(d)}" for d in instead) + f" in place of -L{q(folder)}   # {where}")
     wanted = [n.lstrip(":") for n in names]
     openmp = _openmp_folders(wanted)  # said first, beside the search on that machine
     evidence += openmp[0]
@@ -182,7 +181,7 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
             fix.append(f"add -L{q(folder)} to the link line (CMake: target_link_directories, or the MKL target's "
                        "INTERFACE_LINK_DIRECTORIES)")
     if not fix:
-        probe = f"lib{wanted[0]}.{'a' if static else 'so'}"
+        probe = f"lib{wanted[0]}.{'a' if static else 'dylib' if platform == 'macOS' else 'so'}"
         fix.append(there(f"find / -name '{probe}*' 2>/dev/null; ls ${{MKLROOT:-${{CONDA_PREFIX:-/nonexistent}}}}/lib/{probe}*",
                          "where the library is, if MKL is installed"))
         fix.append("if it is installed, give its folder to the linker: -L<that folder> (CMake: target_link_directories, or "

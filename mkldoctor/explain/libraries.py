@@ -11,6 +11,7 @@ from dataclasses import replace
 from mkldoctor.discover.soname import SearchResult
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
+from mkldoctor.explain.origin import log_platform
 from mkldoctor.explain.linker import SkippedIncompatible, skipped_advice
 from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
@@ -73,7 +74,8 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             command = _command_for(ctx, items[0][2], None)
             names = [name for _, _, name in items]
             skipped = [e for e in events.of(SkippedIncompatible) if e.name in names]
-            found = replace(elsewhere.library(ctx, names, command, static, skipped, cargo_download(ctx, items, _crates(events))),
+            found = replace(elsewhere.library(ctx, names, command, static, skipped, cargo_download(ctx, items, _crates(events)),
+                                              log_platform(events)),
                             locations=ctx.located([e for e, _, _ in items], "cannot find"))
             out.append(replace(found, id="library-incompatible") if skipped else _cluster(found, names))
             continue

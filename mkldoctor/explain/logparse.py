@@ -74,6 +74,8 @@ _ARCHIVE_MEMBER = re.compile(r"^(?P<archive>.+?\.(?:a|rlib|lib))\((?P<member>[^(
 _CANNOT_FIND = re.compile(r"cannot find (?:-l(?P<name>\S+?)|(?P<path>/\S+?))(?::\s|\s*$|\s)")
 _LLD_NO_LIB = re.compile(r"unable to find library -l(?P<name>\S+)")
 _MOLD_NO_LIB = re.compile(r"library not found: (?P<name>\S+)")
+# Apple's ld64: "ld: library not found for -lmkl_rt"; its successor (Xcode 15): "ld: library 'mkl_rt' not found"
+_LD64_NO_LIB = re.compile(r"\bld: (?:warning: )?library (?:not found for -l(?P<name>\S+)|'(?P<quoted>[^']+)' not found)")
 _RUSTC_NO_LIB = re.compile(r"could not find native static library `(?P<name>[^`]+)`")
 _NEEDED = re.compile(r"warning: (?P<so>\S+), needed by (?P<by>\S+), not found")
 _RUST_LINK = re.compile(r"error: linking with `(?P<linker>[^`]+)` failed")
@@ -256,7 +258,7 @@ def _linker_events(state: _State, line: str) -> list | None:
             where = (match.group("where") or "").strip().rstrip(":")
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
             return [_undefined(match.group("sym"), where, state.context, said)]
-    if "cannot find" in rest or "unable to find library" in rest or "library not found" in rest:
+    if "cannot find" in rest or "unable to find library" in rest or "library not found" in rest or "' not found" in rest:
         missing = _missing_library(line, rest, prefix is not None, state.linker)
         if missing is not None:
             return [missing]
@@ -276,7 +278,8 @@ def _linker_events(state: _State, line: str) -> list | None:
 
 
 def _missing_library(line: str, rest: str, prefixed: bool, linker: str) -> MissingLibrary | None:
-    """``cannot find -lX`` (ld, gold, with the linker's prefix), lld's ``unable to find library``, mold's ``library not found``."""
+    """``cannot find -lX`` (ld, gold, with the linker's prefix), lld's ``unable to find library``, mold's ``library not
+    found``, Apple ld64's ``library not found for -lX`` (``library 'X' not found`` since Xcode 15)."""
     match = _CANNOT_FIND.search(rest + " ")
     if match and prefixed:
         name = match.group("name")
@@ -284,6 +287,10 @@ def _missing_library(line: str, rest: str, prefixed: bool, linker: str) -> Missi
             return MissingLibrary(name, linker)
         if match.group("path"):
             return MissingLibrary(os.path.basename(match.group("path")), linker, match.group("path"))
+    match = _LD64_NO_LIB.search(line)
+    if match and "warning:" not in match.group(0):
+        name = match.group("name") or match.group("quoted")
+        return MissingLibrary(name, "ld64") if _LIB_NAME.match(name) else None
     match = _LLD_NO_LIB.search(rest) or (_MOLD_NO_LIB.search(rest) if "mold" in line else None)
     if match and _LIB_NAME.match(match.group("name")):  # rust-lld's: a cargo build (rustc's own lld)
         return MissingLibrary(match.group("name"), "mold" if "mold" in line else "rust-lld" if "rust-lld" in line else "lld")

@@ -216,12 +216,15 @@ def log_platform(parsed) -> str | None:
     ``.pyd``, ``LNK1181``), "macOS" (``.dylib``, ``/Users/`` and other macOS folders not on this machine), "Linux" (``.so``
     files, the loader's messages, ``/home/``), or None (nothing said, or two said): a remedy of another platform is no
     remedy for that log."""
+    from mkldoctor.explain.events import MissingLibrary
     from mkldoctor.explain.hosts import LoaderMissing, SymbolLookupError
     from mkldoctor.explain.platforms import ForeignLoadFailed
 
     said = {e.platform for e in parsed.of(ForeignLoadFailed)}
     if parsed.of(LoaderMissing) or parsed.of(SymbolLookupError):
         said.add("Linux")
+    if any(e.linker == "ld64" for e in parsed.of(MissingLibrary)):  # Apple's linker
+        said.add("macOS")
     for kind, value in parsed.places:
         if kind == "windows":
             said.add("Windows")

@@ -157,12 +157,13 @@ _PRE_ONEAPI_LIB = re.compile(r"^(?P<root>(?:.*/)?(?:intel|linux)/mkl)/lib$", re.
 ONEAPI_LATEST_LIB = "/opt/intel/oneapi/mkl/latest/lib"
 
 
-def lib_dir_instead(folder: str) -> tuple[str, ...]:
+def lib_dir_instead(folder: str, platform: str | None = None) -> tuple[str, ...]:
     """The folders that hold the libraries a log's ``-L`` folder was meant to give, when :func:`lib_dir_mismatch` finds
-    it cannot hold them (empty otherwise)."""
+    it cannot hold them (empty otherwise); ``platform``: the log's system ("macOS": MKL 2020 and older keep their
+    libraries in ``/opt/intel/mkl/lib`` itself there)."""
     text = posix(folder).rstrip("/")
     pre = _PRE_ONEAPI_LIB.match(text)
-    if pre and "\\" not in folder:
+    if pre and "\\" not in folder and platform != "macOS":
         return (f"{pre.group('root')}/lib/intel64", ONEAPI_LATEST_LIB)
     match = re.search(r"^(?P<root>.*/oneapi/mkl/(?P<v>20\d\d(?:\.\d+)*))/(?P<sub>lib(?:/intel64)?)$", text, re.I)
     if match and match.group("sub").lower() != oneapi_lib_dir(match.group("v"), False):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from mkldoctor.knowledge import folders
 from mkldoctor.knowledge.history import version_key
 
 # The folder names each MKL distribution puts its release in, most specific first.
@@ -27,8 +26,6 @@ _RELEASE_IN_PATH = (
 # MKL 11.x (2013-2016) was renumbered by year from MKL 2017 on: "11.3" is the 2016 release.
 _ELEVEN = {"11.0": "2013", "11.1": "2014", "11.2": "2015", "11.3": "2016"}
 
-# oneAPI MKL keeps its libraries in <root>/lib/intel64 before folders.ONEAPI_FLAT and in <root>/lib from it.
-_ONEAPI_LIB_INTEL64 = re.compile(r"^(?P<root>.*/oneapi/mkl/(?P<v>latest|20\d\d\.\d+(?:\.\d+)*))/lib/intel64/?$")
 
 _PYTHON_PREFIX = re.compile(r"^(?P<prefix>/.+?)/lib/python\d(?:\.\d+)?/(?:site|dist)-packages/")
 
@@ -50,17 +47,6 @@ def year_of(release: str) -> str:
 def older_than(release: str, floor: str) -> bool:
     """Whether ``release`` (as a path names it) is older than ``floor`` (``2019.0``)."""
     return version_key(year_of(release)) < version_key(floor)
-
-
-def lib_intel64_gone(folder: str) -> tuple[str, str] | None:
-    """(the release, the folder it has instead) for a oneAPI ``.../mkl/<2024 or newer>/lib/intel64``, which those
-    releases do not have; None for any other folder."""
-    match = _ONEAPI_LIB_INTEL64.match(folder.rstrip("/"))
-    if not match or match.group("v") == "latest":
-        return None
-    if folders.oneapi_lib_dir(match.group("v"), False) != "lib":
-        return None
-    return match.group("v"), f"{match.group('root')}/lib"
 
 
 def python_prefix(path: str) -> str | None:
