@@ -221,3 +221,14 @@ def test_a_pre_oneapi_bare_lib_is_wrong_on_linux_and_right_on_macos():
     linux = "gcc -o app app.o -L/opt/intel/mkl/lib -lmkl_rt\n/usr/bin/ld: cannot find -lmkl_rt\n"
     (finding,) = explain(logparse.parse_bytes(linux.encode()), [])
     assert finding.fix[0].startswith("-L/opt/intel/mkl/lib/intel64 or -L/opt/intel/oneapi/mkl/latest/lib in place of")
+
+
+def test_a_rejected_argument_is_told_by_its_kind_in_the_drivers_the_table_now_holds():
+    """DGELSY's 4th argument is the matrix A: NaN in it is the first cause (pytorch#138451); its 5th, LDA, an integer:
+    the integer width is."""
+    def causes(n: int) -> list[str]:
+        log = f"Intel MKL ERROR: Parameter {n} was incorrect on entry to DGELSY.\n"
+        (finding,) = explain(logparse.parse_bytes(log.encode()), [])
+        return [line for line in finding.evidence if line.startswith("possible cause:")]
+
+    assert "NaN" in causes(4)[0] and "integer read with the wrong size" in causes(5)[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import layout
 from mkldoctor.explain.context import Context
@@ -72,6 +72,10 @@ SIGNATURES = (
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
               re.compile(r"(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+parameter number\s+(?P<n>\d+) had an illegal value"),
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
+    # PyTorch turns LAPACK's rejected argument into an assert that echoes it: "RuntimeError: false INTERNAL ASSERT FAILED
+    # at ".../BatchLinearAlgebra.cpp" ... torch.linalg.lstsq: Argument 4 has illegal value" (pytorch#138451)
+    Signature("torch-lapack-assert", "runtime", "INTERNAL ASSERT FAILED",
+              re.compile(r"INTERNAL ASSERT FAILED at \S*LinearAlgebra\w*\.cpp"), lambda m, _: FollowOn(m.string.strip())),
     Signature("mkl-threading-layer", "runtime", "is incompatible with",
               re.compile(r"MKL_THREADING_LAYER=(?P<layer>\w+) is incompatible with (?P<lib>[\w.+-]+?)(?:\s|\.?$)"),
               lambda m, _: ThreadingConflict(m.group("layer"), m.group("lib"))),

@@ -22,7 +22,7 @@ _KIND = {
     **dict.fromkeys(("TRANS", "TRANSA", "TRANSB", "UPLO", "SIDE", "DIAG", "JOBZ", "JOBU", "JOBVT", "JOBVL", "JOBVR", "RANGE",
                      "COMPZ"), "char"),
     **dict.fromkeys(("ALPHA", "BETA", "VU", "ABSTOL", "RCOND"), "scalar"),
-    **dict.fromkeys(("IPIV", "ISUPPZ", "DESCA", "DESCB", "DESCC", "DESCQ", "DESCZ"), "ints"),
+    **dict.fromkeys(("IPIV", "JPVT", "ISUPPZ", "DESCA", "DESCB", "DESCC", "DESCQ", "DESCZ"), "ints"),
 }
 
 # routine (without its s/d/c/z precision letter) -> its arguments, in order
@@ -49,6 +49,15 @@ ROUTINES: dict[str, tuple[str, ...]] = {
     "GELSD": ("M", "N", "NRHS", "A", "LDA", "B", "LDB", "S", "RCOND", "RANK", "WORK", "LWORK", "IWORK", "INFO"),
     "GELSS": ("M", "N", "NRHS", "A", "LDA", "B", "LDB", "S", "RCOND", "RANK", "WORK", "LWORK", "INFO"),
     "GELS": ("TRANS", "M", "N", "NRHS", "A", "LDA", "B", "LDB", "WORK", "LWORK", "INFO"),
+    "GELSY": ("M", "N", "NRHS", "A", "LDA", "B", "LDB", "JPVT", "RCOND", "RANK", "WORK", "LWORK", "INFO"),
+    "POSV": ("UPLO", "N", "NRHS", "A", "LDA", "B", "LDB", "INFO"),
+    "POTRS": ("UPLO", "N", "NRHS", "A", "LDA", "B", "LDB", "INFO"),
+    "POTRI": ("UPLO", "N", "A", "LDA", "INFO"),
+    "SYSV": ("UPLO", "N", "NRHS", "A", "LDA", "IPIV", "B", "LDB", "WORK", "LWORK", "INFO"),
+    "GEQP3": ("M", "N", "A", "LDA", "JPVT", "TAU", "WORK", "LWORK", "INFO"),
+    "ORGQR": ("M", "N", "K", "A", "LDA", "TAU", "WORK", "LWORK", "INFO"),
+    "TRTRS": ("UPLO", "TRANS", "DIAG", "N", "NRHS", "A", "LDA", "B", "LDB", "INFO"),
+    "HEEV": ("JOBZ", "UPLO", "N", "A", "LDA", "W", "WORK", "LWORK", "RWORK", "INFO"),
     "GEEV": ("JOBVL", "JOBVR", "N", "A", "LDA", "WR", "WI", "VL", "LDVL", "VR", "LDVR", "WORK", "LWORK", "INFO"),
     # ScaLAPACK (its routines start with P: PDSTEDC)
     "STEDC@P": ("COMPZ", "N", "D", "E", "Q", "IQ", "JQ", "DESCQ", "WORK", "LWORK", "IWORK", "LIWORK", "INFO"),
