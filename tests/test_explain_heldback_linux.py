@@ -232,3 +232,17 @@ def test_a_rejected_argument_is_told_by_its_kind_in_the_drivers_the_table_now_ho
         return [line for line in finding.evidence if line.startswith("possible cause:")]
 
     assert "NaN" in causes(4)[0] and "integer read with the wrong size" in causes(5)[0]
+
+
+def test_the_base_environments_mkl_is_named_only_for_its_own_environments():
+    """anaconda3/lib's MKL loaded for a module of anaconda3/envs/X is the base environment's shadowing the env's
+    (pytorch#6131); a library of another installation's lib, or a plain /usr/lib, is not said to be."""
+    def first(log: str):
+        return explain(logparse.parse_bytes(log.encode()), [])[0]
+
+    env_module = "  File \"/home/u/anaconda3/envs/work/lib/python3.11/site-packages/m/__init__.py\", line 1\n"
+    said = first(env_module + "ImportError: /home/u/anaconda3/lib/libmkl_core.so.2: undefined symbol: mkl_x\n")
+    assert "base environment" in said.title and said.fix[0].startswith("take /home/u/anaconda3/lib off LD_LIBRARY_PATH")
+    for library in ("/home/u/miniforge3/lib/libmkl_core.so.2", "/usr/lib/x86_64-linux-gnu/libmkl_core.so"):
+        other = first(env_module + f"ImportError: {library}: undefined symbol: mkl_x\n")
+        assert "base environment" not in other.title, other.title

@@ -230,6 +230,10 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
         if release and missing_symbol.before_table(release):
             out.append(_older_release(event, release, evidence))
             continue
+        shadowing = _base_for_env(event.library, ctx.environments())
+        if shadowing is not None and lib_install is None:
+            out.append(_base_environment(event, *shadowing, evidence))
+            continue
         title = f"symbol lookup error: {event.symbol} is not in the libraries that were loaded"
         fix = ["load the libraries of one MKL copy only: check LD_LIBRARY_PATH and ldd for a mix of versions",
                f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'"]
@@ -290,6 +294,40 @@ def _older_release(event: SymbolLookupError, release: str, evidence: list[str]) 
         "The program, or a library it loads, was built against a newer MKL than this one; the loader took this older MKL's "
         "library because its folder came first (LD_LIBRARY_PATH set by a module or a system install), and an older release "
         "lacks names that newer ones have.",
+    )
+
+
+def _base_for_env(library: str, environments: list[str]) -> tuple[str, str] | None:
+    """(base, env) when ``library`` is in a conda installation's own ``lib`` (its base environment) while the log's
+    program runs in one of that installation's environments (``<base>/envs/<name>``): the base's copy was loaded."""
+    folder = os.path.dirname(library)
+    base = os.path.dirname(folder)
+    if os.path.basename(folder) != "lib" or not is_conda(base):
+        return None
+    env = next((e for e in environments if os.path.dirname(e) == os.path.join(base, "envs")), None)
+    return (base, env) if env else None
+
+
+def _base_environment(event: SymbolLookupError, base: str, env: str, evidence: list[str]) -> Finding:
+    """A module of a conda environment that loaded the base environment's MKL (its ``lib`` earlier on the loader's path):
+    the base's release is not the one the environment's packages were built against."""
+    name = os.path.basename(event.library)
+    evidence = evidence + [f"the program runs in the conda environment {env}, and {name} was loaded from {base}/lib: the base "
+                           "environment's MKL, not the environment's own"]
+    return Finding(
+        "runtime-symbol-missing", "error",
+        f"the conda base environment's {name} ({base}/lib) was loaded for the environment {os.path.basename(env)}: "
+        f"it lacks {event.symbol}",
+        tuple(evidence),
+        (f"take {base}/lib off LD_LIBRARY_PATH (a login script or an old installer's line puts it there), so that "
+         f"{env}/lib's MKL, the one its packages were built against, is loaded",
+         f"or bring the base environment's mkl to the environment's release: conda list -p {q(env)} mkl, then "
+         "conda install -n base mkl=<that release>",
+         there("echo $LD_LIBRARY_PATH | tr : '\\n'", "the folders the loader tries first, in order")),
+        "The loader takes LD_LIBRARY_PATH's folders before a module's run path: a conda installation's own lib on it serves "
+        "every environment of that installation with the base environment's libraries, whose MKL release may lack names "
+        "the environment's packages call.",
+        (f"conda list -n base mkl; conda list -p {q(env)} mkl   # the two releases",),
     )
 
 
