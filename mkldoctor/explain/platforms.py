@@ -94,7 +94,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
     intel64 = list(OrderedDict.fromkeys(line for p in (*ctx.places, *(e.library for e in failed)) if (line := folders.intel64_on_macos(p))))
     evidence[-1:-1] = intel64
+    rpath = [lib for lib in libs if lib.startswith("@rpath/")]
+    evidence[-1:-1] = [f"{lib} is an @rpath-relative install name: the library was built with it (its LC_ID_DYLIB), so every "
+                       "program linked against it records that name and finds it only through a run path (LC_RPATH) of its own"
+                       for lib in rpath[:1]]
     fix = (*(("point the build's library folder (-L, the run path, MKLLIB) at MKL's lib folder, not lib/intel64",) if intel64 else ()),
+           *((f"give the library an absolute install name before programs link it (what a package's post-install fixup "
+              f"does): install_name_tool -id <its full path> <the {rpath[0][len('@rpath/'):]} file>; or each program a "
+              "run path that holds it: -Wl,-rpath,<its folder>",) if rpath else ()),
            "find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib)",
            "add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so named above>",
            "or for one run: export DYLD_LIBRARY_PATH=<that folder> (System Integrity Protection drops it for /usr/bin programs)",
