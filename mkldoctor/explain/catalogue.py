@@ -35,7 +35,9 @@ ERROR_WORDS = (
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
-NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]arning|WARNING)\s*:|\bError \d+ \(ignored\)")
+# IPython's traceback header ("ImportError      Traceback (most recent call last)"): the error is its last line
+NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]arning|WARNING)\s*:|\bError \d+ \(ignored\)"
+                           r"|^\w+\s{2,}Traceback \(most recent call last\)")
 
 # Cheap substrings: a line that holds none of them can match no error word and no needle (a test
 # holds that for every signature), so the regular expressions run on few lines.

@@ -50,6 +50,7 @@ class Context:
     origin: Origin = Origin()  # where the log comes from: this machine's state explains it only when it is this machine's
     places: tuple[str, ...] = ()  # the paths the log names (a bounded sample: Parsed.places)
     active: tuple[str, ...] = ()  # the environments the log's shell prompts show activated: "(myenv) user@host:~$"
+    sessions: tuple[str, ...] = ()  # the interactive sessions the log shows ("IPython": In [1]:, <ipython-input-...>)
     # look-ups shared by the diagnoses of one report: filled as they are asked
     _hits: dict[str, list[Hit]] = field(default_factory=dict, compare=False, repr=False)
     recipes: OrderedDict[str, Recipe] = field(default_factory=OrderedDict, compare=False, repr=False)
@@ -229,7 +230,9 @@ def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] 
     )
     places = tuple(dict.fromkeys(value for kind, value in events.places if kind == "path"))
     active = tuple(dict.fromkeys(value for kind, value in events.places if kind == "active"))
-    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin, places, active, ran=events.command)
+    sessions = tuple(dict.fromkeys(value for kind, value in events.places if kind == "session"))
+    return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin, places, active, sessions=sessions,
+                   ran=events.command)
 
 
 def release_on_line(command: LinkCommand | None) -> tuple[str, str] | None:

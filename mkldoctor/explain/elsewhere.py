@@ -72,6 +72,10 @@ def stale_interpreter(ctx: Context) -> list[str]:
     """The shell prompt shows an activated environment, and the traceback's Python runs from another one."""
     active = [name for name in ctx.active if name != "base"]
     envs = ctx.environments()
+    if "IPython" in ctx.sessions and not active:
+        return ["the import ran in an IPython or Jupyter session, whose interpreter is the ipython script's or the kernel's "
+                "(an IPython installed outside the environment, a kernel registered from another one), not necessarily the "
+                "shell's python"]
     if not active or not envs or any(os.path.basename(env) in active for env in envs):
         return []
     return [f"the shell had the environment ({active[0]}) activated, but the Python that ran is {envs[0]}'s: an interpreter "
@@ -81,6 +85,11 @@ def stale_interpreter(ctx: Context) -> list[str]:
 def stale_fix(stale: list[str]) -> list[str]:
     if not stale:
         return []
+    if stale[0].startswith("the import ran in an IPython"):
+        return ["start IPython with the environment's own interpreter: python -m IPython (install ipython into that "
+                "environment; for Jupyter, register its kernel: python -m ipykernel install --user --name <env>)",
+                there("python -c 'import sys; print(sys.executable)' and, in the session, import sys; sys.executable",
+                      "the two interpreters, which must be one")]
     return ["run the activated environment's own interpreter (python -m ..., or its bin/python by path): the one that ran "
             "is another environment's, without that environment's libraries",
             there("python -c 'import sys; print(sys.executable)'; which -a python python3", "which interpreter runs")]

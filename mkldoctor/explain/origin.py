@@ -58,6 +58,7 @@ HEAD_LINES = 200  # every line this early is sampled; later, only error-looking 
 _UNIX_PATH = re.compile(r"(?:(?<=[\s'\"(=:,\[`])|^)(/(?:[\w.+@%~<>-]+/)*[\w.+@%~<>-]+/?)")
 _FOREIGN_FILE = re.compile(r"\b[\w.+-]+\.(?:dll|dylib|pyd|exe)\b|\bLNK\d{4}\b", re.I)
 _WINDOWS_PATH = re.compile(r"\b([A-Za-z]:\\[^\s'\"<>|*?]+)")
+_SESSION = re.compile(r"^In \[\d+\]: |<ipython-input-\d|/ipykernel_\d+/")
 _PROMPT = re.compile(r"^(?:\((?P<env>[\w.-]+)\)\s*)?(?P<user>[a-z_][\w.-]{0,31})@(?P<host>[\w.-]{1,64}):(?P<cwd>[~/][^\s$#]*)?\s?[$#](?:\s|$)")
 
 
@@ -72,6 +73,8 @@ def sample(places: list, line: str) -> None:
             found.append(("prompt", f"{prompt.group('user')}@{prompt.group('host')}"))
             if prompt.group("env"):  # the environment the shell had activated: (base), (venv), (myenv)
                 found.append(("active", prompt.group("env")))
+    if _SESSION.search(line):  # an IPython or Jupyter session: its interpreter is the kernel's, not the shell's
+        found.append(("session", "IPython"))
     if "/" in line:
         found += [("path", p.rstrip(".,:;)'\"`")) for p in _UNIX_PATH.findall(line) if len(p) > 2]
     if ":\\" in line:
@@ -178,8 +181,8 @@ def _judge(kind: str, value: str, parsed, machine: Machine) -> tuple[str, str] |
         if host == machine.host:
             return "here", f"the log's shell prompt is {value}, this machine's host name"
         return "away", f"the log's shell prompt is {value}; this machine is {machine.user}@{machine.host}"
-    if kind == "active":
-        return None  # which environment the shell had activated says nothing of the machine
+    if kind in ("active", "session"):
+        return None  # which environment the shell had activated, or an IPython session, says nothing of the machine
     if kind == "binary":
         return _judge_binary(*value.split("\t", 1))
     path = value.rstrip("/")
