@@ -157,6 +157,9 @@ def _no_config(ctx: Context) -> Finding:
     else:
         fix.append("install an MKL that ships MKLConfig.cmake (pip's mkl-devel, oneAPI's intel-oneapi-mkl-devel): see the recipe below")
         fix.append("then: cmake -DMKL_DIR=<its prefix>/lib/cmake/mkl <source dir>")
+        fix.append("or keep an MKL that has none (MKL 2020 and older: Parallel Studio XE, a cluster's intel module, Debian's "
+                   "2020.4) and link it without find_package(MKL CONFIG): the Intel compiler's -mkl (oneAPI: -qmkl) flag, or "
+                   "the line mkldoctor link --install <its prefix> prints")
         recipes = (ctx.recipe("shared"),)
     return Finding(
         "cmake-mkl-config-not-found", "error", "CMake's find_package(MKL) found no MKLConfig.cmake",
