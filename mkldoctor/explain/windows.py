@@ -218,6 +218,13 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
         fix.append("a bundle (PyInstaller, cx_Freeze) or an installed program: copy MKL's DLLs (mkl_*.dll, the threading layer "
                    "and the kernels mkl_def*, mkl_avx*, and libiomp5md.dll) beside the .exe; MKL loads them itself, so bundlers "
                    "miss them (PyInstaller: a hook or --add-binary that collects them)")
+    opened = [n for n in libs if (found := layout.get(n)) is not None and found.role in ("threading", "core", "kernel", "vml-kernel")]
+    if "mkl" in hints and opened:  # MKL's own message: its dispatcher opened the layer, and looked beside itself first
+        fix.append(f"MKL's dispatcher (mkl_rt, mkl_core) opens {opened[0]} itself, from its own folder first: a copy of "
+                   "mkl_rt*.dll alone in another folder (a bundle's numpy\\core, a package's own) finds none of the layers "
+                   "beside it: find every copy (where /r <the program's folder> mkl_rt*.dll) and keep the one beside the other "
+                   "MKL DLLs; a host that loads MKL's layers itself (JavaCPP, a plugin) loads mkl_rt from that folder first "
+                   "(Java: System.loadLibrary(\"mkl_rt\") before the library that uses MKL)")
     fix.append("or put the folder on PATH before the program starts: "
                r'call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat" (oneAPI), or set PATH=<folder>;%PATH%')
     fix += ["the DLL folders, by layout:"] + ["  " + line for line in runtime]
