@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -29,12 +29,28 @@ class RPackageWantsMkl:
     package: str
 
 
+@dataclass(frozen=True, slots=True)
+class JuliaSysimgSplice:
+    """MKL.jl 0.3 and older's build step: it writes a loader for MKL into Julia's own system image source."""
+
+    path: str  # ".../share/julia/base/sysimg.jl"
+    denied: bool
+
+
 SIGNATURES = (
     Signature("matlab-mkl-frame", "mathhosts", "glnxa64",
               re.compile(r"(?P<lib>\S*/bin/glnxa64/(?:mkl|libmwblas|libmwlapack)\.so)\+\d+\s+(?P<fn>\w+)"),
               lambda m, _: MatlabMklFrame(m.group("lib"), m.group("fn"))),
     Signature("r-revoutilsmath", "mathhosts", "rror",
               re.compile(r"To use (?P<pkg>\w+) you must first install the MKL"), lambda m, _: RPackageWantsMkl(m.group("pkg"))),
+    Signature("julia-mkl-splice", "mathhosts", "load MKL in",
+              re.compile(r"Splicing in code to load MKL in (?P<path>\S+sysimg\.jl)"),
+              lambda m, _: JuliaSysimgSplice(m.group("path"), False)),
+    Signature("julia-sysimg-denied", "mathhosts", "rror: opening file",
+              re.compile(r"SystemError: opening file \"(?P<path>[^\"]*sysimg\.jl)\": Permission denied"),
+              lambda m, _: JuliaSysimgSplice(m.group("path"), True)),
+    Signature("julia-error-building", "mathhosts", "Error building",
+              re.compile(r"^ERROR: Error building `\w+`"), lambda m, _: FollowOn(m.string.strip())),
 )
 
 
@@ -45,7 +61,32 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_matlab(frames))
     for event in events.of(RPackageWantsMkl)[:1]:
         out.append(_revo(event))
+    splices = events.of(JuliaSysimgSplice)
+    if splices:
+        out.append(_old_mkl_jl(splices))
     return out
+
+
+def _old_mkl_jl(splices: list[JuliaSysimgSplice]) -> Finding:
+    path = splices[0].path
+    evidence = [f"MKL.jl's build step writes into {path}: the build of MKL.jl 0.3 and older, which splices MKL into "
+                "Julia's system image"]
+    if any(s.denied for s in splices):
+        evidence.append(f"{path} is Julia's own install, which this user cannot write (Permission denied)")
+    return Finding(
+        "julia-mkl-jl-old", "error",
+        "Julia's package manager resolved MKL.jl 0.3 or older, whose build rewrites Julia's system image",
+        tuple(evidence),
+        ("see which package's compat holds MKL.jl back: ] status --outdated -m (Julia 1.8+), or ] add MKL@0.6 to be told "
+         "which bound conflicts",
+         "lift that bound (update the package, or pin it to a release that allows a newer MKL.jl): MKL.jl 0.4 and newer "
+         "switch Julia's BLAS at run time (libblastrampoline, Julia 1.7+), write nothing, and need no build step",
+         "do not run the old build as root to get past the error: it edits Julia's install for every user"),
+        "MKL.jl before 0.4 made MKL Julia's BLAS by splicing a loader into base/sysimg.jl and rebuilding the system image, "
+        "which needs write access to Julia's own folder. Since 0.4 it uses libblastrampoline: `using MKL` swaps the BLAS in "
+        "the running session. An old release is taken when another package's [compat] bound excludes the new ones.",
+        ("julia -e 'using Pkg; Pkg.status(\"MKL\")'   # the MKL.jl release the environment resolved",),
+    )
 
 
 def _matlab(frames: list[MatlabMklFrame]) -> Finding:
