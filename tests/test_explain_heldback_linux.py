@@ -212,6 +212,8 @@ def test_a_pre_oneapi_bare_lib_is_wrong_on_linux_and_right_on_macos():
     assert folders.lib_dir_instead("/opt/intel/mkl/lib", "macOS") == ()
     assert folders.lib_dir_instead("/opt/intel/oneapi/mkl/2025.3/lib/intel64") == ("/opt/intel/oneapi/mkl/2025.3/lib",)
     assert folders.lib_dir_instead("/opt/intel/oneapi/mkl/2023.2.0/lib") == ("/opt/intel/oneapi/mkl/2023.2.0/lib/intel64",)
+    assert folders.lib_dir_instead("/opt/intel/oneapi/mkl/latest/lib/intel64") == ("/opt/intel/oneapi/mkl/latest/lib",)
+    assert folders.lib_dir_instead("/opt/intel/oneapi/mkl/latest/lib") == ()
     # Apple's ld64, in both wordings: the log is macOS's, so /opt/intel/mkl/lib is not called the wrong folder
     for said in ("ld: library not found for -lmkl_rt", "ld: library 'mkl_rt' not found"):
         mac = f"clang -o app app.o -L/opt/intel/mkl/lib -lmkl_rt\n{said}\nclang: error: linker command failed with exit code 1\n"

@@ -105,7 +105,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     commands = events.of(MsvcLinkCommand)
     cannot = events.of(MsvcCannotOpen)
-    mismatched = [line for c in commands for line in map(folders.lib_dir_mismatch, c.libpaths) if line]
+    folders_named = [p for c in commands for p in c.libpaths] + [
+        folders.posix(e.file).rsplit("/", 1)[0] for e in cannot if "/" in folders.posix(e.file)]  # a .lib named by its path
+    mismatched = list(dict.fromkeys(line for line in map(folders.lib_dir_mismatch, folders_named) if line))
     with_mkl = [c for c in commands if any(_mkl_family(lib) for lib in c.libs)]
     failed = bool(cannot) or bool(events.of(FollowOn)) or bool(events.of(MsvcUnresolved))
     if cannot or (with_mkl and mismatched and failed):

@@ -165,6 +165,9 @@ def lib_dir_instead(folder: str, platform: str | None = None) -> tuple[str, ...]
     pre = _PRE_ONEAPI_LIB.match(text)
     if pre and "\\" not in folder and platform != "macOS":
         return (f"{pre.group('root')}/lib/intel64", ONEAPI_LATEST_LIB)
+    latest = re.search(r"^(?P<root>.*/oneapi/mkl/latest)/lib/intel64$", text, re.I)
+    if latest:
+        return (f"{latest.group('root')}/lib",)
     match = re.search(r"^(?P<root>.*/oneapi/mkl/(?P<v>20\d\d(?:\.\d+)*))/(?P<sub>lib(?:/intel64)?)$", text, re.I)
     if match and match.group("sub").lower() != oneapi_lib_dir(match.group("v"), False):
         return (f"{match.group('root')}/{oneapi_lib_dir(match.group('v'), False)}",)
@@ -180,6 +183,10 @@ def lib_dir_mismatch(folder: str) -> str | None:
         return (f"{folder} is the lib folder of the pre-oneAPI layout (Parallel Studio XE, MKL 2020 and older), which keeps "
                 f"its Linux libraries in lib/intel64 (lib/intel64_lin), not in lib; a oneAPI MKL is elsewhere: "
                 f"/opt/intel/oneapi/mkl/<ver>/lib ({ONEAPI_FLAT} and newer) or lib/intel64 (2021-2023)")
+    if re.search(r"/oneapi/mkl/latest/lib/intel64$", text, re.I):
+        return (f"{folder} is oneAPI's latest release's lib/intel64, which exists only while latest is a 2021-2023 release: "
+                f"{ONEAPI_FLAT} and newer keep the libraries in latest/lib (a script or Makefile written for 2021-2023 "
+                "names a folder that is gone)")
     match = re.search(r"/oneapi/mkl/(?P<v>20\d\d(?:\.\d+)*)/(?P<sub>lib(?:/intel64)?)$", text, re.I)
     if not match:
         return None
