@@ -507,8 +507,20 @@ def test_ten_megabytes_of_binary_junk(tmp_path):
     parsed = logparse.parse(open(junk, "rb"))
     assert parsed.bytes == 10 << 20
     assert parsed.events == []
-    result = cli("explain", str(junk))
+    result = cli("explain", str(junk))  # no text, no failure read: not a log, rather than "no problem found"
+    assert result.exit_code == 2 and "no MKL link or load problem" not in result.stdout
+    assert result.stderr.count("\n") == 1 and f"{junk}: not a text log (" in result.stderr
+
+
+def test_a_text_log_with_no_failure_and_one_mostly_binary_with_one_are_read(tmp_path):
+    clean = tmp_path / "clean.log"
+    clean.write_text("gcc -o app app.c -lm\nBuild finished: 1 target, café\n")
+    result = cli("explain", "--no-scan", str(clean))
     assert result.exit_code == 0 and "no MKL link or load problem" in result.stdout
+    mixed = tmp_path / "mixed.log"  # mostly binary, but a failure in it is read and reported
+    mixed.write_bytes(random.Random(9).randbytes(200_000) + b"\n" + SEED_LOG.read_bytes())
+    result = cli("explain", "--no-scan", str(mixed))
+    assert result.exit_code == 1 and "hgemm_" in result.stdout
 
 
 def test_junk_around_a_real_message_and_an_endless_line(tmp_path):

@@ -195,6 +195,27 @@ def _with_command(parsed: Parsed, argv: list[str]) -> None:
         parsed.first_line[command] = 0
 
 
+_TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r\x1b"  # ASCII text, tabs, line ends, terminal colours
+
+
+def _not_binary(path: str, head: int = 1 << 16, share: float = 0.3) -> None:
+    """A file in which nothing was read is refused when it is no text (an executable, an archive, random bytes):
+    "no problem found" would say that of a file that holds no log. UTF-8 beyond ASCII counts as text, and a UTF-16/32
+    log carries a byte order mark."""
+    try:
+        with open_regular(path) as handle:
+            data = handle.read(head)
+    except OSError:
+        return
+    if not data or data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return
+    text = data.decode("utf-8", "replace")
+    odd = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 0x80 and ch.encode() not in _TEXT_BYTES))
+    if odd > share * len(text):
+        raise InputError(path, f"not a text log ({100 * odd // len(text)}% of its first {len(data) // 1024 or 1} KiB is not "
+                               "text): give the build's or the program's output, as a file or on standard input")
+
+
 def explain_input(args: list[str], *, installs: list[str], search: list[str], scan: bool, timeout: float,
                   echo: BinaryIO | None = None, stdin: BinaryIO | None = None, progress=None,
                   origin: str = "auto") -> Report:
@@ -220,6 +241,8 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
         except OSError as exc:
             raise InputError(args[0], exc.strerror or str(exc)) from None
         log = input_path(args[0], os.getcwd())
+        if not parsed.events:
+            _not_binary(args[0])
     elif len(args) == 1 and os.path.isdir(args[0]):
         raise InputError(args[0], "is a folder, not a log")
     elif len(args) == 1 and os.path.exists(args[0]) and not os.path.isfile(args[0]):
