@@ -324,3 +324,15 @@ def pyenv() -> PyEnv:
     if wrong:
         pytest.skip(f"the Python environment fixture is not usable ({wrong}); run: python3 fixtures/fetch_pyenv.py")
     return PyEnv(root, fixtures_dir() / "pywheels")
+
+
+# -- a test leaves the process's environment as it found it ---------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _cache_home_kept():
+    """The cache folder every later test finds (the fixtures, the Python environment) is the caller's: a test that
+    set XDG_CACHE_HOME and then deleted it sent the rest of a run with its own cache to ~/.cache."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    yield
+    assert os.environ.get("XDG_CACHE_HOME") == before, "the test changed XDG_CACHE_HOME and did not restore it"

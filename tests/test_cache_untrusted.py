@@ -144,15 +144,13 @@ def test_two_images_whose_layers_share_a_file_name_share_no_entry(tmp_path):
     cache = tmp_path / "cache"
     from mkldoctor.discover.image import open_image
 
-    os.environ["XDG_CACHE_HOME"] = str(cache)
-    try:
+    with pytest.MonkeyPatch.context() as patch:  # restores the caller's XDG_CACHE_HOME, set or not
+        patch.setenv("XDG_CACHE_HOME", str(cache))
         for soname, folder in images.items():
             tree = Path(open_image(str(folder)).root)
             assert sorted(p.name for p in (tree / "opt/mkl/lib").iterdir()) == [soname]  # its own, not the other's
             listed = invoke(cache, "list", "--image", folder, "--search", "/opt/mkl/lib", "--format", "json")
             assert f"/opt/mkl/lib/{soname}" in listed.stdout
-    finally:
-        del os.environ["XDG_CACHE_HOME"]
     assert len(list((cache / "mkldoctor/images/layers").iterdir())) == 2
 
 

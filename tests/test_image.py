@@ -91,16 +91,14 @@ def test_three_formats_give_the_tree_umoci_unpacks(runtime_image, tmp_path):
     assert reference == {"opt/mkl/lib/libmkl_rt.so.3", "opt/mkl/lib/libmkl_core.so.3"}  # the whiteout held
     from mkldoctor.discover.image import open_image
 
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    try:
+    with pytest.MonkeyPatch.context() as patch:  # restores the caller's XDG_CACHE_HOME, set or not
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
         for key in ("oci", "docker", "oci_tar"):
             opened = open_image(str(runtime_image[key]), wanted=["/app/probe"])
             tree = Path(opened.root)
             assert tree.is_relative_to(tmp_path / "cache")
             assert mkl_files(tree) == reference, key
             assert (tree / "app/probe").read_bytes() == (runtime_image["dir"] / "probe").read_bytes()
-    finally:
-        del os.environ["XDG_CACHE_HOME"]
     inspected = json.loads(run(["skopeo", "inspect", f"docker-archive:{runtime_image['docker']}"]).stdout)
     assert len(inspected["Layers"]) == 3 == len(opened.layers)
 
@@ -325,11 +323,9 @@ def test_opaque_folders_and_whiteouts_as_umoci_applies_them(tmp_path):
     reference = unpacked(layout, tmp_path / "ref")
     from mkldoctor.discover.image import open_image
 
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    try:
+    with pytest.MonkeyPatch.context() as patch:  # restores the caller's XDG_CACHE_HOME, set or not
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
         tree = Path(open_image(str(layout)).root)
-    finally:
-        del os.environ["XDG_CACHE_HOME"]
     assert mkl_files(tree) == mkl_files(reference) == {"opt/mkl/lib/libmkl_rt.so.3", "usr/lib/libiomp5.so", "usr/lib/libmkl_link.so"}
     for name in ("opt/mkl/lib/libmkl_rt.so.3", "usr/lib/libiomp5.so"):
         assert (tree / name).read_bytes() == (reference / name).read_bytes()
