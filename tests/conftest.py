@@ -284,10 +284,18 @@ def pytest_sessionfinish(session, exitstatus):
 @dataclass(frozen=True)
 class PyEnv:
     """The cached venv of fixtures/pyenv.txt: torch 2.13 CPU, numpy, scipy, scikit-learn, mkl + intel-openmp
-    + tbb, threadpoolctl. Read-only: a test that changes it works on a :func:`clone`."""
+    + tbb, threadpoolctl. Read-only: a test that changes it works on a :func:`clone`.
+
+    ``missing``: the pins it was built without, where pip's configuration names no source of them (torch's CPU
+    build, on the default index). A test that needs one checks what it can without it and ``say``s the rest."""
 
     root: Path
     wheels: Path  # every pinned wheel, pyenv-extra.txt's (mkl-service) included
+    missing: tuple[str, ...] = ()
+
+    @property
+    def has_torch(self) -> bool:
+        return not any(pin.partition("==")[0] == "torch" for pin in self.missing)
 
     @property
     def python(self) -> Path:
@@ -307,7 +315,7 @@ class PyEnv:
         done = subprocess.run(["cp", "-al", str(self.root), str(dest)], capture_output=True)
         if done.returncode:
             shutil.copytree(self.root, dest, symlinks=True)
-        clone = PyEnv(dest, self.wheels)
+        clone = PyEnv(dest, self.wheels, self.missing)
         if extra:
             run([sys.executable, "-m", "pip", "--python", str(clone.python), "install", "-q",
                  "--disable-pip-version-check", "--no-deps", "--no-index", "--find-links", str(self.wheels), *extra])
@@ -323,7 +331,7 @@ def pyenv() -> PyEnv:
     wrong = fetch.verify(root)
     if wrong:
         pytest.skip(f"the Python environment fixture is not usable ({wrong}); run: python3 fixtures/fetch_pyenv.py")
-    return PyEnv(root, fixtures_dir() / "pywheels")
+    return PyEnv(root, fixtures_dir() / "pywheels", tuple(fetch.left_out(root)))
 
 
 # -- a test leaves the process's environment as it found it ---------------------------------
