@@ -123,3 +123,22 @@ def test_rustc_coded_errors_and_a_dependency_trees_not_found_are_failures():
     assert finding.id == "unrecognised-failure" and "libbar.so.1" in finding.title
     mkl2019 = "Intel MKL FATAL ERROR: cannot load libmkl_vml_avx2.so or libmkl_vml_def.so.\n"
     assert "unrecognised-failure" not in {f.id for f in explain(logparse.parse_bytes(mkl2019.encode()), [])}
+
+
+BLIND2 = json.loads((CORPUS / "blind2.json").read_text())
+AFTER_BLIND2 = {  # what the patterns the second blind score found are read as now
+    "mlpack-mkl-lapack95-undefined-refs": "mkl-layer-missing",
+    "findmkl-cmake-icc-omp-threading": "mkl-link-tool-rejected",
+    "3dmm-cnn-dgesdd-dso-missing-mkl-rt": "mkl-dso-not-named",
+}
+
+
+@pytest.mark.parametrize("entry", BLIND2["entries"], ids=lambda e: e["id"])
+def test_the_second_blind_set_is_never_silent_and_keeps_what_was_right(entry):
+    findings = explain(logparse.parse_bytes(entry["log"].encode()), [])
+    assert any(f.severity == "error" for f in findings), [(f.id, f.severity) for f in findings]
+    verdict = BLIND2["scored"]["verdicts"][entry["id"]]
+    if verdict["verdict"] == "right":
+        assert verdict["finding"] in {f.id for f in findings}
+    if entry["id"] in AFTER_BLIND2:
+        assert [f.id for f in findings if f.severity == "error"] == [AFTER_BLIND2[entry["id"]]]

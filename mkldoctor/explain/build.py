@@ -74,7 +74,20 @@ _ILP64 = re.compile(r"(?:cannot convert|invalid conversion from|no known convers
                     r"(?P<what>.*?\b(?:long long|MKL_INT)\b.*?)(?:\bto\b|\bfor\b|$).*?\b(?P<fn>LAPACKE_\w+|cblas_\w+|mkl_\w+|"
                     r"[sdcz](?:gemm|gesv|getrf|getri|getrs|potrf|syev\w*|gesvd|gesdd|gels\w*)_?)\b")
 
+@dataclass(frozen=True, slots=True)
+class LinkToolRejected:
+    """Intel's mkl_link_tool refusing a value: ``Unknown threading library: omp. Supported values for threading
+    library: iomp5|tbb`` (the values it takes depend on the compiler and OS it was told)."""
+
+    what: str
+    value: str
+    supported: str
+
+
 SIGNATURES = (
+    Signature("mkl-link-tool-rejected", "build", "Supported values",
+              re.compile(r"Unknown (?P<what>[\w ]+?): (?P<value>\S+?)\.\s+Supported values for [\w ]+?: (?P<values>\S+)"),
+              lambda m, _: LinkToolRejected(m.group("what"), m.group("value"), m.group("values"))),
     Signature("cmake-error-header", "build", "CMake Error", re.compile(r"CMake Error(?: at (?P<where>\S+) \((?P<cmd>\w+)\))?:"),
               lambda m, _: Unrecognised(m.string.strip())),
     Signature("cmake-no-config", "build", "package configuration file provided by",
@@ -112,7 +125,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.configure import without_d
 
-    out: list[Finding] = []
+    out: list[Finding] = [_link_tool(e) for e in events.of(LinkToolRejected)[:1]]
     if events.of(CMakeNoConfig) and not without_d(events):  # MKL_DIR given without -D: that finding says why
         out.append(_no_config(ctx))
     for event in events.of(CMakeConfigRejected):
@@ -138,6 +151,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if events.of(IntegerMismatch):
         out.append(_integer_mismatch(events.of(IntegerMismatch)))
     return out
+
+
+def _link_tool(event: LinkToolRejected) -> Finding:
+    choices = event.supported.split("|")
+    return Finding(
+        "mkl-link-tool-rejected", "error",
+        f"Intel's mkl_link_tool refused {event.what} {event.value}: it takes {' or '.join(choices)} here",
+        (f"mkl_link_tool: unknown {event.what} {event.value}; supported: {', '.join(choices)}",
+         "mkl_link_tool's choices depend on the compiler and OS it is told (--compiler, --os): with Intel's compilers "
+         "on Linux the OpenMP runtime is Intel's own (iomp5), not GNU's (omp)"),
+        (f"pass one of {', '.join(choices)} (e.g. --{'openmp' if 'thread' in event.what else '<option>'}={choices[0]}), or "
+         "let the compiler choose: a project's FindMKL that builds the call from the compiler's name needs that case",
+         "mkldoctor link --threading intel (or sequential, gnu) prints a checked line without the tool"),
+        "mkl_link_tool (MKL's Link Line Advisor on the command line) prints the link line for the options it is given and "
+        "refuses a combination it does not support; a build that calls it then has no MKL line at all.",
+    )
 
 
 def _no_config(ctx: Context) -> Finding:

@@ -46,7 +46,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
            "skipping incompatible", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
-           "NOT FOUND",
+           "NOT FOUND", "Supported values",
            "missing from your", "Redistributable")  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and

@@ -149,9 +149,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for event in claimed:
         lib = system_library(event.symbol)
         (system.setdefault(lib, []) if lib else internal.setdefault(event.symbol.split("@", 1)[0], [])).append(event)
-    dso = events.of(DsoMissing)
+    dso = [e for e in events.of(DsoMissing) if not mkl_dso(e)]
     if system or dso:
         out.append(_system_libraries(ctx, system, dso))
+    out += [_mkl_dso_not_named(e) for e in events.of(DsoMissing) if mkl_dso(e)][:1]
     shared = OrderedDict((s, evs) for s, evs in internal.items() if all(_from_mkl_shared(e) for e in evs))
     internal = OrderedDict((s, evs) for s, evs in internal.items() if s not in shared)
     if internal:
@@ -210,6 +211,33 @@ def _before_objects(events: Parsed, shared: dict | None = None) -> list[Finding]
         ))
         break
     return out
+
+
+def mkl_dso(event: DsoMissing) -> bool:
+    """ld's DSO-missing names one of MKL's own shared libraries (libmkl_rt.so, a layer)."""
+    return os.path.basename(event.library).startswith("libmkl_")
+
+
+def _mkl_dso_not_named(event: DsoMissing) -> Finding:
+    """``undefined reference to symbol 'dgesdd_'`` then ``libmkl_rt.so: error adding symbols: DSO missing from command
+    line``: the library that defines it was reached only through another library, and ld takes no symbol from there."""
+    name = os.path.basename(event.library)
+    lib = name[3:].split(".so", 1)[0]
+    folder = os.path.dirname(event.library)
+    return Finding(
+        "mkl-dso-not-named", "error",
+        f"{name} defines what the link needs, but the link line does not name it (ld: DSO missing from command line)",
+        (f"ld found the symbol in {event.library}, a dependency of another library on the line, and refuses to take it "
+         "from there: the library must be named itself",),
+        (f"name it on the link line after the objects and static libraries that call it: "
+         f"{'-L' + folder + ' ' if folder else ''}-l{lib}",
+         "CMake: link MKL to the executable too (target_link_libraries(<executable> PRIVATE MKL::MKL, or the library), not "
+         "only to a static library it uses: a static library's dependencies reach the final link only when declared",
+         "or make the library that uses MKL a shared one, which then names MKL itself"),
+        "Since binutils 2.22 ld takes symbols only from libraries named on the line (--no-copy-dt-needed-entries): a "
+        "library needed only by another shared library is searched, found to hold the symbol, and refused.",
+        ("add -Wl,--verbose: ld lists each library it opens",),
+    )
 
 
 def _system_libraries(ctx: Context, system: dict, dso: list[DsoMissing]) -> Finding:

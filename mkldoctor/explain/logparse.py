@@ -54,7 +54,7 @@ _LINKER_PREFIX = re.compile(
 _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>.*)['’\"]:?\s*$")
 _UNDEF_REF = re.compile(
     r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?[`'‘\"]"
-    r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?)(?:@@?[\w.]+)?['’\"]"
+    r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?)(?:@@?[\w.]+)?['’\"`]"  # `sym` where markdown ate the quote
 )
 # lld's and mold's block head; pasted logs drop the linker's name ("error: undefined symbol: hgemm_") or keep rustc's "note: "
 _UNDEF_SYMBOL = re.compile(

@@ -99,11 +99,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                        "program linked against it records that name and finds it only through a run path (LC_RPATH) of its own"
                        for lib in rpath[:1]]
     fix = (*(("point the build's library folder (-L, the run path, MKLLIB) at MKL's lib folder, not lib/intel64",) if intel64 else ()),
-           *((f"give the library an absolute install name before programs link it (what a package's post-install fixup "
-              f"does): install_name_tool -id <its full path> <the {rpath[0][len('@rpath/'):]} file>; or each program a "
-              "run path that holds it: -Wl,-rpath,<its folder>",) if rpath else ()),
-           "find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib)",
+           "find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib); "
+           "none there: the package or bundle that names it did not ship it (copy it from the MKL release it was built with)",
            "add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so named above>",
+           *((f"or give the library an absolute install name before programs link it (what a package's post-install fixup "
+              f"does): install_name_tool -id <its full path> <the {rpath[0][len('@rpath/'):]} file>",) if rpath else ()),
            "or for one run: export DYLD_LIBRARY_PATH=<that folder> (System Integrity Protection drops it for /usr/bin programs)",
            f"with conda: {recipes.conda_install('mkl')} into the same environment as the program, whose @rpath points there",
            "a build set up with Linux's folder (MKLROOT/lib/intel64, as mklvars' or a Makefile's, such as Julia's Make.inc "

@@ -23,7 +23,10 @@ from mkldoctor.explain.edits import Edit
 
 
 def undefined(events: Parsed, ctx: Context) -> list[Finding]:
-    unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e)]
+    from mkldoctor.explain.linker import DsoMissing, mkl_dso
+
+    named = any(mkl_dso(e) for e in events.of(DsoMissing))  # the linker family's: MKL's library not named on the line
+    unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not (named and knowledge.looks_like_mkl(e.symbol))]
     if not unclaimed:
         return []
     by_symbol: OrderedDict[str, list[UndefinedSymbol]] = OrderedDict()
