@@ -9,7 +9,7 @@ import os
 from collections import OrderedDict
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
-from mkldoctor.explain.linker import claims
+from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
@@ -23,8 +23,6 @@ from mkldoctor.explain.edits import Edit
 
 
 def undefined(events: Parsed, ctx: Context) -> list[Finding]:
-    from mkldoctor.explain.linker import DsoMissing, mkl_dso
-
     named = any(mkl_dso(e) for e in events.of(DsoMissing))  # the linker family's: MKL's library not named on the line
     unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not (named and knowledge.looks_like_mkl(e.symbol))]
     if not unclaimed:

@@ -39,15 +39,24 @@ def _add(run: Interpreter, command: Command, name: str, kind: str, imported: boo
     run.targets[name] = Target(name, kind, imported, alias, props, command.path, command.line)
 
 
-@command("add_library")
-def add_library(run: Interpreter, command: Command, words: list[Word]) -> None:
+def _named(run: Interpreter, command: Command, words: list[Word]) -> tuple[str, list[str]] | None:
+    """``add_library``'s and ``add_executable``'s name and the rest of their words; None once an ALIAS is added."""
     args = _values(words)
     if not args:
         raise _error(command, "called with incorrect number of arguments")
     name, rest = args[0], args[1:]
     if "ALIAS" in rest:
         _add(run, command, name, "ALIAS", False, rest[rest.index("ALIAS") + 1])
+        return None
+    return name, rest
+
+
+@command("add_library")
+def add_library(run: Interpreter, command: Command, words: list[Word]) -> None:
+    named = _named(run, command, words)
+    if named is None:
         return
+    name, rest = named
     kind = next((_KINDS[w] for w in rest if w in _KINDS), None)
     if kind is None:
         kind = "SHARED_LIBRARY" if truthy(run.get("BUILD_SHARED_LIBS")) else "STATIC_LIBRARY"
@@ -56,14 +65,9 @@ def add_library(run: Interpreter, command: Command, words: list[Word]) -> None:
 
 @command("add_executable")
 def add_executable(run: Interpreter, command: Command, words: list[Word]) -> None:
-    args = _values(words)
-    if not args:
-        raise _error(command, "called with incorrect number of arguments")
-    name, rest = args[0], args[1:]
-    if "ALIAS" in rest:
-        _add(run, command, name, "ALIAS", False, rest[rest.index("ALIAS") + 1])
-        return
-    _add(run, command, name, "EXECUTABLE", "IMPORTED" in rest, None)
+    named = _named(run, command, words)
+    if named is not None:
+        _add(run, command, named[0], "EXECUTABLE", "IMPORTED" in named[1], None)
 
 
 def _append(t: Target, prop: str, items: list[str]) -> None:
