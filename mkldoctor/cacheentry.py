@@ -21,8 +21,11 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import stat
+from contextlib import contextmanager
+from typing import Iterator
 
 from mkldoctor.digest import sha256_file
 
@@ -135,6 +138,20 @@ def discard(folder: str) -> None:
 def temp_prefix(name: str) -> str:
     """The prefix of a temporary folder for entry ``name``: hidden, with this process's id."""
     return f".{name}-{os.getpid()}-"
+
+
+@contextmanager
+def building(parent: str, name: str) -> Iterator[str]:
+    """A temporary folder in ``parent`` to build entry ``name`` in (``.<name>-<pid>-<random>``), removed when the block
+    raises, a signal's exception included. Its name is chosen before it is made, so no moment is left in which it
+    exists and no handler knows it (a SIGTERM right after mkdtemp returned left one behind)."""
+    tmp = os.path.join(parent, temp_prefix(name) + secrets.token_hex(4))
+    try:
+        os.mkdir(tmp, 0o700)
+        yield tmp
+    except BaseException:
+        discard(tmp)
+        raise
 
 
 def remove_stale(folder: str) -> None:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import tempfile
 
-from mkldoctor.cacheentry import discard, read_record, record_tree, remove_stale, temp_prefix, verify_tree, write_record
+from mkldoctor.cacheentry import building, discard, read_record, record_tree, remove_stale, verify_tree, write_record
 from mkldoctor.discover.limits import Budget
 from mkldoctor.discover.overlay import clear, inside_root, real_dirs
 
@@ -51,8 +50,7 @@ def merge(folders: list[str], final: str, budget: Budget, warnings: list[str]) -
     parent = os.path.dirname(final)
     os.makedirs(parent, exist_ok=True)
     remove_stale(parent)
-    tmp = tempfile.mkdtemp(prefix=temp_prefix(os.path.basename(final)), dir=parent)
-    try:
+    with building(parent, os.path.basename(final)) as tmp:
         tree = os.path.join(tmp, "tree")
         os.mkdir(tree)
         known: dict[str, str] = {}  # the layers' files were held to their records this run: their sha256s stand
@@ -66,9 +64,6 @@ def merge(folders: list[str], final: str, budget: Budget, warnings: list[str]) -
             discard(tmp)
             if not os.path.isdir(final):
                 raise
-    except BaseException:
-        discard(tmp)
-        raise
     return os.path.join(final, "tree")
 
 

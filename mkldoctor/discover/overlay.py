@@ -24,12 +24,12 @@ import re
 import shutil
 import stat
 import tarfile
-import tempfile
 import zlib
 from dataclasses import dataclass, field
 from typing import IO, Callable
 
-from mkldoctor.cacheentry import MAX_DEPTH, discard, read_record, record_tree, remove_stale, temp_prefix, verify_tree, write_record
+from mkldoctor.cacheentry import (MAX_DEPTH, building, discard, read_record, record_tree, remove_stale, verify_tree,
+                                  write_record)
 from mkldoctor.discover.limits import Budget, Capped, check_digest, decompressed
 from mkldoctor.errors import InputError
 
@@ -121,33 +121,29 @@ def extract_layer(open_blob: Callable[[str], IO[bytes]], label: str, key: str, n
         discard(final)
     os.makedirs(cache, exist_ok=True)
     remove_stale(cache)
-    tmp = tempfile.mkdtemp(prefix=temp_prefix(safe), dir=cache)
-    tree = os.path.join(tmp, "tree")
-    os.mkdir(tree)
-    state = _Extraction(tree, extra, label, {"key": key, "whiteouts": [], "opaque": [], "warnings": []})
-    try:
-        with open_blob(name) as blob:
-            if check == "blob":
-                check_digest(blob, key, label)
-                blob.seek(0)
-            if check == "content":
-                check_digest(Capped(decompressed(blob, label), budget, label), key, label)  # type: ignore[arg-type]
-                blob.seek(0)
-            stream = Capped(decompressed(blob, label), budget, label)
-            entries = _read_entries(stream, state, budget)
-            budget.bytes += stream.high
-        state.meta.update(inflated=stream.high, entries=entries, **record_tree(tree, state.extracted))
-        write_record(os.path.join(tmp, "layer.json"), state.meta)
+    with building(cache, safe) as tmp:  # removed if anything below raises, a signal included
+        tree = os.path.join(tmp, "tree")
+        os.mkdir(tree)
+        state = _Extraction(tree, extra, label, {"key": key, "whiteouts": [], "opaque": [], "warnings": []})
         try:
-            os.rename(tmp, final)
-        except OSError:  # another run finished it first
-            discard(tmp)
-    except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
-        discard(tmp)
-        raise InputError(label, f"truncated or corrupt layer ({reason(exc)})") from None
-    except BaseException:
-        discard(tmp)
-        raise
+            with open_blob(name) as blob:
+                if check == "blob":
+                    check_digest(blob, key, label)
+                    blob.seek(0)
+                if check == "content":
+                    check_digest(Capped(decompressed(blob, label), budget, label), key, label)  # type: ignore[arg-type]
+                    blob.seek(0)
+                stream = Capped(decompressed(blob, label), budget, label)
+                entries = _read_entries(stream, state, budget)
+                budget.bytes += stream.high
+            state.meta.update(inflated=stream.high, entries=entries, **record_tree(tree, state.extracted))
+            write_record(os.path.join(tmp, "layer.json"), state.meta)
+            try:
+                os.rename(tmp, final)
+            except OSError:  # another run finished it first
+                discard(tmp)
+        except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
+            raise InputError(label, f"truncated or corrupt layer ({reason(exc)})") from None
     out.extend(state.meta["warnings"])
     return final
 
