@@ -21,7 +21,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports, folders, layout
+from mkldoctor.knowledge import exports, folders, layout, places
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge.history import version_key
 
@@ -82,7 +82,7 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
     own = f"lib{layout.get(os.path.basename(path)).name}"
     if set(found.libraries) <= {own}:
         return None
-    release = folders.release_in_path(path)
+    release = places.release_in(path)
     oldest = exports.releases()[0].name
     if release and version_key(release) < version_key(oldest):
         return Unseen(path, symbol, who, role, "older", found)
@@ -251,7 +251,7 @@ def _dropped(items: list[Unseen]) -> Finding:
 
 def _older(items: list[Unseen]) -> Finding:
     first = items[0]
-    release = folders.release_in_path(first.path)
+    release = places.release_in(first.path)
     folder = os.path.dirname(first.path)
     evidence = [f"{u.who}: {u.path} needs {u.symbol}" for u in items[:4]]
     evidence.append(f"its folder names MKL {release}: older than every release of mkldoctor's table "

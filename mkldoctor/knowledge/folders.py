@@ -109,14 +109,6 @@ LAYOUTS: tuple[Folders, ...] = (
             "<env>/lib", "<env>/lib", "<env>/lib", "conda activate <env>"),
 )
 
-_RELEASE_IN_PATH = (
-    re.compile(r"/(?:oneapi/mkl|mkl)/(?P<v>20\d\d(?:\.\d+){0,2})(?:/|$)", re.I),
-    re.compile(r"(?:compilers_and_libraries|parallel_studio_xe|composer_xe)_(?P<v>20\d\d(?:\.\d+){0,2})", re.I),
-    re.compile(r"/mkl[-_](?P<v>(?:20\d\d|1[01])(?:\.\d+){1,2})(?:[-./]|$)", re.I),  # nix store, conda pkgs: mkl-2019.0.117, mkl-11.3.3-0
-    re.compile(r"/mkl-(?P<v>20\d\d(?:\.\d+){0,2})(?:/|$)", re.I),  # mkl-2021.3.0 (a cmake config folder)
-)
-
-
 def posix(path: str) -> str:
     return path.replace("\\", "/")
 
@@ -131,16 +123,6 @@ def recognise(path: str, platform: str | None = None) -> tuple[Folders, str | No
         if match:
             version = match.groupdict().get("version")
             return folders, version if version and version != "latest" else None
-    return None
-
-
-def release_in_path(path: str) -> str | None:
-    """The MKL release a folder's name says (``composer_xe_2015.2.164`` -> ``2015.2.164``), or None."""
-    text = posix(path)
-    for pattern in _RELEASE_IN_PATH:
-        match = pattern.search(text)
-        if match:
-            return match.group("v")
     return None
 
 

@@ -11,17 +11,17 @@ import re
 
 from mkldoctor.knowledge.history import version_key
 
-# The folder names each MKL distribution puts its release in, most specific first.
+# The folder names each MKL distribution puts its release in, most specific first (paths in posix form).
 _RELEASE_IN_PATH = (
-    re.compile(r"/oneapi/mkl/(?P<v>20\d\d\.\d+(?:\.\d+)*)(?:/|$)"),  # oneAPI: /opt/intel/oneapi/mkl/2023.1.0
+    re.compile(r"/oneapi/mkl/(?P<v>20\d\d(?:\.\d+){0,2})(?:/|$)", re.I),  # oneAPI: /opt/intel/oneapi/mkl/2023.1.0
     re.compile(r"intel-oneapi-mkl-(?P<v>20\d\d\.\d+(?:\.\d+)*)"),  # spack
-    re.compile(r"compilers_and_libraries_(?P<v>20\d\d(?:\.\d+)*)"),  # Parallel Studio XE 2016-2020
-    re.compile(r"(?:parallel_studio_xe|composer_xe)_(?P<v>20\d\d)"),  # Composer XE 2011-2015, Parallel Studio XE
+    re.compile(r"(?:compilers_and_libraries|parallel_studio_xe|composer_xe)_(?P<v>20\d\d(?:\.\d+){0,2})", re.I),
     re.compile(r"/pkgs/mkl-(?P<v>(?:20\d\d|11)\.\d+(?:\.\d+)*)-"),  # conda's package cache: pkgs/mkl-2019.4-243
     re.compile(r"/nix/store/\w+-mkl-(?P<v>20\d\d\.\d+(?:\.\d+)*)"),  # nix
     re.compile(r"/imkl/(?P<v>(?:20\d\d|11)\.\d+(?:\.\d+)*)"),  # EasyBuild: imkl/11.1.2.144-GCC-4.8.3
-    re.compile(r"/mkl/(?P<v>20\d\d\.\d+(?:\.\d+)*)/lib"),  # a versioned MKL folder: .../mkl/2023.0.0/lib
-    re.compile(r"/mkl_(?P<v>20\d\d\.\d+(?:\.\d+)*)/"),  # /opt/mkl_2019.4
+    re.compile(r"/mkl/(?P<v>20\d\d(?:\.\d+){0,2})(?:/|$)", re.I),  # a versioned MKL folder: .../mkl/2023.0.0/lib
+    re.compile(r"/mkl[-_](?P<v>(?:20\d\d|1[01])(?:\.\d+){1,2})(?:[-./]|$)", re.I),  # /opt/mkl_2019.4, mkl-11.3.3-0
+    re.compile(r"/mkl-(?P<v>20\d\d(?:\.\d+){0,2})(?:/|$)", re.I),  # mkl-2021.3.0 (a cmake config folder)
 )
 # MKL 11.x (2013-2016) was renumbered by year from MKL 2017 on: "11.3" is the 2016 release.
 _ELEVEN = {"11.0": "2013", "11.1": "2014", "11.2": "2015", "11.3": "2016"}
@@ -31,9 +31,10 @@ _PYTHON_PREFIX = re.compile(r"^(?P<prefix>/.+?)/lib/python\d(?:\.\d+)?/(?:site|d
 
 
 def release_in(path: str) -> str | None:
-    """The MKL release a path's folder names (``2023.1.0``, ``2015``, ``11.3.3``), or None."""
+    """The MKL release a path's folder names (``2023.1.0``, ``2015``, ``11.3.3``), or None; Windows paths too."""
+    text = path.replace("\\", "/")
     for pattern in _RELEASE_IN_PATH:
-        match = pattern.search(path)
+        match = pattern.search(text)
         if match:
             return match.group("v")
     return None
