@@ -1,0 +1,68 @@
+"""The third blind set (tests/data/explain_corpus/blind3.json): scored once before any change made from it, then
+development data. Never silent; what was right stays right; and the logs fixed after the score get the diagnosis
+their thread established.
+
+tests/data/explain_corpus/expect_blind3*.json (one file per piece of work, so that parallel branches do not touch
+one file) say, for each entry they hold, the finding a right diagnosis has and the words it must say, as expect.json
+does for the development corpus (a word written ``fix:WORD`` is looked for in the fix lines only).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mkldoctor.explain import logparse
+from mkldoctor.explain.diagnosis import explain
+from mkldoctor.findings import Finding
+
+CORPUS = Path(__file__).parent / "data" / "explain_corpus"
+BLIND3 = json.loads((CORPUS / "blind3.json").read_text())
+BY_ID = {entry["id"]: entry for entry in BLIND3["entries"]}
+EXPECT: dict[str, dict] = {}
+for _file in sorted(CORPUS.glob("expect_blind3*.json")):
+    for _id, _expect in json.loads(_file.read_text())["expect"].items():
+        assert _id not in EXPECT, (_file.name, _id)
+        EXPECT[_id] = _expect
+
+
+def said(finding: Finding, word: str) -> bool:
+    if word.startswith("fix:"):
+        return word[4:] in "\n".join(finding.fix)
+    return word in "\n".join((finding.title, *finding.evidence, finding.explanation, *finding.fix, *finding.confirm))
+
+
+def findings_of(log: str) -> list[Finding]:
+    return explain(logparse.parse_bytes(log.encode()), [])
+
+
+def test_the_score_counts_its_verdicts():
+    verdicts = BLIND3["scored"]["verdicts"]
+    assert set(verdicts) == set(BY_ID) and len(BY_ID) == 44
+    counts = {k: sum(v["verdict"] == k for v in verdicts.values()) for k in BLIND3["scored"]["counts"]}
+    assert counts == BLIND3["scored"]["counts"]
+    assert set(EXPECT) <= set(BY_ID)
+
+
+@pytest.mark.parametrize("entry_id", sorted(BY_ID))
+def test_never_silent_and_right_stays_right(entry_id):
+    findings = findings_of(BY_ID[entry_id]["log"])
+    assert any(f.severity == "error" for f in findings), [(f.id, f.severity) for f in findings]
+    verdict = BLIND3["scored"]["verdicts"][entry_id]
+    if verdict["verdict"] == "right":
+        assert verdict["finding"] in {f.id for f in findings}
+
+
+@pytest.mark.parametrize("entry_id", sorted(EXPECT))
+def test_the_thread_cause_is_the_diagnosis(entry_id):
+    expect = EXPECT[entry_id]
+    findings = findings_of(BY_ID[entry_id]["log"])
+    chosen = [f for f in findings if f.id == expect["finding"]]
+    assert chosen, (expect["finding"], [(f.id, f.title) for f in findings])
+    assert chosen[0].severity == "error"
+    for word in expect["contains"]:
+        assert any(said(f, word) for f in chosen), (word, [f.title for f in chosen], chosen[0].fix)
+    unrecognised = [f.title for f in findings if f.id == "unrecognised-failure"]
+    assert not unrecognised, f"an unrecognised failure beside {expect['finding']}: {unrecognised}"
