@@ -32,6 +32,7 @@ ERROR_WORDS = (
     r"^\s*[A-Z]\w*Error: ",  # a Python exception's last line: ModuleNotFoundError, ValueError, ...
     r"\berror\[E\d{4}\]:",  # rustc's coded errors: error[E0532]: ...
     r"\(NOT FOUND\)",  # a dependency tree's missing DLL or library (Julia's and Windows' dependency walkers)
+    r"^\s*(?:critical|error)\s+libmamba\b", r"\bnothing provides\b",  # a package manager's solver (mamba, libsolv)
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
@@ -47,7 +48,13 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
            "skipping incompatible", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "NOT FOUND", "Supported values",
-           "missing from your", "Redistributable")  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
+           "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
+           # package managers that cannot provide a package (pkgmanagers), a library of another format (binformat), a build
+           # or workflow tool's "command exited with code N" (echoes)
+           "libmamba", "does not exist (perhaps", "nothing provides", "missing in current", "ResolvePackageNotFound",
+           "ELF ", "mach-o", "file type", "Win32", "wrong format", "not recognized", "incompatible target", "not an object",
+           "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
+           "exit status", "exited with", "exit value")
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -88,15 +95,17 @@ class Signature:
 
 
 def _families():
-    from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, linker, mathhosts, meson, msvc, platforms,
-                                   runtime, windows)
+    from mkldoctor.explain import (binformat, build, cargo, configure, cpu, echoes, finders, hosts, jvm, linker, mathhosts, meson,
+                                   msvc, pkgmanagers, platforms, runtime, windows)
     from mkldoctor.explain import rtnames  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
-    # Windows' "Unable to load DLL" before the platforms' "The specified module"); the loader's lines, the commonest
-    # in a long log, early
-    return (runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, jvm, mathhosts, meson, rtnames,
-            finders)
+    # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
+    # %1 is not a valid Win32 application" and dyld's "Reason: tried: '...' (mach-o file, but is an incompatible
+    # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
+    # build and workflow tools last
+    return (binformat, runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, jvm, mathhosts, meson,
+            pkgmanagers, rtnames, finders, echoes)
 
 
 @lru_cache(maxsize=1)
@@ -128,14 +137,15 @@ def diagnoses() -> tuple[Callable, ...]:
     """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
     found, the loader at run time, MKL at run time), then each family's own."""
-    from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, kernels, libraries, linker, mathhosts, meson,
-                                   msvc, parameters, platforms, runtime, scope, undefined, windows)
+    from mkldoctor.explain import (binformat, build, cargo, configure, cpu, finders, hosts, jvm, kernels, libraries, linker, mathhosts,
+                                   meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import rtnames
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
-            windows.diagnose, platforms.diagnose, msvc.diagnose, linker.diagnose, cargo.diagnose, configure.diagnose, build.diagnose,
-            meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose, mathhosts.diagnose, rtnames.diagnose)
+            binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, linker.diagnose, cargo.diagnose,
+            configure.diagnose, build.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose, mathhosts.diagnose,
+            rtnames.diagnose, pkgmanagers.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

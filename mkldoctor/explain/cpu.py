@@ -4,9 +4,8 @@ Julia's BLAS forwarding with no library for the interface a caller uses.
 ``Intel MKL FATAL ERROR: This system does not meet the minimum requirements for use of the Intel(R) Math
 Kernel Library.`` is followed by the instruction sets it needs (``The processor must support the Intel(R)
 AVX instructions``): an x86-64 MKL under Rosetta 2 on Apple Silicon (which has no AVX), in a virtual
-machine that hides the host's CPU flags, or on a CPU older than the release supports. conda's
-``PackagesNotFoundError`` for ``mkl`` on an ARM machine is the same fact from the other side: MKL exists
-for x86-64 only. ``Error: no BLAS/LAPACK library loaded!`` is libblastrampoline's: Julia forwards BLAS calls
+machine that hides the host's CPU flags, or on a CPU older than the release supports (a package manager
+that has no MKL for an ARM machine is the same fact from the other side: :mod:`pkgmanagers`). ``Error: no BLAS/LAPACK library loaded!`` is libblastrampoline's: Julia forwards BLAS calls
 by integer interface (LP64, ILP64) and none was loaded for the caller's.
 """
 
@@ -15,15 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import Signature, Unrecognised
+from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.origin import log_platform
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import platforms
-
-_MKL_PACKAGES = re.compile(r"^\s*-\s+(?P<pkg>mkl(?:[-_][\w-]+)?|intel-openmp|mkl_\w+)(?:[=<>\s].*)?$")
-
 
 @dataclass(frozen=True, slots=True)
 class CpuBelowMinimum:
@@ -34,22 +30,6 @@ class CpuBelowMinimum:
     def followed(self, lines: tuple[str, ...]) -> "CpuBelowMinimum":
         needs = [m.group(1) for line in lines for m in [re.search(r"\(Intel\(R\) ([\w. ]+?)\) instructions", line)] if m]
         return replace(self, needs=tuple(needs), wants=0)
-
-
-@dataclass(frozen=True, slots=True)
-class CondaNotAvailable:
-    """conda's PackagesNotFoundError; the packages it names follow on ``  - name`` lines."""
-
-    line: str
-    packages: tuple[str, ...] = ()
-    wants: int = field(default=0, compare=False)
-    at: int = field(default=0, compare=False)
-
-    def followed(self, lines: tuple[str, ...]) -> "CondaNotAvailable | Unrecognised":
-        packages = tuple(m.group("pkg") for line in lines for m in [_MKL_PACKAGES.match(line)] if m)
-        if not packages:
-            return Unrecognised(self.line, (self.line, *lines), self.at)
-        return replace(self, packages=packages, wants=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +50,6 @@ SIGNATURES = (
     Signature("mkl-cpu-below-minimum", "cpu", "FATAL",
               re.compile(r"MKL FATAL ERROR: This system does not meet the minimum requirements"),
               lambda m, _: CpuBelowMinimum(wants=4)),
-    Signature("conda-packages-not-found", "cpu", "PackagesNotFoundError",
-              re.compile(r"PackagesNotFoundError: The following packages are not available"),
-              lambda m, _: CondaNotAvailable(m.string.strip(), wants=3)),
     Signature("julia-lbt-no-blas", "cpu", "rror", re.compile(r"Error: no BLAS/LAPACK library loaded"),
               lambda m, _: JuliaNoBlas(m.string.strip())),
     Signature("julia-jll-library-undefined", "cpu", "UndefVarError",
@@ -85,8 +62,6 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     if events.of(CpuBelowMinimum):
         out.append(_below_minimum(events.of(CpuBelowMinimum)[0]))
-    for event in events.of(CondaNotAvailable)[:1]:
-        out.append(_not_for_platform(event))
     if events.of(JuliaNoBlas):
         out.append(_julia_no_blas(events.of(JuliaNoBlas)[0]))
     for event in events.of(JllNoLibrary)[:1]:
@@ -146,23 +121,6 @@ def _below_minimum(event: CpuBelowMinimum) -> Finding:
         "MKL checks the CPU at its first call and stops when the processor lacks the instruction sets the release requires.",
         ("sysctl -n machdep.cpu.features machdep.cpu.leaf7_features   # macOS: what the CPU (or Rosetta) reports",
          "grep -o -w 'sse4_2\\|avx\\|avx2' /proc/cpuinfo | sort -u   # Linux"),
-    )
-
-
-def _not_for_platform(event: CondaNotAvailable) -> Finding:
-    return Finding(
-        "mkl-not-for-this-platform", "error",
-        f"conda has no {', '.join(event.packages)} for this platform: MKL is built for x86-64 only",
-        (event.line, f"the packages it could not find: {', '.join(event.packages)}",
-         f"Intel publishes MKL (and intel-openmp) for {_built_for()}: there is no osx-arm64 or "
-         "linux-aarch64 package, so an ARM environment (Apple Silicon, Graviton, a Raspberry Pi) cannot resolve it"),
-        ("on ARM: build or install the project without MKL (OpenBLAS, Apple's Accelerate), or drop the mkl pin from the "
-         "environment file",
-         "on Apple Silicon, if MKL itself is needed: an x86-64 environment under Rosetta (CONDA_SUBDIR=osx-64 conda create ...), "
-         "where MKL runs without AVX (see MKL's CPU check)"),
-        "conda solves for the platform it runs on; a package without a build for that platform is 'not available from "
-        "current channels', whatever the channels.",
-        ("conda info | grep platform   # osx-arm64, linux-aarch64: MKL has no build there",),
     )
 
 

@@ -111,6 +111,7 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     """A host's "could not load" with no loader reason in the log (the reason line is what the loader events answer)."""
+    from mkldoctor.explain.binformat import speaks_for
     from mkldoctor.explain.platforms import ForeignLoadFailed
 
     out = []
@@ -122,7 +123,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for event in events.of(HostCannotLoad):
         base = os.path.basename(event.library)
         stem = base.split(".so", 1)[0].split(".dylib", 1)[0].split(".dll", 1)[0]
-        if stem in explained or event.host in reasons or stem in foreign or base.endswith((".dylib", ".dll")) or "\\" in event.library:
+        if (stem in explained or event.host in reasons or stem in foreign or base.endswith((".dylib", ".dll")) or "\\" in event.library
+                or speaks_for(event.library, events)):
             continue  # the loader's reason is in the log and explained, or the platforms family speaks for it
         holders = ctx.holders_of_stem(stem)
         evidence = [f"{event.host} could not load {event.library}"]

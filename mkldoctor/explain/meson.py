@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
@@ -51,14 +51,17 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(MesonDependencyMissing)
     out = []
+    # "found: NO" is fatal where the log says the step failed and says nothing else (a tool that ran meson setup, as
+    # EasyBuild does, cut meson's own ERROR line but echoed the exit code)
+    failed = bool(events.of(FollowOn)) and len({e.name for e in said}) == 1 and not events.of(Unrecognised)
     for name in dict.fromkeys(e.name for e in said):
         mine = [e for e in said if e.name == name]
-        out.append(_finding(name, mine, ctx))
+        out.append(_finding(name, mine, ctx, failed))
     return out
 
 
-def _finding(name: str, said: list[MesonDependencyMissing], ctx: Context) -> Finding:
-    fatal = any(e.fatal for e in said)
+def _finding(name: str, said: list[MesonDependencyMissing], ctx: Context, failed: bool = False) -> Finding:
+    fatal = any(e.fatal for e in said) or failed
     names = layout.pc_names()
     sdl = layout.sdl_config_names()
     evidence = [f"meson says: {line}" for line in dict.fromkeys(e.line for e in said)][:2]

@@ -78,6 +78,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.kernels import claims_foreign
     from mkldoctor.explain.runtime import MklCannotLoad
 
+    from mkldoctor.explain.binformat import speaks_for
+
     failed = [e for e in events.of(ForeignLoadFailed) if e.platform == "macOS"]
     for event in events.of(MklCannotLoad):
         for lib in event.libraries:
@@ -87,6 +89,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         if ".dylib" in event.library:
             name = event.library.rsplit("/", 1)[-1]
             failed.insert(0, ForeignLoadFailed("macOS", name, f"{event.host} could not load {event.library}"))
+    failed = [e for e in failed if not speaks_for(e.library, events)]  # found, but of another architecture or format
     if not failed:
         return []
     libs = list(OrderedDict.fromkeys(e.library for e in failed))

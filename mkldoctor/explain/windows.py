@@ -118,6 +118,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
     """Every Windows load failure of the log: the platforms' events, MKL's own ``Cannot load X.dll``, a host's."""
+    from mkldoctor.explain.binformat import speaks_for
     from mkldoctor.explain.hosts import HostCannotLoad
     from mkldoctor.explain.kernels import claims_foreign
     from mkldoctor.explain.origin import log_platform
@@ -131,6 +132,8 @@ def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
                 failed.append(ForeignLoadFailed("Windows", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
     windows = log_platform(events) == "Windows"
     for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dll, or of a bare name in a Windows log
+        if speaks_for(event.library, events):
+            continue  # the file is of another word size or no DLL: binformat's finding says so
         if ".dll" in event.library or "\\" in event.library or windows and "/" not in event.library:
             name = folders.posix(event.library).rsplit("/", 1)[-1]
             failed.insert(0, ForeignLoadFailed("Windows", name, f"{event.host} could not load {event.library}"))

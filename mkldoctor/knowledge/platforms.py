@@ -6,7 +6,9 @@ release with a macOS build, so a package that follows MKL's releases (Julia's MK
 has no library for macOS at all. Sources: the release notes of oneMKL 2024.0 (macOS removed), and the threads
 JuliaLinearAlgebra/MKL.jl#146 (maintainers: "MKL 2023 and earlier support Intel macOS. MKL 2024 and later will
 not"; no native Apple silicon build, the x86-64 2021 release runs under Rosetta 2, 2022 and later not even
-there) and JuliaMath/FFTW.jl#287.
+there) and JuliaMath/FFTW.jl#287. 32-bit x86 (IA-32) was dropped in oneMKL 2025.0: PyPI's 32-bit wheels (win32,
+manylinux1_i686) end at 2024.2.2, read from the index (what each package manager serves per platform:
+:mod:`mkldoctor.knowledge.distribution`).
 
 A library's file name differs per platform: ``libmkl_rt.so.2`` on Linux is ``mkl_rt.2.dll`` on Windows (no
 ``lib``) and ``libmkl_rt.2.dylib`` on macOS. The interface number (``.1`` from oneAPI 2021, ``.2`` from 2022...)
@@ -51,21 +53,29 @@ PLATFORMS: tuple[Platform, ...] = (
                   "later not even there"),
     Platform("linux-aarch64", "Linux on ARM (aarch64)", never=True, note="no MKL release is built for ARM processors"),
     Platform("windows-arm64", "Windows on ARM (arm64)", never=True, note="no MKL release is built for ARM processors"),
+    Platform("linux-x86", "Linux on 32-bit x86", last="2024.2", dropped="2025.0"),
+    Platform("windows-x86", "32-bit Windows (x86)", last="2024.2", dropped="2025.0"),
 )
 _BY_KEY = {p.key: p for p in PLATFORMS}
 SYSTEMS = ("linux", "windows", "macos")
 
 
 def platform(key: str) -> Platform:
-    return _BY_KEY[key]
+    """The platform ``key`` names; one of no Intel processor (``linux-ppc64le``, ``linux-s390x``, ``linux-armv7l``) is
+    one no release was ever built for."""
+    if key in _BY_KEY:
+        return _BY_KEY[key]
+    system, _, cpu = key.partition("-")
+    return Platform(key, f"{ {'macos': 'macOS', 'windows': 'Windows'}.get(system, system.capitalize())} on {cpu}", never=True,
+                    note=f"no MKL release is built for {cpu} processors: MKL is Intel's library for x86 processors")
 
 
-def supported(key: str, release: str) -> bool:
-    """Whether MKL ``release`` (``2024.0.0``, ``2023.2``) was built for platform ``key``."""
-    found = _BY_KEY[key]
+def supported(key: str, release: str | None = None) -> bool:
+    """Whether MKL ``release`` (``2024.0.0``, ``2023.2``; None: any release) was built for platform ``key``."""
+    found = platform(key)
     if found.never:
         return False
-    return found.last is None or version_key(release) <= version_key(found.last)
+    return found.last is None or release is None or version_key(release) <= version_key(found.last)
 
 
 def last_release(system: str) -> str | None:

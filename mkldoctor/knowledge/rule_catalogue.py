@@ -295,9 +295,20 @@ _EXPLAIN = (
        "The processor (or an emulator: Rosetta 2, a VM's CPU model) lacks the instruction sets the MKL release requires.",
        "Run an arm64 build without MKL on Apple Silicon, give a VM the host's CPU, or use an MKL the CPU supports."),
     _r("mkl-not-for-this-platform", "No MKL package exists for this platform",
-       "MKL is built for x86-64 only, and for macOS up to 2023: conda cannot resolve mkl on osx-arm64 or linux-aarch64, and "
-       "Julia's MKL_jll defines no library there (UndefVarError: libmkl_rt_path not defined).",
-       "Build without MKL there, use an x86-64 environment, or on an Intel Mac pin MKL 2023 (MKL_jll@2023)."),
+       "MKL is built for x86 processors only, for macOS up to 2023.2 and for 32-bit x86 up to 2024.2: conda and mamba cannot "
+       "resolve mkl on osx-arm64 or linux-aarch64, nor mkl 2024 on osx-64; pip finds no mkl wheel for ARM or musl; Anaconda's "
+       "nomkl has no Windows build; Julia's MKL_jll defines no library there (UndefVarError: libmkl_rt_path not defined).",
+       "Build without MKL there (Accelerate, OpenBLAS), run MKL's job on an x86-64 machine, pin the last release built for "
+       "the platform (mkl<2024 on an Intel Mac, MKL_jll@2023), and on Windows pin mkl rather than install nomkl."),
+    _r("mkl-package-unavailable", "The package manager did not find an MKL package that exists for the platform",
+       "The release asked for is built for the log's platform, but the channels or the index searched do not serve it "
+       "(a channel list without conda-forge, a mirror, --no-index), or this pip cannot take its wheels (manylinux_2_28).",
+       "Install from a channel or index that has it (conda-forge, PyPI), or upgrade pip."),
+    _r("library-wrong-platform", "A library of another platform, processor or word size (or no library) was loaded or linked",
+       "The loader or linker found the file and refused it: a Linux (ELF) library on macOS, an x86-64 library in an arm64 "
+       "process, a 32-bit library in a 64-bit process (wrong ELF class, %1 is not a valid Win32 application), or a file that "
+       "is no library (invalid ELF header: a git-lfs pointer, a failed download).",
+       "Install the build of that library for the process's platform and word size (MKL: x86-64 only; lib/intel64, not ia32)."),
     _r("julia-blas-interface-missing", "Julia's libblastrampoline has no BLAS for the interface a caller uses",
        "libblastrampoline forwards LP64 and ILP64 calls separately; a distribution's Julia calls LP64, MKL.jl loads ILP64.",
        "Use the official Julia binaries, whose LinearAlgebra is ILP64."),

@@ -1,0 +1,41 @@
+"""The echoes of build and workflow tools: lines that only say a command they ran failed, with its exit code.
+
+EasyBuild's ``ERROR EasyBuild crashed with an error ...: cmd "meson setup ..." exited with exit code 1 and output:``,
+snakemake's ``Error in rule X:``, MSBuild's ``error MSB3073: The command "..." exited with code 1.``, Spack's
+``==> Error: ProcessError: Command exited with status 2:``, Nextflow's ``Error executing process > 'X'``, tox's
+``InvocationError for command ... (exited with code 1)``, Bazel's ``failed: (Exit 1)``, Docker's ``did not complete
+successfully: exit code: 1``. Each is a :class:`FollowOn`: after a failure explained it joins that finding as its
+consequence (:func:`unrecognised.join_echoes`); a log with nothing but echoes is still no clean log
+(:func:`unrecognised.unrecognised_lines`). These signatures come last in the catalogue: a family's own line wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkldoctor.explain.catalogue import FollowOn, Signature
+
+
+def _echo(m: re.Match, _) -> FollowOn:
+    return FollowOn(m.string.strip())
+
+
+# a command, process or job, then its exit: "exited with exit code 1", "failed with exit code 2", "returned non-zero exit
+# status 1", "terminated with an error exit status (127)", "finished with non-zero exit value 1", "exit code: 1"
+_RAN = r"(?i:\b(?:cmd|command|process|subprocess|job|task|step|script|program|rule|build step)\b)"
+_EXIT = (r"(?i:\b(?:exit(?:ed)?|failed|returned|terminated|finished|completed?|did not complete successfully)\b[\w\s-]{0,30}?"
+         r"\b(?:exit|return)?\s*(?:code|status|value)\b\W{0,3}-?\d+)")
+_COMMAND_EXIT = re.compile(rf"{_RAN}.{{0,2000}}?{_EXIT}")
+
+SIGNATURES = (
+    *(Signature(f"command-exit-{i}", "echoes", needle, _COMMAND_EXIT, _echo)
+      for i, needle in enumerate(("exit code", "exit status", "exited with", "exit value"))),
+    Signature("snakemake-error-in-rule", "echoes", "Error in rule", re.compile(r"^\s*Error in rule [\w.-]+:\s*$"), _echo),
+    Signature("snakemake-called-process", "echoes", "rror in ",
+              re.compile(r"^\s*(?:RuleException|CalledProcessError) in (?:rule \S+ in )?(?:line \d+ of |file )\S+"), _echo),
+    Signature("snakemake-exiting", "echoes", "ailed", re.compile(r"^Exiting because a job execution failed"), _echo),
+    Signature("easybuild-shell-command-failed", "echoes", "ailed", re.compile(r"\bERROR\b.*\bShell command failed!"), _echo),
+    Signature("nextflow-error-executing", "echoes", "rror", re.compile(r"\bError executing process > "), _echo),
+    Signature("msbuild-exited", "echoes", "rror", re.compile(r"\berror MSB\d{4}: .*\bexited with code -?\d+"), _echo),
+    Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),
+)

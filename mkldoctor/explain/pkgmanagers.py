@@ -1,0 +1,369 @@
+"""Package managers that cannot provide an MKL package: conda, mamba and micromamba (libmamba), pixi, pip and uv.
+
+``PackagesNotFoundError: The following packages are not available from current channels: - mkl==2024.0.0`` (conda),
+``Package missing in current win-64 channels: - nomkl`` (conda 4.0), ``mkl =* * does not exist (perhaps a typo or a
+missing channel)`` and ``nothing provides requested mkl`` (libmamba, libsolv), ``No candidates were found for mkl``
+(pixi), ``Could not find a version that satisfies the requirement mkl==2024.0.0 (from versions: ...)`` and ``No
+matching distribution found for mkl-static`` (pip), ``mkl has no wheels with a matching platform tag`` (uv),
+``ResolvePackageNotFound``, ``UnsatisfiableError`` naming mkl. Which package exists for which platform and release is
+:mod:`mkldoctor.knowledge.distribution`'s; the log's platform comes from the message (a conda subdir, a wheel tag, the
+versions pip was offered), its neighbours (``Platform: osx-arm64``, channel URLs), or the log's paths. The same
+messages about another package are failures mkldoctor does not know: unrecognised, never silent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.wording import more
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import distribution, platforms
+from mkldoctor.knowledge.history import version_key
+
+_SUBDIR = re.compile(r"\b(?P<subdir>(?:linux|osx|win)-(?:64|32|arm64|aarch64|ppc64le|s390x|armv7l))\b")
+_ITEM = re.compile(r"^\s*-\s+(?P<spec>\S.*?)\s*$")  # conda's "  - mkl==2024.0.0" lines
+_NAME = re.compile(r"^(?:[\w.-]+::)?(?P<name>[A-Za-z0-9_][\w.+-]*?)(?P<spec>(?:\s*[=<>!~\s].*)?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class PackageUnavailable:
+    """One MKL package a package manager could not provide."""
+
+    manager: str  # "conda", "mamba", "pixi", "pip", "uv"
+    package: str  # "mkl", "nomkl", "libblas"
+    spec: str  # what was asked beside the name: "==2024.0.0", "=* *mkl", ""
+    line: str
+    subdir: str | None = None  # the conda subdir or wheel tag the log names for it
+    shown: tuple[str, ...] | None = None  # pip: the versions the index offered (None: not said)
+    others: tuple[str, ...] = ()  # the other packages of the same message
+
+
+@dataclass(frozen=True, slots=True)
+class PackageList:
+    """A message whose packages follow on ``  - name`` lines (conda's, uv's): held until they are read."""
+
+    manager: str
+    line: str
+    subdir: str | None = None
+    before: tuple[str, ...] = field(default=(), compare=False)
+    wants: int = field(default=12, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "PackageUnavailable | Unrecognised":
+        items = [self.line.split(" - ", 1)[1]] if " - " in self.line else []  # a one-line paste: "...channels: - mkl==2024"
+        channels = False
+        for line in lines:
+            if re.match(r"^\s*(?:Current channels|Channels|To search for|Output in format|Note that)\b", line):
+                channels = True
+            item = _ITEM.match(line)
+            if item and not channels:
+                items.append(item.group("spec"))
+            elif not item and not channels and items and not re.match(r"^\s*(?:│|├|└|\||╰)", line):
+                break
+            if "because" in line.lower() or "Because" in line:
+                items += [f"{m.group(1)}{m.group(2) or ''}" for m in _UV_BECAUSE.finditer(line)]
+        subdir = self.subdir or _subdir_in((*self.before, *lines))
+        tag = next((m.group(1) for line in lines for m in [_UV_TAG.search(line)] if m), None)
+        asked = [_split(spec) for spec in items]
+        mkl = [(name, spec) for name, spec in asked if _is_mkl(name, spec)]
+        if not mkl:
+            return Unrecognised(self.line, (*self.before, self.line, *lines[:6]), self.at)
+        name, spec = mkl[0]
+        others = tuple(f"{n}{s}" for n, s in asked if (n, s) != (name, spec))
+        return PackageUnavailable(self.manager, name, spec, self.line, subdir or tag, None, others)
+
+
+_UV_BECAUSE = re.compile(r"(?:Because|and because)\s+(?:there are no versions of |only )?(?P<n>[A-Za-z0-9_][\w.-]*)(?P<s>[=<>!~][^\s,]*)?")
+_UV_TAG = re.compile(r"matching platform tag \(e\.g\., `([^`]+)`\)")
+
+
+def _split(spec: str) -> tuple[str, str]:
+    spec = spec.strip().strip("'\"`").rstrip(";.,")
+    match = _NAME.match(spec)
+    if not match:
+        return spec, ""
+    return match.group("name"), match.group("spec").strip()
+
+
+def _is_mkl(name: str, spec: str) -> bool:
+    from mkldoctor.knowledge.distribution import is_mkl_package
+
+    return is_mkl_package(name, spec)
+
+
+def _subdir_in(lines) -> str | None:
+    for line in lines:
+        match = _SUBDIR.search(line)
+        if match:
+            return match.group("subdir")
+    return None
+
+
+def _one(manager: str, name_group: str = "pkg", spec_group: str = "spec"):
+    """A message naming one package on its own line: the MKL one's event, another package's line unrecognised."""
+
+    def event(m: re.Match, before) -> PackageUnavailable | Unrecognised:
+        name, spec = m.group(name_group), (m.groupdict().get(spec_group) or "").strip()
+        if not _is_mkl(name, spec):
+            return Unrecognised(m.string.strip())
+        subdir = m.groupdict().get("subdir") or _subdir_in((*before, m.string))
+        shown = m.groupdict().get("versions")
+        versions = None if shown is None else tuple(v for v in re.split(r"[,\s]+", shown) if v and v != "none")
+        return PackageUnavailable(manager, name, spec, m.string.strip(), subdir, versions)
+
+    return event
+
+
+def _pip_echo(m: re.Match, before) -> PackageUnavailable | FollowOn:
+    """pip's ``No matching distribution found for X``: the echo of the line before it (``Could not find a version``)."""
+    name, spec = m.group("pkg"), m.group("spec") or ""
+    return PackageUnavailable("pip", name, spec, m.string.strip()) if _is_mkl(name, spec) else FollowOn(m.string.strip())
+
+
+def _list(manager: str):
+    return lambda m, before: PackageList(manager, m.string.strip(), m.groupdict().get("subdir"), tuple(before))
+
+
+_PKG = r"(?P<pkg>[A-Za-z0-9_][\w.+-]*)"
+SIGNATURES = (
+    Signature("conda-packages-not-found", "pkgmanagers", "PackagesNotFoundError",
+              re.compile(r"PackagesNotFoundError: The following packages are not available"), _list("conda")),
+    Signature("conda-resolve-package-not-found", "pkgmanagers", "ResolvePackageNotFound",
+              re.compile(r"ResolvePackageNotFound:"), _list("conda")),
+    Signature("conda-unsatisfiable", "pkgmanagers", "UnsatisfiableError",
+              re.compile(r"UnsatisfiableError: The following specifications were found"), _list("conda")),
+    Signature("conda-package-missing-in-channels", "pkgmanagers", "missing in current",
+              re.compile(r"Packages? missing in current (?:(?P<subdir>[\w-]+) )?channels"), _list("conda")),
+    Signature("conda-no-packages-found", "pkgmanagers", "No packages found in current",
+              re.compile(rf"No packages found in current (?P<subdir>[\w-]+) channels matching:\s*'?{_PKG}(?P<spec>[^'\s]*)"),
+              _one("conda")),
+    Signature("libmamba-does-not-exist", "pkgmanagers", "does not exist (perhaps",
+              re.compile(rf"{_PKG}\s+(?P<spec>[^\s,]*(?:\s+[^\s,]+)??),?\s+(?:which\s+)?does not exist \(perhaps"), _one("mamba")),
+    Signature("libsolv-nothing-provides", "pkgmanagers", "nothing provides",
+              re.compile(rf"nothing provides (?:requested )?{_PKG}(?P<spec>(?:\s+[^\s]+?)?)(?:\s+needed by\s|\s*$)"), _one("mamba")),
+    Signature("libmamba-could-not-solve", "pkgmanagers", "libmamba",
+              re.compile(r"^\s*(?:critical|error)\s+libmamba\s+Could not solve for environment specs"),
+              lambda m, _: FollowOn(m.string.strip())),
+    Signature("pixi-no-candidates", "pkgmanagers", "No candidates were found",
+              re.compile(rf"No candidates were found for {_PKG}(?P<spec>(?:\s+[^\s]+?)?)\.?\s*$"), _one("pixi")),
+    Signature("pip-no-version", "pkgmanagers", "ould not find a version",
+              re.compile(rf"Could not find a version that satisfies the requirement {_PKG}(?P<spec>[^\s(]*)"
+                         r"(?:\s*\(from versions:\s*(?P<versions>[^)]*)\))?"), _one("pip")),
+    Signature("pip-no-matching-distribution", "pkgmanagers", "No matching distribution found",
+              re.compile(rf"No matching distribution found for {_PKG}(?P<spec>\S*)"), _pip_echo),
+    Signature("uv-no-solution", "pkgmanagers", "No solution found when resolving",
+              re.compile(r"No solution found when resolving dependencies"), _list("uv")),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    """One finding per package manager's failure (pip's two lines, libmamba's tree of one solve are one)."""
+    by_manager: dict[str, list[PackageUnavailable]] = {}
+    for event in events.of(PackageUnavailable):
+        by_manager.setdefault(event.manager, []).append(event)
+    return [_finding(said, events, ctx) for said in by_manager.values()]
+
+
+@dataclass(frozen=True)
+class _Where:
+    """The log's platform as far as it says: a platform key, or only its operating system, and how it is known."""
+
+    key: str | None
+    system: str | None  # "macOS", "Windows", "Linux"
+    why: str
+
+
+_SYSTEM_OF = {"macos": "macOS", "windows": "Windows", "linux": "Linux"}
+
+
+def _where(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> _Where:
+    from mkldoctor.explain.origin import log_platform
+
+    for event in said:
+        key = event.subdir and (distribution.platform_of_subdir(event.subdir) or distribution.platform_of_tag(event.subdir))
+        if key:
+            return _Where(key, _SYSTEM_OF.get(key.split("-")[0]), f"the log names {event.subdir}, the platform of "
+                          f"{platforms.platform(key).words}")
+    shown = next((e.shown for e in said if e.shown), None)
+    if shown:
+        kinds = distribution.pypi_shown(list(shown))
+        if kinds and len({w.platform for w in kinds}) == 1:
+            first, last = min(shown, key=version_key), max(shown, key=version_key)
+            return _Where(kinds[0].platform, _SYSTEM_OF.get(kinds[0].platform.split("-")[0]),
+                          f"pip was offered {said[0].package} {first} to {last}: the releases PyPI has for "
+                          f"{' or '.join(w.who for w in kinds)}")
+    for place in ctx.places:
+        match = _SUBDIR.search(place)
+        if match and distribution.platform_of_subdir(match.group("subdir")):
+            key = distribution.platform_of_subdir(match.group("subdir"))
+            return _Where(key, _SYSTEM_OF.get(key.split("-")[0]), f"the log names {match.group('subdir')} ({place})")
+        if place.startswith("/opt/homebrew/"):
+            return _Where("macos-arm64", "macOS", f"the log names {place}: Homebrew's folder on Apple silicon")
+    if ctx.local:
+        key = _here()
+        return _Where(key, _SYSTEM_OF.get(key.split("-")[0]), f"the log is this machine's: {platforms.platform(key).words}")
+    system = log_platform(events)
+    return _Where(None, system, f"the log's paths are {system}'s; it does not say which processor" if system
+                  else "the log does not say its platform")
+
+
+def _here() -> str:
+    import platform as host
+
+    system = {"Darwin": "macos", "Windows": "windows"}.get(host.system(), "linux")
+    machine = host.machine().lower()
+    cpu = {"amd64": "x86_64", "x86_64": "x86_64", "arm64": "arm64" if system != "linux" else "aarch64", "aarch64": "aarch64",
+           "i686": "x86", "i386": "x86", "x86": "x86"}.get(machine, machine)
+    return f"{system}-{cpu}"
+
+
+def _release(spec: str) -> str | None:
+    """The release a spec asks for at least (``==2024.0.0``, ``=2024``, ``>=2024``, ``2024.0.0**``); None: any."""
+    match = re.match(r"^\s*(?:==|=|>=|>|~=|\s)?\s*(?P<v>\d{4}(?:\.\d+)*)", spec)
+    return match.group("v") if match else None
+
+
+def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Finding:
+    first = next((e for e in said if e.package.lower() in ("mkl", "nomkl")), said[0])
+    package, spec, manager = first.package, first.spec, first.manager
+    asked = f"{package}{spec}" if spec and not re.fullmatch(r"[=* ]*", spec) else package
+    release = _release(spec)
+    where = _where(said, events, ctx)
+    key = where.key
+    if key is None and where.system == "macOS" and release is None and package.lower() != "nomkl":
+        key = "macos-arm64"  # every MKL release older than 2024 has an Intel macOS build: none at all is Apple silicon
+    if key is None and package.lower() == "nomkl" and manager in _CONDA:
+        key = "windows-x86_64"  # Anaconda's nomkl is missing on Windows only
+    evidence = list(dict.fromkeys(e.line[:300] for e in said))[:4]
+    names = list(dict.fromkeys(f"{e.package}{e.spec}".strip() for e in said))
+    others = [o for e in said for o in e.others]
+    evidence.append(f"{_MANAGER[manager]} could not provide: {more(names + others, 6)}")
+    evidence.append(where.why)
+    if any(re.match(r"^(?:==|=)[^=\s]+=\S+$", e.spec) for e in said):
+        evidence.append("the specs pin conda builds (the part after the second =): a build is one platform's, so an environment "
+                        "file exported with builds (conda env export) resolves only on the platform it was made on")
+    available = _available(package, manager, key, release)
+    if available is True:
+        return _unavailable(manager, asked, key, where, release, evidence, said)
+    return _not_here(manager, package, asked, key, where, release, evidence)
+
+
+_CONDA = ("conda", "mamba", "pixi")
+_MANAGER = {"conda": "conda", "mamba": "mamba (libmamba)", "pixi": "pixi", "pip": "pip", "uv": "uv"}
+
+
+def _available(package: str, manager: str, key: str | None, release: str | None) -> bool | None:
+    if key is None:
+        return None
+    if manager in _CONDA:
+        return distribution.conda_has(package, key, release)
+    return distribution.pypi_has(key, release) if package.lower() != "nomkl" else None
+
+
+def _built_for() -> list[str]:
+    """Intel's builds, one line per platform that has a limit (from the platform table)."""
+    return [f"  {p.words}: {p.said}" for p in platforms.PLATFORMS if p.said]
+
+
+def _index_line(manager: str) -> str:
+    if manager in _CONDA:
+        return ("conda's channels (defaults, conda-forge) have mkl for linux-64, win-64 and osx-64 (osx-64 up to the "
+                f"{platforms.last_release('macos')} line), none for osx-arm64 or linux-aarch64; nomkl has no Windows build")
+    spans = "; ".join(f"{w.who}: {w.first} to {w.last or 'now'}" for w in distribution.PYPI_MKL)
+    return f"PyPI's mkl wheels (mkl-static from {distribution.STATIC_FIRST}): {spans}; none for {distribution.PYPI_NONE}"
+
+
+def _not_here(manager: str, package: str, asked: str, key: str | None, where: _Where, release: str | None,
+              evidence: list[str]) -> Finding:
+    """The package is not built for the log's platform (known, or the only reading of the message)."""
+    said = _MANAGER[manager]
+    fix: list[str] = []
+    if package.lower() == "nomkl":
+        title = f"{said} has no nomkl for Windows: Anaconda's Windows numpy and scipy are built with MKL only"
+        evidence.append("nomkl is a metapackage of Anaconda's defaults channel that selects numpy and scipy built without MKL; "
+                        "it exists for Linux and macOS: on Windows those packages have no build without MKL (the nomkl 2.0 "
+                        "published for Windows needs an OpenBLAS the Windows channel does not have)")
+        fix += ["on Windows, drop nomkl (keep it for the Linux and macOS jobs): to avoid one broken MKL release, pin the one that "
+                "works instead: conda install mkl=<the good version> (e.g. in the CI's conda line)",
+                "or on conda-forge choose the BLAS by its selector, which exists on Windows too: conda install -c conda-forge "
+                "'libblas=*=*openblas'"]
+        confirm = ("conda search nomkl --platform win-64   # nothing: no Windows build",)
+        return _result(True, title, evidence, fix, confirm, manager)
+    place = platforms.platform(key) if key else None
+    if place is not None and place.never:
+        title = f"{said} has no {asked} for {place.words}: {place.note.split(';')[0]}"
+    elif place is not None:
+        title = f"{said} has no {asked} for {place.words}: {place.said}"
+    elif release and not platforms.supported("macos-x86_64", release):
+        title = (f"{said} has no {asked} for the log's platform: MKL {release} is built for Linux and Windows on x86-64 only "
+                 f"(macOS up to {platforms.last_release('macos')}, no ARM)")
+    else:
+        title = (f"{said} has no {asked} at all for the log's platform: MKL is built for x86 processors only (no ARM: Apple "
+                 "silicon, aarch64)")
+    evidence.append("Intel builds MKL for x86 processors only:")
+    evidence += _built_for()
+    evidence.append(_index_line(manager))
+    alt = distribution.alternative(key or "macos-arm64")
+    pin = None
+    last = key and distribution.last_release_for(key)
+    if key is None and release is None:
+        evidence.append(f"{package} of any release is missing, and every x86-64 platform (linux-64, win-64, osx-64) has "
+                        "one: the log's platform is one without MKL, an ARM one (osx-arm64: Apple silicon, as GitHub's "
+                        "macos-latest runners are since 2024; linux-aarch64), unless its channel list has neither defaults "
+                        "nor conda-forge" if manager in _CONDA else
+                        f"no release of {package} is offered: {distribution.PYPI_NONE} have no wheel")
+    if release and (key is None or last):  # a platform whose builds stopped: the last line still installs
+        last = last or platforms.last_release("macos")
+        pin = (f"mkl<{distribution.next_major(last)}" if manager in _CONDA else
+               f"mkl<={max((w.last for w in distribution.PYPI_MKL if w.last and w.last.startswith(last)), default=last)}")
+        who = place.words if place and not place.never else "macOS on Intel (osx-64)"
+        fix.append(f"{who}: pin the last release line built for it, {last}: {pin!r} in place of {asked!r} (environment.yml, "
+                   "requirements, the CI's install line)" + (f"; {package} {release} exists only for Linux and Windows"
+                                                                if release and key is None else ""))
+    if key is None or place.never:
+        fix.append(f"{'Apple silicon or ARM' if key is None else place.words}: no MKL exists there: build and run without it: "
+                   f"{alt.blas} ({alt.conda}; pip: {alt.pip}); drop mkl from that platform's environment or CI job")
+        fix.append(f"or run what needs MKL on {alt.elsewhere}")
+    if key is None:
+        fix.append("which platform it is: conda info | grep platform (pip: python3 -c \"import sysconfig; "
+                   "print(sysconfig.get_platform())\")")
+    subdir = distribution.conda_subdir(key or ("osx-64" if release else "osx-arm64"))
+    confirm = ((f"conda search '{asked}' --platform {subdir}   # nothing: no build there",)
+               if manager in _CONDA else (f"python3 -m pip index versions {package}   # the releases this platform can install",))
+    return _result(True, title, evidence, fix, confirm, manager)
+
+
+def _unavailable(manager: str, asked: str, key: str, where: _Where, release: str | None, evidence: list[str],
+                 said: list[PackageUnavailable]) -> Finding:
+    """The package is built for the log's platform: the index searched does not serve it."""
+    place = platforms.platform(key)
+    title = f"{_MANAGER[manager]} found no {asked}, which is published for {place.words}: the index it searched does not serve it"
+    evidence.append(_index_line(manager))
+    if manager in _CONDA:
+        fix = [f"take it from a channel that has it: conda install -c conda-forge '{asked}' (or list conda-forge in the "
+               "environment file's channels)",
+               f"check the channels: conda search -c conda-forge '{asked}' --platform {distribution.conda_subdir(key)}"]
+    else:
+        old = [w for w in distribution.pypi_wheels(key) if w.last and any(e.shown for e in said)
+               and max(next(e.shown for e in said if e.shown), key=version_key) == w.last]
+        fix = [f"this pip sees only {old[0].tags} wheels ({old[0].who}): upgrade pip (python3 -m pip install -U pip), or pin "
+               f"mkl<={old[0].last}"] if old else []
+        fix += ["the index pip searched (--index-url, --extra-index-url, --no-index with --find-links, a mirror or proxy) does "
+                f"not serve {asked}: install from PyPI's own index, or add the wheel to the mirror",
+                f"check: python3 -m pip download --no-deps --only-binary=:all: '{asked}'   # with the same index options"]
+    return _result(False, title, evidence, fix, (), manager)
+
+
+def _result(not_here: bool, title: str, evidence: list[str], fix: list[str], confirm: tuple[str, ...], manager: str) -> Finding:
+    why = ("conda solves for the platform it runs on (its subdir: linux-64, osx-64, osx-arm64, win-64, ...): a package without a "
+           "build for that subdir is 'not available' or 'does not exist', whatever the channels."
+           if manager in _CONDA else
+           "pip installs only a wheel whose platform tag this Python accepts; a release without such a wheel (and no source "
+           "distribution: MKL has none) is not offered at all, and pip lists the versions it could use.")
+    return Finding("mkl-not-for-this-platform" if not_here else "mkl-package-unavailable", "error", title, tuple(evidence), tuple(fix),
+                   why + " Intel builds MKL for x86 processors only, for macOS only up to the 2023 releases, and each package "
+                   "index serves those builds only.", confirm)
