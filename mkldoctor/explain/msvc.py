@@ -90,7 +90,7 @@ SIGNATURES = (
                          r"(?P<sym>\"[^\"]+\"|\S+)(?:.*?referenced in function (?P<fn>.+))?"), _unresolved),
     Signature("msvc-unresolved-count", "msvc", "error LNK", re.compile(r"fatal error LNK1120: \d+ unresolved externals"),
               lambda m, _: FollowOn(m.group(0))),
-    Signature("msvc-link-command", "msvc", "link.exe", re.compile(r"(?i)\b(?:link|lld-link)\.exe\"?\s+(?P<args>.+)$"),
+    Signature("msvc-link-command", "msvc", "link.exe", re.compile(r"(?i)\b(?:link|lld-link)\.exe\"?\s+(?!exited\b)(?P<args>.+)$"),
               _link_command),
 )
 

@@ -43,6 +43,13 @@ class PackageUnavailable:
 
 
 @dataclass(frozen=True, slots=True)
+class CondaPlatform:
+    """``Platform: osx-arm64``: the subdir conda (23.9 and newer), mamba or pixi says it solves for."""
+
+    subdir: str
+
+
+@dataclass(frozen=True, slots=True)
 class PackageList:
     """A message whose packages follow on ``  - name`` lines (conda's, uv's): held until they are read."""
 
@@ -145,8 +152,12 @@ SIGNATURES = (
               re.compile(rf"{_PKG}\s+(?P<spec>[^\s,]*(?:\s+[^\s,]+)??),?\s+(?:which\s+)?does not exist \(perhaps"), _one("mamba")),
     Signature("libsolv-nothing-provides", "pkgmanagers", "nothing provides",
               re.compile(rf"nothing provides (?:requested )?{_PKG}(?P<spec>(?:\s+[^\s]+?)?)(?:\s+needed by\s|\s*$)"), _one("mamba")),
+    Signature("conda-platform", "pkgmanagers", "latform: ", re.compile(rf"\b[Pp]latform: {_SUBDIR.pattern}\s*$"),
+              lambda m, _: CondaPlatform(m.group("subdir"))),
+    Signature("pixi-failed-to-solve", "pkgmanagers", "failed to solve", re.compile(r"failed to solve the (?:conda )?requirements"),
+              lambda m, _: Unrecognised(m.string.strip())),  # a header: the reason follows (No candidates were found ...)
     Signature("libmamba-could-not-solve", "pkgmanagers", "libmamba",
-              re.compile(r"^\s*(?:critical|error)\s+libmamba\s+Could not solve for environment specs"),
+              re.compile(r"\b(?:critical|error)\s+libmamba\s+Could not solve for environment specs"),
               lambda m, _: FollowOn(m.string.strip())),
     Signature("pixi-no-candidates", "pkgmanagers", "No candidates were found",
               re.compile(rf"No candidates were found for {_PKG}(?P<spec>(?:\s+[^\s]+?)?)\.?\s*$"), _one("pixi")),
@@ -187,6 +198,11 @@ def _where(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> _Whe
         key = event.subdir and (distribution.platform_of_subdir(event.subdir) or distribution.platform_of_tag(event.subdir))
         if key:
             return _Where(key, _SYSTEM_OF.get(key.split("-")[0]), f"the log names {event.subdir}, the platform of "
+                          f"{platforms.platform(key).words}")
+    for event in events.of(CondaPlatform):
+        key = distribution.platform_of_subdir(event.subdir)
+        if key:
+            return _Where(key, _SYSTEM_OF.get(key.split("-")[0]), f"the log says Platform: {event.subdir}, the platform of "
                           f"{platforms.platform(key).words}")
     shown = next((e.shown for e in said if e.shown), None)
     if shown:
@@ -230,6 +246,7 @@ def _release(spec: str) -> str | None:
 def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Finding:
     first = next((e for e in said if e.package.lower() in ("mkl", "nomkl")), said[0])
     package, spec, manager = first.package, first.spec, first.manager
+    spec = re.sub(r"\s+\*$", "", spec)  # libmamba's "mkl >=2023 *": any build
     asked = f"{package}{spec}" if spec and not re.fullmatch(r"[=* ]*", spec) else package
     release = _release(spec)
     where = _where(said, events, ctx)

@@ -118,7 +118,8 @@ def pypi_shown(versions: list[str]) -> list[Wheels]:
             continue
         if (wheels.last and version_key(newest) == version_key(wheels.last)) or (not wheels.last and version_key(newest) > closed):
             out.append(wheels)
-    return out
+    exact = [w for w in out if version_key(w.first) == version_key(oldest)]  # PyPI itself shows every release, from the first
+    return exact or out
 
 
 def conda_has(package: str, key: str, release: str | None = None) -> bool | None:
