@@ -331,3 +331,32 @@ def test_meson_found_no_is_fatal_only_where_the_step_failed():
     assert [f.severity for f in findings_of(found_no)] == ["warning"]
     failed = ("ERROR: Command \"meson setup build -Dblas=mkl\" failed with exit code 1 and output:\n" + found_no)
     assert [(f.id, f.severity) for f in findings_of(failed)] == [("meson-dependency-not-found", "error")]
+
+
+def test_apple_ld_ignoring_a_linux_or_intel_library():
+    elf = ("ld: warning: ignoring file /usr/local/lib/libmkl_rt.dylib, building for macOS-arm64 but attempting to link with file "
+           "built for unknown-unsupported file format ( 0x7F 0x45 0x4C 0x46 0x02 0x01 0x01 0x00 )\n"
+           "Undefined symbols for architecture arm64:\n  \"_dgemm_\", referenced from:\n      _main in main.o\n"
+           "ld: symbol(s) not found for architecture arm64\n"
+           "clang: error: linker command failed with exit code 1 (use -v to see invocation)\n")
+    finding = only(elf, "library-wrong-platform")
+    assert "a Linux (ELF) file" in finding.title and "linker command failed" in flat(finding)
+    xcode15 = ("ld: warning: ignoring file '/opt/intel/oneapi/mkl/2023.2.0/lib/libmkl_core.2.dylib': found architecture "
+               "'x86_64', required architecture 'arm64'\n")
+    (warning,) = findings_of(xcode15)  # a warning alone: the link may not have needed it
+    assert warning.severity == "warning" and "built for x86_64, and the link is arm64" in warning.title
+
+
+def test_conda_unsatisfiable_and_a_one_line_paste():
+    unsat = ("UnsatisfiableError: The following specifications were found to be incompatible with each other:\n\n"
+             "Output in format: Requested package -> Available versions\n\nPackage mkl conflicts for:\n"
+             "numpy=1.16 -> mkl[version='>=2019.4,<2021.0a0']\nmkl=2021.4\n")
+    finding = only(unsat, "mkl-package-unavailable")
+    assert "conflict" in finding.title and any("--dry-run" in line for line in finding.fix)
+    osx = ("UnsatisfiableError: The following specifications were found to be incompatible with your system:\n\n"
+           "  - feature:/osx-64::__osx==13.6=0\n  - mkl==2024.1.0\n\nYour installed version is: 13.6\n")
+    finding = only(osx, "mkl-not-for-this-platform")
+    assert "macOS on Intel" in finding.title and any("mkl<2024" in line for line in finding.fix)
+    pasted = "PackagesNotFoundError: The following packages are not available from current channels: - mkl==2024.1.0 - numpy=1.26\n"
+    finding = only(pasted, "mkl-not-for-this-platform")
+    assert "mkl==2024.1.0, numpy=1.26" in flat(finding)

@@ -89,6 +89,8 @@ def _ld(have: str = "wrong format"):
 
 def _ld64(m: re.Match, _) -> WrongFormat:
     have = m.group("have") or m.group("have2") or (_bytes(m.group("bytes")) if m.group("bytes") else "another architecture")
+    if "0x" in m.string and _bytes(m.string.split("(", 1)[-1]) != "unknown":  # "built for unknown-unsupported file format ( 0x7F 0x45"
+        have = _bytes(m.string.split("(", 1)[-1])
     need = m.group("need") or m.group("need2") or m.group("need3") or ""
     return WrongFormat(m.group("lib").strip(), "macOS", have.replace("macOS-", ""), need.replace("macOS-", ""), m.string.strip(),
                        linker=True)
@@ -97,8 +99,8 @@ def _ld64(m: re.Match, _) -> WrongFormat:
 def _windows(m: re.Match, before) -> WrongFormat:
     named = m.groupdict().get("lib") or m.groupdict().get("module")
     if not named:
-        for line in (m.string, *reversed(list(before))):
-            found = re.search(r"([\w.+-]+\.(?:dll|pyd))\b", line, re.I)
+        for line in (m.string, *reversed(list(before))):  # a quoted path keeps its folder (C:\Program Files (x86)\...)
+            found = re.search(r"[\"']([^\"']+\.(?:dll|pyd))[\"']", line, re.I) or re.search(r"([\w.+-]+\.(?:dll|pyd))\b", line, re.I)
             if found:
                 named = found.group(1)
                 break
@@ -223,8 +225,9 @@ def finding(said: list[WrongFormat], failed: bool, mkl: bool) -> Finding:
     kind = _KIND.get(have) or (f"a text file (it begins: {have[6:46]!r})" if have.startswith("text: ") else "")
     fix: list[str] = []
     confirm = (f"file {path}   # what the file is: ELF (Linux), Mach-O (macOS) or PE (Windows), and for which processor",)
+    who = "Apple's linker cannot use" if event.linker else "macOS cannot load"
     if event.system == "macOS" and have in ("ELF", "PE", "archive", "not Mach-O", "unknown") or have.startswith("text: "):
-        title = f"macOS cannot load {name}: it is {kind}, not a macOS (Mach-O) library"
+        title = f"{who} {name}: it is {kind}, not a macOS (Mach-O) library"
         fix.append(f"{name} is another platform's build: install or build the macOS one; a package or build script that "
                    "downloaded it chose Linux's download on macOS (for an MKL-based package such as mklml: its mac archive, "
                    "not the lnx one)")
@@ -235,7 +238,7 @@ def finding(said: list[WrongFormat], failed: bool, mkl: bool) -> Finding:
         else:
             fix.append("or use the project's code path without that library (another backend)")
     elif event.system == "macOS":
-        title = f"macOS cannot load {name}: it is built for {have}" + (f", and the process is {need}" if need else "")
+        title = f"{who} {name}: it is built for {have}" + (f", and the {'link' if event.linker else 'process'} is {need}" if need else "")
         arm = need.startswith("arm64")
         if mkl and arm:
             fix.append("MKL has no arm64 build (no release for Apple silicon): run the whole program as x86-64 under Rosetta 2 "
@@ -251,6 +254,7 @@ def finding(said: list[WrongFormat], failed: bool, mkl: bool) -> Finding:
         confirm = (f"lipo -archs {path}   # the architectures in the file", "file \"$(command -v python3)\"   # and the process's")
     elif event.system == "Windows":
         title, fix = _windows_fix(event, name, mkl)
+        confirm = (f"dumpbin /headers \"{path}\" | findstr machine   # x64 (8664) or x86 (14C): the DLL's word size",)
     else:
         title, fix = _linux_fix(event, name, path, kind, mkl)
     evidence = [f"the log says: {e.line[:300]}" for e in said[:4]]
@@ -307,7 +311,14 @@ def _windows_fix(event: WrongFormat, name: str, mkl: bool) -> tuple[str, list[st
     said = f"Windows cannot load {name}: it is a DLL of the other word size (32-bit and 64-bit mixed), or no DLL at all"
     if event.have in ("IA 32-bit", "AMD 64-bit", "ARM 64-bit", "AARCH64"):
         said = f"Windows cannot load {name}: it is an {event.have} DLL, and the process runs on an {event.need} platform"
+    folder = event.library.replace("/", "\\").rsplit("\\", 1)[0] if "\\" in event.library.replace("/", "\\") else ""
+    ia32 = re.search(r"(?i)\\(?:ia32(?:_win)?|x86|win32)$", folder)
+    if ia32 and mkl and event.have == "other word size":
+        said = f"Windows cannot load {name}: it is MKL's 32-bit DLL ({folder[ia32.start() + 1:]}) in a 64-bit process"
     return (said,
+            ([f"{name} is from a 32-bit folder ({folder}): load it from the 64-bit one, "
+              f"{folder[:ia32.start()]}\\{'intel64_win' if ia32.group(0).lower().endswith('_win') else 'intel64'}"]
+             if ia32 and mkl else []) +
             ["a 64-bit program (Python, Java, .NET) loads only 64-bit DLLs: put the 64-bit folder first on PATH (or "
              "os.add_dll_directory)" + (": MKL's is redist\\intel64 (2021-2023) or mkl\\<version>\\bin (oneAPI 2024 and "
                                         "newer), never ia32" if mkl else ""),

@@ -40,6 +40,7 @@ class PackageUnavailable:
     subdir: str | None = None  # the conda subdir or wheel tag the log names for it
     shown: tuple[str, ...] | None = None  # pip: the versions the index offered (None: not said)
     others: tuple[str, ...] = ()  # the other packages of the same message
+    conflict: bool = False  # conda's UnsatisfiableError: the specifications conflict (the package may well exist)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,12 +62,12 @@ class PackageList:
     at: int = field(default=0, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> "PackageUnavailable | Unrecognised":
-        items = [self.line.split(" - ", 1)[1]] if " - " in self.line else []  # a one-line paste: "...channels: - mkl==2024"
+        items = self.line.split(" - ")[1:]  # a one-line paste: "...channels: - mkl==2024.0.0 - numpy"
         channels = False
         for line in lines:
-            if re.match(r"^\s*(?:Current channels|Channels|To search for|Output in format|Note that)\b", line):
+            if re.match(r"^\s*(?:Current channels|Channels|To search for|Note that|Use \"conda search)\b", line):
                 channels = True
-            item = _ITEM.match(line)
+            item = _ITEM.match(line) or re.match(r"^\s*Package (?P<spec>\S+) conflicts for:", line)
             if item and not channels:
                 items.append(item.group("spec"))
             elif not item and not channels and items and not re.match(r"^\s*(?:│|├|└|\||╰)", line):
@@ -81,7 +82,7 @@ class PackageList:
             return Unrecognised(self.line, (*self.before, self.line, *lines[:6]), self.at)
         name, spec = mkl[0]
         others = tuple(f"{n}{s}" for n, s in asked if (n, s) != (name, spec))
-        return PackageUnavailable(self.manager, name, spec, self.line, subdir or tag, None, others)
+        return PackageUnavailable(self.manager, name, spec, self.line, subdir or tag, None, others, "Unsatisfiable" in self.line)
 
 
 _UV_BECAUSE = re.compile(r"(?:Because|and because)\s+(?:there are no versions of |only )?(?P<n>[A-Za-z0-9_][\w.-]*)(?P<s>[=<>!~][^\s,]*)?")
@@ -250,8 +251,9 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
     asked = f"{package}{spec}" if spec and not re.fullmatch(r"[=* ]*", spec) else package
     release = _release(spec)
     where = _where(said, events, ctx)
+    offered_none = any(e.shown == () for e in said)  # pip: no release at all for this platform, whatever was asked
     key = where.key
-    if key is None and where.system == "macOS" and release is None and package.lower() != "nomkl":
+    if key is None and where.system == "macOS" and (release is None or offered_none) and package.lower() != "nomkl":
         key = "macos-arm64"  # every MKL release older than 2024 has an Intel macOS build: none at all is Apple silicon
     if key is None and package.lower() == "nomkl" and manager in _CONDA:
         key = "windows-x86_64"  # Anaconda's nomkl is missing on Windows only
@@ -263,8 +265,11 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
     if any(re.match(r"^(?:==|=)[^=\s]+=\S+$", e.spec) for e in said):
         evidence.append("the specs pin conda builds (the part after the second =): a build is one platform's, so an environment "
                         "file exported with builds (conda env export) resolves only on the platform it was made on")
+    if offered_none:
+        evidence.append(f"pip was offered no release of {package} at all: the index has no wheel of it this Python can take")
+        release = None
     available = _available(package, manager, key, release)
-    if available is True:
+    if available is True or (any(e.conflict for e in said) and available is None):
         return _unavailable(manager, asked, key, where, release, evidence, said)
     return _not_here(manager, package, asked, key, where, release, evidence)
 
@@ -335,8 +340,8 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
                         f"no release of {package} is offered: {distribution.PYPI_NONE} have no wheel")
     if release and (key is None or last):  # a platform whose builds stopped: the last line still installs
         last = last or platforms.last_release("macos")
-        pin = (f"mkl<{distribution.next_major(last)}" if manager in _CONDA else
-               f"mkl<={max((w.last for w in distribution.PYPI_MKL if w.last and w.last.startswith(last)), default=last)}")
+        pin = (f"{package}<{distribution.next_major(last)}" if manager in _CONDA else
+               f"{package}<={max((w.last for w in distribution.PYPI_MKL if w.last and w.last.startswith(last)), default=last)}")
         who = place.words if place and not place.never else "macOS on Intel (osx-64)"
         fix.append(f"{who}: pin the last release line built for it, {last}: {pin!r} in place of {asked!r} (environment.yml, "
                    "requirements, the CI's install line)" + (f"; {package} {release} exists only for Linux and Windows"
@@ -354,21 +359,30 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
     return _result(True, title, evidence, fix, confirm, manager)
 
 
-def _unavailable(manager: str, asked: str, key: str, where: _Where, release: str | None, evidence: list[str],
+def _unavailable(manager: str, asked: str, key: str | None, where: _Where, release: str | None, evidence: list[str],
                  said: list[PackageUnavailable]) -> Finding:
-    """The package is built for the log's platform: the index searched does not serve it."""
-    place = platforms.platform(key)
-    title = f"{_MANAGER[manager]} found no {asked}, which is published for {place.words}: the index it searched does not serve it"
+    """The package is built for the log's platform: the index searched does not serve it, or the specifications conflict."""
+    package = said[0].package
     evidence.append(_index_line(manager))
+    if any(e.conflict for e in said):
+        others = [o for e in said for o in e.others]
+        title = (f"conda cannot install {asked} together with the other specifications"
+                 + (f" ({more(others, 3)})" if others else "") + ": they conflict, or one of them has no build for this platform")
+        fix = [f"relax the {package} pin (let conda choose a release: '{package}' alone), or pin the packages built against "
+               f"the same {package} release (conda search '<package>' --info lists each build's {package} requirement)",
+               "conda create -n try --dry-run <the same specifications>   # conda (or mamba) prints which specification conflicts"]
+        return _result(False, title, evidence, fix, (), manager)
+    place = platforms.platform(key or "linux-x86_64")
+    title = f"{_MANAGER[manager]} found no {asked}, which is published for {place.words}: the index it searched does not serve it"
     if manager in _CONDA:
         fix = [f"take it from a channel that has it: conda install -c conda-forge '{asked}' (or list conda-forge in the "
                "environment file's channels)",
-               f"check the channels: conda search -c conda-forge '{asked}' --platform {distribution.conda_subdir(key)}"]
+               f"check the channels: conda search -c conda-forge '{asked}' --platform {distribution.conda_subdir(place.key)}"]
     else:
-        old = [w for w in distribution.pypi_wheels(key) if w.last and any(e.shown for e in said)
-               and max(next(e.shown for e in said if e.shown), key=version_key) == w.last]
+        shown = next((e.shown for e in said if e.shown), None)
+        old = [w for w in distribution.pypi_wheels(place.key) if w.last and shown and max(shown, key=version_key) == w.last]
         fix = [f"this pip sees only {old[0].tags} wheels ({old[0].who}): upgrade pip (python3 -m pip install -U pip), or pin "
-               f"mkl<={old[0].last}"] if old else []
+               f"{package}<={old[0].last}"] if old else []
         fix += ["the index pip searched (--index-url, --extra-index-url, --no-index with --find-links, a mirror or proxy) does "
                 f"not serve {asked}: install from PyPI's own index, or add the wheel to the mirror",
                 f"check: python3 -m pip download --no-deps --only-binary=:all: '{asked}'   # with the same index options"]

@@ -300,10 +300,11 @@ _EXPLAIN = (
        "nomkl has no Windows build; Julia's MKL_jll defines no library there (UndefVarError: libmkl_rt_path not defined).",
        "Build without MKL there (Accelerate, OpenBLAS), run MKL's job on an x86-64 machine, pin the last release built for "
        "the platform (mkl<2024 on an Intel Mac, MKL_jll@2023), and on Windows pin mkl rather than install nomkl."),
-    _r("mkl-package-unavailable", "The package manager did not find an MKL package that exists for the platform",
+    _r("mkl-package-unavailable", "The package manager could not provide an MKL package that exists for the platform",
        "The release asked for is built for the log's platform, but the channels or the index searched do not serve it "
-       "(a channel list without conda-forge, a mirror, --no-index), or this pip cannot take its wheels (manylinux_2_28).",
-       "Install from a channel or index that has it (conda-forge, PyPI), or upgrade pip."),
+       "(a channel list without conda-forge, a mirror, --no-index), this pip cannot take its wheels (manylinux_2_28), or "
+       "conda found the specifications in conflict with it (UnsatisfiableError).",
+       "Install from a channel or index that has it (conda-forge, PyPI), upgrade pip, or relax the MKL pin."),
     _r("library-wrong-platform", "A library of another platform, processor or word size (or no library) was loaded or linked",
        "The loader or linker found the file and refused it: a Linux (ELF) library on macOS, an x86-64 library in an arm64 "
        "process, a 32-bit library in a 64-bit process (wrong ELF class, %1 is not a valid Win32 application), or a file that "
