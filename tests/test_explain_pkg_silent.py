@@ -315,6 +315,10 @@ def test_a_tools_echo_of_a_failed_command(line):
     assert claimed and isinstance(event, catalogue.FollowOn), (line, event)
 
 
+def test_a_command_that_exited_with_code_0_is_no_echo():
+    assert findings_of("Process finished with exit code 0\n==> ProcessError: Command exited with status 0\n") == []
+
+
 def test_a_log_of_echoes_only_is_not_clean_and_an_echo_joins_the_failure():
     log = ("[Tue Mar 5 10:00:00 2024]\nError in rule align_reads:\n    jobid: 3\n    output: out/a.bam\n"
            "Shutting down, this might take some time.\nExiting because a job execution failed. Look above for error message\n")
@@ -360,3 +364,16 @@ def test_conda_unsatisfiable_and_a_one_line_paste():
     pasted = "PackagesNotFoundError: The following packages are not available from current channels: - mkl==2024.1.0 - numpy=1.26\n"
     finding = only(pasted, "mkl-not-for-this-platform")
     assert "mkl==2024.1.0, numpy=1.26" in flat(finding)
+
+
+def test_a_hosts_could_not_load_is_the_wrong_format_said_again():
+    r = ("Error in dyn.load(file, DLLpath = DLLpath, ...) :\n"
+         "  unable to load shared object '/home/u/R/library/pkg/libs/pkg.so':\n"
+         "  /opt/intel/mkl/lib/ia32/libmkl_rt.so: wrong ELF class: ELFCLASS32\n")
+    finding = only(r, "library-wrong-platform")
+    assert finding.fix[0] == "use the 64-bit library: /opt/intel/mkl/lib/intel64/libmkl_rt.so"
+    julia = ("ERROR: could not load library \"/Users/u/.julia/artifacts/abc/lib/libmkl_rt.2.dylib\"\n"
+             "dlopen(/Users/u/.julia/artifacts/abc/lib/libmkl_rt.2.dylib, 0x0001): tried: '/Users/u/.julia/artifacts/abc/lib/"
+             "libmkl_rt.2.dylib' (mach-o file, but is an incompatible architecture (have 'x86_64', need 'arm64e' or 'arm64'))\n")
+    finding = only(julia, "library-wrong-platform")
+    assert "built for x86_64, and the process is arm64e" in finding.title

@@ -165,12 +165,14 @@ def _linux_short(m: re.Match) -> WrongFormat:
     return WrongFormat(m.group("lib"), "Linux", "empty", "", m.string.strip())
 
 
-def speaks_for(name: str, events: Parsed) -> bool:
-    """Whether a wrong-format finding speaks for a host's or loader's "could not load" of ``name``: the same file (by
-    name, with or without its folder and suffix), or a file the wrong-format message did not name: that failure, not
-    another."""
-    said = events.of(WrongFormat)
-    return any(not e.library or _stem(e.library) == _stem(name) for e in said)
+def speaks_for(name: str, events: Parsed, said: object = None) -> bool:
+    """Whether a wrong-format finding speaks for a host's or loader's "could not load" of ``name`` (the event ``said``):
+    the same file (by name, with or without its folder and suffix), a file the wrong-format message did not name, or
+    the reason printed on the lines just after the host's (R's dyn.load, Julia's dlopen: a library it needs is of
+    another format): that failure, not another."""
+    at = events.first_line.get(said, 0) if said is not None else 0
+    return any(not e.library or _stem(e.library) == _stem(name) or (at and 0 < events.first_line.get(e, 0) - at <= 3)
+               for e in events.of(WrongFormat))
 
 
 def _stem(name: str) -> str:

@@ -24,7 +24,7 @@ def _echo(m: re.Match, _) -> FollowOn:
 # status 1", "terminated with an error exit status (127)", "finished with non-zero exit value 1", "exit code: 1"
 _RAN = r"(?i:\b(?:cmd|command|process|subprocess|job|task|step|script|program|rule|build step)\b)"
 _EXIT = (r"(?i:\b(?:exit(?:ed)?|failed|returned|terminated|finished|completed?|did not complete successfully)\b[\w\s-]{0,30}?"
-         r"\b(?:exit|return)?\s*(?:code|status|value)\b\W{0,3}-?\d+)")
+         r"\b(?:exit|return)?\s*(?:code|status|value)\b\W{0,3}(?!0\b)-?\d+)")  # exit code 0 is success
 _COMMAND_EXIT = re.compile(rf"{_RAN}.{{0,2000}}?{_EXIT}")
 
 SIGNATURES = (

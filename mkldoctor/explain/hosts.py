@@ -124,7 +124,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         base = os.path.basename(event.library)
         stem = base.split(".so", 1)[0].split(".dylib", 1)[0].split(".dll", 1)[0]
         if (stem in explained or event.host in reasons or stem in foreign or base.endswith((".dylib", ".dll")) or "\\" in event.library
-                or speaks_for(event.library, events)):
+                or speaks_for(event.library, events, event)):
             continue  # the loader's reason is in the log and explained, or the platforms family speaks for it
         holders = ctx.holders_of_stem(stem)
         evidence = [f"{event.host} could not load {event.library}"]

@@ -86,7 +86,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             if ".dylib" in lib and not claims_foreign(lib, events):
                 failed.append(ForeignLoadFailed("macOS", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
     for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dylib
-        if ".dylib" in event.library:
+        if ".dylib" in event.library and not speaks_for(event.library, events, event):
             name = event.library.rsplit("/", 1)[-1]
             failed.insert(0, ForeignLoadFailed("macOS", name, f"{event.host} could not load {event.library}"))
     failed = [e for e in failed if not speaks_for(e.library, events)]  # found, but of another architecture or format

@@ -132,7 +132,7 @@ def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
                 failed.append(ForeignLoadFailed("Windows", lib, f"Intel MKL FATAL ERROR: Cannot load {lib}"))
     windows = log_platform(events) == "Windows"
     for event in events.of(HostCannotLoad):  # Julia's "could not load library" of a .dll, or of a bare name in a Windows log
-        if speaks_for(event.library, events):
+        if speaks_for(event.library, events, event):
             continue  # the file is of another word size or no DLL: binformat's finding says so
         if ".dll" in event.library or "\\" in event.library or windows and "/" not in event.library:
             name = folders.posix(event.library).rsplit("/", 1)[-1]
