@@ -51,3 +51,37 @@ def test_nan_handed_to_lapacks_balancing_is_named_as_nan(tmp_path, mkl):
 def test_the_routines_eig_and_level_1_blas_go_through(routine, number, name, kind):
     from mkldoctor.knowledge import arguments
     assert arguments.argument(routine, number) == (name, kind)
+
+
+def test_julia_asks_mkl_for_a_name_newer_than_the_mkl_it_opened():
+    """Julia's ccall looks the name up when it is called: the export table says which release brought it."""
+    [finding] = errors_of('julia> LinearSolve.getrf!([1.0;;])\nERROR: could not load symbol "dgetrf_64_": ...\n')
+    assert finding.id == "mkl-name-missing" and "2022.2.0" in finding.title
+    assert '">= 2022.2.0"' in finding.fix[0] and "MKL_jll" in finding.fix[0]
+    # a variant: JNA on Windows asking an MKL 2024.1 for a name that release no longer has
+    [finding] = errors_of("Exception in thread \"main\" java.lang.UnsatisfiedLinkError: Error looking up function "
+                          "'iJIT_NotifyEvent': The specified procedure could not be found.\n")
+    assert finding.id == "mkl-name-missing" and "gone from MKL since 2024.1.0" in finding.title
+    # a name no MKL ever had is the caller's: never "install another MKL"
+    [finding] = errors_of('ERROR: could not load symbol "openblas_set_num_threads64_":\n')
+    assert finding.id == "mkl-name-unknown" and not any("install" in line for line in finding.fix)
+
+
+@pytest.mark.parametrize("log", [
+    'ERROR: could not load library "libmkl_rt"\nlibmkl_rt.so: cannot open shared object file: No such file or directory\n',
+    'ERROR: LoadError: could not load library "libmkl_rt.so"\nlibmkl_rt.so: cannot open shared object file: No such file or directory\n'
+    "Stacktrace:\n [1] dlopen(s::String, flags::UInt32; throw_error::Bool)\n",
+])
+def test_julia_opening_mkl_by_its_bare_name_is_told_mkl_jll(log):
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and "MKL_jll" in finding.title
+    assert not any("conda" in line or "apt-get" in line for line in finding.fix)  # Julia's packages load their own MKL
+
+
+def test_a_jvm_bindings_extracted_library_without_its_mkl_redist():
+    log = ("Exception in thread \"main\" java.lang.UnsatisfiedLinkError: /home/u/.javacpp/cache/mkl-2025.0-1.5.11-linux-x86_64.jar/"
+           "org/bytedeco/mkl/linux-x86_64/libjnimkl_rt.so: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n"
+           "\tat java.base/java.lang.ClassLoader$NativeLibrary.load0(Native Method)\n")
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and "JVM" in finding.title
+    assert "redist" in finding.fix[0] and not any("conda" in line for line in finding.fix)

@@ -88,14 +88,14 @@ class Signature:
 
 
 def _families():
-    from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, linker, mathhosts, meson, msvc, platforms,
-                                   runtime, windows)
+    from mkldoctor.explain import (build, cargo, configure, cpu, dlsym, finders, hosts, jvm, linker, mathhosts, meson, msvc,
+                                   platforms, runtime, windows)
     from mkldoctor.explain import rtnames  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"); the loader's lines, the commonest
     # in a long log, early
-    return (runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, jvm, mathhosts, meson, rtnames,
+    return (runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, dlsym, jvm, mathhosts, meson, rtnames,
             finders)
 
 
@@ -128,14 +128,15 @@ def diagnoses() -> tuple[Callable, ...]:
     """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
     found, the loader at run time, MKL at run time), then each family's own."""
-    from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, kernels, libraries, linker, mathhosts, meson,
-                                   msvc, parameters, platforms, runtime, scope, undefined, windows)
+    from mkldoctor.explain import (build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker, mathhosts,
+                                   meson, msvc, parameters, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import rtnames
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
             windows.diagnose, platforms.diagnose, msvc.diagnose, linker.diagnose, cargo.diagnose, configure.diagnose, build.diagnose,
-            meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose, mathhosts.diagnose, rtnames.diagnose)
+            meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose, dlsym.diagnose, mathhosts.diagnose,
+            rtnames.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -166,8 +166,15 @@ def needed(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+_JNI_EXTRACTED = re.compile(r"/\.javacpp/cache/|^/tmp/lib[\w.-]*?\d{6,}\.so$")
+
+
 def loader(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain.jvm import JvmNativeLoad
+
     out = []
+    # the loader's message came through a JVM: its UnsatisfiedLinkError, or a native library a binding extracted from its jar
+    jvm = bool(events.of(JvmNativeLoad)) or any(_JNI_EXTRACTED.search(p) for p in ctx.places)
     by_soname: OrderedDict[str, list[LoaderMissing]] = OrderedDict()
     for event in events.of(LoaderMissing):
         by_soname.setdefault(event.soname, []).append(event)
@@ -177,7 +184,8 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         if not ctx.local:  # another machine's loader: what the log shows, not this machine's search
             from mkldoctor.explain import elsewhere
 
-            out.append(elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0]))
+            out.append(elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0],
+                                        jvm=[p for p in ctx.places if _JNI_EXTRACTED.search(p)] or jvm))
             continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")
         holders = ctx.holders(soname)

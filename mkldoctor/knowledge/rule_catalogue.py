@@ -298,6 +298,12 @@ _EXPLAIN = (
        "MKL is built for x86-64 only, and for macOS up to 2023: conda cannot resolve mkl on osx-arm64 or linux-aarch64, and "
        "Julia's MKL_jll defines no library there (UndefVarError: libmkl_rt_path not defined).",
        "Build without MKL there, use an x86-64 environment, or on an Intel Mac pin MKL 2023 (MKL_jll@2023)."),
+    _r("mkl-name-missing", "A host looked up an MKL name that the MKL it opened does not export",
+       "Julia's ccall or JNA asks the library for a name when it is called; MKL's export table says which releases have it.",
+       "Give the environment a release that exports the name (a compat bound on MKL_jll, a pinned mkl package)."),
+    _r("mkl-name-unknown", "A host looked up a name that no MKL release exports",
+       "The caller asks MKL for a routine it never had: another integer interface's suffix, another library's extension.",
+       "Fix the name the caller builds, or point it at the library that has it."),
     _r("julia-blas-interface-missing", "Julia's libblastrampoline has no BLAS for the interface a caller uses",
        "libblastrampoline forwards LP64 and ILP64 calls separately; a distribution's Julia calls LP64, MKL.jl loads ILP64.",
        "Use the official Julia binaries, whose LinearAlgebra is ILP64."),
