@@ -85,3 +85,19 @@ def test_a_jvm_bindings_extracted_library_without_its_mkl_redist():
     [finding] = errors_of(log)
     assert finding.id == "loader-cannot-find" and "JVM" in finding.title
     assert "redist" in finding.fix[0] and not any("conda" in line for line in finding.fix)
+
+
+def test_a_hosts_own_check_that_names_the_gnu_layer():
+    log = ('Traceback (most recent call last):\n  File "train.py", line 3, in <module>\n    import theano\n'
+           '  File "/opt/conda/lib/python3.7/site-packages/theano/configdefaults.py", line 1252, in check_mkl_openmp\n'
+           '    raise RuntimeError(\'To use MKL 2018 with Theano you MUST set "MKL_THREADING_LAYER=GNU" in your environement.\')\n'
+           'RuntimeError: To use MKL 2018 with Theano you MUST set "MKL_THREADING_LAYER=GNU" in your environement.\n')
+    [finding] = errors_of(log)
+    assert finding.id == "threading-layer-conflict" and finding.fix[0].startswith("export MKL_THREADING_LAYER=GNU")
+
+
+def test_ipythons_source_listing_is_not_an_error_of_its_own():
+    log = ("---> 12 import mkl_fft\n     13 except ImportError:\n     14     raise\n"
+           "ImportError: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n")
+    findings = errors_of(log)
+    assert [f.id for f in findings] == ["loader-cannot-find"], [(f.id, f.title) for f in findings]

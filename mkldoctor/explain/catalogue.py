@@ -37,7 +37,9 @@ ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
 # IPython's traceback header ("ImportError      Traceback (most recent call last)"): the error is its last line
 NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]arning|WARNING)\s*:|\bError \d+ \(ignored\)"
-                           r"|^\w+\s{2,}Traceback \(most recent call last\)")
+                           r"|^\w+\s{2,}Traceback \(most recent call last\)"
+                           # IPython's traceback lists the source around each frame: "-> 1252   raise ...", "   1253   except ImportError:"
+                           r"|^(?:\s+|-+>\s*)\d+ +\S")
 
 # Cheap substrings: a line that holds none of them can match no error word and no needle (a test
 # holds that for every signature), so the regular expressions run on few lines.
