@@ -101,3 +101,14 @@ def test_ipythons_source_listing_is_not_an_error_of_its_own():
            "ImportError: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n")
     findings = errors_of(log)
     assert [f.id for f in findings] == ["loader-cannot-find"], [(f.id, f.title) for f in findings]
+
+
+def test_a_threading_layer_without_openmp_in_a_conda_environment_is_fixed_there():
+    log = ("python: symbol lookup error: /home/u/anaconda3/envs/x/lib/libmkl_intel_thread.so.2: undefined symbol: "
+           "omp_get_thread_num\n")
+    [finding] = errors_of(log)
+    assert finding.id == "openmp-runtime-missing"
+    assert finding.fix[0].startswith("in the log's conda environment: conda install intel-openmp -p /home/u/anaconda3/envs/x")
+    # outside conda: the general recipe first
+    [finding] = errors_of(log.replace("/home/u/anaconda3/envs/x/lib", "/opt/app/lib"))
+    assert "conda" not in finding.fix[0]
