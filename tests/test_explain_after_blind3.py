@@ -112,3 +112,15 @@ def test_a_threading_layer_without_openmp_in_a_conda_environment_is_fixed_there(
     # outside conda: the general recipe first
     [finding] = errors_of(log.replace("/home/u/anaconda3/envs/x/lib", "/opt/app/lib"))
     assert "conda" not in finding.fix[0]
+
+
+def test_a_newer_layer_given_an_older_cores_mkl_is_two_mkls_mixed():
+    """A name MKL's core has only since 2024.0, missing for a 2024+ layer: the core loaded is another, older MKL's (by the
+    layer's folder, or by its soname alone)."""
+    log = ("ImportError: /home/u/miniconda3/envs/t/lib/python3.11/site-packages/torch/lib/../../../../libmkl_intel_thread.so.2: "
+           "undefined symbol: mkl_blas_xgemm_f16f16f32_pack\n")
+    [finding] = errors_of(log)
+    assert finding.id == "runtime-symbol-missing" and finding.title.startswith("two MKLs mixed")
+    # a name every release's core has is not this case (the layer cannot see any core: scope's finding)
+    [finding] = errors_of(log.replace("mkl_blas_xgemm_f16f16f32_pack", "mkl_serv_getenv"))
+    assert not finding.title.startswith("two MKLs mixed")
