@@ -38,7 +38,9 @@ ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
 # IPython's traceback header ("ImportError      Traceback (most recent call last)"): the error is its last line
 NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]arning|WARNING)\s*:|\bError \d+ \(ignored\)"
-                           r"|^\w+\s{2,}Traceback \(most recent call last\)")
+                           r"|^\w+\s{2,}Traceback \(most recent call last\)"
+                           # IPython's traceback lists the source around each frame: "-> 1252   raise ...", "   1253   except ImportError:"
+                           r"|^(?:\s+|-+>\s*)\d+ +\S")
 
 # Cheap substrings: a line that holds none of them can match no error word and no needle (a test
 # holds that for every signature), so the regular expressions run on few lines.
@@ -95,8 +97,8 @@ class Signature:
 
 
 def _families():
-    from mkldoctor.explain import (binformat, build, cargo, configure, cpu, echoes, finders, hosts, jvm, linker, mathhosts, meson,
-                                   msvc, pkgmanagers, platforms, runtime, windows)
+    from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, echoes, finders, hosts, jvm, linker, mathhosts,
+                                   meson, msvc, pkgmanagers, platforms, runtime, windows)
     from mkldoctor.explain import rtnames  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
@@ -104,7 +106,7 @@ def _families():
     # %1 is not a valid Win32 application" and dyld's "Reason: tried: '...' (mach-o file, but is an incompatible
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
-    return (binformat, runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, jvm, mathhosts, meson,
+    return (binformat, runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, dlsym, jvm, mathhosts, meson,
             pkgmanagers, rtnames, finders, echoes)
 
 
@@ -137,15 +139,15 @@ def diagnoses() -> tuple[Callable, ...]:
     """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
     found, the loader at run time, MKL at run time), then each family's own."""
-    from mkldoctor.explain import (binformat, build, cargo, configure, cpu, finders, hosts, jvm, kernels, libraries, linker, mathhosts,
-                                   meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
+    from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker,
+                                   mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import rtnames
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
             binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, linker.diagnose, cargo.diagnose,
-            configure.diagnose, build.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose, mathhosts.diagnose,
-            rtnames.diagnose, pkgmanagers.diagnose)
+            configure.diagnose, build.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose, dlsym.diagnose,
+            mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -132,8 +132,13 @@ def _julia_no_blas(event: JuliaNoBlas) -> Finding:
          "libblastrampoline forwards each BLAS call to a library loaded for its interface, LP64 or ILP64 (BLAS.get_config() "
          "lists them as [ LP64] and [ILP64]); MKL.jl's libmkl_rt is loaded as ILP64, which Julia's own LinearAlgebra uses",
          "a Julia built against the system's LP64 libblas (a distribution's package) calls the LP64 interface: once MKL.jl "
-         "replaces the libraries, none is left for it"),
+         "replaces the libraries, none is left for it",
+         "a caller of CBLAS (cblas_ddot, as Enzyme's derivatives and C code do): libblastrampoline before 5.11 did not forward "
+         "the ILP64 CBLAS names of MKL 2024 and newer (JuliaLinearAlgebra/libblastrampoline#137), so those calls have no library"),
         ("use the official Julia binaries (juliaup, or the julialang.org downloads), whose LinearAlgebra calls ILP64",
+         "a CBLAS caller with MKL 2024 or newer: a Julia whose libblastrampoline is 5.11 or newer (check: julia -e 'using "
+         "LinearAlgebra; println(BLAS.lbt_get_config())' and the libblastrampoline_jll version in versioninfo), or until then "
+         "an MKL_jll before 2024 (Pkg.compat(\"MKL_jll\", \"< 2024\"))",
          "check with BLAS.get_config() before and after `using MKL`: the interface Julia was built for must keep a library"),
         "Julia's LinearAlgebra calls BLAS through libblastrampoline, which has one table per integer interface.",
     )

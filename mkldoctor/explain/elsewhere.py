@@ -25,8 +25,12 @@ BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library b
 # -- the loader: a program that needs a library its machine did not find -------------------------------
 
 
-def loader(ctx: Context, soname: str, binaries: list[str], confirm: str) -> Finding:
+def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bool | list[str] = False) -> Finding:
+    """``jvm``: the message came through a JVM (true, or the native libraries the log shows it extracted and loaded)."""
     stem = soname.split(".so", 1)[0]
+    host = _host_lines(soname, binaries, jvm)
+    if host is not None:
+        return host
     evidence = [f"{', '.join(binaries)} needs {soname}; the loader of the log's machine found it in none of the folders it "
                 "searched (the run path, LD_LIBRARY_PATH, its ld.so cache, the default folders)"]
     shown = ctx.shown(stem + ".so")
@@ -66,6 +70,52 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str) -> Find
         "mkldoctor cannot see: the fix is to put the folder that holds the library on that path, or to install it there.",
         (f"{confirm}   # run it where the program runs",),
     )
+
+
+def _host_lines(soname: str, binaries: list[str], jvm: bool | list[str]) -> Finding | None:
+    """A host that gets MKL its own way, not from the system's folders: Julia (MKL_jll's artifact), a JVM binding (a
+    native library extracted from a jar, and JavaCPP's MKL redist artifact beside it)."""
+    if not soname.startswith("libmkl_"):
+        return None
+    if "julia (dlopen)" in binaries:
+        return Finding(
+            "loader-cannot-find", "error", f"Julia could not open {soname}: the package opened MKL by its bare name, "
+            "not through MKL_jll's artifact",
+            (f"Julia's dlopen was given the bare name {soname.split('.so')[0]}: no folder of the system's loader holds it, and "
+             "Julia's own MKL is MKL_jll's artifact (under ~/.julia/artifacts), which only its full path "
+             "(MKL_jll.libmkl_rt_path) reaches",),
+            ("julia -e 'using MKL_jll; @show MKL_jll.is_available() MKL_jll.libmkl_rt_path'   # false or an error: the "
+             "artifact is missing for this platform or was never downloaded",
+             "julia -e 'using Pkg; Pkg.instantiate(); Pkg.update()'   # downloads the artifact; a package that opened the bare "
+             "name has later releases that call MKL_jll.libmkl_rt (update it, and check its [compat] on MKL_jll)",
+             "a broken download: julia -e 'using Pkg; Pkg.gc()', remove the MKL_jll folder under ~/.julia/artifacts, and "
+             "instantiate again",
+             "do not install a system MKL to get past it: Julia's packages are meant to load MKL_jll's copy"),
+            "Julia packages get MKL from the MKL_jll package, whose library is an artifact downloaded into the depot "
+            "(lazily, on first use, for some releases); code that opens \"libmkl_rt\" by name asks the system's loader "
+            "instead, which has no such library unless one was installed system-wide.",
+            ("julia -e 'using Pkg; Pkg.status(\"MKL_jll\"; mode=PKGMODE_MANIFEST)'",),
+        )
+    if jvm:
+        extracted = jvm if isinstance(jvm, list) else []
+        return Finding(
+            "loader-cannot-find", "error", f"a JVM's native library needs {soname}, which no folder of the loader holds",
+            tuple([f"{b} needs {soname}: a native library a Java binding extracted from its jar and loaded" for b in extracted[:2]]
+                  or [f"the native library the JVM loaded (a Java binding's, extracted from its jar) needs {soname}"])
+            + ("the binding links MKL's shared libraries but does not carry them: they come from a separate artifact "
+               "(JavaCPP's MKL redist, org.bytedeco mkl-platform-redist) or from an installed MKL on the loader's path",),
+            ("add the MKL redist artifact of the version the binding was built against (the binding's release notes or its "
+             "hello-world project name it: a redist of another MKL release does not match), e.g. org.bytedeco/mkl-platform-redist "
+             "with the JavaCPP version of the binding",
+             "or an installed MKL of that release on the loader's path before the JVM starts: export LD_LIBRARY_PATH=<its lib "
+             "folder> (Windows: PATH; macOS: DYLD_LIBRARY_PATH)",
+             "the JVM's own setting does not help here: java.library.path finds the binding's library, and the system's "
+             "loader then looks for what that library needs"),
+            "The JVM loaded the binding's native library with System.load; the loader then resolves that library's own "
+            "dependencies (libmkl_rt) on the system's path only.",
+            ("ldd <the extracted library> | grep mkl   # run where the JVM runs, while the file exists",),
+        )
+    return None
 
 
 def stale_interpreter(ctx: Context) -> list[str]:

@@ -84,6 +84,23 @@ def _failed(events: Parsed, said: list[FinderSaid]) -> bool:
     return any(e.kind == "error" for e in said) or bool(events.of(FollowOn)) or bool(events.of(Unrecognised))
 
 
+def _platform_layouts(events: Parsed) -> tuple[str, ...]:
+    """The log says it comes from macOS or Windows, whose MKL folders differ from Linux's: where each layout keeps them
+    (a finder written for Linux appends lib/intel64, which no macOS release has)."""
+    from mkldoctor.explain.origin import log_platform
+
+    platform = {"macOS": "macos", "Windows": "windows"}.get(log_platform(events) or "")
+    if platform is None:
+        return ()
+    where = "; ".join(f"{f.releases}: {f.libs}" for f in folders.LAYOUTS if f.platform == platform)
+    head = ("macOS: MKL keeps its libraries in lib, with no intel64 folder in any release (one architecture), so a finder "
+            "that appends lib/intel64 finds nothing there" if platform == "macos" else
+            "Windows: the finder must find the .lib import libraries (mkl_rt.lib, or mkl_intel_lp64.lib, mkl_core.lib and a "
+            "threading layer), whose folder differs by layout")
+    return (f"{head}: give it that folder (CMAKE_LIBRARY_PATH=<it>, or the finder's own variable), or update the finder; "
+            f"where each layout keeps them: {where}",)
+
+
 def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     finders = list(dict.fromkeys(e.finder for e in said if e.finder))
     lines = list(dict.fromkeys(line for e in said for line in (e.text, *e.more)))
@@ -100,19 +117,21 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     severity = "error" if _failed(events, said) else "warning"
     title = ("the project's own search for MKL failed" if severity == "error" else
              "the project's own search for MKL found none, and the build went on without it") + f"{where}: {said[0].text[:120]}"
-    named = tuple(f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
-                  f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)" for var in asked[:2])
+    layouts = _platform_layouts(events)
+    named = layouts + tuple(f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
+                            f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)" for var in asked[:2])
+    linux = () if layouts else (  # Linux's (and Windows') folders of each release; a macOS log has its own line above
+        "a finder written before oneAPI looks in /opt/intel/mkl and lib/intel64 or lib/intel64_lin: oneAPI installs in "
+        "/opt/intel/oneapi/mkl/<ver> (and /opt/intel/oneapi/mkl/latest), 2021-2023 with the "
+        f"libraries in mkl/<ver>/lib/intel64, {folders.ONEAPI_FLAT} and newer in mkl/<ver>/lib: give it that folder "
+        "(CMAKE_LIBRARY_PATH=<it>), or use Intel's MKLConfig.cmake: find_package(MKL CONFIG) with -DMKL_DIR=<prefix>/lib/cmake/mkl",)
     return Finding(
         "mkl-finder-failed", severity, title, tuple(evidence),
         named + ("point the finder at MKL the way it reads: most read MKLROOT (source /opt/intel/oneapi/setvars.sh sets it) or a variable "
-         "of their own (MKL_ROOT, MKL_DIR, INTEL_MKL_DIR): cmake -D<that variable>=<MKL prefix>; the finder's file lists the "
-         "names it reads and the folders it tries (grep -n 'ENV\\|HINTS\\|PATHS\\|SUFFIXES' <the finder>)",
-         "a finder written before oneAPI looks in /opt/intel/mkl and lib/intel64 or lib/intel64_lin: oneAPI installs in "
-         "/opt/intel/oneapi/mkl/<ver> (and /opt/intel/oneapi/mkl/latest), 2021-2023 with the "
-         f"libraries in mkl/<ver>/lib/intel64, {folders.ONEAPI_FLAT} and newer in mkl/<ver>/lib: give it that folder "
-         "(CMAKE_LIBRARY_PATH=<it>), or use Intel's MKLConfig.cmake: find_package(MKL CONFIG) with -DMKL_DIR=<prefix>/lib/cmake/mkl",
-         "with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
-         "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache"),
+                 "of their own (MKL_ROOT, MKL_DIR, INTEL_MKL_DIR): cmake -D<that variable>=<MKL prefix>; the finder's file lists the "
+                 "names it reads and the folders it tries (grep -n 'ENV\\|HINTS\\|PATHS\\|SUFFIXES' <the finder>)",)
+        + linux + ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
+                   "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache"),
         "A project that ships its own FindMKL.cmake (or checks in its configure script) decides by itself where MKL may be, "
         "from the variables and folders its authors knew. MKL's folders moved with oneAPI (2021) and again in 2024, so an "
         "older finder misses a newer MKL, and a newer finder may not read the variable a user set.",

@@ -168,8 +168,15 @@ def needed(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+_JNI_EXTRACTED = re.compile(r"/\.javacpp/cache/|^/tmp/lib[\w.-]*?\d{6,}\.so$")
+
+
 def loader(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain.jvm import JvmNativeLoad
+
     out = []
+    # the loader's message came through a JVM: its UnsatisfiedLinkError, or a native library a binding extracted from its jar
+    jvm = bool(events.of(JvmNativeLoad)) or any(_JNI_EXTRACTED.search(p) for p in ctx.places)
     by_soname: OrderedDict[str, list[LoaderMissing]] = OrderedDict()
     for event in events.of(LoaderMissing):
         by_soname.setdefault(event.soname, []).append(event)
@@ -179,7 +186,8 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         if not ctx.local:  # another machine's loader: what the log shows, not this machine's search
             from mkldoctor.explain import elsewhere
 
-            out.append(elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0]))
+            out.append(elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0],
+                                        jvm=[p for p in ctx.places if _JNI_EXTRACTED.search(p)] or jvm))
             continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")
         holders = ctx.holders(soname)
@@ -347,7 +355,12 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
         fix.append(f"link it: -L{q(places[0])} -liomp5, and at run time: export LD_LIBRARY_PATH={q(places[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
         fix.append(f"or for this run only: LD_PRELOAD={q(os.path.join(places[0], 'libiomp5.so'))}")
     else:
-        fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
+        conda = _conda_prefix_of(event.library)
+        if conda:  # mkl's own OpenMP package is missing from the environment, or is of another release after a partial update
+            fix.append(f"in the log's conda environment: {recipes.conda_install('intel-openmp')} -p {q(conda)}   # mkl's OpenMP "
+                       f"runtime; a partial update can leave mkl without a matching one: conda update --all -p {q(conda)} (or "
+                       "mamba) brings every package to one consistent solve")
+        fix.append(("or " if conda else "") + f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
     fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
     return Finding(
         "openmp-runtime-missing", "error", f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)",
@@ -356,6 +369,16 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
         "so the first OpenMP call fails when it is resolved.",
         (f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'iomp5|mkl'",),
     )
+
+
+def _conda_prefix_of(library: str) -> str | None:
+    """The conda environment a library of the log lies in (``<env>/lib/libmkl_intel_thread.so``, also reached through
+    ``<env>/lib/python3.7/site-packages/mkl/../../../``), or None."""
+    folder = os.path.dirname(os.path.normpath(library.replace("\\", "/")))
+    if os.path.basename(folder) != "lib":
+        return None
+    prefix = os.path.dirname(folder)
+    return prefix if is_conda(prefix) else None
 
 
 def _built_against(path: str) -> list[str]:

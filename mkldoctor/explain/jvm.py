@@ -22,15 +22,39 @@ class JavaNoLibrary:
     name: str  # "mkl_rt", as System.loadLibrary was given it
 
 
+@dataclass(frozen=True, slots=True)
+class JvmNativeLoad:
+    """Any other UnsatisfiedLinkError: the JVM loaded a native library and the system's loader failed on it (its own
+    message, on this line or the next, says why)."""
+
+    line: str
+
+
 SIGNATURES = (
     Signature("java-no-library", "jvm", "UnsatisfiedLinkError",
               re.compile(r"UnsatisfiedLinkError: no (?P<name>[\w.+-]+) in (?:java\.library\.path|system library path)"),
               lambda m, _: JavaNoLibrary(m.group("name"))),
+    Signature("java-native-load", "jvm", "UnsatisfiedLinkError", re.compile(r"UnsatisfiedLinkError"),
+              lambda m, _: JvmNativeLoad(m.string.strip()[:200])),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain.hosts import LoaderMissing
+
     out = []
+    loads = events.of(JvmNativeLoad)
+    if loads and not events.of(LoaderMissing):  # the loader's own reason was not in the log, or not one it knows
+        out.append(Finding(
+            "host-cannot-load", "error", "a JVM could not load a native library: " + loads[0].line[:160],
+            tuple(f"the log says: {e.line}" for e in loads[:3]),
+            ("read the reason the JVM gives after the library's path (cannot open shared object file: a library it needs is "
+             "not on the loader's path; undefined symbol: another release of it is loaded first; wrong ELF class: another "
+             "architecture's file), or run again with -Djava.library.path and LD_DEBUG=libs set",),
+            "UnsatisfiedLinkError wraps the system loader's own message for a native library (a Java binding's JNI library, "
+            "and MKL behind it).",
+        ))
+
     for event in events.of(JavaNoLibrary)[:2]:
         name = event.name
         files = f"lib{name}.so (Linux), {name}.dll or {name}.N.dll (Windows), lib{name}.dylib (macOS)"

@@ -79,6 +79,11 @@ SIGNATURES = (
     Signature("mkl-threading-layer", "runtime", "is incompatible with",
               re.compile(r"MKL_THREADING_LAYER=(?P<layer>\w+) is incompatible with (?P<lib>[\w.+-]+?)(?:\s|\.?$)"),
               lambda m, _: ThreadingConflict(m.group("layer"), m.group("lib"))),
+    # a host's own check that names the layer it needs: Theano's "To use MKL 2018 with Theano you MUST set
+    # "MKL_THREADING_LAYER=GNU" in your environement." (its compiled code runs on GNU's libgomp)
+    Signature("host-wants-gnu-layer", "runtime", "rror",
+              re.compile(r"[Ee]rror\b.*\b(?:MUST|must|need to|have to|should) set \W?MKL_THREADING_LAYER=GNU\b"),
+              lambda m, _: ThreadingConflict("INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)")),
     Signature("omp-duplicate", "runtime", "OMP: Error #15",
               re.compile(r"OMP: Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?) already initialized"),
               lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),

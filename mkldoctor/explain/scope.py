@@ -62,7 +62,8 @@ class Unseen:
     symbol: str
     who: str  # "MKL" (MKL's own message), or the host or program the loader ran in
     role: str  # the library's role in layout: "kernel", "interface", ...
-    case: str  # "scope" (no MKL layer is visible to it), "older" (an MKL older than the table, by its folder)
+    case: str  # "scope" (no MKL layer is visible to it), "older" (an MKL older than the table, by its folder), "mixed" (a
+    # library of a release that has the name, given another MKL's older core)
     exported: Exported | None
 
 
@@ -77,12 +78,17 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
     if role not in KERNEL_ROLES + LAYER_ROLES or knowledge.is_openmp_symbol(symbol):
         return None
     found = exported(symbol)
-    if found is None or not found.throughout:
+    if found is None:
         return None
     own = f"lib{layout.get(os.path.basename(path)).name}"
     if set(found.libraries) <= {own}:
         return None
     release = places.release_in(path)
+    if not found.throughout:  # a core name that came with a release: only a layer of that release or newer calls it, so
+        # the core that lacks it is an older MKL's
+        if found.last == exports.releases()[-1].name and "libmkl_core" in found.libraries:
+            return Unseen(path, symbol, who, role, "mixed", found)
+        return None
     oldest = exports.releases()[0].name
     if release and version_key(release) < version_key(oldest):
         return Unseen(path, symbol, who, role, "older", found)
@@ -117,6 +123,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     dropped = [u for u in items if u.case == "scope" and u not in hidden]
     if older:
         out.append(_older(older))
+    mixed = [u for u in items if u.case == "mixed"]
+    if mixed:
+        out.append(_mixed(mixed, ctx))
     if hidden or bare_unversioned_kernels(events):
         out.append(core_not_visible(hidden, events))
     if dropped:
@@ -246,6 +255,35 @@ def _dropped(items: list[Unseen]) -> Finding:
         "and the first call fails at run time.",
         (f"readelf -d {first.who if not is_host(first.who) else '<the program>'} | grep NEEDED   # must list libmkl_core and "
          "the threading layer",),
+    )
+
+
+def _mixed(items: list[Unseen], ctx: Context) -> Finding:
+    first = items[0]
+    name, folder = os.path.basename(first.path), os.path.dirname(first.path)
+    release = places.release_in(first.path)
+    since = first.exported.first
+    evidence = [f"{u.who}: {u.path} needs {u.symbol}" for u in items[:4]]
+    evidence.append(f"{first.symbol} is exported by libmkl_core from MKL {since} on (mkldoctor's table of every release's "
+                    f"exports, {exports.releases()[0].name} to {exports.releases()[-1].name})")
+    evidence.append(f"{name} is from " + (f"MKL {release}, by its folder's name" if release else f"MKL {since} or newer, as it "
+                    "calls the name") + ": its own release's core has the name, so the libmkl_core that answered is another, older MKL's")
+    envs = ctx.environments()
+    evidence += [f"the program runs in the Python environment {env}, which may bring its own mkl" for env in envs[:1]]
+    fix = [f"load the core of the same MKL: put {folder} first on LD_LIBRARY_PATH (export LD_LIBRARY_PATH={folder}"
+           "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}), or LD_PRELOAD its libmkl_core for one run"]
+    if envs:
+        fix.append(f"or keep the two MKLs apart: run in an environment with no mkl package of its own (a new conda environment, "
+                   f"not {envs[0]}), or use that environment's MKL alone (without sourcing oneAPI's setvars.sh)")
+    return Finding(
+        "runtime-symbol-missing", "error",
+        f"two MKLs mixed: {name} needs {first.symbol}, which MKL's core has since {since}, and an older MKL's libmkl_core was loaded",
+        tuple(evidence), tuple(fix),
+        "MKL's layers call into libmkl_core of their own release. When two MKL copies are on the loader's path (a conda or "
+        "pip environment's mkl and an oneAPI install, a system MKL and a package's), the loader takes each library from "
+        "the first folder that has its name: a threading layer or kernel of the newer copy beside the core of the older one "
+        "fails on the first name the older core lacks.",
+        ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'libmkl_(core|rt)'   # which folder each MKL library came from",),
     )
 
 

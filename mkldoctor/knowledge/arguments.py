@@ -15,13 +15,15 @@ import re
 # "work" a workspace length; "char" an option letter; "scalar" a number; "ints" an integer array (pivots)
 _KIND = {
     **dict.fromkeys(("M", "N", "K", "NRHS", "LDA", "LDB", "LDC", "LDU", "LDVT", "LDZ", "LDVL", "LDVR", "INCX", "INCY",
-                     "ITYPE", "IL", "IU", "IA", "JA", "IB", "JB", "IC", "JC", "IQ", "JQ", "IZ", "JZ", "RANK"), "int"),
-    **dict.fromkeys(("A", "B", "C", "X", "Y", "W", "S", "U", "VT", "Z", "D", "E", "Q", "TAU", "WR", "WI", "VL", "VR"), "array"),
+                     "ITYPE", "IL", "IU", "IA", "JA", "IB", "JB", "IC", "JC", "IQ", "JQ", "IZ", "JZ", "RANK", "ILO", "IHI",
+                     "KL", "KU", "KD", "LDAB", "LDH", "LDT", "LDQ", "LDVS", "LDX", "LDY", "INCW", "NB", "K1", "K2"), "int"),
+    **dict.fromkeys(("A", "B", "C", "X", "Y", "W", "S", "U", "VT", "Z", "D", "E", "Q", "TAU", "WR", "WI", "VL", "VR",
+                     "SCALE", "AB", "H", "T", "DL", "DU", "AP", "ALPHAR", "ALPHAI", "VS", "TAUQ", "TAUP"), "array"),
     **dict.fromkeys(("LWORK", "LIWORK", "LRWORK"), "work"),
     **dict.fromkeys(("WORK", "IWORK", "RWORK"), "workspace"),
     **dict.fromkeys(("TRANS", "TRANSA", "TRANSB", "UPLO", "SIDE", "DIAG", "JOBZ", "JOBU", "JOBVT", "JOBVL", "JOBVR", "RANGE",
-                     "COMPZ"), "char"),
-    **dict.fromkeys(("ALPHA", "BETA", "VU", "ABSTOL", "RCOND"), "scalar"),
+                     "COMPZ", "JOB", "JOBVS", "SORT", "NORM", "VECT", "COMPQ"), "char"),
+    **dict.fromkeys(("ALPHA", "BETA", "VU", "ABSTOL", "RCOND", "ANORM"), "scalar"),
     **dict.fromkeys(("IPIV", "JPVT", "ISUPPZ", "DESCA", "DESCB", "DESCC", "DESCQ", "DESCZ"), "ints"),
 }
 
@@ -59,6 +61,34 @@ ROUTINES: dict[str, tuple[str, ...]] = {
     "TRTRS": ("UPLO", "TRANS", "DIAG", "N", "NRHS", "A", "LDA", "B", "LDB", "INFO"),
     "HEEV": ("JOBZ", "UPLO", "N", "A", "LDA", "W", "WORK", "LWORK", "RWORK", "INFO"),
     "GEEV": ("JOBVL", "JOBVR", "N", "A", "LDA", "WR", "WI", "VL", "LDVL", "VR", "LDVR", "WORK", "LWORK", "INFO"),
+    # what GEEV, GEES and numpy/scipy/torch's eig call on the way: balancing, Hessenberg reduction, the QR iteration
+    "GEBAL": ("JOB", "N", "A", "LDA", "ILO", "IHI", "SCALE", "INFO"),
+    "GEHRD": ("N", "ILO", "IHI", "A", "LDA", "TAU", "WORK", "LWORK", "INFO"),
+    "HSEQR": ("JOB", "COMPZ", "N", "ILO", "IHI", "H", "LDH", "WR", "WI", "Z", "LDZ", "WORK", "LWORK", "INFO"),
+    "GEES": ("JOBVS", "SORT", "SELECT", "N", "A", "LDA", "SDIM", "WR", "WI", "VS", "LDVS", "WORK", "LWORK", "BWORK", "INFO"),
+    "SYEVR": ("JOBZ", "RANGE", "UPLO", "N", "A", "LDA", "VL", "VU", "IL", "IU", "ABSTOL", "M", "W", "Z", "LDZ", "ISUPPZ", "WORK",
+              "LWORK", "IWORK", "LIWORK", "INFO"),
+    "HEEVD": ("JOBZ", "UPLO", "N", "A", "LDA", "W", "WORK", "LWORK", "RWORK", "LRWORK", "IWORK", "LIWORK", "INFO"),
+    "SYTRF": ("UPLO", "N", "A", "LDA", "IPIV", "WORK", "LWORK", "INFO"),
+    "GBSV": ("N", "KL", "KU", "NRHS", "AB", "LDAB", "IPIV", "B", "LDB", "INFO"),
+    "GTSV": ("N", "NRHS", "DL", "D", "DU", "B", "LDB", "INFO"),
+    "GGEV": ("JOBVL", "JOBVR", "N", "A", "LDA", "B", "LDB", "ALPHAR", "ALPHAI", "BETA", "VL", "LDVL", "VR", "LDVR", "WORK", "LWORK",
+             "INFO"),
+    "TRTRI": ("UPLO", "DIAG", "N", "A", "LDA", "INFO"),
+    "GECON": ("NORM", "N", "A", "LDA", "ANORM", "RCOND", "WORK", "IWORK", "INFO"),
+    "GELQF": ("M", "N", "A", "LDA", "TAU", "WORK", "LWORK", "INFO"),
+    "ORMQR": ("SIDE", "TRANS", "M", "N", "K", "A", "LDA", "TAU", "C", "LDC", "WORK", "LWORK", "INFO"),
+    "GEBRD": ("M", "N", "A", "LDA", "D", "E", "TAUQ", "TAUP", "WORK", "LWORK", "INFO"),
+    "LASWP": ("N", "A", "LDA", "K1", "K2", "IPIV", "INCX", "INFO"),
+    # level 1 and 2 BLAS
+    "SCAL": ("N", "ALPHA", "X", "INCX"),
+    "DOT": ("N", "X", "INCX", "Y", "INCY"),
+    "COPY": ("N", "X", "INCX", "Y", "INCY"),
+    "NRM2": ("N", "X", "INCX"),
+    "GER": ("M", "N", "ALPHA", "X", "INCX", "Y", "INCY", "A", "LDA"),
+    "SYMV": ("UPLO", "N", "ALPHA", "A", "LDA", "X", "INCX", "BETA", "Y", "INCY"),
+    "TRSV": ("UPLO", "TRANS", "DIAG", "N", "A", "LDA", "X", "INCX"),
+    "TRMV": ("UPLO", "TRANS", "DIAG", "N", "A", "LDA", "X", "INCX"),
     # ScaLAPACK (its routines start with P: PDSTEDC)
     "STEDC@P": ("COMPZ", "N", "D", "E", "Q", "IQ", "JQ", "DESCQ", "WORK", "LWORK", "IWORK", "LIWORK", "INFO"),
     "SYEVD@P": ("JOBZ", "UPLO", "N", "A", "IA", "JA", "DESCA", "W", "Z", "IZ", "JZ", "DESCZ", "WORK", "LWORK", "IWORK",
@@ -75,7 +105,7 @@ def argument(routine: str, number: int) -> tuple[str, str] | None:
     cblas = name.startswith("CBLAS_")
     if cblas:
         name = name[len("CBLAS_"):]
-    match = re.fullmatch(r"(?P<p>P?)[SDCZ](?P<base>[A-Z]+)_?", name)
+    match = re.fullmatch(r"(?P<p>P?)[SDCZ](?P<base>[A-Z][A-Z0-9]*)_?", name)
     if match:
         base = match.group("base")
         names = ROUTINES.get(f"{base}@P") if match.group("p") else None

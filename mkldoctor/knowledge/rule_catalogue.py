@@ -310,6 +310,12 @@ _EXPLAIN = (
        "process, a 32-bit library in a 64-bit process (wrong ELF class, %1 is not a valid Win32 application), or a file that "
        "is no library (invalid ELF header: a git-lfs pointer, a failed download).",
        "Install the build of that library for the process's platform and word size (MKL: x86-64 only; lib/intel64, not ia32)."),
+    _r("mkl-name-missing", "A host looked up an MKL name that the MKL it opened does not export",
+       "Julia's ccall or JNA asks the library for a name when it is called; MKL's export table says which releases have it.",
+       "Give the environment a release that exports the name (a compat bound on MKL_jll, a pinned mkl package)."),
+    _r("mkl-name-unknown", "A host looked up a name that no MKL release exports",
+       "The caller asks MKL for a routine it never had: another integer interface's suffix, another library's extension.",
+       "Fix the name the caller builds, or point it at the library that has it."),
     _r("julia-blas-interface-missing", "Julia's libblastrampoline has no BLAS for the interface a caller uses",
        "libblastrampoline forwards LP64 and ILP64 calls separately; a distribution's Julia calls LP64, MKL.jl loads ILP64.",
        "Use the official Julia binaries, whose LinearAlgebra is ILP64."),

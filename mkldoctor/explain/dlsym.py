@@ -1,0 +1,92 @@
+"""A host that looked a name up in MKL itself and did not find it: Julia's ``could not load symbol "dgetrf_64_"``,
+JNA's ``Error looking up function 'mkl_get_version'``.
+
+Such a host opened MKL by itself (Julia's ``ccall`` into MKL_jll, a Java binding through JNA) and asks the library
+for one name at the moment it is called, so the message says nothing of which MKL answered. MKL's table of every
+release's exports says when the name came and went: a name newer than the MKL that answered means that MKL is older
+than the caller was written for (a package manager's resolution held it back, a system image pinned it); a name no
+release exports is a caller's mistake (a suffix of the other integer interface, a routine MKL does not have).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import exports
+from mkldoctor.verdicts import missing_symbol
+
+
+@dataclass(frozen=True, slots=True)
+class NameNotFound:
+    host: str  # "julia", "jna"
+    symbol: str
+
+
+SIGNATURES = (
+    Signature("julia-could-not-load-symbol", "dlsym", "could not load symbol",
+              re.compile(r"could not load symbol \\?\"(?P<sym>[\w$.@]+)\\?\""), lambda m, _: NameNotFound("julia", m.group("sym"))),
+    Signature("jna-error-looking-up", "dlsym", "rror looking up function",
+              re.compile(r"Error looking up function '(?P<sym>[\w$.@]+)'"), lambda m, _: NameNotFound("jna", m.group("sym"))),
+)
+
+_HOSTS = {"julia": "Julia", "jna": "JNA (Java)"}
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    seen: dict[str, NameNotFound] = {}
+    for event in events.of(NameNotFound):
+        seen.setdefault(event.symbol, event)
+    return [_finding(event) for event in list(seen.values())[:3]]
+
+
+def _finding(event: NameNotFound) -> Finding:
+    host, symbol = _HOSTS[event.host], event.symbol
+    found = exports.history(symbol)
+    span = missing_symbol.span_of_releases()
+    evidence = [f"{host} looked {symbol} up in the library it opened and found no such name"]
+    confirm = (("julia -e 'using Pkg; Pkg.status(\"MKL_jll\"; mode=PKGMODE_MANIFEST)'   # the MKL_jll release the environment "
+                "resolved",) if event.host == "julia" else
+               ("nm -D --defined-only <the libmkl_rt the program opens> | grep -w " + symbol,))
+    if found is None:
+        evidence.append(f"no MKL release from {span} exports {symbol} (mkldoctor's table of every release's exports)")
+        return Finding(
+            "mkl-name-unknown", "error",
+            f"{symbol} is in no MKL release: if the library {host} opened is MKL, the caller asks it for a routine it does not have",
+            tuple(evidence),
+            ("check the name the caller builds: the integer interface's suffix (MKL exports ILP64 routines as NAME_64 since "
+             "2022.2, LP64 ones as NAME_), the precision letter, a routine of another library (OpenBLAS's own extensions)",
+             "or point the caller at the library that has it (a BLAS other than MKL)"),
+            "The host asks the library for the name when the call is made; MKL never exported this one.",
+            confirm,
+        )
+    span_of = found.overall
+    first, last, gone = span_of.first, span_of.last, span_of.gone_since
+    evidence.append(f"{symbol} is exported by MKL {first} to {last}" + (f", and by none since {gone}" if gone else "")
+                    + f" (mkldoctor's table of every release's exports, {span})")
+    if gone:
+        title = f"{symbol} is gone from MKL since {gone}: the MKL {host} opened is newer than the caller was written for"
+        need, bound = f"an MKL from {first} to {last}", f"< {gone}"
+    else:
+        title = f"{symbol} came with MKL {first}: the MKL {host} opened is older than that"
+        need, bound = f"MKL {first} or newer", f">= {first}"
+        if first == exports.releases()[0].name:  # the table's oldest release: older ones may have had it too
+            title = f"{symbol} is not in the MKL {host} opened, an MKL older than the table's releases ({span})"
+    if event.host == "julia":
+        fix = (f"give the environment {need}: julia -e 'using Pkg; Pkg.compat(\"MKL_jll\", \"{bound}\"); Pkg.update(\"MKL_jll\")' "
+               f"(Julia 1.8+; or MKL_jll = \"{bound}\" in [compat] of the package that calls it, the bound that was missing)",
+               "find what holds MKL_jll back: ] status --outdated -m; a system image or a manifest built earlier pins it "
+               "(rebuild it, or Pkg.update())")
+    else:
+        fix = (f"load {need}: the library the program opens (jna.library.path, java.library.path, PATH or LD_LIBRARY_PATH) "
+               "must be that release's libmkl_rt",)
+    return Finding(
+        "mkl-name-missing", "error", title, tuple(evidence), fix,
+        "The host opened an MKL and asked it for this name only when the call was made: the MKL it found is a release "
+        "outside the span that exports the name, so the package that calls it needs a bound on the MKL it gets.",
+        confirm,
+    )

@@ -1,0 +1,126 @@
+"""Patterns the third blind score found (tests/data/explain_corpus/blind3.json), produced for real where they can be:
+NaN handed to LAPACK's balancing step (numpy/scipy/torch's eig), Julia's and a JVM's way of loading MKL, a host
+program's own check that names MKL's threading layer.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.test_explain_families import clean_env, errors_of, flat
+
+SGEBAL = textwrap.dedent(
+    """
+    import ctypes, sys
+    rt = ctypes.CDLL(sys.argv[1])
+    value = float(sys.argv[2])
+    n, lda, ilo, ihi, info = ctypes.c_int(3), ctypes.c_int(3), ctypes.c_int(), ctypes.c_int(), ctypes.c_int()
+    a, scale = (ctypes.c_float * 9)(*([value] * 9)), (ctypes.c_float * 3)()
+    rt.sgebal_(b"B", ctypes.byref(n), a, ctypes.byref(lda), ctypes.byref(ilo), ctypes.byref(ihi), scale, ctypes.byref(info))
+    print("info", info.value)
+    """
+)
+
+
+@pytest.mark.mkl
+def test_nan_handed_to_lapacks_balancing_is_named_as_nan(tmp_path, mkl):
+    """eig's first step, ?GEBAL, rejects a matrix holding NaN as its argument 3 (A): not an integer of the wrong size."""
+    (tmp_path / "gebal.py").write_text(SGEBAL)
+    rt = str(mkl.pip_lib / "libmkl_rt.so.3")
+    done = subprocess.run([sys.executable, "gebal.py", rt, "nan"], cwd=tmp_path, env=clean_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    assert "Parameter 3 was incorrect on entry to SGEBAL" in done.stdout and "info -3" in done.stdout, done.stdout
+    [finding] = errors_of(done.stdout)
+    assert finding.id == "mkl-parameter-error" and "(A, a matrix" in finding.title
+    assert "NaN" in finding.fix[0] and "NaN" in finding.evidence[1]
+    # the fix: the same call on finite numbers
+    done = subprocess.run([sys.executable, "gebal.py", rt, "1.5"], cwd=tmp_path, env=clean_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    assert done.stdout.strip() == "info 0", done.stdout
+
+
+@pytest.mark.parametrize("routine, number, name, kind", [
+    ("SGEBAL", 3, "A", "array"), ("DGEHRD", 2, "ILO", "int"), ("ZHSEQR", 6, "H", "array"), ("DNRM2", 3, "INCX", "int"),
+    ("DSYEVR", 6, "LDA", "int"), ("cblas_dgemv", 1, "LAYOUT", "char"), ("DGECON", 5, "ANORM", "scalar"),
+])
+def test_the_routines_eig_and_level_1_blas_go_through(routine, number, name, kind):
+    from mkldoctor.knowledge import arguments
+    assert arguments.argument(routine, number) == (name, kind)
+
+
+def test_julia_asks_mkl_for_a_name_newer_than_the_mkl_it_opened():
+    """Julia's ccall looks the name up when it is called: the export table says which release brought it."""
+    [finding] = errors_of('julia> LinearSolve.getrf!([1.0;;])\nERROR: could not load symbol "dgetrf_64_": ...\n')
+    assert finding.id == "mkl-name-missing" and "2022.2.0" in finding.title
+    assert '">= 2022.2.0"' in finding.fix[0] and "MKL_jll" in finding.fix[0]
+    # a variant: JNA on Windows asking an MKL 2024.1 for a name that release no longer has
+    [finding] = errors_of("Exception in thread \"main\" java.lang.UnsatisfiedLinkError: Error looking up function "
+                          "'iJIT_NotifyEvent': The specified procedure could not be found.\n")
+    assert finding.id == "mkl-name-missing" and "gone from MKL since 2024.1.0" in finding.title
+    # a name no MKL ever had is the caller's: never "install another MKL"
+    [finding] = errors_of('ERROR: could not load symbol "openblas_set_num_threads64_":\n')
+    assert finding.id == "mkl-name-unknown" and not any("install" in line for line in finding.fix)
+
+
+@pytest.mark.parametrize("log", [
+    'ERROR: could not load library "libmkl_rt"\nlibmkl_rt.so: cannot open shared object file: No such file or directory\n',
+    'ERROR: LoadError: could not load library "libmkl_rt.so"\nlibmkl_rt.so: cannot open shared object file: No such file or directory\n'
+    "Stacktrace:\n [1] dlopen(s::String, flags::UInt32; throw_error::Bool)\n",
+])
+def test_julia_opening_mkl_by_its_bare_name_is_told_mkl_jll(log):
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and "MKL_jll" in finding.title
+    assert not any("conda" in line or "apt-get" in line for line in finding.fix)  # Julia's packages load their own MKL
+
+
+def test_a_jvm_bindings_extracted_library_without_its_mkl_redist():
+    log = ("Exception in thread \"main\" java.lang.UnsatisfiedLinkError: /home/u/.javacpp/cache/mkl-2025.0-1.5.11-linux-x86_64.jar/"
+           "org/bytedeco/mkl/linux-x86_64/libjnimkl_rt.so: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n"
+           "\tat java.base/java.lang.ClassLoader$NativeLibrary.load0(Native Method)\n")
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and "JVM" in finding.title
+    assert "redist" in finding.fix[0] and not any("conda" in line for line in finding.fix)
+
+
+def test_a_hosts_own_check_that_names_the_gnu_layer():
+    log = ('Traceback (most recent call last):\n  File "train.py", line 3, in <module>\n    import theano\n'
+           '  File "/opt/conda/lib/python3.7/site-packages/theano/configdefaults.py", line 1252, in check_mkl_openmp\n'
+           '    raise RuntimeError(\'To use MKL 2018 with Theano you MUST set "MKL_THREADING_LAYER=GNU" in your environement.\')\n'
+           'RuntimeError: To use MKL 2018 with Theano you MUST set "MKL_THREADING_LAYER=GNU" in your environement.\n')
+    [finding] = errors_of(log)
+    assert finding.id == "threading-layer-conflict" and finding.fix[0].startswith("export MKL_THREADING_LAYER=GNU")
+
+
+def test_ipythons_source_listing_is_not_an_error_of_its_own():
+    log = ("---> 12 import mkl_fft\n     13 except ImportError:\n     14     raise\n"
+           "ImportError: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n")
+    findings = errors_of(log)
+    assert [f.id for f in findings] == ["loader-cannot-find"], [(f.id, f.title) for f in findings]
+
+
+def test_a_threading_layer_without_openmp_in_a_conda_environment_is_fixed_there():
+    log = ("python: symbol lookup error: /home/u/anaconda3/envs/x/lib/libmkl_intel_thread.so.2: undefined symbol: "
+           "omp_get_thread_num\n")
+    [finding] = errors_of(log)
+    assert finding.id == "openmp-runtime-missing"
+    assert finding.fix[0].startswith("in the log's conda environment: conda install intel-openmp -p /home/u/anaconda3/envs/x")
+    # outside conda: the general recipe first
+    [finding] = errors_of(log.replace("/home/u/anaconda3/envs/x/lib", "/opt/app/lib"))
+    assert "conda" not in finding.fix[0]
+
+
+def test_a_newer_layer_given_an_older_cores_mkl_is_two_mkls_mixed():
+    """A name MKL's core has only since 2024.0, missing for a 2024+ layer: the core loaded is another, older MKL's (by the
+    layer's folder, or by its soname alone)."""
+    log = ("ImportError: /home/u/miniconda3/envs/t/lib/python3.11/site-packages/torch/lib/../../../../libmkl_intel_thread.so.2: "
+           "undefined symbol: mkl_blas_xgemm_f16f16f32_pack\n")
+    [finding] = errors_of(log)
+    assert finding.id == "runtime-symbol-missing" and finding.title.startswith("two MKLs mixed")
+    # a name every release's core has is not this case (the layer cannot see any core: scope's finding)
+    [finding] = errors_of(log.replace("mkl_blas_xgemm_f16f16f32_pack", "mkl_serv_getenv"))
+    assert not finding.title.startswith("two MKLs mixed")
