@@ -27,7 +27,7 @@ from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, UndefinedSymbol
 from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.knowledge import exports
-from mkldoctor.knowledge.history import version_key
+from mkldoctor.knowledge.places import older_than
 
 _SOURCE = re.compile(r"\.(?:c|cc|cp|cpp|cxx|c\+\+|C|f|for|ftn|f77|f90|f95|f03|f08|F|FOR|F77|F90|F95|F03|F08|m|mm|s|S)$")
 _TEMP_OBJECT = re.compile(r"(?:^|/)cc\w{6}\.o$")  # gcc's object of a source it compiled on the line (/tmp/ccAbCdEf.o)
@@ -254,9 +254,10 @@ def place(line: Line, by_symbol: dict[str, list[UndefinedSymbol]], linked_path: 
 # -- what the export table says ------------------------------------------------------------------------------------
 
 
-def exporting(symbol: str, release: str | None) -> tuple[str, ...]:
-    """The libraries that export ``symbol`` in MKL ``release`` (the export table); with no release, or one the table
-    does not hold, every library that exported it when every release of the table exports it; else ()."""
+def exporting(symbol: str, release: str | None, older_too: bool = False) -> tuple[str, ...]:
+    """The libraries that export ``symbol`` in MKL ``release`` (the export table); with no release, or one newer than
+    the table, every library that exported it when every release of the table exports it; else (). A release older
+    than the table: () (the table cannot tell), or with ``older_too`` as a release of the table."""
     found = exports.history(symbol)
     if found is None:
         return ()
@@ -267,12 +268,8 @@ def exporting(symbol: str, release: str | None) -> tuple[str, ...]:
         held = exports.release(release)
         if held is not None:
             return exports.exported_in(symbol, held.name)
-        first = exports.releases()[0].mkl
-        if version_key(release) < version_key(first):
-            from mkldoctor.knowledge.facts import FIRST_VERSION
-            since = FIRST_VERSION.get(symbol)
-            if since is not None and version_key(since) > version_key(release):
-                return ()
+        if older_than(release, names[0]) and not older_too:
+            return ()
     return tuple(s.library for s in found.libraries if s.library) if throughout else ()  # each library that ever did
 
 
@@ -288,8 +285,9 @@ def table_sentence(symbols: list[str], release: str | None, libraries: tuple[str
     if release and exports.release(release) is not None:
         return (f"MKL {release} exports {them} ({libs}): mkldoctor's table of every release's exports; "
                 "the cause is not MKL's version")
+    older = f"; MKL {release} is older than the table" if release and older_than(release, names[0]) else ""
     return (f"every MKL release of mkldoctor's table of exports ({names[0]} to {names[-1]}) exports {them} ({libs}): "
-            "the cause is not MKL's version")
+            f"the cause is not MKL's version{older}")
 
 
 def on_line(line: Line, libraries: tuple[str, ...]) -> bool:

@@ -37,11 +37,11 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     release = linked.version if linked is not None else (release_on_line(command) or (None, None))[1]
     exporters = {s: linkorder.exporting(s, release) for s in by_symbol}  # the libraries of that release that export it
     line = linkorder.read(command) if command is not None else None
-    mkl_has = {s for s in by_symbol if not knowledge.is_openmp_symbol(s) and not s.startswith("GOMP_")
-               and (any(h.install is linked for h in hits[s]) if linked is not None else exporters[s])}
+    mkl_has = {s for s in by_symbol if not knowledge.is_openmp_symbol(s) and not s.startswith("GOMP_")  # MKL's, if placed after
+               and (any(h.install is linked for h in hits[s]) if linked is not None else linkorder.exporting(s, release, True))}
     placement = linkorder.place(line, {s: e for s, e in by_symbol.items() if s in mkl_has}, linked_path) if line and mkl_has else None
     groups = _groups(by_symbol, hits, command, linked, set(placement.symbols) if placement else set(),
-                     {s for s in mkl_has if linked is None})
+                     {s for s in mkl_has if linked is None and exporters[s]})
     out: list[Finding] = []
     if groups["placed"]:
         out.append(inmkl.placed_finding(ctx, placement, by_symbol, _mkl_has_evidence(groups["placed"], hits, linked,
@@ -143,9 +143,9 @@ def _mkl_has_evidence(symbols: list[str], hits: dict, linked, release: str | Non
             places = sorted((h.where for h in hits[symbol] if h.install is linked),
                             key=lambda w: exports.library_name(w.split("(")[0].removesuffix(".a")) not in named)
             evidence.append(f"{symbol} is defined by {label(linked)}: {', '.join(places[:3])}")
-    known = [s for s in symbols if exporters[s]]
+    known = [s for s in symbols if linkorder.exporting(s, release, True)]
     if known:
-        libraries = tuple(dict.fromkeys(lib for s in known for lib in exporters[s]))
+        libraries = tuple(dict.fromkeys(lib for s in known for lib in linkorder.exporting(s, release, True)))
         evidence.append(linkorder.table_sentence(known, release, libraries, line))
     return evidence
 
