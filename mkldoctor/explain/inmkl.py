@@ -77,10 +77,11 @@ def placed_finding(ctx: Context, placement: Placement, by_symbol: dict[str, list
                        "as its own dependencies (CMake: target_link_libraries(<that library> PRIVATE <MKL's libraries>); "
                        f"by hand: gcc -shared ... {libs})")
         fix.append(build)
-        why = (f"{more(callers, 2)} calls MKL's functions but does not name MKL as a dependency of its own, so the "
-               "executable's link line must bring MKL, after it. With --as-needed, ld keeps a shared library only if "
+        who = (f"{more(callers, 2)} calls MKL's functions but does not name MKL as a dependency of its own, so the "
+               "link line must bring MKL, after it. " if shared else f"{more(callers, 2)} calls MKL's functions. ")
+        why = (who + "With --as-needed, ld keeps a shared library only if "
                "something before it on the line needs it: nothing before MKL's libraries needed them, so ld dropped them, "
-               f"and the names {more(callers, 2)} needs are left undefined. The MKL installed has every one of them.")
+               f"and the names {more(callers, 2)} needs are left undefined. The MKL of the build has every one of them: another MKL would not help.")
         return Finding("mkl-dropped-as-needed", "error", title, tuple(evidence), tuple(fix), why, confirm(symbols[0]),
                        locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"))
     kind = {True: "static archives", False: "shared libraries"}.get(placement.static, "libraries")

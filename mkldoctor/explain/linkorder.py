@@ -239,7 +239,7 @@ def place(line: Line, by_symbol: dict[str, list[UndefinedSymbol]], linked_path: 
         for event in events:
             if os.path.basename(event.referenced_from or "").startswith("libmkl_"):
                 continue  # MKL's own layers: the linker family's
-            later = [u for u in line.occurrences(event.referenced_from) if u.start > last_mkl]
+            later = [u for u in line.occurrences(event.referenced_from) if u.start > last_mkl and u.start >= block[1]]
             if later:
                 callers[event.referenced_from] = max(callers.get(event.referenced_from, 0), max(u.stop - 1 for u in later))
                 if symbol not in symbols:
