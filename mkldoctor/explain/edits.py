@@ -1,5 +1,7 @@
 """A fix that changes a link line, as data: which ``-L`` folders come first or go, which ``-lNAME`` is named
-otherwise, what is added at the end.
+otherwise, what is added at the end, which arguments move after which (MKL's libraries after the library that
+calls them) and what goes in before an argument (``-Wl,--no-as-needed``): those two by the arguments' places on
+the failing line, which the line made runnable here keeps.
 
 A diagnosis that prints such a fix registers its edit with the report's context
 (:meth:`Context.edited`), so that :mod:`prove` can apply it to the failing line and run it, and never
@@ -19,9 +21,13 @@ class Edit:
     drop_dirs: tuple[str, ...] = ()  # -L folders taken off the line
     libs: tuple[tuple[str, tuple[str, ...]], ...] = ()  # -lNAME -> the arguments that name it instead
     append: tuple[str, ...] = ()  # arguments added at the end of the line
+    move: tuple[int, ...] = ()  # (start, stop, after): argv[start:stop] put after argv[after] (indices of the failing line)
+    insert: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (index, arguments): put before argv[index] (len(argv): at the end)
+    note: str = ""  # what ``move`` and ``insert`` do, in words (describe)
 
     def apply(self, argv: list[str]) -> list[str]:
         """``argv`` changed so: the compiler's or ld's own arguments, in their order."""
+        argv = self._placed(argv)
         out: list[str] = []
         replaced = dict(self.libs)
         dropped = {os.path.normpath(d) for d in self.drop_dirs}
@@ -44,8 +50,30 @@ class Edit:
             out[at:at] = [f"-L{d}" for d in self.first_dirs]
         return out + list(self.append)
 
+    def _placed(self, argv: list[str]) -> list[str]:
+        """``argv`` with ``move`` and ``insert`` done, both by the places of the line as it was."""
+        if not self.move and not self.insert:
+            return list(argv)
+        before: dict[int, list[str]] = {}
+        for at, args in self.insert:
+            before.setdefault(at, []).extend(args)
+        order = list(range(len(argv)))
+        if self.move:
+            start, stop, after = self.move
+            if 0 < start < stop <= len(argv) and not start <= after < stop and after < len(argv):
+                rest = [i for i in order if not start <= i < stop]
+                at = rest.index(after) + 1
+                order = rest[:at] + order[start:stop] + rest[at:]
+        out: list[str] = []
+        for i in order:
+            out.extend(before.get(i, ()))
+            out.append(argv[i])
+        out.extend(before.get(len(argv), ()))
+        return out
+
     def describe(self) -> str:
-        parts = [f"-L{shlex.quote(d)} first" for d in self.first_dirs]
+        parts = [self.note] if self.note and (self.move or self.insert) else []
+        parts += [f"-L{shlex.quote(d)} first" for d in self.first_dirs]
         parts += [f"no -L{shlex.quote(d)}" for d in self.drop_dirs]
         parts += [f"{' '.join(map(shlex.quote, args))} in place of -l{name}" for name, args in self.libs]
         parts += [f"{' '.join(map(shlex.quote, self.append))} at the end"] if self.append else []
@@ -54,4 +82,5 @@ class Edit:
     def then(self, other: "Edit") -> "Edit":
         """This edit and ``other`` together."""
         return Edit(self.first_dirs + other.first_dirs, self.drop_dirs + other.drop_dirs, self.libs + other.libs,
-                    self.append + other.append)
+                    self.append + other.append, self.move or other.move, self.insert + other.insert,
+                    ", ".join(n for n in (self.note, other.note) if n))

@@ -112,7 +112,8 @@ def check_fixes(findings: list[Finding], parsed: Parsed, ctx: Context | None = N
             if skip_block and line.startswith(" "):
                 continue
             skip_block = False
-            folder = _already(line, orders)
+            edit = ctx.edits.get(line) if ctx is not None else None
+            folder = None if edit is not None and (edit.move or edit.insert) else _already(line, orders)  # a move names -L it keeps
             if folder is not None:
                 fix += [f for f in _remedy(folder, commands, ctx) if f not in fix]
                 notes.append(f"not offered: {line.strip()} (the failing line already has it)")

@@ -158,10 +158,25 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if internal:
         out.append(_archive_order(ctx, internal))
     before = _before_objects(events, shared)
+    if not shared and _placed_by_undefined(events):
+        before = []  # the undefined family's mkl-link-order or mkl-dropped-as-needed says it, with the names left undefined
     out += before
     if shared and not before:
         out.append(_layer_not_linked(shared))
     return out
+
+
+def _placed_by_undefined(events: Parsed) -> bool:
+    """MKL names undefined in objects or libraries that the failing line puts after MKL's libraries."""
+    from mkldoctor.explain import linkorder
+    from mkldoctor.explain.events import LinkCommand
+    from mkldoctor.knowledge import exports
+
+    by_symbol: OrderedDict[str, list[UndefinedSymbol]] = OrderedDict()
+    for event in events.of(UndefinedSymbol):
+        if exports.history(event.symbol) is not None:
+            by_symbol.setdefault(event.symbol, []).append(event)
+    return bool(by_symbol) and any(linkorder.place(linkorder.read(c), by_symbol) for c in events.of(LinkCommand))
 
 
 def _layer_not_linked(shared: dict) -> Finding:

@@ -9,13 +9,14 @@ import os
 from collections import OrderedDict
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
+from mkldoctor.explain import inmkl, linkorder
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import exports, layout
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context, release_on_line
@@ -32,9 +33,19 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
         by_symbol.setdefault(event.symbol, []).append(event)
     hits = ctx.hits(list(by_symbol))
     command = ctx.main_command()
-    linked, _, _ = ctx.linked(command)
-    groups = _groups(by_symbol, hits, command, linked)
+    linked, _, linked_path = ctx.linked(command)
+    release = linked.version if linked is not None else (release_on_line(command) or (None, None))[1]
+    exporters = {s: linkorder.exporting(s, release) for s in by_symbol}  # the libraries of that release that export it
+    line = linkorder.read(command) if command is not None else None
+    mkl_has = {s for s in by_symbol if not knowledge.is_openmp_symbol(s) and not s.startswith("GOMP_")  # MKL's, if placed after
+               and (any(h.install is linked for h in hits[s]) if linked is not None else linkorder.exporting(s, release, True))}
+    placement = linkorder.place(line, {s: e for s, e in by_symbol.items() if s in mkl_has}, linked_path) if line and mkl_has else None
+    groups = _groups(by_symbol, hits, command, linked, set(placement.symbols) if placement else set(),
+                     {s for s in mkl_has if linked is None and exporters[s]})
     out: list[Finding] = []
+    if groups["placed"]:
+        out.append(inmkl.placed_finding(ctx, placement, by_symbol, _mkl_has_evidence(groups["placed"], hits, linked,
+                                                                                     release, exporters, line)))
     if groups["openmp"]:
         out.append(_openmp_finding(ctx, groups["openmp"], by_symbol, command))
     if groups["gnu-openmp"]:
@@ -49,6 +60,13 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_missing_symbol_finding(ctx, symbol, by_symbol[symbol], hits[symbol], command, linked))
     if groups["layer"]:
         out.append(_layer_finding(ctx, groups["layer"], by_symbol, hits, command, linked))
+    in_mkl = groups["in-mkl"]
+    gap = [s for s in in_mkl if line is not None and line.mkl and not linkorder.on_line(line, exporters[s])]
+    if gap:
+        out.append(inmkl.layer_finding(ctx, line, gap, by_symbol, release, exporters))
+    if [s for s in in_mkl if s not in gap]:
+        out.append(inmkl.unresolved_finding(ctx, [s for s in in_mkl if s not in gap], by_symbol, command, line, release,
+                                            exporters))
     if groups["not-linked"]:
         symbols = groups["not-linked"]
         where = sorted({label(h.install) for s in symbols for h in hits[s]})
@@ -72,11 +90,13 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
 
 
 def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, command: LinkCommand | None,
-            linked) -> OrderedDict[str, list[str]]:
-    """Each symbol by cause: an OpenMP runtime's, GCC's OpenMP, one the linked MKL lacks, one of a layer not on
-    the line, with no MKL on the line at all, or none of MKL's."""
+            linked, placed: set[str], exported: set[str]) -> OrderedDict[str, list[str]]:
+    """Each symbol by cause: an OpenMP runtime's, GCC's OpenMP, one the MKL of the build has but the line puts its
+    caller after (``placed``), one the linked MKL lacks, one of a layer not on the line, with no MKL on the line at
+    all, one the release of the build exports by the table (``exported``: the line or the log tells no more), or
+    none of MKL's."""
     groups: OrderedDict[str, list[str]] = OrderedDict(
-        (k, []) for k in ("openmp", "gnu-openmp", "missing", "layer", "not-linked", "other")
+        (k, []) for k in ("openmp", "gnu-openmp", "placed", "missing", "layer", "not-linked", "in-mkl", "other")
     )
     no_mkl_on_line = (linked is None and command is not None and not any(r.name.startswith("mkl_") for r in command.libs)
                       and not any("mkl" in p for p in command.inputs))
@@ -87,10 +107,16 @@ def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, comm
             groups["gnu-openmp"].append(symbol)  # omp_get_thread_num from libmkl_gnu_thread is libgomp's to give
         elif knowledge.is_openmp_symbol(symbol) or omp_only:
             groups["openmp"].append(symbol)
+        elif symbol in placed:
+            groups["placed"].append(symbol)
         elif linked is not None and any(h.install is linked for h in found):
             groups["layer"].append(symbol)
+        elif no_mkl_on_line and (found or missing_symbol.first_release(symbol) or missing_symbol.ever_exported(symbol)):
+            groups["not-linked"].append(symbol)
+        elif symbol in exported:
+            groups["in-mkl"].append(symbol)
         elif found or missing_symbol.first_release(symbol) or missing_symbol.gone(symbol):
-            groups["not-linked" if no_mkl_on_line else "missing"].append(symbol)
+            groups["missing"].append(symbol)
         elif knowledge.looks_like_mkl(symbol):
             groups["missing"].append(symbol)
         else:
@@ -106,6 +132,22 @@ def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, comm
                 stay.append(symbol)
         groups["other"] = stay
     return groups
+
+
+def _mkl_has_evidence(symbols: list[str], hits: dict, linked, release: str | None, exporters: dict, line) -> list[str]:
+    """That the MKL of the build has the names: the linked copy's files, else the export table."""
+    evidence = []
+    if linked is not None:
+        for symbol in symbols[:2]:
+            named = set(line.layers()) if line is not None else set()
+            places = sorted((h.where for h in hits[symbol] if h.install is linked),
+                            key=lambda w: exports.library_name(w.split("(")[0].removesuffix(".a")) not in named)
+            evidence.append(f"{symbol} is defined by {label(linked)}: {', '.join(places[:3])}")
+    known = [s for s in symbols if linkorder.exporting(s, release, True)]
+    if known:
+        libraries = tuple(dict.fromkeys(lib for s in known for lib in linkorder.exporting(s, release, True)))
+        evidence.append(linkorder.table_sentence(known, release, libraries, line))
+    return evidence
 
 
 def _gnu_layer_only(events: list[UndefinedSymbol]) -> bool:

@@ -240,6 +240,19 @@ _EXPLAIN = (
     _r("library-incompatible", "The linker found the library only for another architecture",
        "ld skipped a file of the right name but of another ELF class or machine (a 32-bit MKL folder in a 64-bit link).",
        "Link from the 64-bit folder (intel64), and fix what chose the other one."),
+    _r("mkl-link-order", "What calls MKL comes after MKL's libraries on the link line",
+       "Names MKL exports (every release, or the one the build uses, by the export table) are undefined in an archive or "
+       "object placed after MKL's libraries: ld searches a static archive once, where it stands, and with --as-needed "
+       "drops a shared library nothing before it needed. Not MKL's version.",
+       "Move MKL's libraries after the last library that calls them (the finding gives the reordered line)."),
+    _r("mkl-dropped-as-needed", "--as-needed dropped MKL's shared libraries before a library that calls them",
+       "With -Wl,--as-needed on the line, MKL's libraries come before a shared library that calls MKL: nothing before "
+       "them needed them, so ld dropped them, and that library's MKL names are undefined.",
+       "Move MKL's libraries after that library, put -Wl,--no-as-needed before them, or link that library against MKL."),
+    _r("mkl-symbol-unresolved", "Names every MKL exports are undefined: the link did not take them from MKL",
+       "The export table says the MKL of the build (or every release) has the names, and the log does not show the "
+       "link line's order: MKL is missing from the line, comes before what calls it, or was dropped by --as-needed.",
+       "Put MKL's libraries after what calls them (or -Wl,--no-as-needed before them); mkldoctor link prints the line."),
     _r("mkl-libraries-before-objects", "The link line names MKL's libraries before the objects that call them",
        "With --as-needed (the default of Debian's and Ubuntu's toolchains) a library before every object is dropped.",
        "Put the libraries after the objects, or link with -Wl,--no-as-needed."),

@@ -1,0 +1,163 @@
+"""The findings for undefined names that the MKL of the build exports (:mod:`linkorder` reads the line):
+
+* ``mkl-link-order``: what calls MKL comes after MKL's libraries on the link line;
+* ``mkl-dropped-as-needed``: the same with ``--as-needed`` on the line and MKL's shared libraries, which ld dropped;
+* ``mkl-layer-missing``: the line names MKL, but none of the libraries that export the name;
+* ``mkl-symbol-unresolved``: the name is in MKL and the log does not show why the link missed it (no link line, or
+  callers the line does not name): the checks, never "install an MKL that has it".
+"""
+
+from __future__ import annotations
+
+import os
+
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import LinkCommand, UndefinedSymbol
+from mkldoctor.explain.linkorder import Line, Placement, callers_of, confirm, layer_to_add, mkl_part, table_sentence
+from mkldoctor.explain.wording import more
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import exports
+
+_WHY_ORDER = (
+    "ld reads the link line once, left to right. A static archive (libmkl_core.a, or any .a) is searched where it stands, "
+    "for the names undefined at that point only, and is not searched again; a shared library given with --as-needed "
+    "(passed by default by Ubuntu's and Debian's gcc, Gentoo's profiles and many toolchains) is kept only if something "
+    "before it needs it, and is dropped otherwise. So a library or object that calls MKL must come before MKL's "
+    "libraries on the line, never after them."
+)
+
+
+def _few(symbols: list[str]) -> str:
+    return ", ".join(symbols[:3]) + (f" and {len(symbols) - 3} more" if len(symbols) > 3 else "")
+
+
+def _short(path: str) -> str:
+    return os.path.basename(path) or path
+
+
+def placed_finding(ctx: Context, placement: Placement, by_symbol: dict[str, list[UndefinedSymbol]],
+                   mkl_evidence: list[str]) -> Finding:
+    """``mkl-link-order`` or ``mkl-dropped-as-needed``: MKL's libraries come before what calls them."""
+    line = placement.line
+    symbols = list(placement.symbols)
+    callers = [_short(c) for c in placement.callers]
+    caller = placement.caller_args()
+    start, stop = placement.block
+    block = line.shown(start, stop)
+    libs = " ".join(a for a in line.argv[start:stop] if a.startswith("-lmkl_") or "libmkl_" in a)
+    evidence = callers_of(by_symbol, symbols)[:4]
+    evidence += mkl_evidence
+    evidence.append(f"on the link line, MKL's libraries ({libs or block}) come before {more(list(placement.callers), 3)}, "
+                    f"which calls {'them' if len(callers) == 1 else 'MKL'}: {caller} is argument {placement.after} of "
+                    f"{len(line.argv) - 1}, MKL's last is argument {stop - 1}")
+    move = ctx.edited(f"put MKL's libraries after {caller}, the last that calls MKL: move `{block}` from where it is to "
+                      f"after {caller}: {placement.reordered()}", placement.edit())
+    shared = [c for c in placement.callers if ".so" in os.path.basename(c)]
+    build = ("in the build files: the project's own libraries first, MKL's last (a Makefile: LIBS = <the project's -l...> "
+             "$(MKL_LIBS); CMake: target_link_libraries(<target> PRIVATE <the project's libraries> <MKL>)")
+    earlier = [c for c in placement.callers if any(u.start < start for u in line.occurrences(c))]
+    if earlier:
+        evidence.append(f"{more([_short(c) for c in earlier], 2)} is named before MKL's libraries too, but the parts "
+                        "that call MKL were taken from its later place, for what comes after MKL (an archive is searched, "
+                        "where it stands, for the names undefined at that point)")
+    if placement.kind == "as-needed":
+        first = min(u.start for u in line.mkl)
+        flag = next((u for u in reversed(line.units) if u.start < first and u.kind == "flags"
+                     and any(f in ("--as-needed", "-as-needed") for f in u.flags)), None)
+        evidence.append(f"{flag.value if flag else '--as-needed'} comes before MKL's libraries: ld keeps a shared library "
+                        "only if an object or library before it on the line needs it, and nothing before MKL's did")
+        title = (f"--as-needed dropped MKL's libraries: {more(callers, 2)} {'needs' if len(callers) == 1 else 'need'} "
+                 f"{_few(symbols)} but {'comes' if len(callers) == 1 else 'come'} after them on the link line")
+        fix = [move,
+               ctx.edited(f"or keep MKL whatever comes after it: -Wl,--no-as-needed before MKL's libraries and "
+                          f"-Wl,--as-needed after them: ... -Wl,--no-as-needed {block} -Wl,--as-needed ...",
+                          placement.no_as_needed())]
+        if shared:
+            fix.append(f"or link {more([_short(s) for s in shared], 2)} itself against MKL, so that it names MKL's libraries "
+                       "as its own dependencies (CMake: target_link_libraries(<that library> PRIVATE <MKL's libraries>); "
+                       f"by hand: gcc -shared ... {libs})")
+        fix.append(build)
+        who = (f"{more(callers, 2)} calls MKL's functions but does not name MKL as a dependency of its own, so the "
+               "link line must bring MKL, after it. " if shared else f"{more(callers, 2)} calls MKL's functions. ")
+        why = (who + "With --as-needed, ld keeps a shared library only if "
+               "something before it on the line needs it: nothing before MKL's libraries needed them, so ld dropped them, "
+               f"and the names {more(callers, 2)} needs are left undefined. The MKL of the build has every one of them: another MKL would not help.")
+        return Finding("mkl-dropped-as-needed", "error", title, tuple(evidence), tuple(fix), why, confirm(symbols[0]),
+                       locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"))
+    kind = {True: "static archives", False: "shared libraries"}.get(placement.static, "libraries")
+    title = (f"{more(callers, 2)} {'calls' if len(callers) == 1 else 'call'} MKL ({_few(symbols)}) but "
+             f"{'comes' if len(callers) == 1 else 'come'} after MKL's {kind} on the link line")
+    fix = [move, build]
+    if placement.static is not True:
+        fix.append(ctx.edited(f"or, where MKL is taken as shared libraries (libmkl_*.so) and gcc passes --as-needed: "
+                              f"-Wl,--no-as-needed before them: ... -Wl,--no-as-needed {block} -Wl,--as-needed ...",
+                              placement.no_as_needed()))
+    return Finding("mkl-link-order", "error", title, tuple(evidence), tuple(fix),
+                   _WHY_ORDER + " The MKL of the build has these names: it came too early on the line.", confirm(symbols[0]),
+                   locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"))
+
+
+def layer_finding(ctx: Context, line: Line, symbols: list[str], by_symbol, release: str | None,
+                  exporters: dict[str, tuple[str, ...]]) -> Finding:
+    """The line names MKL, but none of the libraries that export these names (the export table)."""
+    adds: list[str] = []
+    for symbol in symbols:
+        lib = layer_to_add(line, exporters[symbol])
+        if lib and lib not in adds:
+            adds.append(lib)
+    flags = " ".join(f"-l{lib}" for lib in adds)
+    evidence = callers_of(by_symbol, symbols)[:4]
+    for symbol in symbols[:3]:
+        evidence.append(table_sentence([symbol], release, exporters[symbol], line))
+    evidence.append(f"the link line names {', '.join(line.layers())}: none of them exports {'it' if len(symbols) == 1 else 'them'}")
+    from mkldoctor.explain.edits import Edit
+
+    fix = [ctx.edited(f"add {flags or 'the library that exports them'}; MKL's part of the line then reads: "
+                      f"{' '.join(mkl_part(line, adds))} (inside -Wl,--start-group ... -Wl,--end-group for archives)",
+                      Edit(append=tuple(f"-l{lib}" for lib in adds)))]
+    if any(lib.startswith("mkl_blacs_intelmpi") for lib in adds):
+        fix.append("BLACS is built per MPI: mkl_blacs_intelmpi_* for Intel MPI and MPICH, mkl_blacs_openmpi_* for Open MPI")
+    if all("libmkl_rt" in exporters[s] for s in symbols):
+        fix.append("or link the single dynamic library instead, which exports all of MKL's API: -lmkl_rt")
+    fix.append("mkldoctor link --format flags   # prints the whole line")
+    return Finding("mkl-layer-missing", "error",
+                   f"a part of MKL is missing from the link line: {flags or 'the library that exports ' + _few(symbols)}",
+                   tuple(evidence), tuple(fix),
+                   "Each MKL name is exported by some of MKL's libraries only: the interface layer (BLAS, LAPACK, FFTW's "
+                   "wrappers), the core (DFTI), the cluster libraries (ScaLAPACK, BLACS, cluster FFT). A line without the one "
+                   "that has the name leaves it undefined, whatever the release.",
+                   confirm(symbols[0]), locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"))
+
+
+def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: LinkCommand | None, line: Line | None,
+                       release: str | None, exporters: dict[str, tuple[str, ...]]) -> Finding:
+    """The names are MKL's, and the log does not show why the link missed them: the checks that find it."""
+    libraries = tuple(dict.fromkeys(lib for s in symbols for lib in exporters[s]))
+    evidence = callers_of(by_symbol, symbols)[:4]
+    evidence.append(table_sentence(symbols, release, libraries, line))
+    if command is None:
+        evidence.append("the log shows no link command: the order of its libraries cannot be read")
+    elif line is not None:
+        evidence.append(f"the link line ({command.tool}) names {', '.join(line.layers()) or 'no MKL library'}")
+        mkl = [u.start for u in line.mkl]
+        callers = list(dict.fromkeys(e.referenced_from for s in symbols for e in by_symbol[s] if e.referenced_from))
+        for caller in callers[:3]:
+            at = [u.start for u in line.occurrences(caller)]
+            if at and mkl:
+                evidence.append(f"{caller} comes before MKL's libraries on the line: that order is right; which MKL "
+                                "file ld took, the log does not show")
+            elif not at:
+                evidence.append(f"{caller} is not named on the line: where ld took it from, the log does not show")
+    every = release is None or exports.release(release) is None
+    title = (f"{_few(symbols)} undefined, though {'every MKL release exports' if every else f'MKL {release} exports'} "
+             f"{'it' if len(symbols) == 1 else 'them'}: the link did not take {'it' if len(symbols) == 1 else 'them'} from MKL")
+    fix = ("put MKL's libraries after every object and library that calls MKL on the link line (static archives are "
+           "searched once, left to right): the project's own libraries first, MKL's last",
+           "with --as-needed (the default of Ubuntu's and Debian's gcc), a shared MKL before its callers is dropped: the same "
+           "order, or -Wl,--no-as-needed before MKL's libraries",
+           "a shared library of the project that calls MKL: link it against MKL itself, so that it names MKL as a dependency",
+           "if MKL is not on the line, or a layer is missing: mkldoctor link --format flags prints the whole line",
+           "print the failing link line to see its order: make VERBOSE=1, ninja -v, cmake --build . --verbose")
+    return Finding("mkl-symbol-unresolved", "error", title, tuple(evidence), fix,
+                   _WHY_ORDER + " Installing another MKL does not help: every release has these names.",
+                   confirm(symbols[0]), locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"))
