@@ -130,11 +130,11 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (build, cargo, configure, cpu, finders, hosts, jvm, kernels, libraries, linker, mathhosts, meson,
                                    msvc, parameters, platforms, runtime, scope, undefined, windows)
-    from mkldoctor.explain import rtnames
+    from mkldoctor.explain import linkkind, rtnames
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
-            windows.diagnose, platforms.diagnose, msvc.diagnose, linker.diagnose, cargo.diagnose, configure.diagnose, build.diagnose,
+            windows.diagnose, platforms.diagnose, msvc.diagnose, linkkind.diagnose, linker.diagnose, cargo.diagnose, configure.diagnose, build.diagnose,
             meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose, mathhosts.diagnose, rtnames.diagnose)
 
 
