@@ -186,6 +186,10 @@ _EXPLAIN = (
     _r("mkl-cannot-load-kernels", "MKL cannot load its own libraries at run time",
        "libmkl_rt and the dynamic libmkl_core open the threading layer and the CPU kernels with dlopen; a copy of "
        "libmkl_rt alone cannot.", "Install or copy MKL's other shared libraries, of the same release, beside libmkl_rt."),
+    _r("mkl-vendored-incomplete", "A wheel carries MKL without the libraries MKL opens itself",
+       "auditwheel, delvewheel and delocate copy into a wheel (<package>.libs, <package>/.dylibs) the libraries its "
+       "extensions name; MKL's CPU kernels, which its core opens at run time, are not among them.",
+       "Install another build of the package (another release, conda-forge's), and report it to the package."),
     _r("mkl-kernel-other-release", "MKL loaded a kernel library of another release than its core",
        "The kernels call the core's internal functions, which change between releases.",
        "Put the kernels of the same release beside libmkl_core."),
