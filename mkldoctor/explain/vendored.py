@@ -44,10 +44,22 @@ def vendoring(events: Parsed, opened: list[str], wanted: list[str]) -> tuple[str
     return None
 
 
+def claims(path: str, events: Parsed) -> bool:
+    """A loader's failure to open ``path`` that this family explains: a library MKL opens itself, in a wheel's folder,
+    with MKL's own ``Cannot load`` in the log (the platforms' families then leave it)."""
+    from mkldoctor.explain.runtime import MklCannotLoad
+
+    return (places.vendored(path) is not None and getattr(layout.get(path), "role", None) in OPENED_BY_MKL
+            and bool(events.of(MklCannotLoad)))
+
+
+_ROLE_WORDS = {"kernel": "CPU kernel", "vml-kernel": "VML CPU kernel", "threading": "threading layer"}
+
+
 def _role(name: str) -> str:
-    """``libmkl_avx512.so.3: CPU kernels for AVX-512``: what the table says a library of MKL is."""
+    """``libmkl_avx512.so.3: a CPU kernel (CPU kernels for AVX-512)``: what the table says a library of MKL is."""
     found = layout.get(name)
-    return f"{name}: {found.description or found.role}" if found is not None else ""
+    return f"{name}: MKL's {_ROLE_WORDS.get(found.role, found.role)} ({found.description})" if found is not None else ""
 
 
 def finding(found: tuple[str, str, str], wanted: list[str], evidence: list[str]) -> Finding:
@@ -55,14 +67,16 @@ def finding(found: tuple[str, str, str], wanted: list[str], evidence: list[str])
     windows = any(n.lower().endswith(".dll") for n in wanted) or ":/" in folder
     shown_folder = folder.replace("/", "\\") if windows else folder
     tool = "delvewheel" if windows and tool.startswith("auditwheel or") else "auditwheel" if tool.startswith("auditwheel or") else tool
-    roles = [_role(n) for n in wanted]
+    kernels_only = all(getattr(layout.get(n), "role", "") in ("kernel", "vml-kernel") for n in wanted)
+    what = "its CPU kernels" if kernels_only else "libraries MKL opens itself"
     evidence = evidence + [
         f"{shown_folder} is the folder {tool} made for {package}'s wheel: it holds the MKL libraries {package}'s extensions "
-        "name as dependencies (MKL's interface, threading and core layers), copied in when the wheel was built",
-        "MKL opens its CPU kernels (libmkl_def, libmkl_mc3, libmkl_avx2, libmkl_avx512, libmkl_vml_*) itself at run time, "
-        f"beside its core first: {tool} follows only the declared dependencies, so the wheel lacks them",
+        "name as dependencies, copied in when the wheel was built",
+        "MKL opens some of its own libraries itself at run time, beside itself first: its core the CPU kernels (libmkl_def, "
+        f"libmkl_mc3, libmkl_avx2, libmkl_avx512, libmkl_vml_*), libmkl_rt the threading layer; {tool} follows only the "
+        "declared dependencies, so the wheel lacks them",
+        "what MKL wanted: " + "; ".join(r for r in map(_role, wanted) if r),
     ]
-    evidence += ["what MKL wanted: " + "; ".join(r for r in roles if r)] if any(roles) else []
     soname = next((n for n in wanted if re.search(r"\.so\.\d+$", n)), None)
     releases = exports.releases_with_soname(soname) if soname else ()
     if releases:
@@ -72,24 +86,24 @@ def finding(found: tuple[str, str, str], wanted: list[str], evidence: list[str])
            f"python -m pip install \"{package}!=<that version>\" (the release before it, or a later one: a broken wheel is "
            "often yanked and followed by a fixed release)",
            f"or install {package} from conda-forge (conda install -c conda-forge {package}): conda's build uses the "
-           "environment's MKL package, kernels included",
-           f"report it to {package}'s maintainers (the MKL kernels are missing from the wheel's {os.path.basename(folder)}): "
-           "link MKL statically into the extension (the static libraries hold every kernel), or ship MKL's kernels in the "
-           f"wheel ({tool} cannot see libraries opened at run time: they must be added by hand), or depend on the mkl wheel "
-           "instead of copying it",
-           f"until then: copy MKL's CPU kernels of exactly the release the wheel carries (libmkl_def*, libmkl_mc3*, "
-           f"libmkl_avx*, libmkl_vml_*; python -m pip download mkl==<that release>) into {shown_folder}: MKL looks beside "
-           "its core first, and kernels of another release do not work with it",
-           f"not the cure: LD_LIBRARY_PATH or PATH to the environment's folder; the wheel carries its own MKL, and kernels "
-           "found there would be of another release than its core"]
+           "environment's MKL package, which has all of MKL's libraries",
+           f"report it to {package}'s maintainers ({more(wanted, 2)} missing from the wheel's {os.path.basename(folder)}): link "
+           "MKL statically into the extension (the static libraries hold every kernel and layer), or ship the libraries MKL "
+           f"opens itself in the wheel ({tool} cannot see libraries opened at run time: they must be added by hand), or "
+           "depend on the mkl wheel instead of copying it",
+           f"until then: copy {more(wanted, 2)} (and the other kernels: libmkl_def*, libmkl_mc3*, libmkl_avx*, libmkl_vml_*) of "
+           f"exactly the release the wheel carries (python -m pip download mkl==<that release>) into {shown_folder}: MKL looks "
+           "beside itself first, and libraries of another release do not work with its core",
+           f"not the cure: {'PATH' if windows else 'LD_LIBRARY_PATH'} to the environment's own folder; the wheel carries its own "
+           "MKL, and libraries found there would be of another release than its core"]
     return Finding(
         "mkl-vendored-incomplete", "error",
-        f"{package}'s wheel carries MKL in {os.path.basename(folder)} without the libraries MKL opens itself: "
-        f"{more(wanted, 3)} {'is' if len(wanted) == 1 else 'are'} not there",
+        f"{package}'s wheel carries MKL in {os.path.basename(folder)} without {what}: {more(wanted, 3)} "
+        f"{'is' if len(wanted) == 1 else 'are'} not there",
         tuple(evidence), tuple(fix),
         "A wheel-repair tool (auditwheel on Linux, delvewheel on Windows, delocate on macOS) copies into the wheel the "
-        "libraries its extensions name as dependencies. MKL names its CPU kernels nowhere: its core chooses one for the "
-        "processor and opens it at run time, beside itself first. A wheel that carries MKL's shared core without its kernels "
-        "fails at the first MKL call, on every machine.",
-        (f"{'dir' if windows else 'ls'} {shown_folder}   # the MKL libraries the wheel carries: no kernels among them",),
+        "libraries its extensions name as dependencies. MKL names its CPU kernels (and, behind libmkl_rt, its threading "
+        "layer) nowhere: it chooses them at run time and opens them itself, beside itself first. A wheel that carries MKL "
+        "without them fails at the first MKL call, on every machine.",
+        (f"{'dir' if windows else 'ls'} {shown_folder}   # the MKL libraries the wheel carries",),
     )
