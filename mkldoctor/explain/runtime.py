@@ -100,10 +100,10 @@ SIGNATURES = (
 def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
     """Keeping one OpenMP runtime, as each platform's packages lay them out."""
     if event.library.endswith(".dll"):
-        return (*(f"if {r.check} says {r.release} ({r.what}; fixed in {r.fixed_in}, {r.source}): {r.pin}"
-                  for r in broken.known("openmp-duplicate", "windows")),
-                "find every copy the process can load: where /r <the environment's folder> libiomp5md.dll (conda: "
+        return ("find every copy the process can load: where /r <the environment's folder> libiomp5md.dll (conda: "
                 "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
+                *(f"a release known to do it: if {r.check} says {r.release} ({r.what}; fixed in {r.fixed_in}, {r.source}): "
+                  f"{r.pin}" for r in broken.known("openmp-duplicate", "windows")),
                 "keep one: remove or rename the copy a package ships for itself, so that the environment's serves all, or do not "
                 "mix pip wheels that bundle their own runtime with conda's intel-openmp")
     if event.library.endswith(".dylib") or event.already.endswith(".dylib"):
