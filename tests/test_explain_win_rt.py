@@ -207,6 +207,12 @@ def test_lnk1104_on_tbbs_import_library(library):
     assert not any("mkl\\<ver>\\lib\\intel64" in line for line in finding.fix)  # TBB's folders, not MKL's
 
 
+def test_lnk1181_on_tbbs_import_library_named_on_the_line():
+    """An input file of the command (LNK1181), not a DEFAULTLIB: the same folder is the fix, and it is said so."""
+    finding = only(findings_of("LINK : fatal error LNK1181: cannot open input file 'tbb12.lib'\n"), "msvc-library-not-found")
+    assert "named on the link line" in finding.title and "tbb\\<ver>\\lib" in "\n".join(finding.fix)
+
+
 def test_lnk1104_on_libiomp5md_is_the_compilers():
     finding = only(findings_of("LINK : fatal error LNK1104: cannot open file 'libiomp5md.lib'\n"), "msvc-library-not-found")
     assert any("compiler" in line for line in finding.fix)

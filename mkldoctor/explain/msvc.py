@@ -144,7 +144,8 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
     why = "no folder it searches holds it"
     explained = ""
     if runtimes and len(runtimes) == len(names):
-        why, said, more_fix, explained = _runtime_asked_by_name(runtimes, commands)
+        explicit = any(e.code == "LNK1181" for e in cannot)  # an input file of the command, not a DEFAULTLIB
+        why, said, more_fix, explained = _runtime_asked_by_name(runtimes, commands, explicit)
         evidence += said
         fix += more_fix
     cluster = advice(names)
@@ -168,15 +169,17 @@ def _where_tbb() -> list[str]:
     return [f"{f.releases}: {f.libs}" for f in tbb.folders("windows")]
 
 
-def _runtime_asked_by_name(names: list[str], commands: list[MsvcLinkCommand]) -> tuple[str, list[str], list[str], str]:
+def _runtime_asked_by_name(names: list[str], commands: list[MsvcLinkCommand],
+                           explicit: bool = False) -> tuple[str, list[str], list[str], str]:
     """(why, evidence, fix, explanation) for the import library of a runtime MKL's threading layer needs (tbb12.lib): asked
     for by name alone, in a DEFAULTLIB directive of the layer (or of the runtime's own headers), so no build file names its
     folder (opencv#19451: MSBuild left setvars.bat's LIB out)."""
     runtime = layout.runtime_of(names[0])
     layer = layout.layer_for_runtime(runtime.name)
     layers = [lib for c in commands for lib in c.libs if layout.get(lib) is layer]
-    why = (f"it is {runtime.description}'s import library, which MKL's {layer.short} layer asks for by name (a DEFAULTLIB "
-           "directive), and no /LIBPATH or LIB folder holds it")
+    why = (f"it is {runtime.description}'s import library, " + ("named on the link line" if explicit else
+           f"which MKL's {layer.short} layer asks for by name (a DEFAULTLIB directive)")
+           + ", and no /LIBPATH or LIB folder holds it: TBB keeps it in a folder of its own")
     evidence = [f"{names[0]} is {runtime.description}'s, not MKL's: it is in TBB's own folder, and {layer.name}.lib and "
                 f"{layer.name}_dll.lib (MKL's {layer.short} layer) carry /DEFAULTLIB:{names[0]}, as oneTBB's own headers do "
                 "(#pragma comment(lib)): it is asked for by name, so the build files that name MKL's libraries never name its folder"]
