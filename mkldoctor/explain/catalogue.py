@@ -141,13 +141,13 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
-    from mkldoctor.explain import rtnames
+    from mkldoctor.explain import linkkind, rtnames
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
-            binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, linker.diagnose, cargo.diagnose,
-            configure.diagnose, build.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose, dlsym.diagnose,
-            mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose)
+            binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, linkkind.diagnose, linker.diagnose,
+            cargo.diagnose, configure.diagnose, build.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
+            dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

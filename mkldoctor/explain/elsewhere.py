@@ -16,7 +16,7 @@ from mkldoctor.explain.linker import skipped_advice
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports, folders, places, recipes
+from mkldoctor.knowledge import exports, folders, layout, places, recipes
 
 LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library by the name the user gives
@@ -218,7 +218,7 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
                  "where MKL keeps its libraries in that layout, and in oneAPI's (use the one that is installed there)")
         fix.append(" or ".join(f"-L{q(d)}" for d in instead) + f" in place of -L{q(folder)}   # {where}")
     wanted = [n.lstrip(":") for n in names]
-    openmp = _openmp_folders(wanted)  # said first, beside the search on that machine
+    openmp = runtime_folders(wanted)  # said first, beside the search on that machine
     evidence += openmp[0]
     said, changes = skipped_advice(skipped)  # ld saw the library and could not use it: another architecture's file
     evidence += said
@@ -245,7 +245,9 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
                          "where the library is, if MKL is installed"))
         fix.append("if it is installed, give its folder to the linker: -L<that folder> (CMake: target_link_directories, or "
                    "MKL_ROOT/MKLROOT for the project's FindMKL; a conda environment: -L$CONDA_PREFIX/lib)")
-        fix.append(f"if it is not: install Intel's OpenMP runtime there: {ctx.recipe_ref('openmp')}" if openmp[0] else
+        tbb_wanted = any(getattr(layout.runtime_of(n), "role", None) == "tbb" for n in wanted)
+        fix.append(f"if it is not: install oneTBB's development files there: {TBB_INSTALL}" if tbb_wanted else
+                   f"if it is not: install Intel's OpenMP runtime there: {ctx.recipe_ref('openmp')}" if openmp[0] else
                    f"if it is not: install MKL's development files there: {ctx.recipe_ref('static' if static else 'shared')}")
     fix = openmp[1] + fix
     evidence += cargo[0]
@@ -261,10 +263,26 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
     )
 
 
-def _openmp_folders(wanted: list[str]) -> tuple[list[str], list[str]]:
-    """(evidence, fix) for -liomp5: Intel's OpenMP runtime is the compiler's, in its folder of each layout, not MKL's."""
-    from mkldoctor.knowledge import layout
+TBB_INSTALL = ("python3 -m pip install tbb (its libtbb.so), conda install tbb-devel, apt-get install libtbb-dev, or oneAPI's "
+                "intel-oneapi-tbb-devel")
 
+
+def runtime_folders(wanted: list[str]) -> tuple[list[str], list[str]]:
+    """(evidence, fix) for -liomp5 and -ltbb: the runtimes MKL's threading layers need are not MKL's, and are kept in
+    folders of their own (Intel's OpenMP runtime the compiler's, oneTBB its own component's), by each layout."""
+    from mkldoctor.knowledge import tbb
+
+    runtimes = [n for n in wanted if getattr(layout.runtime_of(n), "role", None) == "tbb"]
+    if runtimes:
+        runtime = layout.runtime_of(runtimes[0])
+        layer = layout.layer_for_runtime(runtime.name)
+        return ([f"lib{runtimes[0]}.so is {runtime.description}'s, which MKL's {layer.short} layer ({layer.name}) runs on: it is "
+                 "installed with oneTBB (oneAPI's tbb component, conda's tbb-devel, pip's tbb), in TBB's own folder, not in MKL's: "
+                 "a -L that gives MKL's folder does not find it"],
+                [f"add TBB's lib folder to the link line: -L<that folder> -l{runtimes[0]} (at run time the loader needs it too: "
+                 "LD_LIBRARY_PATH or a run path); where it is, by layout:",
+                 *(f"  {f.releases}: {f.libs}" for f in tbb.folders("linux")),
+                 "or link without TBB: MKL's OpenMP or sequential layer (-lmkl_intel_thread -liomp5, or -lmkl_sequential)"])
     iomp = [n for n in wanted if getattr(layout.get(n), "role", None) == "openmp" and layout.get(n).name == "iomp5"]
     if not iomp:
         return [], []

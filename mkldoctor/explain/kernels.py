@@ -13,6 +13,7 @@ import os
 import re
 from collections import OrderedDict
 
+from mkldoctor.explain import vendored
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.runtime import MklCannotLoad, MklKernelUndefined, MklOpenFailed
@@ -195,15 +196,22 @@ def mkl_cannot_load(events: Parsed, ctx: Context) -> list[Finding]:
     layers = [n for n in names if _openmp_layer(n) and (_platform(n) == "Linux" or claims_foreign(n, events))]
     if layers and not omp:
         out.append(_openmp_layer_finding(layers, ctx))
+    opened = events.of(MklOpenFailed)
+    said = [lib for e in events.of(MklCannotLoad) for lib in e.libraries] + [os.path.basename(e.path) for e in opened]
+    wheel = vendored.vendoring(events, [e.path for e in opened], said)  # MKL in a wheel's folder, without what MKL opens
     shipped = [n for n in names if _is_kernel(n) and _platform(n) != "Linux"]
     if shipped:
-        out.append(_kernels_not_shipped(shipped, events))
+        out.append(vendored.finding(wheel, shipped, [f"MKL could not load {' or '.join(shipped)}"]) if wheel else
+                   _kernels_not_shipped(shipped, events))
     if bare_unversioned_kernels(events):
         return out  # the scope family says it: a kernel found and not loadable
     fatal = [e for e in events.of(MklCannotLoad) if not any(_is_foreign(lib) or lib in layers for lib in e.libraries)]
-    opened = events.of(MklOpenFailed)
     if not fatal and not opened:
         return out
+    if wheel:
+        wanted = list(dict.fromkeys([lib for e in fatal for lib in e.libraries] + [os.path.basename(e.path) for e in opened]))
+        said = [f"MKL tried to open {e.path}: {e.reason}" for e in opened[:MAX_LISTED]]
+        return out + [vendored.finding(wheel, wanted, said + [f"MKL could not load {' or '.join(e.libraries)}" for e in fatal])]
     return out + [_cannot_load(fatal, opened, ctx)]
 
 

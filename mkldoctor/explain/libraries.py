@@ -142,6 +142,8 @@ def _library_cause(ctx: Context, name: str, static: bool) -> str:
     found = layout.get(base)
     if found is not None and found.role == "openmp" and found.name == "iomp5":  # libiomp5, or Windows' libiomp5md
         return "openmp-missing"
+    if getattr(layout.runtime_of(base), "role", None) == "tbb":  # oneTBB, which MKL's TBB layer runs on
+        return "tbb-missing"
     return "absent"
 
 
@@ -215,6 +217,15 @@ def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tupl
                        "and libiomp5 through pkg-config, MKLROOT and the default install folders; install both there, or use "
                        "a -seq feature (mkl-static-lp64-seq), which needs no OpenMP runtime")
         fix.append("or do without it: mkldoctor link --threading sequential (or gnu)")
+    elif cause == "tbb-missing":
+        from mkldoctor.explain.elsewhere import TBB_INSTALL, runtime_folders
+
+        title += ": oneTBB, which MKL's TBB threading layer runs on, is not in any MKL copy here"
+        said, changes = runtime_folders([name.lstrip(":") for _, _, name in items])
+        evidence += said
+        why = ("libmkl_tbb_thread runs MKL's threads on oneTBB, a library of its own: it is installed beside MKL only by some "
+               "packages, and kept in TBB's own folder, which the link must name.")
+        fix += changes + [f"if it is not installed: {TBB_INSTALL}"]
     elif all(name.lstrip(":").startswith(("mkl", "libmkl")) for _, _, name in items):
         title += ": no copy of it anywhere searched"
         mismatched = [line for line in map(folders.lib_dir_mismatch, link_dirs) if line]

@@ -20,7 +20,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import facts, folders, layout
+from mkldoctor.knowledge import facts, folders, layout, tbb
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +96,9 @@ SIGNATURES = (
 
 
 def _mkl_family(name: str) -> bool:
-    """An MKL library or Intel's OpenMP runtime, in any spelling (``mkl_core_dll.lib``, ``libiomp5md.lib``)."""
+    """An MKL library or a runtime its layers need, in any spelling (``mkl_core_dll.lib``, ``libiomp5md.lib``, ``tbb12.lib``)."""
     base = folders.posix(name).rsplit("/", 1)[-1]
-    return layout.get(base) is not None or base.lower().startswith("mkl_")
+    return layout.get(base) is not None or layout.runtime_of(base) is not None or base.lower().startswith("mkl_")
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -134,7 +134,8 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
     fix = ["add the folder that holds " + more(names, 3) + " to the link: /LIBPATH:<folder> (CMake: target_link_directories or "
            "the imported target's INTERFACE_LINK_DIRECTORIES; MSBuild: Linker > Additional Library Directories), "
            r'or set LIB for the whole build: call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat"']
-    fix += ["where that folder is, by layout:"] + ["  " + line for line in _where_libs()]
+    runtimes = [n for n in names if layout.runtime_of(n) is not None and layout.runtime_of(n).role == "tbb"]
+    fix += ["where that folder is, by layout:"] + ["  " + line for line in (_where_tbb() if runtimes else _where_libs())]
     if openmp:
         fix.append(r"libiomp5md.lib is the compiler's, not MKL's: oneAPI 2024+ compiler\<ver>\lib; 2021-2023 "
                    r"compiler\<ver>\windows\compiler\lib\intel64_win; conda and pip: <env>\Library\lib")
@@ -142,6 +143,11 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
         fix.insert(0, "correct the folder the build names: " + mismatched[0])
     why = "no folder it searches holds it"
     explained = ""
+    if runtimes and len(runtimes) == len(names):
+        explicit = any(e.code == "LNK1181" for e in cannot)  # an input file of the command, not a DEFAULTLIB
+        why, said, more_fix, explained = _runtime_asked_by_name(runtimes, commands, explicit)
+        evidence += said
+        fix += more_fix
     cluster = advice(names)
     if cluster is not None:  # asked for by mistake: no folder is the fix
         why, evidence, fix, explained = cluster[0], evidence + cluster[1], cluster[2] + ["if the build does want them: " + fix[0]], cluster[3]
@@ -152,9 +158,44 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
         "variable (setvars.bat and the Visual Studio prompt set it). MKL's .lib files are in a folder that moved between "
         "releases (lib\\intel64 in oneAPI 2021-2023, lib in 2024 and newer), so a folder written for one release misses "
         "another; a name ending in _dll.lib is the import library of the DLLs, one without it the static library.",
-        (r'where /r "C:\Program Files (x86)\Intel\oneAPI\mkl" ' + (names[0] if names else "mkl_core.lib")
-         + "   # every copy, with its folder",),
+        ('where /r "C:\\Program Files (x86)\\Intel\\oneAPI\\' + ("tbb" if runtimes else "mkl") + '" '
+         + (names[0] if names else "mkl_core.lib") + "   # every copy, with its folder",)
+        + (("dumpbin /directives mkl_tbb_thread.lib | findstr /i defaultlib   # the TBB library MKL's layer asks for",)
+           if runtimes else ()),
     )
+
+
+def _where_tbb() -> list[str]:
+    return [f"{f.releases}: {f.libs}" for f in tbb.folders("windows")]
+
+
+def _runtime_asked_by_name(names: list[str], commands: list[MsvcLinkCommand],
+                           explicit: bool = False) -> tuple[str, list[str], list[str], str]:
+    """(why, evidence, fix, explanation) for the import library of a runtime MKL's threading layer needs (tbb12.lib): asked
+    for by name alone, in a DEFAULTLIB directive of the layer (or of the runtime's own headers), so no build file names its
+    folder (opencv#19451: MSBuild left setvars.bat's LIB out)."""
+    runtime = layout.runtime_of(names[0])
+    layer = layout.layer_for_runtime(runtime.name)
+    layers = [lib for c in commands for lib in c.libs if layout.get(lib) is layer]
+    why = (f"it is {runtime.description}'s import library, " + ("named on the link line" if explicit else
+           f"which MKL's {layer.short} layer asks for by name (a DEFAULTLIB directive)")
+           + ", and no /LIBPATH or LIB folder holds it: TBB keeps it in a folder of its own")
+    evidence = [f"{names[0]} is {runtime.description}'s, not MKL's: it is in TBB's own folder, and {layer.name}.lib and "
+                f"{layer.name}_dll.lib (MKL's {layer.short} layer) carry /DEFAULTLIB:{names[0]}, as oneTBB's own headers do "
+                "(#pragma comment(lib)): it is asked for by name, so the build files that name MKL's libraries never name its folder"]
+    if layers:
+        evidence.append(f"the link names MKL's {layer.short} layer: {more(layers, 2)}")
+    fix = ["with CMake: add TBB's lib folder to the target (target_link_directories, or link_directories; the folder of the "
+           "TBB::tbb target's IMPORTED_LOCATION when find_package(TBB) found it)",
+           "setvars.bat puts TBB's folder on LIB, but MSBuild (Visual Studio's generators) links with its own LIB: build with "
+           "msbuild /p:UseEnv=true, or name the folder as above",
+           "or link without TBB: MKL's OpenMP or sequential layer (MKLConfig.cmake: -DMKL_THREADING=intel_thread or sequential; "
+           "a project's own switch, such as OpenCV's MKL_WITH_TBB=OFF)"]
+    explained = ("link.exe looks for a library named without a folder, on its command line or in an object's DEFAULTLIB "
+                 "directive, in the /LIBPATH folders of the command and then in those of LIB. MKL's TBB threading layer names "
+                 "oneTBB's import library that way; TBB is a component of its own (oneAPI's tbb folder, conda's and pip's "
+                 "tbb-devel), never in MKL's lib folder, so a link that finds every MKL library can still miss it.")
+    return why, evidence, fix, explained
 
 
 def _unresolved_finding(unresolved: list[MsvcUnresolved], commands: list[MsvcLinkCommand]) -> Finding:

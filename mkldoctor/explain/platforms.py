@@ -79,8 +79,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.runtime import MklCannotLoad
 
     from mkldoctor.explain.binformat import speaks_for
+    from mkldoctor.explain.vendored import claims
 
-    failed = [e for e in events.of(ForeignLoadFailed) if e.platform == "macOS"]
+    failed = [e for e in events.of(ForeignLoadFailed) if e.platform == "macOS" and not claims(e.library, events)]
     for event in events.of(MklCannotLoad):
         for lib in event.libraries:
             if ".dylib" in lib and not claims_foreign(lib, events):

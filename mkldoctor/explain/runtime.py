@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import broken, layout
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 
@@ -52,7 +52,8 @@ class MklKernelUndefined:
     symbol: str
 
 
-_MKL_ERROR = r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERROR: "
+# some Windows releases of MKL spell it "FATAL ERRROR" (nuitka#3431)
+_MKL_ERROR = r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERR+OR: "
 
 def _cannot_load(m: re.Match, _) -> MklCannotLoad:
     # a pasted log may quote the message: `Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll.`
@@ -62,7 +63,7 @@ def _cannot_load(m: re.Match, _) -> MklCannotLoad:
 
 SIGNATURES = (
     Signature("mkl-fatal-cannot-load", "runtime", "annot load",  # Cannot load; MKL 2019 and older: cannot load
-              re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERROR: Cannot load (?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
+              re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERR+OR: Cannot load (?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
     Signature("mkl-cannot-open", "runtime", "cannot open shared object file",
               re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object file[^.]*)", re.I),
               lambda m, _: MklOpenFailed(m.group("path"), m.group("reason").strip())),
@@ -84,8 +85,9 @@ SIGNATURES = (
     Signature("host-wants-gnu-layer", "runtime", "rror",
               re.compile(r"[Ee]rror\b.*\b(?:MUST|must|need to|have to|should) set \W?MKL_THREADING_LAYER=GNU\b"),
               lambda m, _: ThreadingConflict("INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)")),
-    Signature("omp-duplicate", "runtime", "OMP: Error #15",
-              re.compile(r"OMP: Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?) already initialized"),
+    # the "OMP: " prefix is often cut from a pasted line ("MP: Error #15", "P: Error #15", or none)
+    Signature("omp-duplicate", "runtime", "Error #15",
+              re.compile(r"Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?) already initialized"),
               lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
     Signature("mkl-kernel-undefined", "runtime", "undefined symbol",
               re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined symbol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
@@ -105,6 +107,8 @@ def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
     if event.library.endswith(".dll"):
         return ("find every copy the process can load: where /r <the environment's folder> libiomp5md.dll (conda: "
                 "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
+                *(f"a release known to do it: if {r.check} says {r.release} ({r.what}; fixed in {r.fixed_in}, {r.source}): "
+                  f"{r.pin}" for r in broken.known("openmp-duplicate", "windows")),
                 "keep one: remove or rename the copy a package ships for itself, so that the environment's serves all, or do not "
                 "mix pip wheels that bundle their own runtime with conda's intel-openmp")
     if event.library.endswith(".dylib") or event.already.endswith(".dylib"):
@@ -115,19 +119,28 @@ def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
             "with libmkl_rt: export MKL_THREADING_LAYER=GNU when the program already uses libgomp")
 
 
+# the copies a process loaded, with their folders: the clash let through for this one listing only
+_WINDOWS_COPIES = ("set KMP_DUPLICATE_LIB_OK=TRUE && python -c \"import <the imports that abort>, psutil; print([m.path for m in "
+                   "psutil.Process().memory_maps() if 'iomp' in m.path.lower()])\"   # every libiomp5md.dll loaded, with its folder")
+
+
 def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     for event in events.of(OmpDuplicate):
+        same = event.library == event.already
+        windows = event.library.lower().endswith(".dll")
         out.append(Finding(
-            "openmp-duplicate", "error", f"two OpenMP runtimes in one process: {event.library} and {event.already}",
+            "openmp-duplicate", "error", f"two copies of {event.library} in one process" if same else
+            f"two OpenMP runtimes in one process: {event.library} and {event.already}",
             (f"OMP: Error #15: {event.library} initialised while {event.already} already was",)
-            + ((f"two copies of the same runtime ({event.library}): two packages each ship their own",)
-               if event.library == event.already else ()),
+            + ((f"two copies of the same runtime ({event.library}): two packages each ship their own",) if same else ()),
             (*_duplicate_fixes(event),
-             "last resort, may crash or give wrong results: export KMP_DUPLICATE_LIB_OK=TRUE"),
+             "not a fix, it only hides the clash (it may crash or give wrong results): "
+             + ("set KMP_DUPLICATE_LIB_OK=TRUE" if windows else "export KMP_DUPLICATE_LIB_OK=TRUE")),
             "Two copies of an OpenMP runtime (two libiomp5, or libiomp5 with LLVM's libomp) were loaded, typically one from MKL "
-            "and one from another package (PyTorch, conda, a wheel).",
-            ("ldd ./your-program | grep -E 'iomp|gomp|libomp'",),
+            "and one from another package (PyTorch, conda, a wheel). Each keeps its own thread pool, so the runtime stops the "
+            "process; the fix is one runtime in the process.",
+            (_WINDOWS_COPIES,) if windows else ("ldd ./your-program | grep -E 'iomp|gomp|libomp'",),
         ))
     for event in events.of(ThreadingConflict):
         out.append(Finding(

@@ -24,8 +24,11 @@ from mkldoctor.explain.edits import Edit
 
 
 def undefined(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain import linkkind  # a name only one kind of MKL library defines (i_malloc): its own family
+
     named = any(mkl_dso(e) for e in events.of(DsoMissing))  # the linker family's: MKL's library not named on the line
-    unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not (named and knowledge.looks_like_mkl(e.symbol))]
+    unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not linkkind.claims(e)
+                 and not (named and knowledge.looks_like_mkl(e.symbol))]
     if not unclaimed:
         return []
     by_symbol: OrderedDict[str, list[UndefinedSymbol]] = OrderedDict()

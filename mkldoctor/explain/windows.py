@@ -153,7 +153,7 @@ def _hints(text: str) -> set[str]:
         hints.add("python")
     if "Unable to load DLL" in text or "DllNotFoundException" in text:
         hints.add("dotnet")
-    if "MKL FATAL ERROR" in text or "MKL ERROR" in text:
+    if re.search(r"MKL (?:FATAL )?ERR+OR", text):
         hints.add("mkl")
     if "julia" in text.lower() or "could not load library" in text:
         hints.add("julia")
@@ -218,9 +218,10 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
                    "intel64_win\\compiler): put that folder on PATH for cargo run and cargo test, or copy the DLL beside the .exe; "
                    "or use a *-seq feature")
     if "mkl" in hints or start:
-        fix.append("a bundle (PyInstaller, cx_Freeze) or an installed program: copy MKL's DLLs (mkl_*.dll, the threading layer "
-                   "and the kernels mkl_def*, mkl_avx*, and libiomp5md.dll) beside the .exe; MKL loads them itself, so bundlers "
-                   "miss them (PyInstaller: a hook or --add-binary that collects them)")
+        fix.append("a bundle (PyInstaller, cx_Freeze, Nuitka --standalone) or an installed program: copy MKL's DLLs (mkl_*.dll, "
+                   "the threading layer and the kernels mkl_def*, mkl_avx*, and libiomp5md.dll) beside the .exe; MKL loads them "
+                   "itself, so bundlers miss them (PyInstaller: a hook or --add-binary that collects them; a bundler's newer "
+                   "release may collect them for the package that brings MKL, such as conda's numpy)")
     opened = [n for n in libs if (found := layout.get(n)) is not None and found.role in ("threading", "core", "kernel", "vml-kernel")]
     if "mkl" in hints and opened:  # MKL's own message: its dispatcher opened the layer, and looked beside itself first
         fix.append(f"MKL's dispatcher (mkl_rt, mkl_core) opens {opened[0]} itself, from its own folder first: a copy of "

@@ -145,7 +145,7 @@ LIBRARIES: tuple[MklLibrary, ...] = (
                description="Intel's OpenMP runtime (intel-openmp; LLVM's libomp answers to it)"),
     MklLibrary("gomp", "openmp", imports=("GOMP_",), loaded_as="libgomp.so.1", description="GCC's OpenMP runtime"),
     MklLibrary("omp", "openmp", imports=("__kmpc_",), description="LLVM's OpenMP runtime"),
-    MklLibrary("tbb", "tbb", imports=("_ZN3tbb",), description="oneTBB"),
+    MklLibrary("tbb", "tbb", imports=("_ZN3tbb",), windows="tbb12", description="oneTBB"),  # tbb12.lib, tbb12.dll (oneTBB)
     MklLibrary("tbbmalloc", "tbb", description="oneTBB's allocator"),
 )
 
@@ -227,6 +227,13 @@ _ANY_MKL = re.compile(r"^lib(mkl_[a-z0-9_]+)\.(a|so(?:\.\d+)*)$")
 def any_mkl_file(name: str) -> re.Match[str] | None:
     """``libmkl_*.a`` / ``libmkl_*.so*``, known to the table or not (a later release may add libraries)."""
     return _ANY_MKL.match(name)
+
+
+def runtime_of(name: str) -> MklLibrary | None:
+    """The runtime one of MKL's threading layers needs, by any of its file names (``libiomp5md.lib``, ``tbb12.lib``,
+    ``tbb12_debug.lib``, ``tbb.lib``, ``libtbb.so.12``, ``iomp5``); None for a name that is none of them."""
+    found = get(re.sub(r"(?i)_debug(?=\.lib$|\.dll$|$)", "", name))
+    return found if found is not None and found.role in ("openmp", "tbb") and layer_for_runtime(found.name) else None
 
 
 def layer_for_runtime(runtime: str) -> MklLibrary | None:

@@ -64,3 +64,26 @@ def is_conda(prefix: str) -> bool:
 def is_package_cache(path: str) -> bool:
     """A conda package cache (``.../pkgs/mkl-2019.4-243/lib``): files there are not on any loader path."""
     return "/pkgs/" in path
+
+
+# The folders wheel-repair tools copy a package's shared-library dependencies into, beside the package in
+# site-packages: auditwheel (Linux) and delvewheel (Windows) ``<package>.libs``, older auditwheel ``<package>/.libs``,
+# delocate (macOS) ``<package>/.dylibs``. Only the libraries the package's extensions name (DT_NEEDED, the import table,
+# LC_LOAD_DYLIB) are copied: a library loaded with dlopen or LoadLibrary at run time, as MKL loads its kernels, is not.
+_VENDORED = (
+    ("auditwheel or delvewheel", re.compile(r"(?:^|/)(?:site|dist)-packages/(?:[\w.-]+/\.\./)?(?P<pkg>[\w.-]+?)\.libs/", re.I)),
+    ("auditwheel", re.compile(r"(?:^|/)(?:site|dist)-packages/(?P<pkg>[\w.-]+?)/\.libs/", re.I)),
+    ("delocate", re.compile(r"(?:^|/)(?:site|dist)-packages/(?P<pkg>[\w.-]+?)/\.dylibs/", re.I)),
+)
+
+
+def vendored(path: str) -> tuple[str, str, str] | None:
+    """(the package, the folder, the tool that made it) for a library a wheel-repair tool copied into a package's own
+    folder (``site-packages/scs/../scs.libs/libmkl_core.so.2`` -> ``scs``); None for any other path."""
+    text = path.replace("\\", "/")
+    for tool, pattern in _VENDORED:
+        match = pattern.search(text)
+        if match:
+            folder = re.sub(r"/[\w.-]+/\.\./", "/", text[:match.end()]).rstrip("/")
+            return match.group("pkg"), folder, tool
+    return None

@@ -186,6 +186,10 @@ _EXPLAIN = (
     _r("mkl-cannot-load-kernels", "MKL cannot load its own libraries at run time",
        "libmkl_rt and the dynamic libmkl_core open the threading layer and the CPU kernels with dlopen; a copy of "
        "libmkl_rt alone cannot.", "Install or copy MKL's other shared libraries, of the same release, beside libmkl_rt."),
+    _r("mkl-vendored-incomplete", "A wheel carries MKL without the libraries MKL opens itself",
+       "auditwheel, delvewheel and delocate copy into a wheel (<package>.libs, <package>/.dylibs) the libraries its "
+       "extensions name; MKL's CPU kernels, which its core opens at run time, are not among them.",
+       "Install another build of the package (another release, conda-forge's), and report it to the package."),
     _r("mkl-kernel-other-release", "MKL loaded a kernel library of another release than its core",
        "The kernels call the core's internal functions, which change between releases.",
        "Put the kernels of the same release beside libmkl_core."),
@@ -256,9 +260,17 @@ _EXPLAIN = (
     _r("mkl-libraries-before-objects", "The link line names MKL's libraries before the objects that call them",
        "With --as-needed (the default of Debian's and Ubuntu's toolchains) a library before every object is dropped.",
        "Put the libraries after the objects, or link with -Wl,--no-as-needed."),
-    _r("msvc-library-not-found", "link.exe cannot open an MKL .lib file",
+    _r("msvc-library-not-found", "link.exe cannot open an MKL .lib file (or a runtime's its layers need)",
        "LNK1181/LNK1104: no /LIBPATH or LIB folder holds it; MKL's .lib folder moved between releases (lib\\intel64 in "
-       "oneAPI 2021-2023, lib in 2024 and newer).", "Add the folder that holds it with /LIBPATH, or set LIB (setvars.bat)."),
+       "oneAPI 2021-2023, lib in 2024 and newer); oneTBB's tbb12.lib, which MKL's TBB layer asks for by a DEFAULTLIB "
+       "directive, and the compiler's libiomp5md.lib are in folders of their own.",
+       "Add the folder that holds it with /LIBPATH, or set LIB (setvars.bat)."),
+    _r("mkl-link-kind-mismatch", "A name only one kind of MKL library defines, in a link of the other kind",
+       "MKL's memory-function pointers exist twice on Windows (i_malloc.h): i_malloc... in the static libraries, "
+       "i_malloc_dll... exported by the DLLs. Code that sets one set and links the other kind leaves it unresolved "
+       "(LNK2019); on Linux only the first set exists.",
+       "Link the kind the code was written for (mkl_core.lib and the other static libraries, pip's mkl-static), or set "
+       "the other set of pointers."),
     _r("msvc-unresolved-mkl", "link.exe: MKL's functions are unresolved externals",
        "LNK2019/LNK2001 for MKL names: no MKL .lib (or a layer of it) took part in the link.",
        "Name the interface, threading and core .lib files (or mkl_rt.lib) and their folder."),

@@ -34,3 +34,39 @@ GENERATIONS = (ONETBB, CLASSIC)  # the more specific prefixes first
 def generation_of(symbol: str) -> TbbGeneration | None:
     """The TBB generation a ``tbb::`` name (mangled or demangled) belongs to; None for a name that is not TBB's."""
     return next((g for g in GENERATIONS if symbol.startswith(g.mangled)), None)
+
+
+@dataclass(frozen=True)
+class TbbFolders:
+    """Where one distribution keeps TBB's link libraries and its run-time libraries (TBB is a component of its own,
+    never in MKL's folder). oneTBB's Windows layout: ``lib\\<arch>\\vc14`` (``vc_mt`` for the static C runtime) and
+    ``redist\\<arch>\\vc14`` up to oneAPI 2023 (oneTBB 2021.10), ``lib`` and ``bin`` from oneAPI 2024 (oneTBB 2021.11);
+    Linux's ``lib/intel64/gcc4.8`` up to 2023, ``lib`` from 2024 (oneTBB's install layout, opencv#19447)."""
+
+    platform: str  # "windows" or "linux"
+    releases: str
+    libs: str  # tbb12.lib / libtbb.so
+    runtime: str  # tbb12.dll / libtbb.so.12
+
+
+FOLDERS: tuple[TbbFolders, ...] = (
+    TbbFolders("windows", "oneAPI 2024.0 and newer", r"C:\Program Files (x86)\Intel\oneAPI\tbb\<ver>\lib",
+               r"C:\Program Files (x86)\Intel\oneAPI\tbb\<ver>\bin"),
+    TbbFolders("windows", "oneAPI 2021.1 to 2023.2", r"C:\Program Files (x86)\Intel\oneAPI\tbb\<ver>\lib\intel64\vc14",
+               r"C:\Program Files (x86)\Intel\oneAPI\tbb\<ver>\redist\intel64\vc14"),
+    TbbFolders("windows", "Parallel Studio XE and MKL 2020 and older (classic TBB: tbb.lib)",
+               r"C:\Program Files (x86)\IntelSWTools\compilers_and_libraries_<ver>\windows\tbb\lib\intel64_win\vc14",
+               r"C:\Program Files (x86)\IntelSWTools\compilers_and_libraries_<ver>\windows\redist\intel64_win\tbb\vc14"),
+    TbbFolders("windows", "conda's and pip's tbb-devel", r"<env>\Library\lib", r"<env>\Library\bin"),
+    TbbFolders("linux", "oneAPI 2024.0 and newer", "/opt/intel/oneapi/tbb/<ver>/lib", "/opt/intel/oneapi/tbb/<ver>/lib"),
+    TbbFolders("linux", "oneAPI 2021.1 to 2023.2", "/opt/intel/oneapi/tbb/<ver>/lib/intel64/gcc4.8",
+               "/opt/intel/oneapi/tbb/<ver>/lib/intel64/gcc4.8"),
+    TbbFolders("linux", "Parallel Studio XE and MKL 2020 and older (classic TBB: libtbb.so.2)",
+               "/opt/intel/compilers_and_libraries_<ver>/linux/tbb/lib/intel64_lin/gcc4.8",
+               "/opt/intel/compilers_and_libraries_<ver>/linux/tbb/lib/intel64_lin/gcc4.8"),
+    TbbFolders("linux", "conda's tbb-devel and pip's tbb", "<env>/lib", "<env>/lib"),
+)
+
+
+def folders(platform: str) -> tuple[TbbFolders, ...]:
+    return tuple(f for f in FOLDERS if f.platform == platform)

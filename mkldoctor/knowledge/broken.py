@@ -1,0 +1,46 @@
+"""Releases of MKL's packages known to fail in one way on one platform, with the thread that established it.
+
+A failure a log shows (``OMP: Error #15`` with two ``libiomp5md.dll``) has general causes; where one release of
+a package is known to produce it by itself, that release is a cause worth naming beside them, with the check that
+tells (``pip show mkl``) and the pin that avoids it. Only releases whose fault was established in public (a
+maintainer's pin, the packager's fix) are listed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BrokenRelease:
+    package: str  # the package's name in its channel: "mkl"
+    channel: str  # "pip" or "conda"
+    platform: str  # "windows", "linux", "macos"
+    release: str  # "2024.0" (every 2024.0.x)
+    symptom: str  # the finding id whose failure it produces: "openmp-duplicate"
+    what: str  # what goes wrong, in words
+    fixed_in: str  # the first release without it
+    source: str  # the thread that established it
+
+    @property
+    def check(self) -> str:
+        return f"{self.channel} show {self.package}" if self.channel == "pip" else f"conda list {self.package}"
+
+    @property
+    def pin(self) -> str:
+        spec = f'"{self.package}!={self.release}.*"'
+        return f"python -m pip install {spec}" if self.channel == "pip" else f"conda install {spec}"
+
+
+RELEASES: tuple[BrokenRelease, ...] = (
+    # pypardiso pinned mkl<2024 for it, then excluded only 2024.0 once the 2024.1 wheels were fixed (PyPardiso#58, PR #71);
+    # Intel's contributor traced it to two copies of the OpenMP runtime (also evalf/nutils#843, MKL 2024.0 on Windows)
+    BrokenRelease("mkl", "pip", "windows", "2024.0", "openmp-duplicate",
+                  "PyPI's mkl 2024.0 wheels for Windows load a second copy of Intel's OpenMP runtime (libiomp5md.dll) beside "
+                  "the one intel-openmp installs", "2024.1", "haasad/PyPardiso#58"),
+)
+
+
+def known(symptom: str, platform: str) -> tuple[BrokenRelease, ...]:
+    """The releases known to produce ``symptom`` (a finding id) on ``platform``."""
+    return tuple(r for r in RELEASES if r.symptom == symptom and r.platform == platform)
