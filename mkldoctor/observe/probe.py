@@ -84,7 +84,7 @@ def run_probe(libraries: list[str], lib_dirs: list[str], env: dict[str, str], ti
         mkl_line = next((ln.strip() for ln in ran.stderr.splitlines() + ran.stdout.splitlines() if "MKL" in ln and "ERROR" in ln), None)
         return ProbeResult(kernels, loaded, "the probe failed: " + (mkl_line or _last_line(ran.stderr) or f"exit status {ran.returncode}"),
                            unmapped)
-    return ProbeResult(kernels, loaded)
+    return ProbeResult(kernels, loaded, unmapped=unmapped)  # unmapped here: MKL fell back to another kernel
 
 
 def _last_line(text: str) -> str:
