@@ -5,6 +5,7 @@ program's own check that names MKL's threading layer.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -124,3 +125,66 @@ def test_a_newer_layer_given_an_older_cores_mkl_is_two_mkls_mixed():
     # a name every release's core has is not this case (the layer cannot see any core: scope's finding)
     [finding] = errors_of(log.replace("mkl_blas_xgemm_f16f16f32_pack", "mkl_serv_getenv"))
     assert not finding.title.startswith("two MKLs mixed")
+
+
+@pytest.mark.mkl
+def test_a_program_built_for_another_soname_is_not_sent_to_the_installed_one(mkl, tmp_path):
+    """The program needs libmkl_rt.so.2; the machine has MKL 2026.2's libmkl_rt.so.3 (an `ls` in the log shows it): the
+    folder of .so.3 is no fix, the release built against (or a build for .so.3) is. Produced for real: a program linked
+    against a library whose soname is libmkl_rt.so.2, run where only the fixture's .so.3 is."""
+    stub = tmp_path / "stub"
+    stub.mkdir()
+    (stub / "s.c").write_text("int mkl_get_max_threads(void) { return 1; }\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "s.c", "-o", "libmkl_rt.so.2", "-Wl,-soname,libmkl_rt.so.2"], cwd=stub, check=True)
+    (tmp_path / "p.c").write_text("int mkl_get_max_threads(void);\nint main(void) { return mkl_get_max_threads() - 1; }\n")
+    subprocess.run(["gcc", "p.c", "-o", "p", str(stub / "libmkl_rt.so.2")], cwd=tmp_path, check=True)
+    installed = tmp_path / "machine/opt/mkl/lib"  # the other machine's MKL: the fixture's .so.3, gone before explain reads
+    installed.mkdir(parents=True)
+    (installed / "libmkl_rt.so.3").symlink_to(mkl.pip_lib / "libmkl_rt.so.3")
+    done = subprocess.run(["./p"], cwd=tmp_path, env=clean_env(LD_LIBRARY_PATH=str(installed)), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    assert done.returncode != 0 and "libmkl_rt.so.2: cannot open shared object file" in done.stdout, done.stdout
+    listing = subprocess.run(f"ls {installed}/libmkl_rt*", shell=True, stdout=subprocess.PIPE, text=True).stdout
+    shutil.rmtree(tmp_path / "machine")
+    [finding] = errors_of(done.stdout + f"$ ls {installed}/libmkl_rt*\n" + listing)
+    assert finding.id == "loader-cannot-find"
+    assert "another soname" in "\n".join(finding.evidence)
+    assert not any(f"LD_LIBRARY_PATH={installed}" in line for line in finding.fix)  # .so.3's folder answers no .so.2
+    assert finding.fix[0].startswith("install the release the program was built against")
+
+
+FETCH_FAILED = """[ 22%] Performing download step (download, verify and extract) for 'mklinc-populate'
+-- Downloading...
+-- Using src='http://127.0.0.1:9/intel/mkl-include/2021.3.0/download/linux-64/mkl-include-2021.3.0-intel_520.tar.bz2'
+CMake Error at mklinc-subbuild/mklinc-populate-prefix/src/mklinc-populate-stamp/download-mklinc-populate.cmake:170 (message):
+  Each download failed!
+
+    error: downloading 'http://127.0.0.1:9/intel/mkl-include/2021.3.0/download/linux-64/mkl-include-2021.3.0-intel_520.tar.bz2' failed
+          status_code: 7
+          status_string: "Couldn't connect to server"
+gmake[2]: *** [CMakeFiles/mklinc-populate.dir/build.make:100: mklinc-populate-prefix/src/mklinc-populate-stamp/mklinc-populate-download] Error 1
+gmake: *** [Makefile:91: all] Error 2
+
+CMake Error at /usr/share/cmake-3.25/Modules/FetchContent.cmake:1616 (message):
+  Build step for mklinc failed: 2
+"""
+
+
+def test_a_builds_own_download_of_mkl_that_failed_is_one_finding():
+    """CMake 3.25's FetchContent of an mkl-include package whose address answers nothing (the output of a real run,
+    cut: its five retries take 80 s); FetchContent's own error and make's repeat its consequence."""
+    [finding] = errors_of(FETCH_FAILED)
+    assert finding.id == "mkl-download-failed" and "mkl-include-2021.3.0" in finding.title
+    assert "installed" in finding.fix[0]
+
+
+def test_text_output_keeps_a_logs_colons_verbatim(tmp_path):
+    """rich reads ':100:' as an emoji code; a log line is text and stays as written."""
+    from typer.testing import CliRunner
+
+    from mkldoctor.cli import app
+
+    log = tmp_path / "build.log"
+    log.write_text(FETCH_FAILED)
+    result = CliRunner().invoke(app, ["explain", str(log), "--no-scan"])
+    assert "build.make:100:" in result.stdout and "\U0001f4af" not in result.stdout

@@ -66,3 +66,24 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
         assert any(said(f, word) for f in chosen), (word, [f.title for f in chosen], chosen[0].fix)
     unrecognised = [f.title for f in findings if f.id == "unrecognised-failure"]
     assert not unrecognised, f"an unrecognised failure beside {expect['finding']}: {unrecognised}"
+
+
+BLIND4 = json.loads((CORPUS / "blind4.json").read_text())
+AFTER_BLIND4 = {  # what the wrong and the unrecognised diagnoses of the fourth blind score are read as now
+    "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
+    "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
+}
+
+
+@pytest.mark.parametrize("entry", BLIND4["entries"], ids=lambda e: e["id"])
+def test_the_fourth_blind_set_is_never_silent_and_keeps_what_was_right(entry):
+    findings = findings_of(entry["log"])
+    assert any(f.severity == "error" for f in findings), [(f.id, f.severity) for f in findings]
+    verdict = BLIND4["scored"]["verdicts"][entry["id"]]
+    if verdict["verdict"] == "right":
+        assert verdict["finding"] in {f.id for f in findings}
+    if entry["id"] in AFTER_BLIND4:
+        finding_id, word = AFTER_BLIND4[entry["id"]]
+        chosen = [f for f in findings if f.id == finding_id]
+        assert chosen and said(chosen[0], word), [(f.id, f.title) for f in findings]
+        assert not any("LD_LIBRARY_PATH=/opt/intel/oneapi/intelpython" in line for line in chosen[0].fix)

@@ -84,10 +84,24 @@ class LinkToolRejected:
     supported: str
 
 
+@dataclass(frozen=True, slots=True)
+class MklDownloadFailed:
+    """A build's own download of an MKL package failed (CMake's file(DOWNLOAD), CPM, a fetch script)."""
+
+    url: str
+
+
 SIGNATURES = (
+    Signature("mkl-download-failed", "build", "ailed",
+              re.compile(r"(?i)\bdownload(?:ing)?\s+['\"]?(?P<url>\w+://\S*mkl\S*?)['\"]?\s+failed"
+                         r"|failed to download\s+['\"]?(?P<url2>\w+://\S*mkl\S*?)['\"]?(?:\s|$)"),
+              lambda m, _: MklDownloadFailed(m.group("url") or m.group("url2"))),
     Signature("mkl-link-tool-rejected", "build", "Supported values",
               re.compile(r"Unknown (?P<what>[\w ]+?): (?P<value>\S+?)\.\s+Supported values for [\w ]+?: (?P<values>\S+)"),
               lambda m, _: LinkToolRejected(m.group("what"), m.group("value"), m.group("values"))),
+    # FetchContent's own error ("Build step for X failed: 2") only repeats its sub-build's failure, said above it
+    Signature("cmake-fetchcontent-step", "build", "CMake Error", re.compile(r"CMake Error at \S*/FetchContent\.cmake:\d+ \(message\):"),
+              lambda m, _: FollowOn(m.string.strip())),
     Signature("cmake-error-header", "build", "CMake Error", re.compile(r"CMake Error(?: at (?P<where>\S+) \((?P<cmd>\w+)\))?:"),
               lambda m, _: Unrecognised(m.string.strip())),
     Signature("cmake-no-config", "build", "package configuration file provided by",
@@ -126,6 +140,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.configure import without_d
 
     out: list[Finding] = [_link_tool(e) for e in events.of(LinkToolRejected)[:1]]
+    out += [_download(e) for e in events.of(MklDownloadFailed)[:1]]
     if events.of(CMakeNoConfig) and not without_d(events):  # MKL_DIR given without -D: that finding says why
         out.append(_no_config(ctx))
     for event in events.of(CMakeConfigRejected):
@@ -262,4 +277,22 @@ def _integer_mismatch(events: list[IntegerMismatch]) -> Finding:
          "mkldoctor link --interface lp64   # matching compile and link flags"),
         "LP64 and ILP64 are two integer sizes of one API: the compile flag (-DMKL_ILP64) and the interface library "
         "(mkl_intel_ilp64 or mkl_intel_lp64) must agree with the integer type the calling code uses.",
+    )
+
+
+def _download(event: MklDownloadFailed) -> Finding:
+    name = event.url.rstrip("/").rsplit("/", 1)[-1]
+    return Finding(
+        "mkl-download-failed", "error", f"the build's own download of MKL failed: {name}",
+        (f"the build fetches MKL itself from {event.url}, and that address did not answer with the file",
+         "a package's download address is the build's own choice: channels and indexes move or drop old files, and the "
+         "build keeps asking the old address"),
+        ("use an MKL that is installed instead: install the release the build pins (its headers and libraries: the "
+         "mkl-include and mkl-static or mkl-devel packages of that release, from the machine's own conda channels or pip "
+         "index) and point the build at it (MKLROOT, or the project's option for an installed MKL)",
+         "or change the address in the project's build files (grep -rn 'mkl' cmake/) to where that package is served now: "
+         "the channel's current files, or a mirror that the machine's own conda or pip configuration names"),
+        "A project that downloads MKL at configure time depends on the address it wrote down staying valid; when the "
+        "server stops serving the file, every new build fails before MKL is ever read.",
+        ("curl -fsIL '<the address>'   # what the server answers now, from the machine that builds",),
     )

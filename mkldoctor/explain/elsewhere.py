@@ -33,10 +33,17 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         return host
     evidence = [f"{', '.join(binaries)} needs {soname}; the loader of the log's machine found it in none of the folders it "
                 "searched (the run path, LD_LIBRARY_PATH, its ld.so cache, the default folders)"]
-    shown = ctx.shown(stem + ".so")
+    every = ctx.shown(stem + ".so")
+    shown = [p for p in every if os.path.basename(p) == soname]  # the loader takes a file of exactly that name
+    others = [p for p in every if p not in shown]  # another release's soname (.so.3 for .so.2): no answer to it
     envs = ctx.environments()
     evidence += [f"the log shows {os.path.basename(p)} at {os.path.dirname(p)}"
                  + (" (a conda package cache: no loader searches it)" if places.is_package_cache(p) else "") for p in shown[:4]]
+    if others and not shown:
+        names = sorted({os.path.basename(p) for p in others})
+        evidence.append(f"the log shows {', '.join(names)} (at {os.path.dirname(others[0])}), not {soname}: another soname, "
+                        f"which the loader never takes for {soname}; the program was built against another release than "
+                        "the one installed")
     evidence += [f"the program runs in the Python environment {env}" for env in envs[:2]]
     stale = stale_interpreter(ctx)
     evidence += stale
@@ -48,6 +55,11 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
     evidence += _release_lines(soname)
     fix: list[str] = []
     fix += stale_fix(stale)
+    if others and not shown:
+        fix.append(f"install the release the program was built against (the one whose library is {soname}) beside the installed "
+                   f"one, and put its folder on the loader's path; or install a build of the program made for the installed "
+                   f"release ({', '.join(sorted({os.path.basename(p) for p in others})[:2])}): a link or copy renamed to "
+                   f"{soname} is not that release")
     if usable:
         folder = os.path.dirname((outside or usable)[0])
         fix.append(f"export LD_LIBRARY_PATH={q(folder)}{LD_PATH}   # the folder the log shows it in, on the log's machine")

@@ -335,6 +335,9 @@ _EXPLAIN = (
        "process, a 32-bit library in a 64-bit process (wrong ELF class, %1 is not a valid Win32 application), or a file that "
        "is no library (invalid ELF header: a git-lfs pointer, a failed download).",
        "Install the build of that library for the process's platform and word size (MKL: x86-64 only; lib/intel64, not ia32)."),
+    _r("mkl-download-failed", "A build's own download of an MKL package failed",
+       "The project fetches MKL at configure time from an address it wrote down, and the server no longer serves it.",
+       "Install MKL and point the build at it, or change the address in the project's build files."),
     _r("mkl-name-missing", "A host looked up an MKL name that the MKL it opened does not export",
        "Julia's ccall or JNA asks the library for a name when it is called; MKL's export table says which releases have it.",
        "Give the environment a release that exports the name (a compat bound on MKL_jll, a pinned mkl package)."),

@@ -36,6 +36,7 @@ def console(stream: TextIO | None = None, *, stderr: bool = False):
         # rich's no_color keeps bold, dim and italic; with no colour system it writes plain text
         **({"color_system": None} if "NO_COLOR" in os.environ else {}),
         highlight=False,
+        emoji=False,  # a log line's "build.make:100:" is text, not rich's :100: emoji code
         soft_wrap=False,
         force_terminal=None,
     )
