@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mkldoctor.explain import logparse
-from mkldoctor.explain.diagnosis import explain
-from mkldoctor.findings import Finding
+from tests.test_explain_heldback_linux import findings_of, said
 
 CORPUS = Path(__file__).parent / "data" / "explain_corpus"
 BLIND3 = json.loads((CORPUS / "blind3.json").read_text())
@@ -26,16 +24,6 @@ for _file in sorted(CORPUS.glob("expect_blind3*.json")):
     for _id, _expect in json.loads(_file.read_text())["expect"].items():
         assert _id not in EXPECT, (_file.name, _id)
         EXPECT[_id] = _expect
-
-
-def said(finding: Finding, word: str) -> bool:
-    if word.startswith("fix:"):
-        return word[4:] in "\n".join(finding.fix)
-    return word in "\n".join((finding.title, *finding.evidence, finding.explanation, *finding.fix, *finding.confirm))
-
-
-def findings_of(log: str) -> list[Finding]:
-    return explain(logparse.parse_bytes(log.encode()), [])
 
 
 def test_the_score_counts_its_verdicts():
