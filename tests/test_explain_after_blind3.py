@@ -188,3 +188,15 @@ def test_text_output_keeps_a_logs_colons_verbatim(tmp_path):
     log.write_text(FETCH_FAILED)
     result = CliRunner().invoke(app, ["explain", str(log), "--no-scan"])
     assert "build.make:100:" in result.stdout and "\U0001f4af" not in result.stdout
+
+
+def test_a_library_missing_from_a_packages_own_folder_on_macos():
+    """dyld: a package's library needs @rpath/X, which the package ships beside itself: X is missing from that folder
+    (blind2's tch-rs and blind3's libtorch 1.0.1 both lacked libmklml.dylib); a variant with a wheel's torch/lib."""
+    log = ("dyld[812]: Library not loaded: @rpath/libiomp5.dylib\n"
+           "  Referenced from: <5D3C> /Users/me/venv/lib/python3.11/site-packages/torch/lib/libtorch_cpu.dylib\n"
+           "  Reason: tried: '/Users/me/venv/lib/python3.11/site-packages/torch/lib/libiomp5.dylib' (no such file)\n")
+    [finding] = errors_of(log)
+    assert finding.id == "macos-library-not-loaded"
+    assert finding.fix[0].startswith("put libiomp5.dylib where the package expects it, in /Users/me/venv/lib/python3.11/"
+                                     "site-packages/torch/lib")

@@ -8,6 +8,7 @@ says what failed; the finding names it, gives the platform's own remedy (the run
 
 from __future__ import annotations
 
+import os
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,6 +25,18 @@ class ForeignLoadFailed:
     platform: str  # "macOS" or "Windows"
     library: str
     detail: str
+
+
+def _package_folder(rpath: list[str], places) -> list[tuple[str, str]]:
+    """(@rpath/X, the library that needs it) where the log names a library of a package's own lib folder
+    (libtorch/lib/libtorch.1.dylib, .../site-packages/torch/lib/...): dyld's "Referenced from"."""
+    out = []
+    for lib in rpath:
+        name = lib[len("@rpath/"):]
+        users = [p for p in places if p.endswith(".dylib") and os.path.basename(os.path.dirname(p)) == "lib"
+                 and os.path.basename(p) != name and not os.path.basename(p).startswith("libmkl_")]
+        out += [(lib, users[0])] if users else []
+    return out
 
 
 def _mac(m: re.Match, _) -> ForeignLoadFailed:
@@ -102,7 +115,13 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = [f"{lib} is an @rpath-relative install name: the library was built with it (its LC_ID_DYLIB), so every "
                        "program linked against it records that name and finds it only through a run path (LC_RPATH) of its own"
                        for lib in rpath[:1]]
-    fix = (*(("point the build's library folder (-L, the run path, MKLLIB) at MKL's lib folder, not lib/intel64",) if intel64 else ()),
+    beside = _package_folder(rpath, ctx.places)
+    evidence[-1:-1] = [f"{lib} is needed by {user}: a package that links it by @rpath from its own folder ships it in "
+                       f"{os.path.dirname(user)}, and it is not there" for lib, user in beside[:1]]
+    fix = (*(f"put {lib[len('@rpath/'):]} where the package expects it, in {os.path.dirname(user)}: the package's download "
+             "is incomplete or that release left it out; copy the file of the release the package was built with (the "
+             "package's notes name it) into that folder, or use another release of the package" for lib, user in beside[:1]),
+           *(("point the build's library folder (-L, the run path, MKLLIB) at MKL's lib folder, not lib/intel64",) if intel64 else ()),
            "find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib); "
            "none there: the package or bundle that names it did not ship it (copy it from the MKL release it was built with)",
            "add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so named above>",
