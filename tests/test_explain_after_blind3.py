@@ -200,3 +200,69 @@ def test_a_library_missing_from_a_packages_own_folder_on_macos():
     assert finding.id == "macos-library-not-loaded"
     assert finding.fix[0].startswith("put libiomp5.dylib where the package expects it, in /Users/me/venv/lib/python3.11/"
                                      "site-packages/torch/lib")
+
+
+@pytest.mark.mkl
+def test_a_library_of_the_build_without_a_run_path_to_mkl(mkl, tmp_path):
+    """ld warns that libuser.so's MKL is not found (the link goes on: the program links MKL's archives itself, as
+    cp2k's did), and the program cannot start: one finding, whose first fix, a run path in
+    libuser.so, makes it start (cp2k#605: a toolchain step that cleared a library's run path)."""
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "u.c").write_text("int mkl_get_max_threads(void);\nint user(void) { return mkl_get_max_threads(); }\n")
+    (tmp_path / "m.c").write_text("int user(void);\nint main(void) { return user() < 1; }\n")
+
+    def build(*rpath: str) -> None:
+        subprocess.run(["gcc", "-shared", "-fPIC", "u.c", "-o", "lib/libuser.so", f"-L{mkl.pip_lib}", "-l:libmkl_rt.so.3",
+                        *rpath], cwd=tmp_path, check=True)
+
+    build()
+    archives = [str(mkl.pip_lib / f"libmkl_{n}.a") for n in ("intel_lp64", "sequential", "core")]  # the program's own MKL
+    link = subprocess.run(["gcc", "m.c", "-o", "m", "-Llib", "-luser", f"-Wl,-rpath,{tmp_path / 'lib'}", "-Wl,--start-group",
+                           *archives, "-Wl,--end-group", "-lpthread", "-lm", "-ldl"], cwd=tmp_path, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, check=True)
+    assert "libmkl_rt.so.3, needed by lib/libuser.so, not found" in link.stdout, link.stdout
+    ran = subprocess.run(["./m"], cwd=tmp_path, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert ran.returncode == 127 and "libmkl_rt.so.3: cannot open shared object file" in ran.stdout, ran.stdout
+    findings = errors_of(link.stdout + ran.stdout)
+    assert [f.id for f in findings] == ["loader-cannot-find"], [(f.id, f.title) for f in findings]
+    assert findings[0].fix[0].startswith("give libuser.so a run path to MKL's lib folder")
+    build(f"-Wl,-rpath,{mkl.pip_lib}")  # the fix: the library's own run path
+    ran = subprocess.run(["./m"], cwd=tmp_path, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert ran.returncode == 0, ran.stdout
+
+
+@pytest.mark.mkl
+def test_a_sycl_target_mklconfig_did_not_define(mkl, tmp_path):
+    """gcc is no SYCL compiler: MKLConfig.cmake of the 2026.2 wheel defines MKL::MKL but not MKL::MKL_SYCL, and CMake
+    stops at a target that links it (oneMath#319 with clang++: MKL::MKL_DPCPP)."""
+    def configure(target: str, tag: str) -> subprocess.CompletedProcess:
+        src = tmp_path / f"src-{tag}"
+        src.mkdir()
+        (src / "main.cpp").write_text("int main() { return 0; }\n")
+        (src / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.13)\nproject(t CXX)\nfind_package(MKL CONFIG REQUIRED)\n"
+                                            f"add_executable(app main.cpp)\ntarget_link_libraries(app PRIVATE {target})\n")
+        return subprocess.run(["cmake", "-S", str(src), "-B", str(tmp_path / f"build-{tag}"),
+                               f"-DMKL_DIR={mkl.pip_lib / 'cmake/mkl'}", "-DCMAKE_CXX_COMPILER=g++"],
+                              env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    done = configure("MKL::MKL_SYCL", "sycl")
+    assert done.returncode != 0 and "MKL::MKL_SYCL" in done.stdout and "but the target was not found" in done.stdout, done.stdout
+    findings = errors_of(done.stdout)
+    assert [f.id for f in findings] == ["cmake-mkl-target-missing"], [(f.id, f.title) for f in findings]
+    assert "SYCL compiler" in findings[0].title
+    assert configure("MKL::MKL", "mkl").returncode == 0  # the target it does define, for a compiler that is no SYCL one
+
+
+def test_a_missing_target_of_another_package_is_never_silent():
+    log = ('CMake Error at CMakeLists.txt:5 (target_link_libraries):\n  Target "app" links to:\n\n    Foo::Bar\n\n'
+           "  but the target was not found.  Possible reasons include:\n")
+    findings = errors_of(log)
+    assert findings and all(f.id == "unrecognised-failure" for f in findings), [(f.id, f.title) for f in findings]
+
+
+def test_apple_ld_given_gnu_lds_group():
+    log = ("ld: unknown option: --start-group\nclang: error: linker command failed with exit code 1 (use -v to see invocation)\n"
+           "make: *** [libfoo.dylib] Error 1\n")
+    [finding] = errors_of(log)
+    assert finding.id == "apple-ld-gnu-option" and "--start-group" in finding.title
+    assert "lib/intel64" not in "\n".join(finding.fix)  # macOS has no intel64 folder

@@ -85,13 +85,33 @@ class LinkToolRejected:
 
 
 @dataclass(frozen=True, slots=True)
+class MklTargetMissing:
+    """CMake: ``Target "app" links to target "MKL::MKL_DPCPP" but the target was not found``."""
+
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
 class MklDownloadFailed:
     """A build's own download of an MKL package failed (CMake's file(DOWNLOAD), CPM, a fetch script)."""
 
     url: str
 
 
+def _target_listed(m: re.Match, before) -> object:
+    for line in reversed(list(before)[-4:]):
+        named = re.match(r"^\s+(?P<target>\S+::\S+)\s*$", line)
+        if named:
+            return MklTargetMissing(named.group("target")) if named.group("target").startswith("MKL::") else Unrecognised(
+                f"CMake: a target links {named.group('target')}, which is not defined")
+    return Unrecognised(m.string.strip())
+
+
 SIGNATURES = (
+    Signature("cmake-mkl-target-missing", "build", "links to target",
+              re.compile(r'links to target "(?P<target>MKL::[\w:]+)" but the target'), lambda m, _: MklTargetMissing(m.group("target"))),
+    # CMake 3.25 and newer: 'Target "app" links to:', the target alone on a line, then '  but the target was not found.'
+    Signature("cmake-target-missing-list", "build", "found", re.compile(r"^\s*but the target was not found\b"), _target_listed),
     Signature("mkl-download-failed", "build", "ailed",
               re.compile(r"(?i)\bdownload(?:ing)?\s+['\"]?(?P<url>\w+://\S*mkl\S*?)['\"]?\s+failed"
                          r"|failed to download\s+['\"]?(?P<url2>\w+://\S*mkl\S*?)['\"]?(?:\s|$)"),
@@ -141,6 +161,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
     out: list[Finding] = [_link_tool(e) for e in events.of(LinkToolRejected)[:1]]
     out += [_download(e) for e in events.of(MklDownloadFailed)[:1]]
+    out += [_target_missing(e) for e in events.of(MklTargetMissing)[:1]]
     if events.of(CMakeNoConfig) and not without_d(events):  # MKL_DIR given without -D: that finding says why
         out.append(_no_config(ctx))
     for event in events.of(CMakeConfigRejected):
@@ -295,4 +316,33 @@ def _download(event: MklDownloadFailed) -> Finding:
         "A project that downloads MKL at configure time depends on the address it wrote down staying valid; when the "
         "server stops serving the file, every new build fails before MKL is ever read.",
         ("curl -fsIL '<the address>'   # what the server answers now, from the machine that builds",),
+    )
+
+
+def _target_missing(event: MklTargetMissing) -> Finding:
+    target = event.target
+    sycl = re.match(r"MKL::MKL_(?:SYCL|DPCPP)\b", target) is not None
+    evidence = [f"the project links {target}, which MKLConfig.cmake did not define in this configuration"]
+    if sycl:
+        evidence.append("MKLConfig.cmake defines its SYCL targets (MKL::MKL_SYCL, MKL::MKL_SYCL::<domain>; MKL::MKL_DPCPP before "
+                        "2024) only when it takes the C++ compiler for a SYCL compiler: icpx or dpcpp by name, or a compiler "
+                        "that accepts -fsycl and has sycl/sycl.hpp; and only with an MKL that has the SYCL libraries "
+                        "(libmkl_sycl*: oneAPI's, not PyPI's mkl-devel)")
+        fix = ("configure with the SYCL compiler: cmake -DCMAKE_CXX_COMPILER=icpx (oneAPI's), or tell MKLConfig.cmake the "
+               "compiler is one: -DENABLE_SYCL_COMPILER=ON (MKL 2024 and newer) before find_package(MKL)",
+               "a target of another release's name: MKL::MKL_DPCPP is MKL::MKL_SYCL since 2024; use the one the installed "
+               "MKLConfig.cmake defines (grep -n 'add_library(MKL::' <its MKLConfig.cmake>)",
+               "check the configure output above: MKLConfig.cmake says 'MKL::MKL_SYCL target will not be available.' and why")
+    else:
+        fix = ("call find_package(MKL CONFIG REQUIRED) before the target that links it, in the same or a parent directory "
+               "(imported targets are visible only there), with MKL_DIR=<prefix>/lib/cmake/mkl",
+               "if find_package(MKL) ran: the target's name must be one its MKLConfig.cmake defines (MKL::MKL, MKL::mkl_core "
+               "...; grep -n 'add_library(MKL::' <its MKLConfig.cmake>)")
+    return Finding(
+        "cmake-mkl-target-missing", "error", f"CMake: {target} is not defined: " + (
+            "MKLConfig.cmake did not take the compiler for a SYCL compiler" if sycl else "find_package(MKL) did not define it here"),
+        tuple(evidence), fix,
+        "An MKL:: target exists only after Intel's MKLConfig.cmake defined it, and each is defined only for the options and "
+        "compiler it detected; linking a name it did not define stops the generate step.",
+        ("cmake --debug-find-pkg=MKL <source dir> 2>&1 | grep -i mkl   # which MKLConfig.cmake was read",),
     )

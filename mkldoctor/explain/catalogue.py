@@ -51,6 +51,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "skipping incompatible", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "NOT FOUND", "Supported values",
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
+           "unknown option",  # Apple's ld given GNU ld's options (platforms)
+           "links to target",  # CMake's missing imported target (build)
            # package managers that cannot provide a package (pkgmanagers), a library of another format (binformat), a build
            # or workflow tool's "command exited with code N" (echoes)
            "libmamba", "does not exist (perhaps", "nothing provides", "missing in current", "ResolvePackageNotFound",

@@ -4,7 +4,7 @@ EasyBuild's ``ERROR EasyBuild crashed with an error ...: cmd "meson setup ..." e
 snakemake's ``Error in rule X:``, MSBuild's ``error MSB3073: The command "..." exited with code 1.``, Spack's
 ``==> Error: ProcessError: Command exited with status 2:``, Nextflow's ``Error executing process > 'X'``, tox's
 ``InvocationError for command ... (exited with code 1)``, Bazel's ``failed: (Exit 1)``, Docker's ``did not complete
-successfully: exit code: 1``. Each is a :class:`FollowOn`: after a failure explained it joins that finding as its
+successfully: exit code: 1``, autoconf's ``configure: error: Required package LAPACK not found.``. Each is a :class:`FollowOn`: after a failure explained it joins that finding as its
 consequence (:func:`unrecognised.join_echoes`); a log with nothing but echoes is still no clean log
 (:func:`unrecognised.unrecognised_lines`). These signatures come last in the catalogue: a family's own line wins.
 """
@@ -38,4 +38,8 @@ SIGNATURES = (
     Signature("nextflow-error-executing", "echoes", "rror", re.compile(r"\bError executing process > "), _echo),
     Signature("msbuild-exited", "echoes", "rror", re.compile(r"\berror MSB\d{4}: .*\bexited with code -?\d+"), _echo),
     Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),
+    # autoconf's summary of the checks config.log holds: "configure: error: Required package LAPACK not found."
+    Signature("autoconf-blas-not-found", "echoes", "rror",
+              re.compile(r"(?i)^configure: error: .*\b(?:BLAS|LAPACK|ScaLAPACK)\b.*\b(?:not found|not usable|no usable|"
+                         r"cannot find|could not find|unable to find)"), _echo),
 )

@@ -25,8 +25,10 @@ BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library b
 # -- the loader: a program that needs a library its machine did not find -------------------------------
 
 
-def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bool | list[str] = False) -> Finding:
-    """``jvm``: the message came through a JVM (true, or the native libraries the log shows it extracted and loaded)."""
+def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bool | list[str] = False,
+           linked: list[str] | None = None, also: list[str] | None = None) -> Finding:
+    """``jvm``: the message came through a JVM (true, or the native libraries the log shows it extracted and loaded);
+    ``linked``: the libraries of the build that ld already said need it and could not find it (no run path to it)."""
     stem = soname.split(".so", 1)[0]
     host = _host_lines(soname, binaries, jvm)
     if host is not None:
@@ -54,6 +56,12 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                         f"of a program run from {envs[0]}")
     evidence += _release_lines(soname)
     fix: list[str] = []
+    for user in (linked or [])[:1]:  # a library of the build that carries no run path to MKL
+        evidence.append(f"at link time ld already warned: {', '.join([soname, *(also or [])][:4])}, needed by {user}, not "
+                        f"found: {os.path.basename(user)} records no run path to the folder that holds them")
+        fix.append(f"give {os.path.basename(user)} a run path to MKL's lib folder: relink it with -Wl,-rpath,<that folder> "
+                   "(a build or install step that clears run paths, patchelf --remove-rpath or chrpath -d, takes it away; "
+                   f"patchelf --set-rpath <that folder> {user} sets one afterwards)")
     fix += stale_fix(stale)
     if others and not shown:
         fix.append(f"install the release the program was built against (the one whose library is {soname}) beside the installed "

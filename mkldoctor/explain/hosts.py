@@ -87,7 +87,8 @@ def _undefined(m: re.Match, before) -> SymbolLookupError:
 
 SIGNATURES = (
     Signature("loader-cannot-open", "hosts", "error while loading shared libraries",
-              re.compile(r"(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shared object file"),
+              # "cannot open share": a pasted line cut short still says which library
+              re.compile(r"(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shar(?:e|ed\b)"),
               lambda m, _: LoaderMissing(m.group("so"), m.group("bin"))),
     Signature("loader-symbol-lookup", "hosts", "symbol lookup error",
               re.compile(r"(?P<bin>\S+?): symbol lookup error: (?P<lib>\S+?): undefined symbol: (?P<sym>[^\s,]+)"),
@@ -157,13 +158,18 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 def needed(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
+    at_run = {e.soname for e in events.of(LoaderMissing)}  # the same library missing at run time: that finding says both
+    users = {e.needed_by for e in events.of(NeededNotFound) if e.soname in at_run}  # and the rest that library needs
     for event in events.of(NeededNotFound):
+        if event.soname in at_run or event.needed_by in users:
+            continue
         holders = [i for i in ctx.installs if any(os.path.basename(l.path) == event.soname for l in i.libraries)]
         fix = [f"-Wl,-rpath-link,{q(i.lib_dirs[0])} (and LD_LIBRARY_PATH at run time)" for i in holders[:1]]
         out.append(Finding(
             "needed-library-not-found", "warning", f"{event.soname}, needed by {os.path.basename(event.needed_by)}, was not found at link time",
             (f"{event.soname} needed by {event.needed_by}",) + tuple(f"{event.soname} is in {label(i)}" for i in holders),
-            tuple(fix) or ("add the folder that holds it with -L",),
+            tuple(fix) or ("give ld the folder that holds it: -Wl,-rpath-link,<that folder> (ld looks for a library's own needs "
+                           "there, not in the -L folders), and at run time a run path or LD_LIBRARY_PATH",),
         ))
     return out
 
@@ -177,6 +183,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     # the loader's message came through a JVM: its UnsatisfiedLinkError, or a native library a binding extracted from its jar
     jvm = bool(events.of(JvmNativeLoad)) or any(_JNI_EXTRACTED.search(p) for p in ctx.places)
+    needs = events.of(NeededNotFound)  # ld's "libX, needed by libY, not found" of the same build
     by_soname: OrderedDict[str, list[LoaderMissing]] = OrderedDict()
     for event in events.of(LoaderMissing):
         by_soname.setdefault(event.soname, []).append(event)
@@ -186,7 +193,9 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         if not ctx.local:  # another machine's loader: what the log shows, not this machine's search
             from mkldoctor.explain import elsewhere
 
-            out.append(elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0],
+            linked = sorted({n.needed_by for n in needs if n.soname == soname})
+            also = sorted({n.soname for n in needs if n.needed_by in linked and n.soname != soname})
+            out.append(elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0], linked=linked, also=also,
                                         jvm=[p for p in ctx.places if _JNI_EXTRACTED.search(p)] or jvm))
             continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")

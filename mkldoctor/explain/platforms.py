@@ -39,6 +39,18 @@ def _package_folder(rpath: list[str], places) -> list[tuple[str, str]]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class AppleLdGnuOption:
+    """Apple's ld64 given an option only GNU ld has: ``ld: unknown option: --start-group``."""
+
+    option: str
+
+
+# GNU ld's options that MKL's Linux link lines carry and ld64 does not know
+_GNU_ONLY = ("--start-group", "--end-group", "--as-needed", "--no-as-needed", "-rpath-link", "--whole-archive",
+             "--no-whole-archive", "-Bstatic", "-Bdynamic", "--no-undefined")
+
+
 def _mac(m: re.Match, _) -> ForeignLoadFailed:
     return ForeignLoadFailed("macOS", m.group("lib"), m.group(0).strip())
 
@@ -64,6 +76,9 @@ def _win(m: re.Match, _) -> ForeignLoadFailed:
 
 
 SIGNATURES = (
+    Signature("apple-ld-unknown-option", "platforms", "unknown option",
+              re.compile(r"^ld: unknown options?: (?P<opt>" + "|".join(map(re.escape, _GNU_ONLY)) + r")\b"),
+              lambda m, _: AppleLdGnuOption(m.group("opt"))),
     Signature("macos-library-not-loaded", "platforms", "Library not loaded",
               re.compile(r"Library not loaded: '?(?P<lib>[^\s']+)"), _mac),
     Signature("macos-dlopen-image-not-found", "platforms", "image not found",
@@ -104,8 +119,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             name = event.library.rsplit("/", 1)[-1]
             failed.insert(0, ForeignLoadFailed("macOS", name, f"{event.host} could not load {event.library}"))
     failed = [e for e in failed if not speaks_for(e.library, events)]  # found, but of another architecture or format
+    gnu = [_gnu_option(events.of(AppleLdGnuOption))] if events.of(AppleLdGnuOption) else []
     if not failed:
-        return []
+        return gnu
     libs = list(OrderedDict.fromkeys(e.library for e in failed))
     evidence = [e.detail for e in failed[:6]]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
@@ -135,5 +151,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     why = ("macOS's loader (dyld) resolves @rpath/ names through the run paths recorded in the binary, then "
            "DYLD_LIBRARY_PATH; the library named is in none of them (a moved environment, a wheel built elsewhere, "
            "or a different MKL release whose file name differs, e.g. libmkl_intel_lp64.1.dylib vs .2.dylib).")
-    return [Finding("macos-library-not-loaded", "error", f"macOS: {', '.join(libs[:3])} could not be loaded", tuple(evidence), fix, why,
+    return gnu + [Finding("macos-library-not-loaded", "error", f"macOS: {', '.join(libs[:3])} could not be loaded", tuple(evidence), fix, why,
                     ("DYLD_PRINT_LIBRARIES=1 ./your-program",))]
+
+
+def _gnu_option(said: list[AppleLdGnuOption]) -> Finding:
+    options = list(OrderedDict.fromkeys(e.option for e in said))
+    return Finding(
+        "apple-ld-gnu-option", "error", f"Apple's ld has no {options[0]}: the link line is GNU ld's (Linux's MKL link line)",
+        tuple(f"ld: unknown option: {o}" for o in options[:4]),
+        ("on macOS drop -Wl,--start-group and -Wl,--end-group (Apple's ld searches static archives again by itself), "
+         "--as-needed and --no-as-needed, -rpath-link and -Bstatic/-Bdynamic; CMake: link MKL's imported target "
+         "(find_package(MKL CONFIG), MKL::MKL), whose line fits the platform",
+         "MKL's macOS link line (MKL for macOS ends with the 2023 releases; no intel64 folder): -L${MKLROOT}/lib "
+         "-Wl,-rpath,${MKLROOT}/lib -lmkl_intel_lp64 -lmkl_intel_thread -lmkl_core -liomp5 -lpthread -lm -ldl "
+         "(static: the libmkl_*.a files by their paths, no group)"),
+        "The build copied a link line written for GNU ld; Apple's ld64 takes none of GNU's grouping or dependency "
+        "options and stops at the first it does not know.",
+        ("clang -v ... 2>&1 | grep ld   # the linker command as clang runs it",),
+    )

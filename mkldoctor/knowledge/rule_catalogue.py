@@ -335,6 +335,12 @@ _EXPLAIN = (
        "process, a 32-bit library in a 64-bit process (wrong ELF class, %1 is not a valid Win32 application), or a file that "
        "is no library (invalid ELF header: a git-lfs pointer, a failed download).",
        "Install the build of that library for the process's platform and word size (MKL: x86-64 only; lib/intel64, not ia32)."),
+    _r("apple-ld-gnu-option", "Apple's ld was given an option only GNU ld has",
+       "A Linux MKL link line (--start-group, --as-needed, -rpath-link) reached Apple's ld64, which stops at it.",
+       "Drop GNU's grouping and dependency options on macOS, or link MKL's CMake target."),
+    _r("cmake-mkl-target-missing", "CMake: a target links an MKL:: target that is not defined",
+       "MKLConfig.cmake defines each imported target only for the options and compiler it detected (SYCL targets only "
+       "for a SYCL compiler).", "Configure so MKLConfig.cmake defines it, or link a target it does define."),
     _r("mkl-download-failed", "A build's own download of an MKL package failed",
        "The project fetches MKL at configure time from an address it wrote down, and the server no longer serves it.",
        "Install MKL and point the build at it, or change the address in the project's build files."),
