@@ -298,3 +298,9 @@ def test_a_kernel_in_a_conda_environment_that_sees_no_core():
 def test_a_leading_dimension_rejected_is_checked_as_a_value_too():
     [finding] = errors_of("Intel MKL ERROR: Parameter 8 was incorrect on entry to DGEMM .\n")
     assert any(line.startswith("check the value: LDA must be at least max(1") for line in finding.fix)
+
+
+def test_an_undefined_name_of_current_releases_with_no_mkl_named_is_not_told_to_install_one_first():
+    log = "../src/libdnnl.so.1.4: undefined reference to `cblas_gemm_s8u8s32_pack'\n"
+    [finding] = errors_of(log)
+    assert "the link took no MKL that has it" in finding.title and finding.fix[0].startswith("first see whether MKL is on")

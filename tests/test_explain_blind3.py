@@ -106,6 +106,7 @@ AFTER_BLIND6 = {  # what the sixth blind score's wrong, partly and silent diagno
     "julia-pardisojl-libgomp-not-dlopened-25": ("openmp-runtime-missing", "fix:Libdl.dlopen"),
     "python-conda-numexpr-mkl-serv-getenv-2031": ("mkl-core-not-visible", "fix:conda update --all"),
     "mklrt-dgemm-param8-zero-rank-hilbert-7": ("mkl-parameter-error", "fix:an empty matrix"),
+    "linuxlink-dnnl-cblas-undefined-use-mkl-flag-onednn-732": ("missing-symbol", "fix:first see whether MKL is on the link line"),
 }
 
 
