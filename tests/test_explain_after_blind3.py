@@ -266,3 +266,41 @@ def test_apple_ld_given_gnu_lds_group():
     [finding] = errors_of(log)
     assert finding.id == "apple-ld-gnu-option" and "--start-group" in finding.title
     assert "lib/intel64" not in "\n".join(finding.fix)  # macOS has no intel64 folder
+
+
+def test_the_gnu_layer_without_libgomp_is_told_libgomp():
+    log = ("/opt/julia/bin/julia: symbol lookup error: /opt/intel/mkl/lib/intel64/libmkl_gnu_thread.so: undefined symbol: "
+           "omp_get_num_procs\n")
+    [finding] = errors_of(log)
+    assert finding.id == "openmp-runtime-missing" and "libgomp" in finding.title
+    assert "RTLD_GLOBAL" in finding.fix[0] and not any("Intel's OpenMP runtime: " in line for line in finding.fix)
+    # Intel's layer keeps Intel's runtime
+    [finding] = errors_of(log.replace("libmkl_gnu_thread", "libmkl_intel_thread"))
+    assert "libiomp5" in finding.title
+
+
+def test_an_mkl_pc_file_with_an_undefined_variable():
+    log = ("Variable 'MKLROOT' not defined in '/opt/intel/oneapi/mkl/2021.2.0/lib/pkgconfig/mkl-static-lp64-seq.pc'\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-pc-variable-undefined" and "--define-variable=MKLROOT=" in finding.fix[1]
+    # another package's .pc is not MKL's to explain, and never silent
+    findings = errors_of("Variable 'prefix' not defined in '/usr/lib/pkgconfig/foo.pc'\nerror: could not find system library 'foo'\n")
+    assert findings and "mkl-pc-variable-undefined" not in {f.id for f in findings}
+
+
+def test_a_kernel_in_a_conda_environment_that_sees_no_core():
+    log = ("python: symbol lookup error: /home/u/miniconda3/envs/e/lib/python3.9/site-packages/numexpr/../../../libmkl_vml_avx2.so.1: "
+           "undefined symbol: mkl_serv_getenv\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-core-not-visible" and finding.fix[0].startswith("in the log's conda environment: conda update --all")
+
+
+def test_a_leading_dimension_rejected_is_checked_as_a_value_too():
+    [finding] = errors_of("Intel MKL ERROR: Parameter 8 was incorrect on entry to DGEMM .\n")
+    assert any(line.startswith("check the value: LDA must be at least max(1") for line in finding.fix)
+
+
+def test_an_undefined_name_of_current_releases_with_no_mkl_named_is_not_told_to_install_one_first():
+    log = "../src/libdnnl.so.1.4: undefined reference to `cblas_gemm_s8u8s32_pack'\n"
+    [finding] = errors_of(log)
+    assert "the link took no MKL that has it" in finding.title and finding.fix[0].startswith("first see whether MKL is on")

@@ -53,6 +53,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
            "unknown option",  # Apple's ld given GNU ld's options (platforms)
            "links to target",  # CMake's missing imported target (build)
+           "not defined in",  # pkg-config's undefined .pc variable (meson)
            # package managers that cannot provide a package (pkgmanagers), a library of another format (binformat), a build
            # or workflow tool's "command exited with code N" (echoes)
            "libmamba", "does not exist (perhaps", "nothing provides", "missing in current", "ResolvePackageNotFound",

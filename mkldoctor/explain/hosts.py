@@ -353,6 +353,9 @@ def _base_environment(event: SymbolLookupError, base: str, env: str, evidence: l
 def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
     """OpenMP symbols the loader could not resolve: a threading layer loaded without Intel's OpenMP runtime."""
     event = omp[0]
+    if os.path.basename(event.library).startswith("libmkl_gnu_thread"):  # GCC's runtime, not Intel's
+        from mkldoctor.explain.gomp import gnu_layer_without_libgomp
+        return gnu_layer_without_libgomp(omp, f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'gomp|mkl'")
     places = ctx.iomp5_places()
     evidence = [f"{event.binary}: {e.library} needs {e.symbol}" for e in omp[:MAX_LISTED]]
     info = read_dynamic(event.library) if ctx.local and os.path.isfile(event.library) else None

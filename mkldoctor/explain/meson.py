@@ -30,6 +30,14 @@ class MesonDependencyMissing:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class PcVariableUndefined:
+    """pkg-config: ``Variable 'MKLROOT' not defined in '.../mkl-dynamic-lp64-iomp.pc'``."""
+
+    variable: str
+    pc: str
+
+
 def _event(fatal: bool):
     return lambda m, _: MesonDependencyMissing(m.group("name"), fatal, m.string.strip())
 
@@ -42,6 +50,10 @@ SIGNATURES = (
               re.compile(rf"ERROR: Dependency \"(?P<name>{_MKL_NAME})\" not found"), _event(True)),
     Signature("meson-runtime-dependency-no", "meson", "found: NO",
               re.compile(rf"(?:Run-time|Build-time) dependency (?P<name>{_MKL_NAME}) found: NO\b"), _event(False)),
+    # pkg-config reading an MKL .pc file that uses a variable it does not define (oneAPI 2021's ${MKLROOT})
+    Signature("pkgconfig-variable-undefined", "meson", "not defined in",
+              re.compile(r"Variable '(?P<var>\w+)' not defined in '(?P<pc>[^']*mkl[^']*\.pc)'"),
+              lambda m, _: PcVariableUndefined(m.group("var"), m.group("pc"))),
     # meson's header line for a project() without a version: its "undefined" is no undefined symbol
     Signature("meson-project-version", "meson", "Project version: undefined", re.compile(r"^Project version: undefined$"),
               lambda m, _: None),
@@ -57,7 +69,27 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for name in dict.fromkeys(e.name for e in said):
         mine = [e for e in said if e.name == name]
         out.append(_finding(name, mine, ctx, failed))
+    out += [_pc_variable(e) for e in events.of(PcVariableUndefined)[:1]]
     return out
+
+
+def _pc_variable(event: PcVariableUndefined) -> Finding:
+    folder = event.pc.rsplit("/", 1)[0] if "/" in event.pc else "."
+    return Finding(
+        "mkl-pc-variable-undefined", "error", f"MKL's {event.pc.rsplit('/', 1)[-1]} uses ${{{event.variable}}} without defining it: "
+        "pkg-config gives no flags, and every build that asks it (cargo's intel-mkl-src, meson, CMake's pkg_check_modules) "
+        "finds no MKL",
+        (f"pkg-config: variable '{event.variable}' is not defined in {event.pc}",
+         "pkg-config does not read the environment for a .pc file's variables: an exported MKLROOT does not help it"),
+        (f"define it in the files: add the line {event.variable}=<the MKL prefix> before the first use in each mkl-*.pc of "
+         f"{folder} (the MKL prefix: the folder that holds lib and include), or prefix=${{pcfiledir}}/../.. as newer MKL "
+         ".pc files (pip's mkl-devel, conda's) define theirs",
+         f"for one command: pkg-config --define-variable={event.variable}=<the MKL prefix> --libs <name>",
+         "or use MKL's .pc files of another release or package, which define their prefix themselves"),
+        "A .pc file's variables are its own: ${MKLROOT} in a Libs: line resolves only if the file (or --define-variable) "
+        "defines it. Some oneAPI 2021 releases shipped MKL's .pc files that way.",
+        (f"grep -n '{event.variable}' {event.pc}",),
+    )
 
 
 def _finding(name: str, said: list[MesonDependencyMissing], ctx: Context, failed: bool = False) -> Finding:

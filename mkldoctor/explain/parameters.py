@@ -73,6 +73,9 @@ def _finding(event: ParameterError, events: Parsed) -> Finding:
                    "weights included")
     if kind == "work":
         fix.append(f"query the workspace: call {event.routine} once with {name}=-1, then allocate what it returns")
+    if kind == "int" and name and name.startswith("LD"):  # a leading dimension: at least max(1, rows), even for an empty matrix
+        fix.append(f"check the value: {name} must be at least max(1, the rows of its matrix); an empty matrix (0 rows or "
+                   f"columns) still needs {name} >= 1, so guard the call or pass 1")
     fix += ["the integer size: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (with libmkl_rt: "
             "MKL_INTERFACE_LAYER=ILP64 only for a program built for it); mkldoctor link --interface lp64 (or ilp64) prints "
             "matching compile and link flags",

@@ -133,6 +133,16 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+def _conda_env(items: list[Unseen]) -> str | None:
+    from mkldoctor.knowledge.places import is_conda
+
+    for u in items:
+        folder = os.path.dirname(os.path.normpath(u.path))
+        if os.path.basename(folder) == "lib" and is_conda(os.path.dirname(folder)):
+            return os.path.dirname(folder)
+    return None
+
+
 def bare_unversioned_kernels(events: Parsed) -> list[str]:
     """``Cannot load libmkl_avx2.so or libmkl_def.so`` said alone, of MKL 2020 or older kernels (no version in the
     name) on Linux: the kernel found and not loadable, most often for want of a visible core."""
@@ -181,6 +191,13 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
         evidence.append("other causes of this line: the kernel file missing (MKL 2020 and newer first say 'cannot open shared "
                         "object file'), or a kernel of another release (an undefined name that only some releases export)")
     fixes = _fixes(items, bare)
+    conda = _conda_env(items)
+    if conda:  # conda's MKL packages are built to load together: a kernel that cannot see the core is an environment out of step
+        evidence.append(f"the kernel is in the conda environment {conda}: its packages link MKL as conda builds it, so a kernel "
+                        "that sees no core most often means packages of other builds or channels were mixed in (a pip package "
+                        "over conda's, a partial update)")
+        fixes = [f"in the log's conda environment: conda update --all -p {conda} (one consistent solve of every package), or "
+                 f"conda install -p {conda} nomkl (OpenBLAS builds in place of MKL's)", *fixes]
     if first is not None and first.role == "core":
         evidence.append("libmkl_rt opens the core before the threading layer; with LD_BIND_NOW set (or the core opened by "
                         "itself) the loader resolves every name of the core at once, before the layer that defines this one")

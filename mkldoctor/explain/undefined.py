@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
 from mkldoctor.explain import inmkl, linkorder
@@ -204,6 +205,14 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
     point_at = _point_at(ctx, symbol, good[0].install, static, command, linked) if good else []
     install = [f"install an MKL that has {symbol}" + (f" ({first} or newer)" if first else "")
                + f": {ctx.recipe_ref('static' if static else 'shared', first)}"]
+    current = exports.history(symbol)
+    if (linked is None and command is None and not ctx.cargo and current is not None
+            and current.overall.last == exports.releases()[-1].name):
+        # no link line and no MKL named: every release since the name came has it, so MKL may simply not be on the line
+        install.insert(0, f"first see whether MKL is on the link line at all (the line is not in the log): {symbol} is in "
+                          f"every MKL from {current.overall.first} on, so a link without MKL's libraries after the object "
+                          "that calls it fails the same way (mkldoctor link --format flags prints them); a newer MKL only if "
+                          f"the one linked is older than {current.overall.first}")
     if ctx.cargo:
         install.append("then: export MKLROOT=<its prefix>; " + CARGO_CLEAN_EXPLAINED)
     why_more = ""
@@ -220,7 +229,7 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
         used, used_version = f"the MKL in {named[0]} (MKL {named[1]}, by the folder's name)", named[1]
     elif linked is None and command is not None and not ctx.local:
         used = "the MKL the link line takes on the log's machine (mkldoctor cannot replay that machine's search)"
-    return missing_symbol.finding(
+    found = missing_symbol.finding(
         symbol,
         used=used,
         used_version=used_version,
@@ -235,6 +244,10 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
         confirm=knowledge.confirm_symbol(symbol, ctx.cargo),
         locations=ctx.located(events, f"undefined reference to {symbol}"),
     )
+    if install[0].startswith("first see"):  # the log names no MKL: its release is not known to lack the name
+        found = replace(found, title=f"{symbol} is undefined: the link took no MKL that has it (every MKL from "
+                                     f"{current.overall.first} on exports it)")
+    return found
 
 
 def _how_linked(ctx: Context, hits: list, command: LinkCommand | None, linked) -> tuple[bool, list[str]]:
