@@ -22,7 +22,7 @@ from mkldoctor.explain.diagnosis import explain
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.linkorder import place, read
 from mkldoctor.findings import Finding
-from mkldoctor.inventory.locate import install_from_path
+from tests.test_explain_real import findings_of, only
 
 USER_C = textwrap.dedent(
     """
@@ -44,17 +44,6 @@ DFTI = ("DftiCreateDescriptor_d_1d", "DftiCommitDescriptor", "DftiComputeForward
 def run_log(cmd: list[str], cwd: Path) -> tuple[int, str]:
     done = subprocess.run(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
     return done.returncode, shlex.join(cmd) + "\n" + done.stdout
-
-
-def findings_of(log: str, *prefixes: Path) -> list[Finding]:
-    installs = [install_from_path(str(p)) for p in prefixes]
-    return explain(logparse.parse_bytes(log.encode()), [i for i in installs if i is not None])
-
-
-def only(findings: list[Finding], fid: str) -> Finding:
-    chosen = [f for f in findings if f.id == fid]
-    assert len(chosen) == 1, [(f.id, f.title) for f in findings]
-    return chosen[0]
 
 
 def flat(finding: Finding) -> str:
