@@ -304,3 +304,15 @@ def test_an_undefined_name_of_current_releases_with_no_mkl_named_is_not_told_to_
     log = "../src/libdnnl.so.1.4: undefined reference to `cblas_gemm_s8u8s32_pack'\n"
     [finding] = errors_of(log)
     assert "the link took no MKL that has it" in finding.title and finding.fix[0].startswith("first see whether MKL is on")
+
+
+def test_an_import_that_fails_in_a_cpu_kernel_is_the_extension_linking_it():
+    """numexpr#148's shape (a site.cfg's mkl_libs naming mkl_avx): the import itself binds the kernel; a variant with
+    a VML kernel of a conda environment. (Not produced here: with every layer in the link, Python's RTLD_NOW import
+    resolves the kernel's names, and what the 2014 link lacked is not in the fixtures.)"""
+    [finding] = errors_of("ImportError: /opt/intel/mkl/lib/intel64/libmkl_avx.so: undefined symbol: ownLastTriangle_64f\n")
+    assert finding.id == "mkl-kernel-linked" and "libmkl_avx.so" in finding.title
+    log = ("Traceback (most recent call last):\n  File \"t.py\", line 1, in <module>\n    import fastext\n"
+           "ImportError: /home/u/envs/x/lib/libmkl_vml_avx2.so.2: undefined symbol: mkl_serv_getenv\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-kernel-linked" and "mkl_vml" in finding.fix[0]

@@ -71,6 +71,7 @@ AFTER = {
     "python-conda-numexpr-mkl-serv-getenv-2031": ("mkl-core-not-visible", "fix:conda update --all"),
     "mklrt-dgemm-param8-zero-rank-hilbert-7": ("mkl-parameter-error", "fix:an empty matrix"),
     "linuxlink-dnnl-cblas-undefined-use-mkl-flag-onednn-732": ("missing-symbol", "fix:first see whether MKL is on the link line"),
+    "pyrt-numexpr-sitecfg-mkl-avx-undefined-ownLastTriangle-numexpr-148": ("mkl-kernel-linked", "fix:site.cfg"),
 }
 # the one log of these that says no failure by itself: a CMake finder's "Could NOT find" with nothing after it
 WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368"}

@@ -77,6 +77,8 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
     role = _role(path)
     if role not in KERNEL_ROLES + LAYER_ROLES or knowledge.is_openmp_symbol(symbol):
         return None
+    if role in KERNEL_ROLES and who == "python (import)":  # the import itself loaded the kernel: the extension links it
+        return Unseen(path, symbol, who, role, "linked", exported(symbol))
     found = exported(symbol)
     if found is None:
         return None
@@ -123,6 +125,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     dropped = [u for u in items if u.case == "scope" and u not in hidden]
     if older:
         out.append(_older(older))
+    linked = [u for u in items if u.case == "linked"]
+    if linked:
+        out.append(_kernel_linked(linked))
     mixed = [u for u in items if u.case == "mixed"]
     if mixed:
         out.append(_mixed(mixed, ctx))
@@ -272,6 +277,23 @@ def _dropped(items: list[Unseen]) -> Finding:
         "and the first call fails at run time.",
         (f"readelf -d {first.who if not is_host(first.who) else '<the program>'} | grep NEEDED   # must list libmkl_core and "
          "the threading layer",),
+    )
+
+
+def _kernel_linked(items: list[Unseen]) -> Finding:
+    first = items[0]
+    name = os.path.basename(first.path)
+    return Finding(
+        "mkl-kernel-linked", "error", f"the extension links MKL's CPU kernel {name} itself: a kernel is for MKL's dispatcher only",
+        tuple([f"{u.who}: {u.path} needs {u.symbol}" for u in items[:4]] +
+              [f"the import loaded {name} (an ImportError, not MKL's own 'Cannot load'): the extension names it as a "
+               "dependency, so the loader binds it before MKL's core and threading layer are there to answer it"]),
+        ("take the kernel libraries (mkl_avx*, mkl_def, mkl_mc*, mkl_vml_*) out of the extension's link (numpy's, numexpr's "
+         "or scipy's site.cfg mkl_libs, a setup.py's libraries) and rebuild it: link mkl_rt alone, or the interface, a "
+         "threading layer and the core (mkldoctor link --format flags)",),
+        "MKL's core picks the kernel for the CPU at run time and opens it itself, after the layers the kernel calls; a "
+        "kernel linked into a program is loaded first, by name, and its calls into the core find nothing yet.",
+        (f"readelf -d <the extension's .so> | grep NEEDED   # must not list {name}",),
     )
 
 
