@@ -36,7 +36,7 @@ def rule_kernels(f: Facts) -> list[Finding]:
                 (seen.how, f"kernel libraries beside {install.lib_dir}: "
                  + (", ".join(f"libmkl_{k}" for k in present) or "none")),
                 fix,
-                (f"On this CPU MKL asks for {seen.missing[0]}; without it, it falls back to {', '.join(seen.fell_back)}, "
+                (f"On this CPU MKL asks for {seen.missing[0]}; without it, it falls back to {', '.join(seen.loaded or ())}, "
                  "the kernels for an older instruction set: the program runs, several times slower in BLAS and LAPACK."
                  if seen.fell_back else f"At run time on this CPU MKL stops: it cannot load {seen.missing[0]}."),
             ))

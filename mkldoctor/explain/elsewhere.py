@@ -37,13 +37,13 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                 "searched (the run path, LD_LIBRARY_PATH, its ld.so cache, the default folders)"]
     every = ctx.shown(stem + ".so")
     shown = [p for p in every if os.path.basename(p) == soname]  # the loader takes a file of exactly that name
-    others = [p for p in every if p not in shown]  # another release's soname (.so.3 for .so.2): no answer to it
+    # only another release's soname shown (.so.3 for .so.2): no answer to it
+    others = sorted({os.path.basename(p) for p in every if p not in shown}) if not shown else []
     envs = ctx.environments()
     evidence += [f"the log shows {os.path.basename(p)} at {os.path.dirname(p)}"
                  + (" (a conda package cache: no loader searches it)" if places.is_package_cache(p) else "") for p in shown[:4]]
-    if others and not shown:
-        names = sorted({os.path.basename(p) for p in others})
-        evidence.append(f"the log shows {', '.join(names)} (at {os.path.dirname(others[0])}), not {soname}: another soname, "
+    if others:
+        evidence.append(f"the log shows {', '.join(others)} (at {os.path.dirname(every[0])}), not {soname}: another soname, "
                         f"which the loader never takes for {soname}; the program was built against another release than "
                         "the one installed")
     evidence += [f"the program runs in the Python environment {env}" for env in envs[:2]]
@@ -63,10 +63,10 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                    "(a build or install step that clears run paths, patchelf --remove-rpath or chrpath -d, takes it away; "
                    f"patchelf --set-rpath <that folder> {user} sets one afterwards)")
     fix += stale_fix(stale)
-    if others and not shown:
+    if others:
         fix.append(f"install the release the program was built against (the one whose library is {soname}) beside the installed "
                    f"one, and put its folder on the loader's path; or install a build of the program made for the installed "
-                   f"release ({', '.join(sorted({os.path.basename(p) for p in others})[:2])}): a link or copy renamed to "
+                   f"release ({', '.join(others[:2])}): a link or copy renamed to "
                    f"{soname} is not that release")
     if usable:
         folder = os.path.dirname((outside or usable)[0])

@@ -25,7 +25,7 @@ from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge import exports, layout, recipes
-from mkldoctor.knowledge.places import is_conda, release_in
+from mkldoctor.knowledge.places import conda_env_of, is_conda, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import log_platform, there
@@ -181,8 +181,9 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.jvm import JvmNativeLoad
 
     out = []
-    # the loader's message came through a JVM: its UnsatisfiedLinkError, or a native library a binding extracted from its jar
-    jvm = bool(events.of(JvmNativeLoad)) or any(_JNI_EXTRACTED.search(p) for p in ctx.places)
+    # the loader's message came through a JVM: a native library a binding extracted from its jar, or its UnsatisfiedLinkError
+    extracted = [p for p in ctx.places if _JNI_EXTRACTED.search(p)]
+    jvm = extracted or bool(events.of(JvmNativeLoad))
     needs = events.of(NeededNotFound)  # ld's "libX, needed by libY, not found" of the same build
     by_soname: OrderedDict[str, list[LoaderMissing]] = OrderedDict()
     for event in events.of(LoaderMissing):
@@ -196,7 +197,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             linked = sorted({n.needed_by for n in needs if n.soname == soname})
             also = sorted({n.soname for n in needs if n.needed_by in linked and n.soname != soname})
             out.append(elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0], linked=linked, also=also,
-                                        jvm=[p for p in ctx.places if _JNI_EXTRACTED.search(p)] or jvm))
+                                        jvm=jvm))
             continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")
         holders = ctx.holders(soname)
@@ -367,7 +368,7 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
         fix.append(f"link it: -L{q(places[0])} -liomp5, and at run time: export LD_LIBRARY_PATH={q(places[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
         fix.append(f"or for this run only: LD_PRELOAD={q(os.path.join(places[0], 'libiomp5.so'))}")
     else:
-        conda = _conda_prefix_of(event.library)
+        conda = conda_env_of(event.library)
         if conda:  # mkl's own OpenMP package is missing from the environment, or is of another release after a partial update
             fix.append(f"in the log's conda environment: {recipes.conda_install('intel-openmp')} -p {q(conda)}   # mkl's OpenMP "
                        f"runtime; a partial update can leave mkl without a matching one: conda update --all -p {q(conda)} (or "
@@ -381,16 +382,6 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
         "so the first OpenMP call fails when it is resolved.",
         (f"ldd {q(_ldd_target(event.binary, event.library))} | grep -E 'iomp5|mkl'",),
     )
-
-
-def _conda_prefix_of(library: str) -> str | None:
-    """The conda environment a library of the log lies in (``<env>/lib/libmkl_intel_thread.so``, also reached through
-    ``<env>/lib/python3.7/site-packages/mkl/../../../``), or None."""
-    folder = os.path.dirname(os.path.normpath(library.replace("\\", "/")))
-    if os.path.basename(folder) != "lib":
-        return None
-    prefix = os.path.dirname(folder)
-    return prefix if is_conda(prefix) else None
 
 
 def _built_against(path: str) -> list[str]:

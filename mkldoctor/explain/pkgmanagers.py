@@ -14,7 +14,7 @@ messages about another package are failures mkldoctor does not know: unrecognise
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context

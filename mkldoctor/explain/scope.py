@@ -77,9 +77,9 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
     role = _role(path)
     if role not in KERNEL_ROLES + LAYER_ROLES or knowledge.is_openmp_symbol(symbol):
         return None
-    if role in KERNEL_ROLES and who == "python (import)":  # the import itself loaded the kernel: the extension links it
-        return Unseen(path, symbol, who, role, "linked", exported(symbol))
     found = exported(symbol)
+    if role in KERNEL_ROLES and who == "python (import)":  # the import itself loaded the kernel: the extension links it
+        return Unseen(path, symbol, who, role, "linked", found)
     if found is None:
         return None
     own = f"lib{layout.get(os.path.basename(path)).name}"
@@ -138,16 +138,6 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
-def _conda_env(items: list[Unseen]) -> str | None:
-    from mkldoctor.knowledge.places import is_conda
-
-    for u in items:
-        folder = os.path.dirname(os.path.normpath(u.path))
-        if os.path.basename(folder) == "lib" and is_conda(os.path.dirname(folder)):
-            return os.path.dirname(folder)
-    return None
-
-
 def bare_unversioned_kernels(events: Parsed) -> list[str]:
     """``Cannot load libmkl_avx2.so or libmkl_def.so`` said alone, of MKL 2020 or older kernels (no version in the
     name) on Linux: the kernel found and not loadable, most often for want of a visible core."""
@@ -196,7 +186,7 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
         evidence.append("other causes of this line: the kernel file missing (MKL 2020 and newer first say 'cannot open shared "
                         "object file'), or a kernel of another release (an undefined name that only some releases export)")
     fixes = _fixes(items, bare)
-    conda = _conda_env(items)
+    conda = next((env for env in map(places.conda_env_of, (u.path for u in items)) if env), None)
     if conda:  # conda's MKL packages are built to load together: a kernel that cannot see the core is an environment out of step
         evidence.append(f"the kernel is in the conda environment {conda}: its packages link MKL as conda builds it, so a kernel "
                         "that sees no core most often means packages of other builds or channels were mixed in (a pip package "

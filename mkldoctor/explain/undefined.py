@@ -206,9 +206,11 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
     install = [f"install an MKL that has {symbol}" + (f" ({first} or newer)" if first else "")
                + f": {ctx.recipe_ref('static' if static else 'shared', first)}"]
     current = exports.history(symbol)
-    if (linked is None and command is None and not ctx.cargo and current is not None
-            and current.overall.last == exports.releases()[-1].name):
-        # no link line and no MKL named: every release since the name came has it, so MKL may simply not be on the line
+    # no link line and no MKL named (not cargo's, whose download is the MKL): a name of current releases may be missing
+    # only because MKL is not on the line
+    unnamed = (linked is None and command is None and not ctx.cargo and current is not None
+               and current.overall.last == exports.releases()[-1].name)
+    if unnamed:
         install.insert(0, f"first see whether MKL is on the link line at all (the line is not in the log): {symbol} is in "
                           f"every MKL from {current.overall.first} on, so a link without MKL's libraries after the object "
                           "that calls it fails the same way (mkldoctor link --format flags prints them); a newer MKL only if "
@@ -244,7 +246,7 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
         confirm=knowledge.confirm_symbol(symbol, ctx.cargo),
         locations=ctx.located(events, f"undefined reference to {symbol}"),
     )
-    if install[0].startswith("first see"):  # the log names no MKL: its release is not known to lack the name
+    if unnamed:  # the log names no MKL: its release is not known to lack the name
         found = replace(found, title=f"{symbol} is undefined: the link took no MKL that has it (every MKL from "
                                      f"{current.overall.first} on exports it)")
     return found

@@ -7,6 +7,7 @@ loader message or a traceback names), where nothing can be looked at but the nam
 
 from __future__ import annotations
 
+import os
 import re
 
 from mkldoctor.knowledge.history import version_key
@@ -59,6 +60,16 @@ def python_prefix(path: str) -> str | None:
 def is_conda(prefix: str) -> bool:
     """A conda environment (or base install) by its path: ``.../envs/NAME``, ``anaconda3``, ``miniforge3``..."""
     return bool(re.search(r"/envs/[^/]+$|(?:ana|mini)conda\d?|miniforge\d?|mambaforge|/conda(?:/|$)", prefix))
+
+
+def conda_env_of(library: str) -> str | None:
+    """The conda environment a library lies in (``<env>/lib/libmkl_intel_thread.so``, also reached through
+    ``<env>/lib/python3.7/site-packages/mkl/../../../``), or None."""
+    folder = os.path.dirname(os.path.normpath(library.replace("\\", "/")))
+    if os.path.basename(folder) != "lib":
+        return None
+    prefix = os.path.dirname(folder)
+    return prefix if is_conda(prefix) else None
 
 
 def is_package_cache(path: str) -> bool:

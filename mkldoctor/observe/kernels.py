@@ -28,7 +28,7 @@ class KernelsSeen:
     loaded: tuple[str, ...] | None  # kernel and VML file names a probe mapped on this CPU; None: not observed
     missing: tuple[str, ...]  # of those MKL asked for on this CPU, the ones this copy lacks
     how: str  # "observed on this CPU (...)" or "not observed: why"
-    fell_back: tuple[str, ...] = ()  # the kernels MKL loaded instead of the missing ones (it ran, on a slower kernel)
+    fell_back: bool = False  # MKL ran on the kernels it loaded (``loaded``) in place of the missing ones: slower, no stop
 
 
 # the kernel does not depend on the interface, and the probe passes 32-bit ints: libmkl_rt's default, LP64
@@ -154,7 +154,7 @@ def observe_install(install: MklInstall, root: str = "/", image: str | None = No
         return KernelsSeen(result.kernels, result.unmapped, f"{how}: MKL asked for {', '.join(result.unmapped)}; {result.error}")
     if result.unmapped:  # MKL asked for a kernel the copy lacks, and ran on another (libmkl_def: the generic one)
         return KernelsSeen(result.kernels, result.unmapped, f"{how}: MKL asked for {', '.join(result.unmapped)}, which "
-                           f"this copy lacks, and fell back to {', '.join(result.kernels)}", fell_back=result.kernels)
+                           f"this copy lacks, and fell back to {', '.join(result.kernels)}", fell_back=True)
     held = {os.path.basename(lib.path) for lib in install.libraries}
     missing = tuple(name for name in result.kernels if name not in held)
     return KernelsSeen(result.kernels, missing, f"{how}: MKL loads {', '.join(result.kernels)}")
