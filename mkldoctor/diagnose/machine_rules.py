@@ -36,7 +36,7 @@ def rule_kernels(f: Facts) -> list[Finding]:
                 (seen.how, f"kernel libraries beside {install.lib_dir}: "
                  + (", ".join(f"libmkl_{k}" for k in present) or "none")),
                 fix,
-                (f"On this CPU MKL asks for {seen.missing[0]}; without it, it falls back to {', '.join(seen.loaded or ())}, "
+                (f"On this CPU MKL asks for {seen.missing[0]}; without it, it falls back to {', '.join(_same_kind(seen.loaded or (), seen.missing[0]))}, "
                  "the kernels for an older instruction set: the program runs, several times slower in BLAS and LAPACK."
                  if seen.fell_back else f"At run time on this CPU MKL stops: it cannot load {seen.missing[0]}."),
             ))
@@ -50,6 +50,11 @@ def rule_kernels(f: Facts) -> list[Finding]:
                 "At run time MKL stops with `Cannot load` and the kernel library it picked for the CPU it runs on.",
             ))
     return out
+
+
+def _same_kind(loaded: tuple[str, ...], missing: str) -> list[str]:
+    """The kernels of ``loaded`` that stand in for ``missing``: VML's for a VML kernel, the others for a BLAS/LAPACK one."""
+    return [name for name in loaded if ("_vml_" in name) == ("_vml_" in missing)] or list(loaded)
 
 
 def rule_cpu_quota(f: Facts) -> list[Finding]:
