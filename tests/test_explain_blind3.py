@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -72,6 +72,20 @@ AFTER = {
     "mklrt-dgemm-param8-zero-rank-hilbert-7": ("mkl-parameter-error", "fix:an empty matrix"),
     "linuxlink-dnnl-cblas-undefined-use-mkl-flag-onednn-732": ("missing-symbol", "fix:first see whether MKL is on the link line"),
     "pyrt-numexpr-sitecfg-mkl-avx-undefined-ownLastTriangle-numexpr-148": ("mkl-kernel-linked", "fix:site.cfg"),
+    # blind7
+    "macos-neanderthal-vml-dylib-missing-63": ("mkl-cannot-load-kernels", "libmkl_vml_mc.dylib"),
+    "macos-webml-mkldnn-libiomp5-not-found-859": ("macos-library-not-loaded", "fix:libiomp5.dylib"),
+    "windows-devsim-mkl_rt-versioned-dll-68": ("mkl-rt-name-not-found", "mkl_rt.1.dll"),
+    "windows-openfast-mkl-sequential-dll-not-on-path-693": ("windows-library-not-loaded", "fix:setvars.bat"),
+    "py-old-conda-cvxopt-mkl-fatal-avx2-cvxopt-119": ("mkl-core-not-visible", "fix:conda install -c conda-forge"),
+    "py-nomkl-replaced-numpy-scipy-mkl-fatal-cvxpy-388": ("mkl-core-not-visible", "fix:conda remove nomkl"),
+    "py-mkl-2024.1-ijit-notifyevent-torch-mobile-ar-depth-1": ("runtime-symbol-missing", "fix:mkl=2024.0"),
+    "mklrt-zero-stride-vector-cblas-dgemv-param9-ndarray-1085": ("mkl-parameter-error", "fix:must not be 0"),
+    "mklrt-nan-input-lstsq-sgelsy-param4-pytorch-90606": ("mkl-parameter-error", "fix:NaN"),
+    "mklrt-all-nan-lstsq-dgelsd-param4-numpy-17835": ("mkl-parameter-error", "fix:NaN"),
+    "ldr-gadgetron-mricore-dlopen-fails-libmkl-ilp64-rpath-pr824": ("loader-cannot-find", "gadgetron_mricore"),
+    "linux-link-bare-no-as-needed-gcc-error-libCEED-402": ("linker-option-to-driver", "fix:-Wl,--no-as-needed"),
+    "cmake-meson-fortran-xtb-meson-forced-static-cannot-find-lm-40": ("libc-library-not-found", "fix:-Dstatic=false"),
 }
 # the one log of these that says no failure by itself: a CMake finder's "Could NOT find" with nothing after it
 WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368"}

@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 # claimed by a signature or reported as an unrecognised failure.
 ERROR_WORDS = (
     r"\berror\b\s*:", r"\bERROR\b", r"fatal error", r"FATAL", r"\bundefined (?:reference|symbol)\b", r": undefined\b",
-    r"cannot (?:open|find|load)\b", r"Cannot (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
+    r"cannot (?:open|find|load)\b", r"Cannot (?:open|find|load)\b", r"\b[Cc]an(?: not|'t) (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
     r"CMake Error", r"Error #\d", r"\bError \d+\b", r"Error in ", r"\bError:",
     r"^\s*[A-Z]\w*Error: ",  # a Python exception's last line: ModuleNotFoundError, ValueError, ...
     r"\berror\[E\d{4}\]:",  # rustc's coded errors: error[E0532]: ...
@@ -59,7 +59,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "libmamba", "does not exist (perhaps", "nothing provides", "missing in current", "ResolvePackageNotFound",
            "ELF ", "mach-o", "file type", "Win32", "wrong format", "not recognized", "incompatible target", "not an object",
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
-           "exit status", "exited with", "exit value", "latform: ")
+           "exit status", "exited with", "exit value", "latform: ",
+           "an not ", "an't ")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -101,7 +102,7 @@ class Signature:
 
 def _families():
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, echoes, finders, hosts, jvm, linker, mathhosts,
-                                   meson, msvc, pkgmanagers, platforms, runtime, windows)
+                                   meson, msvc, pkgmanagers, platforms, runtime, toolcrash, windows)
     from mkldoctor.explain import rtnames  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
@@ -110,7 +111,7 @@ def _families():
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
     return (binformat, runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, dlsym, jvm, mathhosts, meson,
-            pkgmanagers, rtnames, finders, echoes)
+            pkgmanagers, rtnames, finders, toolcrash, echoes)
 
 
 @lru_cache(maxsize=1)
@@ -128,13 +129,20 @@ def gate() -> re.Pattern[str]:
     return re.compile("|".join(ERROR_WORDS + tuple(needles)))
 
 
+# what a signature's event returns for a line it matched but does not read (a line that needs the lines before it to
+# be one of its own): the next signatures are tried, and a line none claims stays an error of its own (unrecognised)
+NOT_MINE = object()
+
+
 def claim(line: str, before: Sequence[str]) -> tuple[bool, object | None]:
     """(claimed, event) for a line that passed :func:`gate`."""
     for signature in signatures():
         if signature.needle in line:
             match = signature.pattern.search(line)
             if match:
-                return True, signature.event(match, before)
+                event = signature.event(match, before)
+                if event is not NOT_MINE:
+                    return True, event
     return False, None
 
 
@@ -144,13 +152,13 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
-    from mkldoctor.explain import linkkind, rtnames
+    from mkldoctor.explain import linkkind, rtnames, toolcrash
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
             binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, linkkind.diagnose, linker.diagnose,
             cargo.diagnose, configure.diagnose, build.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
-            dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose)
+            dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -37,6 +37,12 @@ SIGNATURES = (
     Signature("easybuild-shell-command-failed", "echoes", "ailed", re.compile(r"\bERROR\b.*\bShell command failed!"), _echo),
     Signature("nextflow-error-executing", "echoes", "rror", re.compile(r"\bError executing process > "), _echo),
     Signature("msbuild-exited", "echoes", "rror", re.compile(r"\berror MSB\d{4}: .*\bexited with code -?\d+"), _echo),
+    # PyTorch's words for a LAPACK call that MKL's argument check rejected (the MKL line before it is the failure)
+    Signature("torch-lapack-illegal-value", "echoes", "rror",
+              re.compile(r"INTERNAL ASSERT FAILED at .*\bArgument \d+ has illegal value"), _echo),
+    # a program's summary after its own loader's words: "[MKLDNN] failed to load MKLDNN library"
+    Signature("failed-to-load-mkl-library", "echoes", "ailed",
+              re.compile(r"(?i)\bfailed to load (?:the )?\w*(?:mkl|dnn)\w* library\b"), _echo),
     Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),
     # autoconf's summary of the checks config.log holds: "configure: error: Required package LAPACK not found."
     Signature("autoconf-blas-not-found", "echoes", "rror",

@@ -95,6 +95,10 @@ SIGNATURES = (
               lambda m, _: SymbolLookupError(m.group("bin"), m.group("lib"), m.group("sym"))),
     Signature("host-cannot-open", "hosts", "cannot open shared object file",
               re.compile(r"(?P<so>[^\s:'\"(]+\.so(?:\.[\w.]+)?): cannot open shared object file"), _cannot_open),
+    # a plugin loader's dlerror of a bare name (boost::dll: "dlerror system message: gadgetron_mricore: cannot open ...")
+    Signature("host-dlerror-cannot-open", "hosts", "cannot open shared object file",
+              re.compile(r"dlerror[^:]*:\s*(?P<so>[\w.+-]+): cannot open shared object file"),
+              lambda m, _: LoaderMissing(m.group("so"), "a program's plugin loader (dlopen)")),
     Signature("host-undefined-symbol", "hosts", ": undefined symbol: ",
               re.compile(r"(?P<lib>[^\s:'\"(]+\.so(?:\.[\w.]+)?): undefined symbol: (?P<sym>[A-Za-z_.$][\w.$@]*?)\.?(?:\s|,|$)"), _undefined),
     Signature("r-dyn-load", "hosts", "unable to load shared object",

@@ -33,7 +33,13 @@ def _command_for(ctx: Context, name: str, path: str | None) -> LinkCommand | Non
 
 
 def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain import libc
+
     missing = events.of(MissingLibrary)
+    system = libc.of(missing)
+    if system:  # the C library's files: their own finding, never "install MKL"
+        missing = [e for e in missing if e not in system]
+    first = [libc.finding(system, events)] if system else []
     seen: set[str] = set()
     dirs: dict[int, tuple[str, ...]] = {}  # each command's -L folders, as the log shows them
     groups: OrderedDict[tuple, list[tuple[MissingLibrary, SearchResult | None, str]]] = OrderedDict()
@@ -90,7 +96,7 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                               "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
                               recipes=())
         out.append(_cluster(finding, [name for _, _, name in items]) if not skipped else finding)
-    return out
+    return first + out
 
 
 def _cluster(finding: Finding, names: list[str]) -> Finding:

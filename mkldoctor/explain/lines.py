@@ -69,8 +69,13 @@ WRAP_WIDTHS = frozenset((80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 2
 _FRESH = re.compile(
     r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
     r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |"
-    r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:))"
+    r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)|"
+    # a shell's prompt after a program's last line: conda's "(env) ...", "user@host:~$", "PS C:\\>"
+    r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:)"
 )
+# a piece that ends a sentence, then a line that starts one: two lines that happen to have the width
+_SENTENCE_END = re.compile(r"[.!]$")
+_SENTENCE_START = re.compile(r"^[A-Z][a-z]")
 
 
 def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
@@ -82,8 +87,10 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     for raw in raw_lines(stream, stats):
         at = stats.at if stats is not None else 0
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
+        if line[:1] in "_*" and len(line) > 2 and line[-1] == line[0] and line[1] not in " _*":  # Markdown's _emphasis_
+            line = raw = line[1:-1]
         if pending is not None:
-            if wrapped and (not raw or _FRESH.match(raw)):
+            if wrapped and (not raw or _FRESH.match(raw) or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))):
                 if stats is not None:
                     stats.at = pending_at
                 yield pending  # it was a whole line of exactly that width after all

@@ -27,6 +27,7 @@ _WHAT = {
     "char": "an option letter",
     "scalar": "a number",
     "ints": "an integer array",
+    "scale": "a scaling factor computed from the input matrix",
 }
 
 
@@ -63,16 +64,24 @@ def _finding(event: ParameterError, events: Parsed) -> Finding:
         "int": [integer, older, "the value itself is wrong (a leading dimension smaller than the rows)"],
         "array": [f"{name} holds NaN or Inf: MKL's LAPACK drivers check their input matrices and reject them with this message "
                   "(mask or clean the input before the call)", integer],
+        "scale": [f"the input holds NaN or Inf: {event.routine} is the scaling step of a LAPACK driver (least squares, SVD), "
+                  f"and {name} is computed from the input's norm, which NaN makes NaN; the check rejects it", integer],
         "work": [f"{name} is smaller than this MKL needs: ask MKL for the size first (a call with {name}=-1 returns it in WORK(1)); "
                  "a newer MKL may need more than the one the code's size was written for", integer],
     }.get(kind, [integer, older, "the argument itself is wrong for the routine"])
+    if kind == "int" and name and name.startswith("INC"):
+        causes.insert(0, f"{name} is 0: BLAS forbids a zero increment (a broadcast or stride-0 view passed as a vector), and a "
+                         "negative one needs the vector's last element first")
     evidence += [f"possible cause: {cause}" for cause in causes]
     fix = []
-    if kind == "array":
+    if kind in ("array", "scale"):
         fix.append(f"check the input for NaN or Inf before the call (numpy: np.isfinite(a).all()); mask them in every input, "
                    "weights included")
     if kind == "work":
         fix.append(f"query the workspace: call {event.routine} once with {name}=-1, then allocate what it returns")
+    if kind == "int" and name and name.startswith("INC"):
+        fix.append(f"check the value: {name} must not be 0; a stride-0 (broadcast) vector must be copied to contiguous memory "
+                   "first (numpy: np.ascontiguousarray; ndarray: .to_owned()), or the call made without BLAS")
     if kind == "int" and name and name.startswith("LD"):  # a leading dimension: at least max(1, rows), even for an empty matrix
         fix.append(f"check the value: {name} must be at least max(1, the rows of its matrix); an empty matrix (0 rows or "
                    f"columns) still needs {name} >= 1, so guard the call or pass 1")

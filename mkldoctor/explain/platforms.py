@@ -51,6 +51,22 @@ _GNU_ONLY = ("--start-group", "--end-group", "--as-needed", "--no-as-needed", "-
              "--no-whole-archive", "-Bstatic", "-Bdynamic", "--no-undefined")
 
 
+@dataclass(frozen=True, slots=True)
+class LinkerOptionToDriver:
+    """The compiler driver given a linker's option without ``-Wl,``: ``gcc: error: unrecognized command line option
+    '--no-as-needed'`` (gcc), ``clang: error: unknown argument: '--start-group'`` (clang)."""
+
+    driver: str
+    option: str
+    line: str
+
+
+_DRIVER_REFUSED = re.compile(
+    r"(?P<driver>[\w./+-]*?(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|icc|icpc|icx|icpx|ifort|ifx|gfortran|mpicc|mpicxx|mpif90|"
+    r"mpifort|nvcc)(?:-[\d.]+)?): error: (?:unrecognized (?:command[- ]line )?option|unknown argument:?) ['‘`\"]?"
+    r"(?P<opt>" + "|".join(map(re.escape, _GNU_ONLY)) + r")\b")
+
+
 def _mac(m: re.Match, _) -> ForeignLoadFailed:
     return ForeignLoadFailed("macOS", m.group("lib"), m.group(0).strip())
 
@@ -76,11 +92,18 @@ def _win(m: re.Match, _) -> ForeignLoadFailed:
 
 
 SIGNATURES = (
+    Signature("linker-option-to-driver", "platforms", "rror", _DRIVER_REFUSED,
+              lambda m, _: LinkerOptionToDriver(m.group("driver").rsplit("/", 1)[-1], m.group("opt"), m.string.strip())),
     Signature("apple-ld-unknown-option", "platforms", "unknown option",
               re.compile(r"^ld: unknown options?: (?P<opt>" + "|".join(map(re.escape, _GNU_ONLY)) + r")\b"),
               lambda m, _: AppleLdGnuOption(m.group("opt"))),
     Signature("macos-library-not-loaded", "platforms", "Library not loaded",
               re.compile(r"Library not loaded: '?(?P<lib>[^\s']+)"), _mac),
+    # a program's own words for a library dlopen refused ("Can't load libmkldnn.0.dylib : No error", Chromium's)
+    Signature("program-cannot-load-dylib", "platforms", "an't ",
+              re.compile(r"(?i)\bcan'?t load (?P<lib>[\w.+-]+\.dylib)\b"), _mac),
+    Signature("program-cannot-load-dll", "platforms", "an't ",
+              re.compile(r"(?i)\bcan'?t load (?P<lib>[\w.+-]+\.dll)\b"), _win),
     Signature("macos-dlopen-image-not-found", "platforms", "image not found",
               re.compile(r"dlopen\((?P<lib>[^,]+?), \d+\): image not found"), _mac),
     Signature("macos-reason", "platforms", "Reason: ", re.compile(r"^\s*Reason: (?:image not found|no suitable image found|tried:)"),
@@ -120,6 +143,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             failed.insert(0, ForeignLoadFailed("macOS", name, f"{event.host} could not load {event.library}"))
     failed = [e for e in failed if not speaks_for(e.library, events)]  # found, but of another architecture or format
     gnu = [_gnu_option(events.of(AppleLdGnuOption))] if events.of(AppleLdGnuOption) else []
+    gnu += [_no_wl(events.of(LinkerOptionToDriver))] if events.of(LinkerOptionToDriver) else []
     if not failed:
         return gnu
     libs = list(OrderedDict.fromkeys(e.library for e in failed))
@@ -127,6 +151,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
     intel64 = list(OrderedDict.fromkeys(line for p in (*ctx.places, *(e.library for e in failed)) if (line := folders.intel64_on_macos(p))))
     evidence[-1:-1] = intel64
+    dnn = [lib for lib in libs if re.search(r"(?i)mkldnn|mklml|dnnl", lib)]
+    evidence[-1:-1] = [f"{lib} is MKL-DNN's (oneDNN's) library, built with Intel's OpenMP runtime: it loads only where "
+                       "libiomp5.dylib is found too, and a missing libiomp5 is reported as the library itself not loading"
+                       for lib in dnn[:1]]
     rpath = [lib for lib in libs if lib.startswith("@rpath/")]
     evidence[-1:-1] = [f"{lib} is an @rpath-relative install name: the library was built with it (its LC_ID_DYLIB), so every "
                        "program linked against it records that name and finds it only through a run path (LC_RPATH) of its own"
@@ -138,6 +166,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              "is incomplete or that release left it out; copy the file of the release the package was built with (the "
              "package's notes name it) into that folder, or use another release of the package" for lib, user in beside[:1]),
            *(("point the build's library folder (-L, the run path, MKLLIB) at MKL's lib folder, not lib/intel64",) if intel64 else ()),
+           *(("put the folder that holds libiomp5.dylib (and the MKL-DNN library) where dyld looks before the program "
+              "starts: export DYLD_LIBRARY_PATH=<that folder>; otool -L <the library> lists what it needs",) if dnn else ()),
            "find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib); "
            "none there: the package or bundle that names it did not ship it (copy it from the MKL release it was built with)",
            "add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so named above>",
@@ -169,4 +199,22 @@ def _gnu_option(said: list[AppleLdGnuOption]) -> Finding:
         "The build copied a link line written for GNU ld; Apple's ld64 takes none of GNU's grouping or dependency "
         "options and stops at the first it does not know.",
         ("clang -v ... 2>&1 | grep ld   # the linker command as clang runs it",),
+    )
+
+
+def _no_wl(said: list[LinkerOptionToDriver]) -> Finding:
+    first = said[0]
+    options = list(OrderedDict.fromkeys(e.option for e in said))
+    return Finding(
+        "linker-option-to-driver", "error",
+        f"{first.driver} was given the linker's option {first.option} without -Wl,: the compiler driver does not know it",
+        (first.line[:300], f"{first.option} is GNU ld's option: a compiler driver passes it on only as -Wl,{first.option}"),
+        (f"write it for the driver: -Wl,{options[0]}" + "".join(f", -Wl,{o}" for o in options[1:4])
+         + " (MKL's link line: -Wl,--no-as-needed -lmkl_intel_lp64 -lmkl_sequential -lmkl_core -lpthread -lm -ldl; static: "
+           "-Wl,--start-group ... -Wl,--end-group)",
+         "in a Makefile or build script, keep -Wl, with the option where the line is put together: a variable that adds "
+         "-Wl, only when it is set (an MKLROOT or a -L part left empty) leaves the bare option behind"),
+        "The compiler driver (gcc, clang, ifort) runs the linker and passes it only what it knows or what -Wl, marks "
+        "for it; a bare linker option is the driver's error before anything is linked.",
+        ("make -n (or the build's verbose mode) | grep -- '" + first.option + "'   # the line that carries it bare",),
     )

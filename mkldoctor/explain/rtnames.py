@@ -34,10 +34,20 @@ class MklRtNotFound:
 
 SIGNATURES = (
     Signature("package-mkl-rt-not-found", "rtnames", "not found",
-              re.compile(r"(?:\b(?:ImportError|OSError|RuntimeError|FileNotFoundError)\s*:\s*|^\s*)(?:Shared library\s+|library\s+)?"
+              re.compile(r"(?:\b(?:ImportError|OSError|RuntimeError|FileNotFoundError|WARNING)\s*:\s*|^\s*)(?:Shared library\s+|library\s+)?"
                          r"['`\"]?(?P<name>(?:lib)?mkl_rt)(?:\.dll|\.so|\.dylib)?['`\"]?\s+(?:was\s+)?not found", re.I),
               lambda m, _: MklRtNotFound(m.string.strip(), m.group("name"))),
 )
+
+
+def consequences(events: Parsed) -> list[str]:
+    """A module's own load failure beside the search that failed (devsim's ``DLL load failed while importing devsim_py3``
+    after its ``mkl_rt.dll not found in CONDA_PREFIX``): the search's consequence, said here rather than on its own."""
+    from mkldoctor.explain.platforms import ForeignLoadFailed
+
+    if not events.of(MklRtNotFound):
+        return []
+    return [f"then: {e.detail}" for e in events.of(ForeignLoadFailed) if not re.search(r"(?i)mkl|iomp|tbb", e.library)][:2]
 
 
 def names_evidence(system: str, name: str = "mkl_rt") -> list[str]:
@@ -55,7 +65,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return []
     said = _SYSTEM.get(log_platform(events) or "")
     systems = [said] if said else list(platforms.SYSTEMS)
-    evidence = [found[0].line, "the names MKL's single dynamic library has, per release (the export table's sonames):"]
+    evidence = [found[0].line, *consequences(events), "the names MKL's single dynamic library has, per release (the export table's sonames):"]
     evidence += ["  " + line for system in systems for line in names_evidence(system)]
     evidence.append("a search by the plain name (ctypes.util.find_library('mkl_rt'), CDLL('mkl_rt.dll'), 'libmkl_rt.so') finds "
                     "no oneAPI release (2021 and newer) on Windows; on Linux only where a devel package added the unversioned "

@@ -230,7 +230,10 @@ def _fixes(items: list[Unseen], bare: list[str]) -> list[str]:
         "notebook kernel does not inherit a shell's export",
         "the lasting fix: link the module, plugin or library against libmkl_rt alone (-lmkl_rt), which opens the layers and "
         "kernels itself with the scope they need; a plugin host: dlopen the plugin with RTLD_NOW | RTLD_GLOBAL",
-        "conda: keep the environment's MKL of one release (conda list mkl; conda install mkl=<the release numpy was built with>)",
+        "conda: one MKL and one channel per environment: conda list | grep -E 'mkl|nomkl|blas' shows a mix (two MKL "
+        "releases; the defaults channel's MKL builds beside conda-forge's; nomkl's builds replacing some of the packages "
+        "built for MKL): reinstall the packages that use MKL from one channel (conda install -c conda-forge <package>), or "
+        "conda remove nomkl, or conda install mkl=<the release numpy was built with>",
     ]
 
 

@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.explain import msvcrt, rtnames
+from mkldoctor.explain import rtnames
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -68,6 +69,9 @@ def _tree_missing(m: re.Match, before) -> ForeignLoadFailed:
 _STATUS = r"(?:STATUS_DLL_NOT_FOUND|0x[cC]0000135|-1073741515)"
 _SAID = lambda m, _: ForeignLoadFailed("Windows", m.group("lib").split(",")[0].strip(), m.group(0).strip())  # noqa: E731
 
+_PROGRAM_CANNOT_FIND = re.compile(r"(?i)\b(?:can ?not|can't|could not|couldn't|failed to) (?:find|load|locate|open)\b(?: the)?\s*"
+                                  r"['\"`]?(?P<lib>(?:lib)?(?:mkl|iomp|tbb)[\w.-]*?\.dll)\b")
+
 SIGNATURES = (
     # the status is said inside another tool's words: cargo's and an IDE's "exit code", Python's "returned", CTest's "***"
     *(Signature(f"windows-status-dll-not-found-{i}", "windows", needle, re.compile(_STATUS), _cannot_start)
@@ -90,6 +94,9 @@ SIGNATURES = (
     Signature("torch-redistributable-missing", "windows", msvc_runtime.REDISTRIBUTABLE_MISSING,
               re.compile(re.escape(msvc_runtime.REDISTRIBUTABLE_MISSING)),
               lambda m, _: ForeignLoadFailed("Windows", "VCRUNTIME140.dll", m.string.strip())),
+    # a program's own words for an MKL, OpenMP or TBB DLL it did not find ("Can not find the mkl_sequential.dll")
+    *(Signature(f"windows-program-cannot-find-mkl-dll-{i}", "windows", needle, _PROGRAM_CANNOT_FIND, _SAID)
+      for i, needle in enumerate(("an not ", "an't ", "annot ", "ould not", "ailed"))),
     Signature("dotnet-unable-to-load-dll", "windows", "Unable to load DLL",
               re.compile(r"Unable to load DLL '(?P<lib>[^']+)'"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.group(0).strip())),
@@ -107,6 +114,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if entry:
         out.append(_entry_point_finding(entry))
     failed = [e for e in windows_failures(events) if not _is_kernel(e.library)]
+    if rtnames.consequences(events):  # a module that failed after its own search for mkl_rt found none: that finding's
+        failed = [e for e in failed if re.search(r"(?i)mkl|iomp|tbb", e.library)]
     starts = events.of(WindowsCannotStart)
     runtime, failed, starts = msvcrt.split(failed, starts)  # Microsoft's C++ runtime missing: its own finding
     out += [runtime] if runtime else []

@@ -24,6 +24,8 @@ _KIND = {
     **dict.fromkeys(("TRANS", "TRANSA", "TRANSB", "UPLO", "SIDE", "DIAG", "JOBZ", "JOBU", "JOBVT", "JOBVL", "JOBVR", "RANGE",
                      "COMPZ", "JOB", "JOBVS", "SORT", "NORM", "VECT", "COMPQ"), "char"),
     **dict.fromkeys(("ALPHA", "BETA", "VU", "ABSTOL", "RCOND", "ANORM"), "scalar"),
+    # a scaling factor LAPACK's drivers compute from the input (its norm): NaN or zero there is NaN or Inf in the input
+    **dict.fromkeys(("CFROM", "CTO"), "scale"),
     **dict.fromkeys(("IPIV", "JPVT", "ISUPPZ", "DESCA", "DESCB", "DESCC", "DESCQ", "DESCZ"), "ints"),
 }
 
@@ -93,6 +95,8 @@ ROUTINES: dict[str, tuple[str, ...]] = {
     "STEDC@P": ("COMPZ", "N", "D", "E", "Q", "IQ", "JQ", "DESCQ", "WORK", "LWORK", "IWORK", "LIWORK", "INFO"),
     "SYEVD@P": ("JOBZ", "UPLO", "N", "A", "IA", "JA", "DESCA", "W", "Z", "IZ", "JZ", "DESCZ", "WORK", "LWORK", "IWORK",
                 "LIWORK", "INFO"),
+    # the scaling step of the least-squares and SVD drivers (?GELSD, ?GESDD, ?GELSS): its check rejects a NaN norm
+    "LASCL": ("TYPE", "KL", "KU", "CFROM", "CTO", "M", "N", "A", "LDA", "INFO"),
     "GEMM@P": ("TRANSA", "TRANSB", "M", "N", "K", "ALPHA", "A", "IA", "JA", "DESCA", "B", "IB", "JB", "DESCB", "BETA", "C",
                "IC", "JC", "DESCC"),
 }

@@ -1,0 +1,115 @@
+"""A build tool's own MKL support crashed: a Python exception raised in its code for MKL.
+
+Meson's ScaLAPACK lookup with MKLROOT unset (mesonbuild/meson#11172)::
+
+      File ".../mesonbuild/dependencies/scalapack.py", line 113, in _set_libs
+        libdir = self.__mklroot / 'lib/intel64'
+    TypeError: unsupported operand type(s) for /: 'NoneType' and 'str'
+    meson.build:49:0: ERROR: Unhandled python exception
+
+Spack resolving an external ``intel-oneapi-mkl+cluster`` (spack/spack#38238)::
+
+    ==> Error: KeyError: 'No spec with name mpi in intel-oneapi-mkl@2023.1.0...'
+
+A programming error (``TypeError``, ``KeyError``, ``AttributeError``, ...) is no link or load failure and no missing
+MKL: the tool's MKL code met a setup it did not expect. Only such exceptions are read here, and only where the
+exception's message or the frames printed just before it name MKL; ``ImportError`` and ``OSError`` are the loaders'
+(runtime, hosts). The tool is named from the frame's path (``mesonbuild`` is meson, ``spack``'s ``==> Error:``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCrashed:
+    """A programming error raised in a tool's MKL code: the exception, its message, the frame and source line before it."""
+
+    exception: str
+    message: str
+    tool: str
+    frame: str
+    source: str
+    line: str
+
+
+_PROGRAMMING = r"TypeError|KeyError|AttributeError|IndexError|NameError|UnboundLocalError|AssertionError|ZeroDivisionError"
+_EXCEPTION = re.compile(rf"^\s*(?:==> Error: )?(?P<exc>{_PROGRAMMING}): ?(?P<msg>.*)$")
+_FRAME = re.compile(r"""File "(?P<path>[^"]+)", line (?P<no>\d+), in (?P<func>[\w<>.]+)""")
+# the tool whose code a frame is in: its package folder's name
+_TOOLS = (("mesonbuild", "meson"), ("spack", "Spack"), ("numpy/distutils", "numpy.distutils"), ("setuptools", "setuptools"),
+          ("conans", "Conan"), ("easybuild", "EasyBuild"), ("cmake", "CMake"))
+
+
+def _tool(path: str, line: str) -> str:
+    for part, name in _TOOLS:
+        if f"/{part}/" in path.replace("\\", "/"):
+            return name
+    if line.lstrip().startswith("==> Error:"):
+        return "Spack"
+    package = re.search(r"[/\\]site-packages[/\\](\w+)", path)
+    return package.group(1) if package else "the tool"
+
+
+def _event(m: re.Match, before) -> ToolCrashed | object:
+    frames = [_FRAME.search(b) for b in before]
+    frame = next((f for f in reversed(frames) if f), None)
+    # the source line under the frame (Python 3.11 marks the failing part with a line of carets below it)
+    code = [b.strip() for b in before if b.strip() and not _FRAME.search(b) and not set(b.strip()) <= set("^~")]
+    source = code[-1] if code and frame and before.index(frame.string) < len(before) - 1 else ""
+    if not re.search(r"(?i)mkl", " ".join((m.group("msg"), frame.group(0) if frame else "", source))):
+        return NOT_MINE  # another program's bug: the line stays unclaimed (an unrecognised error)
+    where = f"{frame.group('path')}:{frame.group('no')} in {frame.group('func')}" if frame else ""
+    return ToolCrashed(m.group("exc"), m.group("msg").strip(), _tool(frame.group("path") if frame else "", m.string),
+                       where, source, m.string.strip())
+
+
+SIGNATURES = (
+    Signature("tool-mkl-code-crashed", "toolcrash", "Error", _EXCEPTION, _event),
+    # meson's own words after an exception of its code: "meson.build:49:0: ERROR: Unhandled python exception"
+    Signature("meson-unhandled-exception", "toolcrash", "ERROR", re.compile(r"ERROR: Unhandled python exception"),
+              lambda m, _: FollowOn(m.string.strip())),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    crashes = events.of(ToolCrashed)
+    return [_finding(crashes[0])] if crashes else []
+
+
+def _finding(e: ToolCrashed) -> Finding:
+    evidence = [f"{e.tool} raised: {e.line[:300]}"]
+    if e.frame:
+        evidence.append(f"in its own code: {e.frame}" + (f": {e.source[:200]}" if e.source else ""))
+    article = "an" if e.exception[0] in "AEIOU" else "a"
+    evidence.append(f"{article} {e.exception} is a programming error of the code that raised it, not a linker's or loader's "
+                    "failure: the MKL it looked for may well be there")
+    fix = []
+    unset = "NoneType" in e.message and re.search(r"(?i)mklroot", e.source + e.message)
+    if unset:
+        evidence.append("the value it used is None and its name says MKLROOT: MKLROOT is not set where the tool ran, while "
+                        "something (a pkg-config file, a CMake package) told it that MKL is there")
+        fix.append("set MKLROOT before running it: source <oneAPI>/setvars.sh (or export MKLROOT=<the MKL prefix>), or take "
+                   "MKL's pkgconfig folder off PKG_CONFIG_PATH if this build should not use MKL")
+    fix.append(f"update {e.tool}: a crash in its own MKL code is its bug, and newer releases may already fix it (search its "
+               f"issues for: {e.exception}: {e.message[:80]})")
+    if e.tool == "Spack" and "No spec with name" in e.message:
+        fix.insert(0, "if MKL is an external package (packages.yaml): an external spec carries no dependencies, so it has no "
+                      "node of that name; declare it without the variant that needs one (~cluster), or let Spack build MKL")
+    return Finding(
+        "tool-mkl-code-crashed", "error",
+        f"{e.tool}'s own MKL support crashed ({e.exception}): a bug of {e.tool} in this setup, not a missing MKL",
+        tuple(evidence), tuple(fix),
+        "Build tools carry their own code to find MKL (meson's dependency factories, Spack's package recipes, "
+        "numpy.distutils' system_info). When that code raises a TypeError or KeyError, the build stops on the tool's bug; "
+        "the fix is the tool's release that handles the setup, or a setup the code expects.",
+        (f"{'meson --version' if e.tool == 'meson' else 'spack --version' if e.tool == 'Spack' else 'the tool --version'}"
+         "   # the release to compare with the fix",),
+    )
