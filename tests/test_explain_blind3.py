@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -72,6 +72,8 @@ AFTER = {
     "mklrt-dgemm-param8-zero-rank-hilbert-7": ("mkl-parameter-error", "fix:an empty matrix"),
     "linuxlink-dnnl-cblas-undefined-use-mkl-flag-onednn-732": ("missing-symbol", "fix:first see whether MKL is on the link line"),
     "pyrt-numexpr-sitecfg-mkl-avx-undefined-ownLastTriangle-numexpr-148": ("mkl-kernel-linked", "fix:site.cfg"),
+    "linux-link-onedal-static-pc-mkl-shared-3788": ("mkl-layer-missing", "fix:-l:libmkl_tbb_thread.a"),
+    "windows-cmake-omp-dll-dir-conda-onemath-368": ("mklconfig-file-not-found", "fix:-DOMP_DLL_DIR="),
     # blind7
     "macos-neanderthal-vml-dylib-missing-63": ("mkl-cannot-load-kernels", "libmkl_vml_mc.dylib"),
     "macos-webml-mkldnn-libiomp5-not-found-859": ("macos-library-not-loaded", "fix:libiomp5.dylib"),
@@ -86,6 +88,14 @@ AFTER = {
     "ldr-gadgetron-mricore-dlopen-fails-libmkl-ilp64-rpath-pr824": ("loader-cannot-find", "gadgetron_mricore"),
     "linux-link-bare-no-as-needed-gcc-error-libCEED-402": ("linker-option-to-driver", "fix:-Wl,--no-as-needed"),
     "cmake-meson-fortran-xtb-meson-forced-static-cannot-find-lm-40": ("libc-library-not-found", "fix:-Dstatic=false"),
+    # blind8
+    "linklink-ldflags-as-needed-overrides-no-as-needed-mkl-def-pytorch-50211": ("mkl-core-not-visible", "fix:-Wl,--no-as-needed"),
+    "cmake-sirius-findmkl-mkl_found-clash-dlaf-mklconfig-target-missing-sirius-pr964": ("cmake-mkl-target-missing", "fix:FindMKL.cmake"),
+    "pyrt-intel-openmp-2019.5-fork-assert-anaconda-11294": ("openmp-assertion", "fix:KMP_INIT_AT_FORK=FALSE"),
+    "pyrt-omp13-z_Linux_util-2338-kmp-init-at-fork-modelci-276": ("openmp-assertion", "fix:KMP_INIT_AT_FORK=FALSE"),
+    "mklrt-julia-dgemm-param10-strided-view-9504": ("mkl-parameter-error", "fix:check the value: LDB"),
+    "windows-system32-libiomp5md-shadows-conda-mkl-anaconda-10213": ("windows-library-not-loaded", "fix:System32"),
+    "macos-anaconda-mkl-bare-install-name-theano-compiled-module-1871": ("macos-library-not-loaded", "fix:DYLD_FALLBACK_LIBRARY_PATH"),
 }
 # the one log of these that says no failure by itself: a CMake finder's "Could NOT find" with nothing after it
 WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368"}

@@ -98,9 +98,13 @@ class MklDownloadFailed:
     url: str
 
 
+# a log viewer's line numbers before each line of CMake's message ("    181        MKL::MKL")
+_GUTTER = r"(?:\s*\d+(?=\s))?"
+
+
 def _target_listed(m: re.Match, before) -> object:
     for line in reversed(list(before)[-4:]):
-        named = re.match(r"^\s+(?P<target>\S+::\S+)\s*$", line)
+        named = re.match(rf"^{_GUTTER}\s+(?P<target>\S+::\S+)\s*$", line)
         if named:
             return MklTargetMissing(named.group("target")) if named.group("target").startswith("MKL::") else Unrecognised(
                 f"CMake: a target links {named.group('target')}, which is not defined")
@@ -111,7 +115,7 @@ SIGNATURES = (
     Signature("cmake-mkl-target-missing", "build", "links to target",
               re.compile(r'links to target "(?P<target>MKL::[\w:]+)" but the target'), lambda m, _: MklTargetMissing(m.group("target"))),
     # CMake 3.25 and newer: 'Target "app" links to:', the target alone on a line, then '  but the target was not found.'
-    Signature("cmake-target-missing-list", "build", "found", re.compile(r"^\s*but the target was not found\b"), _target_listed),
+    Signature("cmake-target-missing-list", "build", "found", re.compile(rf"^{_GUTTER}\s*but the target was not found\b"), _target_listed),
     Signature("mkl-download-failed", "build", "ailed",
               re.compile(r"(?i)\bdownload(?:ing)?\s+['\"]?(?P<url>\w+://\S*mkl\S*?)['\"]?\s+failed"
                          r"|failed to download\s+['\"]?(?P<url2>\w+://\S*mkl\S*?)['\"]?(?:\s|$)"),
@@ -336,6 +340,9 @@ def _target_missing(event: MklTargetMissing) -> Finding:
     else:
         fix = ("call find_package(MKL CONFIG REQUIRED) before the target that links it, in the same or a parent directory "
                "(imported targets are visible only there), with MKL_DIR=<prefix>/lib/cmake/mkl",
+               "a FindMKL.cmake of the project (or of a dependency) on CMAKE_MODULE_PATH answers find_package(MKL) in module "
+               "mode and sets MKL_FOUND, so Intel's MKLConfig.cmake is never read and defines nothing, also for a dependency "
+               "whose exported targets link MKL::MKL: remove that module, or ask for the config: find_package(MKL CONFIG)",
                "if find_package(MKL) ran: the target's name must be one its MKLConfig.cmake defines (MKL::MKL, MKL::mkl_core "
                "...; grep -n 'add_library(MKL::' <its MKLConfig.cmake>)")
     return Finding(

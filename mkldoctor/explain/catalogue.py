@@ -38,9 +38,11 @@ ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
 # IPython's traceback header ("ImportError      Traceback (most recent call last)"): the error is its last line
 NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]arning|WARNING)\s*:|\bError \d+ \(ignored\)"
-                           r"|^\w+\s{2,}Traceback \(most recent call last\)"
-                           # IPython's traceback lists the source around each frame: "-> 1252   raise ...", "   1253   except ImportError:"
-                           r"|^(?:\s+|-+>\s*)\d+ +\S")
+                           r"|^\w+\s{2,}Traceback \(most recent call last\)")
+# IPython's traceback lists the source around each frame ("-> 1252   raise ...", "   1253   except ImportError:"): such lines
+# are code, not errors, in a log that shows IPython's marks (a log viewer's line numbers look the same and are not code)
+SOURCE_LISTING = re.compile(r"^(?:\s+|-+>\s*)\d+ +\S")
+LISTING_MARK = re.compile(r"^-+>\s*\d+\s|<ipython-input-|^\w+\s{2,}Traceback \(most recent call last\)|^File [~/]\S*:\d+, in ")
 
 # Cheap substrings: a line that holds none of them can match no error word and no needle (a test
 # holds that for every signature), so the regular expressions run on few lines.
@@ -60,7 +62,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "ELF ", "mach-o", "file type", "Win32", "wrong format", "not recognized", "incompatible target", "not an object",
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
-           "an not ", "an't ")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           "an not ", "an't ", "-as-needed")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)

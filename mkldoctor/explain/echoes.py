@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 
 
 def _echo(m: re.Match, _) -> FollowOn:
@@ -27,7 +27,16 @@ _EXIT = (r"(?i:\b(?:exit(?:ed)?|failed|returned|terminated|finished|completed?|d
          r"\b(?:exit|return)?\s*(?:code|status|value)\b\W{0,3}(?!0\b)-?\d+)")  # exit code 0 is success
 _COMMAND_EXIT = re.compile(rf"{_RAN}.{{0,2000}}?{_EXIT}")
 
+def _header(m: re.Match, _) -> Unrecognised | object:
+    """A Python exception whose message is a tuple printed over the lines that follow (Theano's ``ImportError: ('The
+    following error happened while compiling the node', ..., 'dlopen(...): Library not loaded: ...')``): a header, whose
+    detail a later line may explain; unexplained, it is reported as it is."""
+    line = m.string
+    return Unrecognised(line.strip()) if line.count("(") > line.count(")") else NOT_MINE
+
+
 SIGNATURES = (
+    Signature("python-exception-tuple", "echoes", "rror", re.compile(r"^\s*[A-Z]\w*Error: \(['\"]"), _header),
     *(Signature(f"command-exit-{i}", "echoes", needle, _COMMAND_EXIT, _echo)
       for i, needle in enumerate(("exit code", "exit status", "exited with", "exit value"))),
     Signature("snakemake-error-in-rule", "echoes", "Error in rule", re.compile(r"^\s*Error in rule [\w.-]+:\s*$"), _echo),

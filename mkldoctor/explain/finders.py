@@ -70,9 +70,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
     if events.of(BuildScriptFailed):
         return []  # a build script's own words: the cargo family quotes them
-    said = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" not in e.finder]
-    config = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" in e.finder]
-    out = []
+    # OMP_DLL_DIR is a variable of Intel's MKLConfig.cmake (libiomp5md.dll's folder, Windows), whatever file the log names
+    omp = [e for e in events.of(FinderSaid) if "OMP_DLL_DIR" in e.text]
+    said = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" not in e.finder and e not in omp]
+    config = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" in e.finder and e not in omp]
+    out = [_omp_dll_dir(omp[0], "error" if _failed(events, omp) else "warning")] if omp else []
     if said:
         out.append(_finder_failed(said, events))
     if config:
@@ -163,4 +165,22 @@ def _mklconfig_file(said: list[FinderSaid]) -> Finding:
         "Intel's MKLConfig.cmake builds the MKL::MKL target from the files of the copy it belongs to; when one is not where "
         "it looks, it stops with the name of the file it wanted.",
         ("cmake --trace-expand --trace-source=MKLConfig.cmake <source dir>   # the paths it globbed",),
+    )
+
+
+def _omp_dll_dir(said: FinderSaid, severity: str) -> Finding:
+    return Finding(
+        "mklconfig-file-not-found", severity,
+        "Intel's MKLConfig.cmake did not find Intel's OpenMP DLL (libiomp5md.dll) in the folders it searches: OMP_DLL_DIR is unset",
+        (said.text, "OMP_DLL_DIR is MKLConfig.cmake's own variable: on Windows, with the intel_thread layer (MKL_THREADING's "
+                    "default), it looks for libiomp5md.dll under MKLROOT, the compiler's folders and LIB, in folders of "
+                    "oneAPI's layout; older MKLConfig.cmake files do not look in a conda environment's Library\\bin, where "
+                    "conda's intel-openmp puts it"),
+        ("tell it the folder: cmake -DOMP_DLL_DIR=<the folder that holds libiomp5md.dll> (conda: <env>\\Library\\bin)",
+         "or a threading layer that needs no Intel OpenMP: cmake -DMKL_THREADING=sequential (or tbb_thread)",
+         "or the MKLConfig.cmake of a newer MKL (its search includes the bin folder), with -DMKL_DIR=<its lib\\cmake\\mkl>",
+         "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache"),
+        "Intel's MKLConfig.cmake finds every file the MKL::MKL target needs, Intel's OpenMP runtime among them for the "
+        "intel_thread layer; it looks only in the folders of the layouts it knows.",
+        ("where /r <MKL or conda prefix> libiomp5md.dll   # the folder to give it",),
     )

@@ -27,6 +27,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.inventory.install import label
+from mkldoctor.knowledge import layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,17 @@ def skipped_advice(skipped) -> tuple[list[str], list[str]]:
     return evidence, fix
 
 
+@dataclass(frozen=True, slots=True)
+class AsNeededFlags:
+    """Linker flags the log shows that hold --as-needed (``echo $LDFLAGS``, an exported LDFLAGS): no failure by itself,
+    the evidence for MKL's layers dropped from a module that a kernel later cannot see (:mod:`scope`)."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("linker-flags-as-needed", "linker", "-as-needed",
+              re.compile(r"^\s*(?:(?:export\s+)?\w*LDFLAGS=['\"]?)?-.*?-Wl,(?:[^\s,]*,)*--as-needed\b"), lambda m, _: AsNeededFlags(m.string.strip())),
     Signature("ld-skipping-incompatible", "linker", "skipping incompatible",
               re.compile(r"skipping incompatible (?P<path>\S+) when searching for -l(?P<name>\S+)"),
               lambda m, _: SkippedIncompatible(m.group("path"), m.group("name"))),
@@ -187,13 +198,22 @@ def _layer_not_linked(shared: dict) -> Finding:
     users = sorted({os.path.basename(e.referenced_from) for events in shared.values() for e in events})
     found = exported(symbols[0])
     evidence = needed_by(symbols, shared)[:4] + ([found.sentence()] if found else [])
+    # the layers the log's own libraries are: its interface and threading, not mkldoctor's defaults
+    given = [library for library in map(layout.get, users) if library is not None]
+    interface = next((lib for lib in given if lib.role == "interface"), layout.layer("lp64", "interface"))
+    threading = next((lib for lib in given if lib.role == "threading"), layout.layer("sequential", "threading"))
+    runtime = f" -l{threading.runtime}" if threading.runtime else ""
+    layers = [interface.name, threading.name, "mkl_core"]
     return Finding(
         "mkl-layer-missing", "error",
         f"{', '.join(users[:2])} needs {_few(symbols)}, which another MKL layer defines: that layer is not in the link "
         "(not named, or dropped by --as-needed)",
         tuple(evidence),
-        ("name the three layers after the objects that call MKL: -lmkl_intel_lp64 -lmkl_sequential -lmkl_core -lpthread -lm -ldl "
-         "(mkldoctor link --format flags prints the line)", "or keep them: -Wl,--no-as-needed before the MKL libraries"),
+        (f"name the three layers after the objects that call MKL: {' '.join('-l' + n for n in layers)}{runtime} -lpthread -lm -ldl "
+         "(mkldoctor link --format flags prints the line)", "or keep them: -Wl,--no-as-needed before the MKL libraries",
+         "a link meant to be static (a static .pc file, a 'static' build): -lmkl_X takes the shared library where both are "
+         "in the folder, and a shared layer needs the others beside it; name the archives in a group: -Wl,--start-group "
+         + " ".join(f"-l:lib{n}.a" for n in layers) + f" -Wl,--end-group{runtime} -lpthread -lm -ldl"),
         "MKL's interface layer calls the threading layer and the core without naming them as dependencies; ld resolves "
         "those calls only from layers on the line, and with --as-needed drops a layer that nothing before it needed.",
     )

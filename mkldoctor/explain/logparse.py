@@ -114,7 +114,8 @@ def split_object(text: str) -> tuple[str, str | None]:
 class _State:
     """What one pass over a log remembers between lines."""
 
-    __slots__ = ("context", "context_age", "linker", "lld", "before", "pending", "unrecognised", "sample_after", "follow")
+    __slots__ = ("context", "context_age", "linker", "lld", "before", "pending", "unrecognised", "sample_after", "follow",
+                 "listing")
 
     def __init__(self) -> None:
         self.context: tuple[str | None, str | None, str | None] | None = None  # (object, member, function): "in function"
@@ -126,6 +127,7 @@ class _State:
         self.unrecognised = 0
         self.sample_after = 0  # lines after an error-looking one still sampled for the log's places
         self.follow: list | None = None  # [event, the lines read after it]: an event that wants the lines that follow it
+        self.listing = False  # the log shows IPython's traceback, whose numbered lines are source code
 
     def followed(self, line: str | None) -> list:
         """The held event, once it has the lines it wants (or the log ended: ``line`` None)."""
@@ -166,6 +168,9 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
             if len(pending[2]) >= (6 if pending[3] else 2):
                 yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
                 state.pending = None
+        if not state.listing and ("->" in line or "ipython" in line or "Traceback" in line or line[:5] == "File ") \
+                and catalogue.LISTING_MARK.search(line):
+            state.listing = True
         state.before.append(line)
         if len(state.before) > 4:
             del state.before[0]
@@ -320,7 +325,8 @@ def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | 
             else:
                 out.append(event)
         return out
-    if catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line):
+    if (catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line)
+            and not (state.listing and catalogue.SOURCE_LISTING.match(line))):
         if pending is not None:
             out.append(catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4]))
         state.unrecognised += 1

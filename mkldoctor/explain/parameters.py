@@ -61,7 +61,8 @@ def _finding(event: ParameterError, events: Parsed) -> Finding:
              "system's or a cluster's MKL), serves the call with another interface than the one the program was built for; "
              "the decisive evidence: LD_DEBUG=libs shows where libmkl_* came from, and mkl_get_version_string which release runs")
     causes = {
-        "int": [integer, older, "the value itself is wrong (a leading dimension smaller than the rows)"],
+        "int": [integer, older, "the value itself is wrong (a leading dimension smaller than the rows, a view's stride that is no "
+                "leading dimension, an empty matrix's 0)"],
         "array": [f"{name} holds NaN or Inf: MKL's LAPACK drivers check their input matrices and reject them with this message "
                   "(mask or clean the input before the call)", integer],
         "scale": [f"the input holds NaN or Inf: {event.routine} is the scaling step of a LAPACK driver (least squares, SVD), "

@@ -98,7 +98,7 @@ SIGNATURES = (
               re.compile(r"^ld: unknown options?: (?P<opt>" + "|".join(map(re.escape, _GNU_ONLY)) + r")\b"),
               lambda m, _: AppleLdGnuOption(m.group("opt"))),
     Signature("macos-library-not-loaded", "platforms", "Library not loaded",
-              re.compile(r"Library not loaded: '?(?P<lib>[^\s']+)"), _mac),
+              re.compile(r"Library not loaded:\s*'?(?P<lib>[^\s'\\]+)"), _mac),  # a repr's "\n" after the name is not of it
     # a program's own words for a library dlopen refused ("Can't load libmkldnn.0.dylib : No error", Chromium's)
     Signature("program-cannot-load-dylib", "platforms", "an't ",
               re.compile(r"(?i)\bcan'?t load (?P<lib>[\w.+-]+\.dylib)\b"), _mac),
@@ -155,6 +155,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = [f"{lib} is MKL-DNN's (oneDNN's) library, built with Intel's OpenMP runtime: it loads only where "
                        "libiomp5.dylib is found too, and a missing libiomp5 is reported as the library itself not loading"
                        for lib in dnn[:1]]
+    bare = [lib for lib in libs if "/" not in lib and lib.endswith(".dylib") and not lib.startswith("@")]
+    evidence[-1:-1] = [f"{lib} is a bare install name (no folder, no @rpath/): dyld looks for it only in the folders of "
+                       "DYLD_LIBRARY_PATH and DYLD_FALLBACK_LIBRARY_PATH (and the current folder), never beside the program: "
+                       "the library was built with that name (old conda MKL packages were), and every module linked against it "
+                       "records it" for lib in bare[:1]]
     rpath = [lib for lib in libs if lib.startswith("@rpath/")]
     evidence[-1:-1] = [f"{lib} is an @rpath-relative install name: the library was built with it (its LC_ID_DYLIB), so every "
                        "program linked against it records that name and finds it only through a run path (LC_RPATH) of its own"
@@ -166,6 +171,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              "is incomplete or that release left it out; copy the file of the release the package was built with (the "
              "package's notes name it) into that folder, or use another release of the package" for lib, user in beside[:1]),
            *(("point the build's library folder (-L, the run path, MKLLIB) at MKL's lib folder, not lib/intel64",) if intel64 else ()),
+           *((f"export DYLD_FALLBACK_LIBRARY_PATH=<the folder that holds {bare[0]}> (a conda environment: <env>/lib) before "
+              "the program starts; or give the library a full install name: install_name_tool -id <its full path> <it>, and "
+              "relink (or install_name_tool -change) what recorded the bare one",) if bare else ()),
            *(("put the folder that holds libiomp5.dylib (and the MKL-DNN library) where dyld looks before the program "
               "starts: export DYLD_LIBRARY_PATH=<that folder>; otool -L <the library> lists what it needs",) if dnn else ()),
            "find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib); "

@@ -35,6 +35,14 @@ class OmpDuplicate:
 
 
 @dataclass(frozen=True, slots=True)
+class OmpAssertion:
+    """``OMP: Error #13: Assertion failure at z_Linux_util.cpp(2361).``: Intel's OpenMP runtime stopped on its own check."""
+
+    source: str  # "z_Linux_util.cpp(2361)"
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class ThreadingConflict:
     layer: str  # "INTEL"
     library: str  # "libgomp.so.1"
@@ -89,6 +97,9 @@ SIGNATURES = (
     Signature("omp-duplicate", "runtime", "Error #15",
               re.compile(r"Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?) already initialized"),
               lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
+    Signature("omp-assertion", "runtime", "Error #13",
+              re.compile(r"Error #13: Assertion failure at (?P<src>[\w.]+\(\d+\))"),
+              lambda m, _: OmpAssertion(m.group("src"), m.string.strip())),
     Signature("mkl-kernel-undefined", "runtime", "undefined symbol",
               re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined symbol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
@@ -124,8 +135,31 @@ _WINDOWS_COPIES = ("set KMP_DUPLICATE_LIB_OK=TRUE && python -c \"import <the imp
                    "psutil.Process().memory_maps() if 'iomp' in m.path.lower()])\"   # every libiomp5md.dll loaded, with its folder")
 
 
+def _assertion(event: OmpAssertion) -> Finding:
+    fork = event.source.startswith("z_Linux_util")
+    known = broken.known("openmp-assertion", "linux")
+    evidence = [event.line]
+    if fork:
+        evidence.append("z_Linux_util.cpp is the runtime's code for the process itself (threads, signals, fork): its assertion "
+                        "there is most often a child process forked after the parent started OpenMP's threads (multiprocessing, "
+                        "a server's workers, a data loader's)")
+    fix = [*(f"a release known to do it: if {r.check} says {r.release} ({r.what}; {r.source}): {r.pin}" for r in known if fork),
+           "export KMP_INIT_AT_FORK=FALSE   # the runtime does not re-initialise itself in a forked child (Intel's workaround)",
+           "or start child processes fresh rather than forked: multiprocessing.set_start_method('spawn') (or 'forkserver')",
+           "or another build of Intel's OpenMP runtime (conda's intel-openmp, the oneAPI runtime) than the one that asserts"]
+    return Finding(
+        "openmp-assertion", "error", f"Intel's OpenMP runtime stopped on its own assertion at {event.source}"
+        + (": most often a process forked after OpenMP started" if fork else ""),
+        tuple(evidence), tuple(fix) if fork else tuple(fix[-1:]) + ("MKL_THREADING_LAYER=SEQUENTIAL (or GNU) takes Intel's "
+                                                                    "runtime out of MKL's calls",),
+        "OMP: Error #13 is the runtime's own check failing (libiomp5, which MKL's intel_thread layer uses), not the program's: a "
+        "runtime release with a bug, or a use it does not support (a fork after its threads started), makes it stop.",
+        ("python -c 'import numpy; numpy.show_config()'; conda list intel-openmp   # the runtime's release",),
+    )
+
+
 def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
-    out = []
+    out = [_assertion(e) for e in events.of(OmpAssertion)[:1]]
     for event in events.of(OmpDuplicate):
         same = event.library == event.already
         windows = event.library.lower().endswith(".dll")

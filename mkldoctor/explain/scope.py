@@ -151,6 +151,16 @@ def bare_unversioned_kernels(events: Parsed) -> list[str]:
     return kernels if kernels and len(kernels) == len(names) else []
 
 
+def as_needed_flags(events: Parsed) -> str:
+    """The log's own linker flags (an ``echo $LDFLAGS``, a link line) where --as-needed is the last word on it, or ""."""
+    from mkldoctor.explain.linker import AsNeededFlags
+
+    for event in events.of(AsNeededFlags):
+        if "no-as-needed" not in event.line.rsplit("--as-needed", 1)[1]:
+            return event.line
+    return ""
+
+
 def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
     bare = bare_unversioned_kernels(events)
     first = items[0] if items else None
@@ -193,6 +203,17 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                         "over conda's, a partial update)")
         fixes = [f"in the log's conda environment: conda update --all -p {conda} (one consistent solve of every package), or "
                  f"conda install -p {conda} nomkl (OpenBLAS builds in place of MKL's)", *fixes]
+    dropped = as_needed_flags(events)
+    if dropped and first is not None and first.role != "core":  # the build's own flags: ld dropped the layers it was given
+        title = (f"MKL's kernel {base} cannot see MKL's own {first.symbol}: the module that uses MKL was most likely linked with "
+                 "--as-needed, which dropped MKL's layers from it")
+        evidence.insert(0, f"the log's linker flags carry --as-needed with no --no-as-needed after it: {dropped[:160]}")
+        evidence.insert(1, "with --as-needed ld keeps a shared library only if the objects before it call one of its names: "
+                           "MKL's layers given by -l (the core, the threading layer), whose names the module reaches only "
+                           "through the kernels MKL opens at run time, are dropped, and the kernel finds no core in the process")
+        fixes = ["link the module with -Wl,--no-as-needed before MKL's libraries, after any flags that add --as-needed (a conda "
+                 "environment's LDFLAGS do: export LDFLAGS=\"${LDFLAGS/-Wl,--as-needed/}\" before the build), then rebuild it; "
+                 "readelf -d <the module> | grep NEEDED lists libmkl_core and a threading layer when it is right", *fixes]
     if first is not None and first.role == "core":
         evidence.append("libmkl_rt opens the core before the threading layer; with LD_BIND_NOW set (or the core opened by "
                         "itself) the loader resolves every name of the core at once, before the layer that defines this one")

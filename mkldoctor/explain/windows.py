@@ -171,6 +171,16 @@ def _hints(text: str) -> set[str]:
     return hints
 
 
+def _shown_present(libs: list[str], events: Parsed) -> str:
+    """A path the log shows (a ``where mkl_intel_thread.dll`` answer, a directory listing) that ends in a DLL it failed to load."""
+    wanted = {name.lower() for name in libs}
+    for place in events.places:
+        path = place[1] if isinstance(place, tuple) else str(place)
+        if re.match(r"^[A-Za-z]:\\", path) and path.rsplit("\\", 1)[-1].lower() in wanted:
+            return path
+    return ""
+
+
 def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart], events: Parsed) -> Finding:
     libs = list(OrderedDict.fromkeys(e.library for e in failed if e.library != "a DLL")) or (
         [s.program for s in starts if s.program] or ["a program" if starts else "a DLL"])
@@ -181,7 +191,9 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         found = layout.get(name)
         if found is not None and found.openmp:
             evidence.append(f"{name} is MKL's {found.short} layer: it needs Intel's OpenMP runtime libiomp5md.dll, and Windows "
-                            "says 'the specified module could not be found' also when that dependency is the one missing")
+                            "says 'the specified module could not be found' also when that dependency is the one missing, "
+                            "and loads the wrong one when an older libiomp5md.dll comes first: Windows searches System32 "
+                            "before PATH, where other installers left copies")
         number = re.search(r"\.(\d)\.dll$", name)
         if found is not None and number:
             evidence.append(f"{name}: the .{number.group(1)} is the interface number of an MKL release, as in libmkl_rt.so.{number.group(1)} "
@@ -190,6 +202,15 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
     fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts))
+    present = _shown_present(libs, events)
+    if present:  # the log itself shows the file where it should be: the DLL it needs, not its own name or place
+        evidence.insert(1, f"the log shows {present} in place: the file is there, so what Windows could not load is a DLL it "
+                           "needs (for a threading layer: Intel's OpenMP runtime, missing or an older copy found first)")
+        fix = [line for line in fix if not line.startswith(("open it by the name", "a package that opens it by that name"))]
+    if any((found := layout.get(name)) is not None and found.openmp for name in libs):
+        fix.insert(0 if present else len(fix), "where libiomp5md.dll   # every copy Windows can reach, first one first: a copy in C:\\Windows\\System32 "
+                   "or SysWOW64 (another program's, of another release) is taken before the environment's; rename it, or "
+                   "load the environment's first (conda: CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1)")
     title_libs = ", ".join(libs[:3])
     title = (f"Windows: {title_libs} could not be loaded" if failed else
              f"Windows could not start {title_libs}: a DLL it needs was not found (STATUS_DLL_NOT_FOUND, 0xC0000135)")

@@ -19,7 +19,7 @@ class BrokenRelease:
     release: str  # "2024.0" (every 2024.0.x)
     symptom: str  # the finding id whose failure it produces: "openmp-duplicate"
     what: str  # what goes wrong, in words
-    fixed_in: str  # the first release without it
+    fixed_in: str  # the first release without it ("" where the thread named none: the one before it works)
     source: str  # the thread that established it
 
     @property
@@ -38,6 +38,10 @@ RELEASES: tuple[BrokenRelease, ...] = (
     BrokenRelease("mkl", "pip", "windows", "2024.0", "openmp-duplicate",
                   "PyPI's mkl 2024.0 wheels for Windows load a second copy of Intel's OpenMP runtime (libiomp5md.dll) beside "
                   "the one intel-openmp installs", "2024.1", "haasad/PyPardiso#58"),
+    # Intel's OpenMP team confirmed the regression and the workaround KMP_INIT_AT_FORK=FALSE; 2019.4 works
+    BrokenRelease("intel-openmp", "conda", "linux", "2019.5", "openmp-assertion",
+                  "conda's intel-openmp 2019.5 asserts in a child process forked after the parent started OpenMP's threads",
+                  "", "ContinuumIO/anaconda-issues#11294"),
 )
 
 
