@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -95,7 +95,26 @@ AFTER = {
     "pyrt-omp13-z_Linux_util-2338-kmp-init-at-fork-modelci-276": ("openmp-assertion", "fix:KMP_INIT_AT_FORK=FALSE"),
     "mklrt-julia-dgemm-param10-strided-view-9504": ("mkl-parameter-error", "fix:check the value: LDB"),
     "windows-system32-libiomp5md-shadows-conda-mkl-anaconda-10213": ("windows-library-not-loaded", "fix:System32"),
-    "macos-anaconda-mkl-bare-install-name-theano-compiled-module-1871": ("macos-library-not-loaded", "fix:DYLD_FALLBACK_LIBRARY_PATH"),
+    "macos-anaconda-mkl-bare-install-name-theano-compiled-module-1871": ("macos-library-not-loaded", "fix:DYLD_FALLBACK_LIBRARY_PATH"),    # blind9
+    "win-vcpkg-intel-mkl-port-needs-preinstalled-mkl-14362": ("mkl-finder-failed", "fix:vcpkg's intel-mkl port"),
+    "win-osqp-pardiso-loader-hardcodes-mkl_rt.dll-renamed-mkl_rt.2.dll-387": ("windows-library-not-loaded", "fix:open it by the name"),
+    "win-pypardiso-error-3-mkl2021.4-with-intel-openmp2022-conda-forge-36": ("mkl-pardiso-error", "fix:intel-openmp"),
+    "win-fds-ordinal-747-libiomp5md-old-copy-earlier-on-path-5057": ("windows-entry-point-missing", "libiomp5md"),
+    "win-anaconda-spyder-ordinal-242-mkl_intel_thread-stale-libiomp5md-system32-10830": ("windows-entry-point-missing", "fix:System32"),
+    "win-mumps-findlapack-libiomp5md-notfound-oneapi-compiler-dir-37": ("mkl-finder-failed", "fix:compiler/<ver>/lib"),
+    "meson-xtb-ifx-intel-llvm-mkl-not-supported-1206": ("mkl-finder-failed", "fix:intel-llvm"),
+    "cmake-votca-findmkl-duplicate-imported-target-246": ("cmake-mkl-target-twice", "fix:if(NOT TARGET"),
+    "make-mxnet-use-intel-path-wrong-mkl-include-928": ("mkl-path-missing", "fix:the build's MKL variable"),
+    "autotools-kaldi-configure-ubuntu-mkl-package-includes-4262": ("mkl-header-not-found", "fix:/usr/include/mkl"),
+    "cmake-hoomd-dfftlib-findmkl-dfti-undefined-581": ("mkl-symbol-unresolved", "fix:first see whether MKL is on the failing link line"),
+    "linux-link-lammps-intel-makefile-no-mkl-vsl-1144": ("mkl-symbol-unresolved", "fix:first see whether MKL is on the failing link line"),
+    "mklrt-scipy-qr-insert-geqrf-null-tau-mkl11.3.3-6132": ("mkl-parameter-error", "LWORK"),
+    "mklrt-torch-fft-dfti-inconsistent-config-mkl2024-154477": ("mkl-dfti-error", "fix:DFTI_INPUT_DISTANCE"),
+    "mklrt-mkl-fft-rfft-large-dfti-pack-inconsistent-50": ("mkl-dfti-error", "fix:upgrade the package"),
+    "julia-mkl-startupjl-lbt-empty-config-49593": ("julia-blas-interface-missing", "fix:1.9.1"),
+    "linux-link-cp2k-quip-mkl-blacs-openmpi-serial-1617": ("mkl-cluster-needs-mpi", "fix:a serial build"),
+    "julia-mkl-gfortran-arpack-zdotc-calling-convention-11921": ("mkl-crash", "fix:mkl_gf_lp64"),
+    "linux-link-qe-mkl-intelmpi-blacs-with-openmpi-segv-17174": ("mkl-blacs-mpi-mismatch", "fix:-lmkl_blacs_openmpi_lp64"),
 }
 # the one log of these that says no failure by itself: a CMake finder's "Could NOT find" with nothing after it
 WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368"}

@@ -92,6 +92,14 @@ class MklTargetMissing:
 
 
 @dataclass(frozen=True, slots=True)
+class MklTargetTwice:
+    """CMake: ``add_library cannot create imported target "MKL::Core" because another target with the same name already
+    exists`` (a FindMKL.cmake run a second time, votca#246)."""
+
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
 class MklDownloadFailed:
     """A build's own download of an MKL package failed (CMake's file(DOWNLOAD), CPM, a fetch script)."""
 
@@ -116,6 +124,8 @@ SIGNATURES = (
               re.compile(r'links to target "(?P<target>MKL::[\w:]+)" but the target'), lambda m, _: MklTargetMissing(m.group("target"))),
     # CMake 3.25 and newer: 'Target "app" links to:', the target alone on a line, then '  but the target was not found.'
     Signature("cmake-target-missing-list", "build", "found", re.compile(rf"^{_GUTTER}\s*but the target was not found\b"), _target_listed),
+    Signature("cmake-mkl-target-twice", "build", "annot ",
+              re.compile(r'cannot create imported target "(?P<target>MKL::[\w:]+)"'), lambda m, _: MklTargetTwice(m.group("target"))),
     Signature("mkl-download-failed", "build", "ailed",
               re.compile(r"(?i)\bdownload(?:ing)?\s+['\"]?(?P<url>\w+://\S*mkl\S*?)['\"]?\s+failed"
                          r"|failed to download\s+['\"]?(?P<url2>\w+://\S*mkl\S*?)['\"]?(?:\s|$)"),
@@ -166,6 +176,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out: list[Finding] = [_link_tool(e) for e in events.of(LinkToolRejected)[:1]]
     out += [_download(e) for e in events.of(MklDownloadFailed)[:1]]
     out += [_target_missing(e) for e in events.of(MklTargetMissing)[:1]]
+    out += [_target_twice(e) for e in events.of(MklTargetTwice)[:1]]
     if events.of(CMakeNoConfig) and not without_d(events):  # MKL_DIR given without -D: that finding says why
         out.append(_no_config(ctx))
     for event in events.of(CMakeConfigRejected):
@@ -253,6 +264,11 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
         folder = next(d for d in having[0].include_dirs if os.path.isfile(os.path.join(d, names[0])))
         fix = [f"add -I{folder} to the compile line (CMake: target_link_libraries(... MKL::MKL) adds it; "
                "pkg-config: $(pkg-config --cflags mkl-dynamic-lp64-seq))"]
+    elif _debian_layout(ctx, events):  # Debian's and Ubuntu's packages: libraries in the multiarch folder, headers apart
+        fix = [f"Debian's and Ubuntu's MKL packages (libmkl-dev, intel-mkl) put {names[0]} in {DEBIAN_INCLUDE}, which no "
+               f"compiler searches by itself, and a build that derives the include folder from the library folder "
+               f"(/usr/lib/x86_64-linux-gnu/../../include) misses it: add -I{DEBIAN_INCLUDE}, or take the flags from the "
+               "packages' pkg-config files: $(pkg-config --cflags mkl-dynamic-lp64-seq)"]
     else:
         fix = ["set up the MKL the build means before building: oneAPI: source /opt/intel/oneapi/setvars.sh (it sets CPATH, "
                "which the compilers search); Parallel Studio and MKL 2020 or older: source <install>/bin/compilervars.sh intel64 "
@@ -268,6 +284,15 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
         (f"echo '#include <{names[0]}>' | cc -E -x c - -I<folder> > /dev/null && echo found",),
         recipes,
     )
+
+
+DEBIAN_INCLUDE = "/usr/include/mkl"  # Debian's libmkl-dev (and Ubuntu's intel-mkl): mkl.h and the rest
+
+
+def _debian_layout(ctx: Context, events: list[HeaderMissing]) -> bool:
+    """The log shows MKL in Debian's multiarch library folder (a -L, an -I derived from it, a path it names)."""
+    said = [*ctx.places, *(d for e in events for d in (e.includes or ()))]
+    return any("/usr/lib/x86_64-linux-gnu" in p or p.startswith(DEBIAN_INCLUDE) for p in said)
 
 
 def _compile_line(events: list[HeaderMissing]) -> list[str]:
@@ -320,6 +345,22 @@ def _download(event: MklDownloadFailed) -> Finding:
         "A project that downloads MKL at configure time depends on the address it wrote down staying valid; when the "
         "server stops serving the file, every new build fails before MKL is ever read.",
         ("curl -fsIL '<the address>'   # what the server answers now, from the machine that builds",),
+    )
+
+
+def _target_twice(event: MklTargetTwice) -> Finding:
+    return Finding(
+        "cmake-mkl-target-twice", "error",
+        f"CMake: {event.target} was created twice: find_package(MKL) ran again, and its FindMKL.cmake does not check first",
+        (f"add_library cannot create imported target \"{event.target}\": a target of that name already exists",
+         "a project's own FindMKL.cmake creates its imported targets each time it runs; a second find_package(MKL) (a "
+         "subproject, a superbuild, another package's config that looks MKL up too) makes the same names again"),
+        (f"guard the targets in the finder: if(NOT TARGET {event.target}) add_library({event.target} ...) endif() (or create "
+         "them only when MKL_FOUND is new), or update the project whose finder it is",
+         "or find MKL once, in the top-level CMakeLists.txt, before the subprojects; Intel's MKLConfig.cmake "
+         "(find_package(MKL CONFIG)) checks for its own targets"),
+        "Imported targets are global to a directory and its children: creating one a second time is an error CMake stops at.",
+        ("grep -n 'add_library(MKL::' <the project's FindMKL.cmake>   # the targets it creates unguarded",),
     )
 
 

@@ -52,6 +52,9 @@ SIGNATURES = (
               lambda m, _: CpuBelowMinimum(wants=4)),
     Signature("julia-lbt-no-blas", "cpu", "rror", re.compile(r"Error: no BLAS/LAPACK library loaded"),
               lambda m, _: JuliaNoBlas(m.string.strip())),
+    # a package that reads libblastrampoline's list of libraries and finds it empty (LinearSolve's __init__)
+    Signature("julia-lbt-empty", "cpu", "rror", re.compile(r"BoundsError: attempt to access 0-element Vector\{[\w.]*LBTLibraryInfo\}"),
+              lambda m, _: JuliaNoBlas(m.string.strip())),
     Signature("julia-jll-library-undefined", "cpu", "UndefVarError",
               re.compile(r"UndefVarError: `?(?P<name>lib(?:mkl_\w+|iomp5\w*))`? not defined"),
               lambda m, _: JllNoLibrary(m.string.strip(), m.group("name"))),
@@ -125,6 +128,20 @@ def _below_minimum(event: CpuBelowMinimum) -> Finding:
 
 
 def _julia_no_blas(event: JuliaNoBlas) -> Finding:
+    if "LBTLibraryInfo" in event.line:
+        return Finding(
+            "julia-blas-interface-missing", "error",
+            "Julia's libblastrampoline has no BLAS library loaded at all: a package that reads its list found it empty",
+            (event.line[:300], "BLAS.get_config() lists the libraries libblastrampoline forwards to; it is empty when a "
+             "swap of libraries (`using MKL`, which calls BLAS.lbt_forward) failed part way, as loading MKL.jl from "
+             "startup.jl did on Julia 1.9.0's release candidates (JuliaLang/julia#49593, fixed in 1.9.1)"),
+            ("check it: julia -e 'using LinearAlgebra; println(BLAS.get_config())' before and after `using MKL`",
+             "load MKL.jl in the session or the package that needs it, not in startup.jl, or use a Julia release with the "
+             "fix (1.9.1 and newer: juliaup update)",
+             "or reinstall the provider: ]add MKL; ]build MKL (MKL_jll's artifact may be missing: Pkg.instantiate())"),
+            "Julia's LinearAlgebra calls BLAS through libblastrampoline; when its table is empty, the first call or a package "
+            "that inspects it fails.",
+        )
     return Finding(
         "julia-blas-interface-missing", "error",
         "Julia's libblastrampoline forwards no BLAS for the integer interface this call uses",

@@ -52,6 +52,12 @@ SIGNATURES = (
     # a program's summary after its own loader's words: "[MKLDNN] failed to load MKLDNN library"
     Signature("failed-to-load-mkl-library", "echoes", "ailed",
               re.compile(r"(?i)\bfailed to load (?:the )?\w*(?:mkl|dnn)\w* library\b"), _echo),
+    # the JVM's words for a class whose static initialiser failed before (the load failure it reported first)
+    Signature("jvm-could-not-initialize", "echoes", "rror", re.compile(r"NoClassDefFoundError: Could not initiali[sz]e class"), _echo),
+    # a tool's words for a command that failed: "ERROR: (./scripts/install_quip.sh, line 100) Non-zero exit code detected."
+    Signature("non-zero-exit", "echoes", "exit code", re.compile(r"(?i)\bnon-zero exit (?:code|status)\b"), _echo),
+    # unittest's and nose's header of a test that raised: "ERROR: test_Mx1_economic_p_col (module.Class)"
+    Signature("unittest-error-header", "echoes", "ERROR", re.compile(r"^(?:ERROR|FAIL): test\w*\b"), _echo),
     Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),
     # autoconf's summary of the checks config.log holds: "configure: error: Required package LAPACK not found."
     Signature("autoconf-blas-not-found", "echoes", "rror",

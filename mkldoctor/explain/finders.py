@@ -54,15 +54,28 @@ def _said(m: re.Match, before) -> FinderSaid | None:
         if header:
             finder, kind = header.group("where"), header.group("kind").lower()
             break
+    if not kind and re.search(r"-NOTFOUND\b|^Problem encountered:|ERROR: Problem encountered:", text):
+        kind = "error"  # CMake stops at a NOTFOUND library it is asked to use; meson's error() stops the (sub)project
     return FinderSaid(text.removeprefix("-- "), finder, kind, wants=4 if finder else 0)
 
 
-_PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b)")
+_PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
+                      # CMake's cache value of a search that failed (LAPACK_libiomp5md_LIBRARY-NOTFOUND); meson's error() of
+                      # a project's own check ("Problem encountered: MKL not supported for this compiler")
+                      rf"|\w*(?:mkl|iomp5)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT})")
 
 SIGNATURES = tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
-    for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find")
+    for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find",
+                   "Could not find", "NOTFOUND", "Problem encountered")
 )
+# what a finder's words, or its file, say of why it failed
+_MESON_COMPILER = ("meson names compilers by id: ifort is 'intel', ifx (and icx) 'intel-llvm' since meson 0.58: a meson.build "
+                   "that handles MKL only for 'intel' and 'gcc' refuses ifx; update the project (and the subprojects that say it), or "
+                   "build with ifort or gfortran")
+_VCPKG_PORT = ("vcpkg's intel-mkl port (before its 2023 releases) does not download MKL: it wraps an MKL that Intel's installer "
+               "put in its default folder; install oneMKL from Intel first (or use a port release that fetches it), then run "
+               "vcpkg install again")
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -120,6 +133,16 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     title = ("the project's own search for MKL failed" if severity == "error" else
              "the project's own search for MKL found none, and the build went on without it") + f"{where}: {said[0].text[:120]}"
     layouts = _platform_layouts(events)
+    said_text = " ".join(lines + finders)
+    if "Problem encountered" in said_text and "compiler" in said_text:
+        layouts = (_MESON_COMPILER, *layouts)
+    if re.search(r"(?i)iomp5", said_text):
+        layouts = ("Intel's OpenMP runtime (libiomp5, libiomp5md on Windows) is the compiler's, not MKL's: oneAPI keeps it in "
+                   "<oneapi>/compiler/<ver>/lib (Windows: compiler\\<ver>\\lib for the .lib, bin for the DLL), not under MKLROOT, "
+                   "and conda and pip in the environment's lib (Library\\lib): give the finder that folder (CMAKE_LIBRARY_PATH, "
+                   "or its own hint variable), or source setvars.sh/setvars.bat, which sets CMPLR_ROOT", *layouts)
+    if "ports/intel-mkl" in said_text or "vcpkg" in said_text and "install MKL" in said_text:
+        layouts = (_VCPKG_PORT, *layouts)
     named = layouts + tuple(f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
                             f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)" for var in asked[:2])
     linux = () if layouts else (  # Linux's (and Windows') folders of each release; a macOS log has its own line above

@@ -158,6 +158,12 @@ def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: Lin
            "a shared library of the project that calls MKL: link it against MKL itself, so that it names MKL as a dependency",
            "if MKL is not on the line, or a layer is missing: mkldoctor link --format flags prints the whole line",
            "print the failing link line to see its order: make VERBOSE=1, ninja -v, cmake --build . --verbose")
+    if command is None:  # nothing shows MKL on the line: whether it is there at all comes first
+        fix = ("first see whether MKL is on the failing link line at all (make VERBOSE=1, ninja -v, cmake --build . "
+               "--verbose): with no libmkl_* on it, the build's MKL settings did not reach this link (a makefile or finder "
+               "that adds MKL only to some targets or only for some options): add MKL's libraries to it (mkldoctor link "
+               "--format flags prints them), or turn the project's MKL use off where it is not wanted",
+               *fix[:3])
     return Finding("mkl-symbol-unresolved", "error", title, tuple(evidence), fix,
                    _WHY_ORDER + " Installing another MKL does not help: every release has these names.",
                    confirm(symbols[0]), locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"))

@@ -61,7 +61,8 @@ def _unbalanced(line: str) -> bool:
                 return True
     if line[:1] in ('"', " ", "\t") and line.lstrip().startswith('"') and line.count('"') % 2 == 1:
         return True
-    return line.endswith("error while loading shared libraries:") or line.rstrip().endswith("Library not loaded:")
+    return line.endswith("error while loading shared libraries:") or line.rstrip().endswith(("Library not loaded:",
+                                                                                                     "dynamic link library"))
 
 
 # A terminal or a pasted log cuts long lines at a fixed width; a piece of exactly such a

@@ -67,6 +67,21 @@ _DRIVER_REFUSED = re.compile(
     r"(?P<opt>" + "|".join(map(re.escape, _GNU_ONLY)) + r")\b")
 
 
+@dataclass(frozen=True, slots=True)
+class DriverPathMissing:
+    """The compiler driver given an MKL path that does not exist as an input: ``g++: error: /mkl/include: No such file or
+    directory`` (a ``-I`` whose path was split off, or a variable left empty in front of ``/mkl/...``)."""
+
+    driver: str
+    path: str
+    line: str
+
+
+_DRIVER_NO_FILE = re.compile(
+    r"(?P<driver>[\w./+-]*?(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|icc|icpc|icx|icpx|ifort|ifx|gfortran|nvcc)(?:-[\d.]+)?): "
+    r"error: (?P<path>\S*(?i:mkl)\S*): No such file or directory")
+
+
 def _mac(m: re.Match, _) -> ForeignLoadFailed:
     return ForeignLoadFailed("macOS", m.group("lib"), m.group(0).strip())
 
@@ -94,6 +109,8 @@ def _win(m: re.Match, _) -> ForeignLoadFailed:
 SIGNATURES = (
     Signature("linker-option-to-driver", "platforms", "rror", _DRIVER_REFUSED,
               lambda m, _: LinkerOptionToDriver(m.group("driver").rsplit("/", 1)[-1], m.group("opt"), m.string.strip())),
+    Signature("driver-mkl-path-missing", "platforms", "No such", _DRIVER_NO_FILE,
+              lambda m, _: DriverPathMissing(m.group("driver").rsplit("/", 1)[-1], m.group("path"), m.string.strip())),
     Signature("apple-ld-unknown-option", "platforms", "unknown option",
               re.compile(r"^ld: unknown options?: (?P<opt>" + "|".join(map(re.escape, _GNU_ONLY)) + r")\b"),
               lambda m, _: AppleLdGnuOption(m.group("opt"))),
@@ -144,6 +161,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     failed = [e for e in failed if not speaks_for(e.library, events)]  # found, but of another architecture or format
     gnu = [_gnu_option(events.of(AppleLdGnuOption))] if events.of(AppleLdGnuOption) else []
     gnu += [_no_wl(events.of(LinkerOptionToDriver))] if events.of(LinkerOptionToDriver) else []
+    gnu += [_path_missing(events.of(DriverPathMissing)[0])] if events.of(DriverPathMissing) else []
     if not failed:
         return gnu
     libs = list(OrderedDict.fromkeys(e.library for e in failed))
@@ -225,4 +243,24 @@ def _no_wl(said: list[LinkerOptionToDriver]) -> Finding:
         "The compiler driver (gcc, clang, ifort) runs the linker and passes it only what it knows or what -Wl, marks "
         "for it; a bare linker option is the driver's error before anything is linked.",
         ("make -n (or the build's verbose mode) | grep -- '" + first.option + "'   # the line that carries it bare",),
+    )
+
+
+def _path_missing(event: DriverPathMissing) -> Finding:
+    empty = re.match(r"^/(?:mkl|include|lib|intel64)\b", event.path) is not None
+    evidence = [event.line[:300], f"{event.path} reached {event.driver} as an input file, and it does not exist: a folder for MKL "
+                "given without its option (-I, -L), or a path built from a variable"]
+    if empty:
+        evidence.append(f"{event.path} starts at the root: the variable in front of it (MKLROOT, a build file's MKL path) was "
+                        "empty or pointed elsewhere when the line was made")
+    return Finding(
+        "mkl-path-missing", "error", f"{event.driver} was given {event.path}, which does not exist: the build's MKL path is wrong",
+        tuple(evidence),
+        ("set the build's MKL variable to the folder that holds MKL's include and lib (find / -name mkl.h: its parent's "
+         "parent; oneAPI: /opt/intel/oneapi/mkl/latest, or source setvars.sh for MKLROOT), with no trailing space",
+         "and look at the compile line (make V=1, make VERBOSE=1): each MKL folder must follow its -I or -L, with no space "
+         "inside the path"),
+        "A build writes MKL's folders into its compile and link lines from a variable; a wrong or empty one leaves a path "
+        "the compiler takes for an input file, and stops.",
+        ("find / -name mkl.h 2>/dev/null   # where MKL's headers are",),
     )

@@ -81,6 +81,11 @@ SIGNATURES = (
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
               re.compile(r"(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+parameter number\s+(?P<n>\d+) had an illegal value"),
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
+    # SciPy's words for LAPACK's info < 0: "ValueError: The 7th argument to ?geqrf was invalid" (scipy#6132)
+    Signature("scipy-argument-invalid", "runtime", "rror",
+              re.compile(r"\bThe (?P<n>\d+)(?:st|nd|rd|th) argument to \??(?P<routine>[a-zA-Z]\w+) was invalid"),
+              lambda m, _: ParameterError(int(m.group("n")), "D" + m.group("routine").upper() if m.string[m.start("routine") - 1] == "?"
+                                          else m.group("routine").upper())),
     # PyTorch turns LAPACK's rejected argument into an assert that echoes it: "RuntimeError: false INTERNAL ASSERT FAILED
     # at ".../BatchLinearAlgebra.cpp" ... torch.linalg.lstsq: Argument 4 has illegal value" (pytorch#138451)
     Signature("torch-lapack-assert", "runtime", "INTERNAL ASSERT FAILED",

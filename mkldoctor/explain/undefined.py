@@ -6,6 +6,7 @@ The C library's parts and MKL's own internals are the linker family's (:func:`li
 from __future__ import annotations
 
 import os
+import re
 from collections import OrderedDict
 from dataclasses import replace
 
@@ -81,6 +82,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             "The link command names no libmkl_* library, so nothing can define MKL's functions.",
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
+    mpi = [s for s in groups["other"] if _MPI_NAME.match(s) and _needed_by_cluster(by_symbol[s])]
+    if mpi:  # MKL's BLACS layer calls its MPI: a link without that MPI (a serial build given the cluster libraries)
+        groups["other"] = [s for s in groups["other"] if s not in mpi]
+        out.append(_cluster_needs_mpi(ctx, mpi, by_symbol))
     if groups["other"]:
         symbols = groups["other"]
         out.append(Finding(
@@ -91,6 +96,34 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
     return out
+
+
+_MPI_NAME = re.compile(r"^(?:P?MPI_\w+|ompi_\w+|MPIR_\w+|MPIDI_\w+|mpi_\w+_)$")
+
+
+def _needed_by_cluster(events: list[UndefinedSymbol]) -> bool:
+    from mkldoctor.knowledge import layout
+
+    return any(getattr(layout.get(os.path.basename(e.referenced_from or "")), "role", None) == "cluster" for e in events)
+
+
+def _cluster_needs_mpi(ctx: Context, symbols: list[str], by_symbol) -> Finding:
+    users = sorted({os.path.basename(e.referenced_from) for s in symbols for e in by_symbol[s] if e.referenced_from})
+    return Finding(
+        "mkl-cluster-needs-mpi", "error",
+        f"{more(users, 2)} needs MPI ({more(symbols, 3)}): MKL's BLACS layer is on a link that has no MPI library",
+        (*needed_by(symbols, by_symbol)[:4],
+         f"{more(users, 2)} is MKL's BLACS (or ScaLAPACK) layer, for MPI programs: it calls the MPI library it was built for, "
+         "which only an MPI link (mpicc, mpif90, or -lmpi) brings"),
+        ("a serial build (no MPI): take MKL's ScaLAPACK and BLACS off its link line (-lmkl_scalapack_*, -lmkl_blacs_*): "
+         "BLAS, LAPACK and FFT need neither",
+         "an MPI build: link with the MPI's compiler wrapper (mpicc, mpicxx, mpif90) or add its library (-lmpi; Open MPI's "
+         "Fortran programs also -lmpi_mpifh), with the BLACS layer of that MPI (openmpi for Open MPI, intelmpi for Intel "
+         "MPI and MPICH)"),
+        "MKL's cluster libraries sit on top of an MPI; a build that names them without that MPI leaves MPI's functions "
+        "undefined.",
+        locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
+    )
 
 
 def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, command: LinkCommand | None,

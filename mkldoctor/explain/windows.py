@@ -79,6 +79,12 @@ SIGNATURES = (
     Signature("windows-entry-point", "windows", "could not be located",
               re.compile(r"(?i)(?:(?P<sym>\w+)\s+)?the procedure entry point(?:\s+(?P<sym2>\w+))?\s+could not be located in the "
                          r"dynamic link library\s+(?P<dll>.+?)\s*$"), _entry_point),
+    # an export by number: "The ordinal 747 could not be located in the dynamic link library libiomp5md.dll", "Missing
+    # ordinal 242 in the dynamic link library c:\...\mkl_intel_thread.dll" (the name may be on the next line of a dialog)
+    Signature("windows-ordinal", "windows", "ordinal",
+              re.compile(r"(?i)(?:the ordinal (?P<n>\d+) could not be located in|missing ordinal (?P<n2>\d+) in) the dynamic link "
+                         r"library\s*(?P<dll>[^\s\"]*)"),
+              lambda m, _: WindowsEntryPoint(f"ordinal {m.group('n') or m.group('n2')}", m.group("dll").strip("`'\".") or "a DLL")),
     Signature("windows-entry-point-not-found", "windows", "not found in",
               re.compile(r"(?i)procedure entry point\s+(?P<sym>\w+)\s+not found in\s+(?P<dll>[\w:\\/ .()-]+?\.dll)"),
               lambda m, _: WindowsEntryPoint(m.group("sym"), m.group("dll"))),
@@ -97,6 +103,11 @@ SIGNATURES = (
     # a program's own words for an MKL, OpenMP or TBB DLL it did not find ("Can not find the mkl_sequential.dll")
     *(Signature(f"windows-program-cannot-find-mkl-dll-{i}", "windows", needle, _PROGRAM_CANNOT_FIND, _SAID)
       for i, needle in enumerate(("an not ", "an't ", "annot ", "ould not", "ailed"))),
+    # a program's own words with LoadLibrary's error number: 126 is ERROR_MOD_NOT_FOUND ("... loading dynamic library
+    # mkl_rt.dll, error = 126", OSQP's)
+    Signature("windows-loadlibrary-126", "windows", "rror",
+              re.compile(r"(?i)\b(?:load|loading)\b[^\n]*?(?P<lib>[\w.+-]+\.dll)\b[^\n]*?\berror\b\s*(?:code\s*)?[=:]?\s*126\b"),
+              lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.string.strip())),
     Signature("dotnet-unable-to-load-dll", "windows", "Unable to load DLL",
               re.compile(r"Unable to load DLL '(?P<lib>[^']+)'"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.group(0).strip())),
@@ -269,6 +280,10 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
 def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
     first = entry[0]
     evidence = [f"{e.dll} (or an MKL DLL it depends on) has no entry point {e.symbol}" for e in entry[:4]]
+    if first.symbol.startswith("ordinal") and re.search(r"(?i)mkl|iomp", " ".join(e.dll for e in entry)):
+        evidence.append("an ordinal is an export by number, which differs between releases of a DLL: MKL's threading layer "
+                        "imports Intel's OpenMP runtime (libiomp5md.dll) so, and an older libiomp5md.dll found first (System32, "
+                        "an earlier folder on PATH, another program's own copy) lacks it")
     if first.symbol.startswith("mkl_"):
         evidence.append(f"{first.symbol} is one of MKL's internal names, which change between releases: the DLL that was "
                         "loaded is of another (often older) MKL release than the one that asks for it")
@@ -276,7 +291,8 @@ def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
         "windows-entry-point-missing", "error",
         f"Windows loaded an MKL DLL of another release: {first.symbol} is not in {folders.posix(first.dll).rsplit('/', 1)[-1]}",
         tuple(evidence),
-        ("find every copy of MKL's DLLs in the search order: where mkl_core.dll mkl_intel_thread.dll mkl_rt.dll libiomp5md.dll",
+        ("find every copy of MKL's DLLs and Intel's OpenMP runtime in the search order: where mkl_core.dll mkl_intel_thread.dll "
+         "mkl_rt.dll libiomp5md.dll",
          r"remove (or move beside the software that installed them) MKL DLLs in C:\Windows\System32 and C:\Windows\SysWOW64: "
          "Windows searches System32 before PATH, so an old copy put there by other software (audio drivers, instrument "
          "software) shadows the environment's own",

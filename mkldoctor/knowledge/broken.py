@@ -38,6 +38,10 @@ RELEASES: tuple[BrokenRelease, ...] = (
     BrokenRelease("mkl", "pip", "windows", "2024.0", "openmp-duplicate",
                   "PyPI's mkl 2024.0 wheels for Windows load a second copy of Intel's OpenMP runtime (libiomp5md.dll) beside "
                   "the one intel-openmp installs", "2024.1", "haasad/PyPardiso#58"),
+    # the PyPardiso maintainer reproduced it: conda-forge's mkl 2021.4 lacked the intel-openmp 2021.* pin (PyPardiso#36)
+    BrokenRelease("intel-openmp", "conda", "windows", "2022.0", "mkl-pardiso-error",
+                  "conda-forge's mkl 2021.4 with intel-openmp 2022.0 on Windows: PARDISO fails (error -3); the mkl of that "
+                  "release needs intel-openmp 2021.*", "", "haasad/PyPardiso#36"),
     # Intel's OpenMP team confirmed the regression and the workaround KMP_INIT_AT_FORK=FALSE; 2019.4 works
     BrokenRelease("intel-openmp", "conda", "linux", "2019.5", "openmp-assertion",
                   "conda's intel-openmp 2019.5 asserts in a child process forked after the parent started OpenMP's threads",

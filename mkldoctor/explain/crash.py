@@ -1,0 +1,140 @@
+"""A program that crashed (a segmentation fault) with MKL in the frames it printed.
+
+Julia's ``signal (11): Segmentation fault`` then ``mkl_blas_avx2_zdotc at .../libmkl_avx2.so`` (JuliaLang/julia#11921),
+Intel Fortran's ``forrtl: severe (174): SIGSEGV`` then a traceback whose frames are ``libmkl_blacs_inte`` and
+``libmpi.so.40`` (spack/spack#17174). What the frames show tells the causes apart: MKL's BLACS layer of one MPI calling
+into another MPI's library; a complex-valued function (``zdotc``, ``cdotu``) called by code built with gfortran through
+MKL's Intel interface, whose conventions for returning a complex number differ; otherwise a crash inside MKL, most often
+arguments of the wrong width or an MKL of another release. A crash whose frames name no MKL library is said as such:
+mkldoctor does not guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import layout
+
+
+@dataclass(frozen=True, slots=True)
+class Crash:
+    line: str
+    frames: tuple[str, ...] = ()  # the lines after it: a backtrace, when the program printed one
+    wants: int = field(default=20, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "Crash":
+        return replace(self, frames=tuple(lines), wants=0)
+
+
+_CRASH = re.compile(r"(?i)\bsegmentation fault\b|\bSIGSEGV\b")
+SIGNATURES = (
+    Signature("crash-segmentation-fault", "crash", "Segmentation", _CRASH, lambda m, _: Crash(m.string.strip())),
+    Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
+)
+
+_MKL_FRAME = re.compile(r"\b(?:lib)?mkl_\w+|\bMKLMPI_\w+|\bCblacs_\w+|\bblacs_\w+_\b")
+_BLACS = re.compile(r"libmkl_blacs_(?P<mpi>intelmpi|openmpi|sgimpt|inte\b|open\b)\w*")
+# the MPI library a frame is in: Open MPI's libmpi.so.40 (.20 before 3.0), its ompi_ names; Intel MPI's and MPICH's .so.12
+_OPEN_MPI = re.compile(r"libmpi\.so\.(?:40|20)\b|\bompi_\w+|libmpi_mpifh")
+_MPICH = re.compile(r"libmpi\.so\.12\b|libmpifort|\bMPIDI_\w+|\bMPIR_\w+")
+_COMPLEX_FUNCTION = re.compile(r"\bmkl_blas_\w*?_?[cz]dot[cu]\b|\b[cz]dot[cu]_?\b")
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    crashes = events.of(Crash)
+    if not crashes:
+        return []
+    crash = next((c for c in crashes if _MKL_FRAME.search("\n".join(c.frames)) or _COMPLEX_FUNCTION.search("\n".join(c.frames))),
+                 crashes[0])
+    text = "\n".join(crash.frames)
+    if _COMPLEX_FUNCTION.search(text):  # a BLAS function that returns COMPLEX: the calling convention, whichever BLAS it is
+        return [_complex_return(crash, text)]
+    if not _MKL_FRAME.search(text):
+        return [_no_mkl(crash)]
+    blacs = _BLACS.search(text)
+    if blacs:
+        return [_blacs(crash, blacs.group("mpi"), text)]
+    return [_inside_mkl(crash, text)]
+
+
+def _frames(text: str) -> list[str]:
+    return [f"frame: {line.strip()[:160]}" for line in text.splitlines()
+            if _MKL_FRAME.search(line) or _COMPLEX_FUNCTION.search(line)][:4]
+
+
+def _blacs(crash: Crash, said: str, text: str) -> Finding:
+    layer = "intelmpi" if said.startswith("inte") else "openmpi" if said.startswith("open") else said
+    runs = "Open MPI" if _OPEN_MPI.search(text) else "Intel MPI or MPICH" if _MPICH.search(text) else ""
+    mismatch = runs and ((layer == "intelmpi") == (runs == "Open MPI"))
+    right = "openmpi" if runs == "Open MPI" else "intelmpi"
+    evidence = [crash.line, *_frames(text),
+                f"the crash is in MKL's BLACS layer for {'Intel MPI' if layer == 'intelmpi' else 'Open MPI' if layer == 'openmpi' else layer}"
+                + (f", which called into {runs}'s MPI library: the layer and the MPI do not match" if mismatch else "")]
+    return Finding(
+        "mkl-blacs-mpi-mismatch", "error",
+        f"the program crashed in MKL's BLACS layer ({'for another MPI than the one it runs with' if mismatch else 'BLACS calls the MPI library'})",
+        tuple(evidence),
+        (f"link MKL's BLACS layer of the MPI the program uses: -lmkl_blacs_{right}_lp64 (ilp64 for 64-bit integers); "
+         "intelmpi serves Intel MPI and MPICH, openmpi Open MPI (Spack: ^intel-oneapi-mkl with the MPI of the spec; "
+         "configure scripts: the ScaLAPACK choice that names Open MPI, e.g. Quantum ESPRESSO's --with-scalapack=yes with "
+         "SCALAPACK_LIBS)",
+         "then rebuild the program: the layer is chosen at link time",
+         "a serial build: no ScaLAPACK and no BLACS at all"),
+        "MKL's ScaLAPACK talks to MPI through a BLACS layer built for one MPI's ABI (libmkl_blacs_intelmpi for Intel MPI and "
+        "MPICH, libmkl_blacs_openmpi for Open MPI). Linked with the other MPI, its first MPI call crashes.",
+        ("ldd <the program> | grep -E 'blacs|libmpi'   # the BLACS layer and the MPI library it will meet",),
+    )
+
+
+def _complex_return(crash: Crash, text: str) -> Finding:
+    gf = layout.get("mkl_gf_lp64")
+    return Finding(
+        "mkl-crash", "error",
+        "the program crashed in a complex dot product (zdotc and its kin): the caller's convention for a COMPLEX result is "
+        "not the one of the BLAS interface it links (gfortran's code through MKL's Intel interface)",
+        (crash.line, *_frames(text),
+         "zdotc, zdotu, cdotc and cdotu return a complex number, which gfortran's code expects in registers and MKL's Intel "
+         "interface (mkl_intel_lp64, libmkl_rt's default) hands back through a hidden first argument: the caller reads "
+         "garbage or the callee writes through a wrong pointer"),
+        (f"link MKL's GNU interface for code built with gfortran: -l{gf.name if gf else 'mkl_gf_lp64'} instead of "
+         "-lmkl_intel_lp64 (with libmkl_rt: export MKL_INTERFACE_LAYER=GNU,LP64 before the program starts)",
+         "or build the Fortran code with the Intel compiler, whose convention MKL's Intel interface follows, or with "
+         "gfortran's -ff2c (the f2c convention, for the whole program)"),
+        "MKL has two interfaces for Fortran callers because the compilers return complex function results differently; "
+        "the functions that return COMPLEX (zdotc and its kin) crash or give wrong results with the other one.",
+        ("nm -D <the library that calls it> | grep -i zdotc; ldd <it> | grep mkl   # which interface it meets",),
+    )
+
+
+def _inside_mkl(crash: Crash, text: str) -> Finding:
+    return Finding(
+        "mkl-crash", "error", "the program crashed inside MKL: most often arguments of the wrong width, or an MKL of "
+        "another release than the code was built for",
+        (crash.line, *_frames(text)),
+        ("the integer width: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (libmkl_rt: MKL_INTERFACE_LAYER), "
+         "and a Fortran caller built with gfortran links mkl_gf_lp64, not mkl_intel_lp64",
+         "one MKL in the process: LD_DEBUG=libs <the program> 2>&1 | grep libmkl_ shows each file and its folder",
+         "MKL's threads need stack: OMP_STACKSIZE=64M (or KMP_STACKSIZE) for deep recursion in a threaded call"),
+        "A crash in MKL's own code is most often the caller's arguments read wrongly (an interface of the other integer "
+        "width or calling convention), or a library of another release answering a call.",
+        ("MKL_VERBOSE=1 <the program>   # the last call MKL logs before the crash, with its arguments",),
+    )
+
+
+def _no_mkl(crash: Crash) -> Finding:
+    return Finding(
+        "program-crashed", "error",
+        f"the program crashed ({crash.line[:80]}), and the lines after it name no MKL library: mkldoctor cannot tell "
+        "whether MKL is involved",
+        (crash.line,),
+        ("get a backtrace: gdb -batch -ex run -ex bt --args <the program> (or catchsegv): a frame in libmkl_* points at MKL",
+         "then explain the backtrace: mkldoctor explain <that log>"),
+        "A segmentation fault says only that the program touched memory it may not; the frames say where.",
+        ("MKL_VERBOSE=1 <the program>   # MKL's calls before the crash, if any",),
+    )

@@ -1,0 +1,58 @@
+"""MKL's FFT interface refusing a descriptor: ``Intel oneMKL DFTI ERROR: Inconsistent configuration parameters``.
+
+DFTI checks a descriptor's settings when it is committed; its messages (DftiErrorMessage) name the class of fault. A
+program that configured its transforms for one MKL release can meet a stricter check in a later one: PyTorch's batched
+FFTs with a zero input stride and no input distance failed with MKL 2024.2 (pytorch/pytorch#154477, the fix sets the
+distances); mkl_fft's packed real transform of a large length was refused (IntelPython/mkl_fft#50).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class DftiError:
+    message: str
+    line: str
+
+
+SIGNATURES = (
+    Signature("mkl-dfti-error", "dfti", "ERROR",
+              re.compile(r"(?:one)?MKL DFTI ERROR:?\s*(?P<msg>[^'\"\n]+?)\s*['\"]?\)?\s*$"),
+              lambda m, _: DftiError(m.group("msg").rstrip("."), m.string.strip())),
+)
+
+_CONFIGURATION = re.compile(r"(?i)inconsistent configuration|invalid configuration|configuration")
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(DftiError)
+    if not said:
+        return []
+    first = said[0]
+    configuration = bool(_CONFIGURATION.search(first.message))
+    evidence = [first.line[:300]]
+    if configuration:
+        evidence.append("DFTI refused the descriptor's settings when it was committed: strides, distances, the number of "
+                        "transforms, the storage format (DFTI_PACKED_FORMAT) or the lengths do not fit together for this "
+                        "release; later releases check more (MKL 2024.2 wants DFTI_INPUT_DISTANCE and DFTI_OUTPUT_DISTANCE "
+                        "set, positive, for batched transforms, and no overlapping batches)")
+    fix = ["upgrade the package that sets up the FFT (PyTorch, mkl_fft, numpy's or scipy's MKL build): its newer "
+           "releases set the descriptor the stricter way",
+           "or pin the MKL release it was built and tested with (conda install mkl=<that release>, pip install "
+           "mkl==<that release>) until it does"]
+    if configuration:
+        fix.append("own code: set DFTI_INPUT_DISTANCE and DFTI_OUTPUT_DISTANCE whenever DFTI_NUMBER_OF_TRANSFORMS > 1, "
+                   "use no zero stride (copy a broadcast input first), and prefer DFTI_CCE_FORMAT to the packed formats")
+    return [Finding(
+        "mkl-dfti-error", "error", f"MKL's FFT refused the transform: {first.message}", tuple(evidence), tuple(fix),
+        "DFTI validates a descriptor at DftiCommitDescriptor; a setting one release let through may be an error in the next.",
+        ("MKL_VERBOSE=1 <the program>   # the DFTI descriptor's settings as MKL reads them, and its release",),
+    )]
