@@ -79,7 +79,7 @@ class DriverPathMissing:
 
 _DRIVER_NO_FILE = re.compile(
     r"(?P<driver>[\w./+-]*?(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|icc|icpc|icx|icpx|ifort|ifx|gfortran|nvcc)(?:-[\d.]+)?): "
-    r"error: (?P<path>\S*(?i:mkl)\S*): No such file or directory")
+    r"error: (?P<path>\S*(?i:mkl)\S*): (?:linker input file not found: )?No such file or directory")  # gcc 12's words too
 
 
 def _mac(m: re.Match, _) -> ForeignLoadFailed:
