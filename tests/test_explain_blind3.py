@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -114,10 +114,27 @@ AFTER = {
     "julia-mkl-startupjl-lbt-empty-config-49593": ("julia-blas-interface-missing", "fix:1.9.1"),
     "linux-link-cp2k-quip-mkl-blacs-openmpi-serial-1617": ("mkl-cluster-needs-mpi", "fix:a serial build"),
     "julia-mkl-gfortran-arpack-zdotc-calling-convention-11921": ("mkl-crash", "fix:mkl_gf_lp64"),
-    "linux-link-qe-mkl-intelmpi-blacs-with-openmpi-segv-17174": ("mkl-blacs-mpi-mismatch", "fix:-lmkl_blacs_openmpi_lp64"),
+    "linux-link-qe-mkl-intelmpi-blacs-with-openmpi-segv-17174": ("mkl-blacs-mpi-mismatch", "fix:-lmkl_blacs_openmpi_lp64"),    # blind10
+    "windows-mklml-dll-needs-libiomp5md-paddle-412": ("windows-library-not-loaded", "fix:libiomp5md.dll"),
+    "windows-llvm-openmp-clobbers-intel-openmp-fbgemm-robotology-1702": ("windows-entry-point-missing", "fix:llvm-openmp"),
+    "macos-quarantined-bundled-libiomp5-library-validation-dreampower-107": ("macos-library-not-loaded", "fix:com.apple.quarantine"),
+    "macos-osx64-conda-under-rosetta-mkl-sse42-warning-anaconda-13236": ("mkl-cpu-deprecated", "fix:arm64"),
+    "macos-m1-miniforge-no-mkl-package-ogzaf-3": ("mkl-not-for-this-platform", "mkl"),
+    "mklrt-cbwr-auto-illegal-instruction-amd-old-mkl-redrock242": ("mkl-illegal-instruction", "fix:MKL_CBWR=COMPATIBLE"),
+    "pyrt-mkl_fft-pypi-missing-mkl-service-dep-mklfft152": ("mkl-service-missing", "fix:mkl-service"),
+    "pyrt-win-conda-env-not-activated-vscode-coderunner-mkl-dll-numpy15588": ("mkl-service-failed", "fix:conda activate"),
+    "linux-link-petsc-configure-mkl-intel-thread-no-iomp5-spack-4636": ("mkl-library-list-incomplete", "fix:libiomp5.so"),
+    "cmake-caffe2-mkl-imported-target-torch-found-twice-pytorch-118862": ("cmake-mkl-target-twice", "fix:find_package(Torch) once"),
+    "linux-link-bart-mkl-no-cblas-h-bart-207": ("mkl-header-not-found", "fix:#include <mkl.h>"),
+    "cmake-trilinos-tpl-blas-not-found-with-mkl-candi-26": ("mkl-finder-failed", "fix:-DTPL_BLAS_LIBRARIES"),
+    "java-nd4j-uberjar-missing-mkl_mc3-def-261": ("mkl-core-not-visible", "fix:first see whether the kernel is there"),
+    "loader-triton-container-missing-mkl-vml-2379": ("mkl-core-not-visible", "fix:first see whether the kernel is there"),
+    "macos-mkl-feature-forces-x86_64-on-m1-mistralrs-252": ("library-wrong-platform", "arm64"),
 }
-# the one log of these that says no failure by itself: a CMake finder's "Could NOT find" with nothing after it
-WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368"}
+# the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
+# own deprecation warning
+WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368",
+                "macos-osx64-conda-under-rosetta-mkl-sse42-warning-anaconda-13236"}
 
 
 @pytest.mark.parametrize("name, entry", [(n, e) for n, doc in LATER.items() for e in doc["entries"]],

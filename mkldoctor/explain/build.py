@@ -126,6 +126,10 @@ SIGNATURES = (
     Signature("cmake-target-missing-list", "build", "found", re.compile(rf"^{_GUTTER}\s*but the target was not found\b"), _target_listed),
     Signature("cmake-mkl-target-twice", "build", "annot ",
               re.compile(r'cannot create imported target "(?P<target>MKL::[\w:]+)"'), lambda m, _: MklTargetTwice(m.group("target"))),
+    # a package config loaded twice that sets up its MKL target each time (PyTorch's Caffe2 public/mkl.cmake, pytorch#118862)
+    Signature("cmake-mkl-target-not-built-here", "build", "annot ",
+              re.compile(r'Cannot specify (?:link libraries|include directories|compile \w+) for target "(?P<target>[\w:]*(?i:mkl)[\w:]*)" '
+                         r'which is not built'), lambda m, _: MklTargetTwice(m.group("target"))),
     Signature("mkl-download-failed", "build", "ailed",
               re.compile(r"(?i)\bdownload(?:ing)?\s+['\"]?(?P<url>\w+://\S*mkl\S*?)['\"]?\s+failed"
                          r"|failed to download\s+['\"]?(?P<url2>\w+://\S*mkl\S*?)['\"]?(?:\s|$)"),
@@ -260,7 +264,12 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
     evidence += [f"{names[0]} is in {d} ({label(i)})" for i in having for d in i.include_dirs
                  if os.path.isfile(os.path.join(d, names[0]))]
     recipes = ()
-    if having:
+    if names[0] == "cblas.h":  # the reference CBLAS's header name: MKL has none (checked against the wheels and Debian's)
+        evidence.append("MKL ships no cblas.h: its CBLAS prototypes are in mkl_cblas.h, which mkl.h includes; a cblas.h found "
+                        "before came from another BLAS (ATLAS, OpenBLAS, Netlib's) on the include path")
+        fix = ["with MKL, include MKL's header: #include <mkl.h> (or <mkl_cblas.h>), e.g. #ifdef USE_MKL ... #else #include "
+               "<cblas.h> #endif, with -I<MKL prefix>/include"]
+    elif having:
         folder = next(d for d in having[0].include_dirs if os.path.isfile(os.path.join(d, names[0])))
         fix = [f"add -I{folder} to the compile line (CMake: target_link_libraries(... MKL::MKL) adds it; "
                "pkg-config: $(pkg-config --cflags mkl-dynamic-lp64-seq))"]
@@ -351,12 +360,16 @@ def _download(event: MklDownloadFailed) -> Finding:
 def _target_twice(event: MklTargetTwice) -> Finding:
     return Finding(
         "cmake-mkl-target-twice", "error",
-        f"CMake: {event.target} was created twice: find_package(MKL) ran again, and its FindMKL.cmake does not check first",
+        f"CMake: {event.target} was set up twice: " + ("find_package(MKL) ran again, and its FindMKL.cmake does not check "
+                                                       "first" if event.target.startswith("MKL::") else
+                                                       "the package config that makes it was loaded again, and does not check first"),
         (f"add_library cannot create imported target \"{event.target}\": a target of that name already exists",
          "a project's own FindMKL.cmake creates its imported targets each time it runs; a second find_package(MKL) (a "
          "subproject, a superbuild, another package's config that looks MKL up too) makes the same names again"),
         (f"guard the targets in the finder: if(NOT TARGET {event.target}) add_library({event.target} ...) endif() (or create "
-         "them only when MKL_FOUND is new), or update the project whose finder it is",
+         "them only when MKL_FOUND is new), or update the project whose finder it is"
+         + (" (PyTorch's Caffe2 config: a release whose public/mkl.cmake checks for caffe2::mkl first, or "
+            "find_package(Torch) once, in the top-level CMakeLists.txt)" if event.target.startswith("caffe2::") else ""),
          "or find MKL once, in the top-level CMakeLists.txt, before the subprojects; Intel's MKLConfig.cmake "
          "(find_package(MKL CONFIG)) checks for its own targets"),
         "Imported targets are global to a directory and its children: creating one a second time is an error CMake stops at.",

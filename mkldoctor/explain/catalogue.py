@@ -30,7 +30,7 @@ ERROR_WORDS = (
     r"cannot (?:open|find|load)\b", r"Cannot (?:open|find|load)\b", r"\b[Cc]an(?: not|'t) (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
     r"CMake Error", r"Error #\d", r"\bError \d+\b", r"Error in ", r"\bError:",
     r"^\s*(?:[a-z_][\w.]*\.)?[A-Z]\w*Error: ",  # a Python exception's last line: ValueError, pkg.module.PyPardisoError, ...
-    r"\bSegmentation fault\b", r"\bSIGSEGV\b", r"\w-NOTFOUND\b", r"\bProblem encountered: ",  # a crash; CMake's and meson's words
+    r"\bSegmentation fault\b", r"\bSIGSEGV\b", r"\bIllegal instruction\b", r"\bconfigure failed\b", r"\w-NOTFOUND\b", r"\bProblem encountered: ",  # a crash; CMake's and meson's words
     r"(?i:\bordinal \d+ could not be located|\bmissing ordinal \d+)",  # Windows' loader: an export by number
     r"\berror\[E\d{4}\]:",  # rustc's coded errors: error[E0532]: ...
     r"\(NOT FOUND\)",  # a dependency tree's missing DLL or library (Julia's and Windows' dependency walkers)
@@ -65,7 +65,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
            "an not ", "an't ", "-as-needed",
-           "Segmentation", "SIGSEGV", "NOTFOUND", "Problem encountered", "ordinal")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           "Segmentation", "SIGSEGV", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
+           "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "No module named", "MKL WARNING")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -106,7 +107,7 @@ class Signature:
 
 
 def _families():
-    from mkldoctor.explain import (binformat, build, cargo, configure, cpu, crash, dfti, dlsym, echoes, pardiso, finders, hosts, jvm, linker, mathhosts,
+    from mkldoctor.explain import (binformat, build, cargo, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, runtime, toolcrash, windows)
     from mkldoctor.explain import rtnames  # before finders': "mkl_rt not found" is a program's own search by name
 
@@ -116,7 +117,7 @@ def _families():
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
     return (binformat, runtime, windows, platforms, hosts, cpu, msvc, linker, cargo, configure, build, dlsym, jvm, mathhosts, meson,
-            pkgmanagers, rtnames, finders, toolcrash, crash, pardiso, dfti, echoes)
+            pkgmanagers, rtnames, finders, toolcrash, crash, pardiso, dfti, pymkl, echoes)
 
 
 @lru_cache(maxsize=1)
@@ -157,13 +158,14 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
-    from mkldoctor.explain import crash, dfti, linkkind, pardiso, rtnames, toolcrash
+    from mkldoctor.explain import crash, dfti, linkkind, pardiso, pymkl, rtnames, toolcrash
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
             binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, linkkind.diagnose, linker.diagnose,
             cargo.diagnose, configure.diagnose, build.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
-            dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose)
+            dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose,
+            pymkl.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -62,7 +62,26 @@ def _source_dir(m: re.Match, _) -> CMakeWithoutD | None:
     return CMakeWithoutD(assigned.group("var"), assigned.group("val"), m.string.strip()) if assigned else None
 
 
+@dataclass(frozen=True, slots=True)
+class LibraryListRejected:
+    """A configure script's link test of the BLAS/LAPACK libraries it was given failed: PETSc's ``You set a value for
+    --with-blas-lapack-lib=<lib>, but [...libmkl_intel_thread.so...] cannot be used`` (spack/spack#4636)."""
+
+    libraries: tuple[str, ...]
+    line: str
+
+
+def _list_rejected(m: re.Match, _) -> LibraryListRejected | object:
+    from mkldoctor.explain.catalogue import NOT_MINE
+
+    names = tuple(re.findall(r"[^\s'\",\[\]]+\.(?:so|a)\b|-l[\w.:-]+", m.group("list")))
+    return LibraryListRejected(names, m.string.strip()[:300]) if any("mkl" in n for n in names) else NOT_MINE
+
+
 SIGNATURES = (
+    Signature("configure-blas-list-rejected", "configure", "annot ",
+              re.compile(r"--with-(?:blas-lapack|blaslapack|blas|lapack)[\w-]*=\S*,?\s+but (?P<list>.*?) cannot be used"),
+              _list_rejected),
     Signature("cmake-source-dir-assignment", "configure", "CMake Error: The source directory",
               re.compile(r"CMake Error: The source directory \"(?P<path>[^\"]*=[^\"]*)\" does not exist"), _source_dir),
     Signature("cmake-unknown-argument", "configure", "CMake Error: Unknown argument",
@@ -91,7 +110,38 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_target_missing(targets))
     if events.of(ScriptPlaceholder):
         out.append(_placeholder(events.of(ScriptPlaceholder)))
+    out += [_list_finding(e) for e in events.of(LibraryListRejected)[:1]]
     return out
+
+
+def _list_finding(event: LibraryListRejected) -> Finding:
+    from mkldoctor.knowledge import layout
+
+    given = {lib.name: lib for lib in (layout.get(n.removeprefix("-l").lstrip(":")) for n in event.libraries) if lib is not None}
+    roles = {lib.role for lib in given.values()}
+    missing = [role for role in ("interface", "threading", "core") if role not in roles]
+    runtimes = [lib.runtime for lib in given.values() if lib.role == "threading" and lib.runtime and lib.runtime not in given]
+    evidence = [event.line, f"the list names {', '.join(given) or 'no MKL library'}"]
+    fix = []
+    if runtimes:
+        evidence.append(f"{', '.join(n for n, lib in given.items() if lib.role == 'threading')} needs its runtime lib{runtimes[0]}, "
+                        "which the list does not name: the configure's link test fails on its undefined names")
+        fix.append(f"add the runtime to the list: lib{runtimes[0]}.so (Intel's OpenMP is the compiler's: "
+                   "<oneapi>/compiler/<ver>/lib, or the environment's lib), or take mkl_sequential instead of the threaded layer")
+    if missing:
+        evidence.append(f"the list has no MKL {', '.join(missing)} layer: MKL needs one interface, one threading layer and the core")
+        fix.append("give all three layers (mkldoctor link --format flags prints the line for this MKL)")
+    fix.append("the configure's own log (PETSc: configure.log) shows the link test and the linker's error")
+    return Finding(
+        "mkl-library-list-incomplete" if runtimes or missing else "configure-blas-rejected", "error",
+        "the configure script's link test rejected the MKL libraries it was given" + (
+            f": lib{runtimes[0]} (the threading layer's runtime) is missing from the list" if runtimes else
+            f": no {missing[0]} layer in the list" if missing else ""),
+        tuple(evidence), tuple(fix),
+        "A configure script links a test program with the BLAS/LAPACK libraries it is given; MKL's list must hold the three "
+        "layers and, for a threaded layer, its runtime (libiomp5 for mkl_intel_thread, libgomp for mkl_gnu_thread).",
+        ("grep -n -A20 'Checking for BLAS' configure.log   # the link line and its error",),
+    )
 
 
 def without_d(events: Parsed) -> list[CMakeWithoutD]:

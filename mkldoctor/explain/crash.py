@@ -33,7 +33,25 @@ class Crash:
 
 
 _CRASH = re.compile(r"(?i)\bsegmentation fault\b|\bSIGSEGV\b")
+_ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b")
+
+
+@dataclass(frozen=True, slots=True)
+class IllegalInstruction:
+    """``Illegal instruction``: code for an instruction set the CPU lacks; the MKL settings the log shows before it."""
+
+    line: str
+    settings: tuple[str, ...]  # "MKL_CBWR=AUTO", "MKL_ENABLE_INSTRUCTIONS=AVX512"
+
+
+def _illegal(m: re.Match, before) -> IllegalInstruction:
+    said = [s.group(0) for line in before for s in re.finditer(r"\b(?:MKL_CBWR|MKL_ENABLE_INSTRUCTIONS|MKL_DEBUG_CPU_TYPE)=\S+", line)]
+    return IllegalInstruction(m.string.strip(), tuple(dict.fromkeys(said)))
+
+
 SIGNATURES = (
+    Signature("crash-illegal-instruction", "crash", "Illegal instruction", _ILLEGAL, _illegal),
+    Signature("crash-sigill", "crash", "SIGILL", _ILLEGAL, _illegal),
     Signature("crash-segmentation-fault", "crash", "Segmentation", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
 )
@@ -47,9 +65,41 @@ _COMPLEX_FUNCTION = re.compile(r"\bmkl_blas_\w*?_?[cz]dot[cu]\b|\b[cz]dot[cu]_?\
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = [_illegal_finding(events.of(IllegalInstruction))] if events.of(IllegalInstruction) else []
     crashes = events.of(Crash)
     if not crashes:
-        return []
+        return out
+    return out + _crash(crashes)
+
+
+def _illegal_finding(said: list[IllegalInstruction]) -> Finding:
+    settings = list(dict.fromkeys(s for e in said for s in e.settings))
+    evidence = [said[0].line]
+    fix = []
+    if settings:
+        evidence.append(f"the log sets {', '.join(settings)} before it: MKL then takes the code path that setting names (or, "
+                        "for MKL_CBWR=AUTO, the one it picks for this CPU), and an older MKL on a CPU it does not know (a newer "
+                        "AMD or Intel model) can pick instructions the CPU lacks")
+        fix += [f"unset {settings[0].split('=')[0]}, or give it a path every x86-64 CPU has: MKL_CBWR=COMPATIBLE "
+                "(reproducible results without CPU-specific code)",
+                "or a newer MKL, which knows the CPU (conda install mkl=<newer>, pip install -U mkl)"]
+    else:
+        evidence.append("the log shows no MKL setting before it: the program or a library was built for a newer CPU than "
+                        "this one (-march=native on another machine, an AVX-512 build), or an MKL setting forces one")
+        fix += ["check what the process is told: env | grep -E 'MKL_(CBWR|ENABLE_INSTRUCTIONS|DEBUG_CPU_TYPE)'; unset them",
+                "rebuild without -march=native (or for the oldest CPU it must run on)"]
+    return Finding(
+        "mkl-illegal-instruction", "error", "the program stopped on an instruction the CPU does not have" + (
+            f" after {settings[0]}" if settings else ""),
+        tuple(evidence), tuple(fix),
+        "An illegal instruction is code for an instruction set the processor lacks: chosen by a setting (MKL_CBWR, "
+        "MKL_ENABLE_INSTRUCTIONS), by an MKL that misreads a CPU it predates, or compiled in for another machine.",
+        ("grep -o -w 'avx2\\|avx512f' /proc/cpuinfo | sort -u   # what this CPU has",
+         "MKL_VERBOSE=1 <the program>   # the MKL release and the code path it takes"),
+    )
+
+
+def _crash(crashes: list[Crash]) -> list[Finding]:
     crash = next((c for c in crashes if _MKL_FRAME.search("\n".join(c.frames)) or _COMPLEX_FUNCTION.search("\n".join(c.frames))),
                  crashes[0])
     text = "\n".join(crash.frames)

@@ -56,6 +56,10 @@ SIGNATURES = (
     Signature("jvm-could-not-initialize", "echoes", "rror", re.compile(r"NoClassDefFoundError: Could not initiali[sz]e class"), _echo),
     # a tool's words for a command that failed: "ERROR: (./scripts/install_quip.sh, line 100) Non-zero exit code detected."
     Signature("non-zero-exit", "echoes", "exit code", re.compile(r"(?i)\bnon-zero exit (?:code|status)\b"), _echo),
+    # Apple's ld after its own words for each undefined name (a link of one architecture with files of another)
+    Signature("apple-ld-undefined-for-arch", "echoes", "ndefined", re.compile(r"^\s*Undefined symbols for architecture \w+:"), _echo),
+    # a configure script's summary of the check that failed above it: "***configure failed: Cannot validate the MKL switches ***"
+    Signature("configure-failed-summary", "echoes", "ailed", re.compile(r"(?i)\bconfigure failed\b"), _echo),
     # unittest's and nose's header of a test that raised: "ERROR: test_Mx1_economic_p_col (module.Class)"
     Signature("unittest-error-header", "echoes", "ERROR", re.compile(r"^(?:ERROR|FAIL): test\w*\b"), _echo),
     Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),

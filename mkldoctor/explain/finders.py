@@ -62,12 +62,14 @@ def _said(m: re.Match, before) -> FinderSaid | None:
 _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
                       # CMake's cache value of a search that failed (LAPACK_libiomp5md_LIBRARY-NOTFOUND); meson's error() of
                       # a project's own check ("Problem encountered: MKL not supported for this compiler")
-                      rf"|\w*(?:mkl|iomp5)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT})")
+                      rf"|\w*(?:mkl|iomp5)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT}"
+                      # TriBITS (Trilinos): "ERROR: TPL_BLAS_NOT_FOUND=TRUE, aborting!"
+                      rf"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE)")
 
 SIGNATURES = tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
     for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find",
-                   "Could not find", "NOTFOUND", "Problem encountered")
+                   "Could not find", "NOTFOUND", "Problem encountered", "NOT_FOUND")
 )
 # what a finder's words, or its file, say of why it failed
 _MESON_COMPILER = ("meson names compilers by id: ifort is 'intel', ifx (and icx) 'intel-llvm' since meson 0.58: a meson.build "
@@ -141,6 +143,10 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "<oneapi>/compiler/<ver>/lib (Windows: compiler\\<ver>\\lib for the .lib, bin for the DLL), not under MKLROOT, "
                    "and conda and pip in the environment's lib (Library\\lib): give the finder that folder (CMAKE_LIBRARY_PATH, "
                    "or its own hint variable), or source setvars.sh/setvars.bat, which sets CMPLR_ROOT", *layouts)
+    if "TPL_BLAS_NOT_FOUND" in said_text or "TPL_LAPACK_NOT_FOUND" in said_text:
+        layouts = ("TriBITS (Trilinos) looks for a library literally named blas (and lapack) unless told: give it MKL's "
+                   "line: -DTPL_BLAS_LIBRARIES=\"-L${MKLROOT}/lib -lmkl_rt -lpthread -lm -ldl\" -DTPL_LAPACK_LIBRARIES=<the "
+                   "same> (or BLAS_LIBRARY_NAMES='mkl_rt' with BLAS_LIBRARY_DIRS)", *layouts)
     if "ports/intel-mkl" in said_text or "vcpkg" in said_text and "install MKL" in said_text:
         layouts = (_VCPKG_PORT, *layouts)
     named = layouts + tuple(f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "

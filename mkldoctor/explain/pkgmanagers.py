@@ -26,7 +26,8 @@ from mkldoctor.knowledge.history import version_key
 
 _SUBDIR = re.compile(r"\b(?P<subdir>(?:linux|osx|win)-(?:64|32|arm64|aarch64|ppc64le|s390x|armv7l))\b")
 _ITEM = re.compile(r"^\s*-\s+(?P<spec>\S.*?)\s*$")  # conda's "  - mkl==2024.0.0" lines
-_NAME = re.compile(r"^(?:[\w.-]+::)?(?P<name>[A-Za-z0-9_][\w.+-]*?)(?P<spec>(?:\s*[=<>!~\s].*)?)$")
+# conda's spellings: "mkl==2024.0.0", "mkl >=2020", "mkl[version='>=2020.2']" (a match spec's bracket form)
+_NAME = re.compile(r"^(?:[\w.-]+::)?(?P<name>[A-Za-z0-9_][\w.+-]*?)(?P<spec>(?:\s*[=<>!~\s\[].*)?)$")
 
 
 @dataclass(frozen=True, slots=True)

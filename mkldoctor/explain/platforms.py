@@ -121,6 +121,11 @@ SIGNATURES = (
               re.compile(r"(?i)\bcan'?t load (?P<lib>[\w.+-]+\.dylib)\b"), _mac),
     Signature("program-cannot-load-dll", "platforms", "an't ",
               re.compile(r"(?i)\bcan'?t load (?P<lib>[\w.+-]+\.dll)\b"), _win),
+    # macOS refusing a library's signature: "libiomp5.dylib: code signature in (...) not valid for use in process using
+    # Library Validation: library load disallowed by system policy" (a downloaded bundle's quarantined copy)
+    Signature("macos-library-validation", "platforms", "Library Validation",
+              re.compile(r"(?P<lib>[^\s:()]+\.dylib): code signature in .*not valid for use in process using Library Validation"),
+              lambda m, _: ForeignLoadFailed("macOS", os.path.basename(m.group("lib")), m.string.strip()[:300])),
     Signature("macos-dlopen-image-not-found", "platforms", "image not found",
               re.compile(r"dlopen\((?P<lib>[^,]+?), \d+\): image not found"), _mac),
     Signature("macos-reason", "platforms", "Reason: ", re.compile(r"^\s*Reason: (?:image not found|no suitable image found|tried:)"),
@@ -169,11 +174,17 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
     intel64 = list(OrderedDict.fromkeys(line for p in (*ctx.places, *(e.library for e in failed)) if (line := folders.intel64_on_macos(p))))
     evidence[-1:-1] = intel64
+    signed = any("Library Validation" in e.detail for e in failed)
+    evidence[-1:-1] = ["macOS refused the file's code signature (Library Validation): the file is there; a library downloaded "
+                       "outside a package manager carries the quarantine attribute, and a process with the hardened runtime "
+                       "loads only libraries signed by the same team or Apple"] if signed else []
     dnn = [lib for lib in libs if re.search(r"(?i)mkldnn|mklml|dnnl", lib)]
     evidence[-1:-1] = [f"{lib} is MKL-DNN's (oneDNN's) library, built with Intel's OpenMP runtime: it loads only where "
                        "libiomp5.dylib is found too, and a missing libiomp5 is reported as the library itself not loading"
                        for lib in dnn[:1]]
-    bare = [lib for lib in libs if "/" not in lib and lib.endswith(".dylib") and not lib.startswith("@")]
+    # a name dyld itself says it could not load (MKL's own "Cannot load X.dylib" names a file, not an install name)
+    bare = list(dict.fromkeys(e.library for e in failed if "Library not loaded" in e.detail and "/" not in e.library
+                              and e.library.endswith(".dylib") and not e.library.startswith("@")))
     evidence[-1:-1] = [f"{lib} is a bare install name (no folder, no @rpath/): dyld looks for it only in the folders of "
                        "DYLD_LIBRARY_PATH and DYLD_FALLBACK_LIBRARY_PATH (and the current folder), never beside the program: "
                        "the library was built with that name (old conda MKL packages were), and every module linked against it "
@@ -185,7 +196,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     beside = _package_folder(rpath, ctx.places)
     evidence[-1:-1] = [f"{lib} is needed by {user}: a package that links it by @rpath from its own folder ships it in "
                        f"{os.path.dirname(user)}, and it is not there" for lib, user in beside[:1]]
-    fix = (*(f"put {lib[len('@rpath/'):]} where the package expects it, in {os.path.dirname(user)}: the package's download "
+    fix = (*((f"take the quarantine off the downloaded files: xattr -d com.apple.quarantine <the folder>/{libs[0]} (xattr -dr "
+              "com.apple.quarantine <the app's folder> for all of them); or sign them ad hoc: codesign -f -s - <the file>",)
+             if signed else ()),
+           *(f"put {lib[len('@rpath/'):]} where the package expects it, in {os.path.dirname(user)}: the package's download "
              "is incomplete or that release left it out; copy the file of the release the package was built with (the "
              "package's notes name it) into that folder, or use another release of the package" for lib, user in beside[:1]),
            *(("point the build's library folder (-L, the run path, MKLLIB) at MKL's lib folder, not lib/intel64",) if intel64 else ()),

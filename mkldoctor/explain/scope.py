@@ -166,8 +166,8 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
     first = items[0] if items else None
     base = os.path.basename(first.path) if first else " or ".join(bare)
     if first is None:
-        title = (f"MKL cannot load its CPU kernel {base}: most often the kernel cannot see MKL's core "
-                 "(MKL's layers loaded without RTLD_GLOBAL, or linked statically into a module)")
+        title = (f"MKL cannot load its CPU kernel {base}: the kernel file is not beside MKL's core (a bundle, image or jar "
+                 "without it), or it cannot see MKL's core (MKL's layers loaded without RTLD_GLOBAL, or linked statically)")
     elif first.role == "core":
         title = (f"{base} was bound before MKL's threading layer was loaded: {first.symbol} is the threading layer's "
                  "(LD_BIND_NOW, or the core opened alone)")
@@ -196,6 +196,11 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
         evidence.append("other causes of this line: the kernel file missing (MKL 2020 and newer first say 'cannot open shared "
                         "object file'), or a kernel of another release (an undefined name that only some releases export)")
     fixes = _fixes(items, bare)
+    if bare:  # the line says no more: whether the file is there comes first, and is quickly seen
+        fixes = [f"first see whether the kernel is there, beside libmkl_core: ls <MKL's lib folder>/{bare[0].split('.so')[0]}* "
+                 "(in a container: find / -name 'libmkl_def*'); a bundle, image or jar that copied only some of MKL's "
+                 "libraries lacks it: copy MKL's kernels (libmkl_def, libmkl_mc3, libmkl_avx*, libmkl_vml_*) of the same "
+                 "release beside libmkl_core", *fixes]
     conda = next((env for env in map(places.conda_env_of, (u.path for u in items)) if env), None)
     if conda:  # conda's MKL packages are built to load together: a kernel that cannot see the core is an environment out of step
         evidence.append(f"the kernel is in the conda environment {conda}: its packages link MKL as conda builds it, so a kernel "

@@ -108,6 +108,14 @@ SIGNATURES = (
     Signature("windows-loadlibrary-126", "windows", "rror",
               re.compile(r"(?i)\b(?:load|loading)\b[^\n]*?(?P<lib>[\w.+-]+\.dll)\b[^\n]*?\berror\b\s*(?:code\s*)?[=:]?\s*126\b"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.string.strip())),
+    # a program's own "mklml.dll not found" (PaddlePaddle's), of an MKL or Intel OpenMP DLL
+    Signature("windows-program-dll-not-found", "windows", "not found",
+              re.compile(r"(?i)\b(?P<lib>(?!mkl_rt\.dll)(?:lib)?(?:mkl|iomp)[\w.-]*?\.dll) (?:was )?not found\b"), _SAID),  # mkl_rt: rtnames
+    # ERROR_INVALID_ORDINAL: "[WinError 182] The operating system cannot run %1", MKL's "The operating system cannot run
+    # %1. mkl_intel_thread.dll.": a DLL of another release (Intel's OpenMP runtime replaced by LLVM's, a stale copy first)
+    Signature("windows-cannot-run-ordinal", "windows", "annot run",
+              re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:) The operating system cannot run %1\.?(?:.*?(?P<dll>[\w.+-]+\.dll))?"),
+              lambda m, _: WindowsEntryPoint("an ordinal (error 182: the operating system cannot run %1)", m.group("dll") or "a DLL")),
     Signature("dotnet-unable-to-load-dll", "windows", "Unable to load DLL",
               re.compile(r"Unable to load DLL '(?P<lib>[^']+)'"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.group(0).strip())),
@@ -205,6 +213,10 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
                             "says 'the specified module could not be found' also when that dependency is the one missing, "
                             "and loads the wrong one when an older libiomp5md.dll comes first: Windows searches System32 "
                             "before PATH, where other installers left copies")
+        if re.search(r"(?i)mklml|mkldnn|dnnl", name):
+            evidence.append(f"{name} is MKL-DNN's (oneDNN's) library, built with Intel's OpenMP runtime: it loads only where "
+                            "libiomp5md.dll is found too (beside it, or on PATH), and a missing libiomp5md.dll is reported as "
+                            f"{name} itself not found")
         number = re.search(r"\.(\d)\.dll$", name)
         if found is not None and number:
             evidence.append(f"{name}: the .{number.group(1)} is the interface number of an MKL release, as in libmkl_rt.so.{number.group(1)} "
@@ -213,6 +225,9 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
     fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts))
+    if any(re.search(r"(?i)mklml|mkldnn|dnnl", name) for name in libs):
+        fix.insert(0, "put Intel's OpenMP runtime where Windows finds it for this library: libiomp5md.dll (conda: "
+                      "<env>\\Library\\bin, package intel-openmp) beside it or in a folder on PATH")
     present = _shown_present(libs, events)
     if present:  # the log itself shows the file where it should be: the DLL it needs, not its own name or place
         evidence.insert(1, f"the log shows {present} in place: the file is there, so what Windows could not load is a DLL it "
@@ -280,7 +295,11 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
 def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
     first = entry[0]
     evidence = [f"{e.dll} (or an MKL DLL it depends on) has no entry point {e.symbol}" for e in entry[:4]]
-    if first.symbol.startswith("ordinal") and re.search(r"(?i)mkl|iomp", " ".join(e.dll for e in entry)):
+    if "182" in first.symbol:
+        evidence.append("error 182 (ERROR_INVALID_ORDINAL) is Windows' word for a DLL that imports a numbered export its "
+                        "dependency of another release lacks: two builds of Intel's OpenMP runtime (libiomp5md.dll from "
+                        "conda's llvm-openmp/openmp and from intel-openmp, which overwrite each other), or a stale copy first")
+    if (first.symbol.startswith("ordinal") or "182" in first.symbol) and re.search(r"(?i)mkl|iomp", " ".join(e.dll for e in entry)):
         evidence.append("an ordinal is an export by number, which differs between releases of a DLL: MKL's threading layer "
                         "imports Intel's OpenMP runtime (libiomp5md.dll) so, and an older libiomp5md.dll found first (System32, "
                         "an earlier folder on PATH, another program's own copy) lacks it")
@@ -296,6 +315,8 @@ def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
          r"remove (or move beside the software that installed them) MKL DLLs in C:\Windows\System32 and C:\Windows\SysWOW64: "
          "Windows searches System32 before PATH, so an old copy put there by other software (audio drivers, instrument "
          "software) shadows the environment's own",
+         "conda: one OpenMP runtime package per environment (intel-openmp, or llvm-openmp/openmp, not both: both install "
+         "libiomp5md.dll): conda list openmp, then remove the one MKL does not need",
          "or load the right copy first: keep the environment's DLL folder (conda: <env>\\Library\\bin) first, and in Python "
          "os.add_dll_directory(<that folder>) before importing numpy"),
         "A DLL asked its dependency for a function by name and the copy Windows loaded does not export it: the two come "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mkldoctor.knowledge import rule_catalogue_explain2 as _explain2_rules
 from mkldoctor.knowledge import rule_catalogue_python as _python_rules
 
 
@@ -174,9 +175,6 @@ _EXPLAIN = (
     _r("library-not-found", "The linker cannot find an MKL library",
        "`cannot find -lmkl_*`: the -L folders and the linker's defaults hold no file of that name and kind.",
        "Add the folder that has it with -L, or install the package that holds it."),
-    _r("libc-library-not-found", "The linker cannot find the C library's -lm, -lpthread or -ldl",
-       "MKL's link line ends with the C library's names; with -static their .a files (glibc-static) are often not installed.",
-       "Install the C library's static (or development) package, or link without -static."),
     _r("needed-library-not-found", "A library needed by another one was not found at link time",
        "ld could not find a DT_NEEDED library of a shared object on the link line.", "Add -Wl,-rpath-link to its folder."),
     _r("loader-cannot-find", "The loader cannot find an MKL shared library",
@@ -312,37 +310,6 @@ _EXPLAIN = (
     _r("cmake-variable-without-d", "cmake was given a variable without -D",
        "A bare NAME=VALUE is a path argument to cmake and -NAME=VALUE an unknown option: the variable stays unset.",
        "Pass it as -DNAME=VALUE."),
-    _r("openmp-assertion", "Intel's OpenMP runtime stopped on its own assertion (OMP: Error #13)",
-       "libiomp5's own check failed; at z_Linux_util.cpp most often a process forked after OpenMP started its threads.",
-       "KMP_INIT_AT_FORK=FALSE, spawn rather than fork, or another runtime release (conda's intel-openmp 2019.5 asserts)."),
-    _r("mkl-blacs-mpi-mismatch", "The program crashed in MKL's BLACS layer of another MPI",
-       "MKL's BLACS layer is built for one MPI (intelmpi: Intel MPI, MPICH; openmpi: Open MPI); with the other it crashes.",
-       "Link the BLACS layer of the MPI the program uses (or none, for a serial build)."),
-    _r("mkl-crash", "The program crashed inside MKL",
-       "A segmentation fault with MKL's frames: arguments of another width or convention (gfortran's complex returns), "
-       "or another release.",
-       "Match the interface to the caller (mkl_gf_* for gfortran, ILP64 with -DMKL_ILP64), and keep one MKL."),
-    _r("program-crashed", "The program crashed, and its frames name no MKL library",
-       "A segmentation fault whose printed lines do not show MKL: mkldoctor cannot tell whether MKL is involved.",
-       "Get a backtrace (gdb, catchsegv) and explain that."),
-    _r("mkl-pardiso-error", "MKL PARDISO returned an error code",
-       "PARDISO's negative codes each name a kind of failure; reordering and internal errors point at the libraries.",
-       "Read the code's meaning; keep MKL and Intel's OpenMP of one release; check the matrix for the others."),
-    _r("mkl-path-missing", "The compiler was given an MKL path that does not exist",
-       "A build's MKL variable was empty or wrong: the compiler took the path for an input file.",
-       "Set the build's MKL variable to the folder with MKL's include and lib."),
-    _r("cmake-mkl-target-twice", "CMake: an MKL:: imported target was created twice",
-       "A project's FindMKL.cmake ran a second time and made its imported targets again without checking.",
-       "Guard the targets with if(NOT TARGET ...), or find MKL once at the top."),
-    _r("mkl-dfti-error", "MKL's FFT (DFTI) refused a descriptor",
-       "DFTI said the configuration is inconsistent or invalid: a program's FFT settings that this MKL release rejects.",
-       "Update the package that configures the FFT, or pin the MKL release it was tested with."),
-    _r("mkl-cluster-needs-mpi", "MKL's BLACS layer is linked without an MPI library",
-       "A link names MKL's BLACS or ScaLAPACK (for MPI programs) and no MPI: MPI's functions stay undefined.",
-       "A serial build drops ScaLAPACK and BLACS; an MPI build links the MPI with the BLACS layer of that MPI."),
-    _r("linker-option-to-driver", "The compiler driver was given a linker option without -Wl,",
-       "gcc, clang or ifort refused --no-as-needed or --start-group: MKL's link options reach the linker only as -Wl,<option>.",
-       "Write the option as -Wl,<option> where the link line is put together."),
     _r("cmake-mkl-target-missing", "A target links MKL::MKL, which no find_package(MKL) defined",
        "The imported target exists only after find_package(MKL) found Intel's MKLConfig.cmake in the same run.",
        "Call find_package(MKL CONFIG REQUIRED) before linking MKL::MKL, and point MKL_DIR at the copy."),
@@ -383,9 +350,6 @@ _EXPLAIN = (
     _r("mkl-kernel-linked", "An extension links one of MKL's CPU kernel libraries itself",
        "A kernel (libmkl_avx2, libmkl_def, libmkl_vml_*) is for MKL's dispatcher; linked directly it loads before the core.",
        "Take the kernels out of the link; link mkl_rt, or the three layers."),
-    _r("tool-mkl-code-crashed", "A build tool's own MKL code raised a programming error",
-       "Meson's, Spack's or another tool's code for MKL raised a TypeError or KeyError: the tool's bug in this setup.",
-       "Update the tool, or give it the setup its code expects (MKLROOT set, no variant that needs a missing node)."),
     _r("mkl-download-failed", "A build's own download of an MKL package failed",
        "The project fetches MKL at configure time from an address it wrote down, and the server no longer serves it.",
        "Install MKL and point the build at it, or change the address in the project's build files."),
@@ -423,9 +387,10 @@ _EXPLAIN = (
 )
 
 # mkldoctor python's rules (and check's, on the project's Python environment): kept in a module of their own
+_EXPLAIN2 = tuple(_r(*entry) for entry in _explain2_rules.EXPLAIN)
 _PYTHON = tuple(_r(*entry) for entry in _python_rules.PYTHON)
 
-RULES: dict[str, Rule] = {rule.id: rule for rule in _CHECK + _EXPLAIN + _PYTHON}
+RULES: dict[str, Rule] = {rule.id: rule for rule in _CHECK + _EXPLAIN + _EXPLAIN2 + _PYTHON}
 
 
 def rule(id: str) -> Rule:

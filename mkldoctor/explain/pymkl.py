@@ -1,0 +1,84 @@
+"""MKL's Python module and MKL's own warnings as Python programs print them.
+
+``ModuleNotFoundError: No module named 'mkl'``: the Python module ``mkl`` is mkl-service's (IntelPython/mkl-service),
+not the ``mkl`` package's, which ships only the libraries (IntelPython/mkl_fft#152: mkl_fft imported it without
+declaring the dependency). numpy's ``UserWarning: mkl-service package failed to import``: the mkl-service extension
+did not load, on Windows most often because the conda environment was not activated, so its DLL folder is not on
+PATH (numpy#15588). ``Intel MKL WARNING: Support of ... SSE4.2 ... enabled only processors has been deprecated``:
+the processor MKL runs on reports no AVX; on a Mac, an x86-64 environment under Rosetta 2 (ContinuumIO/anaconda-issues#13236).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import recipes
+
+
+@dataclass(frozen=True, slots=True)
+class PyMklSaid:
+    kind: str  # "module", "service", "sse42"
+    line: str
+    name: str = ""
+
+
+SIGNATURES = (
+    Signature("python-no-module-mkl", "pymkl", "No module named",
+              re.compile(r"No module named '(?P<name>mkl(?:\._\w+)?)'"), lambda m, _: PyMklSaid("module", m.string.strip(), m.group("name"))),
+    Signature("numpy-mkl-service-failed", "pymkl", "ailed",
+              re.compile(r"mkl-service package failed to import"), lambda m, _: PyMklSaid("service", m.string.strip())),
+    Signature("mkl-sse42-deprecated", "pymkl", "MKL WARNING",
+              re.compile(r"MKL WARNING: Support of Intel\(R\) Streaming SIMD Extensions 4\.2 .*deprecated"),
+              lambda m, _: PyMklSaid("sse42", m.string.strip())),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = []
+    said = {e.kind: e for e in events.of(PyMklSaid)}
+    if "module" in said:
+        e = said["module"]
+        out.append(Finding(
+            "mkl-service-missing", "error", f"Python has no module '{e.name}': it is mkl-service's, which is not installed",
+            (e.line, "the Python module 'mkl' (mkl.get_max_threads, mkl.set_num_threads) comes with the mkl-service package; "
+                     "the 'mkl' package on PyPI and conda ships MKL's libraries only, no Python module"),
+            (f"install it: {recipes.pip_install('mkl-service')} (conda: {recipes.conda_install('mkl-service')})",
+             "a package that imports mkl without declaring mkl-service (mkl_fft before 1.3.14): upgrade it, or install "
+             "mkl-service beside it"),
+            "MKL's Python packages are split: mkl (the libraries), mkl-service (the 'mkl' module that sets MKL's threads and "
+            "layers at run time), mkl_fft, mkl_random.",
+        ))
+    if "service" in said:
+        e = said["service"]
+        windows = "\\" in e.line
+        out.append(Finding(
+            "mkl-service-failed", "error" if windows else "warning",
+            "numpy could not import mkl-service: its extension did not load" + (
+                " (on Windows most often a conda environment that was not activated)" if windows else ""),
+            (e.line[:300], "numpy's MKL build imports mkl-service first to set MKL's threading layer; its failure means the "
+                           "extension's DLLs (MKL's, in the environment's Library\\bin) were not found"),
+            ("activate the environment before starting Python: conda activate <env> (an editor's runner that starts "
+             "python.exe directly, VS Code's Code Runner among them, skips it: pick the environment's interpreter in the "
+             "editor, or run from an activated terminal)",
+             "or CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 for conda's Python to find the environment's DLLs unactivated",
+             "check: python -c \"import mkl; print(mkl.get_version_string())\" in the same way the program is started"),
+            "conda's Python on Windows finds an environment's DLLs through the PATH its activation sets.",
+        ))
+    if "sse42" in said:
+        e = said["sse42"]
+        out.append(Finding(
+            "mkl-cpu-deprecated", "warning", "MKL runs on a processor without AVX: its SSE4.2 code path is deprecated",
+            (e.line[:300], "the processor MKL sees reports no AVX; on a Mac that is an x86-64 (osx-64) environment running "
+                           "under Rosetta 2, which emulates no AVX; MKL 2025.0 and newer stop there"),
+            ("Apple silicon: use a native arm64 environment (conda's osx-arm64 packages, no MKL: Accelerate or OpenBLAS), "
+             "not CONDA_SUBDIR=osx-64 or an x86-64 installer",
+             "a virtual machine: give it the host's CPU model (-cpu host), which has AVX",
+             "an old CPU: pin MKL before 2025.0, or another BLAS"),
+            "MKL warns that its SSE4.2-only path is deprecated when the CPU it sees lacks AVX.",
+        ))
+    return out
