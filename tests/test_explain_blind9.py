@@ -143,3 +143,14 @@ def test_a_findmkl_run_twice_without_guards_is_named_and_a_guard_fixes_it(tmp_pa
     assert [f.id for f in findings] == ["cmake-mkl-target-twice"], [(f.id, f.title) for f in findings]
     assert "if(NOT TARGET MKL::Core)" in findings[0].fix[0]
     assert configure(True).returncode == 0
+
+
+@pytest.mark.parametrize("line", [
+    "The Pardiso solver failed with error code -{n}",
+    "Intel MKL ERROR: Parameter {n} was incorrect on entry to DGEMM .",
+    "ValueError: The {n}th argument to ?geqrf was invalid",
+])
+def test_a_number_too_long_for_python_is_no_traceback(line):
+    """A hostile log's 5000-digit number in a line a rule reads as a number: Python refuses to convert it."""
+    findings = errors_of(line.format(n="9" * 5000) + "\n")
+    assert findings and all(f.severity == "error" for f in findings)

@@ -25,7 +25,7 @@ class PardisoError:
 SIGNATURES = (
     Signature("pardiso-error-code", "pardiso", "rror",
               re.compile(r"(?i)pardiso\b.*?\berror(?: code)?[ :=]*(?P<code>-\d+)\b"),
-              lambda m, _: PardisoError(int(m.group("code")), m.string.strip())),
+              lambda m, _: PardisoError(int(m.group("code")) if len(m.group("code")) < 8 else 0, m.string.strip()[:300])),
 )
 
 

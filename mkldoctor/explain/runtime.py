@@ -76,14 +76,14 @@ SIGNATURES = (
               re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object file[^.]*)", re.I),
               lambda m, _: MklOpenFailed(m.group("path"), m.group("reason").strip())),
     Signature("mkl-parameter", "runtime", "MKL ERROR: Parameter",
-              re.compile(r"MKL ERROR: Parameter (?P<n>\d+) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I),
+              re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I),
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
-              re.compile(r"(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+parameter number\s+(?P<n>\d+) had an illegal value"),
+              re.compile(r"(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+parameter number\s+(?P<n>\d{1,4}) had an illegal value"),
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
     # SciPy's words for LAPACK's info < 0: "ValueError: The 7th argument to ?geqrf was invalid" (scipy#6132)
     Signature("scipy-argument-invalid", "runtime", "rror",
-              re.compile(r"\bThe (?P<n>\d+)(?:st|nd|rd|th) argument to \??(?P<routine>[a-zA-Z]\w+) was invalid"),
+              re.compile(r"\bThe (?P<n>\d{1,4})(?:st|nd|rd|th) argument to \??(?P<routine>[a-zA-Z]\w+) was invalid"),
               lambda m, _: ParameterError(int(m.group("n")), "D" + m.group("routine").upper() if m.string[m.start("routine") - 1] == "?"
                                           else m.group("routine").upper())),
     # PyTorch turns LAPACK's rejected argument into an assert that echoes it: "RuntimeError: false INTERNAL ASSERT FAILED
