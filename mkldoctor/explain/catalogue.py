@@ -7,7 +7,8 @@ there and one log in the corpus of tests.
 
 The parser (:mod:`mkldoctor.explain.logparse`) first runs its own fast readers of the
 linker and loader lines; a line they leave is tried against the catalogue only when it
-passes one cheap gate (:func:`gate`): an error-looking word or a signature's needle. A
+holds one of the cheap anchors (:data:`ANCHORS`, which every needle and error word contains), each signature only
+when its needle is in the line. A
 line that looks like an error and that no signature claims becomes an
 :class:`Unrecognised` event, so that an error in the input never reads as "no problem".
 
@@ -66,7 +67,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "exit status", "exited with", "exit value", "latform: ",
            "an not ", "an't ", "-as-needed",
            "Segmentation", "SIGSEGV", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
-           "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "No module named", "MKL WARNING")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "No module named", "MKL WARNING",
+           "nrecognized", "nknown argument", "126")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -128,20 +130,14 @@ def signatures() -> tuple[Signature, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1)
-def gate() -> re.Pattern[str]:
-    """One pattern for the cheap test of a line: an error word, or some signature's needle."""
-    needles = sorted({re.escape(s.needle) for s in signatures()})
-    return re.compile("|".join(ERROR_WORDS + tuple(needles)))
-
-
 # what a signature's event returns for a line it matched but does not read (a line that needs the lines before it to
 # be one of its own): the next signatures are tried, and a line none claims stays an error of its own (unrecognised)
 NOT_MINE = object()
 
 
 def claim(line: str, before: Sequence[str]) -> tuple[bool, object | None]:
-    """(claimed, event) for a line that passed :func:`gate`."""
+    """(claimed, event) for a line that holds an anchor (one regular expression per signature whose needle is in it:
+    cheaper than one pattern of every needle and error word, which a line with an anchor and no needle paid for)."""
     for signature in signatures():
         if signature.needle in line:
             match = signature.pattern.search(line)

@@ -303,9 +303,9 @@ def _missing_library(line: str, rest: str, prefixed: bool, linker: str) -> Missi
 
 
 def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | None:
-    """A line the catalogue's gate lets through: its signature's event, an unrecognised error (kept with the
+    """A line that holds one of the catalogue's anchors: its signature's event, an unrecognised error (kept with the
     lines around it, so held back a few lines), or nothing; None when the line is not the catalogue's."""
-    if not (catalogue.has_anchor(line) and catalogue.gate().search(line)):
+    if not catalogue.has_anchor(line):
         return None
     out = []
     claimed, event = catalogue.claim(line, state.before[:-1])

@@ -61,9 +61,11 @@ class LinkerOptionToDriver:
     line: str
 
 
+_DRIVERS = re.compile(r"(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|icc|icpc|icx|icpx|ifort|ifx|gfortran|mpicc|mpicxx|mpif90|mpifort|nvcc)"
+                      r"(?:-[\d.]+)?")
+# the fixed words first, the driver's name (any token before them) checked after: no scan of a long line from every start
 _DRIVER_REFUSED = re.compile(
-    r"(?P<driver>[\w./+-]*?(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|icc|icpc|icx|icpx|ifort|ifx|gfortran|mpicc|mpicxx|mpif90|"
-    r"mpifort|nvcc)(?:-[\d.]+)?): error: (?:unrecognized (?:command[- ]line )?option|unknown argument:?) ['‘`\"]?"
+    r"(?P<driver>\S+): error: (?:unrecognized (?:command[- ]line )?option|unknown argument:?) ['‘`\"]?"
     r"(?P<opt>" + "|".join(map(re.escape, _GNU_ONLY)) + r")\b")
 
 
@@ -78,8 +80,26 @@ class DriverPathMissing:
 
 
 _DRIVER_NO_FILE = re.compile(
-    r"(?P<driver>[\w./+-]*?(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|icc|icpc|icx|icpx|ifort|ifx|gfortran|nvcc)(?:-[\d.]+)?): "
-    r"error: (?P<path>\S*(?i:mkl)\S*): (?:linker input file not found: )?No such file or directory")  # gcc 12's words too
+    r"(?P<driver>\S+): error: (?P<path>\S*(?i:mkl)\S*): (?:linker input file not found: )?No such file or directory")  # gcc 12's too
+
+
+def _driver(m: re.Match) -> str | None:
+    name = m.group("driver").rsplit("/", 1)[-1]
+    return name if _DRIVERS.fullmatch(name.rsplit("-", 1)[0] if re.search(r"-\D", name) else name) else None
+
+
+def _refused(m: re.Match, _):
+    from mkldoctor.explain.catalogue import NOT_MINE
+
+    driver = _driver(m)
+    return LinkerOptionToDriver(driver, m.group("opt"), m.string.strip()) if driver else NOT_MINE
+
+
+def _no_file(m: re.Match, _):
+    from mkldoctor.explain.catalogue import NOT_MINE
+
+    driver = _driver(m)
+    return DriverPathMissing(driver, m.group("path"), m.string.strip()) if driver else NOT_MINE
 
 
 def _mac(m: re.Match, _) -> ForeignLoadFailed:
@@ -107,10 +127,9 @@ def _win(m: re.Match, _) -> ForeignLoadFailed:
 
 
 SIGNATURES = (
-    Signature("linker-option-to-driver", "platforms", "rror", _DRIVER_REFUSED,
-              lambda m, _: LinkerOptionToDriver(m.group("driver").rsplit("/", 1)[-1], m.group("opt"), m.string.strip())),
-    Signature("driver-mkl-path-missing", "platforms", "No such", _DRIVER_NO_FILE,
-              lambda m, _: DriverPathMissing(m.group("driver").rsplit("/", 1)[-1], m.group("path"), m.string.strip())),
+    *(Signature(f"linker-option-to-driver-{i}", "platforms", needle, _DRIVER_REFUSED, _refused)
+      for i, needle in enumerate(("nrecognized", "nknown argument"))),
+    Signature("driver-mkl-path-missing", "platforms", "No such", _DRIVER_NO_FILE, _no_file),
     Signature("apple-ld-unknown-option", "platforms", "unknown option",
               re.compile(r"^ld: unknown options?: (?P<opt>" + "|".join(map(re.escape, _GNU_ONLY)) + r")\b"),
               lambda m, _: AppleLdGnuOption(m.group("opt"))),

@@ -105,8 +105,8 @@ SIGNATURES = (
       for i, needle in enumerate(("an not ", "an't ", "annot ", "ould not", "ailed"))),
     # a program's own words with LoadLibrary's error number: 126 is ERROR_MOD_NOT_FOUND ("... loading dynamic library
     # mkl_rt.dll, error = 126", OSQP's)
-    Signature("windows-loadlibrary-126", "windows", "rror",
-              re.compile(r"(?i)\b(?:load|loading)\b[^\n]*?(?P<lib>[\w.+-]+\.dll)\b[^\n]*?\berror\b\s*(?:code\s*)?[=:]?\s*126\b"),
+    Signature("windows-loadlibrary-126", "windows", "126",
+              re.compile(r"(?i)(?P<lib>[\w.+-]+\.dll)\b.{0,40}?\berror\b\s*(?:code\s*)?[=:]?\s*126\b"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.string.strip())),
     # a program's own "mklml.dll not found" (PaddlePaddle's), of an MKL or Intel OpenMP DLL
     Signature("windows-program-dll-not-found", "windows", "not found",
