@@ -57,3 +57,12 @@ def test_a_log_viewers_line_numbers_never_make_an_error_silent():
                "   1253     except ImportError:\n"
                "ImportError: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n")
     assert [f.id for f in errors_of(ipython)] == ["loader-cannot-find"]
+
+
+def test_a_reports_label_alone_is_no_error_and_an_error_with_words_stays_one():
+    from mkldoctor.explain import catalogue
+
+    for label in ("**Error:**", "### Error", "Errors:", "ERROR"):
+        assert catalogue.NOT_A_FAILURE.search(label), label
+    for line in ("Error: boom", "**Error:** libmkl_rt.so.2: cannot open shared object file"):
+        assert catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line), line

@@ -41,7 +41,9 @@ ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
 # IPython's traceback header ("ImportError      Traceback (most recent call last)"): the error is its last line
 NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]arning|WARNING)\s*:|\bError \d+ \(ignored\)"
-                           r"|^\w+\s{2,}Traceback \(most recent call last\)")
+                           r"|^\w+\s{2,}Traceback \(most recent call last\)"
+                           # a pasted report's label alone on its line: "**Error:**", "### Error", "Errors:"
+                           r"|^[\s*_#>]*(?:Error|ERROR|error)s?:?[\s*_]*$")
 # IPython's traceback lists the source around each frame ("-> 1252   raise ...", "   1253   except ImportError:"): such lines
 # are code, not errors, in a log that shows IPython's marks (a log viewer's line numbers look the same and are not code)
 SOURCE_LISTING = re.compile(r"^(?:\s+|-+>\s*)\d+ +\S")

@@ -163,10 +163,14 @@ def _complex_return(crash: Crash, text: str) -> Finding:
 
 
 def _inside_mkl(crash: Crash, text: str) -> Finding:
+    ilp64 = re.search(r"libmkl_\w+_ilp64|\w+_64_?\b.*libmkl", text) is not None
     return Finding(
         "mkl-crash", "error", "the program crashed inside MKL: most often arguments of the wrong width, or an MKL of "
         "another release than the code was built for",
-        (crash.line, *_frames(text)),
+        (crash.line, *_frames(text),
+         *(("the frames show MKL's ILP64 interface (64-bit integers): a caller built for 32-bit ones that reaches it (numpy "
+            "or another library in a process where a component loaded an ILP64 MKL into the global scope: a Julia built "
+            "with USE_BLAS64, a system image made for ILP64) hands MKL sizes it reads wrongly",) if ilp64 else ())),
         ("the integer width: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (libmkl_rt: MKL_INTERFACE_LAYER), "
          "and a Fortran caller built with gfortran links mkl_gf_lp64, not mkl_intel_lp64",
          "one MKL in the process: LD_DEBUG=libs <the program> 2>&1 | grep libmkl_ shows each file and its folder",

@@ -17,7 +17,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import LinkCommand, Parsed
 from mkldoctor.explain.runtime import ParameterError
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import arguments
+from mkldoctor.knowledge import arguments, build_scripts, recipes
 
 _WHAT = {
     "int": "an integer (a size, a leading dimension or an increment)",
@@ -86,6 +86,12 @@ def _finding(event: ParameterError, events: Parsed) -> Finding:
     if kind == "int" and name and name.startswith("LD"):  # a leading dimension: at least max(1, rows), even for an empty matrix
         fix.append(f"check the value: {name} must be at least max(1, the rows of its matrix); an empty matrix (0 rows or "
                    f"columns) still needs {name} >= 1, so guard the call or pass 1")
+    if kind == "int" and re.fullmatch(r"(?:cblas_)?[sdcz]gem[mv]", event.routine.strip().lower()):
+        fix.append(f"a Rust program on intel-mkl-src (candle, text-embeddings-inference, ndarray-linalg): with no mkl-* "
+                   f"feature reaching the crate (a feature of the program that does not name dep:intel-mkl-src) it builds "
+                   f"{build_scripts.INTEL_MKL_SRC_DEFAULT}, 64-bit integers, while these crates pass 32-bit ones: enable an "
+                   "lp64 feature (mkl-static-lp64-iomp, mkl-dynamic-lp64-seq) with default-features = false, then "
+                   f"{recipes.CARGO_CLEAN}")
     fix += ["the integer size: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (with libmkl_rt: "
             "MKL_INTERFACE_LAYER=ILP64 only for a program built for it); mkldoctor link --interface lp64 (or ilp64) prints "
             "matching compile and link flags",

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.recipes import CARGO_CLEAN
 
+# intel-mkl-src 0.8's configuration when no mkl-* feature reaches it (its build script's default): 64-bit integers
+INTEL_MKL_SRC_DEFAULT = "mkl-static-ilp64-iomp"
+
 
 @dataclass(frozen=True)
 class BuildScript:
@@ -59,7 +62,7 @@ SCRIPTS: tuple[BuildScript, ...] = (
     ),
     BuildScript(
         "intel-mkl-src", "0.8.0", "0.99.99",
-        ("pkg-config --variable=prefix mkl-<config> (the crate's mkl-* feature, mkl-static-ilp64-iomp by default)",
+        (f"pkg-config --variable=prefix mkl-<config> (the crate's mkl-* feature, {INTEL_MKL_SRC_DEFAULT} by default)",
          "$MKLROOT", f"/opt/intel (Windows: {_WINDOWS_ROOTS})",
          "for a static config only: the OCI image <registry>/rust-math/rust-mkl/<os>/<config> (MKL 2020.1 on Linux, 2022.0 "
          "on Windows), downloaded and unpacked by ocipkg"),
