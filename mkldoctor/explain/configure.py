@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -72,8 +72,6 @@ class LibraryListRejected:
 
 
 def _list_rejected(m: re.Match, _) -> LibraryListRejected | object:
-    from mkldoctor.explain.catalogue import NOT_MINE
-
     names = tuple(re.findall(r"[^\s'\",\[\]]+\.(?:so|a)\b|-l[\w.:-]+", m.group("list")))
     return LibraryListRejected(names, m.string.strip()[:300]) if any("mkl" in n for n in names) else NOT_MINE
 

@@ -13,7 +13,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, recipes
 from mkldoctor.explain.context import Context
@@ -83,21 +83,22 @@ _DRIVER_NO_FILE = re.compile(
     r"(?P<driver>\S+): error: (?P<path>\S*(?i:mkl)\S*): (?:linker input file not found: )?No such file or directory")  # gcc 12's too
 
 
+def mkl_dnn(library: str) -> bool:
+    """MKL-DNN's (oneDNN's) libraries, libmkldnn and its small MKL libmklml: built with Intel's OpenMP runtime."""
+    return re.search(r"(?i)mkldnn|mklml|dnnl", library) is not None
+
+
 def _driver(m: re.Match) -> str | None:
     name = m.group("driver").rsplit("/", 1)[-1]
     return name if _DRIVERS.fullmatch(name.rsplit("-", 1)[0] if re.search(r"-\D", name) else name) else None
 
 
 def _refused(m: re.Match, _):
-    from mkldoctor.explain.catalogue import NOT_MINE
-
     driver = _driver(m)
     return LinkerOptionToDriver(driver, m.group("opt"), m.string.strip()) if driver else NOT_MINE
 
 
 def _no_file(m: re.Match, _):
-    from mkldoctor.explain.catalogue import NOT_MINE
-
     driver = _driver(m)
     return DriverPathMissing(driver, m.group("path"), m.string.strip()) if driver else NOT_MINE
 
@@ -197,7 +198,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = ["macOS refused the file's code signature (Library Validation): the file is there; a library downloaded "
                        "outside a package manager carries the quarantine attribute, and a process with the hardened runtime "
                        "loads only libraries signed by the same team or Apple"] if signed else []
-    dnn = [lib for lib in libs if re.search(r"(?i)mkldnn|mklml|dnnl", lib)]
+    dnn = [lib for lib in libs if mkl_dnn(lib)]
     evidence[-1:-1] = [f"{lib} is MKL-DNN's (oneDNN's) library, built with Intel's OpenMP runtime: it loads only where "
                        "libiomp5.dylib is found too, and a missing libiomp5 is reported as the library itself not loading"
                        for lib in dnn[:1]]

@@ -40,6 +40,13 @@ SIGNATURES = (
 )
 
 
+_MKL_FAMILY = re.compile(r"(?i)mkl|iomp|tbb")  # MKL's own libraries, its OpenMP runtime and oneTBB, by name
+
+
+def mkl_family(library: str) -> bool:
+    return _MKL_FAMILY.search(library) is not None
+
+
 def consequences(events: Parsed) -> list[str]:
     """A module's own load failure beside the search that failed (devsim's ``DLL load failed while importing devsim_py3``
     after its ``mkl_rt.dll not found in CONDA_PREFIX``): the search's consequence, said here rather than on its own."""
@@ -47,7 +54,7 @@ def consequences(events: Parsed) -> list[str]:
 
     if not events.of(MklRtNotFound):
         return []
-    return [f"then: {e.detail}" for e in events.of(ForeignLoadFailed) if not re.search(r"(?i)mkl|iomp|tbb", e.library)][:2]
+    return [f"then: {e.detail}" for e in events.of(ForeignLoadFailed) if not mkl_family(e.library)][:2]
 
 
 def names_evidence(system: str, name: str = "mkl_rt") -> list[str]:

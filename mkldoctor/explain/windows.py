@@ -21,7 +21,7 @@ from mkldoctor.explain import rtnames
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.platforms import ForeignLoadFailed
+from mkldoctor.explain.platforms import ForeignLoadFailed, mkl_dnn
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, layout, msvc_runtime
 
@@ -134,7 +134,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_entry_point_finding(entry))
     failed = [e for e in windows_failures(events) if not _is_kernel(e.library)]
     if rtnames.consequences(events):  # a module that failed after its own search for mkl_rt found none: that finding's
-        failed = [e for e in failed if re.search(r"(?i)mkl|iomp|tbb", e.library)]
+        failed = [e for e in failed if rtnames.mkl_family(e.library)]
     starts = events.of(WindowsCannotStart)
     runtime, failed, starts = msvcrt.split(failed, starts)  # Microsoft's C++ runtime missing: its own finding
     out += [runtime] if runtime else []
@@ -213,7 +213,7 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
                             "says 'the specified module could not be found' also when that dependency is the one missing, "
                             "and loads the wrong one when an older libiomp5md.dll comes first: Windows searches System32 "
                             "before PATH, where other installers left copies")
-        if re.search(r"(?i)mklml|mkldnn|dnnl", name):
+        if mkl_dnn(name):
             evidence.append(f"{name} is MKL-DNN's (oneDNN's) library, built with Intel's OpenMP runtime: it loads only where "
                             "libiomp5md.dll is found too (beside it, or on PATH), and a missing libiomp5md.dll is reported as "
                             f"{name} itself not found")
@@ -225,7 +225,7 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
     fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts))
-    if any(re.search(r"(?i)mklml|mkldnn|dnnl", name) for name in libs):
+    if any(mkl_dnn(name) for name in libs):
         fix.insert(0, "put Intel's OpenMP runtime where Windows finds it for this library: libiomp5md.dll (conda: "
                       "<env>\\Library\\bin, package intel-openmp) beside it or in a folder on PATH")
     present = _shown_present(libs, events)
