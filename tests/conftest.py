@@ -248,19 +248,24 @@ def mine(path: Path, *args: str) -> set[tuple[str, str, bool]]:
 
 # -- what a test did instead of what it would have, told in the run's summary --------------
 
-_SAID = pytest.StashKey[list]()
+_SAID: list[str] = []  # the lines, as the process that prints the summary received them
 
 
 @pytest.fixture()
 def say(request):
     """``say(line)``: a line for the end of the run, for what a test checked another way than it
-    would have (torch missing: compared with the numpy forward only). It is not a skip: the test ran."""
-    said = request.config.stash.setdefault(_SAID, [])
-    return lambda line: said.append(f"{request.node.nodeid}: {line}")
+    would have (torch missing: compared with the numpy forward only). It is not a skip: the test ran.
+    The line travels in the test's report (its user_properties), which pytest-xdist's workers send back."""
+    return lambda line: request.node.user_properties.append(("said", f"{request.node.nodeid}: {line}"))
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "teardown":  # each phase's report carries the test's lines so far: the last has them all
+        _SAID.extend(line for key, line in report.user_properties if key == "said" and line not in _SAID)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    said = config.stash.get(_SAID, [])
+    said = _SAID
     if said:
         terminalreporter.section("said by the tests", sep="-")
         for line in said:

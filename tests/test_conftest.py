@@ -25,12 +25,12 @@ def test_skips():
 """
 
 
-def pytest_run(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
+def pytest_run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     (tmp_path / "test_x.py").write_text(TEST)
     full = {k: v for k, v in os.environ.items() if k not in ("MKLDOCTOR_NO_SKIP", "SKIP_ONE")}
     full.update(env, PYTHONPATH=str(TESTS))
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "conftest", "-p", "no:cacheprovider",
-                           "--rootdir", str(tmp_path), "test_x.py"],
+                           "--rootdir", str(tmp_path), *args, "test_x.py"],
                           cwd=tmp_path, env=full, capture_output=True, text=True)
 
 
@@ -46,5 +46,16 @@ def test_what_a_test_said_is_shown_and_is_no_failure(tmp_path):
 def test_a_skip_fails_the_run_under_no_skip(tmp_path):
     assert pytest_run(tmp_path, SKIP_ONE="1").returncode == 0
     done = pytest_run(tmp_path, SKIP_ONE="1", MKLDOCTOR_NO_SKIP="1")
+    assert done.returncode == 1
+    assert "MKLDOCTOR_NO_SKIP is set and 1 test(s) were skipped: failing the run" in done.stdout
+
+
+def test_both_hold_under_pytest_xdist(tmp_path):
+    """dev/test runs the tests in pytest-xdist's workers: what a worker's test said, and a worker's skip, reach the
+    summary and the exit status of the process that prints them."""
+    done = pytest_run(tmp_path, "-n", "2", MKLDOCTOR_NO_SKIP="1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "test_x.py::test_says: compared another way" in done.stdout.splitlines()
+    done = pytest_run(tmp_path, "-n", "2", SKIP_ONE="1", MKLDOCTOR_NO_SKIP="1")
     assert done.returncode == 1
     assert "MKLDOCTOR_NO_SKIP is set and 1 test(s) were skipped: failing the run" in done.stdout

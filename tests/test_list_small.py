@@ -21,7 +21,8 @@ def on_a_terminal(args: list[str], env: dict[str, str]) -> bytes:
     progress spinner moves the cursor, goes to a pipe)."""
     leader, follower = pty.openpty()
     process = subprocess.Popen([sys.executable, "-m", "mkldoctor", *args], stdout=follower, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200", **env})
+                               env={**os.environ, "PYTHONPATH": str(ROOT), **env, "COLUMNS": "200"})  # a width of the caller's
+    # own (COLUMNS=80, which pytest-xdist's workers have) would make the listing its narrow form
     os.close(follower)
     out = b""
     while True:
