@@ -72,7 +72,8 @@ def _unbalanced(line: str) -> bool:
 WRAP_WIDTHS = frozenset((80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
 _FRESH = re.compile(
     r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
-    r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |"
+    r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|"
+    r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
     r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)|"
     # a shell's prompt after a program's last line: conda's "(env) ...", "user@host:~$", "PS C:\\>"
     r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:)"

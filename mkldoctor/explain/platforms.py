@@ -107,7 +107,7 @@ def _mac(m: re.Match, _) -> ForeignLoadFailed:
     return ForeignLoadFailed("macOS", m.group("lib"), m.group(0).strip())
 
 
-def _dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
+def dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
     """Python's ``ImportError: DLL load failed``; before Python 3.8 it does not say which module: the traceback's
     last ``from . import X`` line does."""
     module = m.group("lib")
@@ -153,7 +153,7 @@ SIGNATURES = (
     Signature("windows-could-not-find-module", "platforms", "Could not find module",
               re.compile(r"Could not find module '(?P<lib>[^']+)'"), _win),
     Signature("windows-dll-load-failed", "platforms", "DLL load failed",
-              re.compile(r"DLL load failed(?: while importing (?P<lib>\w+))?"), _dll_load_failed),
+              re.compile(r"DLL load failed(?: while importing (?P<lib>\w+))?"), dll_load_failed),
     Signature("windows-mkl-module-not-found", "platforms", "The specified module could not be found",
               re.compile(r"(?:MKL ERROR: )?The specified module could not be found\.?\s*(?P<lib>[\w.-]+\.dll)?"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib") or "a DLL", m.group(0).strip())),
@@ -230,7 +230,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
               "starts: export DYLD_LIBRARY_PATH=<that folder>; otool -L <the library> lists what it needs",) if dnn else ()),
            "find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib); "
            "none there: the package or bundle that names it did not ship it (copy it from the MKL release it was built with)",
-           "add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so named above>",
+           *(() if bare and len(bare) == len(libs) else  # a run path serves @rpath/ names only, never a bare one
+             ("add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so "
+              "named above>",)),
            *((f"or give the library an absolute install name before programs link it (what a package's post-install fixup "
               f"does): install_name_tool -id <its full path> <the {rpath[0][len('@rpath/'):]} file>",) if rpath else ()),
            "or for one run: export DYLD_LIBRARY_PATH=<that folder> (System Integrity Protection drops it for /usr/bin programs)",

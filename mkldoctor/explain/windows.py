@@ -23,7 +23,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.platforms import ForeignLoadFailed, mkl_dnn
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import folders, layout, msvc_runtime
+from mkldoctor.knowledge import exports, folders, layout, msvc_runtime
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,16 @@ def _cannot_start(m: re.Match, before) -> WindowsCannotStart:
 
 def _entry_point(m: re.Match, _) -> WindowsEntryPoint:
     return WindowsEntryPoint(m.group("sym") or m.group("sym2") or "", m.group("dll").strip().strip("`'\"."))
+
+
+def _load_other_release(m: re.Match, before) -> WindowsEntryPoint:
+    from mkldoctor.explain.platforms import dll_load_failed
+
+    module = dll_load_failed(m, before).library
+    dll = module if module.endswith((".dll", ".pyd")) or module == "a DLL" else f"{module} (a Python extension, .pyd)"
+    if m.group("why").startswith("The operating"):
+        return WindowsEntryPoint("an ordinal (error 182: the operating system cannot run %1)", dll)
+    return WindowsEntryPoint("a procedure (error 127: the specified procedure could not be found)", dll)
 
 
 def _tree_missing(m: re.Match, before) -> ForeignLoadFailed:
@@ -83,7 +93,7 @@ SIGNATURES = (
     # ordinal 242 in the dynamic link library c:\...\mkl_intel_thread.dll" (the name may be on the next line of a dialog)
     Signature("windows-ordinal", "windows", "ordinal",
               re.compile(r"(?i)(?:the ordinal (?P<n>\d+) could not be located in|missing ordinal (?P<n2>\d+) in) the dynamic link "
-                         r"library\s*(?P<dll>[^\s\"]*)"),
+                         r"library\s*(?P<dll>[^\"\n]*?\.dll\b|[^\s\"]*)"),
               lambda m, _: WindowsEntryPoint(f"ordinal {m.group('n') or m.group('n2')}", m.group("dll").strip("`'\".") or "a DLL")),
     Signature("windows-entry-point-not-found", "windows", "not found in",
               re.compile(r"(?i)procedure entry point\s+(?P<sym>\w+)\s+not found in\s+(?P<dll>[\w:\\/ .()-]+?\.dll)"),
@@ -116,6 +126,16 @@ SIGNATURES = (
     Signature("windows-cannot-run-ordinal", "windows", "annot run",
               re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:) The operating system cannot run %1\.?(?:.*?(?P<dll>[\w.+-]+\.dll))?"),
               lambda m, _: WindowsEntryPoint("an ordinal (error 182: the operating system cannot run %1)", m.group("dll") or "a DLL")),
+    # the same two failures said by Python before 3.8, which names the module only in the traceback: "DLL load failed:
+    # The operating system cannot run %1." and "DLL load failed: The specified procedure could not be found." (error 127:
+    # an entry point by name), before the platforms' "DLL load failed" (a DLL not found)
+    Signature("windows-dll-load-other-release", "windows", "DLL load failed",
+              re.compile(r"DLL load failed(?: while importing (?P<lib>\w+))?: (?P<why>The operating system cannot run %1|"
+                         r"The specified procedure could not be found)"), _load_other_release),
+    # a dialog's "The procedure mkl_get_max_threads could not be found" (error 127 with the name)
+    Signature("windows-procedure-not-found", "windows", "could not be found",
+              re.compile(r"(?i)\bthe procedure (?P<sym>(?!entry\b)\w+) could not be found"),
+              lambda m, _: WindowsEntryPoint(m.group("sym"), "a DLL")),
     Signature("dotnet-unable-to-load-dll", "windows", "Unable to load DLL",
               re.compile(r"Unable to load DLL '(?P<lib>[^']+)'"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.group(0).strip())),
@@ -294,7 +314,11 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
 
 def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
     first = entry[0]
-    evidence = [f"{e.dll} (or an MKL DLL it depends on) has no entry point {e.symbol}" for e in entry[:4]]
+    described = first.symbol.startswith(("an ordinal (", "a procedure ("))  # Windows named no entry point, only its error
+    evidence = [f"{e.dll} (or a DLL it depends on) could not be loaded: {e.symbol.split('(', 1)[1].rstrip(')')}" if described
+                else f"{e.dll} (or an MKL DLL it depends on) has no entry point {e.symbol}" for e in entry[:4]]
+    public = exports.history(first.symbol) if first.symbol.startswith("mkl_") else None
+    everywhere = public is not None and public.overall.first == exports.releases()[0].name and public.overall.gone_since is None
     if "182" in first.symbol:
         evidence.append("error 182 (ERROR_INVALID_ORDINAL) is Windows' word for a DLL that imports a numbered export its "
                         "dependency of another release lacks: two builds of Intel's OpenMP runtime (libiomp5md.dll from "
@@ -303,14 +327,28 @@ def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
         evidence.append("an ordinal is an export by number, which differs between releases of a DLL: MKL's threading layer "
                         "imports Intel's OpenMP runtime (libiomp5md.dll) so, and an older libiomp5md.dll found first (System32, "
                         "an earlier folder on PATH, another program's own copy) lacks it")
-    if first.symbol.startswith("mkl_"):
+    if "127" in first.symbol:
+        evidence.append("error 127 (ERROR_PROC_NOT_FOUND) is Windows' word for a DLL that imports a function by name its "
+                        "dependency lacks: an MKL or OpenMP DLL of another (often older) release was found first")
+    if everywhere:
+        evidence.append(f"{first.symbol} is one of MKL's own functions, exported by every release from {public.overall.first} to "
+                        f"{public.overall.last} (mkldoctor's table of exports): the DLL loaded in its place is no MKL of those "
+                        "releases (an older one, or another program's DLL of the same name), or the MKL the program expects "
+                        "is not installed (a product that installs MKL as a component of its own)")
+    elif first.symbol.startswith("mkl_"):
         evidence.append(f"{first.symbol} is one of MKL's internal names, which change between releases: the DLL that was "
                         "loaded is of another (often older) MKL release than the one that asks for it")
+    dll = folders.posix(first.dll).rsplit("/", 1)[-1]
+    title = (f"Windows loaded an MKL or OpenMP DLL of another release for {dll}: {first.symbol.split(' (', 1)[1].rstrip(')')}"
+             if described else f"Windows found no {first.symbol} in the MKL DLL it loaded" if dll == "a DLL"
+             else f"Windows loaded an MKL DLL of another release: {first.symbol} is not in {dll}")
+    component = ("a program that takes MKL from a component installed apart (Microsoft R Open's and Revolution R Open's "
+                 "'MKL Math Library'): install that component again, of the program's own version",) if everywhere else ()
     return Finding(
         "windows-entry-point-missing", "error",
-        f"Windows loaded an MKL DLL of another release: {first.symbol} is not in {folders.posix(first.dll).rsplit('/', 1)[-1]}",
+        title,
         tuple(evidence),
-        ("find every copy of MKL's DLLs and Intel's OpenMP runtime in the search order: where mkl_core.dll mkl_intel_thread.dll "
+        (*component,"find every copy of MKL's DLLs and Intel's OpenMP runtime in the search order: where mkl_core.dll mkl_intel_thread.dll "
          "mkl_rt.dll libiomp5md.dll",
          r"remove (or move beside the software that installed them) MKL DLLs in C:\Windows\System32 and C:\Windows\SysWOW64: "
          "Windows searches System32 before PATH, so an old copy put there by other software (audio drivers, instrument "
