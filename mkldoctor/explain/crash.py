@@ -49,7 +49,21 @@ def _illegal(m: re.Match, before) -> IllegalInstruction:
     return IllegalInstruction(m.string.strip(), tuple(dict.fromkeys(said)))
 
 
+@dataclass(frozen=True, slots=True)
+class JuliaUsing:
+    """``julia> using MKL``, ``using PyPlot``: the packages a Julia session loaded before it crashed."""
+
+    modules: tuple[str, ...]
+
+
+_USING = re.compile(r"^\s*(?:julia> )?using\s+(?P<mods>\w+(?:\s*,\s*\w+)*)\s*;?\s*$")
+# Julia packages that load Python into the process, and with it numpy's own BLAS (MKL with 32-bit integers, or OpenBLAS)
+_PYTHON_IN_JULIA = {"PyPlot", "PyCall", "PythonCall", "Pandas", "SymPy", "Seaborn", "PythonPlot"}
+
+
 SIGNATURES = (
+    Signature("julia-using", "crash", "using ", _USING,
+              lambda m, _: JuliaUsing(tuple(x.strip() for x in m.group("mods").split(",")))),
     Signature("crash-illegal-instruction", "crash", "Illegal instruction", _ILLEGAL, _illegal),
     Signature("crash-sigill", "crash", "SIGILL", _ILLEGAL, _illegal),
     Signature("crash-segmentation-fault", "crash", "Segmentation", _CRASH, lambda m, _: Crash(m.string.strip())),
@@ -69,6 +83,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     crashes = events.of(Crash)
     if not crashes:
         return out
+    loaded = {m for e in events.of(JuliaUsing) for m in e.modules}
+    if "MKL" in loaded and loaded & _PYTHON_IN_JULIA and not any(_MKL_FRAME.search("\n".join(c.frames)) for c in crashes):
+        return out + [_julia_python(crashes[0], sorted(loaded & _PYTHON_IN_JULIA))]
     return out + _crash(crashes)
 
 
@@ -191,4 +208,23 @@ def _no_mkl(crash: Crash) -> Finding:
          "then explain the backtrace: mkldoctor explain <that log>"),
         "A segmentation fault says only that the program touched memory it may not; the frames say where.",
         ("MKL_VERBOSE=1 <the program>   # MKL's calls before the crash, if any",),
+    )
+
+
+def _julia_python(crash: Crash, python: list[str]) -> Finding:
+    return Finding(
+        "mkl-crash", "error",
+        f"the Julia session crashed after using MKL and {python[0]}: MKL.jl's 64-bit-integer BLAS and Python's 32-bit one "
+        "share BLAS's names in one process",
+        (crash.line,
+         f"the session loaded MKL (MKL.jl) and {', '.join(python)}, which brings Python, numpy and numpy's BLAS into the process",
+         "MKL.jl before libblastrampoline 5 makes MKL's ILP64 interface (64-bit integers) Julia's BLAS under the plain names "
+         "(dgemm_, ...); numpy's MKL or OpenBLAS passes 32-bit integers, and a call that reaches the other copy reads "
+         "half-integers: a crash or garbage (JuliaLinearAlgebra/MKL.jl#97)"),
+        ("update MKL.jl and Julia (1.8 or newer): MKL.jl then forwards Julia's BLAS to MKL's 64_-suffixed ILP64 names "
+         "through libblastrampoline, and the plain names stay LP64 for Python",
+         f"or load {python[0]} before `using MKL` in the session (the plain names are bound to Python's BLAS first)",
+         "or leave MKL.jl out of sessions that use Python"),
+        "Julia's BLAS is ILP64 and Python's is LP64; the two can share a process only where their symbols differ.",
+        ("julia -e 'using LinearAlgebra; BLAS.get_config()'   # which BLAS and interface Julia forwards to",),
     )

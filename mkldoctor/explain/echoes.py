@@ -63,6 +63,12 @@ SIGNATURES = (
     # unittest's and nose's header of a test that raised: "ERROR: test_Mx1_economic_p_col (module.Class)"
     Signature("unittest-error-header", "echoes", "ERROR", re.compile(r"^(?:ERROR|FAIL): test\w*\b"), _echo),
     Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),
+    # pytest's header of a test module whose import raised: "____ ERROR collecting tests/test_basic.py ____", "ImportError
+    # while importing test module '/x/test_basic.py'." (the exception's own line follows)
+    Signature("pytest-error-collecting", "echoes", "ERROR", re.compile(r"^_* ?ERROR collecting \S+ ?_*\s*$"), _echo),
+    Signature("pytest-import-error-header", "echoes", "rror", re.compile(r"^ImportError while importing test module '"), _echo),
+    # vcpkg's summary after a port's own CMake error: "Error: Building package intel-mkl:x64-windows failed with: BUILD_FAILED"
+    Signature("vcpkg-build-failed", "echoes", "rror", re.compile(r"^Error: Building (?:package )?\S+ failed with: BUILD_FAILED"), _echo),
     # autoconf's summary of the checks config.log holds: "configure: error: Required package LAPACK not found."
     Signature("autoconf-blas-not-found", "echoes", "rror",
               re.compile(r"(?i)^configure: error: .*\b(?:BLAS|LAPACK|ScaLAPACK)\b.*\b(?:not found|not usable|no usable|"

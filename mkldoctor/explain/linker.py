@@ -82,6 +82,16 @@ class AsNeededFlags:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class HiddenForDso:
+    symbol: str
+    archive: str
+
+
+# the Intel compiler's runtime: its static archives and the shared libraries a library it built needs
+_INTEL_RUNTIME = ("libirc", "libimf", "libsvml", "libintlc", "libirng", "libifcore", "libifport", "libcilkrts")
+
+
 SIGNATURES = (
     Signature("linker-flags-as-needed", "linker", "-as-needed",
               re.compile(r"^\s*(?:(?:export\s+)?\w*LDFLAGS=['\"]?)?-.*?-Wl,(?:[^\s,]*,)*--as-needed\b"), lambda m, _: AsNeededFlags(m.string.strip())),
@@ -95,6 +105,16 @@ SIGNATURES = (
               lambda m, _: FollowOn(m.group(0))),
     Signature("clang-linker-exit", "linker", "linker command failed", re.compile(r"error: linker command failed with exit code \d+"),
               lambda m, _: FollowOn(m.group(0))),
+    # "hidden symbol `__intel_cpu_features_init_x' in .../libirc.a(cpu_feature_disp.o) is referenced by DSO": a library
+    # built with Intel's compiler needs its runtime's shared libraries, and the link found only the static archive
+    Signature("hidden-symbol-referenced-by-dso", "linker", "referenced by DSO",
+              re.compile(r"hidden symbol [`'‘](?P<sym>[^'’]+)['’] in (?P<archive>\S+?\.a)\((?P<member>[^)]*)\) is referenced by DSO"),
+              lambda m, _: HiddenForDso(m.group("sym"), m.group("archive"))),
+    # a person's words for a link failure ("the undefined symbol: __kmpc_global_thread_num appears", "produces the
+    # `undefined reference to cblas_dgemm` error"): the name, when it is MKL's or OpenMP's, with no caller
+    Signature("undefined-said-in-prose", "linker", "ndefined",
+              re.compile(r"\bundefined (?:reference to|symbol:?)\s+[`'\"‘]?(?P<sym>(?:cblas_|mkl_|MKL_|LAPACKE_|__kmpc_|kmp_|omp_)"
+                         r"\w+)\b(?![.(])"), lambda m, _: UndefinedSymbol(m.group("sym"), None, None, None, "ld", None)),
 )
 
 # The C library parts a static MKL link must name itself: symbol -> the -l that provides it
@@ -164,6 +184,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if system or dso:
         out.append(_system_libraries(ctx, system, dso))
     out += [_mkl_dso_not_named(e) for e in events.of(DsoMissing) if mkl_dso(e)][:1]
+    hidden = [e for e in events.of(HiddenForDso) if os.path.basename(e.archive).startswith(_INTEL_RUNTIME)]
+    out += [_intel_runtime(hidden, events)] if hidden else []
     shared = OrderedDict((s, evs) for s, evs in internal.items() if all(_from_mkl_shared(e) for e in evs))
     internal = OrderedDict((s, evs) for s, evs in internal.items() if s not in shared)
     if internal:
@@ -266,6 +288,8 @@ def _mkl_dso_not_named(event: DsoMissing) -> Finding:
          "from there: the library must be named itself",),
         (f"name it on the link line after the objects and static libraries that call it: "
          f"{'-L' + folder + ' ' if folder else ''}-l{lib}",
+         *((f"with Intel's MKLConfig.cmake: -DENABLE_{cluster.upper()}=ON (before find_package(MKL)) and link "
+            f"MKL::{lib} too: MKL::MKL alone brings no cluster library",) if (cluster := _cluster_part(lib)) else ()),
          "CMake: link MKL to the executable too (target_link_libraries(<executable> PRIVATE MKL::MKL, or the library), not "
          "only to a static library it uses: a static library's dependencies reach the final link only when declared",
          "or make the library that uses MKL a shared one, which then names MKL itself"),
@@ -273,6 +297,12 @@ def _mkl_dso_not_named(event: DsoMissing) -> Finding:
         "library needed only by another shared library is searched, found to hold the symbol, and refused.",
         ("add -Wl,--verbose: ld lists each library it opens",),
     )
+
+
+def _cluster_part(lib: str) -> str:
+    """``mkl_scalapack_lp64`` -> ``scalapack`` (MKLConfig.cmake's ENABLE_ option); "" for a library of no cluster part."""
+    found = re.match(r"mkl_(scalapack|blacs|cdft)_", lib + "_")
+    return found.group(1) if found else ""
 
 
 def _system_libraries(ctx: Context, system: dict, dso: list[DsoMissing]) -> Finding:
@@ -342,3 +372,26 @@ def _archive_order(ctx: Context, internal: dict) -> Finding:
 
 def _few(symbols: list[str]) -> str:
     return ", ".join(symbols[:3]) + (f" and {len(symbols) - 3} more" if len(symbols) > 3 else "")
+
+
+def _intel_runtime(hidden: list[HiddenForDso], events: Parsed) -> Finding:
+    from mkldoctor.explain.events import NeededNotFound
+
+    needs = list(dict.fromkeys(e.soname for e in events.of(NeededNotFound) if e.soname.startswith(_INTEL_RUNTIME)))
+    archive = hidden[0].archive
+    return Finding(
+        "intel-runtime-mixed", "error",
+        f"a library built with Intel's compiler needs its runtime's shared libraries, and the link took {os.path.basename(archive)}",
+        (f"ld: hidden symbol {hidden[0].symbol} in {archive} is referenced by a shared library",
+         *([f"and ld did not find {', '.join(needs[:4])}, which that library needs" for _ in (1,) if needs]),
+         "the static runtime's names are hidden and cannot serve a shared library: the shared runtime of the same compiler "
+         "release must be on the link (its lib folder), as its environment script sets up; a build whose MKL or compiler "
+         "folders were written by hand (or come from two releases) misses it"),
+        ("build in one Intel installation's environment: source <its>/bin/compilervars.sh intel64 (oneAPI: setvars.sh) and "
+         "its MKL's (mklvars.sh intel64), and drop hand-written include and library folders of another MKL or compiler",
+         "or give the link the compiler runtime's folder: -L<compiler>/lib/intel64 -Wl,-rpath-link,<that folder> (where "
+         f"{needs[0] if needs else 'libintlc.so.5'} is), and at run time LD_LIBRARY_PATH or a run path"),
+        "Intel's compilers link their runtime (libirc, libimf, libsvml, libintlc) shared into a shared library and expect "
+        "the same release's files when a program links that library.",
+        ("ldd <the shared library> | grep -E 'intlc|imf|svml|irc'   # what it needs, and whether it is found",),
+    )

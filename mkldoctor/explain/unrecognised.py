@@ -32,21 +32,26 @@ def rust_link_failed(events: Parsed, ctx: Context, found: list[Finding]) -> list
     )]
 
 
+def unrecognised(event, ctx: Context) -> Finding:
+    """The finding for one error line no signature explains (``event``: an :class:`Unrecognised`, or a family's event of
+    a line it read and could not explain, with ``line`` and ``context``)."""
+    context = [("> " if line == event.line else "  ") + line for line in event.context] or ["> " + event.line]
+    return Finding(
+        "unrecognised-failure", "error", f"an error mkldoctor does not recognise: {event.line.strip()[:160]}",
+        tuple(["the log says (the line marked >, with the lines around it):"] + ["  " + c for c in context[:10]]),
+        ("read the marked line: mkldoctor has no signature for it, so it cannot say whether MKL is the cause",
+         "if it concerns MKL, report it with this log excerpt so that a signature can be added"),
+        "This line looks like an error (error:, undefined, cannot open/find/load, FATAL, ImportError, CMake Error...), "
+        "and none of mkldoctor's failure signatures explains it. mkldoctor does not call such a log clean.",
+        locations=ctx.located([event], "an error line no signature explains"),
+    )
+
+
 def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
     """Each error line that no signature claimed, and a failure said only by its echoes."""
     out = []
     lines = events.of(Unrecognised)
-    for event in lines[:MAX_UNRECOGNISED_FINDINGS]:
-        context = [("> " if line == event.line else "  ") + line for line in event.context] or ["> " + event.line]
-        out.append(Finding(
-            "unrecognised-failure", "error", f"an error mkldoctor does not recognise: {event.line.strip()[:160]}",
-            tuple(["the log says (the line marked >, with the lines around it):"] + ["  " + c for c in context[:10]]),
-            ("read the marked line: mkldoctor has no signature for it, so it cannot say whether MKL is the cause",
-             "if it concerns MKL, report it with this log excerpt so that a signature can be added"),
-            "This line looks like an error (error:, undefined, cannot open/find/load, FATAL, ImportError, CMake Error...), "
-            "and none of mkldoctor's failure signatures explains it. mkldoctor does not call such a log clean.",
-            locations=ctx.located([event], "an error line no signature explains"),
-        ))
+    out += [unrecognised(event, ctx) for event in lines[:MAX_UNRECOGNISED_FINDINGS]]
     if len(lines) > MAX_UNRECOGNISED_FINDINGS:
         out.append(Finding("unrecognised-failure", "error", f"{len(lines) - MAX_UNRECOGNISED_FINDINGS} more unrecognised error lines",
                            tuple(e.line[:160] for e in lines[MAX_UNRECOGNISED_FINDINGS:MAX_UNRECOGNISED_FINDINGS + 8]), ()))

@@ -1,0 +1,108 @@
+"""A compile error at a call of MKL's API: the project was written for another MKL release's headers.
+
+MKL changes a prototype now and then: ``?getrs_batch_strided`` took ``const`` arrays from 2021.4 on
+(arrayfire/arrayfire#3180: ``invalid conversion from 'void (*)(const char*, ..., const float*, ...)'``), oneMKL 2025.0
+dropped the one-argument ``oneapi::mkl::sparse::release_matrix_handle`` (ginkgo-project/ginkgo#1717: ``too few arguments
+to function call``, then the code line and ``note: 'release_matrix_handle' declared here`` in MKL's header). The compiler
+says so with one error line and, after it, the code it points at and the declaration it found: the error is read here,
+the lines after it say whether MKL's API is at stake.
+
+A compile error of that kind with no MKL name near it is no MKL finding; it is reported as unrecognised, as the line
+would have been without this family.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+# a name of MKL's API: its C names, its C++ (oneMKL SYCL) namespace, the batch routines of the Fortran-style API
+_MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\w+|Dfti\w+|MKL_\w+)\b|"
+                       r"[sdcz]?(?:getr[fsi]|gemm|trsm|axpy|geqrf|potr[fs])_batch(?:_strided)?)")  # in a typedef's name too
+# gcc's and clang's words for a call or a conversion that does not fit the declaration in scope
+_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?P<file>\S+?):\d+(?::\d+)?: (?:fatal )?error: (?P<msg>(?:invalid conversion|cannot convert|"
+                            r"too (?:few|many) arguments|no matching (?:function|member function)|no member named|"
+                            r"has no member named|no type named|incompatible pointer type|conflicting types|"
+                            r"use of undeclared identifier|'[^']+' was not declared).*)")
+# the code line under it ("  1424 |   oneapi::mkl::sparse::release_matrix_handle(&h);") and the declaration it found
+_GUTTER = re.compile(r"^\s*\d+ \|")
+_MKL_HEADER = re.compile(r"(?P<path>\S*/(?:mkl|oneapi/mkl)\S*\.h(?:pp)?):\d+(?::\d+)?: note: ")
+
+
+@dataclass(frozen=True, slots=True)
+class CompileError:
+    line: str
+    context: tuple[str, ...]
+    name: str  # the MKL name in the error or in the code lines the compiler shows under it ("" when none names one)
+    wants: int = field(default=3, compare=False)  # the lines after it: gcc's and clang's code listing
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "CompileError":
+        listed = next((m.group(0) for line in lines if _GUTTER.match(line) for m in [_MKL_NAME.search(line)] if m), "")
+        return replace(self, name=self.name or listed, wants=0)
+
+
+@dataclass(frozen=True, slots=True)
+class MklApiShown:
+    """A line after a compile error that shows MKL's API: the code line it points at, or the declaration in MKL's header."""
+
+    name: str
+    header: str = ""
+
+
+def _error(m: re.Match, before) -> CompileError:
+    named = _MKL_NAME.search(m.group("msg"))
+    return CompileError(m.string.strip()[:400], (*[line for line in before][-2:], m.string), named.group(0) if named else "")
+
+
+def _shown(m: re.Match, _) -> MklApiShown | object:
+    line = m.string
+    header = _MKL_HEADER.search(line)
+    named = _MKL_NAME.search(line) or re.search(r"note: '(?P<n>[^']+)' declared here", line)
+    if header is None and not _GUTTER.match(line):
+        return NOT_MINE  # another line that names MKL's namespace (an exception's type): other signatures', or an error
+    return MklApiShown((named.group(0) if named else "").removeprefix("note: ").strip("'"), header.group("path") if header else "")
+
+
+SIGNATURES = (
+    Signature("compile-error", "apichange", "rror: ", _COMPILE_ERROR, _error),
+    Signature("mkl-api-code-line", "apichange", "::mkl::", re.compile(r"::mkl::"), _shown),
+    Signature("mkl-header-note", "apichange", "/mkl/", _MKL_HEADER, _shown),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain.unrecognised import unrecognised
+
+    errors = events.of(CompileError)
+    if not errors:
+        return []
+    shown = events.of(MklApiShown)
+    names = [e.name for e in errors if e.name] + [s.name for s in shown if s.name]
+    if not names:  # no MKL near it: the lines stay what they were, errors no signature explains
+        return [unrecognised(e, ctx) for e in errors[:4]]
+    header = next((s.header for s in shown if s.header), "")
+    release = re.search(r"(?:mkl[-/]|oneapi-mkl-)(\d{4}\.\d+(?:\.\d+)?)", header)
+    name = names[0].split("(")[0]
+    return [Finding(
+        "mkl-api-changed", "error",
+        f"the project's use of {name} does not compile against these MKL headers: MKL changed its declaration",
+        (errors[0].line[:300],
+         *((f"MKL's header declares it: {header}" + (f" (MKL {release.group(1)})" if release else ""),) if header else ()),
+         "the compiler checks each call against the declaration in MKL's headers; MKL changed some between releases "
+         "(const arrays for ?getrs_batch_strided from 2021.4, oneMKL 2025.0 removed overloads deprecated since 2023), "
+         "so code written for one release's headers may not compile against another's"),
+        ("build against the MKL release the project supports (its documentation, CI or package pins say which; "
+         "mkl_version.h's INTEL_MKL_VERSION beside the headers says which these are)",
+         "or take the project's release that supports this MKL (its fix selects the declaration by INTEL_MKL_VERSION, or "
+         "calls the replacement)"),
+        "A compile error at a call of MKL's API means the headers the build includes are of another MKL release than "
+        "the code was written for: the cause is the pairing of the two, not the link.",
+        ("grep -n INTEL_MKL_VERSION <MKL's include folder>/mkl_version.h   # the headers' release",),
+        locations=ctx.located(errors, "error:"),
+    )]

@@ -1,0 +1,126 @@
+"""A process out of a resource when it loads or first calls a BLAS or OpenMP runtime.
+
+glibc's ``libgomp.so.1: cannot allocate memory in static TLS block`` and ``dlopen: cannot load any more object with
+static TLS``: a library built with initial-exec thread-local storage (GNU's OpenMP runtime, libgomp, is the usual one)
+was opened with dlopen after the process had used up the small static TLS surplus that glibc reserves at start-up
+(lightgbm-org/LightGBM#6509: pyarrow imported before scikit-learn on the manylinux2014 aarch64 image;
+MolecularAI/aizynthfinder#30: tensorflow before scikit-learn). Loading it earlier, or preloading it, fixes it.
+
+OpenBLAS's ``blas_thread_init: pthread_create failed for thread 8 of 48: Resource temporarily unavailable`` (with
+``RLIMIT_NPROC 1024 current``), libgomp's ``Thread creation failed`` and Intel OpenMP's ``OMP: Error #34: System unable
+to allocate necessary resources for OMP thread``: the thread pool, one thread per core by default, does not fit under
+the user's process limit (bcgsc/mavis#185: 48 cores, 1024 processes; fixed by setting the thread count before numpy).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge.recipes import q
+
+
+@dataclass(frozen=True, slots=True)
+class StaticTlsFull:
+    library: str  # "" when the message does not name it (glibc's "cannot load any more object")
+    line: str
+    path: str = ""  # the library's path as the message gives it, normalised
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadsRefused:
+    runtime: str  # "OpenBLAS", "GNU OpenMP (libgomp)", "Intel OpenMP (libiomp5)"
+    line: str
+    wanted: str = ""  # "48": the pool's size, where the runtime says it
+    limit: str = ""  # "1024": RLIMIT_NPROC, where the runtime says it
+
+
+def _tls(m: re.Match, _) -> StaticTlsFull:
+    path = m.group("lib") or ""
+    return StaticTlsFull(path.rsplit("/", 1)[-1], m.string.strip()[:300], posixpath.normpath(path) if path.startswith("/") else "")
+
+
+SIGNATURES = (
+    Signature("static-tls-block", "resources", "static TLS",
+              re.compile(r"(?:(?P<lib>[^\s:'\"]+\.so[\w.]*): )?cannot allocate memory in static TLS block|"
+                         r"cannot load any more object with static TLS"), _tls),
+    Signature("openblas-pthread-create", "resources", "pthread_create",
+              re.compile(r"blas_thread_init: pthread_create failed for thread \d+ of (?P<n>\d+)"),
+              lambda m, _: ThreadsRefused("OpenBLAS", m.string.strip()[:300], wanted=m.group("n"))),
+    Signature("openblas-rlimit", "resources", "RLIMIT_NPROC",
+              re.compile(r"blas_thread_init: RLIMIT_NPROC (?P<limit>\d+) current"),
+              lambda m, _: ThreadsRefused("OpenBLAS", m.string.strip()[:300], limit=m.group("limit"))),
+    Signature("libgomp-thread-creation", "resources", "ailed",
+              re.compile(r"libgomp: Thread creation failed"), lambda m, _: ThreadsRefused("GNU OpenMP (libgomp)", m.string.strip()[:300])),
+    Signature("iomp-thread-resources", "resources", "rror",
+              re.compile(r"OMP: Error #34: System unable to allocate necessary resources for OMP thread"),
+              lambda m, _: ThreadsRefused("Intel OpenMP (libiomp5)", m.string.strip()[:300])),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = []
+    tls = events.of(StaticTlsFull)
+    if tls:
+        out.append(_static_tls(tls))
+    refused = events.of(ThreadsRefused)
+    if refused:
+        out.append(_threads(refused))
+    return out
+
+
+def _static_tls(events: list[StaticTlsFull]) -> Finding:
+    named = next((e.library for e in events if e.library), "")
+    path = next((e.path for e in events if e.path), "")
+    what = named or "a library with initial-exec thread-local storage (most often GNU's OpenMP runtime, libgomp.so.1)"
+    omp = "gomp" in named or "iomp" in named or not named
+    return Finding(
+        "static-tls-exhausted", "error",
+        f"{named or 'a library'} was opened too late: the process had no static TLS space left for it",
+        (events[0].line,
+         f"{what} keeps thread-local variables in the static TLS block, which glibc sizes when the program starts; a "
+         "library of that kind opened later with dlopen (a Python import) fits only in the small surplus glibc reserves, "
+         "and the libraries opened before it had used that up",
+         "the order of imports decides: the same imports in another order work (an old glibc, such as manylinux2014's "
+         "2.17, reserves the least)"),
+        (f"load it first: import the module that brings it (scikit-learn{', torch' if omp else ''}) before the others, or "
+         f"preload it: LD_PRELOAD={q(path) if path else '<its full path>'}{'/libgomp.so.1' if not named else ''} <the program>   # then it is in "
+         "the static block from the start",
+         "glibc 2.32 or newer: a larger surplus at start-up: GLIBC_TUNABLES=glibc.rtld.optional_static_tls=4096 <the program>",
+         "a newer base image (a newer glibc) where the surplus is larger"),
+        "glibc gives each thread one static TLS block, sized at start-up for the libraries the program was linked with plus a "
+        "small surplus; a library built for the initial-exec TLS model and opened later must fit in that surplus.",
+        ("ldd <the extension module> | grep -E 'gomp|iomp'   # the runtime it brings",
+         "LD_DEBUG=files <the program> 2>&1 | grep -E 'gomp|iomp'   # when it is opened"),
+    )
+
+
+def _threads(events: list[ThreadsRefused]) -> Finding:
+    runtime = events[0].runtime
+    wanted = next((e.wanted for e in events if e.wanted), "")
+    limit = next((e.limit for e in events if e.limit), "")
+    variable = {"OpenBLAS": "OPENBLAS_NUM_THREADS"}.get(runtime, "OMP_NUM_THREADS")
+    size = f" of {wanted} threads" if wanted else ""
+    cap = f" (RLIMIT_NPROC {limit})" if limit else ""
+    return Finding(
+        "blas-threads-refused", "error",
+        f"{runtime} could not start its thread pool{size}: the system refused new threads{cap}",
+        (events[0].line,
+         f"{runtime} starts one thread per core by default when it is loaded (numpy's import for OpenBLAS)"
+         + (f"; {wanted} threads do not fit under the user's process limit{cap}, which counts every thread of every "
+            "process of that user" if wanted or limit else "; the user's process limit (ulimit -u) or the memory for their "
+            "stacks did not allow more")),
+        (f"set the pool's size before the program starts: export {variable}=<n> (and OMP_NUM_THREADS=<n>, MKL_NUM_THREADS=<n> "
+         "for MKL): on a shared node, the cores the job was given",
+         f"in Python, before numpy is imported: os.environ['{variable}'] = '<n>'; after it, threadpoolctl's "
+         "threadpool_limits(<n>) limits the pool but cannot undo its start",
+         "or raise the limit where the job starts: ulimit -u <more> (its hard limit, or the scheduler's setting, caps it)"),
+        "A BLAS or OpenMP runtime creates its worker threads when it is loaded or first called; a process limit or a "
+        "cgroup's pids limit makes pthread_create fail with EAGAIN (Resource temporarily unavailable).",
+        ("ulimit -u; ps -L -u $USER | wc -l   # the limit, and the threads the user runs now",),
+    )
