@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -134,6 +134,29 @@ AFTER = {
     "rust-tei-intel-mkl-src-default-ilp64-sgemm-param-636": ("mkl-parameter-error", "fix:mkl-static-lp64-iomp"),
     "rust-build-tei-candle-intel-mkl-src-no-link-feature-ilp64-sgemm-candle-3018": ("mkl-parameter-error", "fix:mkl-static-lp64-iomp"),
     "julia-pyplot-ilp64-mkl-vs-numpy-segfault-165": ("mkl-crash", "ILP64 interface"),
+    # blind11
+    "win-vcpkg-intelmkl-oneapi-path-polatory-114": ("mkl-finder-failed", "fix:update vcpkg"),
+    "mac-dyld-bare-install-name-libmkl_intel_lp64-sklearn-source-build-6699": ("macos-library-not-loaded", "bare install name"),
+    "win-conda-forge-mkl-llvm-openmp-vs-intel-openmp-torch-dll-cf-963": ("windows-entry-point-missing", "fix:intel-openmp"),
+    "win-conda-procedure-not-found-old-mkl-system32-numpy-anaconda-3463": ("windows-entry-point-missing", "fix:System32"),
+    "win-rro-revoutilsmath-mkl_get_max_threads-procedure-not-found-RRO-135": ("windows-entry-point-missing", "fix:MKL Math Library"),
+    "pyrt-dpnp-built-mkldpcpp2021-runs-2022-libmkl_sycl-so1-dpnp-1141": ("loader-cannot-find", "fix:mkl-dpcpp=2021"),
+    "pyrt-aarch64-static-tls-pyarrow-then-sklearn-libgomp-lightgbm-6509": ("static-tls-exhausted", "fix:LD_PRELOAD="),
+    "pyrt-old-glibc-static-tls-tensorflow-before-sklearn-aizynthfinder-30": ("static-tls-exhausted", "fix:import the module"),
+    "pyrt-openblas-thread-pool-exceeds-rlimit-nproc-at-numpy-import-mavis-185": ("blas-threads-refused", "fix:OPENBLAS_NUM_THREADS"),
+    "linux-link-ctranslate2-sgemm-batch-strided-old-apt-mkl-800": ("missing-symbol", "fix:intel-mkl"),
+    "linux-link-paddle-debug-mkl-scsrmm-dynload-missing-definition-19711": ("undefined-symbol", "the project's own"),
+    "linux-link-pytorch-vmdlog2-mkl-header-lib-mismatch-12597": ("mkl-symbol-unresolved", "fix:headers of a newer release"),
+    "linux-link-qmcpack-mkl2026-removed-mkl_dcsrmm-5948": ("missing-symbol", "fix:mkl_sparse_?_mm"),
+    "linux-link-inline-c-makemaker-drops-liomp5-kmpc-48": ("openmp-runtime-missing", "fix:-liomp5"),
+    "linux-link-prk-dgemm-missing-mkl-flag-cblas-256": ("mkl-symbol-unresolved", "fix:-qmkl"),
+    "linux-link-minkowski-lmkl-not-lmkl_rt-266": ("library-not-found", "fix:-lmkl_rt"),
+    "linux-link-skimcaffe-mixed-intel-mkl-env-libirc-hidden-symbol-7": ("intel-runtime-mixed", "fix:compilervars.sh"),
+    "cmake-mklconfig-icpx-invalid-interface-abacus-4636": ("mklconfig-rejected-value", "fix:2023.2 or newer"),
+    "julia-mkl-ilp64-vs-python-lp64-segfault-mkljl-97": ("mkl-crash", "fix:libblastrampoline"),
+    "cmake-mklconfig-scalapack-target-missing-dso-abacus-4657": ("mkl-dso-not-named", "fix:-DENABLE_SCALAPACK=ON"),
+    "cmake-arrayfire-mkl-getrs-batch-strided-const-api-3180": ("mkl-api-changed", "getrs_batch_strided"),
+    "cmake-ginkgo-onemkl2025-release-matrix-handle-removed-1717": ("mkl-api-changed", "MKL 2025.0.0"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

@@ -190,12 +190,23 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         variable, value = event.variable, event.value
         if variable.endswith("_FULL"):  # MKL_INTERFACE=lp64 becomes MKL_INTERFACE_FULL=intel_lp64 inside MKLConfig.cmake
             variable, value = variable[:-5], re.sub(rf"^(?:{_COMPILERS})_", "", value)
+        # MKLConfig.cmake of 2023.1 and older, with a DPC++ compiler (icpx), took intel_ilp64 only and stopped; 2023.2's
+        # makes that a status of the MKL::MKL_DPCPP target (the mkl-devel 2023.2 fixture's MKLConfig.cmake)
+        dpcpp = event.variable == "MKL_INTERFACE_FULL" and event.options.split() == ["intel_ilp64"] and value == "lp64"
+        change = (f"cmake -D{variable}=<one of the values it accepts> <build dir>   # or drop -D{variable} for its default",)
+        if dpcpp:
+            change = ("a newer oneMKL (2023.2 or newer): its MKLConfig.cmake accepts lp64 for the C/C++ and Fortran "
+                      "interfaces with icpx and limits only the MKL::MKL_DPCPP target to ilp64",
+                      "or configure with another C++ compiler than icpx (icpc, g++) when the project uses no SYCL; not "
+                      "MKL_INTERFACE=ilp64, which changes the integers the project's code passes to MKL")
         out.append(Finding(
             "mklconfig-rejected-value", "error",
-            f"MKLConfig.cmake rejects {variable}={value}",
+            f"MKLConfig.cmake rejects {variable}={value}" + (" (its DPC++ check, with icpx)" if dpcpp else ""),
             (f"MKLConfig.cmake: {event.variable} has the invalid value \"{event.value}\"",)
-            + ((f"it accepts: {event.options}",) if event.options else ()),
-            (f"cmake -D{variable}=<one of the values it accepts> <build dir>   # or drop -D{variable} for its default",
+            + ((f"it accepts: {event.options}",) if event.options else ())
+            + (("an MKLConfig.cmake older than 2023.2 offers only intel_ilp64 when the compiler is a DPC++ one (icpx, "
+                "IntelLLVM), which is MKL's SYCL interface's limit, and stops the whole search",) if dpcpp else ()),
+            (*change,
              "rm -f <build dir>/CMakeCache.txt   # a wrong value stays in the cache until removed"),
             "Intel's MKLConfig.cmake checks MKL_LINK, MKL_INTERFACE, MKL_THREADING (and MKL_ARCH, MKL_MPI) against the values "
             "this release supports, and sets MKL_FOUND to FALSE on any other.",

@@ -182,6 +182,11 @@ def _release_lines(soname: str) -> list[str]:
     return [said + ": the program was built against that release"]
 
 
+# a library that conda ships in a package of its own, not in ``mkl`` (the table reads the mkl wheels, which carried
+# libmkl_sycl in 2021.1 only)
+_PACKAGE = {"libmkl_sycl": "mkl-dpcpp"}
+
+
 def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = False) -> list[str]:
     """How to install a release that provides ``soname`` there: the newest such release of each channel (``by_name``:
     the host opened an unversioned name itself, which any release's development link answers)."""
@@ -203,7 +208,8 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     if pip:
         newest = exports.release(pip[-1])
         first, last = int(releases[0][:4]), int(releases[-1][:4])
-        spec = "mkl" if newest is exports.releases()[-1] else f"mkl={first}" if first == last else f"mkl>={first},<{last + 1}"
+        package = _PACKAGE.get(base, "mkl")
+        spec = package if newest is exports.releases()[-1] else f"{package}={first}" if first == last else f"{package}>={first},<{last + 1}"
         lines.append(f"if it is not installed: {recipes.conda_install(q(spec))}{prefix} "
                      f"or {recipes.pip_install(q(f'mkl=={newest.name}'))}   # the newest release that provides {soname}")
     if debian:

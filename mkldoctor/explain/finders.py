@@ -76,8 +76,10 @@ _MESON_COMPILER = ("meson names compilers by id: ifort is 'intel', ifx (and icx)
                    "that handles MKL only for 'intel' and 'gcc' refuses ifx; update the project (and the subprojects that say it), or "
                    "build with ifort or gfortran")
 _VCPKG_PORT = ("vcpkg's intel-mkl port (before its 2023 releases) does not download MKL: it wraps an MKL that Intel's installer "
-               "put in its default folder; install oneMKL from Intel first (or use a port release that fetches it), then run "
-               "vcpkg install again")
+               "put in its default folder, and a port of 2020 looks only in Parallel Studio's (IntelSWTools\\compilers_and_"
+               "libraries...), not oneAPI's (Intel\\oneAPI\\mkl, 2021 and newer): with oneMKL installed, update vcpkg (git pull; "
+               "a port release that knows oneAPI's folder, or one that fetches MKL itself); without it, install oneMKL from "
+               "Intel first; then run vcpkg install again")
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:

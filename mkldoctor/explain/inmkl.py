@@ -149,7 +149,8 @@ def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: Lin
             elif not at:
                 evidence.append(f"{caller} is not named on the line: where ld took it from, the log does not show")
     every = release is None or exports.release(release) is None
-    title = (f"{_few(symbols)} undefined, though {'every MKL release exports' if every else f'MKL {release} exports'} "
+    first = exports.releases()[0].name
+    title = (f"{_few(symbols)} undefined, though {f'every MKL release from {first} exports' if every else f'MKL {release} exports'} "
              f"{'it' if len(symbols) == 1 else 'them'}: the link did not take {'it' if len(symbols) == 1 else 'them'} from MKL")
     fix = ("put MKL's libraries after every object and library that calls MKL on the link line (static archives are "
            "searched once, left to right): the project's own libraries first, MKL's last",
@@ -162,8 +163,14 @@ def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: Lin
         fix = ("first see whether MKL is on the failing link line at all (make VERBOSE=1, ninja -v, cmake --build . "
                "--verbose): with no libmkl_* on it, the build's MKL settings did not reach this link (a makefile or finder "
                "that adds MKL only to some targets or only for some options): add MKL's libraries to it (mkldoctor link "
-               "--format flags prints them), or turn the project's MKL use off where it is not wanted",
+               "--format flags prints them; Intel's compilers add them with -qmkl, -mkl before oneAPI), or turn the "
+               "project's MKL use off where it is not wanted",
                *fix[:3])
+    if every:  # the log does not say which release: one older than the table may lack the name
+        fix = (*fix, f"an MKL older than {first}, or MKL's headers of a newer release than the libraries linked (a header "
+                     "that declares the name, a library that lacks it): build and link against one MKL, the newer "
+                     "(mkl_version.h's INTEL_MKL_VERSION beside the headers says theirs)")
     return Finding("mkl-symbol-unresolved", "error", title, tuple(evidence), fix,
-                   _WHY_ORDER + " Installing another MKL does not help: every release has these names.",
+                   _WHY_ORDER + (f" Every release from {first} has these names; an older one may not." if every else
+                                 " Installing another MKL does not help: every release has these names."),
                    confirm(symbols[0]), locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"))

@@ -18,6 +18,7 @@ from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
 from mkldoctor.knowledge import build_scripts, folders, layout
+from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED
 from mkldoctor.explain.context import Context
@@ -100,9 +101,21 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
 
 
 def _cluster(finding: Finding, names: list[str]) -> Finding:
-    """MKL's cluster libraries asked for by a link that is no MPI build: where they come from, not where they are."""
+    """MKL's cluster libraries asked for by a link that is no MPI build: where they come from, not where they are; a
+    name that is no MKL library at all (-lmkl): the names there are."""
     from mkldoctor.explain.cluster import advice
 
+    unknown = [n for n in names if knowledge.not_an_mkl_library(n)]
+    if unknown:
+        return replace(finding, title=f"cannot find {more(['-l' + n for n in unknown], 3)}: no MKL release has such a library",
+                       evidence=finding.evidence[:1] + tuple(knowledge.not_an_mkl_library(n) for n in unknown),
+                       fix=(f"link MKL by its real names: -lmkl_rt (the single dynamic library), or the layers "
+                            f"-lmkl_intel_lp64 -lmkl_sequential -lmkl_core (mkldoctor link --format flags prints a whole "
+                            "line); in a build script, the option or variable that produced "
+                            f"{' '.join('-l' + n for n in unknown)}",), recipes=(),
+                       explanation="ld finds -lNAME only as libNAME.so or libNAME.a; MKL's libraries are libmkl_rt and the "
+                                   "layers libmkl_<interface>, libmkl_<threading> and libmkl_core (with the cluster and "
+                                   "kernel libraries), so a name outside them is in no MKL folder, whichever is given.")
     said = advice(names)
     if said is None:
         return finding

@@ -285,9 +285,11 @@ def table_sentence(symbols: list[str], release: str | None, libraries: tuple[str
     if release and exports.release(release) is not None:
         return (f"MKL {release} exports {them} ({libs}): mkldoctor's table of every release's exports; "
                 "the cause is not MKL's version")
-    older = f"; MKL {release} is older than the table" if release and older_than(release, names[0]) else ""
+    if release and older_than(release, names[0]):
+        return (f"every MKL release of mkldoctor's table of exports ({names[0]} to {names[-1]}) exports {them} ({libs}); "
+                f"MKL {release} is older than the table, which cannot say whether it does")
     return (f"every MKL release of mkldoctor's table of exports ({names[0]} to {names[-1]}) exports {them} ({libs}): "
-            f"the cause is not MKL's version{older}")
+            f"MKL's version is the cause only if the MKL linked is older than {names[0]}")
 
 
 def on_line(line: Line, libraries: tuple[str, ...]) -> bool:

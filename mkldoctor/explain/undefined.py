@@ -18,8 +18,8 @@ from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.knowledge import exports, layout
-from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD
+from mkldoctor.knowledge import exports, layout, recipes
+from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED, INTEL_MKL_SRC_DOWNLOAD, q
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context, release_on_line
 from mkldoctor.explain.edits import Edit
@@ -30,7 +30,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
 
     named = any(mkl_dso(e) for e in events.of(DsoMissing))  # the linker family's: MKL's library not named on the line
     unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not linkkind.claims(e)
-                 and not (named and knowledge.looks_like_mkl(e.symbol))]
+                 and not (named and (knowledge.looks_like_mkl(e.symbol) or exports.history(e.symbol) is not None))]
     if not unclaimed:
         return []
     by_symbol: OrderedDict[str, list[UndefinedSymbol]] = OrderedDict()
@@ -88,10 +88,17 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_cluster_needs_mpi(ctx, mpi, by_symbol))
     if groups["other"]:
         symbols = groups["other"]
+        spaces = list(dict.fromkeys(s.split("::", 1)[0] for s in symbols if "::" in s))  # C++ names: the project's own
+        own = ([f"{more(symbols, 2)} {'is' if len(symbols) == 1 else 'are'} C++ names of the namespace {spaces[0]}::, the "
+                "project's own (MKL's C API has no namespace): declared in its headers and defined in none of the objects "
+                "and libraries linked"] if spaces and spaces[0] not in ("std", "oneapi", "sycl") else [])
         out.append(Finding(
             "undefined-symbol", "error", f"undefined: {more(symbols, 4)}; no MKL copy here defines {'it' if len(symbols) == 1 else 'them'}",
-            tuple(needed_by(symbols, by_symbol) + [f"searched: {label(i)}" for i in ctx.installs]),
-            ("find the library that defines it: mkldoctor symbols --find SYMBOL FOLDER",),
+            tuple(needed_by(symbols, by_symbol) + own + [f"searched: {label(i)}" for i in ctx.installs]),
+            (*((f"find where the project defines them (grep -rn '{symbols[0].rsplit('::', 1)[-1]}' <its sources>): a "
+                "definition missing from its sources or compiled out by a build option (a debug build keeps calls an "
+                "optimised one drops), or its library not on this link",) if own else ()),
+             "find the library that defines it: mkldoctor symbols --find SYMBOL FOLDER"),
             "These symbols are not MKL's (none of the MKL copies searched defines them): the cause is elsewhere in the link.",
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
@@ -247,7 +254,22 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
         install.insert(0, f"first see whether MKL is on the link line at all (the line is not in the log): {symbol} is in "
                           f"every MKL from {current.overall.first} on, so a link without MKL's libraries after the object "
                           "that calls it fails the same way (mkldoctor link --format flags prints them); a newer MKL only if "
-                          f"the one linked is older than {current.overall.first}")
+                          f"the one linked is older than {current.overall.first}"
+                          + ("; where two are installed, the link may take the older: a distribution's packaged MKL (Ubuntu "
+                             "20.04's intel-mkl is 2020.0) in the default folders wins over oneAPI's unless oneAPI's -L "
+                             "comes first; remove it, or put oneAPI's folder first"
+                             if current.overall.first != exports.releases()[0].name else ""))
+    gone = (current is not None and current.overall.gone_since is not None and linked is None
+            and release_on_line(command) is None)
+    if gone:  # a name newer releases dropped, and a log that does not say which release it linked
+        last = current.overall.last
+        major = current.overall.gone_since.split(".")[0]
+        install = [f"{symbol} is in MKL {current.overall.first} to {last} and in no release from {current.overall.gone_since} "
+                   f"on: build against MKL {last} or older ({recipes.pip_install(q(f'mkl-devel<{major}'))}; "
+                   f"{recipes.conda_install(q(f'mkl-devel<{major}'))}), or port the calls"
+                   + (": the NIST-style Sparse BLAS (mkl_?csrmm, mkl_?csrmv and their kin) gave way to the "
+                      "Inspector-executor Sparse BLAS (mkl_sparse_?_mm, mkl_sparse_?_mv)" if _NIST_SPARSE.match(symbol) else "")]
+        # (not "install an MKL that has it": the newest release, which a recipe installs, does not)
     if ctx.cargo:
         install.append("then: export MKLROOT=<its prefix>; " + CARGO_CLEAN_EXPLAINED)
     why_more = ""
@@ -279,10 +301,18 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
         confirm=knowledge.confirm_symbol(symbol, ctx.cargo),
         locations=ctx.located(events, f"undefined reference to {symbol}"),
     )
-    if unnamed:  # the log names no MKL: its release is not known to lack the name
+    if gone:
+        found = replace(found, title=f"{symbol} is undefined: MKL exports it up to {current.overall.last} and no longer "
+                                     f"since {current.overall.gone_since}", explanation=found.explanation + (
+                        f" {symbol} was dropped from MKL in {current.overall.gone_since} (mkldoctor's table of every "
+                        "release's exports): a build against that release or a newer one cannot link it."))
+    elif unnamed:  # the log names no MKL: its release is not known to lack the name
         found = replace(found, title=f"{symbol} is undefined: the link took no MKL that has it (every MKL from "
                                      f"{current.overall.first} on exports it)")
     return found
+
+
+_NIST_SPARSE = re.compile(r"mkl_[sdcz](?:csr|csc|coo|dia|bsr|sky)\w*$")
 
 
 def _how_linked(ctx: Context, hits: list, command: LinkCommand | None, linked) -> tuple[bool, list[str]]:

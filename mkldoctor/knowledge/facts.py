@@ -73,3 +73,23 @@ def confirm_symbol(symbol: str, cargo: bool = False) -> list[str]:
         ]
     return [f"add -Wl,-y,{symbol} to the link line: ld prints 'FILE(MEMBER): definition of {symbol}' for the copy it takes"]
 
+
+
+# -l names a build asks for that are no library of any MKL release: "-lmkl" (a build script that turned --blas=mkl into
+# -l<that word>, NVIDIA/MinkowskiEngine#244), and the link lines of MKL 10.x and older
+_NOT_LIBRARIES = {"mkl": "MKL has no library named libmkl: its single dynamic library is libmkl_rt (-lmkl_rt)"}
+_OLD_NAMES = ("mkl_lapack", "mkl_em64t", "mkl_ia32", "mkl_solver", "mkl_solver_lp64", "mkl_solver_ilp64",
+              "mkl_solver_lp64_sequential", "mkl_solver_ilp64_sequential", "guide")
+
+
+def not_an_mkl_library(name: str) -> str | None:
+    """Why ``-l<name>`` is no MKL library (a sentence), or None where it is one (or not MKL's at all)."""
+    from mkldoctor.knowledge import exports, layout
+
+    if name in _NOT_LIBRARIES:
+        return _NOT_LIBRARIES[name]
+    if name in _OLD_NAMES and f"lib{name}" not in exports.libraries() and layout.get(name) is None:
+        first, last = exports.releases()[0].name, exports.releases()[-1].name
+        return (f"lib{name} is a name of MKL 10.x's link lines and older; no release of mkldoctor's table ({first} to "
+                f"{last}) has it")
+    return None
