@@ -104,3 +104,15 @@ def test_mkl_dcsrmm_against_the_2026_2_wheel_is_a_name_mkl_dropped(mkl, tmp_path
     text = flat(finding)
     assert finding.id == "missing-symbol" and "2026.0" in finding.title, text
     assert "mkl_sparse_?_mm" in text and "install an MKL that has" not in text
+
+
+def test_cblas_hgemm_against_debian_2020_4s_headers_is_a_release_older_than_the_code(mkl, tmp_path):
+    (tmp_path / "half.cpp").write_text("#include <mkl_cblas.h>\nvoid f() { cblas_hgemm(CblasRowMajor, CblasNoTrans, "
+                                       "CblasNoTrans, 1, 1, 1, 1, nullptr, 1, nullptr, 1, 0, nullptr, 1); }\n")
+    debian = mkl.debian_shared / "usr/include/mkl"
+    failed = _sh(["g++", "-fsyntax-only", f"-I{debian}", "half.cpp"], tmp_path)
+    assert failed.returncode != 0 and "cblas_hgemm" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "mkl-api-changed" and "2021.4" in finding.title, flat(finding)
+    built = _sh(["g++", "-fsyntax-only", f"-I{mkl.pip / 'include'}", "half.cpp"], tmp_path)
+    assert built.returncode == 0, built.stderr  # the release the finding names, or newer, declares it

@@ -25,13 +25,16 @@ from mkldoctor.findings import Finding
 _MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\w+|Dfti\w+|MKL_\w+)\b|"
                        r"[sdcz]?(?:getr[fsi]|gemm|trsm|axpy|geqrf|potr[fs])_batch(?:_strided)?)")  # in a typedef's name too
 # gcc's and clang's words for a call or a conversion that does not fit the declaration in scope
-_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?P<file>\S+?):\d+(?::\d+)?: (?:fatal )?error: (?P<msg>(?:invalid conversion|cannot convert|"
+_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?P<file>\S+?):\d+(?::\d+)?: (?:fatal )?error: (?P<msg>(?:invalid conversion|cannot convert|implicit declaration of function|"
                             r"too (?:few|many) arguments|no matching (?:function|member function)|no member named|"
                             r"has no member named|no type named|incompatible pointer type|conflicting types|"
-                            r"use of undeclared identifier|'[^']+' was not declared).*)")
+                            r"use of undeclared identifier|[‘'][^'’]+['’] was not declared).*)")
 # the code line under it ("  1424 |   oneapi::mkl::sparse::release_matrix_handle(&h);") and the declaration it found
 _GUTTER = re.compile(r"^\s*\d+ \|")
 _MKL_HEADER = re.compile(r"(?P<path>\S*/(?:mkl|oneapi/mkl)\S*\.h(?:pp)?):\d+(?::\d+)?: note: ")
+
+
+_UNDECLARED = re.compile(r"was not declared|undeclared identifier|implicit declaration")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     names = [e.name for e in errors if e.name] + [s.name for s in shown if s.name]
     if not names:  # no MKL near it: the lines stay what they were, errors no signature explains
         return [unrecognised(e, ctx) for e in errors[:4]]
+    undeclared = _UNDECLARED.search(errors[0].line)
+    if undeclared and names:
+        return [_undeclared(errors, names[0].split("(")[0], ctx)]
     header = next((s.header for s in shown if s.header), "")
     release = re.search(r"(?:mkl[-/]|oneapi-mkl-)(\d{4}\.\d+(?:\.\d+)?)", header)
     name = names[0].split("(")[0]
@@ -106,3 +112,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ("grep -n INTEL_MKL_VERSION <MKL's include folder>/mkl_version.h   # the headers' release",),
         locations=ctx.located(errors, "error:"),
     )]
+
+
+def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
+    from mkldoctor.knowledge import facts
+
+    first = facts.FIRST_VERSION.get(name)
+    return Finding(
+        "mkl-api-changed", "error",
+        f"{name} is not declared where the build compiles it: an MKL header not included, or MKL's headers older than the "
+        "code" + (f" ({name} is declared from MKL {first} on)" if first else ""),
+        (errors[0].line[:300],
+         *((f"MKL's headers declare {name} from {first} on (mkldoctor's table of every mkl-include release)",) if first else ())),
+        (f"include MKL's header that declares it (#include <mkl.h> declares all of MKL's C API)",
+         f"or compile against MKL {first} or newer: its headers (mkl-include, oneAPI's include folder) first on -I"
+         if first else "or compile against the MKL release the project supports (a newer one declares more)"),
+        "A compiler declares a function only from the headers a file includes; MKL adds functions in new releases.",
+        ("grep -rn '" + name + "' <MKL's include folder>/*.h   # whether these headers declare it",),
+        locations=ctx.located(errors, "error:"),
+    )
