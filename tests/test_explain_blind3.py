@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -157,10 +157,22 @@ AFTER = {
     "cmake-mklconfig-scalapack-target-missing-dso-abacus-4657": ("mkl-dso-not-named", "fix:-DENABLE_SCALAPACK=ON"),
     "cmake-arrayfire-mkl-getrs-batch-strided-const-api-3180": ("mkl-api-changed", "getrs_batch_strided"),
     "cmake-ginkgo-onemkl2025-release-matrix-handle-removed-1717": ("mkl-api-changed", "MKL 2025.0.0"),
+    # blind12
+    "cmake-macos-conda-mkl2021.3-mklconfig-list-prepend-61773": ("tool-mkl-code-crashed", "fix:a newer CMake"),
+    "win-giraffe-mklconfig-omp_dll_dir-path-4": ("mklconfig-file-not-found", "fix:-DOMP_DLL_DIR="),
+    "linux-lammps-intel-makefile-missing-mkl-include-mkl_dfti-1627": ("mkl-header-not-found", "fix:-I<MKL prefix>/include"),
+    "rjjm-fftw-jl-mkl_jll-missing-intelopenmp-macos-127": ("openmp-runtime-missing", "fix:IntelOpenMP_jll"),
+    "pyrt-itex-gpu-libmkl-sycl-so2-missing-oneapi-13": ("loader-cannot-find", "fix:setvars.sh"),
+    "pyrt-paddle-wheel-libmklml-kmpc-version-libiomp5-12134": ("loader-symbol-version-missing", "fix:LD_LIBRARY_PATH="),
+    "cmake-febio-mkl-omp-lib-not-found-82": ("mkl-finder-failed", "fix:-DMKL_OMP_LIB="),
+    "cmake-meson-fortran-easybuild-imkl-fftw-libdir-petsc-3987": ("configure-blas-rejected", "fix:imkl-FFTW"),
+    "cmake-pytorch-mkl-headers-not-found-5933": ("mkl-finder-failed", "fix:mkl-include"),
+    "cmake-pytorch-findmkl-if-unix-and-empty-use-static-mkl-143980": ("tool-mkl-code-crashed", "Unknown arguments"),
+    "python-nutils-pip-mkl-not-on-loader-path-wsl-673": ("mkl-rt-name-not-found", "fix:LD_LIBRARY_PATH=<python prefix>/lib"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning
-WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368",
+WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368", "cmake-febio-mkl-omp-lib-not-found-82",
                 "macos-osx64-conda-under-rosetta-mkl-sse42-warning-anaconda-13236"}
 
 

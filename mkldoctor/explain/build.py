@@ -140,7 +140,7 @@ SIGNATURES = (
     # FetchContent's own error ("Build step for X failed: 2") only repeats its sub-build's failure, said above it
     Signature("cmake-fetchcontent-step", "build", "CMake Error", re.compile(r"CMake Error at \S*/FetchContent\.cmake:\d+ \(message\):"),
               lambda m, _: FollowOn(m.string.strip())),
-    Signature("cmake-error-header", "build", "CMake Error", re.compile(r"CMake Error(?: at (?P<where>\S+) \((?P<cmd>\w+)\))?:"),
+    Signature("cmake-error-header", "build", "CMake Error", re.compile(r"CMake Error(?: at (?P<where>.+?) ?\((?P<cmd>\w+)\))?:"),  # a path may hold spaces (C:/Program Files)
               lambda m, _: Unrecognised(m.string.strip())),
     Signature("cmake-no-config", "build", "package configuration file provided by",
               re.compile(r"package configuration file provided by \"(?P<pkg>\w+)\""),
@@ -153,6 +153,9 @@ SIGNATURES = (
               lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val"), m.group("opts").strip())),
     Signature("header-missing", "build", "No such file or directory",
               re.compile(r"^(?P<src>[^:\s]+):\d+:\d+: fatal error: (?P<h>[\w/.-]+\.h(?:pp)?): No such file or directory"), _header),
+    # Intel's classic compilers (icc, icpc): "../fft3d.h(42): catastrophic error: cannot open source file "mkl_dfti.h""
+    Signature("header-missing-icc", "build", "annot open source file",
+              re.compile(r"^(?P<src>[^\s(]+)\(\d+\): catastrophic error: cannot open source file \"(?P<h>[\w/.+-]+\.h(?:pp)?)\""), _header),
     Signature("header-not-found-clang", "build", "file not found",  # clang's words; a parallel build may cut the file's name
               re.compile(r"(?:^(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"), _header),
     Signature("ilp64-compile-mismatch", "build", "rror", _ILP64,
@@ -165,6 +168,7 @@ SIGNATURES = (
     Signature("rustc-aborting", "build", "aborting due to", re.compile(r"^error: aborting due to"), _follow),
     Signature("setuptools-command-failed", "build", "failed with exit code", re.compile(r"error: command '[^']+' failed with exit code \d+"), _follow),
     Signature("julia-error-building", "build", "Error building", re.compile(r"Error: Error building `[^`]+`"), _follow),
+    Signature("julia-package-errored", "build", "errored during testing", re.compile(r"ERROR: Package \S+ errored during testing"), _follow),
     Signature("julia-failed-to-precompile", "build", "Failed to precompile", re.compile(r"ERROR: Failed to precompile \S+"), _follow),
     Signature("ci-exit-code", "build", "Process completed with exit code", re.compile(r"Process completed with exit code \d+"), _follow),
     Signature("pip-wheel-failed", "build", "ailed building wheel", re.compile(r"^(?:ERROR: )?Failed building wheel for \S+"), _follow),

@@ -12,6 +12,7 @@ environment script (tbbvars.sh, called by compilervars.sh) that still holds its 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 
@@ -76,7 +77,18 @@ def _list_rejected(m: re.Match, _) -> LibraryListRejected | object:
     return LibraryListRejected(names, m.string.strip()[:300]) if any("mkl" in n for n in names) else NOT_MINE
 
 
+def _did_not_work(m: re.Match, before) -> LibraryListRejected | object:
+    """PETSc's "--with-fftw-lib=[...] and\n--with-fftw-include=[...] did not work": the list is on the line before."""
+    listed = next((line for line in reversed(list(before)) if re.match(rf"\s*--with-{re.escape(m.group('pkg'))}-lib=", line)), "")
+    names = tuple(re.findall(r"[^\s'\",\[\]]+\.(?:so|a)\b|-l[\w.:-]+", listed))
+    if not any("mkl" in n or "fftw3x" in n for n in names):
+        return NOT_MINE
+    return LibraryListRejected(names, f"{listed.strip()[:300]} ... {m.string.strip()[:200]}")
+
+
 SIGNATURES = (
+    Signature("configure-list-did-not-work", "configure", "did not work",
+              re.compile(r"^\s*--with-(?P<pkg>[\w-]+)-include=.*\bdid not work"), _did_not_work),
     Signature("configure-blas-list-rejected", "configure", "annot ",
               re.compile(r"--with-(?:blas-lapack|blaslapack|blas|lapack)[\w-]*=\S*,?\s+but (?P<list>.*?) cannot be used"),
               _list_rejected),
@@ -129,6 +141,13 @@ def _list_finding(event: LibraryListRejected) -> Finding:
     if missing:
         evidence.append(f"the list has no MKL {', '.join(missing)} layer: MKL needs one interface, one threading layer and the core")
         fix.append("give all three layers (mkldoctor link --format flags prints the line for this MKL)")
+    wrappers = [n for n in event.libraries if re.search(r"libfftw3x?_(?:cdft|\w*intel)\w*\.a$", os.path.basename(n))]
+    if wrappers:
+        evidence.append(f"{os.path.basename(wrappers[0])} is not one of MKL's shipped libraries: MKL ships the sources of its "
+                        "FFTW wrappers (interfaces/fftw3x_cdft, fftw2x_*), which a user or a module builds (EasyBuild's "
+                        "imkl-FFTW); MKL's own lib folder has no such file")
+        fix.insert(0, f"give the folder where {os.path.basename(wrappers[0])} was built (EasyBuild: the imkl-FFTW module's lib; "
+                      "or build it: make -C $MKLROOT/interfaces/fftw3x_cdft libintel64 mpi=<your MPI>)")
     fix.append("the configure's own log (PETSc: configure.log) shows the link test and the linker's error")
     return Finding(
         "mkl-library-list-incomplete" if runtimes or missing else "configure-blas-rejected", "error",

@@ -171,6 +171,12 @@ def _release_lines(soname: str) -> list[str]:
         return []
     releases = exports.releases_providing(soname)
     first, last = exports.releases()[0].name, exports.releases()[-1].name
+    if soname.startswith("libmkl_sycl") and (not releases or releases[-1] != last):
+        built = [f"{soname} is what MKL {releases[0][:4]} provides: the program was built against that release"] if releases else []
+        return built + [f"{soname.split('.so')[0]} is oneMKL's SYCL (DPC++) interface, shipped apart from MKL's other "
+                        "libraries: with oneAPI's oneMKL (its setvars.sh puts it on the loader's path) and in the mkl-dpcpp "
+                        f"packages (pip, conda); the mkl wheels mkldoctor's table reads ({first} to {last}) carried it in "
+                        "2021.1 only"]
     if not releases:
         return [f"no MKL release from {first} to {last} has a library the loader takes for {soname} "
                 "(mkldoctor's table of every release's libraries)"]
@@ -180,11 +186,6 @@ def _release_lines(soname: str) -> list[str]:
         return [said + "; newer releases have it only as a development link (conda's mkl-devel, oneAPI, Debian's libmkl-dev), "
                 "which a program that opens it by name (ctypes, dlopen) also finds"]
     return [said + ": the program was built against that release"]
-
-
-# a library that conda ships in a package of its own, not in ``mkl`` (the table reads the mkl wheels, which carried
-# libmkl_sycl in 2021.1 only)
-_PACKAGE = {"libmkl_sycl": "mkl-dpcpp"}
 
 
 def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = False) -> list[str]:
@@ -201,6 +202,13 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     if not base.startswith("libmkl_"):
         return [f"{soname} is not one of MKL's own libraries: it comes with the project or package that bundles it "
                 "(install or copy it with that project's libraries)"]
+    if base.startswith("libmkl_sycl"):  # oneMKL's SYCL interface: oneAPI's oneMKL or the mkl-dpcpp packages
+        providing = exports.releases_providing(soname)
+        spec = f"mkl-dpcpp={providing[0][:4]}" if providing else "mkl-dpcpp"
+        return [f"oneAPI: source /opt/intel/oneapi/setvars.sh in the shell that runs the program (oneMKL installed from the "
+                f"Base Toolkit); or install the SYCL interface: {recipes.conda_install(q(spec))}{prefix} "
+                f"({recipes.pip_install(q(spec.replace('=', '==') + '.*' if providing else spec))}), of the release the "
+                "program was built with"]
     releases = exports.releases_providing(soname)
     pip = [r for r in releases if (found := exports.release(r)) is not None and found.source.startswith("PyPI")]
     debian = [r for r in releases if (found := exports.release(r)) is not None and found.source.startswith("Debian")]
@@ -208,8 +216,7 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     if pip:
         newest = exports.release(pip[-1])
         first, last = int(releases[0][:4]), int(releases[-1][:4])
-        package = _PACKAGE.get(base, "mkl")
-        spec = package if newest is exports.releases()[-1] else f"{package}={first}" if first == last else f"{package}>={first},<{last + 1}"
+        spec = "mkl" if newest is exports.releases()[-1] else f"mkl={first}" if first == last else f"mkl>={first},<{last + 1}"
         lines.append(f"if it is not installed: {recipes.conda_install(q(spec))}{prefix} "
                      f"or {recipes.pip_install(q(f'mkl=={newest.name}'))}   # the newest release that provides {soname}")
     if debian:

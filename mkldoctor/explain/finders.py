@@ -18,7 +18,7 @@ from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import folders
+from mkldoctor.knowledge import folders, recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +41,9 @@ class FinderSaid:
         return replace(self, more=tuple(kept), wants=0)
 
 
-_HEADER = re.compile(r"CMake (?P<kind>Error|Warning)(?: \(dev\))? at (?P<where>\S+?) \(\w+\):")
+_HEADER = re.compile(r"CMake (?P<kind>Error|Warning)(?: \(dev\))? at (?P<where>.+?) ?\(\w+\):")
 _SUBJECT = r"(?:\bMKL\b|\bmkl_\w+|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5\w*|\bmkl\b)"
-_NOT_FOUND = r"(?:not found|could not be found|was not found|NOT find|cannot be found|could not find)"
+_NOT_FOUND = r"(?:not found|could not be found|was not found|NOT find|cannot be found|could not find|can ?not find)"
 
 
 def _said(m: re.Match, before) -> FinderSaid | None:
@@ -69,7 +69,7 @@ _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|B
 SIGNATURES = tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
     for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find",
-                   "Could not find", "NOTFOUND", "Problem encountered", "NOT_FOUND")
+                   "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND")
 )
 # what a finder's words, or its file, say of why it failed
 _MESON_COMPILER = ("meson names compilers by id: ifort is 'intel', ifx (and icx) 'intel-llvm' since meson 0.58: a meson.build "
@@ -132,7 +132,9 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     evidence.append("this is not Intel's MKLConfig.cmake but the project's (or CMake's FindBLAS): it searches where its authors "
                     "wrote, which an MKL in another layout is not; MKL may well be installed")
     asked = list(dict.fromkeys(re.findall(r"\b(MKLROOT|MKL_ROOT|MKL_DIR|INTEL_MKL_DIR|CMAKE_PREFIX_PATH|"
-                                          r"[A-Z][A-Z0-9]*_(?:ROOT|DIR|PATH))\b", " ".join(lines))))
+                                          r"[A-Z][A-Z0-9_]*_(?:ROOT|DIR|PATH|LIB|LIBRARY))\b", " ".join(lines))))
+    asked = [v for v in asked if v not in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH", "LIBRARY_PATH",
+                                           "PKG_CONFIG_PATH", "CMAKE_LIBRARY_PATH", "CMAKE_INCLUDE_PATH")]  # not a prefix
     severity = "error" if _failed(events, said) else "warning"
     title = ("the project's own search for MKL failed" if severity == "error" else
              "the project's own search for MKL found none, and the build went on without it") + f"{where}: {said[0].text[:120]}"
@@ -140,7 +142,11 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     said_text = " ".join(lines + finders)
     if "Problem encountered" in said_text and "compiler" in said_text:
         layouts = (_MESON_COMPILER, *layouts)
-    if re.search(r"(?i)iomp5", said_text):
+    if re.search(r"(?i)\bheader", said_text):
+        layouts = ("the finder found MKL's libraries but not its headers: a runtime package alone has none; install them: "
+                   f"{recipes.pip_install('mkl-include')} or {recipes.conda_install('mkl-include')} (mkl-devel brings both), "
+                   "oneAPI's MKL has them; then give the finder their folder (CMAKE_INCLUDE_PATH=<prefix>/include)", *layouts)
+    if re.search(r"(?i)iomp5|\bOMP (?:library|lib)\b|OpenMP librar", said_text):
         layouts = ("Intel's OpenMP runtime (libiomp5, libiomp5md on Windows) is the compiler's, not MKL's: oneAPI keeps it in "
                    "<oneapi>/compiler/<ver>/lib (Windows: compiler\\<ver>\\lib for the .lib, bin for the DLL), not under MKLROOT, "
                    "and conda and pip in the environment's lib (Library\\lib): give the finder that folder (CMAKE_LIBRARY_PATH, "
@@ -151,8 +157,12 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "same> (or BLAS_LIBRARY_NAMES='mkl_rt' with BLAS_LIBRARY_DIRS)", *layouts)
     if "ports/intel-mkl" in said_text or "vcpkg" in said_text and "install MKL" in said_text:
         layouts = (_VCPKG_PORT, *layouts)
-    named = layouts + tuple(f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
-                            f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)" for var in asked[:2])
+    named = layouts + tuple(
+        (f"the finder's own message names {var}: give it the library's full path (cmake -D{var}=<the file, e.g. "
+         f"{'<oneapi>/compiler/<ver>/lib/libiomp5.so' if 'OMP' in var else '<MKL prefix>/lib/libmkl_rt.so'}>)")
+        if var.endswith(("_LIB", "_LIBRARY")) else
+        (f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
+         f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)") for var in asked[:2])
     linux = () if layouts else (  # Linux's (and Windows') folders of each release; a macOS log has its own line above
         "a finder written before oneAPI looks in /opt/intel/mkl and lib/intel64 or lib/intel64_lin: oneAPI installs in "
         "/opt/intel/oneapi/mkl/<ver> (and /opt/intel/oneapi/mkl/latest), 2021-2023 with the "

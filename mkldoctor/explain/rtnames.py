@@ -37,6 +37,11 @@ SIGNATURES = (
               re.compile(r"(?:\b(?:ImportError|OSError|RuntimeError|FileNotFoundError|WARNING)\s*:\s*|^\s*)(?:Shared library\s+|library\s+)?"
                          r"['`\"]?(?P<name>(?:lib)?mkl_rt)(?:\.dll|\.so|\.dylib)?['`\"]?\s+(?:was\s+)?not found", re.I),
               lambda m, _: MklRtNotFound(m.string.strip(), m.group("name"))),
+    # a package's own words after its search by name failed: "the Intel MKL matrix backend requires libmkl to be installed
+    # (try: pip install mkl)" (nutils#673: find_library does not look in the environment's lib, where the wheel puts it)
+    Signature("package-requires-libmkl", "rtnames", "to be installed",
+              re.compile(r"(?i)\brequires (?P<name>libmkl\w*|mkl_rt|(?:the )?Intel MKL) to be installed"),
+              lambda m, _: MklRtNotFound(m.string.strip()[:300], m.group("name"))),
 )
 
 

@@ -26,6 +26,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +72,34 @@ def _event(m: re.Match, before) -> ToolCrashed | object:
                        where, source, m.string.strip())
 
 
+@dataclass(frozen=True, slots=True)
+class CMakeCodeFailed:
+    """A CMake command that failed inside an MKL finder's or MKLConfig.cmake's own code (not its message of a search)."""
+
+    file: str
+    command: str
+    detail: str
+
+
+_CMAKE_AT = re.compile(r"CMake Error at (?P<file>.+?) ?\((?P<cmd>\w+)\):")
+
+
+def _cmake_code(m: re.Match, before) -> CMakeCodeFailed | object:
+    header = next((h for line in reversed(list(before)) for h in [_CMAKE_AT.search(line)] if h), None)
+    if header is None or header.group("cmd").lower() == "message" or not re.search(r"(?i)mkl", header.group("file")):
+        return NOT_MINE
+    return CMakeCodeFailed(header.group("file"), header.group("cmd"), m.string.strip())
+
+
 SIGNATURES = (
     Signature("tool-mkl-code-crashed", "toolcrash", "Error", _EXCEPTION, _event),
+    # "CMake Error at .../MKLConfig.cmake:456 (list):" then "list does not recognize sub-command PREPEND" (a CMake older
+    # than the file needs: list(PREPEND) is CMake 3.15's); "... FindMKL.cmake:195 (IF):" then "Unknown arguments specified"
+    # (a variable the finder expects unset: IF(UNIX AND ${USE_STATIC_MKL}))
+    Signature("cmake-mkl-code-subcommand", "toolcrash", "sub-command", re.compile(r"does not recognize sub-command (?P<sub>\w+)"),
+              _cmake_code),
+    Signature("cmake-mkl-code-arguments", "toolcrash", "Unknown arguments", re.compile(r"^\s*Unknown arguments specified"),
+              _cmake_code),
     # meson's own words after an exception of its code: "meson.build:49:0: ERROR: Unhandled python exception"
     Signature("meson-unhandled-exception", "toolcrash", "ERROR", re.compile(r"ERROR: Unhandled python exception"),
               lambda m, _: FollowOn(m.string.strip())),
@@ -81,7 +108,34 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     crashes = events.of(ToolCrashed)
-    return [_finding(crashes[0])] if crashes else []
+    cmake = events.of(CMakeCodeFailed)
+    return ([_finding(crashes[0])] if crashes else []) + ([_cmake_finding(cmake[0])] if cmake else [])
+
+
+def _cmake_finding(e: CMakeCodeFailed) -> Finding:
+    name = e.file.replace("\\", "/").rsplit("/", 1)[-1].split(":")[0]
+    intel = name == "MKLConfig.cmake"
+    old_cmake = "sub-command" in e.detail
+    fix = ([f"a newer CMake (list(PREPEND), list(TRANSFORM) and the like are CMake 3.15's and later): "
+            f"{recipes.pip_install('-U', 'cmake')}, or the distribution's newer cmake package",
+            "or the MKLConfig.cmake of the MKL release this CMake can read (an older MKL, pinned: "
+            f"{recipes.conda_install(recipes.q('mkl<2021.3'), recipes.q('mkl-devel<2021.3'))})" if intel else
+            f"or the project's release whose {name} this CMake can read"] if old_cmake else
+           [f"update the project: its {name} has a bug in this setup (a variable it reads unset: define it, -D<it>=ON or OFF, "
+            "until then)"])
+    return Finding(
+        "tool-mkl-code-crashed", "error",
+        f"{'Intel' if intel else 'the project'}'s {name} failed on its own CMake code ({e.command}): "
+        + ("a CMake too old for it" if old_cmake else "a bug of the finder in this setup, not a missing MKL"),
+        (f"CMake Error at {e.file} ({e.command}): {e.detail[:200]}",
+         f"the error is in {name}'s own commands, before any search: "
+         + ("this CMake does not know a command the file uses" if old_cmake else
+            "its arguments were malformed, most often a variable it expands unquoted and unset")),
+        tuple(fix),
+        "An MKL finder or MKLConfig.cmake is CMake code; a command it runs can fail on a CMake older than its authors used, or "
+        "on a variable they expected set. The search never ran: MKL may well be installed.",
+        ("cmake --version   # the release to compare with the file's cmake_minimum_required",),
+    )
 
 
 def _finding(e: ToolCrashed) -> Finding:

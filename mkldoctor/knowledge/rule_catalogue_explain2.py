@@ -79,4 +79,7 @@ EXPLAIN = (
     _r("intel-runtime-mixed", "A library built with Intel's compiler met the static runtime at link time",
        "Its runtime's shared libraries (libintlc, libimf, libsvml) were not on the link: hand-written or mixed release folders.",
        "Build in one Intel installation's environment (compilervars/setvars, mklvars), or add its runtime folder."),
+    _r("loader-symbol-version-missing", "The loader found another build of a library than the one linked against",
+       "A symbol version the library was linked against is not defined in the copy found first at run time.",
+       "Put the matching copy (the one the library came with) first on the loader's path."),
 )

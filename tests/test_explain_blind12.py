@@ -1,0 +1,79 @@
+"""The classes of the twelfth blind set (tests/data/explain_corpus/blind12.json), produced here where they can run.
+
+- a library linked against a versioned symbol, run with another build of its dependency under the same soname that
+  does not define that version (Paddle#12134: libmklml_intel.so and a libiomp5.so without ``VERSION``): the loader's
+  real message, and the matching copy first on LD_LIBRARY_PATH runs;
+- a project's FindMKL.cmake that expands an unset variable into ``IF(UNIX AND ${USE_STATIC_MKL})`` (pytorch#143980):
+  cmake's real ``Unknown arguments specified``, and the variable defined configures.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.test_explain_families import clean_env, errors_of, flat
+
+
+def _sh(cmd: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=cwd, env=clean_env(**env), capture_output=True, text=True)
+
+
+def test_a_dependency_of_another_build_without_the_symbol_version(tmp_path):
+    good, other = tmp_path / "good", tmp_path / "other"
+    good.mkdir(), other.mkdir()
+    (tmp_path / "rt.c").write_text("int __kmpc_task_like(void) { return 7; }\nint __kmpc_other(void) { return 0; }\n")
+    (tmp_path / "rt.map").write_text("VERSION { global: __kmpc_task_like; local: *; };\n")
+    # the same version node, without the symbol in it (the symbol under another node)
+    (tmp_path / "other.map").write_text("VERSION { global: __kmpc_other; local: *; };\nOTHER_5.0 { global: __kmpc_task_like; } VERSION;\n")
+    (tmp_path / "bare.map").write_text("OTHER_5.0 { global: __kmpc_task_like; __kmpc_other; local: *; };\n")
+    (tmp_path / "user.c").write_text("int __kmpc_task_like(void);\nint use(void) { return __kmpc_task_like(); }\n")
+    (tmp_path / "main.c").write_text("int use(void);\nint main(void) { return use() == 7 ? 0 : 1; }\n")
+    steps = [["gcc", "-shared", "-fPIC", "rt.c", "-Wl,--version-script=rt.map", "-Wl,-soname,libiomp5.so", "-o", "good/libiomp5.so"],
+             # another build: its symbols under another version node (as another release's or vendor's runtime has)
+             ["gcc", "-shared", "-fPIC", "rt.c", "-Wl,--version-script=other.map", "-Wl,-soname,libiomp5.so", "-o", "other/libiomp5.so"],
+             ["gcc", "-shared", "-fPIC", "user.c", "-Lgood", "-liomp5", "-o", "libuser.so"],
+             ["gcc", "main.c", "-L.", "-luser", "-Wl,-rpath-link,good", "-Wl,-rpath,$ORIGIN", "-o", "main"]]
+    for step in steps:
+        done = _sh(step, tmp_path)
+        assert done.returncode == 0, done.stderr
+    failed = _sh(["./main"], tmp_path, LD_LIBRARY_PATH=str(other))
+    # glibc 2.36's words ("undefined symbol: X, version V"); older glibc said "symbol X, version V not defined in file
+    # libiomp5.so with link time reference" (the public log), and a copy without the node at all gives "version `V' not found"
+    assert failed.returncode != 0 and "undefined symbol: __kmpc_task_like, version VERSION" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "loader-symbol-version-missing" and "__kmpc_task_like@VERSION" in finding.title, flat(finding)
+    assert "LD_LIBRARY_PATH=" in finding.fix[0]
+    assert _sh(["./main"], tmp_path, LD_LIBRARY_PATH=str(good)).returncode == 0  # the copy it was linked against
+    (other / "libiomp5.so").unlink()  # a build with no node VERSION at all
+    assert _sh(["gcc", "-shared", "-fPIC", "rt.c", "-Wl,--version-script=bare.map",
+                "-Wl,-soname,libiomp5.so", "-o", "other/libiomp5.so"], tmp_path).returncode == 0
+    failed = _sh(["./main"], tmp_path, LD_LIBRARY_PATH=str(other))
+    assert "version `VERSION' not found" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "loader-symbol-version-missing" and "libiomp5.so" in finding.title, flat(finding)
+
+
+FINDER = """
+macro(GET_MKL_LIB_NAMES)
+  IF(UNIX AND ${USE_STATIC_MKL})
+    set(MKL_KIND static)
+  ENDIF()
+endmacro()
+GET_MKL_LIB_NAMES()
+set(MKL_FOUND FALSE)
+"""
+
+
+def test_a_finders_own_cmake_error_and_the_variable_it_expands_unquoted(tmp_path):
+    (tmp_path / "cmake").mkdir()
+    (tmp_path / "cmake/FindMKL.cmake").write_text(FINDER)
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.13)\nproject(p NONE)\n"
+                                             "list(APPEND CMAKE_MODULE_PATH ${CMAKE_SOURCE_DIR}/cmake)\nfind_package(MKL)\n")
+    failed = _sh(["cmake", "-S", ".", "-B", "build"], tmp_path)
+    assert failed.returncode != 0 and "Unknown arguments specified" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "tool-mkl-code-crashed" and "FindMKL.cmake" in finding.title, flat(finding)
+    assert "-D<it>=ON or OFF" in finding.fix[0]
+    fixed = _sh(["cmake", "-S", ".", "-B", "build2", "-DUSE_STATIC_MKL=OFF"], tmp_path)
+    assert fixed.returncode == 0, fixed.stderr
