@@ -77,3 +77,10 @@ def test_a_finders_own_cmake_error_and_the_variable_it_expands_unquoted(tmp_path
     assert "-D<it>=ON or OFF" in finding.fix[0]
     fixed = _sh(["cmake", "-S", ".", "-B", "build2", "-DUSE_STATIC_MKL=OFF"], tmp_path)
     assert fixed.returncode == 0, fixed.stderr
+
+
+def test_a_program_built_without_mkl_and_a_build_that_only_says_so():
+    [finding] = errors_of("Error: MKL Library compile flag was not defined for ULMAT as pressure solver.\n")
+    assert finding.id == "program-built-without-mkl" and "rebuild" in finding.fix[0]
+    status = [f for f in errors_of("-- MKL support not enabled in this build (compiled without MKL)\n")]
+    assert status == []  # a configure step's status line: no failure

@@ -169,6 +169,7 @@ AFTER = {
     "cmake-pytorch-mkl-headers-not-found-5933": ("mkl-finder-failed", "fix:mkl-include"),
     "cmake-pytorch-findmkl-if-unix-and-empty-use-static-mkl-143980": ("tool-mkl-code-crashed", "Unknown arguments"),
     "python-nutils-pip-mkl-not-on-loader-path-wsl-673": ("mkl-rt-name-not-found", "fix:LD_LIBRARY_PATH=<python prefix>/lib"),
+    "link-fds-built-without-mkl-ulmat-13609": ("program-built-without-mkl", "fix:rebuild the program with its MKL option"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

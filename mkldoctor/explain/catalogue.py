@@ -74,7 +74,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "an not ", "an't ", "-as-needed",
            "Segmentation", "SIGSEGV", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
            "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "No module named", "MKL WARNING",
-           "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "not found (required by", ", version ")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "not found (required by", ", version ", "without", "MKL not", "MKL support", "MKL is not", "was not defined")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)

@@ -67,6 +67,8 @@ SIGNATURES = (
     # while importing test module '/x/test_basic.py'." (the exception's own line follows)
     Signature("pytest-error-collecting", "echoes", "ERROR", re.compile(r"^_* ?ERROR collecting \S+ ?_*\s*$"), _echo),
     Signature("pytest-import-error-header", "echoes", "rror", re.compile(r"^ImportError while importing test module '"), _echo),
+    # a program's last words after the error that stopped it: "ERROR: FDS was improperly set-up - FDS stopped (CHID: x)"
+    Signature("program-stopped", "echoes", "ERROR: ", re.compile(r"^ERROR: .*\b(?:improperly set[- ]up|stopped)\b"), _echo),
     # vcpkg's summary after a port's own CMake error: "Error: Building package intel-mkl:x64-windows failed with: BUILD_FAILED"
     Signature("vcpkg-build-failed", "echoes", "rror", re.compile(r"^Error: Building (?:package )?\S+ failed with: BUILD_FAILED"), _echo),
     # autoconf's summary of the checks config.log holds: "configure: error: Required package LAPACK not found."

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -66,11 +66,30 @@ _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|B
                       # TriBITS (Trilinos): "ERROR: TPL_BLAS_NOT_FOUND=TRUE, aborting!"
                       rf"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE)")
 
+@dataclass(frozen=True, slots=True)
+class BuiltWithoutMkl:
+    """The program says, at run time, that it was built without MKL: FDS's "Error: MKL Library compile flag was not
+    defined for ULMAT as pressure solver." (firemodels/fds#13609): the build's MKL option was off or its search failed."""
+
+    line: str
+
+
+_WITHOUT = re.compile(r"(?i)\b(?:built|compiled) without (?:Intel(?:'s)? )?(?:MKL|oneMKL)\b|\bMKL (?:support )?(?:is )?not "
+                      r"(?:enabled|compiled in|available in this build)|\bMKL Library compile flag was not defined")
+
+def _without(m: re.Match, _) -> BuiltWithoutMkl | object:
+    from mkldoctor.explain.catalogue import ERRORISH
+
+    # an error the program stops with; a build's status line ("-- Building without MKL") is no failure
+    return BuiltWithoutMkl(m.string.strip()) if ERRORISH.search(m.string) else NOT_MINE
+
+
 SIGNATURES = tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
     for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find",
                    "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND")
-)
+) + tuple(Signature(f"program-built-without-mkl-{i}", "finders", needle, _WITHOUT, _without)
+          for i, needle in enumerate(("without", "MKL not", "MKL support", "MKL is not", "was not defined")))
 # what a finder's words, or its file, say of why it failed
 _MESON_COMPILER = ("meson names compilers by id: ifort is 'intel', ifx (and icx) 'intel-llvm' since meson 0.58: a meson.build "
                    "that handles MKL only for 'intel' and 'gcc' refuses ifx; update the project (and the subprojects that say it), or "
@@ -92,6 +111,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" not in e.finder and e not in omp]
     config = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" in e.finder and e not in omp]
     out = [_omp_dll_dir(omp[0], "error" if _failed(events, omp) else "warning")] if omp else []
+    out += [_built_without(e) for e in events.of(BuiltWithoutMkl)[:1]]
     if said:
         out.append(_finder_failed(said, events))
     if config:
@@ -224,4 +244,19 @@ def _omp_dll_dir(said: FinderSaid, severity: str) -> Finding:
         "Intel's MKLConfig.cmake finds every file the MKL::MKL target needs, Intel's OpenMP runtime among them for the "
         "intel_thread layer; it looks only in the folders of the layouts it knows.",
         ("where /r <MKL or conda prefix> libiomp5md.dll   # the folder to give it",),
+    )
+
+
+def _built_without(event: BuiltWithoutMkl) -> Finding:
+    return Finding(
+        "program-built-without-mkl", "error",
+        "the program says it was built without MKL: the feature it was asked for needs MKL in its build",
+        (event.line[:300], "a program that uses MKL only where its build enabled it (a compile flag, a CMake option) stops "
+                           "here when the build left MKL out: its MKL option was off, or its search for MKL failed and the "
+                           "build went on without it (the build's own log says which)"),
+        ("rebuild the program with its MKL option, following its build documentation (a -DUSE_MKL-like option or make "
+         "variable, MKLROOT set by oneAPI's setvars.sh in the build's shell), and check the build log for its MKL search",
+         "or ask the program for a feature that does not need MKL"),
+        "Programs that make MKL optional compile its code only when the build enables it; the binary then tells at run time.",
+        ("ldd <the program> | grep -E 'mkl|iomp'   # whether the binary links MKL at all",),
     )

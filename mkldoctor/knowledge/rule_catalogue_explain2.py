@@ -82,4 +82,7 @@ EXPLAIN = (
     _r("loader-symbol-version-missing", "The loader found another build of a library than the one linked against",
        "A symbol version the library was linked against is not defined in the copy found first at run time.",
        "Put the matching copy (the one the library came with) first on the loader's path."),
+    _r("program-built-without-mkl", "The program says it was built without MKL",
+       "Its build left MKL out (the option off, or its search failed), and the feature asked for needs it.",
+       "Rebuild with the program's MKL option, and check its build log's MKL search."),
 )
