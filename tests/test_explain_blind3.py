@@ -152,6 +152,7 @@ AFTER = {
     "linux-link-prk-dgemm-missing-mkl-flag-cblas-256": ("mkl-symbol-unresolved", "fix:-qmkl"),
     "linux-link-minkowski-lmkl-not-lmkl_rt-266": ("library-not-found", "fix:-lmkl_rt"),
     "linux-link-skimcaffe-mixed-intel-mkl-env-libirc-hidden-symbol-7": ("intel-runtime-mixed", "fix:compilervars.sh"),
+    "linux-link-spconv-two-mkl-installs-cannot-find-mkl_intel_ilp64-471": ("library-not-found", "fix:-L/opt/intel/oneapi/mkl/2021.4.0/lib/intel64"),
     "cmake-mklconfig-icpx-invalid-interface-abacus-4636": ("mklconfig-rejected-value", "fix:2023.2 or newer"),
     "julia-mkl-ilp64-vs-python-lp64-segfault-mkljl-97": ("mkl-crash", "fix:libblastrampoline"),
     "cmake-mklconfig-scalapack-target-missing-dso-abacus-4657": ("mkl-dso-not-named", "fix:-DENABLE_SCALAPACK=ON"),

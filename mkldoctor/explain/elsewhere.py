@@ -10,6 +10,7 @@ libraries), and, for what only that machine can tell, the one command to run the
 from __future__ import annotations
 
 import os
+import re
 
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.linker import skipped_advice
@@ -227,6 +228,8 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     return lines
 
 
+_ONEAPI_PREFIX = re.compile(r"^(?:/[^/\s]+)*/oneapi/mkl/\d{4}\.\d+(?:\.\d+)?$")
+
 # -- the linker: -lNAME not found on the log's machine ------------------------------------------------------
 
 
@@ -259,6 +262,17 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
     seen = {os.path.normpath(x) for x in lib_dirs} | {os.path.normpath(os.path.dirname(e.path)) for e in skipped}
     named = [os.path.dirname(p) for p in ctx.places if any(os.path.basename(p).startswith(f"lib{n}.") for n in wanted)]
     named = [d for d in dict.fromkeys(named) if os.path.normpath(d) not in seen and not places.is_package_cache(d)]
+    if not named:  # no library file named, but an MKL prefix (MKLConfig.cmake's "-- MKL_ROOT /opt/intel/oneapi/mkl/2021.4.0")
+        for prefix in dict.fromkeys(m.group(0) for p in ctx.places for m in [_ONEAPI_PREFIX.search(p)] if m):
+            folder = f"{prefix}/{folders.oneapi_lib_dir(prefix.rsplit('/', 1)[-1], False)}"
+            if os.path.normpath(folder) not in seen:
+                given = "not among the link line's -L folders" if command is not None else "a folder the link needs on its line"
+                evidence.append(f"the log names MKL's prefix {prefix} (as MKLConfig.cmake's MKL_ROOT does), whose libraries "
+                                f"are in {folder}, {given}; if another MKL is installed too, the build's parts may have found "
+                                "different ones")
+                fix.append(f"add -L{q(folder)} to the link line, or link the target to MKLConfig.cmake's MKL::MKL, which "
+                           "carries it; with two MKLs installed, keep the one MKL_ROOT names (or remove the other)")
+                break
     for folder in named[:2]:
         evidence.append(f"the log shows MKL's libraries in {folder}, which is not among the link line's -L folders")
         shown = {os.path.basename(p) for p in ctx.places if os.path.dirname(p) == folder}
