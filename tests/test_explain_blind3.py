@@ -154,6 +154,7 @@ AFTER = {
     "linux-link-skimcaffe-mixed-intel-mkl-env-libirc-hidden-symbol-7": ("intel-runtime-mixed", "fix:compilervars.sh"),
     "linux-link-spconv-two-mkl-installs-cannot-find-mkl_intel_ilp64-471": ("library-not-found", "fix:-L/opt/intel/oneapi/mkl/2021.4.0/lib/intel64"),
     "cmake-mklconfig-icpx-invalid-interface-abacus-4636": ("mklconfig-rejected-value", "fix:2023.2 or newer"),
+    "meson-dftd4-mkl_intel_thread-not-found-intel2021-161": ("mkl-finder-failed", "fix:cc.find_library"),
     "julia-mkl-ilp64-vs-python-lp64-segfault-mkljl-97": ("mkl-crash", "fix:libblastrampoline"),
     "cmake-mklconfig-scalapack-target-missing-dso-abacus-4657": ("mkl-dso-not-named", "fix:-DENABLE_SCALAPACK=ON"),
     "cmake-arrayfire-mkl-getrs-batch-strided-const-api-3180": ("mkl-api-changed", "getrs_batch_strided"),

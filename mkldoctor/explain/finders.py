@@ -162,6 +162,12 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     said_text = " ".join(lines + finders)
     if "Problem encountered" in said_text and "compiler" in said_text:
         layouts = (_MESON_COMPILER, *layouts)
+    if re.search(r"Fortran (?:shared or static )?library '(?:mkl_\w+|iomp5)' not found", said_text):
+        layouts = ("meson's Fortran probe (fc.find_library) links a test program with that library alone; with Intel's 2021 "
+                   "and newer Fortran compilers the program's own runtime (libifcoremt) calls Intel's OpenMP, which the probe "
+                   "does not give, so an MKL that is there is reported not found (meson-log.txt shows the probe's undefined "
+                   "__kmpc_ names): projects that fixed it look MKL up with the C compiler (cc.find_library, as dftd4's and xtb's "
+                   "later releases do); update the project, or build with gfortran", *layouts)
     if re.search(r"(?i)\bheader", said_text):
         layouts = ("the finder found MKL's libraries but not its headers: a runtime package alone has none; install them: "
                    f"{recipes.pip_install('mkl-include')} or {recipes.conda_install('mkl-include')} (mkl-devel brings both), "
