@@ -141,6 +141,7 @@ AFTER = {
     "win-conda-procedure-not-found-old-mkl-system32-numpy-anaconda-3463": ("windows-entry-point-missing", "fix:System32"),
     "win-rro-revoutilsmath-mkl_get_max_threads-procedure-not-found-RRO-135": ("windows-entry-point-missing", "fix:MKL Math Library"),
     "pyrt-dpnp-built-mkldpcpp2021-runs-2022-libmkl_sycl-so1-dpnp-1141": ("loader-cannot-find", "fix:mkl-dpcpp=2021"),
+    "pyrt-ipex-ldpath-other-mkl-kmpc-ipex-573": ("openmp-runtime-missing", "fix:names another MKL"),
     "pyrt-aarch64-static-tls-pyarrow-then-sklearn-libgomp-lightgbm-6509": ("static-tls-exhausted", "fix:LD_PRELOAD="),
     "pyrt-old-glibc-static-tls-tensorflow-before-sklearn-aizynthfinder-30": ("static-tls-exhausted", "fix:import the module"),
     "pyrt-openblas-thread-pool-exceeds-rlimit-nproc-at-numpy-import-mavis-185": ("blas-threads-refused", "fix:OPENBLAS_NUM_THREADS"),

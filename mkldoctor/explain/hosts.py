@@ -377,7 +377,8 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
         if conda:  # mkl's own OpenMP package is missing from the environment, or is of another release after a partial update
             fix.append(f"in the log's conda environment: {recipes.conda_install('intel-openmp')} -p {q(conda)}   # mkl's OpenMP "
                        f"runtime; a partial update can leave mkl without a matching one: conda update --all -p {q(conda)} (or "
-                       "mamba) brings every package to one consistent solve")
+                       "mamba) brings every package to one consistent solve; an LD_LIBRARY_PATH that names another MKL "
+                       "(a oneAPI setvars.sh sourced in the same shell) loads that MKL's layers first: unset it")
         fix.append(("or " if conda else "") + f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
     fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
     return Finding(
