@@ -161,6 +161,7 @@ AFTER = {
     "cmake-arrayfire-mkl-getrs-batch-strided-const-api-3180": ("mkl-api-changed", "getrs_batch_strided"),
     "cmake-ginkgo-onemkl2025-release-matrix-handle-removed-1717": ("mkl-api-changed", "MKL 2025.0.0"),
     # blind12
+    "rjjm-fftw-jl-windows-libmkl_rt-name-120": ("windows-library-not-loaded", "fix:open it by the name the installed release has"),
     "cmake-macos-conda-mkl2021.3-mklconfig-list-prepend-61773": ("tool-mkl-code-crashed", "fix:a newer CMake"),
     "win-giraffe-mklconfig-omp_dll_dir-path-4": ("mklconfig-file-not-found", "fix:-DOMP_DLL_DIR="),
     "linux-lammps-intel-makefile-missing-mkl-include-mkl_dfti-1627": ("mkl-header-not-found", "fix:-I<MKL prefix>/include"),

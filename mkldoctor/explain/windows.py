@@ -210,12 +210,13 @@ def _hints(text: str) -> set[str]:
     return hints
 
 
-def _shown_present(libs: list[str], events: Parsed) -> str:
-    """A path the log shows (a ``where mkl_intel_thread.dll`` answer, a directory listing) that ends in a DLL it failed to load."""
+def _shown_present(libs: list[str], events: Parsed, said: tuple[str, ...] = ()) -> str:
+    """A path the log shows (a ``where mkl_intel_thread.dll`` answer, a directory listing) that ends in a DLL it failed to
+    load; not the path the failure itself names (``could not load library "C:\\...\\libmkl_rt"``: what was asked for)."""
     wanted = {name.lower() for name in libs}
     for place in events.places:
         path = place[1] if isinstance(place, tuple) else str(place)
-        if re.match(r"^[A-Za-z]:\\", path) and path.rsplit("\\", 1)[-1].lower() in wanted:
+        if re.match(r"^[A-Za-z]:\\", path) and path.rsplit("\\", 1)[-1].lower() in wanted and not any(path in d for d in said):
             return path
     return ""
 
@@ -248,7 +249,7 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     if any(mkl_dnn(name) for name in libs):
         fix.insert(0, "put Intel's OpenMP runtime where Windows finds it for this library: libiomp5md.dll (conda: "
                       "<env>\\Library\\bin, package intel-openmp) beside it or in a folder on PATH")
-    present = _shown_present(libs, events)
+    present = _shown_present(libs, events, tuple(e.detail for e in failed))
     if present:  # the log itself shows the file where it should be: the DLL it needs, not its own name or place
         evidence.insert(1, f"the log shows {present} in place: the file is there, so what Windows could not load is a DLL it "
                            "needs (for a threading layer: Intel's OpenMP runtime, missing or an older copy found first)")
