@@ -84,3 +84,20 @@ def test_a_program_built_without_mkl_and_a_build_that_only_says_so():
     assert finding.id == "program-built-without-mkl" and "rebuild" in finding.fix[0]
     status = [f for f in errors_of("-- MKL support not enabled in this build (compiled without MKL)\n")]
     assert status == []  # a configure step's status line: no failure
+
+
+CONDA_CLOBBER = """ClobberWarning: This transaction has incompatible packages due to a shared path.
+  packages: conda-forge/win-64::intel-openmp-2023.1.0-h57928b3_46319, conda-forge/win-64::llvm-openmp-16.0.6-h2621725_0
+  path: 'Library/bin/libiomp5md.dll'
+"""
+
+
+def test_condas_shared_path_of_intel_and_llvm_openmp_is_said_and_a_shared_path_of_other_files_is_not():
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    [finding] = explain(logparse.parse_bytes(CONDA_CLOBBER.encode()), [])
+    assert finding.id == "package-file-conflict" and finding.severity == "warning"  # conda went on: a warning
+    assert "llvm-openmp" in flat(finding) and "intel-openmp" in finding.fix[0]
+    other = CONDA_CLOBBER.replace("libiomp5md.dll", "zlib.dll").replace("intel-openmp", "zlib").replace("llvm-openmp", "libzlib")
+    assert [f.id for f in explain(logparse.parse_bytes(other.encode()), [])] == []

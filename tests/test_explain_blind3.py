@@ -130,6 +130,7 @@ AFTER = {
     "java-nd4j-uberjar-missing-mkl_mc3-def-261": ("mkl-core-not-visible", "fix:first see whether the kernel is there"),
     "loader-triton-container-missing-mkl-vml-2379": ("mkl-core-not-visible", "fix:first see whether the kernel is there"),
     "macos-mkl-feature-forces-x86_64-on-m1-mistralrs-252": ("library-wrong-platform", "arm64"),
+    "windows-vcpkg-libiomp5md-file-conflict-llvm-intel-mkl-30457": ("package-file-conflict", "fix:llvm without its openmp feature"),
     # a Rust program on intel-mkl-src's default (ILP64) configuration, and an ILP64 MKL reached by an LP64 caller
     "rust-tei-intel-mkl-src-default-ilp64-sgemm-param-636": ("mkl-parameter-error", "fix:mkl-static-lp64-iomp"),
     "rust-build-tei-candle-intel-mkl-src-no-link-feature-ilp64-sgemm-candle-3018": ("mkl-parameter-error", "fix:mkl-static-lp64-iomp"),

@@ -85,4 +85,7 @@ EXPLAIN = (
     _r("program-built-without-mkl", "The program says it was built without MKL",
        "Its build left MKL out (the option off, or its search failed), and the feature asked for needs it.",
        "Rebuild with the program's MKL option, and check its build log's MKL search."),
+    _r("package-file-conflict", "Two packages install the same file of MKL's family",
+       "vcpkg refuses, conda clobbers: Intel's OpenMP runtime and LLVM's under one name (libiomp5md.dll) are not the same.",
+       "Keep one OpenMP runtime per tree or environment (intel-openmp where MKL is used)."),
 )
