@@ -101,3 +101,16 @@ def test_condas_shared_path_of_intel_and_llvm_openmp_is_said_and_a_shared_path_o
     assert "llvm-openmp" in flat(finding) and "intel-openmp" in finding.fix[0]
     other = CONDA_CLOBBER.replace("libiomp5md.dll", "zlib.dll").replace("intel-openmp", "zlib").replace("llvm-openmp", "libzlib")
     assert [f.id for f in explain(logparse.parse_bytes(other.encode()), [])] == []
+
+
+def test_gold_lines_of_a_wrap_width_stay_one_message_each():
+    """gold says 'undefined reference' once per name on lines that start alike; one of exactly a terminal's width (140
+    here, as a pytest folder's number made it) is no wrapped line when the next starts as it does."""
+    from mkldoctor.explain import logparse
+
+    names = ["DftiCreateDescriptor_d_1d", "DftiCommitDescriptor", "DftiComputeForward", "DftiFreeDescriptor"]
+    head = "/tmp/pytest-of-root/pytest-105/undef-order0/libuser.a(user.o):user.c:function user_fft: error: undefined reference to "
+    lines = [f"{head}'{name}'" for name in names]
+    assert len(lines[1]) == 140  # the width of the line before the one that was lost
+    parsed = logparse.parse_bytes(("\n".join(lines) + "\n").encode())
+    assert sorted({e.symbol for e in parsed.events if hasattr(e, "symbol")}) == sorted(names)

@@ -97,7 +97,10 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         if line[:1] in "_*" and len(line) > 2 and line[-1] == line[0] and line[1] not in " _*":  # Markdown's _emphasis_
             line = raw = line[1:-1]
         if pending is not None:
-            if wrapped and (not raw or _FRESH.match(raw) or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))):
+            # a line of a wrap width is a whole line after all when the next is fresh, starts a sentence after one that
+            # ended, or starts as it did (gold's "/x/libuser.a(user.o):user.c:function f: error: ..." once per name)
+            if wrapped and (not raw or _FRESH.match(raw) or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))
+                            or (len(raw) > 24 and raw[:24] == pending[:24])):
                 if stats is not None:
                     stats.at = pending_at
                 yield pending  # it was a whole line of exactly that width after all
