@@ -17,11 +17,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.explain import msvcrt, rtnames
-from mkldoctor.explain import rtnames
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.platforms import ForeignLoadFailed, mkl_dnn
+from mkldoctor.explain.platforms import ForeignLoadFailed, dll_load_failed, mkl_dnn
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports, folders, layout, msvc_runtime
 
@@ -36,10 +35,19 @@ class WindowsCannotStart:
 
 @dataclass(frozen=True, slots=True)
 class WindowsEntryPoint:
-    """``The procedure entry point S could not be located in the dynamic link library D``."""
+    """``The procedure entry point S could not be located in the dynamic link library D``; or only Windows' error for it."""
 
-    symbol: str
+    symbol: str  # "mkl_serv_malloc", "ordinal 242"; "" where Windows said only its error
     dll: str
+    error: int = 0  # that error: 182 (ERROR_INVALID_ORDINAL), 127 (ERROR_PROC_NOT_FOUND)
+
+    @property
+    def said(self) -> str:
+        return f"error {self.error}: {_ERROR_WORDS[self.error]}"
+
+
+# Windows' errors for an entry point it names not, and the words it prints for each
+_ERROR_WORDS = {182: "the operating system cannot run %1", 127: "the specified procedure could not be found"}
 
 
 def _cannot_start(m: re.Match, before) -> WindowsCannotStart:
@@ -52,13 +60,9 @@ def _entry_point(m: re.Match, _) -> WindowsEntryPoint:
 
 
 def _load_other_release(m: re.Match, before) -> WindowsEntryPoint:
-    from mkldoctor.explain.platforms import dll_load_failed
-
     module = dll_load_failed(m, before).library
     dll = module if module.endswith((".dll", ".pyd")) or module == "a DLL" else f"{module} (a Python extension, .pyd)"
-    if m.group("why").startswith("The operating"):
-        return WindowsEntryPoint("an ordinal (error 182: the operating system cannot run %1)", dll)
-    return WindowsEntryPoint("a procedure (error 127: the specified procedure could not be found)", dll)
+    return WindowsEntryPoint("", dll, 182 if m.group("why").startswith("The operating") else 127)
 
 
 def _tree_missing(m: re.Match, before) -> ForeignLoadFailed:
@@ -125,7 +129,7 @@ SIGNATURES = (
     # %1. mkl_intel_thread.dll.": a DLL of another release (Intel's OpenMP runtime replaced by LLVM's, a stale copy first)
     Signature("windows-cannot-run-ordinal", "windows", "annot run",
               re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:) The operating system cannot run %1\.?(?:.*?(?P<dll>[\w.+-]+\.dll))?"),
-              lambda m, _: WindowsEntryPoint("an ordinal (error 182: the operating system cannot run %1)", m.group("dll") or "a DLL")),
+              lambda m, _: WindowsEntryPoint("", m.group("dll") or "a DLL", 182)),
     # the same two failures said by Python before 3.8, which names the module only in the traceback: "DLL load failed:
     # The operating system cannot run %1." and "DLL load failed: The specified procedure could not be found." (error 127:
     # an entry point by name), before the platforms' "DLL load failed" (a DLL not found)
@@ -315,20 +319,19 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
 
 def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
     first = entry[0]
-    described = first.symbol.startswith(("an ordinal (", "a procedure ("))  # Windows named no entry point, only its error
-    evidence = [f"{e.dll} (or a DLL it depends on) could not be loaded: {e.symbol.split('(', 1)[1].rstrip(')')}" if described
+    evidence = [f"{e.dll} (or a DLL it depends on) could not be loaded: {e.said}" if e.error
                 else f"{e.dll} (or an MKL DLL it depends on) has no entry point {e.symbol}" for e in entry[:4]]
     public = exports.history(first.symbol) if first.symbol.startswith("mkl_") else None
     everywhere = public is not None and public.overall.first == exports.releases()[0].name and public.overall.gone_since is None
-    if "182" in first.symbol:
+    if first.error == 182:
         evidence.append("error 182 (ERROR_INVALID_ORDINAL) is Windows' word for a DLL that imports a numbered export its "
                         "dependency of another release lacks: two builds of Intel's OpenMP runtime (libiomp5md.dll from "
                         "conda's llvm-openmp/openmp and from intel-openmp, which overwrite each other), or a stale copy first")
-    if (first.symbol.startswith("ordinal") or "182" in first.symbol) and re.search(r"(?i)mkl|iomp", " ".join(e.dll for e in entry)):
+    if (first.symbol.startswith("ordinal") or first.error == 182) and re.search(r"(?i)mkl|iomp", " ".join(e.dll for e in entry)):
         evidence.append("an ordinal is an export by number, which differs between releases of a DLL: MKL's threading layer "
                         "imports Intel's OpenMP runtime (libiomp5md.dll) so, and an older libiomp5md.dll found first (System32, "
                         "an earlier folder on PATH, another program's own copy) lacks it")
-    if "127" in first.symbol:
+    if first.error == 127:
         evidence.append("error 127 (ERROR_PROC_NOT_FOUND) is Windows' word for a DLL that imports a function by name its "
                         "dependency lacks: an MKL or OpenMP DLL of another (often older) release was found first")
     if everywhere:
@@ -340,8 +343,8 @@ def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
         evidence.append(f"{first.symbol} is one of MKL's internal names, which change between releases: the DLL that was "
                         "loaded is of another (often older) MKL release than the one that asks for it")
     dll = folders.posix(first.dll).rsplit("/", 1)[-1]
-    title = (f"Windows loaded an MKL or OpenMP DLL of another release for {dll}: {first.symbol.split(' (', 1)[1].rstrip(')')}"
-             if described else f"Windows found no {first.symbol} in the MKL DLL it loaded" if dll == "a DLL"
+    title = (f"Windows loaded an MKL or OpenMP DLL of another release for {dll}: {first.said}"
+             if first.error else f"Windows found no {first.symbol} in the MKL DLL it loaded" if dll == "a DLL"
              else f"Windows loaded an MKL DLL of another release: {first.symbol} is not in {dll}")
     component = ("a program that takes MKL from a component installed apart (Microsoft R Open's and Revolution R Open's "
                  "'MKL Math Library'): install that component again, of the program's own version",) if everywhere else ()
