@@ -41,7 +41,8 @@ class FinderSaid:
         return replace(self, more=tuple(kept), wants=0)
 
 
-_HEADER = re.compile(r"CMake (?P<kind>Error|Warning)(?: \(dev\))? at (?P<where>.+?) ?\(\w+\):")
+# the head of CMake's message from a file's command: "CMake Error at cmake/FindMKL.cmake:195 (IF):" (a path may hold spaces)
+CMAKE_AT = re.compile(r"CMake (?P<kind>Error|Warning)(?: \(dev\))? at (?P<where>.+?) ?\((?P<cmd>\w+)\):")
 _SUBJECT = r"(?:\bMKL\b|\bmkl_\w+|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5\w*|\bmkl\b)"
 _NOT_FOUND = r"(?:not found|could not be found|was not found|NOT find|cannot be found|could not find|can ?not find)"
 
@@ -50,7 +51,7 @@ def _said(m: re.Match, before) -> FinderSaid | None:
     text = m.string.strip()
     finder, kind = "", ""
     for line in reversed(list(before)[-3:]):
-        header = _HEADER.search(line)
+        header = CMAKE_AT.search(line)
         if header:
             finder, kind = header.group("where"), header.group("kind").lower()
             break

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.finders import CMAKE_AT
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
 
@@ -81,14 +82,12 @@ class CMakeCodeFailed:
     detail: str
 
 
-_CMAKE_AT = re.compile(r"CMake Error at (?P<file>.+?) ?\((?P<cmd>\w+)\):")
-
-
 def _cmake_code(m: re.Match, before) -> CMakeCodeFailed | object:
-    header = next((h for line in reversed(list(before)) for h in [_CMAKE_AT.search(line)] if h), None)
-    if header is None or header.group("cmd").lower() == "message" or not re.search(r"(?i)mkl", header.group("file")):
+    header = next((h for line in reversed(list(before)) for h in [CMAKE_AT.search(line)] if h and h.group("kind") == "Error"),
+                  None)
+    if header is None or header.group("cmd").lower() == "message" or not re.search(r"(?i)mkl", header.group("where")):
         return NOT_MINE
-    return CMakeCodeFailed(header.group("file"), header.group("cmd"), m.string.strip())
+    return CMakeCodeFailed(header.group("where"), header.group("cmd"), m.string.strip())
 
 
 SIGNATURES = (
