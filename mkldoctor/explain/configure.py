@@ -72,15 +72,19 @@ class LibraryListRejected:
     line: str
 
 
+# a library in a configure script's list: a file ("libmkl_core.a", "'/x/libmkl_rt.so'" in Python's list form) or a -l
+_LIBRARY = re.compile(r"[^\s'\",\[\]]+\.(?:so|a)\b|-l[\w.:-]+")
+
+
 def _list_rejected(m: re.Match, _) -> LibraryListRejected | object:
-    names = tuple(re.findall(r"[^\s'\",\[\]]+\.(?:so|a)\b|-l[\w.:-]+", m.group("list")))
+    names = tuple(_LIBRARY.findall(m.group("list")))
     return LibraryListRejected(names, m.string.strip()[:300]) if any("mkl" in n for n in names) else NOT_MINE
 
 
 def _did_not_work(m: re.Match, before) -> LibraryListRejected | object:
     """PETSc's "--with-fftw-lib=[...] and\n--with-fftw-include=[...] did not work": the list is on the line before."""
     listed = next((line for line in reversed(list(before)) if re.match(rf"\s*--with-{re.escape(m.group('pkg'))}-lib=", line)), "")
-    names = tuple(re.findall(r"[^\s'\",\[\]]+\.(?:so|a)\b|-l[\w.:-]+", listed))
+    names = tuple(_LIBRARY.findall(listed))
     if not any("mkl" in n or "fftw3x" in n for n in names):
         return NOT_MINE
     return LibraryListRejected(names, f"{listed.strip()[:300]} ... {m.string.strip()[:200]}")

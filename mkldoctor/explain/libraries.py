@@ -105,10 +105,10 @@ def _cluster(finding: Finding, names: list[str]) -> Finding:
     name that is no MKL library at all (-lmkl): the names there are."""
     from mkldoctor.explain.cluster import advice
 
-    unknown = [n for n in names if knowledge.not_an_mkl_library(n)]
+    unknown = {n: why for n in names if (why := knowledge.not_an_mkl_library(n))}
     if unknown:
         return replace(finding, title=f"cannot find {more(['-l' + n for n in unknown], 3)}: no MKL release has such a library",
-                       evidence=finding.evidence[:1] + tuple(knowledge.not_an_mkl_library(n) for n in unknown),
+                       evidence=finding.evidence[:1] + tuple(unknown.values()),
                        fix=(f"link MKL by its real names: -lmkl_rt (the single dynamic library), or the layers "
                             f"-lmkl_intel_lp64 -lmkl_sequential -lmkl_core (mkldoctor link --format flags prints a whole "
                             "line); in a build script, the option or variable that produced "

@@ -109,8 +109,6 @@ _MPI_NAME = re.compile(r"^(?:P?MPI_\w+|ompi_\w+|MPIR_\w+|MPIDI_\w+|mpi_\w+_)$")
 
 
 def _needed_by_cluster(events: list[UndefinedSymbol]) -> bool:
-    from mkldoctor.knowledge import layout
-
     return any(getattr(layout.get(os.path.basename(e.referenced_from or "")), "role", None) == "cluster" for e in events)
 
 
@@ -259,8 +257,8 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
                              "20.04's intel-mkl is 2020.0) in the default folders wins over oneAPI's unless oneAPI's -L "
                              "comes first; remove it, or put oneAPI's folder first"
                              if current.overall.first != exports.releases()[0].name else ""))
-    gone = (current is not None and current.overall.gone_since is not None and linked is None
-            and release_on_line(command) is None)
+    named = release_on_line(command) if linked is None else None  # the release a log from elsewhere names by its folder
+    gone = current is not None and current.overall.gone_since is not None and linked is None and named is None
     if gone:  # a name newer releases dropped, and a log that does not say which release it linked
         last = current.overall.last
         major = current.overall.gone_since.split(".")[0]
@@ -281,7 +279,6 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
         why_more += f" {good[0].label} has no static archives: link it dynamically, or install its static package."
     used = label(linked) if linked is not None else "an MKL the log does not name (its link command is not in the log)"
     used_version = linked.version if linked is not None else None
-    named = release_on_line(command) if linked is None else None
     if named is not None:  # a log from elsewhere: what the folder's name says
         used, used_version = f"the MKL in {named[0]} (MKL {named[1]}, by the folder's name)", named[1]
     elif linked is None and command is not None and not ctx.local:
