@@ -60,7 +60,7 @@ class MklApiShown:
 
 def _error(m: re.Match, before) -> CompileError:
     named = _MKL_NAME.search(m.group("msg"))
-    return CompileError(m.string.strip()[:400], (*[line for line in before][-2:], m.string), named.group(0) if named else "")
+    return CompileError(m.string.strip()[:400], (*list(before)[-2:], m.string), named.group(0) if named else "")
 
 
 def _shown(m: re.Match, _) -> MklApiShown | object:

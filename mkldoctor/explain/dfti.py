@@ -29,7 +29,7 @@ SIGNATURES = (
               lambda m, _: DftiError(m.group("msg").rstrip("."), m.string.strip())),
 )
 
-_CONFIGURATION = re.compile(r"(?i)inconsistent configuration|invalid configuration|configuration")
+_CONFIGURATION = re.compile(r"(?i)configuration")  # "Inconsistent configuration", "Invalid configuration" and the like
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:

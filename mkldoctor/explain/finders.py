@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -79,8 +79,6 @@ _WITHOUT = re.compile(r"(?i)\b(?:built|compiled) without (?:Intel(?:'s)? )?(?:MK
                       r"(?:enabled|compiled in|available in this build)|\bMKL Library compile flag was not defined")
 
 def _without(m: re.Match, _) -> BuiltWithoutMkl | object:
-    from mkldoctor.explain.catalogue import ERRORISH
-
     # an error the program stops with; a build's status line ("-- Building without MKL") is no failure
     return BuiltWithoutMkl(m.string.strip()) if ERRORISH.search(m.string) else NOT_MINE
 

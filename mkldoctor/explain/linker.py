@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
-from mkldoctor.explain.events import Parsed, UndefinedSymbol
+from mkldoctor.explain.events import NeededNotFound, Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.edits import Edit
@@ -375,15 +375,13 @@ def _few(symbols: list[str]) -> str:
 
 
 def _intel_runtime(hidden: list[HiddenForDso], events: Parsed) -> Finding:
-    from mkldoctor.explain.events import NeededNotFound
-
     needs = list(dict.fromkeys(e.soname for e in events.of(NeededNotFound) if e.soname.startswith(_INTEL_RUNTIME)))
     archive = hidden[0].archive
     return Finding(
         "intel-runtime-mixed", "error",
         f"a library built with Intel's compiler needs its runtime's shared libraries, and the link took {os.path.basename(archive)}",
         (f"ld: hidden symbol {hidden[0].symbol} in {archive} is referenced by a shared library",
-         *([f"and ld did not find {', '.join(needs[:4])}, which that library needs" for _ in (1,) if needs]),
+         *((f"and ld did not find {', '.join(needs[:4])}, which that library needs",) if needs else ()),
          "the static runtime's names are hidden and cannot serve a shared library: the shared runtime of the same compiler "
          "release must be on the link (its lib folder), as its environment script sets up; a build whose MKL or compiler "
          "folders were written by hand (or come from two releases) misses it"),
