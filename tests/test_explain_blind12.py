@@ -114,3 +114,27 @@ def test_gold_lines_of_a_wrap_width_stay_one_message_each():
     assert len(lines[1]) == 140  # the width of the line before the one that was lost
     parsed = logparse.parse_bytes(("\n".join(lines) + "\n").encode())
     assert sorted({e.symbol for e in parsed.events if hasattr(e, "symbol")}) == sorted(names)
+
+
+def test_a_wrappers_line_that_only_says_it_failed_joins_the_failure_it_follows(tmp_path):
+    """One finding per failure: after a failure explained, a test runner's or a tool's own line that names nothing of a
+    cause (``The meson log shows the following error:`` of xtb#402, over the lines it quotes) is that failure's
+    consequence, said in its evidence; a line with a cause's words stays a failure of its own, and a
+    log whose failure nothing explains still says the line."""
+    (tmp_path / "dep.c").write_text("int dep(void) { return 0; }\n")
+    (tmp_path / "main.c").write_text("int dep(void);\nint main(void) { return dep(); }\n")
+    for step in (["gcc", "-shared", "-fPIC", "dep.c", "-o", "libmkl_fake.so"], ["gcc", "main.c", "-L.", "-lmkl_fake", "-o", "main"]):
+        assert _sh(step, tmp_path).returncode == 0
+    (tmp_path / "libmkl_fake.so").unlink()
+    ran = _sh(["./main"], tmp_path)
+    assert ran.returncode != 0 and "cannot open shared object file" in ran.stderr
+    wrapper = "The meson log shows the following error:\n"
+    [finding] = errors_of(wrapper + ran.stderr)
+    assert finding.id == "loader-cannot-find"
+    assert any("consequence" in line and "shows the following error" in line for line in finding.evidence)
+    # a line that says a cause of its own is no consequence
+    cause = "ERROR: the frobnicator could not start\n"
+    assert sorted(f.id for f in errors_of(ran.stderr + cause)) == ["loader-cannot-find", "unrecognised-failure"]
+    # alone, the wrapper's line is still a failure nobody explained: never silent
+    [alone] = errors_of(wrapper)
+    assert alone.id == "unrecognised-failure" and "shows the following error" in alone.title

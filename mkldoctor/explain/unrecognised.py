@@ -9,6 +9,7 @@ adds it to the finding it follows, as that failure's consequence.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from mkldoctor.explain.catalogue import FollowOn, Unrecognised
@@ -18,6 +19,29 @@ from mkldoctor.findings import Finding
 
 MAX_UNRECOGNISED_FINDINGS = 10
 ECHOES_ONLY = "the log says the build failed, but not why in a form mkldoctor recognises"
+
+# The words of a failure's own cause. An error line with none of them only says that a step failed ("ERROR: Package
+# FFTW errored during testing", "The meson log shows the following error:"), as does the head of CMake's message over
+# the lines that say why: in a log whose failure is explained, such a line is that failure's consequence.
+_CAUSE_WORDS = re.compile(
+    r"(?i)undefined|unresolved|cannot|can't|could not|couldn't|unable|not found|notfound|no such|missing|not exist|fatal|"
+    r"symbol|segmentation|illegal|abort|dumped|incorrect|invalid|mismatch|conflict|denied|permission|version|"
+    r"\.(?:so|dll|dylib|lib|a|h|hpp)\b|\blib[a-z]|mkl|omp|blas|lapack|tbb|intel")
+_CMAKE_HEAD = re.compile(r"^\s*CMake (?:Error|Warning)(?: \(dev\))? at \S.*:\d+ \(\w+\):\s*$")
+
+
+def _says_only_that_it_failed(line: str) -> bool:
+    return bool(_CMAKE_HEAD.match(line)) or not _CAUSE_WORDS.search(line)
+
+
+def _explained(found: list[Finding]) -> bool:
+    """True when a finding other than the fallbacks' explains a failure of the log."""
+    return any(f.severity == "error" and f.id != "unrecognised-failure" for f in found)
+
+
+def _consequences(events: Parsed, explained: bool) -> list:
+    """The unclaimed error lines that only say a step failed, in a log whose failure a finding explains."""
+    return [e for e in events.of(Unrecognised) if _says_only_that_it_failed(e.line)] if explained else []
 
 
 def rust_link_failed(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
@@ -50,7 +74,8 @@ def unrecognised(event, ctx: Context) -> Finding:
 def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
     """Each error line that no signature claimed, and a failure said only by its echoes."""
     out = []
-    lines = events.of(Unrecognised)
+    joined = _consequences(events, _explained(found))
+    lines = [e for e in events.of(Unrecognised) if e not in joined]
     out += [unrecognised(event, ctx) for event in lines[:MAX_UNRECOGNISED_FINDINGS]]
     if len(lines) > MAX_UNRECOGNISED_FINDINGS:
         out.append(Finding("unrecognised-failure", "error", f"{len(lines) - MAX_UNRECOGNISED_FINDINGS} more unrecognised error lines",
@@ -73,10 +98,11 @@ MAX_ECHOES = 4  # echo lines said per finding
 
 
 def join_echoes(findings: list[Finding], events: Parsed) -> list[Finding]:
-    """Each echo of a failure (a :class:`FollowOn` line) joins the error finding it follows in the log, as the
-    consequence of that failure: the finding whose own log lines come last before it (the first error finding when
-    the findings' lines are unknown)."""
-    echoes = [e for e in events.of(FollowOn) if events.first_line.get(e, 0)]
+    """Each echo of a failure (a :class:`FollowOn` line, or an unclaimed error line that only says a step failed in a
+    log whose failure is explained) joins the error finding it follows in the log, as the consequence of that failure:
+    the finding whose own log lines come last before it (the first error finding when the findings' lines are unknown)."""
+    echoes = [e for e in (*events.of(FollowOn), *_consequences(events, _explained(findings))) if events.first_line.get(e, 0)]
+    echoes.sort(key=lambda e: events.first_line[e])
     errors = [i for i, f in enumerate(findings) if f.severity == "error" and f.title != ECHOES_ONLY]
     if not echoes or not errors:
         return findings
