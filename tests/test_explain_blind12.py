@@ -79,6 +79,26 @@ def test_a_finders_own_cmake_error_and_the_variable_it_expands_unquoted(tmp_path
     assert fixed.returncode == 0, fixed.stderr
 
 
+def test_a_projects_own_words_with_mkl_last_and_cmakes_head_over_them(tmp_path):
+    """MegEngine's cmake/mkl.cmake says ``Can not find MKL`` when MKL's headers are not where it looks (#479: the
+    mkl-include package was not unpacked): the project's finder, the name last in its words, read with CMake's head
+    of the message (the public log, cut, had that head after the words: tests/data/explain_corpus/blind12.json)."""
+    (tmp_path / "cmake").mkdir()
+    (tmp_path / "cmake/mkl.cmake").write_text('find_path(MKL_INCLUDE_DIR mkl_cblas.h PATHS ${MKL_ROOT}/include NO_DEFAULT_PATH)\n'
+                                              'if(NOT MKL_INCLUDE_DIR)\n  message(FATAL_ERROR "Can not find MKL")\nendif()\n')
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.13)\nproject(p NONE)\ninclude(cmake/mkl.cmake)\n")
+    failed = _sh(["cmake", "-S", ".", "-B", "build", f"-DMKL_ROOT={tmp_path / 'none'}"], tmp_path)
+    assert failed.returncode != 0 and "Can not find MKL" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "mkl-finder-failed" and "Can not find MKL" in finding.title, flat(finding)
+    assert "cmake/mkl.cmake:3" in finding.title, flat(finding)
+    assert any("MKL_ROOT" in line for line in finding.fix)
+    (tmp_path / "mkl/include").mkdir(parents=True)
+    (tmp_path / "mkl/include/mkl_cblas.h").write_text("")
+    fixed = _sh(["cmake", "-S", ".", "-B", "build2", f"-DMKL_ROOT={tmp_path / 'mkl'}"], tmp_path)
+    assert fixed.returncode == 0, fixed.stderr
+
+
 def test_a_program_built_without_mkl_and_a_build_that_only_says_so():
     [finding] = errors_of("Error: MKL Library compile flag was not defined for ULMAT as pressure solver.\n")
     assert finding.id == "program-built-without-mkl" and "rebuild" in finding.fix[0]

@@ -175,6 +175,8 @@ AFTER = {
     "cmake-pytorch-findmkl-if-unix-and-empty-use-static-mkl-143980": ("tool-mkl-code-crashed", "Unknown arguments"),
     "python-nutils-pip-mkl-not-on-loader-path-wsl-673": ("mkl-rt-name-not-found", "fix:LD_LIBRARY_PATH=<python prefix>/lib"),
     "link-fds-built-without-mkl-ulmat-13609": ("program-built-without-mkl", "fix:rebuild the program with its MKL option"),
+    "cmake-megengine-mkl-include-package-missing-479": ("mkl-finder-failed", "Can not find MKL"),
+    "meson-xtb-ifort-find-library-mkl-intel-thread-kmpc-402": ("mkl-finder-failed", "meson log shows the following error"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

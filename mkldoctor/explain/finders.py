@@ -61,6 +61,8 @@ def _said(m: re.Match, before) -> FinderSaid | None:
 
 
 _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
+                      # a project's own words, the name last: "Can not find MKL" (MegEngine's cmake/mkl.cmake)
+                      rf"|{_NOT_FOUND} (?:the )?(?:Intel )?(?:MKL|oneMKL)\b(?![.\w])"
                       # CMake's cache value of a search that failed (LAPACK_libiomp5md_LIBRARY-NOTFOUND); meson's error() of
                       # a project's own check ("Problem encountered: MKL not supported for this compiler")
                       rf"|\w*(?:mkl|iomp5)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT}"

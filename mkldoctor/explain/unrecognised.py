@@ -27,7 +27,7 @@ _CAUSE_WORDS = re.compile(
     r"(?i)undefined|unresolved|cannot|can't|could not|couldn't|unable|not found|notfound|no such|missing|not exist|fatal|"
     r"symbol|segmentation|illegal|abort|dumped|incorrect|invalid|mismatch|conflict|denied|permission|version|"
     r"\.(?:so|dll|dylib|lib|a|h|hpp)\b|\blib[a-z]|mkl|omp|blas|lapack|tbb|intel")
-_CMAKE_HEAD = re.compile(r"^\s*CMake (?:Error|Warning)(?: \(dev\))? at \S.*:\d+ \(\w+\):\s*$")
+_CMAKE_HEAD = re.compile(r"^\s*CMake (?:Error|Warning)(?: \(dev\))? at \S.*:\d+ ?\(\w+\):\s*$")
 
 
 def _says_only_that_it_failed(line: str) -> bool:
