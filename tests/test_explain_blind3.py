@@ -177,6 +177,7 @@ AFTER = {
     "link-fds-built-without-mkl-ulmat-13609": ("program-built-without-mkl", "fix:rebuild the program with its MKL option"),
     "cmake-megengine-mkl-include-package-missing-479": ("mkl-finder-failed", "Can not find MKL"),
     "meson-xtb-ifort-find-library-mkl-intel-thread-kmpc-402": ("mkl-finder-failed", "meson log shows the following error"),
+    "cmake-onemkl-interfaces-tests-need-reference-cblas-onemath-451": ("dependency-not-mkl", "fix:-DBUILD_FUNCTIONAL_TESTS=OFF"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

@@ -117,7 +117,7 @@ class Signature:
 def _families():
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runtime, symver, toolcrash, windows)
-    from mkldoctor.explain import apichange, fileclash, rtnames  # before finders': "mkl_rt not found" is a program's own search by name
+    from mkldoctor.explain import apichange, fileclash, otherdeps, rtnames  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
@@ -125,7 +125,7 @@ def _families():
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
     return (binformat, runtime, windows, symver, platforms, hosts, cpu, msvc, linker, cargo, configure, build, dlsym, jvm, mathhosts, meson,
-            pkgmanagers, fileclash, rtnames, finders, toolcrash, crash, pardiso, dfti, pymkl, resources, apichange, echoes)
+            pkgmanagers, fileclash, rtnames, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, resources, apichange, echoes)
 
 
 @lru_cache(maxsize=1)
@@ -160,14 +160,14 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
-    from mkldoctor.explain import apichange, crash, dfti, fileclash, linkkind, pardiso, pymkl, resources, rtnames, symver, toolcrash
+    from mkldoctor.explain import apichange, crash, dfti, fileclash, linkkind, otherdeps, pardiso, pymkl, resources, rtnames, symver, toolcrash
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
             binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, linkkind.diagnose, linker.diagnose,
             cargo.diagnose, configure.diagnose, build.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
             dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose,
-            pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose)
+            pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -88,4 +88,7 @@ EXPLAIN = (
     _r("package-file-conflict", "Two packages install the same file of MKL's family",
        "vcpkg refuses, conda clobbers: Intel's OpenMP runtime and LLVM's under one name (libiomp5md.dll) are not the same.",
        "Keep one OpenMP runtime per tree or environment (intel-openmp where MKL is used)."),
+    _r("dependency-not-mkl", "The build stopped at a package that is not MKL",
+       "CMake could not find another package the project requires (a reference CBLAS for its tests, say): MKL is not the cause.",
+       "Install that package or point CMake at it, or turn off the part of the project that asks for it."),
 )

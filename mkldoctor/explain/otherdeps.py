@@ -1,0 +1,96 @@
+"""A build that stopped at a package that is not MKL: CMake's ``Could NOT find CBLAS (missing: CBLAS_file)`` in a
+project that uses MKL (oneMath#451: its unit tests look for a reference CBLAS to compare MKL's results with).
+
+The failure is real, and MKL is not its cause: the finding names the package and the ``find_package`` call that
+asked for it (from CMake's call stack), so that the user installs that package, points CMake at it, or turns off the
+part of the project that wants it. MKL's own finders (``Could NOT find MKL``, BLAS, LAPACK, OpenMP) are
+:mod:`finders`' and :mod:`build`'s; this reads only a CMake error about another package.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.finders import CMAKE_AT
+from mkldoctor.findings import Finding
+
+# packages whose search is MKL's, or its threading's: other families read them
+_MKL_FAMILY = re.compile(r"(?i)mkl|^(?:blas|lapack|tplmkl|openmp\w*|omp\w*|iomp\w*|tbb|intel\w*|threads)$")
+_NEAR_MKL = {"CBLAS": "cblas.h with a libcblas", "LAPACKE": "lapacke.h with a liblapacke"}
+_CALL = re.compile(r"^\s*(?P<file>\S.*?):(?P<line>\d+) \(find_package\)")
+
+
+@dataclass(frozen=True, slots=True)
+class OtherPackageMissing:
+    """CMake's error for a package the project requires that is not MKL, with the ``find_package`` call that asked."""
+
+    package: str
+    line: str
+    caller: str = ""  # "tests/unit_tests/CMakeLists.txt:21", the last find_package frame of the call stack
+    wants: int = field(default=8, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "OtherPackageMissing":
+        callers = []
+        for line in lines:
+            if not line.startswith(" ") and "Call Stack" not in line:
+                break  # the message and its call stack are indented under CMake's head
+            call = _CALL.match(line)
+            if call:
+                callers.append(f"{call.group('file')}:{call.group('line')}")
+        # the first frame is inside the find module; the project's own call of find_package is the last such frame
+        return replace(self, caller=callers[-1] if callers else "", wants=0)
+
+
+def _missing(m: re.Match, before) -> OtherPackageMissing | object:
+    package = m.group("package")
+    if _MKL_FAMILY.search(package):
+        return NOT_MINE
+    # a CMake error (the head on a line before), not a status line of a search that may be optional
+    if not any(CMAKE_AT.search(line) and "Error" in line for line in list(before)[-3:]):
+        return NOT_MINE
+    return OtherPackageMissing(package, m.string.strip())
+
+
+SIGNATURES = (
+    Signature("cmake-other-package-not-found", "otherdeps", "Could NOT find",
+              re.compile(r"^\s*Could NOT find (?P<package>[A-Za-z][\w.+-]*)"), _missing),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(OtherPackageMissing)
+    if not said:
+        return []
+    first = said[0]
+    where = f" ({first.caller})" if first.caller else ""
+    evidence = [f"CMake says: {first.line[:200]}"]
+    if first.caller:
+        evidence.append(f"the project asks for {first.package} at {first.caller} (the last find_package of CMake's call stack)")
+    evidence.append(f"{first.package} is not MKL: MKL's own search did not fail here")
+    near = _NEAR_MKL.get(first.package.upper())
+    if near:
+        evidence.append(f"a {first.package} finder looks for a package of its own name ({near}); MKL has those functions "
+                        "in its own libraries and headers (mkl_cblas.h, mkl_lapacke.h), so it does not stand in for it; "
+                        "a project that wants both uses that package as a reference to check MKL's results")
+    part = re.search(r"(?i)\b(?:tests?|unit_tests|examples?|benchmarks?|docs?)\b", first.caller)
+    fix = [f"install {first.package}'s development package, or point CMake at the one you have: cmake "
+           f"-D{first.package}_ROOT=<its prefix> (or -DCMAKE_PREFIX_PATH=<its prefix>), then configure again"]
+    if part:
+        fix.insert(0, f"the call is in the project's {part.group(0)} ({first.caller}): turn that part off with the project's "
+                      "option for it (grep -n 'option(' CMakeLists.txt: BUILD_TESTING=OFF, or the project's own, such as "
+                      "oneMath's -DBUILD_FUNCTIONAL_TESTS=OFF), or install the package")
+    fix.append("rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache")
+    return [Finding(
+        "dependency-not-mkl", "error", f"the build stopped at a package that is not MKL: {first.package} was not found{where}",
+        tuple(evidence), tuple(fix),
+        "CMake stops at the first package a project requires and cannot find. In a project built with MKL, that package "
+        "may be another: a reference BLAS for its tests, a compiler's runtime, a library its examples use. MKL is then not "
+        "the cause, and no MKL setting fixes it.",
+        (f"cmake --debug-find-pkg={first.package} <source dir>   # each folder find_package tried (CMake 3.23+)",),
+        locations=ctx.located([first], f"CMake could not find {first.package}"),
+    )]
