@@ -5,6 +5,7 @@ option that leaves the tests out configures."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 from tests.test_explain_families import clean_env, errors_of, flat
@@ -48,3 +49,24 @@ def test_mkls_own_search_and_a_search_that_may_fail_are_not_read_as_another_pack
     # find_package without REQUIRED says so as a status line and goes on: no failure of its own
     status = "-- Could NOT find CBLAS (missing: CBLAS_file)\n-- Configuring done\n"
     assert all(f.id != "dependency-not-mkl" for f in errors_of(status))
+
+
+def test_mesons_dependency_that_is_not_mkl_is_named_with_its_file(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "meson.build").write_text("project('p', 'c')\nif get_option('tests')\n  subdir('tests')\nendif\n")
+    (tmp_path / "meson_options.txt").write_text("option('tests', type: 'boolean', value: true)\n")
+    (tmp_path / "tests/meson.build").write_text("cblas = dependency('cblas')\n")
+    meson = str(Path(sys.executable).with_name("meson"))
+    env = clean_env(PKG_CONFIG_PATH="", PKG_CONFIG_LIBDIR=str(tmp_path / "none"))
+    failed = subprocess.run([meson, "setup", "build"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert failed.returncode != 0 and 'Dependency "cblas" not found' in failed.stdout, failed.stdout
+    [finding] = errors_of(failed.stdout)
+    assert finding.id == "dependency-not-mkl" and "tests/meson.build:1" in finding.title, flat(finding)
+    assert "-D<option>=false" in finding.fix[0] and "CMakeCache" not in flat(finding)
+    fixed = subprocess.run([meson, "setup", "build2", "-Dtests=false"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert fixed.returncode == 0, fixed.stdout
+
+
+def test_a_mesons_blas_dependency_is_not_read_as_another_package():
+    log = 'meson.build:5:0: ERROR: Dependency "openblas" not found, tried pkgconfig and cmake\n'
+    assert all(f.id != "dependency-not-mkl" for f in errors_of(log))

@@ -1,5 +1,6 @@
 """A build that stopped at a package that is not MKL: CMake's ``Could NOT find CBLAS (missing: CBLAS_file)`` in a
-project that uses MKL (oneMath#451: its unit tests look for a reference CBLAS to compare MKL's results with).
+project that uses MKL (oneMath#451: its unit tests look for a reference CBLAS to compare MKL's results with), meson's
+``meson.build:12:0: ERROR: Dependency "cblas" not found, tried pkgconfig and cmake``.
 
 The failure is real, and MKL is not its cause: the finding names the package and the ``find_package`` call that
 asked for it (from CMake's call stack), so that the user installs that package, points CMake at it, or turns off the
@@ -18,8 +19,9 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.finders import CMAKE_AT
 from mkldoctor.findings import Finding
 
-# packages whose search is MKL's, or its threading's: other families read them
-_MKL_FAMILY = re.compile(r"(?i)mkl|^(?:blas|lapack|tplmkl|openmp\w*|omp\w*|iomp\w*|tbb|intel\w*|threads)$")
+# packages whose search is MKL's, a BLAS's (which MKL may be asked to stand in for) or its threading's: other families
+# read them; a reference CBLAS or LAPACKE is a package of its own
+_MKL_FAMILY = re.compile(r"(?i)mkl|^(?:(?!cblas$|lapacke$).*(?:blas|lapack).*|tplmkl|openmp\w*|omp\w*|iomp\w*|tbb|intel\w*|threads)$")
 _NEAR_MKL = {"CBLAS": "cblas.h with a libcblas", "LAPACKE": "lapacke.h with a liblapacke"}
 _CALL = re.compile(r"^\s*(?P<file>\S.*?):(?P<line>\d+) \(find_package\)")
 
@@ -31,6 +33,7 @@ class OtherPackageMissing:
     package: str
     line: str
     caller: str = ""  # "tests/unit_tests/CMakeLists.txt:21", the last find_package frame of the call stack
+    tool: str = "cmake"
     wants: int = field(default=8, compare=False)
     at: int = field(default=0, compare=False)
 
@@ -56,9 +59,17 @@ def _missing(m: re.Match, before) -> OtherPackageMissing | object:
     return OtherPackageMissing(package, m.string.strip())
 
 
+def _meson(m: re.Match, _) -> OtherPackageMissing | object:
+    if _MKL_FAMILY.search(m.group("package")):
+        return NOT_MINE
+    return OtherPackageMissing(m.group("package"), m.string.strip(), (m.group("where") or "").rsplit(":", 1)[0], "meson", wants=0)
+
+
 SIGNATURES = (
     Signature("cmake-other-package-not-found", "otherdeps", "Could NOT find",
               re.compile(r"^\s*Could NOT find (?P<package>[A-Za-z][\w.+-]*)"), _missing),
+    Signature("meson-other-dependency-not-found", "otherdeps", "not found",
+              re.compile(r"^(?:(?P<where>\S+\.build:\d+:\d+): )?ERROR: Dependency \"(?P<package>[^\"]+)\" not found"), _meson),
 )
 
 
@@ -68,9 +79,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return []
     first = said[0]
     where = f" ({first.caller})" if first.caller else ""
-    evidence = [f"CMake says: {first.line[:200]}"]
+    evidence = [f"{'CMake' if first.tool == 'cmake' else 'meson'} says: {first.line[:200]}"]
     if first.caller:
-        evidence.append(f"the project asks for {first.package} at {first.caller} (the last find_package of CMake's call stack)")
+        evidence.append(f"the project asks for {first.package} at {first.caller}" +
+                        (" (the last find_package of CMake's call stack)" if first.tool == "cmake" else ""))
     evidence.append(f"{first.package} is not MKL: MKL's own search did not fail here")
     near = _NEAR_MKL.get(first.package.upper())
     if near:
@@ -78,19 +90,26 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                         "in its own libraries and headers (mkl_cblas.h, mkl_lapacke.h), so it does not stand in for it; "
                         "a project that wants both uses that package as a reference to check MKL's results")
     part = re.search(r"(?i)\b(?:tests?|unit_tests|examples?|benchmarks?|docs?)\b", first.caller)
+    option = ("grep -n 'option(' CMakeLists.txt: BUILD_TESTING=OFF, or the project's own, such as oneMath's "
+              "-DBUILD_FUNCTIONAL_TESTS=OFF" if first.tool == "cmake" else "meson_options.txt lists them: -D<option>=false")
     fix = [f"install {first.package}'s development package, or point CMake at the one you have: cmake "
-           f"-D{first.package}_ROOT=<its prefix> (or -DCMAKE_PREFIX_PATH=<its prefix>), then configure again"]
+           f"-D{first.package}_ROOT=<its prefix> (or -DCMAKE_PREFIX_PATH=<its prefix>), then configure again"
+           if first.tool == "cmake" else
+           f"install {first.package}'s development package, or point meson at the one you have: its {first.package}.pc "
+           "folder on PKG_CONFIG_PATH (or meson setup -Dpkg_config_path=<folder>), or its CMake package's prefix on "
+           "CMAKE_PREFIX_PATH; then meson setup --wipe <build dir>"]
     if part:
         fix.insert(0, f"the call is in the project's {part.group(0)} ({first.caller}): turn that part off with the project's "
-                      "option for it (grep -n 'option(' CMakeLists.txt: BUILD_TESTING=OFF, or the project's own, such as "
-                      "oneMath's -DBUILD_FUNCTIONAL_TESTS=OFF), or install the package")
-    fix.append("rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache")
+                      f"option for it ({option}), or install the package")
+    if first.tool == "cmake":
+        fix.append("rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache")
     return [Finding(
         "dependency-not-mkl", "error", f"the build stopped at a package that is not MKL: {first.package} was not found{where}",
         tuple(evidence), tuple(fix),
-        "CMake stops at the first package a project requires and cannot find. In a project built with MKL, that package "
+        "CMake and meson stop at the first package a project requires and cannot find. In a project built with MKL, that package "
         "may be another: a reference BLAS for its tests, a compiler's runtime, a library its examples use. MKL is then not "
         "the cause, and no MKL setting fixes it.",
-        (f"cmake --debug-find-pkg={first.package} <source dir>   # each folder find_package tried (CMake 3.23+)",),
-        locations=ctx.located([first], f"CMake could not find {first.package}"),
+        (f"cmake --debug-find-pkg={first.package} <source dir>   # each folder find_package tried (CMake 3.23+)",)
+        if first.tool == "cmake" else (f"pkg-config --modversion {first.package}   # the .pc file meson looks for first",),
+        locations=ctx.located([first], f"{first.tool} could not find {first.package}"),
     )]
