@@ -152,7 +152,8 @@ SIGNATURES = (
               re.compile(r"Invalid (?P<var>MKL_\w+) `(?P<val>[^`]*)`, options are: (?P<opts>.+)$"),
               lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val"), m.group("opts").strip())),
     Signature("header-missing", "build", "No such file or directory",
-              re.compile(r"^(?P<src>[^:\s]+):\d+:\d+: fatal error: (?P<h>[\w/.-]+\.h(?:pp)?): No such file or directory"), _header),
+              re.compile(r"(?:^|\s)(?P<src>[^:\s]+):\d+:\d+: fatal error: (?P<h>[\w/.-]+\.h(?:pp)?): No such file or directory"),
+              _header),
     # Intel's classic compilers (icc, icpc): "../fft3d.h(42): catastrophic error: cannot open source file "mkl_dfti.h""
     Signature("header-missing-icc", "build", "annot open source file",
               re.compile(r"^(?P<src>[^\s(]+)\(\d+\): catastrophic error: cannot open source file \"(?P<h>[\w/.+-]+\.h(?:pp)?)\""), _header),
@@ -300,6 +301,9 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
                "or add -I<MKL prefix>/include to the compile line (CMake: link the target to MKL::MKL, which carries it)",
                "no MKL installed: see the recipe below"]
         recipes = (ctx.recipe("headers"),)
+    if any(d == "/include" or d.startswith("/include/") for e in events for d in (e.includes or ())):
+        fix.insert(0, "the build's MKL folder variable was empty (-I/include): export MKLROOT=<MKL prefix> (or source "
+                      "/opt/intel/oneapi/setvars.sh) and build again; no MKL wanted: turn the build's MKL option off")
     return Finding(
         "mkl-header-not-found", "error", f"the compiler cannot find {', '.join(names[:3])}",
         tuple(evidence), tuple(fix),
@@ -327,6 +331,12 @@ def _compile_line(events: list[HeaderMissing]) -> list[str]:
     event = lines[0]
     mkl_dirs = [d for d in event.includes if "mkl" in d.lower() or "oneapi" in d.lower()]
     mkl_defines = [d for d in event.defines if "MKL" in d.upper()]
+    rootless = [d for d in event.includes if d == "/include" or d.startswith("/include/")]
+    if rootless:  # -I$(MKLROOT)/include with MKLROOT empty
+        return [f"the compile line has -I{rootless[0]}: a variable in front of it was empty (-I$(MKLROOT)/include with "
+                f"MKLROOT unset), so the build's MKL option is on but no MKL was set up where it was built: set MKLROOT to "
+                "the MKL prefix (source /opt/intel/oneapi/setvars.sh), or turn the build's MKL option off (the makefile's "
+                "MKL lines, -D" + (mkl_defines[0] if mkl_defines else "MKL") + ") to build without MKL"]
     if mkl_dirs:
         return [f"the compile line has -I{mkl_dirs[0]}, a folder for MKL's headers, and the compiler did not find "
                 f"{event.header} there: on the machine that compiled, that folder does not hold MKL's headers "

@@ -72,7 +72,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
            "an not ", "an't ", "-as-needed",
-           "Segmentation", "SIGSEGV", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
+           "Segmentation", "SIGSEGV", "ACCESS_VIOLATION", "access violation", "double free", "free(): invalid", "munmap_chunk", "corrupted size", "malloc(): ", "ardiso", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
            "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "No module named", "MKL WARNING",
            "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "not found (required by", ", version ", "without", "MKL not", "MKL support", "MKL is not", "was not defined", "in conflict with", "shared path")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 

@@ -32,7 +32,12 @@ class Crash:
         return replace(self, frames=tuple(lines), wants=0)
 
 
-_CRASH = re.compile(r"(?i)\bsegmentation fault\b|\bSIGSEGV\b")
+# Windows' words: Julia's "Exception: EXCEPTION_ACCESS_VIOLATION at 0x... -- mkl_blas_avx2_xsdot" (the frame on its line),
+# Python's ctypes "OSError: exception: access violation reading 0x..."
+# glibc's words for a heap it found corrupted ("double free or corruption (out)", "free(): invalid pointer")
+_CRASH = re.compile(r"(?i)\bsegmentation fault\b|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
+                    r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
+                    r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
 _ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b")
 
 
@@ -68,6 +73,10 @@ SIGNATURES = (
     Signature("crash-sigill", "crash", "SIGILL", _ILLEGAL, _illegal),
     Signature("crash-segmentation-fault", "crash", "Segmentation", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
+    Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
+    Signature("crash-access-violation-words", "crash", "access violation", _CRASH, lambda m, _: Crash(m.string.strip())),
+    *(Signature(f"crash-heap-{i}", "crash", needle, _CRASH, lambda m, _: Crash(m.string.strip()))
+      for i, needle in enumerate(("double free", "free(): invalid", "munmap_chunk", "corrupted size", "malloc(): "))),
 )
 
 _MKL_FRAME = re.compile(r"\b(?:lib)?mkl_\w+|\bMKLMPI_\w+|\bCblacs_\w+|\bblacs_\w+_\b")
@@ -83,8 +92,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     crashes = events.of(Crash)
     if not crashes:
         return out
+    from mkldoctor.explain import pardiso
+
+    if events.of(pardiso.PardisoNamed):
+        return out + [pardiso.crashed(events, crashes[0].line)]
     loaded = {m for e in events.of(JuliaUsing) for m in e.modules}
-    if "MKL" in loaded and loaded & _PYTHON_IN_JULIA and not any(_MKL_FRAME.search("\n".join(c.frames)) for c in crashes):
+    if "MKL" in loaded and loaded & _PYTHON_IN_JULIA:  # whatever the frames: the two BLAS of the session
         return out + [_julia_python(crashes[0], sorted(loaded & _PYTHON_IN_JULIA))]
     return out + _crash(crashes)
 
@@ -117,9 +130,11 @@ def _illegal_finding(said: list[IllegalInstruction]) -> Finding:
 
 
 def _crash(crashes: list[Crash]) -> list[Finding]:
-    crash = next((c for c in crashes if _MKL_FRAME.search("\n".join(c.frames)) or _COMPLEX_FUNCTION.search("\n".join(c.frames))),
-                 crashes[0])
-    text = "\n".join(crash.frames)
+    def text_of(c: Crash) -> str:  # the crash's own line may name the frame (Julia on Windows), then the lines after it
+        return "\n".join((c.line, *c.frames))
+
+    crash = next((c for c in crashes if _MKL_FRAME.search(text_of(c)) or _COMPLEX_FUNCTION.search(text_of(c))), crashes[0])
+    text = text_of(crash)
     if _COMPLEX_FUNCTION.search(text):  # a BLAS function that returns COMPLEX: the calling convention, whichever BLAS it is
         return [_complex_return(crash, text)]
     if not _MKL_FRAME.search(text):

@@ -75,6 +75,7 @@ _FRESH = re.compile(
     r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
     r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|"
     r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
+    r"[\w./+-]+:\d+:(?:\d+:)? (?:fatal )?(?:error|warning|note)\b|"  # a compiler's diagnostic: "mklmpi-impl.c:87:25: error: ..."
     r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)|"
     # a shell's prompt after a program's last line: conda's "(env) ...", "user@host:~$", "PS C:\\>"
     r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:)"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -22,11 +22,55 @@ class PardisoError:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class PardisoNamed:
+    """A line that names PARDISO (a program, a frame, a wrapper's call: ``self._mkl_pardiso(``, ``mkl_pardisot_single``),
+    kept to read a crash in the same log as PARDISO's."""
+
+    line: str
+
+
+def _named(m: re.Match, _) -> PardisoNamed | object:
+    # context only: an error line that names PARDISO is another signature's, or stays an unrecognised error
+    return NOT_MINE if ERRORISH.search(m.string) else PardisoNamed(m.string.strip()[:200])
+
+
 SIGNATURES = (
     Signature("pardiso-error-code", "pardiso", "rror",
               re.compile(r"(?i)pardiso\b.*?\berror(?: code)?[ :=]*(?P<code>-\d+)\b"),
               lambda m, _: PardisoError(int(m.group("code")) if len(m.group("code")) < 8 else 0, m.string.strip()[:300])),
+    Signature("pardiso-named", "pardiso", "ardiso", re.compile(r"(?i)pardiso"), _named),
 )
+
+
+def crashed(events: Parsed, crash_line: str) -> Finding:
+    """A crash, an access violation or a corrupted heap in a log that names PARDISO: arrays that PARDISO reads otherwise
+    than the caller wrote them (GALAHAD#121: single precision undone by iparm(1)=0; PyPardiso#77: 64-bit indices)."""
+    named = [e.line for e in events.of(PardisoNamed)]
+    text = "\n".join(named + [crash_line])
+    single = re.search(r"(?i)single|float32|\bsp\b|iparm\W*(?:28|\[27\])", text) is not None
+    width = ("the index arrays' integer width: MKL's pardiso reads ia, ja and perm as MKL_INT, 32-bit with the LP64 interface "
+             "(pardiso_64 takes 64-bit ones); 64-bit arrays (numpy's int64, SciPy's sparse arrays' indices) are read as "
+             "pairs of 32-bit values, past their end: convert them (ia.astype(np.int32)) or call pardiso_64")
+    precision = ("the precision: iparm(28) = 1 (iparm[27] from C) makes PARDISO read single-precision (float) values, but "
+                 "iparm(1) = 0 sets every iparm to its default, iparm(28) = 0 (double) among them: float arrays are then "
+                 "read as double, past their end (NaN, a corrupted heap); set iparm(1) = 1 with iparm(28) = 1, or pass double "
+                 "arrays")
+    causes = [precision, width] if single else [width, precision]
+    return Finding(
+        "mkl-pardiso-arrays", "error",
+        "the program crashed in a run of MKL PARDISO: most often arrays PARDISO reads with another type or size than the "
+        "caller gave (the index width, the precision)",
+        (crash_line[:200], *(f"the log names PARDISO: {line}" for line in named[:2])),
+        (*causes,
+         "the indexing: iparm(35) = 1 for zero-based ia/ja (C, Python), 0 for one-based (Fortran); a mismatch reads out of "
+         "bounds",
+         "msglvl = 1 and MKL_VERBOSE=1 print PARDISO's phases and the parameters it was given"),
+        "PARDISO takes its arrays as raw pointers: the integer width comes from the interface (pardiso or pardiso_64) and the "
+        "value type from iparm, not from the arrays. A mismatch reads or writes past them: a crash, NaN, or a heap that "
+        "glibc finds corrupted later.",
+        ("python -c \"import numpy as np; print(A.indptr.dtype, A.indices.dtype, A.dtype)\"   # a SciPy matrix's index and value types",),
+    )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:

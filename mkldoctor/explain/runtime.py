@@ -100,7 +100,8 @@ SIGNATURES = (
               lambda m, _: ThreadingConflict("INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)")),
     # the "OMP: " prefix is often cut from a pasted line ("MP: Error #15", "P: Error #15", or none)
     Signature("omp-duplicate", "runtime", "Error #15",
-              re.compile(r"Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?) already initialized"),
+              # a log wrapped at 70 columns ends the line after the second name ("... but found libomp.dylib" / "already initialized.")
+              re.compile(r"Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?)(?: already initialized|\s*$)"),
               lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
     Signature("omp-assertion", "runtime", "Error #13",
               re.compile(r"Error #13: Assertion failure at (?P<src>[\w.]+\(\d+\))"),

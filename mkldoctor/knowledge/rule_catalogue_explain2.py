@@ -91,4 +91,7 @@ EXPLAIN = (
     _r("dependency-not-mkl", "The build stopped at a package that is not MKL",
        "CMake could not find another package the project requires (a reference CBLAS for its tests, say): MKL is not the cause.",
        "Install that package or point CMake at it, or turn off the part of the project that asks for it."),
+    _r("mkl-pardiso-arrays", "A crash in a run of MKL PARDISO: its arrays read with another type or size",
+       "64-bit index arrays given to the LP64 pardiso, or float values read as double when iparm(1)=0 reset iparm(28).",
+       "Pass 32-bit indices (or call pardiso_64), and set iparm(1)=1 with iparm(28)=1 for single precision."),
 )
