@@ -60,3 +60,71 @@ def test_a_heap_glibc_found_corrupted_is_a_crash_and_in_a_pardiso_run_its_arrays
     # a Python wrapper's call of pardiso and an access violation (PyPardiso#77): the index width first
     [wrapped] = errors_of("... in _call_pardiso\n  self._mkl_pardiso( ...\nOSError: exception: access violation reading 0x1B50671E300\n")
     assert wrapped.id == "mkl-pardiso-arrays" and "pardiso_64" in wrapped.fix[0]
+
+
+def test_a_crash_whose_frames_are_an_openmp_runtimes_is_said_as_one(tmp_path):
+    """jnumpy#22: a segmentation fault in libiomp5's __kmp_env_blk_init (Julia's MKL_jll runtime met another package's).
+    Produced: a crash inside GCC's libgomp, its backtrace from gdb."""
+    (tmp_path / "t.c").write_text("#include <omp.h>\nint main(void) { omp_set_lock((omp_lock_t *)0); return 0; }\n")
+    assert subprocess.run(["gcc", "-fopenmp", "t.c", "-o", "t"], cwd=tmp_path).returncode == 0
+    bt = subprocess.run(["gdb", "-batch", "-ex", "run", "-ex", "bt", "./t"], cwd=tmp_path, capture_output=True, text=True)
+    assert "libgomp" in bt.stdout and "SIGSEGV" in bt.stdout, bt.stdout
+    [finding] = errors_of(bt.stdout)
+    assert finding.id == "openmp-runtime-crashed" and "libgomp.so.1" in finding.title, flat(finding)
+    # the program crashed in its own code: no runtime is named
+    (tmp_path / "own.c").write_text("int main(void) { return *(volatile int *)0; }\n")
+    assert subprocess.run(["gcc", "own.c", "-o", "own"], cwd=tmp_path).returncode == 0
+    own = subprocess.run(["gdb", "-batch", "-ex", "run", "-ex", "bt", "./own"], cwd=tmp_path, capture_output=True, text=True)
+    assert [f.id for f in errors_of(own.stdout)] == ["program-crashed"], own.stdout
+
+
+COPY = """#include <stdlib.h>
+#include <mkl_cblas.h>
+int main(int argc, char **argv) {
+    int n = atoi(argv[1]);
+    double *x = calloc(64, sizeof(double)), *y = malloc(16 * sizeof(double));
+    cblas_dcopy(n, x, 1, y, 1);
+    free(x); free(y);
+    return 0;
+}
+"""
+
+
+def test_valgrinds_report_with_mkls_frames_is_read(tmp_path, mkl):
+    """Trilinos#3497: valgrind's invalid writes in MKL 2018's ?geev frames (a known fault of that release). Produced: a
+    cblas_dcopy told one element more than its destination holds, run under valgrind with the pinned wheel; the right
+    count runs clean."""
+    rt = next(mkl.pip_lib.glob("libmkl_rt.so.*"))
+    build = ["gcc", "t.c", f"-I{mkl.pip / 'include'}", str(rt), f"-Wl,-rpath,{mkl.pip_lib}", "-o", "t"]
+    (tmp_path / "t.c").write_text(COPY)
+    assert subprocess.run(build, cwd=tmp_path).returncode == 0
+    env = clean_env(MKL_THREADING_LAYER="SEQUENTIAL")
+    over = subprocess.run(["valgrind", "./t", "17"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert "Invalid write" in over.stderr and "mkl_blas" in over.stderr, over.stderr
+    [finding] = errors_of(over.stderr)
+    assert finding.id == "mkl-memory-error" and "invalid write" in finding.title and "dcopy" in finding.title, flat(finding)
+    clean = subprocess.run(["valgrind", "--error-exitcode=3", "./t", "16"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert clean.returncode == 0 and not errors_of(clean.stderr), clean.stderr
+
+
+def test_a_known_fault_of_the_release_the_frames_path_names_is_said():
+    from mkldoctor.knowledge import broken
+
+    assert broken.routine_bugs("mkl_lapack_dgeev", "2018.2.199") and broken.routine_bugs("SGEES", "2018.0")
+    assert not broken.routine_bugs("mkl_lapack_dgeev", "2018.4") and not broken.routine_bugs("dgemm_", "2018.2")
+
+
+def test_theanos_and_aesaras_own_words_for_their_blas_flags():
+    """Theano#6599's fallback warning and aesara#1249's compile error (public logs: neither package is installed here);
+    the same 'library X is not found.' without either package's lines stays a project's own search."""
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    [warned] = explain(logparse.parse_bytes(b"WARNING (theano.tensor.blas): Using NumPy C-API based implementation for BLAS functions.\n"), [])
+    # a warning: the program runs, slower
+    assert warned.id == "theano-blas-flags" and warned.severity == "warning" and "theano.config.blas.ldflags" in flat(warned)
+    aesara = ("You can find the C code in this temporary file: C:\\Users\\u\\AppData\\Local\\Temp\\aesara_compilation_error_cqab8ef9\n"
+              "library mkl_rt is not found.\n")
+    [finding] = errors_of(aesara)
+    assert finding.id == "theano-blas-flags" and "mkl_rt" in finding.title and '-L"<env>\\Library\\bin"' in flat(finding)
+    assert [f.id for f in explain(logparse.parse_bytes(b"library mkl_rt is not found.\n"), [])] == ["mkl-finder-failed"]

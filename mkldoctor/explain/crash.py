@@ -84,6 +84,9 @@ _BLACS = re.compile(r"libmkl_blacs_(?P<mpi>intelmpi|openmpi|sgimpt|inte\b|open\b
 # the MPI library a frame is in: Open MPI's libmpi.so.40 (.20 before 3.0), its ompi_ names; Intel MPI's and MPICH's .so.12
 _OPEN_MPI = re.compile(r"libmpi\.so\.(?:40|20)\b|\bompi_\w+|libmpi_mpifh")
 _MPICH = re.compile(r"libmpi\.so\.12\b|libmpifort|\bMPIDI_\w+|\bMPIR_\w+")
+# a frame of an OpenMP runtime: Intel's libiomp5 (LLVM's libomp shares its code and names), its __kmp_ internals
+_OMP_LIBRARY = re.compile(r"\blib(?:i?omp5?|gomp)\w*\.(?:so|dylib|dll)[\d.]*")
+_OMP_FRAME = re.compile(rf"{_OMP_LIBRARY.pattern}|\b__kmp_\w+")
 _COMPLEX_FUNCTION = re.compile(r"\bmkl_blas_\w*?_?[cz]dot[cu]\b|\b[cz]dot[cu]_?\b")
 
 
@@ -138,7 +141,8 @@ def _crash(crashes: list[Crash]) -> list[Finding]:
     if _COMPLEX_FUNCTION.search(text):  # a BLAS function that returns COMPLEX: the calling convention, whichever BLAS it is
         return [_complex_return(crash, text)]
     if not _MKL_FRAME.search(text):
-        return [_no_mkl(crash)]
+        runtime = _OMP_LIBRARY.search(text) or _OMP_FRAME.search(text)  # the library's name, else its internals'
+        return [_in_openmp(crash, text, runtime.group(0))] if runtime else [_no_mkl(crash)]
     blacs = _BLACS.search(text)
     if blacs:
         return [_blacs(crash, blacs.group("mpi"), text)]
@@ -210,6 +214,28 @@ def _inside_mkl(crash: Crash, text: str) -> Finding:
         "A crash in MKL's own code is most often the caller's arguments read wrongly (an interface of the other integer "
         "width or calling convention), or a library of another release answering a call.",
         ("MKL_VERBOSE=1 <the program>   # the last call MKL logs before the crash, with its arguments",),
+    )
+
+
+def _in_openmp(crash: Crash, text: str, runtime: str) -> Finding:
+    frames = [f"frame: {line.strip()[:160]}" for line in text.splitlines() if _OMP_FRAME.search(line)][:4]
+    return Finding(
+        "openmp-runtime-crashed", "error",
+        f"the program crashed inside an OpenMP runtime ({runtime}): most often two OpenMP runtimes in one process, where "
+        "code built for one calls into the other",
+        (crash.line, *frames,
+         "Intel's libiomp5 (MKL's threading layer's), LLVM's libomp and GCC's libgomp export the same omp_ and __kmpc_ "
+         "names: the one loaded first serves every later caller, and code initialised by the other crashes in it (a "
+         "package that brings its own runtime: Julia's MKL_jll artifacts, PyTorch's, scikit-learn's wheels)"),
+        ("find which runtimes the process loads: LD_DEBUG=libs <the program> 2>&1 | grep -E 'lib(i?omp|gomp)' (macOS: "
+         "DYLD_PRINT_LIBRARIES=1), or in Python: threadpoolctl.threadpool_info()",
+         "keep one runtime in the process: take the packages from one source (one conda channel, wheels that share a "
+         "runtime), or MKL_THREADING_LAYER=GNU (MKL on libgomp) or SEQUENTIAL beside a GNU-built library",
+         "or change the load order: import the library whose runtime must win first (Julia: import the Python extension "
+         "before `using MKL`)"),
+        "An OpenMP runtime keeps one thread pool and state per process; a second runtime, or code compiled against another "
+        "runtime's internals, meets state it did not set up.",
+        ("MKL_VERBOSE=1 <the program>   # the threading layer MKL took, if MKL ran before the crash",),
     )
 
 

@@ -52,3 +52,33 @@ RELEASES: tuple[BrokenRelease, ...] = (
 def known(symptom: str, platform: str) -> tuple[BrokenRelease, ...]:
     """The releases known to produce ``symptom`` (a finding id) on ``platform``."""
     return tuple(r for r in RELEASES if r.symptom == symptom and r.platform == platform)
+
+
+@dataclass(frozen=True)
+class BrokenRoutine:
+    """An MKL routine known to misbehave in a range of releases, whichever package brought them."""
+
+    routines: tuple[str, ...]  # the LAPACK names, without precision letter: ("geev", "gees")
+    first: str  # the first release with the fault: "2018.0"
+    last: str  # the last: "2018.3"
+    what: str
+    fixed_in: str
+    source: str
+
+
+ROUTINES: tuple[BrokenRoutine, ...] = (
+    # Trilinos' developers traced a GCRODR crash to it and cited Intel's bug-fix list of MKL 2018 Update 4; their fix
+    # queries the optimal LWORK first (trilinos/Trilinos#3497, PRs #3951 and #4007)
+    BrokenRoutine(("geev", "gees"), "2018.0", "2018.3",
+                  "?geev and ?gees called with a valid LWORK smaller than the optimal one read and write past their "
+                  "workspace", "2018.4", "trilinos/Trilinos#3497"),
+)
+
+
+def routine_bugs(routine: str, release: str) -> tuple[BrokenRoutine, ...]:
+    """The known faults of ``routine`` (``mkl_lapack_dgeev``, ``DGEEV``, ``dgeev_``) in MKL ``release`` ("2018.2.199")."""
+    from mkldoctor.knowledge.history import version_key
+
+    name = routine.lower().removeprefix("mkl_lapack_").rstrip("_")
+    return tuple(b for b in ROUTINES if name[1:] in b.routines and name[:1] in "sdcz"
+                 and version_key(b.first) <= version_key(release) < version_key(b.last + ".999999"))
