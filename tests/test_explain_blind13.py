@@ -128,3 +128,50 @@ def test_theanos_and_aesaras_own_words_for_their_blas_flags():
     [finding] = errors_of(aesara)
     assert finding.id == "theano-blas-flags" and "mkl_rt" in finding.title and '-L"<env>\\Library\\bin"' in flat(finding)
     assert [f.id for f in explain(logparse.parse_bytes(b"library mkl_rt is not found.\n"), [])] == ["mkl-finder-failed"]
+
+
+def test_numpys_advice_for_its_failed_extension_is_read_with_the_original_error(tmp_path):
+    """anaconda-issues#11141: numpy's 'Importing the multiarray numpy extension module failed' alone (a conda
+    environment on Windows, not activated). Produced: this numpy, copied without its compiled module; the Windows
+    reading of the public log's lines; a copy with it imports."""
+    import numpy
+    import shutil
+    import sys
+
+    source = Path(numpy.__file__).parent
+    shutil.copytree(source, tmp_path / "numpy", ignore=shutil.ignore_patterns("_multiarray_umath*"))
+    env = clean_env(PYTHONPATH=str(tmp_path))
+    failed = subprocess.run([sys.executable, "-c", "import numpy"], cwd="/", env=env, capture_output=True, text=True)
+    assert failed.returncode != 0 and "numpy C-extensions failed" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "numpy-extension-failed" and "_multiarray_umath" in flat(finding), flat(finding)
+    assert "--force-reinstall numpy" in finding.fix[0]
+    windows = ('  File "c:\\Apps\\Anaconda2\\lib\\site-packages\\numpy\\core\\__init__.py", line 71, in <module>\n'
+               "    raise ImportError(msg)\nImportError:\n\nIMPORTANT: PLEASE READ THIS FOR ADVICE ON HOW TO SOLVE THIS ISSUE!\n\n"
+               "Importing the multiarray numpy extension module failed.  Most\n")
+    [public] = errors_of(windows)
+    assert public.id == "numpy-extension-failed" and "conda activate" in public.fix[0]
+    shutil.rmtree(tmp_path / "numpy")
+    shutil.copytree(source, tmp_path / "numpy")
+    if (source.parent / "numpy.libs").is_dir():  # the wheel's own OpenBLAS, beside the package
+        shutil.copytree(source.parent / "numpy.libs", tmp_path / "numpy.libs")
+    assert subprocess.run([sys.executable, "-c", "import numpy"], cwd="/", env=env).returncode == 0
+
+
+DGEMM_CALL = "void dgemm_(void);\nint main(void) { dgemm_(); return 0; }\n"
+
+
+def test_a_configure_given_one_interface_library_for_blas_is_told_the_three_layers(tmp_path, mkl):
+    """Ipopt#159: 'configure: error: user supplied BLAS library ".../libmkl_intel_ilp64.so" does not work' (COIN-OR's
+    autoconf macro; public line). Produced: the link test such a configure runs, with the interface layer alone,
+    fails; with the three layers it links."""
+    [finding] = errors_of('configure: error: user supplied BLAS library "/opt/mkl/lib/64/libmkl_intel_ilp64.so" does not work\n')
+    assert finding.id == "mkl-library-list-incomplete", flat(finding)
+    assert "no MKL threading and no core layer" in flat(finding) and "mkl_intel_lp64" in flat(finding)
+    (tmp_path / "t.c").write_text(DGEMM_CALL)
+    lib = {name: next(mkl.pip_lib.glob(f"libmkl_{name}.so.*")) for name in ("intel_lp64", "sequential", "core")}
+    alone = subprocess.run(["gcc", "t.c", str(lib["intel_lp64"]), "-o", "t"], cwd=tmp_path, capture_output=True, text=True)
+    assert alone.returncode != 0 and "undefined reference" in alone.stderr
+    layers = subprocess.run(["gcc", "t.c", *map(str, lib.values()), "-lpthread", "-lm", "-ldl", "-o", "t"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert layers.returncode == 0, layers.stderr

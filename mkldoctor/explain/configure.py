@@ -96,6 +96,10 @@ SIGNATURES = (
     Signature("configure-blas-list-rejected", "configure", "annot ",
               re.compile(r"--with-(?:blas-lapack|blaslapack|blas|lapack)[\w-]*=\S*,?\s+but (?P<list>.*?) cannot be used"),
               _list_rejected),
+    # autoconf's BLAS macros (COIN-OR's Ipopt): 'configure: error: user supplied BLAS library "<list>" does not work'
+    Signature("configure-user-blas-does-not-work", "configure", "does not work",
+              re.compile(r"user supplied (?:BLAS|LAPACK|BLAS/LAPACK|Lapack|Blas) library \"(?P<list>[^\"]+)\" does not work"),
+              _list_rejected),
     Signature("cmake-source-dir-assignment", "configure", "CMake Error: The source directory",
               re.compile(r"CMake Error: The source directory \"(?P<path>[^\"]*=[^\"]*)\" does not exist"), _source_dir),
     Signature("cmake-unknown-argument", "configure", "CMake Error: Unknown argument",
@@ -143,8 +147,14 @@ def _list_finding(event: LibraryListRejected) -> Finding:
         fix.append(f"add the runtime to the list: lib{runtimes[0]}.so (Intel's OpenMP is the compiler's: "
                    "<oneapi>/compiler/<ver>/lib, or the environment's lib), or take mkl_sequential instead of the threaded layer")
     if missing:
-        evidence.append(f"the list has no MKL {', '.join(missing)} layer: MKL needs one interface, one threading layer and the core")
+        evidence.append(f"the list has no MKL {' and no '.join(missing)} layer: MKL needs one interface, one threading layer and "
+                        "the core")
         fix.append("give all three layers (mkldoctor link --format flags prints the line for this MKL)")
+    ilp64 = [n for n, lib in given.items() if lib.role == "interface" and lib.integers == "ilp64"]
+    if ilp64:
+        evidence.append(f"{ilp64[0]} is MKL's ILP64 interface (64-bit integers): a package whose code passes 32-bit "
+                        "integers (most C and Fortran packages, unless built with -i8 or -DMKL_ILP64) needs the LP64 one")
+        fix.append(f"unless the package is built for 64-bit integers, name the LP64 interface: {ilp64[0].replace('ilp64', 'lp64')}")
     wrappers = [n for n in event.libraries if re.search(r"libfftw3x?_(?:cdft|\w*intel)\w*\.a$", os.path.basename(n))]
     if wrappers:
         evidence.append(f"{os.path.basename(wrappers[0])} is not one of MKL's shipped libraries: MKL ships the sources of its "
@@ -152,7 +162,7 @@ def _list_finding(event: LibraryListRejected) -> Finding:
                         "imkl-FFTW); MKL's own lib folder has no such file")
         fix.insert(0, f"give the folder where {os.path.basename(wrappers[0])} was built (EasyBuild: the imkl-FFTW module's lib; "
                       "or build it: make -C $MKLROOT/interfaces/fftw3x_cdft libintel64 mpi=<your MPI>)")
-    fix.append("the configure's own log (PETSc: configure.log) shows the link test and the linker's error")
+    fix.append("the configure's own log (autoconf: config.log; PETSc: configure.log) shows the link test and the linker's error")
     return Finding(
         "mkl-library-list-incomplete" if runtimes or missing else "configure-blas-rejected", "error",
         "the configure script's link test rejected the MKL libraries it was given" + (
@@ -161,7 +171,8 @@ def _list_finding(event: LibraryListRejected) -> Finding:
         tuple(evidence), tuple(fix),
         "A configure script links a test program with the BLAS/LAPACK libraries it is given; MKL's list must hold the three "
         "layers and, for a threaded layer, its runtime (libiomp5 for mkl_intel_thread, libgomp for mkl_gnu_thread).",
-        ("grep -n -A20 'Checking for BLAS' configure.log   # the link line and its error",),
+        ("grep -n -A20 'Checking for BLAS' configure.log   # PETSc: the link line and its error",
+         "grep -n -B2 -A12 'dgemm' config.log   # autoconf: the test program's link and its error"),
     )
 
 

@@ -118,7 +118,9 @@ def dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
                 module = (imported.group("plain") or (imported.group("mod") if imported.group("names") == "*" and imported.group("mod")
                                                        else imported.group("names"))).rsplit(".", 1)[-1]
                 break
-    where = next((f.group(1) for line in reversed(list(before)) for f in [re.search(r'File "([^"]+)"', line)] if f), None)
+    # the traceback's last file: Python's 'File "X", line N', pytest's 'X:N: in <module>'
+    where = next((f.group(1) or f.group(2) for line in reversed(list(before))
+                  for f in [re.search(r'File "([^"]+)"|^(\S+\.py):\d+: in ', line)] if f), None)
     detail = m.group(0).strip() + (f" (importing from {where})" if where else "")
     return ForeignLoadFailed("Windows", module or "a DLL", detail)
 

@@ -106,4 +106,7 @@ EXPLAIN = (
     _r("theano-blas-flags", "Theano, Aesara or PyTensor cannot link MKL with its BLAS flags",
        "Its blas__ldflags name a library without its folder, or a layer the environment lacks (mkl_gnu_thread on conda for Windows).",
        "Set blas__ldflags to MKL's folder and layers that exist there, or update the package."),
+    _r("numpy-extension-failed", "numpy's C extension did not load",
+       "numpy's own advice for any failed import of its extension; on Windows most often MKL's DLLs off the search path.",
+       "Activate the environment (Windows, conda); read numpy's original error for the library."),
 )

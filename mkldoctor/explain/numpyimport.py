@@ -1,0 +1,82 @@
+"""numpy's own words when its C extension does not load: ``Importing the multiarray numpy extension module failed.``
+(numpy 1.16 and older) or ``Importing the numpy C-extensions failed.``, under ``IMPORTANT: PLEASE READ THIS FOR ADVICE
+ON HOW TO SOLVE THIS ISSUE!``.
+
+numpy prints it for any failure of that import; the loader's own line (``DLL load failed``, ``libmkl_rt.so.2: cannot
+open shared object file``), where the log has it, says which, and its family explains it. Alone, the message is read
+with the log's platform: on Windows, a conda environment's numpy finds MKL's DLLs (``<env>\\Library\\bin``) only when
+the environment is activated (ContinuumIO/anaconda-issues#11141, #10705; conda's "numpy MKL library load failed").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import NeededNotFound, Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class NumpyImportFailed:
+    line: str
+    original: str = ""  # numpy's "Original error was: ..." under its advice
+    wants: int = field(default=30, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "NumpyImportFailed":
+        said = next((m.group(1).strip() for line in lines for m in [re.search(r"Original error was: (.+)", line)] if m), "")
+        return replace(self, original=said, wants=0)
+
+
+_OWN_MODULE = r"No module named '?numpy\.(?:_?core\.)?_multiarray_umath"
+SIGNATURES = (
+    Signature("numpy-extension-import-failed", "numpyimport", "failed",
+              re.compile(r"Importing the (?:multiarray numpy extension module|numpy C-extensions) failed"),
+              lambda m, _: NumpyImportFailed(m.string.strip())),
+    # the exception's own line under the advice: the same failure
+    Signature("numpy-own-module-missing", "numpyimport", "No module named", re.compile(_OWN_MODULE),
+              lambda m, _: FollowOn(m.string.strip())),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain.origin import log_platform
+    from mkldoctor.explain.platforms import ForeignLoadFailed
+
+    said = events.of(NumpyImportFailed)
+    if not said or events.of(ForeignLoadFailed) or events.of(NeededNotFound):
+        return []  # the loader's own line is in the log: its finding says which library
+    windows = log_platform(events) == "Windows"
+    conda = any(re.search(r"(?i)anaconda|miniconda|miniforge|mambaforge|[\\/]envs[\\/]", p) for p in ctx.places)
+    fix = []
+    if windows:
+        fix.append("start Python from the activated environment: conda activate <env> (or the Anaconda Prompt; an IDE "
+                   "started from it): activation puts <env>\\Library\\bin, where MKL's DLLs are, on PATH; an IDE or a "
+                   "shortcut that starts python.exe directly skips it" if conda or not ctx.places else
+                   "put the folder of numpy's DLLs (MKL's, OpenBLAS's) where Windows looks: conda activate <env>, or "
+                   "os.add_dll_directory(<folder>) before the import")
+    original = next((e.original for e in said if e.original), "")
+    if re.search(_OWN_MODULE, original):
+        fix.append("numpy's compiled module is not in the installed package (a partial install, a copy without its .so "
+                   "files, or numpy's source tree imported in its place): pip install --force-reinstall numpy (conda: "
+                   "conda install --force-reinstall numpy), and start Python outside numpy's source folder")
+    fix += ["read the line numpy prints under its advice ('Original error was: ...'): the library that did not load",
+            "python -c \"import numpy; print(numpy.__file__)\" from another folder: a numpy source tree or another "
+            "Python's numpy found first fails the same way",
+            "a numpy built against another MKL or OpenBLAS than the one installed: reinstall numpy with its BLAS from one "
+            "channel (conda install numpy mkl, or pip install --force-reinstall numpy)"]
+    return [Finding(
+        "numpy-extension-failed", "error", "numpy's C extension did not load" + (
+            ": on Windows, most often its DLLs (MKL's) are not on the search path of an environment that was not activated"
+            if windows else ""),
+        (said[0].line, *((f"numpy's original error: {original[:200]}",) if original else ()),
+         "numpy says this for any failure of its C extension's import; the log does not show the loader's own message, "
+         "which names the library"),
+        tuple(fix),
+        "numpy's C extension links a BLAS (MKL in conda's defaults and Intel's builds, OpenBLAS in the wheels); when it "
+        "or a DLL it needs is not found, numpy's import stops with this advice.",
+        ("python -c \"import numpy\" 2>&1 | tail -3   # the original error under numpy's advice",),
+    )]
