@@ -175,3 +175,46 @@ def test_a_configure_given_one_interface_library_for_blas_is_told_the_three_laye
     layers = subprocess.run(["gcc", "t.c", *map(str, lib.values()), "-lpthread", "-lm", "-ldl", "-o", "t"], cwd=tmp_path,
                             capture_output=True, text=True)
     assert layers.returncode == 0, layers.stderr
+
+
+LAPACK_JAVA = """package com.example.netlib;
+public class Lapack {
+    static native float slamch(String cmach);
+    public static void main(String[] args) {
+        System.load(args[0]);
+        System.out.println(slamch("E"));
+    }
+}
+"""
+
+
+def test_a_jni_method_missing_from_the_library_loaded_is_no_library_not_found(tmp_path):
+    """netlib-java#90: its natives property named mkl_rt.dll, a BLAS, where its JNI wrapper belongs. Produced with a
+    real JVM: a class whose native method is bound to a library of plain C functions; its JNI library runs."""
+    (tmp_path / "Lapack.java").write_text(LAPACK_JAVA)
+    (tmp_path / "blas.c").write_text("float slamch_(const char *c) { return 1.0f; }\n")
+    (tmp_path / "jni.c").write_text("float Java_com_example_netlib_Lapack_slamch(void *env, void *cls, void *s) { return 2.0f; }\n")
+    for source, out in (("blas.c", "libblas_like.so"), ("jni.c", "libwrap.so")):
+        assert subprocess.run(["gcc", "-shared", "-fPIC", source, "-o", out], cwd=tmp_path).returncode == 0
+    failed = subprocess.run(["java", "Lapack.java", str(tmp_path / "libblas_like.so")], cwd=tmp_path, capture_output=True, text=True)
+    assert "UnsatisfiedLinkError" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "jni-method-missing" and "Java_com_example_netlib_Lapack_slamch" in flat(finding), flat(finding)
+    fixed = subprocess.run(["java", "Lapack.java", str(tmp_path / "libwrap.so")], cwd=tmp_path, capture_output=True, text=True)
+    assert fixed.returncode == 0 and fixed.stdout.strip() == "2.0"
+    # Java 8's spelling of the same error (the public log's)
+    [old] = errors_of("java.lang.UnsatisfiedLinkError: com.github.fommil.netlib.NativeSystemLAPACK.slamch(Ljava/lang/String;)F\n")
+    assert old.id == "jni-method-missing"
+    # a library that is not found at all stays the other finding
+    [missing] = errors_of('Exception in thread "main" java.lang.UnsatisfiedLinkError: no mkl_rt in java.library.path\n')
+    assert missing.id == "host-cannot-load"
+
+
+def test_javacpps_openblas_preset_that_met_an_mkl_on_the_path():
+    """deeplearning4j#2981 (public log: JavaCPP is not installed here): 'no jniopenblas' under JavaCPP's Loader."""
+    log = ('Exception in thread "main" java.lang.UnsatisfiedLinkError: no jniopenblas in java.library.path\n'
+           "\tat java.lang.System.loadLibrary(System.java:1122)\n\tat org.bytedeco.javacpp.Loader.loadLibrary(Loader.java:945)\n")
+    [finding] = errors_of(log)
+    assert finding.id == "host-cannot-load" and "JavaCPP" in finding.title and "-Djava.library.path=" in finding.fix[0]
+    [plain] = errors_of(log.replace("org.bytedeco.javacpp", "com.example"))
+    assert "JavaCPP" not in plain.title

@@ -9,7 +9,7 @@ of ``java.library.path`` (set from LD_LIBRARY_PATH, PATH or DYLD_LIBRARY_PATH wh
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
@@ -20,6 +20,12 @@ from mkldoctor.findings import Finding
 @dataclass(frozen=True, slots=True)
 class JavaNoLibrary:
     name: str  # "mkl_rt", as System.loadLibrary was given it
+    javacpp: bool = False  # the frames under it are JavaCPP's Loader (org.bytedeco.javacpp)
+    wants: int = field(default=8, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "JavaNoLibrary":
+        return replace(self, javacpp=any("org.bytedeco.javacpp" in line for line in lines), wants=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +36,21 @@ class JvmNativeLoad:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class JniMethodMissing:
+    """``UnsatisfiedLinkError: com.github.fommil.netlib.NativeSystemLAPACK.slamch(Ljava/lang/String;)F``: the library
+    loaded for a class has no JNI function for this native method (netlib-java#90: its natives property named mkl_rt.dll,
+    a BLAS, not netlib-java's JNI wrapper)."""
+
+    method: str  # "com.github.fommil.netlib.NativeSystemLAPACK.slamch"
+    line: str
+
+
 SIGNATURES = (
+    # Java's two spellings of a native method: "pkg.Class.m(Ljava/lang/String;)F", and since Java 17 "'float pkg.Class.m(java.lang.String)'"
+    Signature("java-jni-method-missing", "jvm", "UnsatisfiedLinkError",
+              re.compile(r"UnsatisfiedLinkError: '?(?:[\w.$\[\]]+ )?(?P<method>(?:[a-z_][\w$]*\.)+[A-Z][\w$]*\.\w+)\([^)]*\)"),
+              lambda m, _: JniMethodMissing(m.group("method"), m.string.strip()[:200])),
     Signature("java-no-library", "jvm", "UnsatisfiedLinkError",
               re.compile(r"UnsatisfiedLinkError: no (?P<name>[\w.+-]+) in (?:java\.library\.path|system library path)"),
               lambda m, _: JavaNoLibrary(m.group("name"))),
@@ -55,8 +75,30 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "and MKL behind it).",
         ))
 
+    for event in events.of(JniMethodMissing)[:1]:
+        cls, method = event.method.rsplit(".", 1)
+        symbol = "Java_" + cls.replace("_", "_1").replace(".", "_") + "_" + method.replace("_", "_1")
+        out.append(Finding(
+            "jni-method-missing", "error",
+            f"the native library loaded for {cls.rsplit('.', 1)[-1]} has no JNI function for {method}: it is not that class's "
+            "JNI library",
+            (event.line, f"the JVM found a library for {cls} but no {symbol} in it: a library of plain C functions (a BLAS such "
+                         "as mkl_rt, which exports dgemm_ and slamch_, not Java_ functions) loaded where the binding's JNI "
+                         "wrapper belongs, or a JNI library of another release of the binding"),
+            ("leave the binding's native library setting at its own JNI wrapper and make MKL the library behind it (netlib-java: "
+             "do not set com.github.fommil.netlib.NativeSystemBLAS.natives or ...LAPACK.natives to mkl_rt; its native_system "
+             "wrapper loads the system's libblas3/liblapack3, which can be MKL's mkl_rt under those names)",
+             "or take the binding's JNI library of the same release as its jar"),
+            "A Java native method is bound to a C function named Java_<class>_<method> in the library the class loaded; "
+            "a BLAS library has the routines but not those functions.",
+            (f"nm -D <the library loaded> | grep {symbol}   # (Windows: dumpbin /exports) none: not the JNI library",),
+        ))
+
     for event in events.of(JavaNoLibrary)[:2]:
         name = event.name
+        if event.javacpp and name.startswith("jniopenblas"):
+            out.append(_javacpp_openblas(name))
+            continue
         files = f"lib{name}.so (Linux), {name}.dll or {name}.N.dll (Windows), lib{name}.dylib (macOS)"
         out.append(Finding(
             "host-cannot-load", "error", f"java could not load {name}: no folder of java.library.path holds it",
@@ -73,3 +115,24 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             ("java -XshowSettings:properties -version 2>&1 | grep java.library.path   # the folders it searches",),
         ))
     return out
+
+
+def _javacpp_openblas(name: str) -> Finding:
+    """deeplearning4j#2981: JavaCPP's openblas preset took an MKL it found on PATH (Anaconda's) instead of its own
+    OpenBLAS, and its JNI library then failed to load."""
+    return Finding(
+        "host-cannot-load", "error", f"JavaCPP could not load {name}: its OpenBLAS preset may have taken an MKL found on the "
+        "library path instead of the OpenBLAS it bundles",
+        (f"System.loadLibrary(\"{name}\") failed under JavaCPP's Loader (org.bytedeco.javacpp)",
+         "JavaCPP's openblas preset loads MKL's mkl_rt in place of its bundled OpenBLAS when it finds one on the system's "
+         "library path (java.library.path: PATH on Windows, LD_LIBRARY_PATH on Linux): an MKL there (Anaconda's "
+         "Library\\bin on PATH) that does not load, or lacks what the preset expects, fails the JNI library's load"),
+        ("start the JVM without the system's folders in its library path: java -Djava.library.path= ... (empty), or take "
+         "the MKL folder (Anaconda's) off PATH for the JVM",
+         "newer presets choose the library with a property: -Dorg.bytedeco.openblas.load=openblas (or =mkl_rt to use MKL "
+         "on purpose, with MKL's folder and its libiomp5 reachable)",
+         "keep JavaCPP's cache clean after a change: delete ~/.javacpp/cache"),
+        "JavaCPP extracts a preset's native libraries from its -platform jar at first use, but prefers a system library of "
+        "a name the preset knows; which one it took decides what must be on the path.",
+        ("java -Dorg.bytedeco.javacpp.logger.debug=true ...   # JavaCPP's log of each library it tried and from where",),
+    )

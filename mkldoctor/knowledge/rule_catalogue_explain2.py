@@ -109,4 +109,7 @@ EXPLAIN = (
     _r("numpy-extension-failed", "numpy's C extension did not load",
        "numpy's own advice for any failed import of its extension; on Windows most often MKL's DLLs off the search path.",
        "Activate the environment (Windows, conda); read numpy's original error for the library."),
+    _r("jni-method-missing", "A JNI method is missing from the native library a Java class loaded",
+       "The library loaded is not the class's JNI wrapper: a BLAS such as mkl_rt given where the binding's library belongs.",
+       "Keep the binding's own JNI library and make MKL the library behind it."),
 )
