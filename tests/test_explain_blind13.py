@@ -218,3 +218,23 @@ def test_javacpps_openblas_preset_that_met_an_mkl_on_the_path():
     assert finding.id == "host-cannot-load" and "JavaCPP" in finding.title and "-Djava.library.path=" in finding.fix[0]
     [plain] = errors_of(log.replace("org.bytedeco.javacpp", "com.example"))
     assert "JavaCPP" not in plain.title
+
+
+def test_julia_inside_r_is_told_rs_library_path():
+    """JuliaCall#10: Julia started by R could not open libmkl_rt (public log: Julia is not installed here). What the
+    finding says of R is R's own behaviour, checked with the real R: its folders come before the shell's
+    LD_LIBRARY_PATH, and R_LD_LIBRARY_PATH comes first."""
+    log = ('julia <- julia_setup()\nJulia version 0.7.0-DEV.1856 found.\nJulia initiation...\n'
+           'WARNING: Error during initialization of module LinAlg:\nErrorException("could not load library "libmkl_rt"\n'
+           'libmkl_rt.so: cannot open shared object file: No such file or directory")\n')
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and "R_LD_LIBRARY_PATH" in finding.fix[0] and "MKL_jll" not in finding.title
+    env = clean_env(LD_LIBRARY_PATH="/shell/mkl/lib")
+    seen = subprocess.run(["Rscript", "-e", 'cat(Sys.getenv("LD_LIBRARY_PATH"))'], env=env, capture_output=True, text=True)
+    assert seen.stdout.split(":")[-1] == "/shell/mkl/lib" and not seen.stdout.startswith("/shell"), seen.stdout
+    env["R_LD_LIBRARY_PATH"] = "/fix/mkl/lib"
+    fixed = subprocess.run(["Rscript", "-e", 'cat(Sys.getenv("LD_LIBRARY_PATH"))'], env=env, capture_output=True, text=True)
+    assert fixed.stdout.startswith("/fix/mkl/lib:"), fixed.stdout
+    # Julia alone, 1.3 or newer: MKL_jll's artifact
+    [jll] = errors_of(log.replace("julia <- julia_setup()\nJulia version 0.7.0-DEV.1856 found.\n", ""))
+    assert "MKL_jll" in jll.title

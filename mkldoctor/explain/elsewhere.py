@@ -31,7 +31,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
     """``jvm``: the message came through a JVM (true, or the native libraries the log shows it extracted and loaded);
     ``linked``: the libraries of the build that ld already said need it and could not find it (no run path to it)."""
     stem = soname.split(".so", 1)[0]
-    host = _host_lines(soname, binaries, jvm)
+    host = _host_lines(ctx, soname, binaries, jvm)
     if host is not None:
         return host
     evidence = [f"{', '.join(binaries)} needs {soname}; the loader of the log's machine found it in none of the folders it "
@@ -93,12 +93,15 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
     )
 
 
-def _host_lines(soname: str, binaries: list[str], jvm: bool | list[str]) -> Finding | None:
-    """A host that gets MKL its own way, not from the system's folders: Julia (MKL_jll's artifact), a JVM binding (a
-    native library extracted from a jar, and JavaCPP's MKL redist artifact beside it)."""
+def _host_lines(ctx: Context, soname: str, binaries: list[str], jvm: bool | list[str]) -> Finding | None:
+    """A host that gets MKL its own way, not from the system's folders: Julia (MKL_jll's artifact; inside R, R's own
+    library path), a JVM binding (a native library extracted from a jar, and JavaCPP's MKL redist artifact beside it)."""
     if not soname.startswith("libmkl_"):
         return None
-    if "julia (dlopen)" in binaries:
+    if "julia (dlopen)" in binaries and "R (JuliaCall)" in ctx.sessions:
+        return _julia_in_r(soname)
+    if "julia (dlopen)" in binaries and not any(s.startswith("Julia 0.") or s in ("Julia 1.0", "Julia 1.1", "Julia 1.2")
+                                                for s in ctx.sessions):  # MKL_jll came with Julia 1.3's artifacts
         return Finding(
             "loader-cannot-find", "error", f"Julia could not open {soname}: the package opened MKL by its bare name, "
             "not through MKL_jll's artifact",
@@ -339,3 +342,21 @@ def runtime_folders(wanted: list[str]) -> tuple[list[str], list[str]]:
             ["add the compiler's lib folder to the link line: -L<that folder> -liomp5 (LD_LIBRARY_PATH does not help here: "
              "the loader reads it at run time, ld does not; gcc reads LIBRARY_PATH at link time); where it is, by layout:",
              *where])
+
+
+def _julia_in_r(soname: str) -> Finding:
+    """JuliaCall#10: a Julia built with MKL, started inside R, whose library path R had set."""
+    return Finding(
+        "loader-cannot-find", "error", f"Julia inside R (JuliaCall) could not open {soname}: R sets the library path of "
+        "what runs inside it, and the folder that finds MKL in a shell does not come first there, or at all",
+        (f"Julia's dlopen of {soname.split('.so')[0]} failed in a Julia that R started (JuliaCall's julia_setup)",
+         "R's startup script (R_HOME/etc/ldpaths) puts R_LD_LIBRARY_PATH (R's lib and the system's library folder) in "
+         "front of the shell's LD_LIBRARY_PATH, and an R started from a desktop or RStudio has no shell's path at all: a "
+         "Julia built against an MKL found through LD_LIBRARY_PATH does not find it there"),
+        ("export R_LD_LIBRARY_PATH=<MKL's lib folder> before starting R (R puts it first in the path it sets), or add "
+         "the folder to R_HOME/etc/ldpaths (RStudio: ~/.Renviron is read, the shell's profile is not)",
+         "or use a Julia whose BLAS is its own (MKL_jll's artifact, Julia 1.7+ with MKL.jl), which needs no system folder",
+         "check from R: Sys.getenv('LD_LIBRARY_PATH') shows the path R's processes get"),
+        "R rewrites LD_LIBRARY_PATH at startup; programs it embeds or starts see R's path first, not the shell's.",
+        ("R -e 'Sys.getenv(\"LD_LIBRARY_PATH\")'   # the folders R hands to Julia",),
+    )
