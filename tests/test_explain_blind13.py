@@ -238,3 +238,12 @@ def test_julia_inside_r_is_told_rs_library_path():
     # Julia alone, 1.3 or newer: MKL_jll's artifact
     [jll] = errors_of(log.replace("julia <- julia_setup()\nJulia version 0.7.0-DEV.1856 found.\n", ""))
     assert "MKL_jll" in jll.title
+
+
+def test_mkls_own_cannot_load_names_its_own_releases_file():
+    """CadQuery/CQ-editor#90 (public line, Windows): MKL's dispatcher names the layer by its own release's file name, so
+    'use the numbered name of a newer release' cannot be the fix; System32's copies are looked at."""
+    [finding] = errors_of("Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll.\n")
+    assert finding.id == "windows-library-not-loaded"
+    assert not any(line.startswith("open it by the name") for line in finding.fix), finding.fix
+    assert any("MKL's own" in line for line in finding.evidence) and any("System32" in line for line in finding.fix)

@@ -246,7 +246,10 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         if found is not None and number:
             evidence.append(f"{name}: the .{number.group(1)} is the interface number of an MKL release, as in libmkl_rt.so.{number.group(1)} "
                             "on Linux: DLLs of another number are of another release and do not stand in for it")
-    named = [rtnames.windows_name(name, "julia" in hints) for name in libs]
+    # MKL's own "Cannot load X.dll": its dispatcher opens the layer by the name its own release gives it, so the name is
+    # right for the MKL that printed it (an unnumbered one is MKL 2020 or older), not a name to change
+    own = {e.library for e in failed if "MKL FATAL ERROR: Cannot load" in e.detail}
+    named = [rtnames.windows_name(name, "julia" in hints) for name in libs if name not in own]
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
     fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts))
@@ -254,6 +257,10 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         fix.insert(0, "put Intel's OpenMP runtime where Windows finds it for this library: libiomp5md.dll (conda: "
                       "<env>\\Library\\bin, package intel-openmp) beside it or in a folder on PATH")
     present = _shown_present(libs, events, tuple(e.detail for e in failed))
+    if own and not present:
+        evidence.insert(1, f"the message is MKL's own: its dispatcher opens {', '.join(sorted(own))} by the name of its own "
+                           "release, from its own folder first; the file is missing there, or it is there and a DLL it needs "
+                           "(for a threading layer: Intel's OpenMP runtime) is missing or an older copy is found first")
     if present:  # the log itself shows the file where it should be: the DLL it needs, not its own name or place
         evidence.insert(1, f"the log shows {present} in place: the file is there, so what Windows could not load is a DLL it "
                            "needs (for a threading layer: Intel's OpenMP runtime, missing or an older copy found first)")
