@@ -141,6 +141,28 @@ def _platform_layouts(events: Parsed) -> tuple[str, ...]:
             f"where each layout keeps them: {where}",)
 
 
+# what sets MKLROOT, by the platform the log comes from: a finder run outside that environment sees none
+_SETS_MKLROOT = {"windows": "Windows: run cmake from Intel's command prompt, or call setvars.bat (oneAPI; Parallel Studio: "
+                            "compilervars.bat intel64) in the shell first",
+                 "macos": "source /opt/intel/oneapi/setvars.sh sets it", "": "source /opt/intel/oneapi/setvars.sh sets it"}
+
+
+def _log_platform(events: Parsed) -> str:
+    from mkldoctor.explain.origin import log_platform
+
+    return {"macOS": "macos", "Windows": "windows"}.get(log_platform(events) or "", "")
+
+
+def _pointed(named: tuple[str, ...], platform: str, first: bool) -> tuple[str, ...]:
+    """The finder's own lines, and how such finders are pointed at MKL: first on Windows, where MKLROOT is set only in
+    Intel's command prompt (or by setvars.bat), so a cmake run from a plain one sees none; not before what the finder's
+    own words say of a cause (``first`` false: vcpkg's port, TriBITS, Intel's OpenMP, headers)."""
+    point = ("point the finder at MKL the way it reads: most read MKLROOT (" + _SETS_MKLROOT[platform] + ") or a variable "
+             "of their own (MKL_ROOT, MKL_DIR, INTEL_MKL_DIR): cmake -D<that variable>=<MKL prefix>; the finder's file lists the "
+             "names it reads and the folders it tries (grep -n 'ENV\\|HINTS\\|PATHS\\|SUFFIXES' <the finder>)")
+    return (point, *named) if platform == "windows" and first else (*named, point)
+
+
 def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     finders = list(dict.fromkeys(e.finder for e in said if e.finder))
     lines = list(dict.fromkeys(line for e in said for line in (e.text, *e.more)))
@@ -173,7 +195,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         layouts = ("the finder found MKL's libraries but not its headers: a runtime package alone has none; install them: "
                    f"{recipes.pip_install('mkl-include')} or {recipes.conda_install('mkl-include')} (mkl-devel brings both), "
                    "oneAPI's MKL has them; then give the finder their folder (CMAKE_INCLUDE_PATH=<prefix>/include)", *layouts)
-    if re.search(r"(?i)iomp5|\bOMP (?:library|lib)\b|OpenMP librar", said_text):
+    if re.search(r"(?i)iomp5|\bOMP (?:library|lib)\b|OpenMP (?:librar|runtime)", said_text):
         layouts = ("Intel's OpenMP runtime (libiomp5, libiomp5md on Windows) is the compiler's, not MKL's: oneAPI keeps it in "
                    "<oneapi>/compiler/<ver>/lib (Windows: compiler\\<ver>\\lib for the .lib, bin for the DLL), not under MKLROOT, "
                    "and conda and pip in the environment's lib (Library\\lib): give the finder that folder (CMAKE_LIBRARY_PATH, "
@@ -197,9 +219,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         "(CMAKE_LIBRARY_PATH=<it>), or use Intel's MKLConfig.cmake: find_package(MKL CONFIG) with -DMKL_DIR=<prefix>/lib/cmake/mkl",)
     return Finding(
         "mkl-finder-failed", severity, title, tuple(evidence),
-        named + ("point the finder at MKL the way it reads: most read MKLROOT (source /opt/intel/oneapi/setvars.sh sets it) or a variable "
-                 "of their own (MKL_ROOT, MKL_DIR, INTEL_MKL_DIR): cmake -D<that variable>=<MKL prefix>; the finder's file lists the "
-                 "names it reads and the folders it tries (grep -n 'ENV\\|HINTS\\|PATHS\\|SUFFIXES' <the finder>)",)
+        _pointed(named, _log_platform(events), first=layouts == _platform_layouts(events))
         + linux + ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
                    "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache"),
         "A project that ships its own FindMKL.cmake (or checks in its configure script) decides by itself where MKL may be, "
