@@ -247,3 +247,38 @@ def test_mkls_own_cannot_load_names_its_own_releases_file():
     assert finding.id == "windows-library-not-loaded"
     assert not any(line.startswith("open it by the name") for line in finding.fix), finding.fix
     assert any("MKL's own" in line for line in finding.evidence) and any("System32" in line for line in finding.fix)
+
+
+def test_mkls_fortran_95_interface_is_static_only_and_dropping_it_links(tmp_path, mkl):
+    """conda#2308: -lmkl_lapack95_lp64 from numpy's build information, in a link against conda's runtime MKL. Produced
+    against Debian 2020.4's shared libraries; the claims checked against the pinned wheels."""
+    import zipfile
+    from tests.conftest import fixtures_dir
+
+    lib = mkl.debian_lib(mkl.debian_shared)
+    (tmp_path / "t.c").write_text(DGEMM_CALL)
+    layers = ["-lmkl_intel_lp64", "-lmkl_sequential", "-lmkl_core", "-lpthread", "-lm", "-ldl"]
+    failed = subprocess.run(["gcc", "t.c", f"-L{lib}", "-lmkl_lapack95_lp64", *layers, "-o", "t"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert failed.returncode != 0 and "cannot find -lmkl_lapack95_lp64" in failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "library-not-found" and "Fortran 95" in finding.title and finding.fix[0].startswith("drop -lmkl_lapack95_lp64")
+    assert subprocess.run(["gcc", "t.c", f"-L{lib}", *layers, "-o", "t"], cwd=tmp_path).returncode == 0
+    # what the finding says of the packages, against the pinned wheels: only the static one has it, as an archive
+    wheels = {w.name.split("-")[0]: w for w in (fixtures_dir() / "wheels").glob("mkl*-2026.2.0-*.whl")}
+    having = {name for name, w in wheels.items() if any("lapack95_lp64" in n for n in zipfile.ZipFile(w).namelist())}
+    assert having == {"mkl_static"}, having
+    assert not list(mkl.pip_lib.glob("libmkl_lapack95_lp64.so*")) and (mkl.pip_lib / "libmkl_lapack95_lp64.a").is_file()
+
+
+def test_a_projects_finder_in_a_windows_log_is_first_told_where_mklroot_comes_from():
+    """OpenFAST#174 (public log): its FindMKL read only $ENV{MKLROOT}, which a plain command prompt does not set."""
+    log = ("E:\\OpenFAST\\build>cmake .. -DBUILD_SHARED_LIBS=ON\n"
+           "-- Could NOT find MKL (missing: MKL_LIBRARIES MKL_IFACE_LIB MKL_SEQ_LIB MKL_CORE_LIB)\n-- Configuring done\n")
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    [finding] = explain(logparse.parse_bytes(log.encode()), [])
+    assert finding.id == "mkl-finder-failed" and "setvars.bat" in finding.fix[0], finding.fix[0]
+    [linux] = explain(logparse.parse_bytes(log.replace("E:\\OpenFAST\\build>", "$ ").encode()), [])
+    assert "setvars.bat" not in flat(linux)

@@ -17,7 +17,7 @@ from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
-from mkldoctor.knowledge import build_scripts, folders, layout
+from mkldoctor.knowledge import build_scripts, folders, layout, recipes
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED
@@ -116,12 +116,36 @@ def _cluster(finding: Finding, names: list[str]) -> Finding:
                        explanation="ld finds -lNAME only as libNAME.so or libNAME.a; MKL's libraries are libmkl_rt and the "
                                    "layers libmkl_<interface>, libmkl_<threading> and libmkl_core (with the cluster and "
                                    "kernel libraries), so a name outside them is in no MKL folder, whichever is given.")
+    f95 = [n for n in names if getattr(layout.get(n.lstrip(":")), "role", None) == "fortran95"]
+    if f95 and len(f95) == len(names):
+        return _fortran95(finding, f95)
     said = advice(names)
     if said is None:
         return finding
     title = finding.title.split(":", 1)[0] + ": " + said[0]
     return replace(finding, title=title, evidence=finding.evidence[:1] + tuple(said[1]), explanation=said[3], recipes=(),
                    fix=tuple(said[2]) + tuple("if the build does want them: " + line for line in finding.fix[:1]))
+
+
+def _fortran95(finding: Finding, names: list[str]) -> Finding:
+    """mkl_lapack95_lp64 and its kin: Fortran 95 interfaces MKL ships only as archives, in its static packages (conda#2308:
+    a link line taken from numpy's build information named it, and conda's mkl runtime package has none)."""
+    static = recipes.PACKAGES["pip"]["static"]
+    return replace(
+        finding, title=f"cannot find {more(['-l' + n for n in names], 3)}: MKL's Fortran 95 interface, shipped only as a "
+                       "static archive in MKL's static packages",
+        evidence=finding.evidence[:1] + (
+            f"lib{names[0]}.a is MKL's Fortran 95 interface (the LAPACK95/BLAS95 modules' generic names): no release ships a "
+            f"shared library of it, and the runtime packages (mkl, mkl-devel) have no archive of it; {static} (pip, conda), "
+            "oneAPI's MKL and Debian's libmkl-full-dev do",
+            "a link line copied from another build (numpy.distutils' lapack_opt of an MKL numpy names it) carries it into a "
+            "build whose code may not use it"),
+        fix=(f"drop -l{names[0]} from the link line unless the code uses the Fortran 95 interface (USE lapack95 / "
+             "f95_precision); the interface, threading and core layers are what BLAS and LAPACK calls need",
+             f"or install the static package and give its folder: {recipes.pip_install(static)} or "
+             f"{recipes.conda_install(static)}, then -L<its prefix>/lib"), recipes=(),
+        explanation="MKL's Fortran 95 interfaces are compiled against the compiler's module format, so MKL ships them as "
+                    "archives (and their sources) only; a shared-library install never has them.")
 
 
 def cargo_download(ctx: Context, items, crates: tuple[str, ...]) -> tuple[list[str], list[str]]:
