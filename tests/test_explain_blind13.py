@@ -282,3 +282,37 @@ def test_a_projects_finder_in_a_windows_log_is_first_told_where_mklroot_comes_fr
     assert finding.id == "mkl-finder-failed" and "setvars.bat" in finding.fix[0], finding.fix[0]
     [linux] = explain(logparse.parse_bytes(log.replace("E:\\OpenFAST\\build>", "$ ").encode()), [])
     assert "setvars.bat" not in flat(linux)
+
+
+SYGVD = """#include <stdio.h>
+#include <stdlib.h>
+void dsygvd_(int *itype, char *jobz, char *uplo, int *n, double *a, int *lda, double *b, int *ldb, double *w,
+             double *work, int *lwork, int *iwork, int *liwork, int *info);
+int main(int argc, char **argv) {
+    int n = atoi(argv[1]), itype = 1, info = 0, iw = 0;
+    int lwork = argv[2][0] == 'q' ? -1 : 1 + 6 * n + 2 * n * n;  /* the size a program computes in 32-bit integers */
+    int liwork = argv[2][0] == 'q' ? -1 : 3 + 5 * n;
+    double one = 0, work[1];
+    dsygvd_(&itype, "V", "U", &n, &one, &n, &one, &n, &one, work, &lwork, &iw, &liwork, &info);
+    printf("info=%d size=%.0f\\n", info, work[0]);
+    return info != 0;
+}
+"""
+
+
+def test_a_workspace_that_overflows_32_bit_integers_is_a_cause_said(tmp_path, mkl):
+    """xtb4stda#3: DSYGVD's LWORK for ~33,000 basis functions passes 2^31-1. Produced with the pinned wheel's LP64
+    interface: the size computed in 32-bit integers is rejected as parameter 11; MKL's own workspace query gives a
+    size no 32-bit integer holds."""
+    (tmp_path / "t.c").write_text(SYGVD)
+    libs = [str(next(mkl.pip_lib.glob(f"libmkl_{n}.so.*"))) for n in ("intel_lp64", "sequential", "core")]
+    assert subprocess.run(["gcc", "-fwrapv", "t.c", *libs, f"-Wl,-rpath,{mkl.pip_lib}", "-lpthread", "-lm", "-ldl", "-o", "t"],
+                          cwd=tmp_path).returncode == 0
+    ran = subprocess.run(["./t", "40000", "run"], cwd=tmp_path, capture_output=True, text=True)
+    assert "Parameter 11 was incorrect on entry to DSYGVD" in ran.stdout + ran.stderr, ran.stdout + ran.stderr
+    [finding] = errors_of(ran.stdout + ran.stderr)
+    assert finding.id == "mkl-parameter-error" and "LWORK" in finding.title
+    assert any("overflowed" in line for line in finding.evidence) and any("64-bit integers" in line for line in finding.fix)
+    query = subprocess.run(["./t", "40000", "q"], cwd=tmp_path, capture_output=True, text=True)
+    size = float(query.stdout.split("size=")[1])
+    assert query.returncode == 0 and size > 2**31 - 1, query.stdout

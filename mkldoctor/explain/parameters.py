@@ -68,7 +68,10 @@ def _finding(event: ParameterError, events: Parsed) -> Finding:
         "scale": [f"the input holds NaN or Inf: {event.routine} is the scaling step of a LAPACK driver (least squares, SVD), "
                   f"and {name} is computed from the input's norm, which NaN makes NaN; the check rejects it", integer],
         "work": [f"{name} is smaller than this MKL needs: ask MKL for the size first (a call with {name}=-1 returns it in WORK(1)); "
-                 "a newer MKL may need more than the one the code's size was written for", integer],
+                 "a newer MKL may need more than the one the code's size was written for",
+                 f"{name} overflowed: a large problem's workspace (the divide-and-conquer eigensolvers need 1+6N+2N^2, past "
+                 "2^31-1 from N of about 33,000) does not fit the LP64 interface's 32-bit integers and wraps negative: such "
+                 "sizes need the ILP64 interface (64-bit integers)", integer],
     }.get(kind, [integer, older, "the argument itself is wrong for the routine"])
     if kind == "int" and name and name.startswith("INC"):
         causes.insert(0, f"{name} is 0: BLAS forbids a zero increment (a broadcast or stride-0 view passed as a vector), and a "
@@ -80,6 +83,8 @@ def _finding(event: ParameterError, events: Parsed) -> Finding:
                    "weights included")
     if kind == "work":
         fix.append(f"query the workspace: call {event.routine} once with {name}=-1, then allocate what it returns")
+        fix.append("a problem whose workspace passes 2^31-1 elements: build with 64-bit integers (mkl_intel_ilp64 with "
+                   "-DMKL_ILP64; Fortran: -i8 or -fdefault-integer-8, and 64-bit integers in the code's own sizes)")
     if kind == "int" and name and name.startswith("INC"):
         fix.append(f"check the value: {name} must not be 0; a stride-0 (broadcast) vector must be copied to contiguous memory "
                    "first (numpy: np.ascontiguousarray; ndarray: .to_owned()), or the call made without BLAS")
