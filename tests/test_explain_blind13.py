@@ -316,3 +316,20 @@ def test_a_workspace_that_overflows_32_bit_integers_is_a_cause_said(tmp_path, mk
     query = subprocess.run(["./t", "40000", "q"], cwd=tmp_path, capture_output=True, text=True)
     size = float(query.stdout.split("size=")[1])
     assert query.returncode == 0 and size > 2**31 - 1, query.stdout
+
+
+def test_libtools_dropped_library_is_said():
+    """JuliaLang/julia#21588 (public log: libtool's check fires with file_magic, on Windows, not on this Linux)."""
+    log = ("*** Warning: linker path does not have real file for library -lmkl_rt.\n"
+           "*** I have the capability to make that library automatically link in when\n"
+           "*** Since this library must not contain undefined symbols,\n"
+           "*** because either the platform does not support them or\n"
+           "*** it was explicitly requested with -no-undefined,\n"
+           "*** libtool will only create a static version of it.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "libtool-dropped-library" and "-Wl,-lmkl_rt" in finding.fix[0]
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    [warned] = explain(logparse.parse_bytes(log.splitlines(keepends=True)[0].encode()), [])
+    assert warned.severity == "warning"  # dropped, and nothing says the build failed

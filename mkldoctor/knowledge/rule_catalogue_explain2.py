@@ -112,4 +112,7 @@ EXPLAIN = (
     _r("jni-method-missing", "A JNI method is missing from the native library a Java class loaded",
        "The library loaded is not the class's JNI wrapper: a BLAS such as mkl_rt given where the binding's library belongs.",
        "Keep the binding's own JNI library and make MKL the library behind it."),
+    _r("libtool-dropped-library", "libtool found no file for an -l and dropped it",
+       "Its own check wants lib<name>.so or .a in the -L folders; MKL's Windows import library (mkl_rt.lib) has no lib prefix.",
+       "Give the folder with -L, or on Windows pass MKL as -Wl,-lmkl_rt past libtool's check."),
 )
