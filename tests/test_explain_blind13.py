@@ -333,3 +333,14 @@ def test_libtools_dropped_library_is_said():
 
     [warned] = explain(logparse.parse_bytes(log.splitlines(keepends=True)[0].encode()), [])
     assert warned.severity == "warning"  # dropped, and nothing says the build failed
+
+
+def test_mkls_errors_in_a_julia_session_with_python_are_the_two_blas():
+    """MKL.jl#46 (public log: Julia is not installed here): numpy imported with PyCall, then MKL's own errors."""
+    log = ('julia> using PyCall\njulia> np = pyimport("numpy")\n\nIntel MKL FATAL ERROR: Cannot load libmkl_intel_thread.dylib.\n'
+           '[...]\njulia> np = pyimport("numpy")\n\nIntel MKL ERROR: Parameter 12 was incorrect on entry to DGELSD.\n')
+    findings = errors_of(log)
+    assert findings[0].id == "mkl-julia-python" and "Julia (1.7 or newer)" in findings[0].fix[0], [f.id for f in findings]
+    # the same errors outside a Julia session with Python are MKL's own findings
+    assert "mkl-julia-python" not in {f.id for f in errors_of(log.replace("using PyCall", "using LinearAlgebra").replace(
+        'np = pyimport("numpy")', "x = 1"))}

@@ -115,4 +115,7 @@ EXPLAIN = (
     _r("libtool-dropped-library", "libtool found no file for an -l and dropped it",
        "Its own check wants lib<name>.so or .a in the -L folders; MKL's Windows import library (mkl_rt.lib) has no lib prefix.",
        "Give the folder with -L, or on Windows pass MKL as -Wl,-lmkl_rt past libtool's check."),
+    _r("mkl-julia-python", "MKL fails in a Julia session that loaded Python's numpy",
+       "numpy's MKL and Julia's BLAS (an MKL too with MKL.jl before Julia 1.7) share one process.",
+       "Update Julia and MKL.jl (libblastrampoline), or give PyCall a numpy without MKL."),
 )
