@@ -36,14 +36,6 @@ class HeaderMissing:
     defines: tuple[str, ...] = ()  # its -D names
 
 
-@dataclass(frozen=True, slots=True)
-class IntegerMismatch:
-    """A compile error passing 32-bit ``int`` where MKL's ILP64 headers take 64-bit integers (or the reverse)."""
-
-    function: str
-    line: str
-
-
 def _follow(m: re.Match, _) -> FollowOn:
     return FollowOn(m.string.strip())
 
@@ -69,10 +61,6 @@ def _header(m: re.Match, before) -> HeaderMissing | Unrecognised:
     return HeaderMissing(name, m.group("src") or "", includes, defines)
 
 
-# MKL's integer type is long long (MKL_INT64) with MKL_ILP64 defined: int* passed where long long* is taken, or the reverse
-_ILP64 = re.compile(r"(?:cannot convert|invalid conversion from|no known conversion from|incompatible pointer type)\W+"
-                    r"(?P<what>.*?\b(?:long long|MKL_INT)\b.*?)(?:\bto\b|\bfor\b|$).*?\b(?P<fn>LAPACKE_\w+|cblas_\w+|mkl_\w+|"
-                    r"[sdcz](?:gemm|gesv|getrf|getri|getrs|potrf|syev\w*|gesvd|gesdd|gels\w*)_?)\b")
 
 @dataclass(frozen=True, slots=True)
 class LinkToolRejected:
@@ -159,8 +147,6 @@ SIGNATURES = (
               re.compile(r"^(?P<src>[^\s(]+)\(\d+\): catastrophic error: cannot open source file \"(?P<h>[\w/.+-]+\.h(?:pp)?)\""), _header),
     Signature("header-not-found-clang", "build", "file not found",  # clang's words; a parallel build may cut the file's name
               re.compile(r"(?:^(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"), _header),
-    Signature("ilp64-compile-mismatch", "build", "rror", _ILP64,
-              lambda m, _: IntegerMismatch(m.group("fn"), m.string.strip()[:300])),
     Signature("cmake-configuring-incomplete", "build", "Configuring incomplete", re.compile(r"Configuring incomplete, errors occurred"), _follow),
     Signature("make-error", "build", "***", re.compile(r"^(?:g?make|mingw32-make)(?:\[\d+\])?: \*\*\* .*Error \d+"), _follow),
     Signature("ninja-stopped", "build", "ninja: build stopped", re.compile(r"^ninja: build stopped"), _follow),
@@ -219,8 +205,6 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     headers = events.of(HeaderMissing)
     if headers:
         out.append(_header(ctx, headers))
-    if events.of(IntegerMismatch):
-        out.append(_integer_mismatch(events.of(IntegerMismatch)))
     return out
 
 
@@ -345,23 +329,6 @@ def _compile_line(events: list[HeaderMissing]) -> list[str]:
             + ("" if mkl_defines else " and no MKL define (-D...MKL...)")
             + ": the build did not take its MKL settings (check the build's MKL option in the file it really reads: "
               "the makefile, CMakeCache.txt)"]
-
-
-def _integer_mismatch(events: list[IntegerMismatch]) -> Finding:
-    first = events[0]
-    return Finding(
-        "mkl-ilp64-compile-mismatch", "error",
-        f"{first.function} takes 64-bit integers here (MKL_ILP64 is defined), and the code passes 32-bit int",
-        (f"the compiler says: {first.line}",
-         "MKL's headers make MKL_INT (and lapack_int) long long when MKL_ILP64 is defined, and int otherwise: code written "
-         "with int for sizes and pivots compiles only against the LP64 interface"),
-        ("build with the LP64 interface: drop -DMKL_ILP64 (the project's ILP64 option off: e.g. MKL_USE_ILP64=OFF, "
-         "MKL_INTERFACE=lp64) and link mkl_intel_lp64",
-         "or keep ILP64 and declare those variables as MKL_INT (lapack_int) in the code",
-         "mkldoctor link --interface lp64   # matching compile and link flags"),
-        "LP64 and ILP64 are two integer sizes of one API: the compile flag (-DMKL_ILP64) and the interface library "
-        "(mkl_intel_ilp64 or mkl_intel_lp64) must agree with the integer type the calling code uses.",
-    )
 
 
 def _download(event: MklDownloadFailed) -> Finding:

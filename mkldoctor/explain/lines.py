@@ -70,10 +70,10 @@ def _unbalanced(line: str) -> bool:
 
 # A terminal or a pasted log cuts long lines at a fixed width; a piece of exactly such a
 # width followed by a line that does not start a new message is joined with it.
-WRAP_WIDTHS = frozenset((80, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
+WRAP_WIDTHS = frozenset((80, 90, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
 _FRESH = re.compile(
-    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
-    r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|"
+    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|ERROR\b|Error\b|WARNING\b|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
+    r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|\*\*\* |"
     r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
     r"[\w./+-]+:\d+:(?:\d+:)? (?:fatal )?(?:error|warning|note)\b|"  # a compiler's diagnostic: "mklmpi-impl.c:87:25: error: ..."
     r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)|"
@@ -81,8 +81,8 @@ _FRESH = re.compile(
     r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:)"
 )
 # a piece that ends a sentence, then a line that starts one: two lines that happen to have the width
-_SENTENCE_END = re.compile(r"[.!]$")
-_SENTENCE_START = re.compile(r"^[A-Z][a-z]")
+_SENTENCE_END = re.compile(r"[.!)]\s*$")
+_SENTENCE_START = re.compile(r"^[A-Z][A-Za-z]")
 
 
 def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:

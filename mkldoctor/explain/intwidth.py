@@ -1,0 +1,97 @@
+"""A compile error where code passes integers of another type than MKL's interface takes.
+
+MKL's headers make ``MKL_INT`` (and ``lapack_int``) ``long long`` when ``MKL_ILP64`` is defined and ``int`` otherwise:
+gcc's ``cannot convert 'int*' to 'long long int*'``, MSVC's ``error C2664`` (in any language: the declaration it prints
+names ``__int64``), and ``long*`` (int64_t on Linux) where ``long long*`` is taken (MXNet#18954): the same size, another
+type, which a pointer does not convert to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class IntegerMismatch:
+    """A compile error passing 32-bit ``int`` where MKL's ILP64 headers take 64-bit integers (or the reverse)."""
+
+    function: str  # "" until the lines after it name it (gcc 12 names it in a note under the error)
+    line: str
+    wants: int = field(default=0, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "IntegerMismatch":
+        named = next((m.group(0) for line in lines for m in [_MKL_FUNCTION.search(line)] if m), "")
+        return replace(self, function=named, wants=0)
+
+
+# MKL's integer type is long long (MKL_INT64) with MKL_ILP64 defined: int* passed where long long* is taken, or the reverse
+_ILP64 = re.compile(r"(?:cannot convert|invalid conversion from|no known conversion from|incompatible pointer type)\W+"
+                    r"(?P<what>.*?\b(?:long long|MKL_INT)\b.*?)(?:\bto\b|\bfor\b|$).*?\b(?P<fn>LAPACKE_\w+|cblas_\w+|mkl_\w+|"
+                    r"[sdcz](?:gemm|gesv|getrf|getri|getrs|potrf|syev\w*|gesvd|gesdd|gels\w*)_?)\b")
+_MKL_FUNCTION = re.compile(r"\b(?:LAPACKE_\w+|cblas_\w+|mkl_\w+)")
+# gcc 12's words: the function is named in a note under it ("initializing argument 5 of 'long long int LAPACKE_dgetri(...)'")
+_ILP64_GCC12 = re.compile(r"invalid conversion from [‘'`](?P<given>[^’'`]+)[’'`](?: \{aka [‘'`](?P<aka>[^’'`]+)[’'`]\})? "
+                          r"to [‘'`](?P<taken>[^’'`]*\blong long\b[^’'`]*)[’'`]")
+# MSVC's C2664 in any language: the declaration it prints names MKL's function and __int64 parameters
+_ILP64_MSVC = re.compile(r"\berror C2664:.*?\b(?P<fn>LAPACKE_\w+|cblas_\w+|mkl_\w+)\b.*?\b__int64\b")
+
+SIGNATURES = (
+    Signature("ilp64-compile-mismatch", "intwidth", "rror", _ILP64,
+              lambda m, _: IntegerMismatch(m.group("fn"), m.string.strip()[:300])),
+    Signature("ilp64-compile-mismatch-msvc", "intwidth", "C2664", _ILP64_MSVC,
+              lambda m, _: IntegerMismatch(m.group("fn"), m.string.strip()[:300])),
+    Signature("ilp64-compile-mismatch-gcc12", "intwidth", "invalid conversion", _ILP64_GCC12,
+              lambda m, _: IntegerMismatch("", m.string.strip()[:300], wants=8)),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain.catalogue import Unrecognised
+    from mkldoctor.explain.unrecognised import unrecognised
+
+    said = [e for e in events.of(IntegerMismatch) if e.function]
+    others = [unrecognised(Unrecognised(e.line), ctx) for e in events.of(IntegerMismatch) if not e.function][:1]
+    return ([_integer_mismatch(said)] if said else []) + ([] if said else others)  # no MKL function under it: not MKL's
+
+
+def _integer_mismatch(events: list[IntegerMismatch]) -> Finding:
+    first = events[0]
+    types = re.search(r"(?:convert|conversion from) [`'‘](?P<given>[^`'’]+)[`'’](?: \{aka [`'‘](?P<aka>[^`'’]+)[`'’]\})? "
+                      r"to [`'‘](?P<taken>[^`'’]+)", first.line)
+    if types and types["aka"]:  # gcc 12: 'int64_t*' {aka 'long int*'}
+        types = {"given": types["aka"], "taken": types["taken"]}
+    if types and re.search(r"\blong\b", types["given"]) and "long long" not in types["given"] \
+            and "long long" in types["taken"]:  # MXNet#18954: int64_t (long) where MKL_INT (long long) is taken
+        return Finding(
+            "mkl-ilp64-compile-mismatch", "error",
+            f"{first.function} takes MKL_INT, long long with MKL_ILP64, and the code passes pointers to its own 64-bit "
+            "type, long (int64_t on Linux): the same size, another type",
+            (f"the compiler says: {first.line}",
+             "MKL's headers make MKL_INT (and lapack_int) long long when MKL_ILP64 is defined; int64_t is long on 64-bit "
+             "Linux and macOS, so a value converts but a pointer (pivots, sizes by reference) does not"),
+            ("declare the variables passed by pointer as MKL_INT (lapack_int), or make MKL_INT the code's own type: "
+             "#define MKL_INT int64_t (and MKL_UINT uint64_t) before including MKL's headers, which mkl_types.h allows",
+             "or build with the LP64 interface (drop -DMKL_ILP64, link mkl_intel_lp64) if 32-bit sizes suffice"),
+            "LP64 and ILP64 fix the size of MKL_INT, not the C type the caller uses for 64-bit integers; pointers must "
+            "be of MKL's exact type.",
+        )
+    return Finding(
+        "mkl-ilp64-compile-mismatch", "error",
+        f"{first.function} takes 64-bit integers here (MKL_ILP64 is defined), and the code passes 32-bit int",
+        (f"the compiler says: {first.line}",
+         "MKL's headers make MKL_INT (and lapack_int) long long when MKL_ILP64 is defined, and int otherwise: code written "
+         "with int for sizes and pivots compiles only against the LP64 interface"),
+        ("build with the LP64 interface: drop -DMKL_ILP64 (the project's ILP64 option off: e.g. MKL_USE_ILP64=OFF, "
+         "MKL_INTERFACE=lp64) and link mkl_intel_lp64",
+         "or keep ILP64 and declare those variables as MKL_INT (lapack_int) in the code",
+         "mkldoctor link --interface lp64   # matching compile and link flags"),
+        "LP64 and ILP64 are two integer sizes of one API: the compile flag (-DMKL_ILP64) and the interface library "
+        "(mkl_intel_ilp64 or mkl_intel_lp64) must agree with the integer type the calling code uses.",
+    )
