@@ -48,3 +48,44 @@ def test_a_conversion_to_long_long_in_code_that_is_not_mkls_stays_unrecognised(t
     failed = subprocess.run(["g++", "-c", "own.cpp"], cwd=tmp_path, capture_output=True, text=True)
     assert failed.returncode != 0 and "invalid conversion" in failed.stderr, failed.stderr
     assert [f.id for f in errors_of(failed.stderr)] == ["unrecognised-failure"]
+
+
+def _sycl_project(root, guard: bool) -> None:
+    option = "$<$<COMPILE_LANGUAGE:CXX>:-fsycl-unnamed-lambda>" if guard else "-fsycl-unnamed-lambda"
+    (root / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.13)\nproject(p C)\n"
+        "add_library(MKL::MKL_DPCPP INTERFACE IMPORTED)\n"  # what oneMKL 2021.3's MKLConfig.cmake set on its target
+        f"set_target_properties(MKL::MKL_DPCPP PROPERTIES INTERFACE_COMPILE_OPTIONS \"{option}\")\n"
+        "add_library(mylib STATIC a.c)\ntarget_link_libraries(mylib PUBLIC MKL::MKL_DPCPP)\n")
+    (root / "a.c").write_text("int a(void) { return 1; }\n")
+
+
+def test_a_sycl_option_of_mkls_target_reaching_a_c_compiler(tmp_path):
+    """oneMath#116: MKL::MKL_DPCPP gave -fsycl-unnamed-lambda to gcc and gfortran. Produced: an imported target with
+    that usage requirement, built by cmake with gcc; the option kept to C++ builds."""
+    for name, guard in (("leak", False), ("kept", True)):
+        root = tmp_path / name
+        root.mkdir()
+        _sycl_project(root, guard)
+        assert subprocess.run(["cmake", "-S", ".", "-B", "b"], cwd=root, capture_output=True).returncode == 0
+        built = subprocess.run(["cmake", "--build", "b"], cwd=root, capture_output=True, text=True)
+        if not guard:
+            assert built.returncode != 0 and "-fsycl-unnamed-lambda" in built.stdout + built.stderr
+            [finding] = errors_of(built.stdout + built.stderr)
+            assert finding.id == "mkl-sycl-option-leaked" and "2021.4" in finding.fix[0], flat(finding)
+        else:
+            assert built.returncode == 0, built.stdout + built.stderr
+
+
+def test_intels_retired_mkl_option_and_matlabs_crash_report():
+    """abacus-develop#784 and pytorch#6591 (public lines: no Intel compiler or MATLAB here)."""
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    remark = ("ifort: command line remark #10412: option '-mkl=cluster' is deprecated and will be removed in a future "
+              "release. Please use the replacement option '-qmkl=cluster'\n")
+    [retired] = explain(logparse.parse_bytes(remark.encode()), [])
+    assert retired.id == "mkl-compiler-option-retired" and retired.severity == "warning" and "-qmkl=cluster" in retired.fix[0]
+    crash = "-" * 80 + "\n       Segmentation violation detected at Fri Apr 13 09:11:53 2018 -0700\n" + "-" * 80 + "\n"
+    [matlab] = errors_of(crash)
+    assert matlab.id == "matlab-mkl-interposed" and "OutOfProcess" in matlab.fix[0]

@@ -25,6 +25,13 @@ class MatlabMklFrame:
 
 
 @dataclass(frozen=True, slots=True)
+class MatlabCrash:
+    """MATLAB's own crash report: ``Segmentation violation detected at <date>``."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class RPackageWantsMkl:
     package: str
 
@@ -38,6 +45,8 @@ class JuliaSysimgSplice:
 
 
 SIGNATURES = (
+    Signature("matlab-crash-report", "mathhosts", "Segmentation violation",
+              re.compile(r"^\s*Segmentation violation detected at\b"), lambda m, _: MatlabCrash(m.string.strip())),
     Signature("matlab-mkl-frame", "mathhosts", "glnxa64",
               re.compile(r"(?P<lib>\S*/bin/glnxa64/(?:mkl|libmwblas|libmwlapack)\.so)\+\d+\s+(?P<fn>\w+)"),
               lambda m, _: MatlabMklFrame(m.group("lib"), m.group("fn"))),
@@ -59,6 +68,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     frames = events.of(MatlabMklFrame)
     if frames:
         out.append(_matlab(frames))
+    elif events.of(MatlabCrash):
+        out.append(_matlab_crash(events.of(MatlabCrash)[0]))
     for event in events.of(RPackageWantsMkl)[:1]:
         out.append(_revo(event))
     splices = events.of(JuliaSysimgSplice)
@@ -106,6 +117,27 @@ def _matlab(frames: list[MatlabMklFrame]) -> Finding:
          "knowing that other MATLAB functions then use it too"),
         "In one process a symbol name resolves to the first library that defines it; inside MATLAB that is MATLAB's MKL.",
         ("ldd <the mex or S-function .mexa64> | grep -E 'blas|lapack|mkl'   # what it was linked against",),
+    )
+
+
+def _matlab_crash(event: MatlabCrash) -> Finding:
+    """pytorch#6591: PyTorch called from MATLAB crashed in MATLAB's ILP64 MKL; the report's stack was not in the log."""
+    return Finding(
+        "matlab-mkl-interposed", "error",
+        "MATLAB crashed: code loaded into MATLAB's process most often meets MATLAB's own MKL, whose integers are 64-bit",
+        (event.line,
+         "MATLAB loads its own MKL (ILP64: 64-bit integers) into its process; a MEX file, an S-function, a library opened "
+         "with loadlibrary or Python run in process (numpy, PyTorch, with their LP64 MKL) whose BLAS calls bind to MATLAB's "
+         "copy passes 32-bit integers it reads wrongly",
+         "the crash report's stack (below this line in MATLAB's report) says where: a frame in bin/glnxa64/mkl.so or "
+         "libmwblas confirms it"),
+        ("Python in MATLAB: run it out of process, pyenv('ExecutionMode','OutOfProcess') (R2019b+), so that its MKL stays "
+         "in its own process",
+         "a MEX file or S-function: link its BLAS and LAPACK statically (or with -Wl,-Bsymbolic), or build it against "
+         "MATLAB's BLAS with 64-bit integers (mex ... -lmwblas -lmwlapack)",
+         "or keep the library out of MATLAB's process (a separate program it calls)"),
+        "In one process a symbol name resolves to the first library that defines it; inside MATLAB that is MATLAB's MKL.",
+        ("the crash report MATLAB wrote (matlab_crash_dump.*): its stack names the library of each frame",),
     )
 
 

@@ -118,4 +118,9 @@ EXPLAIN = (
     _r("mkl-julia-python", "MKL fails in a Julia session that loaded Python's numpy",
        "numpy's MKL and Julia's BLAS (an MKL too with MKL.jl before Julia 1.7) share one process.",
        "Update Julia and MKL.jl (libblastrampoline), or give PyCall a numpy without MKL."),
+    _r("mkl-compiler-option-retired", "An Intel compiler says -mkl is deprecated",
+       "oneAPI's compilers renamed -mkl to -qmkl; icx and ifx do not take -mkl.", "Use -qmkl with the same value."),
+    _r("mkl-sycl-option-leaked", "A SYCL option from oneMKL's CMake target reached a C or Fortran compiler",
+       "MKL::MKL_DPCPP before oneMKL 2021.4 gave its SYCL options to every language.",
+       "Update oneMKL, or link the SYCL target only from SYCL C++ targets."),
 )
