@@ -89,3 +89,22 @@ def test_intels_retired_mkl_option_and_matlabs_crash_report():
     crash = "-" * 80 + "\n       Segmentation violation detected at Fri Apr 13 09:11:53 2018 -0700\n" + "-" * 80 + "\n"
     [matlab] = errors_of(crash)
     assert matlab.id == "matlab-mkl-interposed" and "OutOfProcess" in matlab.fix[0]
+
+
+def test_a_library_that_is_not_mkls_is_never_told_to_install_mkl(tmp_path, mkl):
+    """SuiteSparse PR #8 (-llapack beside MKLROOT) and oneMath#254 (-lOpenCL). Produced: the layers of the pinned wheel
+    linked with -llapack (no development link of it here), then without it."""
+    (tmp_path / "t.c").write_text("void dgesv_(void);\nint main(void) { dgesv_(); return 0; }\n")
+    libs = [str(next(mkl.pip_lib.glob(f"libmkl_{n}.so.*"))) for n in ("intel_lp64", "sequential", "core")]
+    rest = ["-lpthread", "-lm", "-ldl", "-o", "t"]
+    failed = subprocess.run(["gcc", "t.c", *libs, "-llapack", *rest], cwd=tmp_path, capture_output=True, text=True)
+    if failed.returncode == 0:  # a machine with liblapack's development link: ld found it, nothing to explain
+        failed = subprocess.run(["gcc", "t.c", *libs, "-llapack_none_here", *rest], cwd=tmp_path, capture_output=True, text=True)
+    assert "cannot find -llapack" in failed.stderr, failed.stderr
+    [finding] = [f for f in errors_of(failed.stderr) if f.id == "library-not-found"]
+    if "-llapack_none_here" not in failed.stderr:
+        assert finding.fix[0].startswith("building with MKL: drop -llapack"), flat(finding)
+    assert not any("install MKL" in line for line in finding.fix) and not finding.recipes, flat(finding)
+    assert subprocess.run(["gcc", "t.c", *libs, *rest], cwd=tmp_path).returncode == 0
+    [opencl] = errors_of("/usr/bin/ld: cannot find -lOpenCL\n")
+    assert "ocl-icd" in flat(opencl) and not any("install MKL" in line for line in opencl.fix)

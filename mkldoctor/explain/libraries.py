@@ -119,12 +119,44 @@ def _cluster(finding: Finding, names: list[str]) -> Finding:
     f95 = [n for n in names if getattr(layout.get(n.lstrip(":")), "role", None) == "fortran95"]
     if f95 and len(f95) == len(names):
         return _fortran95(finding, f95)
+    foreign = [n for n in names if layout.get(n.lstrip(":")) is None and not n.lstrip(":").startswith("mkl")]
+    if foreign and len(foreign) == len(names):
+        return _not_mkls(finding, foreign)
     said = advice(names)
     if said is None:
         return finding
     title = finding.title.split(":", 1)[0] + ": " + said[0]
     return replace(finding, title=title, evidence=finding.evidence[:1] + tuple(said[1]), explanation=said[3], recipes=(),
                    fix=tuple(said[2]) + tuple("if the build does want them: " + line for line in finding.fix[:1]))
+
+
+# the names other BLAS and LAPACK libraries go by: with MKL, its own layers hold these routines
+_BLAS_NAMES = {"blas", "lapack", "cblas", "lapacke", "f77blas", "openblas", "refblas", "reflapack"}
+# Debian's development packages of those names (apt-cache show: libcblas has none; it is ATLAS's or OpenBLAS's)
+_DEBIAN_DEV = {"blas": "libblas-dev or libopenblas-dev", "lapack": "liblapack-dev or libopenblas-dev",
+               "lapacke": "liblapacke-dev", "openblas": "libopenblas-dev"}
+
+
+def _not_mkls(finding: Finding, names: list[str]) -> Finding:
+    """-llapack (SuiteSparse PR #8: a makefile's default beside MKLROOT) or -lOpenCL (oneMath#254): a library that is not
+    MKL's, which no MKL package installs."""
+    blas = [n for n in names if n.lower() in _BLAS_NAMES]
+    if blas:
+        evidence = (f"lib{blas[0]} is not an MKL library: MKL has no lib{blas[0]}, its BLAS and LAPACK routines are in its "
+                    "own layers (-lmkl_rt, or the interface, threading and core layers), which the line may name beside it",)
+        fix = (f"building with MKL: drop -l{blas[0]} from the line (the build's BLAS or LAPACK variable: set it to MKL's line "
+               "or empty where MKL's libraries are already there), or give MKL in its place: -lmkl_rt",
+               f"building without MKL: install a BLAS and LAPACK whose development files give lib{blas[0]}.so (Debian: "
+               f"{_DEBIAN_DEV.get(blas[0].lower(), 'libopenblas-dev')}), or point -L at it")
+    else:
+        evidence = (f"{', '.join('lib' + n for n in names)} {'is' if len(names) == 1 else 'are'} not MKL's: no MKL package "
+                    "installs it" + (" (oneMKL's SYCL and GPU libraries need an OpenCL loader, libOpenCL, from the system: "
+                                     "ocl-icd)" if any(n.lower() == "opencl" for n in names) else ""),)
+        fix = (f"install the development package that provides lib{names[0]}.so (Debian: apt-file search lib{names[0]}.so; "
+               f"Fedora: dnf provides '*/lib{names[0]}.so'), or give its folder with -L",
+               f"if the project can do without it, its option that leaves out the part that links lib{names[0]}")
+    keep = tuple(line for line in finding.fix if not line.startswith(("if it is not: install MKL", "no MKL installed")))
+    return replace(finding, evidence=finding.evidence[:1] + evidence + finding.evidence[1:], fix=fix + keep[:2], recipes=())
 
 
 def _fortran95(finding: Finding, names: list[str]) -> Finding:
