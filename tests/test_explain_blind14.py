@@ -108,3 +108,33 @@ def test_a_library_that_is_not_mkls_is_never_told_to_install_mkl(tmp_path, mkl):
     assert subprocess.run(["gcc", "t.c", *libs, *rest], cwd=tmp_path).returncode == 0
     [opencl] = errors_of("/usr/bin/ld: cannot find -lOpenCL\n")
     assert "ocl-icd" in flat(opencl) and not any("install MKL" in line for line in opencl.fix)
+
+
+USER_C = """void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*, const int*,
+            const double*, const int*, const double*, double*, const int*);
+int run(void) { int n = 1; double a = 1, b = 1, c = 0, o = 1, z = 0;
+                dgemm_("N", "N", &n, &n, &n, &o, &a, &n, &b, &n, &z, &c, &n); return c == 1 ? 0 : 1; }
+"""
+
+
+def test_an_interface_layer_without_its_core_at_run_time_is_the_link_that_dropped_it(tmp_path, mkl):
+    """pytorch PR #25445: 'symbol lookup error: .../libmkl_intel_lp64.so: undefined symbol: mkl_blas_dsyrk', the
+    program's name cut from the paste; --as-needed had dropped the core from the library that uses MKL. Produced: a
+    shared library linked with --as-needed and MKL's core before the interface layer; with --no-as-needed it runs."""
+    (tmp_path / "user.c").write_text(USER_C)
+    (tmp_path / "m.c").write_text("int run(void);\nint main(void) { return run(); }\n")
+    layers = [str(next(mkl.pip_lib.glob(f"libmkl_{n}.so.*"))) for n in ("core", "sequential", "intel_lp64")]
+
+    def build(flag: str) -> subprocess.CompletedProcess:
+        for step in (["gcc", "-shared", "-fPIC", "user.c", f"-Wl,{flag}", *layers, f"-Wl,-rpath,{mkl.pip_lib}", "-o", "libuser.so"],
+                     ["gcc", "m.c", "-L.", "-luser", "-Wl,--allow-shlib-undefined", "-Wl,-rpath,$ORIGIN", "-o", "m"]):
+            assert subprocess.run(step, cwd=tmp_path, capture_output=True).returncode == 0
+        return subprocess.run(["./m"], cwd=tmp_path, capture_output=True, text=True)
+
+    dropped = build("--as-needed")
+    assert "symbol lookup error" in dropped.stderr and "mkl_blas_dgemm" in dropped.stderr, dropped.stderr
+    cut = dropped.stderr.split(": ", 1)[1]  # the paste began at 'symbol lookup error'
+    for log in (dropped.stderr, cut):
+        [finding] = errors_of(log)
+        assert finding.id == "mkl-layers-not-loaded" and "--no-as-needed" in finding.fix[0], flat(finding)
+    assert build("--no-as-needed").returncode == 0

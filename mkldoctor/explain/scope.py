@@ -121,7 +121,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     items = unseen(events)
     out = []
     older = [u for u in items if u.case == "older"]
-    hidden = [u for u in items if u.case == "scope" and (u.role in KERNEL_ROLES or is_host(u.who))]
+    # a kernel MKL opened itself cannot see the core: scope; an interface layer a program or module was linked with cannot
+    # find the core or threading layer it calls: those were not loaded at all (not in DT_NEEDED: --as-needed)
+    # (a host that opened the layer itself by name, Julia's dlopen or ctypes, opened it alone: scope again)
+    hidden = [u for u in items if u.case == "scope" and (u.role in KERNEL_ROLES or (is_host(u.who) and (
+        u.role != "interface" or u.who in ("julia (dlopen)", "python (ctypes)"))))]
     dropped = [u for u in items if u.case == "scope" and u not in hidden]
     if older:
         out.append(_older(older))
