@@ -138,3 +138,17 @@ def test_an_interface_layer_without_its_core_at_run_time_is_the_link_that_droppe
         [finding] = errors_of(log)
         assert finding.id == "mkl-layers-not-loaded" and "--no-as-needed" in finding.fix[0], flat(finding)
     assert build("--no-as-needed").returncode == 0
+
+
+def test_windows_loader_words_in_other_languages_and_a_bindings_mkl_dll():
+    """pytorch#125109 (German), cx_Freeze#682 (MKL's own line in German), Neanderthal#68: public text (Windows)."""
+    torch = ('OSError: [WinError 126] Das angegebene Modul wurde nicht gefunden. Error loading "C:\\Users\\x\\AppData\\'
+             'Roaming\\Python\\Python312\\site-packages\\torch\\lib\\shm.dll" or one of its dependencies.\n')
+    [finding] = errors_of(torch)
+    assert finding.id == "windows-library-not-loaded" and "shm.dll" in finding.title
+    assert finding.fix[0].startswith("before import torch: os.add_dll_directory")
+    frozen = ("INTEL MKL ERROR: Das angegebene Modul wurde nicht gefunden. mkl_intel_thread.dll.\n"
+              "Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll.\n")
+    assert [f.id for f in errors_of(frozen)] == ["windows-library-not-loaded"]  # one failure, no second unrecognised
+    [binding] = errors_of("Library 'neanderthal-mkl-0.25.0.dll' not found!\n")
+    assert binding.id == "windows-library-not-loaded" and "Dependencies.exe" in flat(binding)

@@ -122,6 +122,18 @@ SIGNATURES = (
     Signature("windows-loadlibrary-126", "windows", "126",
               re.compile(r"(?i)(?P<lib>[\w.+-]+\.dll)\b.{0,40}?\berror\b\s*(?:code\s*)?[=:]?\s*126\b"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.string.strip())),
+    # Python's OSError in any language, with the DLL torch (and others) name: '[WinError 126] Das angegebene Modul wurde
+    # nicht gefunden. Error loading "...\\torch\\lib\\shm.dll" or one of its dependencies.'
+    Signature("windows-winerror-126-loading", "windows", "WinError 126",
+              re.compile(r"\[WinError 126\].*?Error loading \"(?P<path>[^\"]+?\.dll)\""),
+              lambda m, _: ForeignLoadFailed("Windows", re.split(r"[\\/]", m.group("path"))[-1], m.string.strip()[:400])),
+    # MKL's own line in Windows' language before its "Cannot load": "INTEL MKL ERROR: Das angegebene Modul wurde nicht
+    # gefunden. mkl_intel_thread.dll." (the English one is the platforms' "The specified module could not be found")
+    Signature("windows-mkl-error-localized", "windows", "MKL ERROR: ",
+              re.compile(r"(?i)\bMKL ERROR: (?!The )[^:]{3,100}?\.? (?P<lib>(?:lib)?(?:mkl|iomp)\w*(?:\.\d+)?\.dll)\.?\s*$"), _SAID),
+    # a binding's own words for its native DLL built on MKL: Neanderthal's "Library 'neanderthal-mkl-0.25.0.dll' not found!"
+    Signature("windows-binding-mkl-dll-not-found", "windows", "not found",
+              re.compile(r"(?i)\blibrary ['\"](?P<lib>[\w.+-]*mkl[\w.+-]*\.dll)['\"] (?:was )?not found"), _SAID),
     # a program's own "mklml.dll not found" (PaddlePaddle's), of an MKL or Intel OpenMP DLL
     Signature("windows-program-dll-not-found", "windows", "not found",
               re.compile(r"(?i)\b(?P<lib>(?!mkl_rt\.dll)(?:lib)?(?:mkl|iomp)[\w.-]*?\.dll) (?:was )?not found\b"), _SAID),  # mkl_rt: rtnames
@@ -233,6 +245,10 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     evidence = [e.detail for e in failed[:6]] + [f"{s.program or 'the program'} could not start: {s.detail}" for s in starts[:3]]
     for name in libs:
         found = layout.get(name)
+        if found is None and "mkl" in name.lower() and name.lower().endswith(".dll"):
+            evidence.append(f"{name} is a library's own DLL built on MKL, not one of MKL's: Windows says it was not found "
+                            "also when it is there and a DLL it needs (an MKL DLL its release asks for, libiomp5md.dll) is not "
+                            "on the search path; Dependencies.exe on it names the missing one")
         if found is not None and found.openmp:
             evidence.append(f"{name} is MKL's {found.short} layer: it needs Intel's OpenMP runtime libiomp5md.dll, and Windows "
                             "says 'the specified module could not be found' also when that dependency is the one missing, "
@@ -253,6 +269,13 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
     fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts))
+    if re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail):  # pytorch#125109, dream-textures#796
+        evidence.append("torch 2.3.0's Windows wheels load MKL's and Intel OpenMP's DLLs from the pip packages mkl and "
+                        "intel-openmp, in <prefix>\\Library\\bin; torch adds that folder for the interpreter's own prefix "
+                        "only, so a user install (%APPDATA%\\Python\\PythonXY) or a --target folder leaves them unseen")
+        fix.insert(0, "before import torch: os.add_dll_directory(r'<the prefix the packages were installed into>\\Library\\bin') "
+                      "(pip show -f mkl shows it); or install torch and mkl into a virtual environment, not --user or --target; "
+                      "or a later torch release, whose Windows wheels link MKL statically again")
     if any(mkl_dnn(name) for name in libs):
         fix.insert(0, "put Intel's OpenMP runtime where Windows finds it for this library: libiomp5md.dll (conda: "
                       "<env>\\Library\\bin, package intel-openmp) beside it or in a folder on PATH")
