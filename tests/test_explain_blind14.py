@@ -152,3 +152,24 @@ def test_windows_loader_words_in_other_languages_and_a_bindings_mkl_dll():
     assert [f.id for f in errors_of(frozen)] == ["windows-library-not-loaded"]  # one failure, no second unrecognised
     [binding] = errors_of("Library 'neanderthal-mkl-0.25.0.dll' not found!\n")
     assert binding.id == "windows-library-not-loaded" and "Dependencies.exe" in flat(binding)
+
+
+def test_a_lapack_routine_that_no_library_in_the_process_defines(tmp_path, mkl):
+    """CARMA#24: an R package's shared object calls dsyevd_ and links no LAPACK; the package expects MKL preloaded into
+    R. Produced with the real R: dyn.load of such a library fails, and with the pinned wheel's libmkl_rt preloaded it
+    loads. Pardiso.jl#2's bare line (public) is the same class."""
+    (tmp_path / "p.c").write_text("void dsyevd_(void);\nvoid call(void) { dsyevd_(); }\n")
+    assert subprocess.run(["gcc", "-shared", "-fPIC", "p.c", "-o", "pkg.so"], cwd=tmp_path).returncode == 0
+    failed = subprocess.run(["Rscript", "-e", 'dyn.load("pkg.so")'], cwd=tmp_path, capture_output=True, text=True)
+    assert "undefined symbol: dsyevd_" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "blas-not-loaded" and "LD_PRELOAD" in finding.fix[0], flat(finding)
+    rt = next(mkl.pip_lib.glob("libmkl_rt.so.*"))
+    env = dict(__import__("os").environ, LD_PRELOAD=str(rt))
+    loaded = subprocess.run(["Rscript", "-e", 'dyn.load("pkg.so"); cat("loaded")'], cwd=tmp_path, env=env,
+                            capture_output=True, text=True)
+    assert loaded.stdout == "loaded", loaded.stderr
+    [bare] = errors_of("symbol lookup error:: undefined symbol: dswap_\n")
+    assert bare.id == "blas-not-loaded"
+    # one of MKL's own internal names is no BLAS routine: another finding
+    assert errors_of("./app: symbol lookup error: ./libx.so: undefined symbol: mkl_serv_foo\n")[0].id != "blas-not-loaded"

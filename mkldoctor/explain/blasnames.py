@@ -1,0 +1,67 @@
+"""A BLAS or LAPACK routine's own name undefined at run time: ``undefined symbol: dsyevd_`` in an R package's shared
+object (CARMA#24), ``symbol lookup error:: undefined symbol: dswap_`` in Julia (Pardiso.jl#2).
+
+The library calls the routine by its standard (LP64, unsuffixed) name and links no BLAS of its own: it counts on one
+being in the process already. R gives its packages R's BLAS and LAPACK when their Makevars ask for them; a package
+written for MKL expects MKL loaded into R (LD_PRELOAD); Julia's own BLAS is ILP64 under suffixed names (``dswap_64_``),
+so no plain ``dswap_`` is there unless an LP64 BLAS is loaded globally.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import exports
+
+
+def _bare(m: re.Match, _):
+    from mkldoctor.explain.hosts import SymbolLookupError
+
+    return SymbolLookupError("a program (the log does not name it)", "", m.group("sym"))
+
+
+# the loader's line with the program's and the library's names cut away: "symbol lookup error:: undefined symbol: dswap_"
+SIGNATURES = (
+    Signature("loader-symbol-lookup-bare", "blasnames", "symbol lookup error",
+              re.compile(r"(?:^|\s)symbol lookup error::?\s+undefined symbol: (?P<sym>[^\s,]+)"), _bare),
+)
+
+
+def is_blas_name(symbol: str) -> bool:
+    """A routine of the BLAS or LAPACK API (dgemm_, dsyevd_, cblas_dgemm, LAPACKE_dgesv) that MKL exports, not one of
+    MKL's internals (mkl_blas_*, mkl_serv_*)."""
+    api = re.fullmatch(r"[sdczi][a-z0-9]{2,10}_|(?:cblas|LAPACKE)_\w+", symbol) is not None  # Fortran's dgemm_, C's
+    return api and exports.history(symbol) is not None
+
+
+def missing(event, ctx: Context) -> Finding:
+    """The finding for a SymbolLookupError whose symbol is a BLAS or LAPACK routine."""
+    who = event.binary
+    user = event.library or "the library that calls it"
+    evidence = [f"{who}: {user} calls {event.symbol}, the standard (LP64) name of a BLAS or LAPACK routine, and no library "
+                "loaded defines it: it links no BLAS of its own and counts on one in the process"]
+    if who.startswith("R "):
+        evidence.append("R gives a package its BLAS and LAPACK when the package's src/Makevars links them; a package written "
+                        "for MKL may instead expect MKL loaded into R before it")
+        fix = ["a package written for MKL (its README says so): start R with MKL preloaded: LD_PRELOAD=<MKL's lib "
+               "folder>/libmkl_rt.so R (conda: <env>/lib/libmkl_rt.so), then install or load it",
+               "or have the package link R's: PKG_LIBS = $(LAPACK_LIBS) $(BLAS_LIBS) $(FLIBS) in its src/Makevars, and "
+               "reinstall it"]
+    elif who.startswith("julia") or "julia" in user.lower():
+        evidence.append("Julia's own BLAS (OpenBLAS, or MKL through libblastrampoline) is ILP64 under suffixed names "
+                        f"({event.symbol.rstrip('_')}_64_): the plain LP64 name is not in Julia's process")
+        fix = ["load an LP64 BLAS globally before the library: Libdl.dlopen(<libmkl_rt or libopenblas>, RTLD_GLOBAL), or "
+               "build the library against its BLAS (-lmkl_rt) so that it carries its own"]
+    else:
+        fix = [f"link {user} against its BLAS (-lmkl_rt, or MKL's three layers) so that it carries its own",
+               "or load one before it runs: LD_PRELOAD=<MKL's lib folder>/libmkl_rt.so <the program>"]
+    return Finding(
+        "blas-not-loaded", "error", f"{event.symbol} is not in the process: {user} expects a BLAS/LAPACK loaded before it",
+        tuple(evidence), tuple(fix),
+        "A shared library may leave its BLAS calls unresolved at link time, for the process to provide; when nothing "
+        "loaded before it exports those names (with the LP64 spelling it uses), the loader stops at the first call.",
+        (f"ldd {event.library or '<the library>'} | grep -iE 'blas|lapack|mkl'   # none: it carries no BLAS of its own",),
+    )
