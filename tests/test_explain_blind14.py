@@ -173,3 +173,14 @@ def test_a_lapack_routine_that_no_library_in_the_process_defines(tmp_path, mkl):
     assert bare.id == "blas-not-loaded"
     # one of MKL's own internal names is no BLAS routine: another finding
     assert errors_of("./app: symbol lookup error: ./libx.so: undefined symbol: mkl_serv_foo\n")[0].id != "blas-not-loaded"
+
+
+def test_a_routine_known_to_reject_its_own_minimum_workspace_in_some_releases():
+    """scipy#8205 (public line: MKL 2018 is not among the pinned releases): MKL 2018's ?SBRDB rejects argument 12."""
+    from mkldoctor.knowledge import broken
+
+    [finding] = errors_of("ValueError: On entry to DSBRDB parameter number 12 had an illegal value\n")
+    assert finding.id == "mkl-parameter-error" and "2019.0" in finding.fix[0] and "scipy/scipy#8205" in flat(finding)
+    assert broken.rejecting("DSBRDB", 12) and not broken.rejecting("DSBRDB", 5) and not broken.rejecting("DGEMM", 12)
+    [other] = errors_of("Intel MKL ERROR: Parameter 12 was incorrect on entry to DGELSD.\n")
+    assert "known fault" not in flat(other)

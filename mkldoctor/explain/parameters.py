@@ -17,7 +17,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import LinkCommand, Parsed
 from mkldoctor.explain.runtime import ParameterError
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import arguments, build_scripts, recipes
+from mkldoctor.knowledge import arguments, broken, build_scripts, recipes
 
 _WHAT = {
     "int": "an integer (a size, a leading dimension or an increment)",
@@ -76,6 +76,9 @@ def _finding(event: ParameterError, events: Parsed) -> Finding:
     if kind == "int" and name and name.startswith("INC"):
         causes.insert(0, f"{name} is 0: BLAS forbids a zero increment (a broadcast or stride-0 view passed as a vector), and a "
                          "negative one needs the vector's last element first")
+    known = broken.rejecting(event.routine, event.parameter)
+    causes = [f"a known fault of MKL {b.first} to {b.last}: {b.what} (fixed in {b.fixed_in}; {b.source})"
+              for b in known] + causes
     evidence += [f"possible cause: {cause}" for cause in causes]
     fix = []
     if kind in ("array", "scale"):
@@ -97,6 +100,9 @@ def _finding(event: ParameterError, events: Parsed) -> Finding:
                    f"{build_scripts.INTEL_MKL_SRC_DEFAULT}, 64-bit integers, while these crates pass 32-bit ones: enable an "
                    "lp64 feature (mkl-static-lp64-iomp, mkl-dynamic-lp64-seq) with default-features = false, then "
                    f"{recipes.CARGO_CLEAN}")
+    fix[:0] = [f"the MKL release: {b.first} to {b.last} have this fault; use MKL {b.fixed_in} or newer "
+               f"({recipes.conda_install(recipes.q(f'mkl>={b.fixed_in}'))}; mkl_get_version_string says which runs)"
+               for b in known[:1]]
     fix += ["the integer size: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (with libmkl_rt: "
             "MKL_INTERFACE_LAYER=ILP64 only for a program built for it); mkldoctor link --interface lp64 (or ilp64) prints "
             "matching compile and link flags",

@@ -64,6 +64,7 @@ class BrokenRoutine:
     what: str
     fixed_in: str
     source: str
+    parameter: int = 0  # the argument its fault makes MKL reject ("Parameter 12 was incorrect"); 0: not a rejection
 
 
 ROUTINES: tuple[BrokenRoutine, ...] = (
@@ -72,7 +73,18 @@ ROUTINES: tuple[BrokenRoutine, ...] = (
     BrokenRoutine(("geev", "gees"), "2018.0", "2018.3",
                   "?geev and ?gees called with a valid LWORK smaller than the optimal one read and write past their "
                   "workspace", "2018.4", "trilinos/Trilinos#3497"),
+    # SciPy's eigvalsh on large banded problems: MKL's ?SBRDB rejected the documented minimum work size; not reproduced
+    # with other LAPACKs, confirmed by Intel as a known defect (MKLD-3350) fixed in 2019.0, as relayed in scipy/scipy#8205
+    BrokenRoutine(("sbrdb",), "2018.0", "2018.4",
+                  "?SBRDB (which MKL's ?SYEVR calls for large matrices: SciPy's eigh and eigvalsh) rejects the documented "
+                  "minimum workspace as argument 12", "2019.0", "scipy/scipy#8205", parameter=12),
 )
+
+
+def rejecting(routine: str, parameter: int) -> tuple[BrokenRoutine, ...]:
+    """The known faults that make MKL reject ``parameter`` of ``routine`` (``DSBRDB``, 12) in some releases."""
+    name = routine.lower().removeprefix("mkl_lapack_").rstrip("_")
+    return tuple(b for b in ROUTINES if b.parameter == parameter and name[1:] in b.routines and name[:1] in "sdcz")
 
 
 def routine_bugs(routine: str, release: str) -> tuple[BrokenRoutine, ...]:
