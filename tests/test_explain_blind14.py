@@ -184,3 +184,11 @@ def test_a_routine_known_to_reject_its_own_minimum_workspace_in_some_releases():
     assert broken.rejecting("DSBRDB", 12) and not broken.rejecting("DSBRDB", 5) and not broken.rejecting("DGEMM", 12)
     [other] = errors_of("Intel MKL ERROR: Parameter 12 was incorrect on entry to DGELSD.\n")
     assert "known fault" not in flat(other)
+
+
+def test_a_reporters_own_words_for_lnk1181():
+    """Neuro#1 (public text): 'link error 1181 : "can't open mkl_core.lib"'."""
+    [finding] = errors_of('but it still have link error 1181 : "can\'t open mkl_core.lib".\n')
+    assert finding.id == "msvc-library-not-found" and "mkl_core.lib" in finding.title
+    # a file that is not MKL's in the same words is not read as MKL's
+    assert errors_of("it failed with \"can't open foo.lib\"\n")[0].id == "unrecognised-failure"

@@ -82,9 +82,17 @@ def _link_command(m: re.Match, _) -> MsvcLinkCommand | None:
     return MsvcLinkCommand(tuple(libpaths), tuple(libs)) if libs or libpaths else None
 
 
+# a reporter's own words for it: 'link error 1181 : "can't open mkl_core.lib"' (Neuro#1), with MKL's .lib named
+_PROSE = re.compile(r"(?i)(?:\bLNK ?|\blink(?:er)? error )?(?P<code>1181|1104)?\b.{0,20}?\bcan(?:'|no)?t open (?:input )?(?:file )?"
+                    r"[\"'“‘]?(?P<file>(?:lib)?mkl\w*\.lib)\b")
+
 SIGNATURES = (
     Signature("msvc-cannot-open", "msvc", "error LNK",
               re.compile(r"error (?P<code>LNK1181|LNK1104): cannot open (?:input )?file '(?P<file>[^']+)'"), _cannot_open),
+    # a reporter's own words for it: 'link error 1181 : "can't open mkl_core.lib"' (Neuro#1), with MKL's .lib named
+    *(Signature(f"msvc-cannot-open-prose-{i}", "msvc", needle, _PROSE,
+                lambda m, _: MsvcCannotOpen(m.group("file"), "LNK" + (m.group("code") or "1181")))
+      for i, needle in enumerate(("an't open", "annot open"))),
     Signature("msvc-unresolved", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?P<obj>[^:]*?)\s*:\s*error LNK20(?:19|01): unresolved external symbol "
                          r"(?P<sym>\"[^\"]+\"|\S+)(?:.*?referenced in function (?P<fn>.+))?"), _unresolved),
