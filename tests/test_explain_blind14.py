@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import textwrap
 
@@ -192,3 +193,19 @@ def test_a_reporters_own_words_for_lnk1181():
     assert finding.id == "msvc-library-not-found" and "mkl_core.lib" in finding.title
     # a file that is not MKL's in the same words is not read as MKL's
     assert errors_of("it failed with \"can't open foo.lib\"\n")[0].id == "unrecognised-failure"
+
+
+def test_a_copy_step_that_names_another_releases_mkl_file(tmp_path, mkl):
+    """llama.cpp#10327: a CI script copies mkl_sycl_blas.4.dll from oneAPI's 'latest', which is 2025's. Produced: cp of
+    a numbered file of another release than the pinned wheel's folder holds; the pattern the fix gives copies."""
+    lib = mkl.pip_lib
+    have = sorted(p.name for p in lib.glob("libmkl_core.so.*"))[0]  # libmkl_core.so.3 in the pinned release
+    other = re.sub(r"\.so\.\d+$", ".so.99", have)
+    failed = subprocess.run(["cp", str(lib / other), str(tmp_path)], capture_output=True, text=True)
+    assert "cannot stat" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "mkl-file-missing" and "libmkl_core.so.*" in finding.fix[0], flat(finding)
+    copied = subprocess.run(f"cp {lib}/libmkl_core.so.* {tmp_path}", shell=True)
+    assert copied.returncode == 0 and (tmp_path / have).is_file()
+    # a file that is not MKL's is not said to be
+    assert errors_of("cp: cannot stat 'build/foo.txt': No such file or directory\n")[0].id != "mkl-file-missing"

@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 # claimed by a signature or reported as an unrecognised failure.
 ERROR_WORDS = (
     r"\berror\b\s*:", r"\bERROR\b", r"fatal error", r"FATAL", r"\bundefined (?:reference|symbol)\b", r": undefined\b",
-    r"cannot (?:open|find|load)\b", r"Cannot (?:open|find|load)\b", r"\b[Cc]an(?: not|'t) (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
+    r"cannot (?:open|find|load|stat)\b", r"Cannot (?:open|find|load)\b", r"\b[Cc]an(?: not|'t) (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
     r"CMake Error", r"Error #\d", r"\bError \d+\b", r"Error in ", r"\bError:",
     r"^\s*(?:[a-z_][\w.]*\.)?[A-Z]\w*Error: ",  # a Python exception's last line: ValueError, pkg.module.PyPardisoError, ...
     r"\bSegmentation fault\b", r"\bSIGSEGV\b", r"\bIllegal instruction\b", r"\bconfigure failed\b", r"\w-NOTFOUND\b", r"\bProblem encountered: ",  # a crash; CMake's and meson's words
@@ -74,7 +74,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
            "an not ", "an't ", "-as-needed",
-           "Segmentation", "SIGSEGV", "ACCESS_VIOLATION", "access violation", "Segmentation violation", "C2664", "invalid conversion", "command line ", "double free", "free(): invalid", "C-API based implementation", "Invalid read", "Invalid write", "Invalid free", "Mismatched free", "Conditional jump", "uninitialised value", "Syscall param", "munmap_chunk", "corrupted size", "malloc(): ", "ardiso", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
+           "Segmentation", "SIGSEGV", "ACCESS_VIOLATION", "access violation", "Segmentation violation", "C2664", "invalid conversion", "command line ", "annot stat", "annot find path", "double free", "free(): invalid", "C-API based implementation", "Invalid read", "Invalid write", "Invalid free", "Mismatched free", "Conditional jump", "uninitialised value", "Syscall param", "munmap_chunk", "corrupted size", "malloc(): ", "ardiso", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
            "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "No module named", "MKL WARNING",
            "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "does not work", "does not have real file", "static version of it", "pyimport(", "not found (required by", ", version ", "without", "MKL not", "MKL support", "MKL is not", "was not defined", "in conflict with", "shared path")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
@@ -119,15 +119,15 @@ class Signature:
 def _families():
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runtime, symver, toolcrash, windows)
-    from mkldoctor.explain import (apichange, blasnames, fileclash, intwidth, libtool, mklflags, numpyimport, otherdeps, rtnames,
-                                   theano, valgrind)  # before finders': "mkl_rt not found" is a program's own search by name
+    from mkldoctor.explain import (apichange, blasnames, fileclash, intwidth, libtool, mklfiles, mklflags, numpyimport, otherdeps,
+                                   rtnames, theano, valgrind)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
     # %1 is not a valid Win32 application" and dyld's "Reason: tried: '...' (mach-o file, but is an incompatible
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
-    return (binformat, runtime, windows, symver, mklflags, platforms, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, dlsym, jvm, mathhosts, meson,
+    return (binformat, runtime, windows, symver, mklflags, mklfiles, platforms, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, dlsym, jvm, mathhosts, meson,
             pkgmanagers, fileclash, rtnames, theano, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange, valgrind, echoes)
 
 
@@ -164,7 +164,7 @@ def diagnoses() -> tuple[Callable, ...]:
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, crash, dfti, fileclash, libtool, linkkind, numpyimport, otherdeps, pardiso, pymkl,
-                                   intwidth, mklflags, resources, rtnames, symver, theano, toolcrash, valgrind)
+                                   intwidth, mklfiles, mklflags, resources, rtnames, symver, theano, toolcrash, valgrind)
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             crash.julia_python_mkl, kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
@@ -172,7 +172,7 @@ def diagnoses() -> tuple[Callable, ...]:
             cargo.diagnose, configure.diagnose, build.diagnose, intwidth.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
             dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose,
             pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose,
-            valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose)
+            valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose, mklfiles.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -126,4 +126,7 @@ EXPLAIN = (
     _r("blas-not-loaded", "A BLAS or LAPACK routine's own name is not in the process",
        "The library links no BLAS of its own and counts on one loaded before it (R's, MKL preloaded; not Julia's ILP64 names).",
        "Link the library against its BLAS, or load one before it (LD_PRELOAD, RTLD_GLOBAL)."),
+    _r("mkl-file-missing", "A copy step asked for an MKL file the installed MKL does not have",
+       "MKL's file names carry their release's interface number; a script that lists them breaks on another release.",
+       "Copy by pattern (mkl_sycl_blas.*.dll), or pin the release the script was written for."),
 )

@@ -1,0 +1,72 @@
+"""A packaging or install step that copies MKL's files by exact name, and one is not there.
+
+``cp: cannot stat 'C:/Program Files (x86)/Intel/oneAPI/mkl/latest/bin/mkl_sycl_blas.4.dll': No such file or directory``
+(llama.cpp#10327: a CI script written for oneAPI 2024's DLL names, run with 2025's, whose files carry another number);
+PowerShell's ``Copy-Item : Cannot find path '...mkl_rt.2.dll' because it does not exist``. MKL's file names carry the
+interface number of their release (mkl_rt.2.dll, libmkl_sycl_blas.so.4): a script that lists them by name breaks when
+the installed release changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+_MKL_FILE = re.compile(r"(?i)(?:lib)?(?:mkl|iomp|tbb)\w*(?:\.\d+)?\.(?:dll|so(?:\.\d+)*|dylib|lib|a)$")
+
+
+@dataclass(frozen=True, slots=True)
+class MklFileNotThere:
+    path: str
+    line: str
+
+
+def _said(m: re.Match, _) -> MklFileNotThere | object:
+    path = m.group("path")
+    name = re.split(r"[\\/]", path)[-1]
+    return MklFileNotThere(path, m.string.strip()[:300]) if _MKL_FILE.search(name) else NOT_MINE
+
+
+SIGNATURES = (
+    Signature("cp-cannot-stat-mkl-file", "mklfiles", "annot stat",
+              re.compile(r"\bcannot stat [‘'`\"](?P<path>[^’'`\"]+)[’'`\"]: No such file or directory"), _said),
+    Signature("powershell-cannot-find-mkl-file", "mklfiles", "annot find path",
+              re.compile(r"Cannot find path [‘'`\"](?P<path>[^’'`\"]+)[’'`\"] because it does not exist"), _said),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(MklFileNotThere)
+    if not said:
+        return []
+    first = said[0]
+    name = re.split(r"[\\/]", first.path)[-1]
+    folder = first.path[: len(first.path) - len(name)].rstrip("\\/")
+    number = re.search(r"\.(\d+)\.dll$|\.so\.(\d+)$|\.(\d+)\.dylib$", name)
+    evidence = [first.line, f"{name} is not in {folder}"]
+    fix = []
+    if number:
+        n = next(g for g in number.groups() if g)
+        pattern = re.sub(r"\.\d+(?=\.dll$|\.dylib$)|(?<=\.so)\.\d+$", ".*", name)
+        evidence.append(f"the .{n} in {name} is the interface number of the MKL release the script was written for; the "
+                        f"release installed in {folder}" + (" ('latest', whichever was installed last)" if "latest" in folder
+                                                            else "") + " may name it with another number")
+        fix.append(f"copy by pattern, not by name: {pattern} (or list the folder and take what is there), so that the script "
+                   "follows the installed release")
+        fix.append("or install the release whose names the script lists (pin the installer's version in the CI job), "
+                   "instead of 'latest'")
+    else:
+        fix.append(f"check that the release installed in {folder} has {name} (ls or dir the folder): a component not "
+                   "installed, or a layout whose folders differ (lib vs lib\\\\intel64, bin vs redist)")
+    return [Finding(
+        "mkl-file-missing", "error", f"a copy step asked for {name}, which is not in the MKL it looked in", tuple(evidence),
+        tuple(fix),
+        "MKL's file names carry the interface number of their release (mkl_rt.2.dll, libmkl_sycl_blas.so.4); oneAPI's "
+        "'latest' folder moves to each newly installed release. A script that names the files of one release fails on another.",
+        (f"ls \"{folder}\"   # the names the installed release has (Windows: dir)",),
+    )]
