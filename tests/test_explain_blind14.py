@@ -209,3 +209,19 @@ def test_a_copy_step_that_names_another_releases_mkl_file(tmp_path, mkl):
     assert copied.returncode == 0 and (tmp_path / have).is_file()
     # a file that is not MKL's is not said to be
     assert errors_of("cp: cannot stat 'build/foo.txt': No such file or directory\n")[0].id != "mkl-file-missing"
+
+
+def test_an_install_rule_for_a_removed_findmkl(tmp_path):
+    """AdaptiveCpp#1049: oneMKL's install rule for the FindMKL.cmake it had removed. Produced with cmake --install."""
+    for name, rule in (("kept", "install(FILES cmake/FindMKL.cmake DESTINATION lib/cmake)\n"), ("fixed", "")):
+        root = tmp_path / name
+        root.mkdir()
+        (root / "CMakeLists.txt").write_text(f"cmake_minimum_required(VERSION 3.13)\nproject(p NONE)\n{rule}")
+        assert subprocess.run(["cmake", "-S", ".", "-B", "b"], cwd=root, capture_output=True).returncode == 0
+        done = subprocess.run(["cmake", "--install", "b", "--prefix", str(root / "inst")], cwd=root, capture_output=True, text=True)
+        if rule:
+            assert done.returncode != 0 and "file INSTALL cannot find" in done.stderr, done.stderr
+            [finding] = errors_of(done.stdout + done.stderr)
+            assert finding.id == "cmake-install-file-missing" and "FindMKL.cmake" in finding.title, flat(finding)
+        else:
+            assert done.returncode == 0, done.stderr

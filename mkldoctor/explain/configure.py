@@ -49,6 +49,19 @@ class CMakeTargetMissing:
 
 
 @dataclass(frozen=True, slots=True)
+class InstallFileMissing:
+    """CMake's install step: ``file INSTALL cannot find "/src/cmake/FindMKL.cmake": No such file or directory.``"""
+
+    path: str
+    wants: int = field(default=0, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "InstallFileMissing":  # CMake wrapped a long path onto the next line
+        said = next((m.group(1) for line in lines[:1] for m in [re.search(r'"([^"]+)"', line)] if m), "")
+        return replace(self, path=said or "a file", wants=0)
+
+
+@dataclass(frozen=True, slots=True)
 class ScriptPlaceholder:
     """An Intel environment script run with its installer's placeholder still in it."""
 
@@ -100,6 +113,9 @@ SIGNATURES = (
     Signature("configure-user-blas-does-not-work", "configure", "does not work",
               re.compile(r"user supplied (?:BLAS|LAPACK|BLAS/LAPACK|Lapack|Blas) library \"(?P<list>[^\"]+)\" does not work"),
               _list_rejected),
+    Signature("cmake-install-file-missing", "configure", "annot find",
+              re.compile(r"^\s*file INSTALL cannot find(?:\s+\"(?P<path>[^\"]+)\")?"),
+              lambda m, _: InstallFileMissing(m.group("path")) if m.group("path") else InstallFileMissing("", wants=1)),
     Signature("cmake-source-dir-assignment", "configure", "CMake Error: The source directory",
               re.compile(r"CMake Error: The source directory \"(?P<path>[^\"]*=[^\"]*)\" does not exist"), _source_dir),
     Signature("cmake-unknown-argument", "configure", "CMake Error: Unknown argument",
@@ -129,7 +145,25 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if events.of(ScriptPlaceholder):
         out.append(_placeholder(events.of(ScriptPlaceholder)))
     out += [_list_finding(e) for e in events.of(LibraryListRejected)[:1]]
+    out += [_install_missing(e) for e in events.of(InstallFileMissing)[:1]]
     return out
+
+
+def _install_missing(event: InstallFileMissing) -> Finding:
+    """oneMath's install rule for the FindMKL.cmake it had replaced by MKLConfig.cmake (AdaptiveCpp#1049, oneMKL PR #324)."""
+    name = os.path.basename(event.path)
+    mkl = re.search(r"(?i)mkl", name) is not None
+    return Finding(
+        "cmake-install-file-missing", "error", f"the project's install step lists {name}, which is not in its tree",
+        (f"file INSTALL cannot find {event.path}: an install() rule of the project names a file that does not exist",
+         *((f"{name} is the project's own file about MKL: a project that moved to Intel's MKLConfig.cmake and removed its "
+            "FindMKL.cmake, but kept the rule that installs it, fails here whatever MKL is installed",) if mkl else ())),
+        ("update the project to a revision whose install rules match its files (the fix removes or guards the rule), and "
+         "configure again in a clean build directory",
+         f"or remove the install() rule that names {name} (grep -rn '{name}' --include=CMakeLists.txt --include='*.cmake' .)"),
+        "CMake runs the project's install() rules at the install step; a rule that names a file the tree no longer has "
+        "stops it, after a build that succeeded.",
+    )
 
 
 def _list_finding(event: LibraryListRejected) -> Finding:

@@ -129,4 +129,7 @@ EXPLAIN = (
     _r("mkl-file-missing", "A copy step asked for an MKL file the installed MKL does not have",
        "MKL's file names carry their release's interface number; a script that lists them breaks on another release.",
        "Copy by pattern (mkl_sycl_blas.*.dll), or pin the release the script was written for."),
+    _r("cmake-install-file-missing", "A project's install step lists a file its tree does not have",
+       "An install() rule kept for a file the project removed (oneMath's FindMKL.cmake after its move to MKLConfig.cmake).",
+       "Update the project, or remove the install() rule."),
 )
