@@ -225,3 +225,13 @@ def test_an_install_rule_for_a_removed_findmkl(tmp_path):
             assert finding.id == "cmake-install-file-missing" and "FindMKL.cmake" in finding.title, flat(finding)
         else:
             assert done.returncode == 0, done.stderr
+
+
+def test_oneapis_sycl_library_numbers_name_their_year():
+    """sdnext#2601, IPEX#298 (libmkl_sycl.so.3: oneAPI 2023), llama.cpp#10327 (mkl_sycl_blas.4.dll: 2024): public lines."""
+    from mkldoctor.knowledge.platforms import sycl_release
+
+    assert [sycl_release(n) for n in ("libmkl_sycl.so.1", "libmkl_sycl.so.3", "mkl_sycl_blas.4.dll", "libmkl_sycl.so")] == \
+        ["2021", "2023", "2024", None]
+    [finding] = errors_of("ImportError: libmkl_sycl.so.3: cannot open shared object file: No such file or directory\n")
+    assert finding.fix[0].startswith("the oneMKL the program was built with, 2023: source the setvars.sh")

@@ -17,7 +17,7 @@ from mkldoctor.explain.linker import skipped_advice
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports, folders, layout, places, recipes
+from mkldoctor.knowledge import exports, folders, layout, places, platforms, recipes
 
 LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library by the name the user gives
@@ -83,7 +83,10 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
             fix.append("a oneAPI install (/opt/intel/oneapi, or ~/intel/oneapi for one user): source <that folder>/setvars.sh "
                        "in the shell that runs the program; it puts MKL's and the compiler's lib folders (libiomp5) on "
                        "LD_LIBRARY_PATH")
-    fix += _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
+    installs = _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
+    if platforms.sycl_release(soname):  # the year's oneMKL is the whole answer: it comes first
+        fix[:0], installs = installs, []
+    fix += installs
     return Finding(
         "loader-cannot-find", "error", f"the loader cannot find {soname}", tuple(evidence), tuple(fix),
         "The program was linked against this library; at run time the loader looks only in the binary's run path, "
@@ -176,7 +179,11 @@ def _release_lines(soname: str) -> list[str]:
     releases = exports.releases_providing(soname)
     first, last = exports.releases()[0].name, exports.releases()[-1].name
     if soname.startswith("libmkl_sycl") and (not releases or releases[-1] != last):
-        built = [f"{soname} is what MKL {releases[0][:4]} provides: the program was built against that release"] if releases else []
+        year = platforms.sycl_release(soname)
+        built = [f"{soname} is what MKL {releases[0][:4]} provides: the program was built against that release"] if releases else (
+            [f"the .{soname.rsplit('.', 1)[-1]} of {soname} is oneMKL {year}'s (its SYCL libraries take a number a year: .3 "
+             f"in 2023, .4 in 2024): the program was built against oneMKL {year}, and the MKL it finds is another year's "
+             f"or none"] if year else [])
         return built + [f"{soname.split('.so')[0]} is oneMKL's SYCL (DPC++) interface, shipped apart from MKL's other "
                         "libraries: with oneAPI's oneMKL (its setvars.sh puts it on the loader's path) and in the mkl-dpcpp "
                         f"packages (pip, conda); the mkl wheels mkldoctor's table reads ({first} to {last}) carried it in "
@@ -208,7 +215,14 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
                 "(install or copy it with that project's libraries)"]
     if base.startswith("libmkl_sycl"):  # oneMKL's SYCL interface: oneAPI's oneMKL or the mkl-dpcpp packages
         providing = exports.releases_providing(soname)
-        spec = f"mkl-dpcpp={providing[0][:4]}" if providing else "mkl-dpcpp"
+        year = platforms.sycl_release(soname)
+        spec = f"mkl-dpcpp={providing[0][:4]}" if providing else f"mkl-dpcpp={year}" if year else "mkl-dpcpp"
+        if year:
+            return [f"the oneMKL the program was built with, {year}: source the setvars.sh of a oneAPI {year} install in the "
+                    f"shell that runs it (a newer oneAPI alone does not have {soname}; its runtime packages of {year}, "
+                    f"intel-oneapi-runtime-mkl {year}.*, can be installed beside it), or install "
+                    f"{recipes.conda_install(q(spec))}{prefix} ({recipes.pip_install(q(spec.replace('=', '==') + '.*'))}); "
+                    f"or a build of the program made for the oneMKL that is installed"]
         return [f"oneAPI: source /opt/intel/oneapi/setvars.sh in the shell that runs the program (oneMKL installed from the "
                 f"Base Toolkit); or install the SYCL interface: {recipes.conda_install(q(spec))}{prefix} "
                 f"({recipes.pip_install(q(spec.replace('=', '==') + '.*' if providing else spec))}), of the release the "

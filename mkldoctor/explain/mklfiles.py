@@ -16,6 +16,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import platforms
 
 _MKL_FILE = re.compile(r"(?i)(?:lib)?(?:mkl|iomp|tbb)\w*(?:\.\d+)?\.(?:dll|so(?:\.\d+)*|dylib|lib|a)$")
 
@@ -53,7 +54,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if number:
         n = next(g for g in number.groups() if g)
         pattern = re.sub(r"\.\d+(?=\.dll$|\.dylib$)|(?<=\.so)\.\d+$", ".*", name)
-        evidence.append(f"the .{n} in {name} is the interface number of the MKL release the script was written for; the "
+        year = platforms.sycl_release(name)
+        evidence.append(f"the .{n} in {name} is the interface number of the MKL release the script was written for"
+                        + (f" (oneMKL {year}'s SYCL libraries are .{n})" if year else "") + "; the "
                         f"release installed in {folder}" + (" ('latest', whichever was installed last)" if "latest" in folder
                                                             else "") + " may name it with another number")
         fix.append(f"copy by pattern, not by name: {pattern} (or list the folder and take what is there), so that the script "

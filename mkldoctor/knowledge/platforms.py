@@ -150,3 +150,16 @@ def _file(library: layout.MklLibrary, system: str, number: str) -> str:
 def names_line(name: str, system: str) -> str:
     """``mkl_rt.dll (up to 2020.4.304), mkl_rt.1.dll (2021.1.1 to 2021.4.0), ...``: one sentence of :func:`file_names`."""
     return ", ".join(f"{f.file} ({f.span})" for f in file_names(name, system))
+
+
+# oneMKL's SYCL libraries (libmkl_sycl, libmkl_sycl_blas, mkl_sycl_blas.N.dll), which the mkl wheels do not carry, take a
+# number of their own each year: .1 in 2021, .3 in 2023, .4 in 2024, .5 in 2025 (the threads: intel-extension-for-
+# pytorch#280 and #298, vladmandic/sdnext#2601, ggml-org/llama.cpp#10327, each a program built against one year's file)
+SYCL_NUMBER_BASE = 2020
+
+
+def sycl_release(name: str) -> str | None:
+    """The oneMKL release line (``2023``) whose SYCL library file ``name`` is (``libmkl_sycl.so.3``,
+    ``mkl_sycl_blas.4.dll``); None for a name without a number or not of the SYCL libraries."""
+    found = re.search(r"(?i)mkl_sycl\w*?(?:\.so\.|\.)(\d+)(?:\.dll)?$", name)
+    return str(SYCL_NUMBER_BASE + int(found.group(1))) if found and 0 < int(found.group(1)) < 20 else None
