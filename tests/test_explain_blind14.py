@@ -235,3 +235,14 @@ def test_oneapis_sycl_library_numbers_name_their_year():
         ["2021", "2023", "2024", None]
     [finding] = errors_of("ImportError: libmkl_sycl.so.3: cannot open shared object file: No such file or directory\n")
     assert finding.fix[0].startswith("the oneMKL the program was built with, 2023: source the setvars.sh")
+
+
+def test_onemkls_sycl_api_undefined_on_a_host_link(tmp_path):
+    """kokkos-kernels#2023: oneapi::mkl::blas functions undefined in a link of host MKL only. Produced: g++'s real
+    undefined reference to a function of that namespace (no SYCL compiler or oneMKL SYCL library here)."""
+    (tmp_path / "k.cpp").write_text("namespace oneapi { namespace mkl { namespace blas { namespace column_major {\n"
+                                    "void gemv(long n); } } } }\nint main() { oneapi::mkl::blas::column_major::gemv(1); }\n")
+    failed = subprocess.run(["g++", "k.cpp", "-o", "k"], cwd=tmp_path, capture_output=True, text=True)
+    assert "undefined reference to `oneapi::mkl::blas::column_major::gemv" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "mkl-sycl-api-not-linked" and "MKL::MKL_SYCL::BLAS" in finding.fix[0], flat(finding)

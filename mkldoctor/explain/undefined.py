@@ -86,6 +86,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     if mpi:  # MKL's BLACS layer calls its MPI: a link without that MPI (a serial build given the cluster libraries)
         groups["other"] = [s for s in groups["other"] if s not in mpi]
         out.append(_cluster_needs_mpi(ctx, mpi, by_symbol))
+    sycl = [s for s in groups["other"] if s.startswith("oneapi::mkl::")]
+    if sycl:  # oneMKL's SYCL (C++) API: libraries of their own, which MKL's C link lines do not name
+        groups["other"] = [s for s in groups["other"] if s not in sycl]
+        out.append(_sycl_api(ctx, sycl, by_symbol))
     if groups["other"]:
         symbols = groups["other"]
         spaces = list(dict.fromkeys(s.split("::", 1)[0] for s in symbols if "::" in s))  # C++ names: the project's own
@@ -103,6 +107,27 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
     return out
+
+
+def _sycl_api(ctx: Context, symbols: list[str], by_symbol) -> Finding:
+    """kokkos-kernels#2023: oneapi::mkl::blas::column_major::gemv undefined in a Trilinos build that linked host MKL only."""
+    domain = re.match(r"oneapi::mkl::(\w+)", symbols[0])
+    part = domain.group(1) if domain else "blas"
+    return Finding(
+        "mkl-sycl-api-not-linked", "error",
+        f"{more([s.split('(')[0] for s in symbols], 2)} undefined: oneMKL's SYCL API, whose libraries the link does not name",
+        tuple(needed_by(symbols, by_symbol)) + (
+            "oneapi::mkl:: functions are oneMKL's SYCL (C++) interface, in libraries of their own: libmkl_sycl (2023 and "
+            f"older), libmkl_sycl_{part} and its siblings since 2024; MKL's C link line (mkl_rt, or the three layers) does "
+            "not carry them",),
+        (f"link oneMKL's SYCL library with a SYCL compiler (icpx -fsycl): -lmkl_sycl_{part} (2024 and newer; -lmkl_sycl "
+         "before) beside MKL's layers, or CMake's target MKL::MKL_SYCL::" + part.upper() + " (MKL::MKL_DPCPP before 2024) "
+         "from find_package(MKL CONFIG)",
+         "or build without the code that calls them (the project's SYCL or oneMKL option off) where only host MKL is wanted"),
+        "oneMKL's SYCL API runs on SYCL devices and is shipped apart from MKL's C libraries; a build that links host MKL "
+        "only leaves every oneapi::mkl:: call undefined.",
+        locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
+    )
 
 
 _MPI_NAME = re.compile(r"^(?:P?MPI_\w+|ompi_\w+|MPIR_\w+|MPIDI_\w+|mpi_\w+_)$")

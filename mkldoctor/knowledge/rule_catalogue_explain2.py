@@ -132,4 +132,7 @@ EXPLAIN = (
     _r("cmake-install-file-missing", "A project's install step lists a file its tree does not have",
        "An install() rule kept for a file the project removed (oneMath's FindMKL.cmake after its move to MKLConfig.cmake).",
        "Update the project, or remove the install() rule."),
+    _r("mkl-sycl-api-not-linked", "oneMKL's SYCL API (oneapi::mkl::) is undefined at link time",
+       "Its libraries (libmkl_sycl, libmkl_sycl_<domain> since 2024) are not on a link that names host MKL only.",
+       "Link MKL::MKL_SYCL (or -lmkl_sycl_<domain> with -fsycl), or build without the SYCL code."),
 )
