@@ -246,3 +246,13 @@ def test_onemkls_sycl_api_undefined_on_a_host_link(tmp_path):
     assert "undefined reference to `oneapi::mkl::blas::column_major::gemv" in failed.stderr, failed.stderr
     [finding] = errors_of(failed.stderr)
     assert finding.id == "mkl-sycl-api-not-linked" and "MKL::MKL_SYCL::BLAS" in finding.fix[0], flat(finding)
+
+
+def test_a_kernel_reached_through_a_packages_own_run_path():
+    """faiss#2021 and faiss#4126 (public lines; the first letter of MKL's line cut by the paste): the kernel was found
+    through faiss's run path, and faiss's own MKL core is not visible to it: another build of faiss first."""
+    log = ("Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so.1 or libmkl_def.so.1.\n"
+           "NTEL MKL ERROR: /usr/local/lib/python3.7/site-packages/faiss/../../.././libmkl_avx2.so.1: undefined symbol: "
+           "mkl_sparse_optimize_bsr_trsm_i8.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-core-not-visible" and finding.fix[0].startswith("install a build of faiss"), flat(finding)

@@ -61,7 +61,7 @@ class MklKernelUndefined:
 
 
 # some Windows releases of MKL spell it "FATAL ERRROR" (nuitka#3431)
-_MKL_ERROR = r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERR+OR: "
+_MKL_ERROR = r"(?:(?:I|\b)ntel|(?:I|\b)NTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERR+OR: "  # a paste may cut its first letter
 
 def _cannot_load(m: re.Match, _) -> MklCannotLoad:
     # a pasted log may quote the message: `Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll.`

@@ -212,6 +212,13 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                         "over conda's, a partial update)")
         fixes = [f"in the log's conda environment: conda update --all -p {conda} (one consistent solve of every package), or "
                  f"conda install -p {conda} nomkl (OpenBLAS builds in place of MKL's)", *fixes]
+    package = next((m.group(1) for p in paths for m in [re.search(r"site-packages/(\w+)/(?:\.\./)+", p)] if m), None)
+    if package and first is not None and first.role in KERNEL_ROLES:  # faiss#2021, faiss#4126: the package's own MKL link
+        evidence.insert(1, f"MKL's kernel was reached through {package}'s own run path (site-packages/{package}/../..): "
+                           f"{package} links MKL itself, and its MKL core is not where the kernel can see it: linked "
+                           f"statically into {package}'s library, or of another release than the environment's kernels")
+        fixes.insert(0, f"install a build of {package} that links MKL's shared libraries of the environment's release (another "
+                        f"channel's: conda-forge's {package}, or one pinned to the environment's mkl), or one without MKL")
     dropped = as_needed_flags(events)
     if dropped and first is not None and first.role != "core":  # the build's own flags: ld dropped the layers it was given
         title = (f"MKL's kernel {base} cannot see MKL's own {first.symbol}: the module that uses MKL was most likely linked with "
