@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -201,6 +201,29 @@ AFTER = {
     "jnumpy-julia-mkl-libiomp5-before-sklearn-kmeans-segfault-22": ("openmp-runtime-crashed", "libiomp5.so"),
     "java-netlib-natives-property-pointed-at-mkl-rt-dll-unsatisfiedlink-slamch-90": ("jni-method-missing", "slamch"),
     "windows-cqeditor-amplitube-system32-dll-90": ("windows-library-not-loaded", "MKL's own"),
+    # blind14
+    "loader-ipex-libmkl_sycl-so3-after-oneapi2024-sdnext-2601": ("loader-cannot-find", "fix:oneAPI 2023"),
+    "loader-ipex-xpu-libmkl_sycl-so3-basekit-not-sourced-devcloud-ipex-298": ("loader-cannot-find", "fix:setvars.sh"),
+    "windows-torch230-shm-dll-mkl-user-install-pytorch-125109": ("windows-library-not-loaded", "fix:os.add_dll_directory"),
+    "windows-torch230-shm-dll-mkl-pip-target-dir-dream-textures-796": ("windows-library-not-loaded", "fix:os.add_dll_directory"),
+    "mklrt-faiss-py312-libmkl_def-so2-undefined-symbol-mkl2023-0-faiss-4126": ("mkl-core-not-visible", "fix:a build of faiss"),
+    "pyrt-faiss-pytorch-channel-mkl-kernel-undefined-symbol-colab-faiss-2021": ("mkl-core-not-visible", "fix:a build of faiss"),
+    "windows-lnk1181-mkl_core-lib-mkl-not-installed-neuro-1": ("msvc-library-not-found", "mkl_core.lib"),
+    "windows-ci-oneapi2025-mkl_sycl_blas-4-dll-missing-llamacpp-10327": ("mkl-file-missing", "fix:mkl_sycl_blas.*.dll"),
+    "mklrt-scipy-eigvalsh-dsbrdb-workspace-mkl-bug-scipy-8205": ("mkl-parameter-error", "fix:2019.0"),
+    "cmake-mklconfig-sycl-flag-leaks-to-fortran-onemath-116": ("mkl-sycl-option-leaked", "fix:2021.4"),
+    "cmake-onemkl-mklcpu-cannot-find-lopencl-onemath-254": ("library-not-found", "ocl-icd"),
+    "cmake-trilinos-kokkoskernels-onemkl-sycl-blas-undefined-kokkos-kernels-2023": ("mkl-sycl-api-not-linked", "fix:MKL::MKL_SYCL"),
+    "cmake-onemkl-install-missing-findmkl-cmake-adaptivecpp-1049": ("cmake-install-file-missing", "FindMKL.cmake"),
+    "fortran-ifort-mkl-flag-deprecated-qmkl-abacus-784": ("mkl-compiler-option-retired", "fix:-qmkl=cluster"),
+    "rjava-carma-undefined-dsyevd-no-mkl-preload-24": ("blas-not-loaded", "fix:LD_PRELOAD"),
+    "linklink-suitesparse-llapack-default-overrides-mkl-pr8": ("library-not-found", "fix:drop -llapack"),
+    "rjava-neanderthal-dll-not-found-missing-mkl-dll-68": ("windows-library-not-loaded", "Dependencies.exe"),
+    "linklink-pytorch-as-needed-drops-mkl-core-dsyrk-pr25445": ("mkl-layers-not-loaded", "fix:--no-as-needed"),
+    "rjava-matlab-calls-pytorch-mm-segv-ilp64-vs-lp64-mkl-6591": ("matlab-mkl-interposed", "fix:OutOfProcess"),
+    "build-mxnet-mkl-ilp64-lapacke-long-vs-longlong-18954": ("mkl-ilp64-compile-mismatch", "fix:#define MKL_INT int64_t"),
+    "windows-pytorch-mkl-int-int64-cblas-sgemm-batch-c2664-pr118734": ("mkl-ilp64-compile-mismatch", "cblas_sgemm_batch"),
+    "rjava-julia-pardiso-undefined-dswap-ilp64-renamed-blas-2": ("blas-not-loaded", "dswap_"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning
@@ -210,6 +233,8 @@ WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368", "cmake-febio-mkl-
                 "windows-theano-mkl2018-picks-mkl_gnu_thread-no-such-dll-6599", "macos-fds-gha-arm64-runner-x86-mkl-12851",
                 "windows-openfast-cmake-findmkl-mklroot-unset-plain-cmd-174", "cmake-findmkl-mac-no-intel64-libdir-flashlight-27",
                 "cmake-pytorch-findmkl-prefix-not-searched-spack-pytorch-24334",
+                # blind14: Intel's remark that -mkl is deprecated (the build goes on)
+                "fortran-ifort-mkl-flag-deprecated-qmkl-abacus-784",
                 "macos-osx64-conda-under-rosetta-mkl-sse42-warning-anaconda-13236"}
 
 
