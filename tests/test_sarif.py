@@ -22,7 +22,7 @@ MAIN_C = "#include <mkl.h>\n\nint main(void) {\n  /* half */ hgemm_(0, 0, 0, 0, 
 LOG = ("gcc -o app main.o -L/nowhere -lmkl_rt\n"
        "/usr/bin/ld: main.o: in function `main':\n"
        "main.c:(.text+0x1d): undefined reference to `hgemm_'\n"
-       "tool: error: a failure no signature knows\n"
+       "tool: error: cannot frobnicate the widget (a failure no signature knows)\n"
        "\n"
        "collect2: error: ld returned 1 exit status\n")
 

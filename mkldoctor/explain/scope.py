@@ -205,13 +205,7 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                  "(in a container: find / -name 'libmkl_def*'); a bundle, image or jar that copied only some of MKL's "
                  "libraries lacks it: copy MKL's kernels (libmkl_def, libmkl_mc3, libmkl_avx*, libmkl_vml_*) of the same "
                  "release beside libmkl_core", *fixes]
-    conda = next((env for env in map(places.conda_env_of, (u.path for u in items)) if env), None)
-    if conda:  # conda's MKL packages are built to load together: a kernel that cannot see the core is an environment out of step
-        evidence.append(f"the kernel is in the conda environment {conda}: its packages link MKL as conda builds it, so a kernel "
-                        "that sees no core most often means packages of other builds or channels were mixed in (a pip package "
-                        "over conda's, a partial update)")
-        fixes = [f"in the log's conda environment: conda update --all -p {conda} (one consistent solve of every package), or "
-                 f"conda install -p {conda} nomkl (OpenBLAS builds in place of MKL's)", *fixes]
+    # before conda's: an environment out of step is said first where the kernel is a conda environment's
     package = next((m.group(1) for p in paths for m in [re.search(r"site-packages/(\w+)/(?:\.\./)+", p)] if m), None)
     if package and first is not None and first.role in KERNEL_ROLES:  # faiss#2021, faiss#4126: the package's own MKL link
         evidence.insert(1, f"MKL's kernel was reached through {package}'s own run path (site-packages/{package}/../..): "
@@ -219,6 +213,13 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                            f"statically into {package}'s library, or of another release than the environment's kernels")
         fixes.insert(0, f"install a build of {package} that links MKL's shared libraries of the environment's release (another "
                         f"channel's: conda-forge's {package}, or one pinned to the environment's mkl), or one without MKL")
+    conda = next((env for env in map(places.conda_env_of, (u.path for u in items)) if env), None)
+    if conda:  # conda's MKL packages are built to load together: a kernel that cannot see the core is an environment out of step
+        evidence.append(f"the kernel is in the conda environment {conda}: its packages link MKL as conda builds it, so a kernel "
+                        "that sees no core most often means packages of other builds or channels were mixed in (a pip package "
+                        "over conda's, a partial update)")
+        fixes = [f"in the log's conda environment: conda update --all -p {conda} (one consistent solve of every package), or "
+                 f"conda install -p {conda} nomkl (OpenBLAS builds in place of MKL's)", *fixes]
     dropped = as_needed_flags(events)
     if dropped and first is not None and first.role != "core":  # the build's own flags: ld dropped the layers it was given
         title = (f"MKL's kernel {base} cannot see MKL's own {first.symbol}: the module that uses MKL was most likely linked with "
