@@ -256,3 +256,12 @@ def test_a_kernel_reached_through_a_packages_own_run_path():
            "mkl_sparse_optimize_bsr_trsm_i8.\n")
     [finding] = errors_of(log)
     assert finding.id == "mkl-core-not-visible" and finding.fix[0].startswith("install a build of faiss"), flat(finding)
+
+
+def test_torchs_extension_on_windows_without_intels_openmp_runtime():
+    """pytorch#4518 (public text): torch._C's 'DLL load failed' in a conda environment whose numpy brought no MKL."""
+    log = ('  File "C:\\Users\\u\\AppData\\Local\\Continuum\\anaconda3\\envs\\pytorch\\lib\\site-packages\\torch\\'
+           '__init__.py", line 76, in <module>\n    from torch._C import *\nImportError: DLL load failed: The specified module '
+           'could not be found.\n')
+    [finding] = errors_of(log)
+    assert finding.id == "windows-library-not-loaded" and "intel-openmp" in finding.fix[0], flat(finding)

@@ -22,7 +22,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.platforms import ForeignLoadFailed, dll_load_failed, mkl_dnn
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports, folders, layout, msvc_runtime
+from mkldoctor.knowledge import exports, folders, layout, msvc_runtime, recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +276,11 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         fix.insert(0, "before import torch: os.add_dll_directory(r'<the prefix the packages were installed into>\\Library\\bin') "
                       "(pip show -f mkl shows it); or install torch and mkl into a virtual environment, not --user or --target; "
                       "or a later torch release, whose Windows wheels link MKL statically again")
+    elif re.search(r"(?i)[\\/]torch[\\/]__init__\.py", detail):  # pytorch#4518: torch._C of a conda build of torch 0.x
+        evidence.append("torch's extension (torch._C) needs Intel's OpenMP runtime (libiomp5md.dll) and MKL's DLLs from the "
+                        "environment: an environment whose numpy brought no MKL (a plain numpy) has neither")
+        fix.insert(0, f"install them into the environment: {recipes.conda_install('intel-openmp', 'mkl')} (or "
+                      f"{recipes.pip_install('intel-openmp', 'mkl')}); Dependencies.exe on torch\\_C*.pyd names the one missing")
     if any(mkl_dnn(name) for name in libs):
         fix.insert(0, "put Intel's OpenMP runtime where Windows finds it for this library: libiomp5md.dll (conda: "
                       "<env>\\Library\\bin, package intel-openmp) beside it or in a folder on PATH")
