@@ -344,3 +344,14 @@ def test_mkls_errors_in_a_julia_session_with_python_are_the_two_blas():
     # the same errors outside a Julia session with Python are MKL's own findings
     assert "mkl-julia-python" not in {f.id for f in errors_of(log.replace("using PyCall", "using LinearAlgebra").replace(
         'np = pyimport("numpy")', "x = 1"))}
+
+
+def test_mkls_blacs_wrapper_against_an_mpi_without_mpi1_names():
+    """firemodels/fds#7949 (public text: no Open MPI 4 here): clang's errors in MKL's mklmpi-impl.c under Open MPI's
+    THIS_SYMBOL_WAS_REMOVED_IN_MPI30."""
+    log = ("mpicc -c -Wall -fPIC     -I../../include mklmpi-impl.c -o obj_lp64/mklmpi-impl.o\n"
+           "mklmpi-impl.c:87:25: error: expected expression\n    RETURN_IF(xdatatype,MPI_UB);\n                        ^\n"
+           "/usr/local/Cellar/open-mpi/4.0.2/include/mpi.h:1112:24: note: expanded from\n      macro 'MPI_UB'\n"
+           "#        define MPI_UB THIS_SYMBOL_WAS_REMOVED_IN_MPI30(MPI_UB, MPI_Type...\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-blacs-wrapper-build-failed" and "--enable-mpi1-compatibility" in finding.fix[0], flat(finding)

@@ -201,6 +201,7 @@ AFTER = {
     "jnumpy-julia-mkl-libiomp5-before-sklearn-kmeans-segfault-22": ("openmp-runtime-crashed", "libiomp5.so"),
     "java-netlib-natives-property-pointed-at-mkl-rt-dll-unsatisfiedlink-slamch-90": ("jni-method-missing", "slamch"),
     "windows-cqeditor-amplitube-system32-dll-90": ("windows-library-not-loaded", "MKL's own"),
+    "macos-fds-mkl-blacs-wrapper-openmpi4-mpi1-removed-7949": ("mkl-blacs-wrapper-build-failed", "fix:--enable-mpi1-compatibility"),
     # blind14
     "loader-ipex-libmkl_sycl-so3-after-oneapi2024-sdnext-2601": ("loader-cannot-find", "fix:oneAPI 2023"),
     "loader-ipex-xpu-libmkl_sycl-so3-basekit-not-sourced-devcloud-ipex-298": ("loader-cannot-find", "fix:setvars.sh"),
@@ -224,6 +225,7 @@ AFTER = {
     "build-mxnet-mkl-ilp64-lapacke-long-vs-longlong-18954": ("mkl-ilp64-compile-mismatch", "fix:#define MKL_INT int64_t"),
     "windows-pytorch-mkl-int-int64-cblas-sgemm-batch-c2664-pr118734": ("mkl-ilp64-compile-mismatch", "cblas_sgemm_batch"),
     "rjava-julia-pardiso-undefined-dswap-ilp64-renamed-blas-2": ("blas-not-loaded", "dswap_"),
+    "pyrt-torch04-win-dll-load-failed-missing-intel-openmp-mkl-pytorch-4518": ("windows-library-not-loaded", "fix:intel-openmp"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

@@ -119,7 +119,7 @@ class Signature:
 def _families():
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runtime, symver, toolcrash, windows)
-    from mkldoctor.explain import (apichange, blasnames, fileclash, intwidth, libtool, mklfiles, mklflags, numpyimport, otherdeps,
+    from mkldoctor.explain import (apichange, blacswrap, blasnames, fileclash, intwidth, libtool, mklfiles, mklflags, numpyimport, otherdeps,
                                    rtnames, theano, valgrind)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
@@ -127,7 +127,7 @@ def _families():
     # %1 is not a valid Win32 application" and dyld's "Reason: tried: '...' (mach-o file, but is an incompatible
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
-    return (binformat, runtime, windows, symver, mklflags, mklfiles, platforms, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, dlsym, jvm, mathhosts, meson,
+    return (binformat, runtime, windows, symver, mklflags, mklfiles, blacswrap, platforms, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, dlsym, jvm, mathhosts, meson,
             pkgmanagers, fileclash, rtnames, theano, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange, valgrind, echoes)
 
 
@@ -163,7 +163,7 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
-    from mkldoctor.explain import (apichange, crash, dfti, fileclash, libtool, linkkind, numpyimport, otherdeps, pardiso, pymkl,
+    from mkldoctor.explain import (apichange, blacswrap, crash, dfti, fileclash, libtool, linkkind, numpyimport, otherdeps, pardiso, pymkl,
                                    intwidth, mklfiles, mklflags, resources, rtnames, symver, theano, toolcrash, valgrind)
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
@@ -172,7 +172,8 @@ def diagnoses() -> tuple[Callable, ...]:
             cargo.diagnose, configure.diagnose, build.diagnose, intwidth.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
             dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose,
             pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose,
-            valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose, mklfiles.diagnose)
+            valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose, mklfiles.diagnose,
+            blacswrap.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -135,4 +135,7 @@ EXPLAIN = (
     _r("mkl-sycl-api-not-linked", "oneMKL's SYCL API (oneapi::mkl::) is undefined at link time",
        "Its libraries (libmkl_sycl, libmkl_sycl_<domain> since 2024) are not on a link that names host MKL only.",
        "Link MKL::MKL_SYCL (or -lmkl_sycl_<domain> with -fsycl), or build without the SYCL code."),
+    _r("mkl-blacs-wrapper-build-failed", "MKL's BLACS wrapper source does not compile against this MPI",
+       "mklmpi-impl.c uses MPI-1 names that Open MPI 4 removes unless built with --enable-mpi1-compatibility.",
+       "Build Open MPI with MPI-1 compatibility, or use an MPI with a prebuilt BLACS layer."),
 )
