@@ -355,3 +355,35 @@ def test_mkls_blacs_wrapper_against_an_mpi_without_mpi1_names():
            "#        define MPI_UB THIS_SYMBOL_WAS_REMOVED_IN_MPI30(MPI_UB, MPI_Type...\n")
     [finding] = errors_of(log)
     assert finding.id == "mkl-blacs-wrapper-build-failed" and "--enable-mpi1-compatibility" in finding.fix[0], flat(finding)
+
+
+BLASPP_CMAKE = """cmake_minimum_required(VERSION 3.13)
+project(p C)
+include(CheckFunctionExists)
+message(STATUS "Looking for BLAS libraries and options")
+message("   libs:  ${BLAS_LIBRARIES}")
+set(CMAKE_REQUIRED_LIBRARIES "${BLAS_LIBRARIES};-lpthread;-lm;-ldl")
+check_function_exists(dgemm_ HAVE_DGEMM)
+if(NOT HAVE_DGEMM)
+  message("   BLAS library not found.")
+  message(FATAL_ERROR "BLAS++ requires a BLAS library and none was found.")
+endif()
+"""
+
+
+def test_a_blas_search_that_tried_mkls_layers_beside_a_bare_libomp(tmp_path, mkl):
+    """spack#38509: BLAS++'s search tried mkl_gnu_thread with a bare libomp.so (CMake's -lomp). Produced: the same
+    search written in CMake over the pinned wheel's layers; the list with GCC's libgomp by its full path links."""
+    (tmp_path / "CMakeLists.txt").write_text(BLASPP_CMAKE)
+    layers = [str(next(mkl.pip_lib.glob(f"libmkl_{n}.so.*"))) for n in ("intel_lp64", "gnu_thread", "core")]
+    gomp = subprocess.run(["gcc", "-print-file-name=libgomp.so"], capture_output=True, text=True).stdout.strip()
+    runs = {}
+    for name, runtime in (("bare", "libomp.so"), ("fixed", gomp)):
+        runs[name] = subprocess.run(["cmake", "-S", ".", "-B", name, f"-DBLAS_LIBRARIES={';'.join(layers + [runtime])}"],
+                                    cwd=tmp_path, capture_output=True, text=True)
+    failed = runs["bare"]
+    assert failed.returncode != 0 and "none was found" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stdout + failed.stderr)
+    assert finding.id == "mkl-library-list-inconsistent" and "has no folder" in flat(finding), flat(finding)
+    assert "another OpenMP runtime" in flat(finding)
+    assert runs["fixed"].returncode == 0, runs["fixed"].stderr

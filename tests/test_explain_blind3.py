@@ -202,6 +202,7 @@ AFTER = {
     "java-netlib-natives-property-pointed-at-mkl-rt-dll-unsatisfiedlink-slamch-90": ("jni-method-missing", "slamch"),
     "windows-cqeditor-amplitube-system32-dll-90": ("windows-library-not-loaded", "MKL's own"),
     "macos-fds-mkl-blacs-wrapper-openmpi4-mpi1-removed-7949": ("mkl-blacs-wrapper-build-failed", "fix:--enable-mpi1-compatibility"),
+    "cmake-spack-blaspp-clang-intel-mkl-openmp-bare-libomp-38509": ("mkl-library-list-inconsistent", "fix:full path"),
     # blind14
     "loader-ipex-libmkl_sycl-so3-after-oneapi2024-sdnext-2601": ("loader-cannot-find", "fix:oneAPI 2023"),
     "loader-ipex-xpu-libmkl_sycl-so3-basekit-not-sourced-devcloud-ipex-298": ("loader-cannot-find", "fix:setvars.sh"),

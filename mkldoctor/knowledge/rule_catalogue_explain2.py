@@ -138,4 +138,7 @@ EXPLAIN = (
     _r("mkl-blacs-wrapper-build-failed", "MKL's BLACS wrapper source does not compile against this MPI",
        "mklmpi-impl.c uses MPI-1 names that Open MPI 4 removes unless built with --enable-mpi1-compatibility.",
        "Build Open MPI with MPI-1 compatibility, or use an MPI with a prebuilt BLACS layer."),
+    _r("mkl-library-list-inconsistent", "A project's BLAS search failed with a list of MKL's libraries that cannot link",
+       "A threading layer beside another OpenMP runtime, or an item without its folder (CMake's bare libomp.so: -lomp).",
+       "Give a consistent list by full paths, or MKL's whole line through -DBLAS_LIBRARIES."),
 )

@@ -1,0 +1,84 @@
+"""A project's BLAS search that failed with MKL's libraries in the list it tried.
+
+BLAS++ prints the list it probed (``libs:  .../libmkl_intel_lp64.so;.../libmkl_gnu_thread.so;.../libmkl_core.so;
+libomp.so;...``) and then ``BLAS++ requires a BLAS library and none was found`` (spack/spack#38509: Spack gave clang's
+OpenMP as a bare ``libomp.so``, which CMake passes as ``-lomp``, and clang 14+ refuses ``-lomp`` without ``-fopenmp``).
+The list itself says what is wrong with it: a threading layer beside another OpenMP runtime than its own, an item
+without its folder, a layer missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import layout
+
+
+@dataclass(frozen=True, slots=True)
+class MklListTried:
+    items: tuple[str, ...]  # the list's items, as the log prints them (CMake's ';'-separated)
+
+
+@dataclass(frozen=True, slots=True)
+class BlasSearchFailed:
+    line: str
+
+
+def _listed(m: re.Match, _) -> MklListTried:
+    return MklListTried(tuple(i.strip() for i in re.split(r"[;\s]+", m.group("list")) if i.strip()))
+
+
+SIGNATURES = tuple(
+    Signature(f"blas-list-tried-{i}", "blaslist", needle,
+              re.compile(r"(?:\blibs:|_LIBRARIES\b[:=]?|Found (?:BLAS|LAPACK):)\s*(?P<list>\S*libmkl_\S*(?:\s*;\s*\S+)*)"), _listed)
+    for i, needle in enumerate(("libs:", "_LIBRARIES", "Found BLAS", "Found LAPACK"))
+) + (
+    Signature("blas-search-failed", "blaslist", "found",
+              re.compile(r"(?i)\b(?:BLAS library not found|requires a BLAS library and none was found)"),
+              lambda m, _: BlasSearchFailed(m.string.strip()[:200])),
+)
+
+
+def _base(item: str) -> str:
+    return re.split(r"[\\/]", item)[-1]
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    failed = events.of(BlasSearchFailed)
+    tried = events.of(MklListTried)
+    if not failed or not tried:
+        return []
+    items = list(dict.fromkeys(i for e in tried for i in e.items if i != "[...]"))
+    found = {item: layout.get(_base(item)) for item in items}
+    layers = [lib for lib in found.values() if lib is not None and lib.role == "threading"]
+    runtimes = {lib.name: item for item, lib in found.items() if lib is not None and lib.role == "openmp"}
+    evidence = [failed[0].line, f"the list it tried: {'; '.join(_base(i) for i in items[:8])}"]
+    fix = []
+    for layer in layers[:1]:
+        wrong = [name for name in runtimes if layer.runtime and name != layer.runtime]
+        if wrong:
+            evidence.append(f"{layer.name} runs on {layout.get(layer.runtime).description if layout.get(layer.runtime) else layer.runtime}"
+                            f", and the list gives {_base(runtimes[wrong[0]])}: another OpenMP runtime")
+            fix.append(f"a list whose threading layer and runtime agree: {layer.name} with lib{layer.runtime}, or "
+                       "mkl_intel_thread with libiomp5 (LLVM's libomp answers to it), or mkl_sequential with no runtime")
+    bare = [i for i in items if "/" not in i and "\\" not in i and re.search(r"\.(?:so|a|dylib)(?:\.\d+)*$", i)]
+    if bare:
+        evidence.append(f"{bare[0]} has no folder: CMake passes such an item as -l{_base(bare[0]).removeprefix('lib').split('.')[0]}, "
+                        "which ld looks for only in its default folders, and clang 14 and newer refuse -lomp without -fopenmp")
+        fix.insert(0, f"give {bare[0]} by its full path (clang: clang -print-file-name={bare[0]}), or drop it for -fopenmp; "
+                      "Spack's intel-mkl %clang wrote it bare (spack/spack#38509): a newer Spack, or threads=none")
+    fix.append("or hand the project MKL's whole line yourself: -DBLAS_LIBRARIES=\"<the libraries by full path>\" "
+               "(mkldoctor link --format flags prints one), and clear the build folder's CMakeCache.txt")
+    return [Finding(
+        "mkl-library-list-inconsistent", "error",
+        "the project's BLAS search tried MKL's libraries and failed: the list it tried does not link as it stands",
+        tuple(evidence), tuple(fix),
+        "A BLAS search links a test program with the list of libraries it was given or built; MKL's layers need one "
+        "interface, one threading layer with its own OpenMP runtime, and the core, each where ld can find it.",
+        ("the configure log (CMakeFiles/CMakeError.log, CMakeConfigureLog.yaml) has the test link's own error",),
+    )]
