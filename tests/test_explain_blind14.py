@@ -265,3 +265,11 @@ def test_torchs_extension_on_windows_without_intels_openmp_runtime():
            'could not be found.\n')
     [finding] = errors_of(log)
     assert finding.id == "windows-library-not-loaded" and "intel-openmp" in finding.fix[0], flat(finding)
+
+
+def test_a_sycl_librarys_number_of_any_length_is_read_without_raising():
+    """A hostile log: a 5000-digit interface number (Python's int() refuses more than 4300 digits)."""
+    big = "9" * 5000
+    for log in (f"ImportError: libmkl_sycl.so.{big}: cannot open shared object file: No such file or directory\n",
+                f"cp: cannot stat '/opt/mkl/lib/mkl_sycl_blas.{big}.dll': No such file or directory\n"):
+        assert errors_of(log)  # said, never a traceback

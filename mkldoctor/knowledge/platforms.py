@@ -161,5 +161,5 @@ SYCL_NUMBER_BASE = 2020
 def sycl_release(name: str) -> str | None:
     """The oneMKL release line (``2023``) whose SYCL library file ``name`` is (``libmkl_sycl.so.3``,
     ``mkl_sycl_blas.4.dll``); None for a name without a number or not of the SYCL libraries."""
-    found = re.search(r"(?i)mkl_sycl\w*?(?:\.so\.|\.)(\d+)(?:\.dll)?$", name)
+    found = re.search(r"(?i)mkl_sycl\w*?(?:\.so\.|\.)(\d{1,2})(?:\.dll)?$", name)  # a number of any length is no year's
     return str(SYCL_NUMBER_BASE + int(found.group(1))) if found and 0 < int(found.group(1)) < 20 else None
