@@ -387,3 +387,12 @@ def test_a_blas_search_that_tried_mkls_layers_beside_a_bare_libomp(tmp_path, mkl
     assert finding.id == "mkl-library-list-inconsistent" and "has no folder" in flat(finding), flat(finding)
     assert "another OpenMP runtime" in flat(finding)
     assert runs["fixed"].returncode == 0, runs["fixed"].stderr
+
+
+def test_a_finders_library_variable_is_given_an_example_of_its_own_library_on_its_platform():
+    from mkldoctor.explain.finders import _example_file
+
+    assert _example_file("MKL_SEQ_LIB", "windows") == "<MKL prefix>\\lib\\mkl_sequential.lib"
+    assert _example_file("MKL_OMP_LIB", "") == "<oneapi>/compiler/<ver>/lib/libiomp5.so"
+    assert _example_file("MKL_CORE_LIBRARY", "macos") == "<MKL prefix>/lib/libmkl_core.dylib"
+    assert _example_file("MKL_LIB", "") == "<MKL prefix>/lib/libmkl_rt.so"

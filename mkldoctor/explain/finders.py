@@ -153,6 +153,21 @@ def _log_platform(events: Parsed) -> str:
     return {"macOS": "macos", "Windows": "windows"}.get(log_platform(events) or "", "")
 
 
+# the library a finder's variable names by its words (MKL_IFACE_LIB, MKL_SEQ_LIB, MKL_CORE_LIB, MKL_OMP_LIB...)
+_VARIABLE_LIBRARY = (("OMP", "iomp5"), ("IFACE", "mkl_intel_lp64"), ("INTERFACE", "mkl_intel_lp64"), ("SEQ", "mkl_sequential"),
+                     ("THREAD", "mkl_intel_thread"), ("CORE", "mkl_core"))
+
+
+def _example_file(variable: str, platform: str) -> str:
+    """An example of the file a finder's variable wants, named as the log's platform names it."""
+    name = next((lib for word, lib in _VARIABLE_LIBRARY if word in variable), "mkl_rt")
+    if platform == "windows":
+        return ("<oneapi>\\compiler\\<ver>\\lib\\libiomp5md.lib" if name == "iomp5" else
+                f"<MKL prefix>\\lib\\{name}.lib")
+    folder = "<oneapi>/compiler/<ver>/lib" if name == "iomp5" else "<MKL prefix>/lib"
+    return f"{folder}/lib{name}.{'dylib' if platform == 'macos' else 'so'}"
+
+
 def _pointed(named: tuple[str, ...], platform: str, first: bool) -> tuple[str, ...]:
     """The finder's own lines, and how such finders are pointed at MKL: first on Windows, where MKLROOT is set only in
     Intel's command prompt (or by setvars.bat), so a cmake run from a plain one sees none; not before what the finder's
@@ -208,7 +223,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         layouts = (_VCPKG_PORT, *layouts)
     named = layouts + tuple(
         (f"the finder's own message names {var}: give it the library's full path (cmake -D{var}=<the file, e.g. "
-         f"{'<oneapi>/compiler/<ver>/lib/libiomp5.so' if 'OMP' in var else '<MKL prefix>/lib/libmkl_rt.so'}>)")
+         f"{_example_file(var, _log_platform(events))}>)")
         if var.endswith(("_LIB", "_LIBRARY")) else
         (f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
          f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)") for var in asked[:2])
