@@ -273,3 +273,11 @@ def test_a_sycl_librarys_number_of_any_length_is_read_without_raising():
     for log in (f"ImportError: libmkl_sycl.so.{big}: cannot open shared object file: No such file or directory\n",
                 f"cp: cannot stat '/opt/mkl/lib/mkl_sycl_blas.{big}.dll': No such file or directory\n"):
         assert errors_of(log)  # said, never a traceback
+
+
+def test_a_user_install_on_windows_is_told_its_own_library_folder():
+    """A pip --user install (pytorch#125109's folder, any package that takes MKL from pip's mkl): public text."""
+    log = ('  File "C:\\Users\\u\\AppData\\Roaming\\Python\\Python311\\site-packages\\pkg\\__init__.py", line 3, in <module>\n'
+           "    from . import _core\nImportError: DLL load failed while importing _core: The specified module could not be found.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "windows-library-not-loaded" and "site.getuserbase()" in finding.fix[0]

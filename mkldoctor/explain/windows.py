@@ -276,6 +276,12 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         fix.insert(0, "before import torch: os.add_dll_directory(r'<the prefix the packages were installed into>\\Library\\bin') "
                       "(pip show -f mkl shows it); or install torch and mkl into a virtual environment, not --user or --target; "
                       "or a later torch release, whose Windows wheels link MKL statically again")
+    elif re.search(r"(?i)AppData[\\/]Roaming[\\/]Python[\\/]Python\d+[\\/]site-packages", detail):  # a pip --user install
+        evidence.append("the package is in the user's own site-packages (pip install --user): a package that takes MKL from "
+                        "pip's mkl and intel-openmp finds their DLLs in %APPDATA%\\Python\\PythonXY\\Library\\bin there only "
+                        "if it adds that folder itself; Windows does not search it")
+        fix.insert(0, "before the import: os.add_dll_directory(os.path.join(site.getuserbase(), 'Library', 'bin')); or "
+                      "install the packages into a virtual environment (python -m venv) instead of --user")
     elif re.search(r"(?i)[\\/]torch[\\/]__init__\.py", detail):  # pytorch#4518: torch._C of a conda build of torch 0.x
         evidence.append("torch's extension (torch._C) needs Intel's OpenMP runtime (libiomp5md.dll) and MKL's DLLs from the "
                         "environment: an environment whose numpy brought no MKL (a plain numpy) has neither")
