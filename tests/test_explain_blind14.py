@@ -281,3 +281,21 @@ def test_a_user_install_on_windows_is_told_its_own_library_folder():
            "    from . import _core\nImportError: DLL load failed while importing _core: The specified module could not be found.\n")
     [finding] = errors_of(log)
     assert finding.id == "windows-library-not-loaded" and "site.getuserbase()" in finding.fix[0]
+
+
+def test_threadpoolctls_warning_of_two_openmp_runtimes():
+    """The warning as the pinned threadpoolctl wheel writes it (its own text, read from the wheel), after its
+    RuntimeWarning header: a warning finding, with threadpoolctl's own command to see which package brought each."""
+    import zipfile
+    from tests.conftest import fixtures_dir
+
+    [wheel] = (fixtures_dir() / "pywheels").glob("threadpoolctl-*.whl")
+    source = zipfile.ZipFile(wheel).read("threadpoolctl.py").decode()
+    message = source.split('_INCOMPATIBLE_OPENMP_MESSAGE = """', 1)[1].split('"""', 1)[0]
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    log = "/x/site-packages/threadpoolctl.py:1214: RuntimeWarning: " + message
+    [finding] = explain(logparse.parse_bytes(log.encode()), [])
+    assert finding.id == "openmp-runtimes-mixed" and finding.severity == "warning"
+    assert "python -m threadpoolctl -i" in finding.fix[0] and '"-i"' in source  # the command the fix gives exists there

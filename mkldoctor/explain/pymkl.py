@@ -32,6 +32,10 @@ SIGNATURES = (
               re.compile(r"No module named '(?P<name>mkl(?:\._\w+)?)'"), lambda m, _: PyMklSaid("module", m.string.strip(), m.group("name"))),
     Signature("numpy-mkl-service-failed", "pymkl", "ailed",
               re.compile(r"mkl-service package failed to import"), lambda m, _: PyMklSaid("service", m.string.strip())),
+    # threadpoolctl's warning (scikit-learn, numpy users): "Found Intel OpenMP ('libiomp') and LLVM OpenMP ('libomp') loaded at"
+    Signature("threadpoolctl-mixed-openmp", "pymkl", "OpenMP (",
+              re.compile(r"Found (?:Intel|LLVM|GNU) OpenMP \('(?P<a>\w+)'\) and (?:Intel|LLVM|GNU) OpenMP \('(?P<b>\w+)'\)"),
+              lambda m, _: PyMklSaid("mixed", m.string.strip(), f"{m.group('a')}, {m.group('b')}")),
     Signature("mkl-sse42-deprecated", "pymkl", "MKL WARNING",
               re.compile(r"MKL WARNING: Support of Intel\(R\) Streaming SIMD Extensions 4\.2 .*deprecated"),
               lambda m, _: PyMklSaid("sse42", m.string.strip())),
@@ -68,6 +72,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              "or CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 for conda's Python to find the environment's DLLs unactivated",
              "check: python -c \"import mkl; print(mkl.get_version_string())\" in the same way the program is started"),
             "conda's Python on Windows finds an environment's DLLs through the PATH its activation sets.",
+        ))
+    if "mixed" in said:
+        e = said["mixed"]
+        out.append(Finding(
+            "openmp-runtimes-mixed", "warning",
+            f"two OpenMP runtimes are loaded in one Python process ({e.name}): known to crash or deadlock on Linux",
+            (e.line[:300], "threadpoolctl found Intel's libiomp (MKL's threading layer's, from intel-openmp or MKL's own "
+                           "wheels) and LLVM's libomp (a package built with clang: PyTorch's, conda-forge's llvm-openmp) "
+                           "loaded side by side; each keeps its own thread pool"),
+            ("see which package brought each: python -m threadpoolctl -i numpy scipy sklearn (prints every runtime with its "
+             "file), or threadpoolctl.threadpool_info() in the program",
+             "keep one runtime: take the packages from one source (one conda channel; conda-forge's llvm-openmp also stands "
+             "in for libiomp5, so its MKL runs on it), or run MKL on no OpenMP: MKL_THREADING_LAYER=SEQUENTIAL"),
+            "Intel's and LLVM's OpenMP runtimes export the same names; two in one process each start their own threads, "
+            "and code built for one may call the other.",
         ))
     if "sse42" in said:
         e = said["sse42"]

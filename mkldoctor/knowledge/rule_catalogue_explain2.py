@@ -141,4 +141,7 @@ EXPLAIN = (
     _r("mkl-library-list-inconsistent", "A project's BLAS search failed with a list of MKL's libraries that cannot link",
        "A threading layer beside another OpenMP runtime, or an item without its folder (CMake's bare libomp.so: -lomp).",
        "Give a consistent list by full paths, or MKL's whole line through -DBLAS_LIBRARIES."),
+    _r("openmp-runtimes-mixed", "threadpoolctl found two OpenMP runtimes in one Python process",
+       "Intel's libiomp (MKL's) beside LLVM's libomp: known to crash or deadlock on Linux.",
+       "Find which package brought each (python -m threadpoolctl -i numpy); keep one runtime."),
 )
