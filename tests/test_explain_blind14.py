@@ -299,3 +299,10 @@ def test_threadpoolctls_warning_of_two_openmp_runtimes():
     [finding] = explain(logparse.parse_bytes(log.encode()), [])
     assert finding.id == "openmp-runtimes-mixed" and finding.severity == "warning"
     assert "python -m threadpoolctl -i" in finding.fix[0] and '"-i"' in source  # the command the fix gives exists there
+
+
+def test_intels_openmp_without_a_usable_dev_shm():
+    """'OMP: Error #179: Function Can't open SHM2 failed' (public text: an AWS Lambda-like sandbox is not reproduced
+    here; with a read-only /dev/shm the pinned libiomp5 says only its Warning #179 and goes on)."""
+    [finding] = errors_of("OMP: Error #179: Function Can't open SHM2 failed:\nOMP: System error #38: Function not implemented\n")
+    assert finding.id == "openmp-shm-refused" and "/dev/shm" in finding.fix[0] and "SEQUENTIAL" in finding.fix[1]

@@ -40,6 +40,13 @@ class ThreadsRefused:
     limit: str = ""  # "1024": RLIMIT_NPROC, where the runtime says it
 
 
+@dataclass(frozen=True, slots=True)
+class ShmRefused:
+    """``OMP: Error #179: Function Can't open SHM2 failed:`` then ``OMP: System error #38: Function not implemented``."""
+
+    line: str
+
+
 def _tls(m: re.Match, _) -> StaticTlsFull:
     path = m.group("lib") or ""
     return StaticTlsFull(path.rsplit("/", 1)[-1], m.string.strip()[:300], posixpath.normpath(path) if path.startswith("/") else "")
@@ -60,6 +67,8 @@ SIGNATURES = (
     Signature("iomp-thread-resources", "resources", "rror",
               re.compile(r"OMP: Error #34: System unable to allocate necessary resources for OMP thread"),
               lambda m, _: ThreadsRefused("Intel OpenMP (libiomp5)", m.string.strip()[:300])),
+    Signature("iomp-shm-refused", "resources", "rror",
+              re.compile(r"OMP: Error #179: Function Can't open SHM\d? failed"), lambda m, _: ShmRefused(m.string.strip()[:300])),
 )
 
 
@@ -71,6 +80,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     refused = events.of(ThreadsRefused)
     if refused:
         out.append(_threads(refused))
+    for event in events.of(ShmRefused)[:1]:
+        out.append(Finding(
+            "openmp-shm-refused", "error",
+            "Intel's OpenMP runtime could not open its shared-memory registration: the process has no usable /dev/shm",
+            (event.line, "Intel's OpenMP runtime (libiomp5, under MKL's intel_thread layer) registers each process in "
+                         "shared memory (/dev/shm) when it starts; a sandbox or container without a writable /dev/shm "
+                         "(AWS Lambda, some CI runners, a read-only or tiny shm mount) refuses it, and the runtime stops"),
+            ("give the process a writable /dev/shm (docker run --shm-size=256m, or --ipc=host; a Kubernetes emptyDir with "
+             "medium: Memory on /dev/shm)",
+             "or keep Intel's OpenMP out of the process there: MKL_THREADING_LAYER=SEQUENTIAL (libmkl_rt then loads no "
+             "OpenMP runtime), or a build of the package on OpenBLAS"),
+            "The runtime keeps one registration per process so that a second copy of it can be detected; where shared "
+            "memory cannot be opened, it cannot start.",
+            ("ls -ld /dev/shm; df -h /dev/shm   # in the environment where the program runs",),
+        ))
     return out
 
 

@@ -144,4 +144,7 @@ EXPLAIN = (
     _r("openmp-runtimes-mixed", "threadpoolctl found two OpenMP runtimes in one Python process",
        "Intel's libiomp (MKL's) beside LLVM's libomp: known to crash or deadlock on Linux.",
        "Find which package brought each (python -m threadpoolctl -i numpy); keep one runtime."),
+    _r("openmp-shm-refused", "Intel's OpenMP runtime could not open its shared-memory registration",
+       "A sandbox or container without a writable /dev/shm (AWS Lambda, some CI runners).",
+       "Give the process a writable /dev/shm, or MKL_THREADING_LAYER=SEQUENTIAL there."),
 )
