@@ -396,3 +396,12 @@ def test_a_finders_library_variable_is_given_an_example_of_its_own_library_on_it
     assert _example_file("MKL_OMP_LIB", "") == "<oneapi>/compiler/<ver>/lib/libiomp5.so"
     assert _example_file("MKL_CORE_LIBRARY", "macos") == "<MKL prefix>/lib/libmkl_core.dylib"
     assert _example_file("MKL_LIB", "") == "<MKL prefix>/lib/libmkl_rt.so"
+
+
+def test_a_julia_test_set_that_changed_env_with_mkl_loaded():
+    """MKL.jl#130 (public text: Julia is not installed here): Intel's OpenMP runtime's __KMP_REGISTERED_LIB_<pid>."""
+    log = ("      From worker 3:\t┌ Error: The `LinearAlgebra/bidiag` test set mutated ENV and did not restore the original values\n"
+           "Error During Test at C:\\Users\\RUNNER~1\\AppData\\Local\\Temp\\jl_HEpvLY\\testdefs.jl:22\n"
+           "  The `LinearAlgebra/bidiag` test set mutated ENV and did not restore the original values\n")
+    [finding] = errors_of(log)
+    assert finding.id == "julia-env-mutated-by-openmp" and "__KMP_REGISTERED_LIB" in flat(finding)

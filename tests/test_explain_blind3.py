@@ -203,6 +203,7 @@ AFTER = {
     "windows-cqeditor-amplitube-system32-dll-90": ("windows-library-not-loaded", "MKL's own"),
     "macos-fds-mkl-blacs-wrapper-openmpi4-mpi1-removed-7949": ("mkl-blacs-wrapper-build-failed", "fix:--enable-mpi1-compatibility"),
     "cmake-spack-blaspp-clang-intel-mkl-openmp-bare-libomp-38509": ("mkl-library-list-inconsistent", "fix:full path"),
+    "julia-mkljl-windows-kmp-registered-lib-env-mutated-tests-130": ("julia-env-mutated-by-openmp", "__KMP_REGISTERED_LIB"),
     # blind14
     "loader-ipex-libmkl_sycl-so3-after-oneapi2024-sdnext-2601": ("loader-cannot-find", "fix:oneAPI 2023"),
     "loader-ipex-xpu-libmkl_sycl-so3-basekit-not-sourced-devcloud-ipex-298": ("loader-cannot-find", "fix:setvars.sh"),

@@ -32,6 +32,13 @@ class MatlabCrash:
 
 
 @dataclass(frozen=True, slots=True)
+class JuliaEnvMutated:
+    """Julia's test harness: ``The `LinearAlgebra/bidiag` test set mutated ENV and did not restore the original values``."""
+
+    testset: str
+
+
+@dataclass(frozen=True, slots=True)
 class RPackageWantsMkl:
     package: str
 
@@ -58,6 +65,8 @@ SIGNATURES = (
     Signature("julia-sysimg-denied", "mathhosts", "rror: opening file",
               re.compile(r"SystemError: opening file \"(?P<path>[^\"]*sysimg\.jl)\": Permission denied"),
               lambda m, _: JuliaSysimgSplice(m.group("path"), True)),
+    Signature("julia-testset-mutated-env", "mathhosts", "mutated ENV",
+              re.compile(r"The `(?P<set>[^`]+)` test set mutated ENV and did not restore"), lambda m, _: JuliaEnvMutated(m.group("set"))),
     Signature("julia-error-building", "mathhosts", "Error building",
               re.compile(r"^ERROR: Error building `\w+`"), lambda m, _: FollowOn(m.string.strip())),
 )
@@ -75,6 +84,19 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     splices = events.of(JuliaSysimgSplice)
     if splices:
         out.append(_old_mkl_jl(splices))
+    for event in events.of(JuliaEnvMutated)[:1]:  # MKL.jl#130
+        out.append(Finding(
+            "julia-env-mutated-by-openmp", "error",
+            f"Julia's test set {event.testset} changed ENV: with MKL loaded, Intel's OpenMP runtime adds a variable of its own",
+            (f"the test set {event.testset} mutated ENV and did not restore it",
+             "Intel's OpenMP runtime (MKL's threading layer's) registers each process in an environment variable, "
+             "__KMP_REGISTERED_LIB_<pid>, where it does not use shared memory (Windows): it appears in ENV at MKL's first "
+             "threaded call and stays for the session; a harness that compares ENV before and after a test set sees it"),
+            ("leave that variable out of the comparison in the test harness (MKL.jl's tests do since its PR #132), or run "
+             "the tests with MKL_THREADING_LAYER=SEQUENTIAL",
+             "check: julia> filter(k -> startswith(k, \"__KMP_REGISTERED_LIB\"), keys(ENV)) after the failing test set"),
+            "The variable is the runtime's own and harmless; only a check that the environment is unchanged fails on it.",
+        ))
     return out
 
 

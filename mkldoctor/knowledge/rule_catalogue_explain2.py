@@ -147,4 +147,7 @@ EXPLAIN = (
     _r("openmp-shm-refused", "Intel's OpenMP runtime could not open its shared-memory registration",
        "A sandbox or container without a writable /dev/shm (AWS Lambda, some CI runners).",
        "Give the process a writable /dev/shm, or MKL_THREADING_LAYER=SEQUENTIAL there."),
+    _r("julia-env-mutated-by-openmp", "A Julia test set changed ENV with MKL loaded",
+       "Intel's OpenMP runtime registers the process in __KMP_REGISTERED_LIB_<pid> (Windows), which stays in ENV.",
+       "Leave that variable out of the harness's comparison, or test with MKL_THREADING_LAYER=SEQUENTIAL."),
 )
