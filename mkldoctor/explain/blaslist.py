@@ -16,7 +16,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import folders, layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,31 +44,27 @@ SIGNATURES = tuple(
 )
 
 
-def _base(item: str) -> str:
-    return re.split(r"[\\/]", item)[-1]
-
-
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     failed = events.of(BlasSearchFailed)
     tried = events.of(MklListTried)
     if not failed or not tried:
         return []
     items = list(dict.fromkeys(i for e in tried for i in e.items if i != "[...]"))
-    found = {item: layout.get(_base(item)) for item in items}
+    found = {item: layout.get(folders.file_name(item)) for item in items}
     layers = [lib for lib in found.values() if lib is not None and lib.role == "threading"]
     runtimes = {lib.name: item for item, lib in found.items() if lib is not None and lib.role == "openmp"}
-    evidence = [failed[0].line, f"the list it tried: {'; '.join(_base(i) for i in items[:8])}"]
+    evidence = [failed[0].line, f"the list it tried: {'; '.join(folders.file_name(i) for i in items[:8])}"]
     fix = []
     for layer in layers[:1]:
         wrong = [name for name in runtimes if layer.runtime and name != layer.runtime]
         if wrong:
             evidence.append(f"{layer.name} runs on {layout.get(layer.runtime).description if layout.get(layer.runtime) else layer.runtime}"
-                            f", and the list gives {_base(runtimes[wrong[0]])}: another OpenMP runtime")
+                            f", and the list gives {folders.file_name(runtimes[wrong[0]])}: another OpenMP runtime")
             fix.append(f"a list whose threading layer and runtime agree: {layer.name} with lib{layer.runtime}, or "
                        "mkl_intel_thread with libiomp5 (LLVM's libomp answers to it), or mkl_sequential with no runtime")
     bare = [i for i in items if "/" not in i and "\\" not in i and re.search(r"\.(?:so|a|dylib)(?:\.\d+)*$", i)]
     if bare:
-        evidence.append(f"{bare[0]} has no folder: CMake passes such an item as -l{_base(bare[0]).removeprefix('lib').split('.')[0]}, "
+        evidence.append(f"{bare[0]} has no folder: CMake passes such an item as -l{folders.file_name(bare[0]).removeprefix('lib').split('.')[0]}, "
                         "which ld looks for only in its default folders, and clang 14 and newer refuse -lomp without -fopenmp")
         fix.insert(0, f"give {bare[0]} by its full path (clang: clang -print-file-name={bare[0]}), or drop it for -fopenmp; "
                       "Spack's intel-mkl %clang wrote it bare (spack/spack#38509): a newer Spack, or threads=none")

@@ -166,11 +166,9 @@ def _illegal_finding(said: list[IllegalInstruction]) -> Finding:
 
 
 def _crash(crashes: list[Crash]) -> list[Finding]:
-    def text_of(c: Crash) -> str:  # the crash's own line may name the frame (Julia on Windows), then the lines after it
-        return "\n".join((c.line, *c.frames))
-
-    crash = next((c for c in crashes if _MKL_FRAME.search(text_of(c)) or _COMPLEX_FUNCTION.search(text_of(c))), crashes[0])
-    text = text_of(crash)
+    # the crash's own line may name the frame (Julia on Windows), then the lines after it
+    texts = [(c, "\n".join((c.line, *c.frames))) for c in crashes]
+    crash, text = next(((c, t) for c, t in texts if _MKL_FRAME.search(t) or _COMPLEX_FUNCTION.search(t)), texts[0])
     if _COMPLEX_FUNCTION.search(text):  # a BLAS function that returns COMPLEX: the calling convention, whichever BLAS it is
         return [_complex_return(crash, text)]
     if not _MKL_FRAME.search(text):

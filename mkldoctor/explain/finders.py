@@ -124,13 +124,10 @@ def _failed(events: Parsed, said: list[FinderSaid]) -> bool:
     return any(e.kind == "error" for e in said) or bool(events.of(FollowOn)) or bool(events.of(Unrecognised))
 
 
-def _platform_layouts(events: Parsed) -> tuple[str, ...]:
-    """The log says it comes from macOS or Windows, whose MKL folders differ from Linux's: where each layout keeps them
-    (a finder written for Linux appends lib/intel64, which no macOS release has)."""
-    from mkldoctor.explain.origin import log_platform
-
-    platform = {"macOS": "macos", "Windows": "windows"}.get(log_platform(events) or "")
-    if platform is None:
+def _platform_layouts(platform: str) -> tuple[str, ...]:
+    """The log comes from macOS or Windows (``platform``: :func:`_log_platform`'s), whose MKL folders differ from
+    Linux's: where each layout keeps them (a finder written for Linux appends lib/intel64, which no macOS release has)."""
+    if not platform:
         return ()
     where = "; ".join(f"{f.releases}: {f.libs}" for f in folders.LAYOUTS if f.platform == platform)
     head = ("macOS: MKL keeps its libraries in lib, with no intel64 folder in any release (one architecture), so a finder "
@@ -196,7 +193,8 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     severity = "error" if _failed(events, said) else "warning"
     title = ("the project's own search for MKL failed" if severity == "error" else
              "the project's own search for MKL found none, and the build went on without it") + f"{where}: {said[0].text[:120]}"
-    layouts = _platform_layouts(events)
+    platform = _log_platform(events)
+    layouts = base_layouts = _platform_layouts(platform)
     said_text = " ".join(lines + finders)
     if "Problem encountered" in said_text and "compiler" in said_text:
         layouts = (_MESON_COMPILER, *layouts)
@@ -223,7 +221,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         layouts = (_VCPKG_PORT, *layouts)
     named = layouts + tuple(
         (f"the finder's own message names {var}: give it the library's full path (cmake -D{var}=<the file, e.g. "
-         f"{_example_file(var, _log_platform(events))}>)")
+         f"{_example_file(var, platform)}>)")
         if var.endswith(("_LIB", "_LIBRARY")) else
         (f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
          f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)") for var in asked[:2])
@@ -234,7 +232,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         "(CMAKE_LIBRARY_PATH=<it>), or use Intel's MKLConfig.cmake: find_package(MKL CONFIG) with -DMKL_DIR=<prefix>/lib/cmake/mkl",)
     return Finding(
         "mkl-finder-failed", severity, title, tuple(evidence),
-        _pointed(named, _log_platform(events), first=layouts == _platform_layouts(events))
+        _pointed(named, platform, first=layouts == base_layouts)
         + linux + ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
                    "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache"),
         "A project that ships its own FindMKL.cmake (or checks in its configure script) decides by itself where MKL may be, "

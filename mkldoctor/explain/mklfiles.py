@@ -16,7 +16,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import platforms
+from mkldoctor.knowledge import folders, platforms
 
 _MKL_FILE = re.compile(r"(?i)(?:lib)?(?:mkl|iomp|tbb)\w*(?:\.\d+)?\.(?:dll|so(?:\.\d+)*|dylib|lib|a)$")
 
@@ -24,13 +24,14 @@ _MKL_FILE = re.compile(r"(?i)(?:lib)?(?:mkl|iomp|tbb)\w*(?:\.\d+)?\.(?:dll|so(?:
 @dataclass(frozen=True, slots=True)
 class MklFileNotThere:
     path: str
+    name: str  # the file's own name, the path's last part
     line: str
 
 
 def _said(m: re.Match, _) -> MklFileNotThere | object:
     path = m.group("path")
-    name = re.split(r"[\\/]", path)[-1]
-    return MklFileNotThere(path, m.string.strip()[:300]) if _MKL_FILE.search(name) else NOT_MINE
+    name = folders.file_name(path)
+    return MklFileNotThere(path, name, m.string.strip()[:300]) if _MKL_FILE.search(name) else NOT_MINE
 
 
 SIGNATURES = (
@@ -46,7 +47,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return []
     first = said[0]
-    name = re.split(r"[\\/]", first.path)[-1]
+    name = first.name
     folder = first.path[: len(first.path) - len(name)].rstrip("\\/")
     number = re.search(r"\.(\d+)\.dll$|\.so\.(\d+)$|\.(\d+)\.dylib$", name)
     evidence = [first.line, f"{name} is not in {folder}"]

@@ -105,7 +105,7 @@ SIGNATURES = (
 
 def _mkl_family(name: str) -> bool:
     """An MKL library or a runtime its layers need, in any spelling (``mkl_core_dll.lib``, ``libiomp5md.lib``, ``tbb12.lib``)."""
-    base = folders.posix(name).rsplit("/", 1)[-1]
+    base = folders.file_name(name)
     return layout.get(base) is not None or layout.runtime_of(base) is not None or base.lower().startswith("mkl_")
 
 

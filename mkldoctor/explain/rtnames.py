@@ -109,7 +109,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 def windows_name(asked: str, julia: bool = False) -> tuple[list[str], list[str]]:
     """(evidence, fixes) for a library a Windows log asked for by a name no release has on Windows: ``libmkl_rt``
     (the Linux name: no ``lib`` on Windows) or ``mkl_rt.dll`` (the name of 2020 and older); nothing for a right name."""
-    base = folders.posix(asked).rsplit("/", 1)[-1]
+    base = folders.file_name(asked)
     names = platforms.file_names(base, "windows")
     if not names:
         return [], []

@@ -126,7 +126,7 @@ SIGNATURES = (
     # nicht gefunden. Error loading "...\\torch\\lib\\shm.dll" or one of its dependencies.'
     Signature("windows-winerror-126-loading", "windows", "WinError 126",
               re.compile(r"\[WinError 126\].*?Error loading \"(?P<path>[^\"]+?\.dll)\""),
-              lambda m, _: ForeignLoadFailed("Windows", re.split(r"[\\/]", m.group("path"))[-1], m.string.strip()[:400])),
+              lambda m, _: ForeignLoadFailed("Windows", folders.file_name(m.group("path")), m.string.strip()[:400])),
     # MKL's own line in Windows' language before its "Cannot load": "INTEL MKL ERROR: Das angegebene Modul wurde nicht
     # gefunden. mkl_intel_thread.dll." (the English one is the platforms' "The specified module could not be found")
     Signature("windows-mkl-error-localized", "windows", "MKL ERROR: ",
@@ -199,14 +199,14 @@ def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
         if speaks_for(event.library, events, event):
             continue  # the file is of another word size or no DLL: binformat's finding says so
         if ".dll" in event.library or "\\" in event.library or windows and "/" not in event.library:
-            name = folders.posix(event.library).rsplit("/", 1)[-1]
+            name = folders.file_name(event.library)
             failed.insert(0, ForeignLoadFailed("Windows", name, f"{event.host} could not load {event.library}"))
     return failed
 
 
 def _names_entry_dll(event: ForeignLoadFailed, entry: list[WindowsEntryPoint]) -> bool:
     """The load failure is the entry-point failure said again (``Cannot load mkl_intel_thread.dll``)."""
-    return any(folders.posix(e.dll).rsplit("/", 1)[-1].lower() == event.library.lower() for e in entry)
+    return any(folders.file_name(e.dll).lower() == event.library.lower() for e in entry)
 
 
 def _hints(text: str) -> set[str]:
@@ -383,7 +383,7 @@ def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
     elif first.symbol.startswith("mkl_"):
         evidence.append(f"{first.symbol} is one of MKL's internal names, which change between releases: the DLL that was "
                         "loaded is of another (often older) MKL release than the one that asks for it")
-    dll = folders.posix(first.dll).rsplit("/", 1)[-1]
+    dll = folders.file_name(first.dll)
     title = (f"Windows loaded an MKL or OpenMP DLL of another release for {dll}: {first.said}"
              if first.error else f"Windows found no {first.symbol} in the MKL DLL it loaded" if dll == "a DLL"
              else f"Windows loaded an MKL DLL of another release: {first.symbol} is not in {dll}")

@@ -81,16 +81,19 @@ ROUTINES: tuple[BrokenRoutine, ...] = (
 )
 
 
+def _of(routine: str) -> tuple[BrokenRoutine, ...]:
+    """The known faults of ``routine`` in any precision and spelling: ``mkl_lapack_dgeev``, ``DGEEV``, ``dgeev_``."""
+    name = routine.lower().removeprefix("mkl_lapack_").rstrip("_")
+    return tuple(b for b in ROUTINES if name[1:] in b.routines and name[:1] in "sdcz")
+
+
 def rejecting(routine: str, parameter: int) -> tuple[BrokenRoutine, ...]:
     """The known faults that make MKL reject ``parameter`` of ``routine`` (``DSBRDB``, 12) in some releases."""
-    name = routine.lower().removeprefix("mkl_lapack_").rstrip("_")
-    return tuple(b for b in ROUTINES if b.parameter == parameter and name[1:] in b.routines and name[:1] in "sdcz")
+    return tuple(b for b in _of(routine) if b.parameter == parameter)
 
 
 def routine_bugs(routine: str, release: str) -> tuple[BrokenRoutine, ...]:
-    """The known faults of ``routine`` (``mkl_lapack_dgeev``, ``DGEEV``, ``dgeev_``) in MKL ``release`` ("2018.2.199")."""
+    """The known faults of ``routine`` in MKL ``release`` ("2018.2.199")."""
     from mkldoctor.knowledge.history import version_key
 
-    name = routine.lower().removeprefix("mkl_lapack_").rstrip("_")
-    return tuple(b for b in ROUTINES if name[1:] in b.routines and name[:1] in "sdcz"
-                 and version_key(b.first) <= version_key(release) < version_key(b.last + ".999999"))
+    return tuple(b for b in _of(routine) if version_key(b.first) <= version_key(release) < version_key(b.last + ".999999"))

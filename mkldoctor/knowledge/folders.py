@@ -113,6 +113,11 @@ def posix(path: str) -> str:
     return path.replace("\\", "/")
 
 
+def file_name(path: str) -> str:
+    """The last part of a path, whichever separator a platform's log spells it with (``C:\\x\\mkl_rt.2.dll``)."""
+    return posix(path).rsplit("/", 1)[-1]
+
+
 def recognise(path: str, platform: str | None = None) -> tuple[Folders, str | None] | None:
     """The layout a path of a log belongs to, and the release it names (None when it names none)."""
     text = posix(path)
