@@ -18,8 +18,10 @@ from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports, folders, layout, places, platforms, recipes
+from mkldoctor.knowledge.history import version_key
 
 LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+MKL_JLL_JULIA = "1.3"  # the first Julia with artifacts, which MKL_jll is: an older one opens a system MKL
 BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library by the name the user gives
 
 
@@ -103,8 +105,8 @@ def _host_lines(ctx: Context, soname: str, binaries: list[str], jvm: bool | list
         return None
     if "julia (dlopen)" in binaries and "R (JuliaCall)" in ctx.sessions:
         return _julia_in_r(soname)
-    if "julia (dlopen)" in binaries and not any(s.startswith("Julia 0.") or s in ("Julia 1.0", "Julia 1.1", "Julia 1.2")
-                                                for s in ctx.sessions):  # MKL_jll came with Julia 1.3's artifacts
+    if "julia (dlopen)" in binaries and not any(s.startswith("Julia ") and version_key(s[6:]) < version_key(MKL_JLL_JULIA)
+                                                for s in ctx.sessions):
         return Finding(
             "loader-cannot-find", "error", f"Julia could not open {soname}: the package opened MKL by its bare name, "
             "not through MKL_jll's artifact",
