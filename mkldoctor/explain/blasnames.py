@@ -13,13 +13,12 @@ import re
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
+from mkldoctor.explain.hosts import SymbolLookupError
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports
 
 
 def _bare(m: re.Match, _):
-    from mkldoctor.explain.hosts import SymbolLookupError
-
     return SymbolLookupError("a program (the log does not name it)", "", m.group("sym"))
 
 

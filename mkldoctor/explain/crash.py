@@ -14,9 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from mkldoctor.explain import pardiso
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.runtime import MklKernelUndefined, ParameterError
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import layout
 
@@ -98,8 +100,6 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     crashes = events.of(Crash)
     if not crashes:
         return out
-    from mkldoctor.explain import pardiso
-
     if events.of(pardiso.PardisoNamed):
         return out + [pardiso.crashed(events, crashes[0].line)]
     loaded = {m for e in events.of(JuliaUsing) for m in e.modules}
@@ -111,8 +111,6 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 def julia_python_mkl(events: Parsed, ctx: Context) -> list[Finding]:
     """MKL's own errors (a parameter it rejects, a layer without MKL's names) in a Julia session that brought Python's
     numpy in (MKL.jl#46: numpy's conda MKL beside the MKL that MKL.jl, before Julia 1.7, made Julia's BLAS)."""
-    from mkldoctor.explain.runtime import MklKernelUndefined, ParameterError
-
     python = sorted({m for e in events.of(JuliaUsing) for m in e.modules} & _PYTHON_IN_JULIA)
     # calls that reached another copy: a rejected parameter, a layer missing MKL's names; a threading layer that does not
     # load alone is its OpenMP runtime's (conda's libiomp5 without a run path in an embedded Python: PyPlot.jl#315)

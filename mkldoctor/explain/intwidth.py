@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.unrecognised import unrecognised
 from mkldoctor.findings import Finding
 
 
@@ -53,9 +54,6 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    from mkldoctor.explain.catalogue import Unrecognised
-    from mkldoctor.explain.unrecognised import unrecognised
-
     said = [e for e in events.of(IntegerMismatch) if e.function]
     others = [unrecognised(Unrecognised(e.line), ctx) for e in events.of(IntegerMismatch) if not e.function][:1]
     return ([_integer_mismatch(said)] if said else []) + ([] if said else others)  # no MKL function under it: not MKL's

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import NeededNotFound, Parsed
+from mkldoctor.explain.origin import log_platform
+from mkldoctor.explain.platforms import ForeignLoadFailed
 from mkldoctor.findings import Finding
 
 
@@ -43,9 +45,6 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    from mkldoctor.explain.origin import log_platform
-    from mkldoctor.explain.platforms import ForeignLoadFailed
-
     said = events.of(NumpyImportFailed)
     if not said or events.of(ForeignLoadFailed) or events.of(NeededNotFound):
         return []  # the loader's own line is in the log: its finding says which library

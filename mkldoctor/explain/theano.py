@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.origin import log_platform
 from mkldoctor.findings import Finding
 
 _HOSTS = ("theano", "aesara", "pytensor")
@@ -56,8 +57,6 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     host = first.host or "theano"
     name = {"theano": "Theano", "aesara": "Aesara", "pytensor": "PyTensor"}[host]
     option = "blas.ldflags" if host == "theano" else "blas__ldflags"
-    from mkldoctor.explain.origin import log_platform
-
     windows = log_platform(events) == "Windows"
     folder = '-L"<env>\\Library\\bin"' if windows else "-L<env>/lib"
     evidence = [first.line,
