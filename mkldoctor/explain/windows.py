@@ -21,6 +21,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.platforms import ForeignLoadFailed, dll_load_failed, mkl_dnn
+from mkldoctor.explain.runtime import MklCannotLoad
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports, folders, layout, msvc_runtime, recipes
 
@@ -187,7 +188,6 @@ def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
     from mkldoctor.explain.kernels import claims_foreign
     from mkldoctor.explain.origin import log_platform
     from mkldoctor.explain.platforms import is_foreign
-    from mkldoctor.explain.runtime import MklCannotLoad
 
     failed = [e for e in events.of(ForeignLoadFailed) if e.platform == "Windows"]
     for event in events.of(MklCannotLoad):
@@ -264,7 +264,8 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
                             "on Linux: DLLs of another number are of another release and do not stand in for it")
     # MKL's own "Cannot load X.dll": its dispatcher opens the layer by the name its own release gives it, so the name is
     # right for the MKL that printed it (an unnumbered one is MKL 2020 or older), not a name to change
-    own = {e.library for e in failed if "MKL FATAL ERROR: Cannot load" in e.detail}
+    said_by_mkl = {lib for event in events.of(MklCannotLoad) for lib in event.libraries}
+    own = {e.library for e in failed if e.library in said_by_mkl}
     named = [rtnames.windows_name(name, "julia" in hints) for name in libs if name not in own]
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
