@@ -19,6 +19,7 @@ from mkldoctor.explain.events import NeededNotFound, Parsed
 from mkldoctor.explain.origin import log_platform
 from mkldoctor.explain.platforms import ForeignLoadFailed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.places import CONDA_INSTALL
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said or events.of(ForeignLoadFailed) or events.of(NeededNotFound):
         return []  # the loader's own line is in the log: its finding says which library
     windows = log_platform(events) == "Windows"
-    conda = any(re.search(r"(?i)anaconda|miniconda|miniforge|mambaforge|[\\/]envs[\\/]", p) for p in ctx.places)
+    conda = any(re.search(rf"(?i){CONDA_INSTALL}|[\\/]envs[\\/]", p) for p in ctx.places)
     fix = []
     if windows:
         fix.append("start Python from the activated environment: conda activate <env> (or the Anaconda Prompt; an IDE "

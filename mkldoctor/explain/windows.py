@@ -23,7 +23,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.platforms import ForeignLoadFailed, dll_load_failed, mkl_dnn
 from mkldoctor.explain.runtime import MklCannotLoad
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports, folders, layout, msvc_runtime, recipes
+from mkldoctor.knowledge import exports, folders, layout, msvc_runtime, places, recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +211,7 @@ def _names_entry_dll(event: ForeignLoadFailed, entry: list[WindowsEntryPoint]) -
 
 def _hints(text: str) -> set[str]:
     hints = set()
-    if re.search(r"(?i)anaconda|miniconda|miniforge|conda[\\/]envs|Library[\\/]bin|_mklinit|_distributor_init", text):
+    if re.search(rf"(?i){places.CONDA_INSTALL}|conda[\\/]envs|Library[\\/]bin|_mklinit|_distributor_init", text):
         hints.add("conda")
     if "DLL load failed" in text or "Could not find module" in text or "ImportError" in text:
         hints.add("python")

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from mkldoctor.knowledge.history import version_key
+from mkldoctor.knowledge.places import CONDA_INSTALL
 
 ONEAPI_FLAT = "2024.0"  # the first oneAPI release whose MKL keeps its libraries in lib/ rather than lib/intel64/
 
@@ -65,7 +66,7 @@ LAYOUTS: tuple[Folders, ...] = (
             r"<vcpkg>\installed\<triplet>\bin", r"<vcpkg>\installed\<triplet>\bin",
             "vcpkg integrate install; the kernel DLLs are not import dependencies: copy them beside the program"),
     Folders("conda", "windows", "conda's mkl, mkl-devel and intel-openmp packages",
-            _p(r"/(?:ana|mini)conda\d?/|/miniforge\d?/|/mambaforge/|/conda/envs/|/envs/[\w.-]+/Library/|/Library/(?:bin|lib)(?:/|$)"),
+            _p(rf"/(?:{CONDA_INSTALL})/|/conda/envs/|/envs/[\w.-]+/Library/|/Library/(?:bin|lib)(?:/|$)"),
             r"<env>\Library\lib", r"<env>\Library\bin", r"<env>\Library\bin", "conda activate <env>   # puts <env>\\Library\\bin on PATH"),
     Folders("pip", "windows", "PyPI's mkl, mkl-devel and intel-openmp wheels",
             _p(r"/(?:Python\d+|venv|\.venv)/(?:.*/)?Library/(?:bin|lib)(?:/|$)"),
@@ -87,7 +88,7 @@ LAYOUTS: tuple[Folders, ...] = (
             "/opt/intel/compilers_and_libraries_<ver>/linux/compiler/lib/intel64_lin",
             "source <install>/bin/compilervars.sh intel64   # or mkl/bin/mklvars.sh intel64, or bin/psxevars.sh"),
     Folders("conda", "linux", "conda's mkl packages",
-            _p(r"/(?:ana|mini)conda\d?/|/miniforge\d?/|/mambaforge/|/conda/envs/"),
+            _p(rf"/(?:{CONDA_INSTALL})/|/conda/envs/"),
             "<env>/lib", "<env>/lib", "<env>/lib", "conda activate <env>"),
     Folders("pip", "linux", "PyPI's mkl wheels",
             _p(r"/site-packages/|/dist-packages/"),
@@ -105,7 +106,7 @@ LAYOUTS: tuple[Folders, ...] = (
             "/opt/intel/compilers_and_libraries_<ver>/mac/mkl/lib", "/opt/intel/compilers_and_libraries_<ver>/mac/compiler/lib",
             "source /opt/intel/mkl/bin/mklvars.sh intel64   # or compilervars.sh intel64"),
     Folders("conda", "macos", "conda's mkl packages",
-            _p(r"/(?:ana|mini)conda\d?/|/miniforge\d?/|/mambaforge/|/conda/envs/"),
+            _p(rf"/(?:{CONDA_INSTALL})/|/conda/envs/"),
             "<env>/lib", "<env>/lib", "<env>/lib", "conda activate <env>"),
 )
 

@@ -57,9 +57,14 @@ def python_prefix(path: str) -> str | None:
     return match.group("prefix") if match else None
 
 
+# the folder names conda's installers give their base install (Anaconda, Miniconda, Miniforge, Mambaforge): one spelling for
+# the discovery here, the layouts of knowledge.folders and explain's readers of a log's paths
+CONDA_INSTALL = r"(?:ana|mini)conda\d?|miniforge\d?|mambaforge"
+
+
 def is_conda(prefix: str) -> bool:
     """A conda environment (or base install) by its path: ``.../envs/NAME``, ``anaconda3``, ``miniforge3``..."""
-    return bool(re.search(r"/envs/[^/]+$|(?:ana|mini)conda\d?|miniforge\d?|mambaforge|/conda(?:/|$)", prefix))
+    return bool(re.search(rf"/envs/[^/]+$|{CONDA_INSTALL}|/conda(?:/|$)", prefix))
 
 
 def conda_env_of(library: str) -> str | None:
