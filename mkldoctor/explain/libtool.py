@@ -23,12 +23,13 @@ class LibtoolNoFile:
     library: str  # "mkl_rt", as -l named it
 
 
+_STATIC_ONLY = re.compile(r"libtool will only create a static version of it")
 SIGNATURES = (
     Signature("libtool-no-real-file", "libtool", "does not have real file",
               re.compile(r"linker path does not have real file for library -l(?P<lib>[\w.+-]+?)\.?\s*$"),
               lambda m, _: LibtoolNoFile(m.group("lib"))),
     Signature("libtool-static-only", "libtool", "static version of it",
-              re.compile(r"libtool will only create a static version of it"), lambda m, _: FollowOn(m.string.strip())),
+              _STATIC_ONLY, lambda m, _: FollowOn(m.string.strip())),
 )
 
 
@@ -37,7 +38,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return []
     name = said[0].library
-    static_only = any("static version of it" in e.line for e in events.of(FollowOn))
+    static_only = any(_STATIC_ONLY.search(e.line) for e in events.of(FollowOn))  # libtool's own line, kept as an echo
     mkl = name.startswith("mkl")
     evidence = [f"libtool found no lib{name}.so, lib{name}.a or lib{name}.dll.a in the -L folders and dropped -l{name}"
                 + (": the shared library was not built, only the static one" if static_only else "")]
