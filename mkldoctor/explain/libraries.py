@@ -84,7 +84,7 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             found = replace(elsewhere.library(ctx, names, command, static, skipped, cargo_download(ctx, items, _crates(events)),
                                               log_platform(events)),
                             locations=ctx.located([e for e, _, _ in items], "cannot find"))
-            out.append(replace(found, id="library-incompatible") if skipped else _cluster(found, names))
+            out.append(replace(found, id="library-incompatible") if skipped else _cluster(found, names, command))
             continue
         finding = _library_finding(ctx, cause, static, items, _crates(events), dirs.get(key, ()))
         skipped = [e for e in events.of(SkippedIncompatible) if e.name in {name for _, _, name in items}]
@@ -96,13 +96,15 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                               explanation="ld looks at each -L folder in turn and skips a library built for another "
                               "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
                               recipes=())
-        out.append(_cluster(finding, [name for _, _, name in items]) if not skipped else finding)
+        command = _command_for(ctx, items[0][2], items[0][0].path)
+        out.append(_cluster(finding, [name for _, _, name in items], command) if not skipped else finding)
     return first + out
 
 
-def _cluster(finding: Finding, names: list[str]) -> Finding:
-    """MKL's cluster libraries asked for by a link that is no MPI build: where they come from, not where they are; a
-    name that is no MKL library at all (-lmkl): the names there are."""
+def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = None) -> Finding:
+    """MKL's cluster libraries asked for by a link that is no MPI build: where they come from, not where they are (or,
+    when the line's other MKL libraries were found, a copy of MKL without them); a name that is no MKL library at all
+    (-lmkl): the names there are."""
     from mkldoctor.explain.cluster import advice
 
     unknown = {n: why for n in names if (why := knowledge.not_an_mkl_library(n))}
@@ -126,6 +128,20 @@ def _cluster(finding: Finding, names: list[str]) -> Finding:
     if said is None:
         return finding
     title = finding.title.split(":", 1)[0] + ": " + said[0]
+    found = [r.name for r in (command.libs if command else ()) if r.name not in names and layout.get(r.name) is not None]
+    if found:  # ld names every -l it cannot find: the line's other MKL libraries are where it looked
+        where = ", ".join(command.lib_dirs) if command.lib_dirs else "the default folders"
+        missing = " ".join("lib" + n + ".*" for n in names)
+        return replace(finding, title=finding.title.split(":", 1)[0] + ": the MKL the link found has no " + more(names, 3),
+                       evidence=finding.evidence[:1] + (
+                           f"ld found the line's other MKL libraries ({more(['-l' + n for n in found], 4)}) and reported "
+                           f"only {more(['-l' + n for n in names], 3)}: the copy of MKL in its folders ({where}) lacks it",
+                           said[1][0]), recipes=(), explanation=said[3],
+                       fix=(f"put {missing} from the same MKL beside the others ({where}): a packaging or copy step that "
+                            "lists MKL's libraries by name (a build recipe, a Dockerfile, a wheel's bundle) left it out, "
+                            "or the install lacks MKL's cluster components",
+                            f"or, if the program makes no MPI calls through MKL, drop {' '.join('-l' + n for n in names)} "
+                            "from the link") + tuple(said[2][:1]))
     return replace(finding, title=title, evidence=finding.evidence[:1] + tuple(said[1]), explanation=said[3], recipes=(),
                    fix=tuple(said[2]) + tuple("if the build does want them: " + line for line in finding.fix[:1]))
 

@@ -14,7 +14,9 @@ _COMPILER = re.compile(
     r"icx|icpx|icc|icpc|gfortran|ifx|ifort|nvc|nvc\+\+|mpicc|mpicxx|mpic\+\+|mpiCC|mpif77|mpif90|mpifort|mpiicc|mpiicpc|"
     r"mpiicx|mpiicpx|mpiifort|mpiifx)(?:-\d+(?:\.\d+)*)?$"
 )
-_CMD_HEAD = re.compile(r'^\s*(?:\+\s+|\$\s+|:\s*&&\s*|\[\d+/\d+\]\s+(?::\s*&&\s*)?)?"?(?P<first>[^\s"]+)"?(?:\s|$)')
+# the heads a command is echoed with: set -x's "+ ", a prompt's "$ ", ninja's ": && " (after "[3/5] " or, when the job
+# failed, "ninja: job failed: ")
+_CMD_HEAD = re.compile(r'^\s*(?:\+\s+|\$\s+|(?:ninja: job failed:\s*)?:\s*&&\s*|\[\d+/\d+\]\s+(?::\s*&&\s*)?)?"?(?P<first>[^\s"]+)"?(?:\s|$)')
 _RAW_WITH_VALUE = {
     "-plugin", "-plugin-opt", "-dynamic-linker", "--dynamic-linker", "-m", "-soname", "-h", "-T", "-z", "-e",
     "-u", "-y", "--version-script", "-Map", "--sysroot", "-a", "-A", "-F", "-f", "--hash-style",

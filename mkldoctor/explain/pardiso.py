@@ -35,7 +35,13 @@ def _named(m: re.Match, _) -> PardisoNamed | object:
     return NOT_MINE if ERRORISH.search(m.string) else PardisoNamed(m.string.strip()[:200])
 
 
+# the wrappers that print the reference's words instead of the code (Pardiso.jl: "ERROR: Input inconsistent.")
+_WORDS = {"Input inconsistent": -1, "Reordering problem": -3, "Diagonal matrix is singular": -7,
+          "Zero pivot, numerical factorization or iterative refinement problem": -4}
 SIGNATURES = (
+    Signature("pardiso-error-words", "pardiso", "ERROR: ",
+              re.compile(r"^\s*ERROR: (?P<what>" + "|".join(map(re.escape, _WORDS)) + r")\.?\s*$"),
+              lambda m, _: PardisoError(_WORDS[m.group("what")], m.string.strip()[:300])),
     Signature("pardiso-error-code", "pardiso", "rror",
               re.compile(r"(?i)pardiso\b.*?\berror(?: code)?[ :=]*(?P<code>-\d+)\b"),
               lambda m, _: PardisoError(int(m.group("code")) if len(m.group("code")) < 8 else 0, m.string.strip()[:300])),
@@ -57,10 +63,23 @@ def crashed(events: Parsed, crash_line: str) -> Finding:
                  "read as double, past their end (NaN, a corrupted heap); set iparm(1) = 1 with iparm(28) = 1, or pass double "
                  "arrays")
     causes = [precision, width] if single else [width, precision]
+    title = ("the program crashed in a run of MKL PARDISO: most often arrays PARDISO reads with another type or size than "
+             "the caller gave (the index width, the precision)")
+    if any("_mkl_pardiso" in line or "pypardiso" in line.lower() for line in named):
+        # PyPardiso converts a sparse matrix's arrays itself: its crashes are then the libraries' (PyPardiso#36); a SciPy
+        # sparse array's int64 indices went through unchanged before its PR #79 (PyPardiso#77)
+        releases = [f"{r.what} ({r.source})" for r in broken.RELEASES if r.symptom == "mkl-pardiso-error"]
+        libraries = ("PyPardiso converts a SciPy sparse matrix's arrays itself (32-bit indices, float64 values; its releases "
+                     "before PR #79 passed a sparse array's (csr_array's) 64-bit indices unchanged), so with a "
+                     "sparse matrix a crash in its call points at MKL's libraries: an Intel OpenMP runtime of another release than mkl (" + "; ".join(releases)
+                     + "): conda list 'mkl|intel-openmp' and install the two of one release (conda install "
+                     "\"intel-openmp=2021.*\" beside mkl 2021.4)")
+        # the same access violation had both causes (PyPardiso#77: a csr_array; #36: intel-openmp 2022 beside mkl 2021.4),
+        # and a log of it shows neither: both are said, the arrays first
+        causes.insert(1, libraries)
+        title += ", or MKL and Intel's OpenMP runtime of two releases"
     return Finding(
-        "mkl-pardiso-arrays", "error",
-        "the program crashed in a run of MKL PARDISO: most often arrays PARDISO reads with another type or size than the "
-        "caller gave (the index width, the precision)",
+        "mkl-pardiso-arrays", "error", title,
         (crash_line[:200], *(f"the log names PARDISO: {line}" for line in named[:2])),
         (*causes,
          "the indexing: iparm(35) = 1 for zero-based ia/ja (C, Python), 0 for one-based (Fortran); a mismatch reads out of "
@@ -78,6 +97,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return []
     first = said[0]
+    named = [e.line for e in events.of(PardisoNamed)]
     meaning = codes.ERRORS.get(first.code, "a code MKL's reference does not list")
     windows = "\\" in " ".join(p[1] if isinstance(p, tuple) else str(p) for p in events.places) or "Windows" in first.line
     known = [r for r in broken.RELEASES if r.symptom == "mkl-pardiso-error" and (windows or r.platform != "windows")]
@@ -91,6 +111,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                 for r in known]
         fix.append("keep MKL and Intel's OpenMP runtime of one release: conda list 'mkl|intel-openmp' shows both; "
                    "conda install mkl=<X> intel-openmp=<X>")
+    if first.code == -1:
+        julia = sorted((line for line in named if re.search(r"\.jl\b|Int32|Int64", line)), key=lambda line: "Int" not in line)
+        evidence.append("the integer width is the first thing -1 can be: libmkl_rt's pardiso reads ia, ja, perm and iparm as "
+                        "64-bit integers when its interface is ILP64 (Julia's MKL.jl makes libmkl_rt ILP64 for "
+                        "Julia's own BLAS), so 32-bit arrays are read as garbage sizes"
+                        + (f"; the log shows the call's types: {julia[0][:160]}" if julia else ""))
+        fix.append("give PARDISO integers of the interface's width: with an ILP64 MKL (Julia's, or MKL_INTERFACE_LAYER=ILP64) "
+                   "call pardiso_64 with 64-bit arrays, with LP64 pardiso with 32-bit ones; Pardiso.jl's releases since "
+                   "February 2020 (its PR #65) choose by Julia's BLAS (update it: ] up Pardiso)")
     if first.code in (-1, -4, -7):
         fix.append("check the matrix and the matrix type (mtype) given: structurally symmetric types need the full diagonal, "
                    "and a singular or badly scaled matrix fails the factorization")

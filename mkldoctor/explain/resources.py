@@ -47,6 +47,21 @@ class ShmRefused:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class SystemErrorInRuntime:
+    """``OMP: Error #100: Fatal system error detected.``: a system call of Intel's OpenMP runtime failed as it started."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeSystemError:
+    """``OMP: System error #22: Invalid argument``: the errno that the runtime's previous error line came with."""
+
+    number: str
+    what: str
+
+
 def _tls(m: re.Match, _) -> StaticTlsFull:
     path = m.group("lib") or ""
     return StaticTlsFull(path.rsplit("/", 1)[-1], m.string.strip()[:300], posixpath.normpath(path) if path.startswith("/") else "")
@@ -67,6 +82,10 @@ SIGNATURES = (
     Signature("iomp-thread-resources", "resources", "rror",
               re.compile(r"OMP: Error #34: System unable to allocate necessary resources for OMP thread"),
               lambda m, _: ThreadsRefused("Intel OpenMP (libiomp5)", m.string.strip()[:300])),
+    Signature("iomp-fatal-system-error", "resources", "rror",
+              re.compile(r"OMP: Error #100: Fatal system error detected"), lambda m, _: SystemErrorInRuntime(m.string.strip()[:300])),
+    Signature("iomp-system-error-detail", "resources", "rror",
+              re.compile(r"^\s*OMP: System error #(?P<n>\d+): (?P<what>.+)"), lambda m, _: RuntimeSystemError(m.group("n"), m.group("what").strip()[:120])),
     Signature("iomp-shm-refused", "resources", "rror",
               re.compile(r"OMP: Error #179: Function Can't open SHM\d? failed"), lambda m, _: ShmRefused(m.string.strip()[:300])),
 )
@@ -80,6 +99,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     refused = events.of(ThreadsRefused)
     if refused:
         out.append(_threads(refused))
+    for event in events.of(SystemErrorInRuntime)[:1]:
+        out.append(_system_error(event, events.of(RuntimeSystemError)))
     for event in events.of(ShmRefused)[:1]:
         out.append(Finding(
             "openmp-shm-refused", "error",
@@ -147,4 +168,27 @@ def _threads(events: list[ThreadsRefused]) -> Finding:
         "A BLAS or OpenMP runtime creates its worker threads when it is loaded or first called; a process limit or a "
         "cgroup's pids limit makes pthread_create fail with EAGAIN (Resource temporarily unavailable).",
         ("ulimit -u; ps -L -u $USER | wc -l   # the limit, and the threads the user runs now",),
+    )
+
+
+def _system_error(event: SystemErrorInRuntime, details: list[RuntimeSystemError]) -> Finding:
+    """Intel OpenMP's Error #100 (flan-alpaca#16: EINVAL in a Kubernetes pod, gone with KMP_AFFINITY=disabled)."""
+    errno = details[0] if details else None
+    einval = errno is not None and errno.number == "22"
+    evidence = [event.line] + ([f"OMP: System error #{errno.number}: {errno.what}: the errno of the call that failed"] if errno else [])
+    if einval:
+        evidence.append("an invalid argument at start-up is, in the reports of it, the runtime's thread affinity: it binds "
+                        "threads to the CPUs it reads from the system, and a container or cgroup whose CPU set differs from "
+                        "what the machine reports (a Kubernetes pod, a CPU quota, a VM with hot-plugged CPUs) refuses the mask")
+    return Finding(
+        "openmp-system-error", "error",
+        "Intel's OpenMP runtime stopped on a failed system call" + (" (EINVAL: its thread affinity, most often)" if einval else ""),
+        tuple(evidence),
+        ("turn the runtime's thread binding off: export KMP_AFFINITY=disabled (before the program starts; in Python, before "
+         "numpy or torch is imported)",
+         "and size its pool to the CPUs the job has: export OMP_NUM_THREADS=<the container's CPU limit>",
+         "or keep Intel's OpenMP out of the process: MKL_THREADING_LAYER=SEQUENTIAL, or a build on another runtime"),
+        "Intel's OpenMP runtime (libiomp5, under MKL's intel_thread layer) reads the machine's CPUs and binds its threads to "
+        "them when it starts; a system call it makes there that fails stops the process with Error #100 and the call's errno.",
+        ("KMP_AFFINITY=verbose <the program> 2>&1 | head -20   # the CPUs and the mask the runtime chose; nproc; cat /sys/fs/cgroup/cpuset.cpus.effective",),
     )
