@@ -82,3 +82,102 @@ def test_pardiso_errors_in_a_wrappers_words_and_pypardisos_crash():
     # and its log shows neither: both are said
     assert finding.id == "mkl-pardiso-arrays" and "OpenMP runtime of two releases" in finding.title
     assert finding.fix[0].startswith("the index arrays' integer width") and "intel-openmp" in finding.fix[1]
+
+
+def test_static_and_dll_c_runtimes_in_one_msvc_link():
+    [finding] = errors_of("error LNK2038: mismatch detected for 'RuntimeLibrary': value 'MT_StaticRelease' doesn't match "
+                          "value 'MD_DynamicRelease' in main.obj\n")
+    assert finding.id == "msvc-runtime-mismatch" and "mkl_rt.lib" in finding.fix[0]
+
+
+def test_fftws_header_from_mkls_own_include_folder(tmp_path, mkl):
+    (tmp_path / "f.c").write_text("#include <fftw3.h>\nint main(void) { return fftw_alignment_of((double *)0); }\n")
+    failed = subprocess.run(["gcc", "-c", "f.c", f"-I{mkl.pip / 'include'}"], cwd=tmp_path, capture_output=True, text=True)
+    assert failed.returncode != 0 and "fftw3.h: No such file" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "fftw-header-not-found" and "include/fftw" in finding.fix[0]
+    fixed = subprocess.run(["gcc", "-c", "f.c", f"-I{mkl.pip / 'include' / 'fftw'}"], cwd=tmp_path, capture_output=True, text=True)
+    assert fixed.returncode == 0, fixed.stderr
+    # gfortran's words for the Fortran header (spack-packages PR #3333, public text)
+    [fortran] = errors_of(">> 1545    fftw.F:23: Error: Can't open included file 'fftw3.f'\n")
+    assert fortran.id == "fftw-header-not-found" and "fftw3.f" in fortran.title
+
+
+def _cmake(root, *args):
+    return subprocess.run(["cmake", "-S", str(root), "-B", str(root / "build"), *args], capture_output=True, text=True)
+
+
+def test_a_blas_module_that_reads_bla_vendor_unset(tmp_path):
+    (tmp_path / "cmake_modules").mkdir()
+    (tmp_path / "cmake_modules" / "Project__blas_threading.cmake").write_text(
+        'string(REGEX MATCH "Intel10_64" is_mkl ${BLA_VENDOR})\nmessage(STATUS "mkl: ${is_mkl}")\n')
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.13)\nproject(p NONE)\n"
+                                             "include(cmake_modules/Project__blas_threading.cmake)\n")
+    failed = _cmake(tmp_path)
+    assert failed.returncode != 0 and "needs at least" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "tool-mkl-code-crashed" and "BLA_VENDOR" in finding.title, flat(finding)
+    assert "-DBLA_VENDOR=Intel10_64lp_seq" in finding.fix[0]
+    assert _cmake(tmp_path, "-DBLA_VENDOR=Intel10_64lp_seq").returncode == 0
+
+
+def test_find_library_by_the_reference_name_of_what_mkl_names_otherwise(tmp_path, mkl):
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.18)\nproject(p NONE)\n"
+                                             "find_library(SCALAPACK_LIBRARY NAMES scalapack REQUIRED)\n")
+    failed = _cmake(tmp_path)
+    assert failed.returncode != 0 and "using the following names: scalapack" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "cmake-library-not-found" and "MKL names it otherwise" in finding.title, flat(finding)
+    assert "-DSCALAPACK_LIBRARY=" in finding.fix[0] and "mkl_scalapack_lp64" in finding.fix[0]
+    given = next(mkl.pip_lib.glob("libmkl_scalapack_lp64.so.*"))
+    assert _cmake(tmp_path, f"-DSCALAPACK_LIBRARY={given}").returncode == 0
+
+
+def test_a_onemkl_header_renamed_and_a_jll_with_no_build_here():
+    [finding] = errors_of("src/heffte_backend_oneapi.h:18:10: fatal error: 'oneapi/mkl/dfti.hpp' file not found\n")
+    assert finding.id == "mkl-header-not-found" and "2026.0" in finding.title and "oneapi/mkl/dft.hpp" in finding.fix[0]
+    log = ("julia> using oneAPI\nERROR: LoadError: UndefVarError: liboneapi_support not defined\n"
+           "in expression starting at c:\\Users\\u\\.julia\\packages\\oneAPI\\wQjoB\\lib\\support\\Support.jl:1\n")
+    [jll] = errors_of(log)
+    assert jll.id == "mkl-not-for-this-platform" and "x86-64 Linux only" in jll.title and "WSL2" in jll.fix[0]
+
+
+def test_uvs_no_wheel_for_this_platform_and_pips_conflict_lines():
+    log = ("error: Distribution `mkl==2025.3.0 @ registry+https://<index>/simple` can't be installed because it doesn't "
+           "have a source distribution or wheel for the current platform\n\nhint: You're on macOS (`macosx_26_0_arm64`), "
+           "but `mkl` (v2025.3.0) only has wheels for the following platform: `manylinux_2_28_x86_64`\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-not-for-this-platform" and "Apple silicon" in finding.title
+    conflict = ("ERROR: Cannot install fealpy because these package versions have conflicting dependencies.\n"
+                "ERROR: ResolutionImpossible: for help visit <pip's documentation>\n")
+    no_mkl = "ERROR: Could not find a version that satisfies the requirement mkl (from versions: none)\n"
+    assert [f.id for f in errors_of(conflict + no_mkl)] == ["mkl-not-for-this-platform"]  # the echoes join it
+    assert [f.id for f in errors_of(conflict)] == ["unrecognised-failure"]  # alone: never silent
+
+
+def test_onemkls_gpu_part_without_the_opencl_loader():
+    [finding] = errors_of("Intel MKL FATAL ERROR: Error on loading function 'clGetPlatformIDs'\n")
+    assert finding.id == "gpu-runtime-loader-missing" and "libOpenCL.so" in finding.title
+    [kernel] = errors_of("Intel MKL FATAL ERROR: Error on loading function 'mkl_blas_avx2_dgemm'.\n")
+    assert kernel.id != "gpu-runtime-loader-missing"
+
+
+def _dlopen(library) -> str:
+    loaded = subprocess.run(["python3", "-c", f"import ctypes; ctypes.CDLL({str(library)!r})"], capture_output=True, text=True)
+    assert loaded.returncode != 0, loaded.stderr
+    return loaded.stderr
+
+
+def test_mkls_internal_name_or_onemkls_cpp_name_missing_at_run_time(tmp_path):
+    (tmp_path / "l.c").write_text("extern void mkl_lapack_dsbrdbn(void);\nvoid f(void) { mkl_lapack_dsbrdbn(); }\n")
+    torch = tmp_path / "libtorch_cuda_linalg.so"
+    assert subprocess.run(["gcc", "-shared", "-fPIC", "l.c", "-o", str(torch)], cwd=tmp_path).returncode == 0
+    [finding] = errors_of(_dlopen(torch))
+    assert finding.id == "prebuilt-mkl-internals" and "libtorch_cpu.so does not export" in finding.title, flat(finding)
+    (tmp_path / "s.cpp").write_text("namespace oneapi { namespace mkl { namespace lapack { long gebrd_scratchpad_size(long n); } } }\n"
+                                    "long g(long n) { return oneapi::mkl::lapack::gebrd_scratchpad_size(n); }\n")
+    support = tmp_path / "liboneapi_support.so"
+    assert subprocess.run(["g++", "-shared", "-fPIC", "s.cpp", "-o", str(support)], cwd=tmp_path).returncode == 0
+    [sycl] = errors_of(_dlopen(support))
+    assert sycl.id == "mkl-sycl-name-mismatch" and "oneapi::mkl::lapack::gebrd_scratchpad_size" in sycl.title, flat(sycl)
+    assert "libmkl_sycl_lapack" in sycl.fix[0]

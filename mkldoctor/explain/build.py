@@ -8,7 +8,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature, Unrecognised
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import layout
 from mkldoctor.explain.context import Context
@@ -42,6 +42,9 @@ def _follow(m: re.Match, _) -> FollowOn:
 
 _COMPILERS = "|".join(sorted({library.compiler for library in layout.of_role("interface")}))  # MKL_INTERFACE_FULL's prefixes
 _MKL_HEADER = re.compile(r"^(?:mkl|mkl_\w+|i_malloc|lapacke\w*|cblas)\.h(?:pp)?$")
+# oneMKL's SYCL headers renamed, with the release that no longer ships the old name (spack-packages PR #4651: heffte 2.4.1's
+# oneapi/mkl/dfti.hpp under oneMKL 2026.0; heffte PR #68 moved to dft.hpp)
+RENAMED_HEADERS = {"oneapi/mkl/dfti.hpp": ("oneapi/mkl/dft.hpp", "2026.0")}
 _COMPILE = re.compile(r"(?:^|\s)-c(?:\s|$)")
 
 
@@ -55,8 +58,9 @@ def _compile_flags(before) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
 
 def _header(m: re.Match, before) -> HeaderMissing | Unrecognised:
     name = m.group("h")
-    if not _MKL_HEADER.match(os.path.basename(name)):
-        return Unrecognised(m.string.strip())
+    if not (_MKL_HEADER.match(os.path.basename(name)) or name.startswith("oneapi/mkl")):
+        # FFTW's headers are fftwheaders' (MKL ships them apart); any other stays an error of its own
+        return NOT_MINE if os.path.basename(name).startswith(("fftw", "rfftw")) else Unrecognised(m.string.strip())
     includes, defines = _compile_flags(before)
     return HeaderMissing(name, m.group("src") or "", includes, defines)
 
@@ -260,11 +264,16 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
     having = [i for i in ctx.installs if any(os.path.isfile(os.path.join(d, names[0])) for d in i.include_dirs)]
     evidence = [f"{e.source or 'a source file'} includes {e.header}, which the compiler did not find on its include path"
                 for e in list({(e.source, e.header): e for e in events}.values())[:4]]
-    evidence += _compile_line(events)
+    evidence += _compile_line(events) if names[0] not in RENAMED_HEADERS else []
     evidence += [f"{names[0]} is in {d} ({label(i)})" for i in having for d in i.include_dirs
                  if os.path.isfile(os.path.join(d, names[0]))]
     recipes = ()
-    if names[0] == "cblas.h":  # the reference CBLAS's header name: MKL has none (checked against the wheels and Debian's)
+    if names[0] in RENAMED_HEADERS:
+        new, gone = RENAMED_HEADERS[names[0]]
+        evidence.append(f"oneMKL renamed {names[0]} to {new}; the old name was deprecated, and {gone} no longer ships it")
+        fix = [f"include <{new}> instead (a project's release that does, or a patch of the #include)",
+               f"or build with an MKL older than {gone}, whose headers still have {names[0]}"]
+    elif names[0] == "cblas.h":  # the reference CBLAS's header name: MKL has none (checked against the wheels and Debian's)
         evidence.append("MKL ships no cblas.h: its CBLAS prototypes are in mkl_cblas.h, which mkl.h includes; a cblas.h found "
                         "before came from another BLAS (ATLAS, OpenBLAS, Netlib's) on the include path")
         fix = ["with MKL, include MKL's header: #include <mkl.h> (or <mkl_cblas.h>), e.g. #ifdef USE_MKL ... #else #include "
@@ -289,7 +298,8 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
         fix.insert(0, "the build's MKL folder variable was empty (-I/include): export MKLROOT=<MKL prefix> (or source "
                       "/opt/intel/oneapi/setvars.sh) and build again; no MKL wanted: turn the build's MKL option off")
     return Finding(
-        "mkl-header-not-found", "error", f"the compiler cannot find {', '.join(names[:3])}",
+        "mkl-header-not-found", "error", f"the compiler cannot find {', '.join(names[:3])}"
+        + (f": oneMKL {RENAMED_HEADERS[names[0]][1]} and newer no longer ship it" if names[0] in RENAMED_HEADERS else ""),
         tuple(evidence), tuple(fix),
         "MKL's headers live in its own include folder (<prefix>/include, /usr/include/mkl on Debian), "
         "which the compiler searches only when told: -I on the compile line, or CPATH, which oneAPI's setvars.sh sets.",

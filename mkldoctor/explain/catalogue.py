@@ -121,7 +121,7 @@ class Signature:
 def _families():
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runtime, symver, toolcrash, windows)
-    from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, envscripts, fileclash, intwidth, libtool, mklfiles, mklflags, numpyimport,
+    from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, envscripts, fftwheaders, fileclash, findlib, gpuloader, intwidth, libtool, mklfiles, mklflags, numpyimport,
                                    otherdeps, rtnames, theano, valgrind)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
@@ -130,7 +130,7 @@ def _families():
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
     return (binformat, runtime, windows, symver, mklflags, mklfiles, blacswrap, platforms, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, dlsym, jvm, mathhosts, meson,
-            pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange, valgrind, echoes)
+            pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, findlib, gpuloader, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange, valgrind, echoes)
 
 
 @lru_cache(maxsize=1)
@@ -165,7 +165,7 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
-    from mkldoctor.explain import (apichange, blacswrap, blaslist, crash, dfti, envscripts, fileclash, libtool, linkkind, numpyimport, otherdeps, pardiso, pymkl,
+    from mkldoctor.explain import (apichange, blacswrap, blaslist, crash, dfti, envscripts, fftwheaders, fileclash, findlib, gpuloader, libtool, linkkind, numpyimport, otherdeps, pardiso, pymkl,
                                    intwidth, mklfiles, mklflags, resources, rtnames, symver, theano, toolcrash, valgrind)
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
@@ -175,7 +175,7 @@ def diagnoses() -> tuple[Callable, ...]:
             dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose,
             pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose,
             valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose, mklfiles.diagnose,
-            blacswrap.diagnose, blaslist.diagnose, envscripts.diagnose)
+            blacswrap.diagnose, blaslist.diagnose, envscripts.diagnose, fftwheaders.diagnose, findlib.diagnose, gpuloader.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -56,7 +56,7 @@ SIGNATURES = (
     Signature("julia-lbt-empty", "cpu", "rror", re.compile(r"BoundsError: attempt to access 0-element Vector\{[\w.]*LBTLibraryInfo\}"),
               lambda m, _: JuliaNoBlas(m.string.strip())),
     Signature("julia-jll-library-undefined", "cpu", "UndefVarError",
-              re.compile(r"UndefVarError: `?(?P<name>lib(?:mkl_\w+|iomp5\w*))`? not defined"),
+              re.compile(r"UndefVarError: `?(?P<name>lib(?:mkl_\w+|iomp5\w*|oneapi_support))`? not defined"),
               lambda m, _: JllNoLibrary(m.string.strip(), m.group("name"))),
 )
 
@@ -78,6 +78,8 @@ def _built_for() -> str:
 
 
 def _jll_not_for_platform(event: JllNoLibrary, system: str | None, arm: bool) -> Finding:
+    if event.name == "liboneapi_support":
+        return _oneapi_support(event, system)
     last, dropped = platforms.last_release("macos") or "", platforms.dropped_in("macos")
     evidence = [event.line,
                 f"{event.name} is one of MKL_jll's library products: a JLL package defines them only on a platform it has a "
@@ -105,6 +107,26 @@ def _jll_not_for_platform(event: JllNoLibrary, system: str | None, arm: bool) ->
         "the first package that reads them fails to precompile or load.",
         ("julia -e 'using MKL_jll; @show MKL_jll.is_available()'   # false: no MKL library for this platform",
          "julia -e 'using Pkg; Pkg.status(\"MKL_jll\"; mode=PKGMODE_MANIFEST)'   # the MKL_jll version resolved"),
+    )
+
+
+def _oneapi_support(event: JllNoLibrary, system: str | None) -> Finding:
+    """oneAPI.jl's wrapper of oneMKL's SYCL API (oneAPI_Support_jll) built for x86-64 Linux only (JuliaGPU/oneAPI.jl#289:
+    Windows; the maintainer: Linux, or WSL2; #396: the MinGW toolchain's C++ ABI is not the MSVC-built oneMKL's)."""
+    return Finding(
+        "mkl-not-for-this-platform", "error",
+        "oneAPI.jl's oneMKL wrapper (oneAPI_Support_jll) defines no liboneapi_support here: it is built for x86-64 Linux only",
+        (event.line,
+         "liboneapi_support is oneAPI_Support_jll's library, oneAPI.jl's C wrapper of oneMKL's SYCL (C++) API; a JLL "
+         "package defines its products only on a platform it has a build for"
+         + (", and the log's paths are Windows'" if system == "Windows" else ""),
+         "oneAPI_Support_jll has builds for x86-64 Linux only: Julia's cross-compilers for Windows (MinGW) do not share a "
+         "C++ ABI with the MSVC-built oneMKL and SYCL runtime"),
+        ("run oneAPI.jl on Linux, or on Windows under WSL2 (the maintainers' supported way there): the package loads "
+         "its oneMKL wrapper as it precompiles, so no part of it loads where the wrapper has no build",),
+        "oneAPI.jl reaches oneMKL through a C wrapper built with BinaryBuilder; where that wrapper has no build, the "
+        "package's oneMKL part fails to precompile with an undefined library name.",
+        ("julia -e 'using oneAPI_Support_jll; @show oneAPI_Support_jll.is_available()'   # false: no build for this platform",),
     )
 
 

@@ -237,7 +237,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
 
 def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
-    from mkldoctor.explain import blasnames
+    from mkldoctor.explain import blasnames, prebuilt, syclnames
     from mkldoctor.explain.scope import claims_lookup
 
     errors = [e for e in events.of(SymbolLookupError) if not claims_lookup(e)]  # an MKL layer that sees no other: scope's
@@ -247,8 +247,10 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_openmp_not_loaded(omp, ctx))
     for event in other:
         hits = ctx.hits([event.symbol])[event.symbol]
-        if not hits and blasnames.is_blas_name(event.symbol):  # a BLAS routine's own name: no BLAS in the process
-            out.append(blasnames.missing(event, ctx))
+        told = (blasnames.missing(event, ctx) if not hits and blasnames.is_blas_name(event.symbol)  # no BLAS in the process
+                else prebuilt.at_run_time(event, ctx) or syclnames.at_run_time(event))  # MKL's internals; oneMKL's C++
+        if told is not None:
+            out.append(told)
             continue
         evidence = [f"{event.binary}: {event.library} needs {event.symbol}"]
         evidence += [f"defined by {label(h.install)}: {h.where}" for h in hits[:MAX_LISTED]]

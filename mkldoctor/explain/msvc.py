@@ -48,6 +48,17 @@ class MsvcLinkCommand:
     libs: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class MsvcRuntimeMismatch:
+    """``mkl_core.lib(x.obj) : error LNK2038: mismatch detected for 'RuntimeLibrary': value 'MT_StaticRelease' doesn't
+    match value 'MD_DynamicRelease' in main.obj``: objects built for two C runtimes in one link."""
+
+    where: str  # the object or library that line is about ("" when the paste cut it)
+    value: str
+    other: str
+    line: str
+
+
 def _cannot_open(m: re.Match, _) -> MsvcCannotOpen | Unrecognised:
     name = m.group("file").strip()
     if _mkl_family(name):
@@ -96,6 +107,10 @@ SIGNATURES = (
     Signature("msvc-unresolved", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?P<obj>[^:]*?)\s*:\s*error LNK20(?:19|01): unresolved external symbol "
                          r"(?P<sym>\"[^\"]+\"|\S+)(?:.*?referenced in function (?P<fn>.+))?"), _unresolved),
+    Signature("msvc-runtime-mismatch", "msvc", "error LNK",
+              re.compile(r"^(?:\d+>)?(?P<obj>[^:]*?)\s*:?\s*error LNK2038: mismatch detected for 'RuntimeLibrary': value "
+                         r"'(?P<a>\w+)' doesn't match value '(?P<b>\w+)'"),
+              lambda m, _: MsvcRuntimeMismatch((m.group("obj") or "").strip(), m.group("a"), m.group("b"), m.string.strip()[:300])),
     Signature("msvc-unresolved-count", "msvc", "error LNK", re.compile(r"fatal error LNK1120: \d+ unresolved externals"),
               lambda m, _: FollowOn(m.group(0))),
     Signature("msvc-link-command", "msvc", "link.exe", re.compile(r"(?i)\b(?:link|lld-link)\.exe\"?\s+(?!exited\b)(?P<args>.+)$"),
@@ -120,6 +135,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     failed = bool(cannot) or bool(events.of(FollowOn)) or bool(events.of(MsvcUnresolved))
     if cannot or (with_mkl and mismatched and failed):
         out.append(_cannot_open_finding(cannot, with_mkl or commands, mismatched, ctx))
+    for mismatch in events.of(MsvcRuntimeMismatch)[:1]:
+        out.append(_runtime_mismatch(mismatch, commands))
     unresolved = [e for e in events.of(MsvcUnresolved) if facts.looks_like_mkl(e.symbol) or facts.is_openmp_symbol(e.symbol)]
     if unresolved:
         out.append(_unresolved_finding(unresolved, commands))
@@ -231,4 +248,29 @@ def _unresolved_finding(unresolved: list[MsvcUnresolved], commands: list[MsvcLin
         "in a /LIBPATH or LIB folder. A package manager's integration (vcpkg with MSBuild) links only the .lib files of "
         "<triplet>\\lib, not those of a subfolder such as lib\\intel64.",
         ("link.exe ... /VERBOSE:LIB   # lists each library it searches",),
+    )
+
+
+def _runtime_mismatch(event: MsvcRuntimeMismatch, commands: list[MsvcLinkCommand]) -> Finding:
+    """Static (/MT) and DLL (/MD) C runtimes in one link: with MKL, its static libraries in a /MD build
+    (pytorch/pytorch#97352, fixed by linking MKL's DLLs in PR #102604)."""
+    mkl = _mkl_family(folders.file_name(event.where.split("(")[0])) or any(_mkl_family(lib) for c in commands for lib in c.libs)
+    static_mkl = [lib for c in commands for lib in c.libs if _mkl_family(lib) and not lib.lower().endswith("_dll.lib")]
+    evidence = [event.line, f"{event.value} is the C runtime one object was compiled for (MT: /MT, the static runtime; MD: "
+                f"/MD, the DLL runtime) and {event.other} another's: MSVC links one C runtime per program"]
+    if mkl or static_mkl:
+        evidence.append("with MKL this is its static libraries (mkl_core.lib, mkl_intel_lp64.lib...) in a build of /MD "
+                        "code: link MKL's DLL import libraries instead" + (f" (the link names {more(static_mkl, 3)})" if static_mkl else ""))
+    fix = ["link MKL dynamically: mkl_rt.lib (the single DLL, mkl_rt.N.dll at run time), or the _dll import libraries "
+           "(mkl_intel_lp64_dll.lib mkl_sequential_dll.lib mkl_core_dll.lib); CMake's MKLConfig: -DMKL_LINK=dynamic",
+           "or build every object for one runtime: CMAKE_MSVC_RUNTIME_LIBRARY (MultiThreaded$<$<CONFIG:Debug>:Debug>DLL for "
+           "/MD), and no library built for the other"]
+    return Finding(
+        "msvc-runtime-mismatch", "error",
+        f"MSVC: objects built for two C runtimes in one link ({event.value} and {event.other})"
+        + (": MKL's static libraries in a /MD build, most often" if mkl or static_mkl else ""),
+        tuple(evidence), tuple(fix),
+        "Each object records the C runtime it was compiled for (/MT, /MTd, /MD, /MDd); link.exe refuses to mix them "
+        "(LNK2038). A static library built with /MT cannot join a /MD program.",
+        ("dumpbin /directives <the .lib or .obj> | findstr DEFAULTLIB   # LIBCMT: /MT, MSVCRT: /MD",),
     )

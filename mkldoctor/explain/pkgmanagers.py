@@ -168,6 +168,17 @@ SIGNATURES = (
                          r"(?:\s*\(from versions:\s*(?P<versions>[^)]*)\))?"), _one("pip")),
     Signature("pip-no-matching-distribution", "pkgmanagers", "No matching distribution found",
               re.compile(rf"No matching distribution found for {_PKG}(?P<spec>\S*)"), _pip_echo),
+    # uv: "Distribution `mkl==2025.3.0 @ registry+...` can't be installed because it doesn't have a source distribution or
+    # wheel for the current platform", then "hint: You're on macOS (`macosx_26_0_arm64`), but ..." (dQP#4)
+    Signature("uv-no-wheel-for-platform", "pkgmanagers", "an't ",
+              re.compile(rf"Distribution `{_PKG}(?P<spec>[=<>~!][^\s@`]*)?[^`]*` can't be installed because it doesn't have a "
+                         r"source distribution or wheel for the current platform"), _one("uv")),
+    Signature("uv-platform-hint", "pkgmanagers", "latform: ",
+              re.compile(r"You're on \w+ \(`(?P<tag>[\w.]+)`\)"), lambda m, _: CondaPlatform(m.group("tag"))),
+    # pip's resolver giving up: its own echo of the requirement it could not meet, which the lines before or after name
+    Signature("pip-conflicting-dependencies", "pkgmanagers", "annot ",
+              re.compile(r"Cannot install .+ because these package versions have conflicting dependencies"), lambda m, _: FollowOn(m.string.strip())),
+    Signature("pip-resolution-impossible", "pkgmanagers", "ERROR", re.compile(r"ERROR: ResolutionImpossible"), lambda m, _: FollowOn(m.string.strip())),
     Signature("uv-no-solution", "pkgmanagers", "No solution found when resolving",
               re.compile(r"No solution found when resolving dependencies"), _list("uv")),
 )
@@ -201,8 +212,8 @@ def _where(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> _Whe
         if key:
             return _Where(key, _SYSTEM_OF.get(key.split("-")[0]), f"the log names {event.subdir}, the platform of "
                           f"{platforms.platform(key).words}")
-    for event in events.of(CondaPlatform):
-        key = distribution.platform_of_subdir(event.subdir)
+    for event in events.of(CondaPlatform):  # conda's "Platform: osx-arm64", uv's hint of its wheel tag
+        key = distribution.platform_of_subdir(event.subdir) or distribution.platform_of_tag(event.subdir)
         if key:
             return _Where(key, _SYSTEM_OF.get(key.split("-")[0]), f"the log says Platform: {event.subdir}, the platform of "
                           f"{platforms.platform(key).words}")

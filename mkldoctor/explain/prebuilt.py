@@ -48,9 +48,35 @@ def diagnose(events: list[UndefinedSymbol], ctx: Context) -> list[Finding]:
     return [_finding(library, found, ctx) for library, found in by_library.items()]
 
 
-def _finding(library: str, events: list[UndefinedSymbol], ctx: Context) -> Finding:
-    names = list(dict.fromkeys(e.symbol.split("@", 1)[0] for e in events))
+def at_run_time(event, ctx: Context) -> Finding | None:
+    """The same names at run time (``Error in dlopen: .../libtorch_cuda_linalg.so: undefined symbol: mkl_lapack_dsbrdbn``,
+    pytorch/pytorch#146551): a library that is not MKL's needs one of MKL's internal names, which no MKL library of the
+    process gave it. ``event`` is hosts' SymbolLookupError; None for any other name or library."""
+    where = os.path.basename(event.library or "")
+    if not where or where.startswith("libmkl_") or layers_only(event.symbol) is None:
+        return None
+    return _finding(event.library, [], ctx, [event.symbol.split("@", 1)[0]])
+
+
+def _torch(base: str) -> tuple[list[str], list[str]]:
+    """PyTorch's CUDA libraries take MKL's LAPACK internals from libtorch_cpu.so, which links MKL statically and exports
+    a list of them (pytorch/pytorch#45922: complex names missing from the list, fixed by PR #46002; #146551: the names
+    made local by PR #122284)."""
+    if not base.startswith("libtorch_cuda"):
+        return [], []
+    return ([f"{base} is PyTorch's: its CUDA libraries link no MKL and take MKL's LAPACK internals (MAGMA's CPU fallbacks) "
+             "from libtorch_cpu.so, which links MKL statically and exports the names on a list (-Wl,--undefined=... in "
+             "PyTorch's CMake); a name off that list, or MKL's symbols made local in libtorch_cpu.so, leaves this one "
+             "unresolved"],
+            ["a PyTorch build: add the names to the MKL names libtorch_cpu keeps and exports (the --undefined list of "
+             "caffe2/CMakeLists.txt, as pytorch PR #46002 did), keep MKL's symbols global in libtorch_cpu.so, or build "
+             "with MKL linked dynamically (USE_STATIC_MKL=0); a release build: another PyTorch release"])
+
+
+def _finding(library: str, events: list[UndefinedSymbol], ctx: Context, names: list[str] | None = None) -> Finding:
+    names = names or list(dict.fromkeys(e.symbol.split("@", 1)[0] for e in events))
     base = os.path.basename(library)
+    torch_said, torch_fix = _torch(base)
     exporters = sorted({lib for name in names for lib in (layers_only(name) or ())})
     span = exports.releases()
     evidence = [f"{base} references {len(names)} of MKL's internal names, undefined: {more(names, 6)}",
@@ -59,14 +85,20 @@ def _finding(library: str, events: list[UndefinedSymbol], ctx: Context) -> Findi
                  f"MKL's own {more(exporters, 4)}" if exporters else
                  f"no MKL release mkldoctor's table holds ({span[0].name} to {span[-1].name}) exports them: they live only inside "
                  "MKL's static archives"),
-                f"{base} is not one of MKL's libraries: it was linked with part of MKL's static archives (an interface layer "
-                "whose calls into the threading layer and core were left unresolved), a defect of that build of it"]
+                *(torch_said or [
+                    f"{base} is not one of MKL's libraries: it was linked with part of MKL's static archives (an interface "
+                    "layer whose calls into the threading layer and core were left unresolved), a defect of that build of it"
+                    + ("" if events else ": the loader found no library in the process that defines them")])]
+    other = (f"use another build or release of {base} (its project's fixed binaries, or one you build yourself), not another "
+             "MKL: installing MKL cannot give a library the internals of the archives it was built from")
     return Finding(
         "prebuilt-mkl-internals", "error",
-        f"{base} was built with MKL's internals left unresolved: {more(names, 3)} are MKL's internal names, which only MKL's own libraries define",
+        (f"{base} needs MKL's internal names that libtorch_cpu.so does not export: {more(names, 3)}" if torch_said else
+         f"{base} was built with MKL's internals left unresolved: {more(names, 3)} are MKL's internal names, which only MKL's "
+         "own libraries define"),
         tuple(evidence),
-        (f"use another build or release of {base} (its project's fixed binaries, or one you build yourself), not another MKL: "
-         "installing MKL cannot give a library the internals of the archives it was built from",
+        (*torch_fix, other) if torch_said else
+        (other,
          f"building {base} yourself: link MKL whole, the interface, threading and core layers together (static: "
          "-Wl,--start-group libmkl_intel_lp64.a libmkl_<threading>.a libmkl_core.a -Wl,--end-group; or -lmkl_rt; CMake: "
          "the imported target MKL::MKL), then check: nm -D --undefined-only <it> | grep ' mkl_' prints nothing"),
@@ -77,5 +109,5 @@ def _finding(library: str, events: list[UndefinedSymbol], ctx: Context) -> Findi
         "MKL installed beside it is a fix.",
         (f"nm -D --undefined-only {library} | grep -c ' mkl_'   # how many of MKL's names it leaves undefined",
          f"readelf -d {library} | grep NEEDED   # what it was linked against: no libmkl_* (MKL was to be inside it)"),
-        locations=ctx.located(events, "undefined reference"),
+        locations=ctx.located(events, "undefined reference") if events else (),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import broken, layout
 from mkldoctor.explain.context import Context
@@ -115,7 +115,8 @@ SIGNATURES = (
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-error-loading-function", "runtime", "Error on loading function",
               re.compile(_MKL_ERROR + r"Error on loading function '?(?P<sym>\w+)'?", re.I),
-              lambda m, _: MklKernelUndefined("", m.group("sym"))),
+              # OpenCL's and Level Zero's entry points are gpuloader's: a GPU runtime's loader, not a kernel
+              lambda m, _: NOT_MINE if re.match(r"(?:cl|ze)[A-Z]", m.group("sym")) else MklKernelUndefined("", m.group("sym"))),
 )
 
 

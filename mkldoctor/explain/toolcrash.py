@@ -85,7 +85,8 @@ class CMakeCodeFailed:
 def _cmake_code(m: re.Match, before) -> CMakeCodeFailed | object:
     header = next((h for line in reversed(list(before)) for h in [CMAKE_AT.search(line)] if h and h.group("kind") == "Error"),
                   None)
-    if header is None or header.group("cmd").lower() == "message" or not re.search(r"(?i)mkl", header.group("where")):
+    # an MKL finder's, MKLConfig's, or a project's BLAS/LAPACK module's (SuiteSparse__blas_threading.cmake: BLA_VENDOR)
+    if header is None or header.group("cmd").lower() == "message" or not re.search(r"(?i)mkl|blas|lapack", header.group("where")):
         return NOT_MINE
     return CMakeCodeFailed(header.group("where"), header.group("cmd"), m.string.strip())
 
@@ -99,6 +100,9 @@ SIGNATURES = (
               _cmake_code),
     Signature("cmake-mkl-code-arguments", "toolcrash", "Unknown arguments", re.compile(r"^\s*Unknown arguments specified"),
               _cmake_code),
+    # "string sub-command REGEX, mode MATCH needs at least 5 arguments total to command.": a variable expanded empty
+    Signature("cmake-mkl-code-too-few", "toolcrash", "sub-command",
+              re.compile(r"sub-command \w+,(?: mode \w+)? needs at least \d+ arguments"), _cmake_code),
     # meson's own words after an exception of its code: "meson.build:49:0: ERROR: Unhandled python exception"
     Signature("meson-unhandled-exception", "toolcrash", "ERROR", re.compile(r"ERROR: Unhandled python exception"),
               lambda m, _: FollowOn(m.string.strip())),
@@ -114,20 +118,26 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 def _cmake_finding(e: CMakeCodeFailed) -> Finding:
     name = e.file.replace("\\", "/").rsplit("/", 1)[-1].split(":")[0]
     intel = name == "MKLConfig.cmake"
-    old_cmake = "sub-command" in e.detail
+    old_cmake = "does not recognize sub-command" in e.detail
+    blas = not re.search(r"(?i)mkl", name)  # a project's own BLAS module: the variable FindBLAS reads and does not set
     fix = ([f"a newer CMake (list(PREPEND), list(TRANSFORM) and the like are CMake 3.15's and later): "
             f"{recipes.pip_install('-U', 'cmake')}, or the distribution's newer cmake package",
             "or the MKLConfig.cmake of the MKL release this CMake can read (an older MKL, pinned: "
             f"{recipes.conda_install(recipes.q('mkl<2021.3'), recipes.q('mkl-devel<2021.3'))})" if intel else
             f"or the project's release whose {name} this CMake can read"] if old_cmake else
-           [f"update the project: its {name} has a bug in this setup (a variable it reads unset: define it, -D<it>=ON or OFF, "
-            "until then)"])
+           ([f"set the vendor that {name} reads: -DBLA_VENDOR=Intel10_64lp_seq (MKL, sequential; Intel10_64lp threaded, "
+             "Intel10_64ilp for 64-bit integers): BLA_VENDOR is FindBLAS's input, which it never sets, so a module that "
+             "reads it after a search that found MKL by itself gets it empty",
+             f"and update the project: its {name} expands the variable unquoted"] if blas else
+            [f"update the project: its {name} has a bug in this setup (a variable it reads unset: define it, -D<it>=ON or OFF, "
+             "until then)"]))
     return Finding(
         "tool-mkl-code-crashed", "error",
         f"{'Intel' if intel else 'the project'}'s {name} failed on its own CMake code ({e.command}): "
-        + ("a CMake too old for it" if old_cmake else "a bug of the finder in this setup, not a missing MKL"),
+        + ("a CMake too old for it" if old_cmake else "BLA_VENDOR unset, which it reads" if blas else
+           "a bug of the finder in this setup, not a missing MKL"),
         (f"CMake Error at {e.file} ({e.command}): {e.detail[:200]}",
-         f"the error is in {name}'s own commands, before any search: "
+         f"the error is in {name}'s own commands, " + ("after the search found a BLAS: " if blas else "before any search: ")
          + ("this CMake does not know a command the file uses" if old_cmake else
             "its arguments were malformed, most often a variable it expands unquoted and unset")),
         tuple(fix),

@@ -1,0 +1,59 @@
+"""FFTW's headers not found by a build that takes its FFT from MKL's FFTW interface.
+
+``fftw.F:23: Error: Can't open included file 'fftw3.f'`` (spack/spack-packages PR #3333: VASP built with MKL as its
+FFTW): MKL implements FFTW's API (its FFTW3 and FFTW2 wrappers) and ships FFTW's headers for it in a folder of their
+own, ``<MKL>/include/fftw`` (fftw3.h, fftw3.f, fftw3.f03, fftw3_mkl.h), which ``-I<MKL>/include`` alone does not reach.
+A build against FFTW itself needs FFTW's development files instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+_HEADER = r"(?P<h>(?:r?fftw3?(?:-mpi)?(?:_mkl)?(?:_f77)?)\.(?:h|f|f03))"
+
+
+@dataclass(frozen=True, slots=True)
+class FftwHeaderMissing:
+    header: str
+    line: str
+
+
+def _said(m: re.Match, _) -> FftwHeaderMissing:
+    return FftwHeaderMissing(m.group("h"), m.string.strip()[:300])
+
+
+SIGNATURES = (
+    # gfortran's include line, gcc's and clang's #include
+    Signature("fftw-include-gfortran", "fftwheaders", "an't open", re.compile(r"Can't open included file '" + _HEADER + "'"), _said),
+    Signature("fftw-include-gcc", "fftwheaders", "No such", re.compile(r"fatal error: " + _HEADER + r": No such file"), _said),
+    Signature("fftw-include-clang", "fftwheaders", "found", re.compile(r"fatal error: '" + _HEADER + r"' file not found"), _said),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(FftwHeaderMissing)
+    if not said:
+        return []
+    first = said[0]
+    fix = ["with MKL as the FFTW: add MKL's FFTW header folder to the include path: -I${MKLROOT}/include/fftw (a package "
+           "manager's MKL that does not export it: add it in the build's own flags, e.g. CPPFLAGS/FFLAGS or CMake's "
+           "include_directories)",
+           "with FFTW itself: install its development files (Debian/Ubuntu: libfftw3-dev; conda: fftw) and give the build "
+           "its include folder"]
+    return [Finding(
+        "fftw-header-not-found", "error", f"the compiler found no {first.header}: FFTW's header, which MKL ships in its "
+        "own include/fftw folder", (first.line,
+                                    f"{first.header} is FFTW's interface header; MKL's FFTW wrappers implement that interface "
+                                    "and MKL ships the header in <MKL>/include/fftw, a folder -I<MKL>/include does not reach"),
+        tuple(fix),
+        "MKL implements FFTW's API, so a program written for FFTW can take its FFT from MKL; its headers then come from "
+        "MKL's include/fftw folder, which must be on the include path by itself.",
+        ("ls ${MKLROOT}/include/fftw   # fftw3.h, fftw3.f, fftw3.f03, fftw3_mkl.h",),
+    )]

@@ -1,0 +1,55 @@
+"""A C++ name of oneMKL's SYCL API missing at run time: ``liboneapi_support.so: undefined symbol:
+_ZN6oneapi3mkl6lapack21gebrd_scratchpad_sizeIf...`` (JuliaPackaging/Yggdrasil PR #9766).
+
+oneMKL's SYCL API is C++: a library calls it by mangled names that encode the template arguments as the compiler that
+built the caller wrote them. The loaded ``libmkl_sycl_<domain>`` exports the names as Intel's compiler wrote them for its
+release; a caller built against another release's headers, or by a compiler that mangles an instantiation otherwise
+(Clang against oneMKL's icpx-built library, in that thread; GCC built it right), asks for a name nobody defines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge.recipes import q
+
+
+def _parts(mangled: str) -> list[str]:
+    """``_ZN6oneapi3mkl6lapack21gebrd_scratchpad_size...`` -> ["oneapi", "mkl", "lapack", "gebrd_scratchpad_size"]."""
+    parts, at = [], 3
+    while at < len(mangled) and mangled[at].isdigit():
+        digits = re.match(r"\d{1,4}", mangled[at:]).group(0)
+        at += len(digits)
+        parts.append(mangled[at:at + int(digits)])
+        at += int(digits)
+    return parts
+
+
+def at_run_time(event) -> Finding | None:
+    """hosts' SymbolLookupError for a oneapi::mkl:: name; None for any other."""
+    if not event.symbol.startswith("_ZN6oneapi3mkl"):
+        return None
+    parts = _parts(event.symbol)
+    name = "::".join(parts) or event.symbol[:80]
+    domain = parts[2] if len(parts) > 3 else "<domain>"
+    function = parts[-1] if parts else "<function>"
+    return Finding(
+        "mkl-sycl-name-mismatch", "error",
+        f"{name} (oneMKL's SYCL API) is not exported under the name {event.library.rsplit('/', 1)[-1]} asks for",
+        (f"{event.binary}: {event.library} needs {event.symbol[:160]}",
+         f"it is {name}, a C++ function of oneMKL's SYCL interface (libmkl_sycl_{domain}, libmkl_sycl before 2024), "
+         "called by its mangled name, which encodes its template and argument types as the caller's compiler wrote them",
+         "the name no library of the process defines is, most often, the caller's: built against another oneMKL "
+         "release's headers than the one loaded, or by another compiler than oneMKL's (a template instantiation that "
+         "Clang mangles otherwise than Intel's icpx: Yggdrasil PR #9766); or no libmkl_sycl library is loaded at all "
+         "(ldd shows whether the caller names one)"),
+        (f"compare the two spellings: nm -D --defined-only <oneMKL's lib folder>/libmkl_sycl_{domain}.so* | grep {function} "
+         f"and the one needed (c++filt demangles both); the first difference is the compiler's or the release's",
+         "build the caller with the compiler its oneMKL supports for it (icpx; the GCC its recipe used) against the headers "
+         "of the oneMKL it runs with",
+         "or run it with the oneMKL release it was built against"),
+        "oneMKL's SYCL functions are templates and overloads: their exported names depend on the headers and the compiler. "
+        "A caller and a library that disagree on either look for different names.",
+        (f"nm -D --undefined-only {q(event.library)} | grep _ZN6oneapi3mkl | c++filt   # every oneMKL name it needs",),
+    )
