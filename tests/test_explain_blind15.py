@@ -181,3 +181,46 @@ def test_mkls_internal_name_or_onemkls_cpp_name_missing_at_run_time(tmp_path):
     [sycl] = errors_of(_dlopen(support))
     assert sycl.id == "mkl-sycl-name-mismatch" and "oneapi::mkl::lapack::gebrd_scratchpad_size" in sycl.title, flat(sycl)
     assert "libmkl_sycl_lapack" in sycl.fix[0]
+
+
+OMP15 = "OMP: Error #15: Initializing libomp140.x86_64.dll, but found libiomp5md.dll already initialized.\n"
+
+
+def test_visual_studios_llvm_openmp_beside_intels():
+    [finding] = errors_of(OMP15)
+    assert finding.id == "openmp-duplicate" and "LLVM's OpenMP runtime as Visual Studio ships it" in finding.fix[0]
+    assert "faiss-cpu>=1.12" in finding.fix[0] and "libiomp5md.dll" in finding.fix[0]
+
+
+def test_a_versioned_soname_says_its_release_before_an_ipython_session():
+    log = ("----> 1 import torch\n[<ipython-input-3-eb42ca6e4af3>](https://localhost:8080/#) in <module>\n"
+           "OSError: libmkl_intel_lp64.so.1: cannot open shared object file: No such file or directory\n")
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and any("IPython" in line for line in finding.evidence)
+    ipython = next(i for i, line in enumerate(finding.fix) if line.startswith("start IPython"))
+    release = next(i for i, line in enumerate(finding.fix) if "mkl==2021.4.0" in line)
+    assert release < ipython
+    # an unversioned MKL name keeps the session first (heldback's py-stale-ipython: IPython outside the environment)
+    [plain] = errors_of(log.replace("libmkl_intel_lp64.so.1", "libmkl_intel_lp64.so"))
+    assert plain.fix[0].startswith("start IPython")
+    [mklml] = errors_of(log.replace("libmkl_intel_lp64.so.1", "libmklml_intel.so"))
+    assert "MKL-ML" in mklml.fix[0]
+
+
+def test_mkl_services_dll_under_a_python_org_interpreter():
+    log = ("c:\\hostedtoolcache\\windows\\python\\3.8.10\\x64\\lib\\site-packages\\mkl\\__init__.py:49: in <module>\n"
+           "    from . import _mklinit\nE   ImportError: DLL load failed while importing _mklinit: \n")
+    [finding] = errors_of(log)
+    assert finding.id == "windows-library-not-loaded" and "python.org Python with pip's mkl" in finding.fix[0]
+    assert not any("conda activate" in line for line in finding.fix[:2])
+
+
+def test_a_descriptor_set_by_code_that_calls_onemkls_dft_api():
+    log = ("terminate called after throwing an instance of 'oneapi::mkl::exception'\n  what():  oneMKL: dft/backends/mklcpu/"
+           "commit: DftiCommitDescriptor failed with status : Intel MKL DFTI ERROR: Inconsistent configuration parameters, "
+           "Intel MKL DFTI ERROR: Inconsistent configuration parameters\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-dfti-error" and finding.title.endswith("Inconsistent configuration parameters")
+    assert finding.fix[0].startswith("own code") and "number of transforms without the distances" in finding.fix[0]
+    [package] = errors_of("ValueError: Internal error occurred: b'Intel MKL DFTI ERROR: Inconsistent configuration parameters'\n")
+    assert package.fix[0].startswith("upgrade the package")

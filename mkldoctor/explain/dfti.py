@@ -26,7 +26,7 @@ class DftiError:
 SIGNATURES = (
     Signature("mkl-dfti-error", "dfti", "ERROR",
               re.compile(r"(?:one)?MKL DFTI ERROR:?\s*(?P<msg>[^'\"\n]+?)\s*['\"]?\)?\s*$"),
-              lambda m, _: DftiError(m.group("msg").rstrip("."), m.string.strip())),
+              lambda m, _: DftiError(m.group("msg").split(", Intel")[0].rstrip("."), m.string.strip())),
 )
 
 _CONFIGURATION = re.compile(r"(?i)configuration")  # "Inconsistent configuration", "Invalid configuration" and the like
@@ -48,9 +48,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            "releases set the descriptor the stricter way",
            "or pin the MKL release it was built and tested with (conda install mkl=<that release>, pip install "
            "mkl==<that release>) until it does"]
+    # oneMKL's SYCL DFT API (oneMath's backends throw oneapi::mkl::exception with DFTI's words): the caller's code set it
+    own = re.search(r"oneapi::mkl::|DftiCommitDescriptor failed|dft/backends/", " ".join(e.line for e in said)) is not None
+    if own:
+        evidence.append("the descriptor was set by code that calls oneMKL's DFT API itself (the oneapi::mkl exception of its "
+                        "commit): that code's settings are what this release refuses")
     if configuration:
-        fix.append("own code: set DFTI_INPUT_DISTANCE and DFTI_OUTPUT_DISTANCE whenever DFTI_NUMBER_OF_TRANSFORMS > 1, "
-                   "use no zero stride (copy a broadcast input first), and prefer DFTI_CCE_FORMAT to the packed formats")
+        fix.insert(0 if own else len(fix), "own code: set DFTI_INPUT_DISTANCE and DFTI_OUTPUT_DISTANCE whenever DFTI_NUMBER_OF_TRANSFORMS > 1, "
+                   "use no zero stride (copy a broadcast input first), and prefer DFTI_CCE_FORMAT to the packed formats; do not set "
+                   "the number of transforms without the distances that go with it")
     return [Finding(
         "mkl-dfti-error", "error", f"MKL's FFT refused the transform: {first.message}", tuple(evidence), tuple(fix),
         "DFTI validates a descriptor at DftiCommitDescriptor; a setting one release let through may be an error in the next.",

@@ -65,7 +65,11 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         fix.append(f"give {os.path.basename(user)} a run path to MKL's lib folder: relink it with -Wl,-rpath,<that folder> "
                    "(a build or install step that clears run paths, patchelf --remove-rpath or chrpath -d, takes it away; "
                    f"patchelf --set-rpath <that folder> {user} sets one afterwards)")
-    fix += stale_fix(stale)
+    # an IPython session is a possibility the log cannot confirm: said after what a versioned soname (the release the
+    # program was built against) or a library that is not MKL's (a project's bundle) tells
+    ipython = bool(stale) and stale[0].startswith("the import ran in an IPython") and (
+        re.search(r"\.so\.\d", soname) is not None or not stem.startswith("libmkl_"))
+    fix += [] if ipython else stale_fix(stale)
     if others:
         fix.append(f"install the release the program was built against (the one whose library is {soname}) beside the installed "
                    f"one, and put its folder on the loader's path; or install a build of the program made for the installed "
@@ -86,9 +90,10 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                        "in the shell that runs the program; it puts MKL's and the compiler's lib folders (libiomp5) on "
                        "LD_LIBRARY_PATH")
     installs = _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
-    if platforms.sycl_release(soname):  # the year's oneMKL is the whole answer: it comes first
+    # the year's oneMKL is the whole answer, and MKL-ML missing from a package Python imports: it comes first
+    if platforms.sycl_release(soname) or (stem.startswith("libmklml") and any(b.startswith("python") for b in binaries)):
         fix[:0], installs = installs, []
-    fix += installs
+    fix += installs + (stale_fix(stale) if ipython else [])
     return Finding(
         "loader-cannot-find", "error", f"the loader cannot find {soname}", tuple(evidence), tuple(fix),
         "The program was linked against this library; at run time the loader looks only in the binary's run path, "
@@ -212,6 +217,11 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     if base.startswith("libiomp5"):
         return [f"if it is not installed: install Intel's OpenMP runtime, {ctx.recipe_ref('openmp')}; then put its folder on "
                 "LD_LIBRARY_PATH"]
+    if base.startswith("libmklml"):  # pytorch/pytorch#18836: a wheel built from source without MKL-DNN's downloaded MKL-ML
+        return [f"{soname} is MKL-ML, the small MKL that MKL-DNN's (ideep's) build downloads (external/mklml_lnx_*/lib, with "
+                "libiomp5.so) for PyTorch, MXNet, Caffe2 and Paddle builds of 2017-2019: a package built from source carries it only "
+                "if its install step copied it beside its own libraries (torch/lib); copy the two from the build tree's "
+                "mklml_lnx_*/lib there, or put that folder on LD_LIBRARY_PATH"]
     if not base.startswith("libmkl_"):
         return [f"{soname} is not one of MKL's own libraries: it comes with the project or package that bundles it "
                 "(install or copy it with that project's libraries)"]

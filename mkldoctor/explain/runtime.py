@@ -122,6 +122,17 @@ SIGNATURES = (
 
 def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
     """Keeping one OpenMP runtime, as each platform's packages lay them out."""
+    llvm = next((n for n in (event.library, event.already) if n.lower().startswith("libomp1") and n.lower().endswith(".dll")), None)
+    if llvm:  # Visual C++'s LLVM runtime beside the environment's (faiss-cpu < 1.12, scio PR #20; clang-cl, pinocchio#2440)
+        other = event.already if llvm == event.library else event.library
+        return (f"{llvm} is LLVM's OpenMP runtime as Visual Studio ships it (/openmp:llvm, clang-cl's -fopenmp): a wheel "
+                "built with it carries its own copy (faiss-cpu's Windows wheels before 1.12: faiss-wheels#73), and a build "
+                "with clang-cl links Visual Studio's libomp.lib; the environment brings " + other + " (MKL's or torch's): "
+                f"find what loads {llvm} (where /r <the environment's folder> {llvm}) and upgrade that package to a release "
+                "without it (python -m pip install \"faiss-cpu>=1.12\"), or build against the environment's OpenMP "
+                "(CMake: OpenMP_ROOT=<env>\\Library) instead of Visual Studio's",
+                "or keep the two apart: import only one of the packages in a process (a separate worker), or choose "
+                "another backend of the package that brings it")
     if event.library.endswith(".dll"):
         return ("find every copy the process can load: where /r <the environment's folder> libiomp5md.dll (conda: "
                 "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",

@@ -211,8 +211,13 @@ def _names_entry_dll(event: ForeignLoadFailed, entry: list[WindowsEntryPoint]) -
 
 def _hints(text: str) -> set[str]:
     hints = set()
-    if re.search(rf"(?i){places.CONDA_INSTALL}|conda[\\/]envs|Library[\\/]bin|_mklinit|_distributor_init", text):
+    # a python.org interpreter (a CI's hosted toolcache, a per-user install): its mkl is pip's, whatever module failed
+    pip = re.search(r"(?i)hostedtoolcache[\\/]windows[\\/]python|Programs[\\/]Python[\\/]Python\d", text) is not None
+    if re.search(rf"(?i){places.CONDA_INSTALL}|conda[\\/]envs|Library[\\/]bin", text) or (
+            not pip and re.search(r"_mklinit|_distributor_init", text)):
         hints.add("conda")
+    if pip:
+        hints.add("pip")
     if "DLL load failed" in text or "Could not find module" in text or "ImportError" in text:
         hints.add("python")
     if "Unable to load DLL" in text or "DllNotFoundException" in text:
@@ -329,6 +334,11 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
         fix.append("conda: an extension built against another mkl release than the environment's (a pin that paired old "
                    "numpy or scipy builds with a new mkl): conda list mkl; install the mkl release those packages were built "
                    "with (conda install mkl=<version>)")
+    if "pip" in hints and "conda" not in hints:  # haasad/PyPardiso#26: mkl-service's _mklinit under pip's mkl
+        fix.append("a python.org Python with pip's mkl: the wheels put MKL's DLLs in <python prefix>\\Library\\bin, which "
+                   "an extension's import never searches (Python 3.8+): os.add_dll_directory(<python prefix>\\Library\\bin) "
+                   "before the import; a package that imports mkl-service (import mkl, its _mklinit) for that: its release "
+                   "that finds mkl_rt itself (pypardiso 0.4.0 dropped mkl-service), or mkl-service from conda")
     if "python" in hints:
         fix.append("in Python before the import: os.add_dll_directory(r'<the folder that holds the MKL DLLs>')   "
                    "(Python 3.8+ does not search PATH for an extension's DLLs)")
