@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -228,6 +228,30 @@ AFTER = {
     "windows-pytorch-mkl-int-int64-cblas-sgemm-batch-c2664-pr118734": ("mkl-ilp64-compile-mismatch", "cblas_sgemm_batch"),
     "rjava-julia-pardiso-undefined-dswap-ilp64-renamed-blas-2": ("blas-not-loaded", "dswap_"),
     "pyrt-torch04-win-dll-load-failed-missing-intel-openmp-mkl-pytorch-4518": ("windows-library-not-loaded", "fix:intel-openmp"),
+    # blind15
+    "windows-omp15-faiss-libomp140-vs-torch-libiomp5md-scio-20": ("openmp-duplicate", "fix:faiss-cpu>=1.12"),
+    "windows-omp15-txtai-faiss-vs-torch-iomp-830": ("openmp-duplicate", "fix:faiss-cpu"),
+    "windows-lnk2038-runtimelibrary-static-mkl-sparse-torch-97352": ("msvc-runtime-mismatch", "fix:mkl_rt.lib"),
+    "windows-pypardiso-access-violation-mkl2021.4-intel-openmp2022-ab-694": ("mkl-pardiso-arrays", "intel-openmp=2021"),
+    "pyrt-torch-xla-colab-wheel-needs-libmkl-intel-lp64-so1-colabtools-3502": ("loader-cannot-find", "mkl==2021.4.0"),
+    "windows-mklinit-dll-load-failed-pip-mkl-service-pypardiso-26": ("windows-library-not-loaded", "fix:pip's mkl"),
+    "loader-pytorch-static-mkl-local-symbols-cuda-linalg-146551": ("prebuilt-mkl-internals", "libtorch_cpu.so does not export"),
+    "link-yggdrasil-oneapi-support-missing-mkl-cdft-core-12084": ("library-not-found", "fix:copy step"),
+    "link-pytorch-torch-cuda-mkl-lapack-claed0-not-exported-45922": ("prebuilt-mkl-internals", "fix:--undefined list"),
+    "loader-pytorch-wheel-missing-libmklml-intel-18836": ("loader-cannot-find", "fix:MKL-ML"),
+    "fortran-vasp-mkl-fftw-include-missing-spackpkgs3333": ("fftw-header-not-found", "fix:include/fftw"),
+    "cmake-palace-scalapack-name-mkl_scalapack_lp64-palace647": ("cmake-library-not-found", "fix:mkl_scalapack_lp64"),
+    "julia-oneapi-onemkl-clGetPlatformIDs-libOpenCL-oneapijl357": ("gpu-runtime-loader-missing", "libOpenCL"),
+    "julia-yggdrasil-oneapi-support-clang-mangling-undefined-onemkl-ygg9766": ("mkl-sycl-name-mismatch", "Clang"),
+    "cmake-suitesparse-blas-threading-empty-bla_vendor-mkl-ss1049": ("tool-mkl-code-crashed", "fix:-DBLA_VENDOR"),
+    "cmake-heffte-sycl-onemkl2026-dfti-hpp-removed-spackpkgs4651": ("mkl-header-not-found", "fix:oneapi/mkl/dft.hpp"),
+    "julia-oneapijl-windows-liboneapi_support-undefvar-oneapijl289": ("mkl-not-for-this-platform", "fix:WSL2"),
+    "mkl-runtime-dfti-number-of-transforms-without-distance-onemath-339": ("mkl-dfti-error", "fix:own code"),
+    "mkl-runtime-pardiso-lp64-ints-vs-ilp64-mkl-sysimage-pardisojl-64": ("mkl-pardiso-error", "fix:pardiso_64"),
+    "mkl-runtime-conda-libblas-mkl-activate-unbound-mkl-interface-layer-espnet-5473": ("mkl-env-script-unbound", "fix:set +u"),
+    "mkl-runtime-iomp-affinity-einval-in-k8s-pod-flan-alpaca-16": ("openmp-system-error", "fix:KMP_AFFINITY=disabled"),
+    "macos-arm64-uv-no-mkl-wheel-for-macos-pypardiso-dep-dqp-4": ("mkl-not-for-this-platform", "Apple silicon"),
+    "macos-m3-pip-resolutionimpossible-pypardiso-mkl-fealpy-687": ("mkl-not-for-this-platform", "Apple silicon"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning
