@@ -30,6 +30,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import platforms
+from mkldoctor.knowledge.recipes import q
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +227,7 @@ def finding(said: list[WrongFormat], failed: bool, mkl: bool) -> Finding:
     have, need = event.have, event.need
     kind = _KIND.get(have) or (f"a text file (it begins: {have[6:46]!r})" if have.startswith("text: ") else "")
     fix: list[str] = []
-    confirm = (f"file {path}   # what the file is: ELF (Linux), Mach-O (macOS) or PE (Windows), and for which processor",)
+    confirm = (f"file {q(path)}   # what the file is: ELF (Linux), Mach-O (macOS) or PE (Windows), and for which processor",)
     who = "Apple's linker cannot use" if event.linker else "macOS cannot load"
     if event.system == "macOS" and have in ("ELF", "PE", "archive", "not Mach-O", "unknown") or have.startswith("text: "):
         title = f"{who} {name}: it is {kind}, not a macOS (Mach-O) library"

@@ -19,7 +19,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import build_scripts
-from mkldoctor.knowledge.recipes import CARGO_CLEAN
+from mkldoctor.knowledge.recipes import q, CARGO_CLEAN
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,5 +204,5 @@ def _registry_auth(events: Parsed) -> list[Finding]:
          *(f"or, for intel-mkl-src: {line}" for line in (known.fix if known is not None else ()))),
         "A registry's token endpoint answers an anonymous request for a public image, and refuses one that carries "
         "credentials it does not accept: the stored ones, not the image, are the problem.",
-        (f"grep -n '{host}' ~/.docker/config.json   # the stored entry for that registry",),
+        (f"grep -n {q(host)} ~/.docker/config.json   # the stored entry for that registry",),
     )]

@@ -18,6 +18,7 @@ from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports, folders, layout, places, platforms, recipes
+from mkldoctor.knowledge import facts as knowledge_facts
 from mkldoctor.knowledge.history import version_key
 
 LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -64,7 +65,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                         f"found: {os.path.basename(user)} records no run path to the folder that holds them")
         fix.append(f"give {os.path.basename(user)} a run path to MKL's lib folder: relink it with -Wl,-rpath,<that folder> "
                    "(a build or install step that clears run paths, patchelf --remove-rpath or chrpath -d, takes it away; "
-                   f"patchelf --set-rpath <that folder> {user} sets one afterwards)")
+                   f"patchelf --set-rpath <that folder> {q(user)} sets one afterwards)")
     # an IPython session is a possibility the log cannot confirm: said after what a versioned soname (the release the
     # program was built against) or a library that is not MKL's (a project's bundle) tells
     ipython = bool(stale) and stale[0].startswith("the import ran in an IPython") and (
@@ -91,7 +92,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                        "LD_LIBRARY_PATH")
     installs = _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
     # the year's oneMKL is the whole answer, and MKL-ML missing from a package Python imports: it comes first
-    if platforms.sycl_release(soname) or (stem.startswith("libmklml") and any(b.startswith("python") for b in binaries)):
+    if platforms.sycl_release(soname) or (knowledge_facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)):
         fix[:0], installs = installs, []
     fix += installs + (stale_fix(stale) if ipython else [])
     return Finding(
@@ -217,10 +218,9 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     if base.startswith("libiomp5"):
         return [f"if it is not installed: install Intel's OpenMP runtime, {ctx.recipe_ref('openmp')}; then put its folder on "
                 "LD_LIBRARY_PATH"]
-    if base.startswith("libmklml"):  # pytorch/pytorch#18836: a wheel built from source without MKL-DNN's downloaded MKL-ML
-        return [f"{soname} is MKL-ML, the small MKL that MKL-DNN's (ideep's) build downloads (external/mklml_lnx_*/lib, with "
-                "libiomp5.so) for PyTorch, MXNet, Caffe2 and Paddle builds of 2017-2019: a package built from source carries it only "
-                "if its install step copied it beside its own libraries (torch/lib); copy the two from the build tree's "
+    if knowledge_facts.is_mklml(base):  # pytorch/pytorch#18836: a wheel built from source without MKL-DNN's MKL-ML
+        return [f"{soname} is {knowledge_facts.MKLML}: a package built from source carries it only if its install step "
+                "copied it beside its own libraries (torch/lib, paddle's libs); copy it and libiomp5.so from the build tree's "
                 "mklml_lnx_*/lib there, or put that folder on LD_LIBRARY_PATH"]
     if not base.startswith("libmkl_"):
         return [f"{soname} is not one of MKL's own libraries: it comes with the project or package that bundles it "

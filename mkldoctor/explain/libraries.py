@@ -118,6 +118,16 @@ def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = N
                        explanation="ld finds -lNAME only as libNAME.so or libNAME.a; MKL's libraries are libmkl_rt and the "
                                    "layers libmkl_<interface>, libmkl_<threading> and libmkl_core (with the cluster and "
                                    "kernel libraries), so a name outside them is in no MKL folder, whichever is given.")
+    if all(knowledge.is_mklml(n) for n in names):  # MKL-ML: no package of MKL's has it (intel/BigDL-core#165)
+        return replace(finding, title=f"cannot find {more(['-l' + n for n in names], 3)}: MKL-ML, which no MKL package installs",
+                       evidence=finding.evidence[:1] + (f"{names[0]} is {knowledge.MKLML}",), recipes=(),
+                       fix=("run the project's own step that downloads and unpacks MKL-ML (its prepare or download script, "
+                            "the third-party fetch of its build), or give the link the folder it was unpacked to "
+                            "(-L<that folder>/lib, or the path the build expects, such as /opt/mklml)",
+                            "or build a release of the project that uses MKL itself or oneDNN (MKL-DNN 1.0 and later need "
+                            "no MKL-ML)"),
+                       explanation="MKL-ML was a separate download of MKL-DNN's builds; a link that names it finds it only "
+                                   "where that download was unpacked.")
     f95 = [n for n in names if getattr(layout.get(n.lstrip(":")), "role", None) == "fortran95"]
     if f95 and len(f95) == len(names):
         return _fortran95(finding, f95)

@@ -13,7 +13,7 @@ MAX_JOIN_LINES = 256  # a wrapped line is rejoined from at most this many pieces
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][A-Za-z0-9]|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CI_PREFIX = re.compile(r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z |#\d+ \d+\.\d+ |\[\d\d:\d\d:\d\d\] |"
+_CI_PREFIX = re.compile(r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z |#\d+ \d+\.\d+ |\[\d\d:\d\d:\d\d\] |\s*\[?(?:exec|apply|cc)\]\s+|"
                         r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d )")
 _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
 
@@ -94,8 +94,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     for raw in raw_lines(stream, stats):
         at = stats.at if stats is not None else 0
         # a CI's own prefix: GitHub Actions' timestamp, BuildKit's step and seconds, CircleCI's "Jul 16 11:43:05",
-        # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] "
-        if raw[:1].isdigit() or raw[:1] in "#[" or (raw[3:4] == " " and raw[:1] in "JFMASOND"):
+        # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
+        if raw[:1].isdigit() or raw[:1] in "#[" or (raw[3:4] == " " and raw[:1] in "JFMASOND") or raw.lstrip()[:5] in ("[exec", "exec]"):
             raw = _CI_PREFIX.sub("", raw, count=1)
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
         if line[:1] in "_*" and len(line) > 2 and line[-1] == line[0] and line[1] not in " _*":  # Markdown's _emphasis_

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.wording import more
+from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import layout
 
@@ -88,7 +88,7 @@ def _pc_variable(event: PcVariableUndefined) -> Finding:
          "or use MKL's .pc files of another release or package, which define their prefix themselves"),
         "A .pc file's variables are its own: ${MKLROOT} in a Libs: line resolves only if the file (or --define-variable) "
         "defines it. Some oneAPI 2021 releases shipped MKL's .pc files that way.",
-        (f"grep -n '{event.variable}' {event.pc}",),
+        (f"grep -n '{event.variable}' {q(event.pc)}",),
     )
 
 

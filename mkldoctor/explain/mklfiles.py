@@ -17,6 +17,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, platforms
+from mkldoctor.knowledge.recipes import q
 
 _MKL_FILE = re.compile(r"(?i)(?:lib)?(?:mkl|iomp|tbb)\w*(?:\.\d+)?\.(?:dll|so(?:\.\d+)*|dylib|lib|a)$")
 
@@ -31,7 +32,9 @@ class MklFileNotThere:
 def _said(m: re.Match, _) -> MklFileNotThere | object:
     path = m.group("path")
     name = folders.file_name(path)
-    return MklFileNotThere(path, name, m.string.strip()[:300]) if _MKL_FILE.search(name) else NOT_MINE
+    # a pattern over a folder of MKL's (".../external/mkl_linux/lib/*", tensorflow/serving#1797) matched nothing
+    glob = "*" in name and re.search(r"(?i)mkl", path[: len(path) - len(name)]) is not None
+    return MklFileNotThere(path, name, m.string.strip()[:300]) if _MKL_FILE.search(name) or glob else NOT_MINE
 
 
 SIGNATURES = (
@@ -49,6 +52,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     first = said[0]
     name = first.name
     folder = first.path[: len(first.path) - len(name)].rstrip("\\/")
+    if "*" in name:
+        return [_nothing_matched(first, folder)]
     number = re.search(r"\.(\d+)\.dll$|\.so\.(\d+)$|\.(\d+)\.dylib$", name)
     evidence = [first.line, f"{name} is not in {folder}"]
     fix = []
@@ -72,5 +77,26 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         tuple(fix),
         "MKL's file names carry the interface number of their release (mkl_rt.2.dll, libmkl_sycl_blas.so.4); oneAPI's "
         "'latest' folder moves to each newly installed release. A script that names the files of one release fails on another.",
-        (f"ls \"{folder}\"   # the names the installed release has (Windows: dir)",),
+        (f"ls {q(folder)}   # the names the installed release has (Windows: dir)",),
     )]
+
+
+def _nothing_matched(event: MklFileNotThere, folder: str) -> Finding:
+    """A copy by pattern from a folder of MKL's that the build no longer makes: TensorFlow's Bazel repository mkl_linux
+    (MKL-ML), gone from TensorFlow 2.4's --config=mkl builds (oneDNN with its own OpenMP; tensorflow/serving#1797)."""
+    evidence = [event.line, f"the pattern {event.name} matched nothing: {folder} does not exist in this build, or is empty"]
+    fix = [f"list what the build made (ls {q(folder.rsplit('/', 2)[0] if folder.count('/') > 2 else folder)}) and copy "
+           "from where the libraries are now, or drop the step if the build no longer needs a separate MKL"]
+    if "mkl_linux" in folder:
+        evidence.append("external/mkl_linux is the Bazel repository of TensorFlow's MKL-ML download, which TensorFlow 2.4 "
+                        "and later no longer fetch for --config=mkl: oneDNN is built in, with LLVM's OpenMP runtime")
+        fix.insert(0, "a TensorFlow 2.4+ build: copy the OpenMP runtime the build made instead (bazel-out/k8-opt/bin/external/"
+                      "llvm_openmp/libiomp5.so, with --define=build_with_openmp=true) or nothing; the Dockerfile's MKL-ML copy "
+                      "is from a release before 2.4")
+    return Finding(
+        "mkl-file-missing", "error", f"a copy step's pattern {event.name} matched no file in {folder}", tuple(evidence),
+        tuple(fix),
+        "A build script that copies MKL's libraries from a folder another step creates breaks when that step no longer runs "
+        "or puts them elsewhere; the shell passes the pattern unexpanded, and cp finds no such file.",
+        (f"ls -d {q(folder)}   # whether the folder exists at all (unquote a * to let the shell expand it)",),
+    )

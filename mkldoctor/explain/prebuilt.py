@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import UndefinedSymbol
-from mkldoctor.explain.wording import more
+from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports, facts
 
@@ -107,7 +107,7 @@ def _finding(library: str, events: list[UndefinedSymbol], ctx: Context, names: l
         "linked with the interface archive alone keeps the internal calls as undefined references, which every link "
         "against it then reports. The internal names are no stable interface (a release may rename or drop them), so no "
         "MKL installed beside it is a fix.",
-        (f"nm -D --undefined-only {library} | grep -c ' mkl_'   # how many of MKL's names it leaves undefined",
-         f"readelf -d {library} | grep NEEDED   # what it was linked against: no libmkl_* (MKL was to be inside it)"),
+        (f"nm -D --undefined-only {q(library)} | grep -c ' mkl_'   # how many of MKL's names it leaves undefined",
+         f"readelf -d {q(library)} | grep NEEDED   # what it was linked against: no libmkl_* (MKL was to be inside it)"),
         locations=ctx.located(events, "undefined reference") if events else (),
     )

@@ -107,7 +107,12 @@ SIGNATURES = (
     Signature("windows-dependency-not-found", "windows", "NOT FOUND",
               re.compile(r"(?P<lib>[\w.+-]+\.dll)\s*\(NOT FOUND\)", re.I), _tree_missing),
     Signature("windows-cannot-proceed", "windows", "cannot proceed because",
-              re.compile(r"(?i)code execution cannot proceed because (?P<lib>[\w.+ ,-]+?\.dll) was not found"), _SAID),
+              # the dialog's text as pasted may wrap after the DLL's name (llama.cpp#9378)
+              re.compile(r"(?i)code execution cannot proceed because (?P<lib>[\w.+ ,-]+?\.dll)(?: was not found|\s*$)"), _SAID),
+    # a loader's chain of DLLs down to the missing one: "load library fails due to missing dependency llama.dll -> ggml.dll
+    # -> libiomp5md.dll" (llama.cpp#9378)
+    Signature("windows-missing-dependency-chain", "windows", "missing dependency",
+              re.compile(r"(?i)missing dependency\s+(?:[\w.+-]+\.dll\s*->\s*)*(?P<lib>[\w.+-]+\.dll)\s*$"), _SAID),
     Signature("windows-missing-from-computer", "windows", "missing from your computer",
               re.compile(r"(?i)can(?:'|no)t start because (?P<lib>[\w.+ ,-]+?\.dll) is missing from your computer"), _SAID),
     Signature("windows-could-not-find-dll", "windows", "Could not find '",
@@ -274,7 +279,7 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     named = [rtnames.windows_name(name, "julia" in hints) for name in libs if name not in own]
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
-    fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts))
+    fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts) or bool(re.search(r"(?i)code execution cannot proceed|missing dependency", detail)))
     if re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail):  # pytorch#125109, dream-textures#796
         evidence.append("torch 2.3.0's Windows wheels load MKL's and Intel OpenMP's DLLs from the pip packages mkl and "
                         "intel-openmp, in <prefix>\\Library\\bin; torch adds that folder for the interpreter's own prefix "
@@ -350,6 +355,11 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
                    "libiomp5md.dll at run time (oneAPI: compiler\\<ver>\\bin, 2021-2023 compiler\\<ver>\\windows\\redist\\"
                    "intel64_win\\compiler): put that folder on PATH for cargo run and cargo test, or copy the DLL beside the .exe; "
                    "or use a *-seq feature")
+    if start and any(n.lower().startswith("libiomp5") for n in libs):  # llama.cpp#9378: a release zip without it
+        fix.append("libiomp5md.dll is Intel's OpenMP runtime, which MKL's intel_thread layer and Intel-compiled (SYCL, "
+                   "OpenMP) programs load: a program's package must carry it beside its own DLLs (a release zip or installer "
+                   "that left it out: copy it there from oneAPI's compiler\\<ver>\\bin, or from the intel-openmp package's "
+                   "Library\\bin)")
     if "mkl" in hints or start:
         fix.append("a bundle (PyInstaller, cx_Freeze, Nuitka --standalone) or an installed program: copy MKL's DLLs (mkl_*.dll, "
                    "the threading layer and the kernels mkl_def*, mkl_avx*, and libiomp5md.dll) beside the .exe; MKL loads them "

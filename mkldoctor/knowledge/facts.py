@@ -77,6 +77,19 @@ def confirm_symbol(symbol: str, cargo: bool = False) -> list[str]:
 
 # -l names a build asks for that are no library of any MKL release: "-lmkl" (a build script that turned --blas=mkl into
 # -l<that word>, NVIDIA/MinkowskiEngine#244), and the link lines of MKL 10.x and older
+# MKL-ML (libmklml_intel, libmklml_gnu): the small MKL that MKL-DNN's builds downloaded (pytorch/pytorch#18836,
+# PaddlePaddle#3213, intel/BigDL-core#165), no package of MKL's own
+MKLML = ("MKL-ML, the small MKL that MKL-DNN's (ideep's) builds downloaded beside themselves (mklml_lnx_<version>.tgz, "
+         "unpacked into an external/ or third_party/ folder or a fixed path such as /opt/mklml, with libiomp5.so) for "
+         "PyTorch, MXNet, Caffe2, Paddle and BigDL builds of 2017-2019; no MKL package installs it, and MKL-DNN 1.0 "
+         "(oneDNN) no longer uses it")
+
+
+def is_mklml(name: str) -> bool:
+    """``mklml_intel``, ``libmklml_gnu.so``: MKL-ML's libraries (:data:`MKLML`)."""
+    return name.removeprefix("lib").startswith("mklml")
+
+
 _NOT_LIBRARIES = {"mkl": "MKL has no library named libmkl: its single dynamic library is libmkl_rt (-lmkl_rt)"}
 _OLD_NAMES = ("mkl_lapack", "mkl_em64t", "mkl_ia32", "mkl_solver", "mkl_solver_lp64", "mkl_solver_ilp64",
               "mkl_solver_lp64_sequential", "mkl_solver_ilp64_sequential", "guide")

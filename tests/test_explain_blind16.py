@@ -1,0 +1,76 @@
+"""The classes of the sixteenth blind set (tests/data/explain_corpus/blind16.json), produced here where they can run.
+
+- MKL-ML (libmklml_intel), which no MKL package installs, asked for by a link behind Ant's ``[exec]`` prefix
+  (intel/BigDL-core#165): a real ld failure; a copy by pattern from TensorFlow's old ``external/mkl_linux`` (tensorflow/
+  serving#1797): a real cp failure; numpy's invalid-value warning (numpy#11448): numpy's own warning here;
+- Windows' dialog wrapped after the DLL's name and a loader's dependency chain (llama.cpp#9378), Intel Fortran's #6580
+  for a routine MKL 2026 removed (libsparse PR #72), oneMath's vendor check (oneMath#542): public text.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.test_explain_families import errors_of, flat
+from tests.test_explain_heldback_linux import findings_of
+
+
+def test_mkl_ml_behind_ants_exec_prefix(tmp_path):
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    failed = subprocess.run(["gcc", "m.c", "-o", "m", "-lmklml_intel"], cwd=tmp_path, capture_output=True, text=True)
+    assert failed.returncode != 0 and "cannot find -lmklml_intel" in failed.stderr, failed.stderr
+    log = "".join(f"     [exec] {line}\n" for line in failed.stderr.splitlines())
+    for pasted in (log, log.replace("[exec]", "exec]", 1)):
+        [finding] = errors_of(pasted)
+        assert finding.id == "library-not-found" and "MKL-ML" in finding.title, flat(finding)
+        assert "download" in finding.fix[0]
+
+
+def test_a_copy_by_pattern_from_a_folder_the_build_no_longer_makes(tmp_path):
+    source = tmp_path / "bazel" / "external" / "mkl_linux" / "lib"
+    failed = subprocess.run(f"cp {source}/* {tmp_path}", shell=True, capture_output=True, text=True)
+    assert failed.returncode != 0 and "cannot stat" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "mkl-file-missing" and "matched no file" in finding.title, flat(finding)
+    assert "TensorFlow 2.4" in finding.fix[0]
+
+
+def test_numpys_invalid_value_warning_is_said_not_silent(tmp_path):
+    ran = subprocess.run([sys.executable, "-c", "import numpy; numpy.sqrt(numpy.array([-1.0]))"], capture_output=True, text=True)
+    assert "RuntimeWarning: invalid value encountered in sqrt" in ran.stderr, ran.stderr
+    [finding] = [f for f in findings_of(ran.stderr) if f.id == "numpy-vml-invalid-warning"]
+    assert finding.severity == "warning" and finding.fix[0].startswith("first check the values")
+
+
+def test_windows_dialog_wrapped_and_a_loaders_dependency_chain():
+    log = ("load library fails due to missing dependency llama.dll -> ggml.dll -> libiomp5md.dll\n"
+           "llama-cli.exe - System Error\nThe code execution cannot proceed because libiomp5md.dll\n"
+           "was not found. Reinstalling the program may fix this problem.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "windows-library-not-loaded" and "libiomp5md.dll" in finding.title
+    assert "package must carry it" in finding.fix[0]
+
+
+def test_a_fortran_use_of_a_routine_mkl_removed():
+    [named] = errors_of("m.f90(3): error #6580: Name in only-list does not exist or is not accessible.   [MKL_DCSRMV]\n")
+    assert named.id == "mkl-api-changed" and "removed it" in named.title and "Inspector-executor" in named.fix[0]
+    [bare] = errors_of("#6580: Name in only-list does not exist or is not accessible\n")
+    assert bare.id == "mkl-api-changed" and any("NIST-style sparse BLAS" in line for line in bare.evidence)
+    [gnu] = errors_of("Error: Symbol 'mkl_scsrmm' referenced at (1) not found in module 'mkl_spblas'\n")
+    assert gnu.id == "mkl-api-changed" and "mkl_spblas" in gnu.title
+    # Intel's compilers' coded errors are errors, whatever they say (never silent)
+    assert [f.id for f in errors_of("x.f90(9): error #6404: This name does not have a type.   [Q]\n")] == ["unrecognised-failure"]
+
+
+def test_onemaths_vendor_check():
+    [finding] = errors_of("oneMKL: PowerVR B-Series BXT-32-1024 is not supported\n")
+    assert finding.id == "onemath-device-not-supported" and "PowerVR" in finding.title
+
+
+def test_paths_from_a_log_are_quoted_in_the_commands_printed(tmp_path):
+    log = ("/tmp/$(touch /tmp/PWN8)/libtorch_cuda.so: undefined reference to `mkl_lapack_claed0'\n"
+           "cp: cannot stat '/opt/$(touch /tmp/PWN9)/mkl/lib/mkl_rt.2.dll': No such file or directory\n")
+    for finding in errors_of(log):
+        for line in finding.confirm + finding.fix:
+            assert "$(touch" not in line or "'" in line.split("$(touch")[0], line
