@@ -74,3 +74,49 @@ def test_paths_from_a_log_are_quoted_in_the_commands_printed(tmp_path):
     for finding in errors_of(log):
         for line in finding.confirm + finding.fix:
             assert "$(touch" not in line or "'" in line.split("$(touch")[0], line
+
+
+def test_pytorchs_fft_of_an_empty_input_and_onemkls_sycl_parameter():
+    [empty] = errors_of("RuntimeError: MKL FFT error: Intel MKL DFTI ERROR: Invalid configuration parameters\n")
+    assert empty.id == "mkl-dfti-error" and any("empty batch" in line for line in empty.evidence)
+    assert "skip an empty input" in empty.fix[0]
+    log = ("RuntimeError: oneapi::mkl::dft::set_value: invalid argument: invalid\nconfiguration value for the targeted "
+           "configuration parameter\noneapi::mkl::dft::config_param::NUMBER_OF_TRANSFORMS\n")
+    [xpu] = errors_of(log)
+    assert xpu.id == "mkl-dfti-error" and any("NUMBER_OF_TRANSFORMS: a count of 0" in line for line in xpu.evidence)
+
+
+def test_mkls_function_load_error_and_kaldis_configure():
+    [kernel] = errors_of("Intel MKL function load error: cpu specific dynamic library is not loaded.\n")
+    assert kernel.id == "mkl-kernel-not-loaded" and "two MKL copies" in kernel.title
+    log = ("Configuring MKL library directory: ***configure failed: MKL libraries could not be found. Please use the "
+           "switch --mkl-libdir  ***\n")
+    [configure] = errors_of(log)  # an error: the script stopped (it was a warning that 'the build went on')
+    assert configure.id == "mkl-finder-failed" and "--mkl-libdir=" in configure.fix[0] and "--mathlib" in configure.fix[0]
+
+
+def test_a_cmake_false_on_the_link_line(tmp_path):
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    failed = subprocess.run(["gcc", "m.c", "-o", "m", "-lFALSE"], cwd=tmp_path, capture_output=True, text=True)
+    assert failed.returncode != 0 and "cannot find -lFALSE" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "library-not-found" and "CMake variable's value" in finding.title, flat(finding)
+    assert "CMakeCache.txt" in finding.fix[0]
+
+
+def test_onemkls_sycl_libraries_linked_by_an_older_compiler():
+    lib = "/spack/oneapi-2024.2.1/intel-oneapi-mkl-2025.0.0-x/mkl/2025.0/lib/libmkl_sycl_rng.so"
+    log = (f"/usr/bin/ld: {lib}: undefined reference to `sycl::_V1::__log_impl(sycl::_V1::vec<double, 4>)'\n"
+           "icpx: error: linker command failed with exit code 1 (use -v to see invocation)\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-sycl-runtime-too-old" and "MKL 2025.0 with oneAPI 2024.2.1" in finding.title, flat(finding)
+
+
+def test_fftws_no_plan_under_mkls_wrappers_and_sklearns_kmeans_warning():
+    [plan] = errors_of("julia> plan_fft!(test,[3,4])\nERROR: FFTW could not create plan\nStacktrace:\n")
+    assert plan.id == "mkl-fftw-plan-refused" and plan.fix[0].startswith("Julia: FFTW.set_provider!")
+    line = ("run.py | ERROR | C:\\envs\\e\\Lib\\site-packages\\sklearn\\cluster\\_kmeans.py:1382: UserWarning: KMeans is "
+            "known to have a memory leak on Windows with MKL, when there are less chunks than available threads.\n")
+    assert errors_of(line) == []
+    [warned] = findings_of(line)
+    assert warned.id == "sklearn-kmeans-mkl-leak" and "OMP_NUM_THREADS=1" in warned.fix[0]

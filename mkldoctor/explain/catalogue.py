@@ -79,7 +79,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "Segmentation", "SIGSEGV", "ACCESS_VIOLATION", "access violation", "Segmentation violation", "C2664", "invalid conversion", "command line ", "annot stat", "annot find path", "libs:", "_LIBRARIES", "Found BLAS", "Found LAPACK", "OpenMP (", "mutated ENV", "double free", "free(): invalid", "C-API based implementation", "Invalid read", "Invalid write", "Invalid free", "Mismatched free", "Conditional jump", "uninitialised value", "Syscall param", "munmap_chunk", "corrupted size", "malloc(): ", "ardiso", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
            "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "No module named", "MKL WARNING",
            "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "does not work", "does not have real file", "static version of it", "pyimport(", "not found (required by", ", version ", "without", "MKL not", "MKL support", "MKL is not", "was not defined", "in conflict with", "shared path",
-           "unbound variable", "missing dependency", "only-list", "found in module", "is not supported")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           "unbound variable", "missing dependency", "only-list", "found in module", "is not supported", "memory leak")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -122,7 +122,7 @@ class Signature:
 def _families():
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runtime, symver, toolcrash, windows)
-    from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, envscripts, fftwheaders, fileclash, findlib, fortranmods, gpuloader, intwidth, onemath, vmlwarn, libtool, mklfiles, mklflags, numpyimport,
+    from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, envscripts, fftwheaders, fileclash, fftwplans, findlib, fortranmods, gpuloader, intwidth, onemath, vmlwarn, libtool, mklfiles, mklflags, numpyimport,
                                    otherdeps, rtnames, theano, valgrind)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
@@ -131,7 +131,7 @@ def _families():
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
     return (binformat, runtime, windows, symver, mklflags, mklfiles, blacswrap, platforms, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, dlsym, jvm, mathhosts, meson,
-            pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, findlib, fortranmods, gpuloader, onemath, vmlwarn, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange, valgrind, echoes)
+            pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gpuloader, onemath, vmlwarn, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange, valgrind, echoes)
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +166,7 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
-    from mkldoctor.explain import (apichange, blacswrap, blaslist, crash, dfti, envscripts, fftwheaders, fileclash, findlib, fortranmods, gpuloader, libtool, onemath, vmlwarn, linkkind, numpyimport, otherdeps, pardiso, pymkl,
+    from mkldoctor.explain import (apichange, blacswrap, blaslist, crash, dfti, envscripts, fftwheaders, fftwplans, fileclash, findlib, fortranmods, gpuloader, libtool, onemath, vmlwarn, linkkind, numpyimport, otherdeps, pardiso, pymkl,
                                    intwidth, mklfiles, mklflags, resources, rtnames, symver, theano, toolcrash, valgrind)
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
@@ -176,7 +176,7 @@ def diagnoses() -> tuple[Callable, ...]:
             dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose,
             pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose,
             valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose, mklfiles.diagnose,
-            blacswrap.diagnose, blaslist.diagnose, envscripts.diagnose, fftwheaders.diagnose, findlib.diagnose, fortranmods.diagnose, gpuloader.diagnose, onemath.diagnose, vmlwarn.diagnose)
+            blacswrap.diagnose, blaslist.diagnose, envscripts.diagnose, fftwheaders.diagnose, findlib.diagnose, fortranmods.diagnose, gpuloader.diagnose, onemath.diagnose, vmlwarn.diagnose, fftwplans.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -27,7 +27,23 @@ SIGNATURES = (
     Signature("mkl-dfti-error", "dfti", "ERROR",
               re.compile(r"(?:one)?MKL DFTI ERROR:?\s*(?P<msg>[^'\"\n]+?)\s*['\"]?\)?\s*$"),
               lambda m, _: DftiError(m.group("msg").split(", Intel")[0].rstrip("."), m.string.strip())),
+    # oneMKL's SYCL DFT API: "oneapi::mkl::dft::set_value: invalid argument: invalid configuration value for the targeted
+    # configuration parameter" (torch-xpu-ops PR #5004: NUMBER_OF_TRANSFORMS of 0 for an empty batch); the parameter may
+    # follow on the next line
+    Signature("onemkl-dft-set-value", "dfti", "::mkl::",
+              re.compile(r"oneapi::mkl::dft::(?P<call>\w+): invalid argument: (?P<msg>.+)$"),
+              lambda m, _: DftiError("invalid configuration value (" + m.group("call") + ")", m.string.strip())),
+    Signature("onemkl-dft-config-param", "dfti", "::mkl::",
+              re.compile(r"^\s*oneapi::mkl::dft::config_param::(?P<param>\w+)\s*$"),
+              lambda m, _: DftiParameter(m.group("param"))),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class DftiParameter:
+    """The configuration parameter an error of oneMKL's SYCL DFT names on a line of its own."""
+
+    name: str
 
 _CONFIGURATION = re.compile(r"(?i)configuration")  # "Inconsistent configuration", "Invalid configuration" and the like
 
@@ -45,11 +61,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                         "release; later releases check more (MKL 2024.2 wants DFTI_INPUT_DISTANCE and DFTI_OUTPUT_DISTANCE "
                         "set, positive, for batched transforms, and no overlapping batches)")
     fix = ["upgrade the package that sets up the FFT (PyTorch, mkl_fft, numpy's or scipy's MKL build): its newer "
-           "releases set the descriptor the stricter way",
+           "releases set the descriptor the stricter way and skip inputs with nothing to transform; until then, skip an "
+           "empty input (x.numel() == 0) before the call",
            "or pin the MKL release it was built and tested with (conda install mkl=<that release>, pip install "
            "mkl==<that release>) until it does"]
+    params = [p.name for p in events.of(DftiParameter)]
+    if params:
+        evidence.append(f"the parameter refused: {params[0]}" + (": a count of 0 (an empty batch) or less is never valid"
+                                                                 if params[0] == "NUMBER_OF_TRANSFORMS" else ""))
+    # PyTorch's "MKL FFT error": an input with nothing to transform reached MKL (pytorch#117252: no dimensions, fixed by
+    # PR #117368; #174984: an empty batch, PR #190483; the same on XPU, torch-xpu-ops PR #5004)
+    if re.search(r"MKL FFT error|torch\.fft|xpu", " ".join(e.line for e in said)) or params == ["NUMBER_OF_TRANSFORMS"]:
+        evidence.append("PyTorch's FFT refused this way for an input with nothing to transform: an empty batch (a size-0 "
+                        "dimension: zero transforms) or an empty list of dimensions, which its releases after the fixes "
+                        "(pytorch PR #117368, #190483) return without calling MKL")
     # oneMKL's SYCL DFT API (oneMath's backends throw oneapi::mkl::exception with DFTI's words): the caller's code set it
-    own = re.search(r"oneapi::mkl::|DftiCommitDescriptor failed|dft/backends/", " ".join(e.line for e in said)) is not None
+    own = re.search(r"oneapi::mkl::exception|DftiCommitDescriptor failed|dft/backends/", " ".join(e.line for e in said)) is not None
     if own:
         evidence.append("the descriptor was set by code that calls oneMKL's DFT API itself (the oneapi::mkl exception of its "
                         "commit): that code's settings are what this release refuses")

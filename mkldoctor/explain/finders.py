@@ -55,8 +55,10 @@ def _said(m: re.Match, before) -> FinderSaid | None:
         if header:
             finder, kind = header.group("where"), header.group("kind").lower()
             break
-    if not kind and re.search(r"-NOTFOUND\b|^Problem encountered:|ERROR: Problem encountered:", text):
-        kind = "error"  # CMake stops at a NOTFOUND library it is asked to use; meson's error() stops the (sub)project
+    # CMake stops at a NOTFOUND library it is asked to use; meson's error() stops the (sub)project; a configure script
+    # that says it failed (Kaldi's "***configure failed: MKL libraries could not be found", docker-kaldi-gstreamer#65)
+    if not kind and re.search(r"-NOTFOUND\b|^Problem encountered:|ERROR: Problem encountered:|configure failed\b", text):
+        kind = "error"
     return FinderSaid(text.removeprefix("-- "), finder, kind, wants=4 if finder else 0)
 
 
@@ -217,6 +219,11 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         layouts = ("TriBITS (Trilinos) looks for a library literally named blas (and lapack) unless told: give it MKL's "
                    "line: -DTPL_BLAS_LIBRARIES=\"-L${MKLROOT}/lib -lmkl_rt -lpthread -lm -ldl\" -DTPL_LAPACK_LIBRARIES=<the "
                    "same> (or BLAS_LIBRARY_NAMES='mkl_rt' with BLAS_LIBRARY_DIRS)", *layouts)
+    switch = re.search(r"(?i)(?:use|with) the (?:switch|option) (?P<s>--[\w-]+)", said_text)
+    if switch:  # a configure script's own words (Kaldi's --mkl-libdir, docker-kaldi-gstreamer-server#65)
+        layouts = (f"give the configure script MKL's folder with the switch it names: {switch.group('s')}=<the folder> (the "
+                   "MKL prefix's lib folder); where MKL is not installed and not wanted, choose the script's other math "
+                   "library instead (Kaldi: --mathlib=OPENBLAS or --mathlib=ATLAS), whose default may have become MKL", *layouts)
     if "ports/intel-mkl" in said_text or "vcpkg" in said_text and "install MKL" in said_text:
         layouts = (_VCPKG_PORT, *layouts)
     named = layouts + tuple(

@@ -107,6 +107,21 @@ def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = N
     (-lmkl): the names there are."""
     from mkldoctor.explain.cluster import advice
 
+    values = [n for n in names if n.upper() in _CMAKE_VALUES or n.endswith("-NOTFOUND")]
+    if values and len(values) == len(names):  # dftd4#124: CMake 3.17's FindLAPACK, no LAPACK::LAPACK target, FALSE linked
+        return replace(finding, title=f"cannot find -l{values[0]}: a CMake variable's value on the link line, not a library",
+                       evidence=finding.evidence[:1] + (
+                           f"{values[0]} is how CMake spells a false or failed result: a variable that should hold "
+                           "libraries (BLAS_LIBRARIES, LAPACK_LIBRARIES, a project's MKL list) held it, and the project "
+                           "linked it as a name",), recipes=(),
+                       fix=("find the variable: grep -E '=(FALSE|OFF|NOTFOUND)$|-NOTFOUND$' <build dir>/CMakeCache.txt, "
+                            "and give it MKL's libraries (-DBLAS_LIBRARIES=..., -DLAPACK_LIBRARIES=..., or -DBLA_VENDOR="
+                            "Intel10_64lp with MKL's prefix in CMAKE_PREFIX_PATH)",
+                            "a project written for CMake 3.18 or newer (it links BLAS::BLAS and LAPACK::LAPACK, targets older "
+                            f"FindBLAS and FindLAPACK do not define): a newer CMake ({recipes.pip_install('-U', 'cmake')}, or the "
+                            "distribution's)"),
+                       explanation="CMake writes a failed search as FALSE or <name>-NOTFOUND; passed on as a library, ld "
+                                   "looks for a file of that name.")
     unknown = {n: why for n in names if (why := knowledge.not_an_mkl_library(n))}
     if unknown:
         return replace(finding, title=f"cannot find {more(['-l' + n for n in unknown], 3)}: no MKL release has such a library",
@@ -155,6 +170,9 @@ def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = N
     return replace(finding, title=title, evidence=finding.evidence[:1] + tuple(said[1]), explanation=said[3], recipes=(),
                    fix=tuple(said[2]) + tuple("if the build does want them: " + line for line in finding.fix[:1]))
 
+
+# the values CMake gives a false or failed result, which a project may pass on as a library name
+_CMAKE_VALUES = {"FALSE", "OFF", "NO", "N", "NOTFOUND", "IGNORE"}
 
 # the names other BLAS and LAPACK libraries go by: with MKL, its own layers hold these routines
 _BLAS_NAMES = {"blas", "lapack", "cblas", "lapacke", "f77blas", "openblas", "refblas", "reflapack"}

@@ -36,6 +36,9 @@ SIGNATURES = (
     Signature("threadpoolctl-mixed-openmp", "pymkl", "OpenMP (",
               re.compile(r"Found (?:Intel|LLVM|GNU) OpenMP \('(?P<a>\w+)'\) and (?:Intel|LLVM|GNU) OpenMP \('(?P<b>\w+)'\)"),
               lambda m, _: PyMklSaid("mixed", m.string.strip(), f"{m.group('a')}, {m.group('b')}")),
+    # scikit-learn's own warning (ReEDS PR #100), which a logger may print at ERROR level
+    Signature("sklearn-kmeans-mkl-leak", "pymkl", "memory leak",
+              re.compile(r"KMeans is known to have a memory leak on Windows with MKL"), lambda m, _: PyMklSaid("kmeans", m.string.strip())),
     Signature("mkl-sse42-deprecated", "pymkl", "MKL WARNING",
               re.compile(r"MKL WARNING: Support of Intel\(R\) Streaming SIMD Extensions 4\.2 .*deprecated"),
               lambda m, _: PyMklSaid("sse42", m.string.strip())),
@@ -87,6 +90,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              "in for libiomp5, so its MKL runs on it), or run MKL on no OpenMP: MKL_THREADING_LAYER=SEQUENTIAL"),
             "Intel's and LLVM's OpenMP runtimes export the same names; two in one process each start their own threads, "
             "and code built for one may call the other.",
+        ))
+    if "kmeans" in said:
+        e = said["kmeans"]
+        out.append(Finding(
+            "sklearn-kmeans-mkl-leak", "warning",
+            "scikit-learn's KMeans warns of its memory leak on Windows with MKL: a warning, not a failure",
+            (e.line[:300], "scikit-learn checks its own OpenMP (Microsoft's vcomp) beside an MKL BLAS on Windows and warns "
+                           "that KMeans then leaks memory when it has fewer chunks of work than threads"),
+            ("set OMP_NUM_THREADS=1 before the program starts (or threadpoolctl's threadpool_limits(1) around the call), as "
+             "the warning says, or take NumPy and SciPy on OpenBLAS "
+             f"({recipes.conda_install(recipes.q('libblas=*=*openblas'))}) where the leak matters",
+             "where the run is short and memory is not an issue, silence it: warnings.filterwarnings('ignore', "
+             "message='KMeans is known to have a memory leak')"),
+            "Two OpenMP runtimes (scikit-learn's vcomp, MKL's libiomp5md) in one process on Windows make KMeans' workers "
+            "keep memory; scikit-learn says so once per run.",
         ))
     if "sse42" in said:
         e = said["sse42"]

@@ -69,7 +69,17 @@ def _cannot_load(m: re.Match, _) -> MklCannotLoad:
     return MklCannotLoad(tuple(lib for lib in libs if lib))
 
 
+@dataclass(frozen=True, slots=True)
+class MklFunctionLoad:
+    """``Intel MKL function load error: cpu specific dynamic library is not loaded.`` (PaddlePaddle/Paddle#27842)."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("mkl-function-load-error", "runtime", "rror",
+              re.compile(r"MKL function load error: cpu specific dynamic library is not loaded", re.I),
+              lambda m, _: MklFunctionLoad(m.string.strip()[:300])),
     Signature("mkl-fatal-cannot-load", "runtime", "annot load",  # Cannot load; MKL 2019 and older: cannot load
               re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERR+OR: Cannot load (?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
     Signature("mkl-cannot-open", "runtime", "cannot open shared object file",
@@ -143,7 +153,9 @@ def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
     if event.library.endswith(".dylib") or event.already.endswith(".dylib"):
         return ("Intel's runtime (conda's intel-openmp, under MKL) and LLVM's libomp (PyTorch's, Homebrew's) are both loaded: "
                 "use packages built on one runtime (conda's nomkl variants with libomp, or an environment without conda's MKL)",
-                "find which packages bring each: DYLD_PRINT_LIBRARIES=1 python -c 'import numpy, torch' 2>&1 | grep omp")
+                "find which packages bring each: DYLD_PRINT_LIBRARIES=1 python -c 'import numpy, torch' 2>&1 | grep omp",
+                *(f"a release known to do it: if {r.check} says {r.release} ({r.what}; fixed in {r.fixed_in}, {r.source}): "
+                  f"{r.pin}" for r in broken.known("openmp-duplicate", "macos")))
     return ("link exactly one OpenMP runtime: with MKL's intel_thread only libiomp5 (drop -lgomp/-fopenmp), with gnu_thread only libgomp",
             "with libmkl_rt: export MKL_THREADING_LAYER=GNU when the program already uses libgomp")
 
@@ -193,6 +205,23 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
             "and one from another package (PyTorch, conda, a wheel). Each keeps its own thread pool, so the runtime stops the "
             "process; the fix is one runtime in the process.",
             (_WINDOWS_COPIES,) if windows else ("ldd ./your-program | grep -E 'iomp|gomp|libomp'",),
+        ))
+    for event in events.of(MklFunctionLoad)[:1]:
+        out.append(Finding(
+            "mkl-kernel-not-loaded", "error", "MKL's dispatcher had no CPU-specific kernel library loaded when a function was "
+            "called: most often two MKL copies in one process",
+            (event.line, "MKL opens its CPU-specific kernel (libmkl_avx2, libmkl_avx512, libmkl_def...) when a function is "
+                         "first called; none was loaded, which happens when a package's own MKL (Paddle's, a wheel's) shares "
+                         "the process with numpy's or scipy's MKL of another release, the first one loaded answering for both, "
+                         "or when the kernels are not beside MKL's core"),
+            ("make the packages agree on one MKL: the numpy and scipy releases the package was built with (its requirements "
+             "pin them; Paddle#27842: numpy 1.19 with scipy 1.5 or 1.6 for paddlepaddle 2.2), then check: pip check, or "
+             "conda list 'mkl|numpy|scipy'",
+             "a bundle or image: copy MKL's kernel libraries (libmkl_def, libmkl_avx2, libmkl_avx512, libmkl_mc3) beside "
+             "libmkl_core"),
+            "MKL loads its processor-specific code from separate libraries at run time; the process must have one MKL whose "
+            "dispatcher finds the kernels of its own release.",
+            ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'libmkl_(core|rt|def|avx)'   # which MKL copies load, and from where",),
         ))
     for event in events.of(ThreadingConflict):
         out.append(Finding(

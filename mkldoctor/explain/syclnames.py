@@ -9,6 +9,7 @@ release; a caller built against another release's headers, or by a compiler that
 
 from __future__ import annotations
 
+import os
 import re
 
 from mkldoctor.findings import Finding
@@ -52,4 +53,37 @@ def at_run_time(event) -> Finding | None:
         "oneMKL's SYCL functions are templates and overloads: their exported names depend on the headers and the compiler. "
         "A caller and a library that disagree on either look for different names.",
         (f"nm -D --undefined-only {q(event.library)} | grep _ZN6oneapi3mkl | c++filt   # every oneMKL name it needs",),
+    )
+
+
+def runtime_names(symbols: list[str], by_symbol) -> list[str]:
+    """The SYCL runtime's own names (``sycl::_V1::...``) that oneMKL's SYCL libraries need and the link did not give."""
+    return [s for s in symbols if s.startswith("sycl::") and any(
+        os.path.basename(e.referenced_from or "").startswith("libmkl_sycl") for e in by_symbol[s])]
+
+
+def runtime_too_old(ctx, symbols: list[str], by_symbol) -> Finding:
+    """spack/spack PR #47264: MKL 2025.0's libmkl_sycl_* linked by the oneAPI 2024.2 compiler, whose libsycl lacks them."""
+    users = sorted({e.referenced_from for s in symbols for e in by_symbol[s] if e.referenced_from})
+    release = next((m.group(1) for u in users for m in [re.search(r"/mkl/(20\d\d(?:\.\d+)*)/", u)] if m), None)
+    compiler = next((m.group(1) for u in users for m in [re.search(r"oneapi-(20\d\d(?:\.\d+)*)", u)] if m), None)
+    evidence = [needed for s in symbols[:2] for needed in
+                [f"{s.split('(')[0][:120]} needed by {os.path.basename(by_symbol[s][0].referenced_from or '')}"]]
+    evidence.append("sycl:: names are the SYCL runtime's (libsycl, the DPC++ compiler's): oneMKL's SYCL libraries of a "
+                    "release are built against the SYCL runtime of the same oneAPI release, and an older compiler links "
+                    "its own older libsycl, which lacks names they call")
+    if release or compiler:
+        evidence.append("the paths say: " + ", ".join(filter(None, (f"MKL {release}" if release else "",
+                                                                   f"a oneAPI {compiler} compiler" if compiler else ""))))
+    return Finding(
+        "mkl-sycl-runtime-too-old", "error",
+        "oneMKL's SYCL libraries need a newer SYCL runtime than the compiler linked: "
+        + (f"MKL {release} with " if release else "") + (f"oneAPI {compiler}'s icpx" if compiler else "an older icpx"),
+        tuple(evidence),
+        (f"build with the compiler of MKL's own oneAPI release{f' ({release[:4]})' if release else ''} or newer (Spack: "
+         "%oneapi@<that release>; oneAPI: source that release's setvars.sh), so that its libsycl is the one oneMKL was built with",
+         "or an MKL of the compiler's release (the same year's oneMKL)"),
+        "oneMKL's SYCL interfaces are C++ libraries built with the DPC++ compiler of their oneAPI release; the SYCL runtime "
+        "they call grows with each release, so a link with an older compiler's runtime leaves their calls undefined.",
+        ("icpx --version; ls <MKL's lib folder>/libmkl_sycl*   # the compiler's release beside MKL's",),
     )

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
-from mkldoctor.explain import inmkl, linkorder
+from mkldoctor.explain import inmkl, linkorder, syclnames
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
@@ -86,6 +86,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     if mpi:  # MKL's BLACS layer calls its MPI: a link without that MPI (a serial build given the cluster libraries)
         groups["other"] = [s for s in groups["other"] if s not in mpi]
         out.append(_cluster_needs_mpi(ctx, mpi, by_symbol))
+    runtime = syclnames.runtime_names(groups["other"], by_symbol)
+    if runtime:  # the SYCL runtime's names that oneMKL's SYCL libraries need: a compiler older than the MKL
+        groups["other"] = [s for s in groups["other"] if s not in runtime]
+        out.append(syclnames.runtime_too_old(ctx, runtime, by_symbol))
     sycl = [s for s in groups["other"] if s.startswith("oneapi::mkl::")]
     if sycl:  # oneMKL's SYCL (C++) API: libraries of their own, which MKL's C link lines do not name
         groups["other"] = [s for s in groups["other"] if s not in sycl]

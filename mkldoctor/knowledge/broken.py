@@ -42,6 +42,11 @@ RELEASES: tuple[BrokenRelease, ...] = (
     BrokenRelease("intel-openmp", "conda", "windows", "2022.0", "mkl-pardiso-error",
                   "conda-forge's mkl 2021.4 with intel-openmp 2022.0 on Windows: PARDISO fails (error -3); the mkl of that "
                   "release needs intel-openmp 2021.*", "", "haasad/PyPardiso#36"),
+    # PyTorch's macOS conda packages bundled libiomp5.dylib beside the environment's OpenMP (pytorch#78490, vision#6087);
+    # PR #78632 stopped it, cherry-picked into 1.12.1 as #81873
+    BrokenRelease("pytorch", "conda", "macos", "1.12.0", "openmp-duplicate",
+                  "PyTorch's macOS conda packages of mid-2022 (1.12.0 and the nightlies before PR #78632) ship their own "
+                  "libiomp5.dylib beside the environment's OpenMP runtime", "1.12.1", "pytorch/pytorch#78490"),
     # Intel's OpenMP team confirmed the regression and the workaround KMP_INIT_AT_FORK=FALSE; 2019.4 works
     BrokenRelease("intel-openmp", "conda", "linux", "2019.5", "openmp-assertion",
                   "conda's intel-openmp 2019.5 asserts in a child process forked after the parent started OpenMP's threads",
