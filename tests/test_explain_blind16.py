@@ -120,3 +120,18 @@ def test_fftws_no_plan_under_mkls_wrappers_and_sklearns_kmeans_warning():
     assert errors_of(line) == []
     [warned] = findings_of(line)
     assert warned.id == "sklearn-kmeans-mkl-leak" and "OMP_NUM_THREADS=1" in warned.fix[0]
+
+
+def test_kaldis_mkl_switches_said_alone_or_after_the_tests_own_error():
+    [alone] = errors_of("(Message: ***configure failed: Cannot validate the MKL switches ***)\n")
+    assert alone.id == "configure-blas-rejected" and "#4218" in alone.fix[0]
+    log = ("mkl-test.cc:21:10: fatal error: mkl.h: No such file or directory\ncompilation terminated.\n"
+           "***configure failed: Cannot validate the MKL switches ***\n")
+    assert [f.id for f in errors_of(log)] == ["mkl-header-not-found"]  # the configure's line echoes the test's error
+
+
+def test_an_mkl_only_cblas_extension_undeclared_names_the_build_that_chose_mkls_path():
+    [batch] = errors_of("winograd.cc:205:3: error: use of undeclared identifier 'cblas_sgemm_batch'\n")
+    assert any("several BLAS" in line for line in batch.fix)
+    [plain] = errors_of("x.cc:5:3: error: use of undeclared identifier 'cblas_sgemm'\n")
+    assert not any("several BLAS" in line for line in plain.fix)

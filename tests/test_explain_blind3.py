@@ -269,6 +269,9 @@ AFTER = {
     "macos-omp15-libiomp5-vs-libomp-conda-nightly-torchvision-6087": ("openmp-duplicate", "fix:1.12.1"),
     "mkl-runtime-onemkl-portblas-vendor-check-powervr-not-supported-onemath-542": ("onemath-device-not-supported", "fix:portBLAS"),
     "mkl-runtime-vml-spurious-invalid-value-sqrt-anaconda-numpy-11448": ("numpy-vml-invalid-warning", "MKL 2018"),
+    "meson-lc0-stray-mkl_rt-selects-mkl-path-cblas_sgemm_batch-1782": ("mkl-api-changed", "fix:several BLAS"),
+    # earlier sets, read after blind16
+    "linux-link-kaldi-configure-static-mkl-missing-L-path-kaldi-4218": ("configure-blas-rejected", "fix:#4218"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

@@ -34,6 +34,8 @@ _GUTTER = re.compile(r"^\s*\d+ \|")
 _MKL_HEADER = re.compile(r"(?P<path>\S*/(?:mkl|oneapi/mkl)\S*\.h(?:pp)?):\d+(?::\d+)?: note: ")
 
 
+# MKL's own CBLAS extensions, which no other BLAS's cblas.h declares (lc0#1782: cblas_sgemm_batch under OpenBLAS)
+_MKL_CBLAS_EXTENSION = re.compile(r"cblas_\w*(?:_batch(?:_strided)?|_compute|_pack\w*|[io]matcopy|omatadd|_s8u8s32|_s16s16s32|_bf16bf16f32|_f16f16f32)$|cblas_hgemm")
 _UNDECLARED = re.compile(r"was not declared|undeclared identifier|implicit declaration")
 
 
@@ -126,7 +128,11 @@ def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
          *((f"MKL's headers declare {name} from {first} on (mkldoctor's table of every mkl-include release)",) if first else ())),
         (f"include MKL's header that declares it (#include <mkl.h> declares all of MKL's C API)",
          f"or compile against MKL {first} or newer: its headers (mkl-include, oneAPI's include folder) first on -I"
-         if first else "or compile against the MKL release the project supports (a newer one declares more)"),
+         if first else "or compile against the MKL release the project supports (a newer one declares more)",
+         *((f"a project with code paths for several BLAS: {name} is MKL's own extension, which other BLAS's cblas.h "
+            "(OpenBLAS's, ATLAS's) do not declare: the build took its MKL path (its finder found an MKL, a leftover "
+            "libmkl_rt among them: meson's 'Library mkl_rt found: YES') while compiling with another BLAS's headers; make "
+            "the build's BLAS choice one (its option, or remove the stray MKL)",) if _MKL_CBLAS_EXTENSION.match(name) else ())),
         "A compiler declares a function only from the headers a file includes; MKL adds functions in new releases.",
         ("grep -rn '" + name + "' <MKL's include folder>/*.h   # whether these headers declare it",),
         locations=ctx.located(errors, "error:"),

@@ -16,7 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -113,6 +113,12 @@ SIGNATURES = (
     Signature("configure-user-blas-does-not-work", "configure", "does not work",
               re.compile(r"user supplied (?:BLAS|LAPACK|BLAS/LAPACK|Lapack|Blas) library \"(?P<list>[^\"]+)\" does not work"),
               _list_rejected),
+    # Kaldi's configure: its test program against the MKL line it made from its switches failed (kaldi-asr/kaldi#4218)
+    Signature("configure-mkl-switches", "configure", "annot ",
+              re.compile(r"configure failed: Cannot validate the MKL switches"),
+              # after the test's own error (a missing mkl.h, kaldi#4262): only its echo
+              lambda m, before: FollowOn(m.string.strip()) if any(re.search(r"(?i)\berror\b|compilation terminated", b) for b in before)
+              else LibraryListRejected((), m.string.strip()[:300])),
     Signature("cmake-install-file-missing", "configure", "annot find",
               re.compile(r"^\s*file INSTALL cannot find(?:\s+\"(?P<path>[^\"]+)\")?"),
               lambda m, _: InstallFileMissing(m.group("path")) if m.group("path") else InstallFileMissing("", wants=1)),
@@ -168,6 +174,19 @@ def _install_missing(event: InstallFileMissing) -> Finding:
 
 def _list_finding(event: LibraryListRejected) -> Finding:
     from mkldoctor.knowledge import layout
+
+    if not event.libraries:  # Kaldi's own words: the line it built is not in the log
+        return Finding(
+            "configure-blas-rejected", "error", "the configure script's test program failed against the MKL line it built "
+            "from its switches", (event.line, "Kaldi's configure turns --mkl-root, --mkl-libdir and --static-math into a "
+                                              "link line, links and runs a small program with it, and stops when that fails"),
+            ("read the test's own error (configure prints the link line and the compiler's message above this one, or keep "
+             "the test's files): a static MKL (--static-math=yes) named with -l needs the -L of MKL's lib folder, which "
+             "Kaldi's configure left out between its PR #4185 and #4218 (update Kaldi, or --static-math=no)",
+             "give the switches MKL's real folders: --mkl-root=<MKL prefix> (oneAPI: /opt/intel/oneapi/mkl/latest) and, for a "
+             "layout the script does not know, --mkl-libdir=<its lib folder>"),
+            "A configure script that tests its MKL line reports only that the test failed; the link error is in its own output.",
+        )
 
     given = {lib.name: lib for lib in (layout.get(n.removeprefix("-l").lstrip(":")) for n in event.libraries) if lib is not None}
     roles = {lib.role for lib in given.values()}
