@@ -135,3 +135,12 @@ def test_an_mkl_only_cblas_extension_undeclared_names_the_build_that_chose_mkls_
     assert any("several BLAS" in line for line in batch.fix)
     [plain] = errors_of("x.cc:5:3: error: use of undeclared identifier 'cblas_sgemm'\n")
     assert not any("several BLAS" in line for line in plain.fix)
+
+
+def test_hostile_names_in_the_new_shapes_stay_bounded():
+    [sycl] = errors_of("/x/liboneapi_support.so: undefined symbol: _ZN6oneapi3mkl" + "9" * 70 + "x\n")
+    assert sycl.id == "mkl-sycl-name-mismatch" and len(sycl.title) < 200
+    log = ("CMake Error at CMakeLists.txt:1 (find_library):\n  Could not find X_LIBRARY using the following names: "
+           + ",".join(["scalapack"] * 2000) + "\n")
+    [found] = errors_of(log)
+    assert found.id == "cmake-library-not-found" and len(found.title) < 200

@@ -38,7 +38,8 @@ class FindLibraryFailed:
 SIGNATURES = (
     Signature("cmake-find-library-names", "findlib", "ould not",
               re.compile(r"Could not find (?P<var>\w+) using the following names:\s*(?P<names>[\w.+, -]+)$"),
-              lambda m, _: FindLibraryFailed(m.group("var"), tuple(n.strip() for n in m.group("names").split(",") if n.strip()),
+              lambda m, _: FindLibraryFailed(m.group("var"), tuple(dict.fromkeys(n.strip() for n in m.group("names").split(",")
+                                                                                 if n.strip()))[:8],
                                              m.string.strip()[:300])),
 )
 

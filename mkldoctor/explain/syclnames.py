@@ -21,6 +21,8 @@ def _parts(mangled: str) -> list[str]:
     parts, at = [], 3
     while at < len(mangled) and mangled[at].isdigit():
         digits = re.match(r"\d{1,4}", mangled[at:]).group(0)
+        if int(digits) > len(mangled) - at - len(digits):
+            break  # a length past the name's end: not a mangled name after all
         at += len(digits)
         parts.append(mangled[at:at + int(digits)])
         at += int(digits)
