@@ -144,3 +144,13 @@ def test_hostile_names_in_the_new_shapes_stay_bounded():
            + ",".join(["scalapack"] * 2000) + "\n")
     [found] = errors_of(log)
     assert found.id == "cmake-library-not-found" and len(found.title) < 200
+
+
+def test_a_library_not_found_under_nsight_compute():
+    said = "error while loading shared libraries: libonemkl.so.0: cannot open shared object file: No such file or directory\n"
+    log = said + "==ERROR== The application returned an error code (127).\n==WARNING== No kernels were profiled.\n"
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and "Nsight Compute" in flat(finding)
+    assert "-Wl,-rpath" in finding.fix[0]
+    [plain] = errors_of(said)
+    assert "Nsight" not in flat(plain)

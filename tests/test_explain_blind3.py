@@ -270,6 +270,7 @@ AFTER = {
     "mkl-runtime-onemkl-portblas-vendor-check-powervr-not-supported-onemath-542": ("onemath-device-not-supported", "fix:portBLAS"),
     "mkl-runtime-vml-spurious-invalid-value-sqrt-anaconda-numpy-11448": ("numpy-vml-invalid-warning", "MKL 2018"),
     "meson-lc0-stray-mkl_rt-selects-mkl-path-cblas_sgemm_batch-1782": ("mkl-api-changed", "fix:several BLAS"),
+    "linux-loader-libonemkl-so-0-not-found-under-nsight-compute-onemath-221": ("loader-cannot-find", "Nsight Compute"),
     # earlier sets, read after blind16
     "linux-link-kaldi-configure-static-mkl-missing-L-path-kaldi-4218": ("configure-blas-rejected", "fix:#4218"),
 }

@@ -66,6 +66,12 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         fix.append(f"give {os.path.basename(user)} a run path to MKL's lib folder: relink it with -Wl,-rpath,<that folder> "
                    "(a build or install step that clears run paths, patchelf --remove-rpath or chrpath -d, takes it away; "
                    f"patchelf --set-rpath <that folder> {q(user)} sets one afterwards)")
+    if "Nsight Compute" in ctx.sessions:  # uxlfoundation/oneMath#221: found from the shell, not under the profiler
+        evidence.append("the program ran under NVIDIA Nsight Compute (its ==ERROR== lines), which starts it itself: a "
+                        "library the shell found through LD_LIBRARY_PATH may not be found there")
+        fix.append(f"give the program a way to {soname} that does not depend on the shell's environment: a run path "
+                   "(-Wl,-rpath,<its folder>), the folder in /etc/ld.so.conf.d with sudo ldconfig, or a link to it beside "
+                   "the program; then profile again")
     # an IPython session is a possibility the log cannot confirm: said after what a versioned soname (the release the
     # program was built against) or a library that is not MKL's (a project's bundle) tells
     ipython = bool(stale) and stale[0].startswith("the import ran in an IPython") and (

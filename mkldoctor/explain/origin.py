@@ -59,6 +59,7 @@ _UNIX_PATH = re.compile(r"(?:(?<=[\s'\"(=:,\[`])|^)(/(?:[\w.+@%~<>-]+/)*[\w.+@%~
 _FOREIGN_FILE = re.compile(r"\b[\w.+-]+\.(?:dll|dylib|pyd|exe)\b|\bLNK\d{4}\b", re.I)
 _WINDOWS_PATH = re.compile(r"\b([A-Za-z]:\\[^\s'\"<>|*?]+)")
 _SESSION = re.compile(r"^In \[\d+\]: |<ipython-input-\d|/ipykernel_\d+/")
+_PROFILER = re.compile(r"==(?:PROF|ERROR|WARNING)== ")
 _EMBEDDED_JULIA = re.compile(r"\bjulia_setup\(|\bJuliaCall\b|\.julia\$cmd\b")  # R's JuliaCall runs Julia inside R
 _JULIA_VERSION = re.compile(r"^Julia version (\d+\.\d+)")  # JuliaCall's "Julia version 0.7.0-DEV.1856 found."
 _PROMPT = re.compile(r"^(?:\((?P<env>[\w.-]+)\)\s*)?(?P<user>[a-z_][\w.-]{0,31})@(?P<host>[\w.-]{1,64}):(?P<cwd>[~/][^\s$#]*)?\s?[$#](?:\s|$)")
@@ -77,6 +78,8 @@ def sample(places: list, line: str) -> None:
                 found.append(("active", prompt.group("env")))
     if _SESSION.search(line):  # an IPython or Jupyter session: its interpreter is the kernel's, not the shell's
         found.append(("session", "IPython"))
+    if line[:2] == "==" and _PROFILER.match(line):  # NVIDIA's Nsight Compute started the program itself
+        found.append(("session", "Nsight Compute"))
     if "julia" in line.lower():
         if _EMBEDDED_JULIA.search(line):
             found.append(("session", "R (JuliaCall)"))
