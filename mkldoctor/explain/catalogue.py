@@ -122,8 +122,9 @@ class Signature:
 def _families():
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runtime, symver, toolcrash, windows)
-    from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, envscripts, fftwheaders, fileclash, fftwplans, findlib, fortranmods, gpuloader, intwidth, onemath, vmlwarn, libtool, mklfiles, mklflags, numpyimport,
-                                   otherdeps, rtnames, theano, valgrind)  # before finders': "mkl_rt not found" is a program's own search by name
+    from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, envscripts, fftwheaders, fftwplans, fileclash, findlib,
+                                   fortranmods, gpuloader, intwidth, libtool, mklfiles, mklflags, numpyimport, onemath, otherdeps,
+                                   rtnames, theano, valgrind, vmlwarn)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
@@ -131,7 +132,9 @@ def _families():
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
     return (binformat, runtime, windows, symver, mklflags, mklfiles, blacswrap, platforms, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, dlsym, jvm, mathhosts, meson,
-            pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gpuloader, onemath, vmlwarn, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange, valgrind, echoes)
+            pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gpuloader,
+            onemath, vmlwarn, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
+            valgrind, echoes)
 
 
 @lru_cache(maxsize=1)
@@ -166,8 +169,9 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
-    from mkldoctor.explain import (apichange, blacswrap, blaslist, crash, dfti, envscripts, fftwheaders, fftwplans, fileclash, findlib, fortranmods, gpuloader, libtool, onemath, vmlwarn, linkkind, numpyimport, otherdeps, pardiso, pymkl,
-                                   intwidth, mklfiles, mklflags, resources, rtnames, symver, theano, toolcrash, valgrind)
+    from mkldoctor.explain import (apichange, blacswrap, blaslist, crash, dfti, envscripts, fftwheaders, fftwplans, fileclash, findlib,
+                                   fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, numpyimport, onemath,
+                                   otherdeps, pardiso, pymkl, resources, rtnames, symver, theano, toolcrash, valgrind, vmlwarn)
 
     return (undefined.undefined, libraries.missing_libraries, hosts.needed, hosts.loader, hosts.lookup_errors,
             crash.julia_python_mkl, kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
@@ -176,7 +180,8 @@ def diagnoses() -> tuple[Callable, ...]:
             dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose,
             pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose,
             valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose, mklfiles.diagnose,
-            blacswrap.diagnose, blaslist.diagnose, envscripts.diagnose, fftwheaders.diagnose, findlib.diagnose, fortranmods.diagnose, gpuloader.diagnose, onemath.diagnose, vmlwarn.diagnose, fftwplans.diagnose)
+            blacswrap.diagnose, blaslist.diagnose, envscripts.diagnose, fftwheaders.diagnose, findlib.diagnose,
+            fortranmods.diagnose, gpuloader.diagnose, onemath.diagnose, vmlwarn.diagnose, fftwplans.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:
