@@ -154,3 +154,18 @@ def test_a_library_not_found_under_nsight_compute():
     assert "-Wl,-rpath" in finding.fix[0]
     [plain] = errors_of(said)
     assert "Nsight" not in flat(plain)
+
+
+def test_a_name_ctypes_asks_of_an_older_libmkl_rt(tmp_path):
+    (tmp_path / "rt.c").write_text("int MKL_Get_Version_String(char *b, int n) { return 0; }\n")
+    rt = tmp_path / "libmkl_rt.so"
+    assert subprocess.run(["gcc", "-shared", "-fPIC", "rt.c", "-o", str(rt)], cwd=tmp_path).returncode == 0
+    asked = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(rt)!r}).mkl_get_version_string"],
+                           capture_output=True, text=True)
+    assert "AttributeError" in asked.stderr and "undefined symbol: mkl_get_version_string" in asked.stderr, asked.stderr
+    [finding] = errors_of(asked.stderr)
+    assert finding.id == "mkl-name-missing" and "older than the table's releases" in finding.title, flat(finding)
+    assert "threadpoolctl 2.2.0" in finding.fix[0]
+    fixed = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(rt)!r}).MKL_Get_Version_String"],
+                           capture_output=True, text=True)
+    assert fixed.returncode == 0, fixed.stderr

@@ -272,6 +272,7 @@ AFTER = {
     "meson-lc0-stray-mkl_rt-selects-mkl-path-cblas_sgemm_batch-1782": ("mkl-api-changed", "fix:several BLAS"),
     "linux-loader-libonemkl-so-0-not-found-under-nsight-compute-onemath-221": ("loader-cannot-find", "Nsight Compute"),
     # earlier sets, read after blind16
+    "py-threadpoolctl-mkl-get-version-string-undefined-81": ("mkl-name-missing", "fix:threadpoolctl 2.2.0"),
     "linux-link-kaldi-configure-static-mkl-missing-L-path-kaldi-4218": ("configure-blas-rejected", "fix:#4218"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's

@@ -131,7 +131,7 @@ def _families():
     # %1 is not a valid Win32 application" and dyld's "Reason: tried: '...' (mach-o file, but is an incompatible
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
-    return (binformat, runtime, windows, symver, mklflags, mklfiles, blacswrap, platforms, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, dlsym, jvm, mathhosts, meson,
+    return (binformat, runtime, windows, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, jvm, mathhosts, meson,
             pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gpuloader,
             onemath, vmlwarn, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
             valgrind, echoes)

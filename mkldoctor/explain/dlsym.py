@@ -32,9 +32,14 @@ SIGNATURES = (
               re.compile(r"could not load symbol \\?\"(?P<sym>[\w$.@]+)\\?\""), lambda m, _: NameNotFound("julia", m.group("sym"))),
     Signature("jna-error-looking-up", "dlsym", "rror looking up function",
               re.compile(r"Error looking up function '(?P<sym>[\w$.@]+)'"), lambda m, _: NameNotFound("jna", m.group("sym"))),
+    # Python's ctypes: an attribute of a CDLL that the library does not define (threadpoolctl#81: mkl_get_version_string
+    # asked of an MKL 2018-era libmkl_rt; threadpoolctl 2.2.0 asks for MKL_Get_Version_String)
+    Signature("ctypes-attribute-undefined", "dlsym", "ndefined",
+              re.compile(r"AttributeError: \S*libmkl_rt[\w.]*: undefined symbol: (?P<sym>[\w$.@]+)"),
+              lambda m, _: NameNotFound("ctypes", m.group("sym"))),
 )
 
-_HOSTS = {"julia": "Julia", "jna": "JNA (Java)"}
+_HOSTS = {"julia": "Julia", "jna": "JNA (Java)", "ctypes": "Python's ctypes"}
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -81,6 +86,12 @@ def _finding(event: NameNotFound) -> Finding:
                f"(Julia 1.8+; or MKL_jll = \"{bound}\" in [compat] of the package that calls it, the bound that was missing)",
                "find what holds MKL_jll back: ] status --outdated -m; a system image or a manifest built earlier pins it "
                "(rebuild it, or Pkg.update())")
+    elif event.host == "ctypes":
+        fix = (f"update the Python package that asks for it (its frame is above the error): one that looks {symbol} up "
+               "in whatever MKL the process has must not need names older releases lack (threadpoolctl 2.2.0 asks for "
+               "MKL_Get_Version_String, which every release exports, and takes a missing one as no version)",
+               f"or load {need}: the libmkl_rt the process finds first (LD_LIBRARY_PATH, or the older copy in /usr/local/lib "
+               "removed)")
     else:
         fix = (f"load {need}: the library the program opens (jna.library.path, java.library.path, PATH or LD_LIBRARY_PATH) "
                "must be that release's libmkl_rt",)
