@@ -224,3 +224,9 @@ def test_a_descriptor_set_by_code_that_calls_onemkls_dft_api():
     assert finding.fix[0].startswith("own code") and "number of transforms without the distances" in finding.fix[0]
     [package] = errors_of("ValueError: Internal error occurred: b'Intel MKL DFTI ERROR: Inconsistent configuration parameters'\n")
     assert package.fix[0].startswith("upgrade the package")
+
+
+def test_a_vars_sh_that_is_not_oneapis_stays_unrecognised():
+    assert [f.id for f in errors_of("/x/build/vars.sh: line 3: FOO: unbound variable\n")] == ["unrecognised-failure"]
+    [oneapi] = errors_of("/opt/intel/oneapi/mkl/2024.0/env/vars.sh: line 3: CPATH: unbound variable\n")
+    assert oneapi.id == "mkl-env-script-unbound" and "source" in oneapi.fix[0]

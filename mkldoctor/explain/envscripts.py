@@ -21,7 +21,8 @@ from mkldoctor.knowledge.recipes import q
 
 # the scripts that set MKL's environment: conda's activation hooks of MKL's packages (libblas_mkl_activate.sh,
 # mkl's own), oneAPI's setvars and each component's vars.sh, Parallel Studio's mklvars and compilervars
-_MKL_SCRIPT = re.compile(r"(?i)(?:^|[\\/])(?:[\w-]*mkl[\w-]*\.(?:sh|csh|bat)|setvars\.sh|vars\.sh|mklvars\.sh|compilervars\.sh)$")
+_MKL_SCRIPT = re.compile(r"(?i)(?:^|[\\/])(?:[\w-]*mkl[\w-]*\.(?:sh|csh|bat)|setvars\.sh|compilervars\.sh)$"
+                         r"|(?:oneapi|intel)\S*[\\/]vars\.sh$")  # a component's env/vars.sh under oneAPI's folder
 _MKL_VARIABLE = re.compile(r"^(?:MKL\w*|KMP_\w+|CONDA_MKL\w*)$")
 
 

@@ -25,7 +25,8 @@ class DeviceRefused:
 
 SIGNATURES = (
     Signature("onemath-device-not-supported", "onemath", "is not supported",
-              re.compile(r"\bone(?:MKL|Math): (?P<dev>.+?) is not supported\b"),
+              # a device's name (its vendor's, capitalised), not a feature's ("sycl::half", "this operation")
+              re.compile(r"\bone(?:MKL|Math): (?P<dev>[A-Z][^:]*?) is not supported\b"),
               lambda m, _: DeviceRefused(m.group("dev").strip()[:120], m.string.strip()[:300])),
 )
 
