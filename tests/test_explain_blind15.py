@@ -54,6 +54,10 @@ def test_an_mkl_activation_hook_under_set_u(tmp_path):
     fixed = subprocess.run(["bash", "-c", f"set -u; set +u; source {hook}; set -u; echo activated"], capture_output=True,
                            text=True, env=env)
     assert fixed.returncode == 0 and "activated" in fixed.stdout, fixed.stderr
+    given = finding.fix[1].split("first: ", 1)[1].split(" (", 1)[0]  # export MKL_INTERFACE_LAYER=${MKL_INTERFACE_LAYER-}
+    second = subprocess.run(["bash", "-c", f"set -u; {given}; source {hook}; echo activated"], capture_output=True,
+                            text=True, env=env)
+    assert second.returncode == 0 and "activated" in second.stdout, (given, second.stderr)
     # an unset variable in a script that is not MKL's is no MKL finding, and still an error
     other = subprocess.run(["bash", "-c", "set -u; echo $NOT_SET_HERE"], capture_output=True, text=True, env=env)
     assert [f.id for f in errors_of(other.stderr.replace("bash: ", "/x/build.sh: line 3: ", 1))] == ["unrecognised-failure"]
