@@ -1,0 +1,197 @@
+"""Symbol lookup errors at run time (``FILE: undefined symbol: S``, as the loader or a host prints them): which
+library lacks the name, and why: an OpenMP runtime not loaded, a BLAS routine no library of the process defines
+(:mod:`blasnames`), one of MKL's internal names or oneMKL's C++ names (:mod:`prebuilt`, :mod:`syclnames`), a release
+older than the export table or one that dropped the name, a conda base environment's MKL first. :mod:`hosts` reads
+the lines; this module explains them."""
+
+from __future__ import annotations
+
+import os
+
+from mkldoctor.findings import Finding
+from mkldoctor.binary.dynamic import read_dynamic
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.wording import MAX_LISTED, q
+from mkldoctor.inventory.install import label
+from mkldoctor.knowledge import facts as knowledge
+from mkldoctor.knowledge import exports, recipes
+from mkldoctor.knowledge.places import conda_env_of, is_conda, release_in
+from mkldoctor.verdicts import missing_symbol
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.origin import there
+from mkldoctor.explain import blasnames, prebuilt, syclnames
+from mkldoctor.explain.hosts import SymbolLookupError, ldd_target
+from mkldoctor.explain.scope import claims_lookup
+
+
+def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
+    out = []
+
+    errors = [e for e in events.of(SymbolLookupError) if not claims_lookup(e)]  # an MKL layer that sees no other: scope's
+    omp = [e for e in errors if knowledge.is_openmp_symbol(e.symbol)]
+    other = [e for e in errors if e not in omp]
+    if omp:
+        out.append(_openmp_not_loaded(omp, ctx))
+    for event in other:
+        hits = ctx.hits([event.symbol])[event.symbol]
+        told = (blasnames.missing(event, ctx) if not hits and blasnames.is_blas_name(event.symbol)  # no BLAS in the process
+                else prebuilt.at_run_time(event, ctx) or syclnames.at_run_time(event))  # MKL's internals; oneMKL's C++
+        if told is not None:
+            out.append(told)
+            continue
+        evidence = [f"{event.binary}: {event.library} needs {event.symbol}"]
+        evidence += [f"defined by {label(h.install)}: {h.where}" for h in hits[:MAX_LISTED]]
+        lib_install = ctx.install_of(event.library)
+        if lib_install is not None:
+            evidence.append(f"{event.library} is part of {label(lib_install)}")
+        release = release_in(event.library) if lib_install is None else None
+        if release and missing_symbol.before_table(release):
+            out.append(_older_release(event, release, evidence))
+            continue
+        shadowing = _base_for_env(event.library, ctx.environments())
+        if shadowing is not None and lib_install is None:
+            out.append(_base_environment(event, *shadowing, evidence))
+            continue
+        title = f"symbol lookup error: {event.symbol} is not in the libraries that were loaded"
+        fix = ["load the libraries of one MKL copy only: check LD_LIBRARY_PATH and ldd for a mix of versions",
+               f"ldd {q(ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'"]
+        why = ("The program was linked against one copy of a library, and at run time the loader found another that lacks the symbol "
+               "(mixed MKL versions, or a layer loaded without the library it calls).")
+        stopped = missing_symbol.gone(event.symbol)
+        newer = [i for i in ctx.installs if stopped and stopped.covers(i.version) and all(h.install is not i for h in hits)]
+        if stopped is not None and (newer or not ctx.installs) and lib_install is None:
+            built = _built_against(event.library) if ctx.local else []
+            evidence.append(f"{stopped.sentence()} (mkldoctor's table of every release's exports, {missing_symbol.span_of_releases()})")
+            evidence += built
+            evidence += [f"this machine has {label(i)}: a release without {event.symbol}" for i in newer[:MAX_LISTED]]
+            title = (f"{event.symbol} was exported up to MKL {stopped.last} and is gone since {stopped.gone_since}"
+                     + (f"; this machine has {newer[0].version}" if newer else "") + ": the program needs an older MKL")
+            why = (f"The program was built against an MKL that exported {event.symbol}; the MKL the loader found is "
+                   f"{stopped.gone_since} or newer, which no longer exports it, so the first call to it fails.")
+            older = [h.install for h in hits if h.install.lib_dirs]
+            if older:
+                best = missing_symbol.newest_first([missing_symbol.Holder(i, (), label(i)) for i in older])[0].install
+                fix = [f"run it with {label(best)}, which still exports {event.symbol}: "
+                       f"export LD_LIBRARY_PATH={q(best.lib_dirs[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"]
+                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
+            else:
+                fix = missing_symbol.gone_fix(stopped, static=False)
+            conda = [env for env in ctx.environments() if is_conda(env)]
+            if conda and not older:  # the log's program runs in a conda environment: pin its mkl there
+                version = exports.release(stopped.last).mkl if exports.release(stopped.last) else stopped.last
+                fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))} -p {q(conda[0])}"
+                       f"   # the last release that exports {event.symbol}; conda's solver took a newer one"]
+                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
+        elif lib_install is not None and missing_symbol.before_table(lib_install.version):
+            evidence.append(missing_symbol.before_table_sentence(lib_install.version, event.symbol))
+        elif stopped is None and missing_symbol.ever_exported(event.symbol) is False and not hits and event.symbol.lower().startswith("mkl_"):
+            evidence.append(f"no MKL release from {missing_symbol.span_of_releases()} exports {event.symbol} "
+                            "(mkldoctor's table of every release's exports): the cause is not MKL's version")
+        out.append(Finding("runtime-symbol-missing", "error", title, tuple(evidence), tuple(fix), why))
+    return out
+
+
+def _older_release(event: SymbolLookupError, release: str, evidence: list[str]) -> Finding:
+    """A library of an MKL older than the export table (its folder says so) lacks a name the program needs: an old MKL
+    came first on the loader's path."""
+    folder = os.path.dirname(event.library)
+    evidence = evidence + [f"{os.path.basename(event.library)} is from MKL {release}, by its folder's name ({folder})"]
+    found = exports.history(event.symbol)
+    if found is not None:
+        evidence.append(f"{event.symbol} is exported by MKL {found.overall.first} to {found.overall.last} "
+                        f"(mkldoctor's table of every release's exports, {missing_symbol.span_of_releases()})")
+    evidence.append(missing_symbol.before_table_sentence(release, event.symbol) + "; the log says it does not")
+    return Finding(
+        "runtime-symbol-missing", "error",
+        f"{os.path.basename(event.library)} is from MKL {release}, older than the MKL the program was built for: it lacks {event.symbol}",
+        tuple(evidence),
+        (f"load the program's own MKL, not the one in {folder}: take that folder off LD_LIBRARY_PATH, or put the program's MKL "
+         "(its environment's lib folder) before it; on a cluster, unload the module that sets it",
+         there("echo $LD_LIBRARY_PATH | tr : '\\n'", "the folders the loader tries first, in order"),
+         f"ldd {q(ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'   # where the program runs: every MKL library from one folder"),
+        "The program, or a library it loads, was built against a newer MKL than this one; the loader took this older MKL's "
+        "library because its folder came first (LD_LIBRARY_PATH set by a module or a system install), and an older release "
+        "lacks names that newer ones have.",
+    )
+
+
+def _base_for_env(library: str, environments: list[str]) -> tuple[str, str] | None:
+    """(base, env) when ``library`` is in a conda installation's own ``lib`` (its base environment) while the log's
+    program runs in one of that installation's environments (``<base>/envs/<name>``): the base's copy was loaded."""
+    folder = os.path.dirname(library)
+    base = os.path.dirname(folder)
+    if os.path.basename(folder) != "lib" or not is_conda(base):
+        return None
+    env = next((e for e in environments if os.path.dirname(e) == os.path.join(base, "envs")), None)
+    return (base, env) if env else None
+
+
+def _base_environment(event: SymbolLookupError, base: str, env: str, evidence: list[str]) -> Finding:
+    """A module of a conda environment that loaded the base environment's MKL (its ``lib`` earlier on the loader's path):
+    the base's release is not the one the environment's packages were built against."""
+    name = os.path.basename(event.library)
+    evidence = evidence + [f"the program runs in the conda environment {env}, and {name} was loaded from {base}/lib: the base "
+                           "environment's MKL, not the environment's own"]
+    return Finding(
+        "runtime-symbol-missing", "error",
+        f"the conda base environment's {name} ({base}/lib) was loaded for the environment {os.path.basename(env)}: "
+        f"it lacks {event.symbol}",
+        tuple(evidence),
+        (f"take {base}/lib off LD_LIBRARY_PATH (a login script or an old installer's line puts it there), so that "
+         f"{env}/lib's MKL, the one its packages were built against, is loaded",
+         f"or bring the base environment's mkl to the environment's release: conda list -p {q(env)} mkl, then "
+         "conda install -n base mkl=<that release>",
+         there("echo $LD_LIBRARY_PATH | tr : '\\n'", "the folders the loader tries first, in order")),
+        "The loader takes LD_LIBRARY_PATH's folders before a module's run path: a conda installation's own lib on it serves "
+        "every environment of that installation with the base environment's libraries, whose MKL release may lack names "
+        "the environment's packages call.",
+        (f"conda list -n base mkl; conda list -p {q(env)} mkl   # the two releases",),
+    )
+
+
+def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
+    """OpenMP symbols the loader could not resolve: a threading layer loaded without Intel's OpenMP runtime."""
+    event = omp[0]
+    if os.path.basename(event.library).startswith("libmkl_gnu_thread"):  # GCC's runtime, not Intel's
+        from mkldoctor.explain.gomp import gnu_layer_without_libgomp
+        return gnu_layer_without_libgomp(omp, f"ldd {q(ldd_target(event.binary, event.library))} | grep -E 'gomp|mkl'")
+    places = ctx.iomp5_places()
+    evidence = [f"{event.binary}: {e.library} needs {e.symbol}" for e in omp[:MAX_LISTED]]
+    info = read_dynamic(event.library) if ctx.local and os.path.isfile(event.library) else None
+    if info is not None:
+        evidence.append(f"{os.path.basename(event.library)} needs (DT_NEEDED): {', '.join(info.needed) or 'nothing'}: no OpenMP runtime among them")
+    evidence += [f"libiomp5 is in {p}" for p in places]
+    fix = []
+    if places:
+        fix.append(f"link it: -L{q(places[0])} -liomp5, and at run time: export LD_LIBRARY_PATH={q(places[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+        fix.append(f"or for this run only: LD_PRELOAD={q(os.path.join(places[0], 'libiomp5.so'))}")
+    else:
+        conda = conda_env_of(event.library)
+        if conda:  # mkl's own OpenMP package is missing from the environment, or is of another release after a partial update
+            fix.append(f"in the log's conda environment: {recipes.conda_install('intel-openmp')} -p {q(conda)}   # mkl's OpenMP "
+                       f"runtime; a partial update can leave mkl without a matching one: conda update --all -p {q(conda)} (or "
+                       "mamba) brings every package to one consistent solve; an LD_LIBRARY_PATH that names another MKL "
+                       "(a oneAPI setvars.sh sourced in the same shell) loads that MKL's layers first: unset it")
+        fix.append(("or " if conda else "") + f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
+    fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
+    return Finding(
+        "openmp-runtime-missing", "error", f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)",
+        tuple(evidence), tuple(fix),
+        "mkl_intel_thread calls Intel's OpenMP runtime but does not list it as a dependency; nothing loaded libiomp5, "
+        "so the first OpenMP call fails when it is resolved.",
+        (f"ldd {q(ldd_target(event.binary, event.library))} | grep -E 'iomp5|mkl'",),
+    )
+
+
+def _built_against(path: str) -> list[str]:
+    """The MKL release a binary was linked against, from the sonames it needs (the export table's sonames)."""
+
+    info = read_dynamic(path) if os.path.isfile(path) else None
+    out = []
+    for soname in (info.needed if info else ()):
+        if soname.startswith("libmkl_"):
+            releases = exports.releases_with_soname(soname)
+            if releases:
+                span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
+                out.append(f"{os.path.basename(path)} was linked against {soname}, the soname of MKL {span}")
+    return out
