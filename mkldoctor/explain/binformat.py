@@ -296,11 +296,11 @@ def _linux_fix(event: WrongFormat, name: str, path: str, kind: str, mkl: bool) -
         return f"{who} {name}: the file is empty or cut short", ["an interrupted download or copy, or a full disk: " + reinstall]
     if event.linker:
         return (f"{who} {name}: it is not a library for this target ({event.have})",
-                [f"see what {name} is (file {path}): a library of another processor or word size (a lib/ia32 folder in a 64-bit "
+                [f"see what {name} is (file {q(path)}): a library of another processor or word size (a lib/ia32 folder in a 64-bit "
                  "link), another platform's build (.dylib, .lib), or no library (a text file, a git-lfs pointer): link the "
                  "x86-64 one" + (" (MKL: lib/intel64; oneAPI 2024 and newer: lib)" if mkl else ""), reinstall])
     return (f"{who} {name}: it is {kind or 'not a library for this processor'}",
-            [f"see what {name} is: file {path}; head -c 200 {path}: a git-lfs pointer ('version https://git-lfs...': run git "
+            [f"see what {name} is: file {q(path)}; head -c 200 {q(path)}: a git-lfs pointer ('version https://git-lfs...': run git "
              "lfs pull), an HTML page or text from a failed download, a macOS (Mach-O) or Windows (PE) build copied in, or a "
              "build for another processor", reinstall + " from the package built for this platform"])
 

@@ -16,6 +16,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.hosts import SymbolLookupError
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports
+from mkldoctor.knowledge.recipes import q
 
 
 def _bare(m: re.Match, _):
@@ -62,5 +63,5 @@ def missing(event, ctx: Context) -> Finding:
         tuple(evidence), tuple(fix),
         "A shared library may leave its BLAS calls unresolved at link time, for the process to provide; when nothing "
         "loaded before it exports those names (with the LP64 spelling it uses), the loader stops at the first call.",
-        (f"ldd {event.library or '<the library>'} | grep -iE 'blas|lapack|mkl'   # none: it carries no BLAS of its own",),
+        (f"ldd {q(event.library) if event.library else '<the library>'} | grep -iE 'blas|lapack|mkl'   # none: it carries no BLAS of its own",),
     )
