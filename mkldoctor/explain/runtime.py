@@ -146,16 +146,14 @@ def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
     if event.library.endswith(".dll"):
         return ("find every copy the process can load: where /r <the environment's folder> libiomp5md.dll (conda: "
                 "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
-                *(f"a release known to do it: if {r.check} says {r.release} ({r.what}; fixed in {r.fixed_in}, {r.source}): "
-                  f"{r.pin}" for r in broken.known("openmp-duplicate", "windows")),
+                *(r.advice for r in broken.known("openmp-duplicate", "windows")),
                 "keep one: remove or rename the copy a package ships for itself, so that the environment's serves all, or do not "
                 "mix pip wheels that bundle their own runtime with conda's intel-openmp")
     if event.library.endswith(".dylib") or event.already.endswith(".dylib"):
         return ("Intel's runtime (conda's intel-openmp, under MKL) and LLVM's libomp (PyTorch's, Homebrew's) are both loaded: "
                 "use packages built on one runtime (conda's nomkl variants with libomp, or an environment without conda's MKL)",
                 "find which packages bring each: DYLD_PRINT_LIBRARIES=1 python -c 'import numpy, torch' 2>&1 | grep omp",
-                *(f"a release known to do it: if {r.check} says {r.release} ({r.what}; fixed in {r.fixed_in}, {r.source}): "
-                  f"{r.pin}" for r in broken.known("openmp-duplicate", "macos")))
+                *(r.advice for r in broken.known("openmp-duplicate", "macos")))
     return ("link exactly one OpenMP runtime: with MKL's intel_thread only libiomp5 (drop -lgomp/-fopenmp), with gnu_thread only libgomp",
             "with libmkl_rt: export MKL_THREADING_LAYER=GNU when the program already uses libgomp")
 
@@ -173,7 +171,7 @@ def _assertion(event: OmpAssertion) -> Finding:
         evidence.append("z_Linux_util.cpp is the runtime's code for the process itself (threads, signals, fork): its assertion "
                         "there is most often a child process forked after the parent started OpenMP's threads (multiprocessing, "
                         "a server's workers, a data loader's)")
-    fix = [*(f"a release known to do it: if {r.check} says {r.release} ({r.what}; {r.source}): {r.pin}" for r in known if fork),
+    fix = [*(r.advice for r in known if fork),
            "export KMP_INIT_AT_FORK=FALSE   # the runtime does not re-initialise itself in a forked child (Intel's workaround)",
            "or start child processes fresh rather than forked: multiprocessing.set_start_method('spawn') (or 'forkserver')",
            "or another build of Intel's OpenMP runtime (conda's intel-openmp, the oneAPI runtime) than the one that asserts"]

@@ -27,6 +27,12 @@ class BrokenRelease:
         return f"{self.channel} show {self.package}" if self.channel == "pip" else f"conda list {self.package}"
 
     @property
+    def advice(self) -> str:
+        """The fix line that names it: the check that tells, what it does, where it was fixed and who said so, the pin."""
+        fixed = f"fixed in {self.fixed_in}, " if self.fixed_in else ""
+        return f"a release known to do it: if {self.check} says {self.release} ({self.what}; {fixed}{self.source}): {self.pin}"
+
+    @property
     def pin(self) -> str:
         spec = f'"{self.package}!={self.release}.*"'
         return f"python -m pip install {spec}" if self.channel == "pip" else f"conda install {spec}"
