@@ -71,12 +71,13 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                                                                  if params[0] == "NUMBER_OF_TRANSFORMS" else ""))
     # PyTorch's "MKL FFT error": an input with nothing to transform reached MKL (pytorch#117252: no dimensions, fixed by
     # PR #117368; #174984: an empty batch, PR #190483; the same on XPU, torch-xpu-ops PR #5004)
-    if re.search(r"MKL FFT error|torch\.fft|xpu", " ".join(e.line for e in said)) or params == ["NUMBER_OF_TRANSFORMS"]:
+    said_text = " ".join(e.line for e in said)
+    if re.search(r"MKL FFT error|torch\.fft|xpu", said_text) or params == ["NUMBER_OF_TRANSFORMS"]:
         evidence.append("PyTorch's FFT refused this way for an input with nothing to transform: an empty batch (a size-0 "
                         "dimension: zero transforms) or an empty list of dimensions, which its releases after the fixes "
                         "(pytorch PR #117368, #190483) return without calling MKL")
     # oneMKL's SYCL DFT API (oneMath's backends throw oneapi::mkl::exception with DFTI's words): the caller's code set it
-    own = re.search(r"oneapi::mkl::exception|DftiCommitDescriptor failed|dft/backends/", " ".join(e.line for e in said)) is not None
+    own = re.search(r"oneapi::mkl::exception|DftiCommitDescriptor failed|dft/backends/", said_text) is not None
     if own:
         evidence.append("the descriptor was set by code that calls oneMKL's DFT API itself (the oneapi::mkl exception of its "
                         "commit): that code's settings are what this release refuses")

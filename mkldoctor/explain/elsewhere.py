@@ -17,8 +17,7 @@ from mkldoctor.explain.linker import skipped_advice
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports, folders, layout, places, platforms, recipes
-from mkldoctor.knowledge import facts as knowledge_facts
+from mkldoctor.knowledge import exports, facts, folders, layout, places, platforms, recipes
 from mkldoctor.knowledge.history import version_key
 
 LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -98,7 +97,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                        "LD_LIBRARY_PATH")
     installs = _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
     # the year's oneMKL is the whole answer, and MKL-ML missing from a package Python imports: it comes first
-    if platforms.sycl_release(soname) or (knowledge_facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)):
+    if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)):
         fix[:0], installs = installs, []
     fix += installs + (stale_fix(stale) if ipython else [])
     return Finding(
@@ -224,8 +223,8 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     if base.startswith("libiomp5"):
         return [f"if it is not installed: install Intel's OpenMP runtime, {ctx.recipe_ref('openmp')}; then put its folder on "
                 "LD_LIBRARY_PATH"]
-    if knowledge_facts.is_mklml(base):  # pytorch/pytorch#18836: a wheel built from source without MKL-DNN's MKL-ML
-        return [f"{soname} is {knowledge_facts.MKLML}: a package built from source carries it only if its install step "
+    if facts.is_mklml(base):  # pytorch/pytorch#18836: a wheel built from source without MKL-DNN's MKL-ML
+        return [f"{soname} is {facts.MKLML}: a package built from source carries it only if its install step "
                 "copied it beside its own libraries (torch/lib, paddle's libs); copy it and libiomp5.so from the build tree's "
                 "mklml_lnx_*/lib there, or put that folder on LD_LIBRARY_PATH"]
     if not base.startswith("libmkl_"):

@@ -258,7 +258,7 @@ def _runtime_mismatch(event: MsvcRuntimeMismatch, commands: list[MsvcLinkCommand
     static_mkl = [lib for c in commands for lib in c.libs if _mkl_family(lib) and not lib.lower().endswith("_dll.lib")]
     evidence = [event.line, f"{event.value} is the C runtime one object was compiled for (MT: /MT, the static runtime; MD: "
                 f"/MD, the DLL runtime) and {event.other} another's: MSVC links one C runtime per program"]
-    if mkl or static_mkl:
+    if mkl:
         evidence.append("with MKL this is its static libraries (mkl_core.lib, mkl_intel_lp64.lib...) in a build of /MD "
                         "code: link MKL's DLL import libraries instead" + (f" (the link names {more(static_mkl, 3)})" if static_mkl else ""))
     fix = ["link MKL dynamically: mkl_rt.lib (the single DLL, mkl_rt.N.dll at run time), or the _dll import libraries "
@@ -268,7 +268,7 @@ def _runtime_mismatch(event: MsvcRuntimeMismatch, commands: list[MsvcLinkCommand
     return Finding(
         "msvc-runtime-mismatch", "error",
         f"MSVC: objects built for two C runtimes in one link ({event.value} and {event.other})"
-        + (": MKL's static libraries in a /MD build, most often" if mkl or static_mkl else ""),
+        + (": MKL's static libraries in a /MD build, most often" if mkl else ""),
         tuple(evidence), tuple(fix),
         "Each object records the C runtime it was compiled for (/MT, /MTd, /MD, /MDd); link.exe refuses to mix them "
         "(LNK2038). A static library built with /MT cannot join a /MD program.",

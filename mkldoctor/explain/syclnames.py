@@ -64,7 +64,7 @@ def runtime_names(symbols: list[str], by_symbol) -> list[str]:
         os.path.basename(e.referenced_from or "").startswith("libmkl_sycl") for e in by_symbol[s])]
 
 
-def runtime_too_old(ctx, symbols: list[str], by_symbol) -> Finding:
+def runtime_too_old(symbols: list[str], by_symbol) -> Finding:
     """spack/spack PR #47264: MKL 2025.0's libmkl_sycl_* linked by the oneAPI 2024.2 compiler, whose libsycl lacks them."""
     users = sorted({e.referenced_from for s in symbols for e in by_symbol[s] if e.referenced_from})
     release = next((m.group(1) for u in users for m in [re.search(r"/mkl/(20\d\d(?:\.\d+)*)/", u)] if m), None)

@@ -89,7 +89,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     runtime = syclnames.runtime_names(groups["other"], by_symbol)
     if runtime:  # the SYCL runtime's names that oneMKL's SYCL libraries need: a compiler older than the MKL
         groups["other"] = [s for s in groups["other"] if s not in runtime]
-        out.append(syclnames.runtime_too_old(ctx, runtime, by_symbol))
+        out.append(syclnames.runtime_too_old(runtime, by_symbol))
     sycl = [s for s in groups["other"] if s.startswith("oneapi::mkl::")]
     if sycl:  # oneMKL's SYCL (C++) API: libraries of their own, which MKL's C link lines do not name
         groups["other"] = [s for s in groups["other"] if s not in sycl]
