@@ -42,7 +42,7 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
         missing = [e for e in missing if e not in system]
     first = [libc.finding(system, events)] if system else []
     seen: set[str] = set()
-    dirs: dict[int, tuple[str, ...]] = {}  # each command's -L folders, as the log shows them
+    commands: dict[int, LinkCommand | None] = {}  # each group's command (its -L folders as the log shows them)
     groups: OrderedDict[tuple, list[tuple[MissingLibrary, SearchResult | None, str]]] = OrderedDict()
     for event in missing:
         key_name = event.path or event.name
@@ -72,13 +72,13 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                 result.preface.append("the link command line is not in the log: only the default folders were searched")
             cause = _library_cause(ctx, name, static)
         groups.setdefault((cause, id(command), static), []).append((event, result, name))
-        dirs.setdefault(id(command), command.lib_dirs if command is not None else ())
+        commands.setdefault(id(command), command)
     out = []
     for (cause, key, static), items in groups.items():
+        command = commands[key]
         if not ctx.local and all(event.linker != "rustc" and not event.path for event, _, _ in items):
             from mkldoctor.explain import elsewhere  # another machine's search: what the log shows
 
-            command = _command_for(ctx, items[0][2], None)
             names = [name for _, _, name in items]
             skipped = [e for e in events.of(SkippedIncompatible) if e.name in names]
             found = replace(elsewhere.library(ctx, names, command, static, skipped, cargo_download(ctx, items, _crates(events)),
@@ -86,7 +86,7 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                             locations=ctx.located([e for e, _, _ in items], "cannot find"))
             out.append(replace(found, id="library-incompatible") if skipped else _cluster(found, names, command))
             continue
-        finding = _library_finding(ctx, cause, static, items, _crates(events), dirs.get(key, ()))
+        finding = _library_finding(ctx, cause, static, items, _crates(events), command.lib_dirs if command is not None else ())
         skipped = [e for e in events.of(SkippedIncompatible) if e.name in {name for _, _, name in items}]
         if skipped:  # the search found a file ld cannot use: that, not a missing copy, is the cause
             said, changes = skipped_advice(skipped)
@@ -96,7 +96,6 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                               explanation="ld looks at each -L folder in turn and skips a library built for another "
                               "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
                               recipes=())
-        command = _command_for(ctx, items[0][2], items[0][0].path)
         out.append(_cluster(finding, [name for _, _, name in items], command) if not skipped else finding)
     return first + out
 
