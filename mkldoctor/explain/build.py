@@ -8,6 +8,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from mkldoctor.explain import fftwheaders
 from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature, Unrecognised
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import layout
@@ -60,7 +61,7 @@ def _header(m: re.Match, before) -> HeaderMissing | Unrecognised:
     name = m.group("h")
     if not (_MKL_HEADER.match(os.path.basename(name)) or name.startswith("oneapi/mkl")):
         # FFTW's headers are fftwheaders' (MKL ships them apart); any other stays an error of its own
-        return NOT_MINE if os.path.basename(name).startswith(("fftw", "rfftw")) else Unrecognised(m.string.strip())
+        return NOT_MINE if fftwheaders.HEADER.fullmatch(os.path.basename(name)) else Unrecognised(m.string.strip())
     includes, defines = _compile_flags(before)
     return HeaderMissing(name, m.group("src") or "", includes, defines)
 

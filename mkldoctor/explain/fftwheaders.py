@@ -17,6 +17,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 
 _HEADER = r"(?P<h>(?:r?fftw3?(?:-mpi)?(?:_mkl)?(?:_f77)?)\.(?:h|f|f03))"
+HEADER = re.compile(_HEADER)  # FFTW's header names, for other readers of a missing header (build's)
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,12 +91,13 @@ def _cmake_code(m: re.Match, before) -> CMakeCodeFailed | object:
     return CMakeCodeFailed(header.group("where"), header.group("cmd"), m.string.strip())
 
 
+_UNKNOWN_SUBCOMMAND = re.compile(r"does not recognize sub-command (?P<sub>\w+)")  # a command newer than this CMake
 SIGNATURES = (
     Signature("tool-mkl-code-crashed", "toolcrash", "Error", _EXCEPTION, _event),
     # "CMake Error at .../MKLConfig.cmake:456 (list):" then "list does not recognize sub-command PREPEND" (a CMake older
     # than the file needs: list(PREPEND) is CMake 3.15's); "... FindMKL.cmake:195 (IF):" then "Unknown arguments specified"
     # (a variable the finder expects unset: IF(UNIX AND ${USE_STATIC_MKL}))
-    Signature("cmake-mkl-code-subcommand", "toolcrash", "sub-command", re.compile(r"does not recognize sub-command (?P<sub>\w+)"),
+    Signature("cmake-mkl-code-subcommand", "toolcrash", "sub-command", _UNKNOWN_SUBCOMMAND,
               _cmake_code),
     Signature("cmake-mkl-code-arguments", "toolcrash", "Unknown arguments", re.compile(r"^\s*Unknown arguments specified"),
               _cmake_code),
@@ -118,7 +119,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 def _cmake_finding(e: CMakeCodeFailed) -> Finding:
     name = e.file.replace("\\", "/").rsplit("/", 1)[-1].split(":")[0]
     intel = name == "MKLConfig.cmake"
-    old_cmake = "does not recognize sub-command" in e.detail
+    old_cmake = _UNKNOWN_SUBCOMMAND.search(e.detail) is not None
     blas = not re.search(r"(?i)mkl", name)  # a project's own BLAS module: the variable FindBLAS reads and does not set
     fix = ([f"a newer CMake (list(PREPEND), list(TRANSFORM) and the like are CMake 3.15's and later): "
             f"{recipes.pip_install('-U', 'cmake')}, or the distribution's newer cmake package",
