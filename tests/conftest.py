@@ -272,6 +272,33 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
             terminalreporter.write_line(line)
 
 
+# -- tests that need the machine to themselves ---------------------------------------------
+
+
+def pytest_addoption(parser):
+    parser.addoption("--alone", choices=("all", "exclude", "only"), default="all",
+                     help="the tests marked alone (they measure CPU time a parallel worker would take): "
+                          "run them with the others (all), leave them out (exclude) or run only them (only); "
+                          "dev/test runs the others in parallel, then these in one process")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "alone: asserts what only a machine with nothing else running shows "
+                                       "(a CPU quota's throttling); see --alone")
+
+
+def pytest_collection_modifyitems(config, items):
+    choice = config.getoption("--alone")
+    if choice == "all":
+        return
+    keep = choice == "only"
+    selected = [item for item in items if (item.get_closest_marker("alone") is not None) == keep]
+    deselected = [item for item in items if (item.get_closest_marker("alone") is not None) != keep]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
 # -- CI must not skip what needs fixtures --------------------------------------------------
 
 

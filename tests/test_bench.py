@@ -382,6 +382,7 @@ def test_plan_times_what_a_program_ships_with(mkl):
 
 
 @pytest.mark.mkl
+@pytest.mark.alone  # two threads in a one-CPU quota are throttled only if nothing else holds the other CPU
 def test_cpus_1_times_the_default_threads_in_a_real_quota(mkl, cache):
     """bench --cpus 1 makes a one-CPU cgroup; the intel layer runs MKL's own count and is throttled."""
     from cgroup_quota import physical_cores

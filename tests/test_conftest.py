@@ -1,5 +1,6 @@
 """The suite's own rules (tests/conftest.py), on a real pytest run: what a test checked another way is
-said at the end of the run without failing it, and MKLDOCTOR_NO_SKIP=1 fails a run that skipped."""
+said at the end of the run without failing it, MKLDOCTOR_NO_SKIP=1 fails a run that skipped, and --alone
+chooses the tests that need the machine to themselves."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ def test_says(say):
     say("compared another way")
 
 def test_plain():
+    pass
+
+@pytest.mark.alone
+def test_measures():
     pass
 
 def test_skips():
@@ -40,7 +45,7 @@ def test_what_a_test_said_is_shown_and_is_no_failure(tmp_path):
     lines = done.stdout.splitlines()
     header = next(i for i, line in enumerate(lines) if "said by the tests" in line)
     assert lines[header + 1] == "test_x.py::test_says: compared another way"
-    assert "3 passed" in done.stdout
+    assert "4 passed" in done.stdout
 
 
 def test_a_skip_fails_the_run_under_no_skip(tmp_path):
@@ -59,3 +64,16 @@ def test_both_hold_under_pytest_xdist(tmp_path):
     done = pytest_run(tmp_path, "-n", "2", SKIP_ONE="1", MKLDOCTOR_NO_SKIP="1")
     assert done.returncode == 1
     assert "MKLDOCTOR_NO_SKIP is set and 1 test(s) were skipped: failing the run" in done.stdout
+
+
+def test_alone_chooses_the_marked_tests_or_the_others(tmp_path):
+    """dev/test runs the others in parallel with --alone exclude, then the marked ones with --alone only; without
+    the option all run. A run that chose none exits 5, which dev/test reads as nothing to do."""
+    done = pytest_run(tmp_path, "-n", "2", "--alone", "exclude", "-W", "error::pytest.PytestUnknownMarkWarning")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.splitlines()[-1].startswith("3 passed in")  # xdist's workers deselect: no count here
+    done = pytest_run(tmp_path, "--alone", "only", "-W", "error::pytest.PytestUnknownMarkWarning")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed, 3 deselected" in done.stdout
+    assert "4 passed" in pytest_run(tmp_path).stdout
+    assert pytest_run(tmp_path, "--alone", "only", "-k", "plain").returncode == 5
