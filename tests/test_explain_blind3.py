@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -274,6 +274,27 @@ AFTER = {
     # earlier sets, read after blind16
     "py-threadpoolctl-mkl-get-version-string-undefined-81": ("mkl-name-missing", "fix:threadpoolctl 2.2.0"),
     "linux-link-kaldi-configure-static-mkl-missing-L-path-kaldi-4218": ("configure-blas-rejected", "fix:#4218"),
+    # blind17
+    "macos-libiomp5-rpath-matlab-makeinc-finufft-157": ("macos-library-not-loaded", "fix:-name 'libiomp5.dylib'"),
+    "macos-applesilicon-no-mkl-osx-arm64-env-tbpmonty-95": ("mkl-not-for-this-platform", "fix:CONDA_SUBDIR=osx-64"),
+    "windows-pyinstaller-gohlke-numpy-mkl-libiomp5md-not-found-620": ("bundle-mkl-dll-not-found", "fix:--add-binary"),
+    "windows-opencv-mkl-root-dir-wrong-level-9954": ("cmake-blas-not-found", "fix:include/ holds mkl.h"),
+    "py-scipy-mkl-complex-abi-segfault-3193": ("mkl-crash", "fix:mkl_gf_lp64"),
+    "py-scipy-mkl-blas-openblas-lapack-mix-5341": ("blas-lapack-mixed", "fix:site.cfg"),
+    "julia-arrayfire-mkl-avx2-undef-mkl-sparse-2912": ("mkl-core-not-visible", "fix:libmkl_sequential"),
+    "linux-link-mklml-iomp5-multiple-definition-omp-pytorch-22294": ("openmp-linked-twice", "fix:drop -liomp5"),
+    "configure-kaldi-mkl-libdir-not-found-no-mkl-installed-pykaldi-303": ("mkl-finder-failed", "fix:install_mkl.sh"),
+    "cmake-arrayfire-find-package-mkl-2023.1-rejects-2024-config-3539": ("mklconfig-version-rejected", "fix:find_package(MKL 2024.0)"),
+    "cmake-superlu-dist-tpl-blas-mkl-ignored-picks-system-libblas-42": ("cmake-blas-check-failed", "fix:CMakeError.log"),
+    "linux-link-spack-hpl-static-mkl-core-before-sequential-7279": ("mkl-static-order", "fix:--start-group"),
+    "cmake-macaulay2-mkl-headers-conflicting-dgesv-declaration-3372": ("blas-prototype-clash", "fix:_MKL_LAPACK_H_"),
+    "cmake-relion-mklfft-fftw3h-not-found-mkl-include-fftw-missing-441": ("fftw-header-not-found", "fix:include/fftw"),
+    "mkl-runtime-blacs-intelmpi-with-openmpi-segfault-sparc-182": ("program-crashed", "fix:-lmkl_blacs_openmpi_lp64"),
+    "loader-libmkldnn-undefined-cblas_sgemm_alloc-old-mkl-mdr-19": ("runtime-symbol-missing", "fix:mkl=2020.4"),
+    "loader-scs-3.3.0-wheel-missing-mkl-kernels-openspiel-pr-1603": ("mkl-cannot-load-kernels", "fix:a release of scs"),
+    "mkl-runtime-vml-threader-segfault-mkl2020.4-pytorch2.1-elastic-ml-cpp-2617": ("mkl-crash", "fix:update the bundled MKL"),
+    "mkl-runtime-dfti-invalid-config-over-2pow24-ctypes-createdescriptor-pycbc-4395": ("mkl-dfti-error", "fix:c_long"),
+    "linux-loader-mkl-fftw-symbol-interposition-rtld-global-segfault-pycbc-4052": ("mkl-fftw-names-interposed", "fix:RTLD_DEEPBIND"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

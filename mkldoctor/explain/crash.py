@@ -27,6 +27,7 @@ from mkldoctor.knowledge import layout
 class Crash:
     line: str
     frames: tuple[str, ...] = ()  # the lines after it: a backtrace, when the program printed one
+    before: tuple[str, ...] = ()  # the few lines before it: the call that crashed, in a session's paste
     wants: int = field(default=20, compare=False)
     at: int = field(default=0, compare=False)
 
@@ -76,7 +77,9 @@ SIGNATURES = (
               lambda m, _: JuliaUsing(("PyCall",))),
     Signature("crash-illegal-instruction", "crash", "Illegal instruction", _ILLEGAL, _illegal),
     Signature("crash-sigill", "crash", "SIGILL", _ILLEGAL, _illegal),
-    Signature("crash-segmentation-fault", "crash", "Segmentation", _CRASH, lambda m, _: Crash(m.string.strip())),
+    Signature("crash-segmentation-fault", "crash", "Segmentation", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
+    # gdb's backtrace of a jump to address 0 (elastic/ml-cpp#2617: under MKL 2020.4's VML threader), with no signal line
+    Signature("crash-gdb-null-frame", "crash", " in ?? (", re.compile(r"^#0\s+0x0+ in \?\? \(\)"), lambda m, _: Crash(m.string.strip())),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-access-violation-words", "crash", "access violation", _CRASH, lambda m, _: Crash(m.string.strip())),
@@ -167,6 +170,10 @@ def _crash(crashes: list[Crash]) -> list[Finding]:
     # the crash's own line may name the frame (Julia on Windows), then the lines after it
     texts = [(c, "\n".join((c.line, *c.frames))) for c in crashes]
     crash, text = next(((c, t) for c, t in texts if _MKL_FRAME.search(t) or _COMPLEX_FUNCTION.search(t)), texts[0])
+    # no frame, and the call just before the crash one of those functions (a Python session: cdotu([1],[1]), scipy#3193)
+    called = next((line for line in reversed(crash.before) if _COMPLEX_FUNCTION.search(line)), None)
+    if called and not _MKL_FRAME.search(text) and not crash.frames:
+        text = f"{called.strip()}\n{text}"
     if _COMPLEX_FUNCTION.search(text):  # a BLAS function that returns COMPLEX: the calling convention, whichever BLAS it is
         return [_complex_return(crash, text)]
     if not _MKL_FRAME.search(text):
@@ -228,15 +235,21 @@ def _complex_return(crash: Crash, text: str) -> Finding:
 
 
 def _inside_mkl(crash: Crash, text: str) -> Finding:
-    ilp64 = re.search(r"libmkl_\w+_ilp64|\w+_64_?\b.*libmkl", text) is not None
+    ilp64 = re.search(r"libmkl_\w+_ilp64|\b\w+_64_\b", text) is not None  # a library's name, or a Fortran name's _64_
+    null = re.match(r"#0\s+0x0+ in \?\?", crash.line) is not None
     return Finding(
         "mkl-crash", "error", "the program crashed inside MKL: most often arguments of the wrong width, or an MKL of "
         "another release than the code was built for",
         (crash.line, *_frames(text),
          *(("the frames show MKL's ILP64 interface (64-bit integers): a caller built for 32-bit ones that reaches it (numpy "
             "or another library in a process where a component loaded an ILP64 MKL into the global scope: a Julia built "
-            "with USE_BLAS64, a system image made for ILP64) hands MKL sizes it reads wrongly",) if ilp64 else ())),
-        ("the integer width: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (libmkl_rt: MKL_INTERFACE_LAYER), "
+            "with USE_BLAS64, a system image made for ILP64) hands MKL sizes it reads wrongly",) if ilp64 else ()),
+         *(("frame #0 is address 0: MKL called through a null function pointer, a function it expected another library to "
+            "provide (its threading layer's OpenMP runtime, a kernel or layer of another release); a bundled MKL older than "
+            "the code that calls it (elastic/ml-cpp#2617: MKL 2020.4 under PyTorch 2.1)",) if null else ())),
+        (*(("update the bundled MKL to the release the calling code was built and tested with (PyTorch's own for a "
+            "libtorch program), every MKL library and its OpenMP runtime from that one release",) if null else ()),
+         "the integer width: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (libmkl_rt: MKL_INTERFACE_LAYER), "
          "and a Fortran caller built with gfortran links mkl_gf_lp64, not mkl_intel_lp64",
          "one MKL in the process: LD_DEBUG=libs <the program> 2>&1 | grep libmkl_ shows each file and its folder",
          "MKL's threads need stack: OMP_STACKSIZE=64M (or KMP_STACKSIZE) for deep recursion in a threaded call"),
@@ -269,12 +282,20 @@ def _in_openmp(crash: Crash, text: str, runtime: str) -> Finding:
 
 
 def _no_mkl(crash: Crash) -> Finding:
+    # an MPI job that loads MKL (SPARC-X#182: `module load intel-mkl`, then mpirun): MKL's BLACS layer is one MPI's
+    around = "\n".join((*crash.before, *crash.frames))
+    mpi = re.search(r"\b(?:mpirun|mpiexec|srun)\b", around) and re.search(r"(?i)\bmkl\b|intel-mkl|libmkl|mkl_blacs", around)
     return Finding(
         "program-crashed", "error",
         f"the program crashed ({crash.line[:80]}), and the lines after it name no MKL library: mkldoctor cannot tell "
         "whether MKL is involved",
-        (crash.line,),
-        ("get a backtrace: gdb -batch -ex run -ex bt --args <the program> (or catchsegv): a frame in libmkl_* points at MKL",
+        (crash.line, *(("the job runs under MPI with MKL loaded: a program that uses MKL's ScaLAPACK or BLACS links a BLACS "
+                        "layer built for one MPI (libmkl_blacs_intelmpi for Intel MPI and MPICH, libmkl_blacs_openmpi for "
+                        "Open MPI), and with the other MPI it crashes at its first MPI call",) if mpi else ())),
+        (*(("check the BLACS layer against the MPI: ldd <the program> | grep -E 'blacs|libmpi' (or the link line's "
+            "-lmkl_blacs_*): Open MPI wants -lmkl_blacs_openmpi_lp64, Intel MPI and MPICH -lmkl_blacs_intelmpi_lp64; "
+            "relink with the matching one",) if mpi else ()),
+         "get a backtrace: gdb -batch -ex run -ex bt --args <the program> (or catchsegv): a frame in libmkl_* points at MKL",
          "then explain the backtrace: mkldoctor explain <that log>"),
         "A segmentation fault says only that the program touched memory it may not; the frames say where.",
         ("MKL_VERBOSE=1 <the program>   # MKL's calls before the crash, if any",),

@@ -25,7 +25,7 @@ class DftiError:
 
 SIGNATURES = (
     Signature("mkl-dfti-error", "dfti", "ERROR",
-              re.compile(r"(?:one)?MKL DFTI ERROR:?\s*(?P<msg>[^'\"\n]+?)\s*['\"]?\)?\s*$"),
+              re.compile(r"(?:one)?MKL DFTI ERROR:?\s*(?P<msg>[^'\"`\n]+?)\s*(?:['\"`].*|\)?\s*)$"),
               lambda m, _: DftiError(m.group("msg").split(", Intel")[0].rstrip("."), m.string.strip())),
     # oneMKL's SYCL DFT API: "oneapi::mkl::dft::set_value: invalid argument: invalid configuration value for the targeted
     # configuration parameter" (torch-xpu-ops PR #5004: NUMBER_OF_TRANSFORMS of 0 for an empty batch); the parameter may
@@ -81,6 +81,16 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if own:
         evidence.append("the descriptor was set by code that calls oneMKL's DFT API itself (the oneapi::mkl exception of its "
                         "commit): that code's settings are what this release refuses")
+    # a length past 2**24 (pycbc#4395: 19457280): DftiCreateDescriptor's lengths are MKL_LONG, 64 bits on Linux and macOS; a
+    # binding that passes a 32-bit int through the variadic call (ctypes' c_int) hands MKL a garbage upper half
+    long = [int(n) for n in re.findall(r"\b\d{8,12}\b", said_text) if int(n) > 2 ** 24]
+    if configuration and long:
+        evidence.append(f"a length of {long[0]}, past 2^24: DftiCreateDescriptor takes a 1-D length as MKL_LONG (64 bits on "
+                        "Linux and macOS) through a variadic call, so a binding that passes a 32-bit int (ctypes' c_int, a "
+                        "cffi or Fortran INTEGER*4 declaration) leaves its upper half undefined, and large lengths are refused")
+        fix.insert(0, "pass the length as MKL_LONG: in ctypes, c_long (or c_int64) for it, or call the typed constructors "
+                   "DftiCreateDescriptor_s_1d / DftiCreateDescriptor_d_1d (domain, length) with argtypes [POINTER(c_void_p), "
+                   "c_int, c_long] (pycbc#4583)")
     if configuration:
         fix.insert(0 if own else len(fix), "own code: set DFTI_INPUT_DISTANCE and DFTI_OUTPUT_DISTANCE whenever DFTI_NUMBER_OF_TRANSFORMS > 1, "
                    "use no zero stride (copy a broadcast input first), and prefer DFTI_CCE_FORMAT to the packed formats; do not set "

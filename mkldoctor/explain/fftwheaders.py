@@ -35,6 +35,9 @@ SIGNATURES = (
     Signature("fftw-include-gfortran", "fftwheaders", "an't open", re.compile(r"Can't open included file '" + _HEADER + "'"), _said),
     Signature("fftw-include-gcc", "fftwheaders", "No such", re.compile(r"fatal error: " + _HEADER + r": No such file"), _said),
     Signature("fftw-include-clang", "fftwheaders", "found", re.compile(r"fatal error: '" + _HEADER + r"' file not found"), _said),
+    # Intel's classic compilers (icc, icpc; relion#441: RELION's MKLFFT=ON without include/fftw)
+    Signature("fftw-include-icc", "fftwheaders", "rror: cannot open source file",
+              re.compile(r"(?:catastrophic )?error: cannot open source file \"" + _HEADER + '"'), _said),
 )
 
 

@@ -4,6 +4,11 @@ MKL implements FFTW3's interface (its FFTW wrappers; FFTW.jl's "mkl" provider ca
 a guru plan whose loop over the other dimensions has rank above one (a transform over a subset of a multi-dimensional
 array's dimensions, FFTW.jl's ``plan_fft!(x, [3, 4])`` of a 4-D array) gets no plan, and FFTW.jl reports it so
 (JuliaMath/FFTW.jl#242: a documented MKL limit, said by the maintainer).
+
+The same names serve the other way round: FFTW's own library and MKL export fftw_plan_dft_1d, fftw_execute and the rest,
+and in a process where MKL was loaded first into the global scope (numpy or PyTorch built on MKL), a program that opens
+libfftw3 with RTLD_GLOBAL (ctypes) gets MKL's functions for some names and FFTW's for others, and crashes
+(gwastro/pycbc#4052, fixed by opening FFTW with RTLD_DEEPBIND in pycbc#4054).
 """
 
 from __future__ import annotations
@@ -22,10 +27,46 @@ class NoPlan:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class FftwCrash:
+    """A crash said together with FFTW: a segfault in FFTW's calls, or a crash line that names FFTW."""
+
+    line: str
+
+
+_FFTW_CRASH = re.compile(r"(?i)\bseg(?:mentation )?faults?\b.*\bfftw|\bfftw\w*\b.*\bseg(?:mentation )?faults?\b")
+
 SIGNATURES = (
+    Signature("fftw-crash-said", "fftwplans", "egfault", _FFTW_CRASH, lambda m, _: FftwCrash(m.string.strip()[:300])),
     Signature("fftw-no-plan", "fftwplans", "ould not",
               re.compile(r"FFTW could not create plan"), lambda m, _: NoPlan(m.string.strip()[:300])),
 )
+
+
+def interposed(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(FftwCrash)
+    if not said:
+        return []
+    return [Finding(
+        "mkl-fftw-names-interposed", "error",
+        "a crash in FFTW's calls: with MKL in the process, MKL's FFTW wrappers and FFTW's own library answer the same "
+        "names", (
+            said[0].line,
+            "MKL exports FFTW3's interface (fftw_plan_dft_1d, fftw_execute, fftw_destroy_plan...: its FFTW wrappers, in "
+            "libmkl_rt and the interface layers); once a package built on MKL (numpy's or PyTorch's MKL) loads it into the "
+            "global scope, a library opened after it with RTLD_GLOBAL resolves some fftw_ names to MKL's functions and "
+            "others to FFTW's, and a plan made by one is executed by the other",
+        ), (
+            "open FFTW so that its own names come first: ctypes.CDLL(path, mode=os.RTLD_DEEPBIND | os.RTLD_GLOBAL) in place "
+            "of RTLD_GLOBAL alone (pycbc#4054), or RTLD_LOCAL where no other library needs FFTW's names",
+            "or keep MKL out of that process: an environment whose numpy and PyTorch do not use MKL (conda: nomkl, "
+            "'libblas=*=*openblas'), or import the FFTW user before the package that brings MKL",
+            "or use MKL's FFTW interface on purpose for every call (no libfftw3 at all)",
+        ),
+        "Two libraries that export the same C names share them in one process: the dynamic loader binds each name to the "
+        "first library in the global scope that has it.",
+        ("LD_DEBUG=bindings <the program> 2>&1 | grep -E 'fftw_(plan|execute)'   # which library each fftw_ name is bound to",),
+    ) for _ in said[:1]]
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:

@@ -35,9 +35,13 @@ class FinderSaid:
     def followed(self, lines: tuple[str, ...]) -> "FinderSaid":
         kept = []
         for line in lines:  # a CMake message's own lines are indented; "Call Stack", "--" and the like end it
-            if not line.startswith("  ") or line.lstrip().startswith(("Call Stack", "-- ")):
-                break
+            if not line.startswith("  ") and self.finder or not line.strip() or line.lstrip().startswith(("Call Stack", "-- ")):
+                break  # a configure script's message (no finder named) goes on unindented to its empty line
+            if not self.finder and line.lstrip().startswith(("The command ", "Step ", "#")):
+                break  # a container build's own lines after the script's message
             kept.append(line.strip())
+            if not self.finder and line.rstrip().endswith("***"):
+                break  # Kaldi's message ends with its stars
         return replace(self, more=tuple(kept), wants=0)
 
 
@@ -57,9 +61,11 @@ def _said(m: re.Match, before) -> FinderSaid | None:
             break
     # CMake stops at a NOTFOUND library it is asked to use; meson's error() stops the (sub)project; a configure script
     # that says it failed (Kaldi's "***configure failed: MKL libraries could not be found", docker-kaldi-gstreamer#65)
-    if not kind and re.search(r"-NOTFOUND\b|^Problem encountered:|ERROR: Problem encountered:|configure failed\b", text):
+    if not kind and re.search(r"-NOTFOUND\b|^Problem encountered:|ERROR: Problem encountered:|configure failed\b|"
+                              r"meson\.build:\d+:\d+: ERROR: ", text):  # meson's ERROR at a line of meson.build stops it
         kind = "error"
-    return FinderSaid(text.removeprefix("-- "), finder, kind, wants=4 if finder else 0)
+    script = not finder and "configure failed" in text  # Kaldi's: its switches follow ("Please use the switch --mkl-root")
+    return FinderSaid(text.removeprefix("-- "), finder, kind, wants=4 if finder else 2 if script else 0)
 
 
 _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
@@ -221,9 +227,10 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "same> (or BLAS_LIBRARY_NAMES='mkl_rt' with BLAS_LIBRARY_DIRS)", *layouts)
     switch = re.search(r"(?i)(?:use|with) the (?:switch|option) (?P<s>--[\w-]+)", said_text)
     if switch:  # a configure script's own words (Kaldi's --mkl-libdir, docker-kaldi-gstreamer-server#65)
-        layouts = (f"give the configure script MKL's folder with the switch it names: {switch.group('s')}=<the folder> (the "
-                   "MKL prefix's lib folder); where MKL is not installed and not wanted, choose the script's other math "
-                   "library instead (Kaldi: --mathlib=OPENBLAS or --mathlib=ATLAS), whose default may have become MKL", *layouts)
+        layouts = (f"give the configure script MKL's folder with the switch it names: {switch.group('s')}=<the folder> (a "
+                   "-root switch: the MKL prefix; a -libdir switch: its lib folder); where MKL is not installed, install it "
+                   "(Kaldi: tools/extras/install_mkl.sh) or choose the script's other math library instead (Kaldi: "
+                   "--mathlib=OPENBLAS or --mathlib=ATLAS), whose default may have become MKL", *layouts)
     if "ports/intel-mkl" in said_text or "vcpkg" in said_text and "install MKL" in said_text:
         layouts = (_VCPKG_PORT, *layouts)
     named = layouts + tuple(

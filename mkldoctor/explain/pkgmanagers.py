@@ -153,11 +153,13 @@ SIGNATURES = (
     Signature("libmamba-does-not-exist", "pkgmanagers", "does not exist (perhaps",
               re.compile(rf"{_PKG}\s+(?P<spec>[^\s,]*(?:\s+[^\s,]+)??),?\s+(?:which\s+)?does not exist \(perhaps"), _one("mamba")),
     Signature("libsolv-nothing-provides", "pkgmanagers", "nothing provides",
-              re.compile(rf"nothing provides (?:requested )?{_PKG}(?P<spec>(?:\s+[^\s]+?)?)(?:\s+needed by\s|\s*$)"), _one("mamba")),
+              re.compile(rf"nothing provides (?:requested )?{_PKG}(?P<spec>(?:\s+(?!needed\b)\S+)*)(?:\s+needed by\s|\s*$)"), _one("mamba")),
     Signature("conda-platform", "pkgmanagers", "latform: ", re.compile(rf"\b[Pp]latform: {_SUBDIR.pattern}\s*$"),
               lambda m, _: CondaPlatform(m.group("subdir"))),
     Signature("pixi-failed-to-solve", "pkgmanagers", "failed to solve", re.compile(r"failed to solve the (?:conda )?requirements"),
               lambda m, _: Unrecognised(m.string.strip())),  # a header: the reason follows (No candidates were found ...)
+    Signature("libmamba-unsatisfiable", "pkgmanagers", "UnsatisfiableError: Encountered",  # a header: the reasons follow
+              re.compile(r"LibMambaUnsatisfiableError: Encountered problems while solving"), lambda m, _: FollowOn(m.string.strip())),
     Signature("libmamba-could-not-solve", "pkgmanagers", "libmamba",
               re.compile(r"\b(?:critical|error)\s+libmamba\s+Could not solve for environment specs"),
               lambda m, _: FollowOn(m.string.strip())),

@@ -230,7 +230,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
               "relink (or install_name_tool -change) what recorded the bare one",) if bare else ()),
            *(("put the folder that holds libiomp5.dylib (and the MKL-DNN library) where dyld looks before the program "
               "starts: export DYLD_LIBRARY_PATH=<that folder>; otool -L <the library> lists what it needs",) if dnn else ()),
-           "find the library: find / -name 'libmkl_*.dylib' 2>/dev/null (a conda env's lib/, /opt/intel/oneapi/mkl/latest/lib); "
+           f"find the library: find / -name '{os.path.basename(libs[0]) if libs else 'libmkl_*.dylib'}' 2>/dev/null (a conda "
+           "env's lib/, /opt/intel/oneapi/mkl/latest/lib, oneAPI's compiler/latest/lib for libiomp5); "
            "none there: the package or bundle that names it did not ship it (copy it from the MKL release it was built with)",
            *(() if bare and len(bare) == len(libs) else  # a run path serves @rpath/ names only, never a bare one
              ("add its folder to the program's run path: install_name_tool -add_rpath <that folder> <the program or the .so "

@@ -116,8 +116,9 @@ SIGNATURES = (
     Signature("omp-assertion", "runtime", "Error #13",
               re.compile(r"Error #13: Assertion failure at (?P<src>[\w.]+\(\d+\))"),
               lambda m, _: OmpAssertion(m.group("src"), m.string.strip())),
-    Signature("mkl-kernel-undefined", "runtime", "undefined symbol",
-              re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined symbol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
+    # the word may come broken by a paste ("undefined sym bol:", arrayfire#2912)
+    Signature("mkl-kernel-undefined", "runtime", "ndefined sym",
+              re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined sym ?bol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("ld-debug-kernel-undefined", "runtime", "symbol lookup error: undefined symbol",  # LD_DEBUG's own line
               re.compile(rf"(?P<path>\S*lib(?:{layout.stems(('kernel', 'vml-kernel'))})\.so[\w.]*): error: symbol lookup error: "

@@ -30,8 +30,13 @@ _CAUSE_WORDS = re.compile(
 _CMAKE_HEAD = re.compile(r"^\s*CMake (?:Error|Warning)(?: \(dev\))? at \S.*:\d+ ?\(\w+\):\s*$")
 
 
+# a reporter's sentence that introduces the error shown with it ("... in the `python.sh` script I get the following
+# error:"), whatever words the sentence holds before it
+_INTRODUCES = re.compile(r"(?i)\b(?:the following|this|these|an?|following)\s+(?:\w+\s+)?errors?(?: messages?)?\s*:\s*$")
+
+
 def _says_only_that_it_failed(line: str) -> bool:
-    return bool(_CMAKE_HEAD.match(line)) or not _CAUSE_WORDS.search(line)
+    return bool(_CMAKE_HEAD.match(line)) or not _CAUSE_WORDS.search(line) or bool(_INTRODUCES.search(line))
 
 
 def _explained(found: list[Finding]) -> bool:

@@ -1,0 +1,117 @@
+"""CMake's FindBLAS or FindLAPACK that found no library.
+
+``A required library with BLAS API not found.  Please specify library location.`` (find_package(BLAS REQUIRED): a
+CMake Error), the same words without "required" as a status line when the project can go on without a BLAS, and
+FindLAPACK's ``LAPACK requires BLAS``. FindBLAS finds MKL only where it looks: the folders of MKLROOT (setvars.sh
+sets it), CMAKE_PREFIX_PATH and the library path, with BLA_VENDOR naming Intel's (Intel10_64lp, Intel10_64lp_seq,
+Intel10_64_dyn...) or All. A project that looks for MKL first (OpenCV's MKL_ROOT_DIR: opencv#9954, set to the suite's
+top folder, not the one with include/mkl.h) falls back to FindBLAS when its own search fails, so this is often where
+an MKL the project did not find shows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class BlasApiNotFound:
+    api: str  # BLAS or LAPACK
+    required: bool
+    line: str
+
+
+_NOT_FOUND = re.compile(r"\bA (?P<req>required )?library with (?P<api>BLAS|LAPACK) API not found")
+_NEEDS_BLAS = re.compile(r"^\s*(?:--\s*)?LAPACK requires BLAS\s*$")
+
+@dataclass(frozen=True, slots=True)
+class BlasCheckFailed:
+    """CMake's check that a BLAS line links (``Looking for Fortran sgemm - not found``) right after an MKL line."""
+
+    routine: str
+    line: str
+    given: str  # the line before it that names MKL
+
+
+_CHECK = re.compile(r"Looking for (?:Fortran )?(?P<r>(?:cblas_)?[sdcz](?:gemm|gemv|axpy|dot[cu]?|gesv|geev|heev|syev)_?) - not found")
+
+
+def _check(m: re.Match, before):
+    given = next((line.strip() for line in reversed(list(before)) if re.search(r"(?i)(?:\b|-l)mkl_|libmkl", line)), None)
+    if given is None:  # no MKL line before it: a check among others, not MKL's
+        return NOT_MINE
+    return BlasCheckFailed(m.group("r"), m.string.strip()[:300], given[:300])
+
+
+SIGNATURES = (
+    Signature("cmake-blas-check-not-found", "findblas", "- not found", _CHECK, _check),
+    Signature("findblas-not-found", "findblas", "API not found", _NOT_FOUND,
+              lambda m, _: BlasApiNotFound(m.group("api"), bool(m.group("req")), m.string.strip()[:300])),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    return _not_found(events) + _check_failed(events)
+
+
+def _check_failed(events: Parsed) -> list[Finding]:
+    said = events.of(BlasCheckFailed)
+    if not said:
+        return []
+    first = said[0]
+    return [Finding(
+        "cmake-blas-check-failed", "error",
+        f"CMake's check that the MKL line links ({first.routine}) failed: the build takes another BLAS, or none", (
+            first.given, first.line,
+            "the project tests the BLAS line it was given by linking a small program that calls "
+            f"{first.routine}; when that fails it goes on to search for another BLAS (superlu_dist#42: the system's "
+            "libblas.so), so the MKL line the user gave is not the one used",
+        ), (
+            "see why the check failed: CMakeFiles/CMakeError.log (CMakeConfigureLog.yaml since CMake 3.26) holds the "
+            "check's link command and its errors",
+            "a project that reads the variable only when it is declared (option() or a cache entry): give it the way the "
+            "project reads it, or update the project (superlu_dist's TPL_BLAS_LIBRARIES before PR #42 was not)",
+            "a Fortran check with the Intel interface from gfortran: MKL's GNU interface (-lmkl_gf_lp64) in the line; the "
+            "full line with its threading layer and system libraries: mkldoctor link --format flags",
+            "then configure from a clean cache: rm -f <build dir>/CMakeCache.txt",
+        ),
+        "CMake's projects check a BLAS line by linking a test program against it; a failed check is said in one status "
+        "line, and the configure goes on with whatever else it finds.",
+        ("grep -n -A20 'sgemm\\|dgemm' CMakeFiles/CMakeError.log   # the check's link line and the linker's errors",),
+    )]
+
+
+def _not_found(events: Parsed) -> list[Finding]:
+    said = events.of(BlasApiNotFound)
+    if not said:
+        return []
+    first = next((e for e in said if e.required), said[0])
+    stops = any(e.required for e in said)
+    return [Finding(
+        "cmake-blas-not-found", "error",
+        f"CMake's Find{first.api} found no {first.api} library" + (": the configure stops" if stops else
+                                                                   ": the project goes on without one (an optional BLAS)"),
+        (first.line,
+         "FindBLAS finds MKL only where it looks: the folders of the MKLROOT environment variable, CMAKE_PREFIX_PATH and "
+         "the library path, for the vendors BLA_VENDOR names (All by default; MKL's are Intel10_64lp, Intel10_64lp_seq, "
+         "Intel10_64ilp, Intel10_64_dyn)",
+         "a project that searches for MKL itself first (OpenCV's MKL_ROOT_DIR, a FindMKL.cmake of its own) reaches FindBLAS "
+         "when its own search failed: an MKL on the machine that the project did not accept"),
+        ("give FindBLAS MKL's folder: source <oneAPI>/setvars.sh (sets MKLROOT) in the shell that runs cmake, or "
+         "-DCMAKE_PREFIX_PATH=<MKL prefix>, with -DBLA_VENDOR=Intel10_64lp (or Intel10_64lp_seq for no OpenMP)",
+         "a project's own MKL variable (OpenCV's MKL_ROOT_DIR, MKL_ROOT, MKL_DIR): the MKL folder itself, the one whose "
+         "include/ holds mkl.h (Parallel Studio: <IntelSWTools>/compilers_and_libraries/<os>/mkl; oneAPI: "
+         "<oneAPI>/mkl/latest), not the suite's top folder",
+         "then configure from a clean cache: rm -f <build dir>/CMakeCache.txt (a failed search is remembered)",
+         "no MKL wanted: install another BLAS (Debian/Ubuntu: libopenblas-dev)"),
+        "FindBLAS tries each vendor's library names in a fixed set of folders; an MKL elsewhere, or a project variable that "
+        "points one folder too high, is not seen, and the project builds without a BLAS or stops.",
+        ("cmake --debug-find <source dir> 2>&1 | grep -i mkl   # the folders find_library tried (CMake 3.17+)",
+         "ls \"$MKLROOT/include/mkl.h\"   # the folder a project's MKL variable should name"),
+    )]
