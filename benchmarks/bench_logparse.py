@@ -1,6 +1,7 @@
 """Benchmark: mkldoctor's log parser on a generated log of about 100 MB.
 
     python3 benchmarks/bench_logparse.py [--mb 100] [--keep PATH]
+    python3 benchmarks/bench_logparse.py --hostile [--mb 4]
 
 The log mixes what a long CI job prints: compiler progress with ANSI colours and CR
 progress bars, cargo's notes with a linker command line, 50,000 distinct GNU ld
@@ -9,6 +10,11 @@ parser must run in linear time and bounded memory: the script prints the through
 and the peak memory (ru_maxrss) of reading the file, and the distinct events kept; the CPU time
 too, which other processes on a shared machine disturb less than the wall clock.
 Not a test: timings depend on the machine.
+
+--hostile writes long lines instead, made of runs of path and name characters with every signature's needle inside
+them (what an attacker's log, or a minified blob pasted into one, can hold; a line may be 4 MiB), at two line lengths
+and the same total size, and prints the ratio of their parse times: about 1 for a parser linear in the line's length,
+the length ratio (10) for one that is quadratic, as a pattern that tries every start of a long token is.
 """
 
 from __future__ import annotations
@@ -55,11 +61,45 @@ def generate(path: str, megabytes: int, seed: int = 1) -> None:
             written += len(data)
 
 
+def hostile(path: str, megabytes: int, length: int) -> None:
+    from mkldoctor.explain import catalogue
+
+    needles = sorted({s.needle for s in catalogue.signatures()})
+    runs = ["a", "a.", "a ", "/a", "a:", "'a", "(a", "1", "a-", "a\\", "mkl ", "mkl_", ".so ", "lib"]
+    target, written, n = megabytes << 20, 0, 0
+    with open(path, "w") as out:
+        while written < target:
+            run = runs[n % len(runs)] * (length // (2 * len(runs[n % len(runs)])))
+            line = f"{run}{needles[n % len(needles)]}{run}\n"
+            out.write(line)
+            written += len(line)
+            n += 1
+
+
+def main_hostile(megabytes: int) -> None:
+    times = {}
+    for length in (10_000, 100_000):
+        path = os.path.join(tempfile.mkdtemp(prefix="mkldoctor-bench-"), "hostile.log")
+        hostile(path, megabytes, length)
+        cpu = time.process_time()
+        with open(path, "rb") as handle:
+            logparse.parse(handle)
+        times[length] = time.process_time() - cpu
+        print(f"lines of {length:,} characters, {os.path.getsize(path) / (1 << 20):.1f} MiB: CPU time {times[length]:.2f}s")
+        os.remove(path)
+    print(f"ratio (long lines / short lines, same size): {times[100_000] / times[10_000]:.2f} "
+          "(about 1: linear in a line's length; near 10: quadratic)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=100)
     parser.add_argument("--keep", help="write the log here and keep it")
+    parser.add_argument("--hostile", action="store_true", help="long lines of name characters around the needles")
     args = parser.parse_args()
+    if args.hostile:
+        main_hostile(args.mb if args.mb != 100 else 4)
+        return
     path = args.keep or os.path.join(tempfile.mkdtemp(prefix="mkldoctor-bench-"), "big.log")
     started = time.perf_counter()
     generate(path, args.mb)

@@ -45,7 +45,7 @@ class WrongFormat:
     linker: bool = False  # a linker's message (else a loader's)
 
 
-_PATH = r"(?P<lib>[^\s:'\"()]+)"
+_PATH = r"(?<![^\s:'\"()])(?P<lib>[^\s:'\"()]+)"  # from a token's start only: linear on long lines
 _QUOTED = r"'(?P<lib>[^']+)'"
 
 
@@ -101,7 +101,7 @@ def _windows(m: re.Match, before) -> WrongFormat:
     named = m.groupdict().get("lib") or m.groupdict().get("module")
     if not named:
         for line in (m.string, *reversed(list(before))):  # a quoted path keeps its folder (C:\Program Files (x86)\...)
-            found = re.search(r"[\"']([^\"']+\.(?:dll|pyd))[\"']", line, re.I) or re.search(r"([\w.+-]+\.(?:dll|pyd))\b", line, re.I)
+            found = re.search(r"[\"']([^\"']+\.(?:dll|pyd))[\"']", line, re.I) or re.search(r"(?<![\w.+-])([\w.+-]+\.(?:dll|pyd))\b", line, re.I)
             if found:
                 named = found.group(1)
                 break
@@ -116,7 +116,7 @@ SIGNATURES = (
               re.compile(rf"{_PATH}: unknown file type, first eight bytes: (?P<bytes>(?:0x[0-9A-Fa-f]{{2}}\s*)+)"), _mac()),
     Signature("dyld-not-mach-o", "binformat", "mach-o", re.compile(rf"{_QUOTED} \(not a mach-o file\)"), _mac("not Mach-O")),
     Signature("dyld-incompatible-architecture", "binformat", "mach-o",
-              re.compile(rf"(?:{_QUOTED} \(|(?P<lib2>[^\s:'\"()]+): )(?:mach-o|fat) file, but (?:is an incompatible|missing compatible) "
+              re.compile(rf"(?:{_QUOTED} \(|(?<![^\s:'\"()])(?P<lib2>[^\s:'\"()]+): )(?:mach-o|fat) file, but (?:is an incompatible|missing compatible) "
                          rf"architecture \(have {_ARCH.format('have')}, need {_ARCH.format('need')}\)"), _mac(need="")),
     Signature("dyld-wrong-architecture", "binformat", "mach-o", re.compile(rf"{_PATH}: mach-o, but wrong architecture"),
               _mac("another architecture", "")),
@@ -156,7 +156,7 @@ SIGNATURES = (
               re.compile(r"Can't load (?P<have>IA 32-bit|AMD 64-bit|ARM 64-bit|AARCH64) \.dll on a (?P<need>.+?) platform"),
               _windows),
     Signature("msvc-machine-type", "binformat", "machine type",
-              re.compile(r"(?:(?P<lib>[^\s:()]+\.(?:lib|obj))(?:\([^)]*\))?\s*:\s*)?(?:fatal error|warning) LNK(?:1112|4272): "
+              re.compile(r"(?:(?<![^\s:()])(?P<lib>[^\s:()]+\.(?:lib|obj))(?:\([^)]*\))?\s*:\s*)?(?:fatal error|warning) LNK(?:1112|4272): "
                          r"(?:module|library) machine type '(?P<have>\w+)' conflicts with target machine type '(?P<need>\w+)'"),
               _windows),
 )

@@ -151,7 +151,7 @@ SIGNATURES = (
     Signature("header-missing-icc", "build", "annot open source file",
               re.compile(r"^(?P<src>[^\s(]+)\(\d+\): catastrophic error: cannot open source file \"(?P<h>[\w/.+-]+\.h(?:pp)?)\""), _header),
     Signature("header-not-found-clang", "build", "file not found",  # clang's words; a parallel build may cut the file's name
-              re.compile(r"(?:^(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"), _header),
+              re.compile(r"^(?:(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"), _header),
     Signature("cmake-configuring-incomplete", "build", "Configuring incomplete", re.compile(r"Configuring incomplete, errors occurred"), _follow),
     Signature("make-error", "build", "***", re.compile(r"^(?:g?make|mingw32-make)(?:\[\d+\])?: \*\*\* .*Error \d+"), _follow),
     Signature("ninja-stopped", "build", "ninja: build stopped", re.compile(r"^ninja: build stopped"), _follow),

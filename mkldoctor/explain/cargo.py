@@ -99,7 +99,7 @@ SIGNATURES = (
     Signature("rust-panic", "cargo", "panicked",
               re.compile(r"thread '[^']*'(?: \(\d+\))? panicked at (?:'(?P<message>.*)', (?P<loc>\S+)|(?P<loc2>\S+?):?\s*$)"), _panic),
     Signature("intel-mkl-src-download", "cargo", "Download Intel MKL",
-              re.compile(r"(?P<crate>[\w-]+)@(?P<version>\S+?):\s*\"?Download Intel MKL archive"),
+              re.compile(r"(?<![\w-])(?P<crate>[\w-]+)@(?P<version>\S+?):\s*\"?Download Intel MKL archive"),
               lambda m, _: DownloadAttempt(m.group("crate"), m.group("version"))),
     Signature("cargo-test-failed", "cargo", "rror", re.compile(r"^error: test failed, to rerun pass"),
               lambda m, _: FollowOn(m.string.strip())),

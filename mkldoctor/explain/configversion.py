@@ -17,7 +17,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge.recipes import q
 
-_CONSIDERED = re.compile(r"(?P<path>\S+Config\.cmake), version: (?P<version>[\d.]+)")
+_CONSIDERED = re.compile(r"(?<!\S)(?P<path>\S+Config\.cmake), version: (?P<version>[\d.]+)")  # from a path's start only
 _REQUESTED = re.compile(r"requested version \"(?P<req>[^\"]+)\"")
 
 

@@ -42,7 +42,7 @@ def _said(m: re.Match, _) -> ScriptVariableUnset | object:
 
 SIGNATURES = (
     Signature("shell-unbound-variable", "envscripts", "unbound variable",
-              re.compile(r"(?P<script>[^\s:]+): line \d+: (?P<var>\w+): unbound variable"), _said),
+              re.compile(r"(?<![^\s:])(?P<script>[^\s:]+): line \d+: (?P<var>\w+): unbound variable"), _said),
 )
 
 

@@ -73,7 +73,7 @@ _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|B
                       rf"|{_NOT_FOUND} (?:the )?(?:Intel )?(?:MKL|oneMKL)\b(?![.\w])"
                       # CMake's cache value of a search that failed (LAPACK_libiomp5md_LIBRARY-NOTFOUND); meson's error() of
                       # a project's own check ("Problem encountered: MKL not supported for this compiler")
-                      rf"|\w*(?:mkl|iomp5)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT}"
+                      rf"|(?<!\w)\w*(?:mkl|iomp5)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT}"
                       # TriBITS (Trilinos): "ERROR: TPL_BLAS_NOT_FOUND=TRUE, aborting!"
                       rf"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE)")
 

@@ -85,20 +85,20 @@ def _undefined(m: re.Match, before) -> SymbolLookupError:
 SIGNATURES = (
     Signature("loader-cannot-open", "hosts", "error while loading shared libraries",
               # "cannot open share": a pasted line cut short still says which library
-              re.compile(r"(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shar(?:e|ed\b)"),
+              re.compile(r"(?<!\S)(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shar(?:e|ed\b)"),
               lambda m, _: LoaderMissing(m.group("so"), m.group("bin"))),
     Signature("loader-symbol-lookup", "hosts", "symbol lookup error",
-              re.compile(r"(?P<bin>\S+?): symbol lookup error: (?P<lib>\S+?): undefined symbol: (?P<sym>[^\s,]+)"),
+              re.compile(r"(?<!\S)(?P<bin>\S+?): symbol lookup error: (?P<lib>\S+?): undefined symbol: (?P<sym>[^\s,]+)"),
               lambda m, _: SymbolLookupError(m.group("bin"), m.group("lib"), m.group("sym"))),
     Signature("host-cannot-open", "hosts", "cannot open shared object file",
               # a repr's escaped newline ("...\\nlibopenblas64_.so.0: cannot open") is not part of the name
-              re.compile(r"(?:\\n)?(?P<so>[^\s:'\"(\\]+\.so(?:\.[\w.]+)?): cannot open shared object file"), _cannot_open),
+              re.compile(r"(?:\\n|(?<![^\s:'\"(\\]))(?P<so>[^\s:'\"(\\]+\.so(?:\.[\w.]+)?): cannot open shared object file"), _cannot_open),
     # a plugin loader's dlerror of a bare name (boost::dll: "dlerror system message: gadgetron_mricore: cannot open ...")
     Signature("host-dlerror-cannot-open", "hosts", "cannot open shared object file",
               re.compile(r"dlerror[^:]*:\s*(?P<so>[\w.+-]+): cannot open shared object file"),
               lambda m, _: LoaderMissing(m.group("so"), "a program's plugin loader (dlopen)")),
     Signature("host-undefined-symbol", "hosts", ": undefined symbol: ",
-              re.compile(r"(?P<lib>[^\s:'\"(]+\.so(?:\.[\w.]+)?): undefined symbol: (?P<sym>[A-Za-z_.$][\w.$@]*?)\.?(?:\s|,|$)"), _undefined),
+              re.compile(r"(?<![^\s:'\"(])(?P<lib>[^\s:'\"(]+\.so(?:\.[\w.]+)?): undefined symbol: (?P<sym>[A-Za-z_.$][\w.$@]*?)\.?(?:\s|,|$)"), _undefined),
     Signature("r-dyn-load", "hosts", "unable to load shared object",
               re.compile(r"unable to load shared object '(?P<obj>[^']+)'"), lambda m, _: HostCannotLoad("R (dyn.load)", m.group("obj"))),
     Signature("r-error-in-dyn-load", "hosts", "dyn.load(", re.compile(r"Error in dyn\.load\("), lambda m, _: None),

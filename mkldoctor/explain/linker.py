@@ -99,7 +99,7 @@ SIGNATURES = (
               re.compile(r"skipping incompatible (?P<path>\S+) when searching for -l(?P<name>\S+)"),
               lambda m, _: SkippedIncompatible(m.group("path"), m.group("name"))),
     Signature("dso-missing", "linker", "DSO missing from command line",
-              re.compile(r"(?P<lib>/?[\w./+-]+\.so[\w.]*): error adding symbols: DSO missing from command line"),
+              re.compile(r"(?<![\w./+-])(?P<lib>/?[\w./+-]+\.so[\w.]*): error adding symbols: DSO missing from command line"),
               lambda m, _: DsoMissing(m.group("lib"))),
     Signature("collect2-exit", "linker", "returned", re.compile(r"\b(?:collect2|ld)(?:\.exe)?: error: ld returned \d+ exit status"),
               lambda m, _: FollowOn(m.group(0))),

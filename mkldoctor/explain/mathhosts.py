@@ -55,7 +55,7 @@ SIGNATURES = (
     Signature("matlab-crash-report", "mathhosts", "Segmentation violation",
               re.compile(r"^\s*Segmentation violation detected at\b"), lambda m, _: MatlabCrash(m.string.strip())),
     Signature("matlab-mkl-frame", "mathhosts", "glnxa64",
-              re.compile(r"(?P<lib>\S*/bin/glnxa64/(?:mkl|libmwblas|libmwlapack)\.so)\+\d+\s+(?P<fn>\w+)"),
+              re.compile(r"(?<!\S)(?P<lib>\S*/bin/glnxa64/(?:mkl|libmwblas|libmwlapack)\.so)\+\d+\s+(?P<fn>\w+)"),
               lambda m, _: MatlabMklFrame(m.group("lib"), m.group("fn"))),
     Signature("r-revoutilsmath", "mathhosts", "rror",
               re.compile(r"To use (?P<pkg>\w+) you must first install the MKL"), lambda m, _: RPackageWantsMkl(m.group("pkg"))),

@@ -34,10 +34,10 @@ class SyclOptionRefused:
 
 SIGNATURES = (
     Signature("intel-mkl-option-deprecated", "mklflags", "command line ",
-              re.compile(r"(?P<cc>\w+): command line (?:remark|warning) #\d+: option '(?P<opt>-mkl\b[^']*)' is deprecated"),
+              re.compile(r"(?<!\w)(?P<cc>\w+): command line (?:remark|warning) #\d+: option '(?P<opt>-mkl\b[^']*)' is deprecated"),
               lambda m, _: MklOptionRetired(m.group("cc"), m.group("opt"), m.string.strip())),
     Signature("sycl-option-refused", "mklflags", "nrecognized",
-              re.compile(r"(?P<cc>[\w.+-]+): error: unrecognized command[- ]line option [‘'`](?P<opt>-f?sycl[\w=-]*)"),
+              re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]+): error: unrecognized command[- ]line option [‘'`](?P<opt>-f?sycl[\w=-]*)"),
               lambda m, _: SyclOptionRefused(m.group("cc"), m.group("opt"))),
 )
 

@@ -29,7 +29,7 @@ class OpenmpDefinedTwice:
 _MULTIPLE = re.compile(r"multiple definition of [`'‘](?P<name>" + _OMP_NAME + r")['’]")
 # the objects and libraries ld names: on the line ("libiomp5.so:(*IND*+0x0): ...", "; libgomp.a(allocator.o):... first
 # defined here") and on the line before it ("/usr/bin/ld: .../libiomp5.a(kmp_csupport.o): in function `omp_alloc':")
-_FILE = re.compile(r"([^\s:;'`(]+\.(?:a|o|so[\d.]*|dylib|lib))(?:\([^)]*\))?:")
+_FILE = re.compile(r"(?<![^\s:;'`(])([^\s:;'`(]+\.(?:a|o|so[\d.]*|dylib|lib))(?:\([^)]*\))?:")
 
 
 def _said(m: re.Match, before) -> OpenmpDefinedTwice:

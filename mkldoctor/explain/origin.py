@@ -56,7 +56,8 @@ class Origin:
 MAX_PLACES = 64  # distinct paths and prompts kept from one log
 HEAD_LINES = 200  # every line this early is sampled; later, only error-looking lines and the lines around them
 _UNIX_PATH = re.compile(r"(?:(?<=[\s'\"(=:,\[`])|^)(/(?:[\w.+@%~<>-]+/)*[\w.+@%~<>-]+/?)")
-_FOREIGN_FILE = re.compile(r"\b[\w.+-]+\.(?:dll|dylib|pyd|exe)\b|\bLNK\d{4}\b", re.I)
+# from a name's start only (after its leading dots), so that a long run of name characters is read once
+_FOREIGN_FILE = re.compile(r"(?<![\w.+-])[.+-]*(\w[\w.+-]*\.(?:dll|dylib|pyd|exe)\b|\bLNK\d{4}\b)", re.I)
 _WINDOWS_PATH = re.compile(r"\b([A-Za-z]:\\[^\s'\"<>|*?]+)")
 _SESSION = re.compile(r"^In \[\d+\]: |<ipython-input-\d|/ipykernel_\d+/")
 _PROFILER = re.compile(r"==(?:PROF|ERROR|WARNING)== ")

@@ -65,7 +65,7 @@ _DRIVERS = re.compile(r"(?:gcc|g\+\+|cc|c\+\+|clang(?:\+\+)?|icc|icpc|icx|icpx|i
                       r"(?:-[\d.]+)?")
 # the fixed words first, the driver's name (any token before them) checked after: no scan of a long line from every start
 _DRIVER_REFUSED = re.compile(
-    r"(?P<driver>\S+): error: (?:unrecognized (?:command[- ]line )?option|unknown argument:?) ['‘`\"]?"
+    r"(?<!\S)(?P<driver>\S+): error: (?:unrecognized (?:command[- ]line )?option|unknown argument:?) ['‘`\"]?"
     r"(?P<opt>" + "|".join(map(re.escape, _GNU_ONLY)) + r")\b")
 
 
@@ -80,7 +80,7 @@ class DriverPathMissing:
 
 
 _DRIVER_NO_FILE = re.compile(
-    r"(?P<driver>\S+): error: (?P<path>\S*(?i:mkl)\S*): (?:linker input file not found: )?No such file or directory")  # gcc 12's too
+    r"(?<!\S)(?P<driver>\S+): error: (?P<path>\S*(?i:mkl)\S*): (?:linker input file not found: )?No such file or directory")  # gcc 12's too
 
 
 def mkl_dnn(library: str) -> bool:
@@ -146,7 +146,7 @@ SIGNATURES = (
     # macOS refusing a library's signature: "libiomp5.dylib: code signature in (...) not valid for use in process using
     # Library Validation: library load disallowed by system policy" (a downloaded bundle's quarantined copy)
     Signature("macos-library-validation", "platforms", "Library Validation",
-              re.compile(r"(?P<lib>[^\s:()]+\.dylib): code signature in .*not valid for use in process using Library Validation"),
+              re.compile(r"(?<![^\s:()])(?P<lib>[^\s:()]+\.dylib): code signature in .*not valid for use in process using Library Validation"),
               lambda m, _: ForeignLoadFailed("macOS", os.path.basename(m.group("lib")), m.string.strip()[:300])),
     Signature("macos-dlopen-image-not-found", "platforms", "image not found",
               re.compile(r"dlopen\((?P<lib>[^,]+?), \d+\): image not found"), _mac),

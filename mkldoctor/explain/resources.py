@@ -69,7 +69,7 @@ def _tls(m: re.Match, _) -> StaticTlsFull:
 
 SIGNATURES = (
     Signature("static-tls-block", "resources", "static TLS",
-              re.compile(r"(?:(?P<lib>[^\s:'\"]+\.so[\w.]*): )?cannot allocate memory in static TLS block|"
+              re.compile(r"(?:(?<![^\s:'\"])(?P<lib>[^\s:'\"]+\.so[\w.]*): )?cannot allocate memory in static TLS block|"
                          r"cannot load any more object with static TLS"), _tls),
     Signature("openblas-pthread-create", "resources", "pthread_create",
               re.compile(r"blas_thread_init: pthread_create failed for thread \d+ of (?P<n>\d+)"),

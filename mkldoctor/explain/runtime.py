@@ -121,7 +121,7 @@ SIGNATURES = (
               re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined sym ?bol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("ld-debug-kernel-undefined", "runtime", "symbol lookup error: undefined symbol",  # LD_DEBUG's own line
-              re.compile(rf"(?P<path>\S*lib(?:{layout.stems(('kernel', 'vml-kernel'))})\.so[\w.]*): error: symbol lookup error: "
+              re.compile(rf"(?<!\S)(?P<path>\S*lib(?:{layout.stems(('kernel', 'vml-kernel'))})\.so[\w.]*): error: symbol lookup error: "
                          r"undefined symbol: (?P<sym>[\w.$]+)"),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-error-loading-function", "runtime", "Error on loading function",

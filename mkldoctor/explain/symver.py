@@ -31,14 +31,14 @@ SIGNATURES = (
     # older glibc: "libmklml_intel.so: symbol __kmpc_omp_task_with_deps, version VERSION not defined in file libiomp5.so
     # with link time reference"
     Signature("loader-symbol-version-not-defined", "symver", "not defined in file",
-              re.compile(r"(?:(?P<needer>[^\s:]+): )?symbol (?P<sym>[\w.@]+),? version (?P<ver>[\w.]+) not defined in file "
+              re.compile(r"(?:(?<![^\s:])(?P<needer>[^\s:]+): )?symbol (?P<sym>[\w.@]+),? version (?P<ver>[\w.]+) not defined in file "
                          r"(?P<file>[^\s]+) with link time reference"),
               lambda m, _: VersionNotDefined(m.group("needer") or "", m.group("sym"), m.group("ver"), m.group("file"))),
     # glibc 2.3x: the version node missing from the copy found ("libiomp5.so: version `VERSION' not found (required by
     # libuser.so)", libstdc++'s GLIBCXX_3.4.30 alike), or the symbol missing from that node ("symbol lookup error:
     # libuser.so: undefined symbol: __kmpc_task_like, version VERSION")
     Signature("loader-version-not-found", "symver", "not found (required by",
-              re.compile(r"(?P<file>[^\s:]+): version [`'‘](?P<ver>[^'’`]+)['’] not found \(required by (?P<needer>[^)]+)\)"),
+              re.compile(r"(?<![^\s:])(?P<file>[^\s:]+): version [`'‘](?P<ver>[^'’`]+)['’] not found \(required by (?P<needer>[^)]+)\)"),
               lambda m, _: VersionNotDefined(m.group("needer"), "", m.group("ver"), m.group("file"))),
     Signature("loader-undefined-versioned-symbol", "symver", ", version ",
               re.compile(r"symbol lookup error: (?P<needer>[^:]+): undefined symbol: (?P<sym>[\w.]+), version (?P<ver>[\w.]+)"),

@@ -92,7 +92,7 @@ SIGNATURES = (
     *(Signature(f"windows-status-dll-not-found-{i}", "windows", needle, re.compile(_STATUS), _cannot_start)
       for i, needle in enumerate(("exit code", "returned", "***", "rror", "ailed"))),
     Signature("windows-entry-point", "windows", "could not be located",
-              re.compile(r"(?i)(?:(?P<sym>\w+)\s+)?the procedure entry point(?:\s+(?P<sym2>\w+))?\s+could not be located in the "
+              re.compile(r"(?i)(?<!\w)(?:(?P<sym>\w+)\s+)?the procedure entry point(?:\s+(?P<sym2>\w+))?\s+could not be located in the "
                          r"dynamic link library\s+(?P<dll>.+?)\s*$"), _entry_point),
     # an export by number: "The ordinal 747 could not be located in the dynamic link library libiomp5md.dll", "Missing
     # ordinal 242 in the dynamic link library c:\...\mkl_intel_thread.dll" (the name may be on the next line of a dialog)
@@ -105,7 +105,7 @@ SIGNATURES = (
               lambda m, _: WindowsEntryPoint(m.group("sym"), m.group("dll"))),
     # a DLL Windows did not find, said by a dependency tree, by Windows' own dialog, by TensorFlow's or PyTorch's check
     Signature("windows-dependency-not-found", "windows", "NOT FOUND",
-              re.compile(r"(?P<lib>[\w.+-]+\.dll)\s*\(NOT FOUND\)", re.I), _tree_missing),
+              re.compile(r"(?<![\w.+-])(?P<lib>[\w.+-]+\.dll)\s*\(NOT FOUND\)", re.I), _tree_missing),
     Signature("windows-cannot-proceed", "windows", "cannot proceed because",
               # the dialog's text as pasted may wrap after the DLL's name (llama.cpp#9378)
               re.compile(r"(?i)code execution cannot proceed because (?P<lib>[\w.+ ,-]+?\.dll)(?: was not found|\s*$)"), _SAID),
@@ -126,7 +126,7 @@ SIGNATURES = (
     # a program's own words with LoadLibrary's error number: 126 is ERROR_MOD_NOT_FOUND ("... loading dynamic library
     # mkl_rt.dll, error = 126", OSQP's)
     Signature("windows-loadlibrary-126", "windows", "126",
-              re.compile(r"(?i)(?P<lib>[\w.+-]+\.dll)\b.{0,40}?\berror\b\s*(?:code\s*)?[=:]?\s*126\b"),
+              re.compile(r"(?i)(?<![\w.+-])(?P<lib>[\w.+-]+\.dll)\b.{0,40}?\berror\b\s*(?:code\s*)?[=:]?\s*126\b"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.string.strip())),
     # Python's OSError in any language, with the DLL torch (and others) name: '[WinError 126] Das angegebene Modul wurde
     # nicht gefunden. Error loading "...\\torch\\lib\\shm.dll" or one of its dependencies.'
