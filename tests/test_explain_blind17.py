@@ -1,4 +1,5 @@
-"""The classes of the seventeenth blind set (tests/data/explain_corpus/blind17.json), produced here where they can run.
+"""The classes of the seventeenth and eighteenth blind sets (tests/data/explain_corpus/blind17.json, blind18.json),
+produced here where they can run.
 
 - MKL's static archives as interface, core, threading with no group (spack#7279): a real ld failure with the pinned
   wheel's archives, read from the link line alone (the log cut before ld's errors), and the grouped line links;
@@ -9,6 +10,9 @@
 - ld's multiple definition of OpenMP's names, PyInstaller's DLLs, numpy.distutils' mixed BLAS and LAPACK, FFTW's names
   under MKL, a crash after cdotu, gdb's null frame under MKL's threader, Intel's compiler without fftw3.h, a DFTI length
   past 2^24, a wheel's vendored MKL without its kernels: public text (no such tool or MKL here).
+- blind18: a plugin opened by a path where nothing is (a real ctypes dlopen), LD_LIBRARY_PATH naming a file (the real
+  loader; the folder works); a Win32 build's x86 names against 64-bit MKL, MKL 10's kernel message, make without a rule
+  for MKL's file, the loader's line wrapped after the library, CMake's ScaLAPACK check: public text.
 """
 
 from __future__ import annotations
@@ -190,3 +194,69 @@ def test_a_sentence_that_introduces_the_error_joins_it():
     assert any("consequence" in line and "the following error" in line for line in finding.evidence)
     [alone] = errors_of("When running the script I get the following error:\n")
     assert alone.id == "unrecognised-failure"
+
+
+# -- blind18's classes (tests/data/explain_corpus/blind18.json) -----------------------------------------------------------
+
+
+def test_a_32_bit_windows_build_against_mkls_64_bit_names():
+    [x86] = errors_of(" error LNK2001: unresolved external symbol _cblas_dscal\n")
+    assert x86.id == "msvc-unresolved-mkl" and "32-bit build" in x86.title and "x64" in x86.fix[0], flat(x86)
+    [x64] = errors_of("a.obj : error LNK2019: unresolved external symbol cblas_dscal referenced in function main\n")
+    assert "32-bit" not in x64.title and not x64.fix[0].startswith("build for 64-bit")
+
+
+def test_mkl_10s_kernel_that_cannot_see_its_threading_layer():
+    log = ("*** libmkl_mc3.so *** failed with error : /opt/intel/Compiler/11.1/046/mkl/lib/em64t/libmkl_mc3.so: undefined "
+           "symbol: mkl_dft_commit_descriptor_s_c2c_md_omp\nMKL FATAL ERROR: Cannot load neither libmkl_mc3.so nor libmkl_def.so\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-core-not-visible" and any("threading layer's name" in line for line in finding.evidence)
+
+
+def test_make_without_a_rule_for_mkls_file_and_for_others():
+    [mkl] = errors_of("make: *** No rule to make target '/lnx/lib/intel64/libdaal_vmlipp_core.a', needed by 'x.a'.  Stop.\n")
+    assert mkl.id == "mkl-file-missing" and "mklfpk.sh" in mkl.fix[0] and any("is empty" in line for line in mkl.evidence)
+    [other] = errors_of("make: *** No rule to make target 'foo.o', needed by 'all'.  Stop.\n")
+    assert other.id == "unrecognised-failure"  # never silent
+
+
+def test_a_plugin_opened_by_its_path_that_is_not_there(tmp_path):
+    """A real dlopen of a full path that does not exist, through Python's ctypes."""
+    import sys
+
+    path = tmp_path / "lib" / "PARDISO.so"
+    ran = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(path)!r})"], capture_output=True, text=True)
+    assert ran.returncode != 0 and "cannot open shared object file" in ran.stderr, ran.stderr
+    found = [f for f in findings_of(ran.stderr) if f.id == "loader-cannot-find"]
+    assert found and found[0].title.startswith("PARDISO.so is not at the path"), [(f.id, f.title) for f in findings_of(ran.stderr)]
+    assert not any("LD_LIBRARY_PATH=" in line for line in found[0].fix)
+    assert any("configure the project again" in line for line in found[0].fix)
+
+
+def test_ld_library_path_given_a_file(tmp_path):
+    """The real loader, with LD_LIBRARY_PATH naming the library's file: it still cannot find it; the folder works."""
+    (tmp_path / "dep.c").write_text("int dep(void) { return 0; }\n")
+    (tmp_path / "main.c").write_text("int dep(void);\nint main(void) { return dep(); }\n")
+    assert subprocess.run(["gcc", "-shared", "-fPIC", "dep.c", "-o", "libmkl_fake.so"], cwd=tmp_path).returncode == 0
+    assert subprocess.run(["gcc", "main.c", "-L.", "-lmkl_fake", "-o", "main"], cwd=tmp_path).returncode == 0
+    env = dict(os.environ, LD_LIBRARY_PATH=str(tmp_path / "libmkl_fake.so"))
+    ran = subprocess.run(["./main"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert ran.returncode != 0 and "cannot open shared object file" in ran.stderr
+    log = f"export LD_LIBRARY_PATH={tmp_path / 'libmkl_fake.so'}:$LD_LIBRARY_PATH\n" + ran.stderr
+    [first, *_] = errors_of(log)
+    assert first.id == "ld-library-path-file", flat(first)
+    folder = first.fix[0].split("LD_LIBRARY_PATH=", 1)[1].split("$", 1)[0]
+    assert folder.strip("'") == str(tmp_path)
+    assert subprocess.run(["./main"], cwd=tmp_path, env=dict(os.environ, LD_LIBRARY_PATH=folder.strip("'"))).returncode == 0
+
+
+def test_the_loaders_line_wrapped_after_the_librarys_name():
+    [finding] = errors_of(">colmap: error while loading shared libraries: libmkl_intel_thread.so:\n"
+                          "cannot open shared object file: No such file or directory\n")
+    assert finding.id == "loader-cannot-find" and "libmkl_intel_thread.so" in finding.title
+    assert finding.evidence[0].startswith("colmap needs")
+
+
+def test_cmakes_check_of_a_scalapack_line_failed():
+    [finding] = errors_of("Performing C SOURCE FILE Test DEAL_II_SCALAPACK_HAS_PDSYEVR_PSSYEVR failed with the following output:\n")
+    assert finding.id == "cmake-blas-check-failed" and any("BLACS layer" in line for line in finding.fix)

@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -295,6 +295,15 @@ AFTER = {
     "mkl-runtime-vml-threader-segfault-mkl2020.4-pytorch2.1-elastic-ml-cpp-2617": ("mkl-crash", "fix:update the bundled MKL"),
     "mkl-runtime-dfti-invalid-config-over-2pow24-ctypes-createdescriptor-pycbc-4395": ("mkl-dfti-error", "fix:c_long"),
     "linux-loader-mkl-fftw-symbol-interposition-rtld-global-segfault-pycbc-4052": ("mkl-fftw-names-interposed", "fix:RTLD_DEEPBIND"),
+    # blind18
+    "win-dlib-msvs-manual-mkl-link-unresolved-cblas-816": ("msvc-unresolved-mkl", "fix:build for 64-bit Windows"),
+    "win-ideep-setup-unresolved-cblas-sgemm-16": ("msvc-unresolved-mkl", "32-bit"),
+    "pyrt-galsim-tmv-mkl-dispatch-libs-undefined-symbol-261": ("mkl-core-not-visible", "fix:libmkl_rt"),
+    "cmake-dealii-scalapack-symbolcheck-mkl-7852": ("cmake-blas-check-failed", "fix:BLACS layer"),
+    "make-onedal-mklfpk-download-failed-libdaal_vmlipp_core-169": ("mkl-file-missing", "fix:mklfpk.sh"),
+    "configure-freefem-pardiso-plugin-not-built-without-mkl-201": ("loader-cannot-find", "fix:configure the project again"),
+    "linux-loader-ldpath-points-to-file-mkl-ilp64-kaldifeat-46": ("ld-library-path-file", "fix:streaming_asr/lib"),
+    "linux-loader-docker-mkl-thread-lib-not-installed-colmap-3453": ("loader-cannot-find", "libmkl_intel_thread.so"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

@@ -49,8 +49,14 @@ def _check(m: re.Match, before):
     return BlasCheckFailed(m.group("r"), m.string.strip()[:300], given[:300])
 
 
+# CMakeError.log's header of a check that failed, named for what it checks (deal.II#7852: its ScaLAPACK check linked
+# MKL's ScaLAPACK without MKL's LAPACK and core)
+_SOURCE_TEST = re.compile(r"Performing (?:C|CXX|Fortran) SOURCE FILE Test (?P<r>\w*(?:SCALAPACK|BLAS|LAPACK|MKL)\w*) failed")
+
 SIGNATURES = (
     Signature("cmake-blas-check-not-found", "findblas", "- not found", _CHECK, _check),
+    Signature("cmake-blas-source-test-failed", "findblas", "ailed with the following output", _SOURCE_TEST,
+              lambda m, _: BlasCheckFailed(m.group("r"), m.string.strip()[:300], "")),
     Signature("findblas-not-found", "findblas", "API not found", _NOT_FOUND,
               lambda m, _: BlasApiNotFound(m.group("api"), bool(m.group("req")), m.string.strip()[:300])),
 )
@@ -67,14 +73,20 @@ def _check_failed(events: Parsed) -> list[Finding]:
     first = said[0]
     return [Finding(
         "cmake-blas-check-failed", "error",
-        f"CMake's check that the MKL line links ({first.routine}) failed: the build takes another BLAS, or none", (
-            first.given, first.line,
-            "the project tests the BLAS line it was given by linking a small program that calls "
-            f"{first.routine}; when that fails it goes on to search for another BLAS (superlu_dist#42: the system's "
-            "libblas.so), so the MKL line the user gave is not the one used",
+        f"CMake's check that the MKL line links ({first.routine}) failed: the build takes another BLAS, or none" if first.given
+        else f"CMake's check {first.routine} failed: the BLAS, LAPACK or ScaLAPACK line it tried does not link", (
+            *((first.given,) if first.given else ()), first.line,
+            ("the project tests the BLAS line it was given by linking a small program that calls "
+             f"{first.routine}; when that fails it goes on to search for another BLAS (superlu_dist#42: the system's "
+             "libblas.so), so the MKL line the user gave is not the one used") if first.given else
+            ("the project checks the libraries it found by compiling and linking a small program against them; the test "
+             "program did not link, so the project goes on without that library or stops"),
         ), (
             "see why the check failed: CMakeFiles/CMakeError.log (CMakeConfigureLog.yaml since CMake 3.26) holds the "
             "check's link command and its errors",
+            *(("MKL's ScaLAPACK links with its BLACS layer and MKL's LAPACK, threading and core libraries on the same "
+               "line: a check that links the ScaLAPACK library alone fails (deal.II#7853 added the LAPACK libraries to it)",)
+              if "SCALAPACK" in first.routine.upper() else ()),
             "a project that reads the variable only when it is declared (option() or a cache entry): give it the way the "
             "project reads it, or update the project (superlu_dist's TPL_BLAS_LIBRARIES before PR #42 was not)",
             "a Fortran check with the Intel interface from gfortran: MKL's GNU interface (-lmkl_gf_lp64) in the line; the "

@@ -34,6 +34,7 @@ class LoaderMissing:
 
     soname: str
     binary: str
+    opened: str = ""  # the full path, when the message names the file it tried (a dlopen by path: a plugin, a module)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +76,8 @@ def ldd_target(binary: str, fallback: str = "./your-program") -> str:
 
 
 def _cannot_open(m: re.Match, before) -> LoaderMissing:
-    return LoaderMissing(os.path.basename(m.group("so")), _host(before, m.string))
+    so = m.group("so")
+    return LoaderMissing(os.path.basename(so), _host(before, m.string), so if so.startswith("/") else "")
 
 
 def _undefined(m: re.Match, before) -> SymbolLookupError:
@@ -86,7 +88,7 @@ SIGNATURES = (
     Signature("loader-cannot-open", "hosts", "error while loading shared libraries",
               # "cannot open share": a pasted line cut short still says which library
               re.compile(r"(?<!\S)(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shar(?:e|ed\b)"),
-              lambda m, _: LoaderMissing(m.group("so"), m.group("bin"))),
+              lambda m, _: LoaderMissing(m.group("so"), m.group("bin").lstrip(">") or m.group("bin"))),  # a quote's ">"
     Signature("loader-symbol-lookup", "hosts", "symbol lookup error",
               re.compile(r"(?<!\S)(?P<bin>\S+?): symbol lookup error: (?P<lib>\S+?): undefined symbol: (?P<sym>[^\s,]+)"),
               lambda m, _: SymbolLookupError(m.group("bin"), m.group("lib"), m.group("sym"))),
@@ -192,6 +194,10 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         by_soname.setdefault(event.soname, []).append(event)
     for soname, events in by_soname.items():
         binary = events[0].binary
+        opened = next((e.opened for e in events if e.opened), "")
+        if opened and not soname.startswith("libmkl_"):  # a plugin or module opened by its path: no search to widen
+            out.append(_path_not_there(opened, events[0]))
+            continue
         confirm = f"ldd {q(ldd_target(binary))} | grep {q(soname)}   # must show a path, not 'not found'"
         if not ctx.local:  # another machine's loader: what the log shows, not this machine's search
             from mkldoctor.explain import elsewhere
@@ -270,3 +276,26 @@ def _other_release(ctx: Context, soname: str, evidence: list[str]) -> list[str]:
     elif others:
         fix.append(f"or install the release that provides {soname} (the one the program was built with): {ctx.recipe_ref('shared')}")
     return fix or [f"install MKL's shared libraries: {ctx.recipe_ref('shared')}"]
+
+
+def _path_not_there(path: str, event: LoaderMissing) -> Finding:
+    """A program opened a library by its full path (a plugin, an extension module) and no file is there: LD_LIBRARY_PATH
+    and the loader's cache play no part; the file was never built or installed (FreeFem#201: PARDISO.so, which FreeFem
+    builds only when its configure found MKL)."""
+    name = os.path.basename(path)
+    pardiso = "pardiso" in name.lower()
+    return Finding(
+        "loader-cannot-find", "error", f"{name} is not at the path the program opened: {path}", (
+            f"{event.binary} opened {path} by its full path, and no file is there: the loader searches no folder for a "
+            "path, so LD_LIBRARY_PATH and ldconfig do not apply",
+            *((f"{name} is a project's plugin for MKL's PARDISO: projects build it only when their configure found MKL "
+               "(FreeFem's ./configure with MKL or oneAPI), and leave it out otherwise",) if pardiso else ()),
+        ), (
+            *(("install MKL (or oneAPI) and configure the project again so that it finds it (its configure's summary says "
+               "whether MKL was found), then rebuild and install: the PARDISO plugin is built then",) if pardiso else ()),
+            f"check whether the project built {name}: ls {q(os.path.dirname(path))}; find the build tree for it; a plugin "
+            "left out at configure time is built only after configuring with what it needs",
+        ),
+        "dlopen of a path opens that file or fails; the loader's search is for names without a folder.",
+        (f"ls -l {q(path)}   # the file the program opened",),
+    )

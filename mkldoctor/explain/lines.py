@@ -64,6 +64,8 @@ def _unbalanced(line: str) -> bool:
         return True
     if line.endswith(": No") and ("error" in line or "rror" in line):  # "fatal error: cblas.h: No" / "such file or directory"
         return True
+    if line.endswith(":") and "error while loading shared libraries: " in line:  # "...: libmkl_intel_thread.so:" / "cannot open"
+        return re.search(r"error while loading shared libraries: \S+:$", line) is not None
     return line.endswith("error while loading shared libraries:") or line.rstrip().endswith(("Library not loaded:",
                                                                                                      "dynamic link library"))
 
@@ -109,7 +111,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                     stats.at = pending_at
                 yield pending  # it was a whole line of exactly that width after all
             else:
-                line = pending + (raw if wrapped else (" " if pending.endswith(": No") else "") + line.lstrip())
+                line = pending + (raw if wrapped else (" " if pending.endswith((": No", ":")) else "") + line.lstrip())
                 at = pending_at
                 pieces += 1
             pending = None

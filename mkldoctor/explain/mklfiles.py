@@ -19,7 +19,7 @@ from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, platforms
 from mkldoctor.knowledge.recipes import q
 
-_MKL_FILE = re.compile(r"(?i)(?:lib)?(?:mkl|iomp|tbb)\w*(?:\.\d+)?\.(?:dll|so(?:\.\d+)*|dylib|lib|a)$")
+_MKL_FILE = re.compile(r"(?i)(?:lib)?(?:mkl|iomp|tbb|daal_vmlipp)\w*(?:\.\d+)?\.(?:dll|so(?:\.\d+)*|dylib|lib|a)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,10 @@ def _said(m: re.Match, _) -> MklFileNotThere | object:
 SIGNATURES = (
     Signature("cp-cannot-stat-mkl-file", "mklfiles", "annot stat",
               re.compile(r"\bcannot stat [‘'`\"](?P<path>[^’'`\"]+)[’'`\"]: No such file or directory"), _said),
+    # make's: "*** No rule to make target '/lnx/lib/intel64/libdaal_vmlipp_core.a', needed by ..." (oneDAL#169: MKL's small
+    # libraries that scripts/mklfpk.sh never unpacked)
+    Signature("make-no-rule-for-mkl-file", "mklfiles", "***",
+              re.compile(r"\*\*\* No rule to make target [‘'`\"](?P<path>[^’'`\"]+)[’'`\"]"), _said),
     Signature("powershell-cannot-find-mkl-file", "mklfiles", "annot find path",
               re.compile(r"Cannot find path [‘'`\"](?P<path>[^’'`\"]+)[’'`\"] because it does not exist"), _said),
 )
@@ -54,6 +58,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     folder = first.path[: len(first.path) - len(name)].rstrip("\\/")
     if "*" in name:
         return [_nothing_matched(first, folder)]
+    if "No rule to make target" in first.line:
+        return [_make_target(first, folder)]
     number = re.search(r"\.(\d+)\.dll$|\.so\.(\d+)$|\.(\d+)\.dylib$", name)
     evidence = [first.line, f"{name} is not in {folder}"]
     fix = []
@@ -99,4 +105,26 @@ def _nothing_matched(event: MklFileNotThere, folder: str) -> Finding:
         "A build script that copies MKL's libraries from a folder another step creates breaks when that step no longer runs "
         "or puts them elsewhere; the shell passes the pattern unexpanded, and cp finds no such file.",
         (f"ls -d {q(folder)}   # whether the folder exists at all (unquote a * to let the shell expand it)",),
+    )
+
+
+def _make_target(event: MklFileNotThere, folder: str) -> Finding:
+    """make was told a target depends on an MKL file that is not there and that no rule makes."""
+    evidence = [event.line, f"{event.name} is a file the build takes from MKL (or a package of MKL's libraries), not one it "
+                f"builds: make found it in no folder and has no rule for it"]
+    fix = [f"put the MKL the makefile expects where it looks ({folder}), or point the makefile's MKL variable at the "
+           "installed one (make MKLROOT=<prefix>, or the variable the makefile names)"]
+    if re.match(r"^/[a-z0-9]+/lib", folder) and folder.count("/") <= 4:
+        evidence.append(f"{folder} starts at the root with the build's own folder names: the variable that should come "
+                        "before it (the MKL package's folder) is empty")
+    if "daal" in event.name:
+        fix.insert(0, "oneDAL's MKL small libraries (mklfpk): run scripts/mklfpk.sh (it downloads and unpacks them into "
+                      "externals/mklfpk) and check that its download worked (behind a proxy: http_proxy/https_proxy for curl), "
+                      "then build again")
+    return Finding(
+        "mkl-file-missing", "error", f"make has no rule for {event.name}, an MKL file the build expects in {folder}",
+        tuple(evidence), tuple(fix),
+        "A makefile lists MKL's libraries by path as prerequisites; when the step that installs or unpacks them did not run "
+        "(or a variable before the path is empty) make finds neither the file nor a rule to make it.",
+        (f"ls {q(folder)}   # whether the file is there",),
     )

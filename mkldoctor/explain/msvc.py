@@ -38,6 +38,7 @@ class MsvcUnresolved:
     symbol: str
     where: str
     function: str
+    x86: bool = False  # the name carried 32-bit x86's leading underscore (_cblas_dgemm)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,8 @@ def _cannot_open(m: re.Match, _) -> MsvcCannotOpen | Unrecognised:
 
 
 def _unresolved(m: re.Match, _) -> MsvcUnresolved:
-    return MsvcUnresolved(_plain(m.group("sym")), (m.group("obj") or "").strip(), (m.group("fn") or "").strip())
+    raw, plain = m.group("sym").strip('"').removeprefix("__imp_"), _plain(m.group("sym"))
+    return MsvcUnresolved(plain, (m.group("obj") or "").strip(), (m.group("fn") or "").strip(), raw.split("@", 1)[0] == "_" + plain)
 
 
 def _plain(symbol: str) -> str:
@@ -105,7 +107,7 @@ SIGNATURES = (
                 lambda m, _: MsvcCannotOpen(m.group("file"), "LNK" + (m.group("code") or "1181")))
       for i, needle in enumerate(("an't open", "annot open"))),
     Signature("msvc-unresolved", "msvc", "error LNK",
-              re.compile(r"^(?:\d+>)?(?P<obj>[^:]*?)\s*:\s*error LNK20(?:19|01): unresolved external symbol "
+              re.compile(r"^(?:\d+>)?(?:(?P<obj>[^:]*?)\s*:)?\s*error LNK20(?:19|01): unresolved external symbol "
                          r"(?P<sym>\"[^\"]+\"|\S+)(?:.*?referenced in function (?P<fn>.+))?"), _unresolved),
     Signature("msvc-runtime-mismatch", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?P<obj>[^:]*?)\s*:?\s*error LNK2038: mismatch detected for 'RuntimeLibrary': value "
@@ -241,6 +243,13 @@ def _unresolved_finding(unresolved: list[MsvcUnresolved], commands: list[MsvcLin
                "with the DLLs: mkl_intel_lp64_dll.lib mkl_sequential_dll.lib mkl_core_dll.lib, or mkl_rt.lib alone",
                "and the folder that holds them: /LIBPATH:<folder> (see where each layout keeps its .lib files below)"]
         fix += ["  " + line for line in _where_libs()]
+        if any(e.x86 for e in unresolved):  # dlib#816, ideep#16: a Win32 build against MKL's intel64 libraries
+            title = f"link.exe: MKL's {more(symbols, 3)} unresolved for a 32-bit build (x86 names): MKL's 64-bit libraries cannot serve it"
+            evidence.append(f"the names carry 32-bit x86's leading underscore (_{symbols[0]}): the objects were compiled for "
+                            "32-bit Windows, and MKL's 64-bit libraries (lib\\intel64) define the names without it")
+            fix.insert(0, "build for 64-bit Windows (CMake -A x64, Visual Studio's x64 platform, a 64-bit Python for an "
+                          "extension), or link MKL's 32-bit libraries (MKL 2024.2 and older: lib\\ia32, mkl_intel_c.lib "
+                          "mkl_sequential.lib mkl_core.lib; oneMKL 2025 has none)")
     return Finding(
         "msvc-unresolved-mkl", "error", title, tuple(evidence), tuple(fix),
         "link.exe resolves a name only from the objects and .lib files it is given; MKL's functions are defined in its "

@@ -120,6 +120,10 @@ SIGNATURES = (
     Signature("mkl-kernel-undefined", "runtime", "ndefined sym",
               re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined sym ?bol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
+    # MKL 10's own words (GalSim#261): "*** libmkl_mc3.so *** failed with error : /x/libmkl_mc3.so: undefined symbol: ..."
+    Signature("mkl10-kernel-undefined", "runtime", "failed with error",
+              re.compile(r"\*\*\* (?:lib)?mkl_\w+\.so \*\*\* failed with error : (?P<path>\S+?): undefined symbol: (?P<sym>[\w.$]+)"),
+              lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("ld-debug-kernel-undefined", "runtime", "symbol lookup error: undefined symbol",  # LD_DEBUG's own line
               re.compile(rf"(?<!\S)(?P<path>\S*lib(?:{layout.stems(('kernel', 'vml-kernel'))})\.so[\w.]*): error: symbol lookup error: "
                          r"undefined symbol: (?P<sym>[\w.$]+)"),

@@ -81,6 +81,10 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
     if role in KERNEL_ROLES and who == "python (import)":  # the import itself loaded the kernel: the extension links it
         return Unseen(path, symbol, who, role, "linked", found)
     if found is None:
+        # a name older than the table, of a threading layer by its suffix (MKL 10's mkl_dft_..._omp, GalSim#261): the kernel
+        # needs the layer, which it does not see
+        if role in KERNEL_ROLES and re.search(r"_(?:omp|seq|intel_thread|gnu_thread)$", symbol):
+            return Unseen(path, symbol, who, role, "scope", None)
         return None
     own = f"lib{layout.get(os.path.basename(path)).name}"
     if set(found.libraries) <= {own}:
@@ -184,8 +188,10 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                 for u in items[:4]]
     evidence += [f"MKL could not load {base}; the log says no more (no 'cannot open', no undefined name)"] if bare else []
     for u in items[:2]:
-        evidence.append(u.exported.sentence() + ": any release's layers define it, so this is not a mix of releases: "
-                        f"{os.path.basename(u.path)} does not see those layers at all")
+        evidence.append((u.exported.sentence() + ": any release's layers define it, so this is not a mix of releases: "
+                         f"{os.path.basename(u.path)} does not see those layers at all") if u.exported else
+                        f"{u.symbol} is a threading layer's name (its suffix), older than mkldoctor's table: "
+                        f"{os.path.basename(u.path)} does not see that layer")
     paths = [u.path for u in items] + bare
     if any(re.fullmatch(r"lib\w+\.so", os.path.basename(p)) and _role(p) in KERNEL_ROLES for p in paths):
         evidence.append("the kernel's name has no version number (MKL 2020 or older): such kernels do not name libmkl_core as a "

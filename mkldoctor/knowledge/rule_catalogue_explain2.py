@@ -216,4 +216,7 @@ EXPLAIN = (
     _r("cmake-blas-check-failed", "CMake's check that the MKL line links failed",
        "The project tested the BLAS line it was given and went on to another BLAS when the test did not link.",
        "Read CMakeError.log for the check's link errors; give the line the way the project reads it."),
+    _r("ld-library-path-file", "LD_LIBRARY_PATH names a library's file instead of its folder",
+       "The loader reads LD_LIBRARY_PATH as folders; a file in it is skipped.",
+       "Name the folder that holds the library."),
 )
