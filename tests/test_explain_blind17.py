@@ -260,3 +260,17 @@ def test_the_loaders_line_wrapped_after_the_librarys_name():
 def test_cmakes_check_of_a_scalapack_line_failed():
     [finding] = errors_of("Performing C SOURCE FILE Test DEAL_II_SCALAPACK_HAS_PDSYEVR_PSSYEVR failed with the following output:\n")
     assert finding.id == "cmake-blas-check-failed" and any("BLACS layer" in line for line in finding.fix)
+
+
+def test_mkljl_test_of_julias_blas_and_gfortran_given_intels_module_flag():
+    log = ("Test Failed at /home/u/.julia/packages/MKL/R4HOk/test/runtests.jl:9\n  Expression: BLAS.vendor() == :mkl\n"
+           "   Evaluated: openblas64 == mkl\n")
+    [julia] = errors_of(log)
+    assert julia.id == "julia-blas-not-mkl" and 'ENV["USE_BLAS64"] = true' in julia.fix[0]
+    assert not [f for f in findings_of("  Expression: x == :mkl\n   Evaluated: y == mkl\n") if f.id == "julia-blas-not-mkl"]
+    compile_line = "mpif90 -c /opt/intel/mkl/include/lapack.f90 -o lapack.o -M/build/.mod/\n"
+    refused = "gfortran: error: unrecognized command-line option '-M/build/.mod/'\n"
+    [module] = errors_of(compile_line + refused)
+    assert module.id == "fortran-module-flag-refused" and module.fix[0].startswith("give gfortran its own option: -J/build/.mod/")
+    [other] = errors_of("gfortran -c x.f90 -M/build/.mod/\n" + refused)  # not MKL's interface: no MKL finding
+    assert other.id == "unrecognised-failure"

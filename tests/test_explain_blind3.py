@@ -304,6 +304,8 @@ AFTER = {
     "configure-freefem-pardiso-plugin-not-built-without-mkl-201": ("loader-cannot-find", "fix:configure the project again"),
     "linux-loader-ldpath-points-to-file-mkl-ilp64-kaldifeat-46": ("ld-library-path-file", "fix:streaming_asr/lib"),
     "linux-loader-docker-mkl-thread-lib-not-installed-colmap-3453": ("loader-cannot-find", "libmkl_intel_thread.so"),
+    "julia-mkljl-vendor-still-openblas64-use_blas64-81": ("julia-blas-not-mkl", "fix:USE_BLAS64"),
+    "fortran-gfortran-module-flag-mkl-lapack-f90-coral-6": ("fortran-module-flag-refused", "fix:-J"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

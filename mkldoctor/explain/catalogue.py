@@ -82,7 +82,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "No module named", "MKL WARNING",
            "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "does not work", "does not have real file", "static version of it", "pyimport(", "not found (required by", ", version ", "without", "MKL not", "MKL support", "MKL is not", "was not defined", "in conflict with", "shared path",
            "unbound variable", "missing dependency", "only-list", "found in module", "is not supported", "memory leak",
-           " in ?? (", "multiple definition", "_opt_info:", "egfault", "LIBRARY_PATH=")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           " in ?? (", "multiple definition", "_opt_info:", "egfault", "LIBRARY_PATH=", "Evaluated: ")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -125,7 +125,7 @@ class Signature:
 def _families():
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runtime, symver, toolcrash, windows)
-    from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
+    from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
                                    rtnames, theano, valgrind, vmlwarn)  # before finders': "mkl_rt not found" is a program's own search by name
 
@@ -136,7 +136,7 @@ def _families():
     # build and workflow tools last
     return (binformat, runtime, windows, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, protoclash, jvm, mathhosts, meson,
             pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gpuloader,
-            onemath, vmlwarn, multidef, configversion, findblas, bundlers, blasmix, ldpath, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
+            onemath, vmlwarn, multidef, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
             valgrind, echoes)
 
 
@@ -172,7 +172,7 @@ def diagnoses() -> tuple[Callable, ...]:
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker, lookups,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
-    from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
+    from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
                                    otherdeps, pardiso, pymkl, resources, rtnames, staticgroup, symver, theano, toolcrash, valgrind, vmlwarn)
 
@@ -186,7 +186,7 @@ def diagnoses() -> tuple[Callable, ...]:
             blacswrap.diagnose, blaslist.diagnose, envscripts.diagnose, fftwheaders.diagnose, findlib.diagnose,
             fortranmods.diagnose, gpuloader.diagnose, onemath.diagnose, vmlwarn.diagnose, fftwplans.diagnose,
             multidef.diagnose, staticgroup.diagnose, configversion.diagnose, findblas.diagnose, protoclash.diagnose,
-            bundlers.diagnose, blasmix.diagnose, fftwplans.interposed)
+            bundlers.diagnose, blasmix.diagnose, fftwplans.interposed, juliablas.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -32,7 +32,26 @@ class SyclOptionRefused:
     option: str  # "-fsycl-unnamed-lambda"
 
 
+@dataclass(frozen=True, slots=True)
+class ModuleFlagRefused:
+    """gfortran refusing Intel's module-folder option (-M<dir>, -module <dir>) while it compiles MKL's Fortran 95 interface
+    sources (lapack.f90, blas.f90 from MKL's include folder: BenMql/coral#6)."""
+
+    compiler: str
+    option: str
+    line: str
+
+
+def _module_flag(m: re.Match, before):
+    if not any(re.search(r"(?i)(?:mkl\S*/include/\w+|/include/mkl_\w+)\.f90\b", line) for line in (*before, m.string)):
+        return NOT_MINE  # another build's flag: not MKL's interface modules
+    return ModuleFlagRefused(m.group("cc"), m.group("opt"), m.string.strip()[:300])
+
+
 SIGNATURES = (
+    Signature("gfortran-intel-module-flag", "mklflags", "nrecognized",
+              re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]*(?:gfortran|f95)[\w.+-]*): error: unrecognized command[- ]line option "
+                         r"[‘'`](?P<opt>-M\S+?|-module)[’'`]"), _module_flag),
     Signature("intel-mkl-option-deprecated", "mklflags", "command line ",
               re.compile(r"(?<!\w)(?P<cc>\w+): command line (?:remark|warning) #\d+: option '(?P<opt>-mkl\b[^']*)' is deprecated"),
               lambda m, _: MklOptionRetired(m.group("cc"), m.group("opt"), m.string.strip())),
@@ -54,6 +73,23 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             (f"replace {event.option} with {new} in the build's flags",),
             "The compiler option that adds MKL's include folder and libraries to a build is -qmkl in Intel's oneAPI "
             "compilers; the old spelling goes away with the classic compilers.",
+        ))
+    for event in events.of(ModuleFlagRefused)[:1]:
+        folder = event.option[2:] if event.option.startswith("-M") else "<dir>"
+        out.append(Finding(
+            "fortran-module-flag-refused", "error",
+            f"{event.compiler} refused {event.option[:60]}: Intel's Fortran option for the module folder, while it compiled "
+            "MKL's Fortran interface", (
+                event.line,
+                "MKL's Fortran 95 interfaces (lapack.f90, blas.f90 in MKL's include folder) are compiled by the project with "
+                "its own Fortran compiler; the build's module-folder option is Intel's spelling (-module <dir>, or -M<dir> "
+                "of some makefiles), which gfortran does not take: its own is -J<dir>"),
+            (f"give gfortran its own option: -J{folder} (the build's module-folder variable for the GNU compilers; a "
+             "project's per-compiler settings file, when it has one)",
+             "or build with the Intel Fortran compiler that the flags were written for (ifx, ifort)"),
+            "Fortran compilers write .mod files to a folder each names its own way: gfortran -J, Intel's -module, NVIDIA's "
+            "-module; a build's flags written for one are refused by another.",
+            ("mpif90 --showme   # (Open MPI; MPICH: -show) the compiler the MPI wrapper runs",),
         ))
     refused = events.of(SyclOptionRefused)
     if refused:

@@ -219,4 +219,10 @@ EXPLAIN = (
     _r("ld-library-path-file", "LD_LIBRARY_PATH names a library's file instead of its folder",
        "The loader reads LD_LIBRARY_PATH as folders; a file in it is skipped.",
        "Name the folder that holds the library."),
+    _r("julia-blas-not-mkl", "MKL.jl's test found Julia's BLAS is not MKL",
+       "Before Julia 1.7 MKL.jl rebuilt the system image; a Julia with openblas64 needed ENV[\"USE_BLAS64\"]=true for it.",
+       "ENV[\"USE_BLAS64\"]=true, ] build MKL, restart; or Julia 1.7+ with MKL.jl 0.4+ (using MKL)."),
+    _r("fortran-module-flag-refused", "gfortran refused Intel's module-folder option while compiling MKL's Fortran interface",
+       "The build's flags spell the module folder Intel's way (-module, -M<dir>); gfortran's option is -J<dir>.",
+       "Give gfortran -J<dir>, or build with the Intel Fortran compiler the flags were written for."),
 )
