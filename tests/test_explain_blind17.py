@@ -274,3 +274,12 @@ def test_mkljl_test_of_julias_blas_and_gfortran_given_intels_module_flag():
     assert module.id == "fortran-module-flag-refused" and module.fix[0].startswith("give gfortran its own option: -J/build/.mod/")
     [other] = errors_of("gfortran -c x.f90 -M/build/.mod/\n" + refused)  # not MKL's interface: no MKL finding
     assert other.id == "unrecognised-failure"
+
+
+def test_visual_studios_fortran_integration_names_mkl_without_lib():
+    [finding] = errors_of(" Error 1108: Cannot open MKL core\nError   11018: Cannot open mkl_sequential\n"
+                          "Error 11081: : cannot open file 'mkl_intel_lp64.lib'\n")
+    assert finding.id == "msvc-library-not-found", flat(finding)
+    assert {"mkl_core.lib", "mkl_sequential.lib", "mkl_intel_lp64.lib"} <= set(re.findall(r"mkl_\w+\.lib", finding.title + " ".join(finding.evidence)))
+    [other] = errors_of("Error 11018: Cannot open foo\n")  # not MKL's: never silent, no MKL finding
+    assert other.id == "unrecognised-failure"

@@ -306,6 +306,7 @@ AFTER = {
     "linux-loader-docker-mkl-thread-lib-not-installed-colmap-3453": ("loader-cannot-find", "libmkl_intel_thread.so"),
     "julia-mkljl-vendor-still-openblas64-use_blas64-81": ("julia-blas-not-mkl", "fix:USE_BLAS64"),
     "fortran-gfortran-module-flag-mkl-lapack-f90-coral-6": ("fortran-module-flag-refused", "fix:-J"),
+    "win-openfast-ifort-vs-mkl-libs-missing-1692": ("msvc-library-not-found", "mkl_sequential.lib"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning
