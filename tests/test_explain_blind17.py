@@ -182,7 +182,7 @@ def test_a_dfti_length_past_2_24_and_a_wheels_vendored_mkl():
     assert "c_long" not in " ".join(short.fix)
     [kernels] = errors_of("INTEL oneMKL ERROR: .../scs.libs/libmkl_avx512.so.3: cannot open shared object file\n"
                           "Intel oneMKL FATAL ERROR: Cannot load libmkl_avx512.so.3 or libmkl_def.so.3.\n")
-    assert kernels.id == "mkl-cannot-load-kernels" and kernels.fix[0].startswith("the package's wheel is incomplete")
+    assert kernels.id == "mkl-vendored-incomplete" and kernels.fix[0].startswith("install a build of scs that works")
 
 
 def test_a_sentence_that_introduces_the_error_joins_it():

@@ -291,7 +291,7 @@ AFTER = {
     "cmake-relion-mklfft-fftw3h-not-found-mkl-include-fftw-missing-441": ("fftw-header-not-found", "fix:include/fftw"),
     "mkl-runtime-blacs-intelmpi-with-openmpi-segfault-sparc-182": ("program-crashed", "fix:-lmkl_blacs_openmpi_lp64"),
     "loader-libmkldnn-undefined-cblas_sgemm_alloc-old-mkl-mdr-19": ("runtime-symbol-missing", "fix:mkl=2020.4"),
-    "loader-scs-3.3.0-wheel-missing-mkl-kernels-openspiel-pr-1603": ("mkl-cannot-load-kernels", "fix:a release of scs"),
+    "loader-scs-3.3.0-wheel-missing-mkl-kernels-openspiel-pr-1603": ("mkl-vendored-incomplete", "fix:scs!=<that version>"),
     "mkl-runtime-vml-threader-segfault-mkl2020.4-pytorch2.1-elastic-ml-cpp-2617": ("mkl-crash", "fix:update the bundled MKL"),
     "mkl-runtime-dfti-invalid-config-over-2pow24-ctypes-createdescriptor-pycbc-4395": ("mkl-dfti-error", "fix:c_long"),
     "linux-loader-mkl-fftw-symbol-interposition-rtld-global-segfault-pycbc-4052": ("mkl-fftw-names-interposed", "fix:RTLD_DEEPBIND"),

@@ -246,7 +246,7 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
         fix.append("or ship every libmkl_*.so beside libmkl_rt (kernel libraries: " + ", ".join(f"lib{k}" for k in layout.names("kernel")[:4]) + ", ... and the threading layer)")
     else:
         paths = [e.path for e in opened] + [lib for e in fatal for lib in e.libraries if "/" in lib]
-        fix += _wheel_prefix(paths, evidence) or _vendored(paths, evidence)
+        fix += _wheel_prefix(paths, evidence)
         fix.append("put the folder that holds them on LD_LIBRARY_PATH before the program starts; the install's own script does "
                    "it: oneAPI: source /opt/intel/oneapi/setvars.sh; Parallel Studio and MKL 2020 or older: source "
                    "<install>/bin/compilervars.sh intel64 (or mkl/bin/mklvars.sh intel64); conda: conda activate <env>")
@@ -261,25 +261,6 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
         ("MKL_VERBOSE=1 ./your-program   # prints the MKL version and the kernel it loaded",
          "LD_DEBUG=libs ./your-program 2>&1 | grep -E 'libmkl_|cannot open'   # each folder the loader tried"),
     )
-
-
-def _vendored(paths: list[str], evidence: list[str]) -> list[str]:
-    """A wheel that vendored MKL into ``<package>.libs/`` (auditwheel's folder: openspiel PR #1603, scs 3.3.0's Linux
-    wheels): auditwheel copies the libraries a module names as dependencies, not the kernels MKL opens at run time."""
-    for path in paths:
-        match = re.search(r"(?:^|/)(?P<package>[\w-]+)\.libs/libmkl_", path)
-        if not match:
-            continue
-        package = match.group("package")
-        evidence.append(f"{path} is in {package}.libs, the folder where a wheel repaired by auditwheel keeps the libraries "
-                        f"it vendored: {package}'s wheel carries MKL, and auditwheel copies only the libraries a module names "
-                        "as dependencies, not the kernels and layers MKL opens at run time")
-        return [f"the package's wheel is incomplete: install a release of {package} whose wheel works (the one before, or a "
-                f"fixed one: pip install '{package}!=<this release>'; pip index versions {package}), and report it to "
-                f"{package}'s maintainers",
-                f"or, until then, let MKL find its kernels elsewhere: pip install mkl of the release {package} vendored, and "
-                "put its lib folder on LD_LIBRARY_PATH"]
-    return []
 
 
 def _wheel_prefix(paths: list[str], evidence: list[str]) -> list[str]:

@@ -86,8 +86,9 @@ def is_package_cache(path: str) -> bool:
 # site-packages: auditwheel (Linux) and delvewheel (Windows) ``<package>.libs``, older auditwheel ``<package>/.libs``,
 # delocate (macOS) ``<package>/.dylibs``. Only the libraries the package's extensions name (DT_NEEDED, the import table,
 # LC_LOAD_DYLIB) are copied: a library loaded with dlopen or LoadLibrary at run time, as MKL loads its kernels, is not.
+# A report may shorten the path before the folder to "..." (open_spiel PR #1603: ".../scs.libs/libmkl_avx512.so.3").
 _VENDORED = (
-    ("auditwheel or delvewheel", re.compile(r"(?:^|/)(?:site|dist)-packages/(?:[\w.-]+/\.\./)?(?P<pkg>[\w.-]+?)\.libs/", re.I)),
+    ("auditwheel or delvewheel", re.compile(r"(?:^|/)(?:(?:site|dist)-packages/(?:[\w.-]+/\.\./)?|\.\.\./)(?P<pkg>[\w.-]+?)\.libs/", re.I)),
     ("auditwheel", re.compile(r"(?:^|/)(?:site|dist)-packages/(?P<pkg>[\w.-]+?)/\.libs/", re.I)),
     ("delocate", re.compile(r"(?:^|/)(?:site|dist)-packages/(?P<pkg>[\w.-]+?)/\.dylibs/", re.I)),
 )
