@@ -20,6 +20,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import facts
 
 # a name of MKL's API: its C names, its C++ (oneMKL SYCL) namespace, the batch routines of the Fortran-style API
 _MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\w+|Dfti\w+|MKL_\w+)\b|"
@@ -34,8 +35,6 @@ _GUTTER = re.compile(r"^\s*\d+ \|")
 _MKL_HEADER = re.compile(r"(?<!\S)(?P<path>\S*/(?:mkl|oneapi/mkl)\S*\.h(?:pp)?):\d+(?::\d+)?: note: ")
 
 
-# MKL's own CBLAS extensions, which no other BLAS's cblas.h declares (lc0#1782: cblas_sgemm_batch under OpenBLAS)
-_MKL_CBLAS_EXTENSION = re.compile(r"cblas_\w*(?:_batch(?:_strided)?|_compute|_pack\w*|[io]matcopy|omatadd|_s8u8s32|_s16s16s32|_bf16bf16f32|_f16f16f32)$|cblas_hgemm")
 _UNDECLARED = re.compile(r"was not declared|undeclared identifier|implicit declaration")
 
 
@@ -117,8 +116,6 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 
 def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
-    from mkldoctor.knowledge import facts
-
     first = facts.FIRST_VERSION.get(name)
     return Finding(
         "mkl-api-changed", "error",
@@ -132,7 +129,7 @@ def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
          *((f"a project with code paths for several BLAS: {name} is MKL's own extension, which other BLAS's cblas.h "
             "(OpenBLAS's, ATLAS's) do not declare: the build took its MKL path (its finder found an MKL, a leftover "
             "libmkl_rt among them: meson's 'Library mkl_rt found: YES') while compiling with another BLAS's headers; make "
-            "the build's BLAS choice one (its option, or remove the stray MKL)",) if _MKL_CBLAS_EXTENSION.match(name) else ())),
+            "the build's BLAS choice one (its option, or remove the stray MKL)",) if facts.MKL_CBLAS_EXTENSION.match(name) else ())),
         "A compiler declares a function only from the headers a file includes; MKL adds functions in new releases.",
         ("grep -rn '" + name + "' <MKL's include folder>/*.h   # whether these headers declare it",),
         locations=ctx.located(errors, "error:"),

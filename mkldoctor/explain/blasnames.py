@@ -15,7 +15,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.hosts import SymbolLookupError
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports
+from mkldoctor.knowledge import exports, facts
 from mkldoctor.knowledge.recipes import q
 
 
@@ -34,7 +34,7 @@ def is_blas_name(symbol: str) -> bool:
     """A routine of the BLAS or LAPACK API (dgemm_, dsyevd_, cblas_dgemm, LAPACKE_dgesv) that MKL exports, not one of
     MKL's internals (mkl_blas_*, mkl_serv_*)."""
     api = re.fullmatch(r"[sdczi][a-z0-9]{2,10}_|(?:cblas|LAPACKE)_\w+", symbol) is not None  # Fortran's dgemm_, C's
-    if not api or re.search(r"cblas_\w*_(?:alloc|free|pack|compute)$", symbol):  # MKL's own packed-GEMM API, no BLAS's
+    if not api or facts.MKL_CBLAS_EXTENSION.match(symbol):  # MKL's own CBLAS names are no BLAS's
         return False
     found = exports.history(symbol)
     # a name MKL stopped exporting (cblas_sgemm_alloc, gone in 2021.1) is MKL's own: its release is the question

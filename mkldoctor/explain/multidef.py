@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
-
-_OMP_NAME = r"(?:omp_\w+|__kmpc_\w+|kmp_\w+|GOMP_\w+|__kmp_\w+)"
+from mkldoctor.knowledge import facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,17 +25,20 @@ class OpenmpDefinedTwice:
     line: str
 
 
-_MULTIPLE = re.compile(r"multiple definition of [`'‘](?P<name>" + _OMP_NAME + r")['’]")
+_MULTIPLE = re.compile(r"multiple definition of [`'‘](?P<name>[\w.$@]+)['’]")
 # the objects and libraries ld names: on the line ("libiomp5.so:(*IND*+0x0): ...", "; libgomp.a(allocator.o):... first
 # defined here") and on the line before it ("/usr/bin/ld: .../libiomp5.a(kmp_csupport.o): in function `omp_alloc':")
 _FILE = re.compile(r"(?<![^\s:;'`(])([^\s:;'`(]+\.(?:a|o|so[\d.]*|dylib|lib))(?:\([^)]*\))?:")
 
 
-def _said(m: re.Match, before) -> OpenmpDefinedTwice:
+def _said(m: re.Match, before) -> OpenmpDefinedTwice | object:
+    name = m.group("name")
+    if not (facts.is_openmp_symbol(name) or name.startswith(facts.GNU_OPENMP_PREFIXES)):
+        return NOT_MINE  # another name defined twice: no rule's, an unrecognised line
     line = re.sub(r"^>\s*", "", m.string.strip())
     caller = next((b for b in reversed(list(before)) if re.search(r": in function [`'‘]", b)), "") if before else ""
     files = tuple(dict.fromkeys(_FILE.findall(caller) + _FILE.findall(line)))
-    return OpenmpDefinedTwice(files, m.group("name"), line[:300])
+    return OpenmpDefinedTwice(files, name, line[:300])
 
 
 SIGNATURES = (

@@ -49,6 +49,13 @@ def has_symbol(version: str | None, symbol: str) -> bool | None:
     return version_key(version) >= version_key(first)
 
 
+# MKL's own CBLAS extensions, which no other BLAS's cblas.h declares or exports: batched and packed GEMM (cblas_sgemm_alloc,
+# its buffer, gone in 2021.1), the integer and low-precision GEMMs, the matrix copies (lc0#1782: cblas_sgemm_batch under
+# OpenBLAS's header; detectron's libmkldnn needing cblas_sgemm_alloc)
+MKL_CBLAS_EXTENSION = re.compile(r"cblas_\w*(?:_batch(?:_strided)?|_compute|_pack\w*|_alloc|_free|[io]matcopy|omatadd|_s8u8s32|"
+                                 r"_s16s16s32|_bf16bf16f32|_f16f16f32)$|cblas_hgemm")
+
+
 def is_openmp_symbol(name: str) -> bool:
     return name.startswith(OPENMP_PREFIXES)
 
