@@ -11,38 +11,41 @@ with them, the undefined-symbol reading says the same (mkl-layer-missing), and t
 from __future__ import annotations
 
 import os
-import re
 
 from mkldoctor.explain import linkorder
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import q
 
-_THREADING = re.compile(r"libmkl_(?:sequential|intel_thread|gnu_thread|tbb_thread|pgi_thread)$")
-_INTERFACE = re.compile(r"libmkl_(?:intel|gf)_i?lp64$|libmkl_blas95_i?lp64$|libmkl_lapack95_i?lp64$")
+_INTERFACES = ("interface", "fortran95")  # the layers a link line gives before the threading layer and the core
 
 
 def _static_mkl(line: linkorder.Line) -> list[tuple[str, str]]:
-    """(layer name, as the line spells it) of each static MKL archive, in the line's order."""
+    """(role in MKL's layout, as the line spells it) of each static MKL archive, in the line's order."""
     out = []
     for unit in line.units:
         if unit.kind == "file" and unit.value.endswith(".a") and os.path.basename(unit.value).startswith("libmkl_"):
-            out.append((os.path.basename(unit.value)[:-2], unit.value))
+            name, spelled = os.path.basename(unit.value)[:-2], unit.value
         elif unit.kind == "lib" and unit.static and unit.value.startswith("mkl_"):
-            out.append(("lib" + unit.value, "-l" + unit.value))
+            name, spelled = unit.value, "-l" + unit.value
         elif unit.kind == "lib" and unit.value.startswith(":libmkl_") and unit.value.endswith(".a"):
-            out.append((unit.value[1:-2], "-l" + unit.value))
+            name, spelled = unit.value[1:-2], "-l" + unit.value
+        else:
+            continue
+        found = layout.get(name)
+        out.append((found.role if found else "", spelled))
     return out
 
 
 def _out_of_order(archives: list[tuple[str, str]]) -> tuple[str, str] | None:
     """The first archive that needs the core and comes after the core's last appearance, or None."""
-    cores = [n for n, (name, _) in enumerate(archives) if name == "libmkl_core"]
+    cores = [n for n, (role, _) in enumerate(archives) if role == "core"]
     if not cores:
         return None
-    return next(((name, spelled) for name, spelled in archives[cores[-1] + 1:]
-                 if _THREADING.match(name) or _INTERFACE.match(name)), None)
+    return next(((role, spelled) for role, spelled in archives[cores[-1] + 1:]
+                 if role == "threading" or role in _INTERFACES), None)
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -56,9 +59,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         if late is None:
             continue
         order = [spelled for _, spelled in archives]
-        interface = [s for name, s in archives if _INTERFACE.match(name)]
-        threading = [s for name, s in archives if _THREADING.match(name)]
-        core = [s for name, s in archives if name == "libmkl_core"][:1]
+        interface = [s for role, s in archives if role in _INTERFACES]
+        threading = [s for role, s in archives if role == "threading"]
+        core = [s for role, s in archives if role == "core"][:1]
         grouped = " ".join(("-Wl,--start-group", *dict.fromkeys(interface + threading + core), "-Wl,--end-group"))
         return [Finding(
             "mkl-static-order", "error",
