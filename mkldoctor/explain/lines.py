@@ -64,10 +64,14 @@ def _unbalanced(line: str) -> bool:
         return True
     if line.endswith(": No") and ("error" in line or "rror" in line):  # "fatal error: cblas.h: No" / "such file or directory"
         return True
-    if line.endswith(":") and "error while loading shared libraries: " in line:  # "...: libmkl_intel_thread.so:" / "cannot open"
-        return re.search(r"error while loading shared libraries: \S+:$", line) is not None
-    return line.endswith("error while loading shared libraries:") or line.rstrip().endswith(("Library not loaded:",
-                                                                                                     "dynamic link library"))
+    if line.endswith(":") and _CUT_AT_WORD.search(line):  # (most lines do not end so: no search on the hot path)
+        return True
+    return line.rstrip().endswith(("Library not loaded:", "dynamic link library"))
+
+
+# a loader's message cut between two words (its next line starts a word of its own, joined with a space): "app: error
+# while loading shared libraries: libmkl_intel_thread.so:" / "cannot open ...", dyld's "Library not loaded:" / "@rpath/..."
+_CUT_AT_WORD = re.compile(r"(?:error while loading shared libraries:(?: \S+:)?|Library not loaded:)$")
 
 
 # A terminal or a pasted log cuts long lines at a fixed width; a piece of exactly such a
@@ -111,7 +115,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                     stats.at = pending_at
                 yield pending  # it was a whole line of exactly that width after all
             else:
-                line = pending + (raw if wrapped else (" " if pending.endswith((": No", ":")) else "") + line.lstrip())
+                spaced = (pending.endswith(": No") or _CUT_AT_WORD.search(pending.rstrip())) and not pending[-1].isspace()
+                line = pending + (raw if wrapped else (" " if spaced else "") + line.lstrip())
                 at = pending_at
                 pieces += 1
             pending = None
