@@ -283,3 +283,16 @@ def test_visual_studios_fortran_integration_names_mkl_without_lib():
     assert {"mkl_core.lib", "mkl_sequential.lib", "mkl_intel_lp64.lib"} <= set(re.findall(r"mkl_\w+\.lib", finding.title + " ".join(finding.evidence)))
     [other] = errors_of("Error 11018: Cannot open foo\n")  # not MKL's: never silent, no MKL finding
     assert other.id == "unrecognised-failure"
+
+
+def test_a_cut_line_is_joined_with_a_space_only_between_two_words():
+    """The loader's line cut after the library's name gets its space back; a quoted C++ name cut at '::' stays whole."""
+    import io
+
+    from mkldoctor.explain.lines import logical_lines
+
+    text = (b"/usr/bin/ld: a.o: in function `mkl::ns::\nrun()': undefined reference to `dgemm_'\n"
+            b"./app: error while loading shared libraries: libmkl_rt.so.2:\ncannot open shared object file: No such file\n")
+    assert list(logical_lines(io.BytesIO(text))) == [
+        "/usr/bin/ld: a.o: in function `mkl::ns::run()': undefined reference to `dgemm_'",
+        "./app: error while loading shared libraries: libmkl_rt.so.2: cannot open shared object file: No such file"]
