@@ -1,8 +1,8 @@
 """CMake's FindBLAS or FindLAPACK that found no library.
 
 ``A required library with BLAS API not found.  Please specify library location.`` (find_package(BLAS REQUIRED): a
-CMake Error), the same words without "required" as a status line when the project can go on without a BLAS, and
-FindLAPACK's ``LAPACK requires BLAS``. FindBLAS finds MKL only where it looks: the folders of MKLROOT (setvars.sh
+CMake Error), the same words without "required" as a status line when the project can go on without a BLAS (FindLAPACK's
+``LAPACK requires BLAS`` after it says nothing more). FindBLAS finds MKL only where it looks: the folders of MKLROOT (setvars.sh
 sets it), CMAKE_PREFIX_PATH and the library path, with BLA_VENDOR naming Intel's (Intel10_64lp, Intel10_64lp_seq,
 Intel10_64_dyn...) or All. A project that looks for MKL first (OpenCV's MKL_ROOT_DIR: opencv#9954, set to the suite's
 top folder, not the one with include/mkl.h) falls back to FindBLAS when its own search fails, so this is often where
@@ -28,7 +28,6 @@ class BlasApiNotFound:
 
 
 _NOT_FOUND = re.compile(r"\bA (?P<req>required )?library with (?P<api>BLAS|LAPACK) API not found")
-_NEEDS_BLAS = re.compile(r"^\s*(?:--\s*)?LAPACK requires BLAS\s*$")
 
 @dataclass(frozen=True, slots=True)
 class BlasCheckFailed:
