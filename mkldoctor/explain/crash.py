@@ -108,7 +108,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     loaded = {m for e in events.of(JuliaUsing) for m in e.modules}
     if "MKL" in loaded and loaded & _PYTHON_IN_JULIA:  # whatever the frames: the two BLAS of the session
         return out + [_julia_python(crashes[0], sorted(loaded & _PYTHON_IN_JULIA))]
-    return out + _crash(crashes)
+    found = _crash(crashes)
+    if events.of(ParameterError) and found and found[0].id == "program-crashed":  # after a call MKL refused: its finding
+        return out
+    return out + found
 
 
 def julia_python_mkl(events: Parsed, ctx: Context) -> list[Finding]:

@@ -63,6 +63,8 @@ SIGNATURES = (
     # unittest's and nose's header of a test that raised: "ERROR: test_Mx1_economic_p_col (module.Class)"
     Signature("unittest-error-header", "echoes", "ERROR", re.compile(r"^(?:ERROR|FAIL): test\w*\b"), _echo),
     Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),
+    # a reporter's words for the OpenMP runtime's message above: "OMP: Error #15 occurs at model = df_model()"
+    Signature("omp-error-mentioned", "echoes", "rror", re.compile(r"\bOMP: Error #\d+(?![:\d])"), _echo),
     # pytest's header of a test module whose import raised: "____ ERROR collecting tests/test_basic.py ____", "ImportError
     # while importing test module '/x/test_basic.py'." (the exception's own line follows)
     Signature("pytest-error-collecting", "echoes", "ERROR", re.compile(r"^_* ?ERROR collecting \S+ ?_*\s*$"), _echo),

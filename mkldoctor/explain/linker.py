@@ -110,11 +110,12 @@ SIGNATURES = (
     Signature("hidden-symbol-referenced-by-dso", "linker", "referenced by DSO",
               re.compile(r"hidden symbol [`'‘](?P<sym>[^'’]+)['’] in (?P<archive>\S+?\.a)\((?P<member>[^)]*)\) is referenced by DSO"),
               lambda m, _: HiddenForDso(m.group("sym"), m.group("archive"))),
-    # a person's words for a link failure ("the undefined symbol: __kmpc_global_thread_num appears", "produces the
+    # a person's words for a link failure ("Undefined reference to ‘vsPowx’", "the undefined symbol: __kmpc_global_thread_num appears", "produces the
     # `undefined reference to cblas_dgemm` error"): the name, when it is MKL's or OpenMP's, with no caller
     Signature("undefined-said-in-prose", "linker", "ndefined",
-              re.compile(r"\bundefined (?:reference to|symbol:?)\s+[`'\"‘]?(?P<sym>(?:cblas_|mkl_|MKL_|LAPACKE_|__kmpc_|kmp_|omp_)"
-                         r"\w+)\b(?![.(])"), lambda m, _: UndefinedSymbol(m.group("sym"), None, None, None, "ld", None)),
+              re.compile(r"\b[Uu]ndefined (?:reference to|symbol:?)\s+[`'\"‘]?(?P<sym>(?:(?:cblas_|mkl_|MKL_|LAPACKE_|__kmpc_|kmp_|omp_)"
+                         r"\w+|vm?[sdcz][A-Z][a-z]\w*))\b(?![.(])"),  # VML's names too: vsPowx, vmdExp
+              lambda m, _: UndefinedSymbol(m.group("sym"), None, None, None, "ld", None)),
 )
 
 # The C library parts a static MKL link must name itself: symbol -> the -l that provides it

@@ -63,6 +63,9 @@ _UNDEF_SYMBOL = re.compile(
 )
 _LLD_REF = re.compile(r"^\s*>>>\s+referenced by\s+(?P<what>.+?)\s*$")
 _LLD_CONT = re.compile(r"^\s*>>>\s{2,}(?P<what>.+?)\s*$")
+# Apple's ld64: '  "_dgemm_", referenced from:' then '      _matmul in rtkcmn.o' (C names carry a leading underscore)
+_LD64_SYMBOL = re.compile(r'^\s*"(?P<sym>_[^"\s]+)", referenced from:\s*$')
+_LD64_REF = re.compile(r"^\s+(?:(?P<fn>\S+) in (?P<obj>\S+)|\.\.\.)\s*$")
 _LLD_OTHER = re.compile(r"^\s*>>>\s+(?:did you mean|defined in|the encapsulation)")
 _OBJ_FN = re.compile(r"^(?P<obj>.+?):\((?P<fn>.+)\)(?: in archive (?P<archive>.+))?$")
 _SOURCE_LOC = re.compile(r"^(?P<src>.+\.(?:c|cc|cpp|cxx|h|hpp|rs|f|f90|F90|s|S)):(?P<line>\d+)$")
@@ -189,7 +192,14 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
             if ">>>" in line:
                 _lld_reference(state.lld, line)
                 continue
+            if state.lld["linker"] == "ld64" and _ld64_reference(state.lld, line):
+                continue
             yield from state.flush_lld()
+        if "referenced from:" in line:
+            match = _LD64_SYMBOL.match(line)
+            if match:  # the C name without the underscore macOS puts before it (_dgemm_ -> dgemm_, __ZN... -> _ZN...)
+                state.lld = {"sym": match.group("sym")[1:], "linker": "ld64", "refs": [], "at": here}
+                continue
         if "undefined symbol:" in line and "symbol lookup error" not in line:
             match = _UNDEF_SYMBOL.match(line)
             if match and _SYMBOL_NAME.match(match.group("sym").split("(")[0] or "?"):
@@ -207,6 +217,19 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
     if state.pending is not None:
         pending = state.pending
         yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
+
+
+def _ld64_reference(block: dict, line: str) -> bool:
+    """A line of ld64's block under a name: ``_matmul in rtkcmn.o`` (the caller, the object) or ``...``; False when
+    the line is not one."""
+    ref = _LD64_REF.match(line)
+    if ref is None:
+        return False
+    if ref.group("obj") and len(block["refs"]) < 8:
+        obj, member = split_object(ref.group("obj"))
+        fn = ref.group("fn")
+        block["refs"].append((obj, member, fn[1:] if fn.startswith("_") else fn, None))
+    return True
 
 
 def _lld_reference(block: dict, line: str) -> None:

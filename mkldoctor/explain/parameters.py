@@ -12,6 +12,7 @@ than this MKL asks for. The evidence that decides is named with the command that
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import LinkCommand, Parsed
@@ -32,7 +33,22 @@ _WHAT = {
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return [_finding(event, events) for event in events.of(ParameterError)]
+    """One finding per routine: the arguments MKL rejected in one call (dgemv's 6 and 13) are one failure."""
+    from mkldoctor.explain.crash import Crash
+
+    by_routine: dict[str, list[ParameterError]] = {}
+    for event in events.of(ParameterError):
+        by_routine.setdefault(event.routine.upper(), []).append(event)
+    out = []
+    crashed = events.of(Crash)
+    for said in by_routine.values():
+        finding = _finding(said[0], events)
+        more = sorted({e.parameter for e in said} - {said[0].parameter})
+        extra = [f"MKL rejected argument{'s' if len(more) > 1 else ''} {', '.join(map(str, more))} of {said[0].routine} too"] if more else []
+        extra += [f"then: {crashed[0].line[:160]}: a program that goes on after a call MKL refused (it computed nothing) "
+                  "uses what it did not compute"] if crashed and not out else []
+        out.append(replace(finding, evidence=(*finding.evidence[:1], *extra, *finding.evidence[1:])) if extra else finding)
+    return out
 
 
 def _integer_flags(events: Parsed) -> list[str]:

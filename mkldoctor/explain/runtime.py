@@ -88,6 +88,9 @@ SIGNATURES = (
     Signature("mkl-parameter", "runtime", "MKL ERROR: Parameter",
               re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I),
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
+    Signature("mkl-parameter-any-case", "runtime", "rror: ",  # a reporter's "intel mkl error: parameter 6 was incorrect ..."
+              re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I),
+              lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
               re.compile(r"(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+parameter number\s+(?P<n>\d{1,4}) had an illegal value"),
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),

@@ -28,9 +28,14 @@ from mkldoctor.explain.edits import Edit
 def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain import linkkind  # a name only one kind of MKL library defines (i_malloc): its own family
 
+    from mkldoctor.explain.binformat import WrongFormat
+
     named = any(mkl_dso(e) for e in events.of(DsoMissing))  # the linker family's: MKL's library not named on the line
+    # Apple's ld ignored a library of another format (binformat's): the names it would have given follow from that
+    ignored = any(e.linker for e in events.of(WrongFormat))
     unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not linkkind.claims(e)
-                 and not (named and (knowledge.looks_like_mkl(e.symbol) or exports.history(e.symbol) is not None))]
+                 and not (named and (knowledge.looks_like_mkl(e.symbol) or exports.history(e.symbol) is not None))
+                 and not (ignored and e.linker == "ld64")]
     if not unclaimed:
         return []
     by_symbol: OrderedDict[str, list[UndefinedSymbol]] = OrderedDict()
@@ -61,8 +66,12 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             (ctx.edited("add -lgomp (or -fopenmp) after the MKL libraries on the link line", Edit(append=("-lgomp",))),),
             "mkl_gnu_thread runs MKL's threads on GCC's OpenMP runtime, libgomp, which must be linked too.",
         ))
-    for symbol in groups["missing"]:
-        out.append(_missing_symbol_finding(ctx, symbol, by_symbol[symbol], hits[symbol], command, linked))
+    for group in _same_history(groups["missing"], hits):  # one failure: names of the same releases, as many as ld listed
+        finding = _missing_symbol_finding(ctx, group[0], by_symbol[group[0]], hits[group[0]], command, linked)
+        out.append(finding if len(group) == 1 else replace(
+            finding, title=finding.title.replace(group[0], f"{group[0]} (and {more(group[1:], 3)}, of the same releases)", 1)
+            .replace(" is undefined", " are undefined", 1).replace(" exports it ", " exports them ", 1),
+            evidence=(*finding.evidence[:1], *needed_by(group[1:], by_symbol)[:3], *finding.evidence[1:])))
     if groups["layer"]:
         out.append(_layer_finding(ctx, groups["layer"], by_symbol, hits, command, linked))
     in_mkl = groups["in-mkl"]
@@ -78,7 +87,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(Finding(
             "mkl-not-linked", "error", f"{more(symbols, 3)} undefined: no MKL library is on the link line",
             tuple(needed_by(symbols, by_symbol) + [f"defined by: {w}" for w in where]),
-            ("add MKL's link line: mkldoctor link --format flags",),
+            ("add MKL's link line: mkldoctor link --format flags",
+             "or, where MKL is not wanted, build without it: the sources call these names because the build chose MKL at "
+             "compile time (a -DMKL, -DUSE_MKL or -DLAPACK option, a configure or CMake option for MKL or BLAS); drop that "
+             "option, or give the BLAS and LAPACK the project was configured for"),
             "The link command names no libmkl_* library, so nothing can define MKL's functions.",
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
@@ -260,6 +272,17 @@ def _openmp_finding(ctx: Context, symbols: list[str], by_symbol, command: LinkCo
     )
 
 
+def _same_history(symbols: list[str], hits) -> list[list[str]]:
+    """The names in groups that the export table and this machine's copies say the same of (MKL's DNN primitives, all
+    gone since 2020): one finding each group."""
+    groups: OrderedDict[tuple, list[str]] = OrderedDict()
+    for symbol in symbols:
+        found = exports.history(symbol)
+        span = (found.overall.first, found.overall.last, found.overall.gone_since) if found else (symbol,)
+        groups.setdefault((span, frozenset(h.install.key for h in hits[symbol])), []).append(symbol)
+    return list(groups.values())
+
+
 def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSymbol], hits: list, command, linked) -> Finding:
     first = missing_symbol.first_release(symbol)
     having = OrderedDict()
@@ -291,7 +314,9 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
     if gone:  # a name newer releases dropped, and a log that does not say which release it linked
         last = current.overall.last
         major = current.overall.gone_since.split(".")[0]
-        install = [f"{symbol} is in MKL {current.overall.first} to {last} and in no release from {current.overall.gone_since} "
+        span = (f"MKL {current.overall.first} to {last}" if current.overall.first != exports.releases()[0].name else
+                f"MKL {last} and older releases (mkldoctor's table starts at {current.overall.first})")
+        install = [f"{symbol} is in {span} and in no release from {current.overall.gone_since} "
                    f"on: build against MKL {last} or older ({recipes.pip_install(q(f'mkl-devel<{major}'))}; "
                    f"{recipes.conda_install(q(f'mkl-devel<{major}'))}), or port the calls"
                    + (": the NIST-style Sparse BLAS (mkl_?csrmm, mkl_?csrmv and their kin) gave way to the "
