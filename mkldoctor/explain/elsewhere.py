@@ -84,6 +84,11 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
     if usable:
         folder = os.path.dirname((outside or usable)[0])
         fix.append(f"export LD_LIBRARY_PATH={q(folder)}{LD_PATH}   # the folder the log shows it in, on the log's machine")
+        if not outside:  # in the folder the program's environment searches, and still "No such file"
+            fix.append(f"if that folder is already on the program's path, the file is there but cannot be opened by the user who "
+                       f"runs it: ls -lL {q((outside or usable)[0])} (a file only root can read, left by an install run as root "
+                       "or a package built so, is skipped as if absent: chmod a+rx it, or update the package that installed "
+                       "it; a link to a file that is gone)")
     else:
         fix.append(there(f"ldconfig -p | grep {q(stem)}; ls ${{CONDA_PREFIX:-/nonexistent}}/lib/{stem}.so*",
                          f"where {soname} is, if anywhere: the loader's cache, the active conda environment"))
@@ -226,7 +231,9 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     if facts.is_mklml(base):  # pytorch/pytorch#18836: a wheel built from source without MKL-DNN's MKL-ML
         return [f"{soname} is {facts.MKLML}: a package built from source carries it only if its install step "
                 "copied it beside its own libraries (torch/lib, paddle's libs); copy it and libiomp5.so from the build tree's "
-                "mklml_lnx_*/lib there, or put that folder on LD_LIBRARY_PATH"]
+                "mklml_lnx_*/lib there, or put that folder on LD_LIBRARY_PATH; a library beside them finds them only "
+                "through a run path to its own folder: patchelf --set-rpath '$ORIGIN' <the library that needs them, such "
+                "as libmkldnn.so.0>, or -Wl,-rpath,'$ORIGIN' where it is linked"]
     if not base.startswith("libmkl_"):
         return [f"{soname} is not one of MKL's own libraries: it comes with the project or package that bundles it "
                 "(install or copy it with that project's libraries)"]

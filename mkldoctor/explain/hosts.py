@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.findings import Finding
@@ -54,6 +54,9 @@ class HostCannotLoad:
     library: str
 
 
+LDD_READ = "the file ldd read"  # the binary of ldd's "=> not found" lines (its command line may be far above)
+
+
 def _host(before, line: str) -> str:
     text = " ".join(list(before)[-2:]) + " " + line
     if "ImportError" in text or "ModuleNotFoundError" in text:
@@ -89,6 +92,10 @@ SIGNATURES = (
               # "cannot open share": a pasted line cut short still says which library
               re.compile(r"(?<!\S)(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shar(?:e|ed\b)"),
               lambda m, _: LoaderMissing(m.group("so"), m.group("bin").lstrip(">") or m.group("bin"))),  # a quote's ">"
+    # ldd's own report of a dependency it could not find ("\tlibmklml_intel.so => not found"): the loader's verdict
+    Signature("ldd-not-found", "hosts", "=> not found",
+              re.compile(r"^\s*(?P<so>[\w.+-]+\.so(?:\.[\w.]+)?) => not found\s*$"),
+              lambda m, _: LoaderMissing(m.group("so"), LDD_READ)),
     Signature("loader-symbol-lookup", "hosts", "symbol lookup error",
               re.compile(r"(?<!\S)(?P<bin>\S+?): symbol lookup error: (?P<lib>\S+?): undefined symbol: (?P<sym>[^\s,]+)"),
               lambda m, _: SymbolLookupError(m.group("bin"), m.group("lib"), m.group("sym"))),
@@ -190,8 +197,14 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
     jvm = extracted or bool(events.of(JvmNativeLoad))
     needs = events.of(NeededNotFound)  # ld's "libX, needed by libY, not found" of the same build
     by_soname: OrderedDict[str, list[LoaderMissing]] = OrderedDict()
-    for event in events.of(LoaderMissing):
+    missing = events.of(LoaderMissing)
+    # ldd's "=> not found" lines: one failure, the first library's finding names the others (the program's own
+    # message, when the log has it, is the finding)
+    direct = [e for e in missing if e.binary != LDD_READ]
+    ldd = list(dict.fromkeys(e.soname for e in missing if e.binary == LDD_READ and e.soname not in {d.soname for d in direct}))
+    for event in direct or [e for e in missing if e.soname == ldd[0]]:
         by_soname.setdefault(event.soname, []).append(event)
+    ldd = [name for name in ldd if name not in by_soname]
     for soname, events in by_soname.items():
         binary = events[0].binary
         opened = next((e.opened for e in events if e.opened), "")
@@ -204,8 +217,10 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
 
             linked = sorted({n.needed_by for n in needs if n.soname == soname})
             also = sorted({n.soname for n in needs if n.needed_by in linked and n.soname != soname})
-            out.append(elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0], linked=linked, also=also,
-                                        jvm=jvm))
+            found = elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0], linked=linked, also=also,
+                                     jvm=jvm)
+            out.append(_ldd_also(found, ldd))
+            ldd = []
             continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")
         holders = ctx.holders(soname)
@@ -214,11 +229,17 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         if result.found:
             evidence.append(f"here and now it would be found ({result.found}): the failing run had another environment")
         evidence += [f"{soname} is in {label(i)}: {folder}" for i, folder in holders]
+        closed = _unreadable(soname, ctx.places)
+        evidence += [f"{path} is there, but only its owner can read it (mode {oct(mode & 0o777)}): the loader, run by another "
+                     "user, skips a file it may not open and says 'No such file or directory'" for path, mode in closed[:1]]
         from mkldoctor.explain.elsewhere import stale_fix, stale_interpreter
 
         stale = stale_interpreter(ctx)
         evidence += stale
         fix: list[str] = stale_fix(stale)
+        if closed:
+            fix.append(f"let every user read it: chmod a+rx {q(closed[0][0])} (or update the package that installed it so; "
+                       "an install run as root with umask 077 leaves such files)")
         if holders:
             folder = holders[0][1]
             fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
@@ -228,13 +249,14 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
         else:
             fix += _other_release(ctx, soname, evidence)
-        out.append(Finding(
+        out.append(_ldd_also(Finding(
             "loader-cannot-find", "error", f"the loader cannot find {soname}",
             tuple(evidence), tuple(fix),
             "The program was linked against this library, but at run time the loader looks only in the binary's run path, "
             "LD_LIBRARY_PATH, /etc/ld.so.cache and the default folders; the folder that holds it is in none of them.",
             (confirm,),
-        ))
+        ), ldd))
+        ldd = []
     return out
 
 
@@ -299,3 +321,26 @@ def _path_not_there(path: str, event: LoaderMissing) -> Finding:
         "dlopen of a path opens that file or fails; the loader's search is for names without a folder.",
         (f"ls -l {q(path)}   # the file the program opened",),
     )
+
+
+def _ldd_also(finding: Finding, others: list[str]) -> Finding:
+    """The finding of the first library ldd could not find, with the others it listed."""
+    if not others:
+        return finding
+    line = (f"ldd finds none of {', '.join(others[:4])} either: the same search fails for each (they are most often in one "
+            "folder, which the library ldd read has no run path to)")
+    return replace(finding, evidence=(*finding.evidence[:1], line, *finding.evidence[1:]))
+
+
+def _unreadable(soname: str, places) -> list[tuple[str, int]]:
+    """The files of that name the log shows that exist here and that no one but their owner may read."""
+    out = []
+    for path in places:
+        if os.path.basename(path) == soname:
+            try:
+                mode = os.stat(path).st_mode
+            except OSError:
+                continue
+            if not mode & 0o004:
+                out.append((path, mode))
+    return out

@@ -7,6 +7,7 @@ the lines; this module explains them."""
 from __future__ import annotations
 
 import os
+import re
 
 from mkldoctor.findings import Finding
 from mkldoctor.binary.dynamic import read_dynamic
@@ -14,7 +15,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.knowledge import exports, recipes
+from mkldoctor.knowledge import exports, layout, recipes
 from mkldoctor.knowledge.places import conda_env_of, is_conda, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
@@ -47,6 +48,10 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
         release = release_in(event.library) if lib_install is None else None
         if release and missing_symbol.before_table(release):
             out.append(_older_release(event, release, evidence))
+            continue
+        unlinked = _not_linked(event) if not hits else None
+        if unlinked is not None:
+            out.append(unlinked)
             continue
         shadowing = _base_for_env(event.library, ctx.environments())
         if shadowing is not None and lib_install is None:
@@ -85,8 +90,13 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
         elif lib_install is not None and missing_symbol.before_table(lib_install.version):
             evidence.append(missing_symbol.before_table_sentence(lib_install.version, event.symbol))
         elif stopped is None and missing_symbol.ever_exported(event.symbol) is False and not hits and event.symbol.lower().startswith("mkl_"):
+            older = _older_layer(event)
+            if older is not None:
+                out.append(older)
+                continue
             evidence.append(f"no MKL release from {missing_symbol.span_of_releases()} exports {event.symbol} "
-                            "(mkldoctor's table of every release's exports): the cause is not MKL's version")
+                            "(mkldoctor's table of every release's exports): an MKL older than the table may have had it, "
+                            "a newer one does not")
         out.append(Finding("runtime-symbol-missing", "error", title, tuple(evidence), tuple(fix), why))
     return out
 
@@ -174,6 +184,13 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
                        "(a oneAPI setvars.sh sourced in the same shell) loads that MKL's layers first: unset it")
         fix.append(("or " if conda else "") + f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
     fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
+    if not _is_mkl_library(event.library) and event.symbol.startswith("__kmpc_"):  # the project's own OpenMP code
+        name = os.path.basename(event.library)
+        evidence.append(f"{name} is not MKL's library: its own code was compiled with OpenMP (__kmpc_* are the calls Intel's "
+                        "and LLVM's compilers emit for OpenMP regions), and its link named no OpenMP runtime")
+        fix.insert(0, f"link {name} with its compiler's OpenMP flag, so that it names the runtime it needs: -qopenmp (Intel), "
+                      "-fopenmp (clang); in CMake, find_package(OpenMP) and OpenMP::OpenMP_<LANG> for every language of "
+                      "the library (a Fortran library with C or C++ parts needs the flag on those too), then rebuild")
     return Finding(
         "openmp-runtime-missing", "error", f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)",
         tuple(evidence), tuple(fix),
@@ -195,3 +212,72 @@ def _built_against(path: str) -> list[str]:
                 span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
                 out.append(f"{os.path.basename(path)} was linked against {soname}, the soname of MKL {span}")
     return out
+
+
+def _is_mkl_library(path: str) -> bool:
+    return os.path.basename(path).startswith(("libmkl_", "mkl_"))
+
+
+def _not_linked(event: SymbolLookupError) -> Finding | None:
+    """A library of the program's own (not MKL's) that needs a name every MKL release exports: the code in it that
+    calls MKL (its own objects, or a static library it took in) was linked without MKL, and nothing loaded MKL before
+    it. A mix of MKL copies cannot be the cause: any copy has the name."""
+    found = exports.history(event.symbol)
+    names = [r.name for r in exports.releases()]
+    if found is None or _is_mkl_library(event.library) or not names:
+        return None
+    span = found.overall
+    if not (span.first == names[0] and span.last == names[-1] and not span.gaps):
+        return None
+    libs = [s.library for s in found.libraries if s.library][:MAX_LISTED]
+    name = os.path.basename(event.library)
+    return Finding(
+        "runtime-mkl-not-linked", "error",
+        f"{name} calls MKL's {event.symbol} but was linked without MKL, and no MKL was loaded before it",
+        (f"{event.binary}: {event.library} needs {event.symbol}",
+         f"{event.symbol} is exported by every MKL release of mkldoctor's table ({names[0]} to {names[-1]}: {', '.join(libs)}): "
+         "no release lacks it, so another MKL copy would not be the cause; the process has no MKL that could give it",
+         f"{name} is not MKL's library: code in it calls MKL (its own objects, or a static library built with MKL, such as a "
+         "toolkit configured for MKL) and its link named no MKL library"),
+        (f"link {name} against MKL: add MKL's libraries to its link line after its objects and static libraries "
+         "(-lmkl_rt, or mkldoctor link --format flags), so that it names MKL as a dependency",
+         "or rebuild the static library that calls MKL with the BLAS the program links (a toolkit built earlier with MKL "
+         "and reused: remove its build and configure it again with that BLAS)",
+         f"for one run: LD_PRELOAD=<MKL's lib folder>/libmkl_rt.so <the program>"),
+        "The linker does not require a shared library's names to be defined: a library built from code that calls MKL, "
+        "without MKL on its link line, links, and fails only when the loader resolves the name at run time.",
+        (f"ldd {q(event.library)} | grep -E 'mkl|iomp'   # nothing: MKL is not its dependency",
+         f"nm -D --undefined-only {q(event.library)} | grep -E ' (v[sdcz]|vm[sdcz]|cblas_|mkl_|Dfti|LAPACKE_)'   # every MKL name it needs"),
+    )
+
+
+def _older_layer(event: SymbolLookupError) -> Finding | None:
+    """MKL's own library needs an ``mkl_`` name that no release of the table exports: the library is of an MKL older
+    than the table (its own release's core had the name), loaded with another release's core."""
+    entry = layout.get(event.library)
+    if not _is_mkl_library(event.library) or (entry is not None and entry.role in ("kernel", "vml-kernel")):
+        return None  # a kernel that sees no core is scope's (a layer loaded without RTLD_GLOBAL, a link without a library)
+    names = [r.name for r in exports.releases()]
+    name = os.path.basename(event.library)
+    folder = os.path.dirname(event.library) or "its folder"
+    unversioned = re.fullmatch(r"libmkl_\w+\.so", name) is not None
+    evidence = [f"{event.binary}: {event.library} needs {event.symbol}",
+                f"no MKL release from {names[0]} to {names[-1]} exports {event.symbol} (mkldoctor's table of every release's "
+                f"exports), yet MKL's own {name} needs it: {name} is of an MKL older than {names[0]}, whose own core had it",
+                "the core that was loaded is of another release, which lacks it: two MKL copies are mixed in one process"]
+    if unversioned:
+        evidence.append(f"{name} has no version in its name: MKL 2020 and older (from 2021.1 MKL's libraries are libmkl_*.so.1 and on)")
+    return Finding(
+        "runtime-symbol-missing", "error",
+        f"{event.library} is an older MKL's library (before {names[0]}) loaded with another release's core: it needs {event.symbol}",
+        tuple(evidence),
+        (f"load one MKL: the program's own (its environment's lib folder) for every MKL library; the older copy in {folder} "
+         f"came first: take {folder} off LD_LIBRARY_PATH, or move its libmkl_* files away (another install left them there)",
+         f"a program built here that linked {folder}'s copy (CMake's find_library takes the first folder that has the name): "
+         "point the build at the MKL you mean (CMAKE_PREFIX_PATH=<its prefix>, e.g. the conda environment), clear the build's "
+         "cache and build again",
+         there("echo $LD_LIBRARY_PATH | tr : '\\n'", "the folders the loader tries first, in order")),
+        "MKL's libraries of one release call each other by names that can change between releases; a library of an old "
+        "release loaded beside the core of a newer one needs names the newer core no longer exports.",
+        (f"ldd {q(ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'   # every MKL library should come from one folder",),
+    )

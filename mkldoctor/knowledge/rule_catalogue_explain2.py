@@ -225,4 +225,7 @@ EXPLAIN = (
     _r("fortran-module-flag-refused", "gfortran refused Intel's module-folder option while compiling MKL's Fortran interface",
        "The build's flags spell the module folder Intel's way (-module, -M<dir>); gfortran's option is -J<dir>.",
        "Give gfortran -J<dir>, or build with the Intel Fortran compiler the flags were written for."),
+    _r("runtime-mkl-not-linked", "A library of the program needs a name every MKL exports, and no MKL was loaded",
+       "Code in the library (or a static library it took in) calls MKL, and its link named no MKL library.",
+       "Link the library against MKL, or rebuild the code that calls MKL with the BLAS the program links."),
 )
