@@ -20,7 +20,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import facts, folders, layout, tbb
+from mkldoctor.knowledge import facts, folders, kinds, layout, tbb
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +147,38 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     unresolved = [e for e in events.of(MsvcUnresolved) if facts.looks_like_mkl(e.symbol) or facts.is_openmp_symbol(e.symbol)]
     if unresolved:
         out.append(_unresolved_finding(unresolved, commands))
+    # MKL's names of one link kind only (i_malloc) are linkkind's
+    other = [e for e in events.of(MsvcUnresolved) if e not in unresolved and kinds.kind_only(e.symbol) is None]
+    if other:  # never silent: a name that is not MKL's still stopped the link
+        out.append(_other_unresolved(other))
     return out
+
+
+def _other_unresolved(events: list[MsvcUnresolved]) -> Finding:
+    """link.exe's unresolved names that are not MKL's: the project's own, or a library of its that was built otherwise;
+    a C++ name whose arguments carry OpenMP's types exists only in a build with OpenMP."""
+    names = list(dict.fromkeys(e.symbol for e in events))
+    shown = [n.split("(")[0].split(" ")[-1] for n in names]  # "public: void __cdecl ns::f(...)" -> "ns::f"
+    evidence = [f"{names[0][:200]} is needed by {events[0].where or 'an object'}"
+                + (f" (in {events[0].function[:120]})" if events[0].function else "")]
+    evidence += [f"also unresolved: {more(shown[1:], 3)}"] if len(names) > 1 else []
+    omp = [n for n in names if re.search(r"\bomp_(?:nest_)?lock_t\b|\bomp_\w+\(", n)]
+    fix = ["find the library that defines it and put it on the link (dumpbin /symbols <the .lib> | findstr <name>), or the "
+           "source that defines it in the build"]
+    if omp:
+        evidence.append(f"{shown[names.index(omp[0])]} takes OpenMP's omp_lock_t: it is compiled only where OpenMP is on; the "
+                        "library that should define it was built without OpenMP (an MKL build of the package without an "
+                        "OpenMP runtime: Intel's libiomp5md with MKL's intel_thread layer)")
+        fix.insert(0, "build that library with OpenMP and its runtime: /openmp (MSVC) or /Qopenmp (Intel), and Intel's "
+                      "runtime for MKL's threads (conda's intel-openmp, libiomp5md.lib on the link); a conda recipe: add "
+                      "intel-openmp to the MKL variant's requirements")
+    return Finding(
+        "undefined-symbol", "error", f"link.exe: {more(shown, 2)} unresolved: not MKL's names",
+        tuple(evidence), tuple(fix),
+        "link.exe found no definition of these names in the objects and libraries of the link; they are not MKL's, so "
+        "the cause is the library or option of the project that should define them.",
+        ("dumpbin /symbols <each .lib on the link> | findstr /c:\"" + shown[0].rsplit("::", 1)[-1] + "\"",),
+    )
 
 
 def _where_libs() -> list[str]:

@@ -27,6 +27,9 @@ class ForeignLoadFailed:
     detail: str
 
 
+_BREW = re.compile(r"^(?:/usr/local|/opt/homebrew)/opt/(?P<formula>[\w@.+-]+)/lib/")
+
+
 def _package_folder(rpath: list[str], places) -> list[tuple[str, str]]:
     """(@rpath/X, the library that needs it) where the log names a library of a package's own lib folder
     (libtorch/lib/libtorch.1.dylib, .../site-packages/torch/lib/...): dyld's "Referenced from"."""
@@ -218,7 +221,16 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     beside = _package_folder(rpath, ctx.places)
     evidence[-1:-1] = [f"{lib} is needed by {user}: a package that links it by @rpath from its own folder ships it in "
                        f"{os.path.dirname(user)}, and it is not there" for lib, user in beside[:1]]
-    fix = (*((f"take the quarantine off the downloaded files: xattr -d com.apple.quarantine <the folder>/{libs[0]} (xattr -dr "
+    brew = next(((lib, m.group("formula")) for lib in libs if (m := _BREW.match(lib))), None)
+    evidence[-1:-1] = [f"{brew[0]} is Homebrew's path of the formula {brew[1]} ({os.path.dirname(os.path.dirname(brew[0]))} "
+                       "links to its installed version): the module was built on a Mac with that formula, and this one does "
+                       "not have it installed" for _ in (brew,) if brew]
+    fix = (*((f"Homebrew no longer has the libiomp formula; LLVM's OpenMP runtime serves the same calls (it is built to answer "
+              f"to libiomp5 too): brew install libomp; mkdir -p {os.path.dirname(brew[0])} && ln -s \"$(brew --prefix libomp)"
+              f"/lib/libomp.dylib\" {brew[0]}; or install a build of the module made against libomp"
+              if brew[1] == "libiomp" else f"brew install {brew[1]}   # the formula the module was built against",)
+             if brew else ()),
+           *((f"take the quarantine off the downloaded files: xattr -d com.apple.quarantine <the folder>/{libs[0]} (xattr -dr "
               "com.apple.quarantine <the app's folder> for all of them); or sign them ad hoc: codesign -f -s - <the file>",)
              if signed else ()),
            *(f"put {lib[len('@rpath/'):]} where the package expects it, in {os.path.dirname(user)}: the package's download "

@@ -80,6 +80,27 @@ class CMakeCodeFailed:
     file: str
     command: str
     detail: str
+    arguments: tuple[str, ...] = ()  # if()'s "given arguments", as CMake quotes them
+
+
+_QUOTED = re.compile(r'"([^"]*)"')
+_IF_WORDS = {"MATCHES", "STREQUAL", "STRLESS", "STRGREATER", "EQUAL", "LESS", "GREATER", "VERSION_LESS", "VERSION_EQUAL",
+             "VERSION_GREATER", "VERSION_GREATER_EQUAL", "VERSION_LESS_EQUAL", "AND", "OR", "NOT", "(", ")", "IN_LIST",
+             "DEFINED", "EXISTS", "IS_DIRECTORY", "TARGET", "COMMAND", "POLICY", "IS_ABSOLUTE", "LESS_EQUAL", "GREATER_EQUAL"}
+
+
+def list_expanded(arguments: tuple[str, ...]) -> list[str]:
+    """The values of a list variable expanded unquoted into if(): two or more operands side by side, where if() takes one
+    (``"/a/include" "/a/include/openblas" "MATCHES" "mkl"``); [] when the arguments show none."""
+    run: list[str] = []
+    for token in arguments:
+        if token in _IF_WORDS:
+            if len(run) > 1:
+                return run
+            run = []
+        else:
+            run.append(token)
+    return run if len(run) > 1 else []
 
 
 def _cmake_code(m: re.Match, before) -> CMakeCodeFailed | object:
@@ -88,7 +109,8 @@ def _cmake_code(m: re.Match, before) -> CMakeCodeFailed | object:
     # an MKL finder's, MKLConfig's, or a project's BLAS/LAPACK module's (SuiteSparse__blas_threading.cmake: BLA_VENDOR)
     if header is None or header.group("cmd").lower() == "message" or not re.search(r"(?i)mkl|blas|lapack", header.group("where")):
         return NOT_MINE
-    return CMakeCodeFailed(header.group("where"), header.group("cmd"), m.string.strip())
+    given = next((tuple(_QUOTED.findall(line)) for line in reversed(list(before)) if line.lstrip().startswith('"')), ())
+    return CMakeCodeFailed(header.group("where"), header.group("cmd"), m.string.strip(), given)
 
 
 _UNKNOWN_SUBCOMMAND = re.compile(r"does not recognize sub-command (?P<sub>\w+)")  # a command newer than this CMake
@@ -121,6 +143,9 @@ def _cmake_finding(e: CMakeCodeFailed) -> Finding:
     intel = name == "MKLConfig.cmake"
     old_cmake = _UNKNOWN_SUBCOMMAND.search(e.detail) is not None
     blas = not re.search(r"(?i)mkl", name)  # a project's own BLAS module: the variable FindBLAS reads and does not set
+    listed = list_expanded(e.arguments) if e.command.lower() == "if" else []
+    if listed:
+        return _list_finding(e, name, listed)
     fix = ([f"a newer CMake (list(PREPEND), list(TRANSFORM) and the like are CMake 3.15's and later): "
             f"{recipes.pip_install('-U', 'cmake')}, or the distribution's newer cmake package",
             "or the MKLConfig.cmake of the MKL release this CMake can read (an older MKL, pinned: "
@@ -145,6 +170,27 @@ def _cmake_finding(e: CMakeCodeFailed) -> Finding:
         "An MKL finder or MKLConfig.cmake is CMake code; a command it runs can fail on a CMake older than its authors used, or "
         "on a variable they expected set. The search never ran: MKL may well be installed.",
         ("cmake --version   # the release to compare with the file's cmake_minimum_required",),
+    )
+
+
+def _list_finding(e: CMakeCodeFailed, name: str, listed: list[str]) -> Finding:
+    """if() given a list variable unquoted: each of its values became an argument (ggml's ``if (${BLAS_INCLUDE_DIRS}
+    MATCHES "mkl" ...)`` with two include folders, ggml-org/whisper.cpp#3426)."""
+    return Finding(
+        "tool-mkl-code-crashed", "error",
+        f"the project's {name} failed on its own CMake code (if): a variable holding {len(listed)} values, expanded unquoted",
+        (f"CMake Error at {e.file} ({e.command}): {e.detail[:200]}",
+         f"if() was given {', '.join(repr(v) for v in listed[:3])} side by side where it takes one value: a list variable "
+         "(several folders or libraries, as a finder's *_INCLUDE_DIRS or *_LIBRARIES holds when it found more than one) "
+         "expanded without quotes splits into one argument per value",
+         f"the error is in {name}'s own commands after the search found a BLAS: nothing is wrong with that BLAS or MKL"),
+        (f"quote the variable in {name}: if (\"${{<the variable>}}\" MATCHES ...) matches the whole list as one string (the "
+         "project's fix; update to a release that has it)",
+         "until then, give the search one value for it: a BLAS found in one folder (a package that lists two include folders, "
+         "as Conan's OpenBLAS does, makes two)"),
+        "CMake expands ${VAR} of a list into one argument per item unless it is quoted; if() then sees more arguments than "
+        "its condition has places for.",
+        (f"cmake --trace-expand --trace-source={name} <source dir> 2>&1 | grep -n 'if ('   # the condition as CMake expanded it",),
     )
 
 
