@@ -82,7 +82,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "No module named", "MKL WARNING",
            "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "does not work", "does not have real file", "static version of it", "pyimport(", "not found (required by", ", version ", "without", "MKL not", "MKL support", "MKL is not", "was not defined", "in conflict with", "shared path",
            "unbound variable", "missing dependency", "only-list", "found in module", "is not supported", "memory leak",
-           " in ?? (", "multiple definition", "_opt_info:", "egfault", "LIBRARY_PATH=", "Evaluated: ")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           " in ?? (", "multiple definition", "_opt_info:", "egfault", "LIBRARY_PATH=", "Evaluated: ",
+           "recompile with -fPIC", "ad value", "product is already installed")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -127,7 +128,7 @@ def _families():
                                    meson, msvc, pkgmanagers, platforms, resources, runtime, symver, toolcrash, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
-                                   rtnames, theano, valgrind, vmlwarn)  # before finders': "mkl_rt not found" is a program's own search by name
+                                   installers, pic, rtnames, theano, valgrind, vmlwarn)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
@@ -136,7 +137,7 @@ def _families():
     # build and workflow tools last
     return (binformat, runtime, windows, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, protoclash, jvm, mathhosts, meson,
             pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gpuloader,
-            onemath, vmlwarn, multidef, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
+            onemath, vmlwarn, multidef, pic, installers, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
             valgrind, echoes)
 
 
@@ -174,7 +175,7 @@ def diagnoses() -> tuple[Callable, ...]:
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
-                                   otherdeps, pardiso, pymkl, resources, rtnames, staticgroup, symver, theano, toolcrash, valgrind, vmlwarn)
+                                   installers, otherdeps, pardiso, pic, pymkl, resources, rtnames, staticgroup, symver, theano, toolcrash, valgrind, vmlwarn)
 
     return (undefined.undefined, libraries.missing_libraries, ldpath.diagnose, hosts.needed, hosts.loader, lookups.lookup_errors,
             crash.julia_python_mkl, kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
@@ -186,7 +187,8 @@ def diagnoses() -> tuple[Callable, ...]:
             blacswrap.diagnose, blaslist.diagnose, envscripts.diagnose, fftwheaders.diagnose, findlib.diagnose,
             fortranmods.diagnose, gpuloader.diagnose, onemath.diagnose, vmlwarn.diagnose, fftwplans.diagnose,
             multidef.diagnose, staticgroup.diagnose, configversion.diagnose, findblas.diagnose, protoclash.diagnose,
-            bundlers.diagnose, blasmix.diagnose, fftwplans.interposed, juliablas.diagnose)
+            bundlers.diagnose, blasmix.diagnose, fftwplans.interposed, juliablas.diagnose, juliablas.provider_locked, pic.diagnose,
+            installers.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

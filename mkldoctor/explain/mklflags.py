@@ -6,6 +6,9 @@
 - ``gfortran: error: unrecognized command-line option '-fsycl-unnamed-lambda'``: a SYCL option that oneMKL's CMake
   target ``MKL::MKL_DPCPP`` (``MKL::MKL_SYCL``) carried to every language of the target that links it, so C and Fortran
   compilers got it (oneMath#116; oneMKL 2021.4 limits it to SYCL's C++).
+- ``icx: error: -Wl,-rpath=$ORIGIN/../lib64: 'linker' input unused [-Werror,-Wunused-command-line-argument]``: clang's
+  compilers (icx, icpx) given linker options on a compile-only call, under -Werror, as when MKL's FFTW interfaces are
+  built with the compile flags and a wrapper that adds run paths (easybuilders/easybuild-easyblocks#2975).
 """
 
 from __future__ import annotations
@@ -48,7 +51,18 @@ def _module_flag(m: re.Match, before):
     return ModuleFlagRefused(m.group("cc"), m.group("opt"), m.string.strip()[:300])
 
 
+@dataclass(frozen=True, slots=True)
+class LinkerInputUnused:
+    compiler: str
+    option: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("clang-linker-input-unused-werror", "mklflags", "rror",
+              re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]*(?:icx|icpx|clang\+*|dpcpp)[\w.+-]*): error: (?P<opt>\S+): 'linker' input "
+                         r"unused \[-Werror,-Wunused-command-line-argument\]"),
+              lambda m, _: LinkerInputUnused(m.group("cc"), m.group("opt"), m.string.strip()[:300])),
     Signature("gfortran-intel-module-flag", "mklflags", "nrecognized",
               re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]*(?:gfortran|f95)[\w.+-]*): error: unrecognized command[- ]line option "
                          r"[‘'`](?P<opt>-M\S+?|-module)[’'`]"), _module_flag),
@@ -90,6 +104,25 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "Fortran compilers write .mod files to a folder each names its own way: gfortran -J, Intel's -module, NVIDIA's "
             "-module; a build's flags written for one are refused by another.",
             ("mpif90 --showme   # (Open MPI; MPICH: -show) the compiler the MPI wrapper runs",),
+        ))
+    unused = events.of(LinkerInputUnused)
+    if unused:
+        first = unused[0]
+        options = list(dict.fromkeys(e.option for e in unused))
+        out.append(Finding(
+            "linker-input-unused-werror", "error",
+            f"{first.compiler} was given the linker's {', '.join(options[:2])} while only compiling, and -Werror made the "
+            "warning an error", (
+                first.line,
+                "a compile-only call (-c) uses no linker options: clang's compilers (icx, icpx) warn "
+                "(-Wunused-command-line-argument), and the build's -Werror turns that into an error; a compiler wrapper that "
+                "adds run paths to every call (EasyBuild's with --rpath, Spack's) or LDFLAGS put into CFLAGS does this"),
+            ("add -Wno-unused-command-line-argument to the compile flags of that build (EasyBuild's imkl easyblock does so "
+             "for MKL's FFTW interfaces since easybuild-easyblocks#2975: update it), or drop -Werror there",
+             "or keep the linker's options out of the compile flags: -Wl,... in LDFLAGS only"),
+            "Compilers built on clang check that every option is used; a linker option on a call that does not link is "
+            "unused, and -Werror makes every warning fatal.",
+            ("make V=1   # the compile line, with the -Wl, option and -Werror",),
         ))
     refused = events.of(SyclOptionRefused)
     if refused:
