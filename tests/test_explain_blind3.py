@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -307,6 +307,24 @@ AFTER = {
     "julia-mkljl-vendor-still-openblas64-use_blas64-81": ("julia-blas-not-mkl", "fix:USE_BLAS64"),
     "fortran-gfortran-module-flag-mkl-lapack-f90-coral-6": ("fortran-module-flag-refused", "fix:-J"),
     "win-openfast-ifort-vs-mkl-libs-missing-1692": ("msvc-library-not-found", "mkl_sequential.lib"),
+    # blind19
+    "macos-undefined-dgemm-DMKL-without-mkl-rtklib-248": ("mkl-not-linked", "fix:-DMKL"),
+    "rjjm-rro-revomath-mkl-already-installed-133": ("installer-product-installed", "fix:RevoMath"),
+    "rjjm-deepforestr-reticulate-omp15-mkl-conda-DeepForest-391": ("openmp-duplicate", "fix:keep one"),
+    "cmake-fortran-imkl-fftw-rpath-werror-unused-linker-input-easyblocks-2975": ("linker-input-unused-werror", "fix:-Wno-unused-command-line-argument"),
+    "cmake-ggml-mkl-detect-unquoted-blas-include-list-whispercpp-3426": ("tool-mkl-code-crashed", "fix:quote the variable"),
+    "julia-fftw-set-provider-mkl-to-fftw-preference-already-set-fftwjl-201": ("julia-fftw-provider-locked", "fix:LocalPreferences.toml"),
+    "linux-loader-openfastlib-undefined-kmpc-end-critical-cxx-no-openmp-weis-88": ("openmp-runtime-missing", "fix:-qopenmp"),
+    "windows-faiss-mkl-build-lnk2019-omp-lock-missing-intel-openmp-faiss-feedstock-83": ("undefined-symbol", "fix:intel-openmp"),
+    "linux-link-imkl-fftw3x-cdft-pic-mpi-transpose-not-fpic-easyblocks-977": ("static-archive-not-pic", "fix:-fPIC"),
+    "linux-loader-paddle-libmkldnn-no-rpath-mklml-iomp5-not-found-paddle-11806": ("loader-cannot-find", "fix:$ORIGIN"),
+    "linux-link-intelcaffe-anaconda-old-mklrt-dnn-undefined-8": ("missing-symbol", "mkldoctor's table starts at 2019.0"),
+    "linux-loader-htmd-libiomp5-root-only-permissions-138": ("loader-cannot-find", "fix:chmod a+rx"),
+    "linux-link-vosk-kaldi-mkl-vsPowx-undefined-reference-188": ("mkl-symbol-unresolved", "fix:turn the project's MKL use off"),
+    "linux-loader-vosk-java-jni-vdPowx-kaldi-built-with-mkl-249": ("runtime-mkl-not-linked", "fix:rebuild the static library"),
+    "macos-pymrmr-libiomp5-dylib-homebrew-path-not-found-98": ("macos-library-not-loaded", "fix:brew install libomp"),
+    "linux-link-pytorch-build-picks-system-mkl-usr-local-zgetrf-7083": ("runtime-symbol-missing", "fix:CMAKE_PREFIX_PATH"),
+    "mkl-runtime-volesti-ilp64-link-without-MKL_ILP64-dgemv-param6-220": ("mkl-parameter-error", "fix:-DMKL_ILP64"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning
