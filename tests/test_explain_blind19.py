@@ -14,7 +14,7 @@
 - an older MKL's library needing a name of a release before the table (pytorch#7083), VML names and a lower-case
   parameter error in a reporter's words, ld64's undefined-symbols block, link.exe's unresolved C++ name taking
   omp_lock_t, FFTW.jl's locked provider, icx refusing linker options under -Werror, Windows Installer's 1638,
-  Homebrew's opt path, many gone names as one finding: public text (no such MKL, tool or platform here).
+  Homebrew's opt path, many gone names as one finding, a Level Zero error in oneMKL's GPU kernel: public text (no such MKL, tool or platform here).
 """
 
 from __future__ import annotations
@@ -205,3 +205,7 @@ def test_reporters_words_and_other_platforms_tools():
     [gone] = errors_of("".join(f"lib.so: undefined reference to `{n}'\n" for n in names))
     assert gone.id == "missing-symbol" and all(n in gone.title for n in names), flat(gone)
     assert "mkldoctor's table starts at 2019.0" in flat(gone)
+    [gpu] = errors_of("terminate called after throwing an instance of 'sycl::_V1::exception'\n"
+                      "what():  Level-Zero error:700000041879048196\nOn device: 'Intel(R) Data Center GPU Max 1550'\n"
+                      "in kernel: oneapi::mkl::blas::sgemm_itcopy\n")
+    assert gpu.id == "sycl-device-runtime-error" and "sgemm_itcopy" in gpu.title and "LD_PRELOAD" in gpu.fix[0]

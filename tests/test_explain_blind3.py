@@ -325,6 +325,7 @@ AFTER = {
     "macos-pymrmr-libiomp5-dylib-homebrew-path-not-found-98": ("macos-library-not-loaded", "fix:brew install libomp"),
     "linux-link-pytorch-build-picks-system-mkl-usr-local-zgetrf-7083": ("runtime-symbol-missing", "fix:CMAKE_PREFIX_PATH"),
     "mkl-runtime-volesti-ilp64-link-without-MKL_ILP64-dgemv-param6-220": ("mkl-parameter-error", "fix:-DMKL_ILP64"),
+    "rjjm-oneapijl-onemkl-sycl-pvc-opencl-icd-loader-406": ("sycl-device-runtime-error", "fix:LD_PRELOAD"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

@@ -188,7 +188,7 @@ def diagnoses() -> tuple[Callable, ...]:
             fortranmods.diagnose, gpuloader.diagnose, onemath.diagnose, vmlwarn.diagnose, fftwplans.diagnose,
             multidef.diagnose, staticgroup.diagnose, configversion.diagnose, findblas.diagnose, protoclash.diagnose,
             bundlers.diagnose, blasmix.diagnose, fftwplans.interposed, juliablas.diagnose, juliablas.provider_locked, pic.diagnose,
-            installers.diagnose)
+            installers.diagnose, onemath.device_error)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -4,6 +4,11 @@ BXT-32-1024 is not supported`` (uxlfoundation/oneMath#542).
 oneMath's run-time dispatch chooses a backend library by the device's vendor (Intel CPU and GPU, NVIDIA, AMD); a device
 of any other vendor was refused by that check, although a generic backend (portBLAS, portFFT) runs on any SYCL device.
 Its PR #566 added a generic device type for them; compile-time dispatch names the backend itself.
+
+A SYCL exception from the device's runtime while oneMKL's own GPU kernel is built or run: ``what():  Level-Zero
+error:700000041879048196`` / ``in kernel: oneapi::mkl::blas::sgemm_itcopy`` (JuliaGPU/oneAPI.jl#406): oneMKL's SYCL
+libraries build their kernels for the device's architecture, which they read through the GPU runtime; oneMKL before
+2024.2 opened ``libOpenCL.so`` by file name, and took a bundled OpenCL ICD loader that did not know the device.
 """
 
 from __future__ import annotations
@@ -23,12 +28,58 @@ class DeviceRefused:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class DeviceRuntimeError:
+    """A SYCL exception of the device's runtime (Level Zero): ``what():  Level-Zero error:7000...``."""
+
+    error: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class MklKernelNamed:
+    """``in kernel: oneapi::mkl::blas::sgemm_itcopy``: the kernel the runtime's error was about is oneMKL's."""
+
+    kernel: str
+
+
 SIGNATURES = (
+    Signature("sycl-level-zero-error", "onemath", "Level-Zero error",
+              re.compile(r"(?:what\(\):\s*)?(?P<err>Level-Zero error:?\s*-?\w+)"),
+              lambda m, _: DeviceRuntimeError(m.group("err"), m.string.strip()[:300])),
+    Signature("sycl-kernel-onemkl", "onemath", "::mkl::",
+              re.compile(r"^\s*in kernel: (?P<k>oneapi::mkl::[\w:]+)"), lambda m, _: MklKernelNamed(m.group("k"))),
     Signature("onemath-device-not-supported", "onemath", "is not supported",
               # a device's name (its vendor's, capitalised), not a feature's ("sycl::half", "this operation")
               re.compile(r"\bone(?:MKL|Math): (?P<dev>[A-Z][^:]*?) is not supported\b"),
               lambda m, _: DeviceRefused(m.group("dev").strip()[:120], m.string.strip()[:300])),
 )
+
+
+def device_error(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(DeviceRuntimeError)
+    if not said:
+        return []
+    kernels = events.of(MklKernelNamed)
+    mkl = kernels[0].kernel if kernels else ""
+    evidence = [said[0].line] + ([f"in oneMKL's own GPU kernel {mkl}: oneMKL builds its kernels for the device's "
+                                  "architecture, which it reads through the GPU runtime it finds"] if mkl else [])
+    return [Finding(
+        "sycl-device-runtime-error", "error",
+        f"the GPU's runtime (Level Zero) failed {'in oneMKL kernel ' + mkl.rsplit('::', 1)[-1] if mkl else 'a SYCL kernel'}: "
+        "the device runtime or its loader, not MKL's link", tuple(evidence), (
+            "see which runtime serves the device: sycl-ls, and SYCL_UR_TRACE=1 (older: SYCL_PI_TRACE=1) <the program>; a "
+            "package's own bundled OpenCL ICD loader or Level Zero loader found first can lack the device (oneAPI.jl's "
+            "conda copy did for Data Center GPU Max): put the system's loader first (LD_PRELOAD=<its libOpenCL.so.1>), or "
+            "update the package that bundles it",
+            "update oneMKL (2024.2 and newer opens libOpenCL by its soname) and the GPU driver (intel-level-zero-gpu, "
+            "intel-opencl-icd) to releases that know the device",
+            "or run the call on the CPU (ONEAPI_DEVICE_SELECTOR=opencl:cpu) to see whether the GPU path alone fails",
+        ),
+        "A SYCL program reaches the GPU through Level Zero or OpenCL loaders and the driver; oneMKL's kernels are built at "
+        "run time for the device that runtime reports, and an exception from it ends the program.",
+        ("sycl-ls   # the devices and the runtime that serves each",),
+    )]
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:

@@ -240,4 +240,7 @@ EXPLAIN = (
     _r("installer-product-installed", "Windows Installer refused an MKL package: another version of the product is installed",
        "An earlier install (or an add-on registered under another name) holds the same product; MSI does not install two.",
        "Uninstall the registered product first, then run the installer again."),
+    _r("sycl-device-runtime-error", "The GPU's runtime (Level Zero) raised an error in a SYCL kernel (oneMKL's)",
+       "oneMKL builds its kernels for the device the runtime reports; a bundled loader or an old driver may not know it.",
+       "Put the system's GPU loaders first, update oneMKL and the GPU driver, or run on the CPU to compare."),
 )
