@@ -186,6 +186,9 @@ def test_reporters_words_and_other_platforms_tools():
                         '  "_dgetrf", referenced from:\n      _matinv in rtkcmn.o\nld: symbol(s) not found for architecture x86_64\n')
     assert apple.id == "mkl-not-linked" and apple.evidence[0] == "dgemm needed by matmul in rtkcmn.o", flat(apple)
     assert any("-DMKL" in line for line in apple.fix)
+    [arm] = errors_of('Undefined symbols for architecture arm64:\n  "_cblas_sgemm", referenced from:\n      _main in m.o\n'
+                      "ld: symbol(s) not found for architecture arm64\n")
+    assert arm.fix[0].startswith("on Apple silicon build without MKL") and "x86-64 only" in arm.evidence[1], flat(arm)
     [omp] = errors_of('x.obj : error LNK2019: unresolved external symbol "public: void __cdecl ns::f(int,struct omp_lock_t *)" '
                       '(?f@ns@@QEAAXHPEAUomp_lock_t@@@Z) referenced in function main\n')
     assert omp.id == "undefined-symbol" and "ns::f" in omp.title and "omp_lock_t" in omp.evidence[1]

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import folders, recipes
+from mkldoctor.knowledge import folders, platforms, recipes
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 
@@ -315,3 +315,21 @@ def _path_missing(event: DriverPathMissing) -> Finding:
         "the compiler takes for an input file, and stops.",
         ("find / -name mkl.h 2>/dev/null   # where MKL's headers are",),
     )
+
+
+_MKL_LINK_IDS = ("mkl-not-linked", "mkl-symbol-unresolved", "missing-symbol", "mkl-layer-missing", "mkl-not-placed")
+
+
+def for_arm64(out: list[Finding], events: Parsed) -> list[Finding]:
+    """Apple's ld linking for arm64 (Apple silicon): no MKL release has a build for it, so no MKL can give these names."""
+    from mkldoctor.explain.catalogue import FollowOn
+
+    if not any(re.search(r"for architecture arm64\b", e.line) for e in events.of(FollowOn)):
+        return out
+    said = ("the link is for arm64 (Apple silicon): Intel builds MKL for x86-64 only, and "
+            f"{platforms.platform('macos-arm64').words} has no MKL release at all: no MKL can give these names to this link")
+    instead = ("on Apple silicon build without MKL: the project's Accelerate or OpenBLAS option (candle: -F accelerate, not "
+               "-F mkl; a CMake project: -DBLA_VENDOR=Apple), or build for x86_64 and run under Rosetta 2 (arch -x86_64, "
+               f"with MKL {platforms.last_release('macos')} or older, the last built for macOS)")
+    return [replace(f, evidence=(*f.evidence[:1], said, *f.evidence[1:]), fix=(instead, *f.fix)) if f.id in _MKL_LINK_IDS
+            else f for f in out]

@@ -122,7 +122,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             "These symbols are not MKL's (none of the MKL copies searched defines them): the cause is elsewhere in the link.",
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
-    return out
+    from mkldoctor.explain.platforms import for_arm64
+
+    return for_arm64(out, events)
+
 
 
 def _sycl_api(ctx: Context, symbols: list[str], by_symbol) -> Finding:
