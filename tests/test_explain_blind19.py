@@ -212,3 +212,17 @@ def test_reporters_words_and_other_platforms_tools():
                       "what():  Level-Zero error:700000041879048196\nOn device: 'Intel(R) Data Center GPU Max 1550'\n"
                       "in kernel: oneapi::mkl::blas::sgemm_itcopy\n")
     assert gpu.id == "sycl-device-runtime-error" and "sgemm_itcopy" in gpu.title and "LD_PRELOAD" in gpu.fix[0]
+
+
+def test_autoconfs_none_required_cut_into_a_library_name(tmp_path):
+    """ld's real failure for -lne, quoted by a reporter in backticks (nfft#32): the configure macro's cut, not a library."""
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    failed = subprocess.run(["gcc", "m.c", "-o", "m", "-lne", "-lm"], cwd=tmp_path, capture_output=True, text=True)
+    assert failed.returncode != 0 and "cannot find -lne" in failed.stderr, failed.stderr
+    line = next(line for line in failed.stderr.splitlines() if "cannot find -lne" in line)
+    quoted = line[line.index("ld: "):] if "/ld: " in line else line
+    [finding] = errors_of(f"the configure script sets fftw3_LIBS='-lne required -lm'.\nThen, `make` fails later with the error "
+                          f"message `{quoted} `.\n")
+    assert finding.id == "library-not-found" and "'none required'" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("give configure the library variable itself")
+    assert subprocess.run(["gcc", "m.c", "-o", "m", "-lm"], cwd=tmp_path).returncode == 0  # no -l for 'none required'

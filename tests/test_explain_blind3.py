@@ -326,6 +326,10 @@ AFTER = {
     "linux-link-pytorch-build-picks-system-mkl-usr-local-zgetrf-7083": ("runtime-symbol-missing", "fix:CMAKE_PREFIX_PATH"),
     "mkl-runtime-volesti-ilp64-link-without-MKL_ILP64-dgemv-param6-220": ("mkl-parameter-error", "fix:-DMKL_ILP64"),
     "rjjm-oneapijl-onemkl-sycl-pvc-opencl-icd-loader-406": ("sycl-device-runtime-error", "fix:LD_PRELOAD"),
+    # residuals read after blind19: a reporter's quote of ld's line, and echoes beside a right finding
+    "autotools-nfft-icc-mkl-fftw3-libs-lne-32": ("library-not-found", "none required"),
+    "mkl-runtime-dgemm-bad-ld-caller-bug-bagel-19": ("mkl-parameter-error", "fatal error in"),
+    "julia-pardiso-mkl-jll-unavailable-macos-libmkl-rt-path-93": ("mkl-not-for-this-platform", 'could not load library ""'),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

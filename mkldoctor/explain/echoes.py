@@ -63,6 +63,12 @@ SIGNATURES = (
     # unittest's and nose's header of a test that raised: "ERROR: test_Mx1_economic_p_col (module.Class)"
     Signature("unittest-error-header", "echoes", "ERROR", re.compile(r"^(?:ERROR|FAIL): test\w*\b"), _echo),
     Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),
+    # Julia's dlopen of an empty name: a library path variable left empty by the failure above (Pardiso.jl#93)
+    Signature("julia-load-empty-name", "echoes", "ould not", re.compile(r'could not load library ""'), _echo),
+    # Boost.Test's report of a signal in a test case, after the program's own error: "unknown location:0: fatal error in
+    # "RAS": signal: SIGABRT (application abort requested)"
+    Signature("boost-test-signal", "echoes", "rror", re.compile(r'fatal error:? in "[^"]+": (?:signal: |memory access violation)'),
+              _echo),
     # a reporter's words for the OpenMP runtime's message above: "OMP: Error #15 occurs at model = df_model()"
     Signature("omp-error-mentioned", "echoes", "rror", re.compile(r"\bOMP: Error #\d+(?![:\d])"), _echo),
     # pytest's header of a test module whose import raised: "____ ERROR collecting tests/test_basic.py ____", "ImportError

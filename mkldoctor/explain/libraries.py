@@ -184,6 +184,15 @@ def _not_mkls(finding: Finding, names: list[str]) -> Finding:
     """-llapack (SuiteSparse PR #8: a makefile's default beside MKLROOT) or -lOpenCL (oneMath#254): a library that is not
     MKL's, which no MKL package installs."""
     blas = [n for n in names if n.lower() in _BLAS_NAMES]
+    if names[0] in ("ne", "none"):  # nfft#32: "-lne required" from a configure macro that cut autoconf's result
+        evidence = (f"-l{names[0]} is what a configure macro made of autoconf's 'none required': AC_SEARCH_LIBS found the "
+                    "function with no library (MKL given by the compiler, icc -mkl or -qmkl, brings FFTW3's and BLAS's "
+                    f"names), and the macro cut two characters off that answer and put -l before it (-l{names[0]} required)",)
+        fix = ("give configure the library variable itself, empty when the compiler brings MKL (the macro's variable, e.g. "
+               "fftw3_LIBS=' ' ./configure CC='icc -mkl'), or MKL's FFTW3 line (-lmkl_rt)",
+               "and update the project: its m4 macro must take 'none required' as no library")
+        return replace(finding, title=f"cannot find -l{names[0]}: autoconf's 'none required' cut into a library's name by a "
+                       "configure macro", evidence=finding.evidence[:1] + evidence + finding.evidence[1:], fix=fix, recipes=())
     if blas:
         evidence = (f"lib{blas[0]} is not an MKL library: MKL has no lib{blas[0]}, its BLAS and LAPACK routines are in its "
                     "own layers (-lmkl_rt, or the interface, threading and core layers), which the line may name beside it",)

@@ -74,6 +74,7 @@ _GOLD_FUNC = re.compile(r"^(?P<obj>[^:]+?):(?:(?P<src>[^:]+):)?function (?P<fn>.
 _OBJECT_ALONE = re.compile(r"^\s*(?P<obj>/?[^\s:]+\.(?:so(?:\.\d+)*|a|o)(?:\([^()\s]+\))?):$")
 _ARCHIVE_MEMBER = re.compile(r"^(?P<archive>.+?\.(?:a|rlib|lib))\((?P<member>[^()]+)\)$")
 
+_QUOTED_LD = re.compile(r"`((?:/[\w./+-]*/)?(?:ld|ld\.gold|ld\.bfd|ld\.lld|collect2)(?:\.exe)?: [^`]+)`")
 _CANNOT_FIND = re.compile(r"cannot find (?:-l(?P<name>\S+?)|(?P<path>/\S+?))(?::\s|\s*$|\s)")
 _LLD_NO_LIB = re.compile(r"unable to find library -l(?P<name>\S+)")
 _MOLD_NO_LIB = re.compile(r"library not found: (?P<name>\S+)")
@@ -261,6 +262,9 @@ def _lld_reference(block: dict, line: str) -> None:
 
 def _linker_events(state: _State, line: str) -> list | None:
     """The events of a GNU ld, gold, lld, mold or rustc line; None when the line is none of theirs."""
+    if "`" in line and "ld: " in line:  # a reporter's quote of it: "... the error message `ld: cannot find -lne `."
+        quoted = _QUOTED_LD.search(line)
+        line = quoted.group(1).rstrip() if quoted else line
     prefix = _LINKER_PREFIX.match(line) if (":" in line and ("ld" in line or "collect2" in line or "mold" in line or "gold" in line)) else None
     rest = line
     if prefix:
