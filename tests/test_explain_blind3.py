@@ -330,6 +330,8 @@ AFTER = {
     "autotools-nfft-icc-mkl-fftw3-libs-lne-32": ("library-not-found", "none required"),
     "mkl-runtime-dgemm-bad-ld-caller-bug-bagel-19": ("mkl-parameter-error", "fatal error in"),
     "julia-pardiso-mkl-jll-unavailable-macos-libmkl-rt-path-93": ("mkl-not-for-this-platform", 'could not load library ""'),
+    "rjjm-julia-mkl-jll-2019-no-is-available-downgrade-linearsolve-1068": ("julia-jll-too-old", "fix:compat floor"),
+    "spack-macos-external-mkl-blacs-intelmpi-not-found-19937": ("spack-mkl-cluster-missing", "libmkl_blacs_mpich_"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

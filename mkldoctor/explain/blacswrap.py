@@ -4,6 +4,10 @@ MKL ships prebuilt BLACS for Intel MPI, MPICH and Open MPI on Linux; for any oth
 a custom build) the user compiles ``libmkl_blacs_custom_*`` from this source. It uses MPI-1 names (``MPI_UB``,
 ``MPI_Address``) that Open MPI 4 removed unless built with ``--enable-mpi1-compatibility``:
 ``mklmpi-impl.c:87:25: error: expected expression`` under ``THIS_SYMBOL_WAS_REMOVED_IN_MPI30`` (firemodels/fds#7949).
+
+Spack's Intel package asking for a BLACS layer the MKL it was given does not have: ``InstallError: Cannot locate
+ScaLapack/BLACS libraries: ['libmkl_scalapack_lp64', 'libmkl_blacs_intelmpi_lp64']`` (spack/spack#19937: MKL for macOS
+ships BLACS for MPICH only, and the package fell through to Linux's Intel MPI layer).
 """
 
 from __future__ import annotations
@@ -28,10 +32,47 @@ class BlacsWrapperError:
         return replace(self, removed=any("REMOVED_IN_MPI30" in line or "removed in MPI" in line for line in lines), wants=0)
 
 
+@dataclass(frozen=True, slots=True)
+class SpackClusterMissing:
+    names: tuple[str, ...]
+    line: str
+
+
 SIGNATURES = (
+    Signature("spack-mkl-scalapack-not-located", "blacswrap", "annot locate ScaLapack",
+              re.compile(r"Cannot locate ScaLapack/BLACS libraries:?\s*(?P<names>\[[^\]]*\])?"),
+              lambda m, _: SpackClusterMissing(tuple(re.findall(r"'([\w.]+)'", m.group("names") or "")), m.string.strip()[:300])),
     Signature("mkl-blacs-wrapper-compile-error", "blacswrap", "rror",
               re.compile(r"\bmklmpi-impl\.c:\d+:\d+: (?:fatal )?error:"), lambda m, _: BlacsWrapperError(m.string.strip()[:300])),
 )
+
+
+def spack_cluster(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(SpackClusterMissing)
+    if not said:
+        return []
+    names = said[0].names
+    blacs = next((n for n in names if "blacs" in n), "")
+    evidence = [said[0].line]
+    evidence.append((f"Spack looked for {', '.join(names)}: MKL's ScaLAPACK and {blacs}, its BLACS layer for one MPI" if names
+                     else "Spack looked for MKL's ScaLAPACK and its BLACS layer for the spec's MPI")
+                    + "; the MKL the spec was given has no such file: an external MKL "
+                    "installed without its cluster libraries, or one for another platform (MKL for macOS has BLACS for MPICH "
+                    "only: libmkl_blacs_mpich_*, and no Intel MPI)")
+    return [Finding(
+        "spack-mkl-cluster-missing", "error",
+        "Spack found no ScaLAPACK and BLACS in the MKL it was given" + (f" ({blacs})" if blacs else ""),
+        tuple(evidence),
+        ("ask for no ScaLAPACK from this MKL: the spec's variant that leaves out the cluster libraries (or a ScaLAPACK of "
+         "its own, ^netlib-scalapack), which the package asked for because the spec needs MPI",
+         "or give Spack an MKL with the cluster libraries for the spec's MPI: oneAPI's MKL with its cluster component "
+         "(ls <MKL's lib folder>/libmkl_blacs_* shows which MPIs it serves), or let Spack install intel-oneapi-mkl +cluster",
+         "on macOS: MKL's BLACS layer is MPICH's (libmkl_blacs_mpich_*): the spec's MPI must be MPICH, and a Spack whose "
+         "Intel package names Intel MPI's layer there needs its fix (update Spack)"),
+        "Spack's Intel packages build the ScaLAPACK libraries' names from the spec's MPI and look for them in MKL's lib "
+        "folder; an external MKL that lacks them stops the install.",
+        ("ls <MKL's lib folder>/libmkl_scalapack_* <MKL's lib folder>/libmkl_blacs_*   # the cluster libraries it has",),
+    )]
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:

@@ -83,7 +83,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "does not work", "does not have real file", "static version of it", "pyimport(", "not found (required by", ", version ", "without", "MKL not", "MKL support", "MKL is not", "was not defined", "in conflict with", "shared path",
            "unbound variable", "missing dependency", "only-list", "found in module", "is not supported", "memory leak",
            " in ?? (", "multiple definition", "_opt_info:", "egfault", "LIBRARY_PATH=", "Evaluated: ",
-           "recompile with -fPIC", "ad value", "product is already installed")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           "recompile with -fPIC", "ad value", "product is already installed",
+           "UndefVarError", "annot locate ScaLapack")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -188,7 +189,8 @@ def diagnoses() -> tuple[Callable, ...]:
             fortranmods.diagnose, gpuloader.diagnose, onemath.diagnose, vmlwarn.diagnose, fftwplans.diagnose,
             multidef.diagnose, staticgroup.diagnose, configversion.diagnose, findblas.diagnose, protoclash.diagnose,
             bundlers.diagnose, blasmix.diagnose, fftwplans.interposed, juliablas.diagnose, juliablas.provider_locked, pic.diagnose,
-            installers.diagnose, onemath.device_error)
+            installers.diagnose, onemath.device_error, juliablas.jll_too_old,
+            blacswrap.spack_cluster)
 
 
 def fallbacks() -> tuple[Callable, ...]:

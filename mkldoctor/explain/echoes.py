@@ -63,6 +63,8 @@ SIGNATURES = (
     # unittest's and nose's header of a test that raised: "ERROR: test_Mx1_economic_p_col (module.Class)"
     Signature("unittest-error-header", "echoes", "ERROR", re.compile(r"^(?:ERROR|FAIL): test\w*\b"), _echo),
     Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),
+    # pypa/build's words after the build backend (meson-python, setuptools) failed above
+    Signature("build-backend-exited", "echoes", "ERROR", re.compile(r"ERROR Backend subprocess exited when trying to invoke"), _echo),
     # Julia's dlopen of an empty name: a library path variable left empty by the failure above (Pardiso.jl#93)
     Signature("julia-load-empty-name", "echoes", "ould not", re.compile(r'could not load library ""'), _echo),
     # Boost.Test's report of a signal in a test case, after the program's own error: "unknown location:0: fatal error in

@@ -243,4 +243,10 @@ EXPLAIN = (
     _r("sycl-device-runtime-error", "The GPU's runtime (Level Zero) raised an error in a SYCL kernel (oneMKL's)",
        "oneMKL builds its kernels for the device the runtime reports; a bundled loader or an old driver may not know it.",
        "Put the system's GPU loaders first, update oneMKL and the GPU driver, or run on the CPU to compare."),
+    _r("julia-jll-too-old", "A Julia package called is_available() of an MKL_jll too old to have it",
+       "JLL modules have is_available() since JLLWrappers of 2021; a compat that lets MKL_jll 2019 in breaks the package.",
+       "Raise the compat floor for MKL_jll, or add a newer MKL_jll to the environment."),
+    _r("spack-mkl-cluster-missing", "Spack found no ScaLAPACK and BLACS in the MKL it was given",
+       "An external MKL without its cluster libraries, or macOS's MKL (BLACS for MPICH only).",
+       "Leave ScaLAPACK out of the spec's MKL, or give Spack an MKL with the cluster libraries for the spec's MPI."),
 )
