@@ -229,14 +229,17 @@ def test_autoconfs_none_required_cut_into_a_library_name(tmp_path):
 
 
 def test_residuals_read_after_blind19():
-    """Lines of earlier sets no rule read: a JLL too old for is_available(), Spack's ScaLAPACK search in an external MKL, and
-    pypa/build's echo after a backend's failure (public text: no Julia, Spack or macOS MKL here)."""
+    """Lines of earlier sets no rule read: a JLL too old for is_available(), Spack's ScaLAPACK search in an external MKL,
+    BinaryBuilder's product unsatisfied by MKL's versioned DLL names, and pypa/build's echo after a backend's failure (public text: no Julia, Spack or macOS MKL here)."""
     [jll] = errors_of("ERROR: LoadError: UndefVarError: `is_available` not defined\n")
     assert jll.id == "julia-jll-too-old" and "compat floor" in jll.fix[0]
     [spack] = errors_of("==> Error: InstallError: Cannot locate ScaLapack/BLACS libraries: ['libmkl_scalapack_lp64', "
                         "'libmkl_blacs_intelmpi_lp64']\n")
     assert spack.id == "spack-mkl-cluster-missing" and "libmkl_blacs_intelmpi_lp64" in spack.title, flat(spack)
     assert "libmkl_blacs_mpich_" in spack.evidence[1]
+    [product] = errors_of("[ Info: Found a valid dl path mkl_vml_mc3.1.dll while looking for libmkl_core, mkl_core\n"
+                          "┌ Error: Built MKL but libmkl_core still unsatisfied:\n")
+    assert product.id == "binarybuilder-mkl-product-unsatisfied" and '"mkl_core.1"' in product.fix[0], flat(product)
     echoed = errors_of("meson.build:119:13: ERROR: Unhandled python exception\n"
                        "ERROR Backend subprocess exited when trying to invoke build_wheel\n")
     assert all(f.id != "unrecognised-failure" or "but not why" in f.title for f in echoed), [(f.id, f.title) for f in echoed]

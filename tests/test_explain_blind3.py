@@ -332,6 +332,7 @@ AFTER = {
     "julia-pardiso-mkl-jll-unavailable-macos-libmkl-rt-path-93": ("mkl-not-for-this-platform", 'could not load library ""'),
     "rjjm-julia-mkl-jll-2019-no-is-available-downgrade-linearsolve-1068": ("julia-jll-too-old", "fix:compat floor"),
     "spack-macos-external-mkl-blacs-intelmpi-not-found-19937": ("spack-mkl-cluster-missing", "libmkl_blacs_mpich_"),
+    "rjjm-yggdrasil-mkl2021-windows-versioned-dll-names-2308": ("binarybuilder-mkl-product-unsatisfied", "fix:mkl_core.1"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

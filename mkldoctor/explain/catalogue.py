@@ -190,7 +190,7 @@ def diagnoses() -> tuple[Callable, ...]:
             multidef.diagnose, staticgroup.diagnose, configversion.diagnose, findblas.diagnose, protoclash.diagnose,
             bundlers.diagnose, blasmix.diagnose, fftwplans.interposed, juliablas.diagnose, juliablas.provider_locked, pic.diagnose,
             installers.diagnose, onemath.device_error, juliablas.jll_too_old,
-            blacswrap.spack_cluster)
+            blacswrap.spack_cluster, juliablas.product_unsatisfied)
 
 
 def fallbacks() -> tuple[Callable, ...]:

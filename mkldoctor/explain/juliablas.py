@@ -47,6 +47,9 @@ class ProviderLocked:
 SIGNATURES = (
     Signature("julia-blas-vendor-not-mkl", "juliablas", "Evaluated: ",
               re.compile(r"^\s*Evaluated: :?(?P<v>\w+) == :?mkl\s*$"), _said),
+    Signature("binarybuilder-product-unsatisfied", "juliablas", "rror: Built",
+              re.compile(r"Error: Built (?P<pkg>[\w.+-]+) but (?P<lib>[\w.+-]+) still unsatisfied"),
+              lambda m, _: ProductUnsatisfied(m.group("pkg"), m.group("lib"), m.string.strip()[:300])),
     Signature("julia-jll-is-available-undefined", "juliablas", "UndefVarError",
               re.compile(r"UndefVarError: `?is_available`? not defined"), lambda m, _: JllTooOld(m.string.strip()[:300])),
     Signature("julia-fftw-provider-locked", "juliablas", "annot set preference",
@@ -61,6 +64,46 @@ class JllTooOld:
     """``UndefVarError: `is_available` not defined``: a JLL module of JLLWrappers' older days (MKL_jll 2019)."""
 
     line: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProductUnsatisfied:
+    """BinaryBuilder: ``Error: Built MKL but libmkl_core still unsatisfied`` (Yggdrasil#2308: MKL 2021's Windows DLLs are
+    mkl_core.1.dll, and the recipe's LibraryProduct listed mkl_core only)."""
+
+    package: str
+    library: str
+    line: str
+
+
+def product_unsatisfied(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.knowledge import platforms
+
+    said = [e for e in events.of(ProductUnsatisfied) if "mkl" in e.library.lower() or "iomp" in e.library.lower()]
+    if not said:
+        return []
+    first = said[0]
+    stem = first.library.removeprefix("lib")
+    names = platforms.names_line(stem, "windows")
+    named = [p[-1] if isinstance(p, tuple) else p for p in (*events.places, *ctx.places)]  # the build's own files, named
+    shown = next((m.group(1) for p in named if (m := re.search(r"mkl_\w+\.(\d+)\.dll$", str(p)))), None)
+    return [Finding(
+        "binarybuilder-mkl-product-unsatisfied", "error",
+        f"BinaryBuilder built {first.package} but found no file for {first.library}: the recipe's names are not the "
+        "release's file names", (
+            first.line,
+            f"a LibraryProduct lists the names of a library's file on each platform; MKL's Windows DLLs carry the interface "
+            f"number since 2021: {names}",
+        ), (
+            f"list the release's Windows name in the recipe's product: LibraryProduct([\"{first.library}\", \"{stem}\", "
+            f"\"{stem}.{shown or '<N>'}\"], :{first.library})"
+            + (f" (the build's own files say .{shown}.dll)" if shown else " with <N> the number of the release built (see above)")
+            + ", then build again",
+        ),
+        "BinaryBuilder checks that every product of a recipe is found in the built prefix, by the names the recipe gives; "
+        "a release that renames its files leaves the product unsatisfied.",
+        ("ls <the build's destdir>/bin | grep -i mkl_   # the file names the release has",),
+    )]
 
 
 def jll_too_old(events: Parsed, ctx: Context) -> list[Finding]:

@@ -249,4 +249,7 @@ EXPLAIN = (
     _r("spack-mkl-cluster-missing", "Spack found no ScaLAPACK and BLACS in the MKL it was given",
        "An external MKL without its cluster libraries, or macOS's MKL (BLACS for MPICH only).",
        "Leave ScaLAPACK out of the spec's MKL, or give Spack an MKL with the cluster libraries for the spec's MPI."),
+    _r("binarybuilder-mkl-product-unsatisfied", "BinaryBuilder built MKL but found no file for a library product",
+       "MKL's Windows DLLs carry the interface number since 2021 (mkl_core.1.dll); a recipe listing mkl_core only finds none.",
+       "List the release's file name in the recipe's LibraryProduct."),
 )
