@@ -90,6 +90,14 @@ class MklTargetTwice:
     exists`` (a FindMKL.cmake run a second time, votca#246)."""
 
     target: str
+    file: str = ""  # the file CMake's error head names (.../MKLConfig.cmake:744), when the lines before hold it
+
+
+def _twice(m: re.Match, before) -> MklTargetTwice:
+    from mkldoctor.explain.finders import CMAKE_AT
+
+    head = next((h for line in reversed(list(before)) for h in [CMAKE_AT.search(line)] if h), None)
+    return MklTargetTwice(m.group("target"), head.group("where") if head else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +126,7 @@ SIGNATURES = (
     # CMake 3.25 and newer: 'Target "app" links to:', the target alone on a line, then '  but the target was not found.'
     Signature("cmake-target-missing-list", "build", "found", re.compile(rf"^{_GUTTER}\s*but the target was not found\b"), _target_listed),
     Signature("cmake-mkl-target-twice", "build", "annot ",
-              re.compile(r'cannot create imported target "(?P<target>MKL::[\w:]+)"'), lambda m, _: MklTargetTwice(m.group("target"))),
+              re.compile(r'cannot create imported target "(?P<target>MKL::[\w:]+)"'), _twice),
     # a package config loaded twice that sets up its MKL target each time (PyTorch's Caffe2 public/mkl.cmake, pytorch#118862)
     Signature("cmake-mkl-target-not-built-here", "build", "annot ",
               re.compile(r'Cannot specify (?:link libraries|include directories|compile \w+) for target "(?P<target>[\w:]*(?i:mkl)[\w:]*)" '
@@ -361,6 +369,8 @@ def _download(event: MklDownloadFailed) -> Finding:
 
 
 def _target_twice(event: MklTargetTwice) -> Finding:
+    if event.file.split(":")[0].endswith("MKLConfig.cmake"):
+        return _config_twice(event)
     return Finding(
         "cmake-mkl-target-twice", "error",
         f"CMake: {event.target} was set up twice: " + ("find_package(MKL) ran again, and its FindMKL.cmake does not check "
@@ -409,4 +419,23 @@ def _target_missing(event: MklTargetMissing) -> Finding:
         "An MKL:: target exists only after Intel's MKLConfig.cmake defined it, and each is defined only for the options and "
         "compiler it detected; linking a name it did not define stops the generate step.",
         ("cmake --debug-find-pkg=MKL <source dir> 2>&1 | grep -i mkl   # which MKLConfig.cmake was read",),
+    )
+
+
+def _config_twice(event: MklTargetTwice) -> Finding:
+    """Intel's own MKLConfig.cmake run a second time (executorch#8407: find_package(Torch) twice, each running PyTorch's
+    Caffe2 public/mkl.cmake's find_package(MKL)): a copy without the guard that 2026.2's has (if(NOT TARGET MKL::MKL))."""
+    return Finding(
+        "cmake-mkl-target-twice", "error",
+        f"CMake: Intel's MKLConfig.cmake ran a second time and created {event.target} again",
+        (f"CMake Error at {event.file}: add_library cannot create imported target \"{event.target}\": a target of that name "
+         "already exists",
+         "that MKLConfig.cmake does not check for its own targets (the 2026.2 copy does: include_guard() and "
+         "if(NOT TARGET MKL::MKL)): a second find_package(MKL), directly or through a package config that looks MKL up "
+         "(PyTorch's TorchConfig.cmake through Caffe2's public/mkl.cmake), runs it again"),
+        ("find the package that runs it once: if(NOT TARGET torch) find_package(Torch) endif() (or if(NOT TARGET MKL::MKL) "
+         "find_package(MKL CONFIG) endif()), in the top-level CMakeLists.txt before the subprojects",
+         "or an MKL whose MKLConfig.cmake guards its targets (a newer oneMKL)"),
+        "Imported targets are global to a directory and its children: creating one a second time is an error CMake stops at.",
+        ("grep -rn 'find_package(Torch\\|find_package(MKL' --include=CMakeLists.txt --include='*.cmake' .   # every call",),
     )

@@ -84,7 +84,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "unbound variable", "missing dependency", "only-list", "found in module", "is not supported", "memory leak",
            " in ?? (", "multiple definition", "_opt_info:", "egfault", "LIBRARY_PATH=", "Evaluated: ",
            "recompile with -fPIC", "ad value", "product is already installed",
-           "UndefVarError", "annot locate ScaLapack")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           "UndefVarError", "annot locate ScaLapack", "not compiled with MKL")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -129,7 +129,7 @@ def _families():
                                    meson, msvc, pkgmanagers, platforms, resources, runtime, symver, toolcrash, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
-                                   installers, pic, rtnames, theano, valgrind, vmlwarn)  # before finders': "mkl_rt not found" is a program's own search by name
+                                   installers, pic, rtnames, theano, torchmkl, valgrind, vmlwarn)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
@@ -138,7 +138,7 @@ def _families():
     # build and workflow tools last
     return (binformat, runtime, windows, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, protoclash, jvm, mathhosts, meson,
             pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gpuloader,
-            onemath, vmlwarn, multidef, pic, installers, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
+            onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
             valgrind, echoes)
 
 
@@ -176,7 +176,7 @@ def diagnoses() -> tuple[Callable, ...]:
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
-                                   installers, otherdeps, pardiso, pic, pymkl, resources, rtnames, staticgroup, symver, theano, toolcrash, valgrind, vmlwarn)
+                                   installers, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, symver, theano, toolcrash, valgrind, vmlwarn)
 
     return (undefined.undefined, libraries.missing_libraries, ldpath.diagnose, hosts.needed, hosts.loader, lookups.lookup_errors,
             crash.julia_python_mkl, kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
@@ -190,7 +190,8 @@ def diagnoses() -> tuple[Callable, ...]:
             multidef.diagnose, staticgroup.diagnose, configversion.diagnose, findblas.diagnose, protoclash.diagnose,
             bundlers.diagnose, blasmix.diagnose, fftwplans.interposed, juliablas.diagnose, juliablas.provider_locked, pic.diagnose,
             installers.diagnose, onemath.device_error, juliablas.jll_too_old,
-            blacswrap.spack_cluster, juliablas.product_unsatisfied)
+            blacswrap.spack_cluster, juliablas.product_unsatisfied,
+            torchmkl.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -234,6 +234,15 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
                 "mklml_lnx_*/lib there, or put that folder on LD_LIBRARY_PATH; a library beside them finds them only "
                 "through a run path to its own folder: patchelf --set-rpath '$ORIGIN' <the library that needs them, such "
                 "as libmkldnn.so.0>, or -Wl,-rpath,'$ORIGIN' where it is linked"]
+    if re.match(r"lib(?:gomp|omp)\b", base):  # another OpenMP runtime: the compiler's, a system package
+        return [f"{soname} is {'GCC' if 'gomp' in base else 'LLVM'}'s OpenMP runtime, a system package, not MKL's: install it where "
+                f"the program runs (Debian and Ubuntu: {recipes.apt_install('libgomp1' if 'gomp' in base else 'libomp5')}; "
+                f"Fedora: {recipes.dnf_install('libgomp' if 'gomp' in base else 'libomp')}; a container image: in the stage "
+                "that runs the program, not only the build stage)"]
+    if re.match(r"lib(?:svml|imf|irng|intlc|irc)\b", base):  # Intel's compiler runtime
+        return [f"{soname} is Intel's compiler runtime (built with icx/icc, as MKL-based packages like daal4py are), not MKL's: "
+                f"{recipes.pip_install('intel-cmplr-lib-rt')} or {recipes.conda_install('intel-cmplr-lib-rt')} into the "
+                "environment, or source oneAPI's setvars.sh (its compiler/<ver>/lib)"]
     if not base.startswith("libmkl_"):
         return [f"{soname} is not one of MKL's own libraries: it comes with the project or package that bundles it "
                 "(install or copy it with that project's libraries)"]

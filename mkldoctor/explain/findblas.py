@@ -7,6 +7,9 @@ sets it), CMAKE_PREFIX_PATH and the library path, with BLA_VENDOR naming Intel's
 Intel10_64_dyn...) or All. A project that looks for MKL first (OpenCV's MKL_ROOT_DIR: opencv#9954, set to the suite's
 top folder, not the one with include/mkl.h) falls back to FindBLAS when its own search fails, so this is often where
 an MKL the project did not find shows.
+
+``Could NOT find MathOpenMP`` (psi4#1118) or ``Could NOT find OpenMP_C`` after the search found MKL: MKL's threaded layer
+needs Intel's OpenMP runtime (libiomp5), the compiler's, which a GCC build's OpenMP search does not find by itself.
 """
 
 from __future__ import annotations
@@ -52,7 +55,16 @@ def _check(m: re.Match, before):
 # MKL's ScaLAPACK without MKL's LAPACK and core)
 _SOURCE_TEST = re.compile(r"Performing (?:C|CXX|Fortran) SOURCE FILE Test (?P<r>\w*(?:SCALAPACK|BLAS|LAPACK|MKL)\w*) failed")
 
+@dataclass(frozen=True, slots=True)
+class OpenmpNotFound:
+    package: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("cmake-openmp-not-found", "findblas", "Could NOT find",
+              re.compile(r"^\s*(?:-- )?Could NOT find (?P<pkg>\w*OpenMP\w*)\b"),
+              lambda m, _: OpenmpNotFound(m.group("pkg"), m.string.strip()[:300])),
     Signature("cmake-blas-check-not-found", "findblas", "- not found", _CHECK, _check),
     Signature("cmake-blas-source-test-failed", "findblas", "ailed with the following output", _SOURCE_TEST,
               lambda m, _: BlasCheckFailed(m.group("r"), m.string.strip()[:300], "")),
@@ -62,7 +74,35 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return _not_found(events) + _check_failed(events)
+    return _not_found(events) + _check_failed(events) + _openmp(events, ctx)
+
+
+def _openmp(events: Parsed, ctx: Context) -> list[Finding]:
+    """CMake's OpenMP search failed in a build that found MKL: Intel's runtime for MKL's threads is not where it looks."""
+    said = events.of(OpenmpNotFound)
+    mkl = [p for p in ctx.places if "libmkl_" in p]
+    if not said or not mkl:
+        return []  # another project's OpenMP: no MKL in the log
+    first = said[0]
+    return [Finding(
+        "cmake-openmp-for-mkl-not-found", "warning",
+        f"CMake found MKL but not {first.package}: Intel's OpenMP runtime for MKL's threads is not where the search looks", (
+            first.line,
+            f"the build found MKL ({mkl[0]}); MKL's threaded layer (and libmkl_rt's default) runs on Intel's OpenMP runtime, "
+            "libiomp5, which is the compiler's, not MKL's: oneAPI keeps it in compiler/<ver>/lib, Parallel Studio in "
+            "compilers_and_libraries/linux/lib/intel64, conda and pip in the environment's lib (intel-openmp); a GCC build's "
+            "OpenMP search looks for GCC's -fopenmp and does not find it",
+        ), (
+            "give the search libiomp5's folder: the project's variable for it (psi4: -DOpenMP_LIBRARY_DIRS=<folder>; CMake's "
+            "FindOpenMP: -DOpenMP_C_LIB_NAMES=iomp5 -DOpenMP_iomp5_LIBRARY=<folder>/libiomp5.so), or source setvars.sh "
+            "(oneAPI; compilervars.sh before it) so that the compiler's lib folder is on LIBRARY_PATH",
+            "or let MKL run on GCC's runtime or none: MKL's gnu_thread layer (MKL_THREADING_LAYER=GNU with libmkl_rt) or "
+            "the sequential one, where the project offers it",
+        ),
+        "A project that links MKL's threaded layer needs an OpenMP runtime that layer was built for; CMake's OpenMP "
+        "search answers for the compiler in use, and GCC's is libgomp.",
+        ("find / -name 'libiomp5.so*' 2>/dev/null   # where Intel's OpenMP runtime is",),
+    )]
 
 
 def _check_failed(events: Parsed) -> list[Finding]:

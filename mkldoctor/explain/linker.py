@@ -92,6 +92,22 @@ class HiddenForDso:
 _INTEL_RUNTIME = ("libirc", "libimf", "libsvml", "libintlc", "libirng", "libifcore", "libifport", "libcilkrts")
 
 
+def _prose(m: re.Match, _):
+    """A reporter's sentence that names the undefined symbol: MKL's or OpenMP's names, or another one MKL's export table
+    knows (iJIT_NotifyEvent); at import ("importing pytorch raises an `undefined symbol: X` error") a run-time lookup."""
+    from mkldoctor.explain.catalogue import NOT_MINE
+    from mkldoctor.explain.hosts import SymbolLookupError
+    from mkldoctor.knowledge import exports
+
+    symbol = m.group("sym")
+    if m.group("other") and exports.history(symbol) is None:
+        return NOT_MINE
+    if re.search(r"(?i)\bimport(?:ing|Error)?\b|\bat run ?time\b|\bwhen (?:running|loading)\b", m.string):
+        return SymbolLookupError("python (import)" if "import" in m.string.lower() else "a program (the log does not name it)",
+                                 "(a library the log does not name)", symbol)
+    return UndefinedSymbol(symbol, None, None, None, "ld", None)
+
+
 SIGNATURES = (
     Signature("linker-flags-as-needed", "linker", "-as-needed",
               re.compile(r"^\s*(?:(?:export\s+)?\w*LDFLAGS=['\"]?)?-.*?-Wl,(?:[^\s,]*,)*--as-needed\b"), lambda m, _: AsNeededFlags(m.string.strip())),
@@ -114,8 +130,8 @@ SIGNATURES = (
     # `undefined reference to cblas_dgemm` error"): the name, when it is MKL's or OpenMP's, with no caller
     Signature("undefined-said-in-prose", "linker", "ndefined",
               re.compile(r"\b[Uu]ndefined (?:reference to|symbol:?)\s+[`'\"‘]?(?P<sym>(?:(?:cblas_|mkl_|MKL_|LAPACKE_|__kmpc_|kmp_|omp_)"
-                         r"\w+|vm?[sdcz][A-Z][a-z]\w*))\b(?![.(])"),  # VML's names too: vsPowx, vmdExp
-              lambda m, _: UndefinedSymbol(m.group("sym"), None, None, None, "ld", None)),
+                         r"\w+|vm?[sdcz][A-Z][a-z]\w*|(?P<other>[A-Za-z_]\w{3,})))\b(?![.(])"),  # VML's names too: vsPowx
+              _prose),
 )
 
 # The C library parts a static MKL link must name itself: symbol -> the -l that provides it

@@ -184,6 +184,11 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
                        "(a oneAPI setvars.sh sourced in the same shell) loads that MKL's layers first: unset it")
         fix.append(("or " if conda else "") + f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
     fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
+    if "/_MEI" in event.library:  # a PyInstaller bundle unpacked to /tmp/_MEIxxxx: the bundle left the runtime out
+        evidence.append("the library runs from a PyInstaller bundle (/tmp/_MEI...): the bundle took MKL's threading layer and "
+                        "not Intel's OpenMP runtime, which the layer does not name as a dependency")
+        fix.insert(0, "put libiomp5.so into the bundle: pyinstaller --add-binary '<the environment's lib>/libiomp5.so:.' (or a "
+                      "hook that collects it with MKL's libraries), then build the bundle again")
     if not _is_mkl_library(event.library) and event.symbol.startswith("__kmpc_"):  # the project's own OpenMP code
         name = os.path.basename(event.library)
         evidence.append(f"{name} is not MKL's library: its own code was compiled with OpenMP (__kmpc_* are the calls Intel's "

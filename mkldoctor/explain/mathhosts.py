@@ -44,6 +44,14 @@ class RPackageWantsMkl:
 
 
 @dataclass(frozen=True, slots=True)
+class RInstallerWrongR:
+    """The MKL installer for Microsoft R Open refusing the R it found: ``Microsoft R Open was detected; however, it is not
+    the correct version.`` (RevolutionAnalytics/RRO#306: an older RRO left installed)."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class JuliaSysimgSplice:
     """MKL.jl 0.3 and older's build step: it writes a loader for MKL into Julia's own system image source."""
 
@@ -59,6 +67,8 @@ SIGNATURES = (
               lambda m, _: MatlabMklFrame(m.group("lib"), m.group("fn"))),
     Signature("r-revoutilsmath", "mathhosts", "rror",
               re.compile(r"To use (?P<pkg>\w+) you must first install the MKL"), lambda m, _: RPackageWantsMkl(m.group("pkg"))),
+    Signature("mro-installer-wrong-r", "mathhosts", "rror",
+              re.compile(r"R Open was detected; however, it is not the correct version"), lambda m, _: RInstallerWrongR(m.string.strip())),
     Signature("julia-mkl-splice", "mathhosts", "load MKL in",
               re.compile(r"Splicing in code to load MKL in (?P<path>\S+sysimg\.jl)"),
               lambda m, _: JuliaSysimgSplice(m.group("path"), False)),
@@ -80,7 +90,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     elif events.of(MatlabCrash):
         out.append(_matlab_crash(events.of(MatlabCrash)[0]))
     for event in events.of(RPackageWantsMkl)[:1]:
-        out.append(_revo(event))
+        out.append(_revo(event, events.of(RInstallerWrongR)))
+    if events.of(RInstallerWrongR) and not events.of(RPackageWantsMkl):
+        out.append(_revo(RPackageWantsMkl("RevoUtilsMath"), events.of(RInstallerWrongR)))
     splices = events.of(JuliaSysimgSplice)
     if splices:
         out.append(_old_mkl_jl(splices))
@@ -163,15 +175,20 @@ def _matlab_crash(event: MatlabCrash) -> Finding:
     )
 
 
-def _revo(event: RPackageWantsMkl) -> Finding:
+def _revo(event: RPackageWantsMkl, refused: list[RInstallerWrongR]) -> Finding:
+    installer = (() if not refused else (
+        f"{refused[0].line[:200]}: the MKL installer refused the R it found, an R Open of another version (an older "
+        "Revolution R Open left installed beside the new one), so MKL was never installed",))
     return Finding(
         "r-package-mkl-missing", "error",
         f"R's {event.package} did not find the MKL Math Library in this R's library tree",
         (f"{event.package}'s .onLoad looks for the MKL it belongs with in the library tree of the R that loads it; it says "
-         "MKL is not installed there",
+         "MKL is not installed there", *installer,
          "with two R installations side by side (a CRAN R and Microsoft R Open), the MKL installer may have put the package "
          "into the other R's library (the user's default .libPaths())"),
-        ("in R: .libPaths() shows the library trees this R reads; the package and its MKL must be in this R's own library",
+        (*(("remove the old R Open first (Debian: dpkg --purge rro, and its folder, such as /usr/lib64/RRO-<version>; "
+            "Windows: Apps), then run the MKL installer of the R Open release you run again",) if refused else ()),
+         "in R: .libPaths() shows the library trees this R reads; the package and its MKL must be in this R's own library",
          "remove the copy from the other R's library, set .libPaths() to this R's library for the session, then reinstall "
          "the MKL Math Libraries"),
         "A package that ships MKL for R finds it relative to the library tree it was installed into.",

@@ -21,6 +21,15 @@ from mkldoctor.explain.events import Parsed
 
 
 @dataclass(frozen=True, slots=True)
+class DyldTried:
+    """dyld's ``Reason: tried: '/x/lib/libiomp5.dylib' (no such file), ...``: the folders it tried for one library (the
+    ``Library not loaded`` line above it may be cut from a paste)."""
+
+    library: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class ForeignLoadFailed:
     platform: str  # "macOS" or "Windows"
     library: str
@@ -153,8 +162,9 @@ SIGNATURES = (
               lambda m, _: ForeignLoadFailed("macOS", os.path.basename(m.group("lib")), m.string.strip()[:300])),
     Signature("macos-dlopen-image-not-found", "platforms", "image not found",
               re.compile(r"dlopen\((?P<lib>[^,]+?), \d+\): image not found"), _mac),
-    Signature("macos-reason", "platforms", "Reason: ", re.compile(r"^\s*Reason: (?:image not found|no suitable image found|tried:)"),
-              lambda m, _: None),
+    Signature("macos-reason", "platforms", "Reason: ", re.compile(r"^\s*Reason: (?:image not found|no suitable image found|tried:"
+                                                                  r"(?:\s*'(?P<first>[^']+)' \((?:no such file|not a file)\))?)"),
+              lambda m, _: DyldTried(os.path.basename(m.group("first")), m.string.strip()[:300]) if m.group("first") else None),
     Signature("windows-could-not-find-module", "platforms", "Could not find module",
               re.compile(r"Could not find module '(?P<lib>[^']+)'"), _win),
     Signature("windows-dll-load-failed", "platforms", "DLL load failed",
@@ -189,6 +199,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             name = event.library.rsplit("/", 1)[-1]
             failed.insert(0, ForeignLoadFailed("macOS", name, f"{event.host} could not load {event.library}"))
     failed = [e for e in failed if not speaks_for(e.library, events)]  # found, but of another architecture or format
+    if not failed:  # only dyld's list of the folders it tried: the "Library not loaded" line was cut
+        failed = [ForeignLoadFailed("macOS", e.library, e.line) for e in events.of(DyldTried)[:1]]
     gnu = [_gnu_option(events.of(AppleLdGnuOption))] if events.of(AppleLdGnuOption) else []
     gnu += [_no_wl(events.of(LinkerOptionToDriver))] if events.of(LinkerOptionToDriver) else []
     gnu += [_path_missing(events.of(DriverPathMissing)[0])] if events.of(DriverPathMissing) else []
@@ -221,11 +233,19 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     beside = _package_folder(rpath, ctx.places)
     evidence[-1:-1] = [f"{lib} is needed by {user}: a package that links it by @rpath from its own folder ships it in "
                        f"{os.path.dirname(user)}, and it is not there" for lib, user in beside[:1]]
+    runner = any("/hostedtoolcache/" in e.detail or "/Users/runner/" in e.detail for e in failed)
+    evidence[-1:-1] = ["the folders dyld tried are a CI runner's (/Users/runner/hostedtoolcache): the package was linked on the "
+                       "build service against a library that was there, and its wheel does not carry it; the library must "
+                       "come from the environment that runs it"] if runner else []
     brew = next(((lib, m.group("formula")) for lib in libs if (m := _BREW.match(lib))), None)
     evidence[-1:-1] = [f"{brew[0]} is Homebrew's path of the formula {brew[1]} ({os.path.dirname(os.path.dirname(brew[0]))} "
                        "links to its installed version): the module was built on a Mac with that formula, and this one does "
                        "not have it installed" for _ in (brew,) if brew]
-    fix = (*((f"Homebrew no longer has the libiomp formula; LLVM's OpenMP runtime serves the same calls (it is built to answer "
+    fix = (*((f"install the runtime into the environment that runs the package: {recipes.pip_install('intel-openmp')} "
+              f"(or {recipes.conda_install('intel-openmp')}; a conda environment that has it is what the package was tested "
+              "with), then put its lib folder where dyld looks: export DYLD_LIBRARY_PATH=<env>/lib",)
+             if runner and any("iomp5" in lib for lib in libs) else ()),
+           *((f"Homebrew no longer has the libiomp formula; LLVM's OpenMP runtime serves the same calls (it is built to answer "
               f"to libiomp5 too): brew install libomp; mkdir -p {os.path.dirname(brew[0])} && ln -s \"$(brew --prefix libomp)"
               f"/lib/libomp.dylib\" {brew[0]}; or install a build of the module made against libomp"
               if brew[1] == "libiomp" else f"brew install {brew[1]}   # the formula the module was built against",)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import broken, layout
+from mkldoctor.knowledge import broken, layout, recipes
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 
@@ -64,8 +64,9 @@ class MklKernelUndefined:
 _MKL_ERROR = r"(?:(?:I|\b)ntel|(?:I|\b)NTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERR+OR: "  # a paste may cut its first letter
 
 def _cannot_load(m: re.Match, _) -> MklCannotLoad:
-    # a pasted log may quote the message: `Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll.`
-    libs = (p.strip().strip("`'\"").rstrip(".") for p in re.split(r"\s+or\s+|,\s*", m.group("libs")))
+    # a pasted log may quote the message: `Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll.`, or set it in
+    # Markdown's bold: **Intel MKL FATAL ERROR: Cannot load libmkl_core.so.**
+    libs = (p.strip().strip("`'\"*").rstrip(".") for p in re.split(r"\s+or\s+|,\s*", m.group("libs")))
     return MklCannotLoad(tuple(lib for lib in libs if lib))
 
 
@@ -138,6 +139,18 @@ SIGNATURES = (
 )
 
 
+def _in_matlab(event: OmpDuplicate, ctx: Context) -> tuple[str, ...]:
+    """MATLAB loads Intel's runtime for its own MKL before any MEX or binding: the other runtime is the one to drop
+    (robotology/idyntree#1109: conda's OpenMP-threaded OpenBLAS brought LLVM's libomp into MATLAB)."""
+    intel = next((n for n in (event.already, event.library) if "iomp5" in n), None)
+    if intel is None or event.library == event.already or not any("matlab" in p.lower() for p in ctx.places):
+        return ()
+    other = event.library if intel == event.already else event.already
+    return (f"the process is MATLAB's, which loads Intel's runtime ({intel}) for its own MKL first: keep that one and drop "
+            f"{other} from what the MEX file or binding brings: a BLAS built without OpenMP for it (conda: "
+            f"{recipes.conda_install(recipes.q('libblas=*=*netlib'))}) or one on Intel's runtime (libblas=*=*mkl)",)
+
+
 def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
     """Keeping one OpenMP runtime, as each platform's packages lay them out."""
     llvm = next((n for n in (event.library, event.already) if n.lower().startswith("libomp1") and n.lower().endswith(".dll")), None)
@@ -204,7 +217,7 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
             f"two OpenMP runtimes in one process: {event.library} and {event.already}",
             (f"OMP: Error #15: {event.library} initialised while {event.already} already was",)
             + ((f"two copies of the same runtime ({event.library}): two packages each ship their own",) if same else ()),
-            (*_duplicate_fixes(event),
+            (*_in_matlab(event, ctx), *_duplicate_fixes(event),
              "not a fix, it only hides the clash (it may crash or give wrong results): "
              + ("set KMP_DUPLICATE_LIB_OK=TRUE" if windows else "export KMP_DUPLICATE_LIB_OK=TRUE")),
             "Two copies of an OpenMP runtime (two libiomp5, or libiomp5 with LLVM's libomp) were loaded, typically one from MKL "

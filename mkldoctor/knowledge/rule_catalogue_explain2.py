@@ -252,4 +252,10 @@ EXPLAIN = (
     _r("binarybuilder-mkl-product-unsatisfied", "BinaryBuilder built MKL but found no file for a library product",
        "MKL's Windows DLLs carry the interface number since 2021 (mkl_core.1.dll); a recipe listing mkl_core only finds none.",
        "List the release's file name in the recipe's LibraryProduct."),
+    _r("torch-built-without-mkl", "PyTorch was built without MKL and an operation had no other CPU implementation",
+       "Builds for ARM, PowerPC and mobile have no MKL; PyTorch's CPU FFT was MKL's only in its 2019-2020 releases.",
+       "Update PyTorch (a CPU FFT without MKL), or on x86-64 use a build with MKL."),
+    _r("cmake-openmp-for-mkl-not-found", "CMake found MKL but not the OpenMP runtime its threaded layer needs",
+       "Intel's libiomp5 is the compiler's, not MKL's; a GCC build's OpenMP search does not look for it.",
+       "Give the search libiomp5's folder, or use MKL's GNU or sequential threading layer."),
 )

@@ -1,0 +1,65 @@
+"""PyTorch built without MKL: ``RuntimeError: fft: ATen not compiled with MKL support`` (pytorch/pytorch#42426 on
+ppc64le, #29796 LibTorch for iOS, KumaTea/pytorch-aarch64#6 on a Raspberry Pi, cornellius-gp/gpytorch#194 and
+mogwai/fastai_audio#50 with macOS pip wheels of 2019).
+
+PyTorch's CPU FFT (``torch.fft``, ``torch.stft``) was for years MKL's only: a torch built where MKL does not exist (ARM,
+PowerPC, mobile) or without it (the macOS pip wheels of torch 1.1 and 1.2) raised this in its place. Later PyTorch
+releases carry a CPU FFT of their own (PocketFFT) for builds without MKL. Nothing about MKL on the machine changes it:
+the torch build is the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import platforms
+
+
+@dataclass(frozen=True, slots=True)
+class TorchWithoutMkl:
+    operation: str  # "fft"
+    line: str
+
+
+SIGNATURES = (
+    Signature("torch-not-compiled-with-mkl", "torchmkl", "not compiled with MKL",
+              re.compile(r"(?:(?P<op>\w+): )?ATen not compiled with MKL support"),
+              lambda m, _: TorchWithoutMkl(m.group("op") or "", m.string.strip()[:300])),
+    # LibTorch's own check that raises it: "c10::Error: false CHECK FAILED at .../ATen/native/mkl/SpectralOps.cpp (_fft_mkl"
+    Signature("torch-fft-mkl-check-failed", "torchmkl", "FAILED at",
+              re.compile(r"CHECK FAILED at \S*ATen/native/mkl/SpectralOps\.cpp"),
+              lambda m, _: TorchWithoutMkl("fft", m.string.strip()[:300])),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(TorchWithoutMkl)
+    if not said:
+        return []
+    first = said[0]
+    op = first.operation or "this operation"
+    arm = platforms.platform("linux-aarch64").note
+    return [Finding(
+        "torch-built-without-mkl", "error",
+        f"PyTorch was built without MKL, and its {op} on the CPU had no other implementation in that release", (
+            first.line,
+            f"ATen, PyTorch's operator library, was compiled without MKL: {op} on the CPU was MKL's only in PyTorch of "
+            "2019-2020 (later releases have a CPU FFT of their own, PocketFFT, for builds without MKL)",
+            f"builds without MKL: every one for ARM and PowerPC ({arm}: Apple silicon, aarch64 boards such as the Raspberry "
+            "Pi, ppc64le) and for mobile (LibTorch for iOS and Android), and the macOS pip wheels of torch 1.1 and 1.2",
+        ), (
+            "update PyTorch: a release whose CPU FFT does not need MKL (pip install -U torch, or the project's pin raised)",
+            "on x86-64 until then: a torch build with MKL (the official x86-64 wheels and conda packages); "
+            "python -c 'import torch; print(torch.backends.mkl.is_available())' says which you have",
+            "on ARM, PowerPC or mobile no MKL exists: there only a newer PyTorch, or the FFT on the GPU (a CUDA tensor), "
+            "or numpy.fft / scipy.fft on the CPU",
+        ),
+        "PyTorch links MKL at build time where Intel builds it (x86-64); its FFT once had no other CPU backend, so a build "
+        "without MKL raised this error for every CPU FFT.",
+        ("python -c 'import torch; print(torch.__version__, torch.backends.mkl.is_available())'",),
+    )]
