@@ -28,7 +28,7 @@ class TorchWithoutMkl:
 
 SIGNATURES = (
     Signature("torch-not-compiled-with-mkl", "torchmkl", "not compiled with MKL",
-              re.compile(r"(?:(?P<op>\w+): )?ATen not compiled with MKL support"),
+              re.compile(r"(?:(?<!\w)(?P<op>\w+): )?ATen not compiled with MKL support"),
               lambda m, _: TorchWithoutMkl(m.group("op") or "", m.string.strip()[:300])),
     # LibTorch's own check that raises it: "c10::Error: false CHECK FAILED at .../ATen/native/mkl/SpectralOps.cpp (_fft_mkl"
     Signature("torch-fft-mkl-check-failed", "torchmkl", "FAILED at",
