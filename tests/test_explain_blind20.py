@@ -79,3 +79,13 @@ def test_r_opens_mkl_installer_refusing_another_r():
     [finding] = errors_of("error: To use RevoUtilsMath you must first install the MKL Math Library.\n"
                           "Error: Microsoft R Open was detected; however, it is not the correct version.\n")
     assert finding.id == "r-package-mkl-missing" and finding.fix[0].startswith("remove the old R Open first"), flat(finding)
+
+
+def test_a_container_with_the_hosts_folder_over_its_opt():
+    log = ("docker run -itd --net=host -v /opt:/opt --name=vllm img:2.2.0\n"
+           "ImportError: libmkl_intel_lp64.so.2: cannot open shared object file: No such file or directory\n")
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and "-v /opt:/opt" in finding.evidence[1], flat(finding)
+    assert finding.fix[0].startswith("mount the host's folder elsewhere")
+    [plain] = errors_of(log.replace("-v /opt:/opt", "-v /data:/data"))  # another mount: nothing said of it
+    assert not any("/opt" in line for line in plain.evidence[1:2])

@@ -348,6 +348,7 @@ AFTER = {
     "cmake-executorch-mklconfig-duplicate-MKL-target-8407": ("cmake-mkl-target-twice", "fix:if(NOT TARGET torch)"),
     "r-mro-revomath-installer-old-rro-detected-revoutilsmath-onload-rro-306": ("r-package-mkl-missing", "fix:remove the old R Open"),
     "matlab-omp15-libomp-vs-matlab-libiomp5-idyntree-1109": ("openmp-duplicate", "fix:libblas=*=*netlib"),
+    "linux-loader-docker-bind-mount-hides-oneapi-mkl-ipex-llm-12515": ("loader-cannot-find", "fix:mount the host's folder elsewhere"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

@@ -54,6 +54,19 @@ class HostCannotLoad:
     library: str
 
 
+@dataclass(frozen=True, slots=True)
+class MountOverOpt:
+    """``docker run ... -v /opt:/opt ...``: the host's folder mounted over the image's /opt, where oneAPI's MKL lives in
+    Intel's images (intel/ipex-llm#12515)."""
+
+    volume: str
+
+
+def _mount(m: re.Match, _) -> MountOverOpt | None:
+    volume = next((v for v in re.findall(r"(?:-v|--volume)[ =](\S+)", m.string) if re.match(r"[^:]+:/opt(?:/intel)?/?(?::|$)", v)), None)
+    return MountOverOpt(volume) if volume else None
+
+
 LDD_READ = "the file ldd read"  # the binary of ldd's "=> not found" lines (its command line may be far above)
 
 
@@ -92,6 +105,7 @@ SIGNATURES = (
               # "cannot open share": a pasted line cut short still says which library
               re.compile(r"(?<!\S)(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shar(?:e|ed\b)"),
               lambda m, _: LoaderMissing(m.group("so"), m.group("bin").lstrip(">") or m.group("bin"))),  # a quote's ">"
+    Signature("docker-mount-over-opt", "hosts", "docker run", re.compile(r"\bdocker run\b.*(?:-v|--volume)[ =]\S+:/opt\b"), _mount),
     # ldd's own report of a dependency it could not find ("\tlibmklml_intel.so => not found"): the loader's verdict
     Signature("ldd-not-found", "hosts", "=> not found",
               re.compile(r"^\s*(?P<so>[\w.+-]+\.so(?:\.[\w.]+)?) => not found\s*$"),
@@ -197,6 +211,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
     jvm = extracted or bool(events.of(JvmNativeLoad))
     needs = events.of(NeededNotFound)  # ld's "libX, needed by libY, not found" of the same build
     by_soname: OrderedDict[str, list[LoaderMissing]] = OrderedDict()
+    events_all = events
     missing = events.of(LoaderMissing)
     # ldd's "=> not found" lines: one failure, the first library's finding names the others (the program's own
     # message, when the log has it, is the finding)
@@ -219,7 +234,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             also = sorted({n.soname for n in needs if n.needed_by in linked and n.soname != soname})
             found = elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0], linked=linked, also=also,
                                      jvm=jvm)
-            out.append(_ldd_also(found, ldd))
+            out.append(_over_opt(_ldd_also(found, ldd), soname, events_all.of(MountOverOpt)))
             ldd = []
             continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")
@@ -344,3 +359,15 @@ def _unreadable(soname: str, places) -> list[tuple[str, int]]:
             if not mode & 0o004:
                 out.append((path, mode))
     return out
+
+
+def _over_opt(finding: Finding, soname: str, mounts: list[MountOverOpt]) -> Finding:
+    """A container started with the host's folder over its /opt: the image's oneAPI (/opt/intel) is hidden."""
+    if not mounts or not re.match(r"lib(?:mkl_|iomp5|sycl|svml|imf|tbb)", soname):
+        return finding
+    volume = mounts[0].volume
+    said = (f"the container was started with -v {volume}: the host's folder covers the image's /opt, where Intel's images keep "
+            f"oneAPI (/opt/intel/oneapi), so {soname} of the image is hidden")
+    fix = (f"mount the host's folder elsewhere (-v {volume.split(':')[0]}:/host{volume.split(':')[0]}), so that the image's "
+           "/opt/intel stays visible; then source /opt/intel/oneapi/setvars.sh in the container if the image does not")
+    return replace(finding, evidence=(*finding.evidence[:1], said, *finding.evidence[1:]), fix=(fix, *finding.fix))
