@@ -94,9 +94,9 @@ class MklTargetTwice:
 
 
 def _twice(m: re.Match, before) -> MklTargetTwice:
-    from mkldoctor.explain.finders import CMAKE_AT
+    from mkldoctor.explain.finders import cmake_head
 
-    head = next((h for line in reversed(list(before)) for h in [CMAKE_AT.search(line)] if h), None)
+    head = cmake_head(before)
     return MklTargetTwice(m.group("target"), head.group("where") if head else "")
 
 

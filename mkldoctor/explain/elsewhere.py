@@ -86,7 +86,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         fix.append(f"export LD_LIBRARY_PATH={q(folder)}{LD_PATH}   # the folder the log shows it in, on the log's machine")
         if not outside:  # in the folder the program's environment searches, and still "No such file"
             fix.append(f"if that folder is already on the program's path, the file is there but cannot be opened by the user who "
-                       f"runs it: ls -lL {q((outside or usable)[0])} (a file only root can read, left by an install run as root "
+                       f"runs it: ls -lL {q(usable[0])} (a file only root can read, left by an install run as root "
                        "or a package built so, is skipped as if absent: chmod a+rx it, or update the package that installed "
                        "it; a link to a file that is gone)")
     else:
@@ -235,11 +235,12 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
                 "through a run path to its own folder: patchelf --set-rpath '$ORIGIN' <the library that needs them, such "
                 "as libmkldnn.so.0>, or -Wl,-rpath,'$ORIGIN' where it is linked"]
     if re.match(r"lib(?:gomp|omp)\b", base):  # another OpenMP runtime: the compiler's, a system package
-        return [f"{soname} is {'GCC' if 'gomp' in base else 'LLVM'}'s OpenMP runtime, a system package, not MKL's: install it where "
-                f"the program runs (Debian and Ubuntu: {recipes.apt_install('libgomp1' if 'gomp' in base else 'libomp5')}; "
-                f"Fedora: {recipes.dnf_install('libgomp' if 'gomp' in base else 'libomp')}; a container image: in the stage "
+        gnu = "gomp" in base
+        return [f"{soname} is {'GCC' if gnu else 'LLVM'}'s OpenMP runtime, a system package, not MKL's: install it where "
+                f"the program runs (Debian and Ubuntu: {recipes.apt_install('libgomp1' if gnu else 'libomp5')}; "
+                f"Fedora: {recipes.dnf_install('libgomp' if gnu else 'libomp')}; a container image: in the stage "
                 "that runs the program, not only the build stage)"]
-    if re.match(r"lib(?:svml|imf|irng|intlc|irc)\b", base):  # Intel's compiler runtime
+    if re.match(rf"(?:{'|'.join(facts.INTEL_C_RUNTIME)})\b", base):  # Intel's compiler runtime
         return [f"{soname} is Intel's compiler runtime (built with icx/icc, as MKL-based packages like daal4py are), not MKL's: "
                 f"{recipes.pip_install('intel-cmplr-lib-rt')} or {recipes.conda_install('intel-cmplr-lib-rt')} into the "
                 "environment, or source oneAPI's setvars.sh (its compiler/<ver>/lib)"]

@@ -47,6 +47,15 @@ class FinderSaid:
 
 # the head of CMake's message from a file's command: "CMake Error at cmake/FindMKL.cmake:195 (IF):" (a path may hold spaces)
 CMAKE_AT = re.compile(r"CMake (?P<kind>Error|Warning)(?: \(dev\))? at (?P<where>.+?) ?\((?P<cmd>\w+)\):")
+
+
+def cmake_head(before, kind: str | None = None) -> re.Match | None:
+    """The last CMake message head (``CMake Error at <file>:<n> (<command>):``) among the lines before one, of ``kind``
+    (Error or Warning) when given."""
+    return next((h for line in reversed(list(before)) for h in [CMAKE_AT.search(line)]
+                 if h and (kind is None or h.group("kind") == kind)), None)
+
+
 _SUBJECT = r"(?:\bMKL\b|\bmkl_\w+|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5\w*|\bmkl\b)"
 _NOT_FOUND = r"(?:not found|could not be found|was not found|NOT find|cannot be found|could not find|can ?not find)"
 

@@ -211,7 +211,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
     jvm = extracted or bool(events.of(JvmNativeLoad))
     needs = events.of(NeededNotFound)  # ld's "libX, needed by libY, not found" of the same build
     by_soname: OrderedDict[str, list[LoaderMissing]] = OrderedDict()
-    events_all = events
+    mounts = events.of(MountOverOpt)
     missing = events.of(LoaderMissing)
     # ldd's "=> not found" lines: one failure, the first library's finding names the others (the program's own
     # message, when the log has it, is the finding)
@@ -234,7 +234,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             also = sorted({n.soname for n in needs if n.needed_by in linked and n.soname != soname})
             found = elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0], linked=linked, also=also,
                                      jvm=jvm)
-            out.append(_over_opt(_ldd_also(found, ldd), soname, events_all.of(MountOverOpt)))
+            out.append(_over_opt(_ldd_also(found, ldd), soname, mounts))
             ldd = []
             continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")

@@ -27,7 +27,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.inventory.install import label
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import facts, layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +88,6 @@ class HiddenForDso:
     archive: str
 
 
-# the Intel compiler's runtime: its static archives and the shared libraries a library it built needs
-_INTEL_RUNTIME = ("libirc", "libimf", "libsvml", "libintlc", "libirng", "libifcore", "libifport", "libcilkrts")
 
 
 def _prose(m: re.Match, _):
@@ -201,7 +199,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if system or dso:
         out.append(_system_libraries(ctx, system, dso))
     out += [_mkl_dso_not_named(e) for e in events.of(DsoMissing) if mkl_dso(e)][:1]
-    hidden = [e for e in events.of(HiddenForDso) if os.path.basename(e.archive).startswith(_INTEL_RUNTIME)]
+    hidden = [e for e in events.of(HiddenForDso) if os.path.basename(e.archive).startswith(facts.INTEL_RUNTIME)]
     out += [_intel_runtime(hidden, events)] if hidden else []
     shared = OrderedDict((s, evs) for s, evs in internal.items() if all(_from_mkl_shared(e) for e in evs))
     internal = OrderedDict((s, evs) for s, evs in internal.items() if s not in shared)
@@ -392,7 +390,7 @@ def _few(symbols: list[str]) -> str:
 
 
 def _intel_runtime(hidden: list[HiddenForDso], events: Parsed) -> Finding:
-    needs = list(dict.fromkeys(e.soname for e in events.of(NeededNotFound) if e.soname.startswith(_INTEL_RUNTIME)))
+    needs = list(dict.fromkeys(e.soname for e in events.of(NeededNotFound) if e.soname.startswith(facts.INTEL_RUNTIME)))
     archive = hidden[0].archive
     return Finding(
         "intel-runtime-mixed", "error",

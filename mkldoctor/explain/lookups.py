@@ -227,20 +227,17 @@ def _not_linked(event: SymbolLookupError) -> Finding | None:
     """A library of the program's own (not MKL's) that needs a name every MKL release exports: the code in it that
     calls MKL (its own objects, or a static library it took in) was linked without MKL, and nothing loaded MKL before
     it. A mix of MKL copies cannot be the cause: any copy has the name."""
-    found = exports.history(event.symbol)
-    names = [r.name for r in exports.releases()]
-    if found is None or _is_mkl_library(event.library) or not names:
+    from mkldoctor.explain.linkorder import exporting
+
+    libs = exporting(event.symbol, None)[:MAX_LISTED]  # every release of the table exports it: the libraries that do
+    if not libs or _is_mkl_library(event.library):
         return None
-    span = found.overall
-    if not (span.first == names[0] and span.last == names[-1] and not span.gaps):
-        return None
-    libs = [s.library for s in found.libraries if s.library][:MAX_LISTED]
     name = os.path.basename(event.library)
     return Finding(
         "runtime-mkl-not-linked", "error",
         f"{name} calls MKL's {event.symbol} but was linked without MKL, and no MKL was loaded before it",
         (f"{event.binary}: {event.library} needs {event.symbol}",
-         f"{event.symbol} is exported by every MKL release of mkldoctor's table ({names[0]} to {names[-1]}: {', '.join(libs)}): "
+         f"{event.symbol} is exported by every MKL release of mkldoctor's table ({missing_symbol.span_of_releases()}: {', '.join(libs)}): "
          "no release lacks it, so another MKL copy would not be the cause; the process has no MKL that could give it",
          f"{name} is not MKL's library: code in it calls MKL (its own objects, or a static library built with MKL, such as a "
          "toolkit configured for MKL) and its link named no MKL library"),

@@ -63,6 +63,9 @@ class MklKernelUndefined:
 # some Windows releases of MKL spell it "FATAL ERRROR" (nuitka#3431)
 _MKL_ERROR = r"(?:(?:I|\b)ntel|(?:I|\b)NTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERR+OR: "  # a paste may cut its first letter
 
+_PARAMETER = re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I)
+
+
 def _cannot_load(m: re.Match, _) -> MklCannotLoad:
     # a pasted log may quote the message: `Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll.`, or set it in
     # Markdown's bold: **Intel MKL FATAL ERROR: Cannot load libmkl_core.so.**
@@ -86,12 +89,9 @@ SIGNATURES = (
     Signature("mkl-cannot-open", "runtime", "cannot open shared object file",
               re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object file[^.]*)", re.I),
               lambda m, _: MklOpenFailed(m.group("path"), m.group("reason").strip())),
-    Signature("mkl-parameter", "runtime", "MKL ERROR: Parameter",
-              re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I),
-              lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
-    Signature("mkl-parameter-any-case", "runtime", "rror: ",  # a reporter's "intel mkl error: parameter 6 was incorrect ..."
-              re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I),
-              lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
+    # MKL's own words, and a reporter's in any case ("intel mkl error: parameter 6 was incorrect ..."): one pattern
+    *(Signature(name, "runtime", needle, _PARAMETER, lambda m, _: ParameterError(int(m.group("n")), m.group("routine")))
+      for name, needle in (("mkl-parameter", "MKL ERROR: Parameter"), ("mkl-parameter-any-case", "rror: "))),
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
               re.compile(r"(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+parameter number\s+(?P<n>\d{1,4}) had an illegal value"),
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),

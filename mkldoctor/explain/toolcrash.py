@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.finders import CMAKE_AT
+from mkldoctor.explain.finders import cmake_head
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
 
@@ -104,8 +104,7 @@ def list_expanded(arguments: tuple[str, ...]) -> list[str]:
 
 
 def _cmake_code(m: re.Match, before) -> CMakeCodeFailed | object:
-    header = next((h for line in reversed(list(before)) for h in [CMAKE_AT.search(line)] if h and h.group("kind") == "Error"),
-                  None)
+    header = cmake_head(before, "Error")
     # an MKL finder's, MKLConfig's, or a project's BLAS/LAPACK module's (SuiteSparse__blas_threading.cmake: BLA_VENDOR)
     if header is None or header.group("cmd").lower() == "message" or not re.search(r"(?i)mkl|blas|lapack", header.group("where")):
         return NOT_MINE

@@ -27,7 +27,6 @@ from mkldoctor.explain.edits import Edit
 
 def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain import linkkind  # a name only one kind of MKL library defines (i_malloc): its own family
-
     from mkldoctor.explain.binformat import WrongFormat
 
     named = any(mkl_dso(e) for e in events.of(DsoMissing))  # the linker family's: MKL's library not named on the line
@@ -125,7 +124,6 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.platforms import for_arm64
 
     return for_arm64(out, events)
-
 
 
 def _sycl_api(ctx: Context, symbols: list[str], by_symbol) -> Finding:

@@ -36,6 +36,9 @@ FIRST_VERSION: dict[str, str] = _first_versions()
 
 OPENMP_PREFIXES = ("omp_", "__kmpc_", "kmp_", "__kmp_", "ompt_", "kmpc_")
 GNU_OPENMP_PREFIXES = ("GOMP_", "omp_")
+# the Intel compilers' runtime libraries: the C and math part (intel-cmplr-lib-rt), then Fortran's and Cilk's
+INTEL_C_RUNTIME = ("libirc", "libimf", "libsvml", "libintlc", "libirng")
+INTEL_RUNTIME = (*INTEL_C_RUNTIME, "libifcore", "libifport", "libcilkrts")
 MKL_SYMBOL = re.compile(
     r"^(?:mkl_|MKL_|cblas_|LAPACKE_|vs|vd|vc|vz|Dfti|dfti|fftw|pardiso|dss_|[sdczh](?:gemm|gemv|axpy|dot|scal|syrk|trsm|getrf|getrs|gesv|gesvd|syev|potrf)\w*_?$|[sdczh]\w{3,6}_$)"
 )
