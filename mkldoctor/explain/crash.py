@@ -38,7 +38,8 @@ class Crash:
 # Windows' words: Julia's "Exception: EXCEPTION_ACCESS_VIOLATION at 0x... -- mkl_blas_avx2_xsdot" (the frame on its line),
 # Python's ctypes "OSError: exception: access violation reading 0x..."
 # glibc's words for a heap it found corrupted ("double free or corruption (out)", "free(): invalid pointer")
-_CRASH = re.compile(r"(?i)\bsegmentation fault\b|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
+# R's own report of a signal in compiled code: "*** caught segfault ***", then its address and its traceback
+_CRASH = re.compile(r"(?i)\bsegmentation fault\b|\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
                     r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
 _ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b")
@@ -80,6 +81,7 @@ SIGNATURES = (
     Signature("crash-segmentation-fault", "crash", "Segmentation", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     # gdb's backtrace of a jump to address 0 (elastic/ml-cpp#2617: under MKL 2020.4's VML threader), with no signal line
     Signature("crash-gdb-null-frame", "crash", " in ?? (", re.compile(r"^#0\s+0x0+ in \?\? \(\)"), lambda m, _: Crash(m.string.strip())),
+    Signature("crash-r-caught", "crash", "*** caught ", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-access-violation-words", "crash", "access violation", _CRASH, lambda m, _: Crash(m.string.strip())),
@@ -288,6 +290,8 @@ def _no_mkl(crash: Crash) -> Finding:
     # an MPI job that loads MKL (SPARC-X#182: `module load intel-mkl`, then mpirun): MKL's BLACS layer is one MPI's
     around = "\n".join((*crash.before, *crash.frames))
     mpi = re.search(r"\b(?:mpirun|mpiexec|srun)\b", around) and re.search(r"(?i)\bmkl\b|intel-mkl|libmkl|mkl_blacs", around)
+    if crash.line.startswith("*** caught"):
+        return _r_native(crash)
     return Finding(
         "program-crashed", "error",
         f"the program crashed ({crash.line[:80]}), and the lines after it name no MKL library: mkldoctor cannot tell "
@@ -321,4 +325,30 @@ def _julia_python(crash: Crash, python: list[str]) -> Finding:
          "or leave MKL.jl out of sessions that use Python"),
         "Julia's BLAS is ILP64 and Python's is LP64; the two can share a process only where their symbols differ.",
         ("julia -e 'using LinearAlgebra; BLAS.get_config()'   # which BLAS and interface Julia forwards to",),
+    )
+
+
+# R's traceback's native call: 1: .C("lpslink", ...), .Call(C_foo, ...), .Fortran("dqrdc2", ...)
+_R_NATIVE = re.compile(r"^\s*\d+: \.(?:C|Call|Fortran|External)\(\"?(?P<routine>[\w.]+)")
+
+
+def _r_native(crash: Crash) -> Finding:
+    """R's "*** caught segfault ***": the crash is in a package's compiled code; whether MKL is in it is R's BLAS's question."""
+    routine = next((m.group("routine") for line in crash.frames if (m := _R_NATIVE.match(line))), None)
+    return Finding(
+        "program-crashed", "error",
+        f"R crashed in compiled code{f' ({routine})' if routine else ''}: the log does not name MKL; R's BLAS decides "
+        "whether MKL runs in that call",
+        (crash.line,
+         *((f"R's traceback names the native routine: {routine}, a package's C or Fortran code",) if routine else ()),
+         "an R whose BLAS and LAPACK are MKL (Microsoft R Open and Revolution R, or an R linked against MKL) runs every BLAS "
+         "call of that code in MKL: a package that calls BLAS with arguments the reference BLAS forgives crashes there"),
+        ("see which BLAS the R session runs: sessionInfo() (its 'Matrix products' and 'BLAS:' lines) or La_library()",
+         "run the same call with R's reference BLAS (put R's own libRblas.so and libRlapack.so back in R_HOME/lib, or a CRAN "
+         "R): if the crash goes away, report it to the package with that finding, and keep the reference BLAS for it until "
+         "it is fixed",
+         "a backtrace of the native frames: R -d gdb, then run, then bt after the crash: a frame in libmkl_* points at MKL"),
+        "R catches a segmentation fault in compiled code and prints its own traceback of R calls; the native frames, and so "
+        "the library, are not in it.",
+        ("Rscript -e 'sessionInfo()' | grep -iE 'blas|lapack|mkl'   # the BLAS and LAPACK R runs",),
     )

@@ -10,9 +10,32 @@ the layer was chosen for GCC's runtime.
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 
+from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.wording import MAX_LISTED
 from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class CondaOpenmpMutex:
+    """``conda list``'s row of ``_openmp_mutex``, the package that picks an environment's OpenMP runtime: a ``*_gnu``
+    build is GCC's libgomp, ``*_llvm`` LLVM's libomp (which conda-forge's mkl runs on as libiomp5)."""
+
+    build: str
+
+
+SIGNATURES = (
+    Signature("conda-list-openmp-mutex", "gomp", "_openmp_mutex",
+              re.compile(r"^\s*_openmp_mutex\s+[\w.]+\s+(?P<build>\w+)(?:\s+[\w.-]+)?\s*$"),
+              lambda m, _: CondaOpenmpMutex(m.group("build"))),
+)
+
+
+def gnu_mutex(events) -> str:
+    """The ``_openmp_mutex`` build the log's ``conda list`` shows, where it is GCC's (``1_gnu``); else ""."""
+    return next((e.build for e in events.of(CondaOpenmpMutex) if e.build.endswith("_gnu")), "")
 
 
 def gnu_layer_without_libgomp(omp: list, confirm: str) -> Finding:

@@ -87,7 +87,7 @@ _FRESH = re.compile(
     r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:)"
 )
 # a piece that ends a sentence, then a line that starts one: two lines that happen to have the width
-_SENTENCE_END = re.compile(r"[.!)]\s*$")
+_SENTENCE_END = re.compile(r"[.!)\"']\s*$")  # a sentence, or a quoted name (Julia's could not load library "X"), ended
 _SENTENCE_START = re.compile(r"^[A-Z][A-Za-z]")
 
 

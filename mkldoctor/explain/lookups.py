@@ -21,6 +21,7 @@ from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
 from mkldoctor.explain import blasnames, prebuilt, syclnames
+from mkldoctor.explain.gomp import gnu_mutex
 from mkldoctor.explain.hosts import SymbolLookupError, ldd_target
 from mkldoctor.explain.scope import claims_lookup
 
@@ -32,7 +33,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     omp = [e for e in errors if knowledge.is_openmp_symbol(e.symbol)]
     other = [e for e in errors if e not in omp]
     if omp:
-        out.append(_openmp_not_loaded(omp, ctx))
+        out.append(_openmp_not_loaded(omp, ctx, events))
     for event in other:
         hits = ctx.hits([event.symbol])[event.symbol]
         told = (blasnames.missing(event, ctx) if not hits and blasnames.is_blas_name(event.symbol)  # no BLAS in the process
@@ -159,7 +160,7 @@ def _base_environment(event: SymbolLookupError, base: str, env: str, evidence: l
     )
 
 
-def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
+def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parsed) -> Finding:
     """OpenMP symbols the loader could not resolve: a threading layer loaded without Intel's OpenMP runtime."""
     event = omp[0]
     if os.path.basename(event.library).startswith("libmkl_gnu_thread"):  # GCC's runtime, not Intel's
@@ -184,6 +185,15 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context) -> Finding:
                        "(a oneAPI setvars.sh sourced in the same shell) loads that MKL's layers first: unset it")
         fix.append(("or " if conda else "") + f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
     fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
+    mutex = gnu_mutex(events) if "mkl_intel_thread" in event.library and conda_env_of(event.library) else ""
+    if mutex:  # matplotlib#23124: conda-forge's and defaults' packages mixed by an update
+        evidence.append(f"the log's conda list shows _openmp_mutex {mutex}: the environment's OpenMP is GCC's libgomp, while "
+                        "its mkl runs on Intel's runtime (defaults' intel-openmp, conda-forge's llvm-openmp with an *_llvm "
+                        "mutex): packages of two channels (conda-forge and defaults) mixed by an update, and neither mkl's "
+                        "runtime left in place")
+        fix.insert(0, "recreate the environment from one channel (conda create -n <new> --override-channels -c conda-forge "
+                      "<packages>, or defaults alone; conda config --set channel_priority strict), rather than updating "
+                      "the mixed one")
     if "/_MEI" in event.library:  # a PyInstaller bundle unpacked to /tmp/_MEIxxxx: the bundle left the runtime out
         evidence.append("the library runs from a PyInstaller bundle (/tmp/_MEI...): the bundle took MKL's threading layer and "
                         "not Intel's OpenMP runtime, which the layer does not name as a dependency")

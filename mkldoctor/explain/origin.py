@@ -58,7 +58,8 @@ HEAD_LINES = 200  # every line this early is sampled; later, only error-looking 
 _UNIX_PATH = re.compile(r"(?:(?<=[\s'\"(=:,\[`])|^)(/(?:[\w.+@%~<>-]+/)*[\w.+@%~<>-]+/?)")
 # from a name's start only (after its leading dots), so that a long run of name characters is read once
 _FOREIGN_FILE = re.compile(r"(?<![\w.+-])[.+-]*(\w[\w.+-]*\.(?:dll|dylib|pyd|exe)\b|\bLNK\d{4}\b)", re.I)
-_WINDOWS_PATH = re.compile(r"\b([A-Za-z]:\\[^\s'\"<>|*?]+)")
+# a drive's path, or IPython's home-relative one in a Windows traceback ("~\\Anaconda3\\lib\\site-packages\\...")
+_WINDOWS_PATH = re.compile(r"(\b[A-Za-z]:\\[^\s'\"<>|*?]+|(?<![\w~\\])~\\[^\s'\"<>|*?]+)")
 _SESSION = re.compile(r"^In \[\d+\]: |<ipython-input-\d|/ipykernel_\d+/")
 _PROFILER = re.compile(r"==(?:PROF|ERROR|WARNING)== ")
 _EMBEDDED_JULIA = re.compile(r"\bjulia_setup\(|\bJuliaCall\b|\.julia\$cmd\b")  # R's JuliaCall runs Julia inside R
@@ -89,7 +90,7 @@ def sample(places: list, line: str) -> None:
             found.append(("session", f"Julia {version.group(1)}"))
     if "/" in line:
         found += [("path", p.rstrip(".,:;)'\"`")) for p in _UNIX_PATH.findall(line) if len(p) > 2]
-    if ":\\" in line:
+    if ":\\" in line or "~\\" in line:
         found += [("windows", p.rstrip(".,:;)'\"`")) for p in _WINDOWS_PATH.findall(line)]
     if "." in line or "LNK" in line:
         found += [("foreign", m) for m in _FOREIGN_FILE.findall(line)[:2]]

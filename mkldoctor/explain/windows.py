@@ -16,7 +16,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from mkldoctor.explain import msvcrt, rtnames
+from mkldoctor.explain import msvcrt, rtnames, winaccess
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -251,7 +251,8 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     libs = list(OrderedDict.fromkeys(e.library for e in failed if e.library != "a DLL")) or (
         [s.program for s in starts if s.program] or ["a program" if starts else "a DLL"])
     detail = " ".join([e.detail for e in failed] + [s.detail for s in starts] + libs)
-    hints = _hints(detail)
+    # the folders the log's traceback shows (a conda environment's site-packages) say which install it is, too
+    hints = _hints(" ".join([detail, *(p for kind, p in events.places if kind == "windows")]))
     evidence = [e.detail for e in failed[:6]] + [f"{s.program or 'the program'} could not start: {s.detail}" for s in starts[:3]]
     for name in libs:
         found = layout.get(name)
@@ -302,6 +303,8 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         fix.insert(0, "put Intel's OpenMP runtime where Windows finds it for this library: libiomp5md.dll (conda: "
                       "<env>\\Library\\bin, package intel-openmp) beside it or in a folder on PATH")
     present = _shown_present(libs, events, tuple(e.detail for e in failed))
+    if failed:
+        evidence, fix = winaccess.refused(events, evidence, fix)
     if own and not present:
         evidence.insert(1, f"the message is MKL's own: its dispatcher opens {', '.join(sorted(own))} by the name of its own "
                            "release, from its own folder first; the file is missing there, or it is there and a DLL it needs "
