@@ -2,6 +2,9 @@
 
 - R's own report of a crash in a package's compiled code (RRO#218, lpSolve under Revolution R's MKL): the real R, its
   routine named, and the command the fix names prints the BLAS this R runs;
+- an MKL library that needs MKL's API from layers --as-needed dropped (oneDAL#3801: oneMKL's SYCL libraries after the
+  classic ones): the real ld with the pinned wheel's ScaLAPACK named after the layers, one finding for every name, and
+  the line with ScaLAPACK first leaves none of MKL's names undefined;
 - Windows' "Access is denied." under Julia's load of an MKL_jll DLL (julia#38993), an Anaconda environment's numpy not
   activated in an IPython traceback (numpy#15294), conda's GNU OpenMP mutex beside MKL's Intel threading layer
   (matplotlib#23124): public text (no Windows or conda solve here).
@@ -9,12 +12,14 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
 import pytest
 
 from tests.test_explain_families import errors_of, flat
+from mkldoctor.knowledge import exports
 
 
 @pytest.mark.skipif(not shutil.which("Rscript"), reason="R is not installed (dev/test installs r-base-core)")
@@ -67,3 +72,35 @@ def test_gnu_openmp_mutex_beside_mkls_intel_threading_layer():
     # LLVM's mutex is what conda-forge's mkl runs on: not this cause
     [llvm] = errors_of(log.replace("1_gnu", "2_kmp_llvm"))
     assert not llvm.fix[0].startswith("recreate")
+
+
+@pytest.mark.mkl
+def test_an_mkl_library_that_needs_layers_as_needed_dropped(mkl, tmp_path):
+    (tmp_path / "m.c").write_text("void pdgesv_(void);\nint main(void) { pdgesv_(); return 0; }\n")
+    assert subprocess.run(["gcc", "-c", "m.c"], cwd=tmp_path).returncode == 0
+    lib = mkl.pip_lib
+    names = {stem: next(lib.glob(f"lib{stem}.so.*")).name for stem in
+             ("mkl_scalapack_lp64", "mkl_blacs_intelmpi_lp64", "mkl_intel_lp64", "mkl_sequential", "mkl_core")}
+    layers = [f"-l:{names[s]}" for s in ("mkl_intel_lp64", "mkl_sequential", "mkl_core")]
+
+    def link(*libs):
+        return subprocess.run(["gcc", "m.o", "-o", "m", "-Wl,--as-needed", f"-L{lib}", *libs], cwd=tmp_path,
+                              capture_output=True, text=True)
+
+    failed = link(*layers, f"-l:{names['mkl_scalapack_lp64']}", "-lm")  # the layers first, as a list sorted by name
+    assert failed.returncode != 0 and "libmkl_scalapack_lp64" in failed.stderr
+    mkl_findings = [f for f in errors_of(failed.stderr) if f.id.startswith("mkl-")]
+    assert [f.id for f in mkl_findings] == ["mkl-layer-missing"], [(f.id, f.title) for f in mkl_findings]
+    assert "dropped by --as-needed" in mkl_findings[0].title
+    fixed = link(f"-l:{names['mkl_scalapack_lp64']}", f"-l:{names['mkl_blacs_intelmpi_lp64']}", *layers, "-lm")
+    left = set(re.findall(r"undefined reference to `([^']+)'", fixed.stderr))
+    assert left and not {s for s in left if exports.history(s) is not None}, sorted(left)[:5]  # only MPI's names
+    assert all(s.startswith(("MPI_", "PMPI_")) for s in left), sorted(left)[:5]
+
+
+def test_onemkls_sycl_libraries_before_the_classic_layers():
+    log = ("/usr/bin/ld: .../libmkl_sycl_blas.so: undefined reference to `cblas_ddot_64'\n"
+           "/usr/bin/ld: .../libmkl_sycl_lapack.so: undefined reference to `mkl_lapack_zungqr'\n"
+           "/usr/bin/ld: .../libmkl_sycl_rng.so: undefined reference to `vslDeleteStream'\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-layer-missing" and finding.fix[0].startswith("with --as-needed, put MKL's SYCL libraries"), flat(finding)

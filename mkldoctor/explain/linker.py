@@ -27,7 +27,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.inventory.install import label
-from mkldoctor.knowledge import facts, layout
+from mkldoctor.knowledge import exports, facts, layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +173,8 @@ def claims(event: UndefinedSymbol) -> bool:
         return True
     if prebuilt.claims(event):  # a library outside MKL built with MKL's internals unresolved
         return True
-    if _from_mkl_shared(event) and event.symbol.startswith("mkl_"):  # one shared layer's call into another
-        return True
+    if _from_mkl_shared(event) and (event.symbol.startswith("mkl_") or exports.history(event.symbol) is not None):
+        return True  # one shared layer's call into another: an internal name, or MKL's API (oneMKL's SYCL libraries call it)
     return internal_symbol(event.symbol) and (_from_mkl_archive(event) or event.referenced_from is None)
 
 
@@ -241,12 +241,16 @@ def _layer_not_linked(shared: dict) -> Finding:
     threading = next((lib for lib in given if lib.role == "threading"), layout.layer("sequential", "threading"))
     runtime = f" -l{threading.runtime}" if threading.runtime else ""
     layers = [interface.name, threading.name, "mkl_core"]
+    sycl = [u for u in users if u.startswith("libmkl_sycl")]
+    first = ((f"with --as-needed, put MKL's SYCL libraries ({', '.join(sycl[:2])}) before the classic layers they call "
+              f"({' '.join('-l' + n for n in layers)}): ld keeps a shared library only if something before it needs it, and "
+              "a list sorted by name puts libmkl_core before libmkl_sycl_* (uxlfoundation/oneDAL#3801: a Bazel glob)",) if sycl else ())
     return Finding(
         "mkl-layer-missing", "error",
-        f"{', '.join(users[:2])} needs {_few(symbols)}, which another MKL layer defines: that layer is not in the link "
+        f"{', '.join(users[:2])} {'needs' if len(users) == 1 else 'need'} {_few(symbols)}, which another MKL layer defines: that layer is not in the link "
         "(not named, or dropped by --as-needed)",
         tuple(evidence),
-        (f"name the three layers after the objects that call MKL: {' '.join('-l' + n for n in layers)}{runtime} -lpthread -lm -ldl "
+        (*first, f"name the three layers after the objects that call MKL: {' '.join('-l' + n for n in layers)}{runtime} -lpthread -lm -ldl "
          "(mkldoctor link --format flags prints the line)", "or keep them: -Wl,--no-as-needed before the MKL libraries",
          "a link meant to be static (a static .pc file, a 'static' build): -lmkl_X takes the shared library where both are "
          "in the folder, and a shared layer needs the others beside it; name the archives in a group: -Wl,--start-group "
