@@ -104,3 +104,12 @@ def test_onemkls_sycl_libraries_before_the_classic_layers():
            "/usr/bin/ld: .../libmkl_sycl_rng.so: undefined reference to `vslDeleteStream'\n")
     [finding] = errors_of(log)
     assert finding.id == "mkl-layer-missing" and finding.fix[0].startswith("with --as-needed, put MKL's SYCL libraries"), flat(finding)
+
+
+def test_lapack_names_undefined_with_no_link_line_name_the_environment_at_configure():
+    """OpenFAST#60: CMake configured before Intel's compilervars.sh; ld64's block for LAPACK's names (public text)."""
+    log = ("[ 28%] Linking Fortran executable aerodyn_driver\nUndefined symbols for architecture x86_64:\n"
+           '  "_dgbsv_", referenced from:\n      _nwtc_lapack_mp_lapack_dgbsv_ in libnwtclibs.a(NWTC_LAPACK.f90.o)\n'
+           "ld: symbol(s) not found for architecture x86_64\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-symbol-unresolved" and "compilervars.sh" in finding.fix[1] and "MKLROOT" in finding.fix[1], flat(finding)

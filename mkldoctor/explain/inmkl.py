@@ -165,6 +165,9 @@ def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: Lin
                "that adds MKL only to some targets or only for some options): add MKL's libraries to it (mkldoctor link "
                "--format flags prints them; Intel's compilers add them with -qmkl, -mkl before oneAPI), or turn the "
                "project's MKL use off where it is not wanted",
+               "a build configured (cmake, configure) in a shell without MKL's environment found no MKL and links none: "
+               "source setvars.sh (compilervars.sh intel64 before oneAPI) so that MKLROOT is set, then configure again in an "
+               "empty build folder (CMakeCache.txt keeps what the first run found)",
                *fix[:3])
     if every:  # the log does not say which release: one older than the table may lack the name
         fix = (*fix, f"an MKL older than {first}, or MKL's headers of a newer release than the libraries linked (a header "
