@@ -5,7 +5,8 @@
 - an MKL library that needs MKL's API from layers --as-needed dropped (oneDAL#3801: oneMKL's SYCL libraries after the
   classic ones): the real ld with the pinned wheel's ScaLAPACK named after the layers, one finding for every name, and
   the line with ScaLAPACK first leaves none of MKL's names undefined;
-- Windows' "Access is denied." under Julia's load of an MKL_jll DLL (julia#38993), an Anaconda environment's numpy not
+- link.exe's unresolved name in a member of MKL's threading layer, the name cut off, with a link line that has no
+  libiomp5md.lib (pytorch#32914), and Julia's load of an MKL_jll DLL (julia#38993), an Anaconda environment's numpy not
   activated in an IPython traceback (numpy#15294), conda's GNU OpenMP mutex beside MKL's Intel threading layer
   (matplotlib#23124): public text (no Windows or conda solve here).
 """
@@ -113,3 +114,19 @@ def test_lapack_names_undefined_with_no_link_line_name_the_environment_at_config
            "ld: symbol(s) not found for architecture x86_64\n")
     [finding] = errors_of(log)
     assert finding.id == "mkl-symbol-unresolved" and "compilervars.sh" in finding.fix[1] and "MKLROOT" in finding.fix[1], flat(finding)
+
+
+def test_link_exe_unresolved_in_mkls_threading_layer_with_the_name_cut_off():
+    link = ('LINK Pass 1: command "C:\\VS\\link.exe /nologo a.obj /out:a.exe /debug C:\\mkl\\mkl_intel_lp64.lib '
+            'C:\\mkl\\mkl_intel_thread.lib C:\\mkl\\mkl_core.lib kernel32.lib" failed (exit code 1120) with the following output:\n')
+    cut = "mkl_intel_thread.lib(s__gemv_omp.obj) : error LNK2001: unre\n"
+    [finding] = errors_of(link + cut)
+    assert finding.id == "msvc-unresolved-mkl" and "libiomp5md.lib" in finding.title, flat(finding)
+    assert "names no libiomp5md.lib" in finding.evidence[-1] and "intel64_win" in finding.fix[0]
+    # with the runtime on the line, the evidence says so, not that it is missing
+    [named] = errors_of(link.replace("kernel32.lib", "libiomp5md.lib kernel32.lib") + cut)
+    assert "names it" in named.evidence[-1], flat(named)
+    # a whole line with its OpenMP name is read by name, as before
+    [whole] = errors_of(link + "mkl_intel_thread.lib(s__gemv_omp.obj) : error LNK2001: unresolved external symbol "
+                        "__kmpc_global_thread_num\n")
+    assert "__kmpc_global_thread_num" in whole.title

@@ -42,6 +42,15 @@ class MsvcUnresolved:
 
 
 @dataclass(frozen=True, slots=True)
+class MsvcLayerUnresolved:
+    """``mkl_intel_thread.lib(s__gemv_omp.obj) : error LNK2001: unre...``: an unresolved name of a member of MKL's
+    threading layer, the name itself cut off by the paste (pytorch#32914)."""
+
+    where: str
+    layer: str  # "intel_thread", "tbb_thread"
+
+
+@dataclass(frozen=True, slots=True)
 class MsvcLinkCommand:
     """A link.exe (or lld-link) command line: its /LIBPATH folders and the .lib files it names."""
 
@@ -114,6 +123,10 @@ SIGNATURES = (
     Signature("msvc-unresolved", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?:(?P<obj>[^:]*?)\s*:)?\s*error LNK20(?:19|01): unresolved external symbol "
                          r"(?P<sym>\"[^\"]+\"|\S+)(?:.*?referenced in function (?P<fn>.+))?"), _unresolved),
+    # after msvc-unresolved: the same line cut before its name, in a member of MKL's threading layer
+    Signature("msvc-unresolved-in-threading-layer", "msvc", "error LNK",
+              re.compile(r"^(?:\d+>)?(?P<obj>(?:lib)?mkl_(?P<layer>intel_thread|tbb_thread)\w*\.lib\([^)]*\))\s*:\s*error LNK20(?:19|01)\b"),
+              lambda m, _: MsvcLayerUnresolved(m.group("obj"), m.group("layer"))),
     Signature("msvc-runtime-mismatch", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?P<obj>[^:]*?)\s*:?\s*error LNK2038: mismatch detected for 'RuntimeLibrary': value "
                          r"'(?P<a>\w+)' doesn't match value '(?P<b>\w+)'"),
@@ -147,6 +160,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     unresolved = [e for e in events.of(MsvcUnresolved) if facts.looks_like_mkl(e.symbol) or facts.is_openmp_symbol(e.symbol)]
     if unresolved:
         out.append(_unresolved_finding(unresolved, commands))
+    elif events.of(MsvcLayerUnresolved):
+        out.append(_layer_runtime(events.of(MsvcLayerUnresolved), commands))
     # MKL's names of one link kind only (i_malloc) are linkkind's
     other = [e for e in events.of(MsvcUnresolved) if e not in unresolved and kinds.kind_only(e.symbol) is None]
     if other:  # never silent: a name that is not MKL's still stopped the link
@@ -292,6 +307,35 @@ def _unresolved_finding(unresolved: list[MsvcUnresolved], commands: list[MsvcLin
         "interface, threading and core libraries (or behind mkl_rt.lib), which must all be named on the link, each found "
         "in a /LIBPATH or LIB folder. A package manager's integration (vcpkg with MSBuild) links only the .lib files of "
         "<triplet>\\lib, not those of a subfolder such as lib\\intel64.",
+        ("link.exe ... /VERBOSE:LIB   # lists each library it searches",),
+    )
+
+
+def _layer_runtime(said: list[MsvcLayerUnresolved], commands: list[MsvcLinkCommand]) -> Finding:
+    """Names MKL's threading layer needs, unresolved: its threading runtime is not on the link (the names cut off)."""
+    tbb = said[0].layer == "tbb_thread"
+    runtime = "tbb12.lib (tbb.lib before oneTBB 2021)" if tbb else "libiomp5md.lib"
+    libs = [folders.file_name(lib).lower() for c in commands for lib in c.libs]
+    has = any(name.startswith("tbb" if tbb else "libiomp5") for name in libs)
+    evidence = [f"{e.where}: error LNK2001/LNK2019 (the name cut off in the log)" for e in said[:3]]
+    evidence.append(f"{folders.file_name(said[0].where.split('(')[0])} is MKL's {said[0].layer} layer: it calls "
+                    f"{'oneTBB' if tbb else 'Intel OpenMP'}'s runtime, which it does not bring")
+    if commands:
+        evidence.append(f"the link line names {'it' if has else f'no {runtime}'}"
+                        + ("" if has else ": the threading layer's runtime was never given to link.exe"))
+    return Finding(
+        "msvc-unresolved-mkl", "error",
+        f"link.exe: names of MKL's {said[0].layer} layer unresolved: {'oneTBB' if tbb else 'Intel OpenMP'}'s runtime "
+        f"({runtime.split(' ')[0]}) is not on the link",
+        tuple(evidence),
+        (f"add {runtime} after the MKL libraries, with its folder: /LIBPATH or LIB ("
+         + ("oneAPI: <oneAPI>\\tbb\\<ver>\\lib; conda: <env>\\Library\\lib" if tbb else
+            "oneAPI: <oneAPI>\\compiler\\<ver>\\lib; Parallel Studio: compilers_and_libraries_<ver>\\windows\\compiler\\lib\\"
+            "intel64_win; conda: <env>\\Library\\lib") + "); a CMake finder that looks for it (PyTorch's FindMKL: "
+         "'MKL OpenMP library' empty) finds it once that folder is on LIB",
+         "or link mkl_sequential.lib instead of the threading layer"),
+        "MKL's threading layers call their threading runtime (Intel's OpenMP for intel_thread, oneTBB for tbb_thread) "
+        "without bringing it; link.exe resolves those calls only from a .lib on the link.",
         ("link.exe ... /VERBOSE:LIB   # lists each library it searches",),
     )
 
