@@ -130,3 +130,33 @@ def test_link_exe_unresolved_in_mkls_threading_layer_with_the_name_cut_off():
     [whole] = errors_of(link + "mkl_intel_thread.lib(s__gemv_omp.obj) : error LNK2001: unresolved external symbol "
                         "__kmpc_global_thread_num\n")
     assert "__kmpc_global_thread_num" in whole.title
+
+
+@pytest.mark.mkl
+@pytest.mark.skipif(not shutil.which("cmake") or not shutil.which("readelf"), reason="cmake and readelf (binutils) are needed")
+def test_the_run_path_an_install_step_rewrote(mkl, tmp_path):
+    rt = next(mkl.pip_lib.glob("libmkl_rt.so.*"))
+    (tmp_path / "m.c").write_text("int MKL_Get_Max_Threads(void);\nint main(void) { return MKL_Get_Max_Threads() > 0 ? 0 : 1; }\n")
+    (tmp_path / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.16)\nproject(p C)\nset(CMAKE_INSTALL_RPATH \"${CMAKE_INSTALL_PREFIX}/lib\")\n"
+        f"add_executable(app m.c)\ntarget_link_libraries(app {rt})\ninstall(TARGETS app)\n")
+
+    def installed(*options: str) -> subprocess.CompletedProcess:
+        build = tmp_path / ("b" + str(len(options)))
+        for step in (["cmake", "-S", str(tmp_path), "-B", str(build), f"-DCMAKE_INSTALL_PREFIX={tmp_path / 'inst'}", *options],
+                     ["cmake", "--build", str(build)], ["cmake", "--install", str(build)]):
+            done = subprocess.run(step, capture_output=True, text=True)
+            assert done.returncode == 0, done.stdout + done.stderr
+        return subprocess.run([str(tmp_path / "inst" / "bin" / "app")], capture_output=True, text=True)
+
+    failed = installed()
+    assert failed.returncode != 0 and "cannot open shared object file" in failed.stderr, failed.stderr
+    assert subprocess.run([str(tmp_path / "b0" / "app")]).returncode == 0  # the build tree's program runs
+    shown = [subprocess.run(["readelf", "-d", str(p)], capture_output=True, text=True).stdout
+             for p in (tmp_path / "b0" / "app", tmp_path / "inst" / "bin" / "app")]
+    log = "".join(f"$ readelf -d app\n{s}" for s in shown) + failed.stderr
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and "run path twice" in finding.evidence[1], flat(finding)
+    assert str(rt.parent) in finding.evidence[1] and "CMAKE_INSTALL_RPATH_USE_LINK_PATH=ON" in finding.fix[0]
+    assert not any(line.startswith("if it is not installed") for line in finding.fix)
+    assert installed("-DCMAKE_INSTALL_RPATH_USE_LINK_PATH=ON").returncode == 0  # the fix it names

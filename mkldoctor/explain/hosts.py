@@ -205,7 +205,10 @@ _JNI_EXTRACTED = re.compile(r"/\.javacpp/cache/|^/tmp/lib[\w.-]*?\d{6,}\.so$")
 def loader(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.jvm import JvmNativeLoad
 
+    from mkldoctor.explain import runpaths
+
     out = []
+    parsed = events  # the loop below names each soname's events so
     # the loader's message came through a JVM: a native library a binding extracted from its jar, or its UnsatisfiedLinkError
     extracted = [p for p in ctx.places if _JNI_EXTRACTED.search(p)]
     jvm = extracted or bool(events.of(JvmNativeLoad))
@@ -234,7 +237,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             also = sorted({n.soname for n in needs if n.needed_by in linked and n.soname != soname})
             found = elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0], linked=linked, also=also,
                                      jvm=jvm)
-            out.append(_over_opt(_ldd_also(found, ldd), soname, mounts))
+            out.append(runpaths.amend(_over_opt(_ldd_also(found, ldd), soname, mounts), parsed))
             ldd = []
             continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")
@@ -264,13 +267,13 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
         else:
             fix += _other_release(ctx, soname, evidence)
-        out.append(_ldd_also(Finding(
+        out.append(runpaths.amend(_ldd_also(Finding(
             "loader-cannot-find", "error", f"the loader cannot find {soname}",
             tuple(evidence), tuple(fix),
             "The program was linked against this library, but at run time the loader looks only in the binary's run path, "
             "LD_LIBRARY_PATH, /etc/ld.so.cache and the default folders; the folder that holds it is in none of them.",
             (confirm,),
-        ), ldd))
+        ), ldd), parsed))
         ldd = []
     return out
 
