@@ -5,10 +5,15 @@
 - an MKL library that needs MKL's API from layers --as-needed dropped (oneDAL#3801: oneMKL's SYCL libraries after the
   classic ones): the real ld with the pinned wheel's ScaLAPACK named after the layers, one finding for every name, and
   the line with ScaLAPACK first leaves none of MKL's names undefined;
-- link.exe's unresolved name in a member of MKL's threading layer, the name cut off, with a link line that has no
-  libiomp5md.lib (pytorch#32914), and Julia's load of an MKL_jll DLL (julia#38993), an Anaconda environment's numpy not
-  activated in an IPython traceback (numpy#15294), conda's GNU OpenMP mutex beside MKL's Intel threading layer
-  (matplotlib#23124): public text (no Windows or conda solve here).
+- a run path an install step rewrote (spack#19970): the real cmake, readelf and loader with the pinned wheel's
+  libmkl_rt: the build tree's program runs, the installed one does not, and installed with the option the fix names it
+  runs;
+- public text (no Windows, macOS, conda solve or CP2K here): link.exe's unresolved name in a member of MKL's threading
+  layer, the name cut off, with a link line that has no libiomp5md.lib (pytorch#32914); Windows' "Access is denied."
+  under Julia's load of an MKL_jll DLL (julia#38993); an Anaconda environment's numpy not activated in an IPython
+  traceback (numpy#15294); conda's GNU OpenMP mutex beside MKL's Intel threading layer (matplotlib#23124); ld64's
+  LAPACK names with no link line, configured without MKL's environment (OpenFAST#60); CP2K's "FFT library FFTW3 is
+  not available" (cp2k#3115: __FFTW3_MKL without __FFTW3).
 """
 
 from __future__ import annotations
@@ -160,3 +165,13 @@ def test_the_run_path_an_install_step_rewrote(mkl, tmp_path):
     assert str(rt.parent) in finding.evidence[1] and "CMAKE_INSTALL_RPATH_USE_LINK_PATH=ON" in finding.fix[0]
     assert not any(line.startswith("if it is not installed") for line in finding.fix)
     assert installed("-DCMAKE_INSTALL_RPATH_USE_LINK_PATH=ON").returncode == 0  # the fix it names
+
+
+def test_cp2k_says_its_fftw3_backend_is_not_in_its_build():
+    from tests.test_explain_heldback_linux import findings_of
+
+    log = (" *** WARNING in environment.F:1046 :: FFT library FFTW3 is not available. ***\n"
+           " *** Trying FFT library FFTSG.                                            ***\n")
+    [finding] = findings_of(log)
+    assert finding.id == "program-built-without-fftw" and finding.severity == "warning", flat(finding)
+    assert "-D__FFTW3 -D__FFTW3_MKL" in finding.fix[0]

@@ -4,6 +4,10 @@
 FFTW): MKL implements FFTW's API (its FFTW3 and FFTW2 wrappers) and ships FFTW's headers for it in a folder of their
 own, ``<MKL>/include/fftw`` (fftw3.h, fftw3.f, fftw3.f03, fftw3_mkl.h), which ``-I<MKL>/include`` alone does not reach.
 A build against FFTW itself needs FFTW's development files instead.
+
+A program can also say at run time that its FFTW backend was left out of the build: CP2K's ``FFT library FFTW3 is not
+available`` (cp2k/cp2k#3115: its CMake build with MKL's FFTW3 interface defined ``__FFTW3_MKL`` and not ``__FFTW3``, so
+the backend was never compiled and CP2K fell back to its slower FFTSG).
 """
 
 from __future__ import annotations
@@ -30,7 +34,14 @@ def _said(m: re.Match, _) -> FftwHeaderMissing:
     return FftwHeaderMissing(m.group("h"), m.string.strip()[:300])
 
 
+@dataclass(frozen=True, slots=True)
+class FftwNotAvailable:
+    line: str
+
+
 SIGNATURES = (
+    Signature("cp2k-fftw3-not-available", "fftwheaders", "FFTW3 is not available",
+              re.compile(r"FFT library FFTW3 is not available"), lambda m, _: FftwNotAvailable(m.string.strip(" *\t"))),
     # gfortran's include line, gcc's and clang's #include
     Signature("fftw-include-gfortran", "fftwheaders", "an't open", re.compile(r"Can't open included file '" + _HEADER + "'"), _said),
     Signature("fftw-include-gcc", "fftwheaders", "No such", re.compile(r"fatal error: " + _HEADER + r": No such file"), _said),
@@ -44,7 +55,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(FftwHeaderMissing)
     if not said:
-        return []
+        return [_not_compiled(e) for e in events.of(FftwNotAvailable)[:1]]
     first = said[0]
     fix = ["with MKL as the FFTW: add MKL's FFTW header folder to the include path: -I${MKLROOT}/include/fftw (a package "
            "manager's MKL that does not export it: add it in the build's own flags, e.g. CPPFLAGS/FFLAGS or CMake's "
@@ -61,3 +72,19 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "MKL's include/fftw folder, which must be on the include path by itself.",
         ("ls ${MKLROOT}/include/fftw   # fftw3.h, fftw3.f, fftw3.f03, fftw3_mkl.h",),
     )]
+
+
+def _not_compiled(event: FftwNotAvailable) -> Finding:
+    return Finding(
+        "program-built-without-fftw", "warning",
+        "CP2K says its FFTW3 backend is not in its build: it runs its own, slower FFT (FFTSG)",
+        (event.line, "CP2K compiles its FFTW3 backend only where __FFTW3 is defined; a build that takes FFTW3 from MKL's "
+                     "FFTW interface defines __FFTW3_MKL as well, and CP2K's CMake build before cp2k#3115 (2023) defined "
+                     "that one alone"),
+        ("define both for a build on MKL's FFTW3 interface: -D__FFTW3 -D__FFTW3_MKL (DFLAGS of an arch file), or a CP2K "
+         "whose CMake build does it (after cp2k#3115), then rebuild",
+         "a build on FFTW itself: -D__FFTW3 with FFTW's library (CMake: -DCP2K_USE_FFTW3=ON)"),
+        "CP2K picks its FFT library at run time among those compiled in; a backend left out of the build is reported and "
+        "replaced by FFTSG.",
+        ("cp2k --version   # lists the build's flags: fftw3 must be among them",),
+    )
