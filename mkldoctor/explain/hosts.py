@@ -208,7 +208,6 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain import runpaths
 
     out = []
-    parsed = events  # the loop below names each soname's events so
     # the loader's message came through a JVM: a native library a binding extracted from its jar, or its UnsatisfiedLinkError
     extracted = [p for p in ctx.places if _JNI_EXTRACTED.search(p)]
     jvm = extracted or bool(events.of(JvmNativeLoad))
@@ -223,26 +222,26 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
     for event in direct or [e for e in missing if e.soname == ldd[0]]:
         by_soname.setdefault(event.soname, []).append(event)
     ldd = [name for name in ldd if name not in by_soname]
-    for soname, events in by_soname.items():
-        binary = events[0].binary
-        opened = next((e.opened for e in events if e.opened), "")
+    for soname, said in by_soname.items():
+        binary = said[0].binary
+        opened = next((e.opened for e in said if e.opened), "")
         if opened and not soname.startswith("libmkl_"):  # a plugin or module opened by its path: no search to widen
-            out.append(_path_not_there(opened, events[0]))
+            out.append(_path_not_there(opened, said[0]))
             continue
+        others, ldd = ldd, []  # ldd's other missing libraries join the first loader finding only
         confirm = f"ldd {q(ldd_target(binary))} | grep {q(soname)}   # must show a path, not 'not found'"
         if not ctx.local:  # another machine's loader: what the log shows, not this machine's search
             from mkldoctor.explain import elsewhere
 
             linked = sorted({n.needed_by for n in needs if n.soname == soname})
             also = sorted({n.soname for n in needs if n.needed_by in linked and n.soname != soname})
-            found = elsewhere.loader(ctx, soname, sorted({e.binary for e in events}), confirm.split("   #")[0], linked=linked, also=also,
+            found = elsewhere.loader(ctx, soname, sorted({e.binary for e in said}), confirm.split("   #")[0], linked=linked, also=also,
                                      jvm=jvm)
-            out.append(runpaths.amend(_over_opt(_ldd_also(found, ldd), soname, mounts), parsed))
-            ldd = []
+            out.append(runpaths.amend(_over_opt(_ldd_also(found, others), soname, mounts), events))
             continue
         result = search_soname(soname, binary, env=ctx.env, env_label="LD_LIBRARY_PATH (here, now)")
         holders = ctx.holders(soname)
-        evidence = [f"{', '.join(sorted({e.binary for e in events}))} needs {soname}", f"the loader's search for {soname}:"]
+        evidence = [f"{', '.join(sorted({e.binary for e in said}))} needs {soname}", f"the loader's search for {soname}:"]
         evidence += ["  " + line for line in result.lines()]
         if result.found:
             evidence.append(f"here and now it would be found ({result.found}): the failing run had another environment")
@@ -273,8 +272,7 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             "The program was linked against this library, but at run time the loader looks only in the binary's run path, "
             "LD_LIBRARY_PATH, /etc/ld.so.cache and the default folders; the folder that holds it is in none of them.",
             (confirm,),
-        ), ldd), parsed))
-        ldd = []
+        ), others), events))
     return out
 
 
