@@ -35,6 +35,7 @@ ERROR_WORDS = (
     r"(?i:\bordinal \d+ could not be located|\bmissing ordinal \d+)",  # Windows' loader: an export by number
     r"\berror\[E\d{4}\]:",  # rustc's coded errors: error[E0532]: ...
     r"\berror [A-Z]{1,3}\d{4,5}\b",  # MSVC's and its tools' coded errors in any language: error C2664, error LNK1181
+    r"^\s*Error\s+[A-Z]{1,3}\d{4,5}\s",  # the same in Visual Studio's Error List copied as text ("Error<TAB>LNK2001<TAB>...")
     r"\bSegmentation violation\b|\bEXCEPTION_ACCESS_VIOLATION\b",  # MATLAB's and Windows' crashes
     r"\(NOT FOUND\)",  # a dependency tree's missing DLL or library (Julia's and Windows' dependency walkers)
     r"\b(?:critical|error)\s+libmamba\b", r"\bnothing provides\b",  # a package manager's solver (mamba, libsolv)

@@ -97,6 +97,8 @@ _MPICH = re.compile(r"libmpi\.so\.12\b|libmpifort|\bMPIDI_\w+|\bMPIR_\w+")
 # a frame of an OpenMP runtime: Intel's libiomp5 (LLVM's libomp shares its code and names), its __kmp_ internals
 _OMP_LIBRARY = re.compile(r"\blib(?:i?omp5?|gomp)\w*\.(?:so|dylib|dll)[\d.]*")
 _OMP_FRAME = re.compile(rf"{_OMP_LIBRARY.pattern}|\b__kmp_\w+")
+# a backtrace's frame in one of MKL's libraries: Julia's "f at /x/libmkl_avx2.so (unknown line)", gdb's "in f () from /x/libmkl_..."
+_FRAME_IN_MKL = re.compile(r"^\s*(?:#\d+\s+)?(?:0x[0-9a-f]+ in )?\w+ (?:at|\(\) from) \S*libmkl_\w+\.(?:so|dylib|dll)")
 _COMPLEX_FUNCTION = re.compile(r"\bmkl_blas_\w*?_?[cz]dot[cu]\b|\b[cz]dot[cu]_?\b")
 
 
@@ -110,6 +112,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     loaded = {m for e in events.of(JuliaUsing) for m in e.modules}
     if "MKL" in loaded and loaded & _PYTHON_IN_JULIA:  # whatever the frames: the two BLAS of the session
         return out + [_julia_python(crashes[0], sorted(loaded & _PYTHON_IN_JULIA))]
+    if loaded & _PYTHON_IN_JULIA and any(_FRAME_IN_MKL.search(f) for c in crashes for f in (*c.frames, *c.before)):
+        # no `using MKL`, and the frames are MKL's: Julia's own BLAS is MKL (a Julia built with USE_INTEL_MKL=1; PyPlot.jl#280)
+        return out + [_julia_python(crashes[0], sorted(loaded & _PYTHON_IN_JULIA), built=True)]
     found = _crash(crashes)
     if events.of(ParameterError) and found and found[0].id == "program-crashed":  # after a call MKL refused: its finding
         return out
@@ -179,6 +184,10 @@ def _crash(crashes: list[Crash]) -> list[Finding]:
     called = next((line for line in reversed(crash.before) if _COMPLEX_FUNCTION.search(line)), None)
     if called and not _MKL_FRAME.search(text) and not crash.frames:
         text = f"{called.strip()}\n{text}"
+    # a backtrace printed before the crash line (Julia's frames, then the shell's "Segmentation fault"): its MKL frames
+    above = [line for line in crash.before if _FRAME_IN_MKL.search(line)]
+    if above and not _MKL_FRAME.search(text):
+        text = "\n".join((crash.line, *above, *crash.frames))
     if _COMPLEX_FUNCTION.search(text):  # a BLAS function that returns COMPLEX: the calling convention, whichever BLAS it is
         return [_complex_return(crash, text)]
     if not _MKL_FRAME.search(text):
@@ -309,20 +318,32 @@ def _no_mkl(crash: Crash) -> Finding:
     )
 
 
-def _julia_python(crash: Crash, python: list[str]) -> Finding:
+def _julia_python(crash: Crash, python: list[str], built: bool = False) -> Finding:
+    if built:  # Julia's own build is on MKL: no MKL.jl to update or load later
+        said = (f"the session loaded {', '.join(python)}, which brings Python, numpy and numpy's BLAS into the process, and the "
+                "crash's frames are in MKL's libraries with no `using MKL`: Julia's own BLAS is MKL (a Julia built from "
+                "source with USE_INTEL_MKL=1), whose interface has 64-bit integers (ILP64) under the plain names (dgemm_, ...)",
+                "numpy's BLAS passes 32-bit integers, and a call that reaches Julia's MKL reads half-integers: a crash or "
+                "garbage (JuliaPy/PyPlot.jl#280)")
+        fixes = ("use a Julia built with its default OpenBLAS (the official binaries), or Julia 1.7 or newer with MKL.jl, whose "
+                 "libblastrampoline keeps Julia's ILP64 BLAS under 64_-suffixed names apart from numpy's",
+                 "or give PyCall a Python whose numpy does not use the plain BLAS names Julia's MKL exports (rebuild PyCall with "
+                 "ENV[\"PYTHON\"]=<it>), or run the Python part in its own process")
+        title = (f"the Julia session crashed in MKL with {python[0]} loaded: Julia's own MKL (64-bit integers) and numpy's "
+                 "32-bit BLAS share BLAS's names in one process")
+    else:
+        said = (f"the session loaded MKL (MKL.jl) and {', '.join(python)}, which brings Python, numpy and numpy's BLAS into the process",
+                "MKL.jl before libblastrampoline 5 makes MKL's ILP64 interface (64-bit integers) Julia's BLAS under the plain "
+                "names (dgemm_, ...); numpy's MKL or OpenBLAS passes 32-bit integers, and a call that reaches the other copy "
+                "reads half-integers: a crash or garbage (JuliaLinearAlgebra/MKL.jl#97)")
+        fixes = ("update MKL.jl and Julia (1.8 or newer): MKL.jl then forwards Julia's BLAS to MKL's 64_-suffixed ILP64 names "
+                 "through libblastrampoline, and the plain names stay LP64 for Python",
+                 f"or load {python[0]} before `using MKL` in the session (the plain names are bound to Python's BLAS first)",
+                 "or leave MKL.jl out of sessions that use Python")
+        title = (f"the Julia session crashed after using MKL and {python[0]}: MKL.jl's 64-bit-integer BLAS and Python's 32-bit "
+                 "one share BLAS's names in one process")
     return Finding(
-        "mkl-crash", "error",
-        f"the Julia session crashed after using MKL and {python[0]}: MKL.jl's 64-bit-integer BLAS and Python's 32-bit one "
-        "share BLAS's names in one process",
-        (crash.line,
-         f"the session loaded MKL (MKL.jl) and {', '.join(python)}, which brings Python, numpy and numpy's BLAS into the process",
-         "MKL.jl before libblastrampoline 5 makes MKL's ILP64 interface (64-bit integers) Julia's BLAS under the plain names "
-         "(dgemm_, ...); numpy's MKL or OpenBLAS passes 32-bit integers, and a call that reaches the other copy reads "
-         "half-integers: a crash or garbage (JuliaLinearAlgebra/MKL.jl#97)"),
-        ("update MKL.jl and Julia (1.8 or newer): MKL.jl then forwards Julia's BLAS to MKL's 64_-suffixed ILP64 names "
-         "through libblastrampoline, and the plain names stay LP64 for Python",
-         f"or load {python[0]} before `using MKL` in the session (the plain names are bound to Python's BLAS first)",
-         "or leave MKL.jl out of sessions that use Python"),
+        "mkl-crash", "error", title, (crash.line, *said), fixes,
         "Julia's BLAS is ILP64 and Python's is LP64; the two can share a process only where their symbols differ.",
         ("julia -e 'using LinearAlgebra; BLAS.get_config()'   # which BLAS and interface Julia forwards to",),
     )

@@ -123,6 +123,12 @@ SIGNATURES = (
     Signature("msvc-unresolved", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?:(?P<obj>[^:]*?)\s*:)?\s*error LNK20(?:19|01): unresolved external symbol "
                          r"(?P<sym>\"[^\"]+\"|\S+)(?:.*?referenced in function (?P<fn>.+))?"), _unresolved),
+    # Visual Studio's Error List copied as text: "Error<TAB>LNK2001<TAB>unresolved external symbol ...<TAB>project<TAB>file"
+    Signature("vs-error-list-unresolved", "msvc", "Error",
+              re.compile(r"^\s*Error\s+LNK20(?:19|01)\s+unresolved external symbol (?P<sym>\"[^\"]+\"|\S+)"
+                         r"(?:.*?referenced in function (?P<fn>[^\t]+))?(?P<obj>)"), _unresolved),
+    Signature("vs-error-list-cannot-open", "msvc", "Error",
+              re.compile(r"^\s*Error\s+(?P<code>LNK1181|LNK1104)\s+cannot open (?:input )?file '(?P<file>[^']+)'"), _cannot_open),
     # after msvc-unresolved: the same line cut before its name, in a member of MKL's threading layer
     Signature("msvc-unresolved-in-threading-layer", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?P<obj>(?:lib)?mkl_(?P<layer>intel_thread|tbb_thread)\w*\.lib\([^)]*\))\s*:\s*error LNK20(?:19|01)\b"),
@@ -169,11 +175,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+def _short_name(name: str) -> str:
+    """"public: void __cdecl ns::f(...)" -> "ns::f"; a template's arguments dropped first ("int __cdecl ns::f<struct
+    ns::t<float> >(...)" -> "ns::f")."""
+    for _ in range(8):  # nested template arguments, innermost first
+        plain = re.sub(r"<[^<>]*>", "", name)
+        if plain == name:
+            break
+        name = plain
+    return name.split("(")[0].strip().split(" ")[-1]
+
+
 def _other_unresolved(events: list[MsvcUnresolved]) -> Finding:
     """link.exe's unresolved names that are not MKL's: the project's own, or a library of its that was built otherwise;
     a C++ name whose arguments carry OpenMP's types exists only in a build with OpenMP."""
     names = list(dict.fromkeys(e.symbol for e in events))
-    shown = [n.split("(")[0].split(" ")[-1] for n in names]  # "public: void __cdecl ns::f(...)" -> "ns::f"
+    shown = [_short_name(n) for n in names]
     evidence = [f"{names[0][:200]} is needed by {events[0].where or 'an object'}"
                 + (f" (in {events[0].function[:120]})" if events[0].function else "")]
     evidence += [f"also unresolved: {more(shown[1:], 3)}"] if len(names) > 1 else []

@@ -1,0 +1,44 @@
+"""The classes of the twenty-second blind set (tests/data/explain_corpus/blind22.json).
+
+None of them runs here: Visual Studio's error list, Julia built on MKL with PyPlot, vcpkg's port, a project's own MKL
+version check, Anaconda's old mkl packages and macOS. Each is read from the public text.
+"""
+
+from __future__ import annotations
+
+from tests.test_explain_families import errors_of, flat
+
+
+def test_visual_studios_error_list_copied_as_text():
+    """oneDNN#456: the Error List's row of an unresolved C++ name of the project's own (never silent)."""
+    log = ('Error\tLNK2001\tunresolved external symbol "int __cdecl mkldnn::impl::cpu::gemm_s8u8s32_jump_to_gemv_s8u8s32'
+           '<struct mkldnn::impl::cpu::gemm_info_t<float,float,float> >(struct mkldnn::impl::cpu::gemm_info_t<float,float,'
+           'float> *)" (??$gemm@U?$gemm_info_t@MMM@@YAHPEAU?$gemm_info_t@MMM@@@Z)\tmkldnn\tC:\\b\\gemm_driver.obj\t1\t\n')
+    [finding] = errors_of(log)
+    assert finding.id == "undefined-symbol" and "mkldnn::impl::cpu::gemm_s8u8s32_jump_to_gemv_s8u8s32 unresolved" in finding.title, flat(finding)
+    [lib] = errors_of("Error\tLNK1181\tcannot open input file 'mkl_intel_lp64.lib'\tproj\tC:\\p\\LINK\t1\t\n")
+    assert lib.id == "msvc-library-not-found", flat(lib)
+    # a row no signature reads is still an error: said, not silent
+    [other] = errors_of("Error\tC1083\tCannot open include file: 'x.h': No such file or directory\tproj\tC:\\p\\a.c\t3\t\n")
+    assert other.id == "unrecognised-failure"
+
+
+def test_a_backtrace_printed_before_the_crash_line():
+    """PyPlot.jl#100: Julia's frame in libmkl_avx2.so above the shell's "Segmentation fault" is the crash's frame."""
+    [finding] = errors_of("mkl_blas_avx2_xdcopy at /opt/intel/composerxe/mkl/lib/intel64/libmkl_avx2.so (unknown line)\n"
+                          "Segmentation fault (core dumped)\n")
+    assert finding.id == "mkl-crash" and any("mkl_blas_avx2_xdcopy" in line for line in finding.evidence), flat(finding)
+    # MKL's own error lines above a crash are no frames of it
+    said = errors_of("INTEL MKL ERROR: /x/libmkl_avx2.so: undefined symbol: mkl_sparse_optimize_bsr_trsm_i8.\n"
+                     "Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so or libmkl_def.so.\nSegmentation fault\n")
+    assert "mkl-crash" not in [f.id for f in said]
+
+
+def test_julias_own_mkl_beside_numpy_in_one_process():
+    """PyPlot.jl#280: a Julia built with USE_INTEL_MKL crashes in MKL once PyPlot brought numpy in."""
+    log = ("julia> using PyPlot\n\njulia> plot(rand(10,1),rand(10,1))\n\nsignal (11): Segmentation fault\n"
+           "mkl_blas_avx2_xdgemm at /home/u/intel/mkl/lib/intel64/libmkl_avx2.so (unknown line)\n"
+           "mkl_blas_dgemm at /home/u/intel/mkl/lib/intel64/libmkl_intel_thread.so (unknown line)\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-crash" and "Julia's own MKL" in finding.title and "USE_INTEL_MKL" in finding.evidence[1], flat(finding)
+    assert finding.fix[0].startswith("use a Julia built with its default OpenBLAS")
