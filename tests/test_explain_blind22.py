@@ -42,3 +42,25 @@ def test_julias_own_mkl_beside_numpy_in_one_process():
     [finding] = errors_of(log)
     assert finding.id == "mkl-crash" and "Julia's own MKL" in finding.title and "USE_INTEL_MKL" in finding.evidence[1], flat(finding)
     assert finding.fix[0].startswith("use a Julia built with its default OpenBLAS")
+
+
+def test_a_projects_own_check_of_the_mkl_release(tmp_path):
+    """gadgetron#477 (a project's 'requires Intel MKL version >= X' after its 'find MKL version : Y'), through the real
+    cmake's message format; flashlight#431's vcpkg port (public text: 'MKL 202101 is found but 20200000 is required')."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if not shutil.which("cmake"):
+        pytest.skip("cmake is not installed")
+    (tmp_path / "CMakeLists.txt").write_text(
+        'cmake_minimum_required(VERSION 3.16)\nproject(p NONE)\nmessage("find MKL version : 11.0.1")\n'
+        'message(FATAL_ERROR "Gadgetron requires Intel MKL version >= 11.2.0")\n')
+    failed = subprocess.run(["cmake", "-S", str(tmp_path), "-B", str(tmp_path / "b")], capture_output=True, text=True)
+    assert failed.returncode != 0
+    [finding] = errors_of(failed.stdout + failed.stderr)
+    assert finding.id == "mkl-release-required" and finding.title.endswith("requires MKL >= 11.2.0 and found 11.0.1"), flat(finding)
+    [port] = errors_of("CMake Error at ports/intel-mkl/portfile.cmake:30 (message):\n"
+                       "  MKL 202101 is found but 20200000 is required.  Please download and install\n")
+    assert port.title.endswith("requires MKL 2020.0 and found 2021.1") and "vcpkg" in port.evidence[1], flat(port)

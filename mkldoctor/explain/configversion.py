@@ -4,6 +4,10 @@
 ``.../lib/cmake/mkl/MKLConfig.cmake, version: 2024.0.0`` under "considered but not accepted" (arrayfire/arrayfire#3539).
 oneMKL's MKLConfigVersion.cmake is CMake's SameMajorVersion with the year as the major version: find_package(MKL
 2023.1) takes 2023.1 to 2023.x only, never a later year, and a version range must stay within one year too.
+
+A project's own check of the release found says it in its words: vcpkg's intel-mkl port (before 2023) ``MKL 202101 is
+found but 20200000 is required`` (it wraps exactly the MKL 2020.0 installed; flashlight#431), Gadgetron's ``requires
+Intel MKL version >= 11.2.0`` after ``find MKL version : 11.0.1`` (gadgetron#477).
 """
 
 from __future__ import annotations
@@ -36,7 +40,33 @@ class ConfigVersionRejected:
         return replace(self, requested=req.group("req") if req else "", considered=considered, wants=0)
 
 
+@dataclass(frozen=True, slots=True)
+class MklReleaseRequired:
+    """A project's own words for the MKL release it found and the one it requires."""
+
+    line: str
+    required: str  # "2020.0", ">= 11.2.0" (not "wants": that name asks the parser for the lines after)
+    found: str = ""  # "2021.1", "11.0.1"; "" where the log does not say
+    exact: bool = False  # vcpkg's port: that release and no other
+
+
+def _release(number: str) -> str:
+    """INTEL_MKL_VERSION's digits as a release: 20200000 -> 2020.0, 202101 -> 2021.1; a dotted version as it is."""
+    return f"{number[:4]}.{int(number[4:6])}" if number.isdigit() and len(number) in (6, 8) else number
+
+
+def _required(m: re.Match, before) -> MklReleaseRequired:
+    if m.group("found"):  # vcpkg's port
+        return MklReleaseRequired(m.string.strip(), _release(m.group("want")), _release(m.group("found")), exact=True)
+    said = next((v.group(1) for line in reversed(list(before)) for v in [re.search(r"(?i)\bMKL version\s*[:=]\s*(\d[\d.]*)", line)] if v), "")
+    return MklReleaseRequired(m.string.strip(), f"{m.group('op') or '>='} {m.group('want2')}".strip(), said)
+
+
 SIGNATURES = (
+    Signature("vcpkg-mkl-release-required", "configversion", "is found but",
+              re.compile(r"\bMKL (?P<found>\d{6,8}) is found but (?P<want>\d{6,8}) is required"), _required),
+    Signature("project-mkl-release-required", "configversion", "MKL version",
+              re.compile(r"\brequires Intel(?:\(R\))? MKL version (?P<op>>=|>)?\s*(?P<want2>\d+(?:\.\d+)+)(?P<found>)(?P<want>)"), _required),
     Signature("cmake-config-version-rejected", "configversion", "configuration file",
               re.compile(r"Could not find a configuration file for package \"(?P<pkg>\w+)\" that is compatible"),
               lambda m, _: ConfigVersionRejected(m.group("pkg"), m.string.strip()[:300])),
@@ -46,7 +76,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = [e for e in events.of(ConfigVersionRejected) if e.package.upper() == "MKL"]
     if not said:
-        return []
+        return [_required_finding(e) for e in events.of(MklReleaseRequired)[:1]]
     event = said[0]
     asked = event.requested or "the version asked"
     year = asked.split(".")[0] if event.requested else ""
@@ -75,3 +105,28 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         tuple(f"grep -n 'PACKAGE_VERSION \"' {q(p.rsplit('/', 1)[0])}/MKLConfigVersion.cmake   # the release it offers"
               for p, _ in event.considered[:1]),
     )]
+
+
+def _required_finding(event: MklReleaseRequired) -> Finding:
+    found = f"MKL {event.found}" if event.found else "an MKL the log does not date"
+    if event.exact:  # vcpkg's intel-mkl port before 2023: it wraps the one release it was written for
+        evidence = (event.line, f"the build found {found} and requires MKL {event.required} exactly: vcpkg's intel-mkl port (before "
+                    "its 2023 releases) does not download MKL, it wraps an installed MKL of the one release it was written "
+                    "for, and refuses any other, newer ones too (its words 'a more recent version' notwithstanding)")
+        fix = (f"install MKL {event.required} (Parallel Studio's MKL, or the intel-mkl-64bit-{event.required} package of Intel's apt "
+               "or yum repository) where the port looks (/opt/intel/mkl), as the project's own CI does",
+               "or update vcpkg: its intel-mkl port of 2023 and later installs oneMKL itself")
+    else:
+        evidence = (event.line, f"the build found {found}; the project requires MKL {event.required} (its own check, for features or "
+                    "fixes of that release)")
+        fix = (f"install an MKL of the release it requires ({event.required}) and point the build at it (MKLROOT, or source that "
+               "MKL's setvars.sh / mklvars.sh before configuring), in an empty build folder",
+               "or turn the project's MKL use off (its CMake option) and build with another BLAS")
+    return Finding(
+        "mkl-release-required", "error",
+        f"the build requires MKL {event.required}" + (f" and found {event.found}" if event.found else ""),
+        evidence, fix,
+        "A project may check the MKL release it found (MKL_VERSION, INTEL_MKL_VERSION from mkl_version.h) against the ones "
+        "it supports, and stop at configure time for another.",
+        ("grep -E 'define (INTEL_MKL_VERSION|__INTEL_MKL__)' ${MKLROOT}/include/mkl_version.h   # the release installed",),
+    )
