@@ -64,3 +64,11 @@ def test_a_projects_own_check_of_the_mkl_release(tmp_path):
     [port] = errors_of("CMake Error at ports/intel-mkl/portfile.cmake:30 (message):\n"
                        "  MKL 202101 is found but 20200000 is required.  Please download and install\n")
     assert port.title.endswith("requires MKL 2020.0 and found 2021.1") and "vcpkg" in port.evidence[1], flat(port)
+
+
+def test_a_finder_written_for_mkl_10_names_libraries_no_mkl_has():
+    """openmeeg#448: FindBLAS's NOTFOUND list for libguide40 and mkl_intel_c_dll under a oneAPI MKLROOT: one finding."""
+    log = ("BLAS_libguide40_LIBRARY-NOTFOUND\nBLAS_libiomp5md_LIBRARY-NOTFOUND\nBLAS_mkl_intel_c_dll_LIBRARY-NOTFOUND.\n"
+           "I set the MKLROOT to C:\\Program Files (x86)\\Intel\\oneAPI\\mkl\\latest.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-finder-failed" and "libguide40, mkl_intel_c_dll" in finding.fix[0], flat(finding)

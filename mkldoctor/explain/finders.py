@@ -80,9 +80,9 @@ def _said(m: re.Match, before) -> FinderSaid | None:
 _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
                       # a project's own words, the name last: "Can not find MKL" (MegEngine's cmake/mkl.cmake)
                       rf"|{_NOT_FOUND} (?:the )?(?:Intel )?(?:MKL|oneMKL)\b(?![.\w])"
-                      # CMake's cache value of a search that failed (LAPACK_libiomp5md_LIBRARY-NOTFOUND); meson's error() of
+                      # CMake's cache value of a search that failed (LAPACK_libiomp5md_LIBRARY-NOTFOUND, BLAS_libguide40_LIBRARY-NOTFOUND: Intel's OpenMP runtime before 2009); meson's error() of
                       # a project's own check ("Problem encountered: MKL not supported for this compiler")
-                      rf"|(?<!\w)\w*(?:mkl|iomp5)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT}"
+                      rf"|(?<!\w)\w*(?:mkl|iomp5|libguide)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT}"
                       # TriBITS (Trilinos): "ERROR: TPL_BLAS_NOT_FOUND=TRUE, aborting!"
                       rf"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE)")
 
@@ -230,6 +230,12 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "<oneapi>/compiler/<ver>/lib (Windows: compiler\\<ver>\\lib for the .lib, bin for the DLL), not under MKLROOT, "
                    "and conda and pip in the environment's lib (Library\\lib): give the finder that folder (CMAKE_LIBRARY_PATH, "
                    "or its own hint variable), or source setvars.sh/setvars.bat, which sets CMPLR_ROOT", *layouts)
+    old_names = sorted(set(re.findall(r"libguide\d*|mkl_intel_c(?:_dll)?(?![a-z0-9])", said_text)))
+    if old_names:  # openmeeg#448: a finder of MKL 10's day, which a oneAPI MKL never satisfies
+        layouts = (f"the finder looks for {', '.join(old_names)}: names no current MKL has (libguide40 was Intel's OpenMP runtime "
+                   "up to MKL 10.0, mkl_intel_c its 32-bit interface, gone with oneMKL 2025): it was written for an old MKL; "
+                   "update the project to a release whose finder knows oneAPI's names, or give it today's libraries by hand "
+                   "(mkl_rt, or mkl_intel_lp64, a threading layer and mkl_core; libiomp5md)", *layouts)
     if "TPL_BLAS_NOT_FOUND" in said_text or "TPL_LAPACK_NOT_FOUND" in said_text:
         layouts = ("TriBITS (Trilinos) looks for a library literally named blas (and lapack) unless told: give it MKL's "
                    "line: -DTPL_BLAS_LIBRARIES=\"-L${MKLROOT}/lib -lmkl_rt -lpthread -lm -ldl\" -DTPL_LAPACK_LIBRARIES=<the "
