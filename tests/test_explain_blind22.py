@@ -18,6 +18,9 @@ def test_visual_studios_error_list_copied_as_text():
     assert finding.id == "undefined-symbol" and "mkldnn::impl::cpu::gemm_s8u8s32_jump_to_gemv_s8u8s32 unresolved" in finding.title, flat(finding)
     [lib] = errors_of("Error\tLNK1181\tcannot open input file 'mkl_intel_lp64.lib'\tproj\tC:\\p\\LINK\t1\t\n")
     assert lib.id == "msvc-library-not-found", flat(lib)
+    # a name of any length leaves the title short
+    [long] = errors_of('Error\tLNK2001\tunresolved external symbol "' + "x" * 20000 + '"\tp\tC:\\a.obj\t1\t\n')
+    assert len(long.title) < 300
     # a row no signature reads is still an error: said, not silent
     [other] = errors_of("Error\tC1083\tCannot open include file: 'x.h': No such file or directory\tproj\tC:\\p\\a.c\t3\t\n")
     assert other.id == "unrecognised-failure"

@@ -183,7 +183,7 @@ def _short_name(name: str) -> str:
         if plain == name:
             break
         name = plain
-    return name.split("(")[0].strip().split(" ")[-1]
+    return name.split("(")[0].strip().split(" ")[-1][:120]  # a title's share of a name, however long the log's
 
 
 def _other_unresolved(events: list[MsvcUnresolved]) -> Finding:
