@@ -175,3 +175,11 @@ def test_cp2k_says_its_fftw3_backend_is_not_in_its_build():
     [finding] = findings_of(log)
     assert finding.id == "program-built-without-fftw" and finding.severity == "warning", flat(finding)
     assert "-D__FFTW3 -D__FFTW3_MKL" in finding.fix[0]
+
+
+def test_a_run_path_of_any_length_is_said_in_a_few_folders():
+    folders = ":".join(f"/opt/intel/mkl/d{i}" for i in range(3000))
+    log = (f" 0x1 (RPATH) Library rpath: [{folders}]\n 0x1 (RPATH) Library rpath: [/x]\n"
+           "./app: error while loading shared libraries: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n")
+    [finding] = errors_of(log)
+    assert "(3000 folders)" in finding.evidence[1] and max(len(line) for line in finding.evidence + finding.fix) < 1000, flat(finding)

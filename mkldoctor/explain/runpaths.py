@@ -46,15 +46,21 @@ def lost(events: Parsed) -> tuple[RunPathShown, RunPathShown, list[str]] | None:
     return (first, last, gone) if gone else None
 
 
+def _shown(folders: tuple[str, ...]) -> str:
+    """A run path as the finding says it: its first folders, and how many more (a log's may be of any length)."""
+    said = ":".join(f[:300] for f in folders[:4])
+    return said + (f":... ({len(folders)} folders)" if len(folders) > 4 else "")
+
+
 def amend(finding: Finding, events: Parsed) -> Finding:
     """The loader's finding for an MKL library, with the run path an install step rewrote, where the log shows it."""
     said = lost(events)
     if said is None:
         return finding
     first, last, gone = said
-    folder = next((d for d in gone if _MKL_FOLDER.search(d)), gone[0])
-    line = (f"the log shows the binary's run path twice: {first.kind} [{':'.join(first.folders)}], then {last.kind} "
-            f"[{':'.join(last.folders)}]: the second lost {folder}{' and more' if len(gone) > 1 else ''}; an install step "
+    folder = next((d for d in gone if _MKL_FOLDER.search(d)), gone[0])[:300]
+    line = (f"the log shows the binary's run path twice: {first.kind} [{_shown(first.folders)}], then {last.kind} "
+            f"[{_shown(last.folders)}]: the second lost {folder}{' and more' if len(gone) > 1 else ''}; an install step "
             "rewrote it (CMake replaces the build tree's run path with CMAKE_INSTALL_RPATH at install), and the folder of "
             "a library outside the project, MKL's, was dropped")
     fix = (f"keep the folders it linked from in the installed run path: configure with -DCMAKE_INSTALL_RPATH_USE_LINK_PATH=ON "
