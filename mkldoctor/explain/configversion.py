@@ -57,9 +57,9 @@ def _release(number: str) -> str:
 
 def _required(m: re.Match, before) -> MklReleaseRequired:
     if m.group("found"):  # vcpkg's port
-        return MklReleaseRequired(m.string.strip(), _release(m.group("want")), _release(m.group("found")), exact=True)
+        return MklReleaseRequired(m.string.strip()[:300], _release(m.group("want")), _release(m.group("found")), exact=True)
     said = next((v.group(1) for line in reversed(list(before)) for v in [re.search(r"(?i)\bMKL version\s*[:=]\s*(\d[\d.]*)", line)] if v), "")
-    return MklReleaseRequired(m.string.strip(), f"{m.group('op') or '>='} {m.group('want2')}".strip(), said)
+    return MklReleaseRequired(m.string.strip()[:300], f"{m.group('op') or '>='} {m.group('want2')[:40]}", said[:40])
 
 
 SIGNATURES = (

@@ -355,7 +355,7 @@ _R_NATIVE = re.compile(r"^\s*\d+: \.(?:C|Call|Fortran|External)\(\"?(?P<routine>
 
 def _r_native(crash: Crash) -> Finding:
     """R's "*** caught segfault ***": the crash is in a package's compiled code; whether MKL is in it is R's BLAS's question."""
-    routine = next((m.group("routine") for line in crash.frames if (m := _R_NATIVE.match(line))), None)
+    routine = next((m.group("routine")[:80] for line in crash.frames if (m := _R_NATIVE.match(line))), None)
     return Finding(
         "program-crashed", "error",
         f"R crashed in compiled code{f' ({routine})' if routine else ''}: the log does not name MKL; R's BLAS decides "

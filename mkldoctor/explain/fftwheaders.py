@@ -41,7 +41,7 @@ class FftwNotAvailable:
 
 SIGNATURES = (
     Signature("cp2k-fftw3-not-available", "fftwheaders", "FFTW3 is not available",
-              re.compile(r"FFT library FFTW3 is not available"), lambda m, _: FftwNotAvailable(m.string.strip(" *\t"))),
+              re.compile(r"FFT library FFTW3 is not available"), lambda m, _: FftwNotAvailable(m.string.strip(" *\t")[:300])),
     # gfortran's include line, gcc's and clang's #include
     Signature("fftw-include-gfortran", "fftwheaders", "an't open", re.compile(r"Can't open included file '" + _HEADER + "'"), _said),
     Signature("fftw-include-gcc", "fftwheaders", "No such", re.compile(r"fatal error: " + _HEADER + r": No such file"), _said),

@@ -29,7 +29,7 @@ class CondaOpenmpMutex:
 SIGNATURES = (
     Signature("conda-list-openmp-mutex", "gomp", "_openmp_mutex",
               re.compile(r"^\s*_openmp_mutex\s+[\w.]+\s+(?P<build>\w+)(?:\s+[\w.-]+)?\s*$"),
-              lambda m, _: CondaOpenmpMutex(m.group("build"))),
+              lambda m, _: CondaOpenmpMutex(m.group("build")[:40])),
 )
 
 

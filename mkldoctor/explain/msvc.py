@@ -132,7 +132,7 @@ SIGNATURES = (
     # after msvc-unresolved: the same line cut before its name, in a member of MKL's threading layer
     Signature("msvc-unresolved-in-threading-layer", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?P<obj>(?:lib)?mkl_(?P<layer>intel_thread|tbb_thread)\w*\.lib\([^)]*\))\s*:\s*error LNK20(?:19|01)\b"),
-              lambda m, _: MsvcLayerUnresolved(m.group("obj"), m.group("layer"))),
+              lambda m, _: MsvcLayerUnresolved(m.group("obj")[:200], m.group("layer"))),
     Signature("msvc-runtime-mismatch", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?P<obj>[^:]*?)\s*:?\s*error LNK2038: mismatch detected for 'RuntimeLibrary': value "
                          r"'(?P<a>\w+)' doesn't match value '(?P<b>\w+)'"),
