@@ -183,3 +183,11 @@ def test_a_run_path_of_any_length_is_said_in_a_few_folders():
            "./app: error while loading shared libraries: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n")
     [finding] = errors_of(log)
     assert "(3000 folders)" in finding.evidence[1] and max(len(line) for line in finding.evidence + finding.fix) < 1000, flat(finding)
+
+
+def test_an_unversioned_soname_is_mkl_2020_and_older():
+    """spack#19970's libmkl_scalapack_lp64.so from a 2020.3 install: not 'what MKL 2019.0 provides' alone."""
+    [finding] = errors_of("./pw.x: error while loading shared libraries: libmkl_scalapack_lp64.so: cannot open shared object "
+                          "file: No such file or directory\n")
+    said = next(line for line in finding.evidence if "no version number" in line)
+    assert "MKL 2020 and older" in said and "MKL 2019.0 ships it" in said, flat(finding)

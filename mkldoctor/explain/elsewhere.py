@@ -211,9 +211,11 @@ def _release_lines(soname: str) -> list[str]:
                 "(mkldoctor's table of every release's libraries)"]
     span = releases[0] if len(releases) == 1 else f"{releases[0]} to {releases[-1]}"
     said = f"{soname} is what MKL {span} provides (mkldoctor's table of every release's libraries, {first} to {last})"
-    if soname.endswith(".so"):  # no version: also the development link of newer releases, which dlopen by name finds
-        return [said + "; newer releases have it only as a development link (conda's mkl-devel, oneAPI, Debian's libmkl-dev), "
-                "which a program that opens it by name (ctypes, dlopen) also finds"]
+    if soname.endswith(".so"):  # no version: MKL 2020 and older, and the development link of newer releases
+        return [f"{soname} has no version number: the soname of MKL 2020 and older (Parallel Studio, conda's and pip's mkl "
+                f"up to 2020; of mkldoctor's table, {first} to {last}, MKL {span} {'ships' if len(releases) == 1 else 'ship'} it); newer releases have it only as a "
+                "development link (conda's mkl-devel, oneAPI, Debian's libmkl-dev), which a program that opens it by name "
+                "(ctypes, dlopen) also finds"]
     return [said + ": the program was built against that release"]
 
 
