@@ -75,3 +75,15 @@ def test_a_finder_written_for_mkl_10_names_libraries_no_mkl_has():
            "I set the MKLROOT to C:\\Program Files (x86)\\Intel\\oneAPI\\mkl\\latest.\n")
     [finding] = errors_of(log)
     assert finding.id == "mkl-finder-failed" and "libguide40, mkl_intel_c_dll" in finding.fix[0], flat(finding)
+
+
+def test_ipex_on_windows_without_the_oneapi_runtime_wheels():
+    """intel-extension-for-pytorch#653 (blind20, public text): torch's XPU DLL not loaded in a fresh environment."""
+    log = ('python -c "import torch; import intel_extension_for_pytorch as ipex"\n'
+           'OSError: [WinError 126] The specified module could not be found. Error loading "C:\\Users\\u\\.conda\\envs\\ipex'
+           '\\Lib\\site-packages\\torch\\lib\\backend_with_compiler.dll" or one of its dependencies.\n')
+    [finding] = errors_of(log)
+    assert finding.id == "windows-library-not-loaded" and "dpcpp-cpp-rt==<ver> mkl-dpcpp==<ver>" in finding.fix[0], flat(finding)
+    # without IPEX in the log: torch's own wheels' advice, as before
+    [plain] = errors_of(log.splitlines()[1] + "\n")
+    assert "dpcpp-cpp-rt" not in flat(plain)

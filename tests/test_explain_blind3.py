@@ -366,6 +366,8 @@ AFTER = {
     "cmake-vcpkg-intel-mkl-port-needs-2020-flashlight-431": ("mkl-release-required", "fix:update vcpkg"),
     "cmake-gadgetron-mkl-too-old-min-11.2-gadgetron-477": ("mkl-release-required", "11.0.1"),
     "cmake-openmeeg-findblas-mkl-notfound-msvc-openmeeg-448": ("mkl-finder-failed", "fix:written for an old MKL"),
+    # read after blind22
+    "windows-ipex-missing-oneapi-runtime-wheels-winerror126-ipex-653": ("windows-library-not-loaded", "fix:dpcpp-cpp-rt"),
 }
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

@@ -81,6 +81,11 @@ def _tree_missing(m: re.Match, before) -> ForeignLoadFailed:
     return ForeignLoadFailed("Windows", lib, detail)
 
 
+@dataclass(frozen=True, slots=True)
+class IpexImported:
+    """The log imports Intel Extension for PyTorch: its XPU builds load oneAPI's runtime DLLs from pip wheels."""
+
+
 _STATUS = r"(?:STATUS_DLL_NOT_FOUND|0x[cC]0000135|-1073741515)"
 _SAID = lambda m, _: ForeignLoadFailed("Windows", m.group("lib").split(",")[0].strip(), m.group(0).strip())  # noqa: E731
 
@@ -88,6 +93,8 @@ _PROGRAM_CANNOT_FIND = re.compile(r"(?i)\b(?:can ?not|can't|could not|couldn't|f
                                   r"['\"`]?(?P<lib>(?:lib)?(?:mkl|iomp|tbb)[\w.-]*?\.dll)\b")
 
 SIGNATURES = (
+    Signature("ipex-imported", "windows", "intel_extension_for_pytorch",
+              re.compile(r"\bimport intel_extension_for_pytorch\b"), lambda m, _: IpexImported()),
     # the status is said inside another tool's words: cargo's and an IDE's "exit code", Python's "returned", CTest's "***"
     *(Signature(f"windows-status-dll-not-found-{i}", "windows", needle, re.compile(_STATUS), _cannot_start)
       for i, needle in enumerate(("exit code", "returned", "***", "rror", "ailed"))),
@@ -281,7 +288,13 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
     fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts) or bool(re.search(r"(?i)code execution cannot proceed|missing dependency", detail)))
-    if re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail):  # pytorch#125109, dream-textures#796
+    if events.of(IpexImported) and re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail):  # intel-extension-for-pytorch#653
+        evidence.append("the log imports Intel Extension for PyTorch: its XPU builds of torch and IPEX load oneAPI's runtime "
+                        "DLLs (the DPC++ runtime, oneMKL's SYCL libraries) from pip wheels of the release they were built "
+                        "with, which a fresh environment may lack")
+        fix.insert(0, "install the oneAPI runtime wheels of the release IPEX's install guide names for that build: "
+                      f"{recipes.pip_install('dpcpp-cpp-rt==<ver>', 'mkl-dpcpp==<ver>')} (intel-extension-for-pytorch#653: 2024.1 for its build)")
+    elif re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail):  # pytorch#125109, dream-textures#796
         evidence.append("torch 2.3.0's Windows wheels load MKL's and Intel OpenMP's DLLs from the pip packages mkl and "
                         "intel-openmp, in <prefix>\\Library\\bin; torch adds that folder for the interpreter's own prefix "
                         "only, so a user install (%APPDATA%\\Python\\PythonXY) or a --target folder leaves them unseen")
