@@ -55,18 +55,22 @@ def _release(number: str) -> str:
     return f"{number[:4]}.{int(number[4:6])}" if number.isdigit() and len(number) in (6, 8) else number
 
 
-def _required(m: re.Match, before) -> MklReleaseRequired:
-    if m.group("found"):  # vcpkg's port
-        return MklReleaseRequired(m.string.strip()[:300], _release(m.group("want")), _release(m.group("found")), exact=True)
+def _port(m: re.Match, _) -> MklReleaseRequired:
+    """vcpkg's intel-mkl port: the release it found and the one it wraps, in INTEL_MKL_VERSION's digits."""
+    return MklReleaseRequired(m.string.strip()[:300], _release(m.group("want")), _release(m.group("found")), exact=True)
+
+
+def _project(m: re.Match, before) -> MklReleaseRequired:
+    """A project's "requires Intel MKL version >= X", with the version its lines before say it found."""
     said = next((v.group(1) for line in reversed(list(before)) for v in [re.search(r"(?i)\bMKL version\s*[:=]\s*(\d[\d.]*)", line)] if v), "")
-    return MklReleaseRequired(m.string.strip()[:300], f"{m.group('op') or '>='} {m.group('want2')[:40]}", said[:40])
+    return MklReleaseRequired(m.string.strip()[:300], f"{m.group('op') or '>='} {m.group('want')[:40]}", said[:40])
 
 
 SIGNATURES = (
     Signature("vcpkg-mkl-release-required", "configversion", "is found but",
-              re.compile(r"\bMKL (?P<found>\d{6,8}) is found but (?P<want>\d{6,8}) is required"), _required),
+              re.compile(r"\bMKL (?P<found>\d{6,8}) is found but (?P<want>\d{6,8}) is required"), _port),
     Signature("project-mkl-release-required", "configversion", "MKL version",
-              re.compile(r"\brequires Intel(?:\(R\))? MKL version (?P<op>>=|>)?\s*(?P<want2>\d+(?:\.\d+)+)(?P<found>)(?P<want>)"), _required),
+              re.compile(r"\brequires Intel(?:\(R\))? MKL version (?P<op>>=|>)?\s*(?P<want>\d+(?:\.\d+)+)"), _project),
     Signature("cmake-config-version-rejected", "configversion", "configuration file",
               re.compile(r"Could not find a configuration file for package \"(?P<pkg>\w+)\" that is compatible"),
               lambda m, _: ConfigVersionRejected(m.group("pkg"), m.string.strip()[:300])),

@@ -296,11 +296,11 @@ def _in_openmp(crash: Crash, text: str, runtime: str) -> Finding:
 
 
 def _no_mkl(crash: Crash) -> Finding:
+    if crash.line.startswith("*** caught"):
+        return _r_native(crash)
     # an MPI job that loads MKL (SPARC-X#182: `module load intel-mkl`, then mpirun): MKL's BLACS layer is one MPI's
     around = "\n".join((*crash.before, *crash.frames))
     mpi = re.search(r"\b(?:mpirun|mpiexec|srun)\b", around) and re.search(r"(?i)\bmkl\b|intel-mkl|libmkl|mkl_blacs", around)
-    if crash.line.startswith("*** caught"):
-        return _r_native(crash)
     return Finding(
         "program-crashed", "error",
         f"the program crashed ({crash.line[:80]}), and the lines after it name no MKL library: mkldoctor cannot tell "

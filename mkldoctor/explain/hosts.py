@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.findings import Finding
+from mkldoctor.explain import runpaths
 from mkldoctor.explain.linksearch import search_soname
 from mkldoctor.explain.events import NeededNotFound, Parsed
 from mkldoctor.explain.wording import q
@@ -204,8 +205,6 @@ _JNI_EXTRACTED = re.compile(r"/\.javacpp/cache/|^/tmp/lib[\w.-]*?\d{6,}\.so$")
 
 def loader(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.jvm import JvmNativeLoad
-
-    from mkldoctor.explain import runpaths
 
     out = []
     # the loader's message came through a JVM: a native library a binding extracted from its jar, or its UnsatisfiedLinkError

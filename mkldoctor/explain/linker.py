@@ -241,16 +241,17 @@ def _layer_not_linked(shared: dict) -> Finding:
     threading = next((lib for lib in given if lib.role == "threading"), layout.layer("sequential", "threading"))
     runtime = f" -l{threading.runtime}" if threading.runtime else ""
     layers = [interface.name, threading.name, "mkl_core"]
+    flags = " ".join("-l" + n for n in layers)
     sycl = [u for u in users if u.startswith("libmkl_sycl")]
     first = ((f"with --as-needed, put MKL's SYCL libraries ({', '.join(sycl[:2])}) before the classic layers they call "
-              f"({' '.join('-l' + n for n in layers)}): ld keeps a shared library only if something before it needs it, and "
+              f"({flags}): ld keeps a shared library only if something before it needs it, and "
               "a list sorted by name puts libmkl_core before libmkl_sycl_* (uxlfoundation/oneDAL#3801: a Bazel glob)",) if sycl else ())
     return Finding(
         "mkl-layer-missing", "error",
         f"{', '.join(users[:2])} {'needs' if len(users) == 1 else 'need'} {_few(symbols)}, which another MKL layer defines: that layer is not in the link "
         "(not named, or dropped by --as-needed)",
         tuple(evidence),
-        (*first, f"name the three layers after the objects that call MKL: {' '.join('-l' + n for n in layers)}{runtime} -lpthread -lm -ldl "
+        (*first, f"name the three layers after the objects that call MKL: {flags}{runtime} -lpthread -lm -ldl "
          "(mkldoctor link --format flags prints the line)", "or keep them: -Wl,--no-as-needed before the MKL libraries",
          "a link meant to be static (a static .pc file, a 'static' build): -lmkl_X takes the shared library where both are "
          "in the folder, and a shared layer needs the others beside it; name the archives in a group: -Wl,--start-group "

@@ -106,6 +106,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     )]
 
 
+# the starts of the fixes windows_name gives for a name: read by those that know the file was found (its name is right)
+NAME_FIXES = ("open it by the name", "a package that opens it by that name")
+OLDER_NAME = "is the name of MKL"  # windows_name's evidence that the name asked for is an older release's
+
+
 def windows_name(asked: str, julia: bool = False) -> tuple[list[str], list[str]]:
     """(evidence, fixes) for a library a Windows log asked for by a name no release has on Windows: ``libmkl_rt``
     (the Linux name: no ``lib`` on Windows) or ``mkl_rt.dll`` (the name of 2020 and older); nothing for a right name."""
@@ -116,17 +121,17 @@ def windows_name(asked: str, julia: bool = False) -> tuple[list[str], list[str]]
     stem = re.sub(r"(?:\.so(?:\.\d+)*|\.dylib|\.dll)$", "", base, flags=re.I)
     plain = names[0].file
     if base.lower() == plain.lower() and len(names) > 1:
-        why = f"{base} is the name of MKL {names[0].span} only: later releases ship " + ", ".join(
+        why = f"{base} {OLDER_NAME} {names[0].span} only: later releases ship " + ", ".join(
             f"{n.file} ({n.span})" for n in names[1:])
     elif stem.lower().startswith("lib") and not any(n.file.lower().startswith("lib") for n in names):
         why = f"{base} is the library's Linux name: on Windows it has no 'lib' in front: {platforms.names_line(base, 'windows')}"
     else:
         return [], []
-    fix = [f"open it by the name the installed release has ({', '.join(n.file for n in names)}) or by its full path"]
+    fix = [f"{NAME_FIXES[0]} the installed release has ({', '.join(n.file for n in names)}) or by its full path"]
     if julia:
         fix.append("Julia: using MKL_jll; dlopen(MKL_jll.libmkl_rt_path), the full path the package defines, not "
                    "dlopen(:libmkl_rt), which Windows looks for as libmkl_rt.dll on the DLL search path")
     else:
-        fix.append("a package that opens it by that name: upgrade it (newer releases may try the numbered names), or until then "
+        fix.append(f"{NAME_FIXES[1]}: upgrade it (newer releases may try the numbered names), or until then "
                    "an MKL whose DLL has the name it asks for")
     return [why], fix

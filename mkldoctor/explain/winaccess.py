@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mkldoctor.explain import rtnames
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.events import Parsed
 
@@ -34,7 +35,7 @@ def refused(events: Parsed, evidence: list[str], fix: list[str]) -> tuple[list[s
     denied = events.of(AccessDenied)
     if not denied:
         return evidence, fix
-    evidence = [line for line in evidence if "is the name of MKL up to" not in line]
+    evidence = [line for line in evidence if rtnames.OLDER_NAME not in line]
     evidence.insert(1, f"Windows said '{denied[0].line}' (error 5): it found the file and may not open it, so neither its name "
                        "nor its folder is the cause; a DLL without read and execute permission for the user (a package's "
                        "files unpacked with the modes of another system: Julia 1.6's artifacts of MKL_jll), a file another "
@@ -42,5 +43,5 @@ def refused(events: Parsed, evidence: list[str], fix: list[str]) -> tuple[list[s
     fix = ["give the user read and execute on the package's files: icacls <the folder that holds it> /grant %USERNAME%:RX /T; "
            "or reinstall the package that brought it (Julia: update MKL_jll, whose rebuilt artifacts carry the right modes, "
            "then Pkg.gc() and Pkg.instantiate()); a file an antivirus quarantined: restore or exclude it",
-           *(line for line in fix if not line.startswith(("open it by the name", "a package that opens it by that name")))]
+           *(line for line in fix if not line.startswith(rtnames.NAME_FIXES))]
     return evidence, fix

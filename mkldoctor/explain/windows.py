@@ -288,13 +288,14 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
     fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts) or bool(re.search(r"(?i)code execution cannot proceed|missing dependency", detail)))
-    if events.of(IpexImported) and re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail):  # intel-extension-for-pytorch#653
+    torch_lib = re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail) is not None
+    if torch_lib and events.of(IpexImported):  # intel-extension-for-pytorch#653
         evidence.append("the log imports Intel Extension for PyTorch: its XPU builds of torch and IPEX load oneAPI's runtime "
                         "DLLs (the DPC++ runtime, oneMKL's SYCL libraries) from pip wheels of the release they were built "
                         "with, which a fresh environment may lack")
         fix.insert(0, "install the oneAPI runtime wheels of the release IPEX's install guide names for that build: "
                       f"{recipes.pip_install('dpcpp-cpp-rt==<ver>', 'mkl-dpcpp==<ver>')} (intel-extension-for-pytorch#653: 2024.1 for its build)")
-    elif re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail):  # pytorch#125109, dream-textures#796
+    elif torch_lib:  # pytorch#125109, dream-textures#796
         evidence.append("torch 2.3.0's Windows wheels load MKL's and Intel OpenMP's DLLs from the pip packages mkl and "
                         "intel-openmp, in <prefix>\\Library\\bin; torch adds that folder for the interpreter's own prefix "
                         "only, so a user install (%APPDATA%\\Python\\PythonXY) or a --target folder leaves them unseen")
@@ -325,7 +326,7 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     if present:  # the log itself shows the file where it should be: the DLL it needs, not its own name or place
         evidence.insert(1, f"the log shows {present} in place: the file is there, so what Windows could not load is a DLL it "
                            "needs (for a threading layer: Intel's OpenMP runtime, missing or an older copy found first)")
-        fix = [line for line in fix if not line.startswith(("open it by the name", "a package that opens it by that name"))]
+        fix = [line for line in fix if not line.startswith(rtnames.NAME_FIXES)]
     if any((found := layout.get(name)) is not None and found.openmp for name in libs):
         fix.insert(0 if present else len(fix), "where libiomp5md.dll   # every copy Windows can reach, first one first: a copy in C:\\Windows\\System32 "
                    "or SysWOW64 (another program's, of another release) is taken before the environment's; rename it, or "
