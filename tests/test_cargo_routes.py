@@ -219,7 +219,7 @@ def test_lock_and_registry_cache_without_cargo(registry, tmp_path):
     project = corpus_project("blas-src-readme", tmp_path)
     lock_with_cargo(project, registry)
     home = tmp_path / "cargo-home"
-    index = home / "registry/src/index.crates.io-0000000000000000"
+    index = home / "registry/src/mirror.internal-0000000000000000"
     index.mkdir(parents=True)
     for name in ("blas-src-0.10.0", "intel-mkl-src-0.8.1"):
         shutil.copytree(registry / name, index / name)

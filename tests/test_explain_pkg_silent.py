@@ -119,8 +119,8 @@ PackagesNotFoundError: The following packages are not available from current cha
 
 Current channels:
 
-  - https://conda.anaconda.org/conda-forge/linux-aarch64
-  - https://conda.anaconda.org/conda-forge/noarch
+  - https://conda-mirror.internal/conda-forge/linux-aarch64
+  - https://conda-mirror.internal/conda-forge/noarch
 """
 
 
