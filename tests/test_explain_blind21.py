@@ -41,6 +41,20 @@ def test_r_reports_a_crash_in_compiled_code(tmp_path):
     # the command it gives prints the BLAS and LAPACK this R runs
     told = subprocess.run(["Rscript", "-e", "sessionInfo()"], capture_output=True, text=True)
     assert "BLAS" in told.stdout, told.stdout
+    # the session goes on after the crash (a prompt, a loader's failure of its own): those lines are not its frames
+    (tmp_path / "n.c").write_text("void mkl_blas_dgemm(void);\nvoid f(void) { mkl_blas_dgemm(); }\n")
+    # a library that needs libmkl_rt.so.2, which is then gone
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", "libmkl_rt.so.2", "-Wl,-soname,libmkl_rt.so.2", "-x", "c", "/dev/null"],
+                   cwd=tmp_path, check=True)
+    subprocess.run(["gcc", "-shared", "-fPIC", "n.c", "-o", "n.so", "-L.", "-Wl,--no-as-needed", "-l:libmkl_rt.so.2",
+                    "-Wl,--unresolved-symbols=ignore-all"], cwd=tmp_path, check=True)
+    (tmp_path / "libmkl_rt.so.2").unlink()
+    loaded = subprocess.run(["Rscript", "-e", 'dyn.load("n.so")'], cwd=tmp_path, capture_output=True, text=True)
+    assert "libmkl_rt.so.2" in loaded.stderr, loaded.stderr
+    session = f"{crashed.stderr}$ Rscript -e 'dyn.load(\"n.so\")'\n{loaded.stderr}"
+    found = {f.id: f for f in errors_of(session)}
+    assert set(found) == {"program-crashed", "loader-cannot-find"}, [flat(f) for f in found.values()]
+    assert not any("libmkl_rt" in line for line in found["program-crashed"].evidence)
 
 
 def test_windows_access_denied_is_the_files_permission_not_its_name():

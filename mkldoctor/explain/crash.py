@@ -32,7 +32,14 @@ class Crash:
     at: int = field(default=0, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> "Crash":
-        return replace(self, frames=tuple(lines), wants=0)
+        # the backtrace ends where the session goes on: a shell's prompt, or a failure of its own (a loader's line)
+        end = next((i for i, line in enumerate(lines) if _FRAMES_END.search(line)), len(lines))
+        return replace(self, frames=tuple(lines[:end]), wants=0)
+
+
+# a shell's or Python's prompt ("$ Rscript ...", "user@host:~$ ", ">>> ", "PS C:\\x> "), a loader's failure
+_FRAMES_END = re.compile(r"^\s*(?:\$ |>>> |PS [A-Za-z]:\\.*?> |[\w.-]+@[\w.-]+:\S*[$#] )|"
+                         r"cannot open shared object file|error while loading shared libraries")
 
 
 # Windows' words: Julia's "Exception: EXCEPTION_ACCESS_VIOLATION at 0x... -- mkl_blas_avx2_xsdot" (the frame on its line),
