@@ -36,6 +36,7 @@ ERROR_WORDS = (
     r"\berror\[E\d{4}\]:",  # rustc's coded errors: error[E0532]: ...
     r"\berror [A-Z]{1,3}\d{4,5}\b",  # MSVC's and its tools' coded errors in any language: error C2664, error LNK1181
     r"^\s*Error\s+[A-Z]{1,3}\d{4,5}\s",  # the same in Visual Studio's Error List copied as text ("Error<TAB>LNK2001<TAB>...")
+    r"^\s*[^\t]{1,20}\tLNK\d{4}\t",  # and in a localized Visual Studio's ("错误<TAB>LNK1181<TAB>...")
     r"\bSegmentation violation\b|\bEXCEPTION_ACCESS_VIOLATION\b",  # MATLAB's and Windows' crashes
     r"\(NOT FOUND\)",  # a dependency tree's missing DLL or library (Julia's and Windows' dependency walkers)
     r"\b(?:critical|error)\s+libmamba\b", r"\bnothing provides\b",  # a package manager's solver (mamba, libsolv)
@@ -79,13 +80,13 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
            "an not ", "an't ", "-as-needed",
-           "Segmentation", "SIGSEGV", "ACCESS_VIOLATION", "access violation", "Segmentation violation", "C2664", "invalid conversion", "command line ", "annot stat", "annot find path", "libs:", "_LIBRARIES", "Found BLAS", "Found LAPACK", "OpenMP (", "mutated ENV", "double free", "free(): invalid", "C-API based implementation", "Invalid read", "Invalid write", "Invalid free", "Mismatched free", "Conditional jump", "uninitialised value", "Syscall param", "munmap_chunk", "corrupted size", "malloc(): ", "ardiso", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
+           "egmentation", "SIGSEGV", "ACCESS_VIOLATION", "access violation", "Segmentation violation", "C2664", "invalid conversion", "command line ", "annot stat", "annot find path", "libs:", "_LIBRARIES", "Found BLAS", "Found LAPACK", "OpenMP (", "mutated ENV", "double free", "free(): invalid", "C-API based implementation", "Invalid read", "Invalid write", "Invalid free", "Mismatched free", "Conditional jump", "uninitialised value", "Syscall param", "munmap_chunk", "corrupted size", "malloc(): ", "ardiso", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
            "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "No module named", "MKL WARNING",
            "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "does not work", "does not have real file", "static version of it", "pyimport(", "not found (required by", ", version ", "without", "MKL not", "MKL support", "MKL is not", "was not defined", "in conflict with", "shared path",
            "unbound variable", "missing dependency", "only-list", "found in module", "is not supported", "memory leak",
            " in ?? (", "multiple definition", "_opt_info:", "egfault", "LIBRARY_PATH=", "Evaluated: ",
            "recompile with -fPIC", "ad value", "product is already installed",
-           "UndefVarError", "annot locate ScaLapack", "not compiled with MKL", "docker run", "ccess is denied", "_openmp_mutex", "ibrary r", "FFTW3 is not", "is found but", "MKL version", "intel_extension_for_pytorch")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           "UndefVarError", "annot locate ScaLapack", "not compiled with MKL", "docker run", "ccess is denied", "_openmp_mutex", "-openmp ", "\tLNK", "Aborted (core", "ibrary r", "FFTW3 is not", "is found but", "MKL version", "intel_extension_for_pytorch")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -199,4 +200,6 @@ def fallbacks() -> tuple[Callable, ...]:
     """What runs after every diagnosis, ``(events, context, findings so far) -> list[Finding]``: nothing is left unsaid."""
     from mkldoctor.explain import unrecognised
 
-    return (unrecognised.rust_link_failed, unrecognised.unrecognised_lines)
+    from mkldoctor.explain import crash
+
+    return (unrecognised.rust_link_failed, crash.aborted, unrecognised.unrecognised_lines)

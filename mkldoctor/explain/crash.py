@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain import pardiso
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain import gomp, pardiso
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.runtime import MklKernelUndefined, ParameterError
@@ -40,6 +40,32 @@ class Crash:
 # a shell's or Python's prompt ("$ Rscript ...", "user@host:~$ ", ">>> ", "PS C:\\x> "), a loader's failure
 _FRAMES_END = re.compile(r"^\s*(?:\$ |>>> |PS [A-Za-z]:\\.*?> |[\w.-]+@[\w.-]+:\S*[$#] )|"
                          r"cannot open shared object file|error while loading shared libraries")
+
+
+@dataclass(frozen=True, slots=True)
+class Aborted(FollowOn):
+    """``Fatal Python error: Aborted``, ``Aborted (core dumped)``: the process called abort(). After a failure that a
+    finding explains (OpenMP's "OMP: Error #15", MKL's own checks) it is that failure's consequence; alone, a crash."""
+
+    before: tuple[str, ...] = ()
+    frames: tuple[str, ...] = ()
+    wants: int = field(default=20, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "Aborted":
+        end = next((i for i, line in enumerate(lines) if _FRAMES_END.search(line)), len(lines))
+        return replace(self, frames=tuple(lines[:end]), wants=0)
+
+
+_ABORTED = re.compile(r"\bFatal Python error: Aborted\b|^\s*(?:\S+: line \d+: +\d+ )?Aborted +\(core dumped\)")
+
+
+def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
+    """A fallback: the process aborted, and no finding explains a failure before it (scipy#11770's eigh test)."""
+    said = events.of(Aborted)
+    if not said or events.of(Crash) or any(f.severity == "error" for f in found):
+        return []
+    first = said[0]
+    return _crash([Crash(first.line, first.frames, first.before, wants=0)])
 
 
 # Windows' words: Julia's "Exception: EXCEPTION_ACCESS_VIOLATION at 0x... -- mkl_blas_avx2_xsdot" (the frame on its line),
@@ -85,9 +111,12 @@ SIGNATURES = (
               lambda m, _: JuliaUsing(("PyCall",))),
     Signature("crash-illegal-instruction", "crash", "Illegal instruction", _ILLEGAL, _illegal),
     Signature("crash-sigill", "crash", "SIGILL", _ILLEGAL, _illegal),
-    Signature("crash-segmentation-fault", "crash", "Segmentation", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
+    Signature("crash-segmentation-fault", "crash", "egmentation fault", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     # gdb's backtrace of a jump to address 0 (elastic/ml-cpp#2617: under MKL 2020.4's VML threader), with no signal line
     Signature("crash-gdb-null-frame", "crash", " in ?? (", re.compile(r"^#0\s+0x0+ in \?\? \(\)"), lambda m, _: Crash(m.string.strip())),
+    # Python's faulthandler on SIGABRT (a library's abort(): glibc's heap check, an assertion), and a shell's word for it
+    Signature("crash-python-aborted", "crash", "Fatal Python error", _ABORTED, lambda m, before: Aborted(m.string.strip(), tuple(before[-4:]))),
+    Signature("crash-aborted-core", "crash", "Aborted (core", _ABORTED, lambda m, before: Aborted(m.string.strip(), tuple(before[-4:]))),
     Signature("crash-r-caught", "crash", "*** caught ", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
@@ -125,6 +154,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     found = _crash(crashes)
     if events.of(ParameterError) and found and found[0].id == "program-crashed":  # after a call MKL refused: its finding
         return out
+    runtimes = gomp.openmp_packages(events)
+    if found and found[0].id == "program-crashed" and len(runtimes) > 1:  # the conda list beside it: two OpenMP runtimes
+        return out + [gomp.two_runtimes_crashed(crashes[0].line, runtimes)]
     return out + found
 
 
@@ -308,6 +340,8 @@ def _no_mkl(crash: Crash) -> Finding:
     # an MPI job that loads MKL (SPARC-X#182: `module load intel-mkl`, then mpirun): MKL's BLACS layer is one MPI's
     around = "\n".join((*crash.before, *crash.frames))
     mpi = re.search(r"\b(?:mpirun|mpiexec|srun)\b", around) and re.search(r"(?i)\bmkl\b|intel-mkl|libmkl|mkl_blacs", around)
+    if not mpi and _PYTHON_LINALG.search(around):
+        return _python_linalg(crash, _PYTHON_LINALG.search(around).group(0))
     return Finding(
         "program-crashed", "error",
         f"the program crashed ({crash.line[:80]}), and the lines after it name no MKL library: mkldoctor cannot tell "
@@ -358,6 +392,32 @@ def _julia_python(crash: Crash, python: list[str], built: bool = False) -> Findi
 
 # R's traceback's native call: 1: .C("lpslink", ...), .Call(C_foo, ...), .Fortran("dqrdc2", ...)
 _R_NATIVE = re.compile(r"^\s*\d+: \.(?:C|Call|Fortran|External)\(\"?(?P<routine>[\w.]+)")
+
+
+# Python's frames (faulthandler's "File ..., line N in f", a traceback's) in numpy's or scipy's linear algebra, or a test of it
+_PYTHON_LINALG = re.compile(r"\b(?:scipy|numpy)[/\\.](?:linalg|sparse[/\\.]linalg)\b[^\n]{0,120}")
+
+
+def _python_linalg(crash: Crash, frame: str) -> Finding:
+    """A Python process that crashed in numpy's or scipy's linear algebra (scipy#11770: MKL's ?heevr under eigh's subset
+    test): the BLAS and LAPACK those packages run is the first suspect; faulthandler shows no native frame."""
+    return Finding(
+        "program-crashed", "error",
+        f"Python crashed ({crash.line[:80]}) in numpy's or scipy's linear algebra: the LAPACK or BLAS library they run is "
+        "the first suspect (MKL in Anaconda's and Intel's builds)",
+        (crash.line, f"the Python frames are in {frame.strip()[:120]}",
+         "Python's faulthandler lists Python's frames only: the LAPACK routine that crashed (and whether it is MKL's) is in "
+         "a native frame it does not show"),
+        ("see which BLAS and LAPACK the process runs: python -m threadpoolctl -i numpy scipy (or numpy.show_config())",
+         "run the same code with another BLAS: an environment with conda install 'libblas=*=*openblas' (or pip's numpy and "
+         "scipy wheels, which bundle OpenBLAS): if it passes there, the crash is the LAPACK library's; with MKL, update "
+         "it (conda update mkl), since MKL's own bugs in a routine are fixed in later releases",
+         "the native frame: gdb -batch -ex run -ex bt --args python <the script> (a frame in libmkl_* names the routine), "
+         "then mkldoctor explain that backtrace"),
+        "A LAPACK routine that writes past an array it was given (an array sized by one reading of the specification) "
+        "corrupts memory and aborts later; the library, not the Python code, decides.",
+        ("MKL_VERBOSE=1 python <the script>   # MKL's last call before the crash, if MKL is the library",),
+    )
 
 
 def _r_native(crash: Crash) -> Finding:

@@ -81,6 +81,9 @@ SIGNATURES = (
     Signature("program-stopped", "echoes", "ERROR: ", re.compile(r"^ERROR: .*\b(?:improperly set[- ]up|stopped)\b"), _echo),
     # vcpkg's summary after a port's own CMake error: "Error: Building package intel-mkl:x64-windows failed with: BUILD_FAILED"
     Signature("vcpkg-build-failed", "echoes", "rror", re.compile(r"^Error: Building (?:package )?\S+ failed with: BUILD_FAILED"), _echo),
+    # a makefile's words after its configure step failed above: "ERROR: kaldi.mk does not exist; run ./configure first."
+    *(Signature(f"configure-first-{i}", "echoes", needle, re.compile(r"(?i)\bdoes not exist\W{1,3}(?:please )?run \S*configure\b"),
+                _echo) for i, needle in enumerate(("rror", "ERROR"))),
     # autoconf's summary of the checks config.log holds: "configure: error: Required package LAPACK not found."
     Signature("autoconf-blas-not-found", "echoes", "rror",
               re.compile(r"(?i)^configure: error: .*\b(?:BLAS|LAPACK|ScaLAPACK)\b.*\b(?:not found|not usable|no usable|"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.finders import cmake_head
 from mkldoctor.findings import Finding
 
 
@@ -56,6 +57,28 @@ def _check(m: re.Match, before):
 _SOURCE_TEST = re.compile(r"Performing (?:C|CXX|Fortran) SOURCE FILE Test (?P<r>\w*(?:SCALAPACK|BLAS|LAPACK|MKL)\w*) failed")
 
 @dataclass(frozen=True, slots=True)
+class LapackBesideMkl:
+    """A project's finder that asks for a LAPACK (or BLAS) library of its own right after it reported MKL (mlpack#507:
+    FindArmadillo.cmake's "Cannot find LAPACK library, but ARMA_USE_LAPACK is set" under "Using MKL for LAPACK/BLAS")."""
+
+    api: str
+    line: str
+    mkl: str  # the line before it that names MKL
+    finder: str  # the CMake file that printed it, where the message head says
+
+
+_LAPACK_MISSING = re.compile(r"(?i)\bcannot find (?P<api>LAPACK|BLAS)(?: librar(?:y|ies))?\b")
+
+
+def _beside_mkl(m: re.Match, before):
+    mkl = next((line.strip() for line in reversed(list(before)) if re.search(r"(?i)\bMKL\b|libmkl_", line)), None)
+    if mkl is None:
+        return NOT_MINE
+    head = cmake_head(before)
+    return LapackBesideMkl(m.group("api").upper(), m.string.strip()[:300], mkl[:300], head.group("where").rsplit(":", 1)[0] if head else "")
+
+
+@dataclass(frozen=True, slots=True)
 class OpenmpNotFound:
     package: str
     line: str
@@ -68,13 +91,40 @@ SIGNATURES = (
     Signature("cmake-blas-check-not-found", "findblas", "- not found", _CHECK, _check),
     Signature("cmake-blas-source-test-failed", "findblas", "ailed with the following output", _SOURCE_TEST,
               lambda m, _: BlasCheckFailed(m.group("r"), m.string.strip()[:300], "")),
+    Signature("project-lapack-beside-mkl", "findblas", "annot find", _LAPACK_MISSING, _beside_mkl),
     Signature("findblas-not-found", "findblas", "API not found", _NOT_FOUND,
               lambda m, _: BlasApiNotFound(m.group("api"), bool(m.group("req")), m.string.strip()[:300])),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return _not_found(events) + _check_failed(events) + _openmp(events, ctx)
+    return _not_found(events) + _check_failed(events) + _openmp(events, ctx) + _beside(events)
+
+
+def _beside(events: Parsed) -> list[Finding]:
+    said = events.of(LapackBesideMkl)
+    if not said:
+        return []
+    first = said[0]
+    finder = first.finder.rsplit("/", 1)[-1] or "the project's finder"
+    return [Finding(
+        "cmake-blas-not-found", "error",
+        f"{finder} asks for a {first.api} library of its own after it took MKL, which holds {first.api}: the finder's "
+        "logic, not a missing library", (
+            first.mkl, first.line,
+            f"MKL's libraries hold BLAS and LAPACK both: a finder that reports MKL and then wants a separate {first.api} "
+            "library has a branch that does not count MKL as one (mlpack's FindArmadillo.cmake with Armadillo built "
+            "against MKL and ARMA_USE_WRAPPER undefined, fixed in mlpack a7a05d8)",
+        ), (
+            "update the project: its finder release that takes MKL as the LAPACK (mlpack: a revision with a7a05d8)",
+            f"or give the variable the message names MKL's libraries, so the check is satisfied: -D{first.api}_LIBRARY="
+            "<MKL's libmkl_rt.so> (or the line mkldoctor link --format cmake prints), from a clean cache (rm -f "
+            "<build dir>/CMakeCache.txt)",
+        ),
+        "A project's own finder decides from its variables which libraries it needs; a branch written for a separate "
+        "LAPACK asks for one even when the BLAS it took (MKL) already provides LAPACK.",
+        ("grep -n 'LAPACK' <the finder's file>   # the branch that printed the message, and the variables it reads",),
+    )]
 
 
 def _openmp(events: Parsed, ctx: Context) -> list[Finding]:

@@ -26,7 +26,19 @@ class CondaOpenmpMutex:
     build: str
 
 
+@dataclass(frozen=True, slots=True)
+class CondaOpenmpPackage:
+    """``conda list``'s row of an OpenMP runtime's package: ``intel-openmp`` (Intel's libiomp5, which MKL's threading
+    layer runs on) or ``llvm-openmp`` (LLVM's libomp, which scikit-learn's and conda-forge's builds run on)."""
+
+    name: str
+    version: str
+
+
 SIGNATURES = (
+    Signature("conda-list-openmp-package", "gomp", "-openmp ",
+              re.compile(r"^\s*(?P<name>intel-openmp|llvm-openmp)\s+(?P<version>\d[\w.]*)(?:\s+\S+){0,2}\s*$"),
+              lambda m, _: CondaOpenmpPackage(m.group("name"), m.group("version")[:20])),
     Signature("conda-list-openmp-mutex", "gomp", "_openmp_mutex",
               re.compile(r"^\s*_openmp_mutex\s+[\w.]+\s+(?P<build>\w+)(?:\s+[\w.-]+)?\s*$"),
               lambda m, _: CondaOpenmpMutex(m.group("build")[:40])),
@@ -55,4 +67,30 @@ def gnu_layer_without_libgomp(omp: list, confirm: str) -> Finding:
         "MKL's threading layers call their OpenMP runtime without naming it as a dependency; the GNU layer's runtime is "
         "GCC's libgomp, which must be in the process (with global scope) before the layer's first call.",
         (confirm,),
+    )
+
+
+def openmp_packages(events) -> list[str]:
+    """The OpenMP runtimes' packages the log's ``conda list`` shows, as ``name version``, once each."""
+    return list(dict.fromkeys(f"{e.name} {e.version}" for e in events.of(CondaOpenmpPackage)))
+
+
+def two_runtimes_crashed(line: str, packages: list[str]) -> Finding:
+    return Finding(
+        "openmp-runtimes-mixed", "error",
+        f"the program crashed in an environment that holds two OpenMP runtimes ({', '.join(packages)}): MKL's threads run "
+        "on Intel's libiomp5, a library built with LLVM's libomp brings that one too",
+        (line[:200], *(f"conda list: {p}" for p in packages),
+         "intel-openmp's libiomp5 and llvm-openmp's libomp export the same omp_ and __kmpc_ names: in one process each "
+         "keeps its own thread pool, and code started on one crashes or deadlocks in the other (scikit-learn's KMeans beside "
+         "numpy on MKL, scikit-learn#13221 on macOS)"),
+        ("keep one OpenMP runtime in the process: take numpy and scipy's BLAS without MKL where the environment's other "
+         "packages run on libomp (conda install 'libblas=*=*openblas', or on macOS '*accelerate'), or make the environment "
+         "anew from one channel (conda-forge's mkl runs on llvm-openmp, which then serves both)",
+         "see which runtimes the process loads: python -m threadpoolctl -i numpy sklearn (or DYLD_PRINT_LIBRARIES=1 / "
+         "LD_DEBUG=libs <the program> 2>&1 | grep -E 'lib(i?omp|gomp)')",
+         "for one run: MKL_THREADING_LAYER=SEQUENTIAL (MKL then starts no OpenMP threads), or OMP_NUM_THREADS=1"),
+        "Two OpenMP runtimes in one process share no state: each believes it owns the process's threads, and a loop "
+        "started by one meets the other's pool.",
+        ("python -m threadpoolctl -i numpy sklearn   # each runtime the process loaded, with its file",),
     )

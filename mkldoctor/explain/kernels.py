@@ -212,7 +212,46 @@ def mkl_cannot_load(events: Parsed, ctx: Context) -> list[Finding]:
         wanted = list(dict.fromkeys([lib for e in fatal for lib in e.libraries] + [os.path.basename(e.path) for e in opened]))
         said = [f"MKL tried to open {e.path}: {e.reason}" for e in opened[:MAX_LISTED]]
         return out + [vendored.finding(wheel, wanted, said + [f"MKL could not load {' or '.join(e.libraries)}" for e in fatal])]
+    inside = [lib for e in fatal for lib in e.libraries if not _mkl_or_runtime(lib)]
+    if inside and not opened and len(inside) == sum(len(e.libraries) for e in fatal):
+        return out + [_mkl_inside(inside[0])]
     return out + [_cannot_load(fatal, opened, ctx)]
+
+
+def _mkl_or_runtime(name: str) -> bool:
+    base = os.path.basename(folders.posix(name))
+    return base.lower().startswith(("libmkl", "mkl_", "libiomp", "libtbb", "tbb")) or layout.get(base) is not None
+
+
+# MKL reopens the file it is linked into by a path resolved from the current folder (lmdeploy#2258: libtorch_cpu.so)
+_CWD_GONE = ("start the program from a folder that exists: MKL opens the library it is in again, and in a shell whose current "
+             "folder was deleted (the shell says 'getcwd() failed') that fails: cd to an existing folder (and activate the "
+             "environment again), then run it")
+
+
+def _mkl_inside(library: str) -> Finding:
+    """MKL's ``Cannot load`` of a library that is not MKL's (whisper-ctranslate2#108: CTranslate2's own wheel library): MKL
+    is linked into that library, and its setup there failed; no MKL package is missing."""
+    name = os.path.basename(folders.posix(library))
+    ct2 = "ctranslate2" in library.lower()
+    return Finding(
+        "mkl-cannot-load-kernels", "error",
+        f"MKL cannot load {name}: a library that is not MKL's, with MKL linked into it, failed MKL's own setup",
+        (f"MKL could not load {library}",
+         f"{name} is not one of MKL's libraries: a project's library that carries MKL inside it (linked statically, as "
+         "CTranslate2's and other wheels do); MKL's message names the file its code is in",
+         "no MKL package is missing: installing or pointing LD_LIBRARY_PATH at another MKL does not change the copy inside"),
+        (("CTranslate2: run with CT2_USE_MKL=0 (its other CPU backend, oneDNN or Ruy), or install the ctranslate2 release "
+          "before the one that started failing", _CWD_GONE) if ct2 else
+         (_CWD_GONE, "the project's own switch to run without MKL (its backend or BLAS option), or its previous release"))
+        + ("see what MKL found on this CPU: MKL_VERBOSE=1 <the program> (the code path it chose), and grep -o -w "
+           "'avx[0-9a-z_]*\\|sse4_2' /proc/cpuinfo | sort -u (a CPU or a virtual machine without the instructions the "
+           "build expects)",
+           "report it to the project with its release and the CPU: the MKL it carries is theirs to update"),
+        "MKL built into another library reports a failure of its own loading step with that library's file name; the "
+        "MKL copies installed on the machine play no part.",
+        ("MKL_VERBOSE=1 <the program>   # MKL's release and the CPU code path, if MKL gets that far",),
+    )
 
 
 def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: Context) -> Finding:

@@ -145,6 +145,9 @@ def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = N
     f95 = [n for n in names if getattr(layout.get(n.lstrip(":")), "role", None) == "fortran95"]
     if f95 and len(f95) == len(names):
         return _fortran95(finding, f95)
+    wrappers = [n for n in names if knowledge.fftw_wrapper(n)]
+    if wrappers and len(wrappers) == len(names):
+        return _fftw_wrapper(finding, wrappers)
     foreign = [n for n in names if layout.get(n.lstrip(":")) is None and not n.lstrip(":").startswith("mkl")]
     if foreign and len(foreign) == len(names):
         return _not_mkls(finding, foreign)
@@ -209,6 +212,31 @@ def _not_mkls(finding: Finding, names: list[str]) -> Finding:
                f"if the project can do without it, its option that leaves out the part that links lib{names[0]}")
     keep = tuple(line for line in finding.fix if not line.startswith(("if it is not: install MKL", "no MKL installed")))
     return replace(finding, evidence=finding.evidence[:1] + evidence + finding.evidence[1:], fix=fix + keep[:2], recipes=())
+
+
+def _fftw_wrapper(finding: Finding, names: list[str]) -> Finding:
+    """-lfftw3xf_intel (ucl-rcps#97: QE's make.inc on Intel 2017): a wrapper of MKL's FFTW interfaces, which MKL ships as
+    sources only; MKL's own libraries answer FFTW3's names."""
+    m = knowledge.fftw_wrapper(names[0])
+    folder = "fftw" + m.group(0).split("fftw", 1)[1].split("_", 1)[0]  # fftw3xf, fftw2xc, fftw3x
+    fftw3 = m.group("v") == "3" and m.group("lang")
+    return replace(
+        finding, title=f"cannot find {more(['-l' + n for n in names], 3)}: a wrapper of MKL's FFTW interface, which MKL "
+                       "ships as sources to build, not as a library",
+        evidence=finding.evidence[:1] + (
+            f"lib{names[0]} is MKL's FFTW{m.group('v')} wrapper library: MKL ships its sources (interfaces/{folder}), and an "
+            "install has the library only where someone built it into MKL's lib folder (an older site install did; "
+            "oneAPI, conda's and pip's packages never have it)",),
+        fix=((f"drop -l{names[0]}: MKL's own libraries (-lmkl_rt, or the interface, threading and core layers on the line) "
+              f"answer FFTW3's {'C' if m.group('lang') == 'c' else 'Fortran'} names since MKL 10.2; keep "
+              "-I<MKLROOT>/include/fftw for the fftw3.h and fftw3.f headers",) if fftw3 else ())
+            + (f"or build the wrapper from MKL's sources: cd $MKLROOT/share/mkl/interfaces/{folder} (MKL 2020 and older: "
+               f"$MKLROOT/interfaces/{folder}) && make libintel64 compiler={'gnu' if names[0].endswith('gnu') else 'intel'} "
+               f"INSTALL_DIR=<a folder>, then -L<that folder>",),
+        recipes=(),
+        explanation="MKL's FFTW interfaces are wrappers over its DFTI functions; the FFTW3 ones are compiled into MKL's "
+                    "libraries, the others (FFTW2, the cluster FFTW of MPI) and FFTW3's for another compiler's conventions "
+                    "are built from the sources MKL ships.")
 
 
 def _fortran95(finding: Finding, names: list[str]) -> Finding:

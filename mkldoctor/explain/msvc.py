@@ -129,6 +129,9 @@ SIGNATURES = (
                          r"(?:.*?referenced in function (?P<fn>[^\t]+))?(?P<obj>)"), _unresolved),
     Signature("vs-error-list-cannot-open", "msvc", "Error",
               re.compile(r"^\s*Error\s+(?P<code>LNK1181|LNK1104)\s+cannot open (?:input )?file '(?P<file>[^']+)'"), _cannot_open),
+    # the same row in a localized Visual Studio ("错误<TAB>LNK1181<TAB>无法打开输入文件“X”<TAB>project"): the code and the quoted file
+    Signature("vs-error-list-cannot-open-localized", "msvc", "\tLNK",
+              re.compile(r"^\s*[^\t]{1,20}\t(?P<code>LNK1181|LNK1104)\t[^\t]*?[\"'“‘](?P<file>[^\"'”’\t]+)[\"'”’]"), _cannot_open),
     # after msvc-unresolved: the same line cut before its name, in a member of MKL's threading layer
     Signature("msvc-unresolved-in-threading-layer", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?P<obj>(?:lib)?mkl_(?P<layer>intel_thread|tbb_thread)\w*\.lib\([^)]*\))\s*:\s*error LNK20(?:19|01)\b"),
@@ -147,7 +150,24 @@ SIGNATURES = (
 def _mkl_family(name: str) -> bool:
     """An MKL library or a runtime its layers need, in any spelling (``mkl_core_dll.lib``, ``libiomp5md.lib``, ``tbb12.lib``)."""
     base = folders.file_name(name)
-    return layout.get(base) is not None or layout.runtime_of(base) is not None or base.lower().startswith("mkl_")
+    return (layout.get(base) is not None or layout.runtime_of(base) is not None or base.lower().startswith("mkl_")
+            or facts.is_mklml(base.lower()))
+
+
+def _windows_name(name: str) -> str | None:
+    """The Windows import library of a Linux library's name given to link.exe (``libmklml_intel.dll`` -> ``mklml.lib``,
+    ``libmkl_core.so`` -> ``mkl_core.lib``, ``libiomp5.dll`` -> ``libiomp5md.lib``); None for a Windows name."""
+    base = folders.file_name(name)
+    stem, dot, ext = base.rpartition(".")
+    stem, ext = (stem, ext.lower()) if dot else (base, "")
+    if ext not in ("dll", "so", "a", "dylib") and not (ext == "lib" and stem.lower().startswith("libmkl")):
+        return None
+    plain = stem.lower()
+    if facts.is_mklml(plain):
+        return "mklml.lib (with libiomp5md.lib)"
+    if plain.startswith("libiomp5"):
+        return "libiomp5md.lib"
+    return f"{plain.removeprefix('lib')}.lib" if plain.removeprefix("lib").startswith("mkl_") else None
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -238,11 +258,23 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
         fix.insert(0, "correct the folder the build names: " + mismatched[0])
     why = "no folder it searches holds it"
     explained = ""
+    linux = [(n, _windows_name(n)) for n in names if _windows_name(n)]
     if runtimes and len(runtimes) == len(names):
         explicit = any(e.code == "LNK1181" for e in cannot)  # an input file of the command, not a DEFAULTLIB
         why, said, more_fix, explained = _runtime_asked_by_name(runtimes, commands, explicit)
         evidence += said
         fix += more_fix
+    if linux:  # a DLL or a Linux library's name handed to link.exe: no folder is the fix (Paddle#24610)
+        why = "link.exe links import libraries (.lib), and this is " + (
+            "a DLL" if linux[0][0].lower().endswith(".dll") else "not one") + ": the name of the Linux build's library"
+        evidence.append(f"{folders.file_name(linux[0][0])} is the Linux build's name (lib<name>.so); the Windows package of "
+                        f"the same library has {linux[0][1]} to link, and its DLL beside the program")
+        fix = ["link the Windows names: " + "; ".join(f"{folders.file_name(n)} -> {w}" for n, w in linux[:3])
+               + " (a CMakeLists written for Linux: if(WIN32) the .lib names, and copy the DLLs beside the .exe)",
+               "the .lib files are in the package's lib folder (its DLLs in lib or bin): dir /s <the package>\\*.lib"]
+        explained = ("A build file written for Linux names lib<name>.so (or its folder's lib<name>.dll guess); on Windows a "
+                     "library has another name (no lib prefix) and is linked through its import library (.lib), with the DLL "
+                     "found at run time beside the program or on PATH.")
     cluster = advice(names)
     if cluster is not None:  # asked for by mistake: no folder is the fix
         why, evidence, fix, explained = cluster[0], evidence + cluster[1], cluster[2] + ["if the build does want them: " + fix[0]], cluster[3]

@@ -35,8 +35,13 @@ _CMAKE_HEAD = re.compile(r"^\s*CMake (?:Error|Warning)(?: \(dev\))? at \S.*:\d+ 
 _INTRODUCES = re.compile(r"(?i)\b(?:the following|this|these|an?|following)\s+(?:\w+\s+)?errors?(?: messages?)?\s*:\s*$")
 
 
+# make's word for a recipe that failed: its target's name (a .dylib, a lib...) is no cause ("make[3]: *** [lib/x.dylib] Error 1")
+_MAKE_STEP = re.compile(r"^\s*(?:[\w.-]*make|nmake)(?:\[\d+\])?: \*\*\* (?:\[[^\]]*\] )?Error \d+\s*$")
+
+
 def _says_only_that_it_failed(line: str) -> bool:
-    return bool(_CMAKE_HEAD.match(line)) or not _CAUSE_WORDS.search(line) or bool(_INTRODUCES.search(line))
+    return (bool(_CMAKE_HEAD.match(line) or _MAKE_STEP.match(line)) or not _CAUSE_WORDS.search(line)
+            or bool(_INTRODUCES.search(line)))
 
 
 def _explained(found: list[Finding]) -> bool:
@@ -117,6 +122,8 @@ def join_echoes(findings: list[Finding], events: Parsed) -> list[Finding]:
         at = events.first_line[echo]
         before = [i for i in errors if 0 < starts[i] <= at]
         target = max(before, key=lambda i: starts[i]) if before else errors[0]
+        if echo.line.strip() in findings[target].evidence:  # the line the finding is about (a crash's abort)
+            continue
         joined.setdefault(target, []).append(f"then the log says: {echo.line.strip()[:200]} (line {at}): the consequence of this failure")
     out = list(findings)
     for index, lines in joined.items():

@@ -95,6 +95,17 @@ MKLML = ("MKL-ML, the small MKL that MKL-DNN's (ideep's) builds downloaded besid
          "(oneDNN) no longer uses it")
 
 
+# MKL's FFTW wrapper libraries (libfftw3xc_intel, libfftw3xf_gnu, libfftw2xc_intel, libfftw3x_cdft_lp64, ...): MKL ships
+# their sources (interfaces/fftw*), never the built library; the FFTW3 C and Fortran names are in MKL's own libraries
+# (since MKL 10.2), the FFTW2 and cluster ones only in a wrapper built from those sources (q-e's build recipe, ucl-rcps#97)
+_FFTW_WRAPPER = re.compile(r"^(?:lib)?fftw(?P<v>[23])x(?:(?P<lang>[cf])_\w+|_cdft\w*)$")
+
+
+def fftw_wrapper(name: str) -> re.Match | None:
+    """``fftw3xf_intel``: a wrapper library of MKL's FFTW interfaces, built from MKL's sources (:data:`_FFTW_WRAPPER`)."""
+    return _FFTW_WRAPPER.match(name)
+
+
 def is_mklml(name: str) -> bool:
     """``mklml_intel``, ``libmklml_gnu.so``: MKL-ML's libraries (:data:`MKLML`)."""
     return name.removeprefix("lib").startswith("mklml")

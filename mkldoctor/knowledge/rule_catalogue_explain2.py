@@ -186,8 +186,9 @@ EXPLAIN = (
     _r("mkl-library-list-inconsistent", "A project's BLAS search failed with a list of MKL's libraries that cannot link",
        "A threading layer beside another OpenMP runtime, or an item without its folder (CMake's bare libomp.so: -lomp).",
        "Give a consistent list by full paths, or MKL's whole line through -DBLAS_LIBRARIES."),
-    _r("openmp-runtimes-mixed", "threadpoolctl found two OpenMP runtimes in one Python process",
-       "Intel's libiomp (MKL's) beside LLVM's libomp: known to crash or deadlock on Linux.",
+    _r("openmp-runtimes-mixed", "Two OpenMP runtimes in one process: threadpoolctl's list, or a crash beside both packages",
+       "Intel's libiomp (MKL's) beside LLVM's libomp (threadpoolctl's list, or conda's intel-openmp and llvm-openmp under "
+       "a crash): known to crash or deadlock.",
        "Find which package brought each (python -m threadpoolctl -i numpy); keep one runtime."),
     _r("openmp-shm-refused", "Intel's OpenMP runtime could not open its shared-memory registration",
        "A sandbox or container without a writable /dev/shm (AWS Lambda, some CI runners).",

@@ -1,0 +1,145 @@
+"""The classes of the twenty-third blind set (tests/data/explain_corpus/blind23.json), produced here where they can run.
+
+- MKL's FFTW wrapper library named on a link line (ucl-rcps#97: -lfftw3xf_intel, which MKL ships as sources): the real ld
+  with the pinned wheel fails on the wrapper's name, and the line without it links an FFTW3 program;
+- make's own line for the recipe that failed, its target a library's name (kaldifeat#10): the real make and ld, one
+  finding and no unrecognised line beside it;
+- public text (no macOS, conda, Windows or CTranslate2 here): a shell's lowercase "segmentation fault" with a conda list
+  of intel-openmp and llvm-openmp (scikit-learn's KMeans, anaconda-issues#13221); a localized Visual Studio Error List
+  row of LNK1181 on a Linux library's name (Paddle#24610); MKL's "Cannot load" of a library that is not MKL's
+  (whisper-ctranslate2#108, lmdeploy#2258); Kaldi's configure failure and the makefile's "run ./configure first" after it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.test_explain_families import errors_of, flat
+
+
+@pytest.mark.mkl
+def test_mkls_fftw_wrapper_is_built_from_sources_and_the_layers_answer_fftw3(mkl, tmp_path):
+    (tmp_path / "f.c").write_text(
+        "#include <stddef.h>\nvoid *fftw_plan_dft_1d(int, void *, void *, int, unsigned);\n"
+        "int main(void) { return fftw_plan_dft_1d(0, NULL, NULL, -1, 0) != NULL; }\n")
+    assert subprocess.run(["gcc", "-c", "f.c"], cwd=tmp_path).returncode == 0
+    lib = mkl.pip_lib
+    layers = [f"-l:{next(lib.glob(f'lib{stem}.so.*')).name}" for stem in ("mkl_intel_lp64", "mkl_sequential", "mkl_core")]
+
+    def link(*libs):
+        return subprocess.run(["gcc", "f.o", "-o", "f", f"-L{lib}", *libs], cwd=tmp_path, capture_output=True, text=True)
+
+    failed = link("-lfftw3xc_intel", *layers)
+    assert failed.returncode != 0 and "-lfftw3xc_intel" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "library-not-found" and "sources" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("drop -lfftw3xc_intel") and "interfaces/fftw3xc" in finding.fix[1]
+    # the fix: the same line without the wrapper links, MKL's own layers answer FFTW3's names
+    linked = link(*layers, "-lpthread", "-lm", "-ldl")
+    assert linked.returncode == 0, linked.stderr
+    # FFTW2's wrapper has no such answer in MKL's libraries: only the build from sources is offered
+    [fftw2] = errors_of(link("-lfftw2xc_intel", *layers).stderr)
+    assert fftw2.fix[0].startswith("or build the wrapper") and "interfaces/fftw2xc" in fftw2.fix[0]
+
+
+def test_makes_recipe_line_is_the_consequence_of_the_link_failure(tmp_path):
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "x.c").write_text("int x(void) { return 0; }\n")
+    (tmp_path / "Makefile").write_text("lib/libx.so: x.c\n\tgcc -shared -fPIC x.c -o $@ -lmkl_intel_ilp64\n")
+    (tmp_path / "top.mk").write_text("all:\n\t$(MAKE) -f Makefile lib/libx.so\n")
+    made = subprocess.run(["make", "-f", "top.mk"], cwd=tmp_path, capture_output=True, text=True)
+    assert made.returncode != 0 and "] Error 1" in made.stderr, made.stderr
+    # kaldifeat#10's indentation: a build tool's output pasted under a step
+    log = "".join("    " + line + "\n" for line in made.stderr.splitlines())
+    [finding] = errors_of(log)
+    assert finding.id == "library-not-found", flat(finding)
+    assert any("make[1]: ***" in line and "consequence" in line for line in finding.evidence), finding.evidence
+
+
+def test_a_crash_beside_intel_and_llvm_openmp_in_the_conda_list():
+    log = ("In [4]: KMeans().fit(np.random.default_rng(0).normal(size=(10, 8)))\n"
+           "zsh: segmentation fault  ipython\n[...]\nblas                      1.0                         mkl    defaults\n"
+           "intel-openmp              2023.1.0         ha357a0b_43547    defaults\n"
+           "llvm-openmp               14.0.6               h0dcd299_0    defaults\n")
+    [finding] = errors_of(log)
+    assert finding.id == "openmp-runtimes-mixed" and "intel-openmp 2023.1.0, llvm-openmp 14.0.6" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("keep one OpenMP runtime")
+    # a shell's lowercase crash line alone is a crash, never a clean log; one runtime is not this finding
+    [alone] = errors_of("zsh: segmentation fault  ipython\n")
+    assert alone.id == "program-crashed"
+    [one] = errors_of(log.replace("llvm-openmp               14.0.6               h0dcd299_0    defaults\n", ""))
+    assert one.id == "program-crashed"
+
+
+def test_a_localized_error_list_row_of_a_linux_name_given_to_link_exe():
+    log = ("错误\tLNK1181\t无法打开输入文件“E:\\deeplearning\\fluid_inference_install_dir\\third_party\\install\\mklml\\lib\\"
+           "libmklml_intel.dll”\tthread_mobilenet_test\n")
+    [finding] = errors_of(log)
+    assert finding.id == "msvc-library-not-found" and "a DLL" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("link the Windows names: libmklml_intel.dll -> mklml.lib")
+    [english] = errors_of("LINK : fatal error LNK1181: cannot open input file 'libmkl_core.so'\n")
+    assert english.fix[0].startswith("link the Windows names: libmkl_core.so -> mkl_core.lib"), flat(english)
+    [windows] = errors_of("LINK : fatal error LNK1181: cannot open input file 'mkl_core.lib'\n")
+    assert not windows.fix[0].startswith("link the Windows names")
+
+
+def test_mkl_cannot_load_a_library_that_is_not_mkls():
+    path = ("/home/user/.local/share/pipx/venvs/whisper-ctranslate2/lib/python3.12/site-packages/ctranslate2/../"
+            "ctranslate2.libs/libctranslate2-d3638643.so.4.4.0")
+    [finding] = errors_of(f"Intel MKL FATAL ERROR: Cannot load {path}.\n")
+    assert finding.id == "mkl-cannot-load-kernels" and "not MKL's" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("CTranslate2: run with CT2_USE_MKL=0")
+    assert not any("LD_LIBRARY_PATH=" in line for line in finding.fix)
+    [torch] = errors_of("Intel MKL FATAL ERROR: Cannot load /e/lib/python3.10/site-packages/torch/lib/libtorch_cpu.so.\n")
+    assert torch.fix[0].startswith("start the program from a folder that exists"), flat(torch)
+    # MKL's own kernels keep their finding
+    [kernel] = errors_of("Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so.2 or libmkl_def.so.2.\n")
+    assert "not MKL's" not in kernel.title
+
+
+def test_a_configure_failure_and_the_makefiles_run_configure_first():
+    log = ("Configuring MKL library directory: ***configure failed: Could not find the MKL library directory.\n"
+           "Please use the switch --mkl-root and/or --mkl-libdir if you have MKL installed,\n"
+           "or try another math library, e.g. --mathlib=OPENBLAS (Kaldi may be slower). ***\n"
+           "ERROR: kaldi.mk does not exist; run ./configure first.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-finder-failed" and any("run ./configure first" in line for line in finding.evidence), flat(finding)
+
+
+def test_python_aborted_in_scipys_linear_algebra(tmp_path):
+    # Python's own faulthandler report of an abort in a frame of scipy's linalg tests (scipy#11770: MKL's ?heevr)
+    tests = tmp_path / "scipy" / "linalg" / "tests"
+    tests.mkdir(parents=True)
+    (tests / "test_decomp.py").write_text("import os\n\ndef test_value_subsets():\n    os.abort()\n\ntest_value_subsets()\n")
+    ran = subprocess.run([sys.executable, "-X", "faulthandler", str(tests / "test_decomp.py")], capture_output=True, text=True)
+    assert ran.returncode != 0 and "Fatal Python error: Aborted" in ran.stderr, ran.stderr
+    [finding] = errors_of("tests/test_decomp.py::TestEigh::test_value_subsets " + ran.stderr)
+    assert finding.id == "program-crashed" and "linear algebra" in finding.title, flat(finding)
+    assert "scipy/linalg/tests/test_decomp.py" in finding.evidence[1]
+    assert finding.fix[0].startswith("see which BLAS and LAPACK")
+    # an abort elsewhere is a crash whose frames name no MKL
+    (tmp_path / "other.py").write_text("import os\nos.abort()\n")
+    other = subprocess.run([sys.executable, "-X", "faulthandler", str(tmp_path / "other.py")], capture_output=True, text=True)
+    [plain] = errors_of(other.stderr)
+    assert plain.id == "program-crashed" and "linear algebra" not in plain.title, flat(plain)
+
+
+def test_a_projects_finder_that_wants_lapack_beside_mkl(tmp_path):
+    # mlpack#507's FindArmadillo.cmake branch, in real cmake's message format
+    (tmp_path / "FindArmadillo.cmake").write_text(
+        'message(STATUS "Using MKL for LAPACK/BLAS: /opt/intel/mkl/lib/intel64/libmkl_rt.so")\n'
+        'message(FATAL_ERROR "Cannot find LAPACK library, but ARMA_USE_LAPACK is set.  Try specifying LAPACK libraries '
+        'manually by setting the LAPACK_LIBRARY variable.")\n')
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.13)\nproject(p NONE)\n"
+                                             "list(APPEND CMAKE_MODULE_PATH ${CMAKE_SOURCE_DIR})\nfind_package(Armadillo)\n")
+    ran = subprocess.run(["cmake", "-S", str(tmp_path), "-B", str(tmp_path / "build")], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    assert ran.returncode != 0, ran.stdout
+    [finding] = errors_of(ran.stdout)
+    assert finding.id == "cmake-blas-not-found" and finding.title.startswith("FindArmadillo.cmake asks for a LAPACK"), flat(finding)
+    assert "-DLAPACK_LIBRARY=" in finding.fix[1]
+    # the same words with no MKL before them are not this finding
+    assert "cmake-blas-not-found" not in {f.id for f in errors_of("CMake Error at x.cmake:1 (message):\n  Cannot find LAPACK library\n")}
