@@ -143,3 +143,34 @@ def test_a_projects_finder_that_wants_lapack_beside_mkl(tmp_path):
     assert "-DLAPACK_LIBRARY=" in finding.fix[1]
     # the same words with no MKL before them are not this finding
     assert "cmake-blas-not-found" not in {f.id for f in errors_of("CMake Error at x.cmake:1 (message):\n  Cannot find LAPACK library\n")}
+
+
+def test_dotnet_says_the_library_or_one_of_its_dependencies():
+    log = ("---- System.DllNotFoundException : Unable to load shared library 'MklImports' or one of its dependencies. In order "
+           "to help diagnose loading problems, consider setting the DYLD_PRINT_LIBRARIES environment variable: "
+           "dlopen(libMklImports, 1): image not found\n")
+    [finding] = errors_of(log)
+    assert finding.id == "macos-library-not-loaded" and any("one of its dependencies" in e for e in finding.evidence[1:])
+    assert finding.fix[0].startswith("see what libMklImports needs") and "otool -L" in finding.fix[0], flat(finding)
+    [plain] = errors_of("dlopen(libMklImports, 1): image not found\n")
+    assert not plain.fix[0].startswith("see what")
+
+
+def test_mklconfig_of_a_conda_environment_without_mkls_runtime():
+    log = ("CMake Error at C:/Users/u/miniconda3/Library/lib/cmake/mkl/MKLConfig.cmake:618 (message):\n"
+           "  mkl_core.*.dll not found\nCall Stack (most recent call first):\n  CMakeLists.txt:28 (include)\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mklconfig-file-not-found", flat(finding)
+    assert finding.fix[0].startswith("install MKL's runtime into that environment") and "-p C:/Users/u/miniconda3 mkl=" in finding.fix[0]
+    [oneapi] = errors_of(log.replace("C:/Users/u/miniconda3/Library", "C:/Program Files (x86)/Intel/oneAPI/mkl/2024.0"))
+    assert not oneapi.fix[0].startswith("install MKL's runtime")
+
+
+def test_an_unversioned_kernel_alone_names_conda_updates_second():
+    [finding] = errors_of("Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so or libmkl_def.so.\n")
+    assert finding.id == "mkl-core-not-visible" and finding.fix[1].startswith("in a conda environment"), flat(finding)
+    assert "conda update mkl numpy scipy" in finding.fix[1]
+    # a JVM's load beside it: not a Python environment's
+    jvm = errors_of("Exception in thread \"main\" java.lang.UnsatisfiedLinkError: no jniopencv in java.library.path\n"
+                    "Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so or libmkl_def.so.\n")
+    assert not any(line.startswith("in a conda environment") for f in jvm for line in f.fix), [flat(f) for f in jvm]

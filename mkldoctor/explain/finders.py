@@ -284,10 +284,19 @@ def _mklconfig_file(said: list[FinderSaid]) -> Finding:
         evidence.append("this MKLConfig.cmake is vcpkg's (its intel-mkl port installs it in share/mkl); a copy of that port "
                         "globbed ${MKL_ROOT}/bin${MKL_DLL_GLOB}, without the '/' between the folder and the pattern, so it "
                         "never matched the DLL that is there (microsoft/vcpkg#33450)")
+    conda = re.match(r"(?i)^(?P<env>.*?(?:conda|mamba|miniforge)\w*(?:[/\\]envs[/\\][^/\\]+)?)[/\\](?:Library[/\\])?lib[/\\]cmake[/\\]mkl",
+                     first.finder)
+    if conda:
+        evidence.append(f"this MKLConfig.cmake is a conda environment's ({conda.group('env')}): conda's mkl-devel (or "
+                        "mkl-include) package installs it, and the libraries it looks for come with the mkl package of the "
+                        "same release, which that environment lacks or holds in another release")
     return Finding(
         "mklconfig-file-not-found", "error", f"Intel's MKLConfig.cmake did not find a file of MKL: {first.text[:120]}",
         tuple(evidence),
-        ("check that the file is where MKLConfig.cmake looks (MKL_ROOT, from MKL_DIR's prefix): dir /s <MKL prefix>\\bin\\mkl_*.dll "
+        (*((f"install MKL's runtime into that environment, the release of its mkl-devel: "
+            f"{recipes.conda_install('-p', conda.group('env'), 'mkl=<its version>')} (conda list mkl shows both)",)
+           if conda else ()),
+         "check that the file is where MKLConfig.cmake looks (MKL_ROOT, from MKL_DIR's prefix): dir /s <MKL prefix>\\bin\\mkl_*.dll "
          "(Windows) or ls <MKL prefix>/lib",
          "a package manager's copy of MKLConfig.cmake (vcpkg's share/mkl): compare its file(GLOB ...) paths with the folders "
          "of the port, and fix the glob (add the '/' before ${MKL_DLL_GLOB}) or update the port",

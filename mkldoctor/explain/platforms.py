@@ -116,7 +116,12 @@ def _no_file(m: re.Match, _):
 
 
 def _mac(m: re.Match, _) -> ForeignLoadFailed:
-    return ForeignLoadFailed("macOS", m.group("lib"), m.group(0).strip())
+    # .NET's words around dyld's: "Unable to load shared library 'X' or one of its dependencies ... dlopen(...)"
+    said = m.string.strip()[:300] if _OR_DEPENDENCY in m.string else m.group(0).strip()
+    return ForeignLoadFailed("macOS", m.group("lib"), said)
+
+
+_OR_DEPENDENCY = "or one of its dependencies"
 
 
 def dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
@@ -215,6 +220,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = ["macOS refused the file's code signature (Library Validation): the file is there; a library downloaded "
                        "outside a package manager carries the quarantine attribute, and a process with the hardened runtime "
                        "loads only libraries signed by the same team or Apple"] if signed else []
+    deps = [e.library for e in failed if _OR_DEPENDENCY in e.detail]
+    evidence[-1:-1] = [f"the program says {deps[0]} 'or one of its dependencies': the file may be there and a library it "
+                       "needs missing or of another release (an MKL wrapper needs the OpenMP runtime it was built with: "
+                       "Homebrew's libomp of a newer release broke ML.NET's libMklImports, dotnet/machinelearning#3694)"] if deps else []
     dnn = [lib for lib in libs if mkl_dnn(lib)]
     evidence[-1:-1] = [f"{lib} is MKL-DNN's (oneDNN's) library, built with Intel's OpenMP runtime: it loads only where "
                        "libiomp5.dylib is found too, and a missing libiomp5 is reported as the library itself not loading"
@@ -241,7 +250,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = [f"{brew[0]} is Homebrew's path of the formula {brew[1]} ({os.path.dirname(os.path.dirname(brew[0]))} "
                        "links to its installed version): the module was built on a Mac with that formula, and this one does "
                        "not have it installed" for _ in (brew,) if brew]
-    fix = (*((f"install the runtime into the environment that runs the package: {recipes.pip_install('intel-openmp')} "
+    fix = (*((f"see what {deps[0]} needs and which of those dyld cannot load: otool -L <its file> (DYLD_PRINT_LIBRARIES=1 "
+              "shows each load); an OpenMP runtime of another release than the one it was built with (brew's libomp "
+              "upgraded): install that release (ML.NET pinned Homebrew's libomp 7.0.0) or a build of the package made "
+              "against the one installed",) if deps else ()),
+           *((f"install the runtime into the environment that runs the package: {recipes.pip_install('intel-openmp')} "
               f"(or {recipes.conda_install('intel-openmp')}; a conda environment that has it is what the package was tested "
               "with), then put its lib folder where dyld looks: export DYLD_LIBRARY_PATH=<env>/lib",)
              if runner and any("iomp5" in lib for lib in libs) else ()),

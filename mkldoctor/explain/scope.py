@@ -193,7 +193,8 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                         f"{u.symbol} is a threading layer's name (its suffix), older than mkldoctor's table: "
                         f"{os.path.basename(u.path)} does not see that layer")
     paths = [u.path for u in items] + bare
-    if any(re.fullmatch(r"lib\w+\.so", os.path.basename(p)) and _role(p) in KERNEL_ROLES for p in paths):
+    unversioned = any(re.fullmatch(r"lib\w+\.so", os.path.basename(p)) and _role(p) in KERNEL_ROLES for p in paths)
+    if unversioned:
         evidence.append("the kernel's name has no version number (MKL 2020 or older): such kernels do not name libmkl_core as a "
                         "dependency and find MKL's names only in the process's global scope")
     for path in paths:
@@ -211,6 +212,10 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                  "(in a container: find / -name 'libmkl_def*'); a bundle, image or jar that copied only some of MKL's "
                  "libraries lacks it: copy MKL's kernels (libmkl_def, libmkl_mc3, libmkl_avx*, libmkl_vml_*) of the same "
                  "release beside libmkl_core", *fixes]
+        if unversioned and not _other_host(events):  # MKL 2020 and older, no JVM or Julia: Anaconda's MKL of those years
+            fixes.insert(1, "in a conda environment (Anaconda's MKL of those releases): update MKL with the packages built on "
+                            "it, conda update mkl numpy scipy (one build's set), or conda install nomkl for OpenBLAS builds: "
+                            "an environment updated in parts is the most reported cause of this line (anaconda-issues#698)")
     # before conda's: an environment out of step is said first where the kernel is a conda environment's
     package = next((m.group(1) for p in paths for m in [re.search(r"site-packages/(\w+)/(?:\.\./)+", p)] if m), None)
     if package and first is not None and first.role in KERNEL_ROLES:  # faiss#2021, faiss#4126: the package's own MKL link
@@ -261,6 +266,15 @@ def _preload(items: list[Unseen], bare: list[str]) -> str:
     ext = suffix.group(0) if suffix else ".so"
     core, layer = layout.of_role("core")[0].file_stem, layout.layer("sequential", "threading").file_stem
     return f"LD_PRELOAD={folder}/{core}{ext}:{folder}/{layer}{ext}"
+
+
+def _other_host(events: Parsed) -> bool:
+    """A JVM's or Julia's load in the log: the process is not a Python environment's."""
+    from mkldoctor.explain import jvm
+    from mkldoctor.explain.hosts import HostCannotLoad
+
+    hosts = [e.host for e in events.of(HostCannotLoad)]
+    return bool(events.of(jvm.JvmNativeLoad) or events.of(jvm.JavaNoLibrary) or any("julia" in h.lower() for h in hosts))
 
 
 def _fixes(items: list[Unseen], bare: list[str]) -> list[str]:
