@@ -174,3 +174,41 @@ def test_an_unversioned_kernel_alone_names_conda_updates_second():
     jvm = errors_of("Exception in thread \"main\" java.lang.UnsatisfiedLinkError: no jniopencv in java.library.path\n"
                     "Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so or libmkl_def.so.\n")
     assert not any(line.startswith("in a conda environment") for f in jvm for line in f.fix), [flat(f) for f in jvm]
+
+
+@pytest.mark.mkl
+def test_pivots_of_mkls_lp64_interface_read_as_64_bit_integers(mkl, tmp_path):
+    # Julia#15957's output, made by the pinned MKL: dgetrf_ of the LP64 interface fills 32-bit pivots into an int64_t array
+    (tmp_path / "p.c").write_text(
+        "#include <stdio.h>\n#include <stdint.h>\nvoid dgetrf_(int *, int *, double *, int *, int64_t *, int *);\n"
+        "int main(void) {\n  int n = 5, info = 0; double a[25] = {0}; int64_t ipiv[5] = {0};\n"
+        "  for (int i = 0; i < 5; i++) for (int j = i; j < 5; j++) a[j * 5 + i] = 1.0 + i + j;\n"
+        "  dgetrf_(&n, &n, a, &n, ipiv, &info);\n  printf(\"[%lld,%lld,%lld,%lld,%lld]\\n\", (long long)ipiv[0], "
+        "(long long)ipiv[1], (long long)ipiv[2], (long long)ipiv[3], (long long)ipiv[4]);\n  return 0;\n}\n")
+    lib = mkl.pip_lib
+    layers = [f"-l:{next(lib.glob(f'lib{stem}.so.*')).name}" for stem in ("mkl_intel_lp64", "mkl_sequential", "mkl_core")]
+    subprocess.run(["gcc", "p.c", "-o", "p", f"-L{lib}", *layers, "-lpthread", "-lm", "-ldl"], cwd=tmp_path, check=True)
+    ran = subprocess.run(["./p"], cwd=tmp_path, capture_output=True, text=True, env={"LD_LIBRARY_PATH": str(lib)})
+    assert ran.returncode == 0 and ran.stdout.startswith("[8589934593,17179869187,5,"), ran.stdout + ran.stderr
+    [finding] = errors_of(ran.stdout)
+    assert finding.id == "integers-read-wrong-width" and "the 32-bit pair 1, 2" in finding.evidence[1], flat(finding)
+    # round sizes are not pairs: 4 GiB and 8 GiB
+    assert not errors_of("allocated 4294967296 bytes, then 8589934592 bytes\n")
+
+
+def test_a_frozen_numpy_with_a_file_that_is_not_python_source(tmp_path):
+    frozen = ('File "c:\\python36\\lib\\site-packages\\cx_Freeze\\initscripts\\__startup__.py", line 81, in run\t__main__:48\n'
+              '\tmodule.run()\t__main__:48\nFile "project.py", line 11, in <module>\t__main__:48\n'
+              'File "D:\\app\\lib\\numpy\\__init__.py", line 124, in <module>\t__main__:48\n'
+              '\t    from numpy.__config__ import show as show_config\t__main__:48\n'
+              'source code string cannot contain null bytes\t__main__:36\n')
+    [finding] = errors_of(frozen)
+    assert finding.id == "frozen-package-broken" and "numpy" in finding.title and "cx_Freeze" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("update the bundler")
+    # the real interpreter's words for a damaged package outside a bundle: the file, not a bundler
+    (tmp_path / "damaged").mkdir()
+    (tmp_path / "damaged" / "__init__.py").write_bytes(b"x = 1\0\n")
+    ran = subprocess.run([sys.executable, "-c", "import damaged"], cwd=tmp_path, capture_output=True, text=True)
+    assert "null bytes" in ran.stderr, ran.stderr
+    [damaged] = errors_of(ran.stderr)
+    assert damaged.id == "python-source-damaged" and damaged.fix[0].startswith("reinstall"), flat(damaged)

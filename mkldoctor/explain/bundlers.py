@@ -34,13 +34,78 @@ def _said(m: re.Match, _):
     return BundleDllMissing(m.group("dll"), m.group("of").strip(), m.string.strip()[:300])
 
 
+@dataclass(frozen=True, slots=True)
+class NullBytesSource:
+    """Python's ``source code string cannot contain null bytes``: a .py file that holds binary data. In a frozen program
+    (cx_Freeze's, PyInstaller's) inside numpy's import, the bundler's hook for an MKL build of numpy (cx_Freeze#1110)."""
+
+    line: str
+    package: str  # the package whose import failed, from the traceback's frames above it
+
+
+@dataclass(frozen=True, slots=True)
+class FrozenStartup:
+    """A frame of a bundler's startup code: ``cx_Freeze\\initscripts\\__startup__.py``, PyInstaller's ``pyimod02_importers``."""
+
+    bundler: str
+
+
+def _null_bytes(m: re.Match, before) -> NullBytesSource:
+    package = next((p.group(1) for line in reversed(list(before)) for p in [re.search(r"[\\/](numpy|scipy|mkl\w*)[\\/.]", line)] if p), "")
+    return NullBytesSource(m.string.strip()[:300], package)
+
+
 SIGNATURES = (
+    Signature("python-source-null-bytes", "bundlers", "annot ",
+              re.compile(r"\bsource code (?:string )?cannot contain null bytes\b"), _null_bytes),
+    Signature("cx-freeze-startup", "bundlers", "initscripts", re.compile(r"cx_Freeze[\\/]initscripts[\\/]"),
+              lambda m, _: FrozenStartup("cx_Freeze")),
+    Signature("pyinstaller-startup", "bundlers", "pyimod0", re.compile(r"\bpyimod0\d_\w+"), lambda m, _: FrozenStartup("PyInstaller")),
     Signature("pyinstaller-lib-not-found", "bundlers", "lib not found",
               re.compile(r"(?:\b\d+ )?(?:ERROR|WARNING): lib not found: (?P<dll>\S+) dependency of (?P<of>.+)$"), _said),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    return _missing(events) + _frozen(events)
+
+
+def _frozen(events: Parsed) -> list[Finding]:
+    said = events.of(NullBytesSource)
+    if not said:
+        return []
+    first = said[0]
+    package = first.package or "a package"
+    bundlers = list(dict.fromkeys(e.bundler for e in events.of(FrozenStartup)))
+    if not bundlers:  # an installed package's file: damaged on disk
+        return [Finding(
+            "python-source-damaged", "error", f"a Python source file of {package} holds binary data: the file is damaged",
+            (first.line, "Python read a .py file with NUL bytes in it: an interrupted install, copy or disk"),
+            (f"reinstall {package if first.package else 'the package its traceback names'} (pip install --force-reinstall "
+             "--no-deps <it>, or conda install --force-reinstall <it>)",),
+            "Python compiles a module from its .py file when no matching .pyc is there; binary data in it stops the import.",
+        )]
+    return [Finding(
+        "frozen-package-broken", "error",
+        f"the frozen program's {package} is broken at import: {bundlers[0]} froze a file of it as something that is not "
+        "Python source (its hook for an MKL build of numpy)", (
+            first.line,
+            f"the traceback runs in {bundlers[0]}'s frozen program, inside {package}'s import: a source file of the bundle "
+            "holds binary data, which the bundler's hook for that package wrote or copied wrong; the numpy+mkl wheels "
+            "(numpy 1.x built with MKL, with a __config__ and DLLs of their own) met this in cx_Freeze (cx_Freeze#1110)",
+        ), (
+            "update the bundler and its hooks: a cx_Freeze release with the numpy hooks for MKL builds (after cx_Freeze#1110, "
+            "2021), or pyinstaller with pyinstaller-hooks-contrib; then freeze again from a clean build folder",
+            "or freeze with a numpy without MKL (PyPI's numpy wheel bundles OpenBLAS), if the program does not need MKL",
+            "then run the built program once on a machine without the Python environment",
+        ),
+        "A bundler copies each package with hooks written for how that package is laid out; builds of numpy linked with MKL "
+        "carry files the hook did not expect.",
+        ("python -c \"import numpy; print(numpy.__file__); numpy.show_config()\"   # the numpy the bundle was made from, and its BLAS",),
+    )]
+
+
+def _missing(events: Parsed) -> list[Finding]:
     said = events.of(BundleDllMissing)
     if not said:
         return []

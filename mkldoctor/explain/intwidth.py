@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import Signature, Unrecognised
+from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.unrecognised import unrecognised
@@ -43,7 +43,32 @@ _ILP64_GCC12 = re.compile(r"invalid conversion from [‘'`](?P<given>[^’'`]+)[
 # MSVC's C2664 in any language: the declaration it prints names MKL's function and __int64 parameters
 _ILP64_MSVC = re.compile(r"\berror C2664:.*?\b(?P<fn>LAPACKE_\w+|cblas_\w+|mkl_\w+)\b.*?\b__int64\b")
 
+@dataclass(frozen=True, slots=True)
+class PackedIntegers:
+    """64-bit integers in a program's output that are two small 32-bit integers side by side (Julia#15957's LU pivots
+    ``[8589934593,17179869187,5,0,0]``: 1 and 2, 3 and 4): an array MKL filled with 32-bit integers, read as 64-bit ones."""
+
+    numbers: tuple[int, ...]
+    line: str
+
+
+_NUMBER = re.compile(r"(?<![\w.])\d{10,16}(?![\w.])")
+
+
+def _packed(m: re.Match, _):
+    numbers = [int(n) for n in _NUMBER.findall(m.string)[:64]]
+    packed = [n for n in numbers if n >> 32 and (n >> 32) < 1 << 20 and (n & 0xFFFFFFFF) < 1 << 20]
+    # two such numbers, or one whose halves are neighbours (pivots, indices): not a value that happens to be large, nor
+    # round sizes (4294967296 bytes, 8589934592: their low halves are 0)
+    if any(n & 0xFFFFFFFF for n in packed) and (len(packed) >= 2 or any(abs((n >> 32) - (n & 0xFFFFFFFF)) == 1 for n in packed)):
+        return PackedIntegers(tuple(packed[:4]), m.string.strip()[:300])
+    return NOT_MINE
+
+
 SIGNATURES = (
+    # the first of such numbers, 2**32 times a small one: 4294967296 + x (0-based pairs), 8589934592 + x (1-based)
+    *(Signature(f"packed-32-bit-integers-{i}", "intwidth", needle, re.compile(needle), _packed)
+      for i, needle in enumerate(("429496729", "858993459"))),
     Signature("ilp64-compile-mismatch", "intwidth", "rror", _ILP64,
               lambda m, _: IntegerMismatch(m.group("fn"), m.string.strip()[:300])),
     Signature("ilp64-compile-mismatch-msvc", "intwidth", "C2664", _ILP64_MSVC,
@@ -56,7 +81,32 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = [e for e in events.of(IntegerMismatch) if e.function]
     others = [unrecognised(Unrecognised(e.line), ctx) for e in events.of(IntegerMismatch) if not e.function][:1]
-    return ([_integer_mismatch(said)] if said else []) + ([] if said else others)  # no MKL function under it: not MKL's
+    packed = [_packed_finding(events.of(PackedIntegers))] if events.of(PackedIntegers) else []
+    return ([_integer_mismatch(said)] if said else []) + ([] if said else others) + packed  # no MKL function: not MKL's
+
+
+def _packed_finding(said: list[PackedIntegers]) -> Finding:
+    first = said[0]
+    pairs = "; ".join(f"{n} = {n >> 32}*2^32 + {n & 0xFFFFFFFF}: the 32-bit pair {n & 0xFFFFFFFF}, {n >> 32}" for n in first.numbers[:2])
+    return Finding(
+        "integers-read-wrong-width", "error",
+        "the output holds 64-bit integers made of two 32-bit ones: an array filled with 32-bit integers (MKL's LP64 "
+        "interface) read as 64-bit ones (ILP64), or the reverse",
+        (first.line, pairs,
+         "LAPACK's pivots and index arrays are written by the library in its interface's integer width: a caller built for "
+         "64-bit integers that reached MKL's 32-bit interface sees two values in each element (and sizes read wrongly give "
+         "wrong results or crashes elsewhere)"),
+        ("make the caller and MKL's interface agree: C, C++, Fortran: -DMKL_ILP64 with mkl_intel_ilp64 (mkl_gf_ilp64 for "
+         "gfortran), or neither; libmkl_rt: MKL_INTERFACE_LAYER=ILP64 (or LP64), which holds for the whole process",
+         "Julia: MKL reached through libblastrampoline (using MKL, Julia 1.7+) with Int64 (ILP64); a package that calls MKL's "
+         "unsuffixed names with Int64 (MKLSparse.jl beside MKL.jl) needs the ILP64 interface set for them",
+         "one MKL and one interface per process: two libraries that each set MKL's interface (or load two MKLs) pull it two "
+         "ways: LD_DEBUG=libs <the program> 2>&1 | grep libmkl_ shows which copies load",
+         "mkldoctor link --interface ilp64   # matching compile and link flags"),
+        "LP64 and ILP64 are one API in two integer widths: an integer array crosses between them as pairs packed into "
+        "each 64-bit element (little-endian: the first value in the low half).",
+        ("MKL_VERBOSE=1 <the program>   # MKL's calls with their integer arguments as MKL reads them",),
+    )
 
 
 def _integer_mismatch(events: list[IntegerMismatch]) -> Finding:
