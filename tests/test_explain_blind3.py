@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -382,6 +382,10 @@ AFTER = {
     "python-runtime-anaconda-mkl-cannot-load-avx2-def-imgaug-30": ("mkl-core-not-visible", "fix:conda update mkl"),
     "rjjm-julia-ilp64-mkl-init-order-lp64-pivots-julia-15957": ("integers-read-wrong-width", "fix:MKL_INTERFACE_LAYER"),
     "windows-cxfreeze-numpy-mkl-wheel-frozen-import-1110": ("frozen-package-broken", "fix:cx_Freeze"),
+    # blind24
+    "julia-mkljl-set-num-threads-segfault-fortran-abi-mkljl-67": ("mkl-crash", "fix:MKL_Set_Num_Threads"),
+    "mkl-runtime-cannot-load-avx512-def-findmkl-linkage-turbotransformers-84": ("mkl-core-not-visible", "fix:FindMKL.cmake"),
+    "mklrt-spackstack-numpy126-meson-missing-mkl_core-1437": ("mkl-core-not-visible", "fix:readelf -d"),
     # read after blind23 (MKL's "Cannot load" of the library MKL is linked into)
     "pyrt-mkl-cannot-load-libtorch-cpu-deleted-cwd-lmdeploy-2258": ("mkl-cannot-load-kernels", "fix:a folder that exists"),
 }

@@ -37,7 +37,31 @@ def _said(m: re.Match, _) -> MklFileNotThere | object:
     return MklFileNotThere(path, name, m.string.strip()[:300]) if _MKL_FILE.search(name) or glob else NOT_MINE
 
 
+@dataclass(frozen=True, slots=True)
+class MklFilesListed:
+    """``ls`` of a folder pasted in the log, its columns MKL's file names (TurboTransformers#84: the kernels MKL says it
+    cannot load are there): what the folder holds, as the log shows it."""
+
+    names: tuple[str, ...]
+
+
+_LIBRARY = r"lib[\w+-]+\.(?:so|a|dylib)(?:\.\d+)*"
+_LISTING = re.compile(rf"^\s*(?:{_LIBRARY}\s+)+{_LIBRARY}\s*$")
+
+
+def _listed(m: re.Match, _):
+    names = tuple(n for n in m.string.split() if n.startswith("libmkl_"))
+    return MklFilesListed(names[:40]) if names else NOT_MINE
+
+
+def listed(events: Parsed) -> set[str]:
+    """Every MKL file name the log's folder listings show."""
+    return {n for e in events.of(MklFilesListed) for n in e.names}
+
+
 SIGNATURES = (
+    # ls's columns (two spaces or more after a library's name)
+    *(Signature(f"ls-listing-mkl-files-{i}", "mklfiles", needle, _LISTING, _listed) for i, needle in enumerate((".so  ", ".a  "))),
     Signature("cp-cannot-stat-mkl-file", "mklfiles", "annot stat",
               re.compile(r"\bcannot stat [‘'`\"](?P<path>[^’'`\"]+)[’'`\"]: No such file or directory"), _said),
     # make's: "*** No rule to make target '/lnx/lib/intel64/libdaal_vmlipp_core.a', needed by ..." (oneDAL#169: MKL's small

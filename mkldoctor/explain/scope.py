@@ -17,6 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from mkldoctor.explain import mklfiles
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
@@ -173,7 +174,11 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
     bare = bare_unversioned_kernels(events)
     first = items[0] if items else None
     base = os.path.basename(first.path) if first else " or ".join(bare)
-    if first is None:
+    shown = [name for name in bare if name in mklfiles.listed(events)]  # the log's own ls shows them in the folder
+    if first is None and shown:
+        title = (f"MKL cannot load its CPU kernel {base}: the log's listing shows the files there, so the kernel cannot see "
+                 "MKL's core (MKL's layers loaded without RTLD_GLOBAL, linked statically, or the core not linked)")
+    elif first is None:
         title = (f"MKL cannot load its CPU kernel {base}: the kernel file is not beside MKL's core (a bundle, image or jar "
                  "without it), or it cannot see MKL's core (MKL's layers loaded without RTLD_GLOBAL, or linked statically)")
     elif first.role == "core":
@@ -181,7 +186,7 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                  "(LD_BIND_NOW, or the core opened alone)")
     elif first.role in KERNEL_ROLES:
         title = (f"MKL's kernel {base} cannot see MKL's own {first.symbol}: MKL's layers are in the process but were loaded "
-                 "without RTLD_GLOBAL (an extension or plugin), or linked statically")
+                 "without RTLD_GLOBAL (an extension or plugin), linked statically, or linked without libmkl_core")
     else:
         title = f"{base} was opened without the MKL layers that define {first.symbol}: load libmkl_rt, or those layers first with RTLD_GLOBAL"
     evidence = [f"{u.who if u.who != 'MKL' else 'MKL'} loaded {u.path}, which needs {u.symbol}, and it could not be resolved"
@@ -203,16 +208,26 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
             evidence.append(f"{path} is a conda environment's: if the module that calls MKL was built against another MKL, MKL "
                             "took this environment's kernel; preload the layers of the MKL the module was built with")
             break
-    if bare:
+    if bare and not shown:
         evidence.append("other causes of this line: the kernel file missing (MKL 2020 and newer first say 'cannot open shared "
                         "object file'), or a kernel of another release (an undefined name that only some releases export)")
     fixes = _fixes(items, bare)
-    if bare:  # the line says no more: whether the file is there comes first, and is quickly seen
+    if first is not None and first.role in KERNEL_ROLES:  # a module linked with the interface layer but not the core
+        fixes.insert(2, "see which of MKL's layers the module that uses MKL was linked with: readelf -d <the module> | grep "
+                        "NEEDED; an interface layer without libmkl_core (a Meson or hand-written build's list: spack-stack"
+                        "#1437's numpy 1.26) leaves the core out of the process: link libmkl_rt, or all three layers")
+    if shown:  # the log's own ls shows the kernels in the folder: not a missing file
+        evidence.append(f"the log's listing of the folder shows {' and '.join(shown)}: the kernel files are there, so MKL "
+                        "found them and they could not see MKL's core")
+        fixes = ["link the module that uses MKL with libmkl_rt, or with all three layers (interface, threading, core): the "
+                 "build's own list of MKL's libraries (a project's FindMKL.cmake, TurboTransformers#84) left the core out "
+                 "of the process or linked it statically; readelf -d <the module> | grep NEEDED shows what it has", *fixes]
+    elif bare:  # the line says no more: whether the file is there comes first, and is quickly seen
         fixes = [f"first see whether the kernel is there, beside libmkl_core: ls <MKL's lib folder>/{bare[0].split('.so')[0]}* "
                  "(in a container: find / -name 'libmkl_def*'); a bundle, image or jar that copied only some of MKL's "
                  "libraries lacks it: copy MKL's kernels (libmkl_def, libmkl_mc3, libmkl_avx*, libmkl_vml_*) of the same "
                  "release beside libmkl_core", *fixes]
-        if unversioned and not _other_host(events):  # MKL 2020 and older, no JVM or Julia: Anaconda's MKL of those years
+        if unversioned and not _other_host(events) and not shown:  # MKL 2020 and older, no JVM or Julia: Anaconda's MKL of those years
             fixes.insert(1, "in a conda environment (Anaconda's MKL of those releases): update MKL with the packages built on "
                             "it, conda update mkl numpy scipy (one build's set), or conda install nomkl for OpenBLAS builds: "
                             "an environment updated in parts is the most reported cause of this line (anaconda-issues#698)")

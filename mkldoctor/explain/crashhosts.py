@@ -1,0 +1,129 @@
+"""A crash as each host reports it, read for its cause: MKL's threading control called in the other language's convention
+(MKL.jl#67), a Julia session with MKL and Python's numpy (MKL.jl#97, PyPlot.jl#280), R's own crash report (RRO#218),
+Python's faulthandler in numpy's or scipy's linear algebra (scipy#11770). :mod:`mkldoctor.explain.crash` reads the
+crash and its frames, and asks these for the finding.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from mkldoctor.findings import Finding
+
+if TYPE_CHECKING:
+    from mkldoctor.explain.crash import Crash
+
+
+# MKL's threading controls in their Fortran spellings, which take their argument by reference: upper case, and lower case
+# with or without the underscore (libmkl_rt exports mkl_set_num_threads at MKL_SET_NUM_THREADS's address; C's is
+# MKL_Set_Num_Threads, which mkl.h's mkl_set_num_threads macro names): a count passed by value is read as an address
+# (MKL.jl#67, libblastrampoline#32)
+FORTRAN_SERVICE = re.compile(r"\b(?:MKL_(?:SET_NUM_THREADS(?:_LOCAL)?|DOMAIN_SET_NUM_THREADS|SET_DYNAMIC|GET_MAX_THREADS|"
+                              r"SET_THREADING_LAYER|SET_INTERFACE_LAYER)|mkl_(?:set_num_threads(?:_local)?|domain_set_num_threads|"
+                              r"set_dynamic|set_threading_layer|set_interface_layer)_?)\b")
+
+
+def service_by_value(crash: Crash, name: str, frames: list[str]) -> Finding:
+    return Finding(
+        "mkl-crash", "error",
+        f"the program crashed in MKL's {name}: the Fortran spelling of MKL's threading control, which takes its argument "
+        "by reference, called with the value itself",
+        (crash.line, *frames,
+         f"{name} is the Fortran interface (upper case, or lower case with or without a trailing underscore: the library "
+         "exports the plain lower-case symbol at the Fortran entry's address): it reads its argument through a pointer. C's "
+         "is MKL_Set_Num_Threads(n), by value, which mkl.h's mkl_set_num_threads macro names; a caller that binds the "
+         "symbol by name (dlsym, ccall, a trampoline) and passes n makes MKL read address n (libblastrampoline before #32: "
+         "Julia's BLAS.set_num_threads with MKL.jl, MKL.jl#67)"),
+        ("update what calls it: Julia: a Julia whose libblastrampoline calls MKL_Set_Num_Threads (libblastrampoline#32, "
+         "Julia 1.7), and MKL.jl of that time; your own binding: look up the C spelling (MKL_Set_Num_Threads, "
+         "MKL_Set_Dynamic), or pass a pointer to the Fortran one",
+         "meanwhile set the count before the program starts: MKL_NUM_THREADS=<n> (OMP_NUM_THREADS for the OpenMP layers)"),
+        "MKL exports each service function in C's and Fortran's conventions under different spellings; binding one "
+        "spelling with the other's arguments crashes at the first call.",
+        ("nm -D <MKL's lib folder>/libmkl_rt.so* | grep -i ' mkl_set_num_threads'   # the spellings, and which share an address",),
+    )
+
+
+
+def julia_python(crash: Crash, python: list[str], built: bool = False) -> Finding:
+    if built:  # Julia's own build is on MKL: no MKL.jl to update or load later
+        said = (f"the session loaded {', '.join(python)}, which brings Python, numpy and numpy's BLAS into the process, and the "
+                "crash's frames are in MKL's libraries with no `using MKL`: Julia's own BLAS is MKL (a Julia built from "
+                "source with USE_INTEL_MKL=1), whose interface has 64-bit integers (ILP64) under the plain names (dgemm_, ...)",
+                "numpy's BLAS passes 32-bit integers, and a call that reaches Julia's MKL reads half-integers: a crash or "
+                "garbage (JuliaPy/PyPlot.jl#280)")
+        fixes = ("use a Julia built with its default OpenBLAS (the official binaries), or Julia 1.7 or newer with MKL.jl, whose "
+                 "libblastrampoline keeps Julia's ILP64 BLAS under 64_-suffixed names apart from numpy's",
+                 "or give PyCall a Python whose numpy does not use the plain BLAS names Julia's MKL exports (rebuild PyCall with "
+                 "ENV[\"PYTHON\"]=<it>), or run the Python part in its own process")
+        title = (f"the Julia session crashed in MKL with {python[0]} loaded: Julia's own MKL (64-bit integers) and numpy's "
+                 "32-bit BLAS share BLAS's names in one process")
+    else:
+        said = (f"the session loaded MKL (MKL.jl) and {', '.join(python)}, which brings Python, numpy and numpy's BLAS into the process",
+                "MKL.jl before libblastrampoline 5 makes MKL's ILP64 interface (64-bit integers) Julia's BLAS under the plain "
+                "names (dgemm_, ...); numpy's MKL or OpenBLAS passes 32-bit integers, and a call that reaches the other copy "
+                "reads half-integers: a crash or garbage (JuliaLinearAlgebra/MKL.jl#97)")
+        fixes = ("update MKL.jl and Julia (1.8 or newer): MKL.jl then forwards Julia's BLAS to MKL's 64_-suffixed ILP64 names "
+                 "through libblastrampoline, and the plain names stay LP64 for Python",
+                 f"or load {python[0]} before `using MKL` in the session (the plain names are bound to Python's BLAS first)",
+                 "or leave MKL.jl out of sessions that use Python")
+        title = (f"the Julia session crashed after using MKL and {python[0]}: MKL.jl's 64-bit-integer BLAS and Python's 32-bit "
+                 "one share BLAS's names in one process")
+    return Finding(
+        "mkl-crash", "error", title, (crash.line, *said), fixes,
+        "Julia's BLAS is ILP64 and Python's is LP64; the two can share a process only where their symbols differ.",
+        ("julia -e 'using LinearAlgebra; BLAS.get_config()'   # which BLAS and interface Julia forwards to",),
+    )
+
+
+# R's traceback's native call: 1: .C("lpslink", ...), .Call(C_foo, ...), .Fortran("dqrdc2", ...)
+_R_NATIVE = re.compile(r"^\s*\d+: \.(?:C|Call|Fortran|External)\(\"?(?P<routine>[\w.]+)")
+
+
+# Python's frames (faulthandler's "File ..., line N in f", a traceback's) in numpy's or scipy's linear algebra, or a test of it
+PYTHON_LINALG = re.compile(r"\b(?:scipy|numpy)[/\\.](?:linalg|sparse[/\\.]linalg)\b[^\n]{0,120}")
+
+
+def python_linalg(crash: Crash, frame: str) -> Finding:
+    """A Python process that crashed in numpy's or scipy's linear algebra (scipy#11770: MKL's ?heevr under eigh's subset
+    test): the BLAS and LAPACK those packages run is the first suspect; faulthandler shows no native frame."""
+    return Finding(
+        "program-crashed", "error",
+        f"Python crashed ({crash.line[:80]}) in numpy's or scipy's linear algebra: the LAPACK or BLAS library they run is "
+        "the first suspect (MKL in Anaconda's and Intel's builds)",
+        (crash.line, f"the Python frames are in {frame.strip()[:120]}",
+         "Python's faulthandler lists Python's frames only: the LAPACK routine that crashed (and whether it is MKL's) is in "
+         "a native frame it does not show"),
+        ("see which BLAS and LAPACK the process runs: python -m threadpoolctl -i numpy scipy (or numpy.show_config())",
+         "run the same code with another BLAS: an environment with conda install 'libblas=*=*openblas' (or pip's numpy and "
+         "scipy wheels, which bundle OpenBLAS): if it passes there, the crash is the LAPACK library's; with MKL, update "
+         "it (conda update mkl), since MKL's own bugs in a routine are fixed in later releases",
+         "the native frame: gdb -batch -ex run -ex bt --args python <the script> (a frame in libmkl_* names the routine), "
+         "then mkldoctor explain that backtrace"),
+        "A LAPACK routine that writes past an array it was given (an array sized by one reading of the specification) "
+        "corrupts memory and aborts later; the library, not the Python code, decides.",
+        ("MKL_VERBOSE=1 python <the script>   # MKL's last call before the crash, if MKL is the library",),
+    )
+
+
+def r_native(crash: Crash) -> Finding:
+    """R's "*** caught segfault ***": the crash is in a package's compiled code; whether MKL is in it is R's BLAS's question."""
+    routine = next((m.group("routine")[:80] for line in crash.frames if (m := _R_NATIVE.match(line))), None)
+    return Finding(
+        "program-crashed", "error",
+        f"R crashed in compiled code{f' ({routine})' if routine else ''}: the log does not name MKL; R's BLAS decides "
+        "whether MKL runs in that call",
+        (crash.line,
+         *((f"R's traceback names the native routine: {routine}, a package's C or Fortran code",) if routine else ()),
+         "an R whose BLAS and LAPACK are MKL (Microsoft R Open and Revolution R, or an R linked against MKL) runs every BLAS "
+         "call of that code in MKL: a package that calls BLAS with arguments the reference BLAS forgives crashes there"),
+        ("see which BLAS the R session runs: sessionInfo() (its 'Matrix products' and 'BLAS:' lines) or La_library()",
+         "run the same call with R's reference BLAS (put R's own libRblas.so and libRlapack.so back in R_HOME/lib, or a CRAN "
+         "R): if the crash goes away, report it to the package with that finding, and keep the reference BLAS for it until "
+         "it is fixed",
+         "a backtrace of the native frames: R -d gdb, then run, then bt after the crash: a frame in libmkl_* points at MKL"),
+        "R catches a segmentation fault in compiled code and prints its own traceback of R calls; the native frames, and so "
+        "the library, are not in it.",
+        ("Rscript -e 'sessionInfo()' | grep -iE 'blas|lapack|mkl'   # the BLAS and LAPACK R runs",),
+    )

@@ -1,0 +1,78 @@
+"""The classes of the twenty-fourth blind set (tests/data/explain_corpus/blind24.json), produced here where they can run.
+
+- MKL's threading control called by its Fortran spelling with the count by value (MKL.jl#67: libblastrampoline before
+  #32): a program that looks up mkl_set_num_threads in the pinned wheel's libmkl_rt and passes 4 crashes in gdb, and
+  the C spelling the fix names, MKL_Set_Num_Threads, runs;
+- MKL's kernels shown present by the log's own ls (TurboTransformers#84): the real ls's columns of a folder that holds
+  them, under MKL's "Cannot load" line;
+- public text: a kernel that needs a name of MKL's core, from a numpy built without libmkl_core (spack-stack#1437).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from tests.test_explain_families import errors_of, flat
+
+SET_THREADS = """\
+#include <dlfcn.h>
+#include <stdio.h>
+int main(int argc, char **argv) {
+  void *rt = dlopen(argv[1], RTLD_NOW | RTLD_GLOBAL);
+  if (!rt) { puts(dlerror()); return 2; }
+  void (*set)(long) = (void (*)(long))dlsym(rt, argv[2]);
+  set(4);
+  puts("ok");
+  return 0;
+}
+"""
+
+
+@pytest.mark.mkl
+@pytest.mark.skipif(not shutil.which("gdb"), reason="gdb is not installed (dev/test installs it)")
+def test_mkls_thread_count_by_value_to_its_fortran_spelling(mkl, tmp_path):
+    (tmp_path / "s.c").write_text(SET_THREADS)
+    subprocess.run(["gcc", "s.c", "-o", "s", "-ldl"], cwd=tmp_path, check=True)
+    lib = mkl.pip_lib
+    rt = str(next(lib.glob("libmkl_rt.so.*")))
+    env = {"LD_LIBRARY_PATH": str(lib), "PATH": "/usr/bin:/bin"}
+    crashed = subprocess.run(["gdb", "-q", "-batch", "-ex", "run", "-ex", "bt", "--args", "./s", rt, "mkl_set_num_threads"],
+                             cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert "SIGSEGV" in crashed.stdout, crashed.stdout + crashed.stderr
+    [finding] = errors_of(crashed.stdout + crashed.stderr)
+    assert finding.id == "mkl-crash" and "Fortran spelling" in finding.title, flat(finding)
+    assert "MKL_Set_Num_Threads" in finding.fix[0]
+    # the fix: the C spelling takes the count by value
+    ran = subprocess.run(["./s", rt, "MKL_Set_Num_Threads"], cwd=tmp_path, capture_output=True, text=True, env=env)
+    assert ran.returncode == 0 and ran.stdout.strip() == "ok", ran.stdout + ran.stderr
+    # and the library exports the plain lower-case name at the Fortran entry's address, as the finding says
+    symbols = subprocess.run(["nm", "-D", "--defined-only", rt], capture_output=True, text=True, check=True).stdout
+    at = {name: addr for addr, _, name in (line.split() for line in symbols.splitlines() if len(line.split()) == 3)}
+    assert at["mkl_set_num_threads"] == at["MKL_SET_NUM_THREADS"] != at["MKL_Set_Num_Threads"]
+
+
+def test_kernels_the_logs_own_listing_shows_are_not_missing_files(tmp_path):
+    folder = tmp_path / "intel64_lin"
+    folder.mkdir()
+    for name in ("libmkl_avx2.so", "libmkl_avx512.so", "libmkl_core.so", "libmkl_def.so", "libmkl_intel_lp64.so",
+                 "libmkl_mc3.so", "libmkl_rt.so", "libmkl_sequential.so", "libmkl_vml_avx512.so", "libmkl_vml_def.so"):
+        (folder / name).write_bytes(b"")
+    listing = subprocess.run(["ls", "-C", str(folder)], capture_output=True, text=True, env={"COLUMNS": "80"}, check=True).stdout
+    assert "libmkl_def.so" in listing and "  " in listing, listing
+    log = f"Intel MKL FATAL ERROR: Cannot load libmkl_avx512.so or libmkl_def.so.\n[...]\n# ls $LD_LIBRARY_PATH\n{listing}"
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-core-not-visible" and "listing shows the files there" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("link the module that uses MKL with libmkl_rt")
+    assert not any(line.startswith("first see whether the kernel is there") for line in finding.fix)
+    # the same line without the listing: whether the file is there comes first
+    [alone] = errors_of("Intel MKL FATAL ERROR: Cannot load libmkl_avx512.so or libmkl_def.so.\n")
+    assert alone.fix[0].startswith("first see whether the kernel is there")
+
+
+def test_a_kernel_that_needs_the_core_names_the_modules_link():
+    [finding] = errors_of("libmkl_def.so.2: undefined symbol: mkl_sparse_optimize_bsr_trsm_i8\n")
+    assert finding.id == "mkl-core-not-visible" and "linked without libmkl_core" in finding.title, flat(finding)
+    assert any(line.startswith("see which of MKL's layers the module") and "readelf -d" in line for line in finding.fix)
