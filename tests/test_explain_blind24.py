@@ -76,3 +76,29 @@ def test_a_kernel_that_needs_the_core_names_the_modules_link():
     [finding] = errors_of("libmkl_def.so.2: undefined symbol: mkl_sparse_optimize_bsr_trsm_i8\n")
     assert finding.id == "mkl-core-not-visible" and "linked without libmkl_core" in finding.title, flat(finding)
     assert any(line.startswith("see which of MKL's layers the module") and "readelf -d" in line for line in finding.fix)
+
+
+# -- read after blind24, from the residuals of earlier sets ---------------------------------------------------------------
+
+
+def test_pytorchs_caffe2_mkl_names_without_their_folder(tmp_path):
+    # pytorch/audio#2784, k2#1031, onnxruntime#9170: the real ld's words for the set torch's CMake config hands on
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    linked = subprocess.run(["gcc", "m.c", "-o", "m", "-lmkl_intel_ilp64", "-lmkl_core", "-lmkl_intel_thread"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert linked.returncode != 0 and "-lmkl_intel_ilp64" in linked.stderr, linked.stderr
+    [finding] = errors_of(linked.stderr)
+    assert finding.id == "library-not-found" and finding.fix[0].startswith("a project that links libtorch"), flat(finding)
+    assert "pytorch#89359" in finding.fix[0] and any("caffe2::mkl" in line for line in finding.evidence)
+    # another set of MKL's names: not torch's
+    [other] = errors_of(linked.stderr.replace("mkl_intel_ilp64", "mkl_intel_lp64"))
+    assert not other.fix[0].startswith("a project that links libtorch")
+    # a build not meant to use MKL is named among the fixes (spack#8555: plasma's makefile defaults)
+    assert any(line.startswith("or, if the build is not meant to use MKL") for line in other.fix)
+
+
+def test_a_symbol_lookup_error_that_names_no_library_asks_ldd_of_the_program():
+    # mxnet#3581: LD_DEBUG's own line, with no library named
+    [finding] = errors_of("     62803: python: error: symbol lookup error: undefined symbol: scalable_malloc (fatal)\n")
+    assert finding.id == "runtime-symbol-missing", flat(finding)
+    assert "ldd ''" not in flat(finding) and any(line.startswith("ldd ./your-program") for line in finding.fix)

@@ -386,6 +386,10 @@ AFTER = {
     "julia-mkljl-set-num-threads-segfault-fortran-abi-mkljl-67": ("mkl-crash", "fix:MKL_Set_Num_Threads"),
     "mkl-runtime-cannot-load-avx512-def-findmkl-linkage-turbotransformers-84": ("mkl-core-not-visible", "fix:FindMKL.cmake"),
     "mklrt-spackstack-numpy126-meson-missing-mkl_core-1437": ("mkl-core-not-visible", "fix:readelf -d"),
+    # read after blind24
+    "link-spack-xsdk-plasma-default-makeinc-mkl-8555": ("library-not-found", "fix:not meant to use MKL"),
+    "cmake-onnxruntime-eager-inherits-torch-caffe2-mkl-link-libs-9170": ("library-not-found", "caffe2::mkl"),
+    "pyrt-anaconda-mkl-cannot-load-avx-def-conda-update-mkl-anaconda-698": ("mkl-core-not-visible", "fix:conda update mkl"),
     # read after blind23 (MKL's "Cannot load" of the library MKL is linked into)
     "pyrt-mkl-cannot-load-libtorch-cpu-deleted-cwd-lmdeploy-2258": ("mkl-cannot-load-kernels", "fix:a folder that exists"),
 }

@@ -109,8 +109,10 @@ def test_a_link_line_with_no_folder_asks_where_mkl_is_before_installing_it(tmp_p
     document = explain_json(corpus_log(tmp_path, "linux-torchaudio-caffe2-mkl-no-L-conda-lib-audio-2784"))
     assert document["origin"]["verdict"] == ELSEWHERE  # ld under /private/home/ezyang
     (finding,) = [f for f in document["findings"] if f["severity"] == "error"]
-    assert finding["fix"][0].startswith("on the log's machine: find / -name 'libmkl_intel_ilp64.so*'")
-    assert "-L<that folder>" in finding["fix"][1] and "install" in finding["fix"][2]
+    # torch's CMake config gave these names (the thread's cause) first, then where MKL is before installing it
+    assert finding["fix"][0].startswith("a project that links libtorch") and "pytorch#89359" in finding["fix"][0]
+    assert finding["fix"][1].startswith("on the log's machine: find / -name 'libmkl_intel_ilp64.so*'")
+    assert "-L<that folder>" in finding["fix"][2] and "install" in finding["fix"][3]
     assert not any(word in text_of(document) for word in THIS_MACHINE)
 
 

@@ -89,7 +89,9 @@ def _host(before, line: str) -> str:
 def ldd_target(binary: str, fallback: str = "./your-program") -> str:
     """What to run ldd on: the program the log names, else ``fallback`` (``binary`` is then _host's
     description of who printed the error, "a PyInstaller bundle", not a file)."""
-    return fallback if any(c.isspace() for c in binary) else binary
+    if not binary.strip() or any(c.isspace() for c in binary):
+        return fallback if fallback.strip() else "./your-program"
+    return binary
 
 
 def _cannot_open(m: re.Match, before) -> LoaderMissing:

@@ -41,7 +41,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
         if told is not None:
             out.append(told)
             continue
-        evidence = [f"{event.binary}: {event.library} needs {event.symbol}"]
+        evidence = [f"{event.binary}: {event.library} needs {event.symbol}" if event.library else f"{event.binary} needs {event.symbol}"]
         evidence += [f"defined by {label(h.install)}: {h.where}" for h in hits[:MAX_LISTED]]
         lib_install = ctx.install_of(event.library)
         if lib_install is not None:
