@@ -102,3 +102,15 @@ def test_a_symbol_lookup_error_that_names_no_library_asks_ldd_of_the_program():
     [finding] = errors_of("     62803: python: error: symbol lookup error: undefined symbol: scalable_malloc (fatal)\n")
     assert finding.id == "runtime-symbol-missing", flat(finding)
     assert "ldd ''" not in flat(finding) and any(line.startswith("ldd ./your-program") for line in finding.fix)
+
+
+def test_a_julia_session_with_python_that_crashed_without_frames():
+    # PyPlot.jl#385: a Julia built on MKL, numpy's BLAS beside it, and no frame printed
+    log = ("julia> using PyPlot\njulia> x = 1:10;\njulia> plot(x)\nsignal (11): Segmentation fault\n"
+           "in expression starting at no file:0\nSegmentation fault (core dumped)\n")
+    [finding] = errors_of(log)
+    assert finding.id == "program-crashed" and "after loading PyPlot" in finding.title, flat(finding)
+    assert "BLAS.get_config()" in finding.fix[0]
+    # no Python in the session: the plain crash
+    [plain] = errors_of(log.replace("julia> using PyPlot\n", "julia> using Plots\n"))
+    assert "cannot tell" in plain.title

@@ -391,6 +391,7 @@ AFTER = {
     "cmake-onnxruntime-eager-inherits-torch-caffe2-mkl-link-libs-9170": ("library-not-found", "caffe2::mkl"),
     "pyrt-anaconda-mkl-cannot-load-avx-def-conda-update-mkl-anaconda-698": ("mkl-core-not-visible", "fix:conda update mkl"),
     "linux-loader-ipex-needs-libmkl_sycl.so.3-oneapi-2024-ipex-llm-9646": ("loader-cannot-find", "fix:oneAPI 2023"),
+    "julia-pyplot-mkl-build-segfault-no-frames-385": ("program-crashed", "fix:BLAS.get_config()"),
     # read after blind23 (MKL's "Cannot load" of the library MKL is linked into)
     "pyrt-mkl-cannot-load-libtorch-cpu-deleted-cwd-lmdeploy-2258": ("mkl-cannot-load-kernels", "fix:a folder that exists"),
 }

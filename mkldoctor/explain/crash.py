@@ -157,6 +157,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     runtimes = gomp.openmp_packages(events)
     if found and found[0].id == "program-crashed" and len(runtimes) > 1:  # the conda list beside it: two OpenMP runtimes
         return out + [gomp.two_runtimes_crashed(crashes[0].line, runtimes)]
+    if found and found[0].id == "program-crashed" and loaded & _PYTHON_IN_JULIA:  # no frames: the session's two BLAS first
+        return out + [crashhosts.julia_python_unseen(crashes[0], sorted(loaded & _PYTHON_IN_JULIA))]
     return out + found
 
 

@@ -77,6 +77,27 @@ def julia_python(crash: Crash, python: list[str], built: bool = False) -> Findin
     )
 
 
+def julia_python_unseen(crash: Crash, python: list[str]) -> Finding:
+    """A Julia session that loaded Python (PyPlot, PyCall) crashed with no frames printed (PyPlot.jl#385): Julia's BLAS
+    and numpy's in one process is the cause its threads found, when Julia's own BLAS is MKL."""
+    return Finding(
+        "program-crashed", "error",
+        f"the Julia session crashed after loading {python[0]}, with no frames: Julia's BLAS and Python's numpy BLAS in one "
+        "process is the first suspect",
+        (crash.line,
+         f"{python[0]} brings Python, numpy and numpy's BLAS into Julia's process; where Julia's own BLAS exports the same "
+         "plain names with 64-bit integers (a Julia built from source with USE_INTEL_MKL=1 or USE_BLAS64, MKL.jl before "
+         "Julia 1.7), numpy's calls reach it with 32-bit integers and crash (PyPlot.jl#385 and #280)"),
+        ("see Julia's BLAS: julia -e 'using LinearAlgebra; BLAS.get_config()' (versioninfo() on Julia 1.6 and older): "
+         "MKL or an ILP64 library without 64_-suffixed names is this cause",
+         "then use the official Julia binaries (OpenBLAS with 64_-suffixed names), or a Julia 1.7+ with MKL.jl, or give "
+         "PyCall a Python whose numpy uses another BLAS",
+         "a backtrace names the library: gdb -batch -ex run -ex bt --args julia <the script>, then mkldoctor explain it"),
+        "Julia's BLAS is ILP64 and Python's is LP64; the two can share a process only where their symbols differ.",
+        ("julia -e 'using LinearAlgebra; BLAS.get_config()'   # which BLAS and interface Julia forwards to",),
+    )
+
+
 # R's traceback's native call: 1: .C("lpslink", ...), .Call(C_foo, ...), .Fortran("dqrdc2", ...)
 _R_NATIVE = re.compile(r"^\s*\d+: \.(?:C|Call|Fortran|External)\(\"?(?P<routine>[\w.]+)")
 
