@@ -262,7 +262,7 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                         "itself) the loader resolves every name of the core at once, before the layer that defines this one")
         fixes = ["unset LD_BIND_NOW for the program (env -u LD_BIND_NOW <the program>): MKL's libraries are made to be bound "
                  "lazily", "or link the three layers explicitly (-lmkl_intel_lp64 -lmkl_sequential -lmkl_core), which the loader "
-                 "loads together", *fixes[3:4]]
+                 "loads together", *[line for line in fixes if line.startswith("the lasting fix")][:1]]
     return Finding(
         "mkl-core-not-visible", "error", title, tuple(evidence), tuple(fixes),
         "libmkl_core opens the CPU-specific kernel (libmkl_avx2, libmkl_def, libmkl_vml_*) with dlopen when MKL is first "
@@ -297,12 +297,13 @@ def _fixes(items: list[Unseen], bare: list[str]) -> list[str]:
     return [
         "a Python module that links MKL's layers: before importing it, "
         "import sys, os; sys.setdlopenflags(os.RTLD_GLOBAL | os.RTLD_NOW)",
+        "the lasting fix: link the module, plugin or library against libmkl_rt alone (-lmkl_rt; numexpr's and numpy's "
+        "site.cfg: mkl_libs = mkl_rt), which opens the layers and kernels itself with the scope they need; a plugin host: "
+        "dlopen the plugin with RTLD_NOW | RTLD_GLOBAL",
         f"for one run, any host: {preload} <the program>   (with mkl_intel_thread: libmkl_intel_thread and libiomp5 "
         "instead of libmkl_sequential)",
         "the preload must be in the process's own environment: a JVM started by an IDE from the desktop, a service or a "
         "notebook kernel does not inherit a shell's export",
-        "the lasting fix: link the module, plugin or library against libmkl_rt alone (-lmkl_rt), which opens the layers and "
-        "kernels itself with the scope they need; a plugin host: dlopen the plugin with RTLD_NOW | RTLD_GLOBAL",
         "conda: one MKL and one channel per environment: conda list | grep -E 'mkl|nomkl|blas' shows a mix (two MKL "
         "releases; the defaults channel's MKL builds beside conda-forge's; nomkl's builds replacing some of the packages "
         "built for MKL): reinstall the packages that use MKL from one channel (conda install -c conda-forge <package>), or "
