@@ -24,7 +24,15 @@ FORTRAN_SERVICE = re.compile(r"\b(?:MKL_(?:SET_NUM_THREADS(?:_LOCAL)?|DOMAIN_SET
                               r"set_dynamic|set_threading_layer|set_interface_layer)_?)\b")
 
 
+# the environment variable that sets what each threading control sets
+_SETTING = {"SET_NUM_THREADS": "MKL_NUM_THREADS=<n> (OMP_NUM_THREADS for the OpenMP layers)", "SET_DYNAMIC": "MKL_DYNAMIC=FALSE",
+            "DOMAIN_SET_NUM_THREADS": "MKL_DOMAIN_NUM_THREADS=\"MKL_DOMAIN_BLAS=<n>\"", "SET_THREADING_LAYER":
+            "MKL_THREADING_LAYER=<INTEL|GNU|TBB|SEQUENTIAL>", "SET_INTERFACE_LAYER": "MKL_INTERFACE_LAYER=<LP64|ILP64>"}
+
+
 def service_by_value(crash: Crash, name: str, frames: list[str]) -> Finding:
+    word = name.upper().removeprefix("MKL_").rstrip("_")  # SET_DYNAMIC
+    c_name = "MKL_" + "_".join(part.capitalize() for part in word.split("_"))  # MKL_Set_Dynamic, as libmkl_rt exports it
     return Finding(
         "mkl-crash", "error",
         f"the program crashed in MKL's {name}: the Fortran spelling of MKL's threading control, which takes its argument "
@@ -35,10 +43,10 @@ def service_by_value(crash: Crash, name: str, frames: list[str]) -> Finding:
          "is MKL_Set_Num_Threads(n), by value, which mkl.h's mkl_set_num_threads macro names; a caller that binds the "
          "symbol by name (dlsym, ccall, a trampoline) and passes n makes MKL read address n (libblastrampoline before #32: "
          "Julia's BLAS.set_num_threads with MKL.jl, MKL.jl#67)"),
-        ("update what calls it: Julia: a Julia whose libblastrampoline calls MKL_Set_Num_Threads (libblastrampoline#32, "
-         "Julia 1.7), and MKL.jl of that time; your own binding: look up the C spelling (MKL_Set_Num_Threads, "
-         "MKL_Set_Dynamic), or pass a pointer to the Fortran one",
-         "meanwhile set the count before the program starts: MKL_NUM_THREADS=<n> (OMP_NUM_THREADS for the OpenMP layers)"),
+        (f"call the C spelling, {c_name}, or pass a pointer to the Fortran one: your own binding (ccall, ctypes, dlsym) "
+         "looks that name up; Julia's BLAS.set_num_threads with MKL.jl needs a libblastrampoline that calls "
+         "MKL_Set_Num_Threads (libblastrampoline#32, Julia 1.7)",
+         *((f"meanwhile set it before the program starts: {_SETTING[word]}",) if word in _SETTING else ())),
         "MKL exports each service function in C's and Fortran's conventions under different spellings; binding one "
         "spelling with the other's arguments crashes at the first call.",
         ("nm -D <MKL's lib folder>/libmkl_rt.so* | grep -i ' mkl_set_num_threads'   # the spellings, and which share an address",),
