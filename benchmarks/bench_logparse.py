@@ -2,6 +2,7 @@
 
     python3 benchmarks/bench_logparse.py [--mb 100] [--keep PATH]
     python3 benchmarks/bench_logparse.py --hostile [--mb 4]
+    python3 benchmarks/bench_logparse.py --signatures
 
 The log mixes what a long CI job prints: compiler progress with ANSI colours and CR
 progress bars, cargo's notes with a linker command line, 50,000 distinct GNU ld
@@ -91,12 +92,49 @@ def main_hostile(megabytes: int) -> None:
           "(about 1: linear in a line's length; near 10: quadratic)")
 
 
+# what --signatures puts around a needle: name characters, quotes and brackets, and whitespace alone (two runs of \s+
+# that can split one run of spaces are quadratic in its length, as two \S* in one token are)
+FILLS = ["a", " ", "\t", "a ", "'", '"', "/", "(", "[", ":", ".", "\\", "x.so ", "“a"]
+
+
+def main_signatures(length: int = 6000) -> None:
+    """Every signature's pattern on lines of ``length`` and twice that around its needle (after it, before it, in the
+    middle, and the needle repeated): the patterns whose time grows faster than the line, slowest first."""
+    from mkldoctor.explain import catalogue
+
+    def timed(pattern, line: str) -> float:
+        started = time.process_time()
+        pattern.search(line)
+        return time.process_time() - started
+
+    rows = []
+    for signature in catalogue.signatures():
+        needle = signature.needle
+        for fill in FILLS:
+            for shape in ("after", "before", "middle", "repeated"):
+                def line(n: int) -> str:
+                    k = n // len(fill)
+                    return {"after": needle + fill * k, "before": fill * k + needle,
+                            "middle": fill * (k // 2) + needle + fill * (k // 2),
+                            "repeated": (needle + fill) * (n // (len(needle) + len(fill)))}[shape]
+                short, long = timed(signature.pattern, line(length)), timed(signature.pattern, line(2 * length))
+                rows.append((long, long / max(short, 1e-5), signature.name, fill, shape))
+    rows.sort(reverse=True)
+    print(f"{len(rows):,} lines of {length:,} and {2 * length:,} characters; the slowest at {2 * length:,}:")
+    for long, growth, name, fill, shape in rows[:8]:
+        print(f"  {long * 1000:7.1f} ms  x{growth:4.1f} when the line doubles  {name}  ({shape}, fill {fill!r})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=int, default=100)
     parser.add_argument("--keep", help="write the log here and keep it")
     parser.add_argument("--hostile", action="store_true", help="long lines of name characters around the needles")
+    parser.add_argument("--signatures", action="store_true", help="each signature's pattern on long lines around its needle")
     args = parser.parse_args()
+    if args.signatures:
+        main_signatures()
+        return
     if args.hostile:
         main_hostile(args.mb if args.mb != 100 else 4)
         return

@@ -212,3 +212,30 @@ def test_a_frozen_numpy_with_a_file_that_is_not_python_source(tmp_path):
     assert "null bytes" in ran.stderr, ran.stderr
     [damaged] = errors_of(ran.stderr)
     assert damaged.id == "python-source-damaged" and damaged.fix[0].startswith("reinstall"), flat(damaged)
+
+
+@pytest.mark.parametrize("unresolved, cannot_open", [
+    ('main.obj : error LNK2019: Verweis auf nicht aufgelöstes externes Symbol "cblas_dgemm" in Funktion "main".',
+     'LINK : fatal error LNK1181: Eingabedatei "mkl_intel_lp64.lib" kann nicht geöffnet werden.'),
+    ("main.obj : error LNK2019: 无法解析的外部符号 cblas_dgemm，函数 main 中引用了该符号",
+     "LINK : fatal error LNK1181: 无法打开输入文件“mkl_intel_lp64.lib”"),
+    ("main.obj : error LNK2019: 未解決の外部シンボル cblas_dgemm が関数 main で参照されました。",
+     "LINK : fatal error LNK1181: 入力ファイル 'mkl_intel_lp64.lib' を開けません。"),
+    ("main.obj : error LNK2019: symbole externe non résolu cblas_dgemm référencé dans la fonction main",
+     "LINK : fatal error LNK1181: impossible d'ouvrir le fichier en entrée 'mkl_intel_lp64.lib'"),
+], ids=["de", "zh", "ja", "fr"])
+def test_link_exe_in_another_language(unresolved, cannot_open):
+    # blind23's Chinese Error List row showed Visual Studio in the user's language: link.exe's own lines are translated too
+    found = {f.id: f for f in errors_of(f"{unresolved}\n{cannot_open}\nfatal error LNK1120: 1 unresolved\n")}
+    assert set(found) == {"msvc-library-not-found", "msvc-unresolved-mkl"}, [flat(f) for f in found.values()]
+    assert "mkl_intel_lp64.lib" in found["msvc-library-not-found"].title
+    assert "cblas_dgemm" in found["msvc-unresolved-mkl"].title
+    # a translated line with no name to read stays an error of its own, never silent
+    [alone] = errors_of("main.obj : error LNK2019: 外部符号无法解析\n")
+    assert alone.id == "unrecognised-failure"
+
+
+def test_an_object_named_by_its_full_path_with_a_drive_letter():
+    [finding] = errors_of("C:\\proj\\build\\main.obj : error LNK2019: unresolved external symbol cblas_dgemm referenced in "
+                          "function main\n")
+    assert finding.id == "msvc-unresolved-mkl" and "C:\\proj\\build\\main.obj" in finding.evidence[0], flat(finding)

@@ -32,7 +32,7 @@ _COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?P<file>\S+?):\d+(?::\d+)?: (?:fatal )?
                             r"use of undeclared identifier|[‘'][^'’]+['’] was not declared).*)")
 # the code line under it ("  1424 |   oneapi::mkl::sparse::release_matrix_handle(&h);") and the declaration it found
 _GUTTER = re.compile(r"^\s*\d+ \|")
-_MKL_HEADER = re.compile(r"(?<!\S)(?P<path>\S*/(?:mkl|oneapi/mkl)\S*\.h(?:pp)?):\d+(?::\d+)?: note: ")
+_MKL_HEADER = re.compile(r"(?<!\S)(?P<path>\S{0,1000}/(?:mkl|oneapi/mkl)\S{0,300}\.h(?:pp)?):\d+(?::\d+)?: note: ")
 
 
 _UNDECLARED = re.compile(r"was not declared|undeclared identifier|implicit declaration")

@@ -123,7 +123,7 @@ SIGNATURES = (
     Signature("dyld-no-suitable-image", "binformat", "image found", re.compile(r"no suitable image found\.\s+Did find:\s*$"),
               lambda m, _: Unrecognised(m.string.strip())),  # the reason is on the next line
     Signature("ld64-ignoring-file", "binformat", "ignoring file",
-              re.compile(r"ignoring file '?(?P<lib>[^,']+)'?(?:, building for (?P<need>[\w-]+) but attempting to link with file "
+              re.compile(r"ignoring file '?(?P<lib>[^,']{1,1000})'?(?:, building for (?P<need>[\w-]+) but attempting to link with file "
                          r"built for (?P<have>[\w-]+)|: found architecture '(?P<have2>\w+)', required architecture '(?P<need3>\w+)'|"
                          r", file was built for (?:unsupported file format \((?P<bytes>[^)]*)\)|[\w-]+) which is not the "
                          r"architecture being linked \((?P<need2>\w+)\))"), lambda m, b: _ld64(m, b)),

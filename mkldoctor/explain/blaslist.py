@@ -35,7 +35,7 @@ def _listed(m: re.Match, _) -> MklListTried:
 
 SIGNATURES = tuple(
     Signature(f"blas-list-tried-{i}", "blaslist", needle,
-              re.compile(r"(?:\blibs:|_LIBRARIES\b[:=]?|Found (?:BLAS|LAPACK):)\s*(?P<list>\S*libmkl_\S*(?:\s*;\s*\S+)*)"), _listed)
+              re.compile(r"(?:\blibs:|_LIBRARIES\b[:=]?|Found (?:BLAS|LAPACK):)\s*(?P<list>\S{0,1000}libmkl_\S{0,1000}(?:\s*;\s*\S+)*)"), _listed)
     for i, needle in enumerate(("libs:", "_LIBRARIES", "Found BLAS", "Found LAPACK"))
 ) + (
     Signature("blas-search-failed", "blaslist", "found",

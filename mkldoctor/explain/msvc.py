@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.explain.cluster import advice
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -81,6 +81,23 @@ def _unresolved(m: re.Match, _) -> MsvcUnresolved:
     return MsvcUnresolved(plain, (m.group("obj") or "").strip(), (m.group("fn") or "").strip(), raw.split("@", 1)[0] == "_" + plain)
 
 
+# link.exe in another language (German, Chinese, Japanese, French...): the code and the name, with the words around them
+# translated. The name is the first quoted one ("cblas_dgemm", “x”, 「x」), else the first word that has a symbol's marks
+_QUOTED = re.compile(r"[\"“„«「](?P<q>[^\"”“»」]+)[\"”“»」]")
+_SYMBOL_WORD = re.compile(r"(?<![\w?@$])(?P<w>[?@_$A-Za-z][\w?@$]*(?:@\d+)?)")
+
+
+def _unresolved_any(m: re.Match, _) -> MsvcUnresolved | object:
+    rest = m.group("rest")
+    quoted = _QUOTED.search(rest)
+    words = [w.group("w") for w in _SYMBOL_WORD.finditer(rest)]
+    name = quoted.group("q") if quoted else next((w for w in words if re.search(r"[_@?$]", w) or facts.looks_like_mkl(w)), None)
+    if not name:
+        return NOT_MINE  # no name to read: the line stays an error of its own
+    plain = _plain(name)
+    return MsvcUnresolved(plain, (m.group("obj") or "").strip(), "", name.removeprefix("__imp_").split("@", 1)[0] == "_" + plain)
+
+
 def _plain(symbol: str) -> str:
     """``__imp_DftiCreateDescriptor`` -> ``DftiCreateDescriptor``; ``_cblas_dgemm`` (x86) -> ``cblas_dgemm``."""
     name = symbol.strip('"').removeprefix("__imp_")
@@ -121,7 +138,7 @@ SIGNATURES = (
               re.compile(r"^\s*Error\s+\d+:\s*Cannot open (?P<file>mkl_\w+|MKL (?P<part>core))\s*$"),
               lambda m, _: MsvcCannotOpen(f"mkl_{m.group('part')}.lib" if m.group("part") else m.group("file") + ".lib", "LNK1181")),
     Signature("msvc-unresolved", "msvc", "error LNK",
-              re.compile(r"^(?:\d+>)?(?:(?P<obj>[^:]*?)\s*:)?\s*error LNK20(?:19|01): unresolved external symbol "
+              re.compile(r"^(?:\d+>)?(?:(?P<obj>(?:[A-Za-z]:)?[^:]*):)?\s*error LNK20(?:19|01): unresolved external symbol "
                          r"(?P<sym>\"[^\"]+\"|\S+)(?:.*?referenced in function (?P<fn>.+))?"), _unresolved),
     # Visual Studio's Error List copied as text: "Error<TAB>LNK2001<TAB>unresolved external symbol ...<TAB>project<TAB>file"
     Signature("vs-error-list-unresolved", "msvc", "Error",
@@ -137,11 +154,18 @@ SIGNATURES = (
               re.compile(r"^(?:\d+>)?(?P<obj>(?:lib)?mkl_(?P<layer>intel_thread|tbb_thread)\w*\.lib\([^)]*\))\s*:\s*error LNK20(?:19|01)\b"),
               lambda m, _: MsvcLayerUnresolved(m.group("obj")[:200], m.group("layer"))),
     Signature("msvc-runtime-mismatch", "msvc", "error LNK",
-              re.compile(r"^(?:\d+>)?(?P<obj>[^:]*?)\s*:?\s*error LNK2038: mismatch detected for 'RuntimeLibrary': value "
+              re.compile(r"^(?:\d+>)?(?:(?P<obj>(?:[A-Za-z]:)?[^:]*):)?\s*error LNK2038: mismatch detected for 'RuntimeLibrary': value "
                          r"'(?P<a>\w+)' doesn't match value '(?P<b>\w+)'"),
               lambda m, _: MsvcRuntimeMismatch((m.group("obj") or "").strip(), m.group("a"), m.group("b"), m.string.strip()[:300])),
     Signature("msvc-unresolved-count", "msvc", "error LNK", re.compile(r"fatal error LNK1120: \d+ unresolved externals"),
               lambda m, _: FollowOn(m.group(0))),
+    # the same three in any language, after the English ones: the code, and the quoted file or the name
+    Signature("msvc-cannot-open-any-language", "msvc", "error LNK",
+              re.compile(r"error (?P<code>LNK1181|LNK1104):.{0,200}?[\"'“‘„«「](?P<file>[^\"'”’“»」]{1,300}\.\w{1,4})[\"'”’“»」]"), _cannot_open),
+    Signature("msvc-unresolved-any-language", "msvc", "error LNK",
+              re.compile(r"^(?:\d+>)?(?:(?P<obj>(?:[A-Za-z]:)?[^:]*):)?\s*error LNK20(?:19|01):(?P<rest>.{1,2000})"), _unresolved_any),
+    Signature("msvc-unresolved-count-any-language", "msvc", "error LNK", re.compile(r"fatal error LNK1120:"),
+              lambda m, _: FollowOn(m.string.strip()[:200])),
     Signature("msvc-link-command", "msvc", "link.exe", re.compile(r"(?i)\b(?:link|lld-link)\.exe\"?\s+(?!exited\b)(?P<args>.+)$"),
               _link_command),
 )

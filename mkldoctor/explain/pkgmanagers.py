@@ -151,7 +151,10 @@ SIGNATURES = (
               re.compile(rf"No packages found in current (?P<subdir>[\w-]+) channels matching:\s*'?{_PKG}(?P<spec>[^'\s]*)"),
               _one("conda")),
     Signature("libmamba-does-not-exist", "pkgmanagers", "does not exist (perhaps",
-              re.compile(rf"(?<![\w.+-])[.+-]*{_PKG}\s+(?P<spec>[^\s,]*(?:\s+[^\s,]+)??),?\s+(?:which\s+)?does not exist \(perhaps"), _one("mamba")),
+              # the spec, when there is one, starts with a character that is not a space: the whitespace before "does" is
+              # then read once (two runs of \s+ that can split one run of spaces were quadratic in its length)
+              re.compile(rf"(?<![\w.+-])[.+-]*{_PKG}(?:\s+(?P<spec>[^\s,]+(?:\s+[^\s,]+)??))?,?\s+(?:which\s+)?does not exist \(perhaps"),
+              _one("mamba")),
     Signature("libsolv-nothing-provides", "pkgmanagers", "nothing provides",
               re.compile(rf"nothing provides (?:requested )?{_PKG}(?P<spec>(?:\s+(?!needed\b)\S+)*)(?:\s+needed by\s|\s*$)"), _one("mamba")),
     Signature("conda-platform", "pkgmanagers", "latform: ", re.compile(rf"\b[Pp]latform: {_SUBDIR.pattern}\s*$"),
