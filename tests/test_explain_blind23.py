@@ -239,3 +239,40 @@ def test_an_object_named_by_its_full_path_with_a_drive_letter():
     [finding] = errors_of("C:\\proj\\build\\main.obj : error LNK2019: unresolved external symbol cblas_dgemm referenced in "
                           "function main\n")
     assert finding.id == "msvc-unresolved-mkl" and "C:\\proj\\build\\main.obj" in finding.evidence[0], flat(finding)
+
+
+@pytest.mark.parametrize("line", [
+    "main.c:(.text+0x5e): nicht definierter Verweis auf `cblas_dgemm'",
+    "main.c:(.text+0x5e): 对‘cblas_dgemm’未定义的引用",
+    "main.c:(.text+0x5e) : référence indéfinie vers « cblas_dgemm »",
+    "main.c:(.text+0x5e): referencia a `cblas_dgemm' sin definir",
+    "main.c:(.text+0x5e): неопределённая ссылка на «cblas_dgemm»",
+], ids=["de", "zh", "fr", "es", "ru"])
+def test_gnu_lds_undefined_reference_in_another_language(line):
+    # GNU ld's messages come translated where the user's locale is (an issue pasted from such a machine): silent before
+    log = f"/usr/bin/ld: /tmp/cc1.o: in function `main':\n{line}\ncollect2: error: ld returned 1 exit status\n"
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-symbol-unresolved" and "cblas_dgemm" in finding.title, flat(finding)
+
+
+@pytest.mark.parametrize("log, finding_id, word", [
+    ("/usr/bin/ld: kann -lmkl_rt nicht finden\n", "library-not-found", "-lmkl_rt"),
+    ("/usr/bin/ld: 找不到 -lmkl_rt\n", "library-not-found", "-lmkl_rt"),
+    ("/usr/bin/ld : ne peut trouver -lmkl_rt\n", "library-not-found", "-lmkl_rt"),
+    ("./app: error while loading shared libraries: libmkl_rt.so.2: 无法打开共享对象文件: 没有那个文件或目录\n",
+     "loader-cannot-find", "libmkl_rt.so.2"),
+    ("./app: Fehler beim Laden gemeinsamer Bibliotheken: libmkl_rt.so.2: Kann die Shared-Object-Datei nicht öffnen: Datei "
+     "oder Verzeichnis nicht gefunden\n", "loader-cannot-find", "libmkl_rt.so.2"),
+], ids=["ld-de", "ld-zh", "ld-fr", "loader-zh", "loader-de"])
+def test_a_missing_library_in_another_language(log, finding_id, word):
+    [finding] = errors_of(log)
+    assert finding.id == finding_id and word in finding.title, flat(finding)
+
+
+def test_translated_lines_that_are_not_these_failures():
+    # a multiple definition (two locations), and a translated loader line about the file's ELF class
+    multiple = errors_of("/usr/bin/ld: b.o: in function `f':\nb.c:(.text+0x0): mehrfache Definition von `f'; "
+                         "a.o:a.c:(.text+0x0): zuerst hier definiert\n")
+    assert not any(f.id == "mkl-symbol-unresolved" or f.id == "undefined-symbol" for f in multiple), [flat(f) for f in multiple]
+    elf = errors_of("./app: Fehler beim Laden gemeinsamer Bibliotheken: libmkl_rt.so.2: falsche ELF-Klasse: ELFCLASS32\n")
+    assert [f.id for f in elf] == ["unrecognised-failure"], [flat(f) for f in elf]  # said, never silent

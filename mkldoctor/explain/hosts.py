@@ -16,7 +16,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.findings import Finding
 from mkldoctor.explain import runpaths
 from mkldoctor.explain.linksearch import search_soname
@@ -103,11 +103,21 @@ def _undefined(m: re.Match, before) -> SymbolLookupError:
     return SymbolLookupError(_host(before, m.string), m.group("lib"), m.group("sym"))
 
 
+_LOADER_TRANSLATED = re.compile(r"(?<!\S)(?P<bin>[^\s:]{1,300}): (?P<what>[^:]{6,80}): (?P<so>lib[\w+-]{1,200}\.so(?:\.\d+){0,4}): "
+                                r"(?P<why>[^:]{2,160}): [^:]{2,160}$")
+
 SIGNATURES = (
     Signature("loader-cannot-open", "hosts", "error while loading shared libraries",
               # "cannot open share": a pasted line cut short still says which library
               re.compile(r"(?<!\S)(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shar(?:e|ed\b)"),
               lambda m, _: LoaderMissing(m.group("so"), m.group("bin").lstrip(">") or m.group("bin"))),  # a quote's ">"
+    # the same in another language: the reason translated ("无法打开共享对象文件: 没有那个文件或目录"), or the whole line
+    # ("Fehler beim Laden gemeinsamer Bibliotheken: libmkl_rt.so.2: Kann die Shared-Object-Datei nicht öffnen: ..."):
+    # glibc's shape, program: words: library: reason: errno's words; a reason about the file's ELF is binformat's
+    Signature("loader-cannot-open-translated", "hosts", ".so", _LOADER_TRANSLATED,
+              lambda m, _: NOT_MINE if m.group("what") == "error while loading shared libraries" and m.group("why").isascii()
+              else Unrecognised(m.string.strip()) if "ELF" in m.group("why")  # a translated reason of another kind: said as it is
+              else LoaderMissing(m.group("so"), m.group("bin").lstrip(">") or m.group("bin"))),
     Signature("docker-mount-over-opt", "hosts", "docker run", re.compile(r"\bdocker run\b.*(?:-v|--volume)[ =]\S+:/opt\b"), _mount),
     # ldd's own report of a dependency it could not find ("\tlibmklml_intel.so => not found"): the loader's verdict
     Signature("ldd-not-found", "hosts", "=> not found",

@@ -31,6 +31,7 @@ import re
 from dataclasses import replace
 from typing import BinaryIO, Iterable, Iterator
 
+from mkldoctor.explain import translated
 from mkldoctor.explain.encoding import as_utf8
 from mkldoctor.explain.events import (Event, LibRequest, LinkCommand, MissingLibrary, NeededNotFound, Parsed, RustLinkFailed,
                                       UndefinedSymbol)
@@ -49,7 +50,7 @@ MAX_COMMANDS = 64  # distinct link command lines kept
 
 _LINKER_PREFIX = re.compile(
     r"^\s*(?P<ld>(?:\S*/)?(?:[\w.-]+-)?(?:ld(?:\.bfd|\.gold|\.lld|\.mold)?|ld64\.lld|rust-lld|lld|mold|gold|collect2))"
-    r"(?:\s*\(\w+\))?:\s+(?:(?:fatal\s+)?error:\s+|warning:\s+)?(?P<rest>.*)$"
+    r"(?:\s*\(\w+\))? ?:\s+(?:(?:fatal\s+)?error ?:\s+|warning ?:\s+)?(?P<rest>.*)$"  # French puts a space before ':'
 )
 _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>.*)['’\"]:?\s*$")
 _UNDEF_REF = re.compile(
@@ -156,7 +157,7 @@ class _State:
 def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
     """Events from clean lines (see :func:`logical_lines`), in the order they happen; an event said over
     several lines and yielded after them carries the log line it started on (``at``)."""
-    from mkldoctor.explain import catalogue, origin
+    from mkldoctor.explain import translated, catalogue, origin
 
     state = _State()
     places = stats.places if stats is not None else None
@@ -306,6 +307,24 @@ def _linker_events(state: _State, line: str) -> list | None:
         match = _RUST_LINK.search(line)
         if match:
             return [RustLinkFailed(match.group("linker"))]
+    return _translated(state, rest, prefix is not None)
+
+
+def _translated(state: _State, rest: str, prefixed: bool) -> list | None:
+    """GNU ld's lines in another language (:mod:`mkldoctor.explain.translated`) as the English ones' events."""
+    said = translated.read(rest.strip(), prefixed)
+    if said is None:
+        return None
+    kind, name, where = said
+    if kind == "undefined" and _SYMBOL_NAME.match(name):
+        return [_undefined(name, where, state.context, state.linker)]
+    if kind == "context":
+        obj, member = split_object(where)
+        state.context = (obj, member, _strip_rust_hash(name))
+        state.context_age = 0
+        return []
+    if kind == "missing" and _LIB_NAME.match(name):
+        return [MissingLibrary(name, state.linker)]
     return None
 
 
