@@ -276,3 +276,19 @@ def test_translated_lines_that_are_not_these_failures():
     assert not any(f.id == "mkl-symbol-unresolved" or f.id == "undefined-symbol" for f in multiple), [flat(f) for f in multiple]
     elf = errors_of("./app: Fehler beim Laden gemeinsamer Bibliotheken: libmkl_rt.so.2: falsche ELF-Klasse: ELFCLASS32\n")
     assert [f.id for f in elf] == ["unrecognised-failure"], [flat(f) for f in elf]  # said, never silent
+
+
+@pytest.mark.parametrize("log, finding_id, word", [
+    ("INTEL MKL ERROR: /opt/intel/oneapi/mkl/latest/lib/libmkl_avx2.so.2: nicht definiertes Symbol: "
+     "mkl_sparse_optimize_bsr_trsm_i8.\nIntel MKL FATAL ERROR: Cannot load libmkl_avx2.so.2 or libmkl_def.so.2.\n",
+     "mkl-core-not-visible", "mkl_sparse_optimize_bsr_trsm_i8"),
+    ("INTEL MKL ERROR: /x/libmkl_avx2.so.2: 未定义的符号: mkl_sparse_optimize_bsr_trsm_i8.\n",
+     "mkl-core-not-visible", "mkl_sparse_optimize_bsr_trsm_i8"),
+    ("python: Fehler beim Nachschlagen des Symbols: /x/libmkl_intel_thread.so.2: nicht definiertes Symbol: omp_get_num_procs\n",
+     "openmp-runtime-missing", "libiomp5"),
+    ("python: 符号查找错误: libmkl_intel_thread.so.2: 未定义符号: omp_get_num_procs\n", "openmp-runtime-missing", "libiomp5"),
+], ids=["mkl-de", "mkl-zh", "lookup-de", "lookup-zh"])
+def test_the_loaders_undefined_symbol_in_another_language(log, finding_id, word):
+    found = [f for f in errors_of(log) if f.id != "unrecognised-failure"]
+    assert found and found[0].id == finding_id and word in flat(found[0]), [flat(f) for f in found]
+    assert not any(f.id == "loader-cannot-find" for f in errors_of(log))

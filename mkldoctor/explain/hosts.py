@@ -104,7 +104,20 @@ def _undefined(m: re.Match, before) -> SymbolLookupError:
 
 
 _LOADER_TRANSLATED = re.compile(r"(?<!\S)(?P<bin>[^\s:]{1,300}): (?P<what>[^:]{6,80}): (?P<so>lib[\w+-]{1,200}\.so(?:\.\d+){0,4}): "
-                                r"(?P<why>[^:]{2,160}): [^:]{2,160}$")
+                                r"(?P<why>[^:]{2,160}): (?P<tail>[^:]{2,160})$")
+def _translated_loader(m: re.Match, _):
+    if m.group("what") == "error while loading shared libraries" and m.group("why").isascii():
+        return NOT_MINE  # English: the signatures above, or binformat's
+    if "ELF" in m.group("why"):
+        return Unrecognised(m.string.strip())  # a translated reason about the file itself: said as it is, never silent
+    if re.fullmatch(r"[A-Za-z_$][\w.$]*", m.group("tail").strip()):
+        return NOT_MINE  # a C name last: a symbol lookup's (below)
+    return LoaderMissing(m.group("so"), m.group("bin").lstrip(">") or m.group("bin"))
+
+
+_NOT_A_LOOKUP = re.compile(r"(?i)\bELF|cannot|invalid|wrong|too short|no such|undefined symbol")  # English, or the file's
+_LOOKUP_TRANSLATED = re.compile(r"(?<!\S)(?P<bin>[^\s:]{1,300}): (?P<what>[^:/]{6,80}): (?P<lib>\S{0,400}lib[\w+-]{1,200}\.so[\w.]{0,20}): "
+                                r"(?P<what2>[^:]{3,80}): (?P<sym>[A-Za-z_$][A-Za-z0-9_.$]{0,300})\s*$")
 
 SIGNATURES = (
     Signature("loader-cannot-open", "hosts", "error while loading shared libraries",
@@ -114,10 +127,11 @@ SIGNATURES = (
     # the same in another language: the reason translated ("无法打开共享对象文件: 没有那个文件或目录"), or the whole line
     # ("Fehler beim Laden gemeinsamer Bibliotheken: libmkl_rt.so.2: Kann die Shared-Object-Datei nicht öffnen: ..."):
     # glibc's shape, program: words: library: reason: errno's words; a reason about the file's ELF is binformat's
-    Signature("loader-cannot-open-translated", "hosts", ".so", _LOADER_TRANSLATED,
-              lambda m, _: NOT_MINE if m.group("what") == "error while loading shared libraries" and m.group("why").isascii()
-              else Unrecognised(m.string.strip()) if "ELF" in m.group("why")  # a translated reason of another kind: said as it is
-              else LoaderMissing(m.group("so"), m.group("bin").lstrip(">") or m.group("bin"))),
+    Signature("loader-cannot-open-translated", "hosts", ".so", _LOADER_TRANSLATED, _translated_loader),
+    # glibc's symbol lookup error with its words translated: program: words: library path: words: the C name
+    Signature("loader-symbol-lookup-translated", "hosts", ".so", _LOOKUP_TRANSLATED,
+              lambda m, _: NOT_MINE if m.group("what") == "symbol lookup error" or _NOT_A_LOOKUP.search(m.group("what2"))
+              else SymbolLookupError(m.group("bin"), m.group("lib"), m.group("sym"))),
     Signature("docker-mount-over-opt", "hosts", "docker run", re.compile(r"\bdocker run\b.*(?:-v|--volume)[ =]\S+:/opt\b"), _mount),
     # ldd's own report of a dependency it could not find ("\tlibmklml_intel.so => not found"): the loader's verdict
     Signature("ldd-not-found", "hosts", "=> not found",

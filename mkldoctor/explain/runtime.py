@@ -61,6 +61,8 @@ class MklKernelUndefined:
 
 
 # some Windows releases of MKL spell it "FATAL ERRROR" (nuitka#3431)
+# the loader's other words after an MKL library's path, in English (a translated undefined symbol is anything else)
+_NOT_UNDEFINED = re.compile(r"(?i)\bELF|cannot|invalid|wrong|too short|no such|undefined sym")
 _MKL_ERROR = r"(?:(?:I|\b)ntel|(?:I|\b)NTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERR+OR: "  # a paste may cut its first letter
 
 _PARAMETER = re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I)
@@ -132,6 +134,12 @@ SIGNATURES = (
               re.compile(rf"(?<!\S)(?P<path>\S*lib(?:{layout.stems(('kernel', 'vml-kernel'))})\.so[\w.]*): error: symbol lookup error: "
                          r"undefined symbol: (?P<sym>[\w.$]+)"),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
+    # the same with the loader's words translated ("nicht definiertes Symbol: mkl_sparse_...", "未定义的符号: ..."): an MKL
+    # library's path, some words, and a C name
+    Signature("mkl-kernel-undefined-translated", "runtime", "MKL ERROR",
+              re.compile(_MKL_ERROR + r"(?P<path>\S{0,400}libmkl_\w{1,60}\.so[\w.]{0,20}): (?P<what>[^:]{3,80}): "
+                         r"(?P<sym>[A-Za-z_$][A-Za-z0-9_.$]{0,200}?)\.?\s*$", re.I),
+              lambda m, _: NOT_MINE if _NOT_UNDEFINED.search(m.group("what")) else MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-error-loading-function", "runtime", "Error on loading function",
               re.compile(_MKL_ERROR + r"Error on loading function '?(?P<sym>\w+)'?", re.I),
               # OpenCL's and Level Zero's entry points are gpuloader's: a GPU runtime's loader, not a kernel
