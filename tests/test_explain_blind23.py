@@ -292,3 +292,10 @@ def test_the_loaders_undefined_symbol_in_another_language(log, finding_id, word)
     found = [f for f in errors_of(log) if f.id != "unrecognised-failure"]
     assert found and found[0].id == finding_id and word in flat(found[0]), [flat(f) for f in found]
     assert not any(f.id == "loader-cannot-find" for f in errors_of(log))
+
+
+def test_an_error_line_in_another_language_is_never_silent():
+    for line in ("Fehler: libfoo.so kann nicht gefunden werden", "错误：找不到 mkl_rt.dll", "erreur : impossible de charger mkl_rt.2.dll"):
+        [finding] = errors_of(line + "\n")
+        assert finding.id == "unrecognised-failure", (line, flat(finding))
+    assert not errors_of("Erstellen erfolgreich.\n    0 Fehler\n    0 Warnung(en)\n")  # MSBuild's German summary of a build

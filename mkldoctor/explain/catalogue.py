@@ -48,6 +48,8 @@ ERROR_WORDS = (
     r"^\s*--with-[\w-]+=.*\bdid not work\b",  # PETSc's configure: a library list it was given
     r": line \d+: \w+: unbound variable$",  # bash under set -u (envscripts)
     r"\berror #\d{4,5}:|^\s*#\d{4,5}: ",  # Intel's compilers' coded errors (ifort, ifx, icc): "x.f90(3): error #6580: ..."
+    # "error" in the languages tools print it in, followed by its colon (a count has none: MSBuild's "0 Fehler")
+    r"(?:\bFehler|错误|エラー|\b[Ee]rreur|\b[Oo]шибка|\bОшибка|\b[Ee]rrore|\b[Bb]łąd)\s*[:：]",
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
@@ -86,7 +88,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "unbound variable", "missing dependency", "only-list", "found in module", "is not supported", "memory leak",
            " in ?? (", "multiple definition", "_opt_info:", "egfault", "LIBRARY_PATH=", "Evaluated: ",
            "recompile with -fPIC", "ad value", "product is already installed",
-           "UndefVarError", "annot locate ScaLapack", "not compiled with MKL", "docker run", "ccess is denied", "_openmp_mutex", "-openmp ", "\tLNK", "Aborted (core", "429496729", "858993459", "initscripts", "pyimod0", ".so  ", ".a  ", ".so", "ibrary r", "FFTW3 is not", "is found but", "MKL version", "intel_extension_for_pytorch")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           "UndefVarError", "annot locate ScaLapack", "not compiled with MKL", "docker run", "ccess is denied", "_openmp_mutex", "-openmp ", "\tLNK", "Aborted (core", "Fehler", "错误", "エラー", "rreur", "шибка", "rrore", "łąd", "429496729", "858993459", "initscripts", "pyimod0", ".so  ", ".a  ", ".so", "ibrary r", "FFTW3 is not", "is found but", "MKL version", "intel_extension_for_pytorch")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
