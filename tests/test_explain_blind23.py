@@ -299,3 +299,15 @@ def test_an_error_line_in_another_language_is_never_silent():
         [finding] = errors_of(line + "\n")
         assert finding.id == "unrecognised-failure", (line, flat(finding))
     assert not errors_of("Erstellen erfolgreich.\n    0 Fehler\n    0 Warnung(en)\n")  # MSBuild's German summary of a build
+
+
+def test_rs_dyn_load_in_another_language():
+    log = ("Fehler in dyn.load(file, DLLpath = DLLpath, ...) : \n"
+           "  kann shared object '/usr/lib/R/site-library/foo/libs/foo.so' nicht laden:\n"
+           "  libmkl_rt.so.2: Kann die Shared-Object-Datei nicht öffnen: Datei oder Verzeichnis nicht gefunden\n")
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and "libmkl_rt.so.2" in finding.title, flat(finding)
+    assert finding.evidence[0].startswith("R (dyn.load) needs libmkl_rt.so.2")
+    # R's error head alone, in German: never silent
+    [head] = errors_of("Fehler in library(foo) : es gibt kein Paket namens 'foo'\n")
+    assert head.id == "unrecognised-failure"

@@ -50,6 +50,7 @@ ERROR_WORDS = (
     r"\berror #\d{4,5}:|^\s*#\d{4,5}: ",  # Intel's compilers' coded errors (ifort, ifx, icc): "x.f90(3): error #6580: ..."
     # "error" in the languages tools print it in, followed by its colon (a count has none: MSBuild's "0 Fehler")
     r"(?:\bFehler|错误|エラー|\b[Ee]rreur|\b[Oo]шибка|\bОшибка|\b[Ee]rrore|\b[Bb]łąd)\s*[:：]",
+    r"^(?:Fehler in|Erreur dans|Errore in|Error en) \S",  # R's "Error in f(...) :" in its other languages
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure

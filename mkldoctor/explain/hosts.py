@@ -103,15 +103,21 @@ def _undefined(m: re.Match, before) -> SymbolLookupError:
     return SymbolLookupError(_host(before, m.string), m.group("lib"), m.group("sym"))
 
 
-_LOADER_TRANSLATED = re.compile(r"(?<!\S)(?P<bin>[^\s:]{1,300}): (?P<what>[^:]{6,80}): (?P<so>lib[\w+-]{1,200}\.so(?:\.\d+){0,4}): "
-                                r"(?P<why>[^:]{2,160}): (?P<tail>[^:]{2,160})$")
-def _translated_loader(m: re.Match, _):
-    if m.group("what") == "error while loading shared libraries" and m.group("why").isascii():
-        return NOT_MINE  # English: the signatures above, or binformat's
+# glibc's loader line, or a host's dlerror of it (R's, under its own translated words), with the reason translated
+_LOADER_TRANSLATED = re.compile(r"(?:(?<!\S)(?P<bin>[^\s:]{1,300}): (?P<what>[^:]{6,80}): |(?<![^\s'\"‘“]))"
+                                r"(?P<so>lib[\w+-]{1,200}\.so(?:\.\d+){0,4}): (?P<why>[^:]{2,160}): (?P<tail>[^:]{2,160})$")
+_ENGLISH_REASON = re.compile(r"(?i)cannot|no such|undefined|invalid|wrong|too short|not found")
+
+
+def _translated_loader(m: re.Match, before):
+    if m.group("why").isascii() and (_ENGLISH_REASON.search(m.group("why")) or m.group("what") == "error while loading shared libraries"):
+        return NOT_MINE  # English: the signatures below, or binformat's
     if "ELF" in m.group("why"):
         return Unrecognised(m.string.strip())  # a translated reason about the file itself: said as it is, never silent
     if re.fullmatch(r"[A-Za-z_$][\w.$]*", m.group("tail").strip()):
         return NOT_MINE  # a C name last: a symbol lookup's (below)
+    if m.group("bin") is None:  # a host's words around it: R's dyn.load, Python's import
+        return LoaderMissing(m.group("so"), _host(before, m.string))
     return LoaderMissing(m.group("so"), m.group("bin").lstrip(">") or m.group("bin"))
 
 
@@ -149,6 +155,11 @@ SIGNATURES = (
               lambda m, _: LoaderMissing(m.group("so"), "a program's plugin loader (dlopen)")),
     Signature("host-undefined-symbol", "hosts", ": undefined symbol: ",
               re.compile(r"(?<![^\s:'\"(])(?P<lib>[^\s:'\"(]+\.so(?:\.[\w.]+)?): undefined symbol: (?P<sym>[A-Za-z_.$][\w.$@]*?)\.?(?:\s|,|$)"), _undefined),
+    # the same in R's other languages ("kann shared object '/x/foo.so' nicht laden:" under "Fehler in dyn.load("): the
+    # quoted library, with dyn.load on the line before
+    Signature("r-dyn-load-translated", "hosts", ".so", re.compile(r"[\'‘\"](?P<obj>/[^\'’\"]{1,400}\.so)[\'’\"]"),
+              lambda m, before: HostCannotLoad("R (dyn.load)", m.group("obj")) if any("dyn.load(" in b for b in before)
+              and "unable to load shared object" not in m.string else NOT_MINE),
     Signature("r-dyn-load", "hosts", "unable to load shared object",
               re.compile(r"unable to load shared object '(?P<obj>[^']+)'"), lambda m, _: HostCannotLoad("R (dyn.load)", m.group("obj"))),
     Signature("r-error-in-dyn-load", "hosts", "dyn.load(", re.compile(r"Error in dyn\.load\("), lambda m, _: None),
