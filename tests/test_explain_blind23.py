@@ -311,3 +311,27 @@ def test_rs_dyn_load_in_another_language():
     # R's error head alone, in German: never silent
     [head] = errors_of("Fehler in library(foo) : es gibt kein Paket namens 'foo'\n")
     assert head.id == "unrecognised-failure"
+
+
+@pytest.mark.parametrize("line", [
+    "main.cpp(1): fatal error C1083: Cannot open include file: 'mkl.h': No such file or directory",
+    "main.cpp(1): fatal error C1083: 无法打开包括文件: “mkl.h”: No such file or directory",
+    'main.cpp(1): fatal error C1083: Datei (Include) kann nicht geöffnet werden: "mkl.h": No such file or directory',
+], ids=["en", "zh", "de"])
+def test_msvc_cannot_open_mkls_header(line):
+    [finding] = errors_of(line + "\n")
+    assert finding.id == "mkl-header-not-found" and "mkl.h" in finding.title, flat(finding)
+    assert "setvars.bat" in finding.fix[0] and "INCLUDE" in finding.fix[0]
+
+
+@pytest.mark.parametrize("line", [
+    "main.c:1:10: 致命错误：mkl.h：没有那个文件或目录",
+    "main.c:1:10: schwerwiegender Fehler: mkl.h: Datei oder Verzeichnis nicht gefunden",
+    "main.c:1:10: erreur fatale : mkl.h : Aucun fichier ou dossier de ce type",
+], ids=["zh", "de", "fr"])
+def test_gccs_missing_header_in_another_language(line):
+    [finding] = errors_of(line + "\n")
+    assert finding.id == "mkl-header-not-found" and finding.fix[0].startswith("set up the MKL the build means"), flat(finding)
+    # another project's header in the same words stays an error of its own
+    [other] = errors_of(line.replace("mkl.h", "foo.h") + "\n")
+    assert other.id == "unrecognised-failure"

@@ -35,6 +35,7 @@ class HeaderMissing:
     source: str
     includes: tuple[str, ...] | None = None  # the -I folders of the compile line just before it; None: no such line
     defines: tuple[str, ...] = ()  # its -D names
+    msvc: bool = False  # said by MSVC's cl.exe (headerwords): Windows' folders and variables
 
 
 def _follow(m: re.Match, _) -> FollowOn:
@@ -57,7 +58,7 @@ def _compile_flags(before) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
     return None, ()
 
 
-def _header(m: re.Match, before) -> HeaderMissing | Unrecognised:
+def header_event(m: re.Match, before) -> HeaderMissing | Unrecognised:
     name = m.group("h")
     if not (_MKL_HEADER.match(os.path.basename(name)) or name.startswith("oneapi/mkl")):
         # FFTW's headers are fftwheaders' (MKL ships them apart); any other stays an error of its own
@@ -154,12 +155,12 @@ SIGNATURES = (
               lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val"), m.group("opts").strip())),
     Signature("header-missing", "build", "No such file or directory",
               re.compile(r"(?:^|\s)(?P<src>[^:\s]+):\d+:\d+: fatal error: (?P<h>[\w/.-]+\.h(?:pp)?): No such file or directory"),
-              _header),
+              header_event),
     # Intel's classic compilers (icc, icpc): "../fft3d.h(42): catastrophic error: cannot open source file "mkl_dfti.h""
     Signature("header-missing-icc", "build", "annot open source file",
-              re.compile(r"^(?P<src>[^\s(]+)\(\d+\): catastrophic error: cannot open source file \"(?P<h>[\w/.+-]+\.h(?:pp)?)\""), _header),
+              re.compile(r"^(?P<src>[^\s(]+)\(\d+\): catastrophic error: cannot open source file \"(?P<h>[\w/.+-]+\.h(?:pp)?)\""), header_event),
     Signature("header-not-found-clang", "build", "file not found",  # clang's words; a parallel build may cut the file's name
-              re.compile(r"^(?:(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"), _header),
+              re.compile(r"^(?:(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"), header_event),
     Signature("cmake-configuring-incomplete", "build", "Configuring incomplete", re.compile(r"Configuring incomplete, errors occurred"), _follow),
     Signature("make-error", "build", "***", re.compile(r"^(?:g?make|mingw32-make)(?:\[\d+\])?: \*\*\* .*Error \d+"), _follow),
     Signature("ninja-stopped", "build", "ninja: build stopped", re.compile(r"^ninja: build stopped"), _follow),
@@ -296,6 +297,10 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
                f"compiler searches by itself, and a build that derives the include folder from the library folder "
                f"(/usr/lib/x86_64-linux-gnu/../../include) misses it: add -I{DEBIAN_INCLUDE}, or take the flags from the "
                "packages' pkg-config files: $(pkg-config --cflags mkl-dynamic-lp64-seq)"]
+    elif any(e.msvc for e in events):
+        from mkldoctor.explain.headerwords import WINDOWS_FIX
+
+        fix, recipes = list(WINDOWS_FIX), (ctx.recipe("headers"),)
     else:
         fix = ["set up the MKL the build means before building: oneAPI: source /opt/intel/oneapi/setvars.sh (it sets CPATH, "
                "which the compilers search); Parallel Studio and MKL 2020 or older: source <install>/bin/compilervars.sh intel64 "

@@ -49,7 +49,7 @@ ERROR_WORDS = (
     r": line \d+: \w+: unbound variable$",  # bash under set -u (envscripts)
     r"\berror #\d{4,5}:|^\s*#\d{4,5}: ",  # Intel's compilers' coded errors (ifort, ifx, icc): "x.f90(3): error #6580: ..."
     # "error" in the languages tools print it in, followed by its colon (a count has none: MSBuild's "0 Fehler")
-    r"(?:\bFehler|错误|エラー|\b[Ee]rreur|\b[Oo]шибка|\bОшибка|\b[Ee]rrore|\b[Bb]łąd)\s*[:：]",
+    r"(?:\bFehler|错误|エラー|\b[Ee]rreur(?: \w+)?|\b[Oo]шибка|\bОшибка|\b[Ee]rrore|\b[Bb]łąd)\s*[:：]",
     r"^(?:Fehler in|Erreur dans|Errore in|Error en) \S",  # R's "Error in f(...) :" in its other languages
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
@@ -133,7 +133,7 @@ def _families():
     from mkldoctor.explain import (binformat, build, cargo, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
-                                   fortranmods, gomp, gpuloader, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
+                                   fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
                                    installers, pic, rtnames, theano, torchmkl, valgrind, vmlwarn)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
@@ -141,7 +141,7 @@ def _families():
     # %1 is not a valid Win32 application" and dyld's "Reason: tried: '...' (mach-o file, but is an incompatible
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
-    return (binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, runpaths, blasnames, cpu, msvc, linker, cargo, configure, build, intwidth, protoclash, jvm, mathhosts, meson,
+    return (binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, runpaths, blasnames, cpu, msvc, linker, cargo, configure, build, headerwords, intwidth, protoclash, jvm, mathhosts, meson,
             pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
             valgrind, echoes)
