@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -335,3 +336,44 @@ def test_gccs_missing_header_in_another_language(line):
     # another project's header in the same words stays an error of its own
     [other] = errors_of(line.replace("mkl.h", "foo.h") + "\n")
     assert other.id == "unrecognised-failure"
+
+
+def test_a_fortran_use_of_mkls_module_that_was_never_compiled():
+    log = ("main.f90:3:6:\n\n    3 |   use mkl_vsl\n      |      1\nFatal Error: Cannot open module file 'mkl_vsl.mod' for reading "
+           "at (1): No such file or directory\ncompilation terminated.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-fortran-module-missing" and "mkl_vsl.mod" in finding.title, flat(finding)
+    assert "$MKLROOT/include/mkl_vsl.f90" in finding.fix[0]
+    [ifort] = errors_of("main.f90(3): error #7002: Error in opening the compiled module file.  Check INCLUDE paths.   [LAPACK95]\n")
+    assert ifort.fix[0].startswith("lapack95.mod is prebuilt for Intel's compilers only") and len(ifort.fix) == 1, flat(ifort)
+    # a project's own module is not MKL's: an error of its own
+    [own] = errors_of("Fatal Error: Cannot open module file 'fft_lib.mod' for reading at (1): No such file or directory\n")
+    assert own.id == "unrecognised-failure"
+
+
+@pytest.mark.mkl
+def test_the_module_table_against_mkls_own_sources(mkl):
+    from mkldoctor.explain.fortranmods import MODULE_SOURCES
+
+    include = mkl.debian_shared / "usr/include/mkl"
+    for module, source in MODULE_SOURCES.items():
+        text = (include / source).read_text(errors="replace").lower()
+        assert re.search(rf"^\s*module\s+{module}\b", text, re.M), (module, source)
+    for prebuilt in ("blas95", "lapack95", "f95_precision", "mkl_service"):
+        assert (include / "intel64/lp64" / f"{prebuilt}.mod").is_file()
+
+
+@pytest.mark.parametrize("asked, told", [("mkl==2021.1", "not 2021.1"), ("mkl==2099.1", "newer than every MKL release")])
+def test_pip_offered_releases_of_this_platform_but_not_the_one_asked(tmp_path, asked, told):
+    from tests.test_explain_pkg_silent import only, pip
+
+    links = tmp_path / "links"
+    links.mkdir()
+    for version in ("2024.0.0", "2024.1.0"):
+        (links / f"mkl-{version}-py2.py3-none-manylinux_2_28_x86_64.whl").touch()
+    log = pip(tmp_path, "download", "--no-deps", "--no-index", "--find-links", str(links), "--platform", "manylinux_2_28_x86_64",
+              "--only-binary=:all:", "-d", str(tmp_path / "out"), asked)
+    assert "(from versions: 2024.0.0, 2024.1.0)" in log, log
+    finding = only(log, "mkl-package-unavailable")
+    assert "the index offers mkl 2024.0.0 to 2024.1.0" in finding.title and told in finding.title, flat(finding)
+    assert finding.fix[0].startswith("pin a release the index offers: mkl==2024.1.0")

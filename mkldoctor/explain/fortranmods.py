@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -28,7 +28,41 @@ class OnlyListName:
     line: str
 
 
+# MKL's Fortran modules and the source in MKL's include folder that defines each (read from MKL 2020.4's include/; tests
+# hold it against Debian's copy): MKL ships these as sources, to compile with the program's own compiler (a .mod file is
+# one compiler's), and prebuilt .mod files only of blas95, lapack95, f95_precision and mkl_service, for Intel's compilers,
+# in include/intel64/lp64 and ilp64
+MODULE_SOURCES = {
+    "blas95": "blas.f90", "lapack95": "lapack.f90", "f95_precision": "blas.f90", "mkl_jit_blas": "mkl_blas.f90",
+    "mkl_cdft": "mkl_cdft.f90", "mkl_cdft_dm_type": "mkl_cdft.f90", "mkl_cluster_sparse_solver": "mkl_cluster_sparse_solver.f90",
+    "mkl_df": "mkl_df.f90", "mkl_df_type": "mkl_df.f90", "mkl_dfti": "mkl_dfti.f90", "mkl_dft_type": "mkl_dfti.f90",
+    "mkl_dss": "mkl_dss.f90", "mkl_pardiso": "mkl_pardiso.f90", "mkl_poisson": "mkl_poisson.f90", "mkl_rci": "mkl_rci.f90",
+    "mkl_service": "mkl_service.f90", "mkl_solvers_ee": "mkl_solvers_ee.f90", "mkl_sparse_handle": "mkl_sparse_handle.f90",
+    "mkl_sparse_qr": "mkl_sparse_qr.f90", "mkl_spblas": "mkl_spblas.f90", "mkl_trig_transforms": "mkl_trig_transforms.f90",
+    "mkl_vsl": "mkl_vsl.f90", "mkl_vsl_type": "mkl_vsl.f90",
+}
+_PREBUILT = ("blas95", "lapack95", "f95_precision", "mkl_service")
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleMissing:
+    """gfortran's ``Cannot open module file 'mkl_dfti.mod' for reading``, ifort's ``error #7002: Error in opening the
+    compiled module file.  Check INCLUDE paths.   [MKL_DFTI]``: a USE of one of MKL's modules, never compiled."""
+
+    module: str
+    line: str
+
+
+def _module(m: re.Match, _):
+    name = m.group("mod").lower()
+    return ModuleMissing(name, m.string.strip()[:300]) if name in MODULE_SOURCES else NOT_MINE
+
+
 SIGNATURES = (
+    Signature("gfortran-module-missing", "fortranmods", "annot open module file",
+              re.compile(r"Cannot open module file '(?P<mod>\w+)\.mod' for reading"), _module),
+    Signature("ifort-module-missing", "fortranmods", "Error in opening the compiled module",
+              re.compile(r"#7002: Error in opening the compiled module file\.\s+Check INCLUDE paths\.\s+\[(?P<mod>\w+)\]"), _module),
     Signature("ifort-only-list", "fortranmods", "only-list",
               re.compile(r"#6580: Name in only-list does not exist or is not accessible\.?(?:\s*\[(?P<name>\w+)\])?"),
               lambda m, _: OnlyListName((m.group("name") or "").lower(), "", m.string.strip()[:300])),
@@ -39,6 +73,41 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    return _modules(events) + _only_list(events)
+
+
+def _modules(events: Parsed) -> list[Finding]:
+    said = events.of(ModuleMissing)
+    if not said:
+        return []
+    names = list(dict.fromkeys(e.module for e in said))
+    sources = list(dict.fromkeys(MODULE_SOURCES[n] for n in names))
+    prebuilt = [n for n in names if n in _PREBUILT]
+    fix = [f"compile MKL's module source before the code that uses it, with the same compiler and flags: gfortran -c "
+           f"-I$MKLROOT/include $MKLROOT/include/{sources[0]} (ifx and ifort the same; -fdefault-integer-8 or -i8 for ILP64), "
+           f"or INCLUDE '{sources[0]}' at the top of the file that uses it, with -I$MKLROOT/include"]
+    if prebuilt:  # its .mod is there for Intel's compilers; gfortran needs MKL's Fortran 95 interfaces built for it
+        interface = "lapack95" if prebuilt[0] == "lapack95" else "blas95"
+        fix[:0 if prebuilt[0] == "mkl_service" else 1] = [
+            f"{prebuilt[0]}.mod is prebuilt for Intel's compilers only: with ifx or ifort add -I$MKLROOT/include/intel64/lp64 "
+            f"(ilp64 for 64-bit integers); with gfortran build MKL's Fortran 95 interface from $MKLROOT/share/mkl/interfaces/"
+            f"{interface} (before oneAPI 2024: $MKLROOT/interfaces/{interface}): make libintel64 FC=gfortran INSTALL_DIR=<a "
+            "folder>, then -I<that folder>/include/intel64/lp64 and its library on the link"]
+    return [Finding(
+        "mkl-fortran-module-missing", "error",
+        f"the compiler cannot open {', '.join(n + '.mod' for n in names[:3])}: MKL ships {'it' if len(names) == 1 else 'them'} "
+        "as Fortran source, to compile with the program's own compiler",
+        (said[0].line, f"{names[0]} is defined in MKL's include/{MODULE_SOURCES[names[0]]}: a .mod file is written by one "
+         "compiler for itself, so MKL ships the source (and prebuilt .mod files only of blas95, lapack95, f95_precision and "
+         "mkl_service, for Intel's compilers)"),
+        tuple(fix),
+        "A Fortran USE reads the module's compiled .mod file from the include path; MKL's modules exist only once the build "
+        "compiles their sources (or, for Intel's compilers, points at MKL's prebuilt ones).",
+        ("ls $MKLROOT/include/*.f90 $MKLROOT/include/intel64/lp64/*.mod   # MKL's module sources and prebuilt modules",),
+    )]
+
+
+def _only_list(events: Parsed) -> list[Finding]:
     said = events.of(OnlyListName)
     if not said:
         return []

@@ -230,7 +230,7 @@ def _fftw_wrapper(finding: Finding, names: list[str]) -> Finding:
         fix=((f"drop -l{names[0]}: MKL's own libraries (-lmkl_rt, or the interface, threading and core layers on the line) "
               f"answer FFTW3's {'C' if m.group('lang') == 'c' else 'Fortran'} names since MKL 10.2; keep "
               "-I<MKLROOT>/include/fftw for the fftw3.h and fftw3.f headers",) if fftw3 else ())
-            + (f"or build the wrapper from MKL's sources: cd $MKLROOT/share/mkl/interfaces/{folder} (MKL 2020 and older: "
+            + (f"or build the wrapper from MKL's sources: cd $MKLROOT/share/mkl/interfaces/{folder} (before oneAPI 2024: "
                f"$MKLROOT/interfaces/{folder}) && make libintel64 compiler={'gnu' if names[0].endswith('gnu') else 'intel'} "
                f"INSTALL_DIR=<a folder>, then -L<that folder>",),
         recipes=(),

@@ -286,6 +286,10 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
         evidence.append(f"pip was offered no release of {package} at all: the index has no wheel of it this Python can take")
         release = None
     available = _available(package, manager, key, release)
+    shown = next((e.shown for e in said if e.shown), None)  # pip's "(from versions: ...)": what this index and Python can take
+    if manager in ("pip", "uv") and shown and release and available is not False \
+            and not any(v == release or v.startswith(release + ".") for v in shown):  # not the platform: the release
+        return _not_offered(manager, package, asked, release, list(shown), evidence)
     if available is True or (any(e.conflict for e in said) and available is None):
         return _unavailable(manager, asked, key, where, release, evidence, said)
     return _not_here(manager, package, asked, key, where, release, evidence)
@@ -403,6 +407,24 @@ def _unavailable(manager: str, asked: str, key: str | None, where: _Where, relea
         fix += ["the index pip searched (--index-url, --extra-index-url, --no-index with --find-links, a mirror or proxy) does "
                 f"not serve {asked}: install from PyPI's own index, or add the wheel to the mirror",
                 f"check: python3 -m pip download --no-deps --only-binary=:all: '{asked}'   # with the same index options"]
+    return _result(False, title, evidence, fix, (), manager)
+
+
+def _not_offered(manager: str, package: str, asked: str, release: str, shown: list[str], evidence: list[str]) -> Finding:
+    """pip listed the releases it could take, and the one asked is not among them: not the platform, the release."""
+    from mkldoctor.knowledge import exports
+
+    newest = exports.releases()[-1].name if exports.releases() else None
+    first, last = min(shown, key=version_key), max(shown, key=version_key)
+    unreleased = newest and version_key(release) > version_key(newest)
+    evidence.append(f"pip was offered {package} {first} to {last} ({len(shown)} releases): the index serves {package} for this "
+                    f"platform and Python, and {release} is not among them"
+                    + (f"; MKL {release} is newer than every release mkldoctor knows (up to {newest})" if unreleased else ""))
+    fix = [f"pin a release the index offers: {package}=={last} (or a range: '{package}>={first},<={last}')",
+           f"the index pip searched (a mirror, --index-url) may lack {asked}: python3 -m pip download --no-deps "
+           f"--only-binary=:all: '{asked}' with the same index options says whether any index serves it"]
+    title = (f"{_MANAGER[manager]} found no {asked}: the index offers {package} {first} to {last}"
+             + (f", and {release} is newer than every MKL release mkldoctor knows ({newest})" if unreleased else f", not {release}"))
     return _result(False, title, evidence, fix, (), manager)
 
 
