@@ -114,3 +114,20 @@ def test_a_julia_session_with_python_that_crashed_without_frames():
     # no Python in the session: the plain crash
     [plain] = errors_of(log.replace("julia> using PyPlot\n", "julia> using Plots\n"))
     assert "cannot tell" in plain.title
+
+
+def test_a_rust_build_scripts_pkg_config_probe_for_mkls_pc_file():
+    # the pkg-config crate's words under cargo's build-script failure, and system-deps' one line
+    log = ("error: failed to run custom build command for `intel-mkl-sys v0.2.0`\n\nCaused by:\n  process didn't exit "
+           "successfully: `/t/build/intel-mkl-sys-1/build-script-build` (exit status: 101)\n  --- stderr\n"
+           "  The system library `mkl-dynamic-lp64-iomp` required by crate `intel-mkl-sys` was not found.\n"
+           "  The file `mkl-dynamic-lp64-iomp.pc` needs to be installed and the PKG_CONFIG_PATH environment variable must "
+           "contain its parent directory.\n  The PKG_CONFIG_PATH environment variable is not set.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "cargo-mkl-pc-not-found" and "mkl-dynamic-lp64-iomp.pc" in finding.title, flat(finding)
+    assert "PKG_CONFIG_PATH" in finding.fix[0] and "cargo clean -p intel-mkl-sys" in finding.fix[0]
+    [deps] = errors_of("error: could not find system library 'mkl-static-lp64-iomp' required by the 'intel-mkl-sys' crate\n")
+    assert deps.id == "cargo-mkl-pc-not-found"
+    # another library's .pc is not MKL's
+    [other] = errors_of("error: could not find system library 'openssl' required by the 'openssl-sys' crate\n")
+    assert other.id == "unrecognised-failure"

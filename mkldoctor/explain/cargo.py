@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -92,7 +92,24 @@ def _panic(m: re.Match, _) -> BuildScriptPanic:
     return BuildScriptPanic("", m.group("loc2") or "", wants=1)
 
 
+@dataclass(frozen=True, slots=True)
+class PcFileMissing:
+    """The pkg-config crate's words in a build script: ``The system library `mkl-dynamic-lp64-iomp` required by crate
+    `intel-mkl-sys` was not found`` (system-deps': ``could not find system library '...' required by the '...' crate``)."""
+
+    library: str
+    crate: str
+
+
+def _pc(m: re.Match, _):
+    return PcFileMissing(m.group("lib"), m.group("crate")) if m.group("lib").startswith("mkl") else NOT_MINE
+
+
 SIGNATURES = (
+    Signature("pkg-config-crate-not-found", "cargo", "was not found",
+              re.compile(r"The system library `(?P<lib>[\w.+-]{1,200})` required by crate `(?P<crate>[\w-]{1,100})` was not found"), _pc),
+    Signature("system-deps-not-found", "cargo", "could not find system library",
+              re.compile(r"could not find system library '(?P<lib>[\w.+-]{1,200})' required by the '(?P<crate>[\w-]{1,100})' crate"), _pc),
     Signature("cargo-build-script-failed", "cargo", "failed to run custom build command",
               re.compile(r"failed to run custom build command for `(?P<crate>[\w-]+) v(?P<version>[^\s`]+)"),
               lambda m, _: BuildScriptFailed(m.group("crate"), m.group("version"))),
@@ -123,9 +140,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.finders import FinderSaid
 
     failed = events.of(BuildScriptFailed)
-    out = _known_breakages(events) + _registry_auth(events)
-    if not failed:
-        return out
+    out = _known_breakages(events) + _registry_auth(events) + _pc_missing(events)
+    if not failed or (out and out[-1].id == "cargo-mkl-pc-not-found" and failed[0].crate == events.of(PcFileMissing)[0].crate):
+        return [replace(f, evidence=f.evidence + (f"cargo: the build script of {failed[0].crate} {failed[0].version} failed on it",))
+                if f.id == "cargo-mkl-pc-not-found" and failed else f for f in out]  # its own finding says why
     event = failed[0]
     known = build_scripts.script(event.crate, event.version)
     panics = [p for p in events.of(BuildScriptPanic) if p.message or p.location]
@@ -205,4 +223,27 @@ def _registry_auth(events: Parsed) -> list[Finding]:
         "A registry's token endpoint answers an anonymous request for a public image, and refuses one that carries "
         "credentials it does not accept: the stored ones, not the image, are the problem.",
         (f"grep -n {q(host)} ~/.docker/config.json   # the stored entry for that registry",),
+    )]
+
+
+def _pc_missing(events: Parsed) -> list[Finding]:
+    said = events.of(PcFileMissing)
+    if not said:
+        return []
+    first = said[0]
+    return [Finding(
+        "cargo-mkl-pc-not-found", "error",
+        f"{first.crate}'s build script asked pkg-config for {first.library}.pc and found none: MKL's .pc folder is not on "
+        "PKG_CONFIG_PATH", (
+            f"the pkg-config crate in {first.crate}'s build script looked for {first.library}.pc (MKL's name for one link: "
+            "mkl-<static|dynamic>-<lp64|ilp64>-<iomp|seq|tbb>) in PKG_CONFIG_PATH and pkg-config's own folders",),
+        (f"put MKL's pkgconfig folder on PKG_CONFIG_PATH for the build: oneAPI: source setvars.sh (or PKG_CONFIG_PATH="
+         f"$MKLROOT/lib/pkgconfig); pip's mkl-devel: <python prefix>/lib/pkgconfig; Debian's libmkl-dev: its .pc files in "
+         "/usr/lib/x86_64-linux-gnu/pkgconfig; then cargo clean -p " + first.crate + " and build again",
+         "no MKL installed: install it with its .pc files (pip install mkl-devel, or oneAPI's MKL); or take a feature that "
+         "does not need it (intel-mkl-src's mkl-static-* download, or another BLAS)",
+         "mkldoctor link --format cargo   # the features and environment for the MKL found here"),
+        "A -sys crate that finds MKL through pkg-config reads only the .pc files on pkg-config's path; MKL's installers put "
+        "them in their own lib/pkgconfig folder.",
+        (f"pkg-config --exists {first.library} && echo found; pkg-config --list-all | grep mkl",),
     )]
