@@ -377,3 +377,33 @@ def test_pip_offered_releases_of_this_platform_but_not_the_one_asked(tmp_path, a
     finding = only(log, "mkl-package-unavailable")
     assert "the index offers mkl 2024.0.0 to 2024.1.0" in finding.title and told in finding.title, flat(finding)
     assert finding.fix[0].startswith("pin a release the index offers: mkl==2024.1.0")
+
+
+def test_gnu_lds_own_translations():
+    """GNU ld's messages as its own translations (binutils' ld.mo, installed with ld) render them: an undefined reference
+    under its 'in function' line, and a missing -l, in every language that translates them."""
+    import gettext
+    import glob
+
+    def render(message: str) -> str:
+        for field, value in (("%X", ""), ("%P", "/usr/bin/ld"), ("%C", "main.c:(.text+0x5e)"), ("%pB", "/tmp/cc1.o"),
+                             ("%B", "/tmp/cc1.o"), ("%pT", "cblas_dgemm"), ("%T", "cblas_dgemm"), ("%E", "No such file")):
+            message = message.replace(field, value)
+        return message.replace("%s", "-lmkl_nosuch", 1).rstrip("\n")
+
+    tried = []
+    for mo in sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/ld.mo")):
+        catalog = gettext.GNUTranslations(open(mo, "rb"))._catalog
+        undefined = [v for k, v in catalog.items() if isinstance(k, str) and re.match(r"%X(?:%P: )?%C: undefined reference to", k)
+                     and v and "%" in v]
+        missing = [v for k, v in catalog.items() if k == "%P: cannot find %s: %E\n" and v]
+        function = [v for k, v in catalog.items() if k == "%pB: in function `%pT':\n" and v]
+        if undefined:
+            log = (render(function[0]) + "\n" if function else "") + render(undefined[0]) + "\n"
+            found = [f for f in errors_of(log) if f.id != "unrecognised-failure"]
+            assert found and "cblas_dgemm" in found[0].title, (mo, log, [flat(f) for f in errors_of(log)])
+            tried.append(mo)
+        if missing:
+            [finding] = errors_of(render(missing[0]) + "\n")
+            assert finding.id == "library-not-found" and "-lmkl_nosuch" in finding.title, (mo, render(missing[0]), flat(finding))
+    assert len(tried) >= 5, tried  # binutils translates it into many languages (Debian 12's binutils 2.40: 16)

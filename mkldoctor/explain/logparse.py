@@ -50,7 +50,7 @@ MAX_COMMANDS = 64  # distinct link command lines kept
 
 _LINKER_PREFIX = re.compile(
     r"^\s*(?P<ld>(?:\S*/)?(?:[\w.-]+-)?(?:ld(?:\.bfd|\.gold|\.lld|\.mold)?|ld64\.lld|rust-lld|lld|mold|gold|collect2))"
-    r"(?:\s*\(\w+\))? ?:\s+(?:(?:fatal\s+)?error ?:\s+|warning ?:\s+)?(?P<rest>.*)$"  # French puts a space before ':'
+    r"(?:\s*\(\w+\))?[ \xa0]?:\s+(?:(?:fatal\s+)?error ?:\s+|warning ?:\s+)?(?P<rest>.*)$"  # French puts a space before ':'
 )
 _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>.*)['’\"]:?\s*$")
 _UNDEF_REF = re.compile(

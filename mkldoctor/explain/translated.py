@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import re
 
-_LD_LOCATION = re.compile(r"^(?P<where>\S[^;]{0,300}?:\(\.[\w.$-]{1,60}\+0x[0-9a-fA-F]{1,16}\)):?\s+(?P<msg>[^;]{1,600})$")
-_LOCALE_QUOTED = re.compile(r"[`'‘«»„“「\"] ?(?P<sym>[A-Za-z_.$][\w.$@]{0,300}) ?[`'’»«“”」\"]")
-_DASH_L = re.compile(r"(?<!\S)-l(?P<name>[\w.+-]{1,200})(?![\w.+/-])")
+# the location's colon may be a full-width one with no space after it (zh_CN: "main.c:(.text+0x5e)：对‘x’未定义的引用"),
+# or follow a no-break space (fr: "main.c:(.text+0x5e)\xa0: référence indéfinie vers «\xa0x\xa0»")
+_LD_LOCATION = re.compile(r"^(?P<where>\S[^;]{0,300}?:\(\.[\w.$-]{1,60}\+0x[0-9a-fA-F]{1,16}\))\s?[:：]?\s*(?P<msg>[^;\s][^;]{0,600})$")
+_LOCALE_QUOTED = re.compile(r"[`'‘«»„“「\"]\s?(?P<sym>[A-Za-z_.$][\w.$@]{0,300})\s?[`'’»«“”」\"]")
+_ASCII_NAME = re.compile(r"(?<![\w.$@])[A-Za-z_.$][A-Za-z0-9_.$@]{0,300}(?![\w.$@])")
+_HEAD = re.compile(r"\s?[:：]\s")  # the object's colon, before the words (ASCII, no-break space, full-width)
+_DASH_L = re.compile(r"(?<![^\s„\"'‘“«»「])-l(?P<name>[\w.+-]{1,200})(?![\w.+/-])")  # sr: „-lfoo“
 _NOT_THESE = re.compile(r"(?i)relocation|R_X86_|R_AARCH64|\bwarning\b|\.(?:so|a)\b")
 
 
@@ -25,9 +29,13 @@ def read(text: str, prefixed: bool) -> tuple[str, str, str] | None:
         name = _LOCALE_QUOTED.search(location.group("msg"))
         if name:
             return "undefined", name.group("sym"), location.group("where")
-    if prefixed and text.endswith((":", "：")) and "+0x" not in text:
+        words = _ASCII_NAME.findall(location.group("msg"))  # zh_TW quotes nothing: "未定義參考到 cblas_dgemm"
+        if len(words) == 1:
+            return "undefined", words[0], location.group("where")
+    if prefixed and text.endswith((":", "：")) and "+0x" not in text:  # "/tmp/cc.o\xa0: dans la fonction «\xa0main\xa0»\xa0:"
         name = _LOCALE_QUOTED.search(text)
-        head = text.split(": ", 1)[0] if ": " in text else ""
+        parts = _HEAD.split(text, 1)
+        head = parts[0].strip() if len(parts) == 2 else ""
         if name and head and not head.startswith("-"):
             return "context", name.group("sym"), head
     if prefixed and "-l" in text and not _NOT_THESE.search(text):
