@@ -162,7 +162,7 @@ SIGNATURES = (
     Signature("header-not-found-clang", "build", "file not found",  # clang's words; a parallel build may cut the file's name
               re.compile(r"^(?:(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"), header_event),
     Signature("cmake-configuring-incomplete", "build", "Configuring incomplete", re.compile(r"Configuring incomplete, errors occurred"), _follow),
-    Signature("make-error", "build", "***", re.compile(r"^(?:g?make|mingw32-make)(?:\[\d+\])?: \*\*\* .*Error \d+"), _follow),
+    Signature("make-error", "build", "***", re.compile(r"^\s*(?:[\w.-]*make|nmake)(?:\[\d+\])?: \*\*\* .*Error \d+"), _follow),  # indented under a step too
     Signature("ninja-stopped", "build", "ninja: build stopped", re.compile(r"^ninja: build stopped"), _follow),
     Signature("ninja-failed", "build", "FAILED: ", re.compile(r"^FAILED: "), _follow),
     Signature("compilation-terminated", "build", "compilation terminated", re.compile(r"^compilation terminated\."), _follow),

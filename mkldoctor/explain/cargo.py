@@ -140,10 +140,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.finders import FinderSaid
 
     failed = events.of(BuildScriptFailed)
-    out = _known_breakages(events) + _registry_auth(events) + _pc_missing(events)
-    if not failed or (out and out[-1].id == "cargo-mkl-pc-not-found" and failed[0].crate == events.of(PcFileMissing)[0].crate):
-        return [replace(f, evidence=f.evidence + (f"cargo: the build script of {failed[0].crate} {failed[0].version} failed on it",))
-                if f.id == "cargo-mkl-pc-not-found" and failed else f for f in out]  # its own finding says why
+    pc = events.of(PcFileMissing)
+    out = _known_breakages(events) + _registry_auth(events) + _pc_missing(pc, failed)
+    if not failed or (pc and pc[0].crate == failed[0].crate):  # the .pc finding says why that build script failed
+        return out
     event = failed[0]
     known = build_scripts.script(event.crate, event.version)
     panics = [p for p in events.of(BuildScriptPanic) if p.message or p.location]
@@ -226,17 +226,17 @@ def _registry_auth(events: Parsed) -> list[Finding]:
     )]
 
 
-def _pc_missing(events: Parsed) -> list[Finding]:
-    said = events.of(PcFileMissing)
+def _pc_missing(said: list[PcFileMissing], failed: list[BuildScriptFailed]) -> list[Finding]:
     if not said:
         return []
     first = said[0]
+    script = [f"cargo: the build script of {e.crate} {e.version} failed on it" for e in failed[:1] if e.crate == first.crate]
     return [Finding(
         "cargo-mkl-pc-not-found", "error",
         f"{first.crate}'s build script asked pkg-config for {first.library}.pc and found none: MKL's .pc folder is not on "
         "PKG_CONFIG_PATH", (
             f"the pkg-config crate in {first.crate}'s build script looked for {first.library}.pc (MKL's name for one link: "
-            "mkl-<static|dynamic>-<lp64|ilp64>-<iomp|seq|tbb>) in PKG_CONFIG_PATH and pkg-config's own folders",),
+            "mkl-<static|dynamic>-<lp64|ilp64>-<iomp|seq|tbb>) in PKG_CONFIG_PATH and pkg-config's own folders", *script),
         (f"put MKL's pkgconfig folder on PKG_CONFIG_PATH for the build: oneAPI: source setvars.sh (or PKG_CONFIG_PATH="
          f"$MKLROOT/lib/pkgconfig); pip's mkl-devel: <python prefix>/lib/pkgconfig; Debian's libmkl-dev: its .pc files in "
          "/usr/lib/x86_64-linux-gnu/pkgconfig; then cargo clean -p " + first.crate + " and build again",

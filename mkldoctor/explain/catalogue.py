@@ -89,7 +89,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "unbound variable", "missing dependency", "only-list", "found in module", "is not supported", "memory leak",
            " in ?? (", "multiple definition", "_opt_info:", "egfault", "LIBRARY_PATH=", "Evaluated: ",
            "recompile with -fPIC", "ad value", "product is already installed",
-           "UndefVarError", "annot locate ScaLapack", "not compiled with MKL", "docker run", "ccess is denied", "_openmp_mutex", "-openmp ", "\tLNK", "Aborted (core", "Fehler", "错误", "エラー", "rreur", "шибка", "rrore", "łąd", "429496729", "858993459", "initscripts", "pyimod0", ".so  ", ".a  ", ".so", "ibrary r", "FFTW3 is not", "is found but", "MKL version", "intel_extension_for_pytorch")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
+           "UndefVarError", "annot locate ScaLapack", "not compiled with MKL", "docker run", "ccess is denied", "_openmp_mutex", "-openmp ", "\tLNK", "Aborted (core", "Fehler", "错误", "エラー", "rreur", "шибка", "rrore", "łąd", "429496729", "858993459", "initscripts", "pyimod0", ".a  ", ".so", "ibrary r", "FFTW3 is not", "is found but", "MKL version", "intel_extension_for_pytorch")  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
@@ -201,8 +201,6 @@ def diagnoses() -> tuple[Callable, ...]:
 
 def fallbacks() -> tuple[Callable, ...]:
     """What runs after every diagnosis, ``(events, context, findings so far) -> list[Finding]``: nothing is left unsaid."""
-    from mkldoctor.explain import unrecognised
-
-    from mkldoctor.explain import crash
+    from mkldoctor.explain import crash, unrecognised
 
     return (unrecognised.rust_link_failed, crash.aborted, unrecognised.unrecognised_lines)

@@ -32,14 +32,18 @@ class Crash:
     at: int = field(default=0, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> "Crash":
-        # the backtrace ends where the session goes on: a shell's prompt, or a failure of its own (a loader's line)
-        end = next((i for i, line in enumerate(lines) if _FRAMES_END.search(line)), len(lines))
-        return replace(self, frames=tuple(lines[:end]), wants=0)
+        return replace(self, frames=_frames_of(lines), wants=0)
 
 
 # a shell's or Python's prompt ("$ Rscript ...", "user@host:~$ ", ">>> ", "PS C:\\x> "), a loader's failure
 _FRAMES_END = re.compile(r"^\s*(?:\$ |>>> |PS [A-Za-z]:\\.*?> |[\w.-]+@[\w.-]+:\S*[$#] )|"
                          r"cannot open shared object file|error while loading shared libraries")
+
+
+def _frames_of(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """The lines after a crash up to where the session goes on: a shell's prompt, or a failure of its own."""
+    end = next((i for i, line in enumerate(lines) if _FRAMES_END.search(line)), len(lines))
+    return tuple(lines[:end])
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +56,7 @@ class Aborted(FollowOn):
     wants: int = field(default=20, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> "Aborted":
-        end = next((i for i, line in enumerate(lines) if _FRAMES_END.search(line)), len(lines))
-        return replace(self, frames=tuple(lines[:end]), wants=0)
+        return replace(self, frames=_frames_of(lines), wants=0)
 
 
 _ABORTED = re.compile(r"\bFatal Python error: Aborted\b|^\s*(?:\S+: line \d+: +\d+ )?Aborted +\(core dumped\)")
@@ -152,12 +155,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         # no `using MKL`, and the frames are MKL's: Julia's own BLAS is MKL (a Julia built with USE_INTEL_MKL=1; PyPlot.jl#280)
         return out + [crashhosts.julia_python(crashes[0], sorted(loaded & _PYTHON_IN_JULIA), built=True)]
     found = _crash(crashes)
-    if events.of(ParameterError) and found and found[0].id == "program-crashed":  # after a call MKL refused: its finding
+    if not (found and found[0].id == "program-crashed"):  # MKL's or a runtime's frames: their finding
+        return out + found
+    if events.of(ParameterError):  # after a call MKL refused: its finding
         return out
     runtimes = gomp.openmp_packages(events)
-    if found and found[0].id == "program-crashed" and len(runtimes) > 1:  # the conda list beside it: two OpenMP runtimes
+    if len(runtimes) > 1:  # the conda list beside it: two OpenMP runtimes
         return out + [gomp.two_runtimes_crashed(crashes[0].line, runtimes)]
-    if found and found[0].id == "program-crashed" and loaded & _PYTHON_IN_JULIA:  # no frames: the session's two BLAS first
+    if loaded & _PYTHON_IN_JULIA:  # no frames: the session's two BLAS first
         return out + [crashhosts.julia_python_unseen(crashes[0], sorted(loaded & _PYTHON_IN_JULIA))]
     return out + found
 

@@ -20,6 +20,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecogni
 from mkldoctor.findings import Finding
 from mkldoctor.explain import runpaths
 from mkldoctor.explain.linksearch import search_soname
+from mkldoctor.explain.translated import ENGLISH_LOADER_REASON
 from mkldoctor.explain.events import NeededNotFound, Parsed
 from mkldoctor.explain.wording import q
 from mkldoctor.inventory.install import label
@@ -121,7 +122,6 @@ def _translated_loader(m: re.Match, before):
     return LoaderMissing(m.group("so"), m.group("bin").lstrip(">") or m.group("bin"))
 
 
-_NOT_A_LOOKUP = re.compile(r"(?i)\bELF|cannot|invalid|wrong|too short|no such|undefined symbol")  # English, or the file's
 _LOOKUP_TRANSLATED = re.compile(r"(?<!\S)(?P<bin>[^\s:]{1,300}): (?P<what>[^:/]{6,80}): (?P<lib>\S{0,400}lib[\w+-]{1,200}\.so[\w.]{0,20}): "
                                 r"(?P<what2>[^:]{3,80}): (?P<sym>[A-Za-z_$][A-Za-z0-9_.$]{0,300})\s*$")
 
@@ -136,7 +136,7 @@ SIGNATURES = (
     Signature("loader-cannot-open-translated", "hosts", ".so", _LOADER_TRANSLATED, _translated_loader),
     # glibc's symbol lookup error with its words translated: program: words: library path: words: the C name
     Signature("loader-symbol-lookup-translated", "hosts", ".so", _LOOKUP_TRANSLATED,
-              lambda m, _: NOT_MINE if m.group("what") == "symbol lookup error" or _NOT_A_LOOKUP.search(m.group("what2"))
+              lambda m, _: NOT_MINE if m.group("what") == "symbol lookup error" or ENGLISH_LOADER_REASON.search(m.group("what2"))
               else SymbolLookupError(m.group("bin"), m.group("lib"), m.group("sym"))),
     Signature("docker-mount-over-opt", "hosts", "docker run", re.compile(r"\bdocker run\b.*(?:-v|--volume)[ =]\S+:/opt\b"), _mount),
     # ldd's own report of a dependency it could not find ("\tlibmklml_intel.so => not found"): the loader's verdict

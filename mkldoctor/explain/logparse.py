@@ -157,7 +157,7 @@ class _State:
 def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
     """Events from clean lines (see :func:`logical_lines`), in the order they happen; an event said over
     several lines and yielded after them carries the log line it started on (``at``)."""
-    from mkldoctor.explain import translated, catalogue, origin
+    from mkldoctor.explain import catalogue, origin
 
     state = _State()
     places = stats.places if stats is not None else None

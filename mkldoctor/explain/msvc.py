@@ -282,7 +282,7 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
         fix.insert(0, "correct the folder the build names: " + mismatched[0])
     why = "no folder it searches holds it"
     explained = ""
-    linux = [(n, _windows_name(n)) for n in names if _windows_name(n)]
+    linux = [(n, w) for n in names if (w := _windows_name(n))]
     if runtimes and len(runtimes) == len(names):
         explicit = any(e.code == "LNK1181" for e in cannot)  # an input file of the command, not a DEFAULTLIB
         why, said, more_fix, explained = _runtime_asked_by_name(runtimes, commands, explicit)

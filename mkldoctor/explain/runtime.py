@@ -15,6 +15,7 @@ from mkldoctor.findings import Finding
 from mkldoctor.knowledge import broken, layout, recipes
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.translated import ENGLISH_LOADER_REASON
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +62,6 @@ class MklKernelUndefined:
 
 
 # some Windows releases of MKL spell it "FATAL ERRROR" (nuitka#3431)
-# the loader's other words after an MKL library's path, in English (a translated undefined symbol is anything else)
-_NOT_UNDEFINED = re.compile(r"(?i)\bELF|cannot|invalid|wrong|too short|no such|undefined sym")
 _MKL_ERROR = r"(?:(?:I|\b)ntel|(?:I|\b)NTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERR+OR: "  # a paste may cut its first letter
 
 _PARAMETER = re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I)
@@ -139,7 +138,7 @@ SIGNATURES = (
     Signature("mkl-kernel-undefined-translated", "runtime", "MKL ERROR",
               re.compile(_MKL_ERROR + r"(?P<path>\S{0,400}libmkl_\w{1,60}\.so[\w.]{0,20}): (?P<what>[^:]{3,80}): "
                          r"(?P<sym>[A-Za-z_$][A-Za-z0-9_.$]{0,200}?)\.?\s*$", re.I),
-              lambda m, _: NOT_MINE if _NOT_UNDEFINED.search(m.group("what")) else MklKernelUndefined(m.group("path"), m.group("sym"))),
+              lambda m, _: NOT_MINE if ENGLISH_LOADER_REASON.search(m.group("what")) else MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-error-loading-function", "runtime", "Error on loading function",
               re.compile(_MKL_ERROR + r"Error on loading function '?(?P<sym>\w+)'?", re.I),
               # OpenCL's and Level Zero's entry points are gpuloader's: a GPU runtime's loader, not a kernel

@@ -227,7 +227,7 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                  "(in a container: find / -name 'libmkl_def*'); a bundle, image or jar that copied only some of MKL's "
                  "libraries lacks it: copy MKL's kernels (libmkl_def, libmkl_mc3, libmkl_avx*, libmkl_vml_*) of the same "
                  "release beside libmkl_core", *fixes]
-        if unversioned and not _other_host(events) and not shown:  # MKL 2020 and older, no JVM or Julia: Anaconda's MKL of those years
+        if unversioned and not _other_host(events):  # MKL 2020 and older, no JVM or Julia: Anaconda's MKL of those years
             fixes.insert(1, "in a conda environment (Anaconda's MKL of those releases): update MKL with the packages built on "
                             "it, conda update mkl numpy scipy (one build's set), or conda install nomkl for OpenBLAS builds: "
                             "an environment updated in parts is the most reported cause of this line (anaconda-issues#698)")

@@ -19,6 +19,8 @@ _LOCALE_QUOTED = re.compile(r"[`'‘«»„“「\"]\s?(?P<sym>[A-Za-z_.$][\w.$@
 _ASCII_NAME = re.compile(r"(?<![\w.$@])[A-Za-z_.$][A-Za-z0-9_.$@]{0,300}(?![\w.$@])")
 _HEAD = re.compile(r"\s?[:：]\s")  # the object's colon, before the words (ASCII, no-break space, full-width)
 _DASH_L = re.compile(r"(?<![^\s„\"'‘“«»「])-l(?P<name>[\w.+-]{1,200})(?![\w.+/-])")  # sr: „-lfoo“
+# the loader's English words after a library's path, or words about the file itself: a translated line is anything else
+ENGLISH_LOADER_REASON = re.compile(r"(?i)\bELF|cannot|invalid|wrong|too short|no such|undefined symbol")
 _NOT_THESE = re.compile(r"(?i)relocation|R_X86_|R_AARCH64|\bwarning\b|\.(?:so|a)\b")
 
 

@@ -35,13 +35,8 @@ _CMAKE_HEAD = re.compile(r"^\s*CMake (?:Error|Warning)(?: \(dev\))? at \S.*:\d+ 
 _INTRODUCES = re.compile(r"(?i)\b(?:the following|this|these|an?|following)\s+(?:\w+\s+)?errors?(?: messages?)?\s*:\s*$")
 
 
-# make's word for a recipe that failed: its target's name (a .dylib, a lib...) is no cause ("make[3]: *** [lib/x.dylib] Error 1")
-_MAKE_STEP = re.compile(r"^\s*(?:[\w.-]*make|nmake)(?:\[\d+\])?: \*\*\* (?:\[[^\]]*\] )?Error \d+\s*$")
-
-
 def _says_only_that_it_failed(line: str) -> bool:
-    return (bool(_CMAKE_HEAD.match(line) or _MAKE_STEP.match(line)) or not _CAUSE_WORDS.search(line)
-            or bool(_INTRODUCES.search(line)))
+    return bool(_CMAKE_HEAD.match(line)) or not _CAUSE_WORDS.search(line) or bool(_INTRODUCES.search(line))
 
 
 def _explained(found: list[Finding]) -> bool:
