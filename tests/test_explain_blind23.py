@@ -44,6 +44,9 @@ def test_mkls_fftw_wrapper_is_built_from_sources_and_the_layers_answer_fftw3(mkl
     # FFTW2's wrapper has no such answer in MKL's libraries: only the build from sources is offered
     [fftw2] = errors_of(link("-lfftw2xc_intel", *layers).stderr)
     assert fftw2.fix[0].startswith("or build the wrapper") and "interfaces/fftw2xc" in fftw2.fix[0]
+    # the cluster FFTW's wrapper is built in its own folder, fftw3x_cdft
+    [cdft] = errors_of(link("-lfftw3x_cdft_lp64", *layers).stderr)
+    assert "interfaces/fftw3x_cdft " in cdft.fix[0], flat(cdft)
 
 
 def test_makes_recipe_line_is_the_consequence_of_the_link_failure(tmp_path):

@@ -218,8 +218,8 @@ def _fftw_wrapper(finding: Finding, names: list[str]) -> Finding:
     """-lfftw3xf_intel (ucl-rcps#97: QE's make.inc on Intel 2017): a wrapper of MKL's FFTW interfaces, which MKL ships as
     sources only; MKL's own libraries answer FFTW3's names."""
     m = knowledge.fftw_wrapper(names[0])
-    folder = "fftw" + m.group(0).split("fftw", 1)[1].split("_", 1)[0]  # fftw3xf, fftw2xc, fftw3x
-    fftw3 = m.group("v") == "3" and m.group("lang")
+    folder = m.group("folder")  # fftw3xf, fftw2xc, fftw3x_cdft: MKL's interfaces folder of the wrapper
+    fftw3 = m.group("v") == "3" and m.group("lang") is not None
     return replace(
         finding, title=f"cannot find {more(['-l' + n for n in names], 3)}: a wrapper of MKL's FFTW interface, which MKL "
                        "ships as sources to build, not as a library",

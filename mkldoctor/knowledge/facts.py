@@ -98,7 +98,7 @@ MKLML = ("MKL-ML, the small MKL that MKL-DNN's (ideep's) builds downloaded besid
 # MKL's FFTW wrapper libraries (libfftw3xc_intel, libfftw3xf_gnu, libfftw2xc_intel, libfftw3x_cdft_lp64, ...): MKL ships
 # their sources (interfaces/fftw*), never the built library; the FFTW3 C and Fortran names are in MKL's own libraries
 # (since MKL 10.2), the FFTW2 and cluster ones only in a wrapper built from those sources (q-e's build recipe, ucl-rcps#97)
-_FFTW_WRAPPER = re.compile(r"^(?:lib)?fftw(?P<v>[23])x(?:(?P<lang>[cf])_\w+|_cdft\w*)$")
+_FFTW_WRAPPER = re.compile(r"^(?:lib)?(?P<folder>fftw(?P<v>[23])x(?:(?P<lang>[cf])(?=_\w)|_cdft))\w*$")
 
 
 def fftw_wrapper(name: str) -> re.Match | None:
