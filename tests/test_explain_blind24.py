@@ -131,3 +131,12 @@ def test_a_rust_build_scripts_pkg_config_probe_for_mkls_pc_file():
     # another library's .pc is not MKL's
     [other] = errors_of("error: could not find system library 'openssl' required by the 'openssl-sys' crate\n")
     assert other.id == "unrecognised-failure"
+
+
+def test_the_crashed_threading_controls_own_c_spelling_is_named():
+    log = ("signal (11): Segmentation fault: 11\nin expression starting at REPL[7]:1\n"
+           "MKL_SET_DYNAMIC at /Users/u/.julia/artifacts/x/lib/libmkl_intel_ilp64.1.dylib (unknown line)\n")
+    [finding] = errors_of(log)
+    said = "\n".join(finding.evidence)
+    assert "C's is MKL_Set_Dynamic" in said and "mkl_set_dynamic macro" in said and "MKL_Set_Num_Threads(n)" not in said, said
+    assert finding.fix[1] == "meanwhile set it before the program starts: MKL_DYNAMIC=FALSE"

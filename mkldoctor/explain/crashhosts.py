@@ -40,7 +40,7 @@ def service_by_value(crash: Crash, name: str, frames: list[str]) -> Finding:
         (crash.line, *frames,
          f"{name} is the Fortran interface (upper case, or lower case with or without a trailing underscore: the library "
          "exports the plain lower-case symbol at the Fortran entry's address): it reads its argument through a pointer. C's "
-         "is MKL_Set_Num_Threads(n), by value, which mkl.h's mkl_set_num_threads macro names; a caller that binds the "
+         f"is {c_name}, by value, which mkl.h's {c_name.lower()} macro names; a caller that binds the "
          "symbol by name (dlsym, ccall, a trampoline) and passes n makes MKL read address n (libblastrampoline before #32: "
          "Julia's BLAS.set_num_threads with MKL.jl, MKL.jl#67)"),
         (f"call the C spelling, {c_name}, or pass a pointer to the Fortran one: your own binding (ccall, ctypes, dlsym) "

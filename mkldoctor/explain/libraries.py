@@ -223,7 +223,7 @@ def _fftw_wrapper(finding: Finding, names: list[str]) -> Finding:
     return replace(
         finding, title=f"cannot find {more(['-l' + n for n in names], 3)}: a wrapper of MKL's FFTW interface, which MKL "
                        "ships as sources to build, not as a library",
-        evidence=finding.evidence[:1] + (
+        evidence=finding.evidence + (  # the linker's search as it was, then what the library is
             f"lib{names[0]} is MKL's FFTW{m.group('v')} wrapper library: MKL ships its sources (interfaces/{folder}), and an "
             "install has the library only where someone built it into MKL's lib folder (an older site install did; "
             "oneAPI, conda's and pip's packages never have it)",),
