@@ -394,15 +394,16 @@ AFTER = {
     "julia-pyplot-mkl-build-segfault-no-frames-385": ("program-crashed", "fix:BLAS.get_config()"),
     # blind25 (right at its score; the C spelling of the function that crashed, after it)
     "julia-macos-mkl_set_dynamic-fortran-abi-segfault-mkljl-103": ("mkl-crash", "fix:MKL_Set_Dynamic, or pass a pointer"),
+    # read after blind23: a reporter's comment that a value is wrong, where the log names MKL (wrongvalues)
+    "rjjm-mklsparse-after-mkl-lp64-ilp64-wrong-result-mklsparse-36": ("results-wrong-with-mkl", "fix:MKL_VERBOSE=1"),
     # read after blind23 (MKL's "Cannot load" of the library MKL is linked into)
     "pyrt-mkl-cannot-load-libtorch-cpu-deleted-cwd-lmdeploy-2258": ("mkl-cannot-load-kernels", "fix:a folder that exists"),
 }
-# blind23's logs that hold no failure line (a wrong result, a frozen program's silent exit, a package's status report):
-# no finding is the honest answer for them, and the score counts them as silent
+# blind23's logs that hold no failure line (a wrong result no line says is wrong, a frozen program's silent exit, a
+# package's status report): no finding is the honest answer for them, and the score counts them as silent (a comment
+# that a value is wrong is a failure line: pytorch-cpu-feedstock#398's names no MKL, so it is said as unrecognised)
 NO_FAILURE_LINE = {"python-runtime-pyinstaller-torch-mkl-dlls-not-collected-8348",
-                   "mkl-runtime-interface-layer-wrong-complex-dot-pytorch-cpu-feedstock-398",
                    "python-runtime-qutip-mkl-versioned-mkl_rt-not-found-2496",
-                   "rjjm-mklsparse-after-mkl-lp64-ilp64-wrong-result-mklsparse-36",
                    "rjjm-r-nix-mkl-intel-thread-gnu-r-wrong-matmul-nixpkgs-83888"}
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning

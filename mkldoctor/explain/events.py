@@ -81,6 +81,7 @@ class Parsed:
     first_line: dict = field(default_factory=dict)  # event -> the log's line (from 1, newline-counted) it was first read on
     at: int = 0  # the log line of the logical line being read (set by the line readers as they go)
     places: list = field(default_factory=list)  # what the log says of its machine: paths and prompts (explain.origin), bounded
+    mkl_at: int = 0  # the first log line that names MKL (mkl, MKL): 0 when none does
     command: tuple[str, ...] | None = None  # the command whose output this is, when explain ran it (explain -- CMD)
 
     @property

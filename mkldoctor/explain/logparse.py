@@ -165,6 +165,8 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
         if not line:
             continue
         here = stats.at if stats is not None else 0
+        if stats is not None and not stats.mkl_at and ("mkl" in line or "MKL" in line):
+            stats.mkl_at = here  # a result that differs is MKL's question only where the log names MKL (wrongvalues)
         if state.follow is not None:
             yield from state.followed(line)
         pending = state.pending

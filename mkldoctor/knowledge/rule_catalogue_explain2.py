@@ -201,6 +201,10 @@ EXPLAIN = (
     _r("integers-read-wrong-width", "A program's output holds 64-bit integers made of two 32-bit ones",
        "An integer array MKL filled in its LP64 interface read as ILP64 (or the reverse): pivots such as 8589934593 = 1, 2.",
        "Make the caller's integer width and MKL's interface agree (-DMKL_ILP64 with mkl_intel_ilp64, MKL_INTERFACE_LAYER)."),
+    _r("results-wrong-with-mkl", "A test's comparison failed (or the reporter says a value is wrong) in a log that names MKL",
+       "MKL prints no error: a threading layer of another OpenMP, an interface of another width or complex convention, "
+       "rounding of another code path, or a bug of one release on one CPU.",
+       "Run with one MKL setting changed (MKL_NUM_THREADS=1, MKL_VERBOSE=1, MKL_CBWR=COMPATIBLE, MKL_ENABLE_INSTRUCTIONS)."),
     _r("openmp-runtimes-mixed", "Two OpenMP runtimes in one process: threadpoolctl's list, or a crash beside both packages",
        "Intel's libiomp (MKL's) beside LLVM's libomp (threadpoolctl's list, or conda's intel-openmp and llvm-openmp under "
        "a crash): known to crash or deadlock.",

@@ -1,0 +1,149 @@
+"""A result other than the one expected, where the log names MKL: a test's failed comparison, or the reporter's word.
+
+numpy.testing's ``Not equal to tolerance rtol=1e-07, atol=0`` (pytest's ``FAILED t.py::test - AssertionError``), Julia's
+``Test Failed at ...`` with its ``Evaluated: a ≈ b``, GoogleTest's ``Expected equality of these values:``, testthat's
+``Failure (test-x.R:3:1)``, and a reporter's comment under a printed value (``# it should be "tensor(4.+0.j)"``,
+pytorch-cpu-feedstock#398). MKL prints nothing: the log shows that a value is wrong, and the causes MKL can have (a
+threading layer of another OpenMP, an interface of another integer width or calling convention, rounding of another
+code path, a bug of one release on one CPU) are told apart by runs with one MKL setting changed, which only the
+log's machine can make. Produced here: a caller of ``zdotu_`` built for GNU Fortran's convention (a complex result
+returned by value) on MKL's Intel interface prints ``0 -nan`` for 5+3i. A failed comparison in a log that names no
+MKL is a failure all the same: reported as not recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.unrecognised import unrecognised
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class ResultDiffers:
+    """A comparison that failed (``tool``'s words), with the lines that show the values."""
+
+    tool: str
+    line: str
+    shown: tuple[str, ...] = ()  # the lines before it (a printed value under a reporter's comment)
+    detail: tuple[str, ...] = ()  # the lines after it that say how the values differ
+    wants: int = field(default=0, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "ResultDiffers":
+        return replace(self, detail=tuple(s.strip()[:200] for s in lines if _DETAIL.search(s))[:4], wants=0)
+
+
+_DETAIL = re.compile(r"Max (?:absolute|relative) difference|Mismatched elements|location mismatch|^\s*(?:E\s+)?(?:[xy]|ACTUAL|DESIRED): |Expression: |Evaluated: |"
+                     r"Which is: |Mean relative difference|not equal to|exceeds")
+
+
+def _differs(tool: str, wants: int = 6):
+    return lambda m, before: ResultDiffers(tool, m.string.strip()[:300], tuple(b.strip()[:200] for b in before[-2:]), wants=wants)
+
+
+def _pytest(m: re.Match, before):
+    why = m.group("why") or ""
+    if why and not why.startswith(("AssertionError", "assert ", "Failed: ")):
+        return FollowOn(m.string.strip())  # the test failed on another exception: that exception's line says why
+    return ResultDiffers("pytest", m.string.strip()[:300])
+
+
+# a reporter's comment on a value: "# it should be ...", "// expected: 4", "# wrong result", "# this introduces the bug"
+_COMMENT = re.compile(r"(?:^\s*(?:#|//|%|--|!|>\s*#)|\s(?:#|//))\s*(?P<said>.{0,200}?\b(?:should (?:be|give|return|print|equal)|expected(?: value| result| output)?\s*[:=(]"
+                      r"|(?:gives?|returns?|prints?|is|are) (?:a |the )?(?:wrong|incorrect)|(?:wrong|incorrect) (?:results?|answers?|values?|outputs?)"
+                      r"|(?<!not )introduces? the bug|(?:the|a) (?:bug|wrong result) (?:appears|is here|shows))\b.{0,200})$", re.I)
+
+SIGNATURES = (
+    Signature("numpy-testing-not-equal", "wrongvalues", "Not equal to tolerance",
+              re.compile(r"^\s*(?:E\s+)?Not equal to tolerance rtol=\S+,? atol=\S+"), _differs("numpy.testing")),
+    Signature("numpy-testing-arrays-not-equal", "wrongvalues", "Arrays are not",
+              re.compile(r"^\s*(?:E\s+)?Arrays are not (?:almost )?equal\b"), _differs("numpy.testing")),
+    Signature("pytest-failed", "wrongvalues", "FAILED", re.compile(r"^FAILED \S+::\S+(?: - (?P<why>.*))?$"), _pytest),
+    Signature("julia-test-failed", "wrongvalues", "Test Failed",
+              re.compile(r"^\s*(?:\S+\s+)?Test Failed at \S+"), _differs("Julia's Test", 3)),
+    Signature("gtest-expected", "wrongvalues", "Expected equality", re.compile(r"^\s*Expected equality of these values:\s*$"),
+              _differs("GoogleTest")),
+    Signature("gtest-near", "wrongvalues", "which exceeds",
+              re.compile(r"^\s*The difference between .+ is \S+, which exceeds "), _differs("GoogleTest", 0)),
+    Signature("testthat-failure", "wrongvalues", "Failure (",
+              re.compile(r"^\W{0,4}Failure \(@?[\w.-]+\.[Rr][#:]\d+"), _differs("testthat", 3)),
+    *(Signature(f"reporter-says-wrong-{i}", "wrongvalues", needle, _COMMENT, _differs("the reporter", 0))
+      for i, needle in enumerate(("should ", "xpected", "wrong", "ncorrect", " bug"))),
+)
+
+# what the values are: complex numbers (a calling convention), small differences (rounding), 64-bit integers (a width)
+_COMPLEX = re.compile(r"(?i)\bcomplex(?:64|128|F32|F64)?\b|\d\.?j\b|[+-]\s?\d[\d.]*(?:e[+-]?\d+)?\s?(?:im|j)\b|\b[zc]dot[cu]\b")
+_RELATIVE = re.compile(r"Max relative difference(?: among violations)?: (?P<r>[\d.]+(?:e[+-]?\d+)?)")
+_INT64 = re.compile(r"\bInt64\b|\bint64\b|\bILP64\b|\bMKL_INT\b")
+
+
+def diagnose(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
+    """A fallback: a failed comparison is the log's failure only where no other finding explains one."""
+    said = events.of(ResultDiffers)
+    if not said or any(f.severity == "error" and f.id != "unrecognised-failure" for f in found):
+        return []
+    first = next((s for s in said if s.tool != "pytest"), said[0])  # pytest's summary line after the comparison's own
+    if not events.mkl_at:
+        return [unrecognised(Unrecognised(first.line, (*first.shown, first.line, *first.detail)), ctx)]
+    return [_finding(first, said, events.mkl_at, ctx)]
+
+
+def _finding(first: ResultDiffers, said: list[ResultDiffers], mkl_at: int, ctx: Context) -> Finding:
+    text = "\n".join(line for s in said for line in (s.line, *s.shown, *s.detail))
+    relative = [float(m["r"]) for m in _RELATIVE.finditer(text) if _number(m["r"])]
+    runs = {
+        "threads": "MKL_NUM_THREADS=1 <the program>   # right with one thread: MKL's threading layer is not the program's "
+                   "OpenMP (a gcc-built program on mkl_intel_thread: link mkl_gnu_thread, or MKL_THREADING_LAYER=GNU with "
+                   "libmkl_rt), or two OpenMP runtimes are loaded (LD_DEBUG=libs <the program> 2>&1 | grep -E 'iomp5|gomp|libomp')",
+        "interface": "MKL_VERBOSE=1 <the program>   # the MKL release, its interface and each call's arguments as MKL read "
+                     "them: a caller built for 64-bit integers on MKL's LP64 interface (or the reverse) reads sizes and "
+                     "indices wrongly; complex results zero or NaN: a caller of GNU Fortran's convention (gfortran, f2py, a "
+                     "gcc-built library) on MKL's Intel interface: link mkl_gf_lp64, or MKL_INTERFACE_LAYER=GNU,LP64 with "
+                     "libmkl_rt (which holds for every library of the process that reaches libmkl_rt)",
+        "rounding": "MKL_CBWR=COMPATIBLE <the program>   # agrees with the expected values: rounding of another code path, "
+                    "not an error: compare with a tolerance, or set MKL_CBWR (e.g. AUTO,STRICT) for reproducible results",
+        "release": "MKL_ENABLE_INSTRUCTIONS=AVX2 <the program>   # right on another code path: a bug of this MKL release on "
+                   "this CPU: update MKL (conda install mkl=<newer>, pip install -U mkl), and report the call MKL_VERBOSE shows",
+    }
+    order = ["threads", "interface", "rounding", "release"]
+    reporter = first.tool == "the reporter"
+    shown = [s for s in first.shown if s.strip("[]. ")][-1:] if reporter else []  # the value the comment is about
+    evidence = [f"{first.tool}: {first.line}", *shown, *first.detail[:4], f"the log names MKL (line {mkl_at})"]
+    if _COMPLEX.search(text):
+        order.remove("interface"), order.insert(0, "interface")
+        evidence.append("the values are complex: a function that returns a complex number (zdotc, cdotu) is called "
+                        "two ways, by a hidden first argument (MKL's Intel interface) or by value (GNU Fortran's): a caller "
+                        "of the other convention reads zero or garbage, without any error")
+    elif relative and max(relative) < 1e-4:
+        order.remove("rounding"), order.insert(0, "rounding")
+        evidence.append(f"the values differ by a relative {max(relative):g}: a rounding difference (another code path, "
+                        "another number of threads), not a wrong computation")
+    elif _INT64.search(text):
+        order.remove("interface"), order.insert(0, "interface")
+        evidence.append("the values involve 64-bit integers: an MKL interface of the other width (LP64 or ILP64) reads "
+                        "sizes and indices wrongly")
+    return Finding(
+        "results-wrong-with-mkl", "error",
+        ("the reporter says a value is wrong" if reporter else f"{first.tool} shows a result other than the one expected")
+        + ", in a log that names MKL: MKL prints no error for it; "
+        "the runs below, each with one MKL setting changed, tell its causes apart",
+        tuple(e for e in evidence if e),
+        tuple(f"{i}. {runs[k]}" for i, k in enumerate(order, 1)),
+        "A wrong value with no error comes from how the program reaches MKL (a threading layer of another OpenMP, an "
+        "interface of another integer width or calling convention, two MKLs in one process), from rounding, or from a bug "
+        "of one MKL release on one CPU; only a run on the log's machine with one setting changed tells which.",
+        locations=ctx.located(said, "a result other than the one expected"),
+    )
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
