@@ -7,7 +7,10 @@ a custom build) the user compiles ``libmkl_blacs_custom_*`` from this source. It
 
 Spack's Intel package asking for a BLACS layer the MKL it was given does not have: ``InstallError: Cannot locate
 ScaLapack/BLACS libraries: ['libmkl_scalapack_lp64', 'libmkl_blacs_intelmpi_lp64']`` (spack/spack#19937: MKL for macOS
-ships BLACS for MPICH only, and the package fell through to Linux's Intel MPI layer).
+ships BLACS for MPICH only, and the package fell through to Linux's Intel MPI layer); and ``InstallError: Cannot find a
+BLACS library for the given MPI.`` from its ``scalapack_libs`` (spack/spack#11289, #11314: Spack of early 2019 gave MKL's
+ScaLAPACK to every package that depends on MKL, py-numpy and intel-mkl-dnn too, whose specs have no MPI to choose a
+BLACS layer for; spack/spack#11384 gives it only to a spec with +mpi).
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ class SpackClusterMissing:
 
 
 SIGNATURES = (
+    # the error line, and the line of Spack's source its traceback shows ("raise_lib_error('Cannot find a BLACS ...')")
+    Signature("spack-mkl-blacs-no-mpi", "blacswrap", "annot find a BLACS",
+              re.compile(r"\bCannot find a BLACS library for the given MPI\b"), lambda m, _: SpackClusterMissing(("no-mpi",), "")),
     Signature("spack-mkl-scalapack-not-located", "blacswrap", "annot locate ScaLapack",
               re.compile(r"Cannot locate ScaLapack/BLACS libraries:?\s*(?P<names>\[[^\]]*\])?"),
               lambda m, _: SpackClusterMissing(tuple(re.findall(r"'([\w.]+)'", m.group("names") or "")), m.string.strip()[:300])),
@@ -51,6 +57,8 @@ def spack_cluster(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(SpackClusterMissing)
     if not said:
         return []
+    if said[0].names == ("no-mpi",):
+        return [_blacs_for_no_mpi()]
     names = said[0].names
     blacs = next((n for n in names if "blacs" in n), "")
     evidence = [said[0].line]
@@ -97,3 +105,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "and MPIs that follow the removal strictly no longer define them.",
         ("mpicc -showme (Open MPI) or mpicc -show   # the MPI the wrapper is compiled against",),
     )]
+
+
+def _blacs_for_no_mpi() -> Finding:
+    return Finding(
+        "spack-mkl-blacs-no-mpi", "error",
+        "Spack's Intel package looked for MKL's BLACS layer for a spec with no MPI it knows: the package asked for MKL's "
+        "ScaLAPACK, which a package without MPI does not use",
+        ("InstallError: Cannot find a BLACS library for the given MPI. (Spack's build_systems/intel.py, scalapack_libs)",
+         "MKL's BLACS comes in one library per MPI (libmkl_blacs_intelmpi_*, _openmpi_*, _sgimpt_*): Spack picks it from "
+         "the spec's MPI, and a spec without one (py-numpy, intel-mkl-dnn) has none to pick; Spack of early 2019 added "
+         "MKL's ScaLAPACK to the libraries of every package that depends on MKL (spack/spack#11289, #11314)"),
+        ("update Spack: since spack/spack#11384 its Intel package gives MKL's ScaLAPACK and BLACS only to a spec with +mpi "
+         "(git -C $SPACK_ROOT pull, or a release after May 2019)",
+         "or, for a package that does use ScaLAPACK, give the spec an MPI that MKL has a BLACS layer for: "
+         "^intel-mpi (or ^intel-oneapi-mpi), ^openmpi, ^mpich, ^mpt"),
+        "MKL's ScaLAPACK needs the BLACS layer of one MPI; a package without MPI needs MKL's BLAS and LAPACK only.",
+        ("spack spec <the package>   # whether the spec has an MPI, and which",),
+    )

@@ -20,7 +20,7 @@ from mkldoctor.knowledge.places import conda_env_of, is_conda, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
-from mkldoctor.explain import blasnames, prebuilt, syclnames
+from mkldoctor.explain import blasnames, cxxruntime, prebuilt, syclnames
 from mkldoctor.explain.gomp import gnu_mutex
 from mkldoctor.explain.hosts import SymbolLookupError, ldd_target
 from mkldoctor.explain.scope import claims_lookup
@@ -37,7 +37,8 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     for event in other:
         hits = ctx.hits([event.symbol])[event.symbol]
         told = (blasnames.missing(event, ctx) if not hits and blasnames.is_blas_name(event.symbol)  # no BLAS in the process
-                else prebuilt.at_run_time(event, ctx) or syclnames.at_run_time(event))  # MKL's internals; oneMKL's C++
+                else prebuilt.at_run_time(event, ctx) or syclnames.at_run_time(event)  # MKL's internals; oneMKL's C++
+                or cxxruntime.at_run_time(event))  # libstdc++'s names
         if told is not None:
             out.append(told)
             continue

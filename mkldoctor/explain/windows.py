@@ -157,10 +157,13 @@ SIGNATURES = (
               lambda m, _: WindowsEntryPoint("", m.group("dll") or "a DLL", 182)),
     # the same two failures said by Python before 3.8, which names the module only in the traceback: "DLL load failed:
     # The operating system cannot run %1." and "DLL load failed: The specified procedure could not be found." (error 127:
-    # an entry point by name), before the platforms' "DLL load failed" (a DLL not found)
+    # an entry point by name), before the platforms' "DLL load failed" (a DLL not found); error 127 in Windows' other
+    # languages too (Paddle#22797's "找不到指定的程序", which is the procedure, not the module: 找不到指定的模块)
     Signature("windows-dll-load-other-release", "windows", "DLL load failed",
               re.compile(r"DLL load failed(?: while importing (?P<lib>\w+))?: (?P<why>The operating system cannot run %1|"
-                         r"The specified procedure could not be found)"), _load_other_release),
+                         r"The specified procedure could not be found|找不到指定的程序|Die angegebene Prozedur wurde nicht gefunden|"
+                         r"指定されたプロシージャが見つかりません|La procédure spécifiée est introuvable|No se encontró el proceso especificado|"
+                         r"Не найдена указанная процедура|지정된 프로시저를 찾을 수 없습니다)"), _load_other_release),
     # a dialog's "The procedure mkl_get_max_threads could not be found" (error 127 with the name)
     Signature("windows-procedure-not-found", "windows", "could not be found",
               re.compile(r"(?i)\bthe procedure (?P<sym>(?!entry\b)\w+) could not be found"),

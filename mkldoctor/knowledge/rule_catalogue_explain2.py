@@ -205,6 +205,18 @@ EXPLAIN = (
        "MKL prints no error: a threading layer of another OpenMP, an interface of another width or complex convention, "
        "rounding of another code path, or a bug of one release on one CPU.",
        "Run with one MKL setting changed (MKL_NUM_THREADS=1, MKL_VERBOSE=1, MKL_CBWR=COMPATIBLE, MKL_ENABLE_INSTRUCTIONS)."),
+    _r("spack-mkl-blacs-no-mpi", "Spack's Intel package looked for MKL's BLACS for a spec without an MPI",
+       "Spack of early 2019 gave MKL's ScaLAPACK to every package depending on MKL (spack/spack#11289).",
+       "Update Spack (spack/spack#11384), or give a ScaLAPACK user an MPI MKL has a BLACS layer for."),
+    _r("mkl-two-releases-in-process", "MKL_VERBOSE shows two MKL releases answering calls in one process",
+       "Two libraries each bring an MKL (numpy's and a bundled MKL-ML or a static MKL); with Intel's OpenMP both can hang at fork.",
+       "Keep one MKL per process; KMP_INIT_AT_FORK=false for a hang at fork."),
+    _r("macos-install-name-elsewhere", "otool -L shows a library whose install name is a folder of the machine that built it",
+       "A packaging step wrote a build machine's path (/DLC/torch/.dylibs/libiomp5.dylib) where @rpath/<name> belongs.",
+       "install_name_tool -id @rpath/<name> <the library>, or a release of the package with the fix."),
+    _r("cxx-runtime-symbol-missing", "A library needs a name of the C++ runtime (libstdc++) that nothing loaded defines",
+       "Its link left libstdc++ out (a C link step, C++ code in a static library such as MKL's), or an older libstdc++ ran.",
+       "Relink with g++ (or -lstdc++), or against a current MKL; load the newer libstdc++ first."),
     _r("openmp-runtimes-mixed", "Two OpenMP runtimes in one process: threadpoolctl's list, or a crash beside both packages",
        "Intel's libiomp (MKL's) beside LLVM's libomp (threadpoolctl's list, or conda's intel-openmp and llvm-openmp under "
        "a crash): known to crash or deadlock.",

@@ -1,0 +1,65 @@
+"""MKL_VERBOSE's banner of two MKL releases in one process's output.
+
+With ``MKL_VERBOSE=1`` each MKL prints its release once, before its first call's line: ``MKL_VERBOSE Intel(R) MKL 2019.0
+Product build 20180710 for Intel(R) 64 architecture ... lp64 intel_thread``. Two banners of different releases are two
+MKLs answering calls in one process (apache/mxnet#12710: conda's MKL under numpy and the MKL-ML that mxnet-mkl bundles,
+both on Intel's OpenMP; the process hung when it forked). No line says an error; the banners are the evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class MklBanner:
+    """One MKL's banner: its release, build date, interface and threading layer."""
+
+    release: str
+    build: str
+    interface: str
+    threading: str
+
+
+_BANNER = re.compile(r"MKL_VERBOSE (?:Intel\(R\) )?(?:oneAPI )?(?:Math Kernel Library|one ?MKL|MKL) (?:Version )?"
+                     r"(?P<release>\d{4}(?:\.\d+){0,2}(?: Update \d+)?) (?:Product|Pre-Release Product) build (?P<build>\d{8})"
+                     r"(?:.{0,400}?\b(?P<iface>i?lp64)\b(?: (?P<thr>\w{1,20}))?)?")
+
+SIGNATURES = (
+    Signature("mkl-verbose-banner", "mklverbose", "Product build", _BANNER,
+              lambda m, _: MklBanner(m["release"], m["build"], m["iface"] or "", m["thr"] or "")),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    banners = list({(b.release, b.build): b for b in events.of(MklBanner)}.values())
+    if len(banners) < 2:
+        return []
+    said = [f"{b.release} (build {b.build}" + "".join(f", {x}" for x in (b.interface, b.threading) if x) + ")" for b in banners[:4]]
+    both_openmp = sum(b.threading == "intel_thread" for b in banners) >= 2
+    return [Finding(
+        "mkl-two-releases-in-process", "error",
+        f"two MKL releases answer calls in one process: {' and '.join(said[:2])}" + (f", and {len(said) - 2} more" if len(said) > 2 else ""),
+        tuple([f"MKL_VERBOSE's banner: MKL {s}" for s in said]
+              + ["each MKL prints its banner before its first call: two releases are two copies loaded by different "
+                 "libraries of the process (numpy's MKL beside one that another package bundles or links statically: "
+                 "MKL-ML, a static MKL inside torch or mxnet)"]
+              + (["both run on Intel's OpenMP (intel_thread): two MKLs share one OpenMP runtime or bring two, and a "
+                  "process that forks after their threads started can hang (apache/mxnet#12710)"] if both_openmp else [])),
+        ("find which library brings each copy: LD_DEBUG=libs <the program> 2>&1 | grep -E 'libmkl|libiomp|mklml' "
+         "(macOS: DYLD_PRINT_LIBRARIES=1), or python -m threadpoolctl -i numpy <the other package>",
+         "keep one MKL per process: packages built against the same MKL (one conda channel, the environment's mkl), or a "
+         "build of the other library without its own MKL",
+         "a hang at fork (a program that starts processes, multiprocessing, after MKL ran threads): KMP_INIT_AT_FORK=false, "
+         "or MKL_THREADING_LAYER=SEQUENTIAL for the MKL that reads it (libmkl_rt's: numpy's)"),
+        "Two MKL releases in one process each keep their own state, thread pool and CPU dispatch; with Intel's OpenMP "
+        "under both they also share (or duplicate) its runtime, which is known to hang at fork and to oversubscribe.",
+        ("MKL_VERBOSE=1 <the program> 2>&1 | grep 'Product build'   # one line per MKL that answers calls",),
+        locations=ctx.located(banners, "an MKL release that answers calls"),
+    )]
