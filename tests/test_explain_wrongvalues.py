@@ -96,6 +96,9 @@ def test_a_reporters_comment_on_a_value_and_not_its_negation():
     assert finding.id == "results-wrong-with-mkl" and finding.title.startswith("the reporter says a value is wrong")
     assert "this will introduce the bug" in finding.evidence[0], finding.evidence
     assert errors_of(log.replace("  # this will introduce the bug", "")) == []
+    # CMake's status line says "should be" of a setting, in a clean configure that names MKL: nothing to say
+    assert errors_of("-- Found MKL: /opt/intel/oneapi/mkl/2024.2\n-- MKL_THREADING should be one of: sequential, "
+                     "intel_thread\n-- Configuring done\n") == []
     # pytorch-cpu-feedstock#398: a comment under a printed complex value; the log names no MKL: said, not clean
     [said] = errors_of("$ python draft00.py\ntensor(0.+0.j, dtype=torch.complex128)\n"
                        "# it should be \"tensor(4.+0.j, dtype=torch.complex128)\"\n")

@@ -54,7 +54,8 @@ def _pytest(m: re.Match, before):
 
 
 # a reporter's comment on a value: "# it should be ...", "// expected: 4", "# wrong result", "# this introduces the bug"
-_COMMENT = re.compile(r"(?:^\s*(?:#|//|%|--|!|>\s*#)|\s(?:#|//))\s*(?P<said>.{0,200}?\b(?:should (?:be|give|return|print|equal)|expected(?: value| result| output)?\s*[:=(]"
+# (not "--": CMake's status lines, "-- MKL_THREADING should be one of ...", are no comment on a value)
+_COMMENT = re.compile(r"(?:^\s*(?:#|//|%|!|>\s*#)|\s(?:#|//))\s*(?P<said>.{0,200}?\b(?:should (?:be|give|return|print|equal)|expected(?: value| result| output)?\s*[:=(]"
                       r"|(?:gives?|returns?|prints?|is|are) (?:a |the )?(?:wrong|incorrect)|(?:wrong|incorrect) (?:results?|answers?|values?|outputs?)"
                       r"|(?<!not )introduces? the bug|(?:the|a) (?:bug|wrong result) (?:appears|is here|shows))\b.{0,200})$", re.I)
 
