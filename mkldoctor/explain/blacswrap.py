@@ -36,6 +36,11 @@ class BlacsWrapperError:
 
 
 @dataclass(frozen=True, slots=True)
+class SpackBlacsNoMpi:
+    """``Cannot find a BLACS library for the given MPI.``: one event however many lines say it."""
+
+
+@dataclass(frozen=True, slots=True)
 class SpackClusterMissing:
     names: tuple[str, ...]
     line: str
@@ -44,7 +49,7 @@ class SpackClusterMissing:
 SIGNATURES = (
     # the error line, and the line of Spack's source its traceback shows ("raise_lib_error('Cannot find a BLACS ...')")
     Signature("spack-mkl-blacs-no-mpi", "blacswrap", "annot find a BLACS",
-              re.compile(r"\bCannot find a BLACS library for the given MPI\b"), lambda m, _: SpackClusterMissing(("no-mpi",), "")),
+              re.compile(r"\bCannot find a BLACS library for the given MPI\b"), lambda m, _: SpackBlacsNoMpi()),
     Signature("spack-mkl-scalapack-not-located", "blacswrap", "annot locate ScaLapack",
               re.compile(r"Cannot locate ScaLapack/BLACS libraries:?\s*(?P<names>\[[^\]]*\])?"),
               lambda m, _: SpackClusterMissing(tuple(re.findall(r"'([\w.]+)'", m.group("names") or "")), m.string.strip()[:300])),
@@ -54,11 +59,10 @@ SIGNATURES = (
 
 
 def spack_cluster(events: Parsed, ctx: Context) -> list[Finding]:
+    no_mpi = [_blacs_for_no_mpi()] if events.of(SpackBlacsNoMpi) else []
     said = events.of(SpackClusterMissing)
     if not said:
-        return []
-    if said[0].names == ("no-mpi",):
-        return [_blacs_for_no_mpi()]
+        return no_mpi
     names = said[0].names
     blacs = next((n for n in names if "blacs" in n), "")
     evidence = [said[0].line]
@@ -67,7 +71,7 @@ def spack_cluster(events: Parsed, ctx: Context) -> list[Finding]:
                     + "; the MKL the spec was given has no such file: an external MKL "
                     "installed without its cluster libraries, or one for another platform (MKL for macOS has BLACS for MPICH "
                     "only: libmkl_blacs_mpich_*, and no Intel MPI)")
-    return [Finding(
+    return no_mpi + [Finding(
         "spack-mkl-cluster-missing", "error",
         "Spack found no ScaLAPACK and BLACS in the MKL it was given" + (f" ({blacs})" if blacs else ""),
         tuple(evidence),
