@@ -88,6 +88,7 @@ def main_hostile(megabytes: int) -> None:
         times[length] = time.process_time() - cpu
         print(f"lines of {length:,} characters, {os.path.getsize(path) / (1 << 20):.1f} MiB: CPU time {times[length]:.2f}s")
         os.remove(path)
+        os.rmdir(os.path.dirname(path))
     print(f"ratio (long lines / short lines, same size): {times[100_000] / times[10_000]:.2f} "
           "(about 1: linear in a line's length; near 10: quadratic)")
 
@@ -155,6 +156,7 @@ def main() -> None:
     print(f"peak RSS: {after / 1024:.0f} MiB (before parsing {before / 1024:.0f} MiB)")
     if not args.keep:
         os.remove(path)
+        os.rmdir(os.path.dirname(path))  # the folder mkdtemp made for it
 
 
 if __name__ == "__main__":

@@ -153,8 +153,9 @@ SIGNATURES = (
     Signature("mklconfig-invalid-option", "build", "options are:",
               re.compile(r"Invalid (?P<var>MKL_\w+) `(?P<val>[^`]*)`, options are: (?P<opts>.+)$"),
               lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val"), m.group("opts").strip())),
-    Signature("header-missing", "build", "No such file or directory",
-              re.compile(r"(?:^|\s)(?P<src>[^:\s]+):\d+:\d+: fatal error: (?P<h>[\w/.-]+\.h(?:pp)?): No such file or directory"),
+    # "No such file or directory", or its first word where a paste broke the line (caffe#6033's "cblas.h: No //")
+    Signature("header-missing", "build", "fatal error: ",
+              re.compile(r"(?:^|\s)(?P<src>[^:\s]+):\d+:\d+: fatal error: (?P<h>[\w/.-]+\.h(?:pp)?): No\b"),
               header_event),
     # Intel's classic compilers (icc, icpc): "../fft3d.h(42): catastrophic error: cannot open source file "mkl_dfti.h""
     Signature("header-missing-icc", "build", "annot open source file",
@@ -286,8 +287,9 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
     elif names[0] == "cblas.h":  # the reference CBLAS's header name: MKL has none (checked against the wheels and Debian's)
         evidence.append("MKL ships no cblas.h: its CBLAS prototypes are in mkl_cblas.h, which mkl.h includes; a cblas.h found "
                         "before came from another BLAS (ATLAS, OpenBLAS, Netlib's) on the include path")
-        fix = ["with MKL, include MKL's header: #include <mkl.h> (or <mkl_cblas.h>), e.g. #ifdef USE_MKL ... #else #include "
-               "<cblas.h> #endif, with -I<MKL prefix>/include"]
+        from mkldoctor.explain.headerwords import installed_switch  # it imports this module
+        fix = [*installed_switch(events[0].source, names[0]), "with MKL, include MKL's header: #include <mkl.h> (or "
+               "<mkl_cblas.h>), e.g. #ifdef USE_MKL ... #else #include <cblas.h> #endif, with -I<MKL prefix>/include"]
     elif having:
         folder = next(d for d in having[0].include_dirs if os.path.isfile(os.path.join(d, names[0])))
         fix = [f"add -I{folder} to the compile line (CMake: target_link_libraries(... MKL::MKL) adds it; "

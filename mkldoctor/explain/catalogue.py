@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from mkldoctor.explain.translated import CORE_DUMPED
+
 # Lines that look like an error (issue 9's list): a line holding one of these is either
 # claimed by a signature or reported as an unrecognised failure.
 ERROR_WORDS = (
@@ -92,11 +94,16 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "UndefVarError", "annot locate ScaLapack", "not compiled with MKL", "docker run", "ccess is denied", "_openmp_mutex", "-openmp ", "\tLNK", "Aborted (core", "Fehler", "错误", "エラー", "rreur", "шибка", "rrore", "łąd", "429496729", "858993459", "initscripts", "pyimod0", ".a  ", ".so", "ibrary r", "FFTW3 is not", "is found but", "MKL version", "intel_extension_for_pytorch",  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
            # a comparison that failed, and a reporter's comment on a value (wrongvalues)
            "Not equal to tolerance", "Arrays are not", "Expected equality", "which exceeds", "Failure (", "should ", "xpected", "wrong", "ncorrect", " bug",
-           "Product build", "compatibility version", "nresolved")  # MKL_VERBOSE's banner, otool -L's listing, a reporter's list
+           "Product build", "compatibility version", "nresolved",  # MKL_VERBOSE's banner, otool -L's listing, a reporter's list
+           # bash's "(core dumped)" in every language (crash): the ASCII ones by their shortest telling part
+           "core d", "core' generado", "core-tiedosto", "Speicherabzug", "geheugendump", "izpis jedra", "kjerne lagret",
+           "minnesutskrift", "smed kerne", *(c for c in CORE_DUMPED if not c.isascii()))
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)
-has_anchor = eval("lambda line: " + " or ".join(f"{a!r} in line" for a in ANCHORS))  # noqa: S307
+# (an ASCII line, most of a log, skips the anchors of other scripts after one test)
+has_anchor = eval("lambda line: " + " or ".join(f"{a!r} in line" for a in ANCHORS if a.isascii())  # noqa: S307
+                  + " or (not line.isascii() and (" + " or ".join(f"{a!r} in line" for a in ANCHORS if not a.isascii()) + "))")
 
 MAX_UNRECOGNISED = 20  # distinct unrecognised error lines kept; more are counted
 

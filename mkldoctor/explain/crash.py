@@ -19,6 +19,7 @@ from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.runtime import MklKernelUndefined, ParameterError
+from mkldoctor.explain.translated import CORE_DUMPED
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import layout
 
@@ -60,6 +61,9 @@ class Aborted(FollowOn):
 
 
 _ABORTED = re.compile(r"\bFatal Python error: Aborted\b|^\s*(?:\S+: line \d+: +\d+ )?Aborted +\(core dumped\)")
+# a signal's name and bash's "(core dumped)" in any language: "已放弃 (核心已转储)", "Speicherzugriffsfehler (Speicherabzug
+# geschrieben)", "Bus error (core dumped)" (English's "Aborted" and "Segmentation fault" are read above)
+_CORE_DUMPED = re.compile(r"^\s*(?:\S+: \S+ \d+: +\d+ )?\w[^()（]{0,60}?[(（](?:%s)" % "|".join(map(re.escape, CORE_DUMPED)))
 
 
 def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
@@ -75,7 +79,7 @@ def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]
 # Python's ctypes "OSError: exception: access violation reading 0x..."
 # glibc's words for a heap it found corrupted ("double free or corruption (out)", "free(): invalid pointer")
 # R's own report of a signal in compiled code: "*** caught segfault ***", then its address and its traceback
-_CRASH = re.compile(r"(?i)\bsegmentation fault\b|\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
+_CRASH = re.compile(r"(?i)\bsegmentation fault\b|^\*\*\* stack smashing detected \*\*\*|\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
                     r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
 _ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b")
@@ -120,6 +124,10 @@ SIGNATURES = (
     # Python's faulthandler on SIGABRT (a library's abort(): glibc's heap check, an assertion), and a shell's word for it
     Signature("crash-python-aborted", "crash", "Fatal Python error", _ABORTED, lambda m, before: Aborted(m.string.strip(), tuple(before[-4:]))),
     Signature("crash-aborted-core", "crash", "Aborted (core", _ABORTED, lambda m, before: Aborted(m.string.strip(), tuple(before[-4:]))),
+    *(Signature(f"crash-core-dumped-{i}", "crash", needle, _CORE_DUMPED, lambda m, before: Aborted(m.string.strip(), tuple(before[-4:])))
+      for i, needle in enumerate(CORE_DUMPED)),
+    # glibc's stack protector: a function's stack written past a local's end (abort(), so the shell says Aborted next)
+    Signature("crash-stack-smashing", "crash", "*** stack smashing", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-r-caught", "crash", "*** caught ", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
@@ -353,18 +361,23 @@ def _no_mkl(crash: Crash) -> Finding:
     linalg = crashhosts.PYTHON_LINALG.search(around)
     if not mpi and linalg:
         return crashhosts.python_linalg(crash, linalg.group(0))
+    smashed = ("glibc's stack protector found a function's stack written past the end of a local: where MKL is called, "
+               "the usual writer is MKL's ILP64 interface (64-bit integers) storing an output integer (INFO, pivots) 8 bytes "
+               "wide into the program's 4-byte int",) if "stack smashing" in crash.line else ()
     return Finding(
         "program-crashed", "error",
         f"the program crashed ({crash.line[:80]}), and the lines after it name no MKL library: mkldoctor cannot tell "
         "whether MKL is involved",
-        (crash.line, *(("the job runs under MPI with MKL loaded: a program that uses MKL's ScaLAPACK or BLACS links a BLACS "
+        (crash.line, *smashed, *(("the job runs under MPI with MKL loaded: a program that uses MKL's ScaLAPACK or BLACS links a BLACS "
                         "layer built for one MPI (libmkl_blacs_intelmpi for Intel MPI and MPICH, libmkl_blacs_openmpi for "
                         "Open MPI), and with the other MPI it crashes at its first MPI call",) if mpi else ())),
         (*(("check the BLACS layer against the MPI: ldd <the program> | grep -E 'blacs|libmpi' (or the link line's "
             "-lmkl_blacs_*): Open MPI wants -lmkl_blacs_openmpi_lp64, Intel MPI and MPICH -lmkl_blacs_intelmpi_lp64; "
             "relink with the matching one",) if mpi else ()),
+         *(("with MKL: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (mkldoctor link --interface lp64 prints "
+            "the 32-bit pair)",) if smashed else ()),
          "get a backtrace: gdb -batch -ex run -ex bt --args <the program> (or catchsegv): a frame in libmkl_* points at MKL",
          "then explain the backtrace: mkldoctor explain <that log>"),
-        "A segmentation fault says only that the program touched memory it may not; the frames say where.",
+        "A crash says only that the program touched memory it may not; the frames say where.",
         ("MKL_VERBOSE=1 <the program>   # MKL's calls before the crash, if any",),
     )

@@ -35,3 +35,23 @@ WINDOWS_FIX = (
     "and conda's mkl-include put the headers in <python prefix>\\Library\\include",
     "no MKL installed: see the recipe below",
 )
+
+# projects whose installed headers pick MKL's header or cblas.h by a macro their own build defines (caffe#6033)
+_SWITCHES = {"caffe/util/mkl_alternate.hpp": ("Caffe", "USE_MKL")}
+_INSTALLED = re.compile(r"/include/(?P<rest>(?P<project>[\w.+-]+)/\S+)$")
+
+
+def installed_switch(source: str, header: str) -> list[str]:
+    """The fix when the file that asked for ``cblas.h`` is another project's installed header, not the program's code."""
+    installed = _INSTALLED.search(source.replace("\\", "/"))
+    if not installed or installed["project"].lower().startswith(("mkl", "oneapi")):
+        return []
+    known = _SWITCHES.get(installed["rest"])
+    if known:
+        return [f"{source} is {known[0]}'s installed header: it includes MKL's mkl.h only when {known[1]} is defined, and "
+                f"{header} otherwise; {known[0]}'s own build defines it for an MKL build, a program built against it must "
+                f"too: compile with -D{known[1]}"]
+    return [f"{source} is an installed header of {installed['project']}, not the program's code: which BLAS header it "
+            f"includes follows a macro that {installed['project']}'s build defined; compile with the same definitions (its "
+            "CMake target or pkg-config --cflags carries them)"]
+

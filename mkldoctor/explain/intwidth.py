@@ -16,6 +16,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.unrecognised import unrecognised
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +27,12 @@ class IntegerMismatch:
     line: str
     wants: int = field(default=0, compare=False)
     at: int = field(default=0, compare=False)
+    eigen: str = ""  # Eigen's MKL backend header the error is in ("ColPivHouseholderQR_LAPACKE.h")
 
     def followed(self, lines: tuple[str, ...]) -> "IntegerMismatch":
         named = next((m.group(0) for line in lines for m in [_MKL_FUNCTION.search(line)] if m), "")
+        if not named:  # an initialization (Eigen's backend macros): the note under the error shows MKL's type, not a function
+            named = next((m.group(0) for line in lines[:8] for m in [_MKL_TYPE.search(line)] if m), "")
         return replace(self, function=named, wants=0)
 
 
@@ -36,10 +40,32 @@ class IntegerMismatch:
 _ILP64 = re.compile(r"(?:cannot convert|invalid conversion from|no known conversion from|incompatible pointer type)\W+"
                     r"(?P<what>.*?\b(?:long long|MKL_INT)\b.*?)(?:\bto\b|\bfor\b|$).*?\b(?P<fn>LAPACKE_\w+|cblas_\w+|mkl_\w+|"
                     r"[sdcz](?:gemm|gesv|getrf|getri|getrs|potrf|syev\w*|gesvd|gesdd|gels\w*)_?)\b")
+_MKL_TYPES = ("lapack_int", "MKL_INT", "BlasIndex")  # BlasIndex: Eigen's name for MKL_INT
+_MKL_TYPE = re.compile(r"\b(?:%s)\b" % "|".join(_MKL_TYPES))
 _MKL_FUNCTION = re.compile(r"\b(?:LAPACKE_\w+|cblas_\w+|mkl_\w+)")
 # gcc 12's words: the function is named in a note under it ("initializing argument 5 of 'long long int LAPACKE_dgetri(...)'")
 _ILP64_GCC12 = re.compile(r"invalid conversion from [‘'`](?P<given>[^’'`]+)[’'`](?: \{aka [‘'`](?P<aka>[^’'`]+)[’'`]\})? "
                           r"to [‘'`](?P<taken>[^’'`]*\blong long\b[^’'`]*)[’'`]")
+# an int pointer where a long long one is taken, in an initialization: gcc's "cannot convert 'X' {aka 'int*'} to 'long long
+# int*' in initialization", clang's "cannot initialize a variable of type 'long long *' with an rvalue of type 'X' (aka
+# 'int *')"; the function (or MKL's type) is in the lines under it
+_INT_TO_LONG_LONG = re.compile(
+    r"\berror: (?:cannot convert [‘'`](?P<given>[^’'`]+)[’'`](?: \{aka [‘'`](?P<aka>[^’'`]+)[’'`]\})? "
+    r"to [‘'`](?P<taken>[^’'`]*\blong long\b[^’'`]*)[’'`]|cannot initialize a (?:variable|parameter|member subobject) of type "
+    r"'(?P<taken2>[^']*\blong long\b[^']*)' with an? [lr]value of type '(?P<given2>[^']+)'(?: \(aka '(?P<aka2>[^']+)'\))?)")
+# Eigen's MKL backends (Eigen/src/QR/ColPivHouseholderQR_LAPACKE.h, .../GeneralMatrixMatrix_BLAS.h): EIGEN_USE_MKL_ALL's
+_EIGEN_BACKEND = re.compile(r"\bEigen/src/\w+/(?P<h>\w+_(?:LAPACKE|BLAS|MKL)\.h)$")
+
+
+def _int_to_long_long(m: re.Match, _):
+    given = m.group("aka") or m.group("given") or m.group("aka2") or m.group("given2")
+    if not re.fullmatch(r"(?:const )?(?:unsigned )?int ?\*(?: ?const)?", given.strip()):
+        return NOT_MINE  # another type (long: int64_t, MXNet#18954) is read by the other signatures
+    where = re.match(r"(?P<file>[^:]{1,300}):\d+:\d+:$", (m.string[:m.start()].rsplit(None, 1) or [""])[-1])  # "<file>:85:1: error:"
+    eigen = _EIGEN_BACKEND.search(where["file"]) if where else None
+    return IntegerMismatch("", m.string.strip()[:300], wants=8, eigen=eigen.group("h") if eigen else "")
+
+
 # MSVC's C2664 in any language: the declaration it prints names MKL's function and __int64 parameters
 _ILP64_MSVC = re.compile(r"\berror C2664:.*?\b(?P<fn>LAPACKE_\w+|cblas_\w+|mkl_\w+)\b.*?\b__int64\b")
 
@@ -71,6 +97,7 @@ SIGNATURES = (
       for i, needle in enumerate(("429496729", "858993459"))),
     Signature("ilp64-compile-mismatch", "intwidth", "rror", _ILP64,
               lambda m, _: IntegerMismatch(m.group("fn"), m.string.strip()[:300])),
+    Signature("ilp64-compile-mismatch-init", "intwidth", "rror: c", _INT_TO_LONG_LONG, _int_to_long_long),
     Signature("ilp64-compile-mismatch-msvc", "intwidth", "C2664", _ILP64_MSVC,
               lambda m, _: IntegerMismatch(m.group("fn"), m.string.strip()[:300])),
     Signature("ilp64-compile-mismatch-gcc12", "intwidth", "invalid conversion", _ILP64_GCC12,
@@ -111,6 +138,8 @@ def _packed_finding(said: list[PackedIntegers]) -> Finding:
 
 def _integer_mismatch(events: list[IntegerMismatch]) -> Finding:
     first = events[0]
+    if first.eigen:
+        return _eigen_backend(first)
     types = re.search(r"(?:convert|conversion from) [`'‘](?P<given>[^`'’]+)[`'’](?: \{aka [`'‘](?P<aka>[^`'’]+)[`'’]\})? "
                       r"to [`'‘](?P<taken>[^`'’]+)", first.line)
     if types and types["aka"]:  # gcc 12: 'int64_t*' {aka 'long int*'}
@@ -132,7 +161,8 @@ def _integer_mismatch(events: list[IntegerMismatch]) -> Finding:
         )
     return Finding(
         "mkl-ilp64-compile-mismatch", "error",
-        f"{first.function} takes 64-bit integers here (MKL_ILP64 is defined), and the code passes 32-bit int",
+        (f"{first.function} is long long here" if first.function in _MKL_TYPES else f"{first.function} takes 64-bit integers here")
+        + " (MKL_ILP64 is defined), and the code passes 32-bit int",
         (f"the compiler says: {first.line}",
          "MKL's headers make MKL_INT (and lapack_int) long long when MKL_ILP64 is defined, and int otherwise: code written "
          "with int for sizes and pivots compiles only against the LP64 interface"),
@@ -143,3 +173,28 @@ def _integer_mismatch(events: list[IntegerMismatch]) -> Finding:
         "LP64 and ILP64 are two integer sizes of one API: the compile flag (-DMKL_ILP64) and the interface library "
         "(mkl_intel_ilp64 or mkl_intel_lp64) must agree with the integer type the calling code uses.",
     )
+
+
+def _eigen_backend(first: IntegerMismatch) -> Finding:
+    """Eigen's MKL backend with MKL_ILP64 (votca#1053): MKL's headers make lapack_int long long, Eigen passes its own int
+    indices (a permutation's) by pointer: Eigen 3.4.0's LAPACKE backend compiles only against the LP64 interface."""
+    return Finding(
+        "mkl-ilp64-compile-mismatch", "error",
+        f"Eigen's MKL backend ({first.eigen}) passes its int indices where MKL's {first.function} is long long: MKL_ILP64 is "
+        "defined, and Eigen's LAPACKE backend is written for 32-bit lapack_int",
+        (f"the compiler says: {first.line}",
+         "EIGEN_USE_MKL_ALL (or EIGEN_USE_LAPACKE) makes Eigen call MKL's LAPACKE with lapack_int, which MKL's headers make "
+         "long long when MKL_ILP64 is defined; Eigen's permutations keep int indices, so a pointer to them does not convert",
+         "MKL_ILP64 comes from the compile line: -DMKL_ILP64, or CMake's MKL::MKL target from Intel's MKLConfig.cmake, whose "
+         f"interface is {layout.DEFAULTS['cmake']['interface']} unless MKL_INTERFACE says otherwise"),
+        ("build with MKL's LP64 interface: set(MKL_INTERFACE lp64) before find_package(MKL) (or -DMKL_INTERFACE=lp64), or drop "
+         "-DMKL_ILP64 and link mkl_intel_lp64: Eigen's indices are int",
+         "or keep ILP64 without Eigen's LAPACKE backend: EIGEN_USE_BLAS and EIGEN_USE_MKL_VML instead of EIGEN_USE_MKL_ALL "
+         "(Eigen's BLAS backend takes MKL_INT)",
+         "or an Eigen whose LAPACKE backend converts to a 64-bit lapack_int (Eigen's merge request 1152, 2023: newer than "
+         "3.4.0)",
+         "mkldoctor link --interface lp64   # matching compile and link flags"),
+        "LP64 and ILP64 are two integer sizes of one API: MKL_ILP64 changes lapack_int and MKL_INT in every header that "
+        "includes mkl.h, Eigen's backend headers too.",
+    )
+

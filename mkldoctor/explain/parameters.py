@@ -18,7 +18,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import LinkCommand, Parsed
 from mkldoctor.explain.runtime import ParameterError
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import arguments, broken, build_scripts, recipes
+from mkldoctor.knowledge import arguments, broken, build_scripts, layout, recipes
 
 _WHAT = {
     "int": "an integer (a size, a leading dimension or an increment)",
@@ -41,12 +41,16 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         by_routine.setdefault(event.routine.upper(), []).append(event)
     out = []
     crashed = events.of(Crash)
+    # glibc's stack protector after MKL's refusal: MKL stored INFO (-N) 8 bytes wide into the program's 4-byte int
+    smashed = any("stack smashing" in c.line for c in crashed)
     for said in by_routine.values():
-        finding = _finding(said[0], events)
+        finding = _finding(said[0], events, width_first=smashed)
         more = sorted({e.parameter for e in said} - {said[0].parameter})
         extra = [f"MKL rejected argument{'s' if len(more) > 1 else ''} {', '.join(map(str, more))} of {said[0].routine} too"] if more else []
-        extra += [f"then: {crashed[0].line[:160]}: a program that goes on after a call MKL refused (it computed nothing) "
-                  "uses what it did not compute"] if crashed and not out else []
+        extra += [f"then: {crashed[0].line[:160]}: " + (
+            "MKL stored its answer (INFO = -N) 8 bytes wide, past the program's 4-byte integer: the ILP64 interface (64-bit "
+            "integers) serves a program built for 32-bit ones, which also made it read this argument wrongly" if smashed else
+            "a program that goes on after a call MKL refused (it computed nothing) uses what it did not compute")] if crashed and not out else []
         out.append(replace(finding, evidence=(*finding.evidence[:1], *extra, *finding.evidence[1:])) if extra else finding)
     return out
 
@@ -64,7 +68,7 @@ def _integer_flags(events: Parsed) -> list[str]:
     return said
 
 
-def _finding(event: ParameterError, events: Parsed) -> Finding:
+def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -> Finding:
     found = arguments.argument(event.routine, event.parameter)
     name, kind = found if found else (None, None)
     what = f" ({name}, {_WHAT.get(kind, 'an argument')})" if name else ""
@@ -92,6 +96,8 @@ def _finding(event: ParameterError, events: Parsed) -> Finding:
     if kind == "int" and name and name.startswith("INC"):
         causes.insert(0, f"{name} is 0: BLAS forbids a zero increment (a broadcast or stride-0 view passed as a vector), and a "
                          "negative one needs the vector's last element first")
+    if width_first:
+        causes = [integer, *(c for c in causes if c != integer)]
     known = broken.rejecting(event.routine, event.parameter)
     causes = [f"a known fault of MKL {b.first} to {b.last}: {b.what} (fixed in {b.fixed_in}; {b.source})"
               for b in known] + causes
@@ -119,10 +125,12 @@ def _finding(event: ParameterError, events: Parsed) -> Finding:
     fix[:0] = [f"the MKL release: {b.first} to {b.last} have this fault; use MKL {b.fixed_in} or newer "
                f"({recipes.conda_install(recipes.q(f'mkl>={b.fixed_in}'))}; mkl_get_version_string says which runs)"
                for b in known[:1]]
-    fix += ["the integer size: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (with libmkl_rt: "
-            "MKL_INTERFACE_LAYER=ILP64 only for a program built for it); mkldoctor link --interface lp64 (or ilp64) prints "
-            "matching compile and link flags",
-            "an older MKL first: take its folder off LD_LIBRARY_PATH (module unload), so that the MKL the program was built "
+    width = ("the integer size: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (with libmkl_rt: "
+             "MKL_INTERFACE_LAYER=ILP64 only for a program built for it); CMake's find_package(MKL) (Intel's MKLConfig.cmake) "
+             f"links {layout.DEFAULTS['cmake']['interface']} unless told: set(MKL_INTERFACE lp64) before it for code that "
+             "passes int; mkldoctor link --interface lp64 (or ilp64) prints matching compile and link flags")
+    fix = [width, *fix] if width_first else [*fix, width]
+    fix += ["an older MKL first: take its folder off LD_LIBRARY_PATH (module unload), so that the MKL the program was built "
             "with is loaded"]
     return Finding(
         "mkl-parameter-error", "error",
