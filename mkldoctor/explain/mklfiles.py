@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.unrecognised import unrecognised
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, platforms
 from mkldoctor.knowledge.recipes import q
@@ -59,7 +60,26 @@ def listed(events: Parsed) -> set[str]:
     return {n for e in events.of(MklFilesListed) for n in e.names}
 
 
+@dataclass(frozen=True, slots=True)
+class NoFileToCopy:
+    """coreutils' ``install: missing file operand`` after lines that name MKL's files (nixpkgs#227267: the .pc files
+    copied from a folder that MKL 2023 does not have, the pattern expanded to nothing): the folder those lines show."""
+
+    line: str
+    folder: str  # where the lines before it show MKL's files ("" when they show none)
+
+
+_MKL_PATH = re.compile(r"(?<![^\s'\"‘`])(?P<folder>[^\s'\"’]+)/[\w.+-]*mkl[\w.+-]*\.(?:pc|so(?:\.\d+)*|a|h|cmake)\b")
+
+
+def _no_file(m: re.Match, before) -> NoFileToCopy:
+    folder = next((f.group("folder") for line in reversed(before) for f in [_MKL_PATH.search(line)] if f), "")
+    return NoFileToCopy(m.string.strip()[:300], folder)
+
+
 SIGNATURES = (
+    Signature("coreutils-missing-file-operand", "mklfiles", "file operand",
+              re.compile(r"^(?:install|cp|mv|ln): missing (?:destination )?file operand"), _no_file),
     # ls's columns (two spaces or more after a library's name)
     *(Signature(f"ls-listing-mkl-files-{i}", "mklfiles", needle, _LISTING, _listed) for i, needle in enumerate((".so  ", ".a  "))),
     Signature("cp-cannot-stat-mkl-file", "mklfiles", "annot stat",
@@ -75,8 +95,9 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(MklFileNotThere)
+    empty = [e for e in events.of(NoFileToCopy) if e.folder][:1]
     if not said:
-        return []
+        return [_no_file_finding(empty[0])] if empty else [unrecognised(Unrecognised(e.line), ctx) for e in events.of(NoFileToCopy)[:1]]
     first = said[0]
     name = first.name
     folder = first.path[: len(first.path) - len(name)].rstrip("\\/")
@@ -152,3 +173,18 @@ def _make_target(event: MklFileNotThere, folder: str) -> Finding:
         "(or a variable before the path is empty) make finds neither the file nor a rule to make it.",
         (f"ls {q(folder)}   # whether the file is there",),
     )
+
+
+def _no_file_finding(event: NoFileToCopy) -> Finding:
+    return Finding(
+        "mkl-file-missing", "error", "a copy step of MKL's files got no file to copy: its pattern or folder matched nothing "
+        "in this MKL's layout",
+        (event.line, f"the lines before it show MKL's files in {event.folder}: where this release keeps them"),
+        (f"point the step at {event.folder} (a pattern over another release's folder expands to nothing: MKL's layout moved "
+         "between releases, lib/intel64 to lib in oneAPI 2024 among them)",
+         "fail on an empty pattern instead of passing nothing on (bash: shopt -s failglob; or test -e each file first)"),
+        "install and cp need a file to copy; a shell pattern that matches nothing reaches them as nothing (nullglob) or as "
+        "itself, and the step fails after the MKL it meant to copy was unpacked elsewhere.",
+        (f"ls {q(event.folder)}   # what this release has there",),
+    )
+

@@ -20,7 +20,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import facts, folders, kinds, layout, tbb
+from mkldoctor.knowledge import exports, facts, folders, kinds, layout, tbb
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +101,14 @@ def _unresolved_any(m: re.Match, _) -> MsvcUnresolved | object:
 def _plain(symbol: str) -> str:
     """``__imp_DftiCreateDescriptor`` -> ``DftiCreateDescriptor``; ``_cblas_dgemm`` (x86) -> ``cblas_dgemm``."""
     name = symbol.strip('"').removeprefix("__imp_")
-    if name.startswith("_") and not name.startswith("__") and facts.looks_like_mkl(name[1:]):
+    if name.startswith("_") and not name.startswith("__") and _mkl_name(name[1:]):
         name = name[1:]
     return name.split("@", 1)[0] if not name.startswith("?") else name
+
+
+def _mkl_name(name: str) -> bool:
+    """MKL's by its shape (cblas_, mkl_, dgemm_) or by MKL's export table (idamax_, lsame_: BLAS's and LAPACK's others)."""
+    return facts.looks_like_mkl(name) or exports.history(name) is not None
 
 
 _ARG = re.compile(r'"[^"]*"|\S+')
@@ -207,7 +212,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_cannot_open_finding(cannot, with_mkl or commands, mismatched, ctx))
     for mismatch in events.of(MsvcRuntimeMismatch)[:1]:
         out.append(_runtime_mismatch(mismatch, commands))
-    unresolved = [e for e in events.of(MsvcUnresolved) if facts.looks_like_mkl(e.symbol) or facts.is_openmp_symbol(e.symbol)]
+    unresolved = [e for e in events.of(MsvcUnresolved) if (_mkl_name(e.symbol) and kinds.kind_only(e.symbol) is None)
+                  or facts.is_openmp_symbol(e.symbol)]
     if unresolved:
         out.append(_unresolved_finding(unresolved, commands))
     elif events.of(MsvcLayerUnresolved):
@@ -367,8 +373,9 @@ def _unresolved_finding(unresolved: list[MsvcUnresolved], commands: list[MsvcLin
                "with the DLLs: mkl_intel_lp64_dll.lib mkl_sequential_dll.lib mkl_core_dll.lib, or mkl_rt.lib alone",
                "and the folder that holds them: /LIBPATH:<folder> (see where each layout keeps its .lib files below)"]
         fix += ["  " + line for line in _where_libs()]
-        if any(e.x86 for e in unresolved):  # dlib#816, ideep#16: a Win32 build against MKL's intel64 libraries
-            title = f"link.exe: MKL's {more(symbols, 3)} unresolved for a 32-bit build (x86 names): MKL's 64-bit libraries cannot serve it"
+        if any(e.x86 for e in unresolved):  # dlib#816, ideep#16: a Win32 build against MKL's intel64 libraries (NUOPT's manual: none)
+            title = f"link.exe: MKL's {more(symbols, 3)} unresolved for a 32-bit build (x86 names): " + (
+                "MKL's 64-bit libraries cannot serve it" if named else "no MKL library for 32-bit Windows on the link")
             evidence.append(f"the names carry 32-bit x86's leading underscore (_{symbols[0]}): the objects were compiled for "
                             "32-bit Windows, and MKL's 64-bit libraries (lib\\intel64) define the names without it")
             fix.insert(0, "build for 64-bit Windows (CMake -A x64, Visual Studio's x64 platform, a 64-bit Python for an "
