@@ -130,6 +130,31 @@ SIGNATURES = (
 )
 
 
+# a panic's place in a crate's source as cargo unpacks it (".../intel-mkl-tool-0.8.1/src/entry.rs:153:41"); intel-mkl-src
+# 0.8's build script is intel-mkl-tool's code (their versions move together): a log cut to the panic names only that
+_CRATE_SOURCE = re.compile(r"[/\\](?P<crate>[A-Za-z][\w-]{0,60}?)-(?P<version>\d+\.\d+\.\d+[\w.+-]{0,40})[/\\](?:src|build\.rs)")
+_SERVES = {"intel-mkl-tool": "intel-mkl-src"}
+
+
+def _failed_at(panics: list[BuildScriptPanic]) -> list[BuildScriptFailed]:
+    for panic in panics:
+        source = _CRATE_SOURCE.search(panic.location)
+        if source and build_scripts.script(_SERVES.get(source["crate"], source["crate"]), source["version"]):
+            return [BuildScriptFailed(_SERVES.get(source["crate"], source["crate"]), source["version"])]
+    return []
+
+
+def panicked(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
+    """A fallback: a Rust program (or build script) panicked, and nothing explains it: never 'no problem found'."""
+    from mkldoctor.explain.unrecognised import unrecognised
+
+    panics = events.of(BuildScriptPanic)
+    if not panics or any(f.severity == "error" for f in found):
+        return []
+    said = f"thread panicked at {panics[0].location}" + (f": {panics[0].message}" if panics[0].message else "")
+    return [unrecognised(Unrecognised(said[:300]), ctx)]
+
+
 def named(events: Parsed, crate: str) -> bool:
     """Whether the log names ``crate`` as one cargo built (its build script, its compile)."""
     return (any(e.crate == crate for e in events.of(BuildScriptFailed)) or any(e.crate == crate for e in events.of(CrateEcho))
@@ -139,7 +164,7 @@ def named(events: Parsed, crate: str) -> bool:
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.finders import FinderSaid
 
-    failed = events.of(BuildScriptFailed)
+    failed = events.of(BuildScriptFailed) or _failed_at(events.of(BuildScriptPanic))
     pc = events.of(PcFileMissing)
     out = _known_breakages(events) + _registry_auth(events) + _pc_missing(pc, failed)
     if not failed or (pc and pc[0].crate == failed[0].crate):  # the .pc finding says why that build script failed
@@ -147,7 +172,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     event = failed[0]
     known = build_scripts.script(event.crate, event.version)
     panics = [p for p in events.of(BuildScriptPanic) if p.message or p.location]
-    evidence = [f"cargo ran the build script of {event.crate} {event.version}, and it failed (a panic exits with status 101)"]
+    evidence = [f"cargo ran the build script of {event.crate} {event.version}, and it failed (a panic exits with status 101)"
+                if events.of(BuildScriptFailed) else f"the panic is in the code of {event.crate} {event.version}'s build script "
+                "(its place in cargo's registry folder says so; the log is cut before cargo's own words)"]
     evidence += [f"it panicked{' at ' + p.location if p.location else ''}: {p.message or '(the message is not in the log)'}"
                  for p in panics[:2]]
     evidence += [f"it said: {e.text}" for e in events.of(FinderSaid)[:4]]

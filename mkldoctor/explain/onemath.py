@@ -43,7 +43,30 @@ class MklKernelNamed:
     kernel: str
 
 
+@dataclass(frozen=True, slots=True)
+class NotImplementedHere:
+    """oneMKL's (oneMath's) ``oneapi::mkl::unimplemented``: ``what():  oneMKL: blas/gemm: function is not implemented
+    ...``, or the exception's name alone (``terminate called after throwing an instance of 'oneapi::mkl::unimplemented'``)."""
+
+    function: str  # "" when only the exception's name is in the log
+    line: str
+
+
+def _terminate(m: re.Match, before):
+    from mkldoctor.explain.crash import Aborted  # a C++ exception no one caught: std::terminate aborts the process
+
+    if m["exc"].startswith(("oneapi::mkl::", "oneapi::math::")) and m["exc"].endswith("unimplemented"):
+        return NotImplementedHere("", m.string.strip()[:300])
+    return Aborted(m.string.strip()[:300], tuple(before[-4:]))
+
+
 SIGNATURES = (
+    Signature("onemkl-unimplemented", "onemath", "not implemented",
+              # the exception's what(): "oneMKL: <domain>/<function>: function is not implemented <info>" (oneMath's: "oneMath: ")
+              re.compile(r"\bone(?:MKL|Math): (?P<fn>[\w:]{1,80}(?:/[\w:]{1,80})?): function is not implemented"),
+              lambda m, _: NotImplementedHere(m["fn"], m.string.strip()[:300])),
+    Signature("cxx-terminate", "onemath", "after throwing",
+              re.compile(r"terminate called after throwing an instance of '(?P<exc>[^']{1,200})'"), _terminate),
     Signature("sycl-level-zero-error", "onemath", "Level-Zero error",
               re.compile(r"(?:what\(\):\s*)?(?P<err>Level-Zero error:?\s*-?\w+)"),
               lambda m, _: DeviceRuntimeError(m.group("err"), m.string.strip()[:300])),
@@ -98,3 +121,26 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "choice is a table of vendors, and a device outside it has no backend at run time.",
         ("sycl-ls   # the devices and their vendors as SYCL sees them",),
     ) for event in events.of(DeviceRefused)[:1]]
+
+
+def not_implemented(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(NotImplementedHere)
+    if not said:
+        return []
+    named = next((e for e in said if e.function), said[0])
+    what = named.function or "the function called"
+    return [Finding(
+        "onemkl-not-implemented-for-device", "error",
+        f"oneMKL's SYCL API has no implementation of {what} for the device the queue runs on (oneapi::mkl::unimplemented)",
+        tuple(dict.fromkeys(e.line for e in said))[:3] + (
+            "oneMKL's (and oneMath's) SYCL functions are implemented per device and backend: a function, or a precision, "
+            "that the device's backend lacks throws oneapi::mkl::unimplemented, and uncaught it ends the program",),
+        ("run the call on a device whose backend implements it (oneMKL's documentation lists each domain's functions per "
+         "device; ONEAPI_DEVICE_SELECTOR=level_zero:gpu or opencl:cpu chooses the queue's device)",
+         "on the CPU, MKL's C API does the same on the host: cblas_*, LAPACKE_*, DftiComputeForward",
+         "oneMath: build it with a backend that implements the function for that device (its ENABLE_<NAME>_BACKEND options)"),
+        "oneMKL's SYCL interfaces reach each device through a backend; where the backend has no kernel for a function, the "
+        "call throws instead of computing.",
+        ("sycl-ls   # the devices the program can choose from",),
+    )]
+
