@@ -56,3 +56,13 @@ def test_onemkls_unimplemented_exception():
     assert named.id == "onemkl-not-implemented-for-device", flat(named)
     [math] = errors_of(log.replace("oneMKL: ", "oneMath: ").replace("::mkl::", "::math::"))
     assert math.id == "onemkl-not-implemented-for-device", flat(math)
+
+
+def test_a_panic_in_ocipkg_is_intel_mkl_srcs_download():
+    log = ("error: failed to run custom build command for `intel-mkl-src v0.8.1`\n\nCaused by:\n  process didn't exit "
+           "successfully: `/x/target/release/build/intel-mkl-src-abc/build-script-build` (exit status: 101)\n  --- stderr\n"
+           "  thread 'main' panicked at /root/.cargo/registry/src/index.crates.io-6f17d22bba15001f/ocipkg-0.2.8/src/"
+           "distribution/client.rs:55:14:\n  called `Result::unwrap()` on an `Err` value: Network Error\n")
+    [finding] = errors_of(log)
+    assert finding.title == ("the build script of intel-mkl-src 0.8.1 panicked in ocipkg, its download of MKL: called "
+                             "`Result::unwrap()` on an `Err` value: Network Error"), finding.title

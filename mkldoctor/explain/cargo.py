@@ -187,6 +187,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         evidence.append(f"how it fails: {known.failure}")
         fix += list(known.fix)
         title = f"the build script of {event.crate} {event.version} failed: " + known.failure.split(":", 1)[0].split(";", 1)[0]
+        if panics and panics[0].message and not known.stops:  # a panic is not its own stop: the panic's words say which
+            place = " in ocipkg, its download of MKL" if "/ocipkg-" in panics[0].location else ""
+            title = f"the build script of {event.crate} {event.version} panicked{place}: {panics[0].message[:140]}"
     else:
         said = panics[0].message if panics and panics[0].message else "see its message"
         title = f"the build script of {event.crate} {event.version} failed: {said[:140]}"

@@ -82,7 +82,7 @@ def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]
 _CRASH = re.compile(r"(?i)\bsegmentation fault\b|^\*\*\* stack smashing detected \*\*\*|\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
                     r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
-_ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b")
+_ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b|^zsh: illegal hardware instruction\b")  # zsh's words (macOS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +118,7 @@ SIGNATURES = (
               lambda m, _: JuliaUsing(("PyCall",))),
     Signature("crash-illegal-instruction", "crash", "Illegal instruction", _ILLEGAL, _illegal),
     Signature("crash-sigill", "crash", "SIGILL", _ILLEGAL, _illegal),
+    Signature("crash-zsh-illegal", "crash", "illegal hardware", _ILLEGAL, _illegal),
     Signature("crash-segmentation-fault", "crash", "egmentation fault", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     # gdb's backtrace of a jump to address 0 (elastic/ml-cpp#2617: under MKL 2020.4's VML threader), with no signal line
     Signature("crash-gdb-null-frame", "crash", " in ?? (", re.compile(r"^#0\s+0x0+ in \?\? \(\)"), lambda m, _: Crash(m.string.strip())),
@@ -219,6 +220,12 @@ def _illegal_finding(said: list[IllegalInstruction]) -> Finding:
                         "this one (-march=native on another machine, an AVX-512 build), or an MKL setting forces one")
         fix += ["check what the process is told: env | grep -E 'MKL_(CBWR|ENABLE_INSTRUCTIONS|DEBUG_CPU_TYPE)'; unset them",
                 "rebuild without -march=native (or for the oldest CPU it must run on)"]
+    if said[0].line.startswith("zsh: illegal hardware"):  # macOS's shell: on Apple silicon, an x86-64 program under Rosetta 2
+        evidence.append("zsh's words, macOS's shell: on a Mac with Apple silicon an x86-64 Python (or program) runs under "
+                        "Rosetta 2, which does not emulate every x86-64 instruction set (no AVX before macOS 15, no AVX-512), and "
+                        "x86-64 builds that take those paths (MKL's, numpy's) stop")
+        fix.insert(0, "on Apple silicon: an arm64 environment (python3 -c 'import platform; print(platform.machine())' says "
+                      "arm64), whose numpy uses Accelerate or OpenBLAS: MKL has no arm64 build")
     return Finding(
         "mkl-illegal-instruction", "error", "the program stopped on an instruction the CPU does not have" + (
             f" after {settings[0]}" if settings else ""),

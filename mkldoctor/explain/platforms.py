@@ -150,6 +150,9 @@ SIGNATURES = (
     *(Signature(f"linker-option-to-driver-{i}", "platforms", needle, _DRIVER_REFUSED, _refused)
       for i, needle in enumerate(("nrecognized", "nknown argument"))),
     Signature("driver-mkl-path-missing", "platforms", "No such", _DRIVER_NO_FILE, _no_file),
+    # Intel's classic drivers: "ifort: error #10236: File not found:  'mkl_blas95_lp64.a'"
+    Signature("intel-driver-mkl-file-not-found", "platforms", "error #10236",
+              re.compile(r"(?<!\S)(?P<driver>\S+): error #10236: File not found:\s*['‘`](?P<path>[^'’`\s]*(?i:mkl)[^'’`\s]*)['’`]"), _no_file),
     Signature("apple-ld-unknown-option", "platforms", "unknown option",
               re.compile(r"^ld: unknown options?: (?P<opt>" + "|".join(map(re.escape, _GNU_ONLY)) + r")\b"),
               lambda m, _: AppleLdGnuOption(m.group("opt"))),
@@ -208,7 +211,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         failed = [ForeignLoadFailed("macOS", e.library, e.line) for e in events.of(DyldTried)[:1]]
     gnu = [_gnu_option(events.of(AppleLdGnuOption))] if events.of(AppleLdGnuOption) else []
     gnu += [_no_wl(events.of(LinkerOptionToDriver))] if events.of(LinkerOptionToDriver) else []
-    gnu += [_path_missing(events.of(DriverPathMissing)[0])] if events.of(DriverPathMissing) else []
+    gnu += [path_missing(events.of(DriverPathMissing)[0])] if events.of(DriverPathMissing) else []
     if not failed:
         return gnu
     libs = list(OrderedDict.fromkeys(e.library for e in failed))
@@ -330,16 +333,23 @@ def _no_wl(said: list[LinkerOptionToDriver]) -> Finding:
     )
 
 
-def _path_missing(event: DriverPathMissing) -> Finding:
+def path_missing(event: DriverPathMissing) -> Finding:
     empty = re.match(r"^/(?:mkl|include|lib|intel64)\b", event.path) is not None
     evidence = [event.line[:300], f"{event.path} reached {event.driver} as an input file, and it does not exist: a folder for MKL "
                 "given without its option (-I, -L), or a path built from a variable"]
+    bare = re.fullmatch(r"(?:lib)?(?P<name>mkl_\w+)\.(?:a|so)", event.path)
+    if bare:  # a bare name: the driver looks in the current folder only, and MKL's file names start with lib
+        evidence.append(f"{event.path} has no folder, so {event.driver} looked for it in the current folder only; MKL's file "
+                        f"is lib{bare['name']}.a (or .so) in MKL's library folder (<MKLROOT>/lib, lib/intel64 before oneAPI "
+                        f"2024): give it as -L<that folder> -l{bare['name']}, or by its full path")
     if empty:
         evidence.append(f"{event.path} starts at the root: the variable in front of it (MKLROOT, a build file's MKL path) was "
                         "empty or pointed elsewhere when the line was made")
     return Finding(
         "mkl-path-missing", "error", f"{event.driver} was given {event.path}, which does not exist: the build's MKL path is wrong",
         tuple(evidence),
+        ((f"name it as MKL's library: -L$MKLROOT/lib -l{bare['name']} (lib/intel64 before oneAPI 2024), or "
+          f"$MKLROOT/lib/lib{bare['name']}.a",) if bare else ()) +
         ("set the build's MKL variable to the folder that holds MKL's include and lib (find / -name mkl.h: its parent's "
          "parent; oneAPI: /opt/intel/oneapi/mkl/latest, or source setvars.sh for MKLROOT), with no trailing space",
          "and look at the compile line (make V=1, make VERBOSE=1): each MKL folder must follow its -I or -L, with no space "

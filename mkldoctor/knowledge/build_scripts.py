@@ -29,6 +29,7 @@ class BuildScript:
     looks: tuple[str, ...]  # what the build script looks for, in order
     failure: str  # how it fails, in words
     fix: tuple[str, ...]
+    stops: bool = True  # whether it stops by itself when it finds no MKL (else a panic is something else's: its own words)
 
     def covers(self, crate: str, version: str) -> bool:
         v = version_key(version.split("+", 1)[0])
@@ -71,6 +72,7 @@ SCRIPTS: tuple[BuildScript, ...] = (
         ("give it a system MKL so that it does not download: export MKLROOT=<MKL prefix> (or PKG_CONFIG_PATH=<prefix>/lib/pkgconfig "
          "with the mkl-<config>.pc files), "
          f"then {CARGO_CLEAN} and build again",),
+        stops=False,
     ),
     BuildScript(
         "dfdx", "0.11.0", "0.11.99",
