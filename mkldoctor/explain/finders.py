@@ -57,7 +57,7 @@ def cmake_head(before, kind: str | None = None) -> re.Match | None:
 
 
 _SUBJECT = r"(?:\bMKL\b|\bmkl_\w+|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5\w*|\bmkl\b)"
-_NOT_FOUND = r"(?:not found|could not be found|was not found|NOT find|cannot be found|could not find|can ?not find)"
+_NOT_FOUND = r"(?:not found|could not be found|was not found|NOT find|cannot be found|could not find|can ?not find|unable to find)"
 
 
 def _said(m: re.Match, before) -> FinderSaid | None:
@@ -70,7 +70,7 @@ def _said(m: re.Match, before) -> FinderSaid | None:
             break
     # CMake stops at a NOTFOUND library it is asked to use; meson's error() stops the (sub)project; a configure script
     # that says it failed (Kaldi's "***configure failed: MKL libraries could not be found", docker-kaldi-gstreamer#65)
-    if not kind and re.search(r"-NOTFOUND\b|^Problem encountered:|ERROR: Problem encountered:|configure failed\b|"
+    if not kind and re.search(r"-NOTFOUND\b|^Problem encountered:|ERROR: Problem encountered:|configure failed\b|^(?:FATAL|ERROR)\b|"
                               r"meson\.build:\d+:\d+: ERROR: ", text):  # meson's ERROR at a line of meson.build stops it
         kind = "error"
     script = not finder and "configure failed" in text  # Kaldi's: its switches follow ("Please use the switch --mkl-root")
@@ -79,7 +79,7 @@ def _said(m: re.Match, before) -> FinderSaid | None:
 
 _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
                       # a project's own words, the name last: "Can not find MKL" (MegEngine's cmake/mkl.cmake)
-                      rf"|{_NOT_FOUND} (?:the )?(?:Intel )?(?:MKL|oneMKL)\b(?![.\w])"
+                      rf"|{_NOT_FOUND} (?:the )?(?:Intel )?(?:MKL|oneMKL)\b(?!\w|\.\w)"  # not mkl.h, MKL.jl
                       # CMake's cache value of a search that failed (LAPACK_libiomp5md_LIBRARY-NOTFOUND, BLAS_libguide40_LIBRARY-NOTFOUND: Intel's OpenMP runtime before 2009); meson's error() of
                       # a project's own check ("Problem encountered: MKL not supported for this compiler")
                       rf"|(?<!\w)\w*(?:mkl|iomp5|libguide)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT}"
@@ -105,7 +105,7 @@ def _without(m: re.Match, _) -> BuiltWithoutMkl | object:
 SIGNATURES = tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
     for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find",
-                   "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND")
+                   "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND", "nable to find")
 ) + tuple(Signature(f"program-built-without-mkl-{i}", "finders", needle, _WITHOUT, _without)
           for i, needle in enumerate(("without", "MKL not", "MKL support", "MKL is not", "was not defined")))
 # what a finder's words, or its file, say of why it failed

@@ -26,7 +26,19 @@ class TorchWithoutMkl:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class TorchFftDtype:
+    """``RuntimeError: MKL FFT doesn't support tensors of type: Half``: PyTorch's CPU FFT (MKL's) has no transform of that
+    type; MKL is linked and working."""
+
+    dtype: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("torch-mkl-fft-dtype", "torchmkl", "MKL FFT doesn",
+              re.compile(r"MKL FFT doesn't support tensors? of type: (?P<t>\w+)"),
+              lambda m, _: TorchFftDtype(m["t"], m.string.strip()[:300])),
     Signature("torch-not-compiled-with-mkl", "torchmkl", "not compiled with MKL",
               re.compile(r"(?:(?<!\w)(?P<op>\w+): )?ATen not compiled with MKL support"),
               lambda m, _: TorchWithoutMkl(m.group("op") or "", m.string.strip()[:300])),
@@ -40,7 +52,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(TorchWithoutMkl)
     if not said:
-        return []
+        return [_fft_dtype(e) for e in events.of(TorchFftDtype)[:1]]
     first = said[0]
     op = first.operation or "this operation"
     arm = platforms.platform("linux-aarch64").note
@@ -63,3 +75,18 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "without MKL raised this error for every CPU FFT.",
         ("python -c 'import torch; print(torch.__version__, torch.backends.mkl.is_available())'",),
     )]
+
+
+def _fft_dtype(event: TorchFftDtype) -> Finding:
+    return Finding(
+        "torch-mkl-fft-dtype", "error",
+        f"PyTorch's CPU FFT (MKL's) has no transform for {event.dtype} tensors: the tensor's type, not MKL's install",
+        (event.line, "torch.fft and torch.stft on the CPU run through MKL's FFT in x86-64 builds, which transforms float32 "
+         "and float64 (and their complex types) only; MKL is linked and working"),
+        (f"convert before the transform and back after it: torch.fft.rfft(x.float()).to(...) (the {event.dtype} input "
+         "as float32), or keep the model's FFT layers in float32 under autocast",
+         "or run the transform on the GPU, whose FFT (cuFFT) takes half precision for sizes that are powers of two"),
+        "PyTorch picks its CPU FFT backend at build time (MKL's on x86-64); MKL's DFTI computes in single and double "
+        "precision.",
+    )
+
