@@ -39,3 +39,13 @@ def test_zshs_illegal_hardware_instruction():
     [finding] = errors_of('zsh: illegal hardware instruction  python -c "import numpy"\n')
     assert finding.id == "mkl-illegal-instruction", flat(finding)
     assert "Rosetta 2" in finding.evidence[-1] and finding.fix[0].startswith("on Apple silicon: an arm64 environment")
+
+
+def test_a_header_error_whose_location_a_paste_cut(tmp_path):
+    (tmp_path / "x.c").write_text("#include <mkl.h>\n")
+    failed = subprocess.run(["gcc", "-c", "x.c"], cwd=tmp_path, capture_output=True, text=True)
+    assert failed.returncode != 0 and "fatal error: mkl.h: No such file or directory" in failed.stderr, failed.stderr
+    [whole] = errors_of(failed.stderr)
+    cut = "\n".join(line.split(": ", 1)[1] if line.startswith("x.c:") else line for line in failed.stderr.splitlines())
+    [finding] = errors_of(cut + "\n")
+    assert whole.id == finding.id == "mkl-header-not-found" and "mkl.h" in finding.title, (flat(whole), flat(finding))

@@ -66,3 +66,10 @@ def test_a_panic_in_ocipkg_is_intel_mkl_srcs_download():
     [finding] = errors_of(log)
     assert finding.title == ("the build script of intel-mkl-src 0.8.1 panicked in ocipkg, its download of MKL: called "
                              "`Result::unwrap()` on an `Err` value: Network Error"), finding.title
+
+
+def test_pythons_faulthandler_on_windows():
+    log = ("Windows fatal exception: access violation\n\nCurrent thread 0x00001c2c (most recent call first):\n"
+           "  File \"C:\\Users\\u\\env\\lib\\site-packages\\numpy\\linalg\\linalg.py\", line 1656 in svd\n")
+    [finding] = errors_of(log)
+    assert finding.id == "program-crashed" and "numpy's or scipy's linear algebra" in finding.title, flat(finding)

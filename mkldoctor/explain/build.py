@@ -155,7 +155,7 @@ SIGNATURES = (
               lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val"), m.group("opts").strip())),
     # "No such file or directory", or its first word where a paste broke the line (caffe#6033's "cblas.h: No //")
     Signature("header-missing", "build", "fatal error: ",
-              re.compile(r"(?:^|\s)(?P<src>[^:\s]+):\d+:\d+: fatal error: (?P<h>[\w/.-]+\.h(?:pp)?): No\b"),
+              re.compile(r"(?:(?:^|\s)(?P<src>[^:\s]+):\d+:\d+: )?fatal error: (?P<h>[\w/.-]+\.h(?:pp)?): No\b"),
               header_event),
     # Intel's classic compilers (icc, icpc): "../fft3d.h(42): catastrophic error: cannot open source file "mkl_dfti.h""
     Signature("header-missing-icc", "build", "annot open source file",
