@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -25,7 +25,18 @@ class MklListTried:
 
 
 @dataclass(frozen=True, slots=True)
-class BlasSearchFailed:
+class BlasSearchFailed(FollowOn):
+    """A BLAS search's last words ("configure: error: BLAS library not found"): with MKL's list above it, that list's
+    finding; else an echo of the checks before it (autoconf's "checking for dgemm_ in -lmkl_rt... no"), never nothing."""
+
+
+@dataclass(frozen=True, slots=True)
+class AutoconfTried:
+    """autoconf's AC_CHECK_LIB with MKL's libraries: ``checking for dgemm_ in -lmkl_rt... no`` (a test link that failed;
+    config.log holds the linker's own words)."""
+
+    symbol: str
+    libraries: str
     line: str
 
 
@@ -38,6 +49,9 @@ SIGNATURES = tuple(
               re.compile(r"(?:\blibs:|_LIBRARIES\b[:=]?|Found (?:BLAS|LAPACK):)\s*(?P<list>\S{0,1000}libmkl_\S{0,1000}(?:\s*;\s*\S+)*)"), _listed)
     for i, needle in enumerate(("libs:", "_LIBRARIES", "Found BLAS", "Found LAPACK"))
 ) + (
+    Signature("autoconf-checked-mkl", "blaslist", " in -lmkl",
+              re.compile(r"^checking for (?P<sym>\w{1,100}) in (?P<libs>-lmkl\S{0,100}(?: -l\S{1,100}){0,12})\.\.\. no\b"),
+              lambda m, _: AutoconfTried(m["sym"], m["libs"], m.string.strip()[:300])),
     Signature("blas-search-failed", "blaslist", "found",
               re.compile(r"(?i)\b(?:BLAS library not found|requires a BLAS library and none was found)"),
               lambda m, _: BlasSearchFailed(m.string.strip()[:200])),
@@ -47,6 +61,8 @@ SIGNATURES = tuple(
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     failed = events.of(BlasSearchFailed)
     tried = events.of(MklListTried)
+    if events.of(AutoconfTried) and not tried:
+        return [_autoconf(events.of(AutoconfTried))]
     if not failed or not tried:
         return []
     items = list(dict.fromkeys(i for e in tried for i in e.items if i != "[...]"))
@@ -78,3 +94,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "interface, one threading layer with its own OpenMP runtime, and the core, each where ld can find it.",
         ("the configure log (CMakeFiles/CMakeError.log, CMakeConfigureLog.yaml) has the test link's own error",),
     )]
+
+
+def _autoconf(tried: list[AutoconfTried]) -> Finding:
+    first = tried[0]
+    return Finding(
+        "mkl-finder-failed", "error",
+        f"configure's test link of {first.symbol} with {first.libraries} failed: config.log holds the linker's own reason",
+        (first.line,
+         "autoconf links a test program with those libraries (it does not run it) and says only yes or no; the reason "
+         "(-lmkl_rt not in a folder ld searches, names of a layer not given, a missing -lpthread -lm -ldl) is in config.log"),
+        (f"read the test link's error: grep -n -A25 'checking for {first.symbol} in' config.log",
+         "give configure MKL's folder and line: LDFLAGS=-L<MKL lib folder> with the project's BLAS option "
+         "(--with-blas=\"-lmkl_rt -lpthread -lm -ldl\" or its own), or MKL's full line: mkldoctor link --format flags",
+         "then explain config.log's error: mkldoctor explain config.log"),
+        "A configure script's library check is a test link; its summary line hides the linker's message, which config.log "
+        "keeps.",
+    )
+

@@ -103,7 +103,19 @@ def _did_not_work(m: re.Match, before) -> LibraryListRejected | object:
     return LibraryListRejected(names, f"{listed.strip()[:300]} ... {m.string.strip()[:200]}")
 
 
+# config.log's record of autoconf asking the compiler for its version with each vendor's option (-V, -qversion,
+# -version): gcc refuses the others by design; those lines are the probe's, not a failure
+_VERSION_PROBE = re.compile(r"^configure:\d+: \S+ -(?:V|qversion|version) >&5$")
+
+
+def _version_probe(m: re.Match, before):
+    return None if any(_VERSION_PROBE.match(line) for line in list(before)[-2:]) else NOT_MINE
+
+
 SIGNATURES = (
+    Signature("config-log-version-probe", "configure", "rror",
+              re.compile(r"^\S+: (?:fatal )?error: (?:unrecognized command[- ]line option '-(?:V|qversion|version)'|no input files)"),
+              _version_probe),
     Signature("configure-list-did-not-work", "configure", "did not work",
               re.compile(r"^\s*--with-(?P<pkg>[\w-]+)-include=.*\bdid not work"), _did_not_work),
     Signature("configure-blas-list-rejected", "configure", "annot ",

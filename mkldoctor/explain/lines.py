@@ -16,6 +16,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CI_PREFIX = re.compile(r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z |#\d+ \d+\.\d+ |\[\d\d:\d\d:\d\d\] |\s*\[?(?:exec|apply|cc)\]\s+|"
                         r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d )")
 _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
+_SPACK_ERROR = re.compile(r"^\s*>> \d+\s+")  # Spack's "N errors found in build log:" listing: "  >> 120    /usr/bin/ld: ..."
 
 
 def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
@@ -103,6 +104,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
         if raw[:1].isdigit() or raw[:1] in "#[" or (raw[3:4] == " " and raw[:1] in "JFMASOND") or raw.lstrip()[:5] in ("[exec", "exec]"):
             raw = _CI_PREFIX.sub("", raw, count=1)
+        elif ">> " in raw[:8]:
+            raw = _SPACK_ERROR.sub("", raw, count=1)
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
         if line[:1] in "_*" and len(line) > 2 and line[-1] == line[0] and line[1] not in " _*":  # Markdown's _emphasis_
             line = raw = line[1:-1]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more, q
@@ -48,6 +48,13 @@ _MKL_NAME = r"[^\s\"]*(?i:mkl)[^\s\"]*"  # only MKL's: another dependency's line
 SIGNATURES = (
     Signature("meson-dependency-not-found", "meson", "not found",
               re.compile(rf"ERROR: Dependency \"(?P<name>{_MKL_NAME})\" not found"), _event(True)),
+    # meson before 0.51: a header line, then the error's words on their own line
+    Signature("meson-dependency-not-found-old", "meson", "not found",
+              re.compile(rf"^Dependency \"(?P<name>{_MKL_NAME})\" not found"),
+              lambda m, before: MesonDependencyMissing(m["name"], True, m.string.strip())
+              if any(line.startswith("Meson encountered an error") for line in list(before)[-2:]) else NOT_MINE),
+    Signature("meson-encountered-an-error", "meson", "encountered an error",  # its header: the words follow it
+              re.compile(r"^Meson encountered an error in file "), lambda m, _: FollowOn(m.string.strip()[:300])),
     Signature("meson-runtime-dependency-no", "meson", "found: NO",
               re.compile(rf"(?:Run-time|Build-time) dependency (?P<name>{_MKL_NAME}) found: NO\b"), _event(False)),
     # pkg-config reading an MKL .pc file that uses a variable it does not define (oneAPI 2021's ${MKLROOT})

@@ -1,0 +1,29 @@
+"""Build tools' own wrapping of a failure (public shapes; neither Spack nor meson runs here).
+
+- Spack's ``N errors found in build log:`` listing puts ``>> 120    `` before each error line: the line under it is read;
+- meson before 0.51 printed ``Meson encountered an error in file meson.build, line 12, column 2:`` and the error's words
+  on the next line, without ``ERROR:``.
+"""
+
+from __future__ import annotations
+
+from tests.test_explain_families import errors_of, flat
+
+
+def test_spacks_build_log_listing():
+    log = ("==> Error: ProcessError: Command exited with status 2:\n    'make' '-j8'\n\n4 errors found in build log:\n"
+           "     119    gcc -o app main.o -lmkl_intel_lp64 -lmkl_sequential -lmkl_core\n"
+           "  >> 120    /usr/bin/ld: cannot find -lmkl_intel_lp64: No such file or directory\n"
+           "  >> 121    collect2: error: ld returned 1 exit status\n")
+    [finding] = errors_of(log)
+    assert finding.id == "library-not-found" and "-lmkl_intel_lp64" in finding.title, flat(finding)
+
+
+def test_meson_before_0_51():
+    log = ("Meson encountered an error in file meson.build, line 12, column 2:\n"
+           "Dependency \"mkl-sdl\" not found, tried pkgconfig and cmake\n")
+    [finding] = errors_of(log)
+    assert finding.id == "meson-dependency-not-found" and "mkl-sdl" in finding.title, flat(finding)
+    # another dependency's line stays the error it is, not MKL's
+    [other] = errors_of(log.replace("mkl-sdl", "zlib"))
+    assert other.id in ("unrecognised-failure", "mkl-finder-failed") and "mkl-sdl" not in flat(other), flat(other)
