@@ -58,6 +58,9 @@ SIGNATURES = (
     Signature("julia-jll-library-undefined", "cpu", "UndefVarError",
               re.compile(r"UndefVarError: `?(?P<name>lib(?:mkl_\w+|iomp5\w*|oneapi_support))`? not defined"),
               lambda m, _: JllNoLibrary(m.string.strip(), m.group("name"))),
+    # MKL.jl's own check of it (its build step, and __init__ in its later releases)
+    Signature("julia-mkl-jll-not-available", "cpu", "available on this platform",
+              re.compile(r"\bMKL_jll is not available on this platform"), lambda m, _: JllNoLibrary(m.string.strip(), "libmkl_rt")),
 )
 
 
