@@ -383,7 +383,7 @@ def _no_mkl(crash: Crash) -> Finding:
             "-lmkl_blacs_*): Open MPI wants -lmkl_blacs_openmpi_lp64, Intel MPI and MPICH -lmkl_blacs_intelmpi_lp64; "
             "relink with the matching one",) if mpi else ()),
          *(("with MKL: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (mkldoctor link --interface lp64 prints "
-            "the 32-bit pair)",) if smashed else ()),
+            "the flags of the 32-bit interface)",) if smashed else ()),
          "get a backtrace: gdb -batch -ex run -ex bt --args <the program> (or catchsegv): a frame in libmkl_* points at MKL",
          "then explain the backtrace: mkldoctor explain <that log>"),
         "A crash says only that the program touched memory it may not; the frames say where.",

@@ -43,9 +43,9 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
     first = [libc.finding(system, events)] if system else []
     # an MKL library by a bare file name ("cannot find mkl_blas95_lp64.a"): a name without its folder, and often its lib
     from mkldoctor.explain.platforms import DriverPathMissing, path_missing
-    bare = [e for e in missing if e.path and "/" not in e.path and "mkl" in e.path.lower()][:1]
-    first += [path_missing(DriverPathMissing("ld", e.path, f"ld: cannot find {e.path}: No such file or directory")) for e in bare]
-    missing = [e for e in missing if not (e.path and "/" not in e.path and "mkl" in e.path.lower())]
+    bare = [e for e in missing if e.path and "/" not in e.path and "mkl" in e.path.lower()]
+    first += [path_missing(DriverPathMissing("ld", e.path, f"ld: cannot find {e.path}: No such file or directory")) for e in bare[:1]]
+    missing = [e for e in missing if e not in bare]
     seen: set[str] = set()
     commands: dict[int, LinkCommand | None] = {}  # each group's command (its -L folders as the log shows them)
     groups: OrderedDict[tuple, list[tuple[MissingLibrary, SearchResult | None, str]]] = OrderedDict()

@@ -42,14 +42,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     crashed = events.of(Crash)
     # glibc's stack protector after MKL's refusal: MKL stored INFO (-N) 8 bytes wide into the program's 4-byte int
-    smashed = any("stack smashing" in c.line for c in crashed)
+    smashed = next((c for c in crashed if "stack smashing" in c.line), None)
     for said in by_routine.values():
-        finding = _finding(said[0], events, width_first=smashed)
+        finding = _finding(said[0], events, width_first=smashed is not None)
         more = sorted({e.parameter for e in said} - {said[0].parameter})
         extra = [f"MKL rejected argument{'s' if len(more) > 1 else ''} {', '.join(map(str, more))} of {said[0].routine} too"] if more else []
-        extra += [f"then: {crashed[0].line[:160]}: " + (
-            "MKL stored its answer (INFO = -N) 8 bytes wide, past the program's 4-byte integer: the ILP64 interface (64-bit "
-            "integers) serves a program built for 32-bit ones, which also made it read this argument wrongly" if smashed else
+        extra += [f"then: {(smashed or crashed[0]).line[:160]}: " + (
+            "the stack protector's word for MKL storing its answer (INFO = -N) 8 bytes wide, past the program's 4-byte "
+            "integer: most likely the ILP64 interface (64-bit integers) serving a program built for 32-bit ones, which also "
+            "made it read this argument wrongly" if smashed else
             "a program that goes on after a call MKL refused (it computed nothing) uses what it did not compute")] if crashed and not out else []
         out.append(replace(finding, evidence=(*finding.evidence[:1], *extra, *finding.evidence[1:])) if extra else finding)
     return out
