@@ -79,7 +79,9 @@ def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]
 # Python's ctypes "OSError: exception: access violation reading 0x..."
 # glibc's words for a heap it found corrupted ("double free or corruption (out)", "free(): invalid pointer")
 # R's own report of a signal in compiled code: "*** caught segfault ***", then its address and its traceback
-_CRASH = re.compile(r"(?i)\bsegmentation fault\b|^\*\*\* stack smashing detected \*\*\*|^Windows fatal exception: access violation|\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
+_CRASH = re.compile(r"(?i)\bsegmentation fault\b|^\*\*\* stack smashing detected \*\*\*|^Windows fatal exception: access violation|"
+                    r"\bexit code (?:-1073741819|3221225477) \(0xC0000005\)|"  # an IDE's words for STATUS_ACCESS_VIOLATION
+                    r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
                     r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
 _ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b|^zsh: illegal hardware instruction\b")  # zsh's words (macOS)
@@ -132,6 +134,8 @@ SIGNATURES = (
     Signature("crash-r-caught", "crash", "*** caught ", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
+    *(Signature(f"crash-access-violation-{i}", "crash", needle, _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:])))
+      for i, needle in enumerate(("Access violation", "0xC0000005"))),  # Visual Studio's "Access violation reading location"
     Signature("crash-access-violation-words", "crash", "access violation", _CRASH,
               lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     *(Signature(f"crash-heap-{i}", "crash", needle, _CRASH, lambda m, _: Crash(m.string.strip()))

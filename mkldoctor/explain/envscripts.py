@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -40,7 +40,36 @@ def _said(m: re.Match, _) -> ScriptVariableUnset | object:
     return ScriptVariableUnset(script, variable, m.string.strip()[:300])
 
 
+@dataclass(frozen=True, slots=True)
+class WindowsCommandUnknown:
+    """cmd's ``'setvars.bat' is not recognized as an internal or external command`` (PowerShell's ``The term 'ifx' is
+    not recognized as a name of a cmdlet``): oneAPI's environment script, or a compiler it puts on PATH, not found."""
+
+    command: str
+    powershell: bool
+    line: str
+
+
+# oneAPI's and Parallel Studio's scripts, and the Intel compilers and tools that only their environment puts on PATH
+_INTEL_COMMAND = re.compile(r"(?i)^(?:.*[\\/])?(?:setvars|vars|mklvars|compilervars|psxevars)\.bat$|^(?:ifort|ifx|icx|icx-cl|icl|icpx|"
+                            r"dpcpp|mkl_link_tool)(?:\.exe)?$")
+
+
+def _unknown(powershell: bool):
+    def read(m: re.Match, _) -> WindowsCommandUnknown | Unrecognised:
+        command = m["cmd"].strip().strip('"')
+        if _INTEL_COMMAND.search(command) or re.fullmatch(r"[A-Za-z]:\\Program", command):  # C:\Program Files unquoted
+            return WindowsCommandUnknown(command, powershell, m.string.strip()[:300])
+        return Unrecognised(m.string.strip()[:300])  # another command not found: a failure, said as unrecognised
+    return read
+
+
 SIGNATURES = (
+    Signature("cmd-command-not-recognized", "envscripts", "not recognized",
+              re.compile(r"^'(?P<cmd>[^']{1,300})' is not recognized as an internal or external command"), _unknown(False)),
+    Signature("powershell-term-not-recognized", "envscripts", "not recognized",
+              re.compile(r"^(?:\S+ : )?The term '(?P<cmd>[^']{1,300})' is not recognized as (?:the |a )?name of a cmdlet"),
+              _unknown(True)),
     Signature("shell-unbound-variable", "envscripts", "unbound variable",
               re.compile(r"(?<![^\s:])(?P<script>[^\s:]+): line \d+: (?P<var>\w+): unbound variable"), _said),
 )
@@ -49,7 +78,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(ScriptVariableUnset)
     if not said:
-        return []
+        return [_windows_unknown(e) for e in events.of(WindowsCommandUnknown)[:1]]
     first = said[0]
     name = folders.file_name(first.script)
     conda = "activate.d" in first.script
@@ -73,3 +102,38 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "variables that may be unset; under bash's set -u that is an error, and the sourcing script stops.",
         (f"grep -n {first.variable} {q(first.script)}   # the line that reads it unset",),
     )]
+
+
+def _windows_unknown(event: WindowsCommandUnknown) -> Finding:
+    script = event.command.lower().endswith(".bat")
+    if event.command.lower().endswith("\\program"):  # "call C:\Program Files (x86)\Intel\oneAPI\setvars.bat" unquoted
+        return Finding(
+            "windows-intel-command-not-found", "error", f"cmd ran {event.command}: a path with spaces was given without quotes",
+            (event.line, f"cmd splits a command at its first space: C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat "
+             f"unquoted runs {event.command}, with Files and the rest as its arguments"),
+            ('call "C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat"   # the whole path in double quotes',
+             "the same for any path under Program Files in a build script (a CMake or MSBuild variable: quote its use)"),
+            "cmd.exe takes the text up to the first space as the command; Windows' program folders have spaces.",
+        )
+    evidence = [event.line,
+                f"{event.command} is " + ("oneAPI's (or Parallel Studio's) environment script, which is not on PATH: it is "
+                                          "run by its full path" if script else
+                                          "on PATH only after oneAPI's setvars.bat has run in the same console")]
+    fix = ['call "C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat"   # the full path, quoted (it has spaces); '
+           "Parallel Studio: <install>\\compilers_and_libraries\\windows\\bin\\compilervars.bat intel64",
+           "or start the 'Intel oneAPI command prompt' from the Start menu, which has run it"]
+    if event.powershell:
+        evidence.append("PowerShell runs a .bat in a child cmd.exe, so the variables setvars.bat sets are gone when it "
+                        "returns: the compilers and MKL's folders never reach the PowerShell session")
+        fix.insert(0, 'from PowerShell: cmd /k "\"C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat\" && powershell" '
+                      "(a PowerShell inside the console setvars.bat set up), or use the oneAPI command prompt")
+    return Finding(
+        "windows-intel-command-not-found", "error",
+        f"{'PowerShell' if event.powershell else 'cmd'} does not know {event.command}: "
+        + ("oneAPI's environment script is called by its full path" if script else "oneAPI's environment is not set up in this console"),
+        tuple(evidence), tuple(fix),
+        "oneAPI installs its compilers and MKL outside PATH; setvars.bat puts them there (and sets MKLROOT, LIB, INCLUDE) "
+        "for the cmd.exe console that runs it, and only for it.",
+        ('where setvars.bat & dir "C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat"   # where it is',),
+    )
+

@@ -137,9 +137,9 @@ SIGNATURES = (
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.string.strip())),
     # Python's OSError in any language, with the DLL torch (and others) name: '[WinError 126] Das angegebene Modul wurde
     # nicht gefunden. Error loading "...\\torch\\lib\\shm.dll" or one of its dependencies.'
-    Signature("windows-winerror-126-loading", "windows", "WinError 126",
-              re.compile(r"\[WinError 126\].*?Error loading \"(?P<path>[^\"]+?\.dll)\""),
-              lambda m, _: ForeignLoadFailed("Windows", folders.file_name(m.group("path")), m.string.strip()[:400])),
+    Signature("windows-winerror-126-loading", "windows", "WinError 12",  # 127: a procedure, as DLL load failed's is
+              re.compile(r"\[WinError (?P<code>12[67])\].*?Error loading \"(?P<path>[^\"]+?\.dll)\""), lambda m, _: ForeignLoadFailed(
+                  "Windows", folders.file_name(m["path"]), m.string.strip()[:400]) if m["code"] == "126" else WindowsEntryPoint("", folders.file_name(m["path"]), 127)),
     # MKL's own line in Windows' language before its "Cannot load": "INTEL MKL ERROR: Das angegebene Modul wurde nicht
     # gefunden. mkl_intel_thread.dll." (the English one is the platforms' "The specified module could not be found")
     Signature("windows-mkl-error-localized", "windows", "MKL ERROR: ",
