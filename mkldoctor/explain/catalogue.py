@@ -94,7 +94,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "UndefVarError", "annot locate ScaLapack", "not compiled with MKL", "docker run", "ccess is denied", "_openmp_mutex", "-openmp ", "\tLNK", "Aborted (core", "Fehler", "错误", "エラー", "rreur", "шибка", "rrore", "łąd", "429496729", "858993459", "initscripts", "pyimod0", ".a  ", ".so", "ibrary r", "FFTW3 is not", "is found but", "MKL version", "intel_extension_for_pytorch",  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
            # a comparison that failed, and a reporter's comment on a value (wrongvalues)
            "Not equal to tolerance", "Arrays are not", "Expected equality", "which exceeds", "Failure (", "should ", "xpected", "wrong", "ncorrect", " bug",
-           "Product build", "compatibility version", "nresolved", "file operand", "MKL-DSS-", "not implemented", "after throwing", "illegal hardware", "nable to find", "MKL FFT doesn", "LAPACKException(", " in -lmkl", "available on this platform", "Access violation", "0xC0000005",  # MKL_VERBOSE's banner, otool -L's listing, a reporter's list
+           "Product build", "compatibility version", "nresolved", "file operand", "MKL-DSS-", "not implemented", "after throwing", "illegal hardware", "nable to find", "MKL FFT doesn", "LAPACKException(", " in -lmkl", "available on this platform", "Access violation", "0xC0000005", "The package for ", " requires ",  # MKL_VERBOSE's banner, otool -L's listing, a reporter's list
            # bash's "(core dumped)" in every language (crash): the ASCII ones by their shortest telling part
            "core d", "core' generado", "core-tiedosto", "Speicherabzug", "geheugendump", "izpis jedra", "kjerne lagret",
            "minnesutskrift", "smed kerne", *(c for c in CORE_DUMPED if not c.isascii()))
@@ -144,7 +144,7 @@ def _families():
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
-                                   installers, installname, mklverbose, namelists, pic, rtnames, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo)  # before finders': "mkl_rt not found" is a program's own search by name
+                                   installers, installname, mklverbose, namelists, pic, rtnames, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
@@ -154,7 +154,7 @@ def _families():
     return (binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, runpaths, blasnames, cpu, msvc, linker, cargo, configure, build, headerwords, intwidth, protoclash, jvm, mathhosts, meson,
             pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
-            valgrind, installname, mklverbose, namelists, dss, lapackinfo, wrongvalues, echoes)
+            valgrind, installname, mklverbose, namelists, dss, lapackinfo, wheelrepair, pkgstate, wrongvalues, echoes)
 
 
 @lru_cache(maxsize=1)
@@ -191,7 +191,7 @@ def diagnoses() -> tuple[Callable, ...]:
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
-                                   installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, symver, dss, lapackinfo,
+                                   installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, symver, dss, lapackinfo, wheelrepair, pkgstate,
                                    theano, toolcrash, valgrind, vmlwarn)
 
     return (undefined.undefined, libraries.missing_libraries, ldpath.diagnose, hosts.needed, hosts.loader, lookups.lookup_errors,
@@ -207,7 +207,7 @@ def diagnoses() -> tuple[Callable, ...]:
             bundlers.diagnose, blasmix.diagnose, fftwplans.interposed, juliablas.diagnose, juliablas.provider_locked, pic.diagnose,
             installers.diagnose, onemath.device_error, onemath.not_implemented, juliablas.jll_too_old,
             blacswrap.spack_cluster, juliablas.product_unsatisfied,
-            torchmkl.diagnose, installname.diagnose, mklverbose.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose)
+            torchmkl.diagnose, installname.diagnose, mklverbose.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose, wheelrepair.diagnose, pkgstate.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:

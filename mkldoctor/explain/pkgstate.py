@@ -1,0 +1,110 @@
+"""A package manager's own state around MKL's packages: conda's cache holding a broken copy of one, pip leaving a
+package beside an MKL release it does not accept.
+
+- ``CondaVerificationError: The package for mkl located at /opt/conda/pkgs/mkl-2023.1.0-h213fc3f_46344 appears to be
+  corrupted. The path 'lib/libmkl_core.so.2' specified in the package manifest cannot be found.`` and ``SafetyError: ...
+  has an incorrect size``: the package in conda's cache (pkgs/) was cut short (an interrupted download or extraction, a
+  full disk, two conda processes sharing one cache); MKL's packages are the largest many environments have;
+- pip's ``numpy 1.26.4 requires mkl>=2024.0, but you have mkl 2023.2.0 which is incompatible.`` (or ``which is not
+  installed``): pip installed what it was asked for and left the conflict, which shows at import or run time.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge.recipes import q
+
+# MKL's conda and pip packages: the library and its companions
+_MKL_PACKAGE = r"(?:mkl(?:[-_](?:devel|include|static|service|fft|random|umath))?|intel[-_]openmp|tbb|impi_rt|dpcpp[-_]cpp[-_]rt)"
+
+
+@dataclass(frozen=True, slots=True)
+class CondaCacheCorrupted:
+    package: str
+    folder: str
+    path: str  # the file conda found missing or of the wrong size ("" until the next lines say it)
+    line: str
+    wants: int = field(default=0, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "CondaCacheCorrupted":
+        said = next((m["path"] for line in lines[:3] for m in [re.search(r"The path '(?P<path>[^']{1,300})'", line)] if m), "")
+        return replace(self, path=self.path or said, wants=0)
+
+
+@dataclass(frozen=True, slots=True)
+class PipConflict:
+    requirer: str  # "numpy 1.26.4"
+    requirement: str  # "mkl>=2024.0"
+    installed: str  # "mkl 2023.2.0", or "" when it is not installed
+    line: str
+
+
+def _cache(m: re.Match, _) -> CondaCacheCorrupted:
+    return CondaCacheCorrupted(m["pkg"], m["folder"], m["path"] or "", m.string.strip()[:300], wants=0 if m["path"] else 3)
+
+
+SIGNATURES = (
+    # pip's header above the conflicts it lists: their echo
+    Signature("pip-resolver-conflicts-header", "pkgstate", "ERROR: pip's dependency resolver",
+              re.compile(r"ERROR: pip's dependency resolver does not currently take into account"),
+              lambda m, _: FollowOn(m.string.strip()[:300])),
+    Signature("conda-package-corrupted", "pkgstate", "The package for ",
+              re.compile(rf"(?:CondaVerificationError|SafetyError): The package for (?P<pkg>{_MKL_PACKAGE}) located at "
+                         r"(?P<folder>\S{1,400})(?:\s+appears to be corrupted\.\s+The path '(?P<path>[^']{1,300})')?"), _cache),
+    Signature("pip-dependency-conflict", "pkgstate", " requires ",
+              re.compile(rf"^(?P<who>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) requires (?P<req>{_MKL_PACKAGE}\b[^,]{{0,100}}), "
+                         rf"(?:but you have (?P<have>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) which is incompatible|which is not installed)"),
+              lambda m, _: PipConflict(m["who"], m["req"].strip(), m["have"] or "", m.string.strip()[:300])),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = [_corrupted(e) for e in events.of(CondaCacheCorrupted)[:1]]
+    conflicts = events.of(PipConflict)
+    if conflicts:
+        out.append(_conflict(conflicts))
+    return out
+
+
+def _corrupted(event: CondaCacheCorrupted) -> Finding:
+    folder = event.folder.rstrip(".")
+    return Finding(
+        "conda-package-cache-corrupted", "error",
+        f"conda's cached copy of {event.package} is broken" + (f" ({event.path})" if event.path else "")
+        + ": the package in its cache was cut short, not MKL",
+        (event.line, f"{folder} is the package as conda unpacked it into its cache; a file its manifest lists is missing "
+         "or of another size: a download or extraction that was interrupted, a full disk, or two conda processes "
+         "writing one cache (MKL's packages are among the largest an environment has)"),
+        (f"remove the broken copy and its archive from the cache, then install again: rm -rf {q(folder)} "
+         f"{q(folder)}.conda {q(folder)}.tar.bz2 (or conda clean --packages --tarballs)",
+         "check the disk the cache is on (df -h <the pkgs folder>) before the next install"),
+        "conda installs a package by linking files from its cache (pkgs/) into the environment, after checking them "
+        "against the package's manifest; a damaged cache entry stops every install that needs it.",
+        ("conda info   # the package cache folders conda uses",),
+    )
+
+
+def _conflict(conflicts: list[PipConflict]) -> Finding:
+    first = conflicts[0]
+    have = f"{first.installed} is installed" if first.installed else "it is not installed"
+    want = first.requirement.split(";", 1)[0].strip()
+    return Finding(
+        "pip-mkl-conflict", "error",
+        f"pip left {first.requirer} beside an MKL package it does not accept: it requires {want}, and {have}",
+        (*(e.line for e in conflicts[:3]),
+         "pip installed what it was asked for and only warned: the conflict stays in the environment, and shows when "
+         f"{first.requirer.split()[0]} loads MKL (a library of another release, a name missing)"),
+        (f"install what it requires: pip install {q(want)}",
+         f"or the release of {first.requirer.split()[0]} built for the MKL you keep (its requirement names the release "
+         "it was built against)",
+         "pip check   # every conflict left in the environment"),
+        "Packages built against MKL (Intel's numpy and scipy wheels, mkl_fft, mkl-service) require the MKL release they "
+        "were built with; pip's resolver installs the packages it is asked for even when an installed one disagrees.",
+    )
