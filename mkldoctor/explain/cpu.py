@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.origin import log_platform
@@ -58,9 +58,11 @@ SIGNATURES = (
     Signature("julia-jll-library-undefined", "cpu", "UndefVarError",
               re.compile(r"UndefVarError: `?(?P<name>lib(?:mkl_\w+|iomp5\w*|oneapi_support))`? not defined"),
               lambda m, _: JllNoLibrary(m.string.strip(), m.group("name"))),
-    # MKL.jl's own check of it (its build step, and __init__ in its later releases)
-    Signature("julia-mkl-jll-not-available", "cpu", "available on this platform",
-              re.compile(r"\bMKL_jll is not available on this platform"), lambda m, _: JllNoLibrary(m.string.strip(), "libmkl_rt")),
+    # a package's own check of it, as an error ("MKLPardiso backend selected but MKL is not available on this platform",
+    # PowerFlows.jl); libblastrampoline's tests say it as info ("[ Info: MKL_jll is not available ...; skipping")
+    Signature("julia-mkl-not-available", "cpu", "available on this platform",
+              re.compile(r"\bMKL(?:_jll)? is not available on this platform"),
+              lambda m, _: JllNoLibrary(m.string.strip(), "libmkl_rt") if ERRORISH.search(m.string) else NOT_MINE),
 )
 
 
