@@ -41,9 +41,10 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
     if system:  # the C library's files: their own finding, never "install MKL"
         missing = [e for e in missing if e not in system]
     first = [libc.finding(system, events)] if system else []
-    # an MKL library by a bare file name ("cannot find mkl_blas95_lp64.a"): a name without its folder, and often its lib
+    # an MKL library by a relative file name ("cannot find mkl_blas95_lp64.a": no folder, and often no lib; a Makefile's
+    # "KLROOT/lib/intel64/libmkl_core.a", its $MKLROOT read as $M)
     from mkldoctor.explain.platforms import DriverPathMissing, path_missing
-    bare = [e for e in missing if e.path and "/" not in e.path and "mkl" in e.path.lower()]
+    bare = [e for e in missing if e.path and not e.path.startswith("/") and "mkl" in e.path.lower()]
     first += [path_missing(DriverPathMissing("ld", e.path, f"ld: cannot find {e.path}: No such file or directory")) for e in bare[:1]]
     missing = [e for e in missing if e not in bare]
     seen: set[str] = set()

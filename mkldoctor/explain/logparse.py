@@ -76,7 +76,7 @@ _OBJECT_ALONE = re.compile(r"^\s*(?P<obj>/?[^\s:]+\.(?:so(?:\.\d+)*|a|o)(?:\([^(
 _ARCHIVE_MEMBER = re.compile(r"^(?P<archive>.+?\.(?:a|rlib|lib))\((?P<member>[^()]+)\)$")
 
 _QUOTED_LD = re.compile(r"`((?:/[\w./+-]*/)?(?:ld|ld\.gold|ld\.bfd|ld\.lld|collect2)(?:\.exe)?: [^`]+)`")
-_CANNOT_FIND = re.compile(r"cannot find (?:-l(?P<name>\S+?)|(?P<path>/\S+?|[\w.+-]+\.(?:a|so(?:\.\d+)*)))(?::\s|\s*$|\s)")  # a bare file too
+_CANNOT_FIND = re.compile(r"cannot find (?:-l(?P<name>\S+?)|(?P<path>/\S+?|[\w.+-]+(?:/[\w.+-]+)*\.(?:a|so(?:\.\d+)*)))(?::\s|\s*$|\s)")  # a relative file too
 _LLD_NO_LIB = re.compile(r"unable to find library -l(?P<name>\S+)")
 _MOLD_NO_LIB = re.compile(r"library not found: (?P<name>\S+)")
 # Apple's ld64: "ld: library not found for -lmkl_rt"; its successor (Xcode 15): "ld: library 'mkl_rt' not found"

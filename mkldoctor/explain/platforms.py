@@ -335,19 +335,30 @@ def _no_wl(said: list[LinkerOptionToDriver]) -> Finding:
 
 def path_missing(event: DriverPathMissing) -> Finding:
     empty = re.match(r"^/(?:mkl|include|lib|intel64)\b", event.path) is not None
-    evidence = [event.line[:300], f"{event.path} reached {event.driver} as an input file, and it does not exist: a folder for MKL "
-                "given without its option (-I, -L), or a path built from a variable"]
+    library = re.search(r"\.(?:a|so(?:\.\d+)*|lib)$", event.path) is not None
+    evidence = [event.line[:300], f"{event.path} reached {event.driver} as an input file, and it does not exist: "
+                + ("a library of a component the MKL there does not have, a folder of another release's layout, or a path "
+                   "built from a variable" if library else "a folder for MKL given without its option (-I, -L), or a path "
+                   "built from a variable")]
     bare = re.fullmatch(r"(?:lib)?(?P<name>mkl_\w+)\.(?:a|so)", event.path)
     if bare:  # a bare name: the driver looks in the current folder only, and MKL's file names start with lib
         evidence.append(f"{event.path} has no folder, so {event.driver} looked for it in the current folder only; MKL's file "
                         f"is lib{bare['name']}.a (or .so) in MKL's library folder (<MKLROOT>/lib, lib/intel64 before oneAPI "
                         f"2024): give it as -L<that folder> -l{bare['name']}, or by its full path")
+    folder = event.path.replace("\\", "/").rsplit("/", 1)[0] if "/" in event.path.replace("\\", "/") else ""
+    moved = folders.lib_dir_mismatch(folder) if folder else None
+    evidence += [moved] if moved else []  # ifx's '/opt/intel/oneapi/mkl/2023.2.0/lib/libmkl_*.a': that release's lib/intel64
+    if event.path.startswith("KLROOT"):  # make read $MKLROOT as $M (its variable M, empty) and the text KLROOT
+        evidence.append(f"{event.path} is a Makefile's $MKLROOT/...: make reads $M as its own variable M (empty) and keeps "
+                        "'KLROOT': a make variable of more than one letter is written $(MKLROOT)")
     if empty:
         evidence.append(f"{event.path} starts at the root: the variable in front of it (MKLROOT, a build file's MKL path) was "
                         "empty or pointed elsewhere when the line was made")
     return Finding(
         "mkl-path-missing", "error", f"{event.driver} was given {event.path}, which does not exist: the build's MKL path is wrong",
         tuple(evidence),
+        (("in the Makefile, write $(MKLROOT) where it says $MKLROOT (make takes $M for its one-letter variable M)",)
+         if event.path.startswith("KLROOT") else ()) +
         ((f"name it as MKL's library: -L$MKLROOT/lib -l{bare['name']} (lib/intel64 before oneAPI 2024), or "
           f"$MKLROOT/lib/lib{bare['name']}.a",) if bare else ()) +
         ("set the build's MKL variable to the folder that holds MKL's include and lib (find / -name mkl.h: its parent's "
