@@ -33,3 +33,18 @@ def test_pips_conflict_left_beside_mkl():
     assert finding.fix[0] == "install what it requires: pip install 'mkl>=2024.0'", finding.fix
     assert any("intel-openmp" in line for line in finding.evidence), finding.evidence
     assert [f.id for f in findings] == ["pip-mkl-conflict"], [flat(f) for f in findings]  # pip's header joins it
+
+
+@pytest.mark.parametrize("listing", ["Successfully installed intel-openmp-2026.1.0 mkl-2026.1.0 tbb-2022.3.0",
+                                     "mkl==2026.1.0",
+                                     "mkl                       2026.1.0           h06a4308_1"])
+def test_the_mkl_a_log_installs_against_the_soname_the_loader_wants(listing):
+    """MKL 2026 names its libraries .so.3: a program built on 2022-2025 (.so.2) beside a freshly installed 2026."""
+    log = f"{listing}\n$ python -c 'import mkl_fft'\nImportError: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n"
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find", flat(finding)
+    assert finding.fix[0].startswith("the log installs mkl 2026.1.0, whose libmkl_rt is libmkl_rt.so.3"), finding.fix
+    assert "mkl==2025.3.1" in finding.fix[0], finding.fix
+    # the same release the program wants: nothing to say about it
+    [same] = errors_of(log.replace("2026.1.0", "2025.3.1"))
+    assert not any("the log installs mkl" in line for line in same.fix), same.fix

@@ -56,6 +56,7 @@ class Context:
     recipes: OrderedDict[str, Recipe] = field(default_factory=OrderedDict, compare=False, repr=False)
     edits: dict[str, Edit] = field(default_factory=dict, compare=False, repr=False)  # fix line -> its change of the link line
     ran: tuple[str, ...] | None = None  # the command explain ran (explain -- CMD), whose output the log is
+    installed: tuple[str, ...] = ()  # the mkl releases the log shows installed (pip's, conda's lists)
 
     @property
     def local(self) -> bool:
@@ -231,8 +232,11 @@ def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] 
     places = tuple(dict.fromkeys(value for kind, value in events.places if kind == "path"))
     active = tuple(dict.fromkeys(value for kind, value in events.places if kind == "active"))
     sessions = tuple(dict.fromkeys(value for kind, value in events.places if kind == "session"))
+    from mkldoctor.explain.pkgstate import MklInstalled
+
+    installed = tuple(dict.fromkeys(e.version for e in events.of(MklInstalled)))
     return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin, places, active, sessions=sessions,
-                   ran=events.command)
+                   ran=events.command, installed=installed)
 
 
 def release_on_line(command: LinkCommand | None) -> tuple[str, str] | None:

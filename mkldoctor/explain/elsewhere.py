@@ -62,7 +62,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         evidence.append(f"{os.path.dirname(outside[0])} is outside that environment: nothing puts it on the loader's path "
                         f"of a program run from {envs[0]}")
     evidence += _release_lines(soname)
-    fix: list[str] = []
+    fix: list[str] = _installed_other(ctx, soname)
     for user in (linked or [])[:1]:  # a library of the build that carries no run path to MKL
         evidence.append(f"at link time ld already warned: {', '.join([soname, *(also or [])][:4])}, needed by {user}, not "
                         f"found: {os.path.basename(user)} records no run path to the folder that holds them")
@@ -192,6 +192,19 @@ def stale_fix(stale: list[str]) -> list[str]:
     return ["run the activated environment's own interpreter (python -m ..., or its bin/python by path): the one that ran "
             "is another environment's, without that environment's libraries",
             there("python -c 'import sys; print(sys.executable)'; which -a python python3", "which interpreter runs")]
+
+
+def _installed_other(ctx: Context, soname: str) -> list[str]:
+    """The mkl the log installed names this library otherwise (mkl 2026's libmkl_rt.so.3 for a program built on .so.2)."""
+    lib = soname.split(".so", 1)[0]
+    other = [(v, have) for v in ctx.installed for have in [exports.soname_in(lib, v)] if have and have != soname][:1]
+    built = exports.releases_providing(soname)
+    if not other or not built or not re.search(r"\.so\.\d", soname):
+        return []
+    version, have = other[0]
+    return [f"the log installs mkl {version}, whose {lib} is {have}, not {soname}: install the release the program was built "
+            f"against instead, {recipes.pip_install(q(f'mkl=={built[-1]}'))} (MKL {built[0]} to {built[-1]} provide "
+            f"{soname}; conda: mkl={built[-1][:4]}), or rebuild the program against mkl {version}"]
 
 
 def _release_lines(soname: str) -> list[str]:

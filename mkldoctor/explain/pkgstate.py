@@ -46,11 +46,26 @@ class PipConflict:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class MklInstalled:
+    """The mkl release a log shows installed: pip's ``Successfully installed ... mkl-2026.1.0``, a freeze's
+    ``mkl==2026.1.0``, a ``conda list``/``pip list`` row ``mkl  2026.1.0  ...`` (what the loader's answer is read against)."""
+
+    version: str
+
+
+_VERSION = r"(?P<v>20\d\d\.\d{1,2}(?:\.\d{1,4})?)"
+
+
 def _cache(m: re.Match, _) -> CondaCacheCorrupted:
     return CondaCacheCorrupted(m["pkg"], m["folder"], m["path"] or "", m.string.strip()[:300], wants=0 if m["path"] else 3)
 
 
 SIGNATURES = (
+    Signature("pip-installed-mkl", "pkgstate", "Successfully installed",
+              re.compile(rf"^Successfully installed (?:.* )?mkl-{_VERSION}(?:\s|$)"), lambda m, _: MklInstalled(m["v"])),
+    *(Signature(f"listed-mkl-{i}", "pkgstate", needle, re.compile(rf"^\s*mkl(?:==|\s\s+){_VERSION}(?:\s+\S+){{0,3}}\s*$"),
+                lambda m, _: MklInstalled(m["v"])) for i, needle in enumerate(("mkl==", "mkl  "))),
     # pip's header above the conflicts it lists: their echo
     Signature("pip-resolver-conflicts-header", "pkgstate", "ERROR: pip's dependency resolver",
               re.compile(r"ERROR: pip's dependency resolver does not currently take into account"),
