@@ -139,8 +139,9 @@ _SERVES = {"intel-mkl-tool": "intel-mkl-src"}
 def _failed_at(panics: list[BuildScriptPanic]) -> list[BuildScriptFailed]:
     for panic in panics:
         source = _CRATE_SOURCE.search(panic.location)
-        if source and build_scripts.script(_SERVES.get(source["crate"], source["crate"]), source["version"]):
-            return [BuildScriptFailed(_SERVES.get(source["crate"], source["crate"]), source["version"])]
+        crate = _SERVES.get(source["crate"], source["crate"]) if source else ""
+        if source and build_scripts.script(crate, source["version"]):
+            return [BuildScriptFailed(crate, source["version"])]
     return []
 
 

@@ -17,6 +17,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders
+from mkldoctor.knowledge.folders import ONEAPI_SETVARS_BAT
 from mkldoctor.knowledge.recipes import q
 
 # the scripts that set MKL's environment: conda's activation hooks of MKL's packages (libblas_mkl_activate.sh,
@@ -109,9 +110,9 @@ def _windows_unknown(event: WindowsCommandUnknown) -> Finding:
     if event.command.lower().endswith("\\program"):  # "call C:\Program Files (x86)\Intel\oneAPI\setvars.bat" unquoted
         return Finding(
             "windows-intel-command-not-found", "error", f"cmd ran {event.command}: a path with spaces was given without quotes",
-            (event.line, f"cmd splits a command at its first space: C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat "
+            (event.line, f"cmd splits a command at its first space: {ONEAPI_SETVARS_BAT} "
              f"unquoted runs {event.command}, with Files and the rest as its arguments"),
-            ('call "C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat"   # the whole path in double quotes',
+            (f'call "{ONEAPI_SETVARS_BAT}"   # the whole path in double quotes',
              "the same for any path under Program Files in a build script (a CMake or MSBuild variable: quote its use)"),
             "cmd.exe takes the text up to the first space as the command; Windows' program folders have spaces.",
         )
@@ -119,13 +120,13 @@ def _windows_unknown(event: WindowsCommandUnknown) -> Finding:
                 f"{event.command} is " + ("oneAPI's (or Parallel Studio's) environment script, which is not on PATH: it is "
                                           "run by its full path" if script else
                                           "on PATH only after oneAPI's setvars.bat has run in the same console")]
-    fix = ['call "C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat"   # the full path, quoted (it has spaces); '
-           "Parallel Studio: <install>\\compilers_and_libraries\\windows\\bin\\compilervars.bat intel64",
+    studio = next(f.environment for f in folders.LAYOUTS if f.name == "parallel-studio" and f.platform == "windows")
+    fix = [f'call "{ONEAPI_SETVARS_BAT}"   # the full path, quoted (it has spaces); Parallel Studio: {studio}',
            "or start the 'Intel oneAPI command prompt' from the Start menu, which has run it"]
     if event.powershell:
         evidence.append("PowerShell runs a .bat in a child cmd.exe, so the variables setvars.bat sets are gone when it "
                         "returns: the compilers and MKL's folders never reach the PowerShell session")
-        fix.insert(0, 'from PowerShell: cmd /k "\"C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat\" && powershell" '
+        fix.insert(0, f'from PowerShell: cmd /k "\"{ONEAPI_SETVARS_BAT}\" && powershell" '
                       "(a PowerShell inside the console setvars.bat set up), or use the oneAPI command prompt")
     return Finding(
         "windows-intel-command-not-found", "error",
@@ -134,6 +135,6 @@ def _windows_unknown(event: WindowsCommandUnknown) -> Finding:
         tuple(evidence), tuple(fix),
         "oneAPI installs its compilers and MKL outside PATH; setvars.bat puts them there (and sets MKLROOT, LIB, INCLUDE) "
         "for the cmd.exe console that runs it, and only for it.",
-        ('where setvars.bat & dir "C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat"   # where it is',),
+        (f'where setvars.bat & dir "{ONEAPI_SETVARS_BAT}"   # where it is',),
     )
 

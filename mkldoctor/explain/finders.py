@@ -70,8 +70,6 @@ def _said(m: re.Match, before) -> FinderSaid | None:
             break
     # CMake stops at a NOTFOUND library it is asked to use; meson's error() stops the (sub)project; a configure script
     # that says it failed (Kaldi's "***configure failed: MKL libraries could not be found", docker-kaldi-gstreamer#65)
-    if not kind and any(line.startswith("Meson encountered an error") for line in list(before)[-2:]):
-        kind = "error"  # meson's header line above its error's own words
     if not kind and re.search(r"-NOTFOUND\b|^Problem encountered:|ERROR: Problem encountered:|configure failed\b|^(?:FATAL|ERROR)\b|"
                               r"meson\.build:\d+:\d+: ERROR: ", text):  # meson's ERROR at a line of meson.build stops it
         kind = "error"

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from mkldoctor.explain import build
 from mkldoctor.explain.catalogue import Signature
+from mkldoctor.knowledge.folders import ONEAPI_SETVARS_BAT
 
 
 def _msvc(m: re.Match, before):
@@ -29,7 +30,7 @@ SIGNATURES = (
 
 # MSVC finds a header in the /I folders of the compile line and the INCLUDE variable, which setvars.bat sets
 WINDOWS_FIX = (
-    'set up the MKL the build means in the shell that builds: call "C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat" '
+    f'set up the MKL the build means in the shell that builds: call "{ONEAPI_SETVARS_BAT}" '
     "(it sets INCLUDE, which cl.exe searches), or MSBuild's C/C++ > General > Additional Include Directories",
     'or add /I"<MKL prefix>\\include" to the compile line (CMake: link the target to MKL::MKL, which carries it); pip\'s '
     "and conda's mkl-include put the headers in <python prefix>\\Library\\include",

@@ -372,7 +372,7 @@ def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tupl
             why += (" libiomp5md is its Windows name (libiomp5md.lib, libiomp5md.dll): it comes with Intel's compiler runtime "
                     "(the oneAPI Base Toolkit, compiler\\<ver>\\lib), not with MKL's own package, and must be installed beside MKL.")
             fix.append("on Windows: install the oneAPI Base Toolkit (MKL and the compiler's OpenMP runtime), then open a shell where "
-                       r'"C:\Program Files (x86)\Intel\oneAPI\setvars.bat" has run')
+                       f'"{folders.ONEAPI_SETVARS_BAT}" has run')
         if crates and "intel-mkl-src" in crates:
             fix.append("intel-mkl-src (named in this log) links Intel's OpenMP runtime for its *-iomp features: it looks for MKL "
                        "and libiomp5 through pkg-config, MKLROOT and the default install folders; install both there, or use "

@@ -278,7 +278,7 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
     openmp = [n for n in names if getattr(layout.get(n), "role", None) == "openmp"]
     fix = ["add the folder that holds " + more(names, 3) + " to the link: /LIBPATH:<folder> (CMake: target_link_directories or "
            "the imported target's INTERFACE_LINK_DIRECTORIES; MSBuild: Linker > Additional Library Directories), "
-           r'or set LIB for the whole build: call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat"']
+           f'or set LIB for the whole build: call "{folders.ONEAPI_SETVARS_BAT}"']
     runtimes = [n for n in names if layout.runtime_of(n) is not None and layout.runtime_of(n).role == "tbb"]
     fix += ["where that folder is, by layout:"] + ["  " + line for line in (_where_tbb() if runtimes else _where_libs())]
     if openmp:

@@ -14,14 +14,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.distribution import is_mkl_package
 from mkldoctor.knowledge.recipes import q
 
-# MKL's conda and pip packages: the library and its companions
-_MKL_PACKAGE = r"(?:mkl(?:[-_](?:devel|include|static|service|fft|random|umath))?|intel[-_]openmp|tbb|impi_rt|dpcpp[-_]cpp[-_]rt)"
+# the runtime packages MKL's own depend on (oneTBB, Intel MPI's, the SYCL runtime): their broken copies and conflicts
+# stop MKL too
+_MKL_DEPENDENCIES = ("tbb", "impi-rt", "dpcpp-cpp-rt")
+
+
+def _mkl_side(name: str) -> bool:
+    return is_mkl_package(name.replace("_", "-")) or name.lower().replace("_", "-") in _MKL_DEPENDENCIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +63,16 @@ class MklInstalled:
 _VERSION = r"(?P<v>20\d\d\.\d{1,2}(?:\.\d{1,4})?)"
 
 
-def _cache(m: re.Match, _) -> CondaCacheCorrupted:
+def _cache(m: re.Match, _) -> CondaCacheCorrupted | object:
+    if not _mkl_side(m["pkg"]):
+        return NOT_MINE
     return CondaCacheCorrupted(m["pkg"], m["folder"], m["path"] or "", m.string.strip()[:300], wants=0 if m["path"] else 3)
+
+
+def _conflict(m: re.Match, _) -> PipConflict | object:
+    if not _mkl_side(re.match(r"[\w.-]+", m["req"]).group(0)):
+        return NOT_MINE
+    return PipConflict(m["who"], m["req"].strip(), m["have"] or "", m.string.strip()[:300])
 
 
 SIGNATURES = (
@@ -71,12 +85,12 @@ SIGNATURES = (
               re.compile(r"ERROR: pip's dependency resolver does not currently take into account"),
               lambda m, _: FollowOn(m.string.strip()[:300])),
     Signature("conda-package-corrupted", "pkgstate", "The package for ",
-              re.compile(rf"(?:CondaVerificationError|SafetyError): The package for (?P<pkg>{_MKL_PACKAGE}) located at "
+              re.compile(rf"(?:CondaVerificationError|SafetyError): The package for (?P<pkg>[\w.-]{{1,100}}) located at "
                          r"(?P<folder>\S{1,400})(?:\s+appears to be corrupted\.\s+The path '(?P<path>[^']{1,300})')?"), _cache),
     Signature("pip-dependency-conflict", "pkgstate", " requires ",
-              re.compile(rf"^(?P<who>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) requires (?P<req>{_MKL_PACKAGE}\b[^,]{{0,100}}), "
+              re.compile(rf"^(?P<who>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) requires (?P<req>[\w.-]{{1,100}}[^,]{{0,100}}), "
                          rf"(?:but you have (?P<have>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) which is incompatible|which is not installed)"),
-              lambda m, _: PipConflict(m["who"], m["req"].strip(), m["have"] or "", m.string.strip()[:300])),
+              _conflict),
 )
 
 
@@ -84,7 +98,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = [_corrupted(e) for e in events.of(CondaCacheCorrupted)[:1]]
     conflicts = events.of(PipConflict)
     if conflicts:
-        out.append(_conflict(conflicts))
+        out.append(_conflict_finding(conflicts))
     return out
 
 
@@ -106,7 +120,7 @@ def _corrupted(event: CondaCacheCorrupted) -> Finding:
     )
 
 
-def _conflict(conflicts: list[PipConflict]) -> Finding:
+def _conflict_finding(conflicts: list[PipConflict]) -> Finding:
     first = conflicts[0]
     have = f"{first.installed} is installed" if first.installed else "it is not installed"
     want = first.requirement.split(";", 1)[0].strip()

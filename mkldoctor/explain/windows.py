@@ -393,7 +393,7 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
                    "MKL DLLs; a host that loads MKL's layers itself (JavaCPP, a plugin) loads mkl_rt from that folder first "
                    "(Java: System.loadLibrary(\"mkl_rt\") before the library that uses MKL)")
     fix.append("or put the folder on PATH before the program starts: "
-               r'call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat" (oneAPI), or set PATH=<folder>;%PATH%')
+               f'call "{folders.ONEAPI_SETVARS_BAT}" (oneAPI), or set PATH=<folder>;%PATH%')
     fix += ["the DLL folders, by layout:"] + ["  " + line for line in runtime]
     fix.append("keep one MKL per process: DLLs of two releases (mkl_rt.1.dll, mkl_rt.2.dll) do not mix")
     return fix

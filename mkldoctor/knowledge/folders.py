@@ -21,6 +21,7 @@ from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.places import CONDA_INSTALL
 
 ONEAPI_FLAT = "2024.0"  # the first oneAPI release whose MKL keeps its libraries in lib/ rather than lib/intel64/
+ONEAPI_SETVARS_BAT = r"C:\Program Files (x86)\Intel\oneAPI\setvars.bat"  # oneAPI's environment script on Windows (its default place)
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,12 @@ LAYOUTS: tuple[Folders, ...] = (
             _p(r"/oneAPI/mkl/(?P<version>20(?:2[4-9]|[3-9]\d)[\d.]*|latest)(?:/|$)"),
             r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\lib", r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\bin",
             r"C:\Program Files (x86)\Intel\oneAPI\compiler\<ver>\bin",
-            r'call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat"'),
+            f'call "{ONEAPI_SETVARS_BAT}"'),
     Folders("oneapi-2021", "windows", "oneAPI 2021.1 to 2023.2",
             _p(r"/oneAPI/mkl/(?P<version>202[1-3][\d.]*)(?:/|$)"),
             r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\lib\intel64", r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\redist\intel64",
             r"C:\Program Files (x86)\Intel\oneAPI\compiler\<ver>\windows\redist\intel64_win\compiler",
-            r'call "C:\Program Files (x86)\Intel\oneAPI\setvars.bat"'),
+            f'call "{ONEAPI_SETVARS_BAT}"'),
     Folders("parallel-studio", "windows", "Parallel Studio XE and MKL 2020 and older",
             _p(r"/compilers_and_libraries_(?P<version>20\d\d(?:\.\d+)*)/windows/"),
             r"C:\Program Files (x86)\IntelSWTools\compilers_and_libraries_<ver>\windows\mkl\lib\intel64_win",
