@@ -48,7 +48,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         fix = [f"keep MKL out of the wheel: auditwheel repair --exclude {first.library} <wheel> (auditwheel 5.2, 2022, and "
                "later), with the mkl package among the project's dependencies and an RPATH from the extension to the "
                "environment's lib folder, where the mkl wheel puts its libraries (-Wl,-rpath,'$ORIGIN/<the way up to lib>')",
-               f"or {fix[0]} (it grafts libmkl_rt without the libraries MKL opens at run time)",
+               f"or {fix[0]} (it grafts {first.library} without the libraries MKL opens at run time)",
                "a wheel that must stand alone: link MKL's static libraries into the extension, which carry every CPU path "
                "(mkldoctor link --link static)"]
     return [Finding(
