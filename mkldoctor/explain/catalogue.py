@@ -56,14 +56,14 @@ ERROR_WORDS = (
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
-# IPython's traceback header ("ImportError      Traceback (most recent call last)"): the error is its last line
 NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]arning|WARNING)\s*:|\bError \d+ \(ignored\)"
-                           r"|^\w+\s{2,}Traceback \(most recent call last\)"
                            # a pasted report's label alone on its line: "**Error:**", "### Error", "Errors:"
                            r"|^[\s*_#>]*(?:Error|ERROR|error)s?:?[\s*_]*$")
 # IPython's traceback lists the source around each frame ("-> 1252   raise ...", "   1253   except ImportError:"): such lines
 # are code, not errors, in a log that shows IPython's marks (a log viewer's line numbers look the same and are not code)
 SOURCE_LISTING = re.compile(r"^(?:\s+|-+>\s*)\d+ +\S")
+# IPython's traceback header ("ImportError      Traceback (most recent call last)"): the error is its last line
+IPYTHON_HEADER = re.compile(r"^(\w+)\s{2,}Traceback \(most recent call last\)")
 LISTING_MARK = re.compile(r"^-+>\s*\d+\s|<ipython-input-|^\w+\s{2,}Traceback \(most recent call last\)|^File [~/]\S*:\d+, in ")
 
 # Cheap substrings: a line that holds none of them can match no error word and no needle (a test
@@ -180,6 +180,8 @@ def claim(line: str, before: Sequence[str]) -> tuple[bool, object | None]:
                 event = signature.event(match, before)
                 if event is not NOT_MINE:
                     return True, event
+    if line[:1] in " \t":  # a paste's or a wrapper's indent (Markdown's four spaces, pip's six): the line as its tool said it
+        return claim(line.lstrip(), before)
     return False, None
 
 

@@ -37,6 +37,9 @@ def _header(m: re.Match, _) -> Unrecognised | object:
 
 SIGNATURES = (
     Signature("python-exception-tuple", "echoes", "rror", re.compile(r"^\s*[A-Z]\w*Error: \(['\"]"), _header),
+    # an exception whose message starts on the next line (pytest's "E       AssertionError: " over numpy.testing's words)
+    Signature("python-exception-over-lines", "echoes", "rror", re.compile(r"^\s*[A-Z]\w*Error:\s*$"),
+              lambda m, _: Unrecognised(m.string.strip())),
     *(Signature(f"command-exit-{i}", "echoes", needle, _COMMAND_EXIT, _echo)
       for i, needle in enumerate(("exit code", "exit status", "exited with", "exit value"))),
     Signature("snakemake-error-in-rule", "echoes", "Error in rule", re.compile(r"^\s*Error in rule [\w.-]+:\s*$"), _echo),

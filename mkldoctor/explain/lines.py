@@ -13,8 +13,16 @@ MAX_JOIN_LINES = 256  # a wrapped line is rejoined from at most this many pieces
 
 _ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][A-Za-z0-9]|[@-Z\\-_])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CI_PREFIX = re.compile(r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z |#\d+ \d+\.\d+ |\[\d\d:\d\d:\d\d\] |\s*\[?(?:exec|apply|cc)\]\s+|"
-                        r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d )")
+_CI_PREFIX = re.compile(
+    # a clock: GitHub Actions' and Azure's ISO time, GitLab's with its stream (01O), Jenkins' in brackets, a logger's with
+    # its level ("2024-03-05 12:34:56,123 INFO "), Kubernetes' with an offset, BinaryBuilder's [hh:mm:ss], Bazel's (hh:mm:ss)
+    r"^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?: \d\d[OE])?"
+    r"(?: (?:INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\b(?: -)?)? |"
+    r"#\d+ \d+\.\d+ |[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\s*\[?(?:exec|apply|cc)\]\s+|"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d )")
+# a paste's or a wrapper's mark before each line: Markdown's quote ("> ", nested "> > "), docker compose's service
+# ("app-1  | "), pytest's failure lines ("E       ImportError: ...")
+_PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3,}(?=\S))")
 _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
 _SPACK_ERROR = re.compile(r"^\s*>> \d+\s+")  # Spack's "N errors found in build log:" listing: "  >> 120    /usr/bin/ld: ..."
 
@@ -102,7 +110,9 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         at = stats.at if stats is not None else 0
         # a CI's own prefix: GitHub Actions' timestamp, BuildKit's step and seconds, CircleCI's "Jul 16 11:43:05",
         # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
-        if raw[:1].isdigit() or raw[:1] in "#[" or (raw[3:4] == " " and raw[:1] in "JFMASOND") or raw.lstrip()[:5] in ("[exec", "exec]"):
+        if raw[:1] in ">E" or "| " in raw[:48]:
+            raw = _PASTE_PREFIX.sub("", raw, count=1)
+        if raw[:1].isdigit() or raw[:1] in "#[(" or (raw[3:4] == " " and raw[:1] in "JFMASOND") or raw.lstrip()[:5] in ("[exec", "exec]"):
             raw = _CI_PREFIX.sub("", raw, count=1)
         elif ">> " in raw[:8]:
             raw = _SPACK_ERROR.sub("", raw, count=1)

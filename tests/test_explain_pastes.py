@@ -1,0 +1,99 @@
+"""A log as people paste it: what a CI, a logger, a quote or a code block puts before every line is read through, and
+the tool's own lines under it read as the tool said them (real failures produced here by gcc, g++, ld.lld and pytest)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.test_explain_blind11 import GETRS
+from tests.test_explain_families import errors_of
+
+# each the mark some public log has before every line (its source in the comment)
+PASTES = {
+    "markdown quote": lambda line: "> " + line,  # an issue that quotes the error
+    "nested quote": lambda line: "> > " + line,  # a reply quoting that quote
+    "markdown code block": lambda line: "    " + line,  # four spaces instead of a fence
+    "tab": lambda line: "\t" + line,
+    "jenkins": lambda line: "[2024-03-05T12:34:56.123Z] " + line,
+    "gitlab": lambda line: "2024-03-05T12:34:56.123456Z 01O " + line,  # GitLab's timestamps with the stream
+    "python logging": lambda line: "2024-03-05 12:34:56,123 ERROR " + line,
+    "kubernetes": lambda line: "2024-03-05T12:34:56.123456789+00:00 " + line,
+    "bazel": lambda line: "(12:34:56) " + line,
+    "docker compose": lambda line: "worker-1  | " + line,
+    "pytest": lambda line: "E       " + line,
+}
+
+
+def _run(args: list[str], cwd) -> str:
+    done = subprocess.run(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    assert done.returncode != 0, done.stdout
+    return done.stdout
+
+
+def _ids(log: str) -> list[tuple[str, str]]:
+    return [(f.id, f.title) for f in errors_of(log)]
+
+
+def _pasted(log: str, paste) -> str:
+    return "".join(paste(line) + "\n" for line in log.splitlines())
+
+
+@pytest.fixture(scope="module")
+def produced(tmp_path_factory, mkl) -> dict[str, str]:
+    """Real failures whose signatures read the tool's line from its start: g++ against MKL's headers, ld and lld."""
+    where = tmp_path_factory.mktemp("pastes")
+    (where / "solve.cpp").write_text(GETRS)
+    (where / "call.c").write_text("extern void hgemm_(void);\nint main(void) { hgemm_(); return 0; }\n")
+    return {
+        "g++": _run(["g++", "-fsyntax-only", f"-I{mkl.pip / 'include'}", "solve.cpp"], where),
+        "ld": _run(["gcc", "call.c", "-lmkl_intel_lp64", "-lmkl_sequential", "-lmkl_core", "-o", "call"], where),
+        "lld": _run(["gcc", "-fuse-ld=lld", "call.c", "-o", "call"], where),
+    }
+
+
+@pytest.mark.mkl
+@pytest.mark.parametrize("paste", sorted(PASTES))
+@pytest.mark.parametrize("tool", ["g++", "ld", "lld"])
+def test_a_pasted_log_reads_as_the_tools_own(produced, tool, paste):
+    plain = _ids(produced[tool])
+    assert plain and all(finding != "unrecognised-failure" for finding, _ in plain), plain
+    assert _ids(_pasted(produced[tool], PASTES[paste])) == plain
+
+
+def test_pytest_failure_lines_read_as_pythons_own(tmp_path):
+    """pytest puts "E   " before the exception a test raised: the error under it is MKL's library not found."""
+    (tmp_path / "test_load.py").write_text("import ctypes\n\ndef test_load():\n    ctypes.CDLL('libmkl_gf_lp64.so.2')\n"
+                                           "\ndef test_import():\n    raise ImportError('libmkl_rt.so.2: cannot open shared object file: "
+                                           "No such file or directory')\n")
+    log = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_load.py"], tmp_path)
+    assert "E           OSError: libmkl_gf_lp64.so.2" in log and "E       ImportError: libmkl_rt.so.2" in log, log
+    findings = errors_of(log)
+    assert sorted(f.title for f in findings if f.id == "loader-cannot-find") == [
+        "the loader cannot find libmkl_gf_lp64.so.2", "the loader cannot find libmkl_rt.so.2"], [(f.id, f.title) for f in findings]
+
+
+def test_a_quote_keeps_lld_and_pythons_own_angle_marks():
+    """Markdown's "> " goes, lld's ">>> referenced by" and Python's ">>> import" under it stay what they were."""
+    from mkldoctor.explain.lines import logical_lines
+    import io
+
+    text = b"> ld.lld: error: undefined symbol: hgemm_\n> >>> referenced by call.c\n>\n> >>> import numpy\n"
+    assert list(logical_lines(io.BytesIO(text))) == ["ld.lld: error: undefined symbol: hgemm_", ">>> referenced by call.c", "",
+                                                      ">>> import numpy"]
+
+
+def test_ipythons_header_alone_is_an_error_said_and_beside_its_own_line_is_none():
+    """A traceback cut after IPython's header (brightway2-calc#36's paste) still says an exception was raised: never
+    "no problem found"; with the exception's own line, that line's finding is the only one."""
+    header = "FileNotFoundError                         Traceback (most recent call last)\n"
+    cut = header + "<ipython-input-1-a3ddbb8a34e8> in <module>\n----> 1 import brightway2 as bw\n"
+    [finding] = errors_of(cut)
+    assert finding.id == "unrecognised-failure" and "FileNotFoundError" in finding.title
+    assert [f.id for f in errors_of(" " + cut)] == ["unrecognised-failure"]  # as pasted, one space before each line
+    whole = cut + ("FileNotFoundError: Could not find module 'mkl_rt.dll' (or one of its "
+                                                     "dependencies). Try using the full path with constructor syntax.\n")
+    assert [f.id for f in errors_of(whole)] != ["unrecognised-failure"]
+    assert not any("Traceback" in f.title for f in errors_of(whole))
