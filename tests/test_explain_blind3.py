@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -406,6 +406,13 @@ AFTER = {
     "windows-dll-load-failed-core-avx-mkldnn-paddle-1-7-22797": ("windows-entry-point-missing", "another release"),
     # read after blind23 (MKL's "Cannot load" of the library MKL is linked into)
     "pyrt-mkl-cannot-load-libtorch-cpu-deleted-cwd-lmdeploy-2258": ("mkl-cannot-load-kernels", "fix:a folder that exists"),
+    # blind29
+    "linux-link-apt-mkl-mixed-with-oneapi-sycl-stable-diffusion-cpp-493": ("mkl-installs-mixed-in-link", "fix:apt remove --purge"),
+    "mklrt-function-load-error-vslnewstreamex-old-mkl2021-pytorch-pr151218": ("mkl-kernel-function-missing", "fix:LD_DEBUG=libs"),
+    "macos-precompile-mklsparse-mkljll2024-no-mac-MKLSparse.jl-38": ("mkl-not-for-this-platform", "fix:MKL_jll@2023"),
+    "rjjm-neanderthal-bytedeco-redist-not-discovered-97": ("host-cannot-load", "fix:mkl-platform-redist"),
+    "rjjm-julia-mkl-jll-mac-intel-thread-dylib-hang-ivm-46": ("process-killed", "fix:MKL_NUM_THREADS=1"),
+    "rjjm-r-rocker-openblas-not-mkl-mkl4deb-8": ("r-blas-not-mkl", "fix:libopenblas.so.0"),
 }
 # blind23's logs that hold no failure line (a wrong result no line says is wrong, a frozen program's silent exit, a
 # package's status report): no finding is the honest answer for them, and the score counts them as silent (a comment
@@ -423,6 +430,8 @@ NO_FAILURE_LINE = {"python-runtime-pyinstaller-torch-mkl-dlls-not-collected-8348
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning
 WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368", "cmake-febio-mkl-omp-lib-not-found-82",
+                # blind29: R running OpenBLAS after MKL's install (a warning: R works, without MKL)
+                "rjjm-r-rocker-openblas-not-mkl-mkl4deb-8",
                 # blind13: Theano's fallback to numpy's C-API (it runs, slower); an arm64 link told of x86_64 MKL (cut
                 # before the link's failure); OpenFAST's and flashlight's and PyTorch's finders that the build went past
                 "windows-theano-mkl2018-picks-mkl_gnu_thread-no-such-dll-6599", "macos-fds-gha-arm64-runner-x86-mkl-12851",

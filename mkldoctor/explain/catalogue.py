@@ -73,6 +73,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
            "skipping incompatible", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
+           "LAPACK:", "BLAS:", "BLAS_LIBS",  # R's own report of the BLAS it runs (rblas)
+           "Killed", "killed",  # a shell's words for SIGKILL (killed)
            "NOT FOUND", "Supported values",
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
            "unknown option",  # Apple's ld given GNU ld's options (platforms)
@@ -144,7 +146,7 @@ def _families():
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
-                                   installers, installname, mklverbose, namelists, pic, rtnames, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate)  # before finders': "mkl_rt not found" is a program's own search by name
+                                   installers, installname, mklverbose, namelists, pic, rtnames, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
@@ -154,7 +156,7 @@ def _families():
     return (binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, runpaths, blasnames, cpu, msvc, linker, cargo, configure, build, headerwords, intwidth, protoclash, jvm, mathhosts, meson,
             pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
-            valgrind, installname, mklverbose, namelists, dss, lapackinfo, wheelrepair, pkgstate, wrongvalues, echoes)
+            valgrind, installname, mklverbose, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, wrongvalues, echoes)
 
 
 @lru_cache(maxsize=1)
@@ -193,7 +195,7 @@ def diagnoses() -> tuple[Callable, ...]:
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
-                                   installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, symver, dss, lapackinfo, wheelrepair, pkgstate,
+                                   installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas,
                                    theano, toolcrash, valgrind, vmlwarn)
 
     return (undefined.undefined, libraries.missing_libraries, ldpath.diagnose, hosts.needed, hosts.loader, lookups.lookup_errors,
@@ -209,11 +211,14 @@ def diagnoses() -> tuple[Callable, ...]:
             bundlers.diagnose, blasmix.diagnose, fftwplans.interposed, juliablas.diagnose, juliablas.provider_locked, pic.diagnose,
             installers.diagnose, onemath.device_error, onemath.not_implemented, juliablas.jll_too_old,
             blacswrap.spack_cluster, juliablas.product_unsatisfied,
-            torchmkl.diagnose, installname.diagnose, mklverbose.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose, wheelrepair.diagnose, pkgstate.diagnose)
+            torchmkl.diagnose, installname.diagnose, mklverbose.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose, wheelrepair.diagnose, pkgstate.diagnose,
+            mixedlink.diagnose, rblas.diagnose)
 
 
 def fallbacks() -> tuple[Callable, ...]:
     """What runs after every diagnosis, ``(events, context, findings so far) -> list[Finding]``: nothing is left unsaid."""
-    from mkldoctor.explain import cargo, crash, unrecognised, wrongvalues
+    from mkldoctor.explain import cargo, cpu, crash, jvm, killed, unrecognised, wrongvalues
 
-    return (unrecognised.rust_link_failed, crash.aborted, cargo.panicked, wrongvalues.diagnose, unrecognised.unrecognised_lines)
+    return (unrecognised.rust_link_failed, crash.aborted, cargo.panicked, wrongvalues.diagnose, killed.killed, jvm.mkl_class_failed,
+            cpu.precompile_failed,
+            unrecognised.unrecognised_lines)

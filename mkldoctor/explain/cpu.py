@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, Signature
+from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.origin import log_platform
@@ -46,7 +46,19 @@ class JllNoLibrary:
     name: str  # "libmkl_rt_path"
 
 
+@dataclass(frozen=True, slots=True)
+class JllPackageFailed(FollowOn):
+    """``ERROR: LoadError: Failed to precompile MKLSparse [...]``: a Julia package built on MKL_jll failed to precompile
+    (MKLSparse.jl#38: MKL_jll 2024 on macOS, which Intel no longer builds for). After its own error's finding, that
+    error's consequence; alone on macOS, :func:`precompile_failed` says the known cause."""
+
+    package: str = ""
+
+
 SIGNATURES = (
+    Signature("julia-mkl-package-precompile", "cpu", "Failed to precompile",
+              re.compile(r"Failed to precompile (?P<pkg>MKL|MKLSparse|Pardiso|IntelVectorMath|MKL_jll|MKLFFT)\b"),
+              lambda m, _: JllPackageFailed(m.string.strip()[:300], m.group("pkg"))),
     Signature("mkl-cpu-below-minimum", "cpu", "FATAL",
               re.compile(r"MKL FATAL ERROR: This system does not meet the minimum requirements"),
               lambda m, _: CpuBelowMinimum(wants=4)),
@@ -73,8 +85,26 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if events.of(JuliaNoBlas):
         out.append(_julia_no_blas(events.of(JuliaNoBlas)[0]))
     for event in events.of(JllNoLibrary)[:1]:
-        out.append(_jll_not_for_platform(event, log_platform(events), any(re.search(r"aarch64|arm64", p) for p in ctx.places)))
+        out.append(_jll_not_for_platform(event, log_platform(events), _arm(ctx)))
     return out
+
+
+def precompile_failed(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
+    """A fallback: an MKL package's precompile failed, its own error cut and nothing else explained; on macOS, MKL_jll
+    without a build there is the known cause (the confirm line says whether). Elsewhere it stays an echo, said as such."""
+    said = events.of(JllPackageFailed)
+    if not said or any(f.severity == "error" for f in found) or log_platform(events) != "macOS":
+        return []
+    event = said[0]
+    finding = _jll_not_for_platform(JllNoLibrary(event.line, "libmkl_rt"), "macOS", _arm(ctx))
+    why = (f"the log shows only that {event.package} failed to precompile (its own error is not in it); on macOS the known "
+           "cause is MKL_jll resolved to a release without a macOS build (MKLSparse.jl#38): most likely so here, and the "
+           "first command under confirm says whether")
+    return [replace(finding, title="most likely " + finding.title, evidence=(event.line, why, *finding.evidence[1:]))]
+
+
+def _arm(ctx: Context) -> bool:
+    return any(re.search(r"aarch64|arm64", p) for p in ctx.places)
 
 
 def _built_for() -> str:

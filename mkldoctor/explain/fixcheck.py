@@ -113,7 +113,7 @@ def check_fixes(findings: list[Finding], parsed: Parsed, ctx: Context | None = N
                 continue
             skip_block = False
             edit = ctx.edits.get(line) if ctx is not None else None
-            folder = None if edit is not None and (edit.move or edit.insert) else _already(line, orders)  # a move names -L it keeps
+            folder = None if edit is not None and (edit.move or edit.insert or edit.drop_dirs) else _already(line, orders)  # -L kept, or dropped
             if folder is not None:
                 fix += [f for f in _remedy(folder, commands, ctx) if f not in fix]
                 notes.append(f"not offered: {line.strip()} (the failing line already has it)")

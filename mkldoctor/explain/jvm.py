@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -46,7 +46,19 @@ class JniMethodMissing:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class JvmMklClassFailed(FollowOn):
+    """``NoClassDefFoundError: Could not initialize class uncomplicate.neanderthal.internal.host.MKL``: the class that
+    binds MKL failed its static initialiser the first time it was used (neanderthal#97: MKL's native libraries not found).
+    After the first failure's own finding, its consequence; alone, :func:`mkl_class_failed` says it."""
+
+    cls: str = ""
+
+
 SIGNATURES = (
+    Signature("jvm-mkl-class-init", "jvm", "rror",
+              re.compile(r"NoClassDefFoundError: Could not initiali[sz]e class (?P<cls>[\w.$]{0,300}?(?:MKL|Mkl|mkl)[\w$]*)"),
+              lambda m, _: JvmMklClassFailed(m.string.strip()[:300], m.group("cls"))),
     # Java's two spellings of a native method: "pkg.Class.m(Ljava/lang/String;)F", and since Java 17 "'float pkg.Class.m(java.lang.String)'"
     Signature("java-jni-method-missing", "jvm", "UnsatisfiedLinkError",
               re.compile(r"UnsatisfiedLinkError: '?(?:[\w.$\[\]]+ )?(?P<method>(?:[a-z_][\w$]*\.)+[A-Z][\w$]*\.\w+)\([^)]*\)"),
@@ -136,3 +148,26 @@ def _javacpp_openblas(name: str) -> Finding:
         "a name the preset knows; which one it took decides what must be on the path.",
         ("java -Dorg.bytedeco.javacpp.logger.debug=true ...   # JavaCPP's log of each library it tried and from where",),
     )
+
+
+def mkl_class_failed(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
+    """A fallback: the JVM's later answer for a class that binds MKL, and no finding explains its first failure."""
+    out: list[Finding] = []
+    if any(f.severity == "error" for f in found):
+        return out
+    for event in events.of(JvmMklClassFailed)[:1]:
+        out.append(Finding(
+            "host-cannot-load", "error", f"the JVM's class for MKL ({event.cls}) failed to initialise: most "
+            "often it could not load MKL's native libraries",
+            (event.line, f"'Could not initialize class' is the JVM's answer to every use after the first: the first use of "
+                         f"{event.cls} failed in its static initialiser, which loads the native MKL, and printed the reason "
+                         "then (an UnsatisfiedLinkError or ExceptionInInitializerError earlier in the output)"),
+            ("find the first failure: the earliest ExceptionInInitializerError or UnsatisfiedLinkError in the whole output",
+             "make MKL's native libraries reachable for the JVM: their folder on java.library.path (-Djava.library.path, or "
+             "LD_LIBRARY_PATH / PATH / DYLD_LIBRARY_PATH before the JVM starts), or a jar that bundles them on the classpath "
+             "(bytedeco's mkl-platform-redist) with a release of the binding that loads it"),
+            "A Java binding of MKL loads MKL's native libraries when its class initialises; if that fails, the JVM marks the "
+            "class unusable and says only 'Could not initialize class' afterwards.",
+            ("java -XshowSettings:properties -version 2>&1 | grep java.library.path   # the folders it searches",),
+        ))
+    return out

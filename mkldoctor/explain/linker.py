@@ -167,7 +167,7 @@ def _from_mkl_archive(event: UndefinedSymbol) -> bool:
 
 def claims(event: UndefinedSymbol) -> bool:
     """Whether this family explains the undefined symbol (the generic diagnosis then leaves it)."""
-    from mkldoctor.explain import prebuilt
+    from mkldoctor.explain import mixedlink, prebuilt
 
     if system_library(event.symbol):
         return True
@@ -185,7 +185,7 @@ def _from_mkl_shared(event: UndefinedSymbol) -> bool:
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
-    from mkldoctor.explain import prebuilt
+    from mkldoctor.explain import mixedlink, prebuilt
 
     claimed = [e for e in events.of(UndefinedSymbol) if claims(e)]
     out += prebuilt.diagnose(claimed, ctx)
@@ -209,7 +209,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not shared and _placed_by_undefined(events):
         before = []  # the undefined family's mkl-link-order or mkl-dropped-as-needed says it, with the names left undefined
     out += before
-    if shared and not before:
+    if shared and not before and not mixedlink.installs(events):  # two installs' layers: mixedlink says it
         out.append(_layer_not_linked(shared))
     return out
 

@@ -81,10 +81,20 @@ class MklFunctionLoad:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class MklFunctionMissing:
+    """``Intel oneMKL function load error: __vslNewStreamEx.``: MKL's dispatcher opened a library without that name."""
+
+    name: str
+
+
 SIGNATURES = (
     Signature("mkl-function-load-error", "runtime", "rror",
               re.compile(r"MKL function load error: cpu specific dynamic library is not loaded", re.I),
               lambda m, _: MklFunctionLoad(m.string.strip()[:300])),
+    Signature("mkl-function-load-error-name", "runtime", "rror",
+              re.compile(r"(?:one)?MKL function load error: (?P<name>[A-Za-z_$][\w$]{0,200})\.?\s*$"),
+              lambda m, _: MklFunctionMissing(m.group("name"))),
     Signature("mkl-fatal-cannot-load", "runtime", "annot load",  # Cannot load; MKL 2019 and older: cannot load
               re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERR+OR: Cannot load (?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
     Signature("mkl-cannot-open", "runtime", "cannot open shared object file",
@@ -249,6 +259,8 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
             "dispatcher finds the kernels of its own release.",
             ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'libmkl_(core|rt|def|avx)'   # which MKL copies load, and from where",),
         ))
+    for event in events.of(MklFunctionMissing)[:1]:
+        out.append(_function_missing(event))
     for event in events.of(ThreadingConflict):
         out.append(Finding(
             "threading-layer-conflict", "error", f"MKL_THREADING_LAYER={event.layer} is incompatible with {event.library}",
@@ -258,3 +270,28 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
             "MKL's INTEL threading layer needs libiomp5, and cannot share a process with GNU's libgomp.",
         ))
     return out
+
+
+def _function_missing(event: MklFunctionMissing) -> Finding:
+    """MKL's dispatcher looked a name up in a library it opened (a VML kernel, a layer) and found none there."""
+    from mkldoctor.explain.scope import exported
+
+    found = exported(event.name)
+    evidence = [f"MKL's function load error for {event.name}: its dispatcher opened the library that should define it and "
+                "found no such name there"]
+    evidence += [found.sentence(), "the library the process opened is not one of them: a copy of another release or build "
+                 "(an older MKL earlier on the loader's path, or a package's own)"] if found else []
+    return Finding(
+        "mkl-kernel-function-missing", "error",
+        f"MKL opened a library without {event.name}: its CPU-specific libraries are of another MKL than the code calling them",
+        tuple(evidence),
+        ("see which MKL libraries the process opens, and from where: LD_DEBUG=libs <the program> 2>&1 | grep -E 'libmkl_'",
+         "one MKL release in the process: update or remove the older copy the loader finds first (an environment's mkl: "
+         "pip install -U mkl, or conda install mkl=<the release the package was built with>; a folder on LD_LIBRARY_PATH)",
+         "a program with MKL linked in (PyTorch's wheels) still opens MKL's CPU-specific libraries by name: an MKL of "
+         "another release on the loader's path answers for them"),
+        "MKL's core picks the code for the running CPU at run time from separate libraries (libmkl_vml_avx2, "
+        "libmkl_vml_avx512, libmkl_def...) and looks each function up by name; a library of another release or build "
+        "under the same file name lacks some of them.",
+        ("MKL_VERBOSE=1 <the program>   # the release of the MKL that answers",),
+    )

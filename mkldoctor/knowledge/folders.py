@@ -21,6 +21,8 @@ from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.places import CONDA_INSTALL
 
 ONEAPI_FLAT = "2024.0"  # the first oneAPI release whose MKL keeps its libraries in lib/ rather than lib/intel64/
+# the MKL of Debian's and Ubuntu's own packages (libmkl-*, non-free / multiverse), in the system's library folder
+DISTRIBUTION_MKL = "Debian's and Ubuntu's libmkl-*, MKL 2019.5 or 2020.4"
 ONEAPI_SETVARS_BAT = r"C:\Program Files (x86)\Intel\oneAPI\setvars.bat"  # oneAPI's environment script on Windows (its default place)
 
 
