@@ -97,3 +97,22 @@ def test_ipythons_header_alone_is_an_error_said_and_beside_its_own_line_is_none(
                                                      "dependencies). Try using the full path with constructor syntax.\n")
     assert [f.id for f in errors_of(whole)] != ["unrecognised-failure"]
     assert not any("Traceback" in f.title for f in errors_of(whole))
+
+
+@pytest.mark.parametrize("rich_box", [False, True])
+def test_a_traceback_cut_before_its_error_is_never_no_problem_found(tmp_path, rich_box):
+    """sdnext#1955's paste: rich's boxed traceback (as SD.Next prints it) cut before its last line. Produced with the real
+    interpreter and rich: cut, it is an error said; whole, its last line is the finding and the header none."""
+    program = "import importlib\nimportlib.import_module('intel_extension_for_pytorch_not_here')\n"
+    if rich_box:
+        program = "from rich.traceback import install\ninstall(width=120)\n" + program
+    (tmp_path / "launch.py").write_text(program)
+    done = subprocess.run([sys.executable, "launch.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "120"})
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1 and "Traceback (most recent call last)" in lines[0], done.stderr
+    assert lines[-1].startswith("ModuleNotFoundError: No module named"), lines[-1]
+    [cut] = errors_of("\n".join(lines[:-1]) + "\n")
+    assert cut.id == "unrecognised-failure" and "Traceback (most recent call last)" in cut.title, (cut.id, cut.title)
+    whole = errors_of(done.stderr)
+    assert not any("Traceback" in f.title for f in whole), [(f.id, f.title) for f in whole]

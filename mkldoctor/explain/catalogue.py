@@ -62,8 +62,9 @@ NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]ar
 # IPython's traceback lists the source around each frame ("-> 1252   raise ...", "   1253   except ImportError:"): such lines
 # are code, not errors, in a log that shows IPython's marks (a log viewer's line numbers look the same and are not code)
 SOURCE_LISTING = re.compile(r"^(?:\s+|-+>\s*)\d+ +\S")
-# IPython's traceback header ("ImportError      Traceback (most recent call last)"): the error is its last line
-IPYTHON_HEADER = re.compile(r"^(\w+)\s{2,}Traceback \(most recent call last\)")
+# any Python traceback's header: Python's own, IPython's ("ImportError      Traceback (most recent call last)"), rich's box ("╭──── Traceback (most recent call last) ────╮"); the
+# error it leads to is its last line, so the header alone is an error said only where a paste cut that line
+TRACEBACK_HEADER = re.compile(r"^[\s│╭─┃┏━|+-]*(?:\w+\s{2,})?Traceback \(most recent call last\)")  # a box's edge may join it
 LISTING_MARK = re.compile(r"^-+>\s*\d+\s|<ipython-input-|^\w+\s{2,}Traceback \(most recent call last\)|^File [~/]\S*:\d+, in ")
 
 # Cheap substrings: a line that holds none of them can match no error word and no needle (a test
@@ -75,6 +76,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "skipping incompatible", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "LAPACK:", "BLAS:", "BLAS_LIBS",  # R's own report of the BLAS it runs (rblas)
            "Killed", "killed",  # a shell's words for SIGKILL (killed)
+           "Traceback (most",  # Python's traceback header (echoes), an error said where a paste cut the traceback's last line
            "NOT FOUND", "Supported values",
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
            "unknown option",  # Apple's ld given GNU ld's options (platforms)

@@ -12,8 +12,18 @@ consequence (:func:`unrecognised.join_echoes`); a log with nothing but echoes is
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import NOT_MINE, TRACEBACK_HEADER, FollowOn, Signature, Unrecognised
+
+
+@dataclass(frozen=True, slots=True)
+class TracebackHeader:
+    """``Traceback (most recent call last):`` (Python's, IPython's, rich's box): the error it leads to is its last line.
+    Where nothing else in the log is an error, a paste cut that line: :func:`unrecognised.unrecognised_lines` says it."""
+
+    line: str
+    context: tuple[str, ...] = ()
 
 
 def _echo(m: re.Match, _) -> FollowOn:
@@ -37,6 +47,8 @@ def _header(m: re.Match, _) -> Unrecognised | object:
 
 SIGNATURES = (
     Signature("python-exception-tuple", "echoes", "rror", re.compile(r"^\s*[A-Z]\w*Error: \(['\"]"), _header),
+    # a traceback's header: its error is its last line; a header whose error was cut from the log is still an error said
+    Signature("python-traceback-header", "echoes", "Traceback (most", TRACEBACK_HEADER, lambda m, _: TracebackHeader(m.string.strip())),
     # an exception whose message starts on the next line (pytest's "E       AssertionError: " over numpy.testing's words)
     Signature("python-exception-over-lines", "echoes", "rror", re.compile(r"^\s*[A-Z]\w*Error:\s*$"),
               lambda m, _: Unrecognised(m.string.strip())),

@@ -95,6 +95,7 @@ _FRESH = re.compile(
     # a shell's prompt after a program's last line: conda's "(env) ...", "user@host:~$", "PS C:\\>"
     r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:)"
 )
+_BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (rich's traceback, a table): a line drawn to the width, whole
 # a piece that ends a sentence, then a line that starts one: two lines that happen to have the width
 _SENTENCE_END = re.compile(r"[.!)\"']\s*$")  # a sentence, or a quoted name (Julia's could not load library "X"), ended
 _SENTENCE_START = re.compile(r"^[A-Z][A-Za-z]")
@@ -123,7 +124,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             # a line of a wrap width is a whole line after all when the next is fresh, starts a sentence after one that
             # ended, or starts as it did (gold's "/x/libuser.a(user.o):user.c:function f: error: ..." once per name)
             if wrapped and (not raw or _FRESH.match(raw) or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))
-                            or (len(raw) > 24 and raw[:24] == pending[:24])):
+                            or (len(raw) > 24 and raw[:24] == pending[:24]) or pending[-1:] in _BOX_RIGHT):
                 if stats is not None:
                     stats.at = pending_at
                 yield pending  # it was a whole line of exactly that width after all

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from mkldoctor.explain.catalogue import IPYTHON_HEADER, FollowOn, Unrecognised
+from mkldoctor.explain.catalogue import FollowOn, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed, RustLinkFailed
 from mkldoctor.findings import Finding
@@ -46,8 +46,7 @@ def _explained(found: list[Finding]) -> bool:
 
 def _consequences(events: Parsed, explained: bool) -> list:
     """The unclaimed error lines that only say a step failed, in a log whose failure a finding explains."""
-    return [e for e in events.of(Unrecognised) if _says_only_that_it_failed(e.line) and not IPYTHON_HEADER.match(e.line)] \
-        if explained else []
+    return [e for e in events.of(Unrecognised) if _says_only_that_it_failed(e.line)] if explained else []
 
 
 def rust_link_failed(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
@@ -82,8 +81,10 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
     out = []
     joined = _consequences(events, _explained(found))
     lines = [e for e in events.of(Unrecognised) if e not in joined]
-    if len(lines) > 1 or _explained(found):  # IPython's header names the exception its last line says: unsaid only if cut
-        lines = [e for e in lines if not IPYTHON_HEADER.match(e.line)]
+    if not lines and not any(f.severity == "error" for f in found):  # a traceback whose last line (its error) was cut
+        from mkldoctor.explain.echoes import TracebackHeader
+
+        lines = events.of(TracebackHeader)[:1]
     out += [unrecognised(event, ctx) for event in lines[:MAX_UNRECOGNISED_FINDINGS]]
     if len(lines) > MAX_UNRECOGNISED_FINDINGS:
         out.append(Finding("unrecognised-failure", "error", f"{len(lines) - MAX_UNRECOGNISED_FINDINGS} more unrecognised error lines",
