@@ -1,8 +1,10 @@
 """A log as people paste it: what a CI, a logger, a quote or a code block puts before every line is read through, and
-the tool's own lines under it read as the tool said them (real failures produced here by gcc, g++, ld.lld and pytest)."""
+the tool's own lines under it read as the tool said them (and a line set in Markdown or taken from a page's HTML
+source as it was) (real failures produced here by gcc, g++, ld.lld and pytest)."""
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 
@@ -24,6 +26,9 @@ PASTES = {
     "bazel": lambda line: "(12:34:56) " + line,
     "docker compose": lambda line: "worker-1  | " + line,
     "pytest": lambda line: "E       " + line,
+    "inline code": lambda line: f"`{line}`" if line.strip() else line,  # an issue's text that sets each line as code
+    "bold": lambda line: f"**{line}**" if line.strip() else line,
+    "html source": html.escape,  # a log taken from a web page's source: &lt;, &gt;, &#x27;, &quot;
 }
 
 
@@ -116,3 +121,17 @@ def test_a_traceback_cut_before_its_error_is_never_no_problem_found(tmp_path, ri
     assert cut.id == "unrecognised-failure" and "Traceback (most recent call last)" in cut.title, (cut.id, cut.title)
     whole = errors_of(done.stderr)
     assert not any("Traceback" in f.title for f in whole), [(f.id, f.title) for f in whole]
+
+
+def test_a_tools_own_stars_and_backticks_stay():
+    """glibc's "*** Error in `x': ... ***" and configure's "***configure failed: ... ***" are the tools' own words, not
+    Markdown's bold; a code fence is not inline code."""
+    import io
+
+    from mkldoctor.explain.lines import logical_lines
+
+    text = ("*** Error in `/u/bin/xvmec2000': malloc(): memory corruption: 0x0000000004c0b160 ***\n"
+            "***configure failed: Cannot validate the MKL switches ***\n```\n`ld: cannot find -lmkl_core`\n")
+    assert list(logical_lines(io.BytesIO(text.encode()))) == [
+        "*** Error in `/u/bin/xvmec2000': malloc(): memory corruption: 0x0000000004c0b160 ***",
+        "***configure failed: Cannot validate the MKL switches ***", "```", "ld: cannot find -lmkl_core"]

@@ -3,6 +3,7 @@ cargo's ``= note:`` prefixes dropped, lines a terminal wrapped rejoined. Read li
 
 from __future__ import annotations
 
+import html
 import re
 from typing import BinaryIO, Iterator
 
@@ -24,6 +25,9 @@ _CI_PREFIX = re.compile(
 # ("app-1  | "), pytest's failure lines ("E       ImportError: ...")
 _PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3,}(?=\S))")
 _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
+# the mark that opens a line, which the same mark must close (a tool's own "*** Error in ...: ***" is none)
+_MARKDOWN = re.compile(r"^(?:\*\*(?!\*)|`(?!``)|[*_](?=[^\s*_]))")
+_ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-fA-F]{2,4}|lt|gt|amp|quot|apos|nbsp);")
 _SPACK_ERROR = re.compile(r"^\s*>> \d+\s+")  # Spack's "N errors found in build log:" listing: "  >> 120    /usr/bin/ld: ..."
 
 
@@ -118,8 +122,12 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         elif ">> " in raw[:8]:
             raw = _SPACK_ERROR.sub("", raw, count=1)
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
-        if line[:1] in "_*" and len(line) > 2 and line[-1] == line[0] and line[1] not in " _*":  # Markdown's _emphasis_
-            line = raw = line[1:-1]
+        if line[:1] in "_*`" and len(line) > 2:  # Markdown around a whole line: _emphasis_, **bold**, `code`
+            mark = _MARKDOWN.match(line)
+            if mark and line.endswith(mark.group(0)) and len(line) > 2 * len(mark.group(0)):
+                line = raw = line[len(mark.group(0)):-len(mark.group(0))]
+        if "&" in line and _ENTITY.search(line):  # a log copied from a web page's source: &lt;ipython-input&gt;, &#39;
+            line = raw = html.unescape(line)
         if pending is not None:
             # a line of a wrap width is a whole line after all when the next is fresh, starts a sentence after one that
             # ended, or starts as it did (gold's "/x/libuser.a(user.o):user.c:function f: error: ..." once per name)
