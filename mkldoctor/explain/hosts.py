@@ -147,8 +147,9 @@ SIGNATURES = (
               re.compile(r"(?<!\S)(?P<bin>\S+?): symbol lookup error: (?P<lib>\S+?): undefined symbol: (?P<sym>[^\s,]+)"),
               lambda m, _: SymbolLookupError(m.group("bin"), m.group("lib"), m.group("sym"))),
     Signature("host-cannot-open", "hosts", "cannot open shared object file",
-              # a repr's escaped newline ("...\\nlibopenblas64_.so.0: cannot open") is not part of the name
-              re.compile(r"(?:\\n|(?<![^\s:'\"(\\]))(?P<so>[^\s:'\"(\\]+\.so(?:\.[\w.]+)?): cannot open shared object file"), _cannot_open),
+              # a repr's escaped newline ("...\\nlibopenblas64_.so.0: cannot open") is not part of the name; a page may set
+              # the name as code ("OSError: `libmkl_intel_lp64.so.2`: cannot open ...", intel-extension-for-pytorch's)
+              re.compile(r"(?:\\n|(?<![^\s:'\"(\\`]))`?(?P<so>[^\s:'\"(\\`]+\.so(?:\.[\w.]+)?)`?: cannot open shared object file"), _cannot_open),
     # a plugin loader's dlerror of a bare name (boost::dll: "dlerror system message: gadgetron_mricore: cannot open ...")
     Signature("host-dlerror-cannot-open", "hosts", "cannot open shared object file",
               re.compile(r"dlerror[^:]*:\s*(?P<so>[\w.+-]+): cannot open shared object file"),

@@ -16,7 +16,7 @@ from mkldoctor.explain.events import LinkCommand, UndefinedSymbol
 from mkldoctor.explain.linkorder import Line, Placement, callers_of, confirm, layer_to_add, mkl_part, table_sentence
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports
+from mkldoctor.knowledge import build_scripts, exports, recipes
 
 _WHY_ORDER = (
     "ld reads the link line once, left to right. A static archive (libmkl_core.a, or any .a) is searched where it stands, "
@@ -173,7 +173,33 @@ def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: Lin
         fix = (*fix, f"an MKL older than {first}, or MKL's headers of a newer release than the libraries linked (a header "
                      "that declares the name, a library that lacks it): build and link against one MKL, the newer "
                      "(mkl_version.h's INTEL_MKL_VERSION beside the headers says theirs)")
+    rust = rust_caller(symbols, by_symbol)
+    if rust:
+        evidence.append(rust[0])
+        fix = (rust[1], *fix)
     return Finding("mkl-symbol-unresolved", "error", title, tuple(evidence), fix,
                    _WHY_ORDER + (f" Every release from {first} has these names; an older one may not." if every else
                                  " Installing another MKL does not help: every release has these names."),
                    confirm(symbols[0]), locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"))
+
+
+def rust_caller(symbols: list[str], by_symbol) -> tuple[str, str] | None:
+    """(evidence, fix) where the undefined MKL names are called from Rust code: the -src crate that links MKL is linked
+    only into a binary that uses it (candle's FAQ: ``extern crate intel_mkl_src;``)."""
+    rust = [e for s in symbols for e in by_symbol[s] if _rust_caller(e)]
+    if not rust:
+        return None
+    caller = rust[0].function or os.path.basename(rust[0].referenced_from or "") or "a Rust crate"
+    return (f"the caller is Rust code ({caller}): a crate that declares the BLAS names (blas, cblas, lapack, candle's and "
+            "ndarray's BLAS features) leaves them to a -src crate that links the library",
+            "a Rust program: link the crate that brings MKL into the final binary: add `extern crate intel_mkl_src;` to its "
+            "main.rs (or lib.rs; candle's FAQ), with intel-mkl-src and an mkl-* feature in that package's Cargo.toml (its "
+            f"default is {build_scripts.INTEL_MKL_SRC_DEFAULT}); a -src crate only a dependency names is not linked into a "
+            f"binary that never uses it; then {recipes.CARGO_CLEAN}")
+
+
+def _rust_caller(event: UndefinedSymbol) -> bool:
+    """The undefined name's caller is Rust code: a ``.rs`` location, a crate's ``.rlib`` or codegen unit (``rcgu.o``)."""
+    where = event.referenced_from or ""
+    return ((event.location or "").split(":", 1)[0].endswith(".rs") or where.endswith(".rlib") or ".rcgu." in where
+            or ".rcgu." in (event.member or ""))

@@ -33,6 +33,8 @@ class IntegerMismatch:
         named = next((m.group(0) for line in lines for m in [_MKL_FUNCTION.search(line)] if m), "")
         if not named:  # an initialization (Eigen's backend macros): the note under the error shows MKL's type, not a function
             named = next((m.group(0) for line in lines[:8] for m in [_MKL_TYPE.search(line)] if m), "")
+        if not named and self.eigen:  # no note under it (eigen#2586's paste): Eigen's MKL backend takes MKL's own type
+            named = "lapack_int" if "LAPACKE" in self.eigen else "MKL_INT"
         return replace(self, function=named, wants=0)
 
 

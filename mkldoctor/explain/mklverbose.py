@@ -31,9 +31,25 @@ _BANNER = re.compile(r"MKL_VERBOSE (?:Intel\(R\) )?(?:oneAPI )?(?:Math Kernel Li
                      r"(?P<release>\d{4}(?:\.\d+){0,2}(?: Update \d+)?) (?:Product|Pre-Release Product) build (?P<build>\d{8})"
                      r"(?:.{0,400}?\b(?P<iface>i?lp64)\b(?: (?P<thr>\w{1,20}))?)?")
 
+@dataclass(frozen=True, slots=True)
+class MklVerboseCall:
+    """``MKL_VERBOSE DGEMV(N,25769803780,17179869190,0x7f...)``: a call as MKL read it, with its integer arguments that are
+    two small 32-bit integers side by side (6<<32|4: a caller's 32-bit integers read by MKL's 64-bit interface)."""
+
+    routine: str
+    packed: tuple[int, ...]
+
+
+def _call(m: re.Match, _) -> MklVerboseCall:
+    numbers = [int(n) for n in re.findall(r"(?<![\w.])\d{10,20}(?![\w.])", m["args"])[:32]]
+    return MklVerboseCall(m["routine"].upper(), tuple(n for n in numbers if 0 < n >> 32 < 1 << 20 and 0 < n & 0xFFFFFFFF < 1 << 20))
+
+
 SIGNATURES = (
     Signature("mkl-verbose-banner", "mklverbose", "Product build", _BANNER,
               lambda m, _: MklBanner(m["release"], m["build"], m["iface"] or "", m["thr"] or "")),
+    Signature("mkl-verbose-call", "mklverbose", "MKL_VERBOSE ",
+              re.compile(r"^\s*MKL_VERBOSE (?P<routine>[A-Za-z][A-Za-z0-9_]{1,40})\((?P<args>[^)\n]{0,4000})"), _call),
 )
 
 

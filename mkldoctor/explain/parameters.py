@@ -43,8 +43,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     crashed = events.of(Crash)
     # glibc's stack protector after MKL's refusal: MKL stored INFO (-N) 8 bytes wide into the program's 4-byte int
     smashed = next((c for c in crashed if "stack smashing" in c.line), None)
+    from mkldoctor.explain.mklverbose import MklBanner, MklVerboseCall
+
+    interfaces = {b.interface for b in events.of(MklBanner) if b.interface}
     for said in by_routine.values():
-        finding = _finding(said[0], events, width_first=smashed is not None)
+        # MKL_VERBOSE's record of the call: integers that are two 32-bit ones side by side (Eigen#2475: 25769803780 = 6<<32|4)
+        packed = next((c.packed for c in events.of(MklVerboseCall) if c.routine == said[0].routine.upper().rstrip("_") and c.packed), ())
+        finding = _finding(said[0], events, width_first=smashed is not None or bool(packed))
+        if packed:
+            n = packed[0]
+            finding = replace(finding, evidence=(finding.evidence[0], (
+                f"MKL_VERBOSE shows the call as MKL read it: {n} = {n >> 32}*2^32 + {n & 0xFFFFFFFF}, the caller's two 32-bit "
+                f"integers {n & 0xFFFFFFFF} and {n >> 32} read as one 64-bit integer by MKL's "
+                + ("ILP64 interface (the banner says ilp64)" if "ilp64" in interfaces else "ILP64 interface")
+                + ": a program built for 32-bit integers calls MKL's 64-bit interface"), *finding.evidence[1:]))
         more = sorted({e.parameter for e in said} - {said[0].parameter})
         extra = [f"MKL rejected argument{'s' if len(more) > 1 else ''} {', '.join(map(str, more))} of {said[0].routine} too"] if more else []
         extra += [f"then: {(smashed or crashed[0]).line[:160]}: " + (

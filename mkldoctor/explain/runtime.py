@@ -70,7 +70,9 @@ _PARAMETER = re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on e
 def _cannot_load(m: re.Match, _) -> MklCannotLoad:
     # a pasted log may quote the message: `Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll.`, or set it in
     # Markdown's bold: **Intel MKL FATAL ERROR: Cannot load libmkl_core.so.**
-    libs = (p.strip().strip("`'\"*").rstrip(".") for p in re.split(r"\s+or\s+|,\s*", m.group("libs")))
+    # MKL 10's words: "Cannot load neither libmkl_mc3.so nor libmkl_def.so"
+    said = re.sub(r"^neither\s+", "", m.group("libs").strip())
+    libs = (p.strip().strip("`'\"*").rstrip(".") for p in re.split(r"\s+n?or\s+|,\s*", said))
     return MklCannotLoad(tuple(lib for lib in libs if lib))
 
 
@@ -95,6 +97,11 @@ SIGNATURES = (
     Signature("mkl-function-load-error-name", "runtime", "rror",
               re.compile(r"(?:one)?MKL function load error: (?P<name>[A-Za-z_$][\w$]{0,200})\.?\s*$"),
               lambda m, _: MklFunctionMissing(m.group("name"))),
+    # a page's one line for the loader's words and MKL's after them (intel-extension-for-pytorch's known issues): "Undefined
+    # symbol: `mkl_lapack_dspevd`. Intel MKL FATAL ERROR: cannot load `libmkl_vml_avx512.so.2` or `libmkl_vml_def.so.2."
+    Signature("mkl-kernel-undefined-then-cannot-load", "runtime", "ndefined symbol",
+              re.compile(r"[Uu]ndefined symbol: `?(?P<sym>mkl_\w{1,200})`?\.?\s+" + _MKL_ERROR + r"[Cc]annot load `?(?P<path>lib\w{1,60}\.so(?:\.\d{1,4}){0,3})`?[\s.]"),
+              lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-fatal-cannot-load", "runtime", "annot load",  # Cannot load; MKL 2019 and older: cannot load
               re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERR+OR: Cannot load (?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
     Signature("mkl-cannot-open", "runtime", "cannot open shared object file",

@@ -83,10 +83,11 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     if groups["not-linked"]:
         symbols = groups["not-linked"]
         where = sorted({label(h.install) for s in symbols for h in hits[s]})
+        rust = inmkl.rust_caller(symbols, by_symbol)
         out.append(Finding(
             "mkl-not-linked", "error", f"{more(symbols, 3)} undefined: no MKL library is on the link line",
-            tuple(needed_by(symbols, by_symbol) + [f"defined by: {w}" for w in where]),
-            ("add MKL's link line: mkldoctor link --format flags",
+            tuple(needed_by(symbols, by_symbol) + [f"defined by: {w}" for w in where] + list(rust[:1] if rust else ())),
+            (*(rust[1:] if rust else ()), "add MKL's link line: mkldoctor link --format flags",
              "or, where MKL is not wanted, build without it: the sources call these names because the build chose MKL at "
              "compile time (a -DMKL, -DUSE_MKL or -DLAPACK option, a configure or CMake option for MKL or BLAS); drop that "
              "option, or give the BLAS and LAPACK the project was configured for"),

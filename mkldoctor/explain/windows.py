@@ -102,9 +102,10 @@ SIGNATURES = (
               re.compile(r"(?i)(?<!\w)(?:(?P<sym>\w+)\s+)?the procedure entry point(?:\s+(?P<sym2>\w+))?\s+could not be located in the "
                          r"dynamic link library\s+(?P<dll>.+?)\s*$"), _entry_point),
     # an export by number: "The ordinal 747 could not be located in the dynamic link library libiomp5md.dll", "Missing
-    # ordinal 242 in the dynamic link library c:\...\mkl_intel_thread.dll" (the name may be on the next line of a dialog)
+    # ordinal 242 in the dynamic link library c:\...\mkl_intel_thread.dll" (the name may be on the next line of a dialog;
+    # conda's troubleshooting page quotes it "in the the dynamic link library")
     Signature("windows-ordinal", "windows", "ordinal",
-              re.compile(r"(?i)(?:the ordinal (?P<n>\d+) could not be located in|missing ordinal (?P<n2>\d+) in) the dynamic link "
+              re.compile(r"(?i)(?:the ordinal (?P<n>\d+) could not be located in|missing ordinal (?P<n2>\d+) in) the (?:the )?dynamic link "
                          r"library\s*(?P<dll>[^\"\n]*?\.dll\b|[^\s\"]*)"),
               lambda m, _: WindowsEntryPoint(f"ordinal {m.group('n') or m.group('n2')}", m.group("dll").strip("`'\".") or "a DLL")),
     Signature("windows-entry-point-not-found", "windows", "not found in",
