@@ -421,6 +421,7 @@ AFTER = {
     "linux-loader-cannot-load-mc3-def-dlopen-rtld-global-intel-sdl-article": ("mkl-core-not-visible", "fix:libmkl_rt alone"),
     "cmake-meson-fortran-eigen-lapack-int-long-long-mkl-ilp64-icpx-eigen-2586": ("mkl-ilp64-compile-mismatch", "fix:MKL_INTERFACE lp64"),
     "r-julia-java-matlab-mex-eigen-lp64-vs-matlab-ilp64-mkl-dgemv-param6-eigen-2475": ("mkl-parameter-error", "25769803780"),
+    "linux-loader-omp-get-num-procs-libmkl-intel-thread-mlip2-43": ("openmp-runtime-missing", "fix:--no-as-needed -liomp5"),
 }
 # blind23's logs that hold no failure line (a wrong result no line says is wrong, a frozen program's silent exit, a
 # package's status report): no finding is the honest answer for them, and the score counts them as silent (a comment

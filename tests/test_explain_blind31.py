@@ -95,3 +95,45 @@ def test_the_pages_words():
                       "rvalue of type 'Scalar *' (aka 'int *')\nEIGEN_LAPACKE_QR_COLPIV(double,   double,        d, ColMajor, "
                       "LAPACK_COL_MAJOR)\n")
     assert [f.id for f in eigen] == ["mkl-ilp64-compile-mismatch"] and "lapack_int" in eigen[0].title
+
+
+THREADED = """#include <stdio.h>
+extern int MKL_Get_Max_Threads(void);
+extern void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*, const int*,
+                   const double*, const int*, const double*, double*, const int*);
+int main(void) {
+    static double a[512 * 512], b[512 * 512], c[512 * 512];
+    int n = 512;
+    double one = 1, zero = 0;
+    for (int i = 0; i < n * n; i++) { a[i] = 1; b[i] = 2; }
+    dgemm_("N", "N", &n, &n, &n, &one, a, &n, b, &n, &zero, c, &n);
+    printf("%g %d\\n", c[0], MKL_Get_Max_Threads());
+    return 0;
+}
+"""
+
+
+@pytest.mark.mkl
+def test_a_program_on_mkl_rt_without_intels_openmp_runtime_is_told_to_link_it(mkl, tmp_path):
+    """mlip-2#43: a program linked with -lmkl_rt, whose default threading layer (mkl_intel_thread) finds no libiomp5 in
+    the process. Produced with the pinned wheel in a folder without libiomp5; linked with -liomp5 (kept: --as-needed drops
+    it, nothing of the program calls it) the same program runs."""
+    only_mkl = tmp_path / "mkl"
+    only_mkl.mkdir()
+    for real in mkl.pip_lib.glob("libmkl_*.so.3"):
+        (only_mkl / real.name).symlink_to(real)
+    (tmp_path / "t.c").write_text(THREADED)
+
+    def build(name, *extra):  # the program finds MKL where LD_LIBRARY_PATH says, as a module system sets it
+        done = subprocess.run(["gcc", "t.c", f"-L{only_mkl}", "-l:libmkl_rt.so.3", *extra, "-o", name], cwd=tmp_path,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return subprocess.run([f"./{name}"], cwd=tmp_path, env={"PATH": "/usr/bin:/bin", "LD_LIBRARY_PATH": str(only_mkl)},
+                              capture_output=True, text=True, timeout=120)
+
+    failed = build("t")
+    assert failed.returncode != 0 and "undefined symbol: omp_get_num_procs" in failed.stderr, failed.stderr
+    [finding] = errors_of(f"make[1]: Entering directory '{tmp_path}'\n" + failed.stderr)
+    assert finding.id == "openmp-runtime-missing" and finding.fix[0].startswith("link t with Intel's OpenMP runtime too: -Wl,--no-as-needed -liomp5")
+    fixed = build("t2", f"-L{mkl.pip_lib}", "-Wl,--no-as-needed", "-liomp5", f"-Wl,-rpath,{mkl.pip_lib}")
+    assert fixed.returncode == 0 and fixed.stdout.split()[0] == "1024", fixed.stdout + fixed.stderr

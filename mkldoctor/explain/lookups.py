@@ -184,6 +184,14 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parse
                        f"runtime; a partial update can leave mkl without a matching one: conda update --all -p {q(conda)} (or "
                        "mamba) brings every package to one consistent solve; an LD_LIBRARY_PATH that names another MKL "
                        "(a oneAPI setvars.sh sourced in the same shell) loads that MKL's layers first: unset it")
+        program = os.path.basename(event.binary or "")
+        if (not conda and re.fullmatch(r"[\w.+-]{1,200}", program)  # a program's file name, not an interpreter or a description
+                and not re.match(r"(?:python|java|R|Rscript|julia|matlab|octave)[\d.]*$", program)):
+            fix.append(f"link {program} with Intel's OpenMP runtime too: -Wl,--no-as-needed -liomp5 after MKL's libraries "
+                       "(-lmkl_rt picks mkl_intel_thread at run time, which names no runtime of its own, and nothing of the "
+                       "program calls the runtime, so --as-needed would drop it); it is in the compiler's lib folder of the "
+                       "same oneAPI or the intel-openmp package's lib, often installed already (mlip-2#43); or for one run: "
+                       "LD_PRELOAD=<that folder>/libiomp5.so")
         fix.append(("or " if conda else "") + f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
     fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
     mutex = gnu_mutex(events) if "mkl_intel_thread" in event.library and conda_env_of(event.library) else ""
