@@ -287,6 +287,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            *((f"or give the library an absolute install name before programs link it (what a package's post-install fixup "
               f"does): install_name_tool -id <its full path> <the {rpath[0][len('@rpath/'):]} file>",) if rpath else ()),
            "or for one run: export DYLD_LIBRARY_PATH=<that folder> (System Integrity Protection drops it for /usr/bin programs)",
+           "a program started by another (a Python package's subprocess, a shell script: /bin/sh is protected) loses DYLD_* "
+           "to System Integrity Protection on the way: link the library into a folder dyld falls back to by itself, "
+           "ln -s <that folder>/<the library> /usr/local/lib/ (PyQchem's troubleshooting page), or give the program a run path",
            f"with conda: {recipes.conda_install('mkl')} into the same environment as the program, whose @rpath points there",
            "a build set up with Linux's folder (MKLROOT/lib/intel64, as mklvars' or a Makefile's, such as Julia's Make.inc "
            "MKLLIB) finds nothing on macOS: MKL for macOS keeps its libraries in lib/, with no intel64: "

@@ -101,9 +101,8 @@ SIGNATURES = (
     Signature("windows-entry-point", "windows", "could not be located",
               re.compile(r"(?i)(?<!\w)(?:(?P<sym>\w+)\s+)?the procedure entry point(?:\s+(?P<sym2>\w+))?\s+could not be located in the "
                          r"dynamic link library\s+(?P<dll>.+?)\s*$"), _entry_point),
-    # an export by number: "The ordinal 747 could not be located in the dynamic link library libiomp5md.dll", "Missing
-    # ordinal 242 in the dynamic link library c:\...\mkl_intel_thread.dll" (the name may be on the next line of a dialog;
-    # conda's troubleshooting page quotes it "in the the dynamic link library")
+    # an export by number: "The ordinal 747 could not be located in the (the: conda's page) dynamic link library libiomp5md.dll",
+    # "Missing ordinal 242 in the dynamic link library c:\...\mkl_intel_thread.dll" (the name may be on a dialog's next line)
     Signature("windows-ordinal", "windows", "ordinal",
               re.compile(r"(?i)(?:the ordinal (?P<n>\d+) could not be located in|missing ordinal (?P<n2>\d+) in) the (?:the )?dynamic link "
                          r"library\s*(?P<dll>[^\"\n]*?\.dll\b|[^\s\"]*)"),
@@ -312,11 +311,12 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
                         "if it adds that folder itself; Windows does not search it")
         fix.insert(0, "before the import: os.add_dll_directory(os.path.join(site.getuserbase(), 'Library', 'bin')); or "
                       "install the packages into a virtual environment (python -m venv) instead of --user")
-    elif re.search(r"(?i)[\\/]torch[\\/]__init__\.py", detail):  # pytorch#4518: torch._C of a conda build of torch 0.x
+    elif re.search(r"(?i)[\\/]torch[\\/]__init__\.py", detail) or "_C" in libs:  # pytorch#4518: torch._C of a conda build (0.x)
         evidence.append("torch's extension (torch._C) needs Intel's OpenMP runtime (libiomp5md.dll) and MKL's DLLs from the "
                         "environment: an environment whose numpy brought no MKL (a plain numpy) has neither")
-        fix.insert(0, f"install them into the environment: {recipes.conda_install('intel-openmp', 'mkl')} (or "
-                      f"{recipes.pip_install('intel-openmp', 'mkl')}); Dependencies.exe on torch\\_C*.pyd names the one missing")
+        fix.insert(0, f"install them into the environment: {recipes.conda_install('intel-openmp', 'mkl')} (or {recipes.pip_install('intel-openmp', 'mkl')}), "
+                      "and Microsoft's Visual C++ Redistributable, whose vcruntime140.dll the extension needs too (PyTorch's "
+                      "Windows FAQ); Dependencies.exe on torch\\_C*.pyd names the one missing")
     if any(mkl_dnn(name) for name in libs):
         fix.insert(0, "put Intel's OpenMP runtime where Windows finds it for this library: libiomp5md.dll (conda: "
                       "<env>\\Library\\bin, package intel-openmp) beside it or in a folder on PATH")
