@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -422,6 +422,16 @@ AFTER = {
     "cmake-meson-fortran-eigen-lapack-int-long-long-mkl-ilp64-icpx-eigen-2586": ("mkl-ilp64-compile-mismatch", "fix:MKL_INTERFACE lp64"),
     "r-julia-java-matlab-mex-eigen-lp64-vs-matlab-ilp64-mkl-dgemv-param6-eigen-2475": ("mkl-parameter-error", "25769803780"),
     "linux-loader-omp-get-num-procs-libmkl-intel-thread-mlip2-43": ("openmp-runtime-missing", "fix:--no-as-needed -liomp5"),
+    # blind32 (scientific applications' and packagers' pages)
+    "mkl-runtime-omp-error-18-kmp-registered-lib-static-threaded-mkl-dirac-docs": ("openmp-registration-failed", "fix:sequential"),
+    "linux-loader-libmkl_vml_avx2-undefined-mkl_blas4vml_dptrmm-python-wrapper-nitty-gritty-readme": ("mkl-core-not-visible", "mkl_blas4vml_dptrmm"),
+    "windows-mkl_sycl_blas-entry-point-not-found-system-oneapi-dll-shadowing-intellicrack-dllfix": ("windows-entry-point-missing", "mkl_sycl_blas.5.dll"),
+    "matlab-nojvm-symbol-lookup-mkl_serv_getenv-vml-avx2-teaser-known-issues": ("mkl-core-not-visible", "mkl_serv_getenv"),
+    "python-runtime-gtsam-wrapper-vml-avx2-mkl_serv_getenv-gtsam-install-md": ("mkl-core-not-visible", "fix:LD_PRELOAD"),
+    "linux-link-libtool-reorders-start-group-mkl-static-undefined-mkl_pds-ipopt-ultblog": ("prebuilt-mkl-internals", "fix:-Wl,--start-group,"),
+    "java-nd4j-windows-cannot-load-mkl_intel_thread-dll-dl4j-quickstart": ("windows-library-not-loaded", "the message is MKL's own"),
+    "rust-build-lld-undefined-MKLMPI_Get_wrappers-libmkl_core-a-ipopt-sys-readme": ("mkl-layer-missing", "MKLMPI_Get_wrappers"),
+    "python-runtime-petsc4py-mkl_cpardiso-cannot-load-symbol-MKLMPI_Get_wrappers-firedrake-notes": ("mkl-layer-not-loaded", "fix:-lmkl_blacs_intelmpi_lp64"),
 }
 # blind23's logs that hold no failure line (a wrong result no line says is wrong, a frozen program's silent exit, a
 # package's status report): no finding is the honest answer for them, and the score counts them as silent (a comment
@@ -442,6 +452,8 @@ NO_FAILURE_LINE = {"python-runtime-pyinstaller-torch-mkl-dlls-not-collected-8348
 # own deprecation warning
 WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368", "cmake-febio-mkl-omp-lib-not-found-82",
                 # blind29: R running OpenBLAS after MKL's install (a warning: R works, without MKL)
+                # blind32: Cactus' PETSc thorn reading the compiler flag -mkl as a library name (a warning the build goes past)
+                "cmake-meson-fortran-petsc-could-not-find-blas-library-mkl-flag-cactus-et2-986",
                 "rjjm-r-rocker-openblas-not-mkl-mkl4deb-8",
                 # blind13: Theano's fallback to numpy's C-API (it runs, slower); an arm64 link told of x86_64 MKL (cut
                 # before the link's failure); OpenFAST's and flashlight's and PyTorch's finders that the build went past

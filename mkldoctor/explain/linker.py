@@ -167,7 +167,7 @@ def _from_mkl_archive(event: UndefinedSymbol) -> bool:
 
 def claims(event: UndefinedSymbol) -> bool:
     """Whether this family explains the undefined symbol (the generic diagnosis then leaves it)."""
-    from mkldoctor.explain import mixedlink, prebuilt
+    from mkldoctor.explain import prebuilt
 
     if system_library(event.symbol):
         return True

@@ -91,6 +91,12 @@ def _finding(library: str, events: list[UndefinedSymbol], ctx: Context, names: l
                     + ("" if events else ": the loader found no library in the process that defines them")])]
     other = (f"use another build or release of {base} (its project's fixed binaries, or one you build yourself), not another "
              "MKL: installing MKL cannot give a library the internals of the archives it was built from")
+    if "/.libs/" in library.replace("\\", "/"):  # libtool's build folder: the library is being built here, by libtool
+        evidence.append(f"{library} is in libtool's build folder (.libs): this build links it, and libtool moves the "
+                        "archives it is given out of -Wl,--start-group ... -Wl,--end-group, so the layers lose their group")
+        other = ("give libtool the group as one linker argument, which it keeps whole: -Wl,--start-group,<MKLROOT>/lib/"
+                 "libmkl_intel_lp64.a,<MKLROOT>/lib/libmkl_<threading>.a,<MKLROOT>/lib/libmkl_core.a,--end-group (Ipopt's "
+                 "configure: --with-lapack-lflags=\"...\"), or link MKL's shared libraries (-lmkl_rt)")
     return Finding(
         "prebuilt-mkl-internals", "error",
         (f"{base} needs MKL's internal names that libtorch_cpu.so does not export: {more(names, 3)}" if torch_said else

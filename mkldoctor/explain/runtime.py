@@ -44,6 +44,14 @@ class OmpAssertion:
 
 
 @dataclass(frozen=True, slots=True)
+class OmpRegistration:
+    """``OMP: Error #18: Setting environment variable "__KMP_REGISTERED_LIB_12973" failed:`` (libiomp5's own words): the
+    runtime could not register itself in the process's environment (DIRAC's page: a statically linked threaded MKL)."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class ThreadingConflict:
     layer: str  # "INTEL"
     library: str  # "libgomp.so.1"
@@ -103,7 +111,7 @@ SIGNATURES = (
               re.compile(r"[Uu]ndefined symbol: `?(?P<sym>mkl_\w{1,200})`?\.?\s+" + _MKL_ERROR + r"[Cc]annot load `?(?P<path>lib\w{1,60}\.so(?:\.\d{1,4}){0,3})`?[\s.]"),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-fatal-cannot-load", "runtime", "annot load",  # Cannot load; MKL 2019 and older: cannot load
-              re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERR+OR: Cannot load (?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
+              re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERR+OR: ?Cannot load (?!symbol )(?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
     Signature("mkl-cannot-open", "runtime", "cannot open shared object file",
               re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object file[^.]*)", re.I),
               lambda m, _: MklOpenFailed(m.group("path"), m.group("reason").strip())),
@@ -135,6 +143,8 @@ SIGNATURES = (
               # a log wrapped at 70 columns ends the line after the second name ("... but found libomp.dylib" / "already initialized.")
               re.compile(r"Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?)(?: already initialized|\s*$)"),
               lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
+    Signature("omp-registration-failed", "runtime", "Error #18",
+              re.compile(r"Error #18: Setting environment variable \"?__KMP_REGISTERED_LIB"), lambda m, _: OmpRegistration(m.string.strip()[:300])),
     Signature("omp-assertion", "runtime", "Error #13",
               re.compile(r"Error #13: Assertion failure at (?P<src>[\w.]+\(\d+\))"),
               lambda m, _: OmpAssertion(m.group("src"), m.string.strip())),
@@ -265,6 +275,19 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
             "MKL loads its processor-specific code from separate libraries at run time; the process must have one MKL whose "
             "dispatcher finds the kernels of its own release.",
             ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'libmkl_(core|rt|def|avx)'   # which MKL copies load, and from where",),
+        ))
+    for event in events.of(OmpRegistration)[:1]:
+        out.append(Finding(
+            "openmp-registration-failed", "error", "Intel's OpenMP runtime could not register itself in the process's "
+            "environment (OMP: Error #18): memory ran out, or a copy of it linked statically into the program",
+            (event.line, "libiomp5 sets __KMP_REGISTERED_LIB_<pid> when it starts, to find a second copy of itself; setenv "
+             "failed, which its hint blames on memory: a process out of memory (or address space: ulimit -v), or the runtime "
+             "linked statically (a static threaded MKL: libmkl_intel_thread.a with libiomp5.a), which Intel's documentation advises against"),
+            ("link MKL's threading dynamically (libmkl_intel_thread.so with libiomp5.so, or -lmkl_rt), or link the "
+             "sequential layer statically instead (libmkl_sequential.a): no OpenMP runtime inside the program",
+             "check the process's limits: ulimit -a (virtual memory, data size), and the memory the run needs"),
+            "Intel's OpenMP runtime keeps one copy per process and registers it in the environment; a copy that cannot "
+            "register stops the program.",
         ))
     for event in events.of(MklFunctionMissing)[:1]:
         out.append(_function_missing(event))

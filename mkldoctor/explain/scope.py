@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain import mklfiles
 from mkldoctor.explain.context import Context
@@ -68,8 +68,13 @@ class Unseen:
     exported: Exported | None
 
 
+def _base(path: str) -> str:
+    """A library's file name, without a paste's elision glued to it ("...libmkl_vml_avx2.so.2")."""
+    return os.path.basename(path).lstrip(".…")
+
+
 def _role(path: str) -> str | None:
-    found = layout.get(os.path.basename(path))
+    found = layout.get(_base(path))
     return found.role if found else None
 
 
@@ -87,7 +92,7 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
         if role in KERNEL_ROLES and re.search(r"_(?:omp|seq|intel_thread|gnu_thread)$", symbol):
             return Unseen(path, symbol, who, role, "scope", None)
         return None
-    own = f"lib{layout.get(os.path.basename(path)).name}"
+    own = f"lib{layout.get(_base(path)).name}"
     if set(found.libraries) <= {own}:
         return None
     release = places.release_in(path)
@@ -107,8 +112,12 @@ def unseen(events: Parsed) -> list[Unseen]:
     from mkldoctor.explain.hosts import SymbolLookupError
     from mkldoctor.explain.runtime import MklKernelUndefined
 
+    from mkldoctor.explain.runtime import MklCannotLoad
+
     out = [classify(e.path, e.symbol, "MKL") for e in events.of(MklKernelUndefined) if e.path]
     out += [classify(e.library, e.symbol, e.binary) for e in events.of(SymbolLookupError)]
+    if events.of(MklCannotLoad):  # MKL's own "Cannot load" beside it: MKL opened the kernel during the import (gtsam's
+        out = [replace(u, case="scope") if u is not None and u.case == "linked" else u for u in out]  # INSTALL.md)
     return [u for u in out if u is not None]
 
 

@@ -26,13 +26,13 @@ from mkldoctor.explain.edits import Edit
 
 
 def undefined(events: Parsed, ctx: Context) -> list[Finding]:
-    from mkldoctor.explain import linkkind  # a name only one kind of MKL library defines (i_malloc): its own family
+    from mkldoctor.explain import blacsload, linkkind  # a name only one kind of MKL library defines (i_malloc): its own family
     from mkldoctor.explain.binformat import WrongFormat
 
     named = any(mkl_dso(e) for e in events.of(DsoMissing))  # the linker family's: MKL's library not named on the line
     # Apple's ld ignored a library of another format (binformat's): the names it would have given follow from that
     ignored = any(e.linker for e in events.of(WrongFormat))
-    unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not linkkind.claims(e)
+    unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not linkkind.claims(e) and not blacsload.claims(e)
                  and not (named and (knowledge.looks_like_mkl(e.symbol) or exports.history(e.symbol) is not None))
                  and not (ignored and e.linker == "ld64")]
     if not unclaimed:

@@ -108,7 +108,7 @@ SIGNATURES = (
                          r"library\s*(?P<dll>[^\"\n]*?\.dll\b|[^\s\"]*)"),
               lambda m, _: WindowsEntryPoint(f"ordinal {m.group('n') or m.group('n2')}", m.group("dll").strip("`'\".") or "a DLL")),
     Signature("windows-entry-point-not-found", "windows", "not found in",
-              re.compile(r"(?i)procedure entry point\s+(?P<sym>\w+)\s+not found in\s+(?P<dll>[\w:\\/ .()-]+?\.dll)"),
+              re.compile(r"(?i)(?:procedure )?entry point\s+'?(?P<sym>[\w?@$]{1,400})'?\s+not found in\s+(?P<dll>[\w:\\/ .()-]+?\.dll)"),
               lambda m, _: WindowsEntryPoint(m.group("sym"), m.group("dll"))),
     # a DLL Windows did not find, said by a dependency tree, by Windows' own dialog, by TensorFlow's or PyTorch's check
     Signature("windows-dependency-not-found", "windows", "NOT FOUND",
