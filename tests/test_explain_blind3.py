@@ -432,6 +432,7 @@ AFTER = {
     "java-nd4j-windows-cannot-load-mkl_intel_thread-dll-dl4j-quickstart": ("windows-library-not-loaded", "the message is MKL's own"),
     "rust-build-lld-undefined-MKLMPI_Get_wrappers-libmkl_core-a-ipopt-sys-readme": ("mkl-layer-missing", "MKLMPI_Get_wrappers"),
     "python-runtime-petsc4py-mkl_cpardiso-cannot-load-symbol-MKLMPI_Get_wrappers-firedrake-notes": ("mkl-layer-not-loaded", "fix:-lmkl_blacs_intelmpi_lp64"),
+    "cmake-meson-fortran-petsc-could-not-find-blas-library-mkl-flag-cactus-et2-986": ("mkl-finder-failed", "fix:compiler option -mkl"),
 }
 # blind23's logs that hold no failure line (a wrong result no line says is wrong, a frozen program's silent exit, a
 # package's status report): no finding is the honest answer for them, and the score counts them as silent (a comment

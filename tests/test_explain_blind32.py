@@ -62,3 +62,11 @@ def test_the_pages_words(mkl):
     [entry] = errors_of("Entry point '?setNDRangeDescriptor@handler@_V1@sycl@@AEAAXV?$range@$02@2@W4mode@2@' not found in "
                         "mkl_sycl_blas.5.dll\n")
     assert entry.id == "windows-entry-point-missing" and "mkl_sycl_blas.5.dll" in entry.title
+
+
+def test_a_compiler_option_given_as_a_library_to_search_for():
+    """The Einstein Toolkit's PETSc thorn (et2#986) searched for a library named -mkl: Intel's compiler option."""
+    from tests.test_explain_blind29 import explain_all
+
+    [said] = explain_all("PETSc: Configuring... PETSc: Could not find BLAS library -mkl PETSc: Could not find LAPACK library -mkl\n")
+    assert said.id == "mkl-finder-failed" and "Intel's compiler option -mkl" in said.fix[0], flat(said)

@@ -230,6 +230,11 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "<oneapi>/compiler/<ver>/lib (Windows: compiler\\<ver>\\lib for the .lib, bin for the DLL), not under MKLROOT, "
                    "and conda and pip in the environment's lib (Library\\lib): give the finder that folder (CMAKE_LIBRARY_PATH, "
                    "or its own hint variable), or source setvars.sh/setvars.bat, which sets CMPLR_ROOT", *layouts)
+    if re.search(r"(?i)\blibrar(?:y|ies)\s+-q?mkl(?:=\w+)?(?![\w.-])", said_text):  # the Einstein Toolkit's PETSc thorn (et2#986)
+        layouts = ("the name it could not find is Intel's compiler option -mkl (-qmkl since oneAPI), given where a library "
+                   "list belongs: it links MKL when the compiler gets it, and is no library to search for; leave it out of "
+                   "the library list (and name MKL's libraries there, if this part needs them: mkldoctor link --format "
+                   "flags)", *layouts)
     old_names = sorted(set(re.findall(r"libguide\d*|mkl_intel_c(?:_dll)?(?![a-z0-9])", said_text)))
     if old_names:  # openmeeg#448: a finder of MKL 10's day, which a oneAPI MKL never satisfies
         layouts = (f"the finder looks for {', '.join(old_names)}: names no current MKL has (libguide40 was Intel's OpenMP runtime "
