@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -433,6 +433,11 @@ AFTER = {
     "rust-build-lld-undefined-MKLMPI_Get_wrappers-libmkl_core-a-ipopt-sys-readme": ("mkl-layer-missing", "MKLMPI_Get_wrappers"),
     "python-runtime-petsc4py-mkl_cpardiso-cannot-load-symbol-MKLMPI_Get_wrappers-firedrake-notes": ("mkl-layer-not-loaded", "fix:-lmkl_blacs_intelmpi_lp64"),
     "cmake-meson-fortran-petsc-could-not-find-blas-library-mkl-flag-cactus-et2-986": ("mkl-finder-failed", "fix:compiler option -mkl"),
+    # blind33 (ML frameworks', numerical libraries' and packagers' pages)
+    "macos-deadstrip-mkl-blas-caxpy-pytorch-cpu-feedstock-buildsh": ("macos-symbol-not-found", "fix:-dead_strip_dylibs"),
+    "cmake-findpython-numpy-mkl-avx-deprecation-warning-stdout-cmake-df551ee5": ("mkl-cpu-deprecated", "fix:MKL_ENABLE_INSTRUCTIONS=SSE4_2"),
+    "java-netlib-nativeblas-failed-load-jniblas-spark-ml-linalg-guide": ("netlib-native-blas-not-loaded", "fix:libmkl_rt.so"),
+    "cmake-build-ctranslate2-stale-mkl-headers-vsfmax-cblas-transpose-194": ("mkl-api-changed", "mkl_vml_functions"),
 }
 # blind23's logs that hold no failure line (a wrong result no line says is wrong, a frozen program's silent exit, a
 # package's status report): no finding is the honest answer for them, and the score counts them as silent (a comment
@@ -455,6 +460,9 @@ WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368", "cmake-febio-mkl-
                 # blind29: R running OpenBLAS after MKL's install (a warning: R works, without MKL)
                 # blind32: Cactus' PETSc thorn reading the compiler flag -mkl as a library name (a warning the build goes past)
                 "cmake-meson-fortran-petsc-could-not-find-blas-library-mkl-flag-cactus-et2-986",
+                # blind33: netlib's fallback to its Java BLAS, MKL's notice for AVX-only processors (both warnings)
+                "java-netlib-nativeblas-failed-load-jniblas-spark-ml-linalg-guide",
+                "cmake-findpython-numpy-mkl-avx-deprecation-warning-stdout-cmake-df551ee5",
                 "rjjm-r-rocker-openblas-not-mkl-mkl4deb-8",
                 # blind13: Theano's fallback to numpy's C-API (it runs, slower); an arm64 link told of x86_64 MKL (cut
                 # before the link's failure); OpenFAST's and flashlight's and PyTorch's finders that the build went past

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.rblas import ALTERNATIVES
 from mkldoctor.findings import Finding
 
 
@@ -55,7 +56,18 @@ class JvmMklClassFailed(FollowOn):
     cls: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class NetlibFallback:
+    """netlib's ``WARN NativeBLAS: Failed to load implementation from:dev.ludovic.netlib.blas.JNIBLAS`` (Spark 3.2+;
+    netlib-java's ``com.github.fommil.netlib.NativeSystemBLAS`` before): no native BLAS loaded, the Java one runs."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("netlib-native-fallback", "jvm", "ailed to load implementation",
+              re.compile(r"Failed to load implementation from:\s*(?:dev\.ludovic\.netlib|com\.github\.fommil\.netlib)\.\S+"),
+              lambda m, _: NetlibFallback(m.string.strip()[:300])),
     Signature("jvm-mkl-class-init", "jvm", "rror",
               re.compile(r"NoClassDefFoundError: Could not initiali[sz]e class (?P<cls>[\w.$]{0,300}?(?:MKL|Mkl|mkl)[\w$]*)"),
               lambda m, _: JvmMklClassFailed(m.string.strip()[:300], m.group("cls"))),
@@ -87,6 +99,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "and MKL behind it).",
         ))
 
+    for event in events.of(NetlibFallback)[:1]:  # Spark's MLlib linear algebra guide
+        out.append(Finding(
+            "netlib-native-blas-not-loaded", "warning", "netlib found no native BLAS (MKL or OpenBLAS) to load: the JVM runs "
+            "its pure Java BLAS instead, correct and slower",
+            (event.line, "netlib loads the system's BLAS by the name libblas.so.3 (and liblapack.so.3) through JNI; where no "
+                         "native library answers that name, it says so once and computes in Java"),
+            ("install MKL on every node and make it the system's BLAS and LAPACK (Debian, Ubuntu: update-alternatives "
+             f"--config {ALTERNATIVES[0]}, then {ALTERNATIVES[1]}: choose libmkl_rt.so)",
+             "or name MKL's library for netlib: -Ddev.ludovic.netlib.blas.nativeLib=libmkl_rt.so (and "
+             "-Ddev.ludovic.netlib.lapack.nativeLib=libmkl_rt.so), with its folder on LD_LIBRARY_PATH",
+             "then check: spark-shell, then dev.ludovic.netlib.blas.NativeBLAS.getInstance() loads without the warning"),
+            "netlib is a JVM wrapper over the system's BLAS; MKL serves it only where the loader finds MKL under the name "
+            "netlib asks for.",
+        ))
     for event in events.of(JniMethodMissing)[:1]:
         cls, method = event.method.rsplit(".", 1)
         symbol = "Java_" + cls.replace("_", "_1").replace(".", "_") + "_" + method.replace("_", "_1")

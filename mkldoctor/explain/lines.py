@@ -27,6 +27,8 @@ _PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3
 _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
 # the mark that opens a line, which the same mark must close (a tool's own "*** Error in ...: ***" is none)
 _MARKDOWN = re.compile(r"^(?:\*\*(?!\*)|`(?!``)|[*_](?=[^\s*_]))")
+_BOLD_WORDS = re.compile(r"(?<!\*)\*\*(?=\S)((?:[^*]|\*(?!\*)){0,2000}?\b(?:error|warning|undefined|cannot|fatal|Error|ERROR|FATAL)\b"
+                         r"(?:[^*]|\*(?!\*)){0,2000}?)(?<=\S)\*\*(?!\*)")  # pointer types' single * may be inside
 _ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-fA-F]{2,4}|lt|gt|amp|quot|apos|nbsp);")
 _SPACK_ERROR = re.compile(r"^\s*>> \d+\s+")  # Spack's "N errors found in build log:" listing: "  >> 120    /usr/bin/ld: ..."
 
@@ -126,6 +128,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             mark = _MARKDOWN.match(line)
             if mark and line.endswith(mark.group(0)) and len(line) > 2 * len(mark.group(0)):
                 line = raw = line[len(mark.group(0)):-len(mark.group(0))]
+        if "**" in line and _BOLD_WORDS.search(line):  # a reporter's bold inside a line: "cpu.cc:836:62: **error: ...**"
+            line = raw = _BOLD_WORDS.sub(r"\1", line)
         if "&" in line and _ENTITY.search(line):  # a log copied from a web page's source: &lt;ipython-input&gt;, &#39;
             line = raw = html.unescape(line)
         if pending is not None:

@@ -39,9 +39,12 @@ SIGNATURES = (
     # scikit-learn's own warning (ReEDS PR #100), which a logger may print at ERROR level
     Signature("sklearn-kmeans-mkl-leak", "pymkl", "memory leak",
               re.compile(r"KMeans is known to have a memory leak on Windows with MKL"), lambda m, _: PyMklSaid("kmeans", m.string.strip())),
-    Signature("mkl-sse42-deprecated", "pymkl", "MKL WARNING",
-              re.compile(r"MKL WARNING: Support of Intel\(R\) Streaming SIMD Extensions 4\.2 .*deprecated"),
-              lambda m, _: PyMklSaid("sse42", m.string.strip())),
+    # MKL's notices for old instruction sets (libmkl_core's strings): SSE4.2-only processors, AVX-only ones (MKL 2023,
+    # cmake's FindPython commit df551ee5: printed on stdout, it broke the NumPy probe), SSE4.2 code to be replaced by SSE2
+    Signature("mkl-isa-deprecated", "pymkl", "MKL WARNING",
+              re.compile(r"MKL WARNING: (?:Support of Intel\(R\) (?P<isa>Streaming SIMD Extensions 4\.2|Advanced Vector)|"
+                         r"Intel\(R\) Streaming SIMD Extensions 4\.2 \(Intel\(R\) SSE4\.2\) instructions has been deprecated)"),
+              lambda m, _: PyMklSaid("avx" if m["isa"] == "Advanced Vector" else "sse42", m.string.strip())),
 )
 
 
@@ -106,16 +109,28 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "Two OpenMP runtimes (scikit-learn's vcomp, MKL's libiomp5md) in one process on Windows make KMeans' workers "
             "keep memory; scikit-learn says so once per run.",
         ))
+    quiet = ("a tool that reads the program's output breaks on the notice, which MKL prints on stdout (CMake's FindPython "
+             "probe of NumPy until its fix): MKL_ENABLE_INSTRUCTIONS=SSE4_2 for that run keeps MKL quiet (CMake sets it so)")
     if "sse42" in said:
         e = said["sse42"]
         out.append(Finding(
             "mkl-cpu-deprecated", "warning", "MKL runs on a processor without AVX: its SSE4.2 code path is deprecated",
             (e.line[:300], "the processor MKL sees reports no AVX; on a Mac that is an x86-64 (osx-64) environment running "
-                           "under Rosetta 2, which emulates no AVX; MKL 2025.0 and newer stop there"),
+                           "under Rosetta 2, which emulates no AVX before macOS 15; MKL 2025.0 and newer stop there"),
             ("Apple silicon: use a native arm64 environment (conda's osx-arm64 packages, no MKL: Accelerate or OpenBLAS), "
              "not CONDA_SUBDIR=osx-64 or an x86-64 installer",
              "a virtual machine: give it the host's CPU model (-cpu host), which has AVX",
-             "an old CPU: pin MKL before 2025.0, or another BLAS"),
+             "an old CPU: pin MKL before 2025.0, or another BLAS", quiet),
             "MKL warns that its SSE4.2-only path is deprecated when the CPU it sees lacks AVX.",
+        ))
+    if "avx" in said:
+        e = said["avx"]
+        out.append(Finding(
+            "mkl-cpu-deprecated", "warning", "MKL runs on a processor with AVX but no AVX2: it uses its SSE4.2 code instead",
+            (e.line[:300], "the processor MKL sees reports AVX and not AVX2 (Sandy Bridge and Ivy Bridge, a virtual machine's "
+                           "or Rosetta 2's CPU model); MKL announces that it no longer runs AVX-only code"),
+            (quiet, "a virtual machine: give it the host's CPU model (-cpu host), which may have AVX2",
+             "results are right either way: the notice only says which code path runs"),
+            "MKL warns when it falls back from a deprecated instruction set; the warning is not an error.",
         ))
     return out

@@ -1,0 +1,94 @@
+"""macOS's loader on a name it could not bind: ``dyld: Symbol not found: _mkl_blas_caxpy`` (with ``Referenced from:`` and
+``Expected in:`` under it; Python's ``dlopen(...): Symbol not found: ...`` the same).
+
+An MKL layer's internal name (``mkl_blas_*``, ``mkl_lapack_*``, ``mkl_serv_*``) is the sequential or threading layer's and
+the core's: a library that calls them and does not have them in the process was linked without those layers, most
+often because ``-dead_strip_dylibs`` (macOS's --as-needed, in conda's default LDFLAGS) dropped them: nothing the linker
+saw called them (conda-forge's pytorch-cpu-feedstock strips the flag from LDFLAGS for its osx-64 build). MKL's public
+name expected in a given MKL library that lacks it is a release that does not export it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.wording import more
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import exports
+
+_REFERENCED = re.compile(r"Referenced from:\s+(?:<[0-9A-F-]+>\s+)?(?P<path>\S.*?)\s*$")
+_EXPECTED = re.compile(r"Expected in:\s+(?:<[0-9A-F-]+>\s+)?(?P<path>\S.*?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class DyldSymbolMissing:
+    symbol: str  # the C name, without the underscore macOS puts before it
+    referenced: str = ""
+    expected: str = ""  # a library's path, or "flat namespace"
+    wants: int = field(default=3, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "DyldSymbolMissing":
+        referenced = next((m["path"] for line in lines for m in [_REFERENCED.search(line)] if m), "")
+        expected = next((m["path"] for line in lines for m in [_EXPECTED.search(line)] if m), "")
+        return replace(self, referenced=referenced, expected=expected, wants=0)
+
+
+SIGNATURES = (
+    Signature("dyld-symbol-not-found", "dyldsym", "Symbol not found",
+              re.compile(r"Symbol not found: (?:\(\S+\) )?_(?P<sym>[A-Za-z_$][\w$.]{0,300}?)(?:'|\s|$)"),
+              lambda m, _: DyldSymbolMissing(m["sym"].rstrip("."))),
+)
+
+
+def _mkl_name(symbol: str) -> bool:
+    return symbol.startswith(("mkl_", "MKL_")) or exports.history(symbol) is not None
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = [e for e in events.of(DyldSymbolMissing) if _mkl_name(e.symbol)]
+    if not said:
+        return []
+    event = said[0]
+    user = os.path.basename(event.referenced) or "a library the log does not name"
+    from mkldoctor.explain.linker import internal_symbol
+
+    internal = internal_symbol(event.symbol)
+    found = exports.history(event.symbol)
+    layers = sorted({s.library for s in found.libraries if s.library}) if found else []
+    evidence = [f"dyld: {user} needs {event.symbol}" + (f", expected in {event.expected}" if event.expected else "")]
+    if layers:
+        evidence.append(f"{event.symbol} is exported by {more(layers, 4)} (mkldoctor's table of every release's exports)")
+    expected = os.path.basename(event.expected)
+    if expected.startswith("libmkl_") and not internal:
+        span = found.overall if found else None
+        evidence.append(f"{expected} is the library the name was bound to when {user} was linked; the copy loaded now lacks "
+                        "it" + (f": {event.symbol} is in MKL {span.first} to {span.last}" if span else ""))
+        fix = (f"load the MKL release {user} was built with (otool -L {user} names its MKL libraries; DYLD_PRINT_LIBRARIES=1 "
+               "shows which copy loads), or rebuild it against the MKL installed",)
+        return [Finding("macos-symbol-not-found", "error", f"macOS: {expected} has no {event.symbol}: an MKL of another release "
+                        "than the one it was linked against", tuple(evidence), fix,
+                        "dyld binds each name to the library recorded at link time; a copy of another release under the same "
+                        "install name may lack it.", ("DYLD_PRINT_LIBRARIES=1 <the program>",))]
+    evidence.append(f"{event.symbol} is one of MKL's layers' own names" if internal else f"{event.symbol} is MKL's")
+    evidence.append(f"{user} calls it but the layer that defines it was not loaded: its link did not record MKL's "
+                    "sequential or threading layer and core (otool -L shows which MKL libraries it names), the most "
+                    "common reason being -dead_strip_dylibs (macOS's --as-needed, in conda's default LDFLAGS), which drops "
+                    "a library nothing linked before it called")
+    return [Finding(
+        "macos-symbol-not-found", "error", f"macOS: {event.symbol} is not in the process: the MKL layers that define it were "
+        + (f"not linked into {user}" if event.referenced else "not linked into the library that calls it"), tuple(evidence),
+        ("link it again without -dead_strip_dylibs: LDFLAGS=\"${LDFLAGS//-Wl,-dead_strip_dylibs/}\" (conda-forge's "
+         "pytorch-cpu-feedstock build does so), or with MKL's layers named after the objects that call them",
+         "or link the single library instead: -lmkl_rt, which brings every layer itself",
+         f"check: otool -L {event.referenced or '<the library>'} | grep mkl   # the MKL libraries it records"),
+        "macOS's linker records only the libraries the link needed when -dead_strip_dylibs is given; MKL's interface layer "
+        "calls the threading layer and core without naming them, so a link that dropped them leaves the names unbound "
+        "until the first call.",
+        ("DYLD_PRINT_LIBRARIES=1 <the program>   # which MKL libraries load",),
+    )]
