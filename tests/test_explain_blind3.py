@@ -434,6 +434,7 @@ AFTER = {
     "python-runtime-petsc4py-mkl_cpardiso-cannot-load-symbol-MKLMPI_Get_wrappers-firedrake-notes": ("mkl-layer-not-loaded", "fix:-lmkl_blacs_intelmpi_lp64"),
     "cmake-meson-fortran-petsc-could-not-find-blas-library-mkl-flag-cactus-et2-986": ("mkl-finder-failed", "fix:compiler option -mkl"),
     # blind33 (ML frameworks', numerical libraries' and packagers' pages)
+    "macos-k2-faq-libmkl-intel-ilp64-2-dylib-not-loaded": ("macos-library-not-loaded", "fix:mkl>=2022.0.1"),
     "macos-deadstrip-mkl-blas-caxpy-pytorch-cpu-feedstock-buildsh": ("macos-symbol-not-found", "fix:-dead_strip_dylibs"),
     "cmake-findpython-numpy-mkl-avx-deprecation-warning-stdout-cmake-df551ee5": ("mkl-cpu-deprecated", "fix:MKL_ENABLE_INSTRUCTIONS=SSE4_2"),
     "java-netlib-nativeblas-failed-load-jniblas-spark-ml-linalg-guide": ("netlib-native-blas-not-loaded", "fix:libmkl_rt.so"),

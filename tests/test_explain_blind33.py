@@ -66,3 +66,15 @@ def test_a_reporters_bold_around_the_compilers_error(mkl, tmp_path):
                    for line in done.stderr.splitlines())
     assert "**error: invalid conversion" in bold
     assert [(f.id, f.title) for f in errors_of(bold)] == plain and plain[0][0] == "mkl-api-changed"
+
+
+def test_a_numbered_mkl_dylib_names_the_releases_that_have_its_number():
+    """k2's FAQ: @rpath/libmkl_intel_ilp64.2.dylib in an environment whose MKL has another number (read from the table of
+    sonames: .2 is MKL 2022.0.1 on, to MKL's last release for macOS)."""
+    log = ("ImportError: dlopen(/Users/u/env/lib/python3.8/site-packages/_k2.cpython-38-darwin.so, 2): Library not loaded: "
+           "@rpath/libmkl_intel_ilp64.2.dylib\n  Referenced from: /Users/u/env/lib/python3.8/site-packages/_k2.cpython-38-darwin.so\n"
+           "  Reason: image not found\n")
+    [finding] = errors_of(log)
+    assert finding.id == "macos-library-not-loaded", flat(finding)
+    assert any("MKL 2022.0.1 to 2023.2.0 for macOS" in e for e in finding.evidence), finding.evidence
+    assert "mkl>=2022.0.1,<=2023.2.0" in finding.fix[0] and "ln -s libmkl_intel_ilp64.dylib libmkl_intel_ilp64.2.dylib" in finding.fix[0]

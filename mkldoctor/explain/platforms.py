@@ -242,6 +242,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = [f"{lib} is an @rpath-relative install name: the library was built with it (its LC_ID_DYLIB), so every "
                        "program linked against it records that name and finds it only through a run path (LC_RPATH) of its own"
                        for lib in rpath[:1]]
+    numbered = next(((lib, m[1], m[2]) for lib in libs if (m := re.search(r"lib(mkl_\w+)\.(\d)\.dylib$", lib))), None)
+    span = _numbered_span(numbered[1], numbered[2]) if numbered else None
+    evidence[-1:-1] = [f"{os.path.basename(numbered[0])}: the .{numbered[2]} is the interface number of the MKL releases the "
+                       f"program was built against (Linux's .so.{numbered[2]}" + (f": MKL {span[0]} to {span[1]} for macOS" if span else "")
+                       + f"); an MKL whose file has another number, or none (lib{numbered[1]}.dylib), does not stand in for it"] if numbered else []
     beside = _package_folder(rpath, ctx.places)
     evidence[-1:-1] = [f"{lib} is needed by {user}: a package that links it by @rpath from its own folder ships it in "
                        f"{os.path.dirname(user)}, and it is not there" for lib, user in beside[:1]]
@@ -253,7 +258,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = [f"{brew[0]} is Homebrew's path of the formula {brew[1]} ({os.path.dirname(os.path.dirname(brew[0]))} "
                        "links to its installed version): the module was built on a Mac with that formula, and this one does "
                        "not have it installed" for _ in (brew,) if brew]
-    fix = (*((f"see what {deps[0]} needs and which of those dyld cannot load: otool -L <its file> (DYLD_PRINT_LIBRARIES=1 "
+    numbered_fix = ((f"install the MKL release it was built against into its environment: "
+                     + (recipes.conda_install(recipes.q(f'mkl>={span[0]},<={span[1]}')) if span else "the release of that number")
+                     + f" (MKL for macOS ends with {platforms.last_release('macos')}); or, as k2's FAQ does, link the numbered "
+                     f"name to the unnumbered file: ln -s lib{numbered[1]}.dylib lib{numbered[0].rsplit('/', 1)[-1][3:]} in that lib "
+                     "folder (the same for each MKL library it names)",) if numbered else ())
+    fix = (*numbered_fix, *((f"see what {deps[0]} needs and which of those dyld cannot load: otool -L <its file> (DYLD_PRINT_LIBRARIES=1 "
               "shows each load); an OpenMP runtime of another release than the one it was built with (brew's libomp "
               "upgraded): install that release (ML.NET pinned Homebrew's libomp 7.0.0) or a build of the package made "
               "against the one installed",) if deps else ()),
@@ -390,3 +400,15 @@ def for_arm64(out: list[Finding], events: Parsed) -> list[Finding]:
                f"with MKL {platforms.last_release('macos')} or older, the last built for macOS)")
     return [replace(f, evidence=(*f.evidence[:1], said, *f.evidence[1:]), fix=(instead, *f.fix)) if f.id in _MKL_LINK_IDS
             else f for f in out]
+
+
+def _numbered_span(name: str, number: str) -> tuple[str, str] | None:
+    """The releases for macOS whose MKL library ``name`` has interface number ``number`` (read from the table of Linux's
+    sonames, which carry the same number), up to MKL's last release for macOS."""
+    from mkldoctor.knowledge import exports
+    from mkldoctor.knowledge.history import version_key
+
+    last = platforms.last_release("macos") or ""
+    releases = [r for r in exports.releases_with_soname(f"lib{name}.so.{number}")
+                if not last or version_key(r) <= version_key(last + ".999")]
+    return (releases[0], releases[-1]) if releases else None
