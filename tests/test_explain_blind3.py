@@ -435,6 +435,7 @@ AFTER = {
     "cmake-meson-fortran-petsc-could-not-find-blas-library-mkl-flag-cactus-et2-986": ("mkl-finder-failed", "fix:compiler option -mkl"),
     # blind33 (ML frameworks', numerical libraries' and packagers' pages)
     "macos-k2-faq-libmkl-intel-ilp64-2-dylib-not-loaded": ("macos-library-not-loaded", "fix:mkl>=2022.0.1"),
+    "cmake-config-kaldi-configure-mathlib-atlas-still-mkl-mklroot-default-3217": ("mkl-finder-failed", "fix:the build ignored --mathlib=ATLAS"),
     "macos-deadstrip-mkl-blas-caxpy-pytorch-cpu-feedstock-buildsh": ("macos-symbol-not-found", "fix:-dead_strip_dylibs"),
     "cmake-findpython-numpy-mkl-avx-deprecation-warning-stdout-cmake-df551ee5": ("mkl-cpu-deprecated", "fix:MKL_ENABLE_INSTRUCTIONS=SSE4_2"),
     "java-netlib-nativeblas-failed-load-jniblas-spark-ml-linalg-guide": ("netlib-native-blas-not-loaded", "fix:libmkl_rt.so"),

@@ -78,3 +78,18 @@ def test_a_numbered_mkl_dylib_names_the_releases_that_have_its_number():
     assert finding.id == "macos-library-not-loaded", flat(finding)
     assert any("MKL 2022.0.1 to 2023.2.0 for macOS" in e for e in finding.evidence), finding.evidence
     assert "mkl>=2022.0.1,<=2023.2.0" in finding.fix[0] and "ln -s libmkl_intel_ilp64.dylib libmkl_intel_ilp64.2.dylib" in finding.fix[0]
+
+
+def test_a_build_asked_for_another_blas_that_searched_for_mkl():
+    """kaldi#3217: ./configure --mathlib=ATLAS, then configure's MKL search failed; the same failure with no such switch
+    (kaldi's own advice to try --mathlib=ATLAS is in its message) is the search's own."""
+    said = ("Configuring MKL library directory: ***configure failed: MKL libraries could not be found. Please use the switch "
+            "--mkl-libdir or try another math library, e.g. --mathlib=ATLAS (would be slower) ***\n")
+    [asked] = errors_of("/opt/kaldi/src# ./configure --shared --mathlib=ATLAS --atlas-root=../tools/ATLAS_headers/\n"
+                        "Configuring KALDI to use MKL\n" + said)
+    assert asked.id == "mkl-finder-failed" and asked.fix[0].startswith("the build ignored --mathlib=ATLAS"), flat(asked)
+    [alone] = errors_of("Configuring KALDI to use MKL.\n" + said)
+    assert alone.id == "mkl-finder-failed" and not any("ignored" in f for f in alone.fix)
+    [cmake] = errors_of("$ cmake -S . -B build -DBLA_VENDOR=OpenBLAS\nCMake Error at cmake/FindMKL.cmake:80 (message):\n"
+                        "  MKL libraries could not be found\n")
+    assert any("ignored -DBLA_VENDOR=OpenBLAS" in f for f in cmake.fix), flat(cmake)

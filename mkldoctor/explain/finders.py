@@ -102,7 +102,21 @@ def _without(m: re.Match, _) -> BuiltWithoutMkl | object:
     return BuiltWithoutMkl(m.string.strip()) if ERRORISH.search(m.string) else NOT_MINE
 
 
+@dataclass(frozen=True, slots=True)
+class NonMklAsked:
+    """A build command that asked for another BLAS than MKL (Kaldi's ``./configure --mathlib=ATLAS``, CMake's
+    ``-DBLA_VENDOR=OpenBLAS``, ``-DUSE_MKL=OFF``): an MKL search after it means the switch did not take (kaldi#3217)."""
+
+    switch: str
+
+
+_NON_MKL = re.compile(r"^\s*(?:\S*[#$>]\s+)?(?:\S*/)?(?:configure|cmake)\s.{0,2000}?\s(?P<s>--mathlib=(?!MKL\b)\w+|-DBLA_VENDOR=(?!Intel)\w+|"
+                      r"-D(?:USE|WITH|ENABLE)_MKL=(?:OFF|0|NO|FALSE)\b|--without-mkl\b)", re.I)
+
 SIGNATURES = tuple(
+    Signature(f"non-mkl-asked-{i}", "finders", needle, _NON_MKL, lambda m, _: NonMklAsked(m["s"]))
+    for i, needle in enumerate(("--mathlib=", "BLA_VENDOR=", "MKL=OFF", "--without-mkl"))
+) + tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
     for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find",
                    "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND", "nable to find")
@@ -253,6 +267,13 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "--mathlib=OPENBLAS or --mathlib=ATLAS), whose default may have become MKL", *layouts)
     if "ports/intel-mkl" in said_text or "vcpkg" in said_text and "install MKL" in said_text:
         layouts = (_VCPKG_PORT, *layouts)
+    other_blas = events.of(NonMklAsked)
+    if other_blas:  # kaldi#3217: configure's default MKLROOT made it switch to MKL whatever --mathlib said (fixed by PR #3216)
+        evidence.append(f"the build was asked for another BLAS ({other_blas[0].switch}) and searched for MKL anyway: its switch "
+                        "did not reach the choice (a configure bug, or a setting a cache kept)")
+        layouts = (f"the build ignored {other_blas[0].switch}: update the project (Kaldi: a revision with PR #3216, which fixed its "
+                   "configure's switch to MKL), or clear what it kept (rm CMakeCache.txt, a config.status) and configure "
+                   "again; giving it MKL's folder is the fix only if MKL was meant", *layouts)
     named = layouts + tuple(
         (f"the finder's own message names {var}: give it the library's full path (cmake -D{var}=<the file, e.g. "
          f"{_example_file(var, platform)}>)")
