@@ -162,6 +162,9 @@ SIGNATURES = (
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     # the same with the loader's words translated ("nicht definiertes Symbol: mkl_sparse_...", "未定义的符号: ..."): an MKL
     # library's path, some words, and a C name
+    # MKL's loader message with nothing in it ("INTEL MKL ERROR: ." before its "Cannot load libmkl_mc3.2.dylib.": the
+    # system's error text was empty, r-inla#87): the Cannot load after it is the failure
+    Signature("mkl-error-empty", "runtime", "MKL ERROR", re.compile(_MKL_ERROR + r"\.?\s*$", re.I), lambda m, _: FollowOn(m.string.strip())),
     Signature("mkl-kernel-undefined-translated", "runtime", "MKL ERROR",
               re.compile(_MKL_ERROR + r"(?P<path>\S{0,400}libmkl_\w{1,60}\.so[\w.]{0,20}): (?P<what>[^:]{3,80}): "
                          r"(?P<sym>[A-Za-z_$][A-Za-z0-9_.$]{0,200}?)\.?\s*$", re.I),
@@ -296,7 +299,10 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
             "threading-layer-conflict", "error", f"MKL_THREADING_LAYER={event.layer} is incompatible with {event.library}",
             (f"MKL was asked for the {event.layer} threading layer while {event.library} is already loaded",),
             ("export MKL_THREADING_LAYER=GNU   # use the OpenMP runtime that is already loaded",
-             "or load MKL (import numpy) before the library that brings libgomp"),
+             "or load MKL (import numpy) before the library that brings libgomp",
+             *(() if event.library.startswith("libgomp (") else  # a host's own check (Theano's) wants GNU's, not a forced one
+               ("or MKL_SERVICE_FORCE_INTEL=1, mkl-service's own switch in its message: MKL keeps its Intel layer beside the "
+                "loaded libgomp (two OpenMP runtimes then share the process)",))),
             "MKL's INTEL threading layer needs libiomp5, and cannot share a process with GNU's libgomp.",
         ))
     return out
