@@ -29,6 +29,9 @@ PASTES = {
     "inline code": lambda line: f"`{line}`" if line.strip() else line,  # an issue's text that sets each line as code
     "bold": lambda line: f"**{line}**" if line.strip() else line,
     "html source": html.escape,  # a log taken from a web page's source: &lt;, &gt;, &#x27;, &quot;
+    "grep -n": lambda line: "123:" + line,  # a log cut with grep -n
+    "clock": lambda line: "12:34:56.789 " + line,
+    "azure annotation": lambda line: "##[error]" + line if "rror" in line else line,  # Azure's and GitHub's annotations
 }
 
 

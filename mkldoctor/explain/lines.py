@@ -19,7 +19,9 @@ _CI_PREFIX = re.compile(
     # its level ("2024-03-05 12:34:56,123 INFO "), Kubernetes' with an offset, BinaryBuilder's [hh:mm:ss], Bazel's (hh:mm:ss)
     r"^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?: \d\d[OE])?"
     r"(?: (?:INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\b(?: -)?)? |"
-    r"#\d+ \d+\.\d+ |[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\s*\[?(?:exec|apply|cc)\]\s+|"
+    r"#\d+ \d+\.\d+ |[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
+    # Azure's and GitHub Actions' annotations ("##[error]..."), grep -n's line number ("123:/usr/bin/ld: ...")
+    r"##\[(?:error|warning|debug|command|section|group|endgroup|notice)\]|\d{1,7}:(?=[^\d])|"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d )")
 # a paste's or a wrapper's mark before each line: Markdown's quote ("> ", nested "> > "), docker compose's service
 # ("app-1  | "), pytest's failure lines ("E       ImportError: ...")
