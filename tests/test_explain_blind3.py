@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33", "blind34")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -439,6 +439,10 @@ AFTER = {
     # blind34
     "py-mkl-threading-layer-libgomp-opencompass-850": ("threading-layer-conflict", "fix:MKL_SERVICE_FORCE_INTEL=1"),
     "macos-mkl-mc3-dylib-missing-rosetta-rinla-87": ("mkl-cannot-load-kernels", "libmkl_mc3.2.dylib"),
+    # blind35
+    "win-mkl-os-cannot-run-percent1-mkl-intel-thread-system32-libiomp5md-demucs-27": ("windows-entry-point-missing", "fix:System32"),
+    "win-mkl-os-cannot-run-percent1-libiomp5md-copy-to-env-root-deepgo-problems-md": ("windows-entry-point-missing", "error 182"),
+    "macos-dyld-libmkl_intel_lp64-rpath-summerschool-readme": ("macos-library-not-loaded", "fix:mklvars.sh intel64"),
     "macos-deadstrip-mkl-blas-caxpy-pytorch-cpu-feedstock-buildsh": ("macos-symbol-not-found", "fix:-dead_strip_dylibs"),
     "cmake-findpython-numpy-mkl-avx-deprecation-warning-stdout-cmake-df551ee5": ("mkl-cpu-deprecated", "fix:MKL_ENABLE_INSTRUCTIONS=SSE4_2"),
     "java-netlib-nativeblas-failed-load-jniblas-spark-ml-linalg-guide": ("netlib-native-blas-not-loaded", "fix:libmkl_rt.so"),

@@ -297,6 +297,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            *((f"or give the library an absolute install name before programs link it (what a package's post-install fixup "
               f"does): install_name_tool -id <its full path> <the {rpath[0][len('@rpath/'):]} file>",) if rpath else ()),
            "or for one run: export DYLD_LIBRARY_PATH=<that folder> (System Integrity Protection drops it for /usr/bin programs)",
+           *(("an Intel install: in the shell that runs the program, its environment script sets that folder: "
+              + "; ".join(f"{f.releases}: {f.environment}" for f in folders.LAYOUTS if f.platform == "macos" and f.name != "conda"),)
+             if any(os.path.basename(lib).startswith("libmkl_") for lib in libs) else ()),
            "a program started by another (a Python package's subprocess, a shell script: /bin/sh is protected) loses DYLD_* "
            "to System Integrity Protection on the way: link the library into a folder dyld falls back to by itself, "
            "ln -s <that folder>/<the library> /usr/local/lib/ (PyQchem's troubleshooting page), or give the program a run path",

@@ -105,6 +105,10 @@ SIGNATURES = (
     Signature("mkl-function-load-error-name", "runtime", "rror",
               re.compile(r"(?:one)?MKL function load error: (?P<name>[A-Za-z_$][\w$]{0,200})\.?\s*$"),
               lambda m, _: MklFunctionMissing(m.group("name"))),
+    # Windows' MKL says it "MKL FATAL ERROR on load the function mkl_blas_xsdot" (demucs#27)
+    Signature("mkl-function-load-error-windows", "runtime", "ERROR on load the function",
+              re.compile(r"MKL FATAL ERROR on load the function (?P<name>[A-Za-z_$][\w$]{0,200})\.?\s*$"),
+              lambda m, _: MklFunctionMissing(m.group("name"))),
     # a page's one line for the loader's words and MKL's after them (intel-extension-for-pytorch's known issues): "Undefined
     # symbol: `mkl_lapack_dspevd`. Intel MKL FATAL ERROR: cannot load `libmkl_vml_avx512.so.2` or `libmkl_vml_def.so.2."
     Signature("mkl-kernel-undefined-then-cannot-load", "runtime", "ndefined symbol",

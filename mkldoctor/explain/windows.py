@@ -48,6 +48,7 @@ class WindowsEntryPoint:
 
 
 # Windows' errors for an entry point it names not, and the words it prints for each
+_CANNOT_RUN = re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:) (?:The operating system cannot (?:run|execute) ?% ?1|操作系统无法运行 ?%1)[.。]?(?:.*?(?P<dll>[\w.+-]+\.dll))?")  # error 182's words
 _ERROR_WORDS = {182: "the operating system cannot run %1", 127: "the specified procedure could not be found"}
 
 
@@ -140,6 +141,10 @@ SIGNATURES = (
     Signature("windows-winerror-126-loading", "windows", "WinError 12",  # 127: a procedure, as DLL load failed's is
               re.compile(r"\[WinError (?P<code>12[67])\].*?Error loading \"(?P<path>[^\"]+?\.dll)\""), lambda m, _: ForeignLoadFailed(
                   "Windows", folders.file_name(m["path"]), m.string.strip()[:400]) if m["code"] == "126" else WindowsEntryPoint("", folders.file_name(m["path"]), 127)),
+    # ERROR_INVALID_ORDINAL: "[WinError 182] The operating system cannot run %1", MKL's "The operating system cannot run
+    # %1. mkl_intel_thread.dll.": a DLL of another release (Intel's OpenMP runtime replaced by LLVM's, a stale copy first)
+    *(Signature(f"windows-cannot-run-ordinal-{i}", "windows", needle, _CANNOT_RUN,
+                lambda m, _: WindowsEntryPoint("", m.group("dll") or "a DLL", 182)) for i, needle in enumerate(("annot run", "MKL ERROR"))),
     # MKL's own line in Windows' language before its "Cannot load": "INTEL MKL ERROR: Das angegebene Modul wurde nicht
     # gefunden. mkl_intel_thread.dll." (the English one is the platforms' "The specified module could not be found")
     Signature("windows-mkl-error-localized", "windows", "MKL ERROR: ",
@@ -150,11 +155,6 @@ SIGNATURES = (
     # a program's own "mklml.dll not found" (PaddlePaddle's), of an MKL or Intel OpenMP DLL
     Signature("windows-program-dll-not-found", "windows", "not found",
               re.compile(r"(?i)\b(?P<lib>(?!mkl_rt\.dll)(?:lib)?(?:mkl|iomp)[\w.-]*?\.dll) (?:was )?not found\b"), _SAID),  # mkl_rt: rtnames
-    # ERROR_INVALID_ORDINAL: "[WinError 182] The operating system cannot run %1", MKL's "The operating system cannot run
-    # %1. mkl_intel_thread.dll.": a DLL of another release (Intel's OpenMP runtime replaced by LLVM's, a stale copy first)
-    Signature("windows-cannot-run-ordinal", "windows", "annot run",
-              re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:) The operating system cannot run %1\.?(?:.*?(?P<dll>[\w.+-]+\.dll))?"),
-              lambda m, _: WindowsEntryPoint("", m.group("dll") or "a DLL", 182)),
     # the same two failures said by Python before 3.8, which names the module only in the traceback: "DLL load failed:
     # The operating system cannot run %1." and "DLL load failed: The specified procedure could not be found." (error 127:
     # an entry point by name), before the platforms' "DLL load failed" (a DLL not found); error 127 in Windows' other
