@@ -31,6 +31,13 @@ class BlasSearchFailed(FollowOn):
 
 
 @dataclass(frozen=True, slots=True)
+class BlasFallback:
+    """NWChem's "configure: WARNING: BLAS library not found, using internal BLAS": a search that fell back, no failure."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class AutoconfTried:
     """autoconf's AC_CHECK_LIB with MKL's libraries: ``checking for dgemm_ in -lmkl_rt... no`` (a test link that failed;
     config.log holds the linker's own words)."""
@@ -54,7 +61,7 @@ SIGNATURES = tuple(
               lambda m, _: AutoconfTried(m["sym"], m["libs"], m.string.strip()[:300])),
     Signature("blas-search-failed", "blaslist", "found",
               re.compile(r"(?i)\b(?:BLAS library not found|requires a BLAS library and none was found)"),
-              lambda m, _: BlasSearchFailed(m.string.strip()[:200])),
+              lambda m, _: (BlasFallback if re.search(r"(?i)\busing (?:the )?internal\b", m.string) else BlasSearchFailed)(m.string.strip()[:200])),
 )
 
 
@@ -63,6 +70,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     tried = events.of(MklListTried)
     if events.of(AutoconfTried) and not tried:
         return [_autoconf(events.of(AutoconfTried))]
+    if events.of(BlasFallback) and not tried:  # a fallback to the build's own BLAS, not a stop
+        return [_internal(events.of(BlasFallback))]
     if not failed or not tried:
         return []
     items = list(dict.fromkeys(i for e in tried for i in e.items if i != "[...]"))
@@ -112,3 +121,20 @@ def _autoconf(tried: list[AutoconfTried]) -> Finding:
         "keeps.",
     )
 
+
+def _internal(failed: list[BlasFallback]) -> Finding:
+    """NWChem's "configure: WARNING: BLAS library not found, using internal BLAS": the BLAS line given failed configure's
+    test link, and the build goes on with its own slow BLAS (NWChem's forum #1735: BLASOPT held ScaLAPACK and BLACS)."""
+    return Finding(
+        "mkl-finder-failed", "warning",
+        "configure found no working BLAS in the line it was given, and builds with its own internal BLAS (correct, slow)",
+        (*(e.line for e in failed[:2]),
+         "configure tests the BLAS line with a small link; when that fails it says only 'not found' and falls back: the "
+         "reason (a library not found, a layer missing, an MPI part on a serial test: -lmkl_scalapack_*, -lmkl_blacs_*) "
+         "is in config.log"),
+        ("read the test link's error in config.log (grep -n -B2 -A20 'BLAS' config.log), then explain it: mkldoctor explain "
+         "config.log",
+         "give the BLAS line without MKL's cluster libraries (ScaLAPACK and BLACS are for MPI code and fail a serial test "
+         "link): the interface, threading and core layers only (mkldoctor link --format flags prints them)"),
+        "A build that falls back to its own BLAS runs without MKL; nothing fails, it is only slower.",
+    )

@@ -78,6 +78,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "Killed", "killed",  # a shell's words for SIGKILL (killed)
            "MKL_VERBOSE ",  # MKL_VERBOSE's call lines, with the integers as MKL read them (mklverbose)
            "Symbol not found",  # macOS's loader (dyldsym)
+           "MKL_THREADING_LAYER=GNU",  # a host's own check that wants MKL's GNU layer (Theano's)
            "--mathlib=", "BLA_VENDOR=", "MKL=OFF", "--without-mkl",  # a build asked for another BLAS (finders)
            "Traceback (most",  # Python's traceback header (echoes), an error said where a paste cut the traceback's last line
            "NOT FOUND", "Supported values",

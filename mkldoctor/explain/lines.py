@@ -113,6 +113,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     """Clean lines with cargo's ``= note:`` prefix gone and wrapped lines rejoined."""
     pending: str | None = None
     wrapped = False  # pending was cut at a terminal width (rather than inside quotes)
+    continued = False  # pending ended with a backslash: the next line goes on it as it is
     pieces = 0
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     for raw in raw_lines(stream, stats):
@@ -144,11 +145,15 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                 yield pending  # it was a whole line of exactly that width after all
             else:
                 spaced = (pending.endswith(": No") or _CUT_AT_WORD.search(pending.rstrip())) and not pending[-1].isspace()
-                line = pending + (raw if wrapped else (" " if spaced else "") + line.lstrip())
+                line = pending + (raw if wrapped or continued else (" " if spaced else "") + line.lstrip())
                 at = pending_at
                 pieces += 1
-            pending = None
+            pending, continued = None, False
         if pieces < MAX_JOIN_LINES and len(line) < MAX_LINE:
+            # a command a shell or a forum broke with a backslash at the line's end ("-L/home/x/nwchem-6.8/\" then "lib/...")
+            if line[-1:] == "\\" and line[-2:-1] not in "\\:" and len(line) > 40 and " -" in line:
+                pending, wrapped, continued, pending_at = line[:-1], False, True, at
+                continue
             if _unbalanced(line):
                 pending, wrapped, pending_at = line, False, at
                 continue

@@ -242,7 +242,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = [f"{lib} is an @rpath-relative install name: the library was built with it (its LC_ID_DYLIB), so every "
                        "program linked against it records that name and finds it only through a run path (LC_RPATH) of its own"
                        for lib in rpath[:1]]
-    numbered = next(((lib, m[1], m[2]) for lib in libs if (m := re.search(r"lib(mkl_\w+)\.(\d)\.dylib$", lib))), None)
+    numbered = next(((lib, m[1], m[2]) for lib in libs if (m := re.search(r"lib(mkl_\w+)\.(\d)\.dylib$", lib))  # one dyld
+                     and any(e.library == lib and "Library not loaded" in e.detail for e in failed)), None)  # could not find
     span = _numbered_span(numbered[1], numbered[2]) if numbered else None
     evidence[-1:-1] = [f"{os.path.basename(numbered[0])}: the .{numbered[2]} is the interface number of the MKL releases the "
                        f"program was built against (Linux's .so.{numbered[2]}" + (f": MKL {span[0]} to {span[1]} for macOS" if span else "")

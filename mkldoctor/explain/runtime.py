@@ -139,6 +139,11 @@ SIGNATURES = (
               lambda m, _: ThreadingConflict(m.group("layer"), m.group("lib"))),
     # a host's own check that names the layer it needs: Theano's "To use MKL 2018 with Theano you MUST set
     # "MKL_THREADING_LAYER=GNU" in your environement." (its compiled code runs on GNU's libgomp)
+    # Theano's own check without its "Error" (its RuntimeError's text alone, over lines): '... either update the numpy conda
+    # packages to their latest build or set "MKL_THREADING_LAYER=GNU" in your environment.'
+    Signature("theano-wants-gnu-layer", "runtime", "MKL_THREADING_LAYER=GNU",
+              re.compile(r"\b(?:MUST )?set \W?MKL_THREADING_LAYER=GNU\W? in your\b"),
+              lambda m, _: ThreadingConflict("INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)")),
     Signature("host-wants-gnu-layer", "runtime", "rror",
               re.compile(r"[Ee]rror\b.*\b(?:MUST|must|need to|have to|should) set \W?MKL_THREADING_LAYER=GNU\b"),
               lambda m, _: ThreadingConflict("INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)")),

@@ -157,13 +157,21 @@ def _needed_by_cluster(events: list[UndefinedSymbol]) -> bool:
 
 def _cluster_needs_mpi(ctx: Context, symbols: list[str], by_symbol) -> Finding:
     users = sorted({os.path.basename(e.referenced_from) for s in symbols for e in by_symbol[s] if e.referenced_from})
+    line = " ".join(ctx.main_command().argv) if ctx.main_command() is not None else ""
+    # Open MPI's names (ompi_mpi_*) wanted by its BLACS layer on a line that links Intel MPI (nwchem's forum #3527)
+    other = ("openmpi" in " ".join(users) and any(s.startswith("ompi_") for s in symbols)
+             and bool(re.search(r"-lmpifort\b|[/\\]impi[/\\]", line)))
+    mismatch = ((f"the line links Intel MPI (-lmpifort, its impi folder) and Open MPI's BLACS layer: use the BLACS layer "
+                 "of the MPI linked, mkl_blacs_intelmpi_* with Intel MPI (or MPICH) (Intel's Link Line Advisor's line)",) if other else ())
     return Finding(
         "mkl-cluster-needs-mpi", "error",
+        f"{more(users, 2)} needs Open MPI ({more(symbols, 3)}), and the link has Intel MPI: MKL's BLACS layer of "
+        "another MPI" if other else
         f"{more(users, 2)} needs MPI ({more(symbols, 3)}): MKL's BLACS layer is on a link that has no MPI library",
         (*needed_by(symbols, by_symbol)[:4],
          f"{more(users, 2)} is MKL's BLACS (or ScaLAPACK) layer, for MPI programs: it calls the MPI library it was built for, "
          "which only an MPI link (mpicc, mpif90, or -lmpi) brings"),
-        ("a serial build (no MPI): take MKL's ScaLAPACK and BLACS off its link line (-lmkl_scalapack_*, -lmkl_blacs_*): "
+        (*mismatch, "a serial build (no MPI): take MKL's ScaLAPACK and BLACS off its link line (-lmkl_scalapack_*, -lmkl_blacs_*): "
          "BLAS, LAPACK and FFT need neither",
          "an MPI build: link with the MPI's compiler wrapper (mpicc, mpicxx, mpif90) or add its library (-lmpi; Open MPI's "
          "Fortran programs also -lmpi_mpifh), with the BLACS layer of that MPI (openmpi for Open MPI, intelmpi for Intel "

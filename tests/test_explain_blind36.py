@@ -1,0 +1,42 @@
+"""The classes of the thirty-sixth blind set (tests/data/explain_corpus/blind36.json): Theano's own check without its
+"Error" word, a configure that fell back to its own BLAS (NWChem's forum #1735), Open MPI's BLACS layer on a line that
+links Intel MPI (NWChem's forum #3527, its command broken with backslashes), and a numbered MKL layer that loaded while
+the library it needs did not (DeepLabCut's PyInstaller bundle on macOS)."""
+
+from __future__ import annotations
+
+import io
+
+from tests.test_explain_blind29 import explain_all
+from tests.test_explain_families import errors_of, flat
+
+
+def test_theanos_check_and_a_configure_that_falls_back():
+    [theano] = errors_of('To use MKL 2018 with Theano either update the numpy conda packages to\ntheir latest build or set '
+                         '"MKL_THREADING_LAYER=GNU" in your\nenvironment.\n')
+    assert theano.id == "threading-layer-conflict" and theano.fix[0].startswith("export MKL_THREADING_LAYER=GNU"), flat(theano)
+    [fallback] = explain_all("configure: WARNING: BLAS library not found, using internal BLAS\n"
+                             "configure: WARNING: LAPACK library not found, using internal LAPACK\n")
+    assert fallback.id == "mkl-finder-failed" and fallback.severity == "warning" and "ScaLAPACK and BLACS" in fallback.fix[1]
+
+
+def test_a_backslash_continued_command_and_another_mpis_blacs():
+    from mkldoctor.explain.lines import logical_lines
+
+    joined = list(logical_lines(io.BytesIO(b"ifort -i8 -O2 -g -fp-model source -L/home/u/nwchem-6.8/\\\nlib/LINUX64 -o nwchem\n")))
+    assert joined == ["ifort -i8 -O2 -g -fp-model source -L/home/u/nwchem-6.8/lib/LINUX64 -o nwchem"]
+    log = ("ifort -i8 -O2 -o nwchem nwchem.o -L/apps/intel/mkl/lib/intel64 -Wl,--no-as-needed -lmkl_scalapack_ilp64 -lmkl_gf_\\\n"
+           "ilp64 -lmkl_gnu_thread -lmkl_core -lmkl_blacs_openmpi_ilp64 -lgomp -L/apps/intel/impi/2017.1.132/intel64/lib -lmpifort -lmpi\n"
+           "/apps/intel/mkl/lib/intel64/libmkl_blacs_openmpi_ilp64.so: undefined reference to `ompi_mpi_comm_null'\n"
+           "/apps/intel/mkl/lib/intel64/libmkl_blacs_openmpi_ilp64.so: undefined reference to `MPI_Comm_f2c'\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-cluster-needs-mpi" and "the link has Intel MPI" in finding.title, flat(finding)
+    assert "mkl_blacs_intelmpi_*" in finding.fix[0]
+
+
+def test_a_numbered_layer_that_loaded_is_not_the_library_missing():
+    log = ("INTEL MKL ERROR: dlopen(/Users/u/DLC.app/Contents/MacOS/libmkl_intel_thread.1.dylib, 9): Library not loaded: "
+           "@rpath/libiomp5.dylib\n  Referenced from: /Users/u/DLC.app/Contents/Resources/libmkl_intel_thread.1.dylib\n"
+           "  Reason: image not found.\nIntel MKL FATAL ERROR: Cannot load libmkl_intel_thread.1.dylib.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "macos-library-not-loaded" and not finding.fix[0].startswith("install the MKL release"), flat(finding)
