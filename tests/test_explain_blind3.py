@@ -444,6 +444,7 @@ AFTER = {
     "win-mkl-os-cannot-run-percent1-libiomp5md-copy-to-env-root-deepgo-problems-md": ("windows-entry-point-missing", "error 182"),
     "macos-dyld-libmkl_intel_lp64-rpath-summerschool-readme": ("macos-library-not-loaded", "fix:mklvars.sh intel64"),
     # blind36
+    "mkl-runtime-dlopen-ownLastTriangle-mkl-fatal-pyscf-readme": ("mkl-core-not-visible", "ownLastTriangle_64fc"),
     "python-threading-mkl2018-gnu-openmp-runtimeerror-theano-configdefaults": ("threading-layer-conflict", "fix:MKL_THREADING_LAYER=GNU"),
     "linux-link-blacs-openmpi-with-intel-mpi-undefined-ompi-symbols-nwchem-forum-3527": ("mkl-cluster-needs-mpi", "fix:mkl_blacs_intelmpi_*"),
     "macos-deadstrip-mkl-blas-caxpy-pytorch-cpu-feedstock-buildsh": ("macos-symbol-not-found", "fix:-dead_strip_dylibs"),

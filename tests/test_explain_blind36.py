@@ -40,3 +40,12 @@ def test_a_numbered_layer_that_loaded_is_not_the_library_missing():
            "  Reason: image not found.\nIntel MKL FATAL ERROR: Cannot load libmkl_intel_thread.1.dylib.\n")
     [finding] = errors_of(log)
     assert finding.id == "macos-library-not-loaded" and not finding.fix[0].startswith("install the MKL release"), flat(finding)
+
+
+def test_a_kernels_name_older_than_the_table_beside_mkls_cannot_load():
+    """PySCF's README (MKL 11 through dlopen): the kernel's undefined ownLastTriangle_64fc, a name no release of the table
+    has, with MKL's own Cannot load after it: the kernel cannot see its core (one finding), not a mix of releases."""
+    log = ("  OSError: ... mkl/lib/intel64/libmkl_avx.so: undefined symbol: ownLastTriangle_64fc\n"
+           "  MKL FATAL ERROR: Cannot load libmkl_avx.so or libmkl_def.so.\n")
+    assert [f.id for f in errors_of(log)] == ["mkl-core-not-visible"]
+    assert [f.id for f in errors_of(log.splitlines()[0] + "\n")] != ["mkl-core-not-visible"]  # alone, the table cannot tell

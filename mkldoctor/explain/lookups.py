@@ -23,13 +23,13 @@ from mkldoctor.explain.origin import there
 from mkldoctor.explain import blasnames, cxxruntime, prebuilt, syclnames
 from mkldoctor.explain.gomp import gnu_mutex
 from mkldoctor.explain.hosts import SymbolLookupError, ldd_target
-from mkldoctor.explain.scope import claims_lookup
+from mkldoctor.explain.scope import claimed_lookups
 
 
 def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
-
-    errors = [e for e in events.of(SymbolLookupError) if not claims_lookup(e)]  # an MKL layer that sees no other: scope's
+    claimed = claimed_lookups(events)  # an MKL layer that sees no other: scope's
+    errors = [e for e in events.of(SymbolLookupError) if (e.library, e.symbol) not in claimed]
     omp = [e for e in errors if knowledge.is_openmp_symbol(e.symbol)]
     other = [e for e in errors if e not in omp]
     if omp:

@@ -110,20 +110,22 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
 def unseen(events: Parsed) -> list[Unseen]:
     """Every name an MKL library of the log needs and cannot see, from MKL's own message and the loader's."""
     from mkldoctor.explain.hosts import SymbolLookupError
-    from mkldoctor.explain.runtime import MklKernelUndefined
+    from mkldoctor.explain.runtime import MklCannotLoad, MklKernelUndefined
 
-    from mkldoctor.explain.runtime import MklCannotLoad
-
-    out = [classify(e.path, e.symbol, "MKL") for e in events.of(MklKernelUndefined) if e.path]
-    out += [classify(e.library, e.symbol, e.binary) for e in events.of(SymbolLookupError)]
-    if events.of(MklCannotLoad):  # MKL's own "Cannot load" beside it: MKL opened the kernel during the import (gtsam's
-        out = [replace(u, case="scope") if u is not None and u.case == "linked" else u for u in out]  # INSTALL.md)
+    said = [(e.path, e.symbol, "MKL") for e in events.of(MklKernelUndefined) if e.path]
+    said += [(e.library, e.symbol, e.binary) for e in events.of(SymbolLookupError)]
+    out = [classify(*one) for one in said]
+    if events.of(MklCannotLoad):  # MKL's own "Cannot load" beside it: MKL opened the kernel itself (gtsam's INSTALL.md), and
+        # a kernel's name older than the table is its core's all the same (PySCF's MKL 11: ownLastTriangle_64fc)
+        out = [replace(u, case="scope") if u is not None and u.case == "linked" else
+               u or (Unseen(path, symbol, who, _role(path), "scope", None) if _role(path) in KERNEL_ROLES and
+                     exports.history(symbol) is None else None) for u, (path, symbol, who) in zip(out, said)]
     return [u for u in out if u is not None]
 
 
-def claims_lookup(event) -> bool:
-    """Whether this family explains a loader ``symbol lookup error`` (the hosts family then leaves it)."""
-    return classify(event.library, event.symbol, event.binary) is not None
+def claimed_lookups(events: Parsed) -> set[tuple[str, str]]:
+    """(library, name) of each loader ``symbol lookup error`` this family explains (the hosts family then leaves them)."""
+    return {(u.path, u.symbol) for u in unseen(events)}
 
 
 def is_host(who: str) -> bool:
