@@ -49,3 +49,10 @@ def test_a_kernels_name_older_than_the_table_beside_mkls_cannot_load():
            "  MKL FATAL ERROR: Cannot load libmkl_avx.so or libmkl_def.so.\n")
     assert [f.id for f in errors_of(log)] == ["mkl-core-not-visible"]
     assert [f.id for f in errors_of(log.splitlines()[0] + "\n")] != ["mkl-core-not-visible"]  # alone, the table cannot tell
+
+
+def test_mkl_dnns_name_missing_points_at_the_packages_own_copy():
+    """Paddle#17045 (blind33): core.so's mkldnn_* name not in the libmkldnn another folder on LD_LIBRARY_PATH gave."""
+    log = ("/home/u/py/lib/python2.7/site-packages/paddle/fluid/core.so: undefined symbol: mkldnn_primitive_attr_destroy\n")
+    [finding] = errors_of(log)
+    assert "site-packages/paddle/libs" in finding.fix[0], flat(finding)

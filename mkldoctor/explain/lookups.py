@@ -64,6 +64,12 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                f"ldd {q(ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'"]
         why = ("The program was linked against one copy of a library, and at run time the loader found another that lacks the symbol "
                "(mixed MKL versions, or a layer loaded without the library it calls).")
+        if re.match(r"(?:mkldnn|dnnl)_", event.symbol):  # MKL-DNN's (oneDNN's) own name: a libmkldnn of another build first
+            package = re.search(r"site-packages/(?P<p>[\w.-]+)/", event.library or "")
+            fix.insert(0, f"{event.symbol} is MKL-DNN's (oneDNN's): the libmkldnn (libdnnl) the loader found first is another "
+                          "build's, from a folder on LD_LIBRARY_PATH; put the one the package ships first ("
+                          + (f"{package['p']}'s own: site-packages/{package['p']}/libs" if package else "the package's own lib folder")
+                          + "), or take the other folder off LD_LIBRARY_PATH (Paddle#17045)")
         stopped = missing_symbol.gone(event.symbol)
         newer = [i for i in ctx.installs if stopped and stopped.covers(i.version) and all(h.install is not i for h in hits)]
         if stopped is not None and (newer or not ctx.installs) and lib_install is None:
