@@ -56,3 +56,10 @@ def test_mkl_dnns_name_missing_points_at_the_packages_own_copy():
     log = ("/home/u/py/lib/python2.7/site-packages/paddle/fluid/core.so: undefined symbol: mkldnn_primitive_attr_destroy\n")
     [finding] = errors_of(log)
     assert "site-packages/paddle/libs" in finding.fix[0], flat(finding)
+
+
+def test_a_windows_folder_ending_a_line_is_not_a_continuation():
+    from mkldoctor.explain.lines import logical_lines
+
+    text = b"-- MKL_ROOT set: -- C:\\Program Files (x86)\\Intel\\oneAPI\\mkl\\2024.0\\\nCMake Error at x.cmake:3 (message):\n"
+    assert len(list(logical_lines(io.BytesIO(text)))) == 2

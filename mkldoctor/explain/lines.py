@@ -103,6 +103,7 @@ _FRESH = re.compile(
     # a shell's prompt after a program's last line: conda's "(env) ...", "user@host:~$", "PS C:\\>"
     r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:)"
 )
+_DRIVE = re.compile(r"\b[A-Za-z]:\\")  # a Windows path, whose folders end with the backslash a shell continues a line with
 _BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (rich's traceback, a table): a line drawn to the width, whole
 # a piece that ends a sentence, then a line that starts one: two lines that happen to have the width
 _SENTENCE_END = re.compile(r"[.!)\"']\s*$")  # a sentence, or a quoted name (Julia's could not load library "X"), ended
@@ -151,7 +152,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             pending, continued = None, False
         if pieces < MAX_JOIN_LINES and len(line) < MAX_LINE:
             # a command a shell or a forum broke with a backslash at the line's end ("-L/home/x/nwchem-6.8/\" then "lib/...")
-            if line[-1:] == "\\" and line[-2:-1] not in "\\:" and len(line) > 40 and " -" in line:
+            if line[-1:] == "\\" and line[-2:-1] not in "\\:" and len(line) > 40 and " -" in line and not _DRIVE.search(line):
                 pending, wrapped, continued, pending_at = line[:-1], False, True, at
                 continue
             if _unbalanced(line):
