@@ -444,6 +444,7 @@ AFTER = {
     "win-mkl-os-cannot-run-percent1-libiomp5md-copy-to-env-root-deepgo-problems-md": ("windows-entry-point-missing", "error 182"),
     "macos-dyld-libmkl_intel_lp64-rpath-summerschool-readme": ("macos-library-not-loaded", "fix:mklvars.sh intel64"),
     # blind36
+    "linux-link-dlib-built-with-mkl-mkl_dfti-h-missing-ofxdlib-troubleshooting": ("mkl-header-not-found", "fix:dlib was built with MKL"),
     "linux-loader-paddle-core-so-undefined-mkldnn-primitive-attr-destroy-17045": ("runtime-symbol-missing", "fix:site-packages/paddle/libs"),
     "mkl-runtime-dlopen-ownLastTriangle-mkl-fatal-pyscf-readme": ("mkl-core-not-visible", "ownLastTriangle_64fc"),
     "python-threading-mkl2018-gnu-openmp-runtimeerror-theano-configdefaults": ("threading-layer-conflict", "fix:MKL_THREADING_LAYER=GNU"),

@@ -63,3 +63,15 @@ def test_a_windows_folder_ending_a_line_is_not_a_continuation():
 
     text = b"-- MKL_ROOT set: -- C:\\Program Files (x86)\\Intel\\oneAPI\\mkl\\2024.0\\\nCMake Error at x.cmake:3 (message):\n"
     assert len(list(logical_lines(io.BytesIO(text)))) == 2
+
+
+def test_an_mkl_header_asked_for_by_another_projects_installed_header():
+    """ofxDlib's troubleshooting page (blind32): dlib's installed matrix_fft.h includes mkl_dfti.h, because dlib was built
+    with MKL; Eigen's header asks for MKL's because the program defines EIGEN_USE_MKL_ALL."""
+    dlib = ("/openFrameworks/addons/ofxDlib/libs/dlib/include/dlib/dnn/../matrix/matrix_fft.h:12:22: fatal error: "
+            "mkl_dfti.h: No such file or directory\n")
+    [finding] = errors_of(dlib)
+    assert finding.id == "mkl-header-not-found" and "dlib was built with MKL" in finding.fix[0], flat(finding)
+    eigen = "/usr/include/eigen3/Eigen/src/Core/util/MKL_support.h:57:10: fatal error: mkl.h: No such file or directory\n"
+    [eig] = errors_of(eigen)
+    assert "EIGEN_USE_MKL_ALL" in eig.fix[0] and "built with MKL" not in eig.fix[0], flat(eig)

@@ -310,6 +310,8 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
                "or add -I<MKL prefix>/include to the compile line (CMake: link the target to MKL::MKL, which carries it)",
                "no MKL installed: see the recipe below"]
         recipes = (ctx.recipe("headers"),)
+    from mkldoctor.explain.headerwords import built_with_mkl  # an installed header of a library built with MKL (dlib's)
+    fix[:0] = built_with_mkl(events[0].source, names[0]) if names[0] != "cblas.h" else []
     if any(d == "/include" or d.startswith("/include/") for e in events for d in (e.includes or ())):
         fix.insert(0, "the build's MKL folder variable was empty (-I/include): export MKLROOT=<MKL prefix> (or source "
                       "/opt/intel/oneapi/setvars.sh) and build again; no MKL wanted: turn the build's MKL option off")

@@ -39,6 +39,7 @@ WINDOWS_FIX = (
 
 # projects whose installed headers pick MKL's header or cblas.h by a macro their own build defines (caffe#6033)
 _SWITCHES = {"caffe/util/mkl_alternate.hpp": ("Caffe", "USE_MKL")}
+_HEADER_ONLY = frozenset(("armadillo", "armadillo_bits", "boost", "blaze", "xtensor", "xtensor-blas", "viennacl", "nanobind"))
 _INSTALLED = re.compile(r"/include/(?P<rest>(?P<project>[\w.+-]+)/\S+)$")
 
 
@@ -56,3 +57,20 @@ def installed_switch(source: str, header: str) -> list[str]:
             f"includes follows a macro that {installed['project']}'s build defined; compile with the same definitions (its "
             "CMake target or pkg-config --cflags carries them)"]
 
+
+
+def built_with_mkl(source: str, header: str) -> list[str]:
+    """The fix when another project's installed header asks for an MKL header (ofxDlib's troubleshooting page: dlib's
+    matrix_fft.h includes mkl_dfti.h because dlib was built where MKL was installed)."""
+    installed = _INSTALLED.search((source or "").replace("\\", "/"))
+    if not installed or installed["project"].lower().startswith(("mkl", "oneapi")):
+        return []
+    project = installed["project"]
+    if project.lower().startswith("eigen"):  # header-only: the program's own EIGEN_USE_MKL* define asks for MKL
+        return [f"{source} is Eigen's header, which includes {header} because the program defines EIGEN_USE_MKL_ALL (or "
+                "EIGEN_USE_MKL_VML, EIGEN_USE_LAPACKE): give the build MKL's include folder, or drop the define"]
+    if project.lower() in _HEADER_ONLY:  # a macro of the program's own chose MKL there too
+        return []
+    return [f"{source} is {project}'s installed header, not the program's code: {project} was built with MKL, so its headers "
+            f"ask for {header}; give this build MKL's include folder and libraries as {project}'s own build had them (its "
+            f"CMake target or pkg-config carries them), or rebuild {project} without MKL"]
