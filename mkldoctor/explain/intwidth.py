@@ -83,9 +83,19 @@ class PackedIntegers:
 _NUMBER = re.compile(r"(?<![\w.])\d{10,16}(?![\w.])")
 
 
+def packed_pairs(numbers) -> list[int]:
+    """The numbers that are two small 32-bit integers side by side (2**32 times a small one, plus a small one)."""
+    return [n for n in numbers if 0 < n >> 32 < 1 << 20 and n & 0xFFFFFFFF < 1 << 20]
+
+
+def packed_words(n: int) -> str:
+    """``25769803780 = 6*2^32 + 4``."""
+    return f"{n} = {n >> 32}*2^32 + {n & 0xFFFFFFFF}"
+
+
 def _packed(m: re.Match, _):
     numbers = [int(n) for n in _NUMBER.findall(m.string)[:64]]
-    packed = [n for n in numbers if n >> 32 and (n >> 32) < 1 << 20 and (n & 0xFFFFFFFF) < 1 << 20]
+    packed = packed_pairs(numbers)
     # two such numbers, or one whose halves are neighbours (pivots, indices): not a value that happens to be large, nor
     # round sizes (4294967296 bytes, 8589934592: their low halves are 0)
     if any(n & 0xFFFFFFFF for n in packed) and (len(packed) >= 2 or any(abs((n >> 32) - (n & 0xFFFFFFFF)) == 1 for n in packed)):
@@ -116,7 +126,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 def _packed_finding(said: list[PackedIntegers]) -> Finding:
     first = said[0]
-    pairs = "; ".join(f"{n} = {n >> 32}*2^32 + {n & 0xFFFFFFFF}: the 32-bit pair {n & 0xFFFFFFFF}, {n >> 32}" for n in first.numbers[:2])
+    pairs = "; ".join(f"{packed_words(n)}: the 32-bit pair {n & 0xFFFFFFFF}, {n >> 32}" for n in first.numbers[:2])
     return Finding(
         "integers-read-wrong-width", "error",
         "the output holds 64-bit integers made of two 32-bit ones: an array filled with 32-bit integers (MKL's LP64 "

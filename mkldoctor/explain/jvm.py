@@ -64,6 +64,8 @@ class NetlibFallback:
     line: str
 
 
+_LIBRARY_PATH_SHOWN = ("java -XshowSettings:properties -version 2>&1 | grep java.library.path   # the folders it searches",)
+
 SIGNATURES = (
     Signature("netlib-native-fallback", "jvm", "ailed to load implementation",
               re.compile(r"Failed to load implementation from:\s*(?:dev\.ludovic\.netlib|com\.github\.fommil\.netlib)\.\S+"),
@@ -150,7 +152,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              "a library that ships the native files (a -platform or natives artifact) instead of relying on an installed MKL"),
             "The JVM loads native libraries only from java.library.path; the library's own dependencies (the other MKL "
             "libraries, libiomp5) are then looked up by the system's loader on PATH or LD_LIBRARY_PATH.",
-            ("java -XshowSettings:properties -version 2>&1 | grep java.library.path   # the folders it searches",),
+            _LIBRARY_PATH_SHOWN,
         ))
     return out
 
@@ -194,6 +196,6 @@ def mkl_class_failed(events: Parsed, ctx: Context, found: list[Finding]) -> list
              "(bytedeco's mkl-platform-redist) with a release of the binding that loads it"),
             "A Java binding of MKL loads MKL's native libraries when its class initialises; if that fails, the JVM marks the "
             "class unusable and says only 'Could not initialize class' afterwards.",
-            ("java -XshowSettings:properties -version 2>&1 | grep java.library.path   # the folders it searches",),
+            _LIBRARY_PATH_SHOWN,
         ))
     return out

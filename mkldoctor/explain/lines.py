@@ -132,7 +132,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             mark = _MARKDOWN.match(line)
             if mark and line.endswith(mark.group(0)) and len(line) > 2 * len(mark.group(0)):
                 line = raw = line[len(mark.group(0)):-len(mark.group(0))]
-        if "**" in line and _BOLD_WORDS.search(line):  # a reporter's bold inside a line: "cpu.cc:836:62: **error: ...**"
+        if "**" in line:  # a reporter's bold inside a line: "cpu.cc:836:62: **error: ...**"
             line = raw = _BOLD_WORDS.sub(r"\1", line)
         if "&" in line and _ENTITY.search(line):  # a log copied from a web page's source: &lt;ipython-input&gt;, &#39;
             line = raw = html.unescape(line)

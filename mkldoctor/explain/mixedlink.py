@@ -38,6 +38,11 @@ def _install(folder: str) -> str | None:
     return layout.releases
 
 
+def _folder(path: str) -> str:
+    """A folder as the linker's messages and -L give it, with Windows' separators turned and no trailing slash."""
+    return folders.posix(path).rstrip("/")
+
+
 def installs(events: Parsed) -> dict[str, list[str]]:
     """The folders of MKL's libraries in a failed link, when they are two or more installs, each with the libraries the
     log names in it: the folders of the MKL libraries the linker's undefined references come from, and the -L folders
@@ -47,14 +52,14 @@ def installs(events: Parsed) -> dict[str, list[str]]:
         where = folders.posix(event.referenced_from or "")
         name = os.path.basename(where)
         if name.startswith("libmkl_") and "/" in where:
-            names = found.setdefault(os.path.dirname(where).rstrip("/"), [])
+            names = found.setdefault(_folder(os.path.dirname(where)), [])
             if name not in names:
                 names.append(name)
     if not found:
         return {}
     for command in events.of(LinkCommand):
         for folder in command.lib_dirs:
-            folder = folders.posix(folder).rstrip("/")
+            folder = _folder(folder)
             if folder not in found and not _DISTRIBUTION.search(folder) and folders.recognise(folder + "/"):
                 found[folder] = []
     named = {folder: _install(folder) for folder in found}
@@ -76,12 +81,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     newer = next((f for f in found if not _DISTRIBUTION.search(f)), next(iter(found)))
     if firsts:
         first, event = max(firsts, key=lambda pair: version_key(pair[0]))
-        newer = os.path.dirname(folders.posix(event.referenced_from or "")).rstrip("/") or newer
+        newer = _folder(os.path.dirname(folders.posix(event.referenced_from or ""))) or newer
         evidence.append(f"{event.symbol} (of the {len(symbols)} names left undefined) is in MKL since {first}: a layer of a "
                         f"release before it cannot define it, so {os.path.basename(event.referenced_from or '')} met another "
                         "install's older layers")
     older = [f for f in found if f != newer]
-    on_line = [f for f in older if any(folders.posix(d).rstrip("/") == f for c in events.of(LinkCommand) for d in c.lib_dirs)]
+    on_line = [f for f in older if any(_folder(d) == f for c in events.of(LinkCommand) for d in c.lib_dirs)]
     if on_line:
         fix = [ctx.edited(f"put the newer install's folder first: -L{newer} before -L{on_line[0]} (ld takes each -l from "
                           "the first folder that has it)", Edit(first_dirs=(newer,))),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.intwidth import packed_pairs
 from mkldoctor.findings import Finding
 
 
@@ -42,7 +43,7 @@ class MklVerboseCall:
 
 def _call(m: re.Match, _) -> MklVerboseCall:
     numbers = [int(n) for n in re.findall(r"(?<![\w.])\d{10,20}(?![\w.])", m["args"])[:32]]
-    return MklVerboseCall(m["routine"].upper(), tuple(n for n in numbers if 0 < n >> 32 < 1 << 20 and 0 < n & 0xFFFFFFFF < 1 << 20))
+    return MklVerboseCall(m["routine"].upper(), tuple(n for n in packed_pairs(numbers) if n & 0xFFFFFFFF))
 
 
 SIGNATURES = (

@@ -43,6 +43,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     crashed = events.of(Crash)
     # glibc's stack protector after MKL's refusal: MKL stored INFO (-N) 8 bytes wide into the program's 4-byte int
     smashed = next((c for c in crashed if "stack smashing" in c.line), None)
+    from mkldoctor.explain.intwidth import packed_words
     from mkldoctor.explain.mklverbose import MklBanner, MklVerboseCall
 
     interfaces = {b.interface for b in events.of(MklBanner) if b.interface}
@@ -53,7 +54,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         if packed:
             n = packed[0]
             finding = replace(finding, evidence=(finding.evidence[0], (
-                f"MKL_VERBOSE shows the call as MKL read it: {n} = {n >> 32}*2^32 + {n & 0xFFFFFFFF}, the caller's two 32-bit "
+                f"MKL_VERBOSE shows the call as MKL read it: {packed_words(n)}, the caller's two 32-bit "
                 f"integers {n & 0xFFFFFFFF} and {n >> 32} read as one 64-bit integer by MKL's "
                 + ("ILP64 interface (the banner says ilp64)" if "ilp64" in interfaces else "ILP64 interface")
                 + ": a program built for 32-bit integers calls MKL's 64-bit interface"), *finding.evidence[1:]))

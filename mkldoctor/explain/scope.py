@@ -115,12 +115,20 @@ def unseen(events: Parsed) -> list[Unseen]:
     said = [(e.path, e.symbol, "MKL") for e in events.of(MklKernelUndefined) if e.path]
     said += [(e.library, e.symbol, e.binary) for e in events.of(SymbolLookupError)]
     out = [classify(*one) for one in said]
-    if events.of(MklCannotLoad):  # MKL's own "Cannot load" beside it: MKL opened the kernel itself (gtsam's INSTALL.md), and
-        # a kernel's name older than the table is its core's all the same (PySCF's MKL 11: ownLastTriangle_64fc)
-        out = [replace(u, case="scope") if u is not None and u.case == "linked" else
-               u or (Unseen(path, symbol, who, _role(path), "scope", None) if _role(path) in KERNEL_ROLES and
-                     exports.history(symbol) is None else None) for u, (path, symbol, who) in zip(out, said)]
+    if events.of(MklCannotLoad):
+        out = [_beside_cannot_load(u, *one) for u, one in zip(out, said)]
     return [u for u in out if u is not None]
+
+
+def _beside_cannot_load(found: Unseen | None, path: str, symbol: str, who: str) -> Unseen | None:
+    """A name a kernel could not see, read again beside MKL's own "Cannot load": MKL opened the kernel itself, so the
+    kernel was not linked in (gtsam's INSTALL.md), and a kernel's name older than the table is its core's all the same
+    (PySCF's MKL 11: ownLastTriangle_64fc)."""
+    if found is not None:
+        return replace(found, case="scope") if found.case == "linked" else found
+    if _role(path) in KERNEL_ROLES and exports.history(symbol) is None:
+        return Unseen(path, symbol, who, _role(path), "scope", None)
+    return None
 
 
 def claimed_lookups(events: Parsed) -> set[tuple[str, str]]:

@@ -157,7 +157,8 @@ def _needed_by_cluster(events: list[UndefinedSymbol]) -> bool:
 
 def _cluster_needs_mpi(ctx: Context, symbols: list[str], by_symbol) -> Finding:
     users = sorted({os.path.basename(e.referenced_from) for s in symbols for e in by_symbol[s] if e.referenced_from})
-    line = " ".join(ctx.main_command().argv) if ctx.main_command() is not None else ""
+    command = ctx.main_command()
+    line = " ".join(command.argv) if command is not None else ""
     # Open MPI's names (ompi_mpi_*) wanted by its BLACS layer on a line that links Intel MPI (nwchem's forum #3527)
     other = ("openmpi" in " ".join(users) and any(s.startswith("ompi_") for s in symbols)
              and bool(re.search(r"-lmpifort\b|[/\\]impi[/\\]", line)))
