@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35", "blind36")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35", "blind36", "blind37")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -453,6 +453,11 @@ AFTER = {
     "cmake-findpython-numpy-mkl-avx-deprecation-warning-stdout-cmake-df551ee5": ("mkl-cpu-deprecated", "fix:MKL_ENABLE_INSTRUCTIONS=SSE4_2"),
     "java-netlib-nativeblas-failed-load-jniblas-spark-ml-linalg-guide": ("netlib-native-blas-not-loaded", "fix:libmkl_rt.so"),
     "cmake-build-ctranslate2-stale-mkl-headers-vsfmax-cblas-transpose-194": ("mkl-api-changed", "mkl_vml_functions"),
+    # blind37
+    "linux-link-ldwarn-blacs-openmpi-vs-intelmpi-rokko-306": ("library-versions-conflict", "two MPIs in one link"),
+    "pyrt-numpy-first-old-mkl-dpnp-132": ("runtime-symbol-missing", "fix:import the module that needs libmkl_sequential.so before"),
+    "macos-mkl-cpu0-not-supported-ryzen-hackintosh-pytorch-31106": ("mkl-cpu-unsupported", "MKL refused the processor"),
+    "linux-link-mkl-avx2-def-undefined-symbol-as-needed-mixed-so1-block2-hints": ("runtime-symbol-missing", "two MKLs mixed"),
 }
 # blind23's logs that hold no failure line (a wrong result no line says is wrong, a frozen program's silent exit, a
 # package's status report): no finding is the honest answer for them, and the score counts them as silent (a comment
@@ -478,6 +483,8 @@ WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368", "cmake-febio-mkl-
                 # blind33: netlib's fallback to its Java BLAS, MKL's notice for AVX-only processors (both warnings)
                 "java-netlib-nativeblas-failed-load-jniblas-spark-ml-linalg-guide",
                 "cmake-findpython-numpy-mkl-avx-deprecation-warning-stdout-cmake-df551ee5",
+                # blind37: ld's warning of two MPIs in one link (the link succeeds)
+                "linux-link-ldwarn-blacs-openmpi-vs-intelmpi-rokko-306",
                 # blind36: NWChem's configure falling back to its own BLAS (a warning: it builds)
                 "linux-link-configure-blas-not-found-blasopt-includes-scalapack-blacs-nwchem-forum-1735",
                 "rjjm-r-rocker-openblas-not-mkl-mkl4deb-8",

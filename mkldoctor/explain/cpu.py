@@ -33,6 +33,14 @@ class CpuBelowMinimum:
 
 
 @dataclass(frozen=True, slots=True)
+class CpuRefused:
+    """``Intel MKL ERROR: CPU 0 is not supported.``: MKL's dispatcher has no code for the processor (MKL for macOS on
+    an AMD processor, pytorch#31106)."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class JuliaNoBlas:
     line: str
 
@@ -62,6 +70,8 @@ SIGNATURES = (
     Signature("mkl-cpu-below-minimum", "cpu", "FATAL",
               re.compile(r"MKL FATAL ERROR: This system does not meet the minimum requirements"),
               lambda m, _: CpuBelowMinimum(wants=4)),
+    Signature("mkl-cpu-refused", "cpu", "is not supported", re.compile(r"MKL ERROR:? CPU \d+ is not supported", re.I),
+              lambda m, _: CpuRefused(m.string.strip()[:300])),
     Signature("julia-lbt-no-blas", "cpu", "rror", re.compile(r"Error: no BLAS/LAPACK library loaded"),
               lambda m, _: JuliaNoBlas(m.string.strip())),
     # a package that reads libblastrampoline's list of libraries and finds it empty (LinearSolve's __init__)
@@ -82,6 +92,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     if events.of(CpuBelowMinimum):
         out.append(_below_minimum(events.of(CpuBelowMinimum)[0]))
+    if events.of(CpuRefused):
+        out.append(_refused(events.of(CpuRefused)[0], log_platform(events)))
     if events.of(JuliaNoBlas):
         out.append(_julia_no_blas(events.of(JuliaNoBlas)[0]))
     for event in events.of(JllNoLibrary)[:1]:
@@ -181,6 +193,27 @@ def _below_minimum(event: CpuBelowMinimum) -> Finding:
         "MKL checks the CPU at its first call and stops when the processor lacks the instruction sets the release requires.",
         ("sysctl -n machdep.cpu.features machdep.cpu.leaf7_features   # macOS: what the CPU (or Rosetta) reports",
          "grep -o -w 'sse4_2\\|avx\\|avx2' /proc/cpuinfo | sort -u   # Linux"),
+    )
+
+
+def _refused(event: CpuRefused, system: str | None) -> Finding:
+    mac = system == "macOS"
+    return Finding(
+        "mkl-cpu-unsupported", "error",
+        "MKL refused the processor it runs on" + (": MKL for macOS runs on Intel processors only" if mac else ""),
+        (event.line,
+         "MKL's dispatcher found no code path for this processor: MKL for macOS was built for the Intel processors of Apple's "
+         "Macs, and stops on any other (an AMD processor under macOS, pytorch#31106); elsewhere an emulator or a virtual "
+         "machine that reports an unknown processor",
+         "MKL_DEBUG_CPU_TYPE=5 is no way around it: it chose AVX2 code on AMD processors under Linux up to MKL 2020.0, and MKL "
+         "for macOS has no such path"),
+        ("use builds without MKL on this machine: pip's wheels (python3 -m pip install -U numpy scipy torch: PyPI's macOS "
+         "builds use Accelerate or OpenBLAS) in place of the conda packages built on MKL, or conda install nomkl (the "
+         "reporter's fix in pytorch#31106: matplotlib and numpy from pip)",),
+        "MKL checks the processor when it is first called and picks its kernels for it; a processor it has no kernels for "
+        "stops the program.",
+        ("sysctl -n machdep.cpu.vendor machdep.cpu.brand_string   # macOS: the processor's maker" if mac else
+         "grep -m2 -E 'vendor_id|model name' /proc/cpuinfo   # the processor MKL saw",),
     )
 
 

@@ -96,9 +96,9 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
     if set(found.libraries) <= {own}:
         return None
     release = places.release_in(path)
-    if not found.throughout:  # a core name that came with a release: only a layer of that release or newer calls it, so
-        # the core that lacks it is an older MKL's
-        if found.last == exports.releases()[-1].name and "libmkl_core" in found.libraries:
+    if not found.throughout:  # a core name only some releases have: MKL's own library calls it only in those, so the core
+        # that lacks it is another release's (an older one's when every release since the name came has it)
+        if set(found.libraries) - {own}:
             return Unseen(path, symbol, who, role, "mixed", found)
         return None
     oldest = exports.releases()[0].name
@@ -387,22 +387,38 @@ def _mixed(items: list[Unseen], ctx: Context) -> Finding:
     first = items[0]
     name, folder = os.path.basename(first.path), os.path.dirname(first.path)
     release = places.release_in(first.path)
-    since = first.exported.first
+    since, last = first.exported.first, first.exported.last
+    table = exports.releases()
+    gone = exports.history(first.symbol).overall.gone_since
+    holders = "MKL's core" if "libmkl_core" in first.exported.libraries else \
+        f"MKL's {more([lib for lib in first.exported.libraries if lib != _base(first.path).split('.')[0]], 3)}"
+    if last == table[-1].name:
+        span, other = f"since {since}", "an older MKL's"
+    elif since == table[0].name:
+        span, other = f"up to {last} (gone since {gone})", f"a newer MKL's ({gone} or newer)"
+    else:
+        span, other = f"from {since} to {last} (gone since {gone})", f"another release's (older than {since}, or {gone} or newer)"
     evidence = [f"{u.who}: {u.path} needs {u.symbol}" for u in items[:4]]
-    evidence.append(f"{first.symbol} is exported by libmkl_core from MKL {since} on (mkldoctor's table of every release's "
-                    f"exports, {exports.releases()[0].name} to {exports.releases()[-1].name})")
-    evidence.append(f"{name} is from " + (f"MKL {release}, by its folder's name" if release else f"MKL {since} or newer, as it "
-                    "calls the name") + ": its own release's core has the name, so the libmkl_core that answered is another, older MKL's")
+    evidence.append(f"{first.symbol} is exported by {holders} {span} (mkldoctor's table of every release's exports, "
+                    f"{table[0].name} to {table[-1].name})")
+    evidence.append(f"{name} is MKL's own and from " + (f"MKL {release}, by its folder's name" if release else
+                    "a release that has the name, as it calls it") + f": its own release's libraries have the name, so the "
+                    f"one that answered is {other}")
     envs = ctx.environments()
     evidence += [f"the program runs in the Python environment {env}, which may bring its own mkl" for env in envs[:1]]
     fix = [f"load the core of the same MKL: put {folder} first on LD_LIBRARY_PATH (export LD_LIBRARY_PATH={folder}"
            "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}), or LD_PRELOAD its libmkl_core for one run"]
+    if any(u.who == "python (import)" for u in items):
+        fix.insert(0, f"in Python, a module imported earlier (numpy or scipy of a conda environment, torch) loaded its own MKL's "
+                   f"core into the process first, and a library's run path is read before LD_LIBRARY_PATH: import the module "
+                   f"that needs {name} before the others (dpnp#132), or LD_PRELOAD={folder}/libmkl_core.so python ...")
     if envs:
         fix.append(f"or keep the two MKLs apart: run in an environment with no mkl package of its own (a new conda environment, "
                    f"not {envs[0]}), or use that environment's MKL alone (without sourcing oneAPI's setvars.sh)")
     return Finding(
         "runtime-symbol-missing", "error",
-        f"two MKLs mixed: {name} needs {first.symbol}, which MKL's core has since {since}, and an older MKL's libmkl_core was loaded",
+        f"two MKLs mixed: {name} needs {first.symbol}, which {holders} exports {span}, and {other} "
+        + ("libmkl_core" if holders == "MKL's core" else "layer") + " was loaded",
         tuple(evidence), tuple(fix),
         "MKL's layers call into libmkl_core of their own release. When two MKL copies are on the loader's path (a conda or "
         "pip environment's mkl and an oneAPI install, a system MKL and a package's), the loader takes each library from "

@@ -14,7 +14,8 @@ from mkldoctor.knowledge.history import version_key
 
 # The folder names each MKL distribution puts its release in, most specific first (paths in posix form).
 _RELEASE_IN_PATH = (
-    re.compile(r"/oneapi/mkl/(?P<v>20\d\d(?:\.\d+){0,2})(?:/|$)", re.I),  # oneAPI: /opt/intel/oneapi/mkl/2023.1.0
+    # oneAPI: /opt/intel/oneapi/mkl/2023.1.0, and its betas' folders (2021.1-beta09: a release before 2021.1.1)
+    re.compile(r"/oneapi/mkl/(?P<v>20\d\d(?:\.\d+){0,2})(?:-beta\d+)?(?:/|$)", re.I),
     re.compile(r"intel-oneapi-mkl-(?P<v>20\d\d\.\d+(?:\.\d+)*)"),  # spack
     re.compile(r"(?:compilers_and_libraries|parallel_studio_xe|composer_xe)_(?P<v>20\d\d(?:\.\d+){0,2})", re.I),
     re.compile(r"/pkgs/mkl-(?P<v>(?:20\d\d|11)\.\d+(?:\.\d+)*)-"),  # conda's package cache: pkgs/mkl-2019.4-243

@@ -320,7 +320,8 @@ _EXPLAIN = (
        "The script (tbbvars.sh) looks under SUBSTITUTE_INSTALL_DIR_HERE: it was never given its install folder.",
        "Call it with auto_tbbroot, or set TBBROOT yourself."),
     _r("mkl-cpu-unsupported", "MKL's CPU check failed",
-       "The processor (or an emulator: Rosetta 2, a VM's CPU model) lacks the instruction sets the MKL release requires.",
+       "The processor (or an emulator: Rosetta 2, a VM's CPU model) lacks the instruction sets the MKL release requires, or "
+       "is one MKL has no code for (an AMD processor under MKL for macOS: CPU 0 is not supported).",
        "Run an arm64 build without MKL on Apple Silicon, give a VM the host's CPU, or use an MKL the CPU supports."),
     _r("mkl-not-for-this-platform", "No MKL package exists for this platform",
        "MKL is built for x86 processors only, for macOS up to 2023.2 and for 32-bit x86 up to 2024.2: conda and mamba cannot "
