@@ -458,6 +458,7 @@ AFTER = {
     "pyrt-numpy-first-old-mkl-dpnp-132": ("runtime-symbol-missing", "fix:import the module that needs libmkl_sequential.so before"),
     "macos-mkl-cpu0-not-supported-ryzen-hackintosh-pytorch-31106": ("mkl-cpu-unsupported", "MKL refused the processor"),
     "linux-link-mkl-avx2-def-undefined-symbol-as-needed-mixed-so1-block2-hints": ("runtime-symbol-missing", "two MKLs mixed"),
+    "linux-loader-pyatb-mkl-sparse-optimize-anaconda-vs-oneapi-installation-md": ("mkl-core-not-visible", "fix:LD_PRELOAD="),
 }
 # blind23's logs that hold no failure line (a wrong result no line says is wrong, a frozen program's silent exit, a
 # package's status report): no finding is the honest answer for them, and the score counts them as silent (a comment

@@ -71,3 +71,19 @@ def test_mkl_refusing_the_processor():
     assert "nomkl" in finding.fix[0] and "machdep.cpu.vendor" in finding.confirm[0]
     [bare] = errors_of("Intel MKL ERROR: CPU 0 is not supported.\n")
     assert bare.id == "mkl-cpu-unsupported" and "macOS runs" not in bare.title and "/proc/cpuinfo" in bare.confirm[0]
+
+
+def test_a_persons_bare_undefined_symbol_is_the_loaders_words():
+    """"undefined symbol: NAME" with no linker's name and no link around it is the loader's wording (pyatb's install
+    page: Anaconda's MKL beside the oneAPI one its extension was built with); lld's comes with its name or "error:"."""
+    [internal] = errors_of("undefined symbol: mkl_sparse_optimize_bsr_trsm_i8\n")
+    assert internal.id == "mkl-core-not-visible" and "(the log names no library)" in internal.title, flat(internal)
+    assert any(line.startswith("for one run, any host: LD_PRELOAD=") for line in internal.fix)
+    assert "the log does not name" not in internal.confirm[0]
+    [omp] = errors_of("undefined symbol: omp_get_num_procs\n")
+    assert omp.id == "openmp-runtime-missing" and omp.title.startswith("MKL's Intel threading layer"), flat(omp)
+    [gone] = errors_of("undefined symbol: iJIT_NotifyEvent\n")
+    assert gone.id == "runtime-symbol-missing" and "is gone since 2024.1.0" in gone.title, flat(gone)
+    # with the link around it, the same words are the link's
+    [linked] = errors_of("gcc -o app app.o -lmkl_intel_lp64 -lmkl_sequential\nlinking failed: undefined symbol: mkl_serv_getenv\n")
+    assert linked.id != "mkl-core-not-visible" and "link" in flat(linked), flat(linked)

@@ -90,11 +90,11 @@ class HiddenForDso:
 
 
 
-def _prose(m: re.Match, _):
+def _prose(m: re.Match, before):
     """A reporter's sentence that names the undefined symbol: MKL's or OpenMP's names, or another one MKL's export table
     knows (iJIT_NotifyEvent); at import ("importing pytorch raises an `undefined symbol: X` error") a run-time lookup."""
     from mkldoctor.explain.catalogue import NOT_MINE
-    from mkldoctor.explain.hosts import SymbolLookupError
+    from mkldoctor.explain.hosts import UNNAMED, SymbolLookupError
     from mkldoctor.knowledge import exports
 
     symbol = m.group("sym")
@@ -102,8 +102,15 @@ def _prose(m: re.Match, _):
         return NOT_MINE
     if re.search(r"(?i)\bimport(?:ing|Error)?\b|\bat run ?time\b|\bwhen (?:running|loading)\b", m.string):
         return SymbolLookupError("python (import)" if "import" in m.string.lower() else "a program (the log does not name it)",
-                                 "(a library the log does not name)", symbol)
+                                 UNNAMED, symbol)
+    # "undefined symbol: X" is the loader's wording (lld's comes with its name or "error:", read elsewhere): alone, with no
+    # link around it, a lookup at run time (pyatb's page: Anaconda's MKL beside the oneAPI one its extension was built with)
+    if "symbol:" in m.group(0) and not any(_LINK_WORDS.search(line) for line in (m.string, *before[-3:])):
+        return SymbolLookupError("a program (the log does not name it)", UNNAMED, symbol)
     return UndefinedSymbol(symbol, None, None, None, "ld", None)
+
+
+_LINK_WORDS = re.compile(r"(?i)\blink(?:er|ing|ed)?\b|\bld(?:\.\w+)?\b|collect2|\bcompil|>>> referenced|\bbuild")
 
 
 SIGNATURES = (

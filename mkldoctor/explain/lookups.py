@@ -22,7 +22,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
 from mkldoctor.explain import blasnames, cxxruntime, prebuilt, syclnames
 from mkldoctor.explain.gomp import gnu_mutex
-from mkldoctor.explain.hosts import SymbolLookupError, ldd_target
+from mkldoctor.explain.hosts import UNNAMED, SymbolLookupError, ldd_target
 from mkldoctor.explain.scope import claimed_lookups
 
 
@@ -222,7 +222,9 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parse
                       "-fopenmp (clang); in CMake, find_package(OpenMP) and OpenMP::OpenMP_<LANG> for every language of "
                       "the library (a Fortran library with C or C++ parts needs the flag on those too), then rebuild")
     return Finding(
-        "openmp-runtime-missing", "error", f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)",
+        "openmp-runtime-missing", "error",
+        ("MKL's Intel threading layer (libmkl_intel_thread, or libmkl_rt's default) was loaded without Intel's OpenMP runtime "
+         "(libiomp5)" if event.library == UNNAMED else f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)"),
         tuple(evidence), tuple(fix),
         "mkl_intel_thread calls Intel's OpenMP runtime but does not list it as a dependency; nothing loaded libiomp5, "
         "so the first OpenMP call fails when it is resolved.",

@@ -52,8 +52,10 @@ def at_run_time(event, ctx: Context) -> Finding | None:
     """The same names at run time (``Error in dlopen: .../libtorch_cuda_linalg.so: undefined symbol: mkl_lapack_dsbrdbn``,
     pytorch/pytorch#146551): a library that is not MKL's needs one of MKL's internal names, which no MKL library of the
     process gave it. ``event`` is hosts' SymbolLookupError; None for any other name or library."""
+    from mkldoctor.explain.hosts import UNNAMED
+
     where = os.path.basename(event.library or "")
-    if not where or where.startswith("libmkl_") or layers_only(event.symbol) is None:
+    if not where or event.library == UNNAMED or where.startswith("libmkl_") or layers_only(event.symbol) is None:
         return None
     return _finding(event.library, [], ctx, [event.symbol.split("@", 1)[0]])
 

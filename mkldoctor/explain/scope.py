@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 
-from mkldoctor.explain import mklfiles
+from mkldoctor.explain import mixedrun, mklfiles
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
@@ -80,11 +80,15 @@ def _role(path: str) -> str | None:
 
 def classify(path: str, symbol: str, who: str) -> Unseen | None:
     """The case of ``path`` needing ``symbol``, or None when the export table does not single one out."""
-    role = _role(path)
+    from mkldoctor.explain.hosts import UNNAMED
+
+    # only MKL's own libraries call its internal names (exported by no interface layer, nor libmkl_rt): a person's words
+    # that name no library name one of its kernels
+    role = "kernel" if path == UNNAMED and symbol.startswith("mkl_") and _internal(symbol) else _role(path)
     if role not in KERNEL_ROLES + LAYER_ROLES or knowledge.is_openmp_symbol(symbol):
         return None
     found = exported(symbol)
-    if role in KERNEL_ROLES and who == "python (import)":  # the import itself loaded the kernel: the extension links it
+    if role in KERNEL_ROLES and who == "python (import)" and path != UNNAMED:  # the import itself loaded the kernel: the extension links it
         return Unseen(path, symbol, who, role, "linked", found)
     if found is None:
         # a name older than the table, of a threading layer by its suffix (MKL 10's mkl_dft_..._omp, GalSim#261): the kernel
@@ -92,7 +96,7 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
         if role in KERNEL_ROLES and re.search(r"_(?:omp|seq|intel_thread|gnu_thread)$", symbol):
             return Unseen(path, symbol, who, role, "scope", None)
         return None
-    own = f"lib{layout.get(_base(path)).name}"
+    own = f"lib{layout.get(_base(path)).name}" if layout.get(_base(path)) else None
     if set(found.libraries) <= {own}:
         return None
     release = places.release_in(path)
@@ -105,6 +109,12 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
     if release and version_key(release) < version_key(oldest):
         return Unseen(path, symbol, who, role, "older", found)
     return Unseen(path, symbol, who, role, "scope", found)
+
+
+def _internal(symbol: str) -> bool:
+    found = exports.history(symbol)
+    roles = {getattr(layout.get(span.library), "role", None) for span in found.libraries if span.library} if found else set()
+    return bool(roles) and roles <= {"core", "threading", *KERNEL_ROLES}
 
 
 def unseen(events: Parsed) -> list[Unseen]:
@@ -158,7 +168,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_kernel_linked(linked))
     mixed = [u for u in items if u.case == "mixed"]
     if mixed:
-        out.append(_mixed(mixed, ctx))
+        out.append(mixedrun.finding(mixed, ctx))
     if hidden or bare_unversioned_kernels(events):
         out.append(core_not_visible(hidden, events))
     if dropped:
@@ -190,6 +200,8 @@ def as_needed_flags(events: Parsed) -> str:
 
 
 def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
+    from mkldoctor.explain.hosts import UNNAMED
+
     bare = bare_unversioned_kernels(events)
     first = items[0] if items else None
     base = os.path.basename(first.path) if first else " or ".join(bare)
@@ -204,7 +216,7 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
         title = (f"{base} was bound before MKL's threading layer was loaded: {first.symbol} is the threading layer's "
                  "(LD_BIND_NOW, or the core opened alone)")
     elif first.role in KERNEL_ROLES:
-        title = (f"MKL's kernel {base} cannot see MKL's own {first.symbol}: MKL's layers are in the process but were loaded "
+        title = (f"MKL's kernel {base if first.path != UNNAMED else '(the log names no library)'} cannot see MKL's own {first.symbol}: MKL's layers are in the process but were loaded "
                  "without RTLD_GLOBAL (an extension or plugin), linked statically, or linked without libmkl_core")
     else:
         title = f"{base} was opened without the MKL layers that define {first.symbol}: load libmkl_rt, or those layers first with RTLD_GLOBAL"
@@ -331,7 +343,9 @@ def _fixes(items: list[Unseen], bare: list[str]) -> list[str]:
 
 
 def _confirm(items: list[Unseen], bare: list[str]) -> tuple[str, ...]:
-    name = os.path.basename(items[0].path) if items else (bare[0] if bare else "libmkl_avx2.so")
+    from mkldoctor.explain.hosts import UNNAMED
+
+    name = os.path.basename(items[0].path) if items and items[0].path != UNNAMED else (bare[0] if bare else "libmkl_avx2.so")
     symbol = items[0].symbol if items else "mkl_serv_getenv"
     return (
         f"LD_DEBUG=libs <the program> 2>&1 | grep -E '{re.escape(name)}|symbol lookup|libmkl_core'   # the kernel found, then "
@@ -380,51 +394,6 @@ def _kernel_linked(items: list[Unseen]) -> Finding:
         "MKL's core picks the kernel for the CPU at run time and opens it itself, after the layers the kernel calls; a "
         "kernel linked into a program is loaded first, by name, and its calls into the core find nothing yet.",
         (f"readelf -d <the extension's .so> | grep NEEDED   # must not list {name}",),
-    )
-
-
-def _mixed(items: list[Unseen], ctx: Context) -> Finding:
-    first = items[0]
-    name, folder = os.path.basename(first.path), os.path.dirname(first.path)
-    release = places.release_in(first.path)
-    since, last = first.exported.first, first.exported.last
-    table = exports.releases()
-    gone = exports.history(first.symbol).overall.gone_since
-    holders = "MKL's core" if "libmkl_core" in first.exported.libraries else \
-        f"MKL's {more([lib for lib in first.exported.libraries if lib != _base(first.path).split('.')[0]], 3)}"
-    if last == table[-1].name:
-        span, other = f"since {since}", "an older MKL's"
-    elif since == table[0].name:
-        span, other = f"up to {last} (gone since {gone})", f"a newer MKL's ({gone} or newer)"
-    else:
-        span, other = f"from {since} to {last} (gone since {gone})", f"another release's (older than {since}, or {gone} or newer)"
-    evidence = [f"{u.who}: {u.path} needs {u.symbol}" for u in items[:4]]
-    evidence.append(f"{first.symbol} is exported by {holders} {span} (mkldoctor's table of every release's exports, "
-                    f"{table[0].name} to {table[-1].name})")
-    evidence.append(f"{name} is MKL's own and from " + (f"MKL {release}, by its folder's name" if release else
-                    "a release that has the name, as it calls it") + f": its own release's libraries have the name, so the "
-                    f"one that answered is {other}")
-    envs = ctx.environments()
-    evidence += [f"the program runs in the Python environment {env}, which may bring its own mkl" for env in envs[:1]]
-    fix = [f"load the core of the same MKL: put {folder} first on LD_LIBRARY_PATH (export LD_LIBRARY_PATH={folder}"
-           "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}), or LD_PRELOAD its libmkl_core for one run"]
-    if any(u.who == "python (import)" for u in items):
-        fix.insert(0, f"in Python, a module imported earlier (numpy or scipy of a conda environment, torch) loaded its own MKL's "
-                   f"core into the process first, and a library's run path is read before LD_LIBRARY_PATH: import the module "
-                   f"that needs {name} before the others (dpnp#132), or LD_PRELOAD={folder}/libmkl_core.so python ...")
-    if envs:
-        fix.append(f"or keep the two MKLs apart: run in an environment with no mkl package of its own (a new conda environment, "
-                   f"not {envs[0]}), or use that environment's MKL alone (without sourcing oneAPI's setvars.sh)")
-    return Finding(
-        "runtime-symbol-missing", "error",
-        f"two MKLs mixed: {name} needs {first.symbol}, which {holders} exports {span}, and {other} "
-        + ("libmkl_core" if holders == "MKL's core" else "layer") + " was loaded",
-        tuple(evidence), tuple(fix),
-        "MKL's layers call into libmkl_core of their own release. When two MKL copies are on the loader's path (a conda or "
-        "pip environment's mkl and an oneAPI install, a system MKL and a package's), the loader takes each library from "
-        "the first folder that has its name: a threading layer or kernel of the newer copy beside the core of the older one "
-        "fails on the first name the older core lacks.",
-        ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'libmkl_(core|rt)'   # which folder each MKL library came from",),
     )
 
 
