@@ -252,6 +252,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = [f"{lib} is needed by {user}: a package that links it by @rpath from its own folder ships it in "
                        f"{os.path.dirname(user)}, and it is not there" for lib, user in beside[:1]]
     runner = any("/hostedtoolcache/" in e.detail or "/Users/runner/" in e.detail for e in failed)
+    iomp = any("iomp5" in lib for lib in libs)
+    bundle = next((m.group(0) for text in (*ctx.places, *(e.detail for e in failed))
+                   if (m := re.search(r"[^/\s]+\.app/Contents/", text))), None)
     evidence[-1:-1] = ["the folders dyld tried are a CI runner's (/Users/runner/hostedtoolcache): the package was linked on the "
                        "build service against a library that was there, and its wheel does not carry it; the library must "
                        "come from the environment that runs it"] if runner else []
@@ -304,10 +307,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            "a program started by another (a Python package's subprocess, a shell script: /bin/sh is protected) loses DYLD_* "
            "to System Integrity Protection on the way: link the library into a folder dyld falls back to by itself, "
            "ln -s <that folder>/<the library> /usr/local/lib/ (PyQchem's troubleshooting page), or give the program a run path",
-           f"with conda: {recipes.conda_install('mkl')} into the same environment as the program, whose @rpath points there",
+           *(() if iomp else (f"with conda: {recipes.conda_install('mkl')} into the same environment as the program, whose @rpath "
+                              "points there",)),
            "a build set up with Linux's folder (MKLROOT/lib/intel64, as mklvars' or a Makefile's, such as Julia's Make.inc "
            "MKLLIB) finds nothing on macOS: MKL for macOS keeps its libraries in lib/, with no intel64: "
            + "; ".join(folders.macos_libs()))
+    if iomp:  # MKL's threading layer without Intel's runtime: conda's packages (Conda.jl's too) or a bundle that left it out
+        conda = (f"with conda: {recipes.conda_install('intel-openmp')} into the environment whose MKL needs it, or "
+                 f"{recipes.conda_install('nomkl')} for builds without MKL, which need no Intel runtime (Julia's Conda.jl: "
+                 "using Conda; Conda.rm(\"mkl\"); Conda.add(\"nomkl\"); PyCall: the Python it was built with, "
+                 "ENV[\"PYTHON\"] and Pkg.build(\"PyCall\"), is the one whose environment must have it)")
+        plain = not (signed or brew or runner or deps or beside or bare or dnn)  # no more telling fix above it
+        fix = (*((f"a bundle ({bundle}): it took MKL's threading layer and not libiomp5.dylib, which the layer does not list as "
+                  "a dependency: add it (pyinstaller --add-binary '<env>/lib/libiomp5.dylib:.') and build again, from an "
+                  "environment of the bundle's own architecture (an arm64 conda environment gives an x86_64 build libraries "
+                  "that do not fit)",) if bundle else ()),
+               *((conda,) if plain else ()), *fix, *(() if plain else (conda,)))
     why = ("macOS's loader (dyld) resolves @rpath/ names through the run paths recorded in the binary, then "
            "DYLD_LIBRARY_PATH; the library named is in none of them (a moved environment, a wheel built elsewhere, "
            "or a different MKL release whose file name differs, e.g. libmkl_intel_lp64.1.dylib vs .2.dylib).")

@@ -155,7 +155,7 @@ SIGNATURES = (
     Signature("omp-registration-failed", "runtime", "Error #18",
               re.compile(r"Error #18: Setting environment variable \"?__KMP_REGISTERED_LIB"), lambda m, _: OmpRegistration(m.string.strip()[:300])),
     Signature("omp-assertion", "runtime", "Error #13",
-              re.compile(r"Error #13: Assertion failure at (?P<src>[\w.]+\(\d+\))"),
+              re.compile(r"Error #13: Assertion failure at (?P<src>[\w.]+\.c(?:pp)?(?:\(\d+\))?)"),  # a page may drop the line
               lambda m, _: OmpAssertion(m.group("src"), m.string.strip())),
     # the word may come broken by a paste ("undefined sym bol:", arrayfire#2912)
     Signature("mkl-kernel-undefined", "runtime", "ndefined sym",
@@ -210,6 +210,16 @@ def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 "(CMake: OpenMP_ROOT=<env>\\Library) instead of Visual Studio's",
                 "or keep the two apart: import only one of the packages in a process (a separate worker), or choose "
                 "another backend of the package that brings it")
+    conda_llvm = next((n for n in (event.library, event.already) if n.lower() == "libomp.dll"), None)
+    if conda_llvm and event.library != event.already:  # conda's llvm-openmp beside Intel's (psi4's CI notes)
+        return ("libomp.dll is LLVM's OpenMP runtime as conda's llvm-openmp package ships it: the program or a package was "
+                "linked against it (CMake's FindOpenMP took LLVM's libomp.lib) while MKL's threading layer loads Intel's "
+                "libiomp5md.dll: link the program's OpenMP to Intel's runtime (CMake: -DOpenMP_CXX_LIB_NAMES=libiomp5md "
+                "-DOpenMP_libiomp5md_LIBRARY=<the folder of libiomp5md.lib>\\libiomp5md.lib, or OpenMP_LIBRARY_DIRS), the "
+                "two are one ABI",
+                "or keep llvm-openmp out of the environment (conda list llvm-openmp shows it: the package that depends on it, or "
+                "its variant built on intel-openmp), "
+                "or MKL's sequential layer (MKL_THREADING_LAYER=SEQUENTIAL with mkl_rt) so that MKL loads no OpenMP runtime")
     if event.library.endswith(".dll"):
         return ("find every copy the process can load: where /r <the environment's folder> libiomp5md.dll (conda: "
                 "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
@@ -238,6 +248,23 @@ def _assertion(event: OmpAssertion) -> Finding:
         evidence.append("z_Linux_util.cpp is the runtime's code for the process itself (threads, signals, fork): its assertion "
                         "there is most often a child process forked after the parent started OpenMP's threads (multiprocessing, "
                         "a server's workers, a data loader's)")
+    if event.source.startswith("kmp_runtime"):
+        evidence.append("kmp_runtime.cpp is the runtime's own bookkeeping of its threads and teams: a known cause of its assertion "
+                        "there is a second OpenMP runtime in the process, GNU's libgomp (a module compiled and linked with "
+                        "gcc -fopenmp) beside Intel's libiomp5 (MKL's intel_thread layer), both starting threads")
+        return Finding(
+            "openmp-assertion", "error", f"Intel's OpenMP runtime stopped on its own assertion at {event.source}: a second "
+            "OpenMP runtime (GNU's libgomp) in the same process is a known cause",
+            tuple(evidence),
+            ("one runtime per process: a module you build with gcc: compile with -fopenmp but link with -liomp5 and no -lgomp "
+             "(gcc -fopenmp at the link adds -lgomp); check: ldd <the module> | grep -E 'gomp|iomp5'",
+             "or use MKL's GNU threading layer with GNU's runtime: export MKL_THREADING_LAYER=GNU (libmkl_rt), or link "
+             "-lmkl_gnu_thread -lgomp in place of -lmkl_intel_thread -liomp5",
+             "or MKL_THREADING_LAYER=SEQUENTIAL, which takes Intel's runtime out of MKL's calls"),
+            "OMP: Error #13 is the runtime's own check failing (libiomp5, which MKL's intel_thread layer uses), not the program's: "
+            "two OpenMP runtimes each managing threads in one process break its assumptions.",
+            ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'libgomp|libiomp5'   # both listed: two runtimes",),
+        )
     fix = [*(r.advice for r in known if fork),
            "export KMP_INIT_AT_FORK=FALSE   # the runtime does not re-initialise itself in a forked child (Intel's workaround)",
            "or start child processes fresh rather than forked: multiprocessing.set_start_method('spawn') (or 'forkserver')",

@@ -1,0 +1,72 @@
+"""Windows' delay-load failures: ``0xC06D007E: Module not found`` and ``0xC06D007F: Procedure not found``.
+
+A program linked with ``/DELAYLOAD`` (or a DLL MKL's dispatcher loads itself) starts without the DLL; the delay-load
+helper opens it at the first call and raises these exception codes (``VcppException(ERROR_SEVERITY_ERROR,
+ERROR_MOD_NOT_FOUND)``, ``ERROR_PROC_NOT_FOUND``) when the file, or a name in it, is not there. With MKL it is most often a
+release that ships ``mkl_rt.N.dll`` without the DLLs it opens at run time (xamp2's README: the core, the threading layer,
+the CPU kernels and ``libiomp5md.dll`` must sit beside it), or an ``mkl_rt`` of another release than the one linked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class DelayLoadFailed:
+    line: str
+    procedure: bool  # 0xC06D007F: the DLL was found, a name in it was not
+
+
+_CODE = re.compile(r"\b0x[Cc]06[Dd]007(?P<kind>[EeFf])\b")
+
+SIGNATURES = tuple(
+    Signature(f"windows-delayload-{i}", "delayload", needle, _CODE,
+              lambda m, _: DelayLoadFailed(m.string.strip()[:300], m.group("kind") in "Ff"))
+    for i, needle in enumerate(("06D007", "06d007"))
+)
+
+_MKL_SET = ("MKL's mkl_rt.N.dll opens the rest itself when MKL is first called: mkl_core.N.dll, the threading layer "
+            "(mkl_intel_thread.N.dll or mkl_sequential.N.dll), the CPU kernels (mkl_def.N.dll, mkl_mc3.N.dll, mkl_avx2.N.dll, "
+            "mkl_avx512.N.dll, and mkl_vml_*.N.dll for vector math) and Intel's OpenMP runtime libiomp5md.dll")
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(DelayLoadFailed)
+    if not said:
+        return []
+    event = said[0]
+    mkl = bool(events.mkl_at)
+    what = "a name in a DLL it loads late" if event.procedure else "a DLL it loads late"
+    evidence = [event.line,
+                ("0xC06D007F is the delay-load helper's 'procedure not found': the DLL was found and lacks the function, so it is "
+                 "another release's than the one the program was linked against" if event.procedure else
+                 "0xC06D007E is the delay-load helper's 'module not found': the program started, and at its first call into a "
+                 "DLL linked with /DELAYLOAD (or one a library opens itself) the file was in no folder Windows searches")]
+    if mkl:
+        evidence.append("the log names MKL: " + _MKL_SET)
+    fix = ["see which DLL: dumpbin /dependents <the program or its DLL> lists the delay-load dependencies apart; Dependencies "
+           "(lucasg) or Process Monitor's 'NAME NOT FOUND' lines show the one Windows looked for"]
+    fix.insert(0 if mkl else 1,
+               "ship MKL's whole set of one release beside the program (or in a folder on PATH): mkl_rt.N.dll, mkl_core.N.dll, "
+               "mkl_intel_thread.N.dll or mkl_sequential.N.dll, mkl_def.N.dll, mkl_mc3.N.dll, mkl_avx2.N.dll, mkl_avx512.N.dll, "
+               "the mkl_vml_*.N.dll kernels and libiomp5md.dll (oneAPI: mkl\\<ver>\\bin and compiler\\<ver>\\bin); copying "
+               "mkl_rt.N.dll alone leaves the rest unfound (xamp2's README)"
+               + ("; every DLL of the release the program was linked with: a name missing is another release's DLL found first"
+                  if event.procedure else ""))
+    return [Finding(
+        "windows-delayload-failed", "error",
+        f"Windows could not resolve {what} (delay-load, {'0xC06D007F' if event.procedure else '0xC06D007E'})"
+        + (": MKL's runtime set incomplete or of another release" if mkl else ""),
+        tuple(evidence), tuple(fix),
+        "A delay-loaded DLL is opened at its first use, not at start: a missing file shows up as an exception in the middle "
+        "of the run instead of Windows' 'was not found' dialog at start.",
+        ("where mkl_rt*.dll mkl_core*.dll libiomp5md.dll   # from the program's folder: every DLL of the set, one release",),
+        locations=ctx.located([event], "delay-load"),
+    )]
