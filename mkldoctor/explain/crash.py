@@ -178,7 +178,23 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return out + [gomp.two_runtimes_crashed(crashes[0].line, runtimes)]
     if loaded & _PYTHON_IN_JULIA:  # no frames: the session's two BLAS first
         return out + [crashhosts.julia_python_unseen(crashes[0], sorted(loaded & _PYTHON_IN_JULIA))]
+    if _under_rosetta(events):
+        return out + [replace(found[0], title=f"the program crashed ({crashes[0].line[:80]}) after MKL said the processor has no "
+                              "AVX: most often an x86-64 environment under Rosetta 2 on Apple silicon",
+                              evidence=(*found[0].evidence, "MKL's notice before it says the processor it sees has SSE4.2 and no "
+                                        "AVX: on a Mac, Rosetta 2's emulated processor (before macOS 15); packages built for "
+                                        "x86-64 run there, slowly, and some crash (PyCAT's install notes)"),
+                              fix=("check the interpreter: python -c \"import platform; print(platform.machine())\" says x86_64 "
+                                   "on Apple silicon: install a native arm64 Python (Miniforge's arm64 installer, or conda's "
+                                   "osx-arm64 packages: CONDA_SUBDIR=osx-arm64) and create the environment again, without MKL",
+                                   *found[0].fix))]
     return out + found
+
+
+def _under_rosetta(events: Parsed) -> bool:
+    from mkldoctor.explain.pymkl import PyMklSaid
+
+    return any(e.kind == "sse42" for e in events.of(PyMklSaid))
 
 
 def julia_python_mkl(events: Parsed, ctx: Context) -> list[Finding]:

@@ -153,12 +153,17 @@ SIGNATURES = (
               # a repr's escaped newline ("...\\nlibopenblas64_.so.0: cannot open") is not part of the name; a page may set
               # the name as code ("OSError: `libmkl_intel_lp64.so.2`: cannot open ...", intel-extension-for-pytorch's)
               re.compile(r"(?:\\n|(?<![^\s:'\"(\\`]))`?(?P<so>[^\s:'\"(\\`]+\.so(?:\.[\w.]+)?)`?: cannot open shared object file"), _cannot_open),
+    # the same cut by a page's author or a wrap ("libmkl_intel_lp64.so.2: cannot open...", "...: cannot open shared object"
+    # at a line's end): the library is named, the reason is the loader's
+    Signature("host-cannot-open-elided", "hosts", "cannot open",
+              re.compile(r"(?<![^\s:'\"(`])`?(?P<so>lib[\w.+-]{1,200}\.so(?:\.[\w.]+)?)`?: cannot open(?: shared(?: object)?)?"
+                         r"\s*(?:\.{2,}|…|$)"), _cannot_open),
     # a plugin loader's dlerror of a bare name (boost::dll: "dlerror system message: gadgetron_mricore: cannot open ...")
     Signature("host-dlerror-cannot-open", "hosts", "cannot open shared object file",
               re.compile(r"dlerror[^:]*:\s*(?P<so>[\w.+-]+): cannot open shared object file"),
               lambda m, _: LoaderMissing(m.group("so"), "a program's plugin loader (dlopen)")),
-    Signature("host-undefined-symbol", "hosts", ": undefined symbol: ",
-              re.compile(r"(?<![^\s:'\"(])(?P<lib>[^\s:'\"(]+\.so(?:\.[\w.]+)?): undefined symbol: (?P<sym>[A-Za-z_.$][\w.$@]*?)\.?(?:\s|,|$)"), _undefined),
+    Signature("host-undefined-symbol", "hosts", ": undefined symbol",  # a page may quote the name: symbol 'MPI_Finalize'
+              re.compile(r"(?<![^\s:'\"(])(?P<lib>[^\s:'\"(]+\.so(?:\.[\w.]+)?): undefined symbol(?:: |\s?['‘`])(?P<sym>[A-Za-z_.$][\w.$@]*?)['’`]?\.?(?:\s|,|$)"), _undefined),
     # the same in R's other languages ("kann shared object '/x/foo.so' nicht laden:" under "Fehler in dyn.load("): the
     # quoted library, with dyn.load on the line before
     Signature("r-dyn-load-translated", "hosts", ".so", re.compile(r"[\'‘\"](?P<obj>/[^\'’\"]{1,400}\.so)[\'’\"]"),

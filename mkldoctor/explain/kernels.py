@@ -21,7 +21,7 @@ from mkldoctor.explain.wording import MAX_LISTED, more, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.knowledge import folders, layout
+from mkldoctor.knowledge import exports, folders, layout, recipes
 
 
 _LAYER_SONAME = layout.file_pattern(("rt", "interface", "threading", "core"), shared_only=True)  # all but the kernels
@@ -289,8 +289,13 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
         fix.append("put the folder that holds them on LD_LIBRARY_PATH before the program starts; the install's own script does "
                    "it: oneAPI: source /opt/intel/oneapi/setvars.sh; Parallel Studio and MKL 2020 or older: source "
                    "<install>/bin/compilervars.sh intel64 (or mkl/bin/mklvars.sh intel64); conda: conda activate <env>")
-        fix.append("or install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: .so.2 with .so.2): "
-                   + ctx.recipe_ref("shared"))
+        number = next((m.group(1) for name in wanted for m in [re.search(r"\.so\.(\d+)$", name)] if m), None)
+        providing = exports.releases_providing(next((n for n in wanted if n.endswith(f".so.{number}")), "")) if number else []
+        fix.append("or install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: "
+                   + (f".so.{number} with .so.{number}" if number else ".so.2 with .so.2") + "): "
+                   + (f"{recipes.pip_install(q(f'mkl=={providing[-1]}'))}, the release of those names (MKL {providing[0]} to "
+                      f"{providing[-1]} have them: the kernels come in the mkl package, which a package installed with "
+                      "--no-deps leaves out); " if providing else "") + ctx.recipe_ref("shared"))
     return Finding(
         "mkl-cannot-load-kernels", "error", f"MKL cannot load its own libraries at run time: {more(wanted, 4)}",
         tuple(evidence), tuple(fix),

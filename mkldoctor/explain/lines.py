@@ -108,6 +108,7 @@ _BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (ri
 # a piece that ends a sentence, then a line that starts one: two lines that happen to have the width
 _SENTENCE_END = re.compile(r"[.!)\"']\s*$")  # a sentence, or a quoted name (Julia's could not load library "X"), ended
 _SENTENCE_START = re.compile(r"^[A-Z][A-Za-z]")
+_HANGING = (" or", "cannot open shared object")  # an error line these end is cut mid-message
 
 
 def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
@@ -115,6 +116,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     pending: str | None = None
     wrapped = False  # pending was cut at a terminal width (rather than inside quotes)
     continued = False  # pending ended with a backslash: the next line goes on it as it is
+    hanging: str | None = None  # a line that ends mid-message (_HANGING): an indented next line goes on it
     pieces = 0
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     for raw in raw_lines(stream, stats):
@@ -136,6 +138,14 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             line = raw = _BOLD_WORDS.sub(r"\1", line)
         if "&" in line and _ENTITY.search(line):  # a log copied from a web page's source: &lt;ipython-input&gt;, &#39;
             line = raw = html.unescape(line)
+        if hanging is not None:  # a message wrapped by its writer: the rest is indented on the next line, or did not come
+            if line[:1] in " \t" and line.strip():
+                line, at = hanging + " " + line.strip(), pending_at
+            else:
+                if stats is not None:
+                    stats.at = pending_at
+                yield hanging
+            hanging = None
         if pending is not None:
             # a line of a wrap width is a whole line after all when the next is fresh, starts a sentence after one that
             # ended, or starts as it did (gold's "/x/libuser.a(user.o):user.c:function f: error: ..." once per name)
@@ -155,6 +165,9 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if line[-1:] == "\\" and line[-2:-1] not in "\\:" and len(line) > 40 and " -" in line and not _DRIVE.search(line):
                 pending, wrapped, continued, pending_at = line[:-1], False, True, at
                 continue
+            if line.endswith(_HANGING) and ("rror" in line or "RROR" in line):  # MKL's "Cannot load libmkl_avx512.so.2 or", "cannot open shared object"
+                hanging, pending_at = line, at
+                continue
             if _unbalanced(line):
                 pending, wrapped, pending_at = line, False, at
                 continue
@@ -165,7 +178,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         if stats is not None:
             stats.at = at
         yield line
-    if pending is not None:
-        if stats is not None:
-            stats.at = pending_at
-        yield pending
+    for last in (hanging, pending):
+        if last is not None:
+            if stats is not None:
+                stats.at = pending_at
+            yield last

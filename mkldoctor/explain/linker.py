@@ -103,11 +103,19 @@ def _prose(m: re.Match, before):
     if re.search(r"(?i)\bimport(?:ing|Error)?\b|\bat run ?time\b|\bwhen (?:running|loading)\b", m.string):
         return SymbolLookupError("python (import)" if "import" in m.string.lower() else "a program (the log does not name it)",
                                  UNNAMED, symbol)
-    # "undefined symbol: X" is the loader's wording (lld's comes with its name or "error:", read elsewhere): alone, with no
-    # link around it, a lookup at run time (pyatb's page: Anaconda's MKL beside the oneAPI one its extension was built with)
-    if "symbol:" in m.group(0) and not any(_LINK_WORDS.search(line) for line in (m.string, *before[-3:])):
+    # "undefined symbol: X" is the loader's wording and lld's cut of its name: alone, with no link around it, one of MKL's
+    # internal names or OpenMP's is a lookup at run time (pyatb's page: Anaconda's MKL beside the oneAPI one its extension
+    # was built with), a name a program calls a link's (nuvai-mkl's changelog: cblas_sgemm on a crate's link)
+    if "symbol:" in m.group(0) and _run_time_name(symbol) and not any(_LINK_WORDS.search(line) for line in (m.string, *before[-3:])):
         return SymbolLookupError("a program (the log does not name it)", UNNAMED, symbol)
     return UndefinedSymbol(symbol, None, None, None, "ld", None)
+
+
+def _run_time_name(symbol: str) -> bool:
+    """A name only MKL's own layers call (exported by no interface layer, nor libmkl_rt), or OpenMP's."""
+    from mkldoctor.explain.scope import internal
+
+    return symbol.startswith(("omp_", "__kmpc_", "kmp_")) or internal(symbol)
 
 
 _LINK_WORDS = re.compile(r"(?i)\blink(?:er|ing|ed)?\b|\bld(?:\.\w+)?\b|collect2|\bcompil|>>> referenced|\bbuild")

@@ -65,7 +65,7 @@ _UNDEF_SYMBOL = re.compile(
 _LLD_REF = re.compile(r"^\s*>>>\s+referenced by\s+(?P<what>.+?)\s*$")
 _LLD_CONT = re.compile(r"^\s*>>>\s{2,}(?P<what>.+?)\s*$")
 # Apple's ld64: '  "_dgemm_", referenced from:' then '      _matmul in rtkcmn.o' (C names carry a leading underscore)
-_LD64_SYMBOL = re.compile(r'^\s*"(?P<sym>_[^"\s]+)", referenced from:\s*$')
+_LD64_SYMBOL = re.compile(r'^\s*"(?P<sym>_[^"\s]+)", referenced from:\s*(?:\.{3}|…)?\s*$')  # a page may cut the callers
 _LD64_REF = re.compile(r"^\s+(?:(?P<fn>\S+) in (?P<obj>\S+)|\.\.\.)\s*$")
 _LLD_OTHER = re.compile(r"^\s*>>>\s+(?:did you mean|defined in|the encapsulation)")
 _OBJ_FN = re.compile(r"^(?P<obj>.+?):\((?P<fn>.+)\)(?: in archive (?P<archive>.+))?$")
@@ -78,6 +78,8 @@ _ARCHIVE_MEMBER = re.compile(r"^(?P<archive>.+?\.(?:a|rlib|lib))\((?P<member>[^(
 _QUOTED_LD = re.compile(r"`((?:/[\w./+-]*/)?(?:ld|ld\.gold|ld\.bfd|ld\.lld|collect2)(?:\.exe)?: [^`]+)`")
 _CANNOT_FIND = re.compile(r"cannot find (?:-l(?P<name>\S+?)|(?P<path>/\S+?|[\w.+-]+(?:/[\w.+-]+)*\.(?:a|so(?:\.\d+)*)))(?::\s|\s*$|\s)")  # a relative file too
 _LLD_NO_LIB = re.compile(r"unable to find library -l(?P<name>\S+)")
+_BARE_CANNOT_FIND = re.compile(r"^\s*cannot find -l[\w.+-]+(?::[^:]*)?\s*$")  # ld's words quoted without its name
+_ELIDED_LINKER = re.compile(r"(?:\s\.{3}|…)\s+(?P<tail>(?:\S*/)?(?:ld|collect2|ld\.gold|ld\.lld|mold)(?:\.exe)?: .+)$")
 _MOLD_NO_LIB = re.compile(r"library not found: (?P<name>\S+)")
 # Apple's ld64: "ld: library not found for -lmkl_rt"; its successor (Xcode 15): "ld: library 'mkl_rt' not found"
 _LD64_NO_LIB = re.compile(r"\bld: (?:warning: )?library (?:not found for -l(?P<name>\S+)|'(?P<quoted>[^']+)' not found)")
@@ -268,6 +270,9 @@ def _linker_events(state: _State, line: str) -> list | None:
     if "`" in line and "ld: " in line:  # a reporter's quote of it: "... the error message `ld: cannot find -lne `."
         quoted = _QUOTED_LD.search(line)
         line = quoted.group(1).rstrip() if quoted else line
+    if "..." in line or "…" in line:  # two lines a paste joined with an elision: "Linking CXX ... ld: cannot find -lx"
+        elided = _ELIDED_LINKER.search(line)
+        line = elided.group("tail") if elided else line
     prefix = _LINKER_PREFIX.match(line) if (":" in line and ("ld" in line or "collect2" in line or "mold" in line or "gold" in line)) else None
     rest = line
     if prefix:
@@ -334,7 +339,7 @@ def _missing_library(line: str, rest: str, prefixed: bool, linker: str) -> Missi
     """``cannot find -lX`` (ld, gold, with the linker's prefix), lld's ``unable to find library``, mold's ``library not
     found``, Apple ld64's ``library not found for -lX`` (``library 'X' not found`` since Xcode 15)."""
     match = _CANNOT_FIND.search(rest + " ")
-    if match and prefixed:
+    if match and (prefixed or _BARE_CANNOT_FIND.match(rest)):
         name = match.group("name")
         if name is not None and _LIB_NAME.match(name):
             return MissingLibrary(name, linker)

@@ -24,6 +24,7 @@ from mkldoctor.explain import blasnames, cxxruntime, prebuilt, syclnames
 from mkldoctor.explain.gomp import gnu_mutex
 from mkldoctor.explain.hosts import UNNAMED, SymbolLookupError, ldd_target
 from mkldoctor.explain.scope import claimed_lookups
+from mkldoctor.explain.undefined import MPI_NAME
 
 
 def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
@@ -37,6 +38,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     for event in other:
         hits = ctx.hits([event.symbol])[event.symbol]
         told = (blasnames.missing(event, ctx) if not hits and blasnames.is_blas_name(event.symbol)  # no BLAS in the process
+                else _blacs_without_mpi(event) if MPI_NAME.match(event.symbol)
                 else prebuilt.at_run_time(event, ctx) or syclnames.at_run_time(event)  # MKL's internals; oneMKL's C++
                 or cxxruntime.at_run_time(event))  # libstdc++'s names
         if told is not None:
@@ -107,6 +109,28 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                             "a newer one does not")
         out.append(Finding("runtime-symbol-missing", "error", title, tuple(evidence), tuple(fix), why))
     return out
+
+
+def _blacs_without_mpi(event: SymbolLookupError) -> Finding | None:
+    """MKL's BLACS layer needing MPI at run time (``libmkl_blacs_intelmpi_lp64.so: undefined symbol 'MPI_Finalize'``): the
+    module was linked by a compiler that is not the MPI's wrapper (GPAW's customize.py with icc for mpiicc)."""
+    base = os.path.basename(event.library or "")
+    if not base.startswith("libmkl_blacs_"):
+        return None
+    mpi = "Open MPI" if "openmpi" in base else "SGI MPT" if "sgimpt" in base else "Intel MPI (or MPICH)"
+    return Finding(
+        "mkl-cluster-needs-mpi", "error",
+        f"{base} needs MPI ({event.symbol}) and no MPI library was loaded: the program or module was linked without {mpi}",
+        (f"{event.binary}: {event.library} needs {event.symbol}",
+         f"{base} is MKL's BLACS layer for {mpi}: it calls that MPI's library, which it does not name as a dependency; only "
+         "a link with the MPI (its compiler wrapper, or -lmpi) puts it in the process"),
+        (f"link the program or module with {mpi}'s compiler wrapper (mpiicc, mpicc, mpif90: a build set to a plain compiler, "
+         "such as icc in place of mpiicc, links no MPI), or add its library to the link (-lmpi; Intel MPI's Fortran: -lmpifort)",
+         f"for one run: LD_PRELOAD=<{mpi}'s lib folder>/libmpi.so.12 <the program> (Open MPI: libmpi.so.40)",
+         "a program that needs no MPI: take MKL's ScaLAPACK and BLACS off its link (-lmkl_scalapack_*, -lmkl_blacs_*)"),
+        "MKL's cluster libraries sit on top of an MPI; a module linked without it loads, and fails at its first MPI call.",
+        (f"ldd {q(ldd_target(event.binary, event.library))} | grep -E 'libmpi|blacs'   # no libmpi: the MPI was not linked",),
+    )
 
 
 def _older_release(event: SymbolLookupError, release: str, evidence: list[str]) -> Finding:
@@ -199,6 +223,11 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parse
                        "same oneAPI or the intel-openmp package's lib, often installed already (mlip-2#43); or for one run: "
                        "LD_PRELOAD=<that folder>/libiomp5.so")
         fix.append(("or " if conda else "") + f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
+        if not conda and event.binary.startswith("a program"):  # the log names no program: it may be one built here
+            fix.append("or, a program you link (C, C++, Fortran, Rust): name Intel's OpenMP runtime on its link after MKL's "
+                       "libraries, -Wl,--no-as-needed -liomp5 (--as-needed, and mold in any case, drop a library nothing of "
+                       "the program calls: then give the runtime's file by its path, or an object that calls it; a Rust "
+                       "crate: in the executable's own build script, as rustc-link-arg does not reach other crates)")
     fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
     mutex = gnu_mutex(events) if "mkl_intel_thread" in event.library and conda_env_of(event.library) else ""
     if mutex:  # matplotlib#23124: conda-forge's and defaults' packages mixed by an update

@@ -133,6 +133,10 @@ _PROSE = re.compile(r"(?i)(?:\bLNK ?|\blink(?:er)? error )?(?P<code>1181|1104)?\
 SIGNATURES = (
     Signature("msvc-cannot-open", "msvc", "error LNK",
               re.compile(r"error (?P<code>LNK1181|LNK1104): cannot open (?:input )?file '(?P<file>[^']+)'"), _cannot_open),
+    # a page's quote of it without link.exe's "fatal error", its name maybe cut ("LNK1104: cannot open file 'mkl_...'")
+    *(Signature(f"msvc-cannot-open-quoted-{code}", "msvc", code,
+                re.compile(r"^\s*(?P<code>LNK1181|LNK1104): cannot open (?:input )?file '(?P<file>[^']+)'"), _cannot_open)
+      for code in ("LNK1181", "LNK1104")),
     # a reporter's own words for it: 'link error 1181 : "can't open mkl_core.lib"' (Neuro#1), with MKL's .lib named
     *(Signature(f"msvc-cannot-open-prose-{i}", "msvc", needle, _PROSE,
                 lambda m, _: MsvcCannotOpen(m.group("file"), "LNK" + (m.group("code") or "1181")))

@@ -8,9 +8,11 @@ a program has room for one runtime. Other names defined twice are left to the un
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
+from mkldoctor.explain import blasnames
 from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -31,8 +33,32 @@ _MULTIPLE = re.compile(r"multiple definition of [`'‘](?P<name>[\w.$@]+)['’]"
 _FILE = re.compile(r"(?<![^\s:;'`(])([^\s:;'`(]+\.(?:a|o|so[\d.]*|dylib|lib))(?:\([^)]*\))?:")
 
 
-def _said(m: re.Match, before) -> OpenmpDefinedTwice | object:
+@dataclass(frozen=True, slots=True)
+class ApiDefinedTwice:
+    """An FFTW3 or BLAS/LAPACK name MKL also defines, defined twice on a link (WIEN2k's self-built libfftw3.a beside
+    libmkl_intel_lp64.a, whose FFTW3 wrappers define fftw_destroy_plan: minyez's notes)."""
+
+    name: str
+    line: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FirstDefined:
+    """ld's ``first defined here`` on a line of its own (older binutils): the other file that defines the name."""
+
+    file: str
+
+
+_FFTW = re.compile(r"^[sd]?fftw[fl]?_\w+$")
+
+
+def _said(m: re.Match, before) -> OpenmpDefinedTwice | ApiDefinedTwice | object:
     name = m.group("name")
+    if _FFTW.match(name) or blasnames.is_blas_name(name):
+        line = m.string.strip()
+        caller = next((b for b in reversed(list(before)) if re.search(r"[Ii]n function [`'‘]", b)), "") if before else ""
+        return ApiDefinedTwice(name, line[:300], tuple(dict.fromkeys(_FILE.findall(caller.replace(" (", "(")) + _FILE.findall(line))))
     if not (facts.is_openmp_symbol(name) or name.startswith(facts.GNU_OPENMP_PREFIXES)):
         return NOT_MINE  # another name defined twice: no rule's, an unrecognised line
     line = re.sub(r"^>\s*", "", m.string.strip())
@@ -43,18 +69,53 @@ def _said(m: re.Match, before) -> OpenmpDefinedTwice | object:
 
 SIGNATURES = (
     Signature("ld-multiple-definition-openmp", "multidef", "multiple definition", _MULTIPLE, _said),
+    Signature("ld-first-defined-here", "multidef", "defined here",  # claimed beside the line above, never an error alone
+              re.compile(r"^\s*(?P<file>[^\s:;'`(]+\.(?:a|o|so[\d.]*|lib))(?:\([^)]*\))?:.*first defined here"),
+              lambda m, _: FirstDefined(m.group("file"))),
 )
 
 
+def _api_twice(said: list[ApiDefinedTwice], events: Parsed, ctx: Context) -> Finding:
+    first = said[0]
+    files = list(dict.fromkeys([*(f for e in said for f in e.files), *(e.file for e in events.of(FirstDefined))]))
+    mkl = [f for f in files if "libmkl_" in f]
+    fftw = _FFTW.match(first.name) is not None
+    names = list(dict.fromkeys(e.name for e in said))
+    what = "FFTW3's" if fftw else "BLAS/LAPACK's"
+    return Finding(
+        "mkl-api-defined-twice", "error",
+        f"{what} {', '.join(names[:3])} defined twice on one link" + (f": by {os.path.basename(mkl[0])} (MKL's own "
+        + ("FFTW3 interface" if fftw else "BLAS") + ") and by another library" if mkl else ": MKL and another library both "
+        "give it"),
+        (first.line, *(f"defined by {f}" for f in files[:4]),
+         ("MKL's interface layer (libmkl_intel_lp64, libmkl_gf_lp64, libmkl_rt) carries FFTW3's API as wrappers over its own "
+          "FFT: a link that also takes FFTW's own library (libfftw3.a) has both" if fftw else
+          "MKL's interface layer defines the BLAS and LAPACK API: a link that takes another BLAS (OpenBLAS, reference "
+          "BLAS/LAPACK) as well has two of each routine")),
+        (("keep one FFTW3: drop -lfftw3 (and -lfftw3_mpi) and compile against MKL's FFTW3 headers (<MKLROOT>/include/fftw), "
+          "the calls then go to MKL's wrappers; MPI FFTW: MKL's fftw3x_cdft wrapper library (built from <MKLROOT>/interfaces/"
+          "fftw3x_cdft) with libmkl_cdft_core in MKL's group",
+          "or keep FFTW's own library for FFTs: give it before MKL on the line, and link MKL's libraries only for BLAS and "
+          "LAPACK (a shared libmkl_rt does not clash: static archives do)") if fftw else
+         ("keep one BLAS: drop the other library (-lopenblas, -lblas, -llapack) when MKL is linked, or MKL when the other is "
+          "meant (mkldoctor link prints MKL's line alone)",)),
+        "A static link takes each object that defines a name it needs; two libraries that both define the API clash on "
+        "the first name both give.",
+        (f"add -Wl,-y,{first.name} to the link line: ld names each file that defines it",),
+        locations=ctx.located(said, "multiple definition"),
+    )
+
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = [_api_twice(events.of(ApiDefinedTwice), events, ctx)] if events.of(ApiDefinedTwice) else []
     said = events.of(OpenmpDefinedTwice)
     if not said:
-        return []
+        return out
     first = said[0]
     names = list(dict.fromkeys(e.name for e in said))
     files = list(dict.fromkeys(f for e in said for f in e.files))
     intel = any("iomp5" in f for f in files)
-    return [Finding(
+    return out + [Finding(
         "openmp-linked-twice", "error",
         f"ld found OpenMP's names defined twice ({', '.join(names[:3])}{' and more' if len(names) > 3 else ''}): two "
         "OpenMP runtimes on one link", (

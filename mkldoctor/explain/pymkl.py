@@ -43,7 +43,8 @@ SIGNATURES = (
     # cmake's FindPython commit df551ee5: printed on stdout, it broke the NumPy probe), SSE4.2 code to be replaced by SSE2
     Signature("mkl-isa-deprecated", "pymkl", "MKL WARNING",
               re.compile(r"MKL WARNING: (?:Support of Intel\(R\) (?P<isa>Streaming SIMD Extensions 4\.2|Advanced Vector)|"
-                         r"Intel\(R\) Streaming SIMD Extensions 4\.2 \(Intel\(R\) SSE4\.2\) instructions has been deprecated)"),
+                         r"Intel\(R\) Streaming SIMD Extensions 4\.2 \(Intel\(R\) SSE4\.2\) instructions has been deprecated|"
+                         r".{0,80}?SSE4\.2.{0,80}?deprecated)"),  # a page's cut of either ("... SSE4.2 ... deprecated")
               lambda m, _: PyMklSaid("avx" if m["isa"] == "Advanced Vector" else "sse42", m.string.strip())),
 )
 

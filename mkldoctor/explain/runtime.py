@@ -79,7 +79,7 @@ def _cannot_load(m: re.Match, _) -> MklCannotLoad:
     # a pasted log may quote the message: `Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll.`, or set it in
     # Markdown's bold: **Intel MKL FATAL ERROR: Cannot load libmkl_core.so.**
     # MKL 10's words: "Cannot load neither libmkl_mc3.so nor libmkl_def.so"
-    said = re.sub(r"^neither\s+", "", m.group("libs").strip())
+    said = re.sub(r"\s+n?or$", "", re.sub(r"^neither\s+", "", m.group("libs").strip()))  # a wrapped line's dangling "or"
     libs = (p.strip().strip("`'\"*").rstrip(".") for p in re.split(r"\s+n?or\s+|,\s*", said))
     return MklCannotLoad(tuple(lib for lib in libs if lib))
 
@@ -116,8 +116,11 @@ SIGNATURES = (
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-fatal-cannot-load", "runtime", "annot load",  # Cannot load; MKL 2019 and older: cannot load
               re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERR+OR: ?Cannot load (?!symbol )(?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
-    Signature("mkl-cannot-open", "runtime", "cannot open shared object file",
-              re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object file[^.]*)", re.I),
+    Signature("mkl-cannot-load-bare", "runtime", "annot load",  # a page's quote without MKL's prefix (jasmine's script)
+              re.compile(r"^\s*[Cc]annot load (?P<libs>(?:lib)?mkl_\w+\.(?:so(?:\.\d+)?|dylib|dll|\d\.dll)(?: or (?:lib)?mkl_\w+\.\S+?)?)\.?\s*$"),
+              _cannot_load),
+    Signature("mkl-cannot-open", "runtime", "cannot open shared object",  # "file" may be wrapped onto the next line
+              re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object(?: file[^.]*)?)", re.I),
               lambda m, _: MklOpenFailed(m.group("path"), m.group("reason").strip())),
     # MKL's own words, and a reporter's in any case ("intel mkl error: parameter 6 was incorrect ..."): one pattern
     *(Signature(name, "runtime", needle, _PARAMETER, lambda m, _: ParameterError(int(m.group("n")), m.group("routine")))

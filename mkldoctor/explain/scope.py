@@ -84,7 +84,7 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
 
     # only MKL's own libraries call its internal names (exported by no interface layer, nor libmkl_rt): a person's words
     # that name no library name one of its kernels
-    role = "kernel" if path == UNNAMED and symbol.startswith("mkl_") and _internal(symbol) else _role(path)
+    role = "kernel" if path == UNNAMED and symbol.startswith("mkl_") and internal(symbol) else _role(path)
     if role not in KERNEL_ROLES + LAYER_ROLES or knowledge.is_openmp_symbol(symbol):
         return None
     found = exported(symbol)
@@ -111,7 +111,8 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
     return Unseen(path, symbol, who, role, "scope", found)
 
 
-def _internal(symbol: str) -> bool:
+def internal(symbol: str) -> bool:
+    """One of MKL's own names: exported by its core, threading layers or kernels only (no interface layer, no libmkl_rt)."""
     found = exports.history(symbol)
     roles = {getattr(layout.get(span.library), "role", None) for span in found.libraries if span.library} if found else set()
     return bool(roles) and roles <= {"core", "threading", *KERNEL_ROLES}
@@ -216,8 +217,11 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
         title = (f"{base} was bound before MKL's threading layer was loaded: {first.symbol} is the threading layer's "
                  "(LD_BIND_NOW, or the core opened alone)")
     elif first.role in KERNEL_ROLES:
-        title = (f"MKL's kernel {base if first.path != UNNAMED else '(the log names no library)'} cannot see MKL's own {first.symbol}: MKL's layers are in the process but were loaded "
-                 "without RTLD_GLOBAL (an extension or plugin), linked statically, or linked without libmkl_core")
+        title = (f"MKL's kernel {base} cannot see MKL's own {first.symbol}: MKL's layers are in the process but were loaded "
+                 "without RTLD_GLOBAL (an extension or plugin), linked statically, or linked without libmkl_core"
+                 if first.path != UNNAMED else
+                 f"an MKL library (a kernel, or a layer opened alone: the log names none) cannot see MKL's own {first.symbol}: "
+                 "MKL's other layers were not loaded with it, loaded without RTLD_GLOBAL, or linked statically")
     else:
         title = f"{base} was opened without the MKL layers that define {first.symbol}: load libmkl_rt, or those layers first with RTLD_GLOBAL"
     evidence = [f"{u.who if u.who != 'MKL' else 'MKL'} loaded {u.path}, which needs {u.symbol}, and it could not be resolved"
@@ -262,6 +266,9 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
             fixes.insert(1, "in a conda environment (Anaconda's MKL of those releases): update MKL with the packages built on "
                             "it, conda update mkl numpy scipy (one build's set), or conda install nomkl for OpenBLAS builds: "
                             "an environment updated in parts is the most reported cause of this line (anaconda-issues#698)")
+    if first is not None and first.path == UNNAMED:  # the quantumsim guide's ctypes.CDLL("libmkl_intel_lp64.so.2")
+        fixes.insert(1, "a layer opened by itself by name (ctypes.CDLL of libmkl_intel_lp64 or libmkl_core, Julia's dlopen): open "
+                        "libmkl_rt instead, which loads the layers it needs: ctypes.CDLL('libmkl_rt.so.2', mode=ctypes.RTLD_GLOBAL)")
     # before conda's: an environment out of step is said first where the kernel is a conda environment's
     package = next((m.group(1) for p in paths for m in [re.search(r"site-packages/(\w+)/(?:\.\./)+", p)] if m), None)
     if package and first is not None and first.role in KERNEL_ROLES:  # faiss#2021, faiss#4126: the package's own MKL link

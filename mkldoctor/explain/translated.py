@@ -30,7 +30,7 @@ _HEAD = re.compile(r"\s?[:：]\s")  # the object's colon, before the words (ASCI
 _DASH_L = re.compile(r"(?<![^\s„\"'‘“«»「])-l(?P<name>[\w.+-]{1,200})(?![\w.+/-])")  # sr: „-lfoo“
 # the loader's English words after a library's path, or words about the file itself: a translated line is anything else
 ENGLISH_LOADER_REASON = re.compile(r"(?i)\bELF|cannot|invalid|wrong|too short|no such|undefined symbol")
-_NOT_THESE = re.compile(r"(?i)relocation|R_X86_|R_AARCH64|\bwarning\b|\.(?:so|a)\b")
+_NOT_THESE = re.compile(r"(?i)relocation|R_X86_|R_AARCH64|\bwarning\b|\.(?:so|a)\b|multiple definition|first defined here")
 
 
 def read(text: str, prefixed: bool) -> tuple[str, str, str] | None:

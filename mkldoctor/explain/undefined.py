@@ -94,7 +94,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             "The link command names no libmkl_* library, so nothing can define MKL's functions.",
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
-    mpi = [s for s in groups["other"] if _MPI_NAME.match(s) and _needed_by_cluster(by_symbol[s])]
+    mpi = [s for s in groups["other"] if MPI_NAME.match(s) and _needed_by_cluster(by_symbol[s])]
     if mpi:  # MKL's BLACS layer calls its MPI: a link without that MPI (a serial build given the cluster libraries)
         groups["other"] = [s for s in groups["other"] if s not in mpi]
         out.append(_cluster_needs_mpi(ctx, mpi, by_symbol))
@@ -148,7 +148,7 @@ def _sycl_api(ctx: Context, symbols: list[str], by_symbol) -> Finding:
     )
 
 
-_MPI_NAME = re.compile(r"^(?:P?MPI_\w+|ompi_\w+|MPIR_\w+|MPIDI_\w+|mpi_\w+_)$")
+MPI_NAME = re.compile(r"^(?:P?MPI_\w+|ompi_\w+|MPIR_\w+|MPIDI_\w+|mpi_\w+_)$")
 
 
 def _needed_by_cluster(events: list[UndefinedSymbol]) -> bool:

@@ -98,7 +98,7 @@ SIGNATURES = (
               re.compile(r"\bimport intel_extension_for_pytorch\b"), lambda m, _: IpexImported()),
     # the status is said inside another tool's words: cargo's and an IDE's "exit code", Python's "returned", CTest's "***"
     *(Signature(f"windows-status-dll-not-found-{i}", "windows", needle, re.compile(_STATUS), _cannot_start)
-      for i, needle in enumerate(("exit code", "returned", "***", "rror", "ailed"))),
+      for i, needle in enumerate(("exit code", "returned", "***", "rror", "ailed", "STATUS_DLL_NOT_FOUND", "0000135"))),
     Signature("windows-entry-point", "windows", "could not be located",
               re.compile(r"(?i)(?<!\w)(?:(?P<sym>\w+)\s+)?the procedure entry point(?:\s+(?P<sym2>\w+))?\s+could not be located in the "
                          r"dynamic link library\s+(?P<dll>.+?)\s*$"), _entry_point),
