@@ -99,6 +99,10 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         fix.append(f"if it is there, put its folder on the loader's path: export LD_LIBRARY_PATH=<that folder>{LD_PATH} "
                    "(or link with -Wl,-rpath,<that folder>); a library copied into /usr/local/lib or another ld.so.conf "
                    "folder is found only after sudo ldconfig")
+        if any(b.startswith("python") for b in binaries) and stem.startswith(("libmkl_", "libiomp5")) and not envs:
+            fix.append("a Python package on MKL from a conda or pip environment: run it with that environment active "
+                       "(conda activate <env> in the shell, the job script or the IDE that starts it; R's reticulate: "
+                       "use_condaenv('<env>', required = TRUE) before importing): a job or a subprocess starts without it")
         if any(exports.release(r) is not None and exports.release(r).source.startswith("PyPI") and r >= "2021"
                for r in exports.releases_providing(soname)):  # a oneAPI release's soname (.so.1, .so.2)
             fix.append("a oneAPI install (/opt/intel/oneapi, or ~/intel/oneapi for one user): source <that folder>/setvars.sh "

@@ -109,6 +109,7 @@ _BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (ri
 _SENTENCE_END = re.compile(r"[.!)\"']\s*$")  # a sentence, or a quoted name (Julia's could not load library "X"), ended
 _SENTENCE_START = re.compile(r"^[A-Z][A-Za-z]")
 _HANGING = (" or", "cannot open shared object")  # an error line these end is cut mid-message
+_HEAD_ONLY = re.compile(r"^\s*[A-Za-z][\w.-]*(?: [\w.-]+){1,4} (?:error|ERROR|Error):\s*$")  # "BLAS loading error:", its reason below
 
 
 def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
@@ -139,7 +140,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         if "&" in line and _ENTITY.search(line):  # a log copied from a web page's source: &lt;ipython-input&gt;, &#39;
             line = raw = html.unescape(line)
         if hanging is not None:  # a message wrapped by its writer: the rest is indented on the next line, or did not come
-            if line[:1] in " \t" and line.strip():
+            if line.strip() and (line[:1] in " \t" or _HEAD_ONLY.match(hanging)):  # a head's reason: on the next line as it is
                 line, at = hanging + " " + line.strip(), pending_at
             else:
                 if stats is not None:
@@ -165,7 +166,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if line[-1:] == "\\" and line[-2:-1] not in "\\:" and len(line) > 40 and " -" in line and not _DRIVE.search(line):
                 pending, wrapped, continued, pending_at = line[:-1], False, True, at
                 continue
-            if line.endswith(_HANGING) and ("rror" in line or "RROR" in line):  # MKL's "Cannot load libmkl_avx512.so.2 or", "cannot open shared object"
+            if (line.endswith(_HANGING) and ("rror" in line or "RROR" in line)) or _HEAD_ONLY.match(line):
+                # MKL's "Cannot load libmkl_avx512.so.2 or", "cannot open shared object"; MATLAB's "BLAS loading error:"
                 hanging, pending_at = line, at
                 continue
             if _unbalanced(line):
