@@ -37,6 +37,7 @@ from mkldoctor.explain.events import (Event, LibRequest, LinkCommand, MissingLib
                                       UndefinedSymbol)
 from mkldoctor.explain.linkcmd import commands_in_line, parse_link_command
 from mkldoctor.explain.lines import MAX_LINE, logical_lines, raw_lines
+from mkldoctor.explain.missinglib import LIB_NAME, missing_library
 
 # what callers read a log with: the parser, and the events it makes (declared in events.py)
 __all__ = ["Event", "LibRequest", "LinkCommand", "MAX_LINE", "MissingLibrary", "NeededNotFound", "Parsed", "RustLinkFailed",
@@ -76,20 +77,13 @@ _OBJECT_ALONE = re.compile(r"^\s*(?P<obj>/?[^\s:]+\.(?:so(?:\.\d+)*|a|o)(?:\([^(
 _ARCHIVE_MEMBER = re.compile(r"^(?P<archive>.+?\.(?:a|rlib|lib))\((?P<member>[^()]+)\)$")
 
 _QUOTED_LD = re.compile(r"`((?:/[\w./+-]*/)?(?:ld|ld\.gold|ld\.bfd|ld\.lld|collect2)(?:\.exe)?: [^`]+)`")
-_CANNOT_FIND = re.compile(r"cannot find (?:-l(?P<name>\S+?)|(?P<path>/\S+?|[\w.+-]+(?:/[\w.+-]+)*\.(?:a|so(?:\.\d+)*)))(?::\s|\s*$|\s)")  # a relative file too
-_LLD_NO_LIB = re.compile(r"unable to find library -l(?P<name>\S+)")
-_BARE_CANNOT_FIND = re.compile(r"^\s*cannot find -l[\w.+-]+(?::[^:]*)?\s*$")  # ld's words quoted without its name
 _ELIDED_LINKER = re.compile(r"(?:\s\.{3}|…)\s+(?P<tail>(?:\S*/)?(?:ld|collect2|ld\.gold|ld\.lld|mold)(?:\.exe)?: .+)$")
-_MOLD_NO_LIB = re.compile(r"library not found: (?P<name>\S+)")
-# Apple's ld64: "ld: library not found for -lmkl_rt"; its successor (Xcode 15): "ld: library 'mkl_rt' not found"
-_LD64_NO_LIB = re.compile(r"\bld: (?:warning: )?library (?:not found for -l(?P<name>\S+)|'(?P<quoted>[^']+)' not found)")
 _RUSTC_NO_LIB = re.compile(r"could not find native static library `(?P<name>[^`]+)`")
 _NEEDED = re.compile(r"warning: (?P<so>\S+), needed by (?P<by>\S+), not found")
 _RUST_LINK = re.compile(r"error: linking with `(?P<linker>[^`]+)` failed")
 
 
 _SYMBOL_NAME = re.compile(r"^[A-Za-z_.$][\w.$@]*$|^[A-Za-z_]\w*::[\w:<>,()*&~ \[\].-]*$")  # C, or C++ as ld demangles it
-_LIB_NAME = re.compile(r"^:?[\w.+-]+$")
 
 
 def _linker_name(prefix: str) -> str:
@@ -299,7 +293,7 @@ def _linker_events(state: _State, line: str) -> list | None:
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
             return [_undefined(match.group("sym"), where, state.context, said)]
     if "cannot find" in rest or "unable to find library" in rest or "library not found" in rest or "' not found" in rest:
-        missing = _missing_library(line, rest, prefix is not None, state.linker)
+        missing = missing_library(line, rest, prefix is not None, state.linker)
         if missing is not None:
             return [missing]
     if "native static library" in line:
@@ -330,28 +324,8 @@ def _translated(state: _State, rest: str, prefixed: bool) -> list | None:
         state.context = (obj, member, _strip_rust_hash(name))
         state.context_age = 0
         return []
-    if kind == "missing" and _LIB_NAME.match(name):
+    if kind == "missing" and LIB_NAME.match(name):
         return [MissingLibrary(name, state.linker)]
-    return None
-
-
-def _missing_library(line: str, rest: str, prefixed: bool, linker: str) -> MissingLibrary | None:
-    """``cannot find -lX`` (ld, gold, with the linker's prefix), lld's ``unable to find library``, mold's ``library not
-    found``, Apple ld64's ``library not found for -lX`` (``library 'X' not found`` since Xcode 15)."""
-    match = _CANNOT_FIND.search(rest + " ")
-    if match and (prefixed or _BARE_CANNOT_FIND.match(rest)):
-        name = match.group("name")
-        if name is not None and _LIB_NAME.match(name):
-            return MissingLibrary(name, linker)
-        if match.group("path"):
-            return MissingLibrary(os.path.basename(match.group("path")), linker, match.group("path"))
-    match = _LD64_NO_LIB.search(line)
-    if match and "warning:" not in match.group(0):
-        name = match.group("name") or match.group("quoted")
-        return MissingLibrary(name, "ld64") if _LIB_NAME.match(name) else None
-    match = _LLD_NO_LIB.search(rest) or (_MOLD_NO_LIB.search(rest) if "mold" in line else None)
-    if match and _LIB_NAME.match(match.group("name")):  # rust-lld's: a cargo build (rustc's own lld)
-        return MissingLibrary(match.group("name"), "mold" if "mold" in line else "rust-lld" if "rust-lld" in line else "lld")
     return None
 
 
