@@ -58,7 +58,7 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40", "blind41")}
 AFTER = {
     "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
@@ -487,6 +487,14 @@ AFTER = {
     # blind40
     "r-j-j-m-reticulate-pytorch-libmkl-intel-lp64-so2-no-condaenv-torchbench-benchmark-r": ("loader-cannot-find", "fix:use_condaenv"),
     "matlab-blas-loading-error-static-tls-bug-961964-archwiki-matlab": ("static-tls-exhausted", "static TLS"),
+    # blind41
+    "linux-loader-paddle-libmklml-intel-bare-dlopen-frozen-omnicrawler-zh-troubleshooting": ("loader-cannot-find", "fix:FLAGS_mklml_dir"),
+    "linux-loader-paddle-libmklml-intel-frozen-site-paths-build-machine-ocrroute-changelog": ("loader-cannot-find", "fix:FLAGS_mklml_dir"),
+    "linux-loader-mkl-rt-dlopen-core-undefined-log10-freepascal-newvm": ("mkl-system-library-missing", "fix:-lm"),
+    "python-runtime-conda-mkl-def-undefined-symbol-mpirun-slepc-eigensolve-mlibra": ("mkl-core-not-visible", "fix:libmkl_rt"),
+    "windows-iomp-numa-affinity-wine-torch-touchdesigner-linux-troubleshooting": ("openmp-system-error", "fix:KMP_AFFINITY=disabled"),
+    "macos-omp15-libomp-vs-mkl-libiomp5-ipex-findomp-cmake": ("openmp-duplicate", "fix:OpenMP_libomp_LIBRARY"),
+    "mkl-runtime-onednn-bf16-matmul-fallback-slow-vllm-cpu-m1-mininfra-ch3": ("onednn-primitive-failed", "fix:--dtype float16"),
 }
 # blind23's logs that hold no failure line (a wrong result no line says is wrong, a frozen program's silent exit, a
 # package's status report): no finding is the honest answer for them, and the score counts them as silent (a comment
@@ -512,6 +520,9 @@ WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368", "cmake-febio-mkl-
                 # blind33: netlib's fallback to its Java BLAS, MKL's notice for AVX-only processors (both warnings)
                 "java-netlib-nativeblas-failed-load-jniblas-spark-ml-linalg-guide",
                 "cmake-findpython-numpy-mkl-avx-deprecation-warning-stdout-cmake-df551ee5",
+                # blind41: vLLM's fallback from oneDNN (it runs on, slower), ifort's remark on -mkl (it compiles)
+                "mkl-runtime-onednn-bf16-matmul-fallback-slow-vllm-cpu-m1-mininfra-ch3",
+                "fortran-ifort-mkl-flag-deprecated-remark-10412-cesm-eclm-gen-domain",
                 # blind37: ld's warning of two MPIs in one link (the link succeeds)
                 "linux-link-ldwarn-blacs-openmpi-vs-intelmpi-rokko-306",
                 # blind36: NWChem's configure falling back to its own BLAS (a warning: it builds)

@@ -171,7 +171,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     found = _crash(crashes)
     if not (found and found[0].id == "program-crashed"):  # MKL's or a runtime's frames: their finding
         return out + found
-    if events.of(ParameterError):  # after a call MKL refused: its finding
+    if events.of(ParameterError) or _onednn_refused(events):  # after a call MKL or oneDNN refused: its finding
         return out
     runtimes = gomp.openmp_packages(events)
     if len(runtimes) > 1:  # the conda list beside it: two OpenMP runtimes
@@ -189,6 +189,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                                    "osx-arm64 packages: CONDA_SUBDIR=osx-arm64) and create the environment again, without MKL",
                                    *found[0].fix))]
     return out + found
+
+
+def _onednn_refused(events: Parsed) -> bool:
+    from mkldoctor.explain.onednn import OnednnPrimitive
+
+    return bool(events.of(OnednnPrimitive))
 
 
 def _under_rosetta(events: Parsed) -> bool:

@@ -256,7 +256,10 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
                 "copied it beside its own libraries (torch/lib, paddle's libs); copy it and libiomp5.so from the build tree's "
                 "mklml_lnx_*/lib there, or put that folder on LD_LIBRARY_PATH; a library beside them finds them only "
                 "through a run path to its own folder: patchelf --set-rpath '$ORIGIN' <the library that needs them, such "
-                "as libmkldnn.so.0>, or -Wl,-rpath,'$ORIGIN' where it is linked"]
+                "as libmkldnn.so.0>, or -Wl,-rpath,'$ORIGIN' where it is linked; Paddle's wheels carry it in "
+                "site-packages/paddle/libs and open it by name through their own loader: export LD_LIBRARY_PATH=<that "
+                "folder> before Python starts, or FLAGS_mklml_dir=<that folder> (a PyInstaller app: set it in a runtime "
+                "hook, before paddle is imported, to the bundle's paddle/libs)"]
     if re.match(r"lib(?:gomp|omp)\b", base):  # another OpenMP runtime: the compiler's, a system package
         gnu = "gomp" in base
         return [f"{soname} is {'GCC' if gnu else 'LLVM'}'s OpenMP runtime, a system package, not MKL's: install it where "

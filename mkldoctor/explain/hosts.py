@@ -158,6 +158,10 @@ SIGNATURES = (
     Signature("host-cannot-open-elided", "hosts", "cannot open",
               re.compile(r"(?<![^\s:'\"(`])`?(?P<so>lib[\w.+-]{1,200}\.so(?:\.[\w.]+)?)`?: cannot open(?: shared(?: object)?)?"
                          r"\s*(?:\.{2,}|…|$)"), _cannot_open),
+    # Paddle's loader's head over the loader's reason ("RuntimeError: (PreconditionNotMet) The third-party dynamic library
+    # (libmklml_intel.so) that Paddle depends on ...", then "(error code is ...: cannot open shared object file)")
+    Signature("paddle-third-party-library", "hosts", "PreconditionNotMet",
+              re.compile(r"\(?PreconditionNotMet\)? (?:\.\.\. )?The third-party dynamic library"), lambda m, _: FollowOn(m.string.strip()[:300])),
     # a plugin loader's dlerror of a bare name (boost::dll: "dlerror system message: gadgetron_mricore: cannot open ...")
     Signature("host-dlerror-cannot-open", "hosts", "cannot open shared object file",
               re.compile(r"dlerror[^:]*:\s*(?P<so>[\w.+-]+): cannot open shared object file"),

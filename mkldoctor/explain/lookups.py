@@ -24,6 +24,7 @@ from mkldoctor.explain import blasnames, cxxruntime, prebuilt, syclnames
 from mkldoctor.explain.gomp import gnu_mutex
 from mkldoctor.explain.hosts import UNNAMED, SymbolLookupError, ldd_target
 from mkldoctor.explain.scope import claimed_lookups
+from mkldoctor.explain.linker import system_library
 from mkldoctor.explain.undefined import MPI_NAME
 
 
@@ -39,6 +40,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
         hits = ctx.hits([event.symbol])[event.symbol]
         told = (blasnames.missing(event, ctx) if not hits and blasnames.is_blas_name(event.symbol)  # no BLAS in the process
                 else _blacs_without_mpi(event) if MPI_NAME.match(event.symbol)
+                else _c_library_not_loaded(event) if system_library(event.symbol)
                 else prebuilt.at_run_time(event, ctx) or syclnames.at_run_time(event)  # MKL's internals; oneMKL's C++
                 or cxxruntime.at_run_time(event))  # libstdc++'s names
         if told is not None:
@@ -109,6 +111,29 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                             "a newer one does not")
         out.append(Finding("runtime-symbol-missing", "error", title, tuple(evidence), tuple(fix), why))
     return out
+
+
+def _c_library_not_loaded(event: SymbolLookupError) -> Finding | None:
+    """MKL's layer that libmkl_rt opened needing the C library's math, threads or dl names at run time
+    (``libmkl_core.so: undefined symbol: log10``): the program linked libmkl_rt alone (newVM's Free Pascal unit)."""
+    base = os.path.basename(event.library or "")
+    if not base.startswith("libmkl_"):
+        return None
+    part = system_library(event.symbol)
+    return Finding(
+        "mkl-system-library-missing", "error",
+        f"{base} needs {event.symbol} from lib{part} and the process has not loaded lib{part}: link the program with -l{part}",
+        (f"{event.binary}: {event.library} needs {event.symbol}",
+         f"{event.symbol} is the C library's (lib{part}); MKL's layers, which libmkl_rt opens at its first call, take it from "
+         "the program's own libraries and do not all list it: a program linked with MKL alone (a language other than C, "
+         "whose compiler adds no -lm) has none"),
+        (f"link the program with MKL's system libraries after MKL: -lmkl_rt -lpthread -lm -ldl (Intel's link line ends so; "
+         "Free Pascal: {$Linklib 'pthread'} {$Linklib 'm'} {$Linklib 'dl'} beside mkl_rt)",
+         f"for one run: LD_PRELOAD=lib{part}.so.6 <the program>" if part == "m" else f"for one run: LD_PRELOAD=lib{part}.so.0 <the program>"),
+        "The C library's math, thread and dl parts are separate libraries on Linux (glibc before 2.34 for threads and dl); a "
+        "C compiler adds -lm only when asked, and other languages' linkers add none.",
+        (f"ldd <the program> | grep -E 'lib{part}\\.so'   # nothing: not loaded",),
+    )
 
 
 def _blacs_without_mpi(event: SymbolLookupError) -> Finding | None:

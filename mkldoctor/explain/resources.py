@@ -88,6 +88,10 @@ SIGNATURES = (
               re.compile(r"^\s*OMP: System error #(?P<n>\d+): (?P<what>.+)"), lambda m, _: RuntimeSystemError(m.group("n"), m.group("what").strip()[:120])),
     Signature("iomp-shm-refused", "resources", "rror",
               re.compile(r"OMP: Error #179: Function Can't open SHM\d? failed"), lambda m, _: ShmRefused(m.string.strip()[:300])),
+    # another function of the system the runtime called and that failed (TouchDesigner-Linux's notes: Wine's
+    # GetNumaNodeProcessorMaskEx, "System error #120: Call not implemented")
+    Signature("iomp-function-failed", "resources", "rror",
+              re.compile(r"OMP: Error #179: Function (?!Can't open SHM)\S.{0,120}? failed"), lambda m, _: SystemErrorInRuntime(m.string.strip()[:300])),
 )
 
 
@@ -175,20 +179,26 @@ def _system_error(event: SystemErrorInRuntime, details: list[RuntimeSystemError]
     """Intel OpenMP's Error #100 (flan-alpaca#16: EINVAL in a Kubernetes pod, gone with KMP_AFFINITY=disabled)."""
     errno = details[0] if details else None
     einval = errno is not None and errno.number == "22"
+    unimplemented = errno is not None and "not implemented" in errno.what.lower()  # ENOSYS, Windows' 120
     evidence = [event.line] + ([f"OMP: System error #{errno.number}: {errno.what}: the errno of the call that failed"] if errno else [])
     if einval:
         evidence.append("an invalid argument at start-up is, in the reports of it, the runtime's thread affinity: it binds "
                         "threads to the CPUs it reads from the system, and a container or cgroup whose CPU set differs from "
                         "what the machine reports (a Kubernetes pod, a CPU quota, a VM with hot-plugged CPUs) refuses the mask")
+    if unimplemented:
+        evidence.append("the system does not implement the call the runtime made: Wine, an emulator, a sandbox or an old kernel; "
+                        "the calls it makes as it starts are those of its thread affinity (the CPUs and NUMA nodes it binds to)")
     return Finding(
         "openmp-system-error", "error",
-        "Intel's OpenMP runtime stopped on a failed system call" + (" (EINVAL: its thread affinity, most often)" if einval else ""),
+        "Intel's OpenMP runtime stopped on a system call that " + ("failed (EINVAL: its thread affinity, most often)" if einval else
+                                                                    "the system does not implement (its thread affinity's)"
+                                                                    if unimplemented else "failed"),
         tuple(evidence),
         ("turn the runtime's thread binding off: export KMP_AFFINITY=disabled (before the program starts; in Python, before "
          "numpy or torch is imported)",
          "and size its pool to the CPUs the job has: export OMP_NUM_THREADS=<the container's CPU limit>",
          "or keep Intel's OpenMP out of the process: MKL_THREADING_LAYER=SEQUENTIAL, or a build on another runtime"),
         "Intel's OpenMP runtime (libiomp5, under MKL's intel_thread layer) reads the machine's CPUs and binds its threads to "
-        "them when it starts; a system call it makes there that fails stops the process with Error #100 and the call's errno.",
+        "them when it starts; a system call it makes there that fails stops the process (Error #100, #179) with the call's errno.",
         ("KMP_AFFINITY=verbose <the program> 2>&1 | head -20   # the CPUs and the mask the runtime chose; nproc; cat /sys/fs/cgroup/cpuset.cpus.effective",),
     )

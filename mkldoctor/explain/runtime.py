@@ -117,7 +117,8 @@ SIGNATURES = (
     Signature("mkl-fatal-cannot-load", "runtime", "annot load",  # Cannot load; MKL 2019 and older: cannot load
               re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERR+OR: ?Cannot load (?!symbol )(?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
     Signature("mkl-cannot-load-bare", "runtime", "annot load",  # a page's quote without MKL's prefix (jasmine's script)
-              re.compile(r"^\s*[Cc]annot load (?P<libs>(?:lib)?mkl_\w+\.(?:so(?:\.\d+)?|dylib|dll|\d\.dll)(?: or (?:lib)?mkl_\w+\.\S+?)?)\.?\s*$"),
+              re.compile(r"^\s*[Cc]annot load (?P<libs>(?:lib)?mkl_\w+\.(?:so(?:\.\d+)?|dylib|dll|\d\.dll)(?: or (?:lib)?mkl_\w+\.\S+?)?)\.?"
+                         r"(?::\s*undefined symbol\b.*)?\s*$"),  # mlibra's comment: "Cannot load libmkl_def.so: undefined symbol ..."
               _cannot_load),
     Signature("mkl-cannot-open", "runtime", "cannot open shared object",  # "file" may be wrapped onto the next line
               re.compile(r"(?:Intel|INTEL)(?:\(R\))? (?:one)?MKL ERROR: (?P<path>\S+?): (?P<reason>cannot open shared object(?: file[^.]*)?)", re.I),
@@ -233,6 +234,9 @@ def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
         return ("Intel's runtime (conda's intel-openmp, under MKL) and LLVM's libomp (PyTorch's, Homebrew's) are both loaded: "
                 "use packages built on one runtime (conda's nomkl variants with libomp, or an environment without conda's MKL)",
                 "find which packages bring each: DYLD_PRINT_LIBRARIES=1 python -c 'import numpy, torch' 2>&1 | grep omp",
+                "a program or extension you build: CMake's FindOpenMP takes Homebrew's libomp while MKL brings libiomp5: point "
+                "the build's OpenMP at MKL's runtime (-DOpenMP_libomp_LIBRARY=<MKL's lib folder>/libiomp5.dylib, as "
+                "intel-extension-for-pytorch's FindOMP does), so one runtime is linked",
                 *(r.advice for r in broken.known("openmp-duplicate", "macos")))
     return ("link exactly one OpenMP runtime: with MKL's intel_thread only libiomp5 (drop -lgomp/-fopenmp), with gnu_thread only libgomp",
             "with libmkl_rt: export MKL_THREADING_LAYER=GNU when the program already uses libgomp")

@@ -226,7 +226,7 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
         title = f"{base} was opened without the MKL layers that define {first.symbol}: load libmkl_rt, or those layers first with RTLD_GLOBAL"
     evidence = [f"{u.who if u.who != 'MKL' else 'MKL'} loaded {u.path}, which needs {u.symbol}, and it could not be resolved"
                 for u in items[:4]]
-    evidence += [f"MKL could not load {base}; the log says no more (no 'cannot open', no undefined name)"] if bare else []
+    evidence += [f"MKL could not load {base}; the log names no file it could not open and no undefined name"] if bare else []
     for u in items[:2]:
         evidence.append((u.exported.sentence() + ": any release's layers define it, so this is not a mix of releases: "
                          f"{os.path.basename(u.path)} does not see those layers at all") if u.exported else
