@@ -484,6 +484,7 @@ AFTER = {
     "linux-loader-rust-dynamic-mkl-as-needed-drops-libiomp5-kmpc-global-thread-num-nuvai-mkl-72": ("openmp-runtime-missing", "fix:-Wl,--no-as-needed -liomp5"),
     "windows-status-dll-not-found-0xc0000135-ccx-mkl-dlls-auto-cae-readme": ("windows-library-not-loaded", "fix:beside the .exe"),
     "windows-lnk1104-cannot-open-mkl-lib-vars-bat-not-run-convopeq-build-guide": ("msvc-library-not-found", "fix:setvars.bat"),
+    "windows-cannot-load-mkl-avx2-1-dll-libtorch-needs-mkl-2021-4-linlccc-blog": ("mkl-cannot-load-kernels", "fix:mkl==2021.4.0"),
     # blind40
     "r-j-j-m-reticulate-pytorch-libmkl-intel-lp64-so2-no-condaenv-torchbench-benchmark-r": ("loader-cannot-find", "fix:use_condaenv"),
     "matlab-blas-loading-error-static-tls-bug-961964-archwiki-matlab": ("static-tls-exhausted", "static TLS"),

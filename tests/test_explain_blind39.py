@@ -85,3 +85,9 @@ def test_a_crash_after_mkls_sse42_notice_and_a_bare_undefined_api_name():
     assert link.id == "mkl-symbol-unresolved", flat(link)
     [alone] = errors_of("undefined symbol: mkl_blas_dgemm\n")
     assert alone.id == "mkl-core-not-visible" and any("ctypes.CDLL('libmkl_rt.so.2'" in line for line in alone.fix), flat(alone)
+
+
+def test_a_windows_kernels_number_names_its_release():
+    [finding] = errors_of("Intel MKL FATAL ERROR: Cannot load mkl_avx2.1.dll or mkl_def.1.dll\n")
+    assert finding.id == "mkl-cannot-load-kernels" and "MKL 2021.1.1 to 2021.4.0" in flat(finding), flat(finding)
+    assert finding.fix[0].startswith("copy MKL's kernels") and "mkl==2021.4.0" in finding.fix[1]

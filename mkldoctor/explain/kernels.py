@@ -369,11 +369,20 @@ def _kernels_not_shipped(kernels: list[str], events: Parsed) -> Finding:
     else:
         place = "beside MKL's other .dylib files (the bundle's Frameworks or lib folder)"
         files = ", ".join(f"lib{name}*.dylib" for name in kernels) + " and libmkl_vml_*.dylib"
+    # the number in a Windows or macOS kernel's name is its release's, as Linux's soname (mkl_avx2.1.dll: MKL 2021's)
+    number = next((m.group(1) for n in names for m in [re.search(r"\.(\d+)\.(?:dll|dylib)$", n)] if m), None)
+    releases = exports.releases_providing(f"libmkl_core.so.{number}") if number else []
+    release = ([f"{names[0]}: the .{number} is the interface number of MKL {releases[0]} to {releases[-1]} (the same as Linux's "
+                f".so.{number}): the program was built against that release, and a newer MKL's kernels (another number) "
+                "do not stand in for them"] if releases else [])
     return Finding(
         "mkl-cannot-load-kernels", "error", f"{platform}: MKL cannot load its CPU kernels {' or '.join(names[:2])}: they were not "
         "deployed beside MKL's other libraries",
-        tuple([*said[:3], f"MKL could not load {' or '.join(names)}"]),
+        tuple([*said[:3], f"MKL could not load {' or '.join(names)}", *release]),
         (f"copy MKL's kernels {place}: {files}, from the same MKL as the other MKL libraries",
+         *((f"where no MKL of that release is at hand: {recipes.pip_install(q(f'mkl=={releases[-1]}'))} puts its kernels in "
+            "<python prefix>" + ("\\Library\\bin" if platform == "Windows" else "/lib") + "; copy them from there",)
+           if releases else ()),
          "a bundler (PyInstaller, vcpkg's applocal copy, windeployqt, a wheel repair tool) copies only the import dependencies "
          "of a program: add the kernels by hand (PyInstaller: --add-binary or a hook that collects them)"),
         "MKL picks its CPU kernel at run time and opens it itself, like a plugin: no program or library names it as a "
