@@ -36,6 +36,13 @@ class OmpDuplicate:
 
 
 @dataclass(frozen=True, slots=True)
+class OmpNestedDeprecated:
+    """``OMP: Info #273: omp_set_nested routine deprecated, please use omp_set_max_active_levels instead.``"""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class OmpAssertion:
     """``OMP: Error #13: Assertion failure at z_Linux_util.cpp(2361).``: Intel's OpenMP runtime stopped on its own check."""
 
@@ -158,6 +165,8 @@ SIGNATURES = (
               lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
     Signature("omp-registration-failed", "runtime", "Error #18",
               re.compile(r"Error #18: Setting environment variable \"?__KMP_REGISTERED_LIB"), lambda m, _: OmpRegistration(m.string.strip()[:300])),
+    Signature("omp-info-nested-deprecated", "runtime", "OMP: Info #27",
+              re.compile(r"OMP: Info #27[34]: omp_set_nested routine deprecated"), lambda m, _: OmpNestedDeprecated(m.string.strip()[:200])),
     Signature("omp-assertion", "runtime", "Error #13",
               re.compile(r"Error #13: Assertion failure at (?P<src>[\w.]+\.c(?:pp)?(?:\(\d+\))?)"),  # a page may drop the line
               lambda m, _: OmpAssertion(m.group("src"), m.string.strip())),
@@ -182,10 +191,12 @@ SIGNATURES = (
               re.compile(_MKL_ERROR + r"(?P<path>\S{0,400}libmkl_\w{1,60}\.so[\w.]{0,20}): (?P<what>[^:]{3,80}): "
                          r"(?P<sym>[A-Za-z_$][A-Za-z0-9_.$]{0,200}?)\.?\s*$", re.I),
               lambda m, _: NOT_MINE if ENGLISH_LOADER_REASON.search(m.group("what")) else MklKernelUndefined(m.group("path"), m.group("sym"))),
-    Signature("mkl-error-loading-function", "runtime", "Error on loading function",
-              re.compile(_MKL_ERROR + r"Error on loading function '?(?P<sym>\w+)'?", re.I),
+    # MKL 11's words (the Tianhe centre's manual): "MKL FATAL ERROR on loading the function<TAB>mkl_dft_mc3_dfti_create_dc1d"
+    *(Signature(f"mkl-error-loading-function-{i}", "runtime", needle,
+                re.compile(r"(?:" + _MKL_ERROR + r"Error on loading function|MKL FATAL ERROR on loading the function)\s*'?(?P<sym>\w+)'?", re.I),
               # OpenCL's and Level Zero's entry points are gpuloader's: a GPU runtime's loader, not a kernel
-              lambda m, _: NOT_MINE if re.match(r"(?:cl|ze)[A-Z]", m.group("sym")) else MklKernelUndefined("", m.group("sym"))),
+                lambda m, _: NOT_MINE if re.match(r"(?:cl|ze)[A-Z]", m.group("sym")) else MklKernelUndefined("", m.group("sym")))
+      for i, needle in enumerate(("Error on loading function", "ERROR on loading the function"))),
 )
 
 
@@ -289,6 +300,15 @@ def _assertion(event: OmpAssertion) -> Finding:
 
 def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
     out = [_assertion(e) for e in events.of(OmpAssertion)[:1]]
+    out += [Finding(
+        "openmp-nested-deprecated", "warning",
+        "Intel's (or LLVM's) OpenMP runtime says a caller used omp_set_nested, which OpenMP 5.0 deprecated: a notice, not a failure",
+        (e.line, "OpenMP 5.0 replaced omp_set_nested with omp_set_max_active_levels; libiomp5 (MKL's runtime) and libomp print "
+                 "this once when a program or library still calls the old one (Numba's OpenMP threading layer before 0.67)"),
+        ("upgrade the library that calls it (Numba 0.67 and newer: python -m pip install -U numba)",
+         "or quiet the runtime's notices: export KMP_WARNINGS=0"),
+        "The runtime informs of a deprecated call and goes on; results are not affected.",
+    ) for e in events.of(OmpNestedDeprecated)[:1]]
     for event in events.of(OmpDuplicate):
         same = event.library == event.already
         windows = event.library.lower().endswith(".dll")
