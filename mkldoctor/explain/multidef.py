@@ -27,7 +27,7 @@ class OpenmpDefinedTwice:
     line: str
 
 
-_MULTIPLE = re.compile(r"multiple definition of [`'‘](?P<name>[\w.$@]+)['’]")
+_MULTIPLE = re.compile(r"multiple definition of [`'‘](?P<name>[\w.$@]{1,300})['’]")
 # the objects and libraries ld names: on the line ("libiomp5.so:(*IND*+0x0): ...", "; libgomp.a(allocator.o):... first
 # defined here") and on the line before it ("/usr/bin/ld: .../libiomp5.a(kmp_csupport.o): in function `omp_alloc':")
 _FILE = re.compile(r"(?<![^\s:;'`(])([^\s:;'`(]+\.(?:a|o|so[\d.]*|dylib|lib))(?:\([^)]*\))?:")
