@@ -69,6 +69,10 @@ class RustLinkFailed:
 Event = Union[UndefinedSymbol, MissingLibrary, LinkCommand, NeededNotFound, RustLinkFailed]
 
 
+# the library of a symbol lookup error where a person's words gave only the name ("undefined symbol: X" alone)
+UNNAMED = "a library the log does not name"
+
+
 @dataclass
 class Parsed:
     """The distinct events of one log, in order of first appearance, with counts."""

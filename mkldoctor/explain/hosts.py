@@ -39,9 +39,6 @@ class LoaderMissing:
     opened: str = ""  # the full path, when the message names the file it tried (a dlopen by path: a plugin, a module)
 
 
-UNNAMED = "a library the log does not name"  # SymbolLookupError's library where a person's words gave only the name
-
-
 @dataclass(frozen=True, slots=True)
 class SymbolLookupError:
     """``./app: symbol lookup error: libmkl_intel_thread.so: undefined symbol: omp_get_num_procs``."""

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
-from mkldoctor.explain.events import NeededNotFound, Parsed, UndefinedSymbol
+from mkldoctor.explain.events import UNNAMED, NeededNotFound, Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.edits import Edit
@@ -94,7 +94,7 @@ def _prose(m: re.Match, before):
     """A reporter's sentence that names the undefined symbol: MKL's or OpenMP's names, or another one MKL's export table
     knows (iJIT_NotifyEvent); at import ("importing pytorch raises an `undefined symbol: X` error") a run-time lookup."""
     from mkldoctor.explain.catalogue import NOT_MINE
-    from mkldoctor.explain.hosts import UNNAMED, SymbolLookupError
+    from mkldoctor.explain.hosts import SymbolLookupError
     from mkldoctor.knowledge import exports
 
     symbol = m.group("sym")

@@ -11,7 +11,7 @@ import re
 
 from mkldoctor.findings import Finding
 from mkldoctor.binary.dynamic import read_dynamic
-from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.events import UNNAMED, Parsed
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
@@ -22,7 +22,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
 from mkldoctor.explain import blasnames, cxxruntime, prebuilt, syclnames
 from mkldoctor.explain.gomp import gnu_mutex
-from mkldoctor.explain.hosts import UNNAMED, SymbolLookupError, ldd_target
+from mkldoctor.explain.hosts import SymbolLookupError, ldd_target
 from mkldoctor.explain.scope import claimed_lookups
 from mkldoctor.explain.linker import system_library
 from mkldoctor.explain.undefined import MPI_NAME
@@ -113,6 +113,9 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+_C_SONAMES = {"m": "libm.so.6", "pthread": "libpthread.so.0", "dl": "libdl.so.2"}  # glibc's, on x86-64 Linux
+
+
 def _c_library_not_loaded(event: SymbolLookupError) -> Finding | None:
     """MKL's layer that libmkl_rt opened needing the C library's math, threads or dl names at run time
     (``libmkl_core.so: undefined symbol: log10``): the program linked libmkl_rt alone (newVM's Free Pascal unit)."""
@@ -129,7 +132,7 @@ def _c_library_not_loaded(event: SymbolLookupError) -> Finding | None:
          "whose compiler adds no -lm) has none"),
         (f"link the program with MKL's system libraries after MKL: -lmkl_rt -lpthread -lm -ldl (Intel's link line ends so; "
          "Free Pascal: {$Linklib 'pthread'} {$Linklib 'm'} {$Linklib 'dl'} beside mkl_rt)",
-         f"for one run: LD_PRELOAD=lib{part}.so.6 <the program>" if part == "m" else f"for one run: LD_PRELOAD=lib{part}.so.0 <the program>"),
+         f"for one run: LD_PRELOAD={_C_SONAMES[part]} <the program>"),
         "The C library's math, thread and dl parts are separate libraries on Linux (glibc before 2.34 for threads and dl); a "
         "C compiler adds -lm only when asked, and other languages' linkers add none.",
         (f"ldd <the program> | grep -E 'lib{part}\\.so'   # nothing: not loaded",),

@@ -14,7 +14,7 @@ import os
 from collections import OrderedDict
 
 from mkldoctor.explain.context import Context
-from mkldoctor.explain.events import UndefinedSymbol
+from mkldoctor.explain.events import UNNAMED, UndefinedSymbol
 from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports, facts
@@ -52,8 +52,6 @@ def at_run_time(event, ctx: Context) -> Finding | None:
     """The same names at run time (``Error in dlopen: .../libtorch_cuda_linalg.so: undefined symbol: mkl_lapack_dsbrdbn``,
     pytorch/pytorch#146551): a library that is not MKL's needs one of MKL's internal names, which no MKL library of the
     process gave it. ``event`` is hosts' SymbolLookupError; None for any other name or library."""
-    from mkldoctor.explain.hosts import UNNAMED
-
     where = os.path.basename(event.library or "")
     if not where or event.library == UNNAMED or where.startswith("libmkl_") or layers_only(event.symbol) is None:
         return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from mkldoctor.explain import mixedrun, mklfiles
 from mkldoctor.explain.context import Context
-from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.events import UNNAMED, Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports, folders, layout, places
@@ -80,8 +80,6 @@ def _role(path: str) -> str | None:
 
 def classify(path: str, symbol: str, who: str) -> Unseen | None:
     """The case of ``path`` needing ``symbol``, or None when the export table does not single one out."""
-    from mkldoctor.explain.hosts import UNNAMED
-
     # only MKL's own libraries call its internal names (exported by no interface layer, nor libmkl_rt): a person's words
     # that name no library name one of its kernels
     role = "kernel" if path == UNNAMED and symbol.startswith("mkl_") and internal(symbol) else _role(path)
@@ -201,8 +199,6 @@ def as_needed_flags(events: Parsed) -> str:
 
 
 def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
-    from mkldoctor.explain.hosts import UNNAMED
-
     bare = bare_unversioned_kernels(events)
     first = items[0] if items else None
     base = os.path.basename(first.path) if first else " or ".join(bare)
@@ -350,8 +346,6 @@ def _fixes(items: list[Unseen], bare: list[str]) -> list[str]:
 
 
 def _confirm(items: list[Unseen], bare: list[str]) -> tuple[str, ...]:
-    from mkldoctor.explain.hosts import UNNAMED
-
     name = os.path.basename(items[0].path) if items and items[0].path != UNNAMED else (bare[0] if bare else "libmkl_avx2.so")
     symbol = items[0].symbol if items else "mkl_serv_getenv"
     return (
