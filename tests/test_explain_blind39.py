@@ -91,3 +91,20 @@ def test_a_windows_kernels_number_names_its_release():
     [finding] = errors_of("Intel MKL FATAL ERROR: Cannot load mkl_avx2.1.dll or mkl_def.1.dll\n")
     assert finding.id == "mkl-cannot-load-kernels" and "MKL 2021.1.1 to 2021.4.0" in flat(finding), flat(finding)
     assert finding.fix[0].startswith("copy MKL's kernels") and "mkl==2021.4.0" in finding.fix[1]
+
+
+@pytest.mark.skipif(shutil.which("gcc") is None, reason="gcc is needed to link")
+def test_a_paste_whose_selection_started_inside_its_first_word(tmp_path):
+    """The real linker's lines, pasted from a selection that began one to three characters into the first one: the head
+    is made whole ("defined reference to" is ld's "undefined reference to"); a first line that only looks like a cut
+    head's tail ("resolved 3 packages") is left as it is."""
+    (tmp_path / "m.c").write_text("void dgemm_(void);\nint main(void) { dgemm_(); return 0; }\n")
+    linked = subprocess.run(["gcc", "m.c", "-o", "m"], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
+    line = next(x for x in linked.stderr.splitlines() if "undefined reference to" in x)
+    said = line[line.index("undefined reference to"):]
+    whole = [f.id for f in errors_of(said + "\n")]
+    assert whole == ["mkl-symbol-unresolved"], whole
+    for cut in (1, 2, 3):
+        assert [f.id for f in errors_of(said[cut:] + "\n")] == whole, said[cut:]
+    assert errors_of("resolved 3 packages\n") == []

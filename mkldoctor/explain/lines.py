@@ -109,6 +109,25 @@ _BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (ri
 _SENTENCE_END = re.compile(r"[.!)\"']\s*$")  # a sentence, or a quoted name (Julia's could not load library "X"), ended
 _SENTENCE_START = re.compile(r"^[A-Z][A-Za-z]")
 _HANGING = (" or", "cannot open shared object")  # an error line these end is cut mid-message
+# the heads of error lines, for a paste whose selection started a few characters into its first line ("defined reference
+# to `hgemm_'", "nnot find -lmkl_rt", "ake Error at ..."): the first line is read with its head made whole
+_HEADS = ("undefined reference to", "undefined symbol:", "cannot find -l", "Cannot load ", "Can not find", "Intel MKL ", "INTEL MKL ",
+          "Intel oneMKL ", "OMP: Error #", "OMP: Info #", "Error #", "Could not find", "Could NOT find", "CMake Error", "unable to find "
+          "library", "Symbol not found", "The specified module", "MKL_VERBOSE", "MKL-DSS-", "ERROR: ", "Error: ", "error: ",
+          "error LNK", "fatal error", "FAILED: ", "Entry point", "PackagesNotFoundError", "unresolved external symbol",
+          "Library not loaded", "Reason: ", "symbol lookup error", "ImportError", "RuntimeError", "Performing C SOURCE FILE Test",
+          "Missing ordinal", "The ordinal", "error while loading shared libraries")
+
+
+def _whole_head(line: str) -> str:
+    """The first line of a paste with the characters its selection missed (one to three) put back before a known head."""
+    if not line[:1].isalpha() or line.startswith(_HEADS):
+        return line
+    for head in _HEADS:
+        for cut in (1, 2, 3):
+            if len(head) - cut >= 5 and line.startswith(head[cut:]):
+                return head[:cut] + line
+    return line
 _HEAD_ONLY = re.compile(r"^\s*[A-Za-z][\w.-]*(?: [\w.-]+){1,4} (?:error|ERROR|Error):\s*$")  # "BLAS loading error:", its reason below
 
 
@@ -120,8 +139,11 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     hanging: str | None = None  # a line that ends mid-message (_HANGING): an indented next line goes on it
     pieces = 0
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
+    first = True
     for raw in raw_lines(stream, stats):
         at = stats.at if stats is not None else 0
+        if first and raw.strip():  # the paste's first line, which a selection may have started inside a word
+            raw, first = _whole_head(raw), False
         # a CI's own prefix: GitHub Actions' timestamp, BuildKit's step and seconds, CircleCI's "Jul 16 11:43:05",
         # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
         if raw[:1] in ">E" or "| " in raw[:48]:
