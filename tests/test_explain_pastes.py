@@ -138,3 +138,17 @@ def test_a_tools_own_stars_and_backticks_stay():
     assert list(logical_lines(io.BytesIO(text.encode()))) == [
         "*** Error in `/u/bin/xvmec2000': malloc(): memory corruption: 0x0000000004c0b160 ***",
         "***configure failed: Cannot validate the MKL switches ***", "```", "ld: cannot find -lmkl_core"]
+
+
+@pytest.mark.mkl
+@pytest.mark.parametrize("tool", ["g++", "ld", "lld"])
+def test_a_log_with_a_viewers_line_numbers_reads_as_the_tools_own(produced, tool, tmp_path):
+    """Line numbers before every line, counting up from where the selection began: cat -n's (run here on the log) and a
+    log viewer's ("  57  ..."); a line's own indent after the number stays."""
+    plain = _ids(produced[tool])
+    (tmp_path / "log.txt").write_text(produced[tool])
+    cat_n = subprocess.run(["cat", "-n", str(tmp_path / "log.txt")], capture_output=True, text=True, check=True).stdout
+    viewer = "".join(f"  {57 + i}  {line}\n" for i, line in enumerate(produced[tool].splitlines()))
+    assert _ids(cat_n) == plain and _ids(viewer) == plain
+    # a first line that only starts with a number keeps the rest; the lines after it are no numbered paste
+    assert _ids("  3  packages\n" + produced[tool]) == plain

@@ -119,6 +119,9 @@ _HEADS = ("undefined reference to", "undefined symbol:", "cannot find -l", "Cann
           "Missing ordinal", "The ordinal", "error while loading shared libraries")
 
 
+_NUMBERED = re.compile(r"^\s{0,6}(\d{1,7})(\t| {2,})(.*)$")  # "  12  text", cat -n's "    12\ttext"
+
+
 def _whole_head(line: str) -> str:
     """The first line of a paste with the characters its selection missed (one to three) put back before a known head."""
     if not line[:1].isalpha() or line.startswith(_HEADS):
@@ -140,8 +143,17 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     pieces = 0
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     first = True
+    number, gap = -1, 0  # the number a numbered paste (a log viewer's, cat -n's) gave the last line, its separator's width
     for raw in raw_lines(stream, stats):
         at = stats.at if stats is not None else 0
+        if raw[:1] in " \t0123456789" and (first or number >= 0):  # a viewer's numbers: the first line's, then one more each
+            counted = _NUMBERED.match(raw)
+            if counted and first:  # the separator after the first number: the lines' own indent follows it
+                raw, number, gap = counted.group(3) or "", int(counted.group(1)), len(counted.group(2))
+            elif counted and not first and int(counted.group(1)) == number + 1 and len(counted.group(2)) >= gap:
+                raw, number = raw[counted.start(2) + gap:], number + 1
+            else:
+                number = -1
         if first and raw.strip():  # the paste's first line, which a selection may have started inside a word
             raw, first = _whole_head(raw), False
         # a CI's own prefix: GitHub Actions' timestamp, BuildKit's step and seconds, CircleCI's "Jul 16 11:43:05",
