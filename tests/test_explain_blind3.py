@@ -485,6 +485,7 @@ AFTER = {
     "windows-status-dll-not-found-0xc0000135-ccx-mkl-dlls-auto-cae-readme": ("windows-library-not-loaded", "fix:beside the .exe"),
     "windows-lnk1104-cannot-open-mkl-lib-vars-bat-not-run-convopeq-build-guide": ("msvc-library-not-found", "fix:setvars.bat"),
     "windows-cannot-load-mkl-avx2-1-dll-libtorch-needs-mkl-2021-4-linlccc-blog": ("mkl-cannot-load-kernels", "fix:mkl==2021.4.0"),
+    "windows-conda-env-create-cannot-load-mkl-intel-thread-dll-system32-robowski-readme": ("windows-library-not-loaded", "fix:System32"),
     # blind42
     "mkl-runtime-fatal-error-loading-function-mkl-blas-mc3-idamax-tianhe-hpc-help-manual": ("mkl-kernel-other-release", "fix:LD_LIBRARY_PATH"),
     "python-runtime-omp-info273-omp-set-nested-numba-pr10612": ("openmp-nested-deprecated", "fix:numba"),

@@ -42,3 +42,11 @@ def test_libiomp5_missing_for_mkls_threading_layer_on_macos():
            "Intel MKL FATAL ERROR: Cannot load libmkl_intel_thread.1.dylib.\n")
     [bundle] = errors_of(app)
     assert bundle.fix[0].startswith("a bundle (App.app/Contents/)") and "--add-binary" in bundle.fix[0], flat(bundle)
+
+
+def test_mkls_own_cannot_load_of_its_threading_layer_looks_for_other_copies_of_the_runtime_early():
+    """MKL's own "Cannot load mkl_intel_thread.dll" (robowski's README, the conda troubleshooting page it follows): the
+    dispatcher was loaded, so the layer's own dependency, Intel's OpenMP runtime, and a foreign copy of it in System32
+    come second, after the bundle's."""
+    [finding] = errors_of("Intel MKL FATAL ERROR: Cannot load mkl_intel_thread.dll\n")
+    assert finding.id == "windows-library-not-loaded" and finding.fix[1].startswith("where libiomp5md.dll"), flat(finding)

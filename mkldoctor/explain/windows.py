@@ -332,7 +332,7 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
                            "needs (for a threading layer: Intel's OpenMP runtime, missing or an older copy found first)")
         fix = [line for line in fix if not line.startswith(rtnames.NAME_FIXES)]
     if any((found := layout.get(name)) is not None and found.openmp for name in libs):
-        fix.insert(0 if present else len(fix), "where libiomp5md.dll   # every copy Windows can reach, first one first: a copy in C:\\Windows\\System32 "
+        fix.insert(0 if present else 1 if own else len(fix), "where libiomp5md.dll   # every copy Windows can reach, first one first: a copy in C:\\Windows\\System32 "
                    "or SysWOW64 (another program's, of another release) is taken before the environment's; rename it, or "
                    "load the environment's first (conda: CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1)")
     title_libs = ", ".join(libs[:3])
