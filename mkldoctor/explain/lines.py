@@ -200,7 +200,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if line[-1:] == "\\" and line[-2:-1] not in "\\:" and len(line) > 40 and " -" in line and not _DRIVE.search(line):
                 pending, wrapped, continued, pending_at = line[:-1], False, True, at
                 continue
-            if (line.endswith(_HANGING) and ("rror" in line or "RROR" in line)) or _HEAD_ONLY.match(line):
+            if ((line.endswith(_HANGING) and ("rror" in line or "RROR" in line))
+                    or (line.rstrip()[-1:] == ":" and _HEAD_ONLY.match(line))):  # its colon first: a test every line pays
                 # MKL's "Cannot load libmkl_avx512.so.2 or", "cannot open shared object"; MATLAB's "BLAS loading error:"
                 hanging, pending_at = line, at
                 continue
