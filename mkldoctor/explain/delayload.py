@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.kernels import kernel_files
 from mkldoctor.findings import Finding
 
 
@@ -33,8 +34,8 @@ SIGNATURES = tuple(
 )
 
 _MKL_SET = ("MKL's mkl_rt.N.dll opens the rest itself when MKL is first called: mkl_core.N.dll, the threading layer "
-            "(mkl_intel_thread.N.dll or mkl_sequential.N.dll), the CPU kernels (mkl_def.N.dll, mkl_mc3.N.dll, mkl_avx2.N.dll, "
-            "mkl_avx512.N.dll, and mkl_vml_*.N.dll for vector math) and Intel's OpenMP runtime libiomp5md.dll")
+            "(mkl_intel_thread.N.dll or mkl_sequential.N.dll), the CPU kernels (mkl_def.N.dll, mkl_avx2.N.dll and the others, "
+            "mkl_vml_*.N.dll for vector math) and Intel's OpenMP runtime libiomp5md.dll")
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -55,8 +56,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            "(lucasg) or Process Monitor's 'NAME NOT FOUND' lines show the one Windows looked for"]
     fix.insert(0 if mkl else 1,
                "ship MKL's whole set of one release beside the program (or in a folder on PATH): mkl_rt.N.dll, mkl_core.N.dll, "
-               "mkl_intel_thread.N.dll or mkl_sequential.N.dll, mkl_def.N.dll, mkl_mc3.N.dll, mkl_avx2.N.dll, mkl_avx512.N.dll, "
-               "the mkl_vml_*.N.dll kernels and libiomp5md.dll (oneAPI: mkl\\<ver>\\bin and compiler\\<ver>\\bin); copying "
+               f"mkl_intel_thread.N.dll or mkl_sequential.N.dll, the kernels {kernel_files('Windows')}, and libiomp5md.dll "
+               "(oneAPI: mkl\\<ver>\\bin and compiler\\<ver>\\bin); copying "
                "mkl_rt.N.dll alone leaves the rest unfound (xamp2's README)"
                + ("; every DLL of the release the program was linked with: a name missing is another release's DLL found first"
                   if event.procedure else ""))

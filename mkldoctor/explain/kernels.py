@@ -289,8 +289,7 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
         fix.append("put the folder that holds them on LD_LIBRARY_PATH before the program starts; the install's own script does "
                    "it: oneAPI: source /opt/intel/oneapi/setvars.sh; Parallel Studio and MKL 2020 or older: source "
                    "<install>/bin/compilervars.sh intel64 (or mkl/bin/mklvars.sh intel64); conda: conda activate <env>")
-        number = next((m.group(1) for name in wanted for m in [re.search(r"\.so\.(\d+)$", name)] if m), None)
-        providing = exports.releases_providing(next((n for n in wanted if n.endswith(f".so.{number}")), "")) if number else []
+        number, providing = _numbered(wanted, _SO_NUMBER)
         fix.append("or install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: "
                    + (f".so.{number} with .so.{number}" if number else ".so.2 with .so.2") + "): "
                    + (f"{recipes.pip_install(q(f'mkl=={providing[-1]}'))}, the release of those names (MKL {providing[0]} to "
@@ -358,20 +357,34 @@ def _openmp_layer_finding(layers: list[str], ctx: Context, symbol: str | None = 
     )
 
 
+_SO_NUMBER = re.compile(r"\.so\.(\d+)$")  # libmkl_avx2.so.3
+_DLL_NUMBER = re.compile(r"\.(\d+)\.(?:dll|dylib)$")  # mkl_avx2.1.dll, libmkl_def.2.dylib
+
+
+def _numbered(names: list[str], number: re.Pattern[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The interface number the first of ``names`` that has one carries, and the releases whose libraries carry it (the
+    table of Linux's sonames: libmkl_core.so.N; Windows' and macOS' numbered names take the same number)."""
+    found = next((m.group(1) for name in names for m in [number.search(name)] if m), None)
+    return found, exports.releases_providing(f"libmkl_core.so.{found}") if found else ()
+
+
+def kernel_files(platform: str) -> str:
+    """MKL's CPU kernels as a Windows or macOS folder holds them, from the table's kernels (mkl_def, mkl_mc3, mkl_avx2...)."""
+    kernels = [library.name for library in layout.of_role("kernel")]
+    if platform == "Windows":
+        return ", ".join(f"{name}.N.dll" for name in kernels) + " and mkl_vml_*.N.dll (N as in mkl_rt.N.dll)"
+    return ", ".join(f"lib{name}*.dylib" for name in kernels) + " and libmkl_vml_*.dylib"
+
+
 def _kernels_not_shipped(kernels: list[str], events: Parsed) -> Finding:
     platform = _platform(kernels[0])
     names = list(dict.fromkeys(kernels))
     said = [e.detail for e in _foreign_details(events)]
-    kernels = [library.name for library in layout.of_role("kernel")]  # the table's kernels: mkl_def, mkl_mc3, mkl_avx2...
-    if platform == "Windows":
-        place = "beside the .exe (or in a folder on PATH)"
-        files = ", ".join(f"{name}.N.dll" for name in kernels) + " and mkl_vml_*.N.dll (N as in mkl_rt.N.dll)"
-    else:
-        place = "beside MKL's other .dylib files (the bundle's Frameworks or lib folder)"
-        files = ", ".join(f"lib{name}*.dylib" for name in kernels) + " and libmkl_vml_*.dylib"
+    place = ("beside the .exe (or in a folder on PATH)" if platform == "Windows" else
+             "beside MKL's other .dylib files (the bundle's Frameworks or lib folder)")
+    files = kernel_files(platform)
     # the number in a Windows or macOS kernel's name is its release's, as Linux's soname (mkl_avx2.1.dll: MKL 2021's)
-    number = next((m.group(1) for n in names for m in [re.search(r"\.(\d+)\.(?:dll|dylib)$", n)] if m), None)
-    releases = exports.releases_providing(f"libmkl_core.so.{number}") if number else []
+    number, releases = _numbered(names, _DLL_NUMBER)
     release = ([f"{names[0]}: the .{number} is the interface number of MKL {releases[0]} to {releases[-1]} (the same as Linux's "
                 f".so.{number}): the program was built against that release, and a newer MKL's kernels (another number) "
                 "do not stand in for them"] if releases else [])
