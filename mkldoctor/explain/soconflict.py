@@ -19,6 +19,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import q
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import exports
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +77,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             mkl = stem.startswith("libmkl_")
             title = (f"two MKL releases in one link: {by} needs {event.needed}, beside {event.other}" if mkl else
                      f"two versions of {stem} in one link: {by} needs {event.needed}, beside {event.other}")
-            evidence.append("the number after .so is the library's ABI: MKL's layers of one release share it (none for 2020 "
-                            "and older, .1 for 2021, .2 for 2022 to 2024 ...)" if mkl else
-                            "the number after .so is the library's ABI version: the two were built against different releases")
+            spans = [f"{name}: MKL {found[0]} to {found[-1]}" for name in (event.needed, event.other)
+                     if mkl and (found := exports.releases_providing(name))]
+            evidence.append(("the number after .so is the library's ABI: MKL's layers of one release share it" + (
+                f" ({'; '.join(spans)}, mkldoctor's table of every release's libraries)" if spans else "")) if mkl else
+                "the number after .so is the library's ABI version: the two were built against different releases")
             fix = [f"see which libraries need which: readelf -d {q(event.by)} | grep NEEDED; ldd <the program> | grep {q(stem)}",
                    f"rebuild {by} (or take its build) against the {stem} the program links, so that one version is loaded"
                    + ("; with MKL: every MKL library from one release's folder" if mkl else "")]
