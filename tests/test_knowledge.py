@@ -40,3 +40,18 @@ def test_table_agrees_with_the_libraries(mkl):
             first = history.first_version(symbol)
             expected = first is not None and history.version_key(first) <= history.version_key(version)
             assert bool(install.defines[symbol]) == expected, (version, symbol, first)
+
+
+def test_blacs_layers_are_the_tables():
+    """The BLACS layers the fixes name (knowledge/blacs.py) are the ones MKL ships, in both interfaces, in the table of every
+    release's libraries; a library's name tells its layer and the MPI it serves, and an MPI's name its layer."""
+    from mkldoctor.knowledge import blacs
+
+    shipped = {name for name in exports.libraries() if name.startswith("libmkl_blacs_")}
+    assert shipped == {f"libmkl_blacs_{layer}_{width}" for layer in blacs.LAYERS for width in ("lp64", "ilp64")}
+    assert all(f"libmkl_blacs_{blacs.layer_for(mpi)}_lp64" in shipped for mpi in ("Open MPI", "MPICH", "Intel MPI", "SGI MPT"))
+    assert blacs.layer_for("Open MPI") == "openmpi" and blacs.layer_for("MPICH") == "intelmpi"
+    assert blacs.serves("/opt/intel/oneapi/mkl/latest/lib/libmkl_blacs_openmpi_ilp64.so.2") == "Open MPI"
+    assert blacs.mpi_named("//usr/lib/libblacsCinit-openmpi.so.1") == "Open MPI"
+    assert blacs.mpi_named("/opt/intel/compilers_and_libraries/linux/mpi/intel64/lib") is None  # 'compilers' holds no MPI
+    assert blacs.mpi_named("/opt/intel/impi/2019/lib/libmpi.so.12") == "Intel MPI"

@@ -19,7 +19,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed, UndefinedSymbol
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports
+from mkldoctor.knowledge import blacs, exports
 
 WRAPPERS = "MKLMPI_Get_wrappers"  # the BLACS layers' one export the core looks up
 
@@ -52,20 +52,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     for event in events.of(MklSymbolNotLoaded)[:1]:
         layers = _layers(event.symbol)
-        blacs = all(name.startswith("libmkl_blacs") for name in layers) and bool(layers)
+        cluster = all(name.startswith("libmkl_blacs") for name in layers) and bool(layers)
         out.append(Finding(
             "mkl-layer-not-loaded", "error",
             f"MKL looked up {event.symbol} in the process and found it in no library loaded"
-            + (": MKL's BLACS layer, which its cluster functions need, is not in the process" if blacs else ""),
+            + (": MKL's BLACS layer, which its cluster functions need, is not in the process" if cluster else ""),
             (f"Intel MKL FATAL ERROR: Cannot load symbol {event.symbol}",
              f"{event.symbol} is exported by {more(layers, 4)} only (mkldoctor's table of every release's exports)" if layers
              else f"{event.symbol} is in none of the libraries of mkldoctor's table"),
             ((f"link the BLACS layer of the MPI the program runs with into the module or program that calls MKL's cluster "
-              "functions (PARDISO's cluster solver, ScaLAPACK, the cluster FFT): -lmkl_blacs_intelmpi_lp64 for Intel MPI and "
-              "MPICH, -lmkl_blacs_openmpi_lp64 for Open MPI (_ilp64 with the ILP64 interface); a Python extension built "
+              f"functions (PARDISO's cluster solver, ScaLAPACK, the cluster FFT): {blacs.per_mpi('-l')} (_ilp64 with the ILP64 "
+              "interface); a Python extension built "
               "against PETSc takes PETSc's whole BLAS/LAPACK line (its BLASLAPACK_LIB), not PETSc's library alone",
               "or for one run: LD_PRELOAD=<MKL's lib folder>/libmkl_blacs_intelmpi_lp64.so <the program>")
-             if blacs else (f"load the library that exports {event.symbol} before MKL needs it",)),
+             if cluster else (f"load the library that exports {event.symbol} before MKL needs it",)),
             "MKL's core finds its cluster functions' MPI through the BLACS layer, which it opens by looking the name up in "
             "the process; nothing names the BLACS layer as a dependency, so a program or extension linked without it runs "
             "until the first cluster call.",

@@ -21,7 +21,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.runtime import MklKernelUndefined, ParameterError
 from mkldoctor.explain.translated import CORE_DUMPED
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import blacs, layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,9 +281,9 @@ def _crash(crashes: list[Crash]) -> list[Finding]:
     if not _MKL_FRAME.search(text):
         runtime = _OMP_LIBRARY.search(text) or _OMP_FRAME.search(text)  # the library's name, else its internals'
         return [_in_openmp(crash, text, runtime.group(0))] if runtime else [_no_mkl(crash)]
-    blacs = _BLACS.search(text)
-    if blacs:
-        return [_blacs(crash, blacs.group("mpi"), text)]
+    layer = _BLACS.search(text)
+    if layer:
+        return [_blacs(crash, layer.group("mpi"), text)]
     service = crashhosts.FORTRAN_SERVICE.search(text)
     if service:
         return [crashhosts.service_by_value(crash, service.group(0), _frames(text))]
@@ -298,10 +298,10 @@ def _frames(text: str) -> list[str]:
 def _blacs(crash: Crash, said: str, text: str) -> Finding:
     layer = "intelmpi" if said.startswith("inte") else "openmpi" if said.startswith("open") else said
     runs = "Open MPI" if _OPEN_MPI.search(text) else "Intel MPI or MPICH" if _MPICH.search(text) else ""
-    mismatch = runs and ((layer == "intelmpi") == (runs == "Open MPI"))
-    right = "openmpi" if runs == "Open MPI" else "intelmpi"
+    right = blacs.layer_for(runs)
+    mismatch = runs and layer != right
     evidence = [crash.line, *_frames(text),
-                f"the crash is in MKL's BLACS layer for {'Intel MPI' if layer == 'intelmpi' else 'Open MPI' if layer == 'openmpi' else layer}"
+                f"the crash is in MKL's BLACS layer for {blacs.serves(layer)}"
                 + (f", which called into {runs}'s MPI library: the layer and the MPI do not match" if mismatch else "")]
     return Finding(
         "mkl-blacs-mpi-mismatch", "error",
@@ -313,8 +313,8 @@ def _blacs(crash: Crash, said: str, text: str) -> Finding:
          "SCALAPACK_LIBS)",
          "then rebuild the program: the layer is chosen at link time",
          "a serial build: no ScaLAPACK and no BLACS at all"),
-        "MKL's ScaLAPACK talks to MPI through a BLACS layer built for one MPI's ABI (libmkl_blacs_intelmpi for Intel MPI and "
-        "MPICH, libmkl_blacs_openmpi for Open MPI). Linked with the other MPI, its first MPI call crashes.",
+        f"MKL's ScaLAPACK talks to MPI through a BLACS layer built for one MPI's ABI ({blacs.PER_MPI}). Linked with the "
+        "other MPI, its first MPI call crashes.",
         ("ldd <the program> | grep -E 'blacs|libmpi'   # the BLACS layer and the MPI library it will meet",),
     )
 
@@ -403,11 +403,9 @@ def _no_mkl(crash: Crash) -> Finding:
         f"the program crashed ({crash.line[:80]}), and the lines after it name no MKL library: mkldoctor cannot tell "
         "whether MKL is involved",
         (crash.line, *smashed, *(("the job runs under MPI with MKL loaded: a program that uses MKL's ScaLAPACK or BLACS links a BLACS "
-                        "layer built for one MPI (libmkl_blacs_intelmpi for Intel MPI and MPICH, libmkl_blacs_openmpi for "
-                        "Open MPI), and with the other MPI it crashes at its first MPI call",) if mpi else ())),
+                        f"layer built for one MPI ({blacs.PER_MPI}), and with the other MPI it crashes at its first MPI call",) if mpi else ())),
         (*(("check the BLACS layer against the MPI: ldd <the program> | grep -E 'blacs|libmpi' (or the link line's "
-            "-lmkl_blacs_*): Open MPI wants -lmkl_blacs_openmpi_lp64, Intel MPI and MPICH -lmkl_blacs_intelmpi_lp64; "
-            "relink with the matching one",) if mpi else ()),
+            f"-lmkl_blacs_*): {blacs.per_mpi('-l')}; relink with the matching one",) if mpi else ()),
          *(("with MKL: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (mkldoctor link --interface lp64 prints "
             "the flags of the 32-bit interface)",) if smashed else ()),
          "get a backtrace: gdb -batch -ex run -ex bt --args <the program> (or catchsegv): a frame in libmkl_* points at MKL",

@@ -15,16 +15,17 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import blacs
 
 # the reference names MKL provides under its own (the variable, then what to give it)
 _MKL_NAMES = {
     "scalapack": ("libmkl_scalapack_lp64.so (libmkl_scalapack_ilp64 for 64-bit integers), with the BLACS layer of the "
-                  "MPI in use: libmkl_blacs_intelmpi_lp64.so or libmkl_blacs_openmpi_lp64.so"),
+                  f"MPI in use: {blacs.PER_MPI}"),
     "blas": "libmkl_rt.so (or the layers libmkl_intel_lp64, libmkl_sequential or libmkl_intel_thread, libmkl_core)",
     "lapack": "libmkl_rt.so (MKL's LAPACK is in the same libraries as its BLAS)",
     "cblas": "libmkl_rt.so (MKL's CBLAS is in the same libraries as its BLAS; its header is mkl_cblas.h, or mkl.h)",
     "lapacke": "libmkl_rt.so (MKL's LAPACKE is in its LAPACK; its header is mkl_lapacke.h)",
-    "blacs": "libmkl_blacs_intelmpi_lp64.so or libmkl_blacs_openmpi_lp64.so (the MPI in use)",
+    "blacs": f"the layer of the MPI in use: {blacs.PER_MPI}",
 }
 
 

@@ -16,7 +16,7 @@ from mkldoctor.explain.events import LinkCommand, UndefinedSymbol
 from mkldoctor.explain.linkorder import Line, Placement, callers_of, confirm, layer_to_add, mkl_part, table_sentence
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import build_scripts, exports, recipes
+from mkldoctor.knowledge import blacs, build_scripts, exports, recipes
 
 _WHY_ORDER = (
     "ld reads the link line once, left to right. A static archive (libmkl_core.a, or any .a) is searched where it stands, "
@@ -116,7 +116,7 @@ def layer_finding(ctx: Context, line: Line, symbols: list[str], by_symbol, relea
                       f"{' '.join(mkl_part(line, adds))} (inside -Wl,--start-group ... -Wl,--end-group for archives)",
                       Edit(append=tuple(f"-l{lib}" for lib in adds)))]
     if any(lib.startswith("mkl_blacs_intelmpi") for lib in adds):
-        fix.append("BLACS is built per MPI: mkl_blacs_intelmpi_* for Intel MPI and MPICH, mkl_blacs_openmpi_* for Open MPI")
+        fix.append(f"BLACS is built per MPI: {blacs.PER_MPI}")
     if all("libmkl_rt" in exporters[s] for s in symbols):
         fix.append("or link the single dynamic library instead, which exports all of MKL's API: -lmkl_rt")
     fix.append("mkldoctor link --format flags   # prints the whole line")

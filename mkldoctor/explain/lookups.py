@@ -15,7 +15,7 @@ from mkldoctor.explain.events import UNNAMED, Parsed
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.knowledge import exports, layout, recipes
+from mkldoctor.knowledge import blacs, exports, layout, recipes
 from mkldoctor.knowledge.places import conda_env_of, is_conda, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
@@ -145,7 +145,7 @@ def _blacs_without_mpi(event: SymbolLookupError) -> Finding | None:
     base = os.path.basename(event.library or "")
     if not base.startswith("libmkl_blacs_"):
         return None
-    mpi = "Open MPI" if "openmpi" in base else "SGI MPT" if "sgimpt" in base else "Intel MPI (or MPICH)"
+    mpi = blacs.serves(base)
     return Finding(
         "mkl-cluster-needs-mpi", "error",
         f"{base} needs MPI ({event.symbol}) and no MPI library was loaded: the program or module was linked without {mpi}",

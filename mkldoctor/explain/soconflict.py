@@ -19,7 +19,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import q
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports
+from mkldoctor.knowledge import blacs, exports
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +39,6 @@ SIGNATURES = (
 
 # what each family of libraries is, by the stem of its name, and what two of its versions in one program mean
 _MPI = re.compile(r"^lib(?:mpi|mpich|mpifort|mpi_mpifh|mpi_usempif08|mpicxx|mpi_cxx)\.so")
-_MPI_OF = (("openmpi", "Open MPI"), ("intelmpi", "Intel MPI"), ("impi", "Intel MPI"), ("mpich", "MPICH"), ("mvapich", "MVAPICH"))
-
-
-def _mpi_named(text: str) -> str | None:
-    low = text.lower()
-    return next((name for key, name in _MPI_OF if key in low), None)
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -56,20 +50,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                     f"{by} needs {event.needed}, and the link already has {event.other}: the program will load both, two "
                     f"versions of {stem} in one process"]
         if _MPI.match(event.needed):
-            theirs = _mpi_named(by)
+            theirs = blacs.mpi_named(by)
             command = ctx.main_command()
-            blacs = sorted({r.name for r in command.libs if r.name.startswith("mkl_blacs_")} if command else set())
-            mine = _mpi_named(" ".join(blacs))
+            layers = sorted({r.name for r in command.libs if r.name.startswith("mkl_blacs_")} if command else set())
+            mine = blacs.mpi_named(" ".join(layers))
             evidence.append(f"{by} was built for " + (theirs or "another MPI") + f" ({event.needed})" +
-                            (f"; the link takes MKL's BLACS for {mine} ({', '.join(blacs)})" if mine and mine != theirs else ""))
+                            (f"; the link takes MKL's BLACS for {mine} ({', '.join(layers)})" if mine and mine != theirs else ""))
             title = (f"two MPIs in one link: {by} needs {event.needed}" + (f" ({theirs}'s)" if theirs else "") +
                      f", beside {event.other}" + (f" ({mine}'s, which MKL's BLACS layer uses)" if mine and mine != theirs else ""))
             names = "|".join(dict.fromkeys(("libmpi", stem, "blacs", "scalapack")))
             fix = [f"find which library of the link brings {by}: ldd <each library on the link line> | grep -E '{names}' "
                    "(rokko#306: ldd of a prebuilt ELPA showed the distribution's ScaLAPACK and BLACS for Open MPI)",
                    "use one MPI throughout: rebuild that library (or take a build of it) against the MPI the program uses, with "
-                   "MKL's ScaLAPACK and the BLACS layer of that MPI (libmkl_blacs_intelmpi_lp64 for Intel MPI and MPICH, "
-                   "libmkl_blacs_openmpi_lp64 for Open MPI), not a distribution's libscalapack-openmpi or libblacs-openmpi",
+                   f"MKL's ScaLAPACK and the BLACS layer of that MPI ({blacs.PER_MPI}), not a distribution's libscalapack-openmpi "
+                   "or libblacs-openmpi",
                    "or build everything with the other MPI, and link MKL's BLACS layer for it"]
             why = ("Each MPI implementation has its own library and ABI; a program that loads two runs two MPIs, which fails "
                    "at MPI_Init or crashes in the first collective call. ld only warns: the link succeeds.")
