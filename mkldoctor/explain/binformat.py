@@ -293,7 +293,10 @@ def _linux_fix(event: WrongFormat, name: str, path: str, kind: str, mkl: bool) -
                  "* 8)\" says which), or give it the 32-bit library" + (f" (MKL's 32-bit builds end at "
                                                                          f"{platforms.platform('linux-x86').last})" if mkl else "")])
     if event.have == "empty":
-        return f"{who} {name}: the file is empty or cut short", ["an interrupted download or copy, or a full disk: " + reinstall]
+        return (f"{who} {name}: the file is empty or cut short",
+                ["an interrupted download or copy, or a full disk: " + reinstall,
+                 f"or a symbolic link kept as a small text file that holds its target's name (a package or copy that lost its "
+                 f"links): head -c 200 {q(path)} shows the name; cd to its folder, then ln -sf \"$(cat {name})\" {name}"])
     if event.linker:
         return (f"{who} {name}: it is not a library for this target ({event.have})",
                 [f"see what {name} is (file {q(path)}): a library of another processor or word size (a lib/ia32 folder in a 64-bit "
@@ -301,8 +304,10 @@ def _linux_fix(event: WrongFormat, name: str, path: str, kind: str, mkl: bool) -
                  "x86-64 one" + (" (MKL: lib/intel64; oneAPI 2024 and newer: lib)" if mkl else ""), reinstall])
     return (f"{who} {name}: it is {kind or 'not a library for this processor'}",
             [f"see what {name} is: file {q(path)}; head -c 200 {q(path)}: a git-lfs pointer ('version https://git-lfs...': run git "
-             "lfs pull), an HTML page or text from a failed download, a macOS (Mach-O) or Windows (PE) build copied in, or a "
-             "build for another processor", reinstall + " from the package built for this platform"])
+             "lfs pull), a symbolic link kept as a small text file that holds its target's name (a package or copy that lost "
+             f"its links, as TensorFlow's bundled libiomp5.so: cd to its folder, then ln -sf \"$(cat {name})\" {name}), an "
+             "HTML page or text from a failed download, a macOS (Mach-O) or Windows (PE) build copied in, or a build for "
+             "another processor", reinstall + " from the package built for this platform"])
 
 
 def _windows_fix(event: WrongFormat, name: str, mkl: bool) -> tuple[str, list[str]]:

@@ -152,14 +152,14 @@ def _families():
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
-                                   installers, installname, mklverbose, namelists, pic, rtnames, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn)  # before finders': "mkl_rt not found" is a program's own search by name
+                                   installers, installname, mklverbose, namelists, pic, rtnames, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
     # %1 is not a valid Win32 application" and dyld's "Reason: tried: '...' (mach-o file, but is an incompatible
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
-    return (binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, runpaths, blasnames, cpu, msvc, linker, cargo, configure, build, headerwords, intwidth, protoclash, jvm, mathhosts, meson,
+    return (binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, runpaths, blasnames, cpu, intelrt, msvc, msvcdup, linker, cargo, configure, build, headerwords, intwidth, protoclash, jvm, mathhosts, meson,
             pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, apichange,
             valgrind, installname, mklverbose, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn, wrongvalues, echoes)
@@ -201,12 +201,12 @@ def diagnoses() -> tuple[Callable, ...]:
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
-                                   installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas, blacsload, dyldsym, soconflict, delayload, onednn,
+                                   installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt,
                                    theano, toolcrash, valgrind, vmlwarn)
 
     return (undefined.undefined, libraries.missing_libraries, ldpath.diagnose, hosts.needed, hosts.loader, lookups.lookup_errors,
             crash.julia_python_mkl, kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
-            binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, linkkind.diagnose, linker.diagnose,
+            binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, msvcdup.diagnose, intelrt.diagnose, linkkind.diagnose, linker.diagnose,
             cargo.diagnose, configure.diagnose, build.diagnose, intwidth.diagnose, meson.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
             dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose,
             pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose,

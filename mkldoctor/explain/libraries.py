@@ -17,7 +17,7 @@ from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
-from mkldoctor.knowledge import build_scripts, folders, layout, recipes
+from mkldoctor.knowledge import build_scripts, folders, intel_runtime, layout, recipes
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED
@@ -44,7 +44,9 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
     # an MKL library by a relative file name ("cannot find mkl_blas95_lp64.a": no folder, and often no lib; a Makefile's
     # "KLROOT/lib/intel64/libmkl_core.a", its $MKLROOT read as $M)
     from mkldoctor.explain.platforms import DriverPathMissing, path_missing
-    bare = [e for e in missing if e.path and not e.path.startswith("/") and "mkl" in e.path.lower()]
+    # (not one ld searched the -L folders for and skipped as incompatible: a name in a linker script's GROUP, MKL 10's)
+    skipped = {e.name for e in events.of(SkippedIncompatible)}
+    bare = [e for e in missing if e.path and not e.path.startswith("/") and "mkl" in e.path.lower() and lib_name(e.path) not in skipped]
     first += [path_missing(DriverPathMissing("ld", e.path, f"ld: cannot find {e.path}: No such file or directory")) for e in bare[:1]]
     missing = [e for e in missing if e not in bare]
     seen: set[str] = set()
@@ -98,7 +100,8 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             said, changes = skipped_advice(skipped)
             finding = replace(finding, id="library-incompatible",
                               title=f"cannot find {more(['-l' + n for _, _, n in items], 4)}: ld skipped a library of "
-                              "another architecture", evidence=tuple(said) + finding.evidence, fix=tuple(changes),
+                              "another architecture", fix=tuple(changes),
+                              evidence=tuple(said) + tuple(e for e in finding.evidence if not e.startswith("the link line names")),
                               explanation="ld looks at each -L folder in turn and skips a library built for another "
                               "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
                               recipes=())
@@ -209,6 +212,17 @@ def _not_mkls(finding: Finding, names: list[str]) -> Finding:
                "or empty where MKL's libraries are already there), or give MKL in its place: -lmkl_rt",
                f"building without MKL: install a BLAS and LAPACK whose development files give lib{blas[0]}.so (Debian: "
                f"{_DEBIAN_DEV.get(blas[0].lower(), 'libopenblas-dev')}), or point -L at it")
+    elif intel_runtime.family(names[0]):
+        what, wheel = intel_runtime.family(names[0])
+        evidence = (f"lib{names[0]} is {what}: a build with Intel's compilers (ifort, ifx, icc, icx) links it, and so does "
+                    "a library they built (MKL's Fortran interfaces); the compiler's environment puts its folder on the link",)
+        fix = ("build in the compiler's environment: source <oneAPI>/setvars.sh (Parallel Studio: compilervars.sh intel64), "
+               "which puts its lib folder on LIBRARY_PATH and LD_LIBRARY_PATH; or give that folder with -L (oneAPI 2024+: "
+               "<oneAPI>/compiler/<ver>/lib; 2021-2023: <oneAPI>/compiler/<ver>/linux/compiler/lib/intel64_lin)",
+               f"where no Intel compiler is installed: python3 -m pip install {wheel} (its shared libraries in <prefix>/lib, "
+               f"under versioned names: ls <prefix>/lib/lib{names[0]}*), then -L<prefix>/lib -l:<that file>",
+               "or build with GNU's compilers instead (FC=gfortran), and MKL's gf interface layer (-lmkl_gf_lp64) in place "
+               "of mkl_intel_lp64")
     else:
         evidence = (f"{', '.join('lib' + n for n in names)} {'is' if len(names) == 1 else 'are'} not MKL's: no MKL package "
                     "installs it" + (" (oneMKL's SYCL and GPU libraries need an OpenCL loader, libOpenCL, from the system: "

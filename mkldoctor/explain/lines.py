@@ -108,7 +108,8 @@ _BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (ri
 # a piece that ends a sentence, then a line that starts one: two lines that happen to have the width
 _SENTENCE_END = re.compile(r"[.!)\"']\s*$")  # a sentence, or a quoted name (Julia's could not load library "X"), ended
 _SENTENCE_START = re.compile(r"^[A-Z][A-Za-z]")
-_HANGING = (" or", "cannot open shared object")  # an error line these end is cut mid-message
+# an error line these end is cut mid-message (link.exe's "X already", then "defined in Y" on the next line)
+_HANGING = (" or", "cannot open shared object", " already")
 # the heads of error lines, for a paste whose selection started a few characters into its first line ("defined reference
 # to `hgemm_'", "nnot find -lmkl_rt", "ake Error at ..."): the first line is read with its head made whole
 _HEADS = ("undefined reference to", "undefined symbol:", "cannot find -l", "Cannot load ", "Can not find", "Intel MKL ", "INTEL MKL ",

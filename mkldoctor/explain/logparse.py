@@ -292,7 +292,7 @@ def _linker_events(state: _State, line: str) -> list | None:
             where = (match.group("where") or "").strip().rstrip(":")
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
             return [_undefined(match.group("sym"), where, state.context, said)]
-    if "cannot find" in rest or "unable to find library" in rest or "library not found" in rest or "' not found" in rest:
+    if "annot find" in rest or "unable to find library" in rest or "library not found" in rest or "' not found" in rest:
         missing = missing_library(line, rest, prefix is not None, state.linker)
         if missing is not None:
             return [missing]

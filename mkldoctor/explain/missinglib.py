@@ -9,8 +9,9 @@ import re
 
 from mkldoctor.explain.events import MissingLibrary
 
-_CANNOT_FIND = re.compile(r"cannot find (?:-l(?P<name>\S+?)|(?P<path>/\S+?|[\w.+-]+(?:/[\w.+-]+)*\.(?:a|so(?:\.\d+)*)))(?::\s|\s*$|\s)")  # a relative file too
-_BARE_CANNOT_FIND = re.compile(r"^\s*cannot find -l[\w.+-]+(?::[^:]*)?\s*$")  # ld's words quoted without its name
+_CANNOT_FIND = re.compile(r"[Cc]annot find (?:-l(?P<name>\S+?)|(?P<path>/\S+?|[\w.+-]+(?:/[\w.+-]+)*\.(?:a|so(?:\.\d+)*)))(?::\s|\s*$|\s)")  # a relative file too
+# ld's words quoted without its name, in a sentence's case too ("Cannot find -lmkl_rt": a build note's)
+_BARE_CANNOT_FIND = re.compile(r"^\s*[Cc]annot find -l[\w.+-]+(?::[^:]*)?\s*$")
 _LLD_NO_LIB = re.compile(r"unable to find library -l(?P<name>\S+)")
 _MOLD_NO_LIB = re.compile(r"library not found: (?P<name>\S+)")
 _LD64_NO_LIB = re.compile(r"\bld: (?:warning: )?library (?:not found for -l(?P<name>\S+)|'(?P<quoted>[^']+)' not found)")

@@ -30,6 +30,7 @@ class MklRtNotFound:
 
     line: str
     name: str  # the name it said: "mkl_rt"
+    newest_tried: bool = False  # the name is the newest the program tries (DEVSIM's "The maximum tested version is")
 
 
 SIGNATURES = (
@@ -42,6 +43,12 @@ SIGNATURES = (
     Signature("package-requires-libmkl", "rtnames", "to be installed",
               re.compile(r"(?i)\brequires (?P<name>libmkl\w*|mkl_rt|(?:the )?Intel MKL) to be installed"),
               lambda m, _: MklRtNotFound(m.string.strip()[:300], m.group("name"))),
+    # a program that tries MKL's numbered names in turn, up to the newest it knows (DEVSIM's math library loader, after
+    # its 'Loading "libopenblas.dll": MISSING DLL' for each BLAS it tried): "Could not find Intel MKL. The maximum tested
+    # version is "mkl_rt.2.dll"" (a devsim user's notes: the environment had lost its mkl wheel)
+    Signature("program-mkl-rt-newest-tried", "rtnames", "ould not",
+              re.compile(r"Could not find Intel MKL\.?\s+The maximum tested version is [\"'`]?(?P<name>[\w.]+?)[\"'`]?\s*$"),
+              lambda m, _: MklRtNotFound(m.string.strip()[:300], m.group("name"), True)),
 )
 
 
@@ -71,10 +78,39 @@ def _where(system: str) -> list[str]:
     return [f"{f.releases}: {f.runtime}" for f in folders.LAYOUTS if f.platform == system and f.name in ("pip", "conda")]
 
 
+def _newest_tried(event: MklRtNotFound, system: str) -> Finding:
+    """A search that tried MKL's names up to ``event.name``: MKL absent where it looks, or a release newer than it knows."""
+    names = platforms.file_names(event.name, system)
+    known = next((n for n in names if n.file.lower() == event.name.lower()), None)
+    newer = [n for n in names if known is not None and names.index(n) > names.index(known)]
+    wheel = "<env>\\Library\\bin" if system == "windows" else "<env>/lib"
+    return Finding(
+        "mkl-rt-name-not-found", "error",
+        f"a program tried MKL's single dynamic library by name, up to {event.name}, and found none: MKL is not where it "
+        "looks" + (", or is newer than the names it knows" if newer else ""),
+        (event.line, *(f"{event.name} is the name of MKL {known.span}" for _ in [0] if known),
+         *(f"newer releases name it {', '.join(f'{n.file} ({n.span})' for n in newer)}: a program that stops at "
+           f"{event.name} does not try them" for _ in [0] if newer),
+         "it searches at run time, in the environment it runs in and on the loader's path: an MKL installed elsewhere (another "
+         "environment, a oneAPI folder not on PATH) is not seen"),
+        ((f"install an MKL it tries into the environment the program runs in: python -m pip install \"mkl<{newer[0].span.split()[0]}\""
+          if newer else "install MKL into the environment the program runs in: python -m pip install mkl")
+         + f" (the wheel puts {known.file if known else event.name} in {wheel}; check: pip show mkl)",
+         "or give the program a library's full path where it takes one (DEVSIM: DEVSIM_MATH_LIBS=<full path of "
+         f"{known.file if known else event.name}>; an LP64 BLAS only: numpy's own OpenBLAS is ILP64, its names end in 64_)"),
+        "A program that opens MKL itself tries the names it was written for, in the folders its loader searches; it finds "
+        "nothing where MKL is not installed in its environment, or where the installed release has a newer name.",
+        ("python -m pip list | findstr /i \"mkl openmp\"   # Windows; Linux: python -m pip list | grep -Ei 'mkl|openmp'",),
+    )
+
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     found = events.of(MklRtNotFound)
     if not found:
         return []
+    if found[0].newest_tried:
+        said = _SYSTEM.get(log_platform(events) or "") or ("windows" if found[0].name.lower().endswith(".dll") else "linux")
+        return [_newest_tried(found[0], said)]
     said = _SYSTEM.get(log_platform(events) or "")
     systems = [said] if said else list(platforms.SYSTEMS)
     evidence = [found[0].line, *consequences(events), "the names MKL's single dynamic library has, per release (the export table's sonames):"]

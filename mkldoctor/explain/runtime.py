@@ -80,6 +80,7 @@ class MklKernelUndefined:
 _MKL_ERROR = r"(?:(?:I|\b)ntel|(?:I|\b)NTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERR+OR: "  # a paste may cut its first letter
 
 _PARAMETER = re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I)
+_PARAMETER_BARE = re.compile(r"(?<!MKL ERROR: )\bParameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I)
 
 
 def _cannot_load(m: re.Match, _) -> MklCannotLoad:
@@ -133,6 +134,10 @@ SIGNATURES = (
     # MKL's own words, and a reporter's in any case ("intel mkl error: parameter 6 was incorrect ..."): one pattern
     *(Signature(name, "runtime", needle, _PARAMETER, lambda m, _: ParameterError(int(m.group("n")), m.group("routine")))
       for name, needle in (("mkl-parameter", "MKL ERROR: Parameter"), ("mkl-parameter-any-case", "rror: "))),
+    # the same words quoted without MKL's prefix (a project's notes, a program that relays MKL's output): "was incorrect on
+    # entry to" is MKL's XERBLA's alone (reference LAPACK's and OpenBLAS's say "had an illegal value")
+    Signature("mkl-parameter-bare", "runtime", "ncorrect on entry to", _PARAMETER_BARE,
+              lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
               re.compile(r"(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+parameter number\s+(?P<n>\d{1,4}) had an illegal value"),
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
@@ -249,7 +254,14 @@ def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 "the build's OpenMP at MKL's runtime (-DOpenMP_libomp_LIBRARY=<MKL's lib folder>/libiomp5.dylib, as "
                 "intel-extension-for-pytorch's FindOMP does), so one runtime is linked",
                 *(r.advice for r in broken.known("openmp-duplicate", "macos")))
-    return ("link exactly one OpenMP runtime: with MKL's intel_thread only libiomp5 (drop -lgomp/-fopenmp), with gnu_thread only libgomp",
+    copies = (("two packages each bring a copy (a wheel's own folder: TensorFlow's _solib_local, torch/lib, a <package>.libs; "
+               "the environment's lib; the system's): list them: LD_DEBUG=files python -c 'import <the imports that abort>' "
+               f"2>&1 | grep {event.library.split('.')[0]}",
+               "keep one: replace the copy a package ships for itself with a link to the other (ln -sf <the other copy> <the "
+               "package's copy>), or take the packages from one source (one conda channel, or pip wheels only)")
+              if event.library == event.already else ())
+    return (*copies,
+            "link exactly one OpenMP runtime: with MKL's intel_thread only libiomp5 (drop -lgomp/-fopenmp), with gnu_thread only libgomp",
             "with libmkl_rt: export MKL_THREADING_LAYER=GNU when the program already uses libgomp")
 
 

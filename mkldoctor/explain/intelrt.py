@@ -1,0 +1,66 @@
+"""link.exe cannot open a runtime library of Intel's compilers: ``LINK : fatal error LNK1104: cannot open file
+'ifconsol.lib'`` (an OpenSees fork's notes: MKL's ScaLAPACK and BLACS import libraries ask for Intel Fortran's runtime by
+name, and the oneAPI that setvars.bat chose had no Fortran compiler). The library is the compiler's, not MKL's: its lib
+folder must be on LIB or /LIBPATH (:mod:`mkldoctor.knowledge.intel_runtime`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import folders, intel_runtime
+
+
+@dataclass(frozen=True, slots=True)
+class IntelRuntimeLibMissing:
+    file: str  # ifconsol.lib
+    code: str  # LNK1104 (a library asked for by name, /DEFAULTLIB) or LNK1181 (an input of the command)
+
+
+def _said(m: re.Match, _) -> IntelRuntimeLibMissing | object:
+    name = m.group("file").strip()
+    return IntelRuntimeLibMissing(name, m.group("code")) if intel_runtime.family(name) else NOT_MINE
+
+
+SIGNATURES = (
+    Signature("msvc-cannot-open-intel-runtime", "intelrt", "error LNK",
+              re.compile(r"error (?P<code>LNK1181|LNK1104):.{0,80}?[\"'“‘](?P<file>[^\"'”’]{1,200}\.lib)[\"'”’]"), _said),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(IntelRuntimeLibMissing)
+    if not said:
+        return []
+    first = said[0]
+    what, wheel = intel_runtime.family(first.file)
+    fortran = "Fortran" in what
+    return [Finding(
+        "intel-compiler-runtime-not-found", "error",
+        f"link.exe cannot open {first.file}: {what}, which no folder of the link holds",
+        (f"link.exe: {first.code}: cannot open {first.file}",
+         f"{first.file} is {what}, not MKL's: " + (
+             "a library built with Intel's Fortran compiler asks for it by name (/DEFAULTLIB): MKL's ScaLAPACK and BLACS "
+             "libraries, a Fortran object or library of the project" if fortran and first.code == "LNK1104" else
+             "the link names it, or a library built with Intel's compilers asks for it"),
+         "setvars.bat puts the lib folder of the compiler it chose (compiler\\latest) on LIB: a release installed without "
+         "that compiler has no such file there"),
+        (f'build in the environment of an Intel oneAPI install that has the {"Fortran compiler (ifx)" if fortran else "compiler"}: '
+         f'call "{folders.ONEAPI_SETVARS_BAT}" (check: dir "%ONEAPI_ROOT%\\compiler\\latest\\lib\\{first.file}"; where latest '
+         "points at a release without it, call the vars.bat of a release that has it (<oneAPI>\\compiler\\<ver>\\env\\vars.bat), "
+         "or setvars.bat --config=<a file with the line compiler=<ver>>)",
+         "or add the folder that holds it to LIB or the link's /LIBPATH; where it is, by layout: "
+         + "; ".join(intel_runtime.WINDOWS_LIB_FOLDERS),
+         "a program that does not use MKL's cluster functions: take mkl_scalapack_*.lib and mkl_blacs_*.lib off the link "
+         "(MKL's serial libraries ask for no Fortran runtime)" if fortran else
+         "or build with Microsoft's compiler alone, whose objects ask for none of Intel's runtime"),
+        "link.exe opens each library a command or an object's /DEFAULTLIB names in the /LIBPATH folders and LIB's; the Intel "
+        "compilers' runtime libraries live in the compiler's own lib folder, which only its environment puts there.",
+        (f"where /r \"%ONEAPI_ROOT%\" {first.file}   # every copy, with its folder",
+         "dumpbin /DIRECTIVES <a library of the link> | findstr /i defaultlib   # which library asks for it"),
+        locations=ctx.located(said, first.code),
+    )]

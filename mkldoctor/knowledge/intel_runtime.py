@@ -1,0 +1,33 @@
+"""The Intel compilers' runtime libraries: what a program or library built with Intel's Fortran or C compiler links,
+MKL's Fortran-built parts among them (its Fortran 95 interfaces, and by a project's report its ScaLAPACK and BLACS
+import libraries on Windows, which ask link.exe for ifconsol.lib by name). Named by stem: Linux's libifcore.so.5,
+Windows' libifcoremd.lib and ifconsol.lib. PyPI's intel-fortran-rt and intel-cmplr-lib-rt wheels carry the shared
+libraries and DLLs for running; the .lib files a Windows link needs are the compiler's own (its lib folder)."""
+
+from __future__ import annotations
+
+import re
+
+from mkldoctor.knowledge import facts
+
+# (the stems, what they are, the runtime wheel that carries their shared libraries)
+_FAMILIES = (
+    (("libifcore", "libifport", "ifconsol", "ifmodintr"), "the Intel Fortran compiler's runtime", "intel-fortran-rt"),
+    ((*facts.INTEL_C_RUNTIME, "libmmd", "libmmt", "svml_disp", "libdecimal"), "the Intel compilers' C and math runtime",
+     "intel-cmplr-lib-rt"),
+)
+_STEM = re.compile(r"(?i)^(?:lib)?(?P<stem>.+?)(?:m[dt]d?)?(?:\.(?:lib|so(?:\.\d+)*|a|dll))?$")
+# where a Windows install keeps the compiler's .lib files, by layout
+WINDOWS_LIB_FOLDERS = (r"oneAPI 2024.0 and newer: <oneAPI>\compiler\<ver>\lib",
+                       r"oneAPI 2021.1 to 2023.2: <oneAPI>\compiler\<ver>\windows\compiler\lib\intel64_win",
+                       r"Parallel Studio XE: <IntelSWTools>\compilers_and_libraries_<ver>\windows\compiler\lib\intel64_win")
+
+
+def family(name: str) -> tuple[str, str] | None:
+    """(what it is, its runtime wheel) for a runtime library's name in any spelling (``-lifcore``'s ``ifcore``,
+    ``libifcoremd.lib``, ``ifconsol.lib``, ``libimf.so``); None for any other name."""
+    base = re.split(r"[\\/]", name)[-1].lower()
+    plain = _STEM.match(base)
+    stems = {base.split(".", 1)[0], "lib" + base.split(".", 1)[0], plain.group("stem") if plain else "",
+             "lib" + (plain.group("stem") if plain else "")}
+    return next(((what, wheel) for names, what, wheel in _FAMILIES if stems & set(names)), None)
