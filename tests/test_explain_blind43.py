@@ -153,3 +153,36 @@ def test_a_program_that_tries_mkls_names_up_to_the_newest_it_knows():
     assert finding.id == "mkl-rt-name-not-found" and "up to mkl_rt.2.dll" in finding.title, flat(finding)
     assert f'mkl<{after[0].span.split()[0]}' in finding.fix[0] and "Library\\bin" in finding.fix[0], flat(finding)
     assert any(after[0].file in line for line in finding.evidence) and "DEVSIM_MATH_LIBS" in finding.fix[1]
+
+
+def test_a_library_that_carries_mkl_has_its_calls_bound_to_another_blas(tmp_path, mkl):
+    """cp2k#5516 (blind set 44): the prebuilt libtorch_cpu.so links MKL in and leaves its MKL calls interposable; a BLAS in
+    the global scope before it answers them. Produced here: a shared library built the way libtorch_cpu.so is (MKL's static
+    archives linked into it), a program on it, and the system's reference BLAS (libblas.so.3, which R's package brings)
+    preloaded: the loader's own LD_DEBUG=bindings line binds the library's cblas_dgemm to libblas."""
+    import os
+
+    reference = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    found = re.search(r"libblas\.so\.3 \(libc6,x86-64\) => (\S+)", reference)
+    assert found, "libblas.so.3 (r-base-core's dependency libblas3) is not installed"
+    (tmp_path / "torch.c").write_text(
+        "#include <mkl_cblas.h>\nvoid torch_mm(double *a, double *b, double *c) {\n"
+        "    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, 2, 2, 2, 1, a, 2, b, 2, 0, c, 2);\n}\n")
+    lib = mkl.pip_lib
+    subprocess.run(["gcc", "-shared", "-fPIC", "torch.c", f"-I{mkl.pip}/include", "-o", "libtorch_cpu.so", "-Wl,--start-group",
+                    str(lib / "libmkl_intel_lp64.a"), str(lib / "libmkl_sequential.a"), str(lib / "libmkl_core.a"),
+                    "-Wl,--end-group", "-lpthread", "-lm", "-ldl"], cwd=tmp_path, check=True)
+    (tmp_path / "app.c").write_text("void torch_mm(double*, double*, double*);\n"
+                                    "int main(void) { double a[4] = {1, 2, 3, 4}, b[4] = {1, 0, 0, 1}, c[4]; torch_mm(a, b, c); return 0; }\n")
+    subprocess.run(["gcc", "app.c", "-L.", "-ltorch_cpu", f"-Wl,-rpath,{tmp_path}", "-o", "app"], cwd=tmp_path, check=True)
+    env = dict(os.environ, LD_PRELOAD=found.group(1), LD_DEBUG="bindings")
+    done = subprocess.run(["./app"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    dump = done.stderr
+    assert re.search(r"binding file \S+/libtorch_cpu\.so \[0\] to \S+libblas\.so\.3 \[0\]: normal symbol `cblas_dgemm'", dump), dump[-2000:]
+    [finding] = errors_of(dump)  # thousands of bindings; one of them gives one BLAS's call to another
+    assert finding.id == "blas-names-interposed" and "cblas_dgemm" in finding.title, flat(finding)
+    assert "MKL calls are answered by reference BLAS/LAPACK" in finding.title and "RTLD_DEEPBIND" in finding.fix[1]
+    # the same program with nothing preloaded: every binding is MKL's own, nothing is said
+    env.pop("LD_PRELOAD")
+    clean = subprocess.run(["./app"], cwd=tmp_path, env=env, capture_output=True, text=True).stderr
+    assert "normal symbol" in clean and not errors_of(clean)

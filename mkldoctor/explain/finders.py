@@ -46,14 +46,15 @@ class FinderSaid:
 
 
 # the head of CMake's message from a file's command: "CMake Error at cmake/FindMKL.cmake:195 (IF):" (a path may hold spaces)
-CMAKE_AT = re.compile(r"CMake (?P<kind>Error|Warning)(?: \(dev\))? at (?P<where>.+?) ?\((?P<cmd>\w+)\):")
+# CMake's head of a message ("CMake Error at x.cmake:146 (message):"), as a reporter may type it ("CMake error at ... (message) :")
+CMAKE_AT = re.compile(r"CMake (?P<kind>[Ee]rror|[Ww]arning)(?: \(dev\))? at (?P<where>.+?) ?\((?P<cmd>\w+)\) ?:")
 
 
 def cmake_head(before, kind: str | None = None) -> re.Match | None:
     """The last CMake message head (``CMake Error at <file>:<n> (<command>):``) among the lines before one, of ``kind``
     (Error or Warning) when given."""
     return next((h for line in reversed(list(before)) for h in [CMAKE_AT.search(line)]
-                 if h and (kind is None or h.group("kind") == kind)), None)
+                 if h and (kind is None or h.group("kind").lower() == kind.lower())), None)
 
 
 _SUBJECT = r"(?:\bMKL\b|\bmkl_\w+|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5\w*|\bmkl\b)"
@@ -84,7 +85,10 @@ _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|B
                       # a project's own check ("Problem encountered: MKL not supported for this compiler")
                       rf"|(?<!\w)\w*(?:mkl|iomp5|libguide)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT}"
                       # TriBITS (Trilinos): "ERROR: TPL_BLAS_NOT_FOUND=TRUE, aborting!"
-                      rf"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE)")
+                      rf"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE"
+                      # a finder's status that it "found" nothing: CLBlast's FindCBLAS read MKL_ROOT where setvars sets MKLROOT
+                      # (CNugteren/CLBlast#435: "-- Found CBLAS: None")
+                      rf"|^\s*(?:-- )?Found (?:MKL|CBLAS|BLAS|LAPACKE?)\w*: (?:None|\w*-NOTFOUND)\s*$)")
 
 @dataclass(frozen=True, slots=True)
 class BuiltWithoutMkl:
@@ -119,7 +123,8 @@ SIGNATURES = tuple(
 ) + tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
     for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find",
-                   "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND", "nable to find")
+                   "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND", "nable to find",
+                   "Found BLAS", "Found LAPACK", "Found CBLAS", "Found MKL")
 ) + tuple(Signature(f"program-built-without-mkl-{i}", "finders", needle, _WITHOUT, _without)
           for i, needle in enumerate(("without", "MKL not", "MKL support", "MKL is not", "was not defined")))
 # what a finder's words, or its file, say of why it failed

@@ -70,6 +70,32 @@ def gnu_layer_without_libgomp(omp: list, confirm: str) -> Finding:
     )
 
 
+def layer_without_runtime(omp: list) -> Finding:
+    """An OpenMP name both runtimes define (omp_get_num_procs), undefined in a library the log does not name: MKL's Intel
+    layer without libiomp5, or its GNU layer without libgomp (block2's wheel, a preloaded gnu_thread: lili2014's and
+    z4c-CMM's scripts); which layer is loaded tells the runtime."""
+    names = ", ".join(dict.fromkeys(e.symbol for e in omp[:MAX_LISTED]))
+    return Finding(
+        "openmp-runtime-missing", "error",
+        f"an MKL threading layer was loaded without its OpenMP runtime ({names} unresolved): libiomp5 for mkl_intel_thread "
+        "(and libmkl_rt's default), libgomp for mkl_gnu_thread",
+        (*(f"{e.binary}: a library the log does not name needs {e.symbol}" for e in omp[:2]),
+         f"{names} is OpenMP's API, which Intel's runtime (libiomp5) and GCC's (libgomp) both define: the layer that calls "
+         "it says which one is missing (its name is cut from the line)"),
+        ("see which layer the process loads: LD_DEBUG=files <the program> 2>&1 | grep -E 'mkl_(intel|gnu)_thread'; or "
+         "ldd <the library or module that links MKL> | grep -E 'thread|omp'",
+         "mkl_intel_thread (libmkl_rt's default): Intel's libiomp5 must be there: install it (pip or conda: intel-openmp), "
+         "put its folder on LD_LIBRARY_PATH or preload it (LD_PRELOAD=<its folder>/libiomp5.so); a program you link: "
+         "-Wl,--no-as-needed -liomp5 after MKL's libraries (--as-needed, and mold, drop a runtime nothing of the program calls)",
+         "mkl_gnu_thread: load GCC's libgomp before it (LD_PRELOAD=libgomp.so.1 <the program>, or link with -fopenmp); a "
+         "preload list of MKL's layers names libgomp first",
+         "or no OpenMP at all: mkl_sequential (with libmkl_rt: MKL_THREADING_LAYER=SEQUENTIAL)"),
+        "MKL's threading layers call their OpenMP runtime without naming it as a dependency: the runtime must be in the "
+        "process (with global scope) before the layer's first call.",
+        ("LD_DEBUG=symbols,bindings <the program> 2>&1 | grep omp_get   # the library that looks the name up",),
+    )
+
+
 def openmp_packages(events) -> list[str]:
     """The OpenMP runtimes' packages the log's ``conda list`` shows, as ``name version``, once each."""
     return list(dict.fromkeys(f"{e.name} {e.version}" for e in events.of(CondaOpenmpPackage)))

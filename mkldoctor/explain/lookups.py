@@ -222,9 +222,13 @@ def _base_environment(event: SymbolLookupError, base: str, env: str, evidence: l
 def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parsed) -> Finding:
     """OpenMP symbols the loader could not resolve: a threading layer loaded without Intel's OpenMP runtime."""
     event = omp[0]
-    if os.path.basename(event.library).startswith("libmkl_gnu_thread"):  # GCC's runtime, not Intel's
-        from mkldoctor.explain.gomp import gnu_layer_without_libgomp
+    gnu = [p for p in ctx.places if "mkl_gnu_thread" in p]
+    if os.path.basename(event.library).startswith("libmkl_gnu_thread") or (event.library == UNNAMED and gnu):
+        from mkldoctor.explain.gomp import gnu_layer_without_libgomp  # GCC's runtime, not Intel's
         return gnu_layer_without_libgomp(omp, f"ldd {q(ldd_target(event.binary, event.library))} | grep -E 'gomp|mkl'")
+    if event.library == UNNAMED and all(e.symbol.startswith("omp_") for e in omp):
+        from mkldoctor.explain.gomp import layer_without_runtime  # a name both runtimes define, its library cut
+        return layer_without_runtime(omp)
     places = ctx.iomp5_places()
     evidence = [f"{event.binary}: {e.library} needs {e.symbol}" for e in omp[:MAX_LISTED]]
     info = read_dynamic(event.library) if ctx.local and os.path.isfile(event.library) else None

@@ -11,7 +11,6 @@ libmkl_tbb_thread.so; removing the distribution's packages let it link).
 from __future__ import annotations
 
 import os
-import re
 
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.edits import Edit
@@ -22,12 +21,11 @@ from mkldoctor.knowledge import exports, folders
 from mkldoctor.knowledge.history import version_key
 
 # the folder a distribution's own MKL packages keep their libraries in (Debian's and Ubuntu's multiarch folder)
-_DISTRIBUTION = re.compile(r"(?:^|/)(?:usr/)?lib(?:64)?/x86_64-linux-gnu$|^/(?:usr/)?lib(?:64)?$")  # in a sysroot too
 
 
 def _install(folder: str) -> str | None:
     """What install a folder of MKL's libraries is, in words; None when it is not known as one."""
-    if _DISTRIBUTION.search(folder):
+    if folders.is_distribution_folder(folder):
         return f"the distribution's MKL packages ({folders.DISTRIBUTION_MKL})"
     known = folders.recognise(folder + "/")
     if known is None:
@@ -60,7 +58,7 @@ def installs(events: Parsed) -> dict[str, list[str]]:
     for command in events.of(LinkCommand):
         for folder in command.lib_dirs:
             folder = _folder(folder)
-            if folder not in found and not _DISTRIBUTION.search(folder) and folders.recognise(folder + "/"):
+            if folder not in found and not folders.is_distribution_folder(folder) and folders.recognise(folder + "/"):
                 found[folder] = []
     named = {folder: _install(folder) for folder in found}
     if len(found) < 2 or None in named.values() or len(set(named.values())) < 2:
@@ -78,7 +76,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence = [f"{folder}: {more(names, 3) + ': ' if names else 'on the link line (-L): '}{_install(folder)}"
                 for folder, names in found.items()]
     firsts = [(h.overall.first, e) for e in undefined[:400] if (h := exports.history(e.symbol)) is not None and h.overall.releases]
-    newer = next((f for f in found if not _DISTRIBUTION.search(f)), next(iter(found)))
+    newer = next((f for f in found if not folders.is_distribution_folder(f)), next(iter(found)))
     if firsts:
         first, event = max(firsts, key=lambda pair: version_key(pair[0]))
         newer = _folder(os.path.dirname(folders.posix(event.referenced_from or ""))) or newer
@@ -95,7 +93,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     else:
         fix = [f"link every MKL library from one install: -L{newer} first on the line (before the system's folders, which "
                "ld also searches), with every layer the line names in that folder (mkldoctor link --format flags prints it)"]
-    if any(_DISTRIBUTION.search(f) for f in older):
+    if any(folders.is_distribution_folder(f) for f in older):
         fix.append("or remove the distribution's MKL packages if nothing else needs them: "
                    "sudo apt remove --purge 'libmkl-*'   # list them first: dpkg -l 'libmkl*'")
     fix.append("see which file of each library ld takes: add -Wl,--trace to the link line")

@@ -54,7 +54,7 @@ def _missing(m: re.Match, before) -> OtherPackageMissing | object:
     if _MKL_FAMILY.search(package):
         return NOT_MINE
     # a CMake error (the head on a line before), not a status line of a search that may be optional
-    if not any(CMAKE_AT.search(line) and "Error" in line for line in list(before)[-3:]):
+    if not any((at := CMAKE_AT.search(line)) and at.group("kind").lower() == "error" for line in list(before)[-3:]):
         return NOT_MINE
     return OtherPackageMissing(package, m.string.strip())
 
@@ -68,6 +68,9 @@ def _meson(m: re.Match, _) -> OtherPackageMissing | object:
 SIGNATURES = (
     Signature("cmake-other-package-not-found", "otherdeps", "Could NOT find",
               re.compile(r"^\s*Could NOT find (?P<package>[A-Za-z][\w.+-]*)"), _missing),
+    # the same typed by hand in a sentence's case, with its "(missing: ...)" to tell it from prose (oneMath#266)
+    Signature("cmake-other-package-not-found-typed", "otherdeps", "ould not find",
+              re.compile(r"^\s*[Cc]ould not find (?P<package>[A-Za-z][\w.+-]*) ?\(\s*missing\b"), _missing),
     Signature("meson-other-dependency-not-found", "otherdeps", "not found",
               re.compile(r"^(?:(?P<where>\S+\.build:\d+:\d+): )?ERROR: Dependency \"(?P<package>[^\"]+)\" not found"), _meson),
 )

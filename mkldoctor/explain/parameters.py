@@ -115,6 +115,8 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
     known = broken.rejecting(event.routine, event.parameter)
     causes = [f"a known fault of MKL {b.first} to {b.last}: {b.what} (fixed in {b.fixed_in}; {b.source})"
               for b in known] + causes
+    causes.append("calls made from several threads at once with MKL's own threads on (a batched factorization that runs "
+                  "the routine for each matrix in parallel: pgml's batched LU in oneMKL): the same call passes in one thread")
     evidence += [f"possible cause: {cause}" for cause in causes]
     fix = []
     if kind in ("array", "scale"):
@@ -145,7 +147,10 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
              "passes int; mkldoctor link --interface lp64 (or ilp64) prints matching compile and link flags")
     fix = [width, *fix] if width_first else [*fix, width]
     fix += ["an older MKL first: take its folder off LD_LIBRARY_PATH (module unload), so that the MKL the program was built "
-            "with is loaded"]
+            "with is loaded",
+            "calls from several threads: if the run passes with MKL_NUM_THREADS=1 (torch.set_num_threads(1)), make the calls "
+            "one at a time (one matrix per call, not a batch run in parallel), or keep MKL at one thread inside the caller's "
+            "threads"]
     return Finding(
         "mkl-parameter-error", "error",
         f"MKL rejected parameter {event.parameter} of {event.routine}{what}",
@@ -155,6 +160,7 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
         "a call built for a newer one, and, for LAPACK's drivers, from NaN in the input.",
         ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'libmkl_(rt|core|intel_i?lp64)'   # which MKL files, from which folder",
          "MKL_VERBOSE=1 <the program>   # the MKL release that runs, and each call's arguments as MKL read them",
+         "MKL_NUM_THREADS=1 <the program>   # passes in one thread: a fault of calls made in parallel",
          "python3 -c \"import ctypes; b = ctypes.create_string_buffer(256); ctypes.CDLL('libmkl_rt.so').mkl_get_version_string(b, 256); "
          "print(b.value.decode())\"   # the release the loader finds"),
     )

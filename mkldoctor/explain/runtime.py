@@ -124,8 +124,9 @@ SIGNATURES = (
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-fatal-cannot-load", "runtime", "annot load",  # Cannot load; MKL 2019 and older: cannot load
               re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERR+OR: ?Cannot load (?!symbol )(?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
-    Signature("mkl-cannot-load-bare", "runtime", "annot load",  # a page's quote without MKL's prefix (jasmine's script)
-              re.compile(r"^\s*[Cc]annot load (?P<libs>(?:lib)?mkl_\w+\.(?:so(?:\.\d+)?|dylib|dll|\d\.dll)(?: or (?:lib)?mkl_\w+\.\S+?)?)\.?"
+    Signature("mkl-cannot-load-bare", "runtime", "annot ",  # a page's quote without MKL's prefix (jasmine's script); a
+              # script's note of the same, said as "cannot open libmkl_def.so.1" (lili2014's block2 wrapper)
+              re.compile(r"^\s*[Cc]annot (?:load|open) (?P<libs>(?:lib)?mkl_\w+\.(?:so(?:\.\d+)?|dylib|dll|\d\.dll)(?: or (?:lib)?mkl_\w+\.\S+?)?)\.?"
                          r"(?::\s*undefined symbol\b.*)?\s*$"),  # mlibra's comment: "Cannot load libmkl_def.so: undefined symbol ..."
               _cannot_load),
     Signature("mkl-cannot-open", "runtime", "cannot open shared object",  # "file" may be wrapped onto the next line
@@ -153,6 +154,9 @@ SIGNATURES = (
     Signature("mkl-threading-layer", "runtime", "is incompatible with",
               re.compile(r"MKL_THREADING_LAYER=(?P<layer>\w+) is incompatible with (?P<lib>[\w.+-]+?)(?:\s|\.?$)"),
               lambda m, _: ThreadingConflict(m.group("layer"), m.group("lib"))),
+    # mkl-service's second line of that message, behind a logger's prefix (vLLM's "ERROR 10-25 10:55:54 registry.py:267]")
+    Signature("mkl-service-threading-hint", "runtime", "ERROR",
+              re.compile(r"Try to import numpy first or set the threading layer accordingly"), lambda m, _: FollowOn(m.string.strip()[:200])),
     # a host's own check that names the layer it needs: Theano's "To use MKL 2018 with Theano you MUST set
     # "MKL_THREADING_LAYER=GNU" in your environement." (its compiled code runs on GNU's libgomp)
     # Theano's own check without its "Error" (its RuntimeError's text alone, over lines): '... either update the numpy conda
@@ -377,7 +381,10 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
              "or load MKL (import numpy) before the library that brings libgomp",
              *(() if event.library.startswith("libgomp (") else  # a host's own check (Theano's) wants GNU's, not a forced one
                ("or MKL_SERVICE_FORCE_INTEL=1, mkl-service's own switch in its message: MKL keeps its Intel layer beside the "
-                "loaded libgomp (two OpenMP runtimes then share the process)",))),
+                "loaded libgomp (two OpenMP runtimes then share the process)",)),
+             *(("a wheel's own libgomp (its name carries a hash: torch's libgomp-<hash>.so.1) beside an older numpy built "
+                "on MKL with mkl-service: update numpy (python -m pip install -U numpy: PyPI's numpy runs on OpenBLAS, with "
+                "no mkl-service check; vLLM's maintainers' answer)",) if re.match(r"libgomp-[0-9a-f]{6,}", event.library) else ())),
             "MKL's INTEL threading layer needs libiomp5, and cannot share a process with GNU's libgomp.",
         ))
     return out

@@ -364,14 +364,22 @@ def _dropped(items: list[Unseen]) -> Finding:
     evidence.append(first.exported.sentence())
     evidence.append(f"{first.who} loaded {base} (it calls {base}'s functions) but not the layers {base} itself calls into: "
                     "they are not among the program's DT_NEEDED")
+    fix = ["link with -Wl,--no-as-needed before the MKL libraries (CMake: target_link_libraries(app PRIVATE -Wl,--no-as-needed "
+           "<the MKL libraries>)), or put the MKL libraries after the objects that call them",
+           "or link libmkl_rt alone (-lmkl_rt): one library that opens the others itself"]
+    if folders.is_distribution_folder(os.path.dirname(first.path)):  # z4c-CMM's notes: conda's MKL built against, the system's found
+        evidence.append(f"{first.path} is the distribution's MKL ({folders.DISTRIBUTION_MKL}): a program built against another "
+                        f"MKL (conda's, oneAPI's) whose DT_NEEDED names the unversioned {base} gets this one where its folder "
+                        "comes first, without that MKL's other layers")
+        thread = "libmkl_gnu_thread" if "_gf_" in base else "libmkl_intel_thread"
+        fix.insert(0, "load the MKL the program was built with: its lib folder first on LD_LIBRARY_PATH (or a folder of links to "
+                      f"its layers); for one run: LD_PRELOAD=<its lib>/{base}:<its lib>/{thread}.so:<its lib>/libmkl_core.so "
+                      f"<the program> ({'libgomp.so.1 first' if 'gnu' in thread else 'with libiomp5'} for the threading layer)")
     return Finding(
         "mkl-layers-not-loaded", "error",
         f"{base} needs {first.symbol}, which MKL's threading layer and core define: the program was linked without them "
         "(--as-needed dropped them)",
-        tuple(evidence),
-        ("link with -Wl,--no-as-needed before the MKL libraries (CMake: target_link_libraries(app PRIVATE -Wl,--no-as-needed "
-         "<the MKL libraries>)), or put the MKL libraries after the objects that call them",
-         "or link libmkl_rt alone (-lmkl_rt): one library that opens the others itself"),
+        tuple(evidence), tuple(fix),
         "MKL's interface layer (libmkl_intel_lp64) calls the threading layer and the core but does not name them as "
         "dependencies. With --as-needed (the default of Ubuntu's and Debian's compilers) ld keeps a library only when the "
         "objects before it call it directly: the program calls the interface layer only, so the other two are dropped, "

@@ -23,6 +23,13 @@ from mkldoctor.knowledge.places import CONDA_INSTALL
 ONEAPI_FLAT = "2024.0"  # the first oneAPI release whose MKL keeps its libraries in lib/ rather than lib/intel64/
 # the MKL of Debian's and Ubuntu's own packages (libmkl-*, non-free / multiverse), in the system's library folder
 DISTRIBUTION_MKL = "Debian's and Ubuntu's libmkl-*, MKL 2019.5 or 2020.4"
+# the folder those packages install into (in a sysroot too): the distribution's multiarch library folder
+_DISTRIBUTION_FOLDER = re.compile(r"(?:^|/)(?:usr/)?lib(?:64)?/x86_64-linux-gnu$|^/(?:usr/)?lib(?:64)?$")
+
+
+def is_distribution_folder(folder: str) -> bool:
+    """``/usr/lib/x86_64-linux-gnu`` (or ``/lib/...``, ``/usr/lib``): where a distribution's packages put MKL."""
+    return _DISTRIBUTION_FOLDER.search(posix(folder).rstrip("/")) is not None
 ONEAPI_SETVARS_BAT = r"C:\Program Files (x86)\Intel\oneAPI\setvars.bat"  # oneAPI's environment script on Windows (its default place)
 
 

@@ -1,0 +1,89 @@
+"""CMake's ``Imported target "torch" includes non-existent path "MKL_INCLUDE_DIR-NOTFOUND" in its
+INTERFACE_INCLUDE_DIRECTORIES``: a package's config put a search that failed (CMake's ``<VAR>-NOTFOUND``) into the
+target it exports, and every project that links the target stops at generation (metatensor's install notes: libtorch's
+config takes MKL_INCLUDE_DIR into its caffe2::mkl target where no MKL is installed; metatomic's GROMACS strips the entry
+after find_package(Torch)). The project's own MKL search is not at fault, so the finders' reading of the NOTFOUND line
+is this one's where the line follows CMake's words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedPathMissing:
+    target: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedPathNotFound:
+    """The path CMake quotes on a line of its own, a variable's failed search: ``"MKL_INCLUDE_DIR-NOTFOUND"``."""
+
+    variable: str
+
+
+_AFTER = re.compile(r"includes non-existent path")
+
+
+def _notfound(m: re.Match, before) -> ImportedPathNotFound | None:  # else the finders' (a project's search)
+    if not any(_AFTER.search(line) for line in list(before)[-4:]):
+        return None
+    return ImportedPathNotFound(m.group("var"))
+
+
+SIGNATURES = (
+    Signature("cmake-imported-target-path", "importedpath", "non-existent path",
+              re.compile(r"[Ii]mported target \"(?P<target>[^\"]{1,200})\" includes non-existent path"),
+              lambda m, _: ImportedPathMissing(m.group("target"), m.string.strip()[:300])),
+    Signature("cmake-imported-target-notfound", "importedpath", "NOTFOUND",
+              re.compile(r"^\s*(?:\[\.\.\.\]|\S*/)?\"?(?:\S*/)?(?P<var>\w{1,100})-NOTFOUND\"?\s*$"),
+              lambda m, before: _notfound(m, before) or NOT_MINE),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(ImportedPathMissing)
+    if not said:
+        return []
+    first = said[0]
+    variables = list(dict.fromkeys(e.variable for e in events.of(ImportedPathNotFound)))
+    torch = first.target in ("torch", "torch_cpu", "caffe2::mkl", "caffe2")
+    mkl = any(v.startswith("MKL_") for v in variables) or (torch and not variables)
+    variable = variables[0] if variables else ("MKL_INCLUDE_DIR" if torch else "<the variable>")
+    evidence = [first.line]
+    if variables:
+        evidence.append(f"the path is {variable}-NOTFOUND: what CMake writes into a variable whose search found nothing, "
+                        f"which the package's config then put into the target \"{first.target}\" it exports")
+    elif torch:
+        evidence.append("the log cuts the path: libtorch's config (its caffe2::mkl target) is known to put "
+                        "MKL_INCLUDE_DIR-NOTFOUND there where no MKL is installed (metatensor's install notes)")
+    fix = []
+    if mkl:
+        fix.append(f"MKL is optional for the package's users (a CPU libtorch's is): give {variable} any folder that exists, "
+                   f"cmake -D{variable}=/usr/include (metatensor's notes), or MKL's headers where MKL is installed: "
+                   f"-D{variable}=<MKL prefix>/include")
+    else:
+        fix.append(f"set {variable} to the folder it should name: cmake -D{variable}=<folder>, or install what the package's "
+                   "config looked for")
+    fix.append(f"or strip the entry from the target after find_package: get_target_property(dirs {first.target} "
+               "INTERFACE_INCLUDE_DIRECTORIES), list(FILTER dirs EXCLUDE REGEX \"-NOTFOUND$\"), set_target_properties("
+               f"{first.target} PROPERTIES INTERFACE_INCLUDE_DIRECTORIES \"${{dirs}}\") (metatomic's GROMACS does so for "
+               "caffe2::mkl)")
+    fix.append("rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache")
+    return [Finding(
+        "cmake-imported-target-path-missing", "error",
+        f"CMake: the imported target \"{first.target}\" names a folder that does not exist"
+        + (f" ({variable}-NOTFOUND, a failed search its package's config kept)" if variables else ""),
+        tuple(evidence), tuple(fix),
+        "CMake checks every folder an imported target names when it generates the build; a package config that copies a "
+        "variable into the target without checking its search carries the search's failure into every project that links it.",
+        (f"grep -rn \"{variable}\" <the package's lib/cmake folder>   # where its config puts the variable into the target",),
+        locations=ctx.located(said, "non-existent path"),
+    )]
