@@ -10,17 +10,7 @@ import subprocess
 import textwrap
 
 from tests.test_explain_blind29 import explain_all
-from tests.test_explain_families import clean_env, errors_of, flat, run
-
-DGEMM_C = textwrap.dedent(
-    """
-    extern void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*,
-                       const int*, const double*, const int*, const double*, double*, const int*);
-    static double a[64 * 64], b[64 * 64], c[64 * 64];
-    int main(void) { int n = 64; double one = 1, zero = 0; dgemm_("N", "N", &n, &n, &n, &one, a, &n, b, &n, &zero, c, &n); return 0; }
-    """
-)
-
+from tests.test_explain_families import DGEMM_C, clean_env, errors_of, flat, run
 
 def test_mkls_gnu_layer_without_libgomp_named_and_cut(tmp_path, mkl):
     """A real program on MKL's GNU threading layer with no libgomp in the process (linked as a module is, its shared
