@@ -32,6 +32,9 @@ PASTES = {
     "grep -n": lambda line: "123:" + line,  # a log cut with grep -n
     "clock": lambda line: "12:34:56.789 " + line,
     "azure annotation": lambda line: "##[error]" + line if "rror" in line else line,  # Azure's and GitHub's annotations
+    "trailing blanks": lambda line: line + "   ",  # Windows' console pads each line to its width; an editor's paste
+    # a CI's clock around a tool's own prefix (Yggdrasil's BinaryBuilder: "[22:54:01] ", Ant's "[exec] ")
+    "clock in a clock": lambda line: "[2024-03-05T12:34:56.123Z] [22:54:01] " + line,
 }
 
 

@@ -27,8 +27,6 @@ BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library b
 
 # -- the loader: a program that needs a library its machine did not find -------------------------------
 
-
-
 # the MKL libraries PyTorch's exported CMake config names for its users (caffe2::mkl, Caffe2's public/mkl.cmake)
 _TORCH_MKL = {"mkl_intel_ilp64", "mkl_intel_thread", "mkl_core"}
 
@@ -363,6 +361,9 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
         else:
             fix.append(f"add -L{q(folder)} to the link line (CMake: target_link_directories, or the MKL target's "
                        "INTERFACE_LINK_DIRECTORIES)")
+    fix += ["or, if the build was not meant to take that MKL (its configure step found it on its own: molakirlee's GROMACS), "
+            "choose its BLAS: the project's option (GROMACS: -DGMX_EXTERNAL_BLAS=OFF -DGMX_EXTERNAL_LAPACK=OFF; FindBLAS: "
+            "-DBLA_VENDOR=<another>), then rm <build dir>/CMakeCache.txt and configure again"] if named else []
     if not fix:
         probe = f"lib{wanted[0]}.{'a' if static else 'dylib' if platform == 'macOS' else 'so'}"
         fix.append(there(f"find / -name '{probe}*' 2>/dev/null; ls ${{MKLROOT:-${{CONDA_PREFIX:-/nonexistent}}}}/lib/{probe}*",

@@ -135,6 +135,12 @@ def _whole_head(line: str) -> str:
 _HEAD_ONLY = re.compile(r"^\s*[A-Za-z][\w.-]*(?: [\w.-]+){1,4} (?:error|ERROR|Error):\s*$")  # "BLAS loading error:", its reason below
 
 
+def _ci_prefixed(raw: str) -> bool:
+    """Whether a line may start with a CI's or a tool's prefix (_CI_PREFIX): a test cheaper than the pattern."""
+    return (raw[:1].isdigit() or raw[:1] in "#[(" or (raw[3:4] == " " and raw[:1] in "JFMASOND")
+            or raw.lstrip()[:5] in ("[exec", "exec]"))
+
+
 def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Clean lines with cargo's ``= note:`` prefix gone and wrapped lines rejoined."""
     pending: str | None = None
@@ -161,10 +167,18 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
         if raw[:1] in ">E" or "| " in raw[:48]:
             raw = _PASTE_PREFIX.sub("", raw, count=1)
-        if raw[:1].isdigit() or raw[:1] in "#[(" or (raw[3:4] == " " and raw[:1] in "JFMASOND") or raw.lstrip()[:5] in ("[exec", "exec]"):
-            raw = _CI_PREFIX.sub("", raw, count=1)
-        elif ">> " in raw[:8]:
+        if _ci_prefixed(raw):  # one prefix inside another too: a CI's clock around a tool's ("[time] [22:54:01] ...")
+            for _ in range(3):
+                shorter = _CI_PREFIX.sub("", raw, count=1)
+                if shorter == raw:
+                    break
+                raw = shorter
+                if not _ci_prefixed(raw):
+                    break
+        if ">> " in raw[:8]:
             raw = _SPACK_ERROR.sub("", raw, count=1)
+        if raw[-2:] in ("  ", " \t", "\t\t", "\t "):  # a paste's or a console's trailing blanks (cmd pads each line to its
+            raw = raw.rstrip(" \t")                  # width); one blank may be a wrapped line's space between two words
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
         if line[:1] in "_*`" and len(line) > 2:  # Markdown around a whole line: _emphasis_, **bold**, `code`
             mark = _MARKDOWN.match(line)
