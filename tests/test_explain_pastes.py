@@ -54,11 +54,25 @@ def _pasted(log: str, paste) -> str:
 
 @pytest.fixture(scope="module")
 def produced(tmp_path_factory, mkl) -> dict[str, str]:
-    """Real failures whose signatures read the tool's line from its start: g++ against MKL's headers, ld and lld."""
+    """Real failures whose signatures read the tool's line from its start: g++ against MKL's headers, ld and lld, and
+    CMake's message over indented and blank lines."""
     where = tmp_path_factory.mktemp("pastes")
     (where / "solve.cpp").write_text(GETRS)
     (where / "call.c").write_text("extern void hgemm_(void);\nint main(void) { hgemm_(); return 0; }\n")
+    # CMake's message over indented lines and blank ones: an imported target naming MKL_INCLUDE_DIR-NOTFOUND (libtorch's)
+    (where / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.16)\nproject(p C)\nadd_library(torch INTERFACE IMPORTED)\n"
+        "set_target_properties(torch PROPERTIES INTERFACE_INCLUDE_DIRECTORIES \"${CMAKE_SOURCE_DIR};MKL_INCLUDE_DIR-NOTFOUND\")\n"
+        "add_executable(app call.c)\ntarget_link_libraries(app torch)\n")
+    # a project's FindMKL.cmake that fails on its own code: CMake's "if given arguments:" over blank and indented lines
+    finder = tmp_path_factory.mktemp("finder")
+    (finder / "cmake").mkdir()
+    (finder / "cmake" / "FindMKL.cmake").write_text("if(UNIX AND ${MKL_USE_STATIC})\nendif()\n")  # PyTorch's, unset
+    (finder / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.16)\nproject(p C)\n"
+                                           "list(APPEND CMAKE_MODULE_PATH ${CMAKE_SOURCE_DIR}/cmake)\nfind_package(MKL)\n")
     return {
+        "cmake": _run(["cmake", "-S", ".", "-B", "build"], where),
+        "cmake finder": _run(["cmake", "-S", ".", "-B", "build"], finder),
         "g++": _run(["g++", "-fsyntax-only", f"-I{mkl.pip / 'include'}", "solve.cpp"], where),
         "ld": _run(["gcc", "call.c", "-lmkl_intel_lp64", "-lmkl_sequential", "-lmkl_core", "-o", "call"], where),
         "lld": _run(["gcc", "-fuse-ld=lld", "call.c", "-o", "call"], where),
@@ -67,7 +81,7 @@ def produced(tmp_path_factory, mkl) -> dict[str, str]:
 
 @pytest.mark.mkl
 @pytest.mark.parametrize("paste", sorted(PASTES))
-@pytest.mark.parametrize("tool", ["g++", "ld", "lld"])
+@pytest.mark.parametrize("tool", ["cmake", "cmake finder", "g++", "ld", "lld"])
 def test_a_pasted_log_reads_as_the_tools_own(produced, tool, paste):
     plain = _ids(produced[tool])
     assert plain and all(finding != "unrecognised-failure" for finding, _ in plain), plain

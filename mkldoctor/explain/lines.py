@@ -21,11 +21,11 @@ _CI_PREFIX = re.compile(
     r"(?: (?:INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\b(?: -)?)? |"
     r"#\d+ \d+\.\d+ |[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
     # Azure's and GitHub Actions' annotations ("##[error]..."), grep -n's line number ("123:/usr/bin/ld: ...")
-    r"##\[(?:error|warning|debug|command|section|group|endgroup|notice)\]|\d{1,7}:(?=[^\d])|"
+    r"##\[(?:error|warning|debug|command|section|group|endgroup|notice)\]|\d{1,7}:(?=[^\d]|$)|"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d )")
 # a paste's or a wrapper's mark before each line: Markdown's quote ("> ", nested "> > "), docker compose's service
 # ("app-1  | "), pytest's failure lines ("E       ImportError: ...")
-_PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3,}(?=\S))")
+_PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3,}(?=\S)|E {3,}$)")  # pytest's blank line too
 _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
 # the mark that opens a line, which the same mark must close (a tool's own "*** Error in ...: ***" is none)
 _MARKDOWN = re.compile(r"^(?:\*\*(?!\*)|`(?!``)|[*_](?=[^\s*_]))")
@@ -70,6 +70,32 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
             yield piece
 
 
+_BLOCK_INDENTS = ("\t", "    ")  # Markdown's code block by indent, and a tab
+_BLOCK_LOOK = 64  # the lines that decide whether a paste is one
+
+
+def _dedented(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
+    """A paste set as a block by indenting every line (Markdown's four spaces, a tab): that indent off each line that has
+    it, where every non-blank line of the first 64 (two at least) starts with it; the tool's own indents under it stay."""
+    head = []
+    for piece in lines:
+        head.append((piece, stats.at if stats is not None else 0))
+        if len(head) >= _BLOCK_LOOK:
+            break
+    texts = [piece for piece, _ in head if piece.strip()]
+    indent = next((i for i in _BLOCK_INDENTS if len(texts) >= 2 and all(t.startswith(i) for t in texts)), "")
+    width = len(indent)
+    for piece, at in head:
+        if stats is not None:
+            stats.at = at
+        yield piece[width:] if indent and piece.startswith(indent) else piece
+    if not indent:
+        yield from lines
+        return
+    for piece in lines:
+        yield piece[width:] if piece.startswith(indent) else piece
+
+
 def _unbalanced(line: str) -> bool:
     """True when a wrapped line cut a quoted name or a quoted command argument."""
     if "reference to " in line or "function " in line:  # most lines hold neither: four searches saved
@@ -99,6 +125,7 @@ _FRESH = re.compile(
     r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|\*\*\* |"
     r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
     r"[\w./+-]+:\d+:(?:\d+:)? (?:fatal )?(?:error|warning|note)\b|"  # a compiler's diagnostic: "mklmpi-impl.c:87:25: error: ..."
+    r"[\w.+-]{1,60}: (?:symbol lookup error|error while loading shared libraries|relocation error)|"  # the loader's, by program
     r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)|"
     # a shell's prompt after a program's last line: conda's "(env) ...", "user@host:~$", "PS C:\\>"
     r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:)"
@@ -141,6 +168,19 @@ def _ci_prefixed(raw: str) -> bool:
             or raw.lstrip()[:5] in ("[exec", "exec]"))
 
 
+def _without_ci_prefix(raw: str) -> str:
+    """The line without a CI's prefix, one inside another too (a CI's clock around a tool's: "[time] [22:54:01] ..."),
+    and without Spack's error listing's mark."""
+    for _ in range(3):
+        if not _ci_prefixed(raw):
+            break
+        shorter = _CI_PREFIX.sub("", raw, count=1)
+        if shorter == raw:
+            break
+        raw = shorter
+    return _SPACK_ERROR.sub("", raw, count=1) if ">> " in raw[:8] else raw
+
+
 def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Clean lines with cargo's ``= note:`` prefix gone and wrapped lines rejoined."""
     pending: str | None = None
@@ -151,7 +191,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     first = True
     number, gap = -1, 0  # the number a numbered paste (a log viewer's, cat -n's) gave the last line, its separator's width
-    for raw in raw_lines(stream, stats):
+    for raw in _dedented(raw_lines(stream, stats), stats):
         at = stats.at if stats is not None else 0
         if raw[:1] in " \t0123456789" and (first or number >= 0):  # a viewer's numbers: the first line's, then one more each
             counted = _NUMBERED.match(raw)
@@ -167,23 +207,14 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
         if raw[:1] in ">E" or "| " in raw[:48]:
             raw = _PASTE_PREFIX.sub("", raw, count=1)
-        if _ci_prefixed(raw):  # one prefix inside another too: a CI's clock around a tool's ("[time] [22:54:01] ...")
-            for _ in range(3):
-                shorter = _CI_PREFIX.sub("", raw, count=1)
-                if shorter == raw:
-                    break
-                raw = shorter
-                if not _ci_prefixed(raw):
-                    break
-        if ">> " in raw[:8]:
-            raw = _SPACK_ERROR.sub("", raw, count=1)
+        raw = _without_ci_prefix(raw)
         if raw[-2:] in ("  ", " \t", "\t\t", "\t "):  # a paste's or a console's trailing blanks (cmd pads each line to its
             raw = raw.rstrip(" \t")                  # width); one blank may be a wrapped line's space between two words
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
         if line[:1] in "_*`" and len(line) > 2:  # Markdown around a whole line: _emphasis_, **bold**, `code`
             mark = _MARKDOWN.match(line)
             if mark and line.endswith(mark.group(0)) and len(line) > 2 * len(mark.group(0)):
-                line = raw = line[len(mark.group(0)):-len(mark.group(0))]
+                line = raw = _without_ci_prefix(line[len(mark.group(0)):-len(mark.group(0))])  # `[22:54:01] ...`
         if "**" in line:  # a reporter's bold inside a line: "cpu.cc:836:62: **error: ...**"
             line = raw = _BOLD_WORDS.sub(r"\1", line)
         if "&" in line and _ENTITY.search(line):  # a log copied from a web page's source: &lt;ipython-input&gt;, &#39;
