@@ -169,3 +169,24 @@ def test_a_log_with_a_viewers_line_numbers_reads_as_the_tools_own(produced, tool
     assert _ids(cat_n) == plain and _ids(viewer) == plain
     # a first line that only starts with a number keeps the rest; the lines after it are no numbered paste
     assert _ids("  3  packages\n" + produced[tool]) == plain
+
+
+# first lines as public logs quote them (blind sets 5, 39, 42, 43, 44), whose paste may start a few characters in
+FIRST_LINES = (
+    "ld: cannot find -lmkl_intel_lp64\n",
+    "ld: unknown option: --start-group\n",
+    "Parameter 9 was incorrect on entry to cblas_dgemm\n",
+    "libmkl_def.so.2: undefined symbol: mkl_sparse_optimize_bsr_trsm_i8\n",
+    "MKL FATAL ERROR: Cannot load libmkl_avx512.so or libmkl_def.so.\n",
+    "INTEL oneMKL ERROR: /x/lib/libmkl_avx2.so.2: cannot open shared object file: No such file or directory\n",
+    'Imported target "torch" includes non-existent path\n',
+    "LNK1104: cannot open file 'mkl_intel_lp64.lib'\n",
+)
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3])
+@pytest.mark.parametrize("line", FIRST_LINES)
+def test_a_first_line_pasted_a_few_characters_in_reads_as_the_whole(line, cut):
+    whole = _ids(line)
+    assert whole and all(finding != "unrecognised-failure" for finding, _ in whole), whole
+    assert [finding for finding, _ in _ids(line[cut:])] == [finding for finding, _ in whole]

@@ -144,7 +144,11 @@ _HEADS = ("undefined reference to", "undefined symbol:", "cannot find -l", "Cann
           "library", "Symbol not found", "The specified module", "MKL_VERBOSE", "MKL-DSS-", "ERROR: ", "Error: ", "error: ",
           "error LNK", "fatal error", "FAILED: ", "Entry point", "PackagesNotFoundError", "unresolved external symbol",
           "Library not loaded", "Reason: ", "symbol lookup error", "ImportError", "RuntimeError", "Performing C SOURCE FILE Test",
-          "Missing ordinal", "The ordinal", "error while loading shared libraries")
+          "Missing ordinal", "The ordinal", "error while loading shared libraries",
+          # a pasted message that starts with MKL's file or MKL's own words without Intel's name, a loader's or a tool's
+          "libmkl_", "MKL FATAL ERROR", "INTEL oneMKL ", "Parameter ", "ld: cannot find", "ld: unknown option", "LNK1104: cannot open",
+          "LNK1181: cannot open",
+          "Imported target", "CMake error", "==> Error: ", "The procedure ", "could not create a primitive")
 
 
 _NUMBERED = re.compile(r"^\s{0,6}(\d{1,7})(\t| {2,})(.*)$")  # "  12  text", cat -n's "    12\ttext"
@@ -152,7 +156,8 @@ _NUMBERED = re.compile(r"^\s{0,6}(\d{1,7})(\t| {2,})(.*)$")  # "  12  text", cat
 
 def _whole_head(line: str) -> str:
     """The first line of a paste with the characters its selection missed (one to three) put back before a known head."""
-    if not line[:1].isalpha() or line.startswith(_HEADS):
+    # a word's letters, or the colon or blank after a cut word ("d: cannot find", ": cannot find", " FATAL ERROR")
+    if not (line[:1].isalpha() or line[:2] == ": " or (line[:1] == " " and line[1:2].isalpha())) or line.startswith(_HEADS):
         return line
     for head in _HEADS:
         for cut in (1, 2, 3):
