@@ -27,6 +27,11 @@ SIGNATURES = (
     Signature("mkl-dfti-error", "dfti", "ERROR",
               re.compile(r"(?:one)?MKL DFTI ERROR:?\s*(?P<msg>[^'\"`\n]+?)\s*(?:['\"`].*|\)?\s*)$"),
               lambda m, _: DftiError(m.group("msg").split(", Intel")[0].rstrip("."), m.string.strip())),
+    # PyTorch's wrapper of the same status: "RuntimeError: MKL FFT error: Intel oneMKL DFTI ERROR: Inconsistent configuration
+    # parameters", quoted shorter by a project's notes ("MKL FFT error: Inconsistent configuration": spectrans' CI runners)
+    Signature("torch-mkl-fft-error", "dfti", "MKL FFT error",
+              re.compile(r"MKL FFT error:\s*(?:Intel (?:one)?MKL DFTI ERROR:\s*)?(?P<msg>[^'\"`\n]+?)\.?\s*$"),
+              lambda m, _: DftiError(m.group("msg").rstrip("."), m.string.strip())),
     # oneMKL's SYCL DFT API: "oneapi::mkl::dft::set_value: invalid argument: invalid configuration value for the targeted
     # configuration parameter" (torch-xpu-ops PR #5004: NUMBER_OF_TRANSFORMS of 0 for an empty batch); the parameter may
     # follow on the next line

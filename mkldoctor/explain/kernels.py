@@ -295,6 +295,15 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
                    + (f"{recipes.pip_install(q(f'mkl=={providing[-1]}'))}, the release of those names (MKL {providing[0]} to "
                       f"{providing[-1]} have them: the kernels come in the mkl package, which a package installed with "
                       "--no-deps leaves out); " if providing else "") + ctx.recipe_ref("shared"))
+    if not opened and wanted and all(getattr(layout.get(n), "role", None) in ("kernel", "vml-kernel") for n in wanted):
+        number = _numbered(wanted, _SO_NUMBER)[0]
+        suffix = f".so.{number}" if number else ".so"
+        evidence.append("MKL's line names no file it could not open: the kernels may be missing, or be there and unable to "
+                        "see MKL's core (a module or plugin that loaded MKL's layers privately, RTLD_LOCAL)")
+        fix.append(f"if they are there (ls <MKL's lib folder>/{wanted[0]}): preload the core and a threading layer, so that "
+                   f"the kernels see them: LD_PRELOAD=<MKL's lib folder>/libmkl_core{suffix}:<MKL's lib folder>/"
+                   f"libmkl_sequential{suffix} <the program> (AlTar's notes, in a conda environment); lasting: link the "
+                   "module against libmkl_rt")
     return Finding(
         "mkl-cannot-load-kernels", "error", f"MKL cannot load its own libraries at run time: {more(wanted, 4)}",
         tuple(evidence), tuple(fix),

@@ -242,8 +242,10 @@ def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 "-DOpenMP_libiomp5md_LIBRARY=<the folder of libiomp5md.lib>\\libiomp5md.lib, or OpenMP_LIBRARY_DIRS), the "
                 "two are one ABI",
                 "or keep llvm-openmp out of the environment (conda list llvm-openmp shows it: the package that depends on it, or "
-                "its variant built on intel-openmp), "
-                "or MKL's sequential layer (MKL_THREADING_LAYER=SEQUENTIAL with mkl_rt) so that MKL loads no OpenMP runtime")
+                "its variant built on intel-openmp); a wheel may bring its own libiomp5md.dll as well (ctranslate2's): where /r "
+                "<the environment's folder> libiomp5md.dll lists every copy",
+                "or a threading layer of MKL that loads no OpenMP runtime, with mkl_rt: MKL_THREADING_LAYER=TBB (oneTBB's "
+                "tbb12.dll beside MKL's DLLs; winOCR's notes) or SEQUENTIAL, set before the first import that loads MKL")
     if event.library.endswith(".dll"):
         return ("find every copy the process can load: where /r <the environment's folder> libiomp5md.dll (conda: "
                 "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
