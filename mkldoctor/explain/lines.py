@@ -216,10 +216,13 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         if raw[-2:] in ("  ", " \t", "\t\t", "\t "):  # a paste's or a console's trailing blanks (cmd pads each line to its
             raw = raw.rstrip(" \t")                  # width); one blank may be a wrapped line's space between two words
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
-        if line[:1] in "_*`" and len(line) > 2:  # Markdown around a whole line: _emphasis_, **bold**, `code`
+        for _ in range(3):  # Markdown around a whole line: _emphasis_, **bold**, `code`, one inside another (**_..._**)
+            if line[:1] not in "_*`" or len(line) <= 2:
+                break
             mark = _MARKDOWN.match(line)
-            if mark and line.endswith(mark.group(0)) and len(line) > 2 * len(mark.group(0)):
-                line = raw = _without_ci_prefix(line[len(mark.group(0)):-len(mark.group(0))])  # `[22:54:01] ...`
+            if not (mark and line.endswith(mark.group(0)) and len(line) > 2 * len(mark.group(0))):
+                break
+            line = raw = _without_ci_prefix(line[len(mark.group(0)):-len(mark.group(0))])  # `[22:54:01] ...`
         if "**" in line:  # a reporter's bold inside a line: "cpu.cc:836:62: **error: ...**"
             line = raw = _BOLD_WORDS.sub(r"\1", line)
         if "&" in line and _ENTITY.search(line):  # a log copied from a web page's source: &lt;ipython-input&gt;, &#39;
