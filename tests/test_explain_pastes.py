@@ -28,7 +28,8 @@ PASTES = {
     "pytest": lambda line: "E       " + line,
     "inline code": lambda line: f"`{line}`" if line.strip() else line,  # an issue's text that sets each line as code
     "bold": lambda line: f"**{line}**" if line.strip() else line,
-    "bold italic": lambda line: f"**_{line}_**" if line.strip() else line,  # one mark inside another (cvxopt#119's)
+    # one mark inside another (cvxopt#119's), on lines that start with a word (emphasis cannot open before a blank)
+    "bold italic": lambda line: f"**_{line}_**" if line.strip() and not line[:1].isspace() else line,
     "html source": html.escape,  # a log taken from a web page's source: &lt;, &gt;, &#x27;, &quot;
     "grep -n": lambda line: "123:" + line,  # a log cut with grep -n
     "clock": lambda line: "12:34:56.789 " + line,
