@@ -42,11 +42,14 @@ def _blas_of(path: str) -> str | None:
 
 
 def _said(m: re.Match, _) -> CrossBinding | None:
-    symbol = m.group("sym")
-    api = blasnames.is_blas_name(symbol) or symbol.startswith(("cblas_", "LAPACKE_"))
+    if m.group("file") == m.group("to"):
+        return None  # a library's own name: most of a dump, and no failure
     mine, theirs = _blas_of(m.group("file")), _blas_of(m.group("to"))
-    if not api or mine is None or theirs is None or mine == theirs:
+    if mine is None or theirs is None or mine == theirs:
         return None  # a binding as it should be: the line is the dump's, no failure
+    symbol = m.group("sym")
+    if not (symbol.startswith(("cblas_", "LAPACKE_")) or blasnames.is_blas_name(symbol)):
+        return None
     return CrossBinding(m.group("file"), m.group("to"), symbol, m.string.strip()[:300])
 
 

@@ -42,6 +42,7 @@ ERROR_WORDS = (
     r"\bSegmentation violation\b|\bEXCEPTION_ACCESS_VIOLATION\b",  # MATLAB's and Windows' crashes
     r"\(NOT FOUND\)",  # a dependency tree's missing DLL or library (Julia's and Windows' dependency walkers)
     r"\b(?:critical|error)\s+libmamba\b", r"\bnothing provides\b",  # a package manager's solver (mamba, libsolv)
+    r"\bCheck failed: ",  # glog's and dmlc's CHECK (MXNet, Paddle, Caffe, TensorFlow): the condition that stopped it
     r"\bmultiple definition of\b",  # ld: a name defined twice
     r"\*\*\* No rule to make target\b",  # make: a prerequisite that is not there
     r"\bstatic TLS\b", r"\bpthread_create failed\b",  # a process out of static TLS space or of threads (resources)

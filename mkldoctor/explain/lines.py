@@ -83,7 +83,10 @@ def _dedented(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
         if len(head) >= _BLOCK_LOOK:
             break
     texts = [piece for piece, _ in head if piece.strip()]
-    indent = next((i for i in _BLOCK_INDENTS if len(texts) >= 2 and all(t.startswith(i) for t in texts)), "")
+    # every line has the indent, and at least half start a word after it: a tool's own indented output (LD_DEBUG's
+    # "     25415:\tbinding file ...") has more blanks after it on every line, and is no block
+    indent = next((i for i in _BLOCK_INDENTS if len(texts) >= 2 and all(t.startswith(i) for t in texts)
+                   and 2 * sum(not t[len(i):len(i) + 1].isspace() for t in texts) >= len(texts)), "")
     width = len(indent)
     for piece, at in head:
         if stats is not None:
@@ -136,6 +139,17 @@ _BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (ri
 _SENTENCE_END = re.compile(r"[.!)\"']\s*$")  # a sentence, or a quoted name (Julia's could not load library "X"), ended
 _SENTENCE_START = re.compile(r"^[A-Z][A-Za-z]")
 # an error line these end is cut mid-message (link.exe's "X already", then "defined in Y" on the next line)
+# the error words a wrap may split ("Check fai" / "led: ..."), and a line's last word that is a start of one (three letters
+# at least, after a blank: a word of its own)
+_CUT_WORDS = ("failed", "error", "undefined", "Error", "Failed", "FAILED", "ERROR", "cannot", "Cannot")
+_CUT_STARTS = frozenset(w[:n] for w in _CUT_WORDS for n in range(3, len(w)))
+
+
+def _cut_start(line: str) -> str | None:
+    """The line's last word where it is the start of an error word ("fai" of "failed"), else None: a test of the line's
+    last few characters, which every line ending in a letter pays."""
+    blank = line.rfind(" ", max(0, len(line) - 10))
+    return line[blank + 1:] if blank >= 0 and line[blank + 1:] in _CUT_STARTS else None
 _HANGING = (" or", "cannot open shared object", " already")
 # the heads of error lines, for a paste whose selection started a few characters into its first line ("defined reference
 # to `hgemm_'", "nnot find -lmkl_rt", "ake Error at ..."): the first line is read with its head made whole
@@ -192,6 +206,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     wrapped = False  # pending was cut at a terminal width (rather than inside quotes)
     continued = False  # pending ended with a backslash: the next line goes on it as it is
     hanging: str | None = None  # a line that ends mid-message (_HANGING): an indented next line goes on it
+    cut: str | None = None  # a line whose last word is the start of an error word ("Check fai"): its rest may follow
     pieces = 0
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     first = True
@@ -227,6 +242,15 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             line = raw = _BOLD_WORDS.sub(r"\1", line)
         if "&" in line and _ENTITY.search(line):  # a log copied from a web page's source: &lt;ipython-input&gt;, &#39;
             line = raw = html.unescape(line)
+        if cut is not None:  # "... Check fai" then "led: (status) == ...": the word a wrap split, joined again
+            start = _cut_start(cut) or ""
+            if any(line.startswith(word[len(start):]) for word in _CUT_WORDS if start and word.startswith(start)):
+                line, at = cut + line, pending_at
+            else:
+                if stats is not None:
+                    stats.at = pending_at
+                yield cut
+            cut = None
         if hanging is not None:  # a message wrapped by its writer: the rest is indented on the next line, or did not come
             if line.strip() and (line[:1] in " \t" or _HEAD_ONLY.match(hanging)):  # a head's reason: on the next line as it is
                 line, at = hanging + " " + line.strip(), pending_at
@@ -259,6 +283,9 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                 # MKL's "Cannot load libmkl_avx512.so.2 or", "cannot open shared object"; MATLAB's "BLAS loading error:"
                 hanging, pending_at = line, at
                 continue
+            if line[-1:].isalpha() and _cut_start(line):
+                cut, pending_at = line, at
+                continue
             if _unbalanced(line):
                 pending, wrapped, pending_at = line, False, at
                 continue
@@ -269,7 +296,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         if stats is not None:
             stats.at = at
         yield line
-    for last in (hanging, pending):
+    for last in (cut, hanging, pending):
         if last is not None:
             if stats is not None:
                 stats.at = pending_at

@@ -222,6 +222,9 @@ def _base_environment(event: SymbolLookupError, base: str, env: str, evidence: l
 def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parsed) -> Finding:
     """OpenMP symbols the loader could not resolve: a threading layer loaded without Intel's OpenMP runtime."""
     event = omp[0]
+    if not event.library:  # the loader's line with the names cut away ("symbol lookup error:: undefined symbol: ...")
+        event = SymbolLookupError(event.binary, UNNAMED, event.symbol)
+        omp = [event, *omp[1:]]
     gnu = [p for p in ctx.places if "mkl_gnu_thread" in p]
     if os.path.basename(event.library).startswith("libmkl_gnu_thread") or (event.library == UNNAMED and gnu):
         from mkldoctor.explain.gomp import gnu_layer_without_libgomp  # GCC's runtime, not Intel's

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import broken, layout, recipes
+from mkldoctor.knowledge import broken, facts, layout, recipes
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.translated import ENGLISH_LOADER_REASON
@@ -81,6 +81,17 @@ _MKL_ERROR = r"(?:(?:I|\b)ntel|(?:I|\b)NTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ER
 
 _PARAMETER = re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I)
 _PARAMETER_BARE = re.compile(r"(?<!MKL ERROR: )\bParameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I)
+
+
+def _lookup_record(path: str, symbol: str):
+    """LD_DEBUG's record of a failed lookup: none for a name looked up as optional, else the lookup by the library named."""
+    from mkldoctor.explain.hosts import SymbolLookupError
+
+    if symbol.startswith(facts.OPTIONAL_LOOKUPS):
+        return None
+    if ".so" not in path:  # the program's own scope ("python: error: ..."): the loader's line with no library, as said bare
+        return NOT_MINE
+    return SymbolLookupError("a program (the log does not name it)", path, symbol)
 
 
 def _cannot_load(m: re.Match, _) -> MklCannotLoad:
@@ -191,6 +202,12 @@ SIGNATURES = (
               re.compile(rf"(?<!\S)(?P<path>\S*lib(?:{layout.stems(('kernel', 'vml-kernel'))})\.so[\w.]*): error: symbol lookup error: "
                          r"undefined symbol: (?P<sym>[\w.$]+)"),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
+    # LD_DEBUG's record of every failed lookup, a dlsym's probe for an optional name too (libiomp5's ompt_start_tool, MKL's
+    # scalable_malloc: a working program's dump has a dozen): those names are no failure; a lookup that stops the program
+    # has the loader's own line ("./app: symbol lookup error: ..."), read by the hosts' family
+    Signature("ld-debug-lookup-record", "runtime", "symbol lookup error: undefined symbol",
+              re.compile(r"(?<!\S)(?P<path>\S+): error: symbol lookup error: undefined symbol: (?P<sym>[\w.$@]+) \(fatal\)\s*$"),
+              lambda m, _: _lookup_record(m.group("path"), m.group("sym"))),
     # the same with the loader's words translated ("nicht definiertes Symbol: mkl_sparse_...", "未定义的符号: ..."): an MKL
     # library's path, some words, and a C name
     # MKL's loader message with nothing in it ("INTEL MKL ERROR: ." before its "Cannot load libmkl_mc3.2.dylib.": the
