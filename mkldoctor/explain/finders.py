@@ -117,7 +117,17 @@ class NonMklAsked:
 _NON_MKL = re.compile(r"^\s*(?:\S*[#$>]\s+)?(?:\S*/)?(?:configure|cmake)\s.{0,2000}?\s(?P<s>--mathlib=(?!MKL\b)\w+|-DBLA_VENDOR=(?!Intel)\w+|"
                       r"-D(?:USE|WITH|ENABLE)_MKL=(?:OFF|0|NO|FALSE)\b|--without-mkl\b)", re.I)
 
-SIGNATURES = tuple(
+@dataclass(frozen=True, slots=True)
+class MklConfigRan:
+    """``CMake Debug Log at .../lib/cmake/mkl/MKLConfig.cmake:364 (find_path):``: MKL's own config ran (a listing of the
+    folders find_package tried names MKLConfig.cmake files too, which did not run)."""
+
+    path: str
+
+
+_CONFIG_RAN = re.compile(r"CMake (?:Error|Warning|Debug Log)(?: \(dev\))? at (?P<path>\S*MKLConfig\.cmake):\d+")
+
+SIGNATURES = (Signature("mklconfig-ran", "finders", "CMake", _CONFIG_RAN, lambda m, _: MklConfigRan(m.group("path"))),) + tuple(
     Signature(f"non-mkl-asked-{i}", "finders", needle, _NON_MKL, lambda m, _: NonMklAsked(m["s"]))
     for i, needle in enumerate(("--mathlib=", "BLA_VENDOR=", "MKL=OFF", "--without-mkl"))
 ) + tuple(
@@ -220,15 +230,22 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     evidence += [f"  {line}" for line in lines[3:8]]
     if looked:
         evidence.append(f"it looked for {len(looked)} libraries and found none: {', '.join(looked[:4])}")
-    evidence.append("this is not Intel's MKLConfig.cmake but the project's (or CMake's FindBLAS): it searches where its authors "
-                    "wrote, which an MKL in another layout is not; MKL may well be installed")
+    config = next((e.path for e in events.of(MklConfigRan)), "") or next((f for f in finders if "MKLConfig.cmake" in f), "")
+    if config:  # MKL's own config said it (its find_path in the log, or the head of its message)
+        evidence.append(f"this is Intel's MKLConfig.cmake ({config}): it looks in the MKL prefix it belongs to (MKL_ROOT) for "
+                        "mkl.h and the libraries, and what it names missing is not in that prefix: a prefix without MKL's "
+                        "headers (mkl-devel's or a runtime package's config without mkl-include), or another release's files")
+    else:
+        evidence.append("this is not Intel's MKLConfig.cmake but the project's (or CMake's FindBLAS): it searches where its authors "
+                        "wrote, which an MKL in another layout is not; MKL may well be installed")
     asked = list(dict.fromkeys(re.findall(r"\b(MKLROOT|MKL_ROOT|MKL_DIR|INTEL_MKL_DIR|CMAKE_PREFIX_PATH|"
                                           r"[A-Z][A-Z0-9_]*_(?:ROOT|DIR|PATH|LIB|LIBRARY))\b", " ".join(lines))))
     asked = [v for v in asked if v not in ("LD_LIBRARY_PATH", "DYLD_LIBRARY_PATH", "DYLD_FALLBACK_LIBRARY_PATH", "LIBRARY_PATH",
                                            "PKG_CONFIG_PATH", "CMAKE_LIBRARY_PATH", "CMAKE_INCLUDE_PATH")]  # not a prefix
     severity = "error" if _failed(events, said) else "warning"
-    title = ("the project's own search for MKL failed" if severity == "error" else
-             "the project's own search for MKL found none, and the build went on without it") + f"{where}: {said[0].text[:120]}"
+    whose = "MKL's own CMake config (MKLConfig.cmake)" if config else "the project's own search for MKL"
+    title = (f"{whose} failed" if severity == "error" else
+             f"{whose} found none, and the build went on without it") + f"{where}: {said[0].text[:120]}"
     platform = _log_platform(events)
     layouts = base_layouts = _platform_layouts(platform)
     said_text = " ".join(lines + finders)
@@ -240,7 +257,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "does not give, so an MKL that is there is reported not found (meson-log.txt shows the probe's undefined "
                    "__kmpc_ names): projects that fixed it look MKL up with the C compiler (cc.find_library, as dftd4's and xtb's "
                    "later releases do); update the project, or build with gfortran", *layouts)
-    if re.search(r"(?i)\bheader", said_text):
+    if re.search(r"(?i)\bheader|\bMKL_INCLUDE\b", said_text):
         layouts = ("the finder found MKL's libraries but not its headers: a runtime package alone has none; install them: "
                    f"{recipes.pip_install('mkl-include')} or {recipes.conda_install('mkl-include')} (mkl-devel brings both), "
                    "oneAPI's MKL has them; then give the finder their folder (CMAKE_INCLUDE_PATH=<prefix>/include)", *layouts)
@@ -283,6 +300,9 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         (f"the finder's own message names {var}: give it the library's full path (cmake -D{var}=<the file, e.g. "
          f"{_example_file(var, platform)}>)")
         if var.endswith(("_LIB", "_LIBRARY")) else
+        (f"the finder's own message names {var}: CMake's search for MKL's own config (find_package(MKL CONFIG)) found no "
+         f"MKLConfig.cmake; give it its folder: cmake -D{var}=<MKL prefix>/lib/cmake/mkl (oneAPI 2021 and newer, conda's and "
+         "pip's mkl-devel; or -DCMAKE_PREFIX_PATH=<MKL prefix>)") if var == "MKL_DIR" else
         (f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
          f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)") for var in asked[:2])
     linux = () if layouts else (  # Linux's (and Windows') folders of each release; a macOS log has its own line above
@@ -295,9 +315,12 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         _pointed(named, platform, first=layouts == base_layouts)
         + linux + ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
                    "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache"),
-        "A project that ships its own FindMKL.cmake (or checks in its configure script) decides by itself where MKL may be, "
-        "from the variables and folders its authors knew. MKL's folders moved with oneAPI (2021) and again in 2024, so an "
-        "older finder misses a newer MKL, and a newer finder may not read the variable a user set.",
+        ("Intel's MKLConfig.cmake, which MKL installs beside its libraries, finds only the MKL of its own prefix: a "
+         "config found through MKL_DIR or CMAKE_PREFIX_PATH whose prefix lacks the headers or libraries it looks for (a "
+         "package that brings the config without them) reports them missing." if config else
+         "A project that ships its own FindMKL.cmake (or checks in its configure script) decides by itself where MKL may be, "
+         "from the variables and folders its authors knew. MKL's folders moved with oneAPI (2021) and again in 2024, so an "
+         "older finder misses a newer MKL, and a newer finder may not read the variable a user set."),
         ("cmake --debug-find-pkg=MKL <source dir>   # each folder find_package tried (CMake 3.23+)",
          "cmake --trace-expand --trace-source=<the finder's file> <source dir>   # the finder's own steps"),
     )
