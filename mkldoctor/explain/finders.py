@@ -85,10 +85,10 @@ _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|B
                       # a project's own check ("Problem encountered: MKL not supported for this compiler")
                       rf"|(?<!\w)\w*(?:mkl|iomp5|libguide)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT}"
                       # TriBITS (Trilinos): "ERROR: TPL_BLAS_NOT_FOUND=TRUE, aborting!"
-                      rf"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE"
-                      # a finder's status that it "found" nothing: CLBlast's FindCBLAS read MKL_ROOT where setvars sets MKLROOT
-                      # (CNugteren/CLBlast#435: "-- Found CBLAS: None")
-                      rf"|^\s*(?:-- )?Found (?:MKL|CBLAS|BLAS|LAPACKE?)\w*: (?:None|\w*-NOTFOUND)\s*$)")
+                      rf"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE)")
+# a finder's status that it "found" nothing: CLBlast's FindCBLAS read MKL_ROOT where setvars sets MKLROOT
+# (CNugteren/CLBlast#435: "-- Found CBLAS: None"); a pattern of its own, anchored, for its needles
+_FOUND_NOTHING = re.compile(r"^\s*(?:-- )?Found (?:MKL|CBLAS|BLAS|LAPACKE?)\w*: (?:None|\w*-NOTFOUND)\s*$")
 
 @dataclass(frozen=True, slots=True)
 class BuiltWithoutMkl:
@@ -133,8 +133,10 @@ SIGNATURES = (Signature("mklconfig-ran", "finders", "CMake", _CONFIG_RAN, lambda
 ) + tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
     for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find",
-                   "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND", "nable to find",
-                   "Found BLAS", "Found LAPACK", "Found CBLAS", "Found MKL")
+                   "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND", "nable to find")
+) + tuple(
+    Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _FOUND_NOTHING, _said)
+    for needle in ("Found BLAS", "Found LAPACK", "Found CBLAS", "Found MKL")
 ) + tuple(Signature(f"program-built-without-mkl-{i}", "finders", needle, _WITHOUT, _without)
           for i, needle in enumerate(("without", "MKL not", "MKL support", "MKL is not", "was not defined")))
 # what a finder's words, or its file, say of why it failed

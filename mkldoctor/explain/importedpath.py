@@ -33,8 +33,8 @@ _AFTER = re.compile(r"includes non-existent path")
 
 
 def _notfound(m: re.Match, before) -> ImportedPathNotFound | None:  # else the finders' (a project's search)
-    if not any(_AFTER.search(line) for line in list(before)[-4:]):
-        return None
+    if len(m.string.split()) != 1 or not any(_AFTER.search(line) for line in list(before)[-4:]):
+        return None  # the path alone on its line, after CMake's words
     return ImportedPathNotFound(m.group("var"))
 
 
@@ -43,7 +43,7 @@ SIGNATURES = (
               re.compile(r"[Ii]mported target \"(?P<target>[^\"]{1,200})\" includes non-existent path"),
               lambda m, _: ImportedPathMissing(m.group("target"), m.string.strip()[:300])),
     Signature("cmake-imported-target-notfound", "importedpath", "NOTFOUND",
-              re.compile(r"^\s*(?:\[\.\.\.\]|\S*/)?\"?(?:\S*/)?(?P<var>\w{1,100})-NOTFOUND\"?\s*$"),
+              re.compile(r"(?<![\w-])(?P<var>\w{1,100})-NOTFOUND\"?\s*$"),  # at the end of a line that is the path alone
               lambda m, before: _notfound(m, before) or NOT_MINE),
 )
 
