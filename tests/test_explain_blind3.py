@@ -495,7 +495,7 @@ AFTER = {
     "mkl-runtime-block2-wheel-missing-mkl-def-and-libgomp-lili2014-with-block2": ("openmp-runtime-missing", "fix:LD_PRELOAD=libgomp.so.1"),
     "cmake-torch-mkl-include-notfound-metatensor-installdoc": ("cmake-imported-target-path-missing", "fix:-DMKL_INCLUDE_DIR=/usr/include"),
     "cmake-caffe2-mkl-notfound-include-gromacs-metatomic": ("cmake-imported-target-path-missing", "fix:list(FILTER"),
-    "cmake-onemkl-interfaces-cblas-notfound-refblasroot-onemath-266": ("dependency-not-mkl", "CBLAS"),
+    "cmake-onemkl-interfaces-cblas-notfound-refblasroot-onemath-266": ("dependency-not-mkl", "fix:-DREF_BLAS_ROOT="),
     "cmake-findcblas-mklroot-vs-mkl_root-clblast-435": ("mkl-finder-failed", "fix:MKL_ROOT"),
     "loader-libtorch-bundled-mkl-cblas-dgemm-batch-interposed-openblas-cp2k-5516": ("blas-names-interposed", "fix:one BLAS"),
     "python-runtime-mkl-threading-libgomp-vllm-registry-9678": ("threading-layer-conflict", "fix:update numpy"),

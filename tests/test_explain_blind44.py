@@ -62,6 +62,7 @@ def test_a_finders_words_typed_by_hand_and_its_found_none():
              "could not find CBLAS ( missing CBLAS_file)\n")
     [finding] = errors_of(typed)
     assert finding.id == "dependency-not-mkl" and "CBLAS" in finding.title, flat(finding)
+    assert "-DREF_BLAS_ROOT=" in finding.fix[0] and "BUILD_FUNCTIONAL_TESTS=OFF" in finding.fix[0]  # oneMath's FindCBLAS
     [found] = explain_all("-- Found CBLAS: None\n")  # CLBlast's FindCBLAS read MKL_ROOT, setvars sets MKLROOT
     assert found.id == "mkl-finder-failed" and found.severity == "warning" and "MKL_ROOT" in flat(found), flat(found)
     assert not explain_all("-- Found BLAS: /usr/lib/x86_64-linux-gnu/libblas.so\n")  # a finder that found one

@@ -101,6 +101,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            f"install {first.package}'s development package, or point meson at the one you have: its {first.package}.pc "
            "folder on PKG_CONFIG_PATH (or meson setup -Dpkg_config_path=<folder>), or its CMake package's prefix on "
            "CMAKE_PREFIX_PATH; then meson setup --wipe <build dir>"]
+    if "CBLAS_file" in first.line:  # oneMath's FindCBLAS (oneMath#266): it reads REF_BLAS_ROOT, and wants a shared library
+        fix.insert(0, "CBLAS_file is oneMath's (the oneMKL interfaces') FindCBLAS: its tests' reference BLAS comes from "
+                      "REF_BLAS_ROOT: give it the folder that holds the shared libcblas.so or libblas.so "
+                      "(-DREF_BLAS_ROOT=/usr/lib/x86_64-linux-gnu; a folder of static libblas.a alone is not found: "
+                      "oneMath#266), or build without the tests: -DBUILD_FUNCTIONAL_TESTS=OFF")
     if part:
         fix.insert(0, f"the call is in the project's {part.group(0)} ({first.caller}): turn that part off with the project's "
                       f"option for it ({option}), or install the package")
