@@ -66,3 +66,4 @@ def test_an_error_word_a_wrap_split_is_joined_again():
     [finding] = errors_of(log)
     assert finding.id == "unrecognised-failure" and "Check failed: (status)" in finding.title, flat(finding)
     assert not explain_all("the cache was freed; the fai\nlure count is 0\n")  # a word that is no error word, joined or not
+

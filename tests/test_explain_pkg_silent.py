@@ -377,3 +377,20 @@ def test_a_hosts_could_not_load_is_the_wrong_format_said_again():
              "libmkl_rt.2.dylib' (mach-o file, but is an incompatible architecture (have 'x86_64', need 'arm64e' or 'arm64'))\n")
     finding = only(julia, "library-wrong-platform")
     assert "built for x86_64, and the process is arm64e" in finding.title
+
+
+
+def test_pips_answer_for_a_release_that_never_was(tmp_path):
+    """pip asked for an mkl release older than any (a user try against the machine's own index first): not the platform,
+    the release; pip's own list of the versions it could take is the answer. Produced with pip's real words, its index a
+    folder of Linux wheels."""
+    links = tmp_path / "links"
+    links.mkdir()
+    for version in ("2018.0.0", "2024.2.2", "2026.2.0"):
+        (links / f"mkl-{version}-py2.py3-none-manylinux_2_28_x86_64.whl").touch()
+    log = pip(tmp_path, "download", "--no-deps", "--no-index", "--find-links", str(links), "--platform", "manylinux_2_28_x86_64",
+              "--only-binary=:all:", "-d", str(tmp_path / "out"), "mkl==1999.0")
+    assert "requirement mkl==1999.0 (from versions: 2018.0.0, 2024.2.2, 2026.2.0)" in log, log
+    finding = only(log, "mkl-package-unavailable")
+    assert "offers mkl 2018.0.0 to 2026.2.0, not 1999.0" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("pin a release the index offers: mkl==2026.2.0")

@@ -287,7 +287,8 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
         release = None
     available = _available(package, manager, key, release)
     shown = next((e.shown for e in said if e.shown), None)  # pip's "(from versions: ...)": what this index and Python can take
-    if manager in ("pip", "uv") and shown and release and available is not False \
+    older = release and version_key(release) < min(version_key(w.first) for w in distribution.PYPI_MKL)  # no such release
+    if manager in ("pip", "uv") and shown and release and (available is not False or older) \
             and not any(v == release or v.startswith(release + ".") for v in shown):  # not the platform: the release
         return _not_offered(manager, package, asked, release, list(shown), evidence)
     if available is True or (any(e.conflict for e in said) and available is None):
@@ -340,7 +341,7 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
     if place is not None and place.never:
         title = f"{said} has no {asked} for {place.words}: {place.note.split(';')[0]}"
     elif place is not None:
-        title = f"{said} has no {asked} for {place.words}: {place.said}"
+        title = f"{said} has no {asked} for {place.words}: " + (place.said or "no MKL release of that number is built for it")
     elif release and not platforms.supported("macos-x86_64", release):
         title = (f"{said} has no {asked} for the log's platform: MKL {release} is built for Linux and Windows on x86-64 only "
                  f"(macOS up to {platforms.last_release('macos')}, no ARM)")
