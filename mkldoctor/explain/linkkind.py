@@ -52,8 +52,8 @@ def _windows(unresolved: list[MsvcUnresolved], commands: list[MsvcLinkCommand], 
     entries = [kinds.kind_only(n) for n in names]
     first = entries[0]
     static = first.kind == "static"
-    mkl_libs = [lib for c in commands for lib in c.libs if re.match(r"(?i)(?:.*[\\/])?mkl_\w+\.lib$", lib)]
-    dll_libs = [lib for lib in mkl_libs if re.search(r"(?i)_dll\.lib$|mkl_rt\.lib$", lib)]
+    mkl_libs = [lib for c in commands for lib in c.libs if kinds.windows_lib_kind(lib)]
+    dll_libs = [lib for lib in mkl_libs if kinds.windows_lib_kind(lib) == "dll"]
     evidence = [f"{e.where or 'an object'}: unresolved {e.symbol}" + (f", referenced in {e.function}" if e.function else "")
                 for e in unresolved[:4]]
     evidence.append(f"{more(names, 4)}: {_what(names)}; on Windows only {first.libraries} defines "

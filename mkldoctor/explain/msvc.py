@@ -428,7 +428,7 @@ def _runtime_mismatch(event: MsvcRuntimeMismatch, commands: list[MsvcLinkCommand
     """Static (/MT) and DLL (/MD) C runtimes in one link: with MKL, its static libraries in a /MD build
     (pytorch/pytorch#97352, fixed by linking MKL's DLLs in PR #102604)."""
     mkl = _mkl_family(folders.file_name(event.where.split("(")[0])) or any(_mkl_family(lib) for c in commands for lib in c.libs)
-    static_mkl = [lib for c in commands for lib in c.libs if _mkl_family(lib) and not lib.lower().endswith("_dll.lib")]
+    static_mkl = [lib for c in commands for lib in c.libs if kinds.windows_lib_kind(lib) == "static"]
     evidence = [event.line, f"{event.value} is the C runtime one object was compiled for (MT: /MT, the static runtime; MD: "
                 f"/MD, the DLL runtime) and {event.other} another's: MSVC links one C runtime per program"]
     if mkl:

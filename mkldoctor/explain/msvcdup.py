@@ -19,7 +19,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import facts
+from mkldoctor.knowledge import facts, kinds
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,20 +32,11 @@ class MsvcDefinedTwice:
 
 _LNK2005 = re.compile(r"^(?:\d+>)?\s*(?P<file>[^\s:()]+?\.(?:lib|obj|o))(?:\([^)]*\))?\s*:\s*error LNK2005:\s*"
                       r"(?P<name>[^\s\"]+) already(?: defined in (?P<other>[^\s()]+?\.(?:lib|obj|o))\b)?", re.I)
-_MKL_LIB = re.compile(r"^(?:lib)?mkl_\w+\.lib$", re.I)
 _BLAS_LIB = re.compile(r"^(?:lib)?(?:openblas|blas|lapack|cblas|lapacke|flexiblas)\w*\.lib$", re.I)
 
 
 def _base(path: str) -> str:
     return re.split(r"[\\/]", path)[-1]
-
-
-def _kind(library: str) -> str | None:
-    """``static`` or ``dynamic`` for one of MKL's .lib files (the DLLs' import libraries end in _dll, or are mkl_rt's)."""
-    base = _base(library).lower()
-    if not _MKL_LIB.match(base):
-        return None
-    return "dynamic" if base.endswith("_dll.lib") or base.startswith("mkl_rt") else "static"
 
 
 def _blas(name: str) -> bool:
@@ -55,7 +46,7 @@ def _blas(name: str) -> bool:
 def _said(m: re.Match, _) -> MsvcDefinedTwice | object:
     name, file, other = m.group("name"), m.group("file"), m.group("other") or ""
     files = [_base(f) for f in (file, other) if f]
-    mkl = any(_MKL_LIB.match(f) or f.lower().startswith("libiomp5") for f in files)
+    mkl = any(kinds.windows_lib_kind(f) or f.lower().startswith("libiomp5") for f in files)
     if not (mkl or facts.looks_like_mkl(name) and not name.startswith("mkl_") or facts.is_openmp_symbol(name)):
         return NOT_MINE  # no library or name of MKL's: a line no rule reads
     return MsvcDefinedTwice(name, file, other, m.string.strip()[:300])
@@ -74,14 +65,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return []
     names = list(dict.fromkeys(e.name for e in said))
     libraries = list(dict.fromkeys(_base(f) for e in said for f in (e.file, e.other) if f))
-    kinds = {k for k in map(_kind, libraries) if k}
+    kinds_seen = {k for k in map(kinds.windows_lib_kind, libraries) if k}
     evidence = [said[0].line, *(e.line for e in said[1:2]), "the libraries that define them: " + more(libraries, 6)]
     confirm = ("add /VERBOSE:LIB to the link (MSBuild: Linker > General > Show Progress): link.exe lists each library it "
                "searches, in order; dumpbin /SYMBOLS <a .lib> | findstr <name> shows which define a name",)
     locations = ctx.located(said, "already defined")
-    if kinds == {"static", "dynamic"}:
-        static = [lib for lib in libraries if _kind(lib) == "static"]
-        dynamic = [lib for lib in libraries if _kind(lib) == "dynamic"]
+    if kinds_seen == {"static", "dll"}:
+        static = [lib for lib in libraries if kinds.windows_lib_kind(lib) == "static"]
+        dynamic = [lib for lib in libraries if kinds.windows_lib_kind(lib) == "dll"]
         return [Finding(
             "mkl-link-kinds-mixed", "error",
             f"MKL's static libraries ({more(static, 2)}) and the import libraries of its DLLs ({more(dynamic, 2)}) on one "

@@ -14,7 +14,21 @@ pytorch/pytorch#138994), and so does code that sets ``i_malloc_dll`` and links t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_MKL_LIB = re.compile(r"(?:lib)?mkl_\w+\.lib")
+
+
+def windows_lib_kind(name: str) -> str | None:
+    """The kind of one of MKL's Windows .lib files, by its name: ``dll`` for the import library of its DLLs (a name
+    ending in ``_dll.lib``, and ``mkl_rt.lib``), ``static`` for a static library (``mkl_core.lib``); None for a file
+    that is not one of MKL's .lib files (Intel's OpenMP runtime's, oneTBB's, another library's)."""
+    base = re.split(r"[\\/]", name)[-1].lower()
+    if not _MKL_LIB.fullmatch(base):
+        return None
+    return "dll" if base.endswith("_dll.lib") or base.startswith("mkl_rt") else "static"
+
 
 _POINTERS = {"i_malloc": "malloc", "i_calloc": "calloc", "i_realloc": "realloc", "i_free": "free"}
 
