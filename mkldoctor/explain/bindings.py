@@ -35,7 +35,7 @@ _CARRY_MKL = ("libtorch_cpu",)  # libraries known to carry MKL linked in (PyTorc
 
 def _blas_of(path: str) -> str | None:
     base = os.path.basename(path)
-    if layout.any_mkl_file(base) or base.startswith(_CARRY_MKL) or base.startswith("libmkl_rt"):
+    if layout.any_mkl_file(base) or base.startswith(_CARRY_MKL):
         return "MKL"
     found = blas.by_file(base)
     return found.label if found is not None else None

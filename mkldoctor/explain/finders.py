@@ -125,7 +125,8 @@ class MklConfigRan:
     path: str
 
 
-_CONFIG_RAN = re.compile(r"CMake (?:Error|Warning|Debug Log)(?: \(dev\))? at (?P<path>\S*MKLConfig\.cmake):\d+")
+# the debug log's head only: an error's or warning's head is the message's own (FinderSaid.finder reads it), never taken here
+_CONFIG_RAN = re.compile(r"CMake Debug Log at (?P<path>\S*MKLConfig\.cmake):\d+")
 
 SIGNATURES = (Signature("mklconfig-ran", "finders", "CMake", _CONFIG_RAN, lambda m, _: MklConfigRan(m.group("path"))),) + tuple(
     Signature(f"non-mkl-asked-{i}", "finders", needle, _NON_MKL, lambda m, _: NonMklAsked(m["s"]))

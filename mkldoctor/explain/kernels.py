@@ -153,11 +153,6 @@ def _platform(name: str) -> str:
     return "macOS" if ".dylib" in name else "Windows" if name.lower().endswith(".dll") or "\\" in name else "Linux"
 
 
-def _is_kernel(name: str) -> bool:
-    found = layout.get(os.path.basename(folders.posix(name)))
-    return found is not None and found.role in ("kernel", "vml-kernel")
-
-
 def _openmp_layer(name: str) -> bool:
     found = layout.get(os.path.basename(folders.posix(name)))
     return found is not None and found.role == "threading" and found.openmp == "iomp5"
@@ -174,7 +169,7 @@ def claims_foreign(name: str, events: Parsed) -> bool:
     from mkldoctor.explain.platforms import ForeignLoadFailed
     from mkldoctor.explain.windows import WindowsEntryPoint
 
-    if _is_kernel(name):
+    if layout.is_kernel(name):
         return True
     if _platform(name) == "Windows":
         return False  # "could not be found" on Windows is the DLL or a dependency: the windows family says both
@@ -199,7 +194,7 @@ def mkl_cannot_load(events: Parsed, ctx: Context) -> list[Finding]:
     opened = events.of(MklOpenFailed)
     said = [lib for e in events.of(MklCannotLoad) for lib in e.libraries] + [os.path.basename(e.path) for e in opened]
     wheel = vendored.vendoring(events, [e.path for e in opened], said)  # MKL in a wheel's folder, without what MKL opens
-    shipped = [n for n in names if _is_kernel(n) and _platform(n) != "Linux"]
+    shipped = [n for n in names if layout.is_kernel(n) and _platform(n) != "Linux"]
     if shipped:
         out.append(vendored.finding(wheel, shipped, [f"MKL could not load {' or '.join(shipped)}"]) if wheel else
                    _kernels_not_shipped(shipped, events))
@@ -295,7 +290,7 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
                    + (f"{recipes.pip_install(q(f'mkl=={providing[-1]}'))}, the release of those names (MKL {providing[0]} to "
                       f"{providing[-1]} have them: the kernels come in the mkl package, which a package installed with "
                       "--no-deps leaves out); " if providing else "") + ctx.recipe_ref("shared"))
-    if not opened and wanted and all(getattr(layout.get(n), "role", None) in ("kernel", "vml-kernel") for n in wanted):
+    if not opened and wanted and all(layout.is_kernel(n) for n in wanted):
         number = _numbered(wanted, _SO_NUMBER)[0]
         suffix = f".so.{number}" if number else ".so"
         evidence.append("MKL's line names no file it could not open: the kernels may be missing, or be there and unable to "
@@ -416,7 +411,7 @@ def _kernels_not_shipped(kernels: list[str], events: Parsed) -> Finding:
 def _foreign_details(events: Parsed) -> list:
     from mkldoctor.explain.platforms import ForeignLoadFailed
 
-    return [e for e in events.of(ForeignLoadFailed) if _is_kernel(e.library)]
+    return [e for e in events.of(ForeignLoadFailed) if layout.is_kernel(e.library)]
 
 
 def _is_foreign(name: str) -> bool:

@@ -19,7 +19,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import facts, kinds
+from mkldoctor.knowledge import facts, folders, kinds
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,17 +35,13 @@ _LNK2005 = re.compile(r"^(?:\d+>)?\s*(?P<file>[^\s:()]+?\.(?:lib|obj|o))(?:\([^)
 _BLAS_LIB = re.compile(r"^(?:lib)?(?:openblas|blas|lapack|cblas|lapacke|flexiblas)\w*\.lib$", re.I)
 
 
-def _base(path: str) -> str:
-    return re.split(r"[\\/]", path)[-1]
-
-
 def _blas(name: str) -> bool:
     return blasnames.is_blas_name(name) or blasnames.is_blas_name(name.lower() + "_")  # Windows' DGEMM, dgemm
 
 
 def _said(m: re.Match, _) -> MsvcDefinedTwice | object:
     name, file, other = m.group("name"), m.group("file"), m.group("other") or ""
-    files = [_base(f) for f in (file, other) if f]
+    files = [folders.file_name(f) for f in (file, other) if f]
     mkl = any(kinds.windows_lib_kind(f) or f.lower().startswith("libiomp5") for f in files)
     if not (mkl or facts.looks_like_mkl(name) and not name.startswith("mkl_") or facts.is_openmp_symbol(name)):
         return NOT_MINE  # no library or name of MKL's: a line no rule reads
@@ -64,7 +60,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return []
     names = list(dict.fromkeys(e.name for e in said))
-    libraries = list(dict.fromkeys(_base(f) for e in said for f in (e.file, e.other) if f))
+    libraries = list(dict.fromkeys(folders.file_name(f) for e in said for f in (e.file, e.other) if f))
     kinds_seen = {k for k in map(kinds.windows_lib_kind, libraries) if k}
     evidence = [said[0].line, *(e.line for e in said[1:2]), "the libraries that define them: " + more(libraries, 6)]
     confirm = ("add /VERBOSE:LIB to the link (MSBuild: Linker > General > Show Progress): link.exe lists each library it "

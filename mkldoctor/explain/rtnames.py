@@ -82,17 +82,21 @@ def _newest_tried(event: MklRtNotFound, system: str) -> Finding:
     """A search that tried MKL's names up to ``event.name``: MKL absent where it looks, or a release newer than it knows."""
     names = platforms.file_names(event.name, system)
     known = next((n for n in names if n.file.lower() == event.name.lower()), None)
-    newer = [n for n in names if known is not None and names.index(n) > names.index(known)]
+    newer = list(names[names.index(known) + 1:]) if known else []
     wheel = "<env>\\Library\\bin" if system == "windows" else "<env>/lib"
+    evidence = [event.line]
+    if known:
+        evidence.append(f"{event.name} is the name of MKL {known.span}")
+    if newer:
+        evidence.append(f"newer releases name it {', '.join(f'{n.file} ({n.span})' for n in newer)}: a program that stops at "
+                        f"{event.name} does not try them")
+    evidence.append("it searches at run time, in the environment it runs in and on the loader's path: an MKL installed "
+                    "elsewhere (another environment, a oneAPI folder not on PATH) is not seen")
     return Finding(
         "mkl-rt-name-not-found", "error",
         f"a program tried MKL's single dynamic library by name, up to {event.name}, and found none: MKL is not where it "
         "looks" + (", or is newer than the names it knows" if newer else ""),
-        (event.line, *(f"{event.name} is the name of MKL {known.span}" for _ in [0] if known),
-         *(f"newer releases name it {', '.join(f'{n.file} ({n.span})' for n in newer)}: a program that stops at "
-           f"{event.name} does not try them" for _ in [0] if newer),
-         "it searches at run time, in the environment it runs in and on the loader's path: an MKL installed elsewhere (another "
-         "environment, a oneAPI folder not on PATH) is not seen"),
+        tuple(evidence),
         ((f"install an MKL it tries into the environment the program runs in: python -m pip install \"mkl<{newer[0].span.split()[0]}\""
           if newer else "install MKL into the environment the program runs in: python -m pip install mkl")
          + f" (the wheel puts {known.file if known else event.name} in {wheel}; check: pip show mkl)",

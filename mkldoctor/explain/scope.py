@@ -26,7 +26,7 @@ from mkldoctor.knowledge import exports, folders, layout, places
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge.history import version_key
 
-KERNEL_ROLES = ("kernel", "vml-kernel")
+KERNEL_ROLES = layout.KERNEL_ROLES
 LAYER_ROLES = ("interface", "threading", "core", "rt")
 
 

@@ -67,7 +67,7 @@ def finding(found: tuple[str, str, str], wanted: list[str], evidence: list[str])
     windows = any(n.lower().endswith(".dll") for n in wanted) or ":/" in folder
     shown_folder = folder.replace("/", "\\") if windows else folder
     tool = "delvewheel" if windows and tool.startswith("auditwheel or") else "auditwheel" if tool.startswith("auditwheel or") else tool
-    kernels_only = all(getattr(layout.get(n), "role", "") in ("kernel", "vml-kernel") for n in wanted)
+    kernels_only = all(layout.is_kernel(n) for n in wanted)
     what = "its CPU kernels" if kernels_only else "libraries MKL opens itself"
     evidence = evidence + [
         f"{shown_folder} is the folder {tool} made for {package}'s wheel: it holds the MKL libraries {package}'s extensions "

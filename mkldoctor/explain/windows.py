@@ -174,17 +174,12 @@ SIGNATURES = (
 )
 
 
-def _is_kernel(name: str) -> bool:
-    found = layout.get(name)
-    return found is not None and found.role in ("kernel", "vml-kernel")
-
-
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     entry = events.of(WindowsEntryPoint)
     if entry:
         out.append(_entry_point_finding(entry))
-    failed = [e for e in windows_failures(events) if not _is_kernel(e.library)]
+    failed = [e for e in windows_failures(events) if not layout.is_kernel(e.library)]
     if rtnames.consequences(events):  # a module that failed after its own search for mkl_rt found none: that finding's
         failed = [e for e in failed if rtnames.mkl_family(e.library)]
     starts = events.of(WindowsCannotStart)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from mkldoctor.knowledge import facts
+from mkldoctor.knowledge import facts, folders
 
 # (the stems, what they are, the runtime wheel that carries their shared libraries)
 _FAMILIES = (
@@ -26,7 +26,7 @@ WINDOWS_LIB_FOLDERS = (r"oneAPI 2024.0 and newer: <oneAPI>\compiler\<ver>\lib",
 def family(name: str) -> tuple[str, str] | None:
     """(what it is, its runtime wheel) for a runtime library's name in any spelling (``-lifcore``'s ``ifcore``,
     ``libifcoremd.lib``, ``ifconsol.lib``, ``libimf.so``); None for any other name."""
-    base = re.split(r"[\\/]", name)[-1].lower()
+    base = folders.file_name(name).lower()
     plain = _STEM.match(base)
     stems = {base.split(".", 1)[0], "lib" + base.split(".", 1)[0], plain.group("stem") if plain else "",
              "lib" + (plain.group("stem") if plain else "")}

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mkldoctor.knowledge import folders
+
 _MKL_LIB = re.compile(r"(?:lib)?mkl_\w+\.lib")
 
 
@@ -24,7 +26,7 @@ def windows_lib_kind(name: str) -> str | None:
     """The kind of one of MKL's Windows .lib files, by its name: ``dll`` for the import library of its DLLs (a name
     ending in ``_dll.lib``, and ``mkl_rt.lib``), ``static`` for a static library (``mkl_core.lib``); None for a file
     that is not one of MKL's .lib files (Intel's OpenMP runtime's, oneTBB's, another library's)."""
-    base = re.split(r"[\\/]", name)[-1].lower()
+    base = folders.file_name(name).lower()
     if not _MKL_LIB.fullmatch(base):
         return None
     return "dll" if base.endswith("_dll.lib") or base.startswith("mkl_rt") else "static"

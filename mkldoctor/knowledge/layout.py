@@ -171,6 +171,15 @@ def get(name: str) -> MklLibrary | None:
     return _WINDOWS.get(stem.lower()) or _BY_NAME.get(stem.removeprefix("lib"))
 
 
+KERNEL_ROLES = ("kernel", "vml-kernel")  # the CPU-specific libraries MKL's core opens itself, by name, at run time
+
+
+def is_kernel(name: str) -> bool:
+    """Whether a file (``libmkl_avx2.so.2``, ``mkl_vml_def.2.dll``, a path to one) is one of MKL's CPU kernels."""
+    found = get(name)
+    return found is not None and found.role in KERNEL_ROLES
+
+
 def of_role(role: str) -> tuple[MklLibrary, ...]:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
