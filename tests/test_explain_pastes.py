@@ -5,11 +5,14 @@ source as it was) (real failures produced here by gcc, g++, ld.lld and pytest)."
 from __future__ import annotations
 
 import html
+import json
+import re
 import subprocess
 import sys
 
 import pytest
 
+from mkldoctor.explain.lines import _unescaped
 from tests.test_explain_blind11 import GETRS
 from tests.test_explain_families import errors_of
 
@@ -37,6 +40,15 @@ PASTES = {
     "trailing blanks": lambda line: line + "   ",  # Windows' console pads each line to its width; an editor's paste
     # a CI's clock around a tool's own prefix (Yggdrasil's BinaryBuilder: "[22:54:01] ", Ant's "[exec] ")
     "clock in a clock": lambda line: "[2024-03-05T12:34:56.123Z] [22:54:01] " + line,
+    # MSBuild's node before each line and its project after an error's (a Visual Studio generator's build of CMake's)
+    "msbuild": lambda line: "     1>" + line + (r" [C:\src\build\app.vcxproj]" if "error" in line.lower() else ""),
+}
+# a program's output kept as a string by the program that ran it: Python's repr of its bytes (gcc's quotes as \xe2\x80\x98)
+# and of its text, and a JSON document's string (a CI's or a tool's report)
+STRINGS = {
+    "bytes repr": lambda log: f"subprocess failed: stderr={log.encode()!r}",
+    "text repr": lambda log: f"RuntimeError: build failed: {log!r}",
+    "json": lambda log: json.dumps({"step": "link", "stderr": log}),
 }
 
 
@@ -88,6 +100,35 @@ def test_a_pasted_log_reads_as_the_tools_own(produced, tool, paste):
     plain = _ids(produced[tool])
     assert plain and all(finding != "unrecognised-failure" for finding, _ in plain), plain
     assert _ids(_pasted(produced[tool], PASTES[paste])) == plain
+
+
+@pytest.mark.mkl
+@pytest.mark.parametrize("form", sorted(STRINGS))
+@pytest.mark.parametrize("tool", ["cmake", "cmake finder", "g++", "ld", "lld"])
+def test_a_log_kept_as_a_string_reads_as_the_tools_own(produced, tool, form):
+    kept = STRINGS[form](produced[tool])
+    assert "\n" not in kept.strip() and "\\n" in kept  # one line, its newlines escaped
+    assert _ids(kept) == _ids(produced[tool])
+
+
+def test_a_windows_folder_and_one_escaped_newline_are_no_strings():
+    """A Windows path written as it is (C:\\new\\nvidia) is not split at its folders' n, nor a line with one \\n out of quotes."""
+    windows = "LINK : fatal error LNK1181: cannot open input file 'C:\\new\\nvidia\\numbers\\mkl_core.lib'"
+    assert [f.id for f in errors_of(windows)] == ["msvc-library-not-found"]
+    assert _unescaped(windows) == [windows]
+    assert _unescaped("printf(\"%d\\n\", n); error here") == ["printf(\"%d\\n\", n); error here"]
+
+
+def test_lds_function_and_its_reference_on_one_line_read_as_two(tmp_path):
+    """ld's "in function `main':" and the reference under it, joined by a paste that lost the line break (or said on one
+    line by an IDE): the reference is read with its function, never taken for a function's name (which said nothing)."""
+    (tmp_path / "call.c").write_text("extern void hgemm_(void);\nint main(void) { hgemm_(); return 0; }\n")
+    log = _run(["gcc", "call.c", "-o", "call"], tmp_path)
+    assert "in function `main':\n" in log or "in function \u2018main\u2019:\n" in log, log
+    joined = re.sub(r"(in function \S+:)\n", r"\1 ", log)
+    assert joined.count("\n") == log.count("\n") - 1
+    assert _ids(joined) == _ids(log) and _ids(log)[0][0] == "missing-symbol"
+    assert "needed by main" in str([f.evidence for f in errors_of(joined)])
 
 
 def test_pytest_failure_lines_read_as_pythons_own(tmp_path):

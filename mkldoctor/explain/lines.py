@@ -33,6 +33,20 @@ _BOLD_WORDS = re.compile(r"(?<!\*)\*\*(?=\S)((?:[^*]|\*(?!\*)){0,2000}?\b(?:erro
                          r"(?:[^*]|\*(?!\*)){0,2000}?)(?<=\S)\*\*(?!\*)")  # pointer types' single * may be inside
 _ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-fA-F]{2,4}|lt|gt|amp|quot|apos|nbsp);")
 _SPACK_ERROR = re.compile(r"^\s*>> \d+\s+")  # Spack's "N errors found in build log:" listing: "  >> 120    /usr/bin/ld: ..."
+# MSBuild's node before a line ("     1>LINK : fatal error ...") and its project after an error's or a warning's
+# ("... 'mkl_intel_lp64.lib' [C:\src\build\app.vcxproj]")
+_MSBUILD_NODE = re.compile(r"^\s*\d{1,3}>")
+_MSBUILD_PROJECT = re.compile(r"\s+\[[^\[\]]{1,400}\.(?:vcxproj|vfproj|vcproj|csproj|sln|proj|targets)\]$")
+# a newline written as an escape: a Python repr or a JSON string of a program's output ("stderr=b'/usr/bin/ld: cannot
+# find -lmkl_rt\ncollect2: ...'"), not an escaped backslash's n, nor, on a line with a Windows path written as it is, a
+# folder's (C:\new\...: a name and a backslash follow)
+_ESCAPED_NEWLINE = re.compile(r"(?<!\\)\\n")
+_ESCAPED_NEWLINE_BY_PATHS = re.compile(r"(?<!\\)\\n(?![\w.-]+\\)")
+_RAW_DRIVE = re.compile(r"\b[A-Za-z]:\\(?!\\)")  # a Windows path written as it is (a repr doubles its backslashes)
+_REPR_OPEN = re.compile(r"(?:^|(?<=[\s=(:\[,]))[bu]?['\"]")
+_QUOTE = {q: re.compile(rf"(?<!\\){q}") for q in "'\""}  # a quote not escaped
+_REPR_CLOSE = re.compile(r"['\"][)\],]*\s*$")
+_UNESCAPE = re.compile(r"\\([\\'\"t])|((?:\\x[0-9a-fA-F]{2})+)")  # a bytes repr's UTF-8 ("\xe2\x80\x98": gcc's quote)
 
 
 def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
@@ -67,7 +81,34 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 piece = _CONTROL.sub(" ", piece)
             if stats is not None:
                 stats.at = number
-            yield piece
+            if "\\n" in piece:
+                yield from _unescaped(piece)
+            else:
+                yield piece
+
+
+def _unescaped(piece: str) -> list[str]:
+    """A line holding a program's output as a Python repr or a JSON string (two escaped newlines, or one in a quoted
+    string): its lines, the quote that opens and closes the string taken off, its escapes read; any other line as it is."""
+    parts = (_ESCAPED_NEWLINE_BY_PATHS if _RAW_DRIVE.search(piece) else _ESCAPED_NEWLINE).split(piece)
+    if len(parts) < 2:
+        return [piece]
+    head = []
+    # the quote the string opens with: the first one not closed before the escape (JSON's keys and a repr's quoted names
+    # close theirs)
+    opener = next((o for o in _REPR_OPEN.finditer(parts[0]) if not _QUOTE[o.group(0)[-1]].search(parts[0], o.end())), None)
+    if len(parts) == 2 and (opener is None or not _REPR_CLOSE.search(parts[1])):  # one escape: in a quoted string only
+        return [piece]
+    if opener is not None:  # the words before the string ("stderr: b'"): a line of their own
+        head, parts[0] = [parts[0][:opener.start()].rstrip()], parts[0][opener.end():]
+    parts[-1] = _REPR_CLOSE.sub("", parts[-1]) if opener is not None else parts[-1]
+    return [part for part in head if part] + [_UNESCAPE.sub(_unescape, part) for part in parts]
+
+
+def _unescape(escape: re.Match) -> str:
+    if escape.group(2):
+        return bytes.fromhex(escape.group(2).replace("\\x", "")).decode("utf-8", errors="replace")
+    return "\t" if escape.group(1) == "t" else escape.group(1)
 
 
 _BLOCK_INDENTS = ("\t", "    ")  # Markdown's code block by indent, and a tab
@@ -228,6 +269,10 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         if raw[:1] in ">E" or "| " in raw[:48]:
             raw = _PASTE_PREFIX.sub("", raw, count=1)
         raw = _without_ci_prefix(raw)
+        if ">" in raw[:8]:
+            raw = _MSBUILD_NODE.sub("", raw, count=1)
+        if raw[-1:] == "]" and "proj" in raw[-12:] or raw[-5:] == ".sln]":
+            raw = _MSBUILD_PROJECT.sub("", raw, count=1)
         if raw[-2:] in ("  ", " \t", "\t\t", "\t "):  # a paste's or a console's trailing blanks (cmd pads each line to its
             raw = raw.rstrip(" \t")                  # width); one blank may be a wrapped line's space between two words
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw

@@ -54,6 +54,8 @@ _LINKER_PREFIX = re.compile(
     r"(?:\s*\(\w+\))?[ \xa0]?:\s+(?:(?:fatal\s+)?error ?:\s+|warning ?:\s+)?(?P<rest>.*)$"  # French puts a space before ':'
 )
 _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>.*)['’\"]:?\s*$")
+# the same and the reference on one line (a paste that lost the line break, an IDE's one-line message)
+_IN_FUNCTION_THEN = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^`'‘’\"]*)['’\"]:\s+(?P<then>\S.*undefined reference to.*)$")
 _UNDEF_REF = re.compile(
     r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?[`'‘\"]"
     r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?)(?:@@?[\w.]+)?['’\"`]"  # `sym` where markdown ate the quote
@@ -280,7 +282,12 @@ def _linker_events(state: _State, line: str) -> list | None:
             state.context_age = 0
             return []
     if "n function " in rest:
-        match = _IN_FUNCTION.match(rest.strip())
+        match = _IN_FUNCTION_THEN.match(rest.strip()) if "undefined reference to" in rest else None
+        if match:  # its function for the reference that follows on the line
+            obj, member = split_object(match.group("where"))
+            state.context, state.context_age = (obj, member, _strip_rust_hash(match.group("fn"))), 0
+            rest = match.group("then")
+        match = _IN_FUNCTION.match(rest.strip()) if not match else None
         if match:
             obj, member = split_object(match.group("where"))
             state.context = (obj, member, _strip_rust_hash(match.group("fn")))
