@@ -84,6 +84,7 @@ _CRASH = re.compile(r"(?i)\bsegmentation fault\b|^\*\*\* stack smashing detected
                     r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
                     r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
+_CTEST_CRASH = re.compile(r"^\s*\d+ - \S.* \(SEGFAULT\)\s*$|\*\*\*Exception: SegFault\b")
 _ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b|^zsh: illegal hardware instruction\b")  # zsh's words (macOS)
 
 
@@ -133,6 +134,9 @@ SIGNATURES = (
     Signature("crash-stack-smashing", "crash", "*** stack smashing", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-r-caught", "crash", "*** caught ", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
+    # CTest's words for a test that died of a signal: "  1 - MathsTest-vector (SEGFAULT)", "***Exception: SegFault"
+    *(Signature(f"crash-ctest-{i}", "crash", needle, _CTEST_CRASH, lambda m, _: Crash(m.string.strip()))
+      for i, needle in enumerate(("SEGFAULT", "SegFault"))),
     Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
     *(Signature(f"crash-access-violation-{i}", "crash", needle, _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:])))
       for i, needle in enumerate(("Access violation", "0xC0000005"))),  # Visual Studio's "Access violation reading location"

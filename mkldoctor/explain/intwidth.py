@@ -80,7 +80,7 @@ class PackedIntegers:
     line: str
 
 
-_NUMBER = re.compile(r"(?<![\w.])\d{10,16}(?![\w.])")
+_NUMBER = re.compile(r"(?<![\w.-])\d{10,16}(?![\w.])")
 
 
 def packed_pairs(numbers) -> list[int]:
@@ -93,9 +93,18 @@ def packed_words(n: int) -> str:
     return f"{n} = {n >> 32}*2^32 + {n & 0xFFFFFFFF}"
 
 
+# a LAPACK routine's status with such a number: "ga_iter_lsolve: dgesv failed -4294967296" (NWChem's forum, thread 1654:
+# LP64 MKL under 64-bit integers), "info = -8589934590": the routine's 32-bit info in the low half of a 64-bit integer
+_LAPACK_STATUS = re.compile(r"(?i)\b(?:p?[sdcz](?:ge|sy|he|po|pp|pb|gb|gt|pt|st|sp|hp|tr|tp|tb|or|un|la|bd|hs|gg|tg)[a-z0-9]{1,5}"
+                            r"|info)\b[^\n]{0,80}?(?<![\w.])(?P<n>-\d{10,19})(?![\w.])")
+
+
 def _packed(m: re.Match, _):
     numbers = [int(n) for n in _NUMBER.findall(m.string)[:64]]
     packed = packed_pairs(numbers)
+    status = _LAPACK_STATUS.search(m.string) if not packed and "-" in m.string else None
+    if status and int(status["n"]) <= -(1 << 32) and int(status["n"]) & 0xFFFFFFFF < 1 << 20:
+        return PackedIntegers((int(status["n"]),), m.string.strip()[:300])
     # two such numbers, or one whose halves are neighbours (pivots, indices): not a value that happens to be large, nor
     # round sizes (4294967296 bytes, 8589934592: their low halves are 0)
     if any(n & 0xFFFFFFFF for n in packed) and (len(packed) >= 2 or any(abs((n >> 32) - (n & 0xFFFFFFFF)) == 1 for n in packed)):
@@ -103,7 +112,29 @@ def _packed(m: re.Match, _):
     return NOT_MINE
 
 
+@dataclass(frozen=True, slots=True)
+class WidthsOnLine:
+    """One command line that asks for 64-bit integers (``--with-blas8``, ``-i8``, ``-fdefault-integer-8``,
+    ``-DMKL_ILP64``) and names MKL's 32-bit-integer layer (``-lmkl_intel_lp64``): NWChem's forum, thread 1602."""
+
+    asks: str
+    layer: str
+    line: str
+
+
+_ASKS_64 = re.compile(r"(?<![\w-])(?:--with-(?:blas|lapack|scalapack)8\b|-i8\b|-fdefault-integer-8\b|-integer-size 64\b|"
+                      r"-DMKL_ILP64\b|-qintsize=8\b)")
+_LP64_LAYER = re.compile(r"(?:(?<=-l)|(?<=lib)|(?<!\w))mkl_(?:intel|gf|scalapack|blacs_[a-z]+)_lp64\b")
+
+
+def _widths(m: re.Match, _):
+    # a line that also names an ILP64 interface layer: a list of choices (blas95_ilp64, a Fortran 95 wrapper, is no layer)
+    asks = _ASKS_64.search(m.string) if not re.search(r"mkl_(?:intel|gf)_ilp64", m.string) else None
+    return WidthsOnLine(asks.group(0), m.group(0), m.string.strip()[:400]) if asks else NOT_MINE
+
+
 SIGNATURES = (
+    Signature("lp64-layer-with-64-bit-integers", "intwidth", "_lp64", _LP64_LAYER, _widths),
     # the first of such numbers, 2**32 times a small one: 4294967296 + x (0-based pairs), 8589934592 + x (1-based)
     *(Signature(f"packed-32-bit-integers-{i}", "intwidth", needle, re.compile(needle), _packed)
       for i, needle in enumerate(("429496729", "858993459"))),
@@ -121,12 +152,31 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = [e for e in events.of(IntegerMismatch) if e.function]
     others = [unrecognised(Unrecognised(e.line), ctx) for e in events.of(IntegerMismatch) if not e.function][:1]
     packed = [_packed_finding(events.of(PackedIntegers))] if events.of(PackedIntegers) else []
-    return ([_integer_mismatch(said)] if said else []) + ([] if said else others) + packed  # no MKL function: not MKL's
+    widths = [_widths_finding(e) for e in events.of(WidthsOnLine)[:1]]
+    return ([_integer_mismatch(said)] if said else []) + ([] if said else others) + packed + widths  # no MKL function: not MKL's
+
+
+def _widths_finding(event: WidthsOnLine) -> Finding:
+    return Finding(
+        "lp64-with-64-bit-integers", "warning",
+        f"one command asks for 64-bit integers ({event.asks}) and links MKL's 32-bit-integer layer ({event.layer})",
+        (event.line[:300],
+         f"{event.asks} makes the code pass (or the configure expect) 8-byte integers; {event.layer} is MKL's LP64 "
+         "interface, which reads 4: sizes and pivots cross wrongly, with no error at link time (wrong results, LAPACK "
+         "status values of 2^32, crashes)"),
+        ("link MKL's ILP64 layers with 64-bit integers: -lmkl_intel_ilp64 (gfortran: -lmkl_gf_ilp64), "
+         "-lmkl_scalapack_ilp64 and -lmkl_blacs_*_ilp64; or drop the 64-bit option and keep the LP64 ones",
+         "NWChem: BLAS_SIZE=8 with the ILP64 layers, or BLAS_SIZE=4 with USE_64TO32=y (make 64_to_32) with the LP64 ones",
+         "mkldoctor link --interface ilp64   # matching compile and link flags"),
+        "MKL's LP64 and ILP64 layers are one API in two integer widths; the caller's width and the layer's must agree.",
+    )
 
 
 def _packed_finding(said: list[PackedIntegers]) -> Finding:
     first = said[0]
-    pairs = "; ".join(f"{packed_words(n)}: the 32-bit pair {n & 0xFFFFFFFF}, {n >> 32}" for n in first.numbers[:2])
+    pairs = "; ".join(f"{packed_words(n)}: the 32-bit pair {n & 0xFFFFFFFF}, {n >> 32}" + (
+        f" (a status of {n & 0xFFFFFFFF} written in 32 bits into a 64-bit integer that held {n >> 32} above it)" if n < 0 else "")
+        for n in first.numbers[:2])
     return Finding(
         "integers-read-wrong-width", "error",
         "the output holds 64-bit integers made of two 32-bit ones: an array filled with 32-bit integers (MKL's LP64 "
@@ -141,7 +191,10 @@ def _packed_finding(said: list[PackedIntegers]) -> Finding:
          "unsuffixed names with Int64 (MKLSparse.jl beside MKL.jl) needs the ILP64 interface set for them",
          "one MKL and one interface per process: two libraries that each set MKL's interface (or load two MKLs) pull it two "
          "ways: LD_DEBUG=libs <the program> 2>&1 | grep libmkl_ shows which copies load",
-         "mkldoctor link --interface ilp64   # matching compile and link flags"),
+         "mkldoctor link --interface ilp64   # matching compile and link flags",
+         *(("NWChem (its integers are 64-bit): with MKL's LP64 libraries, BLAS_SIZE=4 and USE_64TO32=y, and make 64_to_32 "
+            "in src before the build; with MKL's ILP64 ones, BLAS_SIZE=8 and SCALAPACK_SIZE=8 (NWChem's forum)",)
+           if re.search(r"\bga_\w+:|nwchem", first.line, re.I) else ())),
         "LP64 and ILP64 are one API in two integer widths: an integer array crosses between them as pairs packed into "
         "each 64-bit element (little-endian: the first value in the low half).",
         ("MKL_VERBOSE=1 <the program>   # MKL's calls with their integer arguments as MKL reads them",),

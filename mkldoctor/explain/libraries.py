@@ -229,6 +229,9 @@ def _not_mkls(finding: Finding, names: list[str]) -> Finding:
                                      "ocl-icd)" if any(n.lower() == "opencl" for n in names) else ""),)
         fix = (f"install the development package that provides lib{names[0]}.so (Debian: apt-file search lib{names[0]}.so; "
                f"Fedora: dnf provides '*/lib{names[0]}.so'), or give its folder with -L",
+               *((f"if the project builds lib{names[0]} itself (an -L folder of the line is in the project's own tree), the "
+                  "step that makes it did not run or failed: build that part first (NWChem's lib64to32: make in "
+                  "src/64to32blas)",) if names[0].lower() != "opencl" else ()),
                f"if the project can do without it, its option that leaves out the part that links lib{names[0]}")
     keep = tuple(line for line in finding.fix if not line.startswith(("if it is not: install MKL", "no MKL installed")))
     return replace(finding, evidence=finding.evidence[:1] + evidence + finding.evidence[1:], fix=fix + keep[:2], recipes=())

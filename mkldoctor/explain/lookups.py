@@ -25,7 +25,7 @@ from mkldoctor.explain.gomp import gnu_mutex
 from mkldoctor.explain.hosts import SymbolLookupError, ldd_target
 from mkldoctor.explain.scope import claimed_lookups
 from mkldoctor.explain.linker import system_library
-from mkldoctor.explain.undefined import MPI_NAME
+from mkldoctor.explain.mpilink import MPI_NAME
 
 
 def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.unrecognised import unrecognised
 from mkldoctor.findings import Finding
 
 
@@ -52,6 +53,23 @@ class NotImplementedHere:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class AllocationFailed:
+    """oneMKL's SYCL API could not get memory from the SYCL runtime: ``oneapi::mkl::oneapi::mkl::blas::gemm: cannot
+    allocate memory on host`` (IPEX-LLM's llama.cpp notes: oneAPI's runtime installed with pip)."""
+
+    function: str
+    where: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class EngineFailed:
+    """oneDNN's ``could not create an engine``: the SYCL device it was given could not be opened."""
+
+    line: str
+
+
 def _terminate(m: re.Match, before):
     from mkldoctor.explain.crash import Aborted  # a C++ exception no one caught: std::terminate aborts the process
 
@@ -72,6 +90,11 @@ SIGNATURES = (
               lambda m, _: DeviceRuntimeError(m.group("err"), m.string.strip()[:300])),
     Signature("sycl-kernel-onemkl", "onemath", "::mkl::",
               re.compile(r"^\s*in kernel: (?P<k>oneapi::mkl::[\w:]+)"), lambda m, _: MklKernelNamed(m.group("k"))),
+    Signature("onemkl-sycl-allocation", "onemath", "::mkl::",
+              re.compile(r"(?:oneapi::mkl::)+(?P<fn>[\w:]{1,120}): cannot allocate memory on (?P<where>host|device)"),
+              lambda m, _: AllocationFailed(m["fn"], m["where"], m.string.strip()[:300])),
+    Signature("onednn-engine", "onemath", "ould not create an engine",
+              re.compile(r"\bcould not create an engine\b"), lambda m, _: EngineFailed(m.string.strip()[:300])),
     Signature("onemath-device-not-supported", "onemath", "is not supported",
               # a device's name (its vendor's, capitalised), not a feature's ("sycl::half", "this operation")
               re.compile(r"\bone(?:MKL|Math): (?P<dev>[A-Z][^:]*?) is not supported\b"),
@@ -142,5 +165,33 @@ def not_implemented(events: Parsed, ctx: Context) -> list[Finding]:
         "oneMKL's SYCL interfaces reach each device through a backend; where the backend has no kernel for a function, the "
         "call throws instead of computing.",
         ("sycl-ls   # the devices the program can choose from",),
+    )]
+
+
+def allocation(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(AllocationFailed)
+    engines = events.of(EngineFailed)
+    if not said:  # oneDNN's engine alone: a device it could not open, which no other line explains
+        return [unrecognised(Unrecognised(engines[0].line), ctx)] if engines else []
+    first = said[0]
+    return [Finding(
+        "onemkl-sycl-allocation-failed", "error",
+        f"oneMKL's SYCL {first.function} could not allocate memory on the {first.where}: the SYCL runtime under it, not "
+        "MKL's link",
+        (first.line, *(e.line for e in engines[:1]),
+         "oneMKL's SYCL functions take their memory from the SYCL runtime (the DPC++ runtime, libsycl, and the device's "
+         "driver); an allocation it refuses is that runtime's failure: most often pieces of two oneAPI installs in one "
+         "process, else memory that is really short"),
+        ("one oneAPI in the process: oneMKL's SYCL libraries, the DPC++ runtime and oneDNN from one install. pip's runtime "
+         "wheels (dpcpp-cpp-rt, mkl-dpcpp, onednn, intel-sycl-rt) beside a system oneAPI (setvars.sh) mix two: IPEX-LLM's "
+         "notes give this error as the sign of oneAPI installed with pip, and install it with apt; or pip uninstall the "
+         "runtime wheels, so that the system's load",
+         "see the devices and the runtime that serves them: sycl-ls; SYCL_UR_TRACE=1 <the program> (older: SYCL_PI_TRACE=1)",
+         "the memory itself: the host's that the runtime pins (ulimit -l, a container's memory limit), or the device's "
+         "(a model larger than the GPU's memory)"),
+        "oneMKL's SYCL interfaces run on a SYCL queue and allocate through its runtime; that runtime, its device driver and "
+        "oneMKL must come from releases made to work together.",
+        ("sycl-ls   # the devices and the runtime that serves each",
+         "python3 -m pip list 2>/dev/null | grep -iE 'dpcpp|sycl|onednn|mkl'   # oneAPI's pieces installed by pip"),
     )]
 

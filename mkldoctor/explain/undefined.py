@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
-from mkldoctor.explain import inmkl, linkorder, syclnames
+from mkldoctor.explain import inmkl, linkorder, mpilink, syclnames
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
@@ -94,10 +94,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             "The link command names no libmkl_* library, so nothing can define MKL's functions.",
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
-    mpi = [s for s in groups["other"] if MPI_NAME.match(s) and _needed_by_cluster(by_symbol[s])]
-    if mpi:  # MKL's BLACS layer calls its MPI: a link without that MPI (a serial build given the cluster libraries)
+    mpi = [s for s in groups["other"] if mpilink.MPI_NAME.match(s)]
+    if mpi:  # MPI's names: MKL's BLACS layer, or the program's own code, on a link without that MPI
         groups["other"] = [s for s in groups["other"] if s not in mpi]
-        out.append(_cluster_needs_mpi(ctx, mpi, by_symbol))
+        out += mpilink.findings(ctx, mpi, by_symbol)
     runtime = syclnames.runtime_names(groups["other"], by_symbol)
     if runtime:  # the SYCL runtime's names that oneMKL's SYCL libraries need: a compiler older than the MKL
         groups["other"] = [s for s in groups["other"] if s not in runtime]
@@ -144,41 +144,6 @@ def _sycl_api(ctx: Context, symbols: list[str], by_symbol) -> Finding:
          "or build without the code that calls them (the project's SYCL or oneMKL option off) where only host MKL is wanted"),
         "oneMKL's SYCL API runs on SYCL devices and is shipped apart from MKL's C libraries; a build that links host MKL "
         "only leaves every oneapi::mkl:: call undefined.",
-        locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
-    )
-
-
-MPI_NAME = re.compile(r"^(?:P?MPI_\w+|ompi_\w+|MPIR_\w+|MPIDI_\w+|mpi_\w+_)$")
-
-
-def _needed_by_cluster(events: list[UndefinedSymbol]) -> bool:
-    return any(getattr(layout.get(os.path.basename(e.referenced_from or "")), "role", None) == "cluster" for e in events)
-
-
-def _cluster_needs_mpi(ctx: Context, symbols: list[str], by_symbol) -> Finding:
-    users = sorted({os.path.basename(e.referenced_from) for s in symbols for e in by_symbol[s] if e.referenced_from})
-    command = ctx.main_command()
-    line = " ".join(command.argv) if command is not None else ""
-    # Open MPI's names (ompi_mpi_*) wanted by its BLACS layer on a line that links Intel MPI (nwchem's forum #3527)
-    other = ("openmpi" in " ".join(users) and any(s.startswith("ompi_") for s in symbols)
-             and bool(re.search(r"-lmpifort\b|[/\\]impi[/\\]", line)))
-    mismatch = ((f"the line links Intel MPI (-lmpifort, its impi folder) and Open MPI's BLACS layer: use the BLACS layer "
-                 "of the MPI linked, mkl_blacs_intelmpi_* with Intel MPI (or MPICH) (Intel's Link Line Advisor's line)",) if other else ())
-    return Finding(
-        "mkl-cluster-needs-mpi", "error",
-        f"{more(users, 2)} needs Open MPI ({more(symbols, 3)}), and the link has Intel MPI: MKL's BLACS layer of "
-        "another MPI" if other else
-        f"{more(users, 2)} needs MPI ({more(symbols, 3)}): MKL's BLACS layer is on a link that has no MPI library",
-        (*needed_by(symbols, by_symbol)[:4],
-         f"{more(users, 2)} is MKL's BLACS (or ScaLAPACK) layer, for MPI programs: it calls the MPI library it was built for, "
-         "which only an MPI link (mpicc, mpif90, or -lmpi) brings"),
-        (*mismatch, "a serial build (no MPI): take MKL's ScaLAPACK and BLACS off its link line (-lmkl_scalapack_*, -lmkl_blacs_*): "
-         "BLAS, LAPACK and FFT need neither",
-         "an MPI build: link with the MPI's compiler wrapper (mpicc, mpicxx, mpif90) or add its library (-lmpi; Open MPI's "
-         "Fortran programs also -lmpi_mpifh), with the BLACS layer of that MPI (openmpi for Open MPI, intelmpi for Intel "
-         "MPI and MPICH)"),
-        "MKL's cluster libraries sit on top of an MPI; a build that names them without that MPI leaves MPI's functions "
-        "undefined.",
         locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
     )
 

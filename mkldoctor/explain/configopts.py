@@ -1,0 +1,95 @@
+"""A configure script's own checks of the options it was given, where MKL is the library in question.
+
+PETSc's ``Specify either "--with-scalapack-dir" or "--with-scalapack-lib --with-scalapack-include". But not both!``: a
+package given both a prefix and a library list (Spack's petsc package passed both for MKL's ScaLAPACK until spack#4341).
+
+Ipopt's ``checking whether user-supplied Pardiso library "" works... configure: error: Pardiso library  does not seem
+to work``: Ipopt's configure up to 3.13.4 turns Pardiso on by itself when its BLAS is MKL ("If using MKL, always enable
+Pardiso"), whatever --without-pardiso says, and tests MKL's Pardiso with the BLAS line it was given (parPE#67: a static
+build); Ipopt 3.13.5 made --without-pardiso skip that test, and 3.14 names it --disable-pardisomkl (Ipopt's maintainer,
+coin-or/Ipopt discussion #454).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class BothGiven:
+    package: str  # "scalapack", as the options name it
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class PardisoTestFailed:
+    libraries: str  # the list configure tested ("" where it took MKL's from the BLAS line)
+    line: str
+
+
+SIGNATURES = (
+    Signature("petsc-dir-and-lib", "configopts", "But not both",
+              re.compile(r"Specify either \"--with-(?P<pkg>[\w-]+)-dir\" or \"--with-(?P=pkg)-lib(?: --with-(?P=pkg)-include)?\""
+                         r"\.? But not both"),
+              lambda m, _: BothGiven(m["pkg"], m.string.strip()[:300])),
+    Signature("ipopt-pardiso-test", "configopts", "rror: Pardiso library",
+              re.compile(r"(?:user-supplied Pardiso library \"(?P<list>[^\"]*)\" works\.\.\. )?configure: error: Pardiso library"
+                         r" .*does not seem to work"),
+              lambda m, _: PardisoTestFailed(m["list"] or "", m.string.strip()[:300])),
+)
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    return [_both(e) for e in events.of(BothGiven)[:1]] + [_pardiso(e) for e in events.of(PardisoTestFailed)[:1]]
+
+
+def _both(event: BothGiven) -> Finding:
+    pkg = event.package
+    fix = [f"give PETSc one of the two: --with-{pkg}-lib=<the libraries> (with --with-{pkg}-include=<its headers>), or "
+           f"--with-{pkg}-dir=<a prefix with lib/ and include/>, and remove the other from the configure line (a "
+           "package manager's recipe may add one: read configure.log's first lines)"]
+    if pkg == "scalapack":
+        fix.append("MKL's ScaLAPACK is a library list, not a prefix PETSc knows: --with-scalapack-lib=\"-L${MKLROOT}/lib/intel64 "
+                   "-lmkl_scalapack_lp64 -lmkl_blacs_openmpi_lp64\" (the BLACS layer of the MPI: intelmpi for Intel MPI and "
+                   "MPICH) with --with-scalapack-include=${MKLROOT}/include, and no --with-scalapack-dir")
+    elif pkg in ("blaslapack", "blas-lapack", "blas", "lapack"):
+        fix.append("MKL as BLAS and LAPACK: --with-blaslapack-dir=${MKLROOT} alone (PETSc reads that prefix as MKL's), or "
+                   "the library list alone")
+    if pkg in ("scalapack", "blaslapack", "blas-lapack"):
+        fix.append("Spack: its petsc package passed both for MKL's ScaLAPACK before spack#4341: update Spack's package "
+                   "repository")
+    return Finding(
+        "configure-options-conflict", "error",
+        f"PETSc's configure was given both a prefix and a library list for {pkg} (--with-{pkg}-dir and --with-{pkg}-lib)",
+        (event.line, f"PETSc takes a package either from a prefix it searches or from the library list it is given, never "
+                     f"both: its check stops the configure before any test"),
+        tuple(fix),
+        "A configure option pair that says the same thing twice is refused before anything is built.",
+    )
+
+
+def _pardiso(event: PardisoTestFailed) -> Finding:
+    taken = (f"the list it tested is empty (\"{event.libraries}\"): configure took MKL's Pardiso from the BLAS and LAPACK "
+             "line it was given (MKL's libraries hold Pardiso)") if not event.libraries else f"it tested: {event.libraries}"
+    return Finding(
+        "configure-pardiso-rejected", "error",
+        "Ipopt's configure tested MKL's Pardiso and the test link failed: its configure enables Pardiso by itself when "
+        "the BLAS is MKL",
+        (event.line, taken,
+         "Ipopt's configure up to 3.13.4 turns Pardiso on whenever its BLAS is MKL, even with --without-pardiso, and a "
+         "test link of MKL's Pardiso with a BLAS line that cannot link it alone (static MKL libraries without their "
+         "threading layer, OpenMP runtime or -Wl,--start-group) fails"),
+        ("Ipopt 3.13.5 and newer: --without-pardiso skips the test (3.14: --disable-pardisomkl) (Ipopt's maintainer, "
+         "discussion #454)",
+         "an older Ipopt: give a BLAS line that links MKL whole (mkldoctor link --format flags: MKL's shared libraries, or "
+         "the static ones in -Wl,--start-group ... -Wl,--end-group with the threading layer and -lpthread -lm -ldl), or "
+         "edit configure's block \"If using MKL, always enable Pardiso\" to keep use_pardiso=no (parPE#67)",
+         "config.log: grep -n -B5 -A30 'Pardiso library' config.log   # the test link and the linker's own error"),
+        "Ipopt's configure adds MKL's Pardiso to the solvers when MKL is its BLAS, then proves it with a test program; "
+        "the test's link fails where the BLAS line given does not carry MKL whole.",
+    )
