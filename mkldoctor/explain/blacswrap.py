@@ -46,7 +46,27 @@ class SpackClusterMissing:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class SpackNoLibraries:
+    """Spack's ``NoLibrariesError: Unable to recursively locate hpcx-mpi libraries in /opt/hpcx-.../ompi``, and whether
+    the traceback under it is intel-oneapi-mkl's _find_mkl_libs, which adds the MPI's libraries to MKL's with +cluster."""
+
+    package: str
+    prefix: str
+    line: str
+    mkl: bool = False
+    wants: int = field(default=12, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "SpackNoLibraries":
+        return replace(self, mkl=any("intel-oneapi-mkl" in line or "_find_mkl_libs" in line or "intel-mkl" in line
+                                     for line in lines), wants=0)
+
+
 SIGNATURES = (
+    Signature("spack-no-libraries", "blacswrap", "Unable to recursively locate",
+              re.compile(r"NoLibrariesError: Unable to recursively locate (?P<pkg>[\w.-]+) libraries in (?P<prefix>\S+)"),
+              lambda m, _: SpackNoLibraries(m["pkg"], m["prefix"], m.string.strip()[:300])),
     # the error line, and the line of Spack's source its traceback shows ("raise_lib_error('Cannot find a BLACS ...')")
     Signature("spack-mkl-blacs-no-mpi", "blacswrap", "annot find a BLACS",
               re.compile(r"\bCannot find a BLACS library for the given MPI\b"), lambda m, _: SpackBlacsNoMpi()),
@@ -60,6 +80,7 @@ SIGNATURES = (
 
 def spack_cluster(events: Parsed, ctx: Context) -> list[Finding]:
     no_mpi = [_blacs_for_no_mpi()] if events.of(SpackBlacsNoMpi) else []
+    no_mpi += [_no_libraries(e) for e in events.of(SpackNoLibraries)[:1]]
     said = events.of(SpackClusterMissing)
     if not said:
         return no_mpi
@@ -127,3 +148,27 @@ def _blacs_for_no_mpi() -> Finding:
         "MKL's ScaLAPACK needs the BLACS layer of one MPI; a package without MPI needs MKL's BLAS and LAPACK only.",
         ("spack spec <the package>   # whether the spec has an MPI, and which",),
     )
+
+
+def _no_libraries(event: SpackNoLibraries) -> Finding:
+    """spack/spack#39629: intel-oneapi-mkl +cluster with an external hpcx-mpi that gives Spack no libraries (spack#39750)."""
+    evidence = [event.line, f"Spack looked for {event.package}'s libraries under {event.prefix} and found none where it "
+                            "looks (its lib/ and lib64/, or the names its package class gives)"]
+    fix = [f"declare the external {event.package} with a prefix whose lib/ holds its libraries (packages.yaml: externals: "
+           "prefix:), or give its package class the names to look for"]
+    if event.mkl:
+        evidence.append("the traceback is intel-oneapi-mkl's _find_mkl_libs: with +cluster it adds the MPI's libraries to "
+                        "MKL's own (MKL's BLACS layer calls MPI), so an MPI that gives Spack none stops MKL's libraries too")
+        fix[:0] = ["update Spack: its intel-oneapi-mkl package takes an MPI that gives no libraries since spack/spack#39750 "
+                   "(hpcx-mpi's support)",
+                   "or build MKL without its cluster libraries where ScaLAPACK is not used: ^intel-oneapi-mkl~cluster"]
+    return Finding(
+        "spack-mpi-libraries-not-found", "error",
+        f"Spack found no libraries of the external {event.package}"
+        + (", which intel-oneapi-mkl +cluster adds to MKL's link" if event.mkl else ""),
+        tuple(evidence), tuple(fix),
+        "Spack gives a dependent the libraries of each dependency by searching its prefix; an external package whose "
+        "prefix does not hold them where Spack looks gives none, and a package that needs them stops.",
+        (f"spack find -p {event.package}; ls <that prefix>/lib   # where the external's libraries are",),
+    )
+

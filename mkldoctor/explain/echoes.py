@@ -61,9 +61,6 @@ SIGNATURES = (
     Signature("easybuild-shell-command-failed", "echoes", "ailed", re.compile(r"\bERROR\b.*\bShell command failed!"), _echo),
     Signature("nextflow-error-executing", "echoes", "rror", re.compile(r"\bError executing process > "), _echo),
     Signature("msbuild-exited", "echoes", "rror", re.compile(r"\berror MSB\d{4}: .*\bexited with code -?\d+"), _echo),
-    # PyTorch's words for a LAPACK call that MKL's argument check rejected (the MKL line before it is the failure)
-    Signature("torch-lapack-illegal-value", "echoes", "rror",
-              re.compile(r"INTERNAL ASSERT FAILED at .*\bArgument \d+ has illegal value"), _echo),
     # a program's summary after its own loader's words: "[MKLDNN] failed to load MKLDNN library"
     Signature("failed-to-load-mkl-library", "echoes", "ailed",
               re.compile(r"(?i)\bfailed to load (?:the )?\w*(?:mkl|dnn)\w* library\b"), _echo),
@@ -76,7 +73,9 @@ SIGNATURES = (
     # a configure script's summary of the check that failed above it: "***configure failed: Cannot validate the MKL switches ***"
     Signature("configure-failed-summary", "echoes", "ailed", re.compile(r"(?i)\bconfigure failed\b"), _echo),
     # unittest's and nose's header of a test that raised: "ERROR: test_Mx1_economic_p_col (module.Class)"
-    Signature("unittest-error-header", "echoes", "ERROR", re.compile(r"^(?:ERROR|FAIL): test\w*\b"), _echo),
+    # (a CI's mark before it: "🚨 ERROR: TestLinalgCPU.test_norm_extreme_values_cpu")
+    Signature("unittest-error-header", "echoes", "ERROR",
+              re.compile(r"^(?:[^\w\s]{1,4} )?(?:ERROR|FAIL): (?:test\w*\b|Test\w*\.test\w*)"), _echo),
     Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),
     # pypa/build's words after the build backend (meson-python, setuptools) failed above
     Signature("build-backend-exited", "echoes", "ERROR", re.compile(r"ERROR Backend subprocess exited when trying to invoke"), _echo),
@@ -92,6 +91,10 @@ SIGNATURES = (
     # while importing test module '/x/test_basic.py'." (the exception's own line follows)
     Signature("pytest-error-collecting", "echoes", "ERROR", re.compile(r"^_* ?ERROR collecting \S+ ?_*\s*$"), _echo),
     Signature("pytest-import-error-header", "echoes", "rror", re.compile(r"^ImportError while importing test module '"), _echo),
+    # pytest's header of a test that failed: "_______ test_omp_cv _______" (its assertion and the values follow)
+    *(Signature(f"pytest-failure-header-{i}", "echoes", needle,
+                re.compile(r"^_{3,} (?:Test\w*(?:\.|::))?test\w*(?:\[[^\]]{0,200}\])? _{3,}\s*$"), _echo)
+      for i, needle in enumerate(("__ test", "__ Test"))),
     # a program's last words after the error that stopped it: "ERROR: FDS was improperly set-up - FDS stopped (CHID: x)"
     Signature("program-stopped", "echoes", "ERROR: ", re.compile(r"^ERROR: .*\b(?:improperly set[- ]up|stopped)\b"), _echo),
     # vcpkg's summary after a port's own CMake error: "Error: Building package intel-mkl:x64-windows failed with: BUILD_FAILED"

@@ -134,7 +134,8 @@ def _widths(m: re.Match, _):
 
 
 SIGNATURES = (
-    Signature("lp64-layer-with-64-bit-integers", "intwidth", "_lp64", _LP64_LAYER, _widths),
+    *(Signature(f"lp64-layer-with-64-bit-integers-{i}", "intwidth", needle, _LP64_LAYER, _widths)
+      for i, needle in enumerate(("--with-blas8", "-i8 ", "default-integer-8", "-DMKL_ILP64"))),
     # the first of such numbers, 2**32 times a small one: 4294967296 + x (0-based pairs), 8589934592 + x (1-based)
     *(Signature(f"packed-32-bit-integers-{i}", "intwidth", needle, re.compile(needle), _packed)
       for i, needle in enumerate(("429496729", "858993459"))),

@@ -12,13 +12,46 @@ than this MKL asks for. The evidence that decides is named with the command that
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import LinkCommand, Parsed
 from mkldoctor.explain.runtime import ParameterError
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import arguments, broken, build_scripts, layout, recipes
+
+# a host's words for LAPACK's INFO < 0: R's XERBLA ("BLAS/LAPACK routine 'DLASCL' gave error code -4", whatever BLAS R
+# runs: its own, MKL, FlexiBLAS' backend), PyTorch's check of the INFO its LAPACK call returned ("svd_cpu: Argument 4 has
+# illegal value. Most certainly there is a bug in the implementation calling the backend library.")
+_R_XERBLA = re.compile(r"BLAS/LAPACK routine '(?P<routine>\w+?)\s*' gave error code -(?P<n>\d{1,4})")
+_TORCH = re.compile(r"\b(?P<api>[\w.]{2,40}?)(?:_cpu)?: Argument (?P<n>\d{1,4}) has illegal value")
+# PyTorch's operation -> the LAPACK driver its CPU path calls (the precision the log does not say: D)
+_TORCH_ROUTINE = {"svd": "DGESDD", "linalg.svd": "DGESDD", "linalg_svd": "DGESDD", "eigh": "DSYEVD", "linalg.eigh": "DSYEVD",
+                  "linalg_eigh": "DSYEVD", "symeig": "DSYEVD", "lu": "DGETRF", "linalg.lu_factor": "DGETRF", "cholesky":
+                  "DPOTRF", "linalg.cholesky": "DPOTRF", "lstsq": "DGELSD", "linalg.lstsq": "DGELSD", "eig": "DGEEV",
+                  "linalg.eig": "DGEEV", "qr": "DGEQRF", "linalg.qr": "DGEQRF", "inverse": "DGETRI", "linalg.inv": "DGETRI"}
+
+
+@dataclass(frozen=True, slots=True)
+class TorchInfo(FollowOn):
+    """PyTorch's words for LAPACK's INFO < 0: after MKL's own line (a long traceback may come between) only its echo, else
+    the failure said (:func:`diagnose` makes it a :class:`ParameterError`)."""
+
+    parameter: int = 0
+    api: str = ""
+
+
+def _torch(m: re.Match, before):
+    api = m["api"] + ("_cpu" if "_cpu" in m.group(0) else "")
+    return TorchInfo(m.string.strip()[:300], int(m["n"]), api)
+
+
+SIGNATURES = (
+    Signature("r-xerbla", "parameters", "rror code", _R_XERBLA,
+              lambda m, _: ParameterError(int(m["n"]), m["routine"], "the BLAS or LAPACK under R (R's XERBLA said it)")),
+    Signature("torch-lapack-illegal-value", "parameters", "illegal value", _TORCH, _torch),
+)
 
 _WHAT = {
     "int": "an integer (a size, a leading dimension or an increment)",
@@ -37,7 +70,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.crash import Crash
 
     by_routine: dict[str, list[ParameterError]] = {}
-    for event in events.of(ParameterError):
+    said = events.of(ParameterError)
+    if not any(e.checker == "MKL" for e in said):  # PyTorch's words with no MKL line before them: the failure itself
+        said = said + [ParameterError(t.parameter, _TORCH_ROUTINE.get(t.api.removesuffix("_cpu").lower(), t.api.upper()),
+                                      "PyTorch's LAPACK backend (MKL or OpenBLAS)", t.api, t.line)
+                       for t in events.of(TorchInfo)[:1]]
+    for event in said:
         by_routine.setdefault(event.routine.upper(), []).append(event)
     out = []
     crashed = events.of(Crash)
@@ -86,7 +124,14 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
     found = arguments.argument(event.routine, event.parameter)
     name, kind = found if found else (None, None)
     what = f" ({name}, {_WHAT.get(kind, 'an argument')})" if name else ""
-    evidence = [f"MKL's argument check rejected argument {event.parameter} of {event.routine}{what}"]
+    torch, r = event.api != "", event.checker.endswith("(R's XERBLA said it)")
+    evidence = [*((event.said,) if event.said else ()),
+                f"MKL's argument check rejected argument {event.parameter} of {event.routine}{what}" if event.checker == "MKL"
+                else f"PyTorch's {event.api} checks the INFO its LAPACK call returned and takes a negative one for a bug of its "
+                     f"own: INFO = -{event.parameter}, argument {event.parameter} of the driver it calls ({event.routine[1:]}"
+                     f"{what.replace(' (', ': ', 1) if what else ')'}" if torch
+                else f"R's XERBLA reports {event.routine}'s INFO = -{event.parameter}: argument {event.parameter}{what} was "
+                     "rejected, by whichever BLAS and LAPACK R runs (its own, MKL, a FlexiBLAS backend)"]
     evidence += _integer_flags(events)
     integer = ("an integer read with the wrong size: the program passes 32-bit integers to MKL's 64-bit interface (ILP64: "
                "mkl_intel_ilp64, or libmkl_rt with MKL_INTERFACE_LAYER=ILP64) or the reverse; the decisive evidence: "
@@ -112,6 +157,10 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
                          "negative one needs the vector's last element first")
     if width_first:
         causes = [integer, *(c for c in causes if c != integer)]
+    if torch and event.routine[1:] == "GESDD" and event.parameter == 4:
+        causes.insert(0, "the input holds NaN or Inf: MKL 2022 and newer (and OpenBLAS 0.3.15 and newer) return INFO = -4 "
+                         "from ?gesdd for such a matrix, where older releases returned INFO > 0; PyTorch before its fix "
+                         "(PR #68812) called it an internal bug")
     known = broken.rejecting(event.routine, event.parameter)
     causes = [f"a known fault of MKL {b.first} to {b.last}: {b.what} (fixed in {b.fixed_in}; {b.source})"
               for b in known] + causes
@@ -146,6 +195,13 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
              f"links {layout.DEFAULTS['cmake']['interface']} unless told: set(MKL_INTERFACE lp64) before it for code that "
              "passes int; mkldoctor link --interface lp64 (or ilp64) prints matching compile and link flags")
     fix = [width, *fix] if width_first else [*fix, width]
+    if torch:
+        fix.insert(0, "check the tensor for NaN or Inf (torch.isfinite(x).all()); a PyTorch with its fix for LAPACK's newer "
+                      "INFO (PR #68812) reports non-finite input as such")
+    if r:
+        fix.append("R with FlexiBLAS: run the same call with another backend (FLEXIBLAS=OPENBLAS R, or flexiblas_switch() in "
+                   "R): if it passes there, the backend library is at fault; an MKL backend for FlexiBLAS built with MKL's "
+                   "own builder (make libintel64 ... name=flexiblas_mkl) mended it (r-flexiblas#2)")
     fix += ["an older MKL first: take its folder off LD_LIBRARY_PATH (module unload), so that the MKL the program was built "
             "with is loaded",
             "calls from several threads: if the run passes with MKL_NUM_THREADS=1 (torch.set_num_threads(1)), make the calls "
@@ -153,7 +209,9 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
             "threads"]
     return Finding(
         "mkl-parameter-error", "error",
-        f"MKL rejected parameter {event.parameter} of {event.routine}{what}",
+        f"MKL rejected parameter {event.parameter} of {event.routine}{what}" if event.checker == "MKL" else
+        f"PyTorch's {event.api}: its LAPACK call ({event.routine[1:]}) rejected argument {event.parameter}{what}" if torch else
+        f"the LAPACK under R rejected argument {event.parameter} of {event.routine}{what}",
         tuple(evidence), tuple(fix),
         "MKL checks each call's arguments and names the first one it rejects. The same message comes from a wrong value, "
         "from an integer of the other size (the LP64 and ILP64 interfaces read 4 or 8 bytes), from an older MKL answering "

@@ -68,6 +68,9 @@ class ThreadingConflict:
 class ParameterError:
     parameter: int
     routine: str
+    checker: str = "MKL"  # whose check said it: MKL's XERBLA, or a host's words for LAPACK's INFO < 0 (R's, PyTorch's)
+    api: str = ""  # the host's own name of the call ("svd_cpu"), where it names no LAPACK routine
+    said: str = ""  # the host's line, where it is the failure's only line
 
 
 @dataclass(frozen=True, slots=True)

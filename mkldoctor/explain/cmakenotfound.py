@@ -1,0 +1,85 @@
+"""CMake's list, at the end of a configure, of the variables a project uses that a search left NOTFOUND:
+
+    CMake Error: The following variables are used in this project, but they are set to NOTFOUND.
+    Please set them or make sure they are set and tested correctly in the CMake files:
+    MKL_INCLUDE_DIR (ADVANCED)
+        used as include directory in directory /home/anoop/molecularGSM/GSM
+
+A find_path or find_library of the project found nothing, and the project used the variable anyway (molecularGSM#4:
+MKL's headers, with no MKL installed where its CMake looked). The names tell what was searched for.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class VariablesNotFound:
+    line: str
+    variables: tuple[str, ...] = ()
+    wants: int = field(default=40, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "VariablesNotFound":
+        names = []
+        for line in lines:
+            if _END.match(line):
+                break
+            named = _VARIABLE.match(line)
+            if named:
+                names.append(named["var"])
+        return replace(self, variables=tuple(dict.fromkeys(names)), wants=0)
+
+
+# its uses are indented under it; an include directory's variable may be written as a path below the source folder
+# ("/src/p/MKL_INCLUDE_DIR": target_include_directories made the NOTFOUND value a relative path)
+_VARIABLE = re.compile(r"^\s{0,2}(?:/[^\s]*/)?(?P<var>[A-Za-z_][\w-]{1,80})(?: \(ADVANCED\))?\s*$")
+_END = re.compile(r"^\s*-- (?:Configuring incomplete|Generating)|^CMake (?:Error|Warning)")
+
+SIGNATURES = (
+    Signature("cmake-variables-set-to-notfound", "cmakenotfound", "NOTFOUND",
+              re.compile(r"CMake Error: The following variables are used in this project, but they are set to NOTFOUND"),
+              lambda m, _: VariablesNotFound(m.string.strip())),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(VariablesNotFound)
+    if not said:
+        return []
+    names = said[0].variables
+    mkl = [n for n in names if re.search(r"(?i)mkl", n)]
+    listed = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "") if names else "(the log cuts the list)"
+    evidence = [said[0].line, f"the variables: {listed}",
+                "CMake writes <VAR>-NOTFOUND into a variable whose find_path or find_library found nothing; the project "
+                "used it anyway, and CMake stops at the end of the configure"]
+    fix = []
+    if mkl:
+        headers = [n for n in mkl if "INCLUDE" in n.upper()]
+        evidence.append(f"{', '.join(mkl[:4])}: the project's own search for MKL"
+                        + (" (its headers: mkl.h)" if headers else " (its libraries)") + " found nothing where it looked")
+        fix += ["install MKL's development files if they are not there (the headers: mkl-include, intel-oneapi-mkl-devel, "
+                "Debian's libmkl-dev), then point the project's search at them: source <oneAPI>/setvars.sh (MKLROOT), or "
+                f"cmake -D{mkl[0]}=<MKL prefix>/{'include' if headers else 'lib'}",
+                "read the project's FindMKL.cmake (or the CMakeLists' find_path/find_library for it) for the folders and "
+                "variables it searches: an older finder does not know oneAPI's layout (<oneAPI>/mkl/latest/include)"]
+    else:
+        fix.append(f"set each variable to what it names (cmake -D{names[0] if names else 'VAR'}=<path>), or install what the "
+                   "project searched for")
+    fix.append("rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache until it is cleared")
+    return [Finding(
+        "cmake-variables-notfound", "error",
+        f"CMake: the project used {listed} though {'its search' if len(names) == 1 else 'their searches'} found nothing"
+        + (": MKL was not found where the project looked" if mkl else ""),
+        tuple(evidence), tuple(fix),
+        "A project's find_path and find_library leave <VAR>-NOTFOUND when they find nothing; CMake lists every such "
+        "variable the project went on to use and fails the configure.",
+        ("grep -n -i 'NOTFOUND' <build dir>/CMakeCache.txt   # each search that failed",),
+    )]

@@ -1,0 +1,69 @@
+"""Julia's Pkg that could not install a package's artifact (the binary MKL_jll and its kind ship MKL in):
+``┌ Error: Hash Mismatch!`` (the sha256 of the download is not the one Artifacts.toml records), then ``ERROR: Unable to
+automatically install 'MKL' from '/home/u/.julia/packages/MKL_jll/9puEf/Artifacts.toml'`` (Julia 1.6 and newer: ``Unable
+to automatically download/install artifact 'MKL' from sources listed in '...'``).
+
+A registered MKL_jll whose recorded hash was wrong was mended by an update of Julia's General registry
+(JuliaPackaging/BinaryBuilder.jl#618); a download cut or rewritten on its way (a proxy) gives the same mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class ArtifactNotInstalled:
+    artifact: str  # "MKL"
+    toml: str  # the package's Artifacts.toml
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class HashMismatch:
+    line: str
+
+
+SIGNATURES = (
+    Signature("julia-artifact-not-installed", "juliapkg", "Unable to automatically",
+              re.compile(r"Unable to automatically (?:install|download/install) (?:artifact )?'(?P<name>[^']{1,80})' from "
+                         r"(?:sources listed in )?'(?P<toml>[^']{1,400})'"),
+              lambda m, _: ArtifactNotInstalled(m["name"], m["toml"], m.string.strip()[:300])),
+    Signature("julia-hash-mismatch", "juliapkg", "rror: Hash Mismatch", re.compile(r"\bError: Hash Mismatch!"),
+              lambda m, _: HashMismatch(m.string.strip()[:200])),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(ArtifactNotInstalled)
+    mismatch = events.of(HashMismatch)
+    if not said and not mismatch:
+        return []
+    first = said[0] if said else None
+    package = re.search(r"[/\\]packages[/\\](?P<pkg>[\w.]+)[/\\]", first.toml) if first else None
+    name = package["pkg"] if package else "the package"
+    artifact = first.artifact if first else "an artifact"
+    evidence = [e.line for e in (*mismatch[:1], *said[:1])]
+    if mismatch:
+        evidence.append("Pkg checks each download against the sha256 the package's Artifacts.toml records: the file it got "
+                        "is not that one (a wrong hash in the registered release, or a download cut or changed on its way)")
+    fix = ["update the registry and the package, then install again: julia -e 'using Pkg; Pkg.Registry.update(); "
+           f"Pkg.update(\"{name if package else 'MKL_jll'}\"); Pkg.instantiate()' (a registered MKL_jll with a wrong hash was "
+           "mended in Julia's General registry: BinaryBuilder.jl#618)",
+           "a download a proxy or a firewall cut or rewrote: set HTTPS_PROXY, or JULIA_PKG_SERVER=\"\" to fetch from the "
+           "artifact's own URL, then Pkg.gc() and install again"]
+    return [Finding(
+        "julia-artifact-not-installed", "error",
+        f"Julia's Pkg could not install the artifact {artifact} of {name}"
+        + (": the download's sha256 is not the one its Artifacts.toml records (Hash Mismatch)" if mismatch else ""),
+        tuple(evidence), tuple(fix),
+        "A JLL package (MKL_jll) ships its library as an artifact that Pkg downloads and checks against a recorded sha256; "
+        "a mismatch or a failed download leaves the package without its library.",
+        ("julia -e 'using Pkg; Pkg.status(\"MKL_jll\"); Pkg.Registry.status()'   # the release installed, the registry's age",),
+    )]
