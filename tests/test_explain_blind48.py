@@ -95,3 +95,13 @@ def test_a_loader_lock_deadlock_in_mkls_first_call():
     assert finding.id == "windows-loader-lock-deadlock" and "MklImports" in finding.title, flat(finding)
     notice = "*** ERROR: Symbol file could not be found.  Defaulted to export symbols for foo.dll - \n"
     assert [f.id for f in errors_of(notice)] == ["unrecognised-failure"]
+
+
+def test_blacs_names_undefined_ask_for_mkls_blacs_layer_and_mpi(tmp_path):
+    """blind49's pyabacus (abacus-develop#3742): Cblacs_exit, which only MKL's BLACS layers export, undefined where MKL's
+    BLAS and LAPACK were linked without MPI; produced with ld for the same name."""
+    (tmp_path / "b.c").write_text("extern void Cblacs_exit(int);\nint main(void) { Cblacs_exit(0); return 0; }\n")
+    log = _failed(["gcc", "b.c", "-o", "b"], tmp_path)
+    finding = next(f for f in errors_of(log) if "Cblacs_exit" in f.title)
+    assert any("-lmkl_blacs_openmpi_lp64" in line and "MPI" in line for line in finding.fix), flat(finding)
+    assert "BLACS layers, one per MPI" in flat(finding)
