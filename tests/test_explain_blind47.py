@@ -147,3 +147,10 @@ def test_one_command_with_64_bit_integers_and_mkls_lp64_layer(tmp_path, mkl):
     [nwchem] = findings_of(BLIND47["linux-link-mkl-lp64-with-blas8-pulay-singularity-nwchem-forum-1602"])
     assert nwchem.id == "lp64-with-64-bit-integers" and "--with-blas8" in nwchem.title
     assert not findings_of("choose -lmkl_intel_lp64, or -DMKL_ILP64 with -lmkl_intel_ilp64\n")
+
+
+def test_words_of_failures_no_rule_reads_are_said():
+    """'cannot allocate' and 'could not create' (oneMKL's and oneDNN's words, blind47's silent ipex-llm notes) in lines no
+    rule reads are failures said as unrecognised, never 'no problem found'."""
+    for line in ("cufft plan: cannot allocate memory for the work area\n", "dnnl: could not create a memory object\n"):
+        assert [f.id for f in errors_of(line)] == ["unrecognised-failure"], line

@@ -30,7 +30,7 @@ from mkldoctor.explain.translated import CORE_DUMPED
 # claimed by a signature or reported as an unrecognised failure.
 ERROR_WORDS = (
     r"\berror\b\s*:", r"\bERROR\b", r"fatal error", r"FATAL", r"\bundefined (?:reference|symbol)\b", r": undefined\b",
-    r"cannot (?:open|find|load|stat)\b", r"Cannot (?:open|find|load)\b", r"\b[Cc]an(?: not|'t) (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
+    r"cannot (?:open|find|load|stat|allocate)\b", r"Cannot (?:open|find|load|allocate)\b", r"\bcould not create\b", r"\b[Cc]an(?: not|'t) (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
     r"CMake Error", r"Error #\d", r"\bError \d+\b", r"Error in ", r"\bError:",
     r"^\s*(?:[a-z_][\w.]*\.)?[A-Z]\w*Error: ",  # a Python exception's last line: ValueError, pkg.module.PyPardisoError, ...
     r"\bSegmentation fault\b", r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*", r"\bSIGSEGV\b", r"\bIllegal instruction\b", r"\bconfigure failed\b", r"\w-NOTFOUND\b", r"\bProblem encountered: ",  # a crash; CMake's and meson's words
