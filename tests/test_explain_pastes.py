@@ -41,6 +41,7 @@ PASTES = {
     # a CI's clock around a tool's own prefix (Yggdrasil's BinaryBuilder: "[22:54:01] ", Ant's "[exec] ")
     "clock in a clock": lambda line: "[2024-03-05T12:34:56.123Z] [22:54:01] " + line,
     # MSBuild's node before each line and its project after an error's (a Visual Studio generator's build of CMake's)
+    "journal": lambda line: "Dec 05 12:34:56 myhost python3[1234]: " + line,  # journalctl's (syslog's) host and program
     "msbuild": lambda line: "     1>" + line + (r" [C:\src\build\app.vcxproj]" if "error" in line.lower() else ""),
 }
 # a program's output kept as a string by the program that ran it: Python's repr of its bytes (gcc's quotes as \xe2\x80\x98)
@@ -109,6 +110,30 @@ def test_a_log_kept_as_a_string_reads_as_the_tools_own(produced, tool, form):
     kept = STRINGS[form](produced[tool])
     assert "\n" not in kept.strip() and "\\n" in kept  # one line, its newlines escaped
     assert _ids(kept) == _ids(produced[tool])
+
+
+# a whole paste set inside an issue's HTML (GitHub's collapsed <details> around a fenced block), and PowerShell 5's record
+# of a native program's error output (the program's name before its first line, PowerShell's own lines after its last)
+AROUND = {
+    "details": lambda log: f"<details>\n<summary>Full log</summary>\n\n```\n{log}```\n</details>\n",
+    "powershell": lambda log: ("gcc.exe : " + log + "At line:1 char:1\n+ gcc call.c\n+ ~~~~~~~~~~\n    + CategoryInfo          : "
+                               "NotSpecified: (:String) [], RemoteException\n    + FullyQualifiedErrorId : NativeCommandError\n"),
+}
+
+
+@pytest.mark.mkl
+@pytest.mark.parametrize("around", sorted(AROUND))
+@pytest.mark.parametrize("tool", ["cmake", "cmake finder", "g++", "ld", "lld"])
+def test_a_log_inside_a_wrappers_words_reads_as_the_tools_own(produced, tool, around):
+    assert _ids(AROUND[around](produced[tool])) == _ids(produced[tool])
+
+
+def test_a_triple_quote_is_no_quoted_argument_left_open():
+    """Julia's py\"\"\" ... \"\"\" (PyCall) before MKL's and dyld's lines: each line stays its own (they were joined into one)."""
+    log = ('py"""\nimport scipy\n"""\nINTEL MKL ERROR: dlopen(/Users/u/.julia/conda/3/lib/libmkl_intel_thread.1.dylib, 9): '
+           "Library not loaded: @rpath/libiomp5.dylib\n  Referenced from: /Users/u/.julia/conda/3/lib/libmkl_intel_thread.1.dylib\n"
+           "  Reason: image not found.\nIntel MKL FATAL ERROR: Cannot load libmkl_intel_thread.1.dylib.\n")
+    assert _ids(log) == _ids(log.split('"""\n', 2)[2])
 
 
 def test_a_windows_folder_and_one_escaped_newline_are_no_strings():

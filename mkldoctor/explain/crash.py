@@ -37,7 +37,7 @@ class Crash:
 
 
 # a shell's or Python's prompt ("$ Rscript ...", "user@host:~$ ", ">>> ", "PS C:\\x> "), a loader's failure
-_FRAMES_END = re.compile(r"^\s*(?:\$ |>>> |PS [A-Za-z]:\\.*?> |[\w.-]+@[\w.-]+:\S*[$#] )|"
+_FRAMES_END = re.compile(r"^\s*(?:\$ |>>> |PS [A-Za-z]:\\.*?> |[\w.-]+@[\w.-]+:\S*[$#] |At line:\d+ char:\d+)|"
                          r"cannot open shared object file|error while loading shared libraries")
 
 

@@ -22,7 +22,12 @@ _CI_PREFIX = re.compile(
     r"#\d+ \d+\.\d+ |[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
     # Azure's and GitHub Actions' annotations ("##[error]..."), grep -n's line number ("123:/usr/bin/ld: ...")
     r"##\[(?:error|warning|debug|command|section|group|endgroup|notice)\]|\d{1,7}:(?=[^\d]|$)|"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d )")
+    # CircleCI's "Jul 16 11:43:05 "; syslog's and journalctl's host and program after it ("myhost python3[1234]: ")
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d (?:[\w.-]+ [\w.@/-]+(?:\[\d+\])?: )?)")
+# PowerShell 5's record of a native program's error output: "python.exe : " before its first line, then its own trailer
+# ("At line:1 char:1", "+ python run.py", "+ ~~~~", "    + CategoryInfo : ...", "    + FullyQualifiedErrorId : ...")
+_POWERSHELL_HEAD = re.compile(r"^[\w.-]{1,60}\.exe : (?=\S)")
+_POWERSHELL_TRAILER = re.compile(r"^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s+: ")
 # a paste's or a wrapper's mark before each line: Markdown's quote ("> ", nested "> > "), docker compose's service
 # ("app-1  | "), pytest's failure lines ("E       ImportError: ...")
 _PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3,}(?=\S)|E {3,}$)")  # pytest's blank line too
@@ -147,7 +152,8 @@ def _unbalanced(line: str) -> bool:
             at = line.rfind(opener)
             if at >= 0 and "'" not in line[at + len(opener):] and "’" not in line[at + len(opener):]:
                 return True
-    if line[:1] in ('"', " ", "\t") and line.lstrip().startswith('"') and line.count('"') % 2 == 1:
+    # (a triple quote is a docstring's or a Julia string macro's delimiter, no quoted argument: py""" ... """)
+    if line[:1] in ('"', " ", "\t") and line.lstrip().startswith('"') and line.replace('"""', "").count('"') % 2 == 1:
         return True
     if line.endswith(": No") and ("error" in line or "rror" in line):  # "fatal error: cblas.h: No" / "such file or directory"
         return True
@@ -167,6 +173,7 @@ WRAP_WIDTHS = frozenset((80, 90, 100, 120, 132, 140, 150, 160, 180, 200, 220, 24
 _FRESH = re.compile(
     r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|ERROR\b|Error\b|WARNING\b|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
     r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|\*\*\* |"
+    r"```|~~~|</?(?:details|summary|pre|code)\b|"  # Markdown's fence and an issue's HTML around a paste
     r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
     r"[\w./+-]+:\d+:(?:\d+:)? (?:fatal )?(?:error|warning|note)\b|"  # a compiler's diagnostic: "mklmpi-impl.c:87:25: error: ..."
     r"[\w.+-]{1,60}: (?:symbol lookup error|error while loading shared libraries|relocation error)|"  # the loader's, by program
@@ -271,6 +278,10 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         raw = _without_ci_prefix(raw)
         if ">" in raw[:8]:
             raw = _MSBUILD_NODE.sub("", raw, count=1)
+        if ".exe : " in raw[:70]:
+            raw = _POWERSHELL_HEAD.sub("", raw, count=1)
+        elif "+ " in raw[:8] and _POWERSHELL_TRAILER.match(raw):  # PowerShell's own words about the record, no failure
+            raw = ""
         if raw[-1:] == "]" and "proj" in raw[-12:] or raw[-5:] == ".sln]":
             raw = _MSBUILD_PROJECT.sub("", raw, count=1)
         if raw[-2:] in ("  ", " \t", "\t\t", "\t "):  # a paste's or a console's trailing blanks (cmd pads each line to its
