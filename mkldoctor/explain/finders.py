@@ -248,7 +248,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     severity = "error" if _failed(events, said) else "warning"
     whose = "MKL's own CMake config (MKLConfig.cmake)" if config else "the project's own search for MKL"
     title = (f"{whose} failed" if severity == "error" else
-             f"{whose} found none, and the build went on without it") + f"{where}: {said[0].text[:120]}"
+             f"{whose} found none, and the build went on without it") + f"{where}: {' '.join(said[0].text.split())[:120]}"
     platform = _log_platform(events)
     layouts = base_layouts = _platform_layouts(platform)
     said_text = " ".join(lines + finders)
