@@ -116,6 +116,10 @@ def test_a_log_kept_as_a_string_reads_as_the_tools_own(produced, tool, form):
 # of a native program's error output (the program's name before its first line, PowerShell's own lines after its last)
 AROUND = {
     "details": lambda log: f"<details>\n<summary>Full log</summary>\n\n```\n{log}```\n</details>\n",
+    # Spack's excerpt of a failed build's log: each line with its number in a column of 7, the error's marked with >>
+    "spack listing": lambda log: "==> Error: ProcessError: Command exited with status 1:\n\n1 error found in build log:\n" + "".join(
+        f"  {'>>' if 'rror' in line and not line.startswith(' ') else '  '} {n:<7}{line}\n"
+        for n, line in enumerate(log.splitlines(), 140)),
     "powershell": lambda log: ("gcc.exe : " + log + "At line:1 char:1\n+ gcc call.c\n+ ~~~~~~~~~~\n    + CategoryInfo          : "
                                "NotSpecified: (:String) [], RemoteException\n    + FullyQualifiedErrorId : NativeCommandError\n"),
 }

@@ -38,6 +38,10 @@ _BOLD_WORDS = re.compile(r"(?<!\*)\*\*(?=\S)((?:[^*]|\*(?!\*)){0,2000}?\b(?:erro
                          r"(?:[^*]|\*(?!\*)){0,2000}?)(?<=\S)\*\*(?!\*)")  # pointer types' single * may be inside
 _ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-fA-F]{2,4}|lt|gt|amp|quot|apos|nbsp);")
 _SPACK_ERROR = re.compile(r"^\s*>> \d+\s+")  # Spack's "N errors found in build log:" listing: "  >> 120    /usr/bin/ld: ..."
+# the same listing's lines around each error: "     142    -- Checking for ...", the number in a column of 7 after 5
+# blanks (">> " in place of 3 of them on the error's own line); the text's own indent follows that column
+_SPACK_LISTED = re.compile(r"^  (?:>>|  ) (?P<n>\d{1,6}) +")
+_SPACK_LISTING = re.compile(r"^\d+ (?:errors?|warnings?) found in build log:")
 # MSBuild's node before a line ("     1>LINK : fatal error ...") and its project after an error's or a warning's
 # ("... 'mkl_intel_lp64.lib' [C:\src\build\app.vcxproj]")
 _MSBUILD_NODE = re.compile(r"^\s*\d{1,3}>")
@@ -259,6 +263,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     first = True
     number, gap = -1, 0  # the number a numbered paste (a log viewer's, cat -n's) gave the last line, its separator's width
+    spack = False  # in Spack's "N errors found in build log:" listing
     for raw in _dedented(raw_lines(stream, stats), stats):
         at = stats.at if stats is not None else 0
         if raw[:1] in " \t0123456789" and (first or number >= 0):  # a viewer's numbers: the first line's, then one more each
@@ -275,7 +280,13 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
         if raw[:1] in ">E" or "| " in raw[:48]:
             raw = _PASTE_PREFIX.sub("", raw, count=1)
+        marked = spack and raw[2:5] == ">> "  # the listing's error line (its number gone with the mark below)
         raw = _without_ci_prefix(raw)
+        if spack or (raw[:1].isdigit() and _SPACK_LISTING.match(raw)):  # Spack's listing of the build log's lines
+            listed = _SPACK_LISTED.match(raw) if raw[:2] == "  " else None
+            spack = bool(listed) or marked or not raw.strip() or _SPACK_LISTING.match(raw) is not None
+            if listed:
+                raw = raw[5 + max(7, len(listed["n"]) + 1):]
         if ">" in raw[:8]:
             raw = _MSBUILD_NODE.sub("", raw, count=1)
         if ".exe : " in raw[:70]:
