@@ -47,9 +47,11 @@ def _torch(m: re.Match, before):
     return TorchInfo(m.string.strip()[:300], int(m["n"]), api)
 
 
+R_XERBLA = "the BLAS or LAPACK under R (R's XERBLA said it)"  # ParameterError.checker of R's words, and PyTorch's
+TORCH_CHECK = "PyTorch's LAPACK backend (MKL or OpenBLAS)"
 SIGNATURES = (
     Signature("r-xerbla", "parameters", "rror code", _R_XERBLA,
-              lambda m, _: ParameterError(int(m["n"]), m["routine"], "the BLAS or LAPACK under R (R's XERBLA said it)")),
+              lambda m, _: ParameterError(int(m["n"]), m["routine"], R_XERBLA)),
     Signature("torch-lapack-illegal-value", "parameters", "illegal value", _TORCH, _torch),
 )
 
@@ -72,8 +74,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     by_routine: dict[str, list[ParameterError]] = {}
     said = events.of(ParameterError)
     if not any(e.checker == "MKL" for e in said):  # PyTorch's words with no MKL line before them: the failure itself
-        said = said + [ParameterError(t.parameter, _TORCH_ROUTINE.get(t.api.removesuffix("_cpu").lower(), t.api.upper()),
-                                      "PyTorch's LAPACK backend (MKL or OpenBLAS)", t.api, t.line)
+        said = said + [ParameterError(t.parameter, _TORCH_ROUTINE.get(t.api.removesuffix("_cpu").lower(), ""), TORCH_CHECK,
+                                      t.api, t.line)
                        for t in events.of(TorchInfo)[:1]]
     for event in said:
         by_routine.setdefault(event.routine.upper(), []).append(event)
@@ -124,12 +126,12 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
     found = arguments.argument(event.routine, event.parameter)
     name, kind = found if found else (None, None)
     what = f" ({name}, {_WHAT.get(kind, 'an argument')})" if name else ""
-    torch, r = event.api != "", event.checker.endswith("(R's XERBLA said it)")
+    torch, r = event.checker == TORCH_CHECK, event.checker == R_XERBLA
+    driver = f" ({event.routine[1:]})" if event.routine else ""  # PyTorch's LAPACK driver, where its operation names one
     evidence = [*((event.said,) if event.said else ()),
                 f"MKL's argument check rejected argument {event.parameter} of {event.routine}{what}" if event.checker == "MKL"
                 else f"PyTorch's {event.api} checks the INFO its LAPACK call returned and takes a negative one for a bug of its "
-                     f"own: INFO = -{event.parameter}, argument {event.parameter} of the driver it calls ({event.routine[1:]}"
-                     f"{what.replace(' (', ': ', 1) if what else ')'}" if torch
+                     f"own: INFO = -{event.parameter}, argument {event.parameter}{what} of the driver it calls{driver}" if torch
                 else f"R's XERBLA reports {event.routine}'s INFO = -{event.parameter}: argument {event.parameter}{what} was "
                      "rejected, by whichever BLAS and LAPACK R runs (its own, MKL, a FlexiBLAS backend)"]
     evidence += _integer_flags(events)
@@ -210,7 +212,7 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
     return Finding(
         "mkl-parameter-error", "error",
         f"MKL rejected parameter {event.parameter} of {event.routine}{what}" if event.checker == "MKL" else
-        f"PyTorch's {event.api}: its LAPACK call ({event.routine[1:]}) rejected argument {event.parameter}{what}" if torch else
+        f"PyTorch's {event.api}: its LAPACK call{driver} rejected argument {event.parameter}{what}" if torch else
         f"the LAPACK under R rejected argument {event.parameter} of {event.routine}{what}",
         tuple(evidence), tuple(fix),
         "MKL checks each call's arguments and names the first one it rejects. The same message comes from a wrong value, "
