@@ -45,7 +45,7 @@ _PROVIDERS = (
     (re.compile(r"libgomp\.so"), "the compiler's OpenMP runtime (stdenv.cc.cc.lib for GCC's libgomp)"),
     (re.compile(r"libquadmath\.so"), "gfortran.cc.lib (GCC's libquadmath)"),
     (re.compile(r"libiomp5\.so"), "mkl (Intel's OpenMP runtime ships with it) or llvmPackages.openmp"),
-    (re.compile(r"libmkl_|libmkl_rt\.so"), "mkl"),
+    (re.compile(r"libmkl_"), "mkl"),
 )
 
 
