@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain.catalogue import Signature, Unrecognised
 from mkldoctor.explain.context import Context
@@ -191,7 +191,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for event in events.of(WrongFormat):
         by_file.setdefault(_stem(event.library) if event.library else event.line, []).append(event)
     failed = _failed(events)
-    return [finding(said, failed, _mkl(said[0].library) or any(_mkl(e.line) for e in said)) for said in by_file.values()]
+    out = [finding(said, failed, _mkl(said[0].library) or any(_mkl(e.line) for e in said)) for said in by_file.values()]
+    from mkldoctor.explain.runtime import MklCannotLoad  # MKL's "Cannot load libmkl_core.so." after the loader's refusal
+
+    refused = {os.path.basename(said[0].library) for said in by_file.values() if said[0].system == "Linux"}
+    then = [lib for e in events.of(MklCannotLoad) for lib in e.libraries if lib in refused]
+    if then and out:
+        out[0] = replace(out[0], evidence=out[0].evidence + (f"then MKL says it cannot load {then[0]}: the consequence of "
+                                                             "this failure",))
+    return out
 
 
 def _failed(events: Parsed) -> bool:

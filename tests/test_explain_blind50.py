@@ -1,0 +1,40 @@
+"""The class of the fiftieth blind set (tests/data/explain_corpus/blind50.json): MKL's own core that is no library the
+loader takes (hegza/black-scholes-py's notes: a conda environment's libmkl_core.so with an invalid ELF header, mended by
+reinstalling MKL), produced with the pinned libmkl_rt beside a git-lfs pointer and a cut file in place of libmkl_core: one
+finding, the file's, with MKL's 'Cannot load' as its consequence."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_explain_families import errors_of, flat
+
+BLIND50 = {e["id"]: e["log"] for e in json.loads(
+    (Path(__file__).parent / "data/explain_corpus/blind50.json").read_text())["entries"]}
+POINTER = b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 73400320\n" + b" " * 200
+
+
+@pytest.mark.mkl
+@pytest.mark.parametrize("core, said", [(POINTER, "invalid ELF header"), (b"\x7fELF", "file too short")])
+def test_mkls_core_that_is_no_library(tmp_path, mkl, core, said):
+    rt = sorted(mkl.pip_lib.glob("libmkl_rt.so.*"))[0]
+    shutil.copy(rt, tmp_path / rt.name)
+    soname = "libmkl_core.so." + rt.name.rsplit(".", 1)[1]
+    (tmp_path / soname).write_bytes(core)
+    done = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(tmp_path / rt.name)!r}).MKL_Get_Max_Threads()"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    assert done.returncode != 0 and said in done.stdout and f"Cannot load {soname}" in done.stdout, done.stdout
+    [finding] = errors_of(done.stdout)
+    assert finding.id == "library-wrong-platform" and soname in finding.title, flat(finding)
+    assert f"then MKL says it cannot load {soname}" in flat(finding) and any("reinstall" in line for line in finding.fix)
+
+
+def test_the_public_note():
+    [finding] = errors_of(BLIND50["python-runtime-invalid-elf-libmkl_core-conda-hegza-black-scholes-py"])
+    assert finding.id == "library-wrong-platform" and any("conda install --force-reinstall mkl" in line for line in finding.fix)
