@@ -98,7 +98,8 @@ SIGNATURES = (
     # a program's last words after the error that stopped it: "ERROR: FDS was improperly set-up - FDS stopped (CHID: x)"
     Signature("program-stopped", "echoes", "ERROR: ", re.compile(r"^ERROR: .*\b(?:improperly set[- ]up|stopped)\b"), _echo),
     # vcpkg's summary after a port's own CMake error: "Error: Building package intel-mkl:x64-windows failed with: BUILD_FAILED"
-    Signature("vcpkg-build-failed", "echoes", "rror", re.compile(r"^Error: Building (?:package )?\S+ failed with: BUILD_FAILED"), _echo),
+    # (vcpkg 2023 and newer: "error: building intel-mkl:x64-linux failed with: BUILD_FAILED")
+    Signature("vcpkg-build-failed", "echoes", "rror", re.compile(r"^[Ee]rror: [Bb]uilding (?:package )?\S+ failed with: BUILD_FAILED"), _echo),
     # a makefile's words after its configure step failed above: "ERROR: kaldi.mk does not exist; run ./configure first."
     *(Signature(f"configure-first-{i}", "echoes", needle, re.compile(r"(?i)\bdoes not exist\W{1,3}(?:please )?run \S*configure\b"),
                 _echo) for i, needle in enumerate(("rror", "ERROR"))),
