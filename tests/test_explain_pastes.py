@@ -140,6 +140,15 @@ def test_a_triple_quote_is_no_quoted_argument_left_open():
     assert _ids(log) == _ids(log.split('"""\n', 2)[2])
 
 
+def test_control_bytes_a_repr_spells_are_made_inert():
+    """A repr's escapes may spell ESC, BEL and NUL (a coloured tool's output kept as bytes): none reaches a line."""
+    kept = "stderr=%r\n" % b"\x1b[31m/usr/bin/ld: cannot find -lmkl_rt\x1b[0m\x07\x00\ncollect2: error: ld returned 1 exit status\n"
+    [finding] = errors_of(kept)
+    assert finding.id == "library-not-found", finding.title
+    text = "\n".join((finding.title, *finding.evidence))
+    assert not any(c in text for c in "\x1b\x07\x00"), text
+
+
 def test_a_windows_folder_and_one_escaped_newline_are_no_strings():
     """A Windows path written as it is (C:\\new\\nvidia) is not split at its folders' n, nor a line with one \\n out of quotes."""
     windows = "LINK : fatal error LNK1181: cannot open input file 'C:\\new\\nvidia\\numbers\\mkl_core.lib'"

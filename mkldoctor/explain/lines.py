@@ -90,8 +90,10 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 piece = _CONTROL.sub(" ", piece)
             if stats is not None:
                 stats.at = number
-            if "\\n" in piece:
-                yield from _unescaped(piece)
+            if "\\n" in piece:  # a repr's escapes may spell control bytes (\x1b[31m, \x00): made inert as any line's
+                for part in _unescaped(piece):
+                    part = _ANSI.sub("", part) if "\x1b" in part else part
+                    yield _CONTROL.sub(" ", part) if _CONTROL.search(part) else part
             else:
                 yield piece
 
