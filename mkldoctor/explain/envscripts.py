@@ -16,7 +16,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import folders
+from mkldoctor.knowledge import folders, intel_tools
 from mkldoctor.knowledge.folders import ONEAPI_SETVARS_BAT
 from mkldoctor.knowledge.recipes import q
 
@@ -51,15 +51,12 @@ class WindowsCommandUnknown:
     line: str
 
 
-# oneAPI's and Parallel Studio's scripts, and the Intel compilers and tools that only their environment puts on PATH
-_INTEL_COMMAND = re.compile(r"(?i)^(?:.*[\\/])?(?:setvars|vars|mklvars|compilervars|psxevars)\.bat$|^(?:ifort|ifx|icx|icx-cl|icl|icpx|"
-                            r"dpcpp|mkl_link_tool)(?:\.exe)?$")
 
 
 def _unknown(powershell: bool):
     def read(m: re.Match, _) -> WindowsCommandUnknown | Unrecognised:
         command = m["cmd"].strip().strip('"')
-        if _INTEL_COMMAND.search(command) or re.fullmatch(r"[A-Za-z]:\\Program", command):  # C:\Program Files unquoted
+        if intel_tools.command(command) or re.fullmatch(r"[A-Za-z]:\\Program", command):  # C:\Program Files unquoted
             return WindowsCommandUnknown(command, powershell, m.string.strip()[:300])
         return Unrecognised(m.string.strip()[:300])  # another command not found: a failure, said as unrecognised
     return read

@@ -1,0 +1,60 @@
+"""An Intel command the build does not know, produced with the real tools: bash, dash and make running icpx (or the
+removed icpc), CMake given icpx by CXX and by CMAKE_CXX_COMPILER; cmd's words stay envscripts' (from one table of
+Intel's commands, knowledge/intel_tools.py)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mkldoctor.knowledge import intel_tools
+from tests.test_explain_families import errors_of, flat
+
+PATH = "/usr/bin:/bin"  # a shell without oneAPI's environment
+
+
+def _failed(args: list[str], cwd: Path, env: dict | None = None) -> str:
+    done = subprocess.run(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300,
+                          env={"PATH": PATH, "HOME": str(cwd), **(env or {})})
+    assert done.returncode != 0, done.stdout
+    return done.stdout
+
+
+@pytest.mark.parametrize("shell", ["bash", "sh"])
+def test_a_shell_that_does_not_know_intels_compiler(tmp_path, shell):
+    log = _failed([shell, "-c", "icpx -O2 -c x.cpp"], tmp_path)
+    [finding] = errors_of(log)
+    assert finding.id == "intel-command-not-found" and "icpx" in finding.title, flat(finding)
+    assert any("setvars.sh" in line for line in finding.fix)
+
+
+def test_a_removed_classic_compiler_is_said_so(tmp_path):
+    (tmp_path / "Makefile").write_text("x.o:\n\ticpc -c x.cpp\n")
+    log = _failed(["make"], tmp_path)
+    [finding] = errors_of(log)
+    assert finding.id == "intel-command-not-found" and "gone since oneAPI 2024.0" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("use icpx")
+
+
+@pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
+@pytest.mark.parametrize("how", ["environment", "cache"])
+def test_cmake_given_an_intel_compiler_it_cannot_find(tmp_path, how):
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.16)\nproject(p CXX)\n")
+    args = ["cmake", "-S", ".", "-B", "b"] + (["-DCMAKE_CXX_COMPILER=icpx"] if how == "cache" else [])
+    log = _failed(args, tmp_path, {"CXX": "icpx"} if how == "environment" else None)
+    [finding] = errors_of(log)
+    assert finding.id == "intel-command-not-found" and "icpx" in finding.title, flat(finding)
+
+
+def test_the_table_reads_intels_commands_in_any_spelling():
+    assert intel_tools.command("C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat") == "script"
+    assert intel_tools.command("ifx.exe") == "compiler" and intel_tools.command("mpiifort") == "MPI wrapper"
+    assert intel_tools.command("gcc") is None and intel_tools.command("setvars") is None
+    assert intel_tools.removed("ifort") == ("ifx", "2025.0") and intel_tools.removed("icx") is None
+    assert [f.id for f in errors_of("'ifx' is not recognized as an internal or external command,\n")] == \
+        ["windows-intel-command-not-found"]
+    assert not errors_of("bash: foo: command not found\n") or errors_of("bash: foo: command not found\n")[0].id != \
+        "intel-command-not-found"
