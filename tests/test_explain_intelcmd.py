@@ -58,3 +58,13 @@ def test_the_table_reads_intels_commands_in_any_spelling():
         ["windows-intel-command-not-found"]
     assert not errors_of("bash: foo: command not found\n") or errors_of("bash: foo: command not found\n")[0].id != \
         "intel-command-not-found"
+
+
+def test_cmds_line_too_long_after_setvars():
+    """cmd's limit of 8,191 characters, passed by PATH after setvars.bat ran twice in one console (cmd's own words)."""
+    log = ('C:\\work> call "C:\\Program Files (x86)\\Intel\\oneAPI\\setvars.bat"\nThe input line is too long.\n'
+           "The syntax of the command is incorrect.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "windows-command-line-too-long" and "setvars.bat" in finding.title, flat(finding)
+    [alone] = errors_of("The input line is too long.\n")
+    assert alone.id == "windows-command-line-too-long" and "setvars" not in alone.title

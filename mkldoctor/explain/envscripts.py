@@ -62,7 +62,20 @@ def _unknown(powershell: bool):
     return read
 
 
+@dataclass(frozen=True, slots=True)
+class CommandLineTooLong:
+    """cmd's ``The input line is too long.`` (a command past its 8,191 characters), and the script it broke: oneAPI's
+    setvars.bat, which adds its folders to PATH each time it runs in one console, named in the lines before it."""
+
+    line: str
+    setvars: bool
+
+
 SIGNATURES = (
+    Signature("cmd-input-line-too-long", "envscripts", "input line is too long",
+              re.compile(r"^The input line is too long\.?\s*$"),
+              lambda m, before: CommandLineTooLong(m.string.strip(), any(re.search(r"(?i)setvars|oneapi|vars\.bat", b)
+                                                                            for b in before))),
     Signature("cmd-command-not-recognized", "envscripts", "not recognized",
               re.compile(r"^'(?P<cmd>[^']{1,300})' is not recognized as an internal or external command"), _unknown(False)),
     Signature("powershell-term-not-recognized", "envscripts", "not recognized",
@@ -76,7 +89,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(ScriptVariableUnset)
     if not said:
-        return [_windows_unknown(e) for e in events.of(WindowsCommandUnknown)[:1]]
+        return [_windows_unknown(e) for e in events.of(WindowsCommandUnknown)[:1]] + [_too_long(e) for e in events.of(CommandLineTooLong)[:1]]
     first = said[0]
     name = folders.file_name(first.script)
     conda = "activate.d" in first.script
@@ -133,5 +146,24 @@ def _windows_unknown(event: WindowsCommandUnknown) -> Finding:
         "oneAPI installs its compilers and MKL outside PATH; setvars.bat puts them there (and sets MKLROOT, LIB, INCLUDE) "
         "for the cmd.exe console that runs it, and only for it.",
         (f'where setvars.bat & dir "{ONEAPI_SETVARS_BAT}"   # where it is',),
+    )
+
+
+def _too_long(event: CommandLineTooLong) -> Finding:
+    return Finding(
+        "windows-command-line-too-long", "error",
+        "cmd refused a command line longer than its 8,191 characters" + (": setvars.bat's PATH grew past it" if event.setvars else ""),
+        (event.line, "cmd.exe takes at most 8,191 characters in one command; an environment script that prepends its "
+                     "folders to PATH each time it runs (oneAPI's setvars.bat, run twice in one console, or a long PATH to "
+                     "begin with) makes the next command with %PATH% in it longer than that; 'The syntax of the command is "
+                     "incorrect' and variables left unset follow"),
+        ("run setvars.bat once, in a new console (a second run in the same console adds its folders again; it skips itself "
+         "only when it can tell), or start the 'Intel oneAPI command prompt' from the Start menu",
+         "shorten PATH: remove its duplicate and stale entries (System Properties > Environment Variables), so that one run "
+         "of setvars.bat fits",
+         "a CI job: call setvars.bat once at the step's start, not inside a loop or in each nested script"),
+        "cmd.exe's command line is limited to 8,191 characters; scripts that build long PATH values hit it and stop "
+        "mid-way, leaving the environment half set up.",
+        ("echo %PATH%   # how long PATH has grown, and its repeated folders",),
     )
 
