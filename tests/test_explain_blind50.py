@@ -38,3 +38,19 @@ def test_mkls_core_that_is_no_library(tmp_path, mkl, core, said):
 def test_the_public_note():
     [finding] = errors_of(BLIND50["python-runtime-invalid-elf-libmkl_core-conda-hegza-black-scholes-py"])
     assert finding.id == "library-wrong-platform" and any("conda install --force-reinstall mkl" in line for line in finding.fix)
+
+
+@pytest.mark.mkl
+def test_mkls_tbb_layer_without_tbbs_runtime(tmp_path, mkl):
+    """MKL_THREADING_LAYER=TBB with libmkl_rt and its layers but no libtbb.so.12 (a user try: MKL's libraries copied
+    without the tbb package): TBB's runtime missing, not MKL's own libraries."""
+    for lib in mkl.pip_lib.glob("libmkl_*.so.*"):
+        shutil.copy(lib, tmp_path / lib.name)
+    rt = sorted(tmp_path.glob("libmkl_rt.so.*"))[0]
+    done = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(rt)!r}).MKL_Get_Max_Threads()"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
+                          env={"MKL_THREADING_LAYER": "TBB", "PATH": "/usr/bin:/bin"})
+    assert "libtbb.so.12" in done.stdout and "Cannot load libmkl_tbb_thread" in done.stdout, done.stdout
+    [finding] = errors_of(done.stdout)
+    assert finding.id == "tbb-runtime-missing" and "libtbb.so.12" in finding.title, flat(finding)
+    assert any("pip install tbb" in line for line in finding.fix) and any("SEQUENTIAL" in line for line in finding.fix)

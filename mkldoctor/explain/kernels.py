@@ -52,9 +52,9 @@ def _release_mixed(events: Parsed) -> list[MklKernelUndefined]:
 
 
 def other_release(events: Parsed, ctx: Context) -> list[Finding]:
-    from mkldoctor.explain.tbbabi import layer_cannot_load
+    from mkldoctor.explain.tbbabi import layer_cannot_load, runtime_not_found
 
-    out = layer_cannot_load(events)
+    out = layer_cannot_load(events) + runtime_not_found(events)
     if layer_soname_missing(events):
         out.append(_kernel_wants_other_core(events, ctx))
     undefined = _release_mixed(events)
@@ -163,9 +163,12 @@ def _explained_elsewhere(events: Parsed) -> bool:
     the file itself no library the loader takes (``libmkl_core.so: invalid ELF header``: binformat's)."""
     from mkldoctor.explain.binformat import WrongFormat
 
+    from mkldoctor.explain.tbbabi import tbb_runtime
+
     refused = {os.path.basename(e.library) for e in events.of(WrongFormat) if e.system == "Linux" and not e.linker}
     return (any(not knowledge.is_openmp_symbol(e.symbol) for e in events.of(MklKernelUndefined)) or bool(layer_soname_missing(events))
-            or any(lib in refused for e in events.of(MklCannotLoad) for lib in e.libraries))
+            or any(lib in refused for e in events.of(MklCannotLoad) for lib in e.libraries)
+            or any(tbb_runtime(e.path) for e in events.of(MklOpenFailed)))  # the TBB layer's runtime: tbbabi's
 
 
 def claims_foreign(name: str, events: Parsed) -> bool:

@@ -9,6 +9,7 @@ no MKL symbol is missing, the TBB is the wrong generation.
 from __future__ import annotations
 
 import os
+import re
 
 from mkldoctor.findings import Finding
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
@@ -109,6 +110,41 @@ def layer_cannot_load(events: Parsed) -> list[Finding]:
         "which removed the classic tbb::task interface; MKL's packages do not always require tbb, so it may be missing.",
         ("LD_DEBUG=libs MKL_THREADING_LAYER=TBB <the program> 2>&1 | grep -i tbb   # which libtbb, if any, the loader found",),
     )]
+
+
+def runtime_not_found(events: Parsed) -> list[Finding]:
+    """``INTEL oneMKL ERROR: libtbb.so.12: cannot open shared object file`` then ``Cannot load libmkl_tbb_thread.so.3``
+    (produced with the pinned libmkl_rt and MKL_THREADING_LAYER=TBB): the TBB layer's runtime is not where the loader
+    looks. MKL's packages do not require tbb, so a pip or conda MKL has none unless something else brought it."""
+    from mkldoctor.explain.runtime import MklOpenFailed
+
+    said = [e for e in events.of(MklOpenFailed) if tbb_runtime(e.path)]
+    if not said:
+        return []
+    soname = os.path.basename(said[0].path)
+    wanted = next((g for g in tbb.GENERATIONS if g.soname == soname), tbb.ONETBB if soname.endswith(".12") else tbb.CLASSIC)
+    return [Finding(
+        "tbb-runtime-missing", "error",
+        f"MKL's TBB threading layer cannot load: {soname}, the TBB runtime it runs on, is not where the loader looks",
+        (f"MKL tried to open {said[0].path}: {said[0].reason}",
+         f"{soname} is {wanted.releases}'s runtime, which MKL's TBB threading layer ({wanted.mkl}'s) needs: it is the tbb "
+         "package's (pip's mkl requires it), so MKL's files copied without it, an install with --no-deps, or an image that "
+         "kept MKL's libraries alone leave it out",
+         "MKL runs on TBB when told (MKL_THREADING_LAYER=TBB, mkl_set_threading_layer, a link with libmkl_tbb_thread)"),
+        (f"install TBB in the same environment: python3 -m pip install tbb (its {soname} in <prefix>/lib), or "
+         f"{recipes.conda_install(wanted.conda)}, or oneAPI's intel-oneapi-tbb with source setvars.sh",
+         "or use another threading layer: MKL_THREADING_LAYER="
+         + " or ".join(str(lib.spelled("MKL_THREADING_LAYER")) for lib in layout.program_layers())
+         + " (unset MKL_THREADING_LAYER=TBB where nothing needs it)"),
+        "MKL's threading layers run its threads on an OpenMP runtime or on TBB; each needs its runtime library beside MKL "
+        "at run time, and each runtime is a package of its own (intel-openmp, tbb).",
+        ("env | grep MKL_THREADING_LAYER; python3 -m pip show tbb   # what asked for TBB, and whether it is installed",),
+    )]
+
+
+def tbb_runtime(path: str) -> bool:
+    """Whether a file MKL tried to open is TBB's runtime (libtbb.so.12, libtbb.so.2, tbb12.dll)."""
+    return re.match(r"^(?:lib)?tbb(?:12)?(?:\.so(?:\.\d+)*|\.dll|\.dylib|\.\d+\.dylib)$", os.path.basename(path)) is not None
 
 
 def is_tbb_name(symbol: str) -> bool:
