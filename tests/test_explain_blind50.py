@@ -54,3 +54,21 @@ def test_mkls_tbb_layer_without_tbbs_runtime(tmp_path, mkl):
     [finding] = errors_of(done.stdout)
     assert finding.id == "tbb-runtime-missing" and "libtbb.so.12" in finding.title, flat(finding)
     assert any("pip install tbb" in line for line in finding.fix) and any("SEQUENTIAL" in line for line in finding.fix)
+
+
+@pytest.mark.mkl
+def test_intels_layer_without_libiomp5_keeps_debians_libomp(tmp_path, mkl):
+    """MKL's Intel threading layer (a .so.N) without libiomp5 (a user try: MKL's libraries copied alone): Debian's
+    libomp-dev gives the libiomp5.so that layer loads by that name, so it stays offered; only Debian's libmkl-* packages,
+    which cannot give a .so.N, are set aside."""
+    for lib in mkl.pip_lib.glob("libmkl_*.so.*"):
+        shutil.copy(lib, tmp_path / lib.name)
+    rt = sorted(tmp_path.glob("libmkl_rt.so.*"))[0]
+    done = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(rt)!r}).MKL_Get_Max_Threads()"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
+                          env={"MKL_THREADING_LAYER": "INTEL", "PATH": "/usr/bin:/bin"})
+    assert "omp_get_num_procs" in done.stdout, done.stdout
+    [finding] = errors_of(done.stdout)
+    assert finding.id == "openmp-runtime-missing", flat(finding)
+    lines = [line for recipe in finding.recipes for line in recipe.lines]
+    assert any("libomp-dev" in line for line in lines) and not any("not offered" in e and "libomp" in e for e in finding.evidence)

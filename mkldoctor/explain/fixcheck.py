@@ -28,6 +28,12 @@ _VERSIONED = re.compile(r"\blib[\w+-]+\.so\.\d+(?:\.\d+)*")
 _UNVERSIONED_SONAME_CHANNELS = ("Debian:",)  # recipe lines whose packages ship libmkl_*.so sonames only
 
 
+def _unversioned_mkl(line: str) -> bool:
+    """A line that installs Debian's MKL packages (libmkl-*), which cannot give a .so.N: not its other packages (its
+    libomp-dev, with the libiomp5.so link MKL's Intel threading layer loads by that name)."""
+    return line.startswith(_UNVERSIONED_SONAME_CHANNELS) and "libmkl" in line
+
+
 def _real(path: str) -> str:
     try:
         return os.path.realpath(shlex.split(path)[0] if path else path)
@@ -118,14 +124,14 @@ def check_fixes(findings: list[Finding], parsed: Parsed, ctx: Context | None = N
                 fix += [f for f in _remedy(folder, commands, ctx) if f not in fix]
                 notes.append(f"not offered: {line.strip()} (the failing line already has it)")
                 continue
-            if versioned and line.startswith(_UNVERSIONED_SONAME_CHANNELS):
+            if versioned and _unversioned_mkl(line):
                 notes.append(f"not offered: {line.split(':', 1)[1].strip()} (Debian's libmkl-* have unversioned sonames "
                              "such as libmkl_core.so: they cannot provide a .so.N)")
                 skip_block = True
                 continue
             fix.append(line)
         recipes = finding.recipes
-        if versioned and any(line.startswith(_UNVERSIONED_SONAME_CHANNELS) for r in recipes for line in r.lines):
+        if versioned and any(_unversioned_mkl(line) for r in recipes for line in r.lines):
             recipes, fix, notes = _without_debian(recipes, fix, notes)
         if notes:
             finding = dataclasses.replace(finding, fix=tuple(fix), evidence=finding.evidence + tuple(notes), recipes=recipes)
@@ -141,7 +147,7 @@ def _without_debian(recipes: tuple[Recipe, ...], fix: list[str], notes: list[str
         for line in recipe.lines:
             if skip and line.startswith(" "):
                 continue
-            skip = line.startswith(_UNVERSIONED_SONAME_CHANNELS)
+            skip = _unversioned_mkl(line)
             if skip:
                 notes.append(f"not offered: {line.split(':', 1)[1].strip()} (Debian's libmkl-* have unversioned sonames "
                              "such as libmkl_core.so: they cannot provide a .so.N)")
