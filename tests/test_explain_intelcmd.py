@@ -68,3 +68,15 @@ def test_cmds_line_too_long_after_setvars():
     assert finding.id == "windows-command-line-too-long" and "setvars.bat" in finding.title, flat(finding)
     [alone] = errors_of("The input line is too long.\n")
     assert alone.id == "windows-command-line-too-long" and "setvars" not in alone.title
+
+
+@pytest.mark.skipif(shutil.which("pkg-config") is None, reason="needs pkg-config")
+@pytest.mark.parametrize("name, title", [("mkl-dynamic-lp64-iomp", "no folder on PKG_CONFIG_PATH holds"),
+                                         ("mkl_rt", "no MKL .pc file has that name")])
+def test_pkg_configs_own_words_for_an_mkl_name(tmp_path, name, title):
+    """A user try: pkg-config asked for MKL by hand or by a script, its own words read as pkg-config's (they had been
+    read as a project's CMake finder)."""
+    log = _failed(["pkg-config", "--libs", name], tmp_path, {"PKG_CONFIG_PATH": str(tmp_path)})
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-pc-not-found" and title in finding.title, flat(finding)
+    assert any("PKG_CONFIG_PATH" in line for line in finding.fix)

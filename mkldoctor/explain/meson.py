@@ -1,4 +1,5 @@
-"""Meson: ``dependency('NAME')`` for MKL not found.
+"""Meson: ``dependency('NAME')`` for MKL not found; pkg-config's own ``Package NAME was not found in the pkg-config
+search path`` for one of MKL's names.
 
 ``ERROR: Dependency "mkl_rt" not found, tried pkgconfig`` (``(tried pkg-config and cmake)`` since Meson 1.x)
 is fatal: meson setup stops. Meson looks a dependency up as pkg-config's ``NAME.pc``, then as CMake's
@@ -28,6 +29,7 @@ class MesonDependencyMissing:
     name: str
     fatal: bool
     line: str
+    tool: str = "meson"  # or "pkg-config": its own words, run by a script or by hand
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,13 @@ SIGNATURES = (
               re.compile(r"^Meson encountered an error in file "), lambda m, _: FollowOn(m.string.strip()[:300])),
     Signature("meson-runtime-dependency-no", "meson", "found: NO",
               re.compile(rf"(?:Run-time|Build-time) dependency (?P<name>{_MKL_NAME}) found: NO\b"), _event(False)),
+    # pkg-config's own words (pkg-config 0.29, pkgconf; older ones and autoconf's PKG_CHECK_MODULES: "No package 'X' found")
+    *(Signature(f"pkgconfig-package-not-found-{i}", "meson", needle, pattern,
+                lambda m, _: MesonDependencyMissing(m["name"], True, m.string.strip(), "pkg-config"))
+      for i, (needle, pattern) in enumerate((
+          ("not found", re.compile(rf"^Package (?P<name>{_MKL_NAME}) was not found in the pkg-config search path")),
+          ("not found", re.compile(rf"^Package '(?P<name>{_MKL_NAME})', required by '[^']*', not found")),
+          ("found", re.compile(rf"No package '(?P<name>{_MKL_NAME})' found"))))),
     # pkg-config reading an MKL .pc file that uses a variable it does not define (oneAPI 2021's ${MKLROOT})
     Signature("pkgconfig-variable-undefined", "meson", "not defined in",
               re.compile(r"Variable '(?P<var>\w+)' not defined in '(?P<pc>[^']*mkl[^']*\.pc)'"),
@@ -101,25 +110,28 @@ def _pc_variable(event: PcVariableUndefined) -> Finding:
 
 def _finding(name: str, said: list[MesonDependencyMissing], ctx: Context, failed: bool = False) -> Finding:
     fatal = any(e.fatal for e in said) or failed
+    tool = "meson" if any(e.tool == "meson" for e in said) else "pkg-config"
     names = layout.pc_names()
     sdl = layout.sdl_config_names()
-    evidence = [f"meson says: {line}" for line in dict.fromkeys(e.line for e in said)][:2]
-    evidence.append(f"meson looks dependency('{name}') up as pkg-config's {name}.pc, then as a CMake package named {name}")
+    evidence = [f"{tool} says: {line}" for line in dict.fromkeys(e.line for e in said)][:2]
+    evidence.append(f"meson looks dependency('{name}') up as pkg-config's {name}.pc, then as a CMake package named {name}"
+                    if tool == "meson" else f"pkg-config looks {name} up as {name}.pc in PKG_CONFIG_PATH's folders, then its own")
     layered = layout.config_name("dynamic", "lp64", "intel", "pkg-config")
     pc_dirs = list(dict.fromkeys(p.rsplit("/", 1)[0] for i in ctx.installs for p in i.pkgconfig)) if ctx.local else []
     where = (f"export PKG_CONFIG_PATH={pc_dirs[0]}${{PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}}   # this machine's MKL .pc files"
              if pc_dirs else "export PKG_CONFIG_PATH=<MKL prefix>/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}   "
              "(oneAPI's setvars.sh sets it; conda and pip's mkl-devel: <env>/lib/pkgconfig)")
     if name in names:
-        title = f"meson found no pkg-config package {name}: no folder on PKG_CONFIG_PATH holds MKL's {name}.pc"
+        title = f"{tool} found no {'pkg-config ' if tool == 'meson' else ''}package {name}: no folder on PKG_CONFIG_PATH holds MKL's {name}.pc"
         evidence.append(f"{name} is one of MKL's own .pc names: MKL ships it in <MKL prefix>/lib/pkgconfig, which pkg-config "
                         "searches only when it is on PKG_CONFIG_PATH (or its own default folders)")
-        fix = [where, "then wipe the failed configuration: meson setup --wipe <build dir>"]
+        fix = [where, "then wipe the failed configuration: meson setup --wipe <build dir>" if tool == "meson" else
+               "then run the build again in that shell (a configure script: from its start, as it caches what it found)"]
         if "iomp" in name:
             fix.append("its Requires names Intel's OpenMP runtime (openmp.pc, package intel-openmp): that .pc folder must be "
                        "on PKG_CONFIG_PATH too")
     else:
-        title = f"meson found no dependency {name}: no MKL .pc file has that name"
+        title = f"{tool} found no {'dependency' if tool == 'meson' else 'package'} {name}: no MKL .pc file has that name"
         evidence.append(f"MKL's pkg-config files are named {more(list(sdl), 3)} (libmkl_rt alone) and "
                         f"mkl-<link>-<interface>-<threading> ({layered}, ...): none is {name}.pc, so no MKL installation "
                         "can answer this name")
@@ -128,8 +140,11 @@ def _finding(name: str, said: list[MesonDependencyMissing], ctx: Context, failed
                f"project's option that names it (scipy and numpy: -Dblas={layered} -Dlapack={layered})",
                where]
     return Finding(
-        "meson-dependency-not-found", "error" if fatal else "warning", title, tuple(evidence), tuple(fix),
-        "Meson finds a dependency by pkg-config name (then CMake package name). MKL provides it only under the names of "
+        "meson-dependency-not-found" if tool == "meson" else "mkl-pc-not-found", "error" if fatal else "warning", title,
+        tuple(evidence), tuple(fix),
+        ("Meson finds a dependency by pkg-config name (then CMake package name). " if tool == "meson" else
+         "pkg-config finds a package by its .pc file's name, in PKG_CONFIG_PATH's folders and its own. ") +
+        "MKL provides it only under the names of "
         "its own .pc files, one per configuration: mkl-static/mkl-dynamic with "
         f"{'/'.join(layout.words('pkg-config', 'interface'))} and {'/'.join(layout.words('pkg-config', 'threading'))}, and "
         f"{sdl[0]} for the single dynamic library libmkl_rt.",
