@@ -29,10 +29,12 @@ class FinderSaid:
     finder: str  # "cmake/Modules/FindMKL.cmake:43", "" when the log does not say
     kind: str  # "error" (CMake Error, a build script), "warning" (CMake Warning: the build went on), "" (unknown)
     more: tuple[str, ...] = ()  # the message's next lines
+    module: str = ""  # CMake's own find module its call stack names first ("FindBLAS"), "" for a project's
     wants: int = field(default=0, compare=False)
     at: int = field(default=0, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> "FinderSaid":
+        module = next((m["name"] for line in lines[1:6] for m in [_CMAKE_MODULE.search(line)] if m), "")
         kept = []
         for line in lines:  # a CMake message's own lines are indented; "Call Stack", "--" and the like end it
             if not line.startswith("  ") and self.finder or not line.strip() or line.lstrip().startswith(("Call Stack", "-- ")):
@@ -42,7 +44,13 @@ class FinderSaid:
             kept.append(line.strip())
             if not self.finder and line.rstrip().endswith("***"):
                 break  # Kaldi's message ends with its stars
-        return replace(self, more=tuple(kept), wants=0)
+        return replace(self, more=tuple(kept), module=module if "FindPackageHandleStandardArgs" in self.finder else "",
+                       wants=0)
+
+
+# a frame of CMake's call stack in one of CMake's own find modules ("/usr/share/cmake-3.25/Modules/FindBLAS.cmake:1346
+# (...)"), past find_package_handle_standard_args' own (FindPackageHandleStandardArgs, FindPackageMessage)
+_CMAKE_MODULE = re.compile(r"[/\\]share[/\\]cmake[^/\\]*[/\\]Modules[/\\](?P<name>Find(?!Package)\w+)\.cmake:\d+")
 
 
 # the head of CMake's message from a file's command: "CMake Error at cmake/FindMKL.cmake:195 (IF):" (a path may hold spaces)
@@ -75,7 +83,7 @@ def _said(m: re.Match, before) -> FinderSaid | None:
                               r"meson\.build:\d+:\d+: ERROR: ", text):  # meson's ERROR at a line of meson.build stops it
         kind = "error"
     script = not finder and "configure failed" in text  # Kaldi's: its switches follow ("Please use the switch --mkl-root")
-    return FinderSaid(text.removeprefix("-- "), finder, kind, wants=4 if finder else 2 if script else 0)
+    return FinderSaid(text.removeprefix("-- "), finder, kind, wants=6 if finder else 2 if script else 0)
 
 
 _PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
@@ -158,7 +166,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return []  # a build script's own words: the cargo family quotes them
     # OMP_DLL_DIR is a variable of Intel's MKLConfig.cmake (libiomp5md.dll's folder, Windows), whatever file the log names
     omp = [e for e in events.of(FinderSaid) if "OMP_DLL_DIR" in e.text]
-    said = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" not in e.finder and e not in omp]
+    said = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" not in e.finder and e not in omp
+            and e.module not in ("FindBLAS", "FindLAPACK")]  # CMake's own FindBLAS: findblas says it
     config = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" in e.finder and e not in omp]
     out = [_omp_dll_dir(omp[0], "error" if _failed(events, omp) else "warning")] if omp else []
     out += [_built_without(e) for e in events.of(BuiltWithoutMkl)[:1]]
