@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.shellsplit import SHELL_PREFIX
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import intel_tools
 
@@ -36,10 +37,9 @@ def _shell(m: re.Match, _):
     return IntelCommandUnknown(m["cmd"], m.string.strip()[:300]) if intel_tools.command(m["cmd"]) else NOT_MINE
 
 
-_SHELLS = r"^\s*(?:\S*/)?(?:ba|da|z|k)?sh: (?:line \d+: |\d+: )?"
 SIGNATURES = (
     Signature("shell-intel-command-not-found", "intelcmd", "not found",
-              re.compile(_SHELLS + r"(?P<cmd>[\w.+-]{2,40}): (?:command )?not found\s*$"), _shell),
+              re.compile(SHELL_PREFIX + r"(?P<cmd>[\w.+-]{2,40}): (?:command )?not found\s*$"), _shell),
     Signature("zsh-intel-command-not-found", "intelcmd", "not found",
               re.compile(r"^\s*zsh: command not found: (?P<cmd>[\w.+-]{2,40})\s*$"), _shell),
     Signature("make-intel-command-not-found", "intelcmd", "No such",

@@ -19,15 +19,17 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import layout
 
-_SHELL = r"^\s*(?:\S*/)?(?:ba|da|z|k)?sh: (?:line \d+: +(?:\d+ )?|\d+: )?"
+# a shell's own prefix before its words about a command: bash's "/bin/sh: line 1: 23346 " (a signal's report names the
+# process), dash's "/bin/sh: 1: ", zsh's and ksh's names
+SHELL_PREFIX = r"^\s*(?:\S*/)?(?:ba|da|z|k)?sh: (?:line \d+: +(?:\d+ )?|\d+: )?"
 # a library file run as a command: bash's signal report before it, or the shell's refusal after it
 SHELL_RAN_LIBRARY = re.compile(
-    _SHELL + r"(?:(?:Segmentation fault|Bus error|Aborted|Illegal instruction)(?: +\(core dumped\))? +)?"
+    SHELL_PREFIX + r"(?:(?:Segmentation fault|Bus error|Aborted|Illegal instruction)(?: +\(core dumped\))? +)?"
     r"(?P<path>[^\s:]+\.(?:so(?:\.\d+)*|a|dylib))(?:: (?:Permission denied|cannot execute binary file.*|Exec format error|"
     r"cannot execute: .*))?\s*$")
 # a link option run as a command: "-Wl,--end-group: command not found", dash's "1: -lmkl_core: not found"
 _SHELL_RAN_OPTION = re.compile(
-    _SHELL + r"(?P<opt>-(?:l[\w.+-]+|L\S+|Wl,\S+|q?openmp|fopenmp|mkl\S*|pthread|static\S*|shared)): (?:command )?not found\s*$")
+    SHELL_PREFIX + r"(?P<opt>-(?:l[\w.+-]+|L\S+|Wl,\S+|q?openmp|fopenmp|mkl\S*|pthread|static\S*|shared)): (?:command )?not found\s*$")
 
 
 # the command make or a script echoed before running it, with a ';' before a library or a link option
