@@ -14,17 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_explain_families import errors_of, flat
+from tests.test_explain_families import errors_of, failed, flat
 from tests.test_explain_heldback_linux import findings_of
 
 BLIND47 = {e["id"]: e["log"] for e in json.loads(
     (Path(__file__).parent / "data/explain_corpus/blind47.json").read_text())["entries"]}
 
-
-def _failed(args: list[str], cwd: Path) -> str:
-    done = subprocess.run(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
-    assert done.returncode != 0, done.stdout
-    return done.stdout
 
 
 @pytest.mark.mkl
@@ -37,7 +32,7 @@ def test_a_link_line_written_as_a_list_is_run_by_the_shell(tmp_path, mkl):
     (tmp_path / "Makefile").write_text(
         f"BLASOPT = -L{lib};{core};-Wl,--end-group;-lmkl_sequential\n"
         "call: call.c\n\tgcc call.c -o call $(BLASOPT)\n")
-    log = _failed(["make"], tmp_path)
+    log = failed(["make"], tmp_path)
     assert core.name in log and ("not found" in log or "denied" in log or "fault" in log), log
     [finding] = errors_of(log)
     assert finding.id == "link-line-run-as-commands" and "MKL libraries" in finding.title, flat(finding)
@@ -63,7 +58,7 @@ def test_mpis_names_with_no_mpi_on_the_link(tmp_path):
     NWChem's LIBMPI given MKL's line (its forum, thread 1330)."""
     (tmp_path / "m.c").write_text("extern int MPI_Alltoall(void);\nextern char ompi_mpi_char;\n"
                                   "int main(void) { return MPI_Alltoall() + ompi_mpi_char; }\n")
-    log = _failed(["gcc", "m.c", "-o", "m", "-lm"], tmp_path)
+    log = failed(["gcc", "m.c", "-o", "m", "-lm"], tmp_path)
     [finding] = errors_of(log)
     assert finding.id == "mpi-not-linked" and "MPI_Alltoall" in finding.title, flat(finding)
     assert "Open MPI" in flat(finding) and any("mpicc" in line for line in finding.fix)
@@ -78,7 +73,7 @@ def test_ctests_list_of_tests_that_died_of_a_signal(tmp_path):
                                              "add_executable(crash crash.c)\nadd_test(NAME MathsTest-vector COMMAND crash)\n")
     subprocess.run(["cmake", "-S", ".", "-B", "build"], cwd=tmp_path, check=True, capture_output=True, timeout=300)
     subprocess.run(["cmake", "--build", "build"], cwd=tmp_path, check=True, capture_output=True, timeout=300)
-    log = _failed(["ctest", "--test-dir", "build"], tmp_path)
+    log = failed(["ctest", "--test-dir", "build"], tmp_path)
     assert "(SEGFAULT)" in log and "SegFault" in log, log
     [finding] = errors_of(log)
     assert finding.id == "program-crashed" and "MathsTest-vector" in finding.title, flat(finding)
@@ -98,7 +93,7 @@ def test_a_lapack_status_written_in_32_bits_into_a_64_bit_integer(tmp_path, mkl)
     lib = mkl.pip_lib
     subprocess.run(["gcc", "s.c", "-o", "s", f"-L{lib}", f"-Wl,-rpath,{lib}", "-l:" + sorted(lib.glob("libmkl_rt.so.*"))[0].name],
                    cwd=tmp_path, check=True, capture_output=True, timeout=300)
-    log = _failed(["./s"], tmp_path)
+    log = failed(["./s"], tmp_path)
     assert "-4294967296" in log, log
     [finding] = errors_of(log)
     assert finding.id == "integers-read-wrong-width" and "a status of 0" in flat(finding), flat(finding)
@@ -141,7 +136,7 @@ def test_one_command_with_64_bit_integers_and_mkls_lp64_layer(tmp_path, mkl):
     (tmp_path / "Makefile").write_text(
         f"s: s.c\n\tgcc -DMKL_ILP64 -I{mkl.pip / 'include'} s.c -o s -L{lib} -lmkl_intel_lp64 -lmkl_sequential "
         "-lmkl_core -lpthread -lm -ldl && ./s\n")
-    log = _failed(["make"], tmp_path)
+    log = failed(["make"], tmp_path)
     finding = next(f for f in findings_of(log) if f.id == "lp64-with-64-bit-integers")
     assert "-DMKL_ILP64" in finding.title and "mkl_intel_lp64" in finding.title, flat(finding)
     [nwchem] = findings_of(BLIND47["linux-link-mkl-lp64-with-blas8-pulay-singularity-nwchem-forum-1602"])

@@ -7,20 +7,14 @@ intel-oneapi-mkl +cluster (spack#39629)."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
-from tests.test_explain_families import errors_of, flat
+from tests.test_explain_families import errors_of, failed, flat
 
 BLIND48 = {e["id"]: e["log"] for e in json.loads(
     (Path(__file__).parent / "data/explain_corpus/blind48.json").read_text())["entries"]}
 
-
-def _failed(args: list[str], cwd: Path) -> str:
-    done = subprocess.run(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
-    assert done.returncode != 0, done.stdout
-    return done.stdout
 
 
 def test_cmakes_variables_set_to_notfound(tmp_path):
@@ -32,7 +26,7 @@ def test_cmakes_variables_set_to_notfound(tmp_path):
         "find_library(MKL_CORE_LIBRARY mkl_core PATHS /nonexistent/mkl/lib NO_DEFAULT_PATH)\n"
         "add_executable(m m.c)\ntarget_include_directories(m PRIVATE ${MKL_INCLUDE_DIR})\n"
         "target_link_libraries(m ${MKL_CORE_LIBRARY})\n")
-    log = _failed(["cmake", "-S", ".", "-B", "build"], tmp_path)
+    log = failed(["cmake", "-S", ".", "-B", "build"], tmp_path)
     assert "set to NOTFOUND" in log, log
     [finding] = errors_of(log)
     assert finding.id == "cmake-variables-notfound", flat(finding)
@@ -45,7 +39,7 @@ def test_a_failed_tests_header_is_a_failure_said(tmp_path):
     """pytest's report of a failed comparison, whole and cut to its header and source lines (sklearn#12676's paste): never
     'no problem found'."""
     (tmp_path / "test_omp.py").write_text("def test_omp_cv():\n    assert 6 == 5\n")
-    log = _failed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_omp.py"], tmp_path)
+    log = failed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_omp.py"], tmp_path)
     assert "_ test_omp_cv _" in log, log
     assert errors_of(log)
     cut = "\n".join(line for line in log.splitlines() if not line.startswith(("E ", "FAILED", "=")) and "failed" not in line)
@@ -101,7 +95,7 @@ def test_blacs_names_undefined_ask_for_mkls_blacs_layer_and_mpi(tmp_path):
     """blind49's pyabacus (abacus-develop#3742): Cblacs_exit, which only MKL's BLACS layers export, undefined where MKL's
     BLAS and LAPACK were linked without MPI; produced with ld for the same name."""
     (tmp_path / "b.c").write_text("extern void Cblacs_exit(int);\nint main(void) { Cblacs_exit(0); return 0; }\n")
-    log = _failed(["gcc", "b.c", "-o", "b"], tmp_path)
+    log = failed(["gcc", "b.c", "-o", "b"], tmp_path)
     finding = next(f for f in errors_of(log) if "Cblacs_exit" in f.title)
     assert any("-lmkl_blacs_openmpi_lp64" in line and "MPI" in line for line in finding.fix), flat(finding)
     assert "BLACS layers, one per MPI" in flat(finding)

@@ -20,6 +20,22 @@ BLIND50 = {e["id"]: e["log"] for e in json.loads(
 POINTER = b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 73400320\n" + b" " * 200
 
 
+def _mkl_call(folder: Path, **env: str) -> str:
+    """The output of a process that loads ``folder``'s libmkl_rt with ctypes and makes MKL's first call."""
+    rt = sorted(folder.glob("libmkl_rt.so.*"))[0]
+    done = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(rt)!r}).MKL_Get_Max_Threads()"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", **env})
+    return done.stdout
+
+
+def _mkl_copied(mkl, folder: Path) -> Path:
+    """MKL's shared libraries copied alone into ``folder`` (no OpenMP or TBB runtime beside them)."""
+    for lib in mkl.pip_lib.glob("libmkl_*.so.*"):
+        shutil.copy(lib, folder / lib.name)
+    return folder
+
+
 @pytest.mark.mkl
 @pytest.mark.parametrize("core, said", [(POINTER, "invalid ELF header"), (b"\x7fELF", "file too short")])
 def test_mkls_core_that_is_no_library(tmp_path, mkl, core, said):
@@ -27,10 +43,9 @@ def test_mkls_core_that_is_no_library(tmp_path, mkl, core, said):
     shutil.copy(rt, tmp_path / rt.name)
     soname = "libmkl_core.so." + rt.name.rsplit(".", 1)[1]
     (tmp_path / soname).write_bytes(core)
-    done = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(tmp_path / rt.name)!r}).MKL_Get_Max_Threads()"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
-    assert done.returncode != 0 and said in done.stdout and f"Cannot load {soname}" in done.stdout, done.stdout
-    [finding] = errors_of(done.stdout)
+    out = _mkl_call(tmp_path)
+    assert said in out and f"Cannot load {soname}" in out, out
+    [finding] = errors_of(out)
     assert finding.id == "library-wrong-platform" and soname in finding.title, flat(finding)
     assert f"then MKL says it cannot load {soname}" in flat(finding) and any("reinstall" in line for line in finding.fix)
 
@@ -44,14 +59,9 @@ def test_the_public_note():
 def test_mkls_tbb_layer_without_tbbs_runtime(tmp_path, mkl):
     """MKL_THREADING_LAYER=TBB with libmkl_rt and its layers but no libtbb.so.12 (a user try: MKL's libraries copied
     without the tbb package): TBB's runtime missing, not MKL's own libraries."""
-    for lib in mkl.pip_lib.glob("libmkl_*.so.*"):
-        shutil.copy(lib, tmp_path / lib.name)
-    rt = sorted(tmp_path.glob("libmkl_rt.so.*"))[0]
-    done = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(rt)!r}).MKL_Get_Max_Threads()"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
-                          env={"MKL_THREADING_LAYER": "TBB", "PATH": "/usr/bin:/bin"})
-    assert "libtbb.so.12" in done.stdout and "Cannot load libmkl_tbb_thread" in done.stdout, done.stdout
-    [finding] = errors_of(done.stdout)
+    out = _mkl_call(_mkl_copied(mkl, tmp_path), MKL_THREADING_LAYER="TBB")
+    assert "libtbb.so.12" in out and "Cannot load libmkl_tbb_thread" in out, out
+    [finding] = errors_of(out)
     assert finding.id == "tbb-runtime-missing" and "libtbb.so.12" in finding.title, flat(finding)
     assert any("pip install tbb" in line for line in finding.fix) and any("SEQUENTIAL" in line for line in finding.fix)
 
@@ -61,14 +71,9 @@ def test_intels_layer_without_libiomp5_keeps_debians_libomp(tmp_path, mkl):
     """MKL's Intel threading layer (a .so.N) without libiomp5 (a user try: MKL's libraries copied alone): Debian's
     libomp-dev gives the libiomp5.so that layer loads by that name, so it stays offered; only Debian's libmkl-* packages,
     which cannot give a .so.N, are set aside."""
-    for lib in mkl.pip_lib.glob("libmkl_*.so.*"):
-        shutil.copy(lib, tmp_path / lib.name)
-    rt = sorted(tmp_path.glob("libmkl_rt.so.*"))[0]
-    done = subprocess.run([sys.executable, "-c", f"import ctypes; ctypes.CDLL({str(rt)!r}).MKL_Get_Max_Threads()"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
-                          env={"MKL_THREADING_LAYER": "INTEL", "PATH": "/usr/bin:/bin"})
-    assert "omp_get_num_procs" in done.stdout, done.stdout
-    [finding] = errors_of(done.stdout)
+    out = _mkl_call(_mkl_copied(mkl, tmp_path), MKL_THREADING_LAYER="INTEL")
+    assert "omp_get_num_procs" in out, out
+    [finding] = errors_of(out)
     assert finding.id == "openmp-runtime-missing", flat(finding)
     lines = [line for recipe in finding.recipes for line in recipe.lines]
     assert any("libomp-dev" in line for line in lines) and not any("not offered" in e and "libomp" in e for e in finding.evidence)

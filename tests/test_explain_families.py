@@ -41,6 +41,13 @@ def run(cmd: list[str], cwd: Path, env: dict) -> tuple[int, str]:
     return done.returncode, done.stdout
 
 
+def failed(cmd: list[str], cwd: Path, env: dict | None = None) -> str:
+    """The output of a command that must fail: a failure produced here with the real tool."""
+    code, out = run(cmd, cwd, clean_env() if env is None else env)
+    assert code != 0, out
+    return out
+
+
 def errors_of(log: str) -> list[Finding]:
     """The log explained as one from another machine: no MKL copy of this one is given (explain --no-scan)."""
     return [f for f in explain(logparse.parse_bytes(log.encode()), []) if f.severity == "error"]

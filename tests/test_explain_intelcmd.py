@@ -5,22 +5,18 @@ Intel's commands, knowledge/intel_tools.py)."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from mkldoctor.knowledge import intel_tools
-from tests.test_explain_families import errors_of, flat
+from tests.test_explain_families import errors_of, failed, flat
 
 PATH = "/usr/bin:/bin"  # a shell without oneAPI's environment
 
 
 def _failed(args: list[str], cwd: Path, env: dict | None = None) -> str:
-    done = subprocess.run(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300,
-                          env={"PATH": PATH, "HOME": str(cwd), **(env or {})})
-    assert done.returncode != 0, done.stdout
-    return done.stdout
+    return failed(args, cwd, {"PATH": PATH, "HOME": str(cwd), **(env or {})})
 
 
 @pytest.mark.parametrize("shell", ["bash", "sh"])
