@@ -41,6 +41,16 @@ class ThreadsRefused:
 
 
 @dataclass(frozen=True, slots=True)
+class TeamSmaller:
+    """``OMP: Warning #96: Cannot form a team with 48 threads, using 2 instead.``: the runtime made a smaller team than
+    asked (the process's CPUs, its thread limits), and MKL runs on it."""
+
+    wanted: str
+    got: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShmRefused:
     """``OMP: Error #179: Function Can't open SHM2 failed:`` then ``OMP: System error #38: Function not implemented``."""
 
@@ -86,6 +96,9 @@ SIGNATURES = (
               re.compile(r"OMP: Error #100: Fatal system error detected"), lambda m, _: SystemErrorInRuntime(m.string.strip()[:300])),
     Signature("iomp-system-error-detail", "resources", "rror",
               re.compile(r"^\s*OMP: System error #(?P<n>\d+): (?P<what>.+)"), lambda m, _: RuntimeSystemError(m.group("n"), m.group("what").strip()[:120])),
+    Signature("iomp-team-smaller", "resources", "OMP: Warning #96",
+              re.compile(r"OMP: Warning #96: Cannot form a team with (?P<w>\d+) threads, using (?P<g>\d+) instead"),
+              lambda m, _: TeamSmaller(m["w"], m["g"], m.string.strip()[:200])),
     Signature("iomp-shm-refused", "resources", "rror",
               re.compile(r"OMP: Error #179: Function Can't open SHM\d? failed"), lambda m, _: ShmRefused(m.string.strip()[:300])),
     # another function of the system the runtime called and that failed (TouchDesigner-Linux's notes: Wine's
@@ -103,6 +116,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     refused = events.of(ThreadsRefused)
     if refused:
         out.append(_threads(refused))
+    for event in events.of(TeamSmaller)[:1]:
+        out.append(Finding(
+            "openmp-team-smaller", "warning",
+            f"Intel's OpenMP runtime ran {event.got} threads where {event.wanted} were asked: MKL's calls get the smaller team",
+            (event.line, f"{event.wanted} threads were asked (OMP_NUM_THREADS, MKL_NUM_THREADS or the machine's core count) "
+                         f"and the runtime could start {event.got}: the process's thread limits (OMP_THREAD_LIMIT, "
+                         "KMP_DEVICE_THREAD_LIMIT, KMP_TEAMS_THREAD_LIMIT), or a container or job that gives it fewer CPUs "
+                         "than the machine has"),
+            (f"ask for what the process has: OMP_NUM_THREADS={event.got} (or MKL_NUM_THREADS; nproc in the environment that "
+             "runs it says how many CPUs it may use), which also silences the warning",
+             "or lift the limit that cut the team (unset OMP_THREAD_LIMIT and KMP_*_THREAD_LIMIT, or give the container or "
+             "job more CPUs)"),
+            "Intel's OpenMP runtime sizes a team from the thread count asked and caps it at the limits it is given; MKL "
+            "parallelises over the team it gets, so a capped team runs slower than the count asked suggests.",
+            ("nproc; env | grep -E 'OMP_|KMP_|MKL_NUM'   # the CPUs the process may use, and the counts and limits it is given",),
+        ))
     for event in events.of(SystemErrorInRuntime)[:1]:
         out.append(_system_error(event, events.of(RuntimeSystemError)))
     for event in events.of(ShmRefused)[:1]:

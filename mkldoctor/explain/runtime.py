@@ -188,8 +188,9 @@ SIGNATURES = (
               lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
     Signature("omp-registration-failed", "runtime", "Error #18",
               re.compile(r"Error #18: Setting environment variable \"?__KMP_REGISTERED_LIB"), lambda m, _: OmpRegistration(m.string.strip()[:300])),
-    Signature("omp-info-nested-deprecated", "runtime", "OMP: Info #27",
-              re.compile(r"OMP: Info #27[34]: omp_set_nested routine deprecated"), lambda m, _: OmpNestedDeprecated(m.string.strip()[:200])),
+    *(Signature(f"omp-info-nested-deprecated-{i}", "runtime", needle,  # #269: the OMP_NESTED variable (produced here)
+                re.compile(r"OMP: Info #(?:27[34]: omp_set_nested routine|269: OMP_NESTED variable) deprecated"),
+                lambda m, _: OmpNestedDeprecated(m.string.strip()[:200])) for i, needle in enumerate(("OMP: Info #27", "OMP: Info #269"))),
     Signature("omp-assertion", "runtime", "Error #13",
               re.compile(r"Error #13: Assertion failure at (?P<src>[\w.]+\.c(?:pp)?(?:\(\d+\))?)"),  # a page may drop the line
               lambda m, _: OmpAssertion(m.group("src"), m.string.strip())),
@@ -340,11 +341,15 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
     out = [_assertion(e) for e in events.of(OmpAssertion)[:1]]
     out += [Finding(
         "openmp-nested-deprecated", "warning",
+        "Intel's (or LLVM's) OpenMP runtime says the environment sets OMP_NESTED, which OpenMP 5.0 deprecated: a notice, "
+        "not a failure" if "OMP_NESTED" in e.line else
         "Intel's (or LLVM's) OpenMP runtime says a caller used omp_set_nested, which OpenMP 5.0 deprecated: a notice, not a failure",
-        (e.line, "OpenMP 5.0 replaced omp_set_nested with omp_set_max_active_levels; libiomp5 (MKL's runtime) and libomp print "
-                 "this once when a program or library still calls the old one (Numba's OpenMP threading layer before 0.67)"),
-        ("upgrade the library that calls it (Numba 0.67 and newer: python -m pip install -U numba)",
-         "or quiet the runtime's notices: export KMP_WARNINGS=0"),
+        (e.line, "OpenMP 5.0 replaced omp_set_nested (and OMP_NESTED) with omp_set_max_active_levels (OMP_MAX_ACTIVE_LEVELS); "
+                 "libiomp5 (MKL's runtime) and libomp print this once when a program, a library or the environment still "
+                 "uses the old one (Numba's OpenMP threading layer before 0.67)"),
+        (("unset OMP_NESTED; where nested parallelism is wanted, export OMP_MAX_ACTIVE_LEVELS=2 (any number of levels above 1)",)
+         if "OMP_NESTED" in e.line else ("upgrade the library that calls it (Numba 0.67 and newer: python -m pip install -U numba)",))
+        + ("or quiet the runtime's notices: export KMP_WARNINGS=0",),
         "The runtime informs of a deprecated call and goes on; results are not affected.",
     ) for e in events.of(OmpNestedDeprecated)[:1]]
     for event in events.of(OmpDuplicate):
