@@ -1,7 +1,8 @@
 """Failures a user meets first, produced here with the real tools and explained as a user would (2026-12-05's tries):
 CMake's FindBLAS of CMake 3.22 and newer, which says 'Could NOT find BLAS (missing: BLAS_LIBRARIES)' through
 find_package_handle_standard_args (it had been read as a project's own MKL finder); Intel OpenMP's notices under MKL (a
-team capped by a thread limit, the deprecated OMP_NESTED), which had said nothing."""
+team capped by a thread limit, the deprecated OMP_NESTED, a KMP_* or OMP_* setting it ignores), which had said nothing
+(or, for OMP_DYNAMIC's, called an error)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,13 @@ def test_cmakes_findblas_for_mkl_that_finds_none(tmp_path):
 @pytest.mark.mkl
 @pytest.mark.parametrize("env, finding_id, word", [
     ({"OMP_NUM_THREADS": "48", "OMP_THREAD_LIMIT": "2", "MKL_DYNAMIC": "FALSE"}, "openmp-team-smaller", "OMP_NUM_THREADS=2"),
-    ({"OMP_NESTED": "TRUE"}, "openmp-nested-deprecated", "OMP_MAX_ACTIVE_LEVELS")])
+    ({"OMP_NESTED": "TRUE"}, "openmp-nested-deprecated", "OMP_MAX_ACTIVE_LEVELS"),
+    # settings the runtime cannot read and replaces by its defaults
+    ({"KMP_AFFINITY": "bogus"}, "openmp-setting-ignored", "KMP_AFFINITY="),
+    ({"KMP_AFFINITY": "explicit,proclist=[0,999]"}, "openmp-setting-ignored", "nproc"),
+    ({"KMP_BLOCKTIME": "abc"}, "openmp-setting-ignored", "unset it"),
+    ({"OMP_NUM_THREADS": "0"}, "openmp-setting-ignored", "unset it"),
+    ({"OMP_DYNAMIC": "maybe"}, "openmp-setting-ignored", "TRUE or FALSE")])
 def test_intel_openmps_notices_under_mkl(tmp_path, mkl, env, finding_id, word):
     """MKL's Intel threading layer on the pinned libiomp5: a team capped by OMP_THREAD_LIMIT ('OMP: Warning #96'), and the
     deprecated OMP_NESTED ('OMP: Info #269'): each a warning with its own fix, the program's result unharmed."""

@@ -96,7 +96,7 @@ SIGNATURES = (
               re.compile(r"OMP: Error #100: Fatal system error detected"), lambda m, _: SystemErrorInRuntime(m.string.strip()[:300])),
     Signature("iomp-system-error-detail", "resources", "rror",
               re.compile(r"^\s*OMP: System error #(?P<n>\d+): (?P<what>.+)"), lambda m, _: RuntimeSystemError(m.group("n"), m.group("what").strip()[:120])),
-    Signature("iomp-team-smaller", "resources", "OMP: Warning #96",
+    Signature("iomp-team-smaller", "resources", "OMP: Warning #",
               re.compile(r"OMP: Warning #96: Cannot form a team with (?P<w>\d+) threads, using (?P<g>\d+) instead"),
               lambda m, _: TeamSmaller(m["w"], m["g"], m.string.strip()[:200])),
     Signature("iomp-shm-refused", "resources", "rror",
