@@ -1,5 +1,8 @@
-"""A log's bytes as clean text lines: decoded, ANSI codes and control bytes gone, CR and CRLF split,
-cargo's ``= note:`` prefixes dropped, lines a terminal wrapped rejoined. Read line by line, never whole."""
+"""A log's bytes as clean text lines: decoded, ANSI codes and control bytes gone, CR and CRLF split, a program's output
+kept as a string (a Python repr, a JSON string) split at its escaped newlines, the marks tools and pastes put around each
+line taken off (a CI's clock, syslog's host and program, MSBuild's node and project, PowerShell's record, Spack's listing
+numbers, Markdown's quote and emphasis, cargo's ``= note:``), lines a terminal wrapped rejoined. Read line by line, never
+whole."""
 
 from __future__ import annotations
 
