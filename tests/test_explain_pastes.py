@@ -43,6 +43,9 @@ PASTES = {
     "clock in a clock": lambda line: "[2024-03-05T12:34:56.123Z] [22:54:01] " + line,
     # MSBuild's node before each line and its project after an error's (a Visual Studio generator's build of CMake's)
     "journal": lambda line: "Dec 05 12:34:56 myhost python3[1234]: " + line,  # journalctl's (syslog's) host and program
+    # a Java build's levels: Maven's (javacpp's native build, its stderr lines as errors) and sbt's stream name
+    "maven": lambda line: ("[ERROR] " if "error" in line.lower() else "[INFO] ") + line,
+    "sbt": lambda line: "[error] " + line,
     "msbuild": lambda line: "     1>" + line + (r" [C:\src\build\app.vcxproj]" if "error" in line.lower() else ""),
 }
 # a program's output kept as a string by the program that ran it: Python's repr of its bytes (gcc's quotes as \xe2\x80\x98)
@@ -273,3 +276,11 @@ def test_a_first_line_pasted_a_few_characters_in_reads_as_the_whole(line, cut):
     whole = _ids(line)
     assert whole and all(finding != "unrecognised-failure" for finding, _ in whole), whole
     assert [finding for finding, _ in _ids(line[cut:])] == [finding for finding, _ in whole]
+
+
+def test_mavens_error_mark_keeps_its_sense():
+    """Maven's "[ERROR] " before words with no error of their own is still a failure said (never dropped with its mark);
+    sbt's lower-case "[error] " names a stream, not a failure."""
+    assert [f.id for f in errors_of("[ERROR] Failed to execute goal org.bytedeco:javacpp:1.5.9:build (javacpp-parser)\n")] == \
+        ["unrecognised-failure"]
+    assert not errors_of("[error] Compiling 3 Scala sources to /src/target/scala-2.13/classes ...\n")

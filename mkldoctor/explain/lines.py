@@ -48,6 +48,9 @@ _SPACK_LISTING = re.compile(r"^\d+ (?:errors?|warnings?) found in build log:")
 # MSBuild's node before a line ("     1>LINK : fatal error ...") and its project after an error's or a warning's
 # ("... 'mkl_intel_lp64.lib' [C:\src\build\app.vcxproj]")
 _MSBUILD_NODE = re.compile(r"^\s*\d{1,3}>")
+# a Java build's level before each line: Maven's "[INFO] ", "[ERROR] ", sbt's "[error] " (a native build under javacpp, a
+# JNI library's make); Maven's error keeps its sense where the line's own words have none ("error: " put back)
+_LEVEL = re.compile(r"^\[(?P<level>INFO|ERROR|WARNING|WARN|DEBUG|FATAL|info|error|warn|debug|success)\] ")
 _MSBUILD_PROJECT = re.compile(r"\s+\[[^\[\]]{1,400}\.(?:vcxproj|vfproj|vcproj|csproj|sln|proj|targets)\]$")
 # a newline written as an escape: a Python repr or a JSON string of a program's output ("stderr=b'/usr/bin/ld: cannot
 # find -lmkl_rt\ncollect2: ...'"), not an escaped backslash's n, nor, on a line with a Windows path written as it is, a
@@ -257,6 +260,19 @@ def _without_ci_prefix(raw: str) -> str:
     return _SPACK_ERROR.sub("", raw, count=1) if ">> " in raw[:8] else raw
 
 
+def _without_level(raw: str) -> str:
+    """A line without a Java build's level mark; an error's with "error: " before words that have no error of their own
+    (Maven's "[ERROR] Failed to execute goal ...": a failure said, never dropped with its mark)."""
+    from mkldoctor.explain.catalogue import ERRORISH
+
+    mark = _LEVEL.match(raw)
+    if mark is None:
+        return raw
+    rest = raw[mark.end():]
+    # sbt's lower-case "[error]" marks every line a native build wrote to stderr: a stream's name, no failure of its own
+    return rest if mark["level"] not in ("ERROR", "FATAL") or ERRORISH.search(rest) or not rest.strip() else "error: " + rest
+
+
 def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Clean lines with cargo's ``= note:`` prefix gone and wrapped lines rejoined."""
     pending: str | None = None
@@ -286,12 +302,16 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         if raw[:1] in ">E" or "| " in raw[:48]:
             raw = _PASTE_PREFIX.sub("", raw, count=1)
         marked = spack and raw[2:5] == ">> "  # the listing's error line (its number gone with the mark below)
+        if raw[:1] == "[" and raw[1:2].isalpha():  # a Java build's level, a CI's clock inside it or around it
+            raw = _without_level(raw)
         raw = _without_ci_prefix(raw)
         if spack or (raw[:1].isdigit() and _SPACK_LISTING.match(raw)):  # Spack's listing of the build log's lines
             listed = _SPACK_LISTED.match(raw) if raw[:2] == "  " else None
             spack = bool(listed) or marked or not raw.strip() or _SPACK_LISTING.match(raw) is not None
             if listed:
                 raw = raw[5 + max(7, len(listed["n"]) + 1):]
+        if raw[:1] == "[" and raw[1:2].isalpha():
+            raw = _without_level(raw)
         if ">" in raw[:8]:
             raw = _MSBUILD_NODE.sub("", raw, count=1)
         if ".exe : " in raw[:70]:
