@@ -46,6 +46,7 @@ PASTES = {
     # a Java build's levels: Maven's (javacpp's native build, its stderr lines as errors) and sbt's stream name
     "maven": lambda line: ("[ERROR] " if "error" in line.lower() else "[INFO] ") + line,
     "sbt": lambda line: "[error] " + line,
+    "julia log box": lambda line: "│ " + line,  # Julia's @error around a multi-line message (a package's build log)
     "msbuild": lambda line: "     1>" + line + (r" [C:\src\build\app.vcxproj]" if "error" in line.lower() else ""),
 }
 # a program's output kept as a string by the program that ran it: Python's repr of its bytes (gcc's quotes as \xe2\x80\x98)

@@ -33,7 +33,8 @@ _POWERSHELL_HEAD = re.compile(r"^[\w.-]{1,60}\.exe : (?=\S)")
 _POWERSHELL_TRAILER = re.compile(r"^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)\s+: ")
 # a paste's or a wrapper's mark before each line: Markdown's quote ("> ", nested "> > "), docker compose's service
 # ("app-1  | "), pytest's failure lines ("E       ImportError: ...")
-_PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3,}(?=\S)|E {3,}$)")  # pytest's blank line too
+# Julia's logging box around a multi-line message ("┌ Error: Error building `MKL`:", "│ <each line>", "└ @ Pkg ...")
+_PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3,}(?=\S)|E {3,}$|[│┌└](?: |$))")  # pytest's blank line too
 _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
 # the mark that opens a line, which the same mark must close (a tool's own "*** Error in ...: ***" is none)
 _MARKDOWN = re.compile(r"^(?:\*\*(?!\*)|`(?!``)|[*_](?=[^\s*_]))")
@@ -299,7 +300,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             raw, first = _whole_head(raw), False
         # a CI's own prefix: GitHub Actions' timestamp, BuildKit's step and seconds, CircleCI's "Jul 16 11:43:05",
         # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
-        if raw[:1] in ">E" or "| " in raw[:48]:
+        if raw[:1] in ">E│┌└" or "| " in raw[:48]:
             raw = _PASTE_PREFIX.sub("", raw, count=1)
         marked = spack and raw[2:5] == ">> "  # the listing's error line (its number gone with the mark below)
         if raw[:1] == "[" and raw[1:2].isalpha():  # a Java build's level, a CI's clock inside it or around it
