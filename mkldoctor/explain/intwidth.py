@@ -193,6 +193,9 @@ def _packed_finding(said: list[PackedIntegers]) -> Finding:
          "one MKL and one interface per process: two libraries that each set MKL's interface (or load two MKLs) pull it two "
          "ways: LD_DEBUG=libs <the program> 2>&1 | grep libmkl_ shows which copies load",
          "mkldoctor link --interface ilp64   # matching compile and link flags",
+         "where the caller's width and the interface it asked for agree, the library itself wrote the other width: oneMKL's "
+         "SYCL getrf of oneAPI 2020-2021 wrote its pivots 32 bits wide into the caller's std::int64_t array (oneMath#79): "
+         "update oneMKL (or read the pivots as 32-bit values until then)",
          *(("NWChem (its integers are 64-bit): with MKL's LP64 libraries, BLAS_SIZE=4 and USE_64TO32=y, and make 64_to_32 "
             "in src before the build; with MKL's ILP64 ones, BLAS_SIZE=8 and SCALAPACK_SIZE=8 (NWChem's forum)",)
            if re.search(r"\bga_\w+:|nwchem", first.line, re.I) else ())),
