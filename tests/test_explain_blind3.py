@@ -73,6 +73,7 @@ AFTER = {
     "windows-deadlock-mklimports-loadlibrary-tests-hang-mlnet-1073": ("windows-loader-lock-deadlock", "fix:first call"),
     "cmake-vcpkg-intel-mkl-port-linux-could-not-find-mkl-vcpkg-15204": ("mkl-finder-failed", "BUILD_FAILED"),
     "runtime-getrf-pivots-32bit-in-int64-onemkl-dpcpp-onemath-79": ("integers-read-wrong-width", "fix:update oneMKL"),
+    "mkl-runtime-ma-sizeof-invalid-datatype-ilp64-mkl-blas-size-4-nwchem-awc-1776": ("nwchem-integer-size-mismatch", "fix:BLAS_SIZE=8"),
     # blind47
     "runtime-ilp64-segfault-openmeeg-252": ("program-crashed", "SEGFAULT"),
     "mkl-runtime-onemkl-gemm-cannot-allocate-host-pip-oneapi-ipexllm-llamacpp-quickstart": ("onemkl-sycl-allocation-failed", "fix:pip"),

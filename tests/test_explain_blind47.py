@@ -149,3 +149,9 @@ def test_words_of_failures_no_rule_reads_are_said():
     rule reads are failures said as unrecognised, never 'no problem found'."""
     for line in ("cufft plan: cannot allocate memory for the work area\n", "dnnl: could not create a memory object\n"):
         assert [f.id for f in errors_of(line)] == ["unrecognised-failure"], line
+
+
+def test_nwchems_allocator_given_an_unknown_datatype():
+    """NWChem's 'MA sizeof: invalid datatype' with BLAS_SIZE=4 and MKL's ILP64 libraries (its forum, thread 1776)."""
+    [finding] = errors_of(BLIND47["mkl-runtime-ma-sizeof-invalid-datatype-ilp64-mkl-blas-size-4-nwchem-awc-1776"])
+    assert finding.id == "nwchem-integer-size-mismatch" and any("BLAS_SIZE=8" in line for line in finding.fix), flat(finding)

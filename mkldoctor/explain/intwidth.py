@@ -133,7 +133,17 @@ def _widths(m: re.Match, _):
     return WidthsOnLine(asks.group(0), m.group(0), m.string.strip()[:400]) if asks else NOT_MINE
 
 
+@dataclass(frozen=True, slots=True)
+class NwchemDatatype:
+    """NWChem's memory allocator given a datatype code it does not know: ``MA fatal error: MA sizeof: invalid datatype``
+    (NWChem's forum, thread 1776: BLAS_SIZE=4 and SCALAPACK_SIZE=4 with MKL's ILP64 libraries)."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("nwchem-ma-invalid-datatype", "intwidth", "rror: MA sizeof", re.compile(r"\bMA (?:fatal error|FATAL ERROR): MA sizeof: invalid datatype"),
+              lambda m, _: NwchemDatatype(m.string.strip()[:200])),
     *(Signature(f"lp64-layer-with-64-bit-integers-{i}", "intwidth", needle, _LP64_LAYER, _widths)
       for i, needle in enumerate(("--with-blas8", "-i8 ", "default-integer-8", "-DMKL_ILP64"))),
     # the first of such numbers, 2**32 times a small one: 4294967296 + x (0-based pairs), 8589934592 + x (1-based)
@@ -153,7 +163,18 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = [e for e in events.of(IntegerMismatch) if e.function]
     others = [unrecognised(Unrecognised(e.line), ctx) for e in events.of(IntegerMismatch) if not e.function][:1]
     packed = [_packed_finding(events.of(PackedIntegers))] if events.of(PackedIntegers) else []
-    widths = [_widths_finding(e) for e in events.of(WidthsOnLine)[:1]]
+    widths = [_widths_finding(e) for e in events.of(WidthsOnLine)[:1]] + [Finding(
+        "nwchem-integer-size-mismatch", "error",
+        "NWChem's memory allocator got a datatype it does not know: its integer size and the BLAS linked disagree",
+        (e.line, "NWChem passes its own integer type through BLAS, LAPACK and ScaLAPACK; built with BLAS_SIZE or "
+                 "SCALAPACK_SIZE of one width and linked to MKL's layers of the other, the codes it reads back are garbage "
+                 "(NWChem's forum: BLAS_SIZE=4 with MKL's ILP64 libraries)"),
+        ("MKL's ILP64 layers (mkl_intel_ilp64, mkl_scalapack_ilp64, mkl_blacs_*_ilp64): BLAS_SIZE=8 and SCALAPACK_SIZE=8, "
+         "USE_I4FLAGS unset; MKL's LP64 layers: BLAS_SIZE=4, SCALAPACK_SIZE=4 with USE_64TO32=y and make 64_to_32 in src",
+         "then rebuild from clean (make clean; make), as the objects keep the old integer size"),
+        "NWChem's integers are 64-bit unless its build converts the BLAS calls; the size it is told and the interface it "
+        "links must agree.",
+    ) for e in events.of(NwchemDatatype)[:1]]
     return ([_integer_mismatch(said)] if said else []) + ([] if said else others) + packed + widths  # no MKL function: not MKL's
 
 
