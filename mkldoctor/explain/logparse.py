@@ -282,17 +282,15 @@ def _linker_events(state: _State, line: str) -> list | None:
             state.context_age = 0
             return []
     if "n function " in rest:
-        match = _IN_FUNCTION_THEN.match(rest.strip()) if "undefined reference to" in rest else None
-        if match:  # its function for the reference that follows on the line
-            obj, member = split_object(match.group("where"))
-            state.context, state.context_age = (obj, member, _strip_rust_hash(match.group("fn"))), 0
-            rest = match.group("then")
-        match = _IN_FUNCTION.match(rest.strip()) if not match else None
+        # the function alone on its line, or with the reference that follows it on the same line
+        joined = _IN_FUNCTION_THEN.match(rest.strip()) if "undefined reference to" in rest else None
+        match = joined or _IN_FUNCTION.match(rest.strip())
         if match:
             obj, member = split_object(match.group("where"))
-            state.context = (obj, member, _strip_rust_hash(match.group("fn")))
-            state.context_age = 0
-            return []
+            state.context, state.context_age = (obj, member, _strip_rust_hash(match.group("fn"))), 0
+            if joined is None:
+                return []
+            rest = joined.group("then")
     if "undefined reference to" in rest:
         match = _UNDEF_REF.search(rest.strip())
         if match and _SYMBOL_NAME.match(match.group("sym")):
