@@ -195,7 +195,7 @@ def _not_found(events: Parsed) -> list[Finding]:
     # BLAS_LIBRARIES)", read by the finders' reading, whose call stack names CMake's own FindBLAS (a project's own
     # cmake/FindBLAS.cmake stays the finders')
     said = events.of(BlasApiNotFound) + [
-        BlasApiNotFound(e.module[4:], e.kind == "error", e.text) for e in events.of(FinderSaid) if cmake_module(e)]
+        BlasApiNotFound(e.module[4:], e.kind == "error", e.text) for e in events.of(FinderSaid) if e.blas_module]
     if not said:
         return []
     first = next((e for e in said if e.required), said[0])
@@ -222,9 +222,3 @@ def _not_found(events: Parsed) -> list[Finding]:
         ("cmake --debug-find <source dir> 2>&1 | grep -i mkl   # the folders find_library tried (CMake 3.17+)",
          "ls \"$MKLROOT/include/mkl.h\"   # the folder a project's MKL variable should name"),
     )]
-
-
-def cmake_module(said) -> bool:
-    """Whether a finder's words come from CMake's own FindBLAS or FindLAPACK (its call stack names the module)."""
-    return getattr(said, "module", "") in ("FindBLAS", "FindLAPACK")
-

@@ -33,8 +33,14 @@ class FinderSaid:
     wants: int = field(default=0, compare=False)
     at: int = field(default=0, compare=False)
 
+    @property
+    def blas_module(self) -> bool:
+        """Whether the words come from CMake's own FindBLAS or FindLAPACK (its call stack names the module): findblas's."""
+        return self.module in ("FindBLAS", "FindLAPACK")
+
     def followed(self, lines: tuple[str, ...]) -> "FinderSaid":
-        module = next((m["name"] for line in lines[1:6] for m in [_CMAKE_MODULE.search(line)] if m), "")
+        module = (next((m["name"] for line in lines[1:6] for m in [_CMAKE_MODULE.search(line)] if m), "")
+                  if "FindPackageHandleStandardArgs" in self.finder else "")
         kept = []
         for line in lines:  # a CMake message's own lines are indented; "Call Stack", "--" and the like end it
             if not line.startswith("  ") and self.finder or not line.strip() or line.lstrip().startswith(("Call Stack", "-- ")):
@@ -44,8 +50,7 @@ class FinderSaid:
             kept.append(line.strip())
             if not self.finder and line.rstrip().endswith("***"):
                 break  # Kaldi's message ends with its stars
-        return replace(self, more=tuple(kept), module=module if "FindPackageHandleStandardArgs" in self.finder else "",
-                       wants=0)
+        return replace(self, more=tuple(kept), module=module, wants=0)
 
 
 # a frame of CMake's call stack in one of CMake's own find modules ("/usr/share/cmake-3.25/Modules/FindBLAS.cmake:1346
@@ -167,7 +172,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     # OMP_DLL_DIR is a variable of Intel's MKLConfig.cmake (libiomp5md.dll's folder, Windows), whatever file the log names
     omp = [e for e in events.of(FinderSaid) if "OMP_DLL_DIR" in e.text]
     said = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" not in e.finder and e not in omp
-            and e.module not in ("FindBLAS", "FindLAPACK")]  # CMake's own FindBLAS: findblas says it
+            and not e.blas_module]  # CMake's own FindBLAS: findblas says it
     config = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" in e.finder and e not in omp]
     out = [_omp_dll_dir(omp[0], "error" if _failed(events, omp) else "warning")] if omp else []
     out += [_built_without(e) for e in events.of(BuiltWithoutMkl)[:1]]
