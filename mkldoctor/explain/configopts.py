@@ -19,6 +19,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import blacs
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +56,8 @@ def _both(event: BothGiven) -> Finding:
            "package manager's recipe may add one: read configure.log's first lines)"]
     if pkg == "scalapack":
         fix.append("MKL's ScaLAPACK is a library list, not a prefix PETSc knows: --with-scalapack-lib=\"-L${MKLROOT}/lib/intel64 "
-                   "-lmkl_scalapack_lp64 -lmkl_blacs_openmpi_lp64\" (the BLACS layer of the MPI: intelmpi for Intel MPI and "
-                   "MPICH) with --with-scalapack-include=${MKLROOT}/include, and no --with-scalapack-dir")
+                   "-lmkl_scalapack_lp64 -lmkl_blacs_openmpi_lp64\" (the BLACS layer of the MPI: "
+                   f"{blacs.per_mpi('-l')}) with " "--with-scalapack-include=${MKLROOT}/include, and no --with-scalapack-dir")
     elif pkg in ("blaslapack", "blas-lapack", "blas", "lapack"):
         fix.append("MKL as BLAS and LAPACK: --with-blaslapack-dir=${MKLROOT} alone (PETSc reads that prefix as MKL's), or "
                    "the library list alone")

@@ -180,8 +180,8 @@ def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: Lin
     if libraries and all(blacs.layer(lib) for lib in libraries):  # Cblacs_exit: only MKL's BLACS layers define it
         evidence.append(f"{'it is' if len(symbols) == 1 else 'they are'} BLACS's, which MKL keeps in its BLACS layers, one per "
                         "MPI: a link of MKL's BLAS and LAPACK alone (MKLConfig.cmake's MKL::MKL without MPI) has none")
-        fix = (f"link MKL's BLACS layer of the program's MPI and the MPI itself: -lmkl_blacs_intelmpi_lp64 or "
-               f"-lmkl_blacs_openmpi_lp64 ({blacs.PER_MPI}) with mpicc or -lmpi; CMake: find_package(MPI) and MPI::MPI_CXX "
+        fix = (f"link MKL's BLACS layer of the program's MPI and the MPI itself: {blacs.per_mpi('-l')}, "
+               "with mpicc or -lmpi; CMake: find_package(MPI) and MPI::MPI_CXX "
                "beside MKL's target, and Intel's MKLConfig.cmake told to include BLACS (ENABLE_BLACS=ON, MKL_MPI set to "
                "the MPI) (abacus' pyabacus linked MPI and OpenMP beside MKL's targets: abacus-develop#3742)", *fix)
     return Finding("mkl-symbol-unresolved", "error", title, tuple(evidence), fix,
