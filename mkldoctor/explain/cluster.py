@@ -15,7 +15,7 @@ from mkldoctor.knowledge import layout
 
 def components(names: list[str]) -> list[str]:
     """The names among ``names`` (``mkl_blacs_ilp64.lib``, ``mkl_scalapack_lp64``) that are MKL's cluster libraries."""
-    return [n for n in names if getattr(layout.get(n.lstrip(":")), "role", None) == "cluster"]
+    return [n for n in names if layout.role(n.lstrip(":")) == "cluster"]
 
 
 def advice(names: list[str]) -> tuple[str, list[str], list[str], str] | None:

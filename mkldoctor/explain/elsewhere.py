@@ -420,7 +420,7 @@ def runtime_folders(wanted: list[str]) -> tuple[list[str], list[str]]:
                  "LD_LIBRARY_PATH or a run path); where it is, by layout:",
                  *(f"  {f.releases}: {f.libs}" for f in tbb.folders("linux")),
                  "or link without TBB: MKL's OpenMP or sequential layer (-lmkl_intel_thread -liomp5, or -lmkl_sequential)"])
-    iomp = [n for n in wanted if getattr(layout.get(n), "role", None) == "openmp" and layout.get(n).name == "iomp5"]
+    iomp = [n for n in wanted if layout.role(n) == "openmp" and layout.get(n).name == "iomp5"]
     if not iomp:
         return [], []
     where = [f"  {f.releases}: {f.openmp}" for f in folders.LAYOUTS if f.platform == "linux"]

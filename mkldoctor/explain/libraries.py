@@ -151,7 +151,7 @@ def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = N
                             "no MKL-ML)"),
                        explanation="MKL-ML was a separate download of MKL-DNN's builds; a link that names it finds it only "
                                    "where that download was unpacked.")
-    f95 = [n for n in names if getattr(layout.get(n.lstrip(":")), "role", None) == "fortran95"]
+    f95 = [n for n in names if layout.role(n.lstrip(":")) == "fortran95"]
     if f95 and len(f95) == len(names):
         return _fortran95(finding, f95)
     wrappers = [n for n in names if knowledge.fftw_wrapper(n)]

@@ -347,8 +347,7 @@ def _not_linked(event: SymbolLookupError) -> Finding | None:
 def _older_layer(event: SymbolLookupError) -> Finding | None:
     """MKL's own library needs an ``mkl_`` name that no release of the table exports: the library is of an MKL older
     than the table (its own release's core had the name), loaded with another release's core."""
-    entry = layout.get(event.library)
-    if not _is_mkl_library(event.library) or (entry is not None and entry.role in ("kernel", "vml-kernel")):
+    if not _is_mkl_library(event.library) or layout.is_kernel(event.library):
         return None  # a kernel that sees no core is scope's (a layer loaded without RTLD_GLOBAL, a link without a library)
     names = [r.name for r in exports.releases()]
     name = os.path.basename(event.library)

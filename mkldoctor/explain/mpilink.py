@@ -22,7 +22,7 @@ MPI_NAME = re.compile(r"^(?:P?MPI_\w+|ompi_\w+|MPIR_\w+|MPIDI_\w+|mpi_\w+_)$")
 
 
 def _needed_by_cluster(events: list[UndefinedSymbol]) -> bool:
-    return any(getattr(layout.get(os.path.basename(e.referenced_from or "")), "role", None) == "cluster" for e in events)
+    return any(layout.role(e.referenced_from or "") == "cluster" for e in events)
 
 
 def _cluster_needs_mpi(ctx: Context, symbols: list[str], by_symbol) -> Finding:

@@ -279,7 +279,7 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
         evidence.append("the link line's folders (/LIBPATH): " + (", ".join(command.libpaths) or "none: only LIB's folders"))
         evidence.append("the MKL libraries it names: " + more([lib for lib in command.libs if _mkl_family(lib)], 6))
     evidence += mismatched
-    openmp = [n for n in names if getattr(layout.get(n), "role", None) == "openmp"]
+    openmp = [n for n in names if layout.role(n) == "openmp"]
     fix = ["add the folder that holds " + more(names, 3) + " to the link: /LIBPATH:<folder> (CMake: target_link_directories or "
            "the imported target's INTERFACE_LINK_DIRECTORIES; MSBuild: Linker > Additional Library Directories), "
            f'or set LIB for the whole build: call "{folders.ONEAPI_SETVARS_BAT}"']

@@ -74,8 +74,7 @@ def _base(path: str) -> str:
 
 
 def _role(path: str) -> str | None:
-    found = layout.get(_base(path))
-    return found.role if found else None
+    return layout.role(_base(path))
 
 
 def classify(path: str, symbol: str, who: str) -> Unseen | None:

@@ -381,7 +381,7 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
                    "the threading layer and the kernels mkl_def*, mkl_avx*, and libiomp5md.dll) beside the .exe; MKL loads them "
                    "itself, so bundlers miss them (PyInstaller: a hook or --add-binary that collects them; a bundler's newer "
                    "release may collect them for the package that brings MKL, such as conda's numpy)")
-    opened = [n for n in libs if (found := layout.get(n)) is not None and found.role in ("threading", "core", "kernel", "vml-kernel")]
+    opened = [n for n in libs if layout.role(n) in ("threading", "core", *layout.KERNEL_ROLES)]
     if "mkl" in hints and opened:  # MKL's own message: its dispatcher opened the layer, and looked beside itself first
         fix.append(f"MKL's dispatcher (mkl_rt, mkl_core) opens {opened[0]} itself, from its own folder first: a copy of "
                    "mkl_rt*.dll alone in another folder (a bundle's numpy\\core, a package's own) finds none of the layers "

@@ -171,13 +171,19 @@ def get(name: str) -> MklLibrary | None:
     return _WINDOWS.get(stem.lower()) or _BY_NAME.get(stem.removeprefix("lib"))
 
 
+def role(name: str) -> str | None:
+    """The role (``ROLES``) of one of MKL's files in any spelling :func:`get` reads, a path to one too; None for any
+    other file."""
+    found = get(name)
+    return found.role if found is not None else None
+
+
 KERNEL_ROLES = ("kernel", "vml-kernel")  # the CPU-specific libraries MKL's core opens itself, by name, at run time
 
 
 def is_kernel(name: str) -> bool:
     """Whether a file (``libmkl_avx2.so.2``, ``mkl_vml_def.2.dll``, a path to one) is one of MKL's CPU kernels."""
-    found = get(name)
-    return found is not None and found.role in KERNEL_ROLES
+    return role(name) in KERNEL_ROLES
 
 
 def of_role(role: str) -> tuple[MklLibrary, ...]:
