@@ -28,6 +28,5 @@ def family(name: str) -> tuple[str, str] | None:
     ``libifcoremd.lib``, ``ifconsol.lib``, ``libimf.so``); None for any other name."""
     base = folders.file_name(name).lower()
     plain = _STEM.match(base)
-    stems = {base.split(".", 1)[0], "lib" + base.split(".", 1)[0], plain.group("stem") if plain else "",
-             "lib" + (plain.group("stem") if plain else "")}
+    stems = {stem for word in (base.split(".", 1)[0], plain.group("stem") if plain else "") for stem in (word, "lib" + word)}
     return next(((what, wheel) for names, what, wheel in _FAMILIES if stems & set(names)), None)

@@ -16,11 +16,15 @@ TOOLS = ("mkl_link_tool",)
 SCRIPTS = ("setvars", "vars", "mklvars", "compilervars", "psxevars", "oneapi-vars")
 
 
+def _base(name: str) -> str:
+    """A command's own name, lower case: no quotes, no folder, no .exe."""
+    return re.sub(r"\.exe$", "", re.split(r"[\\/]", name.strip().strip('"'))[-1].lower())
+
+
 def command(name: str) -> str | None:
     """The kind of Intel command ``name`` is ("compiler", "MPI wrapper", "tool", "script"), any folder or extension
     (.exe, .bat, .sh) taken off; None for any other name."""
-    base = re.split(r"[\\/]", name.strip().strip('"'))[-1].lower()
-    base = re.sub(r"\.(?:exe|bat|sh|csh)$", "", base)
+    base = re.sub(r"\.(?:bat|sh|csh)$", "", _base(name))
     if base in COMPILERS:
         return "compiler"
     if base in MPI_WRAPPERS:
@@ -32,5 +36,4 @@ def command(name: str) -> str | None:
 
 def removed(name: str) -> tuple[str, str] | None:
     """(successor, the oneAPI release that removed it) for a classic compiler; None otherwise."""
-    base = re.sub(r"\.exe$", "", re.split(r"[\\/]", name.strip())[-1].lower())
-    return COMPILERS.get(base)
+    return COMPILERS.get(_base(name))
