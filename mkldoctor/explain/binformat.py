@@ -25,9 +25,9 @@ import os
 import re
 from dataclasses import dataclass, replace
 
-from mkldoctor.explain.catalogue import Signature, Unrecognised
+from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
-from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.events import Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import platforms
 from mkldoctor.knowledge.recipes import q
@@ -187,13 +187,13 @@ def _mkl(name: str) -> bool:
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     """One finding per file (a loader's and a linker's messages about one file are one failure)."""
+    from mkldoctor.explain.runtime import MklCannotLoad  # MKL's "Cannot load libmkl_core.so." after the loader's refusal
+
     by_file: dict[str, list[WrongFormat]] = {}
     for event in events.of(WrongFormat):
         by_file.setdefault(_stem(event.library) if event.library else event.line, []).append(event)
     failed = _failed(events)
     out = [finding(said, failed, _mkl(said[0].library) or any(_mkl(e.line) for e in said)) for said in by_file.values()]
-    from mkldoctor.explain.runtime import MklCannotLoad  # MKL's "Cannot load libmkl_core.so." after the loader's refusal
-
     refused = {os.path.basename(said[0].library) for said in by_file.values() if said[0].system == "Linux"}
     then = [lib for e in events.of(MklCannotLoad) for lib in e.libraries if lib in refused]
     if then and out:
@@ -205,9 +205,6 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 def _failed(events: Parsed) -> bool:
     """Whether the log shows a failure beside the wrong-format lines (a warning of Apple's ld or LNK4272 is a failure only
     then): an echo, an undefined symbol, an unrecognised error."""
-    from mkldoctor.explain.catalogue import FollowOn
-    from mkldoctor.explain.events import UndefinedSymbol
-
     return bool(events.of(FollowOn) or events.of(UndefinedSymbol) or events.of(Unrecognised)
                 or any(not e.line.startswith(("ld: warning", "warning")) and "warning LNK" not in e.line
                        for e in events.of(WrongFormat)))

@@ -45,6 +45,7 @@ SIGNATURES = (
               lambda m, _: PardisoTestFailed(m["list"] or "", m.string.strip()[:300])),
 )
 
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return [_both(e) for e in events.of(BothGiven)[:1]] + [_pardiso(e) for e in events.of(PardisoTestFailed)[:1]]
 

@@ -51,8 +51,6 @@ class WindowsCommandUnknown:
     line: str
 
 
-
-
 def _unknown(powershell: bool):
     def read(m: re.Match, _) -> WindowsCommandUnknown | Unrecognised:
         command = m["cmd"].strip().strip('"')
@@ -166,4 +164,3 @@ def _too_long(event: CommandLineTooLong) -> Finding:
         "mid-way, leaving the environment half set up.",
         ("echo %PATH%   # how long PATH has grown, and its repeated folders",),
     )
-

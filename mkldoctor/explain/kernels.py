@@ -162,7 +162,6 @@ def _explained_elsewhere(events: Parsed) -> bool:
     """Another line of the log says why MKL could not load it: an undefined name (not OpenMP's), a core soname not found,
     the file itself no library the loader takes (``libmkl_core.so: invalid ELF header``: binformat's)."""
     from mkldoctor.explain.binformat import WrongFormat
-
     from mkldoctor.explain.tbbabi import tbb_runtime
 
     refused = {os.path.basename(e.library) for e in events.of(WrongFormat) if e.system == "Linux" and not e.linker}

@@ -194,4 +194,3 @@ def allocation(events: Parsed, ctx: Context) -> list[Finding]:
         ("sycl-ls   # the devices and the runtime that serves each",
          "python3 -m pip list 2>/dev/null | grep -iE 'dpcpp|sycl|onednn|mkl'   # oneAPI's pieces installed by pip"),
     )]
-

@@ -25,7 +25,7 @@ from mkldoctor.knowledge import arguments, broken, build_scripts, layout, recipe
 # runs: its own, MKL, FlexiBLAS' backend), PyTorch's check of the INFO its LAPACK call returned ("svd_cpu: Argument 4 has
 # illegal value. Most certainly there is a bug in the implementation calling the backend library.")
 _R_XERBLA = re.compile(r"BLAS/LAPACK routine '(?P<routine>\w+?)\s*' gave error code -(?P<n>\d{1,4})")
-_TORCH = re.compile(r"\b(?P<api>[\w.]{2,40}?)(?:_cpu)?: Argument (?P<n>\d{1,4}) has illegal value")
+_TORCH = re.compile(r"\b(?P<api>[\w.]{2,40}?(?:_cpu)?): Argument (?P<n>\d{1,4}) has illegal value")
 # PyTorch's operation -> the LAPACK driver its CPU path calls (the precision the log does not say: D)
 _TORCH_ROUTINE = {"svd": "DGESDD", "linalg.svd": "DGESDD", "linalg_svd": "DGESDD", "eigh": "DSYEVD", "linalg.eigh": "DSYEVD",
                   "linalg_eigh": "DSYEVD", "symeig": "DSYEVD", "lu": "DGETRF", "linalg.lu_factor": "DGETRF", "cholesky":
@@ -42,17 +42,13 @@ class TorchInfo(FollowOn):
     api: str = ""
 
 
-def _torch(m: re.Match, before):
-    api = m["api"] + ("_cpu" if "_cpu" in m.group(0) else "")
-    return TorchInfo(m.string.strip()[:300], int(m["n"]), api)
-
-
 R_XERBLA = "the BLAS or LAPACK under R (R's XERBLA said it)"  # ParameterError.checker of R's words, and PyTorch's
 TORCH_CHECK = "PyTorch's LAPACK backend (MKL or OpenBLAS)"
 SIGNATURES = (
     Signature("r-xerbla", "parameters", "rror code", _R_XERBLA,
               lambda m, _: ParameterError(int(m["n"]), m["routine"], R_XERBLA)),
-    Signature("torch-lapack-illegal-value", "parameters", "illegal value", _TORCH, _torch),
+    Signature("torch-lapack-illegal-value", "parameters", "illegal value", _TORCH,
+              lambda m, _: TorchInfo(m.string.strip()[:300], int(m["n"]), m["api"])),
 )
 
 _WHAT = {

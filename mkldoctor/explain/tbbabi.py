@@ -142,9 +142,12 @@ def runtime_not_found(events: Parsed) -> list[Finding]:
     )]
 
 
+_TBB_RUNTIME = re.compile(r"^(?:lib)?tbb(?:12)?(?:\.so(?:\.\d+)*|\.dll|\.dylib|\.\d+\.dylib)$")
+
+
 def tbb_runtime(path: str) -> bool:
     """Whether a file MKL tried to open is TBB's runtime (libtbb.so.12, libtbb.so.2, tbb12.dll)."""
-    return re.match(r"^(?:lib)?tbb(?:12)?(?:\.so(?:\.\d+)*|\.dll|\.dylib|\.\d+\.dylib)$", os.path.basename(path)) is not None
+    return _TBB_RUNTIME.match(os.path.basename(path)) is not None
 
 
 def is_tbb_name(symbol: str) -> bool:

@@ -30,6 +30,8 @@ _DISTRIBUTION_FOLDER = re.compile(r"(?:^|/)(?:usr/)?lib(?:64)?/x86_64-linux-gnu$
 def is_distribution_folder(folder: str) -> bool:
     """``/usr/lib/x86_64-linux-gnu`` (or ``/lib/...``, ``/usr/lib``): where a distribution's packages put MKL."""
     return _DISTRIBUTION_FOLDER.search(posix(folder).rstrip("/")) is not None
+
+
 ONEAPI_SETVARS_BAT = r"C:\Program Files (x86)\Intel\oneAPI\setvars.bat"  # oneAPI's environment script on Windows (its default place)
 
 
