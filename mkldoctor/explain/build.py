@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from mkldoctor.explain import fftwheaders
 from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature, Unrecognised
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import folders, layout
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.inventory.install import label
@@ -304,7 +304,7 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
 
         fix, recipes = list(WINDOWS_FIX), (ctx.recipe("headers"),)
     else:
-        fix = ["set up the MKL the build means before building: oneAPI: source /opt/intel/oneapi/setvars.sh (it sets CPATH, "
+        fix = [f"set up the MKL the build means before building: oneAPI: {folders.SOURCE_SETVARS} (it sets CPATH, "
                "which the compilers search); Parallel Studio and MKL 2020 or older: source <install>/bin/compilervars.sh intel64 "
                "(or psxevars.sh, mkl/bin/mklvars.sh intel64)",
                "or add -I<MKL prefix>/include to the compile line (CMake: link the target to MKL::MKL, which carries it)",
@@ -313,8 +313,8 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
     from mkldoctor.explain.headerwords import built_with_mkl  # an installed header of a library built with MKL (dlib's)
     fix[:0] = built_with_mkl(events[0].source, names[0]) if names[0] != "cblas.h" else []
     if any(d == "/include" or d.startswith("/include/") for e in events for d in (e.includes or ())):
-        fix.insert(0, "the build's MKL folder variable was empty (-I/include): export MKLROOT=<MKL prefix> (or source "
-                      "/opt/intel/oneapi/setvars.sh) and build again; no MKL wanted: turn the build's MKL option off")
+        fix.insert(0, "the build's MKL folder variable was empty (-I/include): export MKLROOT=<MKL prefix> (or "
+                      f"{folders.SOURCE_SETVARS}) and build again; no MKL wanted: turn the build's MKL option off")
     return Finding(
         "mkl-header-not-found", "error", f"the compiler cannot find {', '.join(names[:3])}"
         + (f": oneMKL {RENAMED_HEADERS[names[0]][1]} and newer no longer ship it" if names[0] in RENAMED_HEADERS else ""),
@@ -347,7 +347,7 @@ def _compile_line(events: list[HeaderMissing]) -> list[str]:
     if rootless:  # -I$(MKLROOT)/include with MKLROOT empty
         return [f"the compile line has -I{rootless[0]}: a variable in front of it was empty (-I$(MKLROOT)/include with "
                 f"MKLROOT unset), so the build's MKL option is on but no MKL was set up where it was built: set MKLROOT to "
-                "the MKL prefix (source /opt/intel/oneapi/setvars.sh), or turn the build's MKL option off (the makefile's "
+                f"the MKL prefix ({folders.SOURCE_SETVARS}), or turn the build's MKL option off (the makefile's "
                 "MKL lines, -D" + (mkl_defines[0] if mkl_defines else "MKL") + ") to build without MKL"]
     if mkl_dirs:
         return [f"the compile line has -I{mkl_dirs[0]}, a folder for MKL's headers, and the compiler did not find "

@@ -20,6 +20,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import folders
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,7 +279,7 @@ def _target_missing(events: list[CMakeTargetMissing]) -> Finding:
          "REQUIRED and it found nothing"),
         ("add find_package(MKL CONFIG REQUIRED) before the target links MKL::MKL (the project's own CMakeLists, or its option "
          "that turns MKL on)",
-         "and point it at MKL: cmake -DMKL_DIR=<MKL prefix>/lib/cmake/mkl <source dir> (or source /opt/intel/oneapi/setvars.sh, "
+         f"and point it at MKL: cmake -DMKL_DIR=<MKL prefix>/lib/cmake/mkl <source dir> (or {folders.SOURCE_SETVARS}, "
          "or -DCMAKE_PREFIX_PATH=<MKL prefix>)"),
         "An imported target exists only after the package that defines it was found in the same configure run; linking "
         "one by name without that call makes CMake treat it as missing when it generates the build files.",

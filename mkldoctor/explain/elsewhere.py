@@ -281,7 +281,7 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
                     f"intel-oneapi-runtime-mkl {year}.*, can be installed beside it), or install "
                     f"{recipes.conda_install(q(spec))}{prefix} ({recipes.pip_install(q(spec.replace('=', '==') + '.*'))}); "
                     f"or a build of the program made for the oneMKL that is installed"]
-        return [f"oneAPI: source /opt/intel/oneapi/setvars.sh in the shell that runs the program (oneMKL installed from the "
+        return [f"oneAPI: {folders.SOURCE_SETVARS} in the shell that runs the program (oneMKL installed from the "
                 f"Base Toolkit); or install the SYCL interface: {recipes.conda_install(q(spec))}{prefix} "
                 f"({recipes.pip_install(q(spec.replace('=', '==') + '.*' if providing else spec))}), of the release the "
                 "program was built with"]
@@ -370,7 +370,7 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
                          "where the library is, if MKL is installed"))
         fix.append("if it is installed, give its folder to the linker: -L<that folder> (CMake: target_link_directories, or "
                    "MKL_ROOT/MKLROOT for the project's FindMKL; a conda environment: -L$CONDA_PREFIX/lib)")
-        tbb_wanted = any(getattr(layout.runtime_of(n), "role", None) == "tbb" for n in wanted)
+        tbb_wanted = any(layout.is_tbb_runtime(n) for n in wanted)
         fix.append(f"if it is not: install oneTBB's development files there: {TBB_INSTALL}" if tbb_wanted else
                    f"if it is not: install Intel's OpenMP runtime there: {ctx.recipe_ref('openmp')}" if openmp[0] else
                    f"if it is not: install MKL's development files there: {ctx.recipe_ref('static' if static else 'shared')}")
@@ -409,7 +409,7 @@ def runtime_folders(wanted: list[str]) -> tuple[list[str], list[str]]:
     folders of their own (Intel's OpenMP runtime the compiler's, oneTBB its own component's), by each layout."""
     from mkldoctor.knowledge import tbb
 
-    runtimes = [n for n in wanted if getattr(layout.runtime_of(n), "role", None) == "tbb"]
+    runtimes = [n for n in wanted if layout.is_tbb_runtime(n)]
     if runtimes:
         runtime = layout.runtime_of(runtimes[0])
         layer = layout.layer_for_runtime(runtime.name)

@@ -204,7 +204,7 @@ def _platform_layouts(platform: str) -> tuple[str, ...]:
 # what sets MKLROOT, by the platform the log comes from: a finder run outside that environment sees none
 _SETS_MKLROOT = {"windows": "Windows: run cmake from Intel's command prompt, or call setvars.bat (oneAPI; Parallel Studio: "
                             "compilervars.bat intel64) in the shell first",
-                 "macos": "source /opt/intel/oneapi/setvars.sh sets it", "": "source /opt/intel/oneapi/setvars.sh sets it"}
+                 "macos": f"{folders.SOURCE_SETVARS} sets it", "": f"{folders.SOURCE_SETVARS} sets it"}
 
 
 def _log_platform(events: Parsed) -> str:

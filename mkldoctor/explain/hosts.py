@@ -24,7 +24,7 @@ from mkldoctor.explain.translated import ENGLISH_LOADER_REASON
 from mkldoctor.explain.events import NeededNotFound, Parsed
 from mkldoctor.explain.wording import q
 from mkldoctor.inventory.install import label
-from mkldoctor.knowledge import exports, layout, recipes
+from mkldoctor.knowledge import exports, folders, layout, recipes
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import log_platform, there
@@ -416,5 +416,5 @@ def _over_opt(finding: Finding, soname: str, mounts: list[MountOverOpt]) -> Find
     said = (f"the container was started with -v {volume}: the host's folder covers the image's /opt, where Intel's images keep "
             f"oneAPI (/opt/intel/oneapi), so {soname} of the image is hidden")
     fix = (f"mount the host's folder elsewhere (-v {volume.split(':')[0]}:/host{volume.split(':')[0]}), so that the image's "
-           "/opt/intel stays visible; then source /opt/intel/oneapi/setvars.sh in the container if the image does not")
+           f"/opt/intel stays visible; then {folders.SOURCE_SETVARS} in the container if the image does not")
     return replace(finding, evidence=(*finding.evidence[:1], said, *finding.evidence[1:]), fix=(fix, *finding.fix))

@@ -17,7 +17,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.shellsplit import SHELL_PREFIX
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import intel_tools
+from mkldoctor.knowledge import folders, intel_tools
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence = [first.line if first.command in first.line else f"{first.line} {first.command}",
                 f"{first.command} is Intel's ({'oneAPI' if kind != 'MPI wrapper' else 'Intel MPI'}'s {kind}): it is on PATH only "
                 "in a shell that has sourced oneAPI's setvars.sh (or the component's env/vars.sh)"]
-    fix = ["source /opt/intel/oneapi/setvars.sh in the shell that builds, before it (a CI step: in the same step's shell; "
+    fix = [f"{folders.SOURCE_SETVARS} in the shell that builds, before it (a CI step: in the same step's shell; "
            "CMake: then configure in a new build folder, as the cache keeps the compiler it found)",
            f"or give the full path: /opt/intel/oneapi/compiler/latest/bin/{first.command} (CMake: -DCMAKE_CXX_COMPILER=<it>; "
            "an install elsewhere: find / -name '" + first.command + "' -type f 2>/dev/null)"]

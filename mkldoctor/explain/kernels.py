@@ -289,7 +289,7 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
         paths = [e.path for e in opened] + [lib for e in fatal for lib in e.libraries if "/" in lib]
         fix += _wheel_prefix(paths, evidence)
         fix.append("put the folder that holds them on LD_LIBRARY_PATH before the program starts; the install's own script does "
-                   "it: oneAPI: source /opt/intel/oneapi/setvars.sh; Parallel Studio and MKL 2020 or older: source "
+                   f"it: oneAPI: {folders.SOURCE_SETVARS}; Parallel Studio and MKL 2020 or older: source "
                    "<install>/bin/compilervars.sh intel64 (or mkl/bin/mklvars.sh intel64); conda: conda activate <env>")
         number, providing = _numbered(wanted, _SO_NUMBER)
         fix.append("or install or copy MKL's other shared libraries beside libmkl_rt (the versions must match: "

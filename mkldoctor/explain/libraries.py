@@ -320,7 +320,7 @@ def _library_cause(ctx: Context, name: str, static: bool) -> str:
     found = layout.get(base)
     if found is not None and found.role == "openmp" and found.name == "iomp5":  # libiomp5, or Windows' libiomp5md
         return "openmp-missing"
-    if getattr(layout.runtime_of(base), "role", None) == "tbb":  # oneTBB, which MKL's TBB layer runs on
+    if layout.is_tbb_runtime(base):
         return "tbb-missing"
     return "absent"
 

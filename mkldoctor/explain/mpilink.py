@@ -16,7 +16,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import UndefinedSymbol
 from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import blacs, layout
 
 MPI_NAME = re.compile(r"^(?:P?MPI_\w+|ompi_\w+|MPIR_\w+|MPIDI_\w+|mpi_\w+_)$")
 
@@ -45,8 +45,7 @@ def _cluster_needs_mpi(ctx: Context, symbols: list[str], by_symbol) -> Finding:
         (*mismatch, "a serial build (no MPI): take MKL's ScaLAPACK and BLACS off its link line (-lmkl_scalapack_*, -lmkl_blacs_*): "
          "BLAS, LAPACK and FFT need neither",
          "an MPI build: link with the MPI's compiler wrapper (mpicc, mpicxx, mpif90) or add its library (-lmpi; Open MPI's "
-         "Fortran programs also -lmpi_mpifh), with the BLACS layer of that MPI (openmpi for Open MPI, intelmpi for Intel "
-         "MPI and MPICH)"),
+         f"Fortran programs also -lmpi_mpifh), with the BLACS layer of that MPI ({blacs.per_mpi('', '*')})"),
         "MKL's cluster libraries sit on top of an MPI; a build that names them without that MPI leaves MPI's functions "
         "undefined.",
         locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),

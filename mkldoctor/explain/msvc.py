@@ -283,7 +283,7 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
     fix = ["add the folder that holds " + more(names, 3) + " to the link: /LIBPATH:<folder> (CMake: target_link_directories or "
            "the imported target's INTERFACE_LINK_DIRECTORIES; MSBuild: Linker > Additional Library Directories), "
            f'or set LIB for the whole build: call "{folders.ONEAPI_SETVARS_BAT}"']
-    runtimes = [n for n in names if layout.runtime_of(n) is not None and layout.runtime_of(n).role == "tbb"]
+    runtimes = [n for n in names if layout.is_tbb_runtime(n)]
     fix += ["where that folder is, by layout:"] + ["  " + line for line in (_where_tbb() if runtimes else _where_libs())]
     if openmp:
         fix.append(r"libiomp5md.lib is the compiler's, not MKL's: oneAPI 2024+ compiler\<ver>\lib; 2021-2023 "

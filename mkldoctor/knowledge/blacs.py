@@ -11,10 +11,12 @@ import re
 LAYERS = {"intelmpi": "Intel MPI (or MPICH)", "openmpi": "Open MPI", "sgimpt": "SGI MPT"}
 
 
-def per_mpi(prefix: str = "lib") -> str:
+def per_mpi(prefix: str = "lib", width: str = "lp64") -> str:
     """The sentence a fix gives: which layer for which MPI (the two most met; SGI MPT is a cluster vendor's), each layer
-    spelled as a library (``lib``) or as the link line's flag (``-l``)."""
-    return f"{prefix}mkl_blacs_intelmpi_lp64 for Intel MPI and MPICH, {prefix}mkl_blacs_openmpi_lp64 for Open MPI"
+    spelled as a library (``lib``) or as the link line's flag (``-l``), of one integer width (``lp64``, ``ilp64``, or
+    ``*`` for either)."""
+    return (f"{prefix}mkl_blacs_intelmpi_{width} for Intel MPI and MPICH, {prefix}mkl_blacs_openmpi_{width} for "
+            "Open MPI")
 
 
 PER_MPI = per_mpi()

@@ -32,6 +32,7 @@ def is_distribution_folder(folder: str) -> bool:
     return _DISTRIBUTION_FOLDER.search(posix(folder).rstrip("/")) is not None
 
 
+SOURCE_SETVARS = "source /opt/intel/oneapi/setvars.sh"  # oneAPI's environment script on Linux and macOS, sourced
 ONEAPI_SETVARS_BAT = r"C:\Program Files (x86)\Intel\oneAPI\setvars.bat"  # oneAPI's environment script on Windows (its default place)
 
 
@@ -87,12 +88,12 @@ LAYOUTS: tuple[Folders, ...] = (
     Folders("oneapi-2024", "linux", "oneAPI 2024.0 and newer",
             _p(r"/oneapi/mkl/(?P<version>20(?:2[4-9]|[3-9]\d)[\d.]*|latest)(?:/|$)"),
             "/opt/intel/oneapi/mkl/<ver>/lib", "/opt/intel/oneapi/mkl/<ver>/lib", "/opt/intel/oneapi/compiler/<ver>/lib",
-            "source /opt/intel/oneapi/setvars.sh   # or <install>/mkl/<ver>/env/vars.sh"),
+            SOURCE_SETVARS + "   # or <install>/mkl/<ver>/env/vars.sh"),
     Folders("oneapi-2021", "linux", "oneAPI 2021.1 to 2023.2",
             _p(r"/oneapi/mkl/(?P<version>202[1-3][\d.]*)(?:/|$)"),
             "/opt/intel/oneapi/mkl/<ver>/lib/intel64", "/opt/intel/oneapi/mkl/<ver>/lib/intel64",
             "/opt/intel/oneapi/compiler/<ver>/linux/compiler/lib/intel64_lin",
-            "source /opt/intel/oneapi/setvars.sh   # or <install>/mkl/<ver>/env/vars.sh"),
+            SOURCE_SETVARS + "   # or <install>/mkl/<ver>/env/vars.sh"),
     Folders("parallel-studio", "linux", "Parallel Studio XE, Composer XE and MKL 2020 and older",
             _p(r"/(?:compilers_and_libraries_|parallel_studio_xe_|composer_xe_)(?P<version>20\d\d(?:\.\d+)*)|/intel/mkl/lib/(?:intel64|ia32)"),
             "/opt/intel/compilers_and_libraries_<ver>/linux/mkl/lib/intel64_lin (and /opt/intel/mkl/lib/intel64)",
@@ -111,7 +112,7 @@ LAYOUTS: tuple[Folders, ...] = (
     Folders("oneapi-2021", "macos", "oneAPI 2021.1 to 2023.2",
             _p(r"/oneapi/mkl/(?P<version>202[1-3][\d.]*|latest)(?:/|$)"),
             "/opt/intel/oneapi/mkl/<ver>/lib", "/opt/intel/oneapi/mkl/<ver>/lib", "/opt/intel/oneapi/compiler/<ver>/mac/compiler/lib",
-            "source /opt/intel/oneapi/setvars.sh"),
+            SOURCE_SETVARS),
     Folders("parallel-studio", "macos", "Parallel Studio XE, Composer XE and MKL 2020 and older",
             _p(r"/(?:compilers_and_libraries_|parallel_studio_xe_|composer_xe_)(?P<version>20\d\d(?:\.\d+)*)|/intel/mkl/lib(?:/|$)"),
             "/opt/intel/compilers_and_libraries_<ver>/mac/mkl/lib (and /opt/intel/mkl/lib)",

@@ -251,6 +251,11 @@ def runtime_of(name: str) -> MklLibrary | None:
     return found if found is not None and found.role in ("openmp", "tbb") and layer_for_runtime(found.name) else None
 
 
+def is_tbb_runtime(name: str) -> bool:
+    """Whether a file is oneTBB's runtime, which MKL's TBB layer runs on (``tbb12.lib``, ``libtbb.so.12``)."""
+    return getattr(runtime_of(name), "role", None) == "tbb"
+
+
 def layer_for_runtime(runtime: str) -> MklLibrary | None:
     """The threading layer whose threads run on ``runtime`` (``gomp`` -> ``mkl_gnu_thread``)."""
     return next((library for library in of_role("threading") if library.runtime == runtime), None)

@@ -22,6 +22,7 @@ import shlex
 import shutil
 
 from mkldoctor.findings import Recipe
+from mkldoctor.knowledge import folders
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.target import target
 
@@ -214,7 +215,7 @@ def recipes(need: str, min_version: str | None = None, channels: list[str] | Non
             out.append(f"Intel apt: {lines[0]}")
             out.extend(f"           {line}" for line in lines[1:])
             if need != "openmp":
-                out.append("           source /opt/intel/oneapi/setvars.sh   # sets MKLROOT, LD_LIBRARY_PATH, PKG_CONFIG_PATH")
+                out.append(f"           {folders.SOURCE_SETVARS}   # sets MKLROOT, LD_LIBRARY_PATH, PKG_CONFIG_PATH")
         elif channel == "intel-dnf":
             lines = list(intel_yum_repo(root)) + [dnf_install(package, root=root)]
             out.append(f"Intel dnf: {lines[0]}")
