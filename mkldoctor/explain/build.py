@@ -101,13 +101,6 @@ def _twice(m: re.Match, before) -> MklTargetTwice:
     return MklTargetTwice(m.group("target"), head.group("where") if head else "")
 
 
-@dataclass(frozen=True, slots=True)
-class MklDownloadFailed:
-    """A build's own download of an MKL package failed (CMake's file(DOWNLOAD), CPM, a fetch script)."""
-
-    url: str
-
-
 # a log viewer's line numbers before each line of CMake's message ("    181        MKL::MKL")
 _GUTTER = r"(?:\s*\d+(?=\s))?"
 
@@ -132,10 +125,6 @@ SIGNATURES = (
     Signature("cmake-mkl-target-not-built-here", "build", "annot ",
               re.compile(r'Cannot specify (?:link libraries|include directories|compile \w+) for target "(?P<target>[\w:]*(?i:mkl)[\w:]*)" '
                          r'which is not built'), lambda m, _: MklTargetTwice(m.group("target"))),
-    Signature("mkl-download-failed", "build", "ailed",
-              re.compile(r"(?i)\bdownload(?:ing)?\s+['\"]?(?P<url>\w+://\S*mkl\S*?)['\"]?\s+failed"
-                         r"|failed to download\s+['\"]?(?P<url2>\w+://\S*mkl\S*?)['\"]?(?:\s|$)"),
-              lambda m, _: MklDownloadFailed(m.group("url") or m.group("url2"))),
     Signature("mkl-link-tool-rejected", "build", "Supported values",
               re.compile(r"Unknown (?P<what>[\w ]+?): (?P<value>\S+?)\.\s+Supported values for [\w ]+?: (?P<values>\S+)"),
               lambda m, _: LinkToolRejected(m.group("what"), m.group("value"), m.group("values"))),
@@ -163,7 +152,8 @@ SIGNATURES = (
     Signature("header-not-found-clang", "build", "file not found",  # clang's words; a parallel build may cut the file's name
               re.compile(r"^(?:(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"), header_event),
     Signature("cmake-configuring-incomplete", "build", "Configuring incomplete", re.compile(r"Configuring incomplete, errors occurred"), _follow),
-    Signature("make-error", "build", "***", re.compile(r"^\s*(?:[\w.-]*make|nmake)(?:\[\d+\])?: \*\*\* .*Error \d+"), _follow),  # indented under a step too
+    # in make's own language too (its target in brackets, then its word for Error: "[all] 错误 2", "[all] Fehler 2")
+    Signature("make-error", "build", "***", re.compile(r"^\s*(?:[\w.-]*make|nmake)(?:\[\d+\])?: \*\*\* (?:.*Error|\[[^\]]*\] \S+) \d+"), _follow),
     Signature("ninja-stopped", "build", "ninja: build stopped", re.compile(r"^ninja: build stopped"), _follow),
     Signature("ninja-failed", "build", "FAILED: ", re.compile(r"^FAILED: "), _follow),
     Signature("compilation-terminated", "build", "compilation terminated", re.compile(r"^compilation terminated\."), _follow),
@@ -184,7 +174,6 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.configure import without_d
 
     out: list[Finding] = [_link_tool(e) for e in events.of(LinkToolRejected)[:1]]
-    out += [_download(e) for e in events.of(MklDownloadFailed)[:1]]
     out += [_target_missing(e) for e in events.of(MklTargetMissing)[:1]]
     out += [_target_twice(e) for e in events.of(MklTargetTwice)[:1]]
     if events.of(CMakeNoConfig) and not without_d(events):  # MKL_DIR given without -D: that finding says why
@@ -358,23 +347,6 @@ def _compile_line(events: list[HeaderMissing]) -> list[str]:
             + ": the build did not take its MKL settings (check the build's MKL option in the file it really reads: "
               "the makefile, CMakeCache.txt)"]
 
-
-def _download(event: MklDownloadFailed) -> Finding:
-    name = event.url.rstrip("/").rsplit("/", 1)[-1]
-    return Finding(
-        "mkl-download-failed", "error", f"the build's own download of MKL failed: {name}",
-        (f"the build fetches MKL itself from {event.url}, and that address did not answer with the file",
-         "a package's download address is the build's own choice: channels and indexes move or drop old files, and the "
-         "build keeps asking the old address"),
-        ("use an MKL that is installed instead: install the release the build pins (its headers and libraries: the "
-         "mkl-include and mkl-static or mkl-devel packages of that release, from the machine's own conda channels or pip "
-         "index) and point the build at it (MKLROOT, or the project's option for an installed MKL)",
-         "or change the address in the project's build files (grep -rn 'mkl' cmake/) to where that package is served now: "
-         "the channel's current files, or a mirror that the machine's own conda or pip configuration names"),
-        "A project that downloads MKL at configure time depends on the address it wrote down staying valid; when the "
-        "server stops serving the file, every new build fails before MKL is ever read.",
-        ("curl -fsIL '<the address>'   # what the server answers now, from the machine that builds",),
-    )
 
 
 def _target_twice(event: MklTargetTwice) -> Finding:

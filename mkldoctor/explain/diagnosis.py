@@ -8,6 +8,7 @@ each handed the events and a :class:`~mkldoctor.explain.context.Context`; the fa
 * :mod:`undefined`, :mod:`libraries`, :mod:`linker`: undefined symbols, ``-l`` failures, the C
   library parts and archive order;
 * :mod:`hosts`: the loader and the hosts that print its messages (Python, R, Julia, PyInstaller);
+* :mod:`downloads`: a build's own download of MKL (CMake's file(DOWNLOAD), ExternalProject's step);
 * :mod:`build`: CMake's ``find_package(MKL)``, a compiler without MKL's headers, build-tool echoes;
 * :mod:`runtime`: MKL and OpenMP at run time (kernels, duplicate runtimes, threading layers);
 * :mod:`platforms`: macOS and Windows.

@@ -352,8 +352,9 @@ _EXPLAIN = (
        "A kernel (libmkl_avx2, libmkl_def, libmkl_vml_*) is for MKL's dispatcher; linked directly it loads before the core.",
        "Take the kernels out of the link; link mkl_rt, or the three layers."),
     _r("mkl-download-failed", "A build's own download of an MKL package failed",
-       "The project fetches MKL at configure time from an address it wrote down, and the server no longer serves it.",
-       "Install MKL and point the build at it, or change the address in the project's build files."),
+       "The project fetches MKL at configure time or in an ExternalProject step, from an address it wrote down, and the "
+       "server no longer serves it or the machine that builds cannot reach it.",
+       "Install MKL and point the build at it, or change the address in the project's build files (or give the step the file)."),
     _r("mkl-name-missing", "A host looked up an MKL name that the MKL it opened does not export",
        "Julia's ccall or JNA asks the library for a name when it is called; MKL's export table says which releases have it.",
        "Give the environment a release that exports the name (a compat bound on MKL_jll, a pinned mkl package)."),
