@@ -13,6 +13,7 @@ import os
 import re
 
 from mkldoctor.explain.context import Context
+from mkldoctor.explain.juliapkg import julia_in_r
 from mkldoctor.explain.linker import skipped_advice
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q
@@ -67,12 +68,15 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         fix.append(f"give {os.path.basename(user)} a run path to MKL's lib folder: relink it with -Wl,-rpath,<that folder> "
                    "(a build or install step that clears run paths, patchelf --remove-rpath or chrpath -d, takes it away; "
                    f"patchelf --set-rpath <that folder> {q(user)} sets one afterwards)")
-    if "Nsight Compute" in ctx.sessions:  # uxlfoundation/oneMath#221: found from the shell, not under the profiler
-        evidence.append("the program ran under NVIDIA Nsight Compute (its ==ERROR== lines), which starts it itself: a "
-                        "library the shell found through LD_LIBRARY_PATH may not be found there")
+    # a process the shell did not start: a profiler (oneMath#221), a database server (SaltyPatron/Laplace's extension)
+    starter = ("the program ran under NVIDIA Nsight Compute (its ==ERROR== lines), which starts it itself"
+               if "Nsight Compute" in ctx.sessions else "the PostgreSQL server loaded it, a service with its own environment"
+               if any(b.startswith("PostgreSQL") for b in binaries) else "")
+    if starter:
+        evidence.append(f"{starter}: a library the shell found through LD_LIBRARY_PATH may not be found there")
         fix.append(f"give the program a way to {soname} that does not depend on the shell's environment: a run path "
-                   "(-Wl,-rpath,<its folder>), the folder in /etc/ld.so.conf.d with sudo ldconfig, or a link to it beside "
-                   "the program; then profile again")
+                   "(-Wl,-rpath,<its folder>; CMake: CMAKE_INSTALL_RPATH, as cmake --install drops the build tree's run "
+                   "path), the folder in /etc/ld.so.conf.d with sudo ldconfig, or a link to it beside the program; then run again")
     # an IPython session is a possibility the log cannot confirm: said after what a versioned soname (the release the
     # program was built against) or a library that is not MKL's (a project's bundle) tells
     ipython = bool(stale) and stale[0].startswith("the import ran in an IPython") and (
@@ -126,7 +130,7 @@ def _host_lines(ctx: Context, soname: str, binaries: list[str], jvm: bool | list
     if not soname.startswith("libmkl_"):
         return None
     if "julia (dlopen)" in binaries and "R (JuliaCall)" in ctx.sessions:
-        return _julia_in_r(soname)
+        return julia_in_r(soname)
     if "julia (dlopen)" in binaries and not any(s.startswith("Julia ") and version_key(s[6:]) < version_key(MKL_JLL_JULIA)
                                                 for s in ctx.sessions):
         return Finding(
@@ -429,21 +433,3 @@ def runtime_folders(wanted: list[str]) -> tuple[list[str], list[str]]:
             ["add the compiler's lib folder to the link line: -L<that folder> -liomp5 (LD_LIBRARY_PATH does not help here: "
              "the loader reads it at run time, ld does not; gcc reads LIBRARY_PATH at link time); where it is, by layout:",
              *where])
-
-
-def _julia_in_r(soname: str) -> Finding:
-    """JuliaCall#10: a Julia built with MKL, started inside R, whose library path R had set."""
-    return Finding(
-        "loader-cannot-find", "error", f"Julia inside R (JuliaCall) could not open {soname}: R sets the library path of "
-        "what runs inside it, and the folder that finds MKL in a shell does not come first there, or at all",
-        (f"Julia's dlopen of {soname.split('.so')[0]} failed in a Julia that R started (JuliaCall's julia_setup)",
-         "R's startup script (R_HOME/etc/ldpaths) puts R_LD_LIBRARY_PATH (R's lib and the system's library folder) in "
-         "front of the shell's LD_LIBRARY_PATH, and an R started from a desktop or RStudio has no shell's path at all: a "
-         "Julia built against an MKL found through LD_LIBRARY_PATH does not find it there"),
-        ("export R_LD_LIBRARY_PATH=<MKL's lib folder> before starting R (R puts it first in the path it sets), or add "
-         "the folder to R_HOME/etc/ldpaths (RStudio: ~/.Renviron is read, the shell's profile is not)",
-         "or use a Julia whose BLAS is its own (MKL_jll's artifact, Julia 1.7+ with MKL.jl), which needs no system folder",
-         "check from R: Sys.getenv('LD_LIBRARY_PATH') shows the path R's processes get"),
-        "R rewrites LD_LIBRARY_PATH at startup; programs it embeds or starts see R's path first, not the shell's.",
-        ("R -e 'Sys.getenv(\"LD_LIBRARY_PATH\")'   # the folders R hands to Julia",),
-    )

@@ -80,6 +80,8 @@ def _host(before, line: str) -> str:
         return "python (ctypes)"
     if "dyn.load" in text or "shared object '" in text:
         return "R (dyn.load)"
+    if re.search(r'could not load library "[^"]+":', text):  # PostgreSQL's LOAD of an extension (its own quote, then dlerror)
+        return "PostgreSQL (an extension's library)"
     if "could not load library" in text or "Libdl" in text:
         return "julia (dlopen)"
     if "_MEI" in text:
@@ -98,6 +100,14 @@ def ldd_target(binary: str, fallback: str = "./your-program") -> str:
 def _cannot_open(m: re.Match, before) -> LoaderMissing:
     so = m.group("so")
     return LoaderMissing(os.path.basename(so), _host(before, m.string), so if so.startswith("/") else "")
+
+
+def _could_not_load(m: re.Match, _):
+    """Julia's ``could not load library "X"``; PostgreSQL's ``could not load library "X": <dlerror>`` says the loader's
+    reason after it, which the loader's lines read (on this line, or on the next where a log wrapped it)."""
+    if not m.group("pg"):
+        return HostCannotLoad("julia (dlopen)", m.group("lib"))
+    return NOT_MINE if "shared object" in m.string[m.end():] else None
 
 
 def _undefined(m: re.Match, before) -> SymbolLookupError:
@@ -179,7 +189,7 @@ SIGNATURES = (
     Signature("r-loading-failed", "hosts", "loading failed",
               re.compile(r"^(?:Error|ERROR): (?:loading failed|lazy loading failed for package)"), lambda m, _: FollowOn(m.string.strip())),
     Signature("julia-could-not-load", "hosts", "could not load library",
-              re.compile(r"could not load library (?P<q>\\?\")(?P<lib>.+?)(?P=q)"), lambda m, _: HostCannotLoad("julia (dlopen)", m.group("lib"))),
+              re.compile(r"could not load library (?P<q>\\?\")(?P<lib>.+?)(?P=q)(?P<pg>:)?"), _could_not_load),
 )
 
 

@@ -5,6 +5,9 @@ to automatically download/install artifact 'MKL' from sources listed in '...'``)
 
 A registered MKL_jll whose recorded hash was wrong was mended by an update of Julia's General registry
 (JuliaPackaging/BinaryBuilder.jl#618); a download cut or rewritten on its way (a proxy) gives the same mismatch.
+
+Julia's own loader failing inside R (:func:`julia_in_r`, JuliaCall#10) is here too: the loader's finding for a log from
+another machine asks for it.
 """
 
 from __future__ import annotations
@@ -67,3 +70,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "a mismatch or a failed download leaves the package without its library.",
         ("julia -e 'using Pkg; Pkg.status(\"MKL_jll\"); Pkg.Registry.status()'   # the release installed, the registry's age",),
     )]
+
+
+def julia_in_r(soname: str) -> Finding:
+    """JuliaCall#10: a Julia built with MKL, started inside R, whose library path R had set."""
+    return Finding(
+        "loader-cannot-find", "error", f"Julia inside R (JuliaCall) could not open {soname}: R sets the library path of "
+        "what runs inside it, and the folder that finds MKL in a shell does not come first there, or at all",
+        (f"Julia's dlopen of {soname.split('.so')[0]} failed in a Julia that R started (JuliaCall's julia_setup)",
+         "R's startup script (R_HOME/etc/ldpaths) puts R_LD_LIBRARY_PATH (R's lib and the system's library folder) in "
+         "front of the shell's LD_LIBRARY_PATH, and an R started from a desktop or RStudio has no shell's path at all: a "
+         "Julia built against an MKL found through LD_LIBRARY_PATH does not find it there"),
+        ("export R_LD_LIBRARY_PATH=<MKL's lib folder> before starting R (R puts it first in the path it sets), or add "
+         "the folder to R_HOME/etc/ldpaths (RStudio: ~/.Renviron is read, the shell's profile is not)",
+         "or use a Julia whose BLAS is its own (MKL_jll's artifact, Julia 1.7+ with MKL.jl), which needs no system folder",
+         "check from R: Sys.getenv('LD_LIBRARY_PATH') shows the path R's processes get"),
+        "R rewrites LD_LIBRARY_PATH at startup; programs it embeds or starts see R's path first, not the shell's.",
+        ("R -e 'Sys.getenv(\"LD_LIBRARY_PATH\")'   # the folders R hands to Julia",),
+    )
