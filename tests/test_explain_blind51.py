@@ -1,6 +1,8 @@
 """The classes of the fifty-first blind set (tests/data/explain_corpus/blind51.json), each produced here with the real
 tool: make's lines in its own language after ExternalProject's download step of an MKL package (PaddlePaddle's FAQ
-quoted only those, in Chinese: the log had been said to have no problem)."""
+quoted only those, in Chinese: the log had been said to have no problem); compile errors against MKL's headers (a
+function they mark deprecated under -Werror, a CBLAS type used without them, a project's LAPACK prototype without their
+noexcept, their CBLAS header beside GSL's in one file)."""
 
 from __future__ import annotations
 
@@ -58,3 +60,67 @@ def test_makes_own_language_is_a_failure_where_no_rule_reads_the_step(tmp_path):
     findings = errors_of(out)
     assert findings and findings[0].id == "unrecognised-failure", [(f.id, f.title) for f in findings]
 
+
+# -- compile errors against MKL's headers (the pinned oneMKL 2026.2 and Debian's 2020.4) ----------------------------
+
+def _compiled(tmp_path: Path, source: str, *flags: str, compiler: str = "g++") -> str:
+    """The output of a compile of ``source`` that must fail: the failure produced here with the real compiler."""
+    (tmp_path / "t.cpp").write_text(textwrap.dedent(source))
+    lang = ["-x", "c"] if compiler == "gcc" else []
+    return failed([compiler, *lang, "-c", "t.cpp", "-o", "t.o", *flags], tmp_path)
+
+
+@pytest.mark.mkl
+def test_a_function_mkl_marks_deprecated_stops_a_build_that_makes_warnings_errors(mkl, tmp_path):
+    # TorchCraftAI#17: an old MKL-DNN's call of cblas_sgemm_alloc, which MKL 2020.4's mkl_cblas.h marks deprecated
+    out = _compiled(tmp_path, """\
+        #include <mkl_cblas.h>
+        float *packed(int m, int n, int k) { return cblas_sgemm_alloc(CblasAMatrix, m, n, k); }
+        """, f"-I{mkl.debian_shared}/usr/include/mkl", "-Werror=deprecated-declarations")
+    assert "is deprecated" in out
+    findings = errors_of(out)
+    assert [f.id for f in findings] == ["mkl-deprecated-as-error"], [(f.id, f.title) for f in findings]
+    assert "cblas_sgemm_alloc" in findings[0].title and "-Wno-error=deprecated-declarations" in flat(findings[0])
+    # the same call compiles where the warning stays a warning: the finding's fix, tried
+    (tmp_path / "t.o").unlink(missing_ok=True)
+    code, said = run(["g++", "-c", "t.cpp", "-o", "t.o", f"-I{mkl.debian_shared}/usr/include/mkl", "-Werror=deprecated-declarations",
+                      "-Wno-error=deprecated-declarations"], tmp_path, clean_env())
+    assert code == 0 and "deprecated" in said, said
+
+
+def test_a_cblas_type_used_without_mkls_header_is_an_undeclared_name(tmp_path):
+    # oneDNN#43: 'CBLAS_LAYOUT' was not declared (gcc says first that the function using it is "declared void")
+    out = _compiled(tmp_path, """\
+        inline void cblas_gemm(CBLAS_LAYOUT layout, int m) {}
+        """)
+    assert "was not declared" in out
+    findings = errors_of(out)
+    assert [f.id for f in findings] == ["mkl-api-changed"], [(f.id, f.title) for f in findings]
+    assert findings[0].title.startswith("CBLAS_LAYOUT is not declared")
+
+
+@pytest.mark.mkl
+def test_a_projects_own_lapack_prototype_without_noexcept_clashes_with_mkls(mkl, tmp_path):
+    # hpddm#128: MKL's headers declare the routines noexcept in C++; the project's own declaration does not
+    out = _compiled(tmp_path, """\
+        #include <mkl_lapack.h>
+        extern "C" void sposv_(const char*, const int*, const int*, float*, const int*, float*, const int*, int*);
+        """, f"-I{mkl.pip}/include")
+    assert "different exception specifier" in out
+    findings = errors_of(out)
+    assert [f.id for f in findings] == ["blas-prototype-clash"], [(f.id, f.title) for f in findings]
+    assert "sposv_" in findings[0].title and "noexcept" in flat(findings[0])
+
+
+@pytest.mark.mkl
+@pytest.mark.skipif(not Path("/usr/include/gsl/gsl_cblas.h").is_file(), reason="needs GSL's headers (libgsl-dev)")
+@pytest.mark.parametrize("compiler", ["g++", "gcc"])
+def test_mkls_cblas_header_and_gsls_in_one_file_are_one_clash(mkl, tmp_path, compiler):
+    # lagadic/visp#735: gsl_blas.h and mkl.h in one file; every enum and cblas_* declaration clashes, one failure
+    out = _compiled(tmp_path, """\
+        #include <gsl/gsl_blas.h>
+        #include <mkl.h>
+        """, f"-I{mkl.pip}/include", compiler=compiler)
+    findings = errors_of(out)
+    assert [f.id for f in findings] == ["cblas-headers-clash"], [(f.id, f.title) for f in findings]
+    assert "gsl_cblas.h" in findings[0].title

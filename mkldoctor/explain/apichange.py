@@ -23,19 +23,24 @@ from mkldoctor.findings import Finding
 from mkldoctor.knowledge import facts
 
 # a name of MKL's API: its C names, its C++ (oneMKL SYCL) namespace, the batch routines of the Fortran-style API
-_MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\w+|Dfti\w+|MKL_\w+)\b|"
+_MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\w+|Dfti\w+|MKL_\w+|CBLAS_[A-Z]+|LAPACK_(?:ROW|COL)_MAJOR)\b|"
                        r"[sdcz]?(?:getr[fsi]|gemm|trsm|axpy|geqrf|potr[fs])_batch(?:_strided)?)")  # in a typedef's name too
 # gcc's and clang's words for a call or a conversion that does not fit the declaration in scope
-_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?P<file>\S+?):\d+(?::\d+)?: (?:fatal )?error: (?P<msg>(?:invalid conversion|cannot convert|implicit declaration of function|"
+# (Intel's classic compilers: "x.hpp(86): error: identifier "LAPACK_ROW_MAJOR" is undefined"; a message a paste wrapped
+# after its name, "error: ‘CBLAS_LAYOUT’" with "was not declared in this scope" on the next line, is read with that line)
+_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?P<file>\S+?)(?::\d+(?::\d+)?:|\(\d+\):) (?:fatal )?error: (?P<msg>(?:invalid conversion|cannot convert|implicit declaration of function|"
                             r"too (?:few|many) arguments|no matching (?:function|member function)|no member named|"
                             r"has no member named|no type named|incompatible pointer type|conflicting types|"
-                            r"use of undeclared identifier|[‘'][^'’]+['’] was not declared).*)")
+                            r"use of undeclared identifier|[‘'][^'’]+['’] was not declared|identifier \"\w+\" is undefined|"
+                            r"[‘'][^'’]+['’] is deprecated|variable or field\b|[‘'][^'’]+['’]\s*$).*)")
 # the code line under it ("  1424 |   oneapi::mkl::sparse::release_matrix_handle(&h);") and the declaration it found
 _GUTTER = re.compile(r"^\s*\d+ \|")
 _MKL_HEADER = re.compile(r"(?<!\S)(?P<path>\S{0,1000}/(?:mkl|oneapi/mkl)\S{0,300}\.h(?:pp)?):\d+(?::\d+)?: note: ")
 
 
-_UNDECLARED = re.compile(r"was not declared|undeclared identifier|implicit declaration")
+_UNDECLARED = re.compile(r"was not declared|undeclared identifier|implicit declaration|is undefined")
+_WRAPPED = re.compile(r"(?:[‘'][^'’]+['’]|variable or field)\s*$")  # a message cut after its name, or before it
+_DEPRECATED = re.compile(r"is deprecated\b.*\[-Werror")  # gcc's -Werror=deprecated-declarations, clang's -Werror,-W...
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +52,10 @@ class CompileError:
     at: int = field(default=0, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> "CompileError":
+        if lines and _WRAPPED.search(self.line) and not lines[0].startswith((" ", "\t")):  # the message's rest
+            line = f"{self.line} {lines[0].strip()}"
+            named = _MKL_NAME.search(line.split(" error: ", 1)[-1])
+            return replace(self, line=line[:400], name=named.group(0) if named else self.name).followed(lines[1:])
         listed = next((m.group(0) for line in lines if _GUTTER.match(line) for m in [_MKL_NAME.search(line)] if m), "")
         return replace(self, name=self.name or listed, wants=0)
 
@@ -90,8 +99,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     names = [e.name for e in errors if e.name] + [s.name for s in shown if s.name]
     if not names:  # no MKL near it: the lines stay what they were, errors no signature explains
         return [unrecognised(e, ctx) for e in errors[:4]]
-    undeclared = _UNDECLARED.search(errors[0].line)
-    if undeclared and names:
+    # an undeclared name first: the errors after it ("variable or field 'f' declared void") are its consequences
+    undeclared = next((e for e in errors if e.name and _UNDECLARED.search(e.line)), None)
+    if undeclared is not None:
+        return [_undeclared([undeclared], undeclared.name, ctx)]
+    deprecated = next((e for e in errors if e.name and _DEPRECATED.search(e.line)), None)
+    if deprecated is not None:
+        return [_deprecated(deprecated, next((s.header for s in shown if s.header), ""), ctx)]
+    if _UNDECLARED.search(errors[0].line):
         return [_undeclared(errors, names[0].split("(")[0], ctx)]
     header = next((s.header for s in shown if s.header), "")
     release = re.search(r"(?:mkl[-/]|oneapi-mkl-)(\d{4}\.\d+(?:\.\d+)?)", header)
@@ -133,4 +148,27 @@ def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
         "A compiler declares a function only from the headers a file includes; MKL adds functions in new releases.",
         ("grep -rn '" + name + "' <MKL's include folder>/*.h   # whether these headers declare it",),
         locations=ctx.located(errors, "error:"),
+    )
+
+
+def _deprecated(error: CompileError, header: str, ctx: Context) -> Finding:
+    name = error.name.split("(")[0]
+    return Finding(
+        "mkl-deprecated-as-error", "error",
+        f"the build stops at {name}: MKL's headers mark it deprecated, and the build makes that warning an error (-Werror)",
+        (error.line[:300],
+         *((f"MKL's header that marks it: {header}",) if header else ()),
+         "MKL marks a function deprecated in the releases before it removes it (the mkl-include releases' mkl_cblas.h: "
+         "cblas_?gemm_alloc of the packed GEMM API marked by 2020.4, not in 2019.0, and gone from 2021.1; cblas_?gemmt "
+         "marked from 2026.2): a warning, which the build's -Werror (or -Werror=deprecated-declarations) turns into this "
+         "error; the code is older than these headers"),
+        ("build against the MKL release the project was written for (its documentation, CI or package pins say which; "
+         "mkl_version.h's INTEL_MKL_VERSION beside the headers says which these are)",
+         "or let the warning stay a warning for this build: add -Wno-error=deprecated-declarations to the compile flags "
+         "(CMake: CMAKE_CXX_FLAGS, or the project's option that adds -Werror)",
+         f"or take the project's release that no longer calls {name} (MKL's documentation names its replacement)"),
+        "A deprecation is a warning; -Werror makes every warning an error, so a newer MKL's headers stop a build whose "
+        "code they do not break.",
+        (f"grep -rn '{name}' <MKL's include folder>/*.h   # the deprecation mark on its declaration",),
+        locations=ctx.located([error], "error:"),
     )
