@@ -124,3 +124,18 @@ def test_mkls_cblas_header_and_gsls_in_one_file_are_one_clash(mkl, tmp_path, com
     findings = errors_of(out)
     assert [f.id for f in findings] == ["cblas-headers-clash"], [(f.id, f.title) for f in findings]
     assert "gsl_cblas.h" in findings[0].title
+
+
+# -- a library named by a path where there is none -------------------------------------------------------------------
+
+def test_mkls_archives_named_by_another_layouts_path_say_the_layouts(tmp_path):
+    # cpmech/gosl#25: cgo's flags named Parallel Studio's Linux folder (lib/intel64) on macOS, which has none; gcc 12
+    # passes the paths to ld ("cannot find <path>"), clang and older gcc check them first ("no such file or directory")
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    out = failed(["gcc", "m.c", "-o", "m", "/opt/intel/mkl/lib/intel64/libmkl_core.a", "/opt/intel/lib/intel64/libiomp5.a"], tmp_path)
+    findings = errors_of(out)
+    assert [f.id for f in findings] == ["library-not-found"], [(f.id, f.title) for f in findings]
+    text = flat(findings[0])
+    assert "no file at the path the link names" in findings[0].title
+    assert "Parallel Studio XE, Composer XE and MKL 2020 and older on Linux" in text and "on macOS" in text
+    assert "static archives are not installed" not in findings[0].title  # nothing says so of the machine that linked

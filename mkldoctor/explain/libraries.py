@@ -353,7 +353,24 @@ def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tupl
     fix: list[str] = []
     title = f"cannot find {more(names, 4)}"
     why = ""
-    if cause in ("static-missing", "path-missing") and static:
+    # the archive's shared library beside where it is named (Debian's mkl-static-*.pc, its libmkl-dev installed): not installed
+    beside = static and all(os.path.exists(event.path[:-2] + ".so") for event, _, _ in items if event.path)
+    if cause == "path-missing" and not beside:  # a path a build wrote down (a Makefile's, cgo's) for one machine and one layout
+        title += ": no file at the path the link names"
+        evidence += list(dict.fromkeys(line for event, _, _ in items for line in [folders.path_layout(event.path or "")] if line))[:2]
+        why = ("The link names MKL's files by their path, which the build wrote down for one machine and one layout; on the "
+               "machine that linked there is no file there: MKL is in another folder (another layout, another release, "
+               "another platform), or its " + ("static archives are" if static else "libraries are") + " not installed.")
+        fix.append("find where they are on the machine that links: find / -name 'libmkl_core.*' 2>/dev/null (macOS: "
+                   "/opt/intel/mkl/lib, no intel64 folder; oneAPI 2024 and newer: /opt/intel/oneapi/mkl/<ver>/lib), and give "
+                   "the build that folder: its MKL folder variable (MKLROOT), or its flags per platform (cgo's #cgo linux and "
+                   "#cgo darwin lines, a Makefile's per-system variables)")
+        here = [f"{os.path.join(lib_dir, os.path.basename(event.path))} ({label(i)})" for event, _, _ in items
+                for i in _library_holders(ctx, os.path.basename(event.path), static) for lib_dir in i.lib_dirs
+                if os.path.exists(os.path.join(lib_dir, os.path.basename(event.path)))]
+        fix[:0] = [f"on this machine it is at {more(list(dict.fromkeys(here)), 2)}: link that path"] if here else []
+        fix.append(f"if there are none: install them: {ctx.recipe_ref('static' if static else 'shared')}")
+    elif cause in ("static-missing", "path-missing") and static:
         title += ": MKL's static archives are not installed"
         why = ("The link asks for static archives (-Bstatic, or .a files by path), but the MKL copies here have only shared "
                "libraries. Distributions split them: Debian's libmkl-dev holds the .so files and the mkl-static-*.pc files, "

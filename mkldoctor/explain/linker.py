@@ -20,8 +20,8 @@ import shlex
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
-from mkldoctor.explain.events import UNNAMED, NeededNotFound, Parsed, UndefinedSymbol
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
+from mkldoctor.explain.events import UNNAMED, MissingLibrary, NeededNotFound, Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.edits import Edit
@@ -122,6 +122,13 @@ def _run_time_name(symbol: str) -> bool:
     return symbol.startswith(("omp_", "__kmpc_", "kmp_")) or internal(symbol)
 
 
+def _driver_missing(m: re.Match, _) -> MissingLibrary | object:
+    path = m.group("q") or m.group("p")
+    if not re.search(r"\.(?:a|so(?:\.\d+)*|dylib|lib)$", path):
+        return NOT_MINE  # a source file or a folder: not a library the link wanted
+    return MissingLibrary(os.path.basename(path), "cc", path)
+
+
 _LINK_WORDS = re.compile(r"(?i)\blink(?:er|ing|ed)?\b|\bld(?:\.\w+)?\b|collect2|\bcompil|>>> referenced|\bbuild")
 
 
@@ -135,6 +142,10 @@ SIGNATURES = (
     Signature("dso-missing", "linker", "DSO missing from command line",
               re.compile(r"(?<![\w./+-])(?P<lib>/?[\w./+-]+\.so[\w.]*): error adding symbols: DSO missing from command line"),
               lambda m, _: DsoMissing(m.group("lib"))),
+    # the compiler driver's own check of a file on its line (clang's, gcc 9's and older): ld's "cannot find <path>"
+    Signature("driver-no-such-file", "linker", "rror: ", re.compile(
+        r"^(?:\S*/)?(?:clang(?:\+\+)?|gcc|g\+\+|c\+\+|cc|gfortran|icx|icpx|ifx)(?:-[\d.]+)?(?:\.exe)?: error: "
+        r"(?:no such file or directory: [‘']?(?P<q>[^'’\s]+)[’']?|(?P<p>\S+): No such file or directory)"), _driver_missing),
     Signature("collect2-exit", "linker", "returned", re.compile(r"\b(?:collect2|ld)(?:\.exe)?: error: ld returned \d+ exit status"),
               lambda m, _: FollowOn(m.group(0))),
     Signature("clang-linker-exit", "linker", "linker command failed", re.compile(r"error: linker command failed with exit code \d+"),

@@ -14,6 +14,7 @@ tests/data/explain_corpus (pytorch/pytorch#105215, faiss#4769, r-hub/containers#
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -216,3 +217,19 @@ def intel64_on_macos(path: str) -> str | None:
         return None
     return (f"{path} is a lib/intel64 folder, which MKL for macOS does not have: there its libraries are in "
             f"{match.group('root')}/lib")
+
+
+_SYSTEM = {"linux": "Linux", "macos": "macOS", "windows": "Windows"}
+
+
+def path_layout(path: str) -> str | None:
+    """Whose folder a library's path is (a log's ``/opt/intel/mkl/lib/intel64/libmkl_core.a``), and where the other layouts
+    keep the same file: a path written for one layout names no file in another. None for a path of no known layout."""
+    found = recognise(os.path.dirname(posix(path)))
+    if found is None:
+        return None
+    layout, _ = found
+    others = [f"{f.releases} on {_SYSTEM[f.platform]}: {f.libs}" for f in LAYOUTS
+              if f.platform in ("linux", "macos") and f is not layout and f.name in ("oneapi-2024", "oneapi-2021", "parallel-studio")]
+    return (f"{os.path.dirname(path)} is the folder of {layout.releases} on {_SYSTEM[layout.platform]}; a path written for one layout "
+            f"names no file in another: {'; '.join(others)}")
