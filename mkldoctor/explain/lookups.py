@@ -15,7 +15,7 @@ from mkldoctor.explain.events import UNNAMED, Parsed
 from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
-from mkldoctor.knowledge import blacs, exports, layout, recipes
+from mkldoctor.knowledge import blacs, exports, folders, layout, recipes
 from mkldoctor.knowledge.places import conda_env_of, is_conda, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
@@ -264,6 +264,14 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parse
                        "the program calls: then give the runtime's file by its path, or an object that calls it; a Rust "
                        "crate: in the executable's own build script, as rustc-link-arg does not reach other crates)")
     fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
+    found = folders.recognise(event.library, "linux") if not places and not conda_env_of(event.library) else None
+    if found is not None and found[0].name == "oneapi-2024" and "/lib/intel64/" in event.library:  # latest/lib/intel64: 2021-2023
+        found = next((f, None) for f in folders.LAYOUTS if f.name == "oneapi-2021" and f.platform == "linux")
+    if found is not None and found[0].name in ("oneapi-2024", "oneapi-2021", "parallel-studio"):  # the log's layout says where
+        fix.insert(1, f"the layout of {os.path.dirname(event.library)} ({found[0].releases}) keeps libiomp5 in the compiler's "
+                      f"folder, {found[0].openmp}, not in MKL's: where the program names libiomp5 (ldd shows it 'not "
+                      "found'), put that folder on the loader's path as MKL's is (a file in /etc/ld.so.conf.d naming it, "
+                      "then sudo ldconfig; or LD_LIBRARY_PATH); where it does not, link it (below)")
     mutex = gnu_mutex(events) if "mkl_intel_thread" in event.library and conda_env_of(event.library) else ""
     if mutex:  # matplotlib#23124: conda-forge's and defaults' packages mixed by an update
         evidence.append(f"the log's conda list shows _openmp_mutex {mutex}: the environment's OpenMP is GCC's libgomp, while "

@@ -99,7 +99,7 @@ LAYOUTS: tuple[Folders, ...] = (
             _p(r"/(?:compilers_and_libraries_|parallel_studio_xe_|composer_xe_)(?P<version>20\d\d(?:\.\d+)*)|/intel/mkl/lib/(?:intel64|ia32)"),
             "/opt/intel/compilers_and_libraries_<ver>/linux/mkl/lib/intel64_lin (and /opt/intel/mkl/lib/intel64)",
             "/opt/intel/compilers_and_libraries_<ver>/linux/mkl/lib/intel64_lin",
-            "/opt/intel/compilers_and_libraries_<ver>/linux/compiler/lib/intel64_lin",
+            "/opt/intel/compilers_and_libraries_<ver>/linux/compiler/lib/intel64_lin (linked as /opt/intel/lib/intel64_lin)",
             "source <install>/bin/compilervars.sh intel64   # or mkl/bin/mklvars.sh intel64, or bin/psxevars.sh"),
     Folders("conda", "linux", "conda's mkl packages",
             _p(rf"/(?:{CONDA_INSTALL})/|/conda/envs/"),
