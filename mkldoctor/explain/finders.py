@@ -239,6 +239,7 @@ def _pointed(named: tuple[str, ...], platform: str, first: bool) -> tuple[str, .
 
 
 def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
+    said = sorted(said, key=lambda e: "mkl" not in e.text.lower())  # MKL's own search first, then the others it fed (LAPACK's)
     finders = list(dict.fromkeys(e.finder for e in said if e.finder))
     lines = list(dict.fromkeys(line for e in said for line in (e.text, *e.more)))
     looked = [e.text.split("--", 1)[-1].strip() for e in said if "Library mkl" in e.text]
