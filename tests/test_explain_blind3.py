@@ -58,8 +58,20 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40", "blind41", "blind42", "blind43", "blind44", "blind45", "blind46", "blind47", "blind48", "blind49", "blind50")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40", "blind41", "blind42", "blind43", "blind44", "blind45", "blind46", "blind47", "blind48", "blind49", "blind50", "blind51")}
 AFTER = {
+    # blind51
+    "cmake-mklml-download-fail-paddle-docs-faq": ("mkl-download-failed", "extern_mklml"),
+    "linux-loader-postgres-extension-libmkl-intel-lp64-so3-rpath-stripped-laplace": ("loader-cannot-find", "fix:CMAKE_INSTALL_RPATH"),
+    "cmake-mkldnn-werror-deprecated-cblas-sgemm-alloc-newer-mkl-torchcraftai-17": ("mkl-deprecated-as-error", "fix:-Wno-error=deprecated-declarations"),
+    "build-cblas-layout-undeclared-old-mkl-mkldnn-43": ("mkl-api-changed", "CBLAS_LAYOUT"),
+    "linux-link-lapack-row-major-undefined-intel17-mkl-kokkos-kernels-701": ("mkl-api-changed", "LAPACK_ROW_MAJOR"),
+    "linux-hpddm-mkl-lapack-noexcept-mismatch-128": ("blas-prototype-clash", "noexcept"),
+    "linux-visp-mkl-gsl-cblas-redeclaration-735": ("cblas-headers-clash", "gsl_cblas.h"),
+    "macos-gosl-cgo-linux-mkl-paths-intel64-missing-gosl-pr25": ("library-not-found", "on macOS"),
+    "windows-randlapack-blaspp-onemkl-space-in-path-156": ("path-split-at-space", "fix:8.3"),
+    "linux-loader-libmkl-intel-thread-kmpc-undefined-caffe-runtest-zackzhang-rcnn-memo": ("openmp-runtime-missing", "fix:/opt/intel/lib/intel64_lin"),
+    "cmake-arrayfire-oneapi-mkl-not-found-3117": ("mkl-finder-failed", "Could NOT find MKL: Source"),
     # blind50
     "python-runtime-invalid-elf-libmkl_core-conda-hegza-black-scholes-py": ("library-wrong-platform", "then MKL says it cannot load"),
     # blind49
@@ -577,6 +589,8 @@ NO_FAILURE_LINE = {"python-runtime-pyinstaller-torch-mkl-dlls-not-collected-8348
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning
 WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368", "cmake-febio-mkl-omp-lib-not-found-82",
+                # blind51: ArrayFire's FindMKL's status lines (cmake went on; the log ends there)
+                "cmake-arrayfire-oneapi-mkl-not-found-3117",
                 # blind29: R running OpenBLAS after MKL's install (a warning: R works, without MKL)
                 # blind32: Cactus' PETSc thorn reading the compiler flag -mkl as a library name (a warning the build goes past)
                 "cmake-meson-fortran-petsc-could-not-find-blas-library-mkl-flag-cactus-et2-986",
