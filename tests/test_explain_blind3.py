@@ -72,6 +72,7 @@ AFTER = {
     "windows-randlapack-blaspp-onemkl-space-in-path-156": ("path-split-at-space", "fix:8.3"),
     "linux-loader-libmkl-intel-thread-kmpc-undefined-caffe-runtest-zackzhang-rcnn-memo": ("openmp-runtime-missing", "fix:/opt/intel/lib/intel64_lin"),
     "cmake-arrayfire-oneapi-mkl-not-found-3117": ("mkl-finder-failed", "Could NOT find MKL: Source"),
+    "python-virnggeometric-param5-p-equals-1-mkl-random-15": ("mkl-parameter-error", "0 < p < 1"),
     # blind50
     "python-runtime-invalid-elf-libmkl_core-conda-hegza-black-scholes-py": ("library-wrong-platform", "then MKL says it cannot load"),
     # blind49

@@ -7,6 +7,7 @@ noexcept, their CBLAS header beside GSL's in one file)."""
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
 from pathlib import Path
 
@@ -139,3 +140,32 @@ def test_mkls_archives_named_by_another_layouts_path_say_the_layouts(tmp_path):
     assert "no file at the path the link names" in findings[0].title
     assert "Parallel Studio XE, Composer XE and MKL 2020 and older on Linux" in text and "on macOS" in text
     assert "static archives are not installed" not in findings[0].title  # nothing says so of the machine that linked
+
+
+# -- a random number generator's parameter outside its distribution's domain -----------------------------------------
+
+GEOMETRIC = """\
+import ctypes, glob, sys
+rt = ctypes.CDLL(sorted(glob.glob(sys.argv[1] + "/libmkl_rt.so.*"))[0])
+stream = ctypes.c_void_p()
+assert rt.vslNewStream(ctypes.byref(stream), 0x100000, 7) == 0  # VSL_BRNG_MCG31
+r = (ctypes.c_int * 10)()
+rt.viRngGeometric.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_double]
+status = rt.viRngGeometric(0, stream, 10, r, float(sys.argv[2]))  # VSL_RNG_METHOD_GEOMETRIC_ICDF
+print("status", status)
+sys.exit(status != 0)
+"""
+
+
+@pytest.mark.mkl
+def test_a_geometric_draw_with_p_one_is_the_distributions_domain(mkl, tmp_path):
+    # IntelPython/mkl_random#15: mkl_random.geometric(1, 10) passed p = 1 to viRngGeometric, whose p must be < 1
+    (tmp_path / "geometric.py").write_text(GEOMETRIC)
+    out = failed([sys.executable, "geometric.py", str(mkl.pip_lib), "1.0"], tmp_path)
+    assert "Parameter 5 was incorrect on entry to viRngGeometric" in out
+    [finding] = errors_of(out)
+    assert finding.id == "mkl-parameter-error" and "P, a parameter of the distribution" in finding.title
+    assert "0 < p < 1" in finding.evidence[1] and finding.fix[0].startswith("check P before the call")
+    # the fix, tried: a p inside the domain draws
+    code, said = run([sys.executable, "geometric.py", str(mkl.pip_lib), "0.5"], tmp_path, clean_env())
+    assert code == 0 and "status 0" in said, said

@@ -60,6 +60,7 @@ _WHAT = {
     "scalar": "a number",
     "ints": "an integer array",
     "scale": "a scaling factor computed from the input matrix",
+    "distribution": "a parameter of the distribution",
 }
 
 
@@ -144,6 +145,9 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
                   "(mask or clean the input before the call)", integer],
         "scale": [f"the input holds NaN or Inf: {event.routine} is the scaling step of a LAPACK driver (least squares, SVD), "
                   f"and {name} is computed from the input's norm, which NaN makes NaN; the check rejects it", integer],
+        "distribution": [f"{name} is outside the distribution's domain ({arguments.rng_domain(event.routine, name)}): "
+                         "MKL's generator checks it and rejects the call (a caller that passes an edge value, p = 1 for "
+                         "a geometric draw, must handle it itself)", integer],
         "work": [f"{name} is smaller than this MKL needs: ask MKL for the size first (a call with {name}=-1 returns it in WORK(1)); "
                  "a newer MKL may need more than the one the code's size was written for",
                  f"{name} overflowed: a large problem's workspace (the divide-and-conquer eigensolvers need 1+6N+2N^2, past "
@@ -166,6 +170,10 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
                   "the routine for each matrix in parallel: pgml's batched LU in oneMKL): the same call passes in one thread")
     evidence += [f"possible cause: {cause}" for cause in causes]
     fix = []
+    if kind == "distribution":
+        fix.append(f"check {name} before the call: {arguments.rng_domain(event.routine, name)} (mkl_random and numpy's "
+                   "MKL builds pass the user's value on; a release that handles the edge values itself, mkl_random#15, "
+                   "does not call MKL with them)")
     if kind in ("array", "scale"):
         fix.append(f"check the input for NaN or Inf before the call (numpy: np.isfinite(a).all()); mask them in every input, "
                    "weights included")

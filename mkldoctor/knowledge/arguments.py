@@ -103,9 +103,37 @@ ROUTINES: dict[str, tuple[str, ...]] = {
 }
 
 
+# MKL's random number generators (VS): v<s|d|i>Rng<Distribution>(method, stream, n, r, then the distribution's own
+# parameters), each parameter with the domain MKL's Vector Statistics reference gives it
+RNG_PARAMETERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "GEOMETRIC": (("P", "0 < p < 1"),),
+    "BERNOULLI": (("P", "0 <= p <= 1"),),
+    "BINOMIAL": (("NTRIAL", "ntrial >= 0"), ("P", "0 <= p <= 1")),
+    "NEGBINOMIAL": (("A", "a > 0"), ("P", "0 < p < 1")),
+    "POISSON": (("LAMBDA", "lambda > 0"),),
+    "UNIFORM": (("A", "a < b"), ("B", "a < b")),
+    "GAUSSIAN": (("A", "any"), ("SIGMA", "sigma > 0")),
+    "EXPONENTIAL": (("A", "any"), ("BETA", "beta > 0")),
+    "GAMMA": (("ALPHA", "alpha > 0"), ("A", "any"), ("BETA", "beta > 0")),
+    "BETA": (("P", "p > 0"), ("Q", "q > 0"), ("A", "any"), ("BETA", "beta > 0")),
+}
+_RNG = re.compile(r"V[SDI]RNG(?P<dist>[A-Z]+)")
+
+
+def rng_domain(routine: str, name: str) -> str | None:
+    """The domain of parameter ``name`` of one of MKL's random number generators (``viRngGeometric``'s ``P``)."""
+    match = _RNG.fullmatch(routine.strip().upper())
+    return dict(RNG_PARAMETERS.get(match.group("dist"), ())).get(name) if match else None
+
+
 def argument(routine: str, number: int) -> tuple[str, str] | None:
     """(name, kind) of argument ``number`` (from 1) of ``routine`` (``DGEMM``, ``cblas_dgemm``, ``PDSTEDC``), or None."""
     name = routine.strip().upper()
+    rng = _RNG.fullmatch(name)
+    if rng and rng.group("dist") in RNG_PARAMETERS:
+        names = ("METHOD", "STREAM", "N", "R", *(n for n, _ in RNG_PARAMETERS[rng.group("dist")]))
+        return (names[number - 1], "int" if number == 3 else "distribution" if number > 4 else "other") \
+            if 1 <= number <= len(names) else None
     names = None
     cblas = name.startswith("CBLAS_")
     if cblas:
