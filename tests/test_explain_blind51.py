@@ -6,6 +6,7 @@ noexcept, their CBLAS header beside GSL's in one file)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 import textwrap
@@ -169,3 +170,21 @@ def test_a_geometric_draw_with_p_one_is_the_distributions_domain(mkl, tmp_path):
     # the fix, tried: a p inside the domain draws
     code, said = run([sys.executable, "geometric.py", str(mkl.pip_lib), "0.5"], tmp_path, clean_env())
     assert code == 0 and "status 0" in said, said
+
+
+# -- one finding per failure: the lines that only say it again join it ------------------------------------------------
+
+BLIND51 = {e["id"]: e["log"] for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind51.json").read_text())["entries"]}
+
+
+@pytest.mark.parametrize("entry_id, finding_id, then", [
+    # numpy's one message for any nonzero info, after MKL's own words for the argument it rejected (HST-Paper's log)
+    ("python-dgelsd-param6-nan-flux-polyfit-hst-paper-migration-log", "mkl-parameter-error", "LinAlgError: SVD did not converge"),
+    # MKL's 'Cannot load' of the DLL whose ordinal Windows did not find (conda's troubleshooting guide)
+    ("windows-cannot-load-mkl_intel_thread-dll-system32-conda-troubleshooting", "windows-entry-point-missing",
+     "Cannot load mkl_intel_thread.dll"),
+])
+def test_a_line_that_repeats_the_failure_is_its_consequence(entry_id, finding_id, then):
+    findings = errors_of(BLIND51[entry_id])
+    assert [f.id for f in findings] == [finding_id], [(f.id, f.title) for f in findings]
+    assert any(then in line and "consequence" in line for line in findings[0].evidence), findings[0].evidence

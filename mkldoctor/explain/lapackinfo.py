@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -26,7 +26,10 @@ class LapackFailed:
     line: str
 
 
-def _numpy(m: re.Match, _) -> LapackFailed:
+def _numpy(m: re.Match, before) -> LapackFailed | FollowOn:
+    # numpy raises its one message for any nonzero info: after MKL's own words for a rejected argument it only repeats it
+    if any("was incorrect on entry to" in line for line in list(before)[-4:]):
+        return FollowOn(m.string.strip())
     return LapackFailed("", None, m["what"], m.string.strip()[:300])
 
 

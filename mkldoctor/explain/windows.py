@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain import msvcrt, rtnames, winaccess
 from mkldoctor.explain.catalogue import Signature
@@ -188,6 +188,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if failed or starts:
         if not (entry and not starts and all(_names_entry_dll(e, entry) for e in failed)):
             out.append(_not_loaded(failed, starts, events))
+        else:  # the entry point's failure said again: its consequence
+            out[0] = replace(out[0], evidence=(*out[0].evidence, f"then: {failed[0].detail}: the consequence of this failure"))
     return out
 
 
@@ -215,8 +217,10 @@ def windows_failures(events: Parsed) -> list[ForeignLoadFailed]:
 
 
 def _names_entry_dll(event: ForeignLoadFailed, entry: list[WindowsEntryPoint]) -> bool:
-    """The load failure is the entry-point failure said again (``Cannot load mkl_intel_thread.dll``)."""
-    return any(folders.file_name(e.dll).lower() == event.library.lower() for e in entry)
+    """The load failure is the entry-point failure said again (``Cannot load mkl_intel_thread.dll``): of its DLL, or MKL's
+    own words where Windows' dialog named none (conda's troubleshooting guide: 'The ordinal 241 could not be located')."""
+    return any(folders.file_name(e.dll).lower() == event.library.lower() or (e.dll == "a DLL" and event.detail.startswith(
+        "Intel MKL FATAL ERROR")) for e in entry)
 
 
 def _hints(text: str) -> set[str]:
@@ -437,7 +441,8 @@ def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
          "software) shadows the environment's own",
          "conda: one OpenMP runtime package per environment (intel-openmp, or llvm-openmp/openmp, not both: both install "
          "libiomp5md.dll): conda list openmp, then remove the one MKL does not need",
-         "or load the right copy first: keep the environment's DLL folder (conda: <env>\\Library\\bin) first, and in Python "
+         "or load the right copy first: keep the environment's DLL folder (conda: <env>\\Library\\bin, the environment "
+         "activated; CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 puts it before System32) first, and in Python "
          "os.add_dll_directory(<that folder>) before importing numpy"),
         "A DLL asked its dependency for a function by name and the copy Windows loaded does not export it: the two come "
         "from different MKL releases. The copy that was found first wins, and the system folders come before PATH.",
