@@ -188,3 +188,32 @@ def test_a_line_that_repeats_the_failure_is_its_consequence(entry_id, finding_id
     findings = errors_of(BLIND51[entry_id])
     assert [f.id for f in findings] == [finding_id], [(f.id, f.title) for f in findings]
     assert any(then in line and "consequence" in line for line in findings[0].evidence), findings[0].evidence
+
+
+DOTNET_6 = ("Unhandled exception. System.DllNotFoundException: Unable to load shared library 'MklImports' or one of its "
+            "dependencies. In order to help diagnose loading problems, consider setting the LD_DEBUG environment variable: "
+            "libMklImports: cannot open shared object file: No such file or directory")
+DOTNET_8 = """\
+Unhandled exception. System.DllNotFoundException: Unable to load shared library 'MklImports' or one of its dependencies. \
+In order to help diagnose loading problems, consider using a tool like strace. If you're using glibc, consider setting the \
+LD_DEBUG environment variable:
+/usr/share/dotnet/shared/Microsoft.NETCore.App/8.0.11/MklImports.so: cannot open shared object file: No such file or directory
+/app/MklImports.so: cannot open shared object file: No such file or directory
+/usr/share/dotnet/shared/Microsoft.NETCore.App/8.0.11/libMklImports.so: cannot open shared object file: No such file or directory
+/app/libMklImports.so: cannot open shared object file: No such file or directory
+"""
+
+
+@pytest.mark.parametrize("log", [DOTNET_6, DOTNET_8], ids=[".NET 6", ".NET 8"])
+def test_dotnets_words_for_a_library_it_could_not_load_on_linux(log):
+    # .NET's DllNotFoundException on Linux in its two forms (.NET 7 and newer list each file tried), as public reports of
+    # other libraries print them (LibGit2Sharp's, lua54's), for ML.NET's libMklImports; .NET is not installed here
+    [finding] = errors_of(log)
+    assert finding.id == "host-cannot-load" and ".NET" in finding.title
+    assert any("Microsoft.ML.Mkl.Redist" in line for line in finding.fix) and not finding.recipes
+
+
+def test_a_dependency_dotnet_could_not_load_is_the_loaders_finding():
+    log = DOTNET_6.replace("libMklImports: cannot", "/app/libMklImports.so: libiomp5.so: cannot")
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and "libiomp5.so" in finding.title

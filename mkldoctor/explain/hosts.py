@@ -69,6 +69,11 @@ def _mount(m: re.Match, _) -> MountOverOpt | None:
     return MountOverOpt(volume) if volume else None
 
 
+DOTNET = ".NET (DllImport)"
+
+
+def dotnet_probe(name: str) -> str:  # the name .NET was given, from any spelling it tries (/app/libMklImports.so)
+    return os.path.basename(name).split(".so", 1)[0].removeprefix("lib").lower()
 LDD_READ = "the file ldd read"  # the binary of ldd's "=> not found" lines (its command line may be far above)
 
 
@@ -188,6 +193,10 @@ SIGNATURES = (
     # R's own echoes of a package that did not install or load: the reason is on the lines before (dyn.load's)
     Signature("r-loading-failed", "hosts", "loading failed",
               re.compile(r"^(?:Error|ERROR): (?:loading failed|lazy loading failed for package)"), lambda m, _: FollowOn(m.string.strip())),
+    # .NET on Linux ("... consider setting the LD_DEBUG environment variable: <dlerror>"; macOS's is platforms')
+    Signature("dotnet-unable-to-load-shared-library", "hosts", "Unable to load shared library",
+              re.compile(r"Unable to load shared library '(?P<lib>[^']+)' or one of its dependencies\..*?LD_DEBUG environment variable"),
+              lambda m, _: HostCannotLoad(DOTNET, m.group("lib"))),
     Signature("julia-could-not-load", "hosts", "could not load library",
               re.compile(r"could not load library (?P<q>\\?\")(?P<lib>.+?)(?P=q)(?P<pg>:)?"), _could_not_load),
 )
@@ -207,11 +216,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for event in events.of(HostCannotLoad):
         base = os.path.basename(event.library)
         stem = base.split(".so", 1)[0].split(".dylib", 1)[0].split(".dll", 1)[0]
-        if (stem in explained or event.host in reasons or stem in foreign or base.endswith((".dylib", ".dll")) or "\\" in event.library
+        said = any(dotnet_probe(s) != dotnet_probe(stem) for s in explained) if event.host == DOTNET else stem in explained  # .NET's probes: its own words
+        if (said or event.host in reasons or stem in foreign or base.endswith((".dylib", ".dll")) or "\\" in event.library
                 or speaks_for(event.library, events, event)):
             continue  # the loader's reason is in the log and explained, or the platforms family speaks for it
         holders = ctx.holders_of_stem(stem)
-        evidence = [f"{event.host} could not load {event.library}"]
+        evidence = [f"{event.host} could not load {event.library}"] + ([
+            ".NET says 'or one of its dependencies': the library may be there (a NuGet package's runtimes/linux-x64/native, "
+            "copied into the app's folder: ML.NET's libMklImports from Microsoft.ML.Mkl.Redist) with a library it needs "
+            f"missing: ldd <the app's folder>/lib{stem.removeprefix('lib')}.so | grep 'not found'"] if event.host == DOTNET else [])
         evidence += [f"{os.path.basename(path)} is in {label(install)}: {os.path.dirname(path)}" for install, path in holders]
         fix = []
         if holders:
@@ -221,17 +234,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             fix.append(there(f"ldconfig -p | grep {q(stem)}; ls ${{CONDA_PREFIX:-/nonexistent}}/lib/{stem}*",
                              f"where {base} is, if anywhere"))
             fix.append(f"if it is there: export LD_LIBRARY_PATH=<that folder>${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}   "
-                       f"# before starting {event.host.split()[0]}")
-            fix.append("if it is not: install MKL's shared libraries: see the recipe below")
+                       f"# before starting {'the app' if event.host == DOTNET else event.host.split()[0]}")
+            fix.append("if it is not: install MKL's shared libraries: see the recipe below" if event.host != DOTNET else
+                       "if it is not: the NuGet package that ships it is not in the app (ML.NET's MklImports: dotnet add "
+                       "package Microsoft.ML.Mkl.Redist), or ships none for this runtime (its runtimes/ folder lists them)")
         else:
             fix.append("install MKL's shared libraries first: see the recipe below")
         out.append(Finding(
             "host-cannot-load", "error", f"{event.host} could not load {event.library}",
             tuple(evidence), tuple(fix),
             "The host opened the library with dlopen, which searches LD_LIBRARY_PATH, the ld.so cache and the default folders "
-            "(and the calling library's run path); the log gives no further reason.",
-            (f"LD_DEBUG=libs {event.host.split()[0]} ...   # the loader prints each folder it tries",),
-            recipes=() if holders else (ctx.recipe("shared"),),
+            "(and the calling library's run path); " + ("the log gives no further reason." if event.host != DOTNET else ".NET "
+            "tries several spellings of the name (with and without lib and .so, the app's folder first), each a dlopen."),
+            (f"LD_DEBUG=libs {'dotnet <the app>' if event.host == DOTNET else event.host.split()[0] + ' ...'}   # the loader "
+             "prints each folder it tries",),
+            recipes=() if holders or event.host == DOTNET else (ctx.recipe("shared"),),
         ))
     return out
 
@@ -278,7 +295,10 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
     for event in direct or [e for e in missing if e.soname == ldd[0]]:
         by_soname.setdefault(event.soname, []).append(event)
     ldd = [name for name in ldd if name not in by_soname]
+    probed = {dotnet_probe(e.library) for e in events.of(HostCannotLoad) if e.host == DOTNET}
     for soname, said in by_soname.items():
+        if dotnet_probe(soname) in probed:  # .NET's own list of the files it tried for the name: its finding says so
+            continue
         binary = said[0].binary
         opened = next((e.opened for e in said if e.opened), "")
         if opened and not soname.startswith("libmkl_"):  # a plugin or module opened by its path: no search to widen
