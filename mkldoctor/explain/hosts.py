@@ -70,11 +70,11 @@ def _mount(m: re.Match, _) -> MountOverOpt | None:
 
 
 DOTNET = ".NET (DllImport)"
+LDD_READ = "the file ldd read"  # the binary of ldd's "=> not found" lines (its command line may be far above)
 
 
 def dotnet_probe(name: str) -> str:  # the name .NET was given, from any spelling it tries (/app/libMklImports.so)
     return os.path.basename(name).split(".so", 1)[0].removeprefix("lib").lower()
-LDD_READ = "the file ldd read"  # the binary of ldd's "=> not found" lines (its command line may be far above)
 
 
 def _host(before, line: str) -> str:
@@ -216,15 +216,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for event in events.of(HostCannotLoad):
         base = os.path.basename(event.library)
         stem = base.split(".so", 1)[0].split(".dylib", 1)[0].split(".dll", 1)[0]
-        said = any(dotnet_probe(s) != dotnet_probe(stem) for s in explained) if event.host == DOTNET else stem in explained  # .NET's probes: its own words
+        said = (any(dotnet_probe(s) != dotnet_probe(stem) for s in explained)  # .NET's probes of the name are its own words
+                if event.host == DOTNET else stem in explained)
         if (said or event.host in reasons or stem in foreign or base.endswith((".dylib", ".dll")) or "\\" in event.library
                 or speaks_for(event.library, events, event)):
             continue  # the loader's reason is in the log and explained, or the platforms family speaks for it
         holders = ctx.holders_of_stem(stem)
-        evidence = [f"{event.host} could not load {event.library}"] + ([
-            ".NET says 'or one of its dependencies': the library may be there (a NuGet package's runtimes/linux-x64/native, "
-            "copied into the app's folder: ML.NET's libMklImports from Microsoft.ML.Mkl.Redist) with a library it needs "
-            f"missing: ldd <the app's folder>/lib{stem.removeprefix('lib')}.so | grep 'not found'"] if event.host == DOTNET else [])
+        evidence = [f"{event.host} could not load {event.library}"] + ([".NET says 'or one of its dependencies': the library "
+            "may be there (a NuGet package's runtimes/linux-x64/native, copied into the app's folder: ML.NET's libMklImports from "
+            f"Microsoft.ML.Mkl.Redist) with one it needs missing: ldd <the app's folder>/lib{stem.removeprefix('lib')}.so"] if event.host == DOTNET else [])
         evidence += [f"{os.path.basename(path)} is in {label(install)}: {os.path.dirname(path)}" for install, path in holders]
         fix = []
         if holders:
