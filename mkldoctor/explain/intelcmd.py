@@ -42,8 +42,9 @@ SIGNATURES = (
               re.compile(SHELL_PREFIX + r"(?P<cmd>[\w.+-]{2,40}): (?:command )?not found\s*$"), _shell),
     Signature("zsh-intel-command-not-found", "intelcmd", "not found",
               re.compile(r"^\s*zsh: command not found: (?P<cmd>[\w.+-]{2,40})\s*$"), _shell),
-    Signature("make-intel-command-not-found", "intelcmd", "No such",
-              re.compile(r"^\s*make(?:\[\d+\])?: (?P<cmd>[\w.+-]{2,40}): (?:Command not found|No such file or directory)\s*$"), _shell),
+    *(Signature(f"make-intel-command-not-found-{i}", "intelcmd", needle,  # make 4's words, and make 3.8x's
+                re.compile(r"^\s*make(?:\[\d+\])?: (?P<cmd>[\w.+-]{2,40}): (?:Command not found|No such file or directory)\s*$"), _shell)
+      for i, needle in enumerate(("No such", "Command not found"))),
     Signature("cmake-compiler-not-in-path", "intelcmd", "_COMPILER:",
               re.compile(r"^\s*The CMAKE_(?:C|CXX|Fortran)_COMPILER:\s*$"),
               lambda m, _: IntelCommandUnknown("", m.string.strip(), wants=3)),
