@@ -157,6 +157,13 @@ SIGNATURES = (Signature("mklconfig-ran", "finders", "CMake", _CONFIG_RAN, lambda
 _MESON_COMPILER = ("meson names compilers by id: ifort is 'intel', ifx (and icx) 'intel-llvm' since meson 0.58: a meson.build "
                    "that handles MKL only for 'intel' and 'gcc' refuses ifx; update the project (and the subprojects that say it), or "
                    "build with ifort or gfortran")
+_MESON_FIND_LIBRARY = ("meson's cc.find_library looks in the compiler's own library folders and the dirs: the meson.build "
+                       "gives it: give it MKL's lib folder the way the project reads it (its option for MKL, or LIBRARY_PATH "
+                       "with gcc and clang, LIB with MSVC, in the shell that runs meson setup), then meson setup --reconfigure")
+_MKL_SYCL = ("mkl_sycl is oneMKL's single SYCL library; later releases split it by domain (mkl_sycl_blas, mkl_sycl_lapack, "
+             "mkl_sycl_dft, ...), and on Windows its libraries are import libraries named *_dll.lib: a release whose folder "
+             "has only mkl_sycl_blas_dll.lib and mkl_sycl_dll.lib (lc0#2465: oneAPI 2026.1) has no mkl_sycl to find: ask for "
+             "the domain the code uses (mkl_sycl_blas), or the _dll name on Windows")
 _VCPKG_PORT = ("vcpkg's intel-mkl port (before its 2023 releases) does not download MKL: it wraps an MKL that Intel's installer "
                "put in its default folder, and a port of 2020 looks only in Parallel Studio's (IntelSWTools\\compilers_and_"
                "libraries...), not oneAPI's (Intel\\oneAPI\\mkl, 2021 and newer): with oneMKL installed, update vcpkg (git pull; "
@@ -275,6 +282,8 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "does not give, so an MKL that is there is reported not found (meson-log.txt shows the probe's undefined "
                    "__kmpc_ names): projects that fixed it look MKL up with the C compiler (cc.find_library, as dftd4's and xtb's "
                    "later releases do); update the project, or build with gfortran", *layouts)
+    if re.search(r"(?:C|C\+\+) (?:shared or static )?library '[^']+' not found", said_text):  # meson's cc.find_library
+        layouts = (_MESON_FIND_LIBRARY, *((_MKL_SYCL,) if "'mkl_sycl'" in said_text else ()), *layouts)
     if re.search(r"(?i)\bheader|\bMKL_INCLUDE\b", said_text):
         layouts = ("the finder found MKL's libraries but not its headers: a runtime package alone has none; install them: "
                    f"{recipes.pip_install('mkl-include')} or {recipes.conda_install('mkl-include')} (mkl-devel brings both), "
@@ -323,6 +332,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
          "pip's mkl-devel; or -DCMAKE_PREFIX_PATH=<MKL prefix>)") if var == "MKL_DIR" else
         (f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
          f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)") for var in asked[:2])
+    meson = bool(re.search(r"meson\.build:\d|meson-log\.txt", said_text))  # CMake's variables and caches are not meson's
     linux = () if layouts else (  # Linux's (and Windows') folders of each release; a macOS log has its own line above
         "a finder written before oneAPI looks in /opt/intel/mkl and lib/intel64 or lib/intel64_lin: oneAPI installs in "
         "/opt/intel/oneapi/mkl/<ver> (and /opt/intel/oneapi/mkl/latest), 2021-2023 with the "
@@ -330,15 +340,17 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         "(CMAKE_LIBRARY_PATH=<it>), or use Intel's MKLConfig.cmake: find_package(MKL CONFIG) with -DMKL_DIR=<prefix>/lib/cmake/mkl",)
     return Finding(
         "mkl-finder-failed", severity, title, tuple(evidence),
-        _pointed(named, platform, first=layouts == base_layouts)
-        + linux + ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
-                   "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache"),
+        tuple(line for line in _pointed(named, platform, first=layouts == base_layouts) if not (meson and "cmake" in line.lower()))
+        + linux + (("meson setup --wipe <build dir>   # a failed search stays in the build folder's state",) if meson else
+                   ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
+                    "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache")),
         ("Intel's MKLConfig.cmake, which MKL installs beside its libraries, finds only the MKL of its own prefix: a "
          "config found through MKL_DIR or CMAKE_PREFIX_PATH whose prefix lacks the headers or libraries it looks for (a "
          "package that brings the config without them) reports them missing." if config else
          "A project that ships its own FindMKL.cmake (or checks in its configure script) decides by itself where MKL may be, "
          "from the variables and folders its authors knew. MKL's folders moved with oneAPI (2021) and again in 2024, so an "
          "older finder misses a newer MKL, and a newer finder may not read the variable a user set."),
+        ("grep -n -i -B2 -A8 mkl <build dir>/meson-logs/meson-log.txt   # each probe meson ran, and how it failed",) if meson else
         ("cmake --debug-find-pkg=MKL <source dir>   # each folder find_package tried (CMake 3.23+)",
          "cmake --trace-expand --trace-source=<the finder's file> <source dir>   # the finder's own steps"),
     )
