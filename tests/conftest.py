@@ -369,6 +369,15 @@ def pyenv() -> PyEnv:
 # -- a test leaves the process's environment as it found it ---------------------------------
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _rules_raise():
+    """A rule's fault shows as its traceback in the tests (explain says it as a finding to its users)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("MKLDOCTOR_RAISE", "1")
+    yield
+    patch.undo()
+
+
 @pytest.fixture(autouse=True)
 def _cache_home_kept():
     """The cache folder every later test finds (the fixtures, the Python environment) is the caller's: a test that

@@ -19,6 +19,7 @@ Whatever looks like an error and no family explains becomes an ``unrecognised-fa
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 from mkldoctor.explain import catalogue
@@ -36,7 +37,12 @@ def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] |
     context = context_for(parsed, installs, env, log, origin or decide(parsed))
     found: list[Finding] = []
     for diagnose in catalogue.diagnoses():
-        found += diagnose(parsed, context)
+        try:
+            found += diagnose(parsed, context)
+        except Exception as exc:  # a rule's own fault on this input: said as such, and the other rules still speak
+            if os.environ.get("MKLDOCTOR_RAISE"):  # the tests' and a developer's setting: the traceback itself
+                raise
+            found.append(_rule_failed(diagnose, exc))
     for fallback in catalogue.fallbacks():
         found += fallback(parsed, context, found)
     return finish(found, parsed, context)
@@ -61,3 +67,14 @@ def _with_recipes(finding: Finding, context: Context) -> Finding:
     text = "\n".join(finding.fix)
     wanted = [r for name, r in context.recipes.items() if f"recipe `{name}`" in text and r not in finding.recipes]
     return replace(finding, recipes=finding.recipes + tuple(wanted)) if wanted else finding
+
+
+def _rule_failed(diagnose, exc: Exception) -> Finding:
+    rule = f"{diagnose.__module__.rsplit('.', 1)[-1]}.{diagnose.__name__}"
+    return Finding(
+        "rule-failed", "error", f"mkldoctor's rule {rule} failed on this input ({type(exc).__name__}): a fault of mkldoctor's",
+        (f"{type(exc).__name__}: {str(exc)[:200]}",),
+        ("report it with this input (mkldoctor's issue tracker); MKLDOCTOR_RAISE=1 mkldoctor explain <the log> prints the "
+         "traceback", "the other rules' findings are listed as usual: the failure may still be explained there"),
+        "Each rule reads the log on its own; one that fails does not stop the others, and is said rather than hidden.",
+    )
