@@ -7,6 +7,7 @@ inside the commands so that ``--help`` stays instant.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -113,7 +114,8 @@ def root(
 def guarded(func):
     """The one catch: a command's domain error becomes one line on stderr (its details indented
     under it) and the exit status the error carries; Ctrl-C (or SIGTERM, which unwinds the same
-    way) becomes ``mkldoctor: interrupted`` and 130, the shell's status for SIGINT."""
+    way) becomes ``mkldoctor: interrupted`` and 130, the shell's status for SIGINT; any other
+    exception, a fault of mkldoctor's own, one line and 70 (EX_SOFTWARE), unless MKLDOCTOR_RAISE is set."""
     import functools
 
     @functools.wraps(func)
@@ -130,6 +132,14 @@ def guarded(func):
         except KeyboardInterrupt:
             sys.stderr.write("mkldoctor: interrupted\n")
             raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort, _usage_error_class().__base__):  # typer's own ways out (its ClickException)
+            raise
+        except Exception as exc:  # a fault of mkldoctor's own: one line, and 70 (EX_SOFTWARE), never a traceback
+            if os.environ.get("MKLDOCTOR_RAISE"):
+                raise
+            sys.stderr.write(f"mkldoctor: internal error: {type(exc).__name__}: {inert(str(exc))[:300]} (a fault of "
+                             "mkldoctor's: please report it with the input; MKLDOCTOR_RAISE=1 prints the traceback)\n")
+            raise typer.Exit(70) from None
         finally:
             restore()
 

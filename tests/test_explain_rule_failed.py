@@ -46,3 +46,21 @@ def test_the_tests_see_the_traceback():
         patch.setattr(catalogue, "diagnoses", lambda: (_broken,))
         with pytest.raises(KeyError):
             explain(logparse.parse_bytes(LOG.encode()), [])
+
+
+def test_a_fault_outside_the_rules_is_one_line_and_status_70(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from mkldoctor.cli import app
+    from mkldoctor.explain import diagnosis
+
+    def broken_finish(findings, parsed, context):
+        raise ValueError("a step's own mistake")
+
+    monkeypatch.delenv("MKLDOCTOR_RAISE", raising=False)
+    monkeypatch.setattr(diagnosis, "finish", broken_finish)
+    log = tmp_path / "build.log"
+    log.write_text(LOG)
+    result = CliRunner().invoke(app, ["explain", str(log), "--no-scan"])
+    assert result.exit_code == 70 and "Traceback" not in result.output, result.output
+    assert "mkldoctor: internal error: ValueError: a step's own mistake" in result.output
