@@ -217,3 +217,12 @@ def test_a_dependency_dotnet_could_not_load_is_the_loaders_finding():
     log = DOTNET_6.replace("libMklImports: cannot", "/app/libMklImports.so: libiomp5.so: cannot")
     [finding] = errors_of(log)
     assert finding.id == "loader-cannot-find" and "libiomp5.so" in finding.title
+
+
+def test_a_pardiso_wrapper_that_did_not_load_is_said_from_blind53():
+    # simpeg#1015 (blind53): pymatsolver without Pardiso, its pyMKL unable to open MKL 2021's runtime by its old name
+    log = json.loads((Path(__file__).parent / "data/explain_corpus/blind53.json").read_text())["entries"]
+    [entry] = [e for e in log if e["id"] == "python-simpeg-pymatsolver-pardiso-import-mkl2021-channel-mix-1015"]
+    [finding] = errors_of(entry["log"])
+    assert finding.id == "pardiso-wrapper-missing" and "pymatsolver" in finding.title
+    assert any("mkl=2020.4" in line for line in finding.fix)

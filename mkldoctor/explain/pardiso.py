@@ -45,8 +45,36 @@ SIGNATURES = (
     Signature("pardiso-error-code", "pardiso", "rror",
               re.compile(r"(?i)pardiso\b.*?\berror(?: code)?[ :=]*(?P<code>-\d+)\b"),
               lambda m, _: PardisoError(int(m.group("code")) if len(m.group("code")) < 8 else 0, m.string.strip()[:300])),
+    # a package that offers PARDISO only when its MKL wrapper imports (pymatsolver: simpeg#1015, pyMKL under MKL 2021)
+    Signature("pardiso-not-importable", "pardiso", "ardiso",
+              re.compile(r"cannot import name ['\"](?P<name>\w*Pardiso\w*)['\"] from ['\"](?P<pkg>[\w.]+)['\"]"),
+              lambda m, _: PardisoNotImported(m.group("name"), m.group("pkg"), m.string.strip()[:300])),
     Signature("pardiso-named", "pardiso", "ardiso", re.compile(r"(?i)pardiso"), _named),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class PardisoNotImported:
+    name: str
+    package: str
+    line: str
+
+
+def _not_imported(event: PardisoNotImported) -> Finding:
+    return Finding(
+        "pardiso-wrapper-missing", "error", f"{event.package} has no {event.name}: its wrapper of MKL's PARDISO did not load",
+        (event.line,
+         f"{event.package} defines {event.name} only when the module that wraps MKL's PARDISO imports (pymatsolver: pyMKL "
+         "in its older releases, pydiso in newer ones), and says nothing of why it did not: the wrapper's own import says "
+         "it; pyMKL opens MKL's runtime by its unversioned name (mkl_rt.dll, libmkl_rt.so, libmkl_rt.dylib: its loadMKL.py), "
+         "which MKL 2021 and newer on Windows do not have (mkl_rt.1.dll, mkl_rt.2.dll): simpeg#1015 met it under MKL 2021"),
+        (f"import the wrapper alone to see its error: python -c \"import pyMKL\" (or import pydiso), in the same environment",
+         "an MKL the wrapper can open: the release it was made for (conda install mkl=2020.4 for pyMKL, simpeg#1015's fix), "
+         f"or a {event.package} release whose wrapper opens today's MKL; one channel per environment (a mix of conda-forge "
+         "and defaults brought that MKL 2021)"),
+        "A package that offers an MKL solver only when its wrapper imports turns the wrapper's failure into a missing name.",
+        ("conda list 'mkl|pymkl|pydiso'   # the MKL release and the wrapper beside it",),
+    )
 
 
 def crashed(events: Parsed, crash_line: str) -> Finding:
@@ -95,7 +123,7 @@ def crashed(events: Parsed, crash_line: str) -> Finding:
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(PardisoError)
     if not said:
-        return []
+        return [_not_imported(e) for e in events.of(PardisoNotImported)[:1]]
     first = said[0]
     named = [e.line for e in events.of(PardisoNamed)]
     meaning = codes.ERRORS.get(first.code, "a code MKL's reference does not list")
