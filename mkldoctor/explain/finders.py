@@ -235,10 +235,13 @@ def _example_file(variable: str, platform: str) -> str:
     return f"{folder}/lib{name}.{'dylib' if platform == 'macos' else 'so'}"
 
 
-def _pointed(named: tuple[str, ...], platform: str, first: bool) -> tuple[str, ...]:
+def _pointed(named: tuple[str, ...], platform: str, first: bool, meson: bool = False) -> tuple[str, ...]:
     """The finder's own lines, and how such finders are pointed at MKL: first on Windows, where MKLROOT is set only in
     Intel's command prompt (or by setvars.bat), so a cmake run from a plain one sees none; not before what the finder's
-    own words say of a cause (``first`` false: vcpkg's port, TriBITS, Intel's OpenMP, headers)."""
+    own words say of a cause (``first`` false: vcpkg's port, TriBITS, Intel's OpenMP, headers). A meson build is pointed
+    its own way (the lines in ``named``): CMake's -D is not its."""
+    if meson:
+        return named
     point = ("point the finder at MKL the way it reads: most read MKLROOT (" + _SETS_MKLROOT[platform] + ") or a variable "
              "of their own (MKL_ROOT, MKL_DIR, INTEL_MKL_DIR): cmake -D<that variable>=<MKL prefix>; the finder's file lists the "
              "names it reads and the folders it tries (grep -n 'ENV\\|HINTS\\|PATHS\\|SUFFIXES' <the finder>)")
@@ -323,7 +326,8 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         layouts = (f"the build ignored {other_blas[0].switch}: update the project (Kaldi: a revision with PR #3216, which fixed its "
                    "configure's switch to MKL), or clear what it kept (rm CMakeCache.txt, a config.status) and configure "
                    "again; giving it MKL's folder is the fix only if MKL was meant", *layouts)
-    named = layouts + tuple(
+    meson = bool(re.search(r"meson\.build:\d|meson-log\.txt", said_text))  # CMake's variables and caches are not meson's
+    named = layouts if meson else layouts + tuple(
         (f"the finder's own message names {var}: give it the library's full path (cmake -D{var}=<the file, e.g. "
          f"{_example_file(var, platform)}>)")
         if var.endswith(("_LIB", "_LIBRARY")) else
@@ -332,7 +336,6 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
          "pip's mkl-devel; or -DCMAKE_PREFIX_PATH=<MKL prefix>)") if var == "MKL_DIR" else
         (f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
          f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)") for var in asked[:2])
-    meson = bool(re.search(r"meson\.build:\d|meson-log\.txt", said_text))  # CMake's variables and caches are not meson's
     linux = () if layouts else (  # Linux's (and Windows') folders of each release; a macOS log has its own line above
         "a finder written before oneAPI looks in /opt/intel/mkl and lib/intel64 or lib/intel64_lin: oneAPI installs in "
         "/opt/intel/oneapi/mkl/<ver> (and /opt/intel/oneapi/mkl/latest), 2021-2023 with the "
@@ -340,7 +343,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         "(CMAKE_LIBRARY_PATH=<it>), or use Intel's MKLConfig.cmake: find_package(MKL CONFIG) with -DMKL_DIR=<prefix>/lib/cmake/mkl",)
     return Finding(
         "mkl-finder-failed", severity, title, tuple(evidence),
-        tuple(line for line in _pointed(named, platform, first=layouts == base_layouts) if not (meson and "cmake" in line.lower()))
+        _pointed(named, platform, first=layouts == base_layouts, meson=meson)
         + linux + (("meson setup --wipe <build dir>   # a failed search stays in the build folder's state",) if meson else
                    ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
                     "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache")),
