@@ -265,8 +265,6 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parse
                        "crate: in the executable's own build script, as rustc-link-arg does not reach other crates)")
     fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
     found = folders.recognise(event.library, "linux") if not places and not conda_env_of(event.library) else None
-    if found is not None and found[0].name == "oneapi-2024" and "/lib/intel64/" in event.library:  # latest/lib/intel64: 2021-2023
-        found = next((f, None) for f in folders.LAYOUTS if f.name == "oneapi-2021" and f.platform == "linux")
     if found is not None and found[0].name in ("oneapi-2024", "oneapi-2021", "parallel-studio"):  # the log's layout says where
         fix.insert(1, f"the layout of {os.path.dirname(event.library)} ({found[0].releases}) keeps libiomp5 in the compiler's "
                       f"folder, {found[0].openmp}, not in MKL's: where the program names libiomp5 (ldd shows it 'not "

@@ -57,14 +57,15 @@ def _p(text: str) -> re.Pattern[str]:
     return re.compile(text, re.I)
 
 
+# "latest" is the newest release's link: its lib/intel64 (redist\intel64 on Windows) exists only while that is 2021-2023's
 LAYOUTS: tuple[Folders, ...] = (
     Folders("oneapi-2024", "windows", "oneAPI 2024.0 and newer",
-            _p(r"/oneAPI/mkl/(?P<version>20(?:2[4-9]|[3-9]\d)[\d.]*|latest)(?:/|$)"),
+            _p(r"/oneAPI/mkl/(?P<version>20(?:2[4-9]|[3-9]\d)[\d.]*|latest(?!/(?:lib|redist)/intel64))(?:/|$)"),
             r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\lib", r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\bin",
             r"C:\Program Files (x86)\Intel\oneAPI\compiler\<ver>\bin",
             f'call "{ONEAPI_SETVARS_BAT}"'),
     Folders("oneapi-2021", "windows", "oneAPI 2021.1 to 2023.2",
-            _p(r"/oneAPI/mkl/(?P<version>202[1-3][\d.]*)(?:/|$)"),
+            _p(r"/oneAPI/mkl/(?P<version>202[1-3][\d.]*|latest(?=/(?:lib|redist)/intel64))(?:/|$)"),
             r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\lib\intel64", r"C:\Program Files (x86)\Intel\oneAPI\mkl\<ver>\redist\intel64",
             r"C:\Program Files (x86)\Intel\oneAPI\compiler\<ver>\windows\redist\intel64_win\compiler",
             f'call "{ONEAPI_SETVARS_BAT}"'),
@@ -87,11 +88,11 @@ LAYOUTS: tuple[Folders, ...] = (
             r"<python prefix>\Library\lib", r"<python prefix>\Library\bin", r"<python prefix>\Library\bin",
             r"os.add_dll_directory(r'<python prefix>\Library\bin')   # Python 3.8+ ignores PATH for an extension's DLLs"),
     Folders("oneapi-2024", "linux", "oneAPI 2024.0 and newer",
-            _p(r"/oneapi/mkl/(?P<version>20(?:2[4-9]|[3-9]\d)[\d.]*|latest)(?:/|$)"),
+            _p(r"/oneapi/mkl/(?P<version>20(?:2[4-9]|[3-9]\d)[\d.]*|latest(?!/(?:lib|redist)/intel64))(?:/|$)"),
             "/opt/intel/oneapi/mkl/<ver>/lib", "/opt/intel/oneapi/mkl/<ver>/lib", "/opt/intel/oneapi/compiler/<ver>/lib",
             SOURCE_SETVARS + "   # or <install>/mkl/<ver>/env/vars.sh"),
     Folders("oneapi-2021", "linux", "oneAPI 2021.1 to 2023.2",
-            _p(r"/oneapi/mkl/(?P<version>202[1-3][\d.]*)(?:/|$)"),
+            _p(r"/oneapi/mkl/(?P<version>202[1-3][\d.]*|latest(?=/(?:lib|redist)/intel64))(?:/|$)"),
             "/opt/intel/oneapi/mkl/<ver>/lib/intel64", "/opt/intel/oneapi/mkl/<ver>/lib/intel64",
             "/opt/intel/oneapi/compiler/<ver>/linux/compiler/lib/intel64_lin",
             SOURCE_SETVARS + "   # or <install>/mkl/<ver>/env/vars.sh"),
