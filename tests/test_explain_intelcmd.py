@@ -35,6 +35,24 @@ def test_a_removed_classic_compiler_is_said_so(tmp_path):
     assert finding.fix[0].startswith("use icpx")
 
 
+@pytest.mark.parametrize("flags, script, full", [
+    ("-I/opt/intel/compilers_and_libraries_2016.0.109/linux/mkl/include",
+     "/opt/intel/compilers_and_libraries_2016.0.109/linux/bin/compilervars.sh",
+     "/opt/intel/compilers_and_libraries_2016.0.109/linux/bin/intel64/icc"),
+    ("-I/opt/intel/composer_xe_2013_sp1.3.174/mkl/include", "/opt/intel/composer_xe_2013_sp1.3.174/bin/compilervars.sh",
+     "/opt/intel/composer_xe_2013_sp1.3.174/bin/intel64/icc"),
+    ("-I/opt/intel/mkl/include -L/opt/intel/mkl/lib/intel64", "/opt/intel/bin/compilervars.sh", "/opt/intel/bin/icc")])
+def test_a_parallel_studio_build_gets_its_own_environment_script(tmp_path, flags, script, full):
+    """make 3.8x's words with the log's -I of a Parallel Studio install (r-sig-fedora's R build with icc 16, blind set
+    52): its compilervars.sh and its own icc, not oneAPI's setvars.sh; oneAPI's removal of icc comes last."""
+    (tmp_path / "Makefile").write_text(f"x.o:\n\ticc -std=c99 {flags} -c x.c\n")
+    log = _failed(["make"], tmp_path)
+    [finding] = errors_of(log)
+    assert finding.id == "intel-command-not-found" and "Parallel Studio's environment" in finding.title, flat(finding)
+    assert finding.fix[0].startswith(f"source {script} intel64") and full in finding.fix[1], flat(finding)
+    assert not any("setvars.sh" in line for line in finding.fix) and finding.fix[-1].startswith("use icx"), flat(finding)
+
+
 @pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
 @pytest.mark.parametrize("how", ["environment", "cache"])
 def test_cmake_given_an_intel_compiler_it_cannot_find(tmp_path, how):

@@ -65,28 +65,65 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     first = said[0]
     kind = intel_tools.command(first.command)
     gone = intel_tools.removed(first.command)
+    classic = _parallel_studio(ctx.places)
+    suite = "Parallel Studio" if classic else "oneAPI"
+    script = ("compilervars.sh (psxevars.sh, or mklvars.sh for MKL alone)" if classic
+              else "oneAPI's setvars.sh (or the component's env/vars.sh)")
     evidence = [first.line if first.command in first.line else f"{first.line} {first.command}",
-                f"{first.command} is Intel's ({'oneAPI' if kind != 'MPI wrapper' else 'Intel MPI'}'s {kind}): it is on PATH only "
-                "in a shell that has sourced oneAPI's setvars.sh (or the component's env/vars.sh)"]
-    fix = [f"{folders.SOURCE_SETVARS} in the shell that builds, before it (a CI step: in the same step's shell; "
+                f"{first.command} is Intel's ({suite if kind != 'MPI wrapper' else 'Intel MPI'}'s {kind}): it is on PATH only "
+                f"in a shell that has sourced {script}"]
+    if classic:
+        evidence.append(f"the log's paths are Parallel Studio's ({classic}), whose environment script is compilervars.sh, "
+                        "not oneAPI's setvars.sh")
+    source, full = (_classic_paths(classic, first.command) if classic
+                    else (folders.SOURCE_SETVARS, f"/opt/intel/oneapi/compiler/latest/bin/{first.command}"))
+    fix = [f"{source} in the shell that builds, before it (a CI step: in the same step's shell; "
            "CMake: then configure in a new build folder, as the cache keeps the compiler it found)",
-           f"or give the full path: /opt/intel/oneapi/compiler/latest/bin/{first.command} (CMake: -DCMAKE_CXX_COMPILER=<it>; "
+           f"or give the full path: {full} (CMake: -DCMAKE_CXX_COMPILER=<it>; "
            "an install elsewhere: find / -name '" + first.command + "' -type f 2>/dev/null)"]
     if gone:
         successor, release = gone
         evidence.append(f"{first.command} is a classic compiler Intel removed in oneAPI {release}: with oneAPI {release} or newer "
                         f"no environment has it")
-        fix.insert(0, f"use {successor} in its place (oneAPI {release} and newer), or an older oneAPI that still ships "
-                      f"{first.command}")
+        moved = (f"use {successor} in its place (oneAPI {release} and newer), or an older oneAPI that still ships "
+                 f"{first.command}")
+        fix.insert(len(fix) if classic else 0, moved)  # Parallel Studio's own install still has it
     if first.command.startswith("mpii"):
         fix.append("Intel MPI's wrappers come with Intel MPI (intel-oneapi-mpi-devel), not with the compilers: install it, "
                    "or use the MPI's own wrapper (mpicc -cc=icx)")
     return [Finding(
         "intel-command-not-found", "error",
-        f"the build does not know {first.command}: oneAPI's environment is not set up in its shell"
+        f"the build does not know {first.command}: {suite}'s environment is not set up in its shell"
         + (f" (and {first.command} is gone since oneAPI {gone[1]})" if gone else ""),
         tuple(evidence), tuple(fix),
-        "oneAPI installs its compilers and tools outside PATH; setvars.sh puts them there (and sets MKLROOT, "
-        "LD_LIBRARY_PATH, CPATH) for the shell that sources it, and only for it.",
-        ("command -v icx icpx ifx; echo \"$ONEAPI_ROOT\"   # empty: the environment is not set up",),
+        f"{suite} installs its compilers and tools outside PATH; {'compilervars.sh' if classic else 'setvars.sh'} puts them "
+        "there (and sets MKLROOT, LD_LIBRARY_PATH, CPATH) for the shell that sources it, and only for it.",
+        (f"command -v {first.command}; echo \"$MKLROOT\"   # empty: the environment is not set up" if classic
+         else "command -v icx icpx ifx; echo \"$ONEAPI_ROOT\"   # empty: the environment is not set up",),
     )]
+
+
+_INSTALL = re.compile(r"^(?P<root>/\S*?/(?:compilers_and_libraries|parallel_studio_xe|composer_xe)_20\d\d[\w.]*)/")
+
+
+def _parallel_studio(places: tuple[str, ...]) -> str | None:
+    """The Parallel Studio install the log's paths name (its folder; ``/opt/intel`` for its links there), when the
+    first Intel layout they show is Parallel Studio's and not oneAPI's."""
+    for place in places:
+        found = folders.recognise(place, "linux")
+        if found is None or found[0].name not in ("parallel-studio", "oneapi-2021", "oneapi-2024"):
+            continue
+        if found[0].name != "parallel-studio":
+            return None
+        m = _INSTALL.match(folders.posix(place))
+        return m["root"] if m else "/opt/intel"
+    return None
+
+
+def _classic_paths(root: str, command: str) -> tuple[str, str]:
+    """Parallel Studio's environment script and the command's full path under the install folder ``root``."""
+    if "/compilers_and_libraries_" in root:
+        return f"source {root}/linux/bin/compilervars.sh intel64", f"{root}/linux/bin/intel64/{command}"
+    if "/composer_xe_" in root:
+        return f"source {root}/bin/compilervars.sh intel64", f"{root}/bin/intel64/{command}"
+    return "source /opt/intel/bin/compilervars.sh intel64", f"/opt/intel/bin/{command}"  # its links, and psxevars' suite

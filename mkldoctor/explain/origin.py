@@ -55,7 +55,7 @@ class Origin:
 
 MAX_PLACES = 64  # distinct paths and prompts kept from one log
 HEAD_LINES = 200  # every line this early is sampled; later, only error-looking lines and the lines around them
-_UNIX_PATH = re.compile(r"(?:(?<=[\s'\"(=:,\[`])|^)(/(?:[\w.+@%~<>-]+/)*[\w.+@%~<>-]+/?)")
+_UNIX_PATH = re.compile(r"(?:(?<=[\s'\"(=:,\[`])|(?<=-[IL])|^)(/(?:[\w.+@%~<>-]+/)*[\w.+@%~<>-]+/?)")
 # from a name's start only (after its leading dots), so that a long run of name characters is read once
 _FOREIGN_FILE = re.compile(r"(?<![\w.+-])[.+-]*(\w[\w.+-]*\.(?:dll|dylib|pyd|exe)\b|\bLNK\d{4}\b)", re.I)
 # a drive's path, or IPython's home-relative one in a Windows traceback ("~\\Anaconda3\\lib\\site-packages\\...")
