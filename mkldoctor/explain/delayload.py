@@ -25,12 +25,19 @@ class DelayLoadFailed:
     procedure: bool  # 0xC06D007F: the DLL was found, a name in it was not
 
 
-_CODE = re.compile(r"\b0x[Cc]06[Dd]007(?P<kind>[EeFf])\b")
+# the code in hex, or as a process's exit code in decimal (signed, as PyInstaller's bootloader prints it: "Back to parent
+# (RC: -1066598274)", pyinstaller#5413; unsigned, as cmd's %ERRORLEVEL% and some runners print it)
+_CODE = re.compile(r"\b0x[Cc]06[Dd]007(?P<kind>[EeFf])\b|(?<![\w-])-10665982(?P<signed>7[34])\b|\b322836902(?P<unsigned>[23])\b")
+
+
+def _failed(m: re.Match, _) -> DelayLoadFailed:
+    procedure = (m["kind"] or "") in "Ff" and bool(m["kind"]) or m["signed"] == "73" or m["unsigned"] == "3"
+    return DelayLoadFailed(m.string.strip()[:300], procedure)
+
 
 SIGNATURES = tuple(
-    Signature(f"windows-delayload-{i}", "delayload", needle, _CODE,
-              lambda m, _: DelayLoadFailed(m.string.strip()[:300], m.group("kind") in "Ff"))
-    for i, needle in enumerate(("06D007", "06d007"))
+    Signature(f"windows-delayload-{i}", "delayload", needle, _CODE, _failed)
+    for i, needle in enumerate(("06D007", "06d007", "-10665982", "322836902"))
 )
 
 _MKL_SET = ("MKL's mkl_rt.N.dll opens the rest itself when MKL is first called: mkl_core.N.dll, the threading layer "
@@ -52,6 +59,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                  "DLL linked with /DELAYLOAD (or one a library opens itself) the file was in no folder Windows searches")]
     if mkl:
         evidence.append("the log names MKL: " + _MKL_SET)
+    frozen = "Back to parent" in event.line  # PyInstaller's bootloader (--debug), of the frozen app's child process
+    if frozen:
+        evidence.append("PyInstaller's bootloader says the frozen app's process ended with that code: the app started, and a DLL "
+                        "it opened late was not in the bundle (PyInstaller collects import dependencies, not a DLL a library "
+                        "opens at run time: Intel's OpenMP runtime libiomp5md.dll and MKL's DLLs of conda's numpy, pyinstaller#5413)")
     fix = ["see which DLL: dumpbin /dependents <the program or its DLL> lists the delay-load dependencies apart; Dependencies "
            "(lucasg) or Process Monitor's 'NAME NOT FOUND' lines show the one Windows looked for"]
     fix.insert(0 if mkl else 1,
@@ -61,6 +73,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                "mkl_rt.N.dll alone leaves the rest unfound (xamp2's README)"
                + ("; every DLL of the release the program was linked with: a name missing is another release's DLL found first"
                   if event.procedure else ""))
+    if frozen:
+        fix.insert(0, "collect the DLLs into the bundle: pyinstaller --add-binary \"<env>\\Library\\bin\\libiomp5md.dll;.\" (and "
+                      "MKL's mkl_*.dll the same way, from the environment the app was frozen from), or a PyInstaller and "
+                      "pyinstaller-hooks-contrib new enough to collect them for the package that brings them; then freeze again")
     return [Finding(
         "windows-delayload-failed", "error",
         f"Windows could not resolve {what} (delay-load, {'0xC06D007F' if event.procedure else '0xC06D007E'})"

@@ -87,7 +87,7 @@ class IpexImported:
     """The log imports Intel Extension for PyTorch: its XPU builds load oneAPI's runtime DLLs from pip wheels."""
 
 
-_STATUS = r"(?:STATUS_DLL_NOT_FOUND|0x[cC]0000135|-1073741515)"
+_STATUS = r"(?:STATUS_DLL_NOT_FOUND|0x[cC]0000135|-1073741515|\b3221225781\b)"  # the last two: a process's exit code
 _SAID = lambda m, _: ForeignLoadFailed("Windows", m.group("lib").split(",")[0].strip(), m.group(0).strip())  # noqa: E731
 
 _PROGRAM_CANNOT_FIND = re.compile(r"(?i)\b(?:can ?not|can't|could not|couldn't|failed to) (?:find|load|locate|open)\b(?: the)?\s*"
@@ -96,9 +96,9 @@ _PROGRAM_CANNOT_FIND = re.compile(r"(?i)\b(?:can ?not|can't|could not|couldn't|f
 SIGNATURES = (
     Signature("ipex-imported", "windows", "intel_extension_for_pytorch",
               re.compile(r"\bimport intel_extension_for_pytorch\b"), lambda m, _: IpexImported()),
-    # the status is said inside another tool's words: cargo's and an IDE's "exit code", Python's "returned", CTest's "***"
-    *(Signature(f"windows-status-dll-not-found-{i}", "windows", needle, re.compile(_STATUS), _cannot_start)
-      for i, needle in enumerate(("exit code", "returned", "***", "rror", "ailed", "STATUS_DLL_NOT_FOUND", "0000135"))),
+    # the status is said inside another tool's words: cargo's and an IDE's "exit code", Python's "returned", CTest's "***",
+    *(Signature(f"windows-status-dll-not-found-{i}", "windows", needle, re.compile(_STATUS), _cannot_start)  # PyInstaller's "RC:"
+      for i, needle in enumerate(("exit code", "returned", "***", "rror", "ailed", "STATUS_DLL_NOT_FOUND", "0000135", "-1073741515", "3221225781"))),
     Signature("windows-entry-point", "windows", "could not be located",
               re.compile(r"(?i)(?<!\w)(?:(?P<sym>\w+)\s+)?the procedure entry point(?:\s+(?P<sym2>\w+))?\s+could not be located in the "
                          r"dynamic link library\s+(?P<dll>.+?)\s*$"), _entry_point),
@@ -258,7 +258,7 @@ def _shown_present(libs: list[str], events: Parsed, said: tuple[str, ...] = ()) 
 
 def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart], events: Parsed) -> Finding:
     libs = list(OrderedDict.fromkeys(e.library for e in failed if e.library != "a DLL")) or (
-        [s.program for s in starts if s.program] or ["a program" if starts else "a DLL"])
+        list(dict.fromkeys(s.program for s in starts if s.program)) or ["a program" if starts else "a DLL"])
     detail = " ".join([e.detail for e in failed] + [s.detail for s in starts] + libs)
     # the folders the log's traceback shows (a conda environment's site-packages) say which install it is, too
     hints = _hints(" ".join([detail, *(p for kind, p in events.places if kind == "windows")]))
