@@ -113,6 +113,7 @@ def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = N
     """MKL's cluster libraries asked for by a link that is no MPI build: where they come from, not where they are (or,
     when the line's other MKL libraries were found, a copy of MKL without them); a name that is no MKL library at all
     (-lmkl): the names there are."""
+    from mkldoctor.explain import ia32
     from mkldoctor.explain.cluster import advice
 
     values = [n for n in names if n.upper() in _CMAKE_VALUES or n.endswith("-NOTFOUND")]
@@ -161,6 +162,9 @@ def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = N
     if foreign and len(foreign) == len(names):
         return _not_mkls(finding, foreign)
     said = advice(names)
+    if said is None and (said := ia32.advice(names)) is not None:  # the 32-bit layer: no 64-bit or new MKL has it, found or not
+        return replace(finding, title=finding.title.split(":", 1)[0] + ": " + said[0], evidence=finding.evidence[:1] + tuple(said[1]),
+                       fix=tuple(said[2]), explanation=said[3], recipes=())
     if said is None:
         return finding
     title = finding.title.split(":", 1)[0] + ": " + said[0]

@@ -6,7 +6,7 @@ files in ``mkl\\<ver>\\lib\\intel64``, 2024 and newer in ``mkl\\<ver>\\lib``, Pa
 ``mkl\\lib\\intel64_win``, conda and pip in ``<env>\\Library\\lib`` (:mod:`mkldoctor.knowledge.folders`).
 ``error LNK2019: unresolved external symbol DftiCreateDescriptor`` means no MKL library took part in the
 link (or a layer of it is missing). A link.exe command line in the log is read for its ``/LIBPATH``
-folders, each held against the layout its name says.
+folders, each held against the layout its name says. A 32-bit layer's name (mkl_intel_c.lib) is :mod:`ia32`'s.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mkldoctor.explain import ia32
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.explain.cluster import advice
 from mkldoctor.explain.context import Context
@@ -214,8 +215,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     failed = bool(cannot) or bool(events.of(FollowOn)) or bool(events.of(MsvcUnresolved))
     if cannot or (with_mkl and mismatched and failed):
         out.append(_cannot_open_finding(cannot, with_mkl or commands, mismatched, ctx))
-    for mismatch in events.of(MsvcRuntimeMismatch)[:1]:
-        out.append(_runtime_mismatch(mismatch, commands))
+    out += [_runtime_mismatch(mismatch, commands) for mismatch in events.of(MsvcRuntimeMismatch)[:1]]
     unresolved = [e for e in events.of(MsvcUnresolved) if (_mkl_name(e.symbol) and kinds.kind_only(e.symbol) is None)
                   or facts.is_openmp_symbol(e.symbol)]
     if unresolved:
@@ -309,9 +309,10 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
         explained = ("A build file written for Linux names lib<name>.so (or its folder's lib<name>.dll guess); on Windows a "
                      "library has another name (no lib prefix) and is linked through its import library (.lib), with the DLL "
                      "found at run time beside the program or on PATH.")
-    cluster = advice(names)
+    cluster = advice(names) or ia32.advice(names)
     if cluster is not None:  # asked for by mistake: no folder is the fix
-        why, evidence, fix, explained = cluster[0], evidence + cluster[1], cluster[2] + ["if the build does want them: " + fix[0]], cluster[3]
+        wanted = [] if ia32.advice(names) else ["if the build does want them: " + fix[0]]  # a 32-bit layer: no folder has it
+        why, evidence, fix, explained = cluster[0], evidence + cluster[1], cluster[2] + wanted, cluster[3]
     return Finding(
         "msvc-library-not-found", "error", f"link.exe cannot open {more(names, 3)}: {why}",
         tuple(evidence), tuple(fix),
