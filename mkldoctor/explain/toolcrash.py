@@ -66,7 +66,8 @@ def _event(m: re.Match, before) -> ToolCrashed | object:
     # the source line under the frame (Python 3.11 marks the failing part with a line of carets below it)
     code = [b.strip() for b in before if b.strip() and not _FRAME.search(b) and not set(b.strip()) <= set("^~")]
     source = code[-1] if code and frame and before.index(frame.string) < len(before) - 1 else ""
-    if not re.search(r"(?i)mkl", " ".join((m.group("msg"), frame.group(0) if frame else "", source))):
+    # Spack's oneAPI packages' library list (intel-oneapi-mkl ~shared: IntelOneApiStaticLibraryList) names no MKL
+    if not re.search(r"(?i)mkl|IntelOneApi\w*LibraryList", " ".join((m.group("msg"), frame.group(0) if frame else "", source))):
         return NOT_MINE  # another program's bug: the line stays unclaimed (an unrecognised error)
     where = f"{frame.group('path')}:{frame.group('no')} in {frame.group('func')}" if frame else ""
     return ToolCrashed(m.group("exc"), m.group("msg").strip(), _tool(frame.group("path") if frame else "", m.string),
@@ -209,6 +210,12 @@ def _finding(e: ToolCrashed) -> Finding:
                    "MKL's pkgconfig folder off PKG_CONFIG_PATH if this build should not use MKL")
     fix.append(f"update {e.tool}: a crash in its own MKL code is its bug, and newer releases may already fix it (search its "
                f"issues for: {e.exception}: {e.message[:80]})")
+    if e.tool == "Spack" and "IntelOneApiStaticLibraryList" in e.message:  # spack#41803: a dependent's phase asked MKL's libs
+        evidence.append("IntelOneApiStaticLibraryList is what Spack's oneAPI packages return for their libraries when built "
+                        "static only (intel-oneapi-mkl ~shared): the recipe of the package being built uses it as a list of "
+                        "shared libraries, which it is not")
+        fix.insert(0, "build MKL with its shared libraries: spack install <package> ^intel-oneapi-mkl+shared (or +shared on the "
+                      "intel-oneapi-mkl spec of the environment, then spack concretize -f)")
     if e.tool == "Spack" and "No spec with name" in e.message:
         fix.insert(0, "if MKL is an external package (packages.yaml): an external spec carries no dependencies, so it has no "
                       "node of that name; declare it without the variant that needs one (~cluster), or let Spack build MKL")
