@@ -13,7 +13,7 @@ import ntpath
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -50,6 +50,25 @@ class FrozenStartup:
     bundler: str
 
 
+@dataclass(frozen=True, slots=True)
+class FrozenExtensionMissing:
+    """``ModuleNotFoundError: No module named 'torch._C'`` under a bundler's frames: a package's compiled core missing
+    from the frozen program, or present without the DLLs it loads (pyinstaller#9222: Anaconda's torch, whose MKL, TBB and
+    Intel OpenMP DLLs come from other conda packages)."""
+
+    module: str
+    line: str
+
+
+_FROZEN_FRAME = re.compile(r"\bpyimod0\d_\w+|cx_Freeze[\\/]initscripts|\[PYI-\d+:")
+
+
+def _frozen_missing(m: re.Match, before) -> FrozenExtensionMissing | object:
+    if not m.group("mod").rsplit(".", 1)[-1].startswith("_") or not any(_FROZEN_FRAME.search(b) for b in before):
+        return NOT_MINE  # not a compiled extension's name (torch._C, numpy.core._multiarray_umath), or not a frozen program
+    return FrozenExtensionMissing(m.group("mod"), m.string.strip()[:300])
+
+
 def _null_bytes(m: re.Match, before) -> NullBytesSource:
     package = next((p.group(1) for line in reversed(list(before)) for p in [re.search(r"[\\/](numpy|scipy|mkl\w*)[\\/.]", line)] if p), "")
     return NullBytesSource(m.string.strip()[:300], package)
@@ -61,13 +80,48 @@ SIGNATURES = (
     Signature("cx-freeze-startup", "bundlers", "initscripts", re.compile(r"cx_Freeze[\\/]initscripts[\\/]"),
               lambda m, _: FrozenStartup("cx_Freeze")),
     Signature("pyinstaller-startup", "bundlers", "pyimod0", re.compile(r"\bpyimod0\d_\w+"), lambda m, _: FrozenStartup("PyInstaller")),
+    Signature("frozen-extension-missing", "bundlers", "No module named",
+              re.compile(r"^\s*(?:ModuleNotFoundError|ImportError): No module named '(?P<mod>[\w.]+\.[\w]+)'"), _frozen_missing),
+    # the bootloader's words after the traceback: "[PYI-63640:ERROR] Failed to execute script 'x' due to unhandled exception!"
+    Signature("pyinstaller-script-failed", "bundlers", "ailed to execute script",
+              re.compile(r"^\s*(?:\[PYI-\d+:ERROR\] |\[\d+\] )?Failed to execute script\b"), lambda m, _: FollowOn(m.string.strip())),
     Signature("pyinstaller-lib-not-found", "bundlers", "lib not found",
               re.compile(r"(?:\b\d+ )?(?:ERROR|WARNING): lib not found: (?P<dll>\S+) dependency of (?P<of>.+)$"), _said),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return _missing(events) + _frozen(events)
+    return _missing(events) + _frozen(events) + _extension(events)
+
+
+def _extension(events: Parsed) -> list[Finding]:
+    said = events.of(FrozenExtensionMissing)
+    if not said:
+        return []
+    first = said[0]
+    package = first.module.split(".")[0]
+    bundler = next((e.bundler for e in events.of(FrozenStartup)), "the bundler")
+    return [Finding(
+        "frozen-extension-missing", "error",
+        f"the frozen program cannot import {first.module}, {package}'s compiled core: {bundler} left it, or the DLLs it "
+        "loads (MKL's, Intel's OpenMP runtime), out of the bundle", (
+            first.line,
+            f"the traceback runs in {bundler}'s frozen program: {first.module} is a compiled extension, which imports only "
+            "with every DLL it needs beside it; a package whose MKL comes from other packages (conda's torch and numpy: "
+            "mkl, tbb and intel-openmp's DLLs in <env>\\Library\\bin) brings DLLs the bundler's hook did not know of "
+            "(pyinstaller#9222, fixed in pyinstaller-hooks-contrib's torch hook)",
+        ), (
+            "update the bundler's hooks and freeze again from a clean build folder: python -m pip install -U pyinstaller "
+            "pyinstaller-hooks-contrib, then pyinstaller --clean <the .spec>",
+            f"or add the DLLs by hand: --add-binary \"<env>\\Library\\bin\\mkl_*.dll;.\" (and tbb*.dll, libiomp5md.dll), or "
+            f"--collect-binaries {package}",
+            f"see what is missing: dir /s <dist folder>\\{package}\\*.pyd, and the .dll files beside it; build with --debug "
+            "imports to print each import of the frozen program",
+        ),
+        "A bundler copies an extension module with the DLLs it can see it import; MKL's DLLs that a package's own DLLs load "
+        "from another conda package are found only by a hook that knows of them.",
+        (f"python -c \"import {package}, os; print(os.path.dirname({package}.__file__))\"   # the package frozen, and its folder",),
+    )]
 
 
 def _frozen(events: Parsed) -> list[Finding]:
