@@ -58,8 +58,13 @@ def test_the_thread_cause_is_the_diagnosis(entry_id):
 
 # the later blind sets, each scored once before any change made from it; what their wrong, partly, unrecognised and
 # silent diagnoses are read as now, where a rule for the class fits (the finding, and a word it must say)
-LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40", "blind41", "blind42", "blind43", "blind44", "blind45", "blind46", "blind47", "blind48", "blind49", "blind50", "blind51", "blind52", "blind53")}
+LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("blind4", "blind5", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25", "blind26", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32", "blind33", "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40", "blind41", "blind42", "blind43", "blind44", "blind45", "blind46", "blind47", "blind48", "blind49", "blind50", "blind51", "blind52", "blind53", "blind54")}
 AFTER = {
+    # blind54
+    "windows-openfast-lnk1104-mkl_intel_c-32bit-oneapi2025-2688": ("msvc-library-not-found", "32-bit x86"),
+    "cmake-spack-static-oneapi-mkl-liblist-no-joined-armadillo-spack-41803": ("tool-mkl-code-crashed", "fix:intel-oneapi-mkl+shared"),
+    "pyrt-pyinstaller-conda-missing-libiomp5md-silent-crash-rc-pyinstaller-5413": ("windows-delayload-failed", "fix:--add-binary"),
+    "win-pyinstaller-anaconda-torch-mkl-dlls-not-collected-silent-exit-pyinstaller-9222": ("frozen-extension-missing", "torch._C"),
     # blind53
     "python-simpeg-pymatsolver-pardiso-import-mkl2021-channel-mix-1015": ("pardiso-wrapper-missing", "fix:mkl=2020.4"),
     # blind52
@@ -595,7 +600,12 @@ NO_FAILURE_LINE = {"python-runtime-pyinstaller-torch-mkl-dlls-not-collected-8348
                    # blind52: a configure's check result (MKL not detected: the symptom was speed), R's eigen() giving two
                    # answers under MKL's threads (identical() prints FALSE)
                    "cmake-meson-fortran-configure-mkl-not-detected-cblas-libs-grep-fflas-ffpack-406",
-                   "mkl-runtime-threaded-eigen-nonreproducible-r-help-2025-thread-6e749e835b4a"}
+                   "mkl-runtime-threaded-eigen-nonreproducible-r-help-2025-thread-6e749e835b4a",
+                   # blind54: Julia REPLs printing Inf, timings and thread counts; numexpr printing nan+nanj
+                   "julia-macos-mkljll-libiomp-libgomp-symbol-clash-vdTGamma-inf-binarybuilder-700",
+                   "julia-macos-mkl-forced-single-thread-slow-lu-julia-47233",
+                   "julia-mkljl-blas-set-num-threads-only-blas-domain-mkl-get-max-threads-mkljl-174",
+                   "pyrt-numexpr-built-without-vml-mkl2018-exp-nan-numexpr-293"}
 # the logs of these that say no failure by themselves: a CMake finder's "Could NOT find" with nothing after it, and MKL's
 # own deprecation warning
 WARNING_ONLY = {"windows-cmake-omp-dll-dir-conda-onemath-368", "cmake-febio-mkl-omp-lib-not-found-82",
