@@ -149,7 +149,7 @@ class Signature:
 
 
 def _families():
-    from mkldoctor.explain import (binformat, build, cargo, downloads, spacepath, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
+    from mkldoctor.explain import (binformat, build, cargo, downloads, spacepath, joinedflags, programloader, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
@@ -160,7 +160,7 @@ def _families():
     # %1 is not a valid Win32 application" and dyld's "Reason: tried: '...' (mach-o file, but is an incompatible
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
-    return (shellsplit, spacepath, binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, runpaths, blasnames, cpu, intelrt, msvc, msvcdup, linker, cargo, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, build, headerwords, intwidth, protoclash, jvm, mathhosts, meson,
+    return (shellsplit, spacepath, joinedflags, binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, programloader, runpaths, blasnames, cpu, intelrt, msvc, msvcdup, linker, cargo, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, build, headerwords, intwidth, protoclash, jvm, mathhosts, meson,
             importedpath, pkgmanagers, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, kmpenv, apichange,
             bindings, valgrind, installname, mklverbose, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn, wrongvalues, echoes)
@@ -198,7 +198,7 @@ def diagnoses() -> tuple[Callable, ...]:
     """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
     found, the loader at run time, MKL at run time), then each family's own."""
-    from mkldoctor.explain import (binformat, build, cargo, downloads, spacepath, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker, lookups,
+    from mkldoctor.explain import (binformat, build, cargo, downloads, spacepath, joinedflags, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker, lookups,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
@@ -208,7 +208,7 @@ def diagnoses() -> tuple[Callable, ...]:
     return (undefined.undefined, libraries.missing_libraries, ldpath.diagnose, hosts.needed, hosts.loader, lookups.lookup_errors,
             crash.julia_python_mkl, kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
             binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, msvcdup.diagnose, intelrt.diagnose, linkkind.diagnose, linker.diagnose,
-            cargo.diagnose, configure.diagnose, downloads.diagnose, spacepath.diagnose, build.diagnose, intwidth.diagnose, meson.diagnose, importedpath.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
+            cargo.diagnose, configure.diagnose, downloads.diagnose, spacepath.diagnose, joinedflags.diagnose, build.diagnose, intwidth.diagnose, meson.diagnose, importedpath.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
             dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose,
             pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose,
             valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose, mklfiles.diagnose,

@@ -77,6 +77,8 @@ SIGNATURES = (
     Signature("unittest-error-header", "echoes", "ERROR",
               re.compile(r"^(?:[^\w\s]{1,4} )?(?:ERROR|FAIL): (?:test\w*\b|Test\w*\.test\w*)"), _echo),
     Signature("bazel-exit", "echoes", "ailed", re.compile(r"\bfailed: \(Exit \d+\)"), _echo),
+    # SCons' words for a target whose command failed: "scons: *** [lib/libtmv.so.0] Error 1" (GalSim#704)
+    Signature("scons-target-error", "echoes", "***", re.compile(r"^\s*scons: \*\*\* \[[^\]]+\] Error -?\d+"), _echo),
     # pypa/build's words after the build backend (meson-python, setuptools) failed above
     Signature("build-backend-exited", "echoes", "ERROR", re.compile(r"ERROR Backend subprocess exited when trying to invoke"), _echo),
     # Julia's dlopen of an empty name: a library path variable left empty by the failure above (Pardiso.jl#93)

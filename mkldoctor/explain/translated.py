@@ -49,7 +49,8 @@ def read(text: str, prefixed: bool) -> tuple[str, str, str] | None:
         head = parts[0].strip() if len(parts) == 2 else ""
         if name and head and not head.startswith("-"):
             return "context", name.group("sym"), head
-    if prefixed and "-l" in text and not _NOT_THESE.search(text):
+    # (a line that also holds -L or -Wl, options is a whole flag string ld took for one file: joinedflags')
+    if prefixed and "-l" in text and not _NOT_THESE.search(text) and not re.search(r"(?<!\S)-(?:L|Wl,)\S", text):
         names = _DASH_L.findall(text)
         if len(names) == 1:
             return "missing", names[0], ""
