@@ -178,8 +178,8 @@ SIGNATURES = (
     Signature("host-dlerror-cannot-open", "hosts", "cannot open shared object file",
               re.compile(r"dlerror[^:]*:\s*(?P<so>[\w.+-]+): cannot open shared object file"),
               lambda m, _: LoaderMissing(m.group("so"), "a program's plugin loader (dlopen)")),
-    Signature("host-undefined-symbol", "hosts", ": undefined symbol",  # a page may quote the name: symbol 'MPI_Finalize'
-              re.compile(r"(?<![^\s:'\"(])(?P<lib>[^\s:'\"(]+\.so(?:\.[\w.]+)?): undefined symbol(?:: |\s?['‘`])(?P<sym>[A-Za-z_.$][\w.$@]*?)['’`]?\.?(?:\s|,|$)"), _undefined),
+    Signature("host-undefined-symbol", "hosts", "undefined symbol",  # a page may quote the name (symbol 'MPI_Finalize') or drop spaces (".so.):undefined symbol:x")
+              re.compile(r"(?<![^\s:'\"(])(?P<lib>[^\s:'\"(]+\.so(?:\.[\w.]+)?)(?:\.?\))?: ?undefined symbol(?:: ?|\s?['‘`])(?P<sym>[A-Za-z_.$][\w.$@]*?)['’`]?\.?(?:\s|,|$)"), _undefined),
     # the same in R's other languages ("kann shared object '/x/foo.so' nicht laden:" under "Fehler in dyn.load("): the
     # quoted library, with dyn.load on the line before
     Signature("r-dyn-load-translated", "hosts", ".so", re.compile(r"[\'‘\"](?P<obj>/[^\'’\"]{1,400}\.so)[\'’\"]"),
