@@ -83,6 +83,13 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
             evidence += [f"this machine has {label(i)}: a release without {event.symbol}" for i in newer[:MAX_LISTED]]
             title = (f"{event.symbol} was exported up to MKL {stopped.last} and is gone since {stopped.gone_since}"
                      + (f"; this machine has {newer[0].version}" if newer else "") + ": the program needs an older MKL")
+            # MKL-DNN 0.x (2016-2019) called MKL's packed GEMM (cblas_sgemm_alloc): a libmkldnn of those years on an MKL older
+            # than the table lacks the name as well, which the table cannot tell (mdr#19, PyTorch 1.0.0's: 1.0.1 fixed it)
+            if stopped.first == exports.releases()[0].name and not newer and "mkldnn" in os.path.basename(event.library or ""):
+                evidence.append(f"{event.symbol} is in the table's first release already ({stopped.first}), and "
+                                f"{os.path.basename(event.library)} is MKL-DNN's of 2016-2019: an MKL older than the table lacks "
+                                "the name as well, and then the library was built against a newer MKL than the one it loaded")
+                title += f" (or, where the loaded MKL is older than {stopped.first}, a newer one or a build made for it)"
             why = (f"The program was built against an MKL that exported {event.symbol}; the MKL the loader found is "
                    f"{stopped.gone_since} or newer, which no longer exports it, so the first call to it fails.")
             older = [h.install for h in hits if h.install.lib_dirs]
