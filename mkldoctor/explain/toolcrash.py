@@ -126,6 +126,10 @@ SIGNATURES = (
     # "string sub-command REGEX, mode MATCH needs at least 5 arguments total to command.": a variable expanded empty
     Signature("cmake-mkl-code-too-few", "toolcrash", "sub-command",
               re.compile(r"sub-command \w+,(?: mode \w+)? needs at least \d+ arguments"), _cmake_code),
+    # "CMake Error at cmake/OpenCVFindMKL.cmake:32 (file):" then 'file STRINGS file "/opt/intel/mkl/include/mkl_version.h"
+    # cannot be read.' (opencv#8037: the finder reads the version header of an MKL it took for complete)
+    Signature("cmake-mkl-code-unreadable-file", "toolcrash", "cannot be read",
+              re.compile(r'^\s*(?:file (?:STRINGS|READ) file "[^"]+" )?cannot be read\.?\s*$'), _cmake_code),  # CMake wraps a long path
     # meson's own words after an exception of its code: "meson.build:49:0: ERROR: Unhandled python exception"
     Signature("meson-unhandled-exception", "toolcrash", "ERROR", re.compile(r"ERROR: Unhandled python exception"),
               lambda m, _: FollowOn(m.string.strip())),
@@ -146,6 +150,9 @@ def _cmake_finding(e: CMakeCodeFailed) -> Finding:
     listed = list_expanded(e.arguments) if e.command.lower() == "if" else []
     if listed:
         return _list_finding(e, name, listed)
+    unread = re.search(r'file "(?P<path>[^"]+)" cannot be read', e.detail)
+    if unread or (e.detail.startswith("cannot be read") and e.arguments):  # the path on the line above, as CMake wraps it
+        return _unread_finding(e, name, unread["path"] if unread else e.arguments[0])
     fix = ([f"a newer CMake (list(PREPEND), list(TRANSFORM) and the like are CMake 3.15's and later): "
             f"{recipes.pip_install('-U', 'cmake')}, or the distribution's newer cmake package",
             "or the MKLConfig.cmake of the MKL release this CMake can read (an older MKL, pinned: "
@@ -170,6 +177,28 @@ def _cmake_finding(e: CMakeCodeFailed) -> Finding:
         "An MKL finder or MKLConfig.cmake is CMake code; a command it runs can fail on a CMake older than its authors used, or "
         "on a variable they expected set. The search never ran: MKL may well be installed.",
         ("cmake --version   # the release to compare with the file's cmake_minimum_required",),
+    )
+
+
+def _unread_finding(e: CMakeCodeFailed, name: str, path: str) -> Finding:
+    """A finder that read a file of the MKL it found (mkl_version.h) and met none: an MKL without its headers, or of a
+    layout the finder does not know (opencv#8037: OpenCVFindMKL.cmake before PR #8042 read it without checking)."""
+    header = path.replace("\\", "/").rsplit("/", 1)[-1]
+    root = path.replace("\\", "/").rsplit("/include/", 1)[0] if "/include/" in path.replace("\\", "/") else path
+    return Finding(
+        "tool-mkl-code-crashed", "error",
+        f"the project's {name} failed reading {header} of the MKL it found ({root}): that MKL has no such file",
+        (f"CMake Error at {e.file} ({e.command}): {e.detail[:200]}",
+         f"{name} took {root} for an MKL and read its {header} without checking that it is there: an MKL without its "
+         "headers (a runtime-only package: pip's or conda's mkl without mkl-include or mkl-devel, Debian's libmkl-rt "
+         "without libmkl-dev), a folder left from another install, or a layout the finder does not know"),
+        (f"point the finder at a complete MKL, headers included: MKLROOT=<an MKL whose include/{header} exists> (oneAPI: "
+         "source setvars.sh; pip: mkl-devel and mkl-include; conda: mkl-devel; Debian: libmkl-dev)",
+         f"or configure without MKL (OpenCV: -DWITH_MKL=OFF), or remove the incomplete folder ({root})",
+         f"or the project's release whose {name} checks the file first (OpenCV: PR #8042)"),
+        "A finder that derives an MKL's version from its headers fails as CMake code, not as a search, when the folder it "
+        "chose has no headers.",
+        (f"ls {root}/include/{header} {root}/lib   # what the folder the finder chose holds",),
     )
 
 
