@@ -110,6 +110,11 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
             fix.append("a oneAPI install (/opt/intel/oneapi, or ~/intel/oneapi for one user): source <that folder>/setvars.sh "
                        "in the shell that runs the program; it puts MKL's and the compiler's lib folders (libiomp5) on "
                        "LD_LIBRARY_PATH")
+    if any(b.startswith("R (") for b in binaries) and stem.startswith("libmkl_") and any("/00LOCK-" in p for p in ctx.places):
+        fix.insert(0, f"the R package was built from source just now (R CMD INSTALL's 00LOCK folder) and linked {soname}, which "
+                      "R's own loader does not find: its build took an MKL from the build's paths, most often a conda "
+                      "environment's (igraph#477): install it again from a shell without conda (conda deactivate; no conda "
+                      "folder on PATH, LIBRARY_PATH or PKG_CONFIG_PATH), or export LD_LIBRARY_PATH=<that MKL's lib> before R starts")
     installs = _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
     # the year's oneMKL is the whole answer, and MKL-ML missing from a package Python imports: it comes first
     if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)):
