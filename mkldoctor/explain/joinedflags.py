@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -25,20 +25,27 @@ class FlagsJoined:
     tool: str  # "ld" or the compiler driver that said it
 
 
-# two or more options in one argument: an option, then a blank and another option
-_ARG = r"(?P<arg>\s*-[^\s:]\S*(?:\s+\S+)*?\s+-[^\s:]\S*(?:\s+\S+)*?)"
+# an argument that starts with an option; :func:`_said` asks for a second one after a blank (one lazy run, then a literal:
+# linear in the line's length, where nested runs were quadratic on a long hostile line)
+_ARG = r"(?P<arg>\s*-[^\s:][^\n]*?)"
+_TWO = re.compile(r"\s-[^\s:]")
+
+
+def _said(m: re.Match, tool: str) -> FlagsJoined | object:
+    arg = m.group("arg").strip()
+    return FlagsJoined(arg, m.string.strip()[:400], tool) if _TWO.search(arg) else NOT_MINE
 _DRIVER = r"(?P<tool>(?:[\w.+/-]*/)?(?:[\w.+-]+-)?(?:gcc|g\+\+|c\+\+|cc|gfortran|clang\+\+|clang|icpc|icc|ifort|mpicc|mpicxx|mpic\+\+|mpif90|mpifort)(?:-[\d.]+)?)"
 
 SIGNATURES = (
     Signature("ld-flags-as-one-file", "joinedflags", "annot find",
               re.compile(rf"(?P<tool>\bld(?:\.\w+)?): cannot find {_ARG}\s*: No such file or directory\s*$"),
-              lambda m, _: FlagsJoined(m.group("arg").strip(), m.string.strip()[:400], "ld")),
+              lambda m, _: _said(m, "ld")),
     Signature("driver-flags-as-one-file", "joinedflags", "No such",
               re.compile(rf"^\s*{_DRIVER}: (?:error: )?{_ARG}\s*: No such file or directory\s*$"),
-              lambda m, _: FlagsJoined(m.group("arg").strip(), m.string.strip()[:400], m.group("tool").rsplit("/", 1)[-1])),
+              lambda m, _: _said(m, m.group("tool").rsplit("/", 1)[-1])),
     Signature("clang-flags-as-one-file", "joinedflags", "rror: no such file",
               re.compile(rf"^\s*{_DRIVER}: error: no such file or directory: ['‘]{_ARG}['’]"),
-              lambda m, _: FlagsJoined(m.group("arg").strip(), m.string.strip()[:400], m.group("tool").rsplit("/", 1)[-1])),
+              lambda m, _: _said(m, m.group("tool").rsplit("/", 1)[-1])),
 )
 
 

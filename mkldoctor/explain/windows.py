@@ -53,7 +53,7 @@ _ERROR_WORDS = {182: "the operating system cannot run %1", 127: "the specified p
 
 
 def _cannot_start(m: re.Match, before) -> WindowsCannotStart:
-    program = re.search(r"`([^`]+\.exe)`|(\S+\.exe)", " ".join([*before[-1:], m.string]))
+    program = re.search(r"`([^`]+\.exe)`|(?<![^\s'\"(])([^\s'\"`(]+?\.exe)\b", " ".join([*before[-1:], m.string]))  # a token's start only
     return WindowsCannotStart(next((g for g in program.groups() if g), "") if program else "", m.string.strip())
 
 
