@@ -57,8 +57,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     host = first.host or "theano"
     name = {"theano": "Theano", "aesara": "Aesara", "pytensor": "PyTensor"}[host]
     option = "blas.ldflags" if host == "theano" else "blas__ldflags"
-    windows = log_platform(events) == "Windows"
-    folder = '-L"<env>\\Library\\bin"' if windows else "-L<env>/lib"
+    platform = log_platform(events)
+    folder = '-L"<env>\\Library\\bin"' if platform == "Windows" else "-L<env>/lib"
+    other = "" if platform else ' (conda on Windows: -L"<env>\\Library\\bin")'  # a log that names no platform
     evidence = [first.line,
                 f"{name} compiles its ops' C code at run time and links it with its config's {option}; unset, it derives the "
                 "flags from numpy's build information and probes them"]
@@ -73,10 +74,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return [Finding(
         "theano-blas-flags", "error" if first.library else "warning", title, tuple(evidence),
         (f"see the flags it uses: python -c \"import {host}; print({host}.config.{option})\"",
-         f"set them to MKL's folder and layers that exist there: {option} = {folder} -lmkl_core -lmkl_intel_thread -lmkl_rt "
+         f"set them to MKL's folder and layers that exist there: {option} = {folder} -lmkl_core -lmkl_intel_thread -lmkl_rt{other} "
          f"(in ~/.{host}rc under [blas], or {host.upper()}_FLAGS=\"{option}=...\"); conda: <env> is the environment's prefix",
          f"or update {name}: later releases probe the folder and the threading layer (Theano's PR #6605 retries "
-         "mkl_intel_thread on Windows)"),
+         "mkl_intel_thread on Windows; PyTensor, Theano's and Aesara's successor, from 2.18 searches conda's Library\\bin and Library\\lib on Windows, "
+         "pytensor#517)"),
         f"{name}'s compiled ops link BLAS with flags of its own, not with numpy's libraries: when they name a library or "
         "a layer the environment does not have where the flags say, the ops fail to compile or fall back.",
         (f"python -c \"import numpy; numpy.show_config()\"   # what numpy was built with, which {name} reads",),
