@@ -1,4 +1,5 @@
-"""The classes of the fifty-fifth blind set (tests/data/explain_corpus/blind55.json): link flags passed as one argument
+"""The classes of the fifty-fifth blind set (tests/data/explain_corpus/blind55.json), and the fifty-sixth's (PyTensor's
+fallback on conda for Windows): link flags passed as one argument
 (produced here with gcc and ld against the pinned MKL; older gcc's own words and SCons' echo from GalSim#704), a project's
 MKL finder reading a header the MKL it chose lacks (produced with real CMake; opencv#8037), a program's own dynamic
 loader's words (Paddle-Lite#9225), the loader's undefined symbol pasted without its spaces, an R package built from
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_explain_families import clean_env, errors_of, failed, flat, run
+from tests.test_explain_pkg_silent import findings_of
 
 ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind55.json").read_text())["entries"]}
 
@@ -87,3 +89,14 @@ def test_an_r_package_built_from_source_against_another_environments_mkl():
     [finding] = errors_of(ENTRIES["r-julia-conda-mkl-rt-so1-igraph-install-rigraph-477"]["log"])
     assert finding.id == "loader-cannot-find" and finding.fix[0].startswith("the R package was built from source"), flat(finding)
     assert "conda deactivate" in finding.fix[0]
+
+
+def test_pytensors_fallback_names_condas_windows_folder():
+    """pytensor#515 (blind set 56): the warning alone names no platform, so the flags say conda's Windows folder too."""
+    entries = json.loads((Path(__file__).parent / "data/explain_corpus/blind56.json").read_text())["entries"]
+    [finding] = findings_of(entries[0]["log"])
+    assert finding.id == "theano-blas-flags" and finding.severity == "warning", flat(finding)
+    assert any('Library\\bin' in line and "-L<env>/lib" in line for line in finding.fix), finding.fix
+    assert any("pytensor#517" in line for line in finding.fix)
+    [windows] = findings_of("C:\\envs\\x> python fit.py\n" + entries[0]["log"])
+    assert not any("-L<env>/lib" in line for line in windows.fix), windows.fix
