@@ -306,3 +306,14 @@ def test_intels_openmp_without_a_usable_dev_shm():
     here; with a read-only /dev/shm the pinned libiomp5 says only its Warning #179 and goes on)."""
     [finding] = errors_of("OMP: Error #179: Function Can't open SHM2 failed:\nOMP: System error #38: Function not implemented\n")
     assert finding.id == "openmp-shm-refused" and "/dev/shm" in finding.fix[0] and "SEQUENTIAL" in finding.fix[1]
+
+
+def test_scalapacks_routine_known_to_reject_a_valid_argument():
+    """Intel's bug-fix list of MKL 2020 (blind set 31, wrong before: the caller's width said first): ScaLAPACK's PCGEEVX
+    rejected its valid argument 15 until 2020 Update 2; the list names no first release, and the finding says so."""
+    from mkldoctor.knowledge import broken
+
+    [finding] = errors_of("Intel MKL ERROR: Parameter 15 was incorrect on entry to PCGEEVX.\n")
+    assert finding.id == "mkl-parameter-error" and finding.fix[0].startswith("the MKL release: releases before 2020.2")
+    assert broken.rejecting("PZGEEVX", 15) and broken.rejecting("pdgeevx_", 15) and not broken.rejecting("ZGEEVX", 15)
+    assert broken.routine_bugs("PCGEEVX", "2019.5") and not broken.routine_bugs("PCGEEVX", "2020.2.254")

@@ -164,8 +164,8 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
                          "from ?gesdd for such a matrix, where older releases returned INFO > 0; PyTorch before its fix "
                          "(PR #68812) called it an internal bug")
     known = broken.rejecting(event.routine, event.parameter)
-    causes = [f"a known fault of MKL {b.first} to {b.last}: {b.what} (fixed in {b.fixed_in}; {b.source})"
-              for b in known] + causes
+    causes = [f"a known fault of MKL {f'{b.first} to {b.last}' if b.first else f'releases before {b.fixed_in}'}: {b.what} "
+              f"(fixed in {b.fixed_in}; {b.source})" for b in known] + causes
     causes.append("calls made from several threads at once with MKL's own threads on (a batched factorization that runs "
                   "the routine for each matrix in parallel: pgml's batched LU in oneMKL): the same call passes in one thread")
     evidence += [f"possible cause: {cause}" for cause in causes]
@@ -193,7 +193,8 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
                    f"{build_scripts.INTEL_MKL_SRC_DEFAULT}, 64-bit integers, while these crates pass 32-bit ones: enable an "
                    "lp64 feature (mkl-static-lp64-iomp, mkl-dynamic-lp64-seq) with default-features = false, then "
                    f"{recipes.CARGO_CLEAN}")
-    fix[:0] = [f"the MKL release: {b.first} to {b.last} have this fault; use MKL {b.fixed_in} or newer "
+    fix[:0] = [f"the MKL release: {f'{b.first} to {b.last}' if b.first else f'releases before {b.fixed_in}'} have this "
+               f"fault; use MKL {b.fixed_in} or newer "
                f"({recipes.conda_install(recipes.q(f'mkl>={b.fixed_in}'))}; mkl_get_version_string says which runs)"
                for b in known[:1]]
     width = ("the integer size: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (with libmkl_rt: "

@@ -69,8 +69,8 @@ def known(symptom: str, platform: str) -> tuple[BrokenRelease, ...]:
 class BrokenRoutine:
     """An MKL routine known to misbehave in a range of releases, whichever package brought them."""
 
-    routines: tuple[str, ...]  # the LAPACK names, without precision letter: ("geev", "gees")
-    first: str  # the first release with the fault: "2018.0"
+    routines: tuple[str, ...]  # the LAPACK names, without precision letter: ("geev", "gees"); ScaLAPACK's with its p ("pgeevx")
+    first: str  # the first release with the fault: "2018.0" ("" where the source names only the fix: every one before it)
     last: str  # the last: "2018.3"
     what: str
     fixed_in: str
@@ -89,12 +89,19 @@ ROUTINES: tuple[BrokenRoutine, ...] = (
     BrokenRoutine(("sbrdb",), "2018.0", "2018.4",
                   "?SBRDB (which MKL's ?SYEVR calls for large matrices: SciPy's eigh and eigvalsh) rejects the documented "
                   "minimum workspace as argument 12", "2019.0", "scipy/scipy#8205", parameter=12),
+    # Intel's bug-fix list of MKL 2020: MKLD-9504, ScaLAPACK's PCGEEVX reporting its parameter 15 invalid, fixed in 2020
+    # Update 2 (the list names no first release)
+    BrokenRoutine(("pgeevx",), "", "2020.1",
+                  "ScaLAPACK's P?GEEVX rejects a valid argument 15 (Intel's MKLD-9504)", "2020.2",
+                  "Intel's bug-fix list of MKL 2020", parameter=15),
 )
 
 
 def _of(routine: str) -> tuple[BrokenRoutine, ...]:
     """The known faults of ``routine`` in any precision and spelling: ``mkl_lapack_dgeev``, ``DGEEV``, ``dgeev_``."""
     name = routine.lower().removeprefix("mkl_lapack_").rstrip("_")
+    if name[:1] == "p" and name[1:2] in ("s", "d", "c", "z"):  # ScaLAPACK's: PCGEEVX is p + c + geevx
+        name = name[1] + "p" + name[2:]
     return tuple(b for b in ROUTINES if name[1:] in b.routines and name[:1] in "sdcz")
 
 
@@ -107,4 +114,5 @@ def routine_bugs(routine: str, release: str) -> tuple[BrokenRoutine, ...]:
     """The known faults of ``routine`` in MKL ``release`` ("2018.2.199")."""
     from mkldoctor.knowledge.history import version_key
 
-    return tuple(b for b in _of(routine) if version_key(b.first) <= version_key(release) < version_key(b.last + ".999999"))
+    return tuple(b for b in _of(routine) if (not b.first or version_key(b.first) <= version_key(release))
+                 and version_key(release) < version_key(b.last + ".999999"))
