@@ -317,3 +317,15 @@ def test_scalapacks_routine_known_to_reject_a_valid_argument():
     assert finding.id == "mkl-parameter-error" and finding.fix[0].startswith("the MKL release: releases before 2020.2")
     assert broken.rejecting("PZGEEVX", 15) and broken.rejecting("pdgeevx_", 15) and not broken.rejecting("ZGEEVX", 15)
     assert broken.routine_bugs("PCGEEVX", "2019.5") and not broken.routine_bugs("PCGEEVX", "2020.2.254")
+
+
+def test_julias_crash_on_macos_after_mkls_refusals_names_two_openmp_runtimes():
+    """MLJModels#212 (blind set 13, wrong before): DLASWP's argument 6 refused from several threads, then Julia's
+    'signal (11): Segmentation fault: 11' (macOS's words): libgomp loaded before MKL's libiomp5 (BinaryBuilder.jl#700)."""
+    log = ("Intel MKL ERROR: Parameter 6 was incorrect on entry to DLASWP.\n"
+           "Intel MKL ERROR: Parameter 6 was incorrect on entry to DLASWP.\n\nsignal (11): Segmentation fault: 11\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-parameter-error" and any("libgomp" in line and "BinaryBuilder.jl#700" in line
+                                                       for line in finding.evidence), flat(finding)
+    [linux] = errors_of(log.replace("Segmentation fault: 11", "Segmentation fault"))  # Linux's words: no such cause
+    assert "libgomp" not in flat(linux)

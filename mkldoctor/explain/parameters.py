@@ -102,6 +102,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "integer: most likely the ILP64 interface (64-bit integers) serving a program built for 32-bit ones, which also "
             "made it read this argument wrongly" if smashed else
             "a program that goes on after a call MKL refused (it computed nothing) uses what it did not compute")] if crashed and not out else []
+        # Julia's crash line with macOS's signal words ("signal (11): Segmentation fault: 11") after MKL's refusals
+        if any(re.match(r"\s*\d*signal \(\d+\): [\w ]+: \d+\s*$", c.line) for c in crashed) and not out:  # a paste's line number
+            extra.append("possible cause, by Julia's crash line in macOS's words: two OpenMP runtimes in one process, GNU's libgomp (CompilerSupportLibraries_jll, "
+                         "OpenSpecFun_jll) loaded before Intel's libiomp5 (MKL_jll), run MKL's threads wrongly (BinaryBuilder.jl#700, "
+                         "MLJ.jl#491: load MKL first, using MKL before the other packages, or give MKL one thread)")
         out.append(replace(finding, evidence=(*finding.evidence[:1], *extra, *finding.evidence[1:])) if extra else finding)
     return out
 
