@@ -329,3 +329,14 @@ def test_julias_crash_on_macos_after_mkls_refusals_names_two_openmp_runtimes():
                                                        for line in finding.evidence), flat(finding)
     [linux] = errors_of(log.replace("Segmentation fault: 11", "Segmentation fault"))  # Linux's words: no such cause
     assert "libgomp" not in flat(linux)
+
+
+def test_a_vml_kernel_without_the_cores_service_name_older_than_the_table():
+    """numexpr#27 (blind set 5, wrong before: 'one MKL copy'): MKL 10's libmkl_vml_mc3.so needing mkl_serv_mkl_malloc, a
+    core name older than the export table, from a numexpr linked without all of MKL's layers: the kernel cannot see the
+    core; a kernel's name of another kind older than the table is not read so."""
+    [finding] = errors_of("libmkl_vml_mc3.so: undefined symbol: mkl_serv_mkl_malloc\n")
+    assert finding.id == "mkl-core-not-visible" and any("libmkl_core" in line and "prefix" in line for line in finding.evidence)
+    assert any("mkl_libs = mkl_rt" in line for line in finding.fix)
+    [other] = errors_of("libmkl_vml_mc3.so: undefined symbol: vmlSomethingOld\n")
+    assert other.id != "mkl-core-not-visible", flat(other)

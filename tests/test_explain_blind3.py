@@ -62,6 +62,8 @@ LATER = {name: json.loads((CORPUS / f"{name}.json").read_text()) for name in ("b
 AFTER = {
     # blind13's wrong one: Julia's crash in macOS's words after MKL's refusals (two OpenMP runtimes)
     "macos-mljmodels-julia13-libgomp-vs-libiomp-dlaswp-212": ("mkl-parameter-error", "BinaryBuilder.jl#700"),
+    # blind5's wrong one: MKL 10's VML kernel without the core's mkl_serv_mkl_malloc (numexpr linked without all layers)
+    "py-numexpr-vml-mkl_serv_mkl_malloc-missing-solver-lib-numexpr-27": ("mkl-core-not-visible", "fix:mkl_libs = mkl_rt"),
     # blind31's wrong one: MKL's own fault in ScaLAPACK's PCGEEVX (Intel's bug-fix list of MKL 2020)
     "mkl-runtime-param15-pcgeevx-mkl-bug-intel-2020-bugfix-list": ("mkl-parameter-error", "fix:releases before 2020.2"),
     # blind56

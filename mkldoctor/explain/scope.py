@@ -88,9 +88,9 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
     if role in KERNEL_ROLES and who == "python (import)" and path != UNNAMED:  # the import itself loaded the kernel: the extension links it
         return Unseen(path, symbol, who, role, "linked", found)
     if found is None:
-        # a name older than the table, of a threading layer by its suffix (MKL 10's mkl_dft_..._omp, GalSim#261): the kernel
-        # needs the layer, which it does not see
-        if role in KERNEL_ROLES and re.search(r"_(?:omp|seq|intel_thread|gnu_thread)$", symbol):
+        # a name older than the table, of a threading layer by its suffix (MKL 10's mkl_dft_..._omp, GalSim#261), or of the
+        # core's services by its prefix (MKL 10's mkl_serv_mkl_malloc, numexpr#27): the kernel needs it and does not see it
+        if role in KERNEL_ROLES and (re.search(r"_(?:omp|seq|intel_thread|gnu_thread)$", symbol) or symbol.startswith("mkl_serv_")):
             return Unseen(path, symbol, who, role, "scope", None)
         return None
     own = f"lib{layout.get(_base(path)).name}" if layout.get(_base(path)) else None
@@ -225,8 +225,10 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
     for u in items[:2]:
         evidence.append((u.exported.sentence() + ": any release's layers define it, so this is not a mix of releases: "
                          f"{os.path.basename(u.path)} does not see those layers at all") if u.exported else
-                        f"{u.symbol} is a threading layer's name (its suffix), older than mkldoctor's table: "
-                        f"{os.path.basename(u.path)} does not see that layer")
+                        f"{u.symbol} is {'the core' if u.symbol.startswith('mkl_serv_') else 'a threading layer'}'s name "
+                        f"(its {'prefix' if u.symbol.startswith('mkl_serv_') else 'suffix'}), older than mkldoctor's table: "
+                        f"{os.path.basename(u.path)} does not see "
+                        + ("libmkl_core" if u.symbol.startswith("mkl_serv_") else "that layer"))
     paths = [u.path for u in items] + bare
     unversioned = any(re.fullmatch(r"lib\w+\.so", os.path.basename(p)) and _role(p) in KERNEL_ROLES for p in paths)
     if unversioned:
