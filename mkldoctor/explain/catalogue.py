@@ -198,14 +198,14 @@ def diagnoses() -> tuple[Callable, ...]:
     """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
     found, the loader at run time, MKL at run time), then each family's own."""
-    from mkldoctor.explain import (binformat, build, cargo, downloads, spacepath, joinedflags, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker, lookups,
+    from mkldoctor.explain import (binformat, build, cargo, downloads, spacepath, joinedflags, configure, cpu, dlsym, finders, hosts, jvm, kernels, libraries, linker, loaderfind, lookups,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
                                    installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, configopts, nixbuild, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv,
                                    theano, toolcrash, valgrind, vmlwarn)
 
-    return (undefined.undefined, libraries.missing_libraries, ldpath.diagnose, hosts.needed, hosts.loader, lookups.lookup_errors,
+    return (undefined.undefined, libraries.missing_libraries, ldpath.diagnose, hosts.needed, loaderfind.loader, lookups.lookup_errors,
             crash.julia_python_mkl, kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernels.other_release,
             binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, msvcdup.diagnose, intelrt.diagnose, linkkind.diagnose, linker.diagnose,
             cargo.diagnose, configure.diagnose, downloads.diagnose, spacepath.diagnose, joinedflags.diagnose, build.diagnose, intwidth.diagnose, meson.diagnose, importedpath.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
