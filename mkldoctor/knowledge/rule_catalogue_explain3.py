@@ -1,0 +1,17 @@
+"""explain's rules for the classes blind sets 54 and later showed (issue 21): how a build passes MKL's link flags, a frozen
+program's compiled core. (id, short, full, help) entries that :mod:`mkldoctor.knowledge.rule_catalogue`, their one home,
+holds with the others; rule_catalogue_explain2.py reached the module size limit.
+"""
+
+from __future__ import annotations
+
+from mkldoctor.knowledge.rule_catalogue_explain2 import _r
+
+EXPLAIN = (
+    _r("link-flags-one-argument", "A build passed its link flags as one argument",
+       "A string of options quoted whole, or beginning with a blank, reached the compiler or ld as one file name.",
+       "Pass each flag as its own argument: a list, unquoted, with no leading blank."),
+    _r("frozen-extension-missing", "A frozen program cannot import a package's compiled core",
+       "PyInstaller or cx_Freeze left the extension module, or the MKL and OpenMP DLLs it loads, out of the bundle.",
+       "Update the bundler and its hooks and freeze again, or add the DLLs with --add-binary."),
+)
