@@ -17,13 +17,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from mkldoctor.explain import msvcrt, rtnames, winaccess
+from mkldoctor.explain.winentry import entry_point_finding
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.platforms import ForeignLoadFailed, dll_load_failed, mkl_dnn
 from mkldoctor.explain.runtime import MklCannotLoad
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports, folders, layout, msvc_runtime, places, recipes
+from mkldoctor.knowledge import folders, layout, msvc_runtime, places, recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +179,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     entry = events.of(WindowsEntryPoint)
     if entry:
-        out.append(_entry_point_finding(entry))
+        out.append(entry_point_finding(entry))
     failed = [e for e in windows_failures(events) if not layout.is_kernel(e.library)]
     if rtnames.consequences(events):  # a module that failed after its own search for mkl_rt found none: that finding's
         failed = [e for e in failed if rtnames.mkl_family(e.library)]
@@ -397,54 +398,3 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
     fix += ["the DLL folders, by layout:"] + ["  " + line for line in runtime]
     fix.append("keep one MKL per process: DLLs of two releases (mkl_rt.1.dll, mkl_rt.2.dll) do not mix")
     return fix
-
-
-def _entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
-    first = entry[0]
-    evidence = [f"{e.dll} (or a DLL it depends on) could not be loaded: {e.said}" if e.error
-                else f"{e.dll} (or an MKL DLL it depends on) has no entry point {e.symbol}" for e in entry[:4]]
-    public = exports.history(first.symbol) if first.symbol.startswith("mkl_") else None
-    everywhere = public is not None and public.overall.first == exports.releases()[0].name and public.overall.gone_since is None
-    if first.error == 182:
-        evidence.append("error 182 (ERROR_INVALID_ORDINAL) is Windows' word for a DLL that imports a numbered export its "
-                        "dependency of another release lacks: two builds of Intel's OpenMP runtime (libiomp5md.dll from "
-                        "conda's llvm-openmp/openmp and from intel-openmp, which overwrite each other), or a stale copy first")
-    if (first.symbol.startswith("ordinal") or first.error == 182) and re.search(r"(?i)mkl|iomp", " ".join(e.dll for e in entry)):
-        evidence.append("an ordinal is an export by number, which differs between releases of a DLL: MKL's threading layer "
-                        "imports Intel's OpenMP runtime (libiomp5md.dll) so, and an older libiomp5md.dll found first (System32, "
-                        "an earlier folder on PATH, another program's own copy) lacks it")
-    if first.error == 127:
-        evidence.append("error 127 (ERROR_PROC_NOT_FOUND) is Windows' word for a DLL that imports a function by name its "
-                        "dependency lacks: an MKL or OpenMP DLL of another (often older) release was found first")
-    if everywhere:
-        evidence.append(f"{first.symbol} is one of MKL's own functions, exported by every release from {public.overall.first} to "
-                        f"{public.overall.last} (mkldoctor's table of exports): the DLL loaded in its place is no MKL of those "
-                        "releases (an older one, or another program's DLL of the same name), or the MKL the program expects "
-                        "is not installed (a product that installs MKL as a component of its own)")
-    elif first.symbol.startswith("mkl_"):
-        evidence.append(f"{first.symbol} is one of MKL's internal names, which change between releases: the DLL that was "
-                        "loaded is of another (often older) MKL release than the one that asks for it")
-    dll = folders.file_name(first.dll)
-    title = (f"Windows loaded an MKL or OpenMP DLL of another release for {dll}: {first.said}"
-             if first.error else f"Windows found no {first.symbol} in the MKL DLL it loaded" if dll == "a DLL"
-             else f"Windows loaded an MKL DLL of another release: {first.symbol} is not in {dll}")
-    component = ("a program that takes MKL from a component installed apart (Microsoft R Open's and Revolution R Open's "
-                 "'MKL Math Library'): install that component again, of the program's own version",) if everywhere else ()
-    return Finding(
-        "windows-entry-point-missing", "error",
-        title,
-        tuple(evidence),
-        (*component,"find every copy of MKL's DLLs and Intel's OpenMP runtime in the search order: where mkl_core.dll mkl_intel_thread.dll "
-         "mkl_rt.dll libiomp5md.dll",
-         r"remove (or move beside the software that installed them) MKL DLLs in C:\Windows\System32 and C:\Windows\SysWOW64: "
-         "Windows searches System32 before PATH, so an old copy put there by other software (audio drivers, instrument "
-         "software) shadows the environment's own",
-         "conda: one OpenMP runtime package per environment (intel-openmp, or llvm-openmp/openmp, not both: both install "
-         "libiomp5md.dll): conda list openmp, then remove the one MKL does not need",
-         "or load the right copy first: keep the environment's DLL folder (conda: <env>\\Library\\bin, the environment "
-         "activated; CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 puts it before System32) first, and in Python "
-         "os.add_dll_directory(<that folder>) before importing numpy"),
-        "A DLL asked its dependency for a function by name and the copy Windows loaded does not export it: the two come "
-        "from different MKL releases. The copy that was found first wins, and the system folders come before PATH.",
-        ("where mkl_core.dll   # every mkl_core.dll on the search path, the first one is loaded",),
-    )
