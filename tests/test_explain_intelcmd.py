@@ -94,3 +94,34 @@ def test_pkg_configs_own_words_for_an_mkl_name(tmp_path, name, title):
     [finding] = errors_of(log)
     assert finding.id == "mkl-pc-not-found" and title in finding.title, flat(finding)
     assert any("PKG_CONFIG_PATH" in line for line in finding.fix)
+
+
+@pytest.mark.parametrize("shell, script", [
+    ("bash", "source /nonexistent/intel/oneapi/setvars.sh"),
+    ("sh", ". /nonexistent/intel/oneapi/setvars.sh"),
+    ("bash", ". /nonexistent/intel/compilers_and_libraries_2020/linux/bin/compilervars.sh intel64"),
+])
+def test_an_environment_script_that_is_not_there(tmp_path, shell, script):
+    """bash's and dash's own words for a script they could not source (an Open MPI users' thread, blind set 54: a PBS job
+    on compute nodes without the login node's /opt/intel), and a job script's bare line: the install is not there."""
+    log = _failed([shell, "-c", script + " && ./prog"], tmp_path)
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-env-script-missing" and folders_name(script) in finding.title, flat(finding)
+    assert any("module load" in line for line in finding.fix)
+    assert any("setvars.sh at its root" in line for line in finding.fix) == ("compilervars" in script)
+    # another script that is not there is not MKL's
+    other = errors_of(failed([shell, "-c", ". /nonexistent/other/env.sh"], tmp_path, {"PATH": PATH}))
+    assert all(f.id != "mkl-env-script-missing" for f in other)
+
+
+def folders_name(script: str) -> str:
+    return script.split()[1].rsplit("/", 1)[-1]
+
+
+def test_a_job_scripts_bare_line_before_the_loaders_failures():
+    log = ("/opt/intel/mkl/bin/mklvars.sh: No such file or directory\n"
+           "/home/u/bin/kkrscf: error while loading shared libraries: libmkl_intel_lp64.so: cannot open shared object file: "
+           "No such file or directory\n")
+    findings = errors_of(log)
+    script = [f for f in findings if f.id == "mkl-env-script-missing"]
+    assert script and any("follow from it" in line for line in script[0].evidence), [(f.id, f.title) for f in findings]

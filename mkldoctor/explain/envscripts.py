@@ -42,6 +42,21 @@ def _said(m: re.Match, _) -> ScriptVariableUnset | object:
 
 
 @dataclass(frozen=True, slots=True)
+class ScriptMissing:
+    """An environment script of MKL the shell was told to source and could not find: bash's ``bash: /opt/intel/oneapi/
+    setvars.sh: No such file or directory``, zsh's ``source: no such file or directory: ...``, dash's ``.: cannot open
+    ...``, a job script's bare ``/opt/intel/mkl/bin/mklvars.sh: No such file or directory`` (an Open MPI users' thread:
+    a PBS job on compute nodes without the login node's /opt/intel)."""
+
+    script: str
+    line: str
+
+
+_SCRIPT = (r"(?P<script>(?:[~\w./-]*/)?(?:setvars|mklvars|compilervars|psxevars|iccvars|ifortvars)\.c?sh"
+           r"|[~\w./-]*(?:oneapi|intel)[\w./-]*/vars\.c?sh)")
+
+
+@dataclass(frozen=True, slots=True)
 class WindowsCommandUnknown:
     """cmd's ``'setvars.bat' is not recognized as an internal or external command`` (PowerShell's ``The term 'ifx' is
     not recognized as a name of a cmdlet``): oneAPI's environment script, or a compiler it puts on PATH, not found."""
@@ -79,6 +94,12 @@ SIGNATURES = (
     Signature("powershell-term-not-recognized", "envscripts", "not recognized",
               re.compile(r"^(?:\S+ : )?The term '(?P<cmd>[^']{1,300})' is not recognized as (?:the |a )?name of a cmdlet"),
               _unknown(True)),
+    Signature("env-script-missing", "envscripts", "No such",
+              re.compile(rf"(?<![\w./-]){_SCRIPT}\s*: No such file or directory"), lambda m, _: ScriptMissing(m["script"], m.string.strip()[:300])),
+    Signature("env-script-missing-zsh", "envscripts", "o such file or directory: ",
+              re.compile(rf"no such file or directory: {_SCRIPT}\s*$"), lambda m, _: ScriptMissing(m["script"], m.string.strip()[:300])),
+    Signature("env-script-missing-dash", "envscripts", "annot open",
+              re.compile(rf"\.: (?:\d+: )?[Cc]annot open {_SCRIPT}"), lambda m, _: ScriptMissing(m["script"], m.string.strip()[:300])),
     Signature("shell-unbound-variable", "envscripts", "unbound variable",
               re.compile(r"(?<![^\s:])(?P<script>[^\s:]+): line \d+: (?P<var>\w+): unbound variable"), _said),
 )
@@ -87,7 +108,8 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(ScriptVariableUnset)
     if not said:
-        return [_windows_unknown(e) for e in events.of(WindowsCommandUnknown)[:1]] + [_too_long(e) for e in events.of(CommandLineTooLong)[:1]]
+        return ([_windows_unknown(e) for e in events.of(WindowsCommandUnknown)[:1]] + [_too_long(e) for e in events.of(CommandLineTooLong)[:1]]
+                + [_missing(e, events) for e in events.of(ScriptMissing)[:1]])
     first = said[0]
     name = folders.file_name(first.script)
     conda = "activate.d" in first.script
@@ -163,4 +185,38 @@ def _too_long(event: CommandLineTooLong) -> Finding:
         "cmd.exe's command line is limited to 8,191 characters; scripts that build long PATH values hit it and stop "
         "mid-way, leaving the environment half set up.",
         ("echo %PATH%   # how long PATH has grown, and its repeated folders",),
+    )
+
+
+def _missing(event: ScriptMissing, events: Parsed) -> Finding:
+    """The environment script is not where the shell looked: no MKL install at that path on the machine that ran it."""
+    from mkldoctor.explain.hosts import LoaderMissing
+
+    name = folders.file_name(event.script)
+    found = folders.recognise(event.script, "linux")
+    classic = name.startswith(("mklvars", "compilervars", "psxevars", "iccvars", "ifortvars"))
+    evidence = [event.line, f"{event.script} is not on the machine that ran the script: MKL's environment was never set up "
+                "there, so its folders are not on LD_LIBRARY_PATH, CPATH or PATH"]
+    if found:
+        evidence.append(f"the path is {found[0].releases}'s layout ({found[0].name})")
+    loads = [e.soname for e in events.of(LoaderMissing) if e.soname.startswith(("libmkl_", "libiomp5"))]
+    if loads:
+        evidence.append(f"the loader's failures for {', '.join(dict.fromkeys(loads[:3]))} after it follow from it")
+    fix = ["find the install on that machine: ls -d /opt/intel/oneapi ~/intel/oneapi /opt/intel/compilers_and_libraries_* "
+           "2>/dev/null; or find / -name setvars.sh -path '*oneapi*' 2>/dev/null",
+           "a batch job on a cluster's compute node: the login node's install may not be there (a node-local /opt): load the "
+           "cluster's module in the job script (module load mkl, or intel-oneapi-mkl; module avail shows the name), the same "
+           "modules the program was built with, or use the shared path",
+           "a container or CI image: install MKL in the image (intel-oneapi-mkl, or the mkl wheel or conda package), or "
+           "source the script only where it exists ([ -f <it> ] && . <it>)"]
+    if classic:
+        fix.insert(1, f"{name} is Parallel Studio's (MKL 2020 and older): oneAPI (2021 and newer) has setvars.sh at its "
+                      f"root and mkl/<ver>/env/vars.sh instead: {folders.SOURCE_SETVARS}")
+    return Finding(
+        "mkl-env-script-missing", "error", f"the shell could not source {name}: there is no {event.script} on that machine",
+        tuple(evidence), tuple(fix),
+        "MKL's environment scripts (oneAPI's setvars.sh, Parallel Studio's compilervars.sh and mklvars.sh) set the "
+        "variables that let programs build and run against it; a script sourced from a path where no install is leaves "
+        "them unset, and what needs MKL fails after it.",
+        ("ls -l " + q(event.script) + "   # run it where the script ran",),
     )

@@ -8,6 +8,9 @@ from __future__ import annotations
 from mkldoctor.knowledge.rule_catalogue_explain2 import _r
 
 EXPLAIN = (
+    _r("mkl-env-script-missing", "The shell could not source MKL's environment script: it is not at that path",
+       "No MKL install at the path the script names on the machine that ran it (a compute node, a container, another release).",
+       "Source the script of the install that is there (oneAPI: setvars.sh), or load the cluster's MKL module."),
     _r("link-flags-one-argument", "A build passed its link flags as one argument",
        "A string of options quoted whole, or beginning with a blank, reached the compiler or ld as one file name.",
        "Pass each flag as its own argument: a list, unquoted, with no leading blank."),
