@@ -8,6 +8,9 @@ from __future__ import annotations
 from mkldoctor.knowledge.rule_catalogue_explain2 import _r
 
 EXPLAIN = (
+    _r("mkl-package-not-in-sources", "apt or dnf does not know an MKL package",
+       "Intel's oneAPI packages are in Intel's own repository, Debian's libmkl-* in its non-free component: not in default sources.",
+       "Add Intel's repository (or enable non-free), update the package lists, then install; or install MKL from pip or conda."),
     _r("mkl-env-script-missing", "The shell could not source MKL's environment script: it is not at that path",
        "No MKL install at the path the script names on the machine that ran it (a compute node, a container, another release).",
        "Source the script of the install that is there (oneAPI: setvars.sh), or load the cluster's MKL module."),

@@ -1,0 +1,93 @@
+"""A system package manager that does not know an MKL package: apt's ``E: Unable to locate package intel-oneapi-mkl-devel``
+(``E: Package 'libmkl-dev' has no installation candidate``, German's ``E: Paket X kann nicht gefunden werden.``) and dnf's
+``No match for argument: intel-oneapi-mkl-devel`` (``Error: Unable to find a match: ...``), each produced with the real
+tool.
+
+The package names say whose they are: ``intel-oneapi-*`` are Intel's repository's, which no distribution carries, so the
+sources lack Intel's repository; ``libmkl-*`` and ``intel-mkl`` are Debian's and Ubuntu's, in their non-free (Ubuntu:
+multiverse) component, which a default sources list leaves out. A fresh container's empty package lists give the same
+words for every package. The same words about another package are a failure mkldoctor does not know: unrecognised, never
+silent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature, Unrecognised
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import recipes
+
+_MKL_PACKAGE = re.compile(r"^(?:intel-oneapi-(?:mkl|openmp|compiler|tbb|runtime)[\w.+-]*|libmkl-[\w.+-]+|intel-mkl[\w.+-]*"
+                          r"|libiomp[\w.+-]*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class SystemPackageUnknown:
+    manager: str  # "apt", "dnf"
+    package: str
+    line: str
+
+
+def _said(manager: str):
+    def read(m: re.Match, _) -> SystemPackageUnknown | Unrecognised:
+        package = m["pkg"].strip().strip("'\"")
+        line = m.string.strip()[:300]
+        return SystemPackageUnknown(manager, package, line) if _MKL_PACKAGE.match(package) else Unrecognised(line)
+    return read
+
+
+SIGNATURES = (
+    Signature("apt-unable-to-locate", "syspackages", "to locate package",
+              re.compile(r"^E: Unable to locate package (?P<pkg>\S+)"), _said("apt")),
+    Signature("apt-no-candidate", "syspackages", "installation candidate",
+              re.compile(r"^E: Package '(?P<pkg>[^']+)' has no installation candidate"), _said("apt")),
+    Signature("apt-unable-to-locate-de", "syspackages", "kann nicht gefunden werden",
+              re.compile(r"^E: Paket (?P<pkg>\S+) kann nicht gefunden werden"), _said("apt")),
+    Signature("dnf-no-match", "syspackages", "No match for argument",
+              re.compile(r"No match for argument: (?P<pkg>\S+)"), _said("dnf")),
+    Signature("dnf-unable-to-find-match", "syspackages", "nable to find a match",
+              re.compile(r"Error: Unable to find a match: (?P<pkg>\S+)"), _said("dnf")),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(SystemPackageUnknown)
+    if not said:
+        return []
+    first = said[0]
+    names = list(dict.fromkeys(e.package for e in said))
+    intel = first.package.startswith("intel-oneapi-")
+    apt = first.manager == "apt"
+    evidence = [first.line]
+    if intel:
+        evidence.append(f"{first.package} is Intel's oneAPI repository's package, which no distribution carries: the "
+                        f"machine's {'apt sources' if apt else 'dnf repositories'} do not include Intel's")
+        fix = [*(recipes.intel_apt_repo() if apt else recipes.intel_yum_repo()),
+               (recipes.apt_install if apt else recipes.dnf_install)(*names[:3])]
+        if ctx.local and apt and recipes.intel_apt_configured("/"):
+            evidence.append("this machine's sources do list Intel's repository: its package lists are not read yet")
+            fix = [recipes.intel_apt_repo()[1], recipes.apt_install(*names[:3])]
+    else:
+        evidence.append(f"{first.package} is Debian's and Ubuntu's MKL package (MKL 2020.4), in their non-free component "
+                        "(Ubuntu: multiverse), which a default sources list leaves out; amd64 and i386 only")
+        fix = ["enable the component and read the lists again: Debian 12's /etc/apt/sources.list.d/debian.sources, "
+               "Components: main non-free (or 'main non-free' on a deb line of /etc/apt/sources.list); Ubuntu: "
+               "add-apt-repository multiverse; then " + recipes.intel_apt_repo()[1], recipes.apt_install(*names[:3])]
+    fix.append("a fresh container or CI image: its package lists are empty until apt-get update runs in the same step as "
+               "the install" if apt else "a fresh container: dnf makecache in the same step as the install")
+    fix.append("or take MKL from PyPI or conda instead: " + recipes.pip_install("mkl-devel"))
+    return [Finding(
+        "mkl-package-not-in-sources", "error",
+        f"{first.manager} does not know {', '.join(names[:3])}: "
+        + ("Intel's oneAPI repository is not among its sources" if intel else "the non-free component that has it is not enabled"),
+        tuple(evidence), tuple(fix),
+        "A package manager installs only what its configured sources list; MKL is in Intel's own repository (oneAPI's "
+        "names) or in Debian's and Ubuntu's non-free component (libmkl-*), neither of which a default install reads.",
+        (("apt-cache policy " if apt else "dnf repolist; dnf list --available ") + first.package
+         + "   # which source has it, if any",),
+        locations=ctx.located(said, first.package),
+    )]
