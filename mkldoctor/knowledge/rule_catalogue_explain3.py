@@ -8,6 +8,9 @@ from __future__ import annotations
 from mkldoctor.knowledge.rule_catalogue_explain2 import _r
 
 EXPLAIN = (
+    _r("mkl-preload-ignored", "ld.so ignored a preload of MKL's libraries",
+       "The path in LD_PRELOAD names no file ld.so can open (a versioned name, ~ unexpanded, another word size).",
+       "Preload the files that exist, by full path, in the process's own environment."),
     _r("mkl-package-not-in-sources", "apt or dnf does not know an MKL package",
        "Intel's oneAPI packages are in Intel's own repository, Debian's libmkl-* in its non-free component: not in default sources.",
        "Add Intel's repository (or enable non-free), update the package lists, then install; or install MKL from pip or conda."),

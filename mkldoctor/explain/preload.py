@@ -1,0 +1,88 @@
+"""ld.so's words for a preload it could not do: ``ERROR: ld.so: object '/x/libmkl_core.so' from LD_PRELOAD cannot be
+preloaded (cannot open shared object file): ignored.`` (produced with the real loader).
+
+A preload of MKL's core, threading layer or Intel's OpenMP runtime is the usual workaround for kernels that cannot see
+MKL's core (a Python, Julia or R module that loaded MKL's layers privately); ld.so skips a path that names no file, so
+the workaround never took effect and the failure it was meant for comes back. Most often the name: PyPI's mkl wheel
+ships versioned files only (``libmkl_core.so.2``, no ``libmkl_core.so``), and a ``~`` inside quotes is not expanded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature, Unrecognised
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import layout
+
+
+@dataclass(frozen=True, slots=True)
+class PreloadIgnored:
+    path: str
+    reason: str
+    line: str
+
+
+def _said(m: re.Match, _) -> PreloadIgnored | Unrecognised:
+    path, line = m["path"], m.string.strip()[:300]
+    name = os.path.basename(path)
+    mine = layout.any_mkl_file(name) is not None or name.startswith(("libmkl_", "libiomp5", "libtbb"))
+    return PreloadIgnored(path, m["why"], line) if mine else Unrecognised(line)
+
+
+SIGNATURES = (
+    Signature("ld-so-preload-ignored", "preload", "annot ",
+              re.compile(r"ld\.so: object '(?P<path>[^']+)' from (?:LD_PRELOAD|/etc/ld\.so\.preload) cannot be preloaded "
+                         r"\((?P<why>[^)]*)\): ignored"), _said),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(PreloadIgnored)
+    if not said:
+        return []
+    first = said[0]
+    paths = list(dict.fromkeys(e.path for e in said))
+    evidence = [first.line, "ld.so skipped it and ran the program without it: whatever the preload was for (MKL's kernels "
+                "that cannot see its core, a threading layer with its OpenMP runtime) is not fixed"]
+    fix = []
+    if first.reason.startswith("cannot open"):
+        folder, name = os.path.split(first.path)
+        if first.path.startswith("~"):
+            evidence.append(f"{first.path} starts with ~, which the shell does not expand inside quotes ("
+                            "LD_PRELOAD=\"~/...\"): ld.so looked for a folder named ~")
+            fix.append(f"write the home folder out: LD_PRELOAD=\"$HOME{first.path[1:]}\"")
+        versioned = _versioned(folder, name) if ctx.local and folder else []
+        if versioned:
+            evidence.append(f"{folder} holds {', '.join(versioned[:3])}: the versioned file, not {name}")
+            fix.append(f"preload the file that is there: LD_PRELOAD={os.path.join(folder, versioned[0])}")
+        fix.append(f"name files that exist: ls {folder or '.'}/{name.split('.so')[0]}.so*   # PyPI's mkl wheel has versioned "
+                   "names only (libmkl_core.so.2, libmkl_intel_thread.so.2, libiomp5.so from intel-openmp), in "
+                   "<environment>/lib, not in site-packages; conda's and oneAPI's have both")
+        fix.append("give every file with its full path, separated by ':' (LD_PRELOAD=<dir>/libmkl_core.so.2:<dir>/"
+                   "libmkl_sequential.so.2), in the environment of the process itself (a job script, not the login shell)")
+    else:
+        evidence.append(f"the loader's reason: {first.reason}")
+        fix.append("preload a library of the program's own kind: a 64-bit program needs MKL's intel64 (lib, lib/intel64) "
+                   "files, not lib/ia32's" if "ELF" in first.reason else f"check the file: file {first.path}")
+    return [Finding(
+        "mkl-preload-ignored", "error",
+        f"ld.so ignored the preload of {', '.join(os.path.basename(p) for p in paths[:3])}: {first.reason}",
+        tuple(evidence), tuple(fix),
+        "LD_PRELOAD loads libraries before the program's own, into the process's global scope; a name that ld.so cannot "
+        "open is skipped with this message, and the program runs as if it had not been set.",
+        ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'preload|libmkl_core|libiomp5'   # what was preloaded, from where",),
+        locations=ctx.located(said, os.path.basename(first.path)),
+    )]
+
+
+def _versioned(folder: str, name: str) -> list[str]:
+    """The files beside a preloaded name that are that library with a version (libmkl_core.so -> libmkl_core.so.2)."""
+    try:
+        return sorted(f for f in os.listdir(folder) if f.startswith(name + ".") and f[len(name) + 1:].replace(".", "").isdigit())
+    except OSError:
+        return []
