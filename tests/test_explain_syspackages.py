@@ -1,7 +1,8 @@
 """apt's own words for an MKL package its sources do not have, produced with the real apt-get (simulated, with sources and
 package lists of its own, empty: no privileges, nothing changed): Intel's oneAPI names, Debian's non-free libmkl-*, in
 English and in apt's German; dnf's from its messages (dnf is not on this machine). Another package's name in the same
-words is an unrecognised failure, never silent."""
+words is an unrecognised failure, never silent. And numpy.distutils' own words when a source build finds no BLAS at all
+(from its source: numpy.distutils is not installable beside this machine's Python)."""
 
 from __future__ import annotations
 
@@ -54,3 +55,15 @@ def test_dnfs_words():
     [finding] = errors_of(log)
     assert finding.id == "mkl-package-not-in-sources" and "dnf does not know" in finding.title, flat(finding)
     assert any("dnf install intel-oneapi-mkl-devel" in line for line in finding.fix)
+
+
+def test_numpy_distutils_without_a_blas():
+    """numpy.distutils' own exception (numpy before 1.26 built from source by pip), its raise line in the traceback above
+    it; the same class name with another message is not this."""
+    log = ('  File "/tmp/pip-install-x/numpy/numpy/distutils/system_info.py", line 1898, in calc_info\n'
+           "    raise NotFoundError('No lapack/blas resources found.')\n"
+           "numpy.distutils.system_info.NotFoundError: No lapack/blas resources found.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "numpy-distutils-blas-not-found" and "--only-binary" in finding.fix[0], flat(finding)
+    assert any("mkl_libs = mkl_rt" in line for line in finding.fix)
+    assert all(f.id != "numpy-distutils-blas-not-found" for f in errors_of("NotFoundError: no such thing\n"))

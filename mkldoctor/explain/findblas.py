@@ -84,7 +84,17 @@ class OpenmpNotFound:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class DistutilsBlasNotFound:
+    """numpy.distutils' ``NotFoundError: No lapack/blas resources found.`` (numpy before 1.26, SciPy before 1.9 built from
+    source: its system_info looked for MKL, OpenBLAS, BLIS, ATLAS and a reference BLAS, and found none)."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("numpy-distutils-no-blas", "findblas", "rror",
+              re.compile(r"(?i)NotFoundError: no lapack/blas resources found"), lambda m, _: DistutilsBlasNotFound(m.string.strip()[:300])),
     Signature("cmake-openmp-not-found", "findblas", "Could NOT find",
               re.compile(r"^\s*(?:-- )?Could NOT find (?P<pkg>\w*OpenMP\w*)\b"),
               lambda m, _: OpenmpNotFound(m.group("pkg"), m.string.strip()[:300])),
@@ -97,8 +107,31 @@ SIGNATURES = (
 )
 
 
+def _distutils(events: Parsed) -> list[Finding]:
+    said = events.of(DistutilsBlasNotFound)
+    if not said:
+        return []
+    return [Finding(
+        "numpy-distutils-blas-not-found", "error",
+        "numpy.distutils found no BLAS or LAPACK: numpy or SciPy is being built from source, and no library it knows was "
+        "where it looked",
+        (said[0].line, "numpy.distutils (numpy before 1.26, SciPy before 1.9) builds from source only where pip found no wheel "
+                       "for this Python and platform; its system_info looks for MKL (mkl_rt), OpenBLAS, BLIS and ATLAS in "
+                       "site.cfg's folders and the system's, and for MKL where MKLROOT or an LD_LIBRARY_PATH folder with mkl in its name points (or site.cfg's [mkl] section)"),
+        ("take a binary wheel, which needs no BLAS at build: python -m pip install --only-binary :all: numpy scipy (a newer "
+         "pip, or a Python version the release has wheels for, when pip says there is none)",
+         "to build against MKL: a site.cfg beside setup.py (or ~/.numpy-site.cfg) with [mkl] library_dirs = <MKL's lib>, "
+         "include_dirs = <MKL's include>, mkl_libs = mkl_rt (oneAPI: source setvars.sh first; pip's mkl-devel and "
+         "mkl-include put them in <environment>/lib and include)",
+         "or a system BLAS for it: apt-get install libopenblas-dev liblapack-dev (dnf: openblas-devel lapack-devel)"),
+        "numpy.distutils links numpy's linear algebra against a BLAS and LAPACK it finds at build time; with none it stops "
+        "(NPY_BLAS_ORDER and NPY_LAPACK_ORDER set its search order: mkl first with MKLROOT set).",
+        ("python -c \"import numpy.distutils.system_info as s; s.get_info('mkl', 0)\"   # what it finds of MKL, where it runs",),
+    )]
+
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return _not_found(events) + _check_failed(events) + _openmp(events, ctx) + _beside(events)
+    return _not_found(events) + _check_failed(events) + _openmp(events, ctx) + _beside(events) + _distutils(events)
 
 
 def _beside(events: Parsed) -> list[Finding]:

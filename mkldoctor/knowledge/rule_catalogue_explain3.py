@@ -8,6 +8,9 @@ from __future__ import annotations
 from mkldoctor.knowledge.rule_catalogue_explain2 import _r
 
 EXPLAIN = (
+    _r("numpy-distutils-blas-not-found", "numpy.distutils found no BLAS or LAPACK to build numpy or SciPy against",
+       "pip built numpy or SciPy from source (no wheel for this Python or platform) and no BLAS was where it looked.",
+       "Install a binary wheel, or give site.cfg MKL's folders (mkl_libs = mkl_rt), or install a system BLAS."),
     _r("mkl-preload-ignored", "ld.so ignored a preload of MKL's libraries",
        "The path in LD_PRELOAD names no file ld.so can open (a versioned name, ~ unexpanded, another word size).",
        "Preload the files that exist, by full path, in the process's own environment."),
