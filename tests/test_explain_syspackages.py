@@ -2,7 +2,8 @@
 package lists of its own, empty: no privileges, nothing changed): Intel's oneAPI names, Debian's non-free libmkl-*, in
 English and in apt's German; dnf's from its messages (dnf is not on this machine). Another package's name in the same
 words is an unrecognised failure, never silent. And numpy.distutils' own words when a source build finds no BLAS at all
-(from its source: numpy.distutils is not installable beside this machine's Python)."""
+(SciPy's and scikit-learn's setup.py raise it, read in public copies: numpy.distutils does not run beside this machine's
+Python)."""
 
 from __future__ import annotations
 

@@ -86,8 +86,9 @@ class OpenmpNotFound:
 
 @dataclass(frozen=True, slots=True)
 class DistutilsBlasNotFound:
-    """numpy.distutils' ``NotFoundError: No lapack/blas resources found.`` (numpy before 1.26, SciPy before 1.9 built from
-    source: its system_info looked for MKL, OpenBLAS, BLIS, ATLAS and a reference BLAS, and found none)."""
+    """numpy.distutils' ``NotFoundError: No lapack/blas resources found.`` (numpy before 1.26, SciPy before 1.9 and
+    scikit-learn 0.20 to 1.3 built from source: their setup.py raises it when get_info('lapack_opt') found nothing, and
+    numpy's system_info itself with "Note: Accelerate is no longer supported." on macOS; read in public copies)."""
 
     line: str
 
@@ -113,9 +114,9 @@ def _distutils(events: Parsed) -> list[Finding]:
         return []
     return [Finding(
         "numpy-distutils-blas-not-found", "error",
-        "numpy.distutils found no BLAS or LAPACK: numpy or SciPy is being built from source, and no library it knows was "
-        "where it looked",
-        (said[0].line, "numpy.distutils (numpy before 1.26, SciPy before 1.9) builds from source only where pip found no wheel "
+        "numpy.distutils found no BLAS or LAPACK: numpy, SciPy or scikit-learn is being built from source, and no library it "
+        "knows was where it looked",
+        (said[0].line, "numpy.distutils (numpy before 1.26, SciPy before 1.9, scikit-learn before 1.4) builds from source only where pip found no wheel "
                        "for this Python and platform; its system_info looks for MKL (mkl_rt), OpenBLAS, BLIS and ATLAS in "
                        "site.cfg's folders and the system's, and for MKL where MKLROOT or an LD_LIBRARY_PATH folder with mkl in its name points (or site.cfg's [mkl] section)"),
         ("take a binary wheel, which needs no BLAS at build: python -m pip install --only-binary :all: numpy scipy (a newer "
