@@ -137,8 +137,10 @@ def _c_library_not_loaded(event: SymbolLookupError) -> Finding | None:
          f"{event.symbol} is the C library's (lib{part}); MKL's layers, which libmkl_rt opens at its first call, take it from "
          "the program's own libraries and do not all list it: a program linked with MKL alone (a language other than C, "
          "whose compiler adds no -lm) has none"),
-        (f"link the program with MKL's system libraries after MKL: -lmkl_rt -lpthread -lm -ldl (Intel's link line ends so; "
-         "Free Pascal: {$Linklib 'pthread'} {$Linklib 'm'} {$Linklib 'dl'} beside mkl_rt)",
+        (f"link the program with MKL's system libraries after MKL, kept by the linker: -Wl,--no-as-needed -lmkl_rt -lpthread "
+         "-lm -ldl (Intel's link line for gcc; Debian's and Ubuntu's gcc link --as-needed, which drops -lm when the program "
+         "itself calls nothing in it: measured with the pinned MKL's PARDISO; Free Pascal: {$Linklib 'pthread'} "
+         "{$Linklib 'm'} {$Linklib 'dl'} beside mkl_rt)",
          f"for one run: LD_PRELOAD={_C_SONAMES[part]} <the program>"),
         "The C library's math, thread and dl parts are separate libraries on Linux (glibc before 2.34 for threads and dl); a "
         "C compiler adds -lm only when asked, and other languages' linkers add none.",

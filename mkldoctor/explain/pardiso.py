@@ -46,11 +46,43 @@ SIGNATURES = (
               re.compile(r"(?i)pardiso\b.*?\berror(?: code)?[ :=]*(?P<code>-\d+)\b"),
               lambda m, _: PardisoError(int(m.group("code")) if len(m.group("code")) < 8 else 0, m.string.strip()[:300])),
     # a package that offers PARDISO only when its MKL wrapper imports (pymatsolver: simpeg#1015, pyMKL under MKL 2021)
+    # MKL's own words with msglvl = 1 (produced with the pinned MKL): "*** Error in PARDISO  (incorrect input matrix  )
+    # error_num= 24", then its matrix checker's "*** Input check: j=1, ja(j)=2, ja(j+1)=1 are incompatible"
+    Signature("pardiso-msglvl-error", "pardiso", "rror",
+              re.compile(r"^\s*\*\*\* Error in PARDISO\s*\(\s*(?P<what>[^)]*?)\s*\)\s*error_num\s*=\s*(?P<n>-?\d+)"),
+              lambda m, _: PardisoError(-1 if "input" in m["what"] else 0, m.string.strip()[:300])),
+    Signature("pardiso-input-check", "pardiso", "ncompatible",
+              re.compile(r"^\s*\*\*\* Input check: (?P<what>.+?) (?:are|is) incompatible"),
+              lambda m, _: PardisoInputCheck(m["what"].strip()[:200], m.string.strip()[:300])),
     Signature("pardiso-not-importable", "pardiso", "ardiso",
               re.compile(r"cannot import name ['\"](?P<name>\w*Pardiso\w*)['\"] from ['\"](?P<pkg>[\w.]+)['\"]"),
               lambda m, _: PardisoNotImported(m.group("name"), m.group("pkg"), m.string.strip()[:300])),
     Signature("pardiso-named", "pardiso", "ardiso", re.compile(r"(?i)pardiso"), _named),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class PardisoInputCheck:
+    """PARDISO's matrix checker naming the entries it rejected: ``j=1, ja(j)=2, ja(j+1)=1`` (a row's columns out of order),
+    ``i=2, ia(i)=7, ia(i+1)=4`` (row pointers that go back or past the end)."""
+
+    what: str
+    line: str
+
+
+def _input_check(check: PardisoInputCheck) -> tuple[str, str]:
+    """(evidence, fix) for the entries PARDISO's checker rejected."""
+    if "ja(" in check.what:
+        return (f"PARDISO's matrix checker: {check.what}: the column indices of a row are not in increasing order (or one "
+                "repeats): PARDISO needs each row's columns sorted, each once",
+                "sort each row's column indices and merge duplicates before the call (SciPy: A.sort_indices(); "
+                "A.sum_duplicates(); a matrix built from COO or by slicing may be unsorted)")
+    if "ia(" in check.what:
+        return (f"PARDISO's matrix checker: {check.what}: the row pointers go back or past the end: ia must not decrease "
+                "and ia(n+1) - ia(1) is the number of entries",
+                "check ia: n+1 entries, non-decreasing, ia(n+1) - ia(1) = nnz; and the indexing, iparm(35) = 1 for zero-based "
+                "arrays (C, Python), 0 for one-based (Fortran)")
+    return f"PARDISO's matrix checker: {check.what}", "check the CSR arrays (ia, ja, a) against the matrix type and size given"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +163,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     known = [r for r in broken.RELEASES if r.symptom == "mkl-pardiso-error" and (windows or r.platform != "windows")]
     evidence = [first.line, f"PARDISO's error {first.code}: {meaning}"]
     fix = []
+    checks = events.of(PardisoInputCheck)
+    if checks:  # its matrix checker named the entries: that is the cause, before any the code alone could mean
+        said_check, check_fix = _input_check(checks[0])
+        evidence.insert(1, said_check)
+        fix.append(check_fix)
     if first.code in codes.INTERNAL:
         evidence.append("this code says nothing of the matrix: the solver's own steps failed, where MKL's libraries (a "
                         "threading layer with an OpenMP runtime of another release) are a cause to rule out first")
@@ -139,7 +176,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                 for r in known]
         fix.append("keep MKL and Intel's OpenMP runtime of one release: conda list 'mkl|intel-openmp' shows both; "
                    "conda install mkl=<X> intel-openmp=<X>")
-    if first.code == -1:
+    if first.code == -1 and not checks:
         julia = sorted((line for line in named if re.search(r"\.jl\b|Int32|Int64", line)), key=lambda line: "Int" not in line)
         evidence.append("the integer width is the first thing -1 can be: libmkl_rt's pardiso reads ia, ja, perm and iparm as "
                         "64-bit integers when its interface is ILP64 (Julia's MKL.jl makes libmkl_rt ILP64 for "
