@@ -171,6 +171,7 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain import mklconfigwhy
     from mkldoctor.explain.configure import without_d
 
     out: list[Finding] = [_link_tool(e) for e in events.of(LinkToolRejected)[:1]]
@@ -178,7 +179,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out += [_target_twice(e) for e in events.of(MklTargetTwice)[:1]]
     if events.of(CMakeNoConfig) and not without_d(events):  # MKL_DIR given without -D: that finding says why
         out.append(_no_config(ctx))
-    for event in events.of(CMakeConfigRejected):
+    for event in [e for e in events.of(CMakeConfigRejected) if e.variable not in mklconfigwhy.INTERNAL]:
         said = [e for e in events.of(CMakeConfigRejected) if e.variable == event.variable and e is not event]
         if (not event.options and any(e.options for e in said)) or (not event.value and any(e.value for e in said)):
             continue  # the same rejection, said twice: keep the line that tells the most

@@ -8,6 +8,15 @@ from __future__ import annotations
 from mkldoctor.knowledge.rule_catalogue_explain2 import _r
 
 EXPLAIN = (
+    _r("mklconfig-tbb-not-found", "MKLConfig.cmake found no oneTBB for MKL's TBB threading layer",
+       "find_package(TBB CONFIG) inside MKLConfig.cmake found no TBBConfig.cmake (the tbb runtime packages have none).",
+       "Give CMake oneTBB's package (TBB_DIR, tbb-devel, setvars.sh), or choose another MKL_THREADING."),
+    _r("mklconfig-mklroot-mismatch", "MKLROOT names another oneMKL release than the MKLConfig.cmake CMake found",
+       "MKLConfig.cmake reads MKLROOT first and refuses a root whose mkl_version.h is of another release.",
+       "Unset MKLROOT for the configure, or source the setvars.sh of the install whose MKLConfig.cmake is used."),
+    _r("mklconfig-headers-missing", "MKLConfig.cmake found no mkl_version.h in the MKL root it uses",
+       "MKL's headers (mkl-include) are not installed in that prefix, or MKLROOT names a folder without them.",
+       "Install mkl-include into the same prefix, or unset an MKLROOT that names another folder."),
     _r("numpy-distutils-blas-not-found", "numpy.distutils found no BLAS or LAPACK to build numpy or SciPy against",
        "pip built numpy or SciPy from source (no wheel for this Python or platform) and no BLAS was where it looked.",
        "Install a binary wheel, or give site.cfg MKL's folders (mkl_libs = mkl_rt), or install a system BLAS."),

@@ -1,0 +1,54 @@
+"""Intel's MKLConfig.cmake (the pinned wheel's) and the reasons it gives for MKL_FOUND = FALSE that are no value the user
+chose, each produced with real CMake, and each fix configured: the TBB layer without oneTBB's CMake package, an MKLROOT of
+another release (its mkl_version.h taken from the pinned mkl-include 2023.2 wheel), an MKLROOT without MKL's headers."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import pytest
+
+from tests.test_explain_families import clean_env, errors_of, flat, run
+
+pytestmark = pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
+PROJECT = "cmake_minimum_required(VERSION 3.16)\nproject(p C)\nfind_package(MKL CONFIG REQUIRED)\n"
+
+
+def _configure(tmp_path, mkl, *options: str, **env: str) -> tuple[int, str]:
+    (tmp_path / "CMakeLists.txt").write_text(PROJECT)
+    shutil.rmtree(tmp_path / "b", ignore_errors=True)
+    return run(["cmake", "-S", ".", "-B", "b", f"-DMKL_DIR={mkl.pip}/lib/cmake/mkl", *options], tmp_path, clean_env(**env))
+
+
+def test_the_tbb_layer_without_onetbbs_package(tmp_path, mkl):
+    code, log = _configure(tmp_path, mkl, "-DMKL_THREADING=tbb_thread")
+    assert code != 0 and "TBB not found" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "mklconfig-tbb-not-found" and "TBB_DIR" in finding.fix[0], flat(finding)
+    assert _configure(tmp_path, mkl, "-DMKL_THREADING=sequential")[0] == 0  # the other layer the fix names
+
+
+def test_an_mklroot_of_another_release(tmp_path, mkl):
+    root = tmp_path / "mkl2023"
+    (root / "include").mkdir(parents=True)
+    wheel = next(mkl.root.glob("mkl-include/mkl_include-2023.2.0-*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        name = next(n for n in z.namelist() if n.endswith("include/mkl_version.h"))
+        (root / "include" / "mkl_version.h").write_bytes(z.read(name))
+    code, log = _configure(tmp_path, mkl, MKLROOT=str(root))
+    assert code != 0 and "mismatches" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "mklconfig-mklroot-mismatch" and "2023.2" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("make the two one install: unset MKLROOT")
+    assert _configure(tmp_path, mkl)[0] == 0  # MKLROOT unset
+
+
+def test_an_mklroot_without_headers(tmp_path, mkl):
+    empty = tmp_path / "noheaders"
+    (empty / "lib").mkdir(parents=True)
+    code, log = _configure(tmp_path, mkl, MKLROOT=str(empty))
+    assert code != 0 and "MKL_VERSION_H" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "mklconfig-headers-missing", flat(finding)
+    assert not any(f.id == "mklconfig-rejected-value" for f in errors_of(log))
