@@ -8,6 +8,9 @@ from __future__ import annotations
 from mkldoctor.knowledge.rule_catalogue_explain2 import _r
 
 EXPLAIN = (
+    _r("mkl-complex-type", "The code passes its own complex type where MKL's headers take MKL_Complex16 or MKL_Complex8",
+       "MKL's complex types are its own structs unless the code defines them before including MKL's headers.",
+       "#define MKL_Complex16 std::complex<double> (MKL_Complex8 likewise) before the first MKL header, or cast at the call."),
     _r("mklconfig-tbb-not-found", "MKLConfig.cmake found no oneTBB for MKL's TBB threading layer",
        "find_package(TBB CONFIG) inside MKLConfig.cmake found no TBBConfig.cmake (the tbb runtime packages have none).",
        "Give CMake oneTBB's package (TBB_DIR, tbb-devel, setvars.sh), or choose another MKL_THREADING."),

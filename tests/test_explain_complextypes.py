@@ -1,0 +1,58 @@
+"""A language's own complex arrays passed where MKL's headers take MKL_Complex16, produced with g++ and gcc (-Werror)
+against the pinned headers; each fix (the #define before the MKL include) compiles. Another function's incompatible
+pointer stays an unrecognised error."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests.test_explain_families import errors_of, flat
+
+CPP = """#include <complex>
+#include <vector>
+DEFINE
+#include "mkl.h"
+int main() {
+    std::vector<std::complex<double>> a(4);
+    MKL_INT n = 2, info, ipiv[2];
+    zgetrf(&n, &n, a.data(), &n, ipiv, &info);
+    return 0;
+}
+"""
+C = """#include <complex.h>
+DEFINE
+#include "mkl.h"
+int main(void) { double complex a[4]; MKL_INT n = 2, info, ipiv[2]; zgetrf(&n, &n, a, &n, ipiv, &info); return 0; }
+"""
+
+
+def _compile(tmp_path, mkl, source: str, name: str, define: str = "") -> subprocess.CompletedProcess:
+    (tmp_path / name).write_text(source.replace("DEFINE", define))
+    compiler = "g++" if name.endswith(".cpp") else "gcc"
+    return subprocess.run([compiler, "-c", "-Werror", name, f"-I{mkl.pip}/include"], cwd=tmp_path, capture_output=True, text=True)
+
+
+def test_std_complex_where_mkl_complex16_is_taken(tmp_path, mkl):
+    failed = _compile(tmp_path, mkl, CPP, "z.cpp")
+    assert failed.returncode != 0 and "MKL_Complex16" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "mkl-complex-type" and "std::complex<double>" in finding.title, flat(finding)
+    define = finding.fix[0].split(" before ")[0]
+    assert define == "#define MKL_Complex16 std::complex<double>"
+    assert _compile(tmp_path, mkl, CPP, "z.cpp", define).returncode == 0
+
+
+def test_c99_complex_under_werror(tmp_path, mkl):
+    failed = _compile(tmp_path, mkl, C, "c.c")
+    assert failed.returncode != 0 and "incompatible pointer type" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "mkl-complex-type" and "_Complex double" in finding.title, flat(finding)
+    define = finding.fix[0].split(" before ")[0]
+    assert _compile(tmp_path, mkl, C, "c.c", define).returncode == 0, define
+
+
+def test_another_functions_incompatible_pointer(tmp_path):
+    (tmp_path / "o.c").write_text("void f(int *p);\nint main(void) { double d; f(&d); return 0; }\n")
+    failed = subprocess.run(["gcc", "-c", "-Werror", "o.c"], cwd=tmp_path, capture_output=True, text=True)
+    assert failed.returncode != 0, failed.stderr
+    assert [f.id for f in errors_of(failed.stderr)] == ["unrecognised-failure"], failed.stderr
