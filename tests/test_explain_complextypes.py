@@ -1,4 +1,5 @@
-"""A language's own complex arrays passed where MKL's headers take MKL_Complex16, produced with g++ and gcc (-Werror)
+"""A language's own complex arrays passed where MKL's headers take MKL_Complex16, and values where its Fortran-style
+routines take addresses, produced with g++ and gcc (-Werror)
 against the pinned headers; each fix (the #define before the MKL include) compiles. Another function's incompatible
 pointer stays an unrecognised error."""
 
@@ -56,3 +57,26 @@ def test_another_functions_incompatible_pointer(tmp_path):
     failed = subprocess.run(["gcc", "-c", "-Werror", "o.c"], cwd=tmp_path, capture_output=True, text=True)
     assert failed.returncode != 0, failed.stderr
     assert [f.id for f in errors_of(failed.stderr)] == ["unrecognised-failure"], failed.stderr
+
+
+FORTRAN = """#include "mkl.h"
+int main() {
+    double a[4] = {1, 0, 0, 1}, b[4] = {1, 2, 3, 4}, c[4]; MKL_INT n = 2; double one = 1, zero = 0;
+    dgemm("N", "N", CALL);
+    return 0;
+}
+"""
+
+
+def test_values_where_the_fortran_interface_takes_addresses(tmp_path, mkl):
+    (tmp_path / "f.cpp").write_text(FORTRAN.replace("CALL", "n, n, n, one, a, n, b, n, zero, c, n"))
+    failed = subprocess.run(["g++", "-c", "f.cpp", f"-I{mkl.pip}/include"], cwd=tmp_path, capture_output=True, text=True)
+    assert failed.returncode != 0 and "invalid conversion from" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "mkl-value-for-address" and "dgemm" in finding.title and "cblas_dgemm" in finding.fix[1], flat(finding)
+    (tmp_path / "f.cpp").write_text(FORTRAN.replace("CALL", "&n, &n, &n, &one, a, &n, b, &n, &zero, c, &n"))
+    assert subprocess.run(["g++", "-c", "f.cpp", f"-I{mkl.pip}/include"], cwd=tmp_path).returncode == 0
+    # the same words for a function that is not MKL's
+    (tmp_path / "g.cpp").write_text("void g(const int *n);\nint main() { int n = 2; g(n); return 0; }\n")
+    other = subprocess.run(["g++", "-c", "g.cpp"], cwd=tmp_path, capture_output=True, text=True)
+    assert [f.id for f in errors_of(other.stderr)] == ["unrecognised-failure"], other.stderr

@@ -1,4 +1,5 @@
-"""A complex array of the language's own type passed where MKL's headers take MKL_Complex16 or MKL_Complex8: g++'s
+"""Arguments of another type than MKL's C declarations take. A complex array of the language's own type passed where MKL's
+headers take MKL_Complex16 or MKL_Complex8: g++'s
 ``cannot convert 'std::complex<double>*' to 'MKL_Complex16*'`` (produced with g++ and the pinned headers), clang's ``no known
 conversion from 'std::complex<double> *' to 'MKL_Complex16 *'``, MSVC's C2664, and gcc's ``incompatible pointer type``
 under -Werror (``_Complex double *``; gcc 14 makes it an error).
@@ -6,12 +7,16 @@ under -Werror (``_Complex double *``; gcc 14 makes it an error).
 MKL's complex types are structs of its own (mkl_types.h) unless the code defines them first: ``#define MKL_Complex16
 std::complex<double>`` before the first MKL header makes every declaration take the language's type (same layout). It is
 not a change of MKL's API, which the generic compile-error finding would say.
+
+And values where MKL's Fortran-style interface (``dgemm``, ``dgetrf``, ``dgemm_``) takes addresses: g++'s ``invalid
+conversion from 'int' to 'const int*'`` and ``cannot convert 'double' to 'const double*'`` at the call (produced with g++):
+every argument of those is passed by reference; the C interfaces (cblas_dgemm, LAPACKE_dgetrf) take values.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised
 from mkldoctor.explain.context import Context
@@ -58,23 +63,82 @@ def _incompatible(m: re.Match, _) -> IncompatiblePointer | object:
     return IncompatiblePointer(m.string.strip()[:300]) if re.match(r"(?:LAPACKE_|cblas_|mkl_)?[sdczh]\w{2,}_?$", m["fn"]) else NOT_MINE
 
 
+@dataclass(frozen=True, slots=True)
+class ValueForAddress:
+    """A value passed where a function takes its address; MKL's when the call shown under the error is one of its
+    Fortran-style routines, else the unrecognised error it was."""
+
+    given: str
+    line: str
+    function: str = ""
+    wants: int = field(default=10, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "ValueForAddress | Unrecognised":
+        # the call under gcc's caret ("    4 |     dgemm(...") or its note ("initializing argument 3 of 'void dgemm(")
+        for line in lines:
+            call = re.search(r"(?:^\s*\d+ \|.*?|initializing argument \d+ of [‘'`][\w ]*?)\b(?P<fn>[sdczhi]?[a-z]\w{2,12}_?)\s*\(", line)
+            if call and _FORTRAN_STYLE.match(call["fn"]):
+                return replace(self, function=call["fn"], wants=0)
+        return Unrecognised(self.line)
+
+
+# BLAS and LAPACK's Fortran-style names as MKL's C headers declare them (dgemm, dgemm_, DGEMM): not cblas_ or LAPACKE_
+_FORTRAN_STYLE = re.compile(r"^(?:[sdcz](?:gemm|gemv|symm|syrk|trsm|trmm|axpy|dot[cu]?|scal|copy|swap|nrm2|asum|ger[cu]?|"
+                            r"getrf|getrs|getri|gesv|gesvd|gesdd|gels[dsy]?|geev|geqrf|potrf|potrs|posv|syev[dr]?|heev[dr]?|"
+                            r"orgqr|ungqr|ormqr|trtrs|lange|lacpy|laswp)|i[sdcz]amax)_?$", re.I)
+_VALUE = re.compile(r"error: (?:invalid conversion from|cannot convert) [‘'`](?P<given>(?:const )?(?:int|long(?: long)?(?: int)?|"
+                    r"double|float|MKL_INT|char)(?: const)?)[’'`] to [‘'`](?:const )?[\w ]+\*[’'`]")
+
+
+def _value(m: re.Match, _) -> ValueForAddress:
+    return ValueForAddress(m["given"], m.string.strip()[:300])
+
+
 SIGNATURES = (
     Signature("mkl-complex-type-mismatch", "complextypes", "MKL_Complex", _CONVERT, _said),
+    *(Signature(f"mkl-value-for-address-{i}", "complextypes", needle, _VALUE, _value)
+      for i, needle in enumerate(("invalid conversion from", "cannot convert"))),
     Signature("c-incompatible-pointer-to-mkl", "complextypes", "rror: passing argument",
               re.compile(r"error: passing argument \d+ of [‘'`](?P<fn>\w+)[’'`] from incompatible pointer type"), _incompatible),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    values = events.of(ValueForAddress)
     said = events.of(ComplexTypeMismatch)
-    if not said:
-        return []
+    return ([_by_value(values, ctx)] if values else []) + ([_complex(said, ctx)] if said else [])
+
+
+def _by_value(values: list[ValueForAddress], ctx: Context) -> Finding:
+    first = values[0]
+    functions = list(dict.fromkeys(v.function for v in values))
+    c_name = ("cblas_" + first.function.lower().rstrip("_")) if re.match(r"(?i)^[sdcz](?:gemm|gemv|symm|syrk|trsm|trmm|axpy|dot|scal|copy|swap|nrm2|asum|ger)", first.function) \
+        else "LAPACKE_" + first.function.lower().rstrip("_")
+    return Finding(
+        "mkl-value-for-address", "error",
+        f"the code passes values to {', '.join(functions[:3])}, which takes every argument by address (BLAS and LAPACK's "
+        "Fortran interface)",
+        (first.line, f"{first.function} is MKL's Fortran-style routine: its C declaration takes a pointer for each argument "
+                     "(const MKL_INT *n, const double *alpha), as Fortran passes them"
+         + (f"; {len(values)} arguments of the call are values" if len(values) > 1 else "")),
+        ("pass each argument's address: &n for a size, &alpha for a scalar, held in variables of MKL_INT and the element "
+         "type (a string or an array is an address already)",
+         f"or call the C interface, which takes values: {c_name}(...) (mkl_cblas.h, mkl_lapacke.h: a layout argument first)"),
+        "BLAS and LAPACK were written in Fortran, which passes every argument by reference; MKL's headers declare those "
+        "routines so, and the C interfaces (CBLAS, LAPACKE) are the ones that take values.",
+        (f"grep -n '{first.function}' <MKL's include>/mkl_blas.h <MKL's include>/mkl_lapack.h   # the declaration: pointers",),
+        locations=ctx.located(values, first.function),
+    )
+
+
+def _complex(said: list[ComplexTypeMismatch], ctx: Context) -> Finding:
     first = said[0]
     cpp = "complex<" in first.given
     precision = "float" if first.mkl == "MKL_Complex8" else "double"
     own = f"std::complex<{precision}>" if cpp else f"{precision} _Complex"
     other = "MKL_Complex8 std::complex<float>" if first.mkl == "MKL_Complex16" else "MKL_Complex16 std::complex<double>"
-    return [Finding(
+    return Finding(
         "mkl-complex-type", "error",
         f"the code passes {first.given} where MKL's headers take {first.mkl}*: MKL's complex types are structs of its own "
         "unless the code defines them",
@@ -88,4 +152,4 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "C warns, and refuses under -Werror and from gcc 14).",
         ("grep -n 'MKL_Complex' <the source file>   # a #define of it must come before the MKL include",),
         locations=ctx.located(said, first.mkl),
-    )]
+    )

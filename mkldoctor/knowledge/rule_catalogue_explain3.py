@@ -8,6 +8,9 @@ from __future__ import annotations
 from mkldoctor.knowledge.rule_catalogue_explain2 import _r
 
 EXPLAIN = (
+    _r("mkl-value-for-address", "The code passes values to a BLAS or LAPACK routine that takes every argument by address",
+       "MKL's Fortran-style routines (dgemm, dgetrf) take pointers, as Fortran passes arguments; the C interfaces take values.",
+       "Pass each argument's address, or call cblas_* or LAPACKE_* instead."),
     _r("mkl-complex-type", "The code passes its own complex type where MKL's headers take MKL_Complex16 or MKL_Complex8",
        "MKL's complex types are its own structs unless the code defines them before including MKL's headers.",
        "#define MKL_Complex16 std::complex<double> (MKL_Complex8 likewise) before the first MKL header, or cast at the call."),
