@@ -58,7 +58,7 @@ _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>.*
 _IN_FUNCTION_THEN = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^`'‘’\"]*)['’\"]:\s+(?P<then>\S.*undefined reference to.*)$")
 _UNDEF_REF = re.compile(
     r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?[`'‘\"]"
-    r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?)(?:@@?[\w.]+)?['’\"`]"  # `sym` where markdown ate the quote
+    r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?|[A-Za-z_]\w*\([^`'’\"\n]*\))(?:@@?[\w.]+)?['’\"`]"  # `sym` where markdown ate the quote
 )
 # lld's and mold's block head; pasted logs drop the linker's name ("error: undefined symbol: hgemm_") or keep rustc's "note: "
 _UNDEF_SYMBOL = re.compile(
@@ -83,6 +83,13 @@ _ELIDED_LINKER = re.compile(r"(?:\s\.{3}|…)\s+(?P<tail>(?:\S*/)?(?:ld|collect2
 _RUSTC_NO_LIB = re.compile(r"could not find native static library `(?P<name>[^`]+)`")
 _NEEDED = re.compile(r"warning: (?P<so>\S+), needed by (?P<by>\S+), not found")
 _RUST_LINK = re.compile(r"error: linking with `(?P<linker>[^`]+)` failed")
+
+
+def _cxx_mkl(symbol: str) -> bool:
+    """MKL's C name with C++ linkage, as ld demangles it (``dgemm_(char const*, ...)``): cxxlinkage's."""
+    from mkldoctor.explain.cxxlinkage import c_name
+
+    return "(" in symbol and c_name(symbol) is not None
 
 
 _SYMBOL_NAME = re.compile(r"^[A-Za-z_.$][\w.$@]*$|^[A-Za-z_]\w*::[\w:<>,()*&~ \[\].-]*$")  # C, or C++ as ld demangles it
@@ -293,7 +300,7 @@ def _linker_events(state: _State, line: str) -> list | None:
             rest = joined.group("then")
     if "undefined reference to" in rest:
         match = _UNDEF_REF.search(rest.strip())
-        if match and _SYMBOL_NAME.match(match.group("sym")):
+        if match and (_SYMBOL_NAME.match(match.group("sym")) or _cxx_mkl(match.group("sym"))):
             where = (match.group("where") or "").strip().rstrip(":")
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
             return [_undefined(match.group("sym"), where, state.context, said)]

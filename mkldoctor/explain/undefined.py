@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
-from mkldoctor.explain import inmkl, linkorder, mpilink, syclnames
+from mkldoctor.explain import cxxlinkage, inmkl, linkorder, mpilink, syclnames
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
@@ -35,8 +35,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not linkkind.claims(e) and not blacsload.claims(e)
                  and not (named and (knowledge.looks_like_mkl(e.symbol) or exports.history(e.symbol) is not None))
                  and not (ignored and e.linker == "ld64")]
+    cxx = [e for e in unclaimed if cxxlinkage.c_name(e.symbol)]  # MKL's names with C++ linkage: the declaration's fault
+    unclaimed = [e for e in unclaimed if e not in cxx]
     if not unclaimed:
-        return []
+        return [cxxlinkage.finding(cxx, ctx)] if cxx else []
     by_symbol: OrderedDict[str, list[UndefinedSymbol]] = OrderedDict()
     for event in unclaimed:
         by_symbol.setdefault(event.symbol, []).append(event)
@@ -51,7 +53,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     placement = linkorder.place(line, {s: e for s, e in by_symbol.items() if s in mkl_has}, linked_path) if line and mkl_has else None
     groups = _groups(by_symbol, hits, command, linked, set(placement.symbols) if placement else set(),
                      {s for s in mkl_has if linked is None and exporters[s]})
-    out: list[Finding] = []
+    out: list[Finding] = [cxxlinkage.finding(cxx, ctx)] if cxx else []
     if groups["placed"]:
         out.append(inmkl.placed_finding(ctx, placement, by_symbol, _mkl_has_evidence(groups["placed"], hits, linked,
                                                                                      release, exporters, line)))

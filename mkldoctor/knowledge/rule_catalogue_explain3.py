@@ -8,6 +8,9 @@ from __future__ import annotations
 from mkldoctor.knowledge.rule_catalogue_explain2 import _r
 
 EXPLAIN = (
+    _r("mkl-cxx-linkage", "MKL's C name referenced with C++ linkage",
+       "A C++ file declares an MKL routine itself without extern \"C\": it references a C++ symbol MKL does not export.",
+       "Include MKL's header (its declarations are extern \"C\"), or wrap the own declaration in extern \"C\"."),
     _r("mkl-value-for-address", "The code passes values to a BLAS or LAPACK routine that takes every argument by address",
        "MKL's Fortran-style routines (dgemm, dgetrf) take pointers, as Fortran passes arguments; the C interfaces take values.",
        "Pass each argument's address, or call cblas_* or LAPACKE_* instead."),
