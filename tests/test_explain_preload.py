@@ -34,3 +34,14 @@ def test_a_tilde_inside_quotes_and_another_library(tmp_path):
     [finding] = errors_of(_preloaded(tmp_path, "~/intel/lib/libiomp5.so"))
     assert finding.id == "mkl-preload-ignored" and finding.fix[0].startswith('write the home folder out: LD_PRELOAD="$HOME/'), flat(finding)
     assert [f.id for f in findings_of(_preloaded(tmp_path, "/nonexistent/libfoo.so"))] == ["unrecognised-failure"]
+
+
+def test_a_path_from_the_log_is_quoted_where_a_fix_names_it():
+    """A log's path is data: a preload path with $(...) in it is quoted in the command the fix prints, and a ~ path that
+    is not plain characters gets no double-quoted line at all."""
+    log = ("ERROR: ld.so: object '/opt/$(id)/libmkl_core.so' from LD_PRELOAD cannot be preloaded (cannot open shared object "
+           "file): ignored.\n")
+    [finding] = errors_of(log)
+    assert any("ls '/opt/$(id)'/libmkl_core.so*" in line for line in finding.fix), finding.fix
+    [tilde] = errors_of(log.replace("/opt/$(id)", "~/a$(id)"))
+    assert not any("$HOME" in line for line in tilde.fix), tilde.fix

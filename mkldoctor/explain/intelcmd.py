@@ -18,6 +18,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.shellsplit import SHELL_PREFIX
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, intel_tools
+from mkldoctor.knowledge.recipes import q
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ def _parallel_studio(places: tuple[str, ...]) -> str | None:
 def _classic_paths(root: str, command: str) -> tuple[str, str]:
     """Parallel Studio's environment script and the command's full path under the install folder ``root``."""
     if "/compilers_and_libraries_" in root:
-        return f"source {root}/linux/bin/compilervars.sh intel64", f"{root}/linux/bin/intel64/{command}"
+        return f"source {q(root + '/linux/bin/compilervars.sh')} intel64", q(f"{root}/linux/bin/intel64/{command}")
     if "/composer_xe_" in root:
-        return f"source {root}/bin/compilervars.sh intel64", f"{root}/bin/intel64/{command}"
+        return f"source {q(root + '/bin/compilervars.sh')} intel64", q(f"{root}/bin/intel64/{command}")
     return "source /opt/intel/bin/compilervars.sh intel64", f"/opt/intel/bin/{command}"  # its links, and psxevars' suite

@@ -18,6 +18,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import layout
+from mkldoctor.knowledge.recipes import q
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +56,13 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         if first.path.startswith("~"):
             evidence.append(f"{first.path} starts with ~, which the shell does not expand inside quotes ("
                             "LD_PRELOAD=\"~/...\"): ld.so looked for a folder named ~")
-            fix.append(f"write the home folder out: LD_PRELOAD=\"$HOME{first.path[1:]}\"")
+            if re.fullmatch(r"~/[\w./+-]*", first.path):  # a path of plain characters only: it goes inside double quotes
+                fix.append(f"write the home folder out: LD_PRELOAD=\"$HOME{first.path[1:]}\"")
         versioned = _versioned(folder, name) if ctx.local and folder else []
         if versioned:
             evidence.append(f"{folder} holds {', '.join(versioned[:3])}: the versioned file, not {name}")
-            fix.append(f"preload the file that is there: LD_PRELOAD={os.path.join(folder, versioned[0])}")
-        fix.append(f"name files that exist: ls {folder or '.'}/{name.split('.so')[0]}.so*   # PyPI's mkl wheel has versioned "
+            fix.append(f"preload the file that is there: LD_PRELOAD={q(os.path.join(folder, versioned[0]))}")
+        fix.append(f"name files that exist: ls {q(folder or '.')}/{q(name.split('.so')[0])}.so*   # PyPI's mkl wheel has versioned "
                    "names only (libmkl_core.so.2, libmkl_intel_thread.so.2, libiomp5.so from intel-openmp), in "
                    "<environment>/lib, not in site-packages; conda's and oneAPI's have both")
         fix.append("give every file with its full path, separated by ':' (LD_PRELOAD=<dir>/libmkl_core.so.2:<dir>/"
@@ -68,7 +70,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     else:
         evidence.append(f"the loader's reason: {first.reason}")
         fix.append("preload a library of the program's own kind: a 64-bit program needs MKL's intel64 (lib, lib/intel64) "
-                   "files, not lib/ia32's" if "ELF" in first.reason else f"check the file: file {first.path}")
+                   "files, not lib/ia32's" if "ELF" in first.reason else f"check the file: file {q(first.path)}")
     return [Finding(
         "mkl-preload-ignored", "error",
         f"ld.so ignored the preload of {', '.join(os.path.basename(p) for p in paths[:3])}: {first.reason}",
