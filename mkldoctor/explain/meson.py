@@ -33,6 +33,16 @@ class MesonDependencyMissing:
 
 
 @dataclass(frozen=True, slots=True)
+class PcRequiresMissing:
+    """One of MKL's .pc files requires another package's .pc (tbb for the TBB layer, openmp for Intel OpenMP's) that
+    pkg-config cannot find: it gives no flags for MKL at all (produced with the pinned wheel's .pc files)."""
+
+    name: str
+    by: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class PcVariableUndefined:
     """pkg-config: ``Variable 'MKLROOT' not defined in '.../mkl-dynamic-lp64-iomp.pc'``."""
 
@@ -66,6 +76,10 @@ SIGNATURES = (
           ("not found", re.compile(rf"^Package (?P<name>{_MKL_NAME}) was not found in the pkg-config search path")),
           ("not found", re.compile(rf"^Package '(?P<name>{_MKL_NAME})', required by '[^']*', not found")),
           ("found", re.compile(rf"No package '(?P<name>{_MKL_NAME})' found"))))),
+    # an MKL .pc file's Requires that pkg-config cannot find: "Package 'tbb', required by 'mkl-dynamic-lp64-tbb', not found"
+    Signature("pkgconfig-mkl-requires-missing", "meson", "not found",
+              re.compile(r"^Package '(?P<name>[\w.+-]+)', required by '(?P<by>mkl-[\w.+-]+)', not found"),
+              lambda m, _: PcRequiresMissing(m["name"], m["by"], m.string.strip()[:300])),
     # pkg-config reading an MKL .pc file that uses a variable it does not define (oneAPI 2021's ${MKLROOT})
     Signature("pkgconfig-variable-undefined", "meson", "not defined in",
               re.compile(r"Variable '(?P<var>\w+)' not defined in '(?P<pc>[^']*mkl[^']*\.pc)'"),
@@ -86,7 +100,37 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         mine = [e for e in said if e.name == name]
         out.append(_finding(name, mine, ctx, failed))
     out += [_pc_variable(e) for e in events.of(PcVariableUndefined)[:1]]
+    out += [_pc_requires(e, events) for e in events.of(PcRequiresMissing)[:1]]
     return out
+
+
+def _pc_requires(event: PcRequiresMissing, events: Parsed) -> Finding:
+    from mkldoctor.explain.events import UndefinedSymbol
+    from mkldoctor.knowledge import facts
+
+    tbb = event.name.startswith("tbb")
+    package = "oneTBB's development files (pip or conda: tbb-devel; oneAPI: its tbb component)" if tbb else (
+        "Intel's OpenMP runtime's (pip or conda: intel-openmp; oneAPI: the compiler's lib/pkgconfig)"
+        if event.name == "openmp" else f"the package that installs {event.name}.pc")
+    other = event.by.rsplit("-", 1)[0] + "-seq"
+    evidence = [event.line, f"{event.by}.pc names {event.name} in its Requires line: pkg-config resolves the whole chain or "
+                "prints nothing, so the build got no MKL flags at all"]
+    undefined = [e.symbol for e in events.of(UndefinedSymbol) if facts.looks_like_mkl(e.symbol)]
+    if undefined:
+        evidence.append(f"the link's undefined {', '.join(dict.fromkeys(undefined[:3]))} after it follow from it: no MKL "
+                        "library was on the line")
+    return Finding(
+        "mkl-pc-requires-missing", "error",
+        f"pkg-config cannot find {event.name}.pc, which MKL's {event.by}.pc requires: it gave no MKL flags",
+        tuple(evidence),
+        (f"install {package} and put its pkgconfig folder on PKG_CONFIG_PATH beside MKL's "
+         "(<environment>/lib/pkgconfig for pip and conda)",
+         f"or ask for a configuration that needs no {event.name}: {other} (sequential) or the -iomp one with Intel OpenMP's "
+         "openmp.pc" if tbb else f"or ask for {other} (sequential), which requires no OpenMP runtime"),
+        "MKL's .pc files name the threading runtime their layer needs as a pkg-config package of its own (tbb, openmp); "
+        "pkg-config fails the whole query when one of them is missing.",
+        (f"pkg-config --print-requires {event.by}; pkg-config --modversion {event.name}   # what it needs, and whether it is found",),
+    )
 
 
 def _pc_variable(event: PcVariableUndefined) -> Finding:

@@ -35,6 +35,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not linkkind.claims(e) and not blacsload.claims(e)
                  and not (named and (knowledge.looks_like_mkl(e.symbol) or exports.history(e.symbol) is not None))
                  and not (ignored and e.linker == "ld64")]
+    from mkldoctor.explain.meson import PcRequiresMissing
+    if events.of(PcRequiresMissing):  # pkg-config gave no MKL flags: MKL's names undefined after it are that finding's
+        unclaimed = [e for e in unclaimed if not knowledge.looks_like_mkl(e.symbol)]
     cxx = [e for e in unclaimed if cxxlinkage.c_name(e.symbol)]  # MKL's names with C++ linkage: the declaration's fault
     unclaimed = [e for e in unclaimed if e not in cxx]
     if not unclaimed:

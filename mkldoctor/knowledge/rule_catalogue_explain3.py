@@ -8,6 +8,9 @@ from __future__ import annotations
 from mkldoctor.knowledge.rule_catalogue_explain2 import _r
 
 EXPLAIN = (
+    _r("mkl-pc-requires-missing", "pkg-config cannot find a package MKL's .pc file requires (tbb, openmp)",
+       "MKL's .pc files name their threading runtime's .pc; pkg-config gives no MKL flags when it is missing.",
+       "Install that runtime's development files (tbb-devel, intel-openmp) on PKG_CONFIG_PATH, or ask for the -seq configuration."),
     _r("mkl-cxx-linkage", "MKL's C name referenced with C++ linkage",
        "A C++ file declares an MKL routine itself without extern \"C\": it references a C++ symbol MKL does not export.",
        "Include MKL's header (its declarations are extern \"C\"), or wrap the own declaration in extern \"C\"."),
