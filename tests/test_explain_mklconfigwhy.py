@@ -1,6 +1,7 @@
 """Intel's MKLConfig.cmake (the pinned wheel's) and the reasons it gives for MKL_FOUND = FALSE that are no value the user
 chose, each produced with real CMake, and each fix configured: the TBB layer without oneTBB's CMake package, an MKLROOT of
-another release (its mkl_version.h taken from the pinned mkl-include 2023.2 wheel), an MKLROOT without MKL's headers."""
+another release (its mkl_version.h taken from the pinned mkl-include 2023.2 wheel), an MKLROOT without MKL's headers. And
+CMake's own FindBLAS at the wheel's prefix, whose versioned files it does not take."""
 
 from __future__ import annotations
 
@@ -52,3 +53,21 @@ def test_an_mklroot_without_headers(tmp_path, mkl):
     [finding] = errors_of(log)
     assert finding.id == "mklconfig-headers-missing", flat(finding)
     assert not any(f.id == "mklconfig-rejected-value" for f in errors_of(log))
+
+
+def test_findblas_and_the_wheels_versioned_files(tmp_path, mkl):
+    """CMake's FindBLAS with MKLROOT at the pinned wheel's prefix finds no libmkl_rt.so (the wheel has libmkl_rt.so.N only);
+    the link the fix names makes it find MKL."""
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.16)\nproject(p C)\n"
+                                             "set(BLA_VENDOR Intel10_64_dyn)\nfind_package(BLAS REQUIRED)\n")
+    code, log = run(["cmake", "-S", ".", "-B", "b"], tmp_path, clean_env(MKLROOT=str(mkl.pip)))
+    assert code != 0 and "Could NOT find BLAS" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "cmake-blas-not-found" and any("versioned files only" in line for line in finding.fix), flat(finding)
+    root = tmp_path / "links"
+    (root / "lib").mkdir(parents=True)
+    rt = next(mkl.pip_lib.glob("libmkl_rt.so.*"))
+    (root / "lib" / "libmkl_rt.so").symlink_to(rt)
+    shutil.rmtree(tmp_path / "b")
+    code, log = run(["cmake", "-S", ".", "-B", "b"], tmp_path, clean_env(MKLROOT=str(root)))
+    assert code == 0 and "Found BLAS" in log, log
