@@ -21,6 +21,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.finders import cmake_head
+from mkldoctor.explain.origin import log_platform
 from mkldoctor.findings import Finding
 
 
@@ -250,10 +251,11 @@ def _not_found(events: Parsed) -> list[Finding]:
          "include/ holds mkl.h (Parallel Studio: <IntelSWTools>/compilers_and_libraries/<os>/mkl; oneAPI: "
          "<oneAPI>/mkl/latest), not the suite's top folder",
          "then configure from a clean cache: rm -f <build dir>/CMakeCache.txt (a failed search is remembered)",
-         "MKL from PyPI (pip's mkl and mkl-devel wheels) has versioned files only (libmkl_rt.so.2, no libmkl_rt.so: a wheel "
-         "holds no links), which FindBLAS's find_library does not take: link the names it looks for (ln -s libmkl_rt.so.2 "
-         "<env>/lib/libmkl_rt.so, the same for the layers), or find MKL through mkl-devel's MKLConfig.cmake "
-         "(find_package(MKL CONFIG), MKL::MKL) or pkg-config (mkl-sdl)",
+         *(() if log_platform(events) == "Windows" else (
+             "MKL from PyPI (pip's mkl and mkl-devel wheels) has versioned files only (libmkl_rt.so.2, no libmkl_rt.so: a "
+             "wheel holds no links), which FindBLAS's find_library does not take: link the names it looks for (ln -s "
+             "libmkl_rt.so.2 <env>/lib/libmkl_rt.so, the same for the layers), or find MKL through mkl-devel's "
+             "MKLConfig.cmake (find_package(MKL CONFIG), MKL::MKL) or pkg-config (mkl-sdl)",)),
          "no MKL wanted: install another BLAS (Debian/Ubuntu: libopenblas-dev)"),
         "FindBLAS tries each vendor's library names in a fixed set of folders; an MKL elsewhere, or a project variable that "
         "points one folder too high, is not seen, and the project builds without a BLAS or stops.",
