@@ -171,9 +171,17 @@ def _finding(name: str, said: list[MesonDependencyMissing], ctx: Context, failed
                         "searches only when it is on PKG_CONFIG_PATH (or its own default folders)")
         fix = [where, "then wipe the failed configuration: meson setup --wipe <build dir>" if tool == "meson" else
                "then run the build again in that shell (a configure script: from its start, as it caches what it found)"]
-        if "iomp" in name:
-            fix.append("its Requires names Intel's OpenMP runtime (openmp.pc, package intel-openmp): that .pc folder must be "
-                       "on PKG_CONFIG_PATH too")
+        required = "openmp" if name.endswith("-iomp") else "tbb" if name.endswith("-tbb") else ""
+        if required and tool == "meson":  # meson's own line does not tell which .pc failed (pkg-config's names it)
+            title = (f"{tool} found no {'pkg-config ' if tool == 'meson' else ''}package {name}: MKL's {name}.pc is not on "
+                     f"PKG_CONFIG_PATH, or the {required}.pc it requires is not")
+            evidence.append(f"{name}.pc requires {required}.pc ({'Intel OpenMP' if required == 'openmp' else 'oneTBB'}'s), "
+                            "and pkg-config fails the whole name when that one is missing"
+                            + ": meson-log.txt has pkg-config's own words ('Package ..., required by ...')")
+        if required:
+            fix.append(f"its Requires names {required}.pc ({'intel-openmp' if required == 'openmp' else 'tbb-devel'}, pip or "
+                       "conda): that .pc folder must be on PKG_CONFIG_PATH too; or ask for the -seq configuration, which "
+                       "requires neither")
     else:
         title = f"{tool} found no {'dependency' if tool == 'meson' else 'package'} {name}: no MKL .pc file has that name"
         evidence.append(f"MKL's pkg-config files are named {more(list(sdl), 3)} (libmkl_rt alone) and "
