@@ -100,3 +100,21 @@ def test_pytensors_fallback_names_condas_windows_folder():
     assert any("pytensor#517" in line for line in finding.fix)
     [windows] = findings_of("C:\\envs\\x> python fit.py\n" + entries[0]["log"])
     assert not any("-L<env>/lib" in line for line in windows.fix), windows.fix
+
+
+def test_the_split_flags_are_proven_where_the_line_runs(tmp_path, mkl):
+    """The build log's own command (the flags quoted whole) and ld's words: read here, the line with the argument given as
+    its words is run, and the fix is said proven."""
+    import shlex
+
+    from tests.test_fixcheck import explain, gcc
+
+    (tmp_path / "x.c").write_text("extern void dgemm_(void); int main(void) { dgemm_(); return 0; }\n")
+    assert gcc(["-c", "x.c", "-o", "x.o"], tmp_path).returncode == 0
+    args = [str(tmp_path / "x.o"), "-o", "x", f" -L{mkl.pip_lib} -l:libmkl_rt.so.3 -Wl,-rpath,{mkl.pip_lib}"]
+    failed = gcc(args, tmp_path)
+    assert failed.returncode != 0 and "cannot find  -L" in failed.stderr, failed.stderr
+    log = tmp_path / "build.log"
+    log.write_text(shlex.join(["gcc", *args]) + "\n" + failed.stderr)
+    [said] = [f for f in explain(log, "--no-scan")["findings"] if f["id"] == "link-flags-one-argument"]
+    assert any(e.startswith("proven here:") and e.endswith(" links") for e in said["evidence"]), said["evidence"]

@@ -11,6 +11,7 @@ has to read the fix back out of its wording.
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from dataclasses import dataclass
 
@@ -24,9 +25,12 @@ class Edit:
     move: tuple[int, ...] = ()  # (start, stop, after): argv[start:stop] put after argv[after] (indices of the failing line)
     insert: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (index, arguments): put before argv[index] (len(argv): at the end)
     note: str = ""  # what ``move`` and ``insert`` do, in words (describe)
+    split: bool = False  # an argument that holds several options (" -L/x -lmkl_rt") given as its words
 
     def apply(self, argv: list[str]) -> list[str]:
         """``argv`` changed so: the compiler's or ld's own arguments, in their order."""
+        if self.split:
+            argv = [word for arg in argv for word in (arg.split() if SEVERAL_OPTIONS.match(arg) else [arg])]
         argv = self._placed(argv)
         out: list[str] = []
         replaced = dict(self.libs)
@@ -73,6 +77,7 @@ class Edit:
 
     def describe(self) -> str:
         parts = [self.note] if self.note and (self.move or self.insert) else []
+        parts += ["the argument of several flags given as its words"] if self.split else []
         parts += [f"-L{shlex.quote(d)} first" for d in self.first_dirs]
         parts += [f"no -L{shlex.quote(d)}" for d in self.drop_dirs]
         parts += [f"{' '.join(map(shlex.quote, args))} in place of -l{name}" for name, args in self.libs]
@@ -83,4 +88,7 @@ class Edit:
         """This edit and ``other`` together."""
         return Edit(self.first_dirs + other.first_dirs, self.drop_dirs + other.drop_dirs, self.libs + other.libs,
                     self.append + other.append, self.move or other.move, self.insert + other.insert,
-                    ", ".join(n for n in (self.note, other.note) if n))
+                    ", ".join(n for n in (self.note, other.note) if n), self.split or other.split)
+
+
+SEVERAL_OPTIONS = re.compile(r"^\s*-\S+(?:\s+\S+)*\s+-\S")  # " -L/x -lmkl_rt": options in one argument (joinedflags)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
+from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 
@@ -66,11 +67,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          f"{first.tool} looked for a file named ' {first.argument[:160]}': the whole string is one argument, so its options "
          "(-Wl,..., -L..., -l...) were never read as options; a string quoted whole, or one that begins with a blank, reaches "
          "the compiler driver so" + (f" (MKL's: {' '.join(mkl[:4])})" if mkl else "")),
-        ("pass the flags as separate arguments where the build takes them: no quotes around the whole list and no blank "
+        (ctx.edited("pass the flags as separate arguments where the build takes them: no quotes around the whole list and no blank "
          "before the first flag (scons: env.Append(LINKFLAGS=Split('...')) or LIBS/LIBPATH lists, and a value given on "
          "the command line without a leading space; CMake: a list, target_link_libraries(<t> PRIVATE ${MKL_LINK}) "
          "unquoted, or separate_arguments(MKL_LINK UNIX_COMMAND \"${MKL_LINK}\"); make: $(MKL_LIBS) unquoted in the "
-         "recipe; Meson: a list of strings)",
+         "recipe; Meson: a list of strings)", Edit(split=True)),
          "then rebuild and look at the link command: each flag its own word"),
         "A compiler driver reads an argument that starts with '-' as an option and any other as an input file; a list "
         "of options passed as one string is one argument, and a leading blank makes it a file name.",

@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 
 from mkldoctor.explain.context import Context
-from mkldoctor.explain.edits import Edit
+from mkldoctor.explain.edits import SEVERAL_OPTIONS, Edit
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed, UndefinedSymbol
 from mkldoctor.explain.fixcheck import versioned_only
 from mkldoctor.explain.linkcmd import _COMPILER
@@ -130,7 +130,7 @@ def _resolved(argv: list[str], base: str, folder: str) -> list[str] | None:
             continue
         elif arg.startswith(("-L", "-I")) and len(arg) > 2 and not os.path.isabs(arg[2:]):
             out.append(arg[:2] + os.path.join(base, arg[2:]))
-        elif arg.startswith("-"):
+        elif arg.startswith("-") or SEVERAL_OPTIONS.match(arg):  # several options in one argument: the failure itself
             out.append(arg)
         else:  # a file: a source, an object, an archive, a shared object
             path = arg if os.path.isabs(arg) else os.path.join(base, arg)
@@ -148,8 +148,10 @@ def _failures(output: str) -> set[tuple[str, str]]:
     """("symbol", S) and ("library", NAME) for each undefined symbol and library not found in a link's output."""
     from mkldoctor.explain import logparse
 
+    from mkldoctor.explain.joinedflags import FlagsJoined
+
     parsed = logparse.parse_bytes(output.encode())
-    found = {("symbol", e.symbol) for e in parsed.of(UndefinedSymbol)}
+    found = {("symbol", e.symbol) for e in parsed.of(UndefinedSymbol)} | {("flags", e.argument) for e in parsed.of(FlagsJoined)}
     return found | {("library", e.name) for e in parsed.of(MissingLibrary)}
 
 
@@ -158,6 +160,9 @@ def _answers(finding: Finding, failures: set[tuple[str, str]]) -> set[tuple[str,
     text = "\n".join((finding.title, *finding.evidence))
     out = set()
     for kind, name in failures:
+        if kind == "flags":  # the whole argument, which the finding names only in part
+            out.update({(kind, name)} if finding.id == "link-flags-one-argument" else set())
+            continue
         said = f"-l{name}" if kind == "library" else name
         if re.search(rf"(?<![\w$]){re.escape(said)}(?![\w$])", text):
             out.add((kind, name))
