@@ -1,7 +1,7 @@
 """A system package manager that does not know an MKL package: apt's ``E: Unable to locate package intel-oneapi-mkl-devel``
 (``E: Package 'libmkl-dev' has no installation candidate``, German's ``E: Paket X kann nicht gefunden werden.``) and dnf's
-``No match for argument: intel-oneapi-mkl-devel`` (``Error: Unable to find a match: ...``), each produced with the real
-tool.
+``No match for argument: intel-oneapi-mkl-devel`` (``Error: Unable to find a match: ...``). apt's "Unable to locate" is
+produced with the real apt-get, in English and German; the others as the tools' messages read (no dnf on this machine).
 
 The package names say whose they are: ``intel-oneapi-*`` are Intel's repository's, which no distribution carries, so the
 sources lack Intel's repository; ``libmkl-*`` and ``intel-mkl`` are Debian's and Ubuntu's, in their non-free (Ubuntu:
