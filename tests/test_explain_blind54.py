@@ -95,3 +95,24 @@ def test_the_same_import_error_outside_a_frozen_program_is_not_the_bundlers(tmp_
     assert "ModuleNotFoundError: No module named 'fakepkg._C'" in log, log
     findings = errors_of(log)
     assert findings and "frozen-extension-missing" not in {f.id for f in findings}, [(f.id, f.title) for f in findings]
+
+
+def test_the_64_bit_layer_in_place_of_the_32_bit_one_is_proven(tmp_path, mkl):
+    """A build log's own link line with -lmkl_intel against Debian's 2020.4 libraries (the pinned fixture): read here, the
+    line with -lmkl_intel_lp64 in its place is run and links."""
+    import shlex
+
+    from tests.test_fixcheck import explain, gcc
+
+    (tmp_path / "x.c").write_text("extern void dgemm_(void); int main(void) { dgemm_(); return 0; }\n")
+    assert gcc(["-c", "x.c", "-o", "x.o"], tmp_path).returncode == 0
+    lib = mkl.debian_lib(mkl.debian_shared)
+    args = [str(tmp_path / "x.o"), "-o", "x", f"-L{lib}", "-lmkl_intel", "-lmkl_sequential", "-lmkl_core", "-lpthread", "-lm", "-ldl"]
+    failed = gcc(args, tmp_path)
+    assert failed.returncode != 0 and "cannot find -lmkl_intel" in failed.stderr, failed.stderr
+    log = tmp_path / "build.log"
+    log.write_text(shlex.join(["gcc", *args]) + "\n" + failed.stderr)
+    [said] = [f for f in explain(log, "--no-scan")["findings"] if f["id"] == "library-not-found"]
+    assert "32-bit x86" in said["title"]
+    assert any(e.startswith("proven here:") and "-lmkl_intel_lp64 in place of -lmkl_intel" in e and e.endswith(" links")
+               for e in said["evidence"]), said["evidence"]

@@ -92,7 +92,7 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             found = replace(elsewhere.library(ctx, names, command, static, skipped, cargo_download(ctx, items, _crates(events)),
                                               log_platform(events)),
                             locations=ctx.located([e for e, _, _ in items], "cannot find"))
-            out.append(replace(found, id="library-incompatible") if skipped else _cluster(found, names, command))
+            out.append(replace(found, id="library-incompatible") if skipped else _cluster(found, names, command, ctx))
             continue
         finding = _library_finding(ctx, cause, static, items, _crates(events), command.lib_dirs if command is not None else ())
         skipped = [e for e in events.of(SkippedIncompatible) if e.name in {name for _, _, name in items}]
@@ -105,11 +105,11 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                               explanation="ld looks at each -L folder in turn and skips a library built for another "
                               "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
                               recipes=())
-        out.append(_cluster(finding, [name for _, _, name in items], command) if not skipped else finding)
+        out.append(_cluster(finding, [name for _, _, name in items], command, ctx) if not skipped else finding)
     return first + out
 
 
-def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = None) -> Finding:
+def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = None, ctx: Context | None = None) -> Finding:
     """MKL's cluster libraries asked for by a link that is no MPI build: where they come from, not where they are (or,
     when the line's other MKL libraries were found, a copy of MKL without them); a name that is no MKL library at all
     (-lmkl): the names there are."""
@@ -163,8 +163,10 @@ def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = N
         return _not_mkls(finding, foreign)
     said = advice(names)
     if said is None and (said := ia32.advice(names)) is not None:  # the 32-bit layer: no 64-bit or new MKL has it, found or not
+        swap = tuple((n, ("-lmkl_intel_lp64",)) for n in names if n == "mkl_intel")  # an edit the prover can run
+        fix = [ctx.edited(said[2][0], Edit(libs=swap)) if ctx is not None and swap else said[2][0], *said[2][1:]]
         return replace(finding, title=finding.title.split(":", 1)[0] + ": " + said[0], evidence=finding.evidence[:1] + tuple(said[1]),
-                       fix=tuple(said[2]), explanation=said[3], recipes=())
+                       fix=tuple(fix), explanation=said[3], recipes=())
     if said is None:
         return finding
     title = finding.title.split(":", 1)[0] + ": " + said[0]
