@@ -80,3 +80,12 @@ def test_values_where_the_fortran_interface_takes_addresses(tmp_path, mkl):
     (tmp_path / "g.cpp").write_text("void g(const int *n);\nint main() { int n = 2; g(n); return 0; }\n")
     other = subprocess.run(["g++", "-c", "g.cpp"], cwd=tmp_path, capture_output=True, text=True)
     assert [f.id for f in errors_of(other.stderr)] == ["unrecognised-failure"], other.stderr
+
+
+def test_the_c_call_named_is_blass_or_lapacks():
+    """One table of BLAS's names (knowledge.facts.BLAS_ROUTINE) picks CBLAS or LAPACKE for the C call: IDAMAX is BLAS's."""
+    for routine, c_call in (("idamax", "cblas_idamax"), ("dgemm", "cblas_dgemm"), ("dgetrf", "LAPACKE_dgetrf")):
+        log = (f"f.cpp:4:21: error: invalid conversion from ‘int’ to ‘const int*’ [-fpermissive]\n"
+               f"    4 |     {routine}(n, a, n);\n")
+        [finding] = errors_of(log)
+        assert finding.id == "mkl-value-for-address" and c_call in finding.fix[1], flat(finding)

@@ -22,6 +22,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import facts as knowledge
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +114,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 def _by_value(values: list[ValueForAddress], ctx: Context) -> Finding:
     first = values[0]
     functions = list(dict.fromkeys(v.function for v in values))
-    c_name = ("cblas_" + first.function.lower().rstrip("_")) if re.match(r"(?i)^[sdcz](?:gemm|gemv|symm|syrk|trsm|trmm|axpy|dot|scal|copy|swap|nrm2|asum|ger)", first.function) \
-        else "LAPACKE_" + first.function.lower().rstrip("_")
+    c_name = ("cblas_" if knowledge.BLAS_ROUTINE.match(first.function.lower()) else "LAPACKE_") + first.function.lower().rstrip("_")
     return Finding(
         "mkl-value-for-address", "error",
         f"the code passes values to {', '.join(functions[:3])}, which takes every argument by address (BLAS and LAPACK's "

@@ -18,11 +18,7 @@ from mkldoctor.knowledge import exports
 from mkldoctor.knowledge import facts as knowledge
 
 _DEMANGLED = re.compile(r"^(?P<name>[A-Za-z_]\w*)\(.*\)(?: const)?$")  # a free function, as ld demangles it
-_MANGLED = re.compile(r"^_Z(?P<n>\d+)")
-# BLAS's Fortran names with their underscore, which MKL's mkl_blas.h does not declare (it has dgemm and DGEMM; LAPACK's
-# mkl_lapack.h has dgetrf_ too): measured on every mkl-include wheel, 2018.0 to 2026.2
-_BLAS = re.compile(r"^(?:[sdcz](?:gemm|gemv|symm|hemm|syrk|herk|syr2k|her2k|trsm|trmm|axpy|dot[cu]?|scal|copy|swap|nrm2|asum|"
-                   r"ger[cu]?|symv|hemv|trmv|trsv|rot[gm]?)|i[sdcz]amax|[sd]z?dot|dz?nrm2|dz?asum)_$")  # a free function's Itanium name: _Z, its name's length, the name, its parameters
+_MANGLED = re.compile(r"^_Z(?P<n>\d+)")  # a free function's Itanium name: _Z, its name's length, the name, its parameters
 
 
 def c_name(symbol: str) -> str | None:
@@ -49,7 +45,8 @@ def finding(events: list[UndefinedSymbol], ctx: Context) -> Finding:
          "it is declared extern \"C\"; MKL exports the plain C name"),
         (("include MKL's header instead of declaring the routine, and call the name it declares: #include \"mkl.h\" and "
           f"{names[0][:-1]}(...) (mkl_blas.h declares {names[0][:-1]} and {names[0][:-1].upper()}, not {names[0]}: every "
-          "mkl-include release from 2018.0 to 2026.2; its declarations are extern \"C\")") if _BLAS.match(names[0]) else
+          "mkl-include release from 2018.0 to 2026.2; its declarations are extern \"C\")")
+         if names[0].endswith("_") and knowledge.BLAS_ROUTINE.match(names[0]) else
          "include MKL's header instead of declaring the routine: #include \"mkl.h\" (or mkl_lapack.h), whose "
          "declarations are extern \"C\"",
          f"or wrap the project's own declaration: extern \"C\" {{ void {names[0]}(...); }}"),

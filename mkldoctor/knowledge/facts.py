@@ -63,6 +63,13 @@ MKL_CBLAS_EXTENSION = re.compile(r"cblas_\w*(?:_batch(?:_strided)?|_compute|_pac
                                  r"_s16s16s32|_bf16bf16f32|_f16f16f32)$|cblas_hgemm")
 
 
+# BLAS's routines (levels 1 to 3) by their Fortran names, with or without the underscore: the part of MKL's Fortran-style
+# API that mkl_blas.h declares (as dgemm and DGEMM, never dgemm_: every mkl-include wheel from 2018.0 to 2026.2) and CBLAS
+# mirrors (cblas_dgemm); LAPACK's are mkl_lapack.h's and LAPACKE's
+BLAS_ROUTINE = re.compile(r"^(?:[sdcz](?:gemm|gemv|symm|hemm|syrk|herk|syr2k|her2k|trsm|trmm|axpy|dot[cu]?|scal|copy|swap|nrm2|"
+                          r"asum|ger[cu]?|symv|hemv|trmv|trsv|rot[gm]?)|i[sdcz]amax|[sd]z?dot|dz?nrm2|dz?asum)_?$")
+
+
 def is_openmp_symbol(name: str) -> bool:
     return name.startswith(OPENMP_PREFIXES)
 
