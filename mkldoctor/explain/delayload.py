@@ -31,7 +31,7 @@ _CODE = re.compile(r"\b0x[Cc]06[Dd]007(?P<kind>[EeFf])\b|(?<![\w-])-10665982(?P<
 
 
 def _failed(m: re.Match, _) -> DelayLoadFailed:
-    procedure = (m["kind"] or "") in "Ff" and bool(m["kind"]) or m["signed"] == "73" or m["unsigned"] == "3"
+    procedure = (m["kind"] or "").upper() == "F" or m["signed"] == "73" or m["unsigned"] == "3"  # 0xC06D007F
     return DelayLoadFailed(m.string.strip()[:300], procedure)
 
 

@@ -303,9 +303,10 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
         explained = ("A build file written for Linux names lib<name>.so (or its folder's lib<name>.dll guess); on Windows a "
                      "library has another name (no lib prefix) and is linked through its import library (.lib), with the DLL "
                      "found at run time beside the program or on PATH.")
-    cluster = advice(names) or ia32.advice(names)
+    layer32 = ia32.advice(names)  # the 32-bit layer asked for by name: no folder has it
+    cluster = advice(names) or layer32
     if cluster is not None:  # asked for by mistake: no folder is the fix
-        wanted = [] if ia32.advice(names) else ["if the build does want them: " + fix[0]]  # a 32-bit layer: no folder has it
+        wanted = [] if layer32 else ["if the build does want them: " + fix[0]]
         why, evidence, fix, explained = cluster[0], evidence + cluster[1], cluster[2] + wanted, cluster[3]
     return Finding(
         "msvc-library-not-found", "error", f"link.exe cannot open {more(names, 3)}: {why}",

@@ -128,6 +128,7 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
     found = arguments.argument(event.routine, event.parameter)
     name, kind = found if found else (None, None)
     what = f" ({name}, {_WHAT.get(kind, 'an argument')})" if name else ""
+    domain = arguments.rng_domain(event.routine, name) if kind == "distribution" else None  # said in a cause and a fix
     torch, r = event.checker == TORCH_CHECK, event.checker == R_XERBLA
     driver = f" ({event.routine[1:]})" if event.routine else ""  # PyTorch's LAPACK driver, where its operation names one
     evidence = [*((event.said,) if event.said else ()),
@@ -150,7 +151,7 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
                   "(mask or clean the input before the call)", integer],
         "scale": [f"the input holds NaN or Inf: {event.routine} is the scaling step of a LAPACK driver (least squares, SVD), "
                   f"and {name} is computed from the input's norm, which NaN makes NaN; the check rejects it", integer],
-        "distribution": [f"{name} is outside the distribution's domain ({arguments.rng_domain(event.routine, name)}): "
+        "distribution": [f"{name} is outside the distribution's domain ({domain}): "
                          "MKL's generator checks it and rejects the call (a caller that passes an edge value, p = 1 for "
                          "a geometric draw, must handle it itself)", integer],
         "work": [f"{name} is smaller than this MKL needs: ask MKL for the size first (a call with {name}=-1 returns it in WORK(1)); "
@@ -169,14 +170,13 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
                          "from ?gesdd for such a matrix, where older releases returned INFO > 0; PyTorch before its fix "
                          "(PR #68812) called it an internal bug")
     known = broken.rejecting(event.routine, event.parameter)
-    causes = [f"a known fault of MKL {f'{b.first} to {b.last}' if b.first else f'releases before {b.fixed_in}'}: {b.what} "
-              f"(fixed in {b.fixed_in}; {b.source})" for b in known] + causes
+    causes = [f"a known fault of MKL {b.releases}: {b.what} (fixed in {b.fixed_in}; {b.source})" for b in known] + causes
     causes.append("calls made from several threads at once with MKL's own threads on (a batched factorization that runs "
                   "the routine for each matrix in parallel: pgml's batched LU in oneMKL): the same call passes in one thread")
     evidence += [f"possible cause: {cause}" for cause in causes]
     fix = []
     if kind == "distribution":
-        fix.append(f"check {name} before the call: {arguments.rng_domain(event.routine, name)} (mkl_random and numpy's "
+        fix.append(f"check {name} before the call: {domain} (mkl_random and numpy's "
                    "MKL builds pass the user's value on; a release that handles the edge values itself, mkl_random#15, "
                    "does not call MKL with them)")
     if kind in ("array", "scale"):
@@ -198,8 +198,7 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
                    f"{build_scripts.INTEL_MKL_SRC_DEFAULT}, 64-bit integers, while these crates pass 32-bit ones: enable an "
                    "lp64 feature (mkl-static-lp64-iomp, mkl-dynamic-lp64-seq) with default-features = false, then "
                    f"{recipes.CARGO_CLEAN}")
-    fix[:0] = [f"the MKL release: {f'{b.first} to {b.last}' if b.first else f'releases before {b.fixed_in}'} have this "
-               f"fault; use MKL {b.fixed_in} or newer "
+    fix[:0] = [f"the MKL release: {b.releases} have this fault; use MKL {b.fixed_in} or newer "
                f"({recipes.conda_install(recipes.q(f'mkl>={b.fixed_in}'))}; mkl_get_version_string says which runs)"
                for b in known[:1]]
     width = ("the integer size: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (with libmkl_rt: "

@@ -223,12 +223,12 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                 for u in items[:4]]
     evidence += [f"MKL could not load {base}; the log names no file it could not open and no undefined name"] if bare else []
     for u in items[:2]:
+        core = u.symbol.startswith("mkl_serv_")  # a name older than the table: the core's by its prefix, else a layer's
         evidence.append((u.exported.sentence() + ": any release's layers define it, so this is not a mix of releases: "
                          f"{os.path.basename(u.path)} does not see those layers at all") if u.exported else
-                        f"{u.symbol} is {'the core' if u.symbol.startswith('mkl_serv_') else 'a threading layer'}'s name "
-                        f"(its {'prefix' if u.symbol.startswith('mkl_serv_') else 'suffix'}), older than mkldoctor's table: "
-                        f"{os.path.basename(u.path)} does not see "
-                        + ("libmkl_core" if u.symbol.startswith("mkl_serv_") else "that layer"))
+                        f"{u.symbol} is {'the core' if core else 'a threading layer'}'s name (its {'prefix' if core else 'suffix'}), "
+                        f"older than mkldoctor's table: {os.path.basename(u.path)} does not see "
+                        + ("libmkl_core" if core else "that layer"))
     paths = [u.path for u in items] + bare
     unversioned = any(re.fullmatch(r"lib\w+\.so", os.path.basename(p)) and _role(p) in KERNEL_ROLES for p in paths)
     if unversioned:

@@ -77,6 +77,12 @@ class BrokenRoutine:
     source: str
     parameter: int = 0  # the argument its fault makes MKL reject ("Parameter 12 was incorrect"); 0: not a rejection
 
+    @property
+    def releases(self) -> str:
+        """The releases with the fault, in words: "2018.0 to 2018.3", or "releases before 2020.2" where the source names
+        only the fix."""
+        return f"{self.first} to {self.last}" if self.first else f"releases before {self.fixed_in}"
+
 
 ROUTINES: tuple[BrokenRoutine, ...] = (
     # Trilinos' developers traced a GCRODR crash to it and cited Intel's bug-fix list of MKL 2018 Update 4; their fix
