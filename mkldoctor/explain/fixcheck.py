@@ -71,10 +71,15 @@ def versioned_only(folder: str, names: list[str]) -> list[tuple[str, str]]:
     for name in names:
         if f"lib{name}.so" in files or f"lib{name}.a" in files:
             continue
-        versioned = sorted((f for f in files if re.fullmatch(rf"lib{re.escape(name)}\.so\.\d+(?:\.\d+)*", f)), key=len)
+        versioned = versioned_files(files, name)
         if versioned:
             out.append((name, versioned[0]))
     return out
+
+
+def versioned_files(files: list[str], name: str) -> list[str]:
+    """``libNAME.so.N`` among ``files`` (a sorted listing), the shortest first: libmkl_rt.so.3 before libmkl_rt.so.3.1."""
+    return sorted((f for f in files if re.fullmatch(rf"lib{re.escape(name)}\.so\.\d+(?:\.\d+)*", f)), key=len)
 
 
 def _remedy(folder: str, commands: list[LinkCommand], ctx: Context | None) -> list[str]:

@@ -84,7 +84,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 def _versioned(folder: str, name: str) -> list[str]:
     """The files beside a preloaded name that are that library with a version (libmkl_core.so -> libmkl_core.so.2)."""
+    from mkldoctor.explain.fixcheck import versioned_files
+
+    if not (name.startswith("lib") and name.endswith(".so")):
+        return []
     try:
-        return sorted(f for f in os.listdir(folder) if f.startswith(name + ".") and f[len(name) + 1:].replace(".", "").isdigit())
+        return versioned_files(sorted(os.listdir(folder)), name[3:-3])
     except OSError:
         return []
