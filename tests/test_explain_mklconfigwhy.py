@@ -71,3 +71,63 @@ def test_findblas_and_the_wheels_versioned_files(tmp_path, mkl):
     shutil.rmtree(tmp_path / "b")
     code, log = run(["cmake", "-S", ".", "-B", "b"], tmp_path, clean_env(MKLROOT=str(root)))
     assert code == 0 and "Found BLAS" in log, log
+
+
+def _prefix(tmp_path, mkl, drop: str = "", include: bool = True):
+    """The pinned wheels' prefix as a package manager could leave it: its files linked one by one, those whose names hold
+    ``drop`` left out, MKLConfig.cmake copied (it takes MKL's root from its own folder), the headers when ``include``."""
+    prefix = tmp_path / f"prefix-{drop or 'all'}-{include}"
+    (prefix / "lib").mkdir(parents=True)
+    for f in mkl.pip_lib.iterdir():
+        if f.is_file() and not (drop and drop in f.name):
+            (prefix / "lib" / f.name).symlink_to(f)
+    shutil.copytree(mkl.pip_lib / "cmake", prefix / "lib/cmake")
+    if include:
+        (prefix / "include").symlink_to(mkl.pip / "include")
+    return prefix
+
+
+def _configure_at(tmp_path, prefix, *options: str) -> tuple[int, str]:
+    (tmp_path / "CMakeLists.txt").write_text(PROJECT)
+    shutil.rmtree(tmp_path / "b", ignore_errors=True)
+    return run(["cmake", "-S", ".", "-B", "b", f"-DMKL_DIR={prefix}/lib/cmake/mkl", *options], tmp_path, clean_env())
+
+
+def test_a_prefix_without_mkl_h(tmp_path, mkl):
+    """MKL's libraries without mkl-include: 2026's MKLConfig.cmake says MKL_INCLUDE-NOTFOUND (CMake wraps the value onto a
+    line of its own, no finder's words); 2023's says it through find_package_handle_standard_args. Headers added: it configures."""
+    prefix = _prefix(tmp_path, mkl, include=False)
+    code, log = _configure_at(tmp_path, prefix)
+    assert code != 0 and "MKL_INCLUDE-NOTFOUND" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "mklconfig-headers-missing" and "include/mkl.h" in finding.title and str(prefix) in finding.title, flat(finding)
+    assert "mkl-include" in finding.fix[0]
+    (prefix / "include").symlink_to(mkl.pip / "include")  # what the fix installs
+    assert _configure_at(tmp_path, prefix)[0] == 0
+    old = tmp_path / "devel2023"
+    shutil.copytree(mkl.devel_2023, old, symlinks=True)
+    code, log = _configure_at(tmp_path, old)
+    assert code != 0 and "missing: MKL_INCLUDE" in log and "MKLConfig.cmake:" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "mklconfig-headers-missing" and str(old) in finding.title, flat(finding)
+
+
+def test_a_prefix_without_intel_openmp(tmp_path, mkl):
+    prefix = _prefix(tmp_path, mkl, drop="libiomp5")
+    code, log = _configure_at(tmp_path, prefix)
+    assert code != 0 and "OMP_LIBRARY-NOTFOUND" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "mklconfig-openmp-missing" and "intel-openmp" in finding.fix[0], flat(finding)
+    assert any("-DMKL_THREADING=sequential" in line for line in finding.fix)
+    assert _configure_at(tmp_path, prefix, "-DMKL_THREADING=sequential")[0] == 0
+    assert _configure_at(tmp_path, prefix, "-DMKL_THREADING=gnu_thread")[0] == 0
+
+
+def test_a_static_link_without_the_archives(tmp_path, mkl):
+    prefix = _prefix(tmp_path, mkl, drop=".a")
+    code, log = _configure_at(tmp_path, prefix, "-DMKL_LINK=static")
+    assert code != 0 and "_file-NOTFOUND" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "mklconfig-library-missing" and "MKL_LINK=static" in finding.title, flat(finding)
+    assert "mkl-static" in finding.fix[0] and finding.fix[1].endswith("-DMKL_LINK=dynamic"), flat(finding)
+    assert _configure_at(tmp_path, prefix, "-DMKL_LINK=dynamic")[0] == 0

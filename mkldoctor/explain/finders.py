@@ -41,6 +41,8 @@ class FinderSaid:
     def followed(self, lines: tuple[str, ...]) -> "FinderSaid":
         module = (next((m["name"] for line in lines[1:6] for m in [_CMAKE_MODULE.search(line)] if m), "")
                   if "FindPackageHandleStandardArgs" in self.finder else "")
+        if not module and "FindPackageHandleStandardArgs" in self.finder and any(_MKLCONFIG.search(line) for line in lines[1:6]):
+            module = "MKLConfig"  # Intel's own package file called find_package_handle_standard_args (2023's MKLConfig.cmake)
         kept = []
         for line in lines:  # a CMake message's own lines are indented; "Call Stack", "--" and the like end it
             if not line.startswith("  ") and self.finder or not line.strip() or line.lstrip().startswith(("Call Stack", "-- ")):
@@ -56,6 +58,7 @@ class FinderSaid:
 # a frame of CMake's call stack in one of CMake's own find modules ("/usr/share/cmake-3.25/Modules/FindBLAS.cmake:1346
 # (...)"), past find_package_handle_standard_args' own (FindPackageHandleStandardArgs, FindPackageMessage)
 _CMAKE_MODULE = re.compile(r"[/\\]share[/\\]cmake[^/\\]*[/\\]Modules[/\\](?P<name>Find(?!Package)\w+)\.cmake:\d+")
+_MKLCONFIG = re.compile(r"(?:^|[/\\\s])MKLConfig\.cmake:\d+")
 
 
 # the head of CMake's message from a file's command: "CMake Error at cmake/FindMKL.cmake:195 (IF):" (a path may hold spaces)
@@ -173,14 +176,16 @@ _VCPKG_PORT = ("vcpkg's intel-mkl port (before its 2023 releases) does not downl
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.cargo import BuildScriptFailed
+    from mkldoctor.explain import mklconfigwhy
 
     if events.of(BuildScriptFailed):
         return []  # a build script's own words: the cargo family quotes them
     # OMP_DLL_DIR is a variable of Intel's MKLConfig.cmake (libiomp5md.dll's folder, Windows), whatever file the log names
     omp = [e for e in events.of(FinderSaid) if "OMP_DLL_DIR" in e.text]
-    said = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" not in e.finder and e not in omp
+    ours = [e for e in events.of(FinderSaid) if not mklconfigwhy.claims(e)]  # 2023's MKLConfig.cmake without headers
+    said = [e for e in ours if "MKLConfig.cmake" not in e.finder and e.module != "MKLConfig" and e not in omp
             and not e.blas_module]  # CMake's own FindBLAS: findblas says it
-    config = [e for e in events.of(FinderSaid) if "MKLConfig.cmake" in e.finder and e not in omp]
+    config = [e for e in ours if ("MKLConfig.cmake" in e.finder or e.module == "MKLConfig") and e not in omp]
     out = [_omp_dll_dir(omp[0], "error" if _failed(events, omp) else "warning")] if omp else []
     out += [_built_without(e) for e in events.of(BuiltWithoutMkl)[:1]]
     if said:

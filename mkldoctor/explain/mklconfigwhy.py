@@ -5,8 +5,15 @@
   the TBB layer asked for, and oneTBB's own CMake package (TBBConfig.cmake) not on the search path;
 - ``oneMKL 2023.2. specified by the environment variable MKLROOT mismatches the found version 2026.2.0 indicated by
   .../MKLConfigVersion.cmake``: MKLROOT left from another install's setvars.sh;
-- ``The required variable MKL_VERSION_H has an invalid value "MKL_VERSION_H-NOTFOUND"``: the MKL root it uses (MKLROOT,
-  or the package's own prefix) has no include/mkl_version.h: the headers are not installed there.
+- ``The required variable MKL_VERSION_H has an invalid value "MKL_VERSION_H-NOTFOUND"`` (or ``MKL_INCLUDE``, mkl.h; 2023.2's
+  says ``Could NOT find MKL (missing: MKL_INCLUDE)`` from find_package_handle_standard_args, its call stack naming
+  MKLConfig.cmake): the MKL root it uses (MKLROOT, or the package's own prefix) has no headers;
+- ``The required variable OMP_LIBRARY has an invalid value "OMP_LIBRARY-NOTFOUND"``: no libiomp5 for the intel_thread
+  layer in MKL's folder, CMPLR_ROOT or oneAPI's compiler folders (an MKL installed without intel-openmp);
+- ``The required variable mkl_intel_ilp64_file has an invalid value "mkl_intel_ilp64_file-NOTFOUND"``: a library of the
+  MKL_LINK asked for is not in MKL's folder (static archives without mkl-static, shared libraries without mkl).
+
+Each produced with the pinned 2026.2 wheels' files, one removed (tests/test_explain_mklconfigwhy.py).
 """
 
 from __future__ import annotations
@@ -20,14 +27,36 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
 
-INTERNAL = ("MKL_VERSION_H",)  # MKLConfig.cmake's own variables: a rejected value is a file it did not find, not a choice
+# MKLConfig.cmake's own variables, each a file it searched for: a rejected value is a file it did not find, not a choice
+INTERNAL = ("MKL_VERSION_H", "MKL_INCLUDE", "OMP_LIBRARY", "OMP_LINK")
+_SEARCHED = r"(?P<var>MKL_VERSION_H|MKL_INCLUDE|OMP_LIBRARY|OMP_LINK|(?P<lib>mkl_\w+)_file)"
+_KIND = {"MKL_VERSION_H": "headers", "MKL_INCLUDE": "headers", "OMP_LIBRARY": "openmp", "OMP_LINK": "openmp"}
 
 
 @dataclass(frozen=True, slots=True)
 class MklConfigReason:
-    kind: str  # "tbb", "mklroot", "headers"
+    kind: str  # "tbb", "mklroot", "headers", "openmp", "library"
     line: str
-    detail: str = ""  # the threading layer, or MKLROOT's release
+    detail: str = ""  # the threading layer, MKLROOT's release, the header's variable, or the library
+
+
+@dataclass(frozen=True, slots=True)
+class MklConfigStatus:
+    """MKLConfig.cmake's status of a choice: ``-- MKL_LINK: static``, ``-- MKL_LINK: None, set to ` dynamic` by default``,
+    ``-- MKL_ROOT: /opt/intel/oneapi/mkl/2025.0`` (2023's without the colon)."""
+
+    variable: str
+    value: str
+
+
+def _searched(m: re.Match, _) -> MklConfigReason:
+    return MklConfigReason(_KIND.get(m["var"], "library"), m.string.strip(), m["lib"] or m["var"])
+
+
+def claims(said) -> bool:
+    """Whether a finder's words (:class:`finders.FinderSaid`) are 2023's MKLConfig.cmake's missing headers, which this
+    module explains: ``Could NOT find MKL (missing: MKL_INCLUDE)`` with MKLConfig.cmake in its call stack."""
+    return said.module == "MKLConfig" and bool(re.search(r"\(missing: [^)]*\bMKL_INCLUDE\b", said.text))
 
 
 SIGNATURES = (
@@ -37,21 +66,30 @@ SIGNATURES = (
     Signature("mklconfig-mklroot-mismatch", "mklconfigwhy", "environment variable MKLROOT",
               re.compile(r"oneMKL (?P<v>[\d.]+?)\.?\s+specified by the environment variable MKLROOT"),
               lambda m, _: MklConfigReason("mklroot", m.string.strip(), m["v"])),
-    Signature("mklconfig-version-h-missing", "mklconfigwhy", "has an invalid value",
-              re.compile(r"required variable MKL_VERSION_H has an invalid value"),
-              lambda m, _: MklConfigReason("headers", m.string.strip())),
+    Signature("mklconfig-file-not-searched-out", "mklconfigwhy", "has an invalid value",
+              re.compile(rf"required variable {_SEARCHED} has an invalid value"), _searched),
     # the value CMake wrapped onto the next line ("MKL_VERSION_H-NOTFOUND".): the same reason, not a finder's own words
-    Signature("mklconfig-version-h-value", "mklconfigwhy", "NOTFOUND",
-              re.compile(r'^\s*"MKL_VERSION_H-NOTFOUND"\.?\s*$'), lambda m, _: FollowOn(m.string.strip())),
+    Signature("mklconfig-file-value", "mklconfigwhy", "NOTFOUND",
+              re.compile(rf'^\s*"{_SEARCHED}-NOTFOUND"\.?\s*$'), lambda m, _: FollowOn(m.string.strip())),
+    Signature("mklconfig-status", "mklconfigwhy", "-- MKL_",
+              re.compile(r"^-- (?P<var>MKL_LINK|MKL_ROOT):? (?:None, set to ` ?)?(?P<value>[^`\s]+)"),
+              lambda m, _: MklConfigStatus(m["var"], m["value"])),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    said = events.of(MklConfigReason)
+    from mkldoctor.explain.finders import FinderSaid
+
+    said = events.of(MklConfigReason) + [MklConfigReason("headers", e.text, "MKL_INCLUDE") for e in events.of(FinderSaid) if claims(e)]
     if not said:
         return []
     first = said[0]
+    status = {e.variable: e.value for e in events.of(MklConfigStatus)}
     reset = "rm -f <build dir>/CMakeCache.txt   # the cache keeps what the first run found"
+    if first.kind == "openmp":
+        return [_openmp(first, status, reset)]
+    if first.kind == "library":
+        return [_library(first, status, reset)]
     if first.kind == "tbb":
         return [Finding(
             "mklconfig-tbb-not-found", "error",
@@ -81,17 +119,66 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "headers and libraries, so it refuses.",
             ("echo $MKLROOT; grep -h '__INTEL_MKL__\\|UPDATE' $MKLROOT/include/mkl_version.h   # the release it names",),
         )]
+    header = "include/mkl.h" if first.detail == "MKL_INCLUDE" else "include/mkl_version.h"
+    root = status.get("MKL_ROOT", "")
     return [Finding(
         "mklconfig-headers-missing", "error",
-        "MKLConfig.cmake found no include/mkl_version.h in the MKL root it uses: MKL's headers are not installed there",
-        (first.line, "MKLConfig.cmake reads the release from <MKL root>/include/mkl_version.h (MKLROOT when set, else the "
-                     "package's own prefix); the headers are mkl-include's (pip's and conda's mkl-devel pull it in; an "
-                     "install with --no-deps, or mkl alone, lacks them), and an MKLROOT left from another install may name "
-                     "a folder without them"),
+        f"MKLConfig.cmake found no {header} in the MKL root it uses{f' ({root})' if root else ''}: MKL's headers are not "
+        "installed there",
+        (first.line, f"MKLConfig.cmake reads the release from <MKL root>/include/mkl_version.h and takes mkl.h's folder for "
+                     "MKL::MKL (MKLROOT when set, else the package's own prefix); the headers are mkl-include's (pip's and "
+                     "conda's mkl-devel pull it in; an install with --no-deps, or mkl alone, lacks them), and an MKLROOT left "
+                     "from another install may name a folder without them"),
         ("install MKL's headers into the same prefix: " + recipes.pip_install("mkl-include") + " (conda: conda install "
          "mkl-include), the release of the mkl-devel in use",
          "or unset MKLROOT when it names another folder than the MKL this MKLConfig.cmake belongs to (env -u MKLROOT cmake ...)",
          reset),
         "Intel's MKLConfig.cmake needs MKL's headers to tell the release and to give MKL::MKL its include folder.",
-        ("ls ${MKLROOT:-<the prefix of MKL_DIR>}/include/mkl_version.h",),
+        (f"ls {root or '${MKLROOT:-<the prefix of MKL_DIR>}'}/{header}",),
     )]
+
+
+def _openmp(first: MklConfigReason, status: dict[str, str], reset: str) -> Finding:
+    root = status.get("MKL_ROOT", "<MKL prefix>")
+    return Finding(
+        "mklconfig-openmp-missing", "error",
+        "MKLConfig.cmake found no Intel OpenMP runtime (libiomp5) for MKL's intel_thread layer, its default threading",
+        (first.line, "with MKL_THREADING=intel_thread MKLConfig.cmake links Intel's OpenMP runtime, which it looks for in "
+                     "MKL's own folder (lib), in CMPLR_ROOT's and in oneAPI's compiler folders beside MKL "
+                     "(../../compiler/latest/lib): the runtime is a package of its own (intel-openmp for pip and conda, "
+                     "intel-oneapi-openmp in oneAPI), which an MKL installed alone lacks"),
+        ("install Intel's OpenMP runtime into MKL's prefix: " + recipes.pip_install("intel-openmp") + " (conda install "
+         "intel-openmp; oneAPI: " + recipes.apt_install("intel-oneapi-openmp") + ", then source setvars.sh, which sets "
+         "CMPLR_ROOT)",
+         "or a threading layer without it: -DMKL_THREADING=gnu_thread (GCC's libgomp) or -DMKL_THREADING=sequential", reset),
+        "Intel's MKLConfig.cmake adds the OpenMP runtime its threading layer needs to MKL::MKL, and stops when it finds none.",
+        (f"find {root} ${{CMPLR_ROOT:-}} -name 'libiomp5*' 2>/dev/null   # where an Intel OpenMP runtime is, if any",),
+    )
+
+
+def _library(first: MklConfigReason, status: dict[str, str], reset: str) -> Finding:
+    lib, link = first.detail, status.get("MKL_LINK", "")
+    root = status.get("MKL_ROOT", "<MKL prefix>")
+    static = link == "static"
+    windows = bool(re.match(r"[A-Za-z]:[/\\]", root))  # Windows' names: mkl_core.lib, mkl_core_dll.lib (its import library)
+    what = (f"{lib}.lib, a static library" if windows and static else f"{lib}_dll.lib, a DLL's import library"
+            if windows and link in ("dynamic", "sdl") else f"lib{lib}.a, a static archive" if static
+            else f"lib{lib}.so, a shared library" if link in ("dynamic", "sdl") else f"a file of {lib}")
+    package = "mkl-static" if static else "mkl"
+    optional = re.match(r"mkl_(?:scalapack|blacs|cdft)", lib)
+    return Finding(
+        "mklconfig-library-missing", "error",
+        f"MKLConfig.cmake found no {what}" + (f", for MKL_LINK={link}" if link else "") + f", in MKL's folder",
+        (first.line, f"MKLConfig.cmake looks for each library of the layers chosen (MKL_LINK, MKL_INTERFACE, MKL_THREADING) "
+                     f"in {root}/lib only; MKL's static archives are the mkl-static package's (pip and conda), its shared "
+                     "libraries the mkl package's (pip's and conda's mkl-devel pull that in), oneAPI's intel-oneapi-mkl-devel "
+                     "has both"),
+        (f"install the package with that file into the same prefix, the release of the mkl-devel in use: "
+         + recipes.pip_install(package) + f" (conda install {package})",
+         "or " + ("link MKL's shared libraries: -DMKL_LINK=dynamic" if static else "link MKL statically: -DMKL_LINK=static "
+                  "(with mkl-static installed)"),
+         *(("or leave out the part that asks for it (ENABLE_SCALAPACK, ENABLE_CDFT, ENABLE_BLACS, MKL_MPI)",) if optional else ()),
+         reset),
+        "Intel's MKLConfig.cmake builds MKL::MKL from the files of the copy it belongs to, and stops at the first one missing.",
+        (f"dir {root}\\lib\\{lib}*" if windows else f"ls {root}/lib/lib{lib}*   # what that folder has of it",),
+    )
