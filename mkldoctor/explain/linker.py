@@ -217,6 +217,7 @@ def _from_mkl_shared(event: UndefinedSymbol) -> bool:
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     from mkldoctor.explain import mixedlink, prebuilt
+    from mkldoctor.explain.tbbabi import cxx_runtime
 
     claimed = [e for e in events.of(UndefinedSymbol) if claims(e)]
     out += prebuilt.diagnose(claimed, ctx)
@@ -226,7 +227,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for event in claimed:
         lib = system_library(event.symbol)
         (system.setdefault(lib, []) if lib else internal.setdefault(event.symbol.split("@", 1)[0], [])).append(event)
-    dso = [e for e in events.of(DsoMissing) if not mkl_dso(e)]
+    dso = [e for e in events.of(DsoMissing) if not mkl_dso(e)  # an MKL archive's C++ member: tbbabi names libstdc++
+           and not (os.path.basename(e.library).startswith("libstdc++") and cxx_runtime(events))]
     if system or dso:
         out.append(_system_libraries(ctx, system, dso))
     out += [_mkl_dso_not_named(e) for e in events.of(DsoMissing) if mkl_dso(e)][:1]
@@ -370,7 +372,8 @@ def _system_libraries(ctx: Context, system: dict, dso: list[DsoMissing]) -> Find
     evidence = needed_by(list(by_symbol), by_symbol)
     evidence += [f"{event.library} holds them, but the link line does not name it (ld: DSO missing from command line)" for event in dso]
     from_mkl = any(_from_mkl_archive(e) for events in system.values() for e in events)
-    flags = " ".join(f"-l{lib}" for lib in ("pthread", "m", "dl") if lib in libs or from_mkl)
+    flags = " ".join([f"-l{lib}" for lib in libs if lib not in ("pthread", "m", "dl", "c")]  # a DSO's own (-lstdc++, -lgfortran)
+                     + [f"-l{lib}" for lib in ("pthread", "m", "dl") if lib in libs or from_mkl])
     why = ("A static MKL link pulls MKL's code out of the archives, and that code calls the C library's maths "
            "(libm), dynamic loading (libdl) and threads (libpthread). A shared libmkl names them itself; the archives "
            "cannot, so the link line must, after the MKL archives." if from_mkl else

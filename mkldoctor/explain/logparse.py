@@ -38,6 +38,7 @@ from mkldoctor.explain.events import (Event, LibRequest, LinkCommand, MissingLib
 from mkldoctor.explain.linkcmd import commands_in_line, parse_link_command
 from mkldoctor.explain.lines import MAX_LINE, logical_lines, raw_lines
 from mkldoctor.explain.missinglib import LIB_NAME, missing_library
+from mkldoctor.knowledge import facts
 
 # what callers read a log with: the parser, and the events it makes (declared in events.py)
 __all__ = ["Event", "LibRequest", "LinkCommand", "MAX_LINE", "MissingLibrary", "NeededNotFound", "Parsed", "RustLinkFailed",
@@ -58,7 +59,8 @@ _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>.*
 _IN_FUNCTION_THEN = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^`'‘’\"]*)['’\"]:\s+(?P<then>\S.*undefined reference to.*)$")
 _UNDEF_REF = re.compile(
     r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?[`'‘\"]"
-    r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?|[A-Za-z_]\w*\([^`'’\"\n]*\))(?:@@?[\w.]+)?['’\"`]"  # `sym` where markdown ate the quote
+    r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?|[A-Za-z_]\w*\([^`'’\"\n]*\)|operator (?:new|delete)(?:\[\])?\([^`'’\"\n]*\))"
+    r"(?:@@?[\w.]+)?['’\"`]"  # `sym` where markdown ate the quote
 )
 # lld's and mold's block head; pasted logs drop the linker's name ("error: undefined symbol: hgemm_") or keep rustc's "note: "
 _UNDEF_SYMBOL = re.compile(
@@ -93,6 +95,11 @@ def _cxx_mkl(symbol: str) -> bool:
 
 
 _SYMBOL_NAME = re.compile(r"^[A-Za-z_.$][\w.$@]*$|^[A-Za-z_]\w*::[\w:<>,()*&~ \[\].-]*$")  # C, or C++ as ld demangles it
+
+
+def _in_mkl(context: tuple | None) -> bool:
+    """Whether ld's "in function" context (object, member, function) is a file of MKL's."""
+    return context is not None and os.path.basename(context[0] or "").startswith("libmkl_")
 
 
 def _linker_name(prefix: str) -> str:
@@ -211,7 +218,7 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
                 continue
         if "undefined symbol:" in line and "symbol lookup error" not in line:
             match = _UNDEF_SYMBOL.match(line)
-            if match and _SYMBOL_NAME.match(match.group("sym").split("(")[0] or "?"):
+            if match and (_SYMBOL_NAME.match(match.group("sym").split("(")[0] or "?") or facts.CXX_RUNTIME.match(match.group("sym"))):
                 state.lld = {"sym": match.group("sym"), "linker": _linker_name(match.group("ld") or "lld"), "refs": [], "at": here}
                 continue
         events = _linker_events(state, line)
@@ -300,7 +307,8 @@ def _linker_events(state: _State, line: str) -> list | None:
             rest = joined.group("then")
     if "undefined reference to" in rest:
         match = _UNDEF_REF.search(rest.strip())
-        if match and (_SYMBOL_NAME.match(match.group("sym")) or _cxx_mkl(match.group("sym"))):
+        if match and (_SYMBOL_NAME.match(match.group("sym")) or _cxx_mkl(match.group("sym"))
+                      or facts.CXX_RUNTIME.match(match.group("sym")) and _in_mkl(state.context)):
             where = (match.group("where") or "").strip().rstrip(":")
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
             return [_undefined(match.group("sym"), where, state.context, said)]

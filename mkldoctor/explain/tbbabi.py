@@ -1,9 +1,11 @@
-"""An MKL TBB layer built for the classic TBB interface, linked with oneTBB: ld's undefined ``tbb::`` references.
+"""MKL's TBB threading layer linked without the TBB it was built for: ld's undefined ``tbb::`` references.
 
 MKL 2020 and older (Debian's 2020.4) call ``tbb::task_group_context::init()`` and friends, which
 oneTBB 2021 (``libtbb.so.12``: Debian bookworm's libtbb-dev, pip's tbb) no longer has. ld says
 ``undefined reference to `tbb::task_group_context::init()'`` from ``libmkl_tbb_thread.a(...)``:
-no MKL symbol is missing, the TBB is the wrong generation.
+no MKL symbol is missing, the TBB is the wrong generation. oneMKL 2021 and newer's layer (the pinned 2026.2 wheel's
+libmkl_tbb_thread.a, linked by gcc without -ltbb: produced in tests/test_explain_tbb.py) needs oneTBB's ``tbb::detail::r1``
+names and, being C++, libstdc++'s ``operator new``: the line lacks ``-ltbb -lstdc++``.
 """
 
 from __future__ import annotations
@@ -13,62 +15,115 @@ import re
 
 from mkldoctor.findings import Finding
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
-from mkldoctor.knowledge import layout, recipes, tbb
+from mkldoctor.knowledge import facts, layout, recipes, tbb
 
 
-def _libtbb(parsed: Parsed) -> str | None:
+def _libtbb(parsed: Parsed) -> tuple[bool, str | None]:
+    """Whether a link command of the log asks for TBB (-ltbb, a libtbb file), and the libtbb file it names that is here."""
+    asked = False
     for command in parsed.of(LinkCommand):
         if command.requests("tbb"):
+            asked = True
             for folder in command.lib_dirs:
                 path = os.path.join(folder, "libtbb.so")
                 if os.path.exists(path):
-                    return os.path.realpath(path)
+                    return True, os.path.realpath(path)
         for path in command.inputs:
             if os.path.basename(path).startswith("libtbb.so"):
-                return os.path.realpath(path)
-    return None
+                return True, os.path.realpath(path) if os.path.exists(path) else path
+    return asked, None
+
+
+def _linked_generation(libtbb: str | None) -> tbb.TbbGeneration | None:
+    return next((g for g in tbb.GENERATIONS if libtbb and os.path.basename(libtbb).startswith(g.soname)), None)
+
+
+def cxx_runtime(parsed: Parsed) -> list[UndefinedSymbol]:
+    """The C++ runtime's names (operator new, __cxa_*) an MKL archive's C++ member needs: a link by gcc, not g++."""
+    return [e for e in parsed.of(UndefinedSymbol) if facts.CXX_RUNTIME.match(e.symbol)
+            and os.path.basename(e.referenced_from or "").startswith("libmkl_")]
 
 
 def tbb_findings(parsed: Parsed) -> list[Finding]:
     events = [e for e in parsed.of(UndefinedSymbol) if e.symbol.startswith(("tbb::", "_ZN3tbb"))
               and layout.layer("tbb", "threading").name in (e.referenced_from or "")]
+    cxx = cxx_runtime(parsed)
     if not events:
-        return []
+        return [_cxx_missing(cxx)] if cxx else []
     names = sorted({e.symbol for e in events})
     layer = events[0].referenced_from
-    libtbb = _libtbb(parsed)
+    asked, libtbb = _libtbb(parsed)
+    wanted, linked = tbb.generation_of(names[0]) or tbb.CLASSIC, _linked_generation(libtbb)
     evidence = [f"{len(names)} tbb:: symbols undefined, all needed by {layer}"]
     evidence += [f"  {name}" + (f"   (in {e.member})" if (e := next(x for x in events if x.symbol == name)).member else "")
                  for name in names[:8]]
     if len(names) > 8:
         evidence.append(f"  and {len(names) - 8} more")
     if libtbb:
-        evidence.append(f"the TBB on the line is {libtbb}"
-                        + (" (oneTBB 2021 or newer: libtbb.so.12)" if ".so.12" in libtbb else ""))
+        evidence.append(f"the TBB on the line is {libtbb}" + (f" ({linked.releases}: {linked.soname})" if linked else ""))
+    stdcxx = (f"and the C++ runtime: {', '.join(sorted({e.symbol for e in cxx})[:3])} undefined too (a link by gcc, not "
+              "g++): -lstdc++ after MKL's libraries",) if cxx else ()
+    if wanted is tbb.ONETBB and not (asked and linked is not tbb.ONETBB):
+        return [Finding(
+            "tbb-not-linked", "error",
+            "MKL's TBB threading layer needs oneTBB's runtime (libtbb), which is not on the link line"
+            + (" (nor the C++ runtime)" if cxx else ""),
+            (*evidence, f"they are {wanted.releases}'s names ({wanted.soname}): the layer is {wanted.mkl}'s, which calls "
+                        "TBB and leaves linking it to the program", *stdcxx),
+            (f"link oneTBB after MKL's libraries: -L<oneTBB's lib folder> -ltbb{' -lstdc++' if cxx else ''} -lpthread -lm -ldl "
+             f"({recipes.pip_install('tbb-devel')} or conda install tbb-devel: <prefix>/lib/libtbb.so; oneAPI: source "
+             "setvars.sh, then $TBBROOT/lib)",
+             "or use another threading layer: mkldoctor link --threading sequential (or intel, gnu)"),
+            "MKL's static TBB layer (libmkl_tbb_thread.a) runs MKL's threads on TBB and is written in C++: the link needs "
+            "libtbb and the C++ runtime after it, as Intel's link line advisor writes it (-ltbb -lstdc++).",
+            ("mkldoctor link --threading tbb --format flags   # the whole line, with TBB",),
+        )]
     return [Finding(
         "tbb-abi-mismatch", "error",
-        "MKL's TBB threading layer needs the classic TBB interface, and the TBB linked is oneTBB, which dropped it",
-        tuple(evidence),
+        f"MKL's TBB threading layer needs {'the classic TBB interface' if wanted is tbb.CLASSIC else 'oneTBB'}, and the "
+        f"TBB linked is {'oneTBB, which dropped it' if wanted is tbb.CLASSIC else 'not oneTBB (classic TBB: libtbb.so.2)'}",
+        (*evidence, *stdcxx),
         ("use another threading layer: mkldoctor link --threading sequential (or intel, gnu)",
-         f"or a oneMKL 2021+ copy, built for oneTBB: {recipes.pip_install('mkl-static', 'tbb')}, then "
-         "mkldoctor link --threading tbb --install <that prefix>",
-         "or link the classic TBB 2020 (libtbb.so.2) instead of oneTBB"),
+         *((f"or a oneMKL 2021+ copy, built for oneTBB: {recipes.pip_install('mkl-static', 'tbb')}, then "
+            "mkldoctor link --threading tbb --install <that prefix>",
+            "or link the classic TBB 2020 (libtbb.so.2) instead of oneTBB") if wanted is tbb.CLASSIC else
+           (f"or link oneTBB instead: {recipes.pip_install('tbb-devel')} (or conda install 'tbb-devel>=2021'), then "
+            "-L<its lib folder> -ltbb",))),
         "MKL 2020 and older (Debian's 2020.4) were built against TBB 2020; oneTBB 2021 (Debian bookworm's libtbb-dev, "
-        "pip's tbb) removed tbb::task_group_context and the other classic entry points they call.",
+        "pip's tbb) removed tbb::task_group_context and the other classic entry points they call; oneMKL 2021 and newer "
+        "call oneTBB's (tbb::detail::r1), which the classic TBB does not have.",
         ("mkldoctor symbols -u --grep '^_ZN3tbb' <libmkl_tbb_thread.a>   # what the layer needs",
          "mkldoctor symbols -d --grep '^_ZN3tbb' <libtbb.so>              # what the TBB has"),
     )]
 
 
+def _cxx_missing(cxx: list[UndefinedSymbol]) -> Finding:
+    names = sorted({e.symbol for e in cxx})
+    where = f"{cxx[0].referenced_from}" + (f"({cxx[0].member})" if cxx[0].member else "")
+    return Finding(
+        "mkl-cxx-runtime-missing", "error",
+        "a C++ member of MKL's archive needs the C++ runtime, which the link does not have (a link by gcc, not g++)",
+        (f"undefined: {', '.join(names[:4])}" + (f" and {len(names) - 4} more" if len(names) > 4 else ""),
+         f"needed by {where}: MKL's TBB layer (and its SYCL libraries) are C++"),
+        ("add -lstdc++ after MKL's libraries on the link line, or link with g++ (or clang++)",),
+        "A C compiler driver (gcc, clang) links no C++ runtime; MKL's static C++ members need libstdc++'s operator new, "
+        "delete and exception support, which Intel's link line advisor adds as -lstdc++.",
+        (),
+    )
+
+
 def with_tbb_findings(findings: list[Finding], parsed: Parsed) -> list[Finding]:
-    """``findings`` plus the TBB finding, which replaces the generic one about the same tbb:: symbols."""
+    """``findings`` plus the TBB finding, which replaces the generic one about the same tbb:: (and C++ runtime) symbols."""
     tbb = tbb_findings(parsed)
     if not tbb:
         return findings
 
+    def ours(name: str) -> bool:
+        return name.startswith(("tbb::", "_ZN3tbb")) or facts.CXX_RUNTIME.match(name.split(" needed by ")[0]) is not None
+
     def only_tbb(finding: Finding) -> bool:
         needed = [e for e in finding.evidence if " needed by " in e]
-        return finding.id == "undefined-symbol" and bool(needed) and all(e.lstrip().startswith(("tbb::", "_ZN3tbb")) for e in needed)
+        return finding.id == "undefined-symbol" and bool(needed) and all(ours(e.lstrip()) for e in needed)
 
     return [f for f in findings if not only_tbb(f)] + tbb
 

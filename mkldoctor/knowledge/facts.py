@@ -138,3 +138,9 @@ def not_an_mkl_library(name: str) -> str | None:
         return (f"lib{name} is a name of MKL 10.x's link lines and older; no release of mkldoctor's table ({first} to "
                 f"{last}) has it")
     return None
+
+# the C++ runtime's names as ld demangles them, which a C++ member of an MKL archive (libmkl_tbb_thread.a's tbb_driver.o,
+# libmkl_sycl) needs from libstdc++: a link by a C compiler driver (gcc, not g++) leaves them undefined
+CXX_RUNTIME = re.compile(r"^(?:operator (?:new|delete)(?:\[\])?\(.*\)|__cxa_\w+|__gxx_personality_v0|_Unwind_Resume|std::.+|"
+                         r"typeinfo for std::.+|vtable for __cxxabiv1::.+|"
+                         r"_Zn[wa][mj]\w*|_Zd[la]Pv\w*|_ZNSt\w+|_ZSt\w+|_ZTVN10__cxxabiv\w+|_ZTISt\w+)(?:@@?[\w.]+)?$")  # mangled
