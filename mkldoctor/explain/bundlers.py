@@ -74,6 +74,22 @@ def _null_bytes(m: re.Match, before) -> NullBytesSource:
     return NullBytesSource(m.string.strip()[:300], package)
 
 
+@dataclass(frozen=True, slots=True)
+class AppImageDependencyMissing:
+    """linuxdeploy's ``ERROR: Could not find dependency: libiomp5.so`` (the AppImage step of Tauri's bundler,
+    screenpipe#600: MKL installed with pip into ~/.local/lib, which the bundler's search does not reach)."""
+
+    library: str
+    line: str
+
+
+_MKL_SO = re.compile(r"lib(?:mkl_\w+|iomp5|tbb\w*|mklml\w*)\.so[\d.]*")
+
+
+def _appimage(m: re.Match, _) -> AppImageDependencyMissing | object:
+    return AppImageDependencyMissing(m["lib"], m.string.strip()[:300]) if _MKL_SO.fullmatch(m["lib"]) else NOT_MINE
+
+
 SIGNATURES = (
     Signature("python-source-null-bytes", "bundlers", "annot ",
               re.compile(r"\bsource code (?:string )?cannot contain null bytes\b"), _null_bytes),
@@ -85,13 +101,33 @@ SIGNATURES = (
     # the bootloader's words after the traceback: "[PYI-63640:ERROR] Failed to execute script 'x' due to unhandled exception!"
     Signature("pyinstaller-script-failed", "bundlers", "ailed to execute script",
               re.compile(r"^\s*(?:\[PYI-\d+:ERROR\] |\[\d+\] )?Failed to execute script\b"), lambda m, _: FollowOn(m.string.strip())),
+    Signature("appimage-dependency-missing", "bundlers", "ould not",
+              re.compile(r"\bCould not find dependency: (?P<lib>\S+)"), _appimage),
     Signature("pyinstaller-lib-not-found", "bundlers", "lib not found",
               re.compile(r"(?:\b\d+ )?(?:ERROR|WARNING): lib not found: (?P<dll>\S+) dependency of (?P<of>.+)$"), _said),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return _missing(events) + _frozen(events) + _extension(events)
+    return _missing(events) + _frozen(events) + _extension(events) + [_appimage_finding(e) for e in events.of(AppImageDependencyMissing)[:1]]
+
+
+def _appimage_finding(said: AppImageDependencyMissing) -> Finding:
+    return Finding(
+        "bundle-dependency-not-found", "error",
+        f"the AppImage bundler (linuxdeploy) could not find {said.library}, which the program needs, to copy it into the bundle",
+        (said.line, "linuxdeploy (Tauri's AppImage bundle runs it) finds each library the binary needs as the loader does: "
+                    "the binary's RUNPATH, LD_LIBRARY_PATH and the system's folders (ld.so.cache); an MKL installed with "
+                    "pip (~/.local/lib, a virtual environment's lib) or conda is in none of them, though the build linked it"),
+        (f"give the bundling step MKL's folder: export LD_LIBRARY_PATH=<the folder of {said.library}>${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}} "
+         "before the bundle command (pip's MKL: python3 -c 'import sysconfig; print(sysconfig.get_config_var(\"LIBDIR\"))', "
+         "or ~/.local/lib for pip install --user)",
+         "or put MKL's runtime where the system looks, on the machine that bundles: copy its libraries into a folder of "
+         "ld.so.conf and run ldconfig (screenpipe's CI: cp ~/.local/lib/* /usr/lib/x86_64-linux-gnu/)"),
+        "A bundler copies the libraries a program loads into its package, and finds them by the loader's own rules; a "
+        "library found at link time through -L may still be invisible to it.",
+        (f"ldconfig -p | grep {said.library.split('.so')[0]}; find / -name '{said.library}*' 2>/dev/null   # where it is, if anywhere",),
+    )
 
 
 def _extension(events: Parsed) -> list[Finding]:

@@ -133,7 +133,10 @@ def _distutils(events: Parsed) -> list[Finding]:
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return _not_found(events) + _check_failed(events) + _openmp(events, ctx) + _beside(events) + _distutils(events)
+    from mkldoctor.explain.mklrootpath import MklRootRelative
+
+    missed = [] if events.of(MklRootRelative) else _not_found(events)  # MKLROOT without its '/': mklrootpath's finding
+    return missed + _check_failed(events) + _openmp(events, ctx) + _beside(events) + _distutils(events)
 
 
 def _beside(events: Parsed) -> list[Finding]:

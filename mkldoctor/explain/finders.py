@@ -177,6 +177,7 @@ _VCPKG_PORT = ("vcpkg's intel-mkl port (before its 2023 releases) does not downl
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.cargo import BuildScriptFailed
     from mkldoctor.explain import mklconfigwhy
+    from mkldoctor.explain.mklrootpath import MklRootRelative
 
     if events.of(BuildScriptFailed):
         return []  # a build script's own words: the cargo family quotes them
@@ -188,7 +189,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     config = [e for e in ours if ("MKLConfig.cmake" in e.finder or e.module == "MKLConfig") and e not in omp]
     out = [_omp_dll_dir(omp[0], "error" if _failed(events, omp) else "warning")] if omp else []
     out += [_built_without(e) for e in events.of(BuiltWithoutMkl)[:1]]
-    if said:
+    if said and not events.of(MklRootRelative):  # MKLROOT set without its leading '/': mklrootpath's, with these words
         out.append(_finder_failed(said, events))
     if config:
         out.append(_mklconfig_file(config))

@@ -33,6 +33,16 @@ class HashMismatch:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class PackageNotInPath:
+    """Julia's ``ArgumentError: Package MKL not found in current path`` (``using MKL`` where the active environments do
+    not have it; MKL.jl#57: in PackageCompiler's child process, which did not keep JuliaPro's default environment)."""
+
+    package: str
+    line: str
+    child: bool  # a process Julia started for a build (PackageCompiler's sysimage, a build script)
+
+
 SIGNATURES = (
     Signature("julia-artifact-not-installed", "juliapkg", "Unable to automatically",
               re.compile(r"Unable to automatically (?:install|download/install) (?:artifact )?'(?P<name>[^']{1,80})' from "
@@ -40,14 +50,20 @@ SIGNATURES = (
               lambda m, _: ArtifactNotInstalled(m["name"], m["toml"], m.string.strip()[:300])),
     Signature("julia-hash-mismatch", "juliapkg", "rror: Hash Mismatch", re.compile(r"\bError: Hash Mismatch!"),
               lambda m, _: HashMismatch(m.string.strip()[:200])),
+    Signature("julia-package-not-in-path", "juliapkg", "found",
+              re.compile(r"\bPackage (?P<pkg>[A-Za-z]\w{0,60}) not found in current path"),
+              lambda m, before: PackageNotInPath(m["pkg"], m.string.strip()[:300],
+                                                 any(w in line for line in (*before, m.string) for w in
+                                                     ("packagecompiler", "PackageCompiler", "error during bootstrap", "build.jl")))),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(ArtifactNotInstalled)
     mismatch = events.of(HashMismatch)
+    out = [_not_in_path(e) for e in events.of(PackageNotInPath)[:1]]
     if not said and not mismatch:
-        return []
+        return out
     first = said[0] if said else None
     package = re.search(r"[/\\]packages[/\\](?P<pkg>[\w.]+)[/\\]", first.toml) if first else None
     name = package["pkg"] if package else "the package"
@@ -61,7 +77,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            "mended in Julia's General registry: BinaryBuilder.jl#618)",
            "a download a proxy or a firewall cut or rewrote: set HTTPS_PROXY, or JULIA_PKG_SERVER=\"\" to fetch from the "
            "artifact's own URL, then Pkg.gc() and install again"]
-    return [Finding(
+    return out + [Finding(
         "julia-artifact-not-installed", "error",
         f"Julia's Pkg could not install the artifact {artifact} of {name}"
         + (": the download's sha256 is not the one its Artifacts.toml records (Hash Mismatch)" if mismatch else ""),
@@ -87,4 +103,26 @@ def julia_in_r(soname: str) -> Finding:
          "check from R: Sys.getenv('LD_LIBRARY_PATH') shows the path R's processes get"),
         "R rewrites LD_LIBRARY_PATH at startup; programs it embeds or starts see R's path first, not the shell's.",
         ("R -e 'Sys.getenv(\"LD_LIBRARY_PATH\")'   # the folders R hands to Julia",),
+    )
+
+
+def _not_in_path(said: PackageNotInPath) -> Finding:
+    name = said.package
+    return Finding(
+        "julia-package-not-in-environment", "error",
+        f"Julia found no package {name} in the environments it loads from"
+        + (": the Julia process a build started does not use the environment it was installed in" if said.child else ""),
+        (said.line,
+         "using/import look in the active project and the other entries of LOAD_PATH (the default environment "
+         "~/.julia/environments/v1.X, @stdlib): a package added to another environment (a project not activated, "
+         "JuliaPro's own default environment) is not there"
+         + ("; a Julia process started for a build (PackageCompiler's system image, a package's build script) gets the "
+            "default environment unless JULIA_PROJECT or JULIA_LOAD_PATH says otherwise (MKL.jl#57)" if said.child else "")),
+        (f"add it to the environment the code runs in: julia --project=<that environment> -e 'using Pkg; Pkg.add(\"{name}\")', "
+         "or activate the environment that has it (julia --project=<it>, Pkg.activate)",
+         "a child process: export JULIA_PROJECT=<the environment that has it> before the build, or make that environment "
+         "the default one (copy its Project.toml and Manifest.toml into ~/.julia/environments/v1.X)"),
+        "Julia resolves a package name through the environments on LOAD_PATH only; an installed package in another "
+        "environment is invisible to it.",
+        (f"julia -e 'using Pkg; Pkg.status(); println(Base.load_path())'   # where Julia looks, and whether {name} is there",),
     )

@@ -32,6 +32,10 @@ SIGNATURES = (
               re.compile(r"No module named '(?P<name>mkl(?:\._\w+)?)'"), lambda m, _: PyMklSaid("module", m.string.strip(), m.group("name"))),
     Signature("numpy-mkl-service-failed", "pymkl", "ailed",
               re.compile(r"mkl-service package failed to import"), lambda m, _: PyMklSaid("service", m.string.strip())),
+    # sparse_dot_mkl's check before it calls MKL (flatironinstitute/sparse_dot#6): MKL_INT is 32-bit under MKL's LP64 layer
+    Signature("sparse-dot-mkl-int32", "pymkl", "annot hold",
+              re.compile(r"MKL interface is <class 'numpy\.int32'> and cannot hold (?:matrix|the)"),
+              lambda m, _: PyMklSaid("lp64", m.string.strip())),
     # threadpoolctl's warning (scikit-learn, numpy users): "Found Intel OpenMP ('libiomp') and LLVM OpenMP ('libomp') loaded at"
     Signature("threadpoolctl-mixed-openmp", "pymkl", "OpenMP (",
               re.compile(r"Found (?:Intel|LLVM|GNU) OpenMP \('(?P<a>\w+)'\) and (?:Intel|LLVM|GNU) OpenMP \('(?P<b>\w+)'\)"),
@@ -79,6 +83,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              "or CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 for conda's Python to find the environment's DLLs unactivated",
              "check: python -c \"import mkl; print(mkl.get_version_string())\" in the same way the program is started"),
             "conda's Python on Windows finds an environment's DLLs through the PATH its activation sets.",
+        ))
+    if "lp64" in said:
+        e = said["lp64"]
+        out.append(Finding(
+            "mkl-lp64-too-small", "error",
+            "sparse_dot_mkl refuses the matrix: MKL runs its LP64 interface, whose 32-bit integers cannot index that many "
+            "stored elements (more than 2**31 - 1)",
+            (e.line[:300], "sparse_dot_mkl asks libmkl_rt which interface it runs and passes MKL_INT of that width; LP64 (the "
+                           "default) is 32-bit, ILP64 64-bit"),
+            ("export MKL_INTERFACE_LAYER=ILP64 before Python starts (sparse_dot_mkl then passes 64-bit indices); only where "
+             "nothing else in the process calls the same libmkl_rt with 32-bit integers (numpy and SciPy on conda's MKL do: "
+             "their LAPACK calls then fail with 'Parameter N was incorrect')",
+             "or split the product into blocks of rows, each with fewer than 2**31 - 1 stored elements"),
+            "MKL's LP64 and ILP64 interfaces differ in the width of every integer argument; libmkl_rt picks one per process "
+            "(MKL_INTERFACE_LAYER or mkl_set_interface_layer).",
         ))
     if "mixed" in said:
         e = said["mixed"]

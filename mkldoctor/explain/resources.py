@@ -72,6 +72,18 @@ class RuntimeSystemError:
     what: str
 
 
+@dataclass(frozen=True, slots=True)
+class MklAllocateFailed:
+    """MKL's cluster libraries' words for a failed allocation: ``MKL_SCALAPACK_ALLOCATE in mr2d_malloc.c is unsucceseful,
+    size = 18446744061294680096`` (dftbplus#534: a ~30,000-atom run, p?gemr2d's redistribution; a size past 2**63 is a
+    negative one read unsigned)."""
+
+    part: str  # "SCALAPACK", "BLACS"
+    where: str
+    size: int
+    line: str
+
+
 def _tls(m: re.Match, _) -> StaticTlsFull:
     path = m.group("lib") or ""
     return StaticTlsFull(path.rsplit("/", 1)[-1], m.string.strip()[:300], posixpath.normpath(path) if path.startswith("/") else "")
@@ -96,6 +108,9 @@ SIGNATURES = (
               re.compile(r"OMP: Error #100: Fatal system error detected"), lambda m, _: SystemErrorInRuntime(m.string.strip()[:300])),
     Signature("iomp-system-error-detail", "resources", "rror",
               re.compile(r"^\s*OMP: System error #(?P<n>\d+): (?P<what>.+)"), lambda m, _: RuntimeSystemError(m.group("n"), m.group("what").strip()[:120])),
+    Signature("mkl-cluster-allocate", "resources", "_ALLOCATE in ",
+              re.compile(r"MKL_(?P<part>SCALAPACK|BLACS)_ALLOCATE in (?P<where>\S+) is unsucc\w*, size = (?P<size>\d{1,20})"),
+              lambda m, _: MklAllocateFailed(m["part"], m["where"], int(m["size"]), m.string.strip()[:300])),
     Signature("iomp-team-smaller", "resources", "OMP: Warning #",
               re.compile(r"OMP: Warning #96: Cannot form a team with (?P<w>\d+) threads, using (?P<g>\d+) instead"),
               lambda m, _: TeamSmaller(m["w"], m["g"], m.string.strip()[:200])),
@@ -149,7 +164,30 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "memory cannot be opened, it cannot start.",
             ("ls -ld /dev/shm; df -h /dev/shm   # in the environment where the program runs",),
         ))
+    out += [_cluster_allocate(e) for e in events.of(MklAllocateFailed)[:1]]
     return out
+
+
+def _cluster_allocate(event: MklAllocateFailed) -> Finding:
+    wrapped = event.size >= 2**63  # a negative size, read as an unsigned one
+    part = "ScaLAPACK" if event.part == "SCALAPACK" else "BLACS"
+    return Finding(
+        "mkl-cluster-allocate-failed", "error",
+        f"MKL's {part} could not allocate {'a size that wrapped around: a negative size read as unsigned' if wrapped else f'{event.size:,} bytes'}"
+        + (", an integer overflow in the size it computed, not a lack of memory" if wrapped else ": that process ran out of memory"),
+        (event.line, f"{event.where} is MKL's {part} code ({'p?gemr2d, the redistribution of a distributed matrix' if 'mr2d' in event.where else 'its work buffer'})"
+         + (f"; {event.size} is 2**64 - {2**64 - event.size:,}: the size was computed negative, most likely a count "
+            "past 2**31 in 32-bit integers (dftbplus#534: a 30,000-atom run failed so, smaller ones ran)" if wrapped else "")),
+        (("keep each redistribution smaller: more MPI processes or smaller blocks, or a solver path that does not "
+          "redistribute the whole matrix (DFTB+: the ELSI solvers)",
+          "or 64-bit sizes: MKL's ILP64 ScaLAPACK and BLACS (mkl_scalapack_ilp64, mkl_blacs_<mpi>_ilp64, with the program "
+          "built for 64-bit integers: -DMKL_ILP64, -i8), where the program supports it",
+          "or a newer MKL: report the sizes to Intel with the smallest case that fails") if wrapped else
+         ("give each MPI process more memory: fewer processes per node, or more nodes",
+          "or smaller blocks (a smaller block size in the distribution) so the work buffers shrink")),
+        "MKL's cluster libraries allocate their buffers through MKL's allocator and stop with this line when it fails.",
+        (),
+    )
 
 
 def _static_tls(events: list[StaticTlsFull]) -> Finding:

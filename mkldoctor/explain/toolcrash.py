@@ -69,6 +69,11 @@ def _event(m: re.Match, before) -> ToolCrashed | object:
     # Spack's oneAPI packages' library list (intel-oneapi-mkl ~shared: IntelOneApiStaticLibraryList) names no MKL
     if not re.search(r"(?i)mkl|IntelOneApi\w*LibraryList", " ".join((m.group("msg"), frame.group(0) if frame else "", source))):
         return NOT_MINE  # another program's bug: the line stays unclaimed (an unrecognised error)
+    code = re.fullmatch(r"""['"]\[?(?P<code>-\d{1,2})\]?['"]""", m.group("msg").strip())
+    if m.group("exc") == "KeyError" and code and re.search(r"(?i)pardiso", " ".join((frame.group(0) if frame else "", source))):
+        from mkldoctor.explain.pardiso import PardisoError  # a wrapper's table of PARDISO's messages without the code
+        return PardisoError(int(code["code"]), f"{m.string.strip()} (the wrapper's table of PARDISO's error messages has "
+                                               f"no entry for PARDISO's error {code['code']})")  # qutip#791
     where = f"{frame.group('path')}:{frame.group('no')} in {frame.group('func')}" if frame else ""
     return ToolCrashed(m.group("exc"), m.group("msg").strip(), _tool(frame.group("path") if frame else "", m.string),
                        where, source, m.string.strip())

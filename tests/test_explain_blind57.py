@@ -1,0 +1,85 @@
+"""The classes of the fifty-seventh blind set (tests/data/explain_corpus/blind57.json): Julia's package missing from the
+environments a build's child process loads from (MKL.jl#57), sparse_dot_mkl's refusal under MKL's LP64 interface
+(sparse_dot#6), MKL ScaLAPACK's failed allocation of a wrapped size (dftbplus#534), a wrapper's KeyError for PARDISO's
+error code (qutip#791), linuxdeploy's missing dependency (screenpipe#600), MKLROOT set to a relative path (flashlight#95,
+and produced here with CMake's FindBLAS)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.test_explain_families import clean_env, errors_of, flat, run
+
+ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind57.json").read_text())["entries"]}
+
+
+def _only(log: str):
+    findings = errors_of(log)
+    assert len(findings) == 1, [(f.id, f.title) for f in findings]
+    return findings[0]
+
+
+def test_a_julia_package_outside_the_environments_a_build_loads():
+    finding = _only(ENTRIES["julia-mkljl-build-package-mkl-not-found-juliapro-env-not-retained-mkl-jl-57"]["log"])
+    assert finding.id == "julia-package-not-in-environment" and "a build started" in finding.title, flat(finding)
+    assert "JULIA_PROJECT" in finding.fix[1] and "Pkg.add(\"MKL\")" in finding.fix[0]
+    plain = _only('ERROR: LoadError: ArgumentError: Package Pardiso not found in current path:\n'
+                  '- Run `import Pkg; Pkg.add("Pardiso")` to install the Pardiso package.\n')
+    assert plain.id == "julia-package-not-in-environment" and "a build started" not in plain.title, flat(plain)
+
+
+def test_sparse_dot_mkl_and_the_lp64_interface():
+    finding = _only(ENTRIES["mklrt-sparse-dot-lp64-int32-cannot-hold-matrix-6"]["log"])
+    assert finding.id == "mkl-lp64-too-small" and finding.fix[0].startswith("export MKL_INTERFACE_LAYER=ILP64"), flat(finding)
+    assert "numpy and SciPy on conda's MKL" in finding.fix[0]  # the caveat: one libmkl_rt, one interface per process
+
+
+def test_scalapacks_allocation_of_a_wrapped_size_and_of_a_real_one():
+    finding = _only(ENTRIES["mklrt-dftbplus-scalapack-mr2d-malloc-huge-size-534"]["log"])
+    assert finding.id == "mkl-cluster-allocate-failed" and "wrapped around" in finding.title, flat(finding)
+    assert "2**64 - 12,414,871,520" in finding.evidence[1]
+    memory = _only("MKL_SCALAPACK_ALLOCATE in mr2d_malloc.c is unsucceseful, size = 96000000000\n")
+    assert "96,000,000,000 bytes" in memory.title and "ran out of memory" in memory.title, flat(memory)
+
+
+def test_a_wrappers_keyerror_for_pardisos_code():
+    finding = _only(ENTRIES["mkl-runtime-qutip-mkl-pardiso-error-minus4-zero-pivot-keyerror-qutip-791"]["log"])
+    assert finding.id == "mkl-pardiso-error" and "error -4" in finding.title and "zero pivot" in finding.title, flat(finding)
+    assert "no entry for PARDISO's error -4" in finding.evidence[0]
+
+
+def test_linuxdeploy_without_mkls_folder():
+    finding = _only(ENTRIES["linux-loader-tauri-bundle-libiomp5-not-found-screenpipe-pr600"]["log"])
+    assert finding.id == "bundle-dependency-not-found" and "libiomp5.so" in finding.title, flat(finding)
+    assert "LD_LIBRARY_PATH" in finding.fix[0]
+    other = errors_of("ERROR: Could not find dependency: libwebkit2gtk-4.0.so.37\n")  # not MKL's: this rule leaves it
+    assert [f.id for f in other] == ["unrecognised-failure"], [(f.id, f.title) for f in other]
+
+
+def test_the_public_report_of_a_relative_mklroot():
+    finding = _only(ENTRIES["cmake-mklroot-relative-path-mkl-not-found-flashlight-95"]["log"])
+    assert finding.id == "mklroot-relative" and "export MKLROOT=/opt/intel/mkl" in finding.fix[0], flat(finding)
+    assert any("Library mkl_gf_lp64: not found" in line for line in finding.evidence)
+
+
+@pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
+def test_a_relative_mklroot_with_cmakes_findblas(tmp_path, mkl):
+    """CMake's FindBLAS reads MKLROOT; 'opt/mkl' where /.../opt/mkl was meant finds nothing; the absolute path finds it."""
+    prefix = tmp_path / "opt/mkl/lib"
+    prefix.mkdir(parents=True)
+    (prefix / "libmkl_rt.so").symlink_to(next(mkl.pip_lib.glob("libmkl_rt.so.*")))
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.16)\nproject(p C)\n"
+                                            "set(BLA_VENDOR Intel10_64_dyn)\nfind_package(BLAS REQUIRED)\n")
+    code, out = run(["cmake", "-S", ".", "-B", "b"], project, clean_env(MKLROOT="opt/mkl"))
+    assert code != 0 and "Could NOT find BLAS" in out, out
+    finding = _only("$ export MKLROOT=opt/mkl\n" + out)  # the shell line and CMake's output, as a report pastes them
+    assert finding.id == "mklroot-relative" and finding.fix[0].startswith("export MKLROOT=/opt/mkl"), flat(finding)
+    shutil.rmtree(project / "b")
+    code, out = run(["cmake", "-S", ".", "-B", "b"], project, clean_env(MKLROOT=str(tmp_path / "opt/mkl")))
+    assert code == 0 and "Found BLAS" in out, out
