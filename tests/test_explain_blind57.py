@@ -83,3 +83,15 @@ def test_a_relative_mklroot_with_cmakes_findblas(tmp_path, mkl):
     shutil.rmtree(project / "b")
     code, out = run(["cmake", "-S", ".", "-B", "b"], project, clean_env(MKLROOT=str(tmp_path / "opt/mkl")))
     assert code == 0 and "Found BLAS" in out, out
+
+
+def test_integers_rejected_in_two_routines_and_a_package_that_warns_of_ilp64():
+    """cytnx#595: a package that switches libmkl_rt to ILP64 under numpy's LP64 calls; ZHEEVD's and DSYEVD's refusals are
+    one failure, and the package's own warning is the evidence of who switched it."""
+    finding = _only(ENTRIES["python-runtime-cytnx-sets-mkl-rt-ilp64-breaks-numpy-lapack-cytnx-595"]["log"])
+    assert finding.id == "mkl-parameter-error" and "ZHEEVD" in finding.title and "DSYEVD" in finding.title, flat(finding)
+    assert any("warns about ILP64" in line and "cytnx/__init__.py" in line for line in finding.evidence)
+    assert finding.fix[0].startswith("one interface per libmkl_rt")
+    two = errors_of("Intel MKL ERROR: Parameter 6 was incorrect on entry to DGESVD.\n"
+                    "Intel MKL ERROR: Parameter 8 was incorrect on entry to DGEMM .\n")
+    assert len(two) == 1 and not any("warns about ILP64" in line for line in two[0].evidence), [(f.id, f.title) for f in two]

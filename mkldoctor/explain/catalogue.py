@@ -80,6 +80,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "-- MKL_",  # MKLConfig.cmake's status of its choices (mklconfigwhy)
            "_ALLOCATE in ",  # MKL's cluster libraries' failed allocation (resources)
            "MKLROOT=",  # MKLROOT's value as a log shows it set (mklrootpath)
+           "ILP64",  # a package's own warning about MKL's 64-bit interface (parameters)
            "MKL_VERBOSE ",  # MKL_VERBOSE's call lines, with the integers as MKL read them (mklverbose)
            "Symbol not found",  # macOS's loader (dyldsym)
            "MKL_THREADING_LAYER=GNU",  # a host's own check that wants MKL's GNU layer (Theano's)

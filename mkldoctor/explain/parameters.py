@@ -42,6 +42,14 @@ class TorchInfo(FollowOn):
     api: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Ilp64Warned:
+    """A package's own warning about ILP64 in the same run (cytnx#595: ``UserWarning: numpy and/or scipy are imported
+    before cytnx. Please make sure it support ILP64.``): a package that sets libmkl_rt's interface for the process."""
+
+    line: str
+
+
 R_XERBLA = "the BLAS or LAPACK under R (R's XERBLA said it)"  # ParameterError.checker of R's words, and PyTorch's
 TORCH_CHECK = "PyTorch's LAPACK backend (MKL or OpenBLAS)"
 SIGNATURES = (
@@ -49,6 +57,8 @@ SIGNATURES = (
               lambda m, _: ParameterError(int(m["n"]), m["routine"], R_XERBLA)),
     Signature("torch-lapack-illegal-value", "parameters", "illegal value", _TORCH,
               lambda m, _: TorchInfo(m.string.strip()[:300], int(m["n"]), m["api"])),
+    Signature("package-ilp64-warning", "parameters", "ILP64", re.compile(r"^\s*(?:\S+:\d+: )?\w*Warning: .*\bILP64\b"),
+              lambda m, _: Ilp64Warned(m.string.strip()[:200])),
 )
 
 _WHAT = {
@@ -76,6 +86,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                        for t in events.of(TorchInfo)[:1]]
     for event in said:
         by_routine.setdefault(event.routine.upper(), []).append(event)
+    # integers rejected in several routines of one run: one cause (the interface's width), one finding (cytnx#595)
+    ints = [r for r, evs in by_routine.items() if (arguments.argument(evs[0].routine, evs[0].parameter) or (0, ""))[1] == "int"]
+    also = [by_routine.pop(r)[0] for r in ints[1:]]
+    warned = events.of(Ilp64Warned)
     out = []
     crashed = events.of(Crash)
     # glibc's stack protector after MKL's refusal: MKL stored INFO (-N) 8 bytes wide into the program's 4-byte int
@@ -97,6 +111,18 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                 + ": a program built for 32-bit integers calls MKL's 64-bit interface"), *finding.evidence[1:]))
         more = sorted({e.parameter for e in said} - {said[0].parameter})
         extra = [f"MKL rejected argument{'s' if len(more) > 1 else ''} {', '.join(map(str, more))} of {said[0].routine} too"] if more else []
+        if also and said[0].routine.upper() == ints[0]:
+            listed = ", ".join(f"{e.parameter} of {e.routine}" for e in also)
+            finding = replace(finding, title=f"{finding.title}; and integer argument {listed}")
+            extra.append(f"MKL rejected integer argument {listed} in the same run: integers read wrongly in every call "
+                         "points at the interface's width (or an older MKL found first), not at one call's values")
+        if warned and not out:
+            extra.append(f"a package in the process warns about ILP64: {warned[0].line}: a package that sets libmkl_rt's "
+                         "interface to ILP64 for itself (mkl_set_interface_layer) sets it for every caller of that libmkl_rt, "
+                         "and numpy's and SciPy's LAPACK calls pass 32-bit integers (cytnx#595: its LP64 build fixed it)")
+            finding = replace(finding, fix=("one interface per libmkl_rt: that package's LP64 build (or one that links "
+                                            "mkl_intel_ilp64 itself rather than switching libmkl_rt), or run it in a process "
+                                            "where nothing else calls MKL", *finding.fix))
         extra += [f"then: {(smashed or crashed[0]).line[:160]}: " + (
             "the stack protector's word for MKL storing its answer (INFO = -N) 8 bytes wide, past the program's 4-byte "
             "integer: most likely the ILP64 interface (64-bit integers) serving a program built for 32-bit ones, which also "
