@@ -95,3 +95,18 @@ def test_integers_rejected_in_two_routines_and_a_package_that_warns_of_ilp64():
     two = errors_of("Intel MKL ERROR: Parameter 6 was incorrect on entry to DGESVD.\n"
                     "Intel MKL ERROR: Parameter 8 was incorrect on entry to DGEMM .\n")
     assert len(two) == 1 and not any("warns about ILP64" in line for line in two[0].evidence), [(f.id, f.title) for f in two]
+
+
+def test_an_mkl_call_in_a_build_that_links_another_blas(tmp_path):
+    """dll#11's ETL: MKL's mkl_get_max_threads called in a build on reference BLAS (-llapack -lblas); produced with g++."""
+    finding = _only(ENTRIES["linux-link-etl-blas-mode-undeclared-mkl-set-num-threads-dll-11"]["log"])
+    assert finding.id == "mkl-call-without-mkl" and "-llapack -lblas" in finding.title, flat(finding)
+    (tmp_path / "e.cpp").write_text("int f() { int n = mkl_get_max_threads(); mkl_set_num_threads(1); return n; }\n"
+                                    "int main() { return f(); }\n")
+    command = ["g++", "e.cpp", "-o", "e", "-llapack", "-lblas"]
+    code, out = run(command, tmp_path, clean_env())
+    assert code != 0 and "mkl_get_max_threads" in out, out
+    finding = _only(" ".join(command) + "\n" + out)  # the command and its output, as explain -- CMD reads them
+    assert finding.id == "mkl-call-without-mkl", flat(finding)
+    alone = _only(out)  # without the command line: nothing says which BLAS, so MKL's header is the first thing to check
+    assert alone.id == "mkl-api-changed" and "#include <mkl.h>" in alone.fix[0], flat(alone)

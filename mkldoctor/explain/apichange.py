@@ -130,8 +130,32 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     )]
 
 
+_OTHER_BLAS = ("blas", "cblas", "lapack", "openblas", "blis", "flexiblas", "atlas", "satlas", "tatlas")
+
+
 def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
     first = facts.FIRST_VERSION.get(name)
+    # the compile line links another BLAS and no MKL (dll#11's ETL: -llapack -lblas): the code's MKL call is compiled in a
+    # build without MKL, the project's own bug in that mode, not MKL's headers
+    other = next(([lib.name for lib in c.libs] for c in ctx.commands if any(lib.name in _OTHER_BLAS for lib in c.libs)
+                  and not any(lib.name.startswith("mkl") for lib in c.libs)), None)
+    if other is not None:
+        return Finding(
+            "mkl-call-without-mkl", "error",
+            f"{name}, MKL's own function, is called by code compiled in a build that uses no MKL (it links "
+            f"{' '.join('-l' + n for n in other)})",
+            (errors[0].line[:300], f"the compile line links {', '.join(n for n in other if n in _OTHER_BLAS)} and no MKL library: "
+                                   f"{name} exists only in MKL, so the code that calls it belongs to the project's MKL mode, "
+                                   "and was compiled in another (a header library's BLAS option without its MKL option: "
+                                   "ETL's ETL_BLAS_MODE, dll#11)"),
+            ("update the project: its fix compiles the MKL-only calls only in its MKL mode (ETL: the commits after dll#11)",
+             f"or build in its MKL mode, with MKL (ETL: -DETL_MKL_MODE, MKL's include folder and link line), or without its "
+             "BLAS option"),
+            "A project with several BLAS back ends guards each one's own calls with its option; a call left outside the guard "
+            "breaks every build of the other back ends.",
+            (f"grep -rn '{name}' <the project's sources>   # the call, and the #if around it",),
+            locations=ctx.located(errors, "error:"),
+        )
     return Finding(
         "mkl-api-changed", "error",
         f"{name} is not declared where the build compiles it: an MKL header not included, or MKL's headers older than the "
