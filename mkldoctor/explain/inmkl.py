@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import LinkCommand, UndefinedSymbol
@@ -135,7 +136,9 @@ def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: Lin
     libraries = tuple(dict.fromkeys(lib for s in symbols for lib in exporters[s]))
     evidence = callers_of(by_symbol, symbols)[:4]
     evidence.append(table_sentence(symbols, release, libraries, line))
-    if command is None:
+    if command is None and ctx.ran and not any("mkl" in a for a in ctx.ran if a.startswith(("-l", "/")) or ".so" in a or a.endswith(".a")):
+        evidence.append(f"the command run ({' '.join(ctx.ran)[:160]}) names no MKL library")
+    elif command is None:
         evidence.append("the log shows no link command: the order of its libraries cannot be read")
     elif line is not None:
         evidence.append(f"the link line ({command.tool}) names {', '.join(line.layers()) or 'no MKL library'}")
@@ -177,6 +180,13 @@ def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: Lin
     if rust:
         evidence.append(rust[0])
         fix = (rust[1], *fix)
+    # Intel's compiler option for MKL given to GCC: gcc takes -mkl as its own x86 option (Key Locker), and links nothing
+    intel = next((a for a in (*(ctx.ran or ()), *(command.argv if command else ())) if re.fullmatch(r"-q?mkl(?:=\w+)?", a)), None)
+    if intel:
+        evidence.append(f"the command has {intel}, Intel's compilers' option for MKL: GCC and clang link no MKL for it (gcc "
+                        "even takes -mkl, silently, as its own x86 option for Key Locker instructions)")
+        fix = (f"give this compiler MKL's libraries instead of {intel}: mkldoctor link --format flags prints them (or build "
+               "with Intel's compiler: icx, ifx)", *fix)
     if libraries and all(blacs.layer(lib) for lib in libraries):  # Cblacs_exit: only MKL's BLACS layers define it
         evidence.append(f"{'it is' if len(symbols) == 1 else 'they are'} BLACS's, which MKL keeps in its BLACS layers, one per "
                         "MPI: a link of MKL's BLAS and LAPACK alone (MKLConfig.cmake's MKL::MKL without MPI) has none")

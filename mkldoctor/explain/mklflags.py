@@ -30,6 +30,16 @@ class MklOptionRetired:
 
 
 @dataclass(frozen=True, slots=True)
+class MklOptionRefused:
+    """GCC's or clang's refusal of Intel's compiler option for MKL: ``gcc: error: unrecognized command-line option
+    '-qmkl=parallel'`` (produced with gcc), clang's ``unknown argument: '-qmkl'``."""
+
+    compiler: str
+    option: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class SyclOptionRefused:
     compiler: str  # "gfortran", "gcc"
     option: str  # "-fsycl-unnamed-lambda"
@@ -69,6 +79,10 @@ SIGNATURES = (
     Signature("intel-mkl-option-deprecated", "mklflags", "command line ",
               re.compile(r"(?<!\w)(?P<cc>\w+): command line (?:remark|warning) #\d+: option '(?P<opt>-mkl\b[^']*)' is deprecated"),
               lambda m, _: MklOptionRetired(m.group("cc"), m.group("opt"), m.string.strip())),
+    Signature("intel-mkl-option-refused", "mklflags", "rror",
+              re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]+): error: (?:unrecognized command[- ]line option|unknown argument:) "
+                         r"[‘'`](?P<opt>-q?mkl(?:=\w+)?)[’'`]"),
+              lambda m, _: MklOptionRefused(m.group("cc"), m.group("opt"), m.string.strip()[:300])),
     Signature("sycl-option-refused", "mklflags", "nrecognized",
               re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]+): error: unrecognized command[- ]line option [‘'`](?P<opt>-f?sycl[\w=-]*)"),
               lambda m, _: SyclOptionRefused(m.group("cc"), m.group("opt"))),
@@ -104,6 +118,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "Fortran compilers write .mod files to a folder each names its own way: gfortran -J, Intel's -module, NVIDIA's "
             "-module; a build's flags written for one are refused by another.",
             ("mpif90 --showme   # (Open MPI; MPICH: -show) the compiler the MPI wrapper runs",),
+        ))
+    for event in events.of(MklOptionRefused)[:1]:
+        value = event.option.partition("=")[2] or "parallel"
+        threading = {"sequential": "sequential", "parallel": "gnu", "cluster": "gnu"}.get(value, "gnu")
+        out.append(Finding(
+            "mkl-compiler-option-refused", "error",
+            f"{event.compiler} does not take {event.option}: it is an option of Intel's compilers, which link MKL for it",
+            (event.line, "-qmkl (-mkl before oneAPI) makes Intel's compilers (icx, icpx, ifx; icc, ifort) add MKL's include "
+                         "folder and libraries; GCC and clang have no such option, so a build whose flags were written for "
+                         "Intel's compilers stops when another compiler runs them"),
+            (f"give this compiler MKL's flags instead: mkldoctor link --threading {threading} --format flags prints its "
+             "compile and link flags (pkg-config --cflags --libs mkl-dynamic-lp64-"
+             f"{'seq' if threading == 'sequential' else 'gomp'} with MKL's .pc files)",
+             "or build with Intel's compiler the flags were written for (source setvars.sh; CC=icx, FC=ifx)"),
+            "MKL's compiler option is Intel's; other compilers take MKL as ordinary include folders and libraries.",
+            (f"{event.compiler} --version   # the compiler the build ran",),
         ))
     unused = events.of(LinkerInputUnused)
     if unused:
