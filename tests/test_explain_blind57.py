@@ -110,3 +110,9 @@ def test_an_mkl_call_in_a_build_that_links_another_blas(tmp_path):
     assert finding.id == "mkl-call-without-mkl", flat(finding)
     alone = _only(out)  # without the command line: nothing says which BLAS, so MKL's header is the first thing to check
     assert alone.id == "mkl-api-changed" and "#include <mkl.h>" in alone.fix[0], flat(alone)
+
+
+def test_mkl_nets_own_shim_missing_from_its_package():
+    finding = _only(ENTRIES["windows-dotnet-mklnet-native-dll-missing-from-win-x64-package-mkl-net-18"]["log"])
+    assert finding.id == "windows-library-not-loaded" and "MKL.NET.Native.dll" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("MKL.NET.Native.dll is MKL.NET's own C shim") and "1.4.1" in finding.fix[0]

@@ -368,6 +368,10 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
     if "python" in hints:
         fix.append("in Python before the import: os.add_dll_directory(r'<the folder that holds the MKL DLLs>')   "
                    "(Python 3.8+ does not search PATH for an extension's DLLs)")
+    if "dotnet" in hints and any(n.lower() == "mkl.net.native.dll" for n in libs):  # MKL.NET's own shim, not MKL's
+        fix.append("MKL.NET.Native.dll is MKL.NET's own C shim (its runtimes\\win-x64\\native), not an MKL DLL: MKL.NET 1.4.0's "
+                   "package left it out for win-x64 (MKL.NET#18, fixed in 1.4.1): update MKL.NET, or copy the shim into the "
+                   "output folder")
     if "dotnet" in hints:
         fix.append("ship the native DLLs beside the application: reference the package that carries them (MKL.NET's runtime "
                    "package for the platform) or copy mkl_rt.*.dll with its dependencies into the output folder")
