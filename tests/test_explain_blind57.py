@@ -116,3 +116,14 @@ def test_mkl_nets_own_shim_missing_from_its_package():
     finding = _only(ENTRIES["windows-dotnet-mklnet-native-dll-missing-from-win-x64-package-mkl-net-18"]["log"])
     assert finding.id == "windows-library-not-loaded" and "MKL.NET.Native.dll" in finding.title, flat(finding)
     assert finding.fix[0].startswith("MKL.NET.Native.dll is MKL.NET's own C shim") and "1.4.1" in finding.fix[0]
+
+
+def test_julias_repl_answer_openblas_after_mkl_jls_build():
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    log = ENTRIES["julia-windows-mkljl-build-silently-skipped-on-1-6-1-blas-vendor-openblas-mkl-jl-80"]["log"]
+    assert errors_of(log) == []  # a warning: the REPL's answer is no error
+    [finding] = explain(logparse.parse_bytes(log.encode()), [])
+    assert finding.id == "julia-blas-not-mkl" and finding.severity == "warning" and "MKL.jl#80" in finding.fix[0], flat(finding)
+    assert explain(logparse.parse_bytes(b"julia> x = :openblas64\n:openblas64\n"), []) == []  # no BLAS.vendor() asked

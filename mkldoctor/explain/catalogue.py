@@ -81,6 +81,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "_ALLOCATE in ",  # MKL's cluster libraries' failed allocation (resources)
            "MKLROOT=",  # MKLROOT's value as a log shows it set (mklrootpath)
            "ILP64",  # a package's own warning about MKL's 64-bit interface (parameters)
+           ":openblas",  # Julia's REPL answer to BLAS.vendor() (juliablas)
            "MKL_VERBOSE ",  # MKL_VERBOSE's call lines, with the integers as MKL read them (mklverbose)
            "Symbol not found",  # macOS's loader (dyldsym)
            "MKL_THREADING_LAYER=GNU",  # a host's own check that wants MKL's GNU layer (Theano's)

@@ -47,6 +47,8 @@ class ProviderLocked:
 SIGNATURES = (
     Signature("julia-blas-vendor-not-mkl", "juliablas", "Evaluated: ",
               re.compile(r"^\s*Evaluated: :?(?P<v>\w+) == :?mkl\s*$"), _said),
+    # the REPL's answer after MKL.jl's build (MKL.jl#80: "julia> BLAS.vendor()" then ":openblas64")
+    Signature("julia-repl-blas-vendor", "juliablas", ":openblas", re.compile(r"^\s*:(?P<v>openblas(?:64)?)\s*$"), _said),
     Signature("binarybuilder-product-unsatisfied", "juliablas", "rror: Built",
               re.compile(r"Error: Built (?P<pkg>[\w.+-]+) but (?P<lib>[\w.+-]+) still unsatisfied"),
               lambda m, _: ProductUnsatisfied(m.group("pkg"), m.group("lib"), m.string.strip()[:300])),
@@ -151,20 +153,28 @@ def provider_locked(events: Parsed, ctx: Context) -> list[Finding]:
     )]
 
 
+_SKIPPED = ("Julia 1.6.1 and later 1.6 releases with MKL.jl 0.4.0: its build skipped itself (it tested VERSION > v\"1.6\", "
+            "MKL.jl#80; an empty build.log): update MKL.jl (0.4.1 or newer), ] build MKL, and restart Julia")
+
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(VendorNotMkl)
     if not said:
         return []
     first = said[0]
     blas64 = first.vendor.endswith("64")
+    test = "Evaluated:" in first.line
     return [Finding(
-        "julia-blas-not-mkl", "error", f"MKL.jl's test found Julia's BLAS still {first.vendor}, not MKL", (
+        "julia-blas-not-mkl", "error" if test else "warning",
+        f"MKL.jl's test found Julia's BLAS still {first.vendor}, not MKL" if test else
+        f"Julia's BLAS is {first.vendor}, not MKL: MKL.jl's switch did not take effect", (
             first.line,
             "MKL.jl before Julia 1.7 makes MKL Julia's BLAS by rebuilding Julia's system image when it is built (] build MKL); "
             "the image it rebuilt still calls " + first.vendor + (
                 ": a Julia whose BLAS has 64-bit integers (openblas64) needs MKL's ILP64 interface, which MKL.jl's build "
                 "uses only when ENV[\"USE_BLAS64\"] is true" if blas64 else ""),
         ), (
+            *(() if test else (_SKIPPED,)),
             *(("in Julia: ENV[\"USE_BLAS64\"] = true; then ] build MKL, and restart Julia (BLAS.vendor() then says :mkl)",)
               if blas64 else ()),
             "or Julia 1.7 or newer with MKL.jl 0.4 or newer: `using MKL` switches Julia's BLAS to MKL at load time, no "
