@@ -127,3 +127,9 @@ def test_julias_repl_answer_openblas_after_mkl_jls_build():
     [finding] = explain(logparse.parse_bytes(log.encode()), [])
     assert finding.id == "julia-blas-not-mkl" and finding.severity == "warning" and "MKL.jl#80" in finding.fix[0], flat(finding)
     assert explain(logparse.parse_bytes(b"julia> x = :openblas64\n:openblas64\n"), []) == []  # no BLAS.vendor() asked
+
+
+def test_ipex_on_another_oneapi_release():
+    finding = _only(ENTRIES["windows-winerror126-ipex-oneapi-version-mismatch-ipex-473"]["log"])
+    assert finding.id == "windows-library-not-loaded", flat(finding)
+    assert finding.fix[0].startswith("intel_extension_for_pytorch's XPU builds") and "oneAPI installed" in finding.fix[0]

@@ -241,6 +241,8 @@ def _hints(text: str) -> set[str]:
         hints.add("mkl")
     if "julia" in text.lower() or "could not load library" in text:
         hints.add("julia")
+    if "intel_extension_for_pytorch" in text:
+        hints.add("ipex")
     if "didn't exit successfully" in text or re.search(r"target[\\/](?:debug|release)[\\/]", text):
         hints.add("cargo")
     return hints
@@ -375,6 +377,11 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
     if "dotnet" in hints:
         fix.append("ship the native DLLs beside the application: reference the package that carries them (MKL.NET's runtime "
                    "package for the platform) or copy mkl_rt.*.dll with its dependencies into the output folder")
+    if "ipex" in hints:  # intel-extension-for-pytorch#473
+        fix.insert(0, "intel_extension_for_pytorch's XPU builds load the oneAPI runtime DLLs (DPC++'s, oneMKL's) of the "
+                      "oneAPI release they were built for: an installed oneAPI of another release, or none activated, gives "
+                      "WinError 126; install the IPEX and torch pair made for the oneAPI installed (IPEX's installation "
+                      "table; ipex#473: 2.0.110 needed oneAPI 2023.2, 2.1.10 works with 2024.0), and call its setvars.bat first")
     if "cargo" in hints:
         fix.append("a Rust program built with intel-mkl-src's *-iomp features links Intel's OpenMP runtime dynamically: it needs "
                    "libiomp5md.dll at run time (oneAPI: compiler\\<ver>\\bin, 2021-2023 compiler\\<ver>\\windows\\redist\\"
