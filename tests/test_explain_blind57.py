@@ -133,3 +133,16 @@ def test_ipex_on_another_oneapi_release():
     finding = _only(ENTRIES["windows-winerror126-ipex-oneapi-version-mismatch-ipex-473"]["log"])
     assert finding.id == "windows-library-not-loaded", flat(finding)
     assert finding.fix[0].startswith("intel_extension_for_pytorch's XPU builds") and "oneAPI installed" in finding.fix[0]
+
+
+def test_intel_openmp_searched_under_mklroot_of_oneapis_mkl_folder():
+    [finding] = [f for f in _all(ENTRIES["cmake-iomp5-notfound-mklroot-latest-ctranslate2-1703"]["log"]) if f.id == "mkl-finder-failed"]
+    assert finding.fix[0].startswith("MKLROOT is oneAPI's MKL folder (/opt/intel/oneapi/mkl/...)"), flat(finding)
+    assert "INTELROOT=/opt/intel/oneapi" in finding.fix[0]
+
+
+def _all(log: str):
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    return explain(logparse.parse_bytes(log.encode()), [])

@@ -133,9 +133,9 @@ def _distutils(events: Parsed) -> list[Finding]:
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    from mkldoctor.explain.mklrootpath import MklRootRelative
+    from mkldoctor.explain.mklrootpath import relative
 
-    missed = [] if events.of(MklRootRelative) else _not_found(events)  # MKLROOT without its '/': mklrootpath's finding
+    missed = [] if relative(events) else _not_found(events)  # MKLROOT without its '/': mklrootpath's finding
     return missed + _check_failed(events) + _openmp(events, ctx) + _beside(events) + _distutils(events)
 
 

@@ -177,7 +177,7 @@ _VCPKG_PORT = ("vcpkg's intel-mkl port (before its 2023 releases) does not downl
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.cargo import BuildScriptFailed
     from mkldoctor.explain import mklconfigwhy
-    from mkldoctor.explain.mklrootpath import MklRootRelative
+    from mkldoctor.explain import mklrootpath
 
     if events.of(BuildScriptFailed):
         return []  # a build script's own words: the cargo family quotes them
@@ -189,7 +189,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     config = [e for e in ours if ("MKLConfig.cmake" in e.finder or e.module == "MKLConfig") and e not in omp]
     out = [_omp_dll_dir(omp[0], "error" if _failed(events, omp) else "warning")] if omp else []
     out += [_built_without(e) for e in events.of(BuiltWithoutMkl)[:1]]
-    if said and not events.of(MklRootRelative):  # MKLROOT set without its leading '/': mklrootpath's, with these words
+    if said and not mklrootpath.relative(events):  # MKLROOT set without its leading '/': mklrootpath's, with these words
         out.append(_finder_failed(said, events))
     if config:
         out.append(_mklconfig_file(config))
@@ -302,6 +302,8 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "<oneapi>/compiler/<ver>/lib (Windows: compiler\\<ver>\\lib for the .lib, bin for the DLL), not under MKLROOT, "
                    "and conda and pip in the environment's lib (Library\\lib): give the finder that folder (CMAKE_LIBRARY_PATH, "
                    "or its own hint variable), or source setvars.sh/setvars.bat, which sets CMPLR_ROOT", *layouts)
+        from mkldoctor.explain.mklrootpath import iomp_under_root
+        layouts = (*filter(None, [iomp_under_root(events)]), *layouts)
     if re.search(r"(?i)\blibrar(?:y|ies)\s+-q?mkl(?:=\w+)?(?![\w.-])", said_text):  # the Einstein Toolkit's PETSc thorn (et2#986)
         layouts = ("the name it could not find is Intel's compiler option -mkl (-qmkl since oneAPI), given where a library "
                    "list belongs: it links MKL when the compiler gets it, and is no library to search for; leave it out of "

@@ -17,23 +17,48 @@ from mkldoctor.findings import Finding
 
 
 @dataclass(frozen=True, slots=True)
-class MklRootRelative:
+class MklRootSet:
+    """MKLROOT's value as the log shows it set (``export MKLROOT=...``, printenv's line, a ``-D`` option)."""
+
     path: str
     line: str
 
+    @property
+    def relative(self) -> bool:  # not /x, C:\x, $VAR, %VAR%, ~, <placeholder>; a folder in it
+        return re.match(r"(?![/\\$%~<{]|[A-Za-z]:)[\w.][\w.+-]*[/\\]", self.path) is not None
 
-# a path MKLROOT may hold that is relative: not /x, C:\x, $VAR, %VAR%, ~, <placeholder>; one with a folder in it
-_ASSIGN = re.compile(r"""(?:^|[\s;'"(])(?:export\s+|set\s+|-D)?MKLROOT=["']?(?P<path>(?![/\\$%~<{]|[A-Za-z]:)[\w.][\w.+-]*[/\\][^\s"';]*)""")
+    @property
+    def oneapi_mkl(self) -> str:
+        """oneAPI's root when MKLROOT is MKL's own folder in it (/opt/intel/oneapi/mkl/latest -> /opt/intel/oneapi), else ""."""
+        found = re.match(r"(?P<root>.+?)[/\\]mkl[/\\](?:latest|20\d\d(?:\.\d+)*)[/\\]?$", self.path)
+        return found["root"] if found else ""
+
+
+_ASSIGN = re.compile(r"""(?:^|[\s;'"(])(?:export\s+|set\s+|-D)?MKLROOT=["']?(?P<path>[^\s"';]+)""")
 
 SIGNATURES = (
-    Signature("mklroot-relative", "mklrootpath", "MKLROOT=", _ASSIGN, lambda m, _: MklRootRelative(m["path"], m.string.strip()[:200])),
+    Signature("mklroot-set", "mklrootpath", "MKLROOT=", _ASSIGN, lambda m, _: MklRootSet(m["path"], m.string.strip()[:200])),
 )
+
+
+def relative(events: Parsed) -> list[MklRootSet]:
+    return [e for e in events.of(MklRootSet) if e.relative]
+
+
+def iomp_under_root(events: Parsed) -> str | None:
+    """A finder's words for Intel's OpenMP runtime with MKLROOT at oneAPI's MKL folder: where a finder that derives the
+    root as MKLROOT/.. looks (CTranslate2#1703's INTELROOT), and where oneAPI keeps the runtime."""
+    root = next((e.oneapi_mkl for e in events.of(MklRootSet) if e.oneapi_mkl), "")
+    return (f"MKLROOT is oneAPI's MKL folder ({root}/mkl/...): a finder that looks for Intel's OpenMP under MKLROOT/.. "
+            f"reaches {root}/mkl, not oneAPI's root {root}, where the runtime is (compiler/latest/lib, or lib of the 2024+ "
+            f"unified layout): give the project's own root variable oneAPI's root (CTranslate2: INTELROOT={root}, "
+            "ctranslate2#1703) or the runtime's folder") if root else None
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.finders import FinderSaid
 
-    said = events.of(MklRootRelative)
+    said = relative(events)
     if not said:
         return []
     first = said[0]
