@@ -12,15 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_explain_families import clean_env, errors_of, flat, run
+from tests.test_explain_families import clean_env, errors_of, flat, only_error as _only, run
 
 ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind57.json").read_text())["entries"]}
-
-
-def _only(log: str):
-    findings = errors_of(log)
-    assert len(findings) == 1, [(f.id, f.title) for f in findings]
-    return findings[0]
 
 
 def test_a_julia_package_outside_the_environments_a_build_loads():

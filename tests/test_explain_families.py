@@ -53,6 +53,13 @@ def errors_of(log: str) -> list[Finding]:
     return [f for f in explain(logparse.parse_bytes(log.encode()), []) if f.severity == "error"]
 
 
+def only_error(log: str) -> Finding:
+    """The one error finding of a log explained as one from another machine."""
+    findings = errors_of(log)
+    assert len(findings) == 1, [(f.id, f.title) for f in findings]
+    return findings[0]
+
+
 def flat(finding: Finding) -> str:
     return "\n".join((finding.title, *finding.evidence, finding.explanation, *finding.fix, *finding.confirm))
 

@@ -47,6 +47,23 @@ def missing(event, ctx: Context) -> Finding:
     user = event.library or "the library that calls it"
     evidence = [f"{who}: {user} calls {event.symbol}, the standard (LP64) name of a BLAS or LAPACK routine, and no library "
                 "loaded defines it: it links no BLAS of its own and counts on one in the process"]
+    if re.search(r"[/\\]R[/\\]modules[/\\]+lapack\.so$|libRlapack\.so$", user):  # R's own LAPACK module (r-sig-debian, 2012)
+        return Finding(
+            "r-system-lapack-incomplete", "error",
+            f"R's own LAPACK module needs {event.symbol}, which the system's LAPACK that R was pointed at does not define",
+            (f"{user}: undefined symbol {event.symbol}",
+             "R's lapack.so links the system's liblapack.so.3, which Debian and Ubuntu let a package provide "
+             "(update-alternatives): a provider without that routine (an MKL package of another era, such as "
+             "revolution-mkl; a BLAS-only library registered as LAPACK; an older LAPACK than R was built for) leaves R's "
+             "module unloadable"),
+            ("choose a complete LAPACK for liblapack.so.3: sudo update-alternatives --config liblapack.so.3-x86_64-linux-gnu "
+             "(reference LAPACK, OpenBLAS, or a current MKL's libmkl_rt)",
+             "or remove the package that supplied the incomplete one (r-sig-debian, 2012: revolution-mkl; the reporter: "
+             "'I uninstalled revolution-mkl, and all works well')"),
+            "A shared library resolves its undefined names in the libraries it links; Debian's alternatives decide which "
+            "file liblapack.so.3 is, for R and for every other program.",
+            (f"ldd {q(user)} | grep -i lapack; update-alternatives --display liblapack.so.3-x86_64-linux-gnu",),
+        )
     if who.startswith("R "):
         evidence.append("R gives a package its BLAS and LAPACK when the package's src/Makevars links them; a package written "
                         "for MKL may instead expect MKL loaded into R before it")

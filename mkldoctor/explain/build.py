@@ -162,6 +162,8 @@ SIGNATURES = (
     Signature("julia-error-building", "build", "Error building", re.compile(r"Error: Error building `[^`]+`"), _follow),
     Signature("julia-package-errored", "build", "errored during testing", re.compile(r"ERROR: Package \S+ errored during testing"), _follow),
     Signature("julia-failed-to-precompile", "build", "Failed to precompile", re.compile(r"ERROR: Failed to precompile \S+"), _follow),
+    # Bazel's word after a link action's own errors: "ERROR: .../BUILD:3766:1: Linking of rule '//x:y.so' failed (Exit 1000)"
+    Signature("bazel-action-failed", "build", "ailed (Exit ", re.compile(r"\bof rule '[^']+' failed \(Exit \d+\)"), _follow),
     Signature("ci-exit-code", "build", "Process completed with exit code", re.compile(r"Process completed with exit code \d+"), _follow),
     Signature("pip-wheel-failed", "build", "ailed building wheel", re.compile(r"^(?:ERROR: )?Failed building wheel for \S+"), _follow),
     Signature("pip-subprocess-error", "build", "subprocess-exited-with-error", re.compile(r"^error: subprocess-exited-with-error"), _follow),

@@ -163,12 +163,29 @@ def _library(first: MklConfigReason, status: dict[str, str], reset: str) -> Find
     windows = bool(re.match(r"[A-Za-z]:[/\\]", root))  # Windows' names: mkl_core.lib, mkl_core_dll.lib (its import library)
     what = (f"{lib}.lib, a static library" if windows and static else f"{lib}_dll.lib, a DLL's import library"
             if windows and link in ("dynamic", "sdl") else f"lib{lib}.a, a static archive" if static
-            else f"lib{lib}.so, a shared library" if link in ("dynamic", "sdl") else f"a file of {lib}")
+            else f"lib{lib}.so, a shared library" if link in ("dynamic", "sdl") else f"{lib}'s file")
+    if lib.startswith("mkl_sycl"):  # the SYCL (GPU) libraries, wanted when the C++ compiler is a SYCL one (icpx)
+        return Finding(
+            "mklconfig-library-missing", "error",
+            f"MKLConfig.cmake found no {lib}, one of MKL's SYCL libraries, which it wants because the C++ compiler is a "
+            "SYCL compiler (icpx)",
+            (first.line, f"MKLConfig.cmake takes a SYCL C++ compiler (icpx, dpcpp) for a SYCL build unless told "
+                         f"(ENABLE_SYCL_COMPILER=AUTO) and then wants MKL's SYCL libraries from {root}/lib; they are "
+                         "packages of their own (oneAPI's intel-oneapi-mkl-sycl-*, of MKL's release), which an image or "
+                         "install with MKL's CPU libraries alone lacks" + (" (the distributed DFT one with MPI: MKL_MPI set)"
+                                                                            if "distributed" in lib else "")),
+            ("a project that calls no SYCL API of MKL: cmake -DENABLE_SYCL_COMPILER=OFF (MKL::MKL without SYCL)",
+             "or install MKL's SYCL libraries of the same release beside it (oneAPI: the intel-oneapi-mkl-sycl packages, or "
+             "the full intel-oneapi-mkl-devel), or the project's release that configures MKL for its SYCL use", reset),
+            "Intel's MKLConfig.cmake builds MKL::MKL (and MKL::MKL_SYCL) from the files of the copy it belongs to, and stops "
+            "at the first one missing.",
+            (f"ls {root}/lib/lib{lib}*   # what that folder has of it",),
+        )
     package = "mkl-static" if static else "mkl"
     optional = re.match(r"mkl_(?:scalapack|blacs|cdft)", lib)
     return Finding(
         "mklconfig-library-missing", "error",
-        f"MKLConfig.cmake found no {what}" + (f", for MKL_LINK={link}" if link else "") + f", in MKL's folder",
+        f"MKLConfig.cmake found no {what}" + (f", for MKL_LINK={link}" if link else "") + ", in MKL's folder",
         (first.line, f"MKLConfig.cmake looks for each library of the layers chosen (MKL_LINK, MKL_INTERFACE, MKL_THREADING) "
                      f"in {root}/lib only; MKL's static archives are the mkl-static package's (pip and conda), its shared "
                      "libraries the mkl package's (pip's and conda's mkl-devel pull that in), oneAPI's intel-oneapi-mkl-devel "

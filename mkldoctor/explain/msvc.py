@@ -177,7 +177,7 @@ SIGNATURES = (
               re.compile(r"^(?:\d+>)?(?:(?P<obj>(?:[A-Za-z]:)?[^:]*):)?\s*error LNK20(?:19|01):(?P<rest>.{1,2000})"), _unresolved_any),
     Signature("msvc-unresolved-count-any-language", "msvc", "error LNK", re.compile(r"fatal error LNK1120:"),
               lambda m, _: FollowOn(m.string.strip()[:200])),
-    Signature("msvc-link-command", "msvc", "link.exe", re.compile(r"(?i)\b(?:link|lld-link)\.exe\"?\s+(?!exited\b)(?P<args>.+)$"),
+    Signature("msvc-link-command", "msvc", "link.exe", re.compile(r"(?i)\b(?:link|lld-link)\.exe\"?\s+(?!exited\b|failed\b)(?P<args>.+)$"),
               _link_command),
 )
 
