@@ -100,7 +100,10 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
     if not found.throughout:  # a core name only some releases have: MKL's own library calls it only in those, so the core
         # that lacks it is another release's (an older one's when every release since the name came has it)
         if set(found.libraries) - {own}:
-            return Unseen(path, symbol, who, role, "mixed", found)
+            # a layer a host opened itself by path (ctypes, Julia's dlopen) was opened alone: no core of any release is in
+            # its scope, unless the program put one there (produced with ctypes and the pinned wheel's thread layer)
+            alone = who in ("julia (dlopen)", "python (ctypes)") and role in LAYER_ROLES
+            return Unseen(path, symbol, who, role, "scope" if alone else "mixed", found)
         return None
     oldest = exports.releases()[0].name
     if release and version_key(release) < version_key(oldest):
@@ -224,8 +227,10 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
     evidence += [f"MKL could not load {base}; the log names no file it could not open and no undefined name"] if bare else []
     for u in items[:2]:
         core = u.symbol.startswith("mkl_serv_")  # a name older than the table: the core's by its prefix, else a layer's
-        evidence.append((u.exported.sentence() + ": any release's layers define it, so this is not a mix of releases: "
-                         f"{os.path.basename(u.path)} does not see those layers at all") if u.exported else
+        evidence.append((u.exported.sentence() + (": any release's layers define it, so this is not a mix of releases: "
+                         if u.exported.throughout else f": {u.who} opened {os.path.basename(u.path)} alone, by its path, so no "
+                         "core of any release is in its scope: ") + f"{os.path.basename(u.path)} does not see those layers at "
+                         "all") if u.exported else
                         f"{u.symbol} is {'the core' if core else 'a threading layer'}'s name (its {'prefix' if core else 'suffix'}), "
                         f"older than mkldoctor's table: {os.path.basename(u.path)} does not see "
                         + ("libmkl_core" if core else "that layer"))
@@ -263,9 +268,12 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
             fixes.insert(1, "in a conda environment (Anaconda's MKL of those releases): update MKL with the packages built on "
                             "it, conda update mkl numpy scipy (one build's set), or conda install nomkl for OpenBLAS builds: "
                             "an environment updated in parts is the most reported cause of this line (anaconda-issues#698)")
-    if first is not None and first.path == UNNAMED:  # the quantumsim guide's ctypes.CDLL("libmkl_intel_lp64.so.2")
-        fixes.insert(1, "a layer opened by itself by name (ctypes.CDLL of libmkl_intel_lp64 or libmkl_core, Julia's dlopen): open "
-                        "libmkl_rt instead, which loads the layers it needs: ctypes.CDLL('libmkl_rt.so.2', mode=ctypes.RTLD_GLOBAL)")
+    opened = first is not None and first.role in LAYER_ROLES and first.who in ("julia (dlopen)", "python (ctypes)")
+    numbered = re.search(r"\.so(\.\d+)$", first.path) if first is not None else None
+    rt = f"libmkl_rt.so{numbered.group(1) if numbered else '.2'}"  # the layer's own release's number
+    if first is not None and (first.path == UNNAMED or opened):  # the quantumsim guide's ctypes.CDLL("libmkl_intel_lp64.so.2")
+        fixes.insert(0 if opened else 1, "a layer opened by itself by name (ctypes.CDLL of libmkl_intel_lp64 or libmkl_core, Julia's dlopen): open "
+                        f"libmkl_rt instead, which loads the layers it needs: ctypes.CDLL('{rt}', mode=ctypes.RTLD_GLOBAL)")
     # before conda's: an environment out of step is said first where the kernel is a conda environment's
     package = next((m.group(1) for p in paths for m in [re.search(r"site-packages/(\w+)/(?:\.\./)+", p)] if m), None)
     if package and first is not None and first.role in KERNEL_ROLES:  # faiss#2021, faiss#4126: the package's own MKL link
