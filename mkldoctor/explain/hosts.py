@@ -86,6 +86,8 @@ def _host(before, line: str) -> str:
         return "julia (dlopen)"
     if "_MEI" in text:
         return "a PyInstaller bundle"
+    if "UnsatisfiedLinkError" in text:  # the JVM's System.load / loadLibrary, by path and locally
+        return "java (System.load)"
     return "a program (the log does not name it)"
 
 

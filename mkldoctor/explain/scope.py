@@ -28,6 +28,7 @@ from mkldoctor.knowledge.history import version_key
 
 KERNEL_ROLES = layout.KERNEL_ROLES
 LAYER_ROLES = ("interface", "threading", "core", "rt")
+OPENERS = ("julia (dlopen)", "python (ctypes)", "R (dyn.load)", "java (System.load)")  # hosts that open a library by its path, alone
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def classify(path: str, symbol: str, who: str) -> Unseen | None:
         if set(found.libraries) - {own}:
             # a layer a host opened itself by path (ctypes, Julia's dlopen) was opened alone: no core of any release is in
             # its scope, unless the program put one there (produced with ctypes and the pinned wheel's thread layer)
-            alone = who in ("julia (dlopen)", "python (ctypes)") and role in LAYER_ROLES
+            alone = who in OPENERS and role in LAYER_ROLES
             return Unseen(path, symbol, who, role, "scope" if alone else "mixed", found)
         return None
     oldest = exports.releases()[0].name
@@ -160,7 +161,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     # find the core or threading layer it calls: those were not loaded at all (not in DT_NEEDED: --as-needed)
     # (a host that opened the layer itself by name, Julia's dlopen or ctypes, opened it alone: scope again)
     hidden = [u for u in items if u.case == "scope" and (u.role in KERNEL_ROLES or (is_host(u.who) and (
-        u.role != "interface" or u.who in ("julia (dlopen)", "python (ctypes)"))))]
+        u.role != "interface" or u.who in OPENERS)))]
     dropped = [u for u in items if u.case == "scope" and u not in hidden]
     if older:
         out.append(_older(older))
@@ -268,12 +269,16 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
             fixes.insert(1, "in a conda environment (Anaconda's MKL of those releases): update MKL with the packages built on "
                             "it, conda update mkl numpy scipy (one build's set), or conda install nomkl for OpenBLAS builds: "
                             "an environment updated in parts is the most reported cause of this line (anaconda-issues#698)")
-    opened = first is not None and first.role in LAYER_ROLES and first.who in ("julia (dlopen)", "python (ctypes)")
+    opened = first is not None and first.role in LAYER_ROLES and first.who in OPENERS
     numbered = re.search(r"\.so(\.\d+)$", first.path) if first is not None else None
-    rt = f"libmkl_rt.so{numbered.group(1) if numbered else '.2'}"  # the layer's own release's number
+    rt = f"libmkl_rt.so{numbered.group(1) if numbered else '.2'}"  # the layer's own release's number, in its own folder
+    rt = os.path.join(os.path.dirname(first.path), rt) if first is not None and first.path != UNNAMED and "/" in first.path else rt
     if first is not None and (first.path == UNNAMED or opened):  # the quantumsim guide's ctypes.CDLL("libmkl_intel_lp64.so.2")
-        fixes.insert(0 if opened else 1, "a layer opened by itself by name (ctypes.CDLL of libmkl_intel_lp64 or libmkl_core, Julia's dlopen): open "
-                        f"libmkl_rt instead, which loads the layers it needs: ctypes.CDLL('{rt}', mode=ctypes.RTLD_GLOBAL)")
+        call = {"julia (dlopen)": f'Libdl.dlopen("{rt}", Libdl.RTLD_GLOBAL)', "R (dyn.load)": f'dyn.load("{rt}", local = FALSE)',
+                "java (System.load)": f'System.load("{rt}")'}.get(
+            first.who, f"ctypes.CDLL('{rt}', mode=ctypes.RTLD_GLOBAL)")
+        fixes.insert(0 if opened else 1, "a layer opened by itself by name (ctypes.CDLL of libmkl_intel_lp64 or libmkl_core, Julia's "
+                     f"dlopen, R's dyn.load, Java's System.load): open libmkl_rt instead, which loads the layers it needs: {call}")
     # before conda's: an environment out of step is said first where the kernel is a conda environment's
     package = next((m.group(1) for p in paths for m in [re.search(r"site-packages/(\w+)/(?:\.\./)+", p)] if m), None)
     if package and first is not None and first.role in KERNEL_ROLES:  # faiss#2021, faiss#4126: the package's own MKL link
