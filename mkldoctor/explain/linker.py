@@ -168,6 +168,7 @@ _LIBM = {
     "sqrt", "cbrt", "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "pow", "sin", "cos", "tan", "asin", "acos", "atan",
     "atan2", "sinh", "cosh", "tanh", "floor", "ceil", "fabs", "fmod", "hypot", "erf", "erfc", "lgamma", "tgamma", "round",
     "trunc", "nearbyint", "rint", "lrint", "llrint", "ldexp", "frexp", "modf", "sincos", "copysign", "fmin", "fmax",
+    "cabs", "carg", "cexp", "clog", "csqrt", "cpow", "csin", "ccos", "ctan", "conj", "cproj",  # complex.h's (the wheel's cabsf)
 }
 
 
@@ -382,9 +383,9 @@ def _system_libraries(ctx: Context, system: dict, dso: list[DsoMissing]) -> Find
         "system-libraries-missing", "error",
         f"{', '.join(list(by_symbol)[:4]) or 'symbols'} undefined: the link line lacks {flags}",
         tuple(evidence),
-        (ctx.edited(f"add {flags} at the end of the link line (after the MKL archives): ... -Wl,--end-group {flags}",
-                    Edit(append=tuple(flags.split()))),
-         "mkldoctor link --link static --format flags   # prints the whole line, these included"),
+        (ctx.edited(f"add {flags} at the end of the link line (after the MKL archives): ... -Wl,--end-group {flags}" if from_mkl
+                    else f"add {flags} at the end of the link line (after MKL's libraries): ... {flags}", Edit(append=tuple(flags.split()))),
+         f"mkldoctor link{' --link static' if from_mkl else ''} --format flags   # prints the whole line, these included"),
         why,
         ("add -Wl,--verbose: ld lists each library it opens; libm.so.6 must be among them",),
     )
