@@ -135,8 +135,24 @@ def _distutils(events: Parsed) -> list[Finding]:
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.mklrootpath import relative
 
-    missed = [] if relative(events) else _not_found(events)  # MKLROOT without its '/': mklrootpath's finding
-    return missed + _check_failed(events) + _openmp(events, ctx) + _beside(events) + _distutils(events)
+    checked = _check_failed(events)
+    # MKLROOT without its '/': mklrootpath's finding; MKL's archives listed ungrouped: the check's finding says both
+    missed = [] if relative(events) or (checked and _ungrouped(events.of(BlasCheckFailed)[0])) else _not_found(events)
+    return missed + checked + _openmp(events, ctx) + _beside(events) + _distutils(events)
+
+
+def _fphsa(events: Parsed) -> list:
+    """CMake's own FindBLAS's or FindLAPACK's words that it found none (its find_package_handle_standard_args)."""
+    from mkldoctor.explain.finders import FinderSaid
+
+    return [e for e in events.of(FinderSaid) if e.blas_module]
+
+
+def _ungrouped(event: BlasCheckFailed) -> bool:
+    """FindBLAS's list of MKL's static archives with no group around them (``-- Found BLAS: .../libmkl_intel_lp64.a;
+    .../libmkl_intel_thread.a;.../libmkl_core.a;...``): without BLA_STATIC it takes the .a files where a prefix has no
+    libmkl_*.so (PyPI's wheels: versioned files only), and lists them as if shared (produced with CMake 3.25)."""
+    return bool(re.search(r"libmkl_\w+\.a\b", event.given)) and "start-group" not in event.given
 
 
 def _beside(events: Parsed) -> list[Finding]:
@@ -198,6 +214,24 @@ def _check_failed(events: Parsed) -> list[Finding]:
     if not said:
         return []
     first = said[0]
+    if _ungrouped(first):
+        return [Finding(
+            "cmake-blas-check-failed", "error",
+            f"CMake's FindBLAS took MKL's static archives without a group around them, so its check ({first.routine}) "
+            "cannot link: ld reads each archive once, and MKL's call one another",
+            (first.given, first.line,
+             "without BLA_STATIC, FindBLAS looks for libmkl_*.so and takes libmkl_*.a where a prefix has no such link (PyPI's "
+             "mkl and mkl-static wheels: versioned files only); it lists the archives as it would shared libraries, with no "
+             "-Wl,--start-group, so the names libmkl_core.a needs from the layers before it stay undefined",
+             *(f"then: {e.text[:160]}" for e in _fphsa(events)[:1])),
+            ("cmake -DBLA_STATIC=ON: FindBLAS then groups MKL's archives (-Wl,--start-group ... -Wl,--end-group) and the "
+             "check links", "or give it MKL's shared libraries: links named as it looks for them (ln -s libmkl_intel_lp64.so.N "
+             "libmkl_intel_lp64.so, the same for the threading layer and libmkl_core), or find MKL through mkl-devel's "
+             "MKLConfig.cmake (find_package(MKL CONFIG), MKL::MKL)", "then configure from a clean cache: rm -f <build dir>/CMakeCache.txt"),
+            "ld searches a static archive once, where it stands on the line; MKL's layers and core call each other, so their "
+            "archives link only as a group.",
+            ("grep -n -A20 'cheev_\\|sgemm' CMakeFiles/CMakeError.log   # the check's line, ungrouped, and ld's undefined names",),
+        )]
     return [Finding(
         "cmake-blas-check-failed", "error",
         f"CMake's check that the MKL line links ({first.routine}) failed: the build takes another BLAS, or none" if first.given
@@ -227,13 +261,10 @@ def _check_failed(events: Parsed) -> list[Finding]:
 
 
 def _not_found(events: Parsed) -> list[Finding]:
-    from mkldoctor.explain.finders import FinderSaid
-
     # CMake 3.22 and newer say it through find_package_handle_standard_args: "Could NOT find BLAS (missing:
     # BLAS_LIBRARIES)", read by the finders' reading, whose call stack names CMake's own FindBLAS (a project's own
     # cmake/FindBLAS.cmake stays the finders')
-    said = events.of(BlasApiNotFound) + [
-        BlasApiNotFound(e.module[4:], e.kind == "error", e.text) for e in events.of(FinderSaid) if e.blas_module]
+    said = events.of(BlasApiNotFound) + [BlasApiNotFound(e.module[4:], e.kind == "error", e.text) for e in _fphsa(events)]
     if not said:
         return []
     first = next((e for e in said if e.required), said[0])
