@@ -3,6 +3,9 @@
 A finder reads MKLROOT as given; CMake takes a relative path against the build folder, so every library it looks for in
 ``opt/intel/mkl/lib/intel64`` is "not found" (``--   Library mkl_gf_lp64: not found``) while MKL sits in /opt/intel/mkl.
 The log shows the assignment (a shell line, ``printenv``, a ``-D`` option); the finder's words are then its consequence.
+
+MKLROOT's value serves the finders too: at oneAPI's MKL folder (``/opt/intel/oneapi/mkl/latest``), a project that looks
+for Intel's OpenMP under ``MKLROOT/..`` reaches ``<oneapi>/mkl``, not oneAPI's root (ctranslate2#1703's INTELROOT).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ MKL 2020 and older (Debian's 2020.4) call ``tbb::task_group_context::init()`` an
 oneTBB 2021 (``libtbb.so.12``: Debian bookworm's libtbb-dev, pip's tbb) no longer has. ld says
 ``undefined reference to `tbb::task_group_context::init()'`` from ``libmkl_tbb_thread.a(...)``:
 no MKL symbol is missing, the TBB is the wrong generation. oneMKL 2021 and newer's layer (the pinned 2026.2 wheel's
-libmkl_tbb_thread.a, linked by gcc without -ltbb: produced in tests/test_explain_tbb.py) needs oneTBB's ``tbb::detail::r1``
+libmkl_tbb_thread.a, linked by gcc without -ltbb: tests/test_explain_tbb_link.py) needs oneTBB's ``tbb::detail::r1``
 names and, being C++, libstdc++'s ``operator new``: the line lacks ``-ltbb -lstdc++``.
 """
 
