@@ -20,6 +20,17 @@ from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
 
 
+# mkl-service's module, as ``dir(mkl)`` lists it (mkl-service 2.8.0, the pinned pywheels): what a script may call
+SERVICE_API = ("cbwr_get", "cbwr_get_auto_branch", "cbwr_set", "disable_fast_mm", "domain_get_max_threads",
+               "domain_set_num_threads", "dsecnd", "enable_instructions", "free_buffers", "get_clocks_frequency",
+               "get_cpu_clocks", "get_cpu_frequency", "get_dynamic", "get_env_mode", "get_max_cpu_frequency", "get_max_threads",
+               "get_num_stripes", "get_version", "get_version_string", "mem_stat", "peak_mem_usage", "second", "set_dynamic",
+               "set_env_mode", "set_memory_limit", "set_mpi", "set_num_stripes", "set_num_threads", "set_num_threads_local",
+               "thread_free_buffers", "verbose", "vml_clear_err_status", "vml_get_err_status", "vml_get_mode",
+               "vml_set_err_status", "vml_set_mode")
+_NO_ATTRIBUTE = re.compile(r"AttributeError: module 'mkl' has no attribute '(?P<name>\w+)'")
+
+
 @dataclass(frozen=True, slots=True)
 class PyMklSaid:
     kind: str  # "module", "service", "sse42"
@@ -84,6 +95,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              "check: python -c \"import mkl; print(mkl.get_version_string())\" in the same way the program is started"),
             "conda's Python on Windows finds an environment's DLLs through the PATH its activation sets.",
         ))
+    if "attribute" in said:
+        out.append(_no_attribute(said["attribute"]))
     if "lp64" in said:
         e = said["lp64"]
         out.append(Finding(
@@ -154,3 +167,42 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "MKL warns when it falls back from a deprecated instruction set; the warning is not an error.",
         ))
     return out
+
+
+def no_attribute(m: re.Match) -> PyMklSaid | None:
+    """``AttributeError: module 'mkl' has no attribute 'set_num_threads'`` (toolcrash hands it here), else None."""
+    found = _NO_ATTRIBUTE.search(m.string)
+    return PyMklSaid("attribute", m.string.strip()[:300], found["name"]) if found else None
+
+
+def _no_attribute(e: PyMklSaid) -> Finding:
+    check = ("python -c \"import mkl; print(getattr(mkl, '__file__', None), list(getattr(mkl, '__path__', [])))\"   # "
+             "the module Python took: mkl-service's file, or a folder")
+    if e.name in SERVICE_API:  # mkl-service has it: the module imported is not mkl-service's
+        return Finding(
+            "mkl-module-not-mkl-service", "error",
+            f"the module 'mkl' Python imported has no {e.name}: it is not mkl-service's, which has it",
+            (e.line, "a folder named mkl on sys.path (the folder Python runs in, such as oneAPI's /opt/intel/oneapi, which "
+                     "holds mkl/; a project's own mkl folder) imports as an empty namespace package, before or instead of "
+                     "mkl-service; or mkl-service is not installed and such a folder is all there is"),
+            ("run from another folder, or rename the folder named mkl that Python took (the check below prints it)",
+             f"and install mkl-service where it is missing: {recipes.pip_install('mkl-service')} (conda: "
+             f"{recipes.conda_install('mkl-service')})"),
+            "Python imports the first 'mkl' on sys.path; a folder without __init__.py becomes a namespace package with no "
+            "functions, and mkl-service's module is never reached.",
+            (check,),
+        )
+    hint = ("MKL's threading layer and interface are chosen by MKL_THREADING_LAYER and MKL_INTERFACE_LAYER in the "
+            "environment before the process first calls MKL (mkl-service reads them at import), not by a function"
+            if re.search(r"layer|interface", e.name) else f"mkl-service's functions: {', '.join(SERVICE_API[:12])}, ...")
+    return Finding(
+        "mkl-service-no-such-function", "error", f"mkl-service has no function {e.name}",
+        (e.line, hint),
+        ("call one that mkl-service has (python -c \"import mkl; print(dir(mkl))\" lists them): set_num_threads, "
+         "domain_set_num_threads, get_version_string, ...",
+         "a threading layer or interface: export MKL_THREADING_LAYER=<INTEL|GNU|TBB|SEQUENTIAL> (and MKL_INTERFACE_LAYER) "
+         "before Python starts"),
+        "mkl-service exposes MKL's service functions (threads, memory, CNR, VML modes); what MKL decides at load time is "
+        "set in the environment.",
+        (check,),
+    )

@@ -69,6 +69,10 @@ def _event(m: re.Match, before) -> ToolCrashed | object:
     # Spack's oneAPI packages' library list (intel-oneapi-mkl ~shared: IntelOneApiStaticLibraryList) names no MKL
     if not re.search(r"(?i)mkl|IntelOneApi\w*LibraryList", " ".join((m.group("msg"), frame.group(0) if frame else "", source))):
         return NOT_MINE  # another program's bug: the line stays unclaimed (an unrecognised error)
+    from mkldoctor.explain.pymkl import no_attribute  # the module 'mkl' without a function: pymkl's words, not a tool's bug
+
+    if m.group("exc") == "AttributeError" and (said := no_attribute(m)) is not None:
+        return said
     code = re.fullmatch(r"""['"]\[?(?P<code>-\d{1,2})\]?['"]""", m.group("msg").strip())
     if m.group("exc") == "KeyError" and code and re.search(r"(?i)pardiso", " ".join((frame.group(0) if frame else "", source))):
         from mkldoctor.explain.pardiso import PardisoError  # a wrapper's table of PARDISO's messages without the code

@@ -1,0 +1,36 @@
+"""The module 'mkl' without a function, produced with Python: a folder named mkl where Python runs imports as an empty
+namespace package (mkl-service's functions missing), and mkl-service itself has no function for the threading layer
+(it is chosen in the environment). Both had been read as a tool's own code crashing. The fixes' steps do what they say:
+from another folder the namespace is gone, and MKL_THREADING_LAYER chooses the layer mkl-service then reports."""
+
+from __future__ import annotations
+
+import sys
+
+from tests.test_explain_families import clean_env, flat, only_error, run
+
+
+def test_a_folder_named_mkl_taken_for_mkl_service(tmp_path):
+    (tmp_path / "mkl").mkdir()  # oneAPI's root holds one; so may a project
+    code, log = run([sys.executable, "-c", "import mkl; mkl.set_num_threads(1)"], tmp_path, clean_env())
+    assert code != 0 and "has no attribute 'set_num_threads'" in log, log
+    finding = only_error(log)
+    assert finding.id == "mkl-module-not-mkl-service" and finding.fix[0].startswith("run from another folder"), flat(finding)
+    check = finding.confirm[0].split("   #")[0].removeprefix("python -c ").strip('"')
+    code, out = run([sys.executable, "-c", check], tmp_path, clean_env())
+    assert code == 0 and str(tmp_path / "mkl") in out, out  # the check names the folder Python took
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code, out = run([sys.executable, "-c", "import mkl"], elsewhere, clean_env())
+    assert "No module named 'mkl'" in out  # this Python has no mkl-service: the fix's second step installs it
+
+
+def test_a_function_mkl_service_does_not_have(tmp_path, pyenv):
+    env = pyenv.clone(tmp_path / "env", "mkl_service")
+    code, log = run([str(env.python), "-c", "import mkl; mkl.set_threading_layer('gnu')"], tmp_path, clean_env())
+    assert code != 0 and "has no attribute 'set_threading_layer'" in log, log
+    finding = only_error(log)
+    assert finding.id == "mkl-service-no-such-function" and "MKL_THREADING_LAYER" in finding.fix[1], flat(finding)
+    code, out = run([str(env.python), "-c", "import mkl; print(mkl.get_max_threads())"], tmp_path,
+                    clean_env(MKL_THREADING_LAYER="SEQUENTIAL"))
+    assert code == 0 and out.strip().splitlines()[-1] == "1", out  # the sequential layer, chosen in the environment
