@@ -140,3 +140,11 @@ def _all(log: str):
     from mkldoctor.explain.diagnosis import explain
 
     return explain(logparse.parse_bytes(log.encode()), [])
+
+
+def test_microsoft_r_opens_mkl_package_asked_of_an_r_without_it(tmp_path):
+    finding = _only(ENTRIES["macos-mro-revoutilsmath-not-available-no-mkl-on-osx-microsoft-r-open-28"]["log"])
+    assert finding.id == "r-revoutilsmath-missing" and finding.fix[0].startswith("macOS: nothing to install"), flat(finding)
+    code, log = run(["Rscript", "-e", "getMKLthreads()"], tmp_path, clean_env())  # CRAN's R: no such function
+    assert code != 0 and 'could not find function "getMKLthreads"' in log, log
+    assert _only(log).id == "r-revoutilsmath-missing"

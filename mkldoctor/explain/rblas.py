@@ -37,7 +37,19 @@ class RBlasLibs:
     value: str
 
 
+@dataclass(frozen=True, slots=True)
+class RevoMathMissing:
+    """Microsoft R Open's MKL package asked of an R that lacks it: ``package 'RevoUtilsMath' is not available (for R
+    version 3.4.0)`` (microsoft-r-open#28: MRO for macOS ships no MKL), ``could not find function "setMKLthreads"``."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("r-revoutilsmath-missing", "rblas", "RevoUtilsMath",
+              re.compile(r"package [‘'\"]RevoUtilsMath[’'\"] is not available"), lambda m, _: RevoMathMissing(m.string.strip()[:200])),
+    Signature("r-mklthreads-missing", "rblas", "MKLthreads",
+              re.compile(r"could not find function [\"“](?:get|set)MKLthreads[\"”]"), lambda m, _: RevoMathMissing(m.string.strip()[:200])),
     Signature("r-sessioninfo-lapack", "rblas", "LAPACK:",
               re.compile(r"^\s*(?P<kind>BLAS/LAPACK|LAPACK):\s+(?P<path>/\S{1,400})\s*$"),
               lambda m, _: RBlasReported(m.group("kind"), m.group("path"))),
@@ -49,6 +61,26 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    return [_revo(e) for e in events.of(RevoMathMissing)[:1]] + _not_mkl(events)
+
+
+def _revo(event: RevoMathMissing) -> Finding:
+    return Finding(
+        "r-revoutilsmath-missing", "error",
+        "RevoUtilsMath (getMKLthreads, setMKLthreads) is Microsoft R Open's own MKL package: this R does not have it, and "
+        "CRAN does not serve it",
+        (event.line, "Microsoft R Open installed RevoUtilsMath with its MKL on Windows and Linux; its macOS build ships "
+                     "neither (its BLAS there is Apple's Accelerate: microsoft-r-open#28), and CRAN's R never had them"),
+        ("macOS: nothing to install; the BLAS threads are Accelerate's (VECLIB_MAXIMUM_THREADS in the environment)",
+         "Windows, Linux: install MRO's MKL (its RevoMath package, the installer's MKL option) with the same MRO release",
+         "any R on MKL: RhpcBLASctl's blas_set_num_threads() and blas_get_num_procs() control MKL's threads (CRAN), or "
+         "MKL_NUM_THREADS in the environment before R starts"),
+        "The functions that set MKL's threads in R are MRO's; an R without MRO's MKL install has no such package.",
+        ("Rscript -e 'sessionInfo()' | grep -E 'BLAS|LAPACK|Matrix products'   # the BLAS this R runs",),
+    )
+
+
+def _not_mkl(events: Parsed) -> list[Finding]:
     reported = events.of(RBlasReported)
     if not reported or not events.mkl_at or any("mkl" in os.path.basename(e.path).lower() for e in reported):
         return []
