@@ -148,3 +148,10 @@ def test_microsoft_r_opens_mkl_package_asked_of_an_r_without_it(tmp_path):
     code, log = run(["Rscript", "-e", "getMKLthreads()"], tmp_path, clean_env())  # CRAN's R: no such function
     assert code != 0 and 'could not find function "getMKLthreads"' in log, log
     assert _only(log).id == "r-revoutilsmath-missing"
+
+
+def test_a_colon_joined_macos_run_path():
+    finding = _only(ENTRIES["macos-mkl-service-colon-joined-rpath-libmkl_rt-unresolved-pr222"]["log"])
+    assert finding.id == "macos-rpath-colon-list", flat(finding)
+    assert "-Wl,-rpath,@loader_path/../.. -Wl,-rpath,@loader_path/../../.." in finding.fix[0]
+    assert errors_of("LC_RPATH: @loader_path/../lib\n") == []  # one folder: nothing to say

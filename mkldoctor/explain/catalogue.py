@@ -82,6 +82,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "MKLROOT=",  # MKLROOT's value as a log shows it set (mklrootpath)
            "ILP64",  # a package's own warning about MKL's 64-bit interface (parameters)
            ":openblas",  # Julia's REPL answer to BLAS.vendor() (juliablas)
+           "_path/",  # a macOS run path (@loader_path/...) in otool's listing (installname)
            "RevoUtilsMath", "MKLthreads",  # Microsoft R Open's MKL package asked of an R without it (rblas)
            "MKL_VERBOSE ",  # MKL_VERBOSE's call lines, with the integers as MKL read them (mklverbose)
            "Symbol not found",  # macOS's loader (dyldsym)

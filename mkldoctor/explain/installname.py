@@ -42,18 +42,36 @@ def _entry(m: re.Match, before) -> ForeignInstallName | object:
     return ForeignInstallName(file, name)
 
 
+@dataclass(frozen=True, slots=True)
+class RpathColonList:
+    """A macOS run path that is a colon-separated list (``LC_RPATH: @loader_path/../..:@loader_path/../../..``): ld64
+    records each -rpath as one path, whole (mkl-service PR #222: meson's joined '$ORIGIN/../..:$ORIGIN/../../..')."""
+
+    path: str
+    line: str
+
+
+_COLON_RPATH = re.compile(r"(?P<p>@(?:loader|executable)_path[^\s:]*:(?:@(?:loader|executable)_path|/)[^\s]*)")
+
 SIGNATURES = (
     Signature("macos-install-name-elsewhere", "installname", "compatibility version", _ENTRY, _entry),
+    Signature("macos-rpath-colon-list", "installname", "_path/", _COLON_RPATH,
+              lambda m, _: RpathColonList(m["p"], m.string.strip()[:200])),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = [_colon(e) for e in events.of(RpathColonList)[:1]]
     said = events.of(ForeignInstallName)
     if not said:
-        return []
+        return out
+    return out + [_foreign(said, ctx)]
+
+
+def _foreign(said: list[ForeignInstallName], ctx: Context) -> Finding:
     first = said[0]
     base = first.name.rsplit("/", 1)[1]
-    return [Finding(
+    return Finding(
         "macos-install-name-elsewhere", "error",
         f"{base}'s install name is {first.name}, a folder of the machine that built it, not @rpath/{base}: a program "
         "linked against it records that path, and dyld looks for the library there",
@@ -69,4 +87,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "linker found it: a library that declares a path of another machine is found by no program linked against it.",
         (f"otool -D {first.file}   # its install name; @rpath/{base} once fixed",),
         locations=ctx.located(said, "an install name of another machine"),
-    )]
+    )
+
+
+def _colon(said: RpathColonList) -> Finding:
+    parts = said.path.split(":")
+    return Finding(
+        "macos-rpath-colon-list", "error",
+        "a macOS run path holds a colon-separated list: dyld takes it as one folder, which does not exist",
+        (said.line, f"ld64 records each -rpath as one LC_RPATH, whole: '{said.path}' is one path to dyld, not the {len(parts)} "
+                    "folders it lists (a colon list is the ELF loader's convention, as in $ORIGIN/a:$ORIGIN/b), so @rpath/"
+                    "libmkl_rt.*.dylib is looked for in none of them"),
+        ("give each folder its own option: " + " ".join(f"-Wl,-rpath,{p}" for p in parts) + " (mkl-service PR #222 did so "
+         "in its meson.build; CMake's INSTALL_RPATH, a ;-list, makes one each)",
+         "until then: install_name_tool -delete_rpath '<the joined path>' and -add_rpath for each folder, on the installed "
+         "extension"),
+        "Apple's ld64 and dyld treat a run path as a single folder; only the ELF loader splits one at colons.",
+        ("otool -l <the extension> | grep -A2 LC_RPATH   # one entry per folder",),
+    )
