@@ -155,3 +155,12 @@ def test_a_colon_joined_macos_run_path():
     assert finding.id == "macos-rpath-colon-list", flat(finding)
     assert "-Wl,-rpath,@loader_path/../.. -Wl,-rpath,@loader_path/../../.." in finding.fix[0]
     assert errors_of("LC_RPATH: @loader_path/../lib\n") == []  # one folder: nothing to say
+
+
+def test_a_drivers_matrix_and_its_scaling_step_refused_together():
+    """numpy#17835's NaN input: MKL refused DGELSD's A, then DLASCL's CFROM computed from it: one failure, one finding."""
+    log = next(e["log"] for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind7.json").read_text())["entries"]
+               if e["id"] == "mklrt-all-nan-lstsq-dgelsd-param4-numpy-17835")
+    finding = _only(log)
+    assert finding.id == "mkl-parameter-error" and "DGELSD" in finding.title and "DLASCL" in finding.title, flat(finding)
+    assert "NaN" in finding.evidence[-1] or any("NaN" in line for line in finding.evidence)

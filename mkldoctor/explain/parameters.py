@@ -86,9 +86,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                        for t in events.of(TorchInfo)[:1]]
     for event in said:
         by_routine.setdefault(event.routine.upper(), []).append(event)
-    # integers rejected in several routines of one run: one cause (the interface's width), one finding (cytnx#595)
-    ints = [r for r, evs in by_routine.items() if (arguments.argument(evs[0].routine, evs[0].parameter) or (0, ""))[1] == "int"]
-    also = [by_routine.pop(r)[0] for r in ints[1:]]
+    # integers rejected in several routines of one run: one cause (the interface's width), one finding (cytnx#595); a
+    # driver's matrix and the scaling step it runs on it (DGELSD's A, then DLASCL's CFROM): NaN in the input, one finding
+    def kind(evs: list[ParameterError]) -> str:
+        found = (arguments.argument(evs[0].routine, evs[0].parameter) or (0, ""))[1]
+        return "int" if found == "int" else "nan" if found in ("array", "scale") else ""
+
+    groups = {k: [r for r, evs in by_routine.items() if kind(evs) == k] for k in ("int", "nan")}
+    heads = {rs[0]: [by_routine.pop(r)[0] for r in rs[1:]] for rs in groups.values() if len(rs) > 1}
     warned = events.of(Ilp64Warned)
     out = []
     crashed = events.of(Crash)
@@ -111,11 +116,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                 + ": a program built for 32-bit integers calls MKL's 64-bit interface"), *finding.evidence[1:]))
         more = sorted({e.parameter for e in said} - {said[0].parameter})
         extra = [f"MKL rejected argument{'s' if len(more) > 1 else ''} {', '.join(map(str, more))} of {said[0].routine} too"] if more else []
-        if also and said[0].routine.upper() == ints[0]:
+        also = heads.get(said[0].routine.upper(), [])
+        if also:
             listed = ", ".join(f"{e.parameter} of {e.routine}" for e in also)
-            finding = replace(finding, title=f"{finding.title}; and integer argument {listed}")
+            integer = kind(said) == "int"
+            finding = replace(finding, title=f"{finding.title}; and {'integer ' if integer else ''}argument {listed}")
             extra.append(f"MKL rejected integer argument {listed} in the same run: integers read wrongly in every call "
-                         "points at the interface's width (or an older MKL found first), not at one call's values")
+                         "points at the interface's width (or an older MKL found first), not at one call's values" if integer else
+                         f"MKL rejected argument {listed} in the same run: the driver's scaling step reads the same input "
+                         "matrix, so both refusals are that input's NaN or Inf")
         if warned and not out:
             extra.append(f"a package in the process warns about ILP64: {warned[0].line}: a package that sets libmkl_rt's "
                          "interface to ILP64 for itself (mkl_set_interface_layer) sets it for every caller of that libmkl_rt, "
