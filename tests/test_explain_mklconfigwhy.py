@@ -131,3 +131,32 @@ def test_a_static_link_without_the_archives(tmp_path, mkl):
     assert finding.id == "mklconfig-library-missing" and "MKL_LINK=static" in finding.title, flat(finding)
     assert "mkl-static" in finding.fix[0] and finding.fix[1].endswith("-DMKL_LINK=dynamic"), flat(finding)
     assert _configure_at(tmp_path, prefix, "-DMKL_LINK=dynamic")[0] == 0
+
+
+def test_a_prefix_without_the_shared_core_links_mkl_half_static(tmp_path, mkl):
+    """The wheels' prefix without libmkl_core.so.3: MKLConfig.cmake takes libmkl_core.a beside the shared layers and
+    configures; the link fails both ways (the shared layer's mkl_serv_ names, the archive's MPI wrappers). One finding
+    that says the kinds are mixed; MKL_LINK=static, one of the fix's two ways, builds and runs."""
+    prefix = _prefix(tmp_path, mkl, drop="libmkl_core.so")
+    (tmp_path / "t.c").write_text("extern void dgemm_(const char*, const char*, const int*, const int*, const int*, "
+                                  "const double*, const double*, const int*, const double*, const int*, const double*, "
+                                  "double*, const int*);\nint main(void) { int n = 1; double a = 2, b = 3, c = 0, one = 1, "
+                                  "zero = 0; dgemm_(\"N\", \"N\", &n, &n, &n, &one, &a, &n, &b, &n, &zero, &c, &n); "
+                                  "return c == 6 ? 0 : 1; }\n")
+    (tmp_path / "CMakeLists.txt").write_text(PROJECT + "add_executable(t t.c)\ntarget_link_libraries(t PUBLIC MKL::MKL)\n")
+
+    def build(*options: str) -> tuple[int, str]:
+        shutil.rmtree(tmp_path / "b", ignore_errors=True)
+        code, log = run(["cmake", "-S", ".", "-B", "b", f"-DMKL_DIR={prefix}/lib/cmake/mkl", "-DMKL_INTERFACE=lp64",
+                         *options], tmp_path, clean_env())
+        assert code == 0, log
+        code, out = run(["cmake", "--build", "b"], tmp_path, clean_env())
+        return code, log + out
+
+    code, log = build()
+    assert code != 0 and "libmkl_core.a" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-kinds-mixed" and "libmkl_core.a" in finding.title, flat(finding)
+    code, log = build("-DMKL_LINK=static")
+    assert code == 0, log
+    assert run([str(tmp_path / "b" / "t")], tmp_path, clean_env())[0] == 0

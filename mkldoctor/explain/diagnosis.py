@@ -58,9 +58,11 @@ def finish(findings: list[Finding], parsed: Parsed, context: Context) -> list[Fi
     from mkldoctor.explain.prove import prove_fixes
     from mkldoctor.explain.unrecognised import join_echoes
     from mkldoctor.explain.tbbabi import with_tbb_findings
+    from mkldoctor.explain.linkkind import with_kinds_mixed
 
     listed = join_echoes(by_severity([_with_recipes(f, context) for f in findings]), parsed)
-    return prove_fixes(check_fixes(with_tbb_findings(listed, parsed), parsed, context), parsed, context)
+    listed = with_kinds_mixed(with_tbb_findings(listed, parsed), parsed)
+    return prove_fixes(check_fixes(listed, parsed, context), parsed, context)
 
 
 def _with_recipes(finding: Finding, context: Context) -> Finding:

@@ -10,6 +10,7 @@ unresolved, and the reverse for ``i_malloc_dll`` in a static link. On Linux the 
 
 from __future__ import annotations
 
+import os
 import re
 from collections import OrderedDict
 
@@ -164,3 +165,40 @@ def _unix_windows_name(undefined: list[UndefinedSymbol], ctx: Context) -> Findin
         "the first set exists, in the shared and static cores alike.",
         locations=ctx.located(undefined, "undefined reference"),
     )
+
+
+# -- MKL's shared layers and its static archives in one link (produced with the pinned wheel's MKLConfig.cmake in a prefix
+# without libmkl_core.so.3: it takes libmkl_core.a beside the shared layers, and the link fails both ways) -----------
+
+def kinds_mixed(parsed: Parsed) -> tuple[str, str] | None:
+    """An MKL shared library and an MKL archive that both need names in one link: (the shared one, the archive)."""
+    refs = list(dict.fromkeys(e.referenced_from for e in parsed.of(UndefinedSymbol) if e.referenced_from))
+    shared = [r for r in refs if re.match(r"libmkl_\w+\.so", os.path.basename(r))]
+    static = [r for r in refs if re.fullmatch(r"libmkl_\w+\.a", os.path.basename(r))]
+    return (shared[0], static[0]) if shared and static else None
+
+
+def with_kinds_mixed(findings: list[Finding], parsed: Parsed) -> list[Finding]:
+    """``findings`` with one finding for a link that mixes MKL's two kinds in place of the missing layers it makes."""
+    mixed = kinds_mixed(parsed)
+    if mixed is None:
+        return findings
+    shared, static = mixed
+    said = [f"{e.symbol} needed by {os.path.basename(e.referenced_from)}" for e in parsed.of(UndefinedSymbol)
+            if e.referenced_from in mixed][:4]
+    finding = Finding(
+        "mkl-kinds-mixed", "error",
+        f"the link mixes MKL's shared libraries ({os.path.basename(shared)}) with its static archives "
+        f"({os.path.basename(static)}): MKL's layers link only with layers and a core of their own kind",
+        (*said, "a shared layer calls names the shared core exports (mkl_serv_*), which the archive does not give it; "
+                "the archive's objects call names of the other archives (BLACS' MPI wrappers among them). Intel's "
+                "MKLConfig.cmake takes an archive where its prefix lacks the shared file (its '-- Found .../libmkl_core.a' "
+                "among .so files: an MKL runtime package missing or removed)"),
+        ("make the link one kind: all shared (the prefix needs MKL's shared core: the mkl package of the same release as "
+         "the other layers) or all static (-DMKL_LINK=static with mkl-static, or the archives in one -Wl,--start-group)",
+         "mkldoctor link --format flags (--link static for archives) prints a line of one kind"),
+        "MKL's shared libraries and its static archives are two builds of the same code, each calling its own kind's "
+        "names; one link takes all of one kind.",
+        (f"ls {os.path.dirname(static) or '<MKL prefix>/lib'}/libmkl_core*   # whether the shared core is there",),
+    )
+    return [f for f in findings if f.id != "mkl-layer-missing"] + [finding]
