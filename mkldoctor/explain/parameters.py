@@ -93,7 +93,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return "int" if found == "int" else "nan" if found in ("array", "scale") else ""
 
     groups = {k: [r for r, evs in by_routine.items() if kind(evs) == k] for k in ("int", "nan")}
+    if groups["int"]:  # a routine no table names (MKL's own DGBBRDM, cytnx#419) refused in the same run: the same integers
+        groups["int"] += [r for r, evs in by_routine.items() if kind(evs) == "" and not arguments.argument(evs[0].routine, evs[0].parameter)]
     heads = {rs[0]: [by_routine.pop(r)[0] for r in rs[1:]] for rs in groups.values() if len(rs) > 1}
+    by_routine = {r: by_routine[r] for r in sorted(by_routine, key=lambda r: r not in heads)}  # a group's head first
     warned = events.of(Ilp64Warned)
     out = []
     crashed = events.of(Crash)
@@ -106,7 +109,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for said in by_routine.values():
         # MKL_VERBOSE's record of the call: integers that are two 32-bit ones side by side (Eigen#2475: 25769803780 = 6<<32|4)
         packed = next((c.packed for c in events.of(MklVerboseCall) if c.routine == said[0].routine.upper().rstrip("_") and c.packed), ())
-        finding = _finding(said[0], events, width_first=smashed is not None or bool(packed))
+        grouped = kind(said) == "int" and bool(heads.get(said[0].routine.upper()))  # integers refused in several routines
+        finding = _finding(said[0], events, width_first=smashed is not None or bool(packed) or grouped)
         if packed:
             n = packed[0]
             finding = replace(finding, evidence=(finding.evidence[0], (
@@ -120,8 +124,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         if also:
             listed = ", ".join(f"{e.parameter} of {e.routine}" for e in also)
             integer = kind(said) == "int"
-            finding = replace(finding, title=f"{finding.title}; and {'integer ' if integer else ''}argument {listed}")
-            extra.append(f"MKL rejected integer argument {listed} in the same run: integers read wrongly in every call "
+            finding = replace(finding, title=f"{finding.title}; and argument {listed}")
+            extra.append(f"MKL rejected argument {listed} in the same run: integers read wrongly in every call "
                          "points at the interface's width (or an older MKL found first), not at one call's values" if integer else
                          f"MKL rejected argument {listed} in the same run: the driver's scaling step reads the same input "
                          "matrix, so both refusals are that input's NaN or Inf")
