@@ -99,8 +99,9 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         fix.append(there(f"ldconfig -p | grep {q(stem)}; ls ${{CONDA_PREFIX:-/nonexistent}}/lib/{stem}.so*",
                          f"where {soname} is, if anywhere: the loader's cache, the active conda environment"))
         fix.append(f"if it is there, put its folder on the loader's path: export LD_LIBRARY_PATH=<that folder>{LD_PATH} "
-                   "(or link with -Wl,-rpath,<that folder>); a library copied into /usr/local/lib or another ld.so.conf "
-                   "folder is found only after sudo ldconfig")
+                   "(or link with -Wl,-rpath,<that folder>" + ("; a crate's build script: println!(\"cargo:rustc-link-arg=-Wl,"
+                   "-rpath,<that folder>\")" if any("target/debug/" in b or "target/release/" in b for b in binaries) else "")
+                   + "); a library copied into /usr/local/lib or another ld.so.conf folder is found only after sudo ldconfig")
         if any(b.startswith("python") for b in binaries) and stem.startswith(("libmkl_", "libiomp5")) and not envs:
             fix.append("a Python package on MKL from a conda or pip environment: run it with that environment active "
                        "(conda activate <env> in the shell, the job script or the IDE that starts it; R's reticulate: "
