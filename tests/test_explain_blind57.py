@@ -164,3 +164,12 @@ def test_a_drivers_matrix_and_its_scaling_step_refused_together():
     finding = _only(log)
     assert finding.id == "mkl-parameter-error" and "DGELSD" in finding.title and "DLASCL" in finding.title, flat(finding)
     assert "NaN" in finding.evidence[-1] or any("NaN" in line for line in finding.evidence)
+
+
+def test_a_hostile_mklroot_is_quoted_in_the_fix(tmp_path):
+    """MKLROOT's value is the log's: the fix prints it quoted, so that pasting the fix runs nothing."""
+    finding = _only(f"export MKLROOT=opt/$(touch {tmp_path}/pwned)\n--   Library mkl_core: not found\n")
+    assert finding.id == "mklroot-relative", flat(finding)
+    command = finding.fix[0].split(" (the absolute path")[0]
+    code, out = run(["bash", "-c", command + "; printf %s \"$MKLROOT\""], tmp_path, clean_env())
+    assert code == 0 and out.startswith("/opt/$(touch") and not (tmp_path / "pwned").exists(), out

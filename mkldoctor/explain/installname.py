@@ -16,6 +16,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.recipes import q
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,7 @@ def _colon(said: RpathColonList) -> Finding:
         (said.line, f"ld64 records each -rpath as one LC_RPATH, whole: '{said.path}' is one path to dyld, not the {len(parts)} "
                     "folders it lists (a colon list is the ELF loader's convention, as in $ORIGIN/a:$ORIGIN/b), so @rpath/"
                     "libmkl_rt.*.dylib is looked for in none of them"),
-        ("give each folder its own option: " + " ".join(f"-Wl,-rpath,{p}" for p in parts) + " (mkl-service PR #222 did so "
+        ("give each folder its own option: " + " ".join(q(f"-Wl,-rpath,{p}") for p in parts) + " (mkl-service PR #222 did so "
          "in its meson.build; CMake's INSTALL_RPATH, a ;-list, makes one each)",
          "until then: install_name_tool -delete_rpath '<the joined path>' and -add_rpath for each folder, on the installed "
          "extension"),

@@ -21,6 +21,7 @@ from mkldoctor.explain.msvc import MsvcLinkCommand, MsvcUnresolved
 from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports, kinds
+from mkldoctor.knowledge.recipes import q
 
 
 def claims(event: UndefinedSymbol) -> bool:
@@ -199,6 +200,6 @@ def with_kinds_mixed(findings: list[Finding], parsed: Parsed) -> list[Finding]:
          "mkldoctor link --format flags (--link static for archives) prints a line of one kind"),
         "MKL's shared libraries and its static archives are two builds of the same code, each calling its own kind's "
         "names; one link takes all of one kind.",
-        (f"ls {os.path.dirname(static) or '<MKL prefix>/lib'}/libmkl_core*   # whether the shared core is there",),
+        (f"ls {q(os.path.dirname(static)) if os.path.dirname(static) else '<MKL prefix>/lib'}/libmkl_core*   # whether the shared core is there",),
     )
     return [f for f in findings if f.id != "mkl-layer-missing"] + [finding]

@@ -26,6 +26,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
+from mkldoctor.knowledge.recipes import q
 
 # MKLConfig.cmake's own variables, each a file it searched for: a rejected value is a file it did not find, not a choice
 INTERNAL = ("MKL_VERSION_H", "MKL_INCLUDE", "OMP_LIBRARY", "OMP_LINK")
@@ -134,7 +135,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          "or unset MKLROOT when it names another folder than the MKL this MKLConfig.cmake belongs to (env -u MKLROOT cmake ...)",
          reset),
         "Intel's MKLConfig.cmake needs MKL's headers to tell the release and to give MKL::MKL its include folder.",
-        (f"ls {root or '${MKLROOT:-<the prefix of MKL_DIR>}'}/{header}",),
+        (f"ls {q(root + '/' + header) if root else '${MKLROOT:-<the prefix of MKL_DIR>}/' + header}",),
     )]
 
 
@@ -152,7 +153,7 @@ def _openmp(first: MklConfigReason, status: dict[str, str], reset: str) -> Findi
          "CMPLR_ROOT)",
          "or a threading layer without it: -DMKL_THREADING=gnu_thread (GCC's libgomp) or -DMKL_THREADING=sequential", reset),
         "Intel's MKLConfig.cmake adds the OpenMP runtime its threading layer needs to MKL::MKL, and stops when it finds none.",
-        (f"find {root} ${{CMPLR_ROOT:-}} -name 'libiomp5*' 2>/dev/null   # where an Intel OpenMP runtime is, if any",),
+        (f"find {q(root) if root != '<MKL prefix>' else root} ${{CMPLR_ROOT:-}} -name 'libiomp5*' 2>/dev/null   # where an Intel OpenMP runtime is, if any",),
     )
 
 
@@ -179,7 +180,7 @@ def _library(first: MklConfigReason, status: dict[str, str], reset: str) -> Find
              "the full intel-oneapi-mkl-devel), or the project's release that configures MKL for its SYCL use", reset),
             "Intel's MKLConfig.cmake builds MKL::MKL (and MKL::MKL_SYCL) from the files of the copy it belongs to, and stops "
             "at the first one missing.",
-            (f"ls {root}/lib/lib{lib}*   # what that folder has of it",),
+            (f"ls {_folder(root)}/lib{lib}*   # what that folder has of it",),
         )
     package = "mkl-static" if static else "mkl"
     optional = re.match(r"mkl_(?:scalapack|blacs|cdft)", lib)
@@ -197,5 +198,10 @@ def _library(first: MklConfigReason, status: dict[str, str], reset: str) -> Find
          *(("or leave out the part that asks for it (ENABLE_SCALAPACK, ENABLE_CDFT, ENABLE_BLACS, MKL_MPI)",) if optional else ()),
          reset),
         "Intel's MKLConfig.cmake builds MKL::MKL from the files of the copy it belongs to, and stops at the first one missing.",
-        (f"dir {root}\\lib\\{lib}*" if windows else f"ls {root}/lib/lib{lib}*   # what that folder has of it",),
+        (f"dir {q(root + chr(92) + 'lib')}\\{lib}*" if windows else f"ls {_folder(root)}/lib{lib}*   # what that folder has of it",),
     )
+
+
+def _folder(root: str) -> str:
+    """MKL's lib folder under a root the log names, quoted for a shell (the placeholder as it is)."""
+    return f"{root}/lib" if root == "<MKL prefix>" else q(f"{root}/lib")

@@ -17,6 +17,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.recipes import q
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ def iomp_under_root(events: Parsed) -> str | None:
     root = next((e.oneapi_mkl for e in events.of(MklRootSet) if e.oneapi_mkl), "")
     return (f"MKLROOT is oneAPI's MKL folder ({root}/mkl/...): a finder that looks for Intel's OpenMP under MKLROOT/.. "
             f"reaches {root}/mkl, not oneAPI's root {root}, where the runtime is (compiler/latest/lib, or lib of the 2024+ "
-            f"unified layout): give the project's own root variable oneAPI's root (CTranslate2: INTELROOT={root}, "
+            f"unified layout): give the project's own root variable oneAPI's root (CTranslate2: INTELROOT={q(root)}, "
             "ctranslate2#1703) or the runtime's folder") if root else None
 
 
@@ -73,7 +74,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         (first.line, *(f"then the finder says: {text[:160].strip()}" for text in missed),
          "MKLROOT names MKL's prefix; a path without its leading '/' is taken from the folder the tool runs in (CMake: the "
          "build folder), where no MKL is"),
-        (f"export MKLROOT={absolute} (the absolute path; or source <oneAPI>/setvars.sh, which sets it), then configure "
+        (f"export MKLROOT={q(absolute)} (the absolute path; or source <oneAPI>/setvars.sh, which sets it), then configure "
          "again from a clean cache (rm -f <build dir>/CMakeCache.txt)",),
         "A prefix variable holds an absolute path; the tools that read MKLROOT do not resolve a relative one against the "
         "place it was written for.",

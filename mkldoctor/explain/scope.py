@@ -272,7 +272,8 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
     opened = first is not None and first.role in LAYER_ROLES and first.who in OPENERS
     numbered = re.search(r"\.so(\.\d+)$", first.path) if first is not None else None
     rt = f"libmkl_rt.so{numbered.group(1) if numbered else '.2'}"  # the layer's own release's number, in its own folder
-    rt = os.path.join(os.path.dirname(first.path), rt) if first is not None and first.path != UNNAMED and "/" in first.path else rt
+    rt = (os.path.join(os.path.dirname(first.path), rt) if first is not None and first.path != UNNAMED and "/" in first.path
+          and re.fullmatch(r"[\w./+-]+", first.path) else rt)  # a path with quotes or a shell's characters: the name alone
     if first is not None and (first.path == UNNAMED or opened):  # the quantumsim guide's ctypes.CDLL("libmkl_intel_lp64.so.2")
         call = {"julia (dlopen)": f'Libdl.dlopen("{rt}", Libdl.RTLD_GLOBAL)', "R (dyn.load)": f'dyn.load("{rt}", local = FALSE)',
                 "java (System.load)": f'System.load("{rt}")'}.get(
