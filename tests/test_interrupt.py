@@ -66,13 +66,22 @@ def test_explain_reading_standard_input():
         os.close(write_end)
 
 
-def _alive(pid: int) -> bool:
-    """The process exists and is not a zombie (a container's PID 1 may never reap an orphan)."""
+def _started_at(pid: int) -> str | None:
+    """The process's start time (/proc's field 22, in clock ticks since boot): tells it from a later one given its PID."""
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _alive(pid: int, started: str | None = None) -> bool:
+    """The process exists and is not a zombie (a container's PID 1 may never reap an orphan), and, when ``started`` is
+    given, is the one that started then: a busy machine may give its PID to a new process once it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (OSError, IndexError):
         return False
-    return state != "Z"
+    return fields[0] != "Z" and (started is None or fields[19] == started)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
@@ -90,6 +99,7 @@ def test_explain_command_ends_with_its_process_group(tmp_path, signum):
             assert pids.exists(), proc.poll()
             child, grandchild = map(int, pids.read_text().split())
             assert _alive(child) and _alive(grandchild)
+            starts = {pid: _started_at(pid) for pid in (child, grandchild)}
             if signum == signal.SIGINT:
                 _interrupted(proc)
             else:
@@ -97,9 +107,9 @@ def test_explain_command_ends_with_its_process_group(tmp_path, signum):
                 out, err = proc.communicate(timeout=60)
                 assert (proc.returncode, err.splitlines()[-1]) == (130, "mkldoctor: interrupted"), err
             deadline = time.monotonic() + 30
-            while (_alive(child) or _alive(grandchild)) and time.monotonic() < deadline:
+            while (_alive(child, starts[child]) or _alive(grandchild, starts[grandchild])) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            assert not _alive(child) and not _alive(grandchild)
+            assert not _alive(child, starts[child]) and not _alive(grandchild, starts[grandchild])
         finally:  # the command has a session of its own: the test's clean-up of mkldoctor's group misses it
             for pid in (child, grandchild):
                 with contextlib.suppress(OSError, TypeError):
