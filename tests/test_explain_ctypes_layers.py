@@ -1,7 +1,8 @@
 """MKL's threading layer opened alone by ctypes, R's dyn.load and Java's System.load (the pinned wheel's
 libmkl_intel_thread.so.3): the loader's undefined name is one only some releases' cores export, which had been read as
 two MKL releases mixed. No core of any release was in the layer's scope; opening libmkl_rt of the same folder instead,
-in each host's own call, as the fix says, loads (R's own last line no longer glued to the name)."""
+in each host's own call, as the fix says, loads (R's own last line no longer glued to the name); and Java's
+loadLibrary of the wheel's folder, which holds the versioned file only."""
 
 from __future__ import annotations
 
@@ -51,4 +52,19 @@ def test_the_same_layer_opened_by_javas_system_load(tmp_path, mkl):
     rt = layer.parent / layer.name.replace("libmkl_intel_thread", "libmkl_rt")
     assert f'System.load("{rt}")' in finding.fix[0], flat(finding)
     code, out = run(["java", "J.java", str(rt)], tmp_path, clean_env())
+    assert code == 0 and "loaded" in out, out
+
+
+def test_javas_load_library_of_a_folder_with_the_versioned_file_only(tmp_path, mkl):
+    """System.loadLibrary("mkl_rt") with java.library.path at the wheel's folder: it holds libmkl_rt.so.3 only, and the JVM
+    looks for libmkl_rt.so; the file loads by its path, as the fix says."""
+    (tmp_path / "L.java").write_text("public class L { public static void main(String[] a) { if (a.length > 0) "
+                                     "System.load(a[0]); else System.loadLibrary(\"mkl_rt\"); System.out.println(\"loaded\"); } }\n")
+    code, log = run(["java", f"-Djava.library.path={mkl.pip_lib}", "L.java"], tmp_path, clean_env())
+    assert code != 0 and "no mkl_rt in java.library.path" in log, log
+    [finding] = errors_of(log)  # the log is this machine's (its folder is here): the folder is read
+    assert finding.id == "host-cannot-load" and "holds only libmkl_rt.so." in finding.title, flat(finding)
+    rt = next(mkl.pip_lib.glob("libmkl_rt.so.*"))
+    assert f'System.load("{rt}")' in finding.fix[0], flat(finding)
+    code, out = run(["java", "L.java", str(rt)], tmp_path, clean_env())
     assert code == 0 and "loaded" in out, out

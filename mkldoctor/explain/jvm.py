@@ -8,6 +8,8 @@ of ``java.library.path`` (set from LD_LIBRARY_PATH, PATH or DYLD_LIBRARY_PATH wh
 
 from __future__ import annotations
 
+import glob
+import os
 import re
 from dataclasses import dataclass, field, replace
 
@@ -16,12 +18,14 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.rblas import ALTERNATIVES
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.recipes import q
 
 
 @dataclass(frozen=True, slots=True)
 class JavaNoLibrary:
     name: str  # "mkl_rt", as System.loadLibrary was given it
     javacpp: bool = False  # the frames under it are JavaCPP's Loader (org.bytedeco.javacpp)
+    searched: tuple[str, ...] = ()  # the folders JDK 17+ names after its message ("in java.library.path: /a:/b")
     wants: int = field(default=8, compare=False)
     at: int = field(default=0, compare=False)
 
@@ -78,8 +82,9 @@ SIGNATURES = (
               re.compile(r"UnsatisfiedLinkError: '?(?:[\w.$\[\]]+ )?(?P<method>(?:[a-z_][\w$]*\.)+[A-Z][\w$]*\.\w+)\([^)]*\)"),
               lambda m, _: JniMethodMissing(m.group("method"), m.string.strip()[:200])),
     Signature("java-no-library", "jvm", "UnsatisfiedLinkError",
-              re.compile(r"UnsatisfiedLinkError: no (?P<name>[\w.+-]+) in (?:java\.library\.path|system library path)"),
-              lambda m, _: JavaNoLibrary(m.group("name"))),
+              re.compile(r"UnsatisfiedLinkError: no (?P<name>[\w.+-]+) in (?:java\.library\.path|system library path)"
+                         r"(?:: (?P<path>\S{1,2000}))?"),
+              lambda m, _: JavaNoLibrary(m.group("name"), searched=tuple(p for p in (m.group("path") or "").split(os.pathsep) if p))),
     Signature("java-native-load", "jvm", "UnsatisfiedLinkError", re.compile(r"UnsatisfiedLinkError"),
               lambda m, _: JvmNativeLoad(m.string.strip()[:200])),
 )
@@ -140,6 +145,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             out.append(_javacpp_openblas(name))
             continue
         files = f"lib{name}.so (Linux), {name}.dll or {name}.N.dll (Windows), lib{name}.dylib (macOS)"
+        # a folder it searched that holds the library by its versioned name only (PyPI's wheels: libmkl_rt.so.3, no link)
+        versioned = [f for d in (event.searched if ctx.local else ()) if os.path.isdir(d) and not os.path.exists(os.path.join(d, f"lib{name}.so"))
+                     for f in sorted(glob.glob(os.path.join(glob.escape(d), f"lib{name}.so.*")))[:1]]
+        if versioned:
+            out.append(Finding(
+                "host-cannot-load", "error",
+                f"java could not load {name}: {os.path.dirname(versioned[0])} holds only {os.path.basename(versioned[0])}, "
+                f"and System.loadLibrary looks for lib{name}.so",
+                (f"java.library.path names {os.path.dirname(versioned[0])}, which has {os.path.basename(versioned[0])} and no "
+                 f"lib{name}.so: a wheel's MKL has versioned files only (no development links)",),
+                (f"load the file by its path: System.load(\"{versioned[0]}\") in place of System.loadLibrary(\"{name}\")",
+                 f"or give java.library.path a folder with a link named lib{name}.so: ln -s {q(versioned[0])} <that folder>/lib{name}.so"),
+                "System.loadLibrary maps a name to one file name per platform (lib<name>.so on Linux) and takes no versioned one.",
+                (),
+            ))
+            continue
         out.append(Finding(
             "host-cannot-load", "error", f"java could not load {name}: no folder of java.library.path holds it",
             (f"System.loadLibrary(\"{name}\") looked for {files} in java.library.path and found none",
