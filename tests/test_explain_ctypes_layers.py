@@ -68,3 +68,17 @@ def test_javas_load_library_of_a_folder_with_the_versioned_file_only(tmp_path, m
     assert f'System.load("{rt}")' in finding.fix[0], flat(finding)
     code, out = run(["java", "L.java", str(rt)], tmp_path, clean_env())
     assert code == 0 and "loaded" in out, out
+
+
+def test_ctypes_opening_the_unversioned_name(tmp_path, mkl):
+    """ctypes.CDLL('libmkl_rt.so') with the wheel's folder on LD_LIBRARY_PATH: the wheel has libmkl_rt.so.3 only. The fix
+    opens the versioned file, which loads, where it had said to install MKL 2019.0 (the last release of that soname)."""
+    code, log = run([sys.executable, "-c", "import ctypes; ctypes.CDLL('libmkl_rt.so')"], tmp_path,
+                    clean_env(LD_LIBRARY_PATH=str(mkl.pip_lib)))
+    assert code != 0 and "libmkl_rt.so: cannot open shared object file" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "loader-cannot-find" and finding.fix[0].startswith("the program opens libmkl_rt.so by that name"), flat(finding)
+    assert not any("mkl==2019" in line for line in finding.fix), flat(finding)
+    code, out = run([sys.executable, "-c", "import ctypes; ctypes.CDLL('libmkl_rt.so.3'); print('loaded')"], tmp_path,
+                    clean_env(LD_LIBRARY_PATH=str(mkl.pip_lib)))
+    assert code == 0 and "loaded" in out, out

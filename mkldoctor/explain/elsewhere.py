@@ -121,6 +121,8 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
     if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)):
         fix[:0], installs = installs, []
     fix += installs + (stale_fix(stale) if ipython else [])
+    from mkldoctor.explain.loaderfind import by_name  # a host's own open of the bare name: the versioned file first
+    fix[:0] = by_name(ctx, soname, set(binaries))
     return Finding(
         "loader-cannot-find", "error", f"the loader cannot find {soname}", tuple(evidence), tuple(fix),
         "The program was linked against this library; at run time the loader looks only in the binary's run path, "

@@ -89,7 +89,8 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         elif soname.startswith("libiomp5"):
             fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
         else:
-            fix += _other_release(ctx, soname, evidence)
+            named, others_fix = by_name(ctx, soname, {e.binary for e in said}), _other_release(ctx, soname, evidence)
+            fix += named or others_fix  # a name the host opens itself: no relink, no release of 2020 needed
         out.append(runpaths.amend(_ldd_also(Finding(
             "loader-cannot-find", "error", f"the loader cannot find {soname}",
             tuple(evidence), tuple(fix),
@@ -98,6 +99,25 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             (confirm,),
         ), others), events))
     return out
+
+
+def by_name(ctx: Context, soname: str, binaries: set[str]) -> list[str]:
+    """A host that opens MKL by an unversioned name (ctypes.CDLL('libmkl_rt.so'), Julia's dlopen): oneMKL 2021 and newer
+    name their files .so.N; the bare name is a development link, which PyPI's wheels do not have (produced with ctypes)."""
+    from mkldoctor.explain.elsewhere import BY_NAME
+
+    stem = soname.split(".so", 1)[0]
+    # Python's OSError alone may be an extension's own import: its ctypes frame says the program opened the name itself
+    hosts = {b for b in binaries & set(BY_NAME) if b != "python (ctypes)" or any("ctypes/__init__.py" in p for p in ctx.places)}
+    if not (hosts and soname.endswith(".so") and stem.startswith("libmkl_")):
+        return []
+    here = [p for _, p in ctx.holders_of_stem(stem + ".so") if os.path.basename(p) != soname][:1]
+    call = "Libdl.dlopen" if hosts == {"julia (dlopen)"} else "ctypes.CDLL"
+    return [f"the program opens {soname} by that name: oneMKL 2021 and newer name the file {stem}.so.1, .so.2 or .so.3 (2026), "
+            "and the bare name is only a development link (conda's mkl-devel, Debian's libmkl-dev, oneAPI's -devel packages; "
+            f"PyPI's wheels have none): open the versioned name or the full path, {call}("
+            + (f"'{here[0]}'" if here and re.fullmatch(r"[\w./+-]+", here[0]) else f"'{stem}.so.2'") + "), or install "
+            "the development link (one of those packages)"]
 
 
 def _other_release(ctx: Context, soname: str, evidence: list[str]) -> list[str]:
