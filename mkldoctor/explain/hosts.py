@@ -190,6 +190,9 @@ SIGNATURES = (
     # R's own echoes of a package that did not install or load: the reason is on the lines before (dyn.load's)
     Signature("r-loading-failed", "hosts", "loading failed",
               re.compile(r"^(?:Error|ERROR): (?:loading failed|lazy loading failed for package)"), lambda m, _: FollowOn(m.string.strip())),
+    # R CMD INSTALL's word after its make step failed (produced with R and a Makevars' -lmkl_rt)
+    Signature("r-compilation-failed", "hosts", "ailed", re.compile(r"^ERROR: compilation failed for package"),
+              lambda m, _: FollowOn(m.string.strip())),
     # .NET on Linux ("... consider setting the LD_DEBUG environment variable: <dlerror>"; macOS's is platforms')
     Signature("dotnet-unable-to-load-shared-library", "hosts", "Unable to load shared library",
               re.compile(r"Unable to load shared library '(?P<lib>[^']+)' or one of its dependencies\..*?LD_DEBUG environment variable"),
