@@ -32,10 +32,10 @@ def program(tmp_path):
     return tmp_path
 
 
-@pytest.mark.parametrize("linker", ["bfd", "lld"])
+@pytest.mark.parametrize("linker", ["bfd", "lld", "gold"])
 def test_the_tbb_layer_without_tbb_nor_the_cxx_runtime(program, mkl, linker):
-    if linker == "lld" and shutil.which("ld.lld") is None:
-        pytest.skip("needs ld.lld")
+    if shutil.which(f"ld.{linker}") is None:
+        pytest.skip(f"needs ld.{linker}")
     log = failed(["gcc", f"-fuse-ld={linker}", "t.o", "-o", "t", *_group(mkl), "-lpthread", "-lm", "-ldl"], program)
     assert "tbb::detail::r1::" in log and "operator new" in log, log
     [finding] = errors_of(log)

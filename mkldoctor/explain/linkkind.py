@@ -174,6 +174,8 @@ def _unix_windows_name(undefined: list[UndefinedSymbol], ctx: Context) -> Findin
 def kinds_mixed(parsed: Parsed) -> tuple[str, str] | None:
     """An MKL shared library and an MKL archive that both need names in one link: (the shared one, the archive)."""
     refs = list(dict.fromkeys(e.referenced_from for e in parsed.of(UndefinedSymbol) if e.referenced_from))
+    if refs:  # the link's own inputs too, where its linker (gold) names only one side's undefined names
+        refs += [p for c in parsed.of(LinkCommand) for p in c.inputs]
     shared = [r for r in refs if re.match(r"libmkl_\w+\.so", os.path.basename(r))]
     static = [r for r in refs if re.fullmatch(r"libmkl_\w+\.a", os.path.basename(r))]
     return (shared[0], static[0]) if shared and static else None
@@ -186,7 +188,7 @@ def with_kinds_mixed(findings: list[Finding], parsed: Parsed) -> list[Finding]:
         return findings
     shared, static = mixed
     said = [f"{e.symbol} needed by {os.path.basename(e.referenced_from)}" for e in parsed.of(UndefinedSymbol)
-            if e.referenced_from in mixed][:4]
+            if e.referenced_from in mixed][:4] or [f"the link names {os.path.basename(shared)} and {os.path.basename(static)}"]
     finding = Finding(
         "mkl-kinds-mixed", "error",
         f"the link mixes MKL's shared libraries ({os.path.basename(shared)}) with its static archives "

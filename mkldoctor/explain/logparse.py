@@ -308,7 +308,7 @@ def _linker_events(state: _State, line: str) -> list | None:
     if "undefined reference to" in rest:
         match = _UNDEF_REF.search(rest.strip())
         if match and (_SYMBOL_NAME.match(match.group("sym")) or _cxx_mkl(match.group("sym"))
-                      or facts.CXX_RUNTIME.match(match.group("sym")) and _in_mkl(state.context)):
+                      or facts.CXX_RUNTIME.match(match.group("sym")) and (_in_mkl(state.context) or "/libmkl_" in rest)):
             where = (match.group("where") or "").strip().rstrip(":")
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
             return [_undefined(match.group("sym"), where, state.context, said)]
