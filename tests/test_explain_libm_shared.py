@@ -1,5 +1,6 @@
 """MKL's shared layers of the pinned wheel named by path on a gcc line without -lm: ld says each layer's libm names
-undefined, cabs and cabsf (complex.h's, libm's too) among them. One finding, -lm, which links; and gold's link of the shared layers with the static core, one finding of the mix."""
+undefined, cabs and cabsf (complex.h's, libm's too) among them. One finding, -lm, which links; and gold's link of the
+shared layers with the static core: one finding of the mix."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ MKLROOT and /opt/intel before downloading. Another ``-sys`` crate's own message 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 
@@ -278,3 +279,10 @@ def _pc_missing(said: list[PcFileMissing], failed: list[BuildScriptFailed]) -> l
         "them in their own lib/pkgconfig folder.",
         (f"pkg-config --exists {first.library} && echo found; pkg-config --list-all | grep mkl",),
     )]
+
+
+def verbatim_link(path: str) -> str:
+    """A crate's own build script that asked for -lNAME where only the versioned file is (a wheel's MKL): rustc 1.67 and
+    newer take the file's name as it is (produced with cargo against the pinned wheel: it builds)."""
+    return (f"a build script's own link: println!(\"cargo:rustc-link-lib=dylib:+verbatim={os.path.basename(path)}\") (its "
+            "versioned file, rustc 1.67+), with its folder in cargo:rustc-link-search")

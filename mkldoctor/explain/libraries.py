@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.discover.soname import SearchResult
+from mkldoctor.explain.cargo import BuildScriptFailed, CrateEcho, verbatim_link
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
 from mkldoctor.explain.origin import log_platform
@@ -302,8 +303,6 @@ def cargo_download(ctx: Context, items, crates: tuple[str, ...]) -> tuple[list[s
 
 def _crates(events: Parsed) -> tuple[str, ...]:
     """The crates a cargo log names as built (the one whose build failed, the one that did not compile)."""
-    from mkldoctor.explain.cargo import BuildScriptFailed, CrateEcho
-
     return tuple(dict.fromkeys([e.crate for e in events.of(CrateEcho)] + [e.crate for e in events.of(BuildScriptFailed)]))
 
 
@@ -395,17 +394,19 @@ def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tupl
         best = sorted(holders, key=lambda i: version_key(i.version), reverse=True)[0]
         kind = "static" if static else None
         unversioned = all(best.find(name.lstrip(":"), kind) and (static or best.find(name.lstrip(":"), "shared").soname_suffix in ("", ".so")) for _, _, name in items)
-        searched = not static and not unversioned and any(os.path.normpath(d) == os.path.normpath(best.lib_dirs[0]) for c in ctx.commands for d in c.lib_dirs)
-        title += f": {label(best)} is searched, and has only versioned files, which -l never takes" if searched else f": it is in {label(best)}, which is not searched"
-        why = "The library exists on this machine, but not in any folder that the linker searched." if not searched else "The folder is searched."
+        on_line = {os.path.normpath(d) for c in ctx.commands for d in c.lib_dirs}
+        searched = not static and not unversioned and os.path.normpath(best.lib_dirs[0]) in on_line
+        title += f": {label(best)} is searched, and has versioned files only" if searched else f": it is in {label(best)}, which is not searched"
+        why = "The folder is searched." if searched else "The library exists on this machine, but not in any folder that the linker searched."
         fix.append(ctx.edited(f"add its folder: -L{q(best.lib_dirs[0])}", Edit(append=(f"-L{best.lib_dirs[0]}",))))
         if not static and not unversioned:
             why += (" Its shared libraries have only versioned names (libmkl_core.so.3) and no development links, "
                     "which -lNAME never finds: name the files by path, as oneMKL's mkl-*.pc files do.")
             fix.append("name the shared libraries by path: mkldoctor link --link dynamic --install " + q(best.root))
         if ctx.cargo:  # a build script's own -l: rustc 1.67+ takes a file name verbatim (produced with cargo and the wheel)
-            own = not (crates and "intel-mkl-src" in crates) and not unversioned and not static  # the project's build.rs
-            fix.insert(0, f"a build script's own link: println!(\"cargo:rustc-link-lib=dylib:+verbatim={os.path.basename(best.find(items[0][2].lstrip(':'), 'shared').path)}\") (its versioned file, rustc 1.67+), with its folder in cargo:rustc-link-search") if own else fix.append(f"with cargo: export MKLROOT={q(best.root)}; {CARGO_CLEAN_EXPLAINED}")
+            own = not (crates and "intel-mkl-src" in crates) and not unversioned and not static  # the project's own build.rs
+            fix[:0] = [verbatim_link(best.find(items[0][2].lstrip(":"), "shared").path)] if own else []
+            fix += [] if own else [f"with cargo: export MKLROOT={q(best.root)}; {CARGO_CLEAN_EXPLAINED}"]
     elif cause == "openmp-missing":
         title += ": Intel's OpenMP runtime (libiomp5) is not installed"
         why = "mkl_intel_thread needs libiomp5, and no copy of it is here (Debian's MKL packages do not ship it)."
