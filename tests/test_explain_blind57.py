@@ -173,3 +173,9 @@ def test_a_hostile_mklroot_is_quoted_in_the_fix(tmp_path):
     command = finding.fix[0].split(" (the absolute path")[0]
     code, out = run(["bash", "-c", command + "; printf %s \"$MKLROOT\""], tmp_path, clean_env())
     assert code == 0 and out.startswith("/opt/$(touch") and not (tmp_path / "pwned").exists(), out
+
+
+def test_packed_gemm_undefined_in_a_caffe2_build():
+    finding = _only(ENTRIES["linux-link-stale-mklml-cblas-gemm-s8u8s32-undefined-onednn-461"]["log"])
+    assert finding.id == "missing-symbol" and "mklml_lnx_*" in finding.fix[0], flat(finding)
+    assert "prepare_mkl.sh" in finding.fix[0]

@@ -264,6 +264,10 @@ def _same_history(symbols: list[str], hits) -> list[list[str]]:
     return list(groups.values())
 
 
+_PACKED_GEMM = re.compile(r"cblas_(?:gemm_[su]8[su]8s32|gemm_s16s16s32|[sdhg]gemm_(?:pack|compute|alloc|free)|gemm_bf16bf16f32)\w*")
+_DNN_HOST = re.compile(r"lib(?:caffe2|mkldnn|torch(?:_cpu)?)\b")  # MKL-DNN 0.x and its hosts; DNNL 1.x links no MKL
+
+
 def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSymbol], hits: list, command, linked) -> Finding:
     first = missing_symbol.first_release(symbol)
     having = OrderedDict()
@@ -290,6 +294,13 @@ def _missing_symbol_finding(ctx: Context, symbol: str, events: list[UndefinedSym
                              "20.04's intel-mkl is 2020.0) in the default folders wins over oneAPI's unless oneAPI's -L "
                              "comes first; remove it, or put oneAPI's folder first"
                              if current.overall.first != exports.releases()[0].name else ""))
+    # a Caffe2/MKL-DNN source build (onednn#461): mkl-dnn's scripts fetch MKL-ML, MKL's small library, into external/; an
+    # old mklml_lnx_* left there has the packed GEMM's declarations in its header and not the functions
+    if _PACKED_GEMM.match(symbol) and any(_DNN_HOST.match(os.path.basename(e.referenced_from or "")) for e in events):
+        install.insert(0, "a PyTorch/Caffe2 or MKL-DNN 0.x source build links MKL-ML (mklml, MKL's small library that "
+                          "mkl-dnn's scripts/prepare_mkl.sh downloads into external/), and an old mklml_lnx_* left there "
+                          f"lacks {symbol}: remove external/mklml_lnx_* and run prepare_mkl.sh again, or build against a full "
+                          "MKL (MKLROOT set before configuring)")
     named = release_on_line(command) if linked is None else None  # the release a log from elsewhere names by its folder
     gone = current is not None and current.overall.gone_since is not None and linked is None and named is None
     if gone:  # a name newer releases dropped, and a log that does not say which release it linked
