@@ -15,6 +15,7 @@ import re
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.juliapkg import julia_in_r
 from mkldoctor.explain.linker import skipped_advice
+from mkldoctor.explain.loaderfind import BY_NAME, by_name
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
@@ -23,7 +24,6 @@ from mkldoctor.knowledge.history import version_key
 
 LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 MKL_JLL_JULIA = "1.3"  # the first Julia with artifacts, which MKL_jll is: an older one opens a system MKL
-BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library by the name the user gives
 
 
 # -- the loader: a program that needs a library its machine did not find -------------------------------
@@ -121,8 +121,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
     if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)):
         fix[:0], installs = installs, []
     fix += installs + (stale_fix(stale) if ipython else [])
-    from mkldoctor.explain.loaderfind import by_name  # a host's own open of the bare name: the versioned file first
-    fix[:0] = by_name(ctx, soname, set(binaries))
+    fix[:0] = by_name(ctx, soname, set(binaries))  # a host's own open of the bare name: the versioned file first
     return Finding(
         "loader-cannot-find", "error", f"the loader cannot find {soname}", tuple(evidence), tuple(fix),
         "The program was linked against this library; at run time the loader looks only in the binary's run path, "

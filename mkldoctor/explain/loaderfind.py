@@ -101,11 +101,12 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+BY_NAME = ("python (ctypes)", "julia (dlopen)")  # hosts that dlopen a library by the name the user gives
+
+
 def by_name(ctx: Context, soname: str, binaries: set[str]) -> list[str]:
     """A host that opens MKL by an unversioned name (ctypes.CDLL('libmkl_rt.so'), Julia's dlopen): oneMKL 2021 and newer
     name their files .so.N; the bare name is a development link, which PyPI's wheels do not have (produced with ctypes)."""
-    from mkldoctor.explain.elsewhere import BY_NAME
-
     stem = soname.split(".so", 1)[0]
     # Python's OSError alone may be an extension's own import: its ctypes frame says the program opened the name itself
     hosts = {b for b in binaries & set(BY_NAME) if b != "python (ctypes)" or any("ctypes/__init__.py" in p for p in ctx.places)}
