@@ -94,7 +94,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
     groups = {k: [r for r, evs in by_routine.items() if kind(evs) == k] for k in ("int", "nan")}
     if groups["int"]:  # a routine no table names (MKL's own DGBBRDM, cytnx#419) refused in the same run: the same integers
-        groups["int"] += [r for r, evs in by_routine.items() if kind(evs) == "" and not arguments.argument(evs[0].routine, evs[0].parameter)]
+        groups["int"] += [r for r, evs in by_routine.items() if arguments.argument(evs[0].routine, evs[0].parameter) is None]
     heads = {rs[0]: [by_routine.pop(r)[0] for r in rs[1:]] for rs in groups.values() if len(rs) > 1}
     by_routine = {r: by_routine[r] for r in sorted(by_routine, key=lambda r: r not in heads)}  # a group's head first
     warned = events.of(Ilp64Warned)
