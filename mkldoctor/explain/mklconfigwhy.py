@@ -135,7 +135,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          "or unset MKLROOT when it names another folder than the MKL this MKLConfig.cmake belongs to (env -u MKLROOT cmake ...)",
          reset),
         "Intel's MKLConfig.cmake needs MKL's headers to tell the release and to give MKL::MKL its include folder.",
-        (f"ls {q(root + '/' + header) if root else '${MKLROOT:-<the prefix of MKL_DIR>}/' + header}",),
+        (f"ls {_shell(root + '/' + header) if root else '${MKLROOT:-<the prefix of MKL_DIR>}/' + header}",),
     )]
 
 
@@ -153,7 +153,7 @@ def _openmp(first: MklConfigReason, status: dict[str, str], reset: str) -> Findi
          "CMPLR_ROOT)",
          "or a threading layer without it: -DMKL_THREADING=gnu_thread (GCC's libgomp) or -DMKL_THREADING=sequential", reset),
         "Intel's MKLConfig.cmake adds the OpenMP runtime its threading layer needs to MKL::MKL, and stops when it finds none.",
-        (f"find {q(root) if root != '<MKL prefix>' else root} ${{CMPLR_ROOT:-}} -name 'libiomp5*' 2>/dev/null   # where an Intel OpenMP runtime is, if any",),
+        (f"find {_shell(root)} ${{CMPLR_ROOT:-}} -name 'libiomp5*' 2>/dev/null   # where an Intel OpenMP runtime is, if any",),
     )
 
 
@@ -180,7 +180,7 @@ def _library(first: MklConfigReason, status: dict[str, str], reset: str) -> Find
              "the full intel-oneapi-mkl-devel), or the project's release that configures MKL for its SYCL use", reset),
             "Intel's MKLConfig.cmake builds MKL::MKL (and MKL::MKL_SYCL) from the files of the copy it belongs to, and stops "
             "at the first one missing.",
-            (f"ls {_folder(root)}/lib{lib}*   # what that folder has of it",),
+            (f"ls {_shell(root + '/lib')}/lib{lib}*   # what that folder has of it",),
         )
     package = "mkl-static" if static else "mkl"
     optional = re.match(r"mkl_(?:scalapack|blacs|cdft)", lib)
@@ -198,10 +198,10 @@ def _library(first: MklConfigReason, status: dict[str, str], reset: str) -> Find
          *(("or leave out the part that asks for it (ENABLE_SCALAPACK, ENABLE_CDFT, ENABLE_BLACS, MKL_MPI)",) if optional else ()),
          reset),
         "Intel's MKLConfig.cmake builds MKL::MKL from the files of the copy it belongs to, and stops at the first one missing.",
-        (f"dir {q(root + chr(92) + 'lib')}\\{lib}*" if windows else f"ls {_folder(root)}/lib{lib}*   # what that folder has of it",),
+        (f"dir {_shell(root + chr(92) + 'lib')}\\{lib}*" if windows else f"ls {_shell(root + '/lib')}/lib{lib}*   # what that folder has of it",),
     )
 
 
-def _folder(root: str) -> str:
-    """MKL's lib folder under a root the log names, quoted for a shell (the placeholder as it is)."""
-    return f"{root}/lib" if root == "<MKL prefix>" else q(f"{root}/lib")
+def _shell(path: str) -> str:
+    """A path the log names, quoted for a shell; the placeholder of none (<MKL prefix>, <MKL prefix>/lib) as it is."""
+    return path if path.startswith("<MKL prefix>") else q(path)
