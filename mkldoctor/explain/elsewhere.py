@@ -116,6 +116,8 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                       "R's own loader does not find: its build took an MKL from the build's paths, most often a conda "
                       "environment's (igraph#477): install it again from a shell without conda (conda deactivate; no conda "
                       "folder on PATH, LIBRARY_PATH or PKG_CONFIG_PATH), or export LD_LIBRARY_PATH=<that MKL's lib> before R starts")
+    # any host that opens names itself: without ctypes' frame the name may be the program's own (ipyrad's CDLL('libmkl_rt.so'))
+    # or a dependency's; a release with the development links answers both, where by_name's advice needs the program's open
     installs = _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
     # the year's oneMKL is the whole answer, and MKL-ML missing from a package Python imports: it comes first
     if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)):
