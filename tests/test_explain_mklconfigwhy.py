@@ -10,6 +10,8 @@ import zipfile
 
 import pytest
 
+from mkldoctor.explain import logparse
+from mkldoctor.explain.diagnosis import explain
 from tests.test_explain_families import clean_env, errors_of, flat, run
 
 pytestmark = pytest.mark.skipif(shutil.which("cmake") is None, reason="needs cmake")
@@ -157,6 +159,12 @@ def test_a_prefix_without_the_shared_core_links_mkl_half_static(tmp_path, mkl):
     assert code != 0 and "libmkl_core.a" in log, log
     [finding] = errors_of(log)
     assert finding.id == "mkl-kinds-mixed" and "libmkl_core.a" in finding.title, flat(finding)
+    assert [f.id for f in explain(logparse.parse_bytes(log.encode()), [])] == ["mkl-kinds-mixed"]  # the configure's joins it
+    configure = log[:log.index("Build files have been written")]  # the configure alone: the failure it leads to, foretold
+    [warning] = explain(logparse.parse_bytes(configure.encode()), [])
+    assert warning.id == "mklconfig-kinds-mixed" and warning.severity == "warning", flat(warning)
+    assert "libmkl_core.a" in warning.title and "MKL_LINK=dynamic" in warning.title, flat(warning)
+    assert "mkl==2026.2" in warning.fix[0] and warning.fix[1].startswith("or link MKL statically: -DMKL_LINK=static")
     code, log = build("-DMKL_LINK=static")
     assert code == 0, log
     assert run([str(tmp_path / "b" / "t")], tmp_path, clean_env())[0] == 0

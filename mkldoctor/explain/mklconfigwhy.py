@@ -13,6 +13,9 @@
 - ``The required variable mkl_intel_ilp64_file has an invalid value "mkl_intel_ilp64_file-NOTFOUND"``: a library of the
   MKL_LINK asked for is not in MKL's folder (static archives without mkl-static, shared libraries without mkl).
 
+And one it does not give: its ``-- Found .../libmkl_core.a`` among shared libraries (MKL_LINK=dynamic in a prefix without
+libmkl_core.so.3) configures, and the link that follows fails (:mod:`linkkind`'s ``mkl-kinds-mixed``).
+
 Each produced with the pinned 2026.2 wheels' files, one removed (tests/test_explain_mklconfigwhy.py).
 """
 
@@ -50,6 +53,13 @@ class MklConfigStatus:
     value: str
 
 
+@dataclass(frozen=True, slots=True)
+class MklConfigFound:
+    """MKLConfig.cmake's ``-- Found /opt/intel/oneapi/mkl/latest/lib/libmkl_core.so``, one per library it takes."""
+
+    path: str
+
+
 def _searched(m: re.Match, _) -> MklConfigReason:
     return MklConfigReason(_KIND.get(m["var"], "library"), m.string.strip(), m["lib"] or m["var"])
 
@@ -73,8 +83,11 @@ SIGNATURES = (
     Signature("mklconfig-file-value", "mklconfigwhy", "NOTFOUND",
               re.compile(rf'^\s*"{_SEARCHED}-NOTFOUND"\.?\s*$'), lambda m, _: FollowOn(m.string.strip())),
     Signature("mklconfig-status", "mklconfigwhy", "-- MKL_",
-              re.compile(r"^-- (?P<var>MKL_LINK|MKL_ROOT):? (?:None, set to ` ?)?(?P<value>[^`\s]+)"),
+              re.compile(r"^-- (?P<var>MKL_LINK|MKL_ROOT|MKL_VERSION):? (?:None, set to ` ?)?(?P<value>[^`\s]+)"),
               lambda m, _: MklConfigStatus(m["var"], m["value"])),
+    Signature("mklconfig-found-file", "mklconfigwhy", "-- Found ",
+              re.compile(r"^-- Found (?P<path>\S.{0,1000}/libmkl_\w+\.(?:so(?:\.\d+)*|a|dylib))\s*$"),
+              lambda m, _: MklConfigFound(m["path"])),
 )
 
 
@@ -82,10 +95,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.finders import FinderSaid
 
     said = events.of(MklConfigReason) + [MklConfigReason("headers", e.text, "MKL_INCLUDE") for e in events.of(FinderSaid) if claims(e)]
-    if not said:
-        return []
-    first = said[0]
     status = {e.variable: e.value for e in events.of(MklConfigStatus)}
+    if not said:
+        return _kinds_mixed(events, status)
+    first = said[0]
     reset = "rm -f <build dir>/CMakeCache.txt   # the cache keeps what the first run found"
     if first.kind == "openmp":
         return [_openmp(first, status, reset)]
@@ -200,6 +213,41 @@ def _library(first: MklConfigReason, status: dict[str, str], reset: str) -> Find
         "Intel's MKLConfig.cmake builds MKL::MKL from the files of the copy it belongs to, and stops at the first one missing.",
         (f"dir {_shell(root + chr(92) + 'lib')}\\{lib}*" if windows else f"ls {_shell(root + '/lib')}/lib{lib}*   # what that folder has of it",),
     )
+
+
+def _kinds_mixed(events: Parsed, status: dict[str, str]) -> list[Finding]:
+    """MKLConfig.cmake's files of both kinds, the configure alone (a link that failed for it is :mod:`linkkind`'s)."""
+    from mkldoctor.explain.linkkind import kinds_mixed
+
+    found = list(dict.fromkeys(e.path for e in events.of(MklConfigFound)))
+    static = [p for p in found if p.endswith(".a")]
+    shared = [p for p in found if not p.endswith(".a")]
+    if not (static and shared) or kinds_mixed(events) is not None:
+        return []
+    link = status.get("MKL_LINK", "")
+    odd, kind = (static, "static archive") if link != "static" and (link or len(static) <= len(shared)) else (shared, "shared library")
+    names = ", ".join(p.rsplit("/", 1)[-1] for p in odd[:3])
+    folder = odd[0].rsplit("/", 1)[0]
+    version = status.get("MKL_VERSION", "")
+    package = "mkl" if odd is static else "mkl-static"
+    return [Finding(
+        "mklconfig-kinds-mixed", "warning",
+        f"MKLConfig.cmake took {names}, {'a ' + kind if len(odd) == 1 else kind.replace('library', 'librarie') + 's'}, "
+        f"among MKL's {'shared libraries' if odd is static else 'static archives'}"
+        + (f" (MKL_LINK={link})" if link else "") + ": the link that follows fails",
+        tuple(f"-- Found {p}" for p in odd[:3]) + (
+            f"MKLConfig.cmake looks for each library by its plain name, and takes the other kind's file where {folder} lacks "
+            "the one MKL_LINK asks for; MKL's shared layers call names only its shared core exports, and its archives "
+            "need the other archives: one link takes all of one kind",),
+        (f"install the package with the missing files into the same prefix, the release of the others: "
+         + recipes.pip_install(f"{package}=={version}" if version else package)
+         + f" (conda install {package}{'=' + version if version else ''})",
+         "or " + ("link MKL statically: -DMKL_LINK=static (with mkl-static installed)" if odd is static
+                  else "link MKL's shared libraries: -DMKL_LINK=dynamic"),
+         "rm -f <build dir>/CMakeCache.txt   # the cache keeps what the first run found"),
+        "Intel's MKLConfig.cmake builds MKL::MKL from the files it finds; it does not check that they are of one kind.",
+        (f"ls {q(folder)}/libmkl_core*   # which kinds of MKL's core that folder has",),
+    )]
 
 
 def _shell(path: str) -> str:
