@@ -168,3 +168,33 @@ def test_a_prefix_without_the_shared_core_links_mkl_half_static(tmp_path, mkl):
     code, log = build("-DMKL_LINK=static")
     assert code == 0, log
     assert run([str(tmp_path / "b" / "t")], tmp_path, clean_env())[0] == 0
+
+
+def test_mklconfigs_default_ilp64_under_code_that_passes_int(tmp_path, mkl):
+    """MKLConfig.cmake links the ILP64 interface when no MKL_INTERFACE is given; a program that declares dgemm_ with int
+    sizes gets MKL's refusal of M. The configure's own line is the evidence, the integer width the first fix, and no other
+    build's advice (intel-mkl-src's features) is offered; -DMKL_INTERFACE=lp64, the fix, computes the product."""
+    (tmp_path / "t.c").write_text(
+        "#include <stdio.h>\nextern void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, "
+        "const double*, const int*, const double*, const int*, const double*, double*, const int*);\nint main(void) { int "
+        "d[8] = {2, -1, 2, -1, 2, -1, 2, -1}; double a[4] = {1, 2, 3, 4}, c[4] = {0}, one = 1, zero = 0; dgemm_(\"N\", \"N\", "
+        "&d[0], &d[2], &d[4], &one, a, &d[6], a, &d[6], &zero, c, &d[6]); printf(\"%g %g %g %g\\n\", c[0], c[1], c[2], "
+        "c[3]); return 0; }\n")
+    (tmp_path / "CMakeLists.txt").write_text(PROJECT + "add_executable(t t.c)\ntarget_link_libraries(t PUBLIC MKL::MKL)\n")
+
+    def build_and_run(*options: str) -> str:
+        shutil.rmtree(tmp_path / "b", ignore_errors=True)
+        code, log = run(["cmake", "-S", ".", "-B", "b", f"-DMKL_DIR={mkl.pip}/lib/cmake/mkl", *options], tmp_path, clean_env())
+        assert code == 0, log
+        code, out = run(["cmake", "--build", "b"], tmp_path, clean_env())
+        assert code == 0, out
+        return log + out + run([str(tmp_path / "b" / "t")], tmp_path, clean_env(LD_LIBRARY_PATH=str(mkl.pip_lib)))[1]
+
+    log = build_and_run()
+    assert "Parameter 3 was incorrect on entry to DGEMM" in log and "set to ` intel_ilp64` by default" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-parameter-error", flat(finding)
+    assert any(e.startswith("MKLConfig.cmake: MKL_INTERFACE_FULL intel_ilp64 by its default") for e in finding.evidence)
+    assert finding.fix[0].startswith("the integer size") and "MKL_INTERFACE lp64" in finding.fix[0], flat(finding)
+    assert not any("intel-mkl-src" in line for line in finding.fix)
+    assert "7 10 15 22" in build_and_run("-DMKL_INTERFACE=lp64")

@@ -51,6 +51,7 @@ class MklConfigStatus:
 
     variable: str
     value: str
+    default: bool = False  # "None, set to ` ...` by default": no value given, MKLConfig.cmake's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +84,8 @@ SIGNATURES = (
     Signature("mklconfig-file-value", "mklconfigwhy", "NOTFOUND",
               re.compile(rf'^\s*"{_SEARCHED}-NOTFOUND"\.?\s*$'), lambda m, _: FollowOn(m.string.strip())),
     Signature("mklconfig-status", "mklconfigwhy", "-- MKL_",
-              re.compile(r"^-- (?P<var>MKL_LINK|MKL_ROOT|MKL_VERSION):? (?:None, set to ` ?)?(?P<value>[^`\s]+)"),
-              lambda m, _: MklConfigStatus(m["var"], m["value"])),
+              re.compile(r"^-- (?P<var>MKL_LINK|MKL_ROOT|MKL_VERSION|MKL_INTERFACE_FULL):? (?P<default>None, set to ` ?)?(?P<value>[^`\s]+)"),
+              lambda m, _: MklConfigStatus(m["var"], m["value"], bool(m["default"]))),
     Signature("mklconfig-found-file", "mklconfigwhy", "-- Found ",
               re.compile(r"^-- Found (?P<path>\S.{0,1000}/libmkl_\w+\.(?:so(?:\.\d+)*|a|dylib))\s*$"),
               lambda m, _: MklConfigFound(m["path"])),

@@ -110,7 +110,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         # MKL_VERBOSE's record of the call: integers that are two 32-bit ones side by side (Eigen#2475: 25769803780 = 6<<32|4)
         packed = next((c.packed for c in events.of(MklVerboseCall) if c.routine == said[0].routine.upper().rstrip("_") and c.packed), ())
         grouped = kind(said) == "int" and bool(heads.get(said[0].routine.upper()))  # integers refused in several routines
-        finding = _finding(said[0], events, width_first=smashed is not None or bool(packed) or grouped)
+        finding = _finding(said[0], events, width_first=smashed is not None or bool(packed) or grouped
+                           or (kind(said) == "int" and bool(_configured_ilp64(events))))
         if packed:
             n = packed[0]
             finding = replace(finding, evidence=(finding.evidence[0], (
@@ -150,9 +151,19 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+def _configured_ilp64(events: Parsed) -> list[str]:
+    """Intel's MKLConfig.cmake choosing the ILP64 interface in the log's configure (its default, 2023 to 2026)."""
+    from mkldoctor.explain.mklconfigwhy import MklConfigStatus
+
+    return [f"MKLConfig.cmake: MKL_INTERFACE_FULL {s.value}" + (
+        " by its default (no MKL_INTERFACE given): MKL::MKL links the 64-bit integer interface and defines MKL_ILP64 for "
+        "what links it, while code that declares int sizes (or MKL's routines itself) passes 32-bit integers"
+        if s.default else "") for s in events.of(MklConfigStatus) if s.variable == "MKL_INTERFACE_FULL" and "ilp64" in s.value][:1]
+
+
 def _integer_flags(events: Parsed) -> list[str]:
     """What the log's own command lines say about the integer size: -DMKL_ILP64 and the interface library linked."""
-    said = []
+    said = _configured_ilp64(events)
     for command in events.of(LinkCommand):
         text = " ".join(command.argv)
         ilp64_define = "-DMKL_ILP64" in text
@@ -231,7 +242,7 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
     if kind == "int" and name and name.startswith("LD"):  # a leading dimension: at least max(1, rows), even for an empty matrix
         fix.append(f"check the value: {name} must be at least max(1, the rows of its matrix); an empty matrix (0 rows or "
                    f"columns) still needs {name} >= 1, so guard the call or pass 1")
-    if kind == "int" and re.fullmatch(r"(?:cblas_)?[sdcz]gem[mv]", event.routine.strip().lower()):
+    if kind == "int" and re.fullmatch(r"(?:cblas_)?[sdcz]gem[mv]", event.routine.strip().lower()) and not _configured_ilp64(events):
         fix.append(f"a Rust program on intel-mkl-src (candle, text-embeddings-inference, ndarray-linalg): with no mkl-* "
                    f"feature reaching the crate (a feature of the program that does not name dep:intel-mkl-src) it builds "
                    f"{build_scripts.INTEL_MKL_SRC_DEFAULT}, 64-bit integers, while these crates pass 32-bit ones: enable an "
