@@ -244,3 +244,36 @@ def test_a_name_the_release_lacks_stays_missing_symbol():
         collect2: error: ld returned 1 exit status
     """)
     assert "missing-symbol" in errors(findings) and "mkl-link-order" not in errors(findings)
+
+
+@pytest.mark.mkl
+def test_a_static_archives_callers_with_no_link_line(work, mkl):
+    """ld's own words alone (arpack-ng#307's paste: the link line not in it), the callers members of the project's static
+    archive: after whether MKL is on the line at all (amici#2441, openfast#60: it was not), the order, with that archive
+    named; the line in that order links."""
+    lib = mkl.pip_lib
+    group = ["-Wl,--start-group", f"{lib}/libmkl_intel_lp64.a", f"{lib}/libmkl_sequential.a", f"{lib}/libmkl_core.a",
+             "-Wl,--end-group"]
+    tail = ["-lpthread", "-lm", "-ldl"]
+    rc, log = run_log(["gcc", str(work / "main.o"), "-o", "app", *group, str(work / "libuser.a"), *tail], work)
+    assert rc != 0 and "libuser.a(user.o)" in log, log
+    pasted = log.split("\n", 1)[1]  # the command line left out, as the reporter's paste did
+    [finding] = [f for f in explain(logparse.parse_bytes(pasted.encode()), []) if f.severity == "error"]
+    assert finding.id == "mkl-symbol-unresolved", flat(finding)
+    assert finding.fix[0].startswith("first see whether MKL is on the failing link line at all"), finding.fix
+    assert finding.fix[1].startswith("MKL on the line before libuser.a: put libuser.a before MKL's libraries"), finding.fix
+    assert any("members of libuser.a" in e for e in finding.evidence)
+    done = subprocess.run(["gcc", str(work / "main.o"), "-o", "app", str(work / "libuser.a"), *group, *tail], cwd=work,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_in_function_line_of_a_wrap_width_is_not_joined_with_lds_next():
+    """A terminal's wrap widths (120) are also a long path's: ld's next line, a place in a section ("znaup2.f:(.text+0x125):
+    undefined reference to ..."), starts a message of its own (arpack-ng#307's paste)."""
+    path = "/home/werner/Public/repo/github.com/opencollab/arpack-ng.git/SRC/.libs/libarpack.a"
+    head = f"ld: {path}(znaup2.o): in function `znaup2_':"
+    assert len(head) == 120
+    parsed = logparse.parse_bytes(f"{head}\nznaup2.f:(.text+0x125): undefined reference to `zcopy_'\n".encode())
+    [event] = parsed.of(logparse.UndefinedSymbol)
+    assert (event.symbol, event.function, event.member) == ("zcopy_", "znaup2_", "znaup2.o"), event

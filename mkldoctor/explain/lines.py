@@ -189,6 +189,7 @@ _FRESH = re.compile(
     r"```|~~~|</?(?:details|summary|pre|code)\b|"  # Markdown's fence and an issue's HTML around a paste
     r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
     r"[\w./+-]+:\d+:(?:\d+:)? (?:fatal )?(?:error|warning|note)\b|"  # a compiler's diagnostic: "mklmpi-impl.c:87:25: error: ..."
+    r"[\w./+-]+:\(\.[\w.$]+\+0x[0-9a-f]+\): |"  # ld's place in a section: "znaup2.f:(.text+0x125): undefined reference to ..."
     r"[\w.+-]{1,60}: (?:symbol lookup error|error while loading shared libraries|relocation error)|"  # the loader's, by program
     r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)|"
     # a shell's prompt after a program's last line: conda's "(env) ...", "user@host:~$", "PS C:\\>"
