@@ -9,6 +9,7 @@ comment (MKLSparse.jl#36). A failed comparison in a log that names no MKL is a f
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 
 import numpy as np
@@ -67,6 +68,47 @@ def test_a_complex_result_of_the_other_calling_convention_is_wrong_without_an_er
     # a log of the same failure that names no MKL: still a failure, never "no problem found"
     [alone] = errors_of(log.split("\n", 1)[1])
     assert alone.id == "unrecognised-failure" and "Not equal to tolerance" in alone.title, flat(alone)
+
+
+ZDOT_CRASH = r"""#include <complex.h>
+#include <stdio.h>
+#include <string.h>
+double complex zdotu_(const int *n, const double complex *x, const int *incx, const double complex *y, const int *incy);
+int main(void) {
+    int n = 2, one = 1;
+    long long bits = 0x3ff000007fffffffLL;  /* read as the length by the Intel interface, which takes x for n */
+    double re;
+    double complex x[2], y[2] = {1, 1};
+    memcpy(&re, &bits, sizeof re);
+    x[0] = re; x[1] = 3;
+    double complex r = zdotu_(&n, x, &one, y, &one);
+    printf("%g %g\n", creal(r), cimag(r));
+    return 0;
+}
+"""
+
+
+@pytest.mark.mkl
+@pytest.mark.skipif(shutil.which("gdb") is None, reason="needs gdb")
+def test_a_crash_in_zdotu_of_the_other_calling_convention(mkl, tmp_path):
+    """The same convention crashing (the length read from the wrong argument), under gdb: the frames name MKL's zdotu, and
+    the finding names the convention and MKL's GNU interface; r-devel's crash in libunwind's words (2024-03, R's configure
+    with -lmkl_rt, no signal line) is the same finding."""
+    (tmp_path / "zdot.c").write_text(ZDOT_CRASH)
+    lib = mkl.pip_lib
+    rt = next(lib.glob("libmkl_rt.so.*")).name
+    assert subprocess.run(["gcc", "-g", "zdot.c", "-o", "zdot", f"-L{lib}", f"-l:{rt}", f"-Wl,-rpath,{lib}"], cwd=tmp_path).returncode == 0
+    ran = subprocess.run(["gdb", "-batch", "-ex", "run", "-ex", "bt", "./zdot"], cwd=tmp_path, capture_output=True, text=True)
+    log = ran.stdout + ran.stderr
+    assert "SIGSEGV" in log and "mkl_blas_zdotu" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-crash" and "complex dot product" in finding.title, flat(finding)
+    assert "-lmkl_gf_lp64 instead of -lmkl_intel_lp64" in finding.fix[0]
+    unwound = ("BLAS_LIBS='-lmkl_rt -Wl,--no-as-needed -lpthread -lm -ldl'\nIt seems to crash inside MKL!\n\n"
+               "ip = 7f4086e02a60, sp = 7ffdab2db600 [mkl_blas_zdotu+1488]\nip = 7f4085dc5250, sp = 7ffdab2dd920 [zdotu+256]\n"
+               "ip = 5590ee1011cc, sp = 7ffdab2ddb40 [test1_+91]\nip = 5590ee101167, sp = 7ffdab2ddb70 [main+14]\n")
+    [said] = errors_of(unwound)
+    assert said.id == "mkl-crash" and "complex dot product" in said.title and "R's --with-blas" in said.fix[0], flat(said)
 
 
 def test_a_small_relative_difference_is_rounding_first():

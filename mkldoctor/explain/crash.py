@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain import crashhosts, gomp, pardiso
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.runtime import MklKernelUndefined, ParameterError
@@ -85,6 +85,7 @@ _CRASH = re.compile(r"(?i)\bsegmentation fault\b|^\*\*\* stack smashing detected
                     r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
 _CTEST_CRASH = re.compile(r"^\s*\d+ - \S.* \(SEGFAULT\)\s*$|\*\*\*Exception: SegFault\b")
+_UNWIND = re.compile(r"^\s*ip = [0-9a-f]{4,16}, sp = [0-9a-f]{4,16} \[[\w.$@]+\+\d+\]")
 _ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b|^zsh: illegal hardware instruction\b")  # zsh's words (macOS)
 
 
@@ -123,6 +124,10 @@ SIGNATURES = (
     Signature("crash-sigill", "crash", "SIGILL", _ILLEGAL, _illegal),
     Signature("crash-zsh-illegal", "crash", "illegal hardware", _ILLEGAL, _illegal),
     Signature("crash-segmentation-fault", "crash", "egmentation fault", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
+    # a crash handler's backtrace in libunwind's words, with no signal line (r-devel 2024-03: "ip = 7f4086e02a60, sp =
+    # 7ffdab2db600 [mkl_blas_zdotu+1488]"): its first frame is the crash, the frames after it its backtrace
+    Signature("crash-unwind-frames", "crash", "ip = ", _UNWIND,
+              lambda m, before: NOT_MINE if before and _UNWIND.match(before[-1]) else Crash(m.string.strip(), before=tuple(before[-4:]))),
     # gdb's backtrace of a jump to address 0 (elastic/ml-cpp#2617: under MKL 2020.4's VML threader), with no signal line
     Signature("crash-gdb-null-frame", "crash", " in ?? (", re.compile(r"^#0\s+0x0+ in \?\? \(\)"), lambda m, _: Crash(m.string.strip())),
     # Python's faulthandler on SIGABRT (a library's abort(): glibc's heap check, an assertion), and a shell's word for it
@@ -334,7 +339,9 @@ def _complex_return(crash: Crash, text: str) -> Finding:
          "interface (mkl_intel_lp64, libmkl_rt's default) hands back through a hidden first argument: the caller reads "
          "garbage or the callee writes through a wrong pointer"),
         (f"link MKL's GNU interface for code built with gfortran: -l{gf.name if gf else 'mkl_gf_lp64'} instead of "
-         "-lmkl_intel_lp64 (with libmkl_rt: export MKL_INTERFACE_LAYER=GNU,LP64 before the program starts)",
+         "-lmkl_intel_lp64 (with libmkl_rt: export MKL_INTERFACE_LAYER=GNU,LP64 before the program starts); a configure "
+         "that tests the BLAS with gfortran's code (R's --with-blas, BLAS_LIBS) takes the whole GNU line in place of "
+         "-lmkl_rt: '-lmkl_gf_lp64 -lmkl_sequential -lmkl_core' (r-devel, 2024-03)",
          "or build the Fortran code with the Intel compiler, whose convention MKL's Intel interface follows, or with "
          "gfortran's -ff2c (the f2c convention, for the whole program)"),
         "MKL has two interfaces for Fortran callers because the compilers return complex function results differently; "
