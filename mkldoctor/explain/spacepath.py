@@ -7,6 +7,9 @@ that most Windows builds meet; a build step that passes a library list as one sp
 ``C:/Program``, ``Files`` and ``(x86)/...``. The build tools then say they cannot find the first piece: ninja's and
 make's words for a missing input, link.exe's ``LNK1181: cannot open input file 'C:\\Program.obj'``, a compiler driver's
 ``no such file or directory``.
+
+The other way round, a whole link line taken for one file (``No rule to make target `.../libmkl_scalapack_lp64.a
+-Wl,--start-group ...'``, STRUMPACK#20): a list given to CMake as one string with spaces.
 """
 
 from __future__ import annotations
@@ -26,10 +29,26 @@ class PathSplit:
     piece: str
 
 
+@dataclass(frozen=True, slots=True)
+class ListJoined:
+    """The other way round: a whole link line taken for one file (STRUMPACK#20: ``No rule to make target
+    `.../libmkl_scalapack_lp64.a -Wl,--start-group ... -ldl'``), a list given to CMake as one string with spaces."""
+
+    line: str
+    first: str  # the first item: "/opt/intel/.../libmkl_scalapack_lp64.a"
+
+
 # the first piece of "C:\Program Files..." alone, as a file a tool looked for
 _PIECE = r"[‘'`\"](?P<piece>[A-Za-z]:[/\\]+Program(?:\.obj|\.lib)?)[’'`\"]"
 
+# a "file" that is a link line: a path, then a space and a flag of the line (-Wl,..., -lX, -L...) or another library's path
+_JOINED = r"[‘'`\"](?P<first>[^’'`\"\s]+\.(?:a|so[.\d]*|lib|dylib))\s+(?:-Wl,|-l\w|-L/|/\S+\.(?:a|so))[^’'`\"]*[’'`\"]"
+
 SIGNATURES = (
+    Signature("make-link-line-as-file", "spacepath", "*** No rule to make target",
+              re.compile(rf"No rule to make target {_JOINED}"), lambda m, _: ListJoined(m.string.strip()[:400], m.group("first"))),
+    Signature("ninja-link-line-as-file", "spacepath", "ninja: error: ",
+              re.compile(rf"ninja: error: {_JOINED}, needed by"), lambda m, _: ListJoined(m.string.strip()[:400], m.group("first"))),
     Signature("ninja-piece-missing", "spacepath", "ninja: error: ",
               re.compile(rf"ninja: error: {_PIECE}, needed by .*missing and no known rule"), lambda m, _: PathSplit(m.string.strip(), m.group("piece"))),
     Signature("make-piece-missing", "spacepath", "*** No rule to make target",
@@ -44,6 +63,9 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(PathSplit)
+    joined = events.of(ListJoined)
+    if joined and not said:
+        return [_joined(joined[0])]
     if not said:
         return []
     first = said[0]
@@ -66,3 +88,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ("ninja -v (or cmake --build . --verbose)   # the command line, with each path as the tool was given it",),
         locations=ctx.located(said, first.piece),
     )]
+
+
+def _joined(said: ListJoined) -> Finding:
+    return Finding(
+        "link-list-one-string", "error",
+        "the build took a whole link line for one file: a list of libraries and flags was given as one string with spaces",
+        (said.line[:300],
+         f"the 'file' begins with {said.first} and goes on with the line's other libraries and flags: CMake (or the "
+         "makefile) was given the link line as one string (-DSCALAPACK_LIBRARIES=\"a.a -Wl,--start-group ...\", or a "
+         "variable quoted where it is expanded), so it made one item of it and asked make for a file of that name"),
+        ("give it a CMake list: the items separated by semicolons, -DSCALAPACK_LIBRARIES=\"/x/libmkl_scalapack_lp64.a;"
+         "-Wl,--start-group;...;-Wl,--end-group;-liomp5;-lpthread;-lm;-ldl\" (each flag its own item; a group's archives "
+         "between its two flags), or separate_arguments(VAR UNIX_COMMAND \"${VAR}\") before it is used (STRUMPACK#20: "
+         "ScaLAPACKLIBS as a list)",
+         "rm -f <build dir>/CMakeCache.txt   # the cache keeps the string the first configure was given"),
+        "CMake passes each item of a list to the link as one argument; a string with spaces is one item, which make then "
+        "takes for a file it has no rule for.",
+        ("grep -n 'LIBRARIES\\|LIBS' <build dir>/CMakeCache.txt   # which variable holds the line as one string",),
+    )
