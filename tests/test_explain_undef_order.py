@@ -261,7 +261,7 @@ def test_a_static_archives_callers_with_no_link_line(work, mkl):
     [finding] = [f for f in explain(logparse.parse_bytes(pasted.encode()), []) if f.severity == "error"]
     assert finding.id == "mkl-symbol-unresolved", flat(finding)
     assert finding.fix[0].startswith("first see whether MKL is on the failing link line at all"), finding.fix
-    assert finding.fix[1].startswith("MKL on the line before libuser.a: put libuser.a before MKL's libraries"), finding.fix
+    assert finding.fix[2].startswith("MKL on the line before libuser.a: put libuser.a before MKL's libraries"), finding.fix
     assert any("members of libuser.a" in e for e in finding.evidence)
     done = subprocess.run(["gcc", str(work / "main.o"), "-o", "app", str(work / "libuser.a"), *group, *tail], cwd=work,
                           capture_output=True, text=True)

@@ -173,7 +173,8 @@ def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: Lin
                "empty build folder (CMakeCache.txt keeps what the first run found)",
                *fix[:3])
     # the callers are members of a project's static archive (arpack-ng#307's libarpack.a(znaup2.o)): ld searches an archive
-    # where it stands, so MKL before it on the line is one cause; MKL not on the line at all (amici#2441, openfast#60) stays first
+    # where it stands, so MKL before it on the line is one cause; MKL not on the line at all (amici#2441, openfast#60: a
+    # configure without MKL's environment) stays first
     archives = list(dict.fromkeys(os.path.basename(e.referenced_from) for s in symbols for e in by_symbol[s]
                                   if e.member and e.referenced_from and e.referenced_from.endswith(".a")
                                   and not os.path.basename(e.referenced_from).startswith("libmkl_")))
@@ -181,8 +182,8 @@ def unresolved_finding(ctx: Context, symbols: list[str], by_symbol, command: Lin
         evidence.append(f"the callers are members of {', '.join(archives[:2])}, a static archive of the project: ld takes "
                         "an archive's members only for the names undefined where it stands, so MKL's libraries, where they "
                         "are on the line before it, have been passed when its members ask for these names")
-        fix = (fix[0], f"MKL on the line before {archives[0]}: put {archives[0]} before MKL's libraries (MKL's group last, "
-                       f"after every library that calls it), or name MKL again after {archives[0]}", *fix[1:])
+        fix = (*fix[:2], f"MKL on the line before {archives[0]}: put {archives[0]} before MKL's libraries (MKL's group last, "
+                         f"after every library that calls it), or name MKL again after {archives[0]}", *fix[2:])
     if every:  # the log does not say which release: one older than the table may lack the name
         fix = (*fix, f"an MKL older than {first}, or MKL's headers of a newer release than the libraries linked (a header "
                      "that declares the name, a library that lacks it): build and link against one MKL, the newer "
