@@ -26,6 +26,11 @@ from mkldoctor.knowledge import arguments, broken, build_scripts, layout, recipe
 # illegal value. Most certainly there is a bug in the implementation calling the backend library.")
 _R_XERBLA = re.compile(r"BLAS/LAPACK routine '(?P<routine>\w+?)\s*' gave error code -(?P<n>\d{1,4})")
 _TORCH = re.compile(r"\b(?P<api>[\w.]{2,40}?(?:_cpu)?): Argument (?P<n>\d{1,4}) has illegal value")
+# PyTorch's TH before 1.0 (SDPS-Net#3: "RuntimeError: Lapack Error in gels : Illegal Argument 7 at .../THTensorLapack.cpp")
+_TH = re.compile(r"\bLapack Error in (?P<api>\w{2,12}) : Illegal Argument (?P<n>\d{1,4})\b")
+# SciPy's check of a LAPACK wrapper's INFO (scipy#9073: "ValueError: illegal value in argument 11 of internal sbevd"), the
+# driver's name without its precision letter; older SciPy: "illegal value in 4-th argument of internal gesdd"
+_SCIPY = re.compile(r"\billegal value in (?:argument (?P<n>\d{1,4})|(?P<m>\d{1,4})-?th argument) of internal (?P<api>\w{2,12})\b")
 # PyTorch's operation -> the LAPACK driver its CPU path calls (the precision the log does not say: D)
 _TORCH_ROUTINE = {"svd": "DGESDD", "linalg.svd": "DGESDD", "linalg_svd": "DGESDD", "eigh": "DSYEVD", "linalg.eigh": "DSYEVD",
                   "linalg_eigh": "DSYEVD", "symeig": "DSYEVD", "lu": "DGETRF", "linalg.lu_factor": "DGETRF", "cholesky":
@@ -43,6 +48,23 @@ class TorchInfo(FollowOn):
 
 
 @dataclass(frozen=True, slots=True)
+class ScipyInfo(FollowOn):
+    """SciPy's words for LAPACK's INFO < 0: after MKL's own line its echo, else the failure said."""
+
+    parameter: int = 0
+    api: str = ""  # "sbevd": the driver without its precision letter
+
+
+@dataclass(frozen=True, slots=True)
+class SizeWrapped:
+    """f2py's refusal of a negative array size (scipy#5489: ``ValueError: failed to create intent(cache|hide)|optional
+    array-- must have defined dimensions but got ( -2135071796,)``): a workspace a wrapper sized past 2**31-1."""
+
+    line: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
 class Ilp64Warned:
     """A package's own warning about ILP64 in the same run (cytnx#595: ``UserWarning: numpy and/or scipy are imported
     before cytnx. Please make sure it support ILP64.``): a package that sets libmkl_rt's interface for the process."""
@@ -50,13 +72,21 @@ class Ilp64Warned:
     line: str
 
 
-R_XERBLA = "the BLAS or LAPACK under R (R's XERBLA said it)"  # ParameterError.checker of R's words, and PyTorch's
+R_XERBLA = "the BLAS or LAPACK under R (R's XERBLA said it)"  # ParameterError.checker of R's words, PyTorch's, SciPy's
 TORCH_CHECK = "PyTorch's LAPACK backend (MKL or OpenBLAS)"
+SCIPY_CHECK = "SciPy's LAPACK (MKL or OpenBLAS)"
 SIGNATURES = (
     Signature("r-xerbla", "parameters", "rror code", _R_XERBLA,
               lambda m, _: ParameterError(int(m["n"]), m["routine"], R_XERBLA)),
     Signature("torch-lapack-illegal-value", "parameters", "illegal value", _TORCH,
               lambda m, _: TorchInfo(m.string.strip()[:300], int(m["n"]), m["api"])),
+    Signature("torch-th-lapack-error", "parameters", "Illegal Argument", _TH,
+              lambda m, _: TorchInfo(m.string.strip()[:300], int(m["n"]), m["api"])),
+    Signature("scipy-lapack-illegal-value", "parameters", "illegal value in", _SCIPY,
+              lambda m, _: ScipyInfo(m.string.strip()[:300], int(m["n"] or m["m"]), m["api"])),
+    Signature("f2py-negative-dimension", "parameters", "rror: failed to create intent",
+              re.compile(r"rror: failed to create intent\([\w|]+\)\|?\w* array-- must have defined dimensions but got "
+                         r"\(\s*(?P<n>-\d{1,20}),?\s*\)"), lambda m, _: SizeWrapped(m.string.strip()[:300], int(m["n"]))),
     Signature("package-ilp64-warning", "parameters", "ILP64", re.compile(r"^\s*(?:\S+:\d+: )?\w*Warning: .*\bILP64\b"),
               lambda m, _: Ilp64Warned(m.string.strip()[:200])),
 )
@@ -79,11 +109,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.crash import Crash
 
     by_routine: dict[str, list[ParameterError]] = {}
+    wrapped = [_wrapped(e) for e in events.of(SizeWrapped)[:1]]
     said = events.of(ParameterError)
-    if not any(e.checker == "MKL" for e in said):  # PyTorch's words with no MKL line before them: the failure itself
-        said = said + [ParameterError(t.parameter, _TORCH_ROUTINE.get(t.api.removesuffix("_cpu").lower(), ""), TORCH_CHECK,
-                                      t.api, t.line)
+    if not any(e.checker == "MKL" for e in said):  # PyTorch's or SciPy's words with no MKL line before them: the failure
+        said = said + [ParameterError(t.parameter, _TORCH_ROUTINE.get(t.api.removesuffix("_cpu").lower(), "")
+                                      or _driver(t.api), TORCH_CHECK, t.api, t.line)
                        for t in events.of(TorchInfo)[:1]]
+        said = said + [ParameterError(t.parameter, _driver(t.api), SCIPY_CHECK, t.api, t.line)
+                       for t in events.of(ScipyInfo)[:1] if not said]
     for event in said:
         by_routine.setdefault(event.routine.upper(), []).append(event)
     # integers rejected in several routines of one run: one cause (the interface's width), one finding (cytnx#595); a
@@ -148,7 +181,30 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                          "OpenSpecFun_jll) loaded before Intel's libiomp5 (MKL_jll), run MKL's threads wrongly (BinaryBuilder.jl#700, "
                          "MLJ.jl#491: load MKL first, using MKL before the other packages, or give MKL one thread)")
         out.append(replace(finding, evidence=(*finding.evidence[:1], *extra, *finding.evidence[1:])) if extra else finding)
-    return out
+    return wrapped + out
+
+
+def _wrapped(event: SizeWrapped) -> Finding:
+    unsigned = event.size + 2**32
+    return Finding(
+        "lapack-workspace-overflow", "error",
+        f"a LAPACK wrapper sized an array negative ({event.size}): a workspace of more than 2^31-1 elements, which its "
+        "32-bit integers wrapped",
+        (event.line, f"f2py (SciPy's LAPACK wrappers) computes a workspace's size from the problem's dimensions in 32-bit "
+                     f"integers: {event.size} is {unsigned} wrapped past 2^31-1, the largest size LP64 LAPACK can say; the "
+                     "divide-and-conquer drivers (gesdd, syevd, sbevd) need about 2N^2 or 4 min(M,N)^2 elements"
+                     if 0 < unsigned < 2**32 else f"f2py computed a negative size ({event.size}) for an array it allocates"),
+        ("a smaller problem, or a driver with a smaller workspace: scipy.linalg.svd(..., lapack_driver='gesvd') in place of "
+         "gesdd, eigh(driver='evr') in place of 'evd' (scipy#5489: FastICA's SVD of a 28430 x 26831 matrix)",
+         "or a LAPACK with 64-bit integers for sizes this large (an ILP64 build: MKL's mkl_intel_ilp64 with -DMKL_ILP64)"),
+        "LAPACK's LP64 interface takes sizes as 32-bit integers; a workspace past 2^31-1 elements cannot be said to it, "
+        "and a wrapper that computes the size in the same integers gets a negative number.",
+    )
+
+
+def _driver(api: str) -> str:
+    """A host's LAPACK name without its precision letter ("gels", "sbevd") as the double-precision routine ("DGELS")."""
+    return f"D{api.upper()}" if arguments.argument(f"D{api.upper()}", 1) else ""
 
 
 def _configured_ilp64(events: Parsed) -> list[str]:
@@ -179,12 +235,14 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
     name, kind = found if found else (None, None)
     what = f" ({name}, {_WHAT.get(kind, 'an argument')})" if name else ""
     domain = arguments.rng_domain(event.routine, name) if kind == "distribution" else None  # said in a cause and a fix
-    torch, r = event.checker == TORCH_CHECK, event.checker == R_XERBLA
+    torch, r, scipy = event.checker == TORCH_CHECK, event.checker == R_XERBLA, event.checker == SCIPY_CHECK
     driver = f" ({event.routine[1:]})" if event.routine else ""  # PyTorch's LAPACK driver, where its operation names one
     evidence = [*((event.said,) if event.said else ()),
                 f"MKL's argument check rejected argument {event.parameter} of {event.routine}{what}" if event.checker == "MKL"
                 else f"PyTorch's {event.api} checks the INFO its LAPACK call returned and takes a negative one for a bug of its "
                      f"own: INFO = -{event.parameter}, argument {event.parameter}{what} of the driver it calls{driver}" if torch
+                else f"SciPy checks the INFO its LAPACK wrapper returned: INFO = -{event.parameter}, argument {event.parameter}"
+                     f"{what} of ?{event.api.upper()}, rejected by whichever LAPACK SciPy runs (MKL, OpenBLAS)" if scipy
                 else f"R's XERBLA reports {event.routine}'s INFO = -{event.parameter}: argument {event.parameter}{what} was "
                      "rejected, by whichever BLAS and LAPACK R runs (its own, MKL, a FlexiBLAS backend)"]
     evidence += _integer_flags(events)
@@ -232,7 +290,12 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
     if kind in ("array", "scale"):
         fix.append(f"check the input for NaN or Inf before the call (numpy: np.isfinite(a).all()); mask them in every input, "
                    "weights included")
-    if kind == "work":
+    if kind == "work" and (scipy or events.of(ScipyInfo)):  # SciPy sizes the workspace itself: it overflowed (scipy#9073)
+        causes[:2] = causes[1::-1]
+        fix.append(f"the problem's workspace passes 2^31-1 elements, which SciPy's 32-bit LAPACK integers cannot say: a "
+                   "smaller problem, or a driver with a smaller workspace (eigh(driver='evr') or eig_banded(select=...) for "
+                   "the divide-and-conquer ones, svd(lapack_driver='gesvd') for gesdd), or a LAPACK with 64-bit integers")
+    elif kind == "work":
         fix.append(f"query the workspace: call {event.routine} once with {name}=-1, then allocate what it returns")
         fix.append("a problem whose workspace passes 2^31-1 elements: build with 64-bit integers (mkl_intel_ilp64 with "
                    "-DMKL_ILP64; Fortran: -i8 or -fdefault-integer-8, and 64-bit integers in the code's own sizes)")
@@ -272,6 +335,7 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
         "mkl-parameter-error", "error",
         f"MKL rejected parameter {event.parameter} of {event.routine}{what}" if event.checker == "MKL" else
         f"PyTorch's {event.api}: its LAPACK call{driver} rejected argument {event.parameter}{what}" if torch else
+        f"SciPy's LAPACK call (?{event.api.upper()}) rejected argument {event.parameter}{what}" if scipy else
         f"the LAPACK under R rejected argument {event.parameter} of {event.routine}{what}",
         tuple(evidence), tuple(fix),
         "MKL checks each call's arguments and names the first one it rejects. The same message comes from a wrong value, "

@@ -73,6 +73,13 @@ ROUTINES: dict[str, tuple[str, ...]] = {
               "LWORK", "IWORK", "LIWORK", "INFO"),
     "HEEVD": ("JOBZ", "UPLO", "N", "A", "LDA", "W", "WORK", "LWORK", "RWORK", "LRWORK", "IWORK", "LIWORK", "INFO"),
     "SYTRF": ("UPLO", "N", "A", "LDA", "IPIV", "WORK", "LWORK", "INFO"),
+    # banded and tridiagonal eigensolvers (scipy.linalg.eig_banded, eigh_tridiagonal): divide and conquer's large workspace
+    "SBEV": ("JOBZ", "UPLO", "N", "KD", "AB", "LDAB", "W", "Z", "LDZ", "WORK", "INFO"),
+    "SBEVD": ("JOBZ", "UPLO", "N", "KD", "AB", "LDAB", "W", "Z", "LDZ", "WORK", "LWORK", "IWORK", "LIWORK", "INFO"),
+    "HBEVD": ("JOBZ", "UPLO", "N", "KD", "AB", "LDAB", "W", "Z", "LDZ", "WORK", "LWORK", "RWORK", "LRWORK", "IWORK", "LIWORK",
+              "INFO"),
+    "STEDC": ("COMPZ", "N", "D", "E", "Z", "LDZ", "WORK", "LWORK", "IWORK", "LIWORK", "INFO"),
+    "STEVD": ("JOBZ", "N", "D", "E", "Z", "LDZ", "WORK", "LWORK", "IWORK", "LIWORK", "INFO"),
     "GBSV": ("N", "KL", "KU", "NRHS", "AB", "LDAB", "IPIV", "B", "LDB", "INFO"),
     "GTSV": ("N", "NRHS", "DL", "D", "DU", "B", "LDB", "INFO"),
     "GGEV": ("JOBVL", "JOBVR", "N", "A", "LDA", "B", "LDB", "ALPHAR", "ALPHAI", "BETA", "VL", "LDVL", "VR", "LDVR", "WORK", "LWORK",
