@@ -80,7 +80,7 @@ SIGNATURES = (
               lambda m, _: ParameterError(int(m["n"]), m["routine"], R_XERBLA)),
     Signature("torch-lapack-illegal-value", "parameters", "illegal value", _TORCH,
               lambda m, _: TorchInfo(m.string.strip()[:300], int(m["n"]), m["api"])),
-    Signature("torch-th-lapack-error", "parameters", "Illegal Argument", _TH,
+    Signature("torch-th-lapack-error", "parameters", "Lapack Error in", _TH,
               lambda m, _: TorchInfo(m.string.strip()[:300], int(m["n"]), m["api"])),
     Signature("scipy-lapack-illegal-value", "parameters", "illegal value in", _SCIPY,
               lambda m, _: ScipyInfo(m.string.strip()[:300], int(m["n"] or m["m"]), m["api"])),
