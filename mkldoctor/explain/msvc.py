@@ -207,9 +207,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     mismatched = list(dict.fromkeys(line for line in map(folders.lib_dir_mismatch, folders_named) if line))
     with_mkl = [c for c in commands if any(_mkl_family(lib) for lib in c.libs)]
     failed = bool(cannot) or bool(events.of(FollowOn)) or bool(events.of(MsvcUnresolved))
+    runtimes, also = events.of(MsvcRuntimeMismatch)[:1], ()
+    if runtimes and msvclayers.debug_layer(runtimes[0]):  # the debug layer's TBB (tbb12_debug.lib) is its consequence
+        debug_tbb = [e for e in cannot if re.fullmatch(r"tbb\d*_debug\.lib", folders.file_name(e.file), re.I)]
+        cannot = [e for e in cannot if e not in debug_tbb]
+        also = tuple(f"then {e.code}: cannot open {folders.file_name(e.file)}, the debug TBB that the debug layer names"
+                     for e in debug_tbb[:1])
     if cannot or (with_mkl and mismatched and failed):
         out.append(_cannot_open_finding(cannot, with_mkl or commands, mismatched, ctx))
-    out += [msvclayers.runtime_mismatch(mismatch, commands) for mismatch in events.of(MsvcRuntimeMismatch)[:1]]
+    out += [msvclayers.runtime_mismatch(mismatch, commands, also) for mismatch in runtimes]
     unresolved = [e for e in events.of(MsvcUnresolved) if (_mkl_name(e.symbol) and kinds.kind_only(e.symbol) is None)
                   or facts.is_openmp_symbol(e.symbol)]
     if unresolved:

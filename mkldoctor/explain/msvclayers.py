@@ -5,6 +5,8 @@ libraries in a /MD build). The events are :mod:`msvc`'s; these findings were spl
 
 from __future__ import annotations
 
+import re
+
 from typing import TYPE_CHECKING
 
 from mkldoctor.explain.wording import more
@@ -51,9 +53,41 @@ def layer_runtime(said: list[MsvcLayerUnresolved], commands: list[MsvcLinkComman
     )
 
 
-def runtime_mismatch(event: MsvcRuntimeMismatch, commands: list[MsvcLinkCommand]) -> Finding:
+_DEBUG_LAYER = re.compile(r"\b(?P<layer>mkl_tbb_thread|mkl_sycl\w*?)d(?P<dll>_dll)?\.lib\b", re.I)
+
+
+def debug_layer(event: MsvcRuntimeMismatch) -> str | None:
+    """MKL's debug build of a layer (mkl_tbb_threadd.lib, built for /MDd) in a release link: the layer's file name."""
+    found = _DEBUG_LAYER.search(event.where)
+    debug = [v for v in (event.value, event.other) if v.endswith("Debug")]
+    return found.group(0) if found and len(debug) == 1 else None
+
+
+def runtime_mismatch(event: MsvcRuntimeMismatch, commands: list[MsvcLinkCommand], also: tuple[str, ...] = ()) -> Finding:
     """Static (/MT) and DLL (/MD) C runtimes in one link: with MKL, its static libraries in a /MD build
-    (pytorch/pytorch#97352, fixed by linking MKL's DLLs in PR #102604)."""
+    (pytorch/pytorch#97352, fixed by linking MKL's DLLs in PR #102604); MKL's debug TBB layer in a release build
+    (oneMath#332: oneMKL 2023.0's MKLConfig.cmake took mkl_tbb_threadd.lib for RelWithDebInfo)."""
+    layer = debug_layer(event)
+    if layer:
+        release = layer.replace("d_dll.lib", "_dll.lib") if "_dll" in layer else layer[:-5] + ".lib"
+        return Finding(
+            "msvc-runtime-mismatch", "error",
+            f"MSVC: MKL's debug TBB layer ({layer}, built for the debug C runtime) in a release build: the build took the "
+            "debug layer for a configuration that is not Debug",
+            (event.line, f"{layer} is the debug build of {release} ({event.value} against {event.other}): it is for "
+                         "Debug builds only, and it names oneTBB's debug import library (tbb12_debug.lib), which a "
+                         "release install of TBB does not have",
+             "Intel's MKLConfig.cmake takes the debug layer on Windows where CMAKE_BUILD_TYPE MATCHES \"Debug|DebInfo\" "
+             "(2023.2's test, so RelWithDebInfo too: oneMath#332); 2026.2's matches \"Debug\" only",
+             *also),
+            (f"link the release layer: {release} in place of {layer} (CMake: -DCMAKE_BUILD_TYPE=Release, or an MKL whose "
+             "MKLConfig.cmake takes the debug layer for Debug only, as 2026.2's does)",
+             "or a threading layer without a debug build: -DMKL_THREADING=intel_thread or sequential",
+             "rm -f <build dir>/CMakeCache.txt   # the cache keeps what the first configure chose"),
+            "Each object records the C runtime it was compiled for (/MT, /MTd, /MD, /MDd); link.exe refuses to mix them "
+            "(LNK2038). MKL's TBB layer comes in a release and a debug build, for /MD and /MDd programs.",
+            ("dumpbin /directives <the .lib> | findstr DEFAULTLIB   # msvcrtd and tbb12_debug: the debug build",),
+        )
     mkl = mkl_family(folders.file_name(event.where.split("(")[0])) or any(mkl_family(lib) for c in commands for lib in c.libs)
     static_mkl = [lib for c in commands for lib in c.libs if kinds.windows_lib_kind(lib) == "static"]
     evidence = [event.line, f"{event.value} is the C runtime one object was compiled for (MT: /MT, the static runtime; MD: "

@@ -1,0 +1,36 @@
+"""The sixtieth blind set (tests/data/explain_corpus/blind60.json): texts the rules made after it answer.
+
+oneMath#332: MKL's debug TBB layer in a RelWithDebInfo build (LNK2038, then LNK1104 on tbb12_debug.lib), one finding, with
+the build-type test the finding quotes read from the pinned MKLConfig.cmake files (2023.2's and 2026.2's)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.test_explain_families import flat, only_error
+
+ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind60.json").read_text())["entries"]}
+
+
+def test_mkls_debug_tbb_layer_in_a_release_build_is_one_finding():
+    finding = only_error(ENTRIES["windows-mklconfig-relwithdebinfo-links-debug-tbb-thread-lnk1104-onemath-332"]["log"])
+    assert finding.id == "msvc-runtime-mismatch" and "debug TBB layer (mkl_tbb_threadd.lib" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("link the release layer: mkl_tbb_thread.lib in place of mkl_tbb_threadd.lib")
+    assert any(e.startswith("then LNK1104: cannot open tbb12_debug.lib") for e in finding.evidence)
+
+
+@pytest.mark.mkl
+def test_the_build_type_tests_the_finding_quotes_are_mklconfigs(mkl):
+    """What the finding says of each release's MKLConfig.cmake, read from the pinned files themselves."""
+    finding = only_error(ENTRIES["windows-mklconfig-relwithdebinfo-links-debug-tbb-thread-lnk1104-onemath-332"]["log"])
+    said = next(e for e in finding.evidence if "CMAKE_BUILD_TYPE MATCHES" in e)
+    for root, release in ((mkl.devel_2023, "2023.2"), (mkl.pip, "2026.2")):
+        text = next(root.rglob("MKLConfig.cmake")).read_text()
+        test = re.search(r'if\(WIN32 AND CMAKE_BUILD_TYPE MATCHES "([^"]+)" AND MKL_THREADING STREQUAL "tbb_thread"\)', text)
+        assert test, release
+        quoted = re.escape(f'"{test.group(1)}"')
+        assert re.search(rf"{quoted} \({re.escape(release)}'s test|{re.escape(release)}'s matches {quoted}", said), (release, said)
