@@ -34,3 +34,11 @@ def test_the_build_type_tests_the_finding_quotes_are_mklconfigs(mkl):
         assert test, release
         quoted = re.escape(f'"{test.group(1)}"')
         assert re.search(rf"{quoted} \({re.escape(release)}'s test|{re.escape(release)}'s matches {quoted}", said), (release, said)
+
+
+def test_llvms_libomp_beside_mkls_libiomp5():
+    """mxnet#17641: MXNet's own libomp (3rdparty/openmp) and libiomp5, which libmkl_rt's intel_thread layer loads."""
+    finding = only_error(ENTRIES["mklrt-omp15-libiomp5-vs-libomp-cmake-sdl-mxnet-17641"]["log"])
+    assert finding.id == "openmp-duplicate", flat(finding)
+    assert finding.fix[0].startswith("libomp.so is LLVM's OpenMP runtime") and "-liomp5 in place of -lomp" in finding.fix[0]
+    assert not any("MKL_THREADING_LAYER=GNU" in line for line in finding.fix)  # libgomp's advice does not fit libomp

@@ -267,6 +267,14 @@ def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 "<the environment's folder> libiomp5md.dll lists every copy",
                 "or a threading layer of MKL that loads no OpenMP runtime, with mkl_rt: MKL_THREADING_LAYER=TBB (oneTBB's "
                 "tbb12.dll beside MKL's DLLs; winOCR's notes) or SEQUENTIAL, set before the first import that loads MKL")
+    llvm = next((n for n in (event.library, event.already) if n.startswith("libomp.so")), None)
+    if llvm and event.library != event.already:  # mxnet#17641: its own libomp built from 3rdparty/openmp, libmkl_rt's libiomp5
+        return ("libomp.so is LLVM's OpenMP runtime (clang's -fopenmp, a project's own copy built from its 3rdparty/openmp, "
+                "conda's llvm-openmp) and libiomp5.so Intel's, which MKL's intel_thread layer loads (libmkl_rt's default): "
+                "the two are one ABI, so link the program's OpenMP to Intel's, -liomp5 in place of -lomp (CMake: "
+                "-DOpenMP_CXX_LIB_NAMES=iomp5 -DOpenMP_iomp5_LIBRARY=<MKL's lib>/libiomp5.so), or build without the "
+                "bundled copy (mxnet#17641: its 3rdparty/openmp left out)",
+                "or keep Intel's runtime out: MKL_THREADING_LAYER=SEQUENTIAL (libmkl_rt), or MKL linked with mkl_sequential")
     if event.library.endswith(".dll"):
         return ("find every copy the process can load: where /r <the environment's folder> libiomp5md.dll (conda: "
                 "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
