@@ -25,6 +25,8 @@ _CI_PREFIX = re.compile(
     r"#\d+ \d+\.\d+ |[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
     # Azure's and GitHub Actions' annotations ("##[error]..."), grep -n's line number ("123:/usr/bin/ld: ...")
     r"##\[(?:error|warning|debug|command|section|group|endgroup|notice)\]|\d{1,7}:(?=[^\d]|$)|"
+    # Google Cloud Build's step ("Step #0: ", "Step #1 - \"build\": ")
+    r"Step #\d{1,3}(?: - \"[\w.-]{1,60}\")?: |"
     # CircleCI's "Jul 16 11:43:05 "; syslog's and journalctl's host and program after it ("myhost python3[1234]: ")
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) [ \d]\d \d\d:\d\d:\d\d (?:[\w.-]+ [\w.@/-]+(?:\[\d+\])?: )?)")
 # PowerShell 5's record of a native program's error output: "python.exe : " before its first line, then its own trailer
@@ -245,7 +247,7 @@ _HEAD_ONLY = re.compile(r"^\s*[A-Za-z][\w.-]*(?: [\w.-]+){1,4} (?:error|ERROR|Er
 
 def _ci_prefixed(raw: str) -> bool:
     """Whether a line may start with a CI's or a tool's prefix (_CI_PREFIX): a test cheaper than the pattern."""
-    return (raw[:1].isdigit() or raw[:1] in "#[(" or (raw[3:4] == " " and raw[:1] in "JFMASOND")
+    return (raw[:1].isdigit() or raw[:1] in "#[(" or (raw[3:4] == " " and raw[:1] in "JFMASOND") or raw[:6] == "Step #"
             or raw.lstrip()[:5] in ("[exec", "exec]"))
 
 
