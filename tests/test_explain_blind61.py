@@ -9,7 +9,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from tests.test_explain_families import flat, only_error
+from tests.test_explain_families import errors_of, flat, only_error
 
 ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind61.json").read_text())["entries"]}
 
@@ -23,3 +23,23 @@ def test_cloud_builds_step_prefix(tmp_path):
         assert finding.id == "library-not-found" and "-lmkl_core" in finding.title, flat(finding)
     finding = only_error(ENTRIES["linux-link-ci-cannot-find-lmkl-test-target-torch-xla-4375"]["log"])
     assert finding.id == "library-not-found" and "PyTorch's exported CMake config" in "\n".join(finding.evidence), flat(finding)
+
+
+def test_a_static_finder_and_intels_old_yum_package():
+    """vsag#1795: the project's finder asked for MKL's static archives, and the CI's yum had no intel-mkl-64bit package
+    (Intel's old repository): two failures, each said."""
+    log = ENTRIES["cmake-meson-fortran-wheel-ci-mkl-repo-gone-static-default-vsag-1795"]["log"]
+    findings = {f.id: f for f in errors_of(log)}
+    assert set(findings) == {"mkl-finder-failed", "mkl-package-not-in-sources"}, list(findings)
+    finder = findings["mkl-finder-failed"]
+    assert any(line.startswith("the finder asks for MKL's static archives") for line in finder.fix[:2]), finder.fix
+    assert not any("found MKL's libraries but not its headers" in line for line in finder.fix)
+    yum = findings["mkl-package-not-in-sources"]
+    assert "Intel's old MKL repository" in yum.title and "intel-oneapi-mkl-devel" in yum.fix[1], flat(yum)
+
+
+def test_a_finder_that_found_nothing_asks_whether_mkl_is_there():
+    """vcpkg#24269: arrayfire's FindMKL missing the headers and every library (the port had installed no MKL)."""
+    finding = only_error(ENTRIES["cmake-meson-fortran-vcpkg-arrayfire-port-mkl-not-installed-vcpkg-24269"]["log"])
+    assert finding.fix[0].startswith("the finder found neither MKL's headers nor its libraries"), finding.fix
+    assert any("-DMKL_INCLUDE_DIR=<MKL prefix>/include" in line for line in finding.fix), finding.fix

@@ -293,7 +293,15 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "later releases do); update the project, or build with gfortran", *layouts)
     if re.search(r"(?:C|C\+\+) (?:shared or static )?library '[^']+' not found", said_text):  # meson's cc.find_library
         layouts = (_MESON_FIND_LIBRARY, *((_MKL_SYCL,) if "'mkl_sycl'" in said_text else ()), *layouts)
-    if re.search(r"(?i)\bheader|\bMKL_INCLUDE\b", said_text):
+    headers = re.search(r"(?i)\bheader|\bMKL_INCLUDE", said_text)
+    libraries = re.search(r"(?i:\blibrar(?:y|ies)\b(?!\s+(?:mkl|')))|\b(?!(?:OMP|TBB)_)[A-Za-z]\w*_LIB(?:RARY|RARIES)?\b", said_text)
+    neither = ()  # the check before any layout: MKL there at all
+    if headers and libraries:  # vcpkg#24269's "missing: MKL_INCLUDE_DIR MKL_Core_LINK_LIBRARY ...", vsag's "libraries/headers"
+        neither = ("the finder found neither MKL's headers nor its libraries: first see whether MKL is installed where the "
+                   "build runs at all (find / -name mkl.h; a package manager's MKL port or a CI image may install none); if "
+                   f"not, install it ({recipes.conda_install('mkl-devel')}, or pip's mkl-devel; a vcpkg port that installs "
+                   "MKL itself, vcpkg#29437), then point the finder at it",)
+    elif headers:
         layouts = ("the finder found MKL's libraries but not its headers: a runtime package alone has none; install them: "
                    f"{recipes.pip_install('mkl-include')} or {recipes.conda_install('mkl-include')} (mkl-devel brings both), "
                    "oneAPI's MKL has them; then give the finder their folder (CMAKE_INCLUDE_PATH=<prefix>/include)", *layouts)
@@ -304,6 +312,11 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "or its own hint variable), or source setvars.sh/setvars.bat, which sets CMPLR_ROOT", *layouts)
         from mkldoctor.explain.mklrootpath import iomp_under_root
         layouts = (*filter(None, [iomp_under_root(events)]), *layouts)
+    if re.search(r"\(static\)|(?<!shared or )\bstatic (?:MKL|librar|archive)|MKL_STATIC_LINK\b", said_text):  # vsag#1795
+        layouts = ("the finder asks for MKL's static archives (libmkl_*.a): they are a package of their own (pip's and "
+                   "conda's mkl-static, oneAPI's intel-oneapi-mkl-devel); an MKL runtime install has only the shared "
+                   "libraries: install them, or switch the project to MKL's shared libraries (its static option off, vsag's "
+                   "MKL_STATIC_LINK=OFF)", *layouts)
     if re.search(r"(?i)\blibrar(?:y|ies)\s+-q?mkl(?:=\w+)?(?![\w.-])", said_text):  # the Einstein Toolkit's PETSc thorn (et2#986)
         layouts = ("the name it could not find is Intel's compiler option -mkl (-qmkl since oneAPI), given where a library "
                    "list belongs: it links MKL when the compiler gets it, and is no library to search for; leave it out of "
@@ -342,6 +355,8 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         (f"the finder's own message names {var}: CMake's search for MKL's own config (find_package(MKL CONFIG)) found no "
          f"MKLConfig.cmake; give it its folder: cmake -D{var}=<MKL prefix>/lib/cmake/mkl (oneAPI 2021 and newer, conda's and "
          "pip's mkl-devel; or -DCMAKE_PREFIX_PATH=<MKL prefix>)") if var == "MKL_DIR" else
+        (f"the finder's own message names {var}: set it to MKL's include folder (cmake -D{var}=<MKL prefix>/include, "
+         "the folder of mkl.h)") if var.endswith(("_INCLUDE_DIR", "_INCLUDE_DIRS", "_INCLUDE")) else
         (f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
          f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)") for var in asked[:2])
     linux = () if layouts else (  # Linux's (and Windows') folders of each release; a macOS log has its own line above
@@ -351,7 +366,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         "(CMAKE_LIBRARY_PATH=<it>), or use Intel's MKLConfig.cmake: find_package(MKL CONFIG) with -DMKL_DIR=<prefix>/lib/cmake/mkl",)
     return Finding(
         "mkl-finder-failed", severity, title, tuple(evidence),
-        _pointed(named, platform, first=layouts == base_layouts, meson=meson)
+        neither + _pointed(named, platform, first=layouts == base_layouts, meson=meson)
         + linux + (("meson setup --wipe <build dir>   # a failed search stays in the build folder's state",) if meson else
                    ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
                     "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache")),

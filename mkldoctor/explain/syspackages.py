@@ -1,6 +1,7 @@
 """A system package manager that does not know an MKL package: apt's ``E: Unable to locate package intel-oneapi-mkl-devel``
 (``E: Package 'libmkl-dev' has no installation candidate``, German's ``E: Paket X kann nicht gefunden werden.``) and dnf's
-``No match for argument: intel-oneapi-mkl-devel`` (``Error: Unable to find a match: ...``). apt's "Unable to locate" is
+``No match for argument: intel-oneapi-mkl-devel`` (``Error: Unable to find a match: ...``), yum's ``No package
+intel-mkl-64bit-2020.0-088 available.`` (Intel's old MKL repository, gone). apt's "Unable to locate" is
 produced with the real apt-get, in English and German; the others as the tools' messages read (no dnf on this machine).
 
 The package names say whose they are: ``intel-oneapi-*`` are Intel's repository's, which no distribution carries, so the
@@ -49,6 +50,9 @@ SIGNATURES = (
               re.compile(r"^E: Paket (?P<pkg>\S+) kann nicht gefunden werden"), _said("apt")),
     Signature("dnf-no-match", "syspackages", "No match for argument",
               re.compile(r"No match for argument: (?P<pkg>\S+)"), _said("dnf")),
+    # yum's (CentOS 7, a manylinux2014 image): "No package intel-mkl-64bit-2020.0-088 available." (vsag#1795)
+    Signature("yum-no-package", "syspackages", "No package ",
+              re.compile(r"^No package (?P<pkg>\S+) available\.?\s*$"), _said("yum")),
     Signature("dnf-unable-to-find-match", "syspackages", "nable to find a match",
               re.compile(r"Error: Unable to find a match: (?P<pkg>\S+)"), _said("dnf")),
 )
@@ -63,7 +67,13 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     intel = first.package.startswith("intel-oneapi-")
     apt = first.manager == "apt"
     evidence = [first.line]
-    if intel:
+    old = first.manager == "yum" and first.package.startswith("intel-mkl")
+    if old:  # Intel's yum repository of MKL 2017-2020 (intel-mkl-64bit-<release>), which oneAPI's replaced
+        evidence.append(f"{first.package} is a package of Intel's old yum repository of MKL 2020 and older, which oneAPI's "
+                        "repository replaced: a CI script written for it finds the package gone (vsag#1795)")
+        fix = [*recipes.intel_yum_repo(), "then install oneAPI's MKL in its place: yum install intel-oneapi-mkl-devel "
+               "(its files under /opt/intel/oneapi/mkl/<ver>, no longer /opt/intel/mkl)"]
+    elif intel:
         evidence.append(f"{first.package} is Intel's oneAPI repository's package, which no distribution carries: the "
                         f"machine's {'apt sources' if apt else 'dnf repositories'} do not include Intel's")
         fix = [*(recipes.intel_apt_repo() if apt else recipes.intel_yum_repo()),
@@ -78,16 +88,17 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                "Components: main non-free (or 'main non-free' on a deb line of /etc/apt/sources.list); Ubuntu: "
                "add-apt-repository multiverse; then " + recipes.intel_apt_repo()[1], recipes.apt_install(*names[:3])]
     fix.append("a fresh container or CI image: its package lists are empty until apt-get update runs in the same step as "
-               "the install" if apt else "a fresh container: dnf makecache in the same step as the install")
+               "the install" if apt else f"a fresh container: {first.manager} makecache in the same step as the install")
     fix.append("or take MKL from PyPI or conda instead: " + recipes.pip_install("mkl-devel"))
     return [Finding(
         "mkl-package-not-in-sources", "error",
         f"{first.manager} does not know {', '.join(names[:3])}: "
-        + ("Intel's oneAPI repository is not among its sources" if intel else "the non-free component that has it is not enabled"),
+        + ("a package of Intel's old MKL repository, which oneAPI's replaced" if old else
+           "Intel's oneAPI repository is not among its sources" if intel else "the non-free component that has it is not enabled"),
         tuple(evidence), tuple(fix),
         "A package manager installs only what its configured sources list; MKL is in Intel's own repository (oneAPI's "
         "names) or in Debian's and Ubuntu's non-free component (libmkl-*), neither of which a default install reads.",
-        (("apt-cache policy " if apt else "dnf repolist; dnf list --available ") + first.package
+        (("apt-cache policy " if apt else f"{first.manager} repolist; {first.manager} list --available ") + first.package
          + "   # which source has it, if any",),
         locations=ctx.located(said, first.package),
     )]
