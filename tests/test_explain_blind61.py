@@ -43,3 +43,10 @@ def test_a_finder_that_found_nothing_asks_whether_mkl_is_there():
     finding = only_error(ENTRIES["cmake-meson-fortran-vcpkg-arrayfire-port-mkl-not-installed-vcpkg-24269"]["log"])
     assert finding.fix[0].startswith("the finder found neither MKL's headers nor its libraries"), finding.fix
     assert any("-DMKL_INCLUDE_DIR=<MKL prefix>/include" in line for line in finding.fix), finding.fix
+
+
+def test_onemkls_deprecation_with_its_message_on_the_next_lines():
+    """distributed-ranges#536: clang's deprecation of the queue-less sparse::set_csr_data, pasted over three lines."""
+    finding = only_error(ENTRIES["linux-link-onemkl-set_csr_data-deprecated-werror-distributed-ranges-pr536"]["log"])
+    assert finding.id == "mkl-deprecated-as-error" and "set_csr_data" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("call what the deprecation names instead: Use oneapi::mkl::sparse::set_csr_data(queue")

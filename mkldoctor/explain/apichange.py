@@ -52,6 +52,12 @@ class CompileError:
     at: int = field(default=0, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> "CompileError":
+        if lines and "is deprecated" in self.line and "[-W" not in self.line:  # clang's message on the lines after it
+            rest = next((lines[:i + 1] for i, line in enumerate(lines[:3]) if "[-W" in line), ())
+            if rest:  # "... is deprecated\", ":", "Use oneapi::mkl::sparse::set_csr_data(queue, ...) instead. [-Werror,...]"
+                line = " ".join((self.line.rstrip("\\ "), *(r.strip() for r in rest))).replace(" :", ":")
+                named = _MKL_NAME.search(line.split(" error: ", 1)[-1])
+                return replace(self, line=line[:400], name=self.name or (named.group(0) if named else "")).followed(lines[len(rest):])
         if lines and _WRAPPED.search(self.line) and not lines[0].startswith((" ", "\t")):  # the message's rest
             line = f"{self.line} {lines[0].strip()}"
             named = _MKL_NAME.search(line.split(" error: ", 1)[-1])
@@ -177,6 +183,7 @@ def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
 
 def _deprecated(error: CompileError, header: str, ctx: Context) -> Finding:
     name = error.name.split("(")[0]
+    use = re.search(r"\bUse [^\[]{5,200}? instead\b", error.line)  # oneMKL's own deprecation message
     return Finding(
         "mkl-deprecated-as-error", "error",
         f"the build stops at {name}: MKL's headers mark it deprecated, and the build makes that warning an error (-Werror)",
@@ -186,7 +193,8 @@ def _deprecated(error: CompileError, header: str, ctx: Context) -> Finding:
          "cblas_?gemm_alloc of the packed GEMM API marked by 2020.4, not in 2019.0, and gone from 2021.1; cblas_?gemmt "
          "marked from 2026.2): a warning, which the build's -Werror (or -Werror=deprecated-declarations) turns into this "
          "error; the code is older than these headers"),
-        ("build against the MKL release the project was written for (its documentation, CI or package pins say which; "
+        (*((f"call what the deprecation names instead: {use.group(0)} (distributed-ranges#536 passed the queue)",) if use else ()),
+         "build against the MKL release the project was written for (its documentation, CI or package pins say which; "
          "mkl_version.h's INTEL_MKL_VERSION beside the headers says which these are)",
          "or let the warning stay a warning for this build: add -Wno-error=deprecated-declarations to the compile flags "
          "(CMake: CMAKE_CXX_FLAGS, or the project's option that adds -Werror)",
