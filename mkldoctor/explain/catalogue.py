@@ -59,7 +59,9 @@ ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
 NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]arning|WARNING)\s*:|\bError \d+ \(ignored\)"
                            # a pasted report's label alone on its line: "**Error:**", "### Error", "Errors:"
-                           r"|^[\s*_#>]*(?:Error|ERROR|error)s?:?[\s*_]*$")
+                           r"|^[\s*_#>]*(?:Error|ERROR|error)s?:?[\s*_]*$"
+                           # R's summary of a linear model ("Residual standard error: 1.914 on 9998 degrees of freedom")
+                           r"|^\s*Residual standard error: [\d.e+-]+ on \d+ degrees of freedom\s*$")
 # IPython's traceback lists the source around each frame ("-> 1252   raise ...", "   1253   except ImportError:"): such lines
 # are code, not errors, in a log that shows IPython's marks (a log viewer's line numbers look the same and are not code)
 SOURCE_LISTING = re.compile(r"^(?:\s+|-+>\s*)\d+ +\S")

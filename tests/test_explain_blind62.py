@@ -1,0 +1,23 @@
+"""The sixty-second blind set (tests/data/explain_corpus/blind62.json): texts the rules made after it answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkldoctor.explain import logparse
+from mkldoctor.explain.diagnosis import explain
+from tests.test_explain_families import errors_of, flat, only_error
+
+ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind62.json").read_text())["entries"]}
+
+
+def test_rs_summary_of_a_linear_model_is_no_error():
+    """r-help 2021-12 and 2019-05: summary(lm(...)) prints 'Residual standard error: 1.914 on 9998 degrees of freedom'."""
+    for entry in ("mkl-runtime-distro-mkl-rt-lm-wrong-results-n4096-r-help-2021-12-thread-3fce29df4b70",
+                  "mkl-runtime-lm-wrong-coefficients-large-n-kubuntu-mkl-r-help-2019-05-thread-ba0bc8a650f9"):
+        findings = explain(logparse.parse_bytes(ENTRIES[entry]["log"].encode()), [])
+        assert not any("Residual standard error" in f.title for f in findings), [(f.id, f.title) for f in findings]
+    # an R error that mentions it is still an error
+    [said] = errors_of("Error: Residual standard error: not computed\n")
+    assert said.id == "unrecognised-failure", flat(said)
