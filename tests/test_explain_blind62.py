@@ -21,3 +21,13 @@ def test_rs_summary_of_a_linear_model_is_no_error():
     # an R error that mentions it is still an error
     [said] = errors_of("Error: Residual standard error: not computed\n")
     assert said.id == "unrecognised-failure", flat(said)
+
+
+def test_rs_configure_rejecting_mkl_for_double_complex():
+    """r-devel 2008-11: config.log's 'checking whether double complex BLAS can be used', its 'result: no' lines later,
+    with MKL found for dgemm_; configure's own line says the same; a 'yes' is no finding."""
+    [finding] = explain(logparse.parse_bytes(ENTRIES["linux-link-mkl10-em64t-zdotu-double-complex-blas-test-fails-r-configure-r-devel-2008-11-thread-b83a8aa3a9b9"]["log"].encode()), [])
+    assert finding.id == "r-complex-blas-rejected" and "-lmkl_gf_lp64 -lmkl_sequential -lmkl_core" in finding.fix[0], flat(finding)
+    said = "checking whether double complex BLAS can be used... {}\nBLAS_LIBS = -lmkl_rt\n"
+    assert [f.id for f in explain(logparse.parse_bytes(said.format("no").encode()), [])] == ["r-complex-blas-rejected"]
+    assert not explain(logparse.parse_bytes(said.format("yes").encode()), [])

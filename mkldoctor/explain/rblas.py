@@ -4,14 +4,15 @@
 ``LAPACK: ...``; R 3.5 and 3.6 one ``BLAS/LAPACK:`` line), and ``R CMD config BLAS_LIBS`` how R was linked. An R linked
 with ``-lblas`` follows the system's ``libblas.so.3`` alternative; Debian's libmkl-rt registers ``libmkl_rt.so`` there at
 priority 1, below every other BLAS (its postinst), so installed it is chosen only when asked. An R linked with
-``-lopenblas`` (rocker/r-ver 3.6) never follows that alternative at all (eddelbuettel/mkl4deb#8).
+``-lopenblas`` (rocker/r-ver 3.6) never follows that alternative at all (eddelbuettel/mkl4deb#8). R's configure that
+rejects MKL for double complex (``checking whether double complex BLAS can be used... no``): the Fortran convention.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
@@ -45,7 +46,29 @@ class RevoMathMissing:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class ComplexBlasRejected:
+    """R's configure: ``checking whether double complex BLAS can be used... no`` (config.log: the check, then ``result:
+    no`` a few lines on): its Fortran test of zdotu failed with the BLAS given, and R took its own BLAS."""
+
+    line: str
+    no: bool
+    wants: int = field(default=0, compare=False)  # config.log: the lines after the check, up to its result
+
+    def followed(self, lines: tuple[str, ...]) -> "ComplexBlasRejected":
+        result = next((line for line in lines if re.match(r"^configure:\d+: result: ", line)), "")
+        return replace(self, no=result.rstrip().endswith(": no"), wants=0)
+
+
+def _complex_check(m: re.Match, _) -> ComplexBlasRejected:
+    said = m.group("said")
+    return ComplexBlasRejected(m.string.strip()[:200], no=bool(said and said.strip() == "no"), wants=0 if said else 8)
+
+
 SIGNATURES = (
+    # configure's own line ("... can be used... no"), or config.log's check whose "result: no" follows a few lines on
+    Signature("r-configure-complex-blas", "rblas", "double complex BLAS",
+              re.compile(r"checking whether double complex BLAS can be used(?:(?:\.\.\.|…)\s*(?P<said>yes|no)\b)?"), _complex_check),
     Signature("r-revoutilsmath-missing", "rblas", "RevoUtilsMath",
               re.compile(r"package [‘'\"]RevoUtilsMath[’'\"] is not available"), lambda m, _: RevoMathMissing(m.string.strip()[:200])),
     Signature("r-mklthreads-missing", "rblas", "MKLthreads",
@@ -61,7 +84,28 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return [_revo(e) for e in events.of(RevoMathMissing)[:1]] + _not_mkl(events)
+    return ([_revo(e) for e in events.of(RevoMathMissing)[:1]] + _not_mkl(events)
+            + [_complex_rejected(e) for e in events.of(ComplexBlasRejected) if e.no and events.mkl_at][:1])
+
+
+def _complex_rejected(event: ComplexBlasRejected) -> Finding:
+    """r-devel 2008-11: MKL 10's -lmkl through configure's gfortran test; the test program crashed, config.log says no."""
+    line = event.line if event.line.endswith("no") else f"{event.line}: result: no"
+    return Finding(
+        "r-complex-blas-rejected", "warning",
+        "R's configure found MKL's BLAS but rejected it for double complex, and builds with its own BLAS: MKL's Intel "
+        "interface returns complex results another way than gfortran's code expects",
+        (line, "R's configure calls zdotu from Fortran compiled by gfortran, which takes a COMPLEX function's result "
+                     "in registers; MKL's Intel interface (libmkl_rt's default, mkl_intel_lp64, MKL 10's -lmkl) hands it "
+                     "back through a hidden first argument, so the test crashes or reads garbage, and configure falls "
+                     "back to R's libRblas and libRlapack (BLAS_LIBS='-lRblas')"),
+        ("give configure MKL's GNU Fortran interface, the whole line in place of -lmkl_rt: --with-blas='-lmkl_gf_lp64 "
+         "-lmkl_sequential -lmkl_core' (or -lmkl_gnu_thread -lmkl_core -lgomp) --with-lapack",
+         "then check: the configure's summary says BLAS: MKL's, and R's sessionInfo() lists MKL's library"),
+        "MKL has two interfaces for Fortran callers because the compilers return complex function results differently; "
+        "R's configure tests the one it is given with gfortran's convention.",
+        ("grep -n -A3 'double complex BLAS' config.log   # the test and its result",),
+    )
 
 
 def _revo(event: RevoMathMissing) -> Finding:
