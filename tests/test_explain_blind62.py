@@ -31,3 +31,21 @@ def test_rs_configure_rejecting_mkl_for_double_complex():
     said = "checking whether double complex BLAS can be used... {}\nBLAS_LIBS = -lmkl_rt\n"
     assert [f.id for f in explain(logparse.parse_bytes(said.format("no").encode()), [])] == ["r-complex-blas-rejected"]
     assert not explain(logparse.parse_bytes(said.format("yes").encode()), [])
+
+
+def test_ldd_r_lists_a_blas_name_and_the_hosts_own(tmp_path):
+    """ldd -r on a library that calls dgemm_ and R's Rf_error, linked with neither (produced with gcc and ldd): the BLAS
+    name is a lookup the loader will fail, R's own is R's to give; r-help 2002-01's lapack.so (lsame_ beside R's
+    R_NamesSymbol, and R's own message of the same name) is one finding."""
+    import subprocess
+
+    (tmp_path / "u.c").write_text("extern void dgemm_(void); extern void Rf_error(const char *, ...);\n"
+                                  "void f(void) { dgemm_(); Rf_error(\"x\"); }\n")
+    assert subprocess.run(["gcc", "-shared", "-fPIC", "u.c", "-o", "libu.so"], cwd=tmp_path).returncode == 0
+    ldd = subprocess.run(["ldd", "-r", "./libu.so"], cwd=tmp_path, capture_output=True, text=True)
+    log = ldd.stdout + ldd.stderr
+    assert "undefined symbol: dgemm_" in log and "undefined symbol: Rf_error" in log, log
+    [finding] = errors_of(log)
+    assert finding.id == "blas-not-loaded" and "dgemm_" in finding.title, flat(finding)
+    [finding] = errors_of(ENTRIES["linux-loader-r-lapack-so-undefined-symbol-lsame-mkl51-blas-incomplete-r-help-2002-01-msg-ef86a75bbd28"]["log"])
+    assert finding.id == "runtime-mkl-not-linked" and finding.fix[0].startswith("link lapack.so against MKL"), flat(finding)

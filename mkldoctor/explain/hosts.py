@@ -137,7 +137,19 @@ def _translated_loader(m: re.Match, before):
 _LOOKUP_TRANSLATED = re.compile(r"(?<!\S)(?P<bin>[^\s:]{1,300}): (?P<what>[^:/]{6,80}): (?P<lib>\S{0,400}lib[\w+-]{1,200}\.so[\w.]{0,20}): "
                                 r"(?P<what2>[^:]{3,80}): (?P<sym>[A-Za-z_$][A-Za-z0-9_.$]{0,300})\s*$")
 
+_HOST_NAMES = re.compile(r"(?:R_|Rf_|Rprintf|REprintf|Rcpp|Py|_Py|JNI_|jl_|mxGet|mex)\w*$")  # a host program's own API
+
+
+def _ldd_unbound(m: re.Match, _) -> "SymbolLookupError | None":
+    """ldd -r's report of a name the file leaves to the process that loads it: a lookup at load time, not a link's. The
+    host program's own names (R's R_*, Python's Py*) are the host's to give: claimed, no event."""
+    return None if _HOST_NAMES.match(m.group("sym")) else SymbolLookupError("ldd -r", m.group("lib"), m.group("sym"))
+
+
 SIGNATURES = (
+    # ldd -r: "undefined symbol: dgemm_\t(./libu.so)" (r-help 2002-01: R's lapack.so, its lsame_ and R's own R_NamesSymbol)
+    Signature("ldd-r-undefined", "hosts", "ndefined symbol: ",
+              re.compile(r"^\s*undefined symbol: (?P<sym>\S+)\s+\((?P<lib>[^()\s]+)\)\s*$"), _ldd_unbound),
     Signature("loader-cannot-open", "hosts", "error while loading shared libraries",
               # "cannot open share": a pasted line cut short still says which library
               re.compile(r"(?<!\S)(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shar(?:e|ed\b)"),

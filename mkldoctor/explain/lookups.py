@@ -33,7 +33,8 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     claimed = claimed_lookups(events)  # an MKL layer that sees no other: scope's
     errors = [e for e in events.of(SymbolLookupError) if (e.library, e.symbol) not in claimed]
     omp = [e for e in errors if knowledge.is_openmp_symbol(e.symbol)]
-    other = [e for e in errors if e not in omp]
+    # one library's name said twice (R's "unable to load shared library ...: undefined symbol: lsame_" and ldd -r's line)
+    other = list({(os.path.basename(e.library), e.symbol): e for e in reversed(errors) if e not in omp}.values())[::-1]
     if omp:
         out.append(_openmp_not_loaded(omp, ctx, events))
     for event in other:
