@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mkldoctor.explain import ompdup
 from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import broken, facts, layout, recipes
+from mkldoctor.knowledge import broken, facts, layout
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.translated import ENGLISH_LOADER_REASON
@@ -230,81 +231,6 @@ SIGNATURES = (
 )
 
 
-def _in_matlab(event: OmpDuplicate, ctx: Context) -> tuple[str, ...]:
-    """MATLAB loads Intel's runtime for its own MKL before any MEX or binding: the other runtime is the one to drop
-    (robotology/idyntree#1109: conda's OpenMP-threaded OpenBLAS brought LLVM's libomp into MATLAB)."""
-    intel = next((n for n in (event.already, event.library) if "iomp5" in n), None)
-    if intel is None or event.library == event.already or not any("matlab" in p.lower() for p in ctx.places):
-        return ()
-    other = event.library if intel == event.already else event.already
-    return (f"the process is MATLAB's, which loads Intel's runtime ({intel}) for its own MKL first: keep that one and drop "
-            f"{other} from what the MEX file or binding brings: a BLAS built without OpenMP for it (conda: "
-            f"{recipes.conda_install(recipes.q('libblas=*=*netlib'))}) or one on Intel's runtime (libblas=*=*mkl)",)
-
-
-def _duplicate_fixes(event: OmpDuplicate) -> tuple[str, ...]:
-    """Keeping one OpenMP runtime, as each platform's packages lay them out."""
-    llvm = next((n for n in (event.library, event.already) if n.lower().startswith("libomp1") and n.lower().endswith(".dll")), None)
-    if llvm:  # Visual C++'s LLVM runtime beside the environment's (faiss-cpu < 1.12, scio PR #20; clang-cl, pinocchio#2440)
-        other = event.already if llvm == event.library else event.library
-        return (f"{llvm} is LLVM's OpenMP runtime as Visual Studio ships it (/openmp:llvm, clang-cl's -fopenmp): a wheel "
-                "built with it carries its own copy (faiss-cpu's Windows wheels before 1.12: faiss-wheels#73), and a build "
-                "with clang-cl links Visual Studio's libomp.lib; the environment brings " + other + " (MKL's or torch's): "
-                f"find what loads {llvm} (where /r <the environment's folder> {llvm}) and upgrade that package to a release "
-                "without it (python -m pip install \"faiss-cpu>=1.12\"), or build against the environment's OpenMP "
-                "(CMake: OpenMP_ROOT=<env>\\Library) instead of Visual Studio's",
-                "or keep the two apart: import only one of the packages in a process (a separate worker), or choose "
-                "another backend of the package that brings it")
-    conda_llvm = next((n for n in (event.library, event.already) if n.lower() == "libomp.dll"), None)
-    if conda_llvm and event.library != event.already:  # conda's llvm-openmp beside Intel's (psi4's CI notes)
-        return ("libomp.dll is LLVM's OpenMP runtime as conda's llvm-openmp package ships it: the program or a package was "
-                "linked against it (CMake's FindOpenMP took LLVM's libomp.lib) while MKL's threading layer loads Intel's "
-                "libiomp5md.dll: link the program's OpenMP to Intel's runtime (CMake: -DOpenMP_CXX_LIB_NAMES=libiomp5md "
-                "-DOpenMP_libiomp5md_LIBRARY=<the folder of libiomp5md.lib>\\libiomp5md.lib, or OpenMP_LIBRARY_DIRS), the "
-                "two are one ABI",
-                "or keep llvm-openmp out of the environment (conda list llvm-openmp shows it: the package that depends on it, or "
-                "its variant built on intel-openmp); a wheel may bring its own libiomp5md.dll as well (ctranslate2's): where /r "
-                "<the environment's folder> libiomp5md.dll lists every copy",
-                "or a threading layer of MKL that loads no OpenMP runtime, with mkl_rt: MKL_THREADING_LAYER=TBB (oneTBB's "
-                "tbb12.dll beside MKL's DLLs; winOCR's notes) or SEQUENTIAL, set before the first import that loads MKL")
-    llvm = next((n for n in (event.library, event.already) if n.startswith("libomp.so")), None)
-    if llvm and event.library != event.already:  # mxnet#17641: its own libomp built from 3rdparty/openmp, libmkl_rt's libiomp5
-        return ("libomp.so is LLVM's OpenMP runtime (clang's -fopenmp, a project's own copy built from its 3rdparty/openmp, "
-                "conda's llvm-openmp) and libiomp5.so Intel's, which MKL's intel_thread layer loads (libmkl_rt's default): "
-                "the two are one ABI, so link the program's OpenMP to Intel's, -liomp5 in place of -lomp (CMake: "
-                "-DOpenMP_CXX_LIB_NAMES=iomp5 -DOpenMP_iomp5_LIBRARY=<MKL's lib>/libiomp5.so), or build without the "
-                "bundled copy (mxnet#17641: its 3rdparty/openmp left out)",
-                "or keep Intel's runtime out: MKL_THREADING_LAYER=SEQUENTIAL (libmkl_rt), or MKL linked with mkl_sequential")
-    if event.library.endswith(".dll"):
-        return ("find every copy the process can load: where /r <the environment's folder> libiomp5md.dll (conda: "
-                "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
-                *(r.advice for r in broken.known("openmp-duplicate", "windows")),
-                "keep one: remove or rename the copy a package ships for itself, so that the environment's serves all, or do not "
-                "mix pip wheels that bundle their own runtime with conda's intel-openmp")
-    if event.library.endswith(".dylib") or event.already.endswith(".dylib"):
-        return ("Intel's runtime (conda's intel-openmp, under MKL) and LLVM's libomp (PyTorch's, Homebrew's) are both loaded: "
-                "use packages built on one runtime (conda's nomkl variants with libomp, or an environment without conda's MKL)",
-                "find which packages bring each: DYLD_PRINT_LIBRARIES=1 python -c 'import numpy, torch' 2>&1 | grep omp",
-                "a program or extension you build: CMake's FindOpenMP takes Homebrew's libomp while MKL brings libiomp5: point "
-                "the build's OpenMP at MKL's runtime (-DOpenMP_libomp_LIBRARY=<MKL's lib folder>/libiomp5.dylib, as "
-                "intel-extension-for-pytorch's FindOMP does), so one runtime is linked",
-                *(r.advice for r in broken.known("openmp-duplicate", "macos")))
-    copies = (("two packages each bring a copy (a wheel's own folder: TensorFlow's _solib_local, torch/lib, a <package>.libs; "
-               "the environment's lib; the system's): list them: LD_DEBUG=files python -c 'import <the imports that abort>' "
-               f"2>&1 | grep {event.library.split('.')[0]}",
-               "keep one: replace the copy a package ships for itself with a link to the other (ln -sf <the other copy> <the "
-               "package's copy>), or take the packages from one source (one conda channel, or pip wheels only)")
-              if event.library == event.already else ())
-    return (*copies,
-            "link exactly one OpenMP runtime: with MKL's intel_thread only libiomp5 (drop -lgomp/-fopenmp), with gnu_thread only libgomp",
-            "with libmkl_rt: export MKL_THREADING_LAYER=GNU when the program already uses libgomp")
-
-
-# the copies a process loaded, with their folders: the clash let through for this one listing only
-_WINDOWS_COPIES = ("set KMP_DUPLICATE_LIB_OK=TRUE && python -c \"import <the imports that abort>, psutil; print([m.path for m in "
-                   "psutil.Process().memory_maps() if 'iomp' in m.path.lower()])\"   # every libiomp5md.dll loaded, with its folder")
-
-
 def _assertion(event: OmpAssertion) -> Finding:
     fork = event.source.startswith("z_Linux_util")
     known = broken.known("openmp-assertion", "linux")
@@ -368,13 +294,13 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
             f"two OpenMP runtimes in one process: {event.library} and {event.already}",
             (f"OMP: Error #15: {event.library} initialised while {event.already} already was",)
             + ((f"two copies of the same runtime ({event.library}): two packages each ship their own",) if same else ()),
-            (*_in_matlab(event, ctx), *_duplicate_fixes(event),
+            (*ompdup.in_matlab(event, ctx), *ompdup.fixes(event),
              "not a fix, it only hides the clash (it may crash or give wrong results): "
              + ("set KMP_DUPLICATE_LIB_OK=TRUE" if windows else "export KMP_DUPLICATE_LIB_OK=TRUE")),
             "Two copies of an OpenMP runtime (two libiomp5, or libiomp5 with LLVM's libomp) were loaded, typically one from MKL "
             "and one from another package (PyTorch, conda, a wheel). Each keeps its own thread pool, so the runtime stops the "
             "process; the fix is one runtime in the process.",
-            (_WINDOWS_COPIES,) if windows else ("ldd ./your-program | grep -E 'iomp|gomp|libomp'",),
+            (ompdup.WINDOWS_COPIES,) if windows else ("ldd ./your-program | grep -E 'iomp|gomp|libomp'",),
         ))
     for event in events.of(MklFunctionLoad)[:1]:
         out.append(Finding(
