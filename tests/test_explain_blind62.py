@@ -49,3 +49,8 @@ def test_ldd_r_lists_a_blas_name_and_the_hosts_own(tmp_path):
     assert finding.id == "blas-not-loaded" and "dgemm_" in finding.title, flat(finding)
     [finding] = errors_of(ENTRIES["linux-loader-r-lapack-so-undefined-symbol-lsame-mkl51-blas-incomplete-r-help-2002-01-msg-ef86a75bbd28"]["log"])
     assert finding.id == "runtime-mkl-not-linked" and finding.fix[0].startswith("link lapack.so against MKL"), flat(finding)
+
+
+def test_a_build_without_onemkl():
+    finding = only_error(ENTRIES["python-runtime-xpu-complex-matmul-built-without-onemkl-torch-xpu-ops-pr2786"]["log"])
+    assert finding.id == "built-without-onemkl" and finding.fix[0].startswith("build with oneMKL: USE_ONEMKL_XPU=1"), flat(finding)

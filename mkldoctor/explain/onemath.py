@@ -78,7 +78,17 @@ def _terminate(m: re.Match, before):
     return Aborted(m.string.strip()[:300], tuple(before[-4:]))
 
 
+@dataclass(frozen=True, slots=True)
+class BuiltWithoutOnemkl:
+    """A framework's own check of an op it implements only with oneMKL, in a build without it (torch-xpu-ops PR #2786:
+    ``Complex datatype matmul is not supported in oneDNN. Please include oneMKL library in compilation.``)."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("built-without-onemkl", "onemath", "oneMKL library in compilation",
+              re.compile(r"\bPlease include oneMKL library in compilation\b"), lambda m, _: BuiltWithoutOnemkl(m.string.strip()[:300])),
     Signature("onemkl-unimplemented", "onemath", "not implemented",
               # the exception's what(): "oneMKL: <domain>/<function>: function is not implemented <info>" (oneMath's: "oneMath: ")
               re.compile(r"\bone(?:MKL|Math): (?P<fn>[\w:]{1,80}(?:/[\w:]{1,80})?): function is not implemented"),
@@ -130,6 +140,18 @@ def device_error(events: Parsed, ctx: Context) -> list[Finding]:
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return [Finding(
+        "built-without-onemkl", "error",
+        "the framework was built without oneMKL, and this operation has no other implementation on the device",
+        (event.line, "Intel's PyTorch XPU backend (torch-xpu-ops) runs some operations (complex matmul, bmm, addmm; FFT; "
+                     "linear algebra) through oneMKL's SYCL API only; a build with USE_ONEMKL_XPU=0, or without oneMKL's SYCL "
+                     "libraries at build time, leaves them out and says so when they are called"),
+        ("build with oneMKL: USE_ONEMKL_XPU=1 and oneAPI's MKL with its SYCL libraries present at build time (source "
+         "setvars.sh first), or install a PyTorch XPU wheel built with it",
+         "or a torch-xpu-ops with a fallback for the operation (PR #2786: complex matmul without oneMKL, slower, with a "
+         "warning)"),
+        "A framework that builds oneMKL support optionally checks at each such operation whether it was built in.",
+        ("python -c \"import torch; print(torch.__config__.show())\"   # the build's options",),
+    ) for event in events.of(BuiltWithoutOnemkl)[:1]] + [Finding(
         "onemath-device-not-supported", "error",
         f"the oneMKL interfaces (oneMath) refused the device {event.device}: its run-time dispatch knows only some vendors",
         (event.line,
