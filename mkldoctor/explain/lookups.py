@@ -34,7 +34,11 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     errors = [e for e in events.of(SymbolLookupError) if (e.library, e.symbol) not in claimed]
     omp = [e for e in errors if knowledge.is_openmp_symbol(e.symbol)]
     # one library's name said twice (R's "unable to load shared library ...: undefined symbol: lsame_" and ldd -r's line)
-    other = list({(os.path.basename(e.library), e.symbol): e for e in reversed(errors) if e not in omp}.values())[::-1]
+    first_said: dict[tuple[str, str], SymbolLookupError] = {}
+    for event in errors:
+        if event not in omp:
+            first_said.setdefault((os.path.basename(event.library), event.symbol), event)
+    other = list(first_said.values())
     if omp:
         out.append(_openmp_not_loaded(omp, ctx, events))
     for event in other:

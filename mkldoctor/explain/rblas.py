@@ -95,10 +95,10 @@ def _complex_rejected(event: ComplexBlasRejected) -> Finding:
         "r-complex-blas-rejected", "warning",
         "R's configure found MKL's BLAS but rejected it for double complex, and builds with its own BLAS: MKL's Intel "
         "interface returns complex results another way than gfortran's code expects",
-        (line, "R's configure calls zdotu from Fortran compiled by gfortran, which takes a COMPLEX function's result "
-                     "in registers; MKL's Intel interface (libmkl_rt's default, mkl_intel_lp64, MKL 10's -lmkl) hands it "
-                     "back through a hidden first argument, so the test crashes or reads garbage, and configure falls "
-                     "back to R's libRblas and libRlapack (BLAS_LIBS='-lRblas')"),
+        (line, "R's configure calls zdotu from Fortran compiled by gfortran, which takes a COMPLEX function's result in "
+               "registers; MKL's Intel interface (libmkl_rt's default, mkl_intel_lp64, MKL 10's -lmkl) hands it back through "
+               "a hidden first argument, so the test crashes or reads garbage, and configure falls back to R's libRblas "
+               "and libRlapack (BLAS_LIBS='-lRblas')"),
         ("give configure MKL's GNU Fortran interface, the whole line in place of -lmkl_rt: --with-blas='-lmkl_gf_lp64 "
          "-lmkl_sequential -lmkl_core' (or -lmkl_gnu_thread -lmkl_core -lgomp) --with-lapack",
          "then check: the configure's summary says BLAS: MKL's, and R's sessionInfo() lists MKL's library"),
