@@ -35,9 +35,17 @@ class BuildScriptPanic:
     location: str
     wants: int = field(default=0, compare=False)  # Rust 1.73+: the message is on the next line
     at: int = field(default=0, compare=False)
+    opened: bool = field(default=False, compare=False)  # the quoted message goes on over the next lines
 
     def followed(self, lines: tuple[str, ...]) -> "BuildScriptPanic":
-        return replace(self, message=(lines[0].strip() if lines else ""), wants=0)
+        if not self.opened:
+            return replace(self, message=(lines[0].strip() if lines else ""), wants=0)
+        # before Rust 1.73, a message a paste wrapped: "panicked at 'called `Result::unwrap()` on an `Err` value:", its
+        # rest ending "}'," and then the place ("/x/vendor/libR-sys/build.rs:637", ":40": string2path, r-package-devel)
+        text = " ".join((self.message, *(line.strip() for line in lines)))
+        message, _, place = text.partition("',")
+        return replace(self, message=message.strip()[:300], location=re.sub(r"\s+:", ":", place.strip()).split(" ")[0][:300],
+                       wants=0, opened=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +98,8 @@ class RegistryAuthFailed:
 def _panic(m: re.Match, _) -> BuildScriptPanic:
     if m.group("message") is not None:  # thread 'main' panicked at 'MESSAGE', src/build.rs:11:23
         return BuildScriptPanic(m.group("message"), m.group("loc") or "")
+    if m.group("open") is not None:
+        return BuildScriptPanic(m.group("open"), "", wants=3, opened=True)
     return BuildScriptPanic("", m.group("loc2") or "", wants=1)
 
 
@@ -115,7 +125,8 @@ SIGNATURES = (
               re.compile(r"failed to run custom build command for `(?P<crate>[\w-]+) v(?P<version>[^\s`]+)"),
               lambda m, _: BuildScriptFailed(m.group("crate"), m.group("version"))),
     Signature("rust-panic", "cargo", "panicked",
-              re.compile(r"thread '[^']*'(?: \(\d+\))? panicked at (?:'(?P<message>.*)', (?P<loc>\S+)|(?P<loc2>\S+?):?\s*$)"), _panic),
+              re.compile(r"thread '[^']*'(?: \(\d+\))? panicked at (?:'(?P<message>.*)', (?P<loc>\S+)|'(?P<open>[^']*)$|(?P<loc2>\S+?):?\s*$)"),
+              _panic),
     Signature("intel-mkl-src-download", "cargo", "Download Intel MKL",
               re.compile(r"(?<![\w-])(?P<crate>[\w-]+)@(?P<version>\S+?):\s*\"?Download Intel MKL archive"),
               lambda m, _: DownloadAttempt(m.group("crate"), m.group("version"))),
