@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mkldoctor.explain import logparse
+from mkldoctor.explain.diagnosis import explain
 from tests.test_explain_families import errors_of, flat, only_error
 
 ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind63.json").read_text())["entries"]}
@@ -16,3 +18,13 @@ def test_a_panic_whose_quoted_message_a_paste_wrapped():
     finding = only_error(ENTRIES["rust-build-librsys-rhome-lib-missing-cran-mkl-string2path-rpkgdevel-2023-07"]["log"])
     assert finding.id == "unrecognised-failure", flat(finding)
     assert "libR-sys/build.rs:637:40" in finding.title and "NotFound" in flat(finding), flat(finding)
+
+
+def test_rs_configure_with_a_shared_blas_drops_the_lapack():
+    """r-devel 2008-07: --enable-BLAS-shlib makes configure's LAPACK checks link -lRblas, R's own library, not yet built:
+    one warning in place of 'cannot find -lRblas'; the same -lRblas without that option stays ld's failure."""
+    log = ENTRIES["linux-link-configure-enable-blas-shlib-ignores-mkl-lapack64-zgeev-cannot-find-lrblas-r-devel-2008-07-thread-3601defac178"]["log"]
+    [said] = explain(logparse.parse_bytes(log.encode()), [])
+    assert said.id == "r-blas-shlib-lapack-dropped" and said.fix[0].startswith("configure without --enable-BLAS-shlib"), flat(said)
+    without = log.replace("--enable-BLAS-shlib", "")
+    assert [f.id for f in errors_of(without)] == ["library-not-found"]

@@ -98,7 +98,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "not defined in",  # pkg-config's undefined .pc variable (meson)
            # package managers that cannot provide a package (pkgmanagers), a library of another format (binformat), a build
            # or workflow tool's "command exited with code N" (echoes)
-           "libmamba", "No package ", "double complex BLAS", "oneMKL library in compilation", "does not exist (perhaps", "nothing provides", "missing in current", "ResolvePackageNotFound",
+           "libmamba", "No package ", "double complex BLAS", "enable-BLAS-shlib", "oneMKL library in compilation", "does not exist (perhaps", "nothing provides", "missing in current", "ResolvePackageNotFound",
            "ELF ", "mach-o", "file type", "Win32", "wrong format", "not recognized", "incompatible target", "not an object",
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
@@ -229,6 +229,14 @@ def diagnoses() -> tuple[Callable, ...]:
             blacswrap.spack_cluster, juliablas.product_unsatisfied,
             torchmkl.diagnose, installname.diagnose, mklverbose.diagnose, codepath.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose, wheelrepair.diagnose, pkgstate.diagnose,
             mixedlink.diagnose, bindings.diagnose, rblas.diagnose, blacsload.diagnose, dyldsym.diagnose, soconflict.diagnose, delayload.diagnose, onednn.diagnose, shellsplit.diagnose, configopts.diagnose, nixbuild.diagnose, cmakenotfound.diagnose, juliapkg.diagnose, winhang.diagnose, intelcmd.diagnose, kmpenv.diagnose)
+
+
+def replacements() -> tuple[Callable, ...]:
+    """What runs on the findings of every diagnosis, ``(findings, events) -> list[Finding]``: a family whose finding explains
+    a failure another family's finding reads as a generic one takes its place (one finding per failure)."""
+    from mkldoctor.explain import linkkind, rblas, tbbabi
+
+    return (tbbabi.with_tbb_findings, linkkind.with_kinds_mixed, rblas.with_blas_shlib)
 
 
 def fallbacks() -> tuple[Callable, ...]:

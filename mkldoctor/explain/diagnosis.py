@@ -49,19 +49,18 @@ def explain(parsed: Parsed, installs: list[MklInstall], *, env: dict[str, str] |
 
 
 def finish(findings: list[Finding], parsed: Parsed, context: Context) -> list[Finding]:
-    """The one step after the catalogue: each finding takes the recipes its fix refers to, errors first; the
-    TBB generation finding replaces the generic one about the same tbb:: symbols; a line that only echoes a
+    """The one step after the catalogue: each finding takes the recipes its fix refers to, errors first; the findings of
+    :func:`catalogue.replacements` take the place of the generic ones (TBB's generation); a line that only echoes a
     failure joins the finding it follows (its consequence, not a failure of its own); a fix that cannot fix
     the failure it answers (a -L the line already has, a package without that soname) is not offered; and
     where the failing link line can run here, each fix that changes it is run, and kept only if it fixes."""
     from mkldoctor.explain.fixcheck import check_fixes
     from mkldoctor.explain.prove import prove_fixes
     from mkldoctor.explain.unrecognised import join_echoes
-    from mkldoctor.explain.tbbabi import with_tbb_findings
-    from mkldoctor.explain.linkkind import with_kinds_mixed
 
     listed = join_echoes(by_severity([_with_recipes(f, context) for f in findings]), parsed)
-    listed = with_kinds_mixed(with_tbb_findings(listed, parsed), parsed)
+    for replace_with in catalogue.replacements():  # TBB's generation, MKL's two kinds mixed, R's shared BLAS
+        listed = replace_with(listed, parsed)
     return prove_fixes(check_fixes(listed, parsed, context), parsed, context)
 
 

@@ -65,7 +65,16 @@ def _complex_check(m: re.Match, _) -> ComplexBlasRejected:
     return ComplexBlasRejected(m.string.strip()[:200], no=bool(said and said.strip() == "no"), wants=0 if said else 8)
 
 
+@dataclass(frozen=True, slots=True)
+class BlasShlib:
+    """R's configure given ``--enable-BLAS-shlib``: its LAPACK checks then link against R's own libRblas (-lRblas)."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("r-configure-blas-shlib", "rblas", "enable-BLAS-shlib",
+              re.compile(r"(?:^|\s)--enable-BLAS-shlib(?:=yes)?(?:\s|$)"), lambda m, _: BlasShlib(m.string.strip()[:200])),
     # configure's own line ("... can be used... no"), or config.log's check whose "result: no" follows a few lines on
     Signature("r-configure-complex-blas", "rblas", "double complex BLAS",
               re.compile(r"checking whether double complex BLAS can be used(?:(?:\.\.\.|…)\s*(?P<said>yes|no)\b)?"), _complex_check),
@@ -152,3 +161,28 @@ def _not_mkl(events: Parsed) -> list[Finding]:
         ("Rscript -e 'sessionInfo()' | grep -E 'BLAS|LAPACK'   # libmkl_rt.so once MKL is used",
          "R CMD config BLAS_LIBS   # -lblas: R follows the system's alternative; another -l: it does not"),
     )]
+
+
+def with_blas_shlib(findings: list[Finding], parsed: Parsed) -> list[Finding]:
+    """R's configure with --enable-BLAS-shlib, whose LAPACK checks could not link -lRblas (r-devel 2008-07): one finding in
+    place of "cannot find -lRblas", which is R's own library, built after configure."""
+    from mkldoctor.explain.events import MissingLibrary
+
+    if not parsed.of(BlasShlib) or not any(e.name == "Rblas" for e in parsed.of(MissingLibrary)):
+        return findings
+    finding = Finding(
+        "r-blas-shlib-lapack-dropped", "warning",
+        "R's configure with --enable-BLAS-shlib could not link its LAPACK checks (-lRblas, R's own BLAS, is built after "
+        "configure): the LAPACK given (MKL's) was dropped, and R builds its own",
+        ("ld: cannot find -lRblas, in configure's test programs", "with --enable-BLAS-shlib R's configure links each LAPACK "
+         "test against R's shared BLAS, libRblas, which the build makes later: every LAPACK check fails, and configure goes "
+         "on with R's own LAPACK without saying why (Brian Ripley, r-devel 2008-07: intended)"),
+        ("configure without --enable-BLAS-shlib when giving an external LAPACK (--with-lapack): R then links MKL's BLAS and "
+         "LAPACK directly",
+         "or give MKL as the BLAS and let R take MKL's LAPACK from it: --with-blas='-lmkl_rt -lpthread -lm -ldl' "
+         "--with-lapack (no value: the BLAS's own LAPACK)"),
+        "R's configure tests an external LAPACK by linking against the BLAS R will use; a shared BLAS of R's own does not "
+        "exist yet while configure runs.",
+        ("grep -n -B2 -A6 'checking for zgeev_' config.log   # the LAPACK checks and their link errors",),
+    )
+    return [f for f in findings if not (f.id == "library-not-found" and "-lRblas" in f.title)] + [finding]
