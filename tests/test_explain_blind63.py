@@ -28,3 +28,9 @@ def test_rs_configure_with_a_shared_blas_drops_the_lapack():
     assert said.id == "r-blas-shlib-lapack-dropped" and said.fix[0].startswith("configure without --enable-BLAS-shlib"), flat(said)
     without = log.replace("--enable-BLAS-shlib", "")
     assert [f.id for f in errors_of(without)] == ["library-not-found"]
+
+
+def test_rs_own_shared_blas_that_ldd_of_rs_binary_does_not_find():
+    """r-devel 2015-09: 'ldd bin/exec/R' says libRblas.so => not found; it is R's own, found through R's start script."""
+    finding = only_error(ENTRIES["linux-loader-ldd-r-binary-no-mkl-libs-librblas-not-found-enable-blas-shlib-icc-mkl-r-devel-2015-09-thread-432c4cd7228c"]["log"])
+    assert finding.id == "loader-cannot-find" and finding.fix[0].startswith("libRblas.so is R's own library"), flat(finding)

@@ -120,7 +120,8 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
     # or a dependency's; a release with the development links answers both, where by_name's advice needs the program's open
     installs = _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
     # the year's oneMKL is the whole answer, and MKL-ML missing from a package Python imports: it comes first
-    if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)):
+    if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)) \
+            or re.match(r"libR(?:blas|lapack)\b", soname):  # R's own: what it is comes before where to look
         fix[:0], installs = installs, []
     fix += installs + (stale_fix(stale) if ipython else [])
     fix[:0] = by_name(ctx, soname, set(binaries))  # a host's own open of the bare name: the versioned file first
@@ -281,6 +282,10 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
         return [f"{soname} is Intel's compiler runtime (built with icx/icc, as MKL-based packages like daal4py are), not MKL's: "
                 f"{recipes.pip_install('intel-cmplr-lib-rt')} or {recipes.conda_install('intel-cmplr-lib-rt')} into the "
                 "environment, or source oneAPI's setvars.sh (its compiler/<ver>/lib)"]
+    if re.match(r"libR(?:blas|lapack)\b", base):  # R's own shared BLAS and LAPACK (r-devel 2015-09)
+        return [f"{soname} is R's own library (R_HOME/lib), which R's start script (R, Rscript) puts on the loader's path: a "
+                "binary run by itself (bin/exec/R, ldd of it) does not find it, and needs no fix; an R on MKL links MKL into "
+                "libRblas.so (ldd <R_HOME>/lib/libRblas.so lists it), not into R's binary"]
     if not base.startswith("libmkl_"):
         return [f"{soname} is not one of MKL's own libraries: it comes with the project or package that bundles it "
                 "(install or copy it with that project's libraries)"]
