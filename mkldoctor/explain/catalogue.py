@@ -98,7 +98,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "not defined in",  # pkg-config's undefined .pc variable (meson)
            # package managers that cannot provide a package (pkgmanagers), a library of another format (binformat), a build
            # or workflow tool's "command exited with code N" (echoes)
-           "libmamba", "No package ", "double complex BLAS", "enable-BLAS-shlib", "oneMKL library in compilation", "does not exist (perhaps", "nothing provides", "missing in current", "ResolvePackageNotFound",
+           "libmamba", "No package ", "NUMPY_MKL", "double complex BLAS", "enable-BLAS-shlib", "oneMKL library in compilation", "does not exist (perhaps", "nothing provides", "missing in current", "ResolvePackageNotFound",
            "ELF ", "mach-o", "file type", "Win32", "wrong format", "not recognized", "incompatible target", "not an object",
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
@@ -227,7 +227,7 @@ def diagnoses() -> tuple[Callable, ...]:
             bundlers.diagnose, blasmix.diagnose, fftwplans.interposed, juliablas.diagnose, juliablas.provider_locked, pic.diagnose,
             installers.diagnose, onemath.device_error, onemath.not_implemented, onemath.allocation, juliablas.jll_too_old,
             blacswrap.spack_cluster, juliablas.product_unsatisfied,
-            torchmkl.diagnose, installname.diagnose, mklverbose.diagnose, codepath.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose, wheelrepair.diagnose, pkgstate.diagnose,
+            torchmkl.diagnose, numpyimport.numpy_mkl_expected, installname.diagnose, mklverbose.diagnose, codepath.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose, wheelrepair.diagnose, pkgstate.diagnose,
             mixedlink.diagnose, bindings.diagnose, rblas.diagnose, blacsload.diagnose, dyldsym.diagnose, soconflict.diagnose, delayload.diagnose, onednn.diagnose, shellsplit.diagnose, configopts.diagnose, nixbuild.diagnose, cmakenotfound.diagnose, juliapkg.diagnose, winhang.diagnose, intelcmd.diagnose, kmpenv.diagnose)
 
 

@@ -34,15 +34,39 @@ class NumpyImportFailed:
         return replace(self, original=said, wants=0)
 
 
+@dataclass(frozen=True, slots=True)
+class NumpyMklExpected:
+    """``ImportError: cannot import name NUMPY_MKL`` (a SciPy or other wheel built for Christoph Gohlke's numpy+mkl, whose
+    ``numpy._distributor_init`` defines it, over a numpy that does not: lc-leo/Notes#22)."""
+
+    line: str
+
+
 _OWN_MODULE = r"No module named '?numpy\.(?:_?core\.)?_multiarray_umath"
 SIGNATURES = (
     Signature("numpy-extension-import-failed", "numpyimport", "failed",
               re.compile(r"Importing the (?:multiarray numpy extension module|numpy C-extensions) failed"),
               lambda m, _: NumpyImportFailed(m.string.strip())),
+    Signature("numpy-mkl-name-missing", "numpyimport", "NUMPY_MKL",
+              re.compile(r"(?:ImportError: )?cannot import name '?NUMPY_MKL\b"), lambda m, _: NumpyMklExpected(m.string.strip()[:200])),
     # the exception's own line under the advice: the same failure
     Signature("numpy-own-module-missing", "numpyimport", "No module named", re.compile(_OWN_MODULE),
               lambda m, _: FollowOn(m.string.strip())),
 )
+
+
+def numpy_mkl_expected(events: Parsed, ctx: Context) -> list[Finding]:
+    return [Finding(
+        "numpy-mkl-build-expected", "error",
+        "a package built for numpy+mkl (Christoph Gohlke's Windows wheels) is imported over a numpy without MKL",
+        (e.line, "numpy+mkl's numpy._distributor_init defines NUMPY_MKL, and the packages built for it (SciPy and others from "
+                 "the same wheel collection) import it to check that numpy; PyPI's and conda's numpy have no such name"),
+        ("take that package from the same source as numpy: pip install --force-reinstall scipy (PyPI's, built on PyPI's "
+         "numpy), or install the numpy+mkl wheel of the same collection and Python version",
+         "python -c \"import numpy, scipy; print(numpy.__file__, scipy.__file__)\" shows where each came from"),
+        "A wheel built against numpy+mkl checks for it at import; over another numpy the check fails before anything runs.",
+        ("python -m pip show numpy scipy   # the versions and sources of the two",),
+    ) for e in events.of(NumpyMklExpected)[:1]]
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:

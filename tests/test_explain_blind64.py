@@ -1,0 +1,25 @@
+"""The sixty-fourth blind set (tests/data/explain_corpus/blind64.json): texts the rules made after it answer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_explain_families import flat, only_error
+
+ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind64.json").read_text())["entries"]}
+
+
+def test_a_package_built_for_numpy_mkl_over_another_numpy():
+    finding = only_error(ENTRIES["windows-scipy-gohlke-wheel-needs-numpy-mkl-NUMPY_MKL-importerror-lc-leo-notes-22"]["log"])
+    assert finding.id == "numpy-mkl-build-expected" and "same source as numpy" in finding.fix[0], flat(finding)
+
+
+def test_the_same_import_with_the_pinned_numpy(pyenv, tmp_path):
+    """What such a wheel's __init__ runs, against the pinned PyPI numpy: Python's own ImportError, the same finding."""
+    import subprocess
+
+    (tmp_path / "built_for_numpy_mkl.py").write_text("from numpy._distributor_init import NUMPY_MKL  # requires numpy+mkl\n")
+    ran = subprocess.run([str(pyenv.python), "-c", "import built_for_numpy_mkl"], cwd=tmp_path, capture_output=True, text=True)
+    assert ran.returncode != 0 and "cannot import name 'NUMPY_MKL'" in ran.stderr, ran.stderr
+    assert only_error(ran.stderr).id == "numpy-mkl-build-expected"
