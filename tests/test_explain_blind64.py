@@ -23,3 +23,9 @@ def test_the_same_import_with_the_pinned_numpy(pyenv, tmp_path):
     ran = subprocess.run([str(pyenv.python), "-c", "import built_for_numpy_mkl"], cwd=tmp_path, capture_output=True, text=True)
     assert ran.returncode != 0 and "cannot import name 'NUMPY_MKL'" in ran.stderr, ran.stderr
     assert only_error(ran.stderr).id == "numpy-mkl-build-expected"
+
+
+def test_julia_opening_libmkl_rt_by_name_loads_mkl_jll_first():
+    """Yggdrasil#846: OSQP's Pardiso dlopen of libmkl_rt.dylib in a Julia session (its stacktrace's frames say Julia)."""
+    finding = only_error(ENTRIES["r-julia-java-matlab-osqp-mkl-pardiso-dlopen-libmkl_rt-dylib-not-found-without-mkl_jll-yggdrasil-846"]["log"])
+    assert finding.id == "macos-library-not-loaded" and finding.fix[0].startswith("in Julia: load MKL_jll first"), flat(finding)

@@ -45,7 +45,16 @@ def _header(m: re.Match, _) -> Unrecognised | object:
     return Unrecognised(line.strip()) if line.count("(") > line.count(")") else NOT_MINE
 
 
+def _julia_frame(m: re.Match, _):
+    from mkldoctor.explain.crash import JuliaUsing  # the session's own mark, with no package named
+
+    return JuliaUsing(())
+
+
 SIGNATURES = (
+    # a Julia stacktrace's frame ("[1] error(::String) at ./error.jl:33"): a Julia session, whatever it loaded; last of all
+    # families, so that a frame another family reads (Pardiso.jl's call with its argument types) stays that family's
+    Signature("julia-frame", "echoes", ".jl:", re.compile(r"^\s*\[\d+\] .{0,400}?\bat \S{0,300}\.jl:\d+"), _julia_frame),
     Signature("python-exception-tuple", "echoes", "rror", re.compile(r"^\s*[A-Z]\w*Error: \(['\"]"), _header),
     # a traceback's header: its error is its last line; a header whose error was cut from the log is still an error said
     Signature("python-traceback-header", "echoes", "Traceback (most", TRACEBACK_HEADER, lambda m, _: TracebackHeader(m.string.strip())),
