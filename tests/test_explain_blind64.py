@@ -29,3 +29,8 @@ def test_julia_opening_libmkl_rt_by_name_loads_mkl_jll_first():
     """Yggdrasil#846: OSQP's Pardiso dlopen of libmkl_rt.dylib in a Julia session (its stacktrace's frames say Julia)."""
     finding = only_error(ENTRIES["r-julia-java-matlab-osqp-mkl-pardiso-dlopen-libmkl_rt-dylib-not-found-without-mkl_jll-yggdrasil-846"]["log"])
     assert finding.id == "macos-library-not-loaded" and finding.fix[0].startswith("in Julia: load MKL_jll first"), flat(finding)
+
+
+def test_pythons_delay_load_crash_names_conda_forges_blas_switch():
+    finding = only_error(ENTRIES["windows-0xc06d007f-conda-forge-libblas-mkl-threading-layer-idaes-pse-1846"]["log"])
+    assert finding.id == "windows-delayload-failed" and any('"libblas=*=*openblas"' in line for line in finding.fix), flat(finding)

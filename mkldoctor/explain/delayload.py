@@ -73,6 +73,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                "mkl_rt.N.dll alone leaves the rest unfound (xamp2's README)"
                + ("; every DLL of the release the program was linked with: a name missing is another release's DLL found first"
                   if event.procedure else ""))
+    if event.procedure and "Windows fatal exception" in event.line:  # Python's faulthandler: a Python process, conda's most often
+        fix.append("a conda-forge environment whose BLAS is MKL's (conda list libblas shows a *mkl build): its MKL and the "
+                   "threading runtime it loads may be of releases that do not fit; switch the environment's BLAS, conda install "
+                   "\"libblas=*=*openblas\" (idaes-pse#1846: the crash at the first numpy.linalg call went away), or install mkl "
+                   "and its OpenMP runtime (intel-openmp or llvm-openmp) of one release")
     if frozen:
         fix.insert(0, "collect the DLLs into the bundle: pyinstaller --add-binary \"<env>\\Library\\bin\\libiomp5md.dll;.\" (and "
                       "MKL's mkl_*.dll the same way, from the environment the app was frozen from), or a PyInstaller and "
