@@ -54,3 +54,12 @@ def test_ldd_r_lists_a_blas_name_and_the_hosts_own(tmp_path):
 def test_a_build_without_onemkl():
     finding = only_error(ENTRIES["python-runtime-xpu-complex-matmul-built-without-onemkl-torch-xpu-ops-pr2786"]["log"])
     assert finding.id == "built-without-onemkl" and finding.fix[0].startswith("build with oneMKL: USE_ONEMKL_XPU=1"), flat(finding)
+
+
+def test_a_paste_indented_as_a_block_with_an_indented_ldd_listing():
+    """r-help 2023-02's paste set as a Markdown block (four spaces, or a tab, before every line): its ldd listing is most of
+    the lines and indented further; the block's indent still comes off, and R's message over several lines is one failure."""
+    log = ENTRIES["linux-loader-libtorch-needs-libmkl-intel-lp64-so2-dyn-load-now-false-r-help-2023-02-thread-7a4c8f8d1c8f"]["log"]
+    plain = [f.id for f in errors_of(log)]
+    for indent in ("    ", "\t"):
+        assert [f.id for f in errors_of("\n".join(indent + line for line in log.split("\n")))] == plain == ["loader-cannot-find"]

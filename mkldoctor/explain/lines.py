@@ -144,10 +144,11 @@ def _dedented(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
         if len(head) >= _BLOCK_LOOK:
             break
     texts = [piece for piece, _ in head if piece.strip()]
-    # every line has the indent, and at least half start a word after it: a tool's own indented output (LD_DEBUG's
-    # "     25415:\tbinding file ...") has more blanks after it on every line, and is no block
+    # every line has the indent, and at least a third start a word after it (an indented ldd listing may be most of the
+    # rest): a tool's own indented output (LD_DEBUG's "     25415:\tbinding file ...") has more blanks after it on every
+    # line, and is no block
     indent = next((i for i in _BLOCK_INDENTS if len(texts) >= 2 and all(t.startswith(i) for t in texts)
-                   and 2 * sum(not t[len(i):len(i) + 1].isspace() for t in texts) >= len(texts)), "")
+                   and 3 * sum(not t[len(i):len(i) + 1].isspace() for t in texts) >= len(texts)), "")
     width = len(indent)
     for piece, at in head:
         if stats is not None:
