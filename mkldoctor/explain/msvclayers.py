@@ -70,13 +70,14 @@ def runtime_mismatch(event: MsvcRuntimeMismatch, commands: list[MsvcLinkCommand]
     layer = debug_layer(event)
     if layer:
         release = layer.replace("d_dll.lib", "_dll.lib") if "_dll" in layer else layer[:-5] + ".lib"
+        tbb = "tbb" in layer.lower()
         return Finding(
             "msvc-runtime-mismatch", "error",
-            f"MSVC: MKL's debug TBB layer ({layer}, built for the debug C runtime) in a release build: the build took the "
-            "debug layer for a configuration that is not Debug",
+            f"MSVC: MKL's debug {'TBB layer' if tbb else 'SYCL library'} ({layer}, built for the debug C runtime) in a "
+            "release build: the build took the debug build for a configuration that is not Debug",
             (event.line, f"{layer} is the debug build of {release} ({event.value} against {event.other}): it is for "
-                         "Debug builds only, and it names oneTBB's debug import library (tbb12_debug.lib), which a "
-                         "release install of TBB does not have",
+                         "Debug builds only" + (", and it names oneTBB's debug import library (tbb12_debug.lib), which a "
+                                                 "release install of TBB does not have" if tbb else ""),
              "Intel's MKLConfig.cmake takes the debug layer on Windows where CMAKE_BUILD_TYPE MATCHES \"Debug|DebInfo\" "
              "(2023.2's test, so RelWithDebInfo too: oneMath#332); 2026.2's matches \"Debug\" only",
              *also),
