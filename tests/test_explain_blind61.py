@@ -50,3 +50,15 @@ def test_onemkls_deprecation_with_its_message_on_the_next_lines():
     finding = only_error(ENTRIES["linux-link-onemkl-set_csr_data-deprecated-werror-distributed-ranges-pr536"]["log"])
     assert finding.id == "mkl-deprecated-as-error" and "set_csr_data" in finding.title, flat(finding)
     assert finding.fix[0].startswith("call what the deprecation names instead: Use oneapi::mkl::sparse::set_csr_data(queue")
+
+
+def test_onemkls_sycl_link_set_not_found(tmp_path):
+    """IPEX's known issue: -lmkl_sycl -lmkl_intel_ilp64 -lmkl_core -lmkl_tbb_thread, which ld finds nowhere (produced with
+    gcc here, where no oneAPI is): the set is oneMKL's SYCL link, and its own fix comes first."""
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    done = subprocess.run(["gcc", "m.c", "-o", "m", "-lmkl_sycl", "-lmkl_intel_ilp64", "-lmkl_core", "-lmkl_tbb_thread"],
+                          cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode != 0 and "cannot find -lmkl_sycl" in done.stderr, done.stderr
+    for log in (done.stderr, ENTRIES["linux-link-cannot-find-lmkl_sycl-ipex-xpu-known-issues"]["log"]):
+        finding = only_error(log)
+        assert finding.id == "library-not-found" and finding.fix[0].startswith("a project built with oneMKL's SYCL API"), flat(finding)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 
+from mkldoctor.explain import linksets
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.juliapkg import julia_in_r
 from mkldoctor.explain.linker import skipped_advice
@@ -27,9 +28,6 @@ MKL_JLL_JULIA = "1.3"  # the first Julia with artifacts, which MKL_jll is: an ol
 
 
 # -- the loader: a program that needs a library its machine did not find -------------------------------
-
-# the MKL libraries PyTorch's exported CMake config names for its users (caffe2::mkl, Caffe2's public/mkl.cmake)
-_TORCH_MKL = {"mkl_intel_ilp64", "mkl_intel_thread", "mkl_core"}
 
 def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bool | list[str] = False,
            linked: list[str] | None = None, also: list[str] | None = None) -> Finding:
@@ -396,14 +394,9 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
             fix.append("or, if the build is not meant to use MKL, these names came from its defaults (a makefile's LIBS "
                        "when its make.inc or config file is missing, a BLAS option that defaults to MKL): give it the BLAS "
                        "it should use (LIBS='-lopenblas' on make's command line, the project's BLAS option)")
-    if _TORCH_MKL <= set(wanted):  # PyTorch's caffe2::mkl: bare names, no folder (pytorch/audio#2784, k2#1031, onnxruntime#9170)
-        evidence.append("-lmkl_intel_ilp64 -lmkl_intel_thread -lmkl_core is the set PyTorch's exported CMake config (Caffe2's "
-                        "public/mkl.cmake, the caffe2::mkl target) hands a project that links torch: its names without their "
-                        "folder, which the torch build's MKL (a conda environment's lib) had")
-        fix.insert(0, "a project that links libtorch or a torch wheel (torchaudio, k2, an extension): give the link MKL's folder "
-                      "(link_directories(<the conda environment>/lib), or LDFLAGS=-L$CONDA_PREFIX/lib), or use a PyTorch with "
-                      "pytorch#89359 (INTERFACE_LINK_DIRECTORIES on caffe2::mkl, PyTorch 2.0), or link torch's libraries "
-                      "without its imported targets")
+    for link_set in linksets.known(wanted):  # a build system's own set (PyTorch's caffe2::mkl, oneMKL's SYCL link)
+        evidence.append(link_set.said)
+        fix.insert(0, link_set.fix)
     fix = openmp[1] + fix
     evidence += cargo[0]
     fix += cargo[1]
