@@ -285,3 +285,17 @@ def test_mavens_error_mark_keeps_its_sense():
     assert [f.id for f in errors_of("[ERROR] Failed to execute goal org.bytedeco:javacpp:1.5.9:build (javacpp-parser)\n")] == \
         ["unrecognised-failure"]
     assert not errors_of("[error] Compiling 3 Scala sources to /src/target/scala-2.13/classes ...\n")
+
+
+def test_a_quote_left_open_does_not_swallow_the_lines_after_it():
+    """A reporter's quote closed by a curly quote ("... (core dumped)”), or never closed before a paste's cut or a blank
+    line: the lines after it are read as lines of their own (it had joined up to 256 of them, and their errors with it)."""
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    after = "/usr/bin/ld: cannot find -lmkl_core: No such file or directory\n"
+    for head in ('"import failure : Illegal instruction (core dumped)”\n',
+                 '    "OMP: Error #15: Initializing libiomp5.dylib, but found libiomp5.dylib already initialized.\n[...]\n',
+                 '"the reporter said\n\n'):
+        ids = [f.id for f in explain(logparse.parse_bytes((head + after).encode()), [])]
+        assert "library-not-found" in ids, (head, ids)

@@ -168,8 +168,10 @@ def _unbalanced(line: str) -> bool:
             at = line.rfind(opener)
             if at >= 0 and "'" not in line[at + len(opener):] and "’" not in line[at + len(opener):]:
                 return True
-    # (a triple quote is a docstring's or a Julia string macro's delimiter, no quoted argument: py""" ... """)
-    if line[:1] in ('"', " ", "\t") and line.lstrip().startswith('"') and line.replace('"""', "").count('"') % 2 == 1:
+    # (a triple quote is a docstring's or a Julia string macro's delimiter, no quoted argument: py""" ... """; a rich-text
+    # paste closes a straight quote with a curly one: "import failure : Illegal instruction (core dumped)”)
+    if line[:1] in ('"', " ", "\t") and line.lstrip().startswith('"') and line.replace('"""', "").count('"') % 2 == 1 \
+            and "”" not in line:
         return True
     if line.endswith(": No") and ("error" in line or "rror" in line):  # "fatal error: cblas.h: No" / "such file or directory"
         return True
@@ -359,8 +361,11 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         if pending is not None:
             # a line of a wrap width is a whole line after all when the next is fresh, starts a sentence after one that
             # ended, or starts as it did (gold's "/x/libuser.a(user.o):user.c:function f: error: ..." once per name)
-            if wrapped and (not raw or _FRESH.match(raw) or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))
-                            or (len(raw) > 24 and raw[:24] == pending[:24]) or pending[-1:] in _BOX_RIGHT):
+            # and a quote left open (a reporter's "OMP: Error #15: ... never closed) ends at a blank line or a paste's cut:
+            # no wrapped argument holds one
+            if (wrapped and (not raw or _FRESH.match(raw) or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))
+                             or (len(raw) > 24 and raw[:24] == pending[:24]) or pending[-1:] in _BOX_RIGHT)) \
+                    or (not wrapped and not continued and (not raw.strip() or raw.strip() in ("[...]", "...", "```"))):
                 if stats is not None:
                     stats.at = pending_at
                 yield pending  # it was a whole line of exactly that width after all
