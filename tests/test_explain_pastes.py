@@ -299,3 +299,14 @@ def test_a_quote_left_open_does_not_swallow_the_lines_after_it():
                  '"the reporter said\n\n'):
         ids = [f.id for f in explain(logparse.parse_bytes((head + after).encode()), [])]
         assert "library-not-found" in ids, (head, ids)
+
+
+def test_a_whole_message_of_a_wrap_width_is_not_joined_with_the_next_line():
+    """The loader's line of exactly 132 characters, ending 'No such file or directory', then a link command: two lines."""
+    from mkldoctor.explain import logparse
+
+    loader = "./nwchem: error while loading shared libraries: libmkl_scalapack_ilp64.so: cannot open shared object file: No such file or directory"
+    assert len(loader) == 132
+    parsed = logparse.parse_bytes(f"{loader}\nifort -i8 -o nwchem nwchem.o -L/opt/mkl/lib -lmkl_scalapack_ilp64 -lmkl_core\n".encode())
+    [command] = parsed.of(logparse.LinkCommand)
+    assert command.tool == "ifort" and [lib.name for lib in command.libs] == ["mkl_scalapack_ilp64", "mkl_core"], command
