@@ -4,9 +4,11 @@ ChIMES' cblas_dgemv), ld's words in a sentence's case ('Cannot find -lmkl_rt', a
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import textwrap
+from pathlib import Path
 
 from tests.test_explain_families import clean_env, errors_of, flat, run
 
@@ -186,3 +188,12 @@ def test_a_library_that_carries_mkl_has_its_calls_bound_to_another_blas(tmp_path
     env.pop("LD_PRELOAD")
     clean = subprocess.run(["./app"], cwd=tmp_path, env=env, capture_output=True, text=True).stderr
     assert "normal symbol" in clean and not errors_of(clean)
+
+
+def test_apples_linker_skipping_each_library_of_one_architecture_is_one_finding():
+    """fitswebqlse's link on arm64: ld skips five x86_64 files of oneAPI's MKL and IPP, one warning each; one failure."""
+    log = next(e["log"] for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind43.json").read_text())["entries"]
+               if e["id"] == "mac-arm64-ld-ignoring-oneapi-mkl-ipp-x86_64-dylibs-undefined-symbols-fitswebqlse")
+    [finding] = [f for f in errors_of(log) if f.id == "library-wrong-platform"]
+    assert "libmkl_intel_lp64.dylib" in finding.title and "they are built for x86_64, and the link is arm64" in finding.title
+    assert finding.fix[0].startswith("MKL has no arm64 build"), finding.fix

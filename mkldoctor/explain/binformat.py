@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed, UndefinedSymbol
+from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import platforms
 from mkldoctor.knowledge.recipes import q
@@ -189,9 +190,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     """One finding per file (a loader's and a linker's messages about one file are one failure)."""
     from mkldoctor.explain.runtime import MklCannotLoad  # MKL's "Cannot load libmkl_core.so." after the loader's refusal
 
-    by_file: dict[str, list[WrongFormat]] = {}
+    by_file: dict[object, list[WrongFormat]] = {}
     for event in events.of(WrongFormat):
-        by_file.setdefault(_stem(event.library) if event.library else event.line, []).append(event)
+        # Apple's linker skipping each library of one other architecture ("ld: warning: ignoring file libmkl_core.dylib,
+        # building for macOS-arm64 but attempting to link with file built for macOS-x86_64"): one failure, one finding
+        arch = event.system == "macOS" and event.linker and event.need and event.have not in _KIND \
+            and not event.have.startswith("text: ")
+        key = ("arch", event.have.removeprefix("unknown-"), event.need) if arch else \
+            (_stem(event.library) if event.library else event.line)
+        by_file.setdefault(key, []).append(event)
     failed = _failed(events)
     out = [finding(said, failed, _mkl(said[0].library) or any(_mkl(e.line) for e in said)) for said in by_file.values()]
     refused = {os.path.basename(said[0].library) for said in by_file.values() if said[0].system == "Linux"}
@@ -227,7 +234,8 @@ _WHY = {
 
 def finding(said: list[WrongFormat], failed: bool, mkl: bool) -> Finding:
     event = said[0]
-    name = os.path.basename(event.library.replace("\\", "/")) or "a DLL"
+    names = list(dict.fromkeys(os.path.basename(e.library.replace("\\", "/")) for e in said if e.library))
+    name = more(names, 3) if len(names) > 1 else names[0] if names else "a DLL"
     path = event.library or "<the library>"
     have, need = event.have, event.need
     kind = _KIND.get(have) or (f"a text file (it begins: {have[6:46]!r})" if have.startswith("text: ") else "")
@@ -246,7 +254,8 @@ def finding(said: list[WrongFormat], failed: bool, mkl: bool) -> Finding:
         else:
             fix.append("or use the project's code path without that library (another backend)")
     elif event.system == "macOS":
-        title = f"{who} {name}: it is built for {have}" + (f", and the {'link' if event.linker else 'process'} is {need}" if need else "")
+        title = (f"{who} {name}: {'they are' if len(names) > 1 else 'it is'} built for {have.removeprefix('unknown-')}"
+                 + (f", and the {'link' if event.linker else 'process'} is {need}" if need else ""))
         arm = need.startswith("arm64")
         if mkl and arm:
             fix.append("MKL has no arm64 build (no release for Apple silicon): run the whole program as x86-64 under Rosetta 2 "
