@@ -28,3 +28,10 @@ def test_kernels_that_cannot_load_with_no_file_named_may_not_see_the_core():
 def test_conda_llvm_runtime_beside_intels_offers_mkls_tbb_layer():
     [finding] = errors_of("OMP: Error #15: Initializing libomp.dll, but found libiomp5md.dll already initialized.\n")
     assert finding.id == "openmp-duplicate" and any("MKL_THREADING_LAYER=TBB" in line for line in finding.fix), flat(finding)
+
+
+def test_onemkls_own_line_in_windows_language_is_the_same_failure():
+    """winOCR's paste: oneMKL's 'INTEL oneMKL ERROR: 找不到指定的模块。 mkl_intel_thread.3.dll.' before its 'Cannot load' (the
+    localized line had been read only after MKL's old name, 'MKL ERROR:', so oneMKL's stayed an unrecognised error)."""
+    log = "INTEL oneMKL ERROR: 找不到指定的模块。 mkl_intel_thread.3.dll.\nIntel oneMKL FATAL ERROR: Cannot load mkl_intel_thread.3.dll.\n"
+    assert [f.id for f in errors_of(log)] == ["windows-library-not-loaded"]

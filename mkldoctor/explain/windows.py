@@ -149,7 +149,8 @@ SIGNATURES = (
     # MKL's own line in Windows' language before its "Cannot load": "INTEL MKL ERROR: Das angegebene Modul wurde nicht
     # gefunden. mkl_intel_thread.dll." (the English one is the platforms' "The specified module could not be found")
     Signature("windows-mkl-error-localized", "windows", "MKL ERROR: ",
-              re.compile(r"(?i)\bMKL ERROR: (?!The )[^:]{3,100}?\.? (?P<lib>(?:lib)?(?:mkl|iomp)\w*(?:\.\d+)?\.dll)\.?\s*$"), _SAID),
+              re.compile(r"(?i)(?:\b|(?<=one))MKL ERROR: (?!The )[^:]{3,100}?\.? (?P<lib>(?:lib)?(?:mkl|iomp)\w*(?:\.\d+)?\.dll)\.?\s*$"),
+              _SAID),  # oneMKL's ("INTEL oneMKL ERROR: 找不到指定的模块。 mkl_intel_thread.3.dll.") too
     # a binding's own words for its native DLL built on MKL: Neanderthal's "Library 'neanderthal-mkl-0.25.0.dll' not found!"
     Signature("windows-binding-mkl-dll-not-found", "windows", "not found",
               re.compile(r"(?i)\blibrary ['\"](?P<lib>[\w.+-]*mkl[\w.+-]*\.dll)['\"] (?:was )?not found"), _SAID),
