@@ -34,6 +34,8 @@ def test_scipys_echo_of_dsbevds_lwork_joins_mkls_refusal():
     finding = only_error(ENTRIES["mklrt-lp64-sbevd-lwork-overflow-eig-banded-scipy-9073"]["log"])
     assert finding.id == "mkl-parameter-error" and "LWORK, a workspace length" in finding.title, flat(finding)
     assert finding.fix[0].startswith("the problem's workspace passes 2^31-1 elements"), finding.fix
+    causes = [e for e in finding.evidence if e.startswith("possible cause: ")]
+    assert causes[0].startswith("possible cause: LWORK overflowed"), causes  # the overflow first, as the fix
     assert any("illegal value in argument 11 of internal sbevd" in e and "consequence" in e for e in finding.evidence)
     # SciPy's words alone (another LAPACK printed nothing): the failure itself, said as SciPy's
     [alone] = errors_of("ValueError: illegal value in argument 11 of internal sbevd\n")

@@ -268,6 +268,9 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
                  "2^31-1 from N of about 33,000) does not fit the LP64 interface's 32-bit integers and wraps negative: such "
                  "sizes need the ILP64 interface (64-bit integers)", integer],
     }.get(kind, [integer, older, "the argument itself is wrong for the routine"])
+    sized_by_scipy = kind == "work" and (scipy or bool(events.of(ScipyInfo)))
+    if sized_by_scipy:  # SciPy sizes the workspace itself: it overflowed before it was too small (scipy#9073)
+        causes[:2] = causes[1::-1]
     if kind == "int" and name and name.startswith("INC"):
         causes.insert(0, f"{name} is 0: BLAS forbids a zero increment (a broadcast or stride-0 view passed as a vector), and a "
                          "negative one needs the vector's last element first")
@@ -290,8 +293,7 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
     if kind in ("array", "scale"):
         fix.append(f"check the input for NaN or Inf before the call (numpy: np.isfinite(a).all()); mask them in every input, "
                    "weights included")
-    if kind == "work" and (scipy or events.of(ScipyInfo)):  # SciPy sizes the workspace itself: it overflowed (scipy#9073)
-        causes[:2] = causes[1::-1]
+    if sized_by_scipy:
         fix.append(f"the problem's workspace passes 2^31-1 elements, which SciPy's 32-bit LAPACK integers cannot say: a "
                    "smaller problem, or a driver with a smaller workspace (eigh(driver='evr') or eig_banded(select=...) for "
                    "the divide-and-conquer ones, svd(lapack_driver='gesvd') for gesdd), or a LAPACK with 64-bit integers")
