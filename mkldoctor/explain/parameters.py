@@ -139,12 +139,13 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.mklverbose import MklBanner, MklVerboseCall
 
     interfaces = {b.interface for b in events.of(MklBanner) if b.interface}
+    configured = _configured_ilp64(events)  # the log's configure chose ILP64: the width of every integer refused
     for said in by_routine.values():
         # MKL_VERBOSE's record of the call: integers that are two 32-bit ones side by side (Eigen#2475: 25769803780 = 6<<32|4)
         packed = next((c.packed for c in events.of(MklVerboseCall) if c.routine == said[0].routine.upper().rstrip("_") and c.packed), ())
         grouped = kind(said) == "int" and bool(heads.get(said[0].routine.upper()))  # integers refused in several routines
-        finding = _finding(said[0], events, width_first=smashed is not None or bool(packed) or grouped
-                           or (kind(said) == "int" and bool(_configured_ilp64(events))))
+        finding = _finding(said[0], events, configured, width_first=smashed is not None or bool(packed) or grouped
+                           or (kind(said) == "int" and bool(configured)))
         if packed:
             n = packed[0]
             finding = replace(finding, evidence=(finding.evidence[0], (
@@ -217,9 +218,10 @@ def _configured_ilp64(events: Parsed) -> list[str]:
         if s.default else "") for s in events.of(MklConfigStatus) if s.variable == "MKL_INTERFACE_FULL" and "ilp64" in s.value][:1]
 
 
-def _integer_flags(events: Parsed) -> list[str]:
-    """What the log's own command lines say about the integer size: -DMKL_ILP64 and the interface library linked."""
-    said = _configured_ilp64(events)
+def _integer_flags(events: Parsed, configured: list[str]) -> list[str]:
+    """What the log's own command lines say about the integer size: -DMKL_ILP64 and the interface library linked, after
+    what its configure chose (``configured``, :func:`_configured_ilp64`)."""
+    said = list(configured)
     for command in events.of(LinkCommand):
         text = " ".join(command.argv)
         ilp64_define = "-DMKL_ILP64" in text
@@ -230,7 +232,7 @@ def _integer_flags(events: Parsed) -> list[str]:
     return said
 
 
-def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -> Finding:
+def _finding(event: ParameterError, events: Parsed, configured: list[str], width_first: bool = False) -> Finding:
     found = arguments.argument(event.routine, event.parameter)
     name, kind = found if found else (None, None)
     what = f" ({name}, {_WHAT.get(kind, 'an argument')})" if name else ""
@@ -245,7 +247,7 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
                      f"{what} of ?{event.api.upper()}, rejected by whichever LAPACK SciPy runs (MKL, OpenBLAS)" if scipy
                 else f"R's XERBLA reports {event.routine}'s INFO = -{event.parameter}: argument {event.parameter}{what} was "
                      "rejected, by whichever BLAS and LAPACK R runs (its own, MKL, a FlexiBLAS backend)"]
-    evidence += _integer_flags(events)
+    evidence += _integer_flags(events, configured)
     integer = ("an integer read with the wrong size: the program passes 32-bit integers to MKL's 64-bit interface (ILP64: "
                "mkl_intel_ilp64, or libmkl_rt with MKL_INTERFACE_LAYER=ILP64) or the reverse; the decisive evidence: "
                "-DMKL_ILP64 on the compile line exactly when the link names mkl_intel_ilp64")
@@ -307,7 +309,7 @@ def _finding(event: ParameterError, events: Parsed, width_first: bool = False) -
     if kind == "int" and name and name.startswith("LD"):  # a leading dimension: at least max(1, rows), even for an empty matrix
         fix.append(f"check the value: {name} must be at least max(1, the rows of its matrix); an empty matrix (0 rows or "
                    f"columns) still needs {name} >= 1, so guard the call or pass 1")
-    if kind == "int" and re.fullmatch(r"(?:cblas_)?[sdcz]gem[mv]", event.routine.strip().lower()) and not _configured_ilp64(events):
+    if kind == "int" and re.fullmatch(r"(?:cblas_)?[sdcz]gem[mv]", event.routine.strip().lower()) and not configured:
         fix.append(f"a Rust program on intel-mkl-src (candle, text-embeddings-inference, ndarray-linalg): with no mkl-* "
                    f"feature reaching the crate (a feature of the program that does not name dep:intel-mkl-src) it builds "
                    f"{build_scripts.INTEL_MKL_SRC_DEFAULT}, 64-bit integers, while these crates pass 32-bit ones: enable an "
