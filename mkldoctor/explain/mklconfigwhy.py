@@ -35,6 +35,7 @@ from mkldoctor.knowledge.recipes import q
 INTERNAL = ("MKL_VERSION_H", "MKL_INCLUDE", "OMP_LIBRARY", "OMP_LINK")
 _SEARCHED = r"(?P<var>MKL_VERSION_H|MKL_INCLUDE|OMP_LIBRARY|OMP_LINK|(?P<lib>mkl_\w+)_file)"
 _KIND = {"MKL_VERSION_H": "headers", "MKL_INCLUDE": "headers", "OMP_LIBRARY": "openmp", "OMP_LINK": "openmp"}
+_RESET = "rm -f <build dir>/CMakeCache.txt   # the cache keeps what the first run found"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +101,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return _kinds_mixed(events, status)
     first = said[0]
-    reset = "rm -f <build dir>/CMakeCache.txt   # the cache keeps what the first run found"
     if first.kind == "openmp":
-        return [_openmp(first, status, reset)]
+        return [_openmp(first, status)]
     if first.kind == "library":
-        return [_library(first, status, reset)]
+        return [_library(first, status)]
     if first.kind == "tbb":
         return [Finding(
             "mklconfig-tbb-not-found", "error",
@@ -115,7 +115,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             ("give CMake oneTBB's package: -DTBB_DIR=<oneTBB>/lib/cmake/TBB, or its prefix in CMAKE_PREFIX_PATH (oneAPI: "
              "source setvars.sh, which sets it; " + recipes.pip_install("tbb-devel") + " or conda install tbb-devel, then "
              "-DTBB_DIR=<environment>/lib/cmake/TBB)",
-             "or another threading layer: -DMKL_THREADING=intel_thread (Intel OpenMP), gnu_thread or sequential", reset),
+             "or another threading layer: -DMKL_THREADING=intel_thread (Intel OpenMP), gnu_thread or sequential", _RESET),
             "MKL's TBB threading layer links oneTBB; Intel's MKLConfig.cmake finds it through oneTBB's own CMake package "
             "and stops when there is none.",
             ("find / -name TBBConfig.cmake 2>/dev/null   # where a oneTBB CMake package is, if any",),
@@ -129,7 +129,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                          "setvars.sh (or a module), while MKL_DIR or CMAKE_PREFIX_PATH found this one"),
             ("make the two one install: unset MKLROOT for this configure (env -u MKLROOT cmake ...), or source the "
              "setvars.sh (or env/vars.sh) of the install whose MKLConfig.cmake is used, in a new shell",
-             "or point CMake at MKLROOT's own package: -DMKL_DIR=$MKLROOT/lib/cmake/mkl", reset),
+             "or point CMake at MKLROOT's own package: -DMKL_DIR=$MKLROOT/lib/cmake/mkl", _RESET),
             "Intel's MKLConfig.cmake reads MKLROOT before its own location; two releases' files in one build would mix "
             "headers and libraries, so it refuses.",
             ("echo $MKLROOT; grep -h '__INTEL_MKL__\\|UPDATE' $MKLROOT/include/mkl_version.h   # the release it names",),
@@ -147,13 +147,13 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ("install MKL's headers into the same prefix: " + recipes.pip_install("mkl-include") + " (conda: conda install "
          "mkl-include), the release of the mkl-devel in use",
          "or unset MKLROOT when it names another folder than the MKL this MKLConfig.cmake belongs to (env -u MKLROOT cmake ...)",
-         reset),
+         _RESET),
         "Intel's MKLConfig.cmake needs MKL's headers to tell the release and to give MKL::MKL its include folder.",
         (f"ls {_shell(root + '/' + header) if root else '${MKLROOT:-<the prefix of MKL_DIR>}/' + header}",),
     )]
 
 
-def _openmp(first: MklConfigReason, status: dict[str, str], reset: str) -> Finding:
+def _openmp(first: MklConfigReason, status: dict[str, str]) -> Finding:
     root = status.get("MKL_ROOT", "<MKL prefix>")
     return Finding(
         "mklconfig-openmp-missing", "error",
@@ -165,13 +165,13 @@ def _openmp(first: MklConfigReason, status: dict[str, str], reset: str) -> Findi
         ("install Intel's OpenMP runtime into MKL's prefix: " + recipes.pip_install("intel-openmp") + " (conda install "
          "intel-openmp; oneAPI: " + recipes.apt_install("intel-oneapi-openmp") + ", then source setvars.sh, which sets "
          "CMPLR_ROOT)",
-         "or a threading layer without it: -DMKL_THREADING=gnu_thread (GCC's libgomp) or -DMKL_THREADING=sequential", reset),
+         "or a threading layer without it: -DMKL_THREADING=gnu_thread (GCC's libgomp) or -DMKL_THREADING=sequential", _RESET),
         "Intel's MKLConfig.cmake adds the OpenMP runtime its threading layer needs to MKL::MKL, and stops when it finds none.",
         (f"find {_shell(root)} ${{CMPLR_ROOT:-}} -name 'libiomp5*' 2>/dev/null   # where an Intel OpenMP runtime is, if any",),
     )
 
 
-def _library(first: MklConfigReason, status: dict[str, str], reset: str) -> Finding:
+def _library(first: MklConfigReason, status: dict[str, str]) -> Finding:
     lib, link = first.detail, status.get("MKL_LINK", "")
     root = status.get("MKL_ROOT", "<MKL prefix>")
     static = link == "static"
@@ -191,7 +191,7 @@ def _library(first: MklConfigReason, status: dict[str, str], reset: str) -> Find
                                                                             if "distributed" in lib else "")),
             ("a project that calls no SYCL API of MKL: cmake -DENABLE_SYCL_COMPILER=OFF (MKL::MKL without SYCL)",
              "or install MKL's SYCL libraries of the same release beside it (oneAPI: the intel-oneapi-mkl-sycl packages, or "
-             "the full intel-oneapi-mkl-devel), or the project's release that configures MKL for its SYCL use", reset),
+             "the full intel-oneapi-mkl-devel), or the project's release that configures MKL for its SYCL use", _RESET),
             "Intel's MKLConfig.cmake builds MKL::MKL (and MKL::MKL_SYCL) from the files of the copy it belongs to, and stops "
             "at the first one missing.",
             (f"ls {_shell(root + '/lib')}/lib{lib}*   # what that folder has of it",),
@@ -210,7 +210,7 @@ def _library(first: MklConfigReason, status: dict[str, str], reset: str) -> Find
          "or " + ("link MKL's shared libraries: -DMKL_LINK=dynamic" if static else "link MKL statically: -DMKL_LINK=static "
                   "(with mkl-static installed)"),
          *(("or leave out the part that asks for it (ENABLE_SCALAPACK, ENABLE_CDFT, ENABLE_BLACS, MKL_MPI)",) if optional else ()),
-         reset),
+         _RESET),
         "Intel's MKLConfig.cmake builds MKL::MKL from the files of the copy it belongs to, and stops at the first one missing.",
         (f"dir {_shell(root + chr(92) + 'lib')}\\{lib}*" if windows else f"ls {_shell(root + '/lib')}/lib{lib}*   # what that folder has of it",),
     )
@@ -245,7 +245,7 @@ def _kinds_mixed(events: Parsed, status: dict[str, str]) -> list[Finding]:
          + f" (conda install {package}{'=' + version if version else ''})",
          "or " + ("link MKL statically: -DMKL_LINK=static (with mkl-static installed)" if odd is static
                   else "link MKL's shared libraries: -DMKL_LINK=dynamic"),
-         "rm -f <build dir>/CMakeCache.txt   # the cache keeps what the first run found"),
+         _RESET),
         "Intel's MKLConfig.cmake builds MKL::MKL from the files it finds; it does not check that they are of one kind.",
         (f"ls {q(folder)}/libmkl_core*   # which kinds of MKL's core that folder has",),
     )]
