@@ -29,9 +29,15 @@ def in_matlab(event: OmpDuplicate, ctx: Context) -> tuple[str, ...]:
             f"{recipes.conda_install(recipes.q('libblas=*=*netlib'))}) or one on Intel's runtime (libblas=*=*mkl)",)
 
 
+def _either(event: OmpDuplicate, test) -> str | None:
+    """The one of the two runtimes the message names that passes ``test``, or None."""
+    return next((n for n in (event.library, event.already) if test(n)), None)
+
+
 def fixes(event: OmpDuplicate) -> tuple[str, ...]:
     """Keeping one OpenMP runtime, as each platform's packages lay them out."""
-    llvm = next((n for n in (event.library, event.already) if n.lower().startswith("libomp1") and n.lower().endswith(".dll")), None)
+    two = event.library != event.already
+    llvm = _either(event, lambda n: n.lower().startswith("libomp1") and n.lower().endswith(".dll"))
     if llvm:  # Visual C++'s LLVM runtime beside the environment's (faiss-cpu < 1.12, scio PR #20; clang-cl, pinocchio#2440)
         other = event.already if llvm == event.library else event.library
         return (f"{llvm} is LLVM's OpenMP runtime as Visual Studio ships it (/openmp:llvm, clang-cl's -fopenmp): a wheel "
@@ -42,8 +48,7 @@ def fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 "(CMake: OpenMP_ROOT=<env>\\Library) instead of Visual Studio's",
                 "or keep the two apart: import only one of the packages in a process (a separate worker), or choose "
                 "another backend of the package that brings it")
-    conda_llvm = next((n for n in (event.library, event.already) if n.lower() == "libomp.dll"), None)
-    if conda_llvm and event.library != event.already:  # conda's llvm-openmp beside Intel's (psi4's CI notes)
+    if two and _either(event, lambda n: n.lower() == "libomp.dll"):  # conda's llvm-openmp beside Intel's (psi4's CI notes)
         return ("libomp.dll is LLVM's OpenMP runtime as conda's llvm-openmp package ships it: the program or a package was "
                 "linked against it (CMake's FindOpenMP took LLVM's libomp.lib) while MKL's threading layer loads Intel's "
                 "libiomp5md.dll: link the program's OpenMP to Intel's runtime (CMake: -DOpenMP_CXX_LIB_NAMES=libiomp5md "
@@ -54,8 +59,7 @@ def fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 "<the environment's folder> libiomp5md.dll lists every copy",
                 "or a threading layer of MKL that loads no OpenMP runtime, with mkl_rt: MKL_THREADING_LAYER=TBB (oneTBB's "
                 "tbb12.dll beside MKL's DLLs; winOCR's notes) or SEQUENTIAL, set before the first import that loads MKL")
-    llvm = next((n for n in (event.library, event.already) if n.startswith("libomp.so")), None)
-    if llvm and event.library != event.already:  # mxnet#17641: its own libomp built from 3rdparty/openmp, libmkl_rt's libiomp5
+    if two and _either(event, lambda n: n.startswith("libomp.so")):  # mxnet#17641: its own libomp, libmkl_rt's libiomp5
         return ("libomp.so is LLVM's OpenMP runtime (clang's -fopenmp, a project's own copy built from its 3rdparty/openmp, "
                 "conda's llvm-openmp) and libiomp5.so Intel's, which MKL's intel_thread layer loads (libmkl_rt's default): "
                 "the two are one ABI, so link the program's OpenMP to Intel's, -liomp5 in place of -lomp (CMake: "
