@@ -198,3 +198,13 @@ def test_mklconfigs_default_ilp64_under_code_that_passes_int(tmp_path, mkl):
     assert finding.fix[0].startswith("the integer size") and "MKL_INTERFACE lp64" in finding.fix[0], flat(finding)
     assert not any("intel-mkl-src" in line for line in finding.fix)
     assert "7 10 15 22" in build_and_run("-DMKL_INTERFACE=lp64")
+
+
+def test_a_hostile_mkl_version_is_not_put_into_a_command():
+    """MKLConfig.cmake's status lines as a hostile log could write them: the 'release' is no release, and the install
+    command names the package alone (the version goes into a command only as digits and dots)."""
+    log = ("-- MKL_LINK: dynamic\n-- MKL_VERSION: $(touch /tmp/x)\n-- Found /opt/m/lib/libmkl_intel_lp64.so.3\n"
+           "-- Found /opt/m/lib/libmkl_core.a\n")
+    [warning] = explain(logparse.parse_bytes(log.encode()), [])
+    assert warning.id == "mklconfig-kinds-mixed" and "$(" not in warning.fix[0], warning.fix
+    assert "mkl==2026.2.0" in explain(logparse.parse_bytes(log.replace("$(touch /tmp/x)", "2026.2.0").encode()), [])[0].fix[0]

@@ -230,6 +230,7 @@ def _kinds_mixed(events: Parsed, status: dict[str, str]) -> list[Finding]:
     names = ", ".join(p.rsplit("/", 1)[-1] for p in odd[:3])
     folder = odd[0].rsplit("/", 1)[0]
     version = status.get("MKL_VERSION", "")
+    version = version if re.fullmatch(r"\d{4}(?:\.\d+){0,3}", version) else ""  # a release, or nothing in a command line
     package = "mkl" if odd is static else "mkl-static"
     return [Finding(
         "mklconfig-kinds-mixed", "warning",
