@@ -512,6 +512,19 @@ def test_ten_megabytes_of_binary_junk(tmp_path):
     assert result.stderr.count("\n") == 1 and f"{junk}: not a text log (" in result.stderr
 
 
+@pytest.mark.mkl
+def test_an_object_file_given_as_the_log_is_refused_before_it_is_read(tmp_path, mkl):
+    """MKL's own library, copied without its execute bit (else explain would run it as a command), and MKL's static archive:
+    their strings are MKL's own messages, which had been read as a log's errors (three findings for libmkl_rt); one
+    line, exit 2, pointing at symbols."""
+    rt = tmp_path / "libmkl_rt.so.3"
+    shutil.copyfile(next(mkl.pip_lib.glob("libmkl_rt.so.*")), rt)
+    for path, what in ((rt, "an ELF file"), (mkl.pip_lib / "libmkl_core.a", "a static archive")):
+        result = cli("explain", str(path), "--no-scan")
+        assert result.exit_code == 2 and result.stdout == "", result.stdout[:400]
+        assert result.stderr.count("\n") == 1 and f"{path}: {what}" in result.stderr and "mkldoctor symbols" in result.stderr
+
+
 def test_a_text_log_with_no_failure_and_one_mostly_binary_with_one_are_read(tmp_path):
     clean = tmp_path / "clean.log"
     clean.write_text("gcc -o app app.c -lm\nBuild finished: 1 target, café\n")

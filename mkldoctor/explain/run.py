@@ -196,6 +196,22 @@ def _with_command(parsed: Parsed, argv: list[str]) -> None:
 
 
 _TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r\x1b"  # ASCII text, tabs, line ends, terminal colours
+# an object file's first bytes: its strings (MKL's own messages among them) would read as a log's errors
+_OBJECT_MAGIC = ((b"\x7fELF", "an ELF file (a library, object or program)"), (b"!<arch>\n", "a static archive"),
+                 (b"!<thin>\n", "a thin archive"), (b"\xcf\xfa\xed\xfe", "a Mach-O file"), (b"\xca\xfe\xba\xbe", "a Mach-O file"))
+
+
+def _not_object(path: str) -> None:
+    """An object file given as the log is refused before it is read: ``mkldoctor symbols`` reads it."""
+    try:
+        with open_regular(path) as handle:
+            head = handle.read(8)
+    except OSError:
+        return
+    what = next((said for magic, said in _OBJECT_MAGIC if head.startswith(magic)), None)
+    if what:
+        raise InputError(path, f"{what}, not a log: mkldoctor symbols reads its names; explain reads a build's or a "
+                               "program's output")
 
 
 def _not_binary(path: str, head: int = 1 << 16, share: float = 0.3) -> None:
@@ -235,6 +251,7 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
         parsed = logparse.parse(stdin)
     elif len(args) == 1 and os.path.isfile(args[0]) and not _is_program(args[0]):
         say(f"reading {args[0]}")
+        _not_object(args[0])
         try:
             with open_regular(args[0]) as handle:
                 parsed = logparse.parse(handle)
