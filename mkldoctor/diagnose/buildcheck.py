@@ -17,7 +17,7 @@ from mkldoctor.diagnose.predict import Choice
 from mkldoctor.diagnose.project import Needs
 from mkldoctor.discover import Inventory
 from mkldoctor.inventory.install import MklInstall, label
-from mkldoctor.knowledge import layout
+from mkldoctor.knowledge import layout, recipes
 from mkldoctor.knowledge.recipes import q
 
 MAX_TRIES = 16
@@ -168,7 +168,7 @@ def _lines(build: BuildPrediction, change: Change) -> tuple[str, ...]:
     if build.tool == "cmake":
         preset = f"--preset {build.preset} " if build.preset else ""
         lines.append(f"cmake {preset}{defines + ' ' if defines else ''}-S . -B <build dir>   "
-                     "# a fresh build folder, or rm <build dir>/CMakeCache.txt first")
+                     f"# a fresh build folder, or {recipes.CMAKE_RESET} first")
     else:
         lines.append(f"meson setup {defines + ' ' if defines else ''}<build dir>   # a fresh build folder, or --wipe")
     return tuple(lines)

@@ -50,7 +50,7 @@ def rule_missing_symbol(f: Facts) -> list[Finding]:
                 point_at += recipes.point_cargo_at(best.root, f.needs.cargo_config)
             elif f.needs.cmake and (fs := RootFS(f.inventory.root)).isdir(fs.inside(cmake_dir)):
                 point_at += [f"cmake -DMKL_DIR={q(cmake_dir)} -DMKL_INTERFACE={f.needs.interface or 'lp64'} <build dir>   "
-                             "# find_package(MKL) now takes this copy", "rm -rf <build dir>/CMakeCache.txt   # forget the old MKL_DIR"]
+                             "# find_package(MKL) now takes this copy", recipes.cmake_reset("forget the old MKL_DIR")]
             else:
                 point_at += [f"export MKLROOT={q(best.root)}",
                              f"# link with -L{q(best.lib_dir)} (see: mkldoctor link --install {q(best.root)})"]

@@ -12,6 +12,7 @@ from mkldoctor.explain import fftwheaders
 from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature, Unrecognised
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, layout
+from mkldoctor.knowledge.recipes import cmake_reset
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.inventory.install import label
@@ -205,7 +206,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             + (("an MKLConfig.cmake older than 2023.2 offers only intel_ilp64 when the compiler is a DPC++ one (icpx, "
                 "IntelLLVM), which is MKL's SYCL interface's limit, and stops the whole search",) if dpcpp else ()),
             (*change,
-             "rm -f <build dir>/CMakeCache.txt   # a wrong value stays in the cache until removed"),
+             cmake_reset("a wrong value stays in the cache until removed")),
             "Intel's MKLConfig.cmake checks MKL_LINK, MKL_INTERFACE, MKL_THREADING (and MKL_ARCH, MKL_MPI) against the values "
             "this release supports, and sets MKL_FOUND to FALSE on any other.",
         ))
@@ -244,7 +245,7 @@ def _no_config(ctx: Context) -> Finding:
     if having:
         install, folder = having[0]
         fix.append(f"cmake -DMKL_DIR={folder} <source dir>   # or: export CMAKE_PREFIX_PATH={install.root}")
-        fix.append("rm -f <build dir>/CMakeCache.txt   # forget the failed search")
+        fix.append(cmake_reset())
     else:
         fix.append("install an MKL that ships MKLConfig.cmake (pip's mkl-devel, oneAPI's intel-oneapi-mkl-devel): see the recipe below")
         fix.append("then: cmake -DMKL_DIR=<its prefix>/lib/cmake/mkl <source dir>")

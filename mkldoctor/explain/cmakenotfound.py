@@ -18,6 +18,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     else:
         fix.append(f"set each variable to what it names (cmake -D{names[0] if names else 'VAR'}=<path>), or install what the "
                    "project searched for")
-    fix.append("rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache until it is cleared")
+    fix.append(recipes.cmake_reset())
     return [Finding(
         "cmake-variables-notfound", "error",
         f"CMake: the project used {listed} though {'its search' if len(names) == 1 else 'their searches'} found nothing"

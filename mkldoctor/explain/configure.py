@@ -20,7 +20,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import folders
+from mkldoctor.knowledge import folders, recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +257,7 @@ def _without_d(events: list[CMakeWithoutD]) -> Finding:
     if re.fullmatch(r"MKL_?ROOT|MKL_DIR|MKLROOT", first.variable):
         fix.append("for Intel's MKLConfig.cmake: -DMKL_DIR=<MKL prefix>/lib/cmake/mkl (or -DCMAKE_PREFIX_PATH=<MKL prefix>); "
                    "MKLROOT is read from the environment: export MKLROOT=<MKL prefix>")
-    fix.append("rm -f <build dir>/CMakeCache.txt   # what was configured without it stays in the cache")
+    fix.append(recipes.cmake_reset("what was configured without it stays in the cache"))
     return Finding(
         "cmake-variable-without-d", "error", f"cmake was given {names[0]} without -D: the variable was never set",
         tuple(evidence), tuple(fix),

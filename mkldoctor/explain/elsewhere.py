@@ -379,7 +379,7 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
                        "INTERFACE_LINK_DIRECTORIES)")
     fix += ["or, if the build was not meant to take that MKL (its configure step found it on its own: molakirlee's GROMACS), "
             "choose its BLAS: the project's option (GROMACS: -DGMX_EXTERNAL_BLAS=OFF -DGMX_EXTERNAL_LAPACK=OFF; FindBLAS: "
-            "-DBLA_VENDOR=<another>), then rm <build dir>/CMakeCache.txt and configure again"] if named else []
+            f"-DBLA_VENDOR=<another>), then {recipes.CMAKE_RESET} and configure again"] if named else []
     if not fix:
         probe = f"lib{wanted[0]}.{'a' if static else 'dylib' if platform == 'macOS' else 'so'}"
         fix.append(there(f"find / -name '{probe}*' 2>/dev/null; ls ${{MKLROOT:-${{CONDA_PREFIX:-/nonexistent}}}}/lib/{probe}*",

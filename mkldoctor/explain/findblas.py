@@ -23,6 +23,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.finders import cmake_head
 from mkldoctor.explain.origin import log_platform
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +173,8 @@ def _beside(events: Parsed) -> list[Finding]:
         ), (
             "update the project: its finder release that takes MKL as the LAPACK (mlpack: a revision with a7a05d8)",
             f"or give the variable the message names MKL's libraries, so the check is satisfied: -D{first.api}_LIBRARY="
-            "<MKL's libmkl_rt.so> (or the line mkldoctor link --format cmake prints), from a clean cache (rm -f "
-            "<build dir>/CMakeCache.txt)",
+            "<MKL's libmkl_rt.so> (or the line mkldoctor link --format cmake prints), from a clean cache "
+            f"({recipes.CMAKE_RESET})",
         ),
         "A project's own finder decides from its variables which libraries it needs; a branch written for a separate "
         "LAPACK asks for one even when the BLAS it took (MKL) already provides LAPACK.",
@@ -227,7 +228,7 @@ def _check_failed(events: Parsed) -> list[Finding]:
             ("cmake -DBLA_STATIC=ON: FindBLAS then groups MKL's archives (-Wl,--start-group ... -Wl,--end-group) and the "
              "check links", "or give it MKL's shared libraries: links named as it looks for them (ln -s libmkl_intel_lp64.so.N "
              "libmkl_intel_lp64.so, the same for the threading layer and libmkl_core), or find MKL through mkl-devel's "
-             "MKLConfig.cmake (find_package(MKL CONFIG), MKL::MKL)", "then configure from a clean cache: rm -f <build dir>/CMakeCache.txt"),
+             "MKLConfig.cmake (find_package(MKL CONFIG), MKL::MKL)", f"then configure from a clean cache: {recipes.CMAKE_RESET}"),
             "ld searches a static archive once, where it stands on the line; MKL's layers and core call each other, so their "
             "archives link only as a group.",
             ("grep -n -A20 'cheev_\\|sgemm' CMakeFiles/CMakeError.log   # the check's line, ungrouped, and ld's undefined names",),
@@ -252,7 +253,7 @@ def _check_failed(events: Parsed) -> list[Finding]:
             "project reads it, or update the project (superlu_dist's TPL_BLAS_LIBRARIES before PR #42 was not)",
             "a Fortran check with the Intel interface from gfortran: MKL's GNU interface (-lmkl_gf_lp64) in the line; the "
             "full line with its threading layer and system libraries: mkldoctor link --format flags",
-            "then configure from a clean cache: rm -f <build dir>/CMakeCache.txt",
+            f"then configure from a clean cache: {recipes.CMAKE_RESET}",
         ),
         "CMake's projects check a BLAS line by linking a test program against it; a failed check is said in one status "
         "line, and the configure goes on with whatever else it finds.",
@@ -284,7 +285,7 @@ def _not_found(events: Parsed) -> list[Finding]:
          "a project's own MKL variable (OpenCV's MKL_ROOT_DIR, MKL_ROOT, MKL_DIR): the MKL folder itself, the one whose "
          "include/ holds mkl.h (Parallel Studio: <IntelSWTools>/compilers_and_libraries/<os>/mkl; oneAPI: "
          "<oneAPI>/mkl/latest), not the suite's top folder",
-         "then configure from a clean cache: rm -f <build dir>/CMakeCache.txt (a failed search is remembered)",
+         f"then configure from a clean cache: {recipes.CMAKE_RESET} (it keeps the paths found and the checks made)",
          *(() if log_platform(events) == "Windows" else (
              "MKL from PyPI (pip's mkl and mkl-devel wheels) has versioned files only (libmkl_rt.so.2, no libmkl_rt.so: a "
              "wheel holds no links), which FindBLAS's find_library does not take: link the names it looks for (ln -s "

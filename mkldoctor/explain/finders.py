@@ -345,7 +345,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         evidence.append(f"the build was asked for another BLAS ({other_blas[0].switch}) and searched for MKL anyway: its switch "
                         "did not reach the choice (a configure bug, or a setting a cache kept)")
         layouts = (f"the build ignored {other_blas[0].switch}: update the project (Kaldi: a revision with PR #3216, which fixed its "
-                   "configure's switch to MKL), or clear what it kept (rm CMakeCache.txt, a config.status) and configure "
+                   f"configure's switch to MKL), or clear what it kept ({recipes.CMAKE_RESET}, or a config.status) and configure "
                    "again; giving it MKL's folder is the fix only if MKL was meant", *layouts)
     meson = bool(re.search(r"meson\.build:\d|meson-log\.txt", said_text))  # CMake's variables and caches are not meson's
     named = layouts if meson else layouts + tuple(
@@ -369,7 +369,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         neither + _pointed(named, platform, first=layouts == base_layouts, meson=meson)
         + linux + (("meson setup --wipe <build dir>   # a failed search stays in the build folder's state",) if meson else
                    ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
-                    "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache")),
+                    recipes.cmake_reset())),
         ("Intel's MKLConfig.cmake, which MKL installs beside its libraries, finds only the MKL of its own prefix: a "
          "config found through MKL_DIR or CMAKE_PREFIX_PATH whose prefix lacks the headers or libraries it looks for (a "
          "package that brings the config without them) reports them missing." if config else
@@ -428,7 +428,7 @@ def _omp_dll_dir(said: FinderSaid, severity: str) -> Finding:
         ("tell it the folder: cmake -DOMP_DLL_DIR=<the folder that holds libiomp5md.dll> (conda: <env>\\Library\\bin)",
          "or a threading layer that needs no Intel OpenMP: cmake -DMKL_THREADING=sequential (or tbb_thread)",
          "or the MKLConfig.cmake of a newer MKL (its search includes the bin folder), with -DMKL_DIR=<its lib\\cmake\\mkl>",
-         "rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache"),
+         recipes.cmake_reset()),
         "Intel's MKLConfig.cmake finds every file the MKL::MKL target needs, Intel's OpenMP runtime among them for the "
         "intel_thread layer; it looks only in the folders of the layouts it knows.",
         ("where /r <MKL or conda prefix> libiomp5md.dll   # the folder to give it",),

@@ -14,6 +14,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                "INTERFACE_INCLUDE_DIRECTORIES), list(FILTER dirs EXCLUDE REGEX \"-NOTFOUND$\"), set_target_properties("
                f"{first.target} PROPERTIES INTERFACE_INCLUDE_DIRECTORIES \"${{dirs}}\") (metatomic's GROMACS does so for "
                "caffe2::mkl)")
-    fix.append("rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache")
+    fix.append(recipes.cmake_reset())
     return [Finding(
         "cmake-imported-target-path-missing", "error",
         f"CMake: the imported target \"{first.target}\" names a folder that does not exist"

@@ -35,7 +35,7 @@ from mkldoctor.knowledge.recipes import q
 INTERNAL = ("MKL_VERSION_H", "MKL_INCLUDE", "OMP_LIBRARY", "OMP_LINK")
 _SEARCHED = r"(?P<var>MKL_VERSION_H|MKL_INCLUDE|OMP_LIBRARY|OMP_LINK|(?P<lib>mkl_\w+)_file)"
 _KIND = {"MKL_VERSION_H": "headers", "MKL_INCLUDE": "headers", "OMP_LIBRARY": "openmp", "OMP_LINK": "openmp"}
-_RESET = "rm -f <build dir>/CMakeCache.txt   # the cache keeps what the first run found"
+_RESET = recipes.cmake_reset("the cache keeps what the first run found")
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import recipes
 from mkldoctor.knowledge.recipes import q
 
 
@@ -75,7 +76,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          "MKLROOT names MKL's prefix; a path without its leading '/' is taken from the folder the tool runs in (CMake: the "
          "build folder), where no MKL is"),
         (f"export MKLROOT={q(absolute)} (the absolute path; or source <oneAPI>/setvars.sh, which sets it), then configure "
-         "again from a clean cache (rm -f <build dir>/CMakeCache.txt)",),
+         f"again from a clean cache ({recipes.CMAKE_RESET})",),
         "A prefix variable holds an absolute path; the tools that read MKLROOT do not resolve a relative one against the "
         "place it was written for.",
         ("echo $MKLROOT; ls $MKLROOT/lib   # the folder it names, from where the build runs",),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import facts, folders, kinds, layout
+from mkldoctor.knowledge import facts, folders, kinds, layout, recipes
 
 if TYPE_CHECKING:
     from mkldoctor.explain.msvc import MsvcLayerUnresolved, MsvcLinkCommand, MsvcRuntimeMismatch
@@ -84,7 +84,7 @@ def runtime_mismatch(event: MsvcRuntimeMismatch, commands: list[MsvcLinkCommand]
             (f"link the release layer: {release} in place of {layer} (CMake: -DCMAKE_BUILD_TYPE=Release, or an MKL whose "
              "MKLConfig.cmake takes the debug layer for Debug only, as 2026.2's does)",
              "or a threading layer without a debug build: -DMKL_THREADING=intel_thread or sequential",
-             "rm -f <build dir>/CMakeCache.txt   # the cache keeps what the first configure chose"),
+             recipes.cmake_reset("the cache keeps what the first configure chose")),
             "Each object records the C runtime it was compiled for (/MT, /MTd, /MD, /MDd); link.exe refuses to mix them "
             "(LNK2038). MKL's TBB layer comes in a release and a debug build, for /MD and /MDd programs.",
             ("dumpbin /directives <the .lib> | findstr DEFAULTLIB   # msvcrtd and tbb12_debug: the debug build",),

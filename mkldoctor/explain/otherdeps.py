@@ -18,6 +18,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.finders import CMAKE_AT
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import recipes
 
 # packages whose search is MKL's, a BLAS's (which MKL may be asked to stand in for) or its threading's: other families
 # read them; a reference CBLAS or LAPACKE is a package of its own
@@ -110,7 +111,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         fix.insert(0, f"the call is in the project's {part.group(0)} ({first.caller}): turn that part off with the project's "
                       f"option for it ({option}), or install the package")
     if first.tool == "cmake":
-        fix.append("rm -f <build dir>/CMakeCache.txt   # a failed search stays in the cache")
+        fix.append(recipes.cmake_reset())
     return [Finding(
         "dependency-not-mkl", "error", f"the build stopped at a package that is not MKL: {first.package} was not found{where}",
         tuple(evidence), tuple(fix),

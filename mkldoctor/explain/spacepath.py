@@ -21,6 +21,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ def _joined(said: ListJoined) -> Finding:
          "-Wl,--start-group;...;-Wl,--end-group;-liomp5;-lpthread;-lm;-ldl\" (each flag its own item; a group's archives "
          "between its two flags), or separate_arguments(VAR UNIX_COMMAND \"${VAR}\") before it is used (STRUMPACK#20: "
          "ScaLAPACKLIBS as a list)",
-         "rm -f <build dir>/CMakeCache.txt   # the cache keeps the string the first configure was given"),
+         recipes.cmake_reset("the cache keeps the string the first configure was given")),
         "CMake passes each item of a list to the link as one argument; a string with spaces is one item, which make then "
         "takes for a file it has no rule for.",
         ("grep -n 'LIBRARIES\\|LIBS' <build dir>/CMakeCache.txt   # which variable holds the line as one string",),

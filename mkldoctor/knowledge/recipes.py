@@ -150,6 +150,18 @@ INTEL_MKL_SRC_DOWNLOAD = "2020.1"
 CARGO_CLEAN = "cargo clean -p intel-mkl-src"
 CARGO_CLEAN_EXPLAINED = f"{CARGO_CLEAN}   # its build script caches what it found: make it look again"
 
+# CMake keeps each search's result in the build folder's cache, and a later configure reuses it until the file is gone
+CMAKE_CACHE = "<build dir>/CMakeCache.txt"
+CMAKE_RESET = f"rm -f {CMAKE_CACHE}"
+
+
+CMAKE_KEEPS = "the cache keeps the paths found and the checks made; only a search that found nothing runs again"
+
+
+def cmake_reset(why: str = CMAKE_KEEPS) -> str:
+    """The command that makes CMake search and check again, with why it must (tests/test_cmake_reset.py runs it)."""
+    return f"{CMAKE_RESET}   # {why}"
+
 # the MKL version each channel gives; None: the newest oneMKL
 CHANNEL_VERSION: dict[str, str | None] = {
     "pip": None,
