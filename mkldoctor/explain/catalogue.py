@@ -93,6 +93,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "Traceback (most",  # Python's traceback header (echoes), an error said where a paste cut the traceback's last line
            "NOT FOUND", "Supported values",
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
+           ".dll",  # a person's list of DLLs not found, a bullet each (windows)
            "unknown option",  # Apple's ld given GNU ld's options (platforms)
            "links to target", "non-existent path", "normal symbol",  # CMake's missing imported target (build), its missing folder (importedpath)
            "not defined in",  # pkg-config's undefined .pc variable (meson)

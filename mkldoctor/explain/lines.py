@@ -407,3 +407,11 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if stats is not None:
                 stats.at = pending_at
             yield last
+
+
+_CONTRACTION = re.compile(r"(?<=[A-Za-z])’(?=(?:t|s|re|ve|ll|d|m)\b)")
+
+
+def untypeset(line: str) -> str:
+    """A contraction a page or a dialog typeset (“can’t start because”) as the signatures spell it: can't."""
+    return _CONTRACTION.sub("'", line)

@@ -36,7 +36,7 @@ from mkldoctor.explain.encoding import as_utf8
 from mkldoctor.explain.events import (Event, LibRequest, LinkCommand, MissingLibrary, NeededNotFound, Parsed, RustLinkFailed,
                                       UndefinedSymbol)
 from mkldoctor.explain.linkcmd import commands_in_line, parse_link_command
-from mkldoctor.explain.lines import MAX_LINE, logical_lines, raw_lines
+from mkldoctor.explain.lines import MAX_LINE, logical_lines, raw_lines, untypeset
 from mkldoctor.explain.missinglib import LIB_NAME, missing_library
 from mkldoctor.knowledge import facts
 
@@ -176,6 +176,7 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
     for line in lines:
         if not line:
             continue
+        line = untypeset(line) if "’" in line else line
         here = stats.at if stats is not None else 0
         if stats is not None and not stats.mkl_at and ("mkl" in line or "MKL" in line):
             stats.mkl_at = here  # a result that differs is MKL's question only where the log names MKL (wrongvalues)
@@ -309,7 +310,7 @@ def _linker_events(state: _State, line: str) -> list | None:
         match = _UNDEF_REF.search(rest.strip())
         if match and (_SYMBOL_NAME.match(match.group("sym")) or _cxx_mkl(match.group("sym"))
                       or facts.CXX_RUNTIME.match(match.group("sym")) and (_in_mkl(state.context) or "/libmkl_" in rest)):
-            where = (match.group("where") or "").strip().rstrip(":")
+            where = re.sub(r"^(?:fatal )?error$", "", (match.group("where") or "").strip().rstrip(":"), flags=re.I)  # pasted alone
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
             return [_undefined(match.group("sym"), where, state.context, said)]
     if "annot find" in rest or "unable to find library" in rest or "library not found" in rest or "' not found" in rest:

@@ -8,6 +8,7 @@ replaced by a link to the other, a build pointed at the runtime MKL brings, or p
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from mkldoctor.explain.context import Context
@@ -29,6 +30,26 @@ def in_matlab(event: OmpDuplicate, ctx: Context) -> tuple[str, ...]:
             f"{recipes.conda_install(recipes.q('libblas=*=*netlib'))}) or one on Intel's runtime (libblas=*=*mkl)",)
 
 
+_WHEEL_COPY = re.compile(r"/site-packages/(?P<package>[^/]+?)(?:\.libs)?/(?:[^/]+/)*(?:libiomp5|libomp|libgomp)[\w.-]*\.(?:dylib|so[.\d]*)$")
+
+
+def vendored(ctx: Context) -> tuple[str, ...]:
+    """The log lists each wheel's own copy of the runtime (faster-whisper#541: torch/.dylibs and ctranslate2/.dylibs):
+    pip wheels that each bundle one, which conda's advice does not reach; a link makes one copy serve both."""
+    copies: dict[str, str] = {}
+    for path in ctx.places:
+        found = _WHEEL_COPY.search(path)
+        if found and found["package"] not in copies:
+            copies[found["package"]] = path
+    if len(copies) < 2:
+        return ()
+    (first, kept), *others = copies.items()
+    return (f"the pip wheels of {', '.join(copies)} each bundle their own copy of the runtime: make the copy of {first} "
+            f"serve all (faster-whisper#541): "
+            + "; ".join(f"ln -sf {recipes.q(kept)} {recipes.q(path)}" for _, path in others)
+            + " (again after each upgrade of those packages), or import only one of them in a process",)
+
+
 def _either(event: OmpDuplicate, test) -> str | None:
     """The one of the two runtimes the message names that passes ``test``, or None."""
     return next((n for n in (event.library, event.already) if test(n)), None)
@@ -46,6 +67,9 @@ def fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 f"find what loads {llvm} (where /r <the environment's folder> {llvm}) and upgrade that package to a release "
                 "without it (python -m pip install \"faiss-cpu>=1.12\"), or build against the environment's OpenMP "
                 "(CMake: OpenMP_ROOT=<env>\\Library) instead of Visual Studio's",
+                f"or the other side: find the copies of {other} (where /r <the environment's folder> {other}); one that a "
+                "package or a portable bundle carries for itself, with no MKL beside it to need it, can be renamed away "
+                "(JamePeng/llama-cpp-python#163: ComfyUI's extra libiomp5md.dll)",
                 "or keep the two apart: import only one of the packages in a process (a separate worker), or choose "
                 "another backend of the package that brings it")
     if two and _either(event, lambda n: n.lower() == "libomp.dll"):  # conda's llvm-openmp beside Intel's (psi4's CI notes)

@@ -72,6 +72,12 @@ class Ilp64Warned:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class MatlabPython:
+    """MATLAB's words for a Python exception (``Python Error: ValueError: ...``): Python runs inside MATLAB's process,
+    beside the MKL MATLAB loaded for itself."""
+
+
 R_XERBLA = "the BLAS or LAPACK under R (R's XERBLA said it)"  # ParameterError.checker of R's words, PyTorch's, SciPy's
 TORCH_CHECK = "PyTorch's LAPACK backend (MKL or OpenBLAS)"
 SCIPY_CHECK = "SciPy's LAPACK (MKL or OpenBLAS)"
@@ -87,6 +93,8 @@ SIGNATURES = (
     Signature("f2py-negative-dimension", "parameters", "rror: failed to create intent",
               re.compile(r"rror: failed to create intent\([\w|]+\)\|?\w* array-- must have defined dimensions but got "
                          r"\(\s*(?P<n>-\d{1,20}),?\s*\)"), lambda m, _: SizeWrapped(m.string.strip()[:300], int(m["n"]))),
+    Signature("matlab-python-error", "parameters", "Python Error: ", re.compile(r"^\s*Python Error: [A-Z]\w*(?:Error|Exception)\b"),
+              lambda m, _: MatlabPython()),
     Signature("package-ilp64-warning", "parameters", "ILP64", re.compile(r"^\s*(?:\S+:\d+: )?\w*Warning: .*\bILP64\b"),
               lambda m, _: Ilp64Warned(m.string.strip()[:200])),
 )
@@ -131,6 +139,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     heads = {rs[0]: [by_routine.pop(r)[0] for r in rs[1:]] for rs in groups.values() if len(rs) > 1}
     by_routine = {r: by_routine[r] for r in sorted(by_routine, key=lambda r: r not in heads)}  # a group's head first
     warned = events.of(Ilp64Warned)
+    matlab = events.of(MatlabPython) or any(t.line.lstrip().startswith("Python Error: ")  # the line SciPy's signature read
+                                            for t in (*events.of(ScipyInfo), *events.of(TorchInfo)))
     out = []
     crashed = events.of(Crash)
     # glibc's stack protector after MKL's refusal: MKL stored INFO (-N) 8 bytes wide into the program's 4-byte int
@@ -171,6 +181,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             finding = replace(finding, fix=("one interface per libmkl_rt: that package's LP64 build (or one that links "
                                             "mkl_intel_ilp64 itself rather than switching libmkl_rt), or run it in a process "
                                             "where nothing else calls MKL", *finding.fix))
+        if matlab and not out:  # Algebraic-differentiators' troubleshooting page
+            extra.append("'Python Error:' is MATLAB's word for a Python exception: Python runs inside MATLAB's process, where "
+                         "MATLAB has already loaded its own MKL with global scope, so the LAPACK names SciPy and numpy call can "
+                         "bind to MATLAB's MKL, of another release and integer width than theirs")
+            finding = replace(finding, fix=(
+                "make Python's extensions bind their own libraries: in MATLAB, before any py.* call (a startup.m after "
+                "pyenv): py.sys.setdlopenflags(int32(bitor(int64(py.os.RTLD_NOW), int64(py.os.RTLD_DEEPBIND)))); or run "
+                "Python in its own process: pyenv(ExecutionMode=\"OutOfProcess\")", *finding.fix))
         extra += [f"then: {(smashed or crashed[0]).line[:160]}: " + (
             "the stack protector's word for MKL storing its answer (INFO = -N) 8 bytes wide, past the program's 4-byte "
             "integer: most likely the ILP64 interface (64-bit integers) serving a program built for 32-bit ones, which also "

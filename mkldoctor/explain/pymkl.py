@@ -123,7 +123,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             ("see which package brought each: python -m threadpoolctl -i numpy scipy sklearn (prints every runtime with its "
              "file), or threadpoolctl.threadpool_info() in the program",
              "keep one runtime: take the packages from one source (one conda channel; conda-forge's llvm-openmp also stands "
-             "in for libiomp5, so its MKL runs on it), or run MKL on no OpenMP: MKL_THREADING_LAYER=SEQUENTIAL"),
+             "in for libiomp5, so its MKL runs on it), or run MKL on no OpenMP: MKL_THREADING_LAYER=SEQUENTIAL",
+             "a conda environment whose BLAS resolved to MKL (libblas=*=*mkl, which brings intel-openmp): switch its BLAS to "
+             f"OpenBLAS, {recipes.conda_install(recipes.q('libblas=*=*openblas'))}, and pin it (an installer's "
+             "conda-meta/pinned: mne-installers#201)"),
             "Intel's and LLVM's OpenMP runtimes export the same names; two in one process each start their own threads, "
             "and code built for one may call the other.",
         ))

@@ -294,7 +294,7 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
             f"two OpenMP runtimes in one process: {event.library} and {event.already}",
             (f"OMP: Error #15: {event.library} initialised while {event.already} already was",)
             + ((f"two copies of the same runtime ({event.library}): two packages each ship their own",) if same else ()),
-            (*ompdup.in_matlab(event, ctx), *ompdup.fixes(event),
+            (*ompdup.in_matlab(event, ctx), *ompdup.vendored(ctx), *ompdup.fixes(event),
              "not a fix, it only hides the clash (it may crash or give wrong results): "
              + ("set KMP_DUPLICATE_LIB_OK=TRUE" if windows else "export KMP_DUPLICATE_LIB_OK=TRUE")),
             "Two copies of an OpenMP runtime (two libiomp5, or libiomp5 with LLVM's libomp) were loaded, typically one from MKL "

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
-from mkldoctor.explain import cxxlinkage, inmkl, linkorder, mpilink, syclnames
+from mkldoctor.explain import cxxlinkage, inmkl, linkorder, mpilink, msvcnames, syclnames
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
@@ -107,6 +107,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     if runtime:  # the SYCL runtime's names that oneMKL's SYCL libraries need: a compiler older than the MKL
         groups["other"] = [s for s in groups["other"] if s not in runtime]
         out.append(syclnames.runtime_too_old(runtime, by_symbol))
+    msvc = msvcnames.runtime_names(groups["other"], by_symbol)
+    if msvc:  # MSVC-compiled libraries (MKL's Windows .lib files) linked by MinGW: Microsoft's runtime helpers missing
+        groups["other"] = [s for s in groups["other"] if s not in msvc]
+        out.append(msvcnames.finding(msvc, by_symbol))
     sycl = [s for s in groups["other"] if s.startswith("oneapi::mkl::")]
     if sycl:  # oneMKL's SYCL (C++) API: libraries of their own, which MKL's C link lines do not name
         groups["other"] = [s for s in groups["other"] if s not in sycl]

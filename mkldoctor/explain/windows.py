@@ -12,6 +12,7 @@ the folders each distribution keeps its DLLs in (:mod:`mkldoctor.knowledge.folde
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -94,7 +95,22 @@ _SAID = lambda m, _: ForeignLoadFailed("Windows", m.group("lib").split(",")[0].s
 _PROGRAM_CANNOT_FIND = re.compile(r"(?i)\b(?:can ?not|can't|could not|couldn't|failed to) (?:find|load|locate|open)\b(?: the)?\s*"
                                   r"['\"`]?(?P<lib>(?:lib)?(?:mkl|iomp|tbb)[\w.-]*?\.dll)\b")
 
+# a person's list of the DLLs a program did not find, one bullet each under its header ("Dll not found:", DynAdjust#68)
+_LISTED_HEADER = re.compile(r"(?i)\b(?:dlls?|files?|librar(?:y|ies))\b.{0,30}\b(?:not found|missing|could not be found)\b\W*$")
+_LISTED = re.compile(r"^\s*[*\u2022-]\s+`?(?P<lib>[\w.+-]+\.dll)`?\s*$", re.I)
+
+
+def _listed(m: re.Match, before) -> ForeignLoadFailed | None:
+    for line in reversed(before):
+        if _LISTED_HEADER.search(line):
+            return ForeignLoadFailed("Windows", m["lib"], f"{line.strip()} {m['lib']}")
+        if not _LISTED.match(line):
+            return None
+    return ForeignLoadFailed("Windows", m["lib"], f"DLL not found: {m['lib']}") if len(before) >= 3 else None  # a long list
+
+
 SIGNATURES = (
+    Signature("windows-listed-not-found", "windows", ".dll", _LISTED, _listed),
     Signature("ipex-imported", "windows", "intel_extension_for_pytorch",
               re.compile(r"\bimport intel_extension_for_pytorch\b"), lambda m, _: IpexImported()),
     # the status is said inside another tool's words: cargo's and an IDE's "exit code", Python's "returned", CTest's "***",
@@ -260,13 +276,26 @@ def _shown_present(libs: list[str], events: Parsed, said: tuple[str, ...] = ()) 
     return ""
 
 
+def _respelled(name: str) -> str | None:
+    """The DLL of MKL's table a name one letter off means (``libiuomp5md.dll``: libiomp5md.dll); None for a name it has."""
+    if layout.get(name) is not None or not name.lower().endswith(".dll"):
+        return None
+    stems = {(library.windows or library.name).lower() for library in layout.LIBRARIES}
+    close = difflib.get_close_matches(re.sub(r"(?i)(?:\.\d+)?\.dll$", "", name).lower(), stems, n=1, cutoff=0.9)
+    return f"{close[0]}.dll" if close else None
+
+
 def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart], events: Parsed) -> Finding:
     libs = list(OrderedDict.fromkeys(e.library for e in failed if e.library != "a DLL")) or (
         list(dict.fromkeys(s.program for s in starts if s.program)) or ["a program" if starts else "a DLL"])
+    respelled = {name: known for name in libs if (known := _respelled(name))}
+    libs = [respelled.get(name, name) for name in libs]
     detail = " ".join([e.detail for e in failed] + [s.detail for s in starts] + libs)
     # the folders the log's traceback shows (a conda environment's site-packages) say which install it is, too
     hints = _hints(" ".join([detail, *(p for kind, p in events.places if kind == "windows")]))
     evidence = [e.detail for e in failed[:6]] + [f"{s.program or 'the program'} could not start: {s.detail}" for s in starts[:3]]
+    evidence += [f"the log spells it {said}: no MKL or Intel runtime DLL has that name; {known} does (a message typed again "
+                 "by hand, one letter off)" for said, known in respelled.items()]
     for name in libs:
         found = layout.get(name)
         if found is None and "mkl" in name.lower() and name.lower().endswith(".dll"):
@@ -293,7 +322,13 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     named = [rtnames.windows_name(name, "julia" in hints) for name in libs if name not in own]
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
-    fix = [line for _, fixes in named for line in fixes] + _fixes(hints, libs, bool(starts) or bool(re.search(r"(?i)code execution cannot proceed|missing dependency", detail)))
+    start = bool(starts) or bool(re.search(r"(?i)code execution cannot proceed|missing dependency|can't start because|"
+                                            r"\bdlls? not found\b", detail))
+    older = [name for name in libs if start and any(rtnames.OLDER_NAME in line for line in rtnames.windows_name(name)[0])]
+    fix = ([f"the program's own import table asks for {', '.join(older)}, the name of the MKL release it was built with: "
+            "install that release's runtime DLLs where the program looks (beside the .exe, or their folder on PATH; Intel "
+            "shipped them as MKL's redistributable package), or rebuild the program against the MKL installed"] if older
+           else [line for _, fixes in named for line in fixes]) + _fixes(hints, libs, start)
     torch_lib = re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail) is not None
     if torch_lib and events.of(IpexImported):  # intel-extension-for-pytorch#653
         evidence.append("the log imports Intel Extension for PyTorch: its XPU builds of torch and IPEX load oneAPI's runtime "
