@@ -100,3 +100,128 @@ def test_visual_studios_llvm_runtime_beside_a_bundles_intel_runtime():
     """JamePeng/llama-cpp-python#163: the maintainer's fix removed the other package's extra libiomp5md.dll."""
     finding = only_error(_log("jamepeng-163"))
     assert any(line.startswith("or the other side: find the copies of libiomp5md.dll") for line in finding.fix), flat(finding)
+
+
+EIGEN_MKL = "#define EIGEN_USE_MKL_ALL\n#include <Eigen/Dense>\nint main() { Eigen::MatrixXd a = Eigen::MatrixXd::Random(4, 4);\n" \
+            "  return (int)(a.array().exp()).sum(); }\n"
+
+
+def _compile(tmp_path, source: str, name: str, *flags: str) -> subprocess.CompletedProcess:
+    (tmp_path / name).write_text(source)
+    compiler = "g++" if name.endswith(".cpp") else "gcc"
+    return subprocess.run([compiler, "-c", name, "-O2", "-Wall", "-Wextra", "-Werror", *flags], cwd=tmp_path,
+                          capture_output=True, text=True)
+
+
+def test_werror_stops_at_mkls_direct_call_headers_and_isystem_passes(tmp_path, mkl):
+    """Produced here: MKL_DIRECT_CALL's inline kernels under GCC's -Wall -Werror (an Intel pragma GCC does not know, a
+    variable set and not used), in C and through Eigen's EIGEN_USE_MKL_ALL, which defines MKL_DIRECT_CALL itself. The
+    first fix (-isystem for the same folders) compiles; for Eigen, EIGEN_MKL_NO_DIRECT_CALL does too."""
+    include = str(mkl.pip / "include")
+    plain = _compile(tmp_path, "#define MKL_DIRECT_CALL\n#include <mkl.h>\nint main(void) { return 0; }\n", "d.c", "-I", include)
+    eigen = _compile(tmp_path, EIGEN_MKL, "e.cpp", "-I", "/usr/include/eigen3", "-I", include)
+    for done in (plain, eigen):
+        assert done.returncode != 0 and "[-Werror=unknown-pragmas]" in done.stderr, done.stderr[-2000:]
+        finding = only_error(done.stderr)
+        assert finding.id == "header-warning-as-error" and "MKL's headers" in finding.title, flat(finding)
+        assert finding.fix[0].startswith("include the library's headers as system headers"), flat(finding)
+    assert "-DEIGEN_MKL_NO_DIRECT_CALL" in flat(only_error(eigen.stderr))
+    assert _compile(tmp_path, "#define MKL_DIRECT_CALL\n#include <mkl.h>\nint main(void) { return 0; }\n", "d.c",
+                    "-isystem", include).returncode == 0
+    assert _compile(tmp_path, EIGEN_MKL, "e.cpp", "-isystem", "/usr/include/eigen3", "-isystem", include).returncode == 0
+    done = _compile(tmp_path, EIGEN_MKL, "e.cpp", "-DEIGEN_MKL_NO_DIRECT_CALL", "-I", "/usr/include/eigen3", "-I", include)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_eigens_mkl_glue_in_the_reports():
+    """eigen#2999 (icpx's -Werror in Assign_MKL.h), #923 (the glue behind a rewrite), #486 (a specialization defined twice):
+    Eigen's files, not the program's; an error in another header of the program is still no rule's."""
+    warned = only_error(_log("eigen-2999"))
+    assert warned.id == "header-warning-as-error" and "-Wno-error=int-in-bool-context" in flat(warned), flat(warned)
+    glue = only_error(_log("eigen-923"))
+    assert glue.id == "eigen-mkl-glue-error" and "EIGEN_USE_MKL_ALL" in glue.fix[1], flat(glue)
+    twice = only_error(_log("eigen-486"))
+    assert twice.id == "eigen-mkl-glue-defined-twice" and twice.fix[0].startswith("update Eigen (3.1.1"), flat(twice)
+    other = only_error("src/solver.h:12:5: error: expected ';' before '}' token [-Werror=foo]\n")
+    assert other.id == "unrecognised-failure", flat(other)
+
+
+def test_pardiso_jls_other_solver():
+    """Julia Discourse 81392: PardisoSolver() is Panua's separately licensed PARDISO; MKL's is MKLPardisoSolver()."""
+    finding = only_error(_log("discourse-81392"))
+    assert finding.id == "pardiso-jl-panua-not-loaded" and finding.fix[0].startswith("use MKL's: ps = MKLPardisoSolver()")
+    assert "JULIA_PARDISO" in finding.fix[1], flat(finding)
+
+
+HIDDEN_LENGTHS = """#include <stddef.h>
+#include <mkl_lapack.h>
+int main(void) {  /* gfortran's convention: each CHARACTER argument's length after the others */
+    char job = 'N'; MKL_INT n = 1, ld = 1, lwork = 4, info; float a = 1, wr, wi, vl, vr, work[4];
+    sgeev_(&job, &job, &n, &a, &ld, &wr, &wi, &vl, &ld, &vr, &ld, work, &lwork, &info, (size_t)1, (size_t)1);
+    return 0;
+}
+"""
+
+
+def test_a_lapack_call_with_fortrans_hidden_lengths_against_mkls_header(tmp_path, mkl):
+    """blaze#302 (MSVC's C2660 in German): produced here with gcc, which says 'too many arguments'; a count that is not a
+    LAPACK routine's stays no rule's."""
+    (tmp_path / "hl.c").write_text(HIDDEN_LENGTHS)
+    done = subprocess.run(["gcc", "-c", "hl.c", "-I", str(mkl.pip / "include")], cwd=tmp_path, capture_output=True, text=True)
+    assert "too many arguments to function" in done.stderr, done.stderr
+    for log in (done.stderr, _log("blaze-302")):
+        finding = only_error(log)
+        assert finding.id == "lapack-hidden-length-arguments" and finding.title.startswith("sgeev_:"), flat(finding)
+    assert "passes 16 arguments, more than" in only_error(_log("blaze-302")).title
+    assert only_error("x.c:3:2: error: too many arguments to function 'my_helper'\n").id == "unrecognised-failure"
+
+
+def test_conda_forges_mkl_blas_with_gccs_openmp_pinned():
+    """xtb#557: libblas=*=*mkl* with _openmp_mutex=*=*gnu* is no pair conda-forge builds; the solver's 'nothing provides mkl
+    2019.1.*' is about the pin, not about a channel without MKL. The same failure without the pin is the channel's."""
+    log = _log("xtb-557")
+    finding = only_error(log)
+    assert finding.id == "mkl-package-unavailable" and "_openmp_mutex" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("drop the _openmp_mutex pin") and "mkl 2019.1.*" in finding.title, flat(finding)
+    without = only_error(log.replace(" '_openmp_mutex=*=*gnu*'", "").replace(", '_openmp_mutex=[build=*gnu*]'", ""))
+    assert "_openmp_mutex" not in without.title, flat(without)
+
+
+def test_a_build_scripts_parser_refuses_an_mkl_option(tmp_path):
+    """class_public#129: waf's 'no such option: --mkl' (optparse's words); argparse's too, both produced here."""
+    assert only_error(_log("class_public-129")).fix[0] == "list the options it has: ./waf --help 2>&1 | grep -i -E 'mkl|lapack|blas'"
+    for parser in ("import optparse; optparse.OptionParser(prog='waf').parse_args()",
+                   "import argparse; argparse.ArgumentParser(prog='setup.py').parse_args()"):
+        done = subprocess.run([sys.executable, "-c", parser, "--with-mkl"], capture_output=True, text=True)
+        assert done.returncode == 2, done.stderr
+        finding = only_error(done.stderr)
+        assert finding.id == "build-option-unknown" and "--with-mkl" in finding.title, flat(finding)
+    assert errors_of("waf: error: no such option: --with-openblas\n")[0].id == "unrecognised-failure"
+
+
+CONFIGURE_AC = """AC_INIT([t],[1])
+AC_PROG_CC
+LIBS="-lmkl_intel_lp64 $LIBS"
+AC_CHECK_LIB([m],[cos],[],[AC_MSG_ERROR([Could not find required libxc library.])])
+AC_OUTPUT
+"""
+
+
+def test_a_configure_check_that_fails_on_mkls_flags(tmp_path):
+    """q-e#197: configure's libxc check linked the -lmkl_intel_lp64 gathered before it, with no -L to MKL: produced here with
+    a real autoconf script. Its output and config.log's link line say why; the report's excerpt says so too."""
+    (tmp_path / "configure.ac").write_text(CONFIGURE_AC)
+    subprocess.run(["autoconf"], cwd=tmp_path, check=True, capture_output=True)
+    done = subprocess.run(["./configure"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode != 0 and "configure: error: Could not find required libxc library." in done.stdout + done.stderr
+    config = (tmp_path / "config.log").read_text()
+    link = [line for line in config.splitlines() if "-o conftest" in line][-1]
+    for log in (done.stdout + done.stderr + link + "\n", _log("qe-197")):
+        finding = only_error(log)
+        assert finding.id == "dependency-not-mkl" and "failed on MKL's libraries" in finding.title, flat(finding)
+        assert finding.fix[0].startswith("let configure's tests link MKL too"), flat(finding)
+    # config.log whole: ld's own line is MKL's finding, and the check's is said with it
+    assert {f.id for f in errors_of(config)} == {"library-not-found", "dependency-not-mkl"}
+    # without MKL on the check's line it is another package's failure, said plainly
+    plain = only_error("configure: error: Could not find required libxc library.\n")
+    assert plain.id == "dependency-not-mkl" and "MKL" not in plain.title.split(":", 1)[1], flat(plain)

@@ -39,6 +39,10 @@ SIGNATURES = (
               re.compile(r"Specify either \"--with-(?P<pkg>[\w-]+)-dir\" or \"--with-(?P=pkg)-lib(?: --with-(?P=pkg)-include)?\""
                          r"\.? But not both"),
               lambda m, _: BothGiven(m["pkg"], m.string.strip()[:300])),
+    Signature("build-option-unknown", "configopts", "rror",
+              re.compile(r"(?i)(?:^|\s)(?:(?P<tool>[\w./-]+): )?error: (?:no such option|unrecognized arguments?|unrecognized option|"
+                         r"unknown option|invalid option):?\s+['\"`]?(?P<opt>--?[\w-]*mkl[\w-]*)"),
+              lambda m, _: OptionUnknown(m["tool"] or "", m["opt"], m.string.strip()[:300])),
     Signature("ipopt-pardiso-test", "configopts", "rror: Pardiso library",
               re.compile(r"(?:user-supplied Pardiso library \"(?P<list>[^\"]*)\" works\.\.\. )?configure: error: Pardiso library"
                          r" .*does not seem to work"),
@@ -46,8 +50,36 @@ SIGNATURES = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class OptionUnknown:
+    """A build script's parser refusing an MKL option it does not have: waf's (optparse's) ``waf: error: no such option:
+    --mkl`` (class_public#129: the Planck likelihood's waf asks --lapack_mkl=$MKLROOT), argparse's ``unrecognized
+    arguments: --with-mkl``, a configure script's ``unrecognized option: --enable-mkl``."""
+
+    tool: str
+    option: str
+    line: str
+
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return [_both(e) for e in events.of(BothGiven)[:1]] + [_pardiso(e) for e in events.of(PardisoTestFailed)[:1]]
+    return ([_both(e) for e in events.of(BothGiven)[:1]] + [_pardiso(e) for e in events.of(PardisoTestFailed)[:1]]
+            + [_unknown(e) for e in events.of(OptionUnknown)[:1]])
+
+
+def _unknown(event: OptionUnknown) -> Finding:
+    tool = event.tool or "the build script"
+    run = f"python {tool}" if tool.endswith(".py") else tool if "/" in tool or not event.tool else f"./{tool}"
+    return Finding(
+        "build-option-unknown", "error", f"{tool} has no option {event.option}: it asks for MKL with another one",
+        (event.line, f"{tool}'s option parser stopped at {event.option}, before anything was configured: the script takes MKL "
+                     "through an option of its own name (a folder for MKL or for its LAPACK, a BLAS vendor's name), not "
+                     "this one"),
+        (f"list the options it has: {run} --help 2>&1 | grep -i -E 'mkl|lapack|blas'" if event.tool else
+         "list the options it has: <the script> --help 2>&1 | grep -i -E 'mkl|lapack|blas'",
+         "then give MKL's prefix through the option found, usually $MKLROOT after oneAPI's setvars.sh (the Planck "
+         "likelihood's waf: --lapack_mkl=$MKLROOT, class_public#129)"),
+        "A build script's options are its own: an option named for MKL in one project's instructions is refused by another's.",
+    )
 
 
 def _both(event: BothGiven) -> Finding:

@@ -35,7 +35,18 @@ class CondaOpenmpPackage:
     version: str
 
 
+@dataclass(frozen=True, slots=True)
+class CondaGnuMutexAsked:
+    """A conda request that pins ``_openmp_mutex`` to GCC's build (``'_openmp_mutex=*=*gnu*'``, libmamba's echo
+    ``'_openmp_mutex=[build=*gnu*]'``): conda-forge's MKL builds run on LLVM's OpenMP, so MKL's BLAS cannot join it."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("conda-openmp-mutex-gnu-asked", "gomp", "_openmp_mutex",
+              re.compile(r"_openmp_mutex\s*(?:=\s*\*?\s*=|\[build=|\s+\*?)['\"]?\*?_?gnu"),
+              lambda m, _: CondaGnuMutexAsked(m.string.strip()[:200])),
     Signature("conda-list-openmp-package", "gomp", "-openmp ",
               re.compile(r"^\s*(?P<name>intel-openmp|llvm-openmp)\s+(?P<version>\d[\w.]*)(?:\s+\S+){0,2}\s*$"),
               lambda m, _: CondaOpenmpPackage(m.group("name"), m.group("version")[:20])),
@@ -119,4 +130,21 @@ def two_runtimes_crashed(line: str, packages: list[str]) -> Finding:
         "Two OpenMP runtimes in one process share no state: each believes it owns the process's threads, and a loop "
         "started by one meets the other's pool.",
         ("python -m threadpoolctl -i numpy sklearn   # each runtime the process loaded, with its file",),
+    )
+
+
+def mkl_with_gnu_mutex(manager: str, words: str, asked: str, line: str, evidence: list[str]) -> Finding:
+    """A conda solve that failed on MKL's BLAS beside a pin of _openmp_mutex's gnu build (xtb#557)."""
+    return Finding(
+        "mkl-package-unavailable", "error",
+        f"{words} found no {asked} for the request: it pins _openmp_mutex to GCC's OpenMP, which conda-forge's "
+        "MKL builds are not made for",
+        (*evidence, f"the request: {line}",
+         "conda-forge builds its MKL BLAS (libblas=*=*mkl) on LLVM's OpenMP runtime (llvm-openmp, _openmp_mutex's llvm "
+         "build), which stands in for Intel's libiomp5; a request that pins _openmp_mutex's gnu build leaves the solver only "
+         "old libblas builds, whose mkl release the channel no longer has: the pair is not supported (xtb#557)"),
+        ("drop the _openmp_mutex pin (or ask for its llvm build, '_openmp_mutex=*=*llvm'), and keep libblas=*=*mkl",
+         "or keep GCC's OpenMP and take OpenBLAS for the BLAS: libblas=*=*openblas"),
+        "A conda environment has one OpenMP runtime, chosen by _openmp_mutex; conda-forge's MKL packages depend on LLVM's.",
+        (f"{manager} create -n probe --dry-run 'libblas=*=*mkl' '_openmp_mutex=*=*llvm'   # solves: the gnu pin was the conflict",),
     )

@@ -15,8 +15,8 @@ _COMPILER = re.compile(
     r"mpiicx|mpiicpx|mpiifort|mpiifx)(?:-\d+(?:\.\d+)*)?$"
 )
 # the heads a command is echoed with: set -x's "+ ", a prompt's "$ ", ninja's ": && " (after "[3/5] " or, when the job
-# failed, "ninja: job failed: ")
-_CMD_HEAD = re.compile(r'^\s*(?:\+\s+|\$\s+|(?:ninja: job failed:\s*)?:\s*&&\s*|\[\d+/\d+\]\s+(?::\s*&&\s*)?)?"?(?P<first>[^\s"]+)"?(?:\s|$)')
+# failed, "ninja: job failed: "), autoconf's config.log "configure:3156: "
+_CMD_HEAD = re.compile(r'^\s*(?:\+\s+|\$\s+|(?:ninja: job failed:\s*)?:\s*&&\s*|\[\d+/\d+\]\s+(?::\s*&&\s*)?|configure:\d+:\s+)?"?(?P<first>[^\s"]+)"?(?:\s|$)')
 _RAW_WITH_VALUE = {
     "-plugin", "-plugin-opt", "-dynamic-linker", "--dynamic-linker", "-m", "-soname", "-h", "-T", "-z", "-e",
     "-u", "-y", "--version-script", "-Map", "--sysroot", "-a", "-A", "-F", "-f", "--hash-style",
@@ -144,7 +144,7 @@ def commands_in_line(line: str) -> list[LinkCommand]:
     if not ("-l" in line or "-L" in line or ".a" in line or ".so" in line):
         return []
     text = line.strip()
-    text = re.sub(r"^(?:\+\s+|\$\s+|\[\d+/\d+\]\s+)", "", text)
+    text = re.sub(r"^(?:\+\s+|\$\s+|\[\d+/\d+\]\s+|configure:\d+:\s+)", "", text)
     if "\\" not in text and "'" not in text:
         # no escapes and no single quotes (rustc's and CMake's lines): shlex's result, ten times faster
         if text.count('"') % 2:

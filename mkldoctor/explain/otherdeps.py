@@ -66,7 +66,17 @@ def _meson(m: re.Match, _) -> OtherPackageMissing | object:
     return OtherPackageMissing(m.group("package"), m.string.strip(), (m.group("where") or "").rsplit(":", 1)[0], "meson", wants=0)
 
 
+def _autoconf(m: re.Match, _) -> OtherPackageMissing | object:
+    if _MKL_FAMILY.search(m.group("package")):
+        return NOT_MINE
+    return OtherPackageMissing(m.group("package"), m.string.strip(), "", "configure", wants=0)
+
+
 SIGNATURES = (
+    # autoconf's error for another library (QE's "configure: error: Could not find required libxc library.", q-e#197)
+    Signature("autoconf-other-library-not-found", "otherdeps", "rror: ",
+              re.compile(r"^\s*configure(?::\d+)?: error: (?:[Cc]ould not find|[Cc]annot find|[Cc]ouldn't find|[Nn]o) (?:the )?(?:required )?"
+                         r"(?P<package>[A-Za-z][\w.+-]*) (?:library|libraries|package)\b"), _autoconf),
     Signature("cmake-other-package-not-found", "otherdeps", "Could NOT find",
               re.compile(r"^\s*Could NOT find (?P<package>[A-Za-z][\w.+-]*)"), _missing),
     # the same typed by hand in a sentence's case, with its "(missing: ...)" to tell it from prose (oneMath#266)
@@ -82,6 +92,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return []
     first = said[0]
+    if first.tool == "configure":
+        return [_configure_check(first, events)]
     where = f" ({first.caller})" if first.caller else ""
     evidence = [f"{'CMake' if first.tool == 'cmake' else 'meson'} says: {first.line[:200]}"]
     if first.caller:
@@ -122,3 +134,31 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         if first.tool == "cmake" else (f"pkg-config --modversion {first.package}   # the .pc file meson looks for first",),
         locations=ctx.located([first], f"{first.tool} could not find {first.package}"),
     )]
+
+
+def _configure_check(first: OtherPackageMissing, events: Parsed) -> Finding:
+    """autoconf's check of another library, whose test link also carries the MKL flags gathered before it: where no -L
+    names MKL's folder, the test fails on MKL and configure blames the library it tested (q-e#197, fixed by q-e !1042)."""
+    from mkldoctor.explain.events import LinkCommand
+
+    bare = [c for c in events.of(LinkCommand) if any(r.name.startswith("mkl_") for r in c.libs)
+            and not any("mkl" in d.lower() for d in c.lib_dirs)]
+    mkl = [r.name for r in bare[0].libs if r.name.startswith("mkl_")] if bare else []
+    evidence = [f"configure says: {first.line[:200]}", f"{first.package} is not MKL: MKL's own search did not fail here"]
+    fix = [f"install {first.package}'s development package, or give configure its prefix (./configure --help | grep -i "
+           f"{first.package}: its --with-{first.package}=<prefix> or its own variables)"]
+    if bare:
+        evidence.append(f"the check's link line carries {' '.join('-l' + n for n in mkl)} (the libraries configure gathered "
+                        "for MKL before this check) and no -L to MKL's folder: the test program fails on MKL, and configure "
+                        f"says {first.package} is missing")
+        fix.insert(0, "let configure's tests link MKL too: LDFLAGS=\"-L$MKLROOT/lib/intel64\" (or LIBRARY_PATH, which "
+                      "oneAPI's setvars.sh sets) on the configure line, or the project's release whose check links "
+                      f"{first.package} alone (Quantum ESPRESSO: !1042 for q-e#197)")
+    return Finding(
+        "dependency-not-mkl", "error", f"the build stopped at a package that is not MKL: configure found no {first.package}"
+        + (", because its test link failed on MKL's libraries" if bare else ""),
+        tuple(evidence), tuple(fix),
+        "autoconf's checks link a small program with the flags gathered so far; a library the check does not test, left on "
+        "the line without its folder, fails the check as surely as the one it tests.",
+        (f"grep -n -A25 'checking for {first.package}' config.log   # the test's link line and the linker's own error",),
+    )

@@ -57,8 +57,34 @@ SIGNATURES = (
     Signature("pardiso-not-importable", "pardiso", "ardiso",
               re.compile(r"cannot import name ['\"](?P<name>\w*Pardiso\w*)['\"] from ['\"](?P<pkg>[\w.]+)['\"]"),
               lambda m, _: PardisoNotImported(m.group("name"), m.group("pkg"), m.string.strip()[:300])),
+    # Pardiso.jl's PardisoSolver() when the separately licensed PARDISO (Panua's) is not installed: MKL's is another type
+    Signature("pardiso-jl-library-not-loaded", "pardiso", "ardiso",
+              re.compile(r"ERROR: pardiso library was not loaded"), lambda m, _: PanuaNotLoaded(m.string.strip()[:200])),
     Signature("pardiso-named", "pardiso", "ardiso", re.compile(r"(?i)pardiso"), _named),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class PanuaNotLoaded:
+    line: str
+
+
+def _panua(event: PanuaNotLoaded) -> Finding:
+    """Julia Discourse 81392: PardisoSolver() is the Panua PARDISO library's solver; MKLPardisoSolver() is MKL's."""
+    return Finding(
+        "pardiso-jl-panua-not-loaded", "error",
+        "Pardiso.jl's PardisoSolver() needs the separately licensed PARDISO library (Panua's), which is not installed: "
+        "MKL's PARDISO is MKLPardisoSolver()",
+        (event.line, "Pardiso.jl wraps two solvers of one name: MKL's PARDISO, which it loads from MKL_jll (MKLPardisoSolver), "
+                     "and the PARDISO project's own library, distributed by Panua under its own license (PardisoSolver), "
+                     "which Pardiso.jl loads only where that library is installed and found"),
+        ("use MKL's: ps = MKLPardisoSolver() (the same solve!, set_matrixtype!, set_iparm! calls)",
+         "or, where Panua's PARDISO is wanted: unpack it, point Pardiso.jl at its lib folder and the license at its folder "
+         "(ENV[\"JULIA_PARDISO\"] = \"<panua-pardiso-yyyymmdd-os>/lib\", ENV[\"PARDISO_LIC_PATH\"], as Pardiso.jl's README "
+         "says), then ] build Pardiso"),
+        "Pardiso.jl offers MKL's PARDISO and the PARDISO project's library as two types; only MKL's comes with the package.",
+        ("julia -e 'using Pardiso; ps = MKLPardisoSolver(); println(ps)'   # MKL's solver loads",),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +181,7 @@ def crashed(events: Parsed, crash_line: str) -> Finding:
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(PardisoError)
     if not said:
-        return [_not_imported(e) for e in events.of(PardisoNotImported)[:1]]
+        return [_not_imported(e) for e in events.of(PardisoNotImported)[:1]] + [_panua(e) for e in events.of(PanuaNotLoaded)[:1]]
     first = said[0]
     named = [e.line for e in events.of(PardisoNamed)]
     meaning = codes.ERRORS.get(first.code, "a code MKL's reference does not list")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from mkldoctor.explain import gomp
 from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -265,7 +266,7 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
     first = next((e for e in said if e.package.lower() in ("mkl", "nomkl")), said[0])
     package, spec, manager = first.package, first.spec, first.manager
     spec = re.sub(r"\s+\*$", "", spec)  # libmamba's "mkl >=2023 *": any build
-    asked = f"{package}{spec}" if spec and not re.fullmatch(r"[=* ]*", spec) else package
+    asked = f"{package}{' ' if spec[:1].isalnum() else ''}{spec}" if spec and not re.fullmatch(r"[=* ]*", spec) else package
     release = _release(spec)
     where = _where(said, events, ctx)
     offered_none = any(e.shown == () for e in said)  # pip: no release at all for this platform, whatever was asked
@@ -275,7 +276,7 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
     if key is None and package.lower() == "nomkl" and manager in _CONDA:
         key = "windows-x86_64"  # Anaconda's nomkl is missing on Windows only
     evidence = list(dict.fromkeys(e.line[:300] for e in said))[:4]
-    names = list(dict.fromkeys(f"{e.package}{e.spec}".strip() for e in said))
+    names = list(dict.fromkeys(f"{e.package}{' ' if e.spec[:1].isalnum() else ''}{e.spec}".strip() for e in said))
     others = [o for e in said for o in e.others]
     evidence.append(f"{_MANAGER[manager]} could not provide: {more(names + others, 6)}")
     evidence.append(where.why)
@@ -285,6 +286,8 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
     if offered_none:
         evidence.append(f"pip was offered no release of {package} at all: the index has no wheel of it this Python can take")
         release = None
+    if manager in _CONDA and events.of(gomp.CondaGnuMutexAsked):  # xtb#557
+        return gomp.mkl_with_gnu_mutex(manager, _MANAGER[manager], asked, events.of(gomp.CondaGnuMutexAsked)[0].line, evidence)
     available = _available(package, manager, key, release)
     shown = next((e.shown for e in said if e.shown), None)  # pip's "(from versions: ...)": what this index and Python can take
     older = release and version_key(release) < min(version_key(w.first) for w in distribution.PYPI_MKL)  # no such release

@@ -65,6 +65,27 @@ _ENUMS = re.compile(r"^(?:>\s*)?(?P<file>\S+?):\d+(?::\d+)?: error: (?:(?:redecl
 _HEADER = re.compile(r"(?<![\w.-])(?P<h>[\w.+-]*cblas[\w.+-]*\.h)\b", re.I)  # a CBLAS header the lines after it name
 
 
+@dataclass(frozen=True, slots=True)
+class ArgumentCount:
+    """A call to a LAPACK routine with another number of arguments than MKL's header declares: gcc's ``too many arguments
+    to function 'sgeev_'``, MSVC's ``error C2660: "sgeev_": Funktion akzeptiert keine 16 Argumente`` (blaze#302)."""
+
+    name: str
+    given: str  # MSVC's number; "" where the compiler says only that there are too many
+    line: str
+
+
+_COUNT = re.compile(r"error: too many arguments to function [‘'`\"](?:[^'’`\"(]*?[\s*&])?(?P<name>\w+)\s*(?:\(|[’'`\"])|"
+                    r"error C2660: [\"'“„‘]?(?P<msvc>\w+)[\"'”“’]?:\D*(?P<n>\d+)")
+
+
+def _count(m: re.Match, _) -> ArgumentCount | object:
+    name = m["name"] or m["msvc"]
+    if not (linkorder.exporting(name, None) and name.rstrip("_").lower()[:1] in "sdczi"):
+        return NOT_MINE
+    return ArgumentCount(name, m["n"] or "", m.string.strip()[:300])
+
+
 def _said(m: re.Match, _):
     name = m.group("name")
     if not linkorder.exporting(name, None):  # not a name of MKL's: another header's clash, for others to read
@@ -76,6 +97,7 @@ SIGNATURES = (
     Signature("cxx-conflicting-c-declaration", "protoclash", "rror: conflicting declaration of C function", _CLASH, _said),
     Signature("c-conflicting-types", "protoclash", "rror: conflicting types for", _CLASH, _said),
     Signature("cxx-exception-specifier", "protoclash", "rror: declaration of", _NOEXCEPT, _said),
+    Signature("lapack-call-argument-count", "protoclash", "rror", _COUNT, _count),
     Signature("cblas-enums-twice", "protoclash", "rror: ", _ENUMS,
               lambda m, _: CblasHeadersClash(m.group("name") or m.group("name2"), m.group("file"), m.string.strip()[:300])),
 )
@@ -84,6 +106,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     clash = events.of(CblasHeadersClash)
     out = [_cblas_headers(clash)] if clash else []
+    out += [_hidden_lengths(events.of(ArgumentCount))] if events.of(ArgumentCount) else []
     # with two CBLAS headers in one file, their functions' declarations clash too: the same failure
     said = [e for e in events.of(PrototypeClash) if not (clash and _HEADER.search(e.file))]
     if not said:
@@ -135,4 +158,26 @@ def _cblas_headers(clash: list[CblasHeadersClash]) -> Finding:
         "CBLAS is one interface with many implementations, each with its own header that declares the same enums; two of "
         "them in one file declare each name twice.",
         ("g++ -H -fsyntax-only <the file> <its flags> 2>&1 | grep -i cblas   # which headers the file includes, and through what",),
+    )
+
+
+def _hidden_lengths(said: list[ArgumentCount]) -> Finding:
+    first = said[0]
+    names = list(dict.fromkeys(e.name for e in said))
+    return Finding(
+        "lapack-hidden-length-arguments", "error",
+        f"{', '.join(names[:3])}: the call passes {first.given + ' arguments, more' if first.given else 'more arguments'} "
+        "than MKL's mkl_lapack.h declares: Fortran's hidden string lengths, which MKL's header leaves out",
+        (first.line,
+         "a Fortran routine receives each CHARACTER argument's length as a hidden argument after the others; callers "
+         "written for gfortran's convention pass them (LAPACK's own lapack.h since 3.9.1 with LAPACK_FORTRAN_STRLEN_END, "
+         "Blaze since its #251), and MKL's mkl_lapack.h declares the routines without them (MKL's LAPACK does not read "
+         "them): one declaration, two argument counts, and the compiler refuses the call"),
+        ("build the project's LAPACK calls without the lengths when MKL's header declares them: its switch for MKL, or a "
+         "release with one (Blaze 917ab7a passes them only where INTEL_MKL_VERSION is undefined: blaze#302)",
+         "or keep mkl_lapack.h (and mkl.h) out of that file: declare the routines from the project's or LAPACK's own "
+         "header, whose calls link to MKL's routines all the same (the extra lengths are ignored)"),
+        "Fortran's character arguments carry a hidden length at the end of the call; MKL's C declarations of its LAPACK "
+        "routines have none, so a caller that passes them no longer matches the header.",
+        (f"grep -n -A4 '{first.name}(' $MKLROOT/include/mkl_lapack.h   # MKL's declaration, without the lengths",),
     )

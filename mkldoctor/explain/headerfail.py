@@ -1,0 +1,142 @@
+"""A header of MKL's, or Eigen's glue to MKL, that stops the compile of a program that only includes it.
+
+- A warning the build's ``-Werror`` turns into an error inside MKL's own headers: ``mkl_direct_blas.h:236: error: ignoring
+  '#pragma vector ' [-Werror=unknown-pragmas]`` (MKL_DIRECT_CALL's inline kernels under GCC's -Wall; Eigen defines
+  MKL_DIRECT_CALL for EIGEN_USE_MKL_ALL), or inside Eigen's MKL glue: ``Eigen/src/Core/Assign_MKL.h:59:41: error: converting
+  the enum constant to a boolean [-Werror,-Wint-in-bool-context]`` (libeigen/eigen#2999, icpx and clang). Headers included
+  with -isystem are exempt from warnings; with -I they are the program's own as far as -Werror goes.
+- An error in Eigen's MKL glue itself: ``Assign_MKL.h:79:16: error: expected template-name before '<' token`` (eigen#923:
+  the glue left behind by a rewrite of Eigen's evaluators), compiled only because the program defines EIGEN_USE_MKL_ALL.
+- ``multiple definition of Eigen::ColPivHouseholderQR<...>::compute(...)``: Eigen is headers only, so a function of it
+  defined twice is a specialization its MKL glue defined without ``inline`` (eigen#486, Eigen 3.1.0, fixed in 3.1.1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+_EIGEN_GLUE = re.compile(r"Eigen[/\\]src[/\\](?:\w+[/\\])*\w*(?:_MKL|MKL_support|_LAPACKE|_BLAS)\.h\b")
+_MKL_HEADER = re.compile(r"(?:^|[/\\])mkl(?:_\w+)?\.h$")
+_ERROR = re.compile(r"^(?:In file included from \S+ )?(?P<file>[^\s:]+\.h(?:pp)?):(?P<ln>\d+)(?::\d+)?: (?:fatal )?error: (?P<msg>.+?)\s*$")
+_WARNING = re.compile(r"\[-Werror(?:=(?P<w>[\w+=-]+)|,-W(?P<w2>[\w+=-]+))\]")
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderFailed:
+    file: str
+    message: str
+    warning: str  # the warning -Werror made an error; "" for an error of its own
+    owner: str  # "MKL" or "Eigen"
+
+
+@dataclass(frozen=True, slots=True)
+class EigenDefinedTwice:
+    name: str
+    line: str
+
+
+def _failed(m: re.Match, _) -> HeaderFailed | object:
+    owner = "Eigen" if _EIGEN_GLUE.search(m["file"]) else "MKL" if _MKL_HEADER.search(m["file"]) else None
+    if owner is None:
+        return NOT_MINE  # another header's error: no rule of this module's
+    warned = _WARNING.search(m["msg"])
+    return HeaderFailed(m["file"], m["msg"][:200], (warned["w"] or warned["w2"]) if warned else "", owner)
+
+
+SIGNATURES = (
+    Signature("header-error-in-mkl-or-eigen-glue", "headerfail", "rror: ", _ERROR, _failed),
+    # the name's quotes may be lost in a paste (eigen#486's report): Eigen::... up to the line's end
+    Signature("eigen-function-defined-twice", "headerfail", "multiple definition",
+              re.compile(r"multiple definition of [`'‘]?(?P<name>Eigen::[^\n]{1,400}?)['’]?\s*$"),
+              lambda m, _: EigenDefinedTwice(m["name"].split("(")[0], m.string.strip()[:300])),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    out = []
+    failed = events.of(HeaderFailed)
+    warned = [e for e in failed if e.warning]
+    if warned:
+        out.append(_warned(warned))
+    glue = [e for e in failed if not e.warning and e.owner == "Eigen"]
+    if glue:
+        out.append(_glue(glue))
+    twice = events.of(EigenDefinedTwice)
+    if twice:
+        out.append(_twice(twice))
+    return out
+
+
+def _warned(said: list[HeaderFailed]) -> Finding:
+    first = said[0]
+    warnings = list(dict.fromkeys(e.warning for e in said))
+    files = list(dict.fromkeys(e.file for e in said))
+    direct = any(re.search(r"mkl_direct_\w+\.h$", f) for f in files)
+    what = "Eigen's MKL glue" if first.owner == "Eigen" else "MKL's headers"
+    return Finding(
+        "header-warning-as-error", "error",
+        f"-Werror turned a warning in {what} into an error: {first.file.replace(chr(92), '/').rsplit('/', 1)[-1]} "
+        f"({', '.join(f'-W{w}' for w in warnings[:3])})",
+        (f"{first.file}: {first.message}",
+         f"{first.file} is {'part of Eigen' + chr(39) + 's MKL glue' if first.owner == 'Eigen' else 'one of MKL' + chr(39) + 's headers'}, "
+         "not the program's: the build includes it with -I, so its warnings count as the "
+         "program's, and -Werror stops the compile at the first one a newer compiler (or another compiler than the "
+         "header's authors used) reports",
+         *(("the file is one of MKL_DIRECT_CALL's inline kernels (mkl_direct_blas.h, mkl_direct_lapack.h): mkl.h includes "
+            "them when MKL_DIRECT_CALL is defined, which Eigen's MKL_support.h does itself for EIGEN_USE_MKL_ALL unless "
+            "EIGEN_MKL_NO_DIRECT_CALL is defined",) if direct else ()),
+         *((f"the glue is compiled because the program defines EIGEN_USE_MKL_ALL (or EIGEN_USE_MKL_VML, EIGEN_USE_BLAS, "
+            "EIGEN_USE_LAPACKE); libeigen/eigen#2999 (icpx and clang's -Wint-in-bool-context in Assign_MKL.h of Eigen "
+            "5.0.0) was fixed by !2061",) if first.owner == "Eigen" else ())),
+        ("include the library's headers as system headers, which compilers do not warn in: -isystem <the folder> in place "
+         "of -I <the folder> (CMake: target_include_directories(<target> SYSTEM PRIVATE <the folder>); an imported target's "
+         "folders, MKL::MKL's, are system ones already)",
+         f"or keep the warning and not the error: {' '.join(f'-Wno-error={w}' for w in warnings[:3])} (after -Werror)",
+         *(("or, where Eigen turned MKL_DIRECT_CALL on, leave it off: -DEIGEN_MKL_NO_DIRECT_CALL (MKL's calls then go "
+            "through its libraries, without the inline kernels)",) if direct else ()),
+         *(("or update Eigen to a revision whose MKL glue compiles cleanly with this compiler",) if first.owner == "Eigen" else ())),
+        "-Werror makes every warning an error, in the headers a file includes as much as in the file; a header found "
+        "through -isystem is the system's, and compilers do not warn about code in it.",
+        ("<the same compile> -isystem <the header's folder>   # passes: the error was the header's warning",),
+    )
+
+
+def _glue(said: list[HeaderFailed]) -> Finding:
+    first = said[0]
+    return Finding(
+        "eigen-mkl-glue-error", "error",
+        f"Eigen's MKL glue does not compile: {first.file.replace(chr(92), '/').rsplit('/', 1)[-1]}: {first.message[:120]}",
+        (f"{first.file}: {first.message}",
+         *(f"and {e.file.replace(chr(92), '/').rsplit('/', 1)[-1]}: {e.message[:120]}" for e in said[1:3]),
+         "the file is Eigen's glue to MKL, compiled only because the program defines EIGEN_USE_MKL_ALL (or EIGEN_USE_MKL_VML, "
+         "EIGEN_USE_BLAS, EIGEN_USE_LAPACKE): the error is in that revision of Eigen, not in the program or in MKL "
+         "(libeigen/eigen#923: the glue not yet brought along a rewrite of Eigen's evaluators, fixed in 2015)"),
+        ("update Eigen to a release whose MKL glue compiles (a release, not a development snapshot; the issue that matches "
+         "the message names the fix)",
+         "or build without the glue until then: remove EIGEN_USE_MKL_ALL (and EIGEN_USE_MKL_VML): Eigen then runs its own "
+         "kernels, and MKL is still there for the program's own calls"),
+        "Eigen is headers only; its calls into MKL are headers too, compiled into each file that defines EIGEN_USE_MKL_ALL, "
+        "so an error in them stops the program's own compile.",
+        ("grep -rn 'EIGEN_USE_MKL\\|EIGEN_USE_BLAS\\|EIGEN_USE_LAPACKE' <the sources and the build flags>",),
+    )
+
+
+def _twice(said: list[EigenDefinedTwice]) -> Finding:
+    names = list(dict.fromkeys(e.name for e in said))
+    return Finding(
+        "eigen-mkl-glue-defined-twice", "error",
+        f"{names[0][:120]} is defined twice: Eigen's header defines a specialization without inline (its MKL glue)",
+        (said[0].line, "Eigen is headers only: a function of Eigen that two objects both define is one a header defines "
+                       "outside a class without inline, so each file that includes it compiles its own copy; Eigen 3.1.0's "
+                       "MKL/LAPACK glue (EIGEN_USE_MKL_ALL) specialized compute() so (libeigen/eigen#486, fixed in 3.1.1)"),
+        ("update Eigen (3.1.1 or newer: the glue's specializations are inline)",
+         "or define EIGEN_USE_MKL_ALL in one source file only, or not at all (EIGEN_USE_BLAS alone keeps MKL's BLAS)"),
+        "A non-inline function defined in a header is defined once per object that includes it; the link then finds it twice.",
+        ("grep -rn 'EIGEN_USE_MKL' <the sources and the build flags>",),
+    )
