@@ -225,3 +225,17 @@ def test_a_configure_check_that_fails_on_mkls_flags(tmp_path):
     # without MKL on the check's line it is another package's failure, said plainly
     plain = only_error("configure: error: Could not find required libxc library.\n")
     assert plain.id == "dependency-not-mkl" and "MKL" not in plain.title.split(":", 1)[1], flat(plain)
+
+
+def test_a_traceback_through_mkl_fft_whose_last_line_was_cut():
+    """mkl_fft#24: the paste stops in mkl_fft's _pydfti.pyx; the traceback is MKL's FFT's, not an unknown error. With its
+    last line, 'ValueError: Internal error' after mkl_fft's frames is DFTI's status; the same words elsewhere are not."""
+    finding = only_error(_log("mkl_fft-24"))
+    assert finding.id == "mkl-dfti-error" and "through mkl_fft" in finding.title, flat(finding)
+    log = ('Traceback (most recent call last):\n  File "/x/site-packages/mkl_fft/_numpy_fft.py", line 1044, in rfftn\n'
+           '    output = mkl_fft.rfftn_numpy(a, s, axes)\n  File "mkl_fft/_pydfti.pyx", line 900, in mkl_fft._pydfti.rfftn_numpy\n'
+           'ValueError: Internal error\n')
+    said = only_error(log)
+    assert said.id == "mkl-dfti-error" and said.fix[0].startswith("update mkl_fft"), flat(said)
+    other = only_error(log.replace("mkl_fft", "pocketfft"))
+    assert other.id == "unrecognised-failure", flat(other)

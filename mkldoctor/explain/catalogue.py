@@ -94,6 +94,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "NOT FOUND", "Supported values",
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
            ".dll",  # a person's list of DLLs not found, a bullet each (windows)
+           "mkl_fft",  # a traceback's frame in mkl_fft's DFTI wrapper (dfti)
            "unknown option",  # Apple's ld given GNU ld's options (platforms)
            "links to target", "non-existent path", "normal symbol",  # CMake's missing imported target (build), its missing folder (importedpath)
            "not defined in",  # pkg-config's undefined .pc variable (meson)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -35,6 +35,13 @@ SIGNATURES = (
     # oneMKL's SYCL DFT API: "oneapi::mkl::dft::set_value: invalid argument: invalid configuration value for the targeted
     # configuration parameter" (torch-xpu-ops PR #5004: NUMBER_OF_TRANSFORMS of 0 for an empty batch); the parameter may
     # follow on the next line
+    # mkl_fft's own frames (numpy's and SciPy's FFT patched by it): its DFTI call raised; before 1.0.7 its words for DFTI's
+    # statuses were "ValueError: Internal error" (IntelPython/mkl_fft#24), and a paste may cut the traceback's last line
+    Signature("mkl-fft-frame", "dfti", "mkl_fft", re.compile(r"File \"[^\"]*\bmkl_fft[/\\]_(?:pydfti\.pyx|numpy_fft\.py|scipy_fft)"),
+              lambda m, _: MklFftFrame(m.string.strip()[:200])),
+    Signature("mkl-fft-internal-error", "dfti", "rror", re.compile(r"^\s*ValueError: Internal error\b"),
+              lambda m, before: DftiError("Internal error (mkl_fft's word for a DFTI status, before its 1.0.7)", m.string.strip())
+              if any("mkl_fft" in b for b in before) else NOT_MINE),
     Signature("onemkl-dft-set-value", "dfti", "::mkl::",
               re.compile(r"oneapi::mkl::dft::(?P<call>\w+): invalid argument: (?P<msg>.+)$"),
               lambda m, _: DftiError("invalid configuration value (" + m.group("call") + ")", m.string.strip())),
@@ -42,6 +49,13 @@ SIGNATURES = (
               re.compile(r"^\s*oneapi::mkl::dft::config_param::(?P<param>\w+)\s*$"),
               lambda m, _: DftiParameter(m.group("param"))),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class MklFftFrame:
+    """A traceback's frame in mkl_fft's DFTI wrapper: the error it leads to is MKL's FFT's."""
+
+    line: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +69,13 @@ _CONFIGURATION = re.compile(r"(?i)configuration")  # "Inconsistent configuration
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(DftiError)
+    frames = events.of(MklFftFrame)
+    if not said and frames:
+        return [_in_mkl_fft(frames[0])]
     if not said:
         return []
     first = said[0]
+
     configuration = bool(_CONFIGURATION.search(first.message))
     evidence = [first.line[:300]]
     if configuration:
@@ -100,8 +118,30 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         fix.insert(0 if own else len(fix), "own code: set DFTI_INPUT_DISTANCE and DFTI_OUTPUT_DISTANCE whenever DFTI_NUMBER_OF_TRANSFORMS > 1, "
                    "use no zero stride (copy a broadcast input first), and prefer DFTI_CCE_FORMAT to the packed formats; do not set "
                    "the number of transforms without the distances that go with it")
+    if frames or "mkl_fft" in first.message:
+        fix = [*_MKL_FFT, *fix]
     return [Finding(
         "mkl-dfti-error", "error", f"MKL's FFT refused the transform: {first.message}", tuple(evidence), tuple(fix),
         "DFTI validates a descriptor at DftiCommitDescriptor; a setting one release let through may be an error in the next.",
         ("MKL_VERBOSE=1 <the program>   # the DFTI descriptor's settings as MKL reads them, and its release",),
     )]
+
+
+_MKL_FFT = ("update mkl_fft (1.0.7 and newer raise DFTI's own message, which names the setting MKL refused) and read it",
+            "compute the transform without MKL meanwhile: scipy.fft (pocketfft), or split it into smaller ones (a long "
+            "convolution: scipy.signal.oaconvolve in place of fftconvolve)")
+
+
+def _in_mkl_fft(frame: MklFftFrame) -> Finding:
+    """IntelPython/mkl_fft#24: fftconvolve of ~15-19 million points raised in _pydfti.pyx; MKL's DFTI refused the length."""
+    return Finding(
+        "mkl-dfti-error", "error", "MKL's FFT (through mkl_fft) raised an error: the traceback's last line, which says which, "
+        "is not in the log",
+        (frame.line, "the traceback ends in mkl_fft, the package that runs numpy's and SciPy's FFTs on MKL's DFTI in conda's "
+                     "and Intel's builds: MKL refused or failed the transform there (mkl_fft#24: MKL's 'Inconsistent "
+                     "configuration parameters' for a real transform of ~19 million points, which mkl_fft before 1.0.7 "
+                     "said as 'ValueError: Internal error')"),
+        ("read the traceback's last line (cut from this log): the error and its message", *_MKL_FFT),
+        "mkl_fft hands numpy's and SciPy's transforms to MKL's DFTI; an error DFTI returns is raised from mkl_fft's frames.",
+        ("python -c \"import mkl_fft; print(mkl_fft.__version__)\"   # before 1.0.7: DFTI's message hidden",),
+    )
