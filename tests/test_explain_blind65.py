@@ -239,3 +239,11 @@ def test_a_traceback_through_mkl_fft_whose_last_line_was_cut():
     assert said.id == "mkl-dfti-error" and said.fix[0].startswith("update mkl_fft"), flat(said)
     other = only_error(log.replace("mkl_fft", "pocketfft"))
     assert other.id == "unrecognised-failure", flat(other)
+
+
+def test_the_new_shapes_read_with_a_pasted_line_number():
+    """A paste that keeps an editor's or a log viewer's line numbers ('  12  ' before each line) says the same."""
+    for key, finding_id in (("eigen-2999", "header-warning-as-error"), ("qe-197", "dependency-not-mkl"),
+                            ("dynadjust-68", "windows-library-not-loaded"), ("wfes2-gui-60", "msvc-runtime-names-in-gnu-link")):
+        numbered = "\n".join(f"  {n}  {line}" for n, line in enumerate(_log(key).splitlines(), 12))
+        assert finding_id in {f.id for f in errors_of(numbered)}, (key, [f.id for f in errors_of(numbered)])

@@ -23,7 +23,7 @@ from mkldoctor.findings import Finding
 
 _EIGEN_GLUE = re.compile(r"Eigen[/\\]src[/\\](?:\w+[/\\])*\w*(?:_MKL|MKL_support|_LAPACKE|_BLAS)\.h\b")
 _MKL_HEADER = re.compile(r"(?:^|[/\\])mkl(?:_\w+)?\.h$")
-_ERROR = re.compile(r"^(?:In file included from \S+ )?(?P<file>[^\s:]+\.h(?:pp)?):(?P<ln>\d+)(?::\d+)?: (?:fatal )?error: (?P<msg>.+?)\s*$")
+_ERROR = re.compile(r"(?:^|\s)(?P<file>[^\s:]+\.h(?:pp)?):(?P<ln>\d+)(?::\d+)?: (?:fatal )?error: (?P<msg>.+?)\s*$")
 _WARNING = re.compile(r"\[-Werror(?:=(?P<w>[\w+=-]+)|,-W(?P<w2>[\w+=-]+))\]")
 
 

@@ -75,7 +75,7 @@ def _autoconf(m: re.Match, _) -> OtherPackageMissing | object:
 SIGNATURES = (
     # autoconf's error for another library (QE's "configure: error: Could not find required libxc library.", q-e#197)
     Signature("autoconf-other-library-not-found", "otherdeps", "rror: ",
-              re.compile(r"^\s*configure(?::\d+)?: error: (?:[Cc]ould not find|[Cc]annot find|[Cc]ouldn't find|[Nn]o) (?:the )?(?:required )?"
+              re.compile(r"(?:^|\s)configure(?::\d+)?: error: (?:[Cc]ould not find|[Cc]annot find|[Cc]ouldn't find|[Nn]o) (?:the )?(?:required )?"
                          r"(?P<package>[A-Za-z][\w.+-]*) (?:library|libraries|package)\b"), _autoconf),
     Signature("cmake-other-package-not-found", "otherdeps", "Could NOT find",
               re.compile(r"^\s*Could NOT find (?P<package>[A-Za-z][\w.+-]*)"), _missing),
