@@ -247,3 +247,9 @@ def test_the_new_shapes_read_with_a_pasted_line_number():
                             ("dynadjust-68", "windows-library-not-loaded"), ("wfes2-gui-60", "msvc-runtime-names-in-gnu-link")):
         numbered = "\n".join(f"  {n}  {line}" for n, line in enumerate(_log(key).splitlines(), 12))
         assert finding_id in {f.id for f in errors_of(numbered)}, (key, [f.id for f in errors_of(numbered)])
+
+
+def test_a_list_of_missing_dlls_under_other_headers():
+    for header in ("Missing DLLs:", "The following DLLs are missing:"):
+        finding = only_error(f"{header}\n - mkl_core.2.dll\n - libiomp5md.dll\n")
+        assert finding.id == "windows-library-not-loaded" and "mkl_core.2.dll, libiomp5md.dll" in finding.title, flat(finding)

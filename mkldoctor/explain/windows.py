@@ -96,7 +96,8 @@ _PROGRAM_CANNOT_FIND = re.compile(r"(?i)\b(?:can ?not|can't|could not|couldn't|f
                                   r"['\"`]?(?P<lib>(?:lib)?(?:mkl|iomp|tbb)[\w.-]*?\.dll)\b")
 
 # a person's list of the DLLs a program did not find, one bullet each under its header ("Dll not found:", DynAdjust#68)
-_LISTED_HEADER = re.compile(r"(?i)\b(?:dlls?|files?|librar(?:y|ies))\b.{0,30}\b(?:not found|missing|could not be found)\b\W*$")
+_LISTED_HEADER = re.compile(r"(?i)\b(?:dlls?|files?|librar(?:y|ies))\b.{0,30}\b(?:not found|missing|could not be found)\b\W*$|"
+                            r"\b(?:missing|not found)\W+(?:dlls?|files|librar(?:y|ies))\W*$")
 _LISTED = re.compile(r"^\s*(?:\d+\s+)?[*\u2022-]\s+`?(?P<lib>[\w.+-]+\.dll)`?\s*$", re.I)  # a pasted line's number before it
 
 
