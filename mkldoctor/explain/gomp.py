@@ -45,7 +45,7 @@ class CondaGnuMutexAsked:
 
 SIGNATURES = (
     Signature("conda-openmp-mutex-gnu-asked", "gomp", "_openmp_mutex",
-              re.compile(r"_openmp_mutex\s*(?:=\s*\*?\s*=|\[build=|\s+\*?)['\"]?\*?_?gnu"),
+              re.compile(r"_openmp_mutex(?:\s*=\s*(?:\*\s*)?=|\[build=|\s+\*?)['\"]?\*?_?gnu"),
               lambda m, _: CondaGnuMutexAsked(m.string.strip()[:200])),
     Signature("conda-list-openmp-package", "gomp", "-openmp ",
               re.compile(r"^\s*(?P<name>intel-openmp|llvm-openmp)\s+(?P<version>\d[\w.]*)(?:\s+\S+){0,2}\s*$"),
