@@ -253,3 +253,13 @@ def test_a_list_of_missing_dlls_under_other_headers():
     for header in ("Missing DLLs:", "The following DLLs are missing:"):
         finding = only_error(f"{header}\n - mkl_core.2.dll\n - libiomp5md.dll\n")
         assert finding.id == "windows-library-not-loaded" and "mkl_core.2.dll, libiomp5md.dll" in finding.title, flat(finding)
+
+
+def test_the_new_signatures_leave_other_errors_said():
+    """Never silent: an error of MKL's own header that is no warning, an error line naming _openmp_mutex's gnu build, and
+    MATLAB's 'Python Error:' over another failure are each still reported."""
+    assert only_error("/opt/mkl/include/mkl_types.h:45:3: error: expected identifier before numeric constant\n").id == \
+        "unrecognised-failure"
+    assert errors_of("error: libmamba Could not solve for environment specs: _openmp_mutex=*=*gnu conflicts\n")
+    said = only_error("Python Error: ImportError: libfoo.so: cannot open shared object file: No such file or directory\n")
+    assert said.id == "loader-cannot-find", flat(said)

@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, Signature
 from mkldoctor.explain.wording import MAX_LISTED
 from mkldoctor.findings import Finding
 
@@ -46,7 +46,7 @@ class CondaGnuMutexAsked:
 SIGNATURES = (
     Signature("conda-openmp-mutex-gnu-asked", "gomp", "_openmp_mutex",
               re.compile(r"_openmp_mutex(?:\s*=\s*(?:\*\s*)?=|\[build=|\s+\*?)['\"]?\*?_?gnu"),
-              lambda m, _: CondaGnuMutexAsked(m.string.strip()[:200])),
+              lambda m, _: NOT_MINE if ERRORISH.search(m.string) else CondaGnuMutexAsked(m.string.strip()[:200])),
     Signature("conda-list-openmp-package", "gomp", "-openmp ",
               re.compile(r"^\s*(?P<name>intel-openmp|llvm-openmp)\s+(?P<version>\d[\w.]*)(?:\s+\S+){0,2}\s*$"),
               lambda m, _: CondaOpenmpPackage(m.group("name"), m.group("version")[:20])),

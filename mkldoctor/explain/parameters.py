@@ -72,12 +72,6 @@ class Ilp64Warned:
     line: str
 
 
-@dataclass(frozen=True, slots=True)
-class MatlabPython:
-    """MATLAB's words for a Python exception (``Python Error: ValueError: ...``): Python runs inside MATLAB's process,
-    beside the MKL MATLAB loaded for itself."""
-
-
 R_XERBLA = "the BLAS or LAPACK under R (R's XERBLA said it)"  # ParameterError.checker of R's words, PyTorch's, SciPy's
 TORCH_CHECK = "PyTorch's LAPACK backend (MKL or OpenBLAS)"
 SCIPY_CHECK = "SciPy's LAPACK (MKL or OpenBLAS)"
@@ -93,8 +87,6 @@ SIGNATURES = (
     Signature("f2py-negative-dimension", "parameters", "rror: failed to create intent",
               re.compile(r"rror: failed to create intent\([\w|]+\)\|?\w* array-- must have defined dimensions but got "
                          r"\(\s*(?P<n>-\d{1,20}),?\s*\)"), lambda m, _: SizeWrapped(m.string.strip()[:300], int(m["n"]))),
-    Signature("matlab-python-error", "parameters", "Python Error: ", re.compile(r"^\s*Python Error: [A-Z]\w*(?:Error|Exception)\b"),
-              lambda m, _: MatlabPython()),
     Signature("package-ilp64-warning", "parameters", "ILP64", re.compile(r"^\s*(?:\S+:\d+: )?\w*Warning: .*\bILP64\b"),
               lambda m, _: Ilp64Warned(m.string.strip()[:200])),
 )
@@ -139,8 +131,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     heads = {rs[0]: [by_routine.pop(r)[0] for r in rs[1:]] for rs in groups.values() if len(rs) > 1}
     by_routine = {r: by_routine[r] for r in sorted(by_routine, key=lambda r: r not in heads)}  # a group's head first
     warned = events.of(Ilp64Warned)
-    matlab = events.of(MatlabPython) or any(t.line.lstrip().startswith("Python Error: ")  # the line SciPy's signature read
-                                            for t in (*events.of(ScipyInfo), *events.of(TorchInfo)))
+    # MATLAB's words for a Python exception ("Python Error: ValueError: ..."), as SciPy's or PyTorch's signature read it
+    matlab = any(t.line.lstrip().startswith("Python Error: ") for t in (*events.of(ScipyInfo), *events.of(TorchInfo)))
     out = []
     crashed = events.of(Crash)
     # glibc's stack protector after MKL's refusal: MKL stored INFO (-N) 8 bytes wide into the program's 4-byte int
