@@ -138,6 +138,14 @@ class Unrecognised:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimedError:
+    """An error-looking line a signature claimed with an event of its own: where no finding says anything of the log, the
+    line is reported as unrecognised (never silent, whatever a family leaves unsaid)."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class FollowOn:
     """A line that only repeats that something failed before it (``collect2: error: ld returned 1``)."""
 

@@ -1,10 +1,9 @@
 """Reading build and run logs: the line cleaner, the linker's hot path, and the catalogue's hook.
 
-The parser reads a binary stream line by line (never the whole log), cleans each
-line (ANSI colour codes, CR and CRLF, cargo's ``= note:`` prefixes, rejoins lines
-that a terminal wrapped in the middle of a quoted name or command) and yields plain
-frozen events. :func:`parse` keeps only distinct events, with a count each, and
-caps how many it keeps, so a 100 MB log costs linear time and bounded memory.
+The parser reads a binary stream line by line (never the whole log), cleans each line (ANSI colour codes, CR and CRLF,
+cargo's ``= note:`` prefixes, rejoins lines that a terminal wrapped in the middle of a quoted name or command) and yields
+plain frozen events. :func:`parse` keeps only distinct events, with a count each, and caps how many it keeps, so a 100 MB
+log costs linear time and bounded memory.
 
 Read here, because a failed link prints them by the thousand:
 
@@ -18,10 +17,9 @@ Read here, because a failed link prints them by the thousand:
   (``collect2``): their ``-L`` folders, ``-l`` libraries with the ``-Bstatic`` /
   ``-Bdynamic`` state of each, rpaths and full-path archives.
 
-Every other line that holds a cheap anchor goes to the catalogue (:mod:`catalogue`):
-the loader and its hosts (:mod:`hosts`), MKL and OpenMP at run time (:mod:`runtime`),
-build systems (:mod:`build`), other platforms (:mod:`platforms`); an error-looking line
-that no signature claims becomes an ``Unrecognised`` event.
+Every other line that holds a cheap anchor goes to the catalogue (:mod:`catalogue`): the loader and its hosts (:mod:`hosts`),
+MKL and OpenMP at run time (:mod:`runtime`), build systems (:mod:`build`), other platforms (:mod:`platforms`); an
+error-looking line that no signature claims becomes an ``Unrecognised`` event, one a signature claims a ``ClaimedError`` too.
 """
 
 from __future__ import annotations
@@ -372,6 +370,8 @@ def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | 
                 state.follow = [replace(event, at=here) if hasattr(event, "at") else event, []]
             else:
                 out.append(event)
+            if not isinstance(event, catalogue.FollowOn) and catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line):
+                out.append(catalogue.ClaimedError(line.strip()[:300]))  # said as unrecognised where no finding explains the log
         return out
     if (catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line)
             and not (state.listing and catalogue.SOURCE_LISTING.match(line))):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from mkldoctor.explain.catalogue import FollowOn, Unrecognised
+from mkldoctor.explain.catalogue import ClaimedError, FollowOn, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed, RustLinkFailed
 from mkldoctor.findings import Finding
@@ -81,6 +81,8 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
     out = []
     joined = _consequences(events, _explained(found))
     lines = [e for e in events.of(Unrecognised) if e not in joined]
+    if not lines and not any(f.severity in ("error", "warning") for f in found):  # a signature's line no finding said
+        lines = [Unrecognised(e.line) for e in events.of(ClaimedError)]
     if not lines and not any(f.severity == "error" for f in found):  # a traceback whose last line (its error) was cut
         from mkldoctor.explain.echoes import TracebackHeader
 
