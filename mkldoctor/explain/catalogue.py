@@ -95,6 +95,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
            ".dll",  # a person's list of DLLs not found, a bullet each (windows)
            "mkl_fft",  # a traceback's frame in mkl_fft's DFTI wrapper (dfti)
+           "HTTP 40",  # conda's refusal of a channel its owner withdrew (condachannel)
+           "is not signed",  # apt's refusal of a repository whose signature did not verify (syspackages)
            "unknown option",  # Apple's ld given GNU ld's options (platforms)
            "links to target", "non-existent path", "normal symbol",  # CMake's missing imported target (build), its missing folder (importedpath)
            "not defined in",  # pkg-config's undefined .pc variable (meson)
@@ -172,7 +174,7 @@ def _families():
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
-                                   installers, installname, complextypes, mklconfigwhy, mklverbose, namelists, pic, preload, rtnames, syspackages, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail)  # before finders': "mkl_rt not found" is a program's own search by name
+                                   installers, installname, complextypes, mklconfigwhy, mklverbose, namelists, pic, preload, rtnames, syspackages, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
@@ -180,7 +182,7 @@ def _families():
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
     return (shellsplit, spacepath, joinedflags, binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, programloader, preload, runpaths, blasnames, cpu, intelrt, msvc, msvcdup, linker, cargo, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, mklconfigwhy, build, headerwords, complextypes, intwidth, protoclash, headerfail, jvm, mathhosts, meson,
-            importedpath, pkgmanagers, syspackages, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
+            importedpath, pkgmanagers, condachannel, syspackages, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, kmpenv, mklrootpath, apichange,
             bindings, valgrind, installname, mklverbose, codepath, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn, wrongvalues, echoes)
 
@@ -221,7 +223,7 @@ def diagnoses() -> tuple[Callable, ...]:
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
-                                   installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, syspackages, preload, mklconfigwhy, complextypes, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, configopts, nixbuild, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail,
+                                   installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, syspackages, preload, mklconfigwhy, complextypes, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, configopts, nixbuild, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel,
                                    theano, toolcrash, valgrind, vmlwarn)
 
     return (undefined.undefined, libraries.missing_libraries, envscripts.diagnose, preload.diagnose, ldpath.diagnose, hosts.needed, loaderfind.loader, lookups.lookup_errors,
@@ -238,7 +240,7 @@ def diagnoses() -> tuple[Callable, ...]:
             installers.diagnose, onemath.device_error, onemath.not_implemented, onemath.allocation, juliablas.jll_too_old,
             blacswrap.spack_cluster, juliablas.product_unsatisfied,
             torchmkl.diagnose, numpyimport.numpy_mkl_expected, installname.diagnose, mklverbose.diagnose, codepath.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose, wheelrepair.diagnose, pkgstate.diagnose,
-            mixedlink.diagnose, bindings.diagnose, rblas.diagnose, blacsload.diagnose, dyldsym.diagnose, soconflict.diagnose, delayload.diagnose, onednn.diagnose, shellsplit.diagnose, configopts.diagnose, nixbuild.diagnose, cmakenotfound.diagnose, juliapkg.diagnose, winhang.diagnose, intelcmd.diagnose, kmpenv.diagnose, headerfail.diagnose)
+            mixedlink.diagnose, bindings.diagnose, rblas.diagnose, blacsload.diagnose, dyldsym.diagnose, soconflict.diagnose, delayload.diagnose, onednn.diagnose, shellsplit.diagnose, configopts.diagnose, nixbuild.diagnose, cmakenotfound.diagnose, juliapkg.diagnose, winhang.diagnose, intelcmd.diagnose, kmpenv.diagnose, headerfail.diagnose, condachannel.diagnose)
 
 
 def replacements() -> tuple[Callable, ...]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -37,9 +37,19 @@ SIGNATURES = (
     Signature("ctypes-attribute-undefined", "dlsym", "ndefined",
               re.compile(r"AttributeError: \S*libmkl_rt[\w.]*: undefined symbol: (?P<sym>[\w$.@]+)"),
               lambda m, _: NameNotFound("ctypes", m.group("sym"))),
+    # a program's own dlsym of an MKL function (Paddle's port.cc: "Load symbol MKL_Free_Buffers failed", then its
+    # "RuntimeError: MKL_Free_Buffers not found."; Paddle#61709: an mklml of 2018 first on PATH)
+    Signature("program-load-symbol-failed", "dlsym", "oad symbol",
+              re.compile(r"\bLoad symbol (?P<sym>\w+) failed"), lambda m, _: _program(m["sym"])),
+    Signature("program-symbol-not-found", "dlsym", "found",
+              re.compile(r"^\s*RuntimeError: (?P<sym>\w+) not found\.?\s*$"), lambda m, _: _program(m["sym"])),
 )
 
-_HOSTS = {"julia": "Julia", "jna": "JNA (Java)", "ctypes": "Python's ctypes"}
+
+def _program(symbol: str) -> NameNotFound | object:
+    return NameNotFound("program", symbol) if exports.history(symbol) is not None else NOT_MINE
+
+_HOSTS = {"julia": "Julia", "jna": "JNA (Java)", "ctypes": "Python's ctypes", "program": "the program's own loader (dlsym)"}
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -92,6 +102,12 @@ def _finding(event: NameNotFound) -> Finding:
                "MKL_Get_Version_String, which every release exports, and takes a missing one as no version)",
                f"or load {need}: the libmkl_rt the process finds first (LD_LIBRARY_PATH, or the older copy in /usr/local/lib "
                "removed)")
+    elif event.host == "program":
+        fix = ("find the MKL library the program opened (Windows: where mklml.dll mkl_rt*.dll; Linux: LD_DEBUG=libs <the "
+               "program> 2>&1 | grep -i mkl): an older MKL, or MKL-ML's small library (mklml, 2018 and older), first on PATH "
+               "or LD_LIBRARY_PATH answers in place of the one the program ships with: take that folder off the path "
+               "(Paddle#61709: an mklml of 2018 put on PATH; Paddle's inference package brings its own)",
+               f"or give the program {need} where it looks first")
     else:
         fix = (f"load {need}: the library the program opens (jna.library.path, java.library.path, PATH or LD_LIBRARY_PATH) "
                "must be that release's libmkl_rt",)

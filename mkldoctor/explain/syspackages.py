@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature, Unrecognised
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -41,7 +41,31 @@ def _said(manager: str):
     return read
 
 
+@dataclass(frozen=True, slots=True)
+class IntelRepoKeyRejected:
+    """apt's refusal of Intel's repository for its signature: ``W: GPG error: <Intel's apt host>/mkl all InRelease: The
+    following signatures couldn't be verified because the public key is not available: NO_PUBKEY BAC6F0C353D04109``
+    (translation-service#26), ``... were invalid: EXPKEYSIG ACFA9FC57E6C5DBE`` (kaldi#4872: the 2019 key expired in
+    September 2023), ``KEYEXPIRED 1569575501`` (mxnet#16300)."""
+
+    why: str  # NO_PUBKEY, EXPKEYSIG, KEYEXPIRED, BADSIG
+    source: str  # "<the repository's address> <suite>"
+    line: str
+
+
+def _key(m: re.Match, _) -> IntelRepoKeyRejected | object:
+    if "intel" not in m["source"].lower():
+        return NOT_MINE  # another repository's key: no rule's
+    return IntelRepoKeyRejected(m["why"], m["source"].strip(), m.string.strip()[:300])
+
+
 SIGNATURES = (
+    Signature("apt-intel-repository-key", "syspackages", "GPG error",
+              re.compile(r"GPG error: (?P<source>.{1,200}?): The following signatures (?:couldn't be verified because the public "
+                         r"key is not available|were invalid): (?P<why>NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG)\b"), _key),
+    # its consequences: apt's refusal to read the repository, and to install what came from it unauthenticated
+    Signature("apt-intel-repository-not-signed", "syspackages", "is not signed",
+              re.compile(r"The repository '[^']*intel[^']*' is not signed", re.I), lambda m, _: FollowOn(m.string.strip())),
     Signature("apt-unable-to-locate", "syspackages", "to locate package",
               re.compile(r"^E: Unable to locate package (?P<pkg>\S+)"), _said("apt")),
     Signature("apt-no-candidate", "syspackages", "installation candidate",
@@ -59,9 +83,10 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    keys = [_key_rejected(events.of(IntelRepoKeyRejected))] if events.of(IntelRepoKeyRejected) else []
     said = events.of(SystemPackageUnknown)
     if not said:
-        return []
+        return keys
     first = said[0]
     names = list(dict.fromkeys(e.package for e in said))
     intel = first.package.startswith("intel-oneapi-")
@@ -90,7 +115,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     fix.append("a fresh container or CI image: its package lists are empty until apt-get update runs in the same step as "
                "the install" if apt else f"a fresh container: {first.manager} makecache in the same step as the install")
     fix.append("or take MKL from PyPI or conda instead: " + recipes.pip_install("mkl-devel"))
-    return [Finding(
+    return keys + [Finding(
         "mkl-package-not-in-sources", "error",
         f"{first.manager} does not know {', '.join(names[:3])}: "
         + ("a package of Intel's old MKL repository, which oneAPI's replaced" if old else
@@ -102,3 +127,33 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          + "   # which source has it, if any",),
         locations=ctx.located(said, first.package),
     )]
+
+
+
+_KEY_WORDS = {"NO_PUBKEY": "the key that signs it is not installed", "EXPKEYSIG": "the key installed for it has expired",
+              "KEYEXPIRED": "the key installed for it has expired", "BADSIG": "its signature does not match the key installed"}
+
+
+def _key_rejected(said: list[IntelRepoKeyRejected]) -> Finding:
+    first = said[0]
+    old = re.search(r"/mkl\b", first.source) is not None  # Intel's MKL repository of 2017-2020 ('mkl all main')
+    return Finding(
+        "intel-apt-key-rejected", "error",
+        f"apt refused Intel's repository ({first.why}): {_KEY_WORDS[first.why]}, so nothing is installed from it",
+        (first.line,
+         "Intel signs its apt repositories with a key its guide tells users to import; a script written years ago imports the "
+         "key of its time by name (GPG-PUB-KEY-INTEL-SW-PRODUCTS-2019.PUB), which expired in September 2023 (kaldi#4872; "
+         "an earlier key in September 2019, mxnet#16300), while the repository is signed with the current key",
+         *(("the repository is Intel's old MKL one (its suite 'mkl all', MKL 2017-2020 as intel-mkl-<release>): oneAPI's "
+            f"repository ('{recipes.INTEL_APT_SOURCE}') carries MKL as intel-oneapi-mkl-devel",) if old else ())),
+        ("import Intel's current key, GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB (no year in its name), as Intel's oneAPI installation "
+         "guide for APT shows: gpg --dearmor it into /usr/share/keyrings/oneapi-archive-keyring.gpg and give the source line "
+         "[signed-by=/usr/share/keyrings/oneapi-archive-keyring.gpg]; then apt-get update (a Dockerfile: in the same step as "
+         "the install; kaldi#4875, translation-service#28)",
+         *((f"move to oneAPI's repository: {recipes.intel_apt_repo()[0].lstrip('# ')}, then install intel-oneapi-mkl-devel in "
+            "place of intel-mkl-*",) if old else ()),
+         "not a fix: --allow-unauthenticated or [trusted=yes] install what apt could not verify"),
+        "apt reads a repository only when its signature verifies with a key the machine trusts; a key that expired, or one "
+        "the repository is no longer signed with, makes apt skip it and every package it had.",
+        ("apt-key list 2>/dev/null | grep -i -A1 intel; ls /usr/share/keyrings/ | grep -i -E 'intel|oneapi'   # the keys installed",),
+    )

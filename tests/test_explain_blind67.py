@@ -1,0 +1,46 @@
+"""The sixty-seventh blind set (tests/data/explain_corpus/blind67.json): texts the rules made after it answer. apt's and
+conda's refusals of Intel's sources and Paddle's own symbol lookup are read from the public reports (no Intel repository,
+conda or Paddle runs here)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_explain_families import errors_of, flat, only_error
+
+ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind67.json").read_text())["entries"]}
+
+
+def _log(fragment: str) -> str:
+    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
+    return entry["log"]
+
+
+def test_apt_refuses_intels_repository_for_its_key():
+    """translation-service#26 (NO_PUBKEY), kaldi#4872 (EXPKEYSIG: the 2019 key expired), mxnet#16300 (KEYEXPIRED)."""
+    for key, why in (("translation-service-26", "NO_PUBKEY"), ("kaldi-4872", "EXPKEYSIG"), ("mxnet-16300", "KEYEXPIRED")):
+        finding = only_error(_log(key))
+        assert finding.id == "intel-apt-key-rejected" and f"({why})" in finding.title, flat(finding)
+        assert "GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB" in finding.fix[0], flat(finding)
+        assert any("oneAPI's repository" in line for line in finding.evidence), flat(finding)  # the old 'mkl all' suite
+    other = "W: GPG error: http://example.invalid/debian stable InRelease: The following signatures were invalid: EXPKEYSIG 1234\n"
+    assert only_error(other).id == "unrecognised-failure"
+
+
+def test_condas_intel_channel_answers_403():
+    """pytorch#131802 and mlcommons/cm4mlops#229: Intel withdrew its conda channel in 2024; another channel's 403 is no
+    rule's, and is still said."""
+    for key in ("pytorch-131802", "cm4mlops-229"):
+        finding = only_error(_log(key))
+        assert finding.id == "conda-intel-channel-gone" and "conda-forge" in finding.fix[0], flat(finding)
+    assert only_error("UnavailableInvalidChannel: HTTP 403 FORBIDDEN for channel foo <x/foo>\n").id == "unrecognised-failure"
+
+
+def test_a_programs_own_lookup_of_an_mkl_function():
+    """Paddle#61709: 'Load symbol MKL_Free_Buffers failed' then 'MKL_Free_Buffers not found.': an mklml of 2018 on PATH,
+    not a finder's search; a name no MKL exports is no rule's."""
+    finding = only_error(_log("paddle-61709"))
+    assert finding.id == "mkl-name-missing" and "older than the table's releases" in finding.title, flat(finding)
+    assert "mklml" in finding.fix[0], flat(finding)
+    assert not [f for f in errors_of("E0209 port.cc:37] Load symbol my_helper failed\n") if f.id == "mkl-name-missing"]
