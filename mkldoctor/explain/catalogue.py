@@ -54,6 +54,8 @@ ERROR_WORDS = (
     # "error" in the languages tools print it in, followed by its colon (a count has none: MSBuild's "0 Fehler")
     r"(?:\bFehler|错误|エラー|\b[Ee]rreur(?: \w+)?|\b[Oo]шибка|\bОшибка|\b[Ee]rrore|\b[Bb]łąd)\s*[:：]",
     r"^(?:Fehler in|Erreur dans|Errore in|Error en) \S",  # R's "Error in f(...) :" in its other languages
+    r"^\s*E: [A-Z]",  # apt's errors: "E: Failed to fetch ...", "E: The repository ... is not signed."
+    r"(?<![\w=])FAILED\b(?!\s*[=:]\s*0\b)",  # a script's, a test runner's: "installation FAILED.", "[  FAILED  ] 2 tests"
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure
@@ -97,6 +99,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "mkl_fft",  # a traceback's frame in mkl_fft's DFTI wrapper (dfti)
            "HTTP 40",  # conda's refusal of a channel its owner withdrew (condachannel)
            "is not signed",  # apt's refusal of a repository whose signature did not verify (syspackages)
+           "is not valid", "already been installed",  # Intel's standalone installer's refusals (installers)
            "unknown option",  # Apple's ld given GNU ld's options (platforms)
            "links to target", "non-existent path", "normal symbol",  # CMake's missing imported target (build), its missing folder (importedpath)
            "not defined in",  # pkg-config's undefined .pc variable (meson)

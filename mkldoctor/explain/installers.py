@@ -20,7 +20,28 @@ class ProductInstalled:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class IntelInstallerRefused:
+    """Intel's own installer of MKL 2017-2020 (install.sh with a silent.cfg) stopping before it installs: a license setting
+    a free release no longer takes (``Name "ACTIVATION_TYPE" is not valid``: easybuild-easyblocks#1116, spack#3925), a tool
+    it needs (``'cpio' tool could not be found``: spack#14855), or its own record of an install it made before
+    (``... detected as having already been installed``: spack#9713)."""
+
+    what: str  # "license", "prerequisite", "installed"
+    detail: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("intel-installer-license-setting", "installers", "is not valid",
+              re.compile(r"Name \"(?P<key>ACTIVATION_\w+)\" is not valid"),
+              lambda m, _: IntelInstallerRefused("license", m["key"], m.string.strip()[:300])),
+    Signature("intel-installer-prerequisite", "installers", "ould not be found",
+              re.compile(r"^\s*-- '(?P<tool>[\w.+-]+)' tool could not be found"),
+              lambda m, _: IntelInstallerRefused("prerequisite", m["tool"], m.string.strip()[:300])),
+    Signature("intel-installer-already-installed", "installers", "already been installed",
+              re.compile(r"software product component was detected as having already been installed"),
+              lambda m, _: IntelInstallerRefused("installed", "", m.string.strip()[:300])),
     Signature("msi-another-version-installed", "installers", "product is already installed",
               re.compile(r"Another version of this product is already installed\.?(?: Installation of this version cannot "
                          r"continue)?"), lambda m, _: ProductInstalled(m.string.strip()[:300])),
@@ -28,10 +49,11 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    intel = [_intel(e) for e in {e.what: e for e in reversed(events.of(IntelInstallerRefused))}.values()]
     said = events.of(ProductInstalled)
     if not said:
-        return []
-    return [Finding(
+        return intel
+    return intel + [Finding(
         "installer-product-installed", "error",
         "Windows Installer refused the install: another version of the same product is installed (error 1638)", (
             said[0].line,
@@ -47,3 +69,36 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "and tells the user to remove the first.",
         ('wmic product where "name like \'%Math%\' or name like \'%MKL%\'" get name,version   # what is registered',),
     )]
+
+
+
+_INTEL = {
+    "license": ("Intel's installer refuses {detail} in silent.cfg: MKL 2017 Update 2 and later are free, and their installer "
+                "takes no license settings",
+                ("write silent.cfg without the ACTIVATION_* lines: ACCEPT_EULA=accept, PSET_INSTALL_DIR=<prefix>, "
+                 "CONTINUE_WITH_OPTIONAL_ERROR=yes, COMPONENTS=ALL (and PSET_MODE=install)",
+                 "EasyBuild or Spack: a release whose recipe leaves them out for free releases (easybuild-easyblocks #1117, "
+                 "spack #3931)")),
+    "prerequisite": ("Intel's installer stops at a missing prerequisite: the '{detail}' tool is not on PATH",
+                     ("install it in the image or machine that runs the installer (Debian/Ubuntu: apt-get install {detail}); a "
+                      "minimal container has no cpio",
+                      "Spack: a release whose intel-mkl package depends on cpio (spack #14856)")),
+    "installed": ("Intel's installer finds the product installed already, by its own record in the user's home, and moves "
+                  "the install there",
+                  ("remove the installer's record of earlier installs before installing another copy or variant: "
+                   "rm -rf $HOME/intel/.pset $HOME/intel/intel_sdp_products.db (spack#9713), or run it as a user with none",
+                   "or install from oneAPI's packages (apt, dnf, pip, conda), which keep no such record")),
+}
+
+
+def _intel(event: IntelInstallerRefused) -> Finding:
+    title, fix = _INTEL[event.what]
+    return Finding(
+        "intel-installer-refused", "error", title.format(detail=event.detail),
+        (event.line, "the installer of MKL 2017 to 2020 (install.sh, driven by a silent.cfg by EasyBuild, Spack or a script) "
+                     "checks its configuration and the machine before installing anything; the tool that ran it then reports "
+                     "only its exit status"),
+        tuple(line.format(detail=event.detail) for line in fix),
+        "Intel's standalone installer stops before it installs when its configuration, the machine or its own record of "
+        "earlier installs says so; nothing of MKL is installed.",
+    )

@@ -23,7 +23,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import distribution, platforms
-from mkldoctor.knowledge.history import version_key
+from mkldoctor.knowledge.history import any_version_key, version_key
 
 _SUBDIR = re.compile(r"\b(?P<subdir>(?:linux|osx|win)-(?:64|32|arm64|aarch64|ppc64le|s390x|armv7l))\b")
 _ITEM = re.compile(r"^\s*-\s+(?P<spec>\S.*?)\s*$")  # conda's "  - mkl==2024.0.0" lines
@@ -258,7 +258,7 @@ def _here() -> str:
 
 def _release(spec: str) -> str | None:
     """The release a spec asks for at least (``==2024.0.0``, ``=2024``, ``>=2024``, ``2024.0.0**``); None: any."""
-    match = re.match(r"^\s*(?:==|=|>=|>|~=|\s)?\s*(?P<v>\d{4}(?:\.\d+)*)", spec)
+    match = re.match(r"^\s*(?:==|=|>=|>|~=|\s)?\s*(?P<v>\d+(?:\.\d+)*)", spec)  # MKL's years, mkl-fft's own 1.1.0
     return match.group("v") if match else None
 
 
@@ -419,14 +419,16 @@ def _not_offered(manager: str, package: str, asked: str, release: str, shown: li
     from mkldoctor.knowledge import exports
 
     newest = exports.releases()[-1].name if exports.releases() else None
-    first, last = min(shown, key=version_key), max(shown, key=version_key)
+    first, last = min(shown, key=any_version_key), max(shown, key=any_version_key)  # mkl-fft's 1.0.0.17 and 1.0.6 too, not years alone
     unreleased = newest and version_key(release) > version_key(newest)
     evidence.append(f"pip was offered {package} {first} to {last} ({len(shown)} releases): the index serves {package} for this "
                     f"platform and Python, and {release} is not among them"
                     + (f"; MKL {release} is newer than every release mkldoctor knows (up to {newest})" if unreleased else ""))
     fix = [f"pin a release the index offers: {package}=={last} (or a range: '{package}>={first},<={last}')",
            f"the index pip searched (a mirror, --index-url) may lack {asked}: python3 -m pip download --no-deps "
-           f"--only-binary=:all: '{asked}' with the same index options says whether any index serves it"]
+           f"--only-binary=:all: '{asked}' with the same index options says whether any index serves it",
+           f"a pin written from a conda environment (pip freeze there lists conda's builds, which PyPI may not have: "
+           f"PRIMAL2#1's mkl-fft==1.1.0): install it with conda, conda install '{package}={release}' (conda may spell - as _: mkl_fft), or relax the pin"]
     title = (f"{_MANAGER[manager]} found no {asked}: the index offers {package} {first} to {last}"
              + (f", and {release} is newer than every MKL release mkldoctor knows ({newest})" if unreleased else f", not {release}"))
     return _result(False, title, evidence, fix, (), manager)

@@ -53,6 +53,12 @@ class IntelRepoKeyRejected:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class AptSourceGone:
+    url: str
+    line: str
+
+
 def _key(m: re.Match, _) -> IntelRepoKeyRejected | object:
     if "intel" not in m["source"].lower():
         return NOT_MINE  # another repository's key: no rule's
@@ -63,9 +69,17 @@ SIGNATURES = (
     Signature("apt-intel-repository-key", "syspackages", "GPG error",
               re.compile(r"GPG error: (?P<source>.{1,200}?): The following signatures (?:couldn't be verified because the public "
                          r"key is not available|were invalid): (?P<why>NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG)\b"), _key),
+    # another source of apt's that is gone (kaldi#3492: a user's dead PPA): apt-get update fails, and the MKL install after it
+    Signature("apt-source-gone", "syspackages", "ailed to fetch",
+              re.compile(r"^\s*E: Failed to fetch (?P<url>\S+)\s+(?P<code>40[34])\b"),
+              lambda m, _: NOT_MINE if "intel" in m["url"].lower() else AptSourceGone(m["url"][:200], m.string.strip()[:300])),
+    Signature("apt-index-files-ignored", "syspackages", "ailed to download",
+              re.compile(r"^\s*E: Some index files failed to download"), lambda m, _: FollowOn(m.string.strip())),
+    Signature("mkl-install-script-failed", "syspackages", "FAILED",
+              re.compile(r"(?i)\bMKL\b.*\binstallation FAILED\b"), lambda m, _: FollowOn(m.string.strip()[:300])),
     # its consequences: apt's refusal to read the repository, and to install what came from it unauthenticated
     Signature("apt-intel-repository-not-signed", "syspackages", "is not signed",
-              re.compile(r"The repository '[^']*intel[^']*' is not signed", re.I), lambda m, _: FollowOn(m.string.strip())),
+              re.compile(r"The repository '.{0,300}?intel.{0,300}?' is not signed", re.I), lambda m, _: FollowOn(m.string.strip())),
     Signature("apt-unable-to-locate", "syspackages", "to locate package",
               re.compile(r"^E: Unable to locate package (?P<pkg>\S+)"), _said("apt")),
     Signature("apt-no-candidate", "syspackages", "installation candidate",
@@ -84,6 +98,7 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     keys = [_key_rejected(events.of(IntelRepoKeyRejected))] if events.of(IntelRepoKeyRejected) else []
+    keys += [_source_gone(e) for e in events.of(AptSourceGone)[:1]]
     said = events.of(SystemPackageUnknown)
     if not said:
         return keys
@@ -156,4 +171,20 @@ def _key_rejected(said: list[IntelRepoKeyRejected]) -> Finding:
         "apt reads a repository only when its signature verifies with a key the machine trusts; a key that expired, or one "
         "the repository is no longer signed with, makes apt skip it and every package it had.",
         ("apt-key list 2>/dev/null | grep -i -A1 intel; ls /usr/share/keyrings/ | grep -i -E 'intel|oneapi'   # the keys installed",),
+    )
+
+
+
+def _source_gone(event: AptSourceGone) -> Finding:
+    return Finding(
+        "apt-source-gone", "error",
+        "apt-get update failed on another of the machine's sources (404: a PPA or mirror that is gone), and the MKL install "
+        "that needs it stops with it",
+        (event.line, "the source is not Intel's: a repository the machine's own sources list names (a personal PPA, an old "
+                     "release's mirror); apt reads every source before an install, and a script that checks apt-get update's "
+                     "status (kaldi's install_mkl.sh) stops there (kaldi#3492)"),
+        ("remove or disable that source: its line in /etc/apt/sources.list or /etc/apt/sources.list.d/*.list (grep -rn "
+         "'<its host>' /etc/apt/sources.list /etc/apt/sources.list.d/), then apt-get update, then the MKL install again",),
+        "apt-get update reads every configured source; one that answers 404 makes it fail, whatever the package wanted.",
+        ("apt-get update 2>&1 | grep -E '^(E|W):'   # the sources that fail",),
     )

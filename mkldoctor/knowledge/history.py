@@ -38,5 +38,15 @@ def version_key(version: str | None) -> tuple[int, ...]:
     return (int(match.group(1)), int(match.group(2) or 0)) if match else (0, 0)
 
 
+def any_version_key(version: str) -> tuple:
+    """A package's own version as PEP 440 orders it (mkl-fft's ``1.0.0.17`` before ``1.0.6``); MKL's: :func:`version_key`."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return (Version(version),)
+    except InvalidVersion:
+        return (Version("0"),)
+
+
 def known(symbol: str) -> bool:
     return symbol in table()["symbols"]
