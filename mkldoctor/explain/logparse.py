@@ -7,15 +7,12 @@ log costs linear time and bounded memory.
 
 Read here, because a failed link prints them by the thousand:
 
-* GNU ld (bfd) ``undefined reference to `X'`` with its ``in function`` and
-  ``archive(member)`` context, ``cannot find -lX``; gold; lld and rust-lld
-  (``undefined symbol: X`` with ``>>> referenced by``); mold.
-* rustc: ``linking with `cc` failed``, the linker command line it prints inside
-  ``= note:`` (``"cc" "-m64" ... "-L" ... "-l..."``), ``could not find native
-  static library``.
-* Link command lines echoed by make, CMake, ninja, ``set -x`` and ``gcc -v``
-  (``collect2``): their ``-L`` folders, ``-l`` libraries with the ``-Bstatic`` /
-  ``-Bdynamic`` state of each, rpaths and full-path archives.
+* GNU ld (bfd) ``undefined reference to `X'`` with its ``in function`` and ``archive(member)`` context, ``cannot find
+  -lX``; gold; lld and rust-lld (``undefined symbol: X`` with ``>>> referenced by``); mold.
+* rustc: ``linking with `cc` failed``, the linker command line it prints inside ``= note:`` (``"cc" "-m64" ... "-L" ...
+  "-l..."``), ``could not find native static library``.
+* Link command lines echoed by make, CMake, ninja, ``set -x`` and ``gcc -v`` (``collect2``): their ``-L`` folders, ``-l``
+  libraries with the ``-Bstatic`` / ``-Bdynamic`` state of each, rpaths and full-path archives.
 
 Every other line that holds a cheap anchor goes to the catalogue (:mod:`catalogue`): the loader and its hosts (:mod:`hosts`),
 MKL and OpenMP at run time (:mod:`runtime`), build systems (:mod:`build`), other platforms (:mod:`platforms`); an
@@ -130,7 +127,7 @@ class _State:
     """What one pass over a log remembers between lines."""
 
     __slots__ = ("context", "context_age", "linker", "lld", "before", "pending", "unrecognised", "sample_after", "follow",
-                 "listing")
+                 "listing", "claims")
 
     def __init__(self) -> None:
         self.context: tuple[str | None, str | None, str | None] | None = None  # (object, member, function): "in function"
@@ -143,6 +140,7 @@ class _State:
         self.sample_after = 0  # lines after an error-looking one still sampled for the log's places
         self.follow: list | None = None  # [event, the lines read after it]: an event that wants the lines that follow it
         self.listing = False  # the log shows IPython's traceback, whose numbered lines are source code
+        self.claims = 0  # claimed lines checked for an error word (the first CLAIMS_CHECKED: never silent's net)
 
     def followed(self, line: str | None) -> list:
         """The held event, once it has the lines it wants (or the log ended: ``line`` None)."""
@@ -370,8 +368,10 @@ def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | 
                 state.follow = [replace(event, at=here) if hasattr(event, "at") else event, []]
             else:
                 out.append(event)
-            if not isinstance(event, catalogue.FollowOn) and catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line):
-                out.append(catalogue.ClaimedError(line.strip()[:300]))  # said as unrecognised where no finding explains the log
+            state.claims += 1  # said as unrecognised where no finding explains the log; a long log's first lines suffice
+            if state.claims <= 256 and not isinstance(event, catalogue.FollowOn) and catalogue.ERRORISH.search(line) \
+                    and not catalogue.NOT_A_FAILURE.search(line):
+                out.append(catalogue.ClaimedError(line.strip()[:300]))
         return out
     if (catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line)
             and not (state.listing and catalogue.SOURCE_LISTING.match(line))):
