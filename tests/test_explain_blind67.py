@@ -44,3 +44,13 @@ def test_a_programs_own_lookup_of_an_mkl_function():
     assert finding.id == "mkl-name-missing" and "older than the table's releases" in finding.title, flat(finding)
     assert "mklml" in finding.fix[0], flat(finding)
     assert not [f for f in errors_of("E0209 port.cc:37] Load symbol my_helper failed\n") if f.id == "mkl-name-missing"]
+
+
+def test_an_mkl_release_macos_has_is_missing_on_an_arm_platform():
+    """rapidsai/docker#739: mkl=2023 has no build on linux-aarch64; osx-64 has it up to 2023.2, so macOS on Intel's pin is
+    no fix and not offered; a release past macOS's last line still gets it."""
+    finding = only_error(_log("rapidsai-docker-739"))
+    assert finding.fix[0].startswith("Apple silicon or ARM: no MKL exists there"), flat(finding)
+    assert not any("osx-64" in line and "pin" in line for line in finding.fix), flat(finding)
+    later = only_error("  - nothing provides requested mkl 2024.1 *\n")
+    assert later.fix[0].startswith("macOS on Intel (osx-64): pin the last release line built for it"), flat(later)

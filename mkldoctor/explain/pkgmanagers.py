@@ -363,14 +363,16 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
                         "macos-latest runners are since 2024; linux-aarch64), unless its channel list has neither defaults "
                         "nor conda-forge" if manager in _CONDA else
                         f"no release of {package} is offered: {distribution.PYPI_NONE} have no wheel")
-    if release and (key is None or last):  # a platform whose builds stopped: the last line still installs
+    # a platform whose builds stopped: its last line still installs (not where the release asked is one macOS has: then the
+    # platform without it is an ARM one, rapidsai/docker#739)
+    if release and ((key is None and not platforms.supported("macos-x86_64", release)) or last):
         last = last or platforms.last_release("macos")
         pin = (f"{package}<{distribution.next_major(last)}" if manager in _CONDA else
                f"{package}<={max((w.last for w in distribution.PYPI_MKL if w.last and w.last.startswith(last)), default=last)}")
         who = place.words if place and not place.never else "macOS on Intel (osx-64)"
         fix.append(f"{who}: pin the last release line built for it, {last}: {pin!r} in place of {asked!r} (environment.yml, "
                    "requirements, the CI's install line)" + (f"; {package} {release} exists only for Linux and Windows"
-                                                                if release and key is None else ""))
+                                                                if key is None else ""))
     if key is None or place.never:
         fix.append(f"{'Apple silicon or ARM' if key is None else place.words}: no MKL exists there: build and run without it: "
                    f"{alt.blas} ({alt.conda}; pip: {alt.pip}); drop mkl from that platform's environment or CI job")
