@@ -263,3 +263,10 @@ def test_the_new_signatures_leave_other_errors_said():
     assert errors_of("error: libmamba Could not solve for environment specs: _openmp_mutex=*=*gnu conflicts\n")
     said = only_error("Python Error: ImportError: libfoo.so: cannot open shared object file: No such file or directory\n")
     assert said.id == "loader-cannot-find", flat(said)
+
+
+def test_mkl_ffts_frames_before_another_error_are_that_errors():
+    """An import that fails inside mkl_fft (its library not loaded) is the loader's failure, not a DFTI error."""
+    log = ('Traceback (most recent call last):\n  File "/x/site-packages/mkl_fft/_numpy_fft.py", line 3, in <module>\n'
+           "ImportError: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n")
+    assert "mkl-dfti-error" not in {f.id for f in errors_of(log)}

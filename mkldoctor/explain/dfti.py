@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, TRACEBACK_HEADER, ClaimedError, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -70,8 +70,9 @@ _CONFIGURATION = re.compile(r"(?i)configuration")  # "Inconsistent configuration
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(DftiError)
     frames = events.of(MklFftFrame)
-    if not said and frames:
-        return [_in_mkl_fft(frames[0])]
+    if not said and frames:  # the traceback's own error line cut: none other in the log (an import's failure is another's)
+        other = events.of(Unrecognised) + [e for e in events.of(ClaimedError) if not TRACEBACK_HEADER.search(e.line)]
+        return [] if other else [_in_mkl_fft(frames[0])]
     if not said:
         return []
     first = said[0]

@@ -146,5 +146,6 @@ def mkl_with_gnu_mutex(manager: str, words: str, asked: str, line: str, evidence
         ("drop the _openmp_mutex pin (or ask for its llvm build, '_openmp_mutex=*=*llvm'), and keep libblas=*=*mkl",
          "or keep GCC's OpenMP and take OpenBLAS for the BLAS: libblas=*=*openblas"),
         "A conda environment has one OpenMP runtime, chosen by _openmp_mutex; conda-forge's MKL packages depend on LLVM's.",
-        (f"{manager} create -n probe --dry-run 'libblas=*=*mkl' '_openmp_mutex=*=*llvm'   # solves: the gnu pin was the conflict",),
+        (f"{'conda' if manager == 'pixi' else manager} create -n probe --dry-run 'libblas=*=*mkl' '_openmp_mutex=*=*llvm'   "
+         "# solves: the gnu pin was the conflict",),
     )
