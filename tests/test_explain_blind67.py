@@ -54,3 +54,10 @@ def test_an_mkl_release_macos_has_is_missing_on_an_arm_platform():
     assert not any("osx-64" in line and "pin" in line for line in finding.fix), flat(finding)
     later = only_error("  - nothing provides requested mkl 2024.1 *\n")
     assert later.fix[0].startswith("macOS on Intel (osx-64): pin the last release line built for it"), flat(later)
+
+
+def test_a_workspace_pytorch_sized_overflows_first():
+    """pytorch#92141: eigh of 53000 x 53000; PyTorch queries the workspace itself, so LWORK wrapped past 2^31-1 (the LP64
+    interface) comes before 'query the workspace'."""
+    finding = only_error(_log("pytorch-92141"))
+    assert finding.id == "mkl-parameter-error" and finding.fix[0].startswith("the problem's workspace passes 2^31-1"), flat(finding)

@@ -280,8 +280,11 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                  "2^31-1 from N of about 33,000) does not fit the LP64 interface's 32-bit integers and wraps negative: such "
                  "sizes need the ILP64 interface (64-bit integers)", integer],
     }.get(kind, [integer, older, "the argument itself is wrong for the routine"])
-    sized_by_scipy = kind == "work" and (scipy or bool(events.of(ScipyInfo)))
-    if sized_by_scipy:  # SciPy sizes the workspace itself: it overflowed before it was too small (scipy#9073)
+    # SciPy and PyTorch's linalg size the workspace themselves (a query first): it overflowed before it was too small
+    # (scipy#9073; pytorch#92141: eigh of 53000 x 53000)
+    sized_by_scipy = kind == "work" and (scipy or torch or bool(events.of(ScipyInfo)) or bool(events.of(TorchInfo)) or any(
+        "has illegal value" in e.line for e in events.of(FollowOn)))  # PyTorch's words, read as the refusal's echo
+    if sized_by_scipy:
         causes[:2] = causes[1::-1]
     if kind == "int" and name and name.startswith("INC"):
         causes.insert(0, f"{name} is 0: BLAS forbids a zero increment (a broadcast or stride-0 view passed as a vector), and a "
@@ -306,9 +309,10 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
         fix.append(f"check the input for NaN or Inf before the call (numpy: np.isfinite(a).all()); mask them in every input, "
                    "weights included")
     if sized_by_scipy:
-        fix.append(f"the problem's workspace passes 2^31-1 elements, which SciPy's 32-bit LAPACK integers cannot say: a "
-                   "smaller problem, or a driver with a smaller workspace (eigh(driver='evr') or eig_banded(select=...) for "
-                   "the divide-and-conquer ones, svd(lapack_driver='gesvd') for gesdd), or a LAPACK with 64-bit integers")
+        fix.append(f"the problem's workspace passes 2^31-1 elements, which the library's 32-bit LAPACK integers (SciPy's, "
+                   "PyTorch's CPU build's) cannot say: a smaller problem, or a driver with a smaller workspace (SciPy: "
+                   "eigh(driver='evr') or eig_banded(select=...) for the divide-and-conquer ones, svd(lapack_driver='gesvd') "
+                   "for gesdd; PyTorch: the GPU's solver, cuSOLVER), or a LAPACK with 64-bit integers")
     elif kind == "work":
         fix.append(f"query the workspace: call {event.routine} once with {name}=-1, then allocate what it returns")
         fix.append("a problem whose workspace passes 2^31-1 elements: build with 64-bit integers (mkl_intel_ilp64 with "
