@@ -61,3 +61,18 @@ def test_a_workspace_pytorch_sized_overflows_first():
     interface) comes before 'query the workspace'."""
     finding = only_error(_log("pytorch-92141"))
     assert finding.id == "mkl-parameter-error" and finding.fix[0].startswith("the problem's workspace passes 2^31-1"), flat(finding)
+
+
+def test_buildkits_seconds_start_a_line_of_their_own():
+    """translation-service#26: apt's W: line happened to be 180 characters, a wrap width; the next line, BuildKit's
+    '1.890 E: ...', starts a message of its own and is not joined to it."""
+    import io
+
+    from mkldoctor.explain import lines
+
+    warning = "1.890 W: GPG error: https://intel.example/mkl all InRelease: The following signatures couldn't be verified "
+    warning += "because the public key is not available: NO_PUBKEY BAC6F0C353D04109"
+    warning = warning.ljust(180, "9")
+    log = f"{warning}\n1.890 E: The repository 'https://intel.example/mkl all InRelease' is not signed.\n"
+    read = list(lines.logical_lines(io.BytesIO(log.encode())))
+    assert len(warning) == 180 and read[1].startswith("1.890 E: The repository"), read

@@ -198,7 +198,8 @@ _FRESH = re.compile(
     r"[\w.+-]{1,60}: (?:symbol lookup error|error while loading shared libraries|relocation error)|"  # the loader's, by program
     r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)|"
     # a shell's prompt after a program's last line: conda's "(env) ...", "user@host:~$", "PS C:\\>"
-    r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:)"
+    r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:|"
+    r"\d+\.\d{3} [A-Z]:? )"  # Docker BuildKit's seconds before a step's line: "1.890 E: The repository ... is not signed."
 )
 _DRIVE = re.compile(r"\b[A-Za-z]:\\")  # a Windows path, whose folders end with the backslash a shell continues a line with
 _BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (rich's traceback, a table): a line drawn to the width, whole
