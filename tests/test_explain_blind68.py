@@ -50,3 +50,16 @@ def test_a_test_runners_and_apts_failures_are_never_silent():
     assert {f.id for f in errors_of(_log("mkldnn-4"))} == {"unrecognised-failure"}
     assert errors_of("E: Failed to fetch http://deb.example/x.deb  Hash Sum mismatch\n")  # apt's E: line, no rule's
     assert not errors_of("100% tests passed, 0 tests failed out of 219\nFAILED=0\n")
+
+
+def test_the_new_shapes_read_with_a_pasted_line_number():
+    """A paste that keeps a viewer's line numbers ('  12  ' before each line) says the same (sets 67 and 68)."""
+    import json as _json
+
+    blind67 = {e["id"]: e["log"] for e in _json.loads((Path(__file__).parent / "data/explain_corpus/blind67.json").read_text())["entries"]}
+    logs = {**{k: v["log"] for k, v in ENTRIES.items()}, **blind67}
+    for key, finding_id in (("spack-14855", "intel-installer-refused"), ("kaldi-3492", "apt-source-gone"),
+                            ("paddle-61709", "mkl-name-missing"), ("pytorch-18365", "mkl-deprecated-as-error")):
+        [log] = [v for k, v in logs.items() if key in k]
+        numbered = "\n".join(f"  {n}  {line}" for n, line in enumerate(log.splitlines(), 12))
+        assert [f.id for f in errors_of(numbered)] == [finding_id], (key, [f.id for f in errors_of(numbered)])

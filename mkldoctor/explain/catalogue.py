@@ -54,7 +54,7 @@ ERROR_WORDS = (
     # "error" in the languages tools print it in, followed by its colon (a count has none: MSBuild's "0 Fehler")
     r"(?:\bFehler|错误|エラー|\b[Ee]rreur(?: \w+)?|\b[Oo]шибка|\bОшибка|\b[Ee]rrore|\b[Bb]łąd)\s*[:：]",
     r"^(?:Fehler in|Erreur dans|Errore in|Error en) \S",  # R's "Error in f(...) :" in its other languages
-    r"^\s*E: [A-Z]",  # apt's errors: "E: Failed to fetch ...", "E: The repository ... is not signed."
+    r"^\s*(?:[\d.]+\s+)?E: [A-Z]",  # apt's errors ("E: Failed to fetch ..."), after BuildKit's seconds or a line's number
     r"(?<![\w=])FAILED\b(?!\s*[=:]\s*0\b)",  # a script's, a test runner's: "installation FAILED.", "[  FAILED  ] 2 tests"
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))

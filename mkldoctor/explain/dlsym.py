@@ -42,7 +42,7 @@ SIGNATURES = (
     Signature("program-load-symbol-failed", "dlsym", "oad symbol",
               re.compile(r"\bLoad symbol (?P<sym>\w+) failed"), lambda m, _: _program(m["sym"])),
     Signature("program-symbol-not-found", "dlsym", "found",
-              re.compile(r"^\s*RuntimeError: (?P<sym>\w+) not found\.?\s*$"), lambda m, _: _program(m["sym"])),
+              re.compile(r"(?:^|\s)RuntimeError: (?P<sym>\w+) not found\.?\s*$"), lambda m, _: _program(m["sym"])),
 )
 
 

@@ -37,7 +37,7 @@ SIGNATURES = (
               re.compile(r"Name \"(?P<key>ACTIVATION_\w+)\" is not valid"),
               lambda m, _: IntelInstallerRefused("license", m["key"], m.string.strip()[:300])),
     Signature("intel-installer-prerequisite", "installers", "ould not be found",
-              re.compile(r"^\s*-- '(?P<tool>[\w.+-]+)' tool could not be found"),
+              re.compile(r"(?:^|\s)-- '(?P<tool>[\w.+-]+)' tool could not be found"),
               lambda m, _: IntelInstallerRefused("prerequisite", m["tool"], m.string.strip()[:300])),
     Signature("intel-installer-already-installed", "installers", "already been installed",
               re.compile(r"software product component was detected as having already been installed"),

@@ -71,10 +71,10 @@ SIGNATURES = (
                          r"key is not available|were invalid): (?P<why>NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG)\b"), _key),
     # another source of apt's that is gone (kaldi#3492: a user's dead PPA): apt-get update fails, and the MKL install after it
     Signature("apt-source-gone", "syspackages", "ailed to fetch",
-              re.compile(r"^\s*E: Failed to fetch (?P<url>\S+)\s+(?P<code>40[34])\b"),
+              re.compile(r"^\s*(?:[\d.]+\s+)?E: Failed to fetch (?P<url>\S+)\s+(?P<code>40[34])\b"),
               lambda m, _: NOT_MINE if "intel" in m["url"].lower() else AptSourceGone(m["url"][:200], m.string.strip()[:300])),
     Signature("apt-index-files-ignored", "syspackages", "ailed to download",
-              re.compile(r"^\s*E: Some index files failed to download"), lambda m, _: FollowOn(m.string.strip())),
+              re.compile(r"^\s*(?:[\d.]+\s+)?E: Some index files failed to download"), lambda m, _: FollowOn(m.string.strip())),
     Signature("mkl-install-script-failed", "syspackages", "FAILED",
               re.compile(r"(?i)\bMKL\b.*\binstallation FAILED\b"), lambda m, _: FollowOn(m.string.strip()[:300])),
     # its consequences: apt's refusal to read the repository, and to install what came from it unauthenticated
