@@ -116,7 +116,8 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                       "folder on PATH, LIBRARY_PATH or PKG_CONFIG_PATH), or export LD_LIBRARY_PATH=<that MKL's lib> before R starts")
     # any host that opens names itself: without ctypes' frame the name may be the program's own (ipyrad's CDLL('libmkl_rt.so'))
     # or a dependency's; a release with the development links answers both, where by_name's advice needs the program's open
-    installs = _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries))
+    installs = _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries),
+                              program=not any(b.startswith("python") for b in binaries))
     # the year's oneMKL is the whole answer, and MKL-ML missing from a package Python imports: it comes first
     if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)) \
             or re.match(r"libR(?:blas|lapack)\b", soname):  # R's own: what it is comes before where to look
@@ -250,7 +251,7 @@ def _release_lines(soname: str) -> list[str]:
     return [said + ": the program was built against that release"]
 
 
-def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = False) -> list[str]:
+def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = False, program: bool = True) -> list[str]:
     """How to install a release that provides ``soname`` there: the newest such release of each channel (``by_name``:
     the host opened an unversioned name itself, which any release's development link answers)."""
     base = soname.split(".so", 1)[0]
@@ -296,7 +297,10 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
                     f"shell that runs it (a newer oneAPI alone does not have {soname}; its runtime packages of {year}, "
                     f"intel-oneapi-runtime-mkl {year}.*, can be installed beside it), or install "
                     f"{recipes.conda_install(q(spec))}{prefix} ({recipes.pip_install(q(spec.replace('=', '==') + '.*'))}); "
-                    f"or a build of the program made for the oneMKL that is installed"]
+                    f"or a build of the program made for the oneMKL that is installed"] + [
+                    f"a program's release package (a zip of a SYCL build) must carry oneMKL's libraries beside its binary, "
+                    f"{soname} with libmkl_core and the interface and threading layers it names (its packaging step copies "
+                    "them from oneAPI's mkl/<ver>/lib, as whisper.cpp's SYCL release came to)"] * program
         return [f"oneAPI: {folders.SOURCE_SETVARS} in the shell that runs the program (oneMKL installed from the "
                 f"Base Toolkit); or install the SYCL interface: {recipes.conda_install(q(spec))}{prefix} "
                 f"({recipes.pip_install(q(spec.replace('=', '==') + '.*' if providing else spec))}), of the release the "
