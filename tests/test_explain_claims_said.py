@@ -19,7 +19,12 @@ LOGS = [(f"{path.stem}:{entry.get('id')}", entry["log"]) for path in sorted(CORP
 EIGEN = "./Eigen/src/Core/Assign_MKL.h:59:41: error: converting the enum constant to a boolean [-Werror,-Wint-in-bool-context]\n"
 
 
-def test_a_claimed_error_line_is_said_by_its_familys_finding():
+def test_a_claimed_error_line_is_said_by_its_familys_finding(monkeypatch):
+    """With the net off, a log whose lines a signature claimed still gets a finding: the families say their own lines
+    (apichange's own unrecognised findings for compile errors near no MKL name included)."""
+    from mkldoctor.explain import unrecognised
+
+    monkeypatch.setattr(unrecognised, "ClaimedError", type("NetOff", (), {}))
     assert len(LOGS) > 1000
     silent = []
     for name, log in LOGS:
@@ -28,7 +33,7 @@ def test_a_claimed_error_line_is_said_by_its_familys_finding():
         if not [e for e in parsed.of(catalogue.ClaimedError) if not catalogue.TRACEBACK_HEADER.search(e.line)]:
             continue
         findings = explain(parsed, [])
-        if not any(f.severity in ("error", "warning") and f.id != "unrecognised-failure" for f in findings):
+        if not any(f.severity in ("error", "warning") for f in findings):
             silent.append((name, parsed.of(catalogue.ClaimedError)[0].line[:160]))
     assert not silent, silent[:10]
 
