@@ -142,6 +142,9 @@ class Unrecognised:
     at: int = field(default=0, compare=False)  # the log line it is on (it is yielded after the lines that follow it)
 
 
+CLAIMS_CHECKED = 256  # the claimed lines of a log checked for an error word (ClaimedError): a long log's first suffice
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimedError:
     """An error-looking line a signature claimed with an event of its own: where no finding says anything of the log, the

@@ -20,6 +20,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import folders
 
 _EIGEN_GLUE = re.compile(r"Eigen[/\\]src[/\\](?:\w+[/\\])*\w*(?:_MKL|MKL_support|_LAPACKE|_BLAS)\.h\b")
 _MKL_HEADER = re.compile(r"(?:^|[/\\])mkl(?:_\w+)?\.h$")
@@ -83,7 +84,7 @@ def _warned(said: list[HeaderFailed]) -> Finding:
     what = "Eigen's MKL glue" if first.owner == "Eigen" else "MKL's headers"
     return Finding(
         "header-warning-as-error", "error",
-        f"-Werror turned a warning in {what} into an error: {first.file.replace(chr(92), '/').rsplit('/', 1)[-1]} "
+        f"-Werror turned a warning in {what} into an error: {folders.file_name(first.file)} "
         f"({', '.join(f'-W{w}' for w in warnings[:3])})",
         (f"{first.file}: {first.message}",
          f"{first.file} is {'part of Eigen' + chr(39) + 's MKL glue' if first.owner == 'Eigen' else 'one of MKL' + chr(39) + 's headers'}, "
@@ -113,9 +114,9 @@ def _glue(said: list[HeaderFailed]) -> Finding:
     first = said[0]
     return Finding(
         "eigen-mkl-glue-error", "error",
-        f"Eigen's MKL glue does not compile: {first.file.replace(chr(92), '/').rsplit('/', 1)[-1]}: {first.message[:120]}",
+        f"Eigen's MKL glue does not compile: {folders.file_name(first.file)}: {first.message[:120]}",
         (f"{first.file}: {first.message}",
-         *(f"and {e.file.replace(chr(92), '/').rsplit('/', 1)[-1]}: {e.message[:120]}" for e in said[1:3]),
+         *(f"and {folders.file_name(e.file)}: {e.message[:120]}" for e in said[1:3]),
          "the file is Eigen's glue to MKL, compiled only because the program defines EIGEN_USE_MKL_ALL (or EIGEN_USE_MKL_VML, "
          "EIGEN_USE_BLAS, EIGEN_USE_LAPACKE): the error is in that revision of Eigen, not in the program or in MKL "
          "(libeigen/eigen#923: the glue not yet brought along a rewrite of Eigen's evaluators, fixed in 2015)"),

@@ -368,9 +368,9 @@ def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | 
                 state.follow = [replace(event, at=here) if hasattr(event, "at") else event, []]
             else:
                 out.append(event)
-            state.claims += 1  # said as unrecognised where no finding explains the log; a long log's first lines suffice
-            if state.claims <= 256 and not isinstance(event, catalogue.FollowOn) and catalogue.ERRORISH.search(line) \
-                    and not catalogue.NOT_A_FAILURE.search(line):
+            state.claims += 1  # said as unrecognised where no finding explains the log
+            if state.claims <= catalogue.CLAIMS_CHECKED and not isinstance(event, catalogue.FollowOn) \
+                    and catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line):
                 out.append(catalogue.ClaimedError(line.strip()[:300]))
         return out
     if (catalogue.ERRORISH.search(line) and not catalogue.NOT_A_FAILURE.search(line)

@@ -282,9 +282,10 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
     }.get(kind, [integer, older, "the argument itself is wrong for the routine"])
     # SciPy and PyTorch's linalg size the workspace themselves (a query first): it overflowed before it was too small
     # (scipy#9073; pytorch#92141: eigh of 53000 x 53000)
-    sized_by_scipy = kind == "work" and (scipy or torch or bool(events.of(ScipyInfo)) or bool(events.of(TorchInfo)) or any(
-        "has illegal value" in e.line for e in events.of(FollowOn)))  # PyTorch's words, read as the refusal's echo
-    if sized_by_scipy:
+    # (SciPy's and PyTorch's own words are FollowOn events: ScipyInfo, TorchInfo, or PyTorch's line another echo claimed)
+    sized_by_library = kind == "work" and any(isinstance(e, (ScipyInfo, TorchInfo)) or "has illegal value" in e.line
+                                              for e in events.of(FollowOn))
+    if sized_by_library:
         causes[:2] = causes[1::-1]
     if kind == "int" and name and name.startswith("INC"):
         causes.insert(0, f"{name} is 0: BLAS forbids a zero increment (a broadcast or stride-0 view passed as a vector), and a "
@@ -308,7 +309,7 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
     if kind in ("array", "scale"):
         fix.append(f"check the input for NaN or Inf before the call (numpy: np.isfinite(a).all()); mask them in every input, "
                    "weights included")
-    if sized_by_scipy:
+    if sized_by_library:
         fix.append(f"the problem's workspace passes 2^31-1 elements, which the library's 32-bit LAPACK integers (SciPy's, "
                    "PyTorch's CPU build's) cannot say: a smaller problem, or a driver with a smaller workspace (SciPy: "
                    "eigh(driver='evr') or eig_banded(select=...) for the divide-and-conquer ones, svd(lapack_driver='gesvd') "

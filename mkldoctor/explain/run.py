@@ -16,6 +16,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from mkldoctor.binary.archive import AR_MAGIC, THIN_MAGIC
+from mkldoctor.binary.elf import ELF_MAGIC
 from mkldoctor.errors import InputError, UsageError
 from mkldoctor.explain import logparse
 from mkldoctor.explain.events import Parsed
@@ -197,8 +199,8 @@ def _with_command(parsed: Parsed, argv: list[str]) -> None:
 
 _TEXT_BYTES = bytes(range(0x20, 0x7F)) + b"\t\n\r\x1b"  # ASCII text, tabs, line ends, terminal colours
 # an object file's first bytes: its strings (MKL's own messages among them) would read as a log's errors
-_OBJECT_MAGIC = ((b"\x7fELF", "an ELF file (a library, object or program)"), (b"!<arch>\n", "a static archive"),
-                 (b"!<thin>\n", "a thin archive"), (b"\xcf\xfa\xed\xfe", "a Mach-O file"), (b"\xca\xfe\xba\xbe", "a Mach-O file"))
+_OBJECT_MAGIC = ((ELF_MAGIC, "an ELF file (a library, object or program)"), (AR_MAGIC, "a static archive"),
+                 (THIN_MAGIC, "a thin archive"), (b"\xcf\xfa\xed\xfe", "a Mach-O file"), (b"\xca\xfe\xba\xbe", "a Mach-O file"))
 
 
 def _not_object(path: str) -> None:

@@ -277,12 +277,14 @@ def _shown_present(libs: list[str], events: Parsed, said: tuple[str, ...] = ()) 
     return ""
 
 
+_STEMS = tuple(sorted({(library.windows or library.name).lower() for library in layout.LIBRARIES}))  # MKL's DLLs' stems
+
+
 def _respelled(name: str) -> str | None:
     """The DLL of MKL's table a name one letter off means (``libiuomp5md.dll``: libiomp5md.dll); None for a name it has."""
     if layout.get(name) is not None or not name.lower().endswith(".dll"):
         return None
-    stems = {(library.windows or library.name).lower() for library in layout.LIBRARIES}
-    close = difflib.get_close_matches(re.sub(r"(?i)(?:\.\d+)?\.dll$", "", name).lower(), stems, n=1, cutoff=0.9)
+    close = difflib.get_close_matches(re.sub(r"(?i)(?:\.\d+)?\.dll$", "", name).lower(), _STEMS, n=1, cutoff=0.9)
     return f"{close[0]}.dll" if close else None
 
 
