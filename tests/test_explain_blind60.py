@@ -21,6 +21,10 @@ def test_mkls_debug_tbb_layer_in_a_release_build_is_one_finding():
     assert finding.id == "msvc-runtime-mismatch" and "debug TBB layer (mkl_tbb_threadd.lib" in finding.title, flat(finding)
     assert finding.fix[0].startswith("link the release layer: mkl_tbb_thread.lib in place of mkl_tbb_threadd.lib")
     assert any(e.startswith("then LNK1104: cannot open tbb12_debug.lib") for e in finding.evidence)
+    # the release layer's name comes from the debug one's parts, in the case the log spells it (its DLL import library too)
+    log = ENTRIES["windows-mklconfig-relwithdebinfo-links-debug-tbb-thread-lnk1104-onemath-332"]["log"]
+    upper = only_error(log.replace("mkl_tbb_threadd.lib", "MKL_TBB_THREADD_DLL.LIB"))
+    assert upper.fix[0].startswith("link the release layer: MKL_TBB_THREAD_DLL.lib in place of MKL_TBB_THREADD_DLL.LIB"), flat(upper)
 
 
 @pytest.mark.mkl

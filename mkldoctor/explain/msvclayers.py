@@ -69,7 +69,8 @@ def runtime_mismatch(event: MsvcRuntimeMismatch, commands: list[MsvcLinkCommand]
     (oneMath#332: oneMKL 2023.0's MKLConfig.cmake took mkl_tbb_threadd.lib for RelWithDebInfo)."""
     layer = debug_layer(event)
     if layer:
-        release = layer.replace("d_dll.lib", "_dll.lib") if "_dll" in layer else layer[:-5] + ".lib"
+        parts = _DEBUG_LAYER.fullmatch(layer)
+        release = f"{parts['layer']}{parts['dll'] or ''}.lib"
         tbb = "tbb" in layer.lower()
         return Finding(
             "msvc-runtime-mismatch", "error",
