@@ -525,6 +525,21 @@ def test_an_object_file_given_as_the_log_is_refused_before_it_is_read(tmp_path, 
         assert result.stderr.count("\n") == 1 and f"{path}: {what}" in result.stderr and "mkldoctor symbols" in result.stderr
 
 
+@pytest.mark.mkl
+def test_a_shared_library_with_its_execute_bit_is_refused_not_run(tmp_path, mkl):
+    """The wheel's libmkl_rt.so.3 as installed has its execute bit: it is a library, not a program, so it is refused as
+    an object file rather than run (it had been run, and crashed with SIGSEGV); a program built here is still run."""
+    rt = next(mkl.pip_lib.glob("libmkl_rt.so.*"))
+    assert os.access(rt, os.X_OK)
+    result = cli("explain", str(rt), "--no-scan")
+    assert result.exit_code == 2 and result.stdout == "" and "an ELF file" in result.stderr, result.stdout[:400]
+    mark = tmp_path / "ran"
+    (tmp_path / "ok.c").write_text(f'#include <stdio.h>\nint main(void) {{ fclose(fopen("{mark}", "w")); return 0; }}\n')
+    subprocess.run(["gcc", "ok.c", "-o", "ok"], cwd=tmp_path, check=True)
+    ran = cli("explain", str(tmp_path / "ok"), "--no-scan")
+    assert ran.exit_code == 0 and mark.exists(), ran.stdout[:400]
+
+
 def test_a_text_log_with_no_failure_and_one_mostly_binary_with_one_are_read(tmp_path):
     clean = tmp_path / "clean.log"
     clean.write_text("gcc -o app app.c -lm\nBuild finished: 1 target, café\n")

@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from mkldoctor.binary.archive import AR_MAGIC, THIN_MAGIC
 from mkldoctor.binary.elf import ELF_MAGIC
+from mkldoctor.binary.elfmap import ElfFormatError, ElfMap
 from mkldoctor.errors import InputError, UsageError
 from mkldoctor.explain import logparse
 from mkldoctor.explain.events import Parsed
@@ -147,16 +148,25 @@ def run_and_parse(argv: list[str], timeout: float, echo: BinaryIO | None = None)
 
 
 def _is_program(path: str) -> bool:
-    """An executable that is a program (ELF, or a ``#!`` script): run by ``explain -- PATH``. A log file that
-    merely has its execute bit set (as files on some mounts all do) is read, never run."""
+    """An executable that is a program (an ELF executable, or a ``#!`` script): run by ``explain -- PATH``. A log file
+    that merely has its execute bit set (as files on some mounts all do) is read, never run; so is a shared library with
+    it (a wheel's libmkl_rt.so.3 is executable, and is no program: it is refused as an object file)."""
     if not os.access(path, os.X_OK):
         return False
     try:
         with open_regular(path) as handle:
             head = handle.read(4)
-    except OSError:
+        if head != ELF_MAGIC:
+            return head.startswith(b"#!")
+        elf = ElfMap.open(path, open_regular)
+    except (OSError, ElfFormatError):
         return False
-    return head == b"\x7fELF" or head.startswith(b"#!")
+    try:
+        return elf.kind == "executable"  # ET_EXEC, or a position-independent one with an interpreter
+    except ElfFormatError:
+        return False
+    finally:
+        elf.close()
 
 
 def _end_group(process: subprocess.Popen) -> None:
