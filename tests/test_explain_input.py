@@ -48,9 +48,29 @@ def test_an_executable_log_is_read_not_run(link_failure, tmp_path):
     log.write_bytes(link_failure)
     log.chmod(0o755)  # as every file on a vfat or NTFS mount is
     marker = tmp_path / "ran"
-    script = tmp_path / "build.sh"  # a program is still run when named: explain -- ./build.sh
+    script = tmp_path / "build.sh"  # a program is run only when named after --: explain -- ./build.sh
     script.write_text(f"#!/bin/sh\ntouch {marker}\ncat {log}\nexit 1\n")
     script.chmod(0o755)
     assert explain(log)["findings"][0]["id"] == "missing-symbol" and not marker.exists()
+    result = CliRunner().invoke(app, ["explain", "--no-scan", "--format", "json", str(script)])
+    assert result.exit_code == 2 and not marker.exists() and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and f"a program, not a log: mkldoctor runs a command only after --" in result.stderr
     result = CliRunner().invoke(app, ["explain", "--no-scan", "--format", "json", "--", str(script)])
     assert result.exit_code == 1 and marker.exists()
+
+
+def test_a_command_is_run_only_after_dashdash(link_failure, tmp_path):
+    """Without --, several arguments or a command's name are no log: one line says how to run it, and nothing runs; a
+    LOG and a -- COMMAND together are refused too (which of them would be explained?)."""
+    marker = tmp_path / "ran"
+    log = tmp_path / "build.log"
+    log.write_bytes(link_failure)
+    said = {("touch", str(marker)): f"one LOG file at a time; to run a command, put -- before it: "
+                                    f"mkldoctor explain -- touch {marker}",
+            ("sh",): "sh: no such log file; to run the command, put -- before it: mkldoctor explain -- sh",
+            (str(log), "--", "sh", "-c", f"touch {marker}"): "give a LOG file, or -- COMMAND ARGS..., not both",
+            ("--", "mkldoctor-no-such-program"): "mkldoctor-no-such-program: no such command"}
+    for args, line in said.items():
+        result = CliRunner().invoke(app, ["explain", "--no-scan", *args])
+        assert result.exit_code == 2 and result.stdout == "" and not marker.exists(), (args, result.output)
+        assert result.stderr.strip() == f"mkldoctor: {line}", (args, result.stderr)

@@ -25,6 +25,7 @@ Origin = Annotated[OriginWord, typer.Option(
 
 
 def explain(
+    ctx: typer.Context,
     args: Args = None,
     install: Installs = None,
     fmt: opt.FindingsFormat = FindingsFormat.text,
@@ -53,7 +54,8 @@ def explain(
     # no spinner over a command's own output on the same stderr
     with progress("explain", quiet=quiet or echo is not None, verbose=verbose) as say:
         report = explain_input(list(args or []), installs=list(install or []), search=folders, scan=scan,
-                               timeout=timeout, echo=echo, stdin=sys.stdin.buffer, progress=say, origin=origin.value)
+                               timeout=timeout, echo=echo, stdin=sys.stdin.buffer, progress=say, origin=origin.value,
+                               command=ctx.meta.get("mkldoctor.after_dashdash"))
     if report.timed_out:
         from mkldoctor.inert import inert
 

@@ -8,6 +8,7 @@ command run here (its output shown live and parsed as it comes), plus the MKL co
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -148,9 +149,9 @@ def run_and_parse(argv: list[str], timeout: float, echo: BinaryIO | None = None)
 
 
 def _is_program(path: str) -> bool:
-    """An executable that is a program (an ELF executable, or a ``#!`` script): run by ``explain -- PATH``. A log file
-    that merely has its execute bit set (as files on some mounts all do) is read, never run; so is a shared library with
-    it (a wheel's libmkl_rt.so.3 is executable, and is no program: it is refused as an object file)."""
+    """A file that is a program (an ELF executable, or a ``#!`` script, with its execute bit): run only when given
+    after ``--``. A log file that merely has its execute bit set (as files on some mounts all do) is read; a shared
+    library with it (a wheel's libmkl_rt.so.3 is executable) is no program: it is refused as an object file."""
     if not os.access(path, os.X_OK):
         return False
     try:
@@ -167,6 +168,13 @@ def _is_program(path: str) -> bool:
         return False
     finally:
         elf.close()
+
+
+def _not_program(path: str) -> None:
+    """A program named without ``--`` is not run: a file named as the log is data (it may be a project's or a download's,
+    with its execute bit); the user who means to run it says so."""
+    if _is_program(path):
+        raise InputError(path, f"a program, not a log: mkldoctor runs a command only after --: mkldoctor explain -- {shlex.quote(path)}")
 
 
 def _end_group(process: subprocess.Popen) -> None:
@@ -246,10 +254,10 @@ def _not_binary(path: str, head: int = 1 << 16, share: float = 0.3) -> None:
 
 def explain_input(args: list[str], *, installs: list[str], search: list[str], scan: bool, timeout: float,
                   echo: BinaryIO | None = None, stdin: BinaryIO | None = None, progress=None,
-                  origin: str = "auto") -> Report:
+                  origin: str = "auto", command: list[str] | None = None) -> Report:
     """Read LOG, ``-`` (``stdin``) or run ``-- COMMAND...``, and explain it against the MKL copies found
-    (``progress`` told each step); ``origin``: ``here`` or ``elsewhere`` to say where the log comes from, ``auto``
-    to decide it from the log."""
+    (``progress`` told each step); ``command``: the arguments that followed ``--``, which alone are ever run;
+    ``origin``: ``here`` or ``elsewhere`` to say where the log comes from, ``auto`` to decide it from the log."""
     say = progress or (lambda step: None)
     if origin not in ("auto", "here", "elsewhere"):
         raise UsageError(f"--origin {origin}: give auto, here or elsewhere")
@@ -258,11 +266,25 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
     tail: list[str] = []
     if not args:
         raise UsageError("give a LOG file, - for standard input, or -- COMMAND ARGS...")
-    if len(args) == 1 and args[0] == "-":
+    if command is not None:  # explain -- COMMAND ARGS...: the one way a command is run
+        if not command or args[len(args) - len(command):] != command:
+            raise UsageError("give a LOG file, or -- COMMAND ARGS..., not both" if command else "-- with no COMMAND after it")
+        if len(args) > len(command):
+            raise UsageError("give a LOG file, or -- COMMAND ARGS..., not both")
+        if not (os.sep in command[0] and os.access(command[0], os.X_OK)) and shutil.which(command[0]) is None:
+            raise UsageError(f"{command[0]}: no such command")
+        argv = list(command)
+        say(f"running {argv[0]}")
+        parsed, status, tail = run_and_parse(argv, timeout, echo)
+        _with_command(parsed, argv)
+    elif len(args) > 1:
+        raise UsageError(f"one LOG file at a time; to run a command, put -- before it: mkldoctor explain -- {shlex.join(args)}")
+    elif args[0] == "-":
         say("reading standard input")
         parsed = logparse.parse(stdin)
-    elif len(args) == 1 and os.path.isfile(args[0]) and not _is_program(args[0]):
+    elif os.path.isfile(args[0]):
         say(f"reading {args[0]}")
+        _not_program(args[0])
         _not_object(args[0])
         try:
             with open_regular(args[0]) as handle:
@@ -272,19 +294,16 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
         log = input_path(args[0], os.getcwd())
         if not parsed.events:
             _not_binary(args[0])
-    elif len(args) == 1 and os.path.isdir(args[0]):
+    elif os.path.isdir(args[0]):
         raise InputError(args[0], "is a folder, not a log")
-    elif len(args) == 1 and os.path.exists(args[0]) and not os.path.isfile(args[0]):
+    elif os.path.exists(args[0]):
         # a FIFO or a device: a read may never end, and it is no file mkldoctor could read again
         raise InputError(args[0], "not a regular file (a FIFO, socket or device): give a log file, "
                                   "or pipe it in: ... | mkldoctor explain -")
+    elif shutil.which(args[0]) is not None:
+        raise UsageError(f"{args[0]}: no such log file; to run the command, put -- before it: mkldoctor explain -- {args[0]}")
     else:
-        if not (os.sep in args[0] and os.access(args[0], os.X_OK)) and shutil.which(args[0]) is None:
-            raise UsageError(f"{args[0]}: no such log file, and no such command")
-        argv = list(args)
-        say(f"running {argv[0]}")
-        parsed, status, tail = run_and_parse(argv, timeout, echo)
-        _with_command(parsed, argv)
+        raise UsageError(f"{args[0]}: no such log file")
     decided = decide(parsed, ran_here=argv is not None, forced=None if origin == "auto" else origin)
     say("looking for MKL" if scan or search else "the causes")
     findings = explain_log(parsed, copies, search=search, scan=scan, log=log, origin=decided)
