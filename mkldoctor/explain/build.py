@@ -263,6 +263,11 @@ def _no_config(ctx: Context) -> Finding:
     )
 
 
+_OPTIONS = "cmake -LH <build folder> | grep -i -B1 mkl lists a CMake project's options"
+# a project that turned its MKL path on by itself (mxnet#19048: USE_MKL_IF_AVAILABLE, on by default, with no MKL installed)
+_NO_MKL = f"or build the project without MKL, where it was not meant: turn its MKL option off ({_OPTIONS}; MXNet's -DUSE_MKL_IF_AVAILABLE=OFF)"
+
+
 def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
     names = list(dict.fromkeys(e.header for e in events))
     having = [i for i in ctx.installs if any(os.path.isfile(os.path.join(d, names[0])) for d in i.include_dirs)]
@@ -282,7 +287,9 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
                         "before came from another BLAS (ATLAS, OpenBLAS, Netlib's) on the include path")
         from mkldoctor.explain.headerwords import installed_switch  # it imports this module
         fix = [*installed_switch(events[0].source, names[0]), "with MKL, include MKL's header: #include <mkl.h> (or "
-               "<mkl_cblas.h>), e.g. #ifdef USE_MKL ... #else #include <cblas.h> #endif, with -I<MKL prefix>/include"]
+               "<mkl_cblas.h>), e.g. #ifdef USE_MKL ... #else #include <cblas.h> #endif, with -I<MKL prefix>/include",
+               f"a project whose own header includes cblas.h unless it was configured for MKL: turn its MKL option on and "
+               f"configure again ({_OPTIONS}; arrayfire#2270: -DUSE_CPU_MKL=ON)"]
     elif having:
         folder = next(d for d in having[0].include_dirs if os.path.isfile(os.path.join(d, names[0])))
         fix = [f"add -I{folder} to the compile line (CMake: target_link_libraries(... MKL::MKL) adds it; "
@@ -295,13 +302,13 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
     elif any(e.msvc for e in events):
         from mkldoctor.explain.headerwords import WINDOWS_FIX
 
-        fix, recipes = list(WINDOWS_FIX), (ctx.recipe("headers"),)
+        fix, recipes = [*WINDOWS_FIX, _NO_MKL], (ctx.recipe("headers"),)
     else:
         fix = [f"set up the MKL the build means before building: oneAPI: {folders.SOURCE_SETVARS} (it sets CPATH, "
                "which the compilers search); Parallel Studio and MKL 2020 or older: source <install>/bin/compilervars.sh intel64 "
                "(or psxevars.sh, mkl/bin/mklvars.sh intel64)",
                "or add -I<MKL prefix>/include to the compile line (CMake: link the target to MKL::MKL, which carries it)",
-               "no MKL installed: see the recipe below"]
+               "no MKL installed: see the recipe below", _NO_MKL]
         recipes = (ctx.recipe("headers"),)
     from mkldoctor.explain.headerwords import built_with_mkl  # an installed header of a library built with MKL (dlib's)
     fix[:0] = built_with_mkl(events[0].source, names[0]) if names[0] != "cblas.h" else []

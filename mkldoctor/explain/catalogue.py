@@ -97,6 +97,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
            ".dll",  # a person's list of DLLs not found, a bullet each (windows)
            "mkl_fft",  # a traceback's frame in mkl_fft's DFTI wrapper (dfti)
+           "gomp.so.1 =>", "iomp5.so =>", "only the Intel compilers", "Dump of file", "following dependencies", "DllNotFound",  # ldd's listing of a program with two OpenMP runtimes (lddlist)
            "HTTP 40",  # conda's refusal of a channel its owner withdrew (condachannel)
            "is not signed",  # apt's refusal of a repository whose signature did not verify (syspackages)
            "is not valid", "already been installed",  # Intel's standalone installer's refusals (installers)
@@ -180,7 +181,7 @@ def _families():
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
-                                   installers, installname, complextypes, mklconfigwhy, mklverbose, namelists, pic, preload, rtnames, syspackages, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel)  # before finders': "mkl_rt not found" is a program's own search by name
+                                   installers, installname, complextypes, mklconfigwhy, mklverbose, namelists, pic, preload, rtnames, syspackages, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel, lddlist, dumpbin)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
@@ -190,7 +191,7 @@ def _families():
     return (shellsplit, spacepath, joinedflags, binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, programloader, preload, runpaths, blasnames, cpu, intelrt, msvc, msvcdup, linker, cargo, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, mklconfigwhy, build, headerwords, complextypes, intwidth, protoclash, headerfail, jvm, mathhosts, meson,
             importedpath, pkgmanagers, condachannel, syspackages, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, kmpenv, mklrootpath, apichange,
-            bindings, valgrind, installname, mklverbose, codepath, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn, wrongvalues, echoes)
+            bindings, valgrind, installname, mklverbose, codepath, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, killed, blacsload, dyldsym, soconflict, delayload, onednn, wrongvalues, lddlist, dumpbin, echoes)
 
 
 @lru_cache(maxsize=1)
@@ -229,7 +230,7 @@ def diagnoses() -> tuple[Callable, ...]:
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
-                                   installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, syspackages, preload, mklconfigwhy, complextypes, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, configopts, nixbuild, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel,
+                                   installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, syspackages, preload, mklconfigwhy, complextypes, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, configopts, nixbuild, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel, lddlist, dumpbin,
                                    theano, toolcrash, valgrind, vmlwarn)
 
     return (undefined.undefined, libraries.missing_libraries, envscripts.diagnose, preload.diagnose, ldpath.diagnose, hosts.needed, loaderfind.loader, lookups.lookup_errors,
@@ -246,15 +247,15 @@ def diagnoses() -> tuple[Callable, ...]:
             installers.diagnose, onemath.device_error, onemath.not_implemented, onemath.allocation, juliablas.jll_too_old,
             blacswrap.spack_cluster, juliablas.product_unsatisfied,
             torchmkl.diagnose, numpyimport.numpy_mkl_expected, installname.diagnose, mklverbose.diagnose, codepath.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose, wheelrepair.diagnose, pkgstate.diagnose,
-            mixedlink.diagnose, bindings.diagnose, rblas.diagnose, blacsload.diagnose, dyldsym.diagnose, soconflict.diagnose, delayload.diagnose, onednn.diagnose, shellsplit.diagnose, configopts.diagnose, nixbuild.diagnose, cmakenotfound.diagnose, juliapkg.diagnose, winhang.diagnose, intelcmd.diagnose, kmpenv.diagnose, headerfail.diagnose, condachannel.diagnose)
+            mixedlink.diagnose, bindings.diagnose, rblas.diagnose, blacsload.diagnose, dyldsym.diagnose, soconflict.diagnose, delayload.diagnose, onednn.diagnose, shellsplit.diagnose, configopts.diagnose, nixbuild.diagnose, cmakenotfound.diagnose, juliapkg.diagnose, winhang.diagnose, intelcmd.diagnose, kmpenv.diagnose, headerfail.diagnose, condachannel.diagnose, lddlist.diagnose, dumpbin.diagnose)
 
 
 def replacements() -> tuple[Callable, ...]:
     """What runs on the findings of every diagnosis, ``(findings, events) -> list[Finding]``: a family whose finding explains
     a failure another family's finding reads as a generic one takes its place (one finding per failure)."""
-    from mkldoctor.explain import linkkind, rblas, tbbabi
+    from mkldoctor.explain import dumpbin, linkkind, rblas, tbbabi
 
-    return (tbbabi.with_tbb_findings, linkkind.with_kinds_mixed, rblas.with_blas_shlib)
+    return (tbbabi.with_tbb_findings, linkkind.with_kinds_mixed, rblas.with_blas_shlib, dumpbin.with_dependency_findings)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -19,7 +19,7 @@ from mkldoctor.discover.soname import SearchResult
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, Parsed, RustLinkFailed, UndefinedSymbol
 from mkldoctor.explain.linksearch import search_library
-from mkldoctor.explain.origin import Origin
+from mkldoctor.explain.origin import Origin, log_platform
 from mkldoctor.findings import Location, Recipe
 from mkldoctor.inventory.install import MklInstall
 from mkldoctor.inventory.locate import installs_from_dirs
@@ -57,6 +57,7 @@ class Context:
     edits: dict[str, Edit] = field(default_factory=dict, compare=False, repr=False)  # fix line -> its change of the link line
     ran: tuple[str, ...] | None = None  # the command explain ran (explain -- CMD), whose output the log is
     installed: tuple[str, ...] = ()  # the mkl releases the log shows installed (pip's, conda's lists)
+    platform: str | None = None  # the system the log's own paths and files say it comes from (origin.log_platform)
 
     @property
     def local(self) -> bool:
@@ -192,7 +193,9 @@ class Context:
         if name not in self.recipes:
             # the package managers of this machine only (and pip), as check does; Debian's block where apt is;
             # a log from elsewhere: that machine's package managers are unknown, so every channel is named
-            channels = recipes.channels_for("/", True) if self.local else list(recipes.PACKAGES)
+            # (Windows' and macOS's: pip and conda, the only channels of these that serve them)
+            channels = (recipes.channels_for("/", True) if self.local else ["pip", "conda"]
+                        if self.platform in ("Windows", "macOS") else list(recipes.PACKAGES))
             intel_repo = not recipes.intel_apt_configured("/") if self.local else True
             lines = recipes.recipes(need, min_version, channels=channels, intel_repo=intel_repo)
             self.recipes[name] = Recipe(name, tuple(lines))
@@ -236,7 +239,7 @@ def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] 
 
     installed = tuple(dict.fromkeys(e.version for e in events.of(MklInstalled)))
     return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin, places, active, sessions=sessions,
-                   ran=events.command, installed=installed)
+                   ran=events.command, installed=installed, platform=log_platform(events))
 
 
 def release_on_line(command: LinkCommand | None) -> tuple[str, str] | None:

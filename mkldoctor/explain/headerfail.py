@@ -9,6 +9,10 @@
   the glue left behind by a rewrite of Eigen's evaluators), compiled only because the program defines EIGEN_USE_MKL_ALL.
 - ``multiple definition of Eigen::ColPivHouseholderQR<...>::compute(...)``: Eigen is headers only, so a function of it
   defined twice is a specialization its MKL glue defined without ``inline`` (eigen#486, Eigen 3.1.0, fixed in 3.1.1).
+- ``#error "This Intel <math.h> is for use with only the Intel compilers!"``: the Intel compiler's own headers, which a
+  whole Intel install keeps in its top ``include`` folder beside MKL's, on GCC's include path (easybuild-framework#2469:
+  imkl installed with every component, its ``<prefix>/include`` in a GCC toolchain's CPPFLAGS; fixed by installing the
+  MKL component only, easybuild-easyconfigs#6234).
 """
 
 from __future__ import annotations
@@ -37,6 +41,12 @@ class HeaderFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class IntelCompilerHeader:
+    header: str  # math.h
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class EigenDefinedTwice:
     name: str
     line: str
@@ -53,6 +63,9 @@ def _failed(m: re.Match, _) -> HeaderFailed | object:
 
 
 SIGNATURES = (
+    Signature("intel-compiler-header-elsewhere", "headerfail", "only the Intel compilers",
+              re.compile(r"This Intel <(?P<h>[\w./]{1,60})> is for use with only the Intel compilers"),
+              lambda m, _: IntelCompilerHeader(m["h"], m.string.strip()[:300])),
     Signature("header-error-in-mkl-or-eigen-glue", "headerfail", "rror: ", _ERROR, _failed),
     # the name's quotes may be lost in a paste (eigen#486's report): Eigen::... up to the line's end
     Signature("eigen-function-defined-twice", "headerfail", "multiple definition",
@@ -73,7 +86,39 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     twice = events.of(EigenDefinedTwice)
     if twice:
         out.append(_twice(twice))
+    intel = events.of(IntelCompilerHeader)
+    if intel:
+        out.append(_intel_header(intel[0], events))
     return out
+
+
+# an Intel install's top include folder (not MKL's own <...>/mkl/include): a whole Parallel Studio, oneAPI compiler or
+# EasyBuild imkl tree, whose include/ holds the compiler's math.h
+_INTEL_TOP = re.compile(r"(?i)(?:imkl|intel|compilers_and_libraries|oneapi|parallel_studio)[^\s\"']*/include/?$")
+
+
+def _intel_header(event: IntelCompilerHeader, events: Parsed) -> Finding:
+    paths = [p[1] if isinstance(p, tuple) else str(p) for p in events.places]
+    tops = list(dict.fromkeys(p for p in paths if _INTEL_TOP.search(p) and not re.search(r"(?i)/mkl/include/?$", p)))
+    mkl = [p for p in paths if re.search(r"(?i)/mkl/include/?$", p)]
+    return Finding(
+        "intel-compiler-headers-on-path", "error",
+        f"the Intel compiler's own <{event.header}> was found by another compiler: an Intel install's include folder is on "
+        "its include path",
+        (event.line,
+         *(f"{p} is an Intel install's top include folder (the compiler's headers), on the include path"
+           + (f"; MKL's headers are in {mkl[0]}" if mkl else "") for p in tops[:2]),
+         f"the Intel compiler ships its own <{event.header}>, which refuses any other compiler; a whole Intel install "
+         "(Parallel Studio, an EasyBuild imkl with every component) keeps it in <prefix>/include, beside MKL's own "
+         "<prefix>/mkl/include"),
+        ("give GCC (or clang) MKL's include folder only: -I<prefix>/mkl/include (MKLROOT/include), never the install's "
+         "<prefix>/include",
+         "EasyBuild: install imkl with MKL's component only (components = ['intel-mkl'] in its easyconfig, as every imkl "
+         "easyconfig since easybuild-easyconfigs#6234 does), and rebuild what used the toolchain",
+         "or compile with the Intel compiler whose headers those are (icc/icx: the toolchain's intel, not its GCC)"),
+        "A compiler searches -I folders before its own: an Intel install's math.h, found first, stops GCC with its #error.",
+        ("echo '#include <math.h>' | gcc -E -x c - $CPPFLAGS | grep -m3 'math.h'   # the math.h GCC finds first",),
+    )
 
 
 def _warned(said: list[HeaderFailed]) -> Finding:

@@ -416,3 +416,10 @@ _CONTRACTION = re.compile(r"(?<=[A-Za-z])’(?=(?:t|s|re|ve|ll|d|m)\b)")
 def untypeset(line: str) -> str:
     """A contraction a page or a dialog typeset (“can’t start because”) as the signatures spell it: can't."""
     return _CONTRACTION.sub("'", line)
+
+
+def after_linker(where: str) -> str:
+    """The object of an ld message that a person's words came before on its line ("6. error like this :- /usr/bin/ld:
+    ./.libs/libelpatest.a(x.o)": elpa#45): what follows the last linker's name."""
+    cut = max(where.rfind("/ld: "), where.rfind(" ld: "))
+    return where[cut + 5:] if cut > 0 else where

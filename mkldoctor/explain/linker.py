@@ -1,15 +1,12 @@
 """Linker family: shapes of a failed link beyond "MKL lacks the symbol".
 
-The core readers of GNU ld, gold, lld and mold lines live in :mod:`logparse` (they are
-the hot path); this module declares the rarer linker signatures and diagnoses two
-causes that look like a missing MKL and are not:
+The core readers of GNU ld, gold, lld and mold lines live in :mod:`logparse` (they are the hot path); this module
+declares the rarer linker signatures and diagnoses two causes that look like a missing MKL and are not:
 
-* a static MKL archive that needs the C library's ``libm``/``libdl``/``libpthread``
-  (``undefined reference to `cos'`` from ``libmkl_core.a``, ``DSO missing from command
-  line``): the fix is ``-lpthread -lm -ldl`` after the archives, not another MKL;
-* one MKL archive needing an internal symbol of another (``mkl_serv_*``, ``mkl_blas_*``,
-  ``mkl_lapack_*``): every MKL defines those in ``libmkl_core``; the cause is archive
-  order (no ``--start-group``) or archives of two releases mixed.
+* a static MKL archive that needs the C library's ``libm``/``libdl``/``libpthread`` (``undefined reference to `cos'``
+  from ``libmkl_core.a``, ``DSO missing from command line``): the fix is ``-lpthread -lm -ldl`` after the archives;
+* one MKL archive needing an internal symbol of another (``mkl_serv_*``, ``mkl_blas_*``, ``mkl_lapack_*``): every MKL
+  defines those in ``libmkl_core``; the cause is archive order (no ``--start-group``) or archives of two releases mixed.
 """
 
 from __future__ import annotations
@@ -217,7 +214,7 @@ def _from_mkl_shared(event: UndefinedSymbol) -> bool:
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
-    from mkldoctor.explain import mixedlink, prebuilt
+    from mkldoctor.explain import mixedlink, mpilink, prebuilt
     from mkldoctor.explain.tbbabi import cxx_runtime
 
     claimed = [e for e in events.of(UndefinedSymbol) if claims(e)]
@@ -228,8 +225,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for event in claimed:
         lib = system_library(event.symbol)
         (system.setdefault(lib, []) if lib else internal.setdefault(event.symbol.split("@", 1)[0], [])).append(event)
+    mpi = any(mpilink.MPI_NAME.match(e.symbol) for e in events.of(UndefinedSymbol))  # MPI's library: mpilink's finding says it
     dso = [e for e in events.of(DsoMissing) if not mkl_dso(e)  # an MKL archive's C++ member: tbbabi names libstdc++
-           and not (os.path.basename(e.library).startswith("libstdc++") and cxx_runtime(events))]
+           and not (os.path.basename(e.library).startswith("libstdc++") and cxx_runtime(events))
+           and not (mpi and re.match(r"libmpi(?:ch\w*|fort|cxx|_\w+)?\.so", os.path.basename(e.library)))]
     if system or dso:
         out.append(_system_libraries(ctx, system, dso))
     out += [_mkl_dso_not_named(e) for e in events.of(DsoMissing) if mkl_dso(e)][:1]

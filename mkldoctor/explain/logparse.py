@@ -31,7 +31,7 @@ from mkldoctor.explain.encoding import as_utf8
 from mkldoctor.explain.events import (Event, LibRequest, LinkCommand, MissingLibrary, NeededNotFound, Parsed, RustLinkFailed,
                                       UndefinedSymbol)
 from mkldoctor.explain.linkcmd import commands_in_line, parse_link_command
-from mkldoctor.explain.lines import MAX_LINE, logical_lines, raw_lines, untypeset
+from mkldoctor.explain.lines import MAX_LINE, after_linker, logical_lines, raw_lines, untypeset
 from mkldoctor.explain.missinglib import LIB_NAME, missing_library
 from mkldoctor.knowledge import facts
 
@@ -306,7 +306,7 @@ def _linker_events(state: _State, line: str) -> list | None:
         match = _UNDEF_REF.search(rest.strip())
         if match and (_SYMBOL_NAME.match(match.group("sym")) or _cxx_mkl(match.group("sym"))
                       or facts.CXX_RUNTIME.match(match.group("sym")) and (_in_mkl(state.context) or "/libmkl_" in rest)):
-            where = re.sub(r"^(?:fatal )?error$", "", (match.group("where") or "").strip().rstrip(":"), flags=re.I)  # pasted alone
+            where = re.sub(r"^(?:fatal )?error$", "", after_linker((match.group("where") or "").strip().rstrip(":")), flags=re.I)  # pasted alone
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
             return [_undefined(match.group("sym"), where, state.context, said)]
     if "annot find" in rest or "unable to find library" in rest or "library not found" in rest or "' not found" in rest:

@@ -73,9 +73,16 @@ def _mpi_not_linked(ctx: Context, symbols: list[str], by_symbol) -> Finding:
     if command is not None:
         evidence.append(f"the link line names {'no MPI library' if not mpi_libs else 'MPI libraries ' + ', '.join(mpi_libs)}"
                         + (f" and MKL's {more(mkl_libs, 3)}" if mkl_libs and not mpi_libs else ""))
+    from mkldoctor.explain.linker import DsoMissing
+
+    evidence += [f"{e.library} holds them, but the link line does not name it (ld: DSO missing from command line): the link "
+                 "was not made by the MPI's wrapper, which names it" for e in ctx.lines if isinstance(e, DsoMissing)
+                 and os.path.basename(e.library).startswith("libmpi")][:1]
     fix = ["link with the MPI's compiler wrapper (mpicc, mpicxx, mpif90: mpicc -showme (Open MPI) or mpicc -show (MPICH, "
            "Intel MPI) prints the libraries it adds), or add them to the link: Open MPI: -lmpi, Fortran also -lmpi_mpifh "
            "(before Open MPI 1.7: -lmpi_f77 -lmpi_f90); MPICH and Intel MPI: -lmpi (Fortran: -lmpifort)",
+           "a configure or CMake build: give each language's compiler as the MPI's wrapper, CC, CXX and FC (Intel MPI: "
+           "mpiicx, mpiicpx, mpiifx): with only CC and FC given, elpa#45's C++ test programs were linked by plain g++",
            "a build with a variable for MPI's libraries and another for BLAS and LAPACK (NWChem's LIBMPI and BLASOPT, a "
            "Makefile's MPI_LIBS and BLAS_LIBS): MKL's link line belongs in the BLAS one; the MPI one holds MPI's libraries "
            "(NWChem's forum: LIBMPI given MKL's line left MPI out of the link)"]

@@ -149,16 +149,16 @@ SIGNATURES = (
     # a program's own words for an MKL, OpenMP or TBB DLL it did not find ("Can not find the mkl_sequential.dll")
     *(Signature(f"windows-program-cannot-find-mkl-dll-{i}", "windows", needle, _PROGRAM_CANNOT_FIND, _SAID)
       for i, needle in enumerate(("an not ", "an't ", "annot ", "ould not", "ailed"))),
-    # a program's own words with LoadLibrary's error number: 126 is ERROR_MOD_NOT_FOUND ("... loading dynamic library
-    # mkl_rt.dll, error = 126", OSQP's)
+    # a program's own words with LoadLibrary's error 126, ERROR_MOD_NOT_FOUND ("loading dynamic library mkl_rt.dll, error = 126")
     Signature("windows-loadlibrary-126", "windows", "126",
               re.compile(r"(?i)(?<![\w.+-])(?P<lib>[\w.+-]+\.dll)\b.{0,40}?\berror\b\s*(?:code\s*)?[=:]?\s*126\b"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.string.strip())),
-    # Python's OSError in any language, with the DLL torch (and others) name: '[WinError 126] Das angegebene Modul wurde
-    # nicht gefunden. Error loading "...\\torch\\lib\\shm.dll" or one of its dependencies.'
-    Signature("windows-winerror-126-loading", "windows", "WinError 12",  # 127: a procedure, as DLL load failed's is
-              re.compile(r"\[WinError (?P<code>12[67])\].*?Error loading \"(?P<path>[^\"]+?\.dll)\""), lambda m, _: ForeignLoadFailed(
-                  "Windows", folders.file_name(m["path"]), m.string.strip()[:400]) if m["code"] == "126" else WindowsEntryPoint("", folders.file_name(m["path"]), 127)),
+    # Python's OSError in any language, with the DLL it loaded: '[WinError 126] Das angegebene Modul ... Error loading "...shm.dll"'
+    # 127: a procedure, as DLL load failed's is; 182: an ordinal, its words left out (qlib's FAQ: caffe2_detectron_ops.dll)
+    *(Signature(f"windows-winerror-126-loading{i}", "windows", needle, re.compile(r"\[WinError (?P<code>12[67]|182)\].*?Error loading "
+                r"\"(?P<path>[^\"]+?\.dll)\""), lambda m, _: ForeignLoadFailed("Windows", folders.file_name(m["path"]), m.string.strip()[:400])
+                if m["code"] == "126" else WindowsEntryPoint("", folders.file_name(m["path"]), int(m["code"])))
+      for i, needle in (("", "WinError 12"), ("-182", "WinError 182"))),
     # ERROR_INVALID_ORDINAL: "[WinError 182] The operating system cannot run %1", MKL's "The operating system cannot run
     # %1. mkl_intel_thread.dll.": a DLL of another release (Intel's OpenMP runtime replaced by LLVM's, a stale copy first)
     *(Signature(f"windows-cannot-run-ordinal-{i}", "windows", needle, _CANNOT_RUN,

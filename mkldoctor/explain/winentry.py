@@ -56,7 +56,9 @@ def entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
          "Windows searches System32 before PATH, so an old copy put there by other software (audio drivers, instrument "
          "software) shadows the environment's own",
          "conda: one OpenMP runtime package per environment (intel-openmp, or llvm-openmp/openmp, not both: both install "
-         "libiomp5md.dll): conda list openmp, then remove the one MKL does not need",
+         "libiomp5md.dll): conda list openmp, then remove the one MKL does not need; an intel-openmp of another channel "
+         "than the environment's mkl (conda list's channel column): conda install -c <mkl's channel> intel-openmp "
+         "--force-reinstall (qlib's FAQ: conda-forge's beside the defaults channel's torch)",
          "or load the right copy first: keep the environment's DLL folder (conda: <env>\\Library\\bin, the environment "
          "activated; CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 puts it before System32) first, and in Python "
          "os.add_dll_directory(<that folder>) before importing numpy"),

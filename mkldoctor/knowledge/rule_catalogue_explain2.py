@@ -346,9 +346,9 @@ EXPLAIN = (
     _r("cxx-runtime-symbol-missing", "A library needs a name of the C++ runtime (libstdc++) that nothing loaded defines",
        "Its link left libstdc++ out (a C link step, C++ code in a static library such as MKL's), or an older libstdc++ ran.",
        "Relink with g++ (or -lstdc++), or against a current MKL; load the newer libstdc++ first."),
-    _r("openmp-runtimes-mixed", "Two OpenMP runtimes in one process: threadpoolctl's list, or a crash beside both packages",
+    _r("openmp-runtimes-mixed", "Two OpenMP runtimes in one process: threadpoolctl's list, a crash beside both packages, ldd's listing",
        "Intel's libiomp (MKL's) beside LLVM's libomp (threadpoolctl's list, or conda's intel-openmp and llvm-openmp under "
-       "a crash): known to crash or deadlock.",
+       "a crash), or beside GCC's libgomp (ldd's listing): known to crash or deadlock.",
        "Find which package brought each (python -m threadpoolctl -i numpy); keep one runtime."),
     _r("openmp-shm-refused", "Intel's OpenMP runtime could not open its shared-memory registration",
        "A sandbox or container without a writable /dev/shm (AWS Lambda, some CI runners).",

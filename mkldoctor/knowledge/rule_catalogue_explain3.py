@@ -155,4 +155,10 @@ EXPLAIN = (
     _r("frozen-extension-missing", "A frozen program cannot import a package's compiled core",
        "PyInstaller or cx_Freeze left the extension module, or the MKL and OpenMP DLLs it loads, out of the bundle.",
        "Update the bundler and its hooks and freeze again, or add the DLLs with --add-binary."),
+    _r("intel-compiler-headers-on-path", "The Intel compiler's own math.h stopped another compiler",
+       "An Intel install's top include folder (the compiler's headers, beside MKL's mkl/include) is on GCC's include path.",
+       "Give GCC MKL's include folder only (<prefix>/mkl/include); EasyBuild: imkl with components = ['intel-mkl']."),
+    _r("windows-dll-dependency-missing", "An MKL DLL in place failed to load: what it imports is missing",
+       "dumpbin's list shows the Visual C++ runtime (VCRUNTIME140, api-ms-win-crt) or Intel's libiomp5md.dll, absent there.",
+       "Install the Visual C++ Redistributable on that machine, and ship Intel's DLLs beside the one that imports them."),
 )
