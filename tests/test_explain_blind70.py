@@ -105,3 +105,42 @@ def test_a_missing_mkl_header_names_the_projects_own_mkl_option():
     assert recipe.lines and not any(word in line for line in recipe.lines for word in ("apt-get", "dnf ", "Debian"))
     finding = only_error(_log("arrayfire-2270"))
     assert any("-DUSE_CPU_MKL=ON" in line for line in finding.fix), flat(finding)
+
+
+def test_a_programs_import_of_an_older_mkl_dll_name():
+    """OpenFAST#1412: a program built here (openfast_x64.exe) cannot find mkl_sequential.dll: its own import of its MKL
+    release's name (install that release's DLLs on PATH, or link MKL statically), not a package to upgrade."""
+    finding = only_error(_log("openfast-cmake-build-mkl_sequential"))
+    assert finding.fix[0].startswith("the program's own import table asks for mkl_sequential.dll"), flat(finding)
+    assert "link MKL statically" in finding.fix[0] and not any(line.startswith("a package that opens it") for line in finding.fix)
+
+
+def test_a_jni_library_built_against_mkls_older_dll_name():
+    """neanderthal#119: the text says the JNI DLL depends on mkl_rt.dll, which oneAPI 2021 renamed mkl_rt.1.dll: the
+    release names are the evidence and the fix; the title is not the paragraph."""
+    finding = only_error(_log("neanderthal-119"))
+    assert finding.id == "host-cannot-load" and finding.title == "a JVM could not load a native library", flat(finding)
+    assert any("mkl_rt.dll is the name of MKL up to" in line for line in finding.evidence)
+
+
+def test_bigdls_mkl_wrapper_on_windows():
+    finding = only_error(_log("ipexllm-3126"))
+    assert finding.id == "jni-method-missing" and finding.fix[0].startswith("BigDL supports Linux and macOS only"), flat(finding)
+
+
+def test_a_frozen_programs_kernel_of_another_release():
+    finding = only_error(_log("pyinstaller-2175"))
+    assert finding.id == "mkl-kernel-other-release" and any("conda install nomkl" in line for line in finding.fix), flat(finding)
+
+
+def test_an_mkl_package_that_dpkg_cannot_replace():
+    """microsoft-r-open#10: the old microsoft-r-open-mkl's pre-removal script failed (its mv before dpkg's warning): one
+    finding, with the installer's ERROR! line as its consequence and the mv line as its evidence."""
+    finding = only_error(_log("mro-10"))
+    assert finding.id == "package-script-failed" and "microsoft-r-open-mkl-3.3" in finding.title, flat(finding)
+    assert "--force-remove-reinstreq microsoft-r-open-mkl-3.3" in finding.fix[0]
+    assert any(line.startswith("mv: cannot stat") for line in finding.evidence)
+    # another package's failing script is no rule's: said as unrecognised, never silent
+    other = ("Preparing to unpack .../libfoo_1.0_amd64.deb ...\n"
+             "dpkg: warning: subprocess old pre-removal script returned error exit status 1\n")
+    assert only_error(other).id == "unrecognised-failure"

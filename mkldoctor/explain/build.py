@@ -312,6 +312,11 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
         recipes = (ctx.recipe("headers"),)
     from mkldoctor.explain.headerwords import built_with_mkl  # an installed header of a library built with MKL (dlib's)
     fix[:0] = built_with_mkl(events[0].source, names[0]) if names[0] != "cblas.h" else []
+    libinc = [d for e in events for d in (e.includes or ()) if d.rstrip("/").endswith("/lib/include")]
+    if libinc and names[0].startswith("mkl"):  # pawpyseed#17: the -I made from the library folder's path
+        fix.insert(0, f"-I{libinc[0]} is a library folder's include: pip's and conda's mkl-include put {names[0]} in "
+                      f"<prefix>/include (pip install --user: ~/.local/include; a venv or conda environment: <it>/include), so give "
+                      f"-I{libinc[0].rstrip('/')[:-len('/lib/include')]}/include")
     if any(d == "/include" or d.startswith("/include/") for e in events for d in (e.includes or ())):
         fix.insert(0, "the build's MKL folder variable was empty (-I/include): export MKLROOT=<MKL prefix> (or "
                       f"{folders.SOURCE_SETVARS}) and build again; no MKL wanted: turn the build's MKL option off")

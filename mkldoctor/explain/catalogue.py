@@ -63,7 +63,9 @@ NOT_A_FAILURE = re.compile(r"^(?!.*(?:error|ERROR|Error|FATAL|fatal)).*(?:[Ww]ar
                            # a pasted report's label alone on its line: "**Error:**", "### Error", "Errors:"
                            r"|^[\s*_#>]*(?:Error|ERROR|error)s?:?[\s*_]*$"
                            # R's summary of a linear model ("Residual standard error: 1.914 on 9998 degrees of freedom")
-                           r"|^\s*Residual standard error: [\d.e+-]+ on \d+ degrees of freedom\s*$")
+                           r"|^\s*Residual standard error: [\d.e+-]+ on \d+ degrees of freedom\s*$"
+                           # a program's banner whose version CMake read from git with no tag ("OpenFAST--128-NOTFOUND")
+                           r"|^\s*[\w.]+--\d+-NOTFOUND\s*$")
 # IPython's traceback lists the source around each frame ("-> 1252   raise ...", "   1253   except ImportError:"): such lines
 # are code, not errors, in a log that shows IPython's marks (a log viewer's line numbers look the same and are not code)
 SOURCE_LISTING = re.compile(r"^(?:\s+|-+>\s*)\d+ +\S")
@@ -97,7 +99,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
            ".dll",  # a person's list of DLLs not found, a bullet each (windows)
            "mkl_fft",  # a traceback's frame in mkl_fft's DFTI wrapper (dfti)
-           "gomp.so.1 =>", "iomp5.so =>", "only the Intel compilers", "Dump of file", "following dependencies", "DllNotFound",  # ldd's listing of a program with two OpenMP runtimes (lddlist)
+           "gomp.so.1 =>", "iomp5.so =>", "only the Intel compilers", "Dump of file", "following dependencies", "DllNotFound", "ga_set_data:wrong dimension", "returned error exit status", "builtins lib not found",  # ldd's listing of a program with two OpenMP runtimes (lddlist)
            "HTTP 40",  # conda's refusal of a channel its owner withdrew (condachannel)
            "is not signed",  # apt's refusal of a repository whose signature did not verify (syspackages)
            "is not valid", "already been installed",  # Intel's standalone installer's refusals (installers)

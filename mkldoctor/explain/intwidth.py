@@ -139,9 +139,15 @@ class NwchemDatatype:
     (NWChem's forum, thread 1776: BLAS_SIZE=4 and SCALAPACK_SIZE=4 with MKL's ILP64 libraries)."""
 
     line: str
+    what: str = "its memory allocator got a datatype it does not know"
 
 
 SIGNATURES = (
+    # Global Arrays' refusal of the dimensions NWChem read back (NWChem's forum, thread 771: an ILP64 ScaLAPACK line with
+    # BLAS_SIZE and SCALAPACK_SIZE left at 4; the eigenvalues all zero before it)
+    Signature("nwchem-ga-wrong-dimension", "intwidth", "ga_set_data:wrong dimension",
+              re.compile(r"ga_set_data:wrong dimension specified"),
+              lambda m, _: NwchemDatatype(m.string.strip()[:200], "Global Arrays got a dimension of 0 (wrong dimension specified)")),
     Signature("nwchem-ma-invalid-datatype", "intwidth", "rror: MA sizeof", re.compile(r"\bMA (?:fatal error|FATAL ERROR): MA sizeof: invalid datatype"),
               lambda m, _: NwchemDatatype(m.string.strip()[:200])),
     *(Signature(f"lp64-layer-with-64-bit-integers-{i}", "intwidth", needle, _LP64_LAYER, _widths)
@@ -165,10 +171,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     packed = [_packed_finding(events.of(PackedIntegers))] if events.of(PackedIntegers) else []
     widths = [_widths_finding(e) for e in events.of(WidthsOnLine)[:1]] + [Finding(
         "nwchem-integer-size-mismatch", "error",
-        "NWChem's memory allocator got a datatype it does not know: its integer size and the BLAS linked disagree",
+        f"NWChem's {e.what}: its integer size and the BLAS linked disagree",
         (e.line, "NWChem passes its own integer type through BLAS, LAPACK and ScaLAPACK; built with BLAS_SIZE or "
                  "SCALAPACK_SIZE of one width and linked to MKL's layers of the other, the codes it reads back are garbage "
-                 "(NWChem's forum: BLAS_SIZE=4 with MKL's ILP64 libraries)"),
+                 "(NWChem's forum: BLAS_SIZE=4 with MKL's ILP64 libraries; thread 771: SCALAPACK with mkl_scalapack_ilp64 "
+                 "and neither size set, all eigenvalues 0)"),
         ("MKL's ILP64 layers (mkl_intel_ilp64, mkl_scalapack_ilp64, mkl_blacs_*_ilp64): BLAS_SIZE=8 and SCALAPACK_SIZE=8, "
          "USE_I4FLAGS unset; MKL's LP64 layers: BLAS_SIZE=4, SCALAPACK_SIZE=4 with USE_64TO32=y and make 64_to_32 in src",
          "then rebuild from clean (make clean; make), as the objects keep the old integer size"),

@@ -96,10 +96,17 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     loads = events.of(JvmNativeLoad)
     if loads and not events.of(LoaderMissing):  # the loader's own reason was not in the log, or not one it knows
+        from mkldoctor.explain import rtnames
+
+        # a Windows DLL of MKL the log names by a release's name (neanderthal#119: a JNI DLL built against mkl_rt.dll,
+        # oneAPI 2021's redistributable shipping mkl_rt.1.dll)
+        renamed = next((named for kind, place in events.places if kind in ("foreign", "windows") and place.lower().endswith(".dll")
+                        and (named := rtnames.windows_name(place))[0]), ([], []))
+        said = "UnsatisfiedLinkError:" in loads[0].line or len(loads[0].line) < 120  # the exception, not a sentence about it
         out.append(Finding(
-            "host-cannot-load", "error", "a JVM could not load a native library: " + loads[0].line[:160],
-            tuple(f"the log says: {e.line}" for e in loads[:3]),
-            ("read the reason the JVM gives after the library's path (cannot open shared object file: a library it needs is "
+            "host-cannot-load", "error", "a JVM could not load a native library" + (": " + loads[0].line[:160] if said else ""),
+            (*(f"the log says: {e.line}" for e in loads[:3]), *renamed[0]),
+            (*renamed[1], "read the reason the JVM gives after the library's path (cannot open shared object file: a library it needs is "
              "not on the loader's path; undefined symbol: another release of it is loaded first; wrong ELF class: another "
              "architecture's file), or run again with -Djava.library.path and LD_DEBUG=libs set",),
             "UnsatisfiedLinkError wraps the system loader's own message for a native library (a Java binding's JNI library, "
@@ -130,7 +137,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             (event.line, f"the JVM found a library for {cls} but no {symbol} in it: a library of plain C functions (a BLAS such "
                          "as mkl_rt, which exports dgemm_ and slamch_, not Java_ functions) loaded where the binding's JNI "
                          "wrapper belongs, or a JNI library of another release of the binding"),
-            ("leave the binding's native library setting at its own JNI wrapper and make MKL the library behind it (netlib-java: "
+            (*(("BigDL supports Linux and macOS only (its maintainers, intel/ipex-llm#3126): its MKL wrapper's (bigdl-core's) "
+                "JNI library is not there on Windows: run it on Linux (WSL, a container) or macOS",) if cls.startswith("com.intel.analytics.bigdl") else ()),
+             "leave the binding's native library setting at its own JNI wrapper and make MKL the library behind it (netlib-java: "
              "do not set com.github.fommil.netlib.NativeSystemBLAS.natives or ...LAPACK.natives to mkl_rt; its native_system "
              "wrapper loads the system's libblas3/liblapack3, which can be MKL's mkl_rt under those names)",
              "or take the binding's JNI library of the same release as its jar"),

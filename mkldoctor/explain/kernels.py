@@ -95,7 +95,8 @@ def other_release(events: Parsed, ctx: Context) -> list[Finding]:
         folder = cores[0].lib_dirs[0]
         fix.append(f"the copy that has these names: export LD_LIBRARY_PATH={folder}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
     fix.append("a bundle (PyInstaller, a container image, a wheel): copy the kernels (libmkl_avx*, libmkl_def, libmkl_mc*, libmkl_vml_*) "
-               "from the same MKL as libmkl_core and libmkl_rt")
+               "from the same MKL as libmkl_core and libmkl_rt; a frozen program made from a conda environment: make it "
+               "from one whose numpy and scipy are not MKL's (conda install nomkl numpy scipy; pyinstaller#2175)")
     if static_program:
         fix.append("a program that links MKL statically cannot use shared kernels of another release: link it dynamically, "
                    "or statically with the archives of one release (mkldoctor link --link static)")

@@ -221,7 +221,7 @@ def _cut_start(line: str) -> str | None:
     last few characters, which every line ending in a letter pays."""
     blank = line.rfind(" ", max(0, len(line) - 10))
     return line[blank + 1:] if blank >= 0 and line[blank + 1:] in _CUT_STARTS else None
-_HANGING = (" or", "cannot open shared object", " already")
+_HANGING = (" or", "cannot open shared object", " already", "Cannot load")
 # the heads of error lines, for a paste whose selection started a few characters into its first line ("defined reference
 # to `hgemm_'", "nnot find -lmkl_rt", "ake Error at ..."): the first line is read with its head made whole
 _HEADS = ("undefined reference to", "undefined symbol:", "cannot find -l", "Cannot load ", "Can not find", "Intel MKL ", "INTEL MKL ",

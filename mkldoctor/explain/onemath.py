@@ -9,6 +9,10 @@ A SYCL exception from the device's runtime while oneMKL's own GPU kernel is buil
 error:700000041879048196`` / ``in kernel: oneapi::mkl::blas::sgemm_itcopy`` (JuliaGPU/oneAPI.jl#406): oneMKL's SYCL
 libraries build their kernels for the device's architecture, which they read through the GPU runtime; oneMKL before
 2024.2 opened ``libOpenCL.so`` by file name, and took a bundled OpenCL ICD loader that did not know the device.
+
+A oneMKL call that threw in llama.cpp's SYCL backend (``SYCL error: CHECK_TRY_ERROR(dpct::gemm_batch(...))``,
+intel/ipex-llm#11425: pip's oneAPI wheels beside the system's oneAPI), and HIP's CMake package asking a SYCL compiler for
+compiler-rt's builtins in oneMath's AMD backends (oneMath#336, #532).
 """
 
 from __future__ import annotations
@@ -64,6 +68,25 @@ class AllocationFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class SyclCallFailed:
+    """llama.cpp's SYCL backend (ggml-sycl, IPEX-LLM's ollama) reporting a oneMKL call that threw: ``SYCL error:
+    CHECK_TRY_ERROR(dpct::gemm_batch(... oneapi::mkl::transpose::trans ...)): Meet error in this line code!``."""
+
+    function: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class HipBuiltinsMissing:
+    """HIP's CMake package asking the SYCL compiler for LLVM's compiler-rt builtins, which intel/llvm (DPC++) and icpx do
+    not ship: hip-config.cmake's ``clangrt builtins lib not found``, or the path it printed, missing at build time
+    (``ninja: error: '.../libclang_rt.builtins.a', needed by 'lib/libonemkl_sparse_blas_rocsparse.so.0', missing``)."""
+
+    line: str
+    target: str  # what needed it ("" for CMake's message)
+
+
+@dataclass(frozen=True, slots=True)
 class EngineFailed:
     """oneDNN's ``could not create an engine``: the SYCL device it was given could not be opened."""
 
@@ -103,6 +126,15 @@ SIGNATURES = (
     Signature("onemkl-sycl-allocation", "onemath", "::mkl::",
               re.compile(r"(?:oneapi::mkl::)+(?P<fn>[\w:]{1,120}): cannot allocate memory on (?P<where>host|device)"),
               lambda m, _: AllocationFailed(m["fn"], m["where"], m.string.strip()[:300])),
+    Signature("ggml-sycl-onemkl-call", "onemath", "::mkl::",
+              re.compile(r"SYCL error: CHECK_TRY_ERROR\((?:dpct::|oneapi::(?:mkl|math)::(?:blas::)?(?:column_major::|row_major::)?)?"
+                         r"(?P<fn>\w{1,60})\(.{0,2000}?oneapi::mkl::.{0,4000}Meet error in this line code"),
+              lambda m, _: SyclCallFailed(m["fn"], m.string.strip()[:300])),
+    Signature("hip-config-builtins-not-found", "onemath", "builtins lib not found",
+              re.compile(r"^\s*clangrt builtins lib not found\s*$"), lambda m, _: HipBuiltinsMissing(m.string.strip(), "")),
+    Signature("ninja-clang-rt-builtins-missing", "onemath", "ninja:",
+              re.compile(r"ninja: error: '(?P<p>[^']{0,400}libclang_rt\.builtins[^']{0,80})', needed by '(?P<by>[^']{1,400})', missing"),
+              lambda m, _: HipBuiltinsMissing(m.string.strip()[:400], m["by"])),
     Signature("onednn-engine", "onemath", "ould not create an engine",
               re.compile(r"\bcould not create an engine\b"), lambda m, _: EngineFailed(m.string.strip()[:300])),
     Signature("onemath-device-not-supported", "onemath", "is not supported",
@@ -193,6 +225,12 @@ def not_implemented(events: Parsed, ctx: Context) -> list[Finding]:
 def allocation(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(AllocationFailed)
     engines = events.of(EngineFailed)
+    calls = events.of(SyclCallFailed)
+    if calls and not said:
+        return [_call_failed(calls[0])]
+    builtins = events.of(HipBuiltinsMissing)
+    if builtins and not said:
+        return [_hip_builtins(builtins[0], ctx)]
     if not said:  # oneDNN's engine alone: a device it could not open, which no other line explains
         return [unrecognised(Unrecognised(engines[0].line), ctx)] if engines else []
     first = said[0]
@@ -216,3 +254,42 @@ def allocation(events: Parsed, ctx: Context) -> list[Finding]:
         ("sycl-ls   # the devices and the runtime that serves each",
          "python3 -m pip list 2>/dev/null | grep -iE 'dpcpp|sycl|onednn|mkl'   # oneAPI's pieces installed by pip"),
     )]
+
+
+def _call_failed(first: SyclCallFailed) -> Finding:
+    return Finding(
+        "onemkl-sycl-call-failed", "error",
+        f"oneMKL's SYCL {first.function} threw inside llama.cpp's SYCL backend: the oneAPI runtime it runs on, most "
+        "often two oneAPI installs in one process",
+        (first.line, "ggml-sycl's CHECK_TRY_ERROR says only that the call threw; IPEX-LLM's llama.cpp and ollama "
+                     "troubleshooting (intel/ipex-llm#11425) gives oneMKL's errors in gemm and gemm_batch as the sign of "
+                     "oneAPI's runtime installed with pip in the environment beside the oneAPI the binary was built with"),
+        ("run with one oneAPI: leave the environment that has pip's oneAPI wheels (conda deactivate, or pip uninstall "
+         "onemkl-sycl-blas mkl-dpcpp dpcpp-cpp-rt onednn intel-sycl-rt in it), then source the system's oneAPI "
+         "(source /opt/intel/oneapi/setvars.sh) and start the program again",
+         "see the devices and the runtime that serves them: sycl-ls; SYCL_UR_TRACE=1 <the program> (older: SYCL_PI_TRACE=1)"),
+        "oneMKL's SYCL interfaces run on a SYCL queue; the DPC++ runtime, the device's driver and oneMKL must come from "
+        "releases made to work together.",
+        ("python3 -m pip list 2>/dev/null | grep -iE 'dpcpp|sycl|onednn|mkl'   # oneAPI's pieces installed by pip",),
+    )
+
+
+def _hip_builtins(first: HipBuiltinsMissing, ctx: Context) -> Finding:
+    onemath = first.target.startswith("lib/libonemkl_") or any(re.search(r"(?i)onemkl|onemath|/backends/roc|/cmake/roc(?:blas|solver|sparse|fft)/", p) for p in ctx.places)
+    return Finding(
+        "hip-builtins-from-sycl-compiler", "error",
+        "HIP's CMake package asked the SYCL compiler for LLVM's compiler-rt builtins, which it does not ship"
+        + (": oneMath's AMD backends (rocBLAS, rocSOLVER, rocSPARSE, rocFFT) built with DPC++ or icpx" if onemath else ""),
+        (first.line, *((f"needed by {first.target}",) if first.target else ()),
+         "ROCm's hip-config.cmake runs ${HIP_CXX_COMPILER} -print-libgcc-file-name --rtlib=compiler-rt, and "
+         "HIP_CXX_COMPILER defaults to the project's C++ compiler: intel/llvm (DPC++) builds no compiler-rt by default, "
+         "and icpx's answer names a libclang_rt.builtins.a that is not there (oneMath#336; fixed by oneMath#532, which finds "
+         "the builtins of ROCm's own clang through HIPROOT or ROCM_PATH)"),
+        ("update oneMath (the oneMKL interfaces) to a release with oneMath#532, and configure again from a clean "
+         "build folder" if onemath else "point HIP's CMake package at ROCm's own clang, whose compiler-rt it means",
+         "or give HIP's CMake package ROCm's own compiler: -DHIP_CXX_COMPILER=<ROCm>/llvm/bin/clang++",
+         "or build intel/llvm with compiler-rt among its LLVM projects"),
+        "HIP's CMake package links the clang runtime's builtins of the compiler it is told is HIP's; a SYCL compiler given "
+        "in its place has none.",
+        ("<the C++ compiler> -print-libgcc-file-name --rtlib=compiler-rt; ls -l <the path it prints>   # missing: this cause",),
+    )

@@ -24,7 +24,7 @@ from mkldoctor.knowledge import recipes
 # read them; a reference CBLAS or LAPACKE is a package of its own
 _MKL_FAMILY = re.compile(r"(?i)mkl|^(?:(?!cblas$|lapacke$).*(?:blas|lapack).*|tplmkl|openmp\w*|omp\w*|iomp\w*|tbb|intel\w*|threads)$")
 _NEAR_MKL = {"CBLAS": "cblas.h with a libcblas", "LAPACKE": "lapacke.h with a liblapacke"}
-_ONEMATH_REFERENCE = re.compile(r"\(missing:[^)]*\b(?:CBLAS|LAPACKE)(?:64)?_file\b")
+_ONEMATH_REFERENCE = re.compile(r"\(missing:[^)]*\b(?:CBLAS|LAPACKE)(?:64)?[_ ]file\b")  # "CBLAS file": its FAQ's spelling
 _CALL = re.compile(r"^\s*(?P<file>\S.*?):(?P<line>\d+) \(find_package\)")
 
 
@@ -117,12 +117,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            f"install {first.package}'s development package, or point meson at the one you have: its {first.package}.pc "
            "folder on PKG_CONFIG_PATH (or meson setup -Dpkg_config_path=<folder>), or its CMake package's prefix on "
            "CMAKE_PREFIX_PATH; then meson setup --wipe <build dir>"]
-    if "64_file" in first.line:  # oneMath's ILP64 reference (oneMath#334): LAPACK built with 64-bit indices
+    if re.search(r"64[_ ]file", first.line):  # oneMath's ILP64 reference (oneMath#334): LAPACK built with 64-bit indices
         fix.insert(0, "CBLAS64_file and LAPACKE64_file are oneMath's reference CBLAS and LAPACKE of 64-bit integers (its "
                       "ILP64 tests): build reference LAPACK with -DBUILD_INDEX64=ON -DCBLAS=ON -DLAPACKE=ON "
                       "-DBUILD_SHARED_LIBS=ON and give its prefix as -DREF_BLAS_ROOT, or build without the tests: "
                       "-DBUILD_FUNCTIONAL_TESTS=OFF")
-    elif "CBLAS_file" in first.line:  # oneMath's FindCBLAS (oneMath#266): it reads REF_BLAS_ROOT, and wants a shared library
+    elif re.search(r"CBLAS[_ ]file", first.line):  # oneMath's FindCBLAS (oneMath#266): it reads REF_BLAS_ROOT, and wants a shared library
         fix.insert(0, "CBLAS_file is oneMath's (the oneMKL interfaces') FindCBLAS: its tests' reference BLAS comes from "
                       "REF_BLAS_ROOT: give it the folder that holds the shared libcblas.so or libblas.so "
                       "(-DREF_BLAS_ROOT=/usr/lib/x86_64-linux-gnu; a folder of static libblas.a alone is not found: "

@@ -103,7 +103,8 @@ def _cannot_load(m: re.Match, _) -> MklCannotLoad:
     # Markdown's bold: **Intel MKL FATAL ERROR: Cannot load libmkl_core.so.**
     # MKL 10's words: "Cannot load neither libmkl_mc3.so nor libmkl_def.so"
     said = re.sub(r"\s+n?or$", "", re.sub(r"^neither\s+", "", m.group("libs").strip()))  # a wrapped line's dangling "or"
-    libs = (p.strip().strip("`'\"*").rstrip(".") for p in re.split(r"\s+n?or\s+|,\s*", said))
+    # each name up to its end (a question's words may follow it: "... libmkl_def.so.`. What do I have to do?")
+    libs = (re.match(r"[`'\"*]*([^\s`'\"*]*)", p.strip()).group(1).rstrip(".") for p in re.split(r"\s+n?or\s+|,\s*", said))
     return MklCannotLoad(tuple(lib for lib in libs if lib))
 
 

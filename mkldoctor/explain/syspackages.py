@@ -59,6 +59,29 @@ class AptSourceGone:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class PackageScriptFailed:
+    """dpkg's ``subprocess old pre-removal script returned error exit status 1`` while it unpacked an MKL package over an
+    earlier install of it (microsoft/microsoft-r-open#10: MRO's microsoft-r-open-mkl left half-removed by an earlier
+    install; its old script's ``mv: cannot stat .../backup/lib/*.so`` just before)."""
+
+    package: str
+    script: str  # "old pre-removal", "new post-installation"
+    said: str  # the script's own line before dpkg's, if any
+    line: str
+
+
+_UNPACKING = re.compile(r"(?:Preparing to unpack|Unpacking) \S*?(?P<pkg>[a-z0-9][\w.+-]*?)(?:_[^/\s]*)?\.deb\b")
+
+
+def _script(m: re.Match, before) -> PackageScriptFailed | object:
+    unpacking = next((u for line in reversed(list(before)) if (u := _UNPACKING.search(line))), None)
+    if unpacking is None or not re.search(r"(?i)mkl|iomp", unpacking["pkg"]):
+        return NOT_MINE
+    said = next((line.strip() for line in reversed(list(before)) if line.strip() and not _UNPACKING.search(line)), "")
+    return PackageScriptFailed(unpacking["pkg"], m["script"], said[:300], m.string.strip()[:300])
+
+
 def _key(m: re.Match, _) -> IntelRepoKeyRejected | object:
     if "intel" not in m["source"].lower():
         return NOT_MINE  # another repository's key: no rule's
@@ -80,6 +103,12 @@ SIGNATURES = (
     # its consequences: apt's refusal to read the repository, and to install what came from it unauthenticated
     Signature("apt-intel-repository-not-signed", "syspackages", "is not signed",
               re.compile(r"The repository '.{0,300}?intel.{0,300}?' is not signed", re.I), lambda m, _: FollowOn(m.string.strip())),
+    Signature("dpkg-package-script-failed", "syspackages", "returned error exit status",
+              re.compile(r"dpkg: (?:warning|error)[^:]*: subprocess (?P<script>(?:old|new|installed) [\w-]+) script returned error "
+                         r"exit status \d+"), _script),
+    # Microsoft R Open's install.sh after it: "Installing .../microsoft-r-open-mkl-3.3.deb...ERROR!"
+    Signature("installer-deb-error", "syspackages", "ERROR", re.compile(r"^\s*Installing \S*mkl\S*\.deb\.\.\.ERROR!?\s*$"),
+              lambda m, _: FollowOn(m.string.strip()[:300])),
     Signature("apt-unable-to-locate", "syspackages", "to locate package",
               re.compile(r"^E: Unable to locate package (?P<pkg>\S+)"), _said("apt")),
     Signature("apt-no-candidate", "syspackages", "installation candidate",
@@ -99,6 +128,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     keys = [_key_rejected(events.of(IntelRepoKeyRejected))] if events.of(IntelRepoKeyRejected) else []
     keys += [_source_gone(e) for e in events.of(AptSourceGone)[:1]]
+    keys += [_script_failed(e) for e in events.of(PackageScriptFailed)[:1]]
     said = events.of(SystemPackageUnknown)
     if not said:
         return keys
@@ -187,4 +217,25 @@ def _source_gone(event: AptSourceGone) -> Finding:
          "'<its host>' /etc/apt/sources.list /etc/apt/sources.list.d/), then apt-get update, then the MKL install again",),
         "apt-get update reads every configured source; one that answers 404 makes it fail, whatever the package wanted.",
         ("apt-get update 2>&1 | grep -E '^(E|W):'   # the sources that fail",),
+    )
+
+
+def _script_failed(event: PackageScriptFailed) -> Finding:
+    old = event.script.startswith("old")
+    return Finding(
+        "package-script-failed", "error",
+        f"dpkg could not replace {event.package}: the {event.script} script of the copy installed before failed"
+        if old else f"dpkg could not install {event.package}: its {event.script} script failed",
+        (*((event.said,) if event.said else ()), event.line,
+         *((f"an earlier install of {event.package} is still registered and half there: its own removal script fails on "
+            "files that are gone (microsoft/microsoft-r-open#10: Microsoft R Open's MKL package, after a removal by hand "
+            "or a failed install)",) if old else ())),
+        ((f"remove the broken package first, then install again: sudo dpkg --remove --force-remove-reinstreq {event.package} "
+          f"(and the rest of its suite that dpkg -l | grep '^i[FHU]' lists), sudo apt-get -f install",
+          "Microsoft R Open: also remove its folder (sudo rm -rf /usr/lib64/microsoft-r/<version>) before its install.sh "
+          "runs again") if old else
+         (f"read the script's own error above dpkg's line, fix what it names, then sudo dpkg --configure -a",)),
+        "dpkg runs a package's maintainer scripts as it replaces it; one that fails leaves the package half installed, and "
+        "every later install of it stops there.",
+        (f"dpkg -l | grep -i {event.package.split('-')[0]}   # the packages' states: iF, iH or iU are half installed",),
     )

@@ -80,7 +80,8 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
     """Each error line that no signature claimed, and a failure said only by its echoes."""
     out = []
     joined = _consequences(events, _explained(found))
-    lines = [e for e in events.of(Unrecognised) if e not in joined]
+    quoted = {line.strip() for f in found if f.severity == "error" for line in f.evidence}  # a line a finding quotes is its own
+    lines = [e for e in events.of(Unrecognised) if e not in joined and e.line.strip()[:300] not in quoted]
     if not lines and not any(f.severity in ("error", "warning") for f in found):  # a signature's line no finding said
         lines = [Unrecognised(e.line) for e in events.of(ClaimedError)]
     if not lines and not any(f.severity == "error" for f in found):  # a traceback whose last line (its error) was cut

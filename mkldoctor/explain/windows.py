@@ -1,13 +1,12 @@
 """Windows at run time: a DLL that could not be loaded, a program that could not start, an entry point not found.
 
-mkldoctor reads Linux (ELF) libraries and cannot inspect Windows binaries, but a Windows log says enough:
-``DLL load failed while importing _multiarray_umath`` (a Python extension whose DLLs are not on its search
-path: Python 3.8+ no longer searches PATH for them), ``STATUS_DLL_NOT_FOUND`` / ``0xc0000135`` /
-``-1073741515`` (a program that could not start), ``Unable to load DLL 'mkl_rt.dll'`` (.NET), MKL's own
-``Cannot load mkl_intel_thread.dll`` (the layer, or Intel's OpenMP runtime ``libiomp5md.dll`` it needs), and
-``The procedure entry point X could not be located in the dynamic link library Y`` (an MKL DLL of another
-release found first: often one installed into ``C:\\Windows\\System32`` by other software). The remedies name
-the folders each distribution keeps its DLLs in (:mod:`mkldoctor.knowledge.folders`).
+mkldoctor reads Linux (ELF) libraries and cannot inspect Windows binaries, but a Windows log says enough: ``DLL load
+failed while importing _multiarray_umath`` (a Python extension whose DLLs are not on its search path: Python 3.8+ no
+longer searches PATH for them), ``STATUS_DLL_NOT_FOUND`` / ``0xc0000135`` / ``-1073741515`` (a program that could not
+start), ``Unable to load DLL 'mkl_rt.dll'`` (.NET), MKL's own ``Cannot load mkl_intel_thread.dll`` (the layer, or Intel's
+OpenMP runtime ``libiomp5md.dll`` it needs), and ``The procedure entry point X could not be located in the dynamic link
+library Y`` (an MKL DLL of another release found first: often one installed into ``C:\\Windows\\System32`` by other
+software). The remedies name the folders each distribution keeps its DLLs in (:mod:`mkldoctor.knowledge.folders`).
 """
 
 from __future__ import annotations
@@ -325,12 +324,13 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     named = [rtnames.windows_name(name, "julia" in hints) for name in libs if name not in own]
     evidence += [line for said, _ in named for line in said]
     evidence.append("mkldoctor reads Linux (ELF) libraries: the MKL copies on that machine cannot be inspected from here")
-    start = bool(starts) or bool(re.search(r"(?i)code execution cannot proceed|missing dependency|can't start because|"
-                                            r"\bdlls? not found\b", detail))
-    older = [name for name in libs if start and any(rtnames.OLDER_NAME in line for line in rtnames.windows_name(name)[0])]
-    fix = ([f"the program's own import table asks for {', '.join(older)}, the name of the MKL release it was built with: "
-            "install that release's runtime DLLs where the program looks (beside the .exe, or their folder on PATH; Intel "
-            "shipped them as MKL's redistributable package), or rebuild the program against the MKL installed"] if older
+    start = bool(starts) or bool(re.search(r"(?i)code execution cannot proceed|missing dependency|can't start because|\bdlls? not "
+        r"found\b", detail)) or (not {"python", "julia", "dotnet"} & hints and any(re.search(r"(?i)\w\.exe$", p) and not re.search(
+            r"(?i)(?:python\w*|julia|dotnet|java\w*)\.exe$", p) for _, p in events.places))  # or a program named
+    older = [name for name in libs if start and name not in own and any(rtnames.OLDER_NAME in line for line in rtnames.windows_name(name)[0])]
+    fix = ([f"the program's own import table asks for {', '.join(older)}, the name of the MKL release it was built with: install "
+            "that release's runtime DLLs where the program looks (beside the .exe, or their folder on PATH, as Intel's compiler "
+            "prompt has it), or rebuild the program against the MKL installed, or link MKL statically (OpenFAST#1412)"] if older
            else [line for _, fixes in named for line in fixes]) + _fixes(hints, libs, start)
     torch_lib = re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail) is not None
     if torch_lib and events.of(IpexImported):  # intel-extension-for-pytorch#653

@@ -310,7 +310,7 @@ EXPLAIN = (
     _r("openmp-setting-ignored", "Intel's OpenMP runtime ignored a KMP_* or OMP_* setting it could not read (OMP: Warning)",
        "libiomp5 checks its environment at start-up and replaces a value it does not take by its default.",
        "Give the variable a value the runtime takes, or unset it; KMP_SETTINGS=1 shows what it read."),
-    _r("nwchem-integer-size-mismatch", "NWChem's memory allocator got a datatype it does not know (MA sizeof: invalid datatype)",
+    _r("nwchem-integer-size-mismatch", "NWChem's MA got a datatype it does not know (invalid datatype), or GA a dimension of 0",
        "NWChem's BLAS_SIZE/SCALAPACK_SIZE and the MKL layers linked (LP64 or ILP64) disagree.",
        "BLAS_SIZE=8 with MKL's ILP64 layers, or 4 with LP64 and make 64_to_32; rebuild from clean."),
     _r("blas-names-interposed", "The loader gave one BLAS's calls to another BLAS in the same process (LD_DEBUG=bindings)",

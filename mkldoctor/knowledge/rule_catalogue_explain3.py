@@ -161,4 +161,13 @@ EXPLAIN = (
     _r("windows-dll-dependency-missing", "An MKL DLL in place failed to load: what it imports is missing",
        "dumpbin's list shows the Visual C++ runtime (VCRUNTIME140, api-ms-win-crt) or Intel's libiomp5md.dll, absent there.",
        "Install the Visual C++ Redistributable on that machine, and ship Intel's DLLs beside the one that imports them."),
+    _r("onemkl-sycl-call-failed", "A oneMKL call threw inside llama.cpp's SYCL backend (CHECK_TRY_ERROR)",
+       "Most often pip's oneAPI runtime wheels in the environment beside the oneAPI the binary was built with.",
+       "Run with one oneAPI: leave or clean the environment of pip's oneAPI wheels, source setvars.sh."),
+    _r("hip-builtins-from-sycl-compiler", "HIP's CMake package found no compiler-rt builtins (oneMath's AMD backends)",
+       "hip-config.cmake asks the project's C++ compiler (DPC++, icpx) for LLVM's builtins, which it does not ship.",
+       "Update oneMath (oneMath#532), or -DHIP_CXX_COMPILER=<ROCm>/llvm/bin/clang++, or intel/llvm with compiler-rt."),
+    _r("package-script-failed", "dpkg could not replace or install an MKL package: its maintainer script failed",
+       "An earlier install of the package is registered and half there (its removal script fails on files gone).",
+       "dpkg --remove --force-remove-reinstreq <package>, then apt-get -f install and install again."),
 )
