@@ -16,14 +16,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import facts
+from mkldoctor.knowledge import exports, facts
 
 # a name of MKL's API: its C names, its C++ (oneMKL SYCL) namespace, the batch routines of the Fortran-style API
-_MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\w+|Dfti\w+|MKL_\w+|CBLAS_[A-Z]+|LAPACK_(?:ROW|COL)_MAJOR)\b|"
+# (MKL 2017's deep-learning primitives, dnnConvolutionCreateForward_F32, which MKL 2019 removed, too)
+_MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\w+|Dfti\w+|MKL_\w+|CBLAS_[A-Z]+|LAPACK_(?:ROW|COL)_MAJOR|"
+                       r"dnn[A-Z]\w+_F(?:32|64))\b|"
                        r"[sdcz]?(?:getr[fsi]|gemm|trsm|axpy|geqrf|potr[fs])_batch(?:_strided)?)")  # in a typedef's name too
 # gcc's and clang's words for a call or a conversion that does not fit the declaration in scope
 # (Intel's classic compilers: "x.hpp(86): error: identifier "LAPACK_ROW_MAJOR" is undefined"; a message a paste wrapped
@@ -88,8 +90,19 @@ def _shown(m: re.Match, _) -> MklApiShown | object:
     return MklApiShown((named.group(0) if named else "").removeprefix("note: ").strip("'"), header.group("path") if header else "")
 
 
+def _error_list(m: re.Match, before) -> CompileError | object:
+    """Visual Studio's Error List copied as text: ``Error (active)<TAB><TAB>identifier "X" is undefined<TAB>project<TAB>file<TAB>line``."""
+    named = _MKL_NAME.search(m.group("msg"))
+    if named is None:
+        return Unrecognised(m.string.strip()[:300])  # the row's "Error" is no error word of the parser's: said, never silent
+    return CompileError(f"{m['file']}({m['line']}): error: {m['msg']}"[:400], (*list(before)[-2:], m.string), named.group(0))
+
+
 SIGNATURES = (
     Signature("compile-error", "apichange", "rror: ", _COMPILE_ERROR, _error),
+    Signature("vs-error-list-row", "apichange", "is undefined",
+              re.compile(r"^\s*Error(?: \(active\))?\t+(?:[A-Z]+\d+\t+)?(?P<msg>identifier \"\w+\" is undefined)\t[^\t]*\t"
+                         r"(?P<file>[^\t]+)\t(?P<line>\d+)"), _error_list),
     Signature("mkl-api-code-line", "apichange", "::mkl::", re.compile(r"::mkl::"), _shown),
     Signature("mkl-header-note", "apichange", "/mkl/", _MKL_HEADER, _shown),
 )
@@ -167,7 +180,12 @@ def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
         f"{name} is not declared where the build compiles it: an MKL header not included, or MKL's headers older than the "
         "code" + (f" ({name} is declared from MKL {first} on)" if first else ""),
         (errors[0].line[:300],
-         *((f"MKL's headers declare {name} from {first} on (mkldoctor's table of every mkl-include release)",) if first else ())),
+         *((f"MKL's headers declare {name} from {first} on (mkldoctor's table of every mkl-include release)",) if first else ()),
+         *((f"{name} is one of MKL 2017's deep-learning primitives (mkl_dnn.h), which its updates extended (the _v2 batch "
+            "normalization after its first release: mxnet#4128 wanted a build of 2016-11-22 or later, mkl_version.h's "
+            "__INTEL_MKL_BUILD_DATE) and a later release removed" + (f" (mkldoctor's table: exported up to {gone.overall.last}, "
+            f"gone from {gone.overall.gone_since})" if (gone := exports.history(name)) and gone.overall.gone_since else "")
+            + "; MKL-DNN, now oneDNN, took their place",) if name.startswith("dnn") else ())),
         (f"include MKL's header that declares it (#include <mkl.h> declares all of MKL's C API)",
          f"or compile against MKL {first} or newer: its headers (mkl-include, oneAPI's include folder) first on -I"
          if first else "or compile against the MKL release the project supports (a newer one declares more)",

@@ -62,7 +62,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                 "CMake writes <VAR>-NOTFOUND into a variable whose find_path or find_library found nothing; the project "
                 "used it anyway, and CMake stops at the end of the configure"]
     fix = []
-    if mkl:
+    # FindBLAS's own cache variable of the last library it tried (BLAS_mkl_em64t_LIBRARY: MKL 10's name, the last of its
+    # Intel candidates): FindBLAS found no BLAS at all, and a project used its variable anyway (oneflow#10287)
+    findblas = [n for n in mkl if re.fullmatch(r"BLAS_\w+_LIBRARY", n)]
+    if findblas:
+        evidence.append(f"{findblas[0]} is CMake's FindBLAS's own variable for one library it tried ({findblas[0][5:-8]}, "
+                        "the last of its candidates): FindBLAS found no BLAS at all, MKL or another")
+        fix.append("install a BLAS (MKL, or OpenBLAS) and tell FindBLAS which: cmake -DBLA_VENDOR=Intel10_64lp (MKL, with "
+                   "MKLROOT set by setvars.sh) or -DBLA_VENDOR=OpenBLAS, from a clean build folder")
+    elif mkl:
         headers = [n for n in mkl if "INCLUDE" in n.upper()]
         evidence.append(f"{', '.join(mkl[:4])}: the project's own search for MKL"
                         + (" (its headers: mkl.h)" if headers else " (its libraries)") + " found nothing where it looked")
@@ -78,7 +86,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return [Finding(
         "cmake-variables-notfound", "error",
         f"CMake: the project used {listed} though {'its search' if len(names) == 1 else 'their searches'} found nothing"
-        + (": MKL was not found where the project looked" if mkl else ""),
+        + (": FindBLAS found no BLAS at all" if findblas else ": MKL was not found where the project looked" if mkl else ""),
         tuple(evidence), tuple(fix),
         "A project's find_path and find_library leave <VAR>-NOTFOUND when they find nothing; CMake lists every such "
         "variable the project went on to use and fails the configure.",
