@@ -15,6 +15,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.distribution import conda_blas
 
 _LIBRARIES = re.compile(r"^\s*libraries\s*=\s*\[(?P<libs>[^\]]*)\]")
 
@@ -77,7 +78,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "and libraries = mkl_rt) and no [openblas] section (or the other way round), then rebuild from a clean tree "
             "(rm -rf build)",
             "or install a build made that way: conda's numpy and scipy with the MKL variant (conda install numpy scipy "
-            "'libblas=*=*mkl'), or the wheels (OpenBLAS for both)",
+            f"'{conda_blas('mkl')}'), or the wheels (OpenBLAS for both)",
         ),
         "numpy.distutils looked for BLAS and LAPACK separately and took each from the first library that had it; a "
         "machine with both MKL and OpenBLAS can end up with one of each.",

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.distribution import conda_blas
 
 if TYPE_CHECKING:
     from mkldoctor.explain.crash import Crash
@@ -125,7 +126,7 @@ def python_linalg(crash: Crash, frame: str) -> Finding:
          "Python's faulthandler lists Python's frames only: the LAPACK routine that crashed (and whether it is MKL's) is in "
          "a native frame it does not show"),
         ("see which BLAS and LAPACK the process runs: python -m threadpoolctl -i numpy scipy (or numpy.show_config())",
-         "run the same code with another BLAS: an environment with conda install 'libblas=*=*openblas' (or pip's numpy and "
+         f"run the same code with another BLAS: an environment with conda install '{conda_blas('openblas')}' (or pip's numpy and "
          "scipy wheels, which bundle OpenBLAS): if it passes there, the crash is the LAPACK library's; with MKL, update "
          "it (conda update mkl), since MKL's own bugs in a routine are fixed in later releases",
          "the native frame: gdb -batch -ex run -ex bt --args python <the script> (a frame in libmkl_* names the routine), "

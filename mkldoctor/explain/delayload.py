@@ -17,6 +17,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.kernels import kernel_files
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.distribution import conda_blas
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if event.procedure and "Windows fatal exception" in event.line:  # Python's faulthandler: a Python process, conda's most often
         fix.append("a conda-forge environment whose BLAS is MKL's (conda list libblas shows a *mkl build): its MKL and the "
                    "threading runtime it loads may be of releases that do not fit; switch the environment's BLAS, conda install "
-                   "\"libblas=*=*openblas\" (idaes-pse#1846: the crash at the first numpy.linalg call went away), or install mkl "
+                   f"\"{conda_blas('openblas')}\" (idaes-pse#1846: the crash at the first numpy.linalg call went away), or install mkl "
                    "and its OpenMP runtime (intel-openmp or llvm-openmp) of one release")
     if frozen:
         fix.insert(0, "collect the DLLs into the bundle: pyinstaller --add-binary \"<env>\\Library\\bin\\libiomp5md.dll;.\" (and "

@@ -20,6 +20,7 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.distribution import conda_blas
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def interposed(events: Parsed, ctx: Context) -> list[Finding]:
             "open FFTW so that its own names come first: ctypes.CDLL(path, mode=os.RTLD_DEEPBIND | os.RTLD_GLOBAL) in place "
             "of RTLD_GLOBAL alone (pycbc#4054), or RTLD_LOCAL where no other library needs FFTW's names",
             "or keep MKL out of that process: an environment whose numpy and PyTorch do not use MKL (conda: nomkl, "
-            "'libblas=*=*openblas'), or import the FFTW user before the package that brings MKL",
+            f"'{conda_blas('openblas')}'), or import the FFTW user before the package that brings MKL",
             "or use MKL's FFTW interface on purpose for every call (no libfftw3 at all)",
         ),
         "Two libraries that export the same C names share them in one process: the dynamic loader binds each name to the "

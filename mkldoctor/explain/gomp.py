@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, Signature
 from mkldoctor.explain.wording import MAX_LISTED
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.distribution import conda_blas
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,7 @@ def two_runtimes_crashed(line: str, packages: list[str]) -> Finding:
          "keeps its own thread pool, and code started on one crashes or deadlocks in the other (scikit-learn's KMeans beside "
          "numpy on MKL, scikit-learn#13221 on macOS)"),
         ("keep one OpenMP runtime in the process: take numpy and scipy's BLAS without MKL where the environment's other "
-         "packages run on libomp (conda install 'libblas=*=*openblas', or on macOS '*accelerate'), or make the environment "
+         f"packages run on libomp (conda install '{conda_blas('openblas')}', or on macOS '*accelerate'), or make the environment "
          "anew from one channel (conda-forge's mkl runs on llvm-openmp, which then serves both)",
          "see which runtimes the process loads: python -m threadpoolctl -i numpy sklearn (or DYLD_PRINT_LIBRARIES=1 / "
          "LD_DEBUG=libs <the program> 2>&1 | grep -E 'lib(i?omp|gomp)')",
@@ -140,12 +141,12 @@ def mkl_with_gnu_mutex(manager: str, words: str, asked: str, line: str, evidence
         f"{words} found no {asked} for the request: it pins _openmp_mutex to GCC's OpenMP, which conda-forge's "
         "MKL builds are not made for",
         (*evidence, f"the request: {line}",
-         "conda-forge builds its MKL BLAS (libblas=*=*mkl) on LLVM's OpenMP runtime (llvm-openmp, _openmp_mutex's llvm "
+         f"conda-forge builds its MKL BLAS ({conda_blas('mkl')}) on LLVM's OpenMP runtime (llvm-openmp, _openmp_mutex's llvm "
          "build), which stands in for Intel's libiomp5; a request that pins _openmp_mutex's gnu build leaves the solver only "
          "old libblas builds, whose mkl release the channel no longer has: the pair is not supported (xtb#557)"),
-        ("drop the _openmp_mutex pin (or ask for its llvm build, '_openmp_mutex=*=*llvm'), and keep libblas=*=*mkl",
-         "or keep GCC's OpenMP and take OpenBLAS for the BLAS: libblas=*=*openblas"),
+        (f"drop the _openmp_mutex pin (or ask for its llvm build, '_openmp_mutex=*=*llvm'), and keep {conda_blas('mkl')}",
+         f"or keep GCC's OpenMP and take OpenBLAS for the BLAS: {conda_blas('openblas')}"),
         "A conda environment has one OpenMP runtime, chosen by _openmp_mutex; conda-forge's MKL packages depend on LLVM's.",
-        (f"{'conda' if manager == 'pixi' else manager} create -n probe --dry-run 'libblas=*=*mkl' '_openmp_mutex=*=*llvm'   "
+        (f"{'conda' if manager == 'pixi' else manager} create -n probe --dry-run '{conda_blas('mkl')}' '_openmp_mutex=*=*llvm'   "
          "# solves: the gnu pin was the conflict",),
     )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from mkldoctor.explain.context import Context
 from mkldoctor.knowledge import broken, recipes
+from mkldoctor.knowledge.distribution import conda_blas
 
 if TYPE_CHECKING:
     from mkldoctor.explain.runtime import OmpDuplicate
@@ -27,7 +28,7 @@ def in_matlab(event: OmpDuplicate, ctx: Context) -> tuple[str, ...]:
     other = event.library if intel == event.already else event.already
     return (f"the process is MATLAB's, which loads Intel's runtime ({intel}) for its own MKL first: keep that one and drop "
             f"{other} from what the MEX file or binding brings: a BLAS built without OpenMP for it (conda: "
-            f"{recipes.conda_install(recipes.q('libblas=*=*netlib'))}) or one on Intel's runtime (libblas=*=*mkl)",)
+            f"{recipes.conda_install(recipes.q(conda_blas('netlib')))}) or one on Intel's runtime ({conda_blas('mkl')})",)
 
 
 _WHEEL_COPY = re.compile(r"/site-packages/(?P<package>[^/]+?)(?:\.libs)?/(?:[^/]+/)*(?:libiomp5|libomp|libgomp)[\w.-]*\.(?:dylib|so[.\d]*)$")

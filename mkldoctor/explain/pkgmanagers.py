@@ -24,6 +24,7 @@ from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import distribution, platforms
 from mkldoctor.knowledge.history import any_version_key, version_key
+from mkldoctor.knowledge.distribution import conda_blas
 
 _SUBDIR = re.compile(r"\b(?P<subdir>(?:linux|osx|win)-(?:64|32|arm64|aarch64|ppc64le|s390x|armv7l))\b")
 _ITEM = re.compile(r"^\s*-\s+(?P<spec>\S.*?)\s*$")  # conda's "  - mkl==2024.0.0" lines
@@ -337,7 +338,7 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
         fix += ["on Windows, drop nomkl (keep it for the Linux and macOS jobs): to avoid one broken MKL release, pin the one that "
                 "works instead: conda install mkl=<the good version> (e.g. in the CI's conda line)",
                 "or on conda-forge choose the BLAS by its selector, which exists on Windows too: conda install -c conda-forge "
-                "'libblas=*=*openblas'"]
+                f"'{conda_blas('openblas')}'"]
         confirm = ("conda search nomkl --platform win-64   # nothing: no Windows build",)
         return _result(True, title, evidence, fix, confirm, manager)
     place = platforms.platform(key) if key else None

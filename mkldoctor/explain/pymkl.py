@@ -18,6 +18,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
+from mkldoctor.knowledge.distribution import conda_blas
 
 
 # mkl-service's module, as ``dir(mkl)`` lists it (mkl-service 2.8.0, the pinned pywheels): what a script may call
@@ -124,8 +125,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              "file), or threadpoolctl.threadpool_info() in the program",
              "keep one runtime: take the packages from one source (one conda channel; conda-forge's llvm-openmp also stands "
              "in for libiomp5, so its MKL runs on it), or run MKL on no OpenMP: MKL_THREADING_LAYER=SEQUENTIAL",
-             "a conda environment whose BLAS resolved to MKL (libblas=*=*mkl, which brings intel-openmp): switch its BLAS to "
-             f"OpenBLAS, {recipes.conda_install(recipes.q('libblas=*=*openblas'))}, and pin it (an installer's "
+             f"a conda environment whose BLAS resolved to MKL ({conda_blas('mkl')}, which brings intel-openmp): switch its BLAS to "
+             f"OpenBLAS, {recipes.conda_install(recipes.q(conda_blas('openblas')))}, and pin it (an installer's "
              "conda-meta/pinned: mne-installers#201)"),
             "Intel's and LLVM's OpenMP runtimes export the same names; two in one process each start their own threads, "
             "and code built for one may call the other.",
@@ -139,7 +140,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                            "that KMeans then leaks memory when it has fewer chunks of work than threads"),
             ("set OMP_NUM_THREADS=1 before the program starts (or threadpoolctl's threadpool_limits(1) around the call), as "
              "the warning says, or take NumPy and SciPy on OpenBLAS "
-             f"({recipes.conda_install(recipes.q('libblas=*=*openblas'))}) where the leak matters",
+             f"({recipes.conda_install(recipes.q(conda_blas('openblas')))}) where the leak matters",
              "where the run is short and memory is not an issue, silence it: warnings.filterwarnings('ignore', "
              "message='KMeans is known to have a memory leak')"),
             "Two OpenMP runtimes (scikit-learn's vcomp, MKL's libiomp5md) in one process on Windows make KMeans' workers "

@@ -38,6 +38,12 @@ CONDA_SUBDIRS = {"linux-64": "linux-x86_64", "win-64": "windows-x86_64", "osx-64
 _CONDA_OF = {v: k for k, v in CONDA_SUBDIRS.items()}
 
 
+def conda_blas(build: str) -> str:
+    """conda-forge's selector of one BLAS for a whole environment: ``libblas=*=*mkl`` (``openblas``, ``netlib``,
+    ``accelerate``): the one spelling every fix that switches an environment's BLAS writes."""
+    return f"libblas=*=*{build}"
+
+
 def is_mkl_package(name: str, spec: str = "") -> bool:
     """``mkl``, ``mkl-static``, ``intel-openmp``, ``nomkl``; a BLAS selector only with MKL's build: conda-forge's
     ``libblas=*=*mkl``, Anaconda's ``blas=*=mkl``."""
@@ -146,15 +152,15 @@ class Alternative:
 def alternative(key: str) -> Alternative:
     p = platforms.platform(key)
     if key == "macos-arm64":
-        return Alternative(key, "Apple's Accelerate or OpenBLAS", "conda install 'libblas=*=*accelerate' (or '*openblas')",
+        return Alternative(key, "Apple's Accelerate or OpenBLAS", f"conda install '{conda_blas('accelerate')}' (or '*openblas')",
                            "numpy's and scipy's own wheels (OpenBLAS; numpy 2 on macOS 14 or newer: Accelerate)",
                            "an Intel machine: a macOS x86-64 runner (GitHub Actions: macos-13; macos-latest and macos-14 "
                            "and newer are Apple silicon), or an x86-64 environment under Rosetta 2 (CONDA_SUBDIR=osx-64), "
                            "where MKL runs without AVX")
     if p.never:
-        return Alternative(key, "OpenBLAS or BLIS (on ARM also Arm Performance Libraries)", "conda install 'libblas=*=*openblas'",
+        return Alternative(key, "OpenBLAS or BLIS (on ARM also Arm Performance Libraries)", f"conda install '{conda_blas('openblas')}'",
                            "numpy's and scipy's own wheels (OpenBLAS)", "an x86-64 machine (a Linux or Windows runner on x86-64)")
-    return Alternative(key, "OpenBLAS", "conda install 'libblas=*=*openblas'", "numpy's and scipy's own wheels (OpenBLAS)",
+    return Alternative(key, "OpenBLAS", f"conda install '{conda_blas('openblas')}'", "numpy's and scipy's own wheels (OpenBLAS)",
                        "a release built for it")
 
 
