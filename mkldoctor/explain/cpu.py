@@ -241,8 +241,12 @@ def _julia_no_blas(event: JuliaNoBlas) -> Finding:
          "a Julia built against the system's LP64 libblas (a distribution's package) calls the LP64 interface: once MKL.jl "
          "replaces the libraries, none is left for it",
          "a caller of CBLAS (cblas_ddot, as Enzyme's derivatives and C code do): libblastrampoline before 5.11 did not forward "
-         "the ILP64 CBLAS names of MKL 2024 and newer (JuliaLinearAlgebra/libblastrampoline#137), so those calls have no library"),
-        ("use the official Julia binaries (juliaup, or the julialang.org downloads), whose LinearAlgebra calls ILP64",
+         "the ILP64 CBLAS names of MKL 2024 and newer (JuliaLinearAlgebra/libblastrampoline#137), so those calls have no library",
+         "a package whose own library (a _jll built on libblastrampoline) calls a routine that this Julia's libblastrampoline "
+         "does not forward: older ones forwarded fewer of BLAS's and LAPACK's names (PROPACK.jl#54 after `using MKL` on Julia "
+         "1.8 worked from Julia 1.10.4, with libblastrampoline 5.9)"),
+        ("update Julia (juliaup update): a newer libblastrampoline forwards more of BLAS's and LAPACK's names, and the official "
+         "Julia binaries (juliaup, or the julialang.org downloads) call ILP64 from LinearAlgebra",
          "a CBLAS caller with MKL 2024 or newer: a Julia whose libblastrampoline is 5.11 or newer (check: julia -e 'using "
          "LinearAlgebra; println(BLAS.lbt_get_config())' and the libblastrampoline_jll version in versioninfo), or until then "
          "an MKL_jll before 2024 (Pkg.compat(\"MKL_jll\", \"< 2024\"))",

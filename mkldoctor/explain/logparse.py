@@ -59,7 +59,7 @@ _UNDEF_REF = re.compile(
 )
 # lld's and mold's block head; pasted logs drop the linker's name ("error: undefined symbol: hgemm_") or keep rustc's "note: "
 _UNDEF_SYMBOL = re.compile(
-    r"^\s*(?:note:\s*)?(?:(?P<ld>(?:\S*/)?(?:ld\.lld|ld64\.lld|rust-lld|lld|mold|ld\.mold))(?::\s*error)?:\s+|error:\s+)"
+    r"^\s*(?:note:\s*)?(?:(?P<ld>(?:\S*/)?(?:lld-link(?:\.exe)?|ld\.lld|ld64\.lld|rust-lld|lld|mold|ld\.mold))(?::\s*error)?:\s+|error:\s+)"
     r"undefined symbol:\s+(?P<sym>.+?)\s*$"
 )
 _LLD_REF = re.compile(r"^\s*>>>\s+referenced by\s+(?P<what>.+?)\s*$")
@@ -104,7 +104,7 @@ def _linker_name(prefix: str) -> str:
     if "mold" in base:
         return "mold"
     if "lld" in base:
-        return "lld"
+        return "lld-link" if "lld-link" in base else "lld"
     return "ld"
 
 

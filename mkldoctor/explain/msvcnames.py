@@ -27,6 +27,8 @@ def runtime_names(symbols: list[str], by_symbol) -> list[str]:
 
 
 def finding(symbols: list[str], by_symbol) -> Finding:
+    if any(e.linker == "lld-link" for s in symbols for e in by_symbol[s]):
+        return _lld_link(symbols, by_symbol)
     return Finding(
         "msvc-runtime-names-in-gnu-link", "error",
         f"{more(symbols, 3)}: Microsoft's C runtime names, undefined in a GNU (MinGW) link: libraries compiled by MSVC, such "
@@ -47,4 +49,24 @@ def finding(symbols: list[str], by_symbol) -> Finding:
         "Code compiled by Microsoft's compiler calls helper functions of Microsoft's runtime. MinGW links with its own "
         "runtime, which lacks them, so MSVC-built static libraries leave those calls undefined.",
         ("nm <the MKL .lib> | grep -c __security_check_cookie   # MKL's static libraries call it: built by MSVC",),
+    )
+
+
+def _lld_link(symbols: list[str], by_symbol) -> Finding:
+    """LLVM's lld-link (LDC's, dub's, clang's default on Windows) given no Microsoft runtime: run outside Visual Studio's
+    developer environment, LIB names no MSVC folder (libmir/mir-blas#6: __security_cookie, then __GSHandlerCheck)."""
+    return Finding(
+        "msvc-runtime-names-in-gnu-link", "error",
+        f"{more(symbols, 3)}: Microsoft's C runtime names, undefined in lld-link's link: MKL's MSVC-built libraries were "
+        "linked without Microsoft's runtime libraries",
+        (*needed_by(symbols, by_symbol)[:3],
+         f"{symbols[0]} is a helper that Microsoft's compiler calls from the code it generates (/GS buffer checks), defined in "
+         "Microsoft's runtime (vcruntime.lib with libcmt.lib or msvcrt.lib); lld-link finds those only in the folders of the "
+         "LIB variable (or /libpath:), which Visual Studio's developer environment sets"),
+        ("run the build from Visual Studio's developer environment: the 'x64 Native Tools Command Prompt' (or call "
+         "vcvars64.bat first), as mir-blas#6 did; or give lld-link the MSVC and Windows SDK library folders (/libpath:)",
+         "not a fix: /GS- on the link (a compiler option, which lld-link reads as a file) or an empty __security_cookie"),
+        "Code compiled by Microsoft's compiler calls helper functions of Microsoft's runtime; a link that is given no MSVC "
+        "runtime libraries leaves those calls undefined.",
+        ("echo %LIB%   # empty, or without ...\\VC\\Tools\\MSVC\\<ver>\\lib\\x64: not Visual Studio's environment",),
     )
