@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -42,10 +42,10 @@ _WINDOWS = re.compile(r"(?i)^(?:kernel32|user32|advapi32|ntdll|gdi32|shell32|ole
                       r"version|shlwapi|psapi|dbghelp|api-ms-win-core-[\w-]+)\.dll$")
 
 
-def _listed(m: re.Match, before) -> ListedImport | None:
+def _listed(m: re.Match, before) -> ListedImport | object:
     if any("following dependencies" in line or _IMPORT.match(line) for line in before[-2:]):
         return ListedImport(m["dll"])
-    return None
+    return NOT_MINE  # an indented DLL's name elsewhere: other signatures' to read
 
 
 SIGNATURES = (

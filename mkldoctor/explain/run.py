@@ -174,7 +174,8 @@ def _not_program(path: str) -> None:
     """A program named without ``--`` is not run: a file named as the log is data (it may be a project's or a download's,
     with its execute bit); the user who means to run it says so."""
     if _is_program(path):
-        raise InputError(path, f"a program, not a log: mkldoctor runs a command only after --: mkldoctor explain -- {shlex.quote(path)}")
+        raise InputError(path, f"a program, not a log: mkldoctor runs a command only after --: mkldoctor explain -- "
+                               f"{shlex.quote(path)} (or, to read the file as text: mkldoctor explain - < {shlex.quote(path)})")
 
 
 def _end_group(process: subprocess.Popen) -> None:
