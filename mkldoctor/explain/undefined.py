@@ -25,6 +25,13 @@ from mkldoctor.explain.context import Context, release_on_line
 from mkldoctor.explain.edits import Edit
 
 
+def _take(groups: dict, names: list[str]) -> list[str]:
+    """``names``, taken out of the group of names no other group claimed: each family that explains some of them says them."""
+    if names:
+        groups["other"] = [s for s in groups["other"] if s not in names]
+    return names
+
+
 def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain import blacsload, linkkind  # a name only one kind of MKL library defines (i_malloc): its own family
     from mkldoctor.explain.binformat import WrongFormat
@@ -99,21 +106,17 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             "The link command names no libmkl_* library, so nothing can define MKL's functions.",
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
-    mpi = [s for s in groups["other"] if mpilink.MPI_NAME.match(s)]
+    mpi = _take(groups, [s for s in groups["other"] if mpilink.MPI_NAME.match(s)])
     if mpi:  # MPI's names: MKL's BLACS layer, or the program's own code, on a link without that MPI
-        groups["other"] = [s for s in groups["other"] if s not in mpi]
         out += mpilink.findings(ctx, mpi, by_symbol)
-    runtime = syclnames.runtime_names(groups["other"], by_symbol)
+    runtime = _take(groups, syclnames.runtime_names(groups["other"], by_symbol))
     if runtime:  # the SYCL runtime's names that oneMKL's SYCL libraries need: a compiler older than the MKL
-        groups["other"] = [s for s in groups["other"] if s not in runtime]
         out.append(syclnames.runtime_too_old(runtime, by_symbol))
-    msvc = msvcnames.runtime_names(groups["other"], by_symbol)
-    if msvc:  # MSVC-compiled libraries (MKL's Windows .lib files) linked by MinGW: Microsoft's runtime helpers missing
-        groups["other"] = [s for s in groups["other"] if s not in msvc]
+    msvc = _take(groups, msvcnames.runtime_names(groups["other"], by_symbol))
+    if msvc:  # MSVC-compiled libraries (MKL's Windows .lib files) linked by MinGW or lld-link: Microsoft's runtime helpers
         out.append(msvcnames.finding(msvc, by_symbol))
-    sycl = [s for s in groups["other"] if s.startswith("oneapi::mkl::")]
+    sycl = _take(groups, [s for s in groups["other"] if s.startswith("oneapi::mkl::")])
     if sycl:  # oneMKL's SYCL (C++) API: libraries of their own, which MKL's C link lines do not name
-        groups["other"] = [s for s in groups["other"] if s not in sycl]
         out.append(_sycl_api(ctx, sycl, by_symbol))
     if groups["other"]:
         symbols = groups["other"]
