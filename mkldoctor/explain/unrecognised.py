@@ -16,6 +16,7 @@ from mkldoctor.explain.catalogue import ClaimedError, FollowOn, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed, RustLinkFailed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.recipes import q
 
 MAX_UNRECOGNISED_FINDINGS = 10
 ECHOES_ONLY = "the log says the build failed, but not why in a form mkldoctor recognises"
@@ -69,6 +70,8 @@ def unrecognised(event, ctx: Context) -> Finding:
         "unrecognised-failure", "error", f"an error mkldoctor does not recognise: {event.line.strip()[:160]}",
         tuple(["the log says (the line marked >, with the lines around it):"] + ["  " + c for c in context[:10]]),
         ("read the marked line: mkldoctor has no signature for it, so it cannot say whether MKL is the cause",
+         *(f"the tool named the file that holds its whole output: mkldoctor explain {q(path)}   # on the machine that ran it"
+           for path in _full_logs(ctx)[:1]),
          "if it concerns MKL, report it with this log excerpt so that a signature can be added"),
         "This line looks like an error (error:, undefined, cannot open/find/load, FATAL, ImportError, CMake Error...), "
         "and none of mkldoctor's failure signatures explains it. mkldoctor does not call such a log clean.",
@@ -97,13 +100,23 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
         out.append(Finding(
             "unrecognised-failure", "error", ECHOES_ONLY,
             tuple(f"the log says: {e.line[:200]}" for e in echoes[:6]),
-            ("look above these lines for the first error the tool printed; if the log was cut, pass the whole output "
+            (*(f"the tool named the file that holds its whole output: mkldoctor explain {q(path)}   # on the machine that "
+               "ran it" for path in _full_logs(ctx)[:1]),
+             "look above these lines for the first error the tool printed; if the log was cut, pass the whole output "
              "(make VERBOSE=1, cargo build -v, ninja -v)",),
             "These lines only report that an earlier step failed; the step's own message is not in the input, "
             "or is not one mkldoctor knows.",
             locations=ctx.located(echoes, "says the build failed"),
         ))
     return out
+
+
+# the files in which build tools keep their whole output, which their last lines name (Spack's "See build log for details:")
+_FULL_LOG = re.compile(r"(?:^|/)(?:spack-build-out\.txt|CMakeError\.log|CMakeConfigureLog\.yaml|meson-log\.txt|config\.log)$")
+
+
+def _full_logs(ctx: Context) -> list[str]:
+    return [p for p in ctx.places if _FULL_LOG.search(p)]
 
 
 MAX_ECHOES = 4  # echo lines said per finding
