@@ -77,6 +77,14 @@ class SyclCallFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class OneapiWheelListed:
+    """A row of pip's or conda's list of oneAPI's runtime wheels: ``onemkl-sycl-blas   2024.0.0``, ``dpcpp-cpp-rt``."""
+
+    name: str
+    version: str
+
+
+@dataclass(frozen=True, slots=True)
 class HipBuiltinsMissing:
     """HIP's CMake package asking the SYCL compiler for LLVM's compiler-rt builtins, which intel/llvm (DPC++) and icpx do
     not ship: hip-config.cmake's ``clangrt builtins lib not found``, or the path it printed, missing at build time
@@ -127,9 +135,13 @@ SIGNATURES = (
               re.compile(r"(?:oneapi::mkl::)+(?P<fn>[\w:]{1,120}): cannot allocate memory on (?P<where>host|device)"),
               lambda m, _: AllocationFailed(m["fn"], m["where"], m.string.strip()[:300])),
     Signature("ggml-sycl-onemkl-call", "onemath", "::mkl::",
+              # the line may be cut (an issue's title: ipex-llm#10845): oneMKL's namespace in the call is enough
               re.compile(r"SYCL error: CHECK_TRY_ERROR\((?:dpct::|oneapi::(?:mkl|math)::(?:blas::)?(?:column_major::|row_major::)?)?"
-                         r"(?P<fn>\w{1,60})\(.{0,2000}?oneapi::mkl::.{0,4000}Meet error in this line code"),
+                         r"(?P<fn>\w{1,60})\(.{0,2000}?oneapi::mkl::"),
               lambda m, _: SyclCallFailed(m["fn"], m.string.strip()[:300])),
+    *(Signature(f"oneapi-runtime-wheel-listed-{i}", "onemath", needle,
+                re.compile(r"^\s*(?P<n>onemkl-sycl-\w+|mkl-dpcpp|dpcpp-cpp-rt|intel-sycl-rt|onednn)\s+(?P<v>\d[\w.]{0,30})(?:\s+\S+){0,2}\s*$"),
+                lambda m, _: OneapiWheelListed(m["n"], m["v"])) for i, needle in enumerate(("onemkl-sycl-", "dpcpp", "onednn "))),
     Signature("hip-config-builtins-not-found", "onemath", "builtins lib not found",
               re.compile(r"^\s*clangrt builtins lib not found\s*$"), lambda m, _: HipBuiltinsMissing(m.string.strip(), "")),
     Signature("ninja-clang-rt-builtins-missing", "onemath", "ninja:",
@@ -227,7 +239,7 @@ def allocation(events: Parsed, ctx: Context) -> list[Finding]:
     engines = events.of(EngineFailed)
     calls = events.of(SyclCallFailed)
     if calls and not said:
-        return [_call_failed(calls[0])]
+        return [_call_failed(calls[0], events.of(OneapiWheelListed))]
     builtins = events.of(HipBuiltinsMissing)
     if builtins and not said:
         return [_hip_builtins(builtins[0], ctx)]
@@ -256,14 +268,17 @@ def allocation(events: Parsed, ctx: Context) -> list[Finding]:
     )]
 
 
-def _call_failed(first: SyclCallFailed) -> Finding:
+def _call_failed(first: SyclCallFailed, wheels: list[OneapiWheelListed]) -> Finding:
+    listed = list(dict.fromkeys(f"{w.name} {w.version}" for w in wheels))
     return Finding(
         "onemkl-sycl-call-failed", "error",
         f"oneMKL's SYCL {first.function} threw inside llama.cpp's SYCL backend: the oneAPI runtime it runs on, most "
         "often two oneAPI installs in one process",
         (first.line, "ggml-sycl's CHECK_TRY_ERROR says only that the call threw; IPEX-LLM's llama.cpp and ollama "
                      "troubleshooting (intel/ipex-llm#11425) gives oneMKL's errors in gemm and gemm_batch as the sign of "
-                     "oneAPI's runtime installed with pip in the environment beside the oneAPI the binary was built with"),
+                     "oneAPI's runtime installed with pip in the environment beside the oneAPI the binary was built with",
+         *((f"the log lists oneAPI's runtime wheels in the environment: {', '.join(listed[:6])}"
+            + (f" and {len(listed) - 6} more" if len(listed) > 6 else ""),) if listed else ())),
         ("run with one oneAPI: leave the environment that has pip's oneAPI wheels (conda deactivate, or pip uninstall "
          "onemkl-sycl-blas mkl-dpcpp dpcpp-cpp-rt onednn intel-sycl-rt in it), then source the system's oneAPI "
          "(source /opt/intel/oneapi/setvars.sh) and start the program again",
