@@ -79,3 +79,10 @@ def test_a_version_banner_of_cmakes_notfound_is_no_error():
     assert [f.id for f in errors_of(_log("openfast-sfunc-531"))] == ["mkl-parameter-error"]
     assert not errors_of(" OpenFAST--128-NOTFOUND\n")
     assert only_error("MKL_LIBRARY-NOTFOUND\n").id == "mkl-finder-failed"  # CMake's value of a variable still is one
+
+
+def test_makes_missing_clang_rt_builtins_for_a_onemath_backend():
+    log = ("make[2]: *** No rule to make target '/opt/intel/oneapi/compiler/2024.2/lib/clang/19/lib/x86_64-unknown-linux-gnu/"
+           "libclang_rt.builtins.a', needed by 'lib/libonemkl_blas_rocblas.so.0'.  Stop.\n")
+    finding = only_error(log)
+    assert finding.id == "hip-builtins-from-sycl-compiler" and "oneMath's AMD backends" in finding.title, flat(finding)

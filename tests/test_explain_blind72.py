@@ -37,3 +37,11 @@ def test_findblas_variable_left_notfound():
     """oneflow#10287: BLAS_mkl_em64t_LIBRARY is FindBLAS's own variable: no BLAS at all, BLA_VENDOR named."""
     finding = only_error(_log("oneflow-10287"))
     assert finding.title.endswith("FindBLAS found no BLAS at all") and "-DBLA_VENDOR=Intel10_64lp" in finding.fix[0], flat(finding)
+
+
+def test_visual_studios_error_list_row_pasted_with_spaces():
+    """The same row where a paste turned the tabs into runs of spaces."""
+    row = ('Error (active)      identifier "dnnConvolutionCreateForward_F32" is undefined      mxnet      '
+           'C:\\src\\mkl_cppwrapper.h      832\n')
+    finding = only_error(row)
+    assert finding.id == "mkl-api-changed" and "dnnConvolutionCreateForward_F32" in finding.title, flat(finding)

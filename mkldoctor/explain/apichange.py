@@ -101,8 +101,9 @@ def _error_list(m: re.Match, before) -> CompileError | object:
 SIGNATURES = (
     Signature("compile-error", "apichange", "rror: ", _COMPILE_ERROR, _error),
     Signature("vs-error-list-row", "apichange", "is undefined",
-              re.compile(r"^\s*Error(?: \(active\))?\t+(?:[A-Z]+\d+\t+)?(?P<msg>identifier \"\w+\" is undefined)\t[^\t]*\t"
-                         r"(?P<file>[^\t]+)\t(?P<line>\d+)"), _error_list),
+              # its columns split by tabs, or by runs of spaces where a paste turned the tabs into them
+              re.compile(r"^\s*Error(?: \(active\))?(?:\t+|\s{2,})(?:[A-Z]+\d+(?:\t+|\s{2,}))?(?P<msg>identifier \"\w+\" is "
+                         r"undefined)(?:\t|\s{2,})(?:[^\t]*?(?:\t|\s{2,}))?(?P<file>[^\t]+?\.\w+)(?:\t|\s{2,})(?P<line>\d+)"), _error_list),
     Signature("mkl-api-code-line", "apichange", "::mkl::", re.compile(r"::mkl::"), _shown),
     Signature("mkl-header-note", "apichange", "/mkl/", _MKL_HEADER, _shown),
 )

@@ -144,8 +144,10 @@ SIGNATURES = (
                 lambda m, _: OneapiWheelListed(m["n"], m["v"])) for i, needle in enumerate(("onemkl-sycl-", "dpcpp", "onednn "))),
     Signature("hip-config-builtins-not-found", "onemath", "builtins lib not found",
               re.compile(r"^\s*clangrt builtins lib not found\s*$"), lambda m, _: HipBuiltinsMissing(m.string.strip(), "")),
-    Signature("ninja-clang-rt-builtins-missing", "onemath", "ninja:",
-              re.compile(r"ninja: error: '(?P<p>[^']{0,400}libclang_rt\.builtins[^']{0,80})', needed by '(?P<by>[^']{1,400})', missing"),
+    # ninja's words, or make's ("No rule to make target '.../libclang_rt.builtins.a', needed by '...'")
+    Signature("ninja-clang-rt-builtins-missing", "onemath", "libclang_rt.builtins",
+              re.compile(r"(?:ninja: error: |No rule to make target )[`']?(?P<p>[^']{0,400}libclang_rt\.builtins[^']{0,80})', "
+                         r"needed by [`']?(?P<by>[^']{1,400})'"),
               lambda m, _: HipBuiltinsMissing(m.string.strip()[:400], m["by"])),
     Signature("onednn-engine", "onemath", "ould not create an engine",
               re.compile(r"\bcould not create an engine\b"), lambda m, _: EngineFailed(m.string.strip()[:300])),

@@ -106,6 +106,13 @@ SIGNATURES = (
     Signature("dpkg-package-script-failed", "syspackages", "returned error exit status",
               re.compile(r"dpkg: (?:warning|error)[^:]*: subprocess (?P<script>(?:old|new|installed) [\w-]+) script returned error "
                          r"exit status \d+"), _script),
+    # newer dpkg names the package on the line: "new intel-oneapi-mkl package pre-installation script subprocess returned ..."
+    Signature("dpkg-package-script-failed-named", "syspackages", "returned error exit status",
+              re.compile(r"(?:^|\s)(?P<when>old|new|installed) (?P<pkg>[a-z0-9][\w.+-]*) package (?P<script>[\w-]+) script subprocess "
+                         r"returned error exit status \d+"),
+              lambda m, before: PackageScriptFailed(m["pkg"], f"{m['when']} {m['script']}", next((b.strip()[:300] for b in
+                  reversed(list(before)) if b.strip() and "dpkg:" not in b), ""), m.string.strip()[:300])
+              if re.search(r"(?i)mkl|iomp", m["pkg"]) else NOT_MINE),
     # Microsoft R Open's install.sh after it: "Installing .../microsoft-r-open-mkl-3.3.deb...ERROR!"
     Signature("installer-deb-error", "syspackages", "ERROR", re.compile(r"^\s*Installing \S*mkl\S*\.deb\.\.\.ERROR!?\s*$"),
               lambda m, _: FollowOn(m.string.strip()[:300])),
