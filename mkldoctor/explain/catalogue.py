@@ -99,7 +99,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime
            ".dll",  # a person's list of DLLs not found, a bullet each (windows)
            "mkl_fft",  # a traceback's frame in mkl_fft's DFTI wrapper (dfti)
-           "gomp.so.1 =>", "iomp5.so =>", "only the Intel compilers", "Dump of file", "following dependencies", "DllNotFound", "ga_set_data:wrong dimension", "returned error exit status", "builtins lib not found", "is undefined", "onemkl-sycl-", "dpcpp", "onednn ", "libclang_rt.builtins",  # ldd's listing of a program with two OpenMP runtimes (lddlist)
+           "gomp.so.1 =>", "iomp5.so =>", "only the Intel compilers", "Dump of file", "following dependencies", "DllNotFound", "ga_set_data:wrong dimension", "returned error exit status", "builtins lib not found", "is undefined", "onemkl-sycl-", "dpcpp", "onednn ", "libclang_rt.builtins", "SUBSTITUTE_INSTALL_DIR_HERE",  # ldd's listing of a program with two OpenMP runtimes (lddlist)
            "HTTP 40",  # conda's refusal of a channel its owner withdrew (condachannel)
            "is not signed",  # apt's refusal of a repository whose signature did not verify (syspackages)
            "is not valid", "already been installed",  # Intel's standalone installer's refusals (installers)

@@ -148,8 +148,9 @@ SIGNATURES = (
               re.compile(r"(?:Target \"(?P<owner>[^\"]+)\" links to target|links to target) \"(?P<target>MKL::\w+|mkl::\w+)\" "
                          r"but the target was not found"),
               lambda m, _: CMakeTargetMissing(m.group("target"), m.group("owner") or "")),
-    Signature("intel-script-placeholder", "configure", "ERROR: ",
-              re.compile(r"ERROR: .*SUBSTITUTE_INSTALL_DIR_HERE"), lambda m, _: ScriptPlaceholder(m.string.strip())),
+    # the placeholder found first, then "ERROR: " before it looked up: linear, where ".*" after each "ERROR: " was quadratic
+    Signature("intel-script-placeholder", "configure", "SUBSTITUTE_INSTALL_DIR_HERE", re.compile(r"SUBSTITUTE_INSTALL_DIR_HERE"),
+              lambda m, _: ScriptPlaceholder(m.string.strip()) if 0 <= m.string.find("ERROR: ") < m.start() else NOT_MINE),
 )
 
 
