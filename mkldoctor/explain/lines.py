@@ -288,6 +288,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     """Clean lines with cargo's ``= note:`` prefix gone and wrapped lines rejoined."""
     pending: str | None = None
     wrapped = False  # pending was cut at a terminal width (rather than inside quotes)
+    by_width = False  # the width was the line's with its prefix (a quote's, a container's), not without it
     continued = False  # pending ended with a backslash: the next line goes on it as it is
     hanging: str | None = None  # a line that ends mid-message (_HANGING): an indented next line goes on it
     cut: str | None = None  # a line whose last word is the start of an error word ("Check fai"): its rest may follow
@@ -298,6 +299,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     spack = False  # in Spack's "N errors found in build log:" listing
     for raw in _dedented(raw_lines(stream, stats), stats):
         at = stats.at if stats is not None else 0
+        width = len(raw)  # before a quote's, a CI's or a container's prefix is taken off: the width a terminal wrapped at
         if raw[:1] in " \t0123456789" and (first or number >= 0):  # a viewer's numbers: the first line's, then one more each
             counted = _NUMBERED.match(raw)
             if counted and first:  # the separator after the first number: the lines' own indent follows it
@@ -331,6 +333,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             raw = ""
         if raw[-1:] == "]" and "proj" in raw[-12:] or raw[-5:] == ".sln]":
             raw = _MSBUILD_PROJECT.sub("", raw, count=1)
+        head_cut = width - len(raw)  # a prefix taken off this line (a continuation a terminal wrapped has none)
         if raw[-2:] in ("  ", " \t", "\t\t", "\t "):  # a paste's or a console's trailing blanks (cmd pads each line to its
             raw = raw.rstrip(" \t")                  # width); one blank may be a wrapped line's space between two words
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
@@ -368,6 +371,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             # and a quote left open (a reporter's "OMP: Error #15: ... never closed) ends at a blank line or a paste's cut:
             # no wrapped argument holds one
             if (wrapped and (not raw or _FRESH.match(raw) or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))
+                             or (by_width and head_cut)  # wrapped with its prefix, and this line has one of its own
                              or _WHOLE_END.search(pending)
                              or (len(raw) > 24 and raw[:24] == pending[:24]) or pending[-1:] in _BOX_RIGHT)) \
                     or (not wrapped and not continued and (not raw.strip() or raw.strip() in ("[...]", "...", "```"))):
@@ -396,8 +400,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if _unbalanced(line):
                 pending, wrapped, pending_at = line, False, at
                 continue
-            if len(raw) in WRAP_WIDTHS:
-                pending, wrapped, pending_at = line, True, at
+            if len(raw) in WRAP_WIDTHS or width in WRAP_WIDTHS:
+                pending, wrapped, pending_at, by_width = line, True, at, len(raw) not in WRAP_WIDTHS
                 continue
         pieces = 0
         if stats is not None:

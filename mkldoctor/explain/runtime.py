@@ -186,7 +186,7 @@ SIGNATURES = (
     # the "OMP: " prefix is often cut from a pasted line ("MP: Error #15", "P: Error #15", or none)
     Signature("omp-duplicate", "runtime", "Error #15",
               # a log wrapped at 70 columns ends the line after the second name ("... but found libomp.dylib" / "already initialized.")
-              re.compile(r"Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?)(?: already initiali[sz]?\w*|\s*$)"),
+              re.compile(r"Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?)(?: already\b|\s*$)"),
               lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
     Signature("omp-registration-failed", "runtime", "Error #18",
               re.compile(r"Error #18: Setting environment variable \"?__KMP_REGISTERED_LIB"), lambda m, _: OmpRegistration(m.string.strip()[:300])),
