@@ -34,3 +34,11 @@ def test_a_terminals_wrap_with_the_prefix_counted(name, key, finding):
     log = _log(name, key)
     assert [f.id for f in errors_of(log)][:1] == [finding]
     assert [f.id for f in errors_of(_wrapped(log))][:1] == [finding]
+
+
+def test_a_localized_error_list_row_with_its_tabs_as_spaces():
+    """paddle#24610's Chinese Visual Studio row ('错误<TAB>LNK1181<TAB>无法打开输入文件“...libmklml_intel.dll”') pasted
+    with runs of spaces for its tabs: the same finding, never silent."""
+    log = _log("blind23.json", "windows-lnk1181-libmklml_intel-dll-linux-cmake-paddle-24610")
+    assert "\t" in log
+    assert [f.id for f in errors_of(log)] == [f.id for f in errors_of(log.replace("\t", "    "))] == ["msvc-library-not-found"]

@@ -38,7 +38,7 @@ ERROR_WORDS = (
     r"\berror\[E\d{4}\]:",  # rustc's coded errors: error[E0532]: ...
     r"\berror [A-Z]{1,3}\d{4,5}\b",  # MSVC's and its tools' coded errors in any language: error C2664, error LNK1181
     r"^\s*Error\s+[A-Z]{1,3}\d{4,5}\s",  # the same in Visual Studio's Error List copied as text ("Error<TAB>LNK2001<TAB>...")
-    r"^\s*[^\t]{1,20}\tLNK\d{4}\t",  # and in a localized Visual Studio's ("错误<TAB>LNK1181<TAB>...")
+    r"^\s*\S{1,20}(?:\t+| {2,})LNK\d{4}(?:\t| {2})",  # and in a localized Visual Studio's ("错误<TAB>LNK1181<TAB>..."; tabs may be spaces)
     r"\bSegmentation violation\b|\bEXCEPTION_ACCESS_VIOLATION\b",  # MATLAB's and Windows' crashes
     r"\(NOT FOUND\)",  # a dependency tree's missing DLL or library (Julia's and Windows' dependency walkers)
     r"\b(?:critical|error)\s+libmamba\b", r"\bnothing provides\b",  # a package manager's solver (mamba, libsolv)

@@ -158,8 +158,9 @@ SIGNATURES = (
     Signature("vs-error-list-cannot-open", "msvc", "Error",
               re.compile(r"^\s*Error\s+(?P<code>LNK1181|LNK1104)\s+cannot open (?:input )?file '(?P<file>[^']+)'"), _cannot_open),
     # the same row in a localized Visual Studio ("错误<TAB>LNK1181<TAB>无法打开输入文件“X”<TAB>project"): the code and the quoted file
-    Signature("vs-error-list-cannot-open-localized", "msvc", "\tLNK",
-              re.compile(r"^\s*[^\t]{1,20}\t(?P<code>LNK1181|LNK1104)\t[^\t]*?[\"'“‘](?P<file>[^\"'”’\t]+)[\"'”’]"), _cannot_open),
+    Signature("vs-error-list-cannot-open-localized", "msvc", "LNK11",  # its tabs may be runs of spaces in a paste
+              re.compile(r"^\s*\S{1,20}(?:\t+| {2,})(?P<code>LNK1181|LNK1104)(?:\t+| {2,})[^\t\"'“‘]{0,200}[\"'“‘](?P<file>[^\"'”’\t]+)[\"'”’]"),
+              _cannot_open),
     # after msvc-unresolved: the same line cut before its name, in a member of MKL's threading layer
     Signature("msvc-unresolved-in-threading-layer", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?P<obj>(?:lib)?mkl_(?P<layer>intel_thread|tbb_thread)\w*\.lib\([^)]*\))\s*:\s*error LNK20(?:19|01)\b"),
