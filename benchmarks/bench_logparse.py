@@ -21,6 +21,7 @@ the length ratio (10) for one that is quadratic, as a pattern that tries every s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
@@ -98,6 +99,33 @@ def main_hostile(megabytes: int) -> None:
 FILLS = ["a", " ", "\t", "a ", "'", '"', "/", "(", "[", ":", ".", "\\", "x.so ", "“a"]
 
 
+def _examples(signatures) -> dict[str, str]:
+    """For each signature, the first line of the corpus's logs (tests/data) that its pattern matches."""
+    import glob
+
+    found: dict[str, str] = {}
+    data = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tests", "data")
+    for path in sorted(glob.glob(os.path.join(data, "explain_corpus", "*.json"))) + [os.path.join(data, "explain_reports.json")]:
+        if not os.path.exists(path):
+            continue
+        document = json.load(open(path, encoding="utf-8"))
+        entries = document.get("entries", document.get("reports", [])) if isinstance(document, dict) else document
+        for entry in entries if isinstance(entries, list) else []:
+            for text in (entry.get("log", "") if isinstance(entry, dict) else "").splitlines():
+                for signature in signatures:
+                    if signature.name not in found and signature.needle in text and signature.pattern.search(text):
+                        found[signature.name] = text
+    return found
+
+
+def _cuts(signature, example: str | None) -> list[str]:
+    """The example cut at a quarter, half, three quarters and the end of its match."""
+    if not example:
+        return []
+    m = signature.pattern.search(example)  # None where two signatures share a name and the example is the other's
+    return [example[:m.start() + (m.end() - m.start()) * q // 4] for q in (1, 2, 3, 4)] if m else []
+
+
 def main_signatures(length: int = 6000) -> None:
     """Every signature's pattern on lines of ``length`` and twice that around its needle (after it, before it, in the
     middle, and the needle repeated): the patterns whose time grows faster than the line, slowest first."""
@@ -109,8 +137,15 @@ def main_signatures(length: int = 6000) -> None:
         return time.process_time() - started
 
     rows = []
+    examples = _examples(catalogue.signatures())
     for signature in catalogue.signatures():
         needle = signature.needle
+        # a real line the pattern matches, cut inside its match and filled from there: the pattern's later parts, which a
+        # bare needle never reaches, meet the fill (Visual Studio's row pattern took 16 s on 500 spaces after its message)
+        for cut in _cuts(signature, examples.get(signature.name)):
+            for fill in (" ", "\t", "a", "'", "."):
+                short, long = (timed(signature.pattern, cut + fill * (n // len(fill))) for n in (length, 2 * length))
+                rows.append((long, long / max(short, 1e-5), signature.name, fill, "inside a match"))
         for fill in FILLS:
             for shape in ("after", "before", "middle", "repeated"):
                 def line(n: int) -> str:

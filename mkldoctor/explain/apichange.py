@@ -91,19 +91,23 @@ def _shown(m: re.Match, _) -> MklApiShown | object:
 
 
 def _error_list(m: re.Match, before) -> CompileError | object:
-    """Visual Studio's Error List copied as text: ``Error (active)<TAB><TAB>identifier "X" is undefined<TAB>project<TAB>file<TAB>line``."""
+    """Visual Studio's Error List copied as text: ``Error (active)<TAB><TAB>identifier "X" is undefined<TAB>project<TAB>file
+    <TAB>line``; its columns after the message are split here (tabs, or runs of spaces where a paste turned them so)."""
     named = _MKL_NAME.search(m.group("msg"))
     if named is None:
         return Unrecognised(m.string.strip()[:300])  # the row's "Error" is no error word of the parser's: said, never silent
-    return CompileError(f"{m['file']}({m['line']}): error: {m['msg']}"[:400], (*list(before)[-2:], m.string), named.group(0))
+    columns = [c.strip() for c in re.split(r"\t| {2,}", m.string[m.end():m.end() + 2000]) if c.strip()]
+    at = next((i for i, c in enumerate(columns) if re.search(r"\.\w{1,5}$", c)), None)
+    where = f"{columns[at]}({columns[at + 1]})" if at is not None and at + 1 < len(columns) and columns[at + 1].isdigit() else \
+        columns[at] if at is not None else "a file"
+    return CompileError(f"{where}: error: {m['msg']}"[:400], (*list(before)[-2:], m.string), named.group(0))
 
 
 SIGNATURES = (
     Signature("compile-error", "apichange", "rror: ", _COMPILE_ERROR, _error),
     Signature("vs-error-list-row", "apichange", "is undefined",
-              # its columns split by tabs, or by runs of spaces where a paste turned the tabs into them
-              re.compile(r"^\s*Error(?: \(active\))?(?:\t+|\s{2,})(?:[A-Z]+\d+(?:\t+|\s{2,}))?(?P<msg>identifier \"\w+\" is "
-                         r"undefined)(?:\t|\s{2,})(?:[^\t]*?(?:\t|\s{2,}))?(?P<file>[^\t]+?\.\w+)(?:\t|\s{2,})(?P<line>\d+)"), _error_list),
+              re.compile(r"^\s*Error(?: \(active\))?(?:\t+| {2,})(?:[A-Z]+\d+(?:\t+| {2,}))?(?P<msg>identifier \"\w+\" is undefined)"),
+              _error_list),
     Signature("mkl-api-code-line", "apichange", "::mkl::", re.compile(r"::mkl::"), _shown),
     Signature("mkl-header-note", "apichange", "/mkl/", _MKL_HEADER, _shown),
 )

@@ -37,7 +37,9 @@ class StepFailed(FollowOn):
 
 # make's target for ExternalProject's download step: <prefix>/src/<name>-stamp/<name>-download, after make 4's
 # "Makefile:NN: " (a full-width colon in Chinese)
-_STEP = re.compile(r"\*\*\* \[(?:[^\]]*?[:：] ?)?(?P<folder>\S*?(?P<name>[\w.+-]*(?i:mkl)[\w.+-]*)-stamp)/(?P=name)-download\]")
+# bounded: a folder's and a name's runs that may share characters, unbounded, were quadratic in a long line
+_STEP = re.compile(r"\*\*\* \[(?:[^\]]{0,300}?[:：] ?)?(?P<folder>[^\s\]]{0,400}?(?P<name>[\w.+-]{0,120}(?i:mkl)[\w.+-]{0,120})-stamp)/"
+                   r"(?P=name)-download\]")
 
 SIGNATURES = (
     Signature("mkl-download-failed", "downloads", "ailed",

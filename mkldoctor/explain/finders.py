@@ -73,7 +73,7 @@ def cmake_head(before, kind: str | None = None) -> re.Match | None:
                  if h and (kind is None or h.group("kind").lower() == kind.lower())), None)
 
 
-_SUBJECT = r"(?:\bMKL\b|\bmkl_\w+|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5\w*|\bmkl\b)"
+_SUBJECT = r"(?:\bMKL\b|\bmkl_\w|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5|\bmkl\b)"  # a name's head: \w+ before .* was quadratic
 _NOT_FOUND = r"(?:not found|could not be found|was not found|NOT find|cannot be found|could not find|can ?not find|unable to find)"
 
 

@@ -39,10 +39,10 @@ _DRIVER = r"(?P<tool>(?:[\w.+/-]*/)?(?:[\w.+-]+-)?(?:gcc|g\+\+|c\+\+|cc|gfortran
 
 SIGNATURES = (
     Signature("ld-flags-as-one-file", "joinedflags", "annot find",
-              re.compile(rf"(?P<tool>\bld(?:\.\w+)?): cannot find {_ARG}\s*: No such file or directory\s*$"),
+              re.compile(rf"(?P<tool>\bld(?:\.\w+)?): cannot find {_ARG} ?: No such file or directory\s*$"),
               lambda m, _: _said(m, "ld")),
     Signature("driver-flags-as-one-file", "joinedflags", "No such",
-              re.compile(rf"^\s*{_DRIVER}: (?:error: )?{_ARG}\s*: No such file or directory\s*$"),
+              re.compile(rf"^\s*{_DRIVER}: (?:error: )?{_ARG} ?: No such file or directory\s*$"),
               lambda m, _: _said(m, m.group("tool").rsplit("/", 1)[-1])),
     Signature("clang-flags-as-one-file", "joinedflags", "rror: no such file",
               re.compile(rf"^\s*{_DRIVER}: error: no such file or directory: ['‘]{_ARG}['’]"),

@@ -49,7 +49,7 @@ class WindowsEntryPoint:
 
 
 # Windows' errors for an entry point it names not, and the words it prints for each
-_CANNOT_RUN = re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:) (?:The operating system cannot (?:run|execute) ?% ?1|操作系统无法运行 ?%1)[.。]?(?:.*?(?P<dll>[\w.+-]+\.dll))?")  # error 182's words
+_CANNOT_RUN = re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:) (?:The operating system cannot (?:run|execute) ?% ?1|操作系统无法运行 ?%1)[.。]?(?:.*?(?<![\w.+-])(?P<dll>[\w.+-]+\.dll))?")  # error 182's words
 _ERROR_WORDS = {182: "the operating system cannot run %1", 127: "the specified procedure could not be found"}
 
 
@@ -150,7 +150,7 @@ SIGNATURES = (
       for i, needle in enumerate(("an not ", "an't ", "annot ", "ould not", "ailed"))),
     # a program's own words with LoadLibrary's error 126, ERROR_MOD_NOT_FOUND ("loading dynamic library mkl_rt.dll, error = 126")
     Signature("windows-loadlibrary-126", "windows", "126",
-              re.compile(r"(?i)(?<![\w.+-])(?P<lib>[\w.+-]+\.dll)\b.{0,40}?\berror\b\s*(?:code\s*)?[=:]?\s*126\b"),
+              re.compile(r"(?i)(?<![\w.+-])(?P<lib>[\w.+-]+\.dll)\b.{0,40}?\berror\b\s{0,4}(?:code\s{0,4})?[=:]?\s{0,4}126\b"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.string.strip())),
     # Python's OSError in any language, with the DLL it loaded: '[WinError 126] Das angegebene Modul ... Error loading "...shm.dll"'
     # 127: a procedure, as DLL load failed's is; 182: an ordinal, its words left out (qlib's FAQ: caffe2_detectron_ops.dll)
