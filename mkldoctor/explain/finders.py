@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from mkldoctor.explain import finderwords
 from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -73,10 +74,6 @@ def cmake_head(before, kind: str | None = None) -> re.Match | None:
                  if h and (kind is None or h.group("kind").lower() == kind.lower())), None)
 
 
-_SUBJECT = r"(?:\bMKL\b|\bmkl_\w|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5|\bmkl\b)"  # a name's head: \w+ before .* was quadratic
-_NOT_FOUND = r"(?:not found|could not be found|was not found|NOT find|cannot be found|could not find|can ?not find|unable to find)"
-
-
 def _said(m: re.Match, before) -> FinderSaid | None:
     text = m.string.strip()
     finder, kind = "", ""
@@ -94,14 +91,7 @@ def _said(m: re.Match, before) -> FinderSaid | None:
     return FinderSaid(text.removeprefix("-- "), finder, kind, wants=6 if finder else 2 if script else 0)
 
 
-_PATTERN = re.compile(rf"(?i)(?:{_SUBJECT}.*{_NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
-                      # a project's own words, the name last: "Can not find MKL" (MegEngine's cmake/mkl.cmake)
-                      rf"|{_NOT_FOUND} (?:the )?(?:Intel )?(?:MKL|oneMKL)\b(?!\w|\.\w)"  # not mkl.h, MKL.jl
-                      # CMake's cache value of a search that failed (LAPACK_libiomp5md_LIBRARY-NOTFOUND, BLAS_libguide40_LIBRARY-NOTFOUND: Intel's OpenMP runtime before 2009); meson's error() of
-                      # a project's own check ("Problem encountered: MKL not supported for this compiler")
-                      rf"|(?<!\w)\w*(?:mkl|iomp5|libguide)\w*-NOTFOUND\b|Problem encountered: .*{_SUBJECT}"
-                      # TriBITS (Trilinos): "ERROR: TPL_BLAS_NOT_FOUND=TRUE, aborting!"
-                      rf"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE)")
+_PATTERN = finderwords.PATTERN  # its words: a finder's, a project's own, CMake's NOTFOUND value, meson's error()
 # a finder's status that it "found" nothing: CLBlast's FindCBLAS read MKL_ROOT where setvars sets MKLROOT
 # (CNugteren/CLBlast#435: "-- Found CBLAS: None"); a pattern of its own, anchored, for its needles
 _FOUND_NOTHING = re.compile(r"^\s*(?:-- )?Found (?:MKL|CBLAS|BLAS|LAPACKE?)\w*: (?:None|\w*-NOTFOUND)\s*$")

@@ -98,8 +98,9 @@ SIGNATURES = (
               lambda m, _: NOT_MINE if "intel" in m["url"].lower() else AptSourceGone(m["url"][:200], m.string.strip()[:300])),
     Signature("apt-index-files-ignored", "syspackages", "ailed to download",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Some index files failed to download"), lambda m, _: FollowOn(m.string.strip())),
-    Signature("mkl-install-script-failed", "syspackages", "FAILED",
-              re.compile(r"(?i)\bMKL\b.*\binstallation FAILED\b"), lambda m, _: FollowOn(m.string.strip()[:300])),
+    # its words found first, MKL's name looked up before them ("MKL.*installation FAILED" was quadratic in MKL's mentions)
+    Signature("mkl-install-script-failed", "syspackages", "FAILED", re.compile(r"(?i)\binstallation FAILED\b"),
+              lambda m, _: FollowOn(m.string.strip()[:300]) if re.search(r"(?i)\bMKL\b", m.string[:m.start()]) else NOT_MINE),
     # its consequences: apt's refusal to read the repository, and to install what came from it unauthenticated
     Signature("apt-intel-repository-not-signed", "syspackages", "is not signed",
               re.compile(r"The repository '.{0,300}?intel.{0,300}?' is not signed", re.I), lambda m, _: FollowOn(m.string.strip())),
