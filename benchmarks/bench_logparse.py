@@ -97,6 +97,7 @@ def main_hostile(megabytes: int) -> None:
 # what --signatures puts around a needle: name characters, quotes and brackets, and whitespace alone (two runs of \s+
 # that can split one run of spaces are quadratic in its length, as two \S* in one token are)
 FILLS = ["a", " ", "\t", "a ", "'", '"', "/", "(", "[", ":", ".", "\\", "x.so ", "“a"]
+WORDS = ["error ", "Error ", "ERROR ", "mkl ", "MKL ", "mkl_", "lib", ".so ", "not ", "found ", "FAILED ", "undefined "]
 
 
 def _examples(signatures) -> dict[str, str]:
@@ -146,6 +147,12 @@ def main_signatures(length: int = 6000) -> None:
             for fill in (" ", "\t", "a", "'", "."):
                 short, long = (timed(signature.pattern, cut + fill * (n // len(fill))) for n in (length, 2 * length))
                 rows.append((long, long / max(short, 1e-5), signature.name, fill, "inside a match"))
+        # a log's own words repeated around the needle: "A.*B" tried from every A is quadratic in A's mentions (the
+        # finders' "MKL.*not found" took 29 s on a line of "mkl "; "[Ee]rror.*set MKL_THREADING_LAYER=GNU" on "error ")
+        for word in WORDS:
+            short, long = (timed(signature.pattern, word * (n // (2 * len(word))) + needle + word * (n // (2 * len(word))))
+                           for n in (length, 2 * length))
+            rows.append((long, long / max(short, 1e-5), signature.name, word, "words around"))
         for fill in FILLS:
             for shape in ("after", "before", "middle", "repeated"):
                 def line(n: int) -> str:

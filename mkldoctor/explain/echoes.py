@@ -67,7 +67,9 @@ SIGNATURES = (
     Signature("snakemake-called-process", "echoes", "rror in ",
               re.compile(r"^\s*(?:RuleException|CalledProcessError) in (?:rule \S+ in )?(?:line \d+ of |file )\S+"), _echo),
     Signature("snakemake-exiting", "echoes", "ailed", re.compile(r"^Exiting because a job execution failed"), _echo),
-    Signature("easybuild-shell-command-failed", "echoes", "ailed", re.compile(r"\bERROR\b.*\bShell command failed!"), _echo),
+    # its words first, EasyBuild's ERROR looked up before them ("ERROR.*Shell command failed!" was quadratic in ERRORs)
+    Signature("easybuild-shell-command-failed", "echoes", "ailed", re.compile(r"\bShell command failed!"),
+              lambda m, _: FollowOn(m.string.strip()) if re.search(r"\bERROR\b", m.string[:m.start()]) else NOT_MINE),
     Signature("nextflow-error-executing", "echoes", "rror", re.compile(r"\bError executing process > "), _echo),
     Signature("msbuild-exited", "echoes", "rror", re.compile(r"\berror MSB\d{4}: .*\bexited with code -?\d+"), _echo),
     # a program's summary after its own loader's words: "[MKLDNN] failed to load MKLDNN library"

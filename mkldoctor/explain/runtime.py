@@ -180,9 +180,11 @@ SIGNATURES = (
     Signature("theano-wants-gnu-layer", "runtime", "MKL_THREADING_LAYER=GNU",
               re.compile(r"\b(?:MUST )?set \W?MKL_THREADING_LAYER=GNU\W? in your\b"),
               lambda m, _: ThreadingConflict("INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)")),
+    # the demand first, the error word looked up before it ("[Ee]rror.*... set MKL_THREADING_LAYER=GNU" was quadratic)
     Signature("host-wants-gnu-layer", "runtime", "rror",
-              re.compile(r"[Ee]rror\b.*\b(?:MUST|must|need to|have to|should) set \W?MKL_THREADING_LAYER=GNU\b"),
-              lambda m, _: ThreadingConflict("INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)")),
+              re.compile(r"\b(?:MUST|must|need to|have to|should) set \W?MKL_THREADING_LAYER=GNU\b"),
+              lambda m, _: ThreadingConflict("INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)")
+              if re.search(r"[Ee]rror\b", m.string[:m.start()]) else NOT_MINE),
     # the "OMP: " prefix is often cut from a pasted line ("MP: Error #15", "P: Error #15", or none)
     Signature("omp-duplicate", "runtime", "Error #15",
               # a log wrapped at 70 columns ends the line after the second name ("... but found libomp.dylib" / "already initialized.")
