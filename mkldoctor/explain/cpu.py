@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.origin import log_platform
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import platforms
 
@@ -93,11 +92,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if events.of(CpuBelowMinimum):
         out.append(_below_minimum(events.of(CpuBelowMinimum)[0]))
     if events.of(CpuRefused):
-        out.append(_refused(events.of(CpuRefused)[0], log_platform(events)))
+        out.append(_refused(events.of(CpuRefused)[0], ctx.platform))
     if events.of(JuliaNoBlas):
         out.append(_julia_no_blas(events.of(JuliaNoBlas)[0]))
     for event in events.of(JllNoLibrary)[:1]:
-        out.append(_jll_not_for_platform(event, log_platform(events), _arm(ctx)))
+        out.append(_jll_not_for_platform(event, ctx.platform, _arm(ctx)))
     return out
 
 
@@ -105,7 +104,7 @@ def precompile_failed(events: Parsed, ctx: Context, found: list[Finding]) -> lis
     """A fallback: an MKL package's precompile failed, its own error cut and nothing else explained; on macOS, MKL_jll
     without a build there is the known cause (the confirm line says whether). Elsewhere it stays an echo, said as such."""
     said = events.of(JllPackageFailed)
-    if not said or any(f.severity == "error" for f in found) or log_platform(events) != "macOS":
+    if not said or any(f.severity == "error" for f in found) or ctx.platform != "macOS":
         return []
     event = said[0]
     finding = _jll_not_for_platform(JllNoLibrary(event.line, "libmkl_rt"), "macOS", _arm(ctx))

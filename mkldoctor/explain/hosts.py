@@ -22,7 +22,7 @@ from mkldoctor.explain.events import NeededNotFound, Parsed
 from mkldoctor.explain.wording import q
 from mkldoctor.inventory.install import label
 from mkldoctor.explain.context import Context
-from mkldoctor.explain.origin import log_platform, there
+from mkldoctor.explain.origin import there
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +228,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     explained = {e.soname.split(".so", 1)[0] for e in events.of(LoaderMissing)}
     reasons = {e.binary for e in events.of(LoaderMissing)} | {e.binary for e in events.of(SymbolLookupError)}
     foreign = " ".join(e.library for e in events.of(ForeignLoadFailed))
-    if log_platform(events) in ("Windows", "macOS"):
+    if ctx.platform in ("Windows", "macOS"):
         return []  # the platforms family speaks for another platform's log: the remedies here are Linux's
     for event in events.of(HostCannotLoad):
         base = os.path.basename(event.library)

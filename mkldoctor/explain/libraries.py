@@ -12,7 +12,6 @@ from mkldoctor.discover.soname import SearchResult
 from mkldoctor.explain.cargo import BuildScriptFailed, CrateEcho, verbatim_link
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
-from mkldoctor.explain.origin import log_platform
 from mkldoctor.explain.linker import SkippedIncompatible, skipped_advice
 from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
@@ -91,7 +90,7 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             names = [name for _, _, name in items]
             skipped = [e for e in events.of(SkippedIncompatible) if e.name in names]
             found = replace(elsewhere.library(ctx, names, command, static, skipped, cargo_download(ctx, items, _crates(events)),
-                                              log_platform(events)),
+                                              ctx.platform),
                             locations=ctx.located([e for e, _, _ in items], "cannot find"))
             out.append(replace(found, id="library-incompatible") if skipped else _cluster(found, names, command, ctx))
             continue

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field, replace
 from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import NeededNotFound, Parsed
-from mkldoctor.explain.origin import log_platform
 from mkldoctor.explain.platforms import ForeignLoadFailed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge.places import CONDA_INSTALL
@@ -73,7 +72,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(NumpyImportFailed)
     if not said or events.of(ForeignLoadFailed) or events.of(NeededNotFound):
         return []  # the loader's own line is in the log: its finding says which library
-    windows = log_platform(events) == "Windows"
+    windows = ctx.platform == "Windows"
     conda = any(re.search(rf"(?i){CONDA_INSTALL}|[\\/]envs[\\/]", p) for p in ctx.places)
     fix = []
     if windows:

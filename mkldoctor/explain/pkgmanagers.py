@@ -212,8 +212,6 @@ _SYSTEM_OF = {"macos": "macOS", "windows": "Windows", "linux": "Linux"}
 
 
 def _where(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> _Where:
-    from mkldoctor.explain.origin import log_platform
-
     for event in said:
         key = event.subdir and (distribution.platform_of_subdir(event.subdir) or distribution.platform_of_tag(event.subdir))
         if key:
@@ -242,7 +240,7 @@ def _where(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> _Whe
     if ctx.local:
         key = _here()
         return _Where(key, _SYSTEM_OF.get(key.split("-")[0]), f"the log is this machine's: {platforms.platform(key).words}")
-    system = log_platform(events)
+    system = ctx.platform
     return _Where(None, system, f"the log's paths are {system}'s; it does not say which processor" if system
                   else "the log does not say its platform")
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.origin import log_platform
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, platforms, recipes
 
@@ -113,9 +112,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not found:
         return []
     if found[0].newest_tried:
-        said = _SYSTEM.get(log_platform(events) or "") or ("windows" if found[0].name.lower().endswith(".dll") else "linux")
+        said = _SYSTEM.get(ctx.platform or "") or ("windows" if found[0].name.lower().endswith(".dll") else "linux")
         return [_newest_tried(found[0], said)]
-    said = _SYSTEM.get(log_platform(events) or "")
+    said = _SYSTEM.get(ctx.platform or "")
     systems = [said] if said else list(platforms.SYSTEMS)
     evidence = [found[0].line, *consequences(events), "the names MKL's single dynamic library has, per release (the export table's sonames):"]
     evidence += ["  " + line for system in systems for line in names_evidence(system)]

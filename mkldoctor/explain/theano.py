@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.origin import log_platform
 from mkldoctor.findings import Finding
 
 _HOSTS = ("theano", "aesara", "pytensor")
@@ -57,7 +56,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     host = first.host or "theano"
     name = {"theano": "Theano", "aesara": "Aesara", "pytensor": "PyTensor"}[host]
     option = "blas.ldflags" if host == "theano" else "blas__ldflags"
-    platform = log_platform(events)
+    platform = ctx.platform
     folder = '-L"<env>\\Library\\bin"' if platform == "Windows" else "-L<env>/lib"
     other = "" if platform else ' (conda on Windows: -L"<env>\\Library\\bin")'  # a log that names no platform
     evidence = [first.line,
