@@ -74,12 +74,25 @@ class PackageScriptFailed:
 _UNPACKING = re.compile(r"(?:Preparing to unpack|Unpacking) \S*?(?P<pkg>[a-z0-9][\w.+-]*?)(?:_[^/\s]*)?\.deb\b")
 
 
-def _script(m: re.Match, before) -> PackageScriptFailed | object:
-    unpacking = next((u for line in reversed(list(before)) if (u := _UNPACKING.search(line))), None)
-    if unpacking is None or not re.search(r"(?i)mkl|iomp", unpacking["pkg"]):
+def _script_failed_event(m: re.Match, before, package: str, script: str, not_said) -> PackageScriptFailed | object:
+    """An MKL package's failed script, with the script's own last line before dpkg's (``not_said``: dpkg's lines)."""
+    if not re.search(r"(?i)mkl|iomp", package):
         return NOT_MINE
-    said = next((line.strip() for line in reversed(list(before)) if line.strip() and not _UNPACKING.search(line)), "")
-    return PackageScriptFailed(unpacking["pkg"], m["script"], said[:300], m.string.strip()[:300])
+    said = next((line.strip() for line in reversed(list(before)) if line.strip() and not not_said(line)), "")
+    return PackageScriptFailed(package, script, said[:300], m.string.strip()[:300])
+
+
+def _script(m: re.Match, before) -> PackageScriptFailed | object:
+    """Older dpkg's words, which leave the package to the unpack line before them."""
+    unpacking = next((u for line in reversed(list(before)) if (u := _UNPACKING.search(line))), None)
+    if unpacking is None:
+        return NOT_MINE
+    return _script_failed_event(m, before, unpacking["pkg"], m["script"], _UNPACKING.search)
+
+
+def _named_script(m: re.Match, before) -> PackageScriptFailed | object:
+    """Newer dpkg's words, which name the package."""
+    return _script_failed_event(m, before, m["pkg"], f"{m['when']} {m['script']}", lambda line: "dpkg:" in line)
 
 
 def _key(m: re.Match, _) -> IntelRepoKeyRejected | object:
@@ -111,9 +124,7 @@ SIGNATURES = (
     Signature("dpkg-package-script-failed-named", "syspackages", "returned error exit status",
               re.compile(r"(?:^|\s)(?P<when>old|new|installed) (?P<pkg>[a-z0-9][\w.+-]*) package (?P<script>[\w-]+) script subprocess "
                          r"returned error exit status \d+"),
-              lambda m, before: PackageScriptFailed(m["pkg"], f"{m['when']} {m['script']}", next((b.strip()[:300] for b in
-                  reversed(list(before)) if b.strip() and "dpkg:" not in b), ""), m.string.strip()[:300])
-              if re.search(r"(?i)mkl|iomp", m["pkg"]) else NOT_MINE),
+              _named_script),
     # Microsoft R Open's install.sh after it: "Installing .../microsoft-r-open-mkl-3.3.deb...ERROR!"
     Signature("installer-deb-error", "syspackages", "ERROR", re.compile(r"^\s*Installing \S*mkl\S*\.deb\.\.\.ERROR!?\s*$"),
               lambda m, _: FollowOn(m.string.strip()[:300])),

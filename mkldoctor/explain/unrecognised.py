@@ -70,8 +70,7 @@ def unrecognised(event, ctx: Context) -> Finding:
         "unrecognised-failure", "error", f"an error mkldoctor does not recognise: {event.line.strip()[:160]}",
         tuple(["the log says (the line marked >, with the lines around it):"] + ["  " + c for c in context[:10]]),
         ("read the marked line: mkldoctor has no signature for it, so it cannot say whether MKL is the cause",
-         *(f"the tool named the file that holds its whole output: mkldoctor explain {q(path)}   # on the machine that ran it"
-           for path in _full_logs(ctx)[:1]),
+         *_full_log_fix(ctx),
          "if it concerns MKL, report it with this log excerpt so that a signature can be added"),
         "This line looks like an error (error:, undefined, cannot open/find/load, FATAL, ImportError, CMake Error...), "
         "and none of mkldoctor's failure signatures explains it. mkldoctor does not call such a log clean.",
@@ -100,8 +99,7 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
         out.append(Finding(
             "unrecognised-failure", "error", ECHOES_ONLY,
             tuple(f"the log says: {e.line[:200]}" for e in echoes[:6]),
-            (*(f"the tool named the file that holds its whole output: mkldoctor explain {q(path)}   # on the machine that "
-               "ran it" for path in _full_logs(ctx)[:1]),
+            (*_full_log_fix(ctx),
              "look above these lines for the first error the tool printed; if the log was cut, pass the whole output "
              "(make VERBOSE=1, cargo build -v, ninja -v)",),
             "These lines only report that an earlier step failed; the step's own message is not in the input, "
@@ -115,8 +113,11 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
 _FULL_LOG = re.compile(r"(?:^|/)(?:spack-build-out\.txt|CMakeError\.log|CMakeConfigureLog\.yaml|meson-log\.txt|config\.log)$")
 
 
-def _full_logs(ctx: Context) -> list[str]:
-    return [p for p in ctx.places if _FULL_LOG.search(p)]
+def _full_log_fix(ctx: Context) -> tuple[str, ...]:
+    """The fix that names the file a build tool said holds its whole output, where the log names one."""
+    path = next((p for p in ctx.places if _FULL_LOG.search(p)), None)
+    return (f"the tool named the file that holds its whole output: mkldoctor explain {q(path)}   # on the machine that ran it",
+            ) if path else ()
 
 
 MAX_ECHOES = 4  # echo lines said per finding
