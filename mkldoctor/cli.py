@@ -77,9 +77,6 @@ def _group_class():
                 raise one_line(exc, ctx) from None
 
         def parse_args(self, ctx, args):
-            # what followed a bare "--": explain runs a command only when it was given so (a file named without it
-            # is a log to read, whatever its mode: a project's or a download's file is never run unasked)
-            ctx.meta["mkldoctor.after_dashdash"] = list(args[args.index("--") + 1:]) if "--" in args else None
             try:
                 return super().parse_args(ctx, args)
             except UsageError as exc:
