@@ -23,7 +23,7 @@ from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports, facts
 
 # a name of MKL's API: its C names, its C++ (oneMKL SYCL) namespace, the batch routines of the Fortran-style API
-# (MKL 2017's deep-learning primitives, dnnConvolutionCreateForward_F32, which MKL 2019 removed, too)
+# (MKL 2017's deep-learning primitives, dnnConvolutionCreateForward_F32, which a later release removed, too)
 _MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\w+|Dfti\w+|MKL_\w+|CBLAS_[A-Z]+|LAPACK_(?:ROW|COL)_MAJOR|"
                        r"dnn[A-Z]\w+_F(?:32|64))\b|"
                        r"[sdcz]?(?:getr[fsi]|gemm|trsm|axpy|geqrf|potr[fs])_batch(?:_strided)?)")  # in a typedef's name too

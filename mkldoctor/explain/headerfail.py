@@ -88,7 +88,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_twice(twice))
     intel = events.of(IntelCompilerHeader)
     if intel:
-        out.append(_intel_header(intel[0], events))
+        out.append(_intel_header(intel[0], ctx.places))
     return out
 
 
@@ -97,8 +97,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 _INTEL_TOP = re.compile(r"(?i)(?:imkl|intel|compilers_and_libraries|oneapi|parallel_studio)[^\s\"']*/include/?$")
 
 
-def _intel_header(event: IntelCompilerHeader, events: Parsed) -> Finding:
-    paths = [p[1] if isinstance(p, tuple) else str(p) for p in events.places]
+def _intel_header(event: IntelCompilerHeader, paths: tuple[str, ...]) -> Finding:
     tops = list(dict.fromkeys(p for p in paths if _INTEL_TOP.search(p) and not re.search(r"(?i)/mkl/include/?$", p)))
     mkl = [p for p in paths if re.search(r"(?i)/mkl/include/?$", p)]
     return Finding(
