@@ -209,6 +209,17 @@ def signatures() -> tuple[Signature, ...]:
 NOT_MINE = object()
 
 
+def preceded(words: str, event: Callable[[re.Match[str], Sequence[str]], object | None]):
+    """A signature's event for a line where ``words`` (a pattern) come before the match: a signature finds its message's
+    later part and looks the earlier one up in what precedes it, in linear time, where one pattern ``A.*B`` is tried
+    from every A (quadratic in A's mentions on a long line)."""
+    earlier = re.compile(words)
+
+    def read(m: re.Match[str], before: Sequence[str]) -> object | None:
+        return event(m, before) if earlier.search(m.string, 0, m.start()) else NOT_MINE
+    return read
+
+
 def claim(line: str, before: Sequence[str]) -> tuple[bool, object | None]:
     """(claimed, event) for a line that holds an anchor (one regular expression per signature whose needle is in it:
     cheaper than one pattern of every needle and error word, which a line with an anchor and no needle paid for)."""

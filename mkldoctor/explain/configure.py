@@ -16,7 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, preceded
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -150,7 +150,7 @@ SIGNATURES = (
               lambda m, _: CMakeTargetMissing(m.group("target"), m.group("owner") or "")),
     # the placeholder found first, then "ERROR: " before it looked up: linear, where ".*" after each "ERROR: " was quadratic
     Signature("intel-script-placeholder", "configure", "SUBSTITUTE_INSTALL_DIR_HERE", re.compile(r"SUBSTITUTE_INSTALL_DIR_HERE"),
-              lambda m, _: ScriptPlaceholder(m.string.strip()) if 0 <= m.string.find("ERROR: ") < m.start() else NOT_MINE),
+              preceded(r"ERROR: ", lambda m, _: ScriptPlaceholder(m.string.strip()))),
 )
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, TRACEBACK_HEADER, FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import NOT_MINE, TRACEBACK_HEADER, FollowOn, Signature, Unrecognised, preceded
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ SIGNATURES = (
     Signature("snakemake-exiting", "echoes", "ailed", re.compile(r"^Exiting because a job execution failed"), _echo),
     # its words first, EasyBuild's ERROR looked up before them ("ERROR.*Shell command failed!" was quadratic in ERRORs)
     Signature("easybuild-shell-command-failed", "echoes", "ailed", re.compile(r"\bShell command failed!"),
-              lambda m, _: FollowOn(m.string.strip()) if re.search(r"\bERROR\b", m.string[:m.start()]) else NOT_MINE),
+              preceded(r"\bERROR\b", _echo)),
     Signature("nextflow-error-executing", "echoes", "rror", re.compile(r"\bError executing process > "), _echo),
     Signature("msbuild-exited", "echoes", "rror", re.compile(r"\berror MSB\d{4}: .*\bexited with code -?\d+"), _echo),
     # a program's summary after its own loader's words: "[MKLDNN] failed to load MKLDNN library"

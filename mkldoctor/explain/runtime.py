@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from mkldoctor.explain import ompdup
-from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, preceded
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import broken, facts, layout
 from mkldoctor.explain.context import Context
@@ -183,8 +183,8 @@ SIGNATURES = (
     # the demand first, the error word looked up before it ("[Ee]rror.*... set MKL_THREADING_LAYER=GNU" was quadratic)
     Signature("host-wants-gnu-layer", "runtime", "rror",
               re.compile(r"\b(?:MUST|must|need to|have to|should) set \W?MKL_THREADING_LAYER=GNU\b"),
-              lambda m, _: ThreadingConflict("INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)")
-              if re.search(r"[Ee]rror\b", m.string[:m.start()]) else NOT_MINE),
+              preceded(r"[Ee]rror\b", lambda m, _: ThreadingConflict(
+                  "INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)"))),
     # the "OMP: " prefix is often cut from a pasted line ("MP: Error #15", "P: Error #15", or none)
     Signature("omp-duplicate", "runtime", "Error #15",
               # a log wrapped at 70 columns ends the line after the second name ("... but found libomp.dylib" / "already initialized.")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised, preceded
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -113,7 +113,7 @@ SIGNATURES = (
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Some index files failed to download"), lambda m, _: FollowOn(m.string.strip())),
     # its words found first, MKL's name looked up before them ("MKL.*installation FAILED" was quadratic in MKL's mentions)
     Signature("mkl-install-script-failed", "syspackages", "FAILED", re.compile(r"(?i)\binstallation FAILED\b"),
-              lambda m, _: FollowOn(m.string.strip()[:300]) if re.search(r"(?i)\bMKL\b", m.string[:m.start()]) else NOT_MINE),
+              preceded(r"(?i)\bMKL\b", lambda m, _: FollowOn(m.string.strip()[:300]))),
     # its consequences: apt's refusal to read the repository, and to install what came from it unauthenticated
     Signature("apt-intel-repository-not-signed", "syspackages", "is not signed",
               re.compile(r"The repository '.{0,300}?intel.{0,300}?' is not signed", re.I), lambda m, _: FollowOn(m.string.strip())),
