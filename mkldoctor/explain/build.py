@@ -136,7 +136,9 @@ SIGNATURES = (
               lambda m, _: Unrecognised(m.string.strip())),
     Signature("cmake-no-config", "build", "package configuration file provided by",
               re.compile(r"package configuration file provided by \"(?P<pkg>\w+)\""),
-              lambda m, _: CMakeNoConfig(m.group("pkg")) if m.group("pkg").upper() == "MKL" else Unrecognised(m.string.strip())),
+              lambda m, before: CMakeNoConfig(m.group("pkg")) if m.group("pkg").upper() == "MKL" else
+              None if any(b.startswith("CMake Warning") or "asked CMake to find a package configuration" in b for b in before)
+              else Unrecognised(m.string.strip())),  # a warning's is no failure; the message's second part, no second one
     Signature("mklconfig-invalid-value", "build", "has an invalid value",
               re.compile(r"required variable (?P<var>MKL_\w+) has an invalid value(?:\s+\"(?P<val>[^\"]*)\")?"),
               lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val") or "")),  # CMake may wrap the value

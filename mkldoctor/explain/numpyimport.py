@@ -25,6 +25,7 @@ from mkldoctor.knowledge.places import CONDA_INSTALL
 class NumpyImportFailed:
     line: str
     original: str = ""  # numpy's "Original error was: ..." under its advice
+    cut: str = ""  # a traceback cut before its error: the frame in numpy's core it stops in
     wants: int = field(default=30, compare=False)
     at: int = field(default=0, compare=False)
 
@@ -68,19 +69,39 @@ def numpy_mkl_expected(events: Parsed, ctx: Context) -> list[Finding]:
     ) for e in events.of(NumpyMklExpected)[:1]]
 
 
-def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    said = events.of(NumpyImportFailed)
+# a traceback's frame in numpy's own import of its C extension (numpy/core/__init__.py, numpy 2's numpy/_core)
+_CORE_FRAME = re.compile(r"[\\/]numpy[\\/]_?core[\\/](?:__init__|multiarray|overrides|_multiarray_umath)\.py$")
+
+
+def cut_in_core(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
+    """A traceback cut before its last line whose frames are numpy's import of its C extension, where no finding says
+    anything of the log: numpy's failure, the error line unsaid (numpy#18376)."""
+    from mkldoctor.explain.catalogue import ClaimedError, Unrecognised
+    from mkldoctor.explain.echoes import TracebackHeader
+
+    if any(f.severity == "error" for f in found) or events.of(Unrecognised) or events.of(ClaimedError):
+        return []
+    frame = next((p for kind, p in events.places if kind in ("path", "windows") and _CORE_FRAME.search(p)), None)
+    headers = events.of(TracebackHeader)
+    return diagnose(events, ctx, [NumpyImportFailed(headers[0].line, cut=frame)]) if frame and headers else []
+
+
+def diagnose(events: Parsed, ctx: Context, said: list[NumpyImportFailed] | None = None) -> list[Finding]:
+    said = said or events.of(NumpyImportFailed)
     if not said or events.of(ForeignLoadFailed) or events.of(NeededNotFound):
         return []  # the loader's own line is in the log: its finding says which library
     windows = ctx.platform == "Windows"
-    conda = any(re.search(rf"(?i){CONDA_INSTALL}|[\\/]envs[\\/]", p) for p in ctx.places)
+    paths = [p for kind, p in events.places if kind in ("path", "windows")]  # a Windows log's paths too
+    conda = any(re.search(rf"(?i){CONDA_INSTALL}|[\\/]envs[\\/]", p) for p in paths) or not paths
     fix = []
     if windows:
         fix.append("start Python from the activated environment: conda activate <env> (or the Anaconda Prompt; an IDE "
                    "started from it): activation puts <env>\\Library\\bin, where MKL's DLLs are, on PATH; an IDE or a "
-                   "shortcut that starts python.exe directly skips it" if conda or not ctx.places else
+                   "shortcut that starts python.exe directly skips it" if conda else
                    "put the folder of numpy's DLLs (MKL's, OpenBLAS's) where Windows looks: conda activate <env>, or "
-                   "os.add_dll_directory(<folder>) before the import")
+                   "os.add_dll_directory(<folder>) before the import: Python 3.8 and newer do not search PATH for an "
+                   "extension's DLLs, so the PATH that MKL's mklvars.bat or setvars.bat sets is not enough (a numpy built "
+                   "against MKL: put the call in numpy's _distributor_init.py)")
     original = next((e.original for e in said if e.original), "")
     if re.search(_OWN_MODULE, original):
         fix.append("numpy's compiled module is not in the installed package (a partial install, a copy without its .so "
@@ -94,8 +115,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return [Finding(
         "numpy-extension-failed", "error", "numpy's C extension did not load" + (
             ": on Windows, most often its DLLs (MKL's) are not on the search path of an environment that was not activated"
+            if windows and conda else ": on Windows, most often its DLLs (MKL's) are not where Python looks for an extension's"
             if windows else ""),
         (said[0].line, *((f"numpy's original error: {original[:200]}",) if original else ()),
+         f"the traceback stops in numpy's import of its C extension ({said[0].cut}), and the log is cut before its last "
+         "line, the error, which names the library" if said[0].cut else
          "numpy says this for any failure of its C extension's import; the log does not show the loader's own message, "
          "which names the library"),
         tuple(fix),

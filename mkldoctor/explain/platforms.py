@@ -292,6 +292,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
               "relink (or install_name_tool -change) what recorded the bare one",) if bare else ()),
            *(("put the folder that holds libiomp5.dylib (and the MKL-DNN library) where dyld looks before the program "
               "starts: export DYLD_LIBRARY_PATH=<that folder>; otool -L <the library> lists what it needs",) if dnn else ()),
+           *(("a .NET app: a NuGet package's native library (ML.NET's libMklImports.dylib, of Microsoft.ML.Mkl.Redist's "
+              "runtimes/osx-x64/native) is copied into the output folder of each project that references the package: "
+              "reference it in the project that runs, a test project too (dotnet/machinelearning#5520), then ls "
+              "bin/<configuration>/<framework>/",) if any("DllNotFoundException" in e.detail for e in failed) else ()),
            f"find the library: find / -name '{os.path.basename(libs[0]) if libs else 'libmkl_*.dylib'}' 2>/dev/null (a conda "
            "env's lib/, /opt/intel/oneapi/mkl/latest/lib, oneAPI's compiler/latest/lib for libiomp5); "
            "none there: the package or bundle that names it did not ship it (copy it from the MKL release it was built with)",

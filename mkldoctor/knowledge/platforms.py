@@ -163,3 +163,24 @@ def sycl_release(name: str) -> str | None:
     ``mkl_sycl_blas.4.dll``); None for a name without a number or not of the SYCL libraries."""
     found = re.search(r"(?i)mkl_sycl\w*?(?:\.so\.|\.)(\d{1,2})(?:\.dll)?$", name)  # a number of any length is no year's
     return str(SYCL_NUMBER_BASE + int(found.group(1))) if found and 0 < int(found.group(1)) < 20 else None
+
+
+# the SYCL runtime of Intel's DPC++ compiler (libsycl.so.N, Windows' syclN.dll) takes a number of its own each year: read
+# from PyPI's intel-sycl-rt wheels (2026-12-06: 2024.2.1 has libsycl.so.7 and sycl7.dll, 2025.0.0 and 2025.3.3
+# libsycl.so.8, 2026.0.0 and 2026.2.0 libsycl.so.9); 2024.0's .7 by intel/ipex-llm#12594 (a build of 2024.0 on a 2025 install)
+SYCL_RUNTIME_YEARS = {7: "2024", 8: "2025", 9: "2026"}
+
+
+def sycl_runtime_release(name: str) -> str | None:
+    """The oneAPI release line (``2024``) whose DPC++ SYCL runtime file ``name`` is (``libsycl.so.7``, ``sycl8.dll``);
+    None for another name, or a number outside the years read."""
+    found = re.fullmatch(r"(?i)(?:libsycl\.so\.|sycl)(\d{1,2})(?:\.\d+)*(?:\.dll)?", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
+    return SYCL_RUNTIME_YEARS.get(int(found.group(1))) if found else None
+
+
+def sycl_runtime_said(name: str, year: str, pip: str) -> str:
+    """What a program that needs ``name``, the SYCL runtime of ``year``, needs (``pip``: the command that installs it)."""
+    return (f"{name} is the SYCL runtime of oneAPI {year}'s DPC++ compiler (each year's has its own number): the program was "
+            f"built with oneAPI {year}, and another year's install does not have it: install {year}'s runtime beside it "
+            f"({pip}, or oneAPI's {year} packages, as the program's install guide pins them) and source its setvars.sh, or "
+            "use a build made for the oneAPI installed")
