@@ -310,3 +310,14 @@ def test_a_whole_message_of_a_wrap_width_is_not_joined_with_the_next_line():
     parsed = logparse.parse_bytes(f"{loader}\nifort -i8 -o nwchem nwchem.o -L/opt/mkl/lib -lmkl_scalapack_ilp64 -lmkl_core\n".encode())
     [command] = parsed.of(logparse.LinkCommand)
     assert command.tool == "ifort" and [lib.name for lib in command.libs] == ["mkl_scalapack_ilp64", "mkl_core"], command
+
+
+def test_an_escaped_lines_width_is_not_a_terminals():
+    """A page's source spells each quote as &#x27; (5 characters): a line whose escaped form happens to be a terminal's
+    wrap width (here 120) is no wrapped line, and the next one is not joined to it (AMICI#2441's, so escaped)."""
+    head = "/usr/bin/ld: /build/libamici.a(cblas.cpp.o): in function `amici::amici_dgemm(int, double const*)':"
+    head = head.replace("int, double", "int, " + "x" * (120 - len(html.escape(head))) + "double")
+    assert len(html.escape(head)) == 120
+    log = html.escape(head) + "\n" + html.escape("/src/cblas.cpp:27:(.text+0x5): undefined reference to `cblas_dgemm'") + "\n"
+    assert len(list(logical_lines(io.BytesIO(log.encode())))) == 2
+    assert [finding for finding, _ in _ids(log)] == ["mkl-symbol-unresolved"]

@@ -348,6 +348,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             line = raw = _BOLD_WORDS.sub(r"\1", line)
         if "&" in line and _ENTITY.search(line):  # a log copied from a web page's source: &lt;ipython-input&gt;, &#39;
             line = raw = html.unescape(line)
+            width = len(raw)  # the escapes' width was the page's source's, no terminal's
         if cut is not None:  # "... Check fai" then "led: (status) == ...": the word a wrap split, joined again
             start = _cut_start(cut) or ""
             if any(line.startswith(word[len(start):]) for word in _CUT_WORDS if start and word.startswith(start)):
