@@ -321,3 +321,12 @@ def test_an_escaped_lines_width_is_not_a_terminals():
     log = html.escape(head) + "\n" + html.escape("/src/cblas.cpp:27:(.text+0x5): undefined reference to `cblas_dgemm'") + "\n"
     assert len(list(logical_lines(io.BytesIO(log.encode())))) == 2
     assert [finding for finding, _ in _ids(log)] == ["mkl-symbol-unresolved"]
+
+
+def test_ld_context_and_reference_joined_without_a_space():
+    """A wrap or a paste that joined ld's "in function `f':" to the reference after it with no blank between them: the
+    reference is still read (it was taken for part of the function's name, and the log called clean)."""
+    log = ("/usr/bin/ld: /build/libamici.a(cblas.cpp.o): in function `amici::amici_dgemm(int)':"
+           "/src/cblas.cpp:27:(.text+0x5): undefined reference to `cblas_dgemm'\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-symbol-unresolved" and "amici::amici_dgemm(int)" in finding.evidence[0], finding
