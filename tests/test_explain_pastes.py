@@ -330,3 +330,12 @@ def test_ld_context_and_reference_joined_without_a_space():
            "/src/cblas.cpp:27:(.text+0x5): undefined reference to `cblas_dgemm'\n")
     [finding] = errors_of(log)
     assert finding.id == "mkl-symbol-unresolved" and "amici::amici_dgemm(int)" in finding.evidence[0], finding
+
+
+def test_a_wrap_inside_a_java_exceptions_name():
+    """A terminal of 80 columns that cut "java.lang.UnsatisfiedLinkError)" before its "Error)" (polynote#998's line): the
+    rest is no fresh error line of its own, and the two are one line again."""
+    line = "Uncaught exception: no jnimkl_rt in java.library.path (java.lang.UnsatisfiedLinkError)"
+    log = line[:80] + "\n" + line[80:] + "\njava.lang.ClassLoader.loadLibrary(ClassLoader.java:1860)\n"
+    assert list(logical_lines(io.BytesIO(log.encode())))[0] == line
+    assert [finding for finding, _ in _ids(log)] == [finding for finding, _ in _ids(line + "\n")] != ["unrecognised-failure"]

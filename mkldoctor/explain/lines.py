@@ -189,7 +189,7 @@ _CUT_AT_WORD = re.compile(r"(?:error while loading shared libraries:(?: \S+:)?|L
 # width followed by a line that does not start a new message is joined with it.
 WRAP_WIDTHS = frozenset((80, 90, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
 _FRESH = re.compile(
-    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|ERROR\b|Error\b|WARNING\b|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
+    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|ERROR\b(?![).,;])|Error\b(?![).,;])|WARNING\b|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
     r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|\*\*\* |Execution halted|"  # R's last line
     r"```|~~~|</?(?:details|summary|pre|code)\b|"  # Markdown's fence and an issue's HTML around a paste
     r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
