@@ -122,7 +122,7 @@ AFTER = {
     "linux-link-ipopt-configure-forces-mkl-pardiso-static-mkl2017-parpe-67": ("configure-pardiso-rejected", "fix:--disable-pardisomkl"),
     "linux-link-cannot-find-l64to32-mkl-ilp64-nwchem-forum-1690": ("library-not-found", "fix:builds lib64to32 itself"),
     "linux-link-mkl-lp64-with-blas8-pulay-singularity-nwchem-forum-1602": ("lp64-with-64-bit-integers", "fix:BLAS_SIZE=8"),
-    "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("loader-cannot-find", "another soname"),
+    "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": ("oneapi-runtime-other-year", "libmkl_sycl.so.3"),
     "cmake-codim-ipc-cpm-mkl-include-anaconda-download-404-codim-ipc18": ("mkl-download-failed", "mkl-include"),
     "linux-link-as-needed-drops-mkl-core-ipopt-430": ("mkl-layer-missing", "fix:--no-as-needed"),
     "macos-mxnet-mkl-start-group-apple-ld-759": ("apple-ld-gnu-option", "--start-group"),
@@ -590,7 +590,10 @@ AFTER = {
 }
 # right logs a later change reads by another finding that still says the thread's fix: blind12's PyCall log, whose lines
 # a triple quote (py""") had joined into one until 2026-12-05 (MKL's dlopen line, then dyld's, each its own line since)
-RIGHT_SINCE = {"rjjm-pycall-conda-mkl-libiomp5-rpath-macos-921": ("macos-library-not-loaded", 'fix:Conda.add("nomkl")')}
+RIGHT_SINCE = {"rjjm-pycall-conda-mkl-libiomp5-rpath-macos-921": ("macos-library-not-loaded", 'fix:Conda.add("nomkl")'),
+               # blind4: oneMKL 2022's SYCL library where oneAPI 2023's is installed: the year finding says both (blind76)
+               "linux-loader-ipex-needs-libmkl_sycl.so.2-after-oneapi-2023-upgrade-ipex-280": (
+                   "oneapi-runtime-other-year", "built with oneAPI 2022's runtime")}
 # blind23's logs that hold no failure line (a wrong result no line says is wrong, a frozen program's silent exit, a
 # package's status report): no finding is the honest answer for them, and the score counts them as silent (a comment
 # that a value is wrong is a failure line: pytorch-cpu-feedstock#398's names no MKL, so it is said as unrecognised)

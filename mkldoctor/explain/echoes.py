@@ -120,4 +120,9 @@ SIGNATURES = (
     Signature("autoconf-blas-not-found", "echoes", "rror",
               re.compile(r"(?i)^configure: error: .*\b(?:BLAS|LAPACK|ScaLAPACK)\b.*\b(?:not found|not usable|no usable|"
                          r"cannot find|could not find|unable to find)"), _echo),
+    # a test run's summary after the failure it reports: CTest's "The following tests FAILED:", Catch2's "x.h:353: FAILED:",
+    # and OSQP's setup after its solver's library did not load ("ERROR in osqp_setup: Linear system solver not available.")
+    *(Signature(f"test-run-failed-{i}", "echoes", needle, re.compile(pattern), _echo) for i, (needle, pattern) in enumerate((
+        ("FAILED", r"^The following tests FAILED:\s*$"), ("FAILED", r"^\S+:\d+: FAILED:\s*$"),
+        ("ERROR", r"^ERROR in osqp_setup: Linear system solver not available")))),
 )

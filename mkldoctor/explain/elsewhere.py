@@ -94,8 +94,10 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                        "or a package built so, is skipped as if absent: chmod a+rx it, or update the package that installed "
                        "it; a link to a file that is gone)")
     else:
-        fix.append(there(f"ldconfig -p | grep {q(stem)}; ls ${{CONDA_PREFIX:-/nonexistent}}/lib/{stem}.so*",
-                         f"where {soname} is, if anywhere: the loader's cache, the active conda environment"))
+        venv = next((env for env in envs if not places.is_conda(env) and env not in ("/usr", "/usr/local")), None)  # <env>/lib
+        fix.append(there(f"ldconfig -p | grep {q(stem)}; ls {q(venv) if venv else '${CONDA_PREFIX:-/nonexistent}'}/lib/{stem}.so*",
+                         f"where {soname} is, if anywhere: the loader's cache, the {'Python' if venv else 'active conda'} environment"))
+        fix += [places.venv_lib_fix(venv)] if venv and places.from_intel_wheels(stem) else []
         fix.append(f"if it is there, put its folder on the loader's path: export LD_LIBRARY_PATH=<that folder>{LD_PATH} "
                    "(or link with -Wl,-rpath,<that folder>" + ("; a crate's build script: println!(\"cargo:rustc-link-arg=-Wl,"
                    "-rpath,<that folder>\")" if any("target/debug/" in b or "target/release/" in b for b in binaries) else "")
@@ -285,8 +287,8 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
         return [f"{soname} is R's own library (R_HOME/lib), which R's start script (R, Rscript) puts on the loader's path: a "
                 "binary run by itself (bin/exec/R, ldd of it) does not find it, and needs no fix; an R on MKL links MKL into "
                 "libRblas.so (ldd <R_HOME>/lib/libRblas.so lists it), not into R's binary"]
-    if year := platforms.sycl_runtime_release(soname):  # the DPC++ compiler's SYCL runtime, of one oneAPI year
-        return [platforms.sycl_runtime_said(soname, year, recipes.pip_install(q(f"intel-sycl-rt=={year}.*")))]
+    if said := platforms.sycl_runtime_said(soname, lambda year: recipes.pip_install(q(f"intel-sycl-rt=={year}.*"))):
+        return [said]  # the DPC++ compiler's SYCL runtime, of one oneAPI year
     if not base.startswith("libmkl_"):
         return [f"{soname} is not one of MKL's own libraries: it comes with the project or package that bundles it "
                 "(install or copy it with that project's libraries)"]

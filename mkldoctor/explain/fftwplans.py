@@ -41,6 +41,9 @@ SIGNATURES = (
     Signature("fftw-crash-said", "fftwplans", "egfault", _FFTW_CRASH, lambda m, _: FftwCrash(m.string.strip()[:300])),
     Signature("fftw-no-plan", "fftwplans", "ould not",
               re.compile(r"FFTW could not create plan"), lambda m, _: NoPlan(m.string.strip()[:300])),
+    # pyFFTW's words for the same NULL plan (odl#699: conda's MKL numpy in the environment; nomkl fixed it)
+    Signature("pyfftw-no-plan", "fftwplans", "rror",
+              re.compile(r"error that led to the planner returning NULL"), lambda m, _: NoPlan(m.string.strip()[:300])),
 )
 
 
@@ -71,6 +74,8 @@ def interposed(events: Parsed, ctx: Context) -> list[Finding]:
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    if any("planner returning NULL" in e.line for e in events.of(NoPlan)):
+        return _pyfftw(events.of(NoPlan)[0])
     julia = any(re.search(r"(?i)\.julia[\\/]", str(p)) for p in ctx.places) or any(
         e.line.startswith("ERROR: ") for e in events.of(NoPlan))  # Julia's own form of an error
     return [Finding(
@@ -90,3 +95,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "callers report a NULL plan as this error.",
         ("julia -e 'using FFTW; @show FFTW.get_provider()'   # \"mkl\": MKL's wrappers plan the transforms",),
     ) for event in events.of(NoPlan)[:1]]
+
+
+def _pyfftw(event: NoPlan) -> list[Finding]:
+    return [Finding(
+        "mkl-fftw-plan-refused", "error",
+        "pyFFTW's planner returned no plan: with MKL in the environment, MKL's FFTW wrappers can answer FFTW's names",
+        (event.line,
+         "MKL exports FFTW3's interface (fftw_plan_*, fftw_execute...) for the common plans only; in an environment whose "
+         "numpy or SciPy is built on MKL (conda's defaults), MKL's wrappers can stand in for FFTW's own library and return "
+         "no plan where FFTW would make one (odl#699)"),
+        (f"an environment without MKL for pyFFTW's users: conda create with nomkl (or '{conda_blas('openblas')}') before "
+         "numpy and SciPy, then reinstall pyfftw (odl#699's fix)",
+         "or see which library answers pyFFTW's calls, and keep FFTW's own first: LD_DEBUG=bindings python -c 'import "
+         "pyfftw, numpy' 2>&1 | grep fftw_plan"),
+        "Two libraries that export the same C names share them in one process; a plan FFTW's callers asked of MKL's "
+        "wrappers comes back NULL when the wrappers do not map it.",
+        ("python -c \"import numpy; numpy.show_config()\"   # mkl in the BLAS section: MKL is in the process",),
+    )]

@@ -167,6 +167,10 @@ SIGNATURES = (
     Signature("loader-symbol-lookup-translated", "hosts", ".so", _LOOKUP_TRANSLATED,
               lambda m, _: NOT_MINE if m.group("what") == "symbol lookup error" or ENGLISH_LOADER_REASON.search(m.group("what2"))
               else SymbolLookupError(m.group("bin"), m.group("lib"), m.group("sym"))),
+    # FreeBSD's run-time linker (rtld): 'Shared object "libmkl_rt.so" not found, required by "osqp_tester"'
+    Signature("loader-cannot-find-freebsd", "hosts", "not found, required by",
+              re.compile(r'Shared object "(?P<so>[^"]+)" not found, required by "(?P<bin>[^"]+)"'),
+              lambda m, _: LoaderMissing(m["so"], m["bin"])),
     Signature("docker-mount-over-opt", "hosts", "docker run", re.compile(r"\bdocker run\b.*(?:-v|--volume)[ =]\S+:/opt\b"), _mount),
     # ldd's own report of a dependency it could not find ("\tlibmklml_intel.so => not found"): the loader's verdict
     Signature("ldd-not-found", "hosts", "=> not found",

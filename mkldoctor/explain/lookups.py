@@ -26,6 +26,7 @@ from mkldoctor.explain.hosts import SymbolLookupError, ldd_target
 from mkldoctor.explain.scope import claimed_lookups
 from mkldoctor.explain.linker import system_library
 from mkldoctor.explain.mpilink import MPI_NAME
+from mkldoctor.explain.pkgstate import CondaUsed
 
 
 def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
@@ -105,7 +106,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
             else:
                 fix = missing_symbol.gone_fix(stopped, static=False)
-            conda = [env for env in ctx.environments() if is_conda(env)]
+            conda = [env for env in ctx.environments() if is_conda(env)] or (["<the environment>"] if events.of(CondaUsed) else [])
             if conda and not older:  # the log's program runs in a conda environment: pin its mkl there
                 version = exports.release(stopped.last).mkl if exports.release(stopped.last) else stopped.last
                 fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))} -p {q(conda[0])}"

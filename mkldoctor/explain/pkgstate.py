@@ -75,7 +75,15 @@ def _conflict(m: re.Match, _) -> PipConflict | object:
     return PipConflict(m["who"], m["req"].strip(), m["have"] or "", m.string.strip()[:300])
 
 
+@dataclass(frozen=True, slots=True)
+class CondaUsed:
+    """A conda command the log shows run: ``conda install pytorch ...``, ``conda create --name x``: the program
+    runs in a conda environment, whatever its paths say (deepchem#4698's anonymised ones)."""
+
+
 SIGNATURES = (
+    Signature("conda-command-shown", "pkgstate", "conda ",
+              re.compile(r"(?:^|[\s`$>]|\d\.\s)conda (?:create|install)\b"), lambda m, _: CondaUsed()),
     Signature("pip-installed-mkl", "pkgstate", "Successfully installed",
               re.compile(rf"^Successfully installed (?:.* )?mkl-{_VERSION}(?:\s|$)"), lambda m, _: MklInstalled(m["v"])),
     *(Signature(f"listed-mkl-{i}", "pkgstate", needle, re.compile(rf"^\s*mkl(?:==|\s\s+){_VERSION}(?:\s+\S+){{0,3}}\s*$"),

@@ -105,3 +105,19 @@ def vendored(path: str) -> tuple[str, str, str] | None:
             folder = re.sub(r"/[\w.-]+/\.\./", "/", text[:match.end()]).rstrip("/")
             return match.group("pkg"), folder, tool
     return None
+
+
+def venv_lib_fix(venv: str) -> str:
+    """Where pip's wheels of MKL and Intel's runtimes put their libraries in a Python environment that is not conda's, and
+    how a program finds them there (IntelPython/dpctl#1892: libintlc.so.5 of intel-cmplr-lib-rt in a venv)."""
+    return (f"a pip wheel (MKL's, Intel's runtimes) installs its libraries in {venv}/lib, which neither the loader nor an "
+            f"extension's own run path ($ORIGIN) names: export LD_LIBRARY_PATH={venv}/lib, or patchelf --set-rpath "
+            "'$ORIGIN:<that lib folder>' <the extension's .so> (dpctl#1892)")
+
+
+def from_intel_wheels(stem: str) -> bool:
+    """A library pip's wheels of MKL or Intel's runtimes carry (``libmkl_rt``, ``libiomp5``, ``libintlc``, ``libsycl``),
+    not MKL-DNN's bundled MKL-ML (libmklml_intel)."""
+    from mkldoctor.knowledge.facts import INTEL_C_RUNTIME
+
+    return bool(re.match(rf"lib(?:mkl_|iomp5|sycl|tbb|{'|'.join(r.removeprefix('lib') for r in INTEL_C_RUNTIME)})", stem))

@@ -178,9 +178,18 @@ def sycl_runtime_release(name: str) -> str | None:
     return SYCL_RUNTIME_YEARS.get(int(found.group(1))) if found else None
 
 
-def sycl_runtime_said(name: str, year: str, pip: str) -> str:
-    """What a program that needs ``name``, the SYCL runtime of ``year``, needs (``pip``: the command that installs it)."""
+def sycl_runtime_said(name: str, pip) -> str | None:
+    """What a program that needs ``name``, a SYCL runtime of Intel's DPC++ compiler, needs (``pip(year)``: the command
+    that installs that year's runtime); None for another library."""
+    if not re.fullmatch(r"(?i)libsycl\.so\.\d{1,2}(?:\.\d+)*|sycl\d{1,2}\.dll", name):
+        return None
+    year = sycl_runtime_release(name)
+    if year is None:
+        return (f"{name} is the SYCL runtime of Intel's DPC++ compiler, of a release outside the years mkldoctor reads "
+                f"({min(SYCL_RUNTIME_YEARS.values())} to {max(SYCL_RUNTIME_YEARS.values())}): the program was built with that "
+                "release, and another one's runtime does not stand in for it: activate the oneAPI it was built with, or "
+                "rebuild it against the one installed")
     return (f"{name} is the SYCL runtime of oneAPI {year}'s DPC++ compiler (each year's has its own number): the program was "
             f"built with oneAPI {year}, and another year's install does not have it: install {year}'s runtime beside it "
-            f"({pip}, or oneAPI's {year} packages, as the program's install guide pins them) and source its setvars.sh, or "
-            "use a build made for the oneAPI installed")
+            f"({pip(year)}, or oneAPI's {year} packages, as the program's install guide pins them) and source its setvars.sh, "
+            "or use a build made for the oneAPI installed")

@@ -1,0 +1,117 @@
+"""The seventy-sixth blind set (tests/data/explain_corpus/blind76.json): texts the rules made after it answer (from the
+public reports: oneAPI's runtime of one year where another's is installed, TensorFlow's Bazel builds with MKL, pyFFTW
+beside MKL, a venv's pip wheels, FreeBSD's loader, a conda environment's pin)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkldoctor.explain import logparse
+from mkldoctor.explain.diagnosis import explain
+from tests.test_explain_families import errors_of, flat, only_error
+
+ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind76.json").read_text())["entries"]}
+
+
+def _log(fragment: str) -> str:
+    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
+    return entry["log"]
+
+
+def test_a_build_of_oneapi_2025_over_2024s_wheels_on_windows():
+    """ipex-llm#12784: the reporter's sentence names sycl8.dll and mkl_sycl_blas.5.dll; pip's list, 2024.2.1's wheels."""
+    finding = only_error(_log("ipex-llm-12784"))
+    assert finding.id == "oneapi-runtime-other-year", flat(finding)
+    assert "oneAPI 2025's runtime (sycl8.dll, mkl_sycl_blas.5.dll)" in finding.title and finding.title.endswith("oneAPI 2024's")
+    assert "'dpcpp-cpp-rt==2025.*' 'mkl-dpcpp==2025.*'" in finding.fix[0]
+
+
+def test_a_release_of_2025_on_2026s_runtime_is_one_finding():
+    """llama.cpp#25573: libsycl.so.8 and libmkl_sycl_blas.so.5 (2025's) with 2026's libsycl.so.9 installed: one year
+    finding in place of a loader finding each, and no LD_LIBRARY_PATH to the folder of the reporter's own link."""
+    findings = errors_of(_log("llamacpp-25573"))
+    assert [f.id for f in findings] == ["loader-cannot-find", "oneapi-runtime-other-year"], [flat(f) for f in findings]
+    assert findings[0].title.endswith("libsvml.so")  # the compiler's runtime, no year's number
+    year = findings[1]
+    assert "oneAPI 2025's runtime (libsycl.so.8, libmkl_sycl_blas.so.5)" in year.title and year.title.endswith("oneAPI 2026's")
+    assert not any("LD_LIBRARY_PATH=/usr/lib" in line for f in findings for line in f.fix)
+
+
+def test_apts_packages_say_the_year_installed_but_not_tbbs():
+    """ipex-llm#12594 (blind75): apt's list shows intel-oneapi-openmp-2025.0 beside TBB's own 2022 numbering."""
+    log = json.loads((Path(__file__).parent / "data/explain_corpus/blind75.json").read_text())["entries"]
+    [entry] = [e for e in log if "ipexllm-12594" in e["id"]]
+    finding = only_error(entry["log"])
+    assert finding.id == "oneapi-runtime-other-year" and finding.title.endswith("the machine has oneAPI 2025's"), flat(finding)
+    # the same file, nothing of another year shown: the loader's finding, with the year said there
+    loader = only_error("./llama-cli: error while loading shared libraries: libsycl.so.7: cannot open shared object file: "
+                        "No such file or directory\n")
+    assert loader.id == "loader-cannot-find" and any("SYCL runtime of oneAPI 2024's" in line for line in loader.fix)
+
+
+def test_bazels_mkl_dnn_archive_no_longer_matches_its_pin():
+    """tensorflow#38377: one finding, the fetch's headers its echoes, not a CMake finder's failure."""
+    finding = only_error(_log("tensorflow-38377"))
+    assert finding.id == "bazel-mkl-archive-changed" and "@mkl_dnn" in finding.title, flat(finding)
+    assert "bazel clean --expunge" in finding.fix[1]
+
+
+def test_bazels_missing_input_of_the_mkl_repository():
+    finding = only_error(_log("tensorflow-11678"))
+    assert finding.id == "bazel-mkl-input-missing" and "@mkl//:LICENSE" in finding.title, flat(finding)
+
+
+def test_the_projects_own_mkl_code_behind_an_api_change():
+    """tensorflow#21938 and #26001: compile errors in mkl_util.h and mkl_cpu_allocator.h (TensorFlow's, not MKL's)."""
+    for fragment, name in (("tensorflow-21938", "mkl_util.h"), ("tensorflow-26001", "mkl_cpu_allocator.h")):
+        finding = only_error(_log(fragment))
+        assert finding.id == "project-mkl-code-broken" and name in finding.title, flat(finding)
+    # MKL's own header, or an MKL name in the message: not the project's code
+    for line in ("/opt/intel/oneapi/mkl/latest/include/mkl_cblas.h:12:3: error: expected ';' before 'x'",
+                 "./src/mkl_conv.cc:40:5: error: 'dnnConvolutionCreateForward_F32' was not declared in this scope"):
+        assert all(f.id != "project-mkl-code-broken" for f in errors_of(line + "\n")), line
+
+
+def test_perls_module_missing_in_llvm_openmps_build():
+    finding = only_error(_log("tensorflow-47283"))
+    assert finding.id == "perl-module-missing" and "Data::Dumper" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("RHEL, CentOS, Fedora, Rocky: dnf install perl-Data-Dumper")
+    assert any("LLVM's OpenMP runtime" in line for line in finding.evidence)
+
+
+def test_pyfftws_null_plan_beside_mkl():
+    finding = only_error(_log("odl-699"))
+    assert finding.id == "mkl-fftw-plan-refused" and finding.title.startswith("pyFFTW's planner"), flat(finding)
+    assert "nomkl" in finding.fix[0]
+
+
+def test_a_pip_wheels_runtime_in_a_venvs_lib_folder():
+    """dpctl#1892: libintlc.so.5 of intel-cmplr-lib-rt in the venv's lib/, which no run path names."""
+    finding = only_error(_log("dpctl-1892"))
+    assert finding.id == "loader-cannot-find", flat(finding)
+    assert "ls /home/opavlyk/tmp/pypi_venv/lib/libintlc.so*" in finding.fix[0]
+    assert finding.fix[1].startswith("a pip wheel (MKL's, Intel's runtimes) installs its libraries in /home/opavlyk/tmp/pypi_venv/lib")
+
+
+def test_a_sycl_runtime_of_a_release_outside_the_table():
+    finding = only_error(_log("dpctl-58"))
+    assert any("libsycl.so.2 is the SYCL runtime of Intel's DPC++ compiler, of a release outside" in line
+               for line in finding.fix), flat(finding)
+
+
+def test_freebsds_loader_and_the_test_runs_after_it():
+    """osqp#532: FreeBSD's rtld words inside OSQP's own message; CTest's and Catch2's summaries are its consequences."""
+    finding = only_error(_log("osqp-532"))
+    assert finding.id == "loader-cannot-find" and finding.title.endswith("libmkl_rt.so"), flat(finding)
+    assert any("The following tests FAILED:" in line and "consequence" in line for line in finding.evidence)
+
+
+def test_a_conda_environment_shown_by_its_commands_gets_condas_pin():
+    """deepchem#4698: the paths are anonymised, but the log's conda commands say where torch runs."""
+    finding = only_error(_log("deepchem-4698"))
+    assert finding.id == "runtime-symbol-missing", flat(finding)
+    assert finding.fix[0].startswith("in the log's conda environment: conda install mkl=2024.0")
+    plain = [f for f in explain(logparse.parse_bytes(_log("deepchem-4698").split("**Error Log:**")[1].encode()), [])
+             if f.severity == "error"]
+    assert plain and not plain[0].fix[0].startswith("in the log's conda environment")
