@@ -115,3 +115,11 @@ def test_a_conda_environment_shown_by_its_commands_gets_condas_pin():
     plain = [f for f in explain(logparse.parse_bytes(_log("deepchem-4698").split("**Error Log:**")[1].encode()), [])
              if f.severity == "error"]
     assert plain and not plain[0].fix[0].startswith("in the log's conda environment")
+
+
+def test_a_test_runs_summary_alone_says_how_to_see_the_tests_output():
+    """CTest's summary with nothing before it (trilinos PR #4579's log, blind68): still unrecognised, with the command
+    that prints the failed tests' own output."""
+    log = "  The following tests FAILED:\n  \t 31 - Anasazi_Epetra_BKS_norestart_test_MPI_4 (Failed)\n  Errors while running CTest\n"
+    finding = only_error(log)
+    assert finding.id == "unrecognised-failure" and any("ctest --output-on-failure -R" in line for line in finding.fix)

@@ -100,6 +100,9 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
             "unrecognised-failure", "error", ECHOES_ONLY,
             tuple(f"the log says: {e.line[:200]}" for e in echoes[:6]),
             (*_full_log_fix(ctx),
+             *(("a test run's summary: rerun the failed tests with their own output, ctest --output-on-failure -R "
+                "'<a test's name>' (the names follow the summary), and explain that output",)
+               if any(e.line.startswith("The following tests FAILED") for e in echoes) else ()),
              "look above these lines for the first error the tool printed; if the log was cut, pass the whole output "
              "(make VERBOSE=1, cargo build -v, ninja -v)",),
             "These lines only report that an earlier step failed; the step's own message is not in the input, "
