@@ -22,6 +22,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import platforms
+from mkldoctor.knowledge.facts import INTEL_C_RUNTIME
 
 _YEAR_FILE = r"(?:lib)?(?:sycl\d{1,2}\.dll|libsycl\.so\.\d{1,2}|mkl_sycl\w*\.\d{1,2}\.dll|mkl_sycl\w*\.so\.\d{1,2})"
 _FILE = re.compile(r"[\w.+-]+\.(?:dll|so(?:\.\d+)*)\b")
@@ -65,14 +66,25 @@ def _year(name: str) -> str | None:
     return platforms.sycl_runtime_release(name) or platforms.sycl_release(name)
 
 
-def _needed(events: Parsed) -> dict[str, str]:
-    """Each file the log says a program did not find, with the oneAPI year its number names."""
+def _missing(events: Parsed) -> list[str]:
     from mkldoctor.explain.hosts import LoaderMissing
     from mkldoctor.explain.platforms import ForeignLoadFailed
 
     names = [e.soname for e in events.of(LoaderMissing)] + [e.library for e in events.of(ForeignLoadFailed)]
-    names += [f for e in events.of(FilesSaid) if e.missing for f in e.files]
-    return {name: year for name in dict.fromkeys(names) if (year := _year(name))}
+    return list(dict.fromkeys(names + [f for e in events.of(FilesSaid) if e.missing for f in e.files]))
+
+
+def _needed(events: Parsed) -> dict[str, str]:
+    """Each file the log says a program did not find, with the oneAPI year its number names."""
+    return {name: year for name in _missing(events) if (year := _year(name))}
+
+
+# the same install's runtime files whose names carry no year (the compiler's runtime, the unified runtime's loader)
+_COMPANION = re.compile(rf"^(?:{'|'.join(INTEL_C_RUNTIME)}|libur_\w+|libumf|libiomp5)(?:md)?\.(?:so|dll)")
+
+
+def _companions(events: Parsed) -> list[str]:
+    return [name for name in _missing(events) if _COMPANION.match(name)]
 
 
 def _installed(events: Parsed, ctx: Context) -> list[tuple[str, str]]:
@@ -104,6 +116,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "oneapi-runtime-other-year", "error",
         f"the program was built with oneAPI {need}'s runtime ({files}), and the machine has oneAPI {' and '.join(have)}'s",
         (*(f"{name}: oneAPI {year}'s" for name, year in needed.items()),
+         *(f"{name} also: the compiler's runtime of the same oneAPI install (no year in its name)" for name in _companions(events)),
          *(f"installed: {what} (oneAPI {year})" for year, what in other[:6]),
          "each oneAPI year's SYCL runtime and oneMKL's SYCL libraries carry a number of their own (libsycl.so.7 and "
          "sycl7.dll 2024, .8 2025, .9 2026; libmkl_sycl_*.so.4 and mkl_sycl_*.4.dll 2024, .5 2025): another year's "
@@ -124,6 +137,6 @@ def with_year_finding(findings: list[Finding], parsed: Parsed) -> list[Finding]:
     ours = [f for f in findings if f.id == "oneapi-runtime-other-year"]
     if not ours:
         return findings
-    named = [name for name in _needed(parsed)]
+    named = [*_needed(parsed), *_companions(parsed)]
     generic = ("loader-cannot-find", "windows-library-not-loaded", "host-cannot-load")
     return [f for f in findings if not (f.id in generic and any(f.title.endswith(name) for name in named))]
