@@ -124,3 +124,12 @@ def test_a_test_runs_summary_alone_says_how_to_see_the_tests_output():
     log = "  The following tests FAILED:\n  \t 31 - Anasazi_Epetra_BKS_norestart_test_MPI_4 (Failed)\n  Errors while running CTest\n"
     finding = only_error(log)
     assert finding.id == "unrecognised-failure" and any("ctest --output-on-failure -R" in line for line in finding.fix)
+
+
+def test_onemaths_cuda_backend_built_with_oneapis_compiler():
+    """oneMath#335: CUDA's cuda_bf16.hpp does not compile under oneAPI 2023.1's clang++ in the cuBLAS backend."""
+    finding = only_error(_log("onemath-335"))
+    assert finding.id == "onemath-cuda-backend-compiler" and "cublas backend" in finding.title, flat(finding)
+    # CUDA's header failing elsewhere (no oneMath backend, no oneAPI compiler): not this finding
+    other = errors_of("/usr/include/cuda_bf16.hpp:373:9: error: use of undeclared identifier '__float_as_uint'\n")
+    assert [f.id for f in other] == ["unrecognised-failure"]

@@ -117,7 +117,18 @@ class BuiltWithoutOnemkl:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class CudaHeaderError:
+    """A compile error inside CUDA's own headers (``/usr/include/cuda_bf16.hpp:373:9: error: use of undeclared identifier
+    '__float_as_uint'``): the compiler does not compile CUDA's code (oneMath#335: oneAPI's clang++ on the cuBLAS backend)."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("cuda-header-compile-error", "onemath", "rror",
+              re.compile(r"^\S*/(?:cuda_(?:bf16|fp16|fp8|runtime\w*)|cuda|cublas\w*|cusolver\w*|curand\w*|cufft\w*|crt/\w+)\.h"
+                         r"(?:pp)?:\d+:\d+: error: "), lambda m, _: CudaHeaderError(m.string.strip()[:300])),
     Signature("built-without-onemkl", "onemath", "oneMKL library in compilation",
               re.compile(r"\bPlease include oneMKL library in compilation\b"), lambda m, _: BuiltWithoutOnemkl(m.string.strip()[:300])),
     Signature("onemkl-unimplemented", "onemath", "not implemented",
@@ -310,3 +321,28 @@ def _hip_builtins(first: HipBuiltinsMissing, ctx: Context) -> Finding:
         "in its place has none.",
         ("<the C++ compiler> -print-libgcc-file-name --rtlib=compiler-rt; ls -l <the path it prints>   # missing: this cause",),
     )
+
+
+def cuda_backend(events: Parsed, ctx: Context) -> list[Finding]:
+    """oneMath's CUDA backends compiled by oneAPI's own DPC++, which does not build CUDA's code (oneMath#335)."""
+    said = events.of(CudaHeaderError)
+    backend = next((m for p in ctx.places if (m := re.search(r"/backends/(cu\w+)/", p))), None)
+    compiler = next((p for p in ctx.places if re.search(r"/oneapi/compiler/", p)), None)
+    if not (said and backend and compiler):
+        return []
+    return [Finding(
+        "onemath-cuda-backend-compiler", "error",
+        f"oneMath's (the oneMKL interfaces') {backend[1]} backend built with oneAPI's DPC++ compiler, which does not build "
+        "CUDA's code", (said[0].line,
+                        f"the source is oneMath's CUDA backend ({backend[1]}) and the compiler is oneAPI's ({compiler}): "
+                        "oneAPI's own DPC++ does not support the CUDA backend (oneMath#335's maintainer), so CUDA's headers "
+                        "do not compile under it"),
+        ("build the CUDA backends (ENABLE_CUBLAS_BACKEND, ENABLE_CUSOLVER_BACKEND, ENABLE_CURAND_BACKEND, "
+         "ENABLE_CUFFT_BACKEND) with the open-source DPC++ compiler (intel/llvm) built with CUDA support, as oneMath's "
+         "build documentation says: -DCMAKE_CXX_COMPILER=<that DPC++>/bin/clang++, from an empty build folder",
+         "or turn the CUDA backends off and build the Intel ones with oneAPI's compiler (-DENABLE_MKLCPU_BACKEND=ON "
+         "-DENABLE_MKLGPU_BACKEND=ON)"),
+        "oneMath's CUDA backends call cuBLAS, cuSOLVER and cuRAND from SYCL code; only a DPC++ built for the CUDA target "
+        "compiles CUDA's headers and runs that code on NVIDIA GPUs.",
+        ("<the compiler> --version; sycl-ls   # the compiler's build, and whether a CUDA device is seen",),
+    )]

@@ -197,4 +197,7 @@ EXPLAIN = (
     _r("perl-module-missing", "A build's Perl script needs a module that this Perl lacks (LLVM OpenMP's tools.pm)",
        "Minimal images of RHEL, CentOS, Fedora split Perl's core modules (Data::Dumper) into packages of their own.",
        "dnf install perl-Data-Dumper (the module's package), or cpan <module>."),
+    _r("onemath-cuda-backend-compiler", "oneMath's CUDA backend built with oneAPI's DPC++, which does not build CUDA's code",
+       "oneAPI's own DPC++ does not support oneMath's CUDA backends: CUDA's headers do not compile under it.",
+       "Build the CUDA backends with the open-source DPC++ (intel/llvm) built for CUDA, or turn them off."),
 )
