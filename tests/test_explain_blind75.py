@@ -138,3 +138,12 @@ def test_a_traceback_cut_inside_numpys_import_on_windows():
     # the same frames with the error line: the loader's finding, not this one
     assert only_error(_log("numpy-18376") + "\nImportError: DLL load failed: The specified module could not be found.\n"
                       ).id != "unrecognised-failure"
+
+
+def test_cholmod_refusing_a_matrix_on_mkl():
+    """SuiteSparse#554: CHOLMOD's 'matrix not positive definite' and NaN residuals with MKL as the BLAS (read after blind
+    set 76): the BLAS integer size; the same words with no MKL in the log are the data's answer, not this finding."""
+    finding = only_error(_log("suitesparse-554"))
+    assert finding.id == "cholmod-blas-integer-size" and "-DSUITESPARSE_USE_64BIT_BLAS=ON" in finding.fix[0], flat(finding)
+    plain = "CHOLMOD warning: matrix not positive definite. file: t_cholmod_super_numeric_worker.c line: 1086\n"
+    assert all(f.id != "cholmod-blas-integer-size" for f in errors_of(plain))

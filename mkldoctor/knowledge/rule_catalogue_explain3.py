@@ -200,4 +200,7 @@ EXPLAIN = (
     _r("onemath-cuda-backend-compiler", "oneMath's CUDA backend built with oneAPI's DPC++, which does not build CUDA's code",
        "oneAPI's own DPC++ does not support oneMath's CUDA backends: CUDA's headers do not compile under it.",
        "Build the CUDA backends with the open-source DPC++ (intel/llvm) built for CUDA, or turn them off."),
+    _r("cholmod-blas-integer-size", "CHOLMOD on MKL refused a matrix as not positive definite (NaN residuals)",
+       "The BLAS integer size SuiteSparse was built for differs from MKL's layer (ILP64 against LP64).",
+       "Configure SuiteSparse with SUITESPARSE_USE_64BIT_BLAS and BLA_VENDOR of one integer size, and build again."),
 )
