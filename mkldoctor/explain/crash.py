@@ -79,7 +79,7 @@ def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]
 # Python's ctypes "OSError: exception: access violation reading 0x..."
 # glibc's words for a heap it found corrupted ("double free or corruption (out)", "free(): invalid pointer")
 # R's own report of a signal in compiled code: "*** caught segfault ***", then its address and its traceback
-_CRASH = re.compile(r"(?i)\bsegmentation fault\b|^\*\*\* stack smashing detected \*\*\*|^Windows fatal exception: access violation|"
+_CRASH = re.compile(r"(?i)\bsegmentation fault\b|^\*\*\* stack smashing detected \*\*\*|(?:^|\s)Windows fatal exception: access violation|"
                     r"\bexit code (?:-1073741819|3221225477) \(0xC0000005\)|"  # an IDE's words for STATUS_ACCESS_VIOLATION
                     r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
                     r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
@@ -419,7 +419,9 @@ def _no_mkl(crash: Crash) -> Finding:
             f"-lmkl_blacs_*): {blacs.per_mpi('-l')}; relink with the matching one",) if mpi else ()),
          *(("with MKL: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (mkldoctor link --interface lp64 prints "
             "the flags of the 32-bit interface)",) if smashed else ()),
-         "get a backtrace: gdb -batch -ex run -ex bt --args <the program> (or catchsegv): a frame in libmkl_* points at MKL",
+         ("get a backtrace: Visual Studio's debugger or WinDbg (windbg -g <the program>), or procdump -e -ma for a dump: a "
+          "frame in mkl_*.dll points at MKL" if "Windows fatal exception" in crash.line else
+          "get a backtrace: gdb -batch -ex run -ex bt --args <the program> (or catchsegv): a frame in libmkl_* points at MKL"),
          "then explain the backtrace: mkldoctor explain <that log>"),
         "A crash says only that the program touched memory it may not; the frames say where.",
         ("MKL_VERBOSE=1 <the program>   # MKL's calls before the crash, if any",),

@@ -80,7 +80,7 @@ def _needed(events: Parsed) -> dict[str, str]:
 
 
 # the same install's runtime files whose names carry no year (the compiler's runtime, the unified runtime's loader)
-_COMPANION = re.compile(rf"^(?:{'|'.join(INTEL_C_RUNTIME)}|libur_\w+|libumf|libiomp5)(?:md)?\.(?:so|dll)")
+_COMPANION = re.compile(rf"^(?:{'|'.join(INTEL_C_RUNTIME)}|libur_\w+|libumf|libiomp5|libmmd|svml_disp|ur_win_proxy_loader)(?:md)?\.(?:so|dll)")
 
 
 def _companions(events: Parsed) -> list[str]:
@@ -107,16 +107,17 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return []
     need = years[0]
     other = [(year, what) for year, what in _installed(events, ctx) if year != need]
-    if not other:
-        return []  # the loader's finding of each file says its year
-    have = sorted({year for year, _ in other})
     files = ", ".join(needed)
     pip = f"python3 -m pip install 'dpcpp-cpp-rt=={need}.*' 'mkl-dpcpp=={need}.*'"
+    if not other:  # the loader's finding of each file says its year; a person's list of the DLLs has none of its own
+        said = [name for e in events.of(FilesSaid) if e.missing for name in e.files]
+        return [_missing_year(need, files, said, pip)] if any(name in needed for name in said) else []
+    have = sorted({year for year, _ in other})
     return [Finding(
         "oneapi-runtime-other-year", "error",
         f"the program was built with oneAPI {need}'s runtime ({files}), and the machine has oneAPI {' and '.join(have)}'s",
         (*(f"{name}: oneAPI {year}'s" for name, year in needed.items()),
-         *(f"{name} also: the compiler's runtime of the same oneAPI install (no year in its name)" for name in _companions(events)),
+         *(f"{name} also: a file of the same oneAPI install's runtime (no year in its name)" for name in _companions(events)),
          *(f"installed: {what} (oneAPI {year})" for year, what in other[:6]),
          "each oneAPI year's SYCL runtime and oneMKL's SYCL libraries carry a number of their own (libsycl.so.7 and "
          "sycl7.dll 2024, .8 2025, .9 2026; libmkl_sycl_*.so.4 and mkl_sycl_*.4.dll 2024, .5 2025): another year's "
@@ -130,6 +131,26 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "and oneAPI changes the runtime's number with each year's release.",
         ("ldd <the program> | grep -E 'sycl|mkl'   # the numbers it asks for; on Windows: dumpbin /dependents <the .exe>",),
     )]
+
+
+def _missing_year(need: str, files: str, said: list[str], pip: str) -> Finding:
+    """A person's list of the DLLs a program did not find, of one oneAPI year's runtime, and nothing of another year."""
+    return Finding(
+        "oneapi-runtime-other-year", "error",
+        f"the program needs oneAPI {need}'s runtime ({files}), which is not where it runs",
+        (f"not found: {', '.join(said)}",
+         f"{files}: oneAPI {need}'s runtime, its number of that year (the others of the list come with the same install: "
+         "the compiler's runtime, libmmd.dll, svml_dispmd.dll, libiomp5md.dll)",
+         "a program built with oneAPI's DPC++ needs that year's runtime beside it or on PATH; a release package that carries "
+         "only the program's own files needs oneAPI installed (llama.cpp's Windows SYCL zips carry the DLLs since its PR #7241)"),
+        (f"install oneAPI {need}'s runtime where the program runs: the Base Toolkit of that year (or its runtime packages), "
+         "then start the program from its environment (setvars.bat, setvars.sh)",
+         f"or in a Python environment its wheels ({pip}), with the environment's Library\\bin (Windows) or lib on the path",
+         "or a release of the program that carries the runtime's files beside it"),
+        "A SYCL program records the file names of the runtime it was linked against; each oneAPI year's files carry a "
+        "number of their own, and no other year's stand in for them.",
+        ("where sycl*.dll mkl_sycl*.dll   # Windows: the runtime's DLLs on PATH, if any; Linux: ldconfig -p | grep -E 'sycl|mkl_sycl'",),
+    )
 
 
 def with_year_finding(findings: list[Finding], parsed: Parsed) -> list[Finding]:

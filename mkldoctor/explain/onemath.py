@@ -125,7 +125,17 @@ class CudaHeaderError:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class DpctUnsupported:
+    """SYCLomatic's (dpct's) helper refusing a call on a target built for the oneMKL Interfaces: ``The oneAPI Math Kernel
+    Library (oneMKL) Interfaces Project does not support this API`` (llama.cpp PR #6464)."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("dpct-onemkl-interfaces-unsupported", "onemath", "does not support this API",
+              re.compile(r"\(oneMKL\) Interfaces Project does not support this API"), lambda m, _: DpctUnsupported(m.string.strip()[:300])),
     Signature("cuda-header-compile-error", "onemath", "rror",
               re.compile(r"^\S*/(?:cuda_(?:bf16|fp16|fp8|runtime\w*)|cuda|cublas\w*|cusolver\w*|curand\w*|cufft\w*|crt/\w+)\.h"
                          r"(?:pp)?:\d+:\d+: error: "), lambda m, _: CudaHeaderError(m.string.strip()[:300])),
@@ -346,3 +356,23 @@ def cuda_backend(events: Parsed, ctx: Context) -> list[Finding]:
         "compiles CUDA's headers and runs that code on NVIDIA GPUs.",
         ("<the compiler> --version; sycl-ls   # the compiler's build, and whether a CUDA device is seen",),
     )]
+
+
+def dpct_unsupported(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(DpctUnsupported)
+    return [Finding(
+        "dpct-onemkl-interfaces-unsupported", "error",
+        "code migrated from CUDA (dpct's helper) refused a BLAS call on a target built for the oneMKL Interfaces (oneMath)",
+        (said[0].line,
+         "SYCLomatic's helper headers (dpct) call Intel's oneMKL where the code is built with __INTEL_MKL__ (an Intel "
+         "device) and the oneMKL Interfaces (oneMath: cuBLAS, rocBLAS backends) otherwise; for the latter they support fewer "
+         "types and functions, and say so with this message, sometimes for a type the backend has (llama.cpp's half "
+         "precision gemm, its guard in the wrong function: PR #6464)"),
+        ("update the project: its copy of the dpct helper may guard a type the backend supports (llama.cpp fixed its gemm in "
+         "PR #6464)",
+         "or leave out the precision that takes that path (llama.cpp: build without GGML_SYCL_F16), or build for an Intel "
+         "device with Intel's oneMKL"),
+        "dpct's helpers map CUDA's cuBLAS calls to oneMKL's SYCL API; a call they do not map for the target throws instead "
+        "of computing.",
+        ("grep -rn 'does not support this API' <the project's dpct helper headers>   # the guard, and the types it lets through",),
+    )] if said else []

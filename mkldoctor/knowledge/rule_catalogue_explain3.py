@@ -203,4 +203,7 @@ EXPLAIN = (
     _r("cholmod-blas-integer-size", "CHOLMOD on MKL refused a matrix as not positive definite (NaN residuals)",
        "The BLAS integer size SuiteSparse was built for differs from MKL's layer (ILP64 against LP64).",
        "Configure SuiteSparse with SUITESPARSE_USE_64BIT_BLAS and BLA_VENDOR of one integer size, and build again."),
+    _r("dpct-onemkl-interfaces-unsupported", "Code migrated from CUDA (dpct's helper) refused a BLAS call on a oneMath target",
+       "SYCLomatic's helpers support fewer types where the build is not for Intel's oneMKL (__INTEL_MKL__), or guard one wrongly.",
+       "Update the project's dpct helper (llama.cpp PR #6464), leave out that precision, or build for Intel's oneMKL."),
 )

@@ -1,0 +1,34 @@
+"""The seventy-seventh blind set (tests/data/explain_corpus/blind77.json): texts the rules made after it answer (from the
+public reports: Intel GPU stacks of 2024-2026)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.test_explain_families import flat, only_error
+
+ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind77.json").read_text())["entries"]}
+
+
+def _log(fragment: str) -> str:
+    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
+    return entry["log"]
+
+
+def test_a_persons_list_of_missing_oneapi_dlls():
+    """llama.cpp PR #6314: sycl7.dll, libmmd.dll, svml_dispmd.dll missing, nothing of another year installed."""
+    finding = only_error(_log("pr6314"))
+    assert finding.id == "oneapi-runtime-other-year" and "needs oneAPI 2024's runtime (sycl7.dll)" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("install oneAPI 2024's runtime where the program runs: the Base Toolkit")
+
+
+def test_dpcts_helper_refusing_a_call_on_a_onemath_target():
+    finding = only_error(_log("pr6464"))
+    assert finding.id == "dpct-onemkl-interfaces-unsupported" and "PR #6464" in finding.fix[0], flat(finding)
+
+
+def test_pythons_windows_fatal_exception_after_a_tests_name():
+    """torch-xpu-ops#4048: faulthandler's words after pytest's test id on one line: a crash, with Windows' debuggers."""
+    finding = only_error(_log("torch-xpu-ops-4048"))
+    assert finding.id == "program-crashed" and "WinDbg" in finding.fix[0], flat(finding)
