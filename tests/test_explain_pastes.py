@@ -339,3 +339,11 @@ def test_a_wrap_inside_a_java_exceptions_name():
     log = line[:80] + "\n" + line[80:] + "\njava.lang.ClassLoader.loadLibrary(ClassLoader.java:1860)\n"
     assert list(logical_lines(io.BytesIO(log.encode())))[0] == line
     assert [finding for finding, _ in _ids(log)] == [finding for finding, _ in _ids(line + "\n")] != ["unrecognised-failure"]
+
+
+def test_a_one_line_paste_set_as_a_block():
+    """A paste of one line, indented as Markdown's code block (dentist#2's 'Illegal instruction (core dumped)'): its indent
+    is the paste's, read as the same line unindented."""
+    line = "Illegal instruction (core dumped)\n"
+    assert _ids("    " + line) == _ids(line) and _ids(line)[0][0] == "mkl-illegal-instruction"
+    assert list(logical_lines(io.BytesIO(b"    " + line.encode()))) == [line.strip()]

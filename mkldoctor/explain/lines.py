@@ -137,7 +137,8 @@ _BLOCK_LOOK = 64  # the lines that decide whether a paste is one
 
 def _dedented(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
     """A paste set as a block by indenting every line (Markdown's four spaces, a tab): that indent off each line that has
-    it, where every non-blank line of the first 64 (two at least) starts with it; the tool's own indents under it stay."""
+    it, where every non-blank line of the first 64 (two at least, or the paste's only one) starts with it; the tool's own
+    indents under it stay."""
     head = []
     for piece in lines:
         head.append((piece, stats.at if stats is not None else 0))
@@ -147,7 +148,8 @@ def _dedented(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
     # every line has the indent, and at least a third start a word after it (an indented ldd listing may be most of the
     # rest): a tool's own indented output (LD_DEBUG's "     25415:\tbinding file ...") has more blanks after it on every
     # line, and is no block
-    indent = next((i for i in _BLOCK_INDENTS if len(texts) >= 2 and all(t.startswith(i) for t in texts)
+    whole = len(texts) >= 2 or (len(texts) == 1 and len(head) < _BLOCK_LOOK)  # a paste of one line: nothing to keep
+    indent = next((i for i in _BLOCK_INDENTS if whole and all(t.startswith(i) for t in texts)
                    and 3 * sum(not t[len(i):len(i) + 1].isspace() for t in texts) >= len(texts)), "")
     width = len(indent)
     for piece, at in head:
