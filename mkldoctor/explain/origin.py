@@ -63,7 +63,8 @@ _WINDOWS_PATH = re.compile(r"(\b[A-Za-z]:\\[^\s'\"<>|*?]+|(?<![\w~\\])~\\[^\s'\"
 _SESSION = re.compile(r"^In \[\d+\]: |<ipython-input-\d|/ipykernel_\d+/")
 _PROFILER = re.compile(r"==(?:PROF|ERROR|WARNING)== ")
 _EMBEDDED_JULIA = re.compile(r"\bjulia_setup\(|\bJuliaCall\b|\.julia\$cmd\b")  # R's JuliaCall runs Julia inside R
-_JULIA_VERSION = re.compile(r"^Julia version (\d+\.\d+)")  # JuliaCall's "Julia version 0.7.0-DEV.1856 found."
+_JULIA_VERSION = re.compile(r"^Julia version (\d+\.\d+)")
+_R_SESSION = re.compile(r"^R version \d+\.\d+|^(?:> )?[\w.]+ <- |\bsessionInfo\(\)")  # R's console: its banner, an assignment  # JuliaCall's "Julia version 0.7.0-DEV.1856 found."
 _PROMPT = re.compile(r"^(?:\((?P<env>[\w.-]+)\)\s*)?(?P<user>[a-z_][\w.-]{0,31})@(?P<host>[\w.-]{1,64}):(?P<cwd>[~/][^\s$#]*)?\s?[$#](?:\s|$)")
 
 
@@ -82,6 +83,8 @@ def sample(places: list, line: str) -> None:
         found.append(("session", "IPython"))
     if line[:2] == "==" and _PROFILER.match(line):  # NVIDIA's Nsight Compute started the program itself
         found.append(("session", "Nsight Compute"))
+    if ("R " in line[:2] or "<-" in line or "sessionInfo" in line) and _R_SESSION.search(line):
+        found.append(("session", "R"))
     if "julia" in line.lower():
         if _EMBEDDED_JULIA.search(line):
             found.append(("session", "R (JuliaCall)"))

@@ -59,6 +59,10 @@ _COMMENT = re.compile(r"(?:^\s*(?:#|//|%|!|>\s*#)|\s(?:#|//))\s*(?P<said>.{0,200
                       r"|(?:gives?|returns?|prints?|is|are) (?:a |the )?(?:wrong|incorrect)|(?:wrong|incorrect) (?:results?|answers?|values?|outputs?)"
                       r"|(?<!not )introduces? the bug|(?:the|a) (?:bug|wrong result) (?:appears|is here|shows))\b.{0,200})$", re.I)
 
+_PROSE = re.compile(r"(?i)(?:\b(?:calculations?|computations?|results?|values?|answers?|outputs?|eigenvalues|coefficients|"
+                   r"estimates)\b[^.]{0,60}?\b(?:are|is|were|was|get|gets|got)\s+(?:\w+\s+)?|\b(?:become|becomes|became|turns? out)\s+)"
+                   r"(?:corrupted|wrong|incorrect|garbage|nonsense)\b")  # the verb alone where a wrap took the noun
+
 SIGNATURES = (
     Signature("numpy-testing-not-equal", "wrongvalues", "Not equal to tolerance",
               re.compile(r"^\s*(?:E\s+)?Not equal to tolerance rtol=\S+,? atol=\S+"), _differs("numpy.testing")),
@@ -75,6 +79,9 @@ SIGNATURES = (
               re.compile(r"^\W{0,4}Failure \(@?[\w.-]+\.[Rr][#:]\d+"), _differs("testthat", 3)),
     *(Signature(f"reporter-says-wrong-{i}", "wrongvalues", needle, _COMMENT, _differs("the reporter", 0))
       for i, needle in enumerate(("should ", "xpected", "wrong", "ncorrect", " bug"))),
+    # the same in the reporter's prose: "calculations involving linear algebra become corrupted" (r-devel, 2019-07)
+    *(Signature(f"reporter-prose-wrong-{i}", "wrongvalues", needle, _PROSE, _differs("the reporter", 0))
+      for i, needle in enumerate(("wrong", "ncorrect", "corrupted"))),
 )
 
 # what the values are: complex numbers (a calling convention), small differences (rounding), 64-bit integers (a width)
@@ -112,6 +119,12 @@ def _finding(first: ResultDiffers, said: list[ResultDiffers], mkl_at: int, ctx: 
                    "this CPU: update MKL (conda install mkl=<newer>, pip install -U mkl), and report the call MKL_VERBOSE shows",
     }
     order = ["threads", "interface", "rounding", "release"]
+    if "R" in ctx.sessions:  # an R session: R is built with GNU compilers, and MKL's single library defaults to Intel's layers
+        runs["r"] = ("in R on MKL's single dynamic library (libmkl_rt: Debian's and Ubuntu's alternatives, Intel's 'quick linking' "
+                     "guide), set MKL's GNU layers before R starts: export MKL_INTERFACE_LAYER=GNU,LP64 MKL_THREADING_LAYER=GNU "
+                     "(or in ~/.Renviron), as R core's Tomas Kalibera found on r-devel (2019-07); if the values stay wrong, "
+                     "switch R's BLAS back (update-alternatives) and report it")
+        order.insert(0, "r")
     reporter = first.tool == "the reporter"
     shown = [s for s in first.shown if s.strip("[]. ")][-1:] if reporter else []  # the value the comment is about
     evidence = [f"{first.tool}: {first.line}", *shown, *first.detail[:4], f"the log names MKL (line {mkl_at})"]
