@@ -109,7 +109,8 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
             conda = [env for env in ctx.environments() if is_conda(env)] or (["<the environment>"] if events.of(CondaUsed) else [])
             if conda and not older:  # the log's program runs in a conda environment: pin its mkl there
                 version = exports.release(stopped.last).mkl if exports.release(stopped.last) else stopped.last
-                fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))} -p {q(conda[0])}"
+                where = f" -p {q(conda[0])}" if conda[0] != "<the environment>" else ""  # the commands name no prefix
+                fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))}{where}"
                        f"   # the last release that exports {event.symbol}; conda's solver took a newer one"]
                 fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
         elif lib_install is not None and missing_symbol.before_table(lib_install.version):
