@@ -25,3 +25,24 @@ def test_prose_about_values_needs_mkl_in_the_log_and_r_for_rs_line():
     assert finding.id == "results-wrong-with-mkl" and not any("in R on MKL" in line for line in finding.fix)
     # words that say nothing is wrong are no claim
     assert not errors_of("MKL is installed; the results are correct now\n")
+
+
+def test_the_openmp_runtimes_nested_notice_of_2026s_libiomp5(mkl, tmp_path):
+    """A program that calls omp_set_nested, run on the pinned wheel's libiomp5 (2026.2 numbers the notice #277, older
+    releases #273 to #276): a notice, and KMP_WARNINGS=0, the fix it names, quiets it."""
+    import os
+    import subprocess
+
+    (tmp_path / "nest.c").write_text('#include <stdio.h>\nvoid omp_set_nested(int);\nint main(void) { omp_set_nested(1); '
+                                     'puts("ok"); return 0; }\n')
+    subprocess.run(["gcc", str(tmp_path / "nest.c"), "-o", str(tmp_path / "nest"), f"-L{mkl.pip_lib}", "-l:libiomp5.so",
+                    f"-Wl,-rpath,{mkl.pip_lib}"], check=True, capture_output=True)
+    said = subprocess.run([str(tmp_path / "nest")], capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"})
+    assert "omp_set_nested routine deprecated" in said.stderr, said.stderr
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+    [finding] = explain(logparse.parse_bytes(said.stderr.encode()), [])
+    assert finding.id == "openmp-nested-deprecated" and finding.severity == "warning"
+    assert finding.fix[-1] == "or quiet the runtime's notices: export KMP_WARNINGS=0"
+    quiet = subprocess.run([str(tmp_path / "nest")], capture_output=True, text=True, env={**os.environ, "KMP_WARNINGS": "0"})
+    assert quiet.returncode == 0 and quiet.stderr == ""

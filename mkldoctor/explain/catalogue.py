@@ -112,6 +112,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "sorry, unimplemented", "CGO_",  # GCC built for 32-bit x86 only, asked by cgo for 64-bit code (cc32)
            "Checksum was", "was given, but not found", "missing input file",  # Bazel's MKL repositories (bazelmkl)
            "does not support this API",  # dpct's helper on a oneMKL Interfaces target (onemath)
+           "nested routine deprecated",  # the OpenMP runtime's notice, whatever its number (runtime)
            "corrupted",  # a reporter's prose about values (wrongvalues)
            "CHOLMOD",  # SuiteSparse's factorization refusing a matrix (cholmod)
            "conda ",  # a conda command the log shows run (pkgstate)

@@ -192,9 +192,10 @@ SIGNATURES = (
               lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
     Signature("omp-registration-failed", "runtime", "Error #18",
               re.compile(r"Error #18: Setting environment variable \"?__KMP_REGISTERED_LIB"), lambda m, _: OmpRegistration(m.string.strip()[:300])),
-    *(Signature(f"omp-info-nested-deprecated-{i}", "runtime", needle,  # #269: the OMP_NESTED variable (produced here)
-                re.compile(r"OMP: Info #(?:27[34]: omp_set_nested routine|269: OMP_NESTED variable) deprecated"),
-                lambda m, _: OmpNestedDeprecated(m.string.strip()[:200])) for i, needle in enumerate(("OMP: Info #27", "OMP: Info #269"))),
+    # the number is the runtime release's (#273, #274, #276; 2026.2's libiomp5: #277, produced here); #269: the variable
+    *(Signature(f"omp-info-nested-deprecated-{i}", "runtime", needle,
+                re.compile(r"OMP: Info #\d{3}: (?:omp_[sg]et_nested routine|OMP_NESTED variable) deprecated"),
+                lambda m, _: OmpNestedDeprecated(m.string.strip()[:200])) for i, needle in enumerate(("OMP: Info #27", "OMP: Info #269", "nested routine deprecated"))),
     Signature("omp-assertion", "runtime", "Error #13",
               re.compile(r"Error #13: Assertion failure at (?P<src>[\w.]+\.c(?:pp)?(?:\(\d+\))?)"),  # a page may drop the line
               lambda m, _: OmpAssertion(m.group("src"), m.string.strip())),
