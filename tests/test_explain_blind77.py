@@ -32,3 +32,12 @@ def test_pythons_windows_fatal_exception_after_a_tests_name():
     """torch-xpu-ops#4048: faulthandler's words after pytest's test id on one line: a crash, with Windows' debuggers."""
     finding = only_error(_log("torch-xpu-ops-4048"))
     assert finding.id == "program-crashed" and "WinDbg" in finding.fix[0], flat(finding)
+
+
+def test_onemkls_sycl_lapack_refusing_the_data():
+    """oneMKL's SYCL LAPACK raises LAPACK's positive info: a singular matrix in getrf, not a link or load problem."""
+    log = ("terminate called after throwing an instance of 'oneapi::mkl::lapack::computation_error'\n"
+           "oneapi::mkl::lapack::computation_error: getrf: computation error: info = 3\n")
+    finding = only_error(log)
+    assert finding.id == "onemkl-lapack-computation-error" and finding.title.endswith("getrf (info = 3): the matrix, not MKL's setup")
+    assert "U(3,3) is exactly zero" in finding.evidence[1], flat(finding)

@@ -133,7 +133,22 @@ class DpctUnsupported:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class LapackComputation:
+    """oneMKL's SYCL LAPACK refusing the data: ``oneapi::mkl::lapack::computation_error: getrf: computation error: info = 3``
+    (``batch_error`` for the batched calls)."""
+
+    kind: str
+    function: str
+    info: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("onemkl-lapack-computation-error", "onemath", "::mkl::",
+              re.compile(r"oneapi::mkl::lapack::(?P<kind>computation_error|batch_error)\b(?:\W{1,4}(?P<fn>\w{2,40}):)?"
+                         r"(?:[^\n]{0,200}?\binfo\W{1,3}(?P<info>-?\d+))?"),
+              lambda m, _: LapackComputation(m["kind"], m["fn"] or "", m["info"] or "", m.string.strip()[:300])),
     Signature("dpct-onemkl-interfaces-unsupported", "onemath", "does not support this API",
               re.compile(r"\(oneMKL\) Interfaces Project does not support this API"), lambda m, _: DpctUnsupported(m.string.strip()[:300])),
     Signature("cuda-header-compile-error", "onemath", "rror",
@@ -376,3 +391,34 @@ def dpct_unsupported(events: Parsed, ctx: Context) -> list[Finding]:
         "of computing.",
         ("grep -rn 'does not support this API' <the project's dpct helper headers>   # the guard, and the types it lets through",),
     )] if said else []
+
+
+# what LAPACK's positive info says of the data, by the routine's family
+_INFO = {"getrf": "U({n},{n}) is exactly zero: the matrix is singular", "potrf": "the leading minor of order {n} is not "
+         "positive definite", "getri": "U({n},{n}) is exactly zero: the matrix is singular, no inverse",
+         "syevd": "the eigenvalue algorithm did not converge ({n} off-diagonal elements)"}
+
+
+def lapack_computation(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(LapackComputation)
+    if not said:
+        return []
+    first = next((e for e in said if e.function), said[0])
+    base = re.sub(r"^[sdcz](?=\w{4})", "", first.function)
+    meaning = _INFO.get(base, "the routine could not complete on this data").format(n=first.info or "N")
+    return [Finding(
+        "onemkl-lapack-computation-error", "error",
+        f"oneMKL's SYCL LAPACK refused the data{' in ' + first.function if first.function else ''}"
+        + (f" (info = {first.info})" if first.info else "") + ": the matrix, not MKL's setup",
+        (first.line, f"oneMKL's SYCL API throws LAPACK's positive info as oneapi::mkl::lapack::{first.kind}: {meaning}",
+         "oneMKL 2025.2's batch_error carried an empty exceptions() vector (torch-xpu-ops PR #1940; fixed in 2025.3): a "
+         "caller that reads it there names the wrong batch element, or crashes" if first.kind == "batch_error" else
+         "a batched call throws oneapi::mkl::lapack::batch_error, whose exceptions() say which matrix"),
+        ("check the input: a singular matrix, one not positive definite, or NaN and Inf from an earlier step",
+         f"catch oneapi::mkl::lapack::{first.kind} and read info() (and detail(); for a batch, exceptions() and "
+         "ids()) to see which matrix and which step",
+         "on oneMKL 2025.2 with batched calls: update to 2025.3 or newer, where batch_error's exceptions() are filled"),
+        "LAPACK's routines report what they met in the data through info; oneMKL's SYCL interfaces raise it as an "
+        "exception, which uncaught ends the program.",
+        ("MKL_VERBOSE=1 <the program>   # the call and its sizes before the exception",),
+    )]

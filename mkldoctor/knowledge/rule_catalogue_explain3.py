@@ -206,4 +206,7 @@ EXPLAIN = (
     _r("dpct-onemkl-interfaces-unsupported", "Code migrated from CUDA (dpct's helper) refused a BLAS call on a oneMath target",
        "SYCLomatic's helpers support fewer types where the build is not for Intel's oneMKL (__INTEL_MKL__), or guard one wrongly.",
        "Update the project's dpct helper (llama.cpp PR #6464), leave out that precision, or build for Intel's oneMKL."),
+    _r("onemkl-lapack-computation-error", "oneMKL's SYCL LAPACK refused the data (computation_error, batch_error)",
+       "LAPACK's positive info as an exception: a singular matrix (getrf), one not positive definite (potrf).",
+       "Check the input; catch the exception and read info() (a batch: exceptions()); oneMKL 2025.2: update for batches."),
 )
