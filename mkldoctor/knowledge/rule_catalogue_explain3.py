@@ -209,4 +209,7 @@ EXPLAIN = (
     _r("onemkl-lapack-computation-error", "oneMKL's SYCL LAPACK refused the data (computation_error, batch_error)",
        "LAPACK's positive info as an exception: a singular matrix (getrf), one not positive definite (potrf).",
        "Check the input; catch the exception and read info() (a batch: exceptions()); oneMKL 2025.2: update for batches."),
+    _r("numpy-abi-mismatch", "A compiled module (mkl_fft, mkl_random...) built against another NumPy than the one installed",
+       "NumPy 2 changed its binary interface: a module built for NumPy 1.x fails to import under 2.x, and the reverse.",
+       "Install a build of the package made for NumPy 2, or keep NumPy below 2 in that environment."),
 )
