@@ -41,3 +41,12 @@ def test_onemkls_sycl_lapack_refusing_the_data():
     finding = only_error(log)
     assert finding.id == "onemkl-lapack-computation-error" and finding.title.endswith("getrf (info = 3): the matrix, not MKL's setup")
     assert "U(3,3) is exactly zero" in finding.evidence[1], flat(finding)
+
+
+def test_windows_dialog_of_a_years_dll_with_another_years_wheels():
+    """Windows' own dialog for sycl8.dll (2025's) with pip's list of 2024's wheels: the year finding, in place of the
+    dialog's generic one."""
+    log = ("The code execution cannot proceed because sycl8.dll was not found. Reinstalling the program may fix this problem.\n"
+           "(llm) C:\\>pip list\nPackage         Version\ndpcpp-cpp-rt    2024.2.1\nmkl-dpcpp       2024.2.1\n")
+    finding = only_error(log)
+    assert finding.id == "oneapi-runtime-other-year" and finding.title.endswith("the machine has oneAPI 2024's"), flat(finding)

@@ -160,4 +160,5 @@ def with_year_finding(findings: list[Finding], parsed: Parsed) -> list[Finding]:
         return findings
     named = [*_needed(parsed), *_companions(parsed)]
     generic = ("loader-cannot-find", "windows-library-not-loaded", "host-cannot-load")
-    return [f for f in findings if not (f.id in generic and any(f.title.endswith(name) for name in named))]
+    return [f for f in findings if not (f.id in generic and any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", f.title)
+                                                                for name in named))]
