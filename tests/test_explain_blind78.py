@@ -46,3 +46,15 @@ def test_the_openmp_runtimes_nested_notice_of_2026s_libiomp5(mkl, tmp_path):
     assert finding.fix[-1] == "or quiet the runtime's notices: export KMP_WARNINGS=0"
     quiet = subprocess.run([str(tmp_path / "nest")], capture_output=True, text=True, env={**os.environ, "KMP_WARNINGS": "0"})
     assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def test_a_traceback_cut_in_the_import_of_a_package_that_opens_mkl_rt_by_name():
+    """brightway2-calc#36 (blind3): IPython's traceback stops at 'from pypardiso import ...', its FileNotFoundError cut;
+    pypardiso opened mkl_rt.dll by name, which MKL 2021 and newer do not have on Windows."""
+    entries = json.loads((Path(__file__).parent / "data/explain_corpus/blind3.json").read_text())["entries"]
+    [entry] = [e for e in entries if "pypardiso-mkl2021.2" in e["id"]]
+    finding = only_error(entry["log"])
+    assert finding.id == "mkl-rt-name-not-found" and "import of pypardiso" in finding.evidence[0], flat(finding)
+    # the same frames with the error line the package printed: that line's finding, not the fallback's words
+    said = only_error(entry["log"] + "\nFileNotFoundError: Could not find module 'mkl_rt.dll' (or one of its dependencies).\n")
+    assert "import of pypardiso" not in said.evidence[0]

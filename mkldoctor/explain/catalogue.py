@@ -112,6 +112,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "sorry, unimplemented", "CGO_",  # GCC built for 32-bit x86 only, asked by cgo for 64-bit code (cc32)
            "Checksum was", "was given, but not found", "missing input file",  # Bazel's MKL repositories (bazelmkl)
            "does not support this API",  # dpct's helper on a oneMKL Interfaces target (onemath)
+           "pypardiso", "sparse_dot_mkl",  # a traceback's import of a package that opens mkl_rt by name (rtnames)
            "nested routine deprecated",  # the OpenMP runtime's notice, whatever its number (runtime)
            "compiled using NumPy", "but this version of numpy is",  # a module of another NumPy (numpyabi)
            "corrupted",  # a reporter's prose about values (wrongvalues)
@@ -288,8 +289,8 @@ def replacements() -> tuple[Callable, ...]:
 
 def fallbacks() -> tuple[Callable, ...]:
     """What runs after every diagnosis, ``(events, context, findings so far) -> list[Finding]``: nothing is left unsaid."""
-    from mkldoctor.explain import cargo, cpu, crash, jvm, killed, numpyimport, unrecognised, wrongvalues
+    from mkldoctor.explain import cargo, cpu, crash, jvm, killed, numpyimport, rtnames, unrecognised, wrongvalues
 
     return (unrecognised.rust_link_failed, crash.aborted, cargo.panicked, wrongvalues.diagnose, killed.killed, jvm.mkl_class_failed,
-            cpu.precompile_failed, numpyimport.cut_in_core,
+            cpu.precompile_failed, numpyimport.cut_in_core, rtnames.cut_in_package,
             unrecognised.unrecognised_lines)

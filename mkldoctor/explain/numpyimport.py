@@ -76,10 +76,11 @@ _CORE_FRAME = re.compile(r"[\\/]numpy[\\/]_?core[\\/](?:__init__|multiarray|over
 def cut_in_core(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
     """A traceback cut before its last line whose frames are numpy's import of its C extension, where no finding says
     anything of the log: numpy's failure, the error line unsaid (numpy#18376)."""
-    from mkldoctor.explain.catalogue import ClaimedError, Unrecognised
+    from mkldoctor.explain.catalogue import TRACEBACK_HEADER, ClaimedError, Unrecognised
     from mkldoctor.explain.echoes import TracebackHeader
 
-    if any(f.severity == "error" for f in found) or events.of(Unrecognised) or events.of(ClaimedError):
+    if any(f.severity == "error" for f in found) or events.of(Unrecognised) \
+            or not all(TRACEBACK_HEADER.match(e.line) for e in events.of(ClaimedError)):  # IPython's header names the error
         return []
     frame = next((p for kind, p in events.places if kind in ("path", "windows") and _CORE_FRAME.search(p)), None)
     headers = events.of(TracebackHeader)

@@ -32,6 +32,13 @@ class MklRtNotFound:
     newest_tried: bool = False  # the name is the newest the program tries (DEVSIM's "The maximum tested version is")
 
 
+@dataclass(frozen=True, slots=True)
+class ByNameImport:
+    """A traceback's frame that imports pypardiso or sparse_dot_mkl, which open MKL's single library by name."""
+
+    package: str
+
+
 SIGNATURES = (
     Signature("package-mkl-rt-not-found", "rtnames", "not found",
               re.compile(r"(?:\b(?:ImportError|OSError|RuntimeError|FileNotFoundError|WARNING)\s*:\s*|^\s*)(?:Shared library\s+|library\s+)?"
@@ -45,6 +52,11 @@ SIGNATURES = (
     # a program that tries MKL's numbered names in turn, up to the newest it knows (DEVSIM's math library loader, after
     # its 'Loading "libopenblas.dll": MISSING DLL' for each BLAS it tried): "Could not find Intel MKL. The maximum tested
     # version is "mkl_rt.2.dll"" (a devsim user's notes: the environment had lost its mkl wheel)
+    # a traceback's frame that imports a package which opens mkl_rt by name itself (its error line may be cut)
+    *(Signature(f"mkl-by-name-package-import-{i}", "rtnames", needle,
+                re.compile(r"^\s*(?:-*>\s*)?(?:\d+\s+)?(?:from (?P<p>pypardiso|sparse_dot_mkl)\b[\w.]* import\b|import (?P<q>"
+                           r"pypardiso|sparse_dot_mkl)\b)"), lambda m, _: ByNameImport(m["p"] or m["q"]))
+      for i, needle in enumerate(("pypardiso", "sparse_dot_mkl"))),
     Signature("program-mkl-rt-newest-tried", "rtnames", "ould not",
               re.compile(r"Could not find Intel MKL\.?\s+The maximum tested version is [\"'`]?(?P<name>[\w.]+?)[\"'`]?\s*$"),
               lambda m, _: MklRtNotFound(m.string.strip()[:300], m.group("name"), True)),
@@ -107,8 +119,22 @@ def _newest_tried(event: MklRtNotFound, system: str) -> Finding:
     )
 
 
-def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    found = events.of(MklRtNotFound)
+def cut_in_package(events: Parsed, ctx: Context, done: list[Finding]) -> list[Finding]:
+    """A traceback cut before its error line whose frames import a package that opens mkl_rt by name (pypardiso's
+    CDLL('mkl_rt.dll') against MKL 2021.2's mkl_rt.1.dll, brightway2-calc#36), where nothing else is said of the log."""
+    from mkldoctor.explain.catalogue import TRACEBACK_HEADER, ClaimedError, Unrecognised
+    from mkldoctor.explain.echoes import TracebackHeader
+
+    imports = events.of(ByNameImport)
+    if not imports or not events.of(TracebackHeader) or any(f.severity == "error" for f in done) or events.of(Unrecognised) \
+            or not all(TRACEBACK_HEADER.match(e.line) for e in events.of(ClaimedError)):  # IPython's header names the error
+        return []
+    line = f"(the traceback stops in the import of {imports[-1].package}, which opens MKL's single library by name; its error line is cut)"
+    return diagnose(events, ctx, [MklRtNotFound(line, "mkl_rt")])
+
+
+def diagnose(events: Parsed, ctx: Context, found: list[MklRtNotFound] | None = None) -> list[Finding]:
+    found = found or events.of(MklRtNotFound)
     if not found:
         return []
     if found[0].newest_tried:
