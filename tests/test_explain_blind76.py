@@ -133,3 +133,14 @@ def test_onemaths_cuda_backend_built_with_oneapis_compiler():
     # CUDA's header failing elsewhere (no oneMath backend, no oneAPI compiler): not this finding
     other = errors_of("/usr/include/cuda_bf16.hpp:373:9: error: use of undeclared identifier '__float_as_uint'\n")
     assert [f.id for f in other] == ["unrecognised-failure"]
+
+
+def test_bazels_archive_mismatch_rewrapped_at_words():
+    """The same log re-flowed at 100 columns (a page that wraps at words): the archive's prefix line without its path, and
+    Bazel's 'no such package' alone on a line, are still Bazel's, not a CMake finder's failure."""
+    import textwrap
+
+    flowed = "\n".join(w for line in _log("tensorflow-38377").split("\n")
+                       for w in (textwrap.wrap(line, 100, break_long_words=True, break_on_hyphens=False, drop_whitespace=False) or [""]))
+    finding = only_error(flowed)
+    assert finding.id == "bazel-mkl-archive-changed" and "@mkl_dnn" in finding.title, flat(finding)

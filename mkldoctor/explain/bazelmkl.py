@@ -54,7 +54,8 @@ class PerlModuleMissing:
 
 
 def _archive(m: re.Match, _) -> ArchiveMismatch:
-    return ArchiveMismatch(m["repo"], "checksum" if m["sum"] else "prefix", m.string.strip()[:400])
+    repo = m["repo"] or re.sub(r"[-.]?v?\d[\w.]*$", "", m.groupdict().get("pre") or "").replace("-", "_")  # "mkl-dnn-0.20.6"
+    return ArchiveMismatch(repo, "checksum" if m["sum"] else "prefix", m.string.strip()[:400])
 
 
 # MKL's own names in a compiler's words: an error about them is the families' that know MKL's API
@@ -72,9 +73,10 @@ def _project_code(m: re.Match, _) -> ProjectMklCode | object:
 SIGNATURES = (
     Signature("bazel-mkl-archive-checksum", "bazelmkl", "Checksum was",
               re.compile(rf"external/(?P<repo>{_MKL_REPO})/\S*: (?P<sum>Checksum was [0-9a-f]{{64}} but wanted)"), _archive),
+    # the archive's folder is another: its path may be on the line before, where a page's wrap put it
     Signature("bazel-mkl-archive-prefix", "bazelmkl", "was given, but not found",
-              re.compile(rf"external/(?P<repo>{_MKL_REPO})\S*: Prefix \"[^\"]+\" was given, but not found in the archive(?P<sum>)"),
-              _archive),
+              re.compile(rf"(?:external/(?P<repo>{_MKL_REPO})\S*: )?(?:Prefix )?\"(?P<pre>[^\"]*(?i:mkl|dnn|openmp)[^\"]*)\" was "
+                         r"given, but not found in the archive(?P<sum>)"), _archive),
     Signature("bazel-mkl-missing-input", "bazelmkl", "missing input file",
               re.compile(rf"missing input file '@(?P<repo>{_MKL_REPO})//(?P<file>[^']*)'"),
               lambda m, _: MissingInput(m["repo"], m["file"].lstrip(":"), m.string.strip()[:300])),
@@ -82,7 +84,9 @@ SIGNATURES = (
     *(Signature(f"bazel-mkl-fetch-echo-{i}", "bazelmkl", needle, re.compile(pattern), lambda m, _: FollowOn(m.string.strip()))
       for i, (needle, pattern) in enumerate((
           ("rror occurred during the fetch", rf"An error occurred during the fetch of repository '{_MKL_REPO}'"),
-          ("which failed", rf"depends on @{_MKL_REPO}//\S* in repository @{_MKL_REPO} which failed")))),
+          ("which failed", rf"depends on @{_MKL_REPO}//\S* in repository @{_MKL_REPO} which failed"),
+          # Bazel's words for a repository whose fetch failed, before the reason (a CMake finder's "not found" it is not)
+          ("no such package '@", rf"no such package '@{_MKL_REPO}//'")))),
     Signature("project-mkl-code-error", "bazelmkl", "rror",
               re.compile(r"^(?P<file>\S*/mkl_\w+\.(?:h|hpp|cc|cpp|cxx|c)):\d+(?::\d+)?: (?:fatal )?error: (?P<msg>.*)$"),
               _project_code),

@@ -110,7 +110,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "links to target", "non-existent path", "normal symbol",  # CMake's missing imported target (build), its missing folder (importedpath)
            "not defined in",  # pkg-config's undefined .pc variable (meson)
            "sorry, unimplemented", "CGO_",  # GCC built for 32-bit x86 only, asked by cgo for 64-bit code (cc32)
-           "Checksum was", "was given, but not found", "missing input file",  # Bazel's MKL repositories (bazelmkl)
+           "Checksum was", "was given, but not found", "missing input file", "no such package '@",  # Bazel's MKL repositories (bazelmkl)
            "does not support this API",  # dpct's helper on a oneMKL Interfaces target (onemath)
            "pypardiso", "sparse_dot_mkl",  # a traceback's import of a package that opens mkl_rt by name (rtnames)
            "nested routine deprecated",  # the OpenMP runtime's notice, whatever its number (runtime)
