@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, TRACEBACK_HEADER, FollowOn, Signature, Unrecognised, preceded
+from mkldoctor.explain.catalogue import NOT_MINE, TRACEBACK_HEADER, ClaimedError, FollowOn, Signature, Unrecognised, preceded
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,16 @@ class TracebackHeader:
 
     line: str
     context: tuple[str, ...] = ()
+
+
+def cut_traceback(events, found: list) -> TracebackHeader | None:
+    """The header of a traceback cut before its error line, where nothing else of the log is an error: no finding says
+    one, no line is unrecognised, and the only claimed error lines are tracebacks' headers (IPython's names the error)."""
+    headers = events.of(TracebackHeader)
+    if not headers or any(f.severity == "error" for f in found) or events.of(Unrecognised) \
+            or not all(TRACEBACK_HEADER.match(e.line) for e in events.of(ClaimedError)):
+        return None
+    return headers[0]
 
 
 def _echo(m: re.Match, _) -> FollowOn:

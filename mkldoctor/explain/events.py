@@ -94,3 +94,7 @@ class Parsed:
 
     def of(self, kind: type) -> list:
         return [e for e in self.counts if isinstance(e, kind)]
+
+    def paths(self) -> list[str]:
+        """The file paths the log names, in either platform's spelling (``/home/u/...``, ``C:\\Users\\...``)."""
+        return [value for kind, value in self.places if kind in ("path", "windows")]

@@ -106,10 +106,10 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
             else:
                 fix = missing_symbol.gone_fix(stopped, static=False)
-            conda = [env for env in ctx.environments() if is_conda(env)] or (["<the environment>"] if events.of(CondaUsed) else [])
-            if conda and not older:  # the log's program runs in a conda environment: pin its mkl there
+            conda = [env for env in ctx.environments() if is_conda(env)]
+            if (conda or events.of(CondaUsed)) and not older:  # the log's program runs in a conda environment: pin its mkl there
                 version = exports.release(stopped.last).mkl if exports.release(stopped.last) else stopped.last
-                where = f" -p {q(conda[0])}" if conda[0] != "<the environment>" else ""  # the commands name no prefix
+                where = f" -p {q(conda[0])}" if conda else ""  # conda's commands alone name no prefix
                 fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))}{where}"
                        f"   # the last release that exports {event.symbol}; conda's solver took a newer one"]
                 fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]

@@ -57,7 +57,7 @@ SIGNATURES = (
 
 def _package(events: Parsed) -> str:
     """The compiled module whose import failed: the last site-packages folder of the traceback that is not numpy's."""
-    found = [m[1] for kind, p in events.places if kind in ("path", "windows")
+    found = [m[1] for p in events.paths()
              if (m := re.search(r"[\\/]site-packages[\\/]([\w.]+?)(?:[\\/]|\.py|$)", p)) and m[1] != "numpy"]
     return found[-1] if found else ""
 

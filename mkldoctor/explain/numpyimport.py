@@ -76,15 +76,11 @@ _CORE_FRAME = re.compile(r"[\\/]numpy[\\/]_?core[\\/](?:__init__|multiarray|over
 def cut_in_core(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
     """A traceback cut before its last line whose frames are numpy's import of its C extension, where no finding says
     anything of the log: numpy's failure, the error line unsaid (numpy#18376)."""
-    from mkldoctor.explain.catalogue import TRACEBACK_HEADER, ClaimedError, Unrecognised
-    from mkldoctor.explain.echoes import TracebackHeader
+    from mkldoctor.explain.echoes import cut_traceback
 
-    if any(f.severity == "error" for f in found) or events.of(Unrecognised) \
-            or not all(TRACEBACK_HEADER.match(e.line) for e in events.of(ClaimedError)):  # IPython's header names the error
-        return []
-    frame = next((p for kind, p in events.places if kind in ("path", "windows") and _CORE_FRAME.search(p)), None)
-    headers = events.of(TracebackHeader)
-    return diagnose(events, ctx, [NumpyImportFailed(headers[0].line, cut=frame)]) if frame and headers else []
+    header = cut_traceback(events, found)
+    frame = next((p for p in events.paths() if _CORE_FRAME.search(p)), None) if header else None
+    return diagnose(events, ctx, [NumpyImportFailed(header.line, cut=frame)]) if frame else []
 
 
 def diagnose(events: Parsed, ctx: Context, said: list[NumpyImportFailed] | None = None) -> list[Finding]:
@@ -92,7 +88,7 @@ def diagnose(events: Parsed, ctx: Context, said: list[NumpyImportFailed] | None 
     if not said or events.of(ForeignLoadFailed) or events.of(NeededNotFound):
         return []  # the loader's own line is in the log: its finding says which library
     windows = ctx.platform == "Windows"
-    paths = [p for kind, p in events.places if kind in ("path", "windows")]  # a Windows log's paths too
+    paths = events.paths()  # a Windows log's paths too
     conda = any(re.search(rf"(?i){CONDA_INSTALL}|[\\/]envs[\\/]", p) for p in paths) or not paths
     fix = []
     if windows:

@@ -122,12 +122,10 @@ def _newest_tried(event: MklRtNotFound, system: str) -> Finding:
 def cut_in_package(events: Parsed, ctx: Context, done: list[Finding]) -> list[Finding]:
     """A traceback cut before its error line whose frames import a package that opens mkl_rt by name (pypardiso's
     CDLL('mkl_rt.dll') against MKL 2021.2's mkl_rt.1.dll, brightway2-calc#36), where nothing else is said of the log."""
-    from mkldoctor.explain.catalogue import TRACEBACK_HEADER, ClaimedError, Unrecognised
-    from mkldoctor.explain.echoes import TracebackHeader
+    from mkldoctor.explain.echoes import cut_traceback
 
     imports = events.of(ByNameImport)
-    if not imports or not events.of(TracebackHeader) or any(f.severity == "error" for f in done) or events.of(Unrecognised) \
-            or not all(TRACEBACK_HEADER.match(e.line) for e in events.of(ClaimedError)):  # IPython's header names the error
+    if not imports or cut_traceback(events, done) is None:
         return []
     line = f"(the traceback stops in the import of {imports[-1].package}, which opens MKL's single library by name; its error line is cut)"
     return diagnose(events, ctx, [MklRtNotFound(line, "mkl_rt")])

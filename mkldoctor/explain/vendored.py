@@ -36,8 +36,7 @@ def vendoring(events: Parsed, opened: list[str], wanted: list[str]) -> tuple[str
     layers) and was opened from, or the log shows MKL's libraries in, a wheel's vendoring folder."""
     if not wanted or not all(getattr(layout.get(n), "role", None) in OPENED_BY_MKL for n in wanted):
         return None
-    shown = [value for kind, value in events.places if kind in ("path", "windows")]
-    for path in [*opened, *shown]:
+    for path in [*opened, *events.paths()]:
         found = places.vendored(path) if _mkl_file(path) else None
         if found is not None:
             return found
