@@ -50,3 +50,14 @@ def test_windows_dialog_of_a_years_dll_with_another_years_wheels():
            "(llm) C:\\>pip list\nPackage         Version\ndpcpp-cpp-rt    2024.2.1\nmkl-dpcpp       2024.2.1\n")
     finding = only_error(log)
     assert finding.id == "oneapi-runtime-other-year" and finding.title.endswith("the machine has oneAPI 2024's"), flat(finding)
+
+
+def test_a_crash_gets_the_debugger_of_the_logs_own_system():
+    """The backtrace's tool follows the system the log comes from, not the words of one crash line: an IDE's exit code
+    on Windows gets Windows' debuggers, a path of macOS lldb, a Linux shell's segfault gdb."""
+    windows = only_error("Process finished with exit code -1073741819 (0xC0000005)\n")
+    mac = only_error("zsh: segmentation fault  /Users/ana/proj/build/solver\n")
+    linux = only_error("bash: line 1: 4242 Segmentation fault      (core dumped) /home/ana/proj/build/solver\n")
+    assert [f.id for f in (windows, mac, linux)] == ["program-crashed"] * 3
+    backtrace = [next(line for line in f.fix if line.startswith("get a backtrace")) for f in (windows, mac, linux)]
+    assert "WinDbg" in backtrace[0] and "lldb --batch" in backtrace[1] and "gdb -batch" in backtrace[2], backtrace

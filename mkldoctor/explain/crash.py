@@ -72,7 +72,7 @@ def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]
     if not said or events.of(Crash) or any(f.severity == "error" for f in found):
         return []
     first = said[0]
-    return _crash([Crash(first.line, first.frames, first.before, wants=0)])
+    return _crash([Crash(first.line, first.frames, first.before, wants=0)], ctx.platform)
 
 
 # Windows' words: Julia's "Exception: EXCEPTION_ACCESS_VIOLATION at 0x... -- mkl_blas_avx2_xsdot" (the frame on its line),
@@ -177,7 +177,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if loaded & _PYTHON_IN_JULIA and any(_FRAME_IN_MKL.search(f) for c in crashes for f in (*c.frames, *c.before)):
         # no `using MKL`, and the frames are MKL's: Julia's own BLAS is MKL (a Julia built with USE_INTEL_MKL=1; PyPlot.jl#280)
         return out + [crashhosts.julia_python(crashes[0], sorted(loaded & _PYTHON_IN_JULIA), built=True)]
-    found = _crash(crashes)
+    found = _crash(crashes, ctx.platform)
     if not (found and found[0].id == "program-crashed"):  # MKL's or a runtime's frames: their finding
         return out + found
     if events.of(ParameterError) or _onednn_refused(events):  # after a call MKL or oneDNN refused: its finding
@@ -273,7 +273,7 @@ def _illegal_finding(said: list[IllegalInstruction]) -> Finding:
     )
 
 
-def _crash(crashes: list[Crash]) -> list[Finding]:
+def _crash(crashes: list[Crash], platform: str | None) -> list[Finding]:
     # the crash's own line may name the frame (Julia on Windows), then the lines after it
     texts = [(c, "\n".join((c.line, *c.frames))) for c in crashes]
     crash, text = next(((c, t) for c, t in texts if _MKL_FRAME.search(t) or _COMPLEX_FUNCTION.search(t)), texts[0])
@@ -289,7 +289,7 @@ def _crash(crashes: list[Crash]) -> list[Finding]:
         return [_complex_return(crash, text)]
     if not _MKL_FRAME.search(text):
         runtime = _OMP_LIBRARY.search(text) or _OMP_FRAME.search(text)  # the library's name, else its internals'
-        return [_in_openmp(crash, text, runtime.group(0))] if runtime else [_no_mkl(crash)]
+        return [_in_openmp(crash, text, runtime.group(0))] if runtime else [_no_mkl(crash, platform)]
     layer = _BLACS.search(text)
     if layer:
         return [_blacs(crash, layer.group("mpi"), text)]
@@ -397,7 +397,19 @@ def _in_openmp(crash: Crash, text: str, runtime: str) -> Finding:
     )
 
 
-def _no_mkl(crash: Crash) -> Finding:
+# the debugger of the log's own system (origin.log_platform's name; the crash's words where its paths say none)
+_BACKTRACE = {
+    "Windows": "get a backtrace: Visual Studio's debugger or WinDbg (windbg -g <the program>), or procdump -e -ma for a dump: "
+               "a frame in mkl_*.dll points at MKL",
+    "macOS": "get a backtrace: lldb --batch -o run -o bt -- <the program> (or the crash report in Console.app): a frame in "
+             "libmkl_*.dylib points at MKL",
+    "Linux": "get a backtrace: gdb -batch -ex run -ex bt --args <the program> (or catchsegv): a frame in libmkl_* points at MKL",
+}
+_WINDOWS_CRASH = re.compile(r"Windows fatal exception|0xC0000005|-1073741819|3221225477|EXCEPTION_ACCESS_VIOLATION|"
+                            r"\baccess violation (?:reading|writing)\b", re.I)
+
+
+def _no_mkl(crash: Crash, platform: str | None) -> Finding:
     if crash.line.startswith("*** caught"):
         return crashhosts.r_native(crash)
     # an MPI job that loads MKL (SPARC-X#182: `module load intel-mkl`, then mpirun): MKL's BLACS layer is one MPI's
@@ -419,9 +431,8 @@ def _no_mkl(crash: Crash) -> Finding:
             f"-lmkl_blacs_*): {blacs.per_mpi('-l')}; relink with the matching one",) if mpi else ()),
          *(("with MKL: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (mkldoctor link --interface lp64 prints "
             "the flags of the 32-bit interface)",) if smashed else ()),
-         ("get a backtrace: Visual Studio's debugger or WinDbg (windbg -g <the program>), or procdump -e -ma for a dump: a "
-          "frame in mkl_*.dll points at MKL" if "Windows fatal exception" in crash.line else
-          "get a backtrace: gdb -batch -ex run -ex bt --args <the program> (or catchsegv): a frame in libmkl_* points at MKL"),
+         _BACKTRACE.get(platform or "", _BACKTRACE["Linux"]) if platform or not _WINDOWS_CRASH.search(crash.line) else
+         _BACKTRACE["Windows"],
          "then explain the backtrace: mkldoctor explain <that log>"),
         "A crash says only that the program touched memory it may not; the frames say where.",
         ("MKL_VERBOSE=1 <the program>   # MKL's calls before the crash, if any",),
