@@ -24,7 +24,7 @@ from mkldoctor.findings import Finding
 from mkldoctor.knowledge import platforms
 from mkldoctor.knowledge.facts import INTEL_C_RUNTIME
 
-_YEAR_FILE = r"(?:lib)?(?:sycl\d{1,2}\.dll|libsycl\.so\.\d{1,2}|mkl_sycl\w*\.\d{1,2}\.dll|mkl_sycl\w*\.so\.\d{1,2})"
+_YEAR_FILE = f"(?:{platforms.SYCL_RUNTIME_FILE}|{platforms.SYCL_MKL_FILE})"
 _FILE = re.compile(r"[\w.+-]+\.(?:dll|so(?:\.\d+)*)\b")
 
 

@@ -156,13 +156,23 @@ def names_line(name: str, system: str) -> str:
 # number of their own each year: .1 in 2021, .3 in 2023, .4 in 2024, .5 in 2025 (the threads: intel-extension-for-
 # pytorch#280 and #298, vladmandic/sdnext#2601, ggml-org/llama.cpp#10327, each a program built against one year's file)
 SYCL_NUMBER_BASE = 2020
+# the two kinds of file whose number is a year's, as patterns (their first number is the year's): oneMKL's SYCL libraries
+# (libmkl_sycl_blas.so.4, mkl_sycl_blas.4.dll) and the DPC++ SYCL runtime (libsycl.so.7, sycl7.dll), below
+SYCL_MKL_FILE = r"(?:lib)?mkl_sycl\w*?(?:\.so\.\d{1,2}|\.\d{1,2}\.dll)"
+SYCL_RUNTIME_FILE = r"(?:libsycl\.so\.\d{1,2}(?:\.\d+)*|sycl\d{1,2}\.dll)"
+
+
+def _year_number(name: str, pattern: str) -> int | None:
+    """The number of ``name`` (a path, or a file's name) where its file is one of ``pattern``'s."""
+    base = name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    return int(re.search(r"\d+", base.rsplit("sycl", 1)[1]).group(0)) if re.fullmatch(pattern, base, re.I) else None
 
 
 def sycl_release(name: str) -> str | None:
     """The oneMKL release line (``2023``) whose SYCL library file ``name`` is (``libmkl_sycl.so.3``,
     ``mkl_sycl_blas.4.dll``); None for a name without a number or not of the SYCL libraries."""
-    found = re.search(r"(?i)mkl_sycl\w*?(?:\.so\.|\.)(\d{1,2})(?:\.dll)?$", name)  # a number of any length is no year's
-    return str(SYCL_NUMBER_BASE + int(found.group(1))) if found and 0 < int(found.group(1)) < 20 else None
+    number = _year_number(name, SYCL_MKL_FILE)
+    return str(SYCL_NUMBER_BASE + number) if number and number < 20 else None
 
 
 # the SYCL runtime of Intel's DPC++ compiler (libsycl.so.N, Windows' syclN.dll) takes a number of its own each year: read
@@ -174,14 +184,14 @@ SYCL_RUNTIME_YEARS = {7: "2024", 8: "2025", 9: "2026"}
 def sycl_runtime_release(name: str) -> str | None:
     """The oneAPI release line (``2024``) whose DPC++ SYCL runtime file ``name`` is (``libsycl.so.7``, ``sycl8.dll``);
     None for another name, or a number outside the years read."""
-    found = re.fullmatch(r"(?i)(?:libsycl\.so\.|sycl)(\d{1,2})(?:\.\d+)*(?:\.dll)?", name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
-    return SYCL_RUNTIME_YEARS.get(int(found.group(1))) if found else None
+    number = _year_number(name, SYCL_RUNTIME_FILE)
+    return SYCL_RUNTIME_YEARS.get(number) if number is not None else None
 
 
 def sycl_runtime_said(name: str, pip) -> str | None:
     """What a program that needs ``name``, a SYCL runtime of Intel's DPC++ compiler, needs (``pip(year)``: the command
     that installs that year's runtime); None for another library."""
-    if not re.fullmatch(r"(?i)libsycl\.so\.\d{1,2}(?:\.\d+)*|sycl\d{1,2}\.dll", name):
+    if not re.fullmatch(SYCL_RUNTIME_FILE, name, re.I):
         return None
     year = sycl_runtime_release(name)
     if year is None:
