@@ -30,6 +30,9 @@ PASTES = {
     "bazel": lambda line: "(12:34:56) " + line,
     "docker compose": lambda line: "worker-1  | " + line,
     "pytest": lambda line: "E       " + line,
+    "pytest in a clock": lambda line: "[2024-03-05T12:34:56.123Z] E       " + line,  # a CI's log of a pytest run
+    # a log copied from a rendered page: HTML's &nbsp; (a forum's code), narrow and thin spaces, a zero-width one
+    "web page spaces": lambda line: line.replace("  ", "\xa0 ").replace(": ", ":\u202f").replace("(", "\u200b("),
     "inline code": lambda line: f"`{line}`" if line.strip() else line,  # an issue's text that sets each line as code
     "bold": lambda line: f"**{line}**" if line.strip() else line,
     # one mark inside another (cvxopt#119's), on lines that start with a word (emphasis cannot open before a blank)
@@ -347,3 +350,10 @@ def test_a_one_line_paste_set_as_a_block():
     line = "Illegal instruction (core dumped)\n"
     assert _ids("    " + line) == _ids(line) and _ids(line)[0][0] == "mkl-illegal-instruction"
     assert list(logical_lines(io.BytesIO(b"    " + line.encode()))) == [line.strip()]
+
+
+def test_a_crash_in_a_fenced_paste_ends_at_the_fence():
+    """scipy#3193's session set in a Markdown fence: the fence after "Segmentation fault" is where the paste ends, no
+    backtrace, so the complex-returning call just before the crash is still the one that crashed."""
+    log = "from scipy.linalg.fblas import cdotu\ncdotu([1],[1])\nSegmentation fault\n"
+    assert _ids("```\n" + log + "```\n") == _ids(log) and _ids(log)[0][0] == "mkl-crash"

@@ -36,8 +36,9 @@ class Crash:
         return replace(self, frames=_frames_of(lines), wants=0)
 
 
-# a shell's or Python's prompt ("$ Rscript ...", "user@host:~$ ", ">>> ", "PS C:\\x> "), a loader's failure
-_FRAMES_END = re.compile(r"^\s*(?:\$ |>>> |PS [A-Za-z]:\\.*?> |[\w.-]+@[\w.-]+:\S*[$#] |At line:\d+ char:\d+)|"
+# a shell's or Python's prompt ("$ Rscript ...", "user@host:~$ ", ">>> ", "PS C:\\x> "), a loader's failure, Markdown's
+# fence (the paste ends there)
+_FRAMES_END = re.compile(r"^\s*(?:```|~~~|\$ |>>> |PS [A-Za-z]:\\.*?> |[\w.-]+@[\w.-]+:\S*[$#] |At line:\d+ char:\d+)|"
                          r"cannot open shared object file|error while loading shared libraries")
 
 

@@ -67,6 +67,11 @@ _REPR_CLOSE = re.compile(r"['\"][)\],]*\s*$")
 _UNESCAPE = re.compile(r"\\([\\'\"t])|((?:\\x[0-9a-fA-F]{2})+)")  # a bytes repr's UTF-8 ("\xe2\x80\x98": gcc's quote)
 
 
+# the spaces a page renders as spaces (no-break, narrow no-break, figure, thin, ideographic) and the invisible marks a copy
+# carries (zero-width space, a byte order mark): a paste from a web page or a chat has them where the tool printed spaces
+_SPACES = {0xA0: " ", 0x202F: " ", 0x3000: " ", **{c: " " for c in range(0x2000, 0x200B)}, 0x200B: None, 0xFEFF: None}
+
+
 def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Text lines of a binary stream: decoded, ANSI codes and control bytes gone, CR split."""
     skipping = False
@@ -97,6 +102,8 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 stats.lines += 1
             if _CONTROL.search(piece):
                 piece = _CONTROL.sub(" ", piece)
+            if not piece.isascii():  # a web page's no-break and other typeset spaces, read as the spaces they show
+                piece = piece.translate(_SPACES)
             if stats is not None:
                 stats.at = number
             if "\\n" in piece:  # a repr's escapes may spell control bytes (\x1b[31m, \x00): made inert as any line's
@@ -319,7 +326,10 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         marked = spack and raw[2:5] == ">> "  # the listing's error line (its number gone with the mark below)
         if raw[:1] == "[" and raw[1:2].isalpha():  # a Java build's level, a CI's clock inside it or around it
             raw = _without_level(raw)
-        raw = _without_ci_prefix(raw)
+        unprefixed = _without_ci_prefix(raw)
+        if unprefixed != raw and (unprefixed[:1] in ">E│┌└" or "| " in unprefixed[:48]):  # pytest's gutter after a CI's clock
+            unprefixed = _PASTE_PREFIX.sub("", unprefixed, count=1)
+        raw = unprefixed
         if spack or (raw[:1].isdigit() and _SPACK_LISTING.match(raw)):  # Spack's listing of the build log's lines
             listed = _SPACK_LISTED.match(raw) if raw[:2] == "  " else None
             spack = bool(listed) or marked or not raw.strip() or _SPACK_LISTING.match(raw) is not None
