@@ -44,7 +44,7 @@ def _follow(m: re.Match, _) -> FollowOn:
 
 
 _COMPILERS = "|".join(sorted({library.compiler for library in layout.of_role("interface")}))  # MKL_INTERFACE_FULL's prefixes
-_MKL_HEADER = re.compile(r"^(?:mkl|mkl_\w+|i_malloc|lapacke\w*|cblas)\.h(?:pp)?$")
+_MKL_HEADER = re.compile(r"^(?:mkl|mkl_\w+|i_malloc|lapacke\w*|cblas)\.h(?:pp)?$|^mkl\w*\.fi$")  # a Fortran INCLUDE's too
 # oneMKL's SYCL headers renamed, with the release that no longer ships the old name (spack-packages PR #4651: heffte 2.4.1's
 # oneapi/mkl/dfti.hpp under oneMKL 2026.0; heffte PR #68 moved to dft.hpp)
 RENAMED_HEADERS = {"oneapi/mkl/dfti.hpp": ("oneapi/mkl/dft.hpp", "2026.0")}
@@ -301,6 +301,11 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
                f"compiler searches by itself, and a build that derives the include folder from the library folder "
                f"(/usr/lib/x86_64-linux-gnu/../../include) misses it: add -I{DEBIAN_INCLUDE}, or take the flags from the "
                "packages' pkg-config files: $(pkg-config --cflags mkl-dynamic-lp64-seq)"]
+    elif names[0].endswith(".fi"):  # a Fortran INCLUDE
+        from mkldoctor.explain.headerwords import fortran_fix
+
+        fix, check = fortran_fix(names[0], ctx.platform == "Windows")
+        recipes = (ctx.recipe("headers"),)
     elif any(e.msvc for e in events):
         from mkldoctor.explain.headerwords import WINDOWS_FIX
 
@@ -328,7 +333,7 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
         tuple(evidence), tuple(fix),
         "MKL's headers live in its own include folder (<prefix>/include, /usr/include/mkl on Debian), "
         "which the compiler searches only when told: -I on the compile line, or CPATH, which oneAPI's setvars.sh sets.",
-        (f"echo '#include <{names[0]}>' | cc -E -x c - -I<folder> > /dev/null && echo found",),
+        (check if names[0].endswith(".fi") else f"echo '#include <{names[0]}>' | cc -E -x c - -I<folder> > /dev/null && echo found",),
         recipes,
     )
 

@@ -26,6 +26,13 @@ SIGNATURES = (
     *(Signature(f"header-missing-translated-{i}", "headerwords", needle,
                 re.compile(r"(?:^|\s)(?P<src>[^:\s]{1,300}):\d+:\d+: [^:：]{1,40}[:：] ?(?P<h>[\w/.-]{1,300}\.h(?:pp)?) ?[:：]"),
                 build.header_event) for i, needle in enumerate(("错误", "Fehler", "rreur", "шибка", "rrore", "エラー"))),
+    # gfortran's INCLUDE of MKL's Fortran interface files (mkl_vsl.fi, mkl.fi): "Fatal Error: Cannot open included file
+    # ‘mkl.fi’" (GCC 12), "Error: Can't open included file 'mkl.fi'" (older); its place is on the lines above, or before
+    # it in an IDE's "file|line|Error: ..." (Code::Blocks')
+    Signature("gfortran-mkl-include-missing", "headerwords", "rror: C",
+              re.compile(r"(?:^|\s)(?:(?P<src>[^\s|]{1,300})\|\d+\|)?(?:Fatal )?Error: (?:Can't|Cannot) open included file "
+                         r"['‘](?P<h>mkl\w*\.fi)['’]"),
+              build.header_event),
 )
 
 # MSVC finds a header in the /I folders of the compile line and the INCLUDE variable, which setvars.bat sets
@@ -36,6 +43,22 @@ WINDOWS_FIX = (
     "and conda's mkl-include put the headers in <python prefix>\\Library\\include",
     "no MKL installed: see the recipe below",
 )
+
+
+
+def fortran_fix(header: str, windows: bool) -> tuple[list[str], str]:
+    """The fix and the check for a Fortran INCLUDE of MKL's (``mkl_vsl.fi``): gfortran looks for it in the source's folder
+    and the compile line's -I folders, not in CPATH or INCLUDE."""
+    if windows:
+        return ([f'add -I"%MKLROOT%\\include" to the Fortran compile line (Code::Blocks: Project > Build options > Search '
+                 f'directories > Compiler): gfortran looks for {header} in the source\'s folder and the -I folders only; '
+                 f'call "{ONEAPI_SETVARS_BAT}" first to set MKLROOT, or give the folder itself'],
+                f'dir "%MKLROOT%\\include\\{header}"   # the folder to give with -I')
+    return ([f'add -I"$MKLROOT/include" to the Fortran compile line: gfortran looks for {header} in the source\'s '
+             "folder and the -I folders only (not CPATH); source /opt/intel/oneapi/setvars.sh first to set MKLROOT, or give "
+             "the folder itself (pip's and conda's mkl-include: <prefix>/include)"],
+            f"ls <MKL prefix>/include/{header}   # the folder to give with -I")
+
 
 # projects whose installed headers pick MKL's header or cblas.h by a macro their own build defines (caffe#6033)
 _SWITCHES = {"caffe/util/mkl_alternate.hpp": ("Caffe", "USE_MKL")}

@@ -24,6 +24,9 @@ from mkldoctor.knowledge.recipes import q
 # the runtime packages MKL's own depend on (oneTBB, Intel MPI's, the SYCL runtime): their broken copies and conflicts
 # stop MKL too
 _MKL_DEPENDENCIES = ("tbb", "impi-rt", "dpcpp-cpp-rt")
+# the packages whose build decides which BLAS and OpenMP runtime a Python process loads: a release the environment's other
+# packages do not accept beside an MKL failure is one to put right first
+_BLAS_CHOOSERS = ("numpy", "scipy")
 
 
 def _mkl_side(name: str) -> bool:
@@ -51,6 +54,10 @@ class PipConflict:
     installed: str  # "mkl 2023.2.0", or "" when it is not installed
     line: str
 
+    @property
+    def requirement_name(self) -> str:
+        return re.match(r"[\w.-]+", self.requirement).group(0)
+
 
 @dataclass(frozen=True, slots=True)
 class MklInstalled:
@@ -70,7 +77,8 @@ def _cache(m: re.Match, _) -> CondaCacheCorrupted | object:
 
 
 def _conflict(m: re.Match, _) -> PipConflict | object:
-    if not _mkl_side(re.match(r"[\w.-]+", m["req"]).group(0)):
+    name = re.match(r"[\w.-]+", m["req"]).group(0)
+    if not _mkl_side(name) and name.lower() not in _BLAS_CHOOSERS:
         return NOT_MINE
     return PipConflict(m["who"], m["req"].strip(), m["have"] or "", m.string.strip()[:300])
 
@@ -96,7 +104,8 @@ SIGNATURES = (
               re.compile(rf"(?:CondaVerificationError|SafetyError): The package for (?P<pkg>[\w.-]{{1,100}}) located at "
                          r"(?P<folder>\S{1,400})(?:\s+appears to be corrupted\.\s+The path '(?P<path>[^']{1,300})')?"), _cache),
     Signature("pip-dependency-conflict", "pkgstate", " requires ",
-              re.compile(rf"^(?P<who>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) requires (?P<req>[\w.-]{{1,100}}[^,]{{0,100}}), "
+              # a requirement of several clauses has commas of its own: "mkl<=2021.4.0,>=2021.1.1; platform_system == ..."
+              re.compile(rf"^(?P<who>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) requires (?P<req>[\w.-]{{1,100}}[^\n]{{0,200}}?), "
                          rf"(?:but you have (?P<have>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) which is incompatible|which is not installed)"),
               _conflict),
 )
@@ -104,9 +113,10 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = [_corrupted(e) for e in events.of(CondaCacheCorrupted)[:1]]
-    conflicts = events.of(PipConflict)
+    conflicts = [e for e in events.of(PipConflict) if _mkl_side(e.requirement_name)]
     if conflicts:
         out.append(_conflict_finding(conflicts))
+    out += [_chooser_conflict(e) for e in events.of(PipConflict) if not _mkl_side(e.requirement_name)][:1]
     return out
 
 
@@ -144,4 +154,20 @@ def _conflict_finding(conflicts: list[PipConflict]) -> Finding:
          "pip check   # every conflict left in the environment"),
         "Packages built against MKL (Intel's numpy and scipy wheels, mkl_fft, mkl-service) require the MKL release they "
         "were built with; pip's resolver installs the packages it is asked for even when an installed one disagrees.",
+    )
+
+
+def _chooser_conflict(event: PipConflict) -> Finding:
+    want, name = event.requirement.split(";", 1)[0].strip(), event.requirement_name
+    have = f"{event.installed} is installed" if event.installed else "it is not installed"
+    return Finding(
+        "pip-blas-package-conflict", "warning",
+        f"pip left {event.requirer} beside a {name} it does not accept: it requires {want}, and {have}",
+        (event.line,
+         f"{name}'s build decides which BLAS and OpenMP runtime the process loads (PyPI's numpy and scipy: OpenBLAS; "
+         "conda's defaults channel: MKL, with mkl-service choosing its threading layer): a release the environment's "
+         "packages were not installed with changes both, under the packages that call them"),
+        (f"install what it requires: pip install {q(want)}", "pip check   # every conflict left in the environment"),
+        "pip installs the packages it is asked for even when an installed one requires another release of them, and "
+        "only warns.",
     )

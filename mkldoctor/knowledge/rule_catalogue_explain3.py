@@ -212,4 +212,7 @@ EXPLAIN = (
     _r("numpy-abi-mismatch", "A compiled module (mkl_fft, mkl_random...) built against another NumPy than the one installed",
        "NumPy 2 changed its binary interface: a module built for NumPy 1.x fails to import under 2.x, and the reverse.",
        "Install a build of the package made for NumPy 2, or keep NumPy below 2 in that environment."),
+    _r("pip-blas-package-conflict", "pip left a package beside a numpy or scipy release it does not accept",
+       "numpy's and scipy's builds decide which BLAS and OpenMP runtime a Python process loads; pip only warned.",
+       "Install the release the package requires (pip check lists every conflict left)."),
 )
