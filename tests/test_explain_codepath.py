@@ -1,6 +1,7 @@
 """A profile that shows MKL's generic kernels doing the work (mkldoctor/explain/codepath.py). Produced: SGEMM through the
 pinned wheel's libmkl_rt under perf, MKL held to SSE4.2 (MKL_ENABLE_INSTRUCTIONS, as a processor without AVX would make
-it), so libmkl_mc3 does the work; then under MKL's own choice on this machine, which is no finding. The public profile of
+it), so libmkl_mc3 does the work on an Intel processor; then under MKL's own choice on this machine, which is no finding
+(on an AMD processor MKL 2026.2 runs SGEMM in libmkl_def's Zen kernel with or without the limit: no finding either). The public profile of
 pytorch/builder#504 (an AMD processor, MKL 2020.2: SGEMM in libmkl_def, DGEMM in its Zen kernel) is the same finding."""
 
 from __future__ import annotations
@@ -51,6 +52,10 @@ def test_a_profile_of_mkls_sse42_kernels(mkl, tmp_path):
                               text=True).stdout
 
     report = profile(MKL_ENABLE_INSTRUCTIONS="SSE4_2")
+    top = next(line for line in report.splitlines() if "%" in line and "libmkl_" in line)  # MKL's heaviest line
+    if "libmkl_def.so" in top and "_zen" in top:  # an AMD processor: MKL keeps its Zen kernel whatever the limit
+        assert not [f for f in _findings(report) if f.id == "mkl-generic-kernels"], top  # its helpers are no finding
+        return
     assert "libmkl_mc3.so" in report, report[:2000]
     [finding] = _findings(report)
     assert finding.id == "mkl-generic-kernels" and finding.severity == "warning" and "libmkl_mc3" in finding.title, flat(finding)
