@@ -16,7 +16,7 @@ from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge import blacs, exports, folders, layout, recipes
-from mkldoctor.knowledge.places import conda_env_of, is_conda, release_in
+from mkldoctor.knowledge.places import conda_env_of, is_conda, python_prefix, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
@@ -106,13 +106,18 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
             else:
                 fix = missing_symbol.gone_fix(stopped, static=False)
-            conda = [env for env in ctx.environments() if is_conda(env)]
+            # the environment of the library itself too: its path in the loader's line, where the log's own are anonymised
+            conda = [env for env in (*ctx.environments(), python_prefix(event.library or "")) if env and is_conda(env)]
             if (conda or events.of(CondaUsed)) and not older:  # the log's program runs in a conda environment: pin its mkl there
                 version = exports.release(stopped.last).mkl if exports.release(stopped.last) else stopped.last
                 where = f" -p {q(conda[0])}" if conda else ""  # conda's commands alone name no prefix
                 fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))}{where}"
                        f"   # the last release that exports {event.symbol}; conda's solver took a newer one"]
                 fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
+            if "/torch/lib/libtorch" in (event.library or "").replace("\\", "/") and conda:
+                fix.insert(1, "or PyTorch's own wheel in that environment: pip install torch (the release the project pins): "
+                              "its libtorch_cpu carries MKL linked in, whatever MKL the environment has; the conda packages of "
+                              "PyTorch's channel load the environment's MKL (that channel's last release was 2.5)")
         elif lib_install is not None and missing_symbol.before_table(lib_install.version):
             evidence.append(missing_symbol.before_table_sentence(lib_install.version, event.symbol))
         elif stopped is None and missing_symbol.ever_exported(event.symbol) is False and not hits and event.symbol.lower().startswith("mkl_"):

@@ -27,6 +27,17 @@ class TorchWithoutMkl:
 
 
 @dataclass(frozen=True, slots=True)
+class TorchSparseWithoutMkl:
+    """PyTorch's sparse (CSR) products on the CPU, MKL's sparse BLAS in its builds with MKL: ``addmm: computation on CPU
+    is not implemented for SparseCsr + SparseCsr @ SparseCsr without MKL`` (pyg-team/pytorch_geometric#9567 on Apple M3),
+    ``Calling addmv on a sparse CPU tensor requires compiling PyTorch with MKL``, ``sparse_mm_mkl: MKL support is
+    disabled on macos/iOS``."""
+
+    operation: str  # "addmm"
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class TorchFftDtype:
     """``RuntimeError: MKL FFT doesn't support tensors of type: Half``: PyTorch's CPU FFT (MKL's) has no transform of that
     type; MKL is linked and working."""
@@ -42,6 +53,11 @@ SIGNATURES = (
     Signature("torch-not-compiled-with-mkl", "torchmkl", "not compiled with MKL",
               re.compile(r"(?:(?<!\w)(?P<op>\w+): )?ATen not compiled with MKL support"),
               lambda m, _: TorchWithoutMkl(m.group("op") or "", m.string.strip()[:300])),
+    Signature("torch-sparse-without-mkl", "torchmkl", "MKL",
+              re.compile(r"(?P<op>\w+): computation on CPU is not implemented for \w+ \+ \w+ @ \w+ without MKL|"
+                         r"Calling (?P<op2>\w+) on (?:a )?sparse CPU tensors? requires compiling PyTorch with MKL|"
+                         r"(?P<op3>sparse_mm_mkl): (?:ATen not compiled with MKL support|MKL support is disabled on)"),
+              lambda m, _: TorchSparseWithoutMkl(m["op"] or m["op2"] or m["op3"], m.string.strip()[:300])),
     # LibTorch's own check that raises it: "c10::Error: false CHECK FAILED at .../ATen/native/mkl/SpectralOps.cpp (_fft_mkl"
     Signature("torch-fft-mkl-check-failed", "torchmkl", "FAILED at",
               re.compile(r"CHECK FAILED at \S*ATen/native/mkl/SpectralOps\.cpp"),
@@ -50,6 +66,9 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    sparse = events.of(TorchSparseWithoutMkl)
+    if sparse:
+        return [_sparse(sparse[0])]
     said = events.of(TorchWithoutMkl)
     if not said:
         return [_fft_dtype(e) for e in events.of(TorchFftDtype)[:1]]
@@ -90,3 +109,24 @@ def _fft_dtype(event: TorchFftDtype) -> Finding:
         "precision.",
     )
 
+
+
+def _sparse(event: TorchSparseWithoutMkl) -> Finding:
+    op = event.operation.replace("sparse_mm_mkl", "mm")
+    return Finding(
+        "torch-sparse-without-mkl", "error",
+        f"PyTorch's {op} of sparse tensors on the CPU is MKL's, and this PyTorch build has no MKL", (
+            event.line,
+            "PyTorch runs its sparse CSR products on the CPU (addmm, addmv, add, mm of two CSR tensors) through MKL's sparse "
+            "BLAS only: a build without MKL raises this where the build with MKL computes",
+            f"builds without MKL: every one for ARM and PowerPC ({platforms.platform('linux-aarch64').note}: Apple "
+            "silicon's macOS wheels, aarch64 Linux, ppc64le) and for mobile; on x86-64 the official wheels have MKL",
+        ), (
+            "where no MKL exists (Apple silicon, aarch64): keep this product off CSR on the CPU: convert the operands "
+            "(x.to_dense(), or x.to_sparse_coo() for the COO kernels PyTorch has without MKL), run it on the GPU, or take "
+            "the library's own fallback where it has one (PyG: torch_sparse's SparseTensor; its PR #10724 adds one)",
+            "on x86-64: a torch build with MKL (PyPI's and the official conda builds)",
+        ),
+        "PyTorch picks its CPU backend for sparse CSR products at build time: MKL's where the build has MKL, none otherwise.",
+        ("python -c 'import torch; print(torch.__version__, torch.backends.mkl.is_available())'   # False: this build",),
+    )
