@@ -8,7 +8,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain import fftwheaders
+from mkldoctor.explain import fftwheaders, syclheaders
 from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature, Unrecognised
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, layout
@@ -61,6 +61,8 @@ def _compile_flags(before) -> tuple[tuple[str, ...] | None, tuple[str, ...]]:
 
 def header_event(m: re.Match, before) -> HeaderMissing | Unrecognised:
     name = m.group("h")
+    if name in syclheaders.SYCL_HEADERS:  # the SYCL compiler's, included by oneMKL's SYCL headers (or not MKL's at all)
+        return syclheaders.event(m, before)
     if not (_MKL_HEADER.match(os.path.basename(name)) or name.startswith("oneapi/mkl")):
         # FFTW's headers are fftwheaders' (MKL ships them apart); any other stays an error of its own
         return NOT_MINE if fftwheaders.HEADER.fullmatch(os.path.basename(name)) else Unrecognised(m.string.strip())

@@ -184,14 +184,14 @@ def _unbalanced(line: str) -> bool:
         return True
     if line.endswith(": No") and ("error" in line or "rror" in line):  # "fatal error: cblas.h: No" / "such file or directory"
         return True
-    if line.endswith(":") and _CUT_AT_WORD.search(line):  # (most lines do not end so: no search on the hot path)
+    if line.endswith((":", " to")) and _CUT_AT_WORD.search(line):  # (most lines do not end so: no search on the hot path)
         return True
     return line.rstrip().endswith(("Library not loaded:", "dynamic link library"))
 
 
 # a loader's message cut between two words (its next line starts a word of its own, joined with a space): "app: error
 # while loading shared libraries: libmkl_intel_thread.so:" / "cannot open ...", dyld's "Library not loaded:" / "@rpath/..."
-_CUT_AT_WORD = re.compile(r"(?:error while loading shared libraries:(?: \S+:)?|Library not loaded:)$")
+_CUT_AT_WORD = re.compile(r"(?:error while loading shared libraries:(?: \S+:)?|Library not loaded:|: undefined reference to)$")
 
 
 # A terminal or a pasted log cuts long lines at a fixed width; a piece of exactly such a

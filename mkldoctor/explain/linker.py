@@ -386,7 +386,8 @@ def _system_libraries(ctx: Context, system: dict, dso: list[DsoMissing]) -> Find
                     else f"add {flags} at the end of the link line (after MKL's libraries): ... {flags}", Edit(append=tuple(flags.split()))),
          f"mkldoctor link{' --link static' if from_mkl else ''} --format flags   # prints the whole line, these included"),
         why,
-        ("add -Wl,--verbose: ld lists each library it opens; libm.so.6 must be among them",),
+        ("add -Wl,--verbose: ld lists each library it opens; "
+         f"{', '.join(facts.C_SONAMES[lib] for lib in libs if lib in facts.C_SONAMES) or 'each of them'} must be among them",),
     )
 
 

@@ -132,7 +132,6 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
-_C_SONAMES = {"m": "libm.so.6", "pthread": "libpthread.so.0", "dl": "libdl.so.2"}  # glibc's, on x86-64 Linux
 
 
 def _c_library_not_loaded(event: SymbolLookupError) -> Finding | None:
@@ -153,7 +152,7 @@ def _c_library_not_loaded(event: SymbolLookupError) -> Finding | None:
          "-lm -ldl (Intel's link line for gcc; Debian's and Ubuntu's gcc link --as-needed, which drops -lm when the program "
          "itself calls nothing in it: measured with the pinned MKL's PARDISO; Free Pascal: {$Linklib 'pthread'} "
          "{$Linklib 'm'} {$Linklib 'dl'} beside mkl_rt)",
-         f"for one run: LD_PRELOAD={_C_SONAMES[part]} <the program>"),
+         f"for one run: LD_PRELOAD={knowledge.C_SONAMES[part]} <the program>"),
         "The C library's math, thread and dl parts are separate libraries on Linux (glibc before 2.34 for threads and dl); a "
         "C compiler adds -lm only when asked, and other languages' linkers add none.",
         (f"ldd <the program> | grep -E 'lib{part}\\.so'   # nothing: not loaded",),

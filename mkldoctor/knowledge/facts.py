@@ -41,6 +41,7 @@ OPENMP_PREFIXES = ("omp_", "__kmpc_", "kmp_", "__kmp_", "ompt_", "kmpc_")
 OPTIONAL_LOOKUPS = ("scalable_", "ompt_start_tool", "llvm_omp_target_", "__tgt_")
 GNU_OPENMP_PREFIXES = ("GOMP_", "omp_")
 # the Intel compilers' runtime libraries: the C and math part (intel-cmplr-lib-rt), then Fortran's and Cilk's
+C_SONAMES = {"m": "libm.so.6", "pthread": "libpthread.so.0", "dl": "libdl.so.2"}  # glibc's parts, on x86-64 Linux
 INTEL_C_RUNTIME = ("libirc", "libimf", "libsvml", "libintlc", "libirng")
 INTEL_RUNTIME = (*INTEL_C_RUNTIME, "libifcore", "libifport", "libcilkrts")
 MKL_SYMBOL = re.compile(
