@@ -70,3 +70,46 @@ def test_a_real_gfortran_include_failure_and_its_fix(tmp_path, mkl):
     assert "(not CPATH)" in finding.fix[0] and finding.fix[0].startswith('add -I"$MKLROOT/include"')
     assert gfortran(CPATH=str(include)).returncode != 0  # what the fix says: CPATH is not where gfortran looks
     assert gfortran(f"-I{include}").returncode == 0, "the fix, applied, compiles"
+
+
+GLOBAL_SCOPE = r"""#include <dlfcn.h>
+#include <stdio.h>
+int main(void) {
+    void *rt = dlopen("libmkl_rt.so.3", RTLD_NOW | RTLD_LOCAL);  /* as Python opens an extension's library */
+    if (!rt) return 2;
+    printf("%d ", dlsym(RTLD_DEFAULT, "mkl_serv_getenv") != NULL);
+    int n = 2; double one = 1, zero = 0, a[4] = {1, 2, 3, 4}, c[4];
+    void (*dgemm)() = (void (*)())dlsym(rt, "dgemm");
+    dgemm("N", "N", &n, &n, &n, &one, a, &n, a, &n, &zero, c, &n);
+    printf("%d\n", dlsym(RTLD_DEFAULT, "mkl_serv_getenv") != NULL);
+    return 0;
+}
+"""
+
+
+@pytest.mark.mkl
+def test_the_import_mkl_first_fix_rests_on_mkl_rts_global_scope(tmp_path, mkl):
+    """The faiss user's fix (segmentfault): libmkl_rt, opened with RTLD_LOCAL as mkl-service's extension opens it, puts
+    MKL's core (mkl_serv_getenv) into the process's global scope at its first call, where a kernel loaded later finds it."""
+    finding = only_error(_log("faiss"))
+    assert finding.id == "mkl-core-not-visible" and any("import mkl; mkl.get_max_threads() first" in f for f in finding.fix)
+    (tmp_path / "g.c").write_text(GLOBAL_SCOPE)
+    subprocess.run(["gcc", "g.c", "-o", "g", "-ldl"], cwd=tmp_path, check=True, timeout=120)
+    ran = subprocess.run(["./g"], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                         env={"LD_LIBRARY_PATH": str(mkl.pip_lib), "MKL_THREADING_LAYER": "sequential"})
+    assert ran.returncode == 0 and ran.stdout.split() == ["0", "1"], ran.stdout + ran.stderr
+
+
+def test_macos_threading_layer_names_an_mkl_built_for_a_newer_macos():
+    """mss#304 (OS X 10.10): MKL's one line for its threading layer; the other cause on macOS, an MKL built for a newer
+    system, is said with otool's check and nomkl."""
+    finding = only_error(_log("osx1010"))
+    assert finding.id == "openmp-runtime-missing" and "built for a newer macOS" in finding.evidence[2], flat(finding)
+    assert "conda install nomkl" in finding.fix[1] and "LC_VERSION_MIN_MACOSX" in finding.confirm[1]
+
+
+def test_windows_mkl_layer_message_offers_the_conda_set_update():
+    """CSDN 90260192: 'Cannot load mkl_intel_thread.dll' right after numpy alone was updated in Anaconda: the update of
+    MKL with the packages built on it is among the fixes."""
+    finding = only_error(_log("after-numpy-update"))
+    assert finding.id == "windows-library-not-loaded" and any("conda update mkl numpy scipy" in f for f in finding.fix), flat(finding)

@@ -27,7 +27,8 @@ def test_pytorchs_sparse_product_in_a_build_without_mkl():
     assert finding.id == "torch-sparse-without-mkl" and finding.title.startswith("PyTorch's addmm of sparse tensors"), flat(finding)
     assert "x.to_dense()" in finding.fix[0] and "torch.backends.mkl.is_available()" in finding.confirm[0]
     for line in ("RuntimeError: Calling addmv on a sparse CPU tensor requires compiling PyTorch with MKL. Please use "
-                 "PyTorch built MKL support.", "RuntimeError: sparse_mm_mkl: MKL support is disabled on macos/iOS."):
+                 "PyTorch built MKL support.", "RuntimeError: sparse_mm_mkl: MKL support is disabled on macos/iOS.",
+                 "RuntimeError: sparse_mm_mkl: ATen not compiled with MKL support"):
         assert only_error(line + "\n").id == "torch-sparse-without-mkl", line
 
 

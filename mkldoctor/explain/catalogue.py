@@ -97,6 +97,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "Symbol not found",  # macOS's loader (dyldsym)
            "MKL_THREADING_LAYER=GNU",  # a host's own check that wants MKL's GNU layer (Theano's)
            "--mathlib=", "BLA_VENDOR=", "MKL=OFF", "--without-mkl",  # a build asked for another BLAS (finders)
+           "out MKL", "with MKL", "MKL support",  # PyTorch built without MKL, for an operation only MKL has (torchmkl)
            "Traceback (most",  # Python's traceback header (echoes), an error said where a paste cut the traceback's last line
            "NOT FOUND", "Supported values",
            "missing from your", "Redistributable",  # Windows' own dialog and PyTorch's check of Microsoft's C++ runtime

@@ -347,13 +347,17 @@ def _openmp_layer_finding(layers: list[str], ctx: Context, symbol: str | None = 
     evidence = [said,
                 f"{name} runs MKL's threads on Intel's OpenMP runtime, {runtime}: when that runtime is not where the loader "
                 "looks, the layer cannot be loaded (the most common cause of this line)",
-                "other causes: the layer file itself missing (MKL 2020 and newer first say 'cannot open'), or of another release"]
+                "other causes: the layer file itself missing (MKL 2020 and newer first say 'cannot open'), or of another release"
+                + ("; on macOS also an MKL built for a newer macOS than the one running (Anaconda's MKL of 2017 needed OS X "
+                   "10.12: mss#304 on 10.10), which dyld refuses" if platform == "macOS" else "")]
     fix = {
         "Linux": [f"put the folder that holds libiomp5.so on LD_LIBRARY_PATH (oneAPI: compiler/<ver>/lib; pip and conda: "
                   f"<env>/lib, from the intel-openmp package), or install it: {ctx.recipe_ref('openmp')}"],
         "macOS": ["put the folder that holds libiomp5.dylib where dyld looks: DYLD_FALLBACK_LIBRARY_PATH=<that folder> "
                   "(conda: <env>/lib, package intel-openmp; Julia: IntelOpenMP_jll of the same release as MKL_jll, "
-                  "e.g. ]add IntelOpenMP_jll@2023 beside MKL_jll@2023)"],
+                  "e.g. ]add IntelOpenMP_jll@2023 beside MKL_jll@2023)",
+                  "a macOS older than the one MKL's build needs (otool's check below): a newer macOS, or packages without MKL "
+                  "(conda install nomkl: numpy and scipy on OpenBLAS)"],
         "Windows": ["put libiomp5md.dll beside the program or on PATH (oneAPI: compiler\\<ver>\\bin; conda and pip: "
                     "<env>\\Library\\bin, package intel-openmp)"],
     }[platform]
@@ -365,7 +369,9 @@ def _openmp_layer_finding(layers: list[str], ctx: Context, symbol: str | None = 
         "libmkl_rt opens the threading layer it was asked for (MKL_THREADING_LAYER, INTEL by default) at its first call; "
         "mkl_intel_thread needs Intel's OpenMP runtime, which is a package of its own (intel-openmp, the oneAPI compiler "
         "runtime) and often not installed or not on the path beside MKL.",
-        ("MKL_THREADING_LAYER=SEQUENTIAL <the program>   # runs: the OpenMP runtime was the cause",),
+        ("MKL_THREADING_LAYER=SEQUENTIAL <the program>   # runs: the OpenMP runtime was the cause",
+         *((f"otool -l <MKL's lib folder>/{name} | grep -A4 -E 'LC_VERSION_MIN_MACOSX|LC_BUILD_VERSION'; sw_vers "
+            "-productVersion   # the oldest macOS the layer loads on, and the one running",) if platform == "macOS" else ())),
     )
 
 

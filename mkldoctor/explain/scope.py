@@ -22,7 +22,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import UNNAMED, Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports, folders, layout, places
+from mkldoctor.knowledge import exports, folders, layout, places, recipes
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge.history import version_key
 
@@ -266,9 +266,7 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                  "libraries lacks it: copy MKL's kernels (libmkl_def, libmkl_mc3, libmkl_avx*, libmkl_vml_*) of the same "
                  "release beside libmkl_core", *fixes]
         if unversioned and not _other_host(events):  # MKL 2020 and older, no JVM or Julia: Anaconda's MKL of those years
-            fixes.insert(1, "in a conda environment (Anaconda's MKL of those releases): update MKL with the packages built on "
-                            "it, conda update mkl numpy scipy (one build's set), or conda install nomkl for OpenBLAS builds: "
-                            "an environment updated in parts is the most reported cause of this line (anaconda-issues#698)")
+            fixes.insert(1, recipes.CONDA_UPDATED_IN_PARTS)
     opened = first is not None and first.role in LAYER_ROLES and first.who in OPENERS
     numbered = re.search(r"\.so(\.\d+)$", first.path) if first is not None else None
     rt = f"libmkl_rt.so{numbered.group(1) if numbered else '.2'}"  # the layer's own release's number, in its own folder
@@ -345,7 +343,9 @@ def _fixes(items: list[Unseen], bare: list[str]) -> list[str]:
     preload = _preload(items, bare)
     return [
         "a Python module that links MKL's layers: before importing it, "
-        "import sys, os; sys.setdlopenflags(os.RTLD_GLOBAL | os.RTLD_NOW)",
+        "import sys, os; sys.setdlopenflags(os.RTLD_GLOBAL | os.RTLD_NOW); or, where the environment has MKL's own "
+        "runtime of the same release (conda's mkl with mkl-service), import mkl; mkl.get_max_threads() first: its libmkl_rt "
+        "opens MKL's layers into the process's global scope (a faiss user's fix, segmentfault 1190000018686995)",
         "the lasting fix: link the module, plugin or library against libmkl_rt alone (-lmkl_rt; numexpr's and numpy's "
         "site.cfg: mkl_libs = mkl_rt), which opens the layers and kernels itself with the scope they need; a plugin host: "
         "dlopen the plugin with RTLD_NOW | RTLD_GLOBAL",

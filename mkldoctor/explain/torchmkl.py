@@ -50,14 +50,14 @@ SIGNATURES = (
     Signature("torch-mkl-fft-dtype", "torchmkl", "MKL FFT doesn",
               re.compile(r"MKL FFT doesn't support tensors? of type: (?P<t>\w+)"),
               lambda m, _: TorchFftDtype(m["t"], m.string.strip()[:300])),
+    *(Signature(f"torch-sparse-without-mkl-{i}", "torchmkl", needle, re.compile(pattern),
+                lambda m, _: TorchSparseWithoutMkl(m["op"], m.string.strip()[:300])) for i, (needle, pattern) in enumerate((
+        ("out MKL", r"(?P<op>\w+): computation on CPU is not implemented for \w+ \+ \w+ @ \w+ without MKL"),
+        ("with MKL", r"Calling (?P<op>\w+) on (?:a )?sparse CPU tensors? requires compiling PyTorch with MKL"),
+        ("MKL support", r"(?P<op>sparse_mm_mkl): (?:ATen not compiled with MKL support|MKL support is disabled on)")))),
     Signature("torch-not-compiled-with-mkl", "torchmkl", "not compiled with MKL",
               re.compile(r"(?:(?<!\w)(?P<op>\w+): )?ATen not compiled with MKL support"),
               lambda m, _: TorchWithoutMkl(m.group("op") or "", m.string.strip()[:300])),
-    Signature("torch-sparse-without-mkl", "torchmkl", "MKL",
-              re.compile(r"(?P<op>\w+): computation on CPU is not implemented for \w+ \+ \w+ @ \w+ without MKL|"
-                         r"Calling (?P<op2>\w+) on (?:a )?sparse CPU tensors? requires compiling PyTorch with MKL|"
-                         r"(?P<op3>sparse_mm_mkl): (?:ATen not compiled with MKL support|MKL support is disabled on)"),
-              lambda m, _: TorchSparseWithoutMkl(m["op"] or m["op2"] or m["op3"], m.string.strip()[:300])),
     # LibTorch's own check that raises it: "c10::Error: false CHECK FAILED at .../ATen/native/mkl/SpectralOps.cpp (_fft_mkl"
     Signature("torch-fft-mkl-check-failed", "torchmkl", "FAILED at",
               re.compile(r"CHECK FAILED at \S*ATen/native/mkl/SpectralOps\.cpp"),

@@ -438,11 +438,11 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
                    "release may collect them for the package that brings MKL, such as conda's numpy)")
     opened = [n for n in libs if layout.role(n) in ("threading", "core", *layout.KERNEL_ROLES)]
     if "mkl" in hints and opened:  # MKL's own message: its dispatcher opened the layer, and looked beside itself first
-        fix.append(f"MKL's dispatcher (mkl_rt, mkl_core) opens {opened[0]} itself, from its own folder first: a copy of "
+        fix += [f"MKL's dispatcher (mkl_rt, mkl_core) opens {opened[0]} itself, from its own folder first: a copy of "
                    "mkl_rt*.dll alone in another folder (a bundle's numpy\\core, a package's own) finds none of the layers "
                    "beside it: find every copy (where /r <the program's folder> mkl_rt*.dll) and keep the one beside the other "
                    "MKL DLLs; a host that loads MKL's layers itself (JavaCPP, a plugin) loads mkl_rt from that folder first "
-                   "(Java: System.loadLibrary(\"mkl_rt\") before the library that uses MKL)")
+                   "(Java: System.loadLibrary(\"mkl_rt\") before the library that uses MKL)", recipes.CONDA_UPDATED_IN_PARTS]
     fix.append("or put the folder on PATH before the program starts: "
                f'call "{folders.ONEAPI_SETVARS_BAT}" (oneAPI), or set PATH=<folder>;%PATH%')
     fix += ["the DLL folders, by layout:"] + ["  " + line for line in runtime]

@@ -146,6 +146,11 @@ def intel_apt_configured(root: str) -> bool:
 
 # intel-mkl-src (0.7/0.8), cargo's way to MKL: what it downloads when it finds no copy it can use
 # (the OCI image <registry>/rust-math/rust-mkl), and the command that makes its build script look again
+# an Anaconda environment whose numpy or scipy was updated without the MKL its build needs (or the reverse): MKL's own
+# "Cannot load" of its layers and kernels follows (anaconda-issues#698 on Linux, CSDN 90260192 on Windows)
+CONDA_UPDATED_IN_PARTS = ("in a conda environment (Anaconda's MKL): update MKL with the packages built on it, conda update mkl "
+                          "numpy scipy (one build's set), or conda install nomkl for OpenBLAS builds: an environment updated in "
+                          "parts is the most reported cause of this line (anaconda-issues#698)")
 INTEL_MKL_SRC_DOWNLOAD = "2020.1"
 CARGO_CLEAN = "cargo clean -p intel-mkl-src"
 CARGO_CLEAN_EXPLAINED = f"{CARGO_CLEAN}   # its build script caches what it found: make it look again"
