@@ -113,3 +113,12 @@ def test_windows_mkl_layer_message_offers_the_conda_set_update():
     MKL with the packages built on it is among the fixes."""
     finding = only_error(_log("after-numpy-update"))
     assert finding.id == "windows-library-not-loaded" and any("conda update mkl numpy scipy" in f for f in finding.fix), flat(finding)
+
+
+def test_torchs_extension_named_on_the_errors_own_line():
+    """peterjc123's gist: 'from torch._C import * (ImportError: DLL load failed: ...)' on one line (Python before 3.8
+    names no module): the import on the same line names torch._C, whose DLLs (Intel OpenMP, MKL, the VC++ runtime) the
+    maintainer's list installs."""
+    finding = only_error(_log("peterjc123"))
+    assert finding.id == "windows-library-not-loaded" and finding.title == "Windows: _C could not be loaded", flat(finding)
+    assert finding.fix[0].startswith("install them into the environment: conda install intel-openmp mkl")

@@ -128,8 +128,8 @@ def dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
     """Python's ``ImportError: DLL load failed``; before Python 3.8 it does not say which module: the traceback's
     last ``from . import X`` line does."""
     module = m.group("lib")
-    if module is None:
-        for line in reversed(list(before)):
+    if module is None:  # the import on the error's own line first: "from torch._C import * (ImportError: DLL load failed"
+        for line in (m.string[:m.start()].strip(" (:"), *reversed(list(before))):
             imported = re.search(r"^\s*from\s+\.*(?P<mod>[\w.]*)\s+import\s+(?P<names>[\w*]+)|^\s*import\s+(?P<plain>[\w.]+)", line)
             if imported:
                 module = (imported.group("plain") or (imported.group("mod") if imported.group("names") == "*" and imported.group("mod")

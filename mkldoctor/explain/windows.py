@@ -352,7 +352,7 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
                         "if it adds that folder itself; Windows does not search it")
         fix.insert(0, "before the import: os.add_dll_directory(os.path.join(site.getuserbase(), 'Library', 'bin')); or "
                       "install the packages into a virtual environment (python -m venv) instead of --user")
-    elif re.search(r"(?i)[\\/]torch[\\/]__init__\.py", detail) or "_C" in libs:  # pytorch#4518: torch._C of a conda build (0.x)
+    elif re.search(r"(?i)[\\/]torch[\\/]__init__\.py|\btorch\._C\b", detail) or "_C" in libs:  # pytorch#4518: torch._C of a conda build (0.x)
         evidence.append("torch's extension (torch._C) needs Intel's OpenMP runtime (libiomp5md.dll) and MKL's DLLs from the "
                         "environment: an environment whose numpy brought no MKL (a plain numpy) has neither")
         fix.insert(0, f"install them into the environment: {recipes.conda_install('intel-openmp', 'mkl')} (or {recipes.pip_install('intel-openmp', 'mkl')}), "
