@@ -18,6 +18,16 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 
+# a .NET application's native MKL on Windows: ML.NET's MklImports.dll (Microsoft.ML.Mkl.Redist), or another package's
+SHIP_NATIVE = ("ship the native DLLs beside the application: reference the package that carries them (MKL.NET's runtime "
+               "package for the platform) or copy mkl_rt.*.dll with its dependencies into the output folder")
+WINDOWS_NATIVE = ("ML.NET's MklImports.dll comes in the NuGet package Microsoft.ML.Mkl.Redist (Microsoft.ML.Mkl.Components and "
+                  "Microsoft.ML.TimeSeries bring it), whose runtimes\\win-x64\\native folder the application's build copies "
+                  "beside it: reference the package in the project that runs; a host that loads the assemblies itself (a "
+                  "notebook kernel such as dotnet-interactive, a plugin host) must resolve that folder, and a host release that "
+                  "does not fails so (dotnet/interactive#492: 1.0.115407 worked): another release of the host, or MklImports.dll "
+                  "and libiomp5md.dll copied beside the assembly")
+
 # MklComponentsCatalog's extension methods, by the catalog each extends (Microsoft's API reference)
 MKL_COMPONENTS = {"Ols": "RegressionTrainers", "SymbolicSgdLogisticRegression": "BinaryClassificationTrainers",
                   "VectorWhiten": "TransformsCatalog"}

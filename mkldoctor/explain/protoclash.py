@@ -51,6 +51,10 @@ class CblasHeadersClash:
 _CLASH = re.compile(r"^(?:>\s*)?(?P<file>\S+?)(?::\d+(?::\d+)?:|\(\d+\):) error: (?:conflicting declaration of C function|"
                     r"conflicting types for) [‘'`\"](?:[^'’`\"(]*?[\s*&])?(?P<name>\w+)\s*(?:\(|[’'`\"])")
 
+# the EDG front end's words (Intel's classic icpc, nvcc, PGI/NVHPC): 'error: more than one instance of overloaded function
+# "dgesvdx_" has "C" linkage' (blaze-lib/blaze#114: Blaze's own prototype beside mkl_lapack.h's)
+_EDG_CLASH = re.compile(r"^(?:>\s*)?(?:(?P<file>\S+?)(?:\(\d+\)|:\d+(?::\d+)?):\s*)?error: more than one instance of overloaded "
+                        r"function [\"'“‘](?P<name>\w+)[\"'”’] has [\"'“‘]C[\"'”’] linkage")
 
 # g++'s words where only the exception specification differs: MKL's headers declare the routines noexcept in C++
 # (NOTHROW in mkl_blas.h and mkl_lapack.h: in 2020.4's and every mkl-include release from 2021.1, not in 2019.0's)
@@ -96,6 +100,7 @@ def _said(m: re.Match, _):
 SIGNATURES = (
     Signature("cxx-conflicting-c-declaration", "protoclash", "rror: conflicting declaration of C function", _CLASH, _said),
     Signature("c-conflicting-types", "protoclash", "rror: conflicting types for", _CLASH, _said),
+    Signature("edg-c-linkage-overloaded", "protoclash", "rror: more than one instance", _EDG_CLASH, _said),
     Signature("cxx-exception-specifier", "protoclash", "rror: declaration of", _NOEXCEPT, _said),
     Signature("lapack-call-argument-count", "protoclash", "rror", _COUNT, _count),
     Signature("cblas-enums-twice", "protoclash", "rror: ", _ENUMS,

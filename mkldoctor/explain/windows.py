@@ -16,7 +16,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 
-from mkldoctor.explain import msvcrt, rtnames, winaccess
+from mkldoctor.explain import mlnet, msvcrt, rtnames, winaccess
 from mkldoctor.explain.winentry import entry_point_finding
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
@@ -414,8 +414,7 @@ def _fixes(hints: set[str], libs: list[str], start: bool) -> list[str]:
                    "package left it out for win-x64 (MKL.NET#18, fixed in 1.4.1): update MKL.NET, or copy the shim into the "
                    "output folder")
     if "dotnet" in hints:
-        fix.append("ship the native DLLs beside the application: reference the package that carries them (MKL.NET's runtime "
-                   "package for the platform) or copy mkl_rt.*.dll with its dependencies into the output folder")
+        fix.append(mlnet.WINDOWS_NATIVE if any(n.lower().startswith("mklimports") for n in libs) else mlnet.SHIP_NATIVE)
     if "ipex" in hints:  # intel-extension-for-pytorch#473
         fix.insert(0, "intel_extension_for_pytorch's XPU builds load the oneAPI runtime DLLs (DPC++'s, oneMKL's) of the "
                       "oneAPI release they were built for: an installed oneAPI of another release, or none activated, gives "
