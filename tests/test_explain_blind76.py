@@ -9,6 +9,8 @@ from pathlib import Path
 
 from mkldoctor.explain import logparse
 from mkldoctor.explain.diagnosis import explain
+from mkldoctor.explain import logparse
+from mkldoctor.explain.origin import log_platform
 from tests.test_explain_families import errors_of, flat, only_error
 
 ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind76.json").read_text())["entries"]}
@@ -106,6 +108,13 @@ def test_freebsds_loader_and_the_test_runs_after_it():
     finding = only_error(_log("osqp-532"))
     assert finding.id == "loader-cannot-find" and finding.title.endswith("libmkl_rt.so"), flat(finding)
     assert any("The following tests FAILED:" in line and "consequence" in line for line in finding.evidence)
+    # FreeBSD's remedies, not glibc's and the Linux distributions' (no MKL is built for FreeBSD)
+    assert "no MKL release is built for FreeBSD" in finding.fix[0] and "QDLDL" in finding.fix[0], finding.fix
+    assert not any(word in line for line in finding.fix for word in ("ldconfig -p", "apt-get", "pip install", "conda install"))
+    assert finding.confirm[0].startswith("ldconfig -r | grep libmkl_rt")
+    assert log_platform(logparse.parse_bytes(_log("osqp-532").encode())) == "FreeBSD"
+    other = only_error('ld-elf.so.1: Shared object "libgfortran.so.5" not found, required by "solver"\n')
+    assert other.id == "loader-cannot-find" and other.fix[0].startswith("install the package that provides libgfortran.so.5")
 
 
 def test_a_conda_environment_shown_by_its_commands_gets_condas_pin():

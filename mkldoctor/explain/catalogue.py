@@ -282,10 +282,10 @@ def diagnoses() -> tuple[Callable, ...]:
 def replacements() -> tuple[Callable, ...]:
     """What runs on the findings of every diagnosis, ``(findings, events) -> list[Finding]``: a family whose finding explains
     a failure another family's finding reads as a generic one takes its place (one finding per failure)."""
-    from mkldoctor.explain import dumpbin, linkkind, oneapiyear, rblas, tbbabi
+    from mkldoctor.explain import dumpbin, freebsd, linkkind, oneapiyear, rblas, tbbabi
 
     return (tbbabi.with_tbb_findings, linkkind.with_kinds_mixed, rblas.with_blas_shlib, dumpbin.with_dependency_findings,
-            oneapiyear.with_year_finding)
+            oneapiyear.with_year_finding, freebsd.with_freebsd_remedies)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -32,6 +32,7 @@ class LoaderMissing:
     soname: str
     binary: str
     opened: str = ""  # the full path, when the message names the file it tried (a dlopen by path: a plugin, a module)
+    system: str = ""  # the system whose loader said it, where its words are not glibc's ("FreeBSD")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +171,7 @@ SIGNATURES = (
     # FreeBSD's run-time linker (rtld): 'Shared object "libmkl_rt.so" not found, required by "osqp_tester"'
     Signature("loader-cannot-find-freebsd", "hosts", "not found, required by",
               re.compile(r'Shared object "(?P<so>[^"]+)" not found, required by "(?P<bin>[^"]+)"'),
-              lambda m, _: LoaderMissing(m["so"], m["bin"])),
+              lambda m, _: LoaderMissing(m["so"], m["bin"], system="FreeBSD")),
     Signature("docker-mount-over-opt", "hosts", "docker run", re.compile(r"\bdocker run\b.*(?:-v|--volume)[ =]\S+:/opt\b"), _mount),
     # ldd's own report of a dependency it could not find ("\tlibmklml_intel.so => not found"): the loader's verdict
     Signature("ldd-not-found", "hosts", "=> not found",

@@ -233,14 +233,15 @@ def _judge(kind: str, value: str, parsed, machine: Machine) -> tuple[str, str] |
 def log_platform(parsed) -> str | None:
     """The operating system the log's own paths and files say it comes from: "Windows" (``C:\\`` paths, ``.dll``, ``.exe``,
     ``.pyd``, ``LNK1181``), "macOS" (``.dylib``, ``/Users/`` and other macOS folders not on this machine), "Linux" (``.so``
-    files, the loader's messages, ``/home/``), or None (nothing said, or two said): a remedy of another platform is no
-    remedy for that log."""
+    files, the loader's messages, ``/home/``), "FreeBSD" (its run-time linker's words), or None (nothing said, or two
+    said): a remedy of another platform is no remedy for that log."""
     from mkldoctor.explain.events import MissingLibrary
     from mkldoctor.explain.hosts import LoaderMissing, SymbolLookupError
     from mkldoctor.explain.platforms import ForeignLoadFailed
 
     said = {e.platform for e in parsed.of(ForeignLoadFailed)}
-    if parsed.of(LoaderMissing) or parsed.of(SymbolLookupError):
+    said |= {e.system or "Linux" for e in parsed.of(LoaderMissing)}  # glibc's words, or another system's loader's
+    if parsed.of(SymbolLookupError):
         said.add("Linux")
     if any(e.linker == "ld64" for e in parsed.of(MissingLibrary)):  # Apple's linker
         said.add("macOS")

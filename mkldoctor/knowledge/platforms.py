@@ -53,6 +53,8 @@ PLATFORMS: tuple[Platform, ...] = (
                   "later not even there"),
     Platform("linux-aarch64", "Linux on ARM (aarch64)", never=True, note="no MKL release is built for ARM processors"),
     Platform("windows-arm64", "Windows on ARM (arm64)", never=True, note="no MKL release is built for ARM processors"),
+    Platform("freebsd-x86_64", "FreeBSD on x86-64", never=True,
+             note="no MKL release is built for FreeBSD (Intel builds it for Linux and Windows, and for macOS up to 2023.2)"),
     Platform("linux-x86", "Linux on 32-bit x86", last="2024.2", dropped="2025.0"),
     Platform("windows-x86", "32-bit Windows (x86)", last="2024.2", dropped="2025.0"),
 )
