@@ -23,6 +23,18 @@ def test_rs_summary_of_a_linear_model_is_no_error():
     assert said.id == "unrecognised-failure", flat(said)
 
 
+def test_a_comment_that_marks_the_machines_with_the_problem():
+    """r-help 2021-12: '> sessionInfo() #for two Linux machines having problem' above R's BLAS line naming Ubuntu's
+    libmkl_rt: the reporter's word that the output is wrong, with R's runs on MKL's GNU layers first; the same comment for
+    the machine without it is no claim."""
+    finding = only_error(ENTRIES["mkl-runtime-distro-mkl-rt-lm-wrong-results-n4096-r-help-2021-12-thread-3fce29df4b70"]["log"])
+    assert finding.id == "results-wrong-with-mkl" and "having problem" in finding.evidence[0], flat(finding)
+    assert finding.fix[0].startswith("1. in R on MKL's single dynamic library") and "MKL_THREADING_LAYER=GNU" in finding.fix[0]
+    clean = ("> sessionInfo() # for a third Linux machine not having the problem\n"
+             "BLAS/LAPACK: /opt/intel/mkl/lib/intel64_lin/libmkl_rt.so\n")
+    assert not [f for f in explain(logparse.parse_bytes(clean.encode()), []) if f.severity == "error"]
+
+
 def test_rs_configure_rejecting_mkl_for_double_complex():
     """r-devel 2008-11: config.log's 'checking whether double complex BLAS can be used', its 'result: no' lines later,
     with MKL found for dgemm_; configure's own line says the same; a 'yes' is no finding."""

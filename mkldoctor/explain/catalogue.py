@@ -137,7 +137,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "recompile with -fPIC", "ad value", "product is already installed",
            "UndefVarError", "annot locate ScaLapack", "not compiled with MKL", "docker run", "ccess is denied", "_openmp_mutex", "-openmp ", "\tLNK", "Aborted (core", "Fehler", "错误", "エラー", "rreur", "шибка", "rrore", "łąd", "429496729", "858993459", "initscripts", "pyimod0", ".a  ", ".so", "ibrary r", "FFTW3 is not", "is found but", "MKL version", "intel_extension_for_pytorch",  # a program's own words for a DLL it did not find: "Can not find the mkl_sequential.dll"
            # a comparison that failed, and a reporter's comment on a value (wrongvalues)
-           "Not equal to tolerance", "Arrays are not", "Expected equality", "which exceeds", "Failure (", "should ", "xpected", "wrong", "ncorrect", " bug",
+           "Not equal to tolerance", "Arrays are not", "Expected equality", "which exceeds", "Failure (", "should ", "xpected", "wrong", "ncorrect", " bug", "problem", "issue",
            "Product build", "compatibility version", "nresolved", "file operand", "MKL-DSS-", "not implemented", "after throwing", "illegal hardware", "nable to find", "MKL FFT doesn", "LAPACKException(", " in -lmkl", "available on this platform", "Access violation", "0xC0000005", "The package for ", " requires ", "Successfully installed", "mkl==", "mkl  ",  # MKL_VERBOSE's banner, otool -L's listing, a reporter's list
            # bash's "(core dumped)" in every language (crash): the ASCII ones by their shortest telling part
            "core d", "core' generado", "core-tiedosto", "Speicherabzug", "geheugendump", "izpis jedra", "kjerne lagret",

@@ -57,7 +57,10 @@ def _pytest(m: re.Match, before):
 # (not "--": CMake's status lines, "-- MKL_THREADING should be one of ...", are no comment on a value)
 _COMMENT = re.compile(r"(?:^\s*(?:#|//|%|!|>\s*#)|\s(?:#|//))\s*(?P<said>.{0,200}?\b(?:should (?:be|give|return|print|equal)|expected(?: value| result| output)?\s*[:=(]"
                       r"|(?:gives?|returns?|prints?|is|are) (?:a |the )?(?:wrong|incorrect)|(?:wrong|incorrect) (?:results?|answers?|values?|outputs?)"
-                      r"|(?<!not )introduces? the bug|(?:the|a) (?:bug|wrong result) (?:appears|is here|shows))\b.{0,200})$", re.I)
+                      r"|(?<!not )introduces? the bug|(?:the|a) (?:bug|wrong result) (?:appears|is here|shows)"
+                      # a comment that marks the output of the machines with the problem ("#for two Linux machines having
+                      # problem", r-help 2021-12), not the one without it
+                      r"|(?<!not )(?<!without )(?:having|has|have|with|shows?) (?:the |this |that )?(?:problem|issue|bug)s?)\b.{0,200})$", re.I)
 
 _PROSE = re.compile(r"(?i)(?:\b(?:calculations?|computations?|results?|values?|answers?|outputs?|eigenvalues|coefficients|"
                    r"estimates)\b[^.]{0,60}?\b(?:are|is|were|was|get|gets|got)\s+(?:\w+\s+)?|\b(?:become|becomes|became|turns? out)\s+)"
@@ -78,7 +81,7 @@ SIGNATURES = (
     Signature("testthat-failure", "wrongvalues", "Failure (",
               re.compile(r"^\W{0,4}Failure \(@?[\w.-]+\.[Rr][#:]\d+"), _differs("testthat", 3)),
     *(Signature(f"reporter-says-wrong-{i}", "wrongvalues", needle, _COMMENT, _differs("the reporter", 0))
-      for i, needle in enumerate(("should ", "xpected", "wrong", "ncorrect", " bug"))),
+      for i, needle in enumerate(("should ", "xpected", "wrong", "ncorrect", " bug", "problem", "issue"))),
     # the same in the reporter's prose: "calculations involving linear algebra become corrupted" (r-devel, 2019-07)
     *(Signature(f"reporter-prose-wrong-{i}", "wrongvalues", needle, _PROSE, _differs("the reporter", 0))
       for i, needle in enumerate(("wrong", "ncorrect", "corrupted"))),
