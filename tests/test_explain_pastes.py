@@ -357,3 +357,40 @@ def test_a_crash_in_a_fenced_paste_ends_at_the_fence():
     backtrace, so the complex-returning call just before the crash is still the one that crashed."""
     log = "from scipy.linalg.fblas import cdotu\ncdotu([1],[1])\nSegmentation fault\n"
     assert _ids("```\n" + log + "```\n") == _ids(log) and _ids(log)[0][0] == "mkl-crash"
+
+
+def _refilled(log: str, width: int, quote: str = "") -> str:
+    """The log as a mail archive or a forum shows it: each long line filled at word boundaries (a path stays whole)."""
+    import textwrap
+
+    filled = []
+    for line in log.splitlines():
+        pieces = textwrap.wrap(line, width - len(quote), break_long_words=False, break_on_hyphens=False) or [line]
+        filled += pieces if len(line) > width - len(quote) else [line]
+    return "".join(quote + piece + "\n" for piece in filled)
+
+
+@pytest.mark.mkl
+@pytest.mark.parametrize("fill", [(72, ""), (100, ""), (76, "> ")])
+@pytest.mark.parametrize("tool", ["cmake", "cmake finder", "g++", "ld", "lld"])
+def test_a_log_refilled_at_word_boundaries_reads_as_the_tools_own(produced, tool, fill):
+    """A mail archive's 72 columns, a forum's 100, a quoted reply's 76: the words a fill moved to the next line are
+    joined back (reflow), and the findings are the tool's own."""
+    width, quote = fill
+    refilled = _refilled(produced[tool], width, quote)
+    assert refilled != produced[tool] or all(len(line) <= width for line in produced[tool].splitlines())
+    assert _ids(refilled) == _ids(produced[tool])
+
+
+def test_a_refilled_loader_line_and_a_natural_log_beside_it():
+    """r-help's 'libiomp5.so: undefined reference to' / '`pthread_atfork'' and a loader's line cut after its colon are
+    joined; a log's own short lines that start a message (a tool's name and a colon, a container's prefix, a sentence
+    after a full stop) are not."""
+    for line in ("./solver: error while loading shared libraries: libmkl_rt.so.2: cannot open shared object file: No "
+                 "such file or directory", "/usr/lib64/Revo-5.0/R-2.13.2/lib64/R/lib/libiomp5.so: undefined reference to "
+                 "`pthread_atfork'"):
+        refilled = _refilled(line, 72)
+        assert refilled.count("\n") > 1 and list(logical_lines(io.BytesIO(refilled.encode()))) == [line]
+    natural = ("Intel MKL ERROR: Parameter 12 was incorrect on entry to DGELSD.\ninit_dgelsd failed init\n"
+               "configure:37408: checking whether double complex BLAS can be used\nconfigure:37481: result: no\n")
+    assert list(logical_lines(io.BytesIO(natural.encode()))) == natural.splitlines()

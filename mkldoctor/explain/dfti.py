@@ -89,7 +89,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            "empty input (x.numel() == 0) before the call",
            "or pin the MKL release it was built and tested with (conda install mkl=<that release>, pip install "
            "mkl==<that release>) until it does"]
-    params = [p.name for p in events.of(DftiParameter)]
+    # the parameter on a line of its own, or on the error's line where a page's fill joined them (reflow)
+    params = [p.name for p in events.of(DftiParameter)] or re.findall(r"dft::config_param::(\w+)", " ".join(e.line for e in said))
     if params:
         evidence.append(f"the parameter refused: {params[0]}" + (": a count of 0 (an empty batch) or less is never valid"
                                                                  if params[0] == "NUMBER_OF_TRANSFORMS" else ""))

@@ -10,6 +10,7 @@ import html
 import re
 from typing import BinaryIO, Iterator
 
+from mkldoctor.explain import reflow
 from mkldoctor.explain.events import Parsed
 
 MAX_LINE = 4 << 20  # one line longer than this is cut (a linker command line with --verbose fits)
@@ -170,6 +171,10 @@ def _dedented(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
         yield piece[width:] if piece.startswith(indent) else piece
 
 
+def _fresh(line: str) -> bool:
+    return _FRESH.match(line) is not None
+
+
 def _unbalanced(line: str) -> bool:
     """True when a wrapped line cut a quoted name or a quoted command argument."""
     if "reference to " in line or "function " in line:  # most lines hold neither: four searches saved
@@ -196,7 +201,7 @@ _CUT_AT_WORD = re.compile(r"(?:error while loading shared libraries:(?: \S+:)?|L
 
 # A terminal or a pasted log cuts long lines at a fixed width; a piece of exactly such a
 # width followed by a line that does not start a new message is joined with it.
-WRAP_WIDTHS = frozenset((80, 90, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
+WRAP_WIDTHS = reflow.WRAP_WIDTHS
 _FRESH = re.compile(
     r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|ERROR\b(?![).,;])|Error\b(?![).,;])|WARNING\b|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
     r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|\*\*\* |Execution halted|"  # R's last line
@@ -306,7 +311,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     first = True
     number, gap = -1, 0  # the number a numbered paste (a log viewer's, cat -n's) gave the last line, its separator's width
     spack = False  # in Spack's "N errors found in build log:" listing
-    for raw in _dedented(raw_lines(stream, stats), stats):
+    for raw in reflow.unflowed(_dedented(raw_lines(stream, stats), stats), stats, _fresh):
         at = stats.at if stats is not None else 0
         width = len(raw)  # before a quote's, a CI's or a container's prefix is taken off: the width a terminal wrapped at
         if raw[:1] in " \t0123456789" and (first or number >= 0):  # a viewer's numbers: the first line's, then one more each

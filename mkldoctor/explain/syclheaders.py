@@ -20,7 +20,8 @@ from mkldoctor.findings import Finding
 from mkldoctor.knowledge.folders import ONEAPI_SETVARS_BAT, SOURCE_SETVARS
 
 SYCL_HEADERS = ("sycl/sycl.hpp", "CL/sycl.hpp", "sycl.hpp")
-_ONEMKL_HEADER = re.compile(r"[^\s:'\"]*oneapi[/\\]mkl(?:[/\\][\w/\\.-]+)?\.hpp")
+_ONEMKL_HEADER = re.compile(r"oneapi[/\\]mkl(?:[/\\][\w/\\.-]{1,200})?\.hpp")
+_TOKEN_START = re.compile(r"[^\s:'\"]{0,400}$")  # the path's start before it, read backwards from the match (linear)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,8 @@ class SyclHeaderMissing:
 def event(m: re.Match, before) -> SyclHeaderMissing | Unrecognised:
     """The compiler's line for a missing SYCL header: oneMKL's when the file that includes it (the line's own, or the
     "In file included from" chain above it) is one of oneMKL's SYCL headers."""
-    said = next((found.group(0) for text in (m.group("src") or "", *reversed(list(before)[-8:]))
+    said = next((_TOKEN_START.search(text, max(0, found.start() - 400), found.start()).group(0) + found.group(0)
+                 for text in (m.group("src") or "", *reversed(list(before)[-8:]))
                  for found in [_ONEMKL_HEADER.search(text)] if found), None)
     return SyclHeaderMissing(m.group("h"), said, m.string.strip()[:300]) if said else Unrecognised(m.string.strip())
 

@@ -52,7 +52,7 @@ SIGNATURES = (
               lambda m, _: TorchFftDtype(m["t"], m.string.strip()[:300])),
     *(Signature(f"torch-sparse-without-mkl-{i}", "torchmkl", needle, re.compile(pattern),
                 lambda m, _: TorchSparseWithoutMkl(m["op"], m.string.strip()[:300])) for i, (needle, pattern) in enumerate((
-        ("out MKL", r"(?P<op>\w+): computation on CPU is not implemented for \w+ \+ \w+ @ \w+ without MKL"),
+        ("out MKL", r"(?<!\w)(?P<op>\w{1,60}): computation on CPU is not implemented for \w{1,40} \+ \w{1,40} @ \w{1,40} without MKL"),
         ("with MKL", r"Calling (?P<op>\w+) on (?:a )?sparse CPU tensors? requires compiling PyTorch with MKL"),
         ("MKL support", r"(?P<op>sparse_mm_mkl): (?:ATen not compiled with MKL support|MKL support is disabled on)")))),
     Signature("torch-not-compiled-with-mkl", "torchmkl", "not compiled with MKL",

@@ -1,0 +1,104 @@
+"""A log re-flowed at word boundaries, its lines joined back: a mail archive's or a forum's text filled to about 72
+columns moves a message's last words to the next line (r-help's ``/usr/lib64/Revo-5.0/.../libiomp5.so: undefined
+reference to`` / ```pthread_atfork'``), where a terminal's wrap (:mod:`mkldoctor.explain.lines`) cuts at an exact width,
+inside a word.
+
+A re-flowed text shows its width: no line with a space in it is longer, several come close to it, and where a line ends
+early, the next line's first word would not have fitted after it. Only such breaks are joined, with the space the fill
+took away, and only where the next line starts no message of its own (``fresh``: the readers' test). A log whose lines
+run longer than 100 columns, or that shows fewer than two such breaks, was not re-flowed and passes unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from itertools import chain
+
+# the widths a terminal or a log viewer cuts long lines at, inside a word: the readers (mkldoctor.explain.lines) join those
+WRAP_WIDTHS = frozenset((80, 90, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
+LOOK = 400  # the lines read before deciding (a hostile log's first lines decide for the rest)
+_WIDEST = 100  # a fill wider than this is a terminal's, or none
+_NARROWEST = 50
+_QUOTE = re.compile(r"^(?:> ?)+")  # a mail's quote marks, which a re-fill repeats on each line
+# what a fill moves to the next line: a word in lower case, a number, a quoted or bracketed name, an option, a path
+# ("`pthread_atfork'", "directory", "10.0.2.018/lib/em64t", "-lmkl_core", "/usr/include/eigen3"), never a message's own
+# start: a tool's or a file's name and a colon ("configure:37481: result", "../../src/libdnnl.so: undefined", "F-statistic:
+# 2.1"), a capitalised word (an error's name)
+_MOVED = re.compile(r"^(?:[a-z0-9`'\"(<\[{/.@-][^\s]*?[A-Za-z0-9]|[A-Z][^\s]*?[/_])")  # a capitalised name with / or _ too
+# (and MSVC's "file(obj) : error", a container's "name  | " before each line, a setting "BLAS_LIBS = -lblas", a command)
+_STARTS = re.compile(r"^[^\s:]+:(?:\d|\s|$)|^\S+ \S+:\s|^\S+\s+\| |^\S+ : |^\S+ = |"
+                     r"^(?:module|export|source|cd|conda|mamba|pip\d?|python\d?[.\d]*|sudo|apt(?:-get)?|yum|dnf|ls|cat|mpirun|srun)\s")
+_TABLE = re.compile(r"\S {2,}\S| => ")  # a listing's columns (conda list's, ldd's), which no fill makes
+
+
+def unflowed(lines: Iterator[str], stats, fresh: Callable[[str], bool]) -> Iterator[str]:
+    """The lines, with each break a word-boundary fill made joined back (``stats.at``: the first line's number)."""
+    head = []
+    for text in lines:
+        head.append((text, stats.at if stats is not None else 0))
+        if len(head) >= LOOK:
+            break
+    width = fill_width([text for text, _ in head], fresh)
+    pending: tuple[str, int, str] | None = None  # the joined line, its first line's number, its last piece
+
+    def emit(item):
+        if stats is not None:
+            stats.at = item[1]
+        return item[0]
+
+    for text, at in chain(head, ((t, stats.at if stats is not None else 0) for t in lines)):  # the rest as it is read
+        if pending is not None and (_continues(pending[2], text, width, fresh) if width else _moved(pending[2], text, fresh)):
+            rest = (_QUOTE.sub("", text, count=1) if _QUOTE.match(pending[0]) else text).strip()
+            joint = "" if pending[0].endswith("/") else " "  # a path a mailer broke after one of its slashes
+            pending = (f"{pending[0]}{joint}{rest}", pending[1], text)
+            continue
+        if pending is not None:
+            yield emit(pending)
+        pending = (text, at, text)
+    if pending is not None:
+        yield emit(pending)
+
+
+def fill_width(texts: list[str], fresh: Callable[[str], bool]) -> int:
+    """The width the text was filled to, or 0 where it shows no fill."""
+    spaced = [len(t.rstrip()) for t in texts if " " in t.strip()]
+    if len(spaced) < 3:
+        return 0
+    width = max(spaced)
+    if not _NARROWEST <= width <= _WIDEST:
+        return 0
+    near = sum(width - 12 <= n for n in spaced)  # a fill leaves its lines close to the width
+    breaks = sum(_continues(a, b, width, fresh) for a, b in zip(texts, texts[1:]) if a.strip())
+    exact = sum(n == width for n in spaced)  # a terminal's cut leaves many at the very width
+    return width if breaks >= 2 and near >= 3 and exact * 2 < near else 0
+
+
+def _continues(line: str, text: str, width: int, fresh: Callable[[str], bool]) -> bool:
+    """Whether ``text`` holds the words a fill moved off ``line`` (the previous line as it was cut)."""
+    body, previous = _QUOTE.sub("", text, count=1), len(line.rstrip())
+    if not body.strip() or body[:1].isspace() or previous == 0 or previous > width or " " not in line.strip():
+        return False
+    if len(line) in WRAP_WIDTHS or len(text) in WRAP_WIDTHS:  # a terminal's cut inside a word, at its width: the
+        return False  # readers join it without a space, by that width (lost once a fill's join lengthened the line)
+    # a sentence or a message that ended (a colon ends a fill's line where the message goes on: "libmkl_sycl.so.2:" /
+    # "cannot open shared object file", up to a fill's width)
+    if line.rstrip()[-1] in (".!?;" if previous <= _COLON_FILL else ".!?:;"):
+        return False
+    if len(text) > 12 and text[:12] == line[:12] and re.search(r"\d", text[:12]):  # a clock or a number before each line
+        return False
+    if line.split(None, 1)[0] == body.split(None, 1)[0] or (_TABLE.search(line) and _TABLE.search(body)):
+        return False  # a list of lines alike ("checking for ...", "libc.so.6 => ..."), a table's rows
+    first = body.split(None, 1)[0]
+    return (previous + 1 + len(first) > width and _MOVED.match(body) is not None and not _STARTS.match(body)
+            and not fresh(body))
+
+
+_COLON_FILL = 80  # a line ending in a colon is a fill's break up to this width; longer, a message of its own ended there
+_FILLS = 72  # the narrowest fill mail archives and forums use (RFC 5322's 78 less a quote), where a log shows no width
+
+
+def _moved(line: str, text: str, fresh: Callable[[str], bool]) -> bool:
+    """Without a width the text shows (a short excerpt): a break that any common fill (72 to 100 columns) would make."""
+    previous = len(line.rstrip())
+    return previous >= 20 and _continues(line, text, max(_FILLS, min(previous, _WIDEST)), fresh)
