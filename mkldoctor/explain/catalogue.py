@@ -39,7 +39,7 @@ ERROR_WORDS = (
     r"\berror [A-Z]{1,3}\d{4,5}\b",  # MSVC's and its tools' coded errors in any language: error C2664, error LNK1181
     r"^\s*Error\s+[A-Z]{1,3}\d{4,5}\s",  # the same in Visual Studio's Error List copied as text ("Error<TAB>LNK2001<TAB>...")
     r"^\s*\S{1,20}(?:\t+| {2,})LNK\d{4}(?:\t| {2})",  # and in a localized Visual Studio's ("错误<TAB>LNK1181<TAB>..."; tabs may be spaces)
-    r"\bSegmentation violation\b|\bEXCEPTION_ACCESS_VIOLATION\b",  # MATLAB's and Windows' crashes
+    r"\bSegmentation [Vv]iolation\b|\bEXCEPTION_ACCESS_VIOLATION\b",  # MATLAB's, Global Arrays' and Windows' crashes
     r"\(NOT FOUND\)",  # a dependency tree's missing DLL or library (Julia's and Windows' dependency walkers)
     r"\b(?:critical|error)\s+libmamba\b", r"\bnothing provides\b",  # a package manager's solver (mamba, libsolv)
     r"\bCheck failed: ",  # glog's and dmlc's CHECK (MXNet, Paddle, Caffe, TensorFlow): the condition that stopped it
@@ -97,6 +97,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "Symbol not found",  # macOS's loader (dyldsym)
            "MKL_THREADING_LAYER=GNU",  # a host's own check that wants MKL's GNU layer (Theano's)
            "--mathlib=", "BLA_VENDOR=", "MKL=OFF", "--without-mkl",  # a build asked for another BLAS (finders)
+           "ga_orthog",  # Global Arrays' linear algebra stopped (intwidth: NWChem's integer sizes)
            "out MKL", "with MKL", "MKL support",  # PyTorch built without MKL, for an operation only MKL has (torchmkl)
            "Traceback (most",  # Python's traceback header (echoes), an error said where a paste cut the traceback's last line
            "NOT FOUND", "Supported values",

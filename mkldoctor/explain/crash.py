@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain import crashhosts, gomp, pardiso
+from mkldoctor.explain import crashhosts, gomp, intwidth, pardiso
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -80,7 +80,7 @@ def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]
 # Python's ctypes "OSError: exception: access violation reading 0x..."
 # glibc's words for a heap it found corrupted ("double free or corruption (out)", "free(): invalid pointer")
 # R's own report of a signal in compiled code: "*** caught segfault ***", then its address and its traceback
-_CRASH = re.compile(r"(?i)\bsegmentation fault\b|^\*\*\* stack smashing detected \*\*\*|(?:^|\s)Windows fatal exception: access violation|"
+_CRASH = re.compile(r"(?i)\bsegmentation (?:fault|violation)\b|^\*\*\* stack smashing detected \*\*\*|(?:^|\s)Windows fatal exception: access violation|"
                     r"\bexit code (?:-1073741819|3221225477) \(0xC0000005\)|"  # an IDE's words for STATUS_ACCESS_VIOLATION
                     r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
                     r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
@@ -124,7 +124,8 @@ SIGNATURES = (
     Signature("crash-illegal-instruction", "crash", "Illegal instruction", _ILLEGAL, _illegal),
     Signature("crash-sigill", "crash", "SIGILL", _ILLEGAL, _illegal),
     Signature("crash-zsh-illegal", "crash", "illegal hardware", _ILLEGAL, _illegal),
-    Signature("crash-segmentation-fault", "crash", "egmentation fault", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
+    *(Signature(f"crash-segmentation-{word}", "crash", f"egmentation {word}", _CRASH,
+                lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))) for word in ("fault", "Violation")),
     # a crash handler's backtrace in libunwind's words, with no signal line (r-devel 2024-03: "ip = 7f4086e02a60, sp =
     # 7ffdab2db600 [mkl_blas_zdotu+1488]"): its first frame is the crash, the frames after it its backtrace
     Signature("crash-unwind-frames", "crash", "ip = ", _UNWIND,
@@ -432,6 +433,7 @@ def _no_mkl(crash: Crash, platform: str | None) -> Finding:
             f"-lmkl_blacs_*): {blacs.per_mpi('-l')}; relink with the matching one",) if mpi else ()),
          *(("with MKL: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (mkldoctor link --interface lp64 prints "
             "the flags of the 32-bit interface)",) if smashed else ()),
+         *((intwidth.NWCHEM_CRASH_FIX,) if intwidth.NWCHEM_CRASH.search(f"{crash.line}\n{around}") else ()),
          _BACKTRACE.get(platform or "", _BACKTRACE["Linux"]) if platform or not _WINDOWS_CRASH.search(crash.line) else
          _BACKTRACE["Windows"],
          "then explain the backtrace: mkldoctor explain <that log>"),

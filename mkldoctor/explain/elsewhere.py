@@ -287,7 +287,7 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
         return [f"{soname} is R's own library (R_HOME/lib), which R's start script (R, Rscript) puts on the loader's path: a "
                 "binary run by itself (bin/exec/R, ldd of it) does not find it, and needs no fix; an R on MKL links MKL into "
                 "libRblas.so (ldd <R_HOME>/lib/libRblas.so lists it), not into R's binary"]
-    if said := platforms.sycl_runtime_said(soname, lambda year: recipes.pip_install(q(f"intel-sycl-rt=={year}.*"))):
+    if said := platforms.sycl_runtime_said(soname, lambda year: recipes.pip_install(q(platforms.sycl_runtime_wheel(year)))):
         return [said]  # the DPC++ compiler's SYCL runtime, of one oneAPI year
     if not base.startswith("libmkl_"):
         return [f"{soname} is not one of MKL's own libraries: it comes with the project or package that bundles it "

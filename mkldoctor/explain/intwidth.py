@@ -148,6 +148,11 @@ SIGNATURES = (
     Signature("nwchem-ga-wrong-dimension", "intwidth", "ga_set_data:wrong dimension",
               re.compile(r"ga_set_data:wrong dimension specified"),
               lambda m, _: NwchemDatatype(m.string.strip()[:200], "Global Arrays got a dimension of 0 (wrong dimension specified)")),
+    # Global Arrays' orthogonalisation meeting a zero vector (NWChem's forum, thread 661: MKL's ILP64 libraries with
+    # USE_64TO32, "This error has not yet been assigned to a category")
+    Signature("nwchem-ga-orthog-hard-zero", "intwidth", "ga_orthog: hard zero", re.compile(r"ga_orthog: hard zero"),
+              lambda m, _: NwchemDatatype(m.string.strip()[:200], "Global Arrays' orthogonalisation met a zero vector "
+                                          "(ga_orthog: hard zero)")),
     Signature("nwchem-ma-invalid-datatype", "intwidth", "rror: MA sizeof", re.compile(r"\bMA (?:fatal error|FATAL ERROR): MA sizeof: invalid datatype"),
               lambda m, _: NwchemDatatype(m.string.strip()[:200])),
     *(Signature(f"lp64-layer-with-64-bit-integers-{i}", "intwidth", needle, _LP64_LAYER, _widths)
@@ -295,3 +300,10 @@ def _eigen_backend(first: IntegerMismatch) -> Finding:
         "includes mkl.h, Eigen's backend headers too.",
     )
 
+
+
+# NWChem's crash under Global Arrays (ARMCI's signal handler), the log naming no library: with MKL, the integer sizes first
+NWCHEM_CRASH = re.compile(r"\bARMCI\b|\bNWChem\b|\bga-\d+-\d+\b")
+NWCHEM_CRASH_FIX = ("NWChem (Global Arrays' ARMCI caught it) built on MKL: a BLAS_SIZE other than the integer width of MKL's "
+                    "layers crashes so (NWChem's forum, thread 2407: BLAS_SIZE=4 with mkl_intel_ilp64): BLAS_SIZE=8 with the "
+                    "ILP64 layers, BLAS_SIZE=4 with the LP64 ones (USE_64TO32=y and make 64_to_32), then make link")

@@ -48,6 +48,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 else _blacs_without_mpi(event) if MPI_NAME.match(event.symbol)
                 else _c_library_not_loaded(event) if system_library(event.symbol)
                 else prebuilt.at_run_time(event, ctx) or syclnames.at_run_time(event)  # MKL's internals; oneMKL's C++
+                or syclnames.runtime_at_run_time(event)  # the SYCL runtime's own names
                 or cxxruntime.at_run_time(event))  # libstdc++'s names
         if told is not None:
             out.append(told)

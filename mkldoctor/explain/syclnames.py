@@ -89,3 +89,44 @@ def runtime_too_old(symbols: list[str], by_symbol) -> Finding:
         "they call grows with each release, so a link with an older compiler's runtime leaves their calls undefined.",
         ("icpx --version; ls <MKL's lib folder>/libmkl_sycl*   # the compiler's release beside MKL's",),
     )
+
+
+# the SYCL runtime's own C++ names (sycl::_V1::..., cl::sycl:: before 2023) and its Unified Runtime loader's C names
+_SYCL_RUNTIME = re.compile(r"^_ZN(?:4sycl3_V1|2cl4sycl)|^_ZNK?(?:4sycl|2cl4sycl)|^(?:cl::)?sycl::")
+
+
+def runtime_at_run_time(event) -> Finding | None:
+    """A library that needs a name of the DPC++ SYCL runtime (libsycl) the process loaded without it (dpctl PR #1301, #727),
+    or libsycl itself a name of the Unified Runtime loader (vllm-omni PR #6289); None for any other name."""
+    library = event.library.rsplit("/", 1)[-1]
+    if re.match(r"libsycl\.so\.\d+", library) and re.match(r"ur[A-Z]\w+$", event.symbol):
+        return Finding(
+            "sycl-runtime-older-than-build", "error",
+            f"{library} needs {event.symbol} of the Unified Runtime loader, and the libur_loader loaded is older",
+            (f"{event.binary}: {event.library} needs {event.symbol}",
+             "libsycl and its Unified Runtime loader (libur_loader.so) come as a pair of one oneAPI release (the same "
+             "intel-sycl-rt or umf/ur wheels, the same oneAPI folder): another release's libur_loader, found first, lacks "
+             "names the newer libsycl calls (a base image's oneAPI folder on LD_LIBRARY_PATH or in ld.so.conf ahead of a "
+             "wheel's <prefix>/lib)"),
+            ("put the folder of the libsycl that needs it first on the loader's path: export LD_LIBRARY_PATH=<its folder>"
+             "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} (a Python environment's wheels: <env>/lib), or remove the other "
+             "oneAPI's folder from it (vllm-omni PR #6289: /opt/venv/lib first)",),
+            "The loader binds each name to the first library of that name it finds; a pair split across two releases "
+            "fails on the first name the older one lacks.",
+            ("ldd <the library that loads libsycl> | grep -E 'libsycl|ur_loader'   # which copies are found, where",),
+        )
+    if not _SYCL_RUNTIME.match(event.symbol):
+        return None
+    return Finding(
+        "sycl-runtime-older-than-build", "error",
+        f"{library} was built with a newer DPC++ compiler than the SYCL runtime (libsycl) the process loaded",
+        (f"{event.binary}: {event.library} needs {event.symbol[:160]}",
+         "the name is the DPC++ SYCL runtime's (sycl:: in C++, cl::sycl:: before 2023): a library built with one DPC++ "
+         "release calls the runtime names of that release, and an older libsycl lacks the newer ones"),
+        ("install the SYCL runtime of the release the library was built with or newer (conda: dpcpp-cpp-rt; pip: "
+         "intel-sycl-rt or dpcpp-cpp-rt, the version the package pins; oneAPI: that release's setvars.sh), or a build of "
+         "the package made for the runtime installed (dpctl PR #1301: its package now requires the 2023.2 runtime)",),
+        "DPC++'s SYCL runtime grows with each release; a package whose dependency on it is unpinned can be installed beside "
+        "an older one.",
+        (f"ldd {q(event.library)} | grep libsycl; conda list 'dpcpp|sycl'   # the runtime found, and the one installed",),
+    )

@@ -179,8 +179,15 @@ def sycl_release(name: str) -> str | None:
 
 # the SYCL runtime of Intel's DPC++ compiler (libsycl.so.N, Windows' syclN.dll) takes a number of its own each year: read
 # from PyPI's intel-sycl-rt wheels (2026-12-06: 2024.2.1 has libsycl.so.7 and sycl7.dll, 2025.0.0 and 2025.3.3
-# libsycl.so.8, 2026.0.0 and 2026.2.0 libsycl.so.9); 2024.0's .7 by intel/ipex-llm#12594 (a build of 2024.0 on a 2025 install)
-SYCL_RUNTIME_YEARS = {7: "2024", 8: "2025", 9: "2026"}
+# libsycl.so.8, 2026.0.0 and 2026.2.0 libsycl.so.9); 2024.0's .7 by intel/ipex-llm#12594 (a build of 2024.0 on a 2025 install);
+# and from PyPI's dpcpp-cpp-rt wheels (2026-12-06: 2021.4.0 and 2022.2.1 have libsycl.so.5, 2023.0.0 libsycl.so.6; dpctl#1022)
+SYCL_RUNTIME_YEARS = {5: "2022", 6: "2023", 7: "2024", 8: "2025", 9: "2026"}
+SYCL_RUNTIME_WHEEL_SINCE = "2024"  # intel-sycl-rt's first year on PyPI (2024.1.2); before it, dpcpp-cpp-rt carries libsycl
+
+
+def sycl_runtime_wheel(year: str) -> str:
+    """The pip requirement that installs that year's DPC++ SYCL runtime."""
+    return f"{'intel-sycl-rt' if year >= SYCL_RUNTIME_WHEEL_SINCE else 'dpcpp-cpp-rt'}=={year}.*"
 
 
 def sycl_runtime_release(name: str) -> str | None:

@@ -1,0 +1,52 @@
+"""The eighty-third blind set (tests/data/explain_corpus/blind83.json): texts the rules made after it answer (HPC codes,
+AI applications on Intel's runtimes), and the SYCL runtime's numbers read from PyPI's wheels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mkldoctor.knowledge import platforms
+from tests.test_explain_families import flat, only_error
+
+ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind83.json").read_text())["entries"]}
+
+
+def _log(fragment: str) -> str:
+    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
+    return entry["log"]
+
+
+def test_nwchems_crash_and_global_arrays_hard_zero():
+    """NWChem's forum 2407 and 661: Global Arrays' 'Segmentation Violation error' (a crash, with NWChem's integer sizes
+    first) and 'ga_orthog: hard zero' (the integer-size finding): both were called clean."""
+    crash = only_error(_log("nwchem-forum-2407"))
+    assert crash.id == "program-crashed" and crash.fix[0].startswith("NWChem (Global Arrays' ARMCI caught it) built on MKL"), flat(crash)
+    zero = only_error(_log("nwchem-forum-661"))
+    assert zero.id == "nwchem-integer-size-mismatch" and "ga_orthog: hard zero" in zero.title, flat(zero)
+    # a crash of another program under MPI gets no NWChem advice
+    other = only_error("Segmentation Violation error, status=: 11\napplication called MPI_Abort(comm=0x84000001, 11)\n")
+    assert other.id == "program-crashed" and not any("NWChem" in line for line in other.fix), flat(other)
+
+
+def test_a_sycl_runtime_older_than_the_build():
+    """dpctl PR #1301 and #727: a library built with a newer DPC++ needs sycl:: (cl::sycl::) names of its runtime;
+    vllm-omni PR #6289: libsycl.so.9 needs urDeviceWaitExp of an older Unified Runtime loader found first."""
+    for fragment in ("dpctl-1301", "dpctl-727"):
+        finding = only_error(_log(fragment))
+        assert finding.id == "sycl-runtime-older-than-build" and "newer DPC++ compiler" in finding.title, flat(finding)
+        assert "dpcpp-cpp-rt" in finding.fix[0] and "MKL copy" not in " ".join(finding.fix)
+    loader = only_error(_log("vllm-omni-6289"))
+    assert loader.id == "sycl-runtime-older-than-build" and "Unified Runtime loader" in loader.title, flat(loader)
+    assert loader.fix[0].startswith("put the folder of the libsycl that needs it first")
+
+
+def test_the_sycl_runtimes_numbers_before_2024():
+    """dpctl#1022's libsycl.so.5 (DPC++ 2022) and 2023's .so.6, read from PyPI's dpcpp-cpp-rt wheels: the year, and the
+    wheel that has it (intel-sycl-rt starts in 2024)."""
+    assert [platforms.sycl_runtime_release(n) for n in ("libsycl.so.5", "libsycl.so.6", "sycl7.dll")] == ["2022", "2023", "2024"]
+    assert platforms.sycl_runtime_wheel("2022") == "dpcpp-cpp-rt==2022.*"
+    assert platforms.sycl_runtime_wheel("2025") == "intel-sycl-rt==2025.*"
+    finding = only_error(_log("dpctl-1022"))
+    assert any("libsycl.so.5 is the SYCL runtime of oneAPI 2022's DPC++ compiler" in line and "dpcpp-cpp-rt==2022.*" in line
+               for line in finding.fix), flat(finding)
