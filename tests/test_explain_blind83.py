@@ -50,3 +50,28 @@ def test_the_sycl_runtimes_numbers_before_2024():
     finding = only_error(_log("dpctl-1022"))
     assert any("libsycl.so.5 is the SYCL runtime of oneAPI 2022's DPC++ compiler" in line and "dpcpp-cpp-rt==2022.*" in line
                for line in finding.fix), flat(finding)
+
+
+def test_intel_compiler_runtime_names_at_a_link_not_by_intels_driver(tmp_path):
+    """whisper-rs PR #233 (lld's block form under rustc) and a real ld.lld failure of the same shape, produced here: an
+    object that calls SVML's __svml_sinf4_l9, as icx's vectorised code does, linked without Intel's runtime."""
+    import subprocess
+
+    finding = only_error(_log("whisper-rs-233"))
+    assert finding.id == "intel-compiler-runtime-undefined" and "libsycl" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("link with Intel's driver, or add its runtime: -L<oneAPI>/compiler/<ver>/lib -lsvml")
+    (tmp_path / "rope.c").write_text("extern float __svml_sinf4_l9(float);\nint main(void) { return (int)__svml_sinf4_l9(1.0f); }\n")
+    done = subprocess.run(["gcc", "-fuse-ld=lld", "rope.c", "-o", "rope"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "undefined symbol: __svml_sinf4_l9" in done.stderr, done.stderr
+    produced = only_error(done.stderr)
+    assert produced.id == "intel-compiler-runtime-undefined" and "libsycl" not in produced.title, flat(produced)
+
+
+def test_windows_words_for_a_dll_whose_own_imports_are_missing():
+    """djl#3232: the JVM's 'Can't find dependent libraries' (torch_cpu.dll there, an MKL DLL it imports not), and torch's
+    'Error loading "...\\\\torch\\\\lib\\\\shm.dll"' under pip's build isolation (pytorch PR #150013)."""
+    jvm = only_error(_log("djl-3232"))
+    assert jvm.id == "host-cannot-load" and jvm.fix[0].startswith("list what torch_cpu.dll imports"), flat(jvm)
+    shm = only_error(_log("150013"))
+    assert shm.id == "windows-library-not-loaded" and shm.title == "Windows: shm.dll could not be loaded", flat(shm)
+    assert any("pip's build isolation" in line for line in shm.evidence) and "--no-build-isolation" in shm.fix[0]

@@ -64,3 +64,30 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          "dumpbin /DIRECTIVES <a library of the link> | findstr /i defaultlib   # which library asks for it"),
         locations=ctx.located(said, first.code),
     )]
+
+
+# the names objects built by Intel's compilers (icx, icpx, ifx) call in their runtime: SVML's vector maths, the optimised
+# string and memory functions of libirc, libimf's maths (whisper-rs PR #233: ggml built with icx, linked by rustc)
+RUNTIME_NAME = re.compile(r"^(?:__svml_\w+|__intel_\w+|_intel_fast_mem(?:cpy|set|move)|__libm_\w+|__libirc_\w+)$")
+
+
+def runtime_undefined(symbols: list[str], sycl: list[str], needed: list[str]) -> Finding:
+    """The Intel compilers' runtime names (and the SYCL runtime's, from the same objects) undefined at a link that did not
+    go through Intel's compiler driver."""
+    libraries = "libsvml, libirc, libimf, libintlc" + (", and the SYCL runtime libsycl" if sycl else "")
+    return Finding(
+        "intel-compiler-runtime-undefined", "error",
+        f"{', '.join([*symbols[:2], *sycl[:1]])} undefined: objects built by Intel's compilers call their runtime "
+        f"({libraries}), which this link does not name",
+        (*needed[:4], f"{symbols[0]} is a name of Intel's compiler runtime (SVML, libirc, libimf), not of MKL: Intel's driver "
+         "(icx, icpx, ifx) adds that runtime to its own links; a link by another driver or linker (gcc, rustc, ld.lld) of "
+         "objects or a static library it built must name it"),
+        ("link with Intel's driver, or add its runtime: -L<oneAPI>/compiler/<ver>/lib -lsvml -lirc -limf -lintlc"
+         + (" -lsycl" if sycl else "") + " (oneAPI's setvars.sh sets LIBRARY_PATH to that folder; pip's intel-cmplr-lib-rt "
+         "has the shared ones)",
+         "or build the Intel-compiled part as a shared library, which names its runtime as dependencies (whisper-rs PR #233: "
+         "ggml with BUILD_SHARED_LIBS=ON under icx/icpx)"),
+        "Intel's compilers vectorise maths through SVML and replace memcpy, memset and string functions with their own; "
+        "the objects then need the compiler's runtime libraries at link time.",
+        (f"nm -D --defined-only <oneAPI>/compiler/<ver>/lib/libsvml.so | grep -w {symbols[0]}   # the runtime defines it",),
+    )

@@ -103,6 +103,18 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         renamed = next((named for kind, place in events.places if kind in ("foreign", "windows") and place.lower().endswith(".dll")
                         and (named := rtnames.windows_name(place))[0]), ([], []))
         said = "UnsatisfiedLinkError:" in loads[0].line or len(loads[0].line) < 120  # the exception, not a sentence about it
+        # Windows' words: the DLL is there, and one it imports is not (djl#3232: torch_cpu.dll, MKL's DLLs not shipped)
+        dependent = next((e for e in loads if "Can't find dependent libraries" in e.line), None)
+        if dependent is not None:
+            dll = re.search(r"([^\\/\s:]+\.dll)\b", dependent.line)
+            name = dll.group(1) if dll else "the DLL"
+            renamed = ([*renamed[0], f"Windows found {name} and not a DLL it imports: a library's own dependencies (MKL's "
+                                     "mkl_*.dll and libiomp5md.dll behind a binding built on MKL) must be beside it or on PATH; "
+                                     "java.library.path finds only the library named"],
+                       [f"list what {name} imports and which is missing: Dependencies.exe {name} (or dumpbin /dependents "
+                        f"{name}); put that DLL beside {name} or its folder on PATH before the JVM starts (a native bundle that "
+                        "left MKL's DLLs out: the binding's release that ships them, djl#3232: PyTorch 2.3's torch_cpu.dll "
+                        "and mkl_intel_thread.1.dll)", *renamed[1]])
         out.append(Finding(
             "host-cannot-load", "error", "a JVM could not load a native library" + (": " + loads[0].line[:160] if said else ""),
             (*(f"the log says: {e.line}" for e in loads[:3]), *renamed[0]),

@@ -178,8 +178,11 @@ SIGNATURES = (
     Signature("windows-dll-load-failed", "platforms", "DLL load failed",
               re.compile(r"DLL load failed(?: while importing (?P<lib>\w+))?"), dll_load_failed),
     Signature("windows-mkl-module-not-found", "platforms", "The specified module could not be found",
-              re.compile(r"(?:MKL ERROR: )?The specified module could not be found\.?\s*(?P<lib>[\w.-]+\.dll)?"),
-              lambda m, _: ForeignLoadFailed("Windows", m.group("lib") or "a DLL", m.group(0).strip())),
+              # and torch's own words after it: 'Error loading "C:\...\torch\lib\shm.dll" or one of its dependencies.'
+              re.compile(r"(?:MKL ERROR: )?The specified module could not be found\.?\s*(?:(?P<lib>[\w.-]+\.dll)|"
+                         r"Error loading \"(?P<path>[^\"]{1,400}\.dll)\" or one of its dependencies)?"),
+              lambda m, _: ForeignLoadFailed("Windows", m.group("lib") or (re.split(r"[\\/]", m.group("path"))[-1] if m.group("path")
+                                                                          else "a DLL"), m.group(0).strip())),
 )
 
 

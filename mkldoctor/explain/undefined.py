@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
-from mkldoctor.explain import cxxlinkage, inmkl, linkorder, mpilink, msvcnames, syclnames
+from mkldoctor.explain import cxxlinkage, inmkl, intelrt, linkorder, mpilink, msvcnames, syclnames
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
@@ -112,6 +112,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     runtime = _take(groups, syclnames.runtime_names(groups["other"], by_symbol))
     if runtime:  # the SYCL runtime's names that oneMKL's SYCL libraries need: a compiler older than the MKL
         out.append(syclnames.runtime_too_old(runtime, by_symbol))
+    intel = _take(groups, [s for s in groups["other"] if intelrt.RUNTIME_NAME.match(s)])
+    if intel:  # Intel's compiler runtime (and the SYCL runtime its SYCL objects call): a link not by Intel's driver
+        sycl_rt = _take(groups, [s for s in groups["other"] if s.startswith("sycl::")])
+        out.append(intelrt.runtime_undefined(intel, sycl_rt, needed_by([*intel, *sycl_rt], by_symbol)))
     msvc = _take(groups, msvcnames.runtime_names(groups["other"], by_symbol))
     if msvc:  # MSVC-compiled libraries (MKL's Windows .lib files) linked by MinGW or lld-link: Microsoft's runtime helpers
         out.append(msvcnames.finding(msvc, by_symbol))

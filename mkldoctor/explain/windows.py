@@ -342,10 +342,11 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     elif torch_lib:  # pytorch#125109, dream-textures#796
         evidence.append("torch 2.3.0's Windows wheels load MKL's and Intel OpenMP's DLLs from the pip packages mkl and "
                         "intel-openmp, in <prefix>\\Library\\bin; torch adds that folder for the interpreter's own prefix "
-                        "only, so a user install (%APPDATA%\\Python\\PythonXY) or a --target folder leaves them unseen")
+                        "only, so a user install (%APPDATA%\\Python\\PythonXY), a --target folder or pip's build isolation "
+                        "(pip-build-env-*: the build's requirements on sys.path only, pytorch PR #150013) leaves them unseen")
         fix.insert(0, "before import torch: os.add_dll_directory(r'<the prefix the packages were installed into>\\Library\\bin') "
-                      "(pip show -f mkl shows it); or install torch and mkl into a virtual environment, not --user or --target; "
-                      "or a later torch release, whose Windows wheels link MKL statically again")
+                      "(pip show -f mkl shows it); or install torch and mkl into a virtual environment, not --user or --target (a "
+                      "build: python -m build, or pip install --no-build-isolation); or a later torch, which links MKL statically")
     elif re.search(r"(?i)AppData[\\/]Roaming[\\/]Python[\\/]Python\d+[\\/]site-packages", detail):  # a pip --user install
         evidence.append("the package is in the user's own site-packages (pip install --user): a package that takes MKL from "
                         "pip's mkl and intel-openmp finds their DLLs in %APPDATA%\\Python\\PythonXY\\Library\\bin there only "
