@@ -75,3 +75,12 @@ def test_windows_words_for_a_dll_whose_own_imports_are_missing():
     shm = only_error(_log("150013"))
     assert shm.id == "windows-library-not-loaded" and shm.title == "Windows: shm.dll could not be loaded", flat(shm)
     assert any("pip's build isolation" in line for line in shm.evidence) and "--no-build-isolation" in shm.fix[0]
+
+
+def test_a_frozen_bundles_folder_and_onetbbs_allocator():
+    """quantiphyse#19: MKL's intel_thread layer in PyInstaller's dist/<app>/ folder without libiomp5 (the bundle's fix
+    first); vllm#18743: Intel's UMF opening libtbbmalloc.so.2, oneTBB's, installed with tbb."""
+    bundle = only_error(_log("quantiphyse-19"))
+    assert bundle.id == "openmp-runtime-missing" and bundle.fix[0].startswith("put libiomp5.so into the bundle"), flat(bundle)
+    tbb = only_error(_log("vllm-18743"))
+    assert tbb.id == "loader-cannot-find" and any("oneTBB's" in line and "pip install tbb" in line for line in tbb.fix), flat(tbb)

@@ -179,8 +179,7 @@ def _host_lines(ctx: Context, soname: str, binaries: list[str], jvm: bool | list
              "loader then looks for what that library needs"),
             "The JVM loaded the binding's native library with System.load; the loader then resolves that library's own "
             "dependencies (libmkl_rt) on the system's path only.",
-            ("ldd <the extracted library> | grep mkl   # run where the JVM runs, while the file exists",),
-        )
+            ("ldd <the extracted library> | grep mkl   # run where the JVM runs, while the file exists",))
     return None
 
 
@@ -279,14 +278,15 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
                 f"the program runs (Debian and Ubuntu: {recipes.apt_install('libgomp1' if gnu else 'libomp5')}; "
                 f"Fedora: {recipes.dnf_install('libgomp' if gnu else 'libomp')}; a container image: in the stage "
                 "that runs the program, not only the build stage)"]
-    if re.match(rf"(?:{'|'.join(facts.INTEL_C_RUNTIME)})\b", base):  # Intel's compiler runtime
-        return [f"{soname} is Intel's compiler runtime (built with icx/icc, as MKL-based packages like daal4py are), not MKL's: "
-                f"{recipes.pip_install('intel-cmplr-lib-rt')} or {recipes.conda_install('intel-cmplr-lib-rt')} into the "
-                "environment, or source oneAPI's setvars.sh (its compiler/<ver>/lib)"]
+    if runtime := ("intel-cmplr-lib-rt", "Intel's compiler runtime (built with icx/icc, as MKL-based packages like daal4py are)") \
+            if re.match(rf"(?:{'|'.join(facts.INTEL_C_RUNTIME)})\b", base) else ("tbb", "oneTBB's, which MKL's tbb layer and "
+            "Intel's UMF (the OpenMP runtime of 2025's: vllm#18743, fixed by intel-openmp==2024.2.1) open") if base.startswith("libtbb") else None:
+        return [f"{soname} is {runtime[1]}, not MKL's: {recipes.pip_install(runtime[0])} or {recipes.conda_install(runtime[0])} "
+                "into the environment, or source oneAPI's setvars.sh (its compiler/<ver>/lib, tbb/<ver>/lib)"]
     if re.match(r"libR(?:blas|lapack)\b", base):  # R's own shared BLAS and LAPACK (r-devel 2015-09)
         return [f"{soname} is R's own library (R_HOME/lib), which R's start script (R, Rscript) puts on the loader's path: a "
-                "binary run by itself (bin/exec/R, ldd of it) does not find it, and needs no fix; an R on MKL links MKL into "
-                "libRblas.so (ldd <R_HOME>/lib/libRblas.so lists it), not into R's binary"]
+                "binary run by itself (bin/exec/R, ldd of it) does not find it, and needs no fix; an R on MKL links MKL "
+                "into libRblas.so (ldd <R_HOME>/lib/libRblas.so lists it), not into R's binary"]
     if said := platforms.sycl_runtime_said(soname, lambda year: recipes.pip_install(q(platforms.sycl_runtime_wheel(year)))):
         return [said]  # the DPC++ compiler's SYCL runtime, of one oneAPI year
     if not base.startswith("libmkl_"):

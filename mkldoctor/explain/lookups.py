@@ -300,9 +300,12 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parse
         fix.insert(0, "recreate the environment from one channel (conda create -n <new> --override-channels -c conda-forge "
                       "<packages>, or defaults alone; conda config --set channel_priority strict), rather than updating "
                       "the mixed one")
-    if "/_MEI" in event.library:  # a PyInstaller bundle unpacked to /tmp/_MEIxxxx: the bundle left the runtime out
-        evidence.append("the library runs from a PyInstaller bundle (/tmp/_MEI...): the bundle took MKL's threading layer and "
-                        "not Intel's OpenMP runtime, which the layer does not name as a dependency")
+    # a PyInstaller bundle, one file unpacked to /tmp/_MEIxxxx or one folder (dist/<app>/, _internal/ since 6.0): the bundle
+    # left the runtime out (quantiphyse#19)
+    if "/_MEI" in event.library or re.search(r"/dist/[^/]+/(?:_internal/)?libmkl_\w+\.so[.\d]*$", event.library):
+        evidence.append("the library runs from a frozen bundle (PyInstaller's /tmp/_MEI... or its dist/<app>/ folder): the "
+                        "bundle took MKL's threading layer and not Intel's OpenMP runtime, which the layer does not name as "
+                        "a dependency")
         fix.insert(0, "put libiomp5.so into the bundle: pyinstaller --add-binary '<the environment's lib>/libiomp5.so:.' (or a "
                       "hook that collects it with MKL's libraries), then build the bundle again")
     if not _is_mkl_library(event.library) and event.symbol.startswith("__kmpc_"):  # the project's own OpenMP code
