@@ -1,5 +1,5 @@
 """The seventy-ninth blind set (tests/data/explain_corpus/blind79.json): texts the rules made after it answer (blog posts
-and Q&A pages), and the real failure produced here for its new signature (gfortran's INCLUDE of mkl.fi)."""
+and Q&A pages), and gfortran 12's own words for its new signature (an INCLUDE of mkl.fi)."""
 
 from __future__ import annotations
 
@@ -44,32 +44,25 @@ def test_pips_numpy_conflict_beside_mkls_threading_layer():
     assert _findings("torch 2.3.0 requires sympy>=1.12, but you have sympy 1.10 which is incompatible.\n") == []
 
 
+# gfortran 12.2.0's output (Debian 12) for "include 'mkl.fi'" without -I, copied as it printed it (2026-12-06): gfortran is
+# not among the tests' tools, as kokkos-kernels' recorded outcome was taken on a machine without a Fortran compiler (and
+# CMake finds gfortran beside the C compiler); by hand, CPATH did not help it and -I<the wheel's include> compiled
+GFORTRAN_12 = ("s.f90:2:0:\n\n    2 |   include 'mkl.fi'\n      | \n"
+               "Fatal Error: Cannot open included file \u2018mkl.fi\u2019\ncompilation terminated.\n")
+
+
+def test_gfortran_12s_include_failure():
+    finding = only_error(GFORTRAN_12)
+    assert finding.id == "mkl-header-not-found" and finding.title.endswith("mkl.fi"), flat(finding)
+    assert "(not CPATH)" in finding.fix[0] and finding.fix[0].startswith('add -I"$MKLROOT/include"')
+
+
 def test_code_blocks_gfortran_include_on_windows():
     """Code::Blocks' "file|line|Error: Can't open included file 'mkl_vsl.fi'|": MKL's Fortran include not found, with
     Windows' -I and Code::Blocks' setting."""
     finding = only_error(_log("mkl-vsl-fi"))
     assert finding.id == "mkl-header-not-found" and finding.title.endswith("mkl_vsl.fi"), flat(finding)
     assert finding.fix[0].startswith('add -I"%MKLROOT%\\include" to the Fortran compile line (Code::Blocks: Project >')
-
-
-@pytest.mark.mkl
-def test_a_real_gfortran_include_failure_and_its_fix(tmp_path, mkl):
-    """gfortran 12's own words for an INCLUDE of mkl.fi it cannot open; CPATH (the C compilers' variable) does not help
-    it, the fix's -I does, against the pip wheel's headers."""
-    (tmp_path / "s.f90").write_text("subroutine s\n  include 'mkl.fi'\nend subroutine s\n")
-    include = mkl.pip / "include"
-
-    def gfortran(*args: str, **env: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["gfortran", "-c", *args, "s.f90"], cwd=tmp_path, capture_output=True, text=True,
-                              env={"PATH": "/usr/bin:/bin", **env}, timeout=120)
-
-    failed = gfortran()
-    assert failed.returncode != 0 and "open included file" in failed.stderr, failed.stderr
-    finding = only_error(failed.stderr)
-    assert finding.id == "mkl-header-not-found" and finding.title.endswith("mkl.fi"), flat(finding)
-    assert "(not CPATH)" in finding.fix[0] and finding.fix[0].startswith('add -I"$MKLROOT/include"')
-    assert gfortran(CPATH=str(include)).returncode != 0  # what the fix says: CPATH is not where gfortran looks
-    assert gfortran(f"-I{include}").returncode == 0, "the fix, applied, compiles"
 
 
 GLOBAL_SCOPE = r"""#include <dlfcn.h>
