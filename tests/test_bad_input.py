@@ -117,6 +117,18 @@ def test_symlink_loop_and_broken_link(tmp_path):
     assert_one_line_each(result, "a: symlink loop", "dangling.so: broken symlink")
 
 
+def test_explain_of_a_symlink_loop_and_a_broken_link(tmp_path):
+    """explain says which of the two a link to no log is, in symbols' words, on one line, exit 2 (it said 'no such log
+    file' for both)."""
+    (tmp_path / "a.log").symlink_to(tmp_path / "b.log")
+    (tmp_path / "b.log").symlink_to(tmp_path / "a.log")
+    (tmp_path / "dangling.log").symlink_to(tmp_path / "missing.log")
+    for name, words in (("a.log", "a.log: symlink loop"), ("dangling.log", "dangling.log: broken symlink")):
+        result = runner.invoke(app, ["explain", str(tmp_path / name), "--no-scan"])
+        assert result.exit_code == 2
+        assert_one_line_each(result, words)
+
+
 def test_thin_archive_with_missing_member(tmp_path, tiny):
     import shutil
 

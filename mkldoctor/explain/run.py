@@ -7,6 +7,7 @@ command run here (its output shown live and parsed as it comes), plus the MKL co
 
 from __future__ import annotations
 
+import errno
 import os
 import shlex
 import shutil
@@ -301,6 +302,8 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
         # a FIFO or a device: a read may never end, and it is no file mkldoctor could read again
         raise InputError(args[0], "not a regular file (a FIFO, socket or device): give a log file, "
                                   "or pipe it in: ... | mkldoctor explain -")
+    elif os.path.islink(args[0]):  # a link to nothing: a loop of links, or one whose target is gone (symbols' words)
+        raise InputError(args[0], "symlink loop" if _loops(args[0]) else "broken symlink")
     elif shutil.which(args[0]) is not None:
         raise UsageError(f"{args[0]}: no such log file; to run the command, put -- before it: mkldoctor explain -- {args[0]}")
     else:
@@ -312,3 +315,11 @@ def explain_input(args: list[str], *, installs: list[str], search: list[str], sc
         findings = [_command_failed(argv, status, timeout, tail)] + findings
     return Report(findings, parsed.lines, parsed.bytes, tuple(argv) if argv else None, status, argv is not None and status is None, log,
                   decided)
+
+
+def _loops(path: str) -> bool:
+    try:
+        os.stat(path)
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
