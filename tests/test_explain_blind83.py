@@ -84,3 +84,11 @@ def test_a_frozen_bundles_folder_and_onetbbs_allocator():
     assert bundle.id == "openmp-runtime-missing" and bundle.fix[0].startswith("put libiomp5.so into the bundle"), flat(bundle)
     tbb = only_error(_log("vllm-18743"))
     assert tbb.id == "loader-cannot-find" and any("oneTBB's" in line and "pip install tbb" in line for line in tbb.fix), flat(tbb)
+
+
+def test_a_lookup_error_of_a_library_that_is_not_mkls_says_no_mkl():
+    """A symbol lookup error in another library (PROJ's): one copy of each library, not 'one MKL copy' (the generic fix
+    spoke of MKL for any library, as it did for dpctl's before the SYCL runtime's finding)."""
+    finding = only_error("./app: symbol lookup error: /opt/x/libproj.so.25: undefined symbol: proj_context_errno_string\n")
+    assert finding.id == "runtime-symbol-missing" and finding.fix[0].startswith("load one copy of each library"), flat(finding)
+    assert "MKL" not in " ".join((finding.explanation, *finding.fix))

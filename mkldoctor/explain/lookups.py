@@ -71,10 +71,14 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
             out.append(_base_environment(event, *shadowing, evidence))
             continue
         title = f"symbol lookup error: {event.symbol} is not in the libraries that were loaded"
-        fix = ["load the libraries of one MKL copy only: check LD_LIBRARY_PATH and ldd for a mix of versions",
-               f"ldd {q(ldd_target(event.binary, event.library))} | grep -E 'mkl|iomp'"]
+        ours = _is_mkl_library(event.library) or knowledge.MKL_SYMBOL.match(event.symbol) is not None
+        fix = ["load the libraries of one MKL copy only: check LD_LIBRARY_PATH and ldd for a mix of versions" if ours else
+               "load one copy of each library: a library of another release found first (LD_LIBRARY_PATH, the loader's "
+               "cache, a second environment's lib folder) lacks the name; ldd shows which copy of each is found",
+               f"ldd {q(ldd_target(event.binary, event.library))}" + (" | grep -E 'mkl|iomp'" if ours else "")]
         why = ("The program was linked against one copy of a library, and at run time the loader found another that lacks the symbol "
-               "(mixed MKL versions, or a layer loaded without the library it calls).")
+               + ("(mixed MKL versions, or a layer loaded without the library it calls)." if ours else
+                  "(two releases of one library on the loader's path, the older one first)."))
         if re.match(r"(?:mkldnn|dnnl)_", event.symbol):  # MKL-DNN's (oneDNN's) own name: a libmkldnn of another build first
             package = re.search(r"site-packages/(?P<p>[\w.-]+)/", event.library or "")
             fix.insert(0, f"{event.symbol} is MKL-DNN's (oneDNN's): the libmkldnn (libdnnl) the loader found first is another "
