@@ -394,3 +394,15 @@ def test_a_refilled_loader_line_and_a_natural_log_beside_it():
     natural = ("Intel MKL ERROR: Parameter 12 was incorrect on entry to DGELSD.\ninit_dgelsd failed init\n"
                "configure:37408: checking whether double complex BLAS can be used\nconfigure:37481: result: no\n")
     assert list(logical_lines(io.BytesIO(natural.encode()))) == natural.splitlines()
+
+
+def test_a_fill_that_never_ends_is_joined_in_bounded_pieces():
+    """A hostile (or endless) text whose every line a fill could have broken: joined at most reflow.MAX_PIECES lines at a
+    time, so a log of such lines is read in time linear in its length (60,000 of them took 45 s when the joins went on)."""
+    from mkldoctor.explain import reflow
+
+    words = ("omicron", "epsilon", "lambdas", "kappaaa")
+    log = "".join((words[i % 4] + " " + "ab " * 30)[:69].rstrip() + "x\n" for i in range(2000))
+    read = list(logical_lines(io.BytesIO(log.encode())))
+    assert len(read) >= 2000 // reflow.MAX_PIECES and max(len(line) for line in read) <= reflow.MAX_PIECES * 71
+    assert " ".join(read).split() == log.split()  # every word kept, in order

@@ -5,8 +5,9 @@ inside a word.
 
 A re-flowed text shows its width: no line with a space in it is longer, several come close to it, and where a line ends
 early, the next line's first word would not have fitted after it. Only such breaks are joined, with the space the fill
-took away, and only where the next line starts no message of its own (``fresh``: the readers' test). A log whose lines
-run longer than 100 columns, or that shows fewer than two such breaks, was not re-flowed and passes unchanged.
+took away, and only where the next line starts no message of its own (``fresh``: the readers' test). A short excerpt
+that shows no width is joined only where any common fill (72 to 100 columns) would have broken. At most MAX_PIECES lines
+make one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ from itertools import chain
 # the widths a terminal or a log viewer cuts long lines at, inside a word: the readers (mkldoctor.explain.lines) join those
 WRAP_WIDTHS = frozenset((80, 90, 100, 120, 132, 140, 150, 160, 180, 200, 220, 240, 250, 256))
 LOOK = 400  # the lines read before deciding (a hostile log's first lines decide for the rest)
+# a message a fill spread over lines ends within these: a text that goes on is prose or a hostile log, joined no further
+# (each join copies the line: unbounded, a log of such lines would take time quadratic in its length)
+MAX_PIECES = 16
+MAX_JOINED = 4000
 _WIDEST = 100  # a fill wider than this is a terminal's, or none
 _NARROWEST = 50
 _QUOTE = re.compile(r"^(?:> ?)+")  # a mail's quote marks, which a re-fill repeats on each line
@@ -40,7 +45,7 @@ def unflowed(lines: Iterator[str], stats, fresh: Callable[[str], bool]) -> Itera
         if len(head) >= LOOK:
             break
     width = fill_width([text for text, _ in head], fresh)
-    pending: tuple[str, int, str] | None = None  # the joined line, its first line's number, its last piece
+    pending: tuple[str, int, str, int] | None = None  # the joined line, its first line's number, its last piece, how many
 
     def emit(item):
         if stats is not None:
@@ -48,14 +53,15 @@ def unflowed(lines: Iterator[str], stats, fresh: Callable[[str], bool]) -> Itera
         return item[0]
 
     for text, at in chain(head, ((t, stats.at if stats is not None else 0) for t in lines)):  # the rest as it is read
-        if pending is not None and (_continues(pending[2], text, width, fresh) if width else _moved(pending[2], text, fresh)):
+        if pending is not None and pending[3] < MAX_PIECES and len(pending[0]) < MAX_JOINED and (
+                _continues(pending[2], text, width, fresh) if width else _moved(pending[2], text, fresh)):
             rest = (_QUOTE.sub("", text, count=1) if _QUOTE.match(pending[0]) else text).strip()
             joint = "" if pending[0].endswith("/") else " "  # a path a mailer broke after one of its slashes
-            pending = (f"{pending[0]}{joint}{rest}", pending[1], text)
+            pending = (f"{pending[0]}{joint}{rest}", pending[1], text, pending[3] + 1)
             continue
         if pending is not None:
             yield emit(pending)
-        pending = (text, at, text)
+        pending = (text, at, text, 1)
     if pending is not None:
         yield emit(pending)
 
