@@ -115,3 +115,11 @@ def test_torchs_extension_named_on_the_errors_own_line():
     finding = only_error(_log("peterjc123"))
     assert finding.id == "windows-library-not-loaded" and finding.title == "Windows: _C could not be loaded", flat(finding)
     assert finding.fix[0].startswith("install them into the environment: conda install intel-openmp mkl")
+
+
+def test_mkl_services_relative_path_to_libmkl_rt():
+    """CSDN 136401399: 'Cannot load mkl/../../../libmkl_rt.so.2' after an old numpy was installed over a newer mkl: the
+    path is mkl-service's, and the fix installs the mkl release with the packages built on it, in one step."""
+    finding = only_error(_log("136401399"))
+    assert finding.id == "mkl-cannot-load-kernels" and "mkl-service's (site-packages/mkl/) path" in finding.evidence[1], flat(finding)
+    assert finding.fix[0].startswith("install the mkl release they were built with, in one step with them")

@@ -323,6 +323,13 @@ def _wheel_prefix(paths: list[str], evidence: list[str]) -> list[str]:
     ``site-packages/mkl/../../../libmkl_rt.so``) while pip's and conda's mkl put the libraries in the environment's
     ``lib``: that folder, read from the path."""
     for path in paths:
+        if path.startswith("mkl/../../../libmkl_rt"):  # mkl-service's own path, relative (CSDN 136401399)
+            evidence.append(f"{path} is mkl-service's (site-packages/mkl/) path to the environment's lib/{path.rsplit('/', 1)[-1]}: "
+                            "that file is not there, most often as the mkl package installed is another release than the one "
+                            "mkl-service and the numpy beside it were built with")
+            return ["install the mkl release they were built with, in one step with them (conda install mkl mkl-service numpy; "
+                    "pip: pip install mkl==<that release>, then numpy): an old numpy installed alone over a newer mkl, or the "
+                    "reverse, leaves mkl-service asking for a libmkl_rt the environment lacks"]
         match = re.match(r"^(?P<prefix>/.*?)/lib/python[\d.]+/site-packages/(?P<package>[\w-]+)/", path)
         if not match:
             continue
