@@ -280,7 +280,7 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
     evidence += _compile_line(events) if names[0] not in RENAMED_HEADERS else []
     evidence += [f"{names[0]} is in {d} ({label(i)})" for i in having for d in i.include_dirs
                  if os.path.isfile(os.path.join(d, names[0]))]
-    recipes = ()
+    recipes, check = (), f"echo '#include <{names[0]}>' | cc -E -x c - -I<folder> > /dev/null && echo found"
     if names[0] in RENAMED_HEADERS:
         new, gone = RENAMED_HEADERS[names[0]]
         evidence.append(f"oneMKL renamed {names[0]} to {new}; the old name was deprecated, and {gone} no longer ships it")
@@ -335,7 +335,7 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
         tuple(evidence), tuple(fix),
         "MKL's headers live in its own include folder (<prefix>/include, /usr/include/mkl on Debian), "
         "which the compiler searches only when told: -I on the compile line, or CPATH, which oneAPI's setvars.sh sets.",
-        (check if names[0].endswith(".fi") else f"echo '#include <{names[0]}>' | cc -E -x c - -I<folder> > /dev/null && echo found",),
+        (check,),
         recipes,
     )
 

@@ -434,8 +434,7 @@ def _no_mkl(crash: Crash, platform: str | None) -> Finding:
          *(("with MKL: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (mkldoctor link --interface lp64 prints "
             "the flags of the 32-bit interface)",) if smashed else ()),
          *((intwidth.NWCHEM_CRASH_FIX,) if intwidth.NWCHEM_CRASH.search(f"{crash.line}\n{around}") else ()),
-         _BACKTRACE.get(platform or "", _BACKTRACE["Linux"]) if platform or not _WINDOWS_CRASH.search(crash.line) else
-         _BACKTRACE["Windows"],
+         _BACKTRACE.get(platform or ("Windows" if _WINDOWS_CRASH.search(crash.line) else "Linux"), _BACKTRACE["Linux"]),
          "then explain the backtrace: mkldoctor explain <that log>"),
         "A crash says only that the program touched memory it may not; the frames say where.",
         ("MKL_VERBOSE=1 <the program>   # MKL's calls before the crash, if any",),

@@ -20,7 +20,7 @@ from mkldoctor.explain.loaderfind import BY_NAME, by_name
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports, facts, folders, layout, places, platforms, recipes
+from mkldoctor.knowledge import exports, facts, folders, intel_runtime, layout, places, platforms, recipes
 from mkldoctor.knowledge.history import version_key
 
 LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
@@ -278,9 +278,7 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
                 f"the program runs (Debian and Ubuntu: {recipes.apt_install('libgomp1' if gnu else 'libomp5')}; "
                 f"Fedora: {recipes.dnf_install('libgomp' if gnu else 'libomp')}; a container image: in the stage "
                 "that runs the program, not only the build stage)"]
-    if runtime := ("intel-cmplr-lib-rt", "Intel's compiler runtime (built with icx/icc, as MKL-based packages like daal4py are)") \
-            if re.match(rf"(?:{'|'.join(facts.INTEL_C_RUNTIME)})\b", base) else ("tbb", "oneTBB's, which MKL's tbb layer and "
-            "Intel's UMF (the OpenMP runtime of 2025's: vllm#18743, fixed by intel-openmp==2024.2.1) open") if base.startswith("libtbb") else None:
+    if runtime := intel_runtime.package_of(base):  # Intel's compiler runtime, oneTBB
         return [f"{soname} is {runtime[1]}, not MKL's: {recipes.pip_install(runtime[0])} or {recipes.conda_install(runtime[0])} "
                 "into the environment, or source oneAPI's setvars.sh (its compiler/<ver>/lib, tbb/<ver>/lib)"]
     if re.match(r"libR(?:blas|lapack)\b", base):  # R's own shared BLAS and LAPACK (r-devel 2015-09)

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.hosts import LoaderMissing
+from mkldoctor.explain.wording import names_file
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import platforms
 
@@ -30,7 +31,7 @@ def with_freebsd_remedies(findings: list[Finding], parsed: Parsed) -> list[Findi
 
 
 def _named(finding: Finding, said: dict) -> str | None:
-    return next((name for name in said if re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", finding.title)), None)
+    return next((name for name in said if names_file(finding.title, name)), None)
 
 
 def _freebsd(finding: Finding, event: LoaderMissing) -> Finding:

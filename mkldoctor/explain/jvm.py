@@ -103,22 +103,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         renamed = next((named for kind, place in events.places if kind in ("foreign", "windows") and place.lower().endswith(".dll")
                         and (named := rtnames.windows_name(place))[0]), ([], []))
         said = "UnsatisfiedLinkError:" in loads[0].line or len(loads[0].line) < 120  # the exception, not a sentence about it
-        # Windows' words: the DLL is there, and one it imports is not (djl#3232: torch_cpu.dll, MKL's DLLs not shipped)
-        dependent = next((e for e in loads if "Can't find dependent libraries" in e.line), None)
-        if dependent is not None:
-            dll = re.search(r"([^\\/\s:]+\.dll)\b", dependent.line)
-            name = dll.group(1) if dll else "the DLL"
-            renamed = ([*renamed[0], f"Windows found {name} and not a DLL it imports: a library's own dependencies (MKL's "
-                                     "mkl_*.dll and libiomp5md.dll behind a binding built on MKL) must be beside it or on PATH; "
-                                     "java.library.path finds only the library named"],
-                       [f"list what {name} imports and which is missing: Dependencies.exe {name} (or dumpbin /dependents "
-                        f"{name}); put that DLL beside {name} or its folder on PATH before the JVM starts (a native bundle that "
-                        "left MKL's DLLs out: the binding's release that ships them, djl#3232: PyTorch 2.3's torch_cpu.dll "
-                        "and mkl_intel_thread.1.dll)", *renamed[1]])
+        imports = _imports_missing(loads)
         out.append(Finding(
             "host-cannot-load", "error", "a JVM could not load a native library" + (": " + loads[0].line[:160] if said else ""),
-            (*(f"the log says: {e.line}" for e in loads[:3]), *renamed[0]),
-            (*renamed[1], "read the reason the JVM gives after the library's path (cannot open shared object file: a library it needs is "
+            (*(f"the log says: {e.line}" for e in loads[:3]), *renamed[0], *imports[0]),
+            (*imports[1], *renamed[1], "read the reason the JVM gives after the library's path (cannot open shared object file: a library it needs is "
              "not on the loader's path; undefined symbol: another release of it is loaded first; wrong ELF class: another "
              "architecture's file), or run again with -Djava.library.path and LD_DEBUG=libs set",),
             "UnsatisfiedLinkError wraps the system loader's own message for a native library (a Java binding's JNI library, "
@@ -241,3 +230,18 @@ def mkl_class_failed(events: Parsed, ctx: Context, found: list[Finding]) -> list
             _LIBRARY_PATH_SHOWN,
         ))
     return out
+
+
+def _imports_missing(loads: list) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Windows' words, "Can't find dependent libraries": the DLL is there, and one it imports is not (djl#3232:
+    torch_cpu.dll, MKL's DLLs not shipped); the evidence and the fix, or nothing."""
+    dependent = next((e for e in loads if "Can't find dependent libraries" in e.line), None)
+    if dependent is None:
+        return (), ()
+    dll = re.search(r"([^\\/\s:]+\.dll)\b", dependent.line)
+    name = dll.group(1) if dll else "the DLL"
+    return ((f"Windows found {name} and not a DLL it imports: a library's own dependencies (MKL's mkl_*.dll and libiomp5md.dll "
+             "behind a binding built on MKL) must be beside it or on PATH; java.library.path finds only the library named",),
+            (f"list what {name} imports and which is missing: Dependencies.exe {name} (or dumpbin /dependents {name}); put that "
+             f"DLL beside {name} or its folder on PATH before the JVM starts (a native bundle that left MKL's DLLs out: the "
+             "binding's release that ships them, djl#3232: PyTorch 2.3's torch_cpu.dll and mkl_intel_thread.1.dll)",))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.wording import names_file
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import platforms
 from mkldoctor.knowledge.facts import INTEL_C_RUNTIME
@@ -160,5 +161,4 @@ def with_year_finding(findings: list[Finding], parsed: Parsed) -> list[Finding]:
         return findings
     named = [*_needed(parsed), *_companions(parsed)]
     generic = ("loader-cannot-find", "windows-library-not-loaded", "host-cannot-load")
-    return [f for f in findings if not (f.id in generic and any(re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", f.title)
-                                                                for name in named))]
+    return [f for f in findings if not (f.id in generic and any(names_file(f.title, name) for name in named))]

@@ -56,7 +56,12 @@ class PipConflict:
 
     @property
     def requirement_name(self) -> str:
-        return re.match(r"[\w.-]+", self.requirement).group(0)
+        return _requirement_name(self.requirement)
+
+
+def _requirement_name(requirement: str) -> str:
+    """``mkl<=2021.4.0,>=2021.1.1; platform_system == ...`` -> ``mkl``."""
+    return re.match(r"[\w.-]+", requirement).group(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +82,7 @@ def _cache(m: re.Match, _) -> CondaCacheCorrupted | object:
 
 
 def _conflict(m: re.Match, _) -> PipConflict | object:
-    name = re.match(r"[\w.-]+", m["req"]).group(0)
+    name = _requirement_name(m["req"])
     if not _mkl_side(name) and name.lower() not in _BLAS_CHOOSERS:
         return NOT_MINE
     return PipConflict(m["who"], m["req"].strip(), m["have"] or "", m.string.strip()[:300])

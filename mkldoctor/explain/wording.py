@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from collections import OrderedDict
 
@@ -15,6 +16,11 @@ def lib_name(path: str) -> str:
     base = os.path.basename(path)
     base = base[3:] if base.startswith("lib") else base
     return base.split(".", 1)[0]
+
+
+def names_file(text: str, name: str) -> bool:
+    """Whether ``text`` (a finding's title) names the file ``name`` whole: ``libsycl.so.7``, not ``libsycl.so.70``."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", text) is not None
 
 
 def more(items: list[str], limit: int = MAX_LISTED) -> str:

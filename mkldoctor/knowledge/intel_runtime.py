@@ -30,3 +30,16 @@ def family(name: str) -> tuple[str, str] | None:
     plain = _STEM.match(base)
     stems = {stem for word in (base.split(".", 1)[0], plain.group("stem") if plain else "") for stem in (word, "lib" + word)}
     return next(((what, wheel) for names, what, wheel in _FAMILIES if stems & set(names)), None)
+
+
+# a library of Intel's other runtimes that a program loads beside MKL, by its name's start: the package that brings it,
+# and what it is
+_PACKAGES = ((re.compile(rf"(?:{'|'.join(facts.INTEL_C_RUNTIME)})\b"), "intel-cmplr-lib-rt",
+              "Intel's compiler runtime (built with icx/icc, as MKL-based packages like daal4py are)"),
+             (re.compile(r"libtbb"), "tbb", "oneTBB's, which MKL's tbb layer and Intel's UMF (the OpenMP runtime of 2025's: "
+              "vllm#18743, fixed by intel-openmp==2024.2.1) open"))
+
+
+def package_of(base: str) -> tuple[str, str] | None:
+    """(the package that brings it, what it is) for a library file of Intel's compiler runtime or oneTBB; None otherwise."""
+    return next(((package, what) for pattern, package, what in _PACKAGES if pattern.match(base)), None)
