@@ -55,6 +55,9 @@ def test_gfortran_12s_include_failure():
     finding = only_error(GFORTRAN_12)
     assert finding.id == "mkl-header-not-found" and finding.title.endswith("mkl.fi"), flat(finding)
     assert "(not CPATH)" in finding.fix[0] and finding.fix[0].startswith('add -I"$MKLROOT/include"')
+    # Intel Fortran's words for the same (error #5102), as fftwheaders reads them for fftw3.f
+    ifort = only_error("solve.f90(3): error #5102: Cannot open include file 'mkl_vsl.fi'\n")
+    assert ifort.id == "mkl-header-not-found" and ifort.title.endswith("mkl_vsl.fi"), flat(ifort)
 
 
 def test_code_blocks_gfortran_include_on_windows():

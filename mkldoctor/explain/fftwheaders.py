@@ -39,15 +39,23 @@ class FftwNotAvailable:
     line: str
 
 
+# a Fortran compiler's words for an INCLUDE it cannot open: older gfortran's "Error: Can't open included file 'x'",
+# gfortran 12's "Fatal Error: Cannot open included file ‘x’", Intel Fortran's "error #5102: Cannot open include file 'x'"
+FORTRAN_INCLUDE_NEEDLES = ("an't open", "annot open include")
+
+
+def fortran_include(header: str) -> str:
+    """The pattern of those words for a header's pattern (its name in a group of the caller's)."""
+    return r"(?:Can't|Cannot) open include(?:d)? file ['‘]" + header + r"['’]"
+
+
 SIGNATURES = (
     Signature("cp2k-fftw3-not-available", "fftwheaders", "FFTW3 is not available",
               re.compile(r"FFT library FFTW3 is not available"), lambda m, _: FftwNotAvailable(m.string.strip(" *\t")[:300])),
     # gfortran's include line, gcc's and clang's #include
-    Signature("fftw-include-gfortran", "fftwheaders", "an't open", re.compile(r"Can't open included file '" + _HEADER + "'"), _said),
-    # gfortran 12's words ("Fatal Error: Cannot open included file ‘fftw3.f’"), and Intel Fortran's ("error #5102: Cannot
-    # open include file 'fftw3.f'"; spack-packages PR #3261: VASP on intel-oneapi-mkl's FFTW, fixed by PR #3333)
-    Signature("fftw-include-fortran", "fftwheaders", "annot open include",
-              re.compile(r"Cannot open include(?:d)? file ['‘]" + _HEADER + "['’]"), _said),
+    # a Fortran INCLUDE (spack-packages PR #3261: VASP on intel-oneapi-mkl's FFTW, fixed by PR #3333)
+    *(Signature(f"fftw-include-fortran-{i}", "fftwheaders", needle, re.compile(fortran_include(_HEADER)), _said)
+      for i, needle in enumerate(FORTRAN_INCLUDE_NEEDLES)),
     Signature("fftw-include-gcc", "fftwheaders", "No such", re.compile(r"fatal error: " + _HEADER + r": No such file"), _said),
     Signature("fftw-include-clang", "fftwheaders", "found", re.compile(r"fatal error: '" + _HEADER + r"' file not found"), _said),
     # Intel's classic compilers (icc, icpc; relion#441: RELION's MKLFFT=ON without include/fftw)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from mkldoctor.explain import build
+from mkldoctor.explain import build, fftwheaders
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.knowledge.folders import ONEAPI_SETVARS_BAT
 
@@ -26,13 +26,11 @@ SIGNATURES = (
     *(Signature(f"header-missing-translated-{i}", "headerwords", needle,
                 re.compile(r"(?:^|\s)(?P<src>[^:\s]{1,300}):\d+:\d+: [^:：]{1,40}[:：] ?(?P<h>[\w/.-]{1,300}\.h(?:pp)?) ?[:：]"),
                 build.header_event) for i, needle in enumerate(("错误", "Fehler", "rreur", "шибка", "rrore", "エラー"))),
-    # gfortran's INCLUDE of MKL's Fortran interface files (mkl_vsl.fi, mkl.fi): "Fatal Error: Cannot open included file
-    # ‘mkl.fi’" (GCC 12), "Error: Can't open included file 'mkl.fi'" (older); its place is on the lines above, or before
-    # it in an IDE's "file|line|Error: ..." (Code::Blocks')
-    Signature("gfortran-mkl-include-missing", "headerwords", "rror: C",
-              re.compile(r"(?:^|\s)(?:(?P<src>[^\s|]{1,300})\|\d+\|)?(?:Fatal )?Error: (?:Can't|Cannot) open included file "
-                         r"['‘](?P<h>mkl\w*\.fi)['’]"),
-              build.header_event),
+    # a Fortran INCLUDE of MKL's interface files (mkl_vsl.fi, mkl.fi), in fftwheaders' words of each compiler; its place is
+    # on the lines above, or before it in an IDE's "file|line|Error: ..." (Code::Blocks')
+    *(Signature(f"fortran-mkl-include-missing-{i}", "headerwords", needle,
+                re.compile(r"(?:^|\s)(?:(?P<src>[^\s|]{1,300})\|\d+\|)?.{0,40}?" + fftwheaders.fortran_include(r"(?P<h>mkl\w*\.fi)")),
+                build.header_event) for i, needle in enumerate(fftwheaders.FORTRAN_INCLUDE_NEEDLES)),
 )
 
 # MSVC finds a header in the /I folders of the compile line and the INCLUDE variable, which setvars.bat sets
