@@ -92,7 +92,7 @@ def runtime_too_old(symbols: list[str], by_symbol) -> Finding:
 
 
 # the SYCL runtime's own C++ names (sycl::_V1::..., cl::sycl:: before 2023) and its Unified Runtime loader's C names
-_SYCL_RUNTIME = re.compile(r"^_ZN(?:4sycl3_V1|2cl4sycl)|^_ZNK?(?:4sycl|2cl4sycl)|^(?:cl::)?sycl::")
+_SYCL_RUNTIME = re.compile(r"^_ZNK?(?:4sycl|2cl4sycl)|^(?:cl::)?sycl::")
 
 
 def runtime_at_run_time(event) -> Finding | None:
