@@ -117,7 +117,8 @@ def root(
 def guarded(func):
     """The one catch: a command's domain error becomes one line on stderr (its details indented
     under it) and the exit status the error carries; Ctrl-C (or SIGTERM, which unwinds the same
-    way) becomes ``mkldoctor: interrupted`` and 130, the shell's status for SIGINT; any other
+    way) becomes ``mkldoctor: interrupted`` and 130, the shell's status for SIGINT; a closed pipe (``| head``), nothing
+    more and 141, the shell's status for SIGPIPE; any other
     exception, a fault of mkldoctor's own, one line and 70 (EX_SOFTWARE), unless MKLDOCTOR_RAISE is set."""
     import functools
 
@@ -137,6 +138,10 @@ def guarded(func):
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, _usage_error_class().__base__):  # typer's own ways out (its ClickException)
             raise
+        except BrokenPipeError:  # the reader went away (mkldoctor explain x | head): quiet, as a program killed by SIGPIPE
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush has somewhere to go
+            raise typer.Exit(141) from None
         except Exception as exc:  # a fault of mkldoctor's own: one line, and 70 (EX_SOFTWARE), never a traceback
             if os.environ.get("MKLDOCTOR_RAISE"):
                 raise

@@ -210,3 +210,17 @@ def test_progress_lines_when_piped_only_with_verbose():
     assert plain.stderr == "" and json.loads(plain.stdout)["findings"]
     assert verbose.stderr.splitlines() == ["mkldoctor: explain: reading standard input", "mkldoctor: explain: the causes"]
     assert json.loads(verbose.stdout) == json.loads(plain.stdout)
+
+
+def test_a_reader_that_stops_early_gets_no_traceback_or_internal_error(tmp_path):
+    """``mkldoctor explain x | head -1``: the reader closes the pipe after one line; the rest of the report has nowhere
+    to go, and mkldoctor stops as a program killed by SIGPIPE does (141), saying nothing ('internal error: BrokenPipeError'
+    before)."""
+    log = tmp_path / "x.log"
+    log.write_text("".join(f"Could not load libmkl_part{n}.so\n" for n in range(200)))  # a report of 300 KB: past any pipe's buffer
+    proc = subprocess.Popen([sys.executable, "-m", "mkldoctor", "explain", str(log), "--no-scan", "--format", "json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away with most of the report unread
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141 and err == "", err
