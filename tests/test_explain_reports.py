@@ -60,7 +60,9 @@ def test_every_signature_and_error_word_passes_the_cheap_gate():
     samples = ["x.c:1: error: y", "ERROR: z", "fatal error: q", "FATAL", "undefined reference to", "a: undefined",
                "cannot open x", "Cannot load y", "ImportError", "OSError", "FileNotFoundError", "CMake Error",
                "OMP: Error #15", "make: Error 2", "Error in dyn.load(", "Error: boom",
-               "ModuleNotFoundError: No module named 'mkl'"]
+               "ModuleNotFoundError: No module named 'mkl'", "Cant find native CPU libraries", "Couldnt load x",
+               "Could not load libmkl_rt.so", "Failed to load /opt/x/libiomp5.so", "unable to find libmkl_core.so.2",
+               "Couldn\u2019t open mkl_rt.2.dll"]
     for sample in samples:
         assert catalogue.ERRORISH.search(sample), sample
         assert any(anchor in sample for anchor in catalogue.ANCHORS), sample

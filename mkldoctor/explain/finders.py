@@ -33,6 +33,7 @@ class FinderSaid:
     module: str = ""  # CMake's own find module its call stack names first ("FindBLAS"), "" for a project's
     wants: int = field(default=0, compare=False)
     at: int = field(default=0, compare=False)
+    status: bool = field(default=False, compare=False)  # a build tool's status line ("-- MKL not found"), not a program's stop
 
     @property
     def blas_module(self) -> bool:
@@ -88,7 +89,9 @@ def _said(m: re.Match, before) -> FinderSaid | None:
                               r"meson\.build:\d+:\d+: ERROR: ", text):  # meson's ERROR at a line of meson.build stops it
         kind = "error"
     script = not finder and "configure failed" in text  # Kaldi's: its switches follow ("Please use the switch --mkl-root")
-    return FinderSaid(text.removeprefix("-- "), finder, kind, wants=6 if finder else 2 if script else 0)
+    return FinderSaid(text.removeprefix("-- "), finder, kind, wants=6 if finder else 2 if script else 0,
+                      status=bool(re.match(r"--|checking\b|Run-time dependency|Dependency|Found|Could NOT|\[? ?[Ii]nfo|INFO|"
+                                           r"(?i:warning)", text)))
 
 
 _PATTERN = finderwords.PATTERN  # its words: a finder's, a project's own, CMake's NOTFOUND value, meson's error()
@@ -140,7 +143,8 @@ SIGNATURES = (Signature("mklconfig-ran", "finders", "CMake", _CONFIG_RAN, lambda
 ) + tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
     for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find",
-                   "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND", "nable to find")
+                   "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND", "nable to find",
+                   "ouldn't find", "ouldnt find", "ouldn\u2019t find", "not installed")
 ) + tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _FOUND_NOTHING, _said)
     for needle in ("Found BLAS", "Found LAPACK", "Found CBLAS", "Found MKL")
@@ -187,7 +191,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 
 def _failed(events: Parsed, said: list[FinderSaid]) -> bool:
-    return any(e.kind == "error" for e in said) or bool(events.of(FollowOn)) or bool(events.of(Unrecognised))
+    # a program's own words that end the log (an install script's "Intel MKL not installed on this machine.", saf#63):
+    # nothing ran after them
+    last = said[-1]
+    ends = not last.status and events.first_line.get(last, 0) >= events.lines - 2
+    return any(e.kind == "error" for e in said) or bool(events.of(FollowOn)) or bool(events.of(Unrecognised)) or ends
 
 
 def _platform_layouts(platform: str) -> tuple[str, ...]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 SUBJECT = r"(?:\bMKL\b|\bmkl_\w|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5|\bmkl\b)"  # a name's head only
-NOT_FOUND = r"(?:not found|could not be found|was not found|NOT find|cannot be found|could not find|can ?not find|unable to find)"
+NOT_FOUND = (r"(?:not found|could not be found|was not found|NOT find|cannot be found|could ?n(?:o|'|\u2019)?t find|can ?not find|"
+             r"unable to find|(?:is )?not installed)")
 
 _SUBJECT = re.compile(SUBJECT, re.I)
 _NOT_FOUND = re.compile(NOT_FOUND, re.I)

@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 
+from mkldoctor.explain import mlnet
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.findings import Finding
 from mkldoctor.explain.translated import ENGLISH_LOADER_REASON
@@ -217,7 +218,8 @@ SIGNATURES = (
               lambda m, _: FollowOn(m.string.strip())),
     # .NET on Linux ("... consider setting the LD_DEBUG environment variable: <dlerror>"; macOS's is platforms')
     Signature("dotnet-unable-to-load-shared-library", "hosts", "Unable to load shared library",
-              re.compile(r"Unable to load shared library '(?P<lib>[^']+)' or one of its dependencies\..*?LD_DEBUG environment variable"),
+              # the exception's head alone too (a title: dotnet/machinelearning#6603); macOS's (dlopen, .dylib) is platforms'
+              re.compile(r"Unable to load shared library '(?P<lib>[^'.]+(?:\.so[.\d]*)?)' or one of its dependencies(?!.*(?:dlopen\(|\.dylib))"),
               lambda m, _: HostCannotLoad(DOTNET, m.group("lib"))),
     Signature("julia-could-not-load", "hosts", "could not load library",
               re.compile(r"could not load library (?P<q>\\?\")(?P<lib>.+?)(?P=q)(?P<pg>:)?"), _could_not_load),
@@ -244,7 +246,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                 or speaks_for(event.library, events, event)):
             continue  # the loader's reason is in the log and explained, or the platforms family speaks for it
         holders = ctx.holders_of_stem(stem)
-        evidence = [f"{event.host} could not load {event.library}"] + ([".NET says 'or one of its dependencies': the library "
+        package = mlnet.native_package(event.library) if event.host == DOTNET else ""
+        evidence = [f"{event.host} could not load {event.library}"] + ([f"{event.library} is ML.NET's, in the NuGet package "
+            f"{package}"] if package else []) + ([".NET says 'or one of its dependencies': the library "
             "may be there (a NuGet package's runtimes/linux-x64/native, copied into the app's folder: ML.NET's libMklImports from "
             f"Microsoft.ML.Mkl.Redist) with one it needs missing: ldd <the app's folder>/lib{stem.removeprefix('lib')}.so"] if event.host == DOTNET else [])
         evidence += [f"{os.path.basename(path)} is in {label(install)}: {os.path.dirname(path)}" for install, path in holders]
@@ -262,6 +266,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                        "package Microsoft.ML.Mkl.Redist), or ships none for this runtime (its runtimes/ folder lists them)")
         else:
             fix.append("install MKL's shared libraries first: see the recipe below")
+        if package:
+            fix.insert(0, f"reference {package} in the project that runs (dotnet add package {package}, the version of "
+                          "Microsoft.ML), then check that the app's folder has the library (runtimes/linux-x64/native)")
+            if stem.lower().removeprefix("lib") == "symsgdnative":
+                fix.insert(1, mlnet.SYMSGD_LIBOMP)
         out.append(Finding(
             "host-cannot-load", "error", f"{event.host} could not load {event.library}",
             tuple(evidence), tuple(fix),

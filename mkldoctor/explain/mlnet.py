@@ -6,6 +6,10 @@ their own, ``Microsoft.ML.Mkl.Components`` (``Microsoft.ML.HalLearners`` before 
 #2800): ``Ols`` (regression), ``SymbolicSgdLogisticRegression`` (binary classification), ``VectorWhiten`` (transforms).
 A project that references Microsoft.ML alone has no such method; the package also brings MKL's native library
 (MklImports, through Microsoft.ML.Mkl.Redist).
+
+ML.NET's own words when that native library does not load: ``The MKL library (Microsoft.ML.MklImports.dll) or one of its
+dependencies is missing.`` (dotnet/machinelearning#241: ML.NET 0.1's OLS shipped with no MKL at all; PR #286 took the
+trainer out until the package existed).
 """
 
 from __future__ import annotations
@@ -28,6 +32,20 @@ WINDOWS_NATIVE = ("ML.NET's MklImports.dll comes in the NuGet package Microsoft.
                   "does not fails so (dotnet/interactive#492: 1.0.115407 worked): another release of the host, or MklImports.dll "
                   "and libiomp5md.dll copied beside the assembly")
 
+# ML.NET's native libraries that run on MKL or Intel's OpenMP runtime, by the NuGet package that ships them
+NATIVE_PACKAGES = {"mklimports": "Microsoft.ML.Mkl.Redist", "symsgdnative": "Microsoft.ML.Mkl.Components"}
+SYMSGD_LIBOMP = ("ML.NET's libSymSgdNative.so for linux-x64 names LLVM's libomp.so as a dependency beside Intel's libiomp5.so "
+                 "(dotnet/machinelearning#6603, #6972): a machine without libomp.so cannot load it; install LLVM's OpenMP "
+                 "runtime (apt-get install libomp5, or libomp-dev) or drop that dependency: patchelf --remove-needed libomp.so "
+                 "<the app's folder>/libSymSgdNative.so")
+
+
+def native_package(library: str) -> str:
+    """The NuGet package of one of ML.NET's native libraries (``libSymSgdNative.so``, ``Microsoft.ML.MklImports.dll``), or ''."""
+    stem = re.sub(r"(?i)^(?:lib)?(?:Microsoft\.ML\.)?|(?:\.so(?:\.\d+)*|\.dylib|\.dll)$", "", library.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
+    return NATIVE_PACKAGES.get(stem.lower(), "")
+
+
 # MklComponentsCatalog's extension methods, by the catalog each extends (Microsoft's API reference)
 MKL_COMPONENTS = {"Ols": "RegressionTrainers", "SymbolicSgdLogisticRegression": "BinaryClassificationTrainers",
                   "VectorWhiten": "TransformsCatalog"}
@@ -39,14 +57,54 @@ class MklComponentMissing:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class MklImportsMissing:
+    library: str  # Microsoft.ML.MklImports.dll
+    line: str
+
+
 SIGNATURES = (
     Signature("csharp-mlnet-mkl-component-missing", "mlnet", "does not contain a definition",
               re.compile(r"does not contain a definition for '(?P<m>" + "|".join(MKL_COMPONENTS) + r")'"),
               lambda m, _: MklComponentMissing(m["m"], m.string.strip()[:300])),
+    Signature("mlnet-mkl-library-missing", "mlnet", "MklImports",
+              re.compile(r"The MKL library \((?P<lib>[^()\s]{1,200})\) or one of its dependencies is missing"),
+              lambda m, _: MklImportsMissing(m["lib"], m.string.strip()[:300])),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    return _component_missing(events) + _imports_missing(events)
+
+
+def _imports_missing(events: Parsed) -> list[Finding]:
+    said = events.of(MklImportsMissing)
+    if not said:
+        return []
+    lib = said[0].library
+    return [Finding(
+        "mlnet-mkl-library-missing", "error",
+        f".NET: ML.NET could not load its MKL library {lib}, or one of the DLLs it needs",
+        (said[0].line,
+         f"{lib} is ML.NET's own build of MKL (MklImports), in the NuGet package Microsoft.ML.Mkl.Redist, which "
+         "Microsoft.ML.Mkl.Components (Ols, SymbolicSgdLogisticRegression, VectorWhiten) and Microsoft.ML.TimeSeries bring; "
+         "it needs Intel's OpenMP runtime (libiomp5md.dll on Windows, shipped beside it) and Microsoft's C++ runtime",
+         "ML.NET 0.1's OLS trainer shipped with no MKL library at all (dotnet/machinelearning#241): 0.2 took the trainer out "
+         "(PR #286) until the MKL packages above existed"),
+        (f"reference the package in the project that runs: dotnet add package Microsoft.ML.Mkl.Components (or "
+         "Microsoft.ML.Mkl.Redist), of the same version as Microsoft.ML; an ML.NET of 0.2 or newer, whose MKL trainers "
+         "ship in those packages",
+         "check the build's output folder for it (runtimes\\<rid>\\native, or beside the app): a host that loads the "
+         "assemblies itself (a notebook kernel, a plugin host) must find that folder too",
+         WINDOWS_NATIVE),
+        "ML.NET loads its MKL library through P/Invoke when an MKL-backed trainer or transform first runs; .NET reports it "
+        "missing both when the file is not in the app's folders and when a DLL it depends on is not found.",
+        ("dotnet list package   # Microsoft.ML.Mkl.Redist (or Mkl.Components) among the project's packages",
+         "Dependencies.exe <the app's folder>\\Microsoft.ML.MklImports.dll   # Windows: the DLL it needs that is missing"),
+    )]
+
+
+def _component_missing(events: Parsed) -> list[Finding]:
     said = events.of(MklComponentMissing)
     if not said:
         return []

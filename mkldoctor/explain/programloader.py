@@ -6,6 +6,9 @@
 The program opens MKL (MKL-ML, Intel's OpenMP runtime) with dlopen when it first needs it; the loader's own reason is not
 printed, only the name it was given. That is the loader's "cannot open shared object file" (:mod:`hosts`), and glog's
 check of the handle after it is that failure's echo.
+
+Any program may say the same in words of its own ("Could not load libmkl_rt.so", "Failed to open libiomp5.so",
+"unable to find libmkl_core.so.2"): a file of MKL's or of Intel's runtimes, named with its suffix, is that failure too.
 """
 
 from __future__ import annotations
@@ -14,6 +17,21 @@ import re
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.hosts import LoaderMissing
+from mkldoctor.explain.platforms import ForeignLoadFailed
+
+# a program's own words, then the file: MKL's (libmkl_*, MKL-ML's libmklml*), Intel's OpenMP runtime's, oneTBB's
+_OWN_WORDS = re.compile(r"(?i)\b(?:can ?not|can't|cant|could ?n(?:o|'|\u2019)?t|failed to|unable to) (?:find|load|open|locate|dlopen)"
+                        r"\b(?: the)?(?: shared)?(?: (?:library|lib|object|module|file))?:?\s*['\"`\u2018]?(?P<path>(?:[^\s'\"`\u2019]*/)?"
+                        r"(?P<so>lib(?:mkl|iomp5|tbb)[\w+-]*(?:\.so(?:\.\d+)*|(?:\.\d+)?\.dylib)))(?![\w.])")
+
+
+def _own_words(m: re.Match, _):
+    said = m.string.strip()[:300]
+    if m["so"].endswith(".dylib"):
+        return ForeignLoadFailed("macOS", m["so"], said)
+    return LoaderMissing(m["so"], "the program, in its own words (it opened the library with dlopen; the loader's reason "
+                         "is not in the log)", m["path"] if "/" in m["path"] else "")
+
 
 SIGNATURES = (
     Signature("paddle-dynamic-loader-cannot-find", "programloader", "an not find library",
@@ -22,4 +40,7 @@ SIGNATURES = (
     # glog's CHECK of the handle dlopen returned, after the line above
     Signature("glog-dso-handle-check", "programloader", "Check failed: ",
               re.compile(r"Check failed: (?:dso_handle|handle|\w*dso\w*) != nullptr"), lambda m, _: FollowOn(m.string.strip()[:300])),
+    *(Signature(f"program-cannot-load-mkl-{i}", "programloader", needle, _OWN_WORDS, _own_words)
+      for i, needle in enumerate(("an not ", "an't ", "annot ", "ant find", "ant load", "ant open", "ould not",
+                                            "ouldn't ", "ouldnt ", "ouldn\u2019t ", "ailed to ", "nable to "))),
 )
