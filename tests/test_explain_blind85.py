@@ -68,3 +68,21 @@ def test_mlnets_mkl_library_and_symsgd():
     mac = only_error("System.DllNotFoundException: Unable to load shared library 'MklImports' or one of its dependencies. "
                      "dlopen(libMklImports.dylib, 1): image not found\n")
     assert mac.id == "macos-library-not-loaded", flat(mac)
+
+
+def test_pardisos_error_in_the_words_of_intels_examples():
+    """SCS.jl PR #255: 'Error during symbolic factorization: -12' (the words of Intel's PARDISO examples, which SCS copies;
+    -12: pardiso_64 from a 32-bit build) was read as Julia's test finding a wrong value."""
+    finding = only_error(_log("scsjl-255"))
+    assert finding.id == "mkl-pardiso-error" and "error -12" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("run the MKL PARDISO solver from a 64-bit (x86-64) build")
+    phases = only_error("ERROR during numerical factorization: -4\n")
+    assert phases.id == "mkl-pardiso-error" and "zero pivot" in phases.title
+
+
+def test_a_kernel_function_names_its_kernel():
+    """RRO#58: 'Error on loading function mkl_blas_avx2_xdsyrk' (Microsoft R Open's macOS build without libmkl_avx2.dylib):
+    the kernel is read from the function's name and its presence checked first."""
+    finding = only_error(_log("rro-58"))
+    assert finding.id == "mkl-kernel-other-release" and "from its libmkl_avx2 kernel" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("see that libmkl_avx2, of the same release as libmkl_core, is where MKL looks")

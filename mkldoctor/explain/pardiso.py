@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, Signature
+from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -42,6 +42,17 @@ SIGNATURES = (
     Signature("pardiso-error-words", "pardiso", "ERROR: ",
               re.compile(r"^\s*ERROR: (?P<what>" + "|".join(map(re.escape, _WORDS)) + r")\.?\s*$"),
               lambda m, _: PardisoError(_WORDS[m.group("what")], m.string.strip()[:300])),
+    # the words of Intel's PARDISO examples, which wrappers copy ("ERROR during symbolic factorization: -3"; SCS's
+    # "Error during MKL Pardiso cleanup: -12", SCS.jl PR #255): a phase, then the code
+    *(Signature(f"pardiso-error-during-{i}", "pardiso", needle,
+                re.compile(r"(?i)\berror during (?:symbolic factorization|numerical factorization|solution|(?:MKL )?pardiso "
+                           r"\w+|reordering|release of memory)\s*:\s*(?P<code>-\d{1,3})(?!\d)"),
+                lambda m, _: PardisoError(int(m.group("code")), m.string.strip()[:300]))
+      for i, needle in enumerate(("rror during", "ERROR during"))),
+    # SCS's own words after its linear-system setup failed (SCS.jl PR #255): that failure's echo
+    Signature("scs-setup-failed-echo", "pardiso", "ERROR: ",
+              re.compile(r"^\s*ERROR: (?:missing ScsWork, ScsSolution or ScsInfo input|init_lin_sys_work failure)"),
+              lambda m, _: FollowOn(m.string.strip()[:300])),
     Signature("pardiso-error-code", "pardiso", "rror",
               re.compile(r"(?i)pardiso\b.*?\berror(?: code)?[ :=]*(?P<code>-\d+)\b"),
               lambda m, _: PardisoError(int(m.group("code")) if len(m.group("code")) < 8 else 0, m.string.strip()[:300])),
@@ -218,6 +229,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         fix.append("give it more memory, or the out-of-core mode (iparm[59])")
     if first.code == -8:
         fix.append("use pardiso_64 (64-bit integers) for a matrix this large")
+    if first.code == -12:  # SCS.jl PR #255: MKL_jll's PARDISO on 32-bit x86 Linux
+        evidence.append("pardiso_64 (64-bit integers: an ILP64 MKL, or a wrapper built for it) exists for 64-bit programs "
+                        "only: a 32-bit (x86, i686) build or MKL library reached it")
+        fix.insert(0, "run the MKL PARDISO solver from a 64-bit (x86-64) build with a 64-bit MKL; on 32-bit x86 call pardiso "
+                      "(32-bit integers) or use another solver (SCS.jl PR #255 loads its MKL solver on 64-bit Linux only)")
     fix.append("MKL_VERBOSE=1 and msglvl=1 (PyPardiso: set_statistical_info_on()) print PARDISO's own report of the phases")
     return [Finding(
         "mkl-pardiso-error", "error", f"MKL PARDISO failed with error {first.code}: {meaning}", tuple(evidence), tuple(fix),
