@@ -86,3 +86,26 @@ def test_a_kernel_function_names_its_kernel():
     finding = only_error(_log("rro-58"))
     assert finding.id == "mkl-kernel-other-release" and "from its libmkl_avx2 kernel" in finding.title, flat(finding)
     assert finding.fix[0].startswith("see that libmkl_avx2, of the same release as libmkl_core, is where MKL looks")
+
+
+def test_remedies_the_threads_established():
+    """What each thread's fix was, now among the fixes: a static vcpkg triplet's MKL_LINK (vcpkg#42834), a cluster's
+    module (atomsk's course notes, a GROMACS job script), MKL's sequential layer in a plugin of a host with its own
+    runtime (TD_Custom_FFT), conda-forge's libblas on MKL (adcc#151), conda's MKL reinstalled (ChemistryFeaturization.jl#77),
+    intel-openmp missing from torch 1.x's environment (pytorch#35803)."""
+    vcpkg = only_error(_log("vcpkg-42834"))
+    assert vcpkg.fix[0].startswith("configure with -DMKL_LINK=static, as the x64-windows-static-md triplet's"), flat(vcpkg)
+    for fragment in ("atomsk", "gromacs"):
+        assert any(line.startswith("a cluster with environment modules: module load") for line in only_error(_log(fragment)).fix)
+    plugin = only_error(_log("touchdesigner"))
+    assert any("mkl_set_threading_layer(MKL_THREADING_SEQUENTIAL)" in line for line in plugin.fix), flat(plugin)
+    adcc = only_error(_log("adcc-151"))
+    assert 'conda install -p /home/thomas/Notebook/anaconda/envs/adcc_test "libblas=*=*_mkl"' in adcc.fix[0], flat(adcc)
+    conda = only_error(_log("chemistryfeaturization-77"))
+    assert any("conda install --force-reinstall mkl intel-openmp" in line for line in conda.fix), flat(conda)
+    torch = only_error(_log("pytorch-35803"))
+    assert torch.fix[0].startswith("see that the environment has the packages at all: pip show intel-openmp mkl"), flat(torch)
+    # a Python environment shown: its own remedies, no cluster module
+    assert not any("module load" in line for line in only_error(
+        "ImportError: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n"
+        "  File \"/home/u/miniconda3/envs/x/lib/python3.11/site-packages/numpy/__init__.py\", line 1\n").fix)

@@ -111,6 +111,8 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
             fix.append("a oneAPI install (/opt/intel/oneapi, or ~/intel/oneapi for one user): source <that folder>/setvars.sh "
                        "in the shell that runs the program; it puts MKL's and the compiler's lib folders (libiomp5) on "
                        "LD_LIBRARY_PATH")
+        intel = stem.startswith(("libmkl_", "libiomp5")) or intel_runtime.package_of(stem)
+        fix += [folders.MODULE_LOAD] if intel and not envs else []  # a cluster's module, where no Python environment shows
     if any(b.startswith("R (") for b in binaries) and stem.startswith("libmkl_") and any("/00LOCK-" in p for p in ctx.places):
         fix.insert(0, f"the R package was built from source just now (R CMD INSTALL's 00LOCK folder) and linked {soname}, which "
                       "R's own loader does not find: its build took an MKL from the build's paths, most often a conda "

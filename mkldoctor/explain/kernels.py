@@ -251,7 +251,10 @@ def _openmp_layer_finding(layers: list[str], ctx: Context, symbol: str | None = 
                   "(conda: <env>/lib, package intel-openmp; Julia: IntelOpenMP_jll of the same release as MKL_jll, "
                   "e.g. ]add IntelOpenMP_jll@2023 beside MKL_jll@2023)",
                   "a macOS older than the one MKL's build needs (otool's check below): a newer macOS, or packages without MKL "
-                  "(conda install nomkl: numpy and scipy on OpenBLAS)"],
+                  "(conda install nomkl: numpy and scipy on OpenBLAS)",
+                  "a conda environment (Julia's Conda.jl too): reinstall MKL with its runtime, conda install --force-reinstall "
+                  "mkl intel-openmp (Conda.jl: Conda.rm(\"mkl\"); Conda.add(\"mkl\"), as ChemistryFeaturization.jl's CI "
+                  "came to), so that the layer and libiomp5.dylib are of one release and both in <env>/lib"],
         "Windows": ["put libiomp5md.dll beside the program or on PATH (oneAPI: compiler\\<ver>\\bin; conda and pip: "
                     "<env>\\Library\\bin, package intel-openmp)"],
     }[platform]

@@ -51,6 +51,13 @@ def vendored(ctx: Context) -> tuple[str, ...]:
             + " (again after each upgrade of those packages), or import only one of them in a process",)
 
 
+# MKL in a plugin of a host that loads its own copy of Intel's runtime (TD_Custom_FFT's notes: TouchDesigner's libiomp5md.dll)
+SEQUENTIAL = ("MKL in a plugin or library of a program that brings its own copy of the runtime: let MKL load none, with its "
+              "sequential layer: mkl_set_threading_layer(MKL_THREADING_SEQUENTIAL) (MKL_Set_Threading_Layer) before MKL's first "
+              "call, or MKL_THREADING_LAYER=SEQUENTIAL in the program's environment (libmkl_rt), or link mkl_sequential; and "
+              "ship no copy of the runtime beside the plugin")
+
+
 def _either(event: OmpDuplicate, test) -> str | None:
     """The one of the two runtimes the message names that passes ``test``, or None."""
     return next((n for n in (event.library, event.already) if test(n)), None)
@@ -96,7 +103,7 @@ def fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
                 *(r.advice for r in broken.known("openmp-duplicate", "windows")),
                 "keep one: remove or rename the copy a package ships for itself, so that the environment's serves all, or do not "
-                "mix pip wheels that bundle their own runtime with conda's intel-openmp")
+                "mix pip wheels that bundle their own runtime with conda's intel-openmp", SEQUENTIAL)
     if event.library.endswith(".dylib") or event.already.endswith(".dylib"):
         return ("Intel's runtime (conda's intel-openmp, under MKL) and LLVM's libomp (PyTorch's, Homebrew's) are both loaded: "
                 "use packages built on one runtime (conda's nomkl variants with libomp, or an environment without conda's MKL)",
@@ -114,7 +121,7 @@ def fixes(event: OmpDuplicate) -> tuple[str, ...]:
                "keep one: replace the copy a package ships for itself with a link to the other (ln -sf <the other copy> <the "
                "package's copy>), or take the packages from one source (one conda channel, or pip wheels only)")
               if event.library == event.already else ())
-    return (*copies,
+    return (*copies, *((SEQUENTIAL,) if copies else ()),
             "link exactly one OpenMP runtime: with MKL's intel_thread only libiomp5 (drop -lgomp/-fopenmp), with gnu_thread only libgomp",
             "with libmkl_rt: export MKL_THREADING_LAYER=GNU when the program already uses libgomp")
 

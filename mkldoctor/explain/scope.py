@@ -292,7 +292,8 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                         "that sees no core most often means packages of other builds or channels were mixed in (a pip package "
                         "over conda's, a partial update)")
         fixes = [f"in the log's conda environment: conda update --all -p {conda} (one consistent solve of every package), or "
-                 f"conda install -p {conda} nomkl (OpenBLAS builds in place of MKL's)", *fixes]
+                 f"conda install -p {conda} nomkl (OpenBLAS builds in place of MKL's); conda-forge's BLAS on MKL, whose "
+                 f"libblas loads libmkl_rt for every package: conda install -p {conda} \"libblas=*=*_mkl\" (adcc#151)", *fixes]
     dropped = as_needed_flags(events)
     if dropped and first is not None and first.role != "core":  # the build's own flags: ld dropped the layers it was given
         title = (f"MKL's kernel {base} cannot see MKL's own {first.symbol}: the module that uses MKL was most likely linked with "

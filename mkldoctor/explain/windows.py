@@ -323,6 +323,10 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         fix.insert(0, "before import torch: os.add_dll_directory(r'<the prefix the packages were installed into>\\Library\\bin') "
                       "(pip show -f mkl shows it); or install torch and mkl into a virtual environment, not --user or --target (a "
                       "build: python -m build, or pip install --no-build-isolation); or a later torch, which links MKL statically")
+        fix.insert(0 if "caffe2_" in detail else 1,  # torch 1.x's DLLs (caffe2_*): its builds on Intel's OpenMP
+                   "see that the environment has the packages at all: pip show intel-openmp mkl; one missing (a virtual "
+                   "environment made without them, a torch built from source on Intel's OpenMP): python -m pip install "
+                   "intel-openmp (its libiomp5md.dll is what torch's DLLs need: pytorch#35803's caffe2_detectron_ops.dll)")
     elif re.search(r"(?i)AppData[\\/]Roaming[\\/]Python[\\/]Python\d+[\\/]site-packages", detail):  # a pip --user install
         evidence.append("the package is in the user's own site-packages (pip install --user): a package that takes MKL from "
                         "pip's mkl and intel-openmp finds their DLLs in %APPDATA%\\Python\\PythonXY\\Library\\bin there only "

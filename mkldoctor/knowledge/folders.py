@@ -35,6 +35,12 @@ def is_distribution_folder(folder: str) -> bool:
 
 SOURCE_SETVARS = "source /opt/intel/oneapi/setvars.sh"  # oneAPI's environment script on Linux and macOS, sourced
 ONEAPI_SETVARS_BAT = r"C:\Program Files (x86)\Intel\oneAPI\setvars.bat"  # oneAPI's environment script on Windows (its default place)
+# a cluster's environment modules (Lmod, Environment Modules): an Intel compiler's or MKL's module puts its lib folders on
+# LD_LIBRARY_PATH (a course's notes for atomsk: module load intel/19.0.5; a job script for GROMACS under qrsh)
+MODULE_LOAD = ("a cluster with environment modules: module load <the Intel compiler's or MKL's module the program was built "
+               "with> (module avail intel mkl; module show <it> names its lib folder) in the shell or job script that runs it; "
+               "a batch job's or qrsh's non-interactive shell has no module command until the module system's own init is "
+               "sourced (/etc/profile.d/lmod.sh or modules.sh, or bash -l), and every module load before it does nothing")
 
 
 @dataclass(frozen=True)
