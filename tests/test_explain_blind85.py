@@ -109,3 +109,26 @@ def test_remedies_the_threads_established():
     assert not any("module load" in line for line in only_error(
         "ImportError: libmkl_rt.so.2: cannot open shared object file: No such file or directory\n"
         "  File \"/home/u/miniconda3/envs/x/lib/python3.11/site-packages/numpy/__init__.py\", line 1\n").fix)
+
+
+def test_a_jar_without_this_platforms_native_library():
+    """BigDL#2075: 'Can't find the library libjdnn.dylib in the resource folder' (BigDL's MKL-DNN JNI library, not built
+    for macOS) was an unrecognised error."""
+    finding = only_error(_log("bigdl-2075"))
+    assert finding.id == "jar-native-library-missing" and "libjdnn.dylib" in finding.title and "macOS" in finding.title
+    assert any("BigDL#2075" in line for line in finding.evidence), flat(finding)
+
+
+def test_a_rust_link_under_apples_linker_and_a_wheels_own_release():
+    """ndarray-linalg#315: ld64's 'Undefined symbols for architecture x86_64' under rustc is a macOS log, and a static
+    MKL feature there the suspect; ActiveSpaceFinder#6: the environment's MKL of the wheel's release, preloaded."""
+    from mkldoctor.explain import origin
+
+    log = _log("ndarray-linalg-315")
+    rust = only_error(log)
+    assert any("intel-mkl-static or mkl-static-*" in line and "ndarray-linalg#315" in line for line in rust.fix), flat(rust)
+    parsed = logparse.parse_bytes(log.encode())
+    assert origin.log_platform(parsed) == "macOS" and origin.decide(parsed).verdict == origin.ELSEWHERE
+    wheel = only_error(_log("block2-wheel"))
+    assert any(line.startswith("or, for one run, let the environment's own MKL serve the whole process") and
+               "LD_PRELOAD=/XXXX/miniconda/envs/block2/lib/libmkl_core.so.1:" in line for line in wheel.fix), flat(wheel)

@@ -219,12 +219,15 @@ def rust_caller(symbols: list[str], by_symbol) -> tuple[str, str] | None:
     if not rust:
         return None
     caller = rust[0].function or os.path.basename(rust[0].referenced_from or "") or "a Rust crate"
+    mac = " (macOS's ld64: with a static MKL feature, intel-mkl-static or mkl-static-*, the link took none of MKL's names " \
+          "where the dynamic one worked, ndarray-linalg#315: use a dynamic feature, intel-mkl-system or mkl-dynamic-*)" \
+        if any(e.linker == "ld64" for e in rust) else ""
     return (f"the caller is Rust code ({caller}): a crate that declares the BLAS names (blas, cblas, lapack, candle's and "
             "ndarray's BLAS features) leaves them to a -src crate that links the library",
             "a Rust program: link the crate that brings MKL into the final binary: add `extern crate intel_mkl_src;` to its "
             "main.rs (or lib.rs; candle's FAQ), with intel-mkl-src and an mkl-* feature in that package's Cargo.toml (its "
             f"default is {build_scripts.INTEL_MKL_SRC_DEFAULT}); a -src crate only a dependency names is not linked into a "
-            f"binary that never uses it; then {recipes.CARGO_CLEAN}")
+            f"binary that never uses it; then {recipes.CARGO_CLEAN}{mac}")
 
 
 def _rust_caller(event: UndefinedSymbol) -> bool:

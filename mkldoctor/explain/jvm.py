@@ -68,6 +68,16 @@ class NetlibFallback:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class JarNativeMissing:
+    """``java.lang.Error: Can't find the library libjdnn.dylib in the resource folder.`` (BigDL's MKL loader,
+    com.intel.analytics.bigdl.mkl.Loader, BigDL#2075): a library that extracts its natives from its own jar found none of
+    that name there."""
+
+    library: str
+    line: str
+
+
 _LIBRARY_PATH_SHOWN = ("java -XshowSettings:properties -version 2>&1 | grep java.library.path   # the folders it searches",)
 
 SIGNATURES = (
@@ -85,6 +95,9 @@ SIGNATURES = (
               re.compile(r"UnsatisfiedLinkError: no (?P<name>[\w.+-]+) in (?:java\.library\.path|system library path)"
                          r"(?:: (?P<path>\S{1,2000}))?"),
               lambda m, _: JavaNoLibrary(m.group("name"), searched=tuple(p for p in (m.group("path") or "").split(os.pathsep) if p))),
+    Signature("jar-native-missing", "jvm", "an't find the library",
+              re.compile(r"Can't find the library (?P<lib>[\w.+-]{1,200}) in the resource folder"),
+              lambda m, _: JarNativeMissing(m["lib"], m.string.strip()[:300])),
     Signature("java-native-load", "jvm", "UnsatisfiedLinkError", re.compile(r"UnsatisfiedLinkError"),
               lambda m, _: JvmNativeLoad(m.string.strip()[:200])),
 )
@@ -112,6 +125,24 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              "architecture's file), or run again with -Djava.library.path and LD_DEBUG=libs set",),
             "UnsatisfiedLinkError wraps the system loader's own message for a native library (a Java binding's JNI library, "
             "and MKL behind it).",
+        ))
+
+    for event in events.of(JarNativeMissing)[:1]:
+        platform = "macOS" if ".dylib" in event.library else "Windows" if event.library.endswith(".dll") else "Linux"
+        out.append(Finding(
+            "jar-native-library-missing", "error", f"a JVM library's jar carries no {event.library}: its build for {platform} "
+            "lacks that native library",
+            (event.line, "the library's loader extracts its native libraries (its JNI wrappers of MKL and MKL-DNN) from its "
+             f"own jar's resources, by this platform's file name; a {platform} file was asked for and the jar has none",
+             *(("libjdnn is BigDL's JNI library of MKL-DNN: BigDL's MKL-DNN engine was not built for macOS, so its macOS jar "
+                "holds none (BigDL#2075)",) if "jdnn" in event.library else ())),
+            (f"run it on a platform whose jar carries {event.library}'s build (jar tf <the jar> | grep -E '\\.(so|dylib|dll)$': "
+             "the natives the jar holds), or use a release or an engine of the library that needs none on this platform "
+             "(BigDL#2075: MKL-DNN was Linux-only)",
+             "a jar built from source: build its native part for this platform, so that the jar's resources hold it"),
+            "A Java library that ships native code packs it into its jar per platform and extracts it at start; a platform "
+            "the build did not cover finds nothing to extract.",
+            ("jar tf <the library's jar> | grep -E '\\.(so|dylib|dll)$'   # the native libraries it carries",),
         ))
 
     for event in events.of(NetlibFallback)[:1]:  # Spark's MLlib linear algebra guide

@@ -168,6 +168,8 @@ def _places(parsed) -> list[tuple[str, str]]:
 
     out = list(parsed.places)
     out += [("platform", e.platform) for e in parsed.of(ForeignLoadFailed)]
+    out += [("platform", "macOS (Apple's linker, ld64)") for e in (*parsed.of(MissingLibrary), *parsed.of(UndefinedSymbol))
+            if e.linker == "ld64"][:1]
     for command in parsed.of(LinkCommand):
         out += [("path", p) for p in (*command.lib_dirs, *command.inputs, *command.rpaths) if p.startswith("/")]
         if command.argv[0].startswith("/"):
@@ -235,7 +237,7 @@ def log_platform(parsed) -> str | None:
     ``.pyd``, ``LNK1181``), "macOS" (``.dylib``, ``/Users/`` and other macOS folders not on this machine), "Linux" (``.so``
     files, the loader's messages, ``/home/``), "FreeBSD" (its run-time linker's words), or None (nothing said, or two
     said): a remedy of another platform is no remedy for that log."""
-    from mkldoctor.explain.events import MissingLibrary
+    from mkldoctor.explain.events import MissingLibrary, UndefinedSymbol
     from mkldoctor.explain.hosts import LoaderMissing, SymbolLookupError
     from mkldoctor.explain.platforms import ForeignLoadFailed
 
@@ -243,7 +245,7 @@ def log_platform(parsed) -> str | None:
     said |= {e.system or "Linux" for e in parsed.of(LoaderMissing)}  # glibc's words, or another system's loader's
     if parsed.of(SymbolLookupError):
         said.add("Linux")
-    if any(e.linker == "ld64" for e in parsed.of(MissingLibrary)):  # Apple's linker
+    if any(e.linker == "ld64" for e in (*parsed.of(MissingLibrary), *parsed.of(UndefinedSymbol))):  # Apple's linker
         said.add("macOS")
     for kind, value in parsed.places:
         if kind == "windows":

@@ -95,6 +95,12 @@ def finding(found: tuple[str, str, str], wanted: list[str], evidence: list[str])
            "beside itself first, and libraries of another release do not work with its core",
            f"not the cure: {'PATH' if windows else 'LD_LIBRARY_PATH'} to the environment's own folder; the wheel carries its own "
            "MKL, and libraries found there would be of another release than its core"]
+    env, number = folder.split("/lib/python")[0] if "/lib/python" in folder else "<env>", soname.rsplit(".so", 1)[1] if soname else ""
+    if not windows:  # block2's debugging hints (ActiveSpaceFinder#6): the environment's MKL of the wheel's release, preloaded
+        fix[-1] = (f"or, for one run, let the environment's own MKL serve the whole process where it is the wheel's release (pip's "
+                   f"mkl of that release installed beside {package}: python -m pip show mkl): LD_PRELOAD={env}/lib/libmkl_core.so"
+                   f"{number}:{env}/lib/libmkl_sequential.so{number} <the program>; an MKL of another release there does not mix "
+                   "with the wheel's core")
     return Finding(
         "mkl-vendored-incomplete", "error",
         f"{package}'s wheel carries MKL in {os.path.basename(folder)} without {what}: {more(wanted, 3)} "
