@@ -13,7 +13,7 @@ import re
 
 SUBJECT = r"(?:\bMKL\b|\bmkl_\w|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5|\bmkl\b)"  # a name's head only
 NOT_FOUND = (r"(?:not found|could not be found|was not found|NOT find|cannot be found|could ?n(?:o|'|\u2019)?t find|can ?not find|"
-             r"unable to find|(?<!which )(?<!which is )(?:is )?not installed)")  # pip's "requires X, which is not installed": pkgstate's
+             r"unable to find|(?<!which )(?<!which is )(?:is )?not installed(?!\s*\?))")  # pip's "requires X, which is not installed": pkgstate's
 
 _SUBJECT = re.compile(SUBJECT, re.I)
 _NOT_FOUND = re.compile(NOT_FOUND, re.I)
