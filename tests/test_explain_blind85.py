@@ -132,3 +132,11 @@ def test_a_rust_link_under_apples_linker_and_a_wheels_own_release():
     wheel = only_error(_log("block2-wheel"))
     assert any(line.startswith("or, for one run, let the environment's own MKL serve the whole process") and
                "LD_PRELOAD=/XXXX/miniconda/envs/block2/lib/libmkl_core.so.1:" in line for line in wheel.fix), flat(wheel)
+
+
+def test_nuitkas_plugin_for_numpys_mkl_dlls():
+    """Nuitka#2113: 'FATAL: dll-files: Plugin issue while working on 'module 'numpy''' (its rule for Anaconda numpy's
+    mkl_*.dll, failing in a venv with PyPI's numpy) was an unrecognised error."""
+    finding = only_error(_log("nuitka-2113"))
+    assert finding.id == "bundler-plugin-failed" and "Nuitka#2113" in flat(finding), flat(finding)
+    assert finding.fix[0].startswith("update Nuitka")

@@ -90,7 +90,20 @@ def _appimage(m: re.Match, _) -> AppImageDependencyMissing | object:
     return AppImageDependencyMissing(m["lib"], m.string.strip()[:300]) if _MKL_SO.fullmatch(m["lib"]) else NOT_MINE
 
 
+@dataclass(frozen=True, slots=True)
+class NuitkaPluginFailed:
+    """Nuitka's ``FATAL: dll-files: Plugin issue while working on 'module 'numpy''`` (Nuitka#2113): its rule for numpy's
+    DLLs under Anaconda's Python, which collects MKL's mkl_*.dll from <prefix>\\Library\\bin, failed on a numpy that is not
+    conda's (a venv made from Anaconda's Python, numpy from PyPI)."""
+
+    module: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("nuitka-dll-files-plugin", "bundlers", "FATAL",
+              re.compile(r"FATAL: dll-files: Plugin issue while working on '?module '(?P<mod>[\w.]+)'"),
+              lambda m, _: NuitkaPluginFailed(m["mod"], m.string.strip()[:300])),
     Signature("python-source-null-bytes", "bundlers", "annot ",
               re.compile(r"\bsource code (?:string )?cannot contain null bytes\b"), _null_bytes),
     Signature("cx-freeze-startup", "bundlers", "initscripts", re.compile(r"cx_Freeze[\\/]initscripts[\\/]"),
@@ -109,7 +122,27 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return _missing(events) + _frozen(events) + _extension(events) + [_appimage_finding(e) for e in events.of(AppImageDependencyMissing)[:1]]
+    return (_missing(events) + _frozen(events) + _extension(events) + [_appimage_finding(e) for e in events.of(AppImageDependencyMissing)[:1]]
+            + [_nuitka(e) for e in events.of(NuitkaPluginFailed)[:1]])
+
+
+def _nuitka(said: NuitkaPluginFailed) -> Finding:
+    numpy = said.module.split(".")[0] == "numpy"
+    return Finding(
+        "bundler-plugin-failed", "error", f"Nuitka's dll-files plugin failed on {said.module}: its rule for the module's DLLs "
+        "did not fit this environment",
+        (said.line, *(("Nuitka's configuration for numpy under Anaconda's Python collects MKL's DLLs (mkl_*.dll) from "
+                       "<prefix>\\Library\\bin, where conda's numpy finds them; a virtual environment made from Anaconda's "
+                       "Python with numpy from PyPI has no such folder, and the rule failed on it (Nuitka#2113)",) if numpy else ())),
+        ("update Nuitka (python -m pip install -U nuitka), whose rule checks its assumptions since Nuitka#2113 (the fix came "
+         "to its develop, 'factory', branch first)",
+         "or build from an environment whose numpy matches the interpreter: conda's numpy in a conda environment, or a "
+         "python.org Python with numpy from PyPI, not a venv of Anaconda's Python with PyPI's numpy"),
+        "Nuitka's standalone mode copies each module's DLLs by rules of its own (its dll-files plugin and the package "
+        "configuration yml); a rule written for one distribution's layout can fail on another's.",
+        ("python -m nuitka --version   # the release, to compare with the fix",
+         'python -c "import numpy, sys; print(sys.prefix, numpy.__file__)"   # whose numpy, under which prefix'),
+    )
 
 
 def _appimage_finding(said: AppImageDependencyMissing) -> Finding:
