@@ -1,4 +1,4 @@
-"""The blind sets 85 to 88 (tests/data/explain_corpus/blind85.json ... blind88.json), gathered and scored on 2026-12-06:
+"""The blind sets 85 to 90 (tests/data/explain_corpus/blind85.json ... blind90.json), gathered and scored on 2026-12-06:
 what the rules made after them answer, and that none of their logs is silent or loses what was right."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from mkldoctor.explain.diagnosis import explain
 from tests.test_explain_families import flat, only_error
 
 CORPUS = Path(__file__).parent / "data/explain_corpus"
-SETS = {n: json.loads((CORPUS / f"blind{n}.json").read_text()) for n in (85, 86, 87, 88)}
+SETS = {n: json.loads((CORPUS / f"blind{n}.json").read_text()) for n in (85, 86, 87, 88, 89, 90)}
 ENTRIES = {e["id"]: e for doc in SETS.values() for e in doc["entries"]}
 
 
@@ -140,3 +140,28 @@ def test_nuitkas_plugin_for_numpys_mkl_dlls():
     finding = only_error(_log("nuitka-2113"))
     assert finding.id == "bundler-plugin-failed" and "Nuitka#2113" in flat(finding), flat(finding)
     assert finding.fix[0].startswith("update Nuitka")
+
+
+def test_a_link_for_the_xeon_phi_given_the_hosts_mkl():
+    """NWChem's forum 1614: ld's 'multiple definition' joined to its 'In function' line (a terminal's cut at 80) was taken
+    for the function's name and dropped, and the Xeon Phi linker's 'skipping incompatible' of the host's lib/intel64 said
+    nothing: the log was called clean."""
+    findings = _findings(_log("nwchem-forum-1614"))
+    assert [f.id for f in findings] == ["unrecognised-failure", "mkl-library-wrong-architecture"], [flat(f) for f in findings]
+    assert "multiple definition of `util_mic_set_affinity_'" in flat(findings[0])  # said once, though pasted twice
+    arch = findings[1]
+    assert arch.severity == "warning" and "-L/opt/intel/composer_xe_2015.0.090/mkl/lib/mic" in arch.fix[0], flat(arch)
+    # beside the 'cannot find' it leads to, the skip is that finding's (library-incompatible), not a second one
+    both = _findings("/usr/bin/ld: skipping incompatible /opt/intel/mkl/lib/ia32/libmkl_rt.so when searching for -lmkl_rt\n"
+                     "/usr/bin/ld: cannot find -lmkl_rt\n")
+    assert [f.id for f in both if f.severity == "error"] and "mkl-library-wrong-architecture" not in {f.id for f in both}
+
+
+def test_the_sycl_runtime_by_its_unnumbered_name_and_onedals_micro_mkl():
+    """llama.cpp's SYCL guide: 'libsycl.so: cannot open shared object file' was called a library that is not MKL's, from
+    the project's bundle; oneDAL#2053: mkl_dal_sycl.hpp is oneDAL's own micro-MKL, not oneMKL's header."""
+    sycl = only_error(_log("libsycl-missing-llamacpp"))
+    assert any(line.startswith("libsycl.so is the SYCL runtime of Intel's DPC++ compiler") for line in sycl.fix), flat(sycl)
+    assert not any("not one of MKL's own libraries" in line for line in sycl.fix)
+    dal = only_error(_log("onedal-2053"))
+    assert dal.fix[0].startswith("mkl_dal_sycl.hpp is not oneMKL's: it is oneDAL's own build of MKL's parts"), flat(dal)

@@ -288,7 +288,7 @@ def finding(said: list[WrongFormat], failed: bool, mkl: bool) -> Finding:
 
 
 def _linux_fix(event: WrongFormat, name: str, path: str, kind: str, mkl: bool) -> tuple[str, list[str]]:
-    from mkldoctor.explain.linker import ia32_instead
+    from mkldoctor.explain.archskip import ia32_instead
 
     who = "the linker cannot use" if event.linker else "Linux cannot load"
     reinstall = ("reinstall MKL: python3 -m pip install --force-reinstall mkl, or conda install --force-reinstall mkl"

@@ -15,7 +15,7 @@ import re
 from mkldoctor.explain import linksets
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.juliapkg import julia_in_r
-from mkldoctor.explain.linker import skipped_advice
+from mkldoctor.explain.archskip import skipped_advice
 from mkldoctor.explain.loaderfind import BY_NAME, by_name
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import more, q

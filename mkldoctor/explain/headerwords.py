@@ -95,3 +95,15 @@ def built_with_mkl(source: str, header: str) -> list[str]:
     return [f"{source} is {project}'s installed header, not the program's code: {project} was built with MKL, so its headers "
             f"ask for {header}; give this build MKL's include folder and libraries as {project}'s own build had them (its "
             f"CMake target or pkg-config carries them), or rebuild {project} without MKL"]
+
+
+def onedal_micro_mkl(header: str) -> list[str]:
+    """oneDAL's own build of MKL's parts (its "micro-MKL": mkl_dal*.h, mkl_dal_sycl.hpp), which its build downloads into
+    __deps (mklfpk, mklgpufpk): no oneMKL install has them (oneDAL#2053)."""
+    if not header.startswith("mkl_dal"):
+        return []
+    return [f"{header} is not oneMKL's: it is oneDAL's own build of MKL's parts (micro-MKL), which oneDAL's build downloads "
+            "into its source tree's __deps folder (mklfpk; mklgpufpk for the GPU part): run its dependency step "
+            "(dev/download_micromkl.sh, or the make or Bazel rule that fetches it) and put that folder's include on the path: "
+            "export CPATH=<oneDAL source>/__deps/mklgpufpk/lnx/include:$CPATH (oneDAL#2053's workaround; later oneDAL fixed "
+            "its own include path)"]

@@ -12,7 +12,7 @@ from mkldoctor.discover.soname import SearchResult
 from mkldoctor.explain.cargo import BuildScriptFailed, CrateEcho, verbatim_link
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
-from mkldoctor.explain.linker import SkippedIncompatible, skipped_advice
+from mkldoctor.explain.archskip import SkippedIncompatible, skipped_advice
 from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding

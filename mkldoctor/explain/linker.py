@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -22,18 +21,9 @@ from mkldoctor.explain.events import UNNAMED, MissingLibrary, NeededNotFound, Pa
 from mkldoctor.findings import Finding
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.edits import Edit
-from mkldoctor.explain.wording import lib_name, more, needed_by
+from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import exports, facts, layout
-
-
-@dataclass(frozen=True, slots=True)
-class SkippedIncompatible:
-    """``ld: skipping incompatible /opt/intel/mkl/lib/ia32/libmkl_rt.so when searching for -lmkl_rt``"""
-
-    path: str
-    name: str
-    searched: str = ""  # as ld said it: -lmkl_rt, or a file a linker script's GROUP names (MKL 10's libmkl_em64t.a)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,38 +31,6 @@ class DsoMissing:
     """``ld: /lib/x86_64-linux-gnu/libm.so.6: error adding symbols: DSO missing from command line``"""
 
     library: str
-
-
-def ia32_instead(path: str) -> str | None:
-    """The x86-64 folder beside another architecture's of Intel's layout (``lib/ia32`` -> ``lib/intel64``; MKL 10 and
-    older: ``lib/32`` (x86) and ``lib/64`` (Itanium) -> ``lib/em64t``), or None."""
-    folder = os.path.dirname(path)
-    for old, new in (("/ia32_lin", "/intel64_lin"), ("/ia32", "/intel64"), ("/lib/32", "/lib/em64t"), ("/lib/64", "/lib/em64t")):
-        if folder.endswith(old):
-            return folder[: -len(old)] + new
-    return None
-
-
-def skipped_advice(skipped) -> tuple[list[str], list[str]]:
-    """(evidence, fix) for the libraries ld skipped as incompatible: the folder of this architecture instead."""
-    evidence: list[str] = []
-    fix: list[str] = []
-    for event in skipped:
-        itanium = os.path.dirname(event.path).endswith("/lib/64")
-        evidence.append(f"ld skipped {event.path} as incompatible: a library of another architecture ("
-                        + ("MKL 10's lib/64 holds its Itanium (IA-64) build; x86-64's is lib/em64t" if itanium else
-                           "a 32-bit folder in a 64-bit link") + f") on the search for {event.searched}")
-        instead = ia32_instead(event.path)
-        folder = shlex.quote(os.path.dirname(event.path))
-        line = (f"-L{shlex.quote(instead)} in place of -L{folder}   # the x86-64 folder of the same MKL" if instead else
-                f"take -L{folder} off the line, and give the folder of the libraries built for this architecture")
-        if line not in fix:
-            fix.append(line)
-    if fix:
-        fix.append("find what put that folder on the link line: a finder that chose another architecture's folder (a FindMKL "
-                   "or FindCBLAS that did not find MKL's root, a wrong MKLROOT, a makefile's MKL folder): point it at the "
-                   "x86-64 one (MKLROOT, or the finder's own root variable)")
-    return evidence, fix
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +90,6 @@ _LINK_WORDS = re.compile(r"(?i)\blink(?:er|ing|ed)?\b|\bld(?:\.\w+)?\b|collect2|
 SIGNATURES = (
     Signature("linker-flags-as-needed", "linker", "-as-needed",
               re.compile(r"^\s*(?:(?:export\s+)?\w*LDFLAGS=['\"]?)?-.*?-Wl,(?:[^\s,]*,)*--as-needed\b"), lambda m, _: AsNeededFlags(m.string.strip())),
-    Signature("ld-skipping-incompatible", "linker", "skipping incompatible",
-              re.compile(r"skipping incompatible (?P<path>\S+) when searching for (?:-l(?P<name>\S+)|(?P<file>\S+\.(?:a|so)))"),
-              lambda m, _: SkippedIncompatible(m.group("path"), m.group("name") or lib_name(m.group("file")),
-                                               "-l" + m.group("name") if m.group("name") else m.group("file"))),
     Signature("dso-missing", "linker", "DSO missing from command line",
               re.compile(r"(?<![\w./+-])(?P<lib>/?[\w./+-]+\.so[\w.]*): error adding symbols: DSO missing from command line"),
               lambda m, _: DsoMissing(m.group("lib"))),

@@ -49,7 +49,7 @@ _LINKER_PREFIX = re.compile(
     r"^\s*(?P<ld>(?:\S*/)?(?:[\w.-]+-)?(?:ld(?:\.bfd|\.gold|\.lld|\.mold)?|ld64\.lld|rust-lld|lld|mold|gold|collect2))"
     r"(?:\s*\(\w+\))?[ \xa0]?:\s+(?:(?:fatal\s+)?error ?:\s+|warning ?:\s+)?(?P<rest>.*)$"  # French puts a space before ':'
 )
-_IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>.*)['’\"]:?\s*$")
+_IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^`'‘’\"]*)['’\"]:?\s*$")  # a name holds no quote
 # the same and the reference on one line (a paste that lost the line break, an IDE's one-line message)
 _IN_FUNCTION_THEN = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^`'‘’\"]*)['’\"]:\s*(?P<then>\S.*undefined reference to.*)$")
 _UNDEF_REF = re.compile(

@@ -84,6 +84,7 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
     joined = _consequences(events, _explained(found))
     quoted = {line.strip() for f in found if f.severity == "error" for line in f.evidence}  # a line a finding quotes is its own
     lines = [e for e in events.of(Unrecognised) if e not in joined and e.line.strip()[:300] not in quoted]
+    lines = list({e.line.strip(): e for e in reversed(lines)}.values())[::-1]  # a line said again (a block pasted twice): once
     if not lines and not any(f.severity in ("error", "warning") for f in found):  # a signature's line no finding said
         lines = [Unrecognised(e.line) for e in events.of(ClaimedError)]
     if not lines and not any(f.severity == "error" for f in found):  # a traceback whose last line (its error) was cut

@@ -200,6 +200,10 @@ def sycl_runtime_release(name: str) -> str | None:
 def sycl_runtime_said(name: str, pip) -> str | None:
     """What a program that needs ``name``, a SYCL runtime of Intel's DPC++ compiler, needs (``pip(year)``: the command
     that installs that year's runtime); None for another library."""
+    if re.fullmatch(r"libsycl\.so|sycl\.dll", name, re.I):  # the unnumbered name (llama.cpp's SYCL guide): any year's
+        return (f"{name} is the SYCL runtime of Intel's DPC++ compiler (oneAPI's compiler/<ver>/lib; PyPI's intel-sycl-rt): "
+                f"install oneAPI's Base Toolkit, or {pip(max(SYCL_RUNTIME_YEARS.values()))} of the year the program was built "
+                "with, and source oneAPI's setvars.sh in the shell that runs the program")
     if not re.fullmatch(SYCL_RUNTIME_FILE, name, re.I):
         return None
     year = sycl_runtime_release(name)
