@@ -165,3 +165,14 @@ def test_the_sycl_runtime_by_its_unnumbered_name_and_onedals_micro_mkl():
     assert not any("not one of MKL's own libraries" in line for line in sycl.fix)
     dal = only_error(_log("onedal-2053"))
     assert dal.fix[0].startswith("mkl_dal_sycl.hpp is not oneMKL's: it is oneDAL's own build of MKL's parts"), flat(dal)
+
+
+def test_a_programs_could_not_load_library_is_julias_only_with_julias_quotes():
+    """Julia says 'could not load library "libmkl_rt"'; another program's 'could not load library /usr/lib/libmkl_rt.so'
+    beside the loader's own line is that program's, not Julia's MKL_jll story."""
+    log = ("Error: could not load library /usr/lib/libmkl_rt.so\nerror while loading shared libraries: libmkl_rt.so: "
+           "cannot open shared object file: No such file or directory\n")
+    finding = only_error(log)
+    assert finding.id == "loader-cannot-find" and "Julia" not in flat(finding), flat(finding)
+    julia = only_error('ERROR: could not load library "libmkl_rt"\nlibmkl_rt.so: cannot open shared object file: No such file or directory\n')
+    assert "Julia" in julia.title, flat(julia)

@@ -84,7 +84,7 @@ def _host(before, line: str) -> str:
         return "R (dyn.load)"
     if re.search(r'could not load library "[^"]+":', text):  # PostgreSQL's LOAD of an extension (its own quote, then dlerror)
         return "PostgreSQL (an extension's library)"
-    if "could not load library" in text or "Libdl" in text:
+    if re.search(r'could not load library \\?"', text) or "Libdl" in text:  # Julia quotes the name it was given
         return "julia (dlopen)"
     if "_MEI" in text:
         return "a PyInstaller bundle"
