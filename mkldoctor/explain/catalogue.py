@@ -62,6 +62,8 @@ ERROR_WORDS = (
     # a program's own words for a file it could not load or find, spelled as people type them ("Cant find native CPU
     # libraries", BIDMach#75; "Couldn't load", "Failed to load libmkl_rt.so", "Unable to find libiomp5.so")
     r"\b(?:[Cc]ant|[Cc]ouldnt) (?:open|find|load)\b",
+    # a script's stop, a line of its own: "Darwin is unsupported yet" (TensorFlow 1.3's configure asked for MKL on macOS)
+    r"^\s*\S+(?: \S+)? is (?:unsupported|not supported)(?: yet)?\s*[.!]?\s*$",
     r"\b(?:[Cc]ould ?n(?:o|'|’)t|[Ff]ailed to|[Uu]nable to) (?:open|find|load|locate|dlopen)\b[^;]{0,60}?[\w+-]\.(?:so|dylib|dll)\b",
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
@@ -133,7 +135,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "ELF ", "mach-o", "file type", "Win32", "wrong format", "not recognized", "incompatible target", "not an object",
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
-           "an not ", "an't ", "-as-needed", "ant find", "ant load", "ant open", "ouldnt ", "ouldn't ", "ouldn’t ", "ailed to ", "nable to ", "not installed",
+           "an not ", "an't ", "-as-needed", "ant find", "ant load", "ant open", "ouldnt ", "ouldn't ", "ouldn’t ", "ailed to ", "nable to ", "not installed", "is unsupported",
            "egmentation", "egfault", "SIGSEGV", "ip = ", "[.] ", "ACCESS_VIOLATION", "access violation", "Segmentation violation", "C2664", "invalid conversion", "command line ", "annot stat", "annot find path", "libs:", "_LIBRARIES", "Found BLAS", "Found LAPACK", "Found CBLAS", "Found MKL", "-- Found ", "OpenMP (", "mutated ENV", "double free", "free(): invalid", "C-API based implementation", "Invalid read", "Invalid write", "Invalid free", "Mismatched free", "Conditional jump", "uninitialised value", "Syscall param", "munmap_chunk", "corrupted size", "malloc(): ", "ardiso", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
            "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "Permission denied", "SEGFAULT", "SegFault", "But not both", "--with-blas8", "-i8 ", "default-integer-8", "-DMKL_ILP64", "Unable to automatically", "Unable to recursively locate", "__ test", "__ Test", "ntdll!Ldrp", "MklImports", "mkl_core!", "_COMPILER:", "input line is too long", "OMP: Warning #", "No module named", "MKL WARNING",
            "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "does not work", "does not have real file", "static version of it", "pyimport(", "not found (required by", ", version ", "without", "MKL not", "MKL support", "MKL is not", "was not defined", "in conflict with", "may conflict", "06D007", "06d007", "MKL_Complex", "environment variable MKLROOT", "ncompatible", "to locate package", "installation candidate", "kann nicht gefunden werden", "No match for argument", "nable to find a match", "o such file or directory: ", "-10665982", "322836902", "-1073741515", "3221225781", "0000135", "LNK11", "defined here", "PreconditionNotMet", "OMP: Info #27", "OMP: Info #269", "shared path",
