@@ -229,6 +229,8 @@ def _layer_not_linked(shared: dict) -> Finding:
     runtime = f" -l{threading.runtime}" if threading.runtime else ""
     layers = [interface.name, threading.name, "mkl_core"]
     flags = " ".join("-l" + n for n in layers)
+    mixed = _same_soname_older(symbols[0], users)
+    evidence += mixed[:1]
     sycl = [u for u in users if u.startswith("libmkl_sycl")]
     first = ((f"with --as-needed, put MKL's SYCL libraries ({', '.join(sycl[:2])}) before the classic layers they call "
               f"({flags}): ld keeps a shared library only if something before it needs it, and "
@@ -238,7 +240,7 @@ def _layer_not_linked(shared: dict) -> Finding:
         f"{', '.join(users[:2])} {'needs' if len(users) == 1 else 'need'} {_few(symbols)}, which another MKL layer defines: that layer is not in the link "
         "(not named, or dropped by --as-needed)",
         tuple(evidence),
-        (*first, f"name the three layers after the objects that call MKL: {flags}{runtime} -lpthread -lm -ldl "
+        (*first, *mixed[1:], f"name the three layers after the objects that call MKL: {flags}{runtime} -lpthread -lm -ldl "
          "(mkldoctor link --format flags prints the line)", "or keep them: -Wl,--no-as-needed before the MKL libraries",
          "a link meant to be static (a static .pc file, a 'static' build): -lmkl_X takes the shared library where both are "
          "in the folder, and a shared layer needs the others beside it; name the archives in a group: -Wl,--start-group "
@@ -246,6 +248,22 @@ def _layer_not_linked(shared: dict) -> Finding:
         "MKL's interface layer calls the threading layer and the core without naming them as dependencies; ld resolves "
         "those calls only from layers on the line, and with --as-needed drops a layer that nothing before it needed.",
     )
+
+
+def _same_soname_older(symbol: str, users: list[str]) -> list[str]:
+    """(evidence, fix) where the layer's soname spans releases older than the name's first one: a libmkl_core of one of
+    those (another MKL on the link's path, a package's bundled copy: ABACUS's guide on DeePMD-kit's lib) lacks it."""
+    history = exports.history(symbol)
+    spans = [exports.releases_with_soname(u) for u in users if re.search(r"\.so\.\d+$", u)]
+    if history is None or not spans or not spans[0] or history.overall.releases[0] <= spans[0][0]:
+        return []
+    first, older = history.overall.releases[0], [r for r in spans[0] if r < history.overall.releases[0]]
+    return [f"{users[0]} is the file name of MKL {spans[0][0]} to {spans[0][-1]}, and {symbol} came only in {first}: a "
+            f"libmkl_core of the same file name from {older[0]} to {older[-1]} lacks it, so a core found first in another "
+            "MKL's folder (a package that bundles its own MKL) leaves it undefined though the line names the core",
+            f"if the line names the core: find the other MKL on the link's path (-Wl,--trace on the link line names each file ld opens; or ls each -L folder for "
+            "libmkl_core*) and take it off, or delete that package's bundled MKL files from a copy of its lib folder and "
+            "point the build at the copy (ABACUS's guide, for DeePMD-kit's lib: rm *mkl*)"]
 
 
 def _before_objects(events: Parsed, shared: dict | None = None) -> list[Finding]:

@@ -33,8 +33,18 @@ ENGLISH_LOADER_REASON = re.compile(r"(?i)\bELF|cannot|invalid|wrong|too short|no
 _NOT_THESE = re.compile(r"(?i)relocation|R_X86_|R_AARCH64|\bwarning\b|\.(?:so|a)\b|multiple definition|first defined here")
 
 
+# a shared library's unresolved name (zh_CN: "lib/libmkl_sequential.so.2: 对'mkl_lapack_sgesvda_batch_kernel'未定义的引用",
+# ABACUS's user guide): the library, then the locale's words, which are not English
+_LD_LIBRARY = re.compile(r"^(?P<where>\S{1,400}\.so(?:\.\d+)*)\s?[:：]\s*(?P<msg>[^;\s][^;]{0,600})$")
+
+
 def read(text: str, prefixed: bool) -> tuple[str, str, str] | None:
     """``("undefined", name, where)``, ``("context", function, object)``, ``("missing", library, "")``, or None."""
+    library = _LD_LIBRARY.match(text) if ".so" in text and not text.isascii() else None
+    if library and not ENGLISH_LOADER_REASON.search(library["msg"]) and not _NOT_THESE.search(library["msg"]):
+        name = _LOCALE_QUOTED.search(library["msg"])
+        if name and not library["msg"][:name.start()].isascii() or name and not library["msg"][name.end():].isascii():
+            return "undefined", name.group("sym"), library["where"]
     location = _LD_LOCATION.match(text) if "(." in text and "+0x" in text else None
     if location and text.count("+0x") == 1 and not _NOT_THESE.search(location.group("msg")):
         name = _LOCALE_QUOTED.search(location.group("msg"))
