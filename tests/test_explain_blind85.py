@@ -188,3 +188,11 @@ def test_gnu_lds_chinese_words_for_a_shared_librarys_name_and_a_core_of_an_older
     assert finding.fix[0].startswith("if the line names the core: find the other MKL") and "rm *mkl*" in finding.fix[0]
     # English words after a library are the loader's or ld's own, not a translation
     assert not _findings("libfoo.so: 'x' is fine\n")
+
+
+def test_a_scalapack_rejection_of_one_mkl_release():
+    """UCL Research Computing's NWChem notes: PDSTEDC's 'parameter number 10 had an illegal value' is a bug of MKL 2018;
+    the Intel 2017 compiler's MKL runs it. The known fault leads, with no release to update to named."""
+    finding = only_error(_log("pdstedc"))
+    assert finding.evidence[1].startswith("possible cause: a known fault of MKL 2018.0 to 2018.4"), flat(finding)
+    assert finding.fix[0].startswith("the MKL release: 2018.0 to 2018.4 have this fault; run with a release outside them")
