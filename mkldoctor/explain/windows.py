@@ -24,7 +24,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.platforms import ForeignLoadFailed, dll_load_failed, mkl_dnn
 from mkldoctor.explain.runtime import MklCannotLoad
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import folders, layout, msvc_runtime, places, recipes
+from mkldoctor.knowledge import folders, layout, msvc_runtime, recipes
 
 
 @dataclass(frozen=True, slots=True)
