@@ -190,9 +190,11 @@ def test_gnu_lds_chinese_words_for_a_shared_librarys_name_and_a_core_of_an_older
     assert not _findings("libfoo.so: 'x' is fine\n")
 
 
-def test_a_scalapack_rejection_of_one_mkl_release():
-    """UCL Research Computing's NWChem notes: PDSTEDC's 'parameter number 10 had an illegal value' is a bug of MKL 2018;
-    the Intel 2017 compiler's MKL runs it. The known fault leads, with no release to update to named."""
+def test_a_scalapack_rejection_that_mkl_2018_made():
+    """UCL Research Computing's NWChem notes (PDSTEDC's 'parameter number 10 had an illegal value' under MKL 2018, gone
+    with the Intel 2017 compiler's MKL) and GlobalArrays/ga PR #122 (GA's work array too small for MKL 2018 and newer):
+    Global Arrays' workspace leads, with its fix first and the older MKL as the stopgap."""
     finding = only_error(_log("pdstedc"))
-    assert finding.evidence[1].startswith("possible cause: a known fault of MKL 2018.0 to 2018.4"), flat(finding)
-    assert finding.fix[0].startswith("the MKL release: 2018.0 to 2018.4 have this fault; run with a release outside them")
+    assert finding.evidence[1].startswith("possible cause: Global Arrays' ga_pdsyevd"), flat(finding)
+    assert finding.fix[0].startswith("NWChem or another program on Global Arrays: a GA release with PR #122's")
+    assert "query the workspace: call PDSTEDC once with LWORK=-1, then allocate what it returns" in finding.fix

@@ -296,9 +296,12 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
         causes.insert(0, "the input holds NaN or Inf: MKL 2022 and newer (and OpenBLAS 0.3.15 and newer) return INFO = -4 "
                          "from ?gesdd for such a matrix, where older releases returned INFO > 0; PyTorch before its fix "
                          "(PR #68812) called it an internal bug")
+    stedc = re.fullmatch(r"P[SDCZ]STEDC", event.routine.strip().upper()) is not None and event.parameter == 10
+    if stedc:  # GlobalArrays/ga PR #122; UCL Research Computing's NWChem notes
+        causes.insert(0, "Global Arrays' ga_pdsyevd (NWChem's parallel eigensolver) gives P?STEDC a workspace that MKL 2018 "
+                         "and newer find too small (GA PR #122 enlarged it); MKL 2017 and older took that size")
     known = broken.rejecting(event.routine, event.parameter)
-    causes = [f"a known fault of MKL {b.releases}: {b.what} ({f'fixed in {b.fixed_in}; ' if b.fixed_in else ''}{b.source})"
-              for b in known] + causes
+    causes = [f"a known fault of MKL {b.releases}: {b.what} (fixed in {b.fixed_in}; {b.source})" for b in known] + causes
     causes.append("calls made from several threads at once with MKL's own threads on (a batched factorization that runs "
                   "the routine for each matrix in parallel: pgml's batched LU in oneMKL): the same call passes in one thread")
     evidence += [f"possible cause: {cause}" for cause in causes]
@@ -331,7 +334,12 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                    f"{build_scripts.INTEL_MKL_SRC_DEFAULT}, 64-bit integers, while these crates pass 32-bit ones: enable an "
                    "lp64 feature (mkl-static-lp64-iomp, mkl-dynamic-lp64-seq) with default-features = false, then "
                    f"{recipes.CARGO_CLEAN}")
-    fix[:0] = [_release_fix(b) for b in known[:1]]
+    fix[:0] = [f"the MKL release: {b.releases} have this fault; use MKL {b.fixed_in} or newer "
+               f"({recipes.conda_install(recipes.q(f'mkl>={b.fixed_in}'))}; mkl_get_version_string says which runs)"
+               for b in known[:1]]
+    fix[:0] = ["NWChem or another program on Global Arrays: a GA release with PR #122's larger work array for P?STEDC (NWChem "
+               "built with its own newer GA), or until then an MKL before 2018 (UCL Research Computing's NWChem notes: the "
+               "Intel 2017 compiler's module)"] if stedc else []
     width = ("the integer size: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (with libmkl_rt: "
              "MKL_INTERFACE_LAYER=ILP64 only for a program built for it); CMake's find_package(MKL) (Intel's MKLConfig.cmake) "
              f"links {layout.DEFAULTS['cmake']['interface']} unless told: set(MKL_INTERFACE lp64) before it for code that "
@@ -365,13 +373,3 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
          "python3 -c \"import ctypes; b = ctypes.create_string_buffer(256); ctypes.CDLL('libmkl_rt.so').mkl_get_version_string(b, 256); "
          "print(b.value.decode())\"   # the release the loader finds"),
     )
-
-
-def _release_fix(known) -> str:
-    """The fix for a known fault of some MKL releases: the release that fixed it, or (where the source names none) any
-    release outside them."""
-    if known.fixed_in:
-        return (f"the MKL release: {known.releases} have this fault; use MKL {known.fixed_in} or newer "
-                f"({recipes.conda_install(recipes.q(f'mkl>={known.fixed_in}'))}; mkl_get_version_string says which runs)")
-    return (f"the MKL release: {known.releases} have this fault; run with a release outside them (a cluster's module of the "
-            f"release before, as {known.source} have it; mkl_get_version_string says which runs)")

@@ -100,11 +100,6 @@ ROUTINES: tuple[BrokenRoutine, ...] = (
     BrokenRoutine(("pgeevx",), "", "2020.1",
                   "ScaLAPACK's P?GEEVX rejects a valid argument 15 (Intel's MKLD-9504)", "2020.2",
                   "Intel's bug-fix list of MKL 2020", parameter=15),
-    # UCL Research Computing's NWChem notes: "On entry to PDSTEDC parameter number 10 had an illegal value" is a bug of MKL
-    # 2018; the Intel 2017 compiler's MKL runs it (the page names no release that fixed it)
-    BrokenRoutine(("pstedc",), "2018.0", "2018.4",
-                  "ScaLAPACK's P?STEDC (NWChem's parallel eigensolver) rejects its argument 10 as an illegal value", "",
-                  "UCL Research Computing's NWChem notes", parameter=10),
 )
 
 
