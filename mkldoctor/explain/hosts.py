@@ -266,11 +266,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                        "package Microsoft.ML.Mkl.Redist), or ships none for this runtime (its runtimes/ folder lists them)")
         else:
             fix.append("install MKL's shared libraries first: see the recipe below")
-        if package:
-            fix.insert(0, f"reference {package} in the project that runs (dotnet add package {package}, the version of "
-                          "Microsoft.ML), then check that the app's folder has the library (runtimes/linux-x64/native)")
-            if stem.lower().removeprefix("lib") == "symsgdnative":
-                fix.insert(1, mlnet.SYMSGD_LIBOMP)
+        fix[:0] = mlnet.native_fixes(event.library) if package else []
         out.append(Finding(
             "host-cannot-load", "error", f"{event.host} could not load {event.library}",
             tuple(evidence), tuple(fix),

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.platforms import file_platform
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.rblas import ALTERNATIVES
@@ -128,7 +129,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ))
 
     for event in events.of(JarNativeMissing)[:1]:
-        platform = "macOS" if ".dylib" in event.library else "Windows" if event.library.endswith(".dll") else "Linux"
+        platform = file_platform(event.library)
         out.append(Finding(
             "jar-native-library-missing", "error", f"a JVM library's jar carries no {event.library}: its build for {platform} "
             "lacks that native library",

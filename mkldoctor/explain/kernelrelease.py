@@ -11,16 +11,12 @@ import re
 
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.kernels import _LAYER_SONAME, layer_soname_missing
+from mkldoctor.explain.kernels import LAYER_SONAME, layer_soname_missing
 from mkldoctor.explain.runtime import MklCannotLoad, MklKernelUndefined
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
-
-
-def _release_of(ctx: Context, path: str):
-    install = ctx.install_of(path) if path else None
-    return install
+from mkldoctor.knowledge import layout
 
 
 def _release_mixed(events: Parsed) -> list[MklKernelUndefined]:
@@ -57,7 +53,7 @@ def other_release(events: Parsed, ctx: Context) -> list[Finding]:
             if names and not any(n.startswith("libmkl_core.so") for n in names):
                 static_program = True
                 evidence.append(f"{folder} holds no libmkl_core.so: the core in the process is not that folder's")
-            install = _release_of(ctx, event.path)
+            install = ctx.install_of(event.path)
             if install is not None:
                 evidence.append(f"{os.path.basename(event.path)} belongs to {label(install)}")
         else:
@@ -107,7 +103,8 @@ def other_release(events: Parsed, ctx: Context) -> list[Finding]:
     )]
 
 
-_KERNEL_CPU = re.compile(r"^mkl_[a-z]+_(?P<cpu>def|mc3?|avx(?:512(?:_mic)?|2)?|p4n?|cnr)_\w+$")
+# a kernel function's name: its domain, then the ISA of the kernel library that holds it (layout's CPU kernels)
+_KERNEL_CPU = re.compile(r"^mkl_[a-z]+_(?P<cpu>" + "|".join(sorted(layout.kernel_isas(), key=len, reverse=True)) + r")_\w+$")
 
 
 def _kernel_of_function(undefined) -> str:
@@ -122,7 +119,7 @@ def _kernel_of_function(undefined) -> str:
 def _kernel_wants_other_core(events: Parsed, ctx: Context) -> Finding:
     from mkldoctor.binary.dynamic import read_dynamic
     wanted = [e.path for e in layer_soname_missing(events)]
-    kernels = list(dict.fromkeys(lib for e in events.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)))
+    kernels = list(dict.fromkeys(lib for e in events.of(MklCannotLoad) for lib in e.libraries if not LAYER_SONAME.match(lib)))
     evidence = [f"MKL could not load {' or '.join(kernels)}: the kernel needs {', '.join(wanted)}, which could not be opened"]
     for install in ctx.installs:
         for folder in install.lib_dirs:
@@ -131,7 +128,7 @@ def _kernel_wants_other_core(events: Parsed, ctx: Context) -> Finding:
                 if not os.path.exists(path):
                     continue
                 info = read_dynamic(path)
-                needs = [n for n in (info.needed if info else []) if _LAYER_SONAME.match(n)]
+                needs = [n for n in (info.needed if info else []) if LAYER_SONAME.match(n)]
                 if needs:
                     real = os.path.realpath(path)
                     evidence.append(f"{path} needs {', '.join(needs)}" + (f" (it is {real})" if real != path else ""))

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from mkldoctor.explain import vendored
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.platforms import file_platform
 from mkldoctor.explain.runtime import MklCannotLoad, MklKernelUndefined, MklOpenFailed
 from mkldoctor.explain.wording import MAX_LISTED, more, q
 from mkldoctor.findings import Finding
@@ -24,21 +25,17 @@ from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge import exports, folders, layout, recipes
 
 
-_LAYER_SONAME = layout.file_pattern(("rt", "interface", "threading", "core"), shared_only=True)  # all but the kernels
+LAYER_SONAME = layout.file_pattern(("rt", "interface", "threading", "core"), shared_only=True)  # all but the kernels
 
 
 def layer_soname_missing(events: Parsed) -> list:
     """``INTEL MKL ERROR: libmkl_core.so.3: cannot open ...`` then ``Cannot load libmkl_def.so``: a kernel wants another core."""
-    kernels = [lib for e in events.of(MklCannotLoad) for lib in e.libraries if not _LAYER_SONAME.match(lib)]
-    opened = [e for e in events.of(MklOpenFailed) if "/" not in e.path and _LAYER_SONAME.match(e.path)]
+    kernels = [lib for e in events.of(MklCannotLoad) for lib in e.libraries if not LAYER_SONAME.match(lib)]
+    opened = [e for e in events.of(MklOpenFailed) if "/" not in e.path and LAYER_SONAME.match(e.path)]
     return opened if kernels and opened else []
 
 
 # -- MKL's libraries not found or not loadable: the files, the threading layer's OpenMP runtime -------------------
-
-
-def _platform(name: str) -> str:
-    return "macOS" if ".dylib" in name else "Windows" if name.lower().endswith(".dll") or "\\" in name else "Linux"
 
 
 def _openmp_layer(name: str) -> bool:
@@ -66,7 +63,7 @@ def claims_foreign(name: str, events: Parsed) -> bool:
 
     if layout.is_kernel(name):
         return True
-    if _platform(name) == "Windows":
+    if file_platform(name) == "Windows":
         return False  # "could not be found" on Windows is the DLL or a dependency: the windows family says both
     said = [e.library for e in events.of(ForeignLoadFailed) if e.library != name]
     said += [e.dll for e in events.of(WindowsEntryPoint)]  # the layer was found: another release's, not its OpenMP runtime
@@ -83,13 +80,13 @@ def mkl_cannot_load(events: Parsed, ctx: Context) -> list[Finding]:
     if _explained_elsewhere(events):
         return out  # an undefined name or another core: scope or other_release explains the "Cannot load" that follows
     names = [lib for e in events.of(MklCannotLoad) for lib in e.libraries]
-    layers = [n for n in names if _openmp_layer(n) and (_platform(n) == "Linux" or claims_foreign(n, events))]
+    layers = [n for n in names if _openmp_layer(n) and (file_platform(n) == "Linux" or claims_foreign(n, events))]
     if layers and not omp:
         out.append(_openmp_layer_finding(layers, ctx))
     opened = events.of(MklOpenFailed)
     said = [lib for e in events.of(MklCannotLoad) for lib in e.libraries] + [os.path.basename(e.path) for e in opened]
     wheel = vendored.vendoring(events, [e.path for e in opened], said)  # MKL in a wheel's folder, without what MKL opens
-    shipped = [n for n in names if layout.is_kernel(n) and _platform(n) != "Linux"]
+    shipped = [n for n in names if layout.is_kernel(n) and file_platform(n) != "Linux"]
     if shipped:
         out.append(vendored.finding(wheel, shipped, [f"MKL could not load {' or '.join(shipped)}"]) if wheel else
                    _kernels_not_shipped(shipped, events))
@@ -234,7 +231,7 @@ def _wheel_prefix(paths: list[str], evidence: list[str]) -> list[str]:
 
 def _openmp_layer_finding(layers: list[str], ctx: Context, symbol: str | None = None) -> Finding:
     name = layers[0]
-    platform = _platform(name)
+    platform = file_platform(name)
     runtime = {"Linux": "libiomp5.so", "macOS": "libiomp5.dylib", "Windows": "libiomp5md.dll"}[platform]
     said = (f"MKL could not load its threading layer {name}: it needs {symbol}, which Intel's OpenMP runtime defines"
             if symbol else f"MKL could not load its threading layer {name}")
@@ -292,7 +289,7 @@ def kernel_files(platform: str) -> str:
 
 
 def _kernels_not_shipped(kernels: list[str], events: Parsed) -> Finding:
-    platform = _platform(kernels[0])
+    platform = file_platform(kernels[0])
     names = list(dict.fromkeys(kernels))
     said = [e.detail for e in _foreign_details(events)]
     place = ("beside the .exe (or in a folder on PATH)" if platform == "Windows" else

@@ -253,12 +253,16 @@ def _layer_not_linked(shared: dict) -> Finding:
 def _same_soname_older(symbol: str, users: list[str]) -> list[str]:
     """(evidence, fix) where the layer's soname spans releases older than the name's first one: a libmkl_core of one of
     those (another MKL on the link's path, a package's bundled copy: ABACUS's guide on DeePMD-kit's lib) lacks it."""
+    from mkldoctor.knowledge.history import version_key
+
     history = exports.history(symbol)
-    spans = [exports.releases_with_soname(u) for u in users if re.search(r"\.so\.\d+$", u)]
-    if history is None or not spans or not spans[0] or history.overall.releases[0] <= spans[0][0]:
+    soname = next((u for u in users if re.search(r"\.so\.\d+$", u)), None)
+    span = exports.releases_with_soname(soname) if soname else ()
+    first = history.overall.releases[0] if history is not None else None
+    older = [r for r in span if first and version_key(r) < version_key(first)]
+    if not older:
         return []
-    first, older = history.overall.releases[0], [r for r in spans[0] if r < history.overall.releases[0]]
-    return [f"{users[0]} is the file name of MKL {spans[0][0]} to {spans[0][-1]}, and {symbol} came only in {first}: a "
+    return [f"{soname} is the file name of MKL {span[0]} to {span[-1]}, and {symbol} came only in {first}: a "
             f"libmkl_core of the same file name from {older[0]} to {older[-1]} lacks it, so a core found first in another "
             "MKL's folder (a package that bundles its own MKL) leaves it undefined though the line names the core",
             f"if the line names the core: find the other MKL on the link's path (-Wl,--trace on the link line names each file ld opens; or ls each -L folder for "

@@ -40,10 +40,25 @@ SYMSGD_LIBOMP = ("ML.NET's libSymSgdNative.so for linux-x64 names LLVM's libomp.
                  "<the app's folder>/libSymSgdNative.so")
 
 
+def _native_stem(library: str) -> str:
+    """``symsgdnative`` of ``/app/libSymSgdNative.so``, ``mklimports`` of ``Microsoft.ML.MklImports.dll``."""
+    name = library.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    return re.sub(r"(?i)^(?:lib)?(?:Microsoft\.ML\.)?|(?:\.so(?:\.\d+)*|\.dylib|\.dll)$", "", name).lower()
+
+
 def native_package(library: str) -> str:
     """The NuGet package of one of ML.NET's native libraries (``libSymSgdNative.so``, ``Microsoft.ML.MklImports.dll``), or ''."""
-    stem = re.sub(r"(?i)^(?:lib)?(?:Microsoft\.ML\.)?|(?:\.so(?:\.\d+)*|\.dylib|\.dll)$", "", library.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
-    return NATIVE_PACKAGES.get(stem.lower(), "")
+    return NATIVE_PACKAGES.get(_native_stem(library), "")
+
+
+def native_fixes(library: str) -> list[str]:
+    """The fixes for one of ML.NET's native libraries that did not load on Linux: its package, and SymSgdNative's libomp."""
+    package = native_package(library)
+    if not package:
+        return []
+    return [f"reference {package} in the project that runs (dotnet add package {package}, the version of Microsoft.ML), "
+            "then check that the app's folder has the library (runtimes/linux-x64/native)",
+            *([SYMSGD_LIBOMP] if _native_stem(library) == "symsgdnative" else [])]
 
 
 # MklComponentsCatalog's extension methods, by the catalog each extends (Microsoft's API reference)

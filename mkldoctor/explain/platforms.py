@@ -186,6 +186,11 @@ SIGNATURES = (
 )
 
 
+def file_platform(name: str) -> str:
+    """The platform a library's file name is of: ``.dylib`` macOS's, ``.dll`` (or a Windows path) Windows', else Linux's."""
+    return "macOS" if ".dylib" in name else "Windows" if name.lower().endswith(".dll") or "\\" in name else "Linux"
+
+
 def is_foreign(name: str) -> bool:
     return name.endswith((".dylib", ".dll")) or ".dylib" in name or "\\" in name
 

@@ -41,6 +41,6 @@ SIGNATURES = (
     Signature("glog-dso-handle-check", "programloader", "Check failed: ",
               re.compile(r"Check failed: (?:dso_handle|handle|\w*dso\w*) != nullptr"), lambda m, _: FollowOn(m.string.strip()[:300])),
     *(Signature(f"program-cannot-load-mkl-{i}", "programloader", needle, _OWN_WORDS, _own_words)
-      for i, needle in enumerate(("an not ", "an't ", "annot ", "ant find", "ant load", "ant open", "ould not",
-                                            "ouldn't ", "ouldnt ", "ouldn\u2019t ", "ailed to ", "nable to "))),
+      for i, needle in enumerate(("an not ", "an't ", "annot ", "ant find", "ant load", "ant open", "ould not", "ouldn't ",
+                                  "ouldnt ", "ouldn\u2019t ", "ailed to ", "nable to "))),
 )

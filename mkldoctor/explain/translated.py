@@ -43,7 +43,7 @@ def read(text: str, prefixed: bool) -> tuple[str, str, str] | None:
     library = _LD_LIBRARY.match(text) if ".so" in text and not text.isascii() else None
     if library and not ENGLISH_LOADER_REASON.search(library["msg"]) and not _NOT_THESE.search(library["msg"]):
         name = _LOCALE_QUOTED.search(library["msg"])
-        if name and not library["msg"][:name.start()].isascii() or name and not library["msg"][name.end():].isascii():
+        if name and not (library["msg"][:name.start()].isascii() and library["msg"][name.end():].isascii()):  # the locale's words
             return "undefined", name.group("sym"), library["where"]
     location = _LD_LOCATION.match(text) if "(." in text and "+0x" in text else None
     if location and text.count("+0x") == 1 and not _NOT_THESE.search(location.group("msg")):

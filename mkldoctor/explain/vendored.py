@@ -61,6 +61,18 @@ def _role(name: str) -> str:
     return f"{name}: MKL's {_ROLE_WORDS.get(found.role, found.role)} ({found.description})" if found is not None else ""
 
 
+def _environments_own(windows: bool, package: str, env: str, number: str) -> str:
+    """What the environment's own MKL can do for the wheel's: on Linux, serve the whole process where it is the wheel's
+    release (block2's debugging hints, ActiveSpaceFinder#6); on Windows, nothing PATH could give it."""
+    if windows:
+        return ("not the cure: PATH to the environment's own folder; the wheel carries its own MKL, and libraries found there "
+                "would be of another release than its core")
+    return (f"or, for one run, let the environment's own MKL serve the whole process where it is the wheel's release (pip's "
+            f"mkl of that release installed beside {package}: python -m pip show mkl): LD_PRELOAD={env}/lib/libmkl_core.so"
+            f"{number}:{env}/lib/libmkl_sequential.so{number} <the program>; an MKL of another release there does not mix "
+            "with the wheel's core")
+
+
 def finding(found: tuple[str, str, str], wanted: list[str], evidence: list[str]) -> Finding:
     package, folder, tool = found
     windows = any(n.lower().endswith(".dll") for n in wanted) or ":/" in folder
@@ -93,14 +105,8 @@ def finding(found: tuple[str, str, str], wanted: list[str], evidence: list[str])
            f"until then: copy {more(wanted, 2)} (and the other kernels: libmkl_def*, libmkl_mc3*, libmkl_avx*, libmkl_vml_*) of "
            f"exactly the release the wheel carries (python -m pip download mkl==<that release>) into {shown_folder}: MKL looks "
            "beside itself first, and libraries of another release do not work with its core",
-           f"not the cure: {'PATH' if windows else 'LD_LIBRARY_PATH'} to the environment's own folder; the wheel carries its own "
-           "MKL, and libraries found there would be of another release than its core"]
-    env, number = folder.split("/lib/python")[0] if "/lib/python" in folder else "<env>", soname.rsplit(".so", 1)[1] if soname else ""
-    if not windows:  # block2's debugging hints (ActiveSpaceFinder#6): the environment's MKL of the wheel's release, preloaded
-        fix[-1] = (f"or, for one run, let the environment's own MKL serve the whole process where it is the wheel's release (pip's "
-                   f"mkl of that release installed beside {package}: python -m pip show mkl): LD_PRELOAD={env}/lib/libmkl_core.so"
-                   f"{number}:{env}/lib/libmkl_sequential.so{number} <the program>; an MKL of another release there does not mix "
-                   "with the wheel's core")
+           _environments_own(windows, package, places.python_prefix(folder + "/") or "<env>",
+                             soname.rsplit(".so", 1)[1] if soname else "")]
     return Finding(
         "mkl-vendored-incomplete", "error",
         f"{package}'s wheel carries MKL in {os.path.basename(folder)} without {what}: {more(wanted, 3)} "
