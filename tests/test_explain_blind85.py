@@ -3,33 +3,24 @@ what the rules made after them answer, and that none of their logs is silent or 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from mkldoctor.explain import logparse
-from mkldoctor.explain.diagnosis import explain
+from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-CORPUS = Path(__file__).parent / "data/explain_corpus"
-SETS = {n: json.loads((CORPUS / f"blind{n}.json").read_text()) for n in (85, 86, 87, 88, 89, 90, 91)}
-ENTRIES = {e["id"]: e for doc in SETS.values() for e in doc["entries"]}
+SETS = blindset.load(85, 86, 87, 88, 89, 90, 91)
+ENTRIES = blindset.entries(*SETS)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
-
-
-def _findings(log: str):
-    return explain(logparse.parse_bytes(log.encode()), [])
+    return blindset.log_of(ENTRIES, fragment)
 
 
 @pytest.mark.parametrize("n, entry", [(n, e) for n, doc in SETS.items() for e in doc["entries"]],
                          ids=lambda v: v if isinstance(v, str) else str(v) if isinstance(v, int) else v["id"])
 def test_never_silent_and_right_stays_right(n, entry):
-    findings = _findings(entry["log"])
+    findings = blindset.findings(entry["log"])
     assert any(f.severity == "error" for f in findings), [(f.id, f.title) for f in findings]
     verdict = SETS[n]["scored"]["verdicts"][entry["id"]]
     if verdict["verdict"] == "right":
@@ -47,12 +38,18 @@ def test_a_programs_own_words_for_a_library_of_mkls():
         finding = only_error(line + "\n")
         assert finding.id == "loader-cannot-find" and finding.title.endswith(soname), flat(finding)
     assert only_error("Couldn't open libiomp5.dylib\n").id == "macos-library-not-loaded"
+    # a sentence's full stop after the name; Windows' DLLs in the same words, a folder with spaces before them
+    assert only_error("Error: Could not load libmkl_rt.so.\n").title.endswith("libmkl_rt.so")
+    for line, dll in (("Can not find the mkl_sequential.dll", "mkl_sequential.dll"),
+                      ("ERROR: failed to load C:\\Program Files\\App\\mkl_rt.2.dll.", "mkl_rt.2.dll")):
+        finding = only_error(line + "\n")
+        assert finding.id == "windows-library-not-loaded" and dll in finding.title, flat(finding)
     for line in ("Failed to load libfoo.so", "Cant find native CPU libraries"):
         assert only_error(line + "\n").id == "unrecognised-failure"
     for line in ("Couldn't find MKL", "Intel MKL not installed on this machine."):  # a project's own search (saf#63)
         assert only_error(line + "\n").id == "mkl-finder-failed"
     # a status line that says what it did not find, no file named: not a failure
-    assert not _findings("-- Could not find hardware support for NEON on this machine.\n")
+    assert not blindset.findings("-- Could not find hardware support for NEON on this machine.\n")
 
 
 def test_mlnets_mkl_library_and_symsgd():
@@ -146,13 +143,13 @@ def test_a_link_for_the_xeon_phi_given_the_hosts_mkl():
     """NWChem's forum 1614: ld's 'multiple definition' joined to its 'In function' line (a terminal's cut at 80) was taken
     for the function's name and dropped, and the Xeon Phi linker's 'skipping incompatible' of the host's lib/intel64 said
     nothing: the log was called clean."""
-    findings = _findings(_log("nwchem-forum-1614"))
+    findings = blindset.findings(_log("nwchem-forum-1614"))
     assert [f.id for f in findings] == ["unrecognised-failure", "mkl-library-wrong-architecture"], [flat(f) for f in findings]
     assert "multiple definition of `util_mic_set_affinity_'" in flat(findings[0])  # said once, though pasted twice
     arch = findings[1]
     assert arch.severity == "warning" and "-L/opt/intel/composer_xe_2015.0.090/mkl/lib/mic" in arch.fix[0], flat(arch)
     # beside the 'cannot find' it leads to, the skip is that finding's (library-incompatible), not a second one
-    both = _findings("/usr/bin/ld: skipping incompatible /opt/intel/mkl/lib/ia32/libmkl_rt.so when searching for -lmkl_rt\n"
+    both = blindset.findings("/usr/bin/ld: skipping incompatible /opt/intel/mkl/lib/ia32/libmkl_rt.so when searching for -lmkl_rt\n"
                      "/usr/bin/ld: cannot find -lmkl_rt\n")
     assert [f.id for f in both if f.severity == "error"] and "mkl-library-wrong-architecture" not in {f.id for f in both}
 
@@ -187,7 +184,7 @@ def test_gnu_lds_chinese_words_for_a_shared_librarys_name_and_a_core_of_an_older
     assert any("came only in 2024.1.0" in line for line in finding.evidence)
     assert finding.fix[0].startswith("if the line names the core: find the other MKL") and "rm *mkl*" in finding.fix[0]
     # English words after a library are the loader's or ld's own, not a translation
-    assert not _findings("libfoo.so: 'x' is fine\n")
+    assert not blindset.findings("libfoo.so: 'x' is fine\n")
 
 
 def test_a_scalapack_rejection_that_mkl_2018_made():

@@ -8,7 +8,8 @@ printed, only the name it was given. That is the loader's "cannot open shared ob
 check of the handle after it is that failure's echo.
 
 Any program may say the same in words of its own ("Could not load libmkl_rt.so", "Failed to open libiomp5.so",
-"unable to find libmkl_core.so.2"): a file of MKL's or of Intel's runtimes, named with its suffix, is that failure too.
+"unable to find libmkl_core.so.2"): a file of MKL's or of Intel's runtimes, named with its suffix, is that failure too, on
+Windows that of LoadLibrary ("Can not find the mkl_sequential.dll").
 """
 
 from __future__ import annotations
@@ -19,14 +20,18 @@ from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.hosts import LoaderMissing
 from mkldoctor.explain.platforms import ForeignLoadFailed
 
-# a program's own words, then the file: MKL's (libmkl_*, MKL-ML's libmklml*), Intel's OpenMP runtime's, oneTBB's
+# a program's own words, then the file: MKL's (libmkl_*, MKL-ML's libmklml*), Intel's OpenMP runtime's, oneTBB's; on Windows
+# their DLLs ("Can not find the mkl_sequential.dll"); a sentence's full stop may follow the name
 _OWN_WORDS = re.compile(r"(?i)\b(?:can ?not|can't|cant|could ?n(?:o|'|\u2019)?t|failed to|unable to) (?:find|load|open|locate|dlopen)"
-                        r"\b(?: the)?(?: shared)?(?: (?:library|lib|object|module|file))?:?\s*['\"`\u2018]?(?P<path>(?:[^\s'\"`\u2019]*/)?"
-                        r"(?P<so>lib(?:mkl|iomp5|tbb)[\w+-]*(?:\.so(?:\.\d+)*|(?:\.\d+)?\.dylib)))(?![\w.])")
+                        r"\b(?: the)?(?: shared)?(?: (?:library|lib|object|module|file))?:?\s*['\"`\u2018]?(?P<path>(?:[A-Za-z]:\\[^'\"`\u2019\n]*?\\|[^\s'\"`\u2019]*[/\\])?"
+                        r"(?P<so>lib(?:mkl|iomp5|tbb)[\w+-]*(?:\.so(?:\.\d+)*|(?:\.\d+)?\.dylib)|(?:lib)?(?:mkl|iomp|tbb)[\w.-]*?\.dll))"
+                        r"(?!\.?\w)")
 
 
 def _own_words(m: re.Match, _):
     said = m.string.strip()[:300]
+    if m["so"].lower().endswith(".dll"):
+        return ForeignLoadFailed("Windows", m["so"], m.group(0).strip())
     if m["so"].endswith(".dylib"):
         return ForeignLoadFailed("macOS", m["so"], said)
     return LoaderMissing(m["so"], "the program, in its own words (it opened the library with dlopen; the loader's reason "

@@ -91,9 +91,6 @@ class IpexImported:
 _STATUS = r"(?:STATUS_DLL_NOT_FOUND|0x[cC]0000135|-1073741515|\b3221225781\b)"  # the last two: a process's exit code
 _SAID = lambda m, _: ForeignLoadFailed("Windows", m.group("lib").split(",")[0].strip(), m.group(0).strip())  # noqa: E731
 
-_PROGRAM_CANNOT_FIND = re.compile(r"(?i)\b(?:can ?not|can't|could not|couldn't|failed to) (?:find|load|locate|open)\b(?: the)?\s*"
-                                  r"['\"`]?(?P<lib>(?:lib)?(?:mkl|iomp|tbb)[\w.-]*?\.dll)\b")
-
 # a person's list of the DLLs a program did not find, one bullet each under its header ("Dll not found:", DynAdjust#68)
 _LISTED_HEADER = re.compile(r"(?i)\b(?:dlls?|files?|librar(?:y|ies))\b.{0,30}\b(?:not found|missing|could not be found)\b\W*$|"
                             r"\b(?:missing|not found)\W+(?:dlls?|files|librar(?:y|ies))\W*$")
@@ -145,9 +142,6 @@ SIGNATURES = (
     Signature("torch-redistributable-missing", "windows", msvc_runtime.REDISTRIBUTABLE_MISSING,
               re.compile(re.escape(msvc_runtime.REDISTRIBUTABLE_MISSING)),
               lambda m, _: ForeignLoadFailed("Windows", "VCRUNTIME140.dll", m.string.strip())),
-    # a program's own words for an MKL, OpenMP or TBB DLL it did not find ("Can not find the mkl_sequential.dll")
-    *(Signature(f"windows-program-cannot-find-mkl-dll-{i}", "windows", needle, _PROGRAM_CANNOT_FIND, _SAID)
-      for i, needle in enumerate(("an not ", "an't ", "annot ", "ould not", "ailed"))),
     # a program's own words with LoadLibrary's error 126, ERROR_MOD_NOT_FOUND ("loading dynamic library mkl_rt.dll, error = 126")
     Signature("windows-loadlibrary-126", "windows", "126",
               re.compile(r"(?i)(?<![\w.+-])(?P<lib>[\w.+-]+\.dll)\b.{0,40}?\berror\b\s{0,4}(?:code\s{0,4})?[=:]?\s{0,4}126\b"),
