@@ -6,15 +6,15 @@ MKL, and a frozen program whose package's compiled core did not import (a non-fr
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, run
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind54.json").read_text())["entries"]}
+ENTRIES = blindset.entries(54)
 
 
 def test_the_32_bit_interface_layer_on_a_linux_link(tmp_path, mkl):

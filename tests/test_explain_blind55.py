@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, run
 from tests.test_explain_pkg_silent import findings_of
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind55.json").read_text())["entries"]}
+ENTRIES = blindset.entries(55)
 
 
 def test_link_flags_passed_as_one_argument(tmp_path, mkl):

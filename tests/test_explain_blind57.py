@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error as _only, run
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind57.json").read_text())["entries"]}
+ENTRIES = blindset.entries(57)
 
 
 def test_a_julia_package_outside_the_environments_a_build_loads():

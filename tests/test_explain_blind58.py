@@ -5,7 +5,6 @@ failed link action, which had been read as a link.exe command line and left the 
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
@@ -13,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error as _only, run
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind58.json").read_text())["entries"]}
+ENTRIES = blindset.entries(58)
 
 
 def test_the_public_report_of_rs_lapack_module():

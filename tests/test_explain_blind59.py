@@ -3,12 +3,10 @@ one run, one failure (the integer width, said first), where DGBBRDM, a routine n
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
+from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind59.json").read_text())["entries"]}
+ENTRIES = blindset.entries(59)
 
 
 def test_integers_refused_in_a_named_and_an_unnamed_routine():

@@ -5,15 +5,14 @@ the build-type test the finding quotes read from the pinned MKLConfig.cmake file
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
+from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind60.json").read_text())["entries"]}
+ENTRIES = blindset.entries(60)
 
 
 def test_mkls_debug_tbb_layer_in_a_release_build_is_one_finding():

@@ -5,13 +5,12 @@ ld's, here a real ld failure prefixed as Cloud Build prints it."""
 
 from __future__ import annotations
 
-import json
 import subprocess
-from pathlib import Path
 
+from tests import blindset
 from tests.test_explain_families import errors_of, flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind61.json").read_text())["entries"]}
+ENTRIES = blindset.entries(61)
 
 
 def test_cloud_builds_step_prefix(tmp_path):

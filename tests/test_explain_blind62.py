@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from mkldoctor.explain import logparse
 from mkldoctor.explain.diagnosis import explain
+from tests import blindset
 from tests.test_explain_families import errors_of, flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind62.json").read_text())["entries"]}
+ENTRIES = blindset.entries(62)
 
 
 def test_rs_summary_of_a_linear_model_is_no_error():

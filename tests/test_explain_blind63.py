@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from mkldoctor.explain import logparse
 from mkldoctor.explain.diagnosis import explain
+from tests import blindset
 from tests.test_explain_families import errors_of, flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind63.json").read_text())["entries"]}
+ENTRIES = blindset.entries(63)
 
 
 def test_a_panic_whose_quoted_message_a_paste_wrapped():

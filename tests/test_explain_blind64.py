@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
+from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind64.json").read_text())["entries"]}
+ENTRIES = blindset.entries(64)
 
 
 def test_a_package_built_for_numpy_mkl_over_another_numpy():

@@ -3,22 +3,20 @@ same shapes produced here with the real tools where they run on Linux."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from mkldoctor.explain import logparse
 from mkldoctor.explain.diagnosis import explain
+from tests import blindset
 from tests.test_explain_families import errors_of, flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind65.json").read_text())["entries"]}
+ENTRIES = blindset.entries(65)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_a_persons_list_of_dlls_a_release_binary_did_not_find():

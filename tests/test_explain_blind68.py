@@ -4,17 +4,16 @@ are errors wherever they come from (never silent)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from tests import blindset
 from tests.test_explain_families import errors_of, flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind68.json").read_text())["entries"]}
+ENTRIES = blindset.entries(68)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_intels_standalone_installer_refusing():

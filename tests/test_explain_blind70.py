@@ -4,27 +4,19 @@ from the public reports."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from mkldoctor.explain import logparse
-from mkldoctor.explain.diagnosis import explain
-from tests.test_explain_families import errors_of, flat, only_error
+from tests import blindset
+from tests.test_explain_families import flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind70.json").read_text())["entries"]}
+ENTRIES = blindset.entries(70)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
-
-
-def _findings(log: str):
-    return explain(logparse.parse_bytes(log.encode()), [])
+    return blindset.log_of(ENTRIES, fragment)
 
 
 @pytest.mark.mkl
@@ -39,12 +31,12 @@ def test_ldd_listing_gccs_and_intels_openmp_runtimes(tmp_path, mkl):
     listings = {name: subprocess.run(["ldd", str(tmp_path / name)], capture_output=True, text=True, check=True,
                                      env={**os.environ, "LC_ALL": "C"}).stdout for name in ("gnu", "both")}
     assert "libgomp.so.1 => /" in listings["both"] and "libiomp5.so => /" in listings["both"], listings["both"]
-    [finding] = [f for f in _findings(listings["both"]) if f.id == "openmp-runtimes-mixed"]
+    [finding] = [f for f in blindset.findings(listings["both"]) if f.id == "openmp-runtimes-mixed"]
     assert finding.severity == "warning" and "libgomp" in finding.title and "libiomp5" in finding.title, flat(finding)
     assert any("MKL_THREADING_LAYER=GNU" in line for line in finding.fix)
-    assert "libgomp.so.1 => /" in listings["gnu"] and not _findings(listings["gnu"])
+    assert "libgomp.so.1 => /" in listings["gnu"] and not blindset.findings(listings["gnu"])
     # the public report's listing, with its markdown bold around both lines
-    assert [f.id for f in _findings(_log("onnxruntime-pr1131"))] == ["openmp-runtimes-mixed"]
+    assert [f.id for f in blindset.findings(_log("onnxruntime-pr1131"))] == ["openmp-runtimes-mixed"]
 
 
 def test_the_intel_compilers_math_h_found_by_gcc():
@@ -80,7 +72,7 @@ def test_an_mkl_dlls_imports_beside_a_failure_to_load_it():
               "(Exception from HRESULT: 0x8007007E)\n")
     assert only_error(dotnet + listing).id == "windows-dll-dependency-missing"
     assert only_error(dotnet).id == "windows-library-not-loaded"
-    assert not _findings(listing)
+    assert not blindset.findings(listing)
 
 
 def test_mpis_fortran_library_not_named_is_one_finding():
@@ -98,7 +90,7 @@ def test_a_missing_mkl_header_names_the_projects_own_mkl_option():
     """mxnet#19048 (mkl_blas.h on Windows, MKL never installed, the project's MKL path on by default) and arrayfire#2270
     (cblas.h: the project picks MKL's header only when configured for MKL): the project's option is among the fixes; a
     Windows log's install recipe is pip's and conda's, not apt's or dnf's."""
-    findings = _findings(_log("mxnet-19048"))
+    findings = blindset.findings(_log("mxnet-19048"))
     [finding] = [f for f in findings if f.severity == "error"]
     assert finding.id == "mkl-header-not-found" and any("-DUSE_MKL_IF_AVAILABLE=OFF" in line for line in finding.fix)
     [recipe] = finding.recipes

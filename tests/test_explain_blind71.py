@@ -4,23 +4,19 @@ others are read from the public reports."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from mkldoctor.explain import logparse
-from mkldoctor.explain.diagnosis import explain
+from tests import blindset
 from tests.test_explain_families import errors_of, flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind71.json").read_text())["entries"]}
+ENTRIES = blindset.entries(71)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
+    return blindset.log_of(ENTRIES, fragment)
 
 
 @pytest.mark.mkl

@@ -3,17 +3,14 @@ public reports: a Chinese issue's title, Visual Studio's Error List, CMake's Fin
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
+from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind72.json").read_text())["entries"]}
+ENTRIES = blindset.entries(72)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_the_loaders_line_cut_after_the_library_inside_a_sentence():

@@ -3,17 +3,14 @@ public reports: lld-link on Windows, macOS's OpenMP runtimes, Julia's libblastra
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
+from tests import blindset
 from tests.test_explain_families import errors_of, flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind73.json").read_text())["entries"]}
+ENTRIES = blindset.entries(73)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_lld_links_undefined_msvc_runtime_names_from_mkls_libs():

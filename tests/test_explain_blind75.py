@@ -4,25 +4,17 @@ CMake's feature summary and its warning of variables nothing read."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-from pathlib import Path
 
-from mkldoctor.explain import logparse
-from mkldoctor.explain.diagnosis import explain
+from tests import blindset
 from tests.test_explain_families import errors_of, flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind75.json").read_text())["entries"]}
+ENTRIES = blindset.entries(75)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
-
-
-def _findings(log: str):
-    return explain(logparse.parse_bytes(log.encode()), [])
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_a_32_bit_only_gcc_under_cgo():
@@ -64,7 +56,7 @@ def test_cmake_feature_summary_produced_here(mkl, tmp_path):
                           capture_output=True, text=True, env={**os.environ, "LC_ALL": "C"})
     log = done.stdout + done.stderr
     assert done.returncode != 0 and "REQUIRED packages have not been found" in log, log[-1500:]
-    findings = _findings(log)
+    findings = blindset.findings(log)
     [error] = [f for f in findings if f.severity == "error"]
     assert error.id == "cmake-required-despite-mkl" and "found MKL" in error.title, flat(error)
     assert any("feature_summary() Error" in line and "consequence" in line for line in error.evidence)
@@ -84,7 +76,7 @@ def test_blas_vendor_read_by_nothing_produced_here(tmp_path):
         assert done.returncode == 0, done.stderr[-1500:]
         return done.stdout + done.stderr
 
-    findings = _findings(configure("-DBLA_VENDOR=Intel10_64lp"))
+    findings = blindset.findings(configure("-DBLA_VENDOR=Intel10_64lp"))
     [unused] = [f for f in findings if f.id == "cmake-blas-variable-unused"]
     assert unused.severity == "warning" and "BLA_VENDOR" in unused.title and "ENABLE_LAPACK=ON" in unused.fix[0]
     assert "Manually-specified variables" not in configure("-DBLA_VENDOR=Intel10_64lp", "-DENABLE_LAPACK=ON")
@@ -92,11 +84,11 @@ def test_blas_vendor_read_by_nothing_produced_here(tmp_path):
 
 def test_blas_vendor_read_by_nothing():
     """sundials#350: -DBLA_VENDOR without the project's LAPACK option, which alone runs FindLAPACK."""
-    findings = _findings(_log("sundials-350"))
+    findings = blindset.findings(_log("sundials-350"))
     [finding] = [f for f in findings if f.id == "cmake-blas-variable-unused"]
     assert "ENABLE_LAPACK=ON" in finding.fix[0], flat(finding)
     assert not errors_of(_log("sundials-350"))  # a warning: the configure itself went on
-    assert not [f for f in _findings("CMake Warning:\n  Manually-specified variables were not used by the project:\n\n"
+    assert not [f for f in blindset.findings("CMake Warning:\n  Manually-specified variables were not used by the project:\n\n"
                                      "    CMAKE_FOO\n") if f.id == "cmake-blas-variable-unused"]  # not BLAS's, not MKL's
 
 

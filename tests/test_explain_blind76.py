@@ -11,14 +11,14 @@ from mkldoctor.explain import logparse
 from mkldoctor.explain.diagnosis import explain
 from mkldoctor.explain import logparse
 from mkldoctor.explain.origin import log_platform
+from tests import blindset
 from tests.test_explain_families import errors_of, flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind76.json").read_text())["entries"]}
+ENTRIES = blindset.entries(76)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_a_build_of_oneapi_2025_over_2024s_wheels_on_windows():

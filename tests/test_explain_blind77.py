@@ -3,17 +3,14 @@ public reports: Intel GPU stacks of 2024-2026)."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
+from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind77.json").read_text())["entries"]}
+ENTRIES = blindset.entries(77)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_a_persons_list_of_missing_oneapi_dlls():

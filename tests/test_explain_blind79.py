@@ -3,26 +3,18 @@ and Q&A pages), and gfortran 12's own words for its new signature (an INCLUDE of
 
 from __future__ import annotations
 
-import json
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from mkldoctor.explain import logparse
-from mkldoctor.explain.diagnosis import explain
+from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind79.json").read_text())["entries"]}
+ENTRIES = blindset.entries(79)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
-
-
-def _findings(log: str):
-    return explain(logparse.parse_bytes(log.encode()), [])
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_pips_conflict_with_a_requirement_of_two_clauses():
@@ -37,11 +29,11 @@ def test_pips_conflict_with_a_requirement_of_two_clauses():
 def test_pips_numpy_conflict_beside_mkls_threading_layer():
     """ultralytics requires numpy<2.0.0 and numpy 2.0.1 is installed: said beside mkl-service's threading-layer error, as
     a warning with pip's own requirement (the author's fix was that numpy)."""
-    findings = _findings(_log("yolov8-ddp"))
+    findings = blindset.findings(_log("yolov8-ddp"))
     assert [f.id for f in findings] == ["threading-layer-conflict", "pip-blas-package-conflict"], [flat(f) for f in findings]
     assert findings[1].severity == "warning" and "pip install 'numpy<2.0.0,>=1.23.0'" in findings[1].fix[0]
     # a conflict about a package that decides nothing of MKL's stays pip's own business
-    assert _findings("torch 2.3.0 requires sympy>=1.12, but you have sympy 1.10 which is incompatible.\n") == []
+    assert blindset.findings("torch 2.3.0 requires sympy>=1.12, but you have sympy 1.10 which is incompatible.\n") == []
 
 
 # gfortran 12.2.0's output (Debian 12) for "include 'mkl.fi'" without -I, copied as it printed it (2026-12-06): gfortran is

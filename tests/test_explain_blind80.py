@@ -3,21 +3,20 @@ of 2023-2026), and the claim one of its fixes rests on, checked against the torc
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from elftools.elf.dynamic import DynamicSection
 from elftools.elf.elffile import ELFFile
 
+from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind80.json").read_text())["entries"]}
+ENTRIES = blindset.entries(80)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_pytorchs_sparse_product_in_a_build_without_mkl():

@@ -4,18 +4,16 @@ lists and trackers)."""
 from __future__ import annotations
 
 import io
-import json
-from pathlib import Path
 
 from mkldoctor.explain.lines import logical_lines
+from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind81.json").read_text())["entries"]}
+ENTRIES = blindset.entries(81)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_an_undefined_reference_wrapped_before_its_name():

@@ -3,18 +3,15 @@ AI applications on Intel's runtimes), and the SYCL runtime's numbers read from P
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from mkldoctor.knowledge import platforms
+from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-ENTRIES = {e["id"]: e for e in json.loads((Path(__file__).parent / "data/explain_corpus/blind83.json").read_text())["entries"]}
+ENTRIES = blindset.entries(83)
 
 
 def _log(fragment: str) -> str:
-    [entry] = [e for key, e in ENTRIES.items() if fragment in key]
-    return entry["log"]
+    return blindset.log_of(ENTRIES, fragment)
 
 
 def test_nwchems_crash_and_global_arrays_hard_zero():
