@@ -75,3 +75,9 @@ def test_an_mkl_header_asked_for_by_another_projects_installed_header():
     eigen = "/usr/include/eigen3/Eigen/src/Core/util/MKL_support.h:57:10: fatal error: mkl.h: No such file or directory\n"
     [eig] = errors_of(eigen)
     assert "EIGEN_USE_MKL_ALL" in eig.fix[0] and "built with MKL" not in eig.fix[0], flat(eig)
+    # a package builder's work tree is the project's own source being built, not a header installed (ideep#34, FreeBSD)
+    ports = ("/usr/ports/math/ideep/work/ideep-2.0.0-119-gb57539e/include/ideep/computations.hpp:61:10: fatal error: "
+             "'mkl_vsl.h' file not found\n")
+    [built] = errors_of(ports)
+    assert built.id == "mkl-header-not-found" and not any("installed header" in line for line in built.fix), flat(built)
+    assert built.fix[0].startswith("set up the MKL the build means"), flat(built)

@@ -43,7 +43,6 @@ WINDOWS_FIX = (
 )
 
 
-
 def fortran_fix(header: str, windows: bool) -> tuple[list[str], str]:
     """The fix and the check for a Fortran INCLUDE of MKL's (``mkl_vsl.fi``): gfortran looks for it in the source's folder
     and the compile line's -I folders, not in CPATH or INCLUDE."""
@@ -62,12 +61,24 @@ def fortran_fix(header: str, windows: bool) -> tuple[list[str], str]:
 _SWITCHES = {"caffe/util/mkl_alternate.hpp": ("Caffe", "USE_MKL")}
 _HEADER_ONLY = frozenset(("armadillo", "armadillo_bits", "boost", "blaze", "xtensor", "xtensor-blas", "viennacl", "nanobind"))
 _INSTALLED = re.compile(r"/include/(?P<rest>(?P<project>[\w.+-]+)/\S+)$")
+# a package builder's work tree: the project's own source being built there, not a header installed (ideep#34, FreeBSD's ports)
+_WORK_TREE = re.compile(r"^/usr/ports/[\w.+-]+/[\w.+-]+/work/|/wrkdirs/|^/var/tmp/portage/|/rpmbuild/BUILD/|/spack-stage/|"
+                        r"/pip-(?:req-build|install)-\w+/")
+
+
+def _installed(source: str) -> re.Match | None:
+    """Another project's header installed under an include folder (not MKL's own, not a builder's work tree)."""
+    source = (source or "").replace("\\", "/")
+    installed = _INSTALLED.search(source)
+    if not installed or installed["project"].lower().startswith(("mkl", "oneapi")) or _WORK_TREE.search(source):
+        return None
+    return installed
 
 
 def installed_switch(source: str, header: str) -> list[str]:
     """The fix when the file that asked for ``cblas.h`` is another project's installed header, not the program's code."""
-    installed = _INSTALLED.search(source.replace("\\", "/"))
-    if not installed or installed["project"].lower().startswith(("mkl", "oneapi")):
+    installed = _installed(source)
+    if not installed:
         return []
     known = _SWITCHES.get(installed["rest"])
     if known:
@@ -79,12 +90,11 @@ def installed_switch(source: str, header: str) -> list[str]:
             "CMake target or pkg-config --cflags carries them)"]
 
 
-
 def built_with_mkl(source: str, header: str) -> list[str]:
     """The fix when another project's installed header asks for an MKL header (ofxDlib's troubleshooting page: dlib's
     matrix_fft.h includes mkl_dfti.h because dlib was built where MKL was installed)."""
-    installed = _INSTALLED.search((source or "").replace("\\", "/"))
-    if not installed or installed["project"].lower().startswith(("mkl", "oneapi")):
+    installed = _installed(source)
+    if not installed:
         return []
     project = installed["project"]
     if project.lower().startswith("eigen"):  # header-only: the program's own EIGEN_USE_MKL* define asks for MKL
