@@ -31,8 +31,9 @@ _QUOTE = re.compile(r"^(?:> ?)+")  # a mail's quote marks, which a re-fill repea
 # start: a tool's or a file's name and a colon ("configure:37481: result", "../../src/libdnnl.so: undefined", "F-statistic:
 # 2.1"), a capitalised word (an error's name)
 _MOVED = re.compile(r"^(?:[a-z0-9`'\"(<\[{/.@-][^\s]*?[A-Za-z0-9]|[A-Z][^\s]*?[/_])")  # a capitalised name with / or _ too
-# (and MSVC's "file(obj) : error", a container's "name  | " before each line, a setting "BLAS_LIBS = -lblas", a command)
-_STARTS = re.compile(r"^[^\s:]+:(?:\d|\s|$)|^\S+ \S+:\s|^\S+\s+\| |^\S+ : |^\S+ = |"
+# (and MSVC's "file(obj) : error" and "file(12,3): fatal error", a container's "name  | " before each line, a setting
+# "BLAS_LIBS = -lblas", a command)
+_STARTS = re.compile(r"^[^\s:]+:(?:\d|\s|$)|^\S+ \S+:\s|^\S+\s+\| |^\S+ : |^\S+ = |^\S+\(\d+(?:,\d+)?\)\s?: |"
                      r"^(?:module|export|source|cd|conda|mamba|pip\d?|python\d?[.\d]*|sudo|apt(?:-get)?|yum|dnf|ls|cat|mpirun|srun)\s")
 _TABLE = re.compile(r"\S {2,}\S| => ")  # a listing's columns (conda list's, ldd's), which no fill makes
 
