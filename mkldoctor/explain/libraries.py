@@ -72,7 +72,7 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             request = (command.requests(name) if command else []) or [None]
             static = bool(request[0].static) if request[0] else False
             if not ctx.local:
-                result = None  # another machine's search: explained from the log (elsewhere.library)
+                result = None  # another machine's search: explained from the log (elsewherelink.library)
             elif command is not None:
                 result = ctx.search(command, name)
             else:
@@ -85,12 +85,12 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
     for (cause, key, static), items in groups.items():
         command = commands[key]
         if not ctx.local and all(event.linker != "rustc" and not event.path for event, _, _ in items):
-            from mkldoctor.explain import elsewhere  # another machine's search: what the log shows
+            from mkldoctor.explain import elsewherelink  # another machine's search: what the log shows
 
             names = [name for _, _, name in items]
             skipped = [e for e in events.of(SkippedIncompatible) if e.name in names]
-            found = replace(elsewhere.library(ctx, names, command, static, skipped, cargo_download(ctx, items, _crates(events)),
-                                              ctx.platform),
+            cargo = cargo_download(ctx, items, _crates(events))
+            found = replace(elsewherelink.library(ctx, names, command, static, skipped, cargo, ctx.platform),
                             locations=ctx.located([e for e, _, _ in items], "cannot find"))
             out.append(replace(found, id="library-incompatible") if skipped else _cluster(found, names, command, ctx))
             continue
@@ -421,7 +421,7 @@ def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tupl
                        "a -seq feature (mkl-static-lp64-seq), which needs no OpenMP runtime")
         fix.append("or do without it: mkldoctor link --threading sequential (or gnu)")
     elif cause == "tbb-missing":
-        from mkldoctor.explain.elsewhere import TBB_INSTALL, runtime_folders
+        from mkldoctor.explain.elsewherelink import TBB_INSTALL, runtime_folders
 
         title += ": oneTBB, which MKL's TBB threading layer runs on, is not in any MKL copy here"
         said, changes = runtime_folders([name.lstrip(":") for _, _, name in items])
