@@ -16,6 +16,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 
+from mkldoctor.explain import cmakesplit
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, preceded
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -33,14 +34,14 @@ class CMakeWithoutD:
     wants: int = field(default=0, compare=False)
     at: int = field(default=0, compare=False)
 
-    def followed(self, lines: tuple[str, ...]) -> "CMakeWithoutD":
+    def followed(self, lines: tuple[str, ...]) -> "CMakeWithoutD | cmakesplit.ListSplit":
         """CMake's warning names the ignored path on a later line: ``"/build/MKL_ROOT=/opt/intel"``."""
         for line in lines:
             match = _ASSIGNED.search(line)
             if match:
                 return replace(self, variable=match.group("var"), value=match.group("val"), said=f"{self.said}: {line.strip()}",
                                wants=0)
-        return replace(self, wants=0)
+        return cmakesplit.extra_path(lines, self.said) or replace(self, wants=0)  # a library's path: a list split into words
 
 
 @dataclass(frozen=True, slots=True)

@@ -316,7 +316,9 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
         newest = exports.release(pip[-1])
         first, last = int(releases[0][:4]), int(releases[-1][:4])
         spec = "mkl" if newest is exports.releases()[-1] else f"mkl={first}" if first == last else f"mkl>={first},<{last + 1}"
-        lines.append(f"if it is not installed: {recipes.conda_install(q(spec))}{prefix} "
+        lead = ("if it is not installed, or the environment's mkl is a release without it (conda list mkl: the program was "
+                "built against another, pytorch#4025)" if prefix else "if it is not installed")
+        lines.append(f"{lead}: {recipes.conda_install(q(spec))}{prefix} "
                      f"or {recipes.pip_install(q(f'mkl=={newest.name}'))}   # the newest release that provides {soname}")
     if debian:
         lines.append(f"{'or ' if lines else 'if it is not installed: '}{recipes.apt_install(recipes.debian_package(base))}"

@@ -26,16 +26,27 @@ def _said(m: re.Match, _) -> IntelRuntimeLibMissing | object:
     return IntelRuntimeLibMissing(name, m.group("code")) if intel_runtime.family(name) else NOT_MINE
 
 
+@dataclass(frozen=True, slots=True)
+class SvmlNameMissing:
+    """numba's JIT (LLVM) could not resolve an SVML name in the SVML library it loaded: ``LLVM ERROR: Symbol not found:
+    __svml_sqrtf8`` (umap#702, suite2p#816: another program's svml_dispmd.dll in System32)."""
+
+    symbol: str
+    line: str
+
+
 SIGNATURES = (
     Signature("msvc-cannot-open-intel-runtime", "intelrt", "error LNK",
               re.compile(r"error (?P<code>LNK1181|LNK1104):.{0,80}?[\"'“‘](?P<file>[^\"'”’]{1,200}\.lib)[\"'”’]"), _said),
+    Signature("llvm-svml-symbol-not-found", "intelrt", "Symbol not found: __svml_",
+              re.compile(r"\bSymbol not found: (?P<sym>__svml_\w{1,100})"), lambda m, _: SvmlNameMissing(m["sym"], m.string.strip()[:300])),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(IntelRuntimeLibMissing)
     if not said:
-        return []
+        return [_svml(svml[0], ctx) for svml in [events.of(SvmlNameMissing)] if svml]
     first = said[0]
     what, wheel = intel_runtime.family(first.file)
     fortran = "Fortran" in what
@@ -91,3 +102,30 @@ def runtime_undefined(symbols: list[str], sycl: list[str], needed: list[str]) ->
         "the objects then need the compiler's runtime libraries at link time.",
         (f"nm -D --defined-only <oneAPI>/compiler/<ver>/lib/libsvml.so | grep -w {symbols[0]}   # the runtime defines it",),
     )
+
+
+def _svml(said: SvmlNameMissing, ctx: Context) -> Finding:
+    """numba turns SVML on when it can load Intel's SVML library (svml_dispmd.dll on Windows, libsvml.so elsewhere: the
+    icc_rt or intel-cmplr-lib-rt package); a copy that lacks a name numba's code calls stops its JIT."""
+    windows = ctx.platform == "Windows" or ctx.platform is None
+    fix = [*(("find the copy numba loads: where svml_dispmd.dll (a copy in C:\\Windows\\System32, or in a folder on PATH "
+              "that another program installed): rename or remove that copy, or take its folder off PATH, so that the "
+              "environment's own (icc_rt's) or none is found",) if windows else ()),
+           "turn SVML off for numba: set NUMBA_DISABLE_INTEL_SVML=1 in the environment before the program starts (numba then "
+           "compiles without it; slower vector maths, same results)",
+           "give numba the SVML it expects, in the environment it runs in: conda install icc_rt (or python -m pip install "
+           "intel-cmplr-lib-rt), of a release as new as numba's"]
+    return Finding(
+        "numba-svml-symbol-missing", "error",
+        f"numba's compiled code calls {said.symbol}, which the SVML library it loaded does not have",
+        (said.line, f"{said.symbol} is a function of SVML, the vector maths library of Intel's compiler runtime: numba "
+         "compiles with it whenever it can load that library (svml_dispmd.dll on Windows, libsvml.so on Linux, from the "
+         "icc_rt or intel-cmplr-lib-rt package), so the copy it loaded is one without it: another program's older copy "
+         "(one installed into C:\\Windows\\System32 or a folder on PATH: 3DHISTECH's SlideAC and CaseViewer, umap#702 and "
+         "suite2p#816) or a runtime of another release than numba's"),
+        tuple(line if i == 0 else f"or {line}" for i, line in enumerate(fix)),
+        "numba loads Intel's SVML by its file name and, when that succeeds, compiles vectorised maths as calls into it; "
+        "LLVM then looks each call up in the library it loaded: a copy that lacks one stops the program.",
+        ("numba -s   # its SVML section: whether SVML is in use and which library numba loaded",),
+    )
+

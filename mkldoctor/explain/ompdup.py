@@ -105,7 +105,13 @@ def fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 "keep one: remove or rename the copy a package ships for itself, so that the environment's serves all, or do not "
                 "mix pip wheels that bundle their own runtime with conda's intel-openmp", SEQUENTIAL)
     if event.library.endswith(".dylib") or event.already.endswith(".dylib"):
-        return ("Intel's runtime (conda's intel-openmp, under MKL) and LLVM's libomp (PyTorch's, Homebrew's) are both loaded: "
+        return (f"two copies of {event.library}: conda's intel-openmp (under MKL's numpy, scipy, scikit-learn) and a copy "
+                "another package ships for itself (TensorFlow's, xgboost's, a pip wheel's in its own folder): conda install "
+                "nomkl (conda's builds without MKL, which load no Intel runtime), or take the packages from one source, "
+                "conda's alone or pip's wheels alone (pip uninstall the ones that came from the other, conda clean -p, and "
+                "install again)"
+                if event.library == event.already and event.library.startswith("libiomp5") else
+                "Intel's runtime (conda's intel-openmp, under MKL) and LLVM's libomp (PyTorch's, Homebrew's) are both loaded: "
                 "use packages built on one runtime (conda's nomkl variants with libomp, or an environment without conda's MKL)",
                 "find which packages bring each: DYLD_PRINT_LIBRARIES=1 python -c 'import numpy, torch' 2>&1 | grep omp",
                 "a package that ships its own copy beside a host's runtime (R's torch package and its libiomp5.dylib beside "

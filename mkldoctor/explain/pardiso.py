@@ -35,6 +35,12 @@ def _named(m: re.Match, _) -> PardisoNamed | object:
     return NOT_MINE if ERRORISH.search(m.string) else PardisoNamed(m.string.strip()[:200])
 
 
+def _msglvl_code(what: str) -> int:
+    """The code PARDISO returns for the phase its msglvl report names: its error_num is an internal number, not that code
+    ("(reordering_phase) error_num= -180", then "*** error PARDISO: reordering, symbolic factorization": -3)."""
+    return -1 if "input" in what else -3 if "reorder" in what else 0
+
+
 # the wrappers that print the reference's words instead of the code (Pardiso.jl: "ERROR: Input inconsistent.")
 _WORDS = {"Input inconsistent": -1, "Reordering problem": -3, "Diagonal matrix is singular": -7,
           "Zero pivot, numerical factorization or iterative refinement problem": -4}
@@ -61,7 +67,7 @@ SIGNATURES = (
     # error_num= 24", then its matrix checker's "*** Input check: j=1, ja(j)=2, ja(j+1)=1 are incompatible"
     Signature("pardiso-msglvl-error", "pardiso", "rror",
               re.compile(r"^\s*\*\*\* Error in PARDISO\s*\(\s*(?P<what>[^)]*?)\s*\)\s*error_num\s*=\s*(?P<n>-?\d+)"),
-              lambda m, _: PardisoError(-1 if "input" in m["what"] else 0, m.string.strip()[:300])),
+              lambda m, _: PardisoError(_msglvl_code(m["what"]), m.string.strip()[:300])),
     Signature("pardiso-input-check", "pardiso", "ncompatible",
               re.compile(r"^\s*\*\*\* Input check: (?P<what>.+?) (?:are|is) incompatible"),
               lambda m, _: PardisoInputCheck(m["what"].strip()[:200], m.string.strip()[:300])),
@@ -222,9 +228,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         fix.append("give PARDISO integers of the interface's width: with an ILP64 MKL (Julia's, or MKL_INTERFACE_LAYER=ILP64) "
                    "call pardiso_64 with 64-bit arrays, with LP64 pardiso with 32-bit ones; Pardiso.jl's releases since "
                    "February 2020 (its PR #65) choose by Julia's BLAS (update it: ] up Pardiso)")
+    # MKL's own msglvl report, or Julia's wrapper: Pardiso.jl#88, where MKLSparse had set libmkl_rt's interface to ILP64
+    if first.code == -3 and not checks and ("error_num" in first.line or any(".jl" in line for line in named)):
+        evidence.append("an integer width the solver did not expect is a cause to rule out: 32-bit ia and ja read as 64-bit "
+                        "ones (or the reverse) give the reordering garbage; libmkl_rt's interface is the one set first in the "
+                        "process (MKL_Set_Interface_Layer, MKL_INTERFACE_LAYER), and a later setting has no effect")
+        fix.append("give PARDISO integers of the interface's width: a library loaded before it may have set libmkl_rt's "
+                   "interface to ILP64 (Julia's MKLSparse calls MKL_Set_Interface_Layer(1) when it loads, Pardiso.jl#88): "
+                   "load the PARDISO wrapper first, or call pardiso_64 with 64-bit arrays")
     if first.code in (-1, -4, -7):
         fix.append("check the matrix and the matrix type (mtype) given: structurally symmetric types need the full diagonal, "
                    "and a singular or badly scaled matrix fails the factorization")
+    if first.code == -4:  # CompMajor#3: a Hessian only positive semidefinite, given as type 2
+        fix.append("a matrix given as symmetric positive definite (mtype 2, or 4 for complex Hermitian) that is only "
+                   "semidefinite or indefinite meets a zero pivot: give it as symmetric indefinite (mtype -2; -4 for "
+                   "Hermitian), which pivots")
     if first.code in (-2, -9):
         fix.append("give it more memory, or the out-of-core mode (iparm[59])")
     if first.code == -8:

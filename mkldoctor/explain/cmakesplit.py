@@ -1,0 +1,91 @@
+"""A CMake list of libraries given to cmake as separate words: ``cmake ... -DBLAS_LIBRARIES=<lib>/libmkl_intel_lp64.so
+<lib>/libmkl_intel_thread.so <lib>/libmkl_core.so``. cmake takes the first library as the variable's value and each later
+word as a path: "Ignoring extra path from command line", or, without a source folder after them, ``The source directory
+"<lib>/libmkl_intel_thread.so" does not exist`` (both produced with cmake 3.25). The list reached the command line with
+blanks in place of its ';': ExternalProject_Add's CMAKE_ARGS turns a list into words (pyscf PR #1077: libcint's
+configure), as an unquoted list in a script does.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import layout
+
+_LIB = r"\S+?\.(?:so(?:\.\d+)*|a|lib|dylib)"
+
+
+@dataclass(frozen=True, slots=True)
+class ListSplit:
+    path: str  # a library cmake took for a path
+    variable: str  # the -D variable whose value it was part of, where the command shows it
+    line: str
+    wants: int = field(default=0, compare=False)  # a command whose line ends at a library: the next line may go on with one
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "ListSplit | None":
+        """The next line of a command cut after a -D value's library (pyscf PR #1077's log): another library goes on."""
+        more = next((m for line in lines[:1] for m in [re.match(r"^\s*(?P<next>[/\\]" + _LIB + r")(?=\s|$)", line)] if m), None)
+        return replace(self, path=more["next"], line=f"{self.line} {more['next']}", wants=0) if more and (_is_mkl(more["next"]) or _is_mkl(self.path)) else None
+
+
+def _is_mkl(path: str) -> bool:
+    return layout.any_mkl_file(path.replace("\\", "/").rsplit("/", 1)[-1])
+
+
+def _command(m: re.Match, _) -> ListSplit | object:
+    said = f"cmake ... -D{m['var']}={m['first']}"
+    if m["next"]:
+        return ListSplit(m["next"], m["var"], f"{said} {m['next']}") if _is_mkl(m["first"]) or _is_mkl(m["next"]) else NOT_MINE
+    return ListSplit(m["first"], m["var"], said, wants=1)  # the line ends at the value: read the next
+
+
+def extra_path(lines: tuple[str, ...], said: str) -> ListSplit | None:
+    """cmake's "Ignoring extra path from command line" names the path on a later line: a library's is a list split."""
+    path = next((m["path"] for line in lines for m in [re.match(r"^\s*\"(?P<path>" + _LIB + r")\"\s*$", line)] if m), None)
+    return ListSplit(path, "", f"{said}: \"{path}\"") if path and any("extra path" in line for line in lines) else None
+
+
+SIGNATURES = (
+    # the command, as make or ExternalProject's step echoes it: a -D value that is a library, then another library alone
+    # (or the line's end, where a paste broke it)
+    Signature("cmake-list-split-command", "cmakesplit", "_LIBRARIES=",
+              re.compile(r"\bcmake(?:\.exe)?\b.*?\s-D(?P<var>\w+_LIBRARIES)(?::\w+)?=(?P<first>" + _LIB
+                         + r")(?:\s+(?P<next>[/\\]?" + _LIB + r")(?=\s|$)|\s*$)"), _command),
+    Signature("cmake-source-is-library", "cmakesplit", "CMake Error: The source directory",
+              re.compile(r"CMake Error: The source directory \"(?P<path>" + _LIB + r")\" does not exist"),
+              lambda m, _: ListSplit(m["path"], "", m.string.strip()[:300])),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(ListSplit)
+    if not said:
+        return []
+    named = next((e.variable for e in said if e.variable), "")
+    variable = named or "<VARIABLE>"
+    mkl = any(_is_mkl(e.path) for e in said)
+    return [Finding(
+        "cmake-list-split", "error",
+        f"cmake was given a list of libraries as separate words: it read {said[0].path.replace(chr(92), '/').rsplit('/', 1)[-1]} "
+        f"as a folder's path, and {named or 'the variable'} holds only the first library",
+        (*dict.fromkeys(e.line for e in said[:3]),
+         "cmake reads a -D option's value up to the first blank; a list's later parts become words of their own, which "
+         "cmake takes for the source and build folders: it ignores the extra ones, or stops where one is no folder"
+         + (": the build then links the first of MKL's libraries alone, and its other layers are missing" if mkl else "")),
+        (f"pass the list as one argument, its parts joined with ';' and quoted for the shell: -D{variable}=\"<lib1>;<lib2>;"
+         "<lib3>\" (cmake reads ';' as a list's separator)",
+         f"a CMake project that hands the list on to another's configure (ExternalProject_Add's CMAKE_ARGS turns its ';' into "
+         f"blanks): pass it in CMAKE_CACHE_ARGS as -D{variable}:STRING=${{{variable}}}, or give ExternalProject_Add a "
+         "LIST_SEPARATOR and write the list with it (pyscf PR #1077)",
+         *((f"or give MKL as one library: -D{variable}=<MKL's lib folder>/libmkl_rt.so (the single dynamic library, which "
+            "loads MKL's layers itself)",) if mkl else ())),
+        "A CMake list is one string with ';' between its parts; where it reaches a command line unquoted or through "
+        "ExternalProject's CMAKE_ARGS, its parts are separate words, and a -D option takes only the first.",
+        (f"cmake -LA -N <build folder> | grep {variable}   # the value the cache kept",),
+    )]
