@@ -266,7 +266,8 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
                  "libraries lacks it: copy MKL's kernels (libmkl_def, libmkl_mc3, libmkl_avx*, libmkl_vml_*) of the same "
                  "release beside libmkl_core", *fixes]
         if unversioned and not _other_host(events):  # MKL 2020 and older, no JVM or Julia: Anaconda's MKL of those years
-            fixes.insert(1, recipes.CONDA_UPDATED_IN_PARTS)
+            fixes.insert(1, recipes.CONDA_UPDATED_IN_PARTS + recipes.CONDA_MIX)
+            fixes.remove(recipes.CONDA_ONE_CHANNEL)  # said in the line above
     opened = first is not None and first.role in LAYER_ROLES and first.who in OPENERS
     numbered = re.search(r"\.so(\.\d+)$", first.path) if first is not None else None
     rt = f"libmkl_rt.so{numbered.group(1) if numbered else '.2'}"  # the layer's own release's number, in its own folder
@@ -354,11 +355,9 @@ def _fixes(items: list[Unseen], bare: list[str]) -> list[str]:
         "instead of libmkl_sequential)",
         "the preload must be in the process's own environment: a JVM started by an IDE from the desktop, a service or a "
         "notebook kernel does not inherit a shell's export",
-        "conda: one MKL and one channel per environment: conda list | grep -E 'mkl|nomkl|blas' shows a mix (two MKL "
-        "releases; the defaults channel's MKL builds beside conda-forge's; nomkl's builds replacing some of the packages "
-        "built for MKL): reinstall the packages that use MKL from one channel (conda install -c conda-forge <package>), or "
-        "conda remove nomkl, or conda install mkl=<the release numpy was built with>",
+        recipes.CONDA_ONE_CHANNEL,
     ]
+
 
 
 def _confirm(items: list[Unseen], bare: list[str]) -> tuple[str, ...]:
