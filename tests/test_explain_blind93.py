@@ -1,4 +1,4 @@
-"""The blind sets 93 to 99 (tests/data/explain_corpus/blind93.json ... blind99.json), gathered and scored on 2026-12-06:
+"""The blind sets 93 to 100 (tests/data/explain_corpus/blind93.json ... blind100.json), gathered and scored on 2026-12-06:
 what the rules made after them answer, the same failures produced here with the real tools where they can run, and
 that none of their logs is silent or loses what was right."""
 
@@ -12,7 +12,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-SETS = blindset.load(93, 94, 95, 96, 97, 98, 99)
+SETS = blindset.load(93, 94, 95, 96, 97, 98, 99, 100)
 ENTRIES = blindset.entries(*SETS)
 
 
@@ -99,3 +99,14 @@ def test_an_environments_mkl_of_a_release_without_the_library():
     line = next(line for line in finding.fix if "conda install" in line)
     assert line.startswith("if it is not installed, or the environment's mkl is a release without it"), flat(finding)
     assert "-p /home/mingdachen/anaconda2/envs/py35" in line
+
+
+def test_pypardisos_own_words_name_its_variable():
+    """PyPardiso#55 (blind set 100): pypardiso's 'Shared library mkl_rt not found' gets its PYPARDISO_MKL_RT (0.4.3, PR #56),
+    with an upgrade where the message is an older release's, which does not name the variable."""
+    older = only_error(_log("pypardiso-55"))
+    assert older.id == "mkl-rt-name-not-found" and "PYPARDISO_MKL_RT=" in older.fix[0], flat(older)
+    assert older.fix[0].endswith("(python -m pip install -U pypardiso first)")
+    newer = only_error("ImportError: Shared library mkl_rt not found. Use environment variable PYPARDISO_MKL_RT to provide a "
+                       "custom path.\n")
+    assert "PYPARDISO_MKL_RT=" in newer.fix[0] and "pip install -U pypardiso" not in newer.fix[0], flat(newer)

@@ -149,6 +149,11 @@ def diagnose(events: Parsed, ctx: Context, found: list[MklRtNotFound] | None = N
     evidence += [f"where {_WORDS[system]} packages keep it: " + "; ".join(_where(system)) for system in systems if _where(system)]
     fix = ["upgrade the package that printed it: its newer releases may search the numbered names and the environment's "
            "library folder (sparse_dot_mkl and pypardiso did, after threads like this one); its issue tracker says which"]
+    if "Shared library mkl_rt not found" in found[0].line:  # pypardiso's words (and its copies'): PyPardiso#55, PR #56
+        fix.insert(0, "these are pypardiso's words: give it the library's full path, PYPARDISO_MKL_RT=<the environment's "
+                      "lib>/libmkl_rt.so.<N> (the numbered file ls <that lib>/libmkl_rt* shows; Windows: <env>\\Library\\bin\\"
+                      "mkl_rt.<N>.dll), which pypardiso 0.4.3 and newer read"
+                      + ("" if "PYPARDISO_MKL_RT" in found[0].line else " (python -m pip install -U pypardiso first)"))
     if "windows" in systems:
         fix.append("Windows, until it does: an MKL whose DLL has the name it asks for: mkl_rt.dll is MKL 2020 and older "
                    f"({recipes.conda_install('mkl=2020')})")
