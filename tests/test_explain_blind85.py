@@ -195,3 +195,14 @@ def test_a_scalapack_rejection_that_mkl_2018_made():
     assert finding.evidence[1].startswith("possible cause: Global Arrays' ga_pdsyevd"), flat(finding)
     assert finding.fix[0].startswith("NWChem or another program on Global Arrays: a GA release with PR #122's")
     assert "query the workspace: call PDSTEDC once with LWORK=-1, then allocate what it returns" in finding.fix
+
+
+def test_a_project_that_downloads_mklml_for_itself():
+    """intel/caffe#170 ('you missed the mklml libraries') and ideep#34: the project gets MKL's headers from MKLML, which its
+    own prepare_mkl.sh downloads; that script is the first fix. Another project's missing MKL header does not name it."""
+    caffe = only_error(_log("intel-caffe-170"))
+    assert caffe.fix[0].startswith("Intel's Caffe (intel/caffe) builds on MKLML") and "prepare_mkl.sh" in caffe.fix[0], flat(caffe)
+    ideep = only_error(_log("ideep-34"))
+    assert "scripts/prepare_mkl.sh of its MKL-DNN source" in ideep.fix[0], flat(ideep)
+    other = only_error("src/solver.cpp:3:10: fatal error: mkl_vml_functions.h: No such file or directory\n")
+    assert not any("MKLML" in line for line in other.fix), flat(other)

@@ -117,3 +117,22 @@ def onedal_micro_mkl(header: str) -> list[str]:
             "(dev/download_micromkl.sh, or the make or Bazel rule that fetches it) and put that folder's include on the path: "
             "export CPATH=<oneDAL source>/__deps/mklgpufpk/lnx/include:$CPATH (oneDAL#2053's workaround; later oneDAL fixed "
             "its own include path)"]
+
+
+# projects whose build gets MKL's headers from MKLML, the small MKL their own script downloads into their tree
+_MKLML = ((re.compile(r"(?:^|/)(?:src|include)/caffe/"), "Intel's Caffe (intel/caffe)", "external/scripts/prepare_mkl.sh",
+           "BVLC's Caffe with BLAS := mkl takes an installed MKL instead: its include folder in Makefile.config's BLAS_INCLUDE"),
+          (re.compile(r"(?i)(?:^|/)(?:ideep[^/]*|mkl-dnn|mkldnn)/"), "ideep (on MKL-DNN 0.x)",
+           "scripts/prepare_mkl.sh of its MKL-DNN source", "or install MKL and give the build its include folder"))
+
+
+def mklml_download(source: str | None, header: str) -> list[str]:
+    """The fix when a project that downloads MKLML for itself misses an MKL header (intel/caffe#170: "you missed the mklml
+    libraries", its external/scripts/prepare_mkl.sh; ideep#34: MKL-DNN's scripts/prepare_mkl.sh)."""
+    path = (source or "").replace("\\", "/")
+    for pattern, project, script, other in _MKLML:
+        if header.startswith("mkl") and pattern.search(path):
+            return [f"{project} builds on MKLML, the part of MKL that its own script downloads into its source tree: run "
+                    f"{script} (it needs the network: behind a proxy, set https_proxy) and build again; {other}"]
+    return []
+
