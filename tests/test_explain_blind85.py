@@ -206,3 +206,11 @@ def test_a_project_that_downloads_mklml_for_itself():
     assert "scripts/prepare_mkl.sh of its MKL-DNN source" in ideep.fix[0], flat(ideep)
     other = only_error("src/solver.cpp:3:10: fatal error: mkl_vml_functions.h: No such file or directory\n")
     assert not any("MKLML" in line for line in other.fix), flat(other)
+
+
+def test_a_wheels_incomplete_mkl_beside_the_environments_own():
+    """ActiveSpaceFinder#6 (block2's debugging hints): the maintainers' one-line workaround, the environment's own MKL of the
+    wheel's release preloaded, comes right after a working build of the package, before reports and copies."""
+    finding = only_error(_log("block2-wheel"))
+    assert finding.id == "mkl-vendored-incomplete", flat(finding)
+    assert "LD_PRELOAD=/XXXX/miniconda/envs/block2/lib/libmkl_core.so.1:" in finding.fix[1], flat(finding)

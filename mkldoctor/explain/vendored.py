@@ -93,9 +93,12 @@ def finding(found: tuple[str, str, str], wanted: list[str], evidence: list[str])
     if releases:
         evidence.append(f"{soname} is the file name MKL {releases[0]} to {releases[-1]} give it (the export table): the wheel's "
                         "own MKL is one of these releases")
+    own = _environments_own(windows, package, places.python_prefix(folder + "/") or "<env>",
+                            soname.rsplit(".so", 1)[1] if soname else "")
     fix = [f"install a build of {package} that works: see which release you have (python -m pip show {package}), then "
            f"python -m pip install \"{package}!=<that version>\" (the release before it, or a later one: a broken wheel is "
            "often yanked and followed by a fixed release)",
+           *(() if windows else (own,)),  # the maintainers' own hint (block2's debugging hints): a one-line workaround
            f"or install {package} from conda-forge (conda install -c conda-forge {package}): conda's build uses the "
            "environment's MKL package, which has all of MKL's libraries",
            f"report it to {package}'s maintainers ({more(wanted, 2)} missing from the wheel's {os.path.basename(folder)}): link "
@@ -105,8 +108,7 @@ def finding(found: tuple[str, str, str], wanted: list[str], evidence: list[str])
            f"until then: copy {more(wanted, 2)} (and the other kernels: libmkl_def*, libmkl_mc3*, libmkl_avx*, libmkl_vml_*) of "
            f"exactly the release the wheel carries (python -m pip download mkl==<that release>) into {shown_folder}: MKL looks "
            "beside itself first, and libraries of another release do not work with its core",
-           _environments_own(windows, package, places.python_prefix(folder + "/") or "<env>",
-                             soname.rsplit(".so", 1)[1] if soname else "")]
+           *((own,) if windows else ())]
     return Finding(
         "mkl-vendored-incomplete", "error",
         f"{package}'s wheel carries MKL in {os.path.basename(folder)} without {what}: {more(wanted, 3)} "
