@@ -66,7 +66,7 @@ SIGNATURES = (
     # MKL's own words with msglvl = 1 (produced with the pinned MKL): "*** Error in PARDISO  (incorrect input matrix  )
     # error_num= 24", then its matrix checker's "*** Input check: j=1, ja(j)=2, ja(j+1)=1 are incompatible"
     Signature("pardiso-msglvl-error", "pardiso", "rror",
-              re.compile(r"^\s*\*\*\* Error in PARDISO\s*\(\s*(?P<what>[^)]*?)\s*\)\s*error_num\s*=\s*(?P<n>-?\d+)"),
+              re.compile(r"^\s*\*\*\* Error in PARDISO\s*\((?P<what>[^)]*)\)\s*error_num\s*=\s*(?P<n>-?\d+)"),
               lambda m, _: PardisoError(_msglvl_code(m["what"]), m.string.strip()[:300])),
     Signature("pardiso-input-check", "pardiso", "ncompatible",
               re.compile(r"^\s*\*\*\* Input check: (?P<what>.+?) (?:are|is) incompatible"),
