@@ -31,3 +31,20 @@ def log_of(entries_by_id: dict[str, dict], fragment: str) -> str:
 def findings(log: str):
     """What explain makes of a log, as `mkldoctor explain LOG --no-scan` does."""
     return explain(logparse.parse_bytes(log.encode()), [])
+
+
+def scored_entries(sets: dict[int, dict]) -> list:
+    """Each entry of these sets with its set's number, as pytest parameters named by the entry's id."""
+    import pytest
+
+    return [pytest.param(n, e, id=f"{n}-{e['id']}") for n, doc in sets.items() for e in doc["entries"]]
+
+
+def assert_never_silent_and_right_stays_right(sets: dict[int, dict], n: int, entry: dict) -> None:
+    """An entry's log gets an error finding (never "no problem found"), and one scored right still gets the findings it
+    was scored right with."""
+    said = findings(entry["log"])
+    assert any(f.severity == "error" for f in said), [(f.id, f.title) for f in said]
+    verdict = sets[n]["scored"]["verdicts"][entry["id"]]
+    if verdict["verdict"] == "right":
+        assert set(verdict["finding"].split(",")) <= {f.id for f in said}, [(f.id, f.title) for f in said]

@@ -17,14 +17,9 @@ def _log(fragment: str) -> str:
     return blindset.log_of(ENTRIES, fragment)
 
 
-@pytest.mark.parametrize("n, entry", [(n, e) for n, doc in SETS.items() for e in doc["entries"]],
-                         ids=lambda v: v if isinstance(v, str) else str(v) if isinstance(v, int) else v["id"])
+@pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
 def test_never_silent_and_right_stays_right(n, entry):
-    findings = blindset.findings(entry["log"])
-    assert any(f.severity == "error" for f in findings), [(f.id, f.title) for f in findings]
-    verdict = SETS[n]["scored"]["verdicts"][entry["id"]]
-    if verdict["verdict"] == "right":
-        assert set(verdict["finding"].split(",")) <= {f.id for f in findings}, [(f.id, f.title) for f in findings]
+    blindset.assert_never_silent_and_right_stays_right(SETS, n, entry)
 
 
 def test_a_programs_own_words_for_a_library_of_mkls():
