@@ -1,4 +1,4 @@
-"""The blind sets 93 to 100 (tests/data/explain_corpus/blind93.json ... blind100.json), gathered and scored on 2026-12-06:
+"""The blind sets 93 to 101 (tests/data/explain_corpus/blind93.json ... blind101.json), gathered and scored on 2026-12-06:
 what the rules made after them answer, the same failures produced here with the real tools where they can run, and
 that none of their logs is silent or loses what was right."""
 
@@ -12,7 +12,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-SETS = blindset.load(93, 94, 95, 96, 97, 98, 99, 100)
+SETS = blindset.load(93, 94, 95, 96, 97, 98, 99, 100, 101)
 ENTRIES = blindset.entries(*SETS)
 
 
@@ -105,3 +105,14 @@ def test_pypardisos_own_words_name_its_variable():
     newer = only_error("ImportError: Shared library mkl_rt not found. Use environment variable PYPARDISO_MKL_RT to provide a "
                        "custom path.\n")
     assert "PYPARDISO_MKL_RT=" in newer.fix[0] and "pip install -U pypardiso" not in newer.fix[0], flat(newer)
+
+
+def test_a_workspace_past_32_bits_names_numpys_own_lapack():
+    """persona-research's SSYEVD (blind set 101): PyTorch's CPU eigh of a matrix whose workspace passes 2^31-1 elements;
+    the code took np.linalg.eigh, whose LAPACK has 64-bit integers: read from the NumPy wheel the tests install."""
+    import numpy
+
+    finding = only_error(_log("ssyevd-param8"))
+    assert any("NumPy 2's own (np.linalg.eigh" in line for line in finding.fix), flat(finding)
+    config = numpy.show_config(mode="dicts")["Build Dependencies"]["lapack"]
+    assert int(numpy.__version__.split(".")[0]) >= 2 and "USE64BITINT" in config["openblas configuration"], config

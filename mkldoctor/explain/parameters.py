@@ -317,7 +317,8 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
         fix.append(f"the problem's workspace passes 2^31-1 elements, which the library's 32-bit LAPACK integers (SciPy's, "
                    "PyTorch's CPU build's) cannot say: a smaller problem, or a driver with a smaller workspace (SciPy: "
                    "eigh(driver='evr') or eig_banded(select=...) for the divide-and-conquer ones, svd(lapack_driver='gesvd') "
-                   "for gesdd; PyTorch: the GPU's solver, cuSOLVER), or a LAPACK with 64-bit integers")
+                   "for gesdd; PyTorch: the GPU's solver, cuSOLVER), or a LAPACK with 64-bit integers: NumPy 2's own "
+                   "(np.linalg.eigh, np.linalg.svd: its wheels' OpenBLAS is built with them)")
     elif kind == "work":
         fix.append(f"query the workspace: call {event.routine} once with {name}=-1, then allocate what it returns")
         fix.append("a problem whose workspace passes 2^31-1 elements: build with 64-bit integers (mkl_intel_ilp64 with "
