@@ -67,7 +67,7 @@ SIGNATURES = (
     # error_num= 24", then its matrix checker's "*** Input check: j=1, ja(j)=2, ja(j+1)=1 are incompatible"
     Signature("pardiso-msglvl-error", "pardiso", "rror",
               re.compile(r"^\s*\*\*\* Error in PARDISO\s*\((?P<what>[^)]*)\)\s*error_num\s*=\s*(?P<n>-?\d+)"),
-              lambda m, _: PardisoError(_msglvl_code(m["what"]), m.string.strip()[:300])),
+              lambda m, _: PardisoError(_msglvl_code(m["what"]), re.sub(r"\s+", " ", m.string.strip())[:300])),
     Signature("pardiso-input-check", "pardiso", "ncompatible",
               re.compile(r"^\s*\*\*\* Input check: (?P<what>.+?) (?:are|is) incompatible"),
               lambda m, _: PardisoInputCheck(m["what"].strip()[:200], m.string.strip()[:300])),
@@ -201,10 +201,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return [_not_imported(e) for e in events.of(PardisoNotImported)[:1]] + [_panua(e) for e in events.of(PanuaNotLoaded)[:1]]
     first = said[0]
     named = [e.line for e in events.of(PardisoNamed)]
-    meaning = codes.ERRORS.get(first.code, "a code MKL's reference does not list")
+    meaning = codes.ERRORS.get(first.code) or ("its own report (msglvl) names a phase, not the code it returned"
+                                               if "error_num" in first.line else "its code is none MKL's reference lists")
     windows = "\\" in " ".join(p[1] if isinstance(p, tuple) else str(p) for p in events.places) or "Windows" in first.line
     known = [r for r in broken.RELEASES if r.symptom == "mkl-pardiso-error" and (windows or r.platform != "windows")]
-    evidence = [first.line, f"PARDISO's error {first.code}: {meaning}"]
+    evidence = [first.line, f"PARDISO's error {first.code}: {meaning}" if first.code else f"PARDISO: {meaning}"]
     fix = []
     checks = events.of(PardisoInputCheck)
     if checks:  # its matrix checker named the entries: that is the cause, before any the code alone could mean
@@ -254,7 +255,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                       "(32-bit integers) or use another solver (SCS.jl PR #255 loads its MKL solver on 64-bit Linux only)")
     fix.append("MKL_VERBOSE=1 and msglvl=1 (PyPardiso: set_statistical_info_on()) print PARDISO's own report of the phases")
     return [Finding(
-        "mkl-pardiso-error", "error", f"MKL PARDISO failed with error {first.code}: {meaning}", tuple(evidence), tuple(fix),
+        "mkl-pardiso-error", "error", f"MKL PARDISO failed with error {first.code}: {meaning}" if first.code else
+        f"MKL PARDISO failed: {meaning}", tuple(evidence), tuple(fix),
         "PARDISO returns a negative error code for each kind of failure; the codes for the solver's own steps (reordering, "
         "internal errors) point at the libraries, the others at the matrix or the memory given.",
         ("conda list 'mkl|intel-openmp'   # or: pip show mkl intel-openmp: the two releases",),
