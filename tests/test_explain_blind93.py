@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from mkldoctor.explain import logparse
 from tests import blindset
 from tests.test_explain_families import flat, only_error
 
@@ -60,8 +61,10 @@ def test_the_command_of_an_external_project_that_split_the_list():
     finding = only_error(_log("pyscf-1077"))
     assert finding.id == "cmake-list-split" and "BLAS_LIBRARIES holds only the first" in finding.title, flat(finding)
     assert "-DBLAS_LIBRARIES:STRING=${BLAS_LIBRARIES}" in finding.fix[1], flat(finding)
-    # a -D value that is one library, then the source folder: no list split
+    # a -D value that is one library, then the source folder, or the command's end and another line: no list split
     assert not blindset.findings("cmake -DBLAS_LIBRARIES=/opt/lib/libmkl_rt.so ../src\n")
+    ended = "cmake -DBLAS_LIBRARIES=/opt/lib/libmkl_rt.so\n-- Configuring done\n"
+    assert None not in logparse.parse_bytes(ended.encode()).events and not blindset.findings(ended)
 
 
 def test_pardisos_own_report_of_a_failed_reordering():

@@ -31,7 +31,9 @@ class ListSplit:
     def followed(self, lines: tuple[str, ...]) -> "ListSplit | None":
         """The next line of a command cut after a -D value's library (pyscf PR #1077's log): another library goes on."""
         more = next((m for line in lines[:1] for m in [re.match(r"^\s*(?P<next>[/\\]" + _LIB + r")(?=\s|$)", line)] if m), None)
-        return replace(self, path=more["next"], line=f"{self.line} {more['next']}", wants=0) if more and (_is_mkl(more["next"]) or _is_mkl(self.path)) else None
+        if more is None or not (_is_mkl(more["next"]) or _is_mkl(self.path)):
+            return None  # the command went on with no other library: no list was split
+        return replace(self, path=more["next"], line=f"{self.line} {more['next']}", wants=0)
 
 
 def _is_mkl(path: str) -> bool:

@@ -152,7 +152,7 @@ class _State:
             if len(after) < event.wants:
                 return []
         self.follow = None
-        return [event.followed(tuple(after))]
+        return [e for e in (event.followed(tuple(after)),) if e is not None]  # None: the lines did not bear it out
 
     def flush_lld(self) -> list[UndefinedSymbol]:
         if self.lld is None:
