@@ -1,4 +1,4 @@
-"""The blind sets 92 to 101 (tests/data/explain_corpus/blind92.json ... blind101.json), gathered and scored on 2026-12-06:
+"""The blind sets 92 to 102 (tests/data/explain_corpus/blind92.json ... blind102.json), gathered and scored on 2026-12-06:
 what the rules made after them answer, the same failures produced here with the real tools where they can run, and
 that none of their logs is silent or loses what was right."""
 
@@ -13,7 +13,7 @@ from mkldoctor.explain import logparse
 from tests import blindset
 from tests.test_explain_families import flat, only_error
 
-SETS = blindset.load(92, 93, 94, 95, 96, 97, 98, 99, 100, 101)
+SETS = blindset.load(92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102)
 ENTRIES = blindset.entries(*SETS)
 
 
