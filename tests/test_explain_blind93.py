@@ -122,3 +122,18 @@ def test_a_workspace_past_32_bits_names_numpys_own_lapack():
     assert any("NumPy 2's own (np.linalg.eigh" in line for line in finding.fix), flat(finding)
     config = numpy.show_config(mode="dicts")["Build Dependencies"]["lapack"]
     assert int(numpy.__version__.split(".")[0]) >= 2 and "USE64BITINT" in config["openblas configuration"], config
+
+
+def test_ijit_notifyevent_alone_gets_each_kind_of_environments_pin():
+    """OpenFold PR #437 (blind set 102): 'undefined symbol: iJIT_NotifyEvent' and nothing else; the environment is unknown,
+    so each kind's pin of MKL 2024.0, the last release that exports it: conda's, pip's, oneAPI's own scripts of 2024.0."""
+    finding = only_error(_log("openfold-437"))
+    assert finding.id == "runtime-symbol-missing", flat(finding)
+    assert [line.split(":")[0] for line in finding.fix] == ["a conda environment (PyTorch's conda packages load the "
+                                                            "environment's MKL, pytorch#123097)", "a pip environment", "oneAPI"]
+    assert "conda install mkl=2024.0" in finding.fix[0] and "mkl==2024.0.0" in finding.fix[1]
+    assert "/mkl/2024.0/env/vars.sh" in finding.fix[2]
+    # a pip virtual environment's torch (FlagGems PR #3632): pip's pin first, no conda line
+    venv = only_error("ImportError: /home/u/FlagGems/.venv/lib/python3.10/site-packages/torch/lib/libtorch_cpu.so: undefined "
+                      "symbol: iJIT_NotifyEvent\n")
+    assert "pip install mkl==2024.0.0" in venv.fix[0] and not any("conda" in line for line in venv.fix), flat(venv)

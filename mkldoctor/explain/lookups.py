@@ -119,6 +119,14 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))}{where}"
                        f"   # the last release that exports {event.symbol}; conda's solver took a newer one"]
                 fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
+            elif not older and event.symbol == "iJIT_NotifyEvent" and not python_prefix(event.library or ""):
+                # PyTorch's builds that call MKL's JIT profiling hook, where the log shows no environment: each kind's pin
+                version = exports.release(stopped.last).mkl if exports.release(stopped.last) else stopped.last
+                fix = [f"a conda environment (PyTorch's conda packages load the environment's MKL, pytorch#123097): "
+                       f"{recipes.conda_install(q(f'mkl={version}'))}   # the last release that exports it",
+                       f"a pip environment: {recipes.pip_install(f'mkl=={stopped.last}')}",
+                       f"oneAPI: the {version} release's own environment, not latest's: source /opt/intel/oneapi/mkl/{version}/"
+                       f"env/vars.sh (and compiler/{version}/env/vars.sh), as builds made for it need (ipex-llm#10541)"]
             if "/torch/lib/libtorch" in (event.library or "").replace("\\", "/") and conda:
                 fix.insert(1, "or PyTorch's own wheel in that environment: pip install torch (the release the project pins): "
                               "its libtorch_cpu carries MKL linked in, whatever MKL the environment has; the conda packages of "
