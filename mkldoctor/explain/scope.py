@@ -359,7 +359,6 @@ def _fixes(items: list[Unseen], bare: list[str]) -> list[str]:
     ]
 
 
-
 def _confirm(items: list[Unseen], bare: list[str]) -> tuple[str, ...]:
     name = os.path.basename(items[0].path) if items and items[0].path != UNNAMED else (bare[0] if bare else "libmkl_avx2.so")
     symbol = items[0].symbol if items else "mkl_serv_getenv"
