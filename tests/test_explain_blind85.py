@@ -144,8 +144,8 @@ def test_a_link_for_the_xeon_phi_given_the_hosts_mkl():
     arch = findings[1]
     assert arch.severity == "warning" and "-L/opt/intel/composer_xe_2015.0.090/mkl/lib/mic" in arch.fix[0], flat(arch)
     # beside the 'cannot find' it leads to, the skip is that finding's (library-incompatible), not a second one
-    both = blindset.findings("/usr/bin/ld: skipping incompatible /opt/intel/mkl/lib/ia32/libmkl_rt.so when searching for -lmkl_rt\n"
-                     "/usr/bin/ld: cannot find -lmkl_rt\n")
+    both = blindset.findings("/usr/bin/ld: skipping incompatible /opt/intel/mkl/lib/ia32/libmkl_rt.so when searching for "
+                             "-lmkl_rt\n/usr/bin/ld: cannot find -lmkl_rt\n")
     assert [f.id for f in both if f.severity == "error"] and "mkl-library-wrong-architecture" not in {f.id for f in both}
 
 
@@ -196,7 +196,8 @@ def test_a_project_that_downloads_mklml_for_itself():
     """intel/caffe#170 ('you missed the mklml libraries') and ideep#34: the project gets MKL's headers from MKLML, which its
     own prepare_mkl.sh downloads; that script is the first fix. Another project's missing MKL header does not name it."""
     caffe = only_error(_log("intel-caffe-170"))
-    assert caffe.fix[0].startswith("Intel's Caffe (intel/caffe) builds on MKLML") and "prepare_mkl.sh" in caffe.fix[0], flat(caffe)
+    assert caffe.fix[0].startswith("Intel's Caffe (intel/caffe) builds on MKLML"), flat(caffe)
+    assert "external/scripts/prepare_mkl.sh" in caffe.fix[0]
     ideep = only_error(_log("ideep-34"))
     assert "scripts/prepare_mkl.sh of its MKL-DNN source" in ideep.fix[0], flat(ideep)
     other = only_error("src/solver.cpp:3:10: fatal error: mkl_vml_functions.h: No such file or directory\n")

@@ -394,7 +394,8 @@ def test_a_refilled_loader_line_and_a_natural_log_beside_it():
     natural = ("Intel MKL ERROR: Parameter 12 was incorrect on entry to DGELSD.\ninit_dgelsd failed init\n"
                "configure:37408: checking whether double complex BLAS can be used\nconfigure:37481: result: no\n"
                # a builder's own short line, then MSVC's message, which starts at its file's (line,column): no fill's
-               " ---> Running in 3f2a\nC:\\Users\\adeet\\git-desktop\\incubator-mxnet\\3rdparty\\mshadow\\mshadow\\./base.h(173,12): "
+               " ---> Running in 3f2a\nC:\\Users\\adeet\\git-desktop\\incubator-mxnet\\3rdparty\\mshadow\\mshadow\\"
+               "./base.h(173,12): "
                "fatal error C1083: Cannot open include file: 'mkl_blas.h': No such file or directory\n")
     assert list(logical_lines(io.BytesIO(natural.encode()))) == natural.splitlines()
 

@@ -135,4 +135,3 @@ def mklml_download(source: str | None, header: str) -> list[str]:
             return [f"{project} builds on MKLML, the part of MKL that its own script downloads into its source tree: run "
                     f"{script} (it needs the network: behind a proxy, set https_proxy) and build again; {other}"]
     return []
-

@@ -39,7 +39,8 @@ SIGNATURES = (
     Signature("msvc-cannot-open-intel-runtime", "intelrt", "error LNK",
               re.compile(r"error (?P<code>LNK1181|LNK1104):.{0,80}?[\"'“‘](?P<file>[^\"'”’]{1,200}\.lib)[\"'”’]"), _said),
     Signature("llvm-svml-symbol-not-found", "intelrt", "Symbol not found: __svml_",
-              re.compile(r"\bSymbol not found: (?P<sym>__svml_\w{1,100})"), lambda m, _: SvmlNameMissing(m["sym"], m.string.strip()[:300])),
+              re.compile(r"\bSymbol not found: (?P<sym>__svml_\w{1,100})"),
+              lambda m, _: SvmlNameMissing(m["sym"], m.string.strip()[:300])),
 )
 
 
@@ -128,4 +129,3 @@ def _svml(said: SvmlNameMissing, ctx: Context) -> Finding:
         "LLVM then looks each call up in the library it loaded: a copy that lacks one stops the program.",
         ("numba -s   # its SVML section: whether SVML is in use and which library numba loaded",),
     )
-
