@@ -89,7 +89,7 @@ def test_blas_vendor_read_by_nothing():
     assert "ENABLE_LAPACK=ON" in finding.fix[0], flat(finding)
     assert not errors_of(_log("sundials-350"))  # a warning: the configure itself went on
     assert not [f for f in blindset.findings("CMake Warning:\n  Manually-specified variables were not used by the project:\n\n"
-                                     "    CMAKE_FOO\n") if f.id == "cmake-blas-variable-unused"]  # not BLAS's, not MKL's
+                                              "    CMAKE_FOO\n") if f.id == "cmake-blas-variable-unused"]  # not BLAS's, not MKL's
 
 
 def test_mlnet_components_package_missing():
