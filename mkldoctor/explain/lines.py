@@ -223,9 +223,9 @@ _BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (ri
 # a piece that ends a sentence, then a line that starts one: two lines that happen to have the width
 _SENTENCE_END = re.compile(r"[.!)\"']\s*$")  # a sentence, or a quoted name (Julia's could not load library "X"), ended
 _SENTENCE_START = re.compile(r"^[A-Z][A-Za-z]")
-# the end of a message that is whole as it stands (the loader's and a shell's last words): a line of a wrap width that ends
-# so is not cut ("./nwchem: error while loading shared libraries: ...: No such file or directory", 132 characters)
-_WHOLE_END = re.compile(r"(?:No such file or directory|Permission denied|\(core dumped\)|exit status \d+)\s*$")
+# the end of a message whole as it stands (the loader's, a shell's last words; ld's "x.a(y.o): In function `f':", its message
+# on the next line): a line of a wrap width that ends so is not cut ("./nwchem: error while loading shared libraries: ...")
+_WHOLE_END = re.compile(r"(?:No such file or directory|Permission denied|\(core dumped\)|exit status \d+|In function [^:]+:)\s*$")
 # an error line these end is cut mid-message (link.exe's "X already", then "defined in Y" on the next line)
 # the error words a wrap may split ("Check fai" / "led: ..."), and a line's last word that is a start of one (three letters
 # at least, after a blank: a word of its own)
