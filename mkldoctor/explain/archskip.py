@@ -61,7 +61,7 @@ def skipped_advice(skipped) -> tuple[list[str], list[str]]:
 
 
 SIGNATURES = (
-    Signature("ld-skipping-incompatible", "linker", "skipping incompatible",
+    Signature("ld-skipping-incompatible", "archskip", "skipping incompatible",
               re.compile(r"skipping incompatible (?P<path>\S+) when searching for (?:-l(?P<name>\S+)|(?P<file>\S+\.(?:a|so)))"),
               lambda m, _: SkippedIncompatible(m.group("path"), m.group("name") or lib_name(m.group("file")),
                                                "-l" + m.group("name") if m.group("name") else m.group("file"),
