@@ -151,15 +151,14 @@ def intel_apt_configured(root: str) -> bool:
 CONDA_UPDATED_IN_PARTS = ("in a conda environment (Anaconda's MKL): update MKL with the packages built on it, conda update mkl "
                           "numpy scipy (one build's set), or conda install nomkl for OpenBLAS builds: an environment updated in "
                           "parts is the most reported cause of this line (anaconda-issues#698)")
-# conda's MKL packages from two channels or releases, or nomkl's builds beside MKL's, in one environment
-CONDA_MIX = ("; conda list | grep -E 'mkl|nomkl|blas' shows a mix (two MKL releases, the defaults channel's builds beside "
-             "conda-forge's, nomkl's beside MKL's): reinstall the packages that use MKL from one channel (conda install -c "
-             "conda-forge <package>), or conda remove nomkl")
-CONDA_ONE_CHANNEL = (
-    "conda: one MKL and one channel per environment: conda list | grep -E 'mkl|nomkl|blas' shows a mix (two MKL releases; "
-    "the defaults channel's MKL builds beside conda-forge's; nomkl's builds replacing some of the packages built for MKL): "
-    "reinstall the packages that use MKL from one channel (conda install -c conda-forge <package>), or conda remove nomkl, "
-    "or conda install mkl=<the release numpy was built with>")
+# conda's MKL packages from two channels or releases, or nomkl's builds beside MKL's, in one environment: said after the
+# line above (CONDA_MIX), or as a line of its own
+_CONDA_MIX_SHOWN = ("conda list | grep -E 'mkl|nomkl|blas' shows a mix (two MKL releases; the defaults channel's MKL builds "
+                    "beside conda-forge's; nomkl's builds replacing some of the packages built for MKL): reinstall the packages "
+                    "that use MKL from one channel (conda install -c conda-forge <package>), or conda remove nomkl")
+CONDA_MIX = f"; {_CONDA_MIX_SHOWN}"
+CONDA_ONE_CHANNEL = (f"conda: one MKL and one channel per environment: {_CONDA_MIX_SHOWN}, or conda install mkl=<the release "
+                     "numpy was built with>")
 INTEL_MKL_SRC_DOWNLOAD = "2020.1"
 CARGO_CLEAN = "cargo clean -p intel-mkl-src"
 CARGO_CLEAN_EXPLAINED = f"{CARGO_CLEAN}   # its build script caches what it found: make it look again"
