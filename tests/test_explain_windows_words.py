@@ -46,3 +46,12 @@ def test_oneapis_environment_not_found_by_cmd_or_powershell():
 def test_an_access_violation_in_an_ides_words(line):
     [finding] = errors_of(line + "\n")
     assert finding.id == ("mkl-crash" if "mkl_core" in line else "program-crashed"), flat(finding)
+
+
+def test_a_dll_named_in_capitals_is_windows_one():
+    # MKL's dispatcher on Windows may print its kernels' names as the file system spells them
+    log = ("INTEL MKL ERROR: The specified module could not be found. MKL_VML_AVX2.2.DLL.\n"
+           "Intel MKL FATAL ERROR: cannot load MKL_VML_AVX2.2.DLL or MKL_VML_DEF.2.DLL.\n")
+    [finding] = errors_of(log)
+    assert finding.id == "windows-library-not-loaded", flat(finding)
+    assert "LD_LIBRARY_PATH" not in flat(finding)

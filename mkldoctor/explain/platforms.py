@@ -192,7 +192,8 @@ def file_platform(name: str) -> str:
 
 
 def is_foreign(name: str) -> bool:
-    return name.endswith((".dylib", ".dll")) or ".dylib" in name or "\\" in name
+    """Whether a library's file name is of another platform than Linux (see :func:`file_platform`)."""
+    return file_platform(name) != "Linux"
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
