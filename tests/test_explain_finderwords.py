@@ -8,7 +8,9 @@ import itertools
 import random
 import re
 
-from mkldoctor.explain.finderwords import NOT_FOUND, PATTERN, SUBJECT
+import pytest
+
+from mkldoctor.explain.finderwords import NEEDLES, NOT_FOUND, PATTERN, SUBJECT
 
 OLD = re.compile(rf"(?i)(?:{SUBJECT}.*{NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
                  rf"|{NOT_FOUND} (?:the )?(?:Intel )?(?:MKL|oneMKL)\b(?!\w|\.\w)"
@@ -31,3 +33,16 @@ def test_the_same_answer_as_the_old_pattern():
     differ = [line for line in lines if bool(OLD.search(line)) != bool(PATTERN.search(line))]
     assert not differ, differ[:5]
     assert sum(bool(PATTERN.search(line)) for line in lines) > 1000  # the sample holds both answers
+
+
+@pytest.mark.parametrize("words", ["Cannot find MKL", "cannot find MKL", "Can not find MKL", "Can't find MKL", "Can\u2019t find MKL",
+                                   "cant find MKL", "Couldn't find MKL", "Couldnt find MKL", "Could not find MKL",
+                                   "MKL can't be found", "MKL could not be found", "Unable to find MKL"])
+def test_every_spelling_the_words_take_reaches_them(words):
+    # the signatures' needles filter the lines before the words are tried: a spelling the words take and no needle holds
+    # was an unrecognised failure ("Cannot find MKL" was, beside "Can not find MKL")
+    from tests.test_explain_families import errors_of, flat
+
+    assert PATTERN.search(words) and any(needle in words for needle in NEEDLES), words
+    [finding] = errors_of(f"CMake Error at cmake/mkl.cmake:12 (message):\n  {words}, set MKLROOT\n")
+    assert finding.id == "mkl-finder-failed", flat(finding)

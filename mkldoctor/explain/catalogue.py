@@ -26,11 +26,15 @@ from typing import Callable, Sequence
 
 from mkldoctor.explain.translated import CORE_DUMPED
 
+# "cannot" as people and programs spell it (without a case of their own: a pattern gives its own flags); "could not" too.
+CAN_NOT = r"(?:can ?not|can(?:'|\u2019)?t)"
+CANNOT = rf"(?:{CAN_NOT}|could ?n(?:o|'|\u2019)?t)"
+
 # Lines that look like an error (issue 9's list): a line holding one of these is either
 # claimed by a signature or reported as an unrecognised failure.
 ERROR_WORDS = (
     r"\berror\b\s*:", r"\bERROR\b", r"fatal error", r"FATAL", r"\bundefined (?:reference|symbol)\b", r": undefined\b",
-    r"cannot (?:open|find|load|stat|allocate)\b", r"Cannot (?:open|find|load|allocate)\b", r"\bcould not create\b", r"\b[Cc]an(?: not|'t) (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
+    r"cannot (?:open|find|load|stat|allocate)\b", r"Cannot (?:open|find|load|allocate)\b", r"\bcould not create\b", rf"\b(?i:{CAN_NOT}) (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
     r"CMake Error", r"Error #\d", r"\bError \d+\b", r"Error in ", r"\bError:",
     r"^\s*(?:[a-z_][\w.]*\.)?[A-Z]\w*Error: ",  # a Python exception's last line: ValueError, pkg.module.PyPardisoError, ...
     r"\bSegmentation fault\b", r"\b[Ss]egfault(?:s|ed)?\b", r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*", r"\bSIGSEGV\b", r"\bIllegal instruction\b", r"\bconfigure failed\b", r"\w-NOTFOUND\b", r"\bProblem encountered: ",  # a crash; CMake's and meson's words
@@ -136,7 +140,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "ELF ", "mach-o", "file type", "Win32", "wrong format", "not recognized", "incompatible target", "not an object",
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
-           "an not ", "an't ", "-as-needed", "ant find", "ant load", "ant open", "ouldnt ", "ouldn't ", "ouldn’t ", "ailed to ", "nable to ", "not installed", "is unsupported",
+           "an not ", "an't ", "an\u2019t ", "-as-needed", "ant find", "ant load", "ant open", "ouldnt ", "ouldn't ", "ouldn’t ", "ailed to ", "nable to ", "not installed", "is unsupported",
            "egmentation", "egfault", "SIGSEGV", "ip = ", "[.] ", "ACCESS_VIOLATION", "access violation", "Segmentation violation", "C2664", "invalid conversion", "command line ", "annot stat", "annot find path", "libs:", "_LIBRARIES", "Found BLAS", "Found LAPACK", "Found CBLAS", "Found MKL", "-- Found ", "OpenMP (", "mutated ENV", "double free", "free(): invalid", "C-API based implementation", "Invalid read", "Invalid write", "Invalid free", "Mismatched free", "Conditional jump", "uninitialised value", "Syscall param", "munmap_chunk", "corrupted size", "malloc(): ", "ardiso", "NOTFOUND", "Problem encountered", "ordinal", "Illegal instruction", "SIGILL",
            "Library Validation", "UNABLE to CONFIGURE", "NOT_FOUND", "Permission denied", "SEGFAULT", "SegFault", "But not both", "--with-blas8", "-i8 ", "default-integer-8", "-DMKL_ILP64", "Unable to automatically", "Unable to recursively locate", "__ test", "__ Test", "ntdll!Ldrp", "MklImports", "mkl_core!", "_COMPILER:", "input line is too long", "OMP: Warning #", "No module named", "MKL WARNING",
            "nrecognized", "nknown argument", "126", "static TLS", "pthread_create", "RLIMIT_NPROC", "::mkl::", "/mkl/", "using ", "referenced by DSO", "to be installed", "not defined in file", "sub-command", "Unknown arguments", "did not work", "does not work", "does not have real file", "static version of it", "pyimport(", "not found (required by", ", version ", "without", "MKL not", "MKL support", "MKL is not", "was not defined", "in conflict with", "may conflict", "06D007", "06d007", "MKL_Complex", "environment variable MKLROOT", "ncompatible", "to locate package", "installation candidate", "kann nicht gefunden werden", "No match for argument", "nable to find a match", "o such file or directory: ", "-10665982", "322836902", "-1073741515", "3221225781", "0000135", "LNK11", "defined here", "PreconditionNotMet", "OMP: Info #27", "OMP: Info #269", "shared path",

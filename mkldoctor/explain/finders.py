@@ -142,9 +142,7 @@ SIGNATURES = (Signature("mklconfig-ran", "finders", "CMake", _CONFIG_RAN, lambda
     for i, needle in enumerate(("--mathlib=", "BLA_VENDOR=", "MKL=OFF", "--without-mkl"))
 ) + tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _PATTERN, _said)
-    for needle in ("not found", "could not be found", "was not found", "Could NOT find", "cannot be found", "could not find",
-                   "Could not find", "an not find", "NOTFOUND", "Problem encountered", "NOT_FOUND", "nable to find",
-                   "ouldn't find", "ouldnt find", "ouldn\u2019t find", "not installed")
+    for needle in finderwords.NEEDLES
 ) + tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _FOUND_NOTHING, _said)
     for needle in ("Found BLAS", "Found LAPACK", "Found CBLAS", "Found MKL")

@@ -11,9 +11,15 @@ from __future__ import annotations
 
 import re
 
+from mkldoctor.explain.catalogue import CANNOT
+
 SUBJECT = r"(?:\bMKL\b|\bmkl_\w|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5|\bmkl\b)"  # a name's head only
-NOT_FOUND = (r"(?:not found|could not be found|was not found|NOT find|cannot be found|could ?n(?:o|'|\u2019)?t find|can ?not find|"
+NOT_FOUND = (rf"(?:not found|{CANNOT} be found|was not found|NOT find|{CANNOT} find|"
              r"unable to find|(?<!which )(?<!which is )(?:is )?not installed(?!\s*\?))")  # pip's "requires X, which is not installed": pkgstate's
+# a substring of each spelling NOT_FOUND (with _WHOLE, _NOTFOUND_VALUE and _PROBLEM) takes, for the signatures' needles
+NEEDLES = ("not found", "be found", "Could NOT find", "annot find",
+           "an not find", "an't find", "an\u2019t find", "ant find", "ould not find", "ouldn't find", "ouldnt find",
+           "ouldn\u2019t find", "nable to find", "not installed", "NOTFOUND", "NOT_FOUND", "Problem encountered")
 
 _SUBJECT = re.compile(SUBJECT, re.I)
 _NOT_FOUND = re.compile(NOT_FOUND, re.I)

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import CANNOT, FollowOn, Signature
 from mkldoctor.explain.hosts import LoaderMissing
 from mkldoctor.explain.platforms import ForeignLoadFailed
 
 # a program's own words, then the file: MKL's (libmkl_*, MKL-ML's libmklml*), Intel's OpenMP runtime's, oneTBB's; on Windows
 # their DLLs ("Can not find the mkl_sequential.dll"); a sentence's full stop may follow the name
-_OWN_WORDS = re.compile(r"(?i)\b(?:can ?not|can't|cant|could ?n(?:o|'|\u2019)?t|failed to|unable to) (?:find|load|open|locate|dlopen)"
+_OWN_WORDS = re.compile(rf"(?i)\b(?:{CANNOT}|failed to|unable to) (?:find|load|open|locate|dlopen)"
                         r"\b(?: the)?(?: shared)?(?: (?:library|lib|object|module|file))?:?\s*['\"`\u2018]?"
                         r"(?P<path>(?:[A-Za-z]:\\[^'\"`\u2019\n]*?\\|[^\s'\"`\u2019]*[/\\])?"
                         r"(?P<so>lib(?:mkl|iomp5|tbb)[\w+-]*(?:\.so(?:\.\d+)*|(?:\.\d+)?\.dylib)"
