@@ -16,7 +16,7 @@ from mkldoctor.explain.wording import MAX_LISTED, q
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import facts as knowledge
 from mkldoctor.knowledge import blacs, exports, folders, layout, recipes
-from mkldoctor.knowledge.places import conda_env_of, is_conda, python_prefix, release_in
+from mkldoctor.knowledge.places import conda_env_of, is_conda, package_of, python_prefix, release_in
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
@@ -104,13 +104,14 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
             why = (f"The program was built against an MKL that exported {event.symbol}; the MKL the loader found is "
                    f"{stopped.gone_since} or newer, which no longer exports it, so the first call to it fails.")
             older = [h.install for h in hits if h.install.lib_dirs]
+            owner = _prebuilt_owner(event.library or "")
             if older:
                 best = missing_symbol.newest_first([missing_symbol.Holder(i, (), label(i)) for i in older])[0].install
                 fix = [f"run it with {label(best)}, which still exports {event.symbol}: "
                        f"export LD_LIBRARY_PATH={q(best.lib_dirs[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"]
-                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
+                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False, owner=owner)]
             else:
-                fix = missing_symbol.gone_fix(stopped, static=False)
+                fix = missing_symbol.gone_fix(stopped, static=False, owner=owner)
             # the environment of the library itself too: its path in the loader's line, where the log's own are anonymised
             conda = [env for env in (*ctx.environments(), python_prefix(event.library or "")) if env and is_conda(env)]
             if (conda or events.of(CondaUsed)) and not older:  # the log's program runs in a conda environment: pin its mkl there
@@ -118,7 +119,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 where = f" -p {q(conda[0])}" if conda else ""  # conda's commands alone name no prefix
                 fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))}{where}"
                        f"   # the last release that exports {event.symbol}; conda's solver took a newer one"]
-                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False)]
+                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False, owner=owner)]
             elif not older and event.symbol == "iJIT_NotifyEvent" and not python_prefix(event.library or ""):
                 # PyTorch's builds that call MKL's JIT profiling hook, where the log shows no environment: each kind's pin
                 version = exports.release(stopped.last).mkl if exports.release(stopped.last) else stopped.last
@@ -145,6 +146,15 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+
+
+def _prebuilt_owner(library: str) -> str:
+    """The package whose prebuilt library is ``library`` (a wheel's, a conda package's, the system's), or "" for a
+    program built here, whose code is the user's."""
+    package = package_of(library)
+    if package:
+        return package
+    return os.path.basename(library) if conda_env_of(library) or re.match(r"/(?:usr|opt)/", library) else ""
 
 
 def _c_library_not_loaded(event: SymbolLookupError) -> Finding | None:

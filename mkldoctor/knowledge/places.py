@@ -58,6 +58,13 @@ def python_prefix(path: str) -> str | None:
     return match.group("prefix") if match else None
 
 
+def package_of(path: str) -> str | None:
+    """The Python package a file installed in an environment is part of (``.../site-packages/torch/lib/libtorch_cpu.so``:
+    ``torch``; a wheel's vendored ``numpy.libs`` folder: ``numpy``), or None."""
+    names = re.findall(r"[/\\](?:site|dist)-packages[/\\]([A-Za-z0-9_.-]+?)(?:\.libs)?[/\\]", path)
+    return names[-1] if names else None  # the innermost: an environment a package made inside its own folder
+
+
 # the folder names conda's installers give their base install (Anaconda, Miniconda, Miniforge, Mambaforge): one spelling for
 # the discovery here, the layouts of knowledge.folders and explain's readers of a log's paths
 CONDA_INSTALL = r"(?:ana|mini)conda\d?|miniforge\d?|mambaforge"

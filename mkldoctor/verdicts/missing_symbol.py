@@ -100,8 +100,9 @@ def before_table_sentence(version: str, symbol: str) -> str:
             f"whether it exports {symbol} the table cannot tell")
 
 
-def gone_fix(found: Gone, static: bool | None = None) -> list[str]:
-    """Fix lines for a build or run on a release without the symbol, when no copy here has it."""
+def gone_fix(found: Gone, static: bool | None = None, owner: str = "") -> list[str]:
+    """Fix lines for a build or run on a release without the symbol, when no copy here has it; ``owner``: the package or
+    library, not the user's own code, whose prebuilt binary calls it (its newer build, not the code, moves off the name)."""
     fix = []
     if found.pip:
         packages = ("mkl-static" if static else "mkl") if static is not None else "mkl"
@@ -110,8 +111,13 @@ def gone_fix(found: Gone, static: bool | None = None) -> list[str]:
                    + "; then point the build and LD_LIBRARY_PATH at its prefix's lib folder")
     else:
         fix.append(f"install MKL {found.last}, the last release that exports {found.symbol}, and point the build at it")
-    fix.append(f"or move the code off {found.symbol}: MKL {found.gone_since} and newer do not export it "
-               "(Intel's release notes for that version name its replacement)")
+    if owner:
+        fix.append(f"or a release of {owner} built for MKL {found.gone_since} and newer, which no longer calls {found.symbol} "
+                   f"(its prebuilt binary is not code to change: its release notes, or its package's dependency on mkl, say "
+                   f"which MKL it was built for)")
+    else:
+        fix.append(f"or move the code off {found.symbol}: MKL {found.gone_since} and newer do not export it "
+                   "(Intel's release notes for that version name its replacement)")
     return fix
 
 
