@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
-from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.events import LinkCommand, Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports
@@ -53,7 +53,7 @@ def _mkl_name(symbol: str) -> bool:
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = [e for e in events.of(DyldSymbolMissing) if _mkl_name(e.symbol)]
     if not said:
-        return []
+        return [_not_linked(e, events) for e in events.of(DyldSymbolMissing)[:1] if e.expected == "flat namespace"]
     event = said[0]
     user = os.path.basename(event.referenced) or "a library the log does not name"
     from mkldoctor.explain.linker import internal_symbol
@@ -92,3 +92,27 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "until the first call.",
         ("DYLD_PRINT_LIBRARIES=1 <the program>   # which MKL libraries load",),
     )]
+
+
+def _not_linked(event: DyldSymbolMissing, events: Parsed) -> Finding:
+    """A name that is not MKL's, looked up in the flat namespace: the library was linked with ``-undefined dynamic_lookup``
+    (R's and Python's extensions on macOS), which checks nothing, and without the library that defines the name (rjags.so's
+    _JAGS_NA: a ~/.R/Makevars whose PKG_LIBS, set for MKL, replaced the package's -ljags; r-sig-mac, 2010-10)."""
+    user = os.path.basename(event.referenced) or "the library"
+    evidence = [f"dyld: {user} needs {event.symbol}, looked up in the flat namespace: no library it was linked against was "
+                "recorded for it", f"{event.symbol} is not MKL's: MKL's libraries on its link line cannot be the cause"]
+    line = next((c for c in events.of(LinkCommand) if c.output and os.path.basename(c.output) == user), None)
+    if line is not None:
+        evidence.append(f"its link line in the log names {more(['-l' + lib.name for lib in line.libs], 8) or 'no library'}: "
+                        f"none is the library of {event.symbol}")
+    return Finding(
+        "macos-symbol-not-found", "error", f"macOS: {user} needs {event.symbol}, which is not MKL's, and was linked without "
+        "the library that defines it", tuple(evidence),
+        (f"link {user} with the library that defines {event.symbol} (-l<name>, its -L folder): a package's own link flags "
+         "(R: PKG_LIBS in its src/Makevars) are replaced by a user's ~/.R/Makevars that sets PKG_LIBS or LDFLAGS for MKL; "
+         "add the package's libraries there, or set MKL's flags in BLAS_LIBS/LAPACK_LIBS instead",
+         f"check: nm -gU <the library you add> | grep {event.symbol}   # defines it (T or D)"),
+        "-undefined dynamic_lookup (R's and Python's extension link on macOS) lets a library link with names nothing defines; "
+        "dyld looks them up when the library loads, in every library loaded so far, and stops at the first it finds nowhere.",
+        (f"otool -L {event.referenced or '<the library>'}   # the libraries it was linked against",),
+    )

@@ -174,9 +174,10 @@ SIGNATURES = (
               re.compile(r'Shared object "(?P<so>[^"]+)" not found, required by "(?P<bin>[^"]+)"'),
               lambda m, _: LoaderMissing(m["so"], m["bin"], system="FreeBSD")),
     Signature("docker-mount-over-opt", "hosts", "docker run", re.compile(r"\bdocker run\b.*(?:-v|--volume)[ =]\S+:/opt\b"), _mount),
-    # ldd's own report of a dependency it could not find ("\tlibmklml_intel.so => not found"): the loader's verdict
+    # ldd's own report of a dependency it could not find ("\tlibmklml_intel.so => not found"): the loader's verdict; a
+    # checker's words after it ("libiomp5.so => not found with runpath   RUNPATH     $ORIGIN:$ORIGIN/lib'", pytorch#18398)
     Signature("ldd-not-found", "hosts", "=> not found",
-              re.compile(r"^\s*(?P<so>[\w.+-]+\.so(?:\.[\w.]+)?) => not found\s*$"),
+              re.compile(r"^\s*(?P<so>[\w.+-]+\.so(?:\.[\w.]+)?) => not found(?:\s+with (?:runpath|rpath)\b.*)?\s*$"),
               lambda m, _: LoaderMissing(m.group("so"), LDD_READ)),
     Signature("loader-symbol-lookup", "hosts", "symbol lookup error",
               re.compile(r"(?<!\S)(?P<bin>\S+?): symbol lookup error: (?P<lib>\S+?): undefined symbol: (?P<sym>[^\s,]+?)\.?(?=[\s,]|$)"),
@@ -204,9 +205,11 @@ SIGNATURES = (
     # quoted library, with dyn.load on the line before
     Signature("r-dyn-load-translated", "hosts", ".so", re.compile(r"[\'‘\"](?P<obj>/[^\'’\"]{1,400}\.so)[\'’\"]"),
               lambda m, before: HostCannotLoad("R (dyn.load)", m.group("obj")) if any("dyn.load(" in b for b in before)
-              and "unable to load shared object" not in m.string else NOT_MINE),
-    Signature("r-dyn-load", "hosts", "unable to load shared object",
-              re.compile(r"unable to load shared object '(?P<obj>[^']+)'"), lambda m, _: HostCannotLoad("R (dyn.load)", m.group("obj"))),
+              and "unable to load shared " not in m.string else NOT_MINE),
+    # R before 2.12 said "shared library" (r-sig-mac, 2010)
+    Signature("r-dyn-load", "hosts", "unable to load shared ",
+              re.compile(r"unable to load shared (?:object|library) '(?P<obj>[^']+)'"),
+              lambda m, _: HostCannotLoad("R (dyn.load)", m.group("obj"))),
     Signature("r-error-in-dyn-load", "hosts", "dyn.load(", re.compile(r"Error in dyn\.load\("), lambda m, _: None),
     Signature("r-load-failed", "hosts", "load failed for", re.compile(r"(?:package or namespace )?load failed for .(?P<pkg>[\w.]+)"),
               lambda m, _: None),

@@ -1,0 +1,35 @@
+"""Blind sets 103-109 (tests/data/explain_corpus/blind103.json ...): public logs gathered by helpers who never read the
+tool, scored once, then each miss made a test here: the failure produced with the real tool where it can run here,
+the thread's own text where it cannot (macOS, Windows, a 2010 R)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import blindset
+from tests.test_explain_families import errors_of, flat
+
+
+
+def test_ldds_not_found_with_a_checkers_words_after_it():
+    # pytorch#18398: a CI check's ldd lines carry the run path after "not found"
+    [finding] = errors_of("ImportError: libmklml_intel.so: cannot open shared object file: No such file or directory\n"
+                          "Aug 13 03:13:57 \tlibiomp5.so => not found with runpath   RUNPATH     $ORIGIN:$ORIGIN/lib'\n")
+    assert finding.id == "loader-cannot-find" and "libiomp5.so" in flat(finding), flat(finding)
+
+
+def test_a_name_not_mkls_in_the_flat_namespace():
+    # r-sig-mac 2010-10: rjags.so linked by a ~/.R/Makevars set up for MKL, without the package's -ljags
+    log = ("g++ -arch x86_64 -dynamiclib -Wl,-headerpad_max_install_names -undefined dynamic_lookup -single_module "
+           "-L/opt/intel/Compiler/11.1/089/Frameworks/mkl/Libraries/em64t -o rjags.so jags.o -lgsl -lmkl_intel_lp64 "
+           "-lmkl_sequential -lmkl_core -lpthread -F/Library/Frameworks/R.framework/.. -framework R\n"
+           "  error: unable to load shared library '/Users/u/.R/Library/rjags/libs/x86_64/rjags.so':\n"
+           "  dlopen(/Users/u/.R/Library/rjags/libs/x86_64/rjags.so, 10): Symbol not found: _JAGS_NA\n"
+           "  Referenced from: /Users/u/.R/Library/rjags/libs/x86_64/rjags.so\n  Expected in: flat namespace\n"
+           "ERROR: installing package indices failed\n")
+    [finding] = errors_of(log)
+    assert finding.id == "macos-symbol-not-found" and "JAGS_NA, which is not MKL's" in finding.title, flat(finding)
+    assert "-lmkl_core" in flat(finding) and "PKG_LIBS" in finding.fix[0], flat(finding)
+    # a name MKL's layers define stays the MKL finding
+    [mkl_name] = errors_of(log.replace("_JAGS_NA", "_mkl_blas_caxpy"))
+    assert "JAGS" not in mkl_name.title and "mkl_blas_caxpy" in mkl_name.title, flat(mkl_name)
