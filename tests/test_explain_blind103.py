@@ -4,11 +4,37 @@ the thread's own text where it cannot (macOS, Windows, a 2010 R)."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests import blindset
-from tests.test_explain_families import errors_of, flat
+from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
+MAIN = 'extern "C" {\n    fn MKL_Get_Max_Threads() -> i32;\n}\nfn main() {\n    println!("{}", unsafe { MKL_Get_Max_Threads() });\n}\n'
+
+
+@pytest.mark.skipif(shutil.which("cargo") is None, reason="needs cargo")
+def test_a_rust_program_run_by_cargo_without_mkls_folder(tmp_path, mkl):
+    """A crate whose build script links MKL's shared libraries from a folder outside target/ builds, and ``cargo run``
+    cannot start it: cargo puts only target/'s folders on the loader's path (ndarray-linalg#229's doctests, the same)."""
+    dev = tmp_path / "mkl"
+    dev.mkdir()
+    (dev / "libmkl_rt.so").symlink_to(next(mkl.pip_lib.glob("libmkl_rt.so.*")))  # a development link, as mkl-devel has
+    crate = tmp_path / "crate"
+    (crate / "src").mkdir(parents=True)
+    (crate / "Cargo.toml").write_text('[package]\nname = "a"\nversion = "0.1.0"\nedition = "2021"\n')
+    (crate / "src" / "main.rs").write_text(MAIN)
+    (crate / "build.rs").write_text(f'fn main() {{\n    println!("cargo:rustc-link-search=native={dev}");\n'
+                                    '    println!("cargo:rustc-link-lib=dylib=mkl_rt");\n}\n')
+    code, log = run(["cargo", "run", "--offline"], crate, clean_env())
+    assert code != 0 and "error while loading shared libraries: libmkl_rt.so" in log, log
+    finding = only_error(log)
+    assert finding.id == "loader-cannot-find", flat(finding)
+    assert finding.fix[0].startswith("a Rust program linked against MKL's shared libraries"), finding.fix
+    # the fix's second way, MKL's lib folder on LD_LIBRARY_PATH for the run, starts it
+    code, out = run(["cargo", "run", "--offline"], crate, clean_env(LD_LIBRARY_PATH=str(mkl.pip_lib)))
+    assert code == 0 and out.strip().splitlines()[-1].isdigit(), out
 
 
 def test_ldds_not_found_with_a_checkers_words_after_it():

@@ -99,7 +99,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         fix += [places.venv_lib_fix(venv)] if venv and places.from_intel_wheels(stem) else []
         fix.append(f"if it is there, put its folder on the loader's path: export LD_LIBRARY_PATH=<that folder>{LD_PATH} "
                    "(or link with -Wl,-rpath,<that folder>" + ("; a crate's build script: println!(\"cargo:rustc-link-arg=-Wl,"
-                   "-rpath,<that folder>\")" if any("target/debug/" in b or "target/release/" in b for b in binaries) else "")
+                   "-rpath,<that folder>\")" if _rust_built(binaries) else "")
                    + "); a library copied into /usr/local/lib or another ld.so.conf folder is found only after sudo ldconfig")
         if any(b.startswith("python") for b in binaries) and stem.startswith(("libmkl_", "libiomp5")) and not envs:
             fix.append("a Python package on MKL from a conda or pip environment: run it with that environment active "
@@ -112,6 +112,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                        "LD_LIBRARY_PATH")
         intel = stem.startswith(("libmkl_", "libiomp5")) or intel_runtime.package_of(stem)
         fix += [folders.MODULE_LOAD] if intel and not envs else []  # a cluster's module, where no Python environment shows
+    fix[:0] = rust_fix(binaries, stem)
     if any(b.startswith("R (") for b in binaries) and stem.startswith("libmkl_") and any("/00LOCK-" in p for p in ctx.places):
         fix.insert(0, f"the R package was built from source just now (R CMD INSTALL's 00LOCK folder) and linked {soname}, which "
                       "R's own loader does not find: its build took an MKL from the build's paths, most often a conda "
@@ -326,3 +327,20 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     if not lines:
         lines.append(f"if it is not installed: install MKL's shared libraries: {ctx.recipe_ref('shared')}")
     return lines
+
+
+def rust_fix(binaries, stem: str) -> list[str]:
+    """The fix, first, for MKL's library missing at the start of a program cargo or rustdoc built."""
+    if not (_rust_built(binaries) and stem.startswith(("libmkl_", "libiomp5"))):
+        return []
+    return ["a Rust program linked against MKL's shared libraries (intel-mkl-src's mkl-dynamic-* features, or 0.5 to 0.7's "
+            "download into cargo's build folder, target/<profile>/build/intel-mkl-src-*/out): the programs cargo and rustdoc "
+            "build have no run path to MKL's folder, cargo run and cargo test put only folders inside target/ on the "
+            "loader's path, and rustdoc's doctests went without them from Rust 1.45 (ndarray-linalg#229): link MKL "
+            "statically (intel-mkl-src's mkl-static-lp64-seq or -iomp features; ndarray-linalg's intel-mkl-static), or put "
+            "MKL's lib folder on LD_LIBRARY_PATH for the run"]
+
+
+def _rust_built(binaries) -> bool:
+    """A program cargo built (target/debug/, target/release/, their deps/ test programs) or rustdoc's doctest."""
+    return any(re.search(r"(?:^|/)target/(?:[\w.-]+/)?(?:debug|release)/|/rustdoctest\w*/rust_out$", b) for b in binaries)
