@@ -59,3 +59,14 @@ def test_a_name_not_mkls_in_the_flat_namespace():
     # a name MKL's layers define stays the MKL finding
     [mkl_name] = errors_of(log.replace("_JAGS_NA", "_mkl_blas_caxpy"))
     assert "JAGS" not in mkl_name.title and "mkl_blas_caxpy" in mkl_name.title, flat(mkl_name)
+
+
+def test_an_undefined_reference_whose_quotes_markdown_ate():
+    # lorrax's notes: ld's `MPI_Waitall' with both quotes taken by markdown, the name last on the line
+    [finding] = errors_of("libmkl_blacs_intelmpi_lp64.so: undefined reference to MPI_Waitall\n")
+    assert finding.id == "mkl-cluster-needs-mpi", flat(finding)
+    [versioned] = errors_of("libmpi.so: undefined reference to fi_getinfo@FABRIC_1.1\n")
+    assert versioned.id == "undefined-symbol" and "fi_getinfo" in versioned.title, flat(versioned)
+    # words, not a name, after it stay words: an error no rule knows
+    [prose] = errors_of("error: undefined reference to the function\n")
+    assert prose.id == "unrecognised-failure", flat(prose)
