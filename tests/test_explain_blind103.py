@@ -70,3 +70,35 @@ def test_an_undefined_reference_whose_quotes_markdown_ate():
     # words, not a name, after it stay words: an error no rule knows
     [prose] = errors_of("error: undefined reference to the function\n")
     assert prose.id == "unrecognised-failure", flat(prose)
+
+
+PETSC = """\
+In file included from /opt/aurora/26.26.0/oneapi/mkl/latest/include/mkl.h:35:
+/opt/aurora/26.26.0/oneapi/mkl/latest/include/mkl_blas.h:754:8: error: exception specification in declaration does not match previous declaration
+  754 | double dasum(const MKL_INT *n, const double *x, const MKL_INT *incx) NOTHROW;
+      |        ^
+/home/u/petsc/include/petscblaslapack.h:97:23: note: previous declaration is here
+   97 | BLAS_EXTERN PetscReal BLASasum_(const PetscBLASInt *, const PetscScalar *, const PetscBLASInt *);
+      |                       ^
+/home/u/petsc/src/ml/letkf_local_analysis.kokkos.cxx:354:7: error: no matching function for call to 'syevd'
+  354 |       oneapi::mkl::lapack::syevd(*q, oneapi::mkl::job::vec, oneapi::mkl::uplo::upper, n, A, n, W, d_work, lwork, info_ptr);
+      |       ^~~~~~~~~~~~~~~~~~~~~~~~~~
+/opt/aurora/26.26.0/oneapi/mkl/latest/include/oneapi/mkl/lapack/lapack.hpp:747:24: note: candidate function not viable: no known conversion from 'int *' to
+      'const std::vector<sycl::event>' for 10th argument
+"""
+
+
+def test_clangs_words_for_mkls_noexcept_and_for_an_info_argument_onemkl_has_not():
+    # PETSc cbf68160 (clang, Aurora's oneAPI): the project's own BLAS prototype before mkl.h, and a USM call with LAPACK's
+    # info pointer where oneMKL takes its events
+    found = {f.id: f for f in errors_of(PETSC)}
+    assert set(found) == {"blas-prototype-clash", "onemkl-events-argument"}, [flat(f) for f in found.values()]
+    clash = found["blas-prototype-clash"]
+    assert "dasum" in clash.title and "petscblaslapack.h declares them" in flat(clash) and "noexcept" in flat(clash), flat(clash)
+    call = found["onemkl-events-argument"]
+    assert "'int *' as its 10th argument" in call.title and "drop the info argument" in call.fix[0], flat(call)
+    # the same call with no note of the events: MKL's declaration changed, as before
+    [changed] = errors_of(PETSC.split("/home/u/petsc/src/", 1)[0].replace("error: exception", "warning: exception")
+                          + "/home/u/a.cxx:3:7: error: no matching function for call to 'syevd'\n"
+                          "  3 |       oneapi::mkl::lapack::syevd(*q, n);\n")
+    assert changed.id == "mkl-api-changed", flat(changed)

@@ -74,6 +74,12 @@ class MklApiShown:
 
     name: str
     header: str = ""
+    said: str = ""  # the note's own words ("no known conversion from 'int *' to 'const std::vector<sycl::event>' ...")
+    wants: int = field(default=0, compare=False)  # a note clang wrapped after " to": its rest on the next line
+
+    def followed(self, lines: tuple[str, ...]) -> "MklApiShown":
+        rest = lines[0].strip() if lines and lines[0][:1].isspace() and not _GUTTER.match(lines[0]) else ""
+        return replace(self, said=f"{self.said} {rest}".strip()[:400], wants=0)
 
 
 def _error(m: re.Match, before) -> CompileError:
@@ -87,7 +93,8 @@ def _shown(m: re.Match, _) -> MklApiShown | object:
     named = _MKL_NAME.search(line) or re.search(r"note: '(?P<n>[^']+)' declared here", line)
     if header is None and not _GUTTER.match(line):
         return NOT_MINE  # another line that names MKL's namespace (an exception's type): other signatures', or an error
-    return MklApiShown((named.group(0) if named else "").removeprefix("note: ").strip("'"), header.group("path") if header else "")
+    return MklApiShown((named.group(0) if named else "").removeprefix("note: ").strip("'"), header.group("path") if header else "",
+                       line.strip()[:400], wants=1 if header and re.search(r"\b(?:to|from)$", line.rstrip()) else 0)
 
 
 def _error_list(m: re.Match, before) -> CompileError | object:
@@ -132,6 +139,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return [_deprecated(deprecated, next((s.header for s in shown if s.header), ""), ctx)]
     if _UNDECLARED.search(errors[0].line):
         return [_undeclared(errors, names[0].split("(")[0], ctx)]
+    events_at = next((m for s in shown for m in [_EVENTS_ARGUMENT.search(s.said)] if m), None)
+    if events_at is not None:
+        return [_events_argument(errors[0], names[0].split("(")[0], events_at, ctx)]
     header = next((s.header for s in shown if s.header), "")
     release = re.search(r"(?:mkl[-/]|oneapi-mkl-)(\d{4}\.\d+(?:\.\d+)?)", header)
     name = names[0].split("(")[0]
@@ -152,6 +162,31 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ("grep -n INTEL_MKL_VERSION <MKL's include folder>/mkl_version.h   # the headers' release",),
         locations=ctx.located(errors, "error:"),
     )]
+
+
+# clang's note at oneMKL's USM overload: the call's argument stands where the overload takes its dependencies (PETSc
+# cbf68160: syevd called with an info pointer, LAPACK's and cuSOLVER's habit, which oneMKL's USM LAPACK has not)
+_EVENTS_ARGUMENT = re.compile(r"no known conversion from '(?P<given>[^']+)' to 'const (?:std::)?vector<(?:sycl|cl::sycl)::event>\s*&?'"
+                              r"(?: for (?P<nth>\d+\w*) argument)?")
+
+
+def _events_argument(error: CompileError, name: str, at: re.Match, ctx: Context) -> Finding:
+    nth = f"its {at['nth']} argument" if at["nth"] else "an argument"
+    return Finding(
+        "onemkl-events-argument", "error",
+        f"the call of {name} passes '{at['given']}' as {nth}, where oneMKL's USM overload takes the list of events to wait for: "
+        "an argument oneMKL's declaration does not have",
+        (error.line[:300], at.group(0),
+         "oneMKL's USM functions take their arguments, then an optional std::vector<sycl::event> of work to wait for; "
+         "they report a failure by throwing (oneapi::mkl::lapack::exception, whose info() is LAPACK's info), so an info "
+         "argument, as LAPACK's and cuSOLVER's calls have, lands where the events go"),
+        (f"call {name} with the USM overload's own arguments: queue, the routine's arguments, scratchpad and scratchpad_size "
+         f"(from {name}_scratchpad_size), then the events if any; drop the info argument",
+         "catch oneapi::mkl::lapack::exception around the call (or around queue.wait_and_throw()) for what info said"),
+        "C++ picks an overload by its arguments: one more than the declaration has, or of another type, matches none.",
+        (f"grep -n ' {name.rsplit('::', 1)[-1]}(' <oneMKL's include folder>/oneapi/mkl/lapack/lapack.hpp   # its overloads",),
+        locations=ctx.located([error], "error:"),
+    )
 
 
 _OTHER_BLAS = ("blas", "cblas", "lapack", "openblas", "blis", "flexiblas", "atlas", "satlas", "tatlas")

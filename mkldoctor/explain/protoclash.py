@@ -30,6 +30,14 @@ class PrototypeClash:
     name: str
     file: str
     line: str
+    wants: int = field(default=0, compare=False)  # clang's words: the name is in the code line after them
+
+    def followed(self, lines: tuple[str, ...]) -> "PrototypeClash":
+        code = next((m for line in lines[:2] for m in [_CODE.match(line)] if m), None)
+        # the declaration it clashes with, from clang's note: the project's own header where the error is MKL's
+        note = next((m["file"] for line in lines for m in [_NOTE.match(line)] if m), "")
+        mine = note if note and re.search(r"(?:^|/)mkl\w*\.h$", self.file) else self.file
+        return replace(self, name=code["name"] if code else "", file=mine, wants=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +68,12 @@ _EDG_CLASH = re.compile(r"^(?:>\s*)?(?:(?P<file>\S+?)(?:\(\d+\)|:\d+(?::\d+)?):\
 # (NOTHROW in mkl_blas.h and mkl_lapack.h: in 2020.4's and every mkl-include release from 2021.1, not in 2019.0's)
 _NOEXCEPT = re.compile(r"^(?:>\s*)?(?:(?P<file>\S+?):\d+(?::\d+)?: )?error: declaration of [‘'`\"](?:[^'’`\"(]*?[\s*&])?(?P<name>\w+)\s*\("
                        r"[^’'`\"]*[’'`\"] has a different exception specifier")
+# clang's: "mkl_blas.h:754:8: error: exception specification in declaration does not match previous declaration", the code
+# line after it ("  754 | double dasum(const MKL_INT *n, ...) NOTHROW;") and a note at the other declaration (PETSc cbf68160)
+_CLANG_NOEXCEPT = re.compile(r"^(?:>\s*)?(?P<file>\S+?):\d+(?::\d+)?: error: exception specification in declaration does not "
+                             r"match previous declaration")
+_CODE = re.compile(r"^\s*(?:\d+\s*\|\s*)?(?:[\w:]+[\s*&]+)+?(?P<name>\w+)\s*\(")
+_NOTE = re.compile(r"^(?:>\s*)?(?P<file>\S+?):\d+(?::\d+)?: note: previous declaration is here")
 # two CBLAS headers in one file: MKL's mkl_cblas.h and GSL's gsl_cblas.h (or another BLAS's cblas.h) both declare the
 # enums' names (lagadic/visp#735): g++ 12's "conflicts with a previous declaration", older g++'s and gcc's "redeclaration
 # of", clang's "redefinition of"
@@ -102,6 +116,8 @@ SIGNATURES = (
     Signature("c-conflicting-types", "protoclash", "rror: conflicting types for", _CLASH, _said),
     Signature("edg-c-linkage-overloaded", "protoclash", "rror: more than one instance", _EDG_CLASH, _said),
     Signature("cxx-exception-specifier", "protoclash", "rror: declaration of", _NOEXCEPT, _said),
+    Signature("clang-exception-specification", "protoclash", "rror: exception specification", _CLANG_NOEXCEPT,
+              lambda m, _: PrototypeClash("", m["file"], m.string.strip()[:300], wants=4)),
     Signature("lapack-call-argument-count", "protoclash", "rror", _COUNT, _count),
     Signature("cblas-enums-twice", "protoclash", "rror: ", _ENUMS,
               lambda m, _: CblasHeadersClash(m.group("name") or m.group("name2"), m.group("file"), m.string.strip()[:300])),
@@ -113,12 +129,13 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = [_cblas_headers(clash)] if clash else []
     out += [_hidden_lengths(events.of(ArgumentCount))] if events.of(ArgumentCount) else []
     # with two CBLAS headers in one file, their functions' declarations clash too: the same failure
-    said = [e for e in events.of(PrototypeClash) if not (clash and _HEADER.search(e.file))]
+    said = [e for e in events.of(PrototypeClash) if not (clash and _HEADER.search(e.file))
+            and (e.name and linkorder.exporting(e.name, None))]  # clang's: a name read after its words, checked as _said's
     if not said:
         return out
     first = said[0]
     names = list(dict.fromkeys(e.name for e in said))
-    noexcept = "exception specifier" in first.line
+    noexcept = "exception specifi" in first.line
     return out + [Finding(
         "blas-prototype-clash", "error",
         f"the project declares {first.name} itself, and MKL's header declares it otherwise in the same file",

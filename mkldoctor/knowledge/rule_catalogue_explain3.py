@@ -245,4 +245,7 @@ EXPLAIN = (
     _r("pip-blas-package-conflict", "pip left a package beside a numpy or scipy release it does not accept",
        "numpy's and scipy's builds decide which BLAS and OpenMP runtime a Python process loads; pip only warned.",
        "Install the release the package requires (pip check lists every conflict left)."),
+    _r("onemkl-events-argument", "A call of oneMKL's SYCL API passes an argument where oneMKL takes its list of events",
+       "oneMKL's USM functions end with the events to wait for; LAPACK's info argument is not theirs (errors are exceptions).",
+       "Call the USM overload with its own arguments (scratchpad and its size) and catch oneapi::mkl::lapack::exception."),
 )
