@@ -102,3 +102,10 @@ def test_clangs_words_for_mkls_noexcept_and_for_an_info_argument_onemkl_has_not(
                           + "/home/u/a.cxx:3:7: error: no matching function for call to 'syevd'\n"
                           "  3 |       oneapi::mkl::lapack::syevd(*q, n);\n")
     assert changed.id == "mkl-api-changed", flat(changed)
+
+
+def test_spacks_blacs_for_an_mpi_mkl_has_none_for():
+    # spack/spack#14109: namd fftw=mkl on charmpp, which provides mpi: MKL's ScaLAPACK asked for, no BLACS to pick
+    [finding] = errors_of("==> Error: InstallError: Cannot find a BLACS library for the given MPI.\n")
+    assert finding.id == "spack-mkl-blacs-no-mpi" and "charmpp" in flat(finding), flat(finding)
+    assert any("namd fftw=3" in line for line in finding.fix), finding.fix

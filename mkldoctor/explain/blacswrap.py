@@ -136,15 +136,18 @@ def _blacs_for_no_mpi() -> Finding:
     return Finding(
         "spack-mkl-blacs-no-mpi", "error",
         "Spack's Intel package looked for MKL's BLACS layer for a spec with no MPI it knows: the package asked for MKL's "
-        "ScaLAPACK, which a package without MPI does not use",
+        "ScaLAPACK, which a package without MPI (or on an MPI MKL has no BLACS for) does not use",
         ("InstallError: Cannot find a BLACS library for the given MPI. (Spack's build_systems/intel.py, scalapack_libs)",
          "MKL's BLACS comes in one library per MPI (libmkl_blacs_intelmpi_*, _openmpi_*, _sgimpt_*): Spack picks it from "
          "the spec's MPI, and a spec without one (py-numpy, intel-mkl-dnn) has none to pick; Spack of early 2019 added "
-         "MKL's ScaLAPACK to the libraries of every package that depends on MKL (spack/spack#11289, #11314)"),
+         "MKL's ScaLAPACK to the libraries of every package that depends on MKL (spack/spack#11289, #11314); a spec whose "
+         "MPI is a provider outside that list (charmpp, which provides mpi for NAMD: spack/spack#14109) has none either"),
         ("update Spack: since spack/spack#11384 its Intel package gives MKL's ScaLAPACK and BLACS only to a spec with +mpi "
          "(git -C $SPACK_ROOT pull, or a release after May 2019)",
          "or, for a package that does use ScaLAPACK, give the spec an MPI that MKL has a BLACS layer for: "
-         "^intel-mpi (or ^intel-oneapi-mpi), ^openmpi, ^mpich, ^mpt"),
+         "^intel-mpi (or ^intel-oneapi-mpi), ^openmpi, ^mpich, ^mpt",
+         "or a package that takes MKL for its FFT or BLAS only, with charmpp as its MPI (namd fftw=mkl): another FFT for "
+         "it (namd fftw=3) until Spack's Intel package gives such a spec MKL's libraries without ScaLAPACK"),
         "MKL's ScaLAPACK needs the BLACS layer of one MPI; a package without MPI needs MKL's BLAS and LAPACK only.",
         ("spack spec <the package>   # whether the spec has an MPI, and which",),
     )
