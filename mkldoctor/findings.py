@@ -56,6 +56,10 @@ class Finding:
     recipes: tuple[Recipe, ...] = ()  # printed once per report, after the findings
     locations: tuple[Location, ...] = ()  # the lines in the input the finding is about, most telling first
 
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:  # a word every output reads: another ("note") went uncounted and unranked
+            raise ValueError(f"finding {self.id}: severity {self.severity!r} is none of {', '.join(SEVERITIES)}")
+
 
 def by_severity(findings: list[Finding]) -> list[Finding]:
     """Errors first, then warnings, then notes; the order within each kept (the one order check and explain print)."""

@@ -109,3 +109,38 @@ def test_spacks_blacs_for_an_mpi_mkl_has_none_for():
     [finding] = errors_of("==> Error: InstallError: Cannot find a BLACS library for the given MPI.\n")
     assert finding.id == "spack-mkl-blacs-no-mpi" and "charmpp" in flat(finding), flat(finding)
     assert any("namd fftw=3" in line for line in finding.fix), finding.fix
+
+
+R_CHECK = """\
+Testing examples for package 'stats'
+  comparing 'stats-Ex.Rout' to 'stats-Ex.Rout.save' ...
+6466c6466
+< Grand Mean: 291.5937
+---
+> Grand Mean: 291.5938
+12881c12881
+< Murder   -0.536  0.418  0.341  0.649
+---
+> Murder   -0.536  0.418 -0.341  0.649
+running code in 'lapack.R' ... OK
+"""
+
+
+def test_rs_check_on_mkl_differs_in_signs_and_last_digits_only():
+    # r-devel 2014-10: R built with -mkl=sequential; Ripley and Plummer: signs are arbitrary, 291.59375 rounds either way
+    [note] = blindset.findings(R_CHECK)
+    assert note.id == "r-check-output-differs" and note.severity == "info", flat(note)
+    assert "only in signs and last digits" in note.title and note.fix[0].startswith("nothing to fix"), flat(note)
+    # a value that is neither: a warning, with the reference BLAS to tell MKL's part
+    [other] = blindset.findings(R_CHECK.replace("> Grand Mean: 291.5938", "> Grand Mean: 291.6203"))
+    assert other.severity == "warning" and "291.6203" in flat(other) and "reference BLAS" in other.fix[0], flat(other)
+    # and the same lines with the mail's "> " gone, as a log reader takes them for a quote
+    [quoted] = blindset.findings(R_CHECK.replace("> ", ""))
+    assert quoted.severity == "info", flat(quoted)
+
+
+def test_a_finding_has_one_of_the_three_severities():
+    from mkldoctor.findings import Finding
+
+    with pytest.raises(ValueError, match="severity 'note'"):
+        Finding("x", "note", "t", (), ())

@@ -68,7 +68,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     causes, fix = _causes(first.message)
     failed = first.severity in ("Error", "Fatal")
     return [Finding(
-        "mkl-dss-error", "error" if failed else "note",
+        "mkl-dss-error", "error" if failed else "info",
         f"MKL's direct sparse solver (DSS) says: {first.message}: the matrix or the calls, not the link",
         (first.line, *causes),
         tuple(fix),
