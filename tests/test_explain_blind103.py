@@ -144,3 +144,16 @@ def test_a_finding_has_one_of_the_three_severities():
 
     with pytest.raises(ValueError, match="severity 'note'"):
         Finding("x", "note", "t", (), ())
+
+
+def test_a_library_built_for_a_newer_glibc_than_the_links():
+    # oneDNN#312: MKL-ML's libiomp5 linked on CentOS 5 (glibc 2.5) for a manylinux1 wheel
+    log = ("Linking C executable simple-net-c\n"
+           "../../external/mklml_lnx_2019.0.20180710/lib/libiomp5.so: undefined reference to `sched_getcpu@GLIBC_2.6'\n"
+           "collect2: error: ld returned 1 exit status\n")
+    [finding] = errors_of(log)
+    assert finding.id == "glibc-too-old" and "glibc 2.6" in finding.title and "libiomp5.so" in finding.title, flat(finding)
+    assert any("-DMKLDNN_THREADING=OMP:COMP" in line for line in finding.fix), finding.fix
+    # an unversioned name of another library stays undefined-symbol
+    [plain] = errors_of(log.replace("@GLIBC_2.6", ""))
+    assert plain.id == "undefined-symbol", flat(plain)

@@ -19,6 +19,7 @@ class UndefinedSymbol:
     linker: str  # "ld", "gold", "lld", "mold"
     location: str | None = None  # source file and line, when the linker said so
     at: int = field(default=0, compare=False)  # the log line of an lld block (read after it); 0: the line being read
+    version: str | None = None  # the symbol version the reference asks for ("GLIBC_2.6" of sched_getcpu@GLIBC_2.6)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,11 @@ development files are missing. Either way no MKL install helps, and "install MKL
 
 from __future__ import annotations
 
+import os
+import re
+
 from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
-from mkldoctor.explain.wording import more
+from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
 
@@ -47,3 +50,31 @@ def finding(missing: list[MissingLibrary], events: Parsed) -> Finding:
                     "names last: no MKL install provides it")
     return Finding("libc-library-not-found", "error", title, tuple(evidence), fix, why,
                    ("ls /usr/lib64/libm.a /usr/lib/x86_64-linux-gnu/libm.a 2>/dev/null   # the static archive, where it is",))
+
+
+def too_old(symbols: list[str], by_symbol: dict) -> Finding:
+    """A shared library's reference to a versioned name of glibc the link's C library lacks: ``libiomp5.so: undefined
+    reference to `sched_getcpu@GLIBC_2.6'`` on CentOS 5's glibc 2.5 (oneDNN#312: MKL-ML's libiomp5 in a manylinux1 image):
+    the library was built on a newer system than the one it is linked on; no MKL install changes the C library."""
+    events = [e for s in symbols for e in by_symbol[s]]
+    newest = max((e.version for e in events), key=lambda v: [int(n) for n in re.findall(r"\d+", v)])
+    need = newest.removeprefix("GLIBC_")
+    users = list(dict.fromkeys(os.path.basename(e.referenced_from or "") for e in events if e.referenced_from))
+    iomp = any(u.startswith("libiomp5") for u in users)
+    return Finding(
+        "glibc-too-old", "error",
+        f"{more(users, 2) or 'a library'} needs glibc {need} ({more([f'{e.symbol}@{e.version}' for e in events], 3)}), and the "
+        f"C library this link reads is older: the library was built for a newer system", (
+            *needed_by(symbols, by_symbol),
+            f"a name with the version GLIBC_{need} is in glibc {need} and newer; the linker read a libc.so without it "
+            "(CentOS 5 and manylinux1 images: glibc 2.5; CentOS 6: 2.12; CentOS 7 and manylinux2014: 2.17)"),
+        (f"link on a system whose glibc is {need} or newer (a newer build image: manylinux2014 for glibc 2.17)",
+         "or use a build of the library made for this glibc (an older release of it: its release notes say the oldest "
+         "glibc it supports)",
+         *(("or leave Intel's OpenMP runtime out: the compiler's own OpenMP with MKL's GNU threading layer "
+            "(-lmkl_gnu_thread -lgomp), or MKL-DNN's -DMKLDNN_THREADING=OMP:COMP in place of MKL-ML's libiomp5 "
+            "(oneDNN#312)",) if iomp else ())),
+        "glibc versions its names; a library built against a newer glibc asks for versions an older one does not have, "
+        "and the linker checks them against the C library of the system it runs on.",
+        ("ldd --version | head -1   # the glibc of the system that links",),
+    )

@@ -55,7 +55,7 @@ _IN_FUNCTION_THEN = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<
 _UNDEF_REF = re.compile(
     r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?(?P<q>[`'‘\"])?(?(q)|(?=\w*_[\w@.]*\s*$))"
     r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?|[A-Za-z_]\w*\([^`'’\"\n]*\)|operator (?:new|delete)(?:\[\])?\([^`'’\"\n]*\))"
-    r"(?:@@?[\w.]+)?(?(q)['’\"`]|\s*$)"  # `sym` where markdown ate the quote; both quotes eaten: a name with _, last
+    r"(?:@@?(?P<version>[\w.]+))?(?(q)['’\"`]|\s*$)"  # `sym` where markdown ate the quote; both quotes eaten: a name with _, last
 )
 # lld's and mold's block head; pasted logs drop the linker's name ("error: undefined symbol: hgemm_") or keep rustc's "note: "
 _UNDEF_SYMBOL = re.compile(
@@ -308,7 +308,7 @@ def _linker_events(state: _State, line: str) -> list | None:
                       or facts.CXX_RUNTIME.match(match.group("sym")) and (_in_mkl(state.context) or "/libmkl_" in rest)):
             where = re.sub(r"^(?:fatal )?error$", "", after_linker((match.group("where") or "").strip().rstrip(":")), flags=re.I)  # pasted alone
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
-            return [_undefined(match.group("sym"), where, state.context, said)]
+            return [_undefined(match.group("sym"), where, state.context, said, match.group("version"))]
     if "annot find" in rest or "unable to find library" in rest or "library not found" in rest or "' not found" in rest:
         missing = missing_library(line, rest, prefix is not None, state.linker)
         if missing is not None:
@@ -383,7 +383,7 @@ def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | 
     return None
 
 
-def _undefined(symbol: str, where: str, context, linker: str) -> UndefinedSymbol:
+def _undefined(symbol: str, where: str, context, linker: str, version: str | None = None) -> UndefinedSymbol:
     obj = member = fn = loc = None
     gold = _GOLD_FUNC.match(where)
     section = _SECTION.match(where)
@@ -402,7 +402,7 @@ def _undefined(symbol: str, where: str, context, linker: str) -> UndefinedSymbol
         obj, member, fn = context
     elif context is not None and fn is None and obj == context[0]:
         fn = context[2]
-    return UndefinedSymbol(symbol, obj, member, _strip_rust_hash(fn) if fn else None, linker, loc)
+    return UndefinedSymbol(symbol, obj, member, _strip_rust_hash(fn) if fn else None, linker, loc, version=version)
 
 
 def parse(stream: BinaryIO, *, max_distinct: int = MAX_DISTINCT) -> Parsed:

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
-from mkldoctor.explain import cxxlinkage, inmkl, intelrt, linkorder, mpilink, msvcnames, syclnames
+from mkldoctor.explain import cxxlinkage, inmkl, intelrt, libc, linkorder, mpilink, msvcnames, syclnames
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
@@ -106,6 +106,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             "The link command names no libmkl_* library, so nothing can define MKL's functions.",
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
+    glibc = _take(groups, [s for s in groups["other"] if any((e.version or "").startswith("GLIBC_") for e in by_symbol[s])])
+    if glibc:  # a library built on a newer system than the link's C library
+        out.append(libc.too_old(glibc, by_symbol))
     mpi = _take(groups, [s for s in groups["other"] if mpilink.MPI_NAME.match(s)])
     if mpi:  # MPI's names: MKL's BLACS layer, or the program's own code, on a link without that MPI
         out += mpilink.findings(ctx, mpi, by_symbol)
