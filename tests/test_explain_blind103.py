@@ -157,3 +157,12 @@ def test_a_library_built_for_a_newer_glibc_than_the_links():
     # an unversioned name of another library stays undefined-symbol
     [plain] = errors_of(log.replace("@GLIBC_2.6", ""))
     assert plain.id == "undefined-symbol", flat(plain)
+
+
+def test_gfortrans_crash_names_the_integer_size_against_mkls_layer():
+    # champ#25: FindMKL linked mkl_intel_ilp64 to a build with default (4-byte) integers; gfortran's runtime said only this
+    [finding] = errors_of("Program received signal SIGSEGV: Segmentation fault - invalid memory reference.\n")
+    assert finding.id == "program-crashed" and finding.fix[0].startswith("gfortran's runtime said it"), flat(finding)
+    # another program's crash: no Fortran line
+    [other] = errors_of("Segmentation fault (core dumped)\n")
+    assert not any("gfortran" in line for line in other.fix), other.fix

@@ -423,6 +423,7 @@ def _no_mkl(crash: Crash, platform: str | None) -> Finding:
     smashed = ("glibc's stack protector found a function's stack written past the end of a local: where MKL is called, "
                "the usual writer is MKL's ILP64 interface (64-bit integers) storing an output integer (INFO, pivots) 8 bytes "
                "wide into the program's 4-byte int",) if "stack smashing" in crash.line else ()
+    fortran = crash.line.startswith("Program received signal")  # gfortran's runtime: a Fortran program (champ#25)
     return Finding(
         "program-crashed", "error",
         f"the program crashed ({crash.line[:80]}), and the lines after it name no MKL library: mkldoctor cannot tell "
@@ -434,6 +435,10 @@ def _no_mkl(crash: Crash, platform: str | None) -> Finding:
          *(("with MKL: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (mkldoctor link --interface lp64 prints "
             "the flags of the 32-bit interface)",) if smashed else ()),
          *((intwidth.NWCHEM_CRASH_FIX,) if intwidth.NWCHEM_CRASH.search(f"{crash.line}\n{around}") else ()),
+         *(("gfortran's runtime said it: a Fortran program; on MKL, its INTEGER size and MKL's interface layer must agree: "
+            "mkl_gf_lp64 (mkl_intel_lp64 with ifort) for default integers, mkl_gf_ilp64 only with -fdefault-integer-8 (ifort: "
+            "-i8); a project's FindMKL that links ilp64 to a default build crashes at the first call (champ#25)",)
+           if fortran and not smashed else ()),
          _BACKTRACE.get(platform or ("Windows" if _WINDOWS_CRASH.search(crash.line) else "Linux"), _BACKTRACE["Linux"]),
          "then explain the backtrace: mkldoctor explain <that log>"),
         "A crash says only that the program touched memory it may not; the frames say where.",
