@@ -166,3 +166,21 @@ def test_gfortrans_crash_names_the_integer_size_against_mkls_layer():
     # another program's crash: no Fortran line
     [other] = errors_of("Segmentation fault (core dumped)\n")
     assert not any("gfortran" in line for line in other.fix), other.fix
+
+
+def test_macos_mkls_interface_layer_leaves_the_layers_names_to_the_program():
+    # intel_repack-feedstock's mkl-devel test (58cc108): fixed by linking the program -Wl,-flat_namespace
+    [finding] = errors_of("dyld: Symbol not found: _mkl_blas_caxpy\n  Referenced from: /Users/b/env/lib/libmkl_intel_ilp64.2.dylib\n"
+                          "  Expected in: flat namespace in /Users/b/env/lib/libmkl_intel_ilp64.2.dylib\n")
+    assert finding.id == "macos-symbol-not-found" and "the program did not link them" in finding.title, flat(finding)
+    assert "-lmkl_intel_ilp64 -lmkl_sequential -lmkl_core" in finding.fix[0] and "-flat_namespace" in finding.fix[0], finding.fix
+
+
+def test_a_library_delocate_grafted_without_the_one_it_needs():
+    # CTranslate2 PR #382: oneDNN's libdnnl in the wheel's .dylibs, libiomp5.dylib left out (no run path to it for delocate)
+    [finding] = errors_of("ImportError: dlopen(/usr/local/lib/python3.8/site-packages/ctranslate2/translator.cpython-38-darwin.so, "
+                          "2): Library not loaded: @rpath/libiomp5.dylib\n  Referenced from: /usr/local/lib/python3.8/"
+                          "site-packages/ctranslate2/.dylibs/libdnnl.2.0.dylib\n  Reason: image not found\n")
+    assert finding.id == "macos-library-not-loaded", flat(finding)
+    assert finding.fix[0].startswith("put libiomp5.dylib where the package expects it, in /usr/local/lib/python3.8/site-packages/"
+                                     "ctranslate2/.dylibs"), finding.fix

@@ -76,14 +76,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                         "dyld binds each name to the library recorded at link time; a copy of another release under the same "
                         "install name may lack it.", ("DYLD_PRINT_LIBRARIES=1 <the program>",))]
     evidence.append(f"{event.symbol} is one of MKL's layers' own names" if internal else f"{event.symbol} is MKL's")
-    evidence.append(f"{user} calls it but the layer that defines it was not loaded: its link did not record MKL's "
+    interface = re.match(r"libmkl_(?:intel|gf)_i?lp64\b", user) is not None  # MKL's own interface layer (intel_repack's test)
+    evidence.append(f"{user} is MKL's interface layer, which leaves the threading layer's and the core's names to the flat "
+                    "namespace: they are found only where the program itself loaded MKL's threading layer and core" if interface
+                    else f"{user} calls it but the layer that defines it was not loaded: its link did not record MKL's "
                     "sequential or threading layer and core (otool -L shows which MKL libraries it names), the most "
                     "common reason being -dead_strip_dylibs (macOS's --as-needed, in conda's default LDFLAGS), which drops "
                     "a library nothing linked before it called")
+    first = ((f"link the program with MKL's threading layer and core after the interface layer (-l{user[3:].split('.')[0]} "
+              "-lmkl_sequential -lmkl_core, without -dead_strip_dylibs), or link it -Wl,-flat_namespace (Anaconda's mkl-devel "
+              "test, intel_repack-feedstock), or -lmkl_rt alone",) if interface else ())
     return [Finding(
         "macos-symbol-not-found", "error", f"macOS: {event.symbol} is not in the process: the MKL layers that define it were "
-        + (f"not linked into {user}" if event.referenced else "not linked into the library that calls it"), tuple(evidence),
-        ("link it again without -dead_strip_dylibs: LDFLAGS=\"${LDFLAGS//-Wl,-dead_strip_dylibs/}\" (conda-forge's "
+        + ("not loaded with MKL's interface layer: the program did not link them" if interface else f"not linked into {user}"
+           if event.referenced else "not linked into the library that calls it"), tuple(evidence),
+        (*first, "link it again without -dead_strip_dylibs: LDFLAGS=\"${LDFLAGS//-Wl,-dead_strip_dylibs/}\" (conda-forge's "
          "pytorch-cpu-feedstock build does so), or with MKL's layers named after the objects that call them",
          "or link the single library instead: -lmkl_rt, which brings every layer itself",
          f"check: otool -L {event.referenced or '<the library>'} | grep mkl   # the MKL libraries it records"),

@@ -41,11 +41,11 @@ _BREW = re.compile(r"^(?:/usr/local|/opt/homebrew)/opt/(?P<formula>[\w@.+-]+)/li
 
 def _package_folder(rpath: list[str], places) -> list[tuple[str, str]]:
     """(@rpath/X, the library that needs it) where the log names a library of a package's own lib folder
-    (libtorch/lib/libtorch.1.dylib, .../site-packages/torch/lib/...): dyld's "Referenced from"."""
+    (libtorch/lib/libtorch.1.dylib, .../site-packages/torch/lib/..., delocate's <package>/.dylibs): dyld's "Referenced from"."""
     out = []
     for lib in rpath:
         name = lib[len("@rpath/"):]
-        users = [p for p in places if p.endswith(".dylib") and os.path.basename(os.path.dirname(p)) == "lib"
+        users = [p for p in places if p.endswith(".dylib") and os.path.basename(os.path.dirname(p)) in ("lib", ".dylibs")
                  and os.path.basename(p) != name and not os.path.basename(p).startswith("libmkl_")]
         out += [(lib, users[0])] if users else []
     return out
