@@ -11,6 +11,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
+SETS = blindset.load(103, 104, 105, 106, 107, 108, 109)
 MAIN = 'extern "C" {\n    fn MKL_Get_Max_Threads() -> i32;\n}\nfn main() {\n    println!("{}", unsafe { MKL_Get_Max_Threads() });\n}\n'
 
 
@@ -184,3 +185,8 @@ def test_a_library_delocate_grafted_without_the_one_it_needs():
     assert finding.id == "macos-library-not-loaded", flat(finding)
     assert finding.fix[0].startswith("put libiomp5.dylib where the package expects it, in /usr/local/lib/python3.8/site-packages/"
                                      "ctranslate2/.dylibs"), finding.fix
+
+
+@pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
+def test_never_silent_and_right_stays_right(n, entry):
+    blindset.assert_never_silent_and_right_stays_right(SETS, n, entry)
