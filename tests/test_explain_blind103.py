@@ -171,15 +171,16 @@ def test_gfortrans_crash_names_the_integer_size_against_mkls_layer():
 
 def test_macos_mkls_interface_layer_leaves_the_layers_names_to_the_program():
     # intel_repack-feedstock's mkl-devel test (58cc108): fixed by linking the program -Wl,-flat_namespace
-    [finding] = errors_of("dyld: Symbol not found: _mkl_blas_caxpy\n  Referenced from: /Users/b/env/lib/libmkl_intel_ilp64.2.dylib\n"
-                          "  Expected in: flat namespace in /Users/b/env/lib/libmkl_intel_ilp64.2.dylib\n")
+    [finding] = errors_of("dyld: Symbol not found: _mkl_blas_caxpy\n"
+                          "  Referenced from: /Users/b/env/lib/libmkl_intel_ilp64.2.dylib\n  Expected in: flat namespace in /Users/b/env/lib/libmkl_intel_ilp64.2.dylib\n")
     assert finding.id == "macos-symbol-not-found" and "the program did not link them" in finding.title, flat(finding)
     assert "-lmkl_intel_ilp64 -lmkl_sequential -lmkl_core" in finding.fix[0] and "-flat_namespace" in finding.fix[0], finding.fix
 
 
 def test_a_library_delocate_grafted_without_the_one_it_needs():
     # CTranslate2 PR #382: oneDNN's libdnnl in the wheel's .dylibs, libiomp5.dylib left out (no run path to it for delocate)
-    [finding] = errors_of("ImportError: dlopen(/usr/local/lib/python3.8/site-packages/ctranslate2/translator.cpython-38-darwin.so, "
+    [finding] = errors_of("ImportError: dlopen(/usr/local/lib/python3.8/site-packages/ctranslate2/"
+                          "translator.cpython-38-darwin.so, "
                           "2): Library not loaded: @rpath/libiomp5.dylib\n  Referenced from: /usr/local/lib/python3.8/"
                           "site-packages/ctranslate2/.dylibs/libdnnl.2.0.dylib\n  Reason: image not found\n")
     assert finding.id == "macos-library-not-loaded", flat(finding)
@@ -190,3 +191,52 @@ def test_a_library_delocate_grafted_without_the_one_it_needs():
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
 def test_never_silent_and_right_stays_right(n, entry):
     blindset.assert_never_silent_and_right_stays_right(SETS, n, entry)
+
+
+@pytest.mark.skipif(shutil.which("autoconf") is None, reason="needs autoconf")
+def test_configures_test_program_that_cannot_find_mkl_at_run_time(tmp_path, mkl):
+    # the forum of abinit, t=1560: configure linked its test with MKL's flags and could not run it
+    import subprocess
+
+    (tmp_path / "configure.ac").write_text("AC_INIT([probe], [1.0])\nAC_PROG_CC\nAC_OUTPUT\n")
+    assert subprocess.run(["autoconf"], cwd=tmp_path).returncode == 0
+    lib = mkl.debian_lib(mkl.debian_shared)
+    args = ["./configure", f"LDFLAGS=-L{lib}", "LIBS=-Wl,--no-as-needed -lmkl_rt"]  # as a linalg option gives them
+    code, log = run(args, tmp_path, clean_env())
+    assert code != 0 and "cannot run C compiled programs" in log, log
+    # configure's own words say only that: never "no problem found"
+    assert {f.id for f in errors_of(log)} == {"unrecognised-failure"}, [flat(f) for f in errors_of(log)]
+    # config.log has the loader's: configure's test program, and the folder on LD_LIBRARY_PATH for the run of configure
+    finding = only_error((tmp_path / "config.log").read_text())
+    assert finding.id == "loader-cannot-find" and finding.fix[0].startswith("./conftest is configure's test"), flat(finding)
+    code, log = run(args, tmp_path, clean_env(LD_LIBRARY_PATH=str(lib)))
+    assert code == 0, log
+
+
+def test_glibcs_words_for_thread_local_data_of_a_library_opened_late():
+    # GPAW's notes for HPC2N's Akka: MKL 10's shared libraries in Python; linking MKL statically fixed it
+    [finding] = errors_of("cannot allocate memory for thread-local data: ABORT\n")
+    assert finding.id == "static-tls-exhausted" and any("static archives" in line for line in finding.fix), flat(finding)
+
+
+def test_a_link_that_wrote_lib_into_l():
+    # the forum of abinit, t=722: --with-linalg-libs="... -llibmkl_intel_lp64 -llibmkl_sequential -llibmkl_core"
+    [finding] = errors_of("ld: cannot find -llibmkl_intel_lp64\n")
+    assert finding.fix[0] == "-lmkl_intel_lp64, not -llibmkl_intel_lp64", flat(finding)
+
+
+def test_a_crash_in_mkls_blacs_functions_names_no_library():
+    # the forum of abinit, t=4504: UCX's backtrace, MKLMPI_Comm_size under mkl_blacs_init, no layer's file named
+    log = ("==== backtrace ====\n 1 0x0000000000097201 PMPI_Comm_size()  ???:0\n 2 0x0000000000029de9 MKLMPI_Comm_size()  ???:0\n"
+           " 3 0x0000000000027fb1 mkl_blacs_init()  ???:0\n 6 0x00000000000181ce blacs_gridinit_()  ???:0\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mkl-blacs-mpi-mismatch" and "-lmkl_blacs_openmpi_lp64 for Open MPI" in finding.fix[0], flat(finding)
+
+
+def test_a_programs_own_check_of_its_lapack():
+    # the forum of abinit, t=1000: ABINIT's normev on the MKL of Intel 11.1.046
+    log = ("normev : BUG\n   Starting xnorm should be close to one (tol is 0.001).\n"
+           "   It might be that your LAPACK library has not been correctly installed.\n")
+    assert [f.id for f in errors_of(log)] == ["unrecognised-failure"]  # no MKL in the log: a failure, not MKL's
+    [mkl_named] = errors_of('with_linalg_flavor="mkl"\n' + log)
+    assert mkl_named.id == "results-wrong-with-mkl", flat(mkl_named)

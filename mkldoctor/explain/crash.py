@@ -141,6 +141,7 @@ SIGNATURES = (
     Signature("crash-stack-smashing", "crash", "*** stack smashing", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-r-caught", "crash", "*** caught ", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
+    Signature("crash-backtrace-header", "crash", "==== backtrace", re.compile(r"^\s*==== backtrace\b"), lambda m, _: Crash(m.string.strip())),
     # CTest's words for a test that died of a signal: "  1 - MathsTest-vector (SEGFAULT)", "***Exception: SegFault"
     *(Signature(f"crash-ctest-{i}", "crash", needle, _CTEST_CRASH, lambda m, _: Crash(m.string.strip()))
       for i, needle in enumerate(("SEGFAULT", "SegFault"))),
@@ -154,7 +155,7 @@ SIGNATURES = (
 )
 
 _MKL_FRAME = re.compile(r"\b(?:lib)?mkl_\w+|\bMKLMPI_\w+|\bCblacs_\w+|\bblacs_\w+_\b")
-_BLACS = re.compile(r"libmkl_blacs_(?P<mpi>intelmpi|openmpi|sgimpt|inte\b|open\b)\w*")
+_BLACS = re.compile(r"libmkl_blacs_(?P<mpi>intelmpi|openmpi|sgimpt|inte\b|open\b)\w*|\b(?:MKLMPI_\w+|mkl_blacs_init)\b")  # or its functions
 # the MPI library a frame is in: Open MPI's libmpi.so.40 (.20 before 3.0), its ompi_ names; Intel MPI's and MPICH's .so.12
 _OPEN_MPI = re.compile(r"libmpi\.so\.(?:40|20)\b|\bompi_\w+|libmpi_mpifh")
 _MPICH = re.compile(r"libmpi\.so\.12\b|libmpifort|\bMPIDI_\w+|\bMPIR_\w+")
@@ -294,7 +295,7 @@ def _crash(crashes: list[Crash], platform: str | None) -> list[Finding]:
         return [_in_openmp(crash, text, runtime.group(0))] if runtime else [_no_mkl(crash, platform)]
     layer = _BLACS.search(text)
     if layer:
-        return [_blacs(crash, layer.group("mpi"), text)]
+        return [_blacs(crash, layer.group("mpi") or "", text)]
     service = crashhosts.FORTRAN_SERVICE.search(text)
     if service:
         return [crashhosts.service_by_value(crash, service.group(0), _frames(text))]
@@ -310,15 +311,16 @@ def _blacs(crash: Crash, said: str, text: str) -> Finding:
     layer = "intelmpi" if said.startswith("inte") else "openmpi" if said.startswith("open") else said
     runs = "Open MPI" if _OPEN_MPI.search(text) else "Intel MPI or MPICH" if _MPICH.search(text) else ""
     right = blacs.layer_for(runs)
-    mismatch = runs and layer != right
+    mismatch = runs and layer and layer != right
     evidence = [crash.line, *_frames(text),
-                f"the crash is in MKL's BLACS layer for {blacs.serves(layer)}"
+                f"the crash is in MKL's BLACS layer for {blacs.serves(layer) if layer else 'an MPI the frames do not name'}"
                 + (f", which called into {runs}'s MPI library: the layer and the MPI do not match" if mismatch else "")]
     return Finding(
         "mkl-blacs-mpi-mismatch", "error",
         f"the program crashed in MKL's BLACS layer ({'for another MPI than the one it runs with' if mismatch else 'BLACS calls the MPI library'})",
         tuple(evidence),
-        (f"link MKL's BLACS layer of the MPI the program uses: -lmkl_blacs_{right}_lp64 (ilp64 for 64-bit integers); "
+        (f"link MKL's BLACS layer of the MPI the program uses: {f'-lmkl_blacs_{right}_lp64' if runs else blacs.per_mpi('-l')} "
+         "(ilp64 for 64-bit integers); "
          "intelmpi serves Intel MPI and MPICH, openmpi Open MPI (Spack: ^intel-oneapi-mkl with the MPI of the spec; "
          "configure scripts: the ScaLAPACK choice that names Open MPI, e.g. Quantum ESPRESSO's --with-scalapack=yes with "
          "SCALAPACK_LIBS)",

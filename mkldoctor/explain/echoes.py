@@ -130,6 +130,13 @@ SIGNATURES = (
     Signature("autoconf-blas-not-found", "echoes", "rror",
               re.compile(r"(?i)^configure: error: .*\b(?:BLAS|LAPACK|ScaLAPACK)\b.*\b(?:not found|not usable|no usable|"
                          r"cannot find|could not find|unable to find)"), _echo),
+    # autoconf's header of its error ("configure: error: in `/x/wannier90-1.2.0.1':") and its words for a test program it
+    # linked and could not run, whose loader's failure config.log (or the log) shows ("./conftest: error while loading
+    # shared libraries: libmkl_intel_lp64.so": the forum of abinit, t=1560)
+    Signature("autoconf-error-in", "echoes", "rror",
+              re.compile(r"^(?:.*\.\.\. )?configure(?::\d+)?: error: in [`'‘][^'’]+['’]:\s*$"), _echo),
+    Signature("autoconf-cannot-run", "echoes", "rror",
+              re.compile(r"^configure(?::\d+)?: error: cannot run C(?:\+\+)? compiled programs"), _echo),
     # a test run's summary after the failure it reports: CTest's "The following tests FAILED:", Catch2's "x.h:353: FAILED:",
     # and OSQP's setup after its solver's library did not load ("ERROR in osqp_setup: Linear system solver not available.")
     *(Signature(f"test-run-failed-{i}", "echoes", needle, re.compile(pattern), _echo) for i, (needle, pattern) in enumerate((

@@ -112,7 +112,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                        "LD_LIBRARY_PATH")
         intel = stem.startswith(("libmkl_", "libiomp5")) or intel_runtime.package_of(stem)
         fix += [folders.MODULE_LOAD] if intel and not envs else []  # a cluster's module, where no Python environment shows
-    fix[:0] = rust_fix(binaries, stem)
+    fix[:0] = program_fix(binaries, stem)
     if any(b.startswith("R (") for b in binaries) and stem.startswith("libmkl_") and any("/00LOCK-" in p for p in ctx.places):
         fix.insert(0, f"the R package was built from source just now (R CMD INSTALL's 00LOCK folder) and linked {soname}, which "
                       "R's own loader does not find: its build took an MKL from the build's paths, most often a conda "
@@ -329,9 +329,16 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     return lines
 
 
-def rust_fix(binaries, stem: str) -> list[str]:
-    """The fix, first, for MKL's library missing at the start of a program cargo or rustdoc built."""
-    if not (_rust_built(binaries) and stem.startswith(("libmkl_", "libiomp5"))):
+def program_fix(binaries, stem: str) -> list[str]:
+    """The fix, first, for MKL's library missing at the start of a program cargo or rustdoc built, or of configure's test."""
+    if not stem.startswith(("libmkl_", "libiomp5")):
+        return []
+    if any(os.path.basename(b) == "conftest" for b in binaries):  # autoconf's test program (the forum of abinit, t=1560)
+        return ["./conftest is configure's test program, linked with the MKL flags it was given and run at once ('cannot run "
+                "C compiled programs'): MKL's lib folder must be on LD_LIBRARY_PATH in the shell that runs ./configure (source "
+                "the compiler's or MKL's environment script first: setvars.sh, or compilervars.sh intel64 before oneAPI), or "
+                "in LDFLAGS as a run path: -Wl,-rpath,<MKL's lib folder>"]
+    if not _rust_built(binaries):
         return []
     return ["a Rust program linked against MKL's shared libraries (intel-mkl-src's mkl-dynamic-* features, or 0.5 to 0.7's "
             "download into cargo's build folder, target/<profile>/build/intel-mkl-src-*/out): the programs cargo and rustdoc "

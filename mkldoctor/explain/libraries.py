@@ -135,7 +135,8 @@ def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = N
     if unknown:
         return replace(finding, title=f"cannot find {more(['-l' + n for n in unknown], 3)}: no MKL release has such a library",
                        evidence=finding.evidence[:1] + tuple(unknown.values()),
-                       fix=(f"link MKL by its real names: -lmkl_rt (the single dynamic library), or the layers "
+                       fix=(*(f"-l{n[3:]}, not -l{n}" for n in unknown if n.startswith("libmkl_")), f"link MKL by its real "
+                            "names: -lmkl_rt (the single dynamic library), or the layers "
                             f"-lmkl_intel_lp64 -lmkl_sequential -lmkl_core (mkldoctor link --format flags prints a whole "
                             "line); in a build script, the option or variable that produced "
                             f"{' '.join('-l' + n for n in unknown)}",), recipes=(),

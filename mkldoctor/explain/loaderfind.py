@@ -73,11 +73,11 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         closed = _unreadable(soname, ctx.places)
         evidence += [f"{path} is there, but only its owner can read it (mode {oct(mode & 0o777)}): the loader, run by another "
                      "user, skips a file it may not open and says 'No such file or directory'" for path, mode in closed[:1]]
-        from mkldoctor.explain.elsewhere import rust_fix, stale_fix, stale_interpreter
+        from mkldoctor.explain.elsewhere import program_fix, stale_fix, stale_interpreter
 
         stale = stale_interpreter(ctx)
         evidence += stale
-        fix: list[str] = rust_fix({e.binary for e in said}, soname.split(".so", 1)[0]) + stale_fix(stale)
+        fix: list[str] = program_fix({e.binary for e in said}, soname.split(".so", 1)[0]) + stale_fix(stale)
         if closed:
             fix.append(f"let every user read it: chmod a+rx {q(closed[0][0])} (or update the package that installed it so; "
                        "an install run as root with umask 077 leaves such files)")

@@ -93,6 +93,10 @@ SIGNATURES = (
     Signature("static-tls-block", "resources", "static TLS",
               re.compile(r"(?:(?<![^\s:'\"])(?P<lib>[^\s:'\"]+\.so[\w.]*): )?cannot allocate memory in static TLS block|"
                          r"cannot load any more object with static TLS"), _tls),
+    # glibc's words when a thread's TLS for a library opened later cannot be set up (GPAW's notes on HPC2N's Akka: MKL 10's
+    # shared libraries in Python; linking MKL statically fixed it)
+    Signature("thread-local-data", "resources", "thread-local data",
+              re.compile(r"(?P<lib>)cannot allocate memory for thread-local data"), _tls),
     Signature("openblas-pthread-create", "resources", "pthread_create",
               re.compile(r"blas_thread_init: pthread_create failed for thread \d+ of (?P<n>\d+)"),
               lambda m, _: ThreadsRefused("OpenBLAS", m.string.strip()[:300], wanted=m.group("n"))),
@@ -207,6 +211,9 @@ def _static_tls(events: list[StaticTlsFull]) -> Finding:
         (f"load it first: import the module that brings it (scikit-learn{', torch' if omp else ''}) before the others, or "
          f"preload it: LD_PRELOAD={q(path) if path else '<its full path>'}{'/libgomp.so.1' if not named else ''} <the program>   # then it is in "
          "the static block from the start",
+         *(("or link the library into the program or the extension that opens it: MKL's static archives (libmkl_*.a) "
+            "in place of its shared libraries, as GPAW's notes for an old glibc do",)
+           if any("thread-local data" in e.line for e in events) else ()),
          "glibc 2.32 or newer: a larger surplus at start-up: GLIBC_TUNABLES=glibc.rtld.optional_static_tls=4096 <the program>",
          "a newer base image (a newer glibc) where the surplus is larger"),
         "glibc gives each thread one static TLS block, sized at start-up for the libraries the program was linked with plus a "

@@ -82,6 +82,11 @@ SIGNATURES = (
               re.compile(r"^\W{0,4}Failure \(@?[\w.-]+\.[Rr][#:]\d+"), _differs("testthat", 3)),
     *(Signature(f"reporter-says-wrong-{i}", "wrongvalues", needle, _COMMENT, _differs("the reporter", 0))
       for i, needle in enumerate(("should ", "xpected", "wrong", "ncorrect", " bug", "problem", "issue"))),
+    # a program's own check of its LAPACK's results: ABINIT's "normev : BUG ... It might be that your LAPACK library has not
+    # been correctly installed." (the forum of abinit, t=1000: the MKL of Intel 11.1.046)
+    Signature("program-checks-lapack", "wrongvalues", "not been correctly installed",
+              re.compile(r"(?i)\byour (?:LAPACK|BLAS)(?: library)? has not been correctly installed"),
+              _differs("the program's own check", 0)),
     # the same in the reporter's prose: "calculations involving linear algebra become corrupted" (r-devel, 2019-07)
     *(Signature(f"reporter-prose-wrong-{i}", "wrongvalues", needle, _PROSE, _differs("the reporter", 0))
       for i, needle in enumerate(("wrong", "ncorrect", "corrupted"))),

@@ -134,6 +134,9 @@ def not_an_mkl_library(name: str) -> str | None:
 
     if name in _NOT_LIBRARIES:
         return _NOT_LIBRARIES[name]
+    if name.startswith("libmkl_") and not_an_mkl_library(name[3:]) is None and layout.get(name[3:]) is not None:
+        return (f"-l{name} asks ld for lib{name}.so or .a: -l puts 'lib' before the name itself, and MKL's file is "
+                f"{name}.so (abinit's forum, t=722: -llibmkl_intel_lp64)")
     if name in _OLD_NAMES and f"lib{name}" not in exports.libraries() and layout.get(name) is None:
         first, last = exports.releases()[0].name, exports.releases()[-1].name
         return (f"lib{name} is a name of MKL 10.x's link lines and older; no release of mkldoctor's table ({first} to "
