@@ -219,10 +219,19 @@ def test_glibcs_words_for_thread_local_data_of_a_library_opened_late():
     assert finding.id == "static-tls-exhausted" and any("static archives" in line for line in finding.fix), flat(finding)
 
 
-def test_a_link_that_wrote_lib_into_l():
+def test_a_link_that_wrote_lib_into_l(tmp_path, mkl):
     # the forum of abinit, t=722: --with-linalg-libs="... -llibmkl_intel_lp64 -llibmkl_sequential -llibmkl_core"
     [finding] = errors_of("ld: cannot find -llibmkl_intel_lp64\n")
     assert finding.fix[0] == "-lmkl_intel_lp64, not -llibmkl_intel_lp64", flat(finding)
+    # produced with gcc against Debian's MKL, and the name it offers links
+    (tmp_path / "m.c").write_text("int main(void) { return 0; }\n")
+    lib = mkl.debian_lib(mkl.debian_shared)
+    code, log = run(["gcc", "m.c", f"-L{lib}", "-llibmkl_rt"], tmp_path, clean_env())
+    assert code != 0 and "-llibmkl_rt" in log, log
+    produced = only_error(log)
+    assert produced.fix[0] == "-lmkl_rt, not -llibmkl_rt", flat(produced)
+    code, log = run(["gcc", "m.c", f"-L{lib}", "-lmkl_rt"], tmp_path, clean_env())
+    assert code == 0, log
 
 
 def test_a_crash_in_mkls_blacs_functions_names_no_library():
