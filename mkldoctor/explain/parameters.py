@@ -275,7 +275,8 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                          "MKL's generator checks it and rejects the call (a caller that passes an edge value, p = 1 for "
                          "a geometric draw, must handle it itself)", integer],
         "work": [f"{name} is smaller than this MKL needs: ask MKL for the size first (a call with {name}=-1 returns it in WORK(1)); "
-                 "a newer MKL may need more than the one the code's size was written for",
+                 "a newer MKL may need more than the one the code's size was written for; the size a query returns may be "
+                 "below the routine's own minimum (?geqrf's LWORK >= N: PyTorch takes max(N, the query's))",
                  f"{name} overflowed: a large problem's workspace (the divide-and-conquer eigensolvers need 1+6N+2N^2, past "
                  "2^31-1 from N of about 33,000) does not fit the LP64 interface's 32-bit integers and wraps negative: such "
                  "sizes need the ILP64 interface (64-bit integers)", integer],
@@ -320,7 +321,8 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                    "for gesdd; PyTorch: the GPU's solver, cuSOLVER), or a LAPACK with 64-bit integers: NumPy 2's own "
                    "(np.linalg.eigh, np.linalg.svd: its wheels' OpenBLAS is built with them)")
     elif kind == "work":
-        fix.append(f"query the workspace: call {event.routine} once with {name}=-1, then allocate what it returns")
+        fix.append(f"query the workspace: call {event.routine} once with {name}=-1, then allocate what it returns, at least "
+                   "the minimum the routine's documentation gives for it")
         fix.append("a problem whose workspace passes 2^31-1 elements: build with 64-bit integers (mkl_intel_ilp64 with "
                    "-DMKL_ILP64; Fortran: -i8 or -fdefault-integer-8, and 64-bit integers in the code's own sizes)")
     if kind == "int" and name and name.startswith("INC"):
