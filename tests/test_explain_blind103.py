@@ -249,3 +249,17 @@ def test_a_programs_own_check_of_its_lapack():
     assert [f.id for f in errors_of(log)] == ["unrecognised-failure"]  # no MKL in the log: a failure, not MKL's
     [mkl_named] = errors_of('with_linalg_flavor="mkl"\n' + log)
     assert mkl_named.id == "results-wrong-with-mkl", flat(mkl_named)
+
+
+def test_a_workspace_query_below_the_routines_minimum():
+    # PyTorch's geqrf kernel: the query may return an lwork below n, which MKL's ?geqrf then rejects (max(n, queried))
+    [finding] = errors_of("Intel MKL ERROR: Parameter 7 was incorrect on entry to SGEQRF.\n")
+    assert finding.id == "mkl-parameter-error" and "?geqrf's LWORK >= N" in flat(finding), flat(finding)
+
+
+def test_a_configure_that_takes_linker_words_only():
+    # the forum of abinit, t=361: MKL's archives by their paths in --with-linalg-libs
+    [finding] = errors_of("configure: error: invalid library statement in with_linalg_libs: "
+                          "/usr/local/intel-11.1.056/mkl/lib/em64t/libmkl_intel_lp64.a\n")
+    assert finding.id == "configure-library-item-refused", flat(finding)
+    assert finding.fix[0].startswith('--with-linalg-libs="-L/usr/local/intel-11.1.056/mkl/lib/em64t -lmkl_intel_lp64'), finding.fix

@@ -29,6 +29,13 @@ class BothGiven:
 
 
 @dataclass(frozen=True, slots=True)
+class LibraryItemRefused:
+    option: str  # "with_linalg_libs"
+    item: str  # the item refused: a library's file by its path
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class PardisoTestFailed:
     libraries: str  # the list configure tested ("" where it took MKL's from the BLAS line)
     line: str
@@ -43,6 +50,11 @@ SIGNATURES = (
               re.compile(r"(?i)(?:^|\s)(?:(?P<tool>[\w./-]+): )?error: (?:no such option|unrecognized arguments?|unrecognized option|"
                          r"unknown option|invalid option):?\s+['\"`]?(?P<opt>--?[\w-]*mkl[\w-]*)"),
               lambda m, _: OptionUnknown(m["tool"] or "", m["opt"], m.string.strip()[:300])),
+    # ABINIT's configure: "configure: error: invalid library statement in with_linalg_libs: /x/libmkl_intel_lp64.a" (its
+    # options take -L, -l and -W items only: the forum of abinit, t=361)
+    Signature("configure-library-statement", "configopts", "rror: invalid library statement",
+              re.compile(r"error: invalid library statement in (?P<opt>\w+): (?P<item>\S+)"),
+              lambda m, _: LibraryItemRefused(m["opt"], m["item"], m.string.strip()[:300])),
     Signature("ipopt-pardiso-test", "configopts", "rror: Pardiso library",
               re.compile(r"(?:user-supplied Pardiso library \"(?P<list>[^\"]*)\" works\.\.\. )?configure: error: Pardiso library"
                          r" .*does not seem to work"),
@@ -63,7 +75,22 @@ class OptionUnknown:
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return ([_both(e) for e in events.of(BothGiven)[:1]] + [_pardiso(e) for e in events.of(PardisoTestFailed)[:1]]
-            + [_unknown(e) for e in events.of(OptionUnknown)[:1]])
+            + [_unknown(e) for e in events.of(OptionUnknown)[:1]] + [_item(e) for e in events.of(LibraryItemRefused)[:1]])
+
+
+def _item(event: LibraryItemRefused) -> Finding:
+    option = "--" + event.option.replace("_", "-")
+    folder, name = event.item.rsplit("/", 1) if "/" in event.item else ("<its folder>", event.item)
+    flag = f"-l{name[3:].split('.')[0]}" if name.startswith("lib") else name
+    return Finding(
+        "configure-library-item-refused", "error",
+        f"configure takes {option} as -L, -l and -W items only, and was given a library's file: {event.item}",
+        (event.line, f"{event.item} is a path; the option's check wants the linker's words for it (-L{folder} {flag})"),
+        (f"{option}=\"-L{folder} {flag} ...\" (each MKL library so: mkldoctor link --format flags prints MKL's line)",
+         "a static link of MKL: -Wl,-Bstatic before MKL's -l items and -Wl,-Bdynamic after them (or -Wl,--start-group and "
+         "the archives' names as -l:libmkl_core.a, where the check takes -l)"),
+        "Some configure scripts check each item of a library option before they try it, and refuse what is not a flag.",
+    )
 
 
 def _unknown(event: OptionUnknown) -> Finding:
