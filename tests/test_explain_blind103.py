@@ -263,3 +263,16 @@ def test_a_configure_that_takes_linker_words_only():
                           "/usr/local/intel-11.1.056/mkl/lib/em64t/libmkl_intel_lp64.a\n")
     assert finding.id == "configure-library-item-refused", flat(finding)
     assert finding.fix[0].startswith('--with-linalg-libs="-L/usr/local/intel-11.1.056/mkl/lib/em64t -lmkl_intel_lp64'), finding.fix
+
+
+def test_mkls_blacs_beside_a_packages_stub_blacs():
+    # the forum of abinit, t=3561 (link) and t=2235 (run): BigDFT's blacs_fake.o beside MKL's BLACS layer
+    link = ("/opt/intel/mkl/lib/intel64/libmkl_blacs_lp64.a(blacs_gridinfo_.o): In function `blacs_gridinfo_':\n"
+            "../../../../scalapack/BLACS/SRC/MPI/blacs_gridinfo_.c:(.text+0x0): multiple definition of `blacs_gridinfo_'\n"
+            "/home/u/abinit/fallbacks/exports/lib/libbigdft-1.a(blacs_fake.o):/home/u/bigdft/src/modules/blacs_fake.f90:21: "
+            "first defined here\n")
+    [twice] = errors_of(link)
+    assert twice.id == "mkl-api-defined-twice" and "BLACS's blacs_gridinfo_" in twice.title, flat(twice)
+    assert "libbigdft-1.a" in flat(twice) and twice.fix[0].startswith("keep one BLACS"), flat(twice)
+    [stub] = errors_of("FAKE BLACS_GRIDINIT\n")
+    assert stub.id == "blacs-stub-called", flat(stub)

@@ -100,6 +100,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "==== backtrace",  # UCX's (an MPI's) crash handler, its frames after it (crash)
            "thread-local data",  # glibc out of TLS for a library opened late (resources)
            "not been correctly installed",  # a program's own check of its LAPACK's results (wrongvalues)
+           "FAKE BLA",  # a stub BLACS's own words at run time (multidef)
            "-- MKL_",  # MKLConfig.cmake's status of its choices (mklconfigwhy)
            "_ALLOCATE in ",  # MKL's cluster libraries' failed allocation (resources)
            "MKLROOT=",  # MKLROOT's value as a log shows it set (mklrootpath)

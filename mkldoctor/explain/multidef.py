@@ -44,6 +44,14 @@ class ApiDefinedTwice:
 
 
 @dataclass(frozen=True, slots=True)
+class StubBlacsCalled:
+    """A stub BLACS's own words at run time: BigDFT's blacs_fake.f90 prints "FAKE BLACS_GRIDINIT" (the forum of abinit,
+    t=2235, typed as "FAKE BLABS_GRIDINIT"): a library of stubs answered in place of MKL's BLACS layer."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class FirstDefined:
     """ld's ``first defined here`` on a line of its own (older binutils): the other file that defines the name."""
 
@@ -53,9 +61,18 @@ class FirstDefined:
 _FFTW = re.compile(r"^[sd]?fftw[fl]?_\w+$")
 
 
+def _cluster_name(name: str) -> bool:
+    """A name only MKL's BLACS and ScaLAPACK libraries export (blacs_gridinfo_, pdgemm_): the cluster API."""
+    from mkldoctor.knowledge import exports
+
+    found = exports.history(name)
+    libs = {s.library for s in found.libraries if s.library} if found else set()
+    return bool(libs) and all(lib.startswith(("libmkl_blacs", "libmkl_scalapack")) for lib in libs)
+
+
 def _said(m: re.Match, before) -> OpenmpDefinedTwice | ApiDefinedTwice | object:
     name = m.group("name")
-    if _FFTW.match(name) or blasnames.is_blas_name(name):
+    if _FFTW.match(name) or blasnames.is_blas_name(name) or _cluster_name(name):
         line = m.string.strip()
         caller = next((b for b in reversed(list(before)) if re.search(r"[Ii]n function [`'‘]", b)), "") if before else ""
         return ApiDefinedTwice(name, line[:300], tuple(dict.fromkeys(_FILE.findall(caller.replace(" (", "(")) + _FILE.findall(line))))
@@ -69,6 +86,8 @@ def _said(m: re.Match, before) -> OpenmpDefinedTwice | ApiDefinedTwice | object:
 
 SIGNATURES = (
     Signature("ld-multiple-definition-openmp", "multidef", "multiple definition", _MULTIPLE, _said),
+    Signature("stub-blacs-called", "multidef", "FAKE BLA", re.compile(r"\bFAKE BLA[CB]S_\w+"),
+              lambda m, _: StubBlacsCalled(m.string.strip())),
     Signature("ld-first-defined-here", "multidef", "defined here",  # claimed beside the line above, never an error alone
               re.compile(r"^\s*(?P<file>[^\s:;'`(]+\.(?:a|o|so[\d.]*|lib))(?:\([^)]*\))?:.*first defined here"),
               lambda m, _: FirstDefined(m.group("file"))),
@@ -80,16 +99,20 @@ def _api_twice(said: list[ApiDefinedTwice], events: Parsed, ctx: Context) -> Fin
     files = list(dict.fromkeys([*(f for e in said for f in e.files), *(e.file for e in events.of(FirstDefined))]))
     mkl = [f for f in files if "libmkl_" in f]
     fftw = _FFTW.match(first.name) is not None
+    cluster = _cluster_name(first.name)
     names = list(dict.fromkeys(e.name for e in said))
-    what = "FFTW3's" if fftw else "BLAS/LAPACK's"
+    what = "FFTW3's" if fftw else ("BLACS's" if "blacs" in first.name.lower() else "ScaLAPACK's") if cluster else "BLAS/LAPACK's"
     return Finding(
         "mkl-api-defined-twice", "error",
         f"{what} {', '.join(names[:3])} defined twice on one link" + (f": by {os.path.basename(mkl[0])} (MKL's own "
-        + ("FFTW3 interface" if fftw else "BLAS") + ") and by another library" if mkl else ": MKL and another library both "
+        + ("FFTW3 interface" if fftw else "BLACS layer" if cluster else "BLAS") + ") and by another library" if mkl else
+        ": MKL and another library both "
         "give it"),
         (first.line, *(f"defined by {f}" for f in files[:4]),
          ("MKL's interface layer (libmkl_intel_lp64, libmkl_gf_lp64, libmkl_rt) carries FFTW3's API as wrappers over its own "
           "FFT: a link that also takes FFTW's own library (libfftw3.a) has both" if fftw else
+          "MKL's BLACS and ScaLAPACK libraries define BLACS's API; another library of the link does too (a package's own "
+          "stub BLACS for builds without MPI, such as BigDFT's blacs_fake.o, or the reference BLACS)" if cluster else
           "MKL's interface layer defines the BLAS and LAPACK API: a link that takes another BLAS (OpenBLAS, reference "
           "BLAS/LAPACK) as well has two of each routine")),
         (("keep one FFTW3: drop -lfftw3 (and -lfftw3_mpi) and compile against MKL's FFTW3 headers (<MKLROOT>/include/fftw), "
@@ -97,6 +120,8 @@ def _api_twice(said: list[ApiDefinedTwice], events: Parsed, ctx: Context) -> Fin
           "fftw3x_cdft) with libmkl_cdft_core in MKL's group",
           "or keep FFTW's own library for FFTs: give it before MKL on the line, and link MKL's libraries only for BLAS and "
           "LAPACK (a shared libmkl_rt does not clash: static archives do)") if fftw else
+         ("keep one BLACS: drop MKL's ScaLAPACK and BLACS (-lmkl_scalapack_*, -lmkl_blacs_*) from a build that does not use "
+          "them, or leave out the part that brings the stub (ABINIT: its BigDFT fallback, forum t=3561)",) if cluster else
          ("keep one BLAS: drop the other library (-lopenblas, -lblas, -llapack) when MKL is linked, or MKL when the other is "
           "meant (mkldoctor link prints MKL's line alone)",)),
         "A static link takes each object that defines a name it needs; two libraries that both define the API clash on "
@@ -106,8 +131,22 @@ def _api_twice(said: list[ApiDefinedTwice], events: Parsed, ctx: Context) -> Fin
     )
 
 
+def _stub(event: StubBlacsCalled) -> Finding:
+    return Finding(
+        "blacs-stub-called", "error", "a stub BLACS answered the program's BLACS call, not MKL's BLACS layer",
+        (event.line, "a package built for runs without MPI carries stub BLACS routines that only print their name (BigDFT's "
+                     "blacs_fake.f90: 'FAKE BLACS_GRIDINIT'); linked before MKL's BLACS layer, the stubs win"),
+        ("link one BLACS: leave out the part that brings the stubs (ABINIT: configure without its BigDFT fallback, "
+         "--with-dft-flavor=libxc) or MKL's ScaLAPACK and BLACS where the program runs serially",
+         "nm -A <the program's static libraries> | grep -i ' T blacs_gridinit'   # each library that defines it"),
+        "A static link takes a name from the first library on the line that defines it; stubs named before the real "
+        "library answer every call.",
+    )
+
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = [_api_twice(events.of(ApiDefinedTwice), events, ctx)] if events.of(ApiDefinedTwice) else []
+    out += [_stub(e) for e in events.of(StubBlacsCalled)[:1]]
     said = events.of(OpenmpDefinedTwice)
     if not said:
         return out
