@@ -93,8 +93,9 @@ def _shown(m: re.Match, _) -> MklApiShown | object:
     named = _MKL_NAME.search(line) or re.search(r"note: '(?P<n>[^']+)' declared here", line)
     if header is None and not _GUTTER.match(line):
         return NOT_MINE  # another line that names MKL's namespace (an exception's type): other signatures', or an error
-    return MklApiShown((named.group(0) if named else "").removeprefix("note: ").strip("'"), header.group("path") if header else "",
-                       line.strip()[:400], wants=1 if header and re.search(r"\b(?:to|from)$", line.rstrip()) else 0)
+    return MklApiShown((named.group(0) if named else "").removeprefix("note: ").strip("'"),
+                       header.group("path") if header else "", line.strip()[:400],
+                       wants=1 if header and re.search(r"\b(?:to|from)$", line.rstrip()) else 0)
 
 
 def _error_list(m: re.Match, before) -> CompileError | object:
@@ -166,7 +167,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 # clang's note at oneMKL's USM overload: the call's argument stands where the overload takes its dependencies (PETSc
 # cbf68160: syevd called with an info pointer, LAPACK's and cuSOLVER's habit, which oneMKL's USM LAPACK has not)
-_EVENTS_ARGUMENT = re.compile(r"no known conversion from '(?P<given>[^']+)' to 'const (?:std::)?vector<(?:sycl|cl::sycl)::event>\s*&?'"
+_EVENTS_ARGUMENT = re.compile(r"no known conversion from '(?P<given>[^']+)' to "
+                              r"'const (?:std::)?vector<(?:sycl|cl::sycl)::event>\s*&?'"
                               r"(?: for (?P<nth>\d+\w*) argument)?")
 
 

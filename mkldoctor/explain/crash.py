@@ -141,7 +141,8 @@ SIGNATURES = (
     Signature("crash-stack-smashing", "crash", "*** stack smashing", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-r-caught", "crash", "*** caught ", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
-    Signature("crash-backtrace-header", "crash", "==== backtrace", re.compile(r"^\s*==== backtrace\b"), lambda m, _: Crash(m.string.strip())),
+    Signature("crash-backtrace-header", "crash", "==== backtrace", re.compile(r"^\s*==== backtrace\b"),  # UCX's
+              lambda m, _: Crash(m.string.strip())),
     # CTest's words for a test that died of a signal: "  1 - MathsTest-vector (SEGFAULT)", "***Exception: SegFault"
     *(Signature(f"crash-ctest-{i}", "crash", needle, _CTEST_CRASH, lambda m, _: Crash(m.string.strip()))
       for i, needle in enumerate(("SEGFAULT", "SegFault"))),
@@ -155,7 +156,7 @@ SIGNATURES = (
 )
 
 _MKL_FRAME = re.compile(r"\b(?:lib)?mkl_\w+|\bMKLMPI_\w+|\bCblacs_\w+|\bblacs_\w+_\b")
-_BLACS = re.compile(r"libmkl_blacs_(?P<mpi>intelmpi|openmpi|sgimpt|inte\b|open\b)\w*|\b(?:MKLMPI_\w+|mkl_blacs_init)\b")  # or its functions
+_BLACS = re.compile(r"libmkl_blacs_(?P<mpi>intelmpi|openmpi|sgimpt|inte\b|open\b)\w*|\b(?:MKLMPI_\w+|mkl_blacs_init)\b")
 # the MPI library a frame is in: Open MPI's libmpi.so.40 (.20 before 3.0), its ompi_ names; Intel MPI's and MPICH's .so.12
 _OPEN_MPI = re.compile(r"libmpi\.so\.(?:40|20)\b|\bompi_\w+|libmpi_mpifh")
 _MPICH = re.compile(r"libmpi\.so\.12\b|libmpifort|\bMPIDI_\w+|\bMPIR_\w+")

@@ -53,9 +53,9 @@ _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^
 # the same and the reference on one line (a paste that lost the line break, an IDE's one-line message)
 _IN_FUNCTION_THEN = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^`'‘’\"]*)['’\"]:\s*(?P<then>\S.*undefined reference to.*)$")
 _UNDEF_REF = re.compile(
-    r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?(?P<q>[`'‘\"])?(?(q)|(?=\w*_[\w@.]*\s*$))"
+    r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?(?P<q>[`'‘\"])?(?(q)|(?=\w*_\S*\s*$))"
     r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?|[A-Za-z_]\w*\([^`'’\"\n]*\)|operator (?:new|delete)(?:\[\])?\([^`'’\"\n]*\))"
-    r"(?:@@?(?P<version>[\w.]+))?(?(q)['’\"`]|\s*$)"  # `sym` where markdown ate the quote; both quotes eaten: a name with _, last
+    r"(?:@@?(?P<version>[\w.]+))?(?(q)['’\"`]|\s*$)"  # `sym` where markdown ate a quote; both eaten: a name with _, last
 )
 # lld's and mold's block head; pasted logs drop the linker's name ("error: undefined symbol: hgemm_") or keep rustc's "note: "
 _UNDEF_SYMBOL = re.compile(

@@ -109,7 +109,8 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 best = missing_symbol.newest_first([missing_symbol.Holder(i, (), label(i)) for i in older])[0].install
                 fix = [f"run it with {label(best)}, which still exports {event.symbol}: "
                        f"export LD_LIBRARY_PATH={q(best.lib_dirs[0])}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}"]
-                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False, owner=owner)]
+                fix += [line if line.startswith("or ") else "or " + line
+                        for line in missing_symbol.gone_fix(stopped, static=False, owner=owner)]
             else:
                 fix = missing_symbol.gone_fix(stopped, static=False, owner=owner)
             # the environment of the library itself too: its path in the loader's line, where the log's own are anonymised
@@ -119,7 +120,8 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 where = f" -p {q(conda[0])}" if conda else ""  # conda's commands alone name no prefix
                 fix = [f"in the log's conda environment: {recipes.conda_install(q(f'mkl={version}'))}{where}"
                        f"   # the last release that exports {event.symbol}; conda's solver took a newer one"]
-                fix += [line if line.startswith("or ") else "or " + line for line in missing_symbol.gone_fix(stopped, static=False, owner=owner)]
+                fix += [line if line.startswith("or ") else "or " + line
+                        for line in missing_symbol.gone_fix(stopped, static=False, owner=owner)]
             elif not older and event.symbol == "iJIT_NotifyEvent" and not python_prefix(event.library or ""):
                 # PyTorch's builds that call MKL's JIT profiling hook, where the log shows no environment: each kind's pin
                 version = exports.release(stopped.last).mkl if exports.release(stopped.last) else stopped.last
