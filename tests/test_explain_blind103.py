@@ -276,3 +276,20 @@ def test_mkls_blacs_beside_a_packages_stub_blacs():
     assert "libbigdft-1.a" in flat(twice) and twice.fix[0].startswith("keep one BLACS"), flat(twice)
     [stub] = errors_of("FAKE BLACS_GRIDINIT\n")
     assert stub.id == "blacs-stub-called", flat(stub)
+
+
+def test_a_mail_fill_that_moved_the_c_librarys_words_after_a_header(tmp_path):
+    # bart#207 as a mail or a forum fills it at 72 columns: "fatal error: mkl.h:" / "No such file or directory"
+    import textwrap
+
+    (tmp_path / "m.c").write_text("#include <mkl.h>\nint main(void) { return 0; }\n")
+    code, log = run(["gcc", "-c", "m.c"], tmp_path, clean_env())
+    head = next(text for text in log.splitlines() if "fatal error: mkl.h" in text).split(" No such file")[0]
+    folder = "d" * (72 - len(head) - 1)  # a folder's name whose length puts the fill's break just before "No such file"
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "m.c").write_text((tmp_path / "m.c").read_text())
+    code, log = run(["gcc", "-c", f"{folder}/m.c"], tmp_path, clean_env())
+    assert code != 0 and "No such file" in log, log
+    filled = "\n".join(textwrap.fill(text, 72) for text in log.splitlines())
+    assert "mkl.h:\nNo such file" in filled, filled
+    assert only_error(log).id == only_error(filled).id == "mkl-header-not-found", filled

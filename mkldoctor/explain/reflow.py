@@ -30,7 +30,8 @@ _QUOTE = re.compile(r"^(?:> ?)+")  # a mail's quote marks, which a re-fill repea
 # ("`pthread_atfork'", "directory", "10.0.2.018/lib/em64t", "-lmkl_core", "/usr/include/eigen3"), never a message's own
 # start: a tool's or a file's name and a colon ("configure:37481: result", "../../src/libdnnl.so: undefined", "F-statistic:
 # 2.1"), a capitalised word (an error's name)
-_MOVED = re.compile(r"^(?:[a-z0-9`'\"(<\[{/.@-][^\s]*?[A-Za-z0-9]|[A-Z][^\s]*?[/_])")  # a capitalised name with / or _ too
+_MOVED = re.compile(r"^(?:[a-z0-9`'\"(<\[{/.@-][^\s]*?[A-Za-z0-9]|[A-Z][^\s]*?[/_]"  # a capitalised name with / or _ too
+                    r"|No such file\b)")  # and the C library's words after a file's name ("cblas.h:" / "No such file ...")
 # (and MSVC's "file(obj) : error" and "file(12,3): fatal error", a container's "name  | " before each line, a setting
 # "BLAS_LIBS = -lblas", a command)
 _STARTS = re.compile(r"^[^\s:]+:(?:\d|\s|$)|^\S+ \S+:\s|^\S+\s+\| |^\S+ : |^\S+ = |^\S+\(\d+(?:,\d+)?\)\s?: |"
