@@ -293,3 +293,13 @@ def test_a_mail_fill_that_moved_the_c_librarys_words_after_a_header(tmp_path):
     filled = "\n".join(textwrap.fill(text, 72) for text in log.splitlines())
     assert "mkl.h:\nNo such file" in filled, filled
     assert only_error(log).id == only_error(filled).id == "mkl-header-not-found", filled
+
+
+def test_a_binary_of_mkl_2020_copied_to_a_machine_without_its_environment():
+    # akrr's notes: NWChem 6.8 built with Intel 2018, run on another machine; compilervars.sh intel64 fixed it
+    [finding] = errors_of("/home/u/nwchem-6.8/bin/LINUX64/nwchem: error while loading shared libraries: libmkl_intel_ilp64.so: "
+                          "cannot open shared object file: No such file or directory\n")
+    assert any("compilervars.sh intel64" in line for line in finding.fix), finding.fix
+    # a oneAPI release's versioned name keeps oneAPI's script, not Parallel Studio's
+    [oneapi] = errors_of("./a.out: error while loading shared libraries: libmkl_intel_ilp64.so.2: cannot open shared object file\n")
+    assert any("setvars.sh" in line for line in oneapi.fix) and not any("compilervars" in line for line in oneapi.fix), oneapi.fix

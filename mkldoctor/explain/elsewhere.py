@@ -110,6 +110,10 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
             fix.append("a oneAPI install (/opt/intel/oneapi, or ~/intel/oneapi for one user): source <that folder>/setvars.sh "
                        "in the shell that runs the program; it puts MKL's and the compiler's lib folders (libiomp5) on "
                        "LD_LIBRARY_PATH")
+        elif stem.startswith("libmkl_") and re.fullmatch(r"lib\w+\.so", soname):  # MKL 2020 and older's names
+            fix.append("a Parallel Studio or Composer XE install (/opt/intel, MKL 2020 and older): source /opt/intel/"
+                       "compilers_and_libraries_<ver>/linux/bin/compilervars.sh intel64 (or mkl/bin/mklvars.sh intel64) in "
+                       "the shell that runs the program, and in ~/.bashrc or the job script for later shells")
         intel = stem.startswith(("libmkl_", "libiomp5")) or intel_runtime.package_of(stem)
         fix += [folders.MODULE_LOAD] if intel and not envs else []  # a cluster's module, where no Python environment shows
     fix[:0] = program_fix(binaries, stem)
