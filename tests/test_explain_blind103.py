@@ -1,4 +1,4 @@
-"""Blind sets 103-113 (tests/data/explain_corpus/blind103.json ...): public logs gathered by helpers who never read the
+"""Blind sets 103-114 (tests/data/explain_corpus/blind103.json ...): public logs gathered by helpers who never read the
 tool, scored once, then each miss made a test here: the failure produced with the real tool where it can run here,
 the thread's own text where it cannot (macOS, Windows, a 2010 R)."""
 
@@ -11,7 +11,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113)
+SETS = blindset.load(103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114)
 MAIN = 'extern "C" {\n    fn MKL_Get_Max_Threads() -> i32;\n}\nfn main() {\n    println!("{}", unsafe { MKL_Get_Max_Threads() });\n}\n'
 
 
