@@ -303,3 +303,32 @@ def test_a_binary_of_mkl_2020_copied_to_a_machine_without_its_environment():
     # a oneAPI release's versioned name keeps oneAPI's script, not Parallel Studio's
     [oneapi] = errors_of("./a.out: error while loading shared libraries: libmkl_intel_ilp64.so.2: cannot open shared object file\n")
     assert any("setvars.sh" in line for line in oneapi.fix) and not any("compilervars" in line for line in oneapi.fix), oneapi.fix
+
+
+LINALG_AC = """AC_INIT([probe], [1.0])
+AC_PROG_CC
+AC_ARG_WITH([linalg-libs], [AS_HELP_STRING([--with-linalg-libs], [libraries])], [LIBS="$withval $LIBS"])
+AC_MSG_CHECKING([whether linear algebra libraries work])
+AC_LINK_IFELSE([AC_LANG_CALL([], [dgemm_])], [AC_MSG_RESULT([yes])],
+               [AC_MSG_RESULT([no]); AC_MSG_ERROR([no working linear algebra libraries have been found])])
+AC_OUTPUT
+"""
+
+
+@pytest.mark.skipif(shutil.which("autoconf") is None, reason="needs autoconf")
+def test_a_configures_own_check_of_its_linear_algebra(tmp_path, mkl):
+    # the forum of abinit, t=1618 (MKL given in FC_LDFLAGS, not in --with-linalg-libs) and t=2931: its check said no
+    import subprocess
+
+    (tmp_path / "configure.ac").write_text(LINALG_AC)
+    assert subprocess.run(["autoconf"], cwd=tmp_path).returncode == 0
+    lib = mkl.debian_lib(mkl.debian_shared)
+    code, log = run(["./configure", "--with-linalg-libs=-lmkl_rt"], tmp_path, clean_env())
+    assert code != 0 and "checking whether linear algebra libraries work... no" in log, log
+    finding = only_error(log)
+    assert finding.id == "configure-check-failed" and "config.log" in finding.fix[0], flat(finding)
+    assert any("no working linear algebra libraries" in line and "consequence" in line for line in finding.evidence), flat(finding)
+    # config.log has the linker's words, and MKL's line in the option passes the check
+    assert only_error((tmp_path / "config.log").read_text()).id == "library-not-found"
+    code, log = run(["./configure", f"--with-linalg-libs=-L{lib} -lmkl_rt"], tmp_path, clean_env())
+    assert code == 0 and "linear algebra libraries work... yes" in log, log

@@ -17,6 +17,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, layout
+from mkldoctor.knowledge.recipes import q
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,16 @@ class AutoconfTried:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class CheckSaidNo:
+    """A configure script's own check of the linear algebra or FFT libraries it was given that said no: ABINIT's
+    "checking whether linear algebra libraries work... no" (its forum's t=1618: MKL given in FC_LDFLAGS, not in
+    --with-linalg-libs), "checking for the actual FFT support... broken" (t=2931: a malformed --with-fft-libs)."""
+
+    what: str
+    line: str
+
+
 def _listed(m: re.Match, _) -> MklListTried:
     return MklListTried(tuple(i.strip() for i in re.split(r"[;\s]+", m.group("list")) if i.strip()))
 
@@ -59,6 +70,10 @@ SIGNATURES = tuple(
     Signature("autoconf-checked-mkl", "blaslist", " in -lmkl",
               re.compile(r"^checking for (?P<sym>\w{1,100}) in (?P<libs>-lmkl\S{0,100}(?: -l\S{1,100}){0,12})\.\.\. no\b"),
               lambda m, _: AutoconfTried(m["sym"], m["libs"], m.string.strip()[:300])),
+    *(Signature(f"configure-linalg-check-{word}", "blaslist", f"... {word}",
+                re.compile(r"^checking (?P<what>[^.]{0,120}?\b(?:linear algebra|BLAS|LAPACK|ScaLAPACK|BLACS|FFTW?3?)\b[^.]{0,120})"
+                           rf"\.\.\. {word}\s*$"), lambda m, _: CheckSaidNo(m["what"], m.string.strip()[:300]))
+      for word in ("no", "broken")),
     Signature("blas-search-failed", "blaslist", "found",
               re.compile(r"(?i)\b(?:BLAS library not found|requires a BLAS library and none was found)"),
               lambda m, _: (BlasFallback if re.search(r"(?i)\busing (?:the )?internal\b", m.string) else BlasSearchFailed)(m.string.strip()[:200])),
@@ -70,6 +85,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     tried = events.of(MklListTried)
     if events.of(AutoconfTried) and not tried:
         return [_autoconf(events.of(AutoconfTried))]
+    said_no = [e for e in events.of(CheckSaidNo) if not re.search(r"(?i)\bLAPACKE\b|\bELPA\b|\bPLASMA\b|\bMAGMA\b", e.what)]
+    if said_no and not tried and any(re.match(r"configure(?::\d+)?: error: ", e.line) for e in events.of(FollowOn)):
+        return [_check_said_no(said_no)]
     if events.of(BlasFallback) and not tried:  # a fallback to the build's own BLAS, not a stop
         return [_internal(events.of(BlasFallback))]
     if not failed or not tried:
@@ -119,6 +137,25 @@ def _autoconf(tried: list[AutoconfTried]) -> Finding:
          "then explain config.log's error: mkldoctor explain config.log"),
         "A configure script's library check is a test link; its summary line hides the linker's message, which config.log "
         "keeps.",
+    )
+
+
+def _check_said_no(said: list[CheckSaidNo]) -> Finding:
+    first = said[-1]  # the last check before configure stopped (optional ones said no before it: BLACS, ScaLAPACK)
+    return Finding(
+        "configure-check-failed", "error",
+        f"configure's own check ({first.what}) said no, and configure stopped: config.log holds the test's compiler or "
+        "linker words", (
+            first.line,
+            "configure tests the libraries its option was given (ABINIT's --with-linalg-libs and --with-fft-libs, a "
+            "project's --with-blas) with a small program: libraries given elsewhere (FC_LDFLAGS, LIBS) are not what it "
+            "tests, and a malformed value (an undefined shell variable in a path, other flags inside a -Wl list) fails it "
+            "as a missing library does"),
+        (f"read the test: grep -n -A30 {q(first.what)} config.log, then explain its error: mkldoctor explain config.log",
+         "give the option MKL's whole line, and nothing else: -L<MKL's lib folder> with the interface, threading and core "
+         "layers (mkldoctor link --format flags prints them), as the project's documentation of that option shows"),
+        "A configure script's library check is a small build with the option's value; its summary hides the compiler's "
+        "and the linker's words, which config.log keeps.",
     )
 
 

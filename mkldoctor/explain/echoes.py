@@ -128,8 +128,9 @@ SIGNATURES = (
                 _echo) for i, needle in enumerate(("rror", "ERROR"))),
     # autoconf's summary of the checks config.log holds: "configure: error: Required package LAPACK not found."
     Signature("autoconf-blas-not-found", "echoes", "rror",
-              re.compile(r"(?i)^configure: error: .*\b(?:BLAS|LAPACK|ScaLAPACK)\b.*\b(?:not found|not usable|no usable|"
-                         r"cannot find|could not find|unable to find)"), _echo),
+              re.compile(r"(?i)^configure(?::\d+)?: error: (?:.*\b(?:BLAS|LAPACK|ScaLAPACK|linear algebra|FFTW?3?)\b.*\b(?:not "
+                         r"found|not usable|no usable|cannot find|could not find|unable to find|do(?:es)? not work)|no working "
+                         r"(?:linear algebra|BLAS|LAPACK|FFT)\b)"), _echo),
     # autoconf's header of its error ("configure: error: in `/x/wannier90-1.2.0.1':") and its words for a test program it
     # linked and could not run, whose loader's failure config.log (or the log) shows ("./conftest: error while loading
     # shared libraries: libmkl_intel_lp64.so": the forum of abinit, t=1560)
