@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -72,7 +72,8 @@ SIGNATURES = tuple(
               lambda m, _: AutoconfTried(m["sym"], m["libs"], m.string.strip()[:300])),
     *(Signature(f"configure-linalg-check-{word}", "blaslist", f"... {word}",
                 re.compile(r"^checking (?P<what>[^.]{0,120}?\b(?:linear algebra|BLAS|LAPACK|ScaLAPACK|BLACS|FFTW?3?)\b[^.]{0,120})"
-                           rf"\.\.\. {word}\s*$"), lambda m, _: CheckSaidNo(m["what"], m.string.strip()[:300]))
+                           rf"\.\.\. {word}\s*$"),
+                lambda m, _: NOT_MINE if "double complex" in m["what"] else CheckSaidNo(m["what"], m.string.strip()[:300]))
       for word in ("no", "broken")),
     Signature("blas-search-failed", "blaslist", "found",
               re.compile(r"(?i)\b(?:BLAS library not found|requires a BLAS library and none was found)"),
