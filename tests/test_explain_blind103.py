@@ -332,3 +332,21 @@ def test_a_configures_own_check_of_its_linear_algebra(tmp_path, mkl):
     assert only_error((tmp_path / "config.log").read_text()).id == "library-not-found"
     code, log = run(["./configure", f"--with-linalg-libs=-L{lib} -lmkl_rt"], tmp_path, clean_env())
     assert code == 0 and "linear algebra libraries work... yes" in log, log
+
+
+def test_a_fill_that_cut_a_compilers_message_after_its_place(tmp_path, mkl):
+    # arrayfire#3180 and ginkgo#1717 as a mail fills them: "solve.cpp:124:12:" / "error: invalid conversion ..."
+    import textwrap
+
+    folder = "d" * (70 - len("/m.cpp:2:38:"))  # the place ends at column 70: the fill moves "error: ..." down
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "m.cpp").write_text("#include <mkl.h>\nint main(void) { return LAPACKE_dgesv(1, 2); }\n")
+    code, log = run(["g++", "-c", f"-I{mkl.pip / 'include'}", f"{folder}/m.cpp"], tmp_path, clean_env())
+    assert code != 0 and f"{folder}/m.cpp:2:38: error: too few arguments" in log, log
+    filled = "\n".join(textwrap.fill(text, 72) for text in log.splitlines())
+    assert f"{folder}/m.cpp:2:38:\nerror: too few" in filled, filled
+    assert only_error(log).id == only_error(filled).id == "mkl-api-changed", filled
+    # and CMake's head, "CMake Error at" with the file's place under it (MKLConfig.cmake under vcpkg, filled)
+    [cmake] = errors_of("CMake Error at\nC:/vcpkg/installed/x64-windows/share/mkl/MKLConfig.cmake:103 (message):\n"
+                        "  Unsupported MKL_INTERFACE\n")
+    assert "CMake Error at C:/vcpkg/installed/x64-windows/share/mkl/MKLConfig.cmake:103" in flat(cmake), flat(cmake)

@@ -55,8 +55,8 @@ def unflowed(lines: Iterator[str], stats, fresh: Callable[[str], bool]) -> Itera
         return item[0]
 
     for text, at in chain(head, ((t, stats.at if stats is not None else 0) for t in lines)):  # the rest as it is read
-        if pending is not None and pending[3] < MAX_PIECES and len(pending[0]) < MAX_JOINED and (
-                _continues(pending[2], text, width, fresh) if width else _moved(pending[2], text, fresh)):
+        if pending is not None and pending[3] < MAX_PIECES and len(pending[0]) < MAX_JOINED and (_split(pending[2], text) or (
+                _continues(pending[2], text, width, fresh) if width else _moved(pending[2], text, fresh))):
             rest = (_QUOTE.sub("", text, count=1) if _QUOTE.match(pending[0]) else text).strip()
             joint = "" if pending[0].endswith("/") else " "  # a path a mailer broke after one of its slashes
             pending = (f"{pending[0]}{joint}{rest}", pending[1], text, pending[3] + 1)
@@ -66,6 +66,22 @@ def unflowed(lines: Iterator[str], stats, fresh: Callable[[str], bool]) -> Itera
         pending = (text, at, text, 1)
     if pending is not None:
         yield emit(pending)
+
+
+# a message a fill cut after its head, whatever the width: a compiler's place ("solve.cpp:124:12:") with its "error: ..."
+# on the next line (arrayfire#3180, ginkgo#1717 filled at 72), CMake's "CMake Error at" with the file's place
+_PLACE_END = re.compile(r"\S:\d+(?::\d+)?:$|\bCMake (?:Error|Warning(?: \(dev\))?) at$")
+_MESSAGE = re.compile(r"^(?:(?:fatal )?error(?: [A-Z]{1,3}\d{4,5})?|warning): ")
+_CMAKE_PLACE = re.compile(r"^(?:[A-Za-z]:)?[^\s:]+:\d+")
+
+
+def _split(line: str, text: str) -> bool:
+    """Whether ``text`` is the rest of a message a fill cut after its place: the two need each other."""
+    end = _PLACE_END.search(line.rstrip())
+    if end is None:
+        return False
+    body = _QUOTE.sub("", text, count=1).lstrip()
+    return (_CMAKE_PLACE if end.group(0).endswith(" at") else _MESSAGE).match(body) is not None
 
 
 def fill_width(texts: list[str], fresh: Callable[[str], bool]) -> int:
