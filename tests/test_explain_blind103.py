@@ -172,7 +172,8 @@ def test_gfortrans_crash_names_the_integer_size_against_mkls_layer():
 def test_macos_mkls_interface_layer_leaves_the_layers_names_to_the_program():
     # intel_repack-feedstock's mkl-devel test (58cc108): fixed by linking the program -Wl,-flat_namespace
     [finding] = errors_of("dyld: Symbol not found: _mkl_blas_caxpy\n"
-                          "  Referenced from: /Users/b/env/lib/libmkl_intel_ilp64.2.dylib\n  Expected in: flat namespace in /Users/b/env/lib/libmkl_intel_ilp64.2.dylib\n")
+                          "  Referenced from: /Users/b/env/lib/libmkl_intel_ilp64.2.dylib\n"
+                          "  Expected in: flat namespace in /Users/b/env/lib/libmkl_intel_ilp64.2.dylib\n")
     assert finding.id == "macos-symbol-not-found" and "the program did not link them" in finding.title, flat(finding)
     assert "-lmkl_intel_ilp64 -lmkl_sequential -lmkl_core" in finding.fix[0] and "-flat_namespace" in finding.fix[0], finding.fix
 
@@ -262,7 +263,8 @@ def test_a_configure_that_takes_linker_words_only():
     [finding] = errors_of("configure: error: invalid library statement in with_linalg_libs: "
                           "/usr/local/intel-11.1.056/mkl/lib/em64t/libmkl_intel_lp64.a\n")
     assert finding.id == "configure-library-item-refused", flat(finding)
-    assert finding.fix[0].startswith('--with-linalg-libs="-L/usr/local/intel-11.1.056/mkl/lib/em64t -lmkl_intel_lp64'), finding.fix
+    assert finding.fix[0].startswith('--with-linalg-libs="-L/usr/local/intel-11.1.056/mkl/lib/em64t -lmkl_intel_lp64'), \
+        finding.fix
 
 
 def test_mkls_blacs_beside_a_packages_stub_blacs():
@@ -301,7 +303,8 @@ def test_a_binary_of_mkl_2020_copied_to_a_machine_without_its_environment():
                           "cannot open shared object file: No such file or directory\n")
     assert any("compilervars.sh intel64" in line for line in finding.fix), finding.fix
     # a oneAPI release's versioned name keeps oneAPI's script, not Parallel Studio's
-    [oneapi] = errors_of("./a.out: error while loading shared libraries: libmkl_intel_ilp64.so.2: cannot open shared object file\n")
+    [oneapi] = errors_of("./a.out: error while loading shared libraries: libmkl_intel_ilp64.so.2: "
+                         "cannot open shared object file\n")
     assert any("setvars.sh" in line for line in oneapi.fix) and not any("compilervars" in line for line in oneapi.fix), oneapi.fix
 
 
@@ -327,7 +330,8 @@ def test_a_configures_own_check_of_its_linear_algebra(tmp_path, mkl):
     assert code != 0 and "checking whether linear algebra libraries work... no" in log, log
     finding = only_error(log)
     assert finding.id == "configure-check-failed" and "config.log" in finding.fix[0], flat(finding)
-    assert any("no working linear algebra libraries" in line and "consequence" in line for line in finding.evidence), flat(finding)
+    assert any("no working linear algebra libraries" in line and "consequence" in line
+               for line in finding.evidence), flat(finding)
     # config.log has the linker's words, and MKL's line in the option passes the check
     assert only_error((tmp_path / "config.log").read_text()).id == "library-not-found"
     code, log = run(["./configure", f"--with-linalg-libs=-L{lib} -lmkl_rt"], tmp_path, clean_env())
@@ -350,3 +354,16 @@ def test_a_fill_that_cut_a_compilers_message_after_its_place(tmp_path, mkl):
     [cmake] = errors_of("CMake Error at\nC:/vcpkg/installed/x64-windows/share/mkl/MKLConfig.cmake:103 (message):\n"
                         "  Unsupported MKL_INTERFACE\n")
     assert "CMake Error at C:/vcpkg/installed/x64-windows/share/mkl/MKLConfig.cmake:103" in flat(cmake), flat(cmake)
+
+
+@pytest.mark.parametrize("fragment", ["mklrt-wheel-lacks-libmkl_def-amd-cpu-block2-128",
+                                      "macos-numpy-mismatch-libiomp5-rpath-jep-300"])
+def test_mkls_own_message_filled_by_a_mail_reads_as_printed(fragment):
+    # "INTEL MKL ERROR:" / its path / "cannot open shared object file", and dlopen's argument list cut after its comma
+    import textwrap
+
+    log = blindset.log_of(blindset.entries(10), fragment)
+    filled = "\n".join(textwrap.fill(text, 72, break_long_words=False, break_on_hyphens=False) if len(text) > 72 else text
+                       for text in log.splitlines())
+    assert filled != log
+    assert [f.id for f in blindset.findings(filled)] == [f.id for f in blindset.findings(log)], filled

@@ -75,13 +75,21 @@ _MESSAGE = re.compile(r"^(?:(?:fatal )?error(?: [A-Z]{1,3}\d{4,5})?|warning): ")
 _CMAKE_PLACE = re.compile(r"^(?:[A-Za-z]:)?[^\s:]+:\d+")
 
 
+# and MKL's and the loader's own: "INTEL MKL ERROR:" / its path, "libmkl_def.so.1:" / "cannot open shared object file",
+# "dlopen(/x/libmkl_intel_thread.dylib," / "9): Library not loaded" (an argument list left open)
+_MKL_HEAD = re.compile(r"\b(?:INTEL|Intel) (?:oneMKL|MKL) (?:FATAL )?ERROR:$")
+_LIBRARY_END = re.compile(r"\.(?:so(?:\.\d+)*|dylib|dll):$")
+
+
 def _split(line: str, text: str) -> bool:
     """Whether ``text`` is the rest of a message a fill cut after its place: the two need each other."""
-    end = _PLACE_END.search(line.rstrip())
-    if end is None:
-        return False
-    body = _QUOTE.sub("", text, count=1).lstrip()
-    return (_CMAKE_PLACE if end.group(0).endswith(" at") else _MESSAGE).match(body) is not None
+    line, body = line.rstrip(), _QUOTE.sub("", text, count=1).lstrip()
+    end = _PLACE_END.search(line)
+    if end is not None:
+        return (_CMAKE_PLACE if end.group(0).endswith(" at") else _MESSAGE).match(body) is not None
+    if _MKL_HEAD.search(line) or line.endswith(",") and line.count("(") > line.count(")"):
+        return bool(body) and not body.startswith(("Intel MKL", "INTEL MKL"))
+    return _LIBRARY_END.search(line) is not None and body.startswith("cannot open shared object file")
 
 
 def fill_width(texts: list[str], fresh: Callable[[str], bool]) -> int:
