@@ -356,13 +356,15 @@ def test_a_fill_that_cut_a_compilers_message_after_its_place(tmp_path, mkl):
     assert "CMake Error at C:/vcpkg/installed/x64-windows/share/mkl/MKLConfig.cmake:103" in flat(cmake), flat(cmake)
 
 
-@pytest.mark.parametrize("fragment", ["mklrt-wheel-lacks-libmkl_def-amd-cpu-block2-128",
-                                      "macos-numpy-mismatch-libiomp5-rpath-jep-300"])
-def test_mkls_own_message_filled_by_a_mail_reads_as_printed(fragment):
-    # "INTEL MKL ERROR:" / its path / "cannot open shared object file", and dlopen's argument list cut after its comma
+@pytest.mark.parametrize(("n", "fragment"), [(10, "mklrt-wheel-lacks-libmkl_def-amd-cpu-block2-128"),
+                                             (10, "macos-numpy-mismatch-libiomp5-rpath-jep-300"),
+                                             (11, "linux-link-inline-c-makemaker-drops-liomp5-kmpc-48")])
+def test_mkls_own_message_filled_by_a_mail_reads_as_printed(n, fragment):
+    # "INTEL MKL ERROR:" / its path / "cannot open shared object file", dlopen's argument list cut after its comma, and
+    # "undefined symbol:" / the name
     import textwrap
 
-    log = blindset.log_of(blindset.entries(10), fragment)
+    log = blindset.log_of(blindset.entries(n), fragment)
     filled = "\n".join(textwrap.fill(text, 72, break_long_words=False, break_on_hyphens=False) if len(text) > 72 else text
                        for text in log.splitlines())
     assert filled != log

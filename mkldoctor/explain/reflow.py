@@ -79,15 +79,20 @@ _CMAKE_PLACE = re.compile(r"^(?:[A-Za-z]:)?[^\s:]+:\d+")
 # "dlopen(/x/libmkl_intel_thread.dylib," / "9): Library not loaded" (an argument list left open)
 _MKL_HEAD = re.compile(r"\b(?:INTEL|Intel) (?:oneMKL|MKL) (?:FATAL )?ERROR:$")
 _LIBRARY_END = re.compile(r"\.(?:so(?:\.\d+)*|dylib|dll):$")
+# a linker's or a compiler's words whose name (or message) is on the next line: "undefined symbol:" / "__kmpc_...",
+# "unresolved external symbol" / "_cblas_sgemm", "error C2664:" / its message
+_NAME_NEXT = re.compile(r"\b(?:undefined symbol:|undefined reference to|unresolved external symbol|error [A-Z]{1,3}\d{4,5}:)$")
 
 
 def _split(line: str, text: str) -> bool:
     """Whether ``text`` is the rest of a message a fill cut after its place: the two need each other."""
+    if len(line) in WRAP_WIDTHS or re.match(r"\[[^\]]{1,40}\] |##\[\w+\]", text):  # a terminal's cut, a CI's prefix on each
+        return False  # line: the readers' own (mkldoctor.explain.lines) join those
     line, body = line.rstrip(), _QUOTE.sub("", text, count=1).lstrip()
     end = _PLACE_END.search(line)
     if end is not None:
         return (_CMAKE_PLACE if end.group(0).endswith(" at") else _MESSAGE).match(body) is not None
-    if _MKL_HEAD.search(line) or line.endswith(",") and line.count("(") > line.count(")"):
+    if _MKL_HEAD.search(line) or _NAME_NEXT.search(line) or line.endswith(",") and line.count("(") > line.count(")"):
         return bool(body) and not body.startswith(("Intel MKL", "INTEL MKL"))
     return _LIBRARY_END.search(line) is not None and body.startswith("cannot open shared object file")
 
