@@ -369,3 +369,24 @@ def test_mkls_own_message_filled_by_a_mail_reads_as_printed(n, fragment):
                        for text in log.splitlines())
     assert filled != log
     assert [f.id for f in blindset.findings(filled)] == [f.id for f in blindset.findings(log)], filled
+
+
+def test_a_dependency_ld_did_not_find_and_the_versioned_names_it_gives(tmp_path):
+    # lorrax's notes: libmpi.so's fi_getinfo@FABRIC_1.1 undefined, libfabric on LD_LIBRARY_PATH only; one failure
+    dep = tmp_path / "fabric"
+    dep.mkdir()
+    (tmp_path / "dep.c").write_text("int fi_getinfo(void) { return 1; }\n")
+    (tmp_path / "dep.map").write_text("FABRIC_1.1 { global: fi_getinfo; local: *; };\n")
+    (tmp_path / "mpi.c").write_text("int fi_getinfo(void);\nint mpi_x(void) { return fi_getinfo(); }\n")
+    (tmp_path / "main.c").write_text("int mpi_x(void);\nint main(void) { return mpi_x(); }\n")
+    for argv in (["gcc", "-shared", "-fPIC", "-o", "fabric/libfabric.so.1", "dep.c", "-Wl,-soname,libfabric.so.1",
+                  "-Wl,--version-script=dep.map"], ["ln", "-s", "libfabric.so.1", "fabric/libfabric.so"],
+                 ["gcc", "-shared", "-fPIC", "-o", "libmpi.so", "mpi.c", "-Lfabric", "-lfabric"]):
+        assert run(argv, tmp_path, clean_env())[0] == 0
+    code, log = run(["gcc", "-o", "app", "main.c", "-L.", "-lmpi"], tmp_path, clean_env())
+    assert code != 0 and "undefined reference to `fi_getinfo@FABRIC_1.1'" in log, log
+    finding = only_error(log)
+    assert finding.id == "needed-library-not-found" and "fi_getinfo@FABRIC_1.1" in finding.title, flat(finding)
+    assert "-Wl,-rpath-link," in finding.fix[0]
+    code, log = run(["gcc", "-o", "app", "main.c", "-L.", "-lmpi", "-Wl,-rpath-link,fabric"], tmp_path, clean_env())
+    assert code == 0, log

@@ -19,8 +19,8 @@ from mkldoctor.explain import mlnet
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.findings import Finding
 from mkldoctor.explain.translated import ENGLISH_LOADER_REASON
-from mkldoctor.explain.events import NeededNotFound, Parsed
-from mkldoctor.explain.wording import q
+from mkldoctor.explain.events import NeededNotFound, Parsed, UndefinedSymbol
+from mkldoctor.explain.wording import more, q
 from mkldoctor.inventory.install import label
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
@@ -286,6 +286,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 # -- the loader at run time: DT_NEEDED, the loader search, symbol lookups ----------
 
 
+def dependency_names(events: Parsed, library: str) -> list[str]:
+    """The versioned names (not glibc's) that ld could not resolve in ``library``, one of whose dependencies it did not
+    find: ``./libmpi.so: undefined reference to `fi_getinfo@FABRIC_1.1'`` under ``libfabric.so.1, needed by ./libmpi.so,
+    not found``."""
+    base = os.path.basename(library)
+    return list(dict.fromkeys(f"{e.symbol}@{e.version}" for e in events.of(UndefinedSymbol) if e.version and base
+                              and not e.version.startswith("GLIBC_") and os.path.basename(e.referenced_from or "") == base))
+
+
 def needed(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     at_run = {e.soname for e in events.of(LoaderMissing)}  # the same library missing at run time: that finding says both
@@ -295,9 +304,14 @@ def needed(events: Parsed, ctx: Context) -> list[Finding]:
             continue
         holders = [i for i in ctx.installs if any(os.path.basename(l.path) == event.soname for l in i.libraries)]
         fix = [f"-Wl,-rpath-link,{q(i.lib_dirs[0])} (and LD_LIBRARY_PATH at run time)" for i in holders[:1]]
+        names = dependency_names(events, event.needed_by)  # what ld then could not resolve in that library: the error
         out.append(Finding(
-            "needed-library-not-found", "warning", f"{event.soname}, needed by {os.path.basename(event.needed_by)}, was not found at link time",
-            (f"{event.soname} needed by {event.needed_by}",) + tuple(f"{event.soname} is in {label(i)}" for i in holders),
+            "needed-library-not-found", "error" if names else "warning",
+            f"{event.soname}, needed by {os.path.basename(event.needed_by)}, was not found at link time"
+            + (f": the names {os.path.basename(event.needed_by)} needs from it are undefined ({more(names, 3)})" if names else ""),
+            (f"{event.soname} needed by {event.needed_by}",) + tuple(f"{event.soname} is in {label(i)}" for i in holders)
+            + ((f"{more(names, 3)}: versioned names of a library {os.path.basename(event.needed_by)} depends on, undefined "
+                f"because ld did not find {event.soname} (an MPI's libfabric, lorrax's notes)",) if names else ()),
             tuple(fix) or ("give ld the folder that holds it: -Wl,-rpath-link,<that folder> (ld looks for a library's own needs "
                            "there, not in the -L folders), and at run time a run path or LD_LIBRARY_PATH",),
         ))

@@ -10,7 +10,7 @@ import re
 from collections import OrderedDict
 from dataclasses import replace
 
-from mkldoctor.explain.events import LinkCommand, Parsed, UndefinedSymbol
+from mkldoctor.explain.events import LinkCommand, NeededNotFound, Parsed, UndefinedSymbol
 from mkldoctor.explain import cxxlinkage, inmkl, intelrt, libc, linkorder, mpilink, msvcnames, syclnames
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.origin import there
@@ -42,6 +42,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not linkkind.claims(e) and not blacsload.claims(e)
                  and not (named and (knowledge.looks_like_mkl(e.symbol) or exports.history(e.symbol) is not None))
                  and not (ignored and e.linker == "ld64")]
+    from mkldoctor.explain.hosts import dependency_names  # names of a dependency ld did not find: that finding's
+    unfound = {name for n in events.of(NeededNotFound) for name in dependency_names(events, n.needed_by)}
+    unclaimed = [e for e in unclaimed if f"{e.symbol}@{e.version}" not in unfound]
     from mkldoctor.explain.meson import PcRequiresMissing
     if events.of(PcRequiresMissing):  # pkg-config gave no MKL flags: MKL's names undefined after it are that finding's
         unclaimed = [e for e in unclaimed if not knowledge.looks_like_mkl(e.symbol)]
