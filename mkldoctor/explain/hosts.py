@@ -308,7 +308,8 @@ def needed(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(Finding(
             "needed-library-not-found", "error" if names else "warning",
             f"{event.soname}, needed by {os.path.basename(event.needed_by)}, was not found at link time"
-            + (f": the names {os.path.basename(event.needed_by)} needs from it are undefined ({more(names, 3)})" if names else ""),
+            + (f": the names {os.path.basename(event.needed_by)} needs from it are undefined ({more(names, 3)})"
+               if names else ""),
             (f"{event.soname} needed by {event.needed_by}",) + tuple(f"{event.soname} is in {label(i)}" for i in holders)
             + ((f"{more(names, 3)}: versioned names of a library {os.path.basename(event.needed_by)} depends on, undefined "
                 f"because ld did not find {event.soname} (an MPI's libfabric, lorrax's notes)",) if names else ()),
