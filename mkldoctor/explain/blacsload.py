@@ -38,11 +38,6 @@ SIGNATURES = (
 )
 
 
-def _layers(symbol: str) -> list[str]:
-    found = exports.history(symbol)
-    return [s.library for s in found.libraries if s.library] if found else []
-
-
 def claims(event: UndefinedSymbol) -> bool:
     """The static core's MPI-wrapper object needing the BLACS layer's name (this family says it, not the undefined one)."""
     return event.symbol == WRAPPERS and os.path.basename(event.referenced_from or "").startswith("libmkl_core")
@@ -51,7 +46,7 @@ def claims(event: UndefinedSymbol) -> bool:
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     for event in events.of(MklSymbolNotLoaded)[:1]:
-        layers = _layers(event.symbol)
+        layers = exports.exporters(event.symbol)
         cluster = all(name.startswith("libmkl_blacs") for name in layers) and bool(layers)
         out.append(Finding(
             "mkl-layer-not-loaded", "error",
@@ -76,7 +71,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "mkl-layer-missing", "error",
             f"{WRAPPERS} undefined in libmkl_core.a: its MPI-wrapper object was linked in, and no BLACS archive is on the line",
             (f"{WRAPPERS} needed by {wanted[0].member or 'an object'} in {wanted[0].referenced_from}",
-             f"{WRAPPERS} is exported by {more(_layers(WRAPPERS), 4)} only: the BLACS layer of MKL's cluster functions",
+             f"{WRAPPERS} is exported by {more(exports.exporters(WRAPPERS), 4)} only: the BLACS layer of MKL's cluster functions",
              "libmkl_core.a's mkl_get_mpi_wrappers_static.o is taken in by a call of a cluster function (cluster PARDISO, "
              "ScaLAPACK), or by a link that takes the whole archive (-Wl,--whole-archive; Rust links a static library "
              "whole when a crate asks for +whole-archive or bundles it into an rlib)"),

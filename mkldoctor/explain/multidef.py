@@ -17,7 +17,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import facts
+from mkldoctor.knowledge import exports, facts
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +63,7 @@ _FFTW = re.compile(r"^[sd]?fftw[fl]?_\w+$")
 
 def _cluster_name(name: str) -> bool:
     """A name only MKL's BLACS and ScaLAPACK libraries export (blacs_gridinfo_, pdgemm_): the cluster API."""
-    from mkldoctor.knowledge import exports
-
-    found = exports.history(name)
-    libs = {s.library for s in found.libraries if s.library} if found else set()
+    libs = exports.exporters(name)
     return bool(libs) and all(lib.startswith(("libmkl_blacs", "libmkl_scalapack")) for lib in libs)
 
 

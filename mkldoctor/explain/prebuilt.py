@@ -28,8 +28,7 @@ def layers_only(symbol: str) -> tuple[str, ...] | None:
     name = symbol.split("@", 1)[0]
     if not internal_symbol(name) or name in facts.FIRST_VERSION:
         return None
-    found = exports.history(name)
-    return tuple(span.library for span in found.libraries if span.library) if found is not None else ()
+    return exports.exporters(name)
 
 
 def claims(event: UndefinedSymbol) -> bool:

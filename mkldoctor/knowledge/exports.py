@@ -280,6 +280,12 @@ def history(symbol: str) -> History | None:
     return History(_span(symbol, None, exported, known), spans)
 
 
+def exporters(symbol: str) -> tuple[str, ...]:
+    """The libraries that export ``symbol`` in any release read, by name (empty: none does)."""
+    found = history(symbol)
+    return tuple(span.library for span in found.libraries if span.library) if found is not None else ()
+
+
 def exported_in(symbol: str, release_name: str) -> tuple[str, ...]:
     """The libraries of ``release_name`` that export ``symbol`` (empty: none read does)."""
     found = history(symbol)
