@@ -19,7 +19,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import LinkCommand, Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import exports
+from mkldoctor.knowledge import exports, layout
 
 _REFERENCED = re.compile(r"Referenced from:\s+(?:<[0-9A-F-]+>\s+)?(?P<path>\S.*?)\s*$")
 _EXPECTED = re.compile(r"Expected in:\s+(?:<[0-9A-F-]+>\s+)?(?P<path>\S.*?)\s*$")
@@ -76,14 +76,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                         "dyld binds each name to the library recorded at link time; a copy of another release under the same "
                         "install name may lack it.", ("DYLD_PRINT_LIBRARIES=1 <the program>",))]
     evidence.append(f"{event.symbol} is one of MKL's layers' own names" if internal else f"{event.symbol} is MKL's")
-    interface = re.match(r"libmkl_(?:intel|gf)_i?lp64\b", user) is not None  # MKL's own interface layer (intel_repack's test)
+    interface = layout.role(user) == "interface"  # MKL's own interface layer (intel_repack's test)
     evidence.append(f"{user} is MKL's interface layer, which leaves the threading layer's and the core's names to the flat "
                     "namespace: they are found only where the program itself loaded MKL's threading layer and core" if interface
                     else f"{user} calls it but the layer that defines it was not loaded: its link did not record MKL's "
                     "sequential or threading layer and core (otool -L shows which MKL libraries it names), the most "
                     "common reason being -dead_strip_dylibs (macOS's --as-needed, in conda's default LDFLAGS), which drops "
                     "a library nothing linked before it called")
-    first = ((f"link the program with MKL's threading layer and core after the interface layer (-l{user[3:].split('.')[0]} "
+    first = ((f"link the program with MKL's threading layer and core after the interface layer (-l{layout.get(user).name} "
               "-lmkl_sequential -lmkl_core, without -dead_strip_dylibs), or link it -Wl,-flat_namespace (Anaconda's mkl-devel "
               "test, intel_repack-feedstock), or -lmkl_rt alone",) if interface else ())
     return [Finding(
