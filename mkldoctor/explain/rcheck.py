@@ -64,12 +64,16 @@ def _last_digit(a: str, b: str) -> bool:
     return abs(x - y) <= Decimal(1).scaleb(-places)
 
 
+def _words(line: str) -> str:
+    """The line without its numbers, its blanks as one: what a sign or a digit does not change."""
+    return " ".join(_NUMBER.sub("#", line).split())
+
+
 def _only_signs_and_rounding(removed: tuple[str, ...], added: tuple[str, ...]) -> bool:
     if not removed or len(removed) != len(added):
         return False
     for mine, saved in zip(removed, added):
-        words = lambda line: " ".join(_NUMBER.sub("#", line).split())  # noqa: E731 - the line without its numbers
-        if words(mine) != words(saved):
+        if _words(mine) != _words(saved):
             return False
         if not all(_last_digit(a, b) for a, b in zip(_NUMBER.findall(mine), _NUMBER.findall(saved))):
             return False

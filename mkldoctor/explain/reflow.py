@@ -82,12 +82,13 @@ _LIBRARY_END = re.compile(r"\.(?:so(?:\.\d+)*|dylib|dll):$")
 # a linker's or a compiler's words whose name (or message) is on the next line: "undefined symbol:" / "__kmpc_...",
 # "unresolved external symbol" / "_cblas_sgemm", "error C2664:" / its message
 _NAME_NEXT = re.compile(r"\b(?:undefined symbol:|undefined reference to|unresolved external symbol|error [A-Z]{1,3}\d{4,5}:)$")
+_CI_PREFIX = re.compile(r"\[[^\]]{1,40}\] |##\[\w+\]")  # a CI's mark before each line (Jenkins' time, Azure's ##[error])
 
 
 def _split(line: str, text: str) -> bool:
     """Whether ``text`` is the rest of a message a fill cut after its place: the two need each other."""
-    if len(line) in WRAP_WIDTHS or re.match(r"\[[^\]]{1,40}\] |##\[\w+\]", text):  # a terminal's cut, a CI's prefix on each
-        return False  # line: the readers' own (mkldoctor.explain.lines) join those
+    if len(line) in WRAP_WIDTHS or _CI_PREFIX.match(text):  # a terminal's cut, a CI's prefix on each line: the readers'
+        return False  # own (mkldoctor.explain.lines) join those
     line, body = line.rstrip(), _QUOTE.sub("", text, count=1).lstrip()
     end = _PLACE_END.search(line)
     if end is not None:
