@@ -8,7 +8,8 @@ log costs linear time and bounded memory.
 Read here, because a failed link prints them by the thousand:
 
 * GNU ld (bfd) ``undefined reference to `X'`` with its ``in function`` and ``archive(member)`` context, ``cannot find
-  -lX``; gold; lld and rust-lld (``undefined symbol: X`` with ``>>> referenced by``); mold.
+  -lX``; gold; lld and rust-lld (``undefined symbol: X`` with ``>>> referenced by``), mold and Apple's ld64, whose
+  blocks :mod:`refblocks` reads.
 * rustc: ``linking with `cc` failed``, the linker command line it prints inside ``= note:`` (``"cc" "-m64" ... "-L" ...
   "-l..."``), ``could not find native static library``.
 * Link command lines echoed by make, CMake, ninja, ``set -x`` and ``gcc -v`` (``collect2``): their ``-L`` folders, ``-l``
@@ -26,13 +27,15 @@ import re
 from dataclasses import replace
 from typing import BinaryIO, Iterable, Iterator
 
-from mkldoctor.explain import translated
+from mkldoctor.explain import refblocks, translated
 from mkldoctor.explain.encoding import as_utf8
 from mkldoctor.explain.events import (Event, LibRequest, LinkCommand, MissingLibrary, NeededNotFound, Parsed, RustLinkFailed,
                                       UndefinedSymbol)
 from mkldoctor.explain.linkcmd import commands_in_line, parse_link_command
 from mkldoctor.explain.lines import MAX_LINE, after_linker, logical_lines, raw_lines, untypeset
 from mkldoctor.explain.missinglib import LIB_NAME, missing_library
+from mkldoctor.explain.refblocks import SYMBOL_NAME as _SYMBOL_NAME, linker_name as _linker_name, split_object
+from mkldoctor.explain.refblocks import strip_rust_hash as _strip_rust_hash
 from mkldoctor.knowledge import facts
 
 # what callers read a log with: the parser, and the events it makes (declared in events.py)
@@ -57,23 +60,10 @@ _UNDEF_REF = re.compile(
     r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?|[A-Za-z_]\w*\([^`'’\"\n]*\)|operator (?:new|delete)(?:\[\])?\([^`'’\"\n]*\))"
     r"(?:@@?(?P<version>[\w.]+))?(?(q)['’\"`]|\s*$)"  # `sym` where markdown ate a quote; both eaten: a name with _, last
 )
-# lld's and mold's block head; pasted logs drop the linker's name ("error: undefined symbol: hgemm_") or keep rustc's "note: "
-_UNDEF_SYMBOL = re.compile(
-    r"^\s*(?:note:\s*)?(?:(?P<ld>(?:\S*/)?(?:lld-link(?:\.exe)?|ld\.lld|ld64\.lld|rust-lld|lld|mold|ld\.mold))(?::\s*error)?:\s+|error:\s+)"
-    r"undefined symbol:\s+(?P<sym>.+?)\s*$"
-)
-_LLD_REF = re.compile(r"^\s*>>>\s+referenced by\s+(?P<what>.+?)\s*$")
-_LLD_CONT = re.compile(r"^\s*>>>\s{2,}(?P<what>.+?)\s*$")
-# Apple's ld64: '  "_dgemm_", referenced from:' then '      _matmul in rtkcmn.o' (C names carry a leading underscore)
-_LD64_SYMBOL = re.compile(r'^\s*"(?P<sym>_[^"\s]+)", referenced from:\s*(?:\.{3}|…)?\s*$')  # a page may cut the callers
-_LD64_REF = re.compile(r"^\s+(?:(?P<fn>\S+) in (?P<obj>\S+)|\.\.\.)\s*$")
-_LLD_OTHER = re.compile(r"^\s*>>>\s+(?:did you mean|defined in|the encapsulation)")
-_OBJ_FN = re.compile(r"^(?P<obj>.+?):\((?P<fn>.+)\)(?: in archive (?P<archive>.+))?$")
 _SOURCE_LOC = re.compile(r"^(?P<src>.+\.(?:c|cc|cpp|cxx|h|hpp|rs|f|f90|F90|s|S)):(?P<line>\d+)$")
 _SECTION = re.compile(r"^(?P<obj>.+?):\(\.[\w.$]+(?:\+0x[0-9a-f]+)?\)$")
 _GOLD_FUNC = re.compile(r"^(?P<obj>[^:]+?):(?:(?P<src>[^:]+):)?function (?P<fn>.+)$")
 _OBJECT_ALONE = re.compile(r"^\s*(?P<obj>/?[^\s:]+\.(?:so(?:\.\d+)*|a|o)(?:\([^()\s]+\))?):$")
-_ARCHIVE_MEMBER = re.compile(r"^(?P<archive>.+?\.(?:a|rlib|lib))\((?P<member>[^()]+)\)$")
 
 _QUOTED_LD = re.compile(r"`((?:/[\w./+-]*/)?(?:ld|ld\.gold|ld\.bfd|ld\.lld|collect2)(?:\.exe)?: [^`]+)`")
 _ELIDED_LINKER = re.compile(r"(?:\s\.{3}|…)\s+(?P<tail>(?:\S*/)?(?:ld|collect2|ld\.gold|ld\.lld|mold)(?:\.exe)?: .+)$")
@@ -89,35 +79,9 @@ def _cxx_mkl(symbol: str) -> bool:
     return "(" in symbol and c_name(symbol) is not None
 
 
-_SYMBOL_NAME = re.compile(r"^[A-Za-z_.$][\w.$@]*$|^[A-Za-z_]\w*::[\w:<>,()*&~ \[\].-]*$")  # C, or C++ as ld demangles it
-
-
 def _in_mkl(context: tuple | None) -> bool:
     """Whether ld's "in function" context (object, member, function) is a file of MKL's."""
     return context is not None and os.path.basename(context[0] or "").startswith("libmkl_")
-
-
-def _linker_name(prefix: str) -> str:
-    base = os.path.basename(prefix)
-    if "gold" in base:
-        return "gold"
-    if "mold" in base:
-        return "mold"
-    if "lld" in base:
-        return "lld-link" if "lld-link" in base else "lld"
-    return "ld"
-
-
-def _strip_rust_hash(name: str) -> str:
-    return re.sub(r"::h[0-9a-f]{16}$", "", name)
-
-
-def split_object(text: str) -> tuple[str, str | None]:
-    """``lib.a(member.o)`` -> (``lib.a``, ``member.o``); anything else -> (text, None)."""
-    match = _ARCHIVE_MEMBER.match(text)
-    if match:
-        return match.group("archive"), match.group("member")
-    return text, None
 
 
 # -- the event stream -----------------------------------------------------------------
@@ -158,8 +122,7 @@ class _State:
         if self.lld is None:
             return []
         block, self.lld = self.lld, None
-        refs = block["refs"] or [(None, None, None, None)]
-        return [UndefinedSymbol(block["sym"], obj, member, fn, block["linker"], loc, block["at"]) for obj, member, fn, loc in refs]
+        return refblocks.events(block)
 
 
 def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
@@ -202,22 +165,13 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
         if state.context_age > 64:
             state.context = None
         if state.lld is not None:
-            if ">>>" in line:
-                _lld_reference(state.lld, line)
-                continue
-            if state.lld["linker"] == "ld64" and _ld64_reference(state.lld, line):
+            if refblocks.take(state.lld, line):
                 continue
             yield from state.flush_lld()
-        if "referenced from:" in line:
-            match = _LD64_SYMBOL.match(line)
-            if match:  # the C name without the underscore macOS puts before it (_dgemm_ -> dgemm_, __ZN... -> _ZN...)
-                state.lld = {"sym": match.group("sym")[1:], "linker": "ld64", "refs": [], "at": here}
-                continue
-        if "undefined symbol:" in line and "symbol lookup error" not in line:
-            match = _UNDEF_SYMBOL.match(line)
-            if match and (_SYMBOL_NAME.match(match.group("sym").split("(")[0] or "?") or facts.CXX_RUNTIME.match(match.group("sym"))):
-                state.lld = {"sym": match.group("sym"), "linker": _linker_name(match.group("ld") or "lld"), "refs": [], "at": here}
-                continue
+        block = refblocks.start(line, here) if "referenced from:" in line or "undefined symbol:" in line else None
+        if block is not None:
+            state.lld = block
+            continue
         events = _linker_events(state, line)
         if events is None:
             events = _catalogue_events(state, line, catalogue, here)
@@ -230,46 +184,6 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
     if state.pending is not None:
         pending = state.pending
         yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
-
-
-def _ld64_reference(block: dict, line: str) -> bool:
-    """A line of ld64's block under a name: ``_matmul in rtkcmn.o`` (the caller, the object) or ``...``; False when
-    the line is not one."""
-    ref = _LD64_REF.match(line)
-    if ref is None:
-        return False
-    if ref.group("obj") and len(block["refs"]) < 8:
-        obj, member = split_object(ref.group("obj"))
-        fn = ref.group("fn")
-        block["refs"].append((obj, member, fn[1:] if fn.startswith("_") else fn, None))
-    return True
-
-
-def _lld_reference(block: dict, line: str) -> None:
-    """A ``>>>`` line of lld's or mold's undefined-symbol block: where the symbol is referenced."""
-    ref = _LLD_REF.match(line)
-    if ref:
-        what = ref.group("what")
-        objfn = _OBJ_FN.match(what)
-        if objfn:  # ">>> referenced by lib.a(x.o):(fn)"
-            obj, member = split_object(objfn.group("obj"))
-            if objfn.group("archive"):
-                obj, member = objfn.group("archive"), objfn.group("obj")
-            block["refs"].append((obj, member, _strip_rust_hash(objfn.group("fn")), None))
-        else:  # ">>> referenced by main.rs:7 (src/main.rs:7)"; the object follows
-            block["refs"].append((None, None, None, what))
-        return
-    if _LLD_OTHER.match(line):
-        return
-    cont = _LLD_CONT.match(line)
-    if cont and block["refs"]:
-        what = cont.group("what")
-        objfn = _OBJ_FN.match(what)
-        obj, member = split_object(objfn.group("obj") if objfn else what)
-        if objfn and objfn.group("archive"):  # "x.rcgu.o:(fn) in archive /p/libx.rlib"
-            obj, member = objfn.group("archive"), objfn.group("obj")
-        fn = _strip_rust_hash(objfn.group("fn")) if objfn else None
-        block["refs"][-1] = (obj, member, fn, block["refs"][-1][3])
 
 
 def _linker_events(state: _State, line: str) -> list | None:
