@@ -13,7 +13,8 @@ import sys
 
 import pytest
 
-from mkldoctor.explain.lines import _unescaped, logical_lines
+from mkldoctor.explain.lines import logical_lines
+from mkldoctor.explain.rawlines import _unescaped
 from tests.test_explain_blind11 import GETRS
 from tests.test_explain_families import errors_of
 

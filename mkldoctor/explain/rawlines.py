@@ -1,0 +1,97 @@
+"""A log's bytes as text lines, the first step of :mod:`lines`: decoded (invalid UTF-8 replaced), ANSI codes and control
+bytes gone, CR and CRLF split, typeset spaces read as spaces, and a program's output kept as a string (a Python repr, a
+JSON string) split at its escaped newlines. Read a line at a time, each cut at :data:`MAX_LINE`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import BinaryIO, Iterator
+
+from mkldoctor.explain.events import Parsed
+
+MAX_LINE = 4 << 20  # one line longer than this is cut (a linker command line with --verbose fits)
+
+_ANSI = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][A-Za-z0-9]|[@-Z\\-_])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# a newline written as an escape: a Python repr or a JSON string of a program's output ("stderr=b'/usr/bin/ld: cannot
+# find -lmkl_rt\ncollect2: ...'"), not an escaped backslash's n, nor, on a line with a Windows path written as it is, a
+# folder's (C:\new\...: a name and a backslash follow)
+_ESCAPED_NEWLINE = re.compile(r"(?<!\\)\\n")
+_ESCAPED_NEWLINE_BY_PATHS = re.compile(r"(?<!\\)\\n(?![\w.-]+\\)")
+_RAW_DRIVE = re.compile(r"\b[A-Za-z]:\\(?!\\)")  # a Windows path written as it is (a repr doubles its backslashes)
+_REPR_OPEN = re.compile(r"(?:^|(?<=[\s=(:\[,]))[bu]?['\"]")
+_QUOTE = {q: re.compile(rf"(?<!\\){q}") for q in "'\""}  # a quote not escaped
+_REPR_CLOSE = re.compile(r"['\"][)\],]*\s*$")
+_UNESCAPE = re.compile(r"\\([\\'\"t])|((?:\\x[0-9a-fA-F]{2})+)")  # a bytes repr's UTF-8 ("\xe2\x80\x98": gcc's quote)
+
+
+# the spaces a page renders as spaces (no-break, narrow no-break, figure, thin, ideographic) and the invisible marks a copy
+# carries (zero-width space, a byte order mark): a paste from a web page or a chat has them where the tool printed spaces
+_SPACES = {0xA0: " ", 0x202F: " ", 0x3000: " ", **{c: " " for c in range(0x2000, 0x200B)}, 0x200B: None, 0xFEFF: None}
+
+
+def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
+    """Text lines of a binary stream: decoded, ANSI codes and control bytes gone, CR split."""
+    skipping = False
+    newlines = 0  # a line as an editor numbers it: a lone CR does not start one there
+    while True:
+        chunk = stream.readline(MAX_LINE)
+        if not chunk:
+            return
+        if stats is not None:
+            stats.bytes += len(chunk)
+        number = newlines + 1
+        complete = chunk.endswith(b"\n")
+        newlines += complete
+        if skipping:
+            skipping = not complete
+            continue
+        if not complete and len(chunk) >= MAX_LINE:
+            skipping = True
+            if stats is not None:
+                stats.cut_lines += 1
+        text = chunk.decode("utf-8", errors="replace")
+        if "\x1b" in text:
+            text = _ANSI.sub("", text)
+        text = text.rstrip("\r\n")
+        # a lone CR (progress bars, old Mac files) starts a new line as a terminal shows it
+        for piece in text.split("\r") if "\r" in text else (text,):
+            if stats is not None:
+                stats.lines += 1
+            if _CONTROL.search(piece):
+                piece = _CONTROL.sub(" ", piece)
+            if not piece.isascii():  # a web page's no-break and other typeset spaces, read as the spaces they show
+                piece = piece.translate(_SPACES)
+            if stats is not None:
+                stats.at = number
+            if "\\n" in piece:  # a repr's escapes may spell control bytes (\x1b[31m, \x00): made inert as any line's
+                for part in _unescaped(piece):
+                    part = _ANSI.sub("", part) if "\x1b" in part else part
+                    yield _CONTROL.sub(" ", part) if _CONTROL.search(part) else part
+            else:
+                yield piece
+
+
+def _unescaped(piece: str) -> list[str]:
+    """A line holding a program's output as a Python repr or a JSON string (two escaped newlines, or one in a quoted
+    string): its lines, the quote that opens and closes the string taken off, its escapes read; any other line as it is."""
+    parts = (_ESCAPED_NEWLINE_BY_PATHS if _RAW_DRIVE.search(piece) else _ESCAPED_NEWLINE).split(piece)
+    if len(parts) < 2:
+        return [piece]
+    head = []
+    # the quote the string opens with: the first one not closed before the escape (JSON's keys and a repr's quoted names
+    # close theirs)
+    opener = next((o for o in _REPR_OPEN.finditer(parts[0]) if not _QUOTE[o.group(0)[-1]].search(parts[0], o.end())), None)
+    if len(parts) == 2 and (opener is None or not _REPR_CLOSE.search(parts[1])):  # one escape: in a quoted string only
+        return [piece]
+    if opener is not None:  # the words before the string ("stderr: b'"): a line of their own
+        head, parts[0] = [parts[0][:opener.start()].rstrip()], parts[0][opener.end():]
+    parts[-1] = _REPR_CLOSE.sub("", parts[-1]) if opener is not None else parts[-1]
+    return [part for part in head if part] + [_UNESCAPE.sub(_unescape, part) for part in parts]
+
+
+def _unescape(escape: re.Match) -> str:
+    if escape.group(2):
+        return bytes.fromhex(escape.group(2).replace("\\x", "")).decode("utf-8", errors="replace")
+    return "\t" if escape.group(1) == "t" else escape.group(1)
