@@ -154,14 +154,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for event in events.of(SystemErrorInRuntime)[:1]:
         out.append(_system_error(event, events.of(RuntimeSystemError)))
     for event in events.of(ShmRefused)[:1]:
+        absent = next((e for e in events.of(RuntimeSystemError) if e.number == "2"), None)  # ENOENT: no shm folder at all
         out.append(Finding(
             "openmp-shm-refused", "error",
             "Intel's OpenMP runtime could not open its shared-memory registration: the process has no usable /dev/shm",
             (event.line, "Intel's OpenMP runtime (libiomp5, under MKL's intel_thread layer) registers each process in "
                          "shared memory (/dev/shm) when it starts; a sandbox or container without a writable /dev/shm "
-                         "(AWS Lambda, some CI runners, a read-only or tiny shm mount) refuses it, and the runtime stops"),
+                         "(AWS Lambda, some CI runners, a read-only or tiny shm mount) refuses it, and the runtime stops",
+             *((f"OMP: System error #2: {absent.what}: the shared-memory folder does not exist where the process runs: a "
+                "sandbox without /dev/shm (AWS Lambda), or a container that does not mount one (a Singularity or Apptainer "
+                "image run on a cluster without the host's /run/shm or /dev/shm bound in)",) if absent else ())),
             ("give the process a writable /dev/shm (docker run --shm-size=256m, or --ipc=host; a Kubernetes emptyDir with "
              "medium: Memory on /dev/shm)",
+             *(("Singularity or Apptainer: bind the host's folder in, singularity run --bind /run/shm:/run/shm <image> ... "
+                "(or --bind /dev/shm:/dev/shm, whichever the host has)",) if absent else ()),
              "or keep Intel's OpenMP out of the process there: MKL_THREADING_LAYER=SEQUENTIAL (libmkl_rt then loads no "
              "OpenMP runtime), or a build of the package on OpenBLAS"),
             "The runtime keeps one registration per process so that a second copy of it can be detected; where shared "
