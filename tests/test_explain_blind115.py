@@ -7,14 +7,48 @@ from __future__ import annotations
 import pytest
 
 from tests import blindset
-from tests.test_explain_families import errors_of, flat, only_error
+from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
 SETS = blindset.load(115, 116, 117, 118, 119)
+TRANSPOSE = ('#include <stddef.h>\nvoid cblas_domatcopy(int, int, int, int, double, const double *, int, double *, int);\n'
+             "int main(void) {\n    double a[4] = {1, 2, 3, 4}, b[4];\n"
+             "    cblas_domatcopy(101, 112, 2, 2, 1.0, a, 2, b, 2);  /* OpenBLAS's CblasRowMajor, CblasTrans */\n"
+             "    return b[1] == 3 ? 0 : 1;\n}\n")
+MKLS = ("#include <mkl_trans.h>\n"
+        "int main(void) {\n    double a[4] = {1, 2, 3, 4}, b[4];\n    mkl_domatcopy('R', 'T', 2, 2, 1.0, a, 2, b, 2);\n"
+        "    return b[1] == 3 ? 0 : 1;\n}\n")
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
 def test_never_silent_and_right_stays_right(n, entry):
     blindset.assert_never_silent_and_right_stays_right(SETS, n, entry)
+
+
+def test_openblas_transpose_linked_against_mkl(tmp_path, mkl):
+    """Code written for OpenBLAS's cblas_domatcopy, linked against MKL (produced here with gcc and Debian's MKL): no MKL
+    release has the name, and the finding says MKL's own routine, which then links and transposes."""
+    lib = mkl.debian_lib(mkl.debian_shared)
+    (tmp_path / "t.c").write_text(TRANSPOSE)
+    code, log = run(["gcc", "t.c", f"-L{lib}", "-lmkl_rt"], tmp_path, clean_env())
+    assert code != 0 and "cblas_domatcopy" in log, log
+    finding = only_error(log)
+    assert finding.id == "blas-extension-missing", flat(finding)
+    assert "mkl_domatcopy" in finding.fix[0] and "lacks" not in finding.title, flat(finding)
+    (tmp_path / "m.c").write_text(MKLS)
+    code, log = run(["gcc", f"-I{mkl.pip / 'include'}", "m.c", f"-L{lib}", "-lmkl_rt", "-o", "m"], tmp_path, clean_env())
+    assert code == 0, log
+    code, out = run(["./m"], tmp_path, clean_env(LD_LIBRARY_PATH=str(lib)))
+    assert code == 0, out
+
+
+def test_julias_link_of_openblas_transpose_against_the_systems_blas():
+    # IntelLabs/ParallelAccelerator.jl#147: Apple's ld names the caller by its C++ signature; the link line is Julia's
+    # Process(`...`), with -lblas and no MKL
+    log = blindset.log_of(blindset.entries(119), "domatcopy")
+    finding = only_error(log)
+    assert finding.id == "blas-extension-missing", flat(finding)
+    assert "libblas lacks" in finding.title and "-lopenblas in place of -lblas" in finding.fix[1], flat(finding)
+    assert "pptranspose_tp1169(j2c_array<double>&, j2c_array<double>*) in cgen_output71.o" in finding.evidence[0], finding.evidence
 
 
 def test_openmps_shared_memory_folder_absent_in_a_container():

@@ -17,6 +17,7 @@ _COMPILER = re.compile(
 # the heads a command is echoed with: set -x's "+ ", a prompt's "$ ", ninja's ": && " (after "[3/5] " or, when the job
 # failed, "ninja: job failed: "), autoconf's config.log "configure:3156: "
 _CMD_HEAD = re.compile(r'^\s*(?:\+\s+|\$\s+|(?:ninja: job failed:\s*)?:\s*&&\s*|\[\d+/\d+\]\s+(?::\s*&&\s*)?|configure:\d+:\s+)?"?(?P<first>[^\s"]+)"?(?:\s|$)')
+_JULIA_PROCESS = re.compile(r"\bProcess\(`(?P<cmd>[^`]+)`")
 _RAW_WITH_VALUE = {
     "-plugin", "-plugin-opt", "-dynamic-linker", "--dynamic-linker", "-m", "-soname", "-h", "-T", "-z", "-e",
     "-u", "-y", "--version-script", "-Map", "--sysroot", "-a", "-A", "-F", "-f", "--hash-style",
@@ -138,6 +139,9 @@ _TOKEN = re.compile(r'(?:[^\s"]+|"[^"]*")+')
 
 
 def commands_in_line(line: str) -> list[LinkCommand]:
+    if "Process(`" in line:  # Julia's run() that failed: "failed process: Process(`g++ ... -lblas`, ProcessExited(1))"
+        julia = _JULIA_PROCESS.search(line)
+        line = julia.group("cmd") if julia else line
     head = _CMD_HEAD.match(line)
     if not head or not _COMPILER.match(os.path.basename(head.group("first"))):
         return []

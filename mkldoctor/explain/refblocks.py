@@ -24,7 +24,8 @@ _LLD_CONT = re.compile(r"^\s*>>>\s{2,}(?P<what>.+?)\s*$")
 _LLD_OTHER = re.compile(r"^\s*>>>\s+(?:did you mean|defined in|the encapsulation)")
 # Apple's ld64: '  "_dgemm_", referenced from:' then '      _matmul in rtkcmn.o' (C names carry a leading underscore)
 _LD64_SYMBOL = re.compile(r'^\s*"(?P<sym>_[^"\s]+)", referenced from:\s*(?:\.{3}|…)?\s*$')  # a page may cut the callers
-_LD64_REF = re.compile(r"^\s+(?:(?P<fn>\S+) in (?P<obj>\S+)|\.\.\.)\s*$")
+# the caller may be a C++ signature, spaces and all: "pptranspose_tp1169(j2c_array<double>&, j2c_array<double>*) in x.o"
+_LD64_REF = re.compile(r"^\s+(?:(?P<fn>[^\s(]+(?:\([^()]*\)(?: const)?)?) in (?P<obj>\S+)|\.\.\.)\s*$")
 _OBJ_FN = re.compile(r"^(?P<obj>.+?):\((?P<fn>.+)\)(?: in archive (?P<archive>.+))?$")
 _ARCHIVE_MEMBER = re.compile(r"^(?P<archive>.+?\.(?:a|rlib|lib))\((?P<member>[^()]+)\)$")
 _RUST_HASH = re.compile(r"::h[0-9a-f]{16}$")

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, NeededNotFound, Parsed, UndefinedSymbol
-from mkldoctor.explain import cxxlinkage, inmkl, intelrt, libc, linkorder, mpilink, msvcnames, syclnames
+from mkldoctor.explain import cxxlinkage, inmkl, intelrt, libc, linkorder, mpilink, msvcnames, otherblas, syclnames
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
@@ -49,12 +49,15 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     if events.of(PcRequiresMissing):  # pkg-config gave no MKL flags: MKL's names undefined after it are that finding's
         unclaimed = [e for e in unclaimed if not knowledge.looks_like_mkl(e.symbol)]
     cxx = [e for e in unclaimed if cxxlinkage.c_name(e.symbol)]  # MKL's names with C++ linkage: the declaration's fault
-    unclaimed = [e for e in unclaimed if e not in cxx]
-    if not unclaimed:
-        return [cxxlinkage.finding(cxx, ctx)] if cxx else []
+    ext = otherblas.extensions({e.symbol for e in unclaimed})  # OpenBLAS's extensions: no MKL has them
+    unclaimed = [e for e in unclaimed if e not in cxx and e.symbol not in ext]
     by_symbol: OrderedDict[str, list[UndefinedSymbol]] = OrderedDict()
     for event in unclaimed:
         by_symbol.setdefault(event.symbol, []).append(event)
+    out: list[Finding] = [cxxlinkage.finding(cxx, ctx)] if cxx else []
+    out += [otherblas.finding(ext, {s: [e for e in events.of(UndefinedSymbol) if e.symbol == s] for s in ext}, ctx.main_command())] if ext else []
+    if not unclaimed:
+        return out
     hits = ctx.hits(list(by_symbol))
     command = ctx.main_command()
     linked, _, linked_path = ctx.linked(command)
@@ -66,7 +69,6 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     placement = linkorder.place(line, {s: e for s, e in by_symbol.items() if s in mkl_has}, linked_path) if line and mkl_has else None
     groups = _groups(by_symbol, hits, command, linked, set(placement.symbols) if placement else set(),
                      {s for s in mkl_has if linked is None and exporters[s]})
-    out: list[Finding] = [cxxlinkage.finding(cxx, ctx)] if cxx else []
     if groups["placed"]:
         out.append(inmkl.placed_finding(ctx, placement, by_symbol, _mkl_has_evidence(groups["placed"], hits, linked,
                                                                                      release, exporters, line)))

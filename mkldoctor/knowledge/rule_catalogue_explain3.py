@@ -263,4 +263,7 @@ EXPLAIN = (
     _r("onemkl-events-argument", "A call of oneMKL's SYCL API passes an argument where oneMKL takes its list of events",
        "oneMKL's USM functions end with the events to wait for; LAPACK's info argument is not theirs (errors are exceptions).",
        "Call the USM overload with its own arguments (scratchpad and its size) and catch oneapi::mkl::lapack::exception."),
+    _r("blas-extension-missing", "OpenBLAS's extension (cblas_?omatcopy, ?imatcopy, ?geadd) undefined at a link",
+       "No MKL release exports them: MKL's are mkl_?omatcopy and mkl_?omatadd; the reference BLAS has none.",
+       "Call MKL's own routine where the BLAS is MKL, or link OpenBLAS, which defines the name."),
 )
