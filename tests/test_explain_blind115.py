@@ -59,3 +59,14 @@ def test_openmps_shared_memory_folder_absent_in_a_container():
     # a sandbox that has the folder and refuses the call (AWS Lambda) keeps docker's and Kubernetes' ways first
     [lambda_] = errors_of("OMP: Error #179: Function Can't open SHM2 failed:\nOMP: System error #38: Function not implemented\n")
     assert "--bind" not in flat(lambda_), flat(lambda_)
+
+
+def test_intel_fortrans_untyped_name_in_the_projects_own_mkl_code():
+    # the forum of abinit, t=3265: ABINIT 7.10.5's DFTI wrapper used a variable it never declared
+    finding = only_error(blindset.log_of(blindset.entries(120), "dfti-weight"))
+    assert finding.id == "project-code-error" and "WEIGHT" in finding.title, flat(finding)
+    assert "--with-fft-flavor=fftw3" in finding.fix[1], finding.fix
+    # the same error in a file of no MKL code path, compiled without MKL, stays unrecognised: no claim about its cause
+    [plain] = errors_of("gfortran -c x.f90\n./x.f90(3): error #6404: This name does not have a type, and must have an "
+                        "explicit type.   [N]\n")
+    assert plain.id == "unrecognised-failure", flat(plain)

@@ -30,11 +30,12 @@ _MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\
 # gcc's and clang's words for a call or a conversion that does not fit the declaration in scope
 # (Intel's classic compilers: "x.hpp(86): error: identifier "LAPACK_ROW_MAJOR" is undefined"; a message a paste wrapped
 # after its name, "error: ‘CBLAS_LAYOUT’" with "was not declared in this scope" on the next line, is read with that line)
-_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?:\s*\d+\s+)?(?P<file>\S+?)(?::\d+(?::\d+)?:|\(\d+\):) (?:fatal )?error: (?P<msg>(?:invalid conversion|cannot convert|implicit declaration of function|"
+_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?:\s*\d+\s+)?(?P<file>\S+?)(?::\d+(?::\d+)?:|\(\d+\):) (?:fatal )?error(?: #6404)?: (?P<msg>(?:invalid conversion|cannot convert|implicit declaration of function|"
                             r"too (?:few|many) arguments|no matching (?:function|member function)|no member named|"
                             r"has no member named|no type named|incompatible pointer type|conflicting types|"
                             r"use of undeclared identifier|[‘'][^'’]+['’] was not declared|identifier \"\w+\" is undefined|"
-                            r"[‘'][^'’]+['’] is deprecated|variable or field\b|[‘'][^'’]+['’]\s*$).*)")
+                            r"[‘'][^'’]+['’] is deprecated|variable or field\b|[‘'][^'’]+['’]\s*$|"
+                            r"This name does not have a type).*)")  # Intel Fortran's: "x.F90(9): error #6404: This name ..."
 # the code line under it ("  1424 |   oneapi::mkl::sparse::release_matrix_handle(&h);") and the declaration it found
 _GUTTER = re.compile(r"^\s*\d+ \|")
 _MKL_HEADER = re.compile(r"(?<!\S)(?P<path>\S{0,1000}/(?:mkl|oneapi/mkl)\S{0,300}\.h(?:pp)?):\d+(?::\d+)?: note: ")
@@ -113,6 +114,7 @@ def _error_list(m: re.Match, before) -> CompileError | object:
 
 SIGNATURES = (
     Signature("compile-error", "apichange", "rror: ", _COMPILE_ERROR, _error),
+    Signature("intel-fortran-untyped-name", "apichange", "error #6404", _COMPILE_ERROR, _error),
     Signature("vs-error-list-row", "apichange", "is undefined",
               re.compile(r"^\s*Error(?: \(active\))?(?:\t+| {2,})(?:[A-Z]+\d+(?:\t+| {2,}))?(?P<msg>identifier \"\w+\" is undefined)"),
               _error_list),
@@ -130,7 +132,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     shown = events.of(MklApiShown)
     names = [e.name for e in errors if e.name] + [s.name for s in shown if s.name]
     if not names:  # no MKL near it: the lines stay what they were, errors no signature explains
-        return [unrecognised(e, ctx) for e in errors[:4]]
+        own = next((e for e in errors if _OWN_MKL_CODE.search(e.line.split(":", 1)[0]) or any(_MKL_COMPILE.search(c) for c in e.context)), None)
+        return [_own_code(own, ctx)] if own is not None and _UNTYPED.search(own.line) else [unrecognised(e, ctx) for e in errors[:4]]
     # an undeclared name first: the errors after it ("variable or field 'f' declared void") are its consequences
     undeclared = next((e for e in errors if e.name and _UNDECLARED.search(e.line)), None)
     if undeclared is not None:
@@ -188,6 +191,33 @@ def _events_argument(error: CompileError, name: str, at: re.Match, ctx: Context)
         "C++ picks an overload by its arguments: one more than the declaration has, or of another type, matches none.",
         (f"grep -n ' {name.rsplit('::', 1)[-1]}(' <oneMKL's include folder>/oneapi/mkl/lapack/lapack.hpp   # its overloads",),
         locations=ctx.located([error], "error:"),
+    )
+
+
+# a file of the project's own code for MKL (ABINIT's dfti_fftrisc.finc), or a compile line that asks for MKL
+_OWN_MKL_CODE = re.compile(r"(?i)(?:dfti|mkl|pardiso)[^/\\]*\.\w+(?:\(\d+\))?$")
+_MKL_COMPILE = re.compile(r"(?:^|\s)-q?mkl\b|/mkl/include\b")
+_UNTYPED = re.compile(r"This name does not have a type.*?(?:\[(?P<name>\w+)\])?\s*$")
+
+
+def _own_code(error: CompileError, ctx: Context) -> Finding:
+    """Intel Fortran's "This name does not have a type ... [WEIGHT]" in the project's own MKL code (the forum of abinit, t=3265:
+    ABINIT 7.10.5's DFTI wrapper used a variable it never declared; its developer posted the corrected file)."""
+    where = error.line.split(": error", 1)[0]
+    name = _UNTYPED.search(error.line)["name"] or "a name"
+    return Finding(
+        "project-code-error", "error",
+        f"the compiler refused the project's own code at {where}: {name} is declared nowhere there, a bug of that code, not MKL's",
+        (error.line[:300], f"{name} is the code's own name, not one of MKL's: the file is the project's (its code for MKL, by its "
+                           "name or its compile line), and MKL's headers and modules are not in question"),
+        (f"take the project's fix for it: a newer release, or the corrected file its developers posted (grep -n -i '{name}' "
+         f"{where.split('(')[0]} shows the use without a declaration)",
+         "or build the project's other path for that part: the configure or CMake option that chose this file (ABINIT: "
+         "--with-fft-flavor=fftw3 with MKL's FFTW3 interface in place of its DFTI flavor, which its developers advise only "
+         "with --enable-openmp)"),
+        "A compile error at a name that is not MKL's, in a file of the project's own, is that code's error: the MKL it "
+        "builds against would not change it.",
+        locations=ctx.located([error], "error"),
     )
 
 

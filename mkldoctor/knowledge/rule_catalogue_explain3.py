@@ -266,4 +266,7 @@ EXPLAIN = (
     _r("blas-extension-missing", "OpenBLAS's extension (cblas_?omatcopy, ?imatcopy, ?geadd) undefined at a link",
        "No MKL release exports them: MKL's are mkl_?omatcopy and mkl_?omatadd; the reference BLAS has none.",
        "Call MKL's own routine where the BLAS is MKL, or link OpenBLAS, which defines the name."),
+    _r("project-code-error", "The compiler refused a name that is not MKL's in the project's own code for MKL",
+       "A file of the project's MKL path (its DFTI wrapper) uses a name it never declared: that code's bug.",
+       "Take the project's fix (a newer release, its patch), or build its other path for that part (an FFT flavor)."),
 )
