@@ -70,3 +70,11 @@ def test_intel_fortrans_untyped_name_in_the_projects_own_mkl_code():
     [plain] = errors_of("gfortran -c x.f90\n./x.f90(3): error #6404: This name does not have a type, and must have an "
                         "explicit type.   [N]\n")
     assert plain.id == "unrecognised-failure", flat(plain)
+
+
+def test_a_configure_that_refuses_mkls_combined_flavor():
+    # the forum of abinit, t=2247: ABINIT 7.2's configure took the mkl flavor alone
+    finding = only_error("configure: error: the requested mkl+scalapack linear algebra flavor is not supported on this "
+                         "architecture\n")
+    assert finding.id == "configure-flavor-refused", flat(finding)
+    assert finding.fix[0].startswith('take the flavor the release supports: --with-linalg-flavor="mkl"'), finding.fix

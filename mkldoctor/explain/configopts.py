@@ -36,6 +36,13 @@ class LibraryItemRefused:
 
 
 @dataclass(frozen=True, slots=True)
+class FlavorRefused:
+    flavor: str  # "mkl+scalapack"
+    what: str  # "linear algebra"
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class PardisoTestFailed:
     libraries: str  # the list configure tested ("" where it took MKL's from the BLAS line)
     line: str
@@ -55,6 +62,11 @@ SIGNATURES = (
     Signature("configure-library-statement", "configopts", "rror: invalid library statement",
               re.compile(r"error: invalid library statement in (?P<opt>\w+): (?P<item>\S+)"),
               lambda m, _: LibraryItemRefused(m["opt"], m["item"], m.string.strip()[:300])),
+    # ABINIT 7's configure: "configure: error: the requested mkl+scalapack linear algebra flavor is not supported on this
+    # architecture" (the forum of abinit, t=2247: its release took MKL's flavor alone)
+    Signature("configure-flavor-refused", "configopts", "flavor is not supported",
+              re.compile(r"error: the requested (?P<flavor>\S*(?i:mkl)\S*) (?P<what>[\w ]{1,40}?) flavor is not supported"),
+              lambda m, _: FlavorRefused(m["flavor"], m["what"], m.string.strip()[:300])),
     Signature("ipopt-pardiso-test", "configopts", "rror: Pardiso library",
               re.compile(r"(?:user-supplied Pardiso library \"(?P<list>[^\"]*)\" works\.\.\. )?configure: error: Pardiso library"
                          r" .*does not seem to work"),
@@ -75,7 +87,26 @@ class OptionUnknown:
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return ([_both(e) for e in events.of(BothGiven)[:1]] + [_pardiso(e) for e in events.of(PardisoTestFailed)[:1]]
-            + [_unknown(e) for e in events.of(OptionUnknown)[:1]] + [_item(e) for e in events.of(LibraryItemRefused)[:1]])
+            + [_unknown(e) for e in events.of(OptionUnknown)[:1]] + [_item(e) for e in events.of(LibraryItemRefused)[:1]]
+            + [_flavor(e) for e in events.of(FlavorRefused)[:1]])
+
+
+def _flavor(event: FlavorRefused) -> Finding:
+    option = "--with-linalg-flavor" if event.what == "linear algebra" else f"the {event.what} flavor option"
+    alone = event.flavor.split("+")[0] if "+" in event.flavor else ""
+    return Finding(
+        "configure-flavor-refused", "error",
+        f"configure has no {event.what} flavor '{event.flavor}' for this release and machine: the combination, not MKL, was refused",
+        (event.line, f"the project's configure checks {option} against the combinations its release supports and stops "
+                     "before testing any library: MKL may well be installed and fine"),
+        (*((f"take the flavor the release supports: {option}=\"{alone}\", with MKL's whole line in the libraries option "
+            "(ABINIT: --with-linalg-libs=\"-L$MKLROOT/lib/intel64 -Wl,--start-group -lmkl_intel_lp64 -lmkl_sequential "
+            "-lmkl_core -Wl,--end-group\")",) if alone else ()),
+         "list what it takes: ./configure --help | grep -i -A3 flavor; a newer release of the project may support the "
+         "combination (ScaLAPACK with MKL: MKL's own ScaLAPACK and BLACS layers, -lmkl_scalapack_lp64 "
+         "-lmkl_blacs_intelmpi_lp64, in the same libraries option)"),
+        "A build system that names its library sets as flavors accepts only the ones its authors wrote for that release.",
+    )
 
 
 def _item(event: LibraryItemRefused) -> Finding:

@@ -269,4 +269,7 @@ EXPLAIN = (
     _r("project-code-error", "The compiler refused a name that is not MKL's in the project's own code for MKL",
        "A file of the project's MKL path (its DFTI wrapper) uses a name it never declared: that code's bug.",
        "Take the project's fix (a newer release, its patch), or build its other path for that part (an FFT flavor)."),
+    _r("configure-flavor-refused", "A configure script has no flavor of that name with MKL for this release",
+       "Build systems that name library sets as flavors accept only those their release knows (ABINIT 7: mkl alone).",
+       "Take a flavor it lists (./configure --help), with MKL's whole line in its libraries option."),
 )
