@@ -78,3 +78,19 @@ def test_a_configure_that_refuses_mkls_combined_flavor():
                          "architecture\n")
     assert finding.id == "configure-flavor-refused", flat(finding)
     assert finding.fix[0].startswith('take the flavor the release supports: --with-linalg-flavor="mkl"'), finding.fix
+
+
+def test_a_python_processs_threading_layer_without_libiomp5_whose_folder_the_page_elided():
+    # AR_crop_identification's README: the author unset LD_LIBRARY_PATH and chose MKL's GNU threading layer
+    finding = only_error("python: symbol lookup error: ... libmkl_intel_thread.so.2: undefined symbol: __kmpc_global_thread_num\n")
+    assert finding.id == "openmp-runtime-missing", flat(finding)
+    assert "MKL_THREADING_LAYER=GNU" in finding.fix[1] and "unset LD_LIBRARY_PATH" in finding.fix[1], finding.fix
+    assert finding.evidence[0].startswith("python: libmkl_intel_thread.so.2 needs"), finding.evidence
+
+
+def test_pytorchs_fft_of_a_zero_stride_input_against_mkl_2024():
+    # conda-forge/pytorch-cpu-feedstock 0e37b1f pinned mkl<2024; PyTorch's fix copies an all-zero-stride input first
+    finding = only_error(blindset.log_of(blindset.entries(122), "dfti-inconsistent-config"))
+    assert finding.id == "mkl-dfti-error" and any("pytorch#142484" in e for e in finding.evidence), flat(finding)
+    assert finding.fix[1].startswith("or pin the MKL release it was built and tested with"), finding.fix
+

@@ -100,7 +100,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if re.search(r"MKL FFT error|torch\.fft|xpu", said_text) or params == ["NUMBER_OF_TRANSFORMS"]:
         evidence.append("PyTorch's FFT refused this way for an input with nothing to transform: an empty batch (a size-0 "
                         "dimension: zero transforms) or an empty list of dimensions, which its releases after the fixes "
-                        "(pytorch PR #117368, #190483) return without calling MKL")
+                        "(pytorch PR #117368, #190483) return without calling MKL; and, from MKL 2024, for an input whose "
+                        "strides are all zero (an expanded or broadcast tensor: pytorch#142484, fixed by PR #143894, which "
+                        "copies it first; conda-forge's build pinned mkl<2024 until then)")
     # oneMKL's SYCL DFT API (oneMath's backends throw oneapi::mkl::exception with DFTI's words): the caller's code set it
     own = re.search(r"oneapi::mkl::exception|DftiCommitDescriptor failed|dft/backends/", said_text) is not None
     if own:

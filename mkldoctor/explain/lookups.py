@@ -308,7 +308,13 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parse
                        "libraries, -Wl,--no-as-needed -liomp5 (--as-needed, and mold in any case, drop a library nothing of "
                        "the program calls: then give the runtime's file by its path, or an object that calls it; a Rust "
                        "crate: in the executable's own build script, as rustc-link-arg does not reach other crates)")
-    fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
+    if not places and not conda_env_of(event.library) and re.match(r"python[\d.]*$", os.path.basename(event.binary or "")):
+        fix.insert(1, "or, a Python process whose packages load MKL through libmkl_rt (which took the Intel threading layer): "
+                      "export MKL_THREADING_LAYER=GNU before Python starts (GCC's libgomp, which PyTorch and numpy's builds "
+                      "bring), and unset LD_LIBRARY_PATH (or drop MKL's folder from it) where it names another MKL's folder "
+                      "(a oneAPI setvars.sh or a module loaded in the shell): the loader takes that MKL's layers first")
+    else:
+        fix.append("or with libmkl_rt: export MKL_THREADING_LAYER=SEQUENTIAL (or GNU)")
     found = folders.recognise(event.library, "linux") if not places and not conda_env_of(event.library) else None
     if found is not None and found[0].name in ("oneapi-2024", "oneapi-2021", "parallel-studio"):  # the log's layout says where
         fix.insert(1, f"the layout of {os.path.dirname(event.library)} ({found[0].releases}) keeps libiomp5 in the compiler's "
