@@ -9,7 +9,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(115, 116, 117, 118, 119, 120, 122)
+SETS = blindset.load(115, 116, 117, 118, 119, 120, 121, 122)
 TRANSPOSE = ('#include <stddef.h>\nvoid cblas_domatcopy(int, int, int, int, double, const double *, int, double *, int);\n'
              "int main(void) {\n    double a[4] = {1, 2, 3, 4}, b[4];\n"
              "    cblas_domatcopy(101, 112, 2, 2, 1.0, a, 2, b, 2);  /* OpenBLAS's CblasRowMajor, CblasTrans */\n"
@@ -93,4 +93,3 @@ def test_pytorchs_fft_of_a_zero_stride_input_against_mkl_2024():
     finding = only_error(blindset.log_of(blindset.entries(122), "dfti-inconsistent-config"))
     assert finding.id == "mkl-dfti-error" and any("pytorch#142484" in e for e in finding.evidence), flat(finding)
     assert finding.fix[1].startswith("or pin the MKL release it was built and tested with"), finding.fix
-
