@@ -93,3 +93,16 @@ def test_pytorchs_fft_of_a_zero_stride_input_against_mkl_2024():
     finding = only_error(blindset.log_of(blindset.entries(122), "dfti-inconsistent-config"))
     assert finding.id == "mkl-dfti-error" and any("pytorch#142484" in e for e in finding.evidence), flat(finding)
     assert finding.fix[1].startswith("or pin the MKL release it was built and tested with"), finding.fix
+
+
+def test_the_programs_own_openmp_code_compiled_with_intels_flag_and_linked_without_it():
+    # gemini3d's cmake/intel.cmake: ifx's -fiopenmp at compile time, -qopenmp missing at the link (__kmpc_begin is main's)
+    finding = only_error(blindset.log_of(blindset.entries(121), "gemini3d"))
+    assert finding.id == "openmp-runtime-missing" and "own OpenMP code" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("give the link step the compiler's OpenMP flag too: -qopenmp"), finding.fix
+    assert "mkl_intel_thread" not in flat(finding), flat(finding)
+    # MKL's threading layer's own names without __kmpc_begin stay MKL's layer without its runtime
+    [layer] = errors_of("/usr/bin/ld: /opt/intel/mkl/lib/intel64/libmkl_intel_thread.so: undefined reference to "
+                        "`__kmpc_global_thread_num'\n")
+    assert "libmkl_intel_thread needs Intel's OpenMP runtime" in layer.title, flat(layer)
+

@@ -11,9 +11,8 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, NeededNotFound, Parsed, UndefinedSymbol
-from mkldoctor.explain import cxxlinkage, inmkl, intelrt, libc, linkorder, mpilink, msvcnames, otherblas, syclnames
+from mkldoctor.explain import cxxlinkage, inmkl, intelrt, iompmissing, libc, linkorder, mpilink, msvcnames, otherblas, syclnames
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
-from mkldoctor.explain.origin import there
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import label
@@ -73,7 +72,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(inmkl.placed_finding(ctx, placement, by_symbol, _mkl_has_evidence(groups["placed"], hits, linked,
                                                                                      release, exporters, line)))
     if groups["openmp"]:
-        out.append(_openmp_finding(ctx, groups["openmp"], by_symbol, command))
+        out.append(iompmissing.finding(ctx, groups["openmp"], by_symbol))
     if groups["gnu-openmp"]:
         out.append(Finding(
             "gnu-openmp-missing", "error",
@@ -237,39 +236,6 @@ def _gnu_layer_only(events: list[UndefinedSymbol]) -> bool:
     """Every place that needs the name is a threading layer that runs on GCC's libgomp (libmkl_gnu_thread)."""
     layers = [layout.get(os.path.basename(e.referenced_from or "")) for e in events]
     return bool(layers) and all(layer is not None and layer.runtime == "gomp" for layer in layers)
-
-
-def _openmp_finding(ctx: Context, symbols: list[str], by_symbol, command: LinkCommand | None) -> Finding:
-    evidence = [f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"]
-    evidence += needed_by(symbols, by_symbol)[:3]
-    places = ctx.iomp5_places()
-    if ctx.local:
-        evidence += [f"libiomp5 is in {p}" for p in places] or ["no libiomp5 in any MKL copy searched"]
-    else:
-        evidence.append("the link line names no libiomp5 (-liomp5): mkl_intel_thread needs it, and it is not among MKL's own libraries")
-    fix: list[str] = []
-    if not ctx.local:
-        fix.append("add Intel's OpenMP runtime after the MKL libraries: -L<the folder of libiomp5.so> -liomp5 -lpthread -lm -ldl "
-                   "(oneAPI: <oneapi>/compiler/<version>/lib; conda and pip: the environment's lib folder, package intel-openmp)")
-        fix.append(there("find / -name 'libiomp5.so' 2>/dev/null", "the folder to give with -L, if the runtime is installed"))
-        fix.append(f"if it is not installed: {ctx.recipe_ref('openmp')}")
-    elif places:
-        folder = places[0]
-        fix.append(ctx.edited(f"link Intel's OpenMP runtime after the MKL libraries: -L{q(folder)} -liomp5 -lpthread -lm -ldl",
-                              Edit(append=(f"-L{folder}", "-liomp5", "-lpthread", "-lm", "-ldl"))))
-        fix.append(f"at run time: export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
-    else:
-        fix.append(f"install Intel's OpenMP runtime (libiomp5): {ctx.recipe_ref('openmp')}")
-    fix.append("or do without it: link mkl_sequential instead of mkl_intel_thread (mkldoctor link --threading sequential),")
-    fix.append("or GCC's runtime: mkl_gnu_thread with -lgomp (mkldoctor link --threading gnu)")
-    return Finding(
-        "openmp-runtime-missing", "error",
-        "libmkl_intel_thread needs Intel's OpenMP runtime (libiomp5), which is not on the link line",
-        tuple(evidence), tuple(fix),
-        "mkl_intel_thread runs MKL's threads on Intel's OpenMP runtime but does not name it as a dependency: "
-        "libiomp5 must be linked explicitly, and found again by the loader at run time.",
-        tuple(knowledge.confirm_symbol(symbols[0], ctx.cargo)),
-    )
 
 
 def _same_history(symbols: list[str], hits) -> list[list[str]]:

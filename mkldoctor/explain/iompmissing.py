@@ -1,0 +1,79 @@
+"""Intel's OpenMP runtime's names undefined at a link (``omp_get_max_threads``, ``__kmpc_global_thread_num``): MKL's
+intel_thread layer linked without ``-liomp5``, which it needs and does not name; or the program's own OpenMP code, compiled
+by Intel's compiler with its OpenMP flag and linked without it (``__kmpc_begin``, which only Intel's compilers emit, in a
+program's main: gemini3d's CMake notes, ifx's -fiopenmp at compile time and -qopenmp missing at link).
+"""
+
+from __future__ import annotations
+
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.edits import Edit
+from mkldoctor.explain.events import UndefinedSymbol
+from mkldoctor.explain.origin import there
+from mkldoctor.explain.wording import more, needed_by
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import facts as knowledge
+from mkldoctor.knowledge.recipes import q
+
+# the runtime's entry points that Intel's compilers put into a program built with OpenMP (its main's begin and end), and
+# that no MKL library calls
+_COMPILER_ONLY = ("__kmpc_begin", "__kmpc_end")
+
+
+def finding(ctx: Context, symbols: list[str], by_symbol: dict[str, list[UndefinedSymbol]]) -> Finding:
+    """The finding of Intel's OpenMP runtime's names undefined at a link (``symbols``, with their callers in ``by_symbol``)."""
+    own = [s for s in symbols if s in _COMPILER_ONLY]
+    if own:
+        return _own_code(ctx, symbols, own, by_symbol)
+    evidence = [f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"]
+    evidence += needed_by(symbols, by_symbol)[:3]
+    places = ctx.iomp5_places()
+    if ctx.local:
+        evidence += [f"libiomp5 is in {p}" for p in places] or ["no libiomp5 in any MKL copy searched"]
+    else:
+        evidence.append("the link line names no libiomp5 (-liomp5): mkl_intel_thread needs it, and it is not among MKL's "
+                        "own libraries")
+    fix: list[str] = []
+    if not ctx.local:
+        fix.append("add Intel's OpenMP runtime after the MKL libraries: -L<the folder of libiomp5.so> -liomp5 -lpthread -lm -ldl "
+                   "(oneAPI: <oneapi>/compiler/<version>/lib; conda and pip: the environment's lib folder, package intel-openmp)")
+        fix.append(there("find / -name 'libiomp5.so' 2>/dev/null", "the folder to give with -L, if the runtime is installed"))
+        fix.append(f"if it is not installed: {ctx.recipe_ref('openmp')}")
+    elif places:
+        folder = places[0]
+        fix.append(ctx.edited(f"link Intel's OpenMP runtime after the MKL libraries: -L{q(folder)} -liomp5 -lpthread -lm -ldl",
+                              Edit(append=(f"-L{folder}", "-liomp5", "-lpthread", "-lm", "-ldl"))))
+        fix.append(f"at run time: export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
+    else:
+        fix.append(f"install Intel's OpenMP runtime (libiomp5): {ctx.recipe_ref('openmp')}")
+    fix.append("or do without it: link mkl_sequential instead of mkl_intel_thread (mkldoctor link --threading sequential),")
+    fix.append("or GCC's runtime: mkl_gnu_thread with -lgomp (mkldoctor link --threading gnu)")
+    return Finding(
+        "openmp-runtime-missing", "error",
+        "libmkl_intel_thread needs Intel's OpenMP runtime (libiomp5), which is not on the link line",
+        tuple(evidence), tuple(fix),
+        "mkl_intel_thread runs MKL's threads on Intel's OpenMP runtime but does not name it as a dependency: "
+        "libiomp5 must be linked explicitly, and found again by the loader at run time.",
+        tuple(knowledge.confirm_symbol(symbols[0], ctx.cargo)),
+    )
+
+
+def _own_code(ctx: Context, symbols: list[str], own: list[str], by_symbol: dict[str, list[UndefinedSymbol]]) -> Finding:
+    return Finding(
+        "openmp-runtime-missing", "error",
+        "the program's own OpenMP code needs Intel's OpenMP runtime (libiomp5), and the link does not name it: compiled with "
+        "Intel's OpenMP flag, linked without it",
+        (f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}", *needed_by(symbols, by_symbol)[:3],
+         f"{own[0]} is called only by code that Intel's compilers (ifx, icx, ifort) build with OpenMP, at the start of its "
+         "main, never by MKL's libraries: the objects were compiled with -qopenmp or -fiopenmp and the link step was not "
+         "given the flag, so the driver did not add the runtime"),
+        ("give the link step the compiler's OpenMP flag too: -qopenmp (icc and ifort before 2016: -openmp; with ifx and icx, "
+         "-fiopenmp at compile time alone leaves the runtime off the link); CMake: target_link_options(<target> PRIVATE "
+         "-qopenmp), or link OpenMP::OpenMP_Fortran (OpenMP::OpenMP_C, _CXX) to the target that links",
+         "or add the runtime by name after the objects: -L<the compiler's lib folder> -liomp5 (oneAPI: "
+         "<oneapi>/compiler/<version>/lib)",
+         f"if it is not installed: {ctx.recipe_ref('openmp')}"),
+        "Intel's compilers turn OpenMP code into calls of their runtime, and add the runtime to a link only when the link "
+        "is given the OpenMP flag as well.",
+        tuple(knowledge.confirm_symbol(symbols[0], ctx.cargo)),
+    )
