@@ -30,7 +30,8 @@ _MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\
 # gcc's and clang's words for a call or a conversion that does not fit the declaration in scope
 # (Intel's classic compilers: "x.hpp(86): error: identifier "LAPACK_ROW_MAJOR" is undefined"; a message a paste wrapped
 # after its name, "error: ‘CBLAS_LAYOUT’" with "was not declared in this scope" on the next line, is read with that line)
-_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?:\s*\d+\s+)?(?P<file>\S+?)(?::\d+(?::\d+)?:|\(\d+\):) (?:fatal )?error(?: #6404)?: (?P<msg>(?:invalid conversion|cannot convert|implicit declaration of function|"
+_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?:\s*\d+\s+)?(?P<file>\S+?)(?::\d+(?::\d+)?:|\(\d+\):) (?:fatal )?error(?: #6404)?: "
+                            r"(?P<msg>(?:invalid conversion|cannot convert|implicit declaration of function|"
                             r"too (?:few|many) arguments|no matching (?:function|member function)|no member named|"
                             r"has no member named|no type named|incompatible pointer type|conflicting types|"
                             r"use of undeclared identifier|[‘'][^'’]+['’] was not declared|identifier \"\w+\" is undefined|"
@@ -132,8 +133,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     shown = events.of(MklApiShown)
     names = [e.name for e in errors if e.name] + [s.name for s in shown if s.name]
     if not names:  # no MKL near it: the lines stay what they were, errors no signature explains
-        own = next((e for e in errors if _OWN_MKL_CODE.search(e.line.split(":", 1)[0]) or any(_MKL_COMPILE.search(c) for c in e.context)), None)
-        return [_own_code(own, ctx)] if own is not None and _UNTYPED.search(own.line) else [unrecognised(e, ctx) for e in errors[:4]]
+        own = next((e for e in errors if _OWN_MKL_CODE.search(e.line.split(":", 1)[0])
+                    or any(_MKL_COMPILE.search(c) for c in e.context)), None)
+        if own is not None and _UNTYPED.search(own.line):  # a name not MKL's in the project's own code for MKL
+            return [_own_code(own, ctx)]
+        return [unrecognised(e, ctx) for e in errors[:4]]
     # an undeclared name first: the errors after it ("variable or field 'f' declared void") are its consequences
     undeclared = next((e for e in errors if e.name and _UNDECLARED.search(e.line)), None)
     if undeclared is not None:
@@ -207,9 +211,10 @@ def _own_code(error: CompileError, ctx: Context) -> Finding:
     name = _UNTYPED.search(error.line)["name"] or "a name"
     return Finding(
         "project-code-error", "error",
-        f"the compiler refused the project's own code at {where}: {name} is declared nowhere there, a bug of that code, not MKL's",
-        (error.line[:300], f"{name} is the code's own name, not one of MKL's: the file is the project's (its code for MKL, by its "
-                           "name or its compile line), and MKL's headers and modules are not in question"),
+        f"the compiler refused the project's own code at {where}: {name} is declared nowhere there, a bug of that code, "
+        "not MKL's",
+        (error.line[:300], f"{name} is the code's own name, not one of MKL's: the file is the project's (its code for MKL, by "
+                           "its name or its compile line), and MKL's headers and modules are not in question"),
         (f"take the project's fix for it: a newer release, or the corrected file its developers posted (grep -n -i '{name}' "
          f"{where.split('(')[0]} shows the use without a declaration)",
          "or build the project's other path for that part: the configure or CMake option that chose this file (ABINIT: "

@@ -96,7 +96,8 @@ def _flavor(event: FlavorRefused) -> Finding:
     alone = event.flavor.split("+")[0] if "+" in event.flavor else ""
     return Finding(
         "configure-flavor-refused", "error",
-        f"configure has no {event.what} flavor '{event.flavor}' for this release and machine: the combination, not MKL, was refused",
+        f"configure has no {event.what} flavor '{event.flavor}' for this release and machine: the combination, not MKL, "
+        "was refused",
         (event.line, f"the project's configure checks {option} against the combinations its release supports and stops "
                      "before testing any library: MKL may well be installed and fine"),
         (*((f"take the flavor the release supports: {option}=\"{alone}\", with MKL's whole line in the libraries option "

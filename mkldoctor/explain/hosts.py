@@ -181,7 +181,8 @@ SIGNATURES = (
               lambda m, _: LoaderMissing(m.group("so"), LDD_READ)),
     Signature("loader-symbol-lookup", "hosts", "symbol lookup error",
               # a page's author may elide the library's folder ("python: symbol lookup error: ... libmkl_intel_thread.so.2: ...")
-              re.compile(r"(?<!\S)(?P<bin>\S+?): symbol lookup error: (?:(?:\.{3}|…) ?)?(?P<lib>\S+?): undefined symbol: (?P<sym>[^\s,]+?)\.?(?=[\s,]|$)"),
+              re.compile(r"(?<!\S)(?P<bin>\S+?): symbol lookup error: (?:(?:\.{3}|…) ?)?(?P<lib>\S+?): undefined symbol: "
+                         r"(?P<sym>[^\s,]+?)\.?(?=[\s,]|$)"),
               lambda m, _: SymbolLookupError(m.group("bin"), m.group("lib"), m.group("sym"))),
     Signature("host-cannot-open", "hosts", "cannot open shared object file",
               # a repr's escaped newline ("...\\nlibopenblas64_.so.0: cannot open") is not part of the name; a page may set
