@@ -106,3 +106,19 @@ def test_the_programs_own_openmp_code_compiled_with_intels_flag_and_linked_witho
                         "`__kmpc_global_thread_num'\n")
     assert "libmkl_intel_thread needs Intel's OpenMP runtime" in layer.title, flat(layer)
 
+
+
+@pytest.mark.parametrize(("n", "fragment"), [(10, "cmake-caffe2-mkl-imported-target"), (11, "skimcaffe"),
+                                             (10, "macos-quarantined-bundled-libiomp5"), (21, "pyrt-mpl-mkl-intel-thread"),
+                                             (14, "windows-cxfreeze"), (122, "ar-crop"), (14, "mklrt-faiss-py312")])
+def test_a_mail_fill_that_cut_the_loaders_and_mkls_fixed_words(n, fragment):
+    # a fill at 72 columns cuts inside the loader's, the linker's and MKL's fixed words ("...so.2: undefined" / "symbol:
+    # __kmpc_..."), after a library's path and colon ("...libmkl_def.so.2:" / "undefined symbol: ..."), after CMake's place
+    # ("... mkl.cmake:8" / "(target_link_libraries):"), before ld's "is referenced by DSO" and macOS's "code signature in"
+    import textwrap
+
+    log = blindset.log_of(blindset.entries(n), fragment)
+    filled = "\n".join(textwrap.fill(text, 72, break_long_words=False, break_on_hyphens=False) if len(text) > 72 else text
+                       for text in log.splitlines())
+    assert filled != log
+    assert [f.id for f in blindset.findings(filled)] == [f.id for f in blindset.findings(log)], filled

@@ -3,6 +3,10 @@ columns moves a message's last words to the next line (r-help's ``/usr/lib64/Rev
 reference to`` / ```pthread_atfork'``), where a terminal's wrap (:mod:`mkldoctor.explain.lines`) cuts at an exact width,
 inside a word.
 
+The loader's, the linkers' and MKL's fixed words are joined wherever a fill cut them (``...so.2: undefined`` / ``symbol:
+__kmpc_global_thread_num``, a library's path and colon / ``undefined symbol: ...``, CMake's place / its command), whatever
+the width; so are a message's last words that start none of their own (``is referenced by DSO``).
+
 A re-flowed text shows its width: no line with a space in it is longer, several come close to it, and where a line ends
 early, the next line's first word would not have fitted after it. Only such breaks are joined, with the space the fill
 took away, and only where the next line starts no message of its own (``fresh``: the readers' test). A short excerpt
@@ -55,7 +59,8 @@ def unflowed(lines: Iterator[str], stats, fresh: Callable[[str], bool]) -> Itera
         return item[0]
 
     for text, at in chain(head, ((t, stats.at if stats is not None else 0) for t in lines)):  # the rest as it is read
-        if pending is not None and pending[3] < MAX_PIECES and len(pending[0]) < MAX_JOINED and (_split(pending[2], text) or (
+        if pending is not None and pending[3] < MAX_PIECES and len(pending[0]) < MAX_JOINED and (
+                _split(pending[2], text, pending[0]) or (
                 _continues(pending[2], text, width, fresh) if width else _moved(pending[2], text, fresh))):
             rest = (_QUOTE.sub("", text, count=1) if _QUOTE.match(pending[0]) else text).strip()
             joint = "" if pending[0].endswith("/") else " "  # a path a mailer broke after one of its slashes
@@ -73,29 +78,70 @@ def unflowed(lines: Iterator[str], stats, fresh: Callable[[str], bool]) -> Itera
 _PLACE_END = re.compile(r"\S:\d+(?::\d+)?:$|\bCMake (?:Error|Warning(?: \(dev\))?) at$")
 _MESSAGE = re.compile(r"^(?:(?:fatal )?error(?: [A-Z]{1,3}\d{4,5})?|warning): ")
 _CMAKE_PLACE = re.compile(r"^(?:[A-Za-z]:)?[^\s:]+:\d+")
+# CMake's head with its place, its command moved to the next line ("CMake Error at /x/mkl.cmake:8" / "(target_link_libraries):")
+_CMAKE_HEAD = re.compile(r"\bCMake (?:Error|Warning(?: \(dev\))?) at \S+:\d+$")
+_CMAKE_COMMAND = re.compile(r"^\(\w+\):")
 
 
 # and MKL's and the loader's own: "INTEL MKL ERROR:" / its path, "libmkl_def.so.1:" / "cannot open shared object file",
 # "dlopen(/x/libmkl_intel_thread.dylib," / "9): Library not loaded" (an argument list left open)
 _MKL_HEAD = re.compile(r"\b(?:INTEL|Intel) (?:oneMKL|MKL) (?:FATAL )?ERROR:$")
+_LIBRARY_ALONE = re.compile(r"^[\w.+-]+\.(?:dll|dylib|so(?:\.\d+)*)\.?$")
+_MKL_SAID = re.compile(r"\b(?:INTEL|Intel) (?:oneMKL|MKL) ERROR: [^:]{3,200}$")
 _LIBRARY_END = re.compile(r"\.(?:so(?:\.\d+)*|dylib|dll):$")
 # a linker's or a compiler's words whose name (or message) is on the next line: "undefined symbol:" / "__kmpc_...",
 # "unresolved external symbol" / "_cblas_sgemm", "error C2664:" / its message
-_NAME_NEXT = re.compile(r"\b(?:undefined symbol:|undefined reference to|unresolved external symbol|error [A-Z]{1,3}\d{4,5}:)$")
+_NAME_NEXT = re.compile(r"\b(?:undefined symbol:|undefined reference to|unresolved external symbol|error [A-Z]{1,3}\d{4,5}:|"
+                        r"symbol lookup error:|error while loading shared libraries:|unrecognized command[- ]line option|"
+                        r"unknown argument:)$")
+
 _CI_PREFIX = re.compile(r"\[[^\]]{1,40}\] |##\[\w+\]")  # a CI's mark before each line (Jenkins' time, Azure's ##[error])
+# the loader's, the linkers' and MKL's fixed words, which a fill may cut between any two of them ("...so.2: undefined" /
+# "symbol: __kmpc_global_thread_num"): the line's last words and the next line's first ones that make one of them
+_PHRASES = ("undefined symbol:", "undefined reference to", "symbol lookup error:", "cannot open shared object file",
+            "error while loading shared libraries:", "Intel MKL FATAL ERROR: Cannot load", "INTEL MKL ERROR:",
+            "No such file or directory", "unresolved external symbol", "Library not loaded:", "DLL load failed while importing",
+            "The specified module could not be found", "could not load library", "cannot find -l",
+            "System unable to allocate necessary resources for OMP thread:")
+# and a message's last words, which start no message of their own ("... in libirc.a(cpu_feature_disp.o)" / "is referenced by DSO")
+_TAILS = ("is referenced by DSO", "(try using -rpath or -rpath-link)", "not valid for use in process",
+          "No such file or directory")
+_CUTS: dict[str, list[tuple[str, str]]] = {}
+for _phrase in _PHRASES:
+    _words = _phrase.split()
+    for _k in range(1, len(_words)):
+        _CUTS.setdefault(_words[_k - 1], []).append((" ".join(_words[:_k]), " ".join(_words[_k:])))
 
 
-def _split(line: str, text: str) -> bool:
-    """Whether ``text`` is the rest of a message a fill cut after its place: the two need each other."""
+def _split(line: str, text: str, joined: str = "") -> bool:
+    """Whether ``text`` is the rest of a message a fill cut after its place: the two need each other (``joined``: the
+    line with the pieces already joined before it, where a message's head was cut more than once)."""
     if len(line) in WRAP_WIDTHS or _CI_PREFIX.match(text):  # a terminal's cut, a CI's prefix on each line: the readers'
         return False  # own (mkldoctor.explain.lines) join those
     line, body = line.rstrip(), _QUOTE.sub("", text, count=1).lstrip()
     end = _PLACE_END.search(line)
     if end is not None:
         return (_CMAKE_PLACE if end.group(0).endswith(" at") else _MESSAGE).match(body) is not None
+    if body.startswith(_TAILS):
+        return True
+    if line[-1:].isdigit() and _CMAKE_HEAD.search(joined[-1000:] or line):
+        return _CMAKE_COMMAND.match(body) is not None
+    if len(joined) > len(line):  # a message's head cut twice ("... symbol lookup" / "error:" / its library)
+        line = joined[-300:].rstrip()
+    if _LIBRARY_ALONE.match(body) and _MKL_SAID.search(line):  # MKL's "INTEL MKL ERROR: <the system's words>" / "<library>."
+        return True
+    cuts = _CUTS.get(line.rsplit(None, 1)[-1]) if line else None
+    if cuts and any(line.endswith(head) and (len(line) == len(head) or line[-len(head) - 1] in " :")
+                    and body.startswith(tail) for head, tail in cuts):
+        return True
     if _MKL_HEAD.search(line) or _NAME_NEXT.search(line) or line.endswith(",") and line.count("(") > line.count(")"):
         return bool(body) and not body.startswith(("Intel MKL", "INTEL MKL"))
-    return _LIBRARY_END.search(line) is not None and body.startswith("cannot open shared object file")
+    if line.endswith("code signature in"):  # macOS's "X.dylib: code signature in" / "(X)" / "not valid for use in ..."
+        return True
+    if line.endswith("):") and "dlopen(" in line:  # dlopen's arguments, dyld's reason on the next line
+        return body.startswith(("Library not loaded", "image not found", "no suitable image", "tried: "))
+    return _LIBRARY_END.search(line) is not None and body.startswith(("cannot open shared object file", "code signature in",
+                                                                      "undefined symbol: "))
 
 
 def fill_width(texts: list[str], fresh: Callable[[str], bool]) -> int:
