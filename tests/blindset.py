@@ -48,3 +48,16 @@ def assert_never_silent_and_right_stays_right(sets: dict[int, dict], n: int, ent
     assert any(f.severity == "error" or verdict.get("failure") is False for f in said), [(f.id, f.title) for f in said]
     if verdict["verdict"] == "right":
         assert set(verdict["finding"].split(",")) <= {f.id for f in said}, [(f.id, f.title) for f in said]
+
+
+def assert_fill_reads_as_printed(n: int, fragment: str, width: int = 72) -> None:
+    """One entry's log filled as a mail archive or a forum fills text (words moved to the next line at ``width`` columns,
+    long words kept whole) gets the findings the log gets as printed."""
+    import textwrap
+
+    log = log_of(entries(n), fragment)
+    filled = "\n".join(textwrap.fill(text, width, break_long_words=False, break_on_hyphens=False) if len(text) > width
+                       else text for text in log.splitlines())
+    assert filled != log
+    assert [f.id for f in findings(filled)] == [f.id for f in findings(log)], filled
+
