@@ -48,7 +48,8 @@ def test_julias_link_of_openblas_transpose_against_the_systems_blas():
     finding = only_error(log)
     assert finding.id == "blas-extension-missing", flat(finding)
     assert "libblas lacks" in finding.title and "-lopenblas in place of -lblas" in finding.fix[1], flat(finding)
-    assert "pptranspose_tp1169(j2c_array<double>&, j2c_array<double>*) in cgen_output71.o" in finding.evidence[0], finding.evidence
+    caller = "pptranspose_tp1169(j2c_array<double>&, j2c_array<double>*) in cgen_output71.o"
+    assert caller in finding.evidence[0], finding.evidence
 
 
 def test_openmps_shared_memory_folder_absent_in_a_container():
@@ -82,7 +83,8 @@ def test_a_configure_that_refuses_mkls_combined_flavor():
 
 def test_a_python_processs_threading_layer_without_libiomp5_whose_folder_the_page_elided():
     # AR_crop_identification's README: the author unset LD_LIBRARY_PATH and chose MKL's GNU threading layer
-    finding = only_error("python: symbol lookup error: ... libmkl_intel_thread.so.2: undefined symbol: __kmpc_global_thread_num\n")
+    finding = only_error("python: symbol lookup error: ... libmkl_intel_thread.so.2: undefined symbol: "
+                         "__kmpc_global_thread_num\n")
     assert finding.id == "openmp-runtime-missing", flat(finding)
     assert "MKL_THREADING_LAYER=GNU" in finding.fix[1] and "unset LD_LIBRARY_PATH" in finding.fix[1], finding.fix
     assert finding.evidence[0].startswith("python: libmkl_intel_thread.so.2 needs"), finding.evidence
@@ -116,3 +118,32 @@ def test_a_mail_fill_that_cut_the_loaders_and_mkls_fixed_words(n, fragment):
     # __kmpc_..."), after a library's path and colon ("...libmkl_def.so.2:" / "undefined symbol: ..."), after CMake's place
     # ("... mkl.cmake:8" / "(target_link_libraries):"), before ld's "is referenced by DSO" and macOS's "code signature in"
     blindset.assert_fill_reads_as_printed(n, fragment)
+
+
+ONEMKL_RNG = ("namespace sycl { inline namespace _V1 { struct event {}; } }\n"
+              "namespace oneapi { namespace mkl { namespace rng {\nstruct philox4x32x10 {};\n"
+              "template <class Distr, class Engine> sycl::event generate(const Distr&, Engine&, long, double*);\n} } }\n"
+              "struct uniform {};\nint main() { oneapi::mkl::rng::philox4x32x10 e; double r[4];\n"
+              "    oneapi::mkl::rng::generate(uniform{}, e, 4, r); return 0; }\n")
+
+
+def test_onemkls_sycl_template_named_after_its_return_type(tmp_path):
+    """AMReX PR #3536: oneMKL's SYCL RNG, a template whose demangled name starts with its return type (sycl::_V1::event),
+    undefined in an icpx link without -qmkl (produced here with g++ and oneMKL's declaration's shape)."""
+    (tmp_path / "r.cpp").write_text(ONEMKL_RNG)
+    code, log = run(["g++", "r.cpp", "-o", "r"], tmp_path, clean_env())
+    assert code != 0 and "undefined reference to `sycl::_V1::event oneapi::mkl::rng::generate<" in log, log
+    finding = only_error(log)
+    assert finding.id == "mkl-sycl-api-not-linked", flat(finding)
+    assert finding.title.startswith("oneapi::mkl::rng::generate undefined"), flat(finding)
+    assert "-lmkl_sycl_rng" in finding.fix[0] and "-qmkl" in finding.fix[0], finding.fix
+    # the pull request's own log: the first reference read whole, as before
+    said = blindset.findings(blindset.log_of(blindset.entries(124), "amrex"))
+    assert said[0].id == "mkl-sycl-api-not-linked", [(f.id, f.title) for f in said]
+
+
+def test_the_sycl_runtime_refused_as_a_dependency_of_another_library():
+    # llama.cpp PR #8644 dropped -fsycl from ggml's link interface: libsycl.so.7 reached the link only through oneMKL's
+    finding = only_error(blindset.log_of(blindset.entries(124), "libsycl"))
+    assert finding.id == "system-libraries-missing", flat(finding)
+    assert finding.fix[0].startswith("link with -fsycl") and "C library" not in finding.explanation, flat(finding)

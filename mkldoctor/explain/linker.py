@@ -353,13 +353,23 @@ def _system_libraries(ctx: Context, system: dict, dso: list[DsoMissing]) -> Find
     why = ("A static MKL link pulls MKL's code out of the archives, and that code calls the C library's maths "
            "(libm), dynamic loading (libdl) and threads (libpthread). A shared libmkl names them itself; the archives "
            "cannot, so the link line must, after the MKL archives." if from_mkl else
-           "These functions live in the C library's separate parts (libm, libdl, libpthread), which the link line does not name.")
+           "These functions live in the C library's separate parts (libm, libdl, libpthread), which the link line does not name."
+           if system else "ld takes symbols only from libraries named on the line (binutils 2.22 and newer): the library that "
+           "holds them reached the link only as another library's dependency, and is refused.")
+    sycl = next((e.library for e in dso if os.path.basename(e.library).startswith("libsycl.so")), None)
+    if sycl:  # llama.cpp PR #8644 dropped -fsycl from ggml's link interface; PR #8667 put it back
+        evidence.append(f"{os.path.basename(sycl)} is the SYCL runtime of Intel's oneAPI compiler: icpx adds it to a link given "
+                        "-fsycl, and code built with -fsycl (a static library of SYCL objects, oneMKL's SYCL libraries) "
+                        "linked without that flag leaves it out")
     return Finding(
         "system-libraries-missing", "error",
         f"{', '.join(list(by_symbol)[:4]) or 'symbols'} undefined: the link line lacks {flags}",
         tuple(evidence),
-        (ctx.edited(f"add {flags} at the end of the link line (after the MKL archives): ... -Wl,--end-group {flags}" if from_mkl
-                    else f"add {flags} at the end of the link line (after MKL's libraries): ... {flags}", Edit(append=tuple(flags.split()))),
+        (*(("link with -fsycl (icpx -fsycl at the final link; a project's link flags for SYCL, such as ggml's GGML_EXTRA_LIBS, "
+            "must carry it to every executable that links the SYCL objects)",) if sycl else ()),
+         ctx.edited(f"add {flags} at the end of the link line (after the MKL archives): ... -Wl,--end-group {flags}" if from_mkl
+                    else f"{'or ' if sycl else ''}add {flags} at the end of the link line (after MKL's libraries): ... {flags}",
+                    Edit(append=tuple(flags.split()))),
          f"mkldoctor link{' --link static' if from_mkl else ''} --format flags   # prints the whole line, these included"),
         why,
         ("add -Wl,--verbose: ld lists each library it opens; "

@@ -36,6 +36,8 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.binformat import WrongFormat
 
     named = any(mkl_dso(e) for e in events.of(DsoMissing))  # the linker family's: MKL's library not named on the line
+    other_dso = len([e for e in events.of(DsoMissing) if not mkl_dso(e)  # ld names one symbol for each: that finding's
+                     and not os.path.basename(e.library).startswith(("libmpi", "libstdc++"))])  # (MPI's, C++'s: their own)
     # Apple's ld ignored a library of another format (binformat's): the names it would have given follow from that
     ignored = any(e.linker for e in events.of(WrongFormat))
     unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not linkkind.claims(e) and not blacsload.claims(e)
@@ -47,6 +49,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.meson import PcRequiresMissing
     if events.of(PcRequiresMissing):  # pkg-config gave no MKL flags: MKL's names undefined after it are that finding's
         unclaimed = [e for e in unclaimed if not knowledge.looks_like_mkl(e.symbol)]
+    foreign = {e.symbol for e in unclaimed if not knowledge.looks_like_mkl(e.symbol) and exports.history(e.symbol) is None}
+    if foreign and len(foreign) <= other_dso:  # "undefined reference to symbol 'X'" then "libsycl.so.7: ... DSO missing"
+        unclaimed = [e for e in unclaimed if e.symbol not in foreign]
     cxx = [e for e in unclaimed if cxxlinkage.c_name(e.symbol)]  # MKL's names with C++ linkage: the declaration's fault
     ext = otherblas.extensions({e.symbol for e in unclaimed})  # OpenBLAS's extensions: no MKL has them
     unclaimed = [e for e in unclaimed if e not in cxx and e.symbol not in ext]
@@ -126,7 +131,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     msvc = _take(groups, msvcnames.runtime_names(groups["other"], by_symbol))
     if msvc:  # MSVC-compiled libraries (MKL's Windows .lib files) linked by MinGW or lld-link: Microsoft's runtime helpers
         out.append(msvcnames.finding(msvc, by_symbol))
-    sycl = _take(groups, [s for s in groups["other"] if s.startswith("oneapi::mkl::")])
+    sycl = _take(groups, [s for s in groups["other"] if _ONEMKL.match(s)])
     if sycl:  # oneMKL's SYCL (C++) API: libraries of their own, which MKL's C link lines do not name
         out.append(_sycl_api(ctx, sycl, by_symbol))
     if groups["other"]:
@@ -150,20 +155,26 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     return for_arm64(out, events)
 
 
+# oneMKL's SYCL function, its demangled name after the return type a template's name carries ("sycl::_V1::event
+# oneapi::mkl::rng::generate<...>(...)", AMReX PR #3536)
+_ONEMKL = re.compile(r"^(?:[\w:]+(?:<[^()]*?>)?\s+)?oneapi::mkl::")
+
+
 def _sycl_api(ctx: Context, symbols: list[str], by_symbol) -> Finding:
     """kokkos-kernels#2023: oneapi::mkl::blas::column_major::gemv undefined in a Trilinos build that linked host MKL only."""
-    domain = re.match(r"oneapi::mkl::(\w+)", symbols[0])
+    domain = re.search(r"oneapi::mkl::(\w+)", symbols[0])
     part = domain.group(1) if domain else "blas"
+    names = list(dict.fromkeys(m.group(0) for s in symbols if (m := re.search(r"oneapi::mkl::[\w:]+", s))))
     return Finding(
         "mkl-sycl-api-not-linked", "error",
-        f"{more([s.split('(')[0] for s in symbols], 2)} undefined: oneMKL's SYCL API, whose libraries the link does not name",
+        f"{more(names, 2)} undefined: oneMKL's SYCL API, whose libraries the link does not name",
         tuple(needed_by(symbols, by_symbol)) + (
             "oneapi::mkl:: functions are oneMKL's SYCL (C++) interface, in libraries of their own: libmkl_sycl (2023 and "
             f"older), libmkl_sycl_{part} and its siblings since 2024; MKL's C link line (mkl_rt, or the three layers) does "
             "not carry them",),
         (f"link oneMKL's SYCL library with a SYCL compiler (icpx -fsycl): -lmkl_sycl_{part} (2024 and newer; -lmkl_sycl "
          "before) beside MKL's layers, or CMake's target MKL::MKL_SYCL::" + part.upper() + " (MKL::MKL_DPCPP before 2024) "
-         "from find_package(MKL CONFIG)",
+         "from find_package(MKL CONFIG); or let icpx add them: -fsycl -qmkl (-qmkl=sequential) on the link line",
          "or build without the code that calls them (the project's SYCL or oneMKL option off) where only host MKL is wanted"),
         "oneMKL's SYCL API runs on SYCL devices and is shipped apart from MKL's C libraries; a build that links host MKL "
         "only leaves every oneapi::mkl:: call undefined.",
