@@ -147,3 +147,10 @@ def test_the_sycl_runtime_refused_as_a_dependency_of_another_library():
     finding = only_error(blindset.log_of(blindset.entries(124), "libsycl"))
     assert finding.id == "system-libraries-missing", flat(finding)
     assert finding.fix[0].startswith("link with -fsycl") and "C library" not in finding.explanation, flat(finding)
+
+
+def test_intels_openmp_runtime_not_found_by_the_loader_says_the_compilers_environment():
+    # YaliMao-NOAA/WAFS's envir_setting.sh: source /opt/intel/bin/compilervars.sh intel64
+    finding = only_error("error while loading shared libraries: libiomp5.so: cannot open shared object file\n")
+    assert finding.id == "loader-cannot-find", flat(finding)
+    assert any("compilervars.sh intel64" in f and "setvars.sh" in f for f in finding.fix), finding.fix

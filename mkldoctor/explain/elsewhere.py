@@ -114,6 +114,12 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
             fix.append("a Parallel Studio or Composer XE install (/opt/intel, MKL 2020 and older): source /opt/intel/"
                        "compilers_and_libraries_<ver>/linux/bin/compilervars.sh intel64 (or mkl/bin/mklvars.sh intel64) in "
                        "the shell that runs the program, and in ~/.bashrc or the job script for later shells")
+        elif (stem.startswith("libiomp5") or intel_runtime.family(stem)) and not envs and not any(  # the compiler's runtime
+                b.startswith(("python", "R (")) for b in binaries) and not any(_PACKAGED.search(p) for p in ctx.places):
+            fix.append(f"{soname} is Intel's compiler runtime: a program built with Intel's compilers finds it once the "
+                       "compiler's environment is set in the shell or job script that runs it: source <oneAPI>/setvars.sh "
+                       "(or <oneAPI>/compiler/latest/env/vars.sh); Parallel Studio and older: source /opt/intel/bin/"
+                       "compilervars.sh intel64")
         intel = stem.startswith(("libmkl_", "libiomp5")) or intel_runtime.package_of(stem)
         fix += [folders.MODULE_LOAD] if intel and not envs else []  # a cluster's module, where no Python environment shows
     fix[:0] = program_fix(binaries, stem)
@@ -331,6 +337,10 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
     if not lines:
         lines.append(f"if it is not installed: install MKL's shared libraries: {ctx.recipe_ref('shared')}")
     return lines
+
+
+# a package's own copy of Intel's runtimes (a wheel's, MKL-ML's in an inference library), not a compiler's (NOAA's WAFS notes)
+_PACKAGED = re.compile(r"site-packages|third_party|mklml|paddle|/torch/|onnxruntime|/dist/|\.app/")
 
 
 def program_fix(binaries, stem: str) -> list[str]:
