@@ -154,3 +154,9 @@ def test_intels_openmp_runtime_not_found_by_the_loader_says_the_compilers_enviro
     finding = only_error("error while loading shared libraries: libiomp5.so: cannot open shared object file\n")
     assert finding.id == "loader-cannot-find", flat(finding)
     assert any("compilervars.sh intel64" in f and "setvars.sh" in f for f in finding.fix), finding.fix
+
+
+def test_openmps_threads_refused_names_each_variable_once():
+    # AlphaImpute's FAQ: its ParallelProcessors setting asked for more threads than the machine gave
+    finding = only_error(blindset.log_of(blindset.entries(123), "alphaimpute"))
+    assert finding.fix[0].count("OMP_NUM_THREADS") == 1 and "processors option" in finding.fix[0], finding.fix

@@ -240,12 +240,16 @@ def _threads(events: list[ThreadsRefused]) -> Finding:
         "blas-threads-refused", "error",
         f"{runtime} could not start its thread pool{size}: the system refused new threads{cap}",
         (events[0].line,
-         f"{runtime} starts one thread per core by default when it is loaded (numpy's import for OpenBLAS)"
+         f"{runtime} starts one thread per core by default when it is loaded"
+         + (" (numpy's import)" if runtime == "OpenBLAS" else "")
          + (f"; {wanted} threads do not fit under the user's process limit{cap}, which counts every thread of every "
             "process of that user" if wanted or limit else "; the user's process limit (ulimit -u) or the memory for their "
             "stacks did not allow more")),
-        (f"set the pool's size before the program starts: export {variable}=<n> (and OMP_NUM_THREADS=<n>, MKL_NUM_THREADS=<n> "
-         "for MKL): on a shared node, the cores the job was given",
+        (f"set the pool's size before the program starts: export {variable}=<n>"
+         + (" (and OMP_NUM_THREADS=<n>, MKL_NUM_THREADS=<n> for MKL)" if variable != "OMP_NUM_THREADS"
+            else " (MKL_NUM_THREADS=<n> for MKL's own calls)")
+         + ": on a shared node, the cores the job was given; a program's own thread setting (its threads or processors "
+         "option) counts too",
          f"in Python, before numpy is imported: os.environ['{variable}'] = '<n>'; after it, threadpoolctl's "
          "threadpool_limits(<n>) limits the pool but cannot undo its start",
          "or raise the limit where the job starts: ulimit -u <more> (its hard limit, or the scheduler's setting, caps it)"),
