@@ -160,3 +160,9 @@ def test_openmps_threads_refused_names_each_variable_once():
     # AlphaImpute's FAQ: its ParallelProcessors setting asked for more threads than the machine gave
     finding = only_error(blindset.log_of(blindset.entries(123), "alphaimpute"))
     assert finding.fix[0].count("OMP_NUM_THREADS") == 1 and "processors option" in finding.fix[0], finding.fix
+
+
+def test_mkl_ffts_own_words_around_dftis():
+    # process_nwb: mkl_fft refused an (18134054, 2) array; the authors fell back to numpy.fft
+    finding = only_error(blindset.log_of(blindset.entries(123), "process-nwb"))
+    assert any("mkl_fft#57" in e for e in finding.evidence) and "numpy.fft or scipy.fft" in finding.fix[1], flat(finding)

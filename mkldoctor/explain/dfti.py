@@ -89,6 +89,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            "empty input (x.numel() == 0) before the call",
            "or pin the MKL release it was built and tested with (conda install mkl=<that release>, pip install "
            "mkl==<that release>) until it does"]
+    if configuration and "Internal error occurred: b" in first.line:  # mkl_fft's own words around DFTI's (process_nwb)
+        evidence.append("'Internal error occurred: b'...'' is mkl_fft's ValueError (numpy's FFT on MKL in Intel's and conda's "
+                        "builds): mkl_fft refused some large shapes this way (IntelPython/mkl_fft#57: an (18134054, 2) "
+                        "array transformed along its first axis)")
+        fix.insert(1, "where mkl_fft refuses a shape: catch that ValueError and call numpy.fft or scipy.fft for it "
+                      "(process_nwb's fallback), or use scipy.fft throughout")
     # the parameter on a line of its own, or on the error's line where a page's fill joined them (reflow)
     params = [p.name for p in events.of(DftiParameter)] or re.findall(r"dft::config_param::(\w+)", " ".join(e.line for e in said))
     if params:
