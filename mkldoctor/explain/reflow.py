@@ -110,7 +110,8 @@ _CUTS: dict[str, list[tuple[str, str]]] = {}
 for _phrase in _PHRASES:
     _words = _phrase.split()
     for _k in range(1, len(_words)):
-        _CUTS.setdefault(_words[_k - 1], []).append((" ".join(_words[:_k]), " ".join(_words[_k:])))
+        if _k > 1 or _words[0] not in ("Intel", "INTEL", "The", "DLL"):  # a message's first word alone: two messages
+            _CUTS.setdefault(_words[_k - 1], []).append((" ".join(_words[:_k]), " ".join(_words[_k:])))
 
 
 def _split(line: str, text: str, joined: str = "") -> bool:
