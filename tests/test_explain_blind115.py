@@ -4,6 +4,8 @@ the thread's own text where it cannot (macOS, a container's shared memory)."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests import blindset
@@ -166,3 +168,23 @@ def test_mkl_ffts_own_words_around_dftis():
     # process_nwb: mkl_fft refused an (18134054, 2) array; the authors fell back to numpy.fft
     finding = only_error(blindset.log_of(blindset.entries(123), "process-nwb"))
     assert any("mkl_fft#57" in e for e in finding.evidence) and "numpy.fft or scipy.fft" in finding.fix[1], flat(finding)
+
+
+def test_configures_test_program_that_intels_compiler_could_not_build():
+    # the forum of abinit, t=3693: ifort found and run, its configure tests failed until compilervars.sh was sourced
+    finding = only_error(blindset.log_of(blindset.entries(125), "ifort-env-unset"))
+    assert finding.id == "intel-compiler-test-failed" and "ifort" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("source compilervars.sh intel64"), finding.fix
+
+
+@pytest.mark.skipif(shutil.which("autoconf") is None, reason="needs autoconf")
+def test_configures_test_program_that_gccs_own_flags_broke_is_not_intels(tmp_path):
+    """configure's words for a compiler that cannot build its test, from gcc (produced here: a flag gcc refuses): no claim
+    about Intel's environment, the line stays unrecognised."""
+    import subprocess
+
+    (tmp_path / "configure.ac").write_text("AC_INIT([probe], [1.0])\nAC_PROG_CC\nAC_OUTPUT\n")
+    assert subprocess.run(["autoconf"], cwd=tmp_path).returncode == 0
+    code, log = run(["./configure", "CC=gcc", "CFLAGS=-fno-such-flag"], tmp_path, clean_env())
+    assert code != 0 and "C compiler cannot create executables" in log, log
+    assert [f.id for f in errors_of(log)] == ["unrecognised-failure"], [(f.id, f.title) for f in errors_of(log)]

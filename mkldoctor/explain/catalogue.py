@@ -102,6 +102,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "not been correctly installed",  # a program's own check of its LAPACK's results (wrongvalues)
            "FAKE BLA",  # a stub BLACS's own words at run time (multidef)
            "... no", "... broken",  # a configure script's own check of its linear algebra that said no (blaslist)
+           "accepts -g",  # configure's test of the compiler it found, named (intelcmd)
            "-- MKL_",  # MKLConfig.cmake's status of its choices (mklconfigwhy)
            "_ALLOCATE in ",  # MKL's cluster libraries' failed allocation (resources)
            "MKLROOT=",  # MKLROOT's value as a log shows it set (mklrootpath)

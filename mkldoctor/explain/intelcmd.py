@@ -34,6 +34,21 @@ class IntelCommandUnknown:
         return replace(self, command=named, wants=0)
 
 
+@dataclass(frozen=True, slots=True)
+class CompilerChecked:
+    """configure's ``checking whether ifort accepts -g... yes``: the compiler it tests with."""
+
+    command: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompilerTestFailed:
+    """configure's (or libtool's) own test program that the compiler could not build: ``configure: error: Fortran could
+    not compile .f90 files``, ``libtool.m4: error: problem compiling FC test program``, ``... cannot create executables``."""
+
+    line: str
+
+
 def _shell(m: re.Match, _):
     return IntelCommandUnknown(m["cmd"], m.string.strip()[:300]) if intel_tools.command(m["cmd"]) else NOT_MINE
 
@@ -53,6 +68,14 @@ SIGNATURES = (
     Signature("cmake-compiler-not-set", "intelcmd", "CMake Error: CMAKE_",
               re.compile(r"CMake Error: CMAKE_(?:C|CXX|Fortran)_COMPILER not set, after EnableLanguage"),
               lambda m, _: FollowOn(m.string.strip())),
+    Signature("configure-compiler-checked", "intelcmd", "accepts -g",
+              re.compile(r"^checking whether (?P<cmd>\S+) accepts -g\.\.\."), lambda m, _: CompilerChecked(m["cmd"])),
+    *(Signature(f"configure-compiler-test-failed-{i}", "intelcmd", needle, re.compile(pattern),
+                lambda m, _: CompilerTestFailed(m.string.strip()[:300]))
+      for i, (needle, pattern) in enumerate((
+          ("could not compile", r"^configure: error: Fortran could not compile \.f\w* files"),
+          ("problem compiling", r"^libtool\.m4: error: problem compiling (?:FC|F77|CXX|CC) test program"),
+          ("cannot create executables", r"^configure: error: (?:C|C\+\+|Fortran(?: 77)?) compiler cannot create executables")))),
     Signature("cmake-compiler-from-environment", "intelcmd", "ould not",
               re.compile(r"Could not find compiler set in environment variable (?:CC|CXX|FC):\s*$"),
               lambda m, _: IntelCommandUnknown("", m.string.strip(), wants=3)),
@@ -62,7 +85,9 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = [e for e in events.of(IntelCommandUnknown) if intel_tools.command(e.command)]
     if not said:
-        return []
+        checked = next((e.command for e in events.of(CompilerChecked) if intel_tools.command(e.command)), None)
+        failed = events.of(CompilerTestFailed)
+        return [_test_failed(checked, failed, ctx)] if checked and failed else []
     first = said[0]
     kind = intel_tools.command(first.command)
     gone = intel_tools.removed(first.command)
@@ -128,3 +153,28 @@ def _classic_paths(root: str, command: str) -> tuple[str, str]:
     if "/composer_xe_" in root:
         return f"source {q(root + '/bin/compilervars.sh')} intel64", q(f"{root}/bin/intel64/{command}")
     return "source /opt/intel/bin/compilervars.sh intel64", f"/opt/intel/bin/{command}"  # its links, and psxevars' suite
+
+
+def _test_failed(command: str, failed: list[CompilerTestFailed], ctx: Context) -> Finding:
+    """ABINIT's forum, t=3693: ifort found, its configure tests failed, until compilervars.sh and mklvars.sh were sourced."""
+    classic = _parallel_studio(ctx.places)
+    script = "compilervars.sh intel64, and mklvars.sh intel64 for MKL," if classic or intel_tools.removed(command) else \
+        "oneAPI's setvars.sh (compilervars.sh intel64 before oneAPI)"
+    return Finding(
+        "intel-compiler-test-failed", "error",
+        f"configure could not build its test program with {command}: Intel's compiler runs, and its environment is not "
+        "set in the shell that configures",
+        (failed[0].line, *(e.line for e in failed[1:2]),
+         f"{command} is Intel's {intel_tools.command(command)}: configure found it and ran it, and its own test program did "
+         "not compile or link: the compiler needs its environment (its libraries, headers and license, which "
+         f"{script.rstrip(',')} sets) in the shell that runs configure, and in the one that runs make, whose bundled "
+         "packages run configure again"),
+        (f"source {script} in the shell that builds, then configure and make again (a bundled package's build, such as "
+         "ABINIT's fallbacks, runs configure in make's shell)",
+         "the compiler's own words for the test: grep -n -B2 -A20 'problem compiling\\|could not compile\\|cannot create' "
+         "config.log (a bundled package's config.log is in its own build folder)"),
+        "Intel's compilers find their own libraries, headers and license through the variables their environment script "
+        "sets; without them a compiler on PATH still fails to build a program.",
+        (f"{command} -V; echo \"$MKLROOT\"   # the compiler's release, and whether the environment is set",),
+    )
+

@@ -272,4 +272,7 @@ EXPLAIN = (
     _r("configure-flavor-refused", "A configure script has no flavor of that name with MKL for this release",
        "Build systems that name library sets as flavors accept only those their release knows (ABINIT 7: mkl alone).",
        "Take a flavor it lists (./configure --help), with MKL's whole line in its libraries option."),
+    _r("intel-compiler-test-failed", "configure found Intel's compiler and could not build its test program with it",
+       "Intel's compilers need their environment (setvars.sh, compilervars.sh) for their libraries, headers and license.",
+       "Source the environment script in the shell that configures and builds; config.log shows the compiler's words."),
 )
