@@ -188,3 +188,29 @@ def test_configures_test_program_that_gccs_own_flags_broke_is_not_intels(tmp_pat
     code, log = run(["./configure", "CC=gcc", "CFLAGS=-fno-such-flag"], tmp_path, clean_env())
     assert code != 0 and "C compiler cannot create executables" in log, log
     assert [f.id for f in errors_of(log)] == ["unrecognised-failure"], [(f.id, f.title) for f in errors_of(log)]
+
+
+def test_condas_mkl_hook_under_set_u_named_by_its_variable_alone(tmp_path):
+    """conda's MKL activation hook under a script's set -u, as notes quote it: the variable's line alone (Uni-Mol's KSC
+    note), its script's path on the line before (a fill; produced here with bash), inside a note's prose."""
+    hook = tmp_path / "envs" / "internimage" / "etc" / "conda" / "activate.d" / "libblas_mkl_activate.sh"
+    hook.parent.mkdir(parents=True)
+    hook.write_text('export CONDA_MKL_INTERFACE_LAYER_BACKUP="$MKL_INTERFACE_LAYER"\n')
+    code, log = run(["bash", "-c", f"set -u; source {hook}"], tmp_path, clean_env())
+    assert code != 0 and "line 1: MKL_INTERFACE_LAYER: unbound variable" in log, log
+    head, _, tail = log.partition("line 1:")
+    for text in (log, f"{head.rstrip()} \nline 1:{tail}", "MKL_INTERFACE_LAYER: unbound variable\n",
+                 "具体在 `/home/u/anaconda3/envs/py38/etc/conda/activate.d/libblas_mkl_activate.sh` 触发 "
+                 "`MKL_INTERFACE_LAYER: unbound variable`\n"):
+        finding = only_error(text)
+        assert finding.id == "mkl-env-script-unbound" and "MKL_INTERFACE_LAYER is unset" in finding.title, (text, flat(finding))
+        assert finding.fix[0] == "turn nounset off around the activation: set +u; conda activate <env>; set -u", finding.fix
+    # a variable not MKL's, alone, is no claim of MKL's hooks, and never silent
+    assert [f.id for f in errors_of("FOO: unbound variable\n")] == ["unrecognised-failure"]
+
+
+def test_intel_openmps_errno_line_alone():
+    # UCL's ANSYS job script notes: "Need to set KMP_AFFINTY to get round error: OMP: System error #22: Invalid argument"
+    finding = only_error("OMP: System error #22: Invalid argument\n")
+    assert finding.id == "openmp-system-error" and finding.fix[0].startswith("turn the runtime's thread binding off: "
+                                                                              "export KMP_AFFINITY=disabled"), flat(finding)

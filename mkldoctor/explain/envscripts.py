@@ -35,8 +35,13 @@ class ScriptVariableUnset:
 
 
 def _said(m: re.Match, _) -> ScriptVariableUnset | object:
-    script, variable = m.group("script"), m.group("var")
-    if not (_MKL_SCRIPT.search(script) or _MKL_VARIABLE.match(variable)):
+    script, variable = m.group("script") or "", m.group("var")
+    if not script:  # the variable alone, its script cut off or named elsewhere on the line (a note's prose)
+        if not _MKL_VARIABLE.match(variable):
+            return NOT_MINE
+        named = re.search(r"[^\s`'\"]+\.c?sh\b", m.string)
+        script = named.group(0) if named else ""
+    elif not (_MKL_SCRIPT.search(script) or _MKL_VARIABLE.match(variable)):
         return NOT_MINE
     return ScriptVariableUnset(script, variable, m.string.strip()[:300])
 
@@ -101,7 +106,7 @@ SIGNATURES = (
     Signature("env-script-missing-dash", "envscripts", "annot open",
               re.compile(rf"\.: (?:\d+: )?[Cc]annot open {_SCRIPT}"), lambda m, _: ScriptMissing(m["script"], m.string.strip()[:300])),
     Signature("shell-unbound-variable", "envscripts", "unbound variable",
-              re.compile(r"(?<![^\s:])(?P<script>[^\s:]+): line \d+: (?P<var>\w+): unbound variable"), _said),
+              re.compile(r"(?:(?<![^\s:])(?P<script>[^\s:]+): line \d+: )?(?<![\w$])(?P<var>\w+): unbound variable"), _said),
 )
 
 
@@ -111,15 +116,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return ([_windows_unknown(e) for e in events.of(WindowsCommandUnknown)[:1]] + [_too_long(e) for e in events.of(CommandLineTooLong)[:1]]
                 + [_missing(e, events) for e in events.of(ScriptMissing)[:1]])
     first = said[0]
-    name = folders.file_name(first.script)
-    conda = "activate.d" in first.script
+    name = folders.file_name(first.script) if first.script else "an activation script"
+    # MKL_INTERFACE_LAYER with no script named: conda's MKL hooks (libblas_mkl_activate.sh, mkl's own) read it unset
+    conda = "activate.d" in first.script or (not first.script and first.variable in ("MKL_INTERFACE_LAYER", "MKL_THREADING_LAYER"))
+    name = "conda's MKL activation hook (libblas_mkl_activate.sh)" if conda and not first.script else name
     evidence = [first.line,
                 f"{name} reads ${first.variable} while it is unset, and the shell that sourced it runs with set -u (nounset), "
                 "which stops at the first unset variable"]
     if conda:
         evidence.append(f"{name} is a conda activation hook (etc/conda/activate.d): conda activate sources it in the "
-                        "calling shell, so the calling script's set -u applies to it")
-    fix = ["turn nounset off around the activation: set +u; " + ("conda activate <env>" if conda else f"source {q(first.script)}")
+                        "calling shell, so the calling script's set -u applies to it" if first.script else
+                        "conda activate sources the environment's hooks (etc/conda/activate.d) in the calling shell, so the "
+                        "calling script's set -u applies to them")
+    fix = ["turn nounset off around the activation: set +u; "
+           + ("conda activate <env>" if conda else f"source {q(first.script) if first.script else '<the script>'}")
            + "; set -u",
            f"or give the variable a value first: export {first.variable}=${{{first.variable}-}} (empty is what the script "
            "expects when it is unset)"]
@@ -131,7 +141,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         tuple(fix),
         "Scripts that set MKL's environment (conda's activation hooks, oneAPI's setvars.sh and vars.sh) save and extend "
         "variables that may be unset; under bash's set -u that is an error, and the sourcing script stops.",
-        (f"grep -n {first.variable} {q(first.script)}   # the line that reads it unset",),
+        (f"grep -n {first.variable} {q(first.script) if first.script else '$CONDA_PREFIX/etc/conda/activate.d/*.sh'}   "
+         "# the line that reads it unset",),
     )]
 
 
