@@ -63,7 +63,7 @@ def unflowed(lines: Iterator[str], stats, fresh: Callable[[str], bool]) -> Itera
                 _split(pending[2], text, pending[0]) or (
                 _continues(pending[2], text, width, fresh) if width else _moved(pending[2], text, fresh))):
             rest = (_QUOTE.sub("", text, count=1) if _QUOTE.match(pending[0]) else text).strip()
-            joint = "" if pending[0].endswith("/") else " "  # a path a mailer broke after one of its slashes
+            joint = "" if pending[0].endswith(("/", " ")) else " "  # a path a mailer broke after one of its slashes
             pending = (f"{pending[0]}{joint}{rest}", pending[1], text, pending[3] + 1)
             continue
         if pending is not None:
@@ -137,6 +137,8 @@ def _split(line: str, text: str, joined: str = "") -> bool:
         return True
     if _MKL_HEAD.search(line) or _NAME_NEXT.search(line) or line.endswith(",") and line.count("(") > line.count(")"):
         return bool(body) and not body.startswith(("Intel MKL", "INTEL MKL"))
+    if line.endswith(".sh:") and re.match(r"line \d+: ", body):  # bash's "<script>.sh:" / "line 1: X: unbound variable"
+        return True
     if line.endswith("code signature in"):  # macOS's "X.dylib: code signature in" / "(X)" / "not valid for use in ..."
         return True
     if line.endswith("):") and "dlopen(" in line:  # dlopen's arguments, dyld's reason on the next line
