@@ -151,8 +151,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             "parallelises over the team it gets, so a capped team runs slower than the count asked suggests.",
             ("nproc; env | grep -E 'OMP_|KMP_|MKL_NUM'   # the CPUs the process may use, and the counts and limits it is given",),
         ))
-    for event in events.of(SystemErrorInRuntime)[:1]:
-        out.append(_system_error(event, events.of(RuntimeSystemError)))
+    details = events.of(RuntimeSystemError)
+    heads = events.of(SystemErrorInRuntime) or [  # the errno's line alone, its head cut (UCL's ANSYS notes)
+        SystemErrorInRuntime(f"OMP: System error #{d.number}: {d.what}") for d in details[:1]
+        if not (refused or events.of(ShmRefused) or events.of(MklAllocateFailed))]
+    for event in heads[:1]:
+        out.append(_system_error(event, details))
     for event in events.of(ShmRefused)[:1]:
         absent = next((e for e in events.of(RuntimeSystemError) if e.number == "2"), None)  # ENOENT: no shm folder at all
         out.append(Finding(
@@ -264,7 +268,11 @@ def _system_error(event: SystemErrorInRuntime, details: list[RuntimeSystemError]
     errno = details[0] if details else None
     einval = errno is not None and errno.number == "22"
     unimplemented = errno is not None and "not implemented" in errno.what.lower()  # ENOSYS, Windows' 120
-    evidence = [event.line] + ([f"OMP: System error #{errno.number}: {errno.what}: the errno of the call that failed"] if errno else [])
+    alone = errno is not None and event.line.startswith("OMP: System error #")  # its head ("OMP: Error #N") not in the log
+    evidence = [event.line] + ([f"OMP: System error #{errno.number}: {errno.what}: the errno of the call that failed"]
+                               if errno and not alone else
+                               ["the errno of a system call of Intel's OpenMP runtime; the runtime's own error line before it "
+                                "(OMP: Error #100, #179) is not in the log"] if alone else [])
     if einval:
         evidence.append("an invalid argument at start-up is, in the reports of it, the runtime's thread affinity: it binds "
                         "threads to the CPUs it reads from the system, and a container or cgroup whose CPU set differs from "
