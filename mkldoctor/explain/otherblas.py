@@ -14,7 +14,8 @@ from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import exports
 
-_EXTENSION = re.compile(r"^(?:cblas_(?P<c>[sdcz])(?P<op>omatcopy|imatcopy|geadd)|(?P<f>[sdcz])(?P<fop>omatcopy|imatcopy|geadd)_)$")
+_EXTENSION = re.compile(r"^(?:cblas_(?P<c>[sdcz])(?P<op>omatcopy|imatcopy|geadd)"
+                        r"|(?P<f>[sdcz])(?P<fop>omatcopy|imatcopy|geadd)_)$")
 _MKL_NAME = {"omatcopy": "omatcopy", "imatcopy": "imatcopy", "geadd": "omatadd"}  # mkl_?omatadd adds two matrices out of place
 _BLAS_LIBS = ("blas", "cblas", "openblas", "flexiblas", "satlas", "tatlas", "refblas", "blis")
 
@@ -48,8 +49,8 @@ def finding(symbols: list[str], by_symbol: dict[str, list[UndefinedSymbol]], com
         + (f" and lib{other} lacks: the link has no library that defines it" if other and not mkl_linked and other != "openblas"
            else ""),
         tuple(needed_by(symbols, by_symbol) + said),
-        (f"with MKL: call {mkl} in place of {symbols[0]}, with #include <mkl_trans.h> (the project's code path for MKL, where it has one: an option that "
-         "says the BLAS is MKL), and link MKL (mkldoctor link --format flags)",
+        (f"with MKL: call {mkl} in place of {symbols[0]}, with #include <mkl_trans.h> (the project's code path for MKL, "
+         "where it has one: an option that says the BLAS is MKL), and link MKL (mkldoctor link --format flags)",
          f"or link OpenBLAS, which defines {symbols[0]}: -lopenblas in place of "
          + (f"-l{other}" if other else "the BLAS on the line") + " (Debian: libopenblas-dev; macOS: brew install openblas, "
          "with -L$(brew --prefix openblas)/lib)"),

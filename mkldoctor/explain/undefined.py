@@ -59,7 +59,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     for event in unclaimed:
         by_symbol.setdefault(event.symbol, []).append(event)
     out: list[Finding] = [cxxlinkage.finding(cxx, ctx)] if cxx else []
-    out += [otherblas.finding(ext, {s: [e for e in events.of(UndefinedSymbol) if e.symbol == s] for s in ext}, ctx.main_command())] if ext else []
+    if ext:
+        callers = {s: [e for e in events.of(UndefinedSymbol) if e.symbol == s] for s in ext}
+        out.append(otherblas.finding(ext, callers, ctx.main_command()))
     if not unclaimed:
         return out
     hits = ctx.hits(list(by_symbol))
