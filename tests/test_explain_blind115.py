@@ -214,3 +214,25 @@ def test_intel_openmps_errno_line_alone():
     finding = only_error("OMP: System error #22: Invalid argument\n")
     assert finding.id == "openmp-system-error" and finding.fix[0].startswith("turn the runtime's thread binding off: "
                                                                               "export KMP_AFFINITY=disabled"), flat(finding)
+
+
+def test_two_dependencies_ld_did_not_find_keep_their_own_versioned_names(tmp_path):
+    """A library whose two dependencies ld did not find (produced here with gcc): each finding names the undefined
+    names whose version tag is its library's (FABRIC_1.1 for libfabric, UCX_1.0 for libucx), not both."""
+    for name, tag, fn in (("fabric", "FABRIC_1.1", "fi_getinfo"), ("ucx", "UCX_1.0", "ucp_init")):
+        (tmp_path / name).mkdir()
+        (tmp_path / f"{name}.c").write_text(f"int {fn}(void) {{ return 1; }}\n")
+        (tmp_path / f"{name}.map").write_text(f"{tag} {{ global: {fn}; local: *; }};\n")
+        assert run(["gcc", "-shared", "-fPIC", "-o", f"{name}/lib{name}.so.1", f"{name}.c", f"-Wl,-soname,lib{name}.so.1",
+                    f"-Wl,--version-script={name}.map"], tmp_path, clean_env())[0] == 0
+        (tmp_path / name / f"lib{name}.so").symlink_to(f"lib{name}.so.1")
+    (tmp_path / "mpi.c").write_text("int fi_getinfo(void);\nint ucp_init(void);\n"
+                                    "int mpi_x(void) { return fi_getinfo() + ucp_init(); }\n")
+    (tmp_path / "main.c").write_text("int mpi_x(void);\nint main(void) { return mpi_x(); }\n")
+    assert run(["gcc", "-shared", "-fPIC", "-o", "libmpi.so", "mpi.c", "-Lfabric", "-lfabric", "-Lucx", "-lucx"], tmp_path,
+               clean_env())[0] == 0
+    code, log = run(["gcc", "-o", "app", "main.c", "-L.", "-lmpi"], tmp_path, clean_env())
+    assert code != 0 and "libucx.so.1, needed by ./libmpi.so, not found" in log, log
+    titles = {f.title.split(",", 1)[0]: f.title for f in errors_of(log) if f.id == "needed-library-not-found"}
+    assert "fi_getinfo@FABRIC_1.1" in titles["libfabric.so.1"] and "ucp_init" not in titles["libfabric.so.1"], titles
+    assert "ucp_init@UCX_1.0" in titles["libucx.so.1"] and "fi_getinfo" not in titles["libucx.so.1"], titles

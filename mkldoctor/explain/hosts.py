@@ -288,13 +288,17 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 # -- the loader at run time: DT_NEEDED, the loader search, symbol lookups ----------
 
 
-def dependency_names(events: Parsed, library: str) -> list[str]:
+def dependency_names(events: Parsed, library: str, soname: str = "") -> list[str]:
     """The versioned names (not glibc's) that ld could not resolve in ``library``, one of whose dependencies it did not
     find: ``./libmpi.so: undefined reference to `fi_getinfo@FABRIC_1.1'`` under ``libfabric.so.1, needed by ./libmpi.so,
-    not found``."""
+    not found``. Given that dependency's ``soname``, the names whose version tag is its (FABRIC_ for libfabric), where
+    any are: two dependencies of one library missing do not share them."""
     base = os.path.basename(library)
-    return list(dict.fromkeys(f"{e.symbol}@{e.version}" for e in events.of(UndefinedSymbol) if e.version and base
-                              and not e.version.startswith("GLIBC_") and os.path.basename(e.referenced_from or "") == base))
+    names = list(dict.fromkeys(f"{e.symbol}@{e.version}" for e in events.of(UndefinedSymbol) if e.version and base
+                               and not e.version.startswith("GLIBC_") and os.path.basename(e.referenced_from or "") == base))
+    stem = re.sub(r"^lib|\.so.*$", "", soname).replace("-", "_").upper()
+    own = [n for n in names if stem and n.split("@", 1)[1].upper().startswith(stem)]
+    return own or names
 
 
 def needed(events: Parsed, ctx: Context) -> list[Finding]:
@@ -306,7 +310,7 @@ def needed(events: Parsed, ctx: Context) -> list[Finding]:
             continue
         holders = [i for i in ctx.installs if any(os.path.basename(l.path) == event.soname for l in i.libraries)]
         fix = [f"-Wl,-rpath-link,{q(i.lib_dirs[0])} (and LD_LIBRARY_PATH at run time)" for i in holders[:1]]
-        names = dependency_names(events, event.needed_by)  # what ld then could not resolve in that library: the error
+        names = dependency_names(events, event.needed_by, event.soname)  # what ld then could not resolve there: the error
         out.append(Finding(
             "needed-library-not-found", "error" if names else "warning",
             f"{event.soname}, needed by {os.path.basename(event.needed_by)}, was not found at link time"
