@@ -75,7 +75,7 @@ def unflowed(lines: Iterator[str], stats, fresh: Callable[[str], bool]) -> Itera
 
 # a message a fill cut after its head, whatever the width: a compiler's place ("solve.cpp:124:12:") with its "error: ..."
 # on the next line (arrayfire#3180, ginkgo#1717 filled at 72), CMake's "CMake Error at" with the file's place
-_PLACE_END = re.compile(r"\S:\d+(?::\d+)?:$|\bCMake (?:Error|Warning(?: \(dev\))?) at$")
+_PLACE_END = re.compile(r"\S:\d+(?::\d+)?:$|\bCMake (?:Error|Warning(?: \(dev\))?) at$|\S:\d+(?::\d+)?: (?:fatal )?error:$")
 _MESSAGE = re.compile(r"^(?:(?:fatal )?error(?: [A-Z]{1,3}\d{4,5})?|warning): ")
 _CMAKE_PLACE = re.compile(r"^(?:[A-Za-z]:)?[^\s:]+:\d+")
 # CMake's head with its place, its command moved to the next line ("CMake Error at /x/mkl.cmake:8" / "(target_link_libraries):")
@@ -122,6 +122,8 @@ def _split(line: str, text: str, joined: str = "") -> bool:
     line, body = line.rstrip(), _QUOTE.sub("", text, count=1).lstrip()
     end = _PLACE_END.search(line)
     if end is not None:
+        if end.group(0).endswith("error:"):  # the compiler's message cut after its word ("x.cpp:39:31: fatal error:" /
+            return bool(body) and _CMAKE_PLACE.match(body) is None  # "mkl_vml_functions.h: No such file ..."), not a place
         return (_CMAKE_PLACE if end.group(0).endswith(" at") else _MESSAGE).match(body) is not None
     if body.startswith(_TAILS):
         return True
