@@ -238,3 +238,11 @@ def test_two_dependencies_ld_did_not_find_keep_their_own_versioned_names(tmp_pat
     titles = {f.title.split(",", 1)[0]: f.title for f in errors_of(log) if f.id == "needed-library-not-found"}
     assert "fi_getinfo@FABRIC_1.1" in titles["libfabric.so.1"] and "ucp_init" not in titles["libfabric.so.1"], titles
     assert "ucp_init@UCX_1.0" in titles["libucx.so.1"] and "fi_getinfo" not in titles["libucx.so.1"], titles
+
+
+def test_openblas_transpose_undefined_with_openblas_on_the_line():
+    # the libopenblas found lacks the extension: another library of that name, or an old build
+    finding = only_error("gcc -o t t.o -L/opt/old -lopenblas\n/usr/bin/ld: t.o: in function `main':\n"
+                         "t.c:(.text+0x4e): undefined reference to `cblas_domatcopy'\ncollect2: error: ld returned 1 exit status\n")
+    assert finding.id == "blas-extension-missing" and "lacks" not in finding.title, flat(finding)
+    assert finding.fix[1].startswith("the libopenblas the link finds lacks cblas_domatcopy"), finding.fix

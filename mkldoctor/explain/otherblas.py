@@ -17,7 +17,7 @@ from mkldoctor.knowledge import exports
 _EXTENSION = re.compile(r"^(?:cblas_(?P<c>[sdcz])(?P<op>omatcopy|imatcopy|geadd)"
                         r"|(?P<f>[sdcz])(?P<fop>omatcopy|imatcopy|geadd)_)$")
 _MKL_NAME = {"omatcopy": "omatcopy", "imatcopy": "imatcopy", "geadd": "omatadd"}  # mkl_?omatadd adds two matrices out of place
-_BLAS_LIBS = ("blas", "cblas", "openblas", "flexiblas", "satlas", "tatlas", "refblas", "blis")
+_BLAS_LIBS = ("blas", "cblas", "openblas", "satlas", "tatlas", "refblas", "blis")  # FlexiBLAS forwards the extensions
 
 
 def extensions(symbols) -> list[str]:
@@ -51,9 +51,11 @@ def finding(symbols: list[str], by_symbol: dict[str, list[UndefinedSymbol]], com
         tuple(needed_by(symbols, by_symbol) + said),
         (f"with MKL: call {mkl} in place of {symbols[0]}, with #include <mkl_trans.h> (the project's code path for MKL, "
          "where it has one: an option that says the BLAS is MKL), and link MKL (mkldoctor link --format flags)",
-         f"or link OpenBLAS, which defines {symbols[0]}: -lopenblas in place of "
-         + (f"-l{other}" if other else "the BLAS on the line") + " (Debian: libopenblas-dev; macOS: brew install openblas, "
-         "with -L$(brew --prefix openblas)/lib)"),
+         (f"the libopenblas the link finds lacks {symbols[0]}: another library of that name, or an old build; point -L at "
+          "a current OpenBLAS (ldd or -Wl,--trace shows which file it takes)" if other == "openblas" else
+          f"or link OpenBLAS, which defines {symbols[0]}: -lopenblas in place of "
+          + (f"-l{other}" if other else "the BLAS on the line") + " (Debian: libopenblas-dev; macOS: brew install openblas, "
+          "with -L$(brew --prefix openblas)/lib)")),
         "OpenBLAS adds matrix copy, transpose and add routines to CBLAS under cblas_ names; MKL has the same operations as "
         "mkl_?omatcopy, mkl_?imatcopy and mkl_?omatadd, and the reference BLAS has none: code written for one BLAS's "
         "extensions links only against that BLAS.",
