@@ -11,7 +11,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127)
+SETS = blindset.load(115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128)
 TRANSPOSE = ('#include <stddef.h>\nvoid cblas_domatcopy(int, int, int, int, double, const double *, int, double *, int);\n'
              "int main(void) {\n    double a[4] = {1, 2, 3, 4}, b[4];\n"
              "    cblas_domatcopy(101, 112, 2, 2, 1.0, a, 2, b, 2);  /* OpenBLAS's CblasRowMajor, CblasTrans */\n"
