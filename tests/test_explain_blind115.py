@@ -246,3 +246,11 @@ def test_openblas_transpose_undefined_with_openblas_on_the_line():
                          "t.c:(.text+0x4e): undefined reference to `cblas_domatcopy'\ncollect2: error: ld returned 1 exit status\n")
     assert finding.id == "blas-extension-missing" and "lacks" not in finding.title, flat(finding)
     assert finding.fix[1].startswith("the libopenblas the link finds lacks cblas_domatcopy"), finding.fix
+
+
+@pytest.mark.parametrize("line", ["  dlopen(/Users/b/.R/Library/rjags/libs/x86_64/rjags.so, 10): Symbol not found: _JAGS_NA",
+                                  "The app failed with DllNotFoundException after I deployed it to another machine"])
+def test_a_failure_a_signature_reads_stands_alone_and_is_never_silent(line):
+    # each corpus line a signature claims, explained alone (a probe over the whole corpus after set 127's silent texts):
+    # dyld's "Symbol not found" and .NET's DllNotFoundException without the lines their families read with them
+    assert [f.id for f in errors_of(line + "\n")] == ["unrecognised-failure"]

@@ -55,6 +55,7 @@ ERROR_WORDS = (
     r"^\s*--with-[\w-]+=.*\bdid not work\b",  # PETSc's configure: a library list it was given
     r"\b\w+: unbound variable\W*$",  # bash under set -u (envscripts), with its script's place or without it
     r"\bOMP: System error #\d+:",  # Intel OpenMP's errno line, which may stand alone where its head was cut (resources)
+    r"\bSymbol not found: |\bDllNotFoundException\b",  # dyld's and .NET's words for a name or a DLL not loaded, alone too
     r"\berror #\d{4,5}:|^\s*#\d{4,5}: ",  # Intel's compilers' coded errors (ifort, ifx, icc): "x.f90(3): error #6580: ..."
     # "error" in the languages tools print it in, followed by its colon (a count has none: MSBuild's "0 Fehler")
     r"(?:\bFehler|错误|エラー|\b[Ee]rreur(?: \w+)?|\b[Oo]шибка|\bОшибка|\b[Ee]rrore|\b[Bb]łąd)\s*[:：]",
