@@ -243,7 +243,8 @@ def test_two_dependencies_ld_did_not_find_keep_their_own_versioned_names(tmp_pat
 def test_openblas_transpose_undefined_with_openblas_on_the_line():
     # the libopenblas found lacks the extension: another library of that name, or an old build
     finding = only_error("gcc -o t t.o -L/opt/old -lopenblas\n/usr/bin/ld: t.o: in function `main':\n"
-                         "t.c:(.text+0x4e): undefined reference to `cblas_domatcopy'\ncollect2: error: ld returned 1 exit status\n")
+                         "t.c:(.text+0x4e): undefined reference to `cblas_domatcopy'\n"
+                         "collect2: error: ld returned 1 exit status\n")
     assert finding.id == "blas-extension-missing" and "lacks" not in finding.title, flat(finding)
     assert finding.fix[1].startswith("the libopenblas the link finds lacks cblas_domatcopy"), finding.fix
 
