@@ -115,7 +115,7 @@ def test_the_programs_own_openmp_code_compiled_with_intels_flag_and_linked_witho
 @pytest.mark.parametrize(("n", "fragment"), [(10, "cmake-caffe2-mkl-imported-target"), (11, "skimcaffe"),
                                              (10, "macos-quarantined-bundled-libiomp5"), (21, "pyrt-mpl-mkl-intel-thread"),
                                              (14, "windows-cxfreeze"), (122, "ar-crop"), (14, "mklrt-faiss-py312"),
-                                             (89, "mkl-vml-functions-h-missing")])
+                                             (89, "mkl-vml-functions-h-missing"), (106, "rjags")])
 def test_a_mail_fill_that_cut_the_loaders_and_mkls_fixed_words(n, fragment):
     # a fill at 72 columns cuts inside the loader's, the linker's and MKL's fixed words ("...so.2: undefined" / "symbol:
     # __kmpc_..."), after a library's path and colon ("...libmkl_def.so.2:" / "undefined symbol: ..."), after CMake's place
@@ -255,3 +255,13 @@ def test_a_failure_a_signature_reads_stands_alone_and_is_never_silent(line):
     # each corpus line a signature claims, explained alone (a probe over the whole corpus after set 127's silent texts):
     # dyld's "Symbol not found" and .NET's DllNotFoundException without the lines their families read with them
     assert [f.id for f in errors_of(line + "\n")] == ["unrecognised-failure"]
+
+
+def test_old_rs_dyn_load_joined_with_its_quoted_library_is_one_failure():
+    # r-devel 2002-01 (blind92): old R quotes the library in double quotes, its reason on the next line: one finding
+    log = ('        unable to load shared library\n"/home/andy/R-patched-mkl/modules/lapack.so":\n'
+           "  /home/andy/R-patched-mkl/modules/lapack.so: undefined symbol: lsame_\n")
+    assert [f.id for f in errors_of(log)] == ["runtime-mkl-not-linked"], [(f.id, f.title) for f in errors_of(log)]
+    joined = log.replace("library\n", "library ", 1)
+    assert [f.id for f in errors_of(joined)] == ["runtime-mkl-not-linked"], [(f.id, f.title) for f in errors_of(joined)]
+

@@ -210,7 +210,7 @@ SIGNATURES = (
               and "unable to load shared " not in m.string else NOT_MINE),
     # R before 2.12 said "shared library" (r-sig-mac, 2010)
     Signature("r-dyn-load", "hosts", "unable to load shared ",
-              re.compile(r"unable to load shared (?:object|library) '(?P<obj>[^']+)'"),
+              re.compile(r"unable to load shared (?:object|library) (?P<q>['\"])(?P<obj>[^'\"]+)(?P=q)"),  # old R: "..."
               lambda m, _: HostCannotLoad("R (dyn.load)", m.group("obj"))),
     Signature("r-error-in-dyn-load", "hosts", "dyn.load(", re.compile(r"Error in dyn\.load\("), lambda m, _: None),
     Signature("r-load-failed", "hosts", "load failed for", re.compile(r"(?:package or namespace )?load failed for .(?P<pkg>[\w.]+)"),
@@ -239,6 +239,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     explained = {e.soname.split(".so", 1)[0] for e in events.of(LoaderMissing)}
     reasons = {e.binary for e in events.of(LoaderMissing)} | {e.binary for e in events.of(SymbolLookupError)}
+    unbound = {os.path.basename(e.library) for e in events.of(SymbolLookupError)}  # the library's own reason, said below it
     foreign = " ".join(e.library for e in events.of(ForeignLoadFailed))
     if ctx.platform in ("Windows", "macOS"):
         return []  # the platforms family speaks for another platform's log: the remedies here are Linux's
@@ -247,7 +248,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         stem = base.split(".so", 1)[0].split(".dylib", 1)[0].split(".dll", 1)[0]
         said = (any(dotnet_probe(s) != dotnet_probe(stem) for s in explained)  # .NET's probes of the name are its own words
                 if event.host == DOTNET else stem in explained)
-        if (said or event.host in reasons or stem in foreign or base.endswith((".dylib", ".dll")) or "\\" in event.library
+        if (said or event.host in reasons or base in unbound or stem in foreign or base.endswith((".dylib", ".dll"))
+                or "\\" in event.library
                 or speaks_for(event.library, events, event)):
             continue  # the loader's reason is in the log and explained, or the platforms family speaks for it
         holders = ctx.holders_of_stem(stem)

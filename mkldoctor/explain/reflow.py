@@ -93,7 +93,7 @@ _LIBRARY_END = re.compile(r"\.(?:so(?:\.\d+)*|dylib|dll):$")
 # "unresolved external symbol" / "_cblas_sgemm", "error C2664:" / its message
 _NAME_NEXT = re.compile(r"\b(?:undefined symbol:|undefined reference to|unresolved external symbol|error [A-Z]{1,3}\d{4,5}:|"
                         r"symbol lookup error:|error while loading shared libraries:|unrecognized command[- ]line option|"
-                        r"unknown argument:)$")
+                        r"unknown argument:|unable to load shared (?:object|library))$")  # R's dyn.load: its path next
 
 _CI_PREFIX = re.compile(r"\[[^\]]{1,40}\] |##\[\w+\]")  # a CI's mark before each line (Jenkins' time, Azure's ##[error])
 # the loader's, the linkers' and MKL's fixed words, which a fill may cut between any two of them ("...so.2: undefined" /
