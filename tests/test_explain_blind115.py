@@ -115,12 +115,14 @@ def test_the_programs_own_openmp_code_compiled_with_intels_flag_and_linked_witho
 @pytest.mark.parametrize(("n", "fragment"), [(10, "cmake-caffe2-mkl-imported-target"), (11, "skimcaffe"),
                                              (10, "macos-quarantined-bundled-libiomp5"), (21, "pyrt-mpl-mkl-intel-thread"),
                                              (14, "windows-cxfreeze"), (122, "ar-crop"), (14, "mklrt-faiss-py312"),
-                                             (89, "mkl-vml-functions-h-missing"), (106, "rjags")])
+                                             (89, "mkl-vml-functions-h-missing"), (106, "rjags"), (31, "vespa-readme"),
+                                             (86, "adcc-151")])
 def test_a_mail_fill_that_cut_the_loaders_and_mkls_fixed_words(n, fragment):
     # a fill at 72 columns cuts inside the loader's, the linker's and MKL's fixed words ("...so.2: undefined" / "symbol:
     # __kmpc_..."), after a library's path and colon ("...libmkl_def.so.2:" / "undefined symbol: ..."), after CMake's place
     # ("... mkl.cmake:8" / "(target_link_libraries):"), before ld's "is referenced by DSO" and macOS's "code signature in",
-    # after a compiler's "fatal error:" ("... .cpp:39:31: fatal error:" / "mkl_vml_functions.h: No such file ...")
+    # after a compiler's "fatal error:" ("... .cpp:39:31: fatal error:" / "mkl_vml_functions.h: No such file ..."), and a
+    # library's path alone on its line at a terminal's width (90, 100 columns) with "undefined symbol:" after it
     blindset.assert_fill_reads_as_printed(n, fragment)
 
 

@@ -117,8 +117,10 @@ for _phrase in _PHRASES:
 def _split(line: str, text: str, joined: str = "") -> bool:
     """Whether ``text`` is the rest of a message a fill cut after its place: the two need each other (``joined``: the
     line with the pieces already joined before it, where a message's head was cut more than once)."""
-    if len(line) in WRAP_WIDTHS or _CI_PREFIX.match(text):  # a terminal's cut, a CI's prefix on each line: the readers'
-        return False  # own (mkldoctor.explain.lines) join those
+    # a terminal's cut, a CI's prefix on each line: the readers' own (mkldoctor.explain.lines) join those; a line of one
+    # word at such a width is a fill's word too long for its line (a library's path and colon), read here
+    if len(line) in WRAP_WIDTHS and " " in line.strip() or _CI_PREFIX.match(text):
+        return False
     line, body = line.rstrip(), _QUOTE.sub("", text, count=1).lstrip()
     end = _PLACE_END.search(line)
     if end is not None:
