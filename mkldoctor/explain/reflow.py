@@ -116,30 +116,35 @@ for _phrase in _PHRASES:
 
 def _split(line: str, text: str, joined: str = "") -> bool:
     """Whether ``text`` is the rest of a message a fill cut after its place: the two need each other (``joined``: the
-    line with the pieces already joined before it, where a message's head was cut more than once)."""
+    line with the pieces already joined before it, where a message's head was cut more than once). Read for every line:
+    each pattern is tried only where the line's last character allows it."""
     # a terminal's cut, a CI's prefix on each line: the readers' own (mkldoctor.explain.lines) join those; a line of one
     # word at such a width is a fill's word too long for its line (a library's path and colon), read here
-    if len(line) in WRAP_WIDTHS and " " in line.strip() or _CI_PREFIX.match(text):
+    if len(line) in WRAP_WIDTHS and " " in line.strip() or text[:1] in ("[", "#") and _CI_PREFIX.match(text):
         return False
-    line, body = line.rstrip(), _QUOTE.sub("", text, count=1).lstrip()
-    end = _PLACE_END.search(line)
+    line = line.rstrip()
+    body = (_QUOTE.sub("", text, count=1) if text[:1] == ">" else text).lstrip()
+    last = line[-1:]
+    end = _PLACE_END.search(line) if last == ":" or line.endswith(" at") else None
     if end is not None:
         if end.group(0).endswith("error:"):  # the compiler's message cut after its word ("x.cpp:39:31: fatal error:" /
             return bool(body) and _CMAKE_PLACE.match(body) is None  # "mkl_vml_functions.h: No such file ..."), not a place
         return (_CMAKE_PLACE if end.group(0).endswith(" at") else _MESSAGE).match(body) is not None
     if body.startswith(_TAILS):
         return True
-    if line[-1:].isdigit() and _CMAKE_HEAD.search(joined[-1000:] or line):
+    if last.isdigit() and _CMAKE_HEAD.search(joined[-1000:] or line):
         return _CMAKE_COMMAND.match(body) is not None
     if len(joined) > len(line):  # a message's head cut twice ("... symbol lookup" / "error:" / its library)
         line = joined[-300:].rstrip()
-    if _LIBRARY_ALONE.match(body) and _MKL_SAID.search(line):  # MKL's "INTEL MKL ERROR: <the system's words>" / "<library>."
+        last = line[-1:]
+    if "MKL" in line and _LIBRARY_ALONE.match(body) and _MKL_SAID.search(line):  # "INTEL MKL ERROR: <words>" / "<lib>."
         return True
     cuts = _CUTS.get(line.rsplit(None, 1)[-1]) if line else None
     if cuts and any(line.endswith(head) and (len(line) == len(head) or line[-len(head) - 1] in " :")
                     and body.startswith(tail) for head, tail in cuts):
         return True
-    if _MKL_HEAD.search(line) or _NAME_NEXT.search(line) or line.endswith(",") and line.count("(") > line.count(")"):
+    if last in (":", "o", "l", "n", "t", "y") and (_MKL_HEAD.search(line) or _NAME_NEXT.search(line)) \
+            or last == "," and line.count("(") > line.count(")"):
         return bool(body) and not body.startswith(("Intel MKL", "INTEL MKL"))
     if line.endswith(".sh:") and re.match(r"line \d+: ", body):  # bash's "<script>.sh:" / "line 1: X: unbound variable"
         return True
@@ -147,8 +152,8 @@ def _split(line: str, text: str, joined: str = "") -> bool:
         return True
     if line.endswith("):") and "dlopen(" in line:  # dlopen's arguments, dyld's reason on the next line
         return body.startswith(("Library not loaded", "image not found", "no suitable image", "tried: "))
-    return _LIBRARY_END.search(line) is not None and body.startswith(("cannot open shared object file", "code signature in",
-                                                                      "undefined symbol: "))
+    return last == ":" and _LIBRARY_END.search(line) is not None and body.startswith((
+        "cannot open shared object file", "code signature in", "undefined symbol: "))
 
 
 def fill_width(texts: list[str], fresh: Callable[[str], bool]) -> int:
