@@ -267,3 +267,14 @@ def test_old_rs_dyn_load_joined_with_its_quoted_library_is_one_failure():
     joined = log.replace("library\n", "library ", 1)
     assert [f.id for f in errors_of(joined)] == ["runtime-mkl-not-linked"], [(f.id, f.title) for f in errors_of(joined)]
 
+
+
+def test_a_dso_missing_takes_only_the_name_ld_said_it_holds():
+    # ld's "undefined reference to symbol 'X'" names what the library holds; another undefined name beside it stays said
+    log = ("/usr/bin/ld: main.o: in function `main':\nmain.c:(.text+0x9): undefined reference to `project_helper'\n"
+           "/usr/bin/ld: libggml.a(ggml-sycl.cpp.o): undefined reference to symbol '_ZN4sycl3_V15queue6memcpyEPvPKvm'\n"
+           "/usr/bin/ld: /opt/intel/oneapi/compiler/2024.2/lib/libsycl.so.7: error adding symbols: DSO missing from "
+           "command line\n")
+    said = {f.id: f for f in errors_of(log)}
+    assert set(said) == {"system-libraries-missing", "undefined-symbol"}, [(f.id, f.title) for f in said.values()]
+    assert "project_helper" in said["undefined-symbol"].title and "memcpy" not in said["undefined-symbol"].title

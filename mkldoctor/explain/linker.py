@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.events import UNNAMED, MissingLibrary, NeededNotFound, Parsed, UndefinedSymbol
@@ -28,9 +28,20 @@ from mkldoctor.knowledge import exports, facts, layout
 
 @dataclass(frozen=True, slots=True)
 class DsoMissing:
-    """``ld: /lib/x86_64-linux-gnu/libm.so.6: error adding symbols: DSO missing from command line``"""
+    """``ld: /lib/x86_64-linux-gnu/libm.so.6: error adding symbols: DSO missing from command line``, and the name ld said
+    it held on the line before (``undefined reference to symbol '_ZN4sycl3_V15queue6memcpy...'``)."""
 
     library: str
+    symbol: str = field(default="", compare=False)
+
+
+# ld's line before its DSO-missing one: the name it found in that library ("undefined reference to symbol 'dgesdd_'")
+_DSO_SYMBOL = re.compile(r"undefined reference to symbol [`'‘\"](?P<sym>[^`'’\"@]+)")
+
+
+def _dso_missing(m: re.Match, before) -> DsoMissing:
+    said = next((s for line in reversed(list(before)[-2:]) for s in [_DSO_SYMBOL.search(line)] if s), None)
+    return DsoMissing(m.group("lib"), said.group("sym") if said else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +103,7 @@ SIGNATURES = (
               re.compile(r"^\s*(?:(?:export\s+)?\w*LDFLAGS=['\"]?)?-.*?-Wl,(?:[^\s,]*,)*--as-needed\b"), lambda m, _: AsNeededFlags(m.string.strip())),
     Signature("dso-missing", "linker", "DSO missing from command line",
               re.compile(r"(?<![\w./+-])(?P<lib>/?[\w./+-]+\.so[\w.]*): error adding symbols: DSO missing from command line"),
-              lambda m, _: DsoMissing(m.group("lib"))),
+              _dso_missing),
     # the compiler driver's own check of a file on its line (clang's, gcc 9's and older): ld's "cannot find <path>"
     Signature("driver-no-such-file", "linker", "rror: ", re.compile(
         r"^(?:\S*/)?(?:clang(?:\+\+)?|gcc|g\+\+|c\+\+|cc|gfortran|icx|icpx|ifx)(?:-[\d.]+)?(?:\.exe)?: error: "

@@ -36,8 +36,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.binformat import WrongFormat
 
     named = any(mkl_dso(e) for e in events.of(DsoMissing))  # the linker family's: MKL's library not named on the line
-    other_dso = len([e for e in events.of(DsoMissing) if not mkl_dso(e)  # ld names one symbol for each: that finding's
-                     and not os.path.basename(e.library).startswith(("libmpi", "libstdc++"))])  # (MPI's, C++'s: their own)
+    # the name ld found in a library the line does not name ("undefined reference to symbol 'X'" then "libsycl.so.7: ...
+    # DSO missing"): the linker family's finding says it (MPI's and C++'s libraries are their families' own)
+    in_dso = {e.symbol for e in events.of(DsoMissing) if e.symbol and not mkl_dso(e)
+              and not os.path.basename(e.library).startswith(("libmpi", "libstdc++"))}
     # Apple's ld ignored a library of another format (binformat's): the names it would have given follow from that
     ignored = any(e.linker for e in events.of(WrongFormat))
     unclaimed = [e for e in events.of(UndefinedSymbol) if not claims(e) and not linkkind.claims(e) and not blacsload.claims(e)
@@ -49,9 +51,8 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.meson import PcRequiresMissing
     if events.of(PcRequiresMissing):  # pkg-config gave no MKL flags: MKL's names undefined after it are that finding's
         unclaimed = [e for e in unclaimed if not knowledge.looks_like_mkl(e.symbol)]
-    foreign = {e.symbol for e in unclaimed if not knowledge.looks_like_mkl(e.symbol) and exports.history(e.symbol) is None}
-    if foreign and len(foreign) <= other_dso:  # "undefined reference to symbol 'X'" then "libsycl.so.7: ... DSO missing"
-        unclaimed = [e for e in unclaimed if e.symbol not in foreign]
+    unclaimed = [e for e in unclaimed if e.symbol not in in_dso or knowledge.looks_like_mkl(e.symbol)
+                 or exports.history(e.symbol) is not None]
     cxx = [e for e in unclaimed if cxxlinkage.c_name(e.symbol)]  # MKL's names with C++ linkage: the declaration's fault
     ext = otherblas.extensions({e.symbol for e in unclaimed})  # OpenBLAS's extensions: no MKL has them
     unclaimed = [e for e in unclaimed if e not in cxx and e.symbol not in ext]
