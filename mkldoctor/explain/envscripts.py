@@ -116,11 +116,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return ([_windows_unknown(e) for e in events.of(WindowsCommandUnknown)[:1]] + [_too_long(e) for e in events.of(CommandLineTooLong)[:1]]
                 + [_missing(e, events) for e in events.of(ScriptMissing)[:1]])
     first = said[0]
-    name = folders.file_name(first.script) if first.script else "an activation script"
     # MKL_INTERFACE_LAYER with no script named: conda's MKL hooks (libblas_mkl_activate.sh, mkl's own) read it unset
     conda = "activate.d" in first.script or (not first.script
                                              and first.variable in ("MKL_INTERFACE_LAYER", "MKL_THREADING_LAYER"))
-    name = "conda's MKL activation hook (libblas_mkl_activate.sh)" if conda and not first.script else name
+    name = (folders.file_name(first.script) if first.script else
+            "conda's MKL activation hook (libblas_mkl_activate.sh)" if conda else "an activation script")
     evidence = [first.line,
                 f"{name} reads ${first.variable} while it is unset, and the shell that sourced it runs with set -u (nounset), "
                 "which stops at the first unset variable"]

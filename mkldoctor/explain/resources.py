@@ -158,7 +158,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for event in heads[:1]:
         out.append(_system_error(event, details))
     for event in events.of(ShmRefused)[:1]:
-        absent = next((e for e in events.of(RuntimeSystemError) if e.number == "2"), None)  # ENOENT: no shm folder at all
+        absent = next((e for e in details if e.number == "2"), None)  # ENOENT: no shm folder at all
         out.append(Finding(
             "openmp-shm-refused", "error",
             "Intel's OpenMP runtime could not open its shared-memory registration: the process has no usable /dev/shm",
@@ -268,11 +268,12 @@ def _system_error(event: SystemErrorInRuntime, details: list[RuntimeSystemError]
     errno = details[0] if details else None
     einval = errno is not None and errno.number == "22"
     unimplemented = errno is not None and "not implemented" in errno.what.lower()  # ENOSYS, Windows' 120
-    alone = errno is not None and event.line.startswith("OMP: System error #")  # its head ("OMP: Error #N") not in the log
-    evidence = [event.line] + ([f"OMP: System error #{errno.number}: {errno.what}: the errno of the call that failed"]
-                               if errno and not alone else
-                               ["the errno of a system call of Intel's OpenMP runtime; the runtime's own error line before it "
-                                "(OMP: Error #100, #179) is not in the log"] if alone else [])
+    evidence = [event.line]
+    if errno is not None and event.line.startswith("OMP: System error #"):  # its head ("OMP: Error #N") not in the log
+        evidence.append("the errno of a system call of Intel's OpenMP runtime; the runtime's own error line before it "
+                        "(OMP: Error #100, #179) is not in the log")
+    elif errno is not None:
+        evidence.append(f"OMP: System error #{errno.number}: {errno.what}: the errno of the call that failed")
     if einval:
         evidence.append("an invalid argument at start-up is, in the reports of it, the runtime's thread affinity: it binds "
                         "threads to the CPUs it reads from the system, and a container or cgroup whose CPU set differs from "
