@@ -111,7 +111,7 @@ def _could_not_load(m: re.Match, _):
     reason after it, which the loader's lines read (on this line, or on the next where a log wrapped it)."""
     if not m.group("pg"):
         return HostCannotLoad("julia (dlopen)", m.group("lib"))
-    return NOT_MINE if "shared object" in m.string[m.end():] else None
+    return NOT_MINE if "shared object" in m.string[m.end():] else FollowOn(m.string.strip())  # the reason below: it speaks
 
 
 def _undefined(m: re.Match, before) -> SymbolLookupError:
@@ -212,9 +212,10 @@ SIGNATURES = (
     Signature("r-dyn-load", "hosts", "unable to load shared ",
               re.compile(r"unable to load shared (?:object|library) (?P<q>['\"])(?P<obj>[^'\"]+)(?P=q)"),  # old R: "..."
               lambda m, _: HostCannotLoad("R (dyn.load)", m.group("obj"))),
-    Signature("r-error-in-dyn-load", "hosts", "dyn.load(", re.compile(r"Error in dyn\.load\("), lambda m, _: None),
+    # R's headers over dyn.load's reason (the lines below say it): alone, a failure whose reason was not pasted
+    Signature("r-error-in-dyn-load", "hosts", "dyn.load(", re.compile(r"Error in dyn\.load\("), lambda m, _: FollowOn(m.string.strip())),
     Signature("r-load-failed", "hosts", "load failed for", re.compile(r"(?:package or namespace )?load failed for .(?P<pkg>[\w.]+)"),
-              lambda m, _: None),
+              lambda m, _: FollowOn(m.string.strip())),
     # R's own echoes of a package that did not install or load: the reason is on the lines before (dyn.load's)
     Signature("r-loading-failed", "hosts", "loading failed",
               re.compile(r"^(?:Error|ERROR): (?:loading failed|lazy loading failed for package)"), lambda m, _: FollowOn(m.string.strip())),

@@ -55,6 +55,7 @@ _LINKER_PREFIX = re.compile(
 _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^`'‘’\"]*)['’\"]:?\s*$")  # a name holds no quote
 # the same and the reference on one line (a paste that lost the line break, an IDE's one-line message)
 _IN_FUNCTION_THEN = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^`'‘’\"]*)['’\"]:\s*(?P<then>\S.*undefined reference to.*)$")
+_REF_THEN_OBJECT = re.compile(r"^(?P<ref>.*undefined reference to [`'‘\"][^`'’\"\s]+['’\"`])\s+(?P<obj>\S.*)$")
 _UNDEF_REF = re.compile(
     r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?(?P<q>[`'‘\"])?(?(q)|(?=\w*_\S*\s*$))"
     r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?|[A-Za-z_]\w*\([^`'’\"\n]*\)|operator (?:new|delete)(?:\[\])?\([^`'’\"\n]*\))"
@@ -210,6 +211,12 @@ def _linker_events(state: _State, line: str) -> list | None:
         # the function alone on its line, or with the reference that follows it on the same line
         joined = _IN_FUNCTION_THEN.match(rest.strip()) if "undefined reference to" in rest else None
         match = joined or _IN_FUNCTION.match(rest.strip())
+        ref = _REF_THEN_OBJECT.match(match.group("where")) if match and not joined and "undefined reference to" in rest else None
+        if ref:  # the reference, then the next block's object and function (a paste that lost a line break): in that order
+            events = _linker_events(state, ref.group("ref"))
+            obj, member = split_object(ref.group("obj"))
+            state.context, state.context_age = (obj, member, _strip_rust_hash(match.group("fn"))), 0
+            return events
         if match:
             obj, member = split_object(match.group("where"))
             state.context, state.context_age = (obj, member, _strip_rust_hash(match.group("fn"))), 0
