@@ -100,7 +100,38 @@ class NuitkaPluginFailed:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class BundleAddedTwice:
+    """PyInstaller's ``WARNING: One binary added with two internal names.`` (``dll`` empty) and the tuple it prints after it,
+    ``WARNING: ('binDLL\\mkl_intel_thread.dll', ...``, with MKL's or Intel's DLL named (pytorch#56362: a .spec that added
+    conda's whole Library\\bin beside the DLLs PyInstaller had collected itself)."""
+
+    dll: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class BundleArchiveFailed:
+    """``struct.error: argument out of range`` in PyInstaller's archive writer (``PyInstaller\\archive\\writers.py``)."""
+
+    line: str
+
+
+def _twice(m: re.Match, _) -> BundleAddedTwice | object:
+    dll = m["dll"] or ""
+    return BundleAddedTwice(dll, m.string.strip()[:300]) if not dll or _INTEL_DLL.fullmatch(dll) else NOT_MINE
+
+
+def _archive(m: re.Match, before) -> BundleArchiveFailed | object:
+    return BundleArchiveFailed(m.string.strip()[:300]) if any("PyInstaller" in b for b in (*before, m.string)) else NOT_MINE
+
+
 SIGNATURES = (
+    Signature("pyinstaller-binary-added-twice", "bundlers", "WARNING: ",
+              re.compile(r"WARNING: (?:One binary added with two internal names|"
+                         r"\('(?:[^'\s]*[\\/])?(?P<dll>[\w.-]+\.dll)',)"), _twice),
+    Signature("pyinstaller-archive-struct-error", "bundlers", "struct.error",
+              re.compile(r"\bstruct\.error: argument out of range"), _archive),
     Signature("nuitka-dll-files-plugin", "bundlers", "FATAL",
               re.compile(r"FATAL: dll-files: Plugin issue while working on '?module '(?P<mod>[\w.]+)'"),
               lambda m, _: NuitkaPluginFailed(m["mod"], m.string.strip()[:300])),
@@ -123,7 +154,30 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return (_missing(events) + _frozen(events) + _extension(events) + [_appimage_finding(e) for e in events.of(AppImageDependencyMissing)[:1]]
-            + [_nuitka(e) for e in events.of(NuitkaPluginFailed)[:1]])
+            + [_nuitka(e) for e in events.of(NuitkaPluginFailed)[:1]] + _twice_finding(events))
+
+
+def _twice_finding(events: Parsed) -> list[Finding]:
+    twice, failed = events.of(BundleAddedTwice), events.of(BundleArchiveFailed)
+    dlls = list(dict.fromkeys(e.dll for e in twice if e.dll))
+    if not dlls:
+        return []
+    return [Finding(
+        "bundle-dlls-added-twice", "error" if failed else "warning",
+        f"PyInstaller collected {', '.join(dlls[:3])}{' and more' if len(dlls) > 3 else ''} twice: once for the packages "
+        "that load them and once from a folder the .spec adds whole" + (", and its archive writer then failed" if failed else ""),
+        (*(e.line for e in failed[:1]), *(e.line for e in twice[:2]),
+         "PyInstaller finds the DLLs each extension loads (MKL's and Intel's runtime among them, from conda's Library\\bin) "
+         "and bundles them; a .spec or --add-binary that adds that folder again puts each DLL in under a second name "
+         "(pytorch#56362: conda's torch, whose build then stopped in the archive writer)"),
+        ("take the whole Library\\bin (or site-packages) folder out of the .spec's binaries and datas, and build again "
+         "with pyinstaller --clean <the .spec>",
+         "if the frozen program then misses a DLL at run time, add only that one (--add-binary "
+         "\"<env>\\Library\\bin\\<dll>;.\"), or copy the DLLs of <env>\\Library\\bin beside the .exe (pytorch#56362's fix)"),
+        "A bundler copies each file once under the name it gives it; the same DLL given twice, by its analysis and by "
+        "hand, is two entries of one file, which PyInstaller warns of and its archive writer may not take.",
+        ("findstr /i /c:\"Library\\bin\" <the .spec>   # the line that adds the folder whole",),
+    )]
 
 
 def _nuitka(said: NuitkaPluginFailed) -> Finding:

@@ -150,3 +150,25 @@ def mkl_with_gnu_mutex(manager: str, words: str, asked: str, line: str, evidence
         (f"{'conda' if manager == 'pixi' else manager} create -n probe --dry-run '{conda_blas('mkl')}' '_openmp_mutex=*=*llvm'   "
          "# solves: the gnu pin was the conflict",),
     )
+
+
+def gnu_entry_missing(event) -> Finding:
+    """A library of the program (not MKL's) that needs a ``GOMP_`` name at run time: its code was compiled by GCC with
+    -fopenmp and linked against an OpenMP runtime that lacks that entry (a host's own old libiomp5: VLFeat's MEX library
+    on MATLAB's, vlfeat#94), or against none."""
+    name = os.path.basename(event.library) or "the library"
+    return Finding(
+        "openmp-runtime-missing", "error",
+        f"{name} needs {event.symbol}, an entry of GCC's OpenMP runtime, which the OpenMP runtime loaded does not have",
+        (f"{event.binary}: {event.library} needs {event.symbol}" if event.library else f"{event.binary} needs {event.symbol}",
+         f"{event.symbol} is GCC's OpenMP ABI, which code compiled by gcc with -fopenmp calls (GOMP_parallel: GCC 4.9 and "
+         "newer): GCC's libgomp defines it; Intel's libiomp5 defines the GOMP_ entries of the GCC releases it was made for, "
+         "so an older copy (one a host program ships: MATLAB's sys/os folder, an old Intel compiler's) lacks the newer ones"),
+        ("link the library with GCC's runtime: -fopenmp (or -lgomp) at its link, in place of -liomp5 (VLFeat's MEX library: "
+         "vlfeat#94 linked -lgomp where its makefile took MATLAB's -liomp5)",
+         "or load an Intel OpenMP runtime as new as that GCC first: LD_PRELOAD=<oneAPI's or intel-openmp's folder>/libiomp5.so",
+         "for one run of a host that loads it (MATLAB, Python, R): LD_PRELOAD=libgomp.so.1 <the program>"),
+        "An OpenMP runtime is found by the names the code calls: a library built by GCC calls GOMP_ entries, which only a "
+        "runtime that defines them can serve.",
+        (f"ldd {event.library or '<the library>'} | grep -E 'gomp|iomp|libomp'   # the OpenMP runtime it names, if any",),
+    )

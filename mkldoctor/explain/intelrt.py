@@ -98,7 +98,9 @@ def runtime_undefined(symbols: list[str], sycl: list[str], needed: list[str]) ->
          + (" -lsycl" if sycl else "") + " (oneAPI's setvars.sh sets LIBRARY_PATH to that folder; pip's intel-cmplr-lib-rt "
          "has the shared ones)",
          "or build the Intel-compiled part as a shared library, which names its runtime as dependencies (whisper-rs PR #233: "
-         "ggml with BUILD_SHARED_LIBS=ON under icx/icpx)"),
+         "ggml with BUILD_SHARED_LIBS=ON under icx/icpx)",
+         "a static library you ship for other compilers' links: build each of its objects with -qno-intel-lib, so that the "
+         "archive calls none of the compiler's runtime (oneDAL PR #3745, whose libonedal_core.a had SVML's __svml_u64rem4_l9)"),
         "Intel's compilers vectorise maths through SVML and replace memcpy, memset and string functions with their own; "
         "the objects then need the compiler's runtime libraries at link time.",
         (f"nm -D --defined-only <oneAPI>/compiler/<ver>/lib/libsvml.so | grep -w {symbols[0]}   # the runtime defines it",),
@@ -112,6 +114,10 @@ def _svml(said: SvmlNameMissing, ctx: Context) -> Finding:
     fix = [*(("find the copy numba loads: where svml_dispmd.dll (a copy in C:\\Windows\\System32, or in a folder on PATH "
               "that another program installed): rename or remove that copy, or take its folder off PATH, so that the "
               "environment's own (icc_rt's) or none is found",) if windows else ()),
+           "upgrade numba and llvmlite together: python -m pip install -U numba llvmlite (or conda update numba llvmlite): "
+           "numba 0.60 with llvmlite 0.43 stopped so where 0.61 with 0.44 ran (returnn#1702, PyMusicLooper#10); the release of a "
+           "package that compiles with numba (librosa, resampy) matters too: Style-Bert-VITS2#41 pinned librosa==0.9.2 to "
+           "be rid of it",
            "turn SVML off for numba: set NUMBA_DISABLE_INTEL_SVML=1 in the environment before the program starts (numba then "
            "compiles without it; slower vector maths, same results)",
            "give numba the SVML it expects, in the environment it runs in: conda install icc_rt (or python -m pip install "

@@ -23,7 +23,7 @@ class Killed(FollowOn):
 
 # bash's "Killed" (interactive), "bash: line 1:  2957 Killed   python3 x.py" (a script's job), "bash:  2958 Killed ..."
 # MPICH's and Intel MPI's launcher (hydra): "  exit status of rank 27: killed by signal 9"
-_KILLED = re.compile(r"^(?P<c>\^C)?(?:Killed(?:: 9)?|zsh: killed\s+\S.*|\S+:(?: line \d+:)? +\d+ Killed\s.*|"
+_KILLED = re.compile(r"^(?P<c>\^C)?(?:Killed(?::? 9)?|zsh: killed\s+\S.*|\S+:(?: line \d+:)? +\d+ Killed\s.*|"
                      r"\s*exit status of rank \d+: killed by signal 9)\s*$")
 
 SIGNATURES = (

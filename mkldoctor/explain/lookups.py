@@ -21,7 +21,7 @@ from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
 from mkldoctor.explain import blasnames, cxxruntime, prebuilt, syclnames
-from mkldoctor.explain.gomp import gnu_mutex
+from mkldoctor.explain.gomp import gnu_entry_missing, gnu_mutex
 from mkldoctor.explain.hosts import SymbolLookupError, ldd_target
 from mkldoctor.explain.scope import claimed_lookups
 from mkldoctor.explain.linker import system_library
@@ -45,6 +45,7 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
     for event in other:
         hits = ctx.hits([event.symbol])[event.symbol]
         told = (blasnames.missing(event, ctx) if not hits and blasnames.is_blas_name(event.symbol)  # no BLAS in the process
+                else gnu_entry_missing(event) if event.symbol.startswith("GOMP_") and not _is_mkl_library(event.library)
                 else _blacs_without_mpi(event) if MPI_NAME.match(event.symbol)
                 else _c_library_not_loaded(event) if system_library(event.symbol)
                 else prebuilt.at_run_time(event, ctx) or syclnames.at_run_time(event)  # MKL's internals; oneMKL's C++

@@ -115,17 +115,22 @@ def _sparse(event: TorchSparseWithoutMkl) -> Finding:
     op = event.operation.replace("sparse_mm_mkl", "mm")
     return Finding(
         "torch-sparse-without-mkl", "error",
-        f"PyTorch's {op} of sparse tensors on the CPU is MKL's, and this PyTorch build has no MKL", (
+        f"PyTorch's {op} of sparse tensors on the CPU is MKL's, and this PyTorch build has no MKL sparse BLAS", (
             event.line,
             "PyTorch runs its sparse CSR products on the CPU (addmm, addmv, add, mm of two CSR tensors) through MKL's sparse "
-            "BLAS only: a build without MKL raises this where the build with MKL computes",
+            "BLAS only: a build without it raises this where the build with it computes",
             f"builds without MKL: every one for ARM and PowerPC ({platforms.platform('linux-aarch64').note}: Apple "
-            "silicon's macOS wheels, aarch64 Linux, ppc64le) and for mobile; on x86-64 the official wheels have MKL",
+            "silicon's macOS wheels, aarch64 Linux, ppc64le) and for mobile; builds with MKL but not its sparse BLAS: "
+            "Windows builds of several releases (ATen's AT_USE_MKL_SPARSE left out _WIN32, pytorch#50937), whose "
+            "torch.backends.mkl.is_available() is True all the same",
         ), (
-            "where no MKL exists (Apple silicon, aarch64): keep this product off CSR on the CPU: convert the operands "
-            "(x.to_dense(), or x.to_sparse_coo() for the COO kernels PyTorch has without MKL), run it on the GPU, or take "
-            "the library's own fallback where it has one (PyG: torch_sparse's SparseTensor; its PR #10724 adds one)",
-            "on x86-64: a torch build with MKL (PyPI's and the official conda builds)",
+            "where no MKL sparse exists (Apple silicon, aarch64, Windows builds without it): keep this product off CSR on "
+            "the CPU: convert the operands (x.to_dense(), or x.to_sparse_coo() for the COO kernels PyTorch has without "
+            "MKL), run it on the GPU, or take the library's own fallback where it has one (PyG: torch_sparse's "
+            "SparseTensor; its PR #10724 adds one)",
+            "a library that chose this product itself, having taken MKL as there (PyG's AddMetaPaths before its #9027, "
+            "pyg#8977): upgrade it, as its newer releases check for MKL's sparse BLAS and fall back without it",
+            "on Linux x86-64: a torch build with MKL (PyPI's and the official conda builds)",
         ),
         "PyTorch picks its CPU backend for sparse CSR products at build time: MKL's where the build has MKL, none otherwise.",
         ("python -c 'import torch; print(torch.__version__, torch.backends.mkl.is_available())'   # False: this build",),

@@ -49,7 +49,7 @@ class WindowsEntryPoint:
 
 
 # Windows' errors for an entry point it names not, and the words it prints for each
-_CANNOT_RUN = re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:) (?:The operating system cannot (?:run|execute) ?% ?1|操作系统无法运行 ?%1)[.。]?(?:.*?(?<![\w.+-])(?P<dll>[\w.+-]+\.dll))?")  # error 182's words
+_CANNOT_RUN = re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:|OSError:?) (?:The operating system cannot (?:run|execute) ?% ?1|操作系统无法运行 ?%1)[.。]?(?:.*?(?<![\w.+-])(?P<dll>[\w.+-]+\.dll))?")  # error 182's words
 _ERROR_WORDS = {182: "the operating system cannot run %1", 127: "the specified procedure could not be found"}
 
 

@@ -275,4 +275,10 @@ EXPLAIN = (
     _r("intel-compiler-test-failed", "configure found Intel's compiler and could not build its test program with it",
        "Intel's compilers need their environment (setvars.sh, compilervars.sh) for their libraries, headers and license.",
        "Source the environment script in the shell that configures and builds; config.log shows the compiler's words."),
+    _r("macos-signature-invalid", "macOS refuses a library whose code signature no longer matches the file",
+       "A library changed after it was signed is refused when mapped, and the process killed ('Killed: 9').",
+       "Install the package that brought it again, or sign it again ad hoc (codesign --force --sign -) if you changed it."),
+    _r("bundle-dlls-added-twice", "PyInstaller collected MKL's DLLs twice: by its analysis and from a folder added whole",
+       "A .spec that adds conda's Library\\bin whole gives each DLL a second name; the archive writer can fail on it.",
+       "Take the folder out of the .spec and build with --clean; add only a DLL the frozen program misses."),
 )

@@ -1,0 +1,100 @@
+"""Blind sets 129 and after (tests/data/explain_corpus/blind129.json ...): public logs gathered by helpers who never read
+the tool, scored once, then each miss made a test here: the failure produced with the real tool where it can run here
+(GCC's OpenMP entry at run time), the thread's own text where it cannot (macOS's signatures, Windows' bundlers and
+link.exe)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import blindset
+from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
+
+SETS = blindset.load(129, 130, 131)
+PARALLEL = ("#include <omp.h>\nint vl_threads(void) {\n    int n = 0;\n#pragma omp parallel reduction(+:n)\n    n += 1;\n"
+            "    return n;\n}\n")
+HOST = ('#include <dlfcn.h>\n#include <stdio.h>\nint main(void) {\n    void *h = dlopen("./libvl.so", RTLD_NOW);\n'
+        '    if (!h) { fprintf(stderr, "%s\\n", dlerror()); return 1; }\n'
+        '    int (*f)(void) = (int (*)(void))dlsym(h, "vl_threads");\n    return f() > 0 ? 0 : 2;\n}\n')
+
+
+@pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
+def test_never_silent_and_right_stays_right(n, entry):
+    blindset.assert_never_silent_and_right_stays_right(SETS, n, entry)
+
+
+def test_gccs_openmp_entry_missing_at_run_time(tmp_path):
+    """vlfeat#94's shape, produced: a library compiled with gcc -fopenmp and linked without GCC's runtime (VLFeat's MEX
+    library took MATLAB's -liomp5), opened by a host: the loader cannot find GOMP_parallel. The finding names GCC's
+    runtime, and the library linked with -fopenmp loads and runs."""
+    (tmp_path / "vl.c").write_text(PARALLEL)
+    (tmp_path / "host.c").write_text(HOST)
+    env = clean_env()
+    assert run(["gcc", "-fopenmp", "-fPIC", "-c", "vl.c"], tmp_path, env)[0] == 0
+    assert run(["gcc", "-shared", "vl.o", "-o", "libvl.so"], tmp_path, env)[0] == 0  # no -fopenmp: no libgomp
+    assert run(["gcc", "host.c", "-o", "host", "-ldl"], tmp_path, env)[0] == 0
+    code, log = run(["./host"], tmp_path, env)
+    assert code == 1 and "undefined symbol: GOMP_parallel" in log, log
+    finding = only_error(log)
+    assert finding.id == "openmp-runtime-missing" and "GCC's OpenMP runtime" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("link the library with GCC's runtime: -fopenmp (or -lgomp)"), finding.fix
+    assert run(["gcc", "-shared", "-fopenmp", "vl.o", "-o", "libvl.so"], tmp_path, env)[0] == 0  # the fix
+    code, log = run(["./host"], tmp_path, env)
+    assert code == 0, log
+
+
+def test_a_library_whose_signature_was_modified_and_the_process_killed():
+    # keras#14080: R killed when keras loaded reticulate's Miniconda, whose MKL library codesign calls modified
+    log = blindset.log_of(blindset.entries(131), "codesign")
+    finding = only_error(log)
+    assert finding.id == "macos-signature-invalid" and "libmkl_intel_thread.dylib" in finding.title, flat(finding)
+    assert "install_miniconda(update = TRUE)" in finding.fix[0] and "codesign --force --sign -" in finding.fix[-1]
+    assert any("Killed" in line for line in finding.evidence), finding.evidence
+    bare = only_error("/opt/x/lib/libmkl_core.2.dylib: invalid signature (code or signature have been modified)\n")
+    assert bare.fix[0].startswith("install the package that brought libmkl_core.2.dylib again"), bare.fix
+
+
+def test_pyinstallers_mkl_dlls_added_twice_and_its_archive_writer():
+    # pytorch#56362: a .spec that added conda's Library\bin whole beside the DLLs PyInstaller collected itself
+    log = blindset.log_of(blindset.entries(129), "pyinstaller")
+    ids = [f.id for f in errors_of(log)]
+    assert ids == ["windows-entry-point-missing", "bundle-dlls-added-twice"], ids
+    [twice] = [f for f in errors_of(log) if f.id == "bundle-dlls-added-twice"]
+    assert "mkl_intel_thread.dll" in twice.title and "archive writer" in twice.title, flat(twice)
+    assert "Library\\bin" in twice.fix[0] and "pytorch#56362" in twice.fix[1]
+    # a DLL that is not MKL's, said twice: not this finding
+    assert not errors_of("5781 WARNING: One binary added with two internal names.\n5781 WARNING: ('binDLL\\\\zlib.dll',\n")
+
+
+def test_a_full_path_to_a_release_folder_that_is_gone_is_not_a_libpath_fix():
+    # vcpkg#38081: dlib's exported target recorded oneAPI 2021.1.1's .lib paths; link.exe opens them as given
+    finding = only_error(blindset.log_of(blindset.entries(129), "vcpkg-38081"))
+    assert finding.id == "msvc-library-not-found" and "full path" in finding.title, flat(finding)
+    assert 'findstr /s /i /c:"2021.1.1"' in finding.fix[0] and "vcpkg remove <port>" in finding.fix[1]
+    assert not any(line.startswith("add the folder that holds") for line in finding.fix), finding.fix
+    named = only_error("LINK : fatal error LNK1181: cannot open input file 'mkl_intel_lp64.lib'\n")
+    assert named.fix[0].startswith("add the folder that holds"), named.fix  # a name alone: its folder is the fix
+
+
+def test_winerror_182_said_without_its_number():
+    finding = only_error('OSError The operating system cannot run %1. Error loading "caffe2_detectron_ops_gpu.dll" or one '
+                         "of its dependencies\n")
+    assert finding.id == "windows-entry-point-missing" and "caffe2_detectron_ops_gpu.dll" in finding.title, flat(finding)
+
+
+def test_numbas_svml_name_missing_offers_upgrading_numba_and_llvmlite():
+    # returnn#1702 and PyMusicLooper#10: numba 0.61 with llvmlite 0.44 ran where 0.60 with 0.43 stopped
+    finding = only_error("LLVM ERROR: Symbol not found: __svml_cosf8_ha\n")
+    assert any("pip install -U numba llvmlite" in line for line in finding.fix), finding.fix
+
+
+def test_sparse_csr_on_windows_builds_with_mkl_but_not_its_sparse_blas():
+    finding = only_error(blindset.log_of(blindset.entries(129), "pyg"))
+    assert finding.id == "torch-sparse-without-mkl" and "no MKL sparse BLAS" in finding.title, flat(finding)
+    assert any("Windows builds" in line for line in finding.evidence)
+    assert any("pyg#8977" in line and "upgrade it" in line for line in finding.fix), finding.fix
+
+
+def test_a_static_archive_built_with_icx_carries_svml_calls_to_gccs_link():
+    finding = only_error(blindset.log_of(blindset.entries(130), "onedal"))
+    assert finding.id == "intel-compiler-runtime-undefined" and "-qno-intel-lib" in finding.fix[-1], flat(finding)
