@@ -10,7 +10,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(129, 130, 131)
+SETS = blindset.load(129, 130, 131, 132)
 PARALLEL = ("#include <omp.h>\nint vl_threads(void) {\n    int n = 0;\n#pragma omp parallel reduction(+:n)\n    n += 1;\n"
             "    return n;\n}\n")
 HOST = ('#include <dlfcn.h>\n#include <stdio.h>\nint main(void) {\n    void *h = dlopen("./libvl.so", RTLD_NOW);\n'
@@ -98,3 +98,12 @@ def test_sparse_csr_on_windows_builds_with_mkl_but_not_its_sparse_blas():
 def test_a_static_archive_built_with_icx_carries_svml_calls_to_gccs_link():
     finding = only_error(blindset.log_of(blindset.entries(130), "onedal"))
     assert finding.id == "intel-compiler-runtime-undefined" and "-qno-intel-lib" in finding.fix[-1], flat(finding)
+
+
+def test_the_cluster_sparse_solvers_code_as_a_program_reports_it():
+    # fds#11609: FDS's own line for the cluster sparse solver's -1, a process owning no rows of the distributed matrix
+    finding = only_error(blindset.log_of(blindset.entries(132), "fds-11609"))
+    assert finding.id == "mkl-pardiso-error" and finding.title.startswith("MKL cluster sparse solver failed with error -1")
+    assert "at least one row" in finding.fix[0] and "fds#11609" in finding.evidence[-1], flat(finding)
+    plain = only_error("PARDISO: The following ERROR was detected: -3\n")
+    assert plain.title.startswith("MKL PARDISO failed with error -3"), plain.title

@@ -126,6 +126,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "gomp.so.1 =>", "iomp5.so =>", "only the Intel compilers", "Dump of file", "following dependencies", "DllNotFound", "ga_set_data:wrong dimension", "returned error exit status", "builtins lib not found", "is undefined", "onemkl-sycl-", "dpcpp", "onednn ", "libclang_rt.builtins", "SUBSTITUTE_INSTALL_DIR_HERE",  # ldd's listing of a program with two OpenMP runtimes (lddlist)
            "HTTP 40",  # conda's refusal of a channel its owner withdrew (condachannel)
            "One binary added", "WARNING: ('", "struct.error",  # PyInstaller's DLLs added twice (bundlers)
+           "ERROR was detected",  # a program's report of the cluster sparse solver's code (pardiso)
            "invalid signature",  # codesign's word on a library changed after signing (codesign)
            "is not signed",  # apt's refusal of a repository whose signature did not verify (syspackages)
            "is not valid", "already been installed",  # Intel's standalone installer's refusals (installers)

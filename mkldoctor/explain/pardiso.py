@@ -56,6 +56,11 @@ SIGNATURES = (
                 lambda m, _: PardisoError(int(m.group("code")), m.string.strip()[:300]))
       for i, needle in enumerate(("rror during", "ERROR during"))),
     # SCS's own words after its linear-system setup failed (SCS.jl PR #255): that failure's echo
+    # a program's report of the cluster sparse solver's code (FDS's "CLUSTER_SOLVER Sym Factor: The following ERROR was
+    # detected:    -1."): PARDISO's codes, from the MPI solver
+    Signature("cluster-solver-error-detected", "pardiso", "ERROR was detected",
+              re.compile(r"(?i)(?:cluster_?(?:sparse_)?solver|pardiso)\b.*?ERROR was detected:\s*(?P<code>-\d{1,3})(?!\d)"),
+              lambda m, _: PardisoError(int(m.group("code")), m.string.strip()[:300])),
     Signature("scs-setup-failed-echo", "pardiso", "ERROR: ",
               re.compile(r"^\s*ERROR: (?:missing ScsWork, ScsSolution or ScsInfo input|init_lin_sys_work failure)"),
               lambda m, _: FollowOn(m.string.strip()[:300])),
@@ -220,7 +225,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                 for r in known]
         fix.append("keep MKL and Intel's OpenMP runtime of one release: conda list 'mkl|intel-openmp' shows both; "
                    "conda install mkl=<X> intel-openmp=<X>")
-    if first.code == -1 and not checks:
+    cluster = re.search(r"(?i)cluster_?(?:sparse_)?solver", first.line) is not None
+    if first.code == -1 and cluster:  # fds#11609: a process with no rows of the distributed matrix
+        evidence.append("MKL's cluster sparse solver (PARDISO over MPI) takes a distributed matrix as each process's own "
+                        "range of rows (iparm(41) to iparm(42)): a process whose range is empty, or ranges that do not "
+                        "cover the matrix, are inconsistent input (fds#11609: a process whose mesh was all obstructions "
+                        "owned no rows, and the symbolic factorization stopped so; it ran in serial)")
+        fix.append("give every MPI process at least one row of the distributed matrix, or gather the matrix on fewer "
+                   "processes (FDS: no mesh made of obstructions alone, or SOLVER='ULMAT')")
+    if first.code == -1 and not checks and not cluster:
         julia = sorted((line for line in named if re.search(r"\.jl\b|Int32|Int64", line)), key=lambda line: "Int" not in line)
         evidence.append("the integer width is the first thing -1 can be: libmkl_rt's pardiso reads ia, ja, perm and iparm as "
                         "64-bit integers when its interface is ILP64 (Julia's MKL.jl makes libmkl_rt ILP64 for "
@@ -255,7 +268,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                       "(32-bit integers) or use another solver (SCS.jl PR #255 loads its MKL solver on 64-bit Linux only)")
     fix.append("MKL_VERBOSE=1 and msglvl=1 (PyPardiso: set_statistical_info_on()) print PARDISO's own report of the phases")
     return [Finding(
-        "mkl-pardiso-error", "error", f"MKL PARDISO failed with error {first.code}: {meaning}" if first.code else
+        "mkl-pardiso-error", "error", f"MKL {'cluster sparse solver' if cluster else 'PARDISO'} failed with error "
+        f"{first.code}: {meaning}" if first.code else
         f"MKL PARDISO failed: {meaning}", tuple(evidence), tuple(fix),
         "PARDISO returns a negative error code for each kind of failure; the codes for the solver's own steps (reordering, "
         "internal errors) point at the libraries, the others at the matrix or the memory given.",
