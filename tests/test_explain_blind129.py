@@ -10,7 +10,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(129, 130, 131, 132)
+SETS = blindset.load(129, 130, 131, 132, 133, 134, 135)
 PARALLEL = ("#include <omp.h>\nint vl_threads(void) {\n    int n = 0;\n#pragma omp parallel reduction(+:n)\n    n += 1;\n"
             "    return n;\n}\n")
 HOST = ('#include <dlfcn.h>\n#include <stdio.h>\nint main(void) {\n    void *h = dlopen("./libvl.so", RTLD_NOW);\n'
@@ -107,3 +107,64 @@ def test_the_cluster_sparse_solvers_code_as_a_program_reports_it():
     assert "at least one row" in finding.fix[0] and "fds#11609" in finding.evidence[-1], flat(finding)
     plain = only_error("PARDISO: The following ERROR was detected: -3\n")
     assert plain.title.startswith("MKL PARDISO failed with error -3"), plain.title
+
+
+def test_mfems_check_of_the_cluster_solvers_analysis():
+    # mfem#4634: a rank owning no rows got a range ending before it starts; MFEM's assertion names no code
+    finding = only_error(blindset.log_of(blindset.entries(134), "mfem-4634"))
+    assert finding.id == "mkl-pardiso-error" and "cluster sparse solver" in finding.title, flat(finding)
+    assert "PR #4651" in finding.fix[0] and any("mfem#4634" in line for line in finding.evidence)
+    assert any(line.startswith("then the log says: Assertion failed") for line in finding.evidence)  # its consequence
+
+
+def test_a_warning_in_mkls_own_header_under_werror():
+    # AMReX PR #3239: oneAPI 2023.1's oneMKL RNG header under icpx -Werror; three lines, one finding
+    finding = only_error(blindset.log_of(blindset.entries(134), "amrex-3239"))
+    assert finding.id == "mkl-header-warning-as-error" and "-Wmissing-braces" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("include MKL's headers as system headers") and "-Wno-error=missing-braces" in finding.fix[1]
+    # the project's own header: not this finding
+    own = "src/mine.hpp:3:5: error: unused variable 'x' [-Werror,-Wunused-variable]\n"
+    assert "mkl-header-warning-as-error" not in [f.id for f in errors_of(own)]
+
+
+def test_a_library_that_does_not_name_libc_relinked_for_an_ifunc():
+    # spack-stack's known issues: oneAPI 2024.0's libirc.so
+    finding = only_error(blindset.log_of(blindset.entries(133), "libirc"))
+    assert finding.id == "library-needs-libc" and "patchelf --add-needed libc.so.6" in finding.fix[0], flat(finding)
+
+
+def test_pip_check_cannot_see_condas_mkl():
+    # conda-forge/mkl-service-feedstock#53: mkl-service 2.7.1 declared mkl; conda's mkl has no pip metadata
+    finding = only_error(blindset.log_of(blindset.entries(133), "pipcheck"))
+    assert finding.id == "pip-mkl-conflict" and any("no .dist-info" in line for line in finding.evidence), flat(finding)
+    assert finding.fix[1].startswith("a conda environment where conda list mkl shows it installed"), finding.fix
+    other = only_error("mkl-fft 1.3.8 requires numpy>=1.26, which is not installed.\n") if errors_of(
+        "mkl-fft 1.3.8 requires numpy>=1.26, which is not installed.\n") else None
+    assert other is None or not any("dist-info" in line for line in other.evidence)
+
+
+def test_clang_newer_than_intels_openmp_and_an_omp_h_without_the_api():
+    # psi4's conda recipe on Windows: __kmpc_dispatch_deinit at the link, omp_set_max_active_levels at compile time
+    ids = [f.id for f in errors_of(blindset.log_of(blindset.entries(133), "psi4"))]
+    assert ids == ["openmp-runtime-older-than-compiler", "openmp-header-mismatch"], ids
+    [older, header] = errors_of(blindset.log_of(blindset.entries(133), "psi4"))
+    assert "clangdev 17.0.6" in older.fix[0] and "opt\\compiler\\include" in header.fix[0], flat(header)
+    # the runtime's ordinary names still say it is missing from the link
+    assert only_error("x.o: undefined reference to `__kmpc_fork_call'\n").id == "openmp-runtime-missing"
+
+
+def test_numpys_dlls_in_an_environment_not_activated():
+    # numpy#15537 (tox-conda), anaconda-issues#10257 (an IDE): activation first
+    for fragment, sets in (("15537", 135), ("10257", 135), ("vscode-python-4300", 135)):
+        finding = only_error(blindset.log_of(blindset.entries(sets), fragment))
+        assert finding.id == "windows-library-not-loaded", flat(finding)
+        assert finding.fix[0].startswith("start Python from the activated environment"), (fragment, finding.fix)
+
+
+def test_powershell_that_does_not_know_conda():
+    # numpy#16139: VS Code's PowerShell terminal, conda never initialised for it
+    finding = errors_of(blindset.log_of(blindset.entries(135), "16139"))[0]
+    assert finding.id == "conda-shell-not-set-up" and finding.fix[0].startswith("from an Anaconda Prompt: conda init powershell")
+    other = errors_of("ifx : The term 'ifx' is not recognized as the name of a cmdlet, function, script file, or operable "
+                      "program.\n")
+    assert other and other[0].id == "windows-intel-command-not-found", [f.id for f in other]

@@ -127,9 +127,10 @@ def _archive(m: re.Match, before) -> BundleArchiveFailed | object:
 
 
 SIGNATURES = (
-    Signature("pyinstaller-binary-added-twice", "bundlers", "WARNING: ",
-              re.compile(r"WARNING: (?:One binary added with two internal names|"
-                         r"\('(?:[^'\s]*[\\/])?(?P<dll>[\w.-]+\.dll)',)"), _twice),
+    *(Signature(f"pyinstaller-binary-added-twice{i}", "bundlers", needle,
+                re.compile(r"WARNING: (?:One binary added with two internal names|"
+                           r"\('(?:[^'\s]*[\\/])?(?P<dll>[\w.-]+\.dll)',)"), _twice)
+      for i, needle in (("", "One binary added"), ("-named", "WARNING: ('"))),
     Signature("pyinstaller-archive-struct-error", "bundlers", "struct.error",
               re.compile(r"\bstruct\.error: argument out of range"), _archive),
     Signature("nuitka-dll-files-plugin", "bundlers", "FATAL",

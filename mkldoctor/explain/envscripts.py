@@ -74,10 +74,23 @@ class WindowsCommandUnknown:
 def _unknown(powershell: bool):
     def read(m: re.Match, _) -> WindowsCommandUnknown | Unrecognised:
         command = m["cmd"].strip().strip('"')
+        if command.lower() in ("conda", "mamba", "activate"):  # conda never set up for this shell: no environment active
+            return CondaUnknown(command, powershell, m.string.strip()[:300])
         if intel_tools.command(command) or re.fullmatch(r"[A-Za-z]:\\Program", command):  # C:\Program Files unquoted
             return WindowsCommandUnknown(command, powershell, m.string.strip()[:300])
         return Unrecognised(m.string.strip()[:300])  # another command not found: a failure, said as unrecognised
     return read
+
+
+@dataclass(frozen=True, slots=True)
+class CondaUnknown:
+    """PowerShell's ``conda : The term 'conda' is not recognized as the name of a cmdlet`` (cmd's ``'conda' is not
+    recognized``): a shell conda was never set up for (numpy#16139: VS Code's PowerShell terminal), so its ``conda
+    activate`` did nothing, and the environment's python.exe ran without its DLL folder on PATH."""
+
+    command: str
+    powershell: bool
+    line: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +126,9 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(ScriptVariableUnset)
     if not said:
-        return ([_windows_unknown(e) for e in events.of(WindowsCommandUnknown)[:1]] + [_too_long(e) for e in events.of(CommandLineTooLong)[:1]]
+        return ([_conda_unknown(e) for e in events.of(CondaUnknown)[:1]]
+                + [_windows_unknown(e) for e in events.of(WindowsCommandUnknown)[:1]]
+                + [_too_long(e) for e in events.of(CommandLineTooLong)[:1]]
                 + [_missing(e, events) for e in events.of(ScriptMissing)[:1]])
     first = said[0]
     # MKL_INTERFACE_LAYER with no script named: conda's MKL hooks (libblas_mkl_activate.sh, mkl's own) read it unset
@@ -145,6 +160,26 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         (f"grep -n {first.variable} {q(first.script) if first.script else '$CONDA_PREFIX/etc/conda/activate.d/*.sh'}   "
          "# the line that reads it unset",),
     )]
+
+
+def _conda_unknown(event: CondaUnknown) -> Finding:
+    shell = "PowerShell" if event.powershell else "cmd"
+    return Finding(
+        "conda-shell-not-set-up", "error",
+        f"{shell} does not know {event.command}: conda was never set up for this shell, so no environment was activated",
+        (event.line, f"conda's command exists in a shell only after conda init {'powershell' if event.powershell else 'cmd.exe'} "
+         "has added its hook (or in the Anaconda Prompt); an editor's terminal that runs 'conda activate' in such a shell "
+         "(VS Code's PowerShell) fails so, and the environment's python.exe then runs without <env>\\Library\\bin, where "
+         "MKL's DLLs are, on PATH: numpy's and MKL's DLLs do not load (numpy#16139)"),
+        (f"from an Anaconda Prompt: conda init {'powershell' if event.powershell else 'cmd.exe'}, then open a new terminal"
+         + (" (PowerShell's execution policy must let its profile run: Set-ExecutionPolicy -Scope CurrentUser RemoteSigned)"
+            if event.powershell else ""),
+         "or use a terminal conda is set up for: the Anaconda Prompt, or VS Code's Command Prompt profile (Terminal: Select "
+         "Default Profile), or start the editor from an activated Anaconda Prompt"),
+        "A shell knows conda only through the hook conda init writes into its profile; without it 'conda activate' is an "
+        "unknown command and the environment's PATH is never set.",
+        ("conda info --envs   # from an Anaconda Prompt: the environments, the active one starred",),
+    )
 
 
 def _windows_unknown(event: WindowsCommandUnknown) -> Finding:

@@ -44,7 +44,19 @@ class CondaGnuMutexAsked:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class OmpUndeclared:
+    """A compiler's ``use of undeclared identifier 'omp_set_max_active_levels'``: an OpenMP API the omp.h it found does not
+    declare (psi4's conda recipe on Windows: clang-cl took an omp.h without it, not intel-openmp's)."""
+
+    name: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("openmp-api-undeclared", "gomp", "undeclared identifier",
+              re.compile(r"\berror\b.*\bundeclared identifier ['\"‘`](?P<name>omp_\w+)['\"’`]"),
+              lambda m, _: OmpUndeclared(m["name"], m.string.strip()[:300])),
     Signature("conda-openmp-mutex-gnu-asked", "gomp", "_openmp_mutex",
               re.compile(r"_openmp_mutex(?:\s*=\s*(?:\*\s*)?=|\[build=|\s+\*?)['\"]?\*?_?gnu"),
               lambda m, _: NOT_MINE if ERRORISH.search(m.string) else CondaGnuMutexAsked(m.string.strip()[:200])),
@@ -172,3 +184,24 @@ def gnu_entry_missing(event) -> Finding:
         "runtime that defines them can serve.",
         (f"ldd {event.library or '<the library>'} | grep -E 'gomp|iomp|libomp'   # the OpenMP runtime it names, if any",),
     )
+
+
+def omp_undeclared(events, ctx=None) -> list[Finding]:
+    said = events.of(OmpUndeclared)
+    if not said:
+        return []
+    first = said[0]
+    return [Finding(
+        "openmp-header-mismatch", "error",
+        f"{first.name} is not declared by the omp.h the compiler found: the OpenMP header of another runtime or release",
+        (first.line, f"{first.name} is OpenMP's API (3.0 and newer); an omp.h found first on the include path that lacks it "
+         "is another runtime's or an older one's: Microsoft's own omp.h (OpenMP 2.0), which clang-cl and MSVC find in "
+         "Visual Studio's include folder, or an old runtime's"),
+        ("put the runtime's own omp.h first on the include path, the one of the runtime the program links: Intel's "
+         "(intel-openmp on Windows: set INCLUDE=%PREFIX%\\opt\\compiler\\include;%INCLUDE%, as psi4's conda recipe does), "
+         "or LLVM's libomp's for clang",
+         "or compile with the compiler's own OpenMP (clang-cl /openmp, clang -fopenmp), whose omp.h comes with it"),
+        "A compiler takes the first omp.h on its include path; a header of an older OpenMP, or of another runtime than the "
+        "one linked, declares another set of the API.",
+        ("<the compile command> -H 2>&1 | grep omp.h   # the omp.h taken (MSVC: /showIncludes)",),
+    )]

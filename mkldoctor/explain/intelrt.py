@@ -35,7 +35,22 @@ class SvmlNameMissing:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class IfuncRelink:
+    """glibc's loader: ``Relink `/opt/intel/oneapi/compiler/2024.0/lib/libirc.so' with `/lib/x86_64-linux-gnu/libc.so.6' for
+    IFUNC symbol `memmove'``: a library whose IFUNC relocation resolves into libc, which it does not name as a dependency
+    (oneAPI 2024.0's libirc.so: spack-stack's known issues; the program then crashed)."""
+
+    library: str
+    symbol: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("ld-so-ifunc-relink", "intelrt", "for IFUNC symbol",
+              re.compile(r"Relink [`'‘](?P<lib>[^'’`]+)['’] with [`'‘][^'’`]+['’] "
+                         r"for IFUNC symbol [`'‘](?P<sym>[^'’`]+)['’]"),
+              lambda m, _: IfuncRelink(m["lib"][:300], m["sym"][:100], m.string.strip()[:300])),
     Signature("msvc-cannot-open-intel-runtime", "intelrt", "error LNK",
               re.compile(r"error (?P<code>LNK1181|LNK1104):.{0,80}?[\"'“‘](?P<file>[^\"'”’]{1,200}\.lib)[\"'”’]"), _said),
     Signature("llvm-svml-symbol-not-found", "intelrt", "Symbol not found: __svml_",
@@ -47,7 +62,8 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(IntelRuntimeLibMissing)
     if not said:
-        return [_svml(svml[0], ctx) for svml in [events.of(SvmlNameMissing)] if svml]
+        return ([_svml(svml[0], ctx) for svml in [events.of(SvmlNameMissing)] if svml]
+                + [_ifunc(e) for e in events.of(IfuncRelink)[:1]])
     first = said[0]
     what, wheel = intel_runtime.family(first.file)
     fortran = "Fortran" in what
@@ -114,12 +130,12 @@ def _svml(said: SvmlNameMissing, ctx: Context) -> Finding:
     fix = [*(("find the copy numba loads: where svml_dispmd.dll (a copy in C:\\Windows\\System32, or in a folder on PATH "
               "that another program installed): rename or remove that copy, or take its folder off PATH, so that the "
               "environment's own (icc_rt's) or none is found",) if windows else ()),
+           "turn SVML off for numba: set NUMBA_DISABLE_INTEL_SVML=1 in the environment before the program starts (numba then "
+           "compiles without it; slower vector maths, same results)",
            "upgrade numba and llvmlite together: python -m pip install -U numba llvmlite (or conda update numba llvmlite): "
            "numba 0.60 with llvmlite 0.43 stopped so where 0.61 with 0.44 ran (returnn#1702, PyMusicLooper#10); the release of a "
            "package that compiles with numba (librosa, resampy) matters too: Style-Bert-VITS2#41 pinned librosa==0.9.2 to "
            "be rid of it",
-           "turn SVML off for numba: set NUMBA_DISABLE_INTEL_SVML=1 in the environment before the program starts (numba then "
-           "compiles without it; slower vector maths, same results)",
            "give numba the SVML it expects, in the environment it runs in: conda install icc_rt (or python -m pip install "
            "intel-cmplr-lib-rt), of a release as new as numba's"]
     return Finding(
@@ -134,4 +150,24 @@ def _svml(said: SvmlNameMissing, ctx: Context) -> Finding:
         "numba loads Intel's SVML by its file name and, when that succeeds, compiles vectorised maths as calls into it; "
         "LLVM then looks each call up in the library it loaded: a copy that lacks one stops the program.",
         ("numba -s   # its SVML section: whether SVML is in use and which library numba loaded",),
+    )
+
+
+def _ifunc(said: IfuncRelink) -> Finding:
+    oneapi = "/compiler/" in said.library or "libirc" in said.library
+    return Finding(
+        "library-needs-libc", "error",
+        f"{said.library} resolves {said.symbol} into the C library it does not name as a dependency: the loader relinked it "
+        "out of order, and the program crashed",
+        (said.line, f"the loader's 'Relink ... for IFUNC symbol' says {said.library} has an indirect function "
+         f"({said.symbol}) bound to libc, but libc.so.6 is not among its DT_NEEDED entries, so it was relocated before libc "
+         "was ready",
+         *(("oneAPI 2024.0's libirc.so ships so (ldd calls it statically linked, which it is not): spack-stack's known "
+            "issues",) if oneapi else ())),
+        (f"add the dependency to the file: patchelf --add-needed libc.so.6 {said.library} (an install you own, or a copy put "
+         "first on LD_LIBRARY_PATH: spack-stack's fix; no rebuild of the program)",
+         "or run with another release of that runtime than the one whose library lacks it"),
+        "A shared library must name every library its relocations resolve into; one that leaves out libc is relocated "
+        "before libc, and glibc's loader warns and relinks it, which can crash the program.",
+        (f"readelf -d {said.library} | grep NEEDED   # libc.so.6 missing from the list",),
     )

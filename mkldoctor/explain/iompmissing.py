@@ -25,6 +25,8 @@ def finding(ctx: Context, symbols: list[str], by_symbol: dict[str, list[Undefine
     own = [s for s in symbols if s in _COMPILER_ONLY]
     if own:
         return _own_code(ctx, symbols, own, by_symbol)
+    if all(s in _NEWER_COMPILER for s in symbols):
+        return _older_runtime(symbols, by_symbol)
     evidence = [f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"]
     evidence += needed_by(symbols, by_symbol)[:3]
     places = ctx.iomp5_places()
@@ -55,6 +57,30 @@ def finding(ctx: Context, symbols: list[str], by_symbol: dict[str, list[Undefine
         "mkl_intel_thread runs MKL's threads on Intel's OpenMP runtime but does not name it as a dependency: "
         "libiomp5 must be linked explicitly, and found again by the loader at run time.",
         tuple(knowledge.confirm_symbol(symbols[0], ctx.cargo)),
+    )
+
+
+# entries a newer compiler's OpenMP code calls that older runtimes lack: clang emits __kmpc_dispatch_deinit after each loop
+# with a dynamic or guided schedule (psi4's conda recipe pins clang 17.0.6 beside intel-openmp's libiomp5md to avoid it)
+_NEWER_COMPILER = ("__kmpc_dispatch_deinit",)
+
+
+def _older_runtime(symbols: list[str], by_symbol: dict[str, list[UndefinedSymbol]]) -> Finding:
+    return Finding(
+        "openmp-runtime-older-than-compiler", "error",
+        f"the compiler's OpenMP code calls {symbols[0]}, which the OpenMP runtime linked is too old to have: the compiler "
+        "is newer than the runtime",
+        (*needed_by(symbols, by_symbol)[:3],
+         f"{symbols[0]} is an entry that recent clang releases emit after each loop with a dynamic or guided schedule; an "
+         "OpenMP runtime made before it lacks it: Intel's libiomp5 and libiomp5md of older releases, Microsoft's "
+         "libomp140, an older LLVM libomp (a distribution's or an SDK's)"),
+        ("link the OpenMP runtime of the compiler's own release (LLVM's libomp of that clang), or compile with a clang as "
+         "old as the runtime: psi4's conda recipe pins clangdev 17.0.6 beside intel-openmp's libiomp5md",
+         "or a newer Intel OpenMP runtime (intel-openmp, oneAPI's compiler runtime) that defines it: nm -D <the runtime> | "
+         f"grep {symbols[0]} (Windows: dumpbin /exports libiomp5md.lib | findstr {symbols[0]})"),
+        "A compiler's OpenMP code calls the runtime's entry points of the compiler's own release; a runtime older than the "
+        "compiler lacks the newer ones, and the link (or the load) fails on them.",
+        (f"nm -D <the OpenMP runtime linked> | grep {symbols[0]}   # defined: a new enough runtime",),
     )
 
 

@@ -311,7 +311,9 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
         explained = ("A build file written for Linux names lib<name>.so (or its folder's lib<name>.dll guess); on Windows a "
                      "library has another name (no lib prefix) and is linked through its import library (.lib), with the DLL "
                      "found at run time beside the program or on PATH.")
-    if names and _FULL_PATH.match(names[0]) and not linux and not runtimes:  # opened as given: no folder is searched
+    # a full path into a numbered release's folder (not latest, not a folder the build mistyped): opened as given
+    if (names and _FULL_PATH.match(names[0]) and _RELEASE_FOLDER.search(names[0]) and not mismatched and not linux
+            and not runtimes):
         why, said, fix, explained = _full_path(names[0], fix)
         evidence += said
     layer32 = ia32.advice(names)  # the 32-bit layer asked for by name: no folder has it

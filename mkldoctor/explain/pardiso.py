@@ -61,6 +61,9 @@ SIGNATURES = (
     Signature("cluster-solver-error-detected", "pardiso", "ERROR was detected",
               re.compile(r"(?i)(?:cluster_?(?:sparse_)?solver|pardiso)\b.*?ERROR was detected:\s*(?P<code>-\d{1,3})(?!\d)"),
               lambda m, _: PardisoError(int(m.group("code")), m.string.strip()[:300])),
+    # MFEM's check of the cluster sparse solver's analysis ("CPardiso analyze input error", its error -1: mfem#4634)
+    Signature("mfem-cpardiso-input-error", "pardiso", "ardiso", re.compile(r"\bCPardiso \w+ input error\b"),
+              lambda m, _: PardisoError(-1, m.string.strip()[:300])),
     Signature("scs-setup-failed-echo", "pardiso", "ERROR: ",
               re.compile(r"^\s*ERROR: (?:missing ScsWork, ScsSolution or ScsInfo input|init_lin_sys_work failure)"),
               lambda m, _: FollowOn(m.string.strip()[:300])),
@@ -225,14 +228,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                 for r in known]
         fix.append("keep MKL and Intel's OpenMP runtime of one release: conda list 'mkl|intel-openmp' shows both; "
                    "conda install mkl=<X> intel-openmp=<X>")
-    cluster = re.search(r"(?i)cluster_?(?:sparse_)?solver", first.line) is not None
+    cluster = re.search(r"(?i)cluster_?(?:sparse_)?solver|\bCPardiso\b", first.line) is not None
     if first.code == -1 and cluster:  # fds#11609: a process with no rows of the distributed matrix
         evidence.append("MKL's cluster sparse solver (PARDISO over MPI) takes a distributed matrix as each process's own "
                         "range of rows (iparm(41) to iparm(42)): a process whose range is empty, or ranges that do not "
                         "cover the matrix, are inconsistent input (fds#11609: a process whose mesh was all obstructions "
-                        "owned no rows, and the symbolic factorization stopped so; it ran in serial)")
+                        "owned no rows, and the symbolic factorization stopped so; it ran in serial; MFEM's CPardisoSolver "
+                        "gave such a rank a range that ends before it starts, mfem#4634, fixed by its PR #4651)")
         fix.append("give every MPI process at least one row of the distributed matrix, or gather the matrix on fewer "
-                   "processes (FDS: no mesh made of obstructions alone, or SOLVER='ULMAT')")
+                   "processes (FDS: no mesh made of obstructions alone, or SOLVER='ULMAT'; MFEM: a release with PR #4651)")
     if first.code == -1 and not checks and not cluster:
         julia = sorted((line for line in named if re.search(r"\.jl\b|Int32|Int64", line)), key=lambda line: "Int" not in line)
         evidence.append("the integer width is the first thing -1 can be: libmkl_rt's pardiso reads ia, ja, perm and iparm as "

@@ -89,6 +89,8 @@ def dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
     where = next((f.group(1) or f.group(2) for line in reversed(list(before))
                   for f in [re.search(r'File "([^"]+)"|^(\S+\.py):\d+: in ', line)] if f), None)
     detail = m.group(0).strip() + (f" (importing from {where})" if where else "")
+    if module is None and "multiarray numpy extension" in m.string:  # numpy's advice on the same line: numpy's extension
+        module, detail = "multiarray", detail + " (numpy: Importing the multiarray numpy extension module failed)"
     return ForeignLoadFailed("Windows", module or "a DLL", detail)
 
 

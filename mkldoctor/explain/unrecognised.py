@@ -36,8 +36,13 @@ _CMAKE_HEAD = re.compile(r"^\s*CMake (?:Error|Warning)(?: \(dev\))? at \S.*:\d+ 
 _INTRODUCES = re.compile(r"(?i)\b(?:the following|this|these|an?|following)\s+(?:\w+\s+)?errors?(?: messages?)?\s*:\s*$")
 
 
+# a program's assertion: its own check of what a call returned failed (an MKL error said before it is that call's)
+_ASSERTION = re.compile(r"\bAssertion (?:[`'‘(].{0,200}?\s)?failed\b")
+
+
 def _says_only_that_it_failed(line: str) -> bool:
-    return bool(_CMAKE_HEAD.match(line)) or not _CAUSE_WORDS.search(line) or bool(_INTRODUCES.search(line))
+    return (bool(_CMAKE_HEAD.match(line)) or not _CAUSE_WORDS.search(line) or bool(_INTRODUCES.search(line))
+            or bool(_ASSERTION.search(line)))
 
 
 def _explained(found: list[Finding]) -> bool:

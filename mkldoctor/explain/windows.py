@@ -50,6 +50,17 @@ class WindowsEntryPoint:
 
 # Windows' errors for an entry point it names not, and the words it prints for each
 _CANNOT_RUN = re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:|OSError:?) (?:The operating system cannot (?:run|execute) ?% ?1|操作系统无法运行 ?%1)[.。]?(?:.*?(?<![\w.+-])(?P<dll>[\w.+-]+\.dll))?")  # error 182's words
+# a Python of a conda installation: Anaconda's, Miniconda's (or Miniforge's) prefix, an environment's envs\<name>, tox-conda's
+_CONDA_PYTHON = re.compile(r"(?i)[\\/](?:ana|mini)conda\d*[\\/]|[\\/]mini(?:forge|mamba)\d*[\\/]"
+                           r"|[\\/]envs[\\/][\w.-]+[\\/](?:lib|python)|[\\/]\.tox[\\/]"
+                           r"|Importing the multiarray numpy extension module failed")
+
+
+def _numpy_said(events) -> bool:
+    from mkldoctor.explain.numpyimport import NumpyImportFailed  # numpy's own advice beside the DLL failure
+    return bool(events.of(NumpyImportFailed))
+
+
 _ERROR_WORDS = {182: "the operating system cannot run %1", 127: "the specified procedure could not be found"}
 
 
@@ -333,6 +344,16 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         fix.insert(0, f"install them into the environment: {recipes.conda_install('intel-openmp', 'mkl')} (or {recipes.pip_install('intel-openmp', 'mkl')}), "
                       "and Microsoft's Visual C++ Redistributable, whose vcruntime140.dll the extension needs too (PyTorch's "
                       "Windows FAQ); Dependencies.exe on torch\\_C*.pyd names the one missing")
+    elif ((_CONDA_PYTHON.search(" ".join((detail, *(str(p[1]) for p in events.places)))) or _numpy_said(events))
+          and not events.of(IpexImported) and not any(line.startswith("start the program from the activated") for line in fix)):
+        evidence.append("numpy's extension, or a Python of a conda installation (an Anaconda, Miniconda, environment or tox "
+                        "path): on Windows most often an environment not activated: conda keeps its packages' DLLs, MKL's among "
+                        "them, in <env>\\Library\\bin, which activating the environment puts on PATH; a python.exe started "
+                        "directly (an editor's runner, a debugger, tox, a shortcut) skips it")
+        fix.insert(0, "start Python from the activated environment: conda activate <env> first (the Anaconda Prompt, or an IDE "
+                      "started from it or set to activate it: VS Code's Python extension, whose debugger activates since its "
+                      "PR #21880); a tool that starts python.exe itself: tox-conda 0.8 runs it through conda run; or set "
+                      "CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 with <env>\\Library\\bin on PATH")
     if any(mkl_dnn(name) for name in libs):
         fix.insert(0, "put Intel's OpenMP runtime where Windows finds it for this library: libiomp5md.dll (conda: "
                       "<env>\\Library\\bin, package intel-openmp) beside it or in a folder on PATH")
