@@ -10,7 +10,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(129, 130, 131, 132, 133, 134, 135)
+SETS = blindset.load(129, 130, 131, 132, 133, 134, 135, 136, 137)
 PARALLEL = ("#include <omp.h>\nint vl_threads(void) {\n    int n = 0;\n#pragma omp parallel reduction(+:n)\n    n += 1;\n"
             "    return n;\n}\n")
 HOST = ('#include <dlfcn.h>\n#include <stdio.h>\nint main(void) {\n    void *h = dlopen("./libvl.so", RTLD_NOW);\n'
@@ -168,3 +168,21 @@ def test_powershell_that_does_not_know_conda():
     other = errors_of("ifx : The term 'ifx' is not recognized as the name of a cmdlet, function, script file, or operable "
                       "program.\n")
     assert other and other[0].id == "windows-intel-command-not-found", [f.id for f in other]
+
+
+def test_oneapis_sycl_toolchain_failures():
+    # ollama PR #2458, llama.cpp #10518 and #12696, torch-xpu-ops PR #1070
+    entries = blindset.entries(137)
+    expected = {"ollama-2458": "sycl-kernel-not-built", "llamacpp-10518": "sycl-header-of-newer-oneapi",
+                "llamacpp-12696": "intel-sycl-config-failed", "torch-xpu-ops-1070": "mkl-header-warning-as-error"}
+    for fragment, finding_id in expected.items():
+        finding = only_error(blindset.log_of(entries, fragment))
+        assert finding.id == finding_id, (fragment, flat(finding))
+    header = only_error(blindset.log_of(entries, "torch-xpu-ops-1070"))
+    assert "oneAPI's own SYCL header builtins.hpp" in header.title and "-Wno-error=comment" in header.fix[1], flat(header)
+
+
+def test_a_package_that_opens_its_own_dll_by_full_path():
+    # CTranslate2#1084: a wheel built from source without libiomp5md.dll and ctranslate2.dll in the package folder
+    finding = only_error(blindset.log_of(blindset.entries(137), "ctranslate2-1084"))
+    assert finding.fix[0].startswith("dir <site-packages>\\ctranslate2: if libiomp5md.dll is not there"), finding.fix

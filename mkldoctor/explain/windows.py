@@ -56,6 +56,9 @@ _CONDA_PYTHON = re.compile(r"(?i)[\\/](?:ana|mini)conda\d*[\\/]|[\\/]mini(?:forg
                            r"|Importing the multiarray numpy extension module failed")
 
 
+_IN_PACKAGE = re.compile(r"(?i)site-packages[\\/](?P<pkg>[\w.-]+)[\\/](?:[\w.-]+[\\/])*(?P<dll>[\w.+-]+\.dll)$")
+
+
 def _numpy_said(events) -> bool:
     from mkldoctor.explain.numpyimport import NumpyImportFailed  # numpy's own advice beside the DLL failure
     return bool(events.of(NumpyImportFailed))
@@ -354,6 +357,14 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
                       "started from it or set to activate it: VS Code's Python extension, whose debugger activates since its "
                       "PR #21880); a tool that starts python.exe itself: tox-conda 0.8 runs it through conda run; or set "
                       "CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 with <env>\\Library\\bin on PATH")
+    packaged = next((m for name in libs if (m := _IN_PACKAGE.search(name))), None)
+    if packaged and not torch_lib:  # ctypes given the DLL's full path in the package's own folder (CTranslate2#1084)
+        evidence.append(f"the package opens {packaged['dll']} by its full path in its own folder ({packaged['pkg']}): the file "
+                        "is not there, or a DLL it needs is not found")
+        fix.insert(0, f"dir <site-packages>\\{packaged['pkg']}: if {packaged['dll']} is not there, the package was built or "
+                      "installed without it: a wheel built from source must have the DLLs it loads copied into the package "
+                      "folder before the wheel is made (CTranslate2#1084: libiomp5md.dll and ctranslate2.dll; or a build "
+                      "without Intel's OpenMP), or install the project's own wheel")
     if any(mkl_dnn(name) for name in libs):
         fix.insert(0, "put Intel's OpenMP runtime where Windows finds it for this library: libiomp5md.dll (conda: "
                       "<env>\\Library\\bin, package intel-openmp) beside it or in a folder on PATH")

@@ -1,0 +1,113 @@
+"""oneAPI's SYCL toolchain failing a build or a run of code that uses oneMKL's SYCL interface (or the SYCL backends that
+sit beside it): a kernel the binary does not hold, a SYCL header of a newer DPC++ than the one installed, oneAPI's own
+CMake package failing.
+
+* ``No kernel named _ZTS... was found -46 (PI_ERROR_INVALID_KERNEL_NAME)``: the program's device code has no such kernel:
+  its SYCL sources were compiled without ``-fsycl`` (ollama PR #2458: its build of llama.cpp's ggml-sycl), or for devices
+  other than the one the queue runs on.
+* ``fatal error: 'syclcompat/math.hpp' file not found``: syclcompat ships with oneAPI 2025.0's DPC++ and later (llama.cpp
+  #10518, after its PR #10267; oneAPI 2024 has none).
+* ``CMake Error at .../IntelSYCLConfig.cmake:386 (SYCL_FEATURE_TEST_EXTRACT)``: oneAPI's own CMake package for the SYCL
+  compiler failed (llama.cpp #12696: oneAPI 2025.1's on Windows; 2025.0 built).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class SyclKernelMissing:
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class SyclcompatMissing:
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class IntelSyclConfigFailed:
+    line: str
+    release: str  # the oneAPI release its path names ("2025.1"), or "latest", or ""
+
+
+SIGNATURES = (
+    Signature("sycl-no-kernel-named", "syclbuild", "No kernel named",
+              re.compile(r"\bNo kernel named \S+ was found\b"), lambda m, _: SyclKernelMissing(m.string.strip()[:300])),
+    Signature("syclcompat-header-not-found", "syclbuild", "syclcompat/",
+              re.compile(r"fatal error: ['\"<‘]?syclcompat/[\w./-]*"), lambda m, _: SyclcompatMissing(m.string.strip()[:300])),
+    Signature("intel-sycl-config-failed", "syclbuild", "IntelSYCLConfig",
+              re.compile(r"CMake Error at (?P<path>.*?)IntelSYCLConfig\.cmake:\d+"),
+              lambda m, _: IntelSyclConfigFailed(m.string.strip()[:300], _release(m["path"]))),
+)
+
+
+def _release(path: str) -> str:
+    found = re.search(r"[\\/](?:compiler|oneapi)[\\/](\d{4}\.\d+|latest)[\\/]", path)
+    return found.group(1) if found else ""
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    return ([_kernel(e) for e in events.of(SyclKernelMissing)[:1]]
+            + [_syclcompat(e) for e in events.of(SyclcompatMissing)[:1]]
+            + [_config(e) for e in events.of(IntelSyclConfigFailed)[:1]])
+
+
+def _kernel(said: SyclKernelMissing) -> Finding:
+    return Finding(
+        "sycl-kernel-not-built", "error",
+        "the SYCL runtime found no such kernel in the program: its SYCL code was built without its device code",
+        (said.line, "a SYCL kernel's device code is compiled into the binary only by a SYCL compile (icpx -fsycl), for the "
+         "targets -fsycl-targets names (spir64 by default); code compiled without -fsycl, or for other devices, has the host "
+         "side and no kernel (ollama PR #2458: its build of llama.cpp's SYCL backend passed no -fsycl)"),
+        ("compile and link every SYCL source with icpx -fsycl (CMake: the SYCL backend's own option, GGML_SYCL=ON, which "
+         "adds it; a build script that compiles those files itself must pass it too), in a shell where oneAPI's setvars.sh "
+         "has run",
+         "or build for the device that runs it: -fsycl-targets=spir64 (Intel GPUs and CPUs), or the vendor's target for "
+         "NVIDIA (nvptx64-nvidia-cuda) and AMD GPUs"),
+        "SYCL kernels are compiled twice, for the host and for the device; the device image is made only by a SYCL compile "
+        "and is looked up by the kernel's name when it is launched.",
+        ("clang-offload-bundler --list --type=o --input=<an object of it>   # or: strings <the binary> | grep -c "
+         "__CLANG_OFFLOAD: a SYCL build holds device images",),
+    )
+
+
+def _syclcompat(said: SyclcompatMissing) -> Finding:
+    return Finding(
+        "sycl-header-of-newer-oneapi", "error",
+        "the build includes syclcompat's header, which the installed oneAPI's SYCL compiler does not have: it came with "
+        "oneAPI 2025.0's DPC++",
+        (said.line, "syclcompat (syclcompat/*.hpp, SYCL's helpers for code ported from CUDA) ships with the DPC++ compiler "
+         "from oneAPI 2025.0 on; a project that includes it needs that release or a later one (llama.cpp#10518: its SYCL "
+         "backend after PR #10267, built with oneAPI 2024.1)"),
+        ("install oneAPI 2025.0 or later (its Base Toolkit, or the intel/oneapi-basekit 2025 image) and source its "
+         "setvars.sh before configuring",
+         "or build a release of the project from before it took up syclcompat"),
+        "A project's SYCL sources name the headers of the DPC++ release they were written for; an older release lacks the "
+        "newer ones.",
+        ("icpx --version   # the DPC++ release the build uses",),
+    )
+
+
+def _config(said: IntelSyclConfigFailed) -> Finding:
+    return Finding(
+        "intel-sycl-config-failed", "error",
+        "oneAPI's own CMake package for its SYCL compiler (IntelSYCLConfig.cmake) failed"
+        + (f" (oneAPI {said.release})" if said.release and said.release != "latest" else ""),
+        (said.line, "IntelSYCLConfig.cmake is oneAPI's file, which find_package(IntelSYCL) runs: an error inside it is the "
+         "package's own; oneAPI 2025.1's failed on Windows (its SYCL_FEATURE_TEST_EXTRACT call, llama.cpp#12696), where "
+         "2025.0's worked"),
+        ("configure with another oneAPI release: 2025.0 built where 2025.1 failed (llama.cpp#12696), or a later one whose "
+         "file is fixed",
+         "or a release of the project that enables SYCL with -fsycl itself, without find_package(IntelSYCL) (llama.cpp PR "
+         "#18345 skips a broken IntelSYCL package)"),
+        "CMake runs a package's config file inside the project's configure; a fault of that file stops the project.",
+        ("icpx --version   # the oneAPI release whose IntelSYCLConfig.cmake ran",),
+    )
