@@ -10,9 +10,11 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(129, 130, 131, 132, 133, 134, 135, 136, 137)
+SETS = blindset.load(129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139)
 PARALLEL = ("#include <omp.h>\nint vl_threads(void) {\n    int n = 0;\n#pragma omp parallel reduction(+:n)\n    n += 1;\n"
             "    return n;\n}\n")
+F95_CALLER = ("void dgetrf_f95_(double *a, int *ipiv, int *info);\n"
+              "int main(void) { double a[4] = {4, 3, 6, 3}; int ipiv[2], info = 0; dgetrf_f95_(a, ipiv, &info); return info; }\n")
 HOST = ('#include <dlfcn.h>\n#include <stdio.h>\nint main(void) {\n    void *h = dlopen("./libvl.so", RTLD_NOW);\n'
         '    if (!h) { fprintf(stderr, "%s\\n", dlerror()); return 1; }\n'
         '    int (*f)(void) = (int (*)(void))dlsym(h, "vl_threads");\n    return f() > 0 ? 0 : 2;\n}\n')
@@ -186,3 +188,40 @@ def test_a_package_that_opens_its_own_dll_by_full_path():
     # CTranslate2#1084: a wheel built from source without libiomp5md.dll and ctranslate2.dll in the package folder
     finding = only_error(blindset.log_of(blindset.entries(137), "ctranslate2-1084"))
     assert finding.fix[0].startswith("dir <site-packages>\\ctranslate2: if libiomp5md.dll is not there"), finding.fix
+
+
+def test_mkls_fortran_95_wrappers_linked_without_intel_fortrans_runtime(tmp_path, mkl):
+    """fortran-lang discourse 10478's failure, produced: MKL's libmkl_lapack95_lp64.a (the pinned wheel's, built by Intel
+    Fortran) linked by gcc, which brings no Intel Fortran runtime: its for_* names are undefined."""
+    (tmp_path / "t.c").write_text(F95_CALLER)
+    wrappers = mkl.pip_lib / "libmkl_lapack95_lp64.a"
+    rt = next(mkl.pip_lib.glob("libmkl_rt.so.*"))
+    code, log = run(["gcc", "t.c", str(wrappers), str(rt), "-o", "t"], tmp_path, clean_env())
+    assert code != 0 and "undefined reference to `for_" in log, log
+    finding = only_error(log)
+    assert finding.id == "intel-fortran-runtime-undefined" and "Fortran 95 wrappers" in finding.title, flat(finding)
+    assert "make libintel64 FC=gfortran" in finding.fix[0] and "-lifcore" in finding.fix[-1]
+
+
+def test_onednn_built_with_openmp_on_a_link_without_it():
+    # MXNet#17338: USE_OPENMP=OFF with the bundled oneDNN's default OpenMP runtime
+    finding = only_error(blindset.log_of(blindset.entries(138), "mxnet-17338"))
+    assert finding.id == "openmp-runtime-missing" and finding.title.startswith("oneDNN (libdnnl"), flat(finding)
+    assert "DNNL_CPU_RUNTIME=SEQ" in finding.fix[1]
+
+
+def test_onednn_refusing_a_float32_operation_is_the_frameworks_to_fix():
+    # pytorch#89104 (oneDNN 2.7.2 fixed conv3d on AVX2) and #110149 (PR #114851): no data type to change
+    for fragment in ("pytorch-89104", "pytorch-110149"):
+        finding = only_error(blindset.log_of(blindset.entries(138), fragment))
+        assert finding.fix[0].startswith("a fault of the framework's oneDNN"), (fragment, finding.fix)
+    bf16 = only_error("RuntimeError: could not create a primitive descriptor for a matmul primitive (bf16)\n")
+    assert bf16.fix[0].startswith("use a data type the processor has instructions for"), bf16.fix
+    sys_hidden = errors_of(blindset.log_of(blindset.entries(138), "pytorch-116666"))
+    assert [f.id for f in sys_hidden] == [], [f.id for f in sys_hidden]  # a warning: the fallback ran
+
+
+def test_onnxruntime_without_its_dnnl_provider_and_a_package_without_its_dll():
+    assert only_error(blindset.log_of(blindset.entries(138), "onnxruntime-3071")).id == "built-without-onednn"
+    copy = only_error(blindset.log_of(blindset.entries(138), "onnxruntime-434"))
+    assert copy.id == "package-dll-missing" and "mkldnn.dll" in copy.title, flat(copy)

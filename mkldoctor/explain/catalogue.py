@@ -131,6 +131,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "ERROR was detected",  # a program's report of the cluster sparse solver's code (pardiso)
            "for IFUNC symbol",  # glibc's relink of a library that does not name libc (intelrt)
            "undeclared identifier",  # an OpenMP API the omp.h found does not declare (gomp)
+           "Error in cpuinfo", "not compiled with", "Could not copy the file",  # onednn  # PyTorch's cpuinfo without /sys (onednn)
            "No kernel named", "syclcompat/", "IntelSYCLConfig",  # oneAPI's SYCL toolchain (syclbuild)
            "-Werror",  # a warning of MKL's own header made an error (headerwarn)
            "invalid signature",  # codesign's word on a library changed after signing (codesign)

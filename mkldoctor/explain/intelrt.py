@@ -99,6 +99,36 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 RUNTIME_NAME = re.compile(r"^(?:__svml_\w+|__intel_\w+|_intel_fast_mem(?:cpy|set|move)|__libm_\w+|__libirc_\w+)$")
 
 
+# Intel Fortran's runtime (libifcore): for_allocate, for_dealloc_allocatable, for_check_mult_overflow64, for_write_seq_lis
+FORTRAN_NAME = re.compile(r"^for_[a-z][a-z0-9_]*$")
+
+
+def fortran_runtime_undefined(symbols: list[str], needed: list[str]) -> Finding:
+    """Intel Fortran's runtime names undefined at a link by another compiler: most often MKL's Fortran 95 wrappers
+    (libmkl_lapack95_*, libmkl_blas95_*), which MKL ships built by Intel Fortran, linked by gfortran (fortran-lang
+    discourse 10478)."""
+    wrappers = any(re.search(r"libmkl_(?:lapack|blas)95", line) for line in needed)
+    return Finding(
+        "intel-fortran-runtime-undefined", "error",
+        f"{', '.join(symbols[:3])} undefined: "
+        + ("MKL's Fortran 95 wrappers were built by Intel Fortran and call its runtime, which this link (not ifx's) lacks"
+           if wrappers else "objects built by Intel Fortran call its runtime (libifcore), which this link does not name"),
+        (*needed[:4], f"{symbols[0]} is Intel Fortran's runtime (libifcore, libifport), not MKL's"
+         + (": MKL ships libmkl_lapack95_* and libmkl_blas95_* compiled by Intel Fortran, so a gfortran link of them needs "
+            "that runtime; their sources come with MKL to be built by the compiler that uses them" if wrappers else "")),
+        (*(("build MKL's Fortran 95 wrappers with the compiler you link with: cd <MKL>/share/mkl/interfaces/lapack95 "
+            "(interfaces/lapack95 before 2024; blas95 likewise) && make libintel64 FC=gfortran INSTALL_DIR=<a folder>, and "
+            "link those libraries in place of MKL's",
+            "or call the FORTRAN 77 routines (sgetrf, dgesv) through interfaces of your own, which need no wrapper library "
+            "(fortran-lang discourse 10478)") if wrappers else ()),
+         ("or " if wrappers else "") + "add Intel Fortran's runtime to the link: -L<oneAPI>/compiler/<ver>/lib -lifcore "
+         "-lifport (pip's or conda's intel-fortran-rt has the shared ones), or link with ifx"),
+        "Intel Fortran turns allocations, checks and I/O into calls of its runtime; objects it compiled need that runtime "
+        "in every link, which its own driver adds and another compiler's does not.",
+        (f"nm -D --defined-only <oneAPI>/compiler/<ver>/lib/libifcore.so | grep -w {symbols[0]}   # the runtime defines it",),
+    )
+
+
 def runtime_undefined(symbols: list[str], sycl: list[str], needed: list[str]) -> Finding:
     """The Intel compilers' runtime names (and the SYCL runtime's, from the same objects) undefined at a link that did not
     go through Intel's compiler driver."""

@@ -6,6 +6,8 @@ program's main: gemini3d's CMake notes, ifx's -fiopenmp at compile time and -qop
 
 from __future__ import annotations
 
+import re
+
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.events import UndefinedSymbol
@@ -27,6 +29,8 @@ def finding(ctx: Context, symbols: list[str], by_symbol: dict[str, list[Undefine
         return _own_code(ctx, symbols, own, by_symbol)
     if all(s in _NEWER_COMPILER for s in symbols):
         return _older_runtime(symbols, by_symbol)
+    if any(re.search(r"dnnl|mkldnn", f"{e.referenced_from} {e.member} {e.function}") for s in symbols for e in by_symbol[s]):
+        return _onednn_openmp(symbols, by_symbol)
     evidence = [f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"]
     evidence += needed_by(symbols, by_symbol)[:3]
     places = ctx.iomp5_places()
@@ -57,6 +61,24 @@ def finding(ctx: Context, symbols: list[str], by_symbol: dict[str, list[Undefine
         "mkl_intel_thread runs MKL's threads on Intel's OpenMP runtime but does not name it as a dependency: "
         "libiomp5 must be linked explicitly, and found again by the loader at run time.",
         tuple(knowledge.confirm_symbol(symbols[0], ctx.cargo)),
+    )
+
+
+def _onednn_openmp(symbols: list[str], by_symbol: dict[str, list[UndefinedSymbol]]) -> Finding:
+    """oneDNN (MKL-DNN) built with its OpenMP CPU runtime, linked where no OpenMP runtime is (MXNet#17338: USE_OPENMP=OFF
+    with the bundled oneDNN's default runtime; MXNet PR #17356 built it sequential then)."""
+    return Finding(
+        "openmp-runtime-missing", "error",
+        "oneDNN (libdnnl, MKL-DNN) was built with its OpenMP CPU runtime, and the link has no OpenMP runtime",
+        (f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}", *needed_by(symbols, by_symbol)[:2],
+         "oneDNN's CPU code runs its threads on the runtime chosen when it was built (DNNL_CPU_RUNTIME: OMP by default, TBB, "
+         "SEQ); a oneDNN built with OMP needs an OpenMP runtime in every link of it, which a build with OpenMP turned off "
+         "does not bring"),
+        ("link with the compiler's OpenMP flag (-fopenmp), which brings its runtime",
+         "or build oneDNN with the threading the project uses: -DDNNL_CPU_RUNTIME=SEQ where OpenMP is off (MXNet PR #17356 "
+         "for USE_OPENMP=OFF), or TBB"),
+        "A library built with OpenMP calls its runtime; that runtime must be on every link of the library.",
+        tuple(knowledge.confirm_symbol(symbols[0], False)),
     )
 
 

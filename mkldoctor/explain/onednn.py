@@ -25,7 +25,43 @@ class OnednnPrimitive:
     fallback: bool  # the framework said it goes on without it
 
 
+@dataclass(frozen=True, slots=True)
+class CpuinfoFailed:
+    """PyTorch's cpuinfo: ``Error in cpuinfo: failed to parse the list of possible processors in /sys/devices/system/cpu/
+    possible``: /sys unreadable (a sandbox, a container that masks it), so oneDNN's JIT cannot read the processor
+    (``bad err=11 in Xbyak::Error``; pytorch PR #116666 falls back to BLAS)."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltWithoutOnednn:
+    """``This binary was not compiled with DNNL support.`` (onnxruntime's, onnxruntime#3071: its Java bindings compiled
+    without the provider flags)."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class PackageDllMissing:
+    """MSBuild's ``Could not copy the file "...\\runtimes\\win10-x64\\native\\mkldnn.dll" because it was not found.``: a
+    NuGet package's targets copying an MKL-DNN or MKL DLL from a folder the package does not have (onnxruntime#434)."""
+
+    dll: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("built-without-dnnl", "onednn", "not compiled with",
+              re.compile(r"(?i)\bnot compiled with (?:DNNL|oneDNN|MKL-?DNN) support"),
+              lambda m, _: BuiltWithoutOnednn(m.string.strip()[:300])),
+    Signature("msbuild-copy-mkl-dll-missing", "onednn", "Could not copy the file",
+              re.compile(r"Could not copy the file [\"“']?(?P<path>[^\"”']*?"
+                         r"(?P<dll>(?:mkldnn|dnnl|mklml|mkl_\w+|libiomp5md)\.dll))[\"”']? because it was not found"),
+              lambda m, _: PackageDllMissing(m["dll"], m.string.strip()[:300])),
+    Signature("cpuinfo-sys-unreadable", "onednn", "Error in cpuinfo",
+              re.compile(r"Error in cpuinfo: failed to (?:parse|read|open)\b"),
+              lambda m, _: CpuinfoFailed(m.string.strip()[:300])),
     Signature("onednn-primitive", "onednn", "ould not create a primitive",
               re.compile(r"[Cc]ould not create a primitive(?: descriptor)?\b"), lambda m, _: OnednnPrimitive(m.string.strip()[:300], False)),
     Signature("onednn-create-failed", "onednn", "ailed to create oneDNN",
@@ -38,7 +74,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(OnednnPrimitive)
     if not said:
-        return []
+        return [_without(e) for e in events.of(BuiltWithoutOnednn)[:1]] + [_copy(e) for e in events.of(PackageDllMissing)[:1]]
     from mkldoctor.explain.crash import Crash
 
     crashed = bool(events.of(Crash))
@@ -58,6 +94,18 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            "CPU backend --dtype float16 or float32 on a processor without BF16, PyTorch's model.float()",
            "see what the processor has: lscpu | grep -o -w 'avx512_bf16\\|amx_bf16' (Linux), sysctl hw.optional.arm.FEAT_BF16 "
            "(macOS on Apple silicon: 0 on an M1)"]
+    bf16 = any(re.search(r"(?i)bf16|bfloat16", e.line) for e in said)
+    if not bf16:  # a float32 operation that failed: the framework's oneDNN or its call, for this processor
+        fix.insert(len(fix) if fallback else 0, "a fault of the framework's oneDNN, or of its call, for this operation on this processor: upgrade the "
+                      "framework (PyTorch's oneDNN 2.7.2 fixed conv3d on AVX2 processors, pytorch#89104; its PR #114851 fixed "
+                      "a Linear layer with one output on AArch64, pytorch#110149); until then leave oneDNN out of it: "
+                      "torch.backends.mkldnn.enabled = False")
+    cpuinfo = events.of(CpuinfoFailed)
+    if cpuinfo:
+        evidence.insert(len(said[:3]), f"{cpuinfo[0].line}: the processor's description (/sys/devices/system/cpu) could not "
+                                       "be read, so oneDNN's code generator cannot tell the processor's instructions")
+        fix.insert(0, "let the process read /sys/devices/system/cpu (a sandbox or container that hides /sys: mount it, or run "
+                      "without that restriction); a PyTorch with PR #116666 falls back to BLAS there")
     if crashed:
         fix.insert(0, "one call at a time per predictor: a lock around the inference calls, or one predictor per thread "
                       "or process, where several threads share one")
@@ -70,3 +118,31 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ("ONEDNN_VERBOSE=1 <the program> 2>&1 | head -40   # each primitive oneDNN created, and the ones it could not",),
         locations=ctx.located(said, "oneDNN"),
     )]
+
+
+def _without(said: BuiltWithoutOnednn) -> Finding:
+    return Finding(
+        "built-without-onednn", "error",
+        "the library was built without oneDNN (DNNL), and the program asked for its oneDNN path",
+        (said.line, "oneDNN's execution path is compiled in or not; this build left it out, or left it out of the part the "
+         "program calls (onnxruntime's Java bindings were compiled without the providers' flags even in a --use_dnnl build: "
+         "onnxruntime#3071)"),
+        ("install a build that has it (onnxruntime: its DNNL packages), or build it so: --use_dnnl, with --build_java for "
+         "the Java bindings in a release with onnxruntime PR #3082, which passes the providers' flags to the JNI library",
+         "or run without that provider: the default CPU one, which uses no oneDNN"),
+        "A library built without an optional backend says so when the program asks for it.",
+    )
+
+
+def _copy(said: PackageDllMissing) -> Finding:
+    return Finding(
+        "package-dll-missing", "error",
+        f"the package's build step copies {said.dll} from a folder the package does not have",
+        (said.line, "MSBuild copies a NuGet package's native DLLs from the runtimes\\<rid>\\native folder its targets "
+         "name; a package whose targets name another folder than the one it ships (Microsoft.ML.OnnxRuntime 0.2.1: "
+         "win10-x64 where the package has win-x64, onnxruntime#434, fixed by its PR #435) fails so"),
+        ("take a release of the package with the fix (a later Microsoft.ML.OnnxRuntime)",
+         "or, until then, copy the DLL from the folder the package has into the one its targets name"),
+        "A package's own layout, not the machine's: the file is missing from the folder the package's targets copy from.",
+        ("dir /s <the package's folder>\\runtimes   # the folders it ships",),
+    )

@@ -127,6 +127,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     runtime = _take(groups, syclnames.runtime_names(groups["other"], by_symbol))
     if runtime:  # the SYCL runtime's names that oneMKL's SYCL libraries need: a compiler older than the MKL
         out.append(syclnames.runtime_too_old(runtime, by_symbol))
+    fortran = _take(groups, [s for s in groups["other"] if intelrt.FORTRAN_NAME.match(s)])
+    if fortran:  # Intel Fortran's runtime: MKL's Fortran 95 wrappers (built by ifort) under gfortran, or ifx's own objects
+        out.append(intelrt.fortran_runtime_undefined(fortran, needed_by(fortran, by_symbol)))
     intel = _take(groups, [s for s in groups["other"] if intelrt.RUNTIME_NAME.match(s)])
     if intel:  # Intel's compiler runtime (and the SYCL runtime its SYCL objects call): a link not by Intel's driver
         sycl_rt = _take(groups, [s for s in groups["other"] if s.startswith("sycl::")])

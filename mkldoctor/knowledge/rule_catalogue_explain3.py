@@ -305,4 +305,13 @@ EXPLAIN = (
     _r("intel-sycl-config-failed", "oneAPI's own CMake package for its SYCL compiler (IntelSYCLConfig.cmake) failed",
        "The error is inside oneAPI's file (2025.1's on Windows: llama.cpp#12696), not the project's.",
        "Configure with another oneAPI release (2025.0 built), or a project release that enables SYCL with -fsycl itself."),
+    _r("intel-fortran-runtime-undefined", "Intel Fortran's runtime (for_*) undefined at a link by another compiler",
+       "MKL's Fortran 95 wrappers (libmkl_lapack95, blas95) are built by Intel Fortran and call its runtime.",
+       "Build the wrappers from MKL's sources with your compiler, call the F77 routines, or link -lifcore."),
+    _r("built-without-onednn", "The library was built without oneDNN (DNNL), and the program asked for its oneDNN path",
+       "oneDNN's path is compiled in or not; onnxruntime's Java bindings left it out before its PR #3082.",
+       "Install or build a release with it (--use_dnnl), or run without that provider."),
+    _r("package-dll-missing", "A package's build step copies an MKL or oneDNN DLL from a folder the package does not have",
+       "The package's targets name another folder than the one it ships (onnxruntime 0.2.1's NuGet package).",
+       "Take a release of the package with the fix, or copy the DLL into the folder its targets name."),
 )
