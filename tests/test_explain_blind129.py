@@ -10,7 +10,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139)
+SETS = blindset.load(129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141)
 PARALLEL = ("#include <omp.h>\nint vl_threads(void) {\n    int n = 0;\n#pragma omp parallel reduction(+:n)\n    n += 1;\n"
             "    return n;\n}\n")
 F95_CALLER = ("void dgetrf_f95_(double *a, int *ipiv, int *info);\n"
@@ -225,3 +225,10 @@ def test_onnxruntime_without_its_dnnl_provider_and_a_package_without_its_dll():
     assert only_error(blindset.log_of(blindset.entries(138), "onnxruntime-3071")).id == "built-without-onednn"
     copy = only_error(blindset.log_of(blindset.entries(138), "onnxruntime-434"))
     assert copy.id == "package-dll-missing" and "mkldnn.dll" in copy.title, flat(copy)
+
+
+def test_teamcitys_prefix_and_the_projects_own_openmp_regions():
+    # Paddle PR #15190: ld64's block under TeamCity's clock and step; the callers are clang's outlined parallel regions
+    finding = only_error(blindset.log_of(blindset.entries(141), "paddle-15190"))
+    assert finding.id == "openmp-runtime-missing" and finding.title.startswith("the program's own OpenMP code"), flat(finding)
+    assert "__kmpc_fork_call" in finding.evidence[0] and "Paddle PR #15190" in finding.fix[1]

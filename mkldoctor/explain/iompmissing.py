@@ -31,6 +31,9 @@ def finding(ctx: Context, symbols: list[str], by_symbol: dict[str, list[Undefine
         return _older_runtime(symbols, by_symbol)
     if any(re.search(r"dnnl|mkldnn", f"{e.referenced_from} {e.member} {e.function}") for s in symbols for e in by_symbol[s]):
         return _onednn_openmp(symbols, by_symbol)
+    regions = [e for s in symbols for e in by_symbol[s] if ".omp_outlined." in f"{e.referenced_from} {e.function}"]
+    if regions:  # the compiler's outlined parallel regions: the project's own OpenMP code (Paddle PR #15190's warp-ctc)
+        return _own_regions(symbols, by_symbol)
     evidence = [f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"]
     evidence += needed_by(symbols, by_symbol)[:3]
     places = ctx.iomp5_places()
@@ -61,6 +64,25 @@ def finding(ctx: Context, symbols: list[str], by_symbol: dict[str, list[Undefine
         "mkl_intel_thread runs MKL's threads on Intel's OpenMP runtime but does not name it as a dependency: "
         "libiomp5 must be linked explicitly, and found again by the loader at run time.",
         tuple(knowledge.confirm_symbol(symbols[0], ctx.cargo)),
+    )
+
+
+def _own_regions(symbols: list[str], by_symbol: dict[str, list[UndefinedSymbol]]) -> Finding:
+    return Finding(
+        "openmp-runtime-missing", "error",
+        "the program's own OpenMP code needs an OpenMP runtime, and the link names none: compiled with OpenMP, linked "
+        "without it",
+        (f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}", *needed_by(symbols, by_symbol)[:3],
+         ".omp_outlined. is a parallel region the compiler split out of the project's code (compiled with -fopenmp, or "
+         "Apple clang's -Xpreprocessor -fopenmp): its __kmpc_ calls need the OpenMP runtime at the link, which MKL's "
+         "libraries do not bring"),
+        ("give the link the OpenMP runtime the code was compiled for: -fopenmp at the link too; Apple clang: -lomp "
+         "(Homebrew's libomp) or -liomp5 (MKL's Intel runtime, one runtime in the process), with its -L folder",
+         "or build that part without OpenMP, or without MKL where the platform's build does not carry its runtime (Paddle PR "
+         "#15190 turned WITH_MKL off on macOS)"),
+        "A compiler turns OpenMP regions into calls of its runtime; the link must name that runtime, which the compiler "
+        "driver adds only when the link is given the OpenMP flag.",
+        tuple(knowledge.confirm_symbol(symbols[0], False)),
     )
 
 
