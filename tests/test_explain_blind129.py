@@ -232,3 +232,16 @@ def test_teamcitys_prefix_and_the_projects_own_openmp_regions():
     finding = only_error(blindset.log_of(blindset.entries(141), "paddle-15190"))
     assert finding.id == "openmp-runtime-missing" and finding.title.startswith("the program's own OpenMP code"), flat(finding)
     assert "__kmpc_fork_call" in finding.evidence[0] and "Paddle PR #15190" in finding.fix[1]
+
+
+def test_intels_old_openmp_runtime_in_a_gnu_build_is_told_the_gnu_layers():
+    # r-devel 2008-11: /opt/intel/fce/10.1.018/lib/libiomp5.so needing pthread_atfork in R's gfortran build
+    finding = only_error(blindset.log_of(blindset.entries(131), "r-devel-2008"))
+    assert finding.id == "system-libraries-missing" and "-lmkl_gnu_thread -lmkl_core -lgomp" in finding.fix[1], flat(finding)
+    plain = only_error("x.o: undefined reference to `pthread_atfork'\n")
+    assert not any("gnu_thread" in line for line in plain.fix), plain.fix
+
+
+def test_a_header_not_found_names_debians_folder_among_the_fixes():
+    finding = only_error(blindset.log_of(blindset.entries(134), "dlbfoam-21"))
+    assert any("-I/usr/include/mkl itself" in line for line in finding.fix), finding.fix

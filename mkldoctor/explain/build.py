@@ -316,7 +316,8 @@ def _header(ctx: Context, events: list[HeaderMissing]) -> Finding:
         fix = [f"set up the MKL the build means before building: oneAPI: {folders.SOURCE_SETVARS} (it sets CPATH, "
                "which the compilers search); Parallel Studio and MKL 2020 or older: source <install>/bin/compilervars.sh intel64 "
                "(or psxevars.sh, mkl/bin/mklvars.sh intel64)",
-               "or add -I<MKL prefix>/include to the compile line (CMake: link the target to MKL::MKL, which carries it)",
+               f"or add -I<MKL prefix>/include to the compile line (Debian's and Ubuntu's packages: -I{DEBIAN_INCLUDE} itself, "
+               "no include/ below it: DLBFoam#21; CMake: link the target to MKL::MKL, which carries it)",
                "no MKL installed: see the recipe below", _NO_MKL]
         recipes = (ctx.recipe("headers"),)
     from mkldoctor.explain.headerwords import built_with_mkl, mklml_download, onedal_micro_mkl  # another's header (dlib's)

@@ -20,7 +20,6 @@ from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.events import UNNAMED, MissingLibrary, NeededNotFound, Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
 from mkldoctor.explain.context import Context
-from mkldoctor.explain.edits import Edit
 from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.inventory.install import label
 from mkldoctor.knowledge import exports, facts, layout
@@ -154,7 +153,7 @@ def internal_symbol(symbol: str) -> bool:
     return bool(_INTERNAL.match(symbol))
 
 
-def _from_mkl_archive(event: UndefinedSymbol) -> bool:
+def from_mkl_archive(event: UndefinedSymbol) -> bool:
     where = os.path.basename(event.referenced_from or "")
     return where.startswith("libmkl_") and where.endswith(".a")
 
@@ -169,7 +168,7 @@ def claims(event: UndefinedSymbol) -> bool:
         return True
     if _from_mkl_shared(event) and (event.symbol.startswith("mkl_") or exports.history(event.symbol) is not None):
         return True  # one shared layer's call into another: an internal name, or MKL's API (oneMKL's SYCL libraries call it)
-    return internal_symbol(event.symbol) and (_from_mkl_archive(event) or event.referenced_from is None)
+    return internal_symbol(event.symbol) and (from_mkl_archive(event) or event.referenced_from is None)
 
 
 def _from_mkl_shared(event: UndefinedSymbol) -> bool:
@@ -195,7 +194,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            and not (os.path.basename(e.library).startswith("libstdc++") and cxx_runtime(events))
            and not (mpi and re.match(r"libmpi(?:ch\w*|fort|cxx|_\w+)?\.so", os.path.basename(e.library)))]
     if system or dso:
-        out.append(_system_libraries(ctx, system, dso))
+        from mkldoctor.explain.syslibs import system_libraries  # the C library's parts, and DSOs the line does not name
+
+        out.append(system_libraries(ctx, system, dso))
     out += [_mkl_dso_not_named(e) for e in events.of(DsoMissing) if mkl_dso(e)][:1]
     hidden = [e for e in events.of(HiddenForDso) if os.path.basename(e.archive).startswith(facts.INTEL_RUNTIME)]
     out += [_intel_runtime(hidden, events)] if hidden else []
@@ -343,49 +344,6 @@ def _cluster_part(lib: str) -> str:
     """``mkl_scalapack_lp64`` -> ``scalapack`` (MKLConfig.cmake's ENABLE_ option); "" for a library of no cluster part."""
     found = re.match(r"mkl_(scalapack|blacs|cdft)_", lib + "_")
     return found.group(1) if found else ""
-
-
-def _system_libraries(ctx: Context, system: dict, dso: list[DsoMissing]) -> Finding:
-    libs = list(system)
-    for event in dso:
-        name = os.path.basename(event.library)
-        lib = name[3:].split(".so", 1)[0] if name.startswith("lib") else name
-        if lib not in libs:
-            libs.append(lib)
-    by_symbol = OrderedDict()
-    for lib, events in system.items():
-        for event in events:
-            by_symbol.setdefault(event.symbol, []).append(event)
-    evidence = needed_by(list(by_symbol), by_symbol)
-    evidence += [f"{event.library} holds them, but the link line does not name it (ld: DSO missing from command line)" for event in dso]
-    from_mkl = any(_from_mkl_archive(e) for events in system.values() for e in events)
-    flags = " ".join([f"-l{lib}" for lib in libs if lib not in ("pthread", "m", "dl", "c")]  # a DSO's own (-lstdc++, -lgfortran)
-                     + [f"-l{lib}" for lib in ("pthread", "m", "dl") if lib in libs or from_mkl])
-    why = ("A static MKL link pulls MKL's code out of the archives, and that code calls the C library's maths "
-           "(libm), dynamic loading (libdl) and threads (libpthread). A shared libmkl names them itself; the archives "
-           "cannot, so the link line must, after the MKL archives." if from_mkl else
-           "These functions live in the C library's separate parts (libm, libdl, libpthread), which the link line does not name."
-           if system else "ld takes symbols only from libraries named on the line (binutils 2.22 and newer): the library that "
-           "holds them reached the link only as another library's dependency, and is refused.")
-    sycl = next((e.library for e in dso if os.path.basename(e.library).startswith("libsycl.so")), None)
-    if sycl:  # llama.cpp PR #8644 dropped -fsycl from ggml's link interface; PR #8667 put it back
-        evidence.append(f"{os.path.basename(sycl)} is the SYCL runtime of Intel's oneAPI compiler: icpx adds it to a link given "
-                        "-fsycl, and code built with -fsycl (a static library of SYCL objects, oneMKL's SYCL libraries) "
-                        "linked without that flag leaves it out")
-    return Finding(
-        "system-libraries-missing", "error",
-        f"{', '.join(list(by_symbol)[:4]) or 'symbols'} undefined: the link line lacks {flags}",
-        tuple(evidence),
-        (*(("link with -fsycl (icpx -fsycl at the final link; a project's link flags for SYCL, such as ggml's GGML_EXTRA_LIBS, "
-            "must carry it to every executable that links the SYCL objects)",) if sycl else ()),
-         ctx.edited(f"add {flags} at the end of the link line (after the MKL archives): ... -Wl,--end-group {flags}" if from_mkl
-                    else f"{'or ' if sycl else ''}add {flags} at the end of the link line (after MKL's libraries): ... {flags}",
-                    Edit(append=tuple(flags.split()))),
-         f"mkldoctor link{' --link static' if from_mkl else ''} --format flags   # prints the whole line, these included"),
-        why,
-        ("add -Wl,--verbose: ld lists each library it opens; "
-         f"{', '.join(facts.C_SONAMES[lib] for lib in libs if lib in facts.C_SONAMES) or 'each of them'} must be among them",),
-    )
 
 
 def _archive_order(ctx: Context, internal: dict) -> Finding:
