@@ -245,3 +245,9 @@ def test_intels_old_openmp_runtime_in_a_gnu_build_is_told_the_gnu_layers():
 def test_a_header_not_found_names_debians_folder_among_the_fixes():
     finding = only_error(blindset.log_of(blindset.entries(134), "dlbfoam-21"))
     assert any("-I/usr/include/mkl itself" in line for line in finding.fix), finding.fix
+
+
+def test_error_127_of_a_module_built_with_intels_compilers():
+    # intel-xpu-backend-for-triton PR #7374: libtriton's compiler-runtime DLLs (libmmd, svml_dispmd) not found first
+    finding = only_error(blindset.log_of(blindset.entries(137), "xpu-triton-7374"))
+    assert "libmmd.dll svml_dispmd.dll" in finding.fix[0] and "PR #7374" in finding.fix[-1], finding.fix

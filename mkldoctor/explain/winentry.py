@@ -40,6 +40,11 @@ def entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
     elif first.symbol.startswith("mkl_"):
         evidence.append(f"{first.symbol} is one of MKL's internal names, which change between releases: the DLL that was "
                         "loaded is of another (often older) MKL release than the one that asks for it")
+    compiled = first.error == 127 and not re.search(r"(?i)mkl|iomp", " ".join(e.dll for e in entry))
+    if compiled:  # a module of the program's own (libtriton.pyd): Intel's compiler runtime DLLs are its dependencies too
+        evidence.append("a module built with Intel's compilers (icx, oneAPI's DPC++) imports the compiler's runtime DLLs "
+                        "too (libmmd.dll, svml_dispmd.dll, libiomp5md.dll): an older copy of one of them found first fails "
+                        "so, and Python 3.8 and newer search no PATH folder for an extension's DLLs")
     dll = folders.file_name(first.dll)
     title = (f"Windows loaded an MKL or OpenMP DLL of another release for {dll}: {first.said}"
              if first.error else f"Windows found no {first.symbol} in the MKL DLL it loaded" if dll == "a DLL"
@@ -50,8 +55,9 @@ def entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
         "windows-entry-point-missing", "error",
         title,
         tuple(evidence),
-        (*component,"find every copy of MKL's DLLs and Intel's OpenMP runtime in the search order: where mkl_core.dll mkl_intel_thread.dll "
-         "mkl_rt.dll libiomp5md.dll",
+        (*component,
+         "find every copy of MKL's DLLs and Intel's OpenMP runtime in the search order: where mkl_core.dll mkl_intel_thread.dll "
+         "mkl_rt.dll libiomp5md.dll" + (" libmmd.dll svml_dispmd.dll" if compiled else ""),
          r"remove (or move beside the software that installed them) MKL DLLs in C:\Windows\System32 and C:\Windows\SysWOW64: "
          "Windows searches System32 before PATH, so an old copy put there by other software (audio drivers, instrument "
          "software) shadows the environment's own",
@@ -61,7 +67,10 @@ def entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
          "--force-reinstall (qlib's FAQ: conda-forge's beside the defaults channel's torch)",
          "or load the right copy first: keep the environment's DLL folder (conda: <env>\\Library\\bin, the environment "
          "activated; CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 puts it before System32) first, and in Python "
-         "os.add_dll_directory(<that folder>) before importing numpy"),
+         "os.add_dll_directory(<that folder>) before importing numpy",
+         *((r"a module built with Intel's compilers: before its import, os.add_dll_directory(r'<oneAPI>\compiler\latest\bin') "
+            r"(or the wheels' <prefix>\Library\bin) for the compiler runtime it was built with (intel-xpu-backend-for-triton "
+            "PR #7374: libtriton imported after torch)",) if compiled else ())),
         "A DLL asked its dependency for a function by name and the copy Windows loaded does not export it: the two come "
         "from different MKL releases. The copy that was found first wins, and the system folders come before PATH.",
         ("where mkl_core.dll   # every mkl_core.dll on the search path, the first one is loaded",),
