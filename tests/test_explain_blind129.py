@@ -10,7 +10,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141)
+SETS = blindset.load(129, 130, 131, 132, 133, 134, 135, 136, 137, 138, 139, 140, 141, 142, 143)
 PARALLEL = ("#include <omp.h>\nint vl_threads(void) {\n    int n = 0;\n#pragma omp parallel reduction(+:n)\n    n += 1;\n"
             "    return n;\n}\n")
 F95_CALLER = ("void dgetrf_f95_(double *a, int *ipiv, int *info);\n"
@@ -251,3 +251,18 @@ def test_error_127_of_a_module_built_with_intels_compilers():
     # intel-xpu-backend-for-triton PR #7374: libtriton's compiler-runtime DLLs (libmmd, svml_dispmd) not found first
     finding = only_error(blindset.log_of(blindset.entries(137), "xpu-triton-7374"))
     assert "libmmd.dll svml_dispmd.dll" in finding.fix[0] and "PR #7374" in finding.fix[-1], finding.fix
+
+
+def test_ctranslate2_built_without_a_gemm_backend():
+    # OpenNMT/CTranslate2#646 (WITH_MKL=OFF alone) and faster-whisper#37 (MKL's libraries from another folder)
+    entries = blindset.entries(142)
+    crashed = only_error(blindset.log_of(entries, "ctranslate2-646"))
+    assert crashed.id == "gemm-backend-missing" and crashed.fix[0].startswith("install CTranslate2's own wheel"), flat(crashed)
+    folder = only_error(blindset.log_of(entries, "faster-whisper-37"))
+    assert any("/usr/lib/x86_64-linux-gnu" in line for line in folder.evidence), folder.evidence
+
+
+def test_curls_own_failure_is_an_error_line():
+    # LocalAI PR #3624: a script's ls of the venv's lib folder passed MKL's file names to curl as hosts
+    found = errors_of(blindset.log_of(blindset.entries(142), "localai-3624"))
+    assert found and all(f.id == "unrecognised-failure" for f in found) and "curl: (6)" in found[0].title

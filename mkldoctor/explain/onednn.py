@@ -100,6 +100,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                       "framework (PyTorch's oneDNN 2.7.2 fixed conv3d on AVX2 processors, pytorch#89104; its PR #114851 fixed "
                       "a Linear layer with one output on AArch64, pytorch#110149); until then leave oneDNN out of it: "
                       "torch.backends.mkldnn.enabled = False")
+    if not fallback:  # ipex-llm#11305: Intel's integrated GPU beside an Arc card
+        fix.append("on Intel GPUs (IPEX's XPU device): an integrated GPU beside the discrete one can be taken for it: let the "
+                   "runtime see one device (ONEAPI_DEVICE_SELECTOR=level_zero:0, or the iGPU disabled: ipex-llm's FAQ)")
     cpuinfo = events.of(CpuinfoFailed)
     if cpuinfo:
         evidence.insert(len(said[:3]), f"{cpuinfo[0].line}: the processor's description (/sys/devices/system/cpu) could not "

@@ -314,4 +314,7 @@ EXPLAIN = (
     _r("package-dll-missing", "A package's build step copies an MKL or oneDNN DLL from a folder the package does not have",
        "The package's targets name another folder than the one it ships (onnxruntime 0.2.1's NuGet package).",
        "Take a release of the package with the fix, or copy the DLL into the folder its targets name."),
+    _r("gemm-backend-missing", "CTranslate2 was built without a CPU GEMM backend ('No SGEMM backend on CPU')",
+       "Its float32 products run on the backend its build enabled (MKL, oneDNN, OpenBLAS, Accelerate, Ruy): none here.",
+       "Install its own wheel, or build it with a backend (-DWITH_MKL=ON with oneAPI's MKL set up)."),
 )
