@@ -179,14 +179,14 @@ def gnu_entry_missing(event) -> Finding:
         ("link the library with GCC's runtime: -fopenmp (or -lgomp) at its link, in place of -liomp5 (VLFeat's MEX library: "
          "vlfeat#94 linked -lgomp where its makefile took MATLAB's -liomp5)",
          "or load an Intel OpenMP runtime as new as that GCC first: LD_PRELOAD=<oneAPI's or intel-openmp's folder>/libiomp5.so",
-         "for one run of a host that loads it (MATLAB, Python, R): LD_PRELOAD=libgomp.so.1 <the program>"),
+         "or, for one run of a host that loads it (MATLAB, Python, R): LD_PRELOAD=libgomp.so.1 <the program>"),
         "An OpenMP runtime is found by the names the code calls: a library built by GCC calls GOMP_ entries, which only a "
         "runtime that defines them can serve.",
         (f"ldd {event.library or '<the library>'} | grep -E 'gomp|iomp|libomp'   # the OpenMP runtime it names, if any",),
     )
 
 
-def omp_undeclared(events, ctx=None) -> list[Finding]:
+def omp_undeclared(events, ctx) -> list[Finding]:
     said = events.of(OmpUndeclared)
     if not said:
         return []
@@ -194,9 +194,9 @@ def omp_undeclared(events, ctx=None) -> list[Finding]:
     return [Finding(
         "openmp-header-mismatch", "error",
         f"{first.name} is not declared by the omp.h the compiler found: the OpenMP header of another runtime or release",
-        (first.line, f"{first.name} is OpenMP's API (3.0 and newer); an omp.h found first on the include path that lacks it "
-         "is another runtime's or an older one's: Microsoft's own omp.h (OpenMP 2.0), which clang-cl and MSVC find in "
-         "Visual Studio's include folder, or an old runtime's"),
+        (first.line, f"{first.name} is OpenMP's API (omp_set_max_active_levels since OpenMP 3.0): an omp.h found first on "
+         "the include path that lacks it is an older OpenMP's or another runtime's: Microsoft's own omp.h (OpenMP 2.0), "
+         "which clang-cl and MSVC find in Visual Studio's include folder, or an old runtime's"),
         ("put the runtime's own omp.h first on the include path, the one of the runtime the program links: Intel's "
          "(intel-openmp on Windows: set INCLUDE=%PREFIX%\\opt\\compiler\\include;%INCLUDE%, as psi4's conda recipe does), "
          "or LLVM's libomp's for clang",

@@ -188,7 +188,7 @@ def _ifunc(said: IfuncRelink) -> Finding:
     return Finding(
         "library-needs-libc", "error",
         f"{said.library} resolves {said.symbol} into the C library it does not name as a dependency: the loader relinked it "
-        "out of order, and the program crashed",
+        "out of order" + (", and the program crashed" if re.search(r"(?i)segmentation fault|core dumped", said.line) else ""),
         (said.line, f"the loader's 'Relink ... for IFUNC symbol' says {said.library} has an indirect function "
          f"({said.symbol}) bound to libc, but libc.so.6 is not among its DT_NEEDED entries, so it was relocated before libc "
          "was ready",
