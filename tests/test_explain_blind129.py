@@ -266,3 +266,10 @@ def test_curls_own_failure_is_an_error_line():
     # LocalAI PR #3624: a script's ls of the venv's lib folder passed MKL's file names to curl as hosts
     found = errors_of(blindset.log_of(blindset.entries(142), "localai-3624"))
     assert found and all(f.id == "unrecognised-failure" for f in found) and "curl: (6)" in found[0].title
+
+
+def test_onednn_sources_out_of_sync_with_its_generated_header():
+    # pytorch#37217: ideep's oneDNN submodule at another commit; the errors after its #error are its consequence
+    finding = only_error(blindset.log_of(blindset.entries(138), "pytorch-37217"))
+    assert finding.id == "onednn-sources-out-of-sync" and "git submodule update --init --recursive" in finding.fix[0]
+    assert any("DNNL_THR_SYNC" in line for line in finding.evidence), finding.evidence

@@ -51,7 +51,19 @@ class PackageDllMissing:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class DnnlConfigStale:
+    """oneDNN's own ``#error "BOTH DNNL_CPU_RUNTIME and DNNL_GPU_RUNTIME must be defined"`` from its dnnl_config.h: the
+    header its CMake generates does not match the sources (pytorch#37217: ideep's oneDNN submodule out of sync with the
+    checked-out branch; git submodule sync and update fixed it)."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("dnnl-config-runtime-undefined", "onednn", "must be defined",
+              re.compile(r"#error \"BOTH DNNL_CPU_RUNTIME and DNNL_GPU_RUNTIME must be defined\""),
+              lambda m, _: DnnlConfigStale(m.string.strip()[:300])),
     Signature("built-without-dnnl", "onednn", "not compiled with",
               re.compile(r"(?i)\bnot compiled with (?:DNNL|oneDNN|MKL-?DNN) support"),
               lambda m, _: BuiltWithoutOnednn(m.string.strip()[:300])),
@@ -74,7 +86,8 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(OnednnPrimitive)
     if not said:
-        return [_without(e) for e in events.of(BuiltWithoutOnednn)[:1]] + [_copy(e) for e in events.of(PackageDllMissing)[:1]]
+        return ([_without(e) for e in events.of(BuiltWithoutOnednn)[:1]] + [_copy(e) for e in events.of(PackageDllMissing)[:1]]
+                + [_stale(e, events) for e in events.of(DnnlConfigStale)[:1]])
     from mkldoctor.explain.crash import Crash
 
     crashed = bool(events.of(Crash))
@@ -148,4 +161,23 @@ def _copy(said: PackageDllMissing) -> Finding:
          "or, until then, copy the DLL from the folder the package has into the one its targets name"),
         "A package's own layout, not the machine's: the file is missing from the folder the package's targets copy from.",
         ("dir /s <the package's folder>\\runtimes   # the folders it ships",),
+    )
+
+
+def _stale(said: DnnlConfigStale, events: Parsed) -> Finding:
+    from mkldoctor.explain.catalogue import Unrecognised
+
+    after = [e.line.strip()[:300] for e in events.of(Unrecognised) if re.search(r"mkl-dnn|onednn|[\\/]dnnl", e.line)][:4]
+    return Finding(
+        "onednn-sources-out-of-sync", "error",
+        "oneDNN's sources and the configuration header its build made do not match: a oneDNN checkout of another version "
+        "than the project's build expects",
+        (said.line, "dnnl_config.h is made by oneDNN's CMake from its own version of the sources; the errors that follow it "
+         "(names not declared, DNNL_THR_SYNC) are the sources of one oneDNN read with another's header: a submodule (PyTorch's "
+         "third_party/ideep/mkl-dnn) left at another commit than the project's checkout names (pytorch#37217)", *after),
+        ("bring the submodules to the commits the checkout names, then build again from a clean build folder: git submodule "
+         "sync && git submodule update --init --recursive (pytorch#37217's fix); python setup.py clean, or a new build folder",),
+        "A project that vendors oneDNN as a git submodule builds it from the commit its own checkout records; switching "
+        "branches without updating the submodules leaves the old sources.",
+        ("git submodule status --recursive | grep -E '^[+-]'   # not at the recorded commit (+), or not checked out (-)",),
     )

@@ -317,4 +317,7 @@ EXPLAIN = (
     _r("gemm-backend-missing", "CTranslate2 was built without a CPU GEMM backend ('No SGEMM backend on CPU')",
        "Its float32 products run on the backend its build enabled (MKL, oneDNN, OpenBLAS, Accelerate, Ruy): none here.",
        "Install its own wheel, or build it with a backend (-DWITH_MKL=ON with oneAPI's MKL set up)."),
+    _r("onednn-sources-out-of-sync", "oneDNN's sources and the configuration header its build made do not match",
+       "A vendored oneDNN submodule left at another commit than the project's checkout names (pytorch#37217).",
+       "git submodule sync && git submodule update --init --recursive, then build from a clean build folder."),
 )
