@@ -273,3 +273,13 @@ def test_onednn_sources_out_of_sync_with_its_generated_header():
     finding = only_error(blindset.log_of(blindset.entries(138), "pytorch-37217"))
     assert finding.id == "onednn-sources-out-of-sync" and "git submodule update --init --recursive" in finding.fix[0]
     assert any("DNNL_THR_SYNC" in line for line in finding.evidence), finding.evidence
+
+
+def test_msvc_refusing_a_projects_own_macro_over_mkls_names():
+    # PETSc fa244810: aijmkl.h's mkl_sparse_x_* macros, used without their arguments; C2059 after C4003 is its consequence
+    finding = only_error(blindset.log_of(blindset.entries(134), "petsc-fa244810"))
+    assert finding.id == "project-code-error" and "mkl_sparse_x_create_csr" in finding.title, flat(finding)
+    assert any("error C2059" in line for line in finding.evidence) and "fa244810" in finding.fix[0]
+    # a macro of MKL's own name (one that a release exports) is not said to be the project's
+    assert not [f for f in errors_of("x.c(3): warning C4003: not enough arguments for function-like macro invocation "
+                                     "'mkl_malloc'\n") if f.id == "project-code-error"]

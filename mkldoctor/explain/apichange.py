@@ -113,7 +113,25 @@ def _error_list(m: re.Match, before) -> CompileError | object:
     return CompileError(f"{where}: error: {m['msg']}"[:400], (*list(before)[-2:], m.string), named.group(0))
 
 
+@dataclass(frozen=True, slots=True)
+class MacroArgsMissing:
+    """MSVC's ``warning C4003: not enough arguments for function-like macro invocation 'mkl_sparse_x_create_csr'``: a
+    macro of MKL's shape that no MKL release defines is the project's own (PETSc's aijmkl.h, fixed by its fa244810)."""
+
+    name: str
+    line: str
+
+
+def _macro(m: re.Match, _) -> MacroArgsMissing | object:
+    from mkldoctor.knowledge import exports
+
+    return NOT_MINE if exports.history(m["name"]) is not None else MacroArgsMissing(m["name"], m.string.strip()[:300])
+
+
 SIGNATURES = (
+    Signature("msvc-macro-arguments-missing", "apichange", "function-like macro invocation",
+              re.compile(r"warning C4003: not enough arguments for function-like macro invocation '(?P<name>(?:mkl|MKL)_\w+)'"),
+              _macro),
     Signature("compile-error", "apichange", "rror: ", _COMPILE_ERROR, _error),
     Signature("intel-fortran-untyped-name", "apichange", "error #6404", _COMPILE_ERROR, _error),
     Signature("vs-error-list-row", "apichange", "is undefined",
@@ -128,6 +146,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.unrecognised import unrecognised
 
     errors = events.of(CompileError)
+    macros = events.of(MacroArgsMissing)
+    if macros:  # the project's own macro over MKL's names; MSVC's syntax errors after it are its consequence
+        return [_own_macro(macros[0], events, ctx)]
     if not errors:
         return []
     shown = events.of(MklApiShown)
@@ -223,6 +244,28 @@ def _own_code(error: CompileError, ctx: Context) -> Finding:
         "A compile error at a name that is not MKL's, in a file of the project's own, is that code's error: the MKL it "
         "builds against would not change it.",
         locations=ctx.located([error], "error"),
+    )
+
+
+def _own_macro(macro: MacroArgsMissing, events: Parsed, ctx: Context) -> Finding:
+    where = macro.line.split(": warning", 1)[0]
+    source = where.split("(", 1)[0]
+    after = [e.line.strip()[:300] for e in events.of(Unrecognised) if e.line.strip().startswith(source)][:3]  # its C2059s
+    return Finding(
+        "project-code-error", "error",
+        f"the compiler refused the project's own macro {macro.name} at {where}: no MKL release defines that name, a bug of "
+        "the project's code, not MKL's",
+        (macro.line, *after,
+         f"{macro.name} is not one of MKL's names (no release of mkldoctor's table exports it): the project defines it over "
+         "MKL's (a macro per precision), with arguments, and uses it without them, which MSVC's preprocessor refuses "
+         "(C4003, then a syntax error: C2059) where others let it through (PETSc's aijmkl.h, fixed by its commit fa244810: "
+         "plain aliases)"),
+        ("take the project's fix: a release with it, or its commit (PETSc: fa244810, its mkl_sparse_x_* macros made plain "
+         "aliases of the precision's names)",
+         "or build the project without that MKL path (PETSc: without --with-mkl_sparse)"),
+        "A compile error at a name that is not MKL's, in a file of the project's own, is that code's error: the MKL it "
+        "builds against would not change it.",
+        locations=ctx.located([macro], "error"),
     )
 
 

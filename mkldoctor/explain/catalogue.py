@@ -134,6 +134,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "undeclared identifier",  # an OpenMP API the omp.h found does not declare (gomp)
            "Error in cpuinfo", "not compiled with", "Could not copy the file",  # onednn  # PyTorch's cpuinfo without /sys (onednn)
            "curl: (",  # curl's own failure, an error word of its own
+           "function-like macro invocation",  # MSVC's C4003 on a project's macro over MKL's names (apichange)
            "must be defined",  # oneDNN's own #error in a stale dnnl_config.h (onednn)
            "No SGEMM backend", "Found MKL library directory",  # CTranslate2 without a GEMM backend (gemmbackend)
            "No kernel named", "syclcompat/", "IntelSYCLConfig",  # oneAPI's SYCL toolchain (syclbuild)
