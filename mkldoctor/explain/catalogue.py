@@ -132,7 +132,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "ERROR was detected",  # a program's report of the cluster sparse solver's code (pardiso)
            "for IFUNC symbol",  # glibc's relink of a library that does not name libc (intelrt)
            "undeclared identifier",  # an OpenMP API the omp.h found does not declare (gomp)
-           "Error in cpuinfo", "not compiled with", "Could not copy the file",  # onednn  # PyTorch's cpuinfo without /sys (onednn)
+           # PyTorch's cpuinfo without /sys, a build without DNNL, a package's DLL not where its targets copy from (onednn)
+           "Error in cpuinfo", "not compiled with", "Could not copy the file",
            "curl: (",  # curl's own failure, an error word of its own
            "function-like macro invocation",  # MSVC's C4003 on a project's macro over MKL's names (apichange)
            "must be defined",  # oneDNN's own #error in a stale dnnl_config.h (onednn)

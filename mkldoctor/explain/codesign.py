@@ -51,8 +51,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     fix = []
     if "/r-miniconda/" in first.path:
         fix.append("reticulate's Miniconda holds it: move ~/Library/r-miniconda aside, then in R: "
-                   "reticulate::install_miniconda(update = TRUE), and install the Python packages again (keras::install_keras()): "
-                   "keras#14080's fix")
+                   "reticulate::install_miniconda(update = TRUE), and install the Python packages again "
+                   "(keras::install_keras()): keras#14080's fix")
     fix.append(f"install the package that brought {name} again, so that it comes signed as made: "
                + (f"conda install --force-reinstall -p {env} <the package> (mkl, intel-openmp: conda list | grep -E "
                   "'mkl|openmp')" if env else "conda install --force-reinstall <the package>, pip install --force-reinstall "

@@ -213,7 +213,8 @@ SIGNATURES = (
               re.compile(r"unable to load shared (?:object|library) (?P<q>['\"])(?P<obj>[^'\"]+)(?P=q)"),  # old R: "..."
               lambda m, _: HostCannotLoad("R (dyn.load)", m.group("obj"))),
     # R's headers over dyn.load's reason (the lines below say it): alone, a failure whose reason was not pasted
-    Signature("r-error-in-dyn-load", "hosts", "dyn.load(", re.compile(r"Error in dyn\.load\("), lambda m, _: FollowOn(m.string.strip())),
+    Signature("r-error-in-dyn-load", "hosts", "dyn.load(", re.compile(r"Error in dyn\.load\("),
+              lambda m, _: FollowOn(m.string.strip())),
     Signature("r-load-failed", "hosts", "load failed for", re.compile(r"(?:package or namespace )?load failed for .(?P<pkg>[\w.]+)"),
               lambda m, _: FollowOn(m.string.strip())),
     # R's own echoes of a package that did not install or load: the reason is on the lines before (dyn.load's)

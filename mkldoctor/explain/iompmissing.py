@@ -31,10 +31,9 @@ def finding(ctx: Context, symbols: list[str], by_symbol: dict[str, list[Undefine
         return _older_runtime(symbols, by_symbol)
     if any(re.search(r"dnnl|mkldnn", f"{e.referenced_from} {e.member} {e.function}") for s in symbols for e in by_symbol[s]):
         return _onednn_openmp(symbols, by_symbol)
-    regions = [e for s in symbols for e in by_symbol[s] if ".omp_outlined." in f"{e.referenced_from} {e.function}"]
-    if regions:  # the compiler's outlined parallel regions: the project's own OpenMP code (Paddle PR #15190's warp-ctc)
-        return _own_regions(symbols, by_symbol)
-    evidence = [f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"]
+    if any(".omp_outlined." in f"{e.referenced_from} {e.function}" for s in symbols for e in by_symbol[s]):
+        return _own_regions(symbols, by_symbol)  # the compiler's outlined parallel regions: the project's own OpenMP code
+    evidence = [_undefined(symbols)]
     evidence += needed_by(symbols, by_symbol)[:3]
     places = ctx.iomp5_places()
     if ctx.local:
@@ -67,12 +66,17 @@ def finding(ctx: Context, symbols: list[str], by_symbol: dict[str, list[Undefine
     )
 
 
+def _undefined(symbols: list[str]) -> str:
+    """The evidence line every one of these findings opens with."""
+    return f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}"
+
+
 def _own_regions(symbols: list[str], by_symbol: dict[str, list[UndefinedSymbol]]) -> Finding:
     return Finding(
         "openmp-runtime-missing", "error",
         "the program's own OpenMP code needs an OpenMP runtime, and the link names none: compiled with OpenMP, linked "
         "without it",
-        (f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}", *needed_by(symbols, by_symbol)[:3],
+        (_undefined(symbols), *needed_by(symbols, by_symbol)[:3],
          ".omp_outlined. is a parallel region the compiler split out of the project's code (compiled with -fopenmp, or "
          "Apple clang's -Xpreprocessor -fopenmp): its __kmpc_ calls need the OpenMP runtime at the link, which MKL's "
          "libraries do not bring"),
@@ -92,7 +96,7 @@ def _onednn_openmp(symbols: list[str], by_symbol: dict[str, list[UndefinedSymbol
     return Finding(
         "openmp-runtime-missing", "error",
         "oneDNN (libdnnl, MKL-DNN) was built with its OpenMP CPU runtime, and the link has no OpenMP runtime",
-        (f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}", *needed_by(symbols, by_symbol)[:2],
+        (_undefined(symbols), *needed_by(symbols, by_symbol)[:2],
          "oneDNN's CPU code runs its threads on the runtime chosen when it was built (DNNL_CPU_RUNTIME: OMP by default, TBB, "
          "SEQ); a oneDNN built with OMP needs an OpenMP runtime in every link of it, which a build with OpenMP turned off "
          "does not bring"),
@@ -133,7 +137,7 @@ def _own_code(ctx: Context, symbols: list[str], own: list[str], by_symbol: dict[
         "openmp-runtime-missing", "error",
         "the program's own OpenMP code needs Intel's OpenMP runtime (libiomp5), and the link does not name it: compiled with "
         "Intel's OpenMP flag, linked without it",
-        (f"{len(symbols)} OpenMP runtime symbol(s) undefined: {more(symbols, 6)}", *needed_by(symbols, by_symbol)[:3],
+        (_undefined(symbols), *needed_by(symbols, by_symbol)[:3],
          f"{own[0]} is called only by code that Intel's compilers (ifx, icx, ifort) build with OpenMP, at the start of its "
          "main, never by MKL's libraries: the objects were compiled with -qopenmp or -fiopenmp and the link step was not "
          "given the flag, so the driver did not add the runtime"),

@@ -312,9 +312,9 @@ def _cannot_open_finding(cannot: list[MsvcCannotOpen], commands: list[MsvcLinkCo
                      "library has another name (no lib prefix) and is linked through its import library (.lib), with the DLL "
                      "found at run time beside the program or on PATH.")
     # a full path into a numbered release's folder (not latest, not a folder the build mistyped): opened as given
-    if (names and _FULL_PATH.match(names[0]) and _RELEASE_FOLDER.search(names[0]) and not mismatched and not linux
-            and not runtimes):
-        why, said, fix, explained = _full_path(names[0], fix)
+    release = _RELEASE_FOLDER.search(names[0]) if names and _FULL_PATH.match(names[0]) else None
+    if release and not mismatched and not linux and not runtimes:
+        why, said, fix, explained = _full_path(names[0], release.group(1), fix)
         evidence += said
     layer32 = ia32.advice(names)  # the 32-bit layer asked for by name: no folder has it
     cluster = advice(names) or layer32
@@ -339,25 +339,21 @@ _FULL_PATH = re.compile(r"^[A-Za-z]:[\\/]")
 _RELEASE_FOLDER = re.compile(r"(?i)[\\/](?:mkl|compiler|compilers_and_libraries)_?[\\/]?(\d{4}\.\d+(?:\.\d+)*)[\\/]")
 
 
-def _full_path(path: str, fix: list[str]) -> tuple[str, list[str], list[str], str]:
+def _full_path(path: str, release: str, fix: list[str]) -> tuple[str, list[str], list[str], str]:
     """A .lib named with its full path (an imported target's INTERFACE_LINK_LIBRARIES, a .vcxproj's input): link.exe opens
     it as given, so a path recorded when another release was installed fails after that release is gone (vcpkg#38081:
     dlib's port had taken oneAPI 2021.1.1's paths from the machine that built it)."""
-    release = _RELEASE_FOLDER.search(path)
-    said = [f"link.exe opens a file named with its full path as given, searching no folder: {path} is not there"]
-    if release:
-        said.append(f"the path names a release's own folder ({release.group(1)}): it was written down when that release was "
-                    "installed (a package's exported CMake target, CMakeCache.txt, a .vcxproj), and that release is not "
-                    "there now")
+    said = [f"link.exe opens a file named with its full path as given, searching no folder: {path} is not there",
+            f"the path names a release's own folder ({release}): it was written down when that release was installed (a "
+            "package's exported CMake target, CMakeCache.txt, a .vcxproj), and that release is not there now"]
     return ("the file is not at the full path the link names", said,
-            [f"find where the path is recorded: findstr /s /i /c:\"{release.group(1) if release else ntpath.dirname(path)}\" "
+            [f"find where the path is recorded: findstr /s /i /c:\"{release}\" "
              "*.cmake *.vcxproj CMakeCache.txt, in the build folder and in the installed packages' CMake files (vcpkg: "
              "installed\\<triplet>\\share\\<port>\\*.cmake)",
              "then build that package again against the MKL installed now (vcpkg: vcpkg remove <port>, then vcpkg install "
              "<port>: its dlib port takes no machine MKL since vcpkg PR #47764), or configure the project in an empty build "
              "folder",
-             f"or install {'MKL ' + release.group(1) if release else 'the release the path names'} again, where the "
-             "package must link that one",
+             f"or install MKL {release} again, where the package must link that one",
              *fix[1:]],
             "link.exe searches its folders (/LIBPATH, LIB) only for a name without a folder; a full path is opened as it is. "
             "A build that records MKL's files by full path ties the project to the release installed when it was configured.")

@@ -109,10 +109,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            "(macOS on Apple silicon: 0 on an M1)"]
     bf16 = any(re.search(r"(?i)bf16|bfloat16", e.line) for e in said)
     if not bf16:  # a float32 operation that failed: the framework's oneDNN or its call, for this processor
-        fix.insert(len(fix) if fallback else 0, "a fault of the framework's oneDNN, or of its call, for this operation on this processor: upgrade the "
-                      "framework (PyTorch's oneDNN 2.7.2 fixed conv3d on AVX2 processors, pytorch#89104; its PR #114851 fixed "
-                      "a Linear layer with one output on AArch64, pytorch#110149); until then leave oneDNN out of it: "
-                      "torch.backends.mkldnn.enabled = False")
+        fix.insert(len(fix) if fallback else 0,
+                   "a fault of the framework's oneDNN, or of its call, for this operation on this processor: upgrade the "
+                   "framework (PyTorch's oneDNN 2.7.2 fixed conv3d on AVX2 processors, pytorch#89104; its PR #114851 fixed "
+                   "a Linear layer with one output on AArch64, pytorch#110149); until then leave oneDNN out of it: "
+                   "torch.backends.mkldnn.enabled = False")
     if not fallback:  # ipex-llm#11305: Intel's integrated GPU beside an Arc card
         fix.append("on Intel GPUs (IPEX's XPU device): an integrated GPU beside the discrete one can be taken for it: let the "
                    "runtime see one device (ONEAPI_DEVICE_SELECTOR=level_zero:0, or the iGPU disabled: ipex-llm's FAQ)")

@@ -44,6 +44,9 @@ def _msglvl_code(what: str) -> int:
 # the wrappers that print the reference's words instead of the code (Pardiso.jl: "ERROR: Input inconsistent.")
 _WORDS = {"Input inconsistent": -1, "Reordering problem": -3, "Diagonal matrix is singular": -7,
           "Zero pivot, numerical factorization or iterative refinement problem": -4}
+_CLUSTER = r"cluster_?(?:sparse_)?solver"  # MKL's cluster sparse solver, as programs name it (FDS's CLUSTER_SOLVER)
+
+
 SIGNATURES = (
     Signature("pardiso-error-words", "pardiso", "ERROR: ",
               re.compile(r"^\s*ERROR: (?P<what>" + "|".join(map(re.escape, _WORDS)) + r")\.?\s*$"),
@@ -59,7 +62,7 @@ SIGNATURES = (
     # a program's report of the cluster sparse solver's code (FDS's "CLUSTER_SOLVER Sym Factor: The following ERROR was
     # detected:    -1."): PARDISO's codes, from the MPI solver
     Signature("cluster-solver-error-detected", "pardiso", "ERROR was detected",
-              re.compile(r"(?i)(?:cluster_?(?:sparse_)?solver|pardiso)\b.*?ERROR was detected:\s*(?P<code>-\d{1,3})(?!\d)"),
+              re.compile(rf"(?i)(?:{_CLUSTER}|pardiso)\b.*?ERROR was detected:\s*(?P<code>-\d{{1,3}})(?!\d)"),
               lambda m, _: PardisoError(int(m.group("code")), m.string.strip()[:300])),
     # MFEM's check of the cluster sparse solver's analysis ("CPardiso analyze input error", its error -1: mfem#4634)
     Signature("mfem-cpardiso-input-error", "pardiso", "ardiso", re.compile(r"\bCPardiso \w+ input error\b"),
@@ -228,7 +231,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                 for r in known]
         fix.append("keep MKL and Intel's OpenMP runtime of one release: conda list 'mkl|intel-openmp' shows both; "
                    "conda install mkl=<X> intel-openmp=<X>")
-    cluster = re.search(r"(?i)cluster_?(?:sparse_)?solver|\bCPardiso\b", first.line) is not None
+    cluster = re.search(rf"(?i){_CLUSTER}|\bCPardiso\b", first.line) is not None
     if first.code == -1 and cluster:  # fds#11609: a process with no rows of the distributed matrix
         evidence.append("MKL's cluster sparse solver (PARDISO over MPI) takes a distributed matrix as each process's own "
                         "range of rows (iparm(41) to iparm(42)): a process whose range is empty, or ranges that do not "

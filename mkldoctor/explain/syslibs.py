@@ -30,7 +30,8 @@ def system_libraries(ctx: Context, system: dict, dso: list) -> Finding:
         for event in events:
             by_symbol.setdefault(event.symbol, []).append(event)
     evidence = needed_by(list(by_symbol), by_symbol)
-    evidence += [f"{event.library} holds them, but the link line does not name it (ld: DSO missing from command line)" for event in dso]
+    evidence += [f"{event.library} holds them, but the link line does not name it (ld: DSO missing from command line)"
+                 for event in dso]
     from mkldoctor.explain.linker import from_mkl_archive
 
     from_mkl = any(from_mkl_archive(e) for events in system.values() for e in events)

@@ -24,7 +24,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.platforms import ForeignLoadFailed, dll_load_failed, mkl_dnn
 from mkldoctor.explain.runtime import MklCannotLoad
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import folders, layout, msvc_runtime, recipes
+from mkldoctor.knowledge import folders, layout, msvc_runtime, places, recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +50,9 @@ class WindowsEntryPoint:
 
 # Windows' errors for an entry point it names not, and the words it prints for each
 _CANNOT_RUN = re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:|OSError:?) (?:The operating system cannot (?:run|execute) ?% ?1|操作系统无法运行 ?%1)[.。]?(?:.*?(?<![\w.+-])(?P<dll>[\w.+-]+\.dll))?")  # error 182's words
-# a Python of a conda installation: Anaconda's, Miniconda's (or Miniforge's) prefix, an environment's envs\<name>, tox-conda's
-_CONDA_PYTHON = re.compile(r"(?i)[\\/](?:ana|mini)conda\d*[\\/]|[\\/]mini(?:forge|mamba)\d*[\\/]"
-                           r"|[\\/]envs[\\/][\w.-]+[\\/](?:lib|python)|[\\/]\.tox[\\/]"
-                           r"|Importing the multiarray numpy extension module failed")
+# a Python of a conda installation (places.CONDA_INSTALL's prefixes), an environment's envs\<name>, tox-conda's: in any of
+# the log's paths, where winfixes.hints reads its Windows paths only
+_CONDA_PYTHON = re.compile(rf"(?i)[\\/](?:{places.CONDA_INSTALL})[\\/]|[\\/]envs[\\/][\w.-]+[\\/](?:lib|python)|[\\/]\.tox[\\/]")
 
 
 _IN_PACKAGE = re.compile(r"(?i)site-packages[\\/](?P<pkg>[\w.-]+)[\\/](?:[\w.-]+[\\/])*(?P<dll>[\w.+-]+\.dll)$")
@@ -347,8 +346,9 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         fix.insert(0, f"install them into the environment: {recipes.conda_install('intel-openmp', 'mkl')} (or {recipes.pip_install('intel-openmp', 'mkl')}), "
                       "and Microsoft's Visual C++ Redistributable, whose vcruntime140.dll the extension needs too (PyTorch's "
                       "Windows FAQ); Dependencies.exe on torch\\_C*.pyd names the one missing")
-    elif ((_CONDA_PYTHON.search(" ".join((detail, *(str(p[1]) for p in events.places)))) or _numpy_said(events))
-          and not events.of(IpexImported) and not any(line.startswith("start the program from the activated") for line in fix)):
+    elif ("conda" not in hints and not events.of(IpexImported)  # winfixes' remedy says it where its hints saw conda
+          and (_CONDA_PYTHON.search(" ".join((detail, *(str(p[1]) for p in events.places))))
+               or "multiarray numpy extension" in detail or _numpy_said(events))):
         evidence.append("numpy's extension, or a Python of a conda installation (an Anaconda, Miniconda, environment or tox "
                         "path): on Windows most often an environment not activated: conda keeps its packages' DLLs, MKL's among "
                         "them, in <env>\\Library\\bin, which activating the environment puts on PATH; a python.exe started "
