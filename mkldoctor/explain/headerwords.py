@@ -1,7 +1,7 @@
 """A compiler that cannot find MKL's header, in MSVC's words and in other languages: ``main.cpp(1): fatal error C1083:
 Cannot open include file: 'mkl.h': No such file or directory`` (in any language: ``无法打开包括文件: “mkl.h”``), gcc's
 ``致命错误：mkl.h：没有那个文件或目录`` and ``schwerwiegender Fehler: mkl.h: Datei oder Verzeichnis nicht gefunden``.
-Their event is :mod:`mkldoctor.explain.build`'s, whose finding says Windows' folders for MSVC's.
+Their event is :mod:`mkldoctor.explain.headermissing`'s, whose finding says Windows' folders for MSVC's.
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from mkldoctor.explain import build, fftwheaders
+from mkldoctor.explain import fftwheaders, headermissing
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.knowledge.folders import ONEAPI_SETVARS_BAT
 
 
 def _msvc(m: re.Match, before):
-    event = build.header_event(m, before)
-    return replace(event, msvc=True) if isinstance(event, build.HeaderMissing) else event
+    event = headermissing.header_event(m, before)
+    return replace(event, msvc=True) if isinstance(event, headermissing.HeaderMissing) else event
 
 
 SIGNATURES = (
@@ -25,12 +25,12 @@ SIGNATURES = (
                          r"['\"“‘「](?P<h>[\w/\\.+-]{1,300}\.h(?:pp)?)['\"”’」]"), _msvc),
     *(Signature(f"header-missing-translated-{i}", "headerwords", needle,
                 re.compile(r"(?:^|\s)(?P<src>[^:\s]{1,300}):\d+:\d+: [^:：]{1,40}[:：] ?(?P<h>[\w/.-]{1,300}\.h(?:pp)?) ?[:：]"),
-                build.header_event) for i, needle in enumerate(("错误", "Fehler", "rreur", "шибка", "rrore", "エラー"))),
+                headermissing.header_event) for i, needle in enumerate(("错误", "Fehler", "rreur", "шибка", "rrore", "エラー"))),
     # a Fortran INCLUDE of MKL's interface files (mkl_vsl.fi, mkl.fi), in fftwheaders' words of each compiler; its place is
     # on the lines above, or before it in an IDE's "file|line|Error: ..." (Code::Blocks')
     *(Signature(f"fortran-mkl-include-missing-{i}", "headerwords", needle,
                 re.compile(r"(?:^|\s)(?:(?P<src>[^\s|]{1,300})\|\d+\|)?.{0,40}?" + fftwheaders.fortran_include(r"(?P<h>mkl\w*\.fi)")),
-                build.header_event) for i, needle in enumerate(fftwheaders.FORTRAN_INCLUDE_NEEDLES)),
+                headermissing.header_event) for i, needle in enumerate(fftwheaders.FORTRAN_INCLUDE_NEEDLES)),
 )
 
 # MSVC finds a header in the /I folders of the compile line and the INCLUDE variable, which setvars.bat sets

@@ -4,7 +4,7 @@ environment modules left the compiler's include folder off; ``source setvars.sh`
 
 ``oneapi/mkl.hpp`` and the headers under ``oneapi/mkl/`` are oneMKL's C++ SYCL interface. They include
 ``<sycl/sycl.hpp>`` (``<CL/sycl.hpp>`` before 2023), which the SYCL compiler brings (oneAPI's DPC++:
-``<oneapi>/compiler/<ver>/include``), not MKL. :func:`mkldoctor.explain.build.header_event` hands such a line here when the
+``<oneapi>/compiler/<ver>/include``), not MKL. :func:`mkldoctor.explain.headermissing.header_event` hands such a line here when the
 file that includes it is one of oneMKL's; the same header missing in a program's own code is no MKL failure.
 """
 
