@@ -142,5 +142,7 @@ SIGNATURES = (
     # and OSQP's setup after its solver's library did not load ("ERROR in osqp_setup: Linear system solver not available.")
     *(Signature(f"test-run-failed-{i}", "echoes", needle, re.compile(pattern), _echo) for i, (needle, pattern) in enumerate((
         ("FAILED", r"^The following tests FAILED:\s*$"), ("FAILED", r"^\S+:\d+: FAILED:\s*$"),
-        ("ERROR", r"^ERROR in osqp_setup: Linear system solver not available")))),
+        ("ERROR", r"^ERROR in osqp_setup: Linear system solver not available"),
+        # Julia's test runner after a test process died ("ERROR: A test has failed. Please submit a bug report", julia#25246)
+        ("ERROR", r"^ERROR: A test has failed\.")))),
 )

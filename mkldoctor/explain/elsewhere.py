@@ -24,6 +24,9 @@ from mkldoctor.knowledge.history import version_key
 
 LD_PATH = "${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 MKL_JLL_JULIA = "1.3"  # the first Julia with artifacts, which MKL_jll is: an older one opens a system MKL
+# MKL_jll builds whose libraries had no soname (Yggdrasil 43bc26c, #922, turned BinaryBuilder's autofix off; c4d48a4, #946,
+# turned it on again), so a package's ccall of "libmkl_rt" did not meet the copy MKL_jll had opened (Pardiso.jl#69)
+MKL_JLL_NO_SONAME = {"2020.0.166+1": "2020.0.166+2"}
 
 
 # -- the loader: a program that needs a library its machine did not find -------------------------------
@@ -156,13 +159,20 @@ def _host_lines(ctx: Context, soname: str, binaries: list[str], jvm: bool | list
         return julia_in_r(soname)
     if "julia (dlopen)" in binaries and not any(s.startswith("Julia ") and version_key(s[6:]) < version_key(MKL_JLL_JULIA)
                                                 for s in ctx.sessions):
+        broken = [s[8:] for s in ctx.sessions if s[8:] in MKL_JLL_NO_SONAME and s.startswith("MKL_jll ")][:1]
         return Finding(
-            "loader-cannot-find", "error", f"Julia could not open {soname}: the package opened MKL by its bare name, "
-            "not through MKL_jll's artifact",
+            "loader-cannot-find", "error", f"Julia could not open {soname}: "
+            + (f"MKL_jll v{broken[0]} was built without sonames" if broken else
+               "the package opened MKL by its bare name, not through MKL_jll's artifact"),
             (f"Julia's dlopen was given the bare name {soname.split('.so')[0]}: no folder of the system's loader holds it, and "
              "Julia's own MKL is MKL_jll's artifact (under ~/.julia/artifacts), which only its full path "
-             "(MKL_jll.libmkl_rt_path) reaches",),
-            ("julia -e 'using MKL_jll; @show MKL_jll.is_available() MKL_jll.libmkl_rt_path'   # false or an error: the "
+             "(MKL_jll.libmkl_rt_path) reaches",
+             *(f"the environment's MKL_jll is v{b}, a build whose libraries have no soname (Yggdrasil #922): a package's "
+               "ccall of the bare name meets the copy MKL_jll opened only through that soname, so it fell through to the "
+               f"system's loader; v{MKL_JLL_NO_SONAME[b]} (Yggdrasil #946) has them again" for b in broken)),
+            (*(f"julia -e 'using Pkg; Pkg.update(\"MKL_jll\")'   # to v{MKL_JLL_NO_SONAME[b]} or newer; a manifest or [compat] "
+               f"that pins v{b} holds it back" for b in broken),
+             "julia -e 'using MKL_jll; @show MKL_jll.is_available() MKL_jll.libmkl_rt_path'   # false or an error: the "
              "artifact is missing for this platform or was never downloaded",
              "julia -e 'using Pkg; Pkg.instantiate(); Pkg.update()'   # downloads the artifact; a package that opened the bare "
              "name has later releases that call MKL_jll.libmkl_rt (update it, and check its [compat] on MKL_jll)",

@@ -95,7 +95,34 @@ class DistutilsBlasNotFound:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class MklAsked:
+    """A configure command that asked for MKL as the BLAS: MXNet's ``cmake -DUSE_BLAS=mkl``, ``-DBLA_VENDOR=Intel10_64lp``,
+    ``-DUSE_MKL=ON``."""
+
+    switch: str
+
+
+_MKL_ASKED = re.compile(r"^\s*(?:\S*[#$>]\s+)?(?:\S*[/\\])?cmake(?:\.exe)?\s.{0,2000}?\s(?P<s>-D(?:USE_)?BLAS(?:_VENDOR)?=(?:\w*mkl\w*)|"
+                        r"-DBLA_VENDOR=Intel\w*|-D(?:USE|WITH|ENABLE)_MKL=(?:ON|1|YES|TRUE))(?:\s|$)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class OtherBlasSought:
+    """CMake stopped on another BLAS it searched for: ``Could not find OpenBLAS`` (MXNet's cmake/Modules/FindOpenBLAS.cmake,
+    called by mshadow.cmake), FindPackageHandleStandardArgs' ``Could NOT find OpenBLAS (missing: ...)``."""
+
+    blas: str
+    line: str
+
+
+_OTHER_BLAS = re.compile(r"(?i)^\s*(?:-- )?could not find (?P<b>OpenBLAS|ATLAS|BLIS|Accelerate)\b")
+
 SIGNATURES = (
+    *(Signature(f"cmake-mkl-asked-{i}", "findblas", needle, _MKL_ASKED, lambda m, _: MklAsked(m["s"]))
+      for i, needle in enumerate(("USE_BLAS=", "BLA_VENDOR=Intel", "MKL=ON"))),
+    *(Signature(f"cmake-other-blas-not-found-{i}", "findblas", needle, _OTHER_BLAS,
+                lambda m, _: OtherBlasSought(m["b"], m.string.strip()[:300])) for i, needle in enumerate(("ould not", "Could NOT"))),
     Signature("numpy-distutils-no-blas", "findblas", "rror",
               re.compile(r"(?i)NotFoundError: no lapack/blas resources found"), lambda m, _: DistutilsBlasNotFound(m.string.strip()[:300])),
     Signature("cmake-openmp-not-found", "findblas", "Could NOT find",
@@ -133,13 +160,35 @@ def _distutils(events: Parsed) -> list[Finding]:
     )]
 
 
+def _choice_ignored(events: Parsed) -> list[Finding]:
+    asked, sought = events.of(MklAsked), events.of(OtherBlasSought)
+    if not (asked and sought):
+        return []  # another BLAS not found with no MKL asked for: not MKL's (the line stays an error said)
+    return [Finding(
+        "project-blas-choice-ignored", "error",
+        f"the build asked for MKL ({asked[0].switch}) and the project searched for {sought[0].blas}: its BLAS choice did not "
+        "read that option",
+        (sought[0].line, f"the configure command asked for MKL: {asked[0].switch}",
+         f"the {sought[0].blas} search stopped the configure: the part of the project that picks the BLAS (often a "
+         "submodule's own CMake file, with a variable of its own and a default of its own) took another value than the option"),
+        ("find the variable that part reads: grep -rn -i 'blas' --include='*.cmake' --include=CMakeLists.txt <source dir> | "
+         "grep -i 'set\\|option\\|if'; give it too (MXNet's mshadow.cmake read BLAS, default Open: -DBLAS=MKL beside "
+         "-DUSE_BLAS=mkl, or a release with dmlc/mshadow 84082c4, where USE_BLAS comes first)",
+         "rm -f <build dir>/CMakeCache.txt   # a BLAS choice cached by the failed run stays until the cache goes",
+         f"or install {sought[0].blas} and build with it, where MKL was not the point"),
+        "A project with several BLAS choices decides in its CMake files which to search for; an option of the top project "
+        "reaches only the files that read it, and a submodule that reads its own variable searches for its own default.",
+        ("cmake -LA <build dir> | grep -i blas   # the BLAS variables the cache holds, and their values",),
+    )]
+
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.mklrootpath import relative
 
     checked = _check_failed(events)
     # MKLROOT without its '/': mklrootpath's finding; MKL's archives listed ungrouped: the check's finding says both
     missed = [] if relative(events) or (checked and _ungrouped(events.of(BlasCheckFailed)[0])) else _not_found(events)
-    return missed + checked + _openmp(events, ctx) + _beside(events) + _distutils(events)
+    return missed + checked + _openmp(events, ctx) + _beside(events) + _distutils(events) + _choice_ignored(events)
 
 
 def _fphsa(events: Parsed) -> list:

@@ -64,6 +64,7 @@ _SESSION = re.compile(r"^In \[\d+\]: |<ipython-input-\d|/ipykernel_\d+/")
 _PROFILER = re.compile(r"==(?:PROF|ERROR|WARNING)== ")
 _EMBEDDED_JULIA = re.compile(r"\bjulia_setup\(|\bJuliaCall\b|\.julia\$cmd\b")  # R's JuliaCall runs Julia inside R
 _JULIA_VERSION = re.compile(r"^Julia version (\d+\.\d+)")
+_MKL_JLL = re.compile(r"^\s*(?:\[[0-9a-f]{8}\]\s+)?MKL_jll v(\d[\w.+-]*)\s*$")  # Pkg's status: "[856f044c] MKL_jll v2020.0.166+1"
 _R_SESSION = re.compile(r"^R version \d+\.\d+|^(?:> )?[\w.]+ <- |\bsessionInfo\(\)")  # R's console: its banner, an assignment  # JuliaCall's "Julia version 0.7.0-DEV.1856 found."
 _PROMPT = re.compile(r"^(?:\((?P<env>[\w.-]+)\)\s*)?(?P<user>[a-z_][\w.-]{0,31})@(?P<host>[\w.-]{1,64}):(?P<cwd>[~/][^\s$#]*)?\s?[$#](?:\s|$)")
 
@@ -91,6 +92,8 @@ def sample(places: list, line: str) -> None:
         version = _JULIA_VERSION.match(line)
         if version:
             found.append(("session", f"Julia {version.group(1)}"))
+    if "_jll v" in line and _MKL_JLL.match(line):  # the MKL build of the Julia environment that ran
+        found.append(("session", f"MKL_jll {_MKL_JLL.match(line).group(1)}"))
     if "/" in line:
         found += [("path", p.rstrip(".,:;)'\"`")) for p in _UNIX_PATH.findall(line) if len(p) > 2]
     if ":\\" in line or "~\\" in line:
