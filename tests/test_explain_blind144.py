@@ -1,7 +1,8 @@
 """Blind sets 144 and after (tests/data/explain_corpus/blind144.json ...): public logs gathered by helpers who never read
 the tool, scored once, then each miss made a test here: the failure produced with the real tool where it can run here
-(gcc's warning for a folder that is gone, CMake's search for another BLAS than the one asked for), the thread's own text
-where it cannot (Julia's MKL_jll builds, an earlier set's log that a later helper found again)."""
+(gcc's warning for a folder that is gone, CMake's search for another BLAS than the one asked for, g++ on a project's MKL
+code and on MKL's header inside a namespace, Python's chained exceptions), the thread's own text where it cannot (Julia's
+MKL_jll builds, SYCL's runtime, MPI, apt, icx)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(144, 145, 146, 147)
+SETS = blindset.load(144, 145, 146, 147, 148, 149, 150, 151, 152, 153)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -94,3 +95,72 @@ def test_a_project_that_seeks_another_blas_after_mkl_was_asked_for(tmp_path):
     # OpenBLAS not found with no MKL asked for: not this finding, and still an error said
     code, out = run(["cmake", "-S", ".", "-B", "build2"], tmp_path, clean_env())
     assert code != 0 and "project-blas-choice-ignored" not in [f.id for f in errors_of(out)] and errors_of(out), out
+
+
+OWN_CODE = """#include <type_traits>
+template <typename T> struct supported : std::false_type {};
+template <> struct supported<double> : std::true_type {};
+template <typename T> struct MKLSparseMatrix {
+  static_assert(supported<T>::value, "Scalar type used in MKLSparseMatrix<value_type> is NOT supported by MKL");
+};
+inline int f() { MKLSparseMatrix<long long> m; (void)m; return valuesA; }
+"""
+
+
+def test_a_compile_error_in_the_projects_own_mkl_code(tmp_path):
+    """Trilinos #2116 and #11033's shapes, produced with g++: a header of the project's MKL path (its name says so) with a
+    name it never declared and its own static assertion. The finding blames that code, not MKL's headers."""
+    (tmp_path / "KokkosSparse_Utils_mkl.hpp").write_text(OWN_CODE)
+    (tmp_path / "t.cpp").write_text('#include "KokkosSparse_Utils_mkl.hpp"\nint main() { return f(); }\n')
+    code, log = run(["g++", "-c", "t.cpp"], tmp_path, clean_env())
+    assert code != 0 and "static assertion failed" in log and "valuesA" in log, log
+    finding = only_error(log)
+    assert finding.id == "project-code-error" and "KokkosSparse_Utils_mkl.hpp" in finding.title, flat(finding)
+    assert "-DTPL_ENABLE_MKL=OFF" in finding.fix[1]
+    for fragment in ("2116", "11033"):  # the threads' own clang and gcc text
+        assert only_error(blindset.log_of(blindset.entries(149), fragment)).id == "project-code-error"
+
+
+def test_mkls_header_included_inside_a_namespace(tmp_path, mkl):
+    """Trilinos #6957's shape, produced with g++ and the pinned wheel's own mkl_spblas.h: its #include inside a namespace
+    declares sparse_index_base_t there, and code at global scope does not find it."""
+    (tmp_path / "t.cpp").write_text("namespace KokkosBatched {\n#include <mkl_spblas.h>\n}\n"
+                                    "int main() { sparse_index_base_t b = SPARSE_INDEX_BASE_ZERO; return (int)b; }\n")
+    code, log = run(["g++", "-c", f"-I{mkl.pip / 'include'}", "t.cpp"], tmp_path, clean_env())
+    assert code != 0 and "KokkosBatched::sparse_index_base_t" in log, log
+    finding = only_error(log)
+    assert finding.id == "mkl-header-in-namespace" and "namespace KokkosBatched" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("move the #include of MKL's headers out of namespace KokkosBatched")
+    assert only_error(blindset.log_of(blindset.entries(149), "6957")).id == "mkl-header-in-namespace"
+
+
+def test_a_handled_exception_in_a_chained_traceback_is_not_a_failure_of_its_own(tmp_path):
+    """pymc-resources#5's shape, produced with Python: an exception handled, and during its handling the import of mkl
+    failed. The handled one (KeyError) is no failure of its own beside the finding for the last."""
+    script = "try:\n    {}['blas']\nexcept KeyError:\n    import mkl\n"
+    code, log = run(["python3", "-c", script], tmp_path, clean_env(PYTHONPATH=str(tmp_path)))
+    assert code != 0 and "During handling of the above exception" in log and "KeyError: 'blas'" in log, log
+    assert [f.id for f in errors_of(log)] == ["mkl-service-missing"], [(f.id, f.title) for f in errors_of(log)]
+    # the handled exception alone, with nothing explained: still said, never silent
+    alone = log.split("During handling")[0] + "During handling of the above exception, another exception occurred:\n"
+    assert [f.id for f in errors_of(alone)] == ["unrecognised-failure"], [(f.id, f.title) for f in errors_of(alone)]
+
+
+def test_public_texts_of_sets_148_to_153():
+    """The shapes that cannot run here, as their threads printed them."""
+    cases = (
+        (150, "nwchem-790", "mkl-parameter-error", lambda f: f.fix[0].startswith("Global Arrays' GAL_DSYEV passes GA's integers")),
+        (150, "dftbplus-74", "mkl-cluster-needs-mpi", lambda f: "of MPICH's family" in f.title and "intelmpi" in f.fix[0]),
+        (150, "abacus", "library-versions-conflict", lambda f: any("aborted in MPI" in e for e in f.evidence)),
+        (150, "nequip-151", "cmake-imported-target-path-missing", lambda f: True),
+        (153, "marian", "intel-apt-key-rejected", lambda f: "EXPKEYSIG" in f.title),
+        (153, "cntk-791", "mkl-finder-failed", lambda f: True),
+        (149, "ginkgo", "sycl-fill-null-pointer", lambda f: "ginkgo 5bc7ace" in f.fix[0]),
+        (149, "votca-31", "mkl-header-not-found", lambda f: "votca PR #32" in f.fix[0]),
+        (149, "2062", "mkl-header-not-found", lambda f: "intel/19.0.5.281" in f.evidence[-1] and "SYCL build" in f.fix[0]),
+    )
+    for n, fragment, rule, check in cases:
+        finding = only_error(blindset.log_of(blindset.entries(n), fragment))
+        assert finding.id == rule and check(finding), (fragment, flat(finding))
+    [said] = blindset.findings(blindset.log_of(blindset.entries(151), "spack-40947"))
+    assert said.id == "mkl-link-flag-on-compile" and "spack PR #40947" in said.fix[0], flat(said)

@@ -36,7 +36,8 @@ _COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?:\s*\d+\s+)?(?P<file>\S+?)(?::\d+(?::\
                             r"has no member named|no type named|incompatible pointer type|conflicting types|"
                             r"use of undeclared identifier|[‘'][^'’]+['’] was not declared|identifier \"\w+\" is undefined|"
                             r"[‘'][^'’]+['’] is deprecated|variable or field\b|[‘'][^'’]+['’]\s*$|"
-                            r"This name does not have a type).*)")  # Intel Fortran's: "x.F90(9): error #6404: This name ..."
+                            r"This name does not have a type|static assertion failed|unknown type name|$).*)")
+# (Intel Fortran's: "x.F90(9): error #6404: This name ..."; clang's message may start on the next line: "error: " alone)
 # the code line under it ("  1424 |   oneapi::mkl::sparse::release_matrix_handle(&h);") and the declaration it found
 _GUTTER = re.compile(r"^\s*\d+ \|")
 _MKL_HEADER = re.compile(r"(?<!\S)(?P<path>\S{0,1000}/(?:mkl|oneapi/mkl)\S{0,300}\.h(?:pp)?):\d+(?::\d+)?: note: ")
@@ -56,6 +57,11 @@ class CompileError:
     at: int = field(default=0, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> "CompileError":
+        if lines and re.search(r"error:\s*$", self.line) and lines[0][:1].isspace():  # clang's message on the next lines
+            rest = lines[:2] if lines[0].rstrip().endswith("did you mean") and len(lines) > 1 else lines[:1]
+            line = " ".join((self.line.rstrip(), *(r.strip() for r in rest)))
+            named = _MKL_NAME.search(line.split(" error: ", 1)[-1])
+            return replace(self, line=line[:400], name=self.name or (named.group(0) if named else "")).followed(lines[len(rest):])
         if lines and "is deprecated" in self.line and "[-W" not in self.line:  # clang's message on the lines after it
             rest = next((lines[:i + 1] for i, line in enumerate(lines[:3]) if "[-W" in line), ())
             if rest:  # "... is deprecated\", ":", "Use oneapi::mkl::sparse::set_csr_data(queue, ...) instead. [-Werror,...]"
@@ -139,6 +145,8 @@ SIGNATURES = (
               _error_list),
     Signature("mkl-api-code-line", "apichange", "::mkl::", re.compile(r"::mkl::"), _shown),
     Signature("mkl-header-note", "apichange", "/mkl/", _MKL_HEADER, _shown),
+    # a header of MKL's own name in any folder (pip's and conda's <prefix>/include/mkl_spblas.h)
+    Signature("mkl-named-header-note", "apichange", "/mkl_", _MKL_HEADER, _shown),
 )
 
 
@@ -152,11 +160,16 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not errors:
         return []
     shown = events.of(MklApiShown)
+    inside = next(((e, m) for e in errors for m in [_NAMESPACED.search(e.line)] if m), None)
+    if inside is not None and any(s.header for s in shown):  # MKL's declaration found in the project's namespace
+        return [_in_namespace(*inside, next(s.header for s in shown if s.header), ctx)]
+    if _own_file(errors[0].line) and "static assertion failed" in errors[0].line:  # the code's own check (its names listed)
+        return [_own_code(errors[0], ctx)]
     names = [e.name for e in errors if e.name] + [s.name for s in shown if s.name]
     if not names:  # no MKL near it: the lines stay what they were, errors no signature explains
-        own = next((e for e in errors if _OWN_MKL_CODE.search(e.line.split(":", 1)[0])
-                    or any(_MKL_COMPILE.search(c) for c in e.context)), None)
-        if own is not None and _UNTYPED.search(own.line):  # a name not MKL's in the project's own code for MKL
+        own = next((e for e in errors if _own_file(e.line) or _UNTYPED.search(e.line)
+                    and any(_MKL_COMPILE.search(c) for c in e.context)), None)
+        if own is not None:  # the project's own code for MKL (its file's name says so) refused: that code's error
             return [_own_code(own, ctx)]
         return [unrecognised(e, ctx) for e in errors[:4]]
     # an undeclared name first: the errors after it ("variable or field 'f' declared void") are its consequences
@@ -219,28 +232,67 @@ def _events_argument(error: CompileError, name: str, at: re.Match, ctx: Context)
     )
 
 
+# clang's and gcc's suggestion of a name found only inside a namespace: "did you mean 'KokkosBatched::sparse_index_base_t'?"
+_NAMESPACED = re.compile(r"did you mean\s+[‘'](?P<ns>\w+(?:::\w+)*)::(?P<name>\w+)['’]")
+
+
+def _in_namespace(error: CompileError, at: re.Match, header: str, ctx: Context) -> Finding:
+    """MKL's header included inside the project's namespace (Trilinos #6957: KokkosBatched_Util.hpp's #include of mkl.h
+    within namespace KokkosBatched; Trilinos PR #6959 moved it out): its declarations became that namespace's, and its
+    include guard kept the global ones from ever being made."""
+    ns, name = at["ns"], at["name"]
+    return Finding(
+        "mkl-header-in-namespace", "error",
+        f"MKL's header was included inside the project's namespace {ns}: {name} exists only as {ns}::{name}",
+        (error.line[:300], f"the compiler found {name} declared in MKL's header ({header}) as {ns}::{name}",
+         f"an #include of MKL's headers (mkl.h, or one it includes) inside 'namespace {ns} {{' declares MKL's types and "
+         "functions in that namespace; the header's include guard then stops every later #include, so code outside the "
+         "namespace never sees them"),
+        (f"move the #include of MKL's headers out of namespace {ns}, to the top of the file at global scope (Trilinos "
+         "PR #6959 for KokkosBatched_Util.hpp; or take the project's release with it)",
+         f"grep -rn -B3 '#include.*mkl' <the project's sources> | grep -n 'namespace'   # the #include within a namespace"),
+        "C++ declares what a header says in the scope where it is included; MKL's C headers are meant for the global scope.",
+        locations=ctx.located([error], "error"),
+    )
+
+
 # a file of the project's own code for MKL (ABINIT's dfti_fftrisc.finc), or a compile line that asks for MKL
 _OWN_MKL_CODE = re.compile(r"(?i)(?:dfti|mkl|pardiso)[^/\\]*\.\w+(?:\(\d+\))?$")
 _MKL_COMPILE = re.compile(r"(?:^|\s)-q?mkl\b|/mkl/include\b")
 _UNTYPED = re.compile(r"This name does not have a type.*?(?:\[(?P<name>\w+)\])?\s*$")
 
 
+def _own_file(line: str) -> bool:
+    """The error is in a file of the project's own code for MKL by its name (KokkosSparse_spgemm_mkl_impl.hpp, ABINIT's
+    dfti_fftrisc.finc), not one of MKL's own headers (those are MKL's, whatever the error)."""
+    path = re.split(r":\d+|\(\d+\)", line, maxsplit=1)[0]
+    return bool(_OWN_MKL_CODE.search(path)) and not re.search(r"(?i)[/\\](?:mkl|oneapi)[/\\]|/include/(?:mkl|oneapi)\b|"
+                                                              r"[/\\](?:mkl|mkl_\w+|cblas|lapacke\w*)\.h(?:pp)?$", path)
+
+
 def _own_code(error: CompileError, ctx: Context) -> Finding:
-    """Intel Fortran's "This name does not have a type ... [WEIGHT]" in the project's own MKL code (the forum of abinit, t=3265:
-    ABINIT 7.10.5's DFTI wrapper used a variable it never declared; its developer posted the corrected file)."""
-    where = error.line.split(": error", 1)[0]
-    name = _UNTYPED.search(error.line)["name"] or "a name"
+    """A compile error in the project's own code for MKL, at a name or a check of that code: Intel Fortran's "This name
+    does not have a type ... [WEIGHT]" (the forum of abinit, t=3265: ABINIT 7.10.5's DFTI wrapper used a variable it never
+    declared; its developer posted the corrected file), clang's undeclared identifier and the code's own static assertion
+    in Kokkos Kernels' MKL SpGEMM (Trilinos #2116, #11033: built only with the MKL TPL on)."""
+    where = re.split(r": (?:fatal )?error", error.line, maxsplit=1)[0]
+    source = re.split(r":\d+|\(\d+\)", where, maxsplit=1)[0]
+    untyped = _UNTYPED.search(error.line)
+    named = re.search(r"identifier [‘'\"](\w+)['’\"]|[‘'](\w+)['’] was not declared", error.line)
+    name = (untyped["name"] or "a name") if untyped else (named.group(1) or named.group(2)) if named else ""
+    said = (f"{name} is declared nowhere there" if name else "its own static assertion refused the build"
+            if "static assertion failed" in error.line else "a line of that code does not compile")
     return Finding(
         "project-code-error", "error",
-        f"the compiler refused the project's own code at {where}: {name} is declared nowhere there, a bug of that code, "
-        "not MKL's",
-        (error.line[:300], f"{name} is the code's own name, not one of MKL's: the file is the project's (its code for MKL, by "
-                           "its name or its compile line), and MKL's headers and modules are not in question"),
-        (f"take the project's fix for it: a newer release, or the corrected file its developers posted (grep -n -i '{name}' "
-         f"{where.split('(')[0]} shows the use without a declaration)",
+        f"the compiler refused the project's own code at {where}: {said}, a bug of that code, not MKL's",
+        (error.line[:300], (f"{name} is the code's own name, not one of MKL's: " if name else "")
+         + "the file is the project's (its code for MKL, by its name or its compile line), compiled only when its MKL path "
+           "is on, and MKL's headers and modules are not in question"),
+        (f"take the project's fix for it: a newer release, or the corrected file its developers posted"
+         + (f" (grep -n -i '{name}' {source} shows the use without a declaration)" if name else ""),
          "or build the project's other path for that part: the configure or CMake option that chose this file (ABINIT: "
          "--with-fft-flavor=fftw3 with MKL's FFTW3 interface in place of its DFTI flavor, which its developers advise only "
-         "with --enable-openmp)"),
+         "with --enable-openmp; Trilinos and Kokkos Kernels: -DTPL_ENABLE_MKL=OFF, or the release with the fix)"),
         "A compile error at a name that is not MKL's, in a file of the project's own, is that code's error: the MKL it "
         "builds against would not change it.",
         locations=ctx.located([error], "error"),

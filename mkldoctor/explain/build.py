@@ -119,7 +119,8 @@ SIGNATURES = (
               headermissing.header_event),
     # Intel's classic compilers (icc, icpc): "../fft3d.h(42): catastrophic error: cannot open source file "mkl_dfti.h""
     Signature("header-missing-icc", "build", "annot open source file",
-              re.compile(r"^(?P<src>[^\s(]+)\(\d+\): catastrophic error: cannot open source file \"(?P<h>[\w/.+-]+\.h(?:pp)?)\""),
+              re.compile(r"^\s*(?:(?P<src>[^\s(]+)\(\d+\): )?catastrophic error: cannot open source file "
+                         r"\"(?P<h>[\w/.+-]+\.h(?:pp)?)\""),
               headermissing.header_event),
     Signature("header-not-found-clang", "build", "file not found",  # clang's words; a parallel build may cut the file's name
               re.compile(r"^(?:(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"),

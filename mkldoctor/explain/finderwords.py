@@ -15,11 +15,15 @@ from mkldoctor.explain.catalogue import CANNOT
 
 SUBJECT = r"(?:\bMKL\b|\bmkl_\w|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5|\bmkl\b)"  # a name's head only
 NOT_FOUND = (rf"(?:not found|{CANNOT} be found|was not found|NOT find|{CANNOT} find|"
-             r"unable to find|(?<!which )(?<!which is )(?:is )?not installed(?!\s*\?))")  # pip's "requires X, which is not installed": pkgstate's
+             # pip's "requires X, which is not installed" is pkgstate's
+             r"unable to find|(?<!which )(?<!which is )(?:is )?not installed(?!\s*\?)|"
+             # a project's check for the folder it was to be told: "CNTK custom MKL location not specified" (CNTK#791)
+             r"(?:location|path|root|dir(?:ectory)?) (?:is |was )?not (?:specified|set|given|defined)\b)")
 # a substring of each spelling NOT_FOUND (with _WHOLE, _NOTFOUND_VALUE and _PROBLEM) takes, for the signatures' needles
 NEEDLES = ("not found", "be found", "Could NOT find", "annot find",
            "an not find", "an't find", "an\u2019t find", "ant find", "ould not find", "ouldn't find", "ouldnt find",
-           "ouldn\u2019t find", "nable to find", "not installed", "NOTFOUND", "NOT_FOUND", "Problem encountered")
+           "ouldn\u2019t find", "nable to find", "not installed", "NOTFOUND", "NOT_FOUND", "Problem encountered",
+           "not specified", "not set", "not given", "not defined")
 
 _SUBJECT = re.compile(SUBJECT, re.I)
 _NOT_FOUND = re.compile(NOT_FOUND, re.I)

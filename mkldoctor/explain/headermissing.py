@@ -66,7 +66,23 @@ def finding(ctx: Context, events: list[HeaderMissing]) -> Finding:
     evidence += [f"{names[0]} is in {d} ({label(i)})" for i in having for d in i.include_dirs
                  if os.path.isfile(os.path.join(d, names[0]))]
     recipes, check = (), f"echo '#include <{names[0]}>' | cc -E -x c - -I<folder> > /dev/null && echo found"
-    if names[0] in RENAMED_HEADERS:
+    classic = _classic_release(ctx, events) if names[0].startswith("oneapi/mkl") else None
+    if classic:  # a SYCL header of oneMKL in a build with Parallel Studio's MKL, which never had one
+        evidence.append(f"oneapi/mkl/ headers are oneMKL's SYCL interface (oneAPI 2021 and newer, for a SYCL compiler such as "
+                        f"icpx -fsycl); the log's paths name {classic}, a release before oneAPI, whose MKL has none")
+        fix = ["the project includes a SYCL header in a build without SYCL: take its fix, which includes it only in its "
+               "SYCL build (kokkos-kernels ce9182c: KOKKOS_ENABLE_SYCL beside its MKL option), or turn its SYCL or oneMKL "
+               "option off",
+               "or build with oneAPI's compilers and oneMKL (2021 or newer) with the project's SYCL option on, where the "
+               "SYCL path is wanted"]
+    elif os.path.basename(names[0]).startswith("mkl_boost_ublas"):  # MKL's uBLAS bridge, shipped beside its examples
+        evidence.append(f"{names[0]} is the bridge from Boost uBLAS's prod() to MKL's gemm that older MKL releases "
+                        "documented; the MKL packages of today have none (Debian's 2020.4, pip's 2021 to 2026: checked)")
+        fix = [f"give the compiler the folder of the copy the project uses: a project that needs it carries it (votca's "
+               f"tools, MKL_and_boost_example/headers, added to the include path by its CMake once MKL is found: votca PR "
+               f"#32) or takes it from an older MKL: -I<that folder>",
+               "or build the project without its MKL path for uBLAS (its MKL option off), which uses uBLAS's own prod()"]
+    elif names[0] in RENAMED_HEADERS:
         new, gone = RENAMED_HEADERS[names[0]]
         evidence.append(f"oneMKL renamed {names[0]} to {new}; the old name was deprecated, and {gone} no longer ships it")
         fix = [f"include <{new}> instead (a project's release that does, or a patch of the #include)",
@@ -125,6 +141,17 @@ def finding(ctx: Context, events: list[HeaderMissing]) -> Finding:
         (check,),
         recipes,
     )
+
+
+# an Intel release before oneAPI (2021) as a path names it: Parallel Studio's folders, a build folder named for its compiler
+_CLASSIC = re.compile(r"compilers_and_libraries_20(?:1\d|20)[.\d]*|parallel_studio_xe_20(?:1\d|20)\w*|"
+                      r"(?<=/)intel/1[4-9]\.\d[.\d]*|"
+                      r"(?<=/)mkl/20(?:1\d|20)(?:\.\d+)*(?=/)")
+
+
+def _classic_release(ctx: Context, events: list[HeaderMissing]) -> str | None:
+    said = [*ctx.places, *(e.source for e in events), *(d for e in events for d in (e.includes or ()))]
+    return next((m.group(0) for p in said for m in [_CLASSIC.search(p)] if m), None)
 
 
 DEBIAN_INCLUDE = "/usr/include/mkl"  # Debian's libmkl-dev (and Ubuntu's intel-mkl): mkl.h and the rest

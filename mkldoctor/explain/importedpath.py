@@ -30,7 +30,9 @@ class ImportedPathNotFound:
     variable: str
 
 
-_AFTER = re.compile(r"includes non-existent path")
+# CMake's words before the path: an imported target's, and a target of the project that took it from one ("Target
+# "lammps" contains relative path in its INTERFACE_INCLUDE_DIRECTORIES:", nequip#151: libtorch's MKL_INCLUDE_DIR)
+_AFTER = re.compile(r"includes non-existent path|contains relative path in its")
 
 
 def _notfound(m: re.Match, before) -> ImportedPathNotFound | None:  # else the finders' (a project's search)

@@ -88,6 +88,11 @@ def _in_mkl(context: tuple | None) -> bool:
 # -- the event stream -----------------------------------------------------------------
 
 
+# Python's words between two exceptions of a chained traceback: the one above was handled (or raised from)
+_CHAINED = re.compile(r"^\s*(?:During handling of the above exception, another exception occurred|The above exception was the "
+                      r"direct cause of the following exception):")
+
+
 class _State:
     """What one pass over a log remembers between lines."""
 
@@ -145,7 +150,10 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
         pending = state.pending
         if pending is not None:
             pending[2].append(line)
-            if len(pending[2]) >= (6 if pending[3] else 2):
+            if not pending[3] and _CHAINED.match(line):  # a Python exception handled, and another raised: that one says it
+                yield catalogue.ClaimedError(pending[0].strip()[:300])  # said only where no finding explains the log
+                state.pending = None
+            elif len(pending[2]) >= (6 if pending[3] else 2):
                 yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
                 state.pending = None
         if not state.listing and ("->" in line or "ipython" in line or "Traceback" in line or line[:5] == "File ") \

@@ -30,18 +30,32 @@ def _cluster_needs_mpi(ctx: Context, symbols: list[str], by_symbol) -> Finding:
     command = ctx.main_command()
     line = " ".join(command.argv) if command is not None else ""
     # Open MPI's names (ompi_mpi_*) wanted by its BLACS layer on a line that links Intel MPI (nwchem's forum #3527)
-    other = ("openmpi" in " ".join(users) and any(s.startswith("ompi_") for s in symbols)
-             and bool(re.search(r"-lmpifort\b|[/\\]impi[/\\]", line)))
+    openmpi = "openmpi" in " ".join(users) and any(s.startswith("ompi_") for s in symbols)
+    other = openmpi and bool(re.search(r"-lmpifort\b|[/\\]impi[/\\]", line))
+    # only Open MPI's own names and the handle conversions MPICH's family defines as macros (MPI_Op_c2f): an MPI is there,
+    # of MPICH's family (Intel MPI, MPICH, MVAPICH), not Open MPI (dftbplus 70bd6ca: its Intel template took mkl_blacs_intelmpi)
+    family = openmpi and not other and all(s.startswith("ompi_") or re.fullmatch(r"P?MPI_\w+_(?:c2f|f2c)", s) for s in symbols)
     mismatch = ((f"the line links Intel MPI (-lmpifort, its impi folder) and Open MPI's BLACS layer: use the BLACS layer "
-                 "of the MPI linked, mkl_blacs_intelmpi_* with Intel MPI (or MPICH) (Intel's Link Line Advisor's line)",) if other else ())
+                 "of the MPI linked, mkl_blacs_intelmpi_* with Intel MPI (or MPICH) (Intel's Link Line Advisor's line)",)
+                if other else
+                ("the MPI compiler wrapper or library of the link is of MPICH's family (Intel MPI, MPICH, MVAPICH), not Open "
+                 "MPI: "
+                 "link MKL's BLACS layer for it, mkl_blacs_intelmpi_* (DFTB+'s Intel template since 70bd6ca), or build with Open "
+                 "MPI's wrappers where the Open MPI layer is meant",) if family else ())
     return Finding(
         "mkl-cluster-needs-mpi", "error",
         f"{more(users, 2)} needs Open MPI ({more(symbols, 3)}), and the link has Intel MPI: MKL's BLACS layer of "
         "another MPI" if other else
+        f"{more(users, 2)} needs Open MPI ({more(symbols, 3)}): MKL's BLACS layer for Open MPI on a link whose MPI is of "
+        "MPICH's family" if family else
         f"{more(users, 2)} needs MPI ({more(symbols, 3)}): MKL's BLACS layer is on a link that has no MPI library",
         (*needed_by(symbols, by_symbol)[:4],
          f"{more(users, 2)} is MKL's BLACS (or ScaLAPACK) layer, for MPI programs: it calls the MPI library it was built for, "
-         "which only an MPI link (mpicc, mpif90, or -lmpi) brings"),
+         "which only an MPI link (mpicc, mpif90, or -lmpi) brings",
+         *(("the names undefined are Open MPI's own (ompi_*) and the handle conversions (MPI_*_c2f) that MPICH's family "
+            "defines as macros, not functions: the log shows none of MPI's common functions undefined, so the link has an "
+            "MPI, of another kind",)
+           if family else ())),
         (*mismatch, "a serial build (no MPI): take MKL's ScaLAPACK and BLACS off its link line (-lmkl_scalapack_*, -lmkl_blacs_*): "
          "BLAS, LAPACK and FFT need neither",
          "an MPI build: link with the MPI's compiler wrapper (mpicc, mpicxx, mpif90) or add its library (-lmpi; Open MPI's "

@@ -147,7 +147,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         packed = next((c.packed for c in events.of(MklVerboseCall) if c.routine == said[0].routine.upper().rstrip("_") and c.packed), ())
         grouped = kind(said) == "int" and bool(heads.get(said[0].routine.upper()))  # integers refused in several routines
         finding = _finding(said[0], events, configured, width_first=smashed is not None or bool(packed) or grouped
-                           or (kind(said) == "int" and bool(configured)))
+                           or (kind(said) == "int" and bool(configured)) or said[0].api.startswith("GAL_"))
         if packed:
             n = packed[0]
             finding = replace(finding, evidence=(finding.evidence[0], (
@@ -348,6 +348,11 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
              f"links {layout.DEFAULTS['cmake']['interface']} unless told: set(MKL_INTERFACE lp64) before it for code that "
              "passes int; mkldoctor link --interface lp64 (or ilp64) prints matching compile and link flags")
     fix = [width, *fix] if width_first else [*fix, width]
+    if event.api.startswith("GAL_"):  # Global Arrays' wrapper passes GA's integers on (nwchem#790)
+        fix.insert(0, f"Global Arrays' {event.api} passes GA's integers to the BLAS and LAPACK it was built with: NWChem's "
+                      "BLAS_SIZE must match MKL's interface (BLAS_SIZE=8 with mkl_intel_ilp64; BLAS_SIZE=4 with mkl_intel_lp64, "
+                      "USE_64TO32=y and make 64_to_32 first), and MKL linked as NWChem's own settings do (its CI's, "
+                      "dynamically: nwchem#790)")
     if torch:
         fix.insert(0, "check the tensor for NaN or Inf (torch.isfinite(x).all()); a PyTorch with its fix for LAPACK's newer "
                       "INFO (PR #68812) reports non-finite input as such")

@@ -158,6 +158,13 @@ SIGNATURES = (
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
               re.compile(r"(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+parameter number\s+(?P<n>\d{1,4}) had an illegal value"),
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
+    # Global Arrays' wrapper's own XERBLA words, squashed where a title lost its spaces (NWChem#790: "**ONENTRYTO
+    # GAL_DSYEVPARAMETER NUMBER 8HADANILLEGALVALUE", a BLAS_SIZE of NWChem's build that MKL's interface did not match)
+    *(Signature(f"ga-xerbla-illegal-value-{i}", "runtime", needle,
+                re.compile(r"(?i)ON\s*ENTRY\s*TO\s*GAL_(?P<routine>P?[SDCZ][A-Z0-9]{2,}?)\s*PARAMETER\s*NUMBER\s*"
+                           r"(?P<n>\d{1,4})\s*HAD\s*AN\s*ILLEGAL\s*VALUE"),
+                lambda m, _: ParameterError(int(m["n"]), m["routine"].upper(), api="GAL_" + m["routine"].upper()))
+      for i, needle in enumerate(("ILLEGALVALUE", "illegal value"))),
     # SciPy's words for LAPACK's info < 0: "ValueError: The 7th argument to ?geqrf was invalid" (scipy#6132)
     Signature("scipy-argument-invalid", "runtime", "rror",
               re.compile(r"\bThe (?P<n>\d{1,4})(?:st|nd|rd|th) argument to \??(?P<routine>[a-zA-Z]\w+) was invalid"),

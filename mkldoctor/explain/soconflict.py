@@ -30,7 +30,19 @@ class SonameConflict:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class MpiAborted:
+    """An MPI's own abort at run time: MPICH's and Intel MPI's ``Abort(403251971) on node 0 (rank 0 in comm 0): Fatal error
+    in internal_Bcast: ...`` (with its error stack after it), Open MPI's ``MPI_ERR_TYPE: invalid datatype``."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("mpi-fatal-error", "soconflict", "Fatal error in ",
+              re.compile(r"(?:^|: )Fatal error in (?:P?MPI_|internal_)?\w+: "), lambda m, _: MpiAborted(m.string.strip()[:300])),
+    Signature("openmpi-err-type", "soconflict", "rror",
+              re.compile(r"\bMPI_ERR_\w+: "), lambda m, _: MpiAborted(m.string.strip()[:300])),
     Signature("ld-may-conflict", "soconflict", "may conflict",
               re.compile(r"warning: (?P<needed>[^\s,/]{1,200}\.so\.[\w.]{1,40}), needed by (?P<by>\S{1,1000}), "
                          r"may conflict with (?P<other>[^\s,/]{1,200}\.so(?:\.[\w.]{1,40})?)"),
@@ -65,6 +77,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                    f"MKL's ScaLAPACK and the BLACS layer of that MPI ({blacs.PER_MPI}), not a distribution's libscalapack-openmpi "
                    "or libblacs-openmpi",
                    "or build everything with the other MPI, and link MKL's BLACS layer for it"]
+            aborted = events.of(MpiAborted)[:1]
+            evidence += [f"then the program aborted in MPI: {a.line} (the two MPIs' consequence)" for a in aborted]
             why = ("Each MPI implementation has its own library and ABI; a program that loads two runs two MPIs, which fails "
                    "at MPI_Init or crashes in the first collective call. ld only warns: the link succeeds.")
         else:
@@ -81,7 +95,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                    + ("; with MKL: every MKL library from one release's folder" if mkl else "")]
             why = ("The loader loads each soname it is asked for: a program whose libraries need two versions of one library "
                    "gets both, and calls meant for one may reach the other. ld only warns: the link succeeds.")
-        out.append(Finding("library-versions-conflict", "warning", title, tuple(evidence), tuple(fix), why,
+        failed = _MPI.match(event.needed) and events.of(MpiAborted)  # the run the warning foretold, in the same log
+        out.append(Finding("library-versions-conflict", "error" if failed else "warning", title, tuple(evidence), tuple(fix), why,
                            (f"ldd <the program> | grep -E {q(re.escape(stem) + '.so')}   # both versions listed: the conflict is real",),
                            locations=ctx.located([event], "may conflict")))
     return out

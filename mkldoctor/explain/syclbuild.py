@@ -7,6 +7,9 @@ CMake package failing.
   other than the one the queue runs on.
 * ``fatal error: 'syclcompat/math.hpp' file not found``: syclcompat ships with oneAPI 2025.0's DPC++ and later (llama.cpp
   #10518, after its PR #10267; oneAPI 2024 has none).
+* ``NULL pointer argument in memory fill operation. -30 (PI_ERROR_INVALID_VALUE)``: a fill of an empty array whose pointer
+  is null (ginkgo 5bc7ace: oneMKL's gemm with an inner dimension of 0 fills C through the runtime; ginkgo calls it only
+  for k > 0).
 * ``CMake Error at .../IntelSYCLConfig.cmake:386 (SYCL_FEATURE_TEST_EXTRACT)``: oneAPI's own CMake package for the SYCL
   compiler failed (llama.cpp #12696: oneAPI 2025.1's on Windows; 2025.0 built).
 """
@@ -38,7 +41,15 @@ class IntelSyclConfigFailed:
     release: str  # the oneAPI release its path names ("2025.1"), or "latest", or ""
 
 
+@dataclass(frozen=True, slots=True)
+class SyclNullFill:
+    line: str
+
+
 SIGNATURES = (
+    Signature("sycl-null-fill", "syclbuild", "NULL pointer argument",
+              re.compile(r"\bNULL pointer argument in memory fill operation\b"),
+              lambda m, _: SyclNullFill(m.string.strip()[:300])),
     Signature("sycl-no-kernel-named", "syclbuild", "No kernel named",
               re.compile(r"\bNo kernel named \S+ was found\b"), lambda m, _: SyclKernelMissing(m.string.strip()[:300])),
     Signature("syclcompat-header-not-found", "syclbuild", "syclcompat/",
@@ -57,7 +68,24 @@ def _release(path: str) -> str:
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return ([_kernel(e) for e in events.of(SyclKernelMissing)[:1]]
             + [_syclcompat(e) for e in events.of(SyclcompatMissing)[:1]]
-            + [_config(e) for e in events.of(IntelSyclConfigFailed)[:1]])
+            + [_config(e) for e in events.of(IntelSyclConfigFailed)[:1]]
+            + [_null_fill(e) for e in events.of(SyclNullFill)[:1]])
+
+
+def _null_fill(event: SyclNullFill) -> Finding:
+    return Finding(
+        "sycl-fill-null-pointer", "error",
+        "the SYCL runtime refused to fill memory at a NULL pointer: a call was given an empty array whose pointer is null",
+        (event.line, "a fill of memory (queue.fill, queue.memset, or a library's own, such as oneMKL's gemm setting C to "
+                     "beta*C) at a null USM pointer is refused by the runtime (-30, PI_ERROR_INVALID_VALUE) even when its size "
+                     "is 0; an empty matrix's data pointer is often null"),
+        ("skip the call when a dimension is 0: ginkgo 5bc7ace calls oneMKL's gemm only when the inner dimension k > 0, and "
+         "otherwise sets C itself (zero, or C scaled by beta)",
+         "or give empty arrays a real allocation (a non-null USM pointer) before passing them to oneMKL"),
+        "oneMKL's SYCL routines submit their work to the SYCL runtime, which checks each memory operation's pointer; an "
+        "empty array's null pointer passes the library's checks and fails there.",
+        ("ONEAPI_DEVICE_SELECTOR=opencl:cpu <the program>   # the same on another device: the call, not the device",),
+    )
 
 
 def _kernel(said: SyclKernelMissing) -> Finding:

@@ -105,6 +105,13 @@ SIGNATURES = (
     Signature("apt-intel-repository-key", "syspackages", "GPG error",
               re.compile(r"GPG error: (?P<source>.{1,200}?): The following signatures (?:couldn't be verified because the public "
                          r"key is not available|were invalid): (?P<why>NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG)\b"), _key),
+    # the same words without apt's "GPG error: <source>:" head, the key named by its owner (marian-dev 00f782d: "The following
+    # signatures were invalid: EXPKEYSIG ACFA9FC57E6C5DBE Intel(R) Software Development Products")
+    Signature("apt-intel-key-by-owner", "syspackages", "following signatures",
+              re.compile(r"^\s*(?:W: |E: )?The following signatures (?:couldn't be verified because the public key is not "
+                         r"available|were invalid): (?P<why>NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG) [0-9A-Fa-f]{8,40}\s+"
+                         r"(?P<source>\S.{0,200})"),
+              _key),
     # another source of apt's that is gone (kaldi#3492: a user's dead PPA): apt-get update fails, and the MKL install after it
     Signature("apt-source-gone", "syspackages", "ailed to fetch",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Failed to fetch (?P<url>\S+)\s+(?P<code>40[34])\b"),
