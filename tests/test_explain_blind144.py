@@ -11,7 +11,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(144, 145, 146, 147, 148, 149, 150, 151, 152, 153)
+SETS = blindset.load(144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -158,9 +158,22 @@ def test_public_texts_of_sets_148_to_153():
         (149, "ginkgo", "sycl-fill-null-pointer", lambda f: "ginkgo 5bc7ace" in f.fix[0]),
         (149, "votca-31", "mkl-header-not-found", lambda f: "votca PR #32" in f.fix[0]),
         (149, "2062", "mkl-header-not-found", lambda f: "intel/19.0.5.281" in f.evidence[-1] and "SYCL build" in f.fix[0]),
+        # a person's words for MKL's kernel error, the library on the next line (py-mkl-pardiso 574abc4)
+        (154, "574abc4", "mkl-core-not-visible", lambda f: "libmkl_def.so" in f.title and any("channel" in x for x in f.fix)),
     )
     for n, fragment, rule, check in cases:
         finding = only_error(blindset.log_of(blindset.entries(n), fragment))
         assert finding.id == rule and check(finding), (fragment, flat(finding))
     [said] = blindset.findings(blindset.log_of(blindset.entries(151), "spack-40947"))
     assert said.id == "mkl-link-flag-on-compile" and "spack PR #40947" in said.fix[0], flat(said)
+
+
+def test_one_tools_same_error_for_several_arguments_is_said_once():
+    # LocalAI#3624 (blind set 142): curl given MKL's file names as hosts, "(6) Could not resolve host" once per name
+    [finding] = errors_of(blindset.log_of(blindset.entries(142), "localai-3624"))
+    again = finding.evidence[-1]
+    assert finding.id == "unrecognised-failure" and again.startswith("the same error 3 more times: ") and "curl: (6)" in again, \
+        flat(finding)
+    # two different errors stay two
+    log = "curl: (6) Could not resolve host: a.example\ncurl: (7) Failed to connect to b.example port 80\n"
+    assert len(errors_of(log)) == 2

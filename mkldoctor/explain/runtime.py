@@ -8,7 +8,7 @@ diagnosed in :mod:`kernels`; ``Parameter N was incorrect`` in :mod:`parameters`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mkldoctor.explain import ompdup
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, preceded
@@ -78,6 +78,21 @@ class ParameterError:
 class MklKernelUndefined:
     path: str  # the kernel or layer library MKL opened
     symbol: str
+
+
+@dataclass(frozen=True, slots=True)
+class KernelUndefinedSaid:
+    """A person's words for it: "undefined symbol mkl_sparse_optimize_bsr_trsm_i8 in libmkl_def.so" (py-mkl-pardiso
+    574abc4's commit), the library on the same line or at the head of the next."""
+
+    symbol: str
+    path: str
+    wants: int = field(default=1, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> MklKernelUndefined | None:
+        at = re.match(r"^\s*in (\S{0,300}libmkl_\w{1,60}\.so[\w.]{0,20})", lines[0]) if lines and not self.path else None
+        path = self.path or (at.group(1) if at else "")
+        return MklKernelUndefined(path, self.symbol) if path else None  # no library named: the line's error word says it
 
 
 # some Windows releases of MKL spell it "FATAL ERRROR" (nuitka#3431)
@@ -210,6 +225,9 @@ SIGNATURES = (
     Signature("mkl-kernel-undefined", "runtime", "ndefined sym",
               re.compile(_MKL_ERROR + r"(?P<path>\S+?): undefined sym ?bol: (?P<sym>[\w.$]+?)\.?\s*$", re.I),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
+    Signature("mkl-kernel-undefined-said", "runtime", "ndefined symbol ",
+              re.compile(r"\bundefined symbol (?P<sym>mkl_\w{1,200})(?:\s+in\s+(?P<path>\S{0,300}libmkl_\w{1,60}\.so[\w.]{0,20}))?"),
+              lambda m, _: KernelUndefinedSaid(m["sym"], m["path"] or "", wants=0 if m["path"] else 1)),
     # MKL 10's own words (GalSim#261): "*** libmkl_mc3.so *** failed with error : /x/libmkl_mc3.so: undefined symbol: ..."
     Signature("mkl10-kernel-undefined", "runtime", "failed with error",
               re.compile(r"\*\*\* (?:lib)?mkl_\w+\.so \*\*\* failed with error : (?P<path>\S+?): undefined symbol: (?P<sym>[\w.$]+)"),

@@ -96,7 +96,11 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
         from mkldoctor.explain.echoes import TracebackHeader
 
         lines = events.of(TracebackHeader)[:1]
-    out += [unrecognised(event, ctx) for event in lines[:MAX_UNRECOGNISED_FINDINGS]]
+    groups: dict[str, list] = {}
+    for event in lines:  # one tool's same error for several arguments (curl's "(6) Could not resolve host: x" per host)
+        groups.setdefault(_shape(event.line), []).append(event)
+    lines = [group[0] for group in groups.values()]
+    out += [_again(unrecognised(event, ctx), groups[_shape(event.line)][1:]) for event in lines[:MAX_UNRECOGNISED_FINDINGS]]
     if len(lines) > MAX_UNRECOGNISED_FINDINGS:
         out.append(Finding("unrecognised-failure", "error", f"{len(lines) - MAX_UNRECOGNISED_FINDINGS} more unrecognised error lines",
                            tuple(e.line[:160] for e in lines[MAX_UNRECOGNISED_FINDINGS:MAX_UNRECOGNISED_FINDINGS + 8]), ()))
@@ -116,6 +120,19 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
             locations=ctx.located(echoes, "says the build failed"),
         ))
     return out
+
+
+def _shape(line: str) -> str:
+    """A line with what varies between one error's instances taken out: quoted words, paths, host and file names, numbers
+    (the error's own code kept: curl's "(6)")."""
+    return re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*'|\S*[/\\.]\S*|(?<![(\w])\d+(?![)\w])", "#", line.strip())
+
+
+def _again(finding: Finding, more: list) -> Finding:
+    if not more:
+        return finding
+    return replace(finding, evidence=(*finding.evidence, f"the same error {len(more)} more time{'s' if len(more) > 1 else ''}: "
+                                      + "; ".join(e.line.strip()[:120] for e in more[:4])))
 
 
 # the files in which build tools keep their whole output, which their last lines name (Spack's "See build log for details:")
