@@ -11,7 +11,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154)
+SETS = blindset.load(144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -160,6 +160,9 @@ def test_public_texts_of_sets_148_to_153():
         (149, "2062", "mkl-header-not-found", lambda f: "intel/19.0.5.281" in f.evidence[-1] and "SYCL build" in f.fix[0]),
         # a person's words for MKL's kernel error, the library on the next line (py-mkl-pardiso 574abc4)
         (154, "574abc4", "mkl-core-not-visible", lambda f: "libmkl_def.so" in f.title and any("channel" in x for x in f.fix)),
+        (155, "onedal-198", "onedal-micro-mkl-kernels", lambda f: "PR #199" in f.fix[0]),
+        (155, "ipex-llm-4423", "unrecognised-failure", lambda f: "ERROR Executor:94" in f.title),  # a logger's level kept
+        (156, "sundials-173", "cmake-mkl-target-missing", lambda f: "sundials#173" in f.fix[-1]),
     )
     for n, fragment, rule, check in cases:
         finding = only_error(blindset.log_of(blindset.entries(n), fragment))

@@ -86,6 +86,9 @@ def _target_listed(m: re.Match, before) -> object:
 SIGNATURES = (
     Signature("cmake-mkl-target-missing", "build", "links to target",
               re.compile(r'links to target "(?P<target>MKL::[\w:]+)" but the target'), lambda m, _: MklTargetMissing(m.group("target"))),
+    # the same message wrapped before the target's name: '  "MKL::MKL_DPCPP" but the target was not found.' (sundials#173)
+    Signature("cmake-mkl-target-missing-wrapped", "build", "target was not found",
+              re.compile(r'^\s*"(?P<target>MKL::[\w:]+)" but the target was not found'), lambda m, _: MklTargetMissing(m["target"])),
     # CMake 3.25 and newer: 'Target "app" links to:', the target alone on a line, then '  but the target was not found.'
     Signature("cmake-target-missing-list", "build", "found", re.compile(rf"^{_GUTTER}\s*but the target was not found\b"), _target_listed),
     Signature("cmake-mkl-target-twice", "build", "annot ",
@@ -271,7 +274,9 @@ def _target_missing(event: MklTargetMissing) -> Finding:
                "compiler is one: -DENABLE_SYCL_COMPILER=ON (MKL 2024 and newer) before find_package(MKL)",
                "a target of another release's name: MKL::MKL_DPCPP is MKL::MKL_SYCL since 2024; use the one the installed "
                "MKLConfig.cmake defines (grep -n 'add_library(MKL::' <its MKLConfig.cmake>)",
-               "check the configure output above: MKLConfig.cmake says 'MKL::MKL_SYCL target will not be available.' and why")
+               "check the configure output above: MKLConfig.cmake says 'MKL::MKL_SYCL target will not be available.' and why",
+               "no GPU offload wanted: turn the project's oneMKL (SYCL) option off and give MKL as its LAPACK instead (SUNDIALS' "
+               "ENABLE_ONEMKL is its SYCL interface: ENABLE_LAPACK=ON with -DBLA_VENDOR=Intel10_64lp, sundials#173)")
     else:
         fix = ("call find_package(MKL CONFIG REQUIRED) before the target that links it, in the same or a parent directory "
                "(imported targets are visible only there), with MKL_DIR=<prefix>/lib/cmake/mkl",

@@ -121,7 +121,8 @@ def finding(ctx: Context, events: list[HeaderMissing]) -> Finding:
                "no include/ below it: DLBFoam#21; CMake: link the target to MKL::MKL, which carries it)",
                "no MKL installed: see the recipe below", _NO_MKL]
         recipes = (ctx.recipe("headers"),)
-    from mkldoctor.explain.headerwords import built_with_mkl, mklml_download, onedal_micro_mkl  # another's header (dlib's)
+    from mkldoctor.explain.headerwords import built_with_mkl, mklml_download  # another's header (dlib's)
+    from mkldoctor.explain.onedalfpk import onedal_micro_mkl
     fix[:0] = ((built_with_mkl(events[0].source, names[0]) if names[0] != "cblas.h" else []) + onedal_micro_mkl(names[0])
                + mklml_download(events[0].source, names[0]))
     libinc = [d for e in events for d in (e.includes or ()) if d.rstrip("/").endswith("/lib/include")]

@@ -107,18 +107,6 @@ def built_with_mkl(source: str, header: str) -> list[str]:
             f"CMake target or pkg-config carries them), or rebuild {project} without MKL"]
 
 
-def onedal_micro_mkl(header: str) -> list[str]:
-    """oneDAL's own build of MKL's parts (its "micro-MKL": mkl_dal*.h, mkl_dal_sycl.hpp), which its build downloads into
-    __deps (mklfpk, mklgpufpk): no oneMKL install has them (oneDAL#2053)."""
-    if not header.startswith("mkl_dal"):
-        return []
-    return [f"{header} is not oneMKL's: it is oneDAL's own build of MKL's parts (micro-MKL), which oneDAL's build downloads "
-            "into its source tree's __deps folder (mklfpk; mklgpufpk for the GPU part): run its dependency step "
-            "(dev/download_micromkl.sh, or the make or Bazel rule that fetches it) and put that folder's include on the path: "
-            "export CPATH=<oneDAL source>/__deps/mklgpufpk/lnx/include:$CPATH (oneDAL#2053's workaround; later oneDAL fixed "
-            "its own include path)"]
-
-
 # projects whose build gets MKL's headers from MKLML, the small MKL their own script downloads into their tree
 _MKLML = ((re.compile(r"(?:^|/)(?:src|include)/caffe/"), "Intel's Caffe (intel/caffe)", "external/scripts/prepare_mkl.sh",
            "BVLC's Caffe with BLAS := mkl takes an installed MKL instead: its include folder in Makefile.config's BLAS_INCLUDE"),

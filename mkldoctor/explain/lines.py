@@ -20,7 +20,8 @@ _CI_PREFIX = re.compile(
     # a clock: GitHub Actions' and Azure's ISO time, GitLab's with its stream (01O), Jenkins' in brackets, a logger's with
     # its level ("2024-03-05 12:34:56,123 INFO "), Kubernetes' with an offset, BinaryBuilder's [hh:mm:ss], Bazel's (hh:mm:ss)
     r"^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?: \d\d[OE])?"
-    r"(?: (?:INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\b(?: -)?)? |"
+    # (a Java logger's error record keeps its level, the line's only error word: "ERROR Executor:94 - Exception in task")
+    r"(?: (?:INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|(?:ERROR|CRITICAL|FATAL)(?! [\w.$]{1,200}:\d+ - ))\b(?: -)?)? |"
     r"#\d+ \d+\.\d+ |[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
     # Azure's and GitHub Actions' annotations ("##[error]..."), grep -n's line number ("123:/usr/bin/ld: ...")
     r"##\[(?:error|warning|debug|command|section|group|endgroup|notice)\]|\d{1,7}:(?=[^\d]|$)|"

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, NeededNotFound, Parsed, UndefinedSymbol
-from mkldoctor.explain import cxxlinkage, inmkl, intelrt, iompmissing, libc, linkorder, mpilink, msvcnames, otherblas, syclnames
+from mkldoctor.explain import cxxlinkage, inmkl, intelrt, iompmissing, libc, linkorder, mpilink, msvcnames, onedalfpk, otherblas, syclnames
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
@@ -137,6 +137,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     msvc = _take(groups, msvcnames.runtime_names(groups["other"], by_symbol))
     if msvc:  # MSVC-compiled libraries (MKL's Windows .lib files) linked by MinGW or lld-link: Microsoft's runtime helpers
         out.append(msvcnames.finding(msvc, by_symbol))
+    fpk = _take(groups, [s for s in groups["other"] if onedalfpk.FPK_NAME.match(s)])
+    if fpk:  # oneDAL's own build of MKL's parts, its kernels per CPU
+        out.append(onedalfpk.kernels_undefined(fpk, by_symbol, ctx))
     sycl = _take(groups, [s for s in groups["other"] if _ONEMKL.match(s)])
     if sycl:  # oneMKL's SYCL (C++) API: libraries of their own, which MKL's C link lines do not name
         out.append(_sycl_api(ctx, sycl, by_symbol))
