@@ -11,7 +11,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156)
+SETS = blindset.load(144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -163,6 +163,11 @@ def test_public_texts_of_sets_148_to_153():
         (155, "onedal-198", "onedal-micro-mkl-kernels", lambda f: "PR #199" in f.fix[0]),
         (155, "ipex-llm-4423", "unrecognised-failure", lambda f: "ERROR Executor:94" in f.title),  # a logger's level kept
         (156, "sundials-173", "cmake-mkl-target-missing", lambda f: "sundials#173" in f.fix[-1]),
+        (157, "hpc-container-maker-502", "intel-apt-key-rejected", lambda f: "signed-by" in f.fix[0]),  # apt's Err line
+        (157, "10369", "sycl-runtime-file-renamed", lambda f: "ur_win_proxy_loader.dll" in f.evidence[-1]),
+        (157, "multicharge-30", "mkl-env-script-missing", lambda f: f.fix[0].startswith("the path names one release's folder")
+         and "already ran" in f.fix[0]),
+        (157, "mkl-jl-125", "julia-mkl-jl-old", lambda f: any("AssertionError" in e for e in f.evidence)),
     )
     for n, fragment, rule, check in cases:
         finding = only_error(blindset.log_of(blindset.entries(n), fragment))

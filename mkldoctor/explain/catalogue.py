@@ -141,6 +141,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "No SGEMM backend", "Found MKL library directory",  # CTranslate2 without a GEMM backend (gemmbackend)
            "No kernel named", "syclcompat/", "IntelSYCLConfig",  # oneAPI's SYCL toolchain (syclbuild)
            "-Werror",  # a warning of MKL's own header made an error (headerwarn)
+           "pi_win_proxy_loader", "pi_level_zero", "sycl7.dll",  # oneAPI 2024's names (syclbuild)
+           "environment initialized",  # setvars.sh's own last line (envscripts)
            "/mkl_",  # a note at a declaration in a header of MKL's own name, in any folder (apichange)
            "input unused", "__INTEL_POST_",  # MKL's link flags given to compiles (unusedlink)
            "NULL pointer argument",  # the SYCL runtime's refusal of a fill at a null pointer (syclbuild)

@@ -102,7 +102,14 @@ class CommandLineTooLong:
     setvars: bool
 
 
+@dataclass(frozen=True, slots=True)
+class SetvarsRan:
+    """setvars.sh's own last line: ":: oneAPI environment initialized ::" (every component's vars.sh was sourced)."""
+
+
 SIGNATURES = (
+    Signature("oneapi-setvars-ran", "envscripts", "environment initialized",
+              re.compile(r"^:: oneAPI environment initialized ::"), lambda m, _: SetvarsRan()),
     Signature("cmd-input-line-too-long", "envscripts", "input line is too long",
               re.compile(r"^The input line is too long\.?\s*$"),
               lambda m, before: CommandLineTooLong(m.string.strip(), any(re.search(r"(?i)setvars|oneapi|vars\.bat", b)
@@ -256,6 +263,13 @@ def _missing(event: ScriptMissing, events: Parsed) -> Finding:
            "modules the program was built with, or use the shared path",
            "a container or CI image: install MKL in the image (intel-oneapi-mkl, or the mkl wheel or conda package), or "
            "source the script only where it exists ([ -f <it> ] && . <it>)"]
+    release = re.search(r"/oneapi/(?P<part>[\w-]+)/(?P<rel>20\d\d\.\d+(?:\.\d+)?)/", event.script)
+    if release:  # a release's own folder, where another release is installed (unversioned packages bring the newest)
+        fix.insert(0, f"the path names one release's folder ({release['part']}/{release['rel']}); an install of another "
+                      f"release (the unversioned intel-oneapi-* packages bring the newest) has {release['part']}/latest: "
+                      f"source /opt/intel/oneapi/{release['part']}/latest/env/vars.sh, or setvars.sh alone, which sets every "
+                      f"component" + (" and which the log shows already ran" if events.of(SetvarsRan) else "")
+                      + f"; or pin the packages to {release['rel']} (multicharge#30)")
     if classic:
         fix.insert(1, f"{name} is Parallel Studio's (MKL 2020 and older): oneAPI (2021 and newer) has setvars.sh at its "
                       f"root and mkl/<ver>/env/vars.sh instead: {folders.SOURCE_SETVARS}")

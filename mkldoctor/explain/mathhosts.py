@@ -75,6 +75,9 @@ SIGNATURES = (
     Signature("julia-sysimg-denied", "mathhosts", "rror: opening file",
               re.compile(r"SystemError: opening file \"(?P<path>[^\"]*sysimg\.jl)\": Permission denied"),
               lambda m, _: JuliaSysimgSplice(m.group("path"), True)),
+    # the old build's own assertion in a Julia whose base/sysimg.jl has no BLAS line to replace (MKL.jl#125)
+    Signature("julia-mkl-install-assertion", "mathhosts", "rror",
+              re.compile(r"AssertionError: libblas_idx !== nothing"), lambda m, _: FollowOn(m.string.strip())),
     Signature("julia-testset-mutated-env", "mathhosts", "mutated ENV",
               re.compile(r"The `(?P<set>[^`]+)` test set mutated ENV and did not restore"), lambda m, _: JuliaEnvMutated(m.group("set"))),
     Signature("julia-error-building", "mathhosts", "Error building",

@@ -41,6 +41,22 @@ class IntelSyclConfigFailed:
     release: str  # the oneAPI release its path names ("2025.1"), or "latest", or ""
 
 
+# the SYCL runtime's files of oneAPI 2024 that 2025.0 renamed (llama.cpp PR #10369: its Windows CI copied them by name)
+RENAMED_2025 = {"pi_win_proxy_loader.dll": "ur_win_proxy_loader.dll", "pi_level_zero.dll": "ur_adapter_level_zero.dll",
+                "sycl7.dll": "sycl8.dll"}  # the names that PR's listing showed (MKL's own files: mklfiles' finding)
+
+
+@dataclass(frozen=True, slots=True)
+class SyclFileRenamed:
+    name: str
+    line: str
+
+
+def _renamed(m: re.Match, _) -> SyclFileRenamed | None:
+    name = next((n for n in RENAMED_2025 if n in m.string), None)
+    return SyclFileRenamed(name, m.string.strip()[:300]) if name else None
+
+
 @dataclass(frozen=True, slots=True)
 class SyclNullFill:
     line: str
@@ -50,6 +66,9 @@ SIGNATURES = (
     Signature("sycl-null-fill", "syclbuild", "NULL pointer argument",
               re.compile(r"\bNULL pointer argument in memory fill operation\b"),
               lambda m, _: SyclNullFill(m.string.strip()[:300])),
+    *(Signature(f"sycl-runtime-file-renamed-{i}", "syclbuild", needle,
+                re.compile(r"(?i)(?:cannot stat|could not find|no such file|not found|cannot find)"), _renamed)
+      for i, needle in enumerate(("pi_win_proxy_loader", "pi_level_zero", "sycl7.dll"))),
     Signature("sycl-no-kernel-named", "syclbuild", "No kernel named",
               re.compile(r"\bNo kernel named \S+ was found\b"), lambda m, _: SyclKernelMissing(m.string.strip()[:300])),
     Signature("syclcompat-header-not-found", "syclbuild", "syclcompat/",
@@ -69,7 +88,26 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return ([_kernel(e) for e in events.of(SyclKernelMissing)[:1]]
             + [_syclcompat(e) for e in events.of(SyclcompatMissing)[:1]]
             + [_config(e) for e in events.of(IntelSyclConfigFailed)[:1]]
-            + [_null_fill(e) for e in events.of(SyclNullFill)[:1]])
+            + [_null_fill(e) for e in events.of(SyclNullFill)[:1]]
+            + ([_renamed_file(events.of(SyclFileRenamed))] if events.of(SyclFileRenamed) else []))
+
+
+def _renamed_file(said: list[SyclFileRenamed]) -> Finding:
+    names = list(dict.fromkeys(e.name for e in said))
+    return Finding(
+        "sycl-runtime-file-renamed", "error",
+        f"{', '.join(names[:3])}: oneAPI 2024's name of a SYCL runtime file, which oneAPI 2025 renamed",
+        (*dict.fromkeys(e.line for e in said[:3]),
+         "oneAPI 2025.0 moved the SYCL runtime from its plugin interface (pi_*) to the unified runtime (ur_*) and raised the "
+         "library's number: " + ", ".join(f"{old} is {new}" for old, new in RENAMED_2025.items())),
+        ("take the files by their 2025 names (a script or CI step that copies them by name: llama.cpp PR #10369's list), or "
+         "by pattern, so that a release's numbers do not matter",
+         "or install the 2024 release the list was written for (the runner's oneAPI is the newest unless pinned)"),
+        "A build that copies oneAPI's runtime files beside its program names them; a newer oneAPI ships them under other "
+        "names, and the copy step stops.",
+        ("dir \"%ONEAPI_ROOT%\\compiler\\latest\\bin\\*.dll\"   # the names this oneAPI has "
+         "(Linux: ls $ONEAPI_ROOT/compiler/latest/lib)",),
+    )
 
 
 def _null_fill(event: SyclNullFill) -> Finding:

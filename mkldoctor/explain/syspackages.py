@@ -95,10 +95,23 @@ def _named_script(m: re.Match, before) -> PackageScriptFailed | object:
     return _script_failed_event(m, before, m["pkg"], f"{m['when']} {m['script']}", lambda line: "dpkg:" in line)
 
 
-def _key(m: re.Match, _) -> IntelRepoKeyRejected | object:
+def _key(m: re.Match, before) -> IntelRepoKeyRejected | object:
+    if not m["source"]:  # apt's "Err:1 https://apt.repos.intel.com/oneapi all InRelease" before the key's line
+        m = _ErrSource(m, next((e.group(1) for line in reversed(list(before)[-3:]) for e in [_APT_ERR.search(line)] if e), ""))
     if "intel" not in m["source"].lower():
         return NOT_MINE  # another repository's key: no rule's
     return IntelRepoKeyRejected(m["why"], m["source"].strip(), m.string.strip()[:300])
+
+
+_APT_ERR = re.compile(r"\bErr:\d+ (\S+ .{0,80}?)\s*$")
+
+
+class _ErrSource(dict):
+    """The key line's match with the repository apt named on its Err line before it."""
+
+    def __init__(self, m: re.Match, source: str):
+        super().__init__(why=m["why"], source=source)
+        self.string = m.string
 
 
 SIGNATURES = (
@@ -109,8 +122,8 @@ SIGNATURES = (
     # signatures were invalid: EXPKEYSIG ACFA9FC57E6C5DBE Intel(R) Software Development Products")
     Signature("apt-intel-key-by-owner", "syspackages", "following signatures",
               re.compile(r"^\s*(?:W: |E: )?The following signatures (?:couldn't be verified because the public key is not "
-                         r"available|were invalid): (?P<why>NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG) [0-9A-Fa-f]{8,40}\s+"
-                         r"(?P<source>\S.{0,200})"),
+                         r"available|were invalid): (?P<why>NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG) [0-9A-Fa-f]{8,40}"
+                         r"(?:\s+(?P<source>\S.{0,200}))?"),
               _key),
     # another source of apt's that is gone (kaldi#3492: a user's dead PPA): apt-get update fails, and the MKL install after it
     Signature("apt-source-gone", "syspackages", "ailed to fetch",
