@@ -250,7 +250,7 @@ def _in_namespace(error: CompileError, at: re.Match, header: str, ctx: Context) 
          "namespace never sees them"),
         (f"move the #include of MKL's headers out of namespace {ns}, to the top of the file at global scope (Trilinos "
          "PR #6959 for KokkosBatched_Util.hpp; or take the project's release with it)",
-         f"grep -rn -B3 '#include.*mkl' <the project's sources> | grep -n 'namespace'   # the #include within a namespace"),
+         "grep -rn -B3 '#include.*mkl' <the project's sources> | grep -n 'namespace'   # the #include within a namespace"),
         "C++ declares what a header says in the scope where it is included; MKL's C headers are meant for the global scope.",
         locations=ctx.located([error], "error"),
     )

@@ -360,9 +360,13 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
         "/opt/intel/oneapi/mkl/<ver> (and /opt/intel/oneapi/mkl/latest), 2021-2023 with the "
         f"libraries in mkl/<ver>/lib/intel64, {folders.ONEAPI_FLAT} and newer in mkl/<ver>/lib: give it that folder "
         "(CMAKE_LIBRARY_PATH=<it>), or use Intel's MKLConfig.cmake: find_package(MKL CONFIG) with -DMKL_DIR=<prefix>/lib/cmake/mkl",)
+    # a project's message that names its own instructions ("see https://.../Setup-CNTK-on-Windows#optional-mkl", CNTK#791)
+    guide = next((f"the project's message points at its own instructions for MKL: {m.group(0).rstrip('.,;)')} (a package "
+                  "of MKL of its own, or a variable it reads)" for e in said for m in [re.search(r"https?://\S+", e.text)] if m),
+                 None)
     return Finding(
         "mkl-finder-failed", severity, title, tuple(evidence),
-        neither + _pointed(named, platform, first=layouts == base_layouts, meson=meson)
+        ((guide,) if guide else ()) + neither + _pointed(named, platform, first=layouts == base_layouts, meson=meson)
         + linux + (("meson setup --wipe <build dir>   # a failed search stays in the build folder's state",) if meson else
                    ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
                     recipes.cmake_reset())),

@@ -13,7 +13,8 @@ from dataclasses import replace
 from mkldoctor.explain import runpaths
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import NeededNotFound, Parsed
-from mkldoctor.explain.hosts import DOTNET, LDD_READ, HostCannotLoad, LoaderMissing, MountOverOpt, dotnet_probe, ldd_target
+from mkldoctor.explain.hosts import (DOTNET, LDD_READ, HostCannotLoad, LoaderMissing, MountOverOpt, SymbolLookupError, dotnet_probe,
+                                     ldd_target)
 from mkldoctor.explain.linksearch import search_soname
 from mkldoctor.explain.wording import q
 from mkldoctor.findings import Finding
@@ -36,6 +37,8 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
     by_soname: OrderedDict[str, list[LoaderMissing]] = OrderedDict()
     mounts = events.of(MountOverOpt)
     missing = events.of(LoaderMissing)
+    if _torch_ldd_only(missing, events):  # ldd of a PyTorch extension, run outside Python: torch's libraries load with torch
+        missing = [e for e in missing if e.binary != LDD_READ]
     # ldd's "=> not found" lines: one failure, the first library's finding names the others (the program's own
     # message, when the log has it, is the finding)
     direct = [e for e in missing if e.binary != LDD_READ]
@@ -182,6 +185,19 @@ def _path_not_there(path: str, event: LoaderMissing) -> Finding:
         "dlopen of a path opens that file or fails; the loader's search is for names without a folder.",
         (f"ls -l {q(path)}   # the file the program opened",),
     )
+
+
+# PyTorch's own libraries, which an extension of it (intel_extension_for_pytorch, torchvision) finds because `import torch`
+# loaded them first: ldd of the extension, run outside Python, says "not found" for them on every working install
+_TORCH_LIBS = re.compile(r"^lib(?:torch(?:_cpu|_cuda|_python|_global_deps)?|c10(?:_cuda)?|shm)\.so$")
+
+
+def _torch_ldd_only(missing: list[LoaderMissing], events: Parsed) -> bool:
+    """ldd's "not found" lines name only PyTorch's own libraries, and the log's failure is a Python extension's own (ipex-llm
+    #8803: the extension's undefined SYCL name, with ldd of it beside)."""
+    listed = [e.soname for e in missing if e.binary == LDD_READ]
+    return bool(listed) and all(_TORCH_LIBS.match(s) for s in listed) and any(
+        "site-packages" in e.library for e in events.of(SymbolLookupError))
 
 
 def _ldd_also(finding: Finding, others: list[str]) -> Finding:

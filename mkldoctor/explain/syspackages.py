@@ -96,22 +96,15 @@ def _named_script(m: re.Match, before) -> PackageScriptFailed | object:
 
 
 def _key(m: re.Match, before) -> IntelRepoKeyRejected | object:
-    if not m["source"]:  # apt's "Err:1 https://apt.repos.intel.com/oneapi all InRelease" before the key's line
-        m = _ErrSource(m, next((e.group(1) for line in reversed(list(before)[-3:]) for e in [_APT_ERR.search(line)] if e), ""))
-    if "intel" not in m["source"].lower():
+    # the repository: apt's head on the same line, the key's owner, or apt's "Err:1 https://apt.repos.intel.com/oneapi all
+    # InRelease" on a line before it
+    source = m["source"] or next((e.group(1) for line in reversed(list(before)[-3:]) for e in [_APT_ERR.search(line)] if e), "")
+    if "intel" not in source.lower():
         return NOT_MINE  # another repository's key: no rule's
-    return IntelRepoKeyRejected(m["why"], m["source"].strip(), m.string.strip()[:300])
+    return IntelRepoKeyRejected(m["why"], source.strip(), m.string.strip()[:300])
 
 
 _APT_ERR = re.compile(r"\bErr:\d+ (\S+ .{0,80}?)\s*$")
-
-
-class _ErrSource(dict):
-    """The key line's match with the repository apt named on its Err line before it."""
-
-    def __init__(self, m: re.Match, source: str):
-        super().__init__(why=m["why"], source=source)
-        self.string = m.string
 
 
 SIGNATURES = (
