@@ -11,7 +11,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157)
+SETS = blindset.load(144, 145, 146, 147, 148, 149, 150, 151, 152, 153, 154, 155, 156, 157, 158, 159)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -170,6 +170,7 @@ def test_public_texts_of_sets_148_to_153():
         (157, "multicharge-30", "mkl-env-script-missing", lambda f: f.fix[0].startswith("the path names one release's folder")
          and "already ran" in f.fix[0]),
         (157, "mkl-jl-125", "julia-mkl-jl-old", lambda f: any("AssertionError" in e for e in f.evidence)),
+        (159, "12625", "cmake-mkl-source-missing", lambda f: "pybind_state_mkl.cc" in f.title),
     )
     for n, fragment, rule, check in cases:
         finding = only_error(blindset.log_of(blindset.entries(n), fragment))
@@ -187,3 +188,16 @@ def test_one_tools_same_error_for_several_arguments_is_said_once():
     # two different errors stay two
     log = "curl: (6) Could not resolve host: a.example\ncurl: (7) Failed to connect to b.example port 80\n"
     assert len(errors_of(log)) == 2
+
+
+def test_a_cmake_source_list_naming_a_deleted_mkl_file(tmp_path):
+    """pytorch PR #12625's shape, produced with CMake: a target whose MKL block lists a source file the tree lacks. The
+    finding names the file; a missing file of another name stays CMake's error, said as unrecognised."""
+    (tmp_path / "main.c").write_text("int main(void) { return 0; }\n")
+    for name, rule in (("pybind_state_mkl.cc", "cmake-mkl-source-missing"), ("other.cc", "unrecognised-failure")):
+        (tmp_path / "CMakeLists.txt").write_text(f"cmake_minimum_required(VERSION 3.13)\nproject(p C CXX)\n"
+                                                 f"add_library(state SHARED main.c {name})\n")
+        code, out = run(["cmake", "-S", ".", "-B", f"build-{name}"], tmp_path, clean_env())
+        assert code != 0 and "Cannot find source file" in out, out
+        finding = errors_of(out)[0]
+        assert finding.id == rule and (name in finding.title or rule != "cmake-mkl-source-missing"), flat(finding)

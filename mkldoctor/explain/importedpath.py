@@ -8,9 +8,9 @@ is this one's where the line follows CMake's words."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -41,7 +41,25 @@ def _notfound(m: re.Match, before) -> ImportedPathNotFound | None:  # else the f
     return ImportedPathNotFound(m.group("var"))
 
 
+@dataclass(frozen=True, slots=True)
+class SourceMissing:
+    """CMake's ``Cannot find source file:`` with the file on a line after it: a project's source list naming a file of
+    its MKL path that its tree lacks (pytorch PR #12625: caffe2/python/pybind_state_mkl.cc, deleted by the same change)."""
+
+    line: str
+    path: str = ""
+    wants: int = field(default=3, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "SourceMissing | Unrecognised":
+        path = next((line.strip() for line in lines if line.strip()), "")
+        if not re.search(r"(?i)mkl|dfti|pardiso", path.rsplit("/", 1)[-1]):
+            return Unrecognised(self.line)  # another file: CMake's error, not explained here
+        return replace(self, path=path[:300], wants=0)
+
+
 SIGNATURES = (
+    Signature("cmake-source-file-missing", "importedpath", "annot find source file",
+              re.compile(r"^\s*Cannot find source file:\s*$"), lambda m, _: SourceMissing(m.string.strip())),
     Signature("cmake-imported-target-path", "importedpath", "non-existent path",
               re.compile(r"[Ii]mported target \"(?P<target>[^\"]{1,200})\" includes non-existent path"),
               lambda m, _: ImportedPathMissing(m.group("target"), m.string.strip()[:300])),
@@ -52,7 +70,29 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    said = events.of(ImportedPathMissing)
+    return _source_missing(events.of(SourceMissing)) + _imported(events.of(ImportedPathMissing), events, ctx)
+
+
+def _source_missing(said: list[SourceMissing]) -> list[Finding]:
+    if not said:
+        return []
+    path = said[0].path
+    return [Finding(
+        "cmake-mkl-source-missing", "error",
+        f"CMake: the project's source list names {path.rsplit('/', 1)[-1]}, a file of its MKL path that its tree does not have",
+        (said[0].line, path, "the file is the project's own code for MKL, added to a target only when its MKL option is on: a "
+                             "change that deleted the file left the line that adds it (pytorch PR #12625 deleted Caffe2's MKL "
+                             "sources and kept caffe2/python/CMakeLists.txt's block for pybind_state_mkl.cc)"),
+        ("update the checkout past the fix (or apply it: remove the CMake lines that add the deleted file), or check out a "
+         "commit where the file and its lines agree",
+         "or configure with the project's MKL option off, which skips the block that names the file"),
+        "CMake stops at generation when a target lists a source file that does not exist.",
+        (f"git log --oneline -1 -- {path}   # the change that deleted it",
+         f"grep -rn '{path.rsplit('/', 1)[-1]}' --include=CMakeLists.txt .   # the lines that still add it"),
+    )]
+
+
+def _imported(said: list[ImportedPathMissing], events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return []
     first = said[0]
