@@ -50,7 +50,9 @@ class Context:
     origin: Origin = Origin()  # where the log comes from: this machine's state explains it only when it is this machine's
     places: tuple[str, ...] = ()  # the paths the log names (a bounded sample: Parsed.places)
     active: tuple[str, ...] = ()  # the environments the log's shell prompts show activated: "(myenv) user@host:~$"
-    sessions: tuple[str, ...] = ()  # the interactive sessions the log shows ("IPython": In [1]:, <ipython-input-...>)
+    # the interactive sessions the log shows ("IPython": In [1]:, <ipython-input-...>; "Julia 1.6"), and the MKL_jll build of a
+    # Julia environment's status ("MKL_jll 2020.0.166+1")
+    sessions: tuple[str, ...] = ()
     # look-ups shared by the diagnoses of one report: filled as they are asked
     _hits: dict[str, list[Hit]] = field(default_factory=dict, compare=False, repr=False)
     recipes: OrderedDict[str, Recipe] = field(default_factory=OrderedDict, compare=False, repr=False)

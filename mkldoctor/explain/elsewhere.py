@@ -159,7 +159,7 @@ def _host_lines(ctx: Context, soname: str, binaries: list[str], jvm: bool | list
         return julia_in_r(soname)
     if "julia (dlopen)" in binaries and not any(s.startswith("Julia ") and version_key(s[6:]) < version_key(MKL_JLL_JULIA)
                                                 for s in ctx.sessions):
-        broken = [s[8:] for s in ctx.sessions if s[8:] in MKL_JLL_NO_SONAME and s.startswith("MKL_jll ")][:1]
+        broken = [s[8:] for s in ctx.sessions if s.startswith("MKL_jll ") and s[8:] in MKL_JLL_NO_SONAME][:1]
         return Finding(
             "loader-cannot-find", "error", f"Julia could not open {soname}: "
             + (f"MKL_jll v{broken[0]} was built without sonames" if broken else

@@ -174,7 +174,7 @@ def _choice_ignored(events: Parsed) -> list[Finding]:
         ("find the variable that part reads: grep -rn -i 'blas' --include='*.cmake' --include=CMakeLists.txt <source dir> | "
          "grep -i 'set\\|option\\|if'; give it too (MXNet's mshadow.cmake read BLAS, default Open: -DBLAS=MKL beside "
          "-DUSE_BLAS=mkl, or a release with dmlc/mshadow 84082c4, where USE_BLAS comes first)",
-         "rm -f <build dir>/CMakeCache.txt   # a BLAS choice cached by the failed run stays until the cache goes",
+         recipes.cmake_reset("a BLAS choice cached by the failed run stays until the cache goes"),
          f"or install {sought[0].blas} and build with it, where MKL was not the point"),
         "A project with several BLAS choices decides in its CMake files which to search for; an option of the top project "
         "reaches only the files that read it, and a submodule that reads its own variable searches for its own default.",
