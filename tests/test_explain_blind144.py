@@ -201,3 +201,11 @@ def test_a_cmake_source_list_naming_a_deleted_mkl_file(tmp_path):
         assert code != 0 and "Cannot find source file" in out, out
         finding = errors_of(out)[0]
         assert finding.id == rule and (name in finding.title or rule != "cmake-mkl-source-missing"), flat(finding)
+
+
+def test_a_persons_words_for_mkls_kernel_error_on_one_line():
+    # py-mkl-pardiso b066f86's words, the library on the same line as the name
+    log = "mkl-static conflicts with mkl shared libraries causing 'undefined symbol: mkl_x_y in libmkl_def.so' fatal error\n"
+    log = log.replace("symbol: mkl_x_y", "symbol mkl_sparse_optimize_bsr_trsm_i8")
+    finding = only_error(log)
+    assert finding.id == "mkl-core-not-visible" and "libmkl_def.so" in finding.title, flat(finding)

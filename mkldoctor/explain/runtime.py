@@ -86,13 +86,12 @@ class KernelUndefinedSaid:
     574abc4's commit), the library on the same line or at the head of the next."""
 
     symbol: str
-    path: str
+    path: str  # "" until the next line names it
     wants: int = field(default=1, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> MklKernelUndefined | None:
-        at = re.match(r"^\s*in (\S{0,300}libmkl_\w{1,60}\.so[\w.]{0,20})", lines[0]) if lines and not self.path else None
-        path = self.path or (at.group(1) if at else "")
-        return MklKernelUndefined(path, self.symbol) if path else None  # no library named: the line's error word says it
+        at = re.match(r"^\s*in (\S{0,300}libmkl_\w{1,60}\.so[\w.]{0,20})", lines[0]) if lines else None
+        return MklKernelUndefined(at.group(1), self.symbol) if at else None  # no library named: the line's error word says it
 
 
 # some Windows releases of MKL spell it "FATAL ERRROR" (nuitka#3431)
@@ -227,7 +226,7 @@ SIGNATURES = (
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
     Signature("mkl-kernel-undefined-said", "runtime", "ndefined symbol ",
               re.compile(r"\bundefined symbol (?P<sym>mkl_\w{1,200})(?:\s+in\s+(?P<path>\S{0,300}libmkl_\w{1,60}\.so[\w.]{0,20}))?"),
-              lambda m, _: KernelUndefinedSaid(m["sym"], m["path"] or "", wants=0 if m["path"] else 1)),
+              lambda m, _: MklKernelUndefined(m["path"], m["sym"]) if m["path"] else KernelUndefinedSaid(m["sym"], "")),
     # MKL 10's own words (GalSim#261): "*** libmkl_mc3.so *** failed with error : /x/libmkl_mc3.so: undefined symbol: ..."
     Signature("mkl10-kernel-undefined", "runtime", "failed with error",
               re.compile(r"\*\*\* (?:lib)?mkl_\w+\.so \*\*\* failed with error : (?P<path>\S+?): undefined symbol: (?P<sym>[\w.$]+)"),
