@@ -171,6 +171,8 @@ def test_public_texts_of_sets_148_to_153():
          and "already ran" in f.fix[0]),
         (157, "mkl-jl-125", "julia-mkl-jl-old", lambda f: any("AssertionError" in e for e in f.evidence)),
         (159, "12625", "cmake-mkl-source-missing", lambda f: "pybind_state_mkl.cc" in f.title),
+        # a module built from source (an .egg) linked MKL's separate layers from numpy's build information
+        (151, "scs-63", "macos-library-not-loaded", lambda f: f.fix[0].startswith("rebuild the module against libmkl_rt")),
     )
     for n, fragment, rule, check in cases:
         finding = only_error(blindset.log_of(blindset.entries(n), fragment))

@@ -194,6 +194,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                        "DYLD_LIBRARY_PATH and DYLD_FALLBACK_LIBRARY_PATH (and the current folder), never beside the program: "
                        "the library was built with that name (old conda MKL packages were), and every module linked against it "
                        "records it" for lib in bare[:1]]
+    # a module built here from source (setup.py's .egg) whose link took MKL's separate layers from numpy's build information
+    # (numpy.distutils' blas_opt of Anaconda's MKL numpy names them: scs#63, fixed by SCS 1.2.4's setup.py)
+    layers = [lib for lib in bare if re.match(r"libmkl_(?:(?:intel|gf)_i?lp64|core|intel_thread|gnu_thread|sequential)\.", lib)]
+    egg = next((m.group(0) for text in (*ctx.places, *(e.detail for e in failed)) for m in [re.search(r"[^/\s]+\.egg/", text)]
+                if m), None) if layers else None
+    evidence[-1:-1] = [f"the module that needs it was built from source on that machine ({egg.rstrip('/')}): its setup.py "
+                       "links what numpy's build information names (numpy.distutils' blas_opt), which for Anaconda's MKL numpy "
+                       "is MKL's separate layers by bare name"] if egg else []
     rpath = [lib for lib in libs if lib.startswith("@rpath/")]
     evidence[-1:-1] = [f"{lib} is an @rpath-relative install name: the library was built with it (its LC_ID_DYLIB), so every "
                        "program linked against it records that name and finds it only through a run path (LC_RPATH) of its own"
@@ -243,6 +251,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              "is incomplete or that release left it out; copy the file of the release the package was built with (the "
              "package's notes name it) into that folder, or use another release of the package" for lib, user in beside[:1]),
            *(("point the build's library folder (-L, the run path, MKLLIB) at MKL's lib folder, not lib/intel64",) if intel64 else ()),
+           *(("rebuild the module against libmkl_rt or a plain BLAS instead of MKL's layers (a release of the package whose "
+              "setup.py no longer takes numpy's blas_opt: SCS 1.2.4, scs#63), or install its binary build from numpy's own "
+              "channel",) if egg else ()),
            *((f"export DYLD_FALLBACK_LIBRARY_PATH=<the folder that holds {bare[0]}> (a conda environment: <env>/lib) before "
               "the program starts; or give the library a full install name: install_name_tool -id <its full path> <it>, and "
               "relink (or install_name_tool -change) what recorded the bare one",) if bare else ()),
