@@ -267,8 +267,9 @@ def _missing(event: ScriptMissing, events: Parsed) -> Finding:
     if release:  # a release's own folder, where another release is installed (unversioned packages bring the newest)
         fix.insert(0, f"the path names one release's folder ({release['part']}/{release['rel']}); an install of another "
                       f"release (the unversioned intel-oneapi-* packages bring the newest) has {release['part']}/latest: "
-                      f"source /opt/intel/oneapi/{release['part']}/latest/env/vars.sh, or setvars.sh alone, which sets every "
-                      f"component" + (" and which the log shows already ran" if events.of(SetvarsRan) else "")
+                      f"source {event.script[:release.start()]}/oneapi/{release['part']}/latest/env/vars.sh, or setvars.sh "
+                      "alone, which sets every component"
+                      + (" and which the log shows already ran" if events.of(SetvarsRan) else "")
                       + f"; or pin the packages to {release['rel']} (multicharge#30)")
     if classic:
         fix.insert(1, f"{name} is Parallel Studio's (MKL 2020 and older): oneAPI (2021 and newer) has setvars.sh at its "

@@ -58,7 +58,6 @@ SIGNATURES = (
                            r"\w+|reordering|release of memory)\s*:\s*(?P<code>-\d{1,3})(?!\d)"),
                 lambda m, _: PardisoError(int(m.group("code")), m.string.strip()[:300]))
       for i, needle in enumerate(("rror during", "ERROR during"))),
-    # SCS's own words after its linear-system setup failed (SCS.jl PR #255): that failure's echo
     # a program's report of the cluster sparse solver's code (FDS's "CLUSTER_SOLVER Sym Factor: The following ERROR was
     # detected:    -1."): PARDISO's codes, from the MPI solver
     Signature("cluster-solver-error-detected", "pardiso", "ERROR was detected",
@@ -67,6 +66,7 @@ SIGNATURES = (
     # MFEM's check of the cluster sparse solver's analysis ("CPardiso analyze input error", its error -1: mfem#4634)
     Signature("mfem-cpardiso-input-error", "pardiso", "ardiso", re.compile(r"\bCPardiso \w+ input error\b"),
               lambda m, _: PardisoError(-1, m.string.strip()[:300])),
+    # SCS's own words after its linear-system setup failed (SCS.jl PR #255): that failure's echo
     Signature("scs-setup-failed-echo", "pardiso", "ERROR: ",
               re.compile(r"^\s*ERROR: (?:missing ScsWork, ScsSolution or ScsInfo input|init_lin_sys_work failure)"),
               lambda m, _: FollowOn(m.string.strip()[:300])),

@@ -68,7 +68,7 @@ SIGNATURES = (
               lambda m, _: SyclNullFill(m.string.strip()[:300])),
     *(Signature(f"sycl-runtime-file-renamed-{i}", "syclbuild", needle,
                 re.compile(r"(?i)(?:cannot stat|could not find|no such file|not found|cannot find)"), _renamed)
-      for i, needle in enumerate(("pi_win_proxy_loader", "pi_level_zero", "sycl7.dll"))),
+      for i, needle in enumerate(RENAMED_2025)),
     Signature("sycl-no-kernel-named", "syclbuild", "No kernel named",
               re.compile(r"\bNo kernel named \S+ was found\b"), lambda m, _: SyclKernelMissing(m.string.strip()[:300])),
     Signature("syclcompat-header-not-found", "syclbuild", "syclcompat/",

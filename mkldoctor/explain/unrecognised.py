@@ -100,7 +100,7 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
     for event in lines:  # one tool's same error for several arguments (curl's "(6) Could not resolve host: x" per host)
         groups.setdefault(_shape(event.line), []).append(event)
     lines = [group[0] for group in groups.values()]
-    out += [_again(unrecognised(event, ctx), groups[_shape(event.line)][1:]) for event in lines[:MAX_UNRECOGNISED_FINDINGS]]
+    out += [_again(unrecognised(group[0], ctx), group[1:]) for group in list(groups.values())[:MAX_UNRECOGNISED_FINDINGS]]
     if len(lines) > MAX_UNRECOGNISED_FINDINGS:
         out.append(Finding("unrecognised-failure", "error", f"{len(lines) - MAX_UNRECOGNISED_FINDINGS} more unrecognised error lines",
                            tuple(e.line[:160] for e in lines[MAX_UNRECOGNISED_FINDINGS:MAX_UNRECOGNISED_FINDINGS + 8]), ()))

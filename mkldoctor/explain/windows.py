@@ -50,6 +50,8 @@ class WindowsEntryPoint:
 
 # Windows' errors for an entry point it names not, and the words it prints for each
 _CANNOT_RUN = re.compile(r"(?i)(?:WinError 182\]|MKL ERROR:|OSError:?) (?:The operating system cannot (?:run|execute) ?% ?1|操作系统无法运行 ?%1)[.。]?(?:.*?(?<![\w.+-])(?P<dll>[\w.+-]+\.dll))?")  # error 182's words
+_ERROR_WORDS = {182: "the operating system cannot run %1", 127: "the specified procedure could not be found"}
+
 # a Python of a conda installation (places.CONDA_INSTALL's prefixes), an environment's envs\<name>, tox-conda's: in any of
 # the log's paths, where winfixes.hints reads its Windows paths only
 _CONDA_PYTHON = re.compile(rf"(?i)[\\/](?:{places.CONDA_INSTALL})[\\/]|[\\/]envs[\\/][\w.-]+[\\/](?:lib|python)|[\\/]\.tox[\\/]")
@@ -61,9 +63,6 @@ _IN_PACKAGE = re.compile(r"(?i)site-packages[\\/](?P<pkg>[\w.-]+)[\\/](?:[\w.-]+
 def _numpy_said(events) -> bool:
     from mkldoctor.explain.numpyimport import NumpyImportFailed  # numpy's own advice beside the DLL failure
     return bool(events.of(NumpyImportFailed))
-
-
-_ERROR_WORDS = {182: "the operating system cannot run %1", 127: "the specified procedure could not be found"}
 
 
 def _cannot_start(m: re.Match, before) -> WindowsCannotStart:
