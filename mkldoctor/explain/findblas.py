@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.finders import cmake_head
+from mkldoctor.explain.finders import CONFIGURE_COMMAND, cmake_head
 from mkldoctor.explain.origin import log_platform
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
@@ -103,7 +103,7 @@ class MklAsked:
     switch: str
 
 
-_MKL_ASKED = re.compile(r"^\s*(?:\S*[#$>]\s+)?(?:\S*[/\\])?cmake(?:\.exe)?\s.{0,2000}?\s(?P<s>-D(?:USE_)?BLAS(?:_VENDOR)?=(?:\w*mkl\w*)|"
+_MKL_ASKED = re.compile(CONFIGURE_COMMAND + r"(?P<s>-D(?:USE_)?BLAS(?:_VENDOR)?=(?:\w*mkl\w*)|"
                         r"-DBLA_VENDOR=Intel\w*|-D(?:USE|WITH|ENABLE)_MKL=(?:ON|1|YES|TRUE))(?:\s|$)", re.I)
 
 

@@ -123,7 +123,10 @@ class NonMklAsked:
     switch: str
 
 
-_NON_MKL = re.compile(r"^\s*(?:\S*[#$>]\s+)?(?:\S*/)?(?:configure|cmake)\s.{0,2000}?\s(?P<s>--mathlib=(?!MKL\b)\w+|-DBLA_VENDOR=(?!Intel)\w+|"
+# a configure step's command line: a prompt, a folder, the tool, then the switch (group s) among its arguments; findblas
+# reads the same line for the switch that asks for MKL
+CONFIGURE_COMMAND = r"^\s*(?:\S*[#$>]\s+)?(?:\S*[/\\])?(?:configure|cmake)(?:\.exe)?\s.{0,2000}?\s"
+_NON_MKL = re.compile(CONFIGURE_COMMAND + r"(?P<s>--mathlib=(?!MKL\b)\w+|-DBLA_VENDOR=(?!Intel)\w+|"
                       r"-D(?:USE|WITH|ENABLE)_MKL=(?:OFF|0|NO|FALSE)\b|--without-mkl\b)", re.I)
 
 @dataclass(frozen=True, slots=True)
