@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import threading
 import sys
 import time
 from collections.abc import Iterator
@@ -114,3 +115,48 @@ def test_explain_command_ends_with_its_process_group(tmp_path, signum):
             for pid in (child, grandchild):
                 with contextlib.suppress(OSError, TypeError):
                     os.kill(pid, signal.SIGKILL)
+
+
+def _group_alive(pgid: int) -> list[int]:
+    """The processes of group ``pgid`` that are not zombies (/proc's field 5 is the group)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, IndexError):
+                continue
+            if fields[2] == str(pgid) and fields[0] != "Z":
+                out.append(int(entry.name))
+    return out
+
+
+def test_ctrl_c_while_the_command_starts_still_ends_it(monkeypatch):
+    """The window the loaded machine found: Ctrl-C inside Popen (the child forked and running, Popen not yet returned)
+    raised there, before mkldoctor held the process, and its group ran on; a timer's thread started after it kept the
+    interpreter alive. The signal now waits for Popen to return, then ends the command as any Ctrl-C does."""
+    from mkldoctor.explain import run
+
+    real, started = subprocess.Popen, []
+
+    def popen(*args, **kwargs):
+        process = real(*args, **kwargs)
+        started.append(process.pid)
+        os.kill(os.getpid(), signal.SIGINT)  # said while Popen has not returned yet
+        time.sleep(0.2)  # a Python handler runs between bytecodes: it has run by now
+        return process
+
+    monkeypatch.setattr(run.subprocess, "Popen", popen)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run.run_and_parse(["sh", "-c", "sleep 300 & wait"], timeout=600)
+        assert signal.getsignal(signal.SIGINT) is before  # the handlers put back
+        deadline = time.monotonic() + 30
+        while _group_alive(started[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started and not _group_alive(started[0])
+        assert not [t for t in threading.enumerate() if isinstance(t, threading.Timer) and t.is_alive()]
+    finally:
+        with contextlib.suppress(OSError, IndexError):
+            os.killpg(started[0], signal.SIGKILL)

@@ -7,6 +7,7 @@ command run here (its output shown live and parsed as it comes), plus the MKL co
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shlex
@@ -15,6 +16,7 @@ import signal
 import subprocess
 import threading
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -118,12 +120,25 @@ class Tee:
         return data
 
 
+@contextlib.contextmanager
+def _deferred(*signums: int) -> Iterator[list[int]]:
+    """The signals said while the command starts, kept for after: a Ctrl-C that landed inside Popen (the child forked, its
+    exec not yet confirmed) left no process to end, and its group ran on (seen on a loaded machine). The child starts with
+    the default dispositions all the same (exec resets a caught signal's). Only the main thread sets handlers."""
+    said: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield said
+        return
+    previous = {signum: signal.signal(signum, lambda signum, frame: said.append(signum)) for signum in signums}
+    try:
+        yield said
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
 def run_and_parse(argv: list[str], timeout: float, echo: BinaryIO | None = None):
     """Run ``argv`` with stdout and stderr together, parse them as they come: (parsed, exit status, last lines)."""
-    try:
-        process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    except OSError as exc:
-        raise UsageError(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
     timed_out = threading.Event()
 
     def kill() -> None:
@@ -133,10 +148,20 @@ def run_and_parse(argv: list[str], timeout: float, echo: BinaryIO | None = None)
         except OSError:
             pass
 
+    # a daemon: a timer left behind would keep the interpreter from exiting until it fired
     timer = threading.Timer(timeout, kill)
-    timer.start()
-    stream = Tee(process.stdout, echo)
+    timer.daemon = True
     try:
+        with _deferred(signal.SIGINT, signal.SIGTERM) as said:
+            process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       start_new_session=True)
+    except OSError as exc:
+        raise UsageError(f"cannot run {argv[0]}: {exc.strerror or exc}") from None
+    try:  # from the moment the command runs: a Ctrl-C while the timer's thread starts (a wait of its own) ends it too
+        if said:
+            raise KeyboardInterrupt
+        stream = Tee(process.stdout, echo)
+        timer.start()
         parsed = logparse.parse(stream)
     except BaseException:  # Ctrl-C or SIGTERM: the command and what it started end with us
         _end_group(process)
