@@ -116,9 +116,13 @@ SIGNATURES = (
     Signature("dyld-unknown-file-type", "binformat", "file type",
               re.compile(rf"{_PATH}: unknown file type, first eight bytes: (?P<bytes>(?:0x[0-9A-Fa-f]{{2}}\s*)+)"), _mac()),
     Signature("dyld-not-mach-o", "binformat", "mach-o", re.compile(rf"{_QUOTED} \(not a mach-o file\)"), _mac("not Mach-O")),
-    Signature("dyld-incompatible-architecture", "binformat", "mach-o",
-              re.compile(rf"(?:{_QUOTED} \(|(?<![^\s:'\"()])(?P<lib2>[^\s:'\"()]+): )(?:mach-o|fat) file, but (?:is an incompatible|missing compatible) "
-                         rf"architecture \(have {_ARCH.format('have')}, need {_ARCH.format('need')}\)"), _mac(need="")),
+    # (a universal file of other processors: "(fat file, but missing compatible architecture (have (i386,x86_64), need
+    # (arm64e)))", BigDL's libiomp5.dylib on Apple silicon, ipex-llm#8177)
+    *(Signature(f"dyld-incompatible-architecture{suffix}", "binformat", needle,
+                re.compile(rf"(?:{_QUOTED} \(|(?<![^\s:'\"()])(?P<lib2>[^\s:'\"()]+): )(?:mach-o|fat) file, but "
+                           rf"(?:is an incompatible|missing compatible) architecture "
+                           rf"\(have {_ARCH.format('have')}, need {_ARCH.format('need')}\)"), _mac(need=""))
+      for suffix, needle in (("", "mach-o"), ("-fat", "fat file"))),
     Signature("dyld-wrong-architecture", "binformat", "mach-o", re.compile(rf"{_PATH}: mach-o, but wrong architecture"),
               _mac("another architecture", "")),
     Signature("dyld-no-suitable-image", "binformat", "image found", re.compile(r"no suitable image found\.\s+Did find:\s*$"),

@@ -74,12 +74,33 @@ def _twice(m: re.Match, before) -> MklTargetTwice:
 _GUTTER = r"(?:\s*\d+(?=\s))?"
 
 
+@dataclass(frozen=True, slots=True)
+class TargetDependencyMissing:
+    """CMake: an imported target of a package whose MKL part links another imported target the consumer never defined:
+    ``target "Open3D::3rdparty_mkl" contains OpenCL::OpenCL but the target was not found`` (Open3D 3c05278: oneMKL's SYCL
+    libraries need OpenCL, and Open3DConfig.cmake did not look for it)."""
+
+    owner: str
+    target: str
+
+
+def _missing(target: str, before) -> object:
+    """The event for ``target`` not found, with the target whose link interface holds it (CMake's 'target "X" contains')."""
+    if target.startswith("MKL::"):
+        return MklTargetMissing(target)
+    owners = (re.search(r'target "(?P<owner>[^"]+)" contains', line) for line in reversed(list(before)[-8:]))
+    owner = next((o["owner"] for o in owners if o), "")
+    if re.search(r"(?i)mkl", owner):
+        return TargetDependencyMissing(owner, target)
+    return Unrecognised(f"CMake: {owner or 'a target'} links {target}, which is not defined")
+
+
 def _target_listed(m: re.Match, before) -> object:
-    for line in reversed(list(before)[-4:]):
+    lines = list(before)
+    for back, line in enumerate(reversed(lines[-4:])):
         named = re.match(rf"^{_GUTTER}\s+(?P<target>\S+::\S+)\s*$", line)
         if named:
-            return MklTargetMissing(named.group("target")) if named.group("target").startswith("MKL::") else Unrecognised(
-                f"CMake: a target links {named.group('target')}, which is not defined")
+            return _missing(named.group("target"), lines[:len(lines) - back - 1])
     return Unrecognised(m.string.strip())
 
 
@@ -91,6 +112,10 @@ SIGNATURES = (
               re.compile(r'^\s*"(?P<target>MKL::[\w:]+)" but the target was not found'), lambda m, _: MklTargetMissing(m["target"])),
     # CMake 3.25 and newer: 'Target "app" links to:', the target alone on a line, then '  but the target was not found.'
     Signature("cmake-target-missing-list", "build", "found", re.compile(rf"^{_GUTTER}\s*but the target was not found\b"), _target_listed),
+    # a link interface's target with its words on one line, the owner on the line before ('target "X" contains')
+    Signature("cmake-target-dependency-missing", "build", "target was not found",
+              re.compile(rf"^{_GUTTER}\s*(?P<target>[\w.+-]+::[\w.:+-]+) but the target was not found\b"),
+              lambda m, before: _missing(m["target"], before)),
     Signature("cmake-mkl-target-twice", "build", "annot ",
               re.compile(r'cannot create imported target "(?P<target>MKL::[\w:]+)"'), _twice),
     # a package config loaded twice that sets up its MKL target each time (PyTorch's Caffe2 public/mkl.cmake, pytorch#118862)
@@ -116,6 +141,12 @@ SIGNATURES = (
     Signature("mklconfig-invalid-option", "build", "options are:",
               re.compile(r"Invalid (?P<var>MKL_\w+) `(?P<val>[^`]*)`, options are: (?P<opts>.+)$"),
               lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val"), m.group("opts").strip())),
+    # the same typed by a person with spaces for underscores ("Invalid MKL INTERFACE FULL intel lp64, options are: intel
+    # ilp64", abacus-develop#4845)
+    Signature("mklconfig-invalid-option-typed", "build", "options are:",
+              re.compile(r"Invalid (?P<var>MKL(?: [A-Z]+){1,3}) (?P<val>[a-z]+ [a-z]*\d\d), options are: "
+                         r"(?P<opts>[a-z]+ [a-z]*\d\d)\s*$"),
+              lambda m, _: CMakeConfigRejected(*(m[k].replace(" ", "_") for k in ("var", "val", "opts")))),
     # "No such file or directory", or its first word where a paste broke the line (caffe#6033's "cblas.h: No //")
     Signature("header-missing", "build", "fatal error: ",
               re.compile(r"(?:(?:^|\s)(?P<src>[^:\s]+):\d+:\d+: )?fatal error: (?P<h>[\w/.-]+\.h(?:pp)?): No\b"),
@@ -155,6 +186,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
     out: list[Finding] = [_link_tool(e) for e in events.of(LinkToolRejected)[:1]]
     out += [_target_missing(e) for e in events.of(MklTargetMissing)[:1]]
+    out += [_dependency_missing(e) for e in events.of(TargetDependencyMissing)[:1]]
     out += [_target_twice(e) for e in events.of(MklTargetTwice)[:1]]
     if events.of(CMakeNoConfig) and not without_d(events):  # MKL_DIR given without -D: that finding says why
         out.append(_no_config(ctx))
@@ -171,7 +203,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         change = (f"cmake -D{variable}=<one of the values it accepts> <build dir>   # or drop -D{variable} for its default",)
         if dpcpp:
             change = ("a newer oneMKL (2023.2 or newer): its MKLConfig.cmake accepts lp64 for the C/C++ and Fortran "
-                      "interfaces with icpx and limits only the MKL::MKL_DPCPP target to ilp64",
+                      "interfaces with icpx and limits only the MKL::MKL_DPCPP target to ilp64; in a release that "
+                      "cannot change, the same in its MKLConfig.cmake: set(MKL_INTERFACE_LIST intel_ilp64 "
+                      "${IFACE_TYPE}_lp64) where the DPC++ case sets intel_ilp64 alone (abacus-develop#4845)",
                       "or configure with another C++ compiler than icpx (icpc, g++) when the project uses no SYCL; not "
                       "MKL_INTERFACE=ilp64, which changes the integers the project's code passes to MKL")
         out.append(Finding(
@@ -292,6 +326,27 @@ def _target_missing(event: MklTargetMissing) -> Finding:
         "An MKL:: target exists only after Intel's MKLConfig.cmake defined it, and each is defined only for the options and "
         "compiler it detected; linking a name it did not define stops the generate step.",
         ("cmake --debug-find-pkg=MKL <source dir> 2>&1 | grep -i mkl   # which MKLConfig.cmake was read",),
+    )
+
+
+def _dependency_missing(event: TargetDependencyMissing) -> Finding:
+    package = event.owner.split("::", 1)[0]
+    dependency = event.target.split("::", 1)[0]
+    return Finding(
+        "cmake-mkl-target-dependency-missing", "error",
+        f"CMake: {package}'s MKL target {event.owner} links {event.target}, which nothing in this project defined",
+        (f"{event.owner} is an imported target of {package}'s exported config: its link interface names {event.target}, and "
+         f"{package}'s config did not look for {dependency} (find_dependency), so a project that uses {package} has no such "
+         "target",
+         *((f"oneMKL's SYCL libraries need the OpenCL loader: a build of {package} with them (a static SYCL build on Windows) "
+            f"passes {event.target} on to its users (Open3D 3c05278)",) if dependency == "OpenCL" else ())),
+        (f"find_package({dependency} REQUIRED) in the project before find_package({package}), so that {event.target} exists "
+         "when the package's targets are read",
+         f"or take a release of {package} whose config calls find_dependency({dependency})"
+         + (" (Open3D: its commit 3c05278, for static SYCL builds)" if dependency == "OpenCL" else "")),
+        "A package's exported targets keep the imported targets they link by name; the consumer's configure must define "
+        "those too, which the package's config does with find_dependency for each.",
+        (f"grep -rn '{event.target}\\|find_dependency' <{package}'s lib/cmake folder>   # its config's lines for it",),
     )
 
 

@@ -37,7 +37,9 @@ ERROR_WORDS = (
     r"cannot (?:open|find|load|stat|allocate)\b", r"Cannot (?:open|find|load|allocate)\b", r"\bcould not create\b", rf"\b(?i:{CAN_NOT}) (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
     r"CMake Error", r"Error #\d", r"\bError \d+\b", r"Error in ", r"\bError:",
     r"\bFatal error\b",  # MPICH's and Intel MPI's "Fatal error in internal_Bcast:"
-    r"^\s*(?:[a-z_][\w.]*\.)?[A-Z]\w*Error: ",  # a Python exception's last line: ValueError, pkg.module.PyPardisoError, ...
+    # a Python exception's last line: ValueError, pkg.module.PyPardisoError, ...; in a commit message's quotes (PyTables 85f155a)
+    r"^\s*[\"'“]?(?:[a-z_][\w.]*\.)?[A-Z]\w*Error: ",
+    r"\[[EF]:onnxruntime:",  # ONNX Runtime's logger: the severity (E, F) before the source ("[E:onnxruntime:, session.cc:127")
     r"\bSegmentation fault\b", r"\b[Ss]egfault(?:s|ed)?\b", r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*", r"\bSIGSEGV\b", r"\bIllegal instruction\b", r"\bconfigure failed\b", r"\w-NOTFOUND\b", r"\bProblem encountered: ",  # a crash; CMake's and meson's words
     r"(?i:\bordinal \d+ could not be located|\bmissing ordinal \d+)",  # Windows' loader: an export by number
     r"\berror\[E\d{4}\]:",  # rustc's coded errors: error[E0532]: ...
@@ -148,6 +150,10 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "NULL pointer argument",  # the SYCL runtime's refusal of a fill at a null pointer (syclbuild)
            "not specified", "not set", "not given", "not defined",  # a project's check for MKL's folder it was not told (finders)
            "following signatures",  # apt's refusal of a repository's key, named by its owner (syspackages)
+           "fat file",  # dyld's universal file without the process's architecture (binformat)
+           "C1083",  # MSVC's header not found, copied from Visual Studio's Error List with no "error" before it (headerwords)
+           ":onnxruntime:",  # ONNX Runtime's logger's error record (its error word)
+           "GPG keys listed", "NOKEY",  # yum's and rpm's refusal of a package for its key (syspackages)
            "ILLEGALVALUE",  # LAPACK's XERBLA words squashed without spaces (runtime: Global Arrays' GAL_ wrappers)
            "USE_BLAS=", "MKL=ON",  # a configure command that asked for MKL (findblas: a project that then sought another BLAS)
            "Nonexistent include directory", "missing-include-dirs",  # a compiler given an MKL folder that is gone (staledirs)

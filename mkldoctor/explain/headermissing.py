@@ -124,7 +124,7 @@ def finding(ctx: Context, events: list[HeaderMissing]) -> Finding:
     from mkldoctor.explain.headerwords import built_with_mkl, mklml_download  # another's header (dlib's)
     from mkldoctor.explain.onedalfpk import onedal_micro_mkl
     fix[:0] = ((built_with_mkl(events[0].source, names[0]) if names[0] != "cblas.h" else []) + onedal_micro_mkl(names[0])
-               + mklml_download(events[0].source, names[0]))
+               + (mklml_download(events[0].source, names[0]) if not events[0].msvc else []))  # MKLML's scripts are Linux's
     libinc = [d for e in events for d in (e.includes or ()) if d.rstrip("/").endswith("/lib/include")]
     if libinc and names[0].startswith("mkl"):  # pawpyseed#17: the -I made from the library folder's path
         fix.insert(0, f"-I{libinc[0]} is a library folder's include: pip's and conda's mkl-include put {names[0]} in "

@@ -23,6 +23,12 @@ SIGNATURES = (
     Signature("msvc-header-missing", "headerwords", "error C1083",
               re.compile(r"^(?:\d+>)?(?:(?P<src>[^(\s]{1,300})\(\d+(?:,\d+)?\)\s*:\s*)?fatal error C1083: .{0,200}?"
                          r"['\"“‘「](?P<h>[\w/\\.+-]{1,300}\.h(?:pp)?)['\"”’」]"), _msvc),
+    # the same copied from Visual Studio's Error List, a column each (code, words, project, file, line), in any language:
+    # "C1083<TAB>无法打开包括文件: “mkl.h”: No such file or directory (编译源文件 ...)<TAB>libcaffe<TAB>D:\...\x.hpp<TAB>7"
+    # (the source the compiler was compiling, in the words' parentheses, is the project's: the file column may be its own header)
+    Signature("msvc-header-missing-error-list", "headerwords", "C1083",
+              re.compile(r"(?:^|\t)C1083\t[^\t]{0,200}?['\"“‘「](?P<h>[\w/\\.+-]{1,300}\.h(?:pp)?)['\"”’」][^\t(]*"
+                         r"(?:\([^()\t]{0,40}?\s(?P<src>[^()\s]{1,300}\.(?:c|cc|cpp|cxx|cu))\))?"), _msvc),
     *(Signature(f"header-missing-translated-{i}", "headerwords", needle,
                 re.compile(r"(?:^|\s)(?P<src>[^:\s]{1,300}):\d+:\d+: [^:：]{1,40}[:：] ?(?P<h>[\w/.-]{1,300}\.h(?:pp)?) ?[:：]"),
                 headermissing.header_event) for i, needle in enumerate(("错误", "Fehler", "rreur", "шибка", "rrore", "エラー"))),

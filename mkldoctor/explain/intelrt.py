@@ -53,6 +53,11 @@ SIGNATURES = (
               lambda m, _: IfuncRelink(m["lib"][:300], m["sym"][:100], m.string.strip()[:300])),
     Signature("msvc-cannot-open-intel-runtime", "intelrt", "error LNK",
               re.compile(r"error (?P<code>LNK1181|LNK1104):.{0,80}?[\"'“‘](?P<file>[^\"'”’]{1,200}\.lib)[\"'”’]"), _said),
+    # a commit's or a page's quote without link.exe's head, the name maybe unquoted ("LNK1104: cannot open file libircmt.lib")
+    Signature("msvc-cannot-open-intel-runtime-quoted", "intelrt", "LNK11",
+              re.compile(r"^\s*(?P<code>LNK1181|LNK1104): cannot open (?:input )?file [\"'“‘]?"
+                         r"(?P<file>[^\"'”’\s]{1,200}\.lib)\b"),
+              _said),
     Signature("llvm-svml-symbol-not-found", "intelrt", "Symbol not found: __svml_",
               re.compile(r"\bSymbol not found: (?P<sym>__svml_\w{1,100})"),
               lambda m, _: SvmlNameMissing(m["sym"], m.string.strip()[:300])),
@@ -85,7 +90,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          + "; ".join(intel_runtime.WINDOWS_LIB_FOLDERS),
          "a program that does not use MKL's cluster functions: take mkl_scalapack_*.lib and mkl_blacs_*.lib off the link "
          "(MKL's serial libraries ask for no Fortran runtime)" if fortran else
-         "or build with Microsoft's compiler alone, whose objects ask for none of Intel's runtime"),
+         "or build with Microsoft's compiler alone, whose objects ask for none of Intel's runtime",
+         "a CI job: each step starts a new shell, without what setvars.bat set in an earlier one: call it in the step that "
+         "builds, or write the variables it sets (LIB, INCLUDE, PATH) to $GITHUB_ENV (GitHub Actions; Open3D 4062379)"),
         "link.exe opens each library a command or an object's /DEFAULTLIB names in the /LIBPATH folders and LIB's; the Intel "
         "compilers' runtime libraries live in the compiler's own lib folder, which only its environment puts there.",
         (f"where /r \"%ONEAPI_ROOT%\" {first.file}   # every copy, with its folder",

@@ -60,7 +60,19 @@ class DnnlConfigStale:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class MemoryDescRefused:
+    """MKL-DNN's C++ API's ``could not initialize a memory descriptor`` (onnxruntime's MKL-DNN execution provider, its
+    ``Status: 3``): the library refused a memory descriptor that the program's code, compiled against one MKL-DNN's
+    headers, asked for; onnxruntime#1300's was a separately installed libmkldnn loaded in place of the one built with it."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("mkldnn-memory-descriptor-refused", "onednn", "ould not initialize a memory descriptor",
+              re.compile(r"\b[Cc]ould not initialize a memory descriptor\b"),
+              lambda m, _: MemoryDescRefused(m.string.strip()[:300])),
     Signature("dnnl-config-runtime-undefined", "onednn", "must be defined",
               re.compile(r"#error \"BOTH DNNL_CPU_RUNTIME and DNNL_GPU_RUNTIME must be defined\""),
               lambda m, _: DnnlConfigStale(m.string.strip()[:300])),
@@ -87,7 +99,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(OnednnPrimitive)
     if not said:
         return ([_without(e) for e in events.of(BuiltWithoutOnednn)[:1]] + [_copy(e) for e in events.of(PackageDllMissing)[:1]]
-                + [_stale(e, events) for e in events.of(DnnlConfigStale)[:1]])
+                + [_stale(e, events) for e in events.of(DnnlConfigStale)[:1]]
+                + [_desc(e) for e in events.of(MemoryDescRefused)[:1]])
     from mkldoctor.explain.crash import Crash
 
     crashed = bool(events.of(Crash))
@@ -181,4 +194,25 @@ def _stale(said: DnnlConfigStale, events: Parsed) -> Finding:
         "A project that vendors oneDNN as a git submodule builds it from the commit its own checkout records; switching "
         "branches without updating the submodules leaves the old sources.",
         ("git submodule status --recursive | grep -E '^[+-]'   # not at the recorded commit (+), or not checked out (-)",),
+    )
+
+
+def _desc(said: MemoryDescRefused) -> Finding:
+    return Finding(
+        "mkldnn-memory-descriptor-refused", "error",
+        "MKL-DNN refused a memory descriptor the program asked for: most often another build of libmkldnn was loaded than "
+        "the one the program was built with",
+        (said.line, "a program compiled against one MKL-DNN's headers (mkldnn.hpp) hands the library structures of that "
+         "version; a libmkldnn of another version found first by the loader (a separately installed mkldnn in /usr/local/lib "
+         "or on LD_LIBRARY_PATH) refuses them (onnxruntime#1300: its MKL-DNN execution provider on a machine with a second "
+         "mkldnn)"),
+        ("see which libmkldnn the process loads: LD_DEBUG=libs <the program> 2>&1 | grep -E 'mkldnn|dnnl' (or ldd on the "
+         "framework's library, such as libonnxruntime.so); the one built with it is in the framework's own folder",
+         "take the other build's folder off LD_LIBRARY_PATH, or remove the separately installed mkldnn, so the framework's "
+         "own copy is loaded",
+         "with its own copy loaded: a shape or data type that this MKL-DNN version does not take; run the model on the "
+         "default CPU provider to see whether it is MKL-DNN's"),
+        "MKL-DNN's C++ API checks each call's status; a descriptor refused for a valid tensor is a mismatch between the "
+        "headers the program was built with and the library loaded.",
+        ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'calling init: .*(mkldnn|dnnl)'   # the copy loaded",),
     )

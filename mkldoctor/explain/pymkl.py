@@ -41,7 +41,8 @@ class PyMklSaid:
 
 SIGNATURES = (
     Signature("python-no-module-mkl", "pymkl", "No module named",
-              re.compile(r"No module named '(?P<name>mkl(?:\._\w+)?)'"), lambda m, _: PyMklSaid("module", m.string.strip(), m.group("name"))),
+              re.compile(r"No module named (?P<q>'?)(?P<name>mkl(?:\._\w+)?)(?P=q)(?![\w.])"),  # Python 2's without quotes
+              lambda m, _: PyMklSaid("module", m.string.strip(), m.group("name"))),
     Signature("numpy-mkl-service-failed", "pymkl", "ailed",
               re.compile(r"mkl-service package failed to import"), lambda m, _: PyMklSaid("service", m.string.strip())),
     # sparse_dot_mkl's check before it calls MKL (flatironinstitute/sparse_dot#6): MKL_INT is 32-bit under MKL's LP64 layer

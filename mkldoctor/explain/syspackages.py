@@ -54,6 +54,18 @@ class IntelRepoKeyRejected:
 
 
 @dataclass(frozen=True, slots=True)
+class IntelRpmKeyRejected:
+    """yum's (rpm's) refusal of a package of Intel's repository for its signature: ``The GPG keys listed for the "Intel(R)
+    Math Kernel Library" repository are already installed but they are not correct for this package.``, rpm's ``warning:
+    .../intel-mkl-...rpm: Header V4 RSA/SHA256 Signature, key ID 1911e097: NOKEY`` (kaldi#3779: Intel's new key in 2020
+    did not sign the old 2019.2 packages Kaldi's install_mkl.sh asked for), dnf's ``Public key for intel-...rpm is not
+    installed``."""
+
+    what: str  # the repository's name, or the package's file
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class AptSourceGone:
     url: str
     line: str
@@ -107,6 +119,10 @@ def _key(m: re.Match, before) -> IntelRepoKeyRejected | object:
 _APT_ERR = re.compile(r"\bErr:\d+ (\S+ .{0,80}?)\s*$")
 
 
+def _rpm_key(m: re.Match, _) -> IntelRpmKeyRejected | object:
+    return IntelRpmKeyRejected(m["what"], m.string.strip()[:300]) if re.search(r"(?i)intel|oneapi|mkl", m["what"]) else NOT_MINE
+
+
 SIGNATURES = (
     Signature("apt-intel-repository-key", "syspackages", "GPG error",
               re.compile(r"GPG error: (?P<source>.{1,200}?): The following signatures (?:couldn't be verified because the public "
@@ -118,6 +134,16 @@ SIGNATURES = (
                          r"available|were invalid): (?P<why>NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG) [0-9A-Fa-f]{8,40}"
                          r"(?:\s+(?P<source>\S.{0,200}))?"),
               _key),
+    # yum's and rpm's words for the same (kaldi#3779), and dnf's
+    Signature("yum-intel-keys-not-correct", "syspackages", "GPG keys listed",
+              re.compile(r'The GPG keys listed for the "(?P<what>[^"]{1,200})" repository are already installed but they are '
+                         r'not correct'),
+              _rpm_key),
+    Signature("rpm-intel-package-nokey", "syspackages", "NOKEY",
+              re.compile(r"(?P<what>\S{1,300}\.rpm): Header V\d \S{1,40} Signature, key ID [0-9a-fA-F]{8,16}: NOKEY\b"),
+              _rpm_key),
+    Signature("dnf-intel-public-key-missing", "syspackages", "is not installed",
+              re.compile(r"Public key for (?P<what>\S{1,300}\.rpm) is not installed"), _rpm_key),
     # another source of apt's that is gone (kaldi#3492: a user's dead PPA): apt-get update fails, and the MKL install after it
     Signature("apt-source-gone", "syspackages", "ailed to fetch",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Failed to fetch (?P<url>\S+)\s+(?P<code>40[34])\b"),
@@ -159,6 +185,7 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     keys = [_key_rejected(events.of(IntelRepoKeyRejected))] if events.of(IntelRepoKeyRejected) else []
+    keys += [_rpm_key_rejected(events.of(IntelRpmKeyRejected))] if events.of(IntelRpmKeyRejected) else []
     keys += [_source_gone(e) for e in events.of(AptSourceGone)[:1]]
     keys += [_script_failed(e) for e in events.of(PackageScriptFailed)[:1]]
     said = events.of(SystemPackageUnknown)
@@ -235,6 +262,30 @@ def _key_rejected(said: list[IntelRepoKeyRejected]) -> Finding:
         ("apt-key list 2>/dev/null | grep -i -A1 intel; ls /usr/share/keyrings/ | grep -i -E 'intel|oneapi'   # the keys installed",),
     )
 
+
+
+def _rpm_key_rejected(said: list[IntelRpmKeyRejected]) -> Finding:
+    lines = list(dict.fromkeys(e.line for e in said))
+    old = any(re.search(r"intel-mkl-|Math Kernel Library", e.what) for e in said)  # Intel's MKL repository of 2017-2020
+    return Finding(
+        "intel-yum-key-rejected", "error",
+        "yum refused a package of Intel's repository: the keys installed for it do not verify the package's signature, so it "
+        "was not installed",
+        (*lines[:3],
+         "Intel signs its repositories with a key its guide tells users to import (the repository file's gpgkey=); a key "
+         "imported years ago, or a package of a release signed before the current key, does not verify"
+         + (": Intel's old MKL repository's 2019 packages were signed with a key its later key file left out (kaldi#3779)"
+            if old else ""),),
+        ("import Intel's current key, GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB (no year in its name), as Intel's oneAPI installation "
+         "guide for YUM/DNF shows: rpm --import <that key's address>, the gpgkey= of /etc/yum.repos.d/oneAPI.repo",
+         *((f"ask for a release the current key signs (Kaldi's install_mkl.sh moved from intel-mkl-64bit-2019.2-057 to "
+            "2020.0-088, importing both keys, kaldi#3839: git pull), or move to oneAPI's repository: "
+            f"{recipes.intel_yum_repo()[0].lstrip('# ')}, then yum install intel-oneapi-mkl-devel",) if old else ()),
+         "not a fix: --nogpgcheck installs what yum could not verify"),
+        "yum and dnf install a package only when its signature verifies with a key imported for its repository; Intel's "
+        "repositories changed keys (2019, 2020, 2023), and the older packages keep the key they were signed with.",
+        ("rpm -q gpg-pubkey --qf '%{NAME}-%{VERSION}-%{RELEASE}\\t%{SUMMARY}\\n' | grep -i intel   # the keys imported",),
+    )
 
 
 def _source_gone(event: AptSourceGone) -> Finding:

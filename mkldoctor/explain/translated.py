@@ -23,8 +23,13 @@ CORE_DUMPED = ("core dumped", "Speicherabzug geschrieben", "`core' generado", "b
 
 # the location's colon may be a full-width one with no space after it (zh_CN: "main.c:(.text+0x5e)：对‘x’未定义的引用"),
 # or follow a no-break space (fr: "main.c:(.text+0x5e)\xa0: référence indéfinie vers «\xa0x\xa0»")
-_LD_LOCATION = re.compile(r"^(?P<where>\S[^;]{0,300}?:\(\.[\w.$-]{1,60}\+0x[0-9a-fA-F]{1,16}\))\s?[:：]?\s*(?P<msg>[^;\s][^;]{0,600})$")
+_LD_LOCATION = re.compile(r"^(?P<where>\S[^;]{0,300}?:\(\.[\w.$-]{1,60}\+0x[0-9a-fA-F]{1,16}\))\s?[:：]?\s*"
+                          r"(?P<msg>[^;\s][^;]{0,5000})$")
 _LOCALE_QUOTED = re.compile(r"[`'‘«»„“「\"]\s?(?P<sym>[A-Za-z_.$][\w.$@]{0,300})\s?[`'’»«“”」\"]")
+# a C++ name, demangled, in the locale's quotes (fr: "référence à « Tpetra::MultiVector<float, ...>::multiply(...) » non
+# définie", Trilinos#13456): a namespace's "::" in it, any character but the quotes
+_CXX_QUOTED = re.compile(r"(?:«\s?|[`‘„»「])(?P<sym>[A-Za-z_]\w*::[^«»‘’„“「」`']{1,4000}?)\s?"
+                         r"[»’“«」']")
 _ASCII_NAME = re.compile(r"(?<![\w.$@])[A-Za-z_.$][A-Za-z0-9_.$@]{0,300}(?![\w.$@])")
 _HEAD = re.compile(r"\s?[:：]\s")  # the object's colon, before the words (ASCII, no-break space, full-width)
 _DASH_L = re.compile(r"(?<![^\s„\"'‘“«»「])-l(?P<name>[\w.+-]{1,200})(?![\w.+/-])")  # sr: „-lfoo“
@@ -35,19 +40,19 @@ _NOT_THESE = re.compile(r"(?i)relocation|R_X86_|R_AARCH64|\bwarning\b|\.(?:so|a)
 
 # a shared library's unresolved name (zh_CN: "lib/libmkl_sequential.so.2: 对'mkl_lapack_sgesvda_batch_kernel'未定义的引用",
 # ABACUS's user guide): the library, then the locale's words, which are not English
-_LD_LIBRARY = re.compile(r"^(?P<where>\S{1,400}\.so(?:\.\d+)*)\s?[:：]\s*(?P<msg>[^;\s][^;]{0,600})$")
+_LD_LIBRARY = re.compile(r"^(?P<where>\S{1,400}\.so(?:\.\d+)*)\s?[:：]\s*(?P<msg>[^;\s][^;]{0,5000})$")
 
 
 def read(text: str, prefixed: bool) -> tuple[str, str, str] | None:
     """``("undefined", name, where)``, ``("context", function, object)``, ``("missing", library, "")``, or None."""
     library = _LD_LIBRARY.match(text) if ".so" in text and not text.isascii() else None
     if library and not ENGLISH_LOADER_REASON.search(library["msg"]) and not _NOT_THESE.search(library["msg"]):
-        name = _LOCALE_QUOTED.search(library["msg"])
+        name = _LOCALE_QUOTED.search(library["msg"]) or _CXX_QUOTED.search(library["msg"])
         if name and not (library["msg"][:name.start()].isascii() and library["msg"][name.end():].isascii()):  # the locale's words
             return "undefined", name.group("sym"), library["where"]
     location = _LD_LOCATION.match(text) if "(." in text and "+0x" in text else None
     if location and text.count("+0x") == 1 and not _NOT_THESE.search(location.group("msg")):
-        name = _LOCALE_QUOTED.search(location.group("msg"))
+        name = _LOCALE_QUOTED.search(location.group("msg")) or _CXX_QUOTED.search(location.group("msg"))
         if name:
             return "undefined", name.group("sym"), location.group("where")
         words = _ASCII_NAME.findall(location.group("msg"))  # zh_TW quotes nothing: "未定義參考到 cblas_dgemm"

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, NeededNotFound, Parsed, UndefinedSymbol
 from mkldoctor.explain import cxxlinkage, inmkl, intelrt, iompmissing, libc, linkorder, mpilink, msvcnames, onedalfpk, otherblas, syclnames
+from mkldoctor.explain import tpetrafloat
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
@@ -140,6 +141,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     fpk = _take(groups, [s for s in groups["other"] if onedalfpk.FPK_NAME.match(s)])
     if fpk:  # oneDAL's own build of MKL's parts, its kernels per CPU
         out.append(onedalfpk.kernels_undefined(fpk, by_symbol, ctx))
+    tpetra = _take(groups, [s for s in groups["other"] if tpetrafloat.TPETRA_FLOAT.match(s)])
+    if tpetra:  # Trilinos' Tpetra templates for float, which an MKL build's configuration did not build
+        out.append(tpetrafloat.float_not_instantiated(tpetra, by_symbol))
     sycl = _take(groups, [s for s in groups["other"] if _ONEMKL.match(s)])
     if sycl:  # oneMKL's SYCL (C++) API: libraries of their own, which MKL's C link lines do not name
         out.append(_sycl_api(ctx, sycl, by_symbol))
