@@ -1,8 +1,8 @@
 """Blind sets 160 and after (tests/data/explain_corpus/blind160.json ...): public logs gathered by helpers who never read
 the tool, scored once, then each miss made a test here: the failure produced with the real tool where it can run here
 (Python's ctypes on a kernel of Debian's MKL in an old release's folder, g++ and ld in English and French on Tpetra's float
-code, CMake on a package's MKL target that links OpenCL), the thread's own text where it cannot (yum, MSVC, ONNX Runtime,
-dyld)."""
+code, CMake on a package's MKL target that links OpenCL, g++ on an include of a project's own third_party folder), the
+thread's own text where it cannot (yum, MSVC, ONNX Runtime, dyld, Lmod, rustc's static MKL)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
-SETS = blindset.load(160, 161, 162, 163, 164, 165, 166, 167, 168)
+SETS = blindset.load(160, 161, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -161,3 +161,44 @@ def test_intels_compiler_runtime_named_without_quotes_and_a_universal_file_witho
     assert finding.id == "intel-compiler-runtime-not-found" and "$GITHUB_ENV" in finding.fix[-1], flat(finding)
     mac = only_error(blindset.log_of(blindset.entries(167), "8177"))
     assert mac.id == "library-wrong-platform" and "arm64e" in mac.title and "no arm64 build" in mac.fix[0], flat(mac)
+
+
+def test_lds_dso_missing_line_alone_is_the_link_not_the_loader():
+    """EasyBuild's R 3.6.2 easyconfig quotes 'libiomp5.so: error adding symbols: DSO missing from command line' alone (no
+    path, no undefined symbol before it): ld's words for a library the link did not name, not the loader's."""
+    finding = only_error(blindset.log_of(blindset.entries(169), "r362-9946"))
+    assert finding.id == "system-libraries-missing" and "-liomp5" in finding.title, flat(finding)
+    assert only_error("libm.so.6: error adding symbols: DSO missing from command line\n").id == "system-libraries-missing"
+
+
+def test_an_include_of_the_projects_own_third_party_folder(tmp_path):
+    """tensorflow#57146's shape, produced with g++: XLA's header includes third_party/intel_mkl_ml/include/mkl_cblas.h,
+    a folder of TensorFlow's own tree the checkout no longer has. No MKL install or -I is the fix."""
+    (tmp_path / "runtime_matmul_mkl.h").write_text('#include "third_party/intel_mkl_ml/include/mkl_cblas.h"\n')
+    (tmp_path / "jit.cc").write_text('#include "runtime_matmul_mkl.h"\nint main() { return 0; }\n')
+    code, log = run(["g++", "-c", "jit.cc"], tmp_path, clean_env())
+    assert code != 0 and "third_party/intel_mkl_ml/include/mkl_cblas.h" in log, log
+    finding = only_error(log)
+    assert finding.id == "mkl-header-not-found" and "#57186" in finding.fix[0] and "setvars" not in finding.fix[0], flat(finding)
+    assert finding.recipes == (), flat(finding)  # no MKL to install for it
+    assert "setvars" in only_error(log.replace("third_party/intel_mkl_ml/include/", "")).fix[0]  # MKL's own header: as before
+    assert only_error(blindset.log_of(blindset.entries(172), "57146")).fix[0] == finding.fix[0]
+
+
+def test_rustcs_static_mkl_not_found_names_intel_mkl_srcs_finder():
+    """intel-mkl-src#59: 'could not find native static library `mkl_intel_lp64`': intel-mkl-tool named no folder because
+    its -iomp set wanted libiomp5.a beside MKL's archives (PR #63)."""
+    finding = only_error(blindset.log_of(blindset.entries(170), "intel-mkl-src-59"))
+    assert finding.id == "library-not-found" and "intel-mkl-src#59" in "\n".join(finding.evidence), flat(finding)
+    assert any("PR #63" in line and "-seq feature" in line for line in finding.fix), flat(finding)
+
+
+def test_oneapis_mkl_module_whose_dependencies_the_module_system_cannot_find():
+    """openhpc#1846: Lmod loading oneAPI 2023.2's mkl module stops on its dependencies (compiler-rt, compiler/2*); another
+    project's unknown module is no such finding, and is said all the same."""
+    log = blindset.log_of(blindset.entries(172), "1846")
+    finding = only_error(log)
+    assert finding.id == "oneapi-module-dependencies-unknown" and "mkl 2023.2.0 module" in finding.title, flat(finding)
+    assert "modulefiles-setup.sh" in finding.fix[0]
+    other = 'Lmod has detected the following error: The following module(s) are unknown: "gromacs/2023"\n'
+    assert [f.id for f in errors_of(other)] == ["unrecognised-failure"]

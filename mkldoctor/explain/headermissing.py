@@ -82,6 +82,15 @@ def finding(ctx: Context, events: list[HeaderMissing]) -> Finding:
                f"tools, MKL_and_boost_example/headers, added to the include path by its CMake once MKL is found: votca PR "
                f"#32) or takes it from an older MKL: -I<that folder>",
                "or build the project without its MKL path for uBLAS (its MKL option off), which uses uBLAS's own prod()"]
+    elif _VENDORED.match(names[0]):  # a path inside the project's own tree: its copy of an MKL part, not an install's
+        evidence.append(f"{names[0]} is a path inside the project's own tree ({_VENDORED.match(names[0])[0].rstrip('/')}): "
+                        "no MKL install has it, and no -I or setvars.sh adds it; the checkout lacks that folder")
+        fix = ["a source tree that no longer has the folder its code includes (TensorFlow removed third_party/intel_mkl_ml "
+               "while XLA's runtime_matmul_mkl.h kept including it: tensorflow#57146, fixed by PR #57186): update the "
+               "checkout past the fix, or correct the #include to the folder the tree has",
+               "a folder the project's own download or setup step makes (an MKL-ML or MKL copy it fetches): run that step "
+               "again, and build from a clean build folder"]
+        recipes = ()
     elif names[0] in RENAMED_HEADERS:
         new, gone = RENAMED_HEADERS[names[0]]
         evidence.append(f"oneMKL renamed {names[0]} to {new}; the old name was deprecated, and {gone} no longer ships it")
@@ -142,6 +151,10 @@ def finding(ctx: Context, events: list[HeaderMissing]) -> Finding:
         (check,),
         recipes,
     )
+
+
+# a folder of a project's own tree where it keeps (or fetches) other projects' code ("third_party/intel_mkl_ml/include/")
+_VENDORED = re.compile(r"^(?:[\w.+-]+/)*?(?:third_party|third-party|3rdparty|external|extern|vendor)/[\w.+-]+/")
 
 
 # an Intel release before oneAPI (2021) as a path names it: Parallel Studio's folders, a build folder named for its compiler

@@ -121,7 +121,8 @@ def _undefined(m: re.Match, before) -> SymbolLookupError:
 # glibc's loader line, or a host's dlerror of it (R's, under its own translated words), with the reason translated
 _LOADER_TRANSLATED = re.compile(r"(?:(?<!\S)(?P<bin>[^\s:]{1,300}): (?P<what>[^:]{6,80}): |(?<![^\s'\"‘“]))"
                                 r"(?P<so>lib[\w+-]{1,200}\.so(?:\.\d+){0,4}): (?P<why>[^:]{2,160}): (?P<tail>[^:]{2,160})$")
-_ENGLISH_REASON = re.compile(r"(?i)cannot|no such|undefined|invalid|wrong|too short|not found")
+# (and ld's own words for a library the link did not name: "libiomp5.so: error adding symbols: DSO missing from command line")
+_ENGLISH_REASON = re.compile(r"(?i)cannot|no such|undefined|invalid|wrong|too short|not found|error adding symbols")
 
 
 def _translated_loader(m: re.Match, before):

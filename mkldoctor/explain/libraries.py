@@ -298,6 +298,14 @@ def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tupl
         said, change = cargo_download(ctx, items, crates)
         evidence += said
         fix += change
+        if static and any(event.linker == "rustc" for event, _, _ in items) and not change:
+            evidence.append("a crate's build script asked rustc for MKL's static archives and named no folder that holds them: "
+                            "intel-mkl-src's finder (intel-mkl-tool) names a folder only when it holds the configuration's whole "
+                            "set, and before PR #63 (2022) an -iomp feature's set looked for libiomp5.a in MKL's own folder, "
+                            "while Intel's compilers install it in theirs (intel-mkl-src#59)")
+            fix.append("intel-mkl-src with an -iomp feature: take a release with intel-mkl-tool's PR #63, or put libiomp5.a "
+                       "beside MKL's archives (ln -s <compiler lib folder>/libiomp5.a <MKL lib folder>/), or use a -seq feature "
+                       "(mkl-static-lp64-seq), which needs no OpenMP runtime")
     else:
         title += ": no copy of it anywhere searched (not an MKL library)"
         fix.append("install the package that provides it (apt-file search, dpkg -S), or add its folder with -L")

@@ -356,4 +356,7 @@ EXPLAIN = (
     _r("cmake-mkl-target-dependency-missing", "A package's MKL target links an imported target the project never defined",
        "The package's exported config keeps OpenCL::OpenCL (oneMKL's SYCL needs it) and does not find_dependency it.",
        "find_package(that dependency) before the package's, or a release whose config finds it (Open3D 3c05278)."),
+    _r("oneapi-module-dependencies-unknown", "The module system cannot find the modules oneAPI's MKL module loads first",
+       "oneAPI 2023.2's modulefiles load tbb and compiler-rt as modules; a tree without them, or an older Lmod, stops.",
+       "Make the whole set with modulefiles-setup.sh and module use it, load the dependencies first, or a newer Lmod."),
 )

@@ -1,0 +1,69 @@
+"""An environment module of oneAPI's MKL whose dependencies the module system cannot find: ``Loading mkl version
+2023.2.0``, ``Loading tbb version 2021.10.0``, then Lmod's ``The following module(s) are unknown: "compiler-rt"
+"compiler/2*"`` (openhpc#1846: oneAPI 2023.2's modulefiles load tbb and compiler-rt as MKL's dependencies, which OpenHPC
+2's Lmod could not resolve; OpenHPC's later modulefiles load them first, and its newer Lmod reads the set).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature, Unrecognised
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+# oneAPI's own modules, by the names its modulefiles-setup.sh gives them
+ONEAPI_MODULES = ("compiler-rt", "compiler", "tbb", "oclfpga", "mkl", "mpi", "umf", "dpl", "debugger", "compiler-intel-llvm")
+
+
+@dataclass(frozen=True, slots=True)
+class OneapiModulesUnknown:
+    names: tuple[str, ...]
+    mkl: str  # the MKL module's version the lines before said it loaded ("2023.2.0"), or ""
+    line: str
+
+
+def _unknown(m: re.Match, before) -> OneapiModulesUnknown | Unrecognised:
+    names = tuple(re.findall(r'"([^"]+)"', m["names"]))
+    ours = [n for n in names if n.split("/", 1)[0] in ONEAPI_MODULES]
+    if not ours:
+        return Unrecognised(m.string.strip())
+    loading = next((found[1] for line in reversed(list(before)[-6:]) for found in [re.search(r"Loading mkl version (\S+)", line)]
+                    if found), "")
+    return OneapiModulesUnknown(tuple(ours), loading, m.string.strip()[:300])
+
+
+SIGNATURES = (
+    Signature("lmod-oneapi-modules-unknown", "envmodules", "rror",
+              re.compile(r"Lmod has detected the following error: The following module\(s\) are unknown: "
+                         r"(?P<names>(?:\"[^\"]+\"\s*)+)"),
+              _unknown),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(OneapiModulesUnknown)
+    if not said:
+        return []
+    first = said[0]
+    names = ", ".join(first.names)
+    return [Finding(
+        "oneapi-module-dependencies-unknown", "error",
+        f"the module system cannot find {names}, which oneAPI's "
+        + (f"mkl {first.mkl} module" if first.mkl else "modules") + " load as their dependencies",
+        (first.line,
+         "oneAPI's modulefiles (2023.2 and newer) load the components MKL runs on (tbb, compiler-rt) as modules of their own: "
+         "they must be on MODULEPATH beside MKL's, with names as modulefiles-setup.sh gives them, and the module system must "
+         "read their format (OpenHPC 2's Lmod did not read 2023.2's: openhpc#1846)"),
+        ("make the whole set of oneAPI's modulefiles and use it: <oneAPI>/modulefiles-setup.sh --output-dir=<folder>, then "
+         "module use <folder> (a copy of MKL's modulefile alone names dependencies that are not there)",
+         "a cluster's own module tree (OpenHPC): load the dependencies before MKL (module load tbb compiler-rt, as OpenHPC's "
+         "later intel modulefiles preload them), or take the module system's release that reads oneAPI 2023.2's modulefiles "
+         "(OpenHPC 3's Lmod)",
+         "or, without modules: source <oneAPI>/setvars.sh (it sets MKL's, TBB's and the compiler runtime's paths together)"),
+        "A modulefile can load other modules first; the module system stops with 'unknown' when one of those names is on "
+        "no MODULEPATH folder, and loads nothing.",
+        ("module avail compiler-rt tbb mkl; module show mkl   # what MKL's module loads, and whether those exist",),
+    )]
