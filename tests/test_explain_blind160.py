@@ -202,3 +202,12 @@ def test_oneapis_mkl_module_whose_dependencies_the_module_system_cannot_find():
     assert "modulefiles-setup.sh" in finding.fix[0]
     other = 'Lmod has detected the following error: The following module(s) are unknown: "gromacs/2023"\n'
     assert [f.id for f in errors_of(other)] == ["unrecognised-failure"]
+
+
+def test_mkls_core_by_name_with_the_environment_set_up():
+    """intel/llm-scaler 4f6d9be: 'Cannot load libmkl_core.so.2' after setvars.sh, PyTorch's run paths in a venv pointing
+    beside itself: the fix preloads MKL's layers from MKLROOT. Windows' name of the core is the DLL's finding, as before."""
+    finding = only_error(blindset.log_of(blindset.entries(170), "llm-scaler"))
+    assert finding.id == "mkl-cannot-load-kernels", flat(finding)
+    assert "LD_PRELOAD=$MKLROOT/lib/libmkl_core.so.2:" in finding.fix[-1], flat(finding)
+    assert only_error("Intel MKL FATAL ERROR: Cannot load mkl_core.2.dll.\n").id == "windows-library-not-loaded"

@@ -191,6 +191,13 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
                    f"the kernels see them: LD_PRELOAD=<MKL's lib folder>/libmkl_core{suffix}:<MKL's lib folder>/"
                    f"libmkl_sequential{suffix} <the program> (AlTar's notes, in a conda environment); lasting: link the "
                    "module against libmkl_rt")
+    core = [n for n in wanted if layout.role(n) == "core" and ".so" in n]  # Linux's: a run path
+    if not opened and core and not holders:  # MKL's own core by name, no file said: a run path that points elsewhere
+        suffix = core[0][core[0].index(".so"):]
+        fix.append(f"if setvars.sh has run and it still fails: a program or package whose run path names MKL relative to "
+                   f"its own install (PyTorch's in a venv) looks beside itself; preload MKL's layers from the install: "
+                   f"LD_PRELOAD=$MKLROOT/lib/libmkl_core{suffix}:$MKLROOT/lib/libmkl_intel_thread{suffix}:"
+                   f"$MKLROOT/lib/libmkl_intel_lp64{suffix} <the program> (intel/llm-scaler 4f6d9be)")
     return Finding(
         "mkl-cannot-load-kernels", "error", f"MKL cannot load its own libraries at run time: {more(wanted, 4)}",
         tuple(evidence), tuple(fix),
