@@ -211,3 +211,10 @@ def test_mkls_core_by_name_with_the_environment_set_up():
     assert finding.id == "mkl-cannot-load-kernels", flat(finding)
     assert "LD_PRELOAD=$MKLROOT/lib/libmkl_core.so.2:" in finding.fix[-1], flat(finding)
     assert only_error("Intel MKL FATAL ERROR: Cannot load mkl_core.2.dll.\n").id == "windows-library-not-loaded"
+
+
+def test_one_msvc_error_for_several_decorated_names_is_one_finding():
+    """torch-xpu-ops PR #3046: LNK2005 for view_as_complex and view_as_real, each with MSVC's decorated name in
+    parentheses: one unrecognised finding (not MKL's), the other line listed in it."""
+    [finding] = errors_of(blindset.log_of(blindset.entries(171), "3046"))
+    assert finding.id == "unrecognised-failure" and "the same error 1 more time" in finding.evidence[-1], flat(finding)

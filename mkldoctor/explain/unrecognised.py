@@ -124,8 +124,8 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
 
 def _shape(line: str) -> str:
     """A line with what varies between one error's instances taken out: quoted words, paths, host and file names, numbers
-    (the error's own code kept: curl's "(6)")."""
-    return re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*'|\S*[/\\.]\S*|(?<![(\w])\d+(?![)\w])", "#", line.strip())
+    (the error's own code kept: curl's "(6)"), MSVC's decorated names ("(?view_as_real@native@at@@YA...)")."""
+    return re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*'|\(\?[^()\s]*\)|\S*[/\\.]\S*|(?<![(\w])\d+(?![)\w])", "#", line.strip())
 
 
 def _again(finding: Finding, more: list) -> Finding:
