@@ -82,8 +82,8 @@ def finding(ctx: Context, events: list[HeaderMissing]) -> Finding:
                f"tools, MKL_and_boost_example/headers, added to the include path by its CMake once MKL is found: votca PR "
                f"#32) or takes it from an older MKL: -I<that folder>",
                "or build the project without its MKL path for uBLAS (its MKL option off), which uses uBLAS's own prod()"]
-    elif _VENDORED.match(names[0]):  # a path inside the project's own tree: its copy of an MKL part, not an install's
-        evidence.append(f"{names[0]} is a path inside the project's own tree ({_VENDORED.match(names[0])[0].rstrip('/')}): "
+    elif vendored := _VENDORED.match(names[0]):  # a path in the project's own tree: its copy of an MKL part, not an install's
+        evidence.append(f"{names[0]} is a path inside the project's own tree ({vendored[0].rstrip('/')}): "
                         "no MKL install has it, and no -I or setvars.sh adds it; the checkout lacks that folder")
         fix = ["a source tree that no longer has the folder its code includes (TensorFlow removed third_party/intel_mkl_ml "
                "while XLA's runtime_matmul_mkl.h kept including it: tensorflow#57146, fixed by PR #57186): update the "

@@ -193,7 +193,8 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
                    "module against libmkl_rt")
     core = [n for n in wanted if layout.role(n) == "core" and ".so" in n]  # Linux's: a run path
     if not opened and core and not holders:  # MKL's own core by name, no file said: a run path that points elsewhere
-        suffix = core[0][core[0].index(".so"):]
+        number = _numbered(core, _SO_NUMBER)[0]
+        suffix = f".so.{number}" if number else ".so"
         fix.append(f"if setvars.sh has run and it still fails: a program or package whose run path names MKL relative to "
                    f"its own install (PyTorch's in a venv) looks beside itself; preload MKL's layers from the install: "
                    f"LD_PRELOAD=$MKLROOT/lib/libmkl_core{suffix}:$MKLROOT/lib/libmkl_intel_thread{suffix}:"

@@ -12,15 +12,14 @@ from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.findings import Finding
 
 # a Tpetra class template's member for float: "Tpetra::MultiVector<float, int, long long, ...>::randomize()"
-TPETRA_FLOAT = re.compile(r"^(?:[\w:<>]+\s+)?Tpetra::\w+<(?:float|std::complex<float>)\s*,")
+TPETRA_FLOAT = re.compile(r"^(?:[\w:<>]+\s+)?Tpetra::(?P<cls>\w+)<(?P<type>float|std::complex<float>)\s*,")
 
 
 def _short(name: str) -> str:
     """``Tpetra::MultiVector<float, ...>::multiply()`` for a demangled name of hundreds of characters."""
     head = TPETRA_FLOAT.match(name)
-    cls = re.search(r"Tpetra::(\w+)<(float|std::complex<float>)", name)
     member = re.search(r">::(~?\w+)\(", name)
-    return f"Tpetra::{cls[1]}<{cls[2]}, ...>::{member[1]}()" if head and cls and member else name
+    return f"Tpetra::{head['cls']}<{head['type']}, ...>::{member[1]}()" if head and member else name
 
 
 def float_not_instantiated(symbols: list[str], by_symbol) -> Finding:
