@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from mkldoctor.explain import headermissing
-from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised, last_match
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import layout
 from mkldoctor.knowledge.recipes import cmake_reset
@@ -88,8 +88,7 @@ def _missing(target: str, before) -> object:
     """The event for ``target`` not found, with the target whose link interface holds it (CMake's 'target "X" contains')."""
     if target.startswith("MKL::"):
         return MklTargetMissing(target)
-    owners = (re.search(r'target "(?P<owner>[^"]+)" contains', line) for line in reversed(list(before)[-8:]))
-    owner = next((o["owner"] for o in owners if o), "")
+    owner = o["owner"] if (o := last_match(r'target "(?P<owner>[^"]+)" contains', before, within=8)) else ""
     if re.search(r"(?i)mkl", owner):
         return TargetDependencyMissing(owner, target)
     return Unrecognised(f"CMake: {owner or 'a target'} links {target}, which is not defined")

@@ -13,7 +13,7 @@ import ntpath
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature
+from mkldoctor.explain.catalogue import FollowOn, NOT_MINE, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -70,7 +70,7 @@ def _frozen_missing(m: re.Match, before) -> FrozenExtensionMissing | object:
 
 
 def _null_bytes(m: re.Match, before) -> NullBytesSource:
-    package = next((p.group(1) for line in reversed(list(before)) for p in [re.search(r"[\\/](numpy|scipy|mkl\w*)[\\/.]", line)] if p), "")
+    package = p.group(1) if (p := last_match(r"[\\/](numpy|scipy|mkl\w*)[\\/.]", before)) else ""
     return NullBytesSource(m.string.strip()[:300], package)
 
 

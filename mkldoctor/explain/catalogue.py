@@ -290,6 +290,16 @@ def preceded(words: str, event: Callable[[re.Match[str], Sequence[str]], object 
     return read
 
 
+def last_match(pattern: str | re.Pattern[str], before: Sequence[str], within: int | None = None) -> re.Match[str] | None:
+    """The match of ``pattern`` in the nearest line of ``before`` (a signature's lines before its own) that holds one,
+    looking back ``within`` lines (all when None); the match's ``string`` is that line."""
+    lines = list(before)
+    for line in reversed(lines[-within:] if within else lines):
+        if found := re.search(pattern, line):
+            return found
+    return None
+
+
 def claim(line: str, before: Sequence[str]) -> tuple[bool, object | None]:
     """(claimed, event) for a line that holds an anchor (one regular expression per signature whose needle is in it:
     cheaper than one pattern of every needle and error word, which a line with an anchor and no needle paid for)."""

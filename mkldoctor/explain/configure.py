@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain import cmakesplit
-from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, preceded
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, preceded, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -98,7 +98,7 @@ def _list_rejected(m: re.Match, _) -> LibraryListRejected | object:
 
 def _did_not_work(m: re.Match, before) -> LibraryListRejected | object:
     """PETSc's "--with-fftw-lib=[...] and\n--with-fftw-include=[...] did not work": the list is on the line before."""
-    listed = next((line for line in reversed(list(before)) if re.match(rf"\s*--with-{re.escape(m.group('pkg'))}-lib=", line)), "")
+    listed = w.string if (w := last_match(rf"^\s*--with-{re.escape(m.group('pkg'))}-lib=", before)) else ""
     names = tuple(_LIBRARY.findall(listed))
     if not any("mkl" in n or "fftw3x" in n for n in names):
         return NOT_MINE

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -62,7 +62,7 @@ def _port(m: re.Match, _) -> MklReleaseRequired:
 
 def _project(m: re.Match, before) -> MklReleaseRequired:
     """A project's "requires Intel MKL version >= X", with the version its lines before say it found."""
-    said = next((v.group(1) for line in reversed(list(before)) for v in [re.search(r"(?i)\bMKL version\s*[:=]\s*(\d[\d.]*)", line)] if v), "")
+    said = v.group(1) if (v := last_match(r"(?i)\bMKL version\s*[:=]\s*(\d[\d.]*)", before)) else ""
     return MklReleaseRequired(m.string.strip()[:300], f"{m.group('op') or '>='} {m.group('want')[:40]}", said[:40])
 
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain import crashhosts, gomp, intwidth, pardiso, sigill
-from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.runtime import MklKernelUndefined, ParameterError
@@ -231,7 +231,7 @@ def _crash(crashes: list[Crash], platform: str | None) -> list[Finding]:
     texts = [(c, "\n".join((c.line, *c.frames))) for c in crashes]
     crash, text = next(((c, t) for c, t in texts if _MKL_FRAME.search(t) or _COMPLEX_FUNCTION.search(t)), texts[0])
     # no frame, and the call just before the crash one of those functions (a Python session: cdotu([1],[1]), scipy#3193)
-    called = next((line for line in reversed(crash.before) if _COMPLEX_FUNCTION.search(line)), None)
+    called = c.string if (c := last_match(_COMPLEX_FUNCTION, crash.before)) else None
     if called and not _MKL_FRAME.search(text) and not crash.frames:
         text = f"{called.strip()}\n{text}"
     # a backtrace printed before the crash line (Julia's frames, then the shell's "Segmentation fault"): its MKL frames

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature, Unrecognised
+from mkldoctor.explain.catalogue import Signature, Unrecognised, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -30,8 +30,7 @@ def _unknown(m: re.Match, before) -> OneapiModulesUnknown | Unrecognised:
     ours = [n for n in names if n.split("/", 1)[0] in ONEAPI_MODULES]
     if not ours:
         return Unrecognised(m.string.strip())
-    loading = next((found[1] for line in reversed(list(before)[-6:]) for found in [re.search(r"Loading mkl version (\S+)", line)]
-                    if found), "")
+    loading = found[1] if (found := last_match(r"Loading mkl version (\S+)", before, within=6)) else ""
     return OneapiModulesUnknown(tuple(ours), loading, m.string.strip()[:300])
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.finders import CONFIGURE_COMMAND, cmake_head
@@ -48,10 +48,10 @@ _CHECK = re.compile(r"Looking for (?:Fortran )?(?P<r>(?:cblas_)?[sdcz](?:gemm|ge
 
 
 def _check(m: re.Match, before):
-    given = next((line.strip() for line in reversed(list(before)) if re.search(r"(?i)(?:\b|-l)mkl_|libmkl", line)), None)
+    given = last_match(r"(?i)(?:\b|-l)mkl_|libmkl", before)
     if given is None:  # no MKL line before it: a check among others, not MKL's
         return NOT_MINE
-    return BlasCheckFailed(m.group("r"), m.string.strip()[:300], given[:300])
+    return BlasCheckFailed(m.group("r"), m.string.strip()[:300], given.string.strip()[:300])
 
 
 # CMakeError.log's header of a check that failed, named for what it checks (deal.II#7852: its ScaLAPACK check linked
@@ -73,11 +73,12 @@ _LAPACK_MISSING = re.compile(r"(?i)\bcannot find (?P<api>LAPACK|BLAS)(?: librar(
 
 
 def _beside_mkl(m: re.Match, before):
-    mkl = next((line.strip() for line in reversed(list(before)) if re.search(r"(?i)\bMKL\b|libmkl_", line)), None)
+    mkl = last_match(r"(?i)\bMKL\b|libmkl_", before)
     if mkl is None:
         return NOT_MINE
     head = cmake_head(before)
-    return LapackBesideMkl(m.group("api").upper(), m.string.strip()[:300], mkl[:300], head.group("where").rsplit(":", 1)[0] if head else "")
+    return LapackBesideMkl(m.group("api").upper(), m.string.strip()[:300], mkl.string.strip()[:300],
+                           head.group("where").rsplit(":", 1)[0] if head else "")
 
 
 @dataclass(frozen=True, slots=True)

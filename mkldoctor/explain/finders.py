@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain import finderwords, mklconfigfile
-from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, FollowOn, Signature, Unrecognised, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -77,12 +77,8 @@ def cmake_head(before, kind: str | None = None) -> re.Match | None:
 
 def _said(m: re.Match, before) -> FinderSaid | None:
     text = m.string.strip()
-    finder, kind = "", ""
-    for line in reversed(list(before)[-3:]):
-        header = CMAKE_AT.search(line)
-        if header:
-            finder, kind = header.group("where"), header.group("kind").lower()
-            break
+    header = last_match(CMAKE_AT, before, within=3)
+    finder, kind = (header.group("where"), header.group("kind").lower()) if header else ("", "")
     # CMake stops at a NOTFOUND library it is asked to use; meson's error() stops the (sub)project; a configure script
     # that says it failed (Kaldi's "***configure failed: MKL libraries could not be found", docker-kaldi-gstreamer#65)
     if not kind and re.search(r"-NOTFOUND\b|^Problem encountered:|ERROR: Problem encountered:|configure failed\b|^(?:FATAL|ERROR)\b|"

@@ -16,7 +16,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, last_match
 from mkldoctor.explain.events import UNNAMED, MissingLibrary, NeededNotFound, Parsed, UndefinedSymbol
 from mkldoctor.findings import Finding
 from mkldoctor.explain.context import Context
@@ -39,7 +39,7 @@ _DSO_SYMBOL = re.compile(r"undefined reference to symbol [`'â€˜\"](?P<sym>[^`'â€
 
 
 def _dso_missing(m: re.Match, before) -> DsoMissing:
-    said = next((s for line in reversed(list(before)[-2:]) for s in [_DSO_SYMBOL.search(line)] if s), None)
+    said = last_match(_DSO_SYMBOL, before, within=2)
     return DsoMissing(m.group("lib"), said.group("sym") if said else "")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised
+from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.unrecognised import unrecognised
@@ -73,7 +73,7 @@ _MKL_PATH = re.compile(r"(?<![^\s'\"‘`])(?P<folder>[^\s'\"’]+)/[\w.+-]*mkl[\
 
 
 def _no_file(m: re.Match, before) -> NoFileToCopy:
-    folder = next((f.group("folder") for line in reversed(before) for f in [_MKL_PATH.search(line)] if f), "")
+    folder = f.group("folder") if (f := last_match(_MKL_PATH, before)) else ""
     return NoFileToCopy(m.string.strip()[:300], folder)
 
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from mkldoctor.explain import blasnames
-from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -71,12 +71,12 @@ def _said(m: re.Match, before) -> OpenmpDefinedTwice | ApiDefinedTwice | object:
     name = m.group("name")
     if _FFTW.match(name) or blasnames.is_blas_name(name) or _cluster_name(name):
         line = m.string.strip()
-        caller = next((b for b in reversed(list(before)) if re.search(r"[Ii]n function [`'‘]", b)), "") if before else ""
+        caller = c.string if (c := last_match(r"[Ii]n function [`'‘]", before)) else ""
         return ApiDefinedTwice(name, line[:300], tuple(dict.fromkeys(_FILE.findall(caller.replace(" (", "(")) + _FILE.findall(line))))
     if not (facts.is_openmp_symbol(name) or name.startswith(facts.GNU_OPENMP_PREFIXES)):
         return NOT_MINE  # another name defined twice: no rule's, an unrecognised line
     line = re.sub(r"^>\s*", "", m.string.strip())
-    caller = next((b for b in reversed(list(before)) if re.search(r": in function [`'‘]", b)), "") if before else ""
+    caller = c.string if (c := last_match(r": in function [`'‘]", before)) else ""
     files = tuple(dict.fromkeys(_FILE.findall(caller) + _FILE.findall(line)))
     return OpenmpDefinedTwice(files, name, line[:300])
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from mkldoctor.explain import drivers
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import Signature, last_match
 from mkldoctor.explain.drivers import GNU_ONLY as _GNU_ONLY, DriverPathMissing, LinkerOptionToDriver, path_missing
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, platforms, recipes
@@ -86,8 +86,7 @@ def dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
                                                        else imported.group("names"))).rsplit(".", 1)[-1]
                 break
     # the traceback's last file: Python's 'File "X", line N', pytest's 'X:N: in <module>'
-    where = next((f.group(1) or f.group(2) for line in reversed(list(before))
-                  for f in [re.search(r'File "([^"]+)"|^(\S+\.py):\d+: in ', line)] if f), None)
+    where = (f.group(1) or f.group(2)) if (f := last_match(r'File "([^"]+)"|^(\S+\.py):\d+: in ', before)) else None
     detail = m.group(0).strip() + (f" (importing from {where})" if where else "")
     if module is None and "multiarray numpy extension" in m.string:  # numpy's advice on the same line: numpy's extension
         module, detail = "multiarray", detail + " (numpy: Importing the multiarray numpy extension module failed)"

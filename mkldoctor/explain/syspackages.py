@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised, preceded
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised, preceded, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -96,7 +96,7 @@ def _script_failed_event(m: re.Match, before, package: str, script: str, not_sai
 
 def _script(m: re.Match, before) -> PackageScriptFailed | object:
     """Older dpkg's words, which leave the package to the unpack line before them."""
-    unpacking = next((u for line in reversed(list(before)) if (u := _UNPACKING.search(line))), None)
+    unpacking = last_match(_UNPACKING, before)
     if unpacking is None:
         return NOT_MINE
     return _script_failed_event(m, before, unpacking["pkg"], m["script"], _UNPACKING.search)
@@ -110,7 +110,7 @@ def _named_script(m: re.Match, before) -> PackageScriptFailed | object:
 def _key(m: re.Match, before) -> IntelRepoKeyRejected | object:
     # the repository: apt's head on the same line, the key's owner, or apt's "Err:1 https://apt.repos.intel.com/oneapi all
     # InRelease" on a line before it
-    source = m["source"] or next((e.group(1) for line in reversed(list(before)[-3:]) for e in [_APT_ERR.search(line)] if e), "")
+    source = m["source"] or (e.group(1) if (e := last_match(_APT_ERR, before, within=3)) else "")
     if "intel" not in source.lower():
         return NOT_MINE  # another repository's key: no rule's
     return IntelRepoKeyRejected(m["why"], source.strip(), m.string.strip()[:300])

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.finders import cmake_head
@@ -118,7 +118,7 @@ def _cmake_code(m: re.Match, before) -> CMakeCodeFailed | object:
     # an MKL finder's, MKLConfig's, or a project's BLAS/LAPACK module's (SuiteSparse__blas_threading.cmake: BLA_VENDOR)
     if header is None or header.group("cmd").lower() == "message" or not re.search(r"(?i)mkl|blas|lapack", header.group("where")):
         return NOT_MINE
-    given = next((tuple(_QUOTED.findall(line)) for line in reversed(list(before)) if line.lstrip().startswith('"')), ())
+    given = tuple(_QUOTED.findall(q.string)) if (q := last_match(r'^\s*"', before)) else ()
     return CMakeCodeFailed(header.group("where"), header.group("cmd"), m.string.strip(), given)
 
 
