@@ -28,17 +28,30 @@ class SignatureInvalid:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class KilledCheckingSignature:
+    line: str
+
+
 SIGNATURES = (
     Signature("macos-codesign-invalid", "codesign", "invalid signature",
               re.compile(r"^\s*(?P<path>\S.*?): invalid signature \(code or signature have been modified\)"),
               lambda m, _: SignatureInvalid(m["path"][:300], m.string.strip()[:300])),
+    # macOS's crash report of a process killed while dyld checked a library's first pages against its signature (dyld 2's
+    # frame in the crashed thread), or the kernel's own words for it: seurat#3273, CRAN R opening conda's MKL in dlopen()
+    *(Signature(f"macos-codesign-crash-{i}", "codesign", needle, re.compile(pattern),
+                lambda m, _: KilledCheckingSignature(m.string.strip()[:300]))
+      for i, (needle, pattern) in enumerate((
+          ("validateFirstPages", r"\bImageLoaderMachO::validateFirstPages\b"),
+          ("Code Signature Invalid", r"\(Code Signature Invalid\)"),
+          ("CODESIGNING", r"\bNamespace CODESIGNING\b")))),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(SignatureInvalid)
     if not said:
-        return []
+        return _killed_checking(events)
     first = said[0]
     name = os.path.basename(first.path)
     env = conda_env_of(first.path)
@@ -66,4 +79,30 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "macOS checks a library's code signature when a process maps it (every library on Apple silicon, and under the "
         "hardened runtime on any Mac); a library changed after signing is refused and the process killed.",
         (f"codesign --verify --verbose {first.path}   # 'valid on disk' once it is whole again",),
+    )]
+
+
+def _killed_checking(events: Parsed) -> list[Finding]:
+    said = events.of(KilledCheckingSignature)
+    if not said:
+        return []
+    evidence = [said[0].line, *(e.line for e in said[1:3]),
+                "the process died inside the loader's check of a library's code signature: macOS kills a process that maps a "
+                "library whose pages do not match its signature (a file changed after it was signed, or copied halfway)"]
+    return [Finding(
+        "macos-signature-invalid", "error",
+        "macOS killed the process while it checked the code signature of a library it was opening",
+        tuple(evidence),
+        ("find the library: the crash report's last lines before the crash name the file dyld was opening (dlopen's "
+         "argument; 'Binary Images' lists what was mapped), then: codesign --verify --verbose <that library>",
+         "a library of a conda environment opened by a program outside it (CRAN R, a system Python: a package built "
+         "against conda's libraries, conda's lib folder on DYLD_LIBRARY_PATH or in the package's flags): build that package "
+         "again with conda's folder out of the environment (seurat#3273: CRAN R opened miniconda's MKL; moving "
+         "~/miniconda3 aside and installing the packages again fixed it), or remove MKL from that environment "
+         "(conda remove mkl)",
+         "or install the package that brought the library again, so that it comes signed as made (conda install "
+         "--force-reinstall <the package>); where you changed it yourself, sign it again: codesign --force --sign - <it>"),
+        "macOS checks a library's code signature as a process maps it; a library changed after signing is refused and the "
+        "process killed, and the crash report shows the loader in that check.",
+        ("codesign --verify --verbose <the library>   # 'valid on disk' once it is whole again",),
     )]

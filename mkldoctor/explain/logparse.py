@@ -57,7 +57,9 @@ _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^
 _IN_FUNCTION_THEN = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^`'‘’\"]*)['’\"]:\s*(?P<then>\S.*undefined reference to.*)$")
 _REF_THEN_OBJECT = re.compile(r"^(?P<ref>.*undefined reference to [`'‘\"][^`'’\"\s]+['’\"`])\s+(?P<obj>\S.*)$")
 _UNDEF_REF = re.compile(
-    r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?undefined reference to (?:symbol )?(?P<q>[`'‘\"])?(?(q)|(?=\w*_\S*\s*$))"
+    # (a page translator's English of a localized ld writes "Undefined reference to‘zgetrf_’": abinit's old forum)
+    r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?[Uu]ndefined reference to(?: |(?=[`'‘]))(?:symbol )?(?P<q>[`'‘\"])?"
+    r"(?(q)|(?=\w*_\S*\s*$))"
     r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?|[A-Za-z_]\w*\([^`'’\"\n]*\)|operator (?:new|delete)(?:\[\])?\([^`'’\"\n]*\))"
     r"(?:@@?(?P<version>[\w.]+))?(?(q)['’\"`]|\s*$)"  # `sym` where markdown ate a quote; both eaten: a name with _, last
 )
@@ -231,11 +233,11 @@ def _linker_events(state: _State, line: str) -> list | None:
             if joined is None:
                 return []
             rest = joined.group("then")
-    if "undefined reference to" in rest:
+    if "ndefined reference to" in rest:
         match = _UNDEF_REF.search(rest.strip())
         if match and (_SYMBOL_NAME.match(match.group("sym")) or _cxx_mkl(match.group("sym"))
                       or facts.CXX_RUNTIME.match(match.group("sym")) and (_in_mkl(state.context) or "/libmkl_" in rest)):
-            where = re.sub(r"^(?:fatal )?error$", "", after_linker((match.group("where") or "").strip().rstrip(":")), flags=re.I)  # pasted alone
+            where = re.sub(r"^(?:fatal )?error$", "", after_linker((match.group("where") or "").strip().rstrip(":：")), flags=re.I)  # pasted alone
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
             return [_undefined(match.group("sym"), where, state.context, said, match.group("version"))]
     if "annot find" in rest or "unable to find library" in rest or "library not found" in rest or "' not found" in rest:

@@ -359,4 +359,10 @@ EXPLAIN = (
     _r("oneapi-module-dependencies-unknown", "The module system cannot find the modules oneAPI's MKL module loads first",
        "oneAPI 2023.2's modulefiles load tbb and compiler-rt as modules; a tree without them, or an older Lmod, stops.",
        "Make the whole set with modulefiles-setup.sh and module use it, load the dependencies first, or a newer Lmod."),
+    _r("mathnet-mkl-provider-too-old", ".NET: Math.NET Numerics' native MKL provider is of an older revision than it needs",
+       "The managed provider checks libMathNetNumericsMKL's revision (FFT wants r11); the Linux package on NuGet lagged.",
+       "A native package of the same generation, or build it with the project's mkl_build.sh; or UseManaged()."),
+    _r("mathnet-provider-assembly-missing", ".NET: Math.NET Numerics cannot find the managed assembly of a native provider",
+       "Numerics v5 loads MathNet.Numerics.Providers.MKL by name; since MKL package 3.0.0 it ships apart.",
+       "dotnet add package MathNet.Numerics.Providers.MKL beside the native package."),
 )

@@ -1,0 +1,103 @@
+"""Math.NET Numerics' MKL provider refusing to start: its own ``NotSupportedException`` words.
+
+Math.NET Numerics (a .NET library) runs its linear algebra and FFT on MKL through a native provider of its own,
+``libMathNetNumericsMKL`` (NuGet: MathNet.Numerics.MKL.Win, .Linux, and their -x64/-x86 variants), which carries a
+revision number (r9 with MKL 11.3 in 2015, r11 with MKL 2017 and its first FFT, r14 with MKL 2020 Update 4; the project's
+RELEASENOTES-MKL.md). Two refusals:
+
+* ``MKL Native Provider revision r9 is too old. Consider upgrading to a newer version. Revision r11 and newer are
+  supported.`` — the managed provider (its FFT wants r11) found an older native library: the Linux package on NuGet
+  lagged the Windows one (mathnet-numerics#671; PR #1018 updated src/NativeProviders/Linux/mkl_build.sh to build it).
+* ``Native Provider Probing failed to resolve creator`` — Numerics v5 looks the provider's managed assembly up by name
+  (``MathNet.Numerics.Providers.MKL``) and it is not there: since MKL package 3.0.0 (2022) it ships apart, and the
+  native package alone is not enough (mathnet-numerics#946; ProviderProbe.cs).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderTooOld:
+    have: str  # the native library's revision ("9")
+    want: str  # the oldest the managed provider takes ("11")
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderUnresolved:
+    line: str
+
+
+SIGNATURES = (
+    Signature("mathnet-mkl-provider-too-old", "mathnet", "Native Provider",
+              re.compile(r"MKL Native Provider revision r(?P<have>\d+) is too old\b(?:.*?Revision r(?P<want>\d+) and newer)?"),
+              lambda m, _: ProviderTooOld(m["have"], m["want"] or "", m.string.strip()[:300])),
+    Signature("mathnet-provider-unresolved", "mathnet", "Native Provider",
+              re.compile(r"Native Provider Probing failed to resolve creator"),
+              lambda m, _: ProviderUnresolved(m.string.strip()[:300])),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    return _too_old(events) + _unresolved(events)
+
+
+def _too_old(events: Parsed) -> list[Finding]:
+    said = events.of(ProviderTooOld)
+    if not said:
+        return []
+    first = said[0]
+    want = f"r{first.want}" if first.want else "a newer one"
+    return [Finding(
+        "mathnet-mkl-provider-too-old", "error",
+        f".NET: Math.NET Numerics' MKL provider found its native library at revision r{first.have}, and needs {want}",
+        (first.line,
+         "Math.NET Numerics' native MKL provider (libMathNetNumericsMKL, from the MathNet.Numerics.MKL.Win or .Linux NuGet "
+         "package) carries a revision: r9 came with MKL 11.3 (2015), r11 with MKL 2017 and the first FFT, r14 with MKL 2020 "
+         "Update 4 (the project's RELEASENOTES-MKL.md); the managed provider refuses an older one",
+         "the Linux package on NuGet lagged the Windows one (mathnet-numerics#671: r9 on Linux while Windows had r12)"),
+        ("take a native package of the same generation as MathNet.Numerics: MathNet.Numerics.MKL.Win-x64 or "
+         "MathNet.Numerics.MKL.Linux-x64 of the newest release, with MathNet.Numerics.Providers.MKL (Numerics v5)",
+         "Linux, where no package new enough exists for your release: build libMathNetNumericsMKL from the project's "
+         "src/NativeProviders/Linux/mkl_build.sh against an installed oneAPI MKL (mathnet-numerics PR #1018), and point "
+         "Control.NativeProviderPath at its folder",
+         "or leave the MKL provider off for what needs the newer revision: Control.UseManaged() (FFT: "
+         "FourierTransformControl.UseManaged())"),
+        "Math.NET checks the native library's revision when the provider starts and refuses one older than the managed "
+        "code was written for.",
+        ("dotnet list package   # MathNet.Numerics.MKL.* and its version beside MathNet.Numerics'",
+         "Control.Describe()   # in the program: the providers and the native revision it loaded"),
+    )]
+
+
+def _unresolved(events: Parsed) -> list[Finding]:
+    said = events.of(ProviderUnresolved)
+    if not said:
+        return []
+    return [Finding(
+        "mathnet-provider-assembly-missing", "error",
+        ".NET: Math.NET Numerics cannot find the managed assembly of the native provider it was asked to use",
+        (said[0].line,
+         "Math.NET Numerics v5 looks each native provider's managed assembly up by name when asked to use it "
+         "(Control.UseNativeMKL(): MathNet.Numerics.Providers.MKL); this error is that look-up finding nothing, before any "
+         "native library is opened (ProviderProbe.cs)",
+         "since Math.NET's MKL package 3.0.0 (2022) that assembly ships apart from the native one: MathNet.Numerics.MKL.Win-x64 "
+         "alone is not enough (RELEASENOTES-MKL.md: 'MathNet.Numerics.Providers.MKL.dll is required for this to work with "
+         "Numerics v5'; mathnet-numerics#946)"),
+        ("dotnet add package MathNet.Numerics.Providers.MKL (of MathNet.Numerics' version), beside the native "
+         "MathNet.Numerics.MKL.Win-x64 or .Linux-x64 package; OpenBLAS and CUDA have their own "
+         "(MathNet.Numerics.Providers.OpenBLAS, .CUDA)",
+         "a host that loads assemblies itself (a plugin, a script host): MathNet.Numerics.Providers.MKL.dll beside "
+         "MathNet.Numerics.dll"),
+        "Numerics v5 keeps its providers' managed code in packages of their own and loads them by name; a missing one is "
+        "reported as a probe that found no creator.",
+        ("dotnet list package   # MathNet.Numerics.Providers.MKL among the project's packages",),
+    )]
