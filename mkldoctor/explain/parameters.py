@@ -288,6 +288,12 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                                               for e in events.of(FollowOn))
     if sized_by_library:
         causes[:2] = causes[1::-1]
+    single = kind == "work" and event.routine[:1].upper() in "SC" and not sized_by_library
+    if single:  # MAGMA 070aa57: its testers' sgesdd at N = 7000 (lwork read back through a float)
+        causes.insert(1, "the query's size rounded down: a single-precision routine returns it in WORK(1), a REAL, which "
+                         "holds integers exactly only up to 2^24 (16,777,216); a larger size read back through a float may "
+                         "fall below the routine's minimum (MAGMA's magma_*make_lwork; reference LAPACK now rounds it up, "
+                         "SROUNDUP_LWORK)")
     if kind == "int" and name and name.startswith("INC"):
         causes.insert(0, f"{name} is 0: BLAS forbids a zero increment (a broadcast or stride-0 view passed as a vector), and a "
                          "negative one needs the vector's last element first")
@@ -323,6 +329,9 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
     elif kind == "work":
         fix.append(f"query the workspace: call {event.routine} once with {name}=-1, then allocate what it returns, at least "
                    "the minimum the routine's documentation gives for it")
+        if single:
+            fix.append(f"read the queried size rounded up, not down: {name} = (int)(WORK(1) * (1 + FLT_EPSILON)) + 1 (C: "
+                       "ceilf; Fortran: CEILING(WORK(1) * (1 + EPSILON(1.0)))), so that a size past 2^24 is not short")
         fix.append("a problem whose workspace passes 2^31-1 elements: build with 64-bit integers (mkl_intel_ilp64 with "
                    "-DMKL_ILP64; Fortran: -i8 or -fdefault-integer-8, and 64-bit integers in the code's own sizes)")
     if kind == "int" and name and name.startswith("INC"):

@@ -152,16 +152,17 @@ def _conflict_finding(conflicts: list[PipConflict]) -> Finding:
         "pip-mkl-conflict", "error",
         f"pip left {first.requirer} beside an MKL package it does not accept: it requires {want}, and {have}",
         (*(e.line for e in conflicts[:3]),
-         "pip installed what it was asked for and only warned: the conflict stays in the environment, and shows when "
-         f"{first.requirer.split()[0]} loads MKL (a library of another release, a name missing)",
+         "pip reports it (after an install, or pip check) and leaves the environment as it is: the conflict stays, and "
+         f"shows when {first.requirer.split()[0]} loads MKL (a library of another release, a name missing)",
          *(("in a conda environment pip cannot see conda's own mkl, intel-openmp and tbb packages (they carry no pip "
             "metadata, no .dist-info), so a requirement on them reads 'not installed' while their libraries are there: "
             "mkl-service 2.7.1 declared mkl so, and pip check failed under conda (conda-forge's mkl-service-feedstock PR "
             "#53; 2.7.2 dropped the requirement)",) if unseen else ())),
         (f"{'a pip environment: ' if unseen else ''}install what it requires: pip install {q(want)}",
          *((f"a conda environment where conda list {re.split(r'[=<>!~ ]', want)[0]} shows it installed: "
-            "the warning is pip's alone: take the release of the package that does not declare it (mkl-service 2.7.2 or "
-            "newer), and do not pip install a second MKL into the conda environment",) if unseen else ()),
+            "the report is pip's alone: take the release of the package that does not declare it (mkl-service 2.7.2 or "
+            "newer), do not pip install a second MKL into the conda environment, and leave pip check out of a conda "
+            "recipe's tests for it (conda-forge's pypardiso-feedstock a2e8509)",) if unseen else ()),
          f"or the release of {first.requirer.split()[0]} built for the MKL you keep (its requirement names the release "
          "it was built against)",
          "pip check   # every conflict left in the environment"),
