@@ -218,3 +218,17 @@ def test_one_msvc_error_for_several_decorated_names_is_one_finding():
     parentheses: one unrecognised finding (not MKL's), the other line listed in it."""
     [finding] = errors_of(blindset.log_of(blindset.entries(171), "3046"))
     assert finding.id == "unrecognised-failure" and "the same error 1 more time" in finding.evidence[-1], flat(finding)
+
+
+def test_onedals_refusal_of_its_layers_signature():
+    """scikit-learn-intelex#531: oneDAL's loader refused both threading layers with WinVerifyTrust's 0x80096005
+    (TRUST_E_TIME_STAMP); two unrecognised findings before, one finding now, its 'Cannot load neither' the consequence."""
+    finding = only_error(blindset.log_of(blindset.entries(168), "0x80096005"))
+    assert finding.id == "onedal-layer-signature-refused" and "onedal_sequential.1.dll" in finding.title, flat(finding)
+    assert any("TRUST_E_TIME_STAMP" in line for line in finding.evidence), finding.evidence
+    assert any("Cannot load neither" in line and "consequence" in line for line in finding.evidence), finding.evidence
+    # a code the table does not name: certutil's words for it; no code at all: the layers were not found
+    other = only_error("Intel oneDAL FATAL ERROR: onedal_thread.1.dll. Error code is 0x800700C1.\n")
+    assert other.id == "onedal-layer-signature-refused" and "certutil -error 0x800700C1" in flat(other), flat(other)
+    alone = only_error("Intel oneDAL FATAL ERROR: Cannot load neither libonedal_thread.so.1 nor libonedal_sequential.so.1.\n")
+    assert alone.id == "onedal-layers-not-found", flat(alone)

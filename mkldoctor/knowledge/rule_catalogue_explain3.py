@@ -365,4 +365,10 @@ EXPLAIN = (
     _r("mathnet-provider-assembly-missing", ".NET: Math.NET Numerics cannot find the managed assembly of a native provider",
        "Numerics v5 loads MathNet.Numerics.Providers.MKL by name; since MKL package 3.0.0 it ships apart.",
        "dotnet add package MathNet.Numerics.Providers.MKL beside the native package."),
+    _r("onedal-layer-signature-refused", "oneDAL refused its threading layer: Windows did not accept the DLL's signature",
+       "oneDAL verifies its layer's Authenticode signature (WinVerifyTrust) before loading it; the code is Windows' answer.",
+       "Check it with Get-AuthenticodeSignature; update the machine's root certificates; reinstall a changed DLL."),
+    _r("onedal-layers-not-found", "oneDAL cannot load its threading layer: neither file was found",
+       "oneDAL opens onedal_thread or onedal_sequential by name at run time.",
+       "Install the dal package of daal4py's or scikit-learn-intelex's release, and run from that environment."),
 )
