@@ -1,15 +1,16 @@
 """Blind sets 173 and after (tests/data/explain_corpus/blind173.json ...): public logs gathered by helpers who never read
-the tool, scored once, then each miss made a test here: the thread's own text where the failure cannot run here (.NET's
-Math.NET Numerics, macOS's crash report, a forum page's translated ld, pip check under conda, MAGMA's tester)."""
+the tool, scored once, then each miss made a test here: the failure produced with the real tool where it can run here (gcc
+and ld: a program past 2 GiB, an executable without main), the thread's own text where it cannot (.NET's Math.NET Numerics,
+macOS's crash report, a forum page's translated ld, pip check under conda, MAGMA's tester, oneAPI's DPC++ and MSVC)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests import blindset
-from tests.test_explain_families import errors_of, flat, only_error
+from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174)
+SETS = blindset.load(173, 174, 175)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -83,3 +84,75 @@ def test_a_single_precision_workspace_read_back_through_a_float():
     assert any("rounded up" in line for line in finding.fix), finding.fix
     double = only_error("Intel MKL ERROR: Parameter 12 was incorrect on entry to DGESDD.\n")
     assert not any("2^24" in line for line in double.evidence + double.fix), flat(double)
+
+
+def test_a_program_past_two_gib_and_the_code_model_that_links_it(tmp_path):
+    """dpctl 9aa8e02's 'relocation truncated to fit' (SYCL device images past the wrapper's 32-bit reach) was unrecognised;
+    produced here with gcc on two 3 GiB arrays, and the finding's fix (-mcmodel=medium) run: it links."""
+    (tmp_path / "big.c").write_text("char big[3UL<<30];\nchar big2[3UL<<30];\nint main(void){ return big[1] + big2[2]; }\n")
+    log = failed(["gcc", "-O0", "big.c", "-o", "big"], tmp_path)
+    assert "relocation truncated to fit" in log, log
+    finding = only_error(log)
+    assert finding.id == "ld-relocation-truncated" and "2 GiB" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("compile and link with a larger code model: -mcmodel=medium"), finding.fix
+    code, out = run(["gcc", "-O0", "-mcmodel=medium", "big.c", "-o", "big"], tmp_path, clean_env())
+    assert code == 0, out  # the fix offered links
+    sycl = only_error(blindset.log_of(blindset.entries(175), "dpctl"))
+    assert sycl.id == "ld-relocation-truncated" and "SYCL" in sycl.title, flat(sycl)
+    assert "-fsycl-link-huge-device-code" in sycl.fix[0], sycl.fix
+
+
+def test_lds_failed_assertion_is_never_silent():
+    """oneDAL 2021.1's known issue: 'ld: BFD (GNU Binutils for Ubuntu) <version> assertion fail ../../bfd/elf.c' had no
+    error word: 'no problem found'."""
+    finding = only_error(blindset.log_of(blindset.entries(175), "bfd-assertion"))
+    assert finding.id == "ld-internal-assertion" and "-Bstatic,-lonedal_core" in finding.fix[0], flat(finding)
+    other = only_error("/usr/bin/ld: BFD (GNU Binutils) 2.38 assertion fail ../../bfd/elflink.c:14896\n")
+    assert other.id == "ld-internal-assertion" and "elflink.c" in other.title, flat(other)
+
+
+def test_an_executable_without_main(tmp_path):
+    """xtb#237: meson linked Intel Fortran's objects with icc (-lmkl_rt on the line): 'undefined reference to main', read as
+    'not MKL's, find the library'. Produced here with gcc on an object that defines no main."""
+    (tmp_path / "f.c").write_text("int f(void) { return 1; }\n")
+    log = failed(["gcc", "f.c", "-o", "f"], tmp_path)
+    finding = only_error(log)
+    assert finding.id == "program-main-undefined" and "Fortran" not in finding.title, flat(finding)
+    fortran = only_error(blindset.log_of(blindset.entries(175), "xtb-237"))
+    assert fortran.id == "program-main-undefined" and "icc" in fortran.title and "for_main.o" in fortran.fix[0], flat(fortran)
+
+
+def test_the_sycl_runtime_missing_from_a_sycl_link():
+    """llama.cpp#9490: ggml's SYCL objects linked with oneMKL's libraries and no -fsycl; a oneMKL function that returns
+    sycl::event stays oneMKL's (AMReX PR #3536)."""
+    finding = only_error(blindset.log_of(blindset.entries(175), "llama-cpp-9490"))
+    assert finding.id == "sycl-runtime-not-linked" and "-fsycl" in finding.fix[0], flat(finding)
+    assert "the link line names no -fsycl and no libsycl" in finding.evidence, finding.evidence
+    amrex = errors_of(blindset.log_of(blindset.entries(124), "amrex-3536"))
+    ids = [f.id for f in amrex]
+    assert "mkl-sycl-api-not-linked" in ids and "sycl-runtime-not-linked" not in ids, [(f.id, f.title) for f in amrex]
+
+
+def test_omp_error_15_with_its_number_made_a_link():
+    """robotology-superbuild's FAQ: Markdown made '#15' a link; MATLAB's libiomp5md.dll beside conda-forge's MKL BLAS."""
+    finding = only_error(blindset.log_of(blindset.entries(175), "robotology"))
+    assert finding.id == "openmp-duplicate", flat(finding)
+    assert any("libblas=*=*openblas" in line for line in finding.fix), finding.fix
+
+
+def test_set_175s_partial_answers_made_whole():
+    """pip 20.0's tag regression (qiskit-metapackage#792), the ILP64 OpenBLAS of Julia's binaries (Arpack.jl#5), SciPy
+    before 1.5 under ZHBRDB (qutip#1495), a package's ctypes binding on Windows (qutip#975), oneDAL's static library in a
+    debug build (LNK2038 after ' : : '), Julia's worker and master saying one error."""
+    pip = only_error(blindset.log_of(blindset.entries(175), "qiskit"))
+    assert any("pypa/pip#7626" in line for line in pip.fix), pip.fix
+    arpack = only_error(blindset.log_of(blindset.entries(175), "arpackjl"))
+    assert any("official Julia binaries" in line for line in arpack.fix), arpack.fix
+    band = only_error(blindset.log_of(blindset.entries(175), "qutip-1495"))
+    assert band.evidence[1].startswith("possible cause: SciPy before 1.5") and "scipy>=1.5" in band.fix[0], flat(band)
+    binding = only_error(blindset.log_of(blindset.entries(175), "qutip-975"))
+    assert "qutip#975" in binding.fix[0] and not any("LD_DEBUG" in line for line in binding.fix), binding.fix
+    debug = only_error(blindset.log_of(blindset.entries(175), "lnk2038"))
+    assert debug.id == "msvc-runtime-mismatch" and debug.fix[0].startswith("link onedal_core.lib dynamically"), flat(debug)
+    julia = errors_of(blindset.log_of(blindset.entries(175), "linearalgebra-53"))
+    assert len(julia) == 1 and "1 more time" in flat(julia[0]), [(f.id, f.title) for f in julia]

@@ -249,7 +249,12 @@ def _crash(crashes: list[Crash], platform: str | None) -> list[Finding]:
     service = crashhosts.FORTRAN_SERVICE.search(text)
     if service:
         return [crashhosts.service_by_value(crash, service.group(0), _frames(text))]
-    return [_inside_mkl(crash, text)]
+    return [_inside_mkl(crash, text, platform)]
+
+
+# a Python package's own ctypes binding of MKL that crashed ("OSError: exception: access violation ..." under a frame of
+# site-packages\qutip\_mkl\spsolve.py: qutip#975, QuTiP 4.3's PARDISO binding under conda's MKL 2019.0)
+_CTYPES_BINDING = re.compile(r"site-packages[\\/](?P<pkg>\w+)[\\/]\S*mkl\S*\.py\b", re.I)
 
 
 def _frames(text: str) -> list[str]:
@@ -304,9 +309,11 @@ def _complex_return(crash: Crash, text: str) -> Finding:
     )
 
 
-def _inside_mkl(crash: Crash, text: str) -> Finding:
+def _inside_mkl(crash: Crash, text: str, platform: str | None = None) -> Finding:
     ilp64 = re.search(r"libmkl_\w+_ilp64|\b\w+_64_\b", text) is not None  # a library's name, or a Fortran name's _64_
     null = re.match(r"#0\s+0x0+ in \?\?", crash.line) is not None
+    binding = _CTYPES_BINDING.search(text) if "OSError: exception:" in text else None
+    windows = platform == "Windows" or bool(_WINDOWS_CRASH.search(crash.line))
     return Finding(
         "mkl-crash", "error", "the program crashed inside MKL: most often arguments of the wrong width, or an MKL of "
         "another release than the code was built for",
@@ -316,12 +323,20 @@ def _inside_mkl(crash: Crash, text: str) -> Finding:
             "with USE_BLAS64, a system image made for ILP64) hands MKL sizes it reads wrongly",) if ilp64 else ()),
          *(("frame #0 is address 0: MKL called through a null function pointer, a function it expected another library to "
             "provide (its threading layer's OpenMP runtime, a kernel or layer of another release); a bundled MKL older than "
-            "the code that calls it (elastic/ml-cpp#2617: MKL 2020.4 under PyTorch 2.1)",) if null else ())),
-        (*(("update the bundled MKL to the release the calling code was built and tested with (PyTorch's own for a "
+            "the code that calls it (elastic/ml-cpp#2617: MKL 2020.4 under PyTorch 2.1)",) if null else ()),
+         *((f"the call is {binding['pkg']}'s own ctypes binding of MKL: Python passes the arguments as that code declares "
+            "them, for the MKL releases it was written and tested with",) if binding else ())),
+        (*((f"run {binding['pkg']} with an MKL release it works with: conda install mkl=<an earlier release> (qutip#975: "
+            "QuTiP 4.3's PARDISO binding crashed under MKL 2019.0, mkl=2018.0.3 fixed it), or a release of "
+            f"{binding['pkg']} made for your MKL, or its path without MKL (QuTiP 4: qutip.settings.has_mkl = False)",)
+           if binding else ()),
+         *(("update the bundled MKL to the release the calling code was built and tested with (PyTorch's own for a "
             "libtorch program), every MKL library and its OpenMP runtime from that one release",) if null else ()),
          "the integer width: compile with -DMKL_ILP64 exactly when linking mkl_intel_ilp64 (libmkl_rt: MKL_INTERFACE_LAYER), "
          "and a Fortran caller built with gfortran links mkl_gf_lp64, not mkl_intel_lp64",
-         "one MKL in the process: LD_DEBUG=libs <the program> 2>&1 | grep libmkl_ shows each file and its folder",
+         "one MKL in the process: " + ("where /r <the environment's folder> mkl_core*.dll lists each copy, and conda list "
+                                        "mkl (pip show mkl) the release installed" if windows else
+                                        "LD_DEBUG=libs <the program> 2>&1 | grep libmkl_ shows each file and its folder"),
          "MKL's threads need stack: OMP_STACKSIZE=64M (or KMP_STACKSIZE) for deep recursion in a threaded call"),
         "A crash in MKL's own code is most often the caller's arguments read wrongly (an interface of the other integer "
         "width or calling convention), or a library of another release answering a call.",

@@ -309,6 +309,11 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
                 "into libRblas.so (ldd <R_HOME>/lib/libRblas.so lists it), not into R's binary"]
     if said := platforms.sycl_runtime_said(soname, lambda year: recipes.pip_install(q(platforms.sycl_runtime_wheel(year)))):
         return [said]  # the DPC++ compiler's SYCL runtime, of one oneAPI year
+    if base == "libopenblas64_":  # Arpack.jl#5: a package's binary built for the official Julia, on Julia built with MKL
+        return [f"{soname} is OpenBLAS built with 64-bit integers and _64-suffixed names, as the official Julia binaries "
+                "ship it (OpenBLAS_jll): a package's prebuilt library made for those Julias needs it, and a Julia built from "
+                "source with MKL has none (Arpack.jl#5): use the official Julia binaries, with MKL through MKL.jl (Julia 1.7 "
+                "and newer, which switches the BLAS at run time), or build that package's library against the MKL you run"]
     if not base.startswith("libmkl_"):
         return [f"{soname} is not one of MKL's own libraries: it comes with the project or package that bundles it "
                 "(install or copy it with that project's libraries)"]

@@ -5,6 +5,7 @@ folder must be on LIB or /LIBPATH (:mod:`mkldoctor.knowledge.intel_runtime`)."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -133,6 +134,31 @@ def fortran_runtime_undefined(symbols: list[str], needed: list[str]) -> Finding:
         "Intel Fortran turns allocations, checks and I/O into calls of its runtime; objects it compiled need that runtime "
         "in every link, which its own driver adds and another compiler's does not.",
         (f"nm -D --defined-only <oneAPI>/compiler/<ver>/lib/libifcore.so | grep -w {symbols[0]}   # the runtime defines it",),
+    )
+
+
+def no_main(needed: list[str], command) -> Finding:
+    """``crt1.o: In function `_start': undefined reference to `main'``: an executable linked from objects none of which
+    defines main. xtb#237: Intel Fortran's objects linked by icc (meson's link of a Fortran test with -lmkl_rt): Intel
+    Fortran puts a program's main in its runtime's for_main.o, which only its own driver (ifort, ifx) links."""
+    tool = os.path.basename(command.argv[0]) if command is not None and command.argv else ""
+    fortran = command is not None and any(re.search(r"\.[fF](?:90|95|03|08)?\.o(?:bj)?'?$", a) for a in command.argv)
+    c_driver = fortran and tool.split("-")[-1] in ("icc", "icx", "icpc", "icpx", "gcc", "cc", "g++", "c++", "clang", "clang++")
+    return Finding(
+        "program-main-undefined", "error",
+        "the executable has no main: none of the objects linked defines it"
+        + (f" (a C compiler, {tool}, linked Fortran objects: a Fortran program's main comes with its compiler's driver)"
+           if c_driver else ""),
+        (*needed[:2], "main is called by the C runtime's start code (crt1.o's _start): a program's link needs one object "
+         "that defines it; MKL defines none and needs none"),
+        ("a Fortran program: link it with its Fortran compiler's driver (ifx or ifort for Intel Fortran's objects: it "
+         "adds the runtime's for_main.o, which holds main, and libifcore; gfortran for GNU's), or add that runtime to this "
+         "link (xtb#237: meson linked the Fortran test with icc and -lmkl_rt; its fix linked through the Fortran side)",
+         "a C or C++ program: the source that defines main is not among the objects (a file left out of the target, a "
+         "build option that compiles it out), or the target was meant to be a library: link it with -shared"),
+        "An executable starts at the C runtime's _start, which calls main; the link fails when no object defines it.",
+        ("nm -A <the objects linked> | grep -w -E 'main|MAIN__'   # which object defines main (MAIN__: a Fortran program "
+         "compiled by Intel Fortran or gfortran, whose main comes from the driver)",),
     )
 
 

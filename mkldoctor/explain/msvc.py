@@ -167,7 +167,8 @@ SIGNATURES = (
               re.compile(r"^(?:\d+>)?(?P<obj>(?:lib)?mkl_(?P<layer>intel_thread|tbb_thread)\w*\.lib\([^)]*\))\s*:\s*error LNK20(?:19|01)\b"),
               lambda m, _: MsvcLayerUnresolved(m.group("obj")[:200], m.group("layer"))),
     Signature("msvc-runtime-mismatch", "msvc", "error LNK",
-              re.compile(r"^(?:\d+>)?(?:(?P<obj>(?:[A-Za-z]:)?[^:]*):)?\s*error LNK2038: mismatch detected for 'RuntimeLibrary': value "
+              re.compile(r"^(?:\d+>)?(?:(?P<obj>(?:[A-Za-z]:)?[^:]*):)?(?:\s*:)?\s*"  # oneDAL's notes: "x.lib(y.obj) : : error"
+                         r"error LNK2038: mismatch detected for 'RuntimeLibrary': value "
                          r"'(?P<a>\w+)' doesn't match value '(?P<b>\w+)'"),
               lambda m, _: MsvcRuntimeMismatch((m.group("obj") or "").strip(), m.group("a"), m.group("b"), m.string.strip()[:300])),
     Signature("msvc-unresolved-count", "msvc", "error LNK", re.compile(r"fatal error LNK1120: \d+ unresolved externals"),

@@ -97,8 +97,13 @@ def runtime_mismatch(event: MsvcRuntimeMismatch, commands: list[MsvcLinkCommand]
     if mkl:
         evidence.append("with MKL this is its static libraries (mkl_core.lib, mkl_intel_lp64.lib...) in a build of /MD "
                         "code: link MKL's DLL import libraries instead" + (f" (the link names {more(static_mkl, 3)})" if static_mkl else ""))
-    fix = ["link MKL dynamically: mkl_rt.lib (the single DLL, mkl_rt.N.dll at run time), or the _dll import libraries "
-           "(mkl_intel_lp64_dll.lib mkl_sequential_dll.lib mkl_core_dll.lib); CMake's MKLConfig: -DMKL_LINK=dynamic",
+    where = folders.file_name(event.where.split("(")[0])
+    other = ([f"link {where} dynamically, through its DLL's import library (a vendor's static library is built for one "
+              "runtime and configuration: oneDAL's onedal_core.lib, a release /MT build, cannot go into a /MTd Debug build; "
+              "its notes: use the dynamic library for Debug)"] if where.lower().endswith(".lib") and not mkl else [])
+    fix = [*other, ("or " if other else "") + "link MKL dynamically: mkl_rt.lib (the single DLL, mkl_rt.N.dll at run time), "
+           "or the _dll import libraries (mkl_intel_lp64_dll.lib mkl_sequential_dll.lib mkl_core_dll.lib); CMake's MKLConfig: "
+           "-DMKL_LINK=dynamic",
            "or build every object for one runtime: CMAKE_MSVC_RUNTIME_LIBRARY (MultiThreaded$<$<CONFIG:Debug>:Debug>DLL for "
            "/MD), and no library built for the other"]
     return Finding(

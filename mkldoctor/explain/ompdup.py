@@ -103,7 +103,10 @@ def fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
                 *(r.advice for r in broken.known("openmp-duplicate", "windows")),
                 "keep one: remove or rename the copy a package ships for itself, so that the environment's serves all, or do not "
-                "mix pip wheels that bundle their own runtime with conda's intel-openmp", SEQUENTIAL)
+                "mix pip wheels that bundle their own runtime with conda's intel-openmp", SEQUENTIAL,
+                "a conda-forge environment's libraries loaded into a program with its own runtime (MATLAB's MEX files): give "
+                "the environment a BLAS without MKL, so that no libiomp5md.dll comes with it: conda install "
+                "\"libblas=*=*openblas\" (or *netlib: robotology-superbuild's FAQ)")
     if event.library.endswith(".dylib") or event.already.endswith(".dylib"):
         return (f"two copies of {event.library}: conda's intel-openmp (under MKL's numpy, scipy, scikit-learn) and a copy "
                 "another package ships for itself (TensorFlow's, xgboost's, a pip wheel's in its own folder): conda install "

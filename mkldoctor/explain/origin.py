@@ -195,6 +195,8 @@ def _judge(kind: str, value: str, parsed, machine: Machine) -> tuple[str, str] |
     if kind == "platform":
         return "foreign", f"the log is a {value} failure: another platform"
     if kind == "foreign":
+        if re.fullmatch(r"LNK\d{4}", value, re.I):  # a code of Microsoft's linker, not a file
+            return "foreign", f"the log names {value}, a code of Microsoft's linker (link.exe): another platform"
         platform = "macOS" if value.lower().endswith(".dylib") else "Windows"
         return "foreign", f"the log names {value}, a {platform} file: another platform"
     if kind == "prompt":

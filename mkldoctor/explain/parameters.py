@@ -307,6 +307,12 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
     if stedc:  # GlobalArrays/ga PR #122; UCL Research Computing's NWChem notes
         causes.insert(0, "Global Arrays' ga_pdsyevd (NWChem's parallel eigensolver) gives P?STEDC a workspace that MKL 2018 "
                          "and newer find too small (GA PR #122 enlarged it); MKL 2017 and older took that size")
+    band = re.fullmatch(r"[SDCZ][SH]BRDB", event.routine.strip().upper()) is not None and event.parameter == 12
+    if band:  # scipy#8205, #8713 (ZHBRDB from N = 2000); qutip#1495: QuTiP then required SciPy 1.5
+        causes.insert(0, "SciPy before 1.5: its eigh and eigvalsh gave LAPACK's ?SYEVR and ?HEEVR the documented minimum "
+                         "workspace, which MKL's band reduction (?SBRDB, ?HBRDB, which they call for large matrices) rejects; "
+                         "eigvalsh then returns zeros but the last value (scipy#8205, #8713); SciPy 1.5's eigh asks LAPACK "
+                         "for the size")
     known = broken.rejecting(event.routine, event.parameter)
     causes = [f"a known fault of MKL {b.releases}: {b.what} (fixed in {b.fixed_in}; {b.source})" for b in known] + causes
     causes.append("calls made from several threads at once with MKL's own threads on (a batched factorization that runs "
@@ -317,6 +323,9 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
         fix.append(f"check {name} before the call: {domain} (mkl_random and numpy's "
                    "MKL builds pass the user's value on; a release that handles the edge values itself, mkl_random#15, "
                    "does not call MKL with them)")
+    if band:
+        fix.append("SciPy: python -m pip install \"scipy>=1.5\" (conda install \"scipy>=1.5\"), whose eigh sizes the workspace "
+                   "by asking LAPACK; or np.linalg.eigh / eigvalsh, which never passed the minimum")
     if kind in ("array", "scale"):
         fix.append(f"check the input for NaN or Inf before the call (numpy: np.isfinite(a).all()); mask them in every input, "
                    "weights included")

@@ -379,6 +379,7 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
     if key is None:
         fix.append("which platform it is: conda info | grep platform (pip: python3 -c \"import sysconfig; "
                    "print(sysconfig.get_platform())\")")
+        fix += [distribution.PIP_TAGS_REGRESSION] if manager not in _CONDA and release is None else []
     subdir = distribution.conda_subdir(key or ("osx-64" if release else "osx-arm64"))
     confirm = ((f"conda search '{asked}' --platform {subdir}   # nothing: no build there",)
                if manager in _CONDA else (f"python3 -m pip index versions {package}   # the releases this platform can install",))

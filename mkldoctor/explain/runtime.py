@@ -211,6 +211,11 @@ SIGNATURES = (
               # a log wrapped at 70 columns ends the line after the second name ("... but found libomp.dylib" / "already initialized.")
               re.compile(r"Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?)(?: already\b|\s*$)"),
               lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
+    # its words with the number lost: Markdown made "#15" an issue link ("OMP: Error https://.../issues/15: Initializing
+    # libiomp5md.dll, but found libiomp5md.dll already initialized.": robotology-superbuild's FAQ)
+    Signature("omp-duplicate-words", "runtime", "already initiali",
+              re.compile(r"\bInitializing (?P<lib>\S+?),? but found (?P<other>\S+?) already initiali[sz]ed"),
+              lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
     Signature("omp-registration-failed", "runtime", "Error #18",
               re.compile(r"Error #18: Setting environment variable \"?__KMP_REGISTERED_LIB"), lambda m, _: OmpRegistration(m.string.strip()[:300])),
     # the number is the runtime release's (#273, #274, #276; 2026.2's libiomp5: #277, produced here); #269: the variable

@@ -130,3 +130,34 @@ def runtime_at_run_time(event) -> Finding | None:
         "an older one.",
         (f"ldd {q(event.library)} | grep libsycl; conda list 'dpcpp|sycl'   # the runtime found, and the one installed",),
     )
+
+
+def link_names(symbols: list[str]) -> list[str]:
+    """The SYCL runtime's own names among names a link left undefined (mangled, as ld says them for 'undefined reference
+    to symbol', or demangled)."""
+    return [s for s in symbols if _SYCL_RUNTIME.match(s) and "oneapi::" not in s]  # (a oneMKL function returns sycl::event)
+
+
+def runtime_not_linked(symbols: list[str], by_symbol, command) -> Finding:
+    """llama.cpp#9490: ggml's SYCL objects linked by icpx with oneMKL's libraries and no -fsycl (CMake's private link items
+    after ggml's rework), so no libsycl: 'libggml.a(ggml-sycl.cpp.o): undefined reference to symbol
+    _ZNK4sycl3_V16device8get_info...'."""
+    sycl_on_line = command is not None and any(a == "-fsycl" or "libsycl" in a or a.startswith("-lsycl") for a in command.argv)
+    return Finding(
+        "sycl-runtime-not-linked", "error",
+        "the SYCL runtime (libsycl) is not on the link: " + ", ".join(s[:60] for s in symbols[:2])
+        + (f" and {len(symbols) - 2} more" if len(symbols) > 2 else "") + " undefined",
+        (*(f"{s[:120]} needed by {by_symbol[s][0].referenced_from or '(an object the linker did not name)'}"
+           for s in symbols[:2]),
+         "these are the DPC++ SYCL runtime's own names (sycl::_V1:: in C++, cl::sycl:: before 2023), which code compiled "
+         "with -fsycl calls; the compiler's driver adds libsycl to a link only when the link itself is given -fsycl",
+         *(("the link line names no -fsycl and no libsycl",) if command is not None and not sycl_on_line else ())),
+        ("link with the SYCL compiler and -fsycl on the link line too (icpx -fsycl ... -o <program>); CMake: "
+         "target_link_options(<target> PRIVATE -fsycl), or target_link_libraries(<target> PRIVATE sycl) where a library's "
+         "link items are private to it (llama.cpp's ggml after its CMake rework: its fix named sycl among them)",
+         "a static library of SYCL objects (libggml.a) passes its needs to whatever links it: the program's link must add "
+         "-fsycl (or libsycl) as well"),
+        "A SYCL program's objects call the SYCL runtime; icpx links libsycl when the link is a SYCL link (-fsycl), and "
+        "oneMKL's SYCL libraries on the line do not bring it by themselves.",
+        ("icpx -fsycl -### <the link's objects> 2>&1 | grep -o -- '-lsycl[0-9]*'   # the runtime -fsycl adds",),
+    )

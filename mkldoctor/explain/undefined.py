@@ -135,6 +135,11 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     if intel:  # Intel's compiler runtime (and the SYCL runtime its SYCL objects call): a link not by Intel's driver
         sycl_rt = _take(groups, [s for s in groups["other"] if s.startswith("sycl::")])
         out.append(intelrt.runtime_undefined(intel, sycl_rt, needed_by([*intel, *sycl_rt], by_symbol)))
+    if groups["other"] == ["main"]:  # an executable whose objects define no main (a Fortran program linked by icc)
+        out.append(intelrt.no_main(needed_by(_take(groups, ["main"]), by_symbol), command))
+    sycl_link = _take(groups, syclnames.link_names(groups["other"]))
+    if sycl_link:  # the SYCL runtime's names from the project's own SYCL objects: a link without -fsycl
+        out.append(syclnames.runtime_not_linked(sycl_link, by_symbol, command))
     msvc = _take(groups, msvcnames.runtime_names(groups["other"], by_symbol))
     if msvc:  # MSVC-compiled libraries (MKL's Windows .lib files) linked by MinGW or lld-link: Microsoft's runtime helpers
         out.append(msvcnames.finding(msvc, by_symbol))

@@ -125,7 +125,8 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
 def _shape(line: str) -> str:
     """A line with what varies between one error's instances taken out: quoted words, paths, host and file names, numbers
     (the error's own code kept: curl's "(6)"), MSVC's decorated names ("(?view_as_real@native@at@@YA...)")."""
-    return re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*'|\(\?[^()\s]*\)|\S*[/\\.]\S*|(?<![(\w])\d+(?![)\w])", "#", line.strip())
+    line = re.sub(r"^(?:exception on \d+:|From worker \d+:)\s*", "", line.strip())  # Julia's worker, then its master: one error
+    return re.sub(r"'[^']*'|\"[^\"]*\"|`[^`]*'|\(\?[^()\s]*\)|\S*[/\\.]\S*|(?<![(\w])\d+(?![)\w])", "#", line)
 
 
 def _again(finding: Finding, more: list) -> Finding:

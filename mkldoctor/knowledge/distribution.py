@@ -97,6 +97,10 @@ PYPI_MKL: tuple[Wheels, ...] = (
 )
 STATIC_FIRST = "2021.1.1"  # mkl-static's first release on PyPI (mkl, mkl-devel, mkl-include: 2018.0.0)
 PYPI_NONE = "ARM (macOS on Apple silicon, Linux on aarch64, Windows on ARM) and musl Linux (Alpine)"
+# pip 20.0.0 and 20.0.1 matched no wheel's platform tags on some Pythons: "(from versions: none)" where PyPI has the wheels
+# (pypa/pip#7626, fixed in 20.0.2 within days; qiskit-metapackage#792: cvxopt's mkl on Windows)
+PIP_TAGS_REGRESSION = ("a pip of 20.0.0 or 20.0.1 (pip --version) takes no wheel at all, also on platforms PyPI serves (a "
+                       "regression in its platform tags, pypa/pip#7626, fixed in 20.0.2): python -m pip install --upgrade pip")
 
 
 def pypi_wheels(key: str) -> list[Wheels]:
