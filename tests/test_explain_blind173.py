@@ -10,7 +10,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174, 175)
+SETS = blindset.load(173, 174, 175, 176)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -156,3 +156,13 @@ def test_set_175s_partial_answers_made_whole():
     assert debug.id == "msvc-runtime-mismatch" and debug.fix[0].startswith("link onedal_core.lib dynamically"), flat(debug)
     julia = errors_of(blindset.log_of(blindset.entries(175), "linearalgebra-53"))
     assert len(julia) == 1 and "1 more time" in flat(julia[0]), [(f.id, f.title) for f in julia]
+
+
+def test_pyinstallers_unresolved_run_path_on_macos():
+    """pyinstaller#1514: 'ERROR: Can not find path ./lib/libmkl_core.dylib (needed by .../_dotblas.so)', Canopy's numpy
+    whose @rpath PyInstaller read as '.' (PR #1965); another library's line stays no finding of MKL's."""
+    finding = only_error(blindset.log_of(blindset.entries(176), "pyinstaller-1514"))
+    assert finding.id == "bundle-mkl-rpath-unresolved" and "_dotblas.so" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("upgrade PyInstaller"), finding.fix
+    other = errors_of("12 ERROR: Can not find path ./lib/libfoo.dylib (needed by /x/ext.so)\n")
+    assert "bundle-mkl-rpath-unresolved" not in [f.id for f in other] and other, [(f.id, f.title) for f in other]

@@ -35,6 +35,24 @@ def _said(m: re.Match, _):
 
 
 @dataclass(frozen=True, slots=True)
+class BundleRpathUnresolved:
+    """PyInstaller's macOS scan: ``ERROR: Can not find path ./lib/libmkl_core.dylib (needed by .../_dotblas.so)``, an
+    ``@rpath/lib/...`` dependency whose run path (``@loader_path/...`` in LC_RPATH) it did not resolve (pyinstaller#1514:
+    Canopy's MKL numpy; PR #1965, PyInstaller 3.2, substitutes it)."""
+
+    library: str
+    of: str
+    line: str
+
+
+def _rpath(m: re.Match, _) -> BundleRpathUnresolved | object:
+    name = m["path"].rsplit("/", 1)[-1]
+    if not re.match(r"lib(?:mkl_|iomp5)", name):
+        return NOT_MINE
+    return BundleRpathUnresolved(m["path"], m["of"].strip(), m.string.strip()[:300])
+
+
+@dataclass(frozen=True, slots=True)
 class NullBytesSource:
     """Python's ``source code string cannot contain null bytes``: a .py file that holds binary data. In a frozen program
     (cx_Freeze's, PyInstaller's) inside numpy's import, the bundler's hook for an MKL build of numpy (cx_Freeze#1110)."""
@@ -148,13 +166,15 @@ SIGNATURES = (
               re.compile(r"^\s*(?:\[PYI-\d+:ERROR\] |\[\d+\] )?Failed to execute script\b"), lambda m, _: FollowOn(m.string.strip())),
     Signature("appimage-dependency-missing", "bundlers", "ould not",
               re.compile(r"\bCould not find dependency: (?P<lib>\S+)"), _appimage),
+    Signature("pyinstaller-rpath-unresolved", "bundlers", "ERROR: Can",
+              re.compile(r"(?:\b\d+ )?ERROR: Can ?not find path (?P<path>\S+\.dylib) \(needed by (?P<of>[^)]+)\)"), _rpath),
     Signature("pyinstaller-lib-not-found", "bundlers", "lib not found",
               re.compile(r"(?:\b\d+ )?(?:ERROR|WARNING): lib not found: (?P<dll>\S+) dependency of (?P<of>.+)$"), _said),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return (_missing(events) + _frozen(events) + _extension(events) + [_appimage_finding(e) for e in events.of(AppImageDependencyMissing)[:1]]
+    return (_missing(events) + _rpath_finding(events) + _frozen(events) + _extension(events) + [_appimage_finding(e) for e in events.of(AppImageDependencyMissing)[:1]]
             + [_nuitka(e) for e in events.of(NuitkaPluginFailed)[:1]] + _twice_finding(events))
 
 
@@ -310,4 +330,27 @@ def _missing(events: Parsed) -> list[Finding]:
         "A bundler copies the DLLs it can find for each extension module; MKL builds of numpy and scipy find theirs from "
         "their own folder at run time, which the bundler does not search.",
         tuple(f"dir \"{folder}\"   # the extension's folder: the DLLs may be one folder up (numpy\\core)" for folder in folders[:1]),
+    )]
+
+
+def _rpath_finding(events: Parsed) -> list[Finding]:
+    said = events.of(BundleRpathUnresolved)
+    if not said:
+        return []
+    names = list(dict.fromkeys(e.library.rsplit("/", 1)[-1] for e in said))
+    of = said[0].of.rsplit("/", 1)[-1]
+    return [Finding(
+        "bundle-mkl-rpath-unresolved", "error",
+        f"PyInstaller could not resolve the run path of {of}: MKL's {', '.join(names[:3])}"
+        f"{' and more' if len(names) > 3 else ''} are left out of the bundle",
+        (*(e.line for e in said[:2]),
+         f"{said[0].library} is {of}'s @rpath dependency with the run path read as '.': the extension's LC_RPATH starts with "
+         "@loader_path, which PyInstaller before 3.2 did not substitute (pyinstaller#1514; PR #1965 resolves @loader_path and "
+         "@executable_path in it)"),
+        ("upgrade PyInstaller: python -m pip install -U pyinstaller (3.2 or newer), then pyinstaller --clean <the .spec>",
+         "or add the libraries by hand: --add-binary '<the environment's lib folder>/libmkl_*.dylib:.' (with libiomp5.dylib), "
+         "or the .spec file's binaries list"),
+        "A bundler copies the libraries each extension names; on macOS a name under @rpath is found through the extension's "
+        "run paths, which the bundler has to resolve as the loader would.",
+        (f"otool -l {said[0].of.strip()} | grep -A2 LC_RPATH   # the run paths the extension gives",),
     )]
