@@ -166,3 +166,10 @@ def test_pyinstallers_unresolved_run_path_on_macos():
     assert finding.fix[0].startswith("upgrade PyInstaller"), finding.fix
     other = errors_of("12 ERROR: Can not find path ./lib/libfoo.dylib (needed by /x/ext.so)\n")
     assert "bundle-mkl-rpath-unresolved" not in [f.id for f in other] and other, [(f.id, f.title) for f in other]
+
+
+def test_scikit_learn_intelex_without_its_gpu_backend():
+    """scikit-learn-intelex PR #2998: 'Operations using queues require the DPC/SPMD backend' (libonedal_dpc.so not
+    loaded, its ImportError hidden) was unrecognised."""
+    finding = only_error(blindset.log_of(blindset.entries(175), "sklearnex-2998"))
+    assert finding.id == "onedal-gpu-backend-missing" and "scikit-learn-intelex[gpu]" in finding.fix[0], flat(finding)

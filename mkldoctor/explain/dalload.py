@@ -40,6 +40,14 @@ class DalLayerRefused:
 
 
 @dataclass(frozen=True, slots=True)
+class DalGpuBackendMissing:
+    """scikit-learn-intelex's ``RuntimeError: Operations using queues require the DPC/SPMD backend``: its DPC++ (SYCL)
+    backend, libonedal_dpc.so, did not load, and the import hid why (scikit-learn-intelex PR #2998)."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class DalLayersMissing:
     layers: tuple[str, ...]
     line: str
@@ -58,6 +66,9 @@ SIGNATURES = (
     Signature("onedal-layers-missing", "dalload", "FATAL",
               re.compile(r"oneDAL FATAL ERROR: Cannot load neither (?P<a>[\w.+-]{1,100}) nor (?P<b>[\w.+-]{1,100}?)\.?\s*$"),
               _neither),
+    Signature("sklearnex-dpc-backend-missing", "dalload", "rror",
+              re.compile(r"Operations using queues require the DPC/SPMD backend"),
+              lambda m, _: DalGpuBackendMissing(m.string.strip()[:300])),
 )
 
 
@@ -66,7 +77,23 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if refused:
         return [_refused(refused)]
     missing = events.of(DalLayersMissing)
-    return [_missing(missing[0])] if missing else []
+    gpu = events.of(DalGpuBackendMissing)
+    return ([_missing(missing[0])] if missing else []) + ([_gpu(gpu[0])] if gpu else [])
+
+
+def _gpu(event: DalGpuBackendMissing) -> Finding:
+    return Finding(
+        "onedal-gpu-backend-missing", "error",
+        "scikit-learn-intelex has no GPU (DPC++) backend here: its libonedal_dpc library did not load",
+        (event.line, "a SYCL queue (a GPU or target_offload) needs oneDAL's DPC++ backend, libonedal_dpc.so (onedal_dpc.dll), "
+         "and the SYCL runtime it needs; a CPU-only installation has neither, and its import does not say so (the "
+         "releases before scikit-learn-intelex PR #2998, which now prints the load error)"),
+        ("install the GPU support: pip install \"scikit-learn-intelex[gpu]\" (releases that split it), or the package from "
+         "Intel's conda channel, which carries it; with the GPU driver's runtime (Level Zero) installed",
+         "or run on the CPU: leave out the SYCL queue (target_offload='auto' or 'cpu')"),
+        "oneDAL's GPU code is a library of its own, loaded at import when present; without it, any call given a queue fails.",
+        ("python -c \"import onedal._onedal_py_dpc\"   # the load error, with the missing library named",),
+    )
 
 
 def _refused(refused: list[DalLayerRefused]) -> Finding:
