@@ -117,12 +117,15 @@ def runtime_at_run_time(event) -> Finding | None:
         )
     if not _SYCL_RUNTIME.match(event.symbol):
         return None
+    legacy = re.match(r"_ZNK?2cl4sycl|cl::sycl::", event.symbol) is not None  # the namespace before oneAPI 2023
     return Finding(
         "sycl-runtime-older-than-build", "error",
         f"{library} was built with a newer DPC++ compiler than the SYCL runtime (libsycl) the process loaded",
         (f"{event.binary}: {event.library} needs {event.symbol[:160]}",
          "the name is the DPC++ SYCL runtime's (sycl:: in C++, cl::sycl:: before 2023): a library built with one DPC++ "
-         "release calls the runtime names of that release, and an older libsycl lacks the newer ones"),
+         "release calls the runtime names of that release, and an older libsycl lacks the newer ones"
+         + ("; a cl::sycl:: name is of a runtime before oneAPI 2023, so a newer runtime may have dropped it as well (its "
+            "beta releases changed from one to the next: daal4py#257, rebuilt against the oneAPI installed)" if legacy else "")),
         ("install the SYCL runtime of the release the library was built with or newer (conda: dpcpp-cpp-rt; pip: "
          "intel-sycl-rt or dpcpp-cpp-rt, the version the package pins; oneAPI: that release's setvars.sh), or a build of "
          "the package made for the runtime installed (dpctl PR #1301: its package now requires the 2023.2 runtime)",),
