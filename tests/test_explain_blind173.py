@@ -10,7 +10,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174, 175, 176)
+SETS = blindset.load(173, 174, 175, 176, 177)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -173,3 +173,12 @@ def test_scikit_learn_intelex_without_its_gpu_backend():
     loaded, its ImportError hidden) was unrecognised."""
     finding = only_error(blindset.log_of(blindset.entries(175), "sklearnex-2998"))
     assert finding.id == "onedal-gpu-backend-missing" and "scikit-learn-intelex[gpu]" in finding.fix[0], flat(finding)
+
+
+def test_mkls_folders_under_an_empty_root_in_a_run_path():
+    """pytorch#133823 (on Nix): CMake's install could not rewrite libtorch_cuda_linalg.so's run path, which held
+    '/lib/intel64' and its kin: PyTorch's mkl.cmake joined them to an empty MKL root. A run path line elsewhere is not it."""
+    finding = only_error(blindset.log_of(blindset.entries(177), "133823"))
+    assert finding.id == "mkl-root-empty-in-run-path" and finding.fix[0].startswith("give the build MKL's prefix"), flat(finding)
+    assert finding.evidence[0].startswith("CMake Error at caffe2/cmake_install.cmake:115"), finding.evidence
+    assert not errors_of("-- Looking for MKL in /lib/intel64:/usr/lib\n")
