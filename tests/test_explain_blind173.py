@@ -10,7 +10,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174, 175, 176, 177)
+SETS = blindset.load(173, 174, 175, 176, 177, 178)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -182,3 +182,13 @@ def test_mkls_folders_under_an_empty_root_in_a_run_path():
     assert finding.id == "mkl-root-empty-in-run-path" and finding.fix[0].startswith("give the build MKL's prefix"), flat(finding)
     assert finding.evidence[0].startswith("CMake Error at caffe2/cmake_install.cmake:115"), finding.evidence
     assert not errors_of("-- Looking for MKL in /lib/intel64:/usr/lib\n")
+
+
+def test_a_notebooks_setvars_in_a_subshell():
+    """VOTCA d202cbf: a Jupyter cell's '!source /opt/intel/oneapi/setvars.sh' ran in a subshell; the kernel's import still
+    could not find libmkl_rt.so.2. Without that cell, the fix says no word of notebooks."""
+    log = blindset.log_of(blindset.entries(178), "votca")
+    finding = only_error(log)
+    assert finding.id == "loader-cannot-find" and any("kernel.json" in line for line in finding.fix), finding.fix
+    plain = only_error("\n".join(line for line in log.splitlines() if "!source" not in line))
+    assert not any("kernel.json" in line for line in plain.fix), plain.fix

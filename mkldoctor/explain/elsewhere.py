@@ -112,7 +112,10 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                for r in exports.releases_providing(soname)):  # a oneAPI release's soname (.so.1, .so.2)
             fix.append("a oneAPI install (/opt/intel/oneapi, or ~/intel/oneapi for one user): source <that folder>/setvars.sh "
                        "in the shell that runs the program; it puts MKL's and the compiler's lib folders (libiomp5) on "
-                       "LD_LIBRARY_PATH")
+                       "LD_LIBRARY_PATH" + ("; a notebook's '!source setvars.sh' runs in a subshell that ends with the cell, "
+                       "and the kernel keeps its own environment: source it in the shell that starts Jupyter, or give the "
+                       "kernel LD_LIBRARY_PATH in its kernel.json's env (votca d202cbf)" if "subshell setvars" in ctx.sessions
+                       else ""))
         elif stem.startswith("libmkl_") and re.fullmatch(r"lib\w+\.so", soname):  # MKL 2020 and older's names
             fix.append("a Parallel Studio or Composer XE install (/opt/intel, MKL 2020 and older): source /opt/intel/"
                        "compilers_and_libraries_<ver>/linux/bin/compilervars.sh intel64 (or mkl/bin/mklvars.sh intel64) in "

@@ -69,6 +69,10 @@ _R_SESSION = re.compile(r"^R version \d+\.\d+|^(?:> )?[\w.]+ <- |\bsessionInfo\(
 _PROMPT = re.compile(r"^(?:\((?P<env>[\w.-]+)\)\s*)?(?P<user>[a-z_][\w.-]{0,31})@(?P<host>[\w.-]{1,64}):(?P<cwd>[~/][^\s$#]*)?\s?[$#](?:\s|$)")
 
 
+# IPython's shell escape sourcing an environment script ("In [2]: !source /opt/intel/oneapi/setvars.sh": votca d202cbf)
+_SUBSHELL_SOURCE = re.compile(r"(?:^|\]:\s*)!\s*(?:source|\.)\s+\S*(?:setvars|vars|mklvars|compilervars)\.sh\b")
+
+
 def sample(places: list, line: str) -> None:
     """Add the paths and the shell prompt of one log line to ``places`` (``("path", p)``, ``("prompt", "user@host")``)."""
     if len(places) >= MAX_PLACES:
@@ -82,6 +86,8 @@ def sample(places: list, line: str) -> None:
                 found.append(("active", prompt.group("env")))
     if _SESSION.search(line):  # an IPython or Jupyter session: its interpreter is the kernel's, not the shell's
         found.append(("session", "IPython"))
+    if "!" in line and _SUBSHELL_SOURCE.search(line):  # a notebook's "!source setvars.sh": a subshell the kernel outlives
+        found.append(("session", "subshell setvars"))
     if line[:2] == "==" and _PROFILER.match(line):  # NVIDIA's Nsight Compute started the program itself
         found.append(("session", "Nsight Compute"))
     if ("R " in line[:2] or "<-" in line or "sessionInfo" in line) and _R_SESSION.search(line):
