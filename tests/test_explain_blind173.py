@@ -10,7 +10,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174, 175, 176, 177, 178)
+SETS = blindset.load(173, 174, 175, 176, 177, 178, 179)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -192,3 +192,12 @@ def test_a_notebooks_setvars_in_a_subshell():
     assert finding.id == "loader-cannot-find" and any("kernel.json" in line for line in finding.fix), finding.fix
     plain = only_error("\n".join(line for line in log.splitlines() if "!source" not in line))
     assert not any("kernel.json" in line for line in plain.fix), plain.fix
+
+
+def test_a_test_runners_list_of_failures_is_one_failure():
+    """Caffe#4836: googletest's '[  FAILED  ] 28 tests, listed below:' and one line per test were three unrecognised
+    findings; JAX#9705: pytest's '=== FAILURES ===' banner (joined to the next line at the terminal's width) was silent."""
+    listed = errors_of(blindset.log_of(blindset.entries(179), "caffe-4836"))
+    assert len(listed) == 1 and "28 tests, listed below" in listed[0].title, [(f.id, f.title) for f in listed]
+    banner = errors_of(blindset.log_of(blindset.entries(179), "jax-9705"))
+    assert [f.id for f in banner] == ["unrecognised-failure"] and "FAILURES" in flat(banner[0]), [(f.id, f.title) for f in banner]

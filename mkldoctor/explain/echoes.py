@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, TRACEBACK_HEADER, ClaimedError, FollowOn, Signature, Unrecognised, preceded
+from mkldoctor.explain.catalogue import (NOT_MINE, TRACEBACK_HEADER, ClaimedError, FollowOn, Signature, Unrecognised, last_match,
+                                         preceded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,12 @@ SIGNATURES = (
     *(Signature(f"pytest-failure-header-{i}", "echoes", needle,
                 re.compile(r"^_{3,} (?:Test\w*(?:\.|::))?test\w*(?:\[[^\]]{0,200}\])? _{3,}\s*$"), _echo)
       for i, needle in enumerate(("__ test", "__ Test"))),
+    # pytest's banner over the failures it reports (their own lines follow it), and googletest's list of the tests that
+    # failed after its count ("[  FAILED  ] 28 tests, listed below:" then one line per test: Caffe#4836)
+    # (a terminal's width may join the next line to the banner)
+    Signature("pytest-failures-banner", "echoes", "FAILURES", re.compile(r"^=+ FAILURES =+(?![^=_\s])"), _echo),
+    Signature("gtest-failed-listed", "echoes", "FAILED", re.compile(r"^\[  FAILED  \] (?!\d+ tests?, listed below)\S"),
+              lambda m, before: _echo(m, before) if last_match(r"^\[  FAILED  \] ", before, within=1) else NOT_MINE),
     # a program's last words after the error that stopped it: "ERROR: FDS was improperly set-up - FDS stopped (CHID: x)"
     Signature("program-stopped", "echoes", "ERROR: ", re.compile(r"^ERROR: .*\b(?:improperly set[- ]up|stopped)\b"), _echo),
     # vcpkg's summary after a port's own CMake error: "Error: Building package intel-mkl:x64-windows failed with: BUILD_FAILED"
