@@ -201,3 +201,4 @@ def test_a_test_runners_list_of_failures_is_one_failure():
     assert len(listed) == 1 and "28 tests, listed below" in listed[0].title, [(f.id, f.title) for f in listed]
     banner = errors_of(blindset.log_of(blindset.entries(179), "jax-9705"))
     assert [f.id for f in banner] == ["unrecognised-failure"] and "FAILURES" in flat(banner[0]), [(f.id, f.title) for f in banner]
+    assert banner[0].fix[0].startswith("pytest's report of failed tests: rerun one"), banner[0].fix

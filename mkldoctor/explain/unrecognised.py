@@ -113,6 +113,9 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
              *(("a test run's summary: rerun the failed tests with their own output, ctest --output-on-failure -R "
                 "'<a test's name>' (the names follow the summary), and explain that output",)
                if any(e.line.startswith("The following tests FAILED") for e in echoes) else ()),
+             *(("pytest's report of failed tests: rerun one with its whole output, pytest -x -vv '<the test's id>', and "
+                "explain that output (its 'E   ' lines say what failed)",)
+               if any(re.match(r"=+ FAILURES =+", e.line) for e in echoes) else ()),
              "look above these lines for the first error the tool printed; if the log was cut, pass the whole output "
              "(make VERBOSE=1, cargo build -v, ninja -v)",),
             "These lines only report that an earlier step failed; the step's own message is not in the input, "
