@@ -118,6 +118,7 @@ def test_an_executable_without_main(tmp_path):
     log = failed(["gcc", "f.c", "-o", "f"], tmp_path)
     finding = only_error(log)
     assert finding.id == "program-main-undefined" and "Fortran" not in finding.title, flat(finding)
+    assert "_start in " in finding.evidence[0] and "crt1.o" in finding.evidence[0], finding.evidence  # the object, not the place
     fortran = only_error(blindset.log_of(blindset.entries(175), "xtb-237"))
     assert fortran.id == "program-main-undefined" and "icc" in fortran.title and "for_main.o" in fortran.fix[0], flat(fortran)
 

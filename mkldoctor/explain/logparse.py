@@ -325,6 +325,8 @@ def _undefined(symbol: str, where: str, context, linker: str, version: str | Non
         loc = where
     elif section:  # "h.o:(.text+0x1d)"
         obj, member = split_object(section.group("obj"))
+    elif context is not None and re.fullmatch(r"\(\.[\w.$]+(?:\+0x[0-9a-f]+)?\)", where):  # "(.text+0x17)": the place in
+        loc = where  # the object the "in function" line before named (ld 2.40's "Scrt1.o: in function `_start':")
     elif where and _SOURCE_LOC.match(where):  # "/src/mkl.rs:162" after an "in function" line
         loc = where
     elif where:
