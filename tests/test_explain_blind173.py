@@ -5,6 +5,8 @@ macOS's crash report, a forum page's translated ld, pip check under conda, MAGMA
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests import blindset
@@ -203,3 +205,21 @@ def test_a_test_runners_list_of_failures_is_one_failure():
     banner = errors_of(blindset.log_of(blindset.entries(179), "jax-9705"))
     assert [f.id for f in banner] == ["unrecognised-failure"] and "FAILURES" in flat(banner[0]), [(f.id, f.title) for f in banner]
     assert banner[0].fix[0].startswith("pytest's report of failed tests: rerun one"), banner[0].fix
+
+
+OPENINGS = json.loads((blindset.CORPUS / "openings173.json").read_text())["entries"]
+
+
+@pytest.mark.parametrize("entry", OPENINGS, ids=lambda e: e["id"])
+def test_opening_posts_are_never_silent(entry):
+    """The opening posts of 32 threads whose cause no stored copy establishes: each gets an error or a warning."""
+    said = blindset.findings(entry["log"])
+    assert any(f.severity in ("error", "warning") for f in said), [(f.id, f.title) for f in said]
+
+
+def test_opencvs_lapack_check_that_did_not_build():
+    """opencv#15458's opening post: 'LAPACK(MKL): Can't build LAPACK check code. This LAPACK version is not supported.'
+    (OpenCV goes on without LAPACK) was 'no problem found'."""
+    [entry] = [e for e in OPENINGS if e["id"] == "opencv-15458"]
+    finding = blindset.findings(entry["log"])[0]
+    assert finding.id == "opencv-lapack-check-failed" and "CMakeError.log" in finding.fix[0], flat(finding)

@@ -169,6 +169,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "assertion fail", "relocation truncated", "relocation overflows",  # ld stopped by its input's shape (ldinternal)
            "/lib/intel64",  # MKL's folder at the file system's root: a run path built from an empty MKL root (mklrootpath)
            "FAILURES",  # pytest's banner over the failures it reports (echoes)
+           "build LAPACK check",  # OpenCV's LAPACK check that did not build (findblas)
            "is not signed",  # apt's refusal of a repository whose signature did not verify (syspackages)
            "is not valid", "already been installed",  # Intel's standalone installer's refusals (installers)
            "unknown option",  # Apple's ld given GNU ld's options (platforms)

@@ -119,7 +119,19 @@ class OtherBlasSought:
 
 _OTHER_BLAS = re.compile(r"(?i)^\s*(?:-- )?could not find (?P<b>OpenBLAS|ATLAS|BLIS|Accelerate)\b")
 
+@dataclass(frozen=True, slots=True)
+class OpencvLapackRefused:
+    """OpenCV's OpenCVFindLAPACK.cmake: "LAPACK(MKL): Can't build LAPACK check code. This LAPACK version is not supported."
+    (its try_compile of lapack_check.cpp against the LAPACK it found failed: OpenCV goes on without LAPACK; opencv#15458)."""
+
+    impl: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("opencv-lapack-check-failed", "findblas", "build LAPACK check",
+              re.compile(r"LAPACK\((?P<impl>[^)]{1,60})\): Can(?:'|no)t build LAPACK check code"),
+              lambda m, _: OpencvLapackRefused(m["impl"], m.string.strip()[:300])),
     *(Signature(f"cmake-mkl-asked-{i}", "findblas", needle, _MKL_ASKED, lambda m, _: MklAsked(m["s"]))
       for i, needle in enumerate(("USE_BLAS=", "BLA_VENDOR=Intel", "MKL=ON"))),
     *(Signature(f"cmake-other-blas-not-found-{i}", "findblas", needle, _OTHER_BLAS,
@@ -189,7 +201,24 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     checked = _check_failed(events)
     # MKLROOT without its '/': mklrootpath's finding; MKL's archives listed ungrouped: the check's finding says both
     missed = [] if relative(events) or (checked and _ungrouped(events.of(BlasCheckFailed)[0])) else _not_found(events)
-    return missed + checked + _openmp(events, ctx) + _beside(events) + _distutils(events) + _choice_ignored(events)
+    return (missed + checked + _openmp(events, ctx) + _beside(events) + _distutils(events) + _choice_ignored(events)
+            + [_opencv_lapack(e) for e in events.of(OpencvLapackRefused)[:1]])
+
+
+def _opencv_lapack(event: OpencvLapackRefused) -> Finding:
+    return Finding(
+        "opencv-lapack-check-failed", "warning",
+        f"OpenCV could not build its LAPACK check against {event.impl}: it is configured without LAPACK",
+        (event.line, "OpenCV's CMake (OpenCVFindLAPACK.cmake) compiles and links a small program, lapack_check.cpp, against "
+         "the LAPACK it found; when that fails it drops LAPACK and goes on, and writes the compiler's output to "
+         "CMakeFiles/CMakeError.log under 'LAPACK(...) check FAILED' (opencv#15458)"),
+        ("read why the check failed: grep -A30 'check FAILED' <the build folder>/CMakeFiles/CMakeError.log (its include "
+         "folder, its libraries and the compiler's output), and fix what it names: MKL's headers or libraries of two "
+         "releases, or a library list without MKL's threading layer",
+         "or configure without it where LAPACK is not needed: -DWITH_LAPACK=OFF"),
+        "OpenCV uses LAPACK only where its own check program builds; a failed check is a status line, not an error.",
+        ("grep -E 'LAPACK|MKL' <the build folder>/CMakeCache.txt   # what OpenCV found and gave the check",),
+    )
 
 
 def _fphsa(events: Parsed) -> list:
