@@ -223,3 +223,11 @@ def test_opencvs_lapack_check_that_did_not_build():
     [entry] = [e for e in OPENINGS if e["id"] == "opencv-15458"]
     finding = blindset.findings(entry["log"])[0]
     assert finding.id == "opencv-lapack-check-failed" and "CMakeError.log" in finding.fix[0], flat(finding)
+
+
+def test_dotnets_dlopen_words_on_macos():
+    """dotnet/machinelearning#7229's opening post: .NET 8's DllNotFoundException for 'MklImports' with dyld's "tried:" list;
+    the line was claimed by a family that makes no finding of it alone (a claimed error no finding said)."""
+    [entry] = [e for e in OPENINGS if e["id"] == "dotnet-ml-7229"]
+    finding = blindset.findings(entry["log"])[0]
+    assert finding.id == "macos-library-not-loaded" and "MklImports.dylib" in finding.title, flat(finding)

@@ -54,7 +54,8 @@ SIGNATURES = (
     Signature("dumpbin-dependencies", "dumpbin", "following dependencies", re.compile(r"Image has the following dependencies"),
               lambda m, _: None),
     Signature("dumpbin-import", "dumpbin", ".dll", _IMPORT, _listed),
-    Signature("dotnet-dll-not-found-said", "dumpbin", "DllNotFound", re.compile(r"DllNotFoundException"),
+    # (a line with dyld's own words is platforms' to read: .NET on macOS, "... dlopen(/x/MklImports.dylib, 0x0001): tried:")
+    Signature("dotnet-dll-not-found-said", "dumpbin", "DllNotFound", re.compile(r"DllNotFoundException(?!.*\bdlopen\()"),
               lambda m, _: DllNotLoaded(m.string.strip()[:300])),
 )
 

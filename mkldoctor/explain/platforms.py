@@ -114,6 +114,11 @@ SIGNATURES = (
     Signature("macos-library-validation", "platforms", "Library Validation",
               re.compile(r"(?<![^\s:()])(?P<lib>[^\s:()]+\.dylib): code signature in .*not valid for use in process using Library Validation"),
               lambda m, _: ForeignLoadFailed("macOS", os.path.basename(m.group("lib")), m.string.strip()[:300])),
+    # .NET 8 on macOS: "Unable to load shared library 'MklImports' or one of its dependencies. ... dlopen(/x/MklImports.dylib,
+    # 0x0001): tried: '/x/MklImports.dylib' (no such file)" (dotnet/machinelearning#7229: no osx-x64 MklImports shipped)
+    Signature("dotnet-macos-dlopen-tried", "platforms", "Unable to load shared library",
+              re.compile(r"Unable to load shared library '[^']+' or one of its dependencies\b.*?dlopen\((?P<lib>[^,]+?), "
+                         r"\w+\): tried: "), _mac),
     Signature("macos-dlopen-image-not-found", "platforms", "image not found",
               re.compile(r"dlopen\((?P<lib>[^,]+?), \d+\): image not found"), _mac),
     Signature("macos-reason", "platforms", "Reason: ", re.compile(r"^\s*Reason: (?:image not found|no suitable image found|tried:"
