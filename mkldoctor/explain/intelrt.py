@@ -153,12 +153,13 @@ def no_main(needed: list[str], command) -> Finding:
          "that defines it; MKL defines none and needs none"),
         ("a Fortran program: link it with its Fortran compiler's driver (ifx or ifort for Intel Fortran's objects: it "
          "adds the runtime's for_main.o, which holds main, and libifcore; gfortran for GNU's), or add that runtime to this "
-         "link (xtb#237: meson linked the Fortran test with icc and -lmkl_rt; its fix linked through the Fortran side)",
+         "link (xtb#237: meson linked the Fortran test with icc and -lmkl_rt, without Intel Fortran's runtime; its fix "
+         "reworked the build's MKL link options)",
          "a C or C++ program: the source that defines main is not among the objects (a file left out of the target, a "
          "build option that compiles it out), or the target was meant to be a library: link it with -shared"),
         "An executable starts at the C runtime's _start, which calls main; the link fails when no object defines it.",
-        ("nm -A <the objects linked> | grep -w -E 'main|MAIN__'   # which object defines main (MAIN__: a Fortran program "
-         "compiled by Intel Fortran or gfortran, whose main comes from the driver)",),
+        ("nm -A <the objects linked> | grep -w -E 'main|MAIN__'   # which object defines main (MAIN__: a Fortran program's "
+         "body; gfortran writes main beside it in the same object, Intel Fortran leaves main to its for_main.o)",),
     )
 
 
