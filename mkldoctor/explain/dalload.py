@@ -115,7 +115,7 @@ def _refused(refused: list[DalLayerRefused]) -> Finding:
          "roots.sst on a connected machine, then import roots.sst's certificates into Trusted Root Certification "
          "Authorities)",
          "a DLL changed after signing (0x80096010) or cut short: install the package again (pip install --force-reinstall "
-         "dal, or conda install --force-reinstall dal)"),
+         "daal (PyPI's name for oneDAL's runtime), or conda install --force-reinstall dal)"),
         "oneDAL opens its threading layer at run time and verifies its signature first; Windows' answer is printed as "
         "the error code, and the layer is refused.",
         ("powershell \"Get-AuthenticodeSignature (Get-ChildItem -Recurse -Filter 'onedal_*.dll' $env:CONDA_PREFIX)\""
@@ -129,7 +129,7 @@ def _missing(event: DalLayersMissing) -> Finding:
         f"oneDAL cannot load its threading layer: neither {event.layers[0]} nor {event.layers[1]} was found",
         (event.line, "oneDAL opens its threading layer by name at run time, from the folder of its own DLLs and the DLL "
          "search path; neither file was there"),
-        ("install the dal package beside daal4py or scikit-learn-intelex, of the same release (pip install dal, or conda "
+        ("install oneDAL's runtime beside daal4py or scikit-learn-intelex, of the same release (pip install daal, or conda "
          "install dal), and run Python from that environment (its Library\\bin or its folder of DLLs on the search path)",),
         "oneDAL's threading layers are DLLs of their own, opened at run time, like MKL's.",
         ("python -c \"import daal4py\"   # loads oneDAL with its layers",),
