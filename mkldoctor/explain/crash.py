@@ -313,7 +313,7 @@ def _inside_mkl(crash: Crash, text: str, platform: str | None = None) -> Finding
     ilp64 = re.search(r"libmkl_\w+_ilp64|\b\w+_64_\b", text) is not None  # a library's name, or a Fortran name's _64_
     null = re.match(r"#0\s+0x0+ in \?\?", crash.line) is not None
     binding = _CTYPES_BINDING.search(text) if "OSError: exception:" in text else None
-    windows = platform == "Windows" or bool(_WINDOWS_CRASH.search(crash.line))
+    windows = _platform_of(crash, platform) == "Windows"
     return Finding(
         "mkl-crash", "error", "the program crashed inside MKL: most often arguments of the wrong width, or an MKL of "
         "another release than the code was built for",
@@ -378,6 +378,11 @@ _WINDOWS_CRASH = re.compile(r"Windows fatal exception|0xC0000005|-1073741819|322
                             r"\baccess violation (?:reading|writing)\b", re.I)
 
 
+def _platform_of(crash: Crash, platform: str | None) -> str:
+    """The log's own system (origin's name), else Windows where the crash's words are Windows' own, else Linux."""
+    return platform or ("Windows" if _WINDOWS_CRASH.search(crash.line) else "Linux")
+
+
 def _no_mkl(crash: Crash, platform: str | None) -> Finding:
     if crash.line.startswith("*** caught"):
         return crashhosts.r_native(crash)
@@ -406,7 +411,7 @@ def _no_mkl(crash: Crash, platform: str | None) -> Finding:
             "mkl_gf_lp64 (mkl_intel_lp64 with ifort) for default integers, mkl_gf_ilp64 only with -fdefault-integer-8 (ifort: "
             "-i8); a project's FindMKL that links ilp64 to a default build crashes at the first call (champ#25)",)
            if fortran and not smashed else ()),
-         _BACKTRACE.get(platform or ("Windows" if _WINDOWS_CRASH.search(crash.line) else "Linux"), _BACKTRACE["Linux"]),
+         _BACKTRACE.get(_platform_of(crash, platform), _BACKTRACE["Linux"]),
          "then explain the backtrace: mkldoctor explain <that log>"),
         "A crash says only that the program touched memory it may not; the frames say where.",
         ("MKL_VERBOSE=1 <the program>   # MKL's calls before the crash, if any",),

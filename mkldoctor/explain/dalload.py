@@ -73,12 +73,9 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    refused = events.of(DalLayerRefused)
-    if refused:
-        return [_refused(refused)]
-    missing = events.of(DalLayersMissing)
-    gpu = events.of(DalGpuBackendMissing)
-    return ([_missing(missing[0])] if missing else []) + ([_gpu(gpu[0])] if gpu else [])
+    refused, missing, gpu = events.of(DalLayerRefused), events.of(DalLayersMissing), events.of(DalGpuBackendMissing)
+    layers = [_refused(refused)] if refused else [_missing(missing[0])] if missing else []  # refused: the layers are there
+    return layers + ([_gpu(gpu[0])] if gpu else [])
 
 
 def _gpu(event: DalGpuBackendMissing) -> Finding:

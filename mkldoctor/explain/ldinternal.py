@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -39,7 +39,7 @@ SIGNATURES = (
     Signature("ld-relocation-truncated", "ldinternal", "relocation truncated",
               re.compile(r"relocation truncated to fit: R_\w+ against"),
               lambda m, before: RelocationTruncated(m.string.strip()[:300], bool(
-                  _SYCL_WRAPPER.search(m.string) or any(_SYCL_WRAPPER.search(b) for b in before[-1:])))),
+                  _SYCL_WRAPPER.search(m.string) or last_match(_SYCL_WRAPPER, before, within=1)))),
     Signature("ld-relocation-overflows-omitted", "ldinternal", "relocation overflows",
               re.compile(r"additional relocation overflows omitted from the output"), lambda m, _: FollowOn(m.string.strip())),
     Signature("ld-bfd-assertion", "ldinternal", "assertion fail",

@@ -33,12 +33,11 @@ class PardisoNamed:
 def _named(m: re.Match, _) -> PardisoNamed | object:
     # context only: an error line that names PARDISO is another signature's, or stays an unrecognised error, and so is
     # pip's report of a package's requirement ("pypardiso 0.4.0 requires mkl, which is not installed.": pkgstate's)
-    if ERRORISH.search(m.string) or _PIP_REQUIREMENT.search(m.string):
+    from mkldoctor.explain.pkgstate import PIP_CONFLICT
+
+    if ERRORISH.search(m.string) or PIP_CONFLICT.match(m.string.strip()):
         return NOT_MINE
     return PardisoNamed(m.string.strip()[:200])
-
-
-_PIP_REQUIREMENT = re.compile(r" requires \S.{0,300}?, (?:which is not installed|but you have )")
 
 
 def _msglvl_code(what: str) -> int:

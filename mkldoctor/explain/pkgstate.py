@@ -94,6 +94,12 @@ class CondaUsed:
     runs in a conda environment, whatever its paths say (deepchem#4698's anonymised ones)."""
 
 
+# pip's report of a package whose requirement the environment does not meet (after an install, or pip check); a
+# requirement of several clauses has commas of its own: "mkl<=2021.4.0,>=2021.1.1; platform_system == ..."
+PIP_CONFLICT = re.compile(rf"^(?P<who>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) requires (?P<req>[\w.-]{{1,100}}[^\n]{{0,200}}?), "
+                          rf"(?:but you have (?P<have>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) which is incompatible|"
+                          r"which is not installed)")
+
 SIGNATURES = (
     Signature("conda-command-shown", "pkgstate", "conda ",
               re.compile(r"(?:^|[\s`$>]|\d\.\s)conda (?:create|install)\b"), lambda m, _: CondaUsed()),
@@ -108,11 +114,7 @@ SIGNATURES = (
     Signature("conda-package-corrupted", "pkgstate", "The package for ",
               re.compile(rf"(?:CondaVerificationError|SafetyError): The package for (?P<pkg>[\w.-]{{1,100}}) located at "
                          r"(?P<folder>\S{1,400})(?:\s+appears to be corrupted\.\s+The path '(?P<path>[^']{1,300})')?"), _cache),
-    Signature("pip-dependency-conflict", "pkgstate", " requires ",
-              # a requirement of several clauses has commas of its own: "mkl<=2021.4.0,>=2021.1.1; platform_system == ..."
-              re.compile(rf"^(?P<who>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) requires (?P<req>[\w.-]{{1,100}}[^\n]{{0,200}}?), "
-                         rf"(?:but you have (?P<have>[\w.-]{{1,100}} [\w.+!-]{{1,50}}) which is incompatible|which is not installed)"),
-              _conflict),
+    Signature("pip-dependency-conflict", "pkgstate", " requires ", PIP_CONFLICT, _conflict),
 )
 
 
