@@ -205,6 +205,9 @@ def test_a_test_runners_list_of_failures_is_one_failure():
     banner = errors_of(blindset.log_of(blindset.entries(179), "jax-9705"))
     assert [f.id for f in banner] == ["unrecognised-failure"] and "FAILURES" in flat(banner[0]), [(f.id, f.title) for f in banner]
     assert banner[0].fix[0].startswith("pytest's report of failed tests: rerun one"), banner[0].fix
+    # said as tests that failed, not as a build (its title said "the build failed"); a build's echo stays a build's
+    assert banner[0].title.startswith("the log says tests failed, but not why"), banner[0].title
+    assert only_error("collect2: error: ld returned 1 exit status\n").title.startswith("the log says the build failed")
 
 
 OPENINGS = json.loads((blindset.CORPUS / "openings173.json").read_text())["entries"]

@@ -133,6 +133,7 @@ def test_a_test_runs_summary_alone_says_how_to_see_the_tests_output():
     log = "  The following tests FAILED:\n  \t 31 - Anasazi_Epetra_BKS_norestart_test_MPI_4 (Failed)\n  Errors while running CTest\n"
     finding = only_error(log)
     assert finding.id == "unrecognised-failure" and any("ctest --output-on-failure -R" in line for line in finding.fix)
+    assert finding.title.startswith("the log says tests failed"), finding.title
 
 
 def test_onemaths_cuda_backend_built_with_oneapis_compiler():

@@ -20,6 +20,11 @@ from mkldoctor.knowledge.recipes import q
 
 MAX_UNRECOGNISED_FINDINGS = 10
 ECHOES_ONLY = "the log says the build failed, but not why in a form mkldoctor recognises"
+TESTS_ONLY = "the log says tests failed, but not why in a form mkldoctor recognises"
+# a test runner's report of failed tests (pytest's banner and a test's header, googletest's list, CTest's summary,
+# Catch2's, unittest's, Julia's): an echo that says tests failed, not a build
+_TEST_REPORT = re.compile(r"^(?:=+ FAILURES =+|\[  FAILED  \] |The following tests FAILED:|\S+:\d+: FAILED:|_* ?ERROR collecting "
+                          r"|_{3,} (?:Test\w*(?:\.|::))?test|ERROR: A test has failed|(?:[^\w\s]{1,4} )?(?:ERROR|FAIL): [Tt]est)")
 
 # The words of a failure's own cause. An error line with none of them only says that a step failed ("ERROR: Package
 # FFTW errored during testing", "The meson log shows the following error:"), as does the head of CMake's message over
@@ -106,8 +111,9 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
                            tuple(e.line[:160] for e in lines[MAX_UNRECOGNISED_FINDINGS:MAX_UNRECOGNISED_FINDINGS + 8]), ()))
     echoes = events.of(FollowOn)
     if echoes and not lines and not any(f.severity == "error" for f in found):
+        tests = bool(_TEST_REPORT.match(echoes[0].line))  # what follows a test report is its runner's exit (make test)
         out.append(Finding(
-            "unrecognised-failure", "error", ECHOES_ONLY,
+            "unrecognised-failure", "error", TESTS_ONLY if tests else ECHOES_ONLY,
             tuple(f"the log says: {e.line[:200]}" for e in echoes[:6]),
             (*_full_log_fix(ctx),
              *(("a test run's summary: rerun the failed tests with their own output, ctest --output-on-failure -R "
@@ -120,7 +126,7 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
              "(make VERBOSE=1, cargo build -v, ninja -v)",),
             "These lines only report that an earlier step failed; the step's own message is not in the input, "
             "or is not one mkldoctor knows.",
-            locations=ctx.located(echoes, "says the build failed"),
+            locations=ctx.located(echoes, "says tests failed" if tests else "says the build failed"),
         ))
     return out
 
@@ -159,7 +165,7 @@ def join_echoes(findings: list[Finding], events: Parsed) -> list[Finding]:
     the finding whose own log lines come last before it (the first error finding when the findings' lines are unknown)."""
     echoes = [e for e in (*events.of(FollowOn), *_consequences(events, _explained(findings))) if events.first_line.get(e, 0)]
     echoes.sort(key=lambda e: events.first_line[e])
-    errors = [i for i, f in enumerate(findings) if f.severity == "error" and f.title != ECHOES_ONLY]
+    errors = [i for i, f in enumerate(findings) if f.severity == "error" and f.title not in (ECHOES_ONLY, TESTS_ONLY)]
     if not echoes or not errors:
         return findings
     starts = {i: _first_line(findings[i], events) for i in errors}
