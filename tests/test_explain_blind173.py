@@ -234,3 +234,17 @@ def test_dotnets_dlopen_words_on_macos():
     [entry] = [e for e in OPENINGS if e["id"] == "dotnet-ml-7229"]
     finding = blindset.findings(entry["log"])[0]
     assert finding.id == "macos-library-not-loaded" and "MklImports.dylib" in finding.title, flat(finding)
+
+
+def test_a_parameter_refused_inside_matlab_names_matlabs_ilp64_mkl():
+    """pardiso-matlab-recipes: Pardiso's MEX wrappers met MATLAB's own MKL (ILP64) and MKL refused DGER's LDA. Where the
+    log names the MEX file or MATLAB's folder, the finding says MATLAB's MKL takes the calls; where it names neither, it
+    does not invent MATLAB."""
+    refused = blindset.log_of(blindset.entries(177), "pardiso-matlab").rstrip("\n") + "\n"
+    for log in (refused + "Error using pardisofactor (line 12)\n  /home/u/pardiso-matlab/build/pardisofactor.mexa64\n",
+                "$ /usr/local/MATLAB/R2021a/bin/matlab -batch test_pardiso\n" + refused):
+        finding = only_error(log)
+        assert finding.id == "mkl-parameter-error" and finding.fix[0].startswith("in a MEX file: declare"), flat(finding)
+        assert any("MATLAB's own MKL" in line and "ILP64" in line for line in finding.evidence), finding.evidence
+    plain = only_error(refused)
+    assert not any("MATLAB" in line for line in (*plain.evidence, *plain.fix)), flat(plain)

@@ -104,6 +104,10 @@ _WHAT = {
 }
 
 
+# a MEX file (Linux's, Windows', Intel and Apple silicon macOS') or a MATLAB release's folder the log names
+_MATLAB_PLACE = re.compile(r"(?i)\.mex(?:a64|w64|maci64|maca64)$|[/\\]MATLAB[/\\]R20\d\d[ab][/\\]")
+
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     """One finding per routine: the arguments MKL rejected in one call (dgemv's 6 and 13) are one failure."""
     from mkldoctor.explain.crash import Crash
@@ -133,6 +137,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     warned = events.of(Ilp64Warned)
     # MATLAB's words for a Python exception ("Python Error: ValueError: ..."), as SciPy's or PyTorch's signature read it
     matlab = any(t.line.lstrip().startswith("Python Error: ") for t in (*events.of(ScipyInfo), *events.of(TorchInfo)))
+    mex = next((p for p in ctx.places if _MATLAB_PLACE.search(p)), None)
     out = []
     crashed = events.of(Crash)
     # glibc's stack protector after MKL's refusal: MKL stored INFO (-N) 8 bytes wide into the program's 4-byte int
@@ -173,6 +178,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             finding = replace(finding, fix=("one interface per libmkl_rt: that package's LP64 build (or one that links "
                                             "mkl_intel_ilp64 itself rather than switching libmkl_rt), or run it in a process "
                                             "where nothing else calls MKL", *finding.fix))
+        if mex and kind(said) == "int" and not out:  # pardiso-matlab-recipes: Pardiso's BLAS calls met MATLAB's MKL
+            extra.append(f"the log names a MEX file or MATLAB's folder ({mex}): a MEX file runs in MATLAB's process, where "
+                         "MATLAB's own MKL, whose BLAS and LAPACK take 64-bit integers (ILP64), already holds those names, "
+                         "so a MEX file, or a library it links, that passes 32-bit integers has them read wrongly")
+            finding = replace(finding, fix=(
+                "in a MEX file: declare BLAS and LAPACK integers as mwSignedIndex (ptrdiff_t) and link MATLAB's own "
+                "(mex -R2018a ... -lmwblas -lmwlapack); for a library built for another BLAS (Pardiso's): start MATLAB "
+                "with that BLAS preloaded, LD_PRELOAD=<its libopenblas.so> matlab", *finding.fix))
         if matlab and not out:  # Algebraic-differentiators' troubleshooting page
             extra.append("'Python Error:' is MATLAB's word for a Python exception: Python runs inside MATLAB's process, where "
                          "MATLAB has already loaded its own MKL with global scope, so the LAPACK names SciPy and numpy call can "
