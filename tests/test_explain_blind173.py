@@ -12,7 +12,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174, 175, 176, 177, 178, 179)
+SETS = blindset.load(173, 174, 175, 176, 177, 178, 179, 180)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -248,3 +248,13 @@ def test_a_parameter_refused_inside_matlab_names_matlabs_ilp64_mkl():
         assert any("MATLAB's own MKL" in line and "ILP64" in line for line in finding.evidence), finding.evidence
     plain = only_error(refused)
     assert not any("MATLAB" in line for line in (*plain.evidence, *plain.fix)), flat(plain)
+
+
+def test_bfds_error_adding_symbols_of_a_file_it_does_not_recognise_names_the_file():
+    """Open3D#2895 (a lead: its thread's answer was not stored): BFD's "%pB: error adding symbols: %E" for Open3D's
+    merged x86-64 MKL archive on a Raspberry Pi read "symbols" as the file (the path before it was not read)."""
+    line = "/home/pi/Open3D/build/mkl_install/lib/libmkl_merged.a: error adding symbols: file format not recognized\n"
+    finding = only_error(line + "collect2: error: ld returned 1 exit status\n")
+    assert finding.id == "library-wrong-platform" and "libmkl_merged.a" in finding.title, flat(finding)
+    assert any("x86 processors only" in line for line in finding.evidence), finding.evidence
+    assert finding.confirm[0].startswith("file /home/pi/Open3D/build/mkl_install/lib/libmkl_merged.a"), finding.confirm

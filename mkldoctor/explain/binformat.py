@@ -140,8 +140,9 @@ SIGNATURES = (
     Signature("ld-wrong-format", "binformat", "wrong format",
               re.compile(rf"{_PATH}: error adding symbols: file in wrong format"), _ld()),
     Signature("ld-not-recognized", "binformat", "not recognized",
-              re.compile(rf"{_PATH}: (?:file not recognized: )?(?:file format not recognized|[Ff]ile format is ambiguous|"
-                         "file truncated)"), _ld("not a library")),
+              # (BFD's "%pB: error adding symbols: %E" too: an x86-64 MKL archive given to a Raspberry Pi's ld, Open3D#2895)
+              re.compile(rf"{_PATH}: (?:error adding symbols: )?(?:file not recognized: )?(?:[Ff]ile format not recognized|"
+                         r"[Ff]ile format is ambiguous|file truncated)"), _ld("not a library")),
     Signature("gold-incompatible", "binformat", "incompatible target", re.compile(rf"error: {_PATH}: incompatible target"), _ld()),
     Signature("gold-not-an-object", "binformat", "not an object",
               re.compile(rf"error: {_PATH}: not an object or archive"), _ld("not a library")),
