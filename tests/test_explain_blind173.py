@@ -258,3 +258,25 @@ def test_bfds_error_adding_symbols_of_a_file_it_does_not_recognise_names_the_fil
     assert finding.id == "library-wrong-platform" and "libmkl_merged.a" in finding.title, flat(finding)
     assert any("x86 processors only" in line for line in finding.evidence), finding.evidence
     assert finding.confirm[0].startswith("file /home/pi/Open3D/build/mkl_install/lib/libmkl_merged.a"), finding.confirm
+
+
+def test_mingws_ld_exe_prefix_is_the_linkers(tmp_path):
+    """msys2/MINGW-packages#12282 (a lead): MinGW's gcc on Windows prints its linker as ".../bin/ld.exe: " and collect2 as
+    "collect2.exe: "; the prefix was not read, so the object was said as "C:/msys64/.../ld.exe: main.o:main.c". The failure
+    is MinGW's own (this machine's cross compiler), its linker's path then spelled as MSYS2 prints it."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("i686-w64-mingw32-gcc"):
+        pytest.fail("i686-w64-mingw32-gcc is missing: dev/test's apt phase installs gcc-mingw-w64-i686-posix")
+    (tmp_path / "main.c").write_text("void pardiso_(void);\nint main(void) { pardiso_(); return 0; }\n")
+    done = subprocess.run(["i686-w64-mingw32-gcc", "main.c", "-o", "main.exe"], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode != 0 and "undefined reference to `pardiso_'" in done.stderr, done.stderr
+    msys = "C:/msys64/mingw64/bin/../lib/gcc/x86_64-w64-mingw32/12.1.0/../../../../x86_64-w64-mingw32/bin/ld.exe"
+    log = done.stderr.replace(shutil.which("i686-w64-mingw32-ld") or "/usr/bin/i686-w64-mingw32-ld", msys)
+    log = log.replace("collect2: error", "collect2.exe: error")
+    assert msys + ": " in log and "collect2.exe: error" in log, log
+    finding = only_error(log)
+    assert finding.id == "mkl-symbol-unresolved" and "pardiso_" in finding.title, flat(finding)
+    assert "ld.exe" not in finding.evidence[0] and "main.c" in finding.evidence[0], finding.evidence
+    assert any("collect2.exe" in line and "consequence" in line for line in finding.evidence), finding.evidence

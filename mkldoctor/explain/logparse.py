@@ -49,7 +49,8 @@ MAX_COMMANDS = 64  # distinct link command lines kept
 # -- patterns -------------------------------------------------------------------------
 
 _LINKER_PREFIX = re.compile(
-    r"^\s*(?P<ld>(?:\S*/)?(?:[\w.-]+-)?(?:ld(?:\.bfd|\.gold|\.lld|\.mold)?|ld64\.lld|rust-lld|lld|mold|gold|collect2))"
+    # (MinGW's and MSYS2's: "C:/msys64/mingw64/.../bin/ld.exe: ", "collect2.exe: ")
+    r"^\s*(?P<ld>(?:\S*[/\\])?(?:[\w.-]+-)?(?:ld(?:\.bfd|\.gold|\.lld|\.mold)?|ld64\.lld|rust-lld|lld|mold|gold|collect2)(?:\.exe)?)"
     r"(?:\s*\(\w+\))?[ \xa0]?:\s+(?:(?:fatal\s+)?error ?:\s+|warning ?:\s+)?(?P<rest>.*)$"  # French puts a space before ':'
 )
 _IN_FUNCTION = re.compile(r"^(?P<where>.*?):\s+[Ii]n function [`'‘\"](?P<fn>[^`'‘’\"]*)['’\"]:?\s*$")  # a name holds no quote
