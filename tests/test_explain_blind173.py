@@ -280,3 +280,26 @@ def test_mingws_ld_exe_prefix_is_the_linkers(tmp_path):
     assert finding.id == "mkl-symbol-unresolved" and "pardiso_" in finding.title, flat(finding)
     assert "ld.exe" not in finding.evidence[0] and "main.c" in finding.evidence[0], finding.evidence
     assert any("collect2.exe" in line and "consequence" in line for line in finding.evidence), finding.evidence
+
+
+def test_mingws_cannot_find_on_windows_searches_windows_folders(tmp_path):
+    """MinGW's ld on Windows (MSYS2) takes mkl_rt.lib, MKL's import library, for -lmkl_rt: the search it is given is
+    Windows' (where /r, <env>/Library/lib), not find / -name 'libmkl_rt.so*'. This machine's MinGW cross gcc's own
+    failure, its linker's path spelled as MSYS2 prints it."""
+    import shutil
+    import subprocess
+
+    (tmp_path / "main.c").write_text("int main(void) { return 0; }\n")
+    done = subprocess.run(["i686-w64-mingw32-gcc", "main.c", "-lmkl_rt", "-o", "main.exe"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode != 0 and "cannot find -lmkl_rt" in done.stderr, done.stderr
+    msys = "C:/msys64/mingw64/bin/../lib/gcc/x86_64-w64-mingw32/13.2.0/../../../../x86_64-w64-mingw32/bin/ld.exe"
+    log = done.stderr.replace(shutil.which("i686-w64-mingw32-ld") or "/usr/bin/i686-w64-mingw32-ld", msys)
+    finding = only_error(log.replace("collect2: error", "collect2.exe: error"))
+    assert finding.id == "library-not-found", flat(finding)
+    assert finding.fix[0].startswith('on the log\'s machine: where /r "%ONEAPI_ROOT%mkl" mkl_rt.lib'), finding.fix
+    assert "MinGW's ld takes mkl_rt.lib for -lmkl_rt" in finding.fix[1] and "NAME.lib" in finding.explanation, finding.fix
+    assert not any(".so" in line for line in finding.fix), finding.fix
+    # the same failure on Linux keeps Linux's search
+    linux = only_error("/usr/bin/ld: cannot find -lmkl_rt: No such file or directory\n")
+    assert "find / -name 'libmkl_rt.so*'" in linux.fix[0], linux.fix

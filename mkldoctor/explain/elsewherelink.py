@@ -75,11 +75,7 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
             "choose its BLAS: the project's option (GROMACS: -DGMX_EXTERNAL_BLAS=OFF -DGMX_EXTERNAL_LAPACK=OFF; FindBLAS: "
             f"-DBLA_VENDOR=<another>), then {recipes.CMAKE_RESET} and configure again"] if named else []
     if not fix:
-        probe = f"lib{wanted[0]}.{'a' if static else 'dylib' if platform == 'macOS' else 'so'}"
-        fix.append(there(f"find / -name '{probe}*' 2>/dev/null; ls ${{MKLROOT:-${{CONDA_PREFIX:-/nonexistent}}}}/lib/{probe}*",
-                         "where the library is, if MKL is installed"))
-        fix.append("if it is installed, give its folder to the linker: -L<that folder> (CMake: target_link_directories, or "
-                   "MKL_ROOT/MKLROOT for the project's FindMKL; a conda environment: -L$CONDA_PREFIX/lib)")
+        fix += _search_there(wanted[0], static, platform)
         tbb_wanted = any(layout.is_tbb_runtime(n) for n in wanted)
         fix.append(f"if it is not: install oneTBB's development files there: {TBB_INSTALL}" if tbb_wanted else
                    f"if it is not: install Intel's OpenMP runtime there: {ctx.recipe_ref('openmp')}" if openmp[0] else
@@ -98,11 +94,27 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
     return Finding(
         "library-not-found", "error", f"cannot find {names_shown}: not in any folder the linker searched on the log's machine",
         tuple(evidence), tuple(fix),
-        "ld looks for -lNAME (libNAME.so, libNAME.a) only in the -L folders of the line and its own default folders. "
+        f"ld looks for -lNAME ({'libNAME.dll.a, libNAME.a, NAME.lib, NAME.dll' if platform == 'Windows' else 'libNAME.so, libNAME.a'}) "
+        "only in the -L folders of the line and its own default folders. "
         "The log is not known to be this machine's, and its folders mkldoctor cannot see: an MKL installed there in a folder "
         "the line does not name (a conda environment, a oneAPI prefix, a versioned folder) is not found.",
         ("add -Wl,--verbose to the link line: ld prints every file it tries (attempt to open ... failed/succeeded)",),
     )
+
+
+def _search_there(name: str, static: bool, platform: str | None) -> list[str]:
+    """Where the library is on the log's machine, and how the link is given its folder, by that machine's system."""
+    if platform == "Windows":  # MinGW's ld (ld.exe, collect2.exe): -lNAME takes NAME.lib, MKL's import library, too
+        return [there(f'where /r "%ONEAPI_ROOT%mkl" {name}.lib & where /r "%CONDA_PREFIX%\\Library\\lib" {name}.lib',
+                      f"where the library is, if MKL is installed (MSYS2's shell: find /c -name '{name}.lib')"),
+                "if it is installed, give its folder to the linker: -L<that folder>, with / for \\ (oneAPI: <oneAPI>/mkl/"
+                f"latest/lib, lib/intel64 before {folders.ONEAPI_FLAT}; conda and pip: <env>/Library/lib); MinGW's ld takes "
+                f"{name}.lib for -l{name}"]
+    probe = f"lib{name}.{'a' if static else 'dylib' if platform == 'macOS' else 'so'}"
+    return [there(f"find / -name '{probe}*' 2>/dev/null; ls ${{MKLROOT:-${{CONDA_PREFIX:-/nonexistent}}}}/lib/{probe}*",
+                  "where the library is, if MKL is installed"),
+            "if it is installed, give its folder to the linker: -L<that folder> (CMake: target_link_directories, or "
+            "MKL_ROOT/MKLROOT for the project's FindMKL; a conda environment: -L$CONDA_PREFIX/lib)"]
 
 
 TBB_INSTALL = ("python3 -m pip install tbb (its libtbb.so), conda install tbb-devel, apt-get install libtbb-dev, or oneAPI's "
