@@ -44,3 +44,18 @@ def test_mkl_taken_by_gcc_as_its_own_option(tmp_path):
     assert finding["id"] == "mkl-symbol-unresolved", finding
     assert any("the command has -mkl" in line and "Key Locker" in line for line in finding["evidence"]), finding
     assert finding["fix"][0].startswith("give this compiler MKL's libraries instead of -mkl")
+
+
+def test_mkl_refused_or_ignored_by_intels_oneapi_compilers_is_the_rename():
+    """icx (clang's driver) refuses -mkl and ifx's driver leaves it out with its warning #10006: Intel's own compilers,
+    which take -qmkl. Said as the rename (an error: the build then has no MKL), never as "an option of Intel's compilers"
+    given to another compiler; gcc's refusal of -qmkl stays that."""
+    for line, compiler in (("icx: error: unknown argument: '-mkl'; did you mean '-qmkl'?", "icx"),
+                           ("/opt/intel/oneapi/compiler/2024.2/bin/icpx: error: unknown argument: '-mkl=sequential'", "icpx"),
+                           ("ifx: command line warning #10006: ignoring unknown option '-mkl'", "ifx")):
+        [finding] = [f for f in errors_of(line + "\n") if f.id.startswith("mkl-compiler-option")]
+        assert finding.id == "mkl-compiler-option-retired" and finding.severity == "error", flat(finding)
+        assert compiler in finding.title and "has no MKL" in finding.title, flat(finding)
+        assert finding.fix[0].startswith("replace -mkl") and "-qmkl" in finding.fix[0], finding.fix
+    [gcc] = errors_of("gcc: error: unrecognized command-line option '-mkl=parallel'\n")
+    assert gcc.id == "mkl-compiler-option-refused", flat(gcc)

@@ -27,6 +27,18 @@ class MklOptionRetired:
     compiler: str  # "ifort"
     option: str  # "-mkl=cluster"
     line: str
+    dropped: bool = False  # refused or ignored (icx's "unknown argument: '-mkl'", warning #10006), not only deprecated
+
+
+# Intel's oneAPI compilers, which take -qmkl and not -mkl (a refusal of -mkl by one of them is the rename's, not a
+# compiler without MKL's option)
+_INTEL_ONEAPI_CC = re.compile(r"(?:^|[/\\])(?:icx|icpx|ifx|dpcpp|icx-cl|icx-cc)(?:\.exe)?$")
+
+
+def _refused(m: re.Match, _):
+    if m.group("opt").startswith("-mkl") and _INTEL_ONEAPI_CC.search(m.group("cc")):
+        return MklOptionRetired(m.group("cc"), m.group("opt"), m.string.strip()[:300], dropped=True)
+    return MklOptionRefused(m.group("cc"), m.group("opt"), m.string.strip()[:300])
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +91,13 @@ SIGNATURES = (
     Signature("intel-mkl-option-deprecated", "mklflags", "command line ",
               re.compile(r"(?<!\w)(?P<cc>\w+): command line (?:remark|warning) #\d+: option '(?P<opt>-mkl\b[^']*)' is deprecated"),
               lambda m, _: MklOptionRetired(m.group("cc"), m.group("opt"), m.string.strip())),
+    # an Intel driver's words for an option it does not know, which it leaves out of the build
+    Signature("intel-mkl-option-ignored", "mklflags", "command line ",
+              re.compile(r"(?<!\w)(?P<cc>[\w.-]+): command line warning #10006: ignoring unknown option '(?P<opt>-mkl\b[^']*)'"),
+              lambda m, _: MklOptionRetired(m.group("cc"), m.group("opt"), m.string.strip()[:300], dropped=True)),
     Signature("intel-mkl-option-refused", "mklflags", "rror",
               re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]+): error: (?:unrecognized command[- ]line option|unknown argument:) "
-                         r"[‘'`](?P<opt>-q?mkl(?:=\w+)?)[’'`]"),
-              lambda m, _: MklOptionRefused(m.group("cc"), m.group("opt"), m.string.strip()[:300])),
+                         r"[‘'`](?P<opt>-q?mkl(?:=\w+)?)[’'`]"), _refused),
     Signature("sycl-option-refused", "mklflags", "nrecognized",
               re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]+): error: unrecognized command[- ]line option [‘'`](?P<opt>-f?sycl[\w=-]*)"),
               lambda m, _: SyclOptionRefused(m.group("cc"), m.group("opt"))),
@@ -94,10 +109,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     for event in events.of(MklOptionRetired)[:1]:
         new = event.option.replace("-mkl", "-qmkl", 1)
         out.append(Finding(
-            "mkl-compiler-option-retired", "warning",
-            f"{event.compiler} takes {new}, not {event.option}: Intel's compilers renamed the option",
+            "mkl-compiler-option-retired", "error" if event.dropped else "warning",
+            f"{event.compiler} takes {new}, not {event.option}: Intel's compilers renamed the option"
+            + (", and this one left it out, so the build has no MKL" if event.dropped else ""),
             (event.line, "oneAPI's Intel compilers renamed -mkl to -qmkl (same values: sequential, parallel, cluster); the "
-                         "classic ifort and icc warn, and icx and ifx do not take -mkl at all"),
+                         "classic ifort and icc warn, and icx and ifx do not take -mkl at all"
+                         + ("; without it, the compile finds no mkl.h and the link no MKL library" if event.dropped else "")),
             (f"replace {event.option} with {new} in the build's flags",),
             "The compiler option that adds MKL's include folder and libraries to a build is -qmkl in Intel's oneAPI "
             "compilers; the old spelling goes away with the classic compilers.",
