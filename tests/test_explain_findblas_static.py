@@ -24,3 +24,17 @@ def test_findlapack_with_the_wheels_archives_ungrouped(tmp_path, mkl):
     shutil.rmtree(tmp_path / "b")
     code, log = run(["cmake", "-S", ".", "-B", "b", "-DBLA_STATIC=ON"], tmp_path, clean_env(MKLROOT=str(mkl.pip)))
     assert code == 0 and "Found LAPACK" in log, log
+
+
+def test_findblas_words_pasted_without_their_call_stack(tmp_path):
+    """CMake's own FindBLAS with MKL asked for and no MKLROOT: the whole output names the module in its call stack; a
+    paste of the message's two lines alone (no stack) was 'the project's own search for MKL failed'. Both are FindBLAS's."""
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.16)\nproject(p C)\nfind_package(BLAS REQUIRED)\n")
+    code, log = run(["cmake", "-S", ".", "-B", "b", "-DBLA_VENDOR=Intel10_64lp"], tmp_path, clean_env())
+    assert code != 0 and "Could NOT find BLAS" in log and "FindBLAS.cmake" in log, log
+    lines = log.splitlines()
+    head = next(i for i, line in enumerate(lines) if line.startswith("CMake Error at"))
+    for text in (log, "\n".join(lines[head:head + 2]) + "\n"):
+        finding = only_error(text)
+        assert finding.id == "cmake-blas-not-found" and "FindBLAS" in finding.title, flat(finding)
+        assert "BLA_VENDOR=Intel10_64lp" in finding.fix[0], finding.fix

@@ -45,6 +45,9 @@ class FinderSaid:
                   if "FindPackageHandleStandardArgs" in self.finder else "")
         if not module and "FindPackageHandleStandardArgs" in self.finder and any(_MKLCONFIG.search(line) for line in lines[1:6]):
             module = "MKLConfig"  # Intel's own package file called find_package_handle_standard_args (2023's MKLConfig.cmake)
+        if not module and "FindPackageHandleStandardArgs" in self.finder and not any("Call Stack" in line for line in lines[:6]):
+            named = re.match(r"\s*Could NOT find (BLAS|LAPACK)\b", self.text)  # no call stack pasted: which module called
+            module = f"Find{named.group(1)}" if named else ""  # it is unknown, a BLAS search's words all the same
         kept = []
         for line in lines:  # a CMake message's own lines are indented; "Call Stack", "--" and the like end it
             if not line.startswith("  ") and self.finder or not line.strip() or line.lstrip().startswith(("Call Stack", "-- ")):
