@@ -12,7 +12,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174, 175, 176, 177, 178, 179, 180)
+SETS = blindset.load(173, 174, 175, 176, 177, 178, 179, 180, 181)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -303,3 +303,24 @@ def test_mingws_cannot_find_on_windows_searches_windows_folders(tmp_path):
     # the same failure on Linux keeps Linux's search
     linux = only_error("/usr/bin/ld: cannot find -lmkl_rt: No such file or directory\n")
     assert "find / -name 'libmkl_rt.so*'" in linux.fix[0], linux.fix
+
+
+def test_pardisos_input_check_of_the_last_row_pointer():
+    """Intel's article on PARDISO's error_num= 8 (forum thread 516336: ia and ja passed swapped): the checker's
+    'ia[neqns]_new -1 _old -1' (C's bracket form) was not read, and the title said only that the report names a phase."""
+    finding = only_error(blindset.log_of(blindset.entries(181), "pardiso-input-error8"))
+    assert finding.id == "mkl-pardiso-error" and "input check refused the matrix's CSR arrays" in finding.title, flat(finding)
+    assert any("ia and ja swapped" in line for line in finding.evidence), finding.evidence
+    assert "ia and ja not swapped" in finding.fix[0] and "iparm(27) = 1" in finding.fix[0], finding.fix
+
+
+def test_a_persons_words_for_undefined_references_are_never_clean():
+    """Intel's forum, topic 309412: three ifort link lines and 'getting a lot of 'undefined references' related with
+    mkl_lapack32': 'no MKL link or load problem found'. Said now as a failure whose own lines the log lacks; beside a
+    diagnosis (tei#728's 'Shows compile error about 25 undefined references') the words join it, no second finding."""
+    said = errors_of(blindset.log_of(blindset.entries(181), "intelforum-309412"))
+    assert [f.id for f in said] == ["unrecognised-failure"] and "failed, but not why" in said[0].title, [(f.id, f.title) for f in said]
+    assert any("undefined references" in line for line in said[0].evidence), said[0].evidence
+    joined = errors_of(blindset.log_of(blindset.entries(73), "tei-728"))
+    assert [f.id for f in joined] == ["link-failed-unrecognised"], [(f.id, f.title) for f in joined]
+    assert any("25 undefined references" in line and "consequence" in line for line in joined[0].evidence), joined[0].evidence

@@ -125,6 +125,9 @@ SIGNATURES = (
     Signature("pytest-failures-banner", "echoes", "FAILURES", re.compile(r"^=+ FAILURES =+(?![^=_\s])"), _echo),
     Signature("gtest-failed-listed", "echoes", "FAILED", re.compile(r"^\[  FAILED  \] (?!\d+ tests?, listed below)\S"),
               lambda m, before: _echo(m, before) if last_match(r"^\[  FAILED  \] ", before, within=1) else NOT_MINE),
+    # a person's words for the linker's errors, not its lines: "getting a lot of 'undefined references' related with
+    # mkl_lapack32" (Intel's forum, topic 309412), "Shows compile error about 25 undefined references" (tei#728)
+    Signature("prose-undefined-references", "echoes", "ndefined", re.compile(r"\b[Uu]ndefined references\b"), _echo),
     # a program's last words after the error that stopped it: "ERROR: FDS was improperly set-up - FDS stopped (CHID: x)"
     Signature("program-stopped", "echoes", "ERROR: ", re.compile(r"^ERROR: .*\b(?:improperly set[- ]up|stopped)\b"), _echo),
     # vcpkg's summary after a port's own CMake error: "Error: Building package intel-mkl:x64-windows failed with: BUILD_FAILED"

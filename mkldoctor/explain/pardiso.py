@@ -136,11 +136,15 @@ def _input_check(check: PardisoInputCheck) -> tuple[str, str]:
                 "repeats): PARDISO needs each row's columns sorted, each once",
                 "sort each row's column indices and merge duplicates before the call (SciPy: A.sort_indices(); "
                 "A.sum_duplicates(); a matrix built from COO or by slicing may be unsorted)")
-    if "ia(" in check.what:
+    if "ia(" in check.what or "ia[" in check.what:  # Fortran's ia(i), C's ia[neqns]: the last row pointer, read again
         return (f"PARDISO's matrix checker: {check.what}: the row pointers go back or past the end: ia must not decrease "
-                "and ia(n+1) - ia(1) is the number of entries",
-                "check ia: n+1 entries, non-decreasing, ia(n+1) - ia(1) = nnz; and the indexing, iparm(35) = 1 for zero-based "
-                "arrays (C, Python), 0 for one-based (Fortran)")
+                "and ia(n+1) - ia(1) is the number of entries"
+                + ("; a last row pointer of -1, or one that changed between the phases, is arrays that are not PARDISO's "
+                   "CSR (ia and ja swapped, an array freed or rebuilt between the phases)" if "_new" in check.what else ""),
+                "check ia: n+1 entries, non-decreasing, ia(n+1) - ia(1) = nnz; ia and ja not swapped (ia: the n+1 row "
+                "pointers; ja: the nnz column indices, increasing within each row); and the indexing, iparm(35) = 1 for "
+                "zero-based arrays (C, Python), 0 for one-based (Fortran); iparm(27) = 1 turns PARDISO's matrix checker on "
+                "from the first phase")
     return f"PARDISO's matrix checker: {check.what}", "check the CSR arrays (ia, ja, a) against the matrix type and size given"
 
 
@@ -217,13 +221,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return [_not_imported(e) for e in events.of(PardisoNotImported)[:1]] + [_panua(e) for e in events.of(PanuaNotLoaded)[:1]]
     first = said[0]
     named = [e.line for e in events.of(PardisoNamed)]
-    meaning = codes.ERRORS.get(first.code) or ("its own report (msglvl) names a phase, not the code it returned"
-                                               if "error_num" in first.line else "its code is none MKL's reference lists")
+    checks = events.of(PardisoInputCheck)
+    meaning = codes.ERRORS.get(first.code) or (
+        "its input check refused the matrix's CSR arrays" if checks and "error_num" in first.line else
+        "its own report (msglvl) names a phase, not the code it returned" if "error_num" in first.line else
+        "its code is none MKL's reference lists")
     windows = "\\" in " ".join(p[1] if isinstance(p, tuple) else str(p) for p in events.places) or "Windows" in first.line
     known = [r for r in broken.RELEASES if r.symptom == "mkl-pardiso-error" and (windows or r.platform != "windows")]
     evidence = [first.line, f"PARDISO's error {first.code}: {meaning}" if first.code else f"PARDISO: {meaning}"]
     fix = []
-    checks = events.of(PardisoInputCheck)
     if checks:  # its matrix checker named the entries: that is the cause, before any the code alone could mean
         said_check, check_fix = _input_check(checks[0])
         evidence.insert(1, said_check)
