@@ -139,7 +139,7 @@ def _input_check(check: PardisoInputCheck) -> tuple[str, str]:
     if "ia(" in check.what or "ia[" in check.what:  # Fortran's ia(i), C's ia[neqns]: the last row pointer, read again
         return (f"PARDISO's matrix checker: {check.what}: the row pointers go back or past the end: ia must not decrease "
                 "and ia(n+1) - ia(1) is the number of entries"
-                + ("; a last row pointer of -1, or one that changed between the phases, is arrays that are not PARDISO's "
+                + ("; a last row pointer of -1, or one that changed between the phases, means arrays that are not PARDISO's "
                    "CSR (ia and ja swapped, an array freed or rebuilt between the phases)" if "_new" in check.what else ""),
                 "check ia: n+1 entries, non-decreasing, ia(n+1) - ia(1) = nnz; ia and ja not swapped (ia: the n+1 row "
                 "pointers; ja: the nnz column indices, increasing within each row); and the indexing, iparm(35) = 1 for "
