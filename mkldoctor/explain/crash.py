@@ -44,8 +44,14 @@ _FRAMES_END = re.compile(r"^\s*(?:```|~~~|\$ |>>> |PS [A-Za-z]:\\.*?> |[\w.-]+@[
 
 def _frames_of(lines: tuple[str, ...]) -> tuple[str, ...]:
     """The lines after a crash up to where the session goes on: a shell's prompt, or a failure of its own."""
-    end = next((i for i, line in enumerate(lines) if _FRAMES_END.search(line)), len(lines))
-    return tuple(lines[:end])
+    end = next((i for i, line in enumerate(lines) if _FRAMES_END.search(line) or _PROSE.match(line)), len(lines))
+    return tuple(line for line in lines[:end] if line.strip() not in ("[...]", "..."))  # a paste's cuts are no frames
+
+
+# a person's words after the paste ("Any idea? Thanks"): a question's or a request's first word, and no number, path or
+# call after it, which any frame has
+_PROSE = re.compile(r"^(?:Any|Anyone|Thanks|Thank|Please|Can|Could|How|What|Why|I|I'm|Is|Does|Do|Has|Hi|Hello|Help)\b"
+                    r"[^\d/\\()\[\]<>:_#@=|`]*$")
 
 
 @dataclass(frozen=True, slots=True)

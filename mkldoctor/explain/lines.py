@@ -21,7 +21,7 @@ _CI_PREFIX = re.compile(
     # its level ("2024-03-05 12:34:56,123 INFO "), Kubernetes' with an offset, BinaryBuilder's [hh:mm:ss], Bazel's (hh:mm:ss)
     r"^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?: \d\d[OE])?"
     # (a Java logger's error record keeps its level, the line's only error word: "ERROR Executor:94 - Exception in task")
-    r"(?: (?:INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|(?:ERROR|CRITICAL|FATAL)(?! [\w.$]{1,200}:\d+ - ))\b(?: -)?)? |"
+    r"(?: (?P<level>INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|(?:ERROR|CRITICAL|FATAL)(?! [\w.$]{1,200}:\d+ - ))\b(?: -)?)? |"
     r"#\d+ \d+\.\d+ |[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
     # Azure's and GitHub Actions' annotations ("##[error]..."), grep -n's line number ("123:/usr/bin/ld: ...")
     r"##\[(?:error|warning|debug|command|section|group|endgroup|notice)\]|\d{1,7}:(?=[^\d]|$)|"
@@ -76,7 +76,7 @@ def _dedented(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
     # line, and is no block
     whole = len(texts) >= 2 or (len(texts) == 1 and len(head) < _BLOCK_LOOK)  # a paste of one line: nothing to keep
     indent = next((i for i in _BLOCK_INDENTS if whole and all(t.startswith(i) for t in texts)
-                   and 3 * sum(not t[len(i):len(i) + 1].isspace() for t in texts) >= len(texts)), "")
+                   and _block_words(texts, len(i))), "")
     width = len(indent)
     for piece, at in head:
         if stats is not None:
@@ -87,6 +87,13 @@ def _dedented(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
         return
     for piece in lines:
         yield piece[width:] if piece.startswith(indent) else piece
+
+
+def _block_words(texts: list[str], width: int) -> bool:
+    """Whether lines that all have an indent of this width are a block set so: a third of them start a word after it, or
+    the first and another one do (CMake's message, whose own lines are indented under its head)."""
+    words = [not t[width:width + 1].isspace() for t in texts]
+    return 3 * sum(words) >= len(texts) or (words[0] and sum(words) >= 2)
 
 
 def _fresh(line: str) -> bool:
@@ -120,7 +127,7 @@ _CUT_AT_WORD = re.compile(r"(?:error while loading shared libraries:(?: \S+:)?|L
 WRAP_WIDTHS = reflow.WRAP_WIDTHS
 _TOOL = r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)"  # a linker's or a compiler's own words
 _FRESH = re.compile(
-    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error|warning|note|help|ERROR\b(?![).,;])|Error\b(?![).,;])|WARNING\b|collect2|make|ninja|cmake|CMake|Compiling|Finished|Running|"
+    r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error(?!=)|warning(?!=)|note|help|ERROR\b(?![).,;])|Error\b(?![).,;])|WARNING\b|collect2|make(?!:\d)|ninja|cmake(?!:\d)|CMake|Compiling|Finished|Running|"
     r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|\*\*\* |Execution halted|"  # R's last line
     r"```|~~~|</?(?:details|summary|pre|code)\b|"  # Markdown's fence and an issue's HTML around a paste
     r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
@@ -156,7 +163,7 @@ def _cut_start(line: str) -> str | None:
     last few characters, which every line ending in a letter pays."""
     blank = line.rfind(" ", max(0, len(line) - 10))
     return line[blank + 1:] if blank >= 0 and line[blank + 1:] in _CUT_STARTS else None
-_HANGING = (" or", "cannot open shared object", " already", "Cannot load")
+_HANGING = (" or", "cannot open shared object", " already", "Cannot load", "ERROR was detected:")
 # the heads of error lines, for a paste whose selection started a few characters into its first line ("defined reference
 # to `hgemm_'", "nnot find -lmkl_rt", "ake Error at ..."): the first line is read with its head made whole
 _HEADS = ("undefined reference to", "undefined symbol:", "cannot find -l", "Cannot load ", "Can not find", "Intel MKL ", "INTEL MKL ",
@@ -199,11 +206,24 @@ def _without_ci_prefix(raw: str) -> str:
     for _ in range(3):
         if not _ci_prefixed(raw):
             break
-        shorter = _CI_PREFIX.sub("", raw, count=1)
-        if shorter == raw:
+        mark = _CI_PREFIX.match(raw)
+        if mark is None or not mark.group(0):
             break
-        raw = shorter
+        raw = raw[_kept_level(mark, raw):]
     return _SPACK_ERROR.sub("", raw, count=1) if ">> " in raw[:8] else raw
+
+
+def _kept_level(mark: re.Match, raw: str) -> int:
+    """Where the line goes on after a clock: after a logger's level too ("2024-03-05 12:34:56,123 ERROR ", a logger that
+    may mark every line of a tool's output so), but a CI's clock (ISO's "T") is followed by the program's own words, whose
+    ERROR is no level where nothing else on the line says error ("2024-05-01T12:34:00Z ERROR during numerical
+    factorization: -4", PARDISO's)."""
+    from mkldoctor.explain.catalogue import ERRORISH
+
+    level = mark.group("level")
+    if level in ("ERROR", "CRITICAL", "FATAL") and "T" in mark.group(0)[:12] and not ERRORISH.search(raw, mark.end()):
+        return mark.start("level")
+    return mark.end()
 
 
 def _without_level(raw: str) -> str:
@@ -229,6 +249,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     pieces = 0
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     first = True
+    opening = False  # after a Markdown fence: a code block's first line
     number, gap = -1, 0  # the number a numbered paste (a log viewer's, cat -n's) gave the last line, its separator's width
     spack = False  # in Spack's "N errors found in build log:" listing
     for raw in reflow.unflowed(_dedented(raw_lines(stream, stats), stats), stats, _fresh):
@@ -242,12 +263,13 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                 raw, number = raw[counted.start(2) + gap:], number + 1
             else:
                 number = -1
-        if first and raw.strip():  # the paste's first line, which a selection may have started inside a word
-            raw, first = _whole_head(raw), False
         # a CI's own prefix: GitHub Actions' timestamp, BuildKit's step and seconds, CircleCI's "Jul 16 11:43:05",
         # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
         if raw[:1] in ">E│┌└" or "| " in raw[:48]:
+            outer = raw[:1] == ">" or raw[:1] not in "E│┌└"  # a quote's or a container's mark, around another
             raw = _PASTE_PREFIX.sub("", raw, count=1)
+            if outer and (raw[:1] in "E│┌└" or "| " in raw[:48]):  # (pytest's, Julia's, a container's in a quote)
+                raw = _PASTE_PREFIX.sub("", raw, count=1)
         marked = spack and raw[2:5] == ">> "  # the listing's error line (its number gone with the mark below)
         if raw[:1] == "[" and raw[1:2].isalpha():  # a Java build's level, a CI's clock inside it or around it
             raw = _without_level(raw)
@@ -255,6 +277,10 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         if unprefixed != raw and (unprefixed[:1] in ">E│┌└" or "| " in unprefixed[:48]):  # pytest's gutter after a CI's clock
             unprefixed = _PASTE_PREFIX.sub("", unprefixed, count=1)
         raw = unprefixed
+        if (first or opening) and raw.strip():  # the paste's first line (a code block's, a paragraph's after a post's words): a
+            raw, first, opening = _whole_head(raw), False, False  # selection may have started inside a word
+        if raw[:3] == "```" or not raw.strip() or raw.strip() == "[...]":  # a code block's, a paragraph's first line next
+            opening = True
         if spack or (raw[:1].isdigit() and _SPACK_LISTING.match(raw)):  # Spack's listing of the build log's lines
             listed = _SPACK_LISTED.match(raw) if raw[:2] == "  " else None
             spack = bool(listed) or marked or not raw.strip() or _SPACK_LISTING.match(raw) is not None
@@ -308,7 +334,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             # ended, or starts as it did (gold's "/x/libuser.a(user.o):user.c:function f: error: ..." once per name)
             # and a quote left open (a reporter's "OMP: Error #15: ... never closed) ends at a blank line or a paste's cut:
             # no wrapped argument holds one
-            fresh = _FRESH.match(raw) and not (raw[:1] == "/" and _PATH_CUT.search(pending) and not _TOOL_START.match(raw))
+            fresh = _FRESH.match(raw) and not (raw[:1] == "/" and _PATH_CUT.search(pending) and not _TOOL_START.match(raw)) \
+                and not _cut_in_name(pending, raw)
             if (wrapped and (not raw or fresh or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))
                              or (by_width and head_cut)  # wrapped with its prefix, and this line has one of its own
                              or _WHOLE_END.search(pending)
@@ -353,6 +380,21 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             yield last
 
 
+def _cut_in_name(pending: str, raw: str) -> bool:
+    """Whether a terminal cut a file's name (a path of the wrap's width, no blank in it: ".../mrg32k3a_imp" / "l.hpp:163:33:
+    error: ...") or cut after it and its colon (".../libmkl_scalapack_lp64.so.2: " / "error adding symbols: ..."), where the
+    next line reads as a message of its own."""
+    if raw[:1].isspace():  # a cut's rest starts at the line's first column
+        return False
+    if (pending[-1:].isalnum() or pending[-1:] in "._-") and ("/" in pending or "\\" in pending) \
+            and not any(c.isspace() for c in pending.strip()):
+        return True
+    return pending[-2:] == ": " and _FILE_END.search(pending) is not None and raw.startswith(_FILE_MESSAGES)
+
+
+_FILE_END = re.compile(r"\.(?:so(?:\.\d+)*|a|o|dylib|dll|lib): $")
+_FILE_MESSAGES = ("error adding symbols", "undefined reference to", "undefined symbol", "cannot open shared object file",
+                  "file not recognized", "No such file or directory")
 _CONTRACTION = re.compile(r"(?<=[A-Za-z])’(?=(?:t|s|re|ve|ll|d|m)\b)")
 
 

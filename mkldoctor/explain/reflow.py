@@ -95,6 +95,14 @@ _NAME_NEXT = re.compile(r"\b(?:undefined symbol:|undefined reference to|unresolv
                         r"symbol lookup error:|error while loading shared libraries:|unrecognized command[- ]line option|"
                         r"unknown argument:|unable to load shared (?:object|library))$")  # R's dyn.load: its path next
 
+# a compiler's diagnostic whose message the compiler wrapped: clang at the terminal's width (TextDiagnostic's word wrap),
+# each further line indented by 6 columns ("x.hpp:212:9: error: " / "      unknown type name 'sparse_index_base_t'; did you
+# mean" / "      'K::...'?"), the first line may end at its kind; g++ at -fmessage-length (72 by default before GCC 6), each
+# line but the last ending in a blank, the next indented by 3 ("t.cpp:4:14: error: 'x' was not " / "   declared in this
+# scope; did you mean " / "   'K::x'?"). The source's own line follows with its own indent.
+_CLANG_HEAD = re.compile(r"^\s*\S+:\d+:(?:\d+:)? (?:fatal error|error|warning|note|remark):(?: |$)")
+_GUTTER = re.compile(r"^\s*\d+ \|")
+_CLANG_HEAD_ONLY = re.compile(r":\d+:\d+: (?:fatal error|error|warning|note|remark):\s*$")
 _CI_PREFIX = re.compile(r"\[[^\]]{1,40}\] |##\[\w+\]")  # a CI's mark before each line (Jenkins' time, Azure's ##[error])
 # the loader's, the linkers' and MKL's fixed words, which a fill may cut between any two of them ("...so.2: undefined" /
 # "symbol: __kmpc_global_thread_num"): the line's last words and the next line's first ones that make one of them
@@ -118,6 +126,8 @@ def _split(line: str, text: str, joined: str = "") -> bool:
     """Whether ``text`` is the rest of a message a fill cut after its place: the two need each other (``joined``: the
     line with the pieces already joined before it, where a message's head was cut more than once). Read for every line:
     each pattern is tried only where the line's last character allows it."""
+    if (text[:3] == "   " or text[:1] == ">") and _diagnostic_wrapped(line, text, joined or line):
+        return True  # a compiler's own wrap of its message (clang's at the terminal's width, g++'s -fmessage-length)
     # a terminal's cut, a CI's prefix on each line: the readers' own (mkldoctor.explain.lines) join those; a line of one
     # word at such a width is a fill's word too long for its line (a library's path and colon), read here
     if len(line) in WRAP_WIDTHS and " " in line.strip() or text[:1] in ("[", "#") and _CI_PREFIX.match(text):
@@ -172,17 +182,21 @@ def fill_width(texts: list[str], fresh: Callable[[str], bool]) -> int:
 
 def _continues(line: str, text: str, width: int, fresh: Callable[[str], bool]) -> bool:
     """Whether ``text`` holds the words a fill moved off ``line`` (the previous line as it was cut)."""
-    body, previous = _QUOTE.sub("", text, count=1), len(line.rstrip())
+    body, previous, cut_at = _QUOTE.sub("", text, count=1), len(line.rstrip()), len(line)
+    if line[:1] == ">":  # a quote's marks on both: the lines' own words read
+        line = _QUOTE.sub("", line, count=1)
     if not body.strip() or body[:1].isspace() or previous == 0 or previous > width or " " not in line.strip():
         return False
-    if len(line) in WRAP_WIDTHS or len(text) in WRAP_WIDTHS:  # a terminal's cut inside a word, at its width: the
+    if cut_at in WRAP_WIDTHS or len(text) in WRAP_WIDTHS:  # a terminal's cut inside a word, at its width: the
         return False  # readers join it without a space, by that width (lost once a fill's join lengthened the line)
     # a sentence or a message that ended (a colon ends a fill's line where the message goes on: "libmkl_sycl.so.2:" /
     # "cannot open shared object file", up to a fill's width)
     if line.rstrip()[-1] in (".!?;" if previous <= _COLON_FILL else ".!?:;"):
         return False
-    if len(text) > 12 and text[:12] == line[:12] and re.search(r"\d", text[:12]):  # a clock or a number before each line
+    if len(body) > 12 and body[:12] == line[:12] and re.search(r"\d", body[:12]):  # a clock or a number before each line
         return False
+    if _FRAME_NUMBER.match(line) and _FRAME_NUMBER.match(body) or _WINDBG_FRAME.match(body):  # a debugger's numbered
+        return False  # frames (WinDbg's kn, gdb's #3), one after a line of the debugger's own ("*** ERROR: Symbol file ...")
     if line.split(None, 1)[0] == body.split(None, 1)[0] or (_TABLE.search(line) and _TABLE.search(body)):
         return False  # a list of lines alike ("checking for ...", "libc.so.6 => ..."), a table's rows
     first = body.split(None, 1)[0]
@@ -190,6 +204,8 @@ def _continues(line: str, text: str, width: int, fresh: Callable[[str], bool]) -
             and not fresh(body))
 
 
+_FRAME_NUMBER = re.compile(r"^\s*#?[0-9a-f]{1,4}\s")
+_WINDBG_FRAME = re.compile(r"^[0-9a-f]{2,4} [0-9a-f]{8}`[0-9a-f]{8} ")
 _COLON_FILL = 80  # a line ending in a colon is a fill's break up to this width; longer, a message of its own ended there
 _FILLS = 72  # the narrowest fill mail archives and forums use (RFC 5322's 78 less a quote), where a log shows no width
 
@@ -198,3 +214,21 @@ def _moved(line: str, text: str, fresh: Callable[[str], bool]) -> bool:
     """Without a width the text shows (a short excerpt): a break that any common fill (72 to 100 columns) would make."""
     previous = len(line.rstrip())
     return previous >= 20 and _continues(line, text, max(_FILLS, min(previous, _WIDEST)), fresh)
+
+
+def _diagnostic_wrapped(line: str, text: str, joined: str) -> bool:
+    """Whether ``text`` goes on the message of the compiler's diagnostic that ``joined`` starts (``line``: its last piece):
+    clang's, indented 6 columns more than the diagnostic, after its head alone, a long line, or a line of the message
+    indented so; g++'s, indented 3, after a piece that ends in g++'s blank."""
+    if joined[:1] == ">":  # a mail's or Markdown's quote on each line
+        joined, line, text = (_QUOTE.sub("", t, count=1) for t in (joined, line, text))
+    indent = len(joined) - len(joined.lstrip())
+    if not text[:indent + 3].isspace() or _CLANG_HEAD.match(joined) is None:
+        return False
+    if _GUTTER.match(text):  # the source's line under its number (GCC 9's "   18 | int dgesv_(...")
+        return False
+    if text[indent + 3:indent + 4] not in " \t^~|":  # g++'s
+        return (line[-1:] == " " and line[-2:-1] != " "  # (a paste that took the blank off is read as printed: g++ 8's
+                or line[:indent + 3].isspace() and not line[indent + 3:indent + 4].isspace())  # source lines have 3 too)
+    return (text[:indent + 6].isspace() and text[indent + 6:indent + 7] not in " \t^~|"
+            and (len(line.rstrip()) >= 60 or line[:indent + 6].isspace() or _CLANG_HEAD_ONLY.search(line) is not None))
