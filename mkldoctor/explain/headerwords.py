@@ -21,7 +21,7 @@ def _msvc(m: re.Match, before):
 
 SIGNATURES = (
     Signature("msvc-header-missing", "headerwords", "error C1083",
-              re.compile(r"^(?:\d+>)?(?:(?P<src>[^(\s]{1,300})\(\d+(?:,\d+)?\)\s*:\s*)?fatal error C1083: .{0,200}?"
+              re.compile(r"^(?:\d+>)?(?:(?P<src>[A-Za-z]:[\\/].{1,300}?|[^(\s]{1,300})\(\d+(?:,\d+)?\)\s*:\s*)?fatal error C1083: .{0,200}?"
                          r"['\"“‘「](?P<h>[\w/\\.+-]{1,300}\.h(?:pp)?)['\"”’」]"), _msvc),
     # the same copied from Visual Studio's Error List, a column each (code, words, project, file, line), in any language:
     # "C1083<TAB>无法打开包括文件: “mkl.h”: No such file or directory (编译源文件 ...)<TAB>libcaffe<TAB>D:\...\x.hpp<TAB>7"

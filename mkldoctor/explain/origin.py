@@ -59,6 +59,7 @@ _UNIX_PATH = re.compile(r"(?:(?<=[\s'\"(=:,\[`])|(?<=-[IL])|^)(/(?:[\w.+@%~<>-]+
 # from a name's start only (after its leading dots), so that a long run of name characters is read once
 _FOREIGN_FILE = re.compile(r"(?<![\w.+-])[.+-]*(\w[\w.+-]*\.(?:dll|dylib|pyd|exe)\b|\bLNK\d{4}\b)", re.I)
 # a drive's path, or IPython's home-relative one in a Windows traceback ("~\\Anaconda3\\lib\\site-packages\\...")
+_QUOTED_WINDOWS_PATH = re.compile(r"[\"']([A-Za-z]:\\[^\"'<>|*?\n]*? [^\"'<>|*?\n]*)[\"']")  # "C:\Program Files (x86)\..."
 _WINDOWS_PATH = re.compile(r"(\b[A-Za-z]:\\[^\s'\"<>|*?]+|(?<![\w~\\])~\\[^\s'\"<>|*?]+)")
 _SESSION = re.compile(r"^In \[\d+\]: |<ipython-input-\d|/ipykernel_\d+/")
 _PROFILER = re.compile(r"==(?:PROF|ERROR|WARNING)== ")
@@ -103,7 +104,9 @@ def sample(places: list, line: str) -> None:
     if "/" in line:
         found += [("path", p.rstrip(".,:;)'\"`")) for p in _UNIX_PATH.findall(line) if len(p) > 2]
     if ":\\" in line or "~\\" in line:
-        found += [("windows", p.rstrip(".,:;)'\"`")) for p in _WINDOWS_PATH.findall(line)]
+        quoted = _QUOTED_WINDOWS_PATH.findall(line) if ('"' in line or "'" in line) else []  # one with blanks: whole
+        rest = _QUOTED_WINDOWS_PATH.sub(" ", line) if quoted else line
+        found += [("windows", p) for p in quoted] + [("windows", p.rstrip(".,:;)'\"`")) for p in _WINDOWS_PATH.findall(rest)]
     if "." in line or "LNK" in line:
         found += [("foreign", m) for m in _FOREIGN_FILE.findall(line)[:2]]
     for place in found:
