@@ -46,6 +46,9 @@ PASTES = {
     "fence-after-words": lambda log: "Hi all, I got the following output:\n\n```\n" + log + "\n```\n\nAny idea? Thanks",
     "details": lambda log: "<details><summary>Full log</summary>\n\n```\n" + log + "\n```\n</details>",
     "cut-marks": lambda log: "[...]\n" + log + "\n[...]",
+    "words-in-chinese": lambda log: "我在编译时遇到这个错误，请问怎么解决？\n\n" + log + "\n\n谢谢！",
+    # a log viewer's line numbers, the lines' own indent after them
+    "numbered": _each_line(lambda i: f"{i + 1:>4}  "),
     # a terminal's colours, Windows' line ends, an editor that takes trailing blanks off
     "colours": lambda log: re.sub(r"\b(error|warning|undefined reference|fatal error|ERROR)\b", "\x1b[1;31m\\1\x1b[0m", log),
     "crlf": lambda log: log.replace("\n", "\r\n"),
@@ -53,7 +56,7 @@ PASTES = {
 }
 # a prefix on each line lands inside a message that a mail archive's fill or the compiler itself wrapped over lines: no CI
 # prints a wrapped message so, and the readers join those lines before any prefix is taken off
-_PER_LINE = ("github-actions-clock", "buildkit-step", "compose-service")
+_PER_LINE = ("github-actions-clock", "buildkit-step", "compose-service", "numbered")
 
 
 def _wrapped(log: str) -> bool:

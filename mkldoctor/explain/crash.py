@@ -50,8 +50,8 @@ def _frames_of(lines: tuple[str, ...]) -> tuple[str, ...]:
 
 # a person's words after the paste ("Any idea? Thanks"): a question's or a request's first word, and no number, path or
 # call after it, which any frame has
-_PROSE = re.compile(r"^(?:Any|Anyone|Thanks|Thank|Please|Can|Could|How|What|Why|I|I'm|Is|Does|Do|Has|Hi|Hello|Help)\b"
-                    r"[^\d/\\()\[\]<>:_#@=|`]*$")
+_PROSE = re.compile(r"^(?:(?:Any|Anyone|Thanks|Thank|Please|Can|Could|How|What|Why|I|I'm|Is|Does|Do|Has|Hi|Hello|Help)\b"
+                    r"|[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])[^\d/\\()\[\]<>:_#@=|`]*$")  # and in CJK's scripts
 
 
 @dataclass(frozen=True, slots=True)

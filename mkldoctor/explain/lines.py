@@ -259,7 +259,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             counted = _NUMBERED.match(raw)
             if counted and first:  # the separator after the first number: the lines' own indent follows it
                 raw, number, gap = counted.group(3) or "", int(counted.group(1)), len(counted.group(2))
-            elif counted and not first and int(counted.group(1)) == number + 1 and len(counted.group(2)) >= gap:
+            elif counted and not first and int(counted.group(1)) == number + 1:
+                gap = min(gap, len(counted.group(2)))  # the first line's own indent was in its separator
                 raw, number = raw[counted.start(2) + gap:], number + 1
             else:
                 number = -1
