@@ -34,6 +34,7 @@ _SPACES = {0xA0: " ", 0x202F: " ", 0x3000: " ", **{c: " " for c in range(0x2000,
 def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Text lines of a binary stream: decoded, ANSI codes and control bytes gone, CR split."""
     skipping = False
+    legacy = ""  # the code page of the lines that are not UTF-8
     newlines = 0  # a line as an editor numbers it: a lone CR does not start one there
     while True:
         chunk = stream.readline(MAX_LINE)
@@ -51,7 +52,11 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
             skipping = True
             if stats is not None:
                 stats.cut_lines += 1
-        text = chunk.decode("utf-8", errors="replace")
+        try:
+            text = chunk.decode("utf-8")
+        except UnicodeDecodeError:  # a console's code page: a CJK one once a line shows it, kept for the rest
+            legacy = legacy or code_page(chunk)
+            text = chunk.decode(legacy or "cp1252", errors="replace")
         if "\x1b" in text:
             text = _ANSI.sub("", text)
         text = text.rstrip("\r\n")
@@ -71,6 +76,36 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                     yield _CONTROL.sub(" ", part) if _CONTROL.search(part) else part
             else:
                 yield piece
+
+
+# a run of bytes past ASCII that only a double-byte code page writes (two characters at least): a Chinese, Japanese or
+# Korean Windows console's (cmd.exe's 936, 932, 949); Western ones (1252) set an accented letter among ASCII ones. Or
+# GBK's quotes (gcc's ‘x’ and “x” saved in code page 936), which 1252 would read as "¡®" and "¡°", in no Western text.
+_DOUBLE_BYTES = re.compile(rb"[\x81-\xfe]{4}|\xa1[\xae-\xb1]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_GBK_SIGNS = re.compile(r"[\u2500-\u257f]|[‘“][^‘“’”]{1,300}[’”]")  # GBK's box lines (rich's frames), its quotes
+
+
+def code_page(line: bytes) -> str:
+    """The CJK code page a line that is not UTF-8 was written in, where the line decodes in it to that script: kana for
+    Japanese (932), Hangul alone for Korean (949: Chinese text read in it is Hangul and Hanja mixed), ideographs, GBK's
+    quotes or box lines for Chinese (936, read as GB18030); "" where the line shows none (read in Windows' 1252)."""
+    if not _DOUBLE_BYTES.search(line):
+        return ""
+    for name in ("cp932", "cp949", "gb18030"):
+        try:
+            text = line.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if name == "cp932" and _KANA.search(text):
+            return name
+        if name == "cp949" and not _HAN.search(text) and 5 * len(_HANGUL.findall(text)) >= 4 * sum(not c.isascii() for c in text):
+            return name
+        if name == "gb18030" and (_HAN.search(text) or _GBK_SIGNS.search(text)):
+            return name
+    return ""
 
 
 def _unescaped(piece: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -27,6 +28,7 @@ from mkldoctor.errors import InputError, UsageError
 from mkldoctor.explain import logparse
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.origin import Origin, decide
+from mkldoctor.explain.rawlines import code_page
 from mkldoctor.findings import Finding, Location, exit_status, input_path
 from mkldoctor.rootfs import open_regular
 
@@ -261,6 +263,9 @@ def _not_object(path: str) -> None:
                                "program's output")
 
 
+_CJK_TEXT = re.compile(r"[\u2010-\u206f\u2500-\u257f\u3000-\u30ff\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
 def _not_binary(path: str, head: int = 1 << 16, share: float = 0.3) -> None:
     """A file in which nothing was read is refused when it is no text (an executable, an archive, random bytes):
     "no problem found" would say that of a file that holds no log. UTF-8 beyond ASCII counts as text, and a UTF-16/32
@@ -274,6 +279,11 @@ def _not_binary(path: str, head: int = 1 << 16, share: float = 0.3) -> None:
         return
     text = data.decode("utf-8", "replace")
     odd = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 0x80 and ch.encode() not in _TEXT_BYTES))
+    page = next(filter(None, map(code_page, data.splitlines()[:256])), "") if odd > share * len(text) else ""
+    if page:  # a CJK console's code page (a Chinese Windows' 936): its text is ASCII and that script's signs, and no
+        cjk = data.decode(page, "replace")  # control bytes (random bytes read in 936 are mostly ideographs)
+        if sum(1 for ch in cjk if ord(ch) < 0x80 and ch.encode() not in _TEXT_BYTES) * 50 <= len(cjk):
+            text, odd = cjk, sum(1 for ch in cjk if ord(ch) >= 0x80 and not _CJK_TEXT.match(ch))
     if odd > share * len(text):
         raise InputError(path, f"not a text log ({100 * odd // len(text)}% of its first {len(data) // 1024 or 1} KiB is not "
                                "text): give the build's or the program's output, as a file or on standard input")
