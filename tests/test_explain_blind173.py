@@ -12,7 +12,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174, 175, 176, 177, 178, 179, 180, 181)
+SETS = blindset.load(173, 174, 175, 176, 177, 178, 179, 180, 181, 182)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -324,3 +324,17 @@ def test_a_persons_words_for_undefined_references_are_never_clean():
     joined = errors_of(blindset.log_of(blindset.entries(73), "tei-728"))
     assert [f.id for f in joined] == ["link-failed-unrecognised"], [(f.id, f.title) for f in joined]
     assert any("25 undefined references" in line and "consequence" in line for line in joined[0].evidence), joined[0].evidence
+
+
+def test_an_unnamed_library_that_needs_intels_openmp_runtime():
+    """TBPLaS' install guide quotes the bare "undefined symbol: __kmpc_ok_to_fork" (its extensions built with Intel's
+    compilers and -qopenmp, libiomp5 not linked): the library is unnamed, so neither MKL's threading layer nor the
+    project's code is claimed; the project's link with the runtime comes first. Debian's 2020.4 libmkl_intel_thread.so
+    imports the same name, so both stay said."""
+    finding = only_error(blindset.log_of(blindset.entries(182), "kmpc-ok-to-fork"))
+    assert finding.id == "openmp-runtime-missing" and finding.title.startswith("__kmpc_ok_to_fork undefined"), flat(finding)
+    assert "MKL's Intel threading layer or code compiled with OpenMP" in finding.title
+    assert "library_dirs" in finding.fix[0] and not any("is not MKL's library" in e for e in finding.evidence)
+    # a library the log names keeps its own finding: MKL's layer by its name, another library as not MKL's
+    named = only_error("python: symbol lookup error: /opt/x/lib/libfoo.so: undefined symbol: __kmpc_ok_to_fork")
+    assert named.title.startswith("libfoo.so was loaded without") and any("is not MKL's library" in e for e in named.evidence)

@@ -339,7 +339,17 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parse
                         "a dependency")
         fix.insert(0, "put libiomp5.so into the bundle: pyinstaller --add-binary '<the environment's lib>/libiomp5.so:.' (or a "
                       "hook that collects it with MKL's libraries), then build the bundle again")
-    if not _is_mkl_library(event.library) and event.symbol.startswith("__kmpc_"):  # the project's own OpenMP code
+    unsaid = event.library == UNNAMED and event.symbol.startswith("__kmpc_")
+    if unsaid:  # "undefined symbol: __kmpc_ok_to_fork" alone (TBPLaS' install guide): MKL's layer, or the project's code
+        evidence.append("the log does not name the library that needs it: MKL's Intel threading layer calls Intel's OpenMP "
+                        "runtime, and so does code compiled with OpenMP by Intel's or LLVM's compilers (__kmpc_* are the "
+                        "calls they emit, __kmpc_ok_to_fork at each parallel region); ldd of the program or the extension "
+                        "that failed to load says which (libmkl_intel_thread there, or neither iomp5 nor MKL)")
+        fix.insert(0, "a library you built with Intel's compilers and OpenMP (-qopenmp; a Python extension from setup.py): "
+                      "link it with the runtime too: -qopenmp on its link as on its compile, or libraries = iomp5 with "
+                      "library_dirs = <the compiler's lib folder, where libiomp5.so is> (setup.cfg's [build_ext]), or "
+                      "OpenMP::OpenMP_<LANG> in CMake; then rebuild it")
+    elif not _is_mkl_library(event.library) and event.symbol.startswith("__kmpc_"):  # the project's own OpenMP code
         name = os.path.basename(event.library)
         evidence.append(f"{name} is not MKL's library: its own code was compiled with OpenMP (__kmpc_* are the calls Intel's "
                         "and LLVM's compilers emit for OpenMP regions), and its link named no OpenMP runtime")
@@ -348,7 +358,9 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parse
                       "the library (a Fortran library with C or C++ parts needs the flag on those too), then rebuild")
     return Finding(
         "openmp-runtime-missing", "error",
-        ("MKL's Intel threading layer (libmkl_intel_thread, or libmkl_rt's default) was loaded without Intel's OpenMP runtime "
+        (f"{event.symbol} undefined: a library that calls Intel's OpenMP runtime (libiomp5) was loaded without it, MKL's "
+         "Intel threading layer or code compiled with OpenMP" if unsaid else
+         "MKL's Intel threading layer (libmkl_intel_thread, or libmkl_rt's default) was loaded without Intel's OpenMP runtime "
          "(libiomp5)" if event.library == UNNAMED else f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)"),
         tuple(evidence), tuple(fix),
         "mkl_intel_thread calls Intel's OpenMP runtime but does not list it as a dependency; nothing loaded libiomp5, "
