@@ -62,6 +62,8 @@ def _julia_frame(m: re.Match, _):
     return JuliaUsing(())
 
 
+PYTEST_FAILURES = r"=+ FAILURES =+"  # pytest's banner over the failures it reports (unrecognised reads it too)
+
 SIGNATURES = (
     # a Julia stacktrace's frame ("[1] error(::String) at ./error.jl:33"): a Julia session, whatever it loaded; last of all
     # families, so that a frame another family reads (Pardiso.jl's call with its argument types) stays that family's
@@ -122,7 +124,7 @@ SIGNATURES = (
     # pytest's banner over the failures it reports (their own lines follow it), and googletest's list of the tests that
     # failed after its count ("[  FAILED  ] 28 tests, listed below:" then one line per test: Caffe#4836)
     # (a terminal's width may join the next line to the banner)
-    Signature("pytest-failures-banner", "echoes", "FAILURES", re.compile(r"^=+ FAILURES =+(?![^=_\s])"), _echo),
+    Signature("pytest-failures-banner", "echoes", "FAILURES", re.compile(rf"^{PYTEST_FAILURES}(?![^=_\s])"), _echo),
     Signature("gtest-failed-listed", "echoes", "FAILED", re.compile(r"^\[  FAILED  \] (?!\d+ tests?, listed below)\S"),
               lambda m, before: _echo(m, before) if last_match(r"^\[  FAILED  \] ", before, within=1) else NOT_MINE),
     # a person's words for the linker's errors, not its lines: "getting a lot of 'undefined references' related with

@@ -89,6 +89,11 @@ def _dedented(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
         yield piece[width:] if piece.startswith(indent) else piece
 
 
+def _paste_marked(text: str, marks: str = ">E│┌└") -> bool:
+    """Whether a line may start with a paste's mark (_PASTE_PREFIX): a test cheaper than the pattern."""
+    return text[:1] in marks or "| " in text[:48]
+
+
 def _block_words(texts: list[str], width: int) -> bool:
     """Whether lines that all have an indent of this width are a block set so: a third of them start a word after it, or
     the first and another one do (CMake's message, whose own lines are indented under its head)."""
@@ -266,16 +271,16 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                 number = -1
         # a CI's own prefix: GitHub Actions' timestamp, BuildKit's step and seconds, CircleCI's "Jul 16 11:43:05",
         # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
-        if raw[:1] in ">E│┌└" or "| " in raw[:48]:
+        if _paste_marked(raw):
             outer = raw[:1] == ">" or raw[:1] not in "E│┌└"  # a quote's or a container's mark, around another
             raw = _PASTE_PREFIX.sub("", raw, count=1)
-            if outer and (raw[:1] in "E│┌└" or "| " in raw[:48]):  # (pytest's, Julia's, a container's in a quote)
+            if outer and _paste_marked(raw, "E│┌└"):  # (pytest's, Julia's, a container's in a quote)
                 raw = _PASTE_PREFIX.sub("", raw, count=1)
         marked = spack and raw[2:5] == ">> "  # the listing's error line (its number gone with the mark below)
         if raw[:1] == "[" and raw[1:2].isalpha():  # a Java build's level, a CI's clock inside it or around it
             raw = _without_level(raw)
         unprefixed = _without_ci_prefix(raw)
-        if unprefixed != raw and (unprefixed[:1] in ">E│┌└" or "| " in unprefixed[:48]):  # pytest's gutter after a CI's clock
+        if unprefixed != raw and _paste_marked(unprefixed):  # pytest's gutter after a CI's clock
             unprefixed = _PASTE_PREFIX.sub("", unprefixed, count=1)
         raw = unprefixed
         if (first or opening) and raw.strip():  # the paste's first line (a code block's, a paragraph's after a post's words): a

@@ -356,12 +356,13 @@ def _openmp_not_loaded(omp: list[SymbolLookupError], ctx: Context, events: Parse
         fix.insert(0, f"link {name} with its compiler's OpenMP flag, so that it names the runtime it needs: -qopenmp (Intel), "
                       "-fopenmp (clang); in CMake, find_package(OpenMP) and OpenMP::OpenMP_<LANG> for every language of "
                       "the library (a Fortran library with C or C++ parts needs the flag on those too), then rebuild")
+    without = "was loaded without Intel's OpenMP runtime (libiomp5)"
+    title = (f"{event.symbol} undefined: a library that calls Intel's OpenMP runtime (libiomp5) was loaded without it, "
+             "MKL's Intel threading layer or code compiled with OpenMP" if unsaid else
+             f"MKL's Intel threading layer (libmkl_intel_thread, or libmkl_rt's default) {without}" if event.library == UNNAMED
+             else f"{os.path.basename(event.library)} {without}")
     return Finding(
-        "openmp-runtime-missing", "error",
-        (f"{event.symbol} undefined: a library that calls Intel's OpenMP runtime (libiomp5) was loaded without it, MKL's "
-         "Intel threading layer or code compiled with OpenMP" if unsaid else
-         "MKL's Intel threading layer (libmkl_intel_thread, or libmkl_rt's default) was loaded without Intel's OpenMP runtime "
-         "(libiomp5)" if event.library == UNNAMED else f"{os.path.basename(event.library)} was loaded without Intel's OpenMP runtime (libiomp5)"),
+        "openmp-runtime-missing", "error", title,
         tuple(evidence), tuple(fix),
         "mkl_intel_thread calls Intel's OpenMP runtime but does not list it as a dependency; nothing loaded libiomp5, "
         "so the first OpenMP call fails when it is resolved.",

@@ -100,7 +100,7 @@ _NAME_NEXT = re.compile(r"\b(?:undefined symbol:|undefined reference to|unresolv
 # mean" / "      'K::...'?"), the first line may end at its kind; g++ at -fmessage-length (72 by default before GCC 6), each
 # line but the last ending in a blank, the next indented by 3 ("t.cpp:4:14: error: 'x' was not " / "   declared in this
 # scope; did you mean " / "   'K::x'?"). The source's own line follows with its own indent.
-_CLANG_HEAD = re.compile(r"^\s*\S+:\d+:(?:\d+:)? (?:fatal error|error|warning|note|remark):(?: |$)")
+_DIAGNOSTIC_HEAD = re.compile(r"^\s*\S+:\d+:(?:\d+:)? (?:fatal error|error|warning|note|remark):(?: |$)")
 _GUTTER = re.compile(r"^\s*\d+ \|")
 _CLANG_HEAD_ONLY = re.compile(r":\d+:\d+: (?:fatal error|error|warning|note|remark):\s*$")
 _CI_PREFIX = re.compile(r"\[[^\]]{1,40}\] |##\[\w+\]")  # a CI's mark before each line (Jenkins' time, Azure's ##[error])
@@ -223,7 +223,7 @@ def _diagnostic_wrapped(line: str, text: str, joined: str) -> bool:
     if joined[:1] == ">":  # a mail's or Markdown's quote on each line
         joined, line, text = (_QUOTE.sub("", t, count=1) for t in (joined, line, text))
     indent = len(joined) - len(joined.lstrip())
-    if not text[:indent + 3].isspace() or _CLANG_HEAD.match(joined) is None:
+    if not text[:indent + 3].isspace() or _DIAGNOSTIC_HEAD.match(joined) is None:
         return False
     if _GUTTER.match(text):  # the source's line under its number (GCC 9's "   18 | int dgesv_(...")
         return False

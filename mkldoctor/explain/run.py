@@ -263,6 +263,11 @@ def _not_object(path: str) -> None:
                                "program's output")
 
 
+def _controls(text: str) -> int:
+    """The characters of a text that are ASCII and no text (control bytes other than a line's and a tab's)."""
+    return sum(1 for ch in text if ord(ch) < 0x80 and ch.encode() not in _TEXT_BYTES)
+
+
 _CJK_TEXT = re.compile(r"[\u2010-\u206f\u2500-\u257f\u3000-\u30ff\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
@@ -278,11 +283,11 @@ def _not_binary(path: str, head: int = 1 << 16, share: float = 0.3) -> None:
     if not data or data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return
     text = data.decode("utf-8", "replace")
-    odd = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 0x80 and ch.encode() not in _TEXT_BYTES))
+    odd = _controls(text) + text.count("\ufffd")
     page = next(filter(None, map(code_page, data.splitlines()[:256])), "") if odd > share * len(text) else ""
     if page:  # a CJK console's code page (a Chinese Windows' 936): its text is ASCII and that script's signs, and no
         cjk = data.decode(page, "replace")  # control bytes (random bytes read in 936 are mostly ideographs)
-        if sum(1 for ch in cjk if ord(ch) < 0x80 and ch.encode() not in _TEXT_BYTES) * 50 <= len(cjk):
+        if _controls(cjk) * 50 <= len(cjk):
             text, odd = cjk, sum(1 for ch in cjk if ord(ch) >= 0x80 and not _CJK_TEXT.match(ch))
     if odd > share * len(text):
         raise InputError(path, f"not a text log ({100 * odd // len(text)}% of its first {len(data) // 1024 or 1} KiB is not "

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from mkldoctor.explain.catalogue import ClaimedError, FollowOn, Unrecognised
 from mkldoctor.explain.context import Context
+from mkldoctor.explain.echoes import PYTEST_FAILURES
 from mkldoctor.explain.events import Parsed, RustLinkFailed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge.recipes import q
@@ -23,7 +24,7 @@ ECHOES_ONLY = "the log says the build failed, but not why in a form mkldoctor re
 TESTS_ONLY = "the log says tests failed, but not why in a form mkldoctor recognises"
 # a test runner's report of failed tests (pytest's banner and a test's header, googletest's list, CTest's summary,
 # Catch2's, unittest's, Julia's): an echo that says tests failed, not a build
-_TEST_REPORT = re.compile(r"^(?:=+ FAILURES =+|\[  FAILED  \] |The following tests FAILED:|\S+:\d+: FAILED:|_* ?ERROR collecting "
+_TEST_REPORT = re.compile(rf"^(?:{PYTEST_FAILURES}|\[  FAILED  \] |The following tests FAILED:|\S+:\d+: FAILED:|_* ?ERROR collecting "
                           r"|_{3,} (?:Test\w*(?:\.|::))?test|ERROR: A test has failed|(?:[^\w\s]{1,4} )?(?:ERROR|FAIL): [Tt]est)")
 
 # The words of a failure's own cause. An error line with none of them only says that a step failed ("ERROR: Package
@@ -121,7 +122,7 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
                if any(e.line.startswith("The following tests FAILED") for e in echoes) else ()),
              *(("pytest's report of failed tests: rerun one with its whole output, pytest -x -vv '<the test's id>', and "
                 "explain that output (its 'E   ' lines say what failed)",)
-               if any(re.match(r"=+ FAILURES =+", e.line) for e in echoes) else ()),
+               if any(re.match(PYTEST_FAILURES, e.line) for e in echoes) else ()),
              "look above these lines for the first error the tool printed; if the log was cut, pass the whole output "
              "(make VERBOSE=1, cargo build -v, ninja -v)",),
             "These lines only report that an earlier step failed; the step's own message is not in the input, "
