@@ -12,7 +12,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174, 175, 176, 177, 178, 179, 180, 181, 182)
+SETS = blindset.load(173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -338,3 +338,98 @@ def test_an_unnamed_library_that_needs_intels_openmp_runtime():
     # a library the log names keeps its own finding: MKL's layer by its name, another library as not MKL's
     named = only_error("python: symbol lookup error: /opt/x/lib/libfoo.so: undefined symbol: __kmpc_ok_to_fork")
     assert named.title.startswith("libfoo.so was loaded without") and any("is not MKL's library" in e for e in named.evidence)
+
+
+def test_netlib_javas_wrapper_without_cblas_in_the_system_blas(tmp_path):
+    """netlib-java's native_system wrapper is linked against libblas.so.3 by name; where that name leads to a BLAS without
+    CBLAS (a Cloudera cluster whose MKL parcel registered no alternative: fktpp's post; Hail's docs), the loader stops at
+    its cblas_daxpy. Produced: a wrapper of netlib's file name, built here, linked against a libblas.so.3 of Fortran names
+    only, loaded lazily as the JVM's JNI loader does, then its call. The fix makes MKL that name, not "link the wrapper"."""
+    (tmp_path / "blas.c").write_text("void daxpy_(const int *n, const double *a, const double *x, const int *ix, double *y, "
+                                     "const int *iy) { for (int i = 0; i < *n; i++) y[i] += *a * x[i]; }\n")
+    (tmp_path / "wrap.c").write_text("void cblas_daxpy(int, double, const double *, int, double *, int);\n"
+                                     "void axpy(double *x, double *y) { cblas_daxpy(1, 2.0, x, 1, y, 1); }\n")
+    (tmp_path / "jvm.c").write_text('#include <dlfcn.h>\n#include <stdio.h>\nint main(int c, char **v) {\n'
+                                    '  void *h = dlopen(v[1], RTLD_LAZY); if (!h) { puts(dlerror()); return 1; }\n'
+                                    '  double x = 1, y = 1; ((void (*)(double *, double *))dlsym(h, "axpy"))(&x, &y); return 0; }\n')
+    wrapper = tmp_path / "jniloader4125netlib-native_system-linux-x86_64.so"
+    for cmd in (["gcc", "-shared", "-fPIC", "-o", "libblas.so.3", "-Wl,-soname,libblas.so.3", "blas.c"],
+                ["gcc", "-shared", "-fPIC", "-o", str(wrapper), "wrap.c", "./libblas.so.3"],
+                ["gcc", "-o", "java", "jvm.c", "-ldl"]):
+        assert run(cmd, tmp_path, clean_env())[0] == 0, cmd
+    log = failed([str(tmp_path / "java"), str(wrapper)], tmp_path, clean_env(LD_LIBRARY_PATH=str(tmp_path)))
+    assert "symbol lookup error" in log and "undefined symbol: cblas_daxpy" in log, log
+    finding = only_error(log)
+    assert finding.id == "blas-not-loaded" and "libblas.so.3 on that machine is not MKL" in finding.title, flat(finding)
+    assert "alternatives --install /usr/lib64/libblas.so.3" in finding.fix[0] and not any("link " in f for f in finding.fix)
+    # the same loader's words for a library that is not netlib's keep the general fix
+    other = only_error(log.replace(wrapper.name, "libfoo.so"))
+    assert other.fix[0].startswith("link ") and "alternatives" not in flat(other)
+
+
+def test_netlib_javas_reference_natives_failing_too_means_its_jars_are_missing():
+    """NativeRefBLAS is netlib-java's own reference BLAS in its netlib-native_ref jar: its failing beside NativeSystemBLAS
+    says the JNI jars are missing (spark-mllib brings netlib-java's core only; oweissbarth's post), which no installed BLAS
+    cures; the system's alone failing (Hail's docs) stays "no native BLAS", and netlib-java's log gets no property of the
+    later dev.ludovic netlib."""
+    ref = blindset.findings(blindset.log_of(blindset.entries(183), "nativeref"))
+    assert [f.id for f in ref] == ["netlib-native-blas-not-loaded"], flat(ref[0])
+    assert "native jars are not on the classpath" in ref[0].title and "com.github.fommil.netlib:all:1.1.2" in ref[0].fix[0]
+    system = blindset.findings(blindset.log_of(blindset.entries(183), "no-blas-installed"))
+    assert [f.id for f in system] == ["netlib-native-blas-not-loaded"] and "no native BLAS" in system[0].title
+    assert not any("netlib:all" in f or "dev.ludovic" in f for f in system[0].fix), system[0].fix
+
+
+@pytest.mark.parametrize("said, runtime", [
+    ("The ordinal XXXX could not be located in the dynamic link library libiomp5md.dll.", True),  # DuCOM-COM3's readme
+    ("The ordinal 747 could not be located in the dynamic link library libiomp5md.dll", True),
+    (r"The ordinal 242 could not be located in the dynamic link library C:\Windows\System32\mkl_intel_thread.dll", False),
+])
+def test_an_ordinal_not_in_the_openmp_runtime_windows_loaded(said, runtime):
+    """Windows' ordinal dialog as a readme quotes it, the number's place held by "XXXX", is the same failure (it was read
+    as no problem, exit 0); one in libiomp5md.dll says the runtime is older than what imports it, with the runtime's own
+    install first and `where libiomp5md.dll` to confirm."""
+    finding = only_error(said)
+    assert finding.id == "windows-entry-point-missing", flat(finding)
+    assert ("Intel OpenMP runtime older than what imports it" in finding.title) is runtime, finding.title
+    assert "XXXX" not in finding.title
+    assert finding.fix[0].startswith("install Intel's OpenMP runtime") is runtime
+    assert finding.confirm[0].startswith("where libiomp5md.dll") is runtime
+
+
+def test_a_theano_op_that_names_mkl_by_a_bare_install_name():
+    """Theano's op compiled into ~/.theano/compiledir named conda's MKL by a bare install name on OS X (the image_clusters
+    README: Theano 0.7 under Lasagne 0.1; updating Theano cured it): the op is said as Theano's and its update is a fix."""
+    finding = only_error(blindset.log_of(blindset.entries(183), "theano"))
+    assert finding.id == "macos-library-not-loaded", flat(finding)
+    assert any("Theano's own op" in e for e in finding.evidence) and finding.fix[0].startswith("update Theano"), flat(finding)
+    plain = only_error(blindset.log_of(blindset.entries(183), "theano").replace("/.theano/", "/.cache/"))
+    assert not any("Theano" in e for e in (*plain.evidence, *plain.fix))
+
+
+def test_onemkls_sycl_option_given_to_gnus_cpp_compiler(tmp_path):
+    """BLAS++#53: CMake found oneMKL and the project chose its SYCL path with GNU's g++ (configure passed, the build
+    failed on -fsycl). Produced: cmake's configure and build of a C++ target carrying -fsycl as oneMKL's SYCL target does,
+    with this machine's g++, and the poster's cut line alone: a compiler that is no SYCL compiler, not a leak to C."""
+    (tmp_path / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.13)\nproject(p CXX)\nadd_library(MKL::MKL_SYCL INTERFACE IMPORTED)\n"
+        "set_target_properties(MKL::MKL_SYCL PROPERTIES INTERFACE_COMPILE_OPTIONS \"$<$<COMPILE_LANGUAGE:CXX>:-fsycl>\")\n"
+        "add_library(blaspp STATIC a.cc)\ntarget_link_libraries(blaspp PUBLIC MKL::MKL_SYCL)\n")
+    (tmp_path / "a.cc").write_text("int a() { return 1; }\n")
+    code, configured = run(["cmake", "-S", ".", "-B", "b"], tmp_path, clean_env(CXX="g++"))
+    assert code == 0 and "The CXX compiler identification is GNU" in configured, configured
+    log = configured + failed(["cmake", "--build", "b"], tmp_path)
+    for said in (log, "-- The CXX compiler identification is GNU 11.3.0\n[...]\nunrecognized command-line option '-fsycl'\n"):
+        finding = only_error(said)
+        assert finding.id == "sycl-without-sycl-compiler" and "CXX=icpx" in finding.fix[0], flat(finding)
+    # gfortran's refusal in the same log stays the option leaked to another language
+    leak = only_error(log + "gfortran: error: unrecognized command-line option '-fsycl'\n")
+    assert leak.id == "mkl-sycl-option-leaked", flat(leak)
+
+
+def test_icx_refusing_a_c_standard_beside_sycls_option():
+    """SUNDIALS#251: icx compiled a C source (CMAKE_C_STANDARD's -std=gnu99) with oneMKL's -fsycl and refused the pair;
+    the reporter's cure was to keep one of them off that source. No icx here: the line as posted."""
+    finding = only_error(blindset.log_of(blindset.entries(184), "sundials"))
+    assert finding.id == "mkl-sycl-option-leaked" and "C source" in finding.title and "-std=gnu99" in finding.title
+    assert "$<$<COMPILE_LANGUAGE:CXX>:-fsycl>" in finding.fix[0], flat(finding)

@@ -64,6 +64,8 @@ def missing(event, ctx: Context) -> Finding:
             "file liblapack.so.3 is, for R and for every other program.",
             (f"ldd {q(user)} | grep -i lapack; update-alternatives --display liblapack.so.3-x86_64-linux-gnu",),
         )
+    if "netlib-native_system" in user:  # netlib-java's JNI wrapper (fktpp's post: an MKL parcel activated on RHEL 7; Hail's docs)
+        return _netlib(event, who, user)
     if who.startswith("R "):
         evidence.append("R gives a package its BLAS and LAPACK when the package's src/Makevars links them; a package written "
                         "for MKL may instead expect MKL loaded into R before it")
@@ -85,4 +87,30 @@ def missing(event, ctx: Context) -> Finding:
         "A shared library may leave its BLAS calls unresolved at link time, for the process to provide; when nothing "
         "loaded before it exports those names (with the LP64 spelling it uses), the loader stops at the first call.",
         (f"ldd {q(event.library) if event.library else '<the library>'} | grep -iE 'blas|lapack|mkl'   # none: it carries no BLAS of its own",),
+    )
+
+
+def _netlib(event, who: str, user: str) -> Finding:
+    from mkldoctor.explain.rblas import ALTERNATIVES
+
+    blas = event.symbol.startswith("cblas_") or facts.BLAS_ROUTINE.match(event.symbol)
+    name = "libblas.so.3" if blas else "liblapack.so.3" if event.symbol.endswith("_") else ""
+    return Finding(
+        "blas-not-loaded", "error", f"{event.symbol} is not in the system BLAS/LAPACK that netlib-java's native wrapper loaded: "
+        f"{name or 'libblas.so.3 or liblapack.so.3'} on that machine is not MKL",
+        (f"{who}: {user} calls {event.symbol}, and the library that answered its BLAS has none",
+         "netlib-java's native_system wrapper is linked against the names libblas.so.3 and liblapack.so.3, whichever files "
+         "answer them on the machine that runs it: there, a BLAS without CBLAS's functions (an OS's reference BLAS; an MKL "
+         "installed or activated beside it, as a cluster's parcel is, changes nothing until those names lead to it)"),
+        ("make MKL the system's BLAS and LAPACK on every node: RHEL, CentOS (an MKL parcel or install registers no "
+         "alternative): alternatives --install /usr/lib64/libblas.so.3 libblas.so.3 <MKL's lib folder>/libmkl_rt.so 2000, "
+         "and the same for /usr/lib64/liblapack.so.3 liblapack.so.3; Debian, Ubuntu: update-alternatives --config "
+         f"{ALTERNATIVES[0]}, then {ALTERNATIVES[1]}: choose libmkl_rt.so",
+         "or for Spark's executors alone: spark.executorEnv.LD_PRELOAD=<MKL's lib folder>/libmkl_rt.so (the driver: "
+         "LD_PRELOAD in its environment), with MKL at that path on every node"),
+        "netlib-java calls the system's BLAS through a JNI wrapper that names no vendor's library: the loader gives it the "
+        "file behind libblas.so.3, and a call the file lacks stops the JVM at that call.",
+        (f"readlink -f /usr/lib64/{name or 'libblas.so.3'} /usr/lib/x86_64-linux-gnu/{name or 'libblas.so.3'}   # the file "
+         "behind the name (the first on RHEL, the second on Debian)",
+         f"nm -D --defined-only <that file> | grep -w {event.symbol}   # none: not MKL, which exports it"),
     )

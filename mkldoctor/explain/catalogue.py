@@ -116,6 +116,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "... no", "... broken",  # a configure script's own check of its linear algebra that said no (blaslist)
            "accepts -g",  # configure's test of the compiler it found, named (intelcmd)
            "-- MKL_",  # MKLConfig.cmake's status of its choices (mklconfigwhy)
+           "compiler identification",  # CMake's C++ compiler, which a SYCL build needs to be a SYCL one (mklflags)
            "_ALLOCATE in ",  # MKL's cluster libraries' failed allocation (resources)
            "MKLROOT=",  # MKLROOT's value as a log shows it set (mklrootpath)
            "ILP64",  # a package's own warning about MKL's 64-bit interface (parameters)

@@ -146,17 +146,32 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
             ("jar tf <the library's jar> | grep -E '\\.(so|dylib|dll)$'   # the native libraries it carries",),
         ))
 
-    for event in events.of(NetlibFallback)[:1]:  # Spark's MLlib linear algebra guide
+    fallbacks = events.of(NetlibFallback)
+    for event in fallbacks[:1]:  # Spark's MLlib linear algebra guide
+        # netlib-java's bundled reference natives failed too: its JNI jars are not there (oweissbarth's post, Spark MLlib)
+        ref = next((e.line for e in fallbacks if re.search(r"fommil\.netlib\.NativeRef", e.line)), "")
         out.append(Finding(
-            "netlib-native-blas-not-loaded", "warning", "netlib found no native BLAS (MKL or OpenBLAS) to load: the JVM runs "
-            "its pure Java BLAS instead, correct and slower",
+            "netlib-native-blas-not-loaded", "warning", ("netlib-java's native jars are not on the classpath" if ref else
+                                                         "netlib found no native BLAS (MKL or OpenBLAS) to load")
+            + ": the JVM runs its pure Java BLAS instead, correct and slower",
             (event.line, "netlib loads the system's BLAS by the name libblas.so.3 (and liblapack.so.3) through JNI; where no "
-                         "native library answers that name, it says so once and computes in Java"),
-            ("install MKL on every node and make it the system's BLAS and LAPACK (Debian, Ubuntu: update-alternatives "
+                         "native library answers that name, it says so once and computes in Java",
+             *((ref, "NativeRef is netlib-java's own reference BLAS, compiled into its netlib-native_ref jar: it needs no "
+                "system library, so its failing too says that netlib-java's JNI jars are missing (Spark's spark-mllib "
+                "brings only netlib-java's core, for its licence), and no BLAS installed on the machine is loaded "
+                "without them") if ref else ())),
+            (*(("add netlib-java's native jars to the application: com.github.fommil.netlib:all:1.1.2 (a POM: sbt's "
+                "libraryDependencies += \"com.github.fommil.netlib\" % \"all\" % \"1.1.2\" pomOnly(); Maven's "
+                "<type>pom</type>), or only this platform's netlib-native_system-linux-x86_64 and "
+                "netlib-native_ref-linux-x86_64 (classifier natives); Spark built from source: -Pnetlib-lgpl",)
+               if ref else ()),
+             "install MKL on every node and make it the system's BLAS and LAPACK (Debian, Ubuntu: update-alternatives "
              f"--config {ALTERNATIVES[0]}, then {ALTERNATIVES[1]}: choose libmkl_rt.so)",
-             "or name MKL's library for netlib: -Ddev.ludovic.netlib.blas.nativeLib=libmkl_rt.so (and "
-             "-Ddev.ludovic.netlib.lapack.nativeLib=libmkl_rt.so), with its folder on LD_LIBRARY_PATH",
-             "then check: spark-shell, then dev.ludovic.netlib.blas.NativeBLAS.getInstance() loads without the warning"),
+             *(("then check: in spark-shell, com.github.fommil.netlib.BLAS.getInstance().getClass.getName names "
+                "NativeSystemBLAS",) if "fommil" in event.line else  # netlib-java's (Spark before 3.2) has no nativeLib
+               ("or name MKL's library for netlib: -Ddev.ludovic.netlib.blas.nativeLib=libmkl_rt.so (and "
+                "-Ddev.ludovic.netlib.lapack.nativeLib=libmkl_rt.so), with its folder on LD_LIBRARY_PATH",
+                "then check: spark-shell, then dev.ludovic.netlib.blas.NativeBLAS.getInstance() loads without the warning"))),
             "netlib is a JVM wrapper over the system's BLAS; MKL serves it only where the loader finds MKL under the name "
             "netlib asks for.",
         ))

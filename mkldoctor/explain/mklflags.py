@@ -5,7 +5,9 @@
   (abacus-develop#784).
 - ``gfortran: error: unrecognized command-line option '-fsycl-unnamed-lambda'``: a SYCL option that oneMKL's CMake
   target ``MKL::MKL_DPCPP`` (``MKL::MKL_SYCL``) carried to every language of the target that links it, so C and Fortran
-  compilers got it (oneMath#116; oneMKL 2021.4 limits it to SYCL's C++).
+  compilers got it (oneMath#116; oneMKL 2021.4 limits it to SYCL's C++); icx refusing ``-std=gnu99`` with ``-fsycl``
+  (a C source given it: SUNDIALS#251); g++ refusing ``-fsycl`` itself where the project chose oneMKL's SYCL path with
+  GNU's C++ compiler (BLAS++#53, the compiler named by CMake's "The CXX compiler identification is GNU").
 - ``icx: error: -Wl,-rpath=$ORIGIN/../lib64: 'linker' input unused [-Werror,-Wunused-command-line-argument]``: clang's
   compilers (icx, icpx) given linker options on a compile-only call, under -Werror, as when MKL's FFTW interfaces are
   built with the compile flags and a wrapper that adds run paths (easybuilders/easybuild-easyblocks#2975).
@@ -53,8 +55,16 @@ class MklOptionRefused:
 
 @dataclass(frozen=True, slots=True)
 class SyclOptionRefused:
-    compiler: str  # "gfortran", "gcc"
+    compiler: str  # "gfortran", "gcc", "icx"; "" where the line names none
     option: str  # "-fsycl-unnamed-lambda"
+    standard: str = ""  # "-std=gnu99": a C standard the compiler refuses beside SYCL's option (a C source given it)
+
+
+@dataclass(frozen=True, slots=True)
+class CxxCompilerIdentified:
+    """CMake's ``-- The CXX compiler identification is GNU 11.3.0``: the C++ compiler a build was configured with."""
+
+    vendor: str  # "GNU", "IntelLLVM", "Clang", "MSVC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +90,10 @@ class LinkerInputUnused:
     line: str
 
 
+def _sycl_refused(m: re.Match, _) -> SyclOptionRefused:
+    return SyclOptionRefused(m.group("cc") or "", m.group("opt"), m.groupdict().get("std") or "")
+
+
 SIGNATURES = (
     Signature("clang-linker-input-unused-werror", "mklflags", "rror",
               re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]*(?:icx|icpx|clang\+*|dpcpp)[\w.+-]*): error: (?P<opt>\S+): 'linker' input "
@@ -98,9 +112,15 @@ SIGNATURES = (
     Signature("intel-mkl-option-refused", "mklflags", "rror",
               re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]+): error: (?:unrecognized command[- ]line option|unknown argument:) "
                          r"[‘'`](?P<opt>-q?mkl(?:=\w+)?)[’'`]"), _refused),
+    # the compiler's name and "error:" may be cut by the paste (an issue's title: "unrecognized command-line option '-fsycl'")
     Signature("sycl-option-refused", "mklflags", "nrecognized",
-              re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]+): error: unrecognized command[- ]line option [‘'`](?P<opt>-f?sycl[\w=-]*)"),
-              lambda m, _: SyclOptionRefused(m.group("cc"), m.group("opt"))),
+              re.compile(r"(?:(?<![\w.+-])(?P<cc>[\w.+-]+): error: |^\W*)unrecognized command[- ]line option "
+                         r"[‘'`](?P<opt>-f?sycl[\w=-]*)"), _sycl_refused),
+    Signature("cmake-cxx-compiler", "mklflags", "compiler identification",
+              re.compile(r"^-- The CXX compiler identification is (?P<id>\w+)"), lambda m, _: CxxCompilerIdentified(m["id"])),
+    Signature("sycl-option-with-c-standard", "mklflags", "rror",
+              re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]+): error: invalid argument [‘'`](?P<std>-std=[\w+]+)[’'`] not allowed "
+                         r"with [‘'`](?P<opt>-f?sycl[\w=-]*)"), _sycl_refused),
 )
 
 
@@ -173,20 +193,66 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ))
     refused = events.of(SyclOptionRefused)
     if refused:
-        compilers = list(dict.fromkeys(e.compiler for e in refused))
-        out.append(Finding(
+        cxx = events.of(CxxCompilerIdentified)
+        out.append(_sycl_finding(refused, cxx[-1].vendor if cxx else ""))
+    return out
+
+
+_CXX = re.compile(r"(?:^|[-/])(?:g\+\+|c\+\+|clang\+\+)(?:-[\d.]+)?$")  # GNU's and clang's C++ drivers, a target's prefix or not
+
+
+def _sycl_finding(refused: list[SyclOptionRefused], cxx: str) -> Finding:
+    """oneMKL's SYCL option refused: by a C source's compiler (the option leaked to C or Fortran), or by a C++ compiler that
+    is no SYCL compiler (``cxx``: the vendor CMake identified, "" where the log does not say)."""
+    first = refused[0]
+    compilers = list(dict.fromkeys(e.compiler for e in refused if e.compiler)) or [f"the {cxx} C++ compiler" if cxx
+                                                                                     else "the compiler"]
+    said = (f"{compilers[0]}: invalid argument {first.standard} not allowed with {first.option}" if first.standard
+            else f"{', '.join(compilers)}: unrecognized command-line option {first.option}")
+    if first.standard:  # icx (clang) compiling C with SYCL's option: SYCL is C++ (SUNDIALS#251)
+        return Finding(
             "mkl-sycl-option-leaked", "error",
-            f"{', '.join(compilers[:3])} got {refused[0].option}, a SYCL option: oneMKL's SYCL target carries it to every "
-            "language of the target that links it",
-            (f"{', '.join(compilers)}: unrecognized command-line option {refused[0].option}",
-             "oneMKL's CMake target MKL::MKL_DPCPP (MKL::MKL_SYCL since 2024) puts SYCL's options in its usage "
-             "requirements; oneMKL before 2021.4 did so for every language, so the C and Fortran sources of a target "
-             "that links it were compiled with them"),
-            ("update oneMKL to 2021.4 or newer, whose target gives the SYCL options to C++ only",
-             "or link MKL::MKL_DPCPP (MKL::MKL_SYCL) only from a target of SYCL C++ sources, and MKL::MKL (no SYCL) from the "
-             "targets with C and Fortran"),
+            f"{compilers[0]} compiled a C source with {first.option}: SYCL's option reached C, whose standard "
+            f"({first.standard}) SYCL refuses",
+            (said, "SYCL is C++: Intel's compiler refuses a C language standard with -fsycl; the option came to a C source "
+                   "from the compile options of a target it links (oneMKL's SYCL target MKL::MKL_SYCL, MKL::MKL_DPCPP "
+                   "before 2024) or from flags the project gives every language"),
+            ("give SYCL's options to the C++ sources only: link MKL::MKL_SYCL (MKL::MKL_DPCPP) from a target of SYCL C++ "
+             "sources and MKL::MKL (no SYCL) from the C ones, or guard an option of the project's own with "
+             "$<$<COMPILE_LANGUAGE:CXX>:-fsycl>",
+             "or, as SUNDIALS#251's reporter found, the failure goes when the C target has no C standard option "
+             "(CMAKE_C_STANDARD unset) or when -fsycl no longer reaches it"),
             "A CMake target's compile options reach every source of every target that links it, whatever the language, "
             "unless they are guarded by $<COMPILE_LANGUAGE:CXX>.",
-            ("cmake --build <build dir> -- VERBOSE=1   # the compile lines, with the option on C and Fortran sources",),
-        ))
-    return out
+            ("cmake --build <build dir> -- VERBOSE=1   # the C compile line, with -fsycl on it",))
+    named = [e.compiler for e in refused if e.compiler]  # gfortran's or gcc's refusal is the option leaked to its language
+    if all(_CXX.search(c) for c in named) if named else cxx in ("GNU", "MSVC"):  # BLAS++#53: g++ given oneMKL's SYCL path
+        return Finding(
+            "sycl-without-sycl-compiler", "error",
+            f"{compilers[0]} got {first.option}: the build chose oneMKL's SYCL (GPU) path, and its C++ compiler is not a "
+            "SYCL compiler",
+            (said, *((f"CMake identified the C++ compiler as {cxx}",) if cxx else ()),
+             "oneMKL's SYCL interfaces (MKL::MKL_SYCL, MKL::MKL_DPCPP before 2024) compile and link with -fsycl, which only "
+             "a SYCL compiler takes (Intel's icpx, or a clang built with SYCL); GNU's g++ and MSVC refuse it: the project "
+             "turned its oneMKL backend on because MKL was found, without checking the compiler"),
+            ("configure with Intel's SYCL compiler, in a shell with oneAPI's environment: source /opt/intel/oneapi/setvars.sh; "
+             "CXX=icpx cmake <source> (or -DCMAKE_CXX_COMPILER=icpx) in a new build folder",
+             "or keep GNU's compiler and MKL on the CPU: turn the project's oneMKL/SYCL option off (BLAS++: "
+             "-Dgpu_backend=none; its CMake checks that the compiler takes -fsycl since BLAS++ PR #55) and link MKL::MKL"),
+            "SYCL code is compiled by a SYCL compiler; a project that chooses oneMKL's SYCL interfaces by finding MKL alone "
+            "hands -fsycl to whatever C++ compiler it was configured with.",
+            ("grep CMAKE_CXX_COMPILER: <build dir>/CMakeCache.txt   # the compiler the build was configured with",))
+    return Finding(
+        "mkl-sycl-option-leaked", "error",
+        f"{', '.join(compilers[:3])} got {first.option}, a SYCL option: oneMKL's SYCL target carries it to every "
+        "language of the target that links it",
+        (said,
+         "oneMKL's CMake target MKL::MKL_DPCPP (MKL::MKL_SYCL since 2024) puts SYCL's options in its usage "
+         "requirements; oneMKL before 2021.4 did so for every language, so the C and Fortran sources of a target "
+         "that links it were compiled with them"),
+        ("update oneMKL to 2021.4 or newer, whose target gives the SYCL options to C++ only",
+         "or link MKL::MKL_DPCPP (MKL::MKL_SYCL) only from a target of SYCL C++ sources, and MKL::MKL (no SYCL) from the "
+         "targets with C and Fortran"),
+        "A CMake target's compile options reach every source of every target that links it, whatever the language, "
+        "unless they are guarded by $<COMPILE_LANGUAGE:CXX>.",
+        ("cmake --build <build dir> -- VERBOSE=1   # the compile lines, with the option on C and Fortran sources",))

@@ -206,6 +206,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = [f"the module that needs it was built from source on that machine ({egg.rstrip('/')}): its setup.py "
                        "links what numpy's build information names (numpy.distutils' blas_opt), which for Anaconda's MKL numpy "
                        "is MKL's separate layers by bare name"] if egg else []
+    from mkldoctor.explain import theano
+    op = theano.compiled_op((*ctx.places, *(e.detail for e in failed)))
+    evidence[-1:-1] = [op[0]] if op else []
     rpath = [lib for lib in libs if lib.startswith("@rpath/")]
     evidence[-1:-1] = [f"{lib} is an @rpath-relative install name: the library was built with it (its LC_ID_DYLIB), so every "
                        "program linked against it records that name and finds it only through a run path (LC_RPATH) of its own"
@@ -235,7 +238,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                      + f" (MKL for macOS ends with {platforms.last_release('macos')}); or, as k2's FAQ does, link the numbered "
                      f"name to the unnumbered file: ln -s lib{numbered[1]}.dylib lib{numbered[0].rsplit('/', 1)[-1][3:]} in that lib "
                      "folder (the same for each MKL library it names)",) if numbered else ())
-    fix = (*numbered_fix, *((f"see what {deps[0]} needs and which of those dyld cannot load: otool -L <its file> (DYLD_PRINT_LIBRARIES=1 "
+    fix = (*numbered_fix, *((op[1],) if op else ()), *((f"see what {deps[0]} needs and which of those dyld cannot load: otool -L <its file> (DYLD_PRINT_LIBRARIES=1 "
               "shows each load); an OpenMP runtime of another release than the one it was built with (brew's libomp "
               "upgraded): install that release (ML.NET pinned Homebrew's libomp 7.0.0) or a build of the package made "
               "against the one installed",) if deps else ()),

@@ -18,7 +18,8 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 
-_HOSTS = ("theano", "aesara", "pytensor")
+_NAMES = {"theano": "Theano", "aesara": "Aesara", "pytensor": "PyTensor"}
+_HOSTS = tuple(_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return []
     first = said[0]
     host = first.host or "theano"
-    name = {"theano": "Theano", "aesara": "Aesara", "pytensor": "PyTensor"}[host]
+    name = _NAMES[host]
     option = "blas.ldflags" if host == "theano" else "blas__ldflags"
     platform = ctx.platform
     folder = '-L"<env>\\Library\\bin"' if platform == "Windows" else "-L<env>/lib"
@@ -82,3 +83,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "a layer the environment does not have where the flags say, the ops fail to compile or fall back.",
         (f"python -c \"import numpy; numpy.show_config()\"   # what numpy was built with, which {name} reads",),
     )]
+
+
+def compiled_op(texts) -> tuple[str, str] | None:
+    """The evidence and fix for a library its compiled op could not load, where that op is one Theano (Aesara, PyTensor)
+    compiled at run time into its compiledir: the op's link took MKL's layers from the BLAS flags by bare name (the
+    image_clusters README, Theano 0.7 under Lasagne 0.1 on OS X: ``Library not loaded: libmkl_intel_lp64.dylib``)."""
+    host = next((m.group(1).lower() for text in texts
+                 if (m := re.search(r"(?i)[/\\]\.(theano|aesara|pytensor)[/\\]compiledir", text))), None)
+    if host is None:
+        return None
+    name = _NAMES[host]
+    option = "blas.ldflags" if host == "theano" else "blas__ldflags"
+    return (f"the module that needs it is {name}'s own op, compiled at run time into ~/.{host}/compiledir and linked with its "
+            f"{option} (numpy's MKL flags when unset: MKL's layers by bare name); the image_clusters README's case, Theano "
+            "0.7 (which Lasagne 0.1 pins) on OS X with conda's MKL, ran once Theano was updated",
+            f"update {name} (pip install --upgrade {host}; the README: Theano's and Lasagne's development versions), then drop "
+            f"the ops it compiled before: {host}-cache purge (or remove ~/.{host}/compiledir_*)")

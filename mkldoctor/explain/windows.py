@@ -131,7 +131,7 @@ SIGNATURES = (
     # an export by number: "The ordinal 747 could not be located in the (the: conda's page) dynamic link library libiomp5md.dll",
     # "Missing ordinal 242 in the dynamic link library c:\...\mkl_intel_thread.dll" (the name may be on a dialog's next line)
     Signature("windows-ordinal", "windows", "ordinal",
-              re.compile(r"(?i)(?:the ordinal (?P<n>\d+) could not be located in|missing ordinal (?P<n2>\d+) in) the (?:the )?dynamic link "
+              re.compile(r"(?i)(?:the ordinal (?P<n>\w+) could not be located in|missing ordinal (?P<n2>\w+) in) the (?:the )?dynamic link "
                          r"library\s*(?P<dll>[^\"\n]*?\.dll\b|[^\s\"]*)"),
               lambda m, _: WindowsEntryPoint(f"ordinal {m.group('n') or m.group('n2')}", m.group("dll").strip("`'\".") or "a DLL")),
     Signature("windows-entry-point-not-found", "windows", "not found in",

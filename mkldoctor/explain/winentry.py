@@ -46,9 +46,13 @@ def entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
                         "too (libmmd.dll, svml_dispmd.dll, libiomp5md.dll): an older copy of one of them found first fails "
                         "so, and Python 3.8 and newer search no PATH folder for an extension's DLLs")
     dll = folders.file_name(first.dll)
+    symbol = "the ordinal it imports" if re.fullmatch(r"ordinal \D\w*", first.symbol) else first.symbol  # a readme's "XXXX"
+    # the program's own import of Intel's OpenMP runtime, older than it was built with (DuCOM-COM3's readme)
+    runtime = not first.error and re.fullmatch(r"(?i)libiomp5md\.dll", dll) is not None
     title = (f"Windows loaded an MKL or OpenMP DLL of another release for {dll}: {first.said}"
-             if first.error else f"Windows found no {first.symbol} in the MKL DLL it loaded" if dll == "a DLL"
-             else f"Windows loaded an MKL DLL of another release: {first.symbol} is not in {dll}")
+             if first.error else f"Windows found no {symbol} in the MKL DLL it loaded" if dll == "a DLL"
+             else f"Windows loaded an Intel OpenMP runtime older than what imports it: {symbol} is not in {dll}" if runtime
+             else f"Windows loaded an MKL DLL of another release: {symbol} is not in {dll}")
     component = ("a program that takes MKL from a component installed apart (Microsoft R Open's and Revolution R Open's "
                  "'MKL Math Library'): install that component again, of the program's own version",) if everywhere else ()
     return Finding(
@@ -56,6 +60,9 @@ def entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
         title,
         tuple(evidence),
         (*component,
+         *(("install Intel's OpenMP runtime of the release the program was built with, or newer (oneAPI's runtime "
+            "redistributable; conda or pip: intel-openmp), or put that release's libiomp5md.dll beside the program's .exe, "
+            "the first folder Windows searches",) if runtime else ()),
          "find every copy of MKL's DLLs and Intel's OpenMP runtime in the search order: where mkl_core.dll mkl_intel_thread.dll "
          "mkl_rt.dll libiomp5md.dll" + (" libmmd.dll svml_dispmd.dll" if compiled else ""),
          r"remove (or move beside the software that installed them) MKL DLLs in C:\Windows\System32 and C:\Windows\SysWOW64: "
@@ -73,5 +80,6 @@ def entry_point_finding(entry: list[WindowsEntryPoint]) -> Finding:
             "PR #7374: libtriton imported after torch)",) if compiled else ())),
         "A DLL asked its dependency for a function by name and the copy Windows loaded does not export it: the two come "
         "from different MKL releases. The copy that was found first wins, and the system folders come before PATH.",
-        ("where mkl_core.dll   # every mkl_core.dll on the search path, the first one is loaded",),
+        ("where libiomp5md.dll   # every copy on the search path, the first one is loaded" if runtime else
+         "where mkl_core.dll   # every mkl_core.dll on the search path, the first one is loaded",),
     )

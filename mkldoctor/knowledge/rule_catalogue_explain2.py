@@ -127,7 +127,7 @@ EXPLAIN = (
     _r("mkl-compiler-option-retired", "An Intel compiler says -mkl is deprecated",
        "oneAPI's compilers renamed -mkl to -qmkl; icx and ifx do not take -mkl.", "Use -qmkl with the same value."),
     _r("mkl-sycl-option-leaked", "A SYCL option from oneMKL's CMake target reached a C or Fortran compiler",
-       "MKL::MKL_DPCPP before oneMKL 2021.4 gave its SYCL options to every language.",
+       "MKL::MKL_DPCPP before oneMKL 2021.4 gave its SYCL options to every language; icx refuses a C standard with -fsycl.",
        "Update oneMKL, or link the SYCL target only from SYCL C++ targets."),
     _r("blas-not-loaded", "A BLAS or LAPACK routine's own name is not in the process",
        "The library links no BLAS of its own and counts on one loaded before it (R's, MKL preloaded; not Julia's ILP64 names).",

@@ -395,4 +395,7 @@ EXPLAIN = (
     _r("program-main-undefined", "The executable has no main: none of the objects linked defines it",
        "Intel Fortran's main is in its runtime's for_main.o, which only ifx/ifort link; or a C source left out.",
        "Link Fortran programs with their Fortran driver; add the source with main, or link a library with -shared."),
+    _r("sycl-without-sycl-compiler", "A C++ compiler that is no SYCL compiler got oneMKL's -fsycl",
+       "A project turned oneMKL's SYCL interfaces on because MKL was found, with GNU's g++ or MSVC as its C++ compiler.",
+       "Configure with icpx (CXX=icpx), or turn the project's oneMKL SYCL option off and link MKL::MKL."),
 )
