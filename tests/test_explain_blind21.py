@@ -78,7 +78,7 @@ def test_an_anaconda_numpy_outside_its_activated_environment():
     log = ("~\\Anaconda3\\lib\\site-packages\\numpy\\__init__.py in <module>\n"
            "---> 34     from . import _mklinit\n\nImportError: DLL load failed: The specified module could not be found.\n")
     [finding] = errors_of(log)
-    assert finding.id == "windows-library-not-loaded" and finding.fix[0].startswith("start the program from the activated"), flat(finding)
+    assert finding.id == "windows-library-not-loaded" and finding.fix[0].startswith("start Python from the activated"), flat(finding)
 
 
 def test_gnu_openmp_mutex_beside_mkls_intel_threading_layer():

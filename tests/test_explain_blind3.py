@@ -414,7 +414,7 @@ AFTER = {
     # blind21
     "win-pytorch-mkl-omp-libiomp5md-not-on-LIB-32914": ("msvc-unresolved-mkl", "fix:intel64_win"),
     "mac-openfast-ifort-mkl-env-not-sourced-lapack-undefined-60": ("mkl-symbol-unresolved", "fix:compilervars.sh"),
-    "pyrt-numpy-mklinit-dll-not-activated-15294": ("windows-library-not-loaded", "fix:start the program from the activated"),
+    "pyrt-numpy-mklinit-dll-not-activated-15294": ("windows-library-not-loaded", "fix:start Python from the activated"),
     "pyrt-mpl-mkl-intel-thread-omp-get-num-procs-channel-mix-23124": ("openmp-runtime-missing", "fix:recreate the environment"),
     "julia-mkl-jll-windows-access-denied-perms-38993": ("windows-library-not-loaded", "fix:icacls"),
     "r-rro-mkl-lpsolve-lpslink-segfault-218": ("program-crashed", "fix:reference BLAS"),

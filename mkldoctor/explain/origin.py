@@ -55,12 +55,13 @@ class Origin:
 
 MAX_PLACES = 64  # distinct paths and prompts kept from one log
 HEAD_LINES = 200  # every line this early is sampled; later, only error-looking lines and the lines around them
-_UNIX_PATH = re.compile(r"(?:(?<=[\s'\"(=:,\[`])|(?<=-[IL])|^)(/(?:[\w.+@%~<>-]+/)*[\w.+@%~<>-]+/?)")
+# a drive's path written with forward slashes (MinGW's and MSYS2's "C:/msys64/mingw64/...") is Windows', not a POSIX path
+_UNIX_PATH = re.compile(r"(?:(?<=[\s'\"(=:,\[`])|(?<=-[IL])|^)(?<!(?<![\w.])[A-Za-z]:)(/(?:[\w.+@%~<>-]+/)*[\w.+@%~<>-]+/?)")
 # from a name's start only (after its leading dots), so that a long run of name characters is read once
 _FOREIGN_FILE = re.compile(r"(?<![\w.+-])[.+-]*(\w[\w.+-]*\.(?:dll|dylib|pyd|exe)\b|\bLNK\d{4}\b)", re.I)
 # a drive's path, or IPython's home-relative one in a Windows traceback ("~\\Anaconda3\\lib\\site-packages\\...")
 _QUOTED_WINDOWS_PATH = re.compile(r"[\"']([A-Za-z]:\\[^\"'<>|*?\n]*? [^\"'<>|*?\n]*)[\"']")  # "C:\Program Files (x86)\..."
-_WINDOWS_PATH = re.compile(r"(\b[A-Za-z]:\\[^\s'\"<>|*?]+|(?<![\w~\\])~\\[^\s'\"<>|*?]+)")
+_WINDOWS_PATH = re.compile(r"((?<![\w.])[A-Za-z]:[\\/][^\s'\"<>|*?]+|(?<![\w~\\])~\\[^\s'\"<>|*?]+)")
 _SESSION = re.compile(r"^In \[\d+\]: |<ipython-input-\d|/ipykernel_\d+/")
 _PROFILER = re.compile(r"==(?:PROF|ERROR|WARNING)== ")
 _EMBEDDED_JULIA = re.compile(r"\bjulia_setup\(|\bJuliaCall\b|\.julia\$cmd\b")  # R's JuliaCall runs Julia inside R

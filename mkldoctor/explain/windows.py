@@ -345,7 +345,7 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         fix.insert(0, f"install them into the environment: {recipes.conda_install('intel-openmp', 'mkl')} (or {recipes.pip_install('intel-openmp', 'mkl')}), "
                       "and Microsoft's Visual C++ Redistributable, whose vcruntime140.dll the extension needs too (PyTorch's "
                       "Windows FAQ); Dependencies.exe on torch\\_C*.pyd names the one missing")
-    elif ("conda" not in hints and not events.of(IpexImported)  # winfixes' remedy says it where its hints saw conda
+    elif (not events.of(IpexImported) and "ipex" not in hints  # IPEX's oneAPI release is winfixes' first remedy
           and (_CONDA_PYTHON.search(" ".join((detail, *(str(p[1]) for p in events.places))))
                or "multiarray numpy extension" in detail or _numpy_said(events))):
         evidence.append("numpy's extension, or a Python of a conda installation (an Anaconda, Miniconda, environment or tox "
@@ -356,6 +356,7 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
                       "started from it or set to activate it: VS Code's Python extension, whose debugger activates since its "
                       "PR #21880); a tool that starts python.exe itself: tox-conda 0.8 runs it through conda run; or set "
                       "CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 with <env>\\Library\\bin on PATH")
+        fix[:] = [line for line in fix if not line.startswith(winfixes.ACTIVATE)]  # winfixes' words for any program
     packaged = next((m for name in libs if (m := _IN_PACKAGE.search(name))), None)
     if packaged and not torch_lib:  # ctypes given the DLL's full path in the package's own folder (CTranslate2#1084)
         evidence.append(f"the package opens {packaged['dll']} by its full path in its own folder ({packaged['pkg']}): the file "

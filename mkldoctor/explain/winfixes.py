@@ -33,11 +33,14 @@ def hints(text: str) -> set[str]:
     return hints
 
 
+ACTIVATE = "start the program from the activated environment"  # windows.py's finding for Python says it its own way
+
+
 def remedies(hints: set[str], libs: list[str], start: bool) -> list[str]:
     runtime = [f"{f.releases}: {f.runtime}" for f in folders.LAYOUTS if f.platform == "windows" and f.name != "vcpkg"]
     fix = []
     if "conda" in hints:
-        fix.append("start the program from the activated environment: conda activate <env> (activation puts <env>\\Library\\bin, "
+        fix.append(ACTIVATE + ": conda activate <env> (activation puts <env>\\Library\\bin, "
                    "where conda's MKL DLLs are, on PATH); a shortcut or .bat that starts python.exe directly skips it")
     if "conda" in hints and "python" in hints:
         fix.append("conda: an extension built against another mkl release than the environment's (a pin that paired old "
