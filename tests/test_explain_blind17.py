@@ -191,7 +191,7 @@ def test_a_sentence_that_introduces_the_error_joins_it():
     [finding] = errors_of("When running `pip install --disable-pip-version-check ./` I get the following error:\n"
                           "ImportError: x.so: undefined symbol: cblas_sgemm_alloc\n")
     assert finding.id == "runtime-symbol-missing" and "2020.4" in finding.fix[0]
-    assert any("consequence" in line and "the following error" in line for line in finding.evidence)
+    assert any("said ahead of its own lines" in line and "the following error" in line for line in finding.evidence)
     [alone] = errors_of("When running the script I get the following error:\n")
     assert alone.id == "unrecognised-failure"
 

@@ -124,6 +124,14 @@ def test_onemkls_sycl_libraries_before_the_classic_layers():
            "/usr/bin/ld: .../libmkl_sycl_rng.so: undefined reference to `vslDeleteStream'\n")
     [finding] = errors_of(log)
     assert finding.id == "mkl-layer-missing" and finding.fix[0].startswith("with --as-needed, put MKL's SYCL libraries"), flat(finding)
+    # the PR's own summary put first (its failure said ahead of ld's lines) joins it as that, not as its consequence
+    summary = ("`bazel build //examples/oneapi/dpc:all` failed to build the 45 example binaries, with **660 distinct undefined "
+               "references** reported against the oneMKL SYCL domain libraries:\n\n")
+    [finding] = errors_of(summary + log)
+    said = [e for e in finding.evidence if "line 1)" in e]
+    assert len(said) == 1 and said[0].startswith("before it, the log says:") and "consequence" not in said[0], finding.evidence
+    [finding] = errors_of(log + summary.replace("`bazel", "ERROR: `bazel"))
+    assert any(e.startswith("then the log says:") and "consequence" in e for e in finding.evidence), finding.evidence
 
 
 def test_lapack_names_undefined_with_no_link_line_name_the_environment_at_configure():

@@ -177,7 +177,13 @@ def join_echoes(findings: list[Finding], events: Parsed) -> list[Finding]:
         target = max(before, key=lambda i: starts[i]) if before else errors[0]
         if echo.line.strip() in findings[target].evidence:  # the line the finding is about (a crash's abort)
             continue
-        joined.setdefault(target, []).append(f"then the log says: {echo.line.strip()[:200]} (line {at}): the consequence of this failure")
+        said = echo.line.strip()[:200]
+        # a person's summary put first (oneDAL#3801's sentence) is no consequence; a tool's short line is, wherever the
+        # paste put it (a shell's "Killed: 9" above macOS's crash report)
+        summary = at < starts[target] and len(said.split()) >= 8
+        joined.setdefault(target, []).append(
+            f"before it, the log says: {said} (line {at}): this failure, said ahead of its own lines" if summary
+            else f"then the log says: {said} (line {at}): the consequence of this failure")
     out = list(findings)
     for index, lines in joined.items():
         more = len(lines) - MAX_ECHOES
