@@ -134,6 +134,21 @@ def test_this_hosts_prompt_and_a_windows_path_decide_it():
     assert origin.verdict == ELSEWHERE and "Windows" in origin.reasons[0]
 
 
+def test_a_drives_path_with_forward_slashes_is_a_windows_place():
+    """MinGW's and MSYS2's linker print C:/msys64/...: the place is Windows' whole, not the POSIX /msys64/... after the
+    drive's colon; a program's own "name:/path" (ld:/usr/lib/...) stays a POSIX path."""
+    log = ("C:/msys64/mingw64/bin/../lib/gcc/x86_64-w64-mingw32/13.2.0/../../../../x86_64-w64-mingw32/bin/ld.exe: "
+           "cannot find -lmkl_rt: No such file or directory\ncollect2.exe: error: ld returned 1 exit status\n")
+    parsed = logparse.parse_bytes(log.encode())
+    assert [p for kind, p in parsed.places if kind == "path"] == [], parsed.places
+    prompt = logparse.parse_bytes(b"c:\\Users\\david\\code>C:/Users/david/Anaconda3/Scripts/activate\nDLL load failed\n")
+    assert ("windows", "C:/Users/david/Anaconda3/Scripts/activate") in prompt.places, prompt.places
+    origin = decide(parsed)
+    assert origin.verdict == ELSEWHERE and not any("/msys64" in r and "is not on this machine" in r for r in origin.reasons)
+    posix = logparse.parse_bytes(b"ld:/usr/lib/x86_64-linux-gnu/libmkl_rt.so: file not recognized\n")
+    assert ("path", "/usr/lib/x86_64-linux-gnu/libmkl_rt.so") in posix.places, posix.places
+
+
 @pytest.mark.parametrize("value", ["somewhere", ""])
 def test_a_bad_origin_is_a_usage_error(tmp_path, value):
     log = tmp_path / "x.log"
