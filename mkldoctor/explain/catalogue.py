@@ -60,7 +60,7 @@ ERROR_WORDS = (
     r"\bversion [`'‘][^'’`]+['’] not found\b",
     r"^\s*--with-[\w-]+=.*\bdid not work\b",  # PETSc's configure: a library list it was given
     r"\b\w+: unbound variable\W*$",  # bash under set -u (envscripts), with its script's place or without it
-    r"\bOMP: System error #\d+:",  # Intel OpenMP's errno line, which may stand alone where its head was cut (resources)
+    r"\bOMP:\W?\s*System error #\d+:",  # Intel OpenMP's errno line, which may stand alone where its head was cut (resources)
     r"\bSymbol not found: |\bDllNotFoundException\b",  # dyld's and .NET's words for a name or a DLL not loaded, alone too
     r"\berror #\d{4,5}:|^\s*#\d{4,5}: ",  # Intel's compilers' coded errors (ifort, ifx, icc): "x.f90(3): error #6580: ..."
     # "error" in the languages tools print it in, followed by its colon (a count has none: MSBuild's "0 Fehler")
@@ -81,6 +81,18 @@ ERROR_WORDS = (
     # a script's stop, a line of its own: "Darwin is unsupported yet" (TensorFlow 1.3's configure asked for MKL on macOS)
     r"^\s*\S+(?: \S+)? is (?:unsupported|not supported)(?: yet)?\s*[.!]?\s*$",
     r"\b(?:[Cc]ould ?n(?:o|'|’)t|[Ff]ailed to|[Uu]nable to) (?:open|find|load|locate|dlopen)\b[^;]{0,60}?[\w+-]\.(?:so|dylib|dll)\b",
+    # a tool's own failure line pasted alone, its details cut (each silent before, as a post's one line): the loader's and
+    # the linkers' (Apple's ld, ld's final link, link.exe's words without its code), compilers' and runtimes' counts and
+    # stops (clang, Intel Fortran's forrtl, PARDISO's, MAGMA's), build tools' (make's recipe, BSD make, ninja, CMake,
+    # Bazel, go, a CI's annotation), package managers', a shell's, Julia's and Python's
+    r"\berror while loading\b", r"\bsymbol\(s\) not found for architecture\b", r"\bfinal link failed\b",
+    r"\bunresolved external symbol\b", r"^\s*\d+ errors? generated\.", r"\bforrtl: (?:severe|error)\b", r"^\s*\*\*\* error\b",
+    r"\breturned error -?\d+:", r"\brecipe for target .{1,300} failed\b", r"\*\*\* Error code \d+", r"\[build failed\]",
+    r"\bninja: (?:build stopped|subcommand failed)\b", r"\bCMake (?:Generate step failed|error at)\b",
+    r"^Target \S+ failed to build\b", r"##\[error\]", r"\b(?:Solving environment|Collecting package metadata \([\w.]+\)): failed\b",
+    r"\bcommand not found\b", r"\bFailed to precompile\b", r"\bError During Test\b", r"\bWindows fatal exception: ",
+    r"\berror loading module\b", r"\b[Dd][Ll][Ll] not found\b", r"\bError loading \"",
+    r"^Error\s+:\s",  # R's try() ("Error : .onLoad failed in loadNamespace() for 'rjags', details:")
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
 # "ld: warning: cannot find entry symbol _start", "make: [x] Error 1 (ignored)": said, and not a failure

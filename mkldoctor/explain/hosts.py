@@ -158,9 +158,10 @@ SIGNATURES = (
               re.compile(r"(?<!\S)(?P<bin>\S+?): error while loading shared libraries: (?P<so>[^\s:]+): cannot open shar(?:e|ed\b)"),
               lambda m, _: LoaderMissing(m.group("so"), m.group("bin").lstrip(">") or m.group("bin"))),  # a quote's ">"
     # the line with its reason cut off, as an issue's title gives it, after a person's words ("运行时报错error while loading
-    # shared libraries: libiomp5.so": PaddleDetection#2923): the program is not named
+    # shared libraries: libiomp5.so": PaddleDetection#2923), or with its colon and the reason on the next line: the program
+    # is not named
     Signature("loader-cannot-open-title", "hosts", "error while loading shared libraries",
-              re.compile(r"error while loading shared libraries: (?P<so>[\w.+-]{1,200}\.so(?:\.\d+){0,4})\s*[.。]?\s*$"),
+              re.compile(r"error while loading shared libraries: (?P<so>[\w.+-]{1,200}\.so(?:\.\d+){0,4})\s*[.。:]?\s*$"),
               lambda m, _: LoaderMissing(m.group("so"), "a program (the log does not name it)")),
     # the same in another language: the reason translated ("无法打开共享对象文件: 没有那个文件或目录"), or the whole line
     # ("Fehler beim Laden gemeinsamer Bibliotheken: libmkl_rt.so.2: Kann die Shared-Object-Datei nicht öffnen: ..."):

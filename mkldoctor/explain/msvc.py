@@ -156,6 +156,10 @@ SIGNATURES = (
     Signature("vs-error-list-unresolved", "msvc", "Error",
               re.compile(r"^\s*Error\s+LNK20(?:19|01)\s+unresolved external symbol (?P<sym>\"[^\"]+\"|\S+)"
                          r"(?:.*?referenced in function (?P<fn>[^\t]+))?(?P<obj>)"), _unresolved),
+    # the code and message alone, as a post quotes them ("LNK2019 unresolved external symbol PARDISO referenced in function ...")
+    Signature("msvc-unresolved-quoted", "msvc", "nresolved external symbol",
+              re.compile(r"^\W{0,4}LNK20(?:19|01):?\s+unresolved external symbol (?P<sym>\"[^\"]+\"|\S+)"
+                         r"(?:.*?referenced in function (?P<fn>.+))?(?P<obj>)"), _unresolved),
     Signature("vs-error-list-cannot-open", "msvc", "Error",
               re.compile(r"^\s*Error\s+(?P<code>LNK1181|LNK1104)\s+cannot open (?:input )?file '(?P<file>[^']+)'"), _cannot_open),
     # the same row in a localized Visual Studio ("错误<TAB>LNK1181<TAB>无法打开输入文件“X”<TAB>project"): the code and the quoted file

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 from mkldoctor.explain import drivers
-from mkldoctor.explain.catalogue import Signature, last_match
+from mkldoctor.explain.catalogue import FollowOn, Signature, last_match
 from mkldoctor.explain.drivers import GNU_ONLY as _GNU_ONLY, DriverPathMissing, LinkerOptionToDriver, path_missing
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders, platforms, recipes
@@ -134,6 +134,13 @@ SIGNATURES = (
                          r"Error loading \"(?P<path>[^\"]{1,400}\.dll)\" or one of its dependencies)?"),
               lambda m, _: ForeignLoadFailed("Windows", m.group("lib") or (re.split(r"[\\/]", m.group("path"))[-1] if m.group("path")
                                                                           else "a DLL"), m.group(0).strip())),
+    # torch's own words alone, its OSError's [WinError 126] cut away: 'Error loading "...\torch\lib\c10.dll" or one of its
+    # dependencies.'
+    # (after an OSError of another code, WinError 998's memory access in Intel's OpenMP runtime, it is that error's echo)
+    Signature("windows-torch-error-loading", "platforms", "Error loading",
+              re.compile(r"^\W{0,4}Error loading \"(?P<path>[^\"]{1,400}\.dll)\" or one of its dependencies"),
+              lambda m, before: FollowOn(m.string.strip()) if last_match(r"\[WinError (?!12[67]\b)\d+\]", before, within=2)
+              else ForeignLoadFailed("Windows", re.split(r"[\\/]", m.group("path"))[-1], m.group(0).strip())),
 )
 
 

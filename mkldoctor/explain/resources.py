@@ -110,8 +110,10 @@ SIGNATURES = (
               lambda m, _: ThreadsRefused("Intel OpenMP (libiomp5)", m.string.strip()[:300])),
     Signature("iomp-fatal-system-error", "resources", "rror",
               re.compile(r"OMP: Error #100: Fatal system error detected"), lambda m, _: SystemErrorInRuntime(m.string.strip()[:300])),
+    # the errno line (a post's stray mark after the runtime's name: "OMP:` System error #22: Invalid argument")
     Signature("iomp-system-error-detail", "resources", "rror",
-              re.compile(r"^\s*OMP: System error #(?P<n>\d+): (?P<what>.+)"), lambda m, _: RuntimeSystemError(m.group("n"), m.group("what").strip()[:120])),
+              re.compile(r"^\s*OMP:\W?\s*System error #(?P<n>\d+): (?P<what>.+)"),
+              lambda m, _: RuntimeSystemError(m.group("n"), m.group("what").strip()[:120])),
     Signature("mkl-cluster-allocate", "resources", "_ALLOCATE in ",
               re.compile(r"MKL_(?P<part>SCALAPACK|BLACS)_ALLOCATE in (?P<where>\S+) is unsucc\w*, size = (?P<size>\d{1,20})"),
               lambda m, _: MklAllocateFailed(m["part"], m["where"], int(m["size"]), m.string.strip()[:300])),
