@@ -422,6 +422,9 @@ def test_onemkls_sycl_option_given_to_gnus_cpp_compiler(tmp_path):
     for said in (log, "-- The CXX compiler identification is GNU 11.3.0\n[...]\nunrecognized command-line option '-fsycl'\n"):
         finding = only_error(said)
         assert finding.id == "sycl-without-sycl-compiler" and "CXX=icpx" in finding.fix[0], flat(finding)
+    # the line alone names no compiler: both readings, the leak first (oneMath#116's) and the C++ compiler's own refusal
+    bare = only_error("unrecognized command-line option '-fsycl'\n")
+    assert bare.id == "mkl-sycl-option-leaked" and "CXX=icpx" in bare.fix[-1], flat(bare)
     # gfortran's refusal in the same log stays the option leaked to another language
     leak = only_error(log + "gfortran: error: unrecognized command-line option '-fsycl'\n")
     assert leak.id == "mkl-sycl-option-leaked", flat(leak)

@@ -252,7 +252,10 @@ def _sycl_finding(refused: list[SyclOptionRefused], cxx: str) -> Finding:
          "that links it were compiled with them"),
         ("update oneMKL to 2021.4 or newer, whose target gives the SYCL options to C++ only",
          "or link MKL::MKL_DPCPP (MKL::MKL_SYCL) only from a target of SYCL C++ sources, and MKL::MKL (no SYCL) from the "
-         "targets with C and Fortran"),
+         "targets with C and Fortran",
+         # the line alone names no compiler: the C++ compiler's own refusal is as likely (BLAS++#53's title)
+         *(() if named else ("or, where the compiler that refused it is the project's C++ compiler (g++, MSVC), it is no "
+                             "SYCL compiler: configure with icpx (CXX=icpx), or turn the project's oneMKL SYCL option off",))),
         "A CMake target's compile options reach every source of every target that links it, whatever the language, "
         "unless they are guarded by $<COMPILE_LANGUAGE:CXX>.",
         ("cmake --build <build dir> -- VERBOSE=1   # the compile lines, with the option on C and Fortran sources",))
