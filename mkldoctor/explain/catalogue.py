@@ -30,6 +30,20 @@ from mkldoctor.explain.translated import CORE_DUMPED
 CAN_NOT = r"(?:can ?not|can(?:'|\u2019)?t)"
 CANNOT = rf"(?:{CAN_NOT}|could ?n(?:o|'|\u2019)?t)"
 
+# build tools', runtimes' and shells' own summaries after the failure they ran into: error-looking alone (a post that kept
+# only its last line), and in a whole log an echo that joins the failure explained (echoes' signatures read them): make's
+# recipe and BSD make's code, ninja's, CMake's generate step, clang's count, Apple's ld after its undefined names, ld's
+# final link, go's, Bazel's target, Julia's precompile and test, conda's solve, a CI's annotation, Intel Fortran's runtime
+# abort, MAGMA's return code, a shell's missing command, luajit's module, Python's faulthandler, a person's DLL label
+TOOL_SUMMARIES = (
+    r"\brecipe for target .{1,300} failed\b", r"\*\*\* Error code \d+", r"\bninja: (?:build stopped|subcommand failed)\b",
+    r"\bCMake Generate step failed\b", r"^\s*\d+ errors? generated\.", r"\bsymbol\(s\) not found for architecture\b",
+    r"\bfinal link failed\b", r"\[build failed\]", r"^Target \S+ failed to build\b", r"\bFailed to precompile\b",
+    r"\bError During Test\b", r"\b(?:Solving environment|Collecting package metadata \([\w.]+\)): failed\b", r"##\[error\]",
+    r"\bforrtl: (?:severe|error)\b", r"\breturned error -?\d+:", r"\bcommand not found\b", r"\berror loading module\b",
+    r"\bWindows fatal exception: ", r"^\W*[Dd][Ll][Ll]s? not found:?\W*$", r"^\s*\*\*\* error PARDISO\b",
+)
+
 # Lines that look like an error (issue 9's list): a line holding one of these is either
 # claimed by a signature or reported as an unrecognised failure.
 ERROR_WORDS = (
@@ -81,17 +95,11 @@ ERROR_WORDS = (
     # a script's stop, a line of its own: "Darwin is unsupported yet" (TensorFlow 1.3's configure asked for MKL on macOS)
     r"^\s*\S+(?: \S+)? is (?:unsupported|not supported)(?: yet)?\s*[.!]?\s*$",
     r"\b(?:[Cc]ould ?n(?:o|'|’)t|[Ff]ailed to|[Uu]nable to) (?:open|find|load|locate|dlopen)\b[^;]{0,60}?[\w+-]\.(?:so|dylib|dll)\b",
-    # a tool's own failure line pasted alone, its details cut (each silent before, as a post's one line): the loader's and
-    # the linkers' (Apple's ld, ld's final link, link.exe's words without its code), compilers' and runtimes' counts and
-    # stops (clang, Intel Fortran's forrtl, PARDISO's, MAGMA's), build tools' (make's recipe, BSD make, ninja, CMake,
-    # Bazel, go, a CI's annotation), package managers', a shell's, Julia's and Python's
-    r"\berror while loading\b", r"\bsymbol\(s\) not found for architecture\b", r"\bfinal link failed\b",
-    r"\bunresolved external symbol\b", r"^\s*\d+ errors? generated\.", r"\bforrtl: (?:severe|error)\b", r"^\s*\*\*\* error\b",
-    r"\breturned error -?\d+:", r"\brecipe for target .{1,300} failed\b", r"\*\*\* Error code \d+", r"\[build failed\]",
-    r"\bninja: (?:build stopped|subcommand failed)\b", r"\bCMake (?:Generate step failed|error at)\b",
-    r"^Target \S+ failed to build\b", r"##\[error\]", r"\b(?:Solving environment|Collecting package metadata \([\w.]+\)): failed\b",
-    r"\bcommand not found\b", r"\bFailed to precompile\b", r"\bError During Test\b", r"\bWindows fatal exception: ",
-    r"\berror loading module\b", r"\b[Dd][Ll][Ll] not found\b", r"\bError loading \"",
+    # a tool's own failure line pasted alone, its details cut (each silent before, as a post's one line): the loader's with
+    # its reason on the next line, link.exe's words without its code, torch's DLL, a lowercase CMake error, a stop of
+    # PARDISO's own, and the tools' summaries below
+    r"\berror while loading\b", r"\bunresolved external symbol\b", r"\bError loading \"", r"\bCMake error at\b",
+    r"^\s*\*\*\* error\b", *TOOL_SUMMARIES,
     r"^Error\s+:\s",  # R's try() ("Error : .onLoad failed in loadNamespace() for 'rjags', details:")
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
@@ -129,6 +137,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "accepts -g",  # configure's test of the compiler it found, named (intelcmd)
            "-- MKL_",  # MKLConfig.cmake's status of its choices (mklconfigwhy)
            "compiler identification",  # CMake's C++ compiler, which a SYCL build needs to be a SYCL one (mklflags)
+           "forrtl: ", "fatal exception",  # Intel Fortran's runtime stop, Python's faulthandler (TOOL_SUMMARIES)
            "_ALLOCATE in ",  # MKL's cluster libraries' failed allocation (resources)
            "MKLROOT=",  # MKLROOT's value as a log shows it set (mklrootpath)
            "ILP64",  # a package's own warning about MKL's 64-bit interface (parameters)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import (NOT_MINE, TRACEBACK_HEADER, ClaimedError, FollowOn, Signature, Unrecognised, last_match,
-                                         preceded)
+from mkldoctor.explain.catalogue import (NOT_MINE, TOOL_SUMMARIES, TRACEBACK_HEADER, ClaimedError, FollowOn, Signature, Unrecognised,
+                                         last_match, preceded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,8 @@ def _julia_frame(m: re.Match, _):
 
     return JuliaUsing(())
 
+
+_TOOL_SUMMARY = re.compile("|".join(TOOL_SUMMARIES))
 
 PYTEST_FAILURES = r"=+ FAILURES =+"  # pytest's banner over the failures it reports (unrecognised reads it too)
 
@@ -135,26 +137,9 @@ SIGNATURES = (
     # vcpkg's summary after a port's own CMake error: "Error: Building package intel-mkl:x64-windows failed with: BUILD_FAILED"
     # (vcpkg 2023 and newer: "error: building intel-mkl:x64-linux failed with: BUILD_FAILED")
     Signature("vcpkg-build-failed", "echoes", "rror", re.compile(r"^[Ee]rror: [Bb]uilding (?:package )?\S+ failed with: BUILD_FAILED"), _echo),
-    # build tools' and runtimes' own summaries after the failure they ran into (each an error alone, where a post kept only
-    # it): make's "recipe for target 'x' failed" and BSD make's "*** Error code 1", ninja's, CMake's generate step, clang's
-    # count, Apple's ld after its undefined names, go's "[build failed]", Bazel's target, Julia's precompile and test,
-    # conda's solve, a CI's annotation, Intel Fortran's runtime abort, MAGMA's return code, a shell's missing command
-    Signature("build-tool-summary", "echoes", "ailed",
-              re.compile(r"\brecipe for target .{1,300} failed\b|\bninja: (?:build stopped|subcommand failed)\b|"
-                         r"\bCMake Generate step failed\b|\[build failed\]|^Target \S+ failed to build\b|\bFailed to precompile\b|"
-                         r"\b(?:Solving environment|Collecting package metadata \([\w.]+\)): failed\b|"
-                         r"\bfinal link failed\b"), _echo),
-    Signature("apple-ld-symbols-not-found", "echoes", "not found for architecture",
-              re.compile(r"\bsymbol\(s\) not found for architecture\b"), _echo),
-    # a host's words over the loader's reason (luajit's "error loading module 'libsys' from file '...':"), a crash's name in a
-    # test's line (Python's faulthandler), PARDISO's own line after its error code, a person's label over the DLLs missing
-    Signature("host-summary", "echoes", "rror",
-              re.compile(r"\berror loading module\b|\bWindows fatal exception: |^\s*\*\*\* error PARDISO\b"), _echo),
-    Signature("dll-not-found-label", "echoes", "not found", re.compile(r"^\W*[Dd][Ll][Ll]s? not found:?\W*$"), _echo),
-    Signature("runtime-summary", "echoes", "rror",
-              re.compile(r"\*\*\* Error code \d+|^\s*\d+ errors? generated\.|\bError During Test\b|##\[error\]|"
-                         r"\bforrtl: (?:severe|error)\b|\breturned error -?\d+:"), _echo),
-    Signature("shell-command-not-found", "echoes", "command not found", re.compile(r"\bcommand not found\b"), _echo),
+    # build tools', runtimes' and shells' own summaries (catalogue.TOOL_SUMMARIES), each needle a word of some of them
+    *(Signature(f"tool-summary-{i}", "echoes", needle, _TOOL_SUMMARY, _echo)
+      for i, needle in enumerate(("ailed", "rror", "not found", "***", "forrtl: ", "fatal exception"))),
     # a makefile's words after its configure step failed above: "ERROR: kaldi.mk does not exist; run ./configure first."
     *(Signature(f"configure-first-{i}", "echoes", needle, re.compile(r"(?i)\bdoes not exist\W{1,3}(?:please )?run \S*configure\b"),
                 _echo) for i, needle in enumerate(("rror", "ERROR"))),
