@@ -94,7 +94,8 @@ def _netlib(event, who: str, user: str) -> Finding:
     from mkldoctor.explain.rblas import ALTERNATIVES
 
     blas = event.symbol.startswith("cblas_") or facts.BLAS_ROUTINE.match(event.symbol)
-    name = "libblas.so.3" if blas else "liblapack.so.3" if event.symbol.endswith("_") else ""
+    name = "libblas.so.3" if blas else "liblapack.so.3" if event.symbol.endswith("_") else ""  # "": either (LAPACKE_*)
+    probe = name or "libblas.so.3"
     return Finding(
         "blas-not-loaded", "error", f"{event.symbol} is not in the system BLAS/LAPACK that netlib-java's native wrapper loaded: "
         f"{name or 'libblas.so.3 or liblapack.so.3'} on that machine is not MKL",
@@ -110,7 +111,7 @@ def _netlib(event, who: str, user: str) -> Finding:
          "LD_PRELOAD in its environment), with MKL at that path on every node"),
         "netlib-java calls the system's BLAS through a JNI wrapper that names no vendor's library: the loader gives it the "
         "file behind libblas.so.3, and a call the file lacks stops the JVM at that call.",
-        (f"readlink -f /usr/lib64/{name or 'libblas.so.3'} /usr/lib/x86_64-linux-gnu/{name or 'libblas.so.3'}   # the file "
+        (f"readlink -f /usr/lib64/{probe} /usr/lib/x86_64-linux-gnu/{probe}   # the file "
          "behind the name (the first on RHEL, the second on Debian)",
          f"nm -D --defined-only <that file> | grep -w {event.symbol}   # none: not MKL, which exports it"),
     )

@@ -33,13 +33,14 @@ CANNOT = rf"(?:{CAN_NOT}|could ?n(?:o|'|\u2019)?t)"
 # build tools', runtimes' and shells' own summaries after the failure they ran into: error-looking alone (a post that kept
 # only its last line), and in a whole log an echo that joins the failure explained (echoes' signatures read them): make's
 # recipe and BSD make's code, ninja's, CMake's generate step, clang's count, Apple's ld after its undefined names, ld's
-# final link, go's, Bazel's target, Julia's precompile and test, conda's solve, a CI's annotation, Intel Fortran's runtime
-# abort, MAGMA's return code, a shell's missing command, luajit's module, Python's faulthandler, a person's DLL label
+# final link, go's, Bazel's target, Julia's precompile and test, conda's solve, Intel Fortran's runtime abort, MAGMA's
+# return code, a shell's missing command, luajit's module, Python's faulthandler, a person's DLL label (a CI's annotation,
+# "##[error]", is taken off with the CI's prefix before any of these is read)
 TOOL_SUMMARIES = (
     r"\brecipe for target .{1,300} failed\b", r"\*\*\* Error code \d+", r"\bninja: (?:build stopped|subcommand failed)\b",
     r"\bCMake Generate step failed\b", r"^\s*\d+ errors? generated\.", r"\bsymbol\(s\) not found for architecture\b",
     r"\bfinal link failed\b", r"\[build failed\]", r"^Target \S+ failed to build\b", r"\bFailed to precompile\b",
-    r"\bError During Test\b", r"\b(?:Solving environment|Collecting package metadata \([\w.]+\)): failed\b", r"##\[error\]",
+    r"\bError During Test\b", r"\b(?:Solving environment|Collecting package metadata \([\w.]+\)): failed\b",
     r"\bforrtl: (?:severe|error)\b", r"\breturned error -?\d+:", r"\bcommand not found\b", r"\berror loading module\b",
     r"\bWindows fatal exception: ", r"^\W*[Dd][Ll][Ll]s? not found:?\W*$", r"^\s*\*\*\* error PARDISO\b",
 )

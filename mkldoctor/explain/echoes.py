@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import (NOT_MINE, TOOL_SUMMARIES, TRACEBACK_HEADER, ClaimedError, FollowOn, Signature, Unrecognised,
-                                         last_match, preceded)
+from mkldoctor.explain.catalogue import (NOT_MINE, TOOL_SUMMARIES, TRACEBACK_HEADER, ClaimedError, FollowOn, Signature,
+                                         Unrecognised, last_match, preceded)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,7 +149,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     fallbacks = events.of(NetlibFallback)
     for event in fallbacks[:1]:  # Spark's MLlib linear algebra guide
         # netlib-java's bundled reference natives failed too: its JNI jars are not there (oweissbarth's post, Spark MLlib)
-        ref = next((e.line for e in fallbacks if re.search(r"fommil\.netlib\.NativeRef", e.line)), "")
+        ref = next((e.line for e in fallbacks if "fommil.netlib.NativeRef" in e.line), "")
         out.append(Finding(
             "netlib-native-blas-not-loaded", "warning", ("netlib-java's native jars are not on the classpath" if ref else
                                                          "netlib found no native BLAS (MKL or OpenBLAS) to load")

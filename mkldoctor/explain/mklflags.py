@@ -198,6 +198,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return out
 
 
+_TARGET_OPTIONS = ("A CMake target's compile options reach every source of every target that links it, whatever the language, "
+                   "unless they are guarded by $<COMPILE_LANGUAGE:CXX>.")
 _CXX = re.compile(r"(?:^|[-/])(?:g\+\+|c\+\+|clang\+\+)(?:-[\d.]+)?$")  # GNU's and clang's C++ drivers, a target's prefix or not
 
 
@@ -205,8 +207,8 @@ def _sycl_finding(refused: list[SyclOptionRefused], cxx: str) -> Finding:
     """oneMKL's SYCL option refused: by a C source's compiler (the option leaked to C or Fortran), or by a C++ compiler that
     is no SYCL compiler (``cxx``: the vendor CMake identified, "" where the log does not say)."""
     first = refused[0]
-    compilers = list(dict.fromkeys(e.compiler for e in refused if e.compiler)) or [f"the {cxx} C++ compiler" if cxx
-                                                                                     else "the compiler"]
+    named = [e.compiler for e in refused if e.compiler]  # gfortran's or gcc's refusal is the option leaked to its language
+    compilers = list(dict.fromkeys(named)) or [f"the {cxx} C++ compiler" if cxx else "the compiler"]
     said = (f"{compilers[0]}: invalid argument {first.standard} not allowed with {first.option}" if first.standard
             else f"{', '.join(compilers)}: unrecognized command-line option {first.option}")
     if first.standard:  # icx (clang) compiling C with SYCL's option: SYCL is C++ (SUNDIALS#251)
@@ -222,10 +224,8 @@ def _sycl_finding(refused: list[SyclOptionRefused], cxx: str) -> Finding:
              "$<$<COMPILE_LANGUAGE:CXX>:-fsycl>",
              "or, as SUNDIALS#251's reporter found, the failure goes when the C target has no C standard option "
              "(CMAKE_C_STANDARD unset) or when -fsycl no longer reaches it"),
-            "A CMake target's compile options reach every source of every target that links it, whatever the language, "
-            "unless they are guarded by $<COMPILE_LANGUAGE:CXX>.",
+            _TARGET_OPTIONS,
             ("cmake --build <build dir> -- VERBOSE=1   # the C compile line, with -fsycl on it",))
-    named = [e.compiler for e in refused if e.compiler]  # gfortran's or gcc's refusal is the option leaked to its language
     if all(_CXX.search(c) for c in named) if named else cxx in ("GNU", "MSVC"):  # BLAS++#53: g++ given oneMKL's SYCL path
         return Finding(
             "sycl-without-sycl-compiler", "error",
@@ -256,6 +256,5 @@ def _sycl_finding(refused: list[SyclOptionRefused], cxx: str) -> Finding:
          # the line alone names no compiler: the C++ compiler's own refusal is as likely (BLAS++#53's title)
          *(() if named else ("or, where the compiler that refused it is the project's C++ compiler (g++, MSVC), it is no "
                              "SYCL compiler: configure with icpx (CXX=icpx), or turn the project's oneMKL SYCL option off",))),
-        "A CMake target's compile options reach every source of every target that links it, whatever the language, "
-        "unless they are guarded by $<COMPILE_LANGUAGE:CXX>.",
+        _TARGET_OPTIONS,
         ("cmake --build <build dir> -- VERBOSE=1   # the compile lines, with the option on C and Fortran sources",))

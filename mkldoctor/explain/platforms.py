@@ -245,7 +245,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                      + f" (MKL for macOS ends with {platforms.last_release('macos')}); or, as k2's FAQ does, link the numbered "
                      f"name to the unnumbered file: ln -s lib{numbered[1]}.dylib lib{numbered[0].rsplit('/', 1)[-1][3:]} in that lib "
                      "folder (the same for each MKL library it names)",) if numbered else ())
-    fix = (*numbered_fix, *((op[1],) if op else ()), *((f"see what {deps[0]} needs and which of those dyld cannot load: otool -L <its file> (DYLD_PRINT_LIBRARIES=1 "
+    fix = (*numbered_fix, *((op[1],) if op else ()),
+           *((f"see what {deps[0]} needs and which of those dyld cannot load: otool -L <its file> (DYLD_PRINT_LIBRARIES=1 "
               "shows each load); an OpenMP runtime of another release than the one it was built with (brew's libomp "
               "upgraded): install that release (ML.NET pinned Homebrew's libomp 7.0.0) or a build of the package made "
               "against the one installed",) if deps else ()),
