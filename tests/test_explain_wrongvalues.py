@@ -153,3 +153,21 @@ def test_a_test_that_failed_on_an_error_explained_joins_it():
     found = explain(logparse.parse_bytes(log.encode()), [])
     assert [f.id for f in found if f.severity == "error"] == ["loader-cannot-find"], [flat(f) for f in found]
     assert any("FAILED tests/test_fft.py" in e and "consequence" in e for e in found[0].evidence), found[0].evidence
+
+
+def test_values_that_differ_in_their_last_digits_are_rounding_where_the_log_names_no_mkl():
+    """CTranslate2's Log test (blind set 175): GoogleTest's two values 0.40546525 and 0.4054651, MKL's vsLn against
+    std::log; the commit that fixed it compared with a tolerance. The log names no MKL, and its values say what it is."""
+    from tests import blindset
+
+    log = blindset.log_of(blindset.entries(175), "vmslog-precision-test-ctranslate2")
+    [finding] = errors_of(log)
+    assert finding.id == "results-differ-by-rounding" and "a relative 3.7e-07" in finding.title, flat(finding)
+    assert finding.fix[0].startswith("compare with a tolerance") and "EXPECT_NEAR" in finding.fix[0], flat(finding)
+    # numpy.testing's own message, a relative 1.5e-07 in a log that names no MKL: the same reading
+    close = _numpy_says(np.array([1.0, 2.0 + 3e-7]), np.array([1.0, 2.0]), rtol=1e-9) + "FAILED t.py::test_dot - AssertionError: \n"
+    assert [f.id for f in errors_of(close)] == ["results-differ-by-rounding"]
+    # values far apart are no rounding: without MKL named, said as a failure mkldoctor does not recognise
+    far = _numpy_says(np.array([1.0, 2.5]), np.array([1.0, 2.0]), rtol=1e-9) + "FAILED t.py::test_dot - AssertionError: \n"
+    assert [f.id for f in errors_of(far)] == ["unrecognised-failure"]
+    assert [f.id for f in errors_of(log.replace("Which is: 0.4054651", "Which is: 0.5054651"))] == ["unrecognised-failure"]

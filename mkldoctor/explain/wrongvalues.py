@@ -8,7 +8,9 @@ threading layer of another OpenMP, an interface of another integer width or call
 code path, a bug of one release on one CPU) are told apart by runs with one MKL setting changed, which only the
 log's machine can make. Produced here: a caller of ``zdotu_`` built for GNU Fortran's convention (a complex result
 returned by value) on MKL's Intel interface prints ``0 -nan`` for 5+3i. A failed comparison in a log that names no
-MKL is a failure all the same: reported as not recognised.
+MKL is a failure all the same: reported as not recognised, unless its values say what it is: two numbers that differ in
+their last digits only (CTranslate2's ``Which is: 0.40546525`` against ``0.4054651``, MKL's vsLn against std::log, fixed
+by a tolerance) are a rounding difference whoever computed them.
 """
 
 from __future__ import annotations
@@ -95,6 +97,17 @@ SIGNATURES = (
 # what the values are: complex numbers (a calling convention), small differences (rounding), 64-bit integers (a width)
 _COMPLEX = re.compile(r"(?i)\bcomplex(?:64|128|F32|F64)?\b|\d\.?j\b|[+-]\s?\d[\d.]*(?:e[+-]?\d+)?\s?(?:im|j)\b|\b[zc]dot[cu]\b")
 _RELATIVE = re.compile(r"Max relative difference(?: among violations)?: (?P<r>\d+(?:\.\d*)?(?:e[+-]?\d+)?)")
+_WHICH_IS = re.compile(r"Which is: (?P<v>[+-]?\d+\.\d*(?:e[+-]?\d+)?)f?\s*$", re.M)  # GoogleTest's two values, one a line
+_ROUNDING = 1e-4  # a relative difference below it: the last digits of a float (a float32 holds about 7 of them)
+
+
+def _relative(text: str) -> list[float]:
+    """The relative differences the lines show: numpy.testing's own, or GoogleTest's two values of one comparison."""
+    said = [float(m["r"]) for m in _RELATIVE.finditer(text)]
+    values = [float(m["v"]) for m in _WHICH_IS.finditer(text)]
+    if len(values) == 2 and values[0] != values[1] and max(map(abs, values)) > 0:
+        said.append(abs(values[0] - values[1]) / max(map(abs, values)))
+    return said
 _INT64 = re.compile(r"\bInt64\b|\bint64\b|\bILP64\b|\bMKL_INT\b")
 
 
@@ -105,13 +118,39 @@ def diagnose(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding
         return []
     first = next((s for s in said if s.tool != "pytest"), said[0])  # pytest's summary line after the comparison's own
     if not events.mkl_at:
+        relative = _relative("\n".join(first.detail))
+        if relative and max(relative) < _ROUNDING:
+            return [_rounding(first, max(relative), said, ctx)]
         return [unrecognised(Unrecognised(first.line, (*first.shown, first.line, *first.detail)), ctx)]
     return [_finding(first, said, events.mkl_at, ctx)]
 
 
+def _rounding(first: ResultDiffers, relative: float, said: list[ResultDiffers], ctx: Context) -> Finding:
+    """Values that differ in their last digits, in a log that names no MKL: rounding, said as such."""
+    return Finding(
+        "results-differ-by-rounding", "error",
+        f"{first.tool} compared two floating-point values that differ only in their last digits (a relative {relative:.2g}): "
+        "a rounding difference, not a wrong result",
+        (f"{first.tool}: {first.line}", *first.detail[:4],
+         f"the values differ by a relative {relative:.2g}, the last digits of a float (a float32 holds about 7): two "
+         "computations of one value in another order or by another code path (a vector math or BLAS library such as MKL "
+         "picks its code per CPU and per number of threads) round differently",
+         "the log does not name MKL: which library computed each value is the program's to say"),
+        ("compare with a tolerance, not for equality: GoogleTest's EXPECT_NEAR(a, b, abs_error) or EXPECT_FLOAT_EQ (4 units "
+         "in the last place), numpy.testing.assert_allclose(actual, desired, rtol=...), Julia's ≈ with rtol",
+         "where the values come from MKL (its VML, BLAS or FFT) and the reference from another library (std::log, a "
+         "reference BLAS): MKL_CBWR=COMPATIBLE <the test>   # MKL's most portable code path; MKL_CBWR=AUTO,STRICT makes "
+         "MKL's results the same from run to run on one machine, not equal to another library's"),
+        "Floating-point results depend on the order of operations; optimized libraries choose theirs per CPU, per thread count "
+        "and per release, so their last digits differ from a reference's. A test that compares such values exactly fails "
+        "without any error in the computation.",
+        locations=ctx.located(said, "values that differ in their last digits"),
+    )
+
+
 def _finding(first: ResultDiffers, said: list[ResultDiffers], mkl_at: int, ctx: Context) -> Finding:
     text = "\n".join(line for s in said for line in (s.line, *s.shown, *s.detail))
-    relative = [float(m["r"]) for m in _RELATIVE.finditer(text)]
+    relative = _relative(text)
     runs = {
         "threads": "MKL_NUM_THREADS=1 <the program>   # right with one thread: MKL's threading layer is not the program's "
                    "OpenMP (a gcc-built program on mkl_intel_thread: link mkl_gnu_thread, or MKL_THREADING_LAYER=GNU with "

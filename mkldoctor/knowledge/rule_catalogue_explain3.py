@@ -398,4 +398,7 @@ EXPLAIN = (
     _r("sycl-without-sycl-compiler", "A C++ compiler that is no SYCL compiler got oneMKL's -fsycl",
        "A project turned oneMKL's SYCL interfaces on because MKL was found, with GNU's g++ or MSVC as its C++ compiler.",
        "Configure with icpx (CXX=icpx), or turn the project's oneMKL SYCL option off and link MKL::MKL."),
+    _r("results-differ-by-rounding", "A test compared two floating-point values that differ only in their last digits",
+       "Another order of operations or code path (a vector math or BLAS library picks its own per CPU) rounds otherwise.",
+       "Compare with a tolerance (EXPECT_NEAR, assert_allclose's rtol); MKL_CBWR=COMPATIBLE where MKL computed one side."),
 )
