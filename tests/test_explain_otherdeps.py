@@ -43,6 +43,35 @@ def test_a_required_package_that_is_not_mkl_is_named_with_the_call_that_asked(tm
     assert _cmake(tmp_path, "-DBUILD_FUNCTIONAL_TESTS=OFF").returncode == 0  # the fix: the tests left out
 
 
+def test_a_projects_own_find_module_of_a_gpu_blas_takes_what_it_did_not_find_from_the_command_line(tmp_path):
+    """oneMath#72: its FindcuBLAS looked for cublas_v2.h only in a variable CMake sets where the CUDA language is enabled, so
+    cuBLAS was "not found" beside a CUDA that was. A cuBLAS is no MKL family's package (it was read as a BLAS MKL stands in
+    for); the project's own module takes the missing variable with -D, which configures."""
+    (tmp_path / "cmake").mkdir()
+    (tmp_path / "cmake/FindcuBLAS.cmake").write_text(
+        "find_path(CUBLAS_INCLUDE_DIR cublas_v2.h HINTS ${CMAKE_CUDA_TOOLKIT_INCLUDE_DIRECTORIES})\n"
+        "include(FindPackageHandleStandardArgs)\nfind_package_handle_standard_args(cuBLAS REQUIRED_VARS CUBLAS_INCLUDE_DIR)\n")
+    (tmp_path / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.13)\nproject(p NONE)\nlist(APPEND CMAKE_MODULE_PATH ${CMAKE_SOURCE_DIR}/cmake)\n"
+        "find_package(cuBLAS REQUIRED)\n")
+    failed = _cmake(tmp_path)
+    assert failed.returncode != 0 and "(missing: CUBLAS_INCLUDE_DIR)" in failed.stderr, failed.stderr
+    [finding] = errors_of(failed.stderr)
+    assert finding.id == "dependency-not-mkl" and "cuBLAS was not found" in finding.title, flat(finding)
+    assert any("NVIDIA's CUDA toolkit" in e for e in finding.evidence), finding.evidence
+    assert finding.fix[0].startswith("cmake/FindcuBLAS.cmake is the project's own find module") \
+        and "-DCUBLAS_INCLUDE_DIR=<the folder that holds its header>" in finding.fix[0], finding.fix
+    include = tmp_path / "cuda/include"
+    include.mkdir(parents=True)
+    (include / "cublas_v2.h").write_text("/* the header's place is what the module looks for */\n")
+    (tmp_path / "build").rename(tmp_path / "failed")
+    assert _cmake(tmp_path, f"-DCUBLAS_INCLUDE_DIR={include}").returncode == 0  # the fix configures
+    # CMake's own find module (FindBLAS under CMake's Modules) is no project's own: no such fix
+    said = errors_of(failed.stderr.replace(f"{tmp_path}/cmake/FindcuBLAS.cmake", "/usr/share/cmake-3.16/Modules/FindcuBLAS.cmake")
+                     .replace("cmake/FindcuBLAS.cmake", "/usr/share/cmake-3.16/Modules/FindcuBLAS.cmake"))
+    assert [f.id for f in said] == ["dependency-not-mkl"] and "project's own find module" not in flat(said[0])
+
+
 def test_mkls_own_search_and_a_search_that_may_fail_are_not_read_as_another_package():
     mkl = "CMake Error at cmake/FindMKL.cmake:9 (message):\n  Could NOT find MKL (missing: MKL_LIBRARIES)\n"
     assert [f.id for f in errors_of(mkl)] == ["mkl-finder-failed"]

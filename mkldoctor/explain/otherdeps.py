@@ -22,10 +22,16 @@ from mkldoctor.knowledge import recipes
 
 # packages whose search is MKL's, a BLAS's (which MKL may be asked to stand in for) or its threading's: other families
 # read them; a reference CBLAS or LAPACKE is a package of its own
-_MKL_FAMILY = re.compile(r"(?i)mkl|^(?:(?!cblas$|lapacke$).*(?:blas|lapack).*|tplmkl|openmp\w*|omp\w*|iomp\w*|tbb|intel\w*|threads)$")
+# (a GPU vendor's BLAS, cuBLAS or rocBLAS, is a package of its own too: oneMath's backends for other GPUs, oneMath#72)
+_MKL_FAMILY = re.compile(r"(?i)mkl|^(?:(?!cblas$|lapacke$|(?:cu|hip|roc|cl)blas)(?:.*(?:blas|lapack).*)|tplmkl|openmp\w*|omp\w*"
+                         r"|iomp\w*|tbb|intel\w*|threads)$")
 _NEAR_MKL = {"CBLAS": "cblas.h with a libcblas", "LAPACKE": "lapacke.h with a liblapacke"}
 _ONEMATH_REFERENCE = re.compile(r"\(missing:[^)]*\b(?:CBLAS|LAPACKE)(?:64)?[_ ]file\b")  # "CBLAS file": its FAQ's spelling
 _CALL = re.compile(r"^\s*(?P<file>\S.*?):(?P<line>\d+) \(find_package\)")
+_OWN_MODULE = re.compile(r"^\s*(?P<file>\S*Find\w+\.cmake):\d+ \(find_package_handle_standard_args\)")
+_MISSING = re.compile(r"\(missing: (?P<vars>[\w ]+?)\s*\)")
+_GPU_BLAS = {"cu": "NVIDIA's CUDA toolkit (cublas_v2.h in <CUDA>/include, libcublas in <CUDA>/lib64)",
+             "hip": "AMD's ROCm (<ROCm>/include, <ROCm>/lib)", "roc": "AMD's ROCm (<ROCm>/include, <ROCm>/lib)"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,19 +42,23 @@ class OtherPackageMissing:
     line: str
     caller: str = ""  # "tests/unit_tests/CMakeLists.txt:21", the last find_package frame of the call stack
     tool: str = "cmake"
+    module: str = ""  # "cmake/FindcuBLAS.cmake": the project's own find module, the first frame (not one of CMake's Modules)
     wants: int = field(default=8, compare=False)
     at: int = field(default=0, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> "OtherPackageMissing":
-        callers = []
+        callers, module = [], ""
         for line in lines:
             if not line.startswith(" ") and "Call Stack" not in line:
                 break  # the message and its call stack are indented under CMake's head
             call = _CALL.match(line)
             if call:
                 callers.append(f"{call.group('file')}:{call.group('line')}")
+            own = _OWN_MODULE.match(line) if not callers and not module else None
+            if own and "/Modules/" not in own.group("file"):
+                module = own.group("file")
         # the first frame is inside the find module; the project's own call of find_package is the last such frame
-        return replace(self, caller=callers[-1] if callers else "", wants=0)
+        return replace(self, caller=callers[-1] if callers else "", module=module, wants=0)
 
 
 def _missing(m: re.Match, before) -> OtherPackageMissing | object:
@@ -127,6 +137,17 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                       "REF_BLAS_ROOT: give it the folder that holds the shared libcblas.so or libblas.so "
                       "(-DREF_BLAS_ROOT=/usr/lib/x86_64-linux-gnu; a folder of static libblas.a alone is not found: "
                       "oneMath#266), or build without the tests: -DBUILD_FUNCTIONAL_TESTS=OFF")
+    missing = _MISSING.search(first.line)
+    if first.module and missing and not _ONEMATH_REFERENCE.search(first.line):  # the project's own find module: it looks only where it was written to look
+        given = " ".join(f"-D{var}=" + ("<the folder that holds its header>" if var.endswith(("INCLUDE_DIR", "INCLUDE_DIRS"))
+                                        else "<the library's full path>" if "LIBRAR" in var else "<its value>")
+                         for var in missing.group("vars").split())
+        fix.insert(0, f"{first.module} is the project's own find module, not CMake's: it looks only where it was written to "
+                      f"look, and takes what it did not find from the command line: cmake {given} <source dir>")
+    gpu = next((what for prefix, what in _GPU_BLAS.items() if first.package.lower().startswith(prefix)), "")
+    if gpu:
+        evidence.append(f"{first.package} is a GPU vendor's BLAS, which comes with {gpu}: a backend for that vendor's "
+                        "GPUs, which MKL does not replace")
     if part:
         fix.insert(0, f"the call is in the project's {part.group(0)} ({first.caller}): turn that part off with the project's "
                       f"option for it ({option}), or install the package")
