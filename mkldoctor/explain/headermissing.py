@@ -9,7 +9,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain import fftwheaders, syclheaders
+from mkldoctor.explain import fftwheaders, otherheaders, syclheaders
 from mkldoctor.explain.catalogue import NOT_MINE, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.findings import Finding
@@ -46,8 +46,11 @@ def header_event(m: re.Match, before) -> HeaderMissing | Unrecognised:
     if name in syclheaders.SYCL_HEADERS:  # the SYCL compiler's, included by oneMKL's SYCL headers (or not MKL's at all)
         return syclheaders.event(m, before)
     if not (_MKL_HEADER.match(os.path.basename(name)) or name.startswith("oneapi/mkl")):
-        # FFTW's headers are fftwheaders' (MKL ships them apart); any other stays an error of its own
-        return NOT_MINE if fftwheaders.HEADER.fullmatch(os.path.basename(name)) else Unrecognised(m.string.strip())
+        # FFTW's headers are fftwheaders' (MKL ships them apart), another package's that MKL's users meet otherheaders';
+        # any other stays an error of its own
+        if fftwheaders.HEADER.fullmatch(os.path.basename(name)):
+            return NOT_MINE
+        return otherheaders.event(name, m.string) or Unrecognised(m.string.strip())
     includes, defines = _compile_flags(before)
     return HeaderMissing(name, m.group("src") or "", includes, defines)
 

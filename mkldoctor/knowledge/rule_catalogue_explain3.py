@@ -401,4 +401,7 @@ EXPLAIN = (
     _r("results-differ-by-rounding", "A test compared two floating-point values that differ only in their last digits",
        "Another order of operations or code path (a vector math or BLAS library picks its own per CPU) rounds otherwise.",
        "Compare with a tolerance (EXPECT_NEAR, assert_allclose's rtol); MKL_CBWR=COMPATIBLE where MKL computed one side."),
+    _r("header-of-another-package", "The compile stopped at a header of another package (Level Zero, OpenCL, CUDA, OpenMP)",
+       "MKL neither ships nor replaces it: its package's development files are missing or off the include path.",
+       "Install that package's development files, or -I its folder, or build without the part that includes it."),
 )
