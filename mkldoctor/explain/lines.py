@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from itertools import chain
 from typing import BinaryIO, Iterator
 
 from mkldoctor.explain import reflow
@@ -59,6 +60,38 @@ _LEVEL = re.compile(r"^\[(?P<level>INFO|ERROR|WARNING|WARN|DEBUG|FATAL|info|erro
 _MSBUILD_PROJECT = re.compile(r"\s+\[[^\[\]]{1,400}\.(?:vcxproj|vfproj|vcproj|csproj|sln|proj|targets)\]$")
 _BLOCK_INDENTS = ("\t", "    ")  # Markdown's code block by indent, and a tab
 _BLOCK_LOOK = 64  # the lines that decide whether a paste is one
+
+
+def _single_spaced(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
+    """A paste that a page or a mail set with a blank line after each line (each line a paragraph of its own): the lone
+    blanks off, a run of them one blank (the log's own), where no two lines of the first 64 with words follow each other
+    and six at least have words (a post's few lines, its words around a short log, are paragraphs). A log's own blank
+    lines are never so regular."""
+    head = []
+    for piece in lines:
+        head.append((piece, stats.at if stats is not None else 0))
+        if len(head) >= _BLOCK_LOOK:
+            break
+    blank = [not piece.strip() for piece, _ in head]
+    spaced = blank.count(False) >= 6 and not any(not a and not b for a, b in zip(blank, blank[1:]))
+    if not spaced:
+        for piece, at in head:
+            if stats is not None:
+                stats.at = at
+            yield piece
+        yield from lines
+        return
+    run = 0
+    for piece, at in chain(head, ((p, stats.at if stats is not None else 0) for p in lines)):
+        if not piece.strip():
+            run += 1
+            continue
+        if run >= 2:
+            yield ""
+        run = 0
+        if stats is not None:
+            stats.at = at
+        yield piece
 
 
 def _dedented(lines: Iterator[str], stats: Parsed | None) -> Iterator[str]:
@@ -257,7 +290,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     opening = False  # after a Markdown fence: a code block's first line
     number, gap = -1, 0  # the number a numbered paste (a log viewer's, cat -n's) gave the last line, its separator's width
     spack = False  # in Spack's "N errors found in build log:" listing
-    for raw in reflow.unflowed(_dedented(raw_lines(stream, stats), stats), stats, _fresh):
+    for raw in reflow.unflowed(_dedented(_single_spaced(raw_lines(stream, stats), stats), stats), stats, _fresh):
         at = stats.at if stats is not None else 0
         width = len(raw)  # before a quote's, a CI's or a container's prefix is taken off: the width a terminal wrapped at
         if raw[:1] in " \t0123456789" and (first or number >= 0):  # a viewer's numbers: the first line's, then one more each
