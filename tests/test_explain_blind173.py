@@ -201,7 +201,8 @@ def test_a_test_runners_list_of_failures_is_one_failure():
     """Caffe#4836: googletest's '[  FAILED  ] 28 tests, listed below:' and one line per test were three unrecognised
     findings; JAX#9705: pytest's '=== FAILURES ===' banner (joined to the next line at the terminal's width) was silent."""
     listed = errors_of(blindset.log_of(blindset.entries(179), "caffe-4836"))
-    assert len(listed) == 1 and "28 tests, listed below" in listed[0].title, [(f.id, f.title) for f in listed]
+    assert len(listed) == 1 and listed[0].title.startswith("the log says tests failed"), [(f.id, f.title) for f in listed]
+    assert "28 tests, listed below" in listed[0].evidence[0] and "--gtest_filter=" in listed[0].fix[0], flat(listed[0])
     banner = errors_of(blindset.log_of(blindset.entries(179), "jax-9705"))
     assert [f.id for f in banner] == ["unrecognised-failure"] and "FAILURES" in flat(banner[0]), [(f.id, f.title) for f in banner]
     assert banner[0].fix[0].startswith("pytest's report of failed tests: rerun one"), banner[0].fix

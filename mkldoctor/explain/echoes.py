@@ -127,6 +127,7 @@ SIGNATURES = (
     # failed after its count ("[  FAILED  ] 28 tests, listed below:" then one line per test: Caffe#4836)
     # (a terminal's width may join the next line to the banner)
     Signature("pytest-failures-banner", "echoes", "FAILURES", re.compile(rf"^{PYTEST_FAILURES}(?![^=_\s])"), _echo),
+    Signature("gtest-failed-count", "echoes", "FAILED", re.compile(r"^\[  FAILED  \] \d+ tests?, listed below:"), _echo),
     Signature("gtest-failed-listed", "echoes", "FAILED", re.compile(r"^\[  FAILED  \] (?!\d+ tests?, listed below)\S"),
               lambda m, before: _echo(m, before) if last_match(r"^\[  FAILED  \] ", before, within=1) else NOT_MINE),
     # a person's words for the linker's errors, not its lines: "getting a lot of 'undefined references' related with

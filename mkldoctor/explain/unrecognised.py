@@ -120,6 +120,9 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
              *(("a test run's summary: rerun the failed tests with their own output, ctest --output-on-failure -R "
                 "'<a test's name>' (the names follow the summary), and explain that output",)
                if any(e.line.startswith("The following tests FAILED") for e in echoes) else ()),
+             *(("GoogleTest's list of failed tests: rerun one with its own output, <the test program> --gtest_filter="
+                "'<a test's name>' (the names follow the count), and explain that output (its 'Failure' lines say what "
+                "differs)",) if any(e.line.startswith("[  FAILED  ]") for e in echoes) else ()),
              *(("pytest's report of failed tests: rerun one with its whole output, pytest -x -vv '<the test's id>', and "
                 "explain that output (its 'E   ' lines say what failed)",)
                if any(re.match(PYTEST_FAILURES, e.line) for e in echoes) else ()),
