@@ -283,6 +283,10 @@ def test_visual_studios_fortran_integration_names_mkl_without_lib():
     assert {"mkl_core.lib", "mkl_sequential.lib", "mkl_intel_lp64.lib"} <= set(re.findall(r"mkl_\w+\.lib", finding.title + " ".join(finding.evidence)))
     [other] = errors_of("Error 11018: Cannot open foo\n")  # not MKL's: never silent, no MKL finding
     assert other.id == "unrecognised-failure"
+    # OpenFAST#1249: the same in lower case with a number sign, each line with the tabs of Visual Studio's list
+    said = errors_of("error #11018: Cannot open mkl_intel_lp64\t\t\nerror #11018: Cannot open mkl_core\t\t\n"
+                     "fatal error LNK1104: cannot open file 'mkl_intel_lp64.lib'\t\t\t\n")
+    assert [f.id for f in said] == ["msvc-library-not-found"] and "mkl_core.lib" in said[0].title, [flat(f) for f in said]
 
 
 def test_a_cut_line_is_joined_with_a_space_only_between_two_words():

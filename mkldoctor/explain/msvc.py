@@ -145,9 +145,10 @@ SIGNATURES = (
                 lambda m, _: MsvcCannotOpen(m.group("file"), "LNK" + (m.group("code") or "1181")))
       for i, needle in enumerate(("an't open", "annot open"))),
     # Visual Studio's Intel Fortran integration names the library without .lib ("Error 11018: Cannot open mkl_sequential",
-    # "Error 1108: Cannot open MKL core": OpenFAST#1692), beside link.exe's own LNK1181 of the same link
+    # "Error 1108: Cannot open MKL core": OpenFAST#1692; "error #11018: Cannot open mkl_core": OpenFAST#1249), beside
+    # link.exe's own LNK1181 of the same link
     Signature("vs-fortran-cannot-open-mkl", "msvc", "annot open",
-              re.compile(r"^\s*Error\s+\d+:\s*Cannot open (?P<file>mkl_\w+|MKL (?P<part>core))\s*$"),
+              re.compile(r"^\s*[Ee]rror\s+#?\d+:\s*Cannot open (?P<file>mkl_\w+|MKL (?P<part>core))\s*$"),
               lambda m, _: MsvcCannotOpen(f"mkl_{m.group('part')}.lib" if m.group("part") else m.group("file") + ".lib", "LNK1181")),
     Signature("msvc-unresolved", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?:(?P<obj>(?:[A-Za-z]:)?[^:]*):)?\s*error LNK20(?:19|01): unresolved external symbol "
