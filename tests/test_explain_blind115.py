@@ -146,6 +146,11 @@ def test_onemkls_sycl_template_named_after_its_return_type(tmp_path):
     # the pull request's own log: the first reference read whole, as before
     said = blindset.findings(blindset.log_of(blindset.entries(124), "amrex"))
     assert said[0].id == "mkl-sycl-api-not-linked", [(f.id, f.title) for f in said]
+    # and its second reference, whose quote the post cut ("...::result_type*, std::" then "[...]"), is that failure's, not
+    # an unknown line; a cut reference to a function no finding names stays one
+    assert [f.id for f in said if f.severity == "error"] == ["mkl-sycl-api-not-linked"], [(f.id, f.title) for f in said]
+    other = "x.cpp:3: undefined reference to `ns::solve<double>(double*, std::\n[...]\n"
+    assert [f.id for f in blindset.findings(other) if f.severity == "error"] == ["unrecognised-failure"]
 
 
 def test_the_sycl_runtime_refused_as_a_dependency_of_another_library():

@@ -94,7 +94,9 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
     out = []
     joined = _consequences(events, _explained(found))
     quoted = {line.strip() for f in found if f.severity == "error" for line in f.evidence}  # a line a finding quotes is its own
-    lines = [e for e in events.of(Unrecognised) if e not in joined and e.line.strip()[:300] not in quoted]
+    said = " ".join(f"{f.title} {' '.join(f.evidence)}" for f in found if f.severity == "error")
+    lines = [e for e in events.of(Unrecognised) if e not in joined and e.line.strip()[:300] not in quoted
+             and not _cut_reference_said(e.line, said)]
     lines = list({e.line.strip(): e for e in reversed(lines)}.values())[::-1]  # a line said again (a block pasted twice): once
     if not lines and not any(f.severity in ("error", "warning") for f in found):  # a signature's line no finding said
         lines = [Unrecognised(e.line) for e in events.of(ClaimedError)]
@@ -133,6 +135,17 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
             locations=ctx.located(echoes, "says tests failed" if tests else "says the build failed"),
         ))
     return out
+
+
+# an undefined reference whose quote a paste cut before its end ("... undefined reference to `sycl::_V1::event
+# oneapi::mkl::rng::generate<...*, std::"), which the linker's reader cannot take as a name: its function's name
+_CUT_REFERENCE = re.compile(r"undefined reference to [`'‘](?P<name>[^`'’<(]{8,300})[<(][^`'’]*$")
+
+
+def _cut_reference_said(line: str, said: str) -> bool:
+    """True for a cut undefined reference to a function a finding already names (AMReX#3536's second reference)."""
+    cut = _CUT_REFERENCE.search(line) if "undefined reference to" in line else None
+    return bool(cut) and cut.group("name").strip() in said
 
 
 def _shape(line: str) -> str:
