@@ -117,6 +117,8 @@ ALONE = [
      'solving: Error During Test at /home/parallels/.j'),
     ('blind99.json', 'julia-pardiso-reordering-error-180-mkl-interface-layer-ilp64-pardiso-jl-88',
      '*** error PARDISO: reordering, symbolic factoriz'),
+    ('blind15.json', 'link-yggdrasil-oneapi-support-missing-mkl-cdft-core-12084',
+     '[22:54:01] ninja: job failed: : && /opt/bin/x86_6'),
     ('heldback.json', 'julia-fftw-mkl-jll-2024-no-macos-libmkl-rt-path-fftw-jl-287',
      'Failed to precompile FFTW [7a1cc6ca-52ef-59f5-83'),
     ('openings173.json', 'linearsolve-446',
@@ -148,6 +150,15 @@ def test_a_failure_line_alone_that_names_its_library_gets_its_finding(line, find
     """Where the one line names what failed (the library the loader wanted, the MKL name link.exe missed, the DLL torch
     loaded), it gets that failure's finding, not an unrecognised one."""
     assert finding in [f.id for f in findings(line + "\n")]
+
+
+def test_ninjas_failed_job_alone_is_an_error_and_its_command_still_read():
+    """ninja's "job failed: <the command>" said the build failed: an echo, which left the command's -L folders unread when
+    it was claimed (stop 60); now both: an error alone, and the folders a cut log's line names."""
+    said = findings("ninja: job failed: /usr/bin/c++ -O3 main.o -o app -L/opt/intel/mkl/lib -lmkl_rt\n")
+    assert [f.id for f in said if f.severity == "error"] == ["unrecognised-failure"], [(f.id, f.title) for f in said]
+    assert said[0].title.startswith("the log says the build failed"), said[0].title
+    assert any("/opt/intel/mkl/lib" in line for f in said for line in f.evidence), [(f.id, f.evidence) for f in said]
 
 
 @pytest.mark.parametrize("line", [

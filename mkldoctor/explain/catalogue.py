@@ -43,6 +43,7 @@ TOOL_SUMMARIES = (
     r"\bError During Test\b", r"\b(?:Solving environment|Collecting package metadata \([\w.]+\)): failed\b",
     r"\bforrtl: (?:severe|error)\b", r"\breturned error -?\d+:", r"\bcommand not found\b", r"\berror loading module\b",
     r"\bWindows fatal exception: ", r"^\W*[Dd][Ll][Ll]s? not found:?\W*$", r"^\s*\*\*\* error PARDISO\b",
+    r"^ninja: job failed: ",  # the command follows it: logparse reads its -L folders too
 )
 
 # Lines that look like an error (issue 9's list): a line holding one of these is either

@@ -189,6 +189,8 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
             events = _catalogue_events(state, line, catalogue, here)
         if events is not None:
             yield from events
+            if line.startswith("ninja: job failed: "):  # an echo of the failed command, which it holds whole
+                yield from commands_in_line(line)
         elif len(line) > 4 and ('"' in line[:8] or " -" in line):
             yield from commands_in_line(line)
     yield from state.flush_lld()
