@@ -64,6 +64,10 @@ class MklFixtures:
         return self.root / "mkl-devel-2023.2"
 
     @property
+    def win32_lib(self) -> Path:  # mkl_rt.lib of mkl-devel 2024.2 for 32-bit Windows: MinGW's cross linker takes it
+        return self.root / "win32-2024.2" / "Library" / "lib"
+
+    @property
     def debian_shared(self) -> Path:  # Debian bookworm libmkl-* 2020.4, no static archives
         return self.root / "debian-2020.4-shared"
 
@@ -79,7 +83,7 @@ class MklFixtures:
 @pytest.fixture(scope="session")
 def mkl() -> MklFixtures:
     found = MklFixtures(fixtures_dir())
-    for layout in (found.pip, found.debian_shared, found.debian_static, found.devel_2023):
+    for layout in (found.pip, found.debian_shared, found.debian_static, found.devel_2023, found.win32_lib):
         if not layout.is_dir():
             pytest.skip(f"MKL fixtures missing ({layout}); run: python3 fixtures/fetch_mkl.py")
     return found

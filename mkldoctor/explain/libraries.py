@@ -49,6 +49,12 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
     bare = [e for e in missing if e.path and not e.path.startswith("/") and "mkl" in e.path.lower() and lib_name(e.path) not in skipped]
     first += [path_missing(DriverPathMissing("ld", e.path, f"ld: cannot find {e.path}: No such file or directory")) for e in bare[:1]]
     missing = [e for e in missing if e not in bare]
+    from mkldoctor.explain import mingwcross  # a MinGW linker on a Unix host: a Windows link, whatever this host has
+    cross = [e for e in missing if mingwcross.is_cross(e.linker) and not e.path]
+    if cross:
+        names = list(dict.fromkeys(e.name for e in cross))
+        first.append(mingwcross.finding(ctx, names, cross[0].linker, cross))
+        missing = [e for e in missing if e not in cross]
     seen: set[str] = set()
     commands: dict[int, LinkCommand | None] = {}  # each group's command (its -L folders as the log shows them)
     groups: OrderedDict[tuple, list[tuple[MissingLibrary, SearchResult | None, str]]] = OrderedDict()

@@ -33,9 +33,17 @@ _RUST_HASH = re.compile(r"::h[0-9a-f]{16}$")
 SYMBOL_NAME = re.compile(r"^[A-Za-z_.$][\w.$@]*$|^[A-Za-z_]\w*::[\w:<>,()*&~ \[\].-]*$")  # C, or C++ as ld demangles it
 
 
+# a MinGW linker on a Unix host: "/usr/bin/x86_64-w64-mingw32-ld", collect2's "/usr/lib/gcc/x86_64-w64-mingw32/12-win32/../
+# ../../../x86_64-w64-mingw32/bin/ld" (MSYS2's on Windows itself is "C:/msys64/.../x86_64-w64-mingw32/bin/ld.exe": not this)
+_MINGW_CROSS = re.compile(r"^(?![A-Za-z]:)(?:\S*/)?(?P<triple>(?:x86_64|i686)-w64-mingw32)(?:-ld|/bin/ld)(?:\.bfd)?$")
+
+
 def linker_name(prefix: str) -> str:
     """The linker a line's prefix names (``/usr/bin/ld.gold`` -> gold); GNU ld where it names none of the others."""
     base = os.path.basename(prefix)
+    cross = _MINGW_CROSS.search(prefix)
+    if cross:  # a MinGW toolchain on a Unix host (Debian's mingw-w64, BinaryBuilder's): its triple's ld, for Windows
+        return f"{cross.group('triple')}-ld"
     if "gold" in base:
         return "gold"
     if "mold" in base:
