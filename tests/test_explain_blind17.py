@@ -24,6 +24,7 @@ import subprocess
 
 import pytest
 
+from tests import blindset
 from tests.test_explain_families import errors_of, flat
 from tests.test_explain_heldback_linux import findings_of
 
@@ -114,6 +115,11 @@ def test_findblas_finds_no_mkl_until_given_its_prefix(mkl, tmp_path):
     [optional] = errors_of("A library with BLAS API not found. Please specify library location.\nLAPACK requires BLAS\n")
     assert optional.id == "cmake-blas-not-found" and "goes on without one" in optional.title
     assert "include/ holds mkl.h" in optional.fix[1]
+    # opencv#9954 as posted: its CMake's places are a drive's with forward slashes ("at: I:/opencv-master/build/..."), a
+    # Windows log: no Linux wheel's links, no Debian package for the other BLAS
+    log = blindset.log_of(blindset.entries(17), "mkl-root-dir-wrong-level-9954")
+    [posted] = errors_of(log)
+    assert "ln -s" not in flat(posted) and "libopenblas-dev" not in flat(posted) and "vcpkg install openblas" in flat(posted)
 
 
 @pytest.mark.mkl

@@ -141,6 +141,9 @@ def test_a_drives_path_with_forward_slashes_is_a_windows_place():
            "cannot find -lmkl_rt: No such file or directory\ncollect2.exe: error: ld returned 1 exit status\n")
     parsed = logparse.parse_bytes(log.encode())
     assert [p for kind, p in parsed.places if kind == "path"] == [], parsed.places
+    assert ("windows", "C:/msys64/mingw64/bin/../lib/gcc/x86_64-w64-mingw32/13.2.0/../../../../x86_64-w64-mingw32/bin/ld.exe") \
+        in parsed.places, parsed.places  # on a line with no backslash too (opencv#9954's "at: I:/opencv-master/...")
+    assert not [p for kind, p in logparse.parse_bytes(b"see https://example.org/x and git://h/y\n").places if kind == "windows"]
     prompt = logparse.parse_bytes(b"c:\\Users\\david\\code>C:/Users/david/Anaconda3/Scripts/activate\nDLL load failed\n")
     assert ("windows", "C:/Users/david/Anaconda3/Scripts/activate") in prompt.places, prompt.places
     origin = decide(parsed)

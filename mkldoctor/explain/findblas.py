@@ -370,7 +370,8 @@ def _not_found(events: Parsed) -> list[Finding]:
              "wheel holds no links), which FindBLAS's find_library does not take: link the names it looks for (ln -s "
              "libmkl_rt.so.2 <env>/lib/libmkl_rt.so, the same for the layers), or find MKL through mkl-devel's "
              "MKLConfig.cmake (find_package(MKL CONFIG), MKL::MKL) or pkg-config (mkl-sdl)",)),
-         "no MKL wanted: install another BLAS (Debian/Ubuntu: libopenblas-dev)"),
+         "no MKL wanted: install another BLAS (" + ("vcpkg install openblas, or conda install openblas" if log_platform(events)
+                                                    == "Windows" else "Debian/Ubuntu: libopenblas-dev") + ")"),
         "FindBLAS tries each vendor's library names in a fixed set of folders; an MKL elsewhere, or a project variable that "
         "points one folder too high, is not seen, and the project builds without a BLAS or stops.",
         ("cmake --debug-find <source dir> 2>&1 | grep -i mkl   # the folders find_library tried (CMake 3.17+)",

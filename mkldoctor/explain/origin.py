@@ -62,6 +62,7 @@ _FOREIGN_FILE = re.compile(r"(?<![\w.+-])[.+-]*(\w[\w.+-]*\.(?:dll|dylib|pyd|exe
 # a drive's path, or IPython's home-relative one in a Windows traceback ("~\\Anaconda3\\lib\\site-packages\\...")
 _QUOTED_WINDOWS_PATH = re.compile(r"[\"']([A-Za-z]:\\[^\"'<>|*?\n]*? [^\"'<>|*?\n]*)[\"']")  # "C:\Program Files (x86)\..."
 _WINDOWS_PATH = re.compile(r"((?<![\w.])[A-Za-z]:[\\/][^\s'\"<>|*?]+|(?<![\w~\\])~\\[^\s'\"<>|*?]+)")
+_DRIVE_SLASH = re.compile(r"(?<![\w.])[A-Za-z]:/[\w.~-]")  # "C:/msys64/...": not a URL's "https://"
 _SESSION = re.compile(r"^In \[\d+\]: |<ipython-input-\d|/ipykernel_\d+/")
 _PROFILER = re.compile(r"==(?:PROF|ERROR|WARNING)== ")
 _EMBEDDED_JULIA = re.compile(r"\bjulia_setup\(|\bJuliaCall\b|\.julia\$cmd\b")  # R's JuliaCall runs Julia inside R
@@ -104,7 +105,7 @@ def sample(places: list, line: str) -> None:
         found.append(("session", f"MKL_jll {_MKL_JLL.match(line).group(1)}"))
     if "/" in line:
         found += [("path", p.rstrip(".,:;)'\"`")) for p in _UNIX_PATH.findall(line) if len(p) > 2]
-    if ":\\" in line or "~\\" in line:
+    if ":\\" in line or "~\\" in line or (":/" in line and _DRIVE_SLASH.search(line)):
         quoted = _QUOTED_WINDOWS_PATH.findall(line) if ('"' in line or "'" in line) else []  # one with blanks: whole
         rest = _QUOTED_WINDOWS_PATH.sub(" ", line) if quoted else line
         found += [("windows", p) for p in quoted] + [("windows", p.rstrip(".,:;)'\"`")) for p in _WINDOWS_PATH.findall(rest)]
