@@ -34,3 +34,24 @@ def test_a_function_mkl_service_does_not_have(tmp_path, pyenv):
     code, out = run([str(env.python), "-c", "import mkl; print(mkl.get_max_threads())"], tmp_path,
                     clean_env(MKL_THREADING_LAYER="SEQUENTIAL"))
     assert code == 0 and out.strip().splitlines()[-1] == "1", out  # the sequential layer, chosen in the environment
+
+
+def test_a_script_named_mkl_py_imports_itself(tmp_path, pyenv):
+    """A script named mkl.py that imports mkl (to set MKL's threads) imports itself, partially initialized: Python's
+    AttributeError names no file (the traceback's frame does), its ImportError of a name from it does. Renamed, the
+    script reaches mkl-service."""
+    env = pyenv.clone(tmp_path / "env", "mkl_service")
+    work = tmp_path / "work"
+    work.mkdir()
+    for source, said in (("import mkl\nmkl.set_num_threads(2)\n", "partially initialized module 'mkl' has no attribute"),
+                         ("from mkl import set_num_threads\nset_num_threads(2)\n", "from partially initialized module 'mkl'")):
+        (work / "mkl.py").write_text(source)
+        code, log = run([str(env.python), "mkl.py"], work, clean_env())
+        assert code != 0 and said in log, log
+        finding = only_error(log)
+        assert finding.id == "mkl-module-not-mkl-service" and str(work / "mkl.py") in finding.title, flat(finding)
+        assert finding.fix[0].startswith(f"rename {work / 'mkl.py'}"), finding.fix
+        (work / "mkl.py").rename(work / "set_threads.py")  # the fix
+        code, out = run([str(env.python), "set_threads.py"], work, clean_env())
+        assert code == 0, out
+        (work / "set_threads.py").unlink()

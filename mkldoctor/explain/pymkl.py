@@ -11,7 +11,7 @@ the processor MKL runs on reports no AVX; on a Mac, an x86-64 environment under 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
@@ -45,6 +45,12 @@ SIGNATURES = (
               lambda m, _: PyMklSaid("module", m.string.strip(), m.group("name"))),
     Signature("numpy-mkl-service-failed", "pymkl", "ailed",
               re.compile(r"mkl-service package failed to import"), lambda m, _: PyMklSaid("service", m.string.strip())),
+    # Python's import of a module named mkl that imports itself: "cannot import name '_mklinit' from partially initialized
+    # module 'mkl' (most likely due to a circular import) (/home/u/mkl.py)": the user's own mkl.py, not mkl-service
+    Signature("python-mkl-partially-initialized", "pymkl", "annot import name",
+              re.compile(r"cannot import name '(?P<name>\w+)' from partially initialized module 'mkl' \(most likely due to a "
+                         r"circular import\)(?: \((?P<file>[^)]*)\))?"),
+              lambda m, _: PyMklSaid("shadowed", m.string.strip()[:300], m.group("file") or "")),
     # sparse_dot_mkl's check before it calls MKL (flatironinstitute/sparse_dot#6): MKL_INT is 32-bit under MKL's LP64 layer
     Signature("sparse-dot-mkl-int32", "pymkl", "annot hold",
               re.compile(r"MKL interface is <class 'numpy\.int32'> and cannot hold (?:matrix|the)"),
@@ -99,6 +105,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ))
     if "attribute" in said:
         out.append(_no_attribute(said["attribute"]))
+    if "shadowed" in said:  # the file Python took: the error's own, or a traceback's frame of a file named mkl.py
+        e = said["shadowed"]
+        frame = next((p for p in ctx.places if re.search(r"(?:^|[/\\])mkl\.py$", p)), "") if not e.name else e.name
+        out.append(_shadowed(replace(e, name=frame)))
     if "lp64" in said:
         e = said["lp64"]
         out.append(Finding(
@@ -175,9 +185,35 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 
 def no_attribute(m: re.Match) -> PyMklSaid | None:
-    """``AttributeError: module 'mkl' has no attribute 'set_num_threads'`` (toolcrash hands it here), else None."""
+    """``AttributeError: module 'mkl' has no attribute 'set_num_threads'`` (toolcrash hands it here), else None; the same
+    of a module 'mkl' partially initialized: a script named mkl.py that imports mkl, itself."""
+    if "partially initialized module 'mkl'" in m.string and "circular import" in m.string:
+        return PyMklSaid("shadowed", m.string.strip()[:300])
     found = _NO_ATTRIBUTE.search(m.string)
     return PyMklSaid("attribute", m.string.strip()[:300], found["name"]) if found else None
+
+
+def _shadowed(e: PyMklSaid) -> Finding:
+    """Python took a module named mkl that imports itself: a script or file of the user's own, named mkl.py."""
+    own = not e.name or not re.search(r"[/\\]site-packages[/\\]|[/\\]dist-packages[/\\]", e.name)
+    mine = e.name or "a file named mkl.py"
+    return Finding(
+        "mkl-module-not-mkl-service", "error",
+        f"Python imported {mine if own else e.name} as 'mkl', and it imports itself: "
+        + ("a file of your own named mkl, not mkl-service" if own else "mkl-service's own import failed part way"),
+        (e.line, f"the module 'mkl' Python found first is {mine}, which is not mkl-service's package (site-packages/mkl/): "
+                 "a script named mkl.py, or one in the folder Python runs in, is imported by 'import mkl' (its own, or a "
+                 "library's such as numpy's check for mkl-service), and imports itself" if own else
+         "mkl-service's package imported part of itself before it was whole: an installation of it that is incomplete or "
+         "mixed between two releases"),
+        ((f"rename {mine} (and delete the __pycache__ beside it): a script must not share a package's name; the check "
+          "below prints the file Python takes",) if own else
+         (f"reinstall mkl-service: {recipes.pip_install('mkl-service')} --force-reinstall (conda: conda install "
+          "--force-reinstall mkl-service)",)),
+        "Python imports the first 'mkl' on sys.path, whose first entry is the script's own folder; a file named mkl.py there "
+        "stands in for mkl-service.",
+        ("python -c \"import mkl; print(mkl.__file__)\"   # from the folder the program runs in",),
+    )
 
 
 def _no_attribute(e: PyMklSaid) -> Finding:
