@@ -143,6 +143,13 @@ def test_libmamba_on_linux_aarch64_and_mamba_1():
     finding = only(mamba1, "mkl-not-for-this-platform")
     assert "MKL 2024.0.0 is built for Linux and Windows on x86-64 only" in finding.title
     assert any("mkl<2024" in line for line in finding.fix)
+    # libmamba 2's words for a package whose mkl no channel has for the platform (conda 24 and newer)
+    mamba2 = ("Platform: osx-arm64\nLibMambaUnsatisfiableError: Encountered problems while solving:\n"
+              "  - package pytorch-2.3.0-py3.12_cpu_0 requires mkl >=2023.1.0,<2024.0a0, but none of the providers can be installed\n")
+    finding = only(mamba2, "mkl-not-for-this-platform")
+    assert "Apple silicon" in finding.title and "mkl>=2023.1.0,<2024.0a0" in finding.title, flat(finding)
+    other = "  - package foo-1.0-0 requires libbar >=2, but none of the providers can be installed\n"
+    assert [f.id for f in findings_of(other) if f.severity == "error"] == ["unrecognised-failure"]  # a failure all the same
 
 
 def test_pixi_and_uv_name_apple_silicon():

@@ -159,6 +159,9 @@ SIGNATURES = (
               _one("mamba")),
     Signature("libsolv-nothing-provides", "pkgmanagers", "nothing provides",
               re.compile(rf"nothing provides (?:requested )?{_PKG}(?P<spec>(?:\s+(?!needed\b)\S+)*)(?:\s+needed by\s|\s*$)"), _one("mamba")),
+    # libmamba 2's reason: "- package pytorch-2.3.0-py3.12_cpu_0 requires mkl >=2023.1.0,<2024.0a0, but none of the providers ..."
+    Signature("libmamba-no-provider", "pkgmanagers", "none of the providers",
+              re.compile(rf"\brequires {_PKG}(?P<spec>(?:\s+[^\s,]+(?:,[^\s,]+)*)?), but none of the providers"), _one("mamba")),
     Signature("conda-platform", "pkgmanagers", "latform: ", re.compile(rf"\b[Pp]latform: {_SUBDIR.pattern}\s*$"),
               lambda m, _: CondaPlatform(m.group("subdir"))),
     Signature("pixi-failed-to-solve", "pkgmanagers", "failed to solve", re.compile(r"failed to solve the (?:conda )?requirements"),
