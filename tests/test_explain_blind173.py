@@ -437,3 +437,29 @@ def test_icx_refusing_a_c_standard_beside_sycls_option():
     finding = only_error(blindset.log_of(blindset.entries(184), "sundials"))
     assert finding.id == "mkl-sycl-option-leaked" and "C source" in finding.title and "-std=gnu99" in finding.title
     assert "$<$<COMPILE_LANGUAGE:CXX>:-fsycl>" in finding.fix[0], flat(finding)
+
+
+DOTNET_PROBES = ["/app/bin/runtimes/linux-x64/native/{n}.so", "/usr/share/dotnet/shared/Microsoft.NETCore.App/8.0.4/{n}.so",
+                 "/app/bin/{n}.so", "/app/bin/runtimes/linux-x64/native/lib{n}.so", "/app/bin/lib{n}.so",
+                 "/app/bin/runtimes/linux-x64/native/{n}", "/app/bin/{n}", "lib{n}"]
+
+
+def test_dotnets_list_of_probes_is_its_one_failure():
+    """.NET 7 and newer list each file they tried for a DllImport under the exception, one a line: for a name that starts
+    with lib (Math.NET's libMathNetNumericsMKL) the probes include liblib..., and names without .so. One finding, the host's,
+    with Math.NET's native package; the one-line form of older .NET the same."""
+    name = "libMathNetNumericsMKL"
+    log = (f"Unhandled exception. System.DllNotFoundException: Unable to load shared library '{name}' or one of its "
+           "dependencies. In order to help diagnose loading problems, consider using a tool like strace. If you're using "
+           "glibc, consider setting the LD_DEBUG environment variable: \n"
+           + "".join(f"{p.format(n=name)}: cannot open shared object file: No such file or directory\n" for p in DOTNET_PROBES)
+           + "\n   at System.Runtime.InteropServices.NativeLibrary.LoadFromPath(String libraryPath, Boolean throwOnError)\n")
+    [finding] = errors_of(log)
+    assert finding.id == "host-cannot-load" and finding.title.endswith(f"could not load {name}"), flat(finding)
+    assert "dotnet add package MathNet.Numerics.MKL.Linux-x64" in finding.fix[0], finding.fix
+    one_line = log.split("\n")[0] + f"lib{name}: cannot open shared object file: No such file or directory\n"
+    assert [f.id for f in errors_of(one_line)] == ["host-cannot-load"]
+    # ML.NET's MklImports (no lib in its name): the same shape, its own package
+    ml = log.replace(name, "MklImports")
+    [said] = errors_of(ml)
+    assert said.id == "host-cannot-load" and "Microsoft.ML.Mkl.Redist" in flat(said), flat(said)

@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain import mlnet
+from mkldoctor.explain import mathnet, mlnet
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.findings import Finding
 from mkldoctor.explain.translated import ENGLISH_LOADER_REASON
@@ -70,8 +70,11 @@ DOTNET = ".NET (DllImport)"
 LDD_READ = "the file ldd read"  # the binary of ldd's "=> not found" lines (its command line may be far above)
 
 
-def dotnet_probe(name: str) -> str:  # the name .NET was given, from any spelling it tries (/app/libMklImports.so)
-    return os.path.basename(name).split(".so", 1)[0].removeprefix("lib").lower()
+def dotnet_probe(name: str) -> str:
+    """The name .NET was given, from any spelling it tries (/app/libMklImports.so; "lib" put before a name that has it:
+    liblibMathNetNumericsMKL.so for 'libMathNetNumericsMKL')."""
+    base = os.path.basename(name).split(".so", 1)[0]
+    return (base[3:] if base.startswith("liblib") else base).removeprefix("lib").lower()
 
 
 def _host(before, line: str) -> str:
@@ -230,6 +233,11 @@ SIGNATURES = (
               # the exception's head alone too (a title: dotnet/machinelearning#6603); macOS's (dlopen, .dylib) is platforms'
               re.compile(r"Unable to load shared library '(?P<lib>[^'.]+(?:\.so[.\d]*)?)' or one of its dependencies(?!.*(?:dlopen\(|\.dylib))"),
               lambda m, _: HostCannotLoad(DOTNET, m.group("lib"))),
+    # .NET 7 and newer list each file they tried under the exception, one a line: the bare names' lines (no .so) are its
+    # probes too ("/app/bin/libMathNetNumericsMKL: cannot open shared object file: No such file or directory")
+    Signature("dotnet-probe-bare-name", "hosts", "annot open shared object file",
+              re.compile(r"^\s*(?:\S*/)?(?:lib)?[A-Za-z][\w-]*: cannot open shared object file: No such file or directory\s*$"),
+              lambda m, _: FollowOn(m.string.strip())),
     Signature("julia-could-not-load", "hosts", "could not load library",
               re.compile(r"could not load library (?P<q>\\?\")(?P<lib>.+?)(?P=q)(?P<pg>:)?"), _could_not_load),
 )
@@ -277,7 +285,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                        "package Microsoft.ML.Mkl.Redist), or ships none for this runtime (its runtimes/ folder lists them)")
         else:
             fix.append("install MKL's shared libraries first: see the recipe below")
-        fix[:0] = mlnet.native_fixes(event.library) if package else []
+        fix[:0] = mlnet.native_fixes(event.library) if package else mathnet.native_fixes(event.library)
         out.append(Finding(
             "host-cannot-load", "error", f"{event.host} could not load {event.library}",
             tuple(evidence), tuple(fix),

@@ -101,3 +101,13 @@ def _unresolved(events: Parsed) -> list[Finding]:
         "reported as a probe that found no creator.",
         ("dotnet list package   # MathNet.Numerics.Providers.MKL among the project's packages",),
     )]
+
+
+def native_fixes(library: str) -> list[str]:
+    """The fixes for Math.NET's native MKL provider (libMathNetNumericsMKL) that .NET could not load on Linux, or []."""
+    if "mathnetnumericsmkl" not in library.lower():
+        return []
+    return ["reference the native package in the project that runs: dotnet add package MathNet.Numerics.MKL.Linux-x64 "
+            "(Windows: MathNet.Numerics.MKL.Win-x64), with MathNet.Numerics.Providers.MKL for Numerics v5, then check that "
+            "the app's folder has libMathNetNumericsMKL.so (runtimes/linux-x64/native)",
+            "or the managed provider alone (no native MKL): leave out Control.UseNativeMKL() and Numerics runs its own code"]
