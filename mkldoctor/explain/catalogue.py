@@ -214,7 +214,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "_LIBRARIES=",  # a cmake command whose list of libraries was split into words (cmakesplit)
            # package managers that cannot provide a package (pkgmanagers), a library of another format (binformat), a build
            # or workflow tool's "command exited with code N" (echoes)
-           "libmamba", "No package ", "NUMPY_MKL", ".jl:", "double complex BLAS", "enable-BLAS-shlib", "oneMKL library in compilation", "does not exist (perhaps", "nothing provides", "none of the providers", "missing in current", "ResolvePackageNotFound",
+           "libmamba", "No package ", "NUMPY_MKL", ".jl:", "double complex BLAS", "enable-BLAS-shlib", "oneMKL library in compilation", "does not exist (perhaps", "nothing provides", "none of the providers", "conflicts with a previous package", "missing in current", "ResolvePackageNotFound",
            "ELF ", "mach-o", "file type", "Win32", "wrong format", "not recognized", "incompatible target", "not an object",
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
@@ -285,7 +285,7 @@ class Signature:
 
 
 def _families():
-    from mkldoctor.explain import (archskip, binformat, build, cargo, downloads, spacepath, joinedflags, programloader, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
+    from mkldoctor.explain import (archskip, binformat, build, cargo, cargolinks, downloads, spacepath, joinedflags, programloader, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
@@ -296,7 +296,7 @@ def _families():
     # %1 is not a valid Win32 application" and dyld's "Reason: tried: '...' (mach-o file, but is an incompatible
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
-    return (syclbuild, shellsplit, cmakesplit, spacepath, joinedflags, binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, programloader, preload, runpaths, blasnames, cpu, intelrt, msvc, msvcdup, archskip, linker, cargo, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, mklconfigwhy, build, headerwords, complextypes, intwidth, protoclash, headerfail, jvm, mathhosts, meson,
+    return (syclbuild, shellsplit, cmakesplit, spacepath, joinedflags, binformat, runtime, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, programloader, preload, runpaths, blasnames, cpu, intelrt, msvc, msvcdup, archskip, linker, cargo, cargolinks, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, mklconfigwhy, build, headerwords, complextypes, intwidth, protoclash, headerfail, jvm, mathhosts, meson,
             importedpath, pkgmanagers, condachannel, syspackages, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, bazelmkl, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, kmpenv, mklrootpath, apichange,
             bindings, valgrind, installname, mklverbose, codepath, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, codesign, headerwarn, gemmbackend, killed, blacsload, dyldsym, soconflict, delayload, onednn, wrongvalues, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, cholmod, numpyabi, rcheck, staledirs, unusedlink, envmodules, mathnet, dalload, ldinternal, echoes)
@@ -355,7 +355,7 @@ def diagnoses() -> tuple[Callable, ...]:
     """Every diagnosis, ``(events, context) -> list[Finding]``, in the order a report lists their findings:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
     found, the loader at run time, MKL at run time), then each family's own."""
-    from mkldoctor.explain import (archskip, binformat, build, cargo, downloads, spacepath, joinedflags, configure, cpu, dlsym, finders, hosts, jvm, kernelrelease, kernels, libraries, linker, loaderfind, lookups,
+    from mkldoctor.explain import (archskip, binformat, build, cargo, cargolinks, downloads, spacepath, joinedflags, configure, cpu, dlsym, finders, hosts, jvm, kernelrelease, kernels, libraries, linker, loaderfind, lookups,
                                    mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
@@ -366,7 +366,7 @@ def diagnoses() -> tuple[Callable, ...]:
     return (undefined.undefined, libraries.missing_libraries, archskip.diagnose, envscripts.diagnose, preload.diagnose, ldpath.diagnose, hosts.needed, loaderfind.loader, lookups.lookup_errors,
             crash.julia_python_mkl, kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernelrelease.other_release,
             binformat.diagnose, windows.diagnose, platforms.diagnose, msvc.diagnose, msvcdup.diagnose, intelrt.diagnose, linkkind.diagnose, linker.diagnose,
-            cargo.diagnose, configure.diagnose, downloads.diagnose, spacepath.diagnose, joinedflags.diagnose, mklconfigwhy.diagnose, build.diagnose, complextypes.diagnose, intwidth.diagnose, meson.diagnose, importedpath.diagnose, mklrootpath.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
+            cargo.diagnose, cargolinks.diagnose, configure.diagnose, downloads.diagnose, spacepath.diagnose, joinedflags.diagnose, mklconfigwhy.diagnose, build.diagnose, complextypes.diagnose, intwidth.diagnose, meson.diagnose, importedpath.diagnose, mklrootpath.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
             dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, syspackages.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, dfti.diagnose,
             pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose,
             valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose, mklfiles.diagnose,

@@ -404,4 +404,7 @@ EXPLAIN = (
     _r("header-of-another-package", "The compile stopped at a header of another package (Level Zero, OpenCL, CUDA, OpenMP)",
        "MKL neither ships nor replaces it: its package's development files are missing or off the include path.",
        "Install that package's development files, or -I its folder, or build without the part that includes it."),
+    _r("cargo-links-conflict", "cargo refused two releases of intel-mkl-src (or two crates) that link one native library",
+       "Two crates ask for semver-incompatible releases of a crate with a links key (intel-mkl-src's mkl_core).",
+       "Update the crate that asks for the older release, or turn off the MKL feature of one of them."),
 )
