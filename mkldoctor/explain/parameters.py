@@ -101,6 +101,7 @@ _WHAT = {
     "ints": "an integer array",
     "scale": "a scaling factor computed from the input matrix",
     "distribution": "a parameter of the distribution",
+    "descriptor": "an entry of a ScaLAPACK array descriptor",
 }
 
 
@@ -284,6 +285,11 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                   "(mask or clean the input before the call)", integer],
         "scale": [f"the input holds NaN or Inf: {event.routine} is the scaling step of a LAPACK driver (least squares, SVD), "
                   f"and {name} is computed from the input's norm, which NaN makes NaN; the check rejects it", integer],
+        "descriptor": [f"the descriptor disagrees with the matrix or the process grid ({name}): made by descinit for another "
+                       "grid or context (a process outside the grid holds context -1), blocks (MB, NB) the routine does not "
+                       "take, an LLD below the local rows numroc gives", "the descriptor read with the wrong integer size: "
+                       "MKL's ILP64 ScaLAPACK and BLACS (mkl_scalapack_ilp64, mkl_blacs_*_ilp64) read each entry as 64 bits, "
+                       "so a program of 32-bit descriptors (LP64) passes them garbage; link the _lp64 libraries", older],
         "distribution": [f"{name} is outside the distribution's domain ({domain}): "
                          "MKL's generator checks it and rejects the call (a caller that passes an edge value, p = 1 for "
                          "a geometric draw, must handle it itself)", integer],
@@ -326,6 +332,12 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                          "workspace, which MKL's band reduction (?SBRDB, ?HBRDB, which they call for large matrices) rejects; "
                          "eigvalsh then returns zeros but the last value (scipy#8205, #8713); SciPy 1.5's eigh asks LAPACK "
                          "for the size")
+    outside = event.grid == "-1,-1"  # PXERBLA's {-1,-1}: the process has no place in the context's grid (rokko#316)
+    if outside:
+        causes.insert(0, "ScaLAPACK printed the process's grid place as {-1,-1}: the context it was given is no grid this "
+                         "process is in: blacs_gridinit was not called (or on another context), the process is outside the "
+                         "grid (more MPI ranks than nprow x npcol), or MKL's BLACS library is for another MPI than the one "
+                         "that runs (mkl_blacs_intelmpi under Open MPI: link mkl_blacs_openmpi_lp64)")
     known = broken.rejecting(event.routine, event.parameter)
     causes = [f"a known fault of MKL {b.releases}: {b.what} (fixed in {b.fixed_in}; {b.source})" for b in known] + causes
     causes.append("calls made from several threads at once with MKL's own threads on (a batched factorization that runs "
@@ -356,6 +368,16 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                        "ceilf; Fortran: CEILING(WORK(1) * (1 + EPSILON(1.0)))), so that a size past 2^24 is not short")
         fix.append("a problem whose workspace passes 2^31-1 elements: build with 64-bit integers (mkl_intel_ilp64 with "
                    "-DMKL_ILP64; Fortran: -i8 or -fdefault-integer-8, and 64-bit integers in the code's own sizes)")
+    if outside:
+        fix.append("check the grid before the call: blacs_gridinfo(ctxt, nprow, npcol, myrow, mycol) gives myrow >= 0 on every "
+                   "rank that calls; start nprow x npcol MPI ranks; link the BLACS of the MPI that runs "
+                   "(mkl_blacs_intelmpi_lp64 for Intel MPI and MPICH, mkl_blacs_openmpi_lp64 for Open MPI)")
+    if kind == "descriptor":
+        fix.append(f"check the descriptor where it is made: descinit(desc, m, n, mb, nb, rsrc, csrc, ctxt, lld, info) with the "
+                   "grid's own context (blacs_gridinit's), lld = max(1, numroc(m, mb, myrow, rsrc, nprow)), and its info 0; "
+                   "processes outside the grid (context -1) must not call the routine")
+        fix.append("the integer width: link MKL's ScaLAPACK and BLACS of the program's integers (mkl_scalapack_lp64 with "
+                   "mkl_blacs_<mpi>_lp64 for 32-bit descriptors; the _ilp64 pair with -DMKL_ILP64 or -i8)")
     if kind == "int" and name and name.startswith("INC"):
         fix.append(f"check the value: {name} must not be 0; a stride-0 (broadcast) vector must be copied to contiguous memory "
                    "first (numpy: np.ascontiguousarray; ndarray: .to_owned()), or the call made without BLAS")

@@ -72,6 +72,17 @@ class ParameterError:
     checker: str = "MKL"  # whose check said it: MKL's XERBLA, or a host's words for LAPACK's INFO < 0 (R's, PyTorch's)
     api: str = ""  # the host's own name of the call ("svd_cpu"), where it names no LAPACK routine
     said: str = ""  # the host's line, where it is the failure's only line
+    grid: str = ""  # ScaLAPACK's PXERBLA: the process's row and column in the grid ("-1,-1": none)
+
+
+_GRID_HEAD = re.compile(r"\{\s*(?P<row>-?\d+),\s*(?P<col>-?\d+)\}:\s*(?:On entry to\s*)?$")
+
+
+def _grid(m: re.Match, before) -> str:
+    """PXERBLA's "{row, col}:" before its words, on their line or alone on the line before (MKL's ScaLAPACK breaks the
+    line after "On entry to")."""
+    head = m if m["row"] is not None else next((g for g in [_GRID_HEAD.search(list(before)[-1])] if g), None) if before else None
+    return f"{head['row']},{head['col']}" if head else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +181,9 @@ SIGNATURES = (
     Signature("mkl-parameter-bare", "runtime", "ncorrect on entry to", _PARAMETER_BARE,
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
-              re.compile(r"(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+parameter number\s+(?P<n>\d{1,4}) had an illegal value"),
-              lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
+              re.compile(r"(?:\{\s*(?P<row>-?\d+),\s*(?P<col>-?\d+)\}:\s*)?(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+"
+                         r"parameter number\s+(?P<n>\d{1,4}) had an illegal value"),
+              lambda m, before: ParameterError(int(m.group("n")), m.group("routine"), grid=_grid(m, before))),
     # Global Arrays' wrapper's own XERBLA words, squashed where a title lost its spaces (NWChem#790: "**ONENTRYTO
     # GAL_DSYEVPARAMETER NUMBER 8HADANILLEGALVALUE", a BLAS_SIZE of NWChem's build that MKL's interface did not match)
     *(Signature(f"ga-xerbla-illegal-value-{i}", "runtime", needle,

@@ -24,9 +24,10 @@ _KIND = {
     **dict.fromkeys(("TRANS", "TRANSA", "TRANSB", "UPLO", "SIDE", "DIAG", "JOBZ", "JOBU", "JOBVT", "JOBVL", "JOBVR", "RANGE",
                      "COMPZ", "JOB", "JOBVS", "SORT", "NORM", "VECT", "COMPQ"), "char"),
     **dict.fromkeys(("ALPHA", "BETA", "VU", "ABSTOL", "RCOND", "ANORM"), "scalar"),
+    **dict.fromkeys(("DESCA", "DESCB", "DESCC", "DESCZ", "DESCQ", "DESCU", "DESCVT"), "descriptor"),
     # a scaling factor LAPACK's drivers compute from the input (its norm): NaN or zero there is NaN or Inf in the input
     **dict.fromkeys(("CFROM", "CTO"), "scale"),
-    **dict.fromkeys(("IPIV", "JPVT", "ISUPPZ", "DESCA", "DESCB", "DESCC", "DESCQ", "DESCZ"), "ints"),
+    **dict.fromkeys(("IPIV", "JPVT", "ISUPPZ"), "ints"),
 }
 
 # routine (without its s/d/c/z precision letter) -> its arguments, in order
@@ -107,7 +108,17 @@ ROUTINES: dict[str, tuple[str, ...]] = {
     "LASCL": ("TYPE", "KL", "KU", "CFROM", "CTO", "M", "N", "A", "LDA", "INFO"),
     "GEMM@P": ("TRANSA", "TRANSB", "M", "N", "K", "ALPHA", "A", "IA", "JA", "DESCA", "B", "IB", "JB", "DESCB", "BETA", "C",
                "IC", "JC", "DESCC"),
+    "GETRF@P": ("M", "N", "A", "IA", "JA", "DESCA", "IPIV", "INFO"),
+    "GETRS@P": ("TRANS", "N", "NRHS", "A", "IA", "JA", "DESCA", "IPIV", "B", "IB", "JB", "DESCB", "INFO"),
+    "GESV@P": ("N", "NRHS", "A", "IA", "JA", "DESCA", "IPIV", "B", "IB", "JB", "DESCB", "INFO"),
+    "POTRF@P": ("UPLO", "N", "A", "IA", "JA", "DESCA", "INFO"),
+    "POTRS@P": ("UPLO", "N", "NRHS", "A", "IA", "JA", "DESCA", "B", "IB", "JB", "DESCB", "INFO"),
+    "SYEV@P": ("JOBZ", "UPLO", "N", "A", "IA", "JA", "DESCA", "W", "Z", "IZ", "JZ", "DESCZ", "WORK", "LWORK", "INFO"),
+    "GESVD@P": ("JOBU", "JOBVT", "M", "N", "A", "IA", "JA", "DESCA", "S", "U", "IU", "JU", "DESCU", "VT", "IVT", "JVT",
+                "DESCVT", "WORK", "LWORK", "INFO"),
 }
+# a ScaLAPACK array descriptor's entries (descinit's order); PXERBLA names entry J of argument I as "parameter I*100+J"
+DESCRIPTOR = ("DTYPE", "CTXT", "M", "N", "MB", "NB", "RSRC", "CSRC", "LLD")
 
 
 # MKL's random number generators (VS): v<s|d|i>Rng<Distribution>(method, stream, n, r, then the distribution's own
@@ -146,11 +157,15 @@ def argument(routine: str, number: int) -> tuple[str, str] | None:
     if cblas:
         name = name[len("CBLAS_"):]
     match = re.fullmatch(r"(?P<p>P?)[SDCZ](?P<base>[A-Z][A-Z0-9]*)_?", name)
-    if match:
+    if match:  # a ScaLAPACK routine (P...) has its own list (global indices and descriptors), never LAPACK's
         base = match.group("base")
-        names = ROUTINES.get(f"{base}@P") if match.group("p") else None
-        names = names or ROUTINES.get(base)
+        names = ROUTINES.get(f"{base}@P") if match.group("p") else ROUTINES.get(base)
     if names is None:
+        return None
+    if match and match.group("p") and number > 100:  # an entry of a descriptor argument: 602 is DESCA(2), its CTXT
+        desc, entry = divmod(number, 100)
+        if desc <= len(names) and names[desc - 1].startswith("DESC") and 1 <= entry <= len(DESCRIPTOR):
+            return f"{names[desc - 1]}({entry}), its {DESCRIPTOR[entry - 1]}", "descriptor"
         return None
     if cblas:  # CBLAS puts the layout (row or column major) first and drops nothing else for these routines
         names = ("LAYOUT",) + names
