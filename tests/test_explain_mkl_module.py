@@ -55,3 +55,10 @@ def test_a_script_named_mkl_py_imports_itself(tmp_path, pyenv):
         code, out = run([str(env.python), "set_threads.py"], work, clean_env())
         assert code == 0, out
         (work / "set_threads.py").unlink()
+
+
+def test_the_scripts_path_is_read_whole():
+    """A folder whose name holds a parenthesis ("Project (old)"): the path up to the line's last one."""
+    finding = only_error("ImportError: cannot import name 'get_max_threads' from partially initialized module 'mkl' (most "
+                         "likely due to a circular import) (/home/u/Project (old)/mkl.py)\n")
+    assert "/home/u/Project (old)/mkl.py as 'mkl'" in finding.title, flat(finding)

@@ -49,7 +49,7 @@ SIGNATURES = (
     # module 'mkl' (most likely due to a circular import) (/home/u/mkl.py)": the user's own mkl.py, not mkl-service
     Signature("python-mkl-partially-initialized", "pymkl", "annot import name",
               re.compile(r"cannot import name '(?P<name>\w+)' from partially initialized module 'mkl' \(most likely due to a "
-                         r"circular import\)(?: \((?P<file>[^)]*)\))?"),
+                         r"circular import\)(?: \((?P<file>.*)\))?\s*$"),  # the file's path may hold a parenthesis
               lambda m, _: PyMklSaid("shadowed", m.string.strip()[:300], m.group("file") or "")),
     # sparse_dot_mkl's check before it calls MKL (flatironinstitute/sparse_dot#6): MKL_INT is 32-bit under MKL's LP64 layer
     Signature("sparse-dot-mkl-int32", "pymkl", "annot hold",
