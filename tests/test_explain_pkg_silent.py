@@ -145,7 +145,8 @@ def test_libmamba_on_linux_aarch64_and_mamba_1():
     assert any("mkl<2024" in line for line in finding.fix)
     # libmamba 2's words for a package whose mkl no channel has for the platform (conda 24 and newer)
     mamba2 = ("Platform: osx-arm64\nLibMambaUnsatisfiableError: Encountered problems while solving:\n"
-              "  - package pytorch-2.3.0-py3.12_cpu_0 requires mkl >=2023.1.0,<2024.0a0, but none of the providers can be installed\n")
+              "  - package pytorch-2.3.0-py3.12_cpu_0 requires mkl >=2023.1.0,<2024.0a0, but none of the providers can be "
+              "installed\n")
     finding = only(mamba2, "mkl-not-for-this-platform")
     assert "Apple silicon" in finding.title and "mkl>=2023.1.0,<2024.0a0" in finding.title, flat(finding)
     other = "  - package foo-1.0-0 requires libbar >=2, but none of the providers can be installed\n"

@@ -165,7 +165,8 @@ def test_values_that_differ_in_their_last_digits_are_rounding_where_the_log_name
     assert finding.id == "results-differ-by-rounding" and "a relative 3.7e-07" in finding.title, flat(finding)
     assert finding.fix[0].startswith("compare with a tolerance") and "EXPECT_NEAR" in finding.fix[0], flat(finding)
     # numpy.testing's own message, a relative 1.5e-07 in a log that names no MKL: the same reading
-    close = _numpy_says(np.array([1.0, 2.0 + 3e-7]), np.array([1.0, 2.0]), rtol=1e-9) + "FAILED t.py::test_dot - AssertionError: \n"
+    close = (_numpy_says(np.array([1.0, 2.0 + 3e-7]), np.array([1.0, 2.0]), rtol=1e-9)
+             + "FAILED t.py::test_dot - AssertionError: \n")
     assert [f.id for f in errors_of(close)] == ["results-differ-by-rounding"]
     # values far apart are no rounding: without MKL named, said as a failure mkldoctor does not recognise
     far = _numpy_says(np.array([1.0, 2.5]), np.array([1.0, 2.0]), rtol=1e-9) + "FAILED t.py::test_dot - AssertionError: \n"

@@ -21,7 +21,8 @@ from mkldoctor.findings import Finding
 _REQUIRED = re.compile(r"\.\.\. required by package `(?P<pkg>[\w-]+) v(?P<version>[^\s`]+)")
 _MEETS = re.compile(r"versions that meet the requirements `(?P<req>[^`]+)`")
 _PREVIOUS = re.compile(r"^\s*package `(?P<pkg>[\w-]+) v(?P<version>[^\s`]+)")
-_SATISFIES = re.compile(r"\.\.\. which satisfies (?:path |git )?dependency `[\w-]+`.* of package `(?P<pkg>[\w-]+) v(?P<version>[^\s`]+)")
+_SATISFIES = re.compile(r"\.\.\. which satisfies (?:path |git )?dependency `[\w-]+`.* of package "
+                        r"`(?P<pkg>[\w-]+) v(?P<version>[^\s`]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +73,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              f"{e.previous_by} asks for {e.previous}" if e.previous_by else ""]
     return [Finding(
         "cargo-links-conflict", "error",
-        f"cargo: two releases of {e.package} in one build" + (f" ({e.previous} for {e.previous_by}, {e.requirement or 'another'} for {e.wanted_by})"
-                                                            if e.previous_by and e.wanted_by else "")
+        f"cargo: two releases of {e.package} in one build"
+        + (f" ({e.previous} for {e.previous_by}, {e.requirement or 'another'} for {e.wanted_by})"
+           if e.previous_by and e.wanted_by else "")
         + f", and both link the native library {e.native}: cargo allows one",
         tuple(x for x in (e.line, *asked,
                           f"{e.package} declares links = \"{e.native}\"; cargo lets one package of a links value into a "

@@ -138,7 +138,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                       "(-DREF_BLAS_ROOT=/usr/lib/x86_64-linux-gnu; a folder of static libblas.a alone is not found: "
                       "oneMath#266), or build without the tests: -DBUILD_FUNCTIONAL_TESTS=OFF")
     missing = _MISSING.search(first.line)
-    if first.module and missing and not _ONEMATH_REFERENCE.search(first.line):  # the project's own find module: it looks only where it was written to look
+    # the project's own find module: it looks only where it was written to look
+    if first.module and missing and not _ONEMATH_REFERENCE.search(first.line):
         given = " ".join(f"-D{var}=" + ("<the folder that holds its header>" if var.endswith(("INCLUDE_DIR", "INCLUDE_DIRS"))
                                         else "<the library's full path>" if "LIBRAR" in var else "<its value>")
                          for var in missing.group("vars").split())

@@ -76,8 +76,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return [Finding(
         "header-of-another-package", "error",
         f"the compile stopped at {first.header}, a header of {first.belongs}, not MKL's",
-        (first.line, f"{first.header} comes with {first.belongs}, in its development files: MKL neither ships it nor replaces it, so no MKL setting "
-         "or folder fixes this compile"),
+        (first.line, f"{first.header} comes with {first.belongs}, in its development files: MKL neither ships it nor "
+         "replaces it, so no MKL setting or folder fixes this compile"),
         (f"install it: {first.packages}",
          f"where it is installed already, put its folder on the compile line: -I<the folder above {first.header}> (CMake: "
          "the package's <Pkg>_ROOT or CMAKE_PREFIX_PATH; make: CPPFLAGS)",

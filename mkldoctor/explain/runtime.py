@@ -181,7 +181,8 @@ SIGNATURES = (
     Signature("mkl-parameter-bare", "runtime", "ncorrect on entry to", _PARAMETER_BARE,
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
-              re.compile(r"(?:\{\s*(?P<row>-?\d+),\s*(?P<col>-?\d+)\}:\s*)?(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+"
+              re.compile(r"(?:\{\s*(?P<row>-?\d+),\s*(?P<col>-?\d+)\}:\s*)?(?:On entry to\s+)?"
+                         r"(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+"
                          r"parameter number\s+(?P<n>\d{1,4}) had an illegal value"),
               lambda m, before: ParameterError(int(m.group("n")), m.group("routine"), grid=_grid(m, before))),
     # Global Arrays' wrapper's own XERBLA words, squashed where a title lost its spaces (NWChem#790: "**ONENTRYTO
