@@ -108,6 +108,23 @@ def test_static_archive_after_mkl_group(work, mkl, spelled, linker):
 
 
 @pytest.mark.mkl
+def test_a_group_of_the_interface_and_the_core_has_no_threading_layer(work, mkl):
+    """The interface and the core of one release in a group, the threading layer left out: its BLAS drivers (mkl_blas_*)
+    are undefined. Said as the missing layer (it was read as a core of another release); the first fix's line links."""
+    lib = mkl.pip_lib
+    argv = ["gcc", str(work / "main.o"), str(work / "libuser.a"), "-o", "app", "-Wl,--start-group", f"{lib}/libmkl_intel_lp64.a",
+            f"{lib}/libmkl_core.a", "-Wl,--end-group", "-lpthread", "-lm", "-ldl"]
+    rc, log = run_log(argv, work)
+    assert rc != 0 and "undefined reference to `mkl_" in log, log
+    finding = only(findings_of(log, mkl.pip), "mkl-archive-order")
+    assert "the link has no MKL threading layer" in finding.title and "another release" not in flat(finding), flat(finding)
+    group = finding.fix[0].split(": ", 1)[1].split(" (")[0].split()
+    assert f"{lib}/libmkl_sequential.a" in group, finding.fix[0]
+    done = subprocess.run([*argv[:5], *group], cwd=work, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.mkl
 def test_as_needed_drops_mkl_before_a_shared_library(work, mkl):
     deb = mkl.debian_lib(mkl.debian_shared)
     argv = ["gcc", str(work / "main.o"), "-o", "app2", "-Wl,--as-needed", f"-L{deb}", "-lmkl_intel_lp64", "-lmkl_sequential",

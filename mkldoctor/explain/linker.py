@@ -363,16 +363,34 @@ def _archive_order(ctx: Context, internal: dict) -> Finding:
     if mixed:
         evidence.append("the MKL archives on the link line come from several folders: " + ", ".join(sorted(users)))
     grouped = command is not None and command.groups
-    if grouped and not mixed:
+    given = [*(command.inputs if command is not None else ()), *(r.name for r in (command.libs if command is not None else ()))]
+    threaded = [f for files in defined.values() for f in sorted(files) if layout.role(f) == "threading"]
+    no_layer = bool(given) and threaded and not any(layout.role(os.path.basename(g)) in ("threading", "rt") for g in given)
+    # the one folder of the line's MKL archives, for the fix's line (not where a paste broke the path with blanks)
+    folder = sorted(users)[0] if len(users) == 1 and not re.search(r"\s", sorted(users)[0]) else ""
+    if no_layer:  # the group holds the interface and the core: the threading layer, which defines them, is not on the line
+        title = (f"{_few(symbols)} undefined: the link has no MKL threading layer (libmkl_sequential, libmkl_intel_thread or "
+                 "libmkl_gnu_thread), which defines them")
+        evidence.append(f"the link line's MKL libraries: {', '.join(os.path.basename(g) for g in given if 'mkl' in g)}: an "
+                        "interface and the core, no threading layer; MKL's static link is three layers")
+    elif grouped and not mixed:
         title = f"{_few(symbols)} undefined although libmkl_core is in the group: libmkl_core comes from another release"
     elif mixed:
         title = f"{_few(symbols)} undefined: MKL archives of two releases are mixed on the link line"
     else:
         title = f"{_few(symbols)} undefined: MKL's archives are in the wrong order (no --start-group)"
-    fix = ("link the three layers of one MKL as a group, interface first: "
-           "-Wl,--start-group libmkl_intel_lp64.a libmkl_sequential.a libmkl_core.a -Wl,--end-group -lpthread -lm -ldl",
+    at = f"{folder}/" if folder else ""
+    fix = ("link the three layers of one MKL as a group, interface first" + (", the threading layer in the middle" if no_layer
+                                                                            else "") + ": "
+           f"-Wl,--start-group {at}libmkl_intel_lp64.a {at}libmkl_sequential.a {at}libmkl_core.a -Wl,--end-group "
+           "-lpthread -lm -ldl"
+           + (" (libmkl_gnu_thread.a with -fopenmp, or libmkl_intel_thread.a with -liomp5, for MKL's own threads)"
+              if no_layer else ""),
            "take all three archives from one folder: mkldoctor link --link static --format flags")
-    why = ("These names are MKL's own internals: every MKL release defines them in libmkl_core, and the interface and threading "
+    why = ("These names are MKL's own internals: the threading layer defines the BLAS drivers (mkl_blas_*) that the "
+           "interface calls, and it calls the core's; a link of the interface and the core alone leaves them undefined, "
+           "in any order." if no_layer else
+           "These names are MKL's own internals: every MKL release defines them in libmkl_core, and the interface and threading "
            "archives call them. ld reads each archive once, left to right, so an archive that comes after the one needing "
            "a name is never searched for it, unless the archives are wrapped in --start-group/--end-group; archives of "
            "two releases do not match each other's internal names.")
