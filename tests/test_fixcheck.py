@@ -116,6 +116,27 @@ def test_explain_command_never_offers_a_folder_already_on_it_and_proves_what_it_
     assert not (tmp_path / "m").exists()  # CMD failed; the proofs linked in a folder of their own
 
 
+def test_a_fix_that_adds_a_library_in_a_folder_already_on_the_line_is_offered(mkl, tmp_path):
+    """MKL's Intel threading layer without -liomp5, its folder already on the line: the fix "-L<that folder> -liomp5" adds
+    a library, so it is no repeat of the line's own folder: offered, and proven (it was dropped as "already has it", and
+    only the useless "-L is already on the failing line" was left)."""
+    (tmp_path / "m.c").write_text(MAIN)
+    lib = mkl.pip_lib
+    layers = [f"-l:{next(lib.glob(f'lib{name}.so.*')).name}" for name in ("mkl_intel_lp64", "mkl_intel_thread", "mkl_core")]
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = runner.invoke(app, ["explain", "--no-scan", "--format", "json", "--", "gcc", "m.c", "-o", "m", f"-L{lib}",
+                                     *layers, "-lpthread", "-lm", "-ldl"])
+    finally:
+        os.chdir(cwd)
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "error"]
+    assert finding["id"] == "openmp-runtime-missing", finding
+    assert finding["fix"][0].endswith(f"-L{lib} -liomp5 -lpthread -lm -ldl"), finding["fix"]
+    assert not any("already" in line for line in finding["fix"] + finding["evidence"]), finding
+    assert any(e.startswith("proven here:") and "-liomp5" in e and e.endswith("links") for e in finding["evidence"]), finding
+
+
 def test_explain_make_proves_the_link_line_make_echoed(mkl, tmp_path):
     prefix = tmp_path / "pip-prefix"
     link_tree([mkl.pip_lib / "libmkl_rt.so.3"], prefix)

@@ -24,6 +24,7 @@ from mkldoctor.explain.events import LinkCommand, MissingLibrary, NeededNotFound
 from mkldoctor.knowledge.recipes import devel_links
 
 _L = re.compile(r"-L(\S+)")
+_ADDS = re.compile(r"(?<![\w-])-l(:?[\w.+-]+)")  # the libraries a fix line names (-l:FILE as ":FILE")
 _VERSIONED = re.compile(r"\blib[\w+-]+\.so\.\d+(?:\.\d+)*")
 _UNVERSIONED_SONAME_CHANNELS = ("Debian:",)  # recipe lines whose packages ship libmkl_*.so sonames only
 
@@ -45,10 +46,13 @@ def _on_line(commands: list[LinkCommand]) -> list[list[str]]:
     return [[_real(d) for d in command.lib_dirs] for command in commands]
 
 
-def _already(line: str, orders: list[list[str]]) -> str | None:
-    """The -L folder of ``line`` when the failing command already searches it as the fix asks, else None."""
+def _already(line: str, orders: list[list[str]], linked: set[str] = frozenset()) -> str | None:
+    """The -L folder of ``line`` when the failing command already searches it as the fix asks, else None; never where
+    the fix also adds a library the command does not link (``linked``: its -l names): "-L<its folder> -liomp5"."""
     dirs = [_real(m) for m in _L.findall(line)]
     if not dirs or not orders:
+        return None
+    if any(name not in linked for name in _ADDS.findall(line)):
         return None
     first = dirs[0]
     for order in orders:
@@ -113,6 +117,7 @@ def check_fixes(findings: list[Finding], parsed: Parsed, ctx: Context | None = N
     records the link-line edit of each replacement, and says whether the log's folders are this machine's)."""
     commands = parsed.of(LinkCommand)
     orders = _on_line(commands)
+    linked = {lib.name for command in commands for lib in command.libs}
     out = []
     for finding in findings:
         fix: list[str] = []
@@ -124,7 +129,7 @@ def check_fixes(findings: list[Finding], parsed: Parsed, ctx: Context | None = N
                 continue
             skip_block = False
             edit = ctx.edits.get(line) if ctx is not None else None
-            folder = None if edit is not None and (edit.move or edit.insert or edit.drop_dirs) else _already(line, orders)  # -L kept, or dropped
+            folder = None if edit is not None and (edit.move or edit.insert or edit.drop_dirs) else _already(line, orders, linked)  # -L kept, or dropped
             if folder is not None:
                 fix += [f for f in _remedy(folder, commands, ctx) if f not in fix]
                 notes.append(f"not offered: {line.strip()} (the failing line already has it)")
