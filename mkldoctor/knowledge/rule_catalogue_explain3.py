@@ -407,4 +407,7 @@ EXPLAIN = (
     _r("cargo-links-conflict", "cargo refused two releases of intel-mkl-src (or two crates) that link one native library",
        "Two crates ask for semver-incompatible releases of a crate with a links key (intel-mkl-src's mkl_core).",
        "Update the crate that asks for the older release, or turn off the MKL feature of one of them."),
+    _r("windows-dll-init-failed", "Windows loaded a DLL and its start-up failed (error 1114: torch's c10.dll)",
+       "No file is missing: a start-up routine failed, for PyTorch most often a Visual C++ runtime older than its build's.",
+       "Install the latest Visual C++ Redistributable (x64); where msvcp140.dll shows an older copy found first."),
 )

@@ -1,0 +1,82 @@
+"""Windows' error 1114 (ERROR_DLL_INIT_FAILED): ``OSError: [WinError 1114] A dynamic link library (DLL) initialization
+routine failed. Error loading "...\\torch\\lib\\c10.dll" or one of its dependencies.`` (in any language: "动态链接库(DLL)初始化
+例程失败").
+
+No file is missing: Windows found the DLL and the ones it needs, loaded them, and a start-up routine (DllMain, the C++
+runtime's static initializers) failed. For PyTorch's c10.dll the common cause is a Microsoft Visual C++ runtime older
+than the one the wheel was built with: an old Visual C++ Redistributable, or an older msvcp140.dll that another program
+put first on the search path. Maintainers answer it with the latest redistributable (nagadomi/nunif#701, shiyu-coder/
+Kronos#166), or the previous PyTorch release until it is installed (1517005260/graph-rag-agent#54: torch 2.9 to 2.8.0).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.context import Context
+from mkldoctor.explain.events import Parsed
+from mkldoctor.findings import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class DllInitFailed:
+    dll: str  # "c10.dll", or "" where the line names none
+    line: str
+
+
+_NAMED = re.compile(r"Error loading \"(?P<path>[^\"]{1,400}\.dll)\"")
+_INIT_FAILED = re.compile(r"\[WinError 1114\](?:[^\"]{0,300}?Error loading \"(?P<path>[^\"]{1,400}\.dll)\")?")
+
+
+def _said(m: re.Match, _) -> DllInitFailed:
+    return DllInitFailed(re.split(r"[\\/]", m.group("path"))[-1] if m.group("path") else "", m.string.strip()[:300])
+
+
+SIGNATURES = (
+    Signature("windows-dll-init-failed", "windllinit", "WinError 1114", _INIT_FAILED, _said),
+)
+
+
+def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    said = events.of(DllInitFailed)
+    if not said:
+        return []
+    first = said[0]
+    if not first.dll:  # torch's 'Error loading "...\c10.dll"' on the next line, joined to the error as its echo
+        named = next((m for e in events.of(FollowOn) for m in [_NAMED.search(e.line)] if m), None)
+        first = DllInitFailed(re.split(r"[\\/]", named.group("path"))[-1], first.line) if named else first
+    dll = first.dll or "a DLL"
+    torch = first.dll.lower() in ("c10.dll", "torch_cpu.dll", "torch_python.dll", "shm.dll") or "torch" in first.line.lower()
+    evidence = [first.line,
+                "error 1114 (ERROR_DLL_INIT_FAILED) is no missing file: Windows found the DLL and the ones it needs, loaded "
+                "them, and a start-up routine (DllMain, the C++ runtime's static initializers) failed"]
+    if torch:
+        evidence.append("PyTorch's Windows wheels are built with a recent Microsoft C++ compiler; its DLLs start on the "
+                        "Visual C++ runtime the process finds first (msvcp140.dll, vcruntime140.dll), and an older one fails "
+                        "c10.dll's start-up: an old Visual C++ Redistributable, or a copy another program put first on PATH "
+                        "or beside python.exe")
+    fix = ["install the latest Microsoft Visual C++ Redistributable for x64 (vc_redist.x64.exe, from Microsoft's 'latest "
+           "supported Visual C++ Redistributable downloads' page), then start a new terminal",
+           "where msvcp140.dll vcruntime140.dll: a copy in a folder before System32 (a program's folder on PATH, the "
+           "Python folder, the application's own) older than System32's is found first: take that folder off PATH, or "
+           "replace the copy"]
+    if torch:
+        fix.append("or, until the runtime is updated, the PyTorch release before the one that fails (pip install "
+                   "\"torch==<the previous minor>\": graph-rag-agent#54 went from 2.9 to 2.8.0)")
+    else:
+        fix.append(f"{dll}'s own start-up needs: its vendor's runtime (CUDA's DLLs: a GPU driver at least as new as the "
+                   "CUDA release; Intel's: the oneAPI runtime of its release), and a CPU with the instructions it was "
+                   "built for")
+    return [Finding(
+        "windows-dll-init-failed", "error",
+        f"Windows loaded {dll} and its start-up failed (error 1114)"
+        + (": most often a Microsoft Visual C++ runtime older than the one PyTorch was built with" if torch else ""),
+        tuple(evidence), tuple(fix),
+        "A DLL runs start-up code when it is loaded; when that fails, Windows unloads it and reports error 1114, whatever "
+        "the cause inside it.",
+        (f"python -c \"import ctypes; ctypes.WinDLL(r'<the full path of {dll}>')\"   # the same failure, outside the program",
+         "where msvcp140.dll vcruntime140.dll   # every copy Windows may find, the first one first"),
+        locations=ctx.located(said, "error 1114"),
+    )]
