@@ -31,3 +31,23 @@ def test_torchs_echo_after_it_joins_it():
            'Error loading "C:\\env\\Lib\\site-packages\\torch\\lib\\c10.dll" or one of its dependencies.\n')
     finding = only_error(log)
     assert finding.id == "windows-dll-init-failed" and "PyTorch" in finding.title, flat(finding)
+
+
+def test_the_paging_file_and_a_path_past_260_characters():
+    """Two of Windows' limits under a load or an install: error 1455 (the commit limit, a DLL of torch's), and pip's
+    install into the Microsoft Store Python's deep folder (its Errno 2 of a path past MAX_PATH, with its long-path hint)."""
+    paging = ('OSError: [WinError 1455] The paging file is too small for this operation to complete. Error loading '
+              '"C:\\Users\\me\\anaconda3\\envs\\t\\lib\\site-packages\\torch\\lib\\caffe2_detectron_ops.dll" or one of its '
+              'dependencies.\n')
+    finding = only_error(paging)
+    assert finding.id == "windows-paging-file-too-small" and "caffe2_detectron_ops.dll" in finding.title, flat(finding)
+    assert "num_workers" in finding.fix[1]
+    store = ("C:\\Users\\me\\AppData\\Local\\Packages\\PythonSoftwareFoundation.Python.3.12_qbz5n2kfra8p0\\LocalCache\\"
+             "local-packages\\Python312\\site-packages\\mkl_devel-2025.0.0.data\\data\\Library\\lib\\cmake\\mkl\\"
+             "MKLConfigVersion.cmake")
+    pip = (f"ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory: '{store}'\n"
+           "HINT: This error might have occurred since this system does not have Windows Long Path support enabled.\n")
+    finding = only_error(pip)
+    assert finding.id == "windows-path-too-long" and "LongPathsEnabled" in finding.fix[0], flat(finding)
+    short = "ERROR: Could not install packages due to an OSError: [Errno 2] No such file or directory: 'C:\\x\\y.txt'\n"
+    assert only_error(short).id != "windows-path-too-long"  # a short path is another failure

@@ -1,4 +1,4 @@
-"""Windows' error 1114 (ERROR_DLL_INIT_FAILED): ``OSError: [WinError 1114] A dynamic link library (DLL) initialization
+"""Windows' load and install errors that are no missing file. Error 1114 (ERROR_DLL_INIT_FAILED): ``OSError: [WinError 1114] A dynamic link library (DLL) initialization
 routine failed. Error loading "...\\torch\\lib\\c10.dll" or one of its dependencies.`` (in any language: "动态链接库(DLL)初始化
 例程失败").
 
@@ -7,6 +7,10 @@ runtime's static initializers) failed. For PyTorch's c10.dll the common cause is
 than the one the wheel was built with: an old Visual C++ Redistributable, or an older msvcp140.dll that another program
 put first on the search path. Maintainers answer it with the latest redistributable (nagadomi/nunif#701, shiyu-coder/
 Kronos#166), or the previous PyTorch release until it is installed (1517005260/graph-rag-agent#54: torch 2.9 to 2.8.0).
+
+Error 1455 (the paging file too small for a DLL's committed pages: PyTorch's and MKL's large DLLs, once per DataLoader
+worker) and error 206 (a path past 260 characters: pip into the Microsoft Store Python's deep folder) are limits of
+Windows, not of the packages.
 """
 
 from __future__ import annotations
@@ -34,12 +38,74 @@ def _said(m: re.Match, _) -> DllInitFailed:
     return DllInitFailed(re.split(r"[\\/]", m.group("path"))[-1] if m.group("path") else "", m.string.strip()[:300])
 
 
+@dataclass(frozen=True, slots=True)
+class WindowsLimit:
+    code: str  # "1455": the paging file (commit limit); "206": a path past MAX_PATH (pip says Errno 2 of a path that long)
+    what: str  # the DLL it loaded, the path it wrote
+    line: str
+
+
+_LIMIT = re.compile(r"\[WinError (?P<code>1455|206)\](?:[^\"']{0,300}?(?:Error loading \"(?P<dll>[^\"]{1,400}\.dll)\"|'(?P<path>[^']{1,600})'))?")
+
+
+def _limit(m: re.Match, _) -> WindowsLimit:
+    what = m.group("dll") or m.group("path") or ""
+    return WindowsLimit(m.group("code"), re.split(r"[\\/]", what)[-1] if m.group("dll") else what, m.string.strip()[:300])
+
+
 SIGNATURES = (
     Signature("windows-dll-init-failed", "windllinit", "WinError 1114", _INIT_FAILED, _said),
+    # the paging file too small to commit a DLL's pages (torch's and MKL's large DLLs, once per worker process), and a path
+    # past Windows' 260 characters (pip into the Microsoft Store Python's deep LocalCache folder)
+    *(Signature(f"windows-limit-{code}", "windllinit", f"WinError {code}", _LIMIT, _limit) for code in ("1455", "206")),
+    # pip's own hint under its OSError ("[Errno 2] No such file or directory: '...'"): the same limit
+    Signature("pip-windows-long-path-hint", "windllinit", "ould not install packages",
+              re.compile(r"Could not install packages due to an OSError: \[(?:Errno 2|WinError 206)\][^']*'(?P<path>[^']{200,})'"),
+              lambda m, _: WindowsLimit("206", m.group("path"), m.string.strip()[:300])),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    return _init_failed(events, ctx) + [_limit_finding(e, events, ctx) for e in events.of(WindowsLimit)[:1]]
+
+
+def _limit_finding(e: WindowsLimit, events: Parsed, ctx: Context) -> Finding:
+    if e.code == "1455":
+        return Finding(
+            "windows-paging-file-too-small", "error",
+            f"Windows could not load {e.what or 'a DLL'}: the paging file is too small to commit its pages (error 1455)",
+            (e.line, "error 1455 (ERROR_COMMITMENT_LIMIT) is no missing file: each process commits the pages of the DLLs "
+                     "it loads (PyTorch's CUDA and MKL DLLs are hundreds of MB), against RAM plus the paging file; several "
+                     "processes loading them at once (DataLoader workers, which Windows starts as new processes) pass "
+                     "the limit"),
+            ("let Windows grow the paging file: System, Advanced system settings, Performance, Virtual memory: 'System "
+             "managed size' on the drive, or a fixed size of several times the RAM, then restart",
+             "fewer processes at once: DataLoader(num_workers=0 or a small number); one model server process, not one "
+             "per request",
+             "smaller DLLs: PyTorch's CPU wheel where no GPU is used (its CUDA DLLs are most of the commit)"),
+            "Windows reserves committed memory for every loaded DLL's writable pages up front; when RAM and the paging file "
+            "are committed, the next load fails, though no file is missing.",
+            ("wmic pagefile list /format:list   # the paging file's size and peak use",),
+            locations=ctx.located([e], "error 1455"),
+        )
+    return Finding(
+        "windows-path-too-long", "error",
+        "Windows refused a path longer than 260 characters (error 206): a package's file under a deep folder",
+        (e.line, f"{e.what[:160]}: the folder alone is long (the Microsoft Store Python's "
+                 "AppData\\Local\\Packages\\PythonSoftwareFoundation...\\LocalCache\\local-packages), and a package's "
+                 "deepest file passes MAX_PATH" if e.what else e.line),
+        ("enable long paths, once, as administrator: New-ItemProperty -Path "
+         "\"HKLM:\\SYSTEM\\CurrentControlSet\\Control\\FileSystem\" -Name LongPathsEnabled -Value 1 -PropertyType DWORD -Force, "
+         "then reinstall",
+         "or a shorter prefix: a virtual environment in a short folder (python -m venv C:\\venvs\\mkl), or Python from "
+         "python.org instead of the Microsoft Store's"),
+        "Windows' file functions stop at 260 characters unless long paths are enabled for the system and the program.",
+        ("python -c \"import sys; print(sys.prefix)\"   # the folder packages go under",),
+        locations=ctx.located([e], "error 206"),
+    )
+
+
+def _init_failed(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(DllInitFailed)
     if not said:
         return []

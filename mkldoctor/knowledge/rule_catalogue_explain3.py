@@ -410,4 +410,10 @@ EXPLAIN = (
     _r("windows-dll-init-failed", "Windows loaded a DLL and its start-up failed (error 1114: torch's c10.dll)",
        "No file is missing: a start-up routine failed, for PyTorch most often a Visual C++ runtime older than its build's.",
        "Install the latest Visual C++ Redistributable (x64); where msvcp140.dll shows an older copy found first."),
+    _r("windows-paging-file-too-small", "Windows could not commit a DLL's pages: the paging file is too small (error 1455)",
+       "RAM plus the paging file are committed, most often by several processes that each load PyTorch's and MKL's DLLs.",
+       "Let Windows manage the paging file's size, start fewer worker processes, or use the CPU wheel's smaller DLLs."),
+    _r("windows-path-too-long", "Windows refused a path longer than 260 characters (error 206)",
+       "A package's deepest file under a deep prefix (the Microsoft Store Python's LocalCache folder) passes MAX_PATH.",
+       "Enable LongPathsEnabled, or install into a short prefix (a venv in C:\\venvs)."),
 )
