@@ -1,6 +1,6 @@
-"""Windows' load and install errors that are no missing file. Error 1114 (ERROR_DLL_INIT_FAILED): ``OSError: [WinError 1114] A dynamic link library (DLL) initialization
-routine failed. Error loading "...\\torch\\lib\\c10.dll" or one of its dependencies.`` (in any language: "动态链接库(DLL)初始化
-例程失败").
+"""Windows' load and install errors that are no missing file. Error 1114 (ERROR_DLL_INIT_FAILED): ``OSError: [WinError
+1114] A dynamic link library (DLL) initialization routine failed. Error loading "...\\torch\\lib\\c10.dll" or one of its
+dependencies.`` (in any language: "动态链接库(DLL)初始化例程失败").
 
 No file is missing: Windows found the DLL and the ones it needs, loaded them, and a start-up routine (DllMain, the C++
 runtime's static initializers) failed. For PyTorch's c10.dll the common cause is a Microsoft Visual C++ runtime older
@@ -45,7 +45,8 @@ class WindowsLimit:
     line: str
 
 
-_LIMIT = re.compile(r"\[WinError (?P<code>1455|206)\](?:[^\"']{0,300}?(?:Error loading \"(?P<dll>[^\"]{1,400}\.dll)\"|'(?P<path>[^']{1,600})'))?")
+_LIMIT = re.compile(r"\[WinError (?P<code>1455|206)\](?:[^\"']{0,300}?(?:Error loading \"(?P<dll>[^\"]{1,400}\.dll)\""
+                    r"|'(?P<path>[^']{1,600})'))?")
 
 
 def _limit(m: re.Match, _) -> WindowsLimit:
@@ -60,7 +61,8 @@ SIGNATURES = (
     *(Signature(f"windows-limit-{code}", "windllinit", f"WinError {code}", _LIMIT, _limit) for code in ("1455", "206")),
     # pip's own hint under its OSError ("[Errno 2] No such file or directory: '...'"): the same limit
     Signature("pip-windows-long-path-hint", "windllinit", "ould not install packages",
-              re.compile(r"Could not install packages due to an OSError: \[(?:Errno 2|WinError 206)\][^']*'(?P<path>[^']{200,})'"),
+              re.compile(r"Could not install packages due to an OSError: \[(?:Errno 2|WinError 206)\][^']*"
+                         r"'(?P<path>[^']{200,})'"),
               lambda m, _: WindowsLimit("206", m.group("path"), m.string.strip()[:300])),
 )
 
