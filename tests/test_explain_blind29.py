@@ -223,3 +223,12 @@ def test_r_reporting_another_blas_after_mkl_was_installed(mkl):
     other = "BLAS:   /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3\nLAPACK: /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so\n"
     assert not explain_all(chosen) and not explain_all(other)
     assert [f.id for f in explain_all("MKL installed (libmkl-rt)\n" + other)] == ["r-blas-not-mkl"]
+    # R 4.3 and newer add the LAPACK release to the line (a conda R 4.4.2's sessionInfo, public): read all the same
+    modern = "BLAS/LAPACK: /home/u/miniforge3/envs/r442/lib/libopenblasp-r0.3.28.so;  LAPACK version 3.12.0\n"
+    [said] = [f for f in explain_all("MKL installed (libmkl-rt)\n" + modern) if f.id == "r-blas-not-mkl"]
+    assert "libopenblasp-r0.3.28.so as its BLAS/LAPACK" in said.title, flat(said)
+    # and R's crash under an R whose BLAS is MKL says so, not that the log names no MKL
+    crash = ("Matrix products: default\nBLAS/LAPACK: /opt/intel/oneapi/mkl/2024.2/lib/libmkl_rt.so.2;  LAPACK version 3.11.0\n\n"
+             " *** caught segfault ***\naddress 0x7f, cause 'memory not mapped'\nTraceback:\n 1: La.svd(x, nu, nv)\n")
+    [crashed] = [f for f in explain_all(crash) if f.severity == "error"]
+    assert crashed.id == "program-crashed" and "R's BLAS and LAPACK are MKL (libmkl_rt.so.2)" in crashed.title, flat(crashed)

@@ -11,6 +11,7 @@ mkldoctor does not guess.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 
@@ -189,7 +190,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                                    "on Apple silicon: install a native arm64 Python (Miniforge's arm64 installer, or conda's "
                                    "osx-arm64 packages: CONDA_SUBDIR=osx-arm64) and create the environment again, without MKL",
                                    *found[0].fix))]
-    return out + found
+    return out + [_r_on_mkl(found[0], events)] if crashes[0].line.startswith("*** caught") else out + found
+
+
+def _r_on_mkl(found, events: Parsed):
+    """R's crash where sessionInfo() in the log says R's BLAS or LAPACK is MKL: said so, not "the log does not name MKL"."""
+    from mkldoctor.explain.rblas import RBlasReported
+
+    mkl = next((e for e in events.of(RBlasReported) if "mkl" in os.path.basename(e.path).lower()), None)
+    if mkl is None:
+        return found
+    return replace(found, title=found.title.replace("the log does not name MKL; R's BLAS decides whether MKL runs in that "
+                                                    "call", f"R's BLAS and LAPACK are MKL ({os.path.basename(mkl.path)}), "
+                                                    "which runs every BLAS call of that code"),
+                   evidence=(found.evidence[0], f"R's sessionInfo() says {mkl.kind}: {mkl.path}", *found.evidence[1:]))
 
 
 def _onednn_refused(events: Parsed) -> bool:

@@ -83,7 +83,8 @@ SIGNATURES = (
     Signature("r-mklthreads-missing", "rblas", "MKLthreads",
               re.compile(r"could not find function [\"“](?:get|set)MKLthreads[\"”]"), lambda m, _: RevoMathMissing(m.string.strip()[:200])),
     Signature("r-sessioninfo-lapack", "rblas", "LAPACK:",
-              re.compile(r"^\s*(?P<kind>BLAS/LAPACK|LAPACK):\s+(?P<path>/\S{1,400})\s*$"),
+              # R 4.3 and newer add the LAPACK release: "BLAS/LAPACK: /x/libopenblasp-r0.3.28.so;  LAPACK version 3.12.0"
+              re.compile(r"^\s*(?P<kind>BLAS/LAPACK|LAPACK):\s+(?P<path>/[^\s;]{1,400});?(?:\s+LAPACK version [\d.]+)?\s*$"),
               lambda m, _: RBlasReported(m.group("kind"), m.group("path"))),
     Signature("r-sessioninfo-blas", "rblas", "BLAS:", re.compile(r"^\s*(?P<kind>BLAS):\s+(?P<path>/\S{1,400})\s*$"),
               lambda m, _: RBlasReported(m.group("kind"), m.group("path"))),
