@@ -29,6 +29,10 @@ SERVICE_API = ("cbwr_get", "cbwr_get_auto_branch", "cbwr_set", "disable_fast_mm"
                "set_env_mode", "set_memory_limit", "set_mpi", "set_num_stripes", "set_num_threads", "set_num_threads_local",
                "thread_free_buffers", "verbose", "vml_clear_err_status", "vml_get_err_status", "vml_get_mode",
                "vml_set_err_status", "vml_set_mode")
+_RUNTIMES = {"libiomp": "Intel's libiomp (MKL's threading layer's, from intel-openmp or MKL's own wheels)",
+             "libgomp": "GNU's libgomp (a package built with gcc; PyTorch's wheels carry a copy)",
+             "libomp": "LLVM's libomp (a package built with clang: PyTorch's on macOS, conda-forge's llvm-openmp)",
+             "vcomp": "Microsoft's vcomp (a package built with MSVC: scikit-learn's on Windows)"}
 _NO_ATTRIBUTE = re.compile(r"AttributeError: module 'mkl' has no attribute '(?P<name>\w+)'")
 
 
@@ -59,6 +63,12 @@ SIGNATURES = (
     Signature("threadpoolctl-mixed-openmp", "pymkl", "OpenMP (",
               re.compile(r"Found (?:Intel|LLVM|GNU) OpenMP \('(?P<a>\w+)'\) and (?:Intel|LLVM|GNU) OpenMP \('(?P<b>\w+)'\)"),
               lambda m, _: PyMklSaid("mixed", m.string.strip(), f"{m.group('a')}, {m.group('b')}")),
+    # threadpoolctl's report of the runtimes a process loaded (python -m threadpoolctl -i, its JSON; sklearn.show_versions()'s
+    # "threadpoolctl info:" block): one line per library, its prefix a runtime's (libiomp, libgomp, libomp, vcomp)
+    *(Signature(f"threadpoolctl-openmp-prefix-{i}", "pymkl", needle,
+                re.compile(r"^\s*\"?prefix\"?:\s*\"?(?P<name>libiomp|libgomp|libomp|vcomp)\b"),
+                lambda m, _: PyMklSaid("prefix", m.string.strip(), m.group("name")))
+      for i, needle in enumerate(('"prefix": "', "prefix: "))),
     # scikit-learn's own warning (ReEDS PR #100), which a logger may print at ERROR level
     Signature("sklearn-kmeans-mkl-leak", "pymkl", "memory leak",
               re.compile(r"KMeans is known to have a memory leak on Windows with MKL"), lambda m, _: PyMklSaid("kmeans", m.string.strip())),
@@ -75,6 +85,10 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     said = {e.kind: e for e in events.of(PyMklSaid)}
+    runtimes = list(dict.fromkeys(e.name for e in events.of(PyMklSaid) if e.kind == "prefix"))
+    if len(runtimes) > 1 and "mixed" not in said:  # threadpoolctl's list of loaded libraries names two OpenMP runtimes
+        said["mixed"] = PyMklSaid("mixed", f"threadpoolctl lists OpenMP runtimes with the prefixes {', '.join(runtimes)}",
+                                  ", ".join(runtimes))
     if "module" in said:
         e = said["module"]
         out.append(Finding(
@@ -126,21 +140,25 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ))
     if "mixed" in said:
         e = said["mixed"]
+        gnu = "libiomp" in e.name and "libgomp" in e.name
         out.append(Finding(
             "openmp-runtimes-mixed", "warning",
-            f"two OpenMP runtimes are loaded in one Python process ({e.name}): known to crash or deadlock on Linux",
-            (e.line[:300], "threadpoolctl found Intel's libiomp (MKL's threading layer's, from intel-openmp or MKL's own "
-                           "wheels) and LLVM's libomp (a package built with clang: PyTorch's, conda-forge's llvm-openmp) "
-                           "loaded side by side; each keeps its own thread pool"),
-            ("see which package brought each: python -m threadpoolctl -i numpy scipy sklearn (prints every runtime with its "
+            f"two OpenMP runtimes are loaded in one Python process ({e.name}): "
+            + ("each starts its own threads (too many for the cores), and MKL's Intel layer beside GNU's runtime is the "
+               "pair mkl-service refuses" if gnu else "known to crash or deadlock on Linux"),
+            (e.line[:300], "threadpoolctl found " + " and ".join(_RUNTIMES.get(n, n) for n in e.name.split(", "))
+             + " loaded side by side; each keeps its own thread pool"),
+            (*(("MKL on GNU's runtime, one pool: MKL_THREADING_LAYER=GNU before Python starts (MKL's libmkl_rt then loads "
+                "its gnu_thread layer on libgomp)",) if gnu else ()),
+             "see which package brought each: python -m threadpoolctl -i numpy scipy sklearn (prints every runtime with its "
              "file), or threadpoolctl.threadpool_info() in the program",
              "keep one runtime: take the packages from one source (one conda channel; conda-forge's llvm-openmp also stands "
              "in for libiomp5, so its MKL runs on it), or run MKL on no OpenMP: MKL_THREADING_LAYER=SEQUENTIAL",
              f"a conda environment whose BLAS resolved to MKL ({conda_blas('mkl')}, which brings intel-openmp): switch its BLAS to "
              f"OpenBLAS, {recipes.conda_install(recipes.q(conda_blas('openblas')))}, and pin it (an installer's "
              "conda-meta/pinned: mne-installers#201)"),
-            "Intel's and LLVM's OpenMP runtimes export the same names; two in one process each start their own threads, "
-            "and code built for one may call the other.",
+            "OpenMP runtimes export the same omp_* names (Intel's and LLVM's GNU's GOMP_* ones too); two in one process each "
+            "start their own threads, and code built for one may call the other.",
         ))
     if "kmeans" in said:
         e = said["kmeans"]
