@@ -180,3 +180,18 @@ def test_packed_gemm_undefined_in_a_caffe2_build():
     finding = _only(ENTRIES["linux-link-stale-mklml-cblas-gemm-s8u8s32-undefined-onednn-461"]["log"])
     assert finding.id == "missing-symbol" and "mklml_lnx_*" in finding.fix[0], flat(finding)
     assert "prepare_mkl.sh" in finding.fix[0]
+
+
+def test_julias_blas_config_that_is_not_mkl_after_using_mkl():
+    """Julia 1.7+'s BLAS.get_config() after `using MKL` still listing OpenBLAS: MKL.jl's load-time switch did not take
+    (no MKL_jll build for the platform, an MKL.jl of the system-image era, another package's forward after it). A config
+    that lists libmkl_rt says nothing; a library line without get_config() above it is no BLAS report."""
+    from tests.blindset import findings
+
+    log = ("julia> using MKL\n\njulia> BLAS.get_config()\nLinearAlgebra.BlasConfig\nLibraries: \n"
+           "└ [ILP64] libopenblas64_.so\n")
+    [said] = [f for f in findings(log) if f.id == "julia-blas-not-mkl"]
+    assert said.severity == "warning" and "libopenblas64_.so" in said.title and "after `using MKL`" in said.title
+    assert "MKL_jll.is_available()" in said.fix[0], said.fix
+    assert not findings(log.replace("libopenblas64_.so", "libmkl_rt.so"))
+    assert not findings("└ [ILP64] libopenblas64_.so\n")

@@ -28,6 +28,13 @@ class VendorNotMkl:
     line: str
 
 
+def _config(m: re.Match, before):
+    """BLAS.get_config()'s library line (Julia 1.7+: "└ [ILP64] libopenblas64_.so"), where it is not MKL's."""
+    if "mkl" in m.group("lib").lower() or not any("get_config" in line or "BlasConfig" in line for line in before):
+        return NOT_MINE
+    return VendorNotMkl(m.group("lib"), m.string.strip()[:300])
+
+
 def _said(m: re.Match, before):
     if not any("BLAS.vendor()" in line for line in before):  # another test's comparison with mkl
         return NOT_MINE
@@ -49,6 +56,8 @@ SIGNATURES = (
               re.compile(r"^\s*Evaluated: :?(?P<v>\w+) == :?mkl\s*$"), _said),
     # the REPL's answer after MKL.jl's build (MKL.jl#80: "julia> BLAS.vendor()" then ":openblas64")
     Signature("julia-repl-blas-vendor", "juliablas", ":openblas", re.compile(r"^\s*:(?P<v>openblas(?:64)?)\s*$"), _said),
+    Signature("julia-blas-config-not-mkl", "juliablas", "LP64] lib",
+              re.compile(r"^\s*[└├]?[─\s]*\[I?LP64\]\s+(?P<lib>lib[\w.+-]+)\s*$"), _config),
     Signature("binarybuilder-product-unsatisfied", "juliablas", "rror: Built",
               re.compile(r"Error: Built (?P<pkg>[\w.+-]+) but (?P<lib>[\w.+-]+) still unsatisfied"),
               lambda m, _: ProductUnsatisfied(m.group("pkg"), m.group("lib"), m.string.strip()[:300])),
@@ -162,6 +171,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return []
     first = said[0]
+    if first.vendor.startswith("lib"):  # Julia 1.7+'s BLAS.get_config(): MKL.jl switches at load time
+        return [_config_not_mkl(first, events)]
     blas64 = first.vendor.endswith("64")
     test = "Evaluated:" in first.line
     return [Finding(
@@ -184,3 +195,23 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "integer width of the Julia it ran in.",
         ("julia -e 'using LinearAlgebra; println(BLAS.vendor())'   # before 1.7; 1.7+: BLAS.get_config()",),
     )]
+
+
+def _config_not_mkl(first: VendorNotMkl, events: Parsed) -> Finding:
+    from mkldoctor.explain.crash import JuliaUsing
+
+    using = any("MKL" in e.modules for e in events.of(JuliaUsing))
+    return Finding(
+        "julia-blas-not-mkl", "warning",
+        f"Julia's BLAS is {first.vendor} (BLAS.get_config()), not MKL" + (", after `using MKL`" if using else ""),
+        (first.line, "Julia 1.7 and newer call BLAS through libblastrampoline, and `using MKL` (MKL.jl 0.4 and newer) points "
+                     "it at MKL_jll's libmkl_rt when the package loads; the library listed is the one that serves"),
+        ("MKL_jll has no build for every platform: julia -e 'using MKL_jll; println(MKL_jll.is_available())' says false on "
+         "Apple silicon and ARM (use AppleAccelerate.jl or OpenBLAS there), and MKL.jl then keeps OpenBLAS",
+         "an MKL.jl older than 0.4 (the system-image era) does nothing at load time in Julia 1.7+: ] up MKL (pkg> status MKL "
+         "shows its version)",
+         "`using MKL` before any package that sets the BLAS itself: libblastrampoline serves the last forward made"),
+        "libblastrampoline forwards Julia's BLAS calls to one library at a time; loading MKL.jl forwards them to MKL, and "
+        "BLAS.get_config() lists the library that now serves.",
+        ("julia -e 'using MKL, LinearAlgebra; println(BLAS.get_config())'   # libmkl_rt listed: MKL serves",),
+    )
