@@ -36,3 +36,12 @@ def test_oneDALs_level_zero_line_alone_and_a_projects_own_header():
     # a header no package gives (the project's own, generated at configure): not said to be a package's
     [said] = errors_of("src/solver.c:3:10: fatal error: solver_config.h: No such file or directory\n")
     assert said.id == "unrecognised-failure", flat(said)
+
+
+def test_apple_clangs_refusal_of_fopenmp():
+    """Xcode's clang ships no OpenMP: "clang: error: unsupported option '-fopenmp'" (no Mac here: its words as printed),
+    a make's echo after it joined; another compiler's refusal of another option is not this finding."""
+    [finding] = errors_of("clang: error: unsupported option '-fopenmp'\nmake: *** [Makefile:12: main.o] Error 1\n")
+    assert finding.id == "apple-clang-no-openmp" and "brew install libomp" in finding.fix[0], flat(finding)
+    assert any("Makefile:12" in e and "consequence" in e for e in finding.evidence), finding.evidence
+    assert [f.id for f in errors_of("clang: error: unsupported option '-fsycl'\n")] != ["apple-clang-no-openmp"]

@@ -380,7 +380,7 @@ def diagnoses() -> tuple[Callable, ...]:
             torchmkl.diagnose, numpyimport.numpy_mkl_expected, installname.diagnose, mklverbose.diagnose, codepath.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose, wheelrepair.diagnose, pkgstate.diagnose,
             mixedlink.diagnose, bindings.diagnose, rblas.diagnose, blacsload.diagnose, dyldsym.diagnose, soconflict.diagnose, delayload.diagnose, onednn.diagnose, shellsplit.diagnose, cmakesplit.diagnose, configopts.diagnose, nixbuild.diagnose, cmakenotfound.diagnose, juliapkg.diagnose, winhang.diagnose, intelcmd.diagnose, kmpenv.diagnose, headerfail.diagnose, condachannel.diagnose, lddlist.diagnose, dumpbin.diagnose, cc32.diagnose, cmakesummary.diagnose, mlnet.diagnose, oneapiyear.diagnose, bazelmkl.diagnose, cholmod.diagnose, numpyabi.diagnose, syclheaders.diagnose, rcheck.diagnose, codesign.diagnose, headerwarn.diagnose, syclbuild.diagnose, gemmbackend.diagnose, staledirs.diagnose, unusedlink.diagnose,
             envmodules.diagnose, mathnet.diagnose, dalload.diagnose, ldinternal.diagnose, otherheaders.diagnose, windllinit.diagnose,
-            gomp.omp_undeclared)
+            gomp.omp_undeclared, gomp.apple_clang)
 
 
 def replacements() -> tuple[Callable, ...]:

@@ -53,7 +53,17 @@ class OmpUndeclared:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class AppleClangNoOpenmp:
+    """Apple's clang refusing ``-fopenmp`` (it ships no OpenMP runtime): ``clang: error: unsupported option '-fopenmp'``."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("apple-clang-fopenmp", "gomp", "rror: unsupported option",
+              re.compile(r"\bclang(?:\+\+)?: error: unsupported option ['‘]-fopenmp['’]"),
+              lambda m, _: AppleClangNoOpenmp(m.string.strip()[:300])),
     Signature("openmp-api-undeclared", "gomp", "undeclared identifier",
               re.compile(r"\berror\b.*\bundeclared identifier ['\"‘`](?P<name>omp_\w+)['\"’`]"),
               lambda m, _: OmpUndeclared(m["name"], m.string.strip()[:300])),
@@ -184,6 +194,27 @@ def gnu_entry_missing(event) -> Finding:
         "runtime that defines them can serve.",
         (f"ldd {event.library or '<the library>'} | grep -E 'gomp|iomp|libomp'   # the OpenMP runtime it names, if any",),
     )
+
+
+def apple_clang(events, ctx) -> list[Finding]:
+    said = events.of(AppleClangNoOpenmp)
+    if not said:
+        return []
+    return [Finding(
+        "apple-clang-no-openmp", "error", "Apple's clang has no OpenMP: it refuses -fopenmp",
+        (said[0].line, "Xcode's clang ships without an OpenMP runtime or omp.h, and refuses the option; a build that asks for "
+                       "OpenMP (a project's own, or MKL's threaded layer's flags) stops at its first compile"),
+        ("Homebrew's LLVM OpenMP with Apple's clang: brew install libomp, then -Xpreprocessor -fopenmp "
+         "-I$(brew --prefix libomp)/include and -L$(brew --prefix libomp)/lib -lomp (CMake 3.12+: "
+         "-DOpenMP_ROOT=$(brew --prefix libomp) for find_package(OpenMP))",
+         "or a compiler that has it: Homebrew's llvm (CC=$(brew --prefix llvm)/bin/clang) or gcc (CC=gcc-14)",
+         "or build without OpenMP: the project's option for it; with MKL, link its sequential layer (mkl_sequential), "
+         "which needs no OpenMP runtime"),
+        "OpenMP is a compiler feature with a runtime library; Apple's clang leaves both out, and MKL's Intel threading "
+        "layer on macOS brings its own libiomp5 only for linking, not the compiler's -fopenmp.",
+        ("clang --version; brew --prefix libomp   # Apple clang, and whether Homebrew's libomp is installed",),
+        locations=ctx.located(said, "-fopenmp refused"),
+    )]
 
 
 def omp_undeclared(events, ctx) -> list[Finding]:

@@ -416,4 +416,7 @@ EXPLAIN = (
     _r("windows-path-too-long", "Windows refused a path longer than 260 characters (error 206)",
        "A package's deepest file under a deep prefix (the Microsoft Store Python's LocalCache folder) passes MAX_PATH.",
        "Enable LongPathsEnabled, or install into a short prefix (a venv in C:\\venvs)."),
+    _r("apple-clang-no-openmp", "Apple's clang refused -fopenmp: it ships no OpenMP runtime",
+       "Xcode's clang has no OpenMP runtime or omp.h; a build that asks for OpenMP stops at its first compile.",
+       "brew install libomp with -Xpreprocessor -fopenmp -lomp, Homebrew's llvm or gcc, or MKL's sequential layer."),
 )
