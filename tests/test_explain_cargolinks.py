@@ -36,3 +36,15 @@ def test_two_releases_of_intel_mkl_src_in_one_graph(tmp_path):
     (tmp_path / "candle/Cargo.toml").write_text((tmp_path / "candle/Cargo.toml").read_text().replace("0.6.0", "0.8.1"))
     code, out = run(["cargo", "generate-lockfile", "--offline"], tmp_path / "app", clean_env())
     assert code == 0, out
+
+
+def test_a_build_script_that_returns_its_error():
+    """intel-mkl-src 0.8's main returns ocipkg's error ("Error: Failed to get OCI artifact: ..."): its message is the
+    failure's, not an unknown line beside a build-script finding that said the script does not stop."""
+    log = ("error: failed to run custom build command for `intel-mkl-src v0.8.1`\n\nCaused by:\n  process didn't exit "
+           "successfully: `/x/target/debug/build/intel-mkl-src-1/build-script-build` (exit status: 1)\n  --- stderr\n"
+           "  Error: Failed to get OCI artifact: ghcr.io/rust-math/rust-mkl/linux/static-lp64-iomp:2020.1\n")
+    finding = only_error(log)
+    assert finding.id == "cargo-build-script-failed", flat(finding)
+    assert finding.title.startswith("the build script of intel-mkl-src 0.8.1 stopped with the error: Failed to get OCI")
+    assert "exits with status 1)" in finding.evidence[0] and finding.fix[0].startswith("give it a system MKL"), flat(finding)

@@ -36,6 +36,7 @@ class BuildScriptPanic:
     wants: int = field(default=0, compare=False)  # Rust 1.73+: the message is on the next line
     at: int = field(default=0, compare=False)
     opened: bool = field(default=False, compare=False)  # the quoted message goes on over the next lines
+    returned: bool = field(default=False, compare=False)  # main's Err printed as "Error: ...", not a panic
 
     def followed(self, lines: tuple[str, ...]) -> "BuildScriptPanic":
         if not self.opened:
@@ -127,6 +128,11 @@ SIGNATURES = (
     Signature("rust-panic", "cargo", "panicked",
               re.compile(r"thread '[^']*'(?: \(\d+\))? panicked at (?:'(?P<message>.*)', (?P<loc>\S+)|'(?P<open>[^']*)$|(?P<loc2>\S+?):?\s*$)"),
               _panic),
+    # a build script whose main returns its error ("Error: Failed to get OCI artifact: ..." from intel-mkl-src 0.8's
+    # download of MKL with ocipkg): its message, as a panic's would be
+    Signature("build-script-returned-error", "cargo", "Failed to get OCI artifact",
+              re.compile(r"^\s*Error: (?P<message>Failed to get OCI artifact.*)$"),
+              lambda m, _: BuildScriptPanic(m.group("message").strip()[:300], "", returned=True)),
     Signature("intel-mkl-src-download", "cargo", "Download Intel MKL",
               re.compile(r"(?<![\w-])(?P<crate>[\w-]+)@(?P<version>\S+?):\s*\"?Download Intel MKL archive"),
               lambda m, _: DownloadAttempt(m.group("crate"), m.group("version"))),
@@ -185,11 +191,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     event = failed[0]
     known = build_scripts.script(event.crate, event.version)
     panics = [p for p in events.of(BuildScriptPanic) if p.message or p.location]
-    evidence = [f"cargo ran the build script of {event.crate} {event.version}, and it failed (a panic exits with status 101)"
+    exits = "an error main returns exits with status 1" if panics and panics[0].returned else "a panic exits with status 101"
+    evidence = [f"cargo ran the build script of {event.crate} {event.version}, and it failed ({exits})"
                 if events.of(BuildScriptFailed) else f"the panic is in the code of {event.crate} {event.version}'s build script "
                 "(its place in cargo's registry folder says so; the log is cut before cargo's own words)"]
-    evidence += [f"it panicked{' at ' + p.location if p.location else ''}: {p.message or '(the message is not in the log)'}"
-                 for p in panics[:2]]
+    evidence += [f"it {'stopped with the error' if p.returned else 'panicked'}{' at ' + p.location if p.location else ''}: "
+                 f"{p.message or '(the message is not in the log)'}" for p in panics[:2]]
     evidence += [f"it said: {e.text}" for e in events.of(FinderSaid)[:4]]
     downloads = [d for d in events.of(DownloadAttempt) if d.crate == event.crate]
     if downloads:
@@ -202,7 +209,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         title = f"the build script of {event.crate} {event.version} failed: " + known.failure.split(":", 1)[0].split(";", 1)[0]
         if panics and panics[0].message and not known.stops:  # a panic is not its own stop: the panic's words say which
             place = " in ocipkg, its download of MKL" if "/ocipkg-" in panics[0].location else ""
-            title = f"the build script of {event.crate} {event.version} panicked{place}: {panics[0].message[:140]}"
+            how = "stopped with the error" if panics[0].returned else "panicked"
+            title = f"the build script of {event.crate} {event.version} {how}{place}: {panics[0].message[:140]}"
     else:
         said = panics[0].message if panics and panics[0].message else "see its message"
         title = f"the build script of {event.crate} {event.version} failed: {said[:140]}"

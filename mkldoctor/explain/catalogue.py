@@ -214,7 +214,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "_LIBRARIES=",  # a cmake command whose list of libraries was split into words (cmakesplit)
            # package managers that cannot provide a package (pkgmanagers), a library of another format (binformat), a build
            # or workflow tool's "command exited with code N" (echoes)
-           "libmamba", "No package ", "NUMPY_MKL", ".jl:", "double complex BLAS", "enable-BLAS-shlib", "oneMKL library in compilation", "does not exist (perhaps", "nothing provides", "none of the providers", "conflicts with a previous package", '"prefix": "', "prefix: ", "LP64] lib", "missing in current", "ResolvePackageNotFound",
+           "libmamba", "No package ", "NUMPY_MKL", ".jl:", "double complex BLAS", "enable-BLAS-shlib", "oneMKL library in compilation", "does not exist (perhaps", "nothing provides", "none of the providers", "conflicts with a previous package", '"prefix": "', "prefix: ", "LP64] lib", "Failed to get OCI artifact", "missing in current", "ResolvePackageNotFound",
            "ELF ", "mach-o", "file type", "Win32", "wrong format", "not recognized", "incompatible target", "not an object",
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
