@@ -208,3 +208,19 @@ def test_a_hostile_mkl_version_is_not_put_into_a_command():
     [warning] = explain(logparse.parse_bytes(log.encode()), [])
     assert warning.id == "mklconfig-kinds-mixed" and "$(" not in warning.fix[0], warning.fix
     assert "mkl==2026.2.0" in explain(logparse.parse_bytes(log.replace("$(touch /tmp/x)", "2026.2.0").encode()), [])[0].fix[0]
+
+
+def test_a_cmake_older_than_mklconfig_takes(mkl):
+    """MKLConfig.cmake's first check (the pinned 2026.2 file's own words, its version filled in as CMake does): MKL is
+    "not found" on a CMake older than it supports, whatever is installed."""
+    import re
+
+    config = (mkl.pip_lib / "cmake" / "mkl" / "MKLConfig.cmake").read_text()
+    said = re.search(r'mkl_not_found_and_return\("(The minimum supported CMake version is [^"]+)"\)', config).group(1)
+    reason = said.replace("${CMAKE_VERSION}", "3.10.2")
+    log = ("CMake Warning at CMakeLists.txt:5 (find_package):\n  Found package configuration file:\n\n"
+           "    /opt/intel/oneapi/mkl/2025.0/lib/cmake/mkl/MKLConfig.cmake\n\n  but it set MKL_FOUND to FALSE so package "
+           "\"MKL\" is considered to be NOT\n  FOUND.  Reason given by package:\n\n  " + reason + "\n")
+    [finding] = errors_of(log)
+    assert finding.id == "mklconfig-cmake-too-old" and "the CMake that ran is 3.10.2" in finding.title, flat(finding)
+    assert "pip install 'cmake>=" in finding.fix[0], finding.fix

@@ -73,6 +73,11 @@ def claims(said) -> bool:
 
 
 SIGNATURES = (
+    # its first check, before any search: "The minimum supported CMake version is 3.13. You are running version 3.10.2."
+    Signature("mklconfig-cmake-too-old", "mklconfigwhy", "minimum supported CMake version",
+              re.compile(r"The minimum supported CMake version is (?P<want>[\d.]+?)\.? You are running version "
+                         r"(?P<have>[\d.]+?)\.?\s*$"),
+              lambda m, _: MklConfigReason("cmake", m.string.strip(), f"{m['want']} {m['have']}")),
     Signature("mklconfig-tbb-not-found", "mklconfigwhy", "ot found",
               re.compile(r"^\s*TBB not found (?:for the specified MKL_THREADING: (?P<t>\w+)|on the filesystem)"),
               lambda m, _: MklConfigReason("tbb", m.string.strip(), m["t"] or "tbb_thread")),
@@ -105,6 +110,21 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return [_openmp(first, status)]
     if first.kind == "library":
         return [_library(first, status)]
+    if first.kind == "cmake":
+        want, have = first.detail.split()
+        return [Finding(
+            "mklconfig-cmake-too-old", "error",
+            f"MKLConfig.cmake needs CMake {want} or newer, and the CMake that ran is {have}: it set MKL_FOUND to FALSE before "
+            "any search",
+            (first.line, "Intel's MKLConfig.cmake checks CMake's version first and reports MKL not found on an older one, "
+                         "whatever MKL is installed"),
+            (f"a newer CMake: python3 -m pip install 'cmake>={want}' (its cmake on PATH first), conda install cmake, or the "
+             "distribution's backports / Kitware's apt repository; then configure again in a new build folder",
+             "or, where CMake cannot change: the project's own MKL search if it has one (FindBLAS with -DBLA_VENDOR=Intel10_64lp "
+             "works on older CMake), not MKLConfig.cmake"),
+            "find_package(MKL CONFIG) runs Intel's MKLConfig.cmake, which states the oldest CMake it supports.",
+            ("cmake --version; which -a cmake   # the CMake that runs, and any other on PATH",),
+        )]
     if first.kind == "tbb":
         return [Finding(
             "mklconfig-tbb-not-found", "error",

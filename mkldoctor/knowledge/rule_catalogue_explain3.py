@@ -419,4 +419,7 @@ EXPLAIN = (
     _r("apple-clang-no-openmp", "Apple's clang refused -fopenmp: it ships no OpenMP runtime",
        "Xcode's clang has no OpenMP runtime or omp.h; a build that asks for OpenMP stops at its first compile.",
        "brew install libomp with -Xpreprocessor -fopenmp -lomp, Homebrew's llvm or gcc, or MKL's sequential layer."),
+    _r("mklconfig-cmake-too-old", "Intel's MKLConfig.cmake needs a newer CMake than the one that ran",
+       "MKLConfig.cmake checks CMake's version before any search and reports MKL not found on an older one.",
+       "A newer CMake (pip install cmake), or the project's own MKL search (FindBLAS) on the old one."),
 )
