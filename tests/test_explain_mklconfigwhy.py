@@ -224,3 +224,15 @@ def test_a_cmake_older_than_mklconfig_takes(mkl):
     [finding] = errors_of(log)
     assert finding.id == "mklconfig-cmake-too-old" and "the CMake that ran is 3.10.2" in finding.title, flat(finding)
     assert "pip install 'cmake>=" in finding.fix[0], finding.fix
+
+
+def test_mklconfigs_reason_that_no_reader_knows_is_said_with_its_words():
+    """CMake's "but it set MKL_FOUND to FALSE ... Reason given by package:" under a warning (the configure goes on without
+    MKL) was "no problem found" for a reason no reader knows; a reason a reader knows keeps that reader's one finding."""
+    head = ("CMake Warning at CMakeLists.txt:5 (find_package):\n  Found package configuration file:\n\n"
+            "    /opt/intel/oneapi/mkl/2025.0/lib/cmake/mkl/MKLConfig.cmake\n\n  but it set MKL_FOUND to FALSE so package "
+            "\"MKL\" is considered to be NOT\n  FOUND.  Reason given by package:\n\n")
+    [finding] = errors_of(head + "  Some check of a later release.\n\n-- Configuring done\n")
+    assert finding.id == "mklconfig-refused" and finding.title.endswith("Some check of a later release."), flat(finding)
+    [known] = errors_of(head + "  TBB not found on the filesystem.\n")
+    assert known.id == "mklconfig-tbb-not-found", flat(known)

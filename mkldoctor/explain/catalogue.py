@@ -214,7 +214,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "_LIBRARIES=",  # a cmake command whose list of libraries was split into words (cmakesplit)
            # package managers that cannot provide a package (pkgmanagers), a library of another format (binformat), a build
            # or workflow tool's "command exited with code N" (echoes)
-           "libmamba", "No package ", "NUMPY_MKL", ".jl:", "double complex BLAS", "enable-BLAS-shlib", "oneMKL library in compilation", "does not exist (perhaps", "nothing provides", "none of the providers", "conflicts with a previous package", '"prefix": "', "prefix: ", "LP64] lib", "Failed to get OCI artifact", "missing in current", "ResolvePackageNotFound",
+           "libmamba", "No package ", "NUMPY_MKL", ".jl:", "double complex BLAS", "enable-BLAS-shlib", "oneMKL library in compilation", "does not exist (perhaps", "nothing provides", "none of the providers", "conflicts with a previous package", '"prefix": "', "prefix: ", "LP64] lib", "Failed to get OCI artifact", "set MKL_FOUND to FALSE", "missing in current", "ResolvePackageNotFound",
            "ELF ", "mach-o", "file type", "Win32", "wrong format", "not recognized", "incompatible target", "not an object",
            "too short", "ignoring file", "machine type", "0xc000007b", "0xC000007B", "image found",
            "exit status", "exited with", "exit value", "latform: ",
@@ -394,8 +394,9 @@ def replacements() -> tuple[Callable, ...]:
 
 def fallbacks() -> tuple[Callable, ...]:
     """What runs after every diagnosis, ``(events, context, findings so far) -> list[Finding]``: nothing is left unsaid."""
-    from mkldoctor.explain import cargo, cpu, crash, jvm, killed, numpyimport, rtnames, unrecognised, wrongvalues
+    from mkldoctor.explain import cargo, cpu, crash, jvm, killed, mklconfigwhy, numpyimport, rtnames, unrecognised, wrongvalues
 
     return (unrecognised.rust_link_failed, crash.aborted, cargo.panicked, wrongvalues.diagnose, killed.killed, jvm.mkl_class_failed,
+            mklconfigwhy.found_false,
             cpu.precompile_failed, numpyimport.cut_in_core, rtnames.cut_in_package,
             unrecognised.unrecognised_lines)

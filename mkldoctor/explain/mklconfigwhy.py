@@ -22,7 +22,7 @@ Each produced with the pinned 2026.2 wheels' files, one removed (tests/test_expl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
@@ -43,6 +43,22 @@ class MklConfigReason:
     kind: str  # "tbb", "mklroot", "headers", "openmp", "library"
     line: str
     detail: str = ""  # the threading layer, MKLROOT's release, the header's variable, or the library
+
+
+@dataclass(frozen=True, slots=True)
+class MklFoundFalse:
+    """CMake's "but it set MKL_FOUND to FALSE so package "MKL" is considered to be NOT FOUND.  Reason given by package:"
+    with the reason that follows (where no reader of its own took it)."""
+
+    line: str
+    reason: str = ""
+    wants: int = field(default=5, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "MklFoundFalse":
+        text = " ".join(line.strip() for line in lines)
+        reason = text.split("Reason given by package:", 1)[1].strip() if "Reason given by package:" in text else ""
+        return replace(self, reason=re.split(r"\s*(?:Call Stack|CMake (?:Error|Warning)|-- )", reason)[0][:300], wants=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +89,8 @@ def claims(said) -> bool:
 
 
 SIGNATURES = (
+    Signature("cmake-mkl-found-false", "mklconfigwhy", "set MKL_FOUND to FALSE",
+              re.compile(r"\bit set MKL_FOUND to FALSE\b"), lambda m, _: MklFoundFalse(m.string.strip()[:300])),
     # its first check, before any search: "The minimum supported CMake version is 3.13. You are running version 3.10.2."
     Signature("mklconfig-cmake-too-old", "mklconfigwhy", "minimum supported CMake version",
               re.compile(r"The minimum supported CMake version is (?P<want>[\d.]+?)\.? You are running version "
@@ -275,3 +293,23 @@ def _kinds_mixed(events: Parsed, status: dict[str, str]) -> list[Finding]:
 def _shell(path: str) -> str:
     """A path the log names, quoted for a shell; the placeholder of none (<MKL prefix>, <MKL prefix>/lib) as it is."""
     return path if path.startswith("<MKL prefix>") else q(path)
+
+
+def found_false(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
+    """A fallback: MKLConfig.cmake found, and its reason for MKL_FOUND FALSE one no finding explains (the readers of its
+    own reasons, and build's of a rejected value, come first): said with its words."""
+    said = [e for e in events.of(MklFoundFalse) if e.reason]
+    if not said or any(f.severity == "error" for f in found):
+        return []
+    first = said[0]
+    return [Finding(
+        "mklconfig-refused", "error", f"MKLConfig.cmake was found and set MKL_FOUND to FALSE: {first.reason[:160]}",
+        (first.line, f"its reason: {first.reason}", "CMake found Intel's MKLConfig.cmake, and the file itself refused: the "
+         "reason is its own check's (a value of MKL_LINK, MKL_INTERFACE, MKL_THREADING or MKL_MPI, a file of the chosen "
+         "layers, a compiler or CMake it does not support)"),
+        ("do what the reason asks; the file's checks and the values it takes are at the top of MKLConfig.cmake (grep -n "
+         "'mkl_not_found_and_return' <MKL>/lib/cmake/mkl/MKLConfig.cmake)", _RESET),
+        "find_package(MKL CONFIG) runs Intel's MKLConfig.cmake, which checks the request and the files and stops with its "
+        "own words; CMake then says the package was not found.",
+        ("cmake --debug-find-pkg=MKL <source dir>   # the MKLConfig.cmake CMake took, and why (CMake 3.23+)",),
+    )]

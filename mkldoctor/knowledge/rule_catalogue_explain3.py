@@ -422,4 +422,7 @@ EXPLAIN = (
     _r("mklconfig-cmake-too-old", "Intel's MKLConfig.cmake needs a newer CMake than the one that ran",
        "MKLConfig.cmake checks CMake's version before any search and reports MKL not found on an older one.",
        "A newer CMake (pip install cmake), or the project's own MKL search (FindBLAS) on the old one."),
+    _r("mklconfig-refused", "Intel's MKLConfig.cmake was found and set MKL_FOUND to FALSE for a reason of its own",
+       "The file's own check refused the request or the files (its reason follows CMake's 'Reason given by package:').",
+       "Do what its reason asks; the checks and the values it takes are at the top of MKLConfig.cmake."),
 )
