@@ -170,7 +170,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if loaded & _PYTHON_IN_JULIA and any(_FRAME_IN_MKL.search(f) for c in crashes for f in (*c.frames, *c.before)):
         # no `using MKL`, and the frames are MKL's: Julia's own BLAS is MKL (a Julia built with USE_INTEL_MKL=1; PyPlot.jl#280)
         return out + [crashhosts.julia_python(crashes[0], sorted(loaded & _PYTHON_IN_JULIA), built=True)]
-    found = _crash(crashes, ctx.platform)
+    found = _crash(crashes, ctx.platform, _r_blas_mkl(events))
     if not (found and found[0].id == "program-crashed"):  # MKL's or a runtime's frames: their finding
         return out + found
     if events.of(ParameterError) or _onednn_refused(events):  # after a call MKL or oneDNN refused: its finding
@@ -190,20 +190,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                                    "on Apple silicon: install a native arm64 Python (Miniforge's arm64 installer, or conda's "
                                    "osx-arm64 packages: CONDA_SUBDIR=osx-arm64) and create the environment again, without MKL",
                                    *found[0].fix))]
-    return out + [_r_on_mkl(found[0], events)] if crashes[0].line.startswith("*** caught") else out + found
+    return out + found
 
 
-def _r_on_mkl(found, events: Parsed):
-    """R's crash where sessionInfo() in the log says R's BLAS or LAPACK is MKL: said so, not "the log does not name MKL"."""
+def _r_blas_mkl(events: Parsed) -> tuple[str, str] | None:
+    """The kind and path of the log's sessionInfo() line that names MKL as R's BLAS or LAPACK, if one does."""
     from mkldoctor.explain.rblas import RBlasReported
 
-    mkl = next((e for e in events.of(RBlasReported) if "mkl" in os.path.basename(e.path).lower()), None)
-    if mkl is None:
-        return found
-    return replace(found, title=found.title.replace("the log does not name MKL; R's BLAS decides whether MKL runs in that "
-                                                    "call", f"R's BLAS and LAPACK are MKL ({os.path.basename(mkl.path)}), "
-                                                    "which runs every BLAS call of that code"),
-                   evidence=(found.evidence[0], f"R's sessionInfo() says {mkl.kind}: {mkl.path}", *found.evidence[1:]))
+    return next(((e.kind, e.path) for e in events.of(RBlasReported) if "mkl" in os.path.basename(e.path).lower()), None)
 
 
 def _onednn_refused(events: Parsed) -> bool:
@@ -246,7 +240,7 @@ def julia_python_mkl(events: Parsed, ctx: Context) -> list[Finding]:
     )]
 
 
-def _crash(crashes: list[Crash], platform: str | None) -> list[Finding]:
+def _crash(crashes: list[Crash], platform: str | None, r_blas: tuple[str, str] | None = None) -> list[Finding]:
     # the crash's own line may name the frame (Julia on Windows), then the lines after it
     texts = [(c, "\n".join((c.line, *c.frames))) for c in crashes]
     crash, text = next(((c, t) for c, t in texts if _MKL_FRAME.search(t) or _COMPLEX_FUNCTION.search(t)), texts[0])
@@ -262,7 +256,7 @@ def _crash(crashes: list[Crash], platform: str | None) -> list[Finding]:
         return [_complex_return(crash, text)]
     if not _MKL_FRAME.search(text):
         runtime = _OMP_LIBRARY.search(text) or _OMP_FRAME.search(text)  # the library's name, else its internals'
-        return [_in_openmp(crash, text, runtime.group(0))] if runtime else [_no_mkl(crash, platform)]
+        return [_in_openmp(crash, text, runtime.group(0))] if runtime else [_no_mkl(crash, platform, r_blas)]
     layer = _BLACS.search(text)
     if layer:
         return [_blacs(crash, layer.group("mpi") or "", text)]
@@ -403,9 +397,9 @@ def _platform_of(crash: Crash, platform: str | None) -> str:
     return platform or ("Windows" if _WINDOWS_CRASH.search(crash.line) else "Linux")
 
 
-def _no_mkl(crash: Crash, platform: str | None) -> Finding:
+def _no_mkl(crash: Crash, platform: str | None, r_blas: tuple[str, str] | None = None) -> Finding:
     if crash.line.startswith("*** caught"):
-        return crashhosts.r_native(crash)
+        return crashhosts.r_native(crash, r_blas)
     # an MPI job that loads MKL (SPARC-X#182: `module load intel-mkl`, then mpirun): MKL's BLACS layer is one MPI's
     around = "\n".join((*crash.before, *crash.frames))
     mpi = re.search(r"\b(?:mpirun|mpiexec|srun)\b", around) and re.search(r"(?i)\bmkl\b|intel-mkl|libmkl|mkl_blacs", around)

@@ -137,14 +137,17 @@ def python_linalg(crash: Crash, frame: str) -> Finding:
     )
 
 
-def r_native(crash: Crash) -> Finding:
-    """R's "*** caught segfault ***": the crash is in a package's compiled code; whether MKL is in it is R's BLAS's question."""
+def r_native(crash: Crash, blas: tuple[str, str] | None = None) -> Finding:
+    """R's "*** caught segfault ***": the crash is in a package's compiled code; whether MKL is in it is R's BLAS's question,
+    which ``blas`` answers where the log's sessionInfo() names MKL as R's BLAS or LAPACK (its line's kind and path)."""
     routine = next((m.group("routine")[:80] for line in crash.frames if (m := _R_NATIVE.match(line))), None)
     return Finding(
         "program-crashed", "error",
-        f"R crashed in compiled code{f' ({routine})' if routine else ''}: the log does not name MKL; R's BLAS decides "
-        "whether MKL runs in that call",
+        f"R crashed in compiled code{f' ({routine})' if routine else ''}: "
+        + (f"R's BLAS and LAPACK are MKL ({blas[1].rsplit('/', 1)[-1]}), which runs every BLAS call of that code" if blas
+           else "the log does not name MKL; R's BLAS decides whether MKL runs in that call"),
         (crash.line,
+         *((f"R's sessionInfo() says {blas[0]}: {blas[1]}",) if blas else ()),
          *((f"R's traceback names the native routine: {routine}, a package's C or Fortran code",) if routine else ()),
          "an R whose BLAS and LAPACK are MKL (Microsoft R Open and Revolution R, or an R linked against MKL) runs every BLAS "
          "call of that code in MKL: a package that calls BLAS with arguments the reference BLAS forgives crashes there"),

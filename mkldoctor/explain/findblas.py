@@ -349,6 +349,7 @@ def _not_found(events: Parsed) -> list[Finding]:
         return []
     first = next((e for e in said if e.required), said[0])
     stops = any(e.required for e in said)
+    windows = log_platform(events) == "Windows"
     return [Finding(
         "cmake-blas-not-found", "error",
         f"CMake's Find{first.api} found no {first.api} library" + (": the configure stops" if stops else
@@ -365,13 +366,13 @@ def _not_found(events: Parsed) -> list[Finding]:
          "include/ holds mkl.h (Parallel Studio: <IntelSWTools>/compilers_and_libraries/<os>/mkl; oneAPI: "
          "<oneAPI>/mkl/latest), not the suite's top folder",
          f"then configure from a clean cache: {recipes.CMAKE_RESET} (it keeps the paths found and the checks made)",
-         *(() if log_platform(events) == "Windows" else (
+         *(() if windows else (
              "MKL from PyPI (pip's mkl and mkl-devel wheels) has versioned files only (libmkl_rt.so.2, no libmkl_rt.so: a "
              "wheel holds no links), which FindBLAS's find_library does not take: link the names it looks for (ln -s "
              "libmkl_rt.so.2 <env>/lib/libmkl_rt.so, the same for the layers), or find MKL through mkl-devel's "
              "MKLConfig.cmake (find_package(MKL CONFIG), MKL::MKL) or pkg-config (mkl-sdl)",)),
-         "no MKL wanted: install another BLAS (" + ("vcpkg install openblas, or conda install openblas" if log_platform(events)
-                                                    == "Windows" else "Debian/Ubuntu: libopenblas-dev") + ")"),
+         "no MKL wanted: install another BLAS (" + ("vcpkg install openblas, or conda install openblas" if windows else
+                                                    "Debian/Ubuntu: libopenblas-dev") + ")"),
         "FindBLAS tries each vendor's library names in a fixed set of folders; an MKL elsewhere, or a project variable that "
         "points one folder too high, is not seen, and the project builds without a BLAS or stops.",
         ("cmake --debug-find <source dir> 2>&1 | grep -i mkl   # the folders find_library tried (CMake 3.17+)",

@@ -30,8 +30,8 @@ _ONEMATH_REFERENCE = re.compile(r"\(missing:[^)]*\b(?:CBLAS|LAPACKE)(?:64)?[_ ]f
 _CALL = re.compile(r"^\s*(?P<file>\S.*?):(?P<line>\d+) \(find_package\)")
 _OWN_MODULE = re.compile(r"^\s*(?P<file>\S*Find\w+\.cmake):\d+ \(find_package_handle_standard_args\)")
 _MISSING = re.compile(r"\(missing: (?P<vars>[\w ]+?)\s*\)")
-_GPU_BLAS = {"cu": "NVIDIA's CUDA toolkit (cublas_v2.h in <CUDA>/include, libcublas in <CUDA>/lib64)",
-             "hip": "AMD's ROCm (<ROCm>/include, <ROCm>/lib)", "roc": "AMD's ROCm (<ROCm>/include, <ROCm>/lib)"}
+_ROCM = "AMD's ROCm (<ROCm>/include, <ROCm>/lib)"
+_GPU_BLAS = {"cu": "NVIDIA's CUDA toolkit (cublas_v2.h in <CUDA>/include, libcublas in <CUDA>/lib64)", "hip": _ROCM, "roc": _ROCM}
 
 
 @dataclass(frozen=True, slots=True)

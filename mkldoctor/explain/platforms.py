@@ -132,7 +132,7 @@ SIGNATURES = (
               # and torch's own words after it: 'Error loading "C:\...\torch\lib\shm.dll" or one of its dependencies.'
               re.compile(r"(?:MKL ERROR: )?The specified module could not be found\.?\s*(?:(?P<lib>[\w.-]+\.dll)|"
                          r"Error loading \"(?P<path>[^\"]{1,400}\.dll)\" or one of its dependencies)?"),
-              lambda m, _: ForeignLoadFailed("Windows", m.group("lib") or (re.split(r"[\\/]", m.group("path"))[-1] if m.group("path")
+              lambda m, _: ForeignLoadFailed("Windows", m.group("lib") or (folders.file_name(m.group("path")) if m.group("path")
                                                                           else "a DLL"), m.group(0).strip())),
     # torch's own words alone, its OSError's [WinError 126] cut away: 'Error loading "...\torch\lib\c10.dll" or one of its
     # dependencies.'
@@ -140,7 +140,7 @@ SIGNATURES = (
     Signature("windows-torch-error-loading", "platforms", "Error loading",
               re.compile(r"^\W{0,4}Error loading \"(?P<path>[^\"]{1,400}\.dll)\" or one of its dependencies"),
               lambda m, before: FollowOn(m.string.strip()) if last_match(r"\[WinError (?!12[67]\b)\d+\]", before, within=2)
-              else ForeignLoadFailed("Windows", re.split(r"[\\/]", m.group("path"))[-1], m.group(0).strip())),
+              else ForeignLoadFailed("Windows", folders.file_name(m.group("path")), m.group(0).strip())),
 )
 
 

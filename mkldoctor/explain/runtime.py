@@ -75,14 +75,16 @@ class ParameterError:
     grid: str = ""  # ScaLAPACK's PXERBLA: the process's row and column in the grid ("-1,-1": none)
 
 
-_GRID_HEAD = re.compile(r"\{\s*(?P<row>-?\d+),\s*(?P<col>-?\d+)\}:\s*(?:On entry to\s*)?$")
+_GRID = r"\{\s*(?P<row>-?\d+),\s*(?P<col>-?\d+)\}:\s*"  # ScaLAPACK's PXERBLA: the process's place in the grid
+_GRID_HEAD = re.compile(rf"{_GRID}(?:On entry to\s*)?$")
 
 
 def _grid(m: re.Match, before) -> str:
     """PXERBLA's "{row, col}:" before its words, on their line or alone on the line before (MKL's ScaLAPACK breaks the
     line after "On entry to")."""
-    head = m if m["row"] is not None else next((g for g in [_GRID_HEAD.search(list(before)[-1])] if g), None) if before else None
-    return f"{head['row']},{head['col']}" if head else ""
+    if m["row"] is None and before:
+        m = _GRID_HEAD.search(list(before)[-1]) or m
+    return f"{m['row']},{m['col']}" if m["row"] is not None else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +183,7 @@ SIGNATURES = (
     Signature("mkl-parameter-bare", "runtime", "ncorrect on entry to", _PARAMETER_BARE,
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
-              re.compile(r"(?:\{\s*(?P<row>-?\d+),\s*(?P<col>-?\d+)\}:\s*)?(?:On entry to\s+)?"
-                         r"(?P<routine>P?[SDCZ][A-Z0-9]{2,})\s+"
+              re.compile(rf"(?:{_GRID})?(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{{2,}})\s+"
                          r"parameter number\s+(?P<n>\d{1,4}) had an illegal value"),
               lambda m, before: ParameterError(int(m.group("n")), m.group("routine"), grid=_grid(m, before))),
     # Global Arrays' wrapper's own XERBLA words, squashed where a title lost its spaces (NWChem#790: "**ONENTRYTO

@@ -22,6 +22,7 @@ from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge.folders import file_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +31,13 @@ class DllInitFailed:
     line: str
 
 
-_NAMED = re.compile(r"Error loading \"(?P<path>[^\"]{1,400}\.dll)\"")
-_INIT_FAILED = re.compile(r"\[WinError 1114\](?:[^\"]{0,300}?Error loading \"(?P<path>[^\"]{1,400}\.dll)\")?")
+_LOADING = r"Error loading \"(?P<path>[^\"]{1,400}\.dll)\""  # torch's words after the error, with the DLL it loaded
+_NAMED = re.compile(_LOADING)
+_INIT_FAILED = re.compile(rf"\[WinError 1114\](?:[^\"]{{0,300}}?{_LOADING})?")
 
 
 def _said(m: re.Match, _) -> DllInitFailed:
-    return DllInitFailed(re.split(r"[\\/]", m.group("path"))[-1] if m.group("path") else "", m.string.strip()[:300])
+    return DllInitFailed(file_name(m.group("path")) if m.group("path") else "", m.string.strip()[:300])
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +47,12 @@ class WindowsLimit:
     line: str
 
 
-_LIMIT = re.compile(r"\[WinError (?P<code>1455|206)\](?:[^\"']{0,300}?(?:Error loading \"(?P<dll>[^\"]{1,400}\.dll)\""
-                    r"|'(?P<path>[^']{1,600})'))?")
+_LIMIT = re.compile(rf"\[WinError (?P<code>1455|206)\](?:[^\"']{{0,300}}?(?:{_LOADING}|'(?P<written>[^']{{1,600}})'))?")
 
 
 def _limit(m: re.Match, _) -> WindowsLimit:
-    what = m.group("dll") or m.group("path") or ""
-    return WindowsLimit(m.group("code"), re.split(r"[\\/]", what)[-1] if m.group("dll") else what, m.string.strip()[:300])
+    what = file_name(m.group("path")) if m.group("path") else m.group("written") or ""
+    return WindowsLimit(m.group("code"), what, m.string.strip()[:300])
 
 
 SIGNATURES = (
@@ -114,7 +115,7 @@ def _init_failed(events: Parsed, ctx: Context) -> list[Finding]:
     first = said[0]
     if not first.dll:  # torch's 'Error loading "...\c10.dll"' on the next line, joined to the error as its echo
         named = next((m for e in events.of(FollowOn) for m in [_NAMED.search(e.line)] if m), None)
-        first = DllInitFailed(re.split(r"[\\/]", named.group("path"))[-1], first.line) if named else first
+        first = DllInitFailed(file_name(named.group("path")), first.line) if named else first
     dll = first.dll or "a DLL"
     torch = first.dll.lower() in ("c10.dll", "torch_cpu.dll", "torch_python.dll", "shm.dll") or "torch" in first.line.lower()
     evidence = [first.line,
