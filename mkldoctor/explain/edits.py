@@ -26,6 +26,7 @@ class Edit:
     insert: tuple[tuple[int, tuple[str, ...]], ...] = ()  # (index, arguments): put before argv[index] (len(argv): at the end)
     note: str = ""  # what ``move`` and ``insert`` do, in words (describe)
     split: bool = False  # an argument that holds several options (" -L/x -lmkl_rt") given as its words
+    paths: tuple[tuple[str, tuple[str, ...]], ...] = ()  # an argument as given (a library's path) -> the arguments in its place
 
     def apply(self, argv: list[str]) -> list[str]:
         """``argv`` changed so: the compiler's or ld's own arguments, in their order."""
@@ -34,6 +35,7 @@ class Edit:
         argv = self._placed(argv)
         out: list[str] = []
         replaced = dict(self.libs)
+        by_path = dict(self.paths)
         dropped = {os.path.normpath(d) for d in self.drop_dirs}
         i = 0
         while i < len(argv):
@@ -42,6 +44,10 @@ class Edit:
             value = argv[i + 1] if pair else arg[2:]
             if arg.startswith("-L") and os.path.normpath(value) in dropped:
                 i += 2 if pair else 1
+                continue
+            if arg in by_path:
+                out.extend(by_path[arg])
+                i += 1
                 continue
             if arg.startswith("-l") and value in replaced:
                 out.extend(replaced[value])
@@ -81,6 +87,7 @@ class Edit:
         parts += [f"-L{shlex.quote(d)} first" for d in self.first_dirs]
         parts += [f"no -L{shlex.quote(d)}" for d in self.drop_dirs]
         parts += [f"{' '.join(map(shlex.quote, args))} in place of -l{name}" for name, args in self.libs]
+        parts += [f"{' '.join(map(shlex.quote, args))} in place of {shlex.quote(arg)}" for arg, args in self.paths]
         parts += [f"{' '.join(map(shlex.quote, self.append))} at the end"] if self.append else []
         return ", ".join(parts)
 
@@ -88,7 +95,7 @@ class Edit:
         """This edit and ``other`` together."""
         return Edit(self.first_dirs + other.first_dirs, self.drop_dirs + other.drop_dirs, self.libs + other.libs,
                     self.append + other.append, self.move or other.move, self.insert + other.insert,
-                    ", ".join(n for n in (self.note, other.note) if n), self.split or other.split)
+                    ", ".join(n for n in (self.note, other.note) if n), self.split or other.split, self.paths + other.paths)
 
 
 SEVERAL_OPTIONS = re.compile(r"^\s*-\S+(?:\s+\S+)*\s+-\S")  # " -L/x -lmkl_rt": options in one argument (joinedflags)

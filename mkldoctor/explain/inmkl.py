@@ -113,13 +113,23 @@ def layer_finding(ctx: Context, line: Line, symbols: list[str], by_symbol, relea
     evidence.append(f"the link line names {', '.join(line.layers())}: none of them exports {'it' if len(symbols) == 1 else 'them'}")
     from mkldoctor.explain.edits import Edit
 
-    fix = [ctx.edited(f"add {flags or 'the library that exports them'}; MKL's part of the line then reads: "
-                      f"{' '.join(mkl_part(line, adds))} (inside -Wl,--start-group ... -Wl,--end-group for archives)",
-                      Edit(append=tuple(f"-l{lib}" for lib in adds)))]
+    # the line's shared MKL by file name (-l:libmkl_core.so.3, a wheel's versioned files): the added ones so too, first
+    verbatim = [u.value for u in line.mkl if u.kind == "lib" and u.value.startswith(":libmkl_") and ".so" in u.value]
+    if verbatim and adds and not any(lib.startswith(("mkl_blacs", "mkl_scalapack", "mkl_cdft")) for lib in adds):
+        names = tuple(f"-l:lib{lib}.so{verbatim[0].split('.so', 1)[1]}" for lib in adds)
+        flags = " ".join(names)
+        fix = [ctx.edited(f"add {flags} before {line.shown(line.mkl[0].start, line.mkl[0].stop)}: MKL's part of the line then "
+                          f"reads: {' '.join((*names, *(line.shown(u.start, u.stop) for u in line.mkl)))}",
+                          Edit(insert=((line.mkl[0].start, names),), note=f"{flags} before MKL's first library"))]
+    else:
+        fix = [ctx.edited(f"add {flags or 'the library that exports them'}; MKL's part of the line then reads: "
+                          f"{' '.join(mkl_part(line, adds))} (inside -Wl,--start-group ... -Wl,--end-group for archives)",
+                          Edit(append=tuple(f"-l{lib}" for lib in adds)))]
     if any(lib.startswith("mkl_blacs_intelmpi") for lib in adds):
         fix.append(f"BLACS is built per MPI: {blacs.PER_MPI}")
     if all("libmkl_rt" in exporters[s] for s in symbols):
-        fix.append("or link the single dynamic library instead, which exports all of MKL's API: -lmkl_rt")
+        rt = f"-l:libmkl_rt.so{verbatim[0].split('.so', 1)[1]}" if verbatim else "-lmkl_rt"
+        fix.append(f"or link the single dynamic library instead, which exports all of MKL's API: {rt}")
     fix.append("mkldoctor link --format flags   # prints the whole line")
     return Finding("mkl-layer-missing", "error",
                    f"a part of MKL is missing from the link line: {flags or 'the library that exports ' + _few(symbols)}",
@@ -235,3 +245,63 @@ def _rust_caller(event: UndefinedSymbol) -> bool:
     where = event.referenced_from or ""
     return ((event.location or "").split(":", 1)[0].endswith(".rs") or where.endswith(".rlib") or ".rcgu." in where
             or ".rcgu." in (event.member or ""))
+
+
+def linked_layer_finding(ctx: Context, symbols, by_symbol, hits, command: LinkCommand | None, linked) -> Finding:
+    """Names the linked MKL exports, from a library the line does not name (or archives without a group): one library
+    that exports each (its interface and kind: lp64, intel or gf), named as the line names MKL's (by path or -l); a static
+    line without a threading layer gets the whole group of one folder."""
+    from collections import OrderedDict
+
+    from mkldoctor.explain.edits import Edit
+    from mkldoctor.explain.linkorder import read
+    from mkldoctor.explain.wording import lib_name, needed_by
+    from mkldoctor.inventory.install import label
+    from mkldoctor.knowledge import layout
+
+    libs: OrderedDict[str, list[str]] = OrderedDict()
+    for symbol in symbols:
+        for hit in hits[symbol]:
+            if hit.install is linked:
+                libs.setdefault(lib_name(hit.definition.path), []).append(symbol)
+    on_line = [name for name in libs if command is not None and command.requests(name)]
+    evidence = needed_by(symbols, by_symbol)[:4]
+    by_names: OrderedDict[tuple, list[str]] = OrderedDict()  # the libraries that define the same names, said once
+    for k, v in libs.items():
+        by_names.setdefault(tuple(OrderedDict.fromkeys(v)), []).append("lib" + k)
+    evidence += [f"{more(list(v), 4)} defined by {more(k, 5)} in {label(linked)}" for v, k in by_names.items()]
+    if on_line and command is not None and not command.groups:
+        return Finding("mkl-layer-missing", "error", "MKL's static archives need each other: the link line has no --start-group",
+                       tuple(evidence),
+                       ("wrap the MKL archives in a group: -Wl,--start-group <interface> <threading> <core> -Wl,--end-group",
+                        "mkldoctor link --format flags   # prints the full line"),
+                       "libmkl_core, the threading layer and the interface layer call each other; ld reads each archive once "
+                       "unless grouped.")
+    line = read(command) if command is not None else None
+    missing = [k for k in libs if k not in on_line]
+    if line is not None:  # one exporter per name, of the line's interface (not every library that has it)
+        missing = list(OrderedDict.fromkeys(chosen for s in symbols if (chosen := layer_to_add(
+            line, tuple("lib" + k for k in libs if s in libs[k] and k not in on_line)))))
+    paths = [p for p in (command.inputs if command is not None else ()) if os.path.basename(p).startswith("libmkl_")]
+    archives = [p for p in paths if p.endswith(".a")]
+    if archives and not any(layout.role(p) == "threading" for p in paths):  # a static line: three layers of one folder
+        folder = os.path.dirname(archives[0])
+        interface = next((m for m in missing if layout.role(m) == "interface"), "mkl_intel_lp64")
+        add = ("-Wl,--start-group", *(f"{folder}/lib{m}.a" for m in (interface, "mkl_sequential", "mkl_core")), "-Wl,--end-group",
+               "-lpthread", "-lm", "-ldl")
+        said = (f"link the three layers of one MKL as a group (an interface, a threading layer, the core): {' '.join(add)} "
+                "(libmkl_gnu_thread.a with -fopenmp, or libmkl_intel_thread.a with -liomp5, for MKL's own threads)")
+    else:
+        found = [linked.find(m, "shared") for m in missing] if paths else []
+        if paths and all(found) and line is not None and paths[0] in line.argv:  # by path, before the line's MKL files
+            add = tuple(f.path for f in found)
+            said = f"add {' '.join(add)} before {os.path.basename(paths[0])} (MKL needs an interface, a threading and the core library)"
+            edit = Edit(insert=((line.argv.index(paths[0]), add),), note=f"{' '.join(add)} before {paths[0]}")
+        else:
+            add = tuple("-l" + m for m in missing)
+            said, edit = f"add {' '.join(add)} (MKL needs an interface, a threading and the core library)", Edit(append=add)
+    return Finding("mkl-layer-missing", "error",
+                   f"a part of MKL is missing from the link line: {', '.join('-l' + m for m in missing) or 'a layer'}",
+                   tuple(evidence), (ctx.edited(said, edit if not archives else Edit(append=add)),
+                                     "mkldoctor link --format flags   # prints the full line"),
+                   "MKL is linked as three layers (interface, threading, core); each one needs the others.")

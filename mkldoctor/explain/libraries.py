@@ -11,14 +11,14 @@ from dataclasses import replace
 from mkldoctor.discover.soname import SearchResult
 from mkldoctor.explain.cargo import BuildScriptFailed, CrateEcho, verbatim_link
 from mkldoctor.explain.edits import Edit
-from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed
+from mkldoctor.explain.events import LinkCommand, MissingLibrary, Parsed, UndefinedSymbol
 from mkldoctor.explain.archskip import SkippedIncompatible, skipped_advice
 from mkldoctor.explain.linksearch import search_library
 from mkldoctor.explain import othernames
 from mkldoctor.explain.wording import lib_name, more, q
 from mkldoctor.findings import Finding
 from mkldoctor.inventory.install import MklInstall, label
-from mkldoctor.knowledge import build_scripts, folders, layout
+from mkldoctor.knowledge import build_scripts, exports, facts, folders, layout
 from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.recipes import CARGO_CLEAN_EXPLAINED
 from mkldoctor.explain.context import Context
@@ -98,6 +98,7 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
             cargo = cargo_download(ctx, items, _crates(events))
             found = replace(elsewherelink.library(ctx, names, command, static, skipped, cargo, ctx.platform),
                             locations=ctx.located([e for e, _, _ in items], "cannot find"))
+            found = _static_rt(found, ctx) if static and _only_rt(names) and not skipped else found
             out.append(replace(found, id="library-incompatible") if skipped else _cluster(found, names, command, ctx))
             continue
         finding = _library_finding(ctx, cause, static, items, _crates(events), command.lib_dirs if command is not None else ())
@@ -112,7 +113,43 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                               "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
                               recipes=())
         out.append(_cluster(finding, [name for _, _, name in items], command, ctx) if not skipped else finding)
+    lost = lost_names(events)
+    mine = [i for i, f in enumerate(out) if f.id in ("library-not-found", "library-incompatible")][:1 if lost else 0]
+    for i in mine:  # gold goes on past the library it cannot find, and lists the names that library would have defined
+        out[i] = replace(out[i], evidence=(*out[i].evidence, f"then {more(lost, 3)} undefined: the names that library "
+                                           "would have defined (the linker went on without it): the consequence of this failure"))
     return first + out
+
+
+def _only_rt(names: list[str]) -> bool:
+    return all(name.lstrip(":").split(".")[0] in ("mkl_rt", "libmkl_rt") for name in names)
+
+
+def _static_rt(finding: Finding, ctx: Context) -> Finding:
+    """``cannot find -lmkl_rt`` in a static link (-static, -Wl,-Bstatic): no MKL has libmkl_rt.a, on any machine."""
+    fix = ["link MKL's static archives in its place, as a group: -Wl,--start-group -lmkl_intel_lp64 -lmkl_sequential "
+           "-lmkl_core -Wl,--end-group -lpthread -lm -ldl (with MKL's folder, -L<MKL lib folder>; mkldoctor link "
+           "--link static --format flags prints it)"]
+    if not any(i.static for i in ctx.installs):
+        fix.append(f"where MKL's archives are not installed: {ctx.recipe_ref('static')}")
+    fix.append("or link libmkl_rt shared: drop -static, or put -Wl,-Bdynamic before -lmkl_rt")
+    return replace(finding, title=f"{finding.title.split(':', 1)[0]}: MKL has no static libmkl_rt (the single dynamic library "
+                   "is shared only), and the link asks for archives", fix=tuple(fix), recipes=(),
+                   explanation="-static (or -Wl,-Bstatic before it) makes ld look for libmkl_rt.a, which no MKL ships: "
+                   "libmkl_rt picks MKL's layers at run time. MKL's static link is its three archives (an interface, a "
+                   "threading layer, the core).")
+
+
+def lost_names(events: Parsed) -> list[str]:
+    """The names left undefined by a link that could not find MKL's library (``-lmkl_rt``: MKL's names) or Intel's OpenMP
+    runtime (``-liomp5``: OpenMP's): gold goes on past ``cannot find`` and lists them; they are that failure's, not their own."""
+    lost = [lib_name(e.path) if e.path else e.name.lstrip(":") for e in events.of(MissingLibrary)]
+    mkl = any(n.startswith(("mkl", "libmkl")) for n in lost)
+    omp = any(n.startswith(("iomp5", "libiomp5")) for n in lost)
+    return list(dict.fromkeys(
+        e.symbol for e in events.of(UndefinedSymbol) if e.linker == "gold"  # ld.bfd, lld and mold stop at it
+        and ((mkl and (facts.looks_like_mkl(e.symbol) or exports.history(e.symbol) is not None))
+             or (omp and facts.is_openmp_symbol(e.symbol)))))
 
 
 def _cluster(finding: Finding, names: list[str], command: LinkCommand | None = None, ctx: Context | None = None) -> Finding:
@@ -237,6 +274,9 @@ def _library_finding(ctx: Context, cause: str, static: bool, items, crates: tupl
                 if os.path.exists(os.path.join(lib_dir, os.path.basename(event.path)))]
         fix[:0] = [f"on this machine it is at {more(list(dict.fromkeys(here)), 2)}: link that path"] if here else []
         fix.append(f"if there are none: install them: {ctx.recipe_ref('static' if static else 'shared')}")
+    elif cause == "static-missing" and _only_rt([name for _, _, name in items]):
+        return _static_rt(Finding("library-not-found", "error", title, tuple(evidence), (), "",
+                                  locations=ctx.located([event for event, _, _ in items], f"cannot find {more(names, 4)}")), ctx)
     elif cause in ("static-missing", "path-missing") and static:
         title += ": MKL's static archives are not installed"
         why = ("The link asks for static archives (-Bstatic, or .a files by path), but the MKL copies here have only shared "

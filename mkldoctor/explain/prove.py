@@ -145,13 +145,16 @@ def _resolved(argv: list[str], base: str, folder: str) -> list[str] | None:
 
 
 def _failures(output: str) -> set[tuple[str, str]]:
-    """("symbol", S) and ("library", NAME) for each undefined symbol and library not found in a link's output."""
+    """("symbol", S) and ("library", NAME) for each undefined symbol and library not found in a link's output (and
+    ("shared", PATH) for a shared library a static link refused)."""
     from mkldoctor.explain import logparse
 
     from mkldoctor.explain.joinedflags import FlagsJoined
+    from mkldoctor.explain.staticlink import StaticOfShared
 
     parsed = logparse.parse_bytes(output.encode())
     found = {("symbol", e.symbol) for e in parsed.of(UndefinedSymbol)} | {("flags", e.argument) for e in parsed.of(FlagsJoined)}
+    found |= {("shared", e.path) for e in parsed.of(StaticOfShared)}  # a static link given a .so
     return found | {("library", e.name) for e in parsed.of(MissingLibrary)}
 
 

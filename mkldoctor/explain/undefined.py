@@ -48,7 +48,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
                  and not (ignored and e.linker == "ld64")]
     from mkldoctor.explain.hosts import dependency_names  # names of a dependency ld did not find: that finding's
     unfound = {name for n in events.of(NeededNotFound) for name in dependency_names(events, n.needed_by)}
-    unclaimed = [e for e in unclaimed if f"{e.symbol}@{e.version}" not in unfound]
+    from mkldoctor.explain.libraries import lost_names  # MKL's library not found: its names are that finding's
+    lost = set(lost_names(events))
+    unclaimed = [e for e in unclaimed if f"{e.symbol}@{e.version}" not in unfound and e.symbol not in lost]
     from mkldoctor.explain.meson import PcRequiresMissing
     if events.of(PcRequiresMissing):  # pkg-config gave no MKL flags: MKL's names undefined after it are that finding's
         unclaimed = [e for e in unclaimed if not knowledge.looks_like_mkl(e.symbol)]
@@ -97,7 +99,7 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
             .replace(" is undefined", " are undefined", 1).replace(" exports it ", " exports them ", 1),
             evidence=(*finding.evidence[:1], *needed_by(group[1:], by_symbol)[:3], *finding.evidence[1:])))
     if groups["layer"]:
-        out.append(_layer_finding(ctx, groups["layer"], by_symbol, hits, command, linked))
+        out.append(inmkl.linked_layer_finding(ctx, groups["layer"], by_symbol, hits, command, linked))
     in_mkl = groups["in-mkl"]
     gap = [s for s in in_mkl if line is not None and line.mkl and not linkorder.on_line(line, exporters[s])]
     if gap:
@@ -209,7 +211,7 @@ def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, comm
     groups: OrderedDict[str, list[str]] = OrderedDict(
         (k, []) for k in ("openmp", "gnu-openmp", "placed", "missing", "layer", "not-linked", "in-mkl", "other")
     )
-    no_mkl_on_line = (linked is None and command is not None and not any(r.name.startswith("mkl_") for r in command.libs)
+    no_mkl_on_line = (linked is None and command is not None and not any(r.name.lstrip(":").startswith(("mkl_", "libmkl_")) for r in command.libs)
                       and not any("mkl" in p for p in command.inputs))
     for symbol in by_symbol:
         found = hits[symbol]
@@ -414,27 +416,3 @@ def _point_at(ctx: Context, symbol: str, best, static: bool, command: LinkComman
     if not static or not best.static:
         point_at.append(f"at run time: export LD_LIBRARY_PATH={q(libdir)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
     return point_at
-
-
-def _layer_finding(ctx: Context, symbols, by_symbol, hits, command, linked) -> Finding:
-    libs = OrderedDict()
-    for symbol in symbols:
-        for hit in hits[symbol]:
-            if hit.install is linked:
-                libs.setdefault(lib_name(hit.definition.path), []).append(symbol)
-    on_line = [name for name in libs if command is not None and command.requests(name)]
-    evidence = needed_by(symbols, by_symbol)[:4]
-    evidence += [f"{more(list(OrderedDict.fromkeys(v)), 4)} defined by lib{k} in {label(linked)}" for k, v in libs.items()]
-    if on_line and command is not None and not command.groups:
-        title = "MKL's static archives need each other: the link line has no --start-group"
-        fix = ("wrap the MKL archives in a group: -Wl,--start-group <interface> <threading> <core> -Wl,--end-group",
-               "mkldoctor link --format flags   # prints the full line")
-        why = "libmkl_core, the threading layer and the interface layer call each other; ld reads each archive once unless grouped."
-    else:
-        missing = [k for k in libs if k not in on_line]
-        title = f"a part of MKL is missing from the link line: {', '.join('-l' + m for m in missing) or 'a layer'}"
-        fix = (ctx.edited(f"add {' '.join('-l' + m for m in missing)} (MKL needs an interface, a threading and the core library)",
-                          Edit(append=tuple("-l" + m for m in missing))),
-               "mkldoctor link --format flags   # prints the full line")
-        why = "MKL is linked as three layers (interface, threading, core); each one needs the others."
-    return Finding("mkl-layer-missing", "error", title, tuple(evidence), fix, why)
