@@ -47,7 +47,7 @@ def test_nan_handed_to_lapacks_balancing_is_named_as_nan(tmp_path, mkl):
 
 @pytest.mark.parametrize("routine, number, name, kind", [
     ("SGEBAL", 3, "A", "array"), ("DGEHRD", 2, "ILO", "int"), ("ZHSEQR", 6, "H", "array"), ("DNRM2", 3, "INCX", "int"),
-    ("DSYEVR", 6, "LDA", "int"), ("cblas_dgemv", 1, "LAYOUT", "char"), ("DGECON", 5, "ANORM", "scalar"),
+    ("DSYEVR", 6, "LDA", "int"), ("cblas_dgemv", 1, "LAYOUT", "layout"), ("DGECON", 5, "ANORM", "scalar"),
 ])
 def test_the_routines_eig_and_level_1_blas_go_through(routine, number, name, kind):
     from mkldoctor.knowledge import arguments

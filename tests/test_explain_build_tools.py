@@ -2,6 +2,9 @@
 
 - Spack's ``N errors found in build log:`` listing puts ``>> 120    `` before each error line: the line under it is read;
 - a Julia package's own error that MKL has no build for the platform (PowerFlows.jl's MKLPardiso check);
+- EasyBuild's check of imkl's FFTW interface libraries: in an extended dry run (its documentation's "Extended dry run"
+  page, whose lines these are) the simulated module's $EBROOTIMKL is a dummy and the warning is the dry run's; in a real
+  run it is a warning of its own;
 - meson before 0.51 printed ``Meson encountered an error in file meson.build, line 12, column 2:`` and the error's words
   on the next line, without ``ERROR:``.
 """
@@ -38,3 +41,18 @@ def test_a_julia_packages_check_that_mkl_has_no_build_here():
     assert any("Apple silicon" in line for line in finding.evidence), finding.evidence
     # libblastrampoline's tests say it as information: no failure
     assert errors_of("[ Info: MKL_jll is not available on this platform; skipping MKL tests\n") == []
+
+
+def test_easybuilds_fftw_check_in_a_dry_run_and_a_real_one():
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    warning = ("!!! WARNING: Not all FFTW interface libraries ['fftw3xc_intel', 'mkl_intel_lp64', 'mkl_sequential', "
+               "'mkl_core'] are found in ['$EBROOTIMKL/mkl/lib/intel64', '$EBROOTIMKL/compiler/lib/intel64'], can't set "
+               "$FFT_LIB.\n")
+    log = "module load imkl/11.2.1.133-iimpi-7.2.3-GCC-4.9.2 [SIMULATED]\n!!!\n" + warning + "!!!\n"
+    [said] = explain(logparse.parse_bytes(log.encode()), [])
+    assert said.id == "easybuild-dry-run-artefact" and said.severity == "info", flat(said)
+    [real] = explain(logparse.parse_bytes(warning.replace("$EBROOTIMKL", "/apps/imkl/11.2.1.133").encode()), [])
+    assert real.id == "easybuild-fftw-interfaces-missing" and real.severity == "warning", flat(real)
+    assert "/apps/imkl/11.2.1.133/mkl/lib/intel64" in flat(real)

@@ -127,7 +127,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "ailed", "FAILED", "CMake", "invalid value", "options are:", "***", "ninja:", "terminated", "aborting",
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
-           "skipping incompatible", "dynamic object", "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
+           "skipping incompatible", "dynamic object", "Wrong parameter", "Not enough memory to", "FFTW interface libraries",
+           "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "LAPACK:", "BLAS:", "BLAS_LIBS",  # R's own report of the BLAS it runs (rblas)
            "Rout.save",  # R's check comparing a run's output with the saved one (rcheck)
            "Killed", "killed",  # a shell's words for SIGKILL (killed)
@@ -287,7 +288,7 @@ class Signature:
 def _families():
     from mkldoctor.explain import (archskip, binformat, build, cargo, cargolinks, downloads, spacepath, joinedflags, programloader, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess,
-                                   windllinit, staticlink)
+                                   windllinit, staticlink, xerbla, easybuild)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
                                    installers, installname, complextypes, mklconfigwhy, mklverbose, namelists, pic, preload, rtnames, syspackages, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, codesign, headerwarn, syclbuild, gemmbackend, killed, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, cmakesplit, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, bazelmkl, cholmod, numpyabi, rcheck, staledirs, unusedlink, envmodules, mathnet, dalload, ldinternal)  # before finders': "mkl_rt not found" is a program's own search by name
@@ -297,7 +298,7 @@ def _families():
     # %1 is not a valid Win32 application" and dyld's "Reason: tried: '...' (mach-o file, but is an incompatible
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
-    return (syclbuild, shellsplit, cmakesplit, spacepath, joinedflags, binformat, runtime, windllinit, staticlink, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, programloader, preload, runpaths, blasnames, cpu, intelrt, msvc, msvcdup, archskip, linker, cargo, cargolinks, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, mklconfigwhy, build, headerwords, complextypes, intwidth, protoclash, headerfail, jvm, mathhosts, meson,
+    return (syclbuild, shellsplit, cmakesplit, spacepath, joinedflags, binformat, runtime, windllinit, staticlink, xerbla, easybuild, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, programloader, preload, runpaths, blasnames, cpu, intelrt, msvc, msvcdup, archskip, linker, cargo, cargolinks, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, mklconfigwhy, build, headerwords, complextypes, intwidth, protoclash, headerfail, jvm, mathhosts, meson,
             importedpath, pkgmanagers, condachannel, syspackages, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, bazelmkl, finders, otherdeps, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, kmpenv, mklrootpath, apichange,
             bindings, valgrind, installname, mklverbose, codepath, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, codesign, headerwarn, gemmbackend, killed, blacsload, dyldsym, soconflict, delayload, onednn, wrongvalues, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, cholmod, numpyabi, rcheck, staledirs, unusedlink, envmodules, mathnet, dalload, ldinternal, echoes)
@@ -361,7 +362,7 @@ def diagnoses() -> tuple[Callable, ...]:
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
                                    installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, syspackages, preload, mklconfigwhy, complextypes, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, cmakesplit, configopts, nixbuild, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, bazelmkl, cholmod, numpyabi, syclheaders, rcheck, codesign, headerwarn, syclbuild, gemmbackend, staledirs, unusedlink,
-                                   envmodules, mathnet, dalload, ldinternal, otherheaders, windllinit, staticlink,
+                                   envmodules, mathnet, dalload, ldinternal, otherheaders, windllinit, staticlink, xerbla, easybuild,
                                    theano, toolcrash, valgrind, vmlwarn)
 
     return (undefined.undefined, libraries.missing_libraries, archskip.diagnose, envscripts.diagnose, preload.diagnose, ldpath.diagnose, hosts.needed, loaderfind.loader, lookups.lookup_errors,
@@ -380,7 +381,7 @@ def diagnoses() -> tuple[Callable, ...]:
             torchmkl.diagnose, numpyimport.numpy_mkl_expected, installname.diagnose, mklverbose.diagnose, codepath.diagnose, namelists.diagnose, dss.diagnose, lapackinfo.diagnose, wheelrepair.diagnose, pkgstate.diagnose,
             mixedlink.diagnose, bindings.diagnose, rblas.diagnose, blacsload.diagnose, dyldsym.diagnose, soconflict.diagnose, delayload.diagnose, onednn.diagnose, shellsplit.diagnose, cmakesplit.diagnose, configopts.diagnose, nixbuild.diagnose, cmakenotfound.diagnose, juliapkg.diagnose, winhang.diagnose, intelcmd.diagnose, kmpenv.diagnose, headerfail.diagnose, condachannel.diagnose, lddlist.diagnose, dumpbin.diagnose, cc32.diagnose, cmakesummary.diagnose, mlnet.diagnose, oneapiyear.diagnose, bazelmkl.diagnose, cholmod.diagnose, numpyabi.diagnose, syclheaders.diagnose, rcheck.diagnose, codesign.diagnose, headerwarn.diagnose, syclbuild.diagnose, gemmbackend.diagnose, staledirs.diagnose, unusedlink.diagnose,
             envmodules.diagnose, mathnet.diagnose, dalload.diagnose, ldinternal.diagnose, otherheaders.diagnose, windllinit.diagnose,
-            staticlink.diagnose,
+            staticlink.diagnose, xerbla.diagnose, easybuild.diagnose,
             gomp.omp_undeclared, gomp.apple_clang)
 
 

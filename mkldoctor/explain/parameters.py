@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import LinkCommand, Parsed
-from mkldoctor.explain.runtime import ParameterError
+from mkldoctor.explain.runtime import LAPACKE_CHECK, ParameterError
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import arguments, broken, build_scripts, layout, recipes
 
@@ -97,6 +97,7 @@ _WHAT = {
     "work": "a workspace length",
     "workspace": "a workspace",
     "char": "an option letter",
+    "layout": "the matrix layout, row-major or column-major",
     "scalar": "a number",
     "ints": "an integer array",
     "scale": "a scaling factor computed from the input matrix",
@@ -265,6 +266,8 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
     driver = f" ({event.routine[1:]})" if event.routine else ""  # PyTorch's LAPACK driver, where its operation names one
     evidence = [*((event.said,) if event.said else ()),
                 f"MKL's argument check rejected argument {event.parameter} of {event.routine}{what}" if event.checker == "MKL"
+                else f"LAPACKE's own check (LAPACKE_xerbla, before it calls LAPACK) rejected argument {event.parameter} of "
+                     f"{event.routine}{what}" if event.checker == LAPACKE_CHECK
                 else f"PyTorch's {event.api} checks the INFO its LAPACK call returned and takes a negative one for a bug of its "
                      f"own: INFO = -{event.parameter}, argument {event.parameter}{what} of the driver it calls{driver}" if torch
                 else f"SciPy checks the INFO its LAPACK wrapper returned: INFO = -{event.parameter}, argument {event.parameter}"
@@ -338,6 +341,9 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                          "process is in: blacs_gridinit was not called (or on another context), the process is outside the "
                          "grid (more MPI ranks than nprow x npcol), or MKL's BLACS library is for another MPI than the one "
                          "that runs (mkl_blacs_intelmpi under Open MPI: link mkl_blacs_openmpi_lp64)")
+    if kind == "layout":  # CBLAS's and LAPACKE's first argument
+        causes.insert(0, "the layout argument is neither row-major (CblasRowMajor 101, LAPACK_ROW_MAJOR 101) nor column-major "
+                         "(102): an uninitialised value, or an enum of another library's header")
     known = broken.rejecting(event.routine, event.parameter)
     causes = [f"a known fault of MKL {b.releases}: {b.what} (fixed in {b.fixed_in}; {b.source})" for b in known] + causes
     causes.append("calls made from several threads at once with MKL's own threads on (a batched factorization that runs "
@@ -382,7 +388,9 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
         fix.append(f"check the value: {name} must not be 0; a stride-0 (broadcast) vector must be copied to contiguous memory "
                    "first (numpy: np.ascontiguousarray; ndarray: .to_owned()), or the call made without BLAS")
     if kind == "int" and name and name.startswith("LD"):  # a leading dimension: at least max(1, rows), even for an empty matrix
-        fix.append(f"check the value: {name} must be at least max(1, the rows of its matrix); an empty matrix (0 rows or "
+        rows = ("the rows of its matrix (column-major), its columns with the row-major layout (CblasRowMajor, "
+                "LAPACK_ROW_MAJOR)" if re.match(r"(?i)cblas_|lapacke_", event.routine.strip()) else "the rows of its matrix")
+        fix.append(f"check the value: {name} must be at least max(1, {rows}); an empty matrix (0 rows or "
                    f"columns) still needs {name} >= 1, so guard the call or pass 1")
     if kind == "int" and re.fullmatch(r"(?:cblas_)?[sdcz]gem[mv]", event.routine.strip().lower()) and not configured:
         fix.append(f"a Rust program on intel-mkl-src (candle, text-embeddings-inference, ndarray-linalg): with no mkl-* "
@@ -421,6 +429,7 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
     return Finding(
         "mkl-parameter-error", "error",
         f"MKL rejected parameter {event.parameter} of {event.routine}{what}" if event.checker == "MKL" else
+        f"LAPACKE rejected parameter {event.parameter} of {event.routine}{what}" if event.checker == LAPACKE_CHECK else
         f"PyTorch's {event.api}: its LAPACK call{driver} rejected argument {event.parameter}{what}" if torch else
         f"SciPy's LAPACK call (?{event.api.upper()}) rejected argument {event.parameter}{what}" if scipy else
         f"the LAPACK under R rejected argument {event.parameter} of {event.routine}{what}",

@@ -75,6 +75,9 @@ class ParameterError:
     grid: str = ""  # ScaLAPACK's PXERBLA: the process's row and column in the grid ("-1,-1": none)
 
 
+LAPACKE_CHECK = "LAPACKE"  # ParameterError.checker of LAPACKE's own check (LAPACKE_xerbla), before the LAPACK call
+
+
 _GRID = r"\{\s*(?P<row>-?\d+),\s*(?P<col>-?\d+)\}:\s*"  # ScaLAPACK's PXERBLA: the process's place in the grid
 _GRID_HEAD = re.compile(rf"{_GRID}(?:On entry to\s*)?$")
 
@@ -182,6 +185,11 @@ SIGNATURES = (
     # entry to" is MKL's XERBLA's alone (reference LAPACK's and OpenBLAS's say "had an illegal value")
     Signature("mkl-parameter-bare", "runtime", "ncorrect on entry to", _PARAMETER_BARE,
               lambda m, _: ParameterError(int(m.group("n")), m.group("routine"))),
+    # LAPACKE's own check (LAPACKE_xerbla: MKL's, reference LAPACKE's, OpenBLAS's): the C interface's layout and leading
+    # dimensions, "Wrong parameter 5 in LAPACKE_dgetrf_work" (produced with the pinned wheel: a row-major LDA below N)
+    Signature("lapacke-wrong-parameter", "runtime", "Wrong parameter",
+              re.compile(r"\bWrong parameter (?P<n>\d{1,4}) in (?P<routine>LAPACKE_\w{2,40})"),
+              lambda m, _: ParameterError(int(m.group("n")), m.group("routine"), LAPACKE_CHECK)),
     Signature("xerbla-illegal-value", "runtime", "illegal value",  # ScaLAPACK's PXERBLA, reference LAPACK's XERBLA
               re.compile(rf"(?:{_GRID})?(?:On entry to\s+)?(?P<routine>P?[SDCZ][A-Z0-9]{{2,}})\s+"
                          r"parameter number\s+(?P<n>\d{1,4}) had an illegal value"),

@@ -145,7 +145,8 @@ def rng_domain(routine: str, name: str) -> str | None:
 
 
 def argument(routine: str, number: int) -> tuple[str, str] | None:
-    """(name, kind) of argument ``number`` (from 1) of ``routine`` (``DGEMM``, ``cblas_dgemm``, ``PDSTEDC``), or None."""
+    """(name, kind) of argument ``number`` (from 1) of ``routine`` (``DGEMM``, ``cblas_dgemm``, ``LAPACKE_dgetrf_work``,
+    ``PDSTEDC``), or None."""
     name = routine.strip().upper()
     rng = _RNG.fullmatch(name)
     if rng and rng.group("dist") in RNG_PARAMETERS:
@@ -156,6 +157,9 @@ def argument(routine: str, number: int) -> tuple[str, str] | None:
     cblas = name.startswith("CBLAS_")
     if cblas:
         name = name[len("CBLAS_"):]
+    lapacke = name.startswith("LAPACKE_")  # the C interface: the layout first, no INFO, and no workspace but in _work
+    if lapacke:
+        name, work = re.subn(r"_WORK$", "", name[len("LAPACKE_"):])
     match = re.fullmatch(r"(?P<p>P?)[SDCZ](?P<base>[A-Z][A-Z0-9]*)_?", name)
     if match:  # a ScaLAPACK routine (P...) has its own list (global indices and descriptors), never LAPACK's
         base = match.group("base")
@@ -169,7 +173,9 @@ def argument(routine: str, number: int) -> tuple[str, str] | None:
         return None
     if cblas:  # CBLAS puts the layout (row or column major) first and drops nothing else for these routines
         names = ("LAYOUT",) + names
+    if lapacke:
+        names = ("LAYOUT",) + tuple(n for n in names if n != "INFO" and (work or _KIND.get(n) not in ("work", "workspace")))
     if not 1 <= number <= len(names):
         return None
     arg = names[number - 1]
-    return arg, _KIND.get(arg, "char" if arg == "LAYOUT" else "other")
+    return arg, _KIND.get(arg, "layout" if arg == "LAYOUT" else "other")
