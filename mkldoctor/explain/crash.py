@@ -90,6 +90,7 @@ def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]
 _CRASH = re.compile(r"(?i)\bsegmentation (?:fault|violation)\b|^\*\*\* stack smashing detected \*\*\*|(?:^|\s)Windows fatal exception: access violation|"
                     r"\bexit code (?:-1073741819|3221225477) \(0xC0000005\)|"  # an IDE's words for STATUS_ACCESS_VIOLATION
                     r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
+                    r"\bEXC_BAD_ACCESS\b(?!\s*\(Code Signature)|"  # macOS's (lldb's "stop reason = EXC_BAD_ACCESS", a crash report's exception type)
                     r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
 _CTEST_CRASH = re.compile(r"^\s*\d+ - \S.* \(SEGFAULT\)\s*$|\*\*\*Exception: SegFault\b")
@@ -136,6 +137,7 @@ SIGNATURES = (
     *(Signature(f"crash-ctest-{i}", "crash", needle, _CTEST_CRASH, lambda m, _: Crash(m.string.strip()))
       for i, needle in enumerate(("SEGFAULT", "SegFault"))),
     Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
+    Signature("crash-exc-bad-access", "crash", "EXC_BAD_ACCESS", _CRASH, lambda m, _: Crash(m.string.strip())),
     *(Signature(f"crash-access-violation-{i}", "crash", needle, _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:])))
       for i, needle in enumerate(("Access violation", "0xC0000005"))),  # Visual Studio's "Access violation reading location"
     Signature("crash-access-violation-words", "crash", "access violation", _CRASH,

@@ -73,6 +73,11 @@ SIGNATURES = (
     Signature("python-exception-tuple", "echoes", "rror", re.compile(r"^\s*[A-Z]\w*Error: \(['\"]"), _header),
     # a traceback's header: its error is its last line; a header whose error was cut from the log is still an error said
     Signature("python-traceback-header", "echoes", "Traceback (most", TRACEBACK_HEADER, lambda m, _: TracebackHeader(m.string.strip())),
+    # a traceback's frames pasted without its header or its error (IPython's "File ~/x.py:46, in f(...)", rich's box
+    # "│ /x/torch/__init__.py:217 in <module> │"): the same cut traceback, where nothing else of the log is an error
+    Signature("python-traceback-frame", "echoes", ".py", re.compile(r"^[\s│]*(?:File (?:\"[^\"]{1,400}\.py\", line \d+, in \S|"
+                                                                   r"[~/]\S{0,400}\.py:\d+, in \S)|[~/]\S{0,400}\.py:\d+ in \S)"),
+              lambda m, _: TracebackHeader(m.string.strip())),
     # an exception whose message starts on the next line (pytest's "E       AssertionError: " over numpy.testing's words)
     Signature("python-exception-over-lines", "echoes", "rror", re.compile(r"^\s*[A-Z]\w*Error:\s*$"),
               lambda m, _: Unrecognised(m.string.strip())),

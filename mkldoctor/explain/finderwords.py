@@ -27,7 +27,7 @@ NEEDLES = ("not found", "be found", "Could NOT find", "annot find",
 
 _SUBJECT = re.compile(SUBJECT, re.I)
 _NOT_FOUND = re.compile(NOT_FOUND, re.I)
-_WHOLE = re.compile(rf"(?i)Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
+_WHOLE = re.compile(rf"(?i)Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)(?-i:_[A-Z0-9_]+)?\b"  # a variable: MKL_CORE_LIBRARY
                     # a project's own words, the name last: "Can not find MKL" (MegEngine's cmake/mkl.cmake); not mkl.h, MKL.jl
                     rf"|{NOT_FOUND} (?:the )?(?:Intel )?(?:MKL|oneMKL)\b(?!\w|\.\w)"
                     # TriBITS (Trilinos): "ERROR: TPL_BLAS_NOT_FOUND=TRUE, aborting!"
@@ -52,7 +52,9 @@ class FinderWords:
         found = _NOT_FOUND.search(text, subject.end()) if subject else None
         if found:
             return found
-        found = next((m for m in _NOTFOUND_VALUE.finditer(text) if _MKL_WORD.search(m.group())), None)
+        # a NOTFOUND value of MKL's name, or in a ;-list of MKL's libraries (Kratos#8333: "...;AUX6-NOTFOUND;.../libmkl_core.so")
+        listed = ";" in text and "libmkl_" in text
+        found = next((m for m in _NOTFOUND_VALUE.finditer(text) if listed or _MKL_WORD.search(m.group())), None)
         if found:
             return found
         problem = _PROBLEM.search(text)

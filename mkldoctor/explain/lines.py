@@ -6,13 +6,13 @@ whole."""
 
 from __future__ import annotations
 
-import html
 import re
 from itertools import chain
 from typing import BinaryIO, Iterator
 
 from mkldoctor.explain import reflow
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.markup import unmarked
 from mkldoctor.explain.rawlines import MAX_LINE, raw_lines
 
 MAX_JOIN_LINES = 256  # a wrapped line is rejoined from at most this many pieces
@@ -43,9 +43,6 @@ _PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3
 _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
 # the mark that opens a line, which the same mark must close (a tool's own "*** Error in ...: ***" is none)
 _MARKDOWN = re.compile(r"^(?:\*\*(?!\*)|`(?!``)|[*_](?=[^\s*_]))")
-_BOLD_WORDS = re.compile(r"(?<!\*)\*\*(?=\S)((?:[^*]|\*(?!\*)){0,2000}?\b(?:error|warning|undefined|cannot|fatal|Error|ERROR|FATAL)\b"
-                         r"(?:[^*]|\*(?!\*)){0,2000}?)(?<=\S)\*\*(?!\*)")  # pointer types' single * may be inside
-_ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-fA-F]{2,4}|lt|gt|amp|quot|apos|nbsp);")
 _SPACK_ERROR = re.compile(r"^\s*>> \d+\s+")  # Spack's "N errors found in build log:" listing: "  >> 120    /usr/bin/ld: ..."
 # the same listing's lines around each error: "     142    -- Checking for ...", the number in a column of 7 after 5
 # blanks (">> " in place of 3 of them on the error's own line); the text's own indent follows that column
@@ -346,11 +343,10 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if not (mark and line.endswith(mark.group(0)) and len(line) > 2 * len(mark.group(0))):
                 break
             line = raw = _without_ci_prefix(line[len(mark.group(0)):-len(mark.group(0))])  # `[22:54:01] ...`
-        if "**" in line:  # a reporter's bold inside a line: "cpu.cc:836:62: **error: ...**"
-            line = raw = _BOLD_WORDS.sub(r"\1", line)
-        if "&" in line and _ENTITY.search(line):  # a log copied from a web page's source: &lt;ipython-input&gt;, &#39;
-            line = raw = html.unescape(line)
-            width = len(raw)  # the escapes' width was the page's source's, no terminal's
+        if "**" in line or "](" in line or "&" in line or "：" in line:  # a page's markup inside the line
+            line, entities = unmarked(line)
+            raw = line
+            width = len(raw) if entities else width  # the escapes' width was the page's source's, no terminal's
         if cut is not None:  # "... Check fai" then "led: (status) == ...": the word a wrap split, joined again
             start = _cut_start(cut) or ""
             if any(line.startswith(word[len(start):]) for word in _CUT_WORDS if start and word.startswith(start)):

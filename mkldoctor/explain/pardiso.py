@@ -76,8 +76,10 @@ SIGNATURES = (
               re.compile(r"^\s*ERROR: (?:missing ScsWork, ScsSolution or ScsInfo input|init_lin_sys_work failure)"),
               lambda m, _: FollowOn(m.string.strip()[:300])),
     Signature("pardiso-error-code", "pardiso", "rror",
-              re.compile(r"(?i)pardiso\b.*?\berror(?: code)?[ :=]*(?P<code>-\d+)\b"),
-              lambda m, _: PardisoError(int(m.group("code")) if len(m.group("code")) < 8 else 0, m.string.strip()[:300])),
+              # the code before the solver's name too: "The error # -4 was returned by the solver PARDISO." (SAFIR#164)
+              re.compile(r"(?i)pardiso\b.*?\berror(?: code)?[ :=]*(?P<code>-\d+)\b"
+                         r"|\berror(?: code)?\s*#?[ :=]*(?P<before>-\d+)\b.{0,80}?\bpardiso\b"),
+              lambda m, _: PardisoError(int(c) if len(c := m["code"] or m["before"]) < 8 else 0, m.string.strip()[:300])),
     # a package that offers PARDISO only when its MKL wrapper imports (pymatsolver: simpeg#1015, pyMKL under MKL 2021)
     # MKL's own words with msglvl = 1 (produced with the pinned MKL): "*** Error in PARDISO  (incorrect input matrix  )
     # error_num= 24", then its matrix checker's "*** Input check: j=1, ja(j)=2, ja(j+1)=1 are incompatible"

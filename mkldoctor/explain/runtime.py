@@ -113,8 +113,9 @@ class KernelUndefinedSaid:
 # some Windows releases of MKL spell it "FATAL ERRROR" (nuitka#3431)
 _MKL_ERROR = r"(?:(?:I|\b)ntel|(?:I|\b)NTEL)(?:\(R\))? (?:one)?MKL (?:FATAL )?ERR+OR: "  # a paste may cut its first letter
 
-_PARAMETER = re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I)
-_PARAMETER_BARE = re.compile(r"(?<!MKL ERROR: )\bParameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*\.?\s*$", re.I)
+# the routine ends the line, or its full stop does (a reporter's own words may follow it: "DGELSD.这个错误")
+_PARAMETER = re.compile(r"MKL ERROR: Parameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*(?:\.|$)", re.I)
+_PARAMETER_BARE = re.compile(r"(?<!MKL ERROR: )\bParameter (?P<n>\d{1,4}) was incorrect on entry to (?P<routine>[\w.]+?)\s*(?:\.|$)", re.I)
 
 
 def _lookup_record(path: str, symbol: str):
