@@ -90,7 +90,7 @@ def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]
 _CRASH = re.compile(r"(?i)\bsegmentation (?:fault|violation)\b|^\*\*\* stack smashing detected \*\*\*|(?:^|\s)Windows fatal exception: access violation|"
                     r"\bexit code (?:-1073741819|3221225477) \(0xC0000005\)|"  # an IDE's words for STATUS_ACCESS_VIOLATION
                     r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
-                    r"\bEXC_BAD_ACCESS\b(?!\s*\(Code Signature)|"  # macOS's (lldb's "stop reason = EXC_BAD_ACCESS", a crash report's exception type)
+                    r"\bEXC_BAD_ACCESS\b(?!\s*\(Code Signature)|"  # macOS's (lldb's stop reason, a crash report's type)
                     r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
 _CTEST_CRASH = re.compile(r"^\s*\d+ - \S.* \(SEGFAULT\)\s*$|\*\*\*Exception: SegFault\b")

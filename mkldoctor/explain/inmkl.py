@@ -295,7 +295,8 @@ def linked_layer_finding(ctx: Context, symbols, by_symbol, hits, command: LinkCo
         found = [linked.find(m, "shared") for m in missing] if paths else []
         if paths and all(found) and line is not None and paths[0] in line.argv:  # by path, before the line's MKL files
             add = tuple(f.path for f in found)
-            said = f"add {' '.join(add)} before {os.path.basename(paths[0])} (MKL needs an interface, a threading and the core library)"
+            said = (f"add {' '.join(add)} before {os.path.basename(paths[0])} (MKL needs an interface, a threading and the "
+                    "core library)")
             edit = Edit(insert=((line.argv.index(paths[0]), add),), note=f"{' '.join(add)} before {paths[0]}")
         else:
             add = tuple("-l" + m for m in missing)

@@ -211,7 +211,8 @@ def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, comm
     groups: OrderedDict[str, list[str]] = OrderedDict(
         (k, []) for k in ("openmp", "gnu-openmp", "placed", "missing", "layer", "not-linked", "in-mkl", "other")
     )
-    no_mkl_on_line = (linked is None and command is not None and not any(r.name.lstrip(":").startswith(("mkl_", "libmkl_")) for r in command.libs)
+    no_mkl_on_line = (linked is None and command is not None
+                      and not any(r.name.lstrip(":").startswith(("mkl_", "libmkl_")) for r in command.libs)
                       and not any("mkl" in p for p in command.inputs))
     for symbol in by_symbol:
         found = hits[symbol]

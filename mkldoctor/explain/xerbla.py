@@ -52,7 +52,8 @@ SIGNATURES = (
               re.compile(_MKL + r"Condition\s+(?P<n>-?\d{1,6})\s+detected in function\s+(?P<routine>[\w.]+?)\s*\.?\s*$"),
               _condition),
     Signature("lapacke-memory", "xerbla", "Not enough memory to",
-              re.compile(r"\bNot enough memory to (?P<what>allocate work array|transpose matrix) in (?P<routine>LAPACKE_\w{2,40})"),
+              re.compile(r"\bNot enough memory to (?P<what>allocate work array|transpose matrix) in "
+                         r"(?P<routine>LAPACKE_\w{2,40})"),
               lambda m, _: XerblaSaid("lapacke-memory", m["routine"], m["what"], m.string.strip()[:300])),
 )
 
