@@ -29,6 +29,29 @@ CASES = [
      "MKL_CORE_LIBRARY\n", "mkl-finder-failed", "MKL_CORE_LIBRARY"),
     # SAFIR#164: the code before the solver's name
     ("The error # -4 was returned by the solver PARDISO.\n", "mkl-pardiso-error", "-4"),
+    # msmbuilder#1078: SciPy's words for the workspace query after MKL's line: one finding (and alone, SciPy's)
+    ("`Intel MKL ERROR: Parameter 5 was incorrect on entry to DGEEV.`\n`ValueError: Internal work array size computation "
+     "failed: -5`\n", "mkl-parameter-error", "DGEEV"),
+    ("ValueError: Internal work array size computation failed: -5\n", "mkl-parameter-error", "workspace query"),
+    # textnet#7: each line in backquotes, which took ld's own opening one
+    ("`/home/e/intel/mkl/lib/intel64/libmkl_intel_thread.so: undefined reference to` `mkl_pds_sp_pds_sym_indef_diag_fwd_ker_"
+     "seq_cmplx'`\n", "mkl-layer-missing", "mkl_pds_sp_pds_sym_indef_diag_fwd_ker_seq_cmplx"),
+    # conda#9947: dyld's words inside MKL's line on macOS (was a finder's "not found" and Intel's OpenMP runtime)
+    ("INTEL MKL ERROR: dlopen(/Users/z/.julia/conda/3/lib/libmkl_intel_thread.dylib, 9): Symbol not found: "
+     "_mkl_serv_inspector_loaded\n  Referenced from: /Users/z/.julia/conda/3/lib/libmkl_intel_thread.dylib\n  Expected in: "
+     "flat namespace\n in /Users/z/.julia/conda/3/lib/libmkl_intel_thread.dylib.\nIntel MKL FATAL ERROR: Cannot load "
+     "libmkl_intel_thread.dylib.\n", "runtime-symbol-missing", "mkl_serv_inspector_loaded"),
+    # numpy#16099: Python 3.7's DLL load failed names no module: the last frame's multi-line import does
+    ("Traceback (most recent call last):\n  File \"C:\\a\\numpy\\core\\multiarray.py\", line 14, in <module>\n    from . "
+     "import overrides\n  File \"C:\\a\\numpy\\core\\overrides.py\", line 7, in <module>\n    from numpy.core._multiarray_umath "
+     "import (\nImportError: DLL load failed: The specified module could not be found.\n", "windows-library-not-loaded",
+     "_multiarray_umath could not be loaded"),
+    # mkl_fft#26: a name no MKL package has, one letter from mkl-fft (not "MKL is built for x86 only")
+    ("Collecting mkl-ffl\n Could not find a version that satisfies the requirement mkl-ffl (from versions: )\nNo matching "
+     "distribution found for mkl-ffl\n", "mkl-package-unavailable", "mkl-fft?"),
+    # mkl-service#15: a compiled extension's wheels are per Python version
+    ("ERROR: Could not find a version that satisfies the requirement mkl-service\nERROR: No matching distribution found for "
+     "mkl-service\n", "mkl-not-for-this-platform", "per Python version"),
     # xtensor-blas#84: lldb's stop in MKL's kernel
     ("EXC_BAD_ACCESS (code=EXC_I386_GPFLT)\n         frame #0: 0x000000010067d894 unit_tests`mkl_blas_avx2_dgemm_kernel_"
      "nocopy_TN_b0 + 48724\n", "mkl-crash", "inside MKL"),
@@ -46,3 +69,45 @@ def test_a_bold_over_one_line_of_arithmetic_is_kept():
 
     assert unmarked("x = a**2 + b**2")[0] == "x = a**2 + b**2"  # no bold: Fortran's and Python's power
     assert unmarked("char **argv")[0] == "char **argv"
+
+
+def test_javacpps_probes_are_no_failure():
+    """nd4j#2261: JavaCPP's debug log trying MKL's libraries under openblas' preset, and going on."""
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    log = ("Loading class org.bytedeco.javacpp.openblas\nLoading library iomp5\nFailed to load for iomp5: "
+           "java.lang.UnsatisfiedLinkError: no iomp5 in java.library.path\nLoading library mkl_avx\nFailed to load for "
+           "mkl_avx: java.lang.UnsatisfiedLinkError: no mkl_avx in java.library.path\n")
+    [said] = explain(logparse.parse_bytes(log.encode()), [])
+    assert said.id == "javacpp-probes" and said.severity == "info" and "iomp5, mkl_avx" in said.title, flat(said)
+    # the program's own failure after them is still said
+    failed = explain(logparse.parse_bytes((log + "Exception in thread \"main\" java.lang.UnsatisfiedLinkError: no jnimkl_rt "
+                                                 "in java.library.path\n").encode()), [])
+    assert any(f.id == "host-cannot-load" and "jnimkl_rt" in f.title for f in failed), [f.title for f in failed]
+
+
+def test_gccs_openmp_runtime_for_another_library(tmp_path):
+    """An object compiled with -fopenmp, linked without it (produced here): it needs libgomp, not MKL's layer; and
+    dftd4#13's lines, whose names carry GOMP_5.0: a libgomp older than the GCC that built the library."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from mkldoctor.cli import app
+
+    (tmp_path / "a.c").write_text("int main(void) { int s = 0;\n#pragma omp parallel for reduction(+:s)\n"
+                                  "for (int i = 0; i < 4; i++) s += i;\nreturn s != 6; }\n")
+    import subprocess
+
+    subprocess.run(["gcc", "-c", "-fopenmp", "a.c", "-o", "a.o"], cwd=tmp_path, check=True)
+    document = json.loads(CliRunner().invoke(app, ["explain", "--format", "json", "--no-scan", "--", "gcc",
+                                                   str(tmp_path / "a.o"), "-o", str(tmp_path / "a")]).stdout)
+    [said] = [f for f in document["findings"] if f["severity"] == "error"]
+    assert said["id"] == "gnu-openmp-missing" and said["title"].endswith("a.o needs libgomp"), said
+    assert any(e.startswith("proven here: ") and e.endswith(" links") for e in said["evidence"]), said
+    log = ("libdftd4.so.2.3.1: undefined reference to `GOMP_loop_maybe_nonmonotonic_runtime_next@GOMP_5.0'\n"
+           "libdftd4.so.2.3.1: undefined reference to `GOMP_parallel_loop_maybe_nonmonotonic_runtime@GOMP_5.0'\n"
+           "collect2: error: ld returned 1 exit status\n")
+    old = only_error(log)
+    assert old.id == "gomp-too-old" and "libdftd4.so.2.3.1" in old.title and "GCC 9" in flat(old), flat(old)

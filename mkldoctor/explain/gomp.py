@@ -236,3 +236,37 @@ def omp_undeclared(events, ctx) -> list[Finding]:
         "one linked, declares another set of the API.",
         ("<the compile command> -H 2>&1 | grep omp.h   # the omp.h taken (MSVC: /showIncludes)",),
     )]
+
+
+def gnu_openmp_undefined(ctx, symbols: list[str], by_symbol) -> Finding:
+    """GCC's OpenMP runtime's names undefined at a link: libgomp not linked (libmkl_gnu_thread's, or another library's), or,
+    where the names carry libgomp's symbol version (``GOMP_loop_maybe_nonmonotonic_runtime_next@GOMP_5.0``: dftd4#13), a
+    libgomp older than the GCC that built the library that needs them."""
+    from mkldoctor.explain.edits import Edit
+    from mkldoctor.explain.wording import more, needed_by
+
+    users = [u for u in dict.fromkeys(os.path.basename(e.referenced_from) for s in symbols for e in by_symbol[s]
+                                      if e.referenced_from) if re.fullmatch(r"[\w.+-]+", u)]  # a file's name, not a joined line's
+    mkl = not users or any(u.startswith("libmkl_gnu_thread") for u in users)
+    versions = sorted({e.version for s in symbols for e in by_symbol[s] if (e.version or "").startswith("GOMP_")})
+    if versions and not mkl:
+        newest = versions[-1]
+        return Finding(
+            "gomp-too-old", "error",
+            f"{more(users, 2)} needs libgomp's {newest} names, which the libgomp this link finds is too old to have",
+            (*needed_by(symbols, by_symbol)[:4], f"{newest} is a symbol version of GCC's OpenMP runtime"
+             + (" (GCC 9 and newer)" if newest == "GOMP_5.0" else "") + f": {more(users, 2)} was built by a newer GCC than "
+             "the one whose libgomp the link uses"),
+            ("link with the GCC that built it (the same compiler, or its lib folder first: -L<that GCC>/lib64 and at run time "
+             "LD_LIBRARY_PATH), or rebuild the library with this link's GCC",
+             "a module system: load the same GCC module for the library's build and for this link"),
+            "Each libgomp exports its names under the versions of the GCC releases that added them; a library built by a newer "
+            "GCC asks for a version an older libgomp does not have.")
+    return Finding(
+        "gnu-openmp-missing", "error",
+        f"GNU OpenMP symbols are undefined: {'libmkl_gnu_thread' if mkl else more(users, 2)} needs libgomp",
+        tuple(needed_by(symbols, by_symbol)),
+        (ctx.edited("add -lgomp (or -fopenmp) after the MKL libraries on the link line" if mkl else
+                    "add -fopenmp to the link line (or -lgomp after the libraries that need it)", Edit(append=("-lgomp",))),),
+        "mkl_gnu_thread runs MKL's threads on GCC's OpenMP runtime, libgomp, which must be linked too." if mkl else
+        "Code compiled with GCC's -fopenmp calls GCC's OpenMP runtime, libgomp, which the link must name (-fopenmp does).")

@@ -17,6 +17,7 @@ from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.platforms import file_platform
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.wording import more
 from mkldoctor.explain.rblas import ALTERNATIVES
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge.recipes import q
@@ -32,6 +33,14 @@ class JavaNoLibrary:
 
     def followed(self, lines: tuple[str, ...]) -> "JavaNoLibrary":
         return replace(self, javacpp=any("org.bytedeco.javacpp" in line for line in lines), wants=0)
+
+
+@dataclass(frozen=True, slots=True)
+class JavaCppProbe:
+    """JavaCPP's ``Failed to load for iomp5: java.lang.UnsatisfiedLinkError: no iomp5 in java.library.path``: a library
+    its loader tries and may do without (context, not the failure)."""
+
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +101,11 @@ SIGNATURES = (
     Signature("java-jni-method-missing", "jvm", "UnsatisfiedLinkError",
               re.compile(r"UnsatisfiedLinkError: '?(?:[\w.$\[\]]+ )?(?P<method>(?:[a-z_][\w$]*\.)+[A-Z][\w$]*\.\w+)\([^)]*\)"),
               lambda m, _: JniMethodMissing(m.group("method"), m.string.strip()[:200])),
+    # JavaCPP's loader (its debug log) trying a library it may do without: an optional preload (openblas' preset trying
+    # MKL's iomp5 and mkl_avx, nd4j#2261) or another platform's name (libiomp5md on macOS, javacpp-presets#1013); it goes on
+    Signature("javacpp-probe", "jvm", "UnsatisfiedLinkError",
+              re.compile(r"^\s*(?:Debug: )?Failed to load for (?P<name>[\w.+-]+): java\.lang\.UnsatisfiedLinkError"),
+              lambda m, _: JavaCppProbe(m["name"])),
     Signature("java-no-library", "jvm", "UnsatisfiedLinkError",
               re.compile(r"UnsatisfiedLinkError: no (?P<name>[\w.+-]+) in (?:java\.library\.path|system library path)"
                          r"(?:: (?P<path>\S{1,2000}))?"),
@@ -107,7 +121,15 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.hosts import LoaderMissing
 
-    out = []
+    probes = list(dict.fromkeys(e.name for e in events.of(JavaCppProbe)))
+    out = [Finding(
+        "javacpp-probes", "info", f"JavaCPP's loader tried {more(probes, 4)} and went on without {'it' if len(probes) == 1 else 'them'}",
+        (f"{len(probes)} 'Failed to load for' lines of its debug log: libraries a preset may preload (MKL's iomp5 and kernels "
+         "under openblas' preset) or another platform's names (libiomp5md on macOS); each is tried and skipped",),
+        ("these lines are no failure by themselves: the failure, if the program failed, is said after them (the last "
+         "exception of the log); run without -Dorg.bytedeco.javacpp.logger.debug to see it alone",),
+        "JavaCPP's Loader tries several names and optional libraries for each preset and logs each miss in debug mode.")] \
+        if probes else []
     loads = events.of(JvmNativeLoad)
     if loads and not events.of(LoaderMissing):  # the loader's own reason was not in the log, or not one it knows
         from mkldoctor.explain import rtnames

@@ -5,6 +5,7 @@
 * a Markdown link a page made of a name or a line number (auto-sklearn#1418's ``undefined symbol: [omp_get_num_procs](url)``,
   IPython's ``[44](file:///...?line=43)``): its text;
 * HTML entities of a page's source (``&lt;ipython-input&gt;``, ``&#39;``);
+* ld's backquote paired with a page's (textnet#7: ``undefined reference to` `mkl_x'``);
 * the full-width colon of a Chinese page's text (``Intel MKL ERROR：Parameter 6``).
 """
 
@@ -30,6 +31,8 @@ def unmarked(line: str) -> tuple[str, bool]:
                 line = line[2:]
             elif line.endswith("**") and not line.endswith("***"):
                 line = line[:-2]
+    if "to` `" in line:  # each line of ld's wrapped in backquotes, which took ld's own: "undefined reference to` `mkl_x'"
+        line = line.replace("to` `", "to `")
     if "](" in line:
         line = _LINK.sub(r"\g<text>", line)
     if "：" in line:

@@ -84,6 +84,10 @@ SIGNATURES = (
               lambda m, _: TorchInfo(m.string.strip()[:300], int(m["n"]), m["api"])),
     Signature("scipy-lapack-illegal-value", "parameters", "illegal value in", _SCIPY,
               lambda m, _: ScipyInfo(m.string.strip()[:300], int(m["n"] or m["m"]), m["api"])),
+    # SciPy's workspace query LAPACK refused, after MKL's own line its echo (msmbuilder#1078: "Parameter 5 ... DGEEV")
+    Signature("scipy-work-size-failed", "parameters", "ailed", re.compile(r"\bInternal work array size computation failed: "
+                                                                          r"(?P<n>-\d{1,4})\b"),
+              lambda m, _: ScipyInfo(m.string.strip()[:300], -int(m["n"]), "")),
     Signature("f2py-negative-dimension", "parameters", "rror: failed to create intent",
               re.compile(r"rror: failed to create intent\([\w|]+\)\|?\w* array-- must have defined dimensions but got "
                          r"\(\s*(?P<n>-\d{1,20}),?\s*\)"), lambda m, _: SizeWrapped(m.string.strip()[:300], int(m["n"]))),
@@ -271,7 +275,8 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                 else f"PyTorch's {event.api} checks the INFO its LAPACK call returned and takes a negative one for a bug of its "
                      f"own: INFO = -{event.parameter}, argument {event.parameter}{what} of the driver it calls{driver}" if torch
                 else f"SciPy checks the INFO its LAPACK wrapper returned: INFO = -{event.parameter}, argument {event.parameter}"
-                     f"{what} of ?{event.api.upper()}, rejected by whichever LAPACK SciPy runs (MKL, OpenBLAS)" if scipy
+                     f"{what} of {'?' + event.api.upper() if event.api else 'its workspace query'}, rejected by whichever LAPACK "
+                     "SciPy runs (MKL, OpenBLAS)" if scipy
                 else f"R's XERBLA reports {event.routine}'s INFO = -{event.parameter}: argument {event.parameter}{what} was "
                      "rejected, by whichever BLAS and LAPACK R runs (its own, MKL, a FlexiBLAS backend)"]
     evidence += _integer_flags(events, configured)
@@ -431,7 +436,7 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
         f"MKL rejected parameter {event.parameter} of {event.routine}{what}" if event.checker == "MKL" else
         f"LAPACKE rejected parameter {event.parameter} of {event.routine}{what}" if event.checker == LAPACKE_CHECK else
         f"PyTorch's {event.api}: its LAPACK call{driver} rejected argument {event.parameter}{what}" if torch else
-        f"SciPy's LAPACK call (?{event.api.upper()}) rejected argument {event.parameter}{what}" if scipy else
+        f"SciPy's LAPACK call{f' (?{event.api.upper()})' if event.api else ''} rejected argument {event.parameter}{what}" if scipy else
         f"the LAPACK under R rejected argument {event.parameter} of {event.routine}{what}",
         tuple(evidence), tuple(fix),
         "MKL checks each call's arguments and names the first one it rejects. The same message comes from a wrong value, "

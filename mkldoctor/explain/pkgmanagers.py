@@ -17,13 +17,14 @@ import re
 from dataclasses import dataclass, field
 
 from mkldoctor.explain import gomp
+from mkldoctor.explain import pipoffers
 from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import distribution, platforms
-from mkldoctor.knowledge.history import any_version_key, version_key
+from mkldoctor.knowledge.history import version_key
 from mkldoctor.knowledge.distribution import conda_blas
 
 _SUBDIR = re.compile(r"\b(?P<subdir>(?:linux|osx|win)-(?:64|32|arm64|aarch64|ppc64le|s390x|armv7l))\b")
@@ -288,6 +289,12 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
     if offered_none:
         evidence.append(f"pip was offered no release of {package} at all: the index has no wheel of it this Python can take")
         release = None
+        typo = pipoffers.no_such_name(manager, package, evidence)
+        if typo is not None:
+            return typo
+        if package.lower().replace("_", "-") in pipoffers.EXTENSIONS:  # compiled per Python version (mkl-service#15: a Python 3.6)
+            evidence.append(f"{package} is a compiled extension: its wheels are built per Python version (cpXY tags), so a "
+                            "Python older or newer than its wheels is offered none on any platform: python3 --version")
     if manager in _CONDA and events.of(gomp.CondaGnuMutexAsked):  # xtb#557
         return gomp.mkl_with_gnu_mutex(manager, _MANAGER[manager], asked, events.of(gomp.CondaGnuMutexAsked)[0].line, evidence)
     available = _available(package, manager, key, release)
@@ -295,7 +302,7 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
     older = release and version_key(release) < min(version_key(w.first) for w in distribution.PYPI_MKL)  # no such release
     if manager in ("pip", "uv") and shown and release and (available is not False or older) \
             and not any(v == release or v.startswith(release + ".") for v in shown):  # not the platform: the release
-        return _not_offered(manager, package, asked, release, list(shown), evidence)
+        return pipoffers.not_offered(manager, package, asked, release, list(shown), evidence)
     if available is True or (any(e.conflict for e in said) and available is None):
         return _unavailable(manager, asked, key, where, release, evidence, said)
     return _not_here(manager, package, asked, key, where, release, evidence)
@@ -350,6 +357,9 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
     elif release and not platforms.supported("macos-x86_64", release):
         title = (f"{said} has no {asked} for the log's platform: MKL {release} is built for Linux and Windows on x86-64 only "
                  f"(macOS up to {platforms.last_release('macos')}, no ARM)")
+    elif package.lower().replace("_", "-") in pipoffers.EXTENSIONS and manager not in _CONDA:
+        title = (f"{said} has no {asked} for the log's Python or platform: its wheels are built per Python version, and for "
+                 "x86 processors only")
     else:
         title = (f"{said} has no {asked} at all for the log's platform: MKL is built for x86 processors only (no ARM: Apple "
                  "silicon, aarch64)")
@@ -416,26 +426,6 @@ def _unavailable(manager: str, asked: str, key: str | None, where: _Where, relea
         fix += ["the index pip searched (--index-url, --extra-index-url, --no-index with --find-links, a mirror or proxy) does "
                 f"not serve {asked}: install from PyPI's own index, or add the wheel to the mirror",
                 f"check: python3 -m pip download --no-deps --only-binary=:all: '{asked}'   # with the same index options"]
-    return _result(False, title, evidence, fix, (), manager)
-
-
-def _not_offered(manager: str, package: str, asked: str, release: str, shown: list[str], evidence: list[str]) -> Finding:
-    """pip listed the releases it could take, and the one asked is not among them: not the platform, the release."""
-    from mkldoctor.knowledge import exports
-
-    newest = exports.releases()[-1].name if exports.releases() else None
-    first, last = min(shown, key=any_version_key), max(shown, key=any_version_key)  # mkl-fft's 1.0.0.17 and 1.0.6 too, not years alone
-    unreleased = newest and version_key(release) > version_key(newest)
-    evidence.append(f"pip was offered {package} {first} to {last} ({len(shown)} releases): the index serves {package} for this "
-                    f"platform and Python, and {release} is not among them"
-                    + (f"; MKL {release} is newer than every release mkldoctor knows (up to {newest})" if unreleased else ""))
-    fix = [f"pin a release the index offers: {package}=={last} (or a range: '{package}>={first},<={last}')",
-           f"the index pip searched (a mirror, --index-url) may lack {asked}: python3 -m pip download --no-deps "
-           f"--only-binary=:all: '{asked}' with the same index options says whether any index serves it",
-           f"a pin written from a conda environment (pip freeze there lists conda's builds, which PyPI may not have: "
-           f"PRIMAL2#1's mkl-fft==1.1.0): install it with conda, conda install '{package}={release}' (conda may spell - as _: mkl_fft), or relax the pin"]
-    title = (f"{_MANAGER[manager]} found no {asked}: the index offers {package} {first} to {last}"
-             + (f", and {release} is newer than every MKL release mkldoctor knows ({newest})" if unreleased else f", not {release}"))
     return _result(False, title, evidence, fix, (), manager)
 
 

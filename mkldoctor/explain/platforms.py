@@ -80,10 +80,11 @@ def dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
     module = m.group("lib")
     if module is None:  # the import on the error's own line first: "from torch._C import * (ImportError: DLL load failed"
         for line in (m.string[:m.start()].strip(" (:"), *reversed(list(before))):
-            imported = re.search(r"^\s*from\s+\.*(?P<mod>[\w.]*)\s+import\s+(?P<names>[\w*]+)|^\s*import\s+(?P<plain>[\w.]+)", line)
+            # (names over several lines, "from numpy.core._multiarray_umath import (": the module itself, numpy#16099)
+            imported = re.search(r"^\s*from\s+\.*(?P<mod>[\w.]*)\s+import\s+(?P<names>[\w*]+|\()|^\s*import\s+(?P<plain>[\w.]+)", line)
             if imported:
-                module = (imported.group("plain") or (imported.group("mod") if imported.group("names") == "*" and imported.group("mod")
-                                                       else imported.group("names"))).rsplit(".", 1)[-1]
+                module = (imported.group("plain") or (imported.group("mod") if imported.group("names") in ("*", "(")
+                                                       and imported.group("mod") else imported.group("names"))).rsplit(".", 1)[-1]
                 break
     # the traceback's last file: Python's 'File "X", line N', pytest's 'X:N: in <module>'
     where = (f.group(1) or f.group(2)) if (f := last_match(r'File "([^"]+)"|^(\S+\.py):\d+: in ', before)) else None

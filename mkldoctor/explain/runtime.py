@@ -169,6 +169,11 @@ SIGNATURES = (
     Signature("mkl-kernel-undefined-then-cannot-load", "runtime", "ndefined symbol",
               re.compile(r"[Uu]ndefined symbol: `?(?P<sym>mkl_\w{1,200})`?\.?\s+" + _MKL_ERROR + r"[Cc]annot load `?(?P<path>lib\w{1,60}\.so(?:\.\d{1,4}){0,3})`?[\s.]"),
               lambda m, _: MklKernelUndefined(m.group("path"), m.group("sym"))),
+    # macOS's dyld, in MKL's own line: "INTEL MKL ERROR: dlopen(/x/lib/libmkl_intel_thread.dylib, 9): Symbol not found:
+    # _mkl_serv_inspector_loaded" (conda#9947; dyld's underscore before a C name taken off)
+    Signature("mkl-dlopen-symbol-not-found", "runtime", "ERROR: dlopen(",
+              re.compile(_MKL_ERROR + r"dlopen\((?P<path>[^,()]{1,400}\.dylib), \d+\): Symbol not found: _?(?P<sym>\w{1,200})"),
+              lambda m, _: MklKernelUndefined(m["path"], m["sym"])),
     Signature("mkl-fatal-cannot-load", "runtime", "annot load",  # Cannot load; MKL 2019 and older: cannot load
               re.compile(r"(?:(?:Intel|INTEL)(?:\(R\))? )?(?:one)?MKL FATAL ERR+OR: ?Cannot load (?!symbol )(?P<libs>.+?)\.?\s*$", re.I), _cannot_load),
     Signature("mkl-cannot-load-bare", "runtime", "annot ",  # a page's quote without MKL's prefix (jasmine's script); a

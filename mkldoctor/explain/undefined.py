@@ -85,13 +85,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     if groups["openmp"]:
         out.append(iompmissing.finding(ctx, groups["openmp"], by_symbol))
     if groups["gnu-openmp"]:
-        out.append(Finding(
-            "gnu-openmp-missing", "error",
-            "GNU OpenMP symbols are undefined: libmkl_gnu_thread needs libgomp",
-            tuple(needed_by(groups["gnu-openmp"], by_symbol)),
-            (ctx.edited("add -lgomp (or -fopenmp) after the MKL libraries on the link line", Edit(append=("-lgomp",))),),
-            "mkl_gnu_thread runs MKL's threads on GCC's OpenMP runtime, libgomp, which must be linked too.",
-        ))
+        from mkldoctor.explain.gomp import gnu_openmp_undefined
+
+        out.append(gnu_openmp_undefined(ctx, groups["gnu-openmp"], by_symbol))
     for group in _same_history(groups["missing"], hits):  # one failure: names of the same releases, as many as ld listed
         finding = _missing_symbol_finding(ctx, group[0], by_symbol[group[0]], hits[group[0]], command, linked)
         out.append(finding if len(group) == 1 else replace(
@@ -217,7 +213,8 @@ def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, comm
     for symbol in by_symbol:
         found = hits[symbol]
         omp_only = bool(found) and all(lib_name(h.definition.path).startswith(("iomp", "iompstubs")) for h in found)
-        if symbol.startswith("GOMP_") or (knowledge.is_openmp_symbol(symbol) and _gnu_layer_only(by_symbol[symbol])):
+        if symbol.startswith("GOMP_") or (knowledge.is_openmp_symbol(symbol) and (_gnu_layer_only(by_symbol[symbol])
+                                                                                  or _gcc_openmp_caller(by_symbol, symbol))):
             groups["gnu-openmp"].append(symbol)  # omp_get_thread_num from libmkl_gnu_thread is libgomp's to give
         elif knowledge.is_openmp_symbol(symbol) or omp_only:
             groups["openmp"].append(symbol)
@@ -268,6 +265,12 @@ def _gnu_layer_only(events: list[UndefinedSymbol]) -> bool:
     """Every place that needs the name is a threading layer that runs on GCC's libgomp (libmkl_gnu_thread)."""
     layers = [layout.get(os.path.basename(e.referenced_from or "")) for e in events]
     return bool(layers) and all(layer is not None and layer.runtime == "gomp" for layer in layers)
+
+
+def _gcc_openmp_caller(by_symbol, symbol: str) -> bool:
+    """omp_* needed only by files that also need GOMP_* names: code GCC compiled with -fopenmp, whose runtime is libgomp."""
+    gcc = {e.referenced_from for s, events in by_symbol.items() if s.startswith("GOMP_") for e in events}
+    return bool(gcc) and all(e.referenced_from in gcc for e in by_symbol[symbol])
 
 
 def _same_history(symbols: list[str], hits) -> list[list[str]]:

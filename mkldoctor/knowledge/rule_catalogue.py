@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from mkldoctor.knowledge import rule_catalogue_explain2 as _explain2_rules
 from mkldoctor.knowledge import rule_catalogue_explain3 as _explain3_rules
+from mkldoctor.knowledge import rule_catalogue_explain4 as _explain4_rules
 from mkldoctor.knowledge import rule_catalogue_python as _python_rules
 
 
@@ -392,9 +393,10 @@ _EXPLAIN = (
 # mkldoctor python's rules (and check's, on the project's Python environment): kept in a module of their own
 _EXPLAIN2 = tuple(_r(*entry) for entry in _explain2_rules.EXPLAIN)
 _EXPLAIN3 = tuple(_r(*entry) for entry in _explain3_rules.EXPLAIN)
+_EXPLAIN4 = tuple(_r(*entry) for entry in _explain4_rules.EXPLAIN)
 _PYTHON = tuple(_r(*entry) for entry in _python_rules.PYTHON)
 
-RULES: dict[str, Rule] = {rule.id: rule for rule in _CHECK + _EXPLAIN + _EXPLAIN2 + _EXPLAIN3 + _PYTHON}
+RULES: dict[str, Rule] = {rule.id: rule for rule in _CHECK + _EXPLAIN + _EXPLAIN2 + _EXPLAIN3 + _EXPLAIN4 + _PYTHON}
 
 
 def rule(id: str) -> Rule:

@@ -1,0 +1,51 @@
+"""pip's answers that are about the name or the release asked, not the platform: a name no MKL package has (a typo of one
+that does), and a release the index does not offer while it offers others (pip's "from versions: ..." list)."""
+
+from __future__ import annotations
+
+from mkldoctor.explain.wording import more
+from mkldoctor.findings import Finding
+from mkldoctor.knowledge import distribution
+from mkldoctor.knowledge.history import any_version_key, version_key
+
+
+EXTENSIONS = ("mkl-service", "mkl-fft", "mkl-random", "mkl-umath")  # Intel's Python packages with compiled extensions
+
+
+def no_such_name(manager: str, package: str, evidence: list[str]) -> Finding | None:
+    """A name no MKL package has, close to one that does (mkl_fft#26's "pip3 install mkl-ffl"): a typo, not a platform."""
+    import difflib
+
+    from mkldoctor.explain import pkgmanagers
+
+    names = {n.lower().replace("_", "-") for n in distribution.INTEL_PACKAGES}
+    wanted = package.lower().replace("_", "-")
+    close = difflib.get_close_matches(wanted, sorted(names), n=1, cutoff=0.75)
+    if wanted in names or not close:
+        return None
+    return Finding("mkl-package-unavailable", "error", f"{pkgmanagers._MANAGER[manager]} found no package named {package}: no MKL "
+                   f"package has that name ({close[0]}?)", (*evidence, f"MKL's packages on the indexes: "
+                   f"{more(sorted(names), 8)}"), (f"python3 -m pip install {close[0]}   # if that is the one meant",),
+                   "pip says 'from versions: none' for a name the index does not have at all, as for one without a wheel "
+                   "for this platform.")
+
+
+def not_offered(manager: str, package: str, asked: str, release: str, shown: list[str], evidence: list[str]) -> Finding:
+    """pip listed the releases it could take, and the one asked is not among them: not the platform, the release."""
+    from mkldoctor.explain import pkgmanagers
+    from mkldoctor.knowledge import exports
+
+    newest = exports.releases()[-1].name if exports.releases() else None
+    first, last = min(shown, key=any_version_key), max(shown, key=any_version_key)  # mkl-fft's 1.0.0.17 and 1.0.6 too, not years alone
+    unreleased = newest and version_key(release) > version_key(newest)
+    evidence.append(f"pip was offered {package} {first} to {last} ({len(shown)} releases): the index serves {package} for this "
+                    f"platform and Python, and {release} is not among them"
+                    + (f"; MKL {release} is newer than every release mkldoctor knows (up to {newest})" if unreleased else ""))
+    fix = [f"pin a release the index offers: {package}=={last} (or a range: '{package}>={first},<={last}')",
+           f"the index pip searched (a mirror, --index-url) may lack {asked}: python3 -m pip download --no-deps "
+           f"--only-binary=:all: '{asked}' with the same index options says whether any index serves it",
+           f"a pin written from a conda environment (pip freeze there lists conda's builds, which PyPI may not have: "
+           f"PRIMAL2#1's mkl-fft==1.1.0): install it with conda, conda install '{package}={release}' (conda may spell - as _: mkl_fft), or relax the pin"]
+    title = (f"{pkgmanagers._MANAGER[manager]} found no {asked}: the index offers {package} {first} to {last}"
+             + (f", and {release} is newer than every MKL release mkldoctor knows ({newest})" if unreleased else f", not {release}"))
+    return pkgmanagers._result(False, title, evidence, fix, (), manager)
