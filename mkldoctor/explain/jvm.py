@@ -123,7 +123,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
     probes = list(dict.fromkeys(e.name for e in events.of(JavaCppProbe)))
     out = [Finding(
-        "javacpp-probes", "info", f"JavaCPP's loader tried {more(probes, 4)} and went on without {'it' if len(probes) == 1 else 'them'}",
+        "javacpp-probes", "info",
+        f"JavaCPP's loader tried {more(probes, 4)} and went on without {'it' if len(probes) == 1 else 'them'}",
         (f"{len(probes)} 'Failed to load for' lines of its debug log: libraries a preset may preload (MKL's iomp5 and kernels "
          "under openblas' preset) or another platform's names (libiomp5md on macOS); each is tried and skipped",),
         ("these lines are no failure by themselves: the failure, if the program failed, is said after them (the last "

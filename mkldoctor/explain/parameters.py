@@ -346,9 +346,8 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
                          "process is in: blacs_gridinit was not called (or on another context), the process is outside the "
                          "grid (more MPI ranks than nprow x npcol), or MKL's BLACS library is for another MPI than the one "
                          "that runs (mkl_blacs_intelmpi under Open MPI: link mkl_blacs_openmpi_lp64)")
-    if kind == "layout":  # CBLAS's and LAPACKE's first argument
-        causes.insert(0, "the layout argument is neither row-major (CblasRowMajor 101, LAPACK_ROW_MAJOR 101) nor column-major "
-                         "(102): an uninitialised value, or an enum of another library's header")
+    causes[:0] = ["the layout argument is neither row-major (101: CblasRowMajor, LAPACK_ROW_MAJOR) nor column-major (102): an "
+                  "uninitialised value, or an enum of another library's header"] if kind == "layout" else []  # CBLAS's, LAPACKE's
     known = broken.rejecting(event.routine, event.parameter)
     causes = [f"a known fault of MKL {b.releases}: {b.what} (fixed in {b.fixed_in}; {b.source})" for b in known] + causes
     causes.append("calls made from several threads at once with MKL's own threads on (a batched factorization that runs "
@@ -436,7 +435,8 @@ def _finding(event: ParameterError, events: Parsed, configured: list[str], width
         f"MKL rejected parameter {event.parameter} of {event.routine}{what}" if event.checker == "MKL" else
         f"LAPACKE rejected parameter {event.parameter} of {event.routine}{what}" if event.checker == LAPACKE_CHECK else
         f"PyTorch's {event.api}: its LAPACK call{driver} rejected argument {event.parameter}{what}" if torch else
-        f"SciPy's LAPACK call{f' (?{event.api.upper()})' if event.api else ''} rejected argument {event.parameter}{what}" if scipy else
+        f"SciPy's LAPACK call{f' (?{event.api.upper()})' if event.api else ''} rejected argument {event.parameter}"
+        f"{what}" if scipy else
         f"the LAPACK under R rejected argument {event.parameter} of {event.routine}{what}",
         tuple(evidence), tuple(fix),
         "MKL checks each call's arguments and names the first one it rejects. The same message comes from a wrong value, "

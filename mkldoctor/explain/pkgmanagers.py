@@ -292,7 +292,7 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
         typo = pipoffers.no_such_name(manager, package, evidence)
         if typo is not None:
             return typo
-        if package.lower().replace("_", "-") in pipoffers.EXTENSIONS:  # compiled per Python version (mkl-service#15: a Python 3.6)
+        if package.lower().replace("_", "-") in pipoffers.EXTENSIONS:  # compiled per Python version (mkl-service#15)
             evidence.append(f"{package} is a compiled extension: its wheels are built per Python version (cpXY tags), so a "
                             "Python older or newer than its wheels is offered none on any platform: python3 --version")
     if manager in _CONDA and events.of(gomp.CondaGnuMutexAsked):  # xtb#557

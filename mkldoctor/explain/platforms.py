@@ -81,7 +81,8 @@ def dll_load_failed(m: re.Match, before) -> ForeignLoadFailed:
     if module is None:  # the import on the error's own line first: "from torch._C import * (ImportError: DLL load failed"
         for line in (m.string[:m.start()].strip(" (:"), *reversed(list(before))):
             # (names over several lines, "from numpy.core._multiarray_umath import (": the module itself, numpy#16099)
-            imported = re.search(r"^\s*from\s+\.*(?P<mod>[\w.]*)\s+import\s+(?P<names>[\w*]+|\()|^\s*import\s+(?P<plain>[\w.]+)", line)
+            imported = re.search(r"^\s*from\s+\.*(?P<mod>[\w.]*)\s+import\s+(?P<names>[\w*]+|\()"
+                                 r"|^\s*import\s+(?P<plain>[\w.]+)", line)
             if imported:
                 module = (imported.group("plain") or (imported.group("mod") if imported.group("names") in ("*", "(")
                                                        and imported.group("mod") else imported.group("names"))).rsplit(".", 1)[-1]
