@@ -52,6 +52,22 @@ CASES = [
     # mkl-service#15: a compiled extension's wheels are per Python version
     ("ERROR: Could not find a version that satisfies the requirement mkl-service\nERROR: No matching distribution found for "
      "mkl-service\n", "mkl-not-for-this-platform", "per Python version"),
+    # whisper-standalone-win#511: CTranslate2's words for mkl_malloc's NULL
+    ("RuntimeError: mkl_malloc: failed to allocate memory\n", "mkl-out-of-memory", "mkl_malloc"),
+    # UppASD#19: gfortran 10's check of DftiSetValue's calls without MKL_DFTI
+    ("fftdipole_mkl.f90:422:67:\nError: Rank mismatch between actual argument at (1) and actual argument at (2) (scalar and "
+     "rank-1)\n", "gfortran-argument-mismatch", "MKL_DFTI"),
+    # conda#10034: a paste that starts at conda's conflict report for mkl
+    ("Package mkl conflicts for:\npatsy -> numpy[version='>=1.4.0'] -> mkl[version='>=2018.0.0']\n", "mkl-package-unavailable",
+     "conflict"),
+    # tlapack#112: CTest's list of failed tests, without its header: tests that failed, rerun with their output
+    ("\t238 - nrm2 with finite input which expects an exact output - float (Failed)\n\t239 - nrm2 with finite input which "
+     "expects an exact output - double (Failed)\n", "unrecognised-failure", "ctest --output-on-failure"),
+    # mlpack#774: glibc's "*** Error in" whose stars Markdown escaped
+    ("\\* Error in `./test.out': free(): invalid pointer: 0x0000000000d88660 *\n", "program-crashed", "free()"),
+    # sparse_dot#24: gdb's frame 0 in MKL's function, the signal line not pasted
+    ("#0  0x00007f9b86a34ddb in mkl_sparse_s_transpose_matrix_i4 () from /usr/lib/x86_64-linux-gnu/libmkl_intel_thread.so\n",
+     "mkl-crash", "inside MKL"),
     # xtensor-blas#84: lldb's stop in MKL's kernel
     ("EXC_BAD_ACCESS (code=EXC_I386_GPFLT)\n         frame #0: 0x000000010067d894 unit_tests`mkl_blas_avx2_dgemm_kernel_"
      "nocopy_TN_b0 + 48724\n", "mkl-crash", "inside MKL"),
@@ -111,3 +127,34 @@ def test_gccs_openmp_runtime_for_another_library(tmp_path):
            "collect2: error: ld returned 1 exit status\n")
     old = only_error(log)
     assert old.id == "gomp-too-old" and "libdftd4.so.2.3.1" in old.title and "GCC 9" in flat(old), flat(old)
+
+
+def test_a_library_the_loader_cannot_map(tmp_path, mkl):
+    """Produced here: a program on the pinned wheel's libmkl_rt under a small virtual-memory limit (ulimit -v): MKL's own
+    line quotes glibc's 'failed to map segment from shared object' (qsiprep#478's in a container): a memory limit, not a
+    missing file, and one finding."""
+    import subprocess
+
+    (tmp_path / "t.c").write_text(SOURCE_DGEMM)
+    rt = next(mkl.pip_lib.glob("libmkl_rt.so.*"))
+    subprocess.run(["gcc", "t.c", "-o", "t", str(rt), f"-Wl,-rpath,{mkl.pip_lib}"], cwd=tmp_path, check=True)
+    outputs = []
+    for limit in (40000, 60000, 80000, 100000):  # the first limit under which MKL cannot map its next library
+        try:
+            done = subprocess.run(["bash", "-c", f"ulimit -v {limit}; ./t"], cwd=tmp_path, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True, timeout=30)
+        except subprocess.TimeoutExpired:
+            continue
+        outputs.append(done.stdout)
+        if "failed to map segment" in done.stdout:
+            break
+    log = outputs[-1]
+    assert "failed to map segment from shared object" in log, outputs
+    said = only_error(log)
+    assert said.id == "library-map-failed" and "ulimit -v" in flat(said), flat(said)
+
+
+SOURCE_DGEMM = ("extern void dgemm_(const char*, const char*, const int*, const int*, const int*, const double*, const double*, "
+                "const int*, const double*, const int*, const double*, double*, const int*);\nint main(void) { int n = 2; "
+                "double a[4] = {1, 2, 3, 4}, b[4] = {1, 0, 0, 1}, c[4], one = 1, zero = 0;\ndgemm_(\"N\", \"N\", &n, &n, &n, "
+                "&one, a, &n, b, &n, &zero, c, &n);\nreturn c[3] != 4; }\n")

@@ -91,8 +91,13 @@ _CRASH = re.compile(r"(?i)\bsegmentation (?:fault|violation)\b|^\*\*\* stack sma
                     r"\bexit code (?:-1073741819|3221225477) \(0xC0000005\)|"  # an IDE's words for STATUS_ACCESS_VIOLATION
                     r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
                     r"\bEXC_BAD_ACCESS\b(?!\s*\(Code Signature)|"  # macOS's (lldb's stop reason, a crash report's type)
-                    r"^\s*(?:\*\*\* Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
+                    r"^\s*(?:\*{1,3} Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
+# a crash's marks that name no signal: Open MPI's handler's last line ("2: [host:pid] *** End of error message ***", its frames
+# after it: COSMA#75), R's "*** caught segfault ***" whose stars a paste took off (microsoft-r-open#30), gdb's frame 0 in
+# MKL's own function (sparse_dot#24's "#0  0x00007f9b86a34ddb in mkl_sparse_s_transpose_matrix_i4 () from ...")
+_CRASH_MARK = re.compile(r"\*\*\* End of error message \*\*\*|^\s*caught (?:segfault|illegal operation|bus error) \*\*\*"
+                         r"|^#0\s+0x[0-9a-f]+ in (?:lib)?mkl_\w+ \(")
 _CTEST_CRASH = re.compile(r"^\s*\d+ - \S.* \(SEGFAULT\)\s*$|\*\*\*Exception: SegFault\b")
 _UNWIND = re.compile(r"^\s*ip = [0-9a-f]{4,16}, sp = [0-9a-f]{4,16} \[[\w.$@]+\+\d+\]")
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,8 @@ SIGNATURES = (
       for i, needle in enumerate(("SEGFAULT", "SegFault"))),
     Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-exc-bad-access", "crash", "EXC_BAD_ACCESS", _CRASH, lambda m, _: Crash(m.string.strip())),
+    *(Signature(f"crash-mark-{i}", "crash", needle, _CRASH_MARK, lambda m, _: Crash(m.string.strip()))
+      for i, needle in enumerate(("End of error message", "caught segfault", "#0 "))),
     *(Signature(f"crash-access-violation-{i}", "crash", needle, _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:])))
       for i, needle in enumerate(("Access violation", "0xC0000005"))),  # Visual Studio's "Access violation reading location"
     Signature("crash-access-violation-words", "crash", "access violation", _CRASH,

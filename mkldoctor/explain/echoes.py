@@ -83,6 +83,9 @@ SIGNATURES = (
               lambda m, _: Unrecognised(m.string.strip())),
     *(Signature(f"command-exit-{i}", "echoes", needle, _COMMAND_EXIT, _echo)
       for i, needle in enumerate(("exit code", "exit status", "exited with", "exit value"))),
+    # CTest's list of the tests that failed ("238 - nrm2 with finite input ... - float (Failed)"): tests that failed, their
+    # own output elsewhere (tlapack#112)
+    Signature("ctest-failed-listed", "echoes", "(Failed)", re.compile(r"^\s*\d{1,6} - \S.{0,400} \(Failed\)\s*$"), _echo),
     Signature("snakemake-error-in-rule", "echoes", "Error in rule", re.compile(r"^\s*Error in rule [\w.-]+:\s*$"), _echo),
     Signature("snakemake-called-process", "echoes", "rror in ",
               re.compile(r"^\s*(?:RuleException|CalledProcessError) in (?:rule \S+ in )?(?:line \d+ of |file )\S+"), _echo),

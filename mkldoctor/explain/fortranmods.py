@@ -59,7 +59,18 @@ def _module(m: re.Match, _, foreign: str = ""):
     return ModuleMissing(name, m.string.strip()[:300], foreign) if name in MODULE_SOURCES else NOT_MINE
 
 
+@dataclass(frozen=True, slots=True)
+class ArgumentMismatch:
+    """gfortran 10 and newer: ``Error: Rank mismatch between actual argument at (1) and actual argument at (2) (scalar and
+    rank-1)``, two calls of one procedure without an explicit interface (UppASD#19: DftiSetValue without MKL_DFTI)."""
+
+    line: str
+
+
 SIGNATURES = (
+    Signature("gfortran-argument-mismatch", "fortranmods", "rror: ",
+              re.compile(r"^\s*Error: (?:Rank|Type) mismatch between actual argument at \(1\) and actual argument at \(2\)"),
+              lambda m, _: ArgumentMismatch(m.string.strip()[:300])),
     Signature("gfortran-module-missing", "fortranmods", "annot open module file",
               re.compile(r"Cannot open module file '(?P<mod>\w+)\.mod' for reading"), _module),
     Signature("ifort-module-missing", "fortranmods", "Error in opening the compiled module",
@@ -84,7 +95,23 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return _modules(events) + _only_list(events)
+    return _modules(events) + _only_list(events) + [_mismatch(e, events) for e in events.of(ArgumentMismatch)[:1]]
+
+
+def _mismatch(e: ArgumentMismatch, events: Parsed) -> Finding:
+    dfti = events.mkl_at > 0  # a log that names MKL: its DFTI functions are the common case (DftiSetValue's value)
+    return Finding(
+        "gfortran-argument-mismatch", "error",
+        "gfortran (10 and newer) refused two calls of one procedure with arguments of different rank or type",
+        (e.line, "the procedure has no explicit interface where it is called (no USE of the module that declares it), so "
+                 "gfortran compares the calls with each other; GCC 10 made that mismatch an error, earlier releases warned"),
+        (*(("MKL's DFTI functions (DftiSetValue takes an integer or an array for its value): USE MKL_DFTI in the file "
+            "that calls them, after compiling MKL's $MKLROOT/include/mkl_dfti.f90 (or INCLUDE 'mkl_dfti.f90'), whose "
+            "generic interface takes both",) if dfti else ()),
+         "use the module that declares the procedure, so that each call is checked against its interface",
+         "or let gfortran accept it as before: -fallow-argument-mismatch (a warning again; legacy code, MPI's mpif.h calls)"),
+        "Fortran compares calls with the procedure's interface when it has one; without one, gfortran 10 and newer compare "
+        "every call of the procedure in the file with the others.")
 
 
 def _modules(events: Parsed) -> list[Finding]:

@@ -47,12 +47,14 @@ def _explained_elsewhere(events: Parsed) -> bool:
     """Another line of the log says why MKL could not load it: an undefined name (not OpenMP's), a core soname not found,
     the file itself no library the loader takes (``libmkl_core.so: invalid ELF header``: binformat's)."""
     from mkldoctor.explain.binformat import WrongFormat
+    from mkldoctor.explain.resources import MapFailed
     from mkldoctor.explain.tbbabi import tbb_runtime
 
     refused = {os.path.basename(e.library) for e in events.of(WrongFormat) if e.system == "Linux" and not e.linker}
     return (any(not knowledge.is_openmp_symbol(e.symbol) for e in events.of(MklKernelUndefined)) or bool(layer_soname_missing(events))
             or any(lib in refused for e in events.of(MklCannotLoad) for lib in e.libraries)
-            or any(tbb_runtime(e.path) for e in events.of(MklOpenFailed)))  # the TBB layer's runtime: tbbabi's
+            or any(tbb_runtime(e.path) for e in events.of(MklOpenFailed))  # the TBB layer's runtime: tbbabi's
+            or bool(events.of(MapFailed)))  # found and not mapped (memory, ulimit -v): resources'
 
 
 def claims_foreign(name: str, events: Parsed) -> bool:

@@ -343,7 +343,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if not (mark and line.endswith(mark.group(0)) and len(line) > 2 * len(mark.group(0))):
                 break
             line = raw = _without_ci_prefix(line[len(mark.group(0)):-len(mark.group(0))])  # `[22:54:01] ...`
-        if "**" in line or "](" in line or "&" in line or "：" in line or "` `" in line:  # a page's markup inside the line
+        if "**" in line or "](" in line or "&" in line or "：" in line or "` `" in line or "\\*" in line:  # a page's markup
             line, entities = unmarked(line)
             raw = line
             width = len(raw) if entities else width  # the escapes' width was the page's source's, no terminal's

@@ -31,6 +31,8 @@ def unmarked(line: str) -> tuple[str, bool]:
                 line = line[2:]
             elif line.endswith("**") and not line.endswith("***"):
                 line = line[:-2]
+    if "\\*" in line:  # Markdown's escaped star ("\\* Error in `./test.out': free(): invalid pointer", mlpack#774)
+        line = line.replace("\\*", "*")
     if "to` `" in line:  # each line of ld's wrapped in backquotes, which took ld's own: "undefined reference to` `mkl_x'"
         line = line.replace("to` `", "to `")
     if "](" in line:

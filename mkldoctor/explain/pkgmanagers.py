@@ -148,6 +148,10 @@ SIGNATURES = (
               re.compile(r"ResolvePackageNotFound:"), _list("conda")),
     Signature("conda-unsatisfiable", "pkgmanagers", "UnsatisfiableError",
               re.compile(r"UnsatisfiableError: The following specifications were found"), _list("conda")),
+    # conda's report of one package's conflicts, where the paste starts at it ("Package mkl conflicts for:", conda#10034)
+    Signature("conda-package-conflicts-for", "pkgmanagers", "conflicts for:",
+              re.compile(r"^\s*Package (?P<pkg>mkl[\w.-]*|intel-openmp) conflicts for:\s*$"),
+              lambda m, _: PackageUnavailable("conda", m["pkg"], "", m.string.strip(), None, None, (), True)),
     Signature("conda-package-missing-in-channels", "pkgmanagers", "missing in current",
               re.compile(r"Packages? missing in current (?:(?P<subdir>[\w-]+) )?channels"), _list("conda")),
     Signature("conda-no-packages-found", "pkgmanagers", "No packages found in current",

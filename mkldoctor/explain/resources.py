@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge.recipes import q
 
@@ -89,7 +90,21 @@ def _tls(m: re.Match, _) -> StaticTlsFull:
     return StaticTlsFull(path.rsplit("/", 1)[-1], m.string.strip()[:300], posixpath.normpath(path) if path.startswith("/") else "")
 
 
+@dataclass(frozen=True, slots=True)
+class MapFailed:
+    """The loader found a library and could not map it: ``failed to map segment from shared object`` (glibc's; MKL's own
+    line quotes it: qsiprep#478), ``cannot make segment writable for relocation: Cannot allocate memory``."""
+
+    path: str
+    line: str
+
+
 SIGNATURES = (
+    *(Signature(f"loader-map-failed-{i}", "resources", needle,
+                re.compile(r"(?P<path>[^\s:'\"]+\.(?:so|dylib)[\w.]*): (?:failed to map segment from shared object"
+                           r"|cannot make segment writable for relocation: Cannot allocate memory)"),
+                lambda m, _: MapFailed(m["path"], m.string.strip()[:300]))
+      for i, needle in enumerate(("map segment", "segment writable"))),
     Signature("static-tls-block", "resources", "static TLS",
               re.compile(r"(?:(?<![^\s:'\"])(?P<lib>[^\s:'\"]+\.so[\w.]*): )?cannot allocate memory in static TLS block|"
                          r"cannot load any more object with static TLS"), _tls),
@@ -130,7 +145,7 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    out = []
+    out = [_map_failed(events.of(MapFailed))] if events.of(MapFailed) else []
     tls = events.of(StaticTlsFull)
     if tls:
         out.append(_static_tls(tls))
@@ -297,3 +312,18 @@ def _system_error(event: SystemErrorInRuntime, details: list[RuntimeSystemError]
         "them when it starts; a system call it makes there that fails stops the process (Error #100, #179) with the call's errno.",
         ("KMP_AFFINITY=verbose <the program> 2>&1 | head -20   # the CPUs and the mask the runtime chose; nproc; cat /sys/fs/cgroup/cpuset.cpus.effective",),
     )
+
+
+def _map_failed(said: list[MapFailed]) -> Finding:
+    names = list(dict.fromkeys(posixpath.basename(e.path) for e in said))
+    return Finding(
+        "library-map-failed", "error",
+        f"the loader found {more(names, 3)} and could not map it into memory: the process's memory or address space ran out",
+        (*dict.fromkeys(e.line for e in said[:3]), "no file is missing: mmap of the library's segments failed, which is a "
+         "limit on the process (its virtual memory, ulimit -v; a job's or a container's memory), memory used up by the "
+         "program itself, or a folder mounted noexec"),
+        ("ulimit -v (unlimited, or larger than MKL's and the program's libraries together; a batch job: ask for more "
+         "memory, --mem or -l vmem)", "a container: raise its memory limit (docker run --memory; Singularity takes the host's)",
+         "a library under a noexec mount (/tmp, a home folder): install it elsewhere or mount it exec"),
+        "The loader maps each library's segments with mmap; under a virtual-memory limit or when memory is used up the "
+        "mapping fails, and MKL, which opens its kernels itself, says it cannot load them.")

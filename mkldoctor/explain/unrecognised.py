@@ -25,7 +25,8 @@ TESTS_ONLY = "the log says tests failed, but not why in a form mkldoctor recogni
 # a test runner's report of failed tests (pytest's banner and a test's header, googletest's list, CTest's summary,
 # Catch2's, unittest's, Julia's): an echo that says tests failed, not a build
 _TEST_REPORT = re.compile(rf"^(?:{PYTEST_FAILURES}|\[  FAILED  \] |The following tests FAILED:|\S+:\d+: FAILED:|_* ?ERROR collecting "
-                          r"|_{3,} (?:Test\w*(?:\.|::))?test|ERROR: A test has failed|(?:[^\w\s]{1,4} )?(?:ERROR|FAIL): [Tt]est)")
+                          r"|_{3,} (?:Test\w*(?:\.|::))?test|ERROR: A test has failed|(?:[^\w\s]{1,4} )?(?:ERROR|FAIL): [Tt]est"
+                          r"|\s*\d{1,6} - \S.{0,400} \(Failed\)\s*$)")  # CTest's list of failed tests
 
 # The words of a failure's own cause. An error line with none of them only says that a step failed ("ERROR: Package
 # FFTW errored during testing", "The meson log shows the following error:"), as does the head of CMake's message over
@@ -121,7 +122,7 @@ def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> li
             (*_full_log_fix(ctx),
              *(("a test run's summary: rerun the failed tests with their own output, ctest --output-on-failure -R "
                 "'<a test's name>' (the names follow the summary), and explain that output",)
-               if any(e.line.startswith("The following tests FAILED") for e in echoes) else ()),
+               if any(e.line.startswith("The following tests FAILED") or e.line.endswith("(Failed)") for e in echoes) else ()),
              *(("GoogleTest's list of failed tests: rerun one with its own output, <the test program> --gtest_filter="
                 "'<a test's name>' (the names follow the count), and explain that output (its 'Failure' lines say what "
                 "differs)",) if any(e.line.startswith("[  FAILED  ]") for e in echoes) else ()),

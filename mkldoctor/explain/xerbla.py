@@ -51,6 +51,11 @@ SIGNATURES = (
     Signature("mkl-xerbla-condition", "xerbla", "ERROR: Condition",
               re.compile(_MKL + r"Condition\s+(?P<n>-?\d{1,6})\s+detected in function\s+(?P<routine>[\w.]+?)\s*\.?\s*$"),
               _condition),
+    # a program's words for MKL's allocator returning NULL (CTranslate2's "RuntimeError: mkl_malloc: failed to allocate
+    # memory": faster-whisper's standalone build, whisper-standalone-win#511)
+    Signature("mkl-malloc-failed", "xerbla", "failed to allocate",
+              re.compile(r"\bmkl_(?:malloc|calloc|realloc): failed to allocate"),
+              lambda m, _: XerblaSaid("malloc", "mkl_malloc", "", m.string.strip()[:300])),
     Signature("lapacke-memory", "xerbla", "Not enough memory to",
               re.compile(r"\bNot enough memory to (?P<what>allocate work array|transpose matrix) in "
                          r"(?P<routine>LAPACKE_\w{2,40})"),
@@ -95,6 +100,16 @@ def _finding(e: XerblaSaid, ctx: Context) -> Finding:
             "MKL's LAPACK routines need a workspace of a size that depends on the problem and on MKL's release; a size "
             "written for another release, or memory that runs out, leaves the routine without it.", _CONFIRM,
             locations=where)
+    if e.what == "malloc":
+        return Finding(
+            "mkl-out-of-memory", "error", "MKL's allocator (mkl_malloc) could not allocate: the process ran out of memory",
+            (e.line, "mkl_malloc returned no memory for the buffer asked: the machine's memory (or the process's limit) was "
+                     "used up; the program's own words for it, not MKL's"),
+            ("a smaller problem or model (a smaller model, a compute type of fewer bytes: int8 or float16 where the program "
+             "offers it, a smaller batch)", "more memory, or fewer programs beside it; a container's or a job's limit raised",
+             _WIDTH + ": a size read wrongly asks for an enormous buffer"),
+            "MKL allocates its buffers itself (mkl_malloc); a program that checks the result reports the failure in its "
+            "own words.", _CONFIRM, locations=where)
     if e.what == "lapacke-memory":
         step = "the work array it allocates" if e.detail == "allocate work array" else "a row-major matrix's transposed copy"
         return Finding(

@@ -35,4 +35,13 @@ EXPLAIN = (
     _r("gomp-too-old", "A library needs libgomp names of a newer GCC than the libgomp the link finds",
        "Its undefined GOMP_* names carry libgomp's symbol version (GOMP_5.0: GCC 9): it was built by a newer GCC.",
        "Link with the GCC that built it, or rebuild the library with this link's GCC."),
+    _r("gfortran-argument-mismatch", "gfortran 10 and newer refused calls of one procedure with mismatched arguments",
+       "Without an explicit interface gfortran compares the calls with each other; GCC 10 made a mismatch an error.",
+       "USE the module that declares it (MKL's DFTI: MKL_DFTI), or -fallow-argument-mismatch."),
+    _r("mkl-out-of-memory", "MKL's allocator (mkl_malloc) could not allocate: out of memory",
+       "mkl_malloc returned no memory; the program reports it in its own words.",
+       "A smaller problem or model, more memory, or a raised limit; check the integer width."),
+    _r("library-map-failed", "The loader found a library and could not map it into memory",
+       "glibc's 'failed to map segment from shared object': a virtual-memory limit, memory used up, or a noexec mount.",
+       "Raise ulimit -v or the job's or container's memory limit; keep libraries off noexec mounts."),
 )
