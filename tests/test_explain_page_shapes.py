@@ -158,3 +158,28 @@ SOURCE_DGEMM = ("extern void dgemm_(const char*, const char*, const int*, const 
                 "const int*, const double*, const int*, const double*, double*, const int*);\nint main(void) { int n = 2; "
                 "double a[4] = {1, 2, 3, 4}, b[4] = {1, 0, 0, 1}, c[4], one = 1, zero = 0;\ndgemm_(\"N\", \"N\", &n, &n, &n, "
                 "&one, a, &n, b, &n, &zero, c, &n);\nreturn c[3] != 4; }\n")
+
+
+def test_an_old_vector_statistics_name(tmp_path, mkl):
+    """shoc-mic#3's VSL_METHOD_SGAUSSIAN_ICDF, produced with g++ and the pinned headers: today's name, which compiles; and
+    the finding's claim held against both pinned releases' mkl_vsl_defines.h."""
+    import json
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from mkldoctor.cli import app
+
+    include = mkl.pip / "include"
+    for header in (include / "mkl_vsl_defines.h", mkl.debian_shared / "usr/include/mkl/mkl_vsl_defines.h"):
+        text = header.read_text()
+        assert "VSL_METHOD_SGAUSSIAN_ICDF" not in text and "#define VSL_RNG_METHOD_GAUSSIAN_ICDF" in text, header
+    source = ("#include <mkl.h>\nint main(void) { VSLStreamStatePtr s; float r[4]; vslNewStream(&s, VSL_BRNG_MT19937, 1);\n"
+              "return vsRngGaussian(VSL_METHOD_SGAUSSIAN_ICDF, s, 4, r, 0.0f, 1.0f); }\n")
+    (tmp_path / "v.cpp").write_text(source)
+    line = ["g++", "-c", str(tmp_path / "v.cpp"), f"-I{include}", "-o", str(tmp_path / "v.o")]
+    document = json.loads(CliRunner().invoke(app, ["explain", "--format", "json", "--no-scan", "--", *line]).stdout)
+    [said] = [f for f in document["findings"] if f["severity"] == "error"]
+    assert said["id"] == "mkl-api-changed" and said["title"].endswith("VSL_RNG_METHOD_GAUSSIAN_ICDF is its name"), said
+    (tmp_path / "v.cpp").write_text(source.replace("VSL_METHOD_SGAUSSIAN_ICDF", "VSL_RNG_METHOD_GAUSSIAN_ICDF"))
+    assert subprocess.run(line).returncode == 0

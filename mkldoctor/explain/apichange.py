@@ -25,6 +25,7 @@ from mkldoctor.knowledge import exports, facts
 # a name of MKL's API: its C names, its C++ (oneMKL SYCL) namespace, the batch routines of the Fortran-style API
 # (MKL 2017's deep-learning primitives, dnnConvolutionCreateForward_F32, which a later release removed, too)
 _MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\w+|Dfti\w+|MKL_\w+|CBLAS_[A-Z]+|LAPACK_(?:ROW|COL)_MAJOR|"
+                       r"VS[LM]_[A-Z]\w+|VML_[A-Z]\w+|"  # VS's and VM's constants (VSL_METHOD_SGAUSSIAN_ICDF: shoc-mic#3)
                        r"dnn[A-Z]\w+_F(?:32|64))\b|"
                        r"[sdcz]?(?:getr[fsi]|gemm|trsm|axpy|geqrf|potr[fs])_batch(?:_strided)?)")  # in a typedef's name too
 # gcc's and clang's words for a call or a conversion that does not fit the declaration in scope
@@ -347,6 +348,17 @@ def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
             (f"grep -rn '{name}' <the project's sources>   # the call, and the #if around it",),
             locations=ctx.located(errors, "error:"),
         )
+    old = _OLD_VSL.fullmatch(name)  # an old MKL's method names, with the precision letter (shoc-mic#3)
+    if old:
+        return Finding(
+            "mkl-api-changed", "error", f"{name} is an old MKL's name of a Vector Statistics method, which today's headers "
+            f"no longer define: VSL_RNG_METHOD_{old['rest']} is its name", (errors[0].line[:300], "MKL names the random "
+            f"number generators' methods without a precision letter (VSL_RNG_METHOD_{old['rest']} serves vsRng and vdRng "
+            "alike); the old names with it are gone (neither 2020.4's nor 2026's mkl_vsl_defines.h has them)"),
+            (f"replace {name} with VSL_RNG_METHOD_{old['rest']} in the code",),
+            "Code written for an old MKL calls names a newer MKL's headers no longer define.",
+            ("grep -n 'VSL_RNG_METHOD_' <MKL's include folder>/mkl_vsl_defines.h   # today's names",),
+            locations=ctx.located(errors, "error:"))
     return Finding(
         "mkl-api-changed", "error",
         f"{name} is not declared where the build compiles it: an MKL header not included, or MKL's headers older than the "
@@ -369,6 +381,9 @@ def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
         ("grep -rn '" + name + "' <MKL's include folder>/*.h   # whether these headers declare it",),
         locations=ctx.located(errors, "error:"),
     )
+
+
+_OLD_VSL = re.compile(r"VSL_METHOD_[SD](?P<rest>[A-Z0-9]+_[A-Z0-9_]+)")
 
 
 def _deprecated(error: CompileError, header: str, ctx: Context) -> Finding:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, FollowOn, Signature
+from mkldoctor.explain.catalogue import ERRORISH, LISTING_MARK, NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -35,8 +35,8 @@ def _named(m: re.Match, _) -> PardisoNamed | object:
     # pip's report of a package's requirement ("pypardiso 0.4.0 requires mkl, which is not installed.": pkgstate's)
     from mkldoctor.explain.pkgstate import PIP_CONFLICT
 
-    if ERRORISH.search(m.string) or PIP_CONFLICT.match(m.string.strip()):
-        return NOT_MINE
+    if ERRORISH.search(m.string) or PIP_CONFLICT.match(m.string.strip()) or LISTING_MARK.search(m.string):
+        return NOT_MINE  # (a traceback's frame in pypardiso's files is the traceback's: echoes' cut-traceback reading)
     return PardisoNamed(m.string.strip()[:200])
 
 
