@@ -291,6 +291,7 @@ def linked_layer_finding(ctx: Context, symbols, by_symbol, hits, command: LinkCo
                "-lpthread", "-lm", "-ldl")
         said = (f"link the three layers of one MKL as a group (an interface, a threading layer, the core): {' '.join(add)} "
                 "(libmkl_gnu_thread.a with -fopenmp, or libmkl_intel_thread.a with -liomp5, for MKL's own threads)")
+        edit = Edit(append=add)
     else:
         found = [linked.find(m, "shared") for m in missing] if paths else []
         if paths and all(found) and line is not None and paths[0] in line.argv:  # by path, before the line's MKL files
@@ -303,6 +304,5 @@ def linked_layer_finding(ctx: Context, symbols, by_symbol, hits, command: LinkCo
             said, edit = f"add {' '.join(add)} (MKL needs an interface, a threading and the core library)", Edit(append=add)
     return Finding("mkl-layer-missing", "error",
                    f"a part of MKL is missing from the link line: {', '.join('-l' + m for m in missing) or 'a layer'}",
-                   tuple(evidence), (ctx.edited(said, edit if not archives else Edit(append=add)),
-                                     "mkldoctor link --format flags   # prints the full line"),
+                   tuple(evidence), (ctx.edited(said, edit), "mkldoctor link --format flags   # prints the full line"),
                    "MKL is linked as three layers (interface, threading, core); each one needs the others.")

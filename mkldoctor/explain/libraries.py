@@ -113,11 +113,12 @@ def missing_libraries(events: Parsed, ctx: Context) -> list[Finding]:
                               "architecture (a 32-bit file in a 64-bit link); with no usable one left, -lNAME is not found.",
                               recipes=())
         out.append(_cluster(finding, [name for _, _, name in items], command, ctx) if not skipped else finding)
-    lost = lost_names(events)
-    mine = [i for i, f in enumerate(out) if f.id in ("library-not-found", "library-incompatible")][:1 if lost else 0]
-    for i in mine:  # gold goes on past the library it cannot find, and lists the names that library would have defined
-        out[i] = replace(out[i], evidence=(*out[i].evidence, f"then {more(lost, 3)} undefined: the names that library "
-                                           "would have defined (the linker went on without it): the consequence of this failure"))
+    lost = lost_names(events)  # gold goes on past the library it cannot find, and lists the names it would have defined
+    mine = next((i for i, f in enumerate(out) if f.id in ("library-not-found", "library-incompatible")), None)
+    if lost and mine is not None:
+        out[mine] = replace(out[mine], evidence=(*out[mine].evidence, f"then {more(lost, 3)} undefined: the names that "
+                                                 "library would have defined (the linker went on without it): the "
+                                                 "consequence of this failure"))
     return first + out
 
 
