@@ -65,6 +65,7 @@ def _julia_frame(m: re.Match, _):
 _TOOL_SUMMARY = re.compile("|".join(TOOL_SUMMARIES))
 
 PYTEST_FAILURES = r"=+ FAILURES =+"  # pytest's banner over the failures it reports (unrecognised reads it too)
+CTEST_FAILED = r"\s*\d{1,6} - \S.{0,400} \(Failed\)\s*$"  # CTest's line of one failed test (unrecognised reads it too)
 
 SIGNATURES = (
     # a Julia stacktrace's frame ("[1] error(::String) at ./error.jl:33"): a Julia session, whatever it loaded; last of all
@@ -85,7 +86,7 @@ SIGNATURES = (
       for i, needle in enumerate(("exit code", "exit status", "exited with", "exit value"))),
     # CTest's list of the tests that failed ("238 - nrm2 with finite input ... - float (Failed)"): tests that failed, their
     # own output elsewhere (tlapack#112)
-    Signature("ctest-failed-listed", "echoes", "(Failed)", re.compile(r"^\s*\d{1,6} - \S.{0,400} \(Failed\)\s*$"), _echo),
+    Signature("ctest-failed-listed", "echoes", "(Failed)", re.compile(rf"^{CTEST_FAILED}"), _echo),
     Signature("snakemake-error-in-rule", "echoes", "Error in rule", re.compile(r"^\s*Error in rule [\w.-]+:\s*$"), _echo),
     Signature("snakemake-called-process", "echoes", "rror in ",
               re.compile(r"^\s*(?:RuleException|CalledProcessError) in (?:rule \S+ in )?(?:line \d+ of |file )\S+"), _echo),

@@ -12,7 +12,7 @@ from typing import BinaryIO, Iterator
 
 from mkldoctor.explain import reflow
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.markup import unmarked
+from mkldoctor.explain.markup import MARKED, unmarked
 from mkldoctor.explain.rawlines import MAX_LINE, raw_lines
 
 MAX_JOIN_LINES = 256  # a wrapped line is rejoined from at most this many pieces
@@ -343,7 +343,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if not (mark and line.endswith(mark.group(0)) and len(line) > 2 * len(mark.group(0))):
                 break
             line = raw = _without_ci_prefix(line[len(mark.group(0)):-len(mark.group(0))])  # `[22:54:01] ...`
-        if "**" in line or "](" in line or "&" in line or "：" in line or "` `" in line or "\\*" in line:  # a page's markup
+        if MARKED.search(line):  # a page's markup inside the line
             line, entities = unmarked(line)
             raw = line
             width = len(raw) if entities else width  # the escapes' width was the page's source's, no terminal's

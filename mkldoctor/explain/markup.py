@@ -14,6 +14,8 @@ from __future__ import annotations
 import html
 import re
 
+# a line holding none of these has no markup unmarked takes off (lines asks before calling it, on every line)
+MARKED = re.compile(r"\*\*|\]\(|&|：|` `|\\\*")
 _BOLD_WORDS = re.compile(r"(?<!\*)\*\*(?=\S)((?:[^*]|\*(?!\*)){0,2000}?\b(?:error|warning|undefined|cannot|fatal|Error|ERROR|FATAL)\b"
                          r"(?:[^*]|\*(?!\*)){0,2000}?)(?<=\S)\*\*(?!\*)")  # pointer types' single * may be inside
 _BOLD_WORD = re.compile(r"(?<![*\w])\*\*([^*\s]{1,400})\*\*(?![*\w])")  # **AUX6-NOTFOUND;AUX5-NOTFOUND** (one word)

@@ -12,14 +12,24 @@ from mkldoctor.knowledge.history import any_version_key, version_key
 EXTENSIONS = ("mkl-service", "mkl-fft", "mkl-random", "mkl-umath")  # Intel's Python packages with compiled extensions
 
 
+def _normal(name: str) -> str:
+    """A package's name as the index compares it: mkl_fft and mkl-fft alike."""
+    return name.lower().replace("_", "-")
+
+
+def is_extension(package: str) -> bool:
+    """One of Intel's Python packages whose wheels are compiled per Python version (mkl-service#15)."""
+    return _normal(package) in EXTENSIONS
+
+
 def no_such_name(manager: str, package: str, evidence: list[str]) -> Finding | None:
     """A name no MKL package has, close to one that does (mkl_fft#26's "pip3 install mkl-ffl"): a typo, not a platform."""
     import difflib
 
     from mkldoctor.explain import pkgmanagers
 
-    names = {n.lower().replace("_", "-") for n in distribution.INTEL_PACKAGES}
-    wanted = package.lower().replace("_", "-")
+    names = {_normal(n) for n in distribution.INTEL_PACKAGES}
+    wanted = _normal(package)
     close = difflib.get_close_matches(wanted, sorted(names), n=1, cutoff=0.75)
     if wanted in names or not close:
         return None

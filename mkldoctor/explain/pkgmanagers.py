@@ -296,7 +296,7 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
         typo = pipoffers.no_such_name(manager, package, evidence)
         if typo is not None:
             return typo
-        if package.lower().replace("_", "-") in pipoffers.EXTENSIONS:  # compiled per Python version (mkl-service#15)
+        if pipoffers.is_extension(package):  # compiled per Python version (mkl-service#15)
             evidence.append(f"{package} is a compiled extension: its wheels are built per Python version (cpXY tags), so a "
                             "Python older or newer than its wheels is offered none on any platform: python3 --version")
     if manager in _CONDA and events.of(gomp.CondaGnuMutexAsked):  # xtb#557
@@ -361,7 +361,7 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
     elif release and not platforms.supported("macos-x86_64", release):
         title = (f"{said} has no {asked} for the log's platform: MKL {release} is built for Linux and Windows on x86-64 only "
                  f"(macOS up to {platforms.last_release('macos')}, no ARM)")
-    elif package.lower().replace("_", "-") in pipoffers.EXTENSIONS and manager not in _CONDA:
+    elif pipoffers.is_extension(package) and manager not in _CONDA:
         title = (f"{said} has no {asked} for the log's Python or platform: its wheels are built per Python version, and for "
                  "x86 processors only")
     else:

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from mkldoctor.explain.catalogue import ClaimedError, FollowOn, Unrecognised
 from mkldoctor.explain.context import Context
-from mkldoctor.explain.echoes import PYTEST_FAILURES
+from mkldoctor.explain.echoes import CTEST_FAILED, PYTEST_FAILURES
 from mkldoctor.explain.events import Parsed, RustLinkFailed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge.recipes import q
@@ -26,7 +26,7 @@ TESTS_ONLY = "the log says tests failed, but not why in a form mkldoctor recogni
 # Catch2's, unittest's, Julia's): an echo that says tests failed, not a build
 _TEST_REPORT = re.compile(rf"^(?:{PYTEST_FAILURES}|\[  FAILED  \] |The following tests FAILED:|\S+:\d+: FAILED:|_* ?ERROR collecting "
                           r"|_{3,} (?:Test\w*(?:\.|::))?test|ERROR: A test has failed|(?:[^\w\s]{1,4} )?(?:ERROR|FAIL): [Tt]est"
-                          r"|\s*\d{1,6} - \S.{0,400} \(Failed\)\s*$)")  # CTest's list of failed tests
+                          rf"|{CTEST_FAILED})")
 
 # The words of a failure's own cause. An error line with none of them only says that a step failed ("ERROR: Package
 # FFTW errored during testing", "The meson log shows the following error:"), as does the head of CMake's message over
