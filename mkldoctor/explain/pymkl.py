@@ -157,8 +157,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
              f"a conda environment whose BLAS resolved to MKL ({conda_blas('mkl')}, which brings intel-openmp): switch its BLAS to "
              f"OpenBLAS, {recipes.conda_install(recipes.q(conda_blas('openblas')))}, and pin it (an installer's "
              "conda-meta/pinned: mne-installers#201)"),
-            "OpenMP runtimes export the same omp_* names (Intel's and LLVM's GNU's GOMP_* ones too); two in one process each "
-            "start their own threads, and code built for one may call the other.",
+            "OpenMP runtimes export the same omp_* names (Intel's and LLVM's export GNU's GOMP_* ones too); two in one process "
+            "each start their own threads, and code built for one may call the other.",
         ))
     if "kmeans" in said:
         e = said["kmeans"]
