@@ -5,6 +5,8 @@ and its "Could not find MKL_CORE_LIBRARY", PARDISO's code before the solver's na
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from tests.test_explain_families import flat, only_error
@@ -60,6 +62,16 @@ CASES = [
     # conda#10034: a paste that starts at conda's conflict report for mkl
     ("Package mkl conflicts for:\npatsy -> numpy[version='>=1.4.0'] -> mkl[version='>=2018.0.0']\n", "mkl-package-unavailable",
      "conflict"),
+    # conda#1867, anaconda-issues#40: conda 3's words, its hint's list below or one package's conflict
+    ("Solving package specifications: .............\nError: Unsatisfiable package specifications.\nGenerating hint:\n\n\n"
+     "Hint: the following packages conflict with each other:\n  - mkl\n  - python 3.5*\n", "mkl-package-unavailable",
+     "(python 3.5*)"),
+    ("Error: Unsatisfiable package specifications\nHint: mkl has a conflict with the remaining packages\n",
+     "mkl-package-unavailable", "conda cannot install mkl together"),
+    # pytorch#16188: conda's conflict list in the reporter's quotes: its items kept apart, conda's advice not one of them
+    ('"UnsatisfiableError: The following specifications were found to be in conflict:\n  - mkl==2019.0=118\n  - numpy==1.15.2='
+     "py37ha559c80_0 -> mkl_fft[version='>=1.0.4'] -> mkl[version='>=2019.1,<2020.0a0']\nUse \"conda info <package>\" to see the "
+     'dependencies for each package."\n', "mkl-package-unavailable", "mkl[version='>=2019.1,<2020.0a0']): they conflict"),
     # tlapack#112: CTest's list of failed tests, without its header: tests that failed, rerun with their output
     ("\t238 - nrm2 with finite input which expects an exact output - float (Failed)\n\t239 - nrm2 with finite input which "
      "expects an exact output - double (Failed)\n", "unrecognised-failure", "ctest --output-on-failure"),
@@ -71,6 +83,10 @@ CASES = [
     # xtensor-blas#84: lldb's stop in MKL's kernel
     ("EXC_BAD_ACCESS (code=EXC_I386_GPFLT)\n         frame #0: 0x000000010067d894 unit_tests`mkl_blas_avx2_dgemm_kernel_"
      "nocopy_TN_b0 + 48724\n", "mkl-crash", "inside MKL"),
+    # polatory#39: MSBuild's summary wrapped MSVC's line inside a word, its rest indented
+    ('         c:\\vcpkg\\installed\\x64-windows\\include\\eigen\\src\\core\\util\\mkl_support.h(58): fatal error C1083: Cannot '
+     'open i\n       nclude file: \'mkl.h\': No such file or directory [C:\\polatory\\build\\src\\polatory.vcxproj]\n',
+     "mkl-header-not-found", "mkl_support.h includes mkl.h"),
 ]
 
 
@@ -85,6 +101,66 @@ def test_a_bold_over_one_line_of_arithmetic_is_kept():
 
     assert unmarked("x = a**2 + b**2")[0] == "x = a**2 + b**2"  # no bold: Fortran's and Python's power
     assert unmarked("char **argv")[0] == "char **argv"
+
+
+def test_msbuilds_next_summary_entry_is_no_rest_of_the_last():
+    """MSBuild's summary lists one indented entry per error: an entry whose message ends with a letter takes no next entry
+    as its wrapped rest (only a wrap inside MSVC's own words is joined without a blank)."""
+    from mkldoctor.explain import lines
+
+    summary = ("         c:\\p\\a.cpp(3): error C2065: 'MKL_INT': undeclared identifier [C:\\p\\a.vcxproj]\n"
+               "         c:\\p\\a.cpp(9): fatal error C1083: Cannot open include file: 'mkl.h': No such file or directory "
+               "[C:\\p\\a.vcxproj]\n         c:\\p\\b.cpp(4): error C3861: 'dgemm': identifier not found [C:\\p\\b.vcxproj]\n"
+               "         c:\\p\\b.cpp(5): error C2065: 'MKL_Complex16': undeclared identifier\n           in a template\n")
+    got = [line.strip() for line in lines.logical_lines(io.BytesIO(summary.encode()))]
+    assert [line[:12] for line in got[:4]] == ["c:\\p\\a.cpp(3", "c:\\p\\a.cpp(9", "c:\\p\\b.cpp(4", "c:\\p\\b.cpp(5"], got
+    assert got[3].endswith("identifier in a template"), got  # a rest in words of its own: joined with its blank
+    cut = "         c:\\p\\a.cpp(9): fatal error C1083: Cannot open i\n       nclude file: 'mkl.h': No such file or directory\n"
+    assert [line.strip() for line in lines.logical_lines(io.BytesIO(cut.encode()))] == [
+        "c:\\p\\a.cpp(9): fatal error C1083: Cannot open include file: 'mkl.h': No such file or directory"]
+
+
+GACODE_344 = """cgyro_test_fft.F90(242): error #5102: Cannot open include file 'fftw3.f03'
+     include 'fftw3.f03'
+-------------^
+cgyro_test_fft.F90(354): error #5102: Cannot open include file 'fftw3.f03'
+     include 'fftw3.f03'
+-------------^
+cgyro_test_fft.F90(505): error #6404: This name does not have a type, and must have an explicit type.   [FFTW_INIT_THREADS]
+     istatus = fftw_init_threads()
+---------------^
+cgyro_test_fft.F90(566): error #6404: This name does not have a type, and must have an explicit type.   [FFTW_PATIENT]
+          FFTW_PATIENT)
+----------^
+"""
+
+
+def test_intel_fortrans_errors_after_an_include_it_could_not_open():
+    """gacode#344: Intel Fortran goes on past its error #5102 and reports each name the header declares: one finding, those
+    errors its consequences (they were an unrecognised failure beside it)."""
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    [said] = explain(logparse.parse_bytes(GACODE_344.encode()), [])
+    assert said.id == "fftw-header-not-found", flat(said)
+    assert sum("[FFTW_INIT_THREADS]" in e or "[FFTW_PATIENT]" in e for e in said.evidence) == 2, flat(said)
+
+
+@pytest.mark.parametrize("release", ["pip-2026.2/include", "debian-2020.4-shared/usr/include/mkl"])
+def test_mkls_fortran_sources_are_its_headers(release, mkl):
+    """MKL ships Fortran interface sources that programs INCLUDE (mkl_dfti.f90, mkl_vsl.f90): Intel Fortran's words for
+    one it cannot open name MKL's header, and its errors at the names that source declares join that finding."""
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    folder = mkl.root / release
+    sources = sorted(p.name for p in folder.glob("mkl*.f90"))
+    assert "mkl_dfti.f90" in sources, sources
+    for name in sources[:6] + ["mkl_dfti.f90"]:
+        log = (f"x.F90(3): error #5102: Cannot open include file '{name}'\n      include '{name}'\n-------------^\n"
+               "x.F90(9): error #6404: This name does not have a type, and must have an explicit type.   [DFTI_DOUBLE]\n")
+        [said] = explain(logparse.parse_bytes(log.encode()), [])
+        assert said.id == "mkl-header-not-found" and name in said.title and "[DFTI_DOUBLE]" in flat(said), flat(said)
 
 
 def test_javacpps_probes_are_no_failure():

@@ -31,13 +31,14 @@ _MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\
 # gcc's and clang's words for a call or a conversion that does not fit the declaration in scope
 # (Intel's classic compilers: "x.hpp(86): error: identifier "LAPACK_ROW_MAJOR" is undefined"; a message a paste wrapped
 # after its name, "error: ‘CBLAS_LAYOUT’" with "was not declared in this scope" on the next line, is read with that line)
-_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?:\s*\d+\s+)?(?P<file>\S+?)(?::\d+(?::\d+)?:|\(\d+\):) (?:fatal )?error(?: #6404)?: "
+_COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?:\s*\d+\s+)?(?P<file>\S+?)(?::\d+(?::\d+)?:|\(\d+\):) (?:fatal )?error(?: #6404| #6633)?: "
                             r"(?P<msg>(?:invalid conversion|cannot convert|implicit declaration of function|"
                             r"too (?:few|many) arguments|no matching (?:function|member function)|no member named|"
                             r"has no member named|no type named|incompatible pointer type|conflicting types|"
                             r"use of undeclared identifier|[‘'][^'’]+['’] was not declared|identifier \"\w+\" is undefined|"
                             r"[‘'][^'’]+['’] is deprecated|variable or field\b|[‘'][^'’]+['’]\s*$|"
-                            r"This name does not have a type|static assertion failed|unknown type name|$).*)")
+                            r"This name does not have a type|static assertion failed|unknown type name|"
+                            r"The type of the actual argument differs|$).*)")
 # (Intel Fortran's: "x.F90(9): error #6404: This name ..."; clang's message may start on the next line: "error: " alone)
 # the code line under it ("  1424 |   oneapi::mkl::sparse::release_matrix_handle(&h);") and the declaration it found
 _GUTTER = re.compile(r"^\s*\d+ \|")
@@ -45,6 +46,20 @@ _MKL_HEADER = re.compile(r"(?<!\S)(?P<path>\S{0,1000}/(?:mkl|oneapi/mkl)\S{0,300
 
 
 _UNDECLARED = re.compile(r"was not declared|undeclared identifier|implicit declaration|is undefined")
+_UNKNOWN_NAME = re.compile(rf"{_UNDECLARED.pattern}|This name does not have a type")
+
+
+def after_missing_header(events: Parsed) -> list[str]:
+    """The compiler's errors at names it does not know after a header it could not open (Intel Fortran goes on past its
+    error #5102: "This name does not have a type ... [FFTW_INIT_THREADS]", gacode#344): that header's consequences, said
+    with its finding."""
+    from mkldoctor.explain.fftwheaders import FftwHeaderMissing
+    from mkldoctor.explain.headermissing import HeaderMissing
+
+    headers = [events.first_line.get(e, 0) for e in (*events.of(FftwHeaderMissing), *events.of(HeaderMissing))]
+    return [f"then the compiler says: {e.line.strip()[:200]}: a name that header declares, the consequence"
+            for e in events.of(CompileError)
+            if _UNKNOWN_NAME.search(e.line) and headers and events.first_line.get(e, 0) > min(headers)][:3]
 _WRAPPED = re.compile(r"(?:[‘'][^'’]+['’]|variable or field)\s*$")  # a message cut after its name, or before it
 _DEPRECATED = re.compile(r"is deprecated\b.*\[-Werror")  # gcc's -Werror=deprecated-declarations, clang's -Werror,-W...
 
@@ -73,7 +88,9 @@ class CompileError:
             line = f"{self.line} {lines[0].strip()}"
             named = _MKL_NAME.search(line.split(" error: ", 1)[-1])
             return replace(self, line=line[:400], name=named.group(0) if named else self.name).followed(lines[1:])
-        listed = next((m.group(0) for line in lines if _GUTTER.match(line) for m in [_MKL_NAME.search(line)] if m), "")
+        fortran = " error #" in self.line  # Intel Fortran's code line under it, indented, no gutter
+        listed = next((m.group(0) for line in lines if _GUTTER.match(line) or (fortran and line[:1].isspace())
+                       for m in [_MKL_NAME.search(line)] if m), "")
         return replace(self, name=self.name or listed, wants=0)
 
 
@@ -141,6 +158,8 @@ SIGNATURES = (
               _macro),
     Signature("compile-error", "apichange", "rror: ", _COMPILE_ERROR, _error),
     Signature("intel-fortran-untyped-name", "apichange", "error #6404", _COMPILE_ERROR, _error),
+    # an argument of another type than MKL's interface module declares (TBFIT#3: TYPE(C_PTR) to MKL_SPARSE_Z_EXPORT_CSR)
+    Signature("intel-fortran-argument-type", "apichange", "error #6633", _COMPILE_ERROR, _error),
     Signature("vs-error-list-row", "apichange", "is undefined",
               re.compile(r"^\s*Error(?: \(active\))?(?:\t+| {2,})(?:[A-Z]+\d+(?:\t+| {2,}))?(?P<msg>identifier \"\w+\" is undefined)"),
               _error_list),
@@ -166,6 +185,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return [_in_namespace(*inside, next(s.header for s in shown if s.header), ctx)]
     if _own_file(errors[0].line) and "static assertion failed" in errors[0].line:  # the code's own check (its names listed)
         return [_own_code(errors[0], ctx)]
+    if after_missing_header(events):  # the header's finding says them
+        errors = [e for e in errors if not _UNKNOWN_NAME.search(e.line)]
+        if not errors:
+            return []
     names = [e.name for e in errors if e.name] + [s.name for s in shown if s.name]
     if not names:  # no MKL near it: the lines stay what they were, errors no signature explains
         own = next((e for e in errors if _own_file(e.line) or _UNTYPED.search(e.line)

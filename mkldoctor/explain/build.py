@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain import headermissing
 from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised, last_match
@@ -221,7 +221,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ))
     headers = events.of(headermissing.HeaderMissing)
     if headers:
-        out.append(headermissing.finding(ctx, headers))
+        from mkldoctor.explain.apichange import after_missing_header
+
+        said = headermissing.finding(ctx, headers)
+        out.append(replace(said, evidence=(*said.evidence, *after_missing_header(events))))
     return out
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mkldoctor.explain.apichange import after_missing_header
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -78,7 +79,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "fftw-header-not-found", "error", f"the compiler found no {first.header}: FFTW's header, which MKL ships in its "
         "own include/fftw folder", (first.line,
                                     f"{first.header} is FFTW's interface header; MKL's FFTW wrappers implement that interface "
-                                    "and MKL ships the header in <MKL>/include/fftw, a folder -I<MKL>/include does not reach"),
+                                    "and MKL ships the header in <MKL>/include/fftw, a folder -I<MKL>/include does not reach",
+                                    *after_missing_header(events)),
         tuple(fix),
         "MKL implements FFTW's API, so a program written for FFTW can take its FFT from MKL; its headers then come from "
         "MKL's include/fftw folder, which must be on the include path by itself.",

@@ -26,7 +26,7 @@ class HeaderMissing:
     msvc: bool = False  # said by MSVC's cl.exe (headerwords): Windows' folders and variables
 
 
-_MKL_HEADER = re.compile(r"^(?:mkl|mkl_\w+|i_malloc|lapacke\w*|cblas)\.h(?:pp)?$|^mkl\w*\.fi$")  # a Fortran INCLUDE's too
+_MKL_HEADER = re.compile(r"^(?:mkl|mkl_\w+|i_malloc|lapacke\w*|cblas)\.h(?:pp)?$|^mkl\w*\.f(?:i|90)$")  # a Fortran INCLUDE's too
 # oneMKL's SYCL headers renamed, with the release that no longer ships the old name (spack-packages PR #4651: heffte 2.4.1's
 # oneapi/mkl/dfti.hpp under oneMKL 2026.0; heffte PR #68 moved to dft.hpp)
 RENAMED_HEADERS = {"oneapi/mkl/dfti.hpp": ("oneapi/mkl/dft.hpp", "2026.0")}
@@ -116,7 +116,7 @@ def finding(ctx: Context, events: list[HeaderMissing]) -> Finding:
                f"compiler searches by itself, and a build that derives the include folder from the library folder "
                f"(/usr/lib/x86_64-linux-gnu/../../include) misses it: add -I{DEBIAN_INCLUDE}, or take the flags from the "
                "packages' pkg-config files: $(pkg-config --cflags mkl-dynamic-lp64-seq)"]
-    elif names[0].endswith(".fi"):  # a Fortran INCLUDE
+    elif names[0].endswith((".fi", ".f90")):  # a Fortran INCLUDE (mkl_dfti.f90: the DFTI module's source, included)
         from mkldoctor.explain.headerwords import fortran_fix
 
         fix, check = fortran_fix(names[0], ctx.platform == "Windows")

@@ -35,7 +35,7 @@ SIGNATURES = (
     # a Fortran INCLUDE of MKL's interface files (mkl_vsl.fi, mkl.fi), in fftwheaders' words of each compiler; its place is
     # on the lines above, or before it in an IDE's "file|line|Error: ..." (Code::Blocks')
     *(Signature(f"fortran-mkl-include-missing-{i}", "headerwords", needle,
-                re.compile(r"(?:^|\s)(?:(?P<src>[^\s|]{1,300})\|\d+\|)?.{0,40}?" + fftwheaders.fortran_include(r"(?P<h>mkl\w*\.fi)")),
+                re.compile(r"(?:^|\s)(?:(?P<src>[^\s|]{1,300})\|\d+\|)?.{0,40}?" + fftwheaders.fortran_include(r"(?P<h>mkl\w*\.f(?:i|90))")),
                 headermissing.header_event) for i, needle in enumerate(fftwheaders.FORTRAN_INCLUDE_NEEDLES)),
 )
 

@@ -12,6 +12,7 @@ from typing import BinaryIO, Iterator
 
 from mkldoctor.explain import reflow
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.hanging import hangs, joined
 from mkldoctor.explain.markup import MARKED, unmarked
 from mkldoctor.explain.rawlines import MAX_LINE, raw_lines
 
@@ -166,7 +167,7 @@ _FRESH = re.compile(
     r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|\*\*\* |Execution halted|"  # R's last line
     r"```|~~~|</?(?:details|summary|pre|code)\b|"  # Markdown's fence and an issue's HTML around a paste
     r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
-    r"[\w./+-]+:\d+:(?:\d+:)? (?:fatal )?(?:error|warning|note)\b|"  # a compiler's diagnostic: "mklmpi-impl.c:87:25: error: ..."
+    r"[\w./+-]+(?::\d+:(?:\d+:)?|\(\d+\):) (?:fatal )?(?:error|warning|note)\b|"  # a compiler's: "x.c:87:25: error", "x.f90(76): error"
     r"[\w./+-]+:\(\.[\w.$]+\+0x[0-9a-f]+\): |"  # ld's place in a section: "znaup2.f:(.text+0x125): undefined reference to ..."
     r"[\w.+-]{1,60}: (?:symbol lookup error|error while loading shared libraries|relocation error)|"  # the loader's, by program
     + _TOOL + "|"
@@ -198,7 +199,6 @@ def _cut_start(line: str) -> str | None:
     last few characters, which every line ending in a letter pays."""
     blank = line.rfind(" ", max(0, len(line) - 10))
     return line[blank + 1:] if blank >= 0 and line[blank + 1:] in _CUT_STARTS else None
-_HANGING = (" or", "cannot open shared object", " already", "Cannot load", "ERROR was detected:")
 # the heads of error lines, for a paste whose selection started a few characters into its first line ("defined reference
 # to `hgemm_'", "nnot find -lmkl_rt", "ake Error at ..."): the first line is read with its head made whole
 _HEADS = ("undefined reference to", "undefined symbol:", "cannot find -l", "Cannot load ", "Can not find", "Intel MKL ", "INTEL MKL ",
@@ -226,7 +226,6 @@ def _whole_head(line: str) -> str:
             if len(head) - cut >= 5 and line.startswith(head[cut:]):
                 return head[:cut] + line
     return line
-_HEAD_ONLY = re.compile(r"^\s*[A-Za-z][\w.-]*(?: [\w.-]+){1,4} (?:error|ERROR|Error):\s*$")  # "BLAS loading error:", its reason below
 
 
 def _ci_prefixed(raw: str) -> bool:
@@ -279,7 +278,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     pending: str | None = None
     wrapped = by_width = False  # pending was cut at a terminal width (not inside quotes); that width with its line's prefix
     continued = False  # pending ended with a backslash: the next line goes on it as it is
-    hanging: str | None = None  # a line that ends mid-message (_HANGING): an indented next line goes on it
+    hanging: str | None = None  # a line that ends mid-message (hanging.hangs): an indented next line goes on it
     cut: str | None = None  # a line whose last word is the start of an error word ("Check fai"): its rest may follow
     pieces = 0
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
@@ -357,8 +356,9 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                 yield cut
             cut = None
         if hanging is not None:  # a message wrapped by its writer: the rest is indented on the next line, or did not come
-            if line.strip() and (line[:1] in " \t" or _HEAD_ONLY.match(hanging)):  # a head's reason: on the next line as it is
-                line, at = hanging + " " + line.strip(), pending_at
+            rest = joined(hanging, line)  # a head's reason: on the next line as it is
+            if rest is not None:
+                line, at = rest, pending_at
             else:
                 if stats is not None:
                     stats.at = pending_at
@@ -380,7 +380,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                     stats.at = pending_at
                 yield pending  # it was a whole line of exactly that width after all
             else:
-                spaced = (pending.endswith(": No") or _CUT_AT_WORD.search(pending.rstrip())) and not pending[-1].isspace()
+                spaced = (pending.endswith(": No") or _CUT_AT_WORD.search(pending.rstrip())  # a quoted list's items: own lines
+                          or (not wrapped and line[:1] in " \t" and line.lstrip()[:2] == "- ")) and not pending[-1].isspace()
                 line = pending + (raw if wrapped or continued else (" " if spaced else "") + line.lstrip())
                 at = pending_at
                 pieces += 1
@@ -390,9 +391,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if line[-1:] == "\\" and line[-2:-1] not in "\\:" and len(line) > 40 and " -" in line and not _DRIVE.search(line):
                 pending, wrapped, continued, pending_at = line[:-1], False, True, at
                 continue
-            if ((line.endswith(_HANGING) and ("rror" in line or "RROR" in line))
-                    or (line.rstrip()[-1:] == ":" and _HEAD_ONLY.match(line))):  # its colon first: a test every line pays
-                # MKL's "Cannot load libmkl_avx512.so.2 or", "cannot open shared object"; MATLAB's "BLAS loading error:"
+            if hangs(line):  # MKL's "Cannot load libmkl_avx512.so.2 or"; MATLAB's "BLAS loading error:"
                 hanging, pending_at = line, at
                 continue
             if line[-1:].isalpha() and _cut_start(line):

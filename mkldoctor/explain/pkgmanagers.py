@@ -66,14 +66,14 @@ class PackageList:
     at: int = field(default=0, compare=False)
 
     def followed(self, lines: tuple[str, ...]) -> "PackageUnavailable | Unrecognised":
-        items = self.line.split(" - ")[1:]  # a one-line paste: "...channels: - mkl==2024.0.0 - numpy"
+        items = self.line.split('Use "conda')[0].split(" - ")[1:]  # a one-line paste: "...channels: - mkl==2024.0.0 - numpy"
         channels = False
         for line in lines:
             if re.match(r"^\s*(?:Current channels|Channels|To search for|Note that|Use \"conda search)\b", line):
                 channels = True
-            item = _ITEM.match(line) or re.match(r"^\s*Package (?P<spec>\S+) conflicts for:", line)
+            item = _ITEM.match(line) or re.match(r"^\s*(?:Package (?P<spec>\S+) conflicts for:|Hint: (?P<one>\S+) has a conflict)", line)
             if item and not channels:
-                items.append(item.group("spec"))
+                items.append(item.group("spec") or item.group("one"))
             elif not item and not channels and items and not re.match(r"^\s*(?:│|├|└|\||╰)", line):
                 break
             if "because" in line.lower() or "Because" in line:
@@ -85,7 +85,7 @@ class PackageList:
         if not mkl:
             return Unrecognised(self.line, (*self.before, self.line, *lines[:6]), self.at)
         name, spec = mkl[0]
-        others = tuple(f"{n}{s}" for n, s in asked if (n, s) != (name, spec))
+        others = tuple(f"{n}{' ' if s[:1].isdigit() else ''}{s}" for n, s in asked if (n, s) != (name, spec))  # "python 3.5*"
         return PackageUnavailable(self.manager, name, spec, self.line, subdir or tag, None, others, "Unsatisfiable" in self.line)
 
 
@@ -148,6 +148,9 @@ SIGNATURES = (
               re.compile(r"ResolvePackageNotFound:"), _list("conda")),
     Signature("conda-unsatisfiable", "pkgmanagers", "UnsatisfiableError",
               re.compile(r"UnsatisfiableError: The following specifications were found"), _list("conda")),
+    # conda 3 to 4.3's words (conda#1867), its hint's list or "Hint: mkl has a conflict with the remaining packages" below
+    Signature("conda-unsatisfiable-old", "pkgmanagers", "Error: Unsatisfiable",
+              re.compile(r"^\s*Error: Unsatisfiable package specifications\.?\s*$"), _list("conda")),
     # conda's report of one package's conflicts, where the paste starts at it ("Package mkl conflicts for:", conda#10034)
     Signature("conda-package-conflicts-for", "pkgmanagers", "conflicts for:",
               re.compile(r"^\s*Package (?P<pkg>mkl[\w.-]*|intel-openmp) conflicts for:\s*$"),
