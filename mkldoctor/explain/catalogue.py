@@ -48,6 +48,9 @@ TOOL_SUMMARIES = (
 
 # Lines that look like an error (issue 9's list): a line holding one of these is either
 # claimed by a signature or reported as an unrecognised failure.
+# R's own report of a signal in compiled code: "*** caught segfault ***", then its address and its traceback; a paste may
+# take its stars off at the line's start (microsoft-r-open#30)
+R_CAUGHT = re.compile(r"(?:^\s*|\*\*\* )caught (?:segfault|illegal operation|bus error) \*\*\*")
 ERROR_WORDS = (
     r"\berror\b\s*:", r"\bERROR\b", r"fatal error", r"FATAL", r"\b[Uu]ndefined reference\b|\bundefined symbol\b", r": undefined\b",
     r"cannot (?:open|find|load|stat|allocate)\b", r"Cannot (?:open|find|load|allocate)\b", r"\bcould not create\b", rf"\b(?i:{CAN_NOT}) (?:open|find|load)\b", r"ImportError", r"OSError", r"FileNotFoundError",
@@ -59,7 +62,7 @@ ERROR_WORDS = (
     # Java exception's line is most often the detail of an error said before it: Bazel's IOException under its fetch's)
     r"^\s*(?:Unhandled [Ee]xception[.:] )?System\.[\w.]*Exception: ",  # .NET 5+'s "exception.", .NET Framework's "Exception:"
     r"\[[EF]:onnxruntime:",  # ONNX Runtime's logger: the severity (E, F) before the source ("[E:onnxruntime:, session.cc:127")
-    r"\bSegmentation fault\b", r"\b[Ss]egfault(?:s|ed)?\b", r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*", r"\bSIGSEGV\b", r"\bIllegal instruction\b", r"\bconfigure failed\b", r"\w-NOTFOUND\b", r"\bProblem encountered: ",  # a crash; CMake's and meson's words
+    r"\bSegmentation fault\b", r"\b[Ss]egfault(?:s|ed)?\b", R_CAUGHT.pattern, r"\bSIGSEGV\b", r"\bIllegal instruction\b", r"\bconfigure failed\b", r"\w-NOTFOUND\b", r"\bProblem encountered: ",  # a crash; CMake's and meson's words
     r"(?i:\bordinal \d+ could not be located|\bmissing ordinal \d+)",  # Windows' loader: an export by number
     r"\berror\[E\d{4}\]:",  # rustc's coded errors: error[E0532]: ...
     r"\berror [A-Z]{1,3}\d{4,5}\b",  # MSVC's and its tools' coded errors in any language: error C2664, error LNK1181
@@ -128,7 +131,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
            "skipping incompatible", "dynamic object", "Wrong parameter", "Not enough memory to", ".py", "EXC_BAD_ACCESS",
-           "#0 ", "conflicts for:",
+           "#0 ", "conflicts for:", "Stack Trace (from fault)", "Traceback:", "Invalid character escape", "checksum", "failed (error code",
            "map segment", "segment writable", "FFTW interface libraries",
            "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "LAPACK:", "BLAS:", "BLAS_LIBS",  # R's own report of the BLAS it runs (rblas)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -44,7 +44,21 @@ class VariablesNotFound:
 _VARIABLE = re.compile(r"^\s{0,2}(?:/[^\s]*/)?(?P<var>[A-Za-z_][\w-]{1,80})(?: \(ADVANCED\))?\s*$")
 _END = re.compile(r"^\s*-- (?:Configuring incomplete|Generating)|^CMake (?:Error|Warning)")
 
+@dataclass(frozen=True, slots=True)
+class PkgConfigEscape:
+    """CMake's FindPkgConfig reading a .pc file's Windows paths as CMake code (llama.cpp#7937, #5743: oneAPI's mkl-sdl.pc,
+    ``C:\\Program;Files;(x86)\\Intel\\oneAPI\\mkl\\latest/lib/mkl_rt.lib``, then ``Invalid character escape '\\P'``)."""
+
+    line: str
+    parsed: str  # the string CMake could not parse, where the log shows it
+
+
 SIGNATURES = (
+    Signature("cmake-pkgconfig-escape", "cmakenotfound", "Invalid character escape",
+              re.compile(r"^\s*Invalid character escape '\\.'"),
+              lambda m, before: PkgConfigEscape(m.string.strip(), next((b.strip() for b in reversed(before) if "\\" in b
+                                                                        and re.search(r"(?i)mkl", b)), ""))
+              if any("FindPkgConfig" in b for b in before) else NOT_MINE),
     Signature("cmake-variables-set-to-notfound", "cmakenotfound", "NOTFOUND",
               re.compile(r"CMake Error: The following variables are used in this project, but they are set to NOTFOUND"),
               lambda m, _: VariablesNotFound(m.string.strip())),
@@ -54,7 +68,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(VariablesNotFound)
     if not said:
-        return []
+        return [_pkgconfig_escape(e) for e in events.of(PkgConfigEscape)[:1] if e.parsed]
     names = said[0].variables
     mkl = [n for n in names if re.search(r"(?i)mkl", n)]
     listed = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "") if names else "(the log cuts the list)"
@@ -92,3 +106,24 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "variable the project went on to use and fails the configure.",
         ("grep -n -i 'NOTFOUND' <build dir>/CMakeCache.txt   # each search that failed",),
     )]
+
+
+def _pkgconfig_escape(event: PkgConfigEscape) -> Finding:
+    return Finding(
+        "mkl-pkgconfig-windows-paths", "error",
+        "CMake's pkg_check_modules could not take MKL's pkg-config file on Windows: its paths' backslashes and blanks are "
+        "read as CMake code", (
+            f"CMake could not parse {event.parsed}: {event.line}",
+            "oneAPI's mkl-sdl.pc (and its other .pc files) on Windows give paths with backslashes and blanks (C:\\Program Files "
+            "(x86)\\Intel\\oneAPI\\...); pkg-config's output splits them at the blanks, and FindPkgConfig sets a CMake "
+            "variable from it, where a backslash starts an escape ('\\P' is none)"),
+        ("on Windows, give the project MKL without pkg-config: CMake's find_package(MKL CONFIG) (MKLConfig.cmake; cmake "
+         "-DMKL_DIR=\"%MKLROOT%\\lib\\cmake\\mkl\"), or FindBLAS with -DBLA_VENDOR=Intel10_64lp, and the include folder "
+         "%MKLROOT%\\include where the project asks for it",
+         "or keep pkg-config from answering for MKL: take oneAPI's lib\\pkgconfig out of PKG_CONFIG_PATH (setvars.bat puts "
+         "it there) for the configure, or turn on the project's option that skips pkg_check_modules",
+         "or a project release that finds MKL otherwise on Windows"),
+        "FindPkgConfig builds CMake lists from pkg-config's words; a Windows path with blanks and backslashes does not "
+        "survive that as one path.",
+        ("pkg-config --libs mkl-sdl   # the words CMake is given",),
+    )

@@ -53,7 +53,28 @@ def extra_path(lines: tuple[str, ...], said: str) -> ListSplit | None:
     return ListSplit(path, "", f"{said}: \"{path}\"") if path and any("extra path" in line for line in lines) else None
 
 
+@dataclass(frozen=True, slots=True)
+class WrapperOnly:
+    """A BLAS or LAPACK variable given MKL's Fortran 95 wrapper library alone (dealii#9462: -DLAPACK_LIBRARIES=
+    $MKLROOT/lib/intel64_lin/libmkl_lapack95_lp64.a, then deal.II's LAPACK_SYMBOL_CHECK failed)."""
+
+    variable: str
+    library: str
+    line: str
+
+
+_F95 = re.compile(r"(?:lib)?mkl_(?:lapack|blas)95_i?lp64\.(?:a|so|lib)$")
+
+
+def _wrapper_only(m: re.Match, _) -> WrapperOnly | object:
+    mkl = [p for p in re.split(r"[;\s]+", m["value"]) if p and _is_mkl(p)]
+    names = [p.replace("\\", "/").rsplit("/", 1)[-1] for p in mkl]
+    return WrapperOnly(m["var"], names[0], m.string.strip()[:300]) if names and all(map(_F95.match, names)) else NOT_MINE
+
+
 SIGNATURES = (
+    Signature("cmake-f95-wrapper-as-library", "cmakesplit", "_LIBRARIES=",
+              re.compile(r"\s-D(?P<var>\w*(?:LAPACK|BLAS)\w*_LIBRARIES)(?::\w+)?=[\"']?(?P<value>[^\"'\s]+)"), _wrapper_only),
     # the command, as make or ExternalProject's step echoes it: a -D value that is a library, then another library alone
     # (or the line's end, where a paste broke it); its "cmake" may be on an earlier piece of a long line a terminal cut
     Signature("cmake-list-split-command", "cmakesplit", "_LIBRARIES=",
@@ -68,7 +89,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(ListSplit)
     if not said:
-        return []
+        return [_wrapper_finding(e, events) for e in events.of(WrapperOnly)[:1]]
     named = next((e.variable for e in said if e.variable), "")
     variable = named or "<VARIABLE>"
     mkl = any(_is_mkl(e.path) for e in said)
@@ -91,3 +112,26 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "ExternalProject's CMAKE_ARGS, its parts are separate words, and a -D option takes only the first.",
         (f"cmake -LA -N <build folder> | grep {variable}   # the value the cache kept",),
     )]
+
+
+def _wrapper_finding(event: WrapperOnly, events: Parsed) -> Finding:
+    from mkldoctor.explain.catalogue import ClaimedError, FollowOn, Unrecognised
+
+    failed = any(events.of(kind) for kind in (Unrecognised, FollowOn, ClaimedError))
+    what = "LAPACK" if "lapack" in event.library else "BLAS"
+    return Finding(
+        "mkl-f95-wrapper-as-library", "error" if failed else "warning",
+        f"-D{event.variable} names only {event.library}: MKL's Fortran 95 wrappers, which hold no {what} routine themselves",
+        (event.line,
+         f"{event.library} holds MKL's Fortran 95 interface ({what}95: generic names over {what}'s routines) and calls "
+         f"{what}'s own names (dgesv_, dgemm_), which are in MKL's interface, threading and core libraries: a check that "
+         f"links it alone finds none of them, and the build reports no usable {what}"),
+        (f"give the variable MKL's whole link instead, as one CMake list: -D{event.variable}=\"<MKL's lib folder>/libmkl_gf_lp64.so;"
+         "<MKL's lib folder>/libmkl_sequential.so;<MKL's lib folder>/libmkl_core.so\" (libmkl_intel_lp64 with Intel's "
+         "compilers), or <MKL's lib folder>/libmkl_rt.so alone",
+         f"the Fortran 95 wrapper library only before those, and only where the code USEs its module ({what.lower()}95)",
+         "then configure again in a fresh build folder (or remove the variable from CMakeCache.txt)"),
+        "MKL's Fortran 95 wrappers are a thin layer over its BLAS and LAPACK, shipped as a library of their own; the routines "
+        "they call are MKL's, linked beside them.",
+        (f"nm -g <MKL's lib folder>/{event.library} | grep -c ' T '   # the wrappers' own names, no dgesv_",),
+    )

@@ -15,7 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain import crashhosts, gomp, intwidth, pardiso, sigill
+from mkldoctor.explain import catalogue, crashhosts, gomp, intwidth, pardiso, sigill
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -86,18 +86,17 @@ def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]
 # Windows' words: Julia's "Exception: EXCEPTION_ACCESS_VIOLATION at 0x... -- mkl_blas_avx2_xsdot" (the frame on its line),
 # Python's ctypes "OSError: exception: access violation reading 0x..."
 # glibc's words for a heap it found corrupted ("double free or corruption (out)", "free(): invalid pointer")
-# R's own report of a signal in compiled code: "*** caught segfault ***", then its address and its traceback
+# R's own report of a signal in compiled code (catalogue.R_CAUGHT)
 _CRASH = re.compile(r"(?i)\bsegmentation (?:fault|violation)\b|^\*\*\* stack smashing detected \*\*\*|(?:^|\s)Windows fatal exception: access violation|"
                     r"\bexit code (?:-1073741819|3221225477) \(0xC0000005\)|"  # an IDE's words for STATUS_ACCESS_VIOLATION
-                    r"\*\*\* caught (?:segfault|illegal operation|bus error) \*\*\*|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
+                    rf"{catalogue.R_CAUGHT.pattern}|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
                     r"\bEXC_BAD_ACCESS\b(?!\s*\(Code Signature)|"  # macOS's (lldb's stop reason, a crash report's type)
                     r"^\s*(?:\*{1,3} Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
+R_TRACEBACK = "Traceback:"  # R's header over its numbered frames (" 1: dyn.load(libPath)"); pytest's has file frames
 # a crash's marks that name no signal: Open MPI's handler's last line ("2: [host:pid] *** End of error message ***", its frames
-# after it: COSMA#75), R's "*** caught segfault ***" whose stars a paste took off (microsoft-r-open#30), gdb's frame 0 in
-# MKL's own function (sparse_dot#24's "#0  0x00007f9b86a34ddb in mkl_sparse_s_transpose_matrix_i4 () from ...")
-_CRASH_MARK = re.compile(r"\*\*\* End of error message \*\*\*|^\s*caught (?:segfault|illegal operation|bus error) \*\*\*"
-                         r"|^#0\s+0x[0-9a-f]+ in (?:lib)?mkl_\w+ \(")
+# after it: COSMA#75), gdb's frame 0 in MKL's own function (sparse_dot#24's "#0  0x00007f9b86a34ddb in mkl_sparse_s_transpose_matrix_i4 () from ...")
+_CRASH_MARK = re.compile(r"\*\*\* End of error message \*\*\*|^#0\s+0x[0-9a-f]+ in (?:lib)?mkl_\w+ \(")
 _CTEST_CRASH = re.compile(r"^\s*\d+ - \S.* \(SEGFAULT\)\s*$|\*\*\*Exception: SegFault\b")
 _UNWIND = re.compile(r"^\s*ip = [0-9a-f]{4,16}, sp = [0-9a-f]{4,16} \[[\w.$@]+\+\d+\]")
 @dataclass(frozen=True, slots=True)
@@ -134,7 +133,11 @@ SIGNATURES = (
       for i, needle in enumerate(CORE_DUMPED)),
     # glibc's stack protector: a function's stack written past a local's end (abort(), so the shell says Aborted next)
     Signature("crash-stack-smashing", "crash", "*** stack smashing", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
-    Signature("crash-r-caught", "crash", "*** caught ", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
+    *(Signature(f"crash-r-caught-{i}", "crash", needle, _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:])))
+      for i, needle in enumerate(("*** caught ", "caught segfault"))),
+    # its traceback's header alone where a paste starts there (microsoft-r-open#34): its frames are read in diagnose
+    Signature("crash-r-traceback", "crash", "Traceback:", re.compile(r"^Traceback:$"),
+              lambda m, before: NOT_MINE if any("caught " in line for line in before[-6:]) else Crash(m.string.strip())),
     Signature("crash-sigsegv", "crash", "SIGSEGV", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-backtrace-header", "crash", "==== backtrace", re.compile(r"^\s*==== backtrace\b"),  # UCX's
               lambda m, _: Crash(m.string.strip())),
@@ -143,8 +146,11 @@ SIGNATURES = (
       for i, needle in enumerate(("SEGFAULT", "SegFault"))),
     Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-exc-bad-access", "crash", "EXC_BAD_ACCESS", _CRASH, lambda m, _: Crash(m.string.strip())),
+    # MATLAB's crash report: its frames below ("[ 12] 0x00007f5d50db11b3 /opt/intel/.../libiomp5.so+00446899", rcnn#10)
+    Signature("crash-matlab-stack-trace", "crash", "Stack Trace (from fault)", re.compile(r"^\s*Stack Trace \(from fault\):\s*$"),
+              lambda m, _: Crash(m.string.strip())),
     *(Signature(f"crash-mark-{i}", "crash", needle, _CRASH_MARK, lambda m, _: Crash(m.string.strip()))
-      for i, needle in enumerate(("End of error message", "caught segfault", "#0 "))),
+      for i, needle in enumerate(("End of error message", "#0 "))),
     *(Signature(f"crash-access-violation-{i}", "crash", needle, _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:])))
       for i, needle in enumerate(("Access violation", "0xC0000005"))),  # Visual Studio's "Access violation reading location"
     Signature("crash-access-violation-words", "crash", "access violation", _CRASH,
@@ -168,7 +174,10 @@ _COMPLEX_FUNCTION = re.compile(r"\bmkl_blas_\w*?_?[cz]dot[cu]\b|\b[cz]dot[cu]_?\
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = sigill.diagnose(events)
-    crashes = events.of(Crash)
+    from mkldoctor.explain.mathhosts import MatlabMklFrame  # MATLAB's own MKL in its report's frames: that finding's
+
+    crashes = [c for c in events.of(Crash) if (c.line != R_TRACEBACK or (c.frames and re.match(r"^\s*1: \w", c.frames[0])))
+               and not (c.line.startswith("Stack Trace (from fault)") and events.of(MatlabMklFrame))]
     if not crashes:
         return out
     if events.of(pardiso.PardisoNamed):
@@ -407,7 +416,7 @@ def _platform_of(crash: Crash, platform: str | None) -> str:
 
 
 def _no_mkl(crash: Crash, platform: str | None, r_blas: tuple[str, str] | None = None) -> Finding:
-    if crash.line.startswith("*** caught"):
+    if catalogue.R_CAUGHT.match(crash.line) or crash.line == R_TRACEBACK:
         return crashhosts.r_native(crash, r_blas)
     # an MPI job that loads MKL (SPARC-X#182: `module load intel-mkl`, then mpirun): MKL's BLACS layer is one MPI's
     around = "\n".join((*crash.before, *crash.frames))

@@ -141,14 +141,19 @@ def r_native(crash: Crash, blas: tuple[str, str] | None = None) -> Finding:
     """R's "*** caught segfault ***": the crash is in a package's compiled code; whether MKL is in it is R's BLAS's question,
     which ``blas`` answers where the log's sessionInfo() names MKL as R's BLAS or LAPACK (its line's kind and path)."""
     routine = next((m.group("routine")[:80] for line in crash.frames if (m := _R_NATIVE.match(line))), None)
+    loading = any("tryLoadMKL(" in line for line in crash.frames)
     return Finding(
         "program-crashed", "error",
         f"R crashed in compiled code{f' ({routine})' if routine else ''}: "
-        + (f"R's BLAS and LAPACK are MKL ({blas[1].rsplit('/', 1)[-1]}), which runs every BLAS call of that code" if blas
+        + ("in loading MKL as it started (Microsoft R Open's tryLoadMKL)" if loading
+           else f"R's BLAS and LAPACK are MKL ({blas[1].rsplit('/', 1)[-1]}), which runs every BLAS call of that code" if blas
            else "the log does not name MKL; R's BLAS decides whether MKL runs in that call"),
         (crash.line,
          *((f"R's sessionInfo() says {blas[0]}: {blas[1]}",) if blas else ()),
          *((f"R's traceback names the native routine: {routine}, a package's C or Fortran code",) if routine else ()),
+         *(("R's traceback is in tryLoadMKL's dyn.load: Microsoft R Open's RevoUtilsMath loading MKL's libraries as R starts, "
+            "so the crash is in loading MKL (its libraries, or a library they need, of another build than that R's)",)
+           if loading else ()),
          "an R whose BLAS and LAPACK are MKL (Microsoft R Open and Revolution R, or an R linked against MKL) runs every BLAS "
          "call of that code in MKL: a package that calls BLAS with arguments the reference BLAS forgives crashes there"),
         ("see which BLAS the R session runs: sessionInfo() (its 'Matrix products' and 'BLAS:' lines) or La_library()",

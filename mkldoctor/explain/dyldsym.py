@@ -50,7 +50,14 @@ def _mkl_name(symbol: str) -> bool:
     return symbol.startswith(("mkl_", "MKL_")) or exports.history(symbol) is not None
 
 
+_SYSTEM = ("/System/Library/", "/usr/lib/")
+
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
+    shadowed = [e for e in events.of(DyldSymbolMissing) if e.referenced.startswith(_SYSTEM) and e.expected.startswith("/")
+                and not e.expected.startswith(_SYSTEM)]
+    if shadowed:
+        return [_system_shadowed(shadowed[0])]
     said = [e for e in events.of(DyldSymbolMissing) if _mkl_name(e.symbol)]
     if not said:
         return [_not_linked(e, events) for e in events.of(DyldSymbolMissing)[:1] if e.expected == "flat namespace"]
@@ -122,4 +129,26 @@ def _not_linked(event: DyldSymbolMissing, events: Parsed) -> Finding:
         "-undefined dynamic_lookup (R's and Python's extension link on macOS) lets a library link with names nothing defines; "
         "dyld looks them up when the library loads, in every library loaded so far, and stops at the first it finds nowhere.",
         (f"otool -L {event.referenced or '<the library>'}   # the libraries it was linked against",),
+    )
+
+
+def _system_shadowed(event: DyldSymbolMissing) -> Finding:
+    """A library of macOS's own (Accelerate's libLinearAlgebra) bound to a same-named library in another folder (NNPOps PR
+    #63: DYLD_LIBRARY_PATH set to a conda environment's lib, whose libBLAS.dylib is its BLAS switch, MKL or OpenBLAS)."""
+    name = os.path.basename(event.expected)
+    folder = os.path.dirname(event.expected)
+    return Finding(
+        "dyld-system-library-shadowed", "error",
+        f"macOS: the system's {os.path.basename(event.referenced)} took {name} from {folder}, not its own: "
+        f"{event.symbol} is not there", (
+            f"dyld: {event.referenced} needs {event.symbol}, expected in {event.expected}",
+            f"{os.path.basename(event.referenced)} is macOS's own and links the system's {name}; dyld searches the folders of "
+            f"DYLD_LIBRARY_PATH before an install name's own folder, so a file of the same name there, by macOS's default "
+            f"case-insensitive file system ({folder}: a conda environment's lib, whose libblas.dylib is its BLAS switch to "
+            "MKL or OpenBLAS), replaces the system's for every library of the process"),
+        (f"unset DYLD_LIBRARY_PATH (or take {folder} out of it), and give the program that needed it its library another "
+         "way: its rpath (install_name_tool -add_rpath <folder> <the program>), or DYLD_FALLBACK_LIBRARY_PATH, which dyld "
+         "searches only after the system's folders",),
+        "DYLD_LIBRARY_PATH puts its folders before every library's own path, the system's included.",
+        ("echo $DYLD_LIBRARY_PATH; DYLD_PRINT_LIBRARIES=1 <the program> 2>&1 | grep -i blas   # which libBLAS loads",),
     )

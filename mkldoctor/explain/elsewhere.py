@@ -302,7 +302,11 @@ def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = F
         return [f"{soname} is {'GCC' if gnu else 'LLVM'}'s OpenMP runtime, a system package, not MKL's: install it where "
                 f"the program runs (Debian and Ubuntu: {recipes.apt_install('libgomp1' if gnu else 'libomp5')}; "
                 f"Fedora: {recipes.dnf_install('libgomp' if gnu else 'libomp')}; a container image: in the stage "
-                "that runs the program, not only the build stage)"]
+                "that runs the program, not only the build stage)"
+                + (f"; {soname} without a version is GCC's development link, which the loader does not find even where GCC "
+                   "is installed (it is in GCC's own folder, /usr/lib/gcc/<triplet>/<version>/): a program that opens it by "
+                   f"that name (Pardiso.jl with MKLROOT set, Pardiso.jl#83) needs a link {soname} -> {soname}.1 in a folder "
+                   "on LD_LIBRARY_PATH, or to open the versioned name" if soname.endswith(".so") and gnu else "")]
     if runtime := intel_runtime.package_of(base):  # Intel's compiler runtime, oneTBB
         return [f"{soname} is {runtime[1]}, not MKL's: {recipes.pip_install(runtime[0])} or {recipes.conda_install(runtime[0])} "
                 "into the environment, or source oneAPI's setvars.sh (its compiler/<ver>/lib, tbb/<ver>/lib)"]

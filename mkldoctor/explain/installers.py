@@ -32,7 +32,22 @@ class IntelInstallerRefused:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class SpackMklLibsMissing:
+    """Spack's IntelPackage (its intel-parallel-studio and intel-mkl, most often externals) found none of MKL's libraries
+    it links: ``InstallError: Cannot locate core MKL libraries:`` (spack#12752, #11086) or ``... ScaLapack/BLACS
+    libraries:`` (spack#19937, macOS's suite, which has no Intel MPI)."""
+
+    part: str  # "core MKL", "ScaLapack/BLACS"
+    line: str
+    searched: str = ""  # spack -d's "component_lib_dir: <folder>", where the log has it
+
+
 SIGNATURES = (
+    Signature("spack-intel-libraries-missing", "installers", "annot locate",
+              re.compile(r"InstallError: Cannot locate (?P<part>core MKL|ScaLapack/BLACS) libraries"),
+              lambda m, before: SpackMklLibsMissing(m["part"], m.string.strip()[:300], next(
+                  (f.group(1) for line in reversed(before) for f in [re.search(r"component_lib_dir:\s+(\S+)", line)] if f), ""))),
     Signature("intel-installer-license-setting", "installers", "is not valid",
               re.compile(r"Name \"(?P<key>ACTIVATION_\w+)\" is not valid"),
               lambda m, _: IntelInstallerRefused("license", m["key"], m.string.strip()[:300])),
@@ -50,6 +65,7 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     intel = [_intel(e) for e in {e.what: e for e in reversed(events.of(IntelInstallerRefused))}.values()]
+    intel += [_spack(e) for e in events.of(SpackMklLibsMissing)[:1]]
     said = events.of(ProductInstalled)
     if not said:
         return intel
@@ -101,4 +117,29 @@ def _intel(event: IntelInstallerRefused) -> Finding:
         tuple(line.format(detail=event.detail) for line in fix),
         "Intel's standalone installer stops before it installs when its configuration, the machine or its own record of "
         "earlier installs says so; nothing of MKL is installed.",
+    )
+
+
+def _spack(event: SpackMklLibsMissing) -> Finding:
+    cluster = event.part != "core MKL"
+    return Finding(
+        "spack-mkl-libraries-not-found", "error",
+        f"Spack's Intel package found no {event.part} libraries in the MKL it was given", (
+            event.line,
+            *((f"it searched {event.searched}" + (": a folder under 'None', the external's prefix Spack could not read"
+                                                  if event.searched.startswith("None/") else ""),) if event.searched else ()),
+            "Spack's IntelPackage (intel-parallel-studio, intel-mkl, intel) looks for MKL's libraries under the package's "
+            "prefix (<prefix>/compilers_and_libraries_<ver>/linux/mkl/lib/intel64): an external given by `modules:` alone "
+            "has no prefix it can read, and a prefix that is not the suite's root misses them",
+            *(("Intel's suite for macOS has no Intel MPI, and so no BLACS layer for it: a ScaLAPACK search there fails "
+               "(spack#19937)",) if cluster else ())),
+        ("give the external its install prefix in packages.yaml (externals: - spec: intel-parallel-studio@<ver> with prefix: "
+         "<the folder that holds compilers_and_libraries_<ver>>), then spack install again; spack -d install <package> "
+         "2>&1 | grep component_lib_dir shows the folder it searched",
+         "or take MKL from Spack's intel-oneapi-mkl package (an external of it by prefix, or built), as the blas, lapack "
+         "and mkl provider",
+         *(("without Intel MPI (macOS): build the package without its ScaLAPACK (MPI) variant, or with netlib-scalapack "
+            "as the scalapack provider",) if cluster else ())),
+        "Spack asks the provider package for its libraries at build time; an Intel external whose prefix does not hold "
+        "them makes every package that depends on it fail there.",
     )

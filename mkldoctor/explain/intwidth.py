@@ -30,7 +30,8 @@ class IntegerMismatch:
     eigen: str = ""  # Eigen's MKL backend header the error is in ("ColPivHouseholderQR_LAPACKE.h")
 
     def followed(self, lines: tuple[str, ...]) -> "IntegerMismatch":
-        named = next((m.group(0) for line in lines for m in [_MKL_FUNCTION.search(line)] if m), "")
+        named = next((m.group(0) for line in lines for m in [_MKL_FUNCTION.search(line)] if m), "") or next(
+            ("pardiso" for line in lines[:4] if _PARDISO_ARGUMENTS.search(line)), "")  # asset_asrl#54: its call's arguments
         if not named:  # an initialization (Eigen's backend macros): the note under the error shows MKL's type, not a function
             named = next((m.group(0) for line in lines[:8] for m in [_MKL_TYPE.search(line)] if m), "")
         if not named and self.eigen:  # no note under it (eigen#2586's paste): Eigen's MKL backend takes MKL's own type
@@ -45,6 +46,7 @@ _ILP64 = re.compile(r"(?:cannot convert|invalid conversion from|no known convers
 _MKL_TYPES = ("lapack_int", "MKL_INT", "BlasIndex")  # BlasIndex: Eigen's name for MKL_INT
 _MKL_TYPE = re.compile(r"\b(?:%s)\b" % "|".join(_MKL_TYPES))
 _MKL_FUNCTION = re.compile(r"\b(?:LAPACKE_\w+|cblas_\w+|mkl_\w+)")
+_PARDISO_ARGUMENTS = re.compile(r"\bmaxfct\b.{0,40}\bmnum\b.{0,200}\biparm\b.{0,20}\bmsglvl\b")  # PARDISO's own argument list
 # gcc 12's words: the function is named in a note under it ("initializing argument 5 of 'long long int LAPACKE_dgetri(...)'")
 _ILP64_GCC12 = re.compile(r"invalid conversion from [‘'`](?P<given>[^’'`]+)[’'`](?: \{aka [‘'`](?P<aka>[^’'`]+)[’'`]\})? "
                           r"to [‘'`](?P<taken>[^’'`]*\blong long\b[^’'`]*)[’'`]")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ntpath
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain import ia32, msvclayers
 from mkldoctor.explain.msvclayers import mkl_family as _mkl_family
@@ -42,6 +42,7 @@ class MsvcUnresolved:
     where: str
     function: str
     x86: bool = False  # the name carried 32-bit x86's leading underscore (_cblas_dgemm)
+    ipo: bool = False  # said by Intel's interprocedural optimizer, which goes on past the libraries it cannot open
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +148,9 @@ SIGNATURES = (
     # Visual Studio's Intel Fortran integration names the library without .lib ("Error 11018: Cannot open mkl_sequential",
     # "Error 1108: Cannot open MKL core": OpenFAST#1692; "error #11018: Cannot open mkl_core": OpenFAST#1249), beside
     # link.exe's own LNK1181 of the same link
+    # (its interprocedural optimizer's own link: "ipo: error #11018: Cannot open mkl_intel_lp64", OpenFAST#328)
     Signature("vs-fortran-cannot-open-mkl", "msvc", "annot open",
-              re.compile(r"^\s*[Ee]rror\s+#?\d+:\s*Cannot open (?P<file>mkl_\w+|MKL (?P<part>core))\s*$"),
+              re.compile(r"^\s*(?:ipo(?:-\d+)?:\s*)?[Ee]rror\s+#?\d+:\s*Cannot open (?P<file>mkl_\w+|MKL (?P<part>core))\s*$"),
               lambda m, _: MsvcCannotOpen(f"mkl_{m.group('part')}.lib" if m.group("part") else m.group("file") + ".lib", "LNK1181")),
     Signature("msvc-unresolved", "msvc", "error LNK",
               re.compile(r"^(?:\d+>)?(?:(?P<obj>(?:[A-Za-z]:)?[^:]*):)?\s*error LNK20(?:19|01): unresolved external symbol "
@@ -176,6 +178,13 @@ SIGNATURES = (
                          r"error LNK2038: mismatch detected for 'RuntimeLibrary': value "
                          r"'(?P<a>\w+)' doesn't match value '(?P<b>\w+)'"),
               lambda m, _: MsvcRuntimeMismatch((m.group("obj") or "").strip(), m.group("a"), m.group("b"), m.string.strip()[:300])),
+    # the same optimizer's unresolved names (Intel Fortran's, upper case on Windows: "ipo: warning #11021: unresolved
+    # CLUSTER_SPARSE_SOLVER_D", fds#6812), then its "error #11023: Not all components required for linking are present"
+    Signature("ipo-unresolved", "msvc", "unresolved",
+              re.compile(r"^\s*ipo(?:-\d+)?: warning #11021: unresolved (?P<sym>\w+)\s*$"),
+              lambda m, _: MsvcUnresolved(m["sym"], "", "", ipo=True) if _mkl_name(m["sym"]) else NOT_MINE),
+    Signature("ipo-components-missing", "msvc", "rror #11023",
+              re.compile(r"^\s*ipo(?:-\d+)?: error #11023: Not all components required for linking"), lambda m, _: FollowOn(m.string.strip())),
     Signature("msvc-unresolved-count", "msvc", "error LNK", re.compile(r"fatal error LNK1120: \d+ unresolved externals"),
               lambda m, _: FollowOn(m.group(0))),
     # the same three in any language, after the English ones: the code, and the quoted file or the name
@@ -226,7 +235,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out += [msvclayers.runtime_mismatch(mismatch, commands, also) for mismatch in runtimes]
     unresolved = [e for e in events.of(MsvcUnresolved) if (_mkl_name(e.symbol) and kinds.kind_only(e.symbol) is None)
                   or facts.is_openmp_symbol(e.symbol)]
-    if unresolved:
+    lost = [e for e in unresolved if e.ipo]  # Intel's optimizer goes on past the libraries it could not open
+    if lost and out and any(_mkl_family(folders.file_name(e.file)) for e in cannot):
+        names = list(dict.fromkeys(e.symbol for e in lost))
+        out[0] = replace(out[0], evidence=(*out[0].evidence, f"then the link says {more(names, 3)} unresolved: MKL's names, "
+                                           "the consequence of its libraries not found"))
+    elif unresolved:
         out.append(_unresolved_finding(unresolved, commands))
     elif events.of(MsvcLayerUnresolved):
         out.append(msvclayers.layer_runtime(events.of(MsvcLayerUnresolved), commands))

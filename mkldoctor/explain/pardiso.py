@@ -48,11 +48,30 @@ def _msglvl_code(what: str) -> int:
 
 # the wrappers that print the reference's words instead of the code (Pardiso.jl: "ERROR: Input inconsistent.")
 _WORDS = {"Input inconsistent": -1, "Reordering problem": -3, "Diagonal matrix is singular": -7,
-          "Zero pivot, numerical factorization or iterative refinement problem": -4}
+          "Zero pivot, numerical factorization or iterative refinement problem": -4, "Not enough memory": -2}
+
+
+@dataclass(frozen=True, slots=True)
+class HugeAllocation:
+    """macOS's malloc refusing a size ("malloc: *** mach_vm_map(size=18446744059401457664) failed (error code=3)", then
+    "*** error: can't allocate region"): a size of 2^63 or more is a negative one read as unsigned."""
+
+    size: int
+    line: str
+
+
 _CLUSTER = r"cluster_?(?:sparse_)?solver"  # MKL's cluster sparse solver, as programs name it (FDS's CLUSTER_SOLVER)
 
 
 SIGNATURES = (
+    Signature("macos-malloc-refused", "pardiso", "failed (error code", re.compile(r"mach_vm_map\(size=(?P<n>\d{1,20})\) failed"),
+              lambda m, _: HugeAllocation(int(m["n"]), m.string.strip()[:300])),
+    Signature("macos-malloc-region", "pardiso", "rror: can't allocate region", re.compile(r"^\*\*\* error: can't allocate region"),
+              lambda m, before: FollowOn(m.string.strip()) if any("mach_vm_map" in b for b in before[-2:]) else NOT_MINE),
+    # Pardiso.jl's MKLPardisoSolver() after its load of MKL failed (Pardiso.jl#83: "could not load library libgomp.so"
+    # above it): that failure's echo
+    Signature("pardiso-jl-mkl-not-loaded", "pardiso", "was not loaded", re.compile(r"mkl library was not loaded, unable to "
+              r"create solver"), lambda m, _: FollowOn(m.string.strip()[:300])),
     Signature("pardiso-error-words", "pardiso", "ERROR: ",
               re.compile(r"^\s*ERROR: (?P<what>" + "|".join(map(re.escape, _WORDS)) + r")\.?\s*$"),
               lambda m, _: PardisoError(_WORDS[m.group("what")], m.string.strip()[:300])),
@@ -277,7 +296,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         fix.append("a matrix given as symmetric positive definite (mtype 2, or 4 for complex Hermitian) that is only "
                    "semidefinite or indefinite meets a zero pivot: give it as symmetric indefinite (mtype -2; -4 for "
                    "Hermitian), which pivots")
-    if first.code in (-2, -9):
+    huge = next((e for e in events.of(HugeAllocation) if e.size >= 1 << 63), None) if first.code == -2 else None
+    if huge is not None:  # Pardiso.jl#28: macOS's malloc asked for 18446744059401457664 bytes
+        evidence.append(f"the allocation that failed asked for {huge.size} bytes, more than 2^63: a negative size read as "
+                        "unsigned, so no amount of memory would do: PARDISO computed it from integers of another width "
+                        "than its caller gave (ia, ja and n as 64-bit integers to the 32-bit pardiso, or the reverse), or "
+                        "from arrays that are not the matrix's CSR")
+        fix.append("give PARDISO integers of the interface's width (pardiso: 32-bit, MKL_INT of LP64; pardiso_64: 64-bit) "
+                   "and the matrix's own CSR arrays")
+    if first.code in (-2, -9) and huge is None:
         fix.append("give it more memory, or the out-of-core mode (iparm[59])")
     if first.code == -8:
         fix.append("use pardiso_64 (64-bit integers) for a matrix this large")

@@ -81,6 +81,25 @@ def _cache(m: re.Match, _) -> CondaCacheCorrupted | object:
     return CondaCacheCorrupted(m["pkg"], m["folder"], m["path"] or "", m.string.strip()[:300], wants=0 if m["path"] else 3)
 
 
+# a package's archive that does not unpack: conda's InvalidArchiveError ("Error with archive /x/pkgs/mkl-2021.4.0-h06a4308_640
+# .tar.bz2.  You probably need to delete and re-download or re-create this file."), and an installer's unpacker on its own
+# copy (conda/constructor#92, NSIS: "Extract: mkl-2017.0.3-0.tar.bz2", then "tgz_extract: bad header checksum")
+_ARCHIVE = re.compile(r"(?P<folder>\S{0,400}?(?P<pkg>(?<![\w.-])[A-Za-z][\w.-]{0,100}?)-\d[\w.!+-]*?)\.(?:tar\.bz2|conda)\b")
+
+
+def _archive(m: re.Match, before) -> CondaCacheCorrupted | object:
+    line = m.string.strip()
+    if line.startswith("tgz_extract"):  # the archive on the line before
+        named = next((a for b in reversed(before[-3:]) if "Extract: " in b for a in [_ARCHIVE.search(b.split("Extract: ", 1)[1])]
+                      if a), None)
+        line = f"{before[-1].strip()}: {line}" if named and before else line
+    else:
+        named = _ARCHIVE.search(m.string, m.end())
+    if named is None or not _mkl_side(named["pkg"]):
+        return NOT_MINE
+    return CondaCacheCorrupted(named["pkg"], named["folder"].strip("'\""), "", line[:300])
+
+
 def _conflict(m: re.Match, _) -> PipConflict | object:
     name = _requirement_name(m["req"])
     if not _mkl_side(name) and name.lower() not in _BLAS_CHOOSERS:
@@ -115,6 +134,8 @@ SIGNATURES = (
               re.compile(rf"(?:CondaVerificationError|SafetyError): The package for (?P<pkg>[\w.-]{{1,100}}) located at "
                          r"(?P<folder>\S{1,400})(?:\s+appears to be corrupted\.\s+The path '(?P<path>[^']{1,300})')?"), _cache),
     Signature("pip-dependency-conflict", "pkgstate", " requires ", PIP_CONFLICT, _conflict),
+    Signature("conda-invalid-archive", "pkgstate", "rror with archive", re.compile(r"Error with archive "), _archive),
+    Signature("installer-bad-checksum", "pkgstate", "checksum", re.compile(r"^\s*tgz_extract: bad header checksum"), _archive),
 )
 
 
@@ -133,9 +154,11 @@ def _corrupted(event: CondaCacheCorrupted) -> Finding:
         "conda-package-cache-corrupted", "error",
         f"conda's cached copy of {event.package} is broken" + (f" ({event.path})" if event.path else "")
         + ": the package in its cache was cut short, not MKL",
-        (event.line, f"{folder} is the package as conda unpacked it into its cache; a file its manifest lists is missing "
-         "or of another size: a download or extraction that was interrupted, a full disk, or two conda processes "
-         "writing one cache (MKL's packages are among the largest an environment has)"),
+        (event.line, (f"{folder}'s archive (.tar.bz2 or .conda) in the cache does not unpack" if "archive" in event.line
+                      or "tgz_extract" in event.line else f"{folder} is the package as conda unpacked it into its cache; a "
+                      "file its manifest lists is missing or of another size")
+         + ": a download or extraction that was interrupted, a full disk, or two conda processes writing one cache "
+         "(MKL's packages are among the largest an environment has)"),
         (f"remove the broken copy and its archive from the cache, then install again: rm -rf {q(folder)} "
          f"{q(folder)}.conda {q(folder)}.tar.bz2 (or conda clean --packages --tarballs)",
          "check the disk the cache is on (df -h <the pkgs folder>) before the next install"),

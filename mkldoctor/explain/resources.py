@@ -123,6 +123,13 @@ SIGNATURES = (
     Signature("iomp-thread-resources", "resources", "rror",
               re.compile(r"OMP: Error #34: System unable to allocate necessary resources for OMP thread"),
               lambda m, _: ThreadsRefused("Intel OpenMP (libiomp5)", m.string.strip()[:300])),
+    # its Windows words (fds#1003: a 32-bit build, "OMP: System error #8: Not enough storage is available" under it)
+    Signature("iomp-cannot-create-thread", "resources", "rror",
+              re.compile(r"OMP: Error #136: Cannot create thread"), lambda m, _: ThreadsRefused("Intel OpenMP (libiomp5)", m.string.strip()[:300])),
+    # R's parallel package refused a fork by the same limit (ArchR#418: after Intel OpenMP's Error #34)
+    Signature("r-mcfork-refused", "resources", "rror",
+              re.compile(r"rror in mcfork\(.*?\): unable to fork, possible reason: Resource temporarily unavailable"),
+              lambda m, _: ThreadsRefused("R's parallel package (mcfork)", m.string.strip(" <>")[:300])),
     Signature("iomp-fatal-system-error", "resources", "rror",
               re.compile(r"OMP: Error #100: Fatal system error detected"), lambda m, _: SystemErrorInRuntime(m.string.strip()[:300])),
     # the errno line (a post's stray mark after the runtime's name: "OMP:` System error #22: Invalid argument")
@@ -151,7 +158,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_static_tls(tls))
     refused = events.of(ThreadsRefused)
     if refused:
-        out.append(_threads(refused))
+        out.append(_threads(refused, events.of(RuntimeSystemError)))
     for event in events.of(TeamSmaller)[:1]:
         out.append(Finding(
             "openmp-team-smaller", "warning",
@@ -250,8 +257,12 @@ def _static_tls(events: list[StaticTlsFull]) -> Finding:
     )
 
 
-def _threads(events: list[ThreadsRefused]) -> Finding:
+def _threads(events: list[ThreadsRefused], details: list) -> Finding:
     runtime = events[0].runtime
+    memory = next((f"OMP: System error #{d.number}: {d.what.rstrip('.')}: memory, not a thread count: each thread's stack is reserved "
+                   "in the process's address space, which a 32-bit program has 2 to 4 GB of (KMP_STACKSIZE, OMP_STACKSIZE set "
+                   "each worker's)" for d in details if re.search(r"(?i)not enough (?:storage|memory)|cannot allocate", d.what)),
+                  None)
     wanted = next((e.wanted for e in events if e.wanted), "")
     limit = next((e.limit for e in events if e.limit), "")
     variable = {"OpenBLAS": "OPENBLAS_NUM_THREADS"}.get(runtime, "OMP_NUM_THREADS")
@@ -265,7 +276,8 @@ def _threads(events: list[ThreadsRefused]) -> Finding:
          + (" (numpy's import)" if runtime == "OpenBLAS" else "")
          + (f"; {wanted} threads do not fit under the user's process limit{cap}, which counts every thread of every "
             "process of that user" if wanted or limit else "; the user's process limit (ulimit -u) or the memory for their "
-            "stacks did not allow more")),
+            "stacks did not allow more"), *((memory,) if memory else ()),
+         *(f"then {e.line}: the same limit" for e in events[1:2] if e.runtime != runtime)),
         (f"set the pool's size before the program starts: export {variable}=<n>"
          + (" (and OMP_NUM_THREADS=<n>, MKL_NUM_THREADS=<n> for MKL)" if variable != "OMP_NUM_THREADS"
             else " (MKL_NUM_THREADS=<n> for MKL's own calls)")
@@ -273,7 +285,9 @@ def _threads(events: list[ThreadsRefused]) -> Finding:
          "option) counts too",
          f"in Python, before numpy is imported: os.environ['{variable}'] = '<n>'; after it, threadpoolctl's "
          "threadpool_limits(<n>) limits the pool but cannot undo its start",
-         "or raise the limit where the job starts: ulimit -u <more> (its hard limit, or the scheduler's setting, caps it)"),
+         "or raise the limit where the job starts: ulimit -u <more> (its hard limit, or the scheduler's setting, caps it)",
+         *(("out of memory for the stacks: fewer threads, a smaller OMP_STACKSIZE (KMP_STACKSIZE), or the program's 64-bit "
+            "build",) if memory else ())),
         "A BLAS or OpenMP runtime creates its worker threads when it is loaded or first called; a process limit or a "
         "cgroup's pids limit makes pthread_create fail with EAGAIN (Resource temporarily unavailable).",
         ("ulimit -u; ps -L -u $USER | wc -l   # the limit, and the threads the user runs now",),

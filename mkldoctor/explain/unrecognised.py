@@ -57,9 +57,20 @@ def _explained(found: list[Finding]) -> bool:
     return any(f.severity == "error" and f.id != "unrecognised-failure" for f in found)
 
 
-def _consequences(events: Parsed, explained: bool) -> list:
-    """The unclaimed error lines that only say a step failed, in a log whose failure a finding explains."""
-    return [e for e in events.of(Unrecognised) if _says_only_that_it_failed(e.line)] if explained else []
+# a package solver's other items beside the MKL package it could not provide (deeprank-gnn-esm#19: an environment file of
+# linux-64 builds solved on osx-arm64: "- nothing provides requested libgcc-ng 11.2.0**" after mkl's)
+_SOLVER_ITEM = re.compile(r"^\s*-?\s*nothing provides (?:requested )?\S")
+_SOLVER_FINDINGS = ("mkl-package-unavailable", "mkl-not-for-this-platform")
+
+
+def _consequences(events: Parsed, found: list[Finding]) -> list:
+    """The unclaimed error lines that only say a step failed, in a log whose failure a finding explains, and a solver's
+    other items beside its MKL finding."""
+    if not _explained(found):
+        return []
+    solver = any(f.id in _SOLVER_FINDINGS for f in found)
+    return [e for e in events.of(Unrecognised)
+            if _says_only_that_it_failed(e.line) or (solver and _SOLVER_ITEM.match(e.line))]
 
 
 def rust_link_failed(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
@@ -93,7 +104,7 @@ def unrecognised(event, ctx: Context) -> Finding:
 def unrecognised_lines(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
     """Each error line that no signature claimed, and a failure said only by its echoes."""
     out = []
-    joined = _consequences(events, _explained(found))
+    joined = _consequences(events, found)
     quoted = {line.strip() for f in found if f.severity == "error" for line in f.evidence}  # a line a finding quotes is its own
     said = " ".join(f"{f.title} {' '.join(f.evidence)}" for f in found if f.severity == "error")
     lines = [e for e in events.of(Unrecognised) if e not in joined and e.line.strip()[:300] not in quoted
@@ -181,7 +192,7 @@ def join_echoes(findings: list[Finding], events: Parsed) -> list[Finding]:
     """Each echo of a failure (a :class:`FollowOn` line, or an unclaimed error line that only says a step failed in a
     log whose failure is explained) joins the error finding it follows in the log, as the consequence of that failure:
     the finding whose own log lines come last before it (the first error finding when the findings' lines are unknown)."""
-    echoes = [e for e in (*events.of(FollowOn), *_consequences(events, _explained(findings))) if events.first_line.get(e, 0)]
+    echoes = [e for e in (*events.of(FollowOn), *_consequences(events, findings)) if events.first_line.get(e, 0)]
     echoes.sort(key=lambda e: events.first_line[e])
     errors = [i for i, f in enumerate(findings) if f.severity == "error" and f.title not in (ECHOES_ONLY, TESTS_ONLY)]
     if not echoes or not errors:
