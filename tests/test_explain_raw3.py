@@ -83,6 +83,10 @@ CASES = [
     ("==> [2019-04-02-17:08:42.003314] blas_libs.component_lib_dir:   None/compilers_and_libraries/linux/mkl/lib/intel64\n"
      "==> [2019-04-02-17:08:42.036334] Error: InstallError: Cannot locate core MKL libraries:\n", "spack-mkl-libraries-not-found",
      "the external's prefix Spack could not read"),
+    # spack#49994: Spack's solver's own reason for refusing an MKL spec
+    ("$ spack spec intel-oneapi-mkl threads=openmp\n==> Error: failed to concretize `intel-oneapi-mkl threads=openmp` for the "
+     "following reasons:\n     1. intel-oneapi-mkl: MKL with OpenMP threading requires GCC, clang, or Intel compilers\n",
+     "spack-mkl-concretize-failed", "requires GCC, clang, or Intel compilers"),
     # fds#1003: Intel OpenMP's Windows words for a thread it could not create, Windows' errno 8 under it (a 32-bit build)
     ("D:\\Run\\Test\\32_Bit>fds5_openmp fds5test.fds\nOMP: Error #136: Cannot create thread.\nOMP: System error #8: Not "
      "enough storage is available to process this \ncommand.\n", "blas-threads-refused", "32-bit program"),

@@ -7,7 +7,7 @@ an install step that did not run, so the MKL it would have brought is not there.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
@@ -43,7 +43,26 @@ class SpackMklLibsMissing:
     searched: str = ""  # spack -d's "component_lib_dir: <folder>", where the log has it
 
 
+@dataclass(frozen=True, slots=True)
+class SpackConcretizeRefused:
+    """``==> Error: failed to concretize `intel-oneapi-mkl threads=openmp` for the following reasons:`` with its numbered
+    reasons below (spack#49994: "1. intel-oneapi-mkl: MKL with OpenMP threading requires GCC, clang, or Intel compilers")."""
+
+    spec: str
+    line: str
+    reasons: tuple[str, ...] = ()
+    wants: int = field(default=8, compare=False)
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "SpackConcretizeRefused":
+        said = [m["why"].strip() for line in lines for m in [re.match(r"^\s*\d{1,2}\.\s+(?P<why>\S.*)$", line)] if m]
+        return replace(self, reasons=tuple(said[:4]), wants=0)
+
+
 SIGNATURES = (
+    Signature("spack-concretize-mkl", "installers", "failed to concretize",
+              re.compile(r"failed to concretize [`'\"](?P<spec>[^`'\"]{0,300}\bmkl\b[^`'\"]{0,300})[`'\"]"),
+              lambda m, _: SpackConcretizeRefused(m["spec"], m.string.strip()[:300])),
     Signature("spack-intel-libraries-missing", "installers", "annot locate",
               re.compile(r"InstallError: Cannot locate (?P<part>core MKL|ScaLapack/BLACS) libraries"),
               lambda m, before: SpackMklLibsMissing(m["part"], m.string.strip()[:300], next(
@@ -65,7 +84,7 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     intel = [_intel(e) for e in {e.what: e for e in reversed(events.of(IntelInstallerRefused))}.values()]
-    intel += [_spack(e) for e in events.of(SpackMklLibsMissing)[:1]]
+    intel += [_spack(e) for e in events.of(SpackMklLibsMissing)[:1]] + [_concretize(e) for e in events.of(SpackConcretizeRefused)[:1]]
     said = events.of(ProductInstalled)
     if not said:
         return intel
@@ -142,4 +161,21 @@ def _spack(event: SpackMklLibsMissing) -> Finding:
             "as the scalapack provider",) if cluster else ())),
         "Spack asks the provider package for its libraries at build time; an Intel external whose prefix does not hold "
         "them makes every package that depends on it fail there.",
+    )
+
+
+def _concretize(event: SpackConcretizeRefused) -> Finding:
+    reason = event.reasons[0] if event.reasons else ""
+    return Finding(
+        "spack-mkl-concretize-failed", "error",
+        f"Spack cannot concretize {event.spec}" + (f": {reason}" if reason else ": its reasons were not pasted"),
+        (event.line, *(f"Spack's reason: {r}" for r in event.reasons),
+         "a package's own rules (its conflicts and requirements: intel-oneapi-mkl's threads variant, its compilers and "
+         "targets) refuse the spec before anything is built; the reason names the rule"),
+        ("change the spec the reason names: for threads=openmp a compiler it accepts (%gcc, %clang or %oneapi), or "
+         "threads=none (sequential) or threads=tbb; for a target or compiler refused, one it lists",
+         "spack info intel-oneapi-mkl   # its variants and their values; spack spec -I <the spec> shows what it chose"),
+        "Spack solves a spec against every package's declared rules; an MKL spec that breaks one stops there, with the "
+        "rule's own message.",
+        (f"spack spec {event.spec}   # the solver's reasons again",),
     )

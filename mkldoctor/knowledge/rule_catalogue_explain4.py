@@ -56,4 +56,7 @@ EXPLAIN = (
     _r("mkl-pkgconfig-windows-paths", "CMake's pkg_check_modules could not parse MKL's .pc paths on Windows (Invalid character escape)",
        "oneAPI's .pc files give paths with backslashes and blanks, which FindPkgConfig splits and reads as CMake code.",
        "Give the project MKL by find_package(MKL CONFIG) or FindBLAS on Windows, without pkg-config."),
+    _r("spack-mkl-concretize-failed", "Spack's solver refused an MKL spec (failed to concretize ... for the following reasons)",
+       "A rule of the package (intel-oneapi-mkl's threads variant, its compilers or targets) excludes the spec asked for.",
+       "Change what the reason names: a compiler it accepts, or threads=none or tbb."),
 )
