@@ -19,6 +19,7 @@ from mkldoctor.explain import catalogue, crashhosts, gomp, intwidth, pardiso, si
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
+from mkldoctor.explain.mathhosts import MatlabMklFrame
 from mkldoctor.explain.runtime import MklKernelUndefined, ParameterError
 from mkldoctor.explain.translated import CORE_DUMPED
 from mkldoctor.findings import Finding
@@ -37,8 +38,7 @@ class Crash:
         return replace(self, frames=_frames_of(lines), wants=0)
 
 
-# a shell's or Python's prompt ("$ Rscript ...", "user@host:~$ ", ">>> ", "PS C:\\x> "), a loader's failure, Markdown's
-# fence (the paste ends there)
+# a shell's or Python's prompt ("$ Rscript ...", "user@host:~$ ", ">>> ", "PS C:\\x> "), a loader's failure, Markdown's fence
 _FRAMES_END = re.compile(r"^\s*(?:```|~~~|\$ |>>> |PS [A-Za-z]:\\.*?> |[\w.-]+@[\w.-]+:\S*[$#] |At line:\d+ char:\d+)|"
                          r"cannot open shared object file|error while loading shared libraries")
 
@@ -84,9 +84,8 @@ def aborted(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]
 
 
 # Windows' words: Julia's "Exception: EXCEPTION_ACCESS_VIOLATION at 0x... -- mkl_blas_avx2_xsdot" (the frame on its line),
-# Python's ctypes "OSError: exception: access violation reading 0x..."
-# glibc's words for a heap it found corrupted ("double free or corruption (out)", "free(): invalid pointer")
-# R's own report of a signal in compiled code (catalogue.R_CAUGHT)
+# Python's ctypes "OSError: exception: access violation reading 0x..."; glibc's words for a heap it found corrupted ("double
+# free or corruption (out)", "free(): invalid pointer"); R's own report of a signal in compiled code (catalogue.R_CAUGHT)
 _CRASH = re.compile(r"(?i)\bsegmentation (?:fault|violation)\b|^\*\*\* stack smashing detected \*\*\*|(?:^|\s)Windows fatal exception: access violation|"
                     r"\bexit code (?:-1073741819|3221225477) \(0xC0000005\)|"  # an IDE's words for STATUS_ACCESS_VIOLATION
                     rf"{catalogue.R_CAUGHT.pattern}|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
@@ -146,7 +145,10 @@ SIGNATURES = (
       for i, needle in enumerate(("SEGFAULT", "SegFault"))),
     Signature("crash-access-violation", "crash", "ACCESS_VIOLATION", _CRASH, lambda m, _: Crash(m.string.strip())),
     Signature("crash-exc-bad-access", "crash", "EXC_BAD_ACCESS", _CRASH, lambda m, _: Crash(m.string.strip())),
-    # MATLAB's crash report: its frames below ("[ 12] 0x00007f5d50db11b3 /opt/intel/.../libiomp5.so+00446899", rcnn#10)
+    # MATLAB's crash report: its frames below ("[ 12] 0x00007f5d50db11b3 /opt/intel/.../libiomp5.so+00446899", rcnn#10);
+    # Julia's signal line in the system's language (spral#218: "signal (11.1): Erreur de segmentation", its frames below)
+    Signature("crash-julia-signal", "crash", "signal (", re.compile(r"^\s*(?:\[\d+\] )?signal \((?:11|7|4)(?:\.\d+)?\): "
+              r"(?!Segmentation|Bus|Illegal)\S"), lambda m, _: Crash(m.string.strip())),
     Signature("crash-matlab-stack-trace", "crash", "Stack Trace (from fault)", re.compile(r"^\s*Stack Trace \(from fault\):\s*$"),
               lambda m, _: Crash(m.string.strip())),
     *(Signature(f"crash-mark-{i}", "crash", needle, _CRASH_MARK, lambda m, _: Crash(m.string.strip()))
@@ -174,10 +176,8 @@ _COMPLEX_FUNCTION = re.compile(r"\bmkl_blas_\w*?_?[cz]dot[cu]\b|\b[cz]dot[cu]_?\
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = sigill.diagnose(events)
-    from mkldoctor.explain.mathhosts import MatlabMklFrame  # MATLAB's own MKL in its report's frames: that finding's
-
     crashes = [c for c in events.of(Crash) if (c.line != R_TRACEBACK or (c.frames and re.match(r"^\s*1: \w", c.frames[0])))
-               and not (c.line.startswith("Stack Trace (from fault)") and events.of(MatlabMklFrame))]
+               and not (c.line.startswith("Stack Trace (from fault)") and events.of(MatlabMklFrame))]  # MATLAB's MKL: its own
     if not crashes:
         return out
     if events.of(pardiso.PardisoNamed):

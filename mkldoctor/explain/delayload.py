@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.kernels import kernel_files
@@ -31,7 +31,9 @@ class DelayLoadFailed:
 _CODE = re.compile(r"\b0x[Cc]06[Dd]007(?P<kind>[EeFf])\b|(?<![\w-])-10665982(?P<signed>7[34])\b|\b322836902(?P<unsigned>[23])\b")
 
 
-def _failed(m: re.Match, _) -> DelayLoadFailed:
+def _failed(m: re.Match, before) -> DelayLoadFailed | FollowOn:
+    if any("to load DLL '" in line for line in before[-2:]):  # the DLL named just before it (CNTK#3171): that line's echo
+        return FollowOn(m.string.strip()[:300])
     procedure = (m["kind"] or "").upper() == "F" or m["signed"] == "73" or m["unsigned"] == "3"  # 0xC06D007F
     return DelayLoadFailed(m.string.strip()[:300], procedure)
 

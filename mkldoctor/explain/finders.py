@@ -148,6 +148,10 @@ SIGNATURES = (Signature("mklconfig-ran", "finders", "CMake", _CONFIG_RAN, lambda
 ) + tuple(
     Signature(f"finder-{needle.replace(' ', '-').lower()}", "finders", needle, _FOUND_NOTHING, _said)
     for needle in ("Found BLAS", "Found LAPACK", "Found CBLAS", "Found MKL")
+) + (
+    # CNTK's configure (CNTK#3813): "Cannot find a CPU math library.", then "Please specify --with-mkl, --with-openblas"
+    Signature("cntk-no-math-library", "finders", "annot find a CPU math library", re.compile(r"Cannot find a CPU math library"),
+              lambda m, _: FinderSaid(m.string.strip(), "", "error")),
 ) + tuple(Signature(f"program-built-without-mkl-{i}", "finders", needle, _WITHOUT, _without)
           for i, needle in enumerate(("without", "MKL not", "MKL support", "MKL is not", "was not defined")))
 # what a finder's words, or its file, say of why it failed
@@ -180,6 +184,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     ours = [e for e in events.of(FinderSaid) if not mklconfigwhy.claims(e)]  # 2023's MKLConfig.cmake without headers
     said = [e for e in ours if "MKLConfig.cmake" not in e.finder and e.module != "MKLConfig" and e not in omp
             and not e.blas_module]  # CMake's own FindBLAS: findblas says it
+    said.sort(key=lambda e: bool(_PROSE.search(e.text)))  # a tool's words before a reporter's sentence about them (fdasrsf#51)
     config = [e for e in ours if ("MKLConfig.cmake" in e.finder or e.module == "MKLConfig") and e not in omp]
     out = [mklconfigfile.omp_dll_dir(omp[0], "error" if _failed(events, omp) else "warning")] if omp else []
     out += [_built_without(e) for e in events.of(BuiltWithoutMkl)[:1]]
@@ -188,6 +193,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if config:
         out.append(mklconfigfile.file_not_found(config))
     return out
+
+
+_PROSE = re.compile(r"(?i)^\W*(?:the \w+ error )?\b(?:I|I'm|I've|we|my|our)\b.*|\bI (?:get|got|encounter|see)\b")
 
 
 def _failed(events: Parsed, said: list[FinderSaid]) -> bool:

@@ -14,7 +14,7 @@ import re
 from mkldoctor.explain.catalogue import CANNOT
 
 SUBJECT = r"(?:\bMKL\b|\bmkl_\w|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5|\bmkl\b)"  # a name's head only
-NOT_FOUND = (rf"(?:(?<![Ss]ymbol )not found|(?<!manifest ){CANNOT} be found|was not found|NOT find|{CANNOT} find|"
+NOT_FOUND = (rf"(?:(?<![Ss]ymbol )not found|(?<!manifest ){CANNOT} be found|was not found|NOT find|{CANNOT} (?:find|locate)|"
              # pip's "requires X, which is not installed" is pkgstate's
              r"unable to find|(?<!which )(?<!which is )(?:is )?not installed(?!\s*\?)|"
              # a project's check for the folder it was to be told: "CNTK custom MKL location not specified" (CNTK#791)
@@ -23,7 +23,7 @@ NOT_FOUND = (rf"(?:(?<![Ss]ymbol )not found|(?<!manifest ){CANNOT} be found|was 
 NEEDLES = ("not found", "be found", "Could NOT find", "annot find",
            "an not find", "an't find", "an\u2019t find", "ant find", "ould not find", "ouldn't find", "ouldnt find",
            "ouldn\u2019t find", "nable to find", "not installed", "NOTFOUND", "NOT_FOUND", "Problem encountered",
-           "not specified", "not set", "not given", "not defined")
+           "not specified", "not set", "not given", "not defined", "ould not locate")  # findblas: "Could not locate MKL, ..."
 
 _SUBJECT = re.compile(SUBJECT, re.I)
 _NOT_FOUND = re.compile(NOT_FOUND, re.I)

@@ -23,6 +23,7 @@ _DRIVE_START = re.compile(r"^[A-Za-z]:[\\/]")
 def hangs(line: str) -> bool:
     """Whether the line ends mid-message, so that an indented next line is its rest."""
     return ((line.endswith(_ENDS) and ("rror" in line or "RROR" in line))
+            or (line.rstrip()[-1:] == ":" and "Error relocating " in line)  # musl's loader, the name on the next line
             or (line.rstrip()[-1:] == ":" and HEAD_ONLY.match(line) is not None)  # its colon first: a test every line pays
             or (line[-1:].isalnum() and _MSVC_CODED.search(line) is not None and not _MSVC_WHOLE.search(line)))
 

@@ -113,6 +113,9 @@ SIGNATURES = (
     Signature("jar-native-missing", "jvm", "an't find the library",
               re.compile(r"Can't find the library (?P<lib>[\w.+-]{1,200}) in the resource folder"),
               lambda m, _: JarNativeMissing(m["lib"], m.string.strip()[:300])),
+    # the JVM's crash report's header, its signal line below it (nd4j#1460): the crash's echo
+    Signature("jvm-fatal-error-header", "jvm", "fatal error has been detected",
+              re.compile(r"^#\s*A fatal error has been detected by the Java Runtime Environment"), lambda m, _: FollowOn(m.string.strip())),
     Signature("java-native-load", "jvm", "UnsatisfiedLinkError", re.compile(r"UnsatisfiedLinkError"),
               lambda m, _: JvmNativeLoad(m.string.strip()[:200])),
 )
@@ -131,8 +134,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          "exception of the log); run without -Dorg.bytedeco.javacpp.logger.debug to see it alone",),
         "JavaCPP's Loader tries several names and optional libraries for each preset and logs each miss in debug mode.")] \
         if probes else []
+    from mkldoctor.explain.symver import MuslRelocation
+
     loads = events.of(JvmNativeLoad)
-    if loads and not events.of(LoaderMissing):  # the loader's own reason was not in the log, or not one it knows
+    if loads and not events.of(LoaderMissing) and not events.of(MuslRelocation):  # the loader's own reason: not in the log
         from mkldoctor.explain import rtnames
 
         # a Windows DLL of MKL the log names by a release's name (neanderthal#119: a JNI DLL built against mkl_rt.dll,

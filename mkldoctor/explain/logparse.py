@@ -70,6 +70,7 @@ _GOLD_FUNC = re.compile(r"^(?P<obj>[^:]+?):(?:(?P<src>[^:]+):)?function (?P<fn>.
 _OBJECT_ALONE = re.compile(r"^\s*(?P<obj>/?[^\s:]+\.(?:so(?:\.\d+)*|a|o)(?:\([^()\s]+\))?):$")
 
 _QUOTED_LD = re.compile(r"`((?:/[\w./+-]*/)?(?:ld|ld\.gold|ld\.bfd|ld\.lld|collect2)(?:\.exe)?: [^`]+)`")
+_RETURN_STATUS = re.compile(r"^.{0,300}?\(return status=\d+\):\s+(?=\S*ld(?:\.exe)?: )")
 _ELIDED_LINKER = re.compile(r"(?:\s\.{3}|…)\s+(?P<tail>(?:\S*/)?(?:ld|collect2|ld\.gold|ld\.lld|mold)(?:\.exe)?: .+)$")
 _RUSTC_NO_LIB = re.compile(r"could not find native static library `(?P<name>[^`]+)`")
 _NEEDED = re.compile(r"warning: (?P<so>\S+), needed by (?P<by>\S+), not found")
@@ -208,6 +209,8 @@ def _linker_events(state: _State, line: str) -> list | None:
     if "..." in line or "…" in line:  # two lines a paste joined with an elision: "Linking CXX ... ld: cannot find -lx"
         elided = _ELIDED_LINKER.search(line)
         line = elided.group("tail") if elided else line
+    if "(return status=" in line:  # Theano's compile error before the linker's own line (Theano#2868)
+        line = _RETURN_STATUS.sub("", line, count=1)
     prefix = _LINKER_PREFIX.match(line) if (":" in line and ("ld" in line or "collect2" in line or "mold" in line or "gold" in line)) else None
     rest = line
     if prefix:

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
@@ -107,8 +107,9 @@ SIGNATURES = (
               lambda m, _: MklOptionRetired(m.group("cc"), m.group("opt"), m.string.strip())),
     # an Intel driver's words for an option it does not know, which it leaves out of the build
     Signature("intel-mkl-option-ignored", "mklflags", "command line ",
-              re.compile(r"(?<!\w)(?P<cc>[\w.-]+): command line warning #10006: ignoring unknown option '(?P<opt>-mkl\b[^']*)'"),
-              lambda m, _: MklOptionRetired(m.group("cc"), m.group("opt"), m.string.strip()[:300], dropped=True)),
+              re.compile(r"(?:(?<!\w)(?P<cc>[\w.-]+): )?command line warning #10006: ignoring unknown option '(?P<opt>[-/]mkl\b[^']*)'"
+                         r"(?:\s+(?P<tool>ifort|ifx|icl|icx)\b)?"),  # Visual Studio's Error List: the tool in a column after it
+              lambda m, _: MklOptionRetired(m["cc"] or m["tool"] or "ifort", m["opt"], m.string.strip()[:300], dropped=True)),
     Signature("intel-mkl-option-refused", "mklflags", "rror",
               re.compile(r"(?<![\w.+-])(?P<cc>[\w.+-]+): error: (?:unrecognized command[- ]line option|unknown argument:) "
                          r"[‘'`](?P<opt>-q?mkl(?:=\w+)?)[’'`]"), _refused),
@@ -127,7 +128,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     for event in events.of(MklOptionRetired)[:1]:
-        new = event.option.replace("-mkl", "-qmkl", 1)
+        new = event.option.replace("-mkl", "-qmkl", 1).replace("/mkl", "/Qmkl", 1)  # Windows' spelling: /Qmkl
         out.append(Finding(
             "mkl-compiler-option-retired", "error" if event.dropped else "warning",
             f"{event.compiler} takes {new}, not {event.option}: Intel's compilers renamed the option"
@@ -258,3 +259,19 @@ def _sycl_finding(refused: list[SyclOptionRefused], cxx: str) -> Finding:
                              "SYCL compiler: configure with icpx (CXX=icpx), or turn the project's oneMKL SYCL option off",))),
         _TARGET_OPTIONS,
         ("cmake --build <build dir> -- VERBOSE=1   # the compile lines, with the option on C and Fortran sources",))
+
+
+_UNLINKED = ("msvc-unresolved-mkl", "mkl-not-linked", "mkl-symbol-unresolved")
+
+
+def with_option_dropped(findings: list[Finding], parsed: Parsed) -> list[Finding]:
+    """A compiler that left its MKL option out (CACTUS#54: oneAPI's ifort ignoring /mkl) explains the link's unresolved
+    MKL names: those findings join it as its consequence."""
+    ours = next((i for i, f in enumerate(findings) if f.id == "mkl-compiler-option-retired" and f.severity == "error"), None)
+    unlinked = [f for f in findings if f.id in _UNLINKED]
+    if ours is None or not unlinked:
+        return findings
+    said = "; ".join(f.title.removeprefix("link.exe: ").split(":")[0] for f in unlinked[:2])
+    joined = replace(findings[ours], evidence=(*findings[ours].evidence, f"then the link says: {said}: the consequence, MKL's "
+                                               "libraries were never added"))
+    return [joined if i == ours else f for i, f in enumerate(findings) if f not in unlinked]

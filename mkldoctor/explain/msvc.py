@@ -156,8 +156,8 @@ SIGNATURES = (
               re.compile(r"^(?:\d+>)?(?:(?P<obj>(?:[A-Za-z]:)?[^:]*):)?\s*error LNK20(?:19|01): unresolved external symbol "
                          r"(?P<sym>\"[^\"]+\"|\S+)(?:.*?referenced in function (?P<fn>.+))?"), _unresolved),
     # Visual Studio's Error List copied as text: "Error<TAB>LNK2001<TAB>unresolved external symbol ...<TAB>project<TAB>file"
-    Signature("vs-error-list-unresolved", "msvc", "Error",
-              re.compile(r"^\s*Error\s+LNK20(?:19|01)\s+unresolved external symbol (?P<sym>\"[^\"]+\"|\S+)"
+    Signature("vs-error-list-unresolved", "msvc", "Error",  # (its code column may hold link.exe's whole "error LNK2019:")
+              re.compile(r"^\W{0,2}Error\s+(?:error )?LNK20(?:19|01):?\s+unresolved external symbol (?P<sym>\"[^\"]+\"|\S+)"
                          r"(?:.*?referenced in function (?P<fn>[^\t]+))?(?P<obj>)"), _unresolved),
     # the code and message alone, as a post quotes them ("LNK2019 unresolved external symbol PARDISO referenced in function ...")
     Signature("msvc-unresolved-quoted", "msvc", "nresolved external symbol",

@@ -48,6 +48,11 @@ SIGNATURES = (
               re.compile(r"module compiled against (?P<kind>ABI|API) version (?P<built>0x[0-9a-fA-F]+) but this version of "
                          r"numpy is (?P<run>0x[0-9a-fA-F]+)"),
               lambda m, _: NumpyAbi(m["built"], m["run"], m["kind"], m.string.strip()[:300])),
+    # Cython's check of NumPy's structures as a module imports (CIL#682: mkl_fft's "numpy.ufunc size changed, may indicate
+    # binary incompatibility. Expected 216 from C header, got 192 from PyObject": built against a newer NumPy)
+    Signature("numpy-struct-size-changed", "numpyabi", "Error: numpy.",
+              re.compile(r"ValueError: numpy\.\w+ size changed, may indicate binary incompatibility\. Expected (?P<built>\d+) from C "
+                         r"header, got (?P<run>\d+) from PyObject"), lambda m, _: NumpyAbi(m["built"], m["run"], "size", m.string.strip()[:300])),
     # the import's own failure after either: an echo where one of them is said, the mismatch's sign where alone
     Signature("numpy-abi-import", "numpyabi", "rror",
               re.compile(r"(?:ImportError: numpy\.(?:_?core\.)?(?:multiarray|_multiarray_umath) failed to import|"
@@ -69,8 +74,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     first = next((e for e in said if e.kind != "import"), said[0])
     package = _package(events)
     who = package or "a compiled module"
-    newer_needed = first.kind == "API" and int(first.built, 16) > int(first.run, 16)
-    if first.kind == "import":
+    newer_needed = first.kind in ("API", "size") and int(first.built, 16 if first.kind == "API" else 10) > int(first.run, 16 if
+                                                                                                            first.kind == "API" else 10)
+    if first.kind == "size":
+        title = (f"{who} was built against {'a newer' if newer_needed else 'another'} NumPy than the one installed: NumPy's "
+                 f"structures differ in size ({first.built} bytes in its headers, {first.run} at run time)")
+    elif first.kind == "import":
         title = f"{who} could not import NumPy's C API: most often it was built against another NumPy than the one installed"
     elif newer_needed:
         title = f"{who} was built against a newer NumPy (C API {first.built}) than the one installed ({first.run})"

@@ -17,8 +17,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # a newline written as an escape: a Python repr or a JSON string of a program's output ("stderr=b'/usr/bin/ld: cannot
 # find -lmkl_rt\ncollect2: ...'"), not an escaped backslash's n, nor, on a line with a Windows path written as it is, a
 # folder's (C:\new\...: a name and a backslash follow)
-_ESCAPED_NEWLINE = re.compile(r"(?<!\\)\\n")
-_ESCAPED_NEWLINE_BY_PATHS = re.compile(r"(?<!\\)\\n(?![\w.-]+\\)")
+# (and Theano's, whose compile error turned each '\n' into '. ' and kept the '\r' before it: "... -lmkl_core\r. C:/...")
+_ESCAPED_NEWLINE = re.compile(r"(?<!\\)\\n|(?<!\\)\\r\. (?=\S)")
+_ESCAPED_NEWLINE_BY_PATHS = re.compile(r"(?<!\\)\\n(?![\w.-]+\\)|(?<!\\)\\r\. (?=\S)")
 _RAW_DRIVE = re.compile(r"\b[A-Za-z]:\\(?!\\)")  # a Windows path written as it is (a repr doubles its backslashes)
 _REPR_OPEN = re.compile(r"(?:^|(?<=[\s=(:\[,]))[bu]?['\"]")
 _QUOTE = {q: re.compile(rf"(?<!\\){q}") for q in "'\""}  # a quote not escaped

@@ -27,7 +27,20 @@ class VersionNotDefined:
     file: str  # the copy the loader took
 
 
+@dataclass(frozen=True, slots=True)
+class MuslRelocation:
+    """musl's loader (Alpine Linux): ``Error relocating /tmp/...libiomp5.so: __strncpy_chk: symbol not found``
+    (ipex-llm#3053: BigDL's MKL and libiomp5 in a Spark image on Alpine)."""
+
+    library: str
+    symbol: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("musl-error-relocating", "symver", "rror relocating",
+              re.compile(r"Error relocating (?P<lib>[^\s:]+):\s+(?P<sym>[\w.@]+):\s+symbol not found"),
+              lambda m, _: MuslRelocation(m["lib"], m["sym"], m.string.strip()[:300])),
     # older glibc: "libmklml_intel.so: symbol __kmpc_omp_task_with_deps, version VERSION not defined in file libiomp5.so
     # with link time reference"
     Signature("loader-symbol-version-not-defined", "symver", "not defined in file",
@@ -49,7 +62,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(VersionNotDefined)
     if not said:
-        return []
+        return [_musl(e) for e in events.of(MuslRelocation)[:1]]
     first = said[0]
     needer = os.path.basename(first.needer) or "a library"
     file = os.path.basename(first.file) or f"the library that defines {first.symbol}"
@@ -77,3 +90,24 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          f"objdump -T <the {file} found> | grep {first.symbol or first.version}   # the versions it defines"),
         locations=ctx.located(said, "not defined in file"),
     )]
+
+
+def _musl(event: MuslRelocation) -> Finding:
+    name = os.path.basename(event.library)
+    mkl = bool(re.search(r"(?:mkl|iomp|tbb)", name))
+    return Finding(
+        "glibc-library-on-musl", "error",
+        f"musl's loader (Alpine Linux) could not relocate {name}: {event.symbol} is not in musl"
+        + (": MKL and Intel's OpenMP runtime are built for glibc only" if mkl else ""),
+        (event.line,
+         f"'Error relocating ...: symbol not found' is musl's loader's wording; {event.symbol} is "
+         + ("glibc's fortified copy of a string function (_FORTIFY_SOURCE)" if event.symbol.endswith("_chk") else
+            "a name the library was linked against in another C library")
+         + f": {name} was built against glibc, and musl, which Alpine images use, does not provide every glibc name"),
+        ("run it on a glibc system: a Debian- or Ubuntu-based image (python:3.x-slim, eclipse-temurin's Ubuntu images, "
+         "debian:stable-slim) in place of an Alpine one",
+         "Alpine's glibc compatibility packages (gcompat) do not make MKL supported there; Intel builds MKL for glibc Linux only"),
+        "Every library links against the C library of the system it was built on; glibc's and musl's export different names, "
+        "so a glibc build loads on musl only as far as the names they share.",
+        ("ldd --version 2>&1 | head -1   # musl or glibc; cat /etc/os-release",),
+    )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from mkldoctor.explain import msvcrt, rtnames, winaccess, winfixes
 from mkldoctor.explain.winentry import entry_point_finding
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.platforms import ForeignLoadFailed, dll_load_failed, mkl_dnn
@@ -164,6 +164,9 @@ SIGNATURES = (
                 r"\"(?P<path>[^\"]+?\.dll)\""), lambda m, _: ForeignLoadFailed("Windows", folders.file_name(m["path"]), m.string.strip()[:400])
                 if m["code"] == "126" else WindowsEntryPoint("", folders.file_name(m["path"]), int(m["code"])))
       for i, needle in (("", "WinError 12"), ("-182", "WinError 182"))),
+    # the same in Windows' language without torch's "Error loading" (mxnet#11610: "OSError: [WinError 126] 找不到指定的模块。")
+    Signature("windows-winerror-126-localized", "windows", "WinError 126", re.compile(r"\[WinError 126\] (?!The specified)\S"),
+              lambda m, _: NOT_MINE if "Error loading" in m.string else ForeignLoadFailed("Windows", "a DLL", m.string.strip()[:400])),
     # ERROR_INVALID_ORDINAL: "[WinError 182] The operating system cannot run %1", MKL's "The operating system cannot run
     # %1. mkl_intel_thread.dll.": a DLL of another release (Intel's OpenMP runtime replaced by LLVM's, a stale copy first)
     *(Signature(f"windows-cannot-run-ordinal-{i}", "windows", needle, _CANNOT_RUN,
@@ -192,9 +195,10 @@ SIGNATURES = (
     Signature("windows-procedure-not-found", "windows", "could not be found",
               re.compile(r"(?i)\bthe procedure (?P<sym>(?!entry\b)\w+) could not be found"),
               lambda m, _: WindowsEntryPoint(m.group("sym"), "a DLL")),
-    Signature("dotnet-unable-to-load-dll", "windows", "Unable to load DLL",
-              re.compile(r"Unable to load DLL '(?P<lib>[^']+)'"),
-              lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.group(0).strip())),
+    # .NET's "Unable to load DLL 'x'", CNTK's "Failed to load DLL 'mklml.dll'."
+    *(Signature(f"dotnet-unable-to-load-dll{i}", "windows", needle, re.compile(r"(?:Unable|Failed) to load DLL '(?P<lib>[^']+)'"),
+                lambda m, _: ForeignLoadFailed("Windows", m.group("lib"), m.group(0).strip()))
+      for i, needle in (("", "Unable to load DLL"), ("-failed", "Failed to load DLL"))),
 )
 
 

@@ -59,4 +59,7 @@ EXPLAIN = (
     _r("spack-mkl-concretize-failed", "Spack's solver refused an MKL spec (failed to concretize ... for the following reasons)",
        "A rule of the package (intel-oneapi-mkl's threads variant, its compilers or targets) excludes the spec asked for.",
        "Change what the reason names: a compiler it accepts, or threads=none or tbb."),
+    _r("glibc-library-on-musl", "musl's loader (Alpine) could not relocate a library built for glibc (Error relocating ...: symbol not found)",
+       "MKL and its OpenMP runtime are built against glibc; musl lacks some of glibc's names (__strncpy_chk).",
+       "Run it on a glibc image (Debian, Ubuntu) in place of Alpine."),
 )
