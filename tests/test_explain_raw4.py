@@ -4,6 +4,8 @@ the JVM's crash report, CNTK's DLL and configure messages, findblas, a NumPy str
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.test_explain_families import flat, only_error
@@ -51,6 +53,10 @@ CASES = [
      "../x86_64-w64-mingw32/bin/ld.exe: cannot find -lmkl_core\\r. C:/mingw-w64/x86_64-4.9.2-posix-seh-rt_v4-rev2/mingw64/bin/../"
      "lib/gcc/x86_64-w64-mingw32/4.9.2/../../../../x86_64-w64-mingw32/bin/ld.exe: cannot find -lmkl_rt\\r. collect2.exe: error: "
      "ld returned 1 exit status\\r. ', '[Dot22(x_batch, dense0.W)]')\n", "library-not-found", "-lmkl_core, -lmkl_rt"),
+    # icl-utk-edu/heffte#43: the project's finder names the component it wants
+    ("CMake Error at cmake/FindHeffteMKL.cmake:59 (message):\n  Could not find required mkl component: mkl_intel_ilp64\nCall "
+     "Stack (most recent call first):\n  cmake/FindHeffteMKL.cmake:86 (heffte_find_mkl_libraries)\n", "mkl-finder-failed",
+     "FindHeffteMKL.cmake"),
 ]
 
 
@@ -58,3 +64,46 @@ CASES = [
 def test_a_raw_paste(log, finding, word):
     said = only_error(log)
     assert said.id == finding and word in flat(said), flat(said)
+
+
+def test_an_options_value_split_on_its_way_to_configure(tmp_path):
+    """scuff-em#12, produced with the real autoconf: a wrapper that passes its arguments on as $* splits the quoted
+    --with-lapack value; configure refuses -lpthread as an option. The fix the finding names ("$@") configures."""
+    import subprocess
+
+    (tmp_path / "configure.ac").write_text("AC_INIT([t], [1])\nAC_ARG_WITH([lapack], [AS_HELP_STRING([--with-lapack=LIBS], "
+                                           "[LAPACK])])\nAC_OUTPUT\n")
+    assert subprocess.run(["autoconf"], cwd=tmp_path).returncode == 0
+    (tmp_path / "autogen.sh").write_text("#!/bin/sh\n./configure $*\n")
+    value = "--with-lapack=-lmkl_rt -lpthread -lm"
+    failed = subprocess.run(["sh", "autogen.sh", value], cwd=tmp_path, capture_output=True, text=True)
+    assert failed.returncode != 0 and "unrecognized option" in failed.stderr, failed.stderr
+    said = only_error(failed.stderr)
+    assert said.id == "configure-value-split" and "-lpthread" in said.title and '"$@"' in flat(said), flat(said)
+    (tmp_path / "autogen.sh").write_text('#!/bin/sh\n./configure "$@"\n')
+    fixed = subprocess.run(["sh", "autogen.sh", value], cwd=tmp_path, capture_output=True, text=True)
+    assert fixed.returncode == 0, fixed.stderr
+
+
+def test_cmake_drops_mkls_folder_given_as_its_libraries(tmp_path, mkl):
+    """flashlight#850, produced with the real cmake (which wraps the message over three lines): MKL_LIBRARIES given the
+    library folder; the files, as the finding says, configure without the warning."""
+    import subprocess
+
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.16)\nproject(t C)\nadd_executable(t t.c)\n"
+                                             "target_link_libraries(t ${MKL_LIBRARIES})\n")
+    (tmp_path / "t.c").write_text("int main(void) { return 0; }\n")
+    folder = f"{mkl.pip_lib}/"
+    ran = subprocess.run(["cmake", "-S", str(tmp_path), "-B", str(tmp_path / "b"), f"-DMKL_LIBRARIES={folder}"],
+                         capture_output=True, text=True)
+    assert "requests linking to directory" in ran.stderr, ran.stderr
+    [said] = explain(logparse.parse_bytes((ran.stdout + ran.stderr).encode()), [])
+    assert said.id == "cmake-links-folder" and said.severity == "warning" and folder in said.title, flat(said)
+    files = ";".join(str(mkl.pip_lib / f"libmkl_{n}.so.3") for n in ("intel_lp64", "sequential", "core"))
+    assert all(map(os.path.isfile, files.split(";"))), files
+    fixed = subprocess.run(["cmake", "-S", str(tmp_path), "-B", str(tmp_path / "c"), f"-DMKL_LIBRARIES={files}"],
+                           capture_output=True, text=True)
+    assert fixed.returncode == 0 and "requests linking to directory" not in fixed.stderr, fixed.stderr

@@ -72,7 +72,25 @@ def _wrapper_only(m: re.Match, _) -> WrapperOnly | object:
     return WrapperOnly(m["var"], names[0], m.string.strip()[:300]) if names and all(map(_F95.match, names)) else NOT_MINE
 
 
+@dataclass(frozen=True, slots=True)
+class FolderLinked:
+    """CMake's ``Target "x" requests linking to directory "/opt/intel/mkl/lib/intel64/".  Targets may link only to
+    libraries.  CMake is dropping the item.`` (flashlight#850: -DMKL_LIBRARIES given MKL's lib folder)."""
+
+    folder: str
+    line: str
+    wants: int = field(default=0, compare=False)  # CMake 3.25 wraps its message: the folder on the next line
+    at: int = field(default=0, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "FolderLinked":
+        named = next((m["dir"] for line in lines[:1] for m in [re.match(r'^\s*"(?P<dir>[^"]+)"', line)] if m), "")
+        return replace(self, folder=named, line=f"{self.line} {lines[0].strip()}" if named else self.line, wants=0)
+
+
 SIGNATURES = (
+    Signature("cmake-links-folder", "cmakesplit", "requests linking to directory",
+              re.compile(r"requests linking to directory(?:\s+\"(?P<dir>[^\"]+)\")?"),
+              lambda m, _: FolderLinked(m["dir"] or "", m.string.strip()[:300], wants=0 if m["dir"] else 1)),
     Signature("cmake-f95-wrapper-as-library", "cmakesplit", "_LIBRARIES=",
               re.compile(r"\s-D(?P<var>\w*(?:LAPACK|BLAS)\w*_LIBRARIES)(?::\w+)?=[\"']?(?P<value>[^\"'\s]+)"), _wrapper_only),
     # the command, as make or ExternalProject's step echoes it: a -D value that is a library, then another library alone
@@ -89,7 +107,8 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(ListSplit)
     if not said:
-        return [_wrapper_finding(e, events) for e in events.of(WrapperOnly)[:1]]
+        folders = [_folder(e) for e in events.of(FolderLinked) if re.search(r"(?i)mkl", e.folder)]
+        return [_wrapper_finding(e, events) for e in events.of(WrapperOnly)[:1]] + folders[:1]
     named = next((e.variable for e in said if e.variable), "")
     variable = named or "<VARIABLE>"
     mkl = any(_is_mkl(e.path) for e in said)
@@ -126,12 +145,30 @@ def _wrapper_finding(event: WrapperOnly, events: Parsed) -> Finding:
          f"{event.library} holds MKL's Fortran 95 interface ({what}95: generic names over {what}'s routines) and calls "
          f"{what}'s own names (dgesv_, dgemm_), which are in MKL's interface, threading and core libraries: a check that "
          f"links it alone finds none of them, and the build reports no usable {what}"),
-        (f"give the variable MKL's whole link instead, as one CMake list: -D{event.variable}=\"<MKL's lib folder>/libmkl_gf_lp64.so;"
-         "<MKL's lib folder>/libmkl_sequential.so;<MKL's lib folder>/libmkl_core.so\" (libmkl_intel_lp64 with Intel's "
+        (f"give the variable MKL's whole link instead, as one CMake list: -D{event.variable}=\"<MKL's lib folder>/"
+         "libmkl_gf_lp64.so;<MKL's lib folder>/libmkl_sequential.so;<MKL's lib folder>/libmkl_core.so\" (libmkl_intel_lp64 with Intel's "
          "compilers), or <MKL's lib folder>/libmkl_rt.so alone",
          f"the Fortran 95 wrapper library only before those, and only where the code USEs its module ({what.lower()}95)",
          "then configure again in a fresh build folder (or remove the variable from CMakeCache.txt)"),
         "MKL's Fortran 95 wrappers are a thin layer over its BLAS and LAPACK, shipped as a library of their own; the routines "
         "they call are MKL's, linked beside them.",
         (f"nm -g <MKL's lib folder>/{event.library} | grep -c ' T '   # the wrappers' own names, no dgesv_",),
+    )
+
+
+def _folder(event: FolderLinked) -> Finding:
+    return Finding(
+        "cmake-links-folder", "warning",
+        f"CMake dropped {event.folder} from the link: a folder given where MKL's libraries were asked for, so the targets "
+        "link no MKL", (event.line,
+                        "a project's MKL_LIBRARIES (or BLAS_LIBRARIES) variable is the list of library files to link; a folder "
+                        "in it is dropped with this warning, and the link that follows lacks MKL (undefined references, or "
+                        "a build without MKL)"),
+        (f"give the variable the files, as one CMake list: -DMKL_LIBRARIES=\"{event.folder.rstrip('/')}/libmkl_intel_lp64.so;"
+         f"{event.folder.rstrip('/')}/libmkl_sequential.so;{event.folder.rstrip('/')}/libmkl_core.so\" (or libmkl_rt.so alone)",
+         "or leave the variable out and point the project's MKL search at MKL the way it reads (MKLROOT, its MKL_ROOT or "
+         "MKL_DIR), then configure again in a fresh build folder"),
+        "target_link_libraries takes library files, targets and link flags; CMake drops a folder with a warning, and the "
+        "configure goes on.",
+        ("cmake -LA -N <build folder> | grep -i mkl   # the values the cache kept",),
     )

@@ -57,6 +57,12 @@ SIGNATURES = (
               re.compile(r"(?i)(?:^|\s)(?:(?P<tool>[\w./-]+): )?error: (?:no such option|unrecognized arguments?|unrecognized option|"
                          r"unknown option|invalid option):?\s+['\"`]?(?P<opt>--?[\w-]*mkl[\w-]*)"),
               lambda m, _: OptionUnknown(m["tool"] or "", m["opt"], m.string.strip()[:300])),
+    # a link flag refused as an option of the script's own: an option's quoted value split into words on its way
+    # (scuff-em#12: autogen.sh passed --with-lapack='-lmkl_rt -lpthread -lm' on unquoted; configure took -lpthread alone)
+    Signature("configure-value-split", "configopts", "rror: unrecognized option",
+              re.compile(r"(?:^|\s)(?:(?P<tool>[\w./-]+): )?error: unrecognized option:?\s+['\"`]?"
+                         r"(?P<opt>-(?:l[\w.+-]+|L/\S+|Wl,\S+|pthread))['\"`]?\s*$"),
+              lambda m, _: ValueSplit(m["tool"] or "configure", m["opt"], m.string.strip()[:300])),
     # ABINIT's configure: "configure: error: invalid library statement in with_linalg_libs: /x/libmkl_intel_lp64.a" (its
     # options take -L, -l and -W items only: the forum of abinit, t=361)
     Signature("configure-library-statement", "configopts", "rror: invalid library statement",
@@ -75,6 +81,13 @@ SIGNATURES = (
 
 
 @dataclass(frozen=True, slots=True)
+class ValueSplit:
+    tool: str
+    option: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class OptionUnknown:
     """A build script's parser refusing an MKL option it does not have: waf's (optparse's) ``waf: error: no such option:
     --mkl`` (class_public#129: the Planck likelihood's waf asks --lapack_mkl=$MKLROOT), argparse's ``unrecognized
@@ -88,7 +101,25 @@ class OptionUnknown:
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return ([_both(e) for e in events.of(BothGiven)[:1]] + [_pardiso(e) for e in events.of(PardisoTestFailed)[:1]]
             + [_unknown(e) for e in events.of(OptionUnknown)[:1]] + [_item(e) for e in events.of(LibraryItemRefused)[:1]]
-            + [_flavor(e) for e in events.of(FlavorRefused)[:1]])
+            + [_flavor(e) for e in events.of(FlavorRefused)[:1]] + [_split(e) for e in events.of(ValueSplit)[:1]])
+
+
+def _split(event: ValueSplit) -> Finding:
+    return Finding(
+        "configure-value-split", "error",
+        f"{event.tool} was given {event.option} as an option of its own: an option's quoted value (a link line for MKL) was "
+        "split into words before it reached the script", (
+            event.line,
+            f"{event.option} is a link flag, which a script takes only inside an option's value (--with-lapack='-lmkl_rt "
+            "-lpthread -lm', LIBS=...): a wrapper that passes its arguments on unquoted ($* in place of \"$@\", autogen.sh's "
+            "most often) splits such a value at its blanks, and the script reads each word as an option"),
+        ("run configure itself with the value quoted (./configure --with-lapack=\"-L${MKLROOT}/lib -lmkl_rt -lpthread -lm\"), "
+         "or give the wrapper no such value and pass it to configure afterwards",
+         "or set the link line in the environment, which no wrapper splits: LIBS=\"-L${MKLROOT}/lib -lmkl_rt -lpthread -lm\" "
+         "./configure ...",
+         "fix the wrapper to pass \"$@\" (each argument as given)"),
+        "A shell passes $* and unquoted variables on as words split at blanks; \"$@\" keeps each argument whole.",
+    )
 
 
 def _flavor(event: FlavorRefused) -> Finding:

@@ -93,8 +93,8 @@ _CRASH = re.compile(r"(?i)\bsegmentation (?:fault|violation)\b|^\*\*\* stack sma
                     r"^\s*(?:\*{1,3} Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
                     r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
 R_TRACEBACK = "Traceback:"  # R's header over its numbered frames (" 1: dyn.load(libPath)"); pytest's has file frames
-# a crash's marks that name no signal: Open MPI's handler's last line ("2: [host:pid] *** End of error message ***", its frames
-# after it: COSMA#75), gdb's frame 0 in MKL's own function (sparse_dot#24's "#0  0x00007f9b86a34ddb in mkl_sparse_s_transpose_matrix_i4 () from ...")
+# a crash's marks that name no signal: Open MPI's handler's last line ("2: [host:pid] *** End of error message ***", its
+# frames after it: COSMA#75), gdb's frame 0 in MKL's own function (sparse_dot#24's "#0  0x00007f9b86a34ddb in mkl_...")
 _CRASH_MARK = re.compile(r"\*\*\* End of error message \*\*\*|^#0\s+0x[0-9a-f]+ in (?:lib)?mkl_\w+ \(")
 _CTEST_CRASH = re.compile(r"^\s*\d+ - \S.* \(SEGFAULT\)\s*$|\*\*\*Exception: SegFault\b")
 _UNWIND = re.compile(r"^\s*ip = [0-9a-f]{4,16}, sp = [0-9a-f]{4,16} \[[\w.$@]+\+\d+\]")
@@ -132,7 +132,7 @@ SIGNATURES = (
       for i, needle in enumerate(CORE_DUMPED)),
     # glibc's stack protector: a function's stack written past a local's end (abort(), so the shell says Aborted next)
     Signature("crash-stack-smashing", "crash", "*** stack smashing", _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))),
-    *(Signature(f"crash-r-caught-{i}", "crash", needle, _CRASH, lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:])))
+    *(Signature(f"crash-r-caught-{i}", "crash", needle, _CRASH, lambda m, b: Crash(m.string.strip(), before=tuple(b[-4:])))
       for i, needle in enumerate(("*** caught ", "caught segfault"))),
     # its traceback's header alone where a paste starts there (microsoft-r-open#34): its frames are read in diagnose
     Signature("crash-r-traceback", "crash", "Traceback:", re.compile(r"^Traceback:$"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 _ENDS = (" or", "cannot open shared object", " already", "Cannot load", "ERROR was detected:")
-HEAD_ONLY = re.compile(r"^\s*[A-Za-z][\w.-]*(?: [\w.-]+){1,4} (?:error|ERROR|Error):\s*$")  # "BLAS loading error:", its reason below
+HEAD_ONLY = re.compile(r"^\s*[A-Za-z][\w.-]*(?: [\w.-]+){1,4} (?:error|ERROR|Error):\s*$")  # "BLAS loading error:", its reason
 _MSVC_CODED = re.compile(r"\b(?:fatal )?error (?:C|LNK)\d{4}: ")
 _MSVC_WHOLE = re.compile(r"(?:No such file or directory|referenced in function \S+|['\"]|\.)$")
 _MSVC_WORDS = ("Cannot open include file", "cannot open input file", "cannot open file", "unresolved external symbol",

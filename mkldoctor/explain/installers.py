@@ -84,7 +84,8 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     intel = [_intel(e) for e in {e.what: e for e in reversed(events.of(IntelInstallerRefused))}.values()]
-    intel += [_spack(e) for e in events.of(SpackMklLibsMissing)[:1]] + [_concretize(e) for e in events.of(SpackConcretizeRefused)[:1]]
+    intel += [_spack(e) for e in events.of(SpackMklLibsMissing)[:1]]
+    intel += [_concretize(e) for e in events.of(SpackConcretizeRefused)[:1]]
     said = events.of(ProductInstalled)
     if not said:
         return intel

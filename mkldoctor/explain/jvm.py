@@ -115,7 +115,8 @@ SIGNATURES = (
               lambda m, _: JarNativeMissing(m["lib"], m.string.strip()[:300])),
     # the JVM's crash report's header, its signal line below it (nd4j#1460): the crash's echo
     Signature("jvm-fatal-error-header", "jvm", "fatal error has been detected",
-              re.compile(r"^#\s*A fatal error has been detected by the Java Runtime Environment"), lambda m, _: FollowOn(m.string.strip())),
+              re.compile(r"^#\s*A fatal error has been detected by the Java Runtime Environment"),
+              lambda m, _: FollowOn(m.string.strip())),
     Signature("java-native-load", "jvm", "UnsatisfiedLinkError", re.compile(r"UnsatisfiedLinkError"),
               lambda m, _: JvmNativeLoad(m.string.strip()[:200])),
 )

@@ -167,7 +167,7 @@ _FRESH = re.compile(
     r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|\*\*\* |Execution halted|"  # R's last line
     r"```|~~~|</?(?:details|summary|pre|code)\b|"  # Markdown's fence and an issue's HTML around a paste
     r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
-    r"[\w./+-]+(?::\d+:(?:\d+:)?|\(\d+\):) (?:fatal )?(?:error|warning|note)\b|"  # a compiler's: "x.c:87:25: error", "x.f90(76): error"
+    r"[\w./+-]+(?::\d+:(?:\d+:)?|\(\d+\):) (?:fatal )?(?:error|warning|note)\b|"  # "x.c:87:25: error", "x.f90(76): error"
     r"[\w./+-]+:\(\.[\w.$]+\+0x[0-9a-f]+\): |"  # ld's place in a section: "znaup2.f:(.text+0x125): undefined reference to ..."
     r"[\w.+-]{1,60}: (?:symbol lookup error|error while loading shared libraries|relocation error)|"  # the loader's, by program
     + _TOOL + "|"

@@ -107,7 +107,8 @@ SIGNATURES = (
               lambda m, _: MklOptionRetired(m.group("cc"), m.group("opt"), m.string.strip())),
     # an Intel driver's words for an option it does not know, which it leaves out of the build
     Signature("intel-mkl-option-ignored", "mklflags", "command line ",
-              re.compile(r"(?:(?<!\w)(?P<cc>[\w.-]+): )?command line warning #10006: ignoring unknown option '(?P<opt>[-/]mkl\b[^']*)'"
+              re.compile(r"(?:(?<!\w)(?P<cc>[\w.-]+): )?command line warning #10006: ignoring unknown option "
+                         r"'(?P<opt>[-/]mkl\b[^']*)'"
                          r"(?:\s+(?P<tool>ifort|ifx|icl|icx)\b)?"),  # Visual Studio's Error List: the tool in a column after it
               lambda m, _: MklOptionRetired(m["cc"] or m["tool"] or "ifort", m["opt"], m.string.strip()[:300], dropped=True)),
     Signature("intel-mkl-option-refused", "mklflags", "rror",

@@ -184,7 +184,8 @@ SIGNATURES = (
               re.compile(r"^\s*ipo(?:-\d+)?: warning #11021: unresolved (?P<sym>\w+)\s*$"),
               lambda m, _: MsvcUnresolved(m["sym"], "", "", ipo=True) if _mkl_name(m["sym"]) else NOT_MINE),
     Signature("ipo-components-missing", "msvc", "rror #11023",
-              re.compile(r"^\s*ipo(?:-\d+)?: error #11023: Not all components required for linking"), lambda m, _: FollowOn(m.string.strip())),
+              re.compile(r"^\s*ipo(?:-\d+)?: error #11023: Not all components required for linking"),
+              lambda m, _: FollowOn(m.string.strip())),
     Signature("msvc-unresolved-count", "msvc", "error LNK", re.compile(r"fatal error LNK1120: \d+ unresolved externals"),
               lambda m, _: FollowOn(m.group(0))),
     # the same three in any language, after the English ones: the code, and the quoted file or the name

@@ -51,8 +51,9 @@ SIGNATURES = (
     # Cython's check of NumPy's structures as a module imports (CIL#682: mkl_fft's "numpy.ufunc size changed, may indicate
     # binary incompatibility. Expected 216 from C header, got 192 from PyObject": built against a newer NumPy)
     Signature("numpy-struct-size-changed", "numpyabi", "Error: numpy.",
-              re.compile(r"ValueError: numpy\.\w+ size changed, may indicate binary incompatibility\. Expected (?P<built>\d+) from C "
-                         r"header, got (?P<run>\d+) from PyObject"), lambda m, _: NumpyAbi(m["built"], m["run"], "size", m.string.strip()[:300])),
+              re.compile(r"ValueError: numpy\.\w+ size changed, may indicate binary incompatibility\. Expected (?P<built>\d+) "
+                         r"from C header, got (?P<run>\d+) from PyObject"),
+              lambda m, _: NumpyAbi(m["built"], m["run"], "size", m.string.strip()[:300])),
     # the import's own failure after either: an echo where one of them is said, the mismatch's sign where alone
     Signature("numpy-abi-import", "numpyabi", "rror",
               re.compile(r"(?:ImportError: numpy\.(?:_?core\.)?(?:multiarray|_multiarray_umath) failed to import|"
@@ -74,8 +75,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     first = next((e for e in said if e.kind != "import"), said[0])
     package = _package(events)
     who = package or "a compiled module"
-    newer_needed = first.kind in ("API", "size") and int(first.built, 16 if first.kind == "API" else 10) > int(first.run, 16 if
-                                                                                                            first.kind == "API" else 10)
+    base = 16 if first.kind == "API" else 10  # a C API version in hex; a structure's size in bytes
+    newer_needed = first.kind in ("API", "size") and int(first.built, base) > int(first.run, base)
     if first.kind == "size":
         title = (f"{who} was built against {'a newer' if newer_needed else 'another'} NumPy than the one installed: NumPy's "
                  f"structures differ in size ({first.built} bytes in its headers, {first.run} at run time)")

@@ -71,7 +71,8 @@ class PackageList:
         for line in lines:
             if re.match(r"^\s*(?:Current channels|Channels|To search for|Note that|Use \"conda search)\b", line):
                 channels = True
-            item = _ITEM.match(line) or re.match(r"^\s*(?:Package (?P<spec>\S+) conflicts for:|Hint: (?P<one>\S+) has a conflict)", line)
+            item = _ITEM.match(line) or re.match(r"^\s*(?:Package (?P<spec>\S+) conflicts for:|Hint: (?P<one>\S+) has a "
+                                                 r"conflict)", line)
             if item and not channels:
                 items.append(item.group("spec") or item.group("one"))
             elif not item and not channels and items and not re.match(r"^\s*(?:│|├|└|\||╰)", line):

@@ -125,7 +125,8 @@ SIGNATURES = (
               lambda m, _: ThreadsRefused("Intel OpenMP (libiomp5)", m.string.strip()[:300])),
     # its Windows words (fds#1003: a 32-bit build, "OMP: System error #8: Not enough storage is available" under it)
     Signature("iomp-cannot-create-thread", "resources", "rror",
-              re.compile(r"OMP: Error #136: Cannot create thread"), lambda m, _: ThreadsRefused("Intel OpenMP (libiomp5)", m.string.strip()[:300])),
+              re.compile(r"OMP: Error #136: Cannot create thread"),
+              lambda m, _: ThreadsRefused("Intel OpenMP (libiomp5)", m.string.strip()[:300])),
     # R's parallel package refused a fork by the same limit (ArchR#418: after Intel OpenMP's Error #34)
     Signature("r-mcfork-refused", "resources", "rror",
               re.compile(r"rror in mcfork\(.*?\): unable to fork, possible reason: Resource temporarily unavailable"),
@@ -259,8 +260,8 @@ def _static_tls(events: list[StaticTlsFull]) -> Finding:
 
 def _threads(events: list[ThreadsRefused], details: list) -> Finding:
     runtime = events[0].runtime
-    memory = next((f"OMP: System error #{d.number}: {d.what.rstrip('.')}: memory, not a thread count: each thread's stack is reserved "
-                   "in the process's address space, which a 32-bit program has 2 to 4 GB of (KMP_STACKSIZE, OMP_STACKSIZE set "
+    memory = next((f"OMP: System error #{d.number}: {d.what.rstrip('.')}: memory, not a thread count: each thread's stack is "
+                   "reserved in the process's address space, which a 32-bit program has 2 to 4 GB of (KMP_STACKSIZE, OMP_STACKSIZE set "
                    "each worker's)" for d in details if re.search(r"(?i)not enough (?:storage|memory)|cannot allocate", d.what)),
                   None)
     wanted = next((e.wanted for e in events if e.wanted), "")

@@ -164,9 +164,10 @@ SIGNATURES = (
                 r"\"(?P<path>[^\"]+?\.dll)\""), lambda m, _: ForeignLoadFailed("Windows", folders.file_name(m["path"]), m.string.strip()[:400])
                 if m["code"] == "126" else WindowsEntryPoint("", folders.file_name(m["path"]), int(m["code"])))
       for i, needle in (("", "WinError 12"), ("-182", "WinError 182"))),
-    # the same in Windows' language without torch's "Error loading" (mxnet#11610: "OSError: [WinError 126] 找不到指定的模块。")
+    # the same in Windows' language without torch's "Error loading" (mxnet#11610: "[WinError 126] 找不到指定的模块。")
     Signature("windows-winerror-126-localized", "windows", "WinError 126", re.compile(r"\[WinError 126\] (?!The specified)\S"),
-              lambda m, _: NOT_MINE if "Error loading" in m.string else ForeignLoadFailed("Windows", "a DLL", m.string.strip()[:400])),
+              lambda m, _: NOT_MINE if "Error loading" in m.string
+              else ForeignLoadFailed("Windows", "a DLL", m.string.strip()[:400])),
     # ERROR_INVALID_ORDINAL: "[WinError 182] The operating system cannot run %1", MKL's "The operating system cannot run
     # %1. mkl_intel_thread.dll.": a DLL of another release (Intel's OpenMP runtime replaced by LLVM's, a stale copy first)
     *(Signature(f"windows-cannot-run-ordinal-{i}", "windows", needle, _CANNOT_RUN,
