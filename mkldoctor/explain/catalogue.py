@@ -73,6 +73,7 @@ ERROR_WORDS = (
     r"\b(?:critical|error)\s+libmamba\b", r"\bnothing provides\b",  # a package manager's solver (mamba, libsolv)
     r"\bCheck failed: ",  # glog's and dmlc's CHECK (MXNet, Paddle, Caffe, TensorFlow): the condition that stopped it
     r"\bmultiple definition of\b",  # ld: a name defined twice
+    r"\bunresolvable R_\w+ relocation against\b",  # ld: an object that cannot be linked so (svFSI#76: an MPI's common block)
     r"\*\*\* No rule to make target\b",  # make: a prerequisite that is not there
     r"\bstatic TLS\b", r"\bpthread_create failed\b",  # a process out of static TLS space or of threads (resources)
     r"\bnot defined in file \S+ with link time reference\b",  # glibc's loader: a symbol version the file lacks (symver)
@@ -131,7 +132,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
            "skipping incompatible", "dynamic object", "Wrong parameter", "Not enough memory to", ".py", "EXC_BAD_ACCESS",
-           "#0 ", "conflicts for:", "Stack Trace (from fault)", "Traceback:", "Invalid character escape", "checksum", "failed (error code", "signal (", "requests linking to directory",
+           "#0 ", "conflicts for:", "Stack Trace (from fault)", "Traceback:", "Invalid character escape", "checksum", "failed (error code", "signal (", "requests linking to directory", "unresolvable R_", "Using the Intel MKL",
            "map segment", "segment writable", "FFTW interface libraries",
            "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "LAPACK:", "BLAS:", "BLAS_LIBS",  # R's own report of the BLAS it runs (rblas)
@@ -393,10 +394,11 @@ def diagnoses() -> tuple[Callable, ...]:
 def replacements() -> tuple[Callable, ...]:
     """What runs on the findings of every diagnosis, ``(findings, events) -> list[Finding]``: a family whose finding explains
     a failure another family's finding reads as a generic one takes its place (one finding per failure)."""
-    from mkldoctor.explain import dumpbin, freebsd, linkkind, mklflags, oneapiyear, rblas, tbbabi
+    from mkldoctor.explain import dumpbin, freebsd, linkkind, mklflags, numpyimport, oneapiyear, rblas, tbbabi
 
     return (tbbabi.with_tbb_findings, linkkind.with_kinds_mixed, rblas.with_blas_shlib, dumpbin.with_dependency_findings,
-            oneapiyear.with_year_finding, freebsd.with_freebsd_remedies, mklflags.with_option_dropped)
+            oneapiyear.with_year_finding, freebsd.with_freebsd_remedies, mklflags.with_option_dropped,
+            numpyimport.with_extension_failed)
 
 
 def fallbacks() -> tuple[Callable, ...]:

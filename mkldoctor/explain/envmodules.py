@@ -34,7 +34,19 @@ def _unknown(m: re.Match, before) -> OneapiModulesUnknown | Unrecognised:
     return OneapiModulesUnknown(tuple(ours), loading, m.string.strip()[:300])
 
 
+@dataclass(frozen=True, slots=True)
+class MklModuleMissing:
+    """Environment Modules' (Tcl) ``ERROR:105: Unable to locate a modulefile for 'mkl'`` (radical.pilot#1238: a site's
+    intel/2013 modulefile loading an 'mkl' module the site's tree did not have)."""
+
+    name: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("tcl-modules-mkl-unknown", "envmodules", "ERROR:",
+              re.compile(r"ERROR:105: Unable to locate a modulefile for '(?P<name>(?:mkl|imkl|intel-mkl|intel-oneapi-mkl)[\w./-]*)'"),
+              lambda m, _: MklModuleMissing(m["name"], m.string.strip()[:300])),
     Signature("lmod-oneapi-modules-unknown", "envmodules", "rror",
               re.compile(r"Lmod has detected the following error: The following module\(s\) are unknown: "
                          r"(?P<names>(?:\"[^\"]+\"\s*)+)"),
@@ -45,7 +57,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(OneapiModulesUnknown)
     if not said:
-        return []
+        return [_module_missing(e) for e in events.of(MklModuleMissing)[:1]]
     first = said[0]
     names = ", ".join(first.names)
     return [Finding(
@@ -66,3 +78,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "no MODULEPATH folder, and loads nothing.",
         ("module avail compiler-rt tbb mkl; module show mkl   # what MKL's module loads, and whether those exist",),
     )]
+
+
+def _module_missing(event: MklModuleMissing) -> Finding:
+    asker = event.line.split("(", 1)[0] if "):ERROR:" in event.line else ""
+    return Finding(
+        "mkl-module-not-found", "error", f"the module system has no module named {event.name}"
+        + (f", which {asker}'s modulefile loads" if asker else ""), (
+            event.line,
+            "a site names its MKL module as its admins chose (mkl, imkl, intel-mkl, intel-oneapi-mkl, with a version); a script "
+            "or another modulefile written for one site's names asks for a module another site's tree does not have"),
+        (f"find this site's name for it: module avail 2>&1 | grep -i mkl (Lmod: module spider mkl), then module load <that "
+         "name>, and change the script (or ask the site to fix the modulefile that loads it)",
+         "or set MKL up without modules: source <oneAPI>/setvars.sh, or MKLROOT=<the MKL folder> in the job's environment"),
+        "Environment modules are looked up by name on MODULEPATH; a name no folder there holds is refused, and whatever "
+        "the module was to set (MKLROOT, LD_LIBRARY_PATH) stays unset.",
+        ("module avail 2>&1 | grep -i mkl; echo $MODULEPATH",),
+    )

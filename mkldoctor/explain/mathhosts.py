@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -52,6 +52,18 @@ class RInstallerWrongR:
 
 
 @dataclass(frozen=True, slots=True)
+class MroBannerInCommand:
+    """Microsoft R Open's start-up banner inside a compiler's command (GDINA#6, microsoft-r-open#120): a package's
+    Makevars took a value from ``$(shell Rscript -e ...)``, and MRO's Rprofile printed its banner into it."""
+
+    line: str
+
+
+_BANNER_WORDS = ("Microsoft", "R", "Open", "The", "enhanced", "distribution", "from", "packages", "Copyright", "(C)",
+                 "Corporation", "Using", "Intel", "MKL", "Default", "CRAN", "mirror", "See:")
+
+
+@dataclass(frozen=True, slots=True)
 class JuliaSysimgSplice:
     """MKL.jl 0.3 and older's build step: it writes a loader for MKL into Julia's own system image source."""
 
@@ -61,7 +73,7 @@ class JuliaSysimgSplice:
 
 SIGNATURES = (
     Signature("matlab-crash-report", "mathhosts", "Segmentation violation",
-              re.compile(r"^\s*Segmentation violation detected at\b"), lambda m, _: MatlabCrash(m.string.strip())),
+              re.compile(r"^\s*Segmentation violation(?: detected at\b|\s*$)"), lambda m, _: MatlabCrash(m.string.strip())),
     Signature("matlab-mkl-frame", "mathhosts", "glnxa64",
               re.compile(r"(?<!\S)(?P<lib>\S*/bin/glnxa64/(?:mkl|libmwblas|libmwlapack)\.so)\+\d+\s+(?P<fn>\w+)"),
               lambda m, _: MatlabMklFrame(m.group("lib"), m.group("fn"))),
@@ -69,6 +81,15 @@ SIGNATURES = (
               re.compile(r"To use (?P<pkg>\w+) you must first install the MKL"), lambda m, _: RPackageWantsMkl(m.group("pkg"))),
     Signature("mro-installer-wrong-r", "mathhosts", "rror",
               re.compile(r"R Open was detected; however, it is not the correct version"), lambda m, _: RInstallerWrongR(m.string.strip())),
+    Signature("mro-banner-in-command", "mathhosts", "Using the Intel MKL",
+              re.compile(r"(?:\s-[IL]\S|\s-o\s|\s-shared\b|\s-c\s).*Microsoft R Open [\d.]+ The enhanced R distribution"
+                         r"|Microsoft R Open [\d.]+ The enhanced R distribution.*\s-[IL]\S"),
+              lambda m, _: MroBannerInCommand(m.string.strip()[:400])),
+    # the compiler's refusal of the banner's words as files ("g++: error: Microsoft: No such file or directory"): its echo
+    Signature("mro-banner-words-as-files", "mathhosts", "No such file",
+              re.compile(r"^\s*[\w.+-]*(?:g\+\+|gcc|c\+\+|clang\+*|gfortran): error: (?P<w>\S+): No such file or directory"),
+              lambda m, before: FollowOn(m.string.strip()) if m["w"] in _BANNER_WORDS and any(
+                  "Microsoft R Open" in b for b in before[-12:]) else NOT_MINE),
     Signature("julia-mkl-splice", "mathhosts", "load MKL in",
               re.compile(r"Splicing in code to load MKL in (?P<path>\S+sysimg\.jl)"),
               lambda m, _: JuliaSysimgSplice(m.group("path"), False)),
@@ -96,6 +117,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_revo(event, events.of(RInstallerWrongR)))
     if events.of(RInstallerWrongR) and not events.of(RPackageWantsMkl):
         out.append(_revo(RPackageWantsMkl("RevoUtilsMath"), events.of(RInstallerWrongR)))
+    for event in events.of(MroBannerInCommand)[:1]:
+        out.append(_mro_banner(event))
     splices = events.of(JuliaSysimgSplice)
     if splices:
         out.append(_old_mkl_jl(splices))
@@ -195,4 +218,24 @@ def _revo(event: RPackageWantsMkl, refused: list[RInstallerWrongR]) -> Finding:
          "remove the copy from the other R's library, set .libPaths() to this R's library for the session, then reinstall "
          "the MKL Math Libraries"),
         "A package that ships MKL for R finds it relative to the library tree it was installed into.",
+    )
+
+
+def _mro_banner(event: MroBannerInCommand) -> Finding:
+    return Finding(
+        "mro-banner-in-build", "error",
+        "Microsoft R Open's start-up banner is inside the compiler's command: a package's Makevars read a value from Rscript, "
+        "and MRO printed its banner into it", (
+            event.line[:300],
+            "MRO's Rprofile.site prints its banner (\"Using the Intel MKL for parallel mathematical computing\") whenever R "
+            "starts without --quiet; a Makevars that takes flags from $(shell Rscript -e ...) (RcppParallel's, rstan's) gets "
+            "the banner's words too, and the compiler reads each as a file (microsoft-r-open#120)"),
+        ("make Rscript quiet where the package calls it: Rscript --quiet -e ... in its Makevars (or src/Makevars.in), then "
+         "install again",
+         "or keep MRO's banner to interactive sessions: in $R_HOME/etc/Rprofile.site wrap the banner's cat() calls in "
+         "if (interactive()) { ... }",
+         "or build the package with another R (CRAN's), whose start prints nothing"),
+        "Make's $(shell ...) takes a command's whole output as the value; anything R prints as it starts becomes part of the "
+        "flags.",
+        ("Rscript -e 'cat(1)'   # prints more than 1: the banner that reaches the build",),
     )

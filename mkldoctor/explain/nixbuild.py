@@ -30,7 +30,19 @@ class UnsatisfiedCount(FollowOn):
     """``auto-patchelf: 615 dependencies could not be satisfied``: the count of the lines before it."""
 
 
+@dataclass(frozen=True, slots=True)
+class UnfreeRefused:
+    """``error: Package 'mkl-2019.5.281' in /nix/store/.../mkl/default.nix:110 has an unfree license ('issl'), refusing to
+    evaluate.`` (tweag/jupyenv#67): nixpkgs' mkl is unfree."""
+
+    package: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("nix-unfree-refused", "nixbuild", "rror: Package",
+              re.compile(r"error: Package [‘'](?P<pkg>[^’']+)[’'] in \S+ has an unfree license \([^)]*\), refusing to evaluate"),
+              lambda m, _: UnfreeRefused(m["pkg"], m.string.strip()[:300])),
     Signature("nix-auto-patchelf-unsatisfied", "nixbuild", "ould not",
               re.compile(r"auto-patchelf could not satisfy dependency (?P<so>\S+) wanted by (?P<by>\S+)"),
               lambda m, _: Unsatisfied(m["so"], m["by"])),
@@ -52,7 +64,7 @@ _PROVIDERS = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(Unsatisfied)
     if not said:
-        return []
+        return [_unfree(e) for e in events.of(UnfreeRefused) if e.package.startswith(("mkl-", "intel-oneapi-mkl"))][:1]
     sonames = list(dict.fromkeys(e.soname for e in said))
     users = list(dict.fromkeys(e.wanted_by.rsplit("/", 1)[-1] for e in said))
     first = sonames[0]
@@ -79,3 +91,19 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "auto-patchelf resolves each binary's DT_NEEDED libraries against the build's inputs only (the Nix store has no "
         "system folders), so every library a binary links must come from an input.",
     )]
+
+
+def _unfree(event: UnfreeRefused) -> Finding:
+    return Finding(
+        "nix-mkl-unfree", "error", f"Nix refused to evaluate {event.package}: nixpkgs' MKL is unfree, and unfree packages are "
+        "off unless allowed", (event.line,
+                               "nixpkgs marks mkl unfree (Intel's Simplified Software License, 'issl'); an expression that "
+                               "pulls it in, directly or as a BLAS provider (blasProvider = mkl), evaluates only where unfree "
+                               "packages are allowed, which another environment or an overlay's own nixpkgs may not say"),
+        ("allow unfree packages where this nixpkgs is imported: import nixpkgs { config.allowUnfree = true; } (or "
+         "config.allowUnfreePredicate = pkg: builtins.elem (lib.getName pkg) [ \"mkl\" ];), in each import of nixpkgs the "
+         "expression makes",
+         "for a one-off command: NIXPKGS_ALLOW_UNFREE=1 nix-shell ... (nix build/shell with --impure)"),
+        "nixpkgs refuses an unfree package at evaluation unless the nixpkgs instance that evaluates it allows it; each import "
+        "of nixpkgs has its own config.",
+    )

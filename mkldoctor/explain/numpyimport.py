@@ -49,6 +49,9 @@ SIGNATURES = (
               lambda m, _: NumpyImportFailed(m.string.strip())),
     Signature("numpy-mkl-name-missing", "numpyimport", "NUMPY_MKL",
               re.compile(r"(?:ImportError: )?cannot import name '?NUMPY_MKL\b"), lambda m, _: NumpyMklExpected(m.string.strip()[:200])),
+    # pandas' line above numpy's failure ("ImportError: Unable to import required dependencies:", then "numpy: "): its echo
+    Signature("pandas-dependencies-failed", "numpyimport", "rror: Unable to import required dependencies",
+              re.compile(r"ImportError: Unable to import required dependencies:\s*$"), lambda m, _: FollowOn(m.string.strip())),
     # the exception's own line under the advice: the same failure
     Signature("numpy-own-module-missing", "numpyimport", "No module named", re.compile(_OWN_MODULE),
               lambda m, _: FollowOn(m.string.strip())),
@@ -124,3 +127,15 @@ def diagnose(events: Parsed, ctx: Context, said: list[NumpyImportFailed] | None 
         "or a DLL it needs is not found, numpy's import stops with this advice.",
         ("python -c \"import numpy\" 2>&1 | tail -3   # the original error under numpy's advice",),
     )]
+
+
+def with_extension_failed(findings: list[Finding], parsed: Parsed) -> list[Finding]:
+    """numpy's warning that mkl-service did not import, beside numpy's own C extension that did not load: one cause (the
+    environment's DLLs or libraries not found: numpy-tutorials#149), said once, by the extension's finding."""
+    ours = next((i for i, f in enumerate(findings) if f.id == "numpy-extension-failed"), None)
+    service = [f for f in findings if f.id == "mkl-service-failed"]
+    if ours is None or not service:
+        return findings
+    joined = replace(findings[ours], evidence=(*findings[ours].evidence, f"before it, numpy warned: {service[0].title} (the "
+                                               "same libraries not found, said by numpy's MKL start-up)"))
+    return [joined if i == ours else f for i, f in enumerate(findings) if f not in service]

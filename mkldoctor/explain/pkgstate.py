@@ -48,6 +48,16 @@ class CondaCacheCorrupted:
 
 
 @dataclass(frozen=True, slots=True)
+class CondaDownloadFailed:
+    """``CondaHTTPError: HTTP 000 CONNECTION FAILED for url <.../linux-64/mkl-2020.2-256.tar.bz2>`` (ipex-llm PR #6432: a CI
+    job's conda download of mkl's package)."""
+
+    package: str
+    code: str
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class PipConflict:
     requirer: str  # "numpy 1.26.4"
     requirement: str  # "mkl>=2024.0"
@@ -135,12 +145,25 @@ SIGNATURES = (
                          r"(?P<folder>\S{1,400})(?:\s+appears to be corrupted\.\s+The path '(?P<path>[^']{1,300})')?"), _cache),
     Signature("pip-dependency-conflict", "pkgstate", " requires ", PIP_CONFLICT, _conflict),
     Signature("conda-invalid-archive", "pkgstate", "rror with archive", re.compile(r"Error with archive "), _archive),
+    Signature("conda-http-error", "pkgstate", "CondaHTTPError",
+              re.compile(r"CondaHTTPError: HTTP (?P<code>\d{3})[\w ]*? for url <?\S*?/(?P<pkg>[A-Za-z][\w.-]*?)-\d[\w.!+-]*"
+                         r"\.(?:tar\.bz2|conda)>?"),
+              lambda m, _: CondaDownloadFailed(m["pkg"], m["code"], m.string.strip()[:300]) if _mkl_side(m["pkg"]) else NOT_MINE),
+    # conda's own line about the package before its reason
+    Signature("conda-install-error-occurred", "pkgstate", "rror occurred while installing package",
+              re.compile(r"An error occurred while installing package '(?:[\w.-]+::)?(?P<pkg>[A-Za-z][\w.-]*?)-\d"),
+              lambda m, _: FollowOn(m.string.strip()[:300]) if _mkl_side(m["pkg"]) else NOT_MINE),
+    # conda's link of a file its cache's copy lacks (anaconda-issues#1372: ".../pkgs/mkl-2017.0.1-0/lib/libmkl_core.dylib")
+    Signature("conda-link-source-missing", "pkgstate", "annot link a source",
+              re.compile(r"Cannot link a source that does not exist\. (?P<folder>\S*[/\\]pkgs[/\\](?P<pkg>[A-Za-z][\w.-]*?)-\d[^/\\\s]*)"
+                         r"[/\\](?P<path>\S+)"), lambda m, _: CondaCacheCorrupted(m["pkg"], m["folder"], m["path"], m.string.strip()[:300])
+              if _mkl_side(m["pkg"]) else NOT_MINE),
     Signature("installer-bad-checksum", "pkgstate", "checksum", re.compile(r"^\s*tgz_extract: bad header checksum"), _archive),
 )
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    out = [_corrupted(e) for e in events.of(CondaCacheCorrupted)[:1]]
+    out = [_corrupted(e) for e in events.of(CondaCacheCorrupted)[:1]] + [_download(e) for e in events.of(CondaDownloadFailed)[:1]]
     conflicts = [e for e in events.of(PipConflict) if _mkl_side(e.requirement_name)]
     if conflicts:
         out.append(_conflict_finding(conflicts))
@@ -209,4 +232,24 @@ def _chooser_conflict(event: PipConflict) -> Finding:
         (f"install what it requires: pip install {q(want)}", "pip check   # every conflict left in the environment"),
         "pip installs the packages it is asked for even when an installed one requires another release of them, and "
         "only warns.",
+    )
+
+
+def _download(event: CondaDownloadFailed) -> Finding:
+    unreached = event.code == "000"
+    return Finding(
+        "conda-mkl-download-failed", "error",
+        f"conda could not download {event.package}'s package: "
+        + ("no answer from the server (HTTP 000: a network, proxy or DNS failure, or a timeout)" if unreached else
+           f"the server answered HTTP {event.code}"), (
+            event.line,
+            "MKL's conda packages are among the largest an environment has (hundreds of MB): a slow or proxied link times out "
+            "on them first, and a CI job's network may not reach the channel at all"),
+        ("retry with a longer timeout: conda config --set remote_read_timeout_secs 600 (and remote_max_retries 5)",
+         "behind a proxy: conda config --set proxy_servers.https <proxy> (or HTTPS_PROXY); a CI runner: the channel's mirror "
+         "that the runner's own conda configuration names",
+         "or an offline copy: conda install --offline <the package file> from a machine that can fetch it"),
+        "conda downloads each package's archive before it installs anything; a download that fails stops the whole "
+        "transaction.",
+        ("conda config --show channels proxy_servers remote_read_timeout_secs   # where conda fetches from, and how long it waits",),
     )

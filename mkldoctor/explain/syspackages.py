@@ -169,6 +169,10 @@ SIGNATURES = (
               lambda m, _: FollowOn(m.string.strip()[:300])),
     Signature("apt-unable-to-locate", "syspackages", "to locate package",
               re.compile(r"^E: Unable to locate package (?P<pkg>\S+)"), _said("apt")),
+    # apt's echoes of the same name after it (an apt of 2.x: intel-qs#116)
+    Signature("apt-no-package-by-glob", "syspackages", "ouldn't find any package by",
+              re.compile(r"^E: Couldn't find any package by (?:glob|regex) '(?P<pkg>[^']+)'"),
+              lambda m, _: FollowOn(m.string.strip()[:300]) if _MKL_PACKAGE.match(m["pkg"]) else Unrecognised(m.string.strip()[:300])),
     Signature("apt-no-candidate", "syspackages", "installation candidate",
               re.compile(r"^E: Package '(?P<pkg>[^']+)' has no installation candidate"), _said("apt")),
     Signature("apt-unable-to-locate-de", "syspackages", "kann nicht gefunden werden",
@@ -196,11 +200,13 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     intel = first.package.startswith("intel-oneapi-")
     apt = first.manager == "apt"
     evidence = [first.line]
-    old = first.manager == "yum" and first.package.startswith("intel-mkl")
-    if old:  # Intel's yum repository of MKL 2017-2020 (intel-mkl-64bit-<release>), which oneAPI's replaced
-        evidence.append(f"{first.package} is a package of Intel's old yum repository of MKL 2020 and older, which oneAPI's "
-                        "repository replaced: a CI script written for it finds the package gone (vsag#1795)")
-        fix = [*recipes.intel_yum_repo(), "then install oneAPI's MKL in its place: yum install intel-oneapi-mkl-devel "
+    # Intel's yum and apt repositories of MKL 2017-2020 (intel-mkl-64bit-2019.2-057: intel-qs#116), which oneAPI's replaced
+    old = first.package.startswith("intel-mkl") and (first.manager == "yum" or re.search(r"-\d{4}\.\d", first.package))
+    if old:
+        evidence.append(f"{first.package} is a package of Intel's old {first.manager} repository of MKL 2020 and older, which "
+                        "oneAPI's repository replaced: a script written for it finds the package gone (vsag#1795)")
+        fix = [*(recipes.intel_apt_repo() if apt else recipes.intel_yum_repo()),
+               f"then install oneAPI's MKL in its place: {'apt-get' if apt else 'yum'} install intel-oneapi-mkl-devel "
                "(its files under /opt/intel/oneapi/mkl/<ver>, no longer /opt/intel/mkl)"]
     elif intel:
         evidence.append(f"{first.package} is Intel's oneAPI repository's package, which no distribution carries: the "

@@ -34,7 +34,7 @@ _TEST_REPORT = re.compile(rf"^(?:{PYTEST_FAILURES}|\[  FAILED  \] |The following
 _CAUSE_WORDS = re.compile(
     r"(?i)undefined|unresolved|cannot|can't|could not|couldn't|unable|not found|notfound|no such|missing|not exist|fatal|"
     r"symbol|segmentation|illegal|abort|dumped|incorrect|invalid|mismatch|conflict|denied|permission|version|"
-    r"\.(?:so|dll|dylib|lib|a|h|hpp)\b|\blib[a-z]|mkl|omp|blas|lapack|tbb|intel")
+    r"\.(?:so|dll|dylib|lib|a|h|hpp)\b|\blib[a-z]|mkl|(?<!c)omp|blas|lapack|tbb|intel")  # not compile's "omp"
 _CMAKE_HEAD = re.compile(r"^\s*CMake (?:Error|Warning)(?: \(dev\))? at \S.*:\d+ ?\(\w+\):\s*$")
 
 

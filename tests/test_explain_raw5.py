@@ -1,0 +1,56 @@
+"""The fifth round of raw public pastes (issue threads read without their causes): packaging and CI (Intel's old apt
+repository, Nix's unfree MKL, conda's cache), and Microsoft R Open's banner inside a package's build."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_explain_families import flat, only_error
+
+CASES = [
+    # Wenchao-Ma/GDINA#6 (and microsoft-r-open#120): MRO's banner in the link line, the compiler's refusals its echo
+    ("* installing *source* package ‘GDINA’ ...\n** libs\ng++ -shared -L/opt/microsoft/ropen/4.0.2/lib64/R/lib -o GDINA.so "
+     "Lik.o util.o varsigma.o Microsoft R Open 4.0.2 The enhanced R distribution from Microsoft Microsoft packages Copyright "
+     "(C) 2020 Microsoft Corporation Using the Intel MKL for parallel mathematical computing (using 1 cores). Default CRAN "
+     "mirror snapshot taken on 2020-07-16. See: https://mran.microsoft.com/. -L/opt/microsoft/ropen/4.0.2/lib64/R/lib "
+     "-lRlapack -lRblas -lgfortran -lm -lR\ng++: error: Microsoft: No such file or directory\ng++: error: R: No such file or "
+     "directory\n", "mro-banner-in-build", "Rscript --quiet"),
+    # tweag/jupyenv#67: nixpkgs' mkl is unfree
+    ("error: Package ‘mkl-2019.5.281’ in /nix/store/mi8xmwmybbxa8w7062j1b00q6x42x6gc-source/pkgs/development/libraries/"
+     "science/math/mkl/default.nix:110 has an unfree license (‘issl’), refusing to evaluate.\n", "nix-mkl-unfree",
+     "allowUnfree"),
+    # ContinuumIO/anaconda-issues#1372: conda linking a file its cache's copy of mkl lacks
+    ("ERROR conda.core.link:_execute_actions(318): An error occurred while installing package 'defaults::mkl-2017.0.1-0'.\n"
+     "CondaError: Cannot link a source that does not exist. /Users/msarahan/miniconda2/pkgs/mkl-2017.0.1-0/lib/"
+     "libmkl_core.dylib\n", "conda-package-cache-corrupted", "lib/libmkl_core.dylib"),
+    # intel/intel-qs#116: Docker BuildKit's seconds before apt's words, a package of Intel's old MKL repository
+    (" > [15/31] RUN apt-get install -y intel-mkl-64bit-2019.2-057:\n0.276 Reading package lists...\n0.803 E: Unable to "
+     "locate package intel-mkl-64bit-2019.2-057\n0.803 E: Couldn't find any package by glob 'intel-mkl-64bit-2019.2-057'\n",
+     "mkl-package-not-in-sources", "Intel's old apt repository"),
+    # radical-cybertools/radical.pilot#1238: a site's intel/2013 modulefile loading an 'mkl' module the site lacks
+    ("intel/2013.1.117(49):ERROR:105: Unable to locate a modulefile for 'mkl'\n", "mkl-module-not-found", "module spider mkl"),
+    # intel/ipex-llm PR #6432: conda's download of mkl's package in CI (the channel's host is left out: the repo names none)
+    ("An HTTP error occurred when trying to retrieve this URL.\nHTTP errors are often intermittent, and a simple retry will get "
+     "you on your way.\n\nCondaHTTPError: HTTP 000 CONNECTION FAILED for url <https://CHANNEL/pkgs/main/linux-64/mkl-2020.2-256"
+     ".tar.bz2>\nElapsed: -\n", "conda-mkl-download-failed", "remote_read_timeout_secs"),
+    # brunodev85/winlator-app#11: Intel OpenMP under Wine on Android, its affinity call refused
+    ("OMP: Error #135: Cannot set thread affinity mask.\nOMP: System error #22: Invalid argument\n", "openmp-system-error",
+     "Error #135"),
+    # vlfeat/matconvnet#116: MATLAB's "Error in <function> (line N)" frames are the error's trace, not failures of their own
+    ("Error using  * \nBLAS loading error:\ndlopen: cannot load any more object with static TLS\n\nError in vl_compilenn>"
+     "mex_cuda_config (line 446)\nmver = [1e4 1e2 1] * sscanf(version, '%d.%d.%d') ;\n\nError in vl_compilenn (line 322)\n"
+     "  flags.mexcu(end+1:end+2) = {'-f' mex_cuda_config(root)} ;\n", "static-tls-exhausted", "static TLS"),
+    # numpy/numpy-tutorials#149: numpy's mkl-service warning and its failed C extension, one cause; pandas' line its echo
+    ("E:\\anaconda3\\envs\\myenv\\Lib\\site-packages\\numpy\\__init__.py:142: UserWarning: mkl-service package failed to "
+     "import, therefore Intel(R) MKL initialization ensuring its correct out-of-the box operation under condition when Gnu "
+     "OpenMP had already been loaded by Python process is not assured. Please install mkl-service package, see http://github."
+     "com/IntelPython/mkl-service\n  from . import _distributor_init\nImportError: Unable to import required dependencies:\n"
+     "numpy: \n\nIMPORTANT: PLEASE READ THIS FOR ADVICE ON HOW TO SOLVE THIS ISSUE!\n\nImporting the numpy C-extensions "
+     "failed. This error can happen for\n", "numpy-extension-failed", "before it, numpy warned"),
+]
+
+
+@pytest.mark.parametrize("log, finding, word", CASES, ids=[c[1] + "-" + str(i) for i, c in enumerate(CASES)])
+def test_a_raw_paste(log, finding, word):
+    said = only_error(log)
+    assert said.id == finding and word in flat(said), flat(said)
