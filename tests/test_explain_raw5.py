@@ -47,7 +47,29 @@ CASES = [
      "com/IntelPython/mkl-service\n  from . import _distributor_init\nImportError: Unable to import required dependencies:\n"
      "numpy: \n\nIMPORTANT: PLEASE READ THIS FOR ADVICE ON HOW TO SOLVE THIS ISSUE!\n\nImporting the numpy C-extensions "
      "failed. This error can happen for\n", "numpy-extension-failed", "before it, numpy warned"),
+    # tensorflow#12849: TensorFlow 1.3's --config=mkl given a full MKL where it links MKL-ML
+    ("    yes \"\" | TF_NEED_CUDA=0 TF_NEED_MKL=1 TF_DOWNLOAD_MKL=0 MKL_INSTALL_PATH=<path>/l_mkl_2017.3.196/inst/mkl "
+     "./configure\n\nError message:\n\n    ERROR: missing input file '//third_party/mkl:libmklml_intel.so'\n    ERROR: <path>/"
+     "tensorflow/test/third_party/mkl/BUILD:16:1: //third_party/mkl:intel_binary_blob: missing input file '//third_party/mkl:"
+     "libmklml_intel.so'\n    Target //tensorflow/tools/pip_package:build_pip_package failed to build\n",
+     "bazel-mkl-input-missing", "TF_DOWNLOAD_MKL=1"),
+    # uxlfoundation/oneMath#286: oneAPI's online installer's check of the parts it downloaded
+    ("Integrity check failed. X\nChecksum of file /home/szh2/intel/installercache/downloadcache/intel.oneapi.\nlin.condaindex,"
+     "v=2023.0.0-25326/cupPayload.cup is not correct.\nIntegrity check failed.\n", "intel-installer-refused",
+     "installercache/downloadcache"),
 ]
+
+
+def test_condas_own_crash_mid_download_is_never_no_problem():
+    """conda#3762: conda's "An unexpected error has occurred." after its progress bar on mkl's package: no rule knows
+    why, so it is said as unrecognised, with its line (it was "no problem found")."""
+    from mkldoctor.explain import logparse
+    from mkldoctor.explain.diagnosis import explain
+
+    log = ("Fetching packages ...\nmkl-11.3.3-0.t  15% |#######################                    An unexpected error "
+           "has occurred.:  0:00:04  25.97 MB/s\nPlease consider posting the following information to the\n")
+    said = explain(logparse.parse_bytes(log.encode()), [])
+    assert [f.id for f in said] == ["unrecognised-failure"] and "An unexpected er" in said[0].title, [f.title for f in said]
 
 
 @pytest.mark.parametrize("log, finding, word", CASES, ids=[c[1] + "-" + str(i) for i, c in enumerate(CASES)])

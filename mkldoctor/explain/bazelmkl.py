@@ -78,8 +78,8 @@ SIGNATURES = (
               re.compile(rf"(?:external/(?P<repo>{_MKL_REPO})\S*: )?(?:Prefix )?\"(?P<pre>[^\"]*(?i:mkl|dnn|openmp)[^\"]*)\" was "
                          r"given, but not found in the archive(?P<sum>)"), _archive),
     Signature("bazel-mkl-missing-input", "bazelmkl", "missing input file",
-              re.compile(rf"missing input file '@(?P<repo>{_MKL_REPO})//(?P<file>[^']*)'"),
-              lambda m, _: MissingInput(m["repo"], m["file"].lstrip(":"), m.string.strip()[:300])),
+              re.compile(rf"missing input file '(?:@(?P<repo>{_MKL_REPO})//|//(?P<local>third_party/mkl):)(?P<file>[^']*)'"),
+              lambda m, _: MissingInput(m["repo"] or m["local"], m["file"].lstrip(":"), m.string.strip()[:300])),
     # the fetch's own header and a target's "depends on @mkl_dnn//... which failed to fetch": the failure's echoes
     *(Signature(f"bazel-mkl-fetch-echo-{i}", "bazelmkl", needle, re.compile(pattern), lambda m, _: FollowOn(m.string.strip()))
       for i, (needle, pattern) in enumerate((
@@ -127,18 +127,28 @@ def _archives(events: Parsed) -> list[Finding]:
 
 def _inputs(events: Parsed) -> list[Finding]:
     said = events.of(MissingInput)
+    if not said:
+        return []
+    mklml = said[0].file.startswith("libmklml")  # TensorFlow 1.x: MKL-ML, not MKL (tensorflow#12849)
+    local = said[0].repo.startswith("third_party/")  # TensorFlow 1.3's own package over MKL_INSTALL_PATH
+    label = f"//{said[0].repo}:{said[0].file}" if local else f"@{said[0].repo}//:{said[0].file}"
     return [Finding(
         "bazel-mkl-input-missing", "error",
-        f"Bazel: a rule asks for @{said[0].repo}//:{said[0].file}, which the project's MKL repository does not provide",
+        f"Bazel: a rule asks for {label}, which the project's MKL {'package' if local else 'repository'} does not provide",
         (said[0].line,
-         f"@{said[0].repo} is the repository the project's rule makes from MKL's download (TensorFlow's --config=mkl); a "
-         "rule that names one of its files, on a commit where the repository rule changed, stops the build"),
-        ("build a release tag of the project, or a later commit that fixes it (tensorflow#11678 was a regression of "
+         f"{label.split(':')[0]} is what the project's rule makes of MKL (its download, or the folder configure was given: "
+         "TensorFlow's --config=mkl); a "
+         "rule that names one of its files, on a commit where the repository rule changed, stops the build",
+         *((f"{said[0].file} is MKL-ML's (the small MKL for deep learning, mklml_lnx_<ver>), which TensorFlow 1.x's "
+            "--config=mkl links: a full MKL install (MKL_INSTALL_PATH with TF_DOWNLOAD_MKL=0) has no such file",) if mklml else ())),
+        (*(("configure with TF_DOWNLOAD_MKL=1 (configure fetches MKL-ML itself), or point MKL_INSTALL_PATH at an unpacked "
+            "mklml_lnx_<ver> folder, whose lib holds libmklml_intel.so and libiomp5.so",) if mklml else ()),
+         "build a release tag of the project, or a later commit that fixes it (tensorflow#11678 was a regression of "
          "master, fixed days later), or build without the MKL option",
          "then bazel clean --expunge (the repository cache keeps the old repository)"),
         "Bazel checks every input of the build before it starts; one a repository does not have fails the whole build.",
-        (f"bazel query 'rdeps(//..., @{said[0].repo}//:{said[0].file})'   # the rules that ask for it",),
-    )] if said else []
+        (f"bazel query 'rdeps(//..., {label})'   # the rules that ask for it",),
+    )]
 
 
 def _project(events: Parsed) -> list[Finding]:

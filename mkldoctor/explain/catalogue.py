@@ -74,6 +74,7 @@ ERROR_WORDS = (
     r"\bCheck failed: ",  # glog's and dmlc's CHECK (MXNet, Paddle, Caffe, TensorFlow): the condition that stopped it
     r"\bmultiple definition of\b",  # ld: a name defined twice
     r"\bunresolvable R_\w+ relocation against\b",  # ld: an object that cannot be linked so (svFSI#76: an MPI's common block)
+    r"\bAn unexpected error has occurred\b",  # conda's own crash (conda#3762: while it fetched mkl's package)
     r"\*\*\* No rule to make target\b",  # make: a prerequisite that is not there
     r"\bstatic TLS\b", r"\bpthread_create failed\b",  # a process out of static TLS space or of threads (resources)
     r"\bnot defined in file \S+ with link time reference\b",  # glibc's loader: a symbol version the file lacks (symver)
@@ -132,7 +133,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
            "skipping incompatible", "dynamic object", "Wrong parameter", "Not enough memory to", ".py", "EXC_BAD_ACCESS",
-           "#0 ", "conflicts for:", "Stack Trace (from fault)", "Traceback:", "Invalid character escape", "checksum", "failed (error code", "signal (", "requests linking to directory", "unresolvable R_", "Using the Intel MKL",
+           "#0 ", "conflicts for:", "Stack Trace (from fault)", "Traceback:", "Invalid character escape", "checksum", "failed (error code", "signal (", "requests linking to directory", "unresolvable R_", "Using the Intel MKL", "An unexpected error",
            "map segment", "segment writable", "FFTW interface libraries",
            "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "LAPACK:", "BLAS:", "BLAS_LIBS",  # R's own report of the BLAS it runs (rblas)

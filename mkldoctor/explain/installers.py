@@ -67,6 +67,10 @@ SIGNATURES = (
               re.compile(r"InstallError: Cannot locate (?P<part>core MKL|ScaLapack/BLACS) libraries"),
               lambda m, before: SpackMklLibsMissing(m["part"], m.string.strip()[:300], next(
                   (f.group(1) for line in reversed(before) for f in [re.search(r"component_lib_dir:\s+(\S+)", line)] if f), ""))),
+    # oneAPI's installer checking the parts it downloaded (oneMath#286: "Integrity check failed. Checksum of file
+    # /home/u/intel/installercache/downloadcache/.../cupPayload.cup is not correct.")
+    Signature("intel-installer-integrity", "installers", "rity check failed",
+              re.compile(r"Integrity check failed"), lambda m, before: IntelInstallerRefused("integrity", "", m.string.strip()[:300])),
     Signature("intel-installer-license-setting", "installers", "is not valid",
               re.compile(r"Name \"(?P<key>ACTIVATION_\w+)\" is not valid"),
               lambda m, _: IntelInstallerRefused("license", m["key"], m.string.strip()[:300])),
@@ -109,6 +113,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 
 _INTEL = {
+    "integrity": ("Intel's oneAPI installer found the parts it downloaded damaged (its integrity check failed)",
+                  ("remove the installer's download cache and run it again: rm -rf ~/intel/installercache/downloadcache "
+                   "(as root: /var/intel/installercache); the online installer fetches each part again",
+                   "or take the offline installer of the same release, or MKL from a package manager: apt's or dnf's "
+                   "intel-oneapi-mkl-devel from Intel's repository, pip's or conda's mkl-devel")),
     "license": ("Intel's installer refuses {detail} in silent.cfg: MKL 2017 Update 2 and later are free, and their installer "
                 "takes no license settings",
                 ("write silent.cfg without the ACTIVATION_* lines: ACCEPT_EULA=accept, PSET_INSTALL_DIR=<prefix>, "
@@ -131,9 +140,11 @@ def _intel(event: IntelInstallerRefused) -> Finding:
     title, fix = _INTEL[event.what]
     return Finding(
         "intel-installer-refused", "error", title.format(detail=event.detail),
-        (event.line, "the installer of MKL 2017 to 2020 (install.sh, driven by a silent.cfg by EasyBuild, Spack or a script) "
-                     "checks its configuration and the machine before installing anything; the tool that ran it then reports "
-                     "only its exit status"),
+        (event.line, "oneAPI's online installer checks each part it downloaded into its cache against the part's checksum: "
+                     "a download cut short or altered on its way (a proxy) fails the check, and a later run finds the same "
+                     "damaged file in the cache" if event.what == "integrity" else
+         "the installer of MKL 2017 to 2020 (install.sh, driven by a silent.cfg by EasyBuild, Spack or a script) checks its "
+         "configuration and the machine before installing anything; the tool that ran it then reports only its exit status"),
         tuple(line.format(detail=event.detail) for line in fix),
         "Intel's standalone installer stops before it installs when its configuration, the machine or its own record of "
         "earlier installs says so; nothing of MKL is installed.",
