@@ -57,6 +57,9 @@ CASES = [
     ("Integrity check failed. X\nChecksum of file /home/szh2/intel/installercache/downloadcache/intel.oneapi.\nlin.condaindex,"
      "v=2023.0.0-25326/cupPayload.cup is not correct.\nIntegrity check failed.\n", "intel-installer-refused",
      "installercache/downloadcache"),
+    # microsoft/vcpkg PR #30204: ninja's words for an MKL file in vcpkg's debug folder, which the port did not fill
+    ("`ninja: error: '/mnt/vcpkg-ci/installed/x64-linux/debug/lib/intel64/libmkl_intel_lp64.a', needed by 'src/exe/colmap', "
+     "missing and no known rule to make it`\n", "mkl-file-missing", "debug library folder"),
 ]
 
 
@@ -76,3 +79,15 @@ def test_condas_own_crash_mid_download_is_never_no_problem():
 def test_a_raw_paste(log, finding, word):
     said = only_error(log)
     assert said.id == finding and word in flat(said), flat(said)
+
+
+def test_candles_mkl_calls_with_their_names_cut():
+    """huggingface/text-embeddings-inference#64: cargo's link failure, each undefined reference in candle-core's mkl.rs cut
+    after its quote by the paste, under a reporter's opening quote: candle's MKL left unlinked, one finding; the quoted
+    paste's lines stay lines of their own."""
+    log = ('"  Installing text-embeddings-router v0.3.0 (/workspace/matrix/text-embeddings-inference/router)\n    Updating '
+           "crates.io index\n   Compiling text-embeddings-router v0.3.0 (/workspace/matrix/text-embeddings-inference/router)\n"
+           "error: linking with `cc` failed: exit status: 1\n\n...\n          /root/.cargo/git/checkouts/candle-2c6db576e0f06e81/"
+           "9f2b408/candle-core/src/mkl.rs:134: undefined reference to `\n")
+    said = only_error(log)
+    assert said.id == "mkl-symbol-unresolved" and "extern crate intel_mkl_src" in flat(said), flat(said)

@@ -136,7 +136,7 @@ def _inputs(events: Parsed) -> list[Finding]:
         "bazel-mkl-input-missing", "error",
         f"Bazel: a rule asks for {label}, which the project's MKL {'package' if local else 'repository'} does not provide",
         (said[0].line,
-         f"{label.split(':')[0]} is what the project's rule makes of MKL (its download, or the folder configure was given: "
+         f"{'//' if local else '@'}{said[0].repo} is what the project's rule makes of MKL (its download, or the folder configure was given: "
          "TensorFlow's --config=mkl); a "
          "rule that names one of its files, on a commit where the repository rule changed, stops the build",
          *((f"{said[0].file} is MKL-ML's (the small MKL for deep learning, mklml_lnx_<ver>), which TensorFlow 1.x's "

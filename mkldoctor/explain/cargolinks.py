@@ -51,7 +51,19 @@ def _conflict(m: re.Match, before) -> LinksConflict:
                          f"{wanted['pkg']} v{wanted['version']}" if wanted else "", meets["req"] if meets else "")
 
 
+@dataclass(frozen=True, slots=True)
+class CandleMklCall:
+    """An undefined reference in candle-core's mkl.rs whose name a paste cut after the quote (text-embeddings-inference#64:
+    ".../candle-core/src/mkl.rs:134: undefined reference to `")."""
+
+    location: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("candle-mkl-call-cut", "cargolinks", "ndefined reference to",
+              re.compile(r"(?P<loc>\S*candle-core/src/mkl\.rs:\d+): undefined reference to [`'‘]\s*$"),
+              lambda m, _: CandleMklCall(m["loc"], m.string.strip()[:300])),
     Signature("cargo-links-conflict", "cargolinks", "conflicts with a previous package",
               re.compile(r"package `(?P<pkg>[\w-]+)` links to the native library `(?P<native>[^`]+)`, but it conflicts with a "
                          r"previous package"), _conflict),
@@ -64,7 +76,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(LinksConflict)
     if not said:
-        return []
+        return [_candle(e) for e in events.of(CandleMklCall)[:1]]
     e = said[0]
     mkl = "mkl" in e.package or e.native.startswith("mkl")
     old = e.previous.split(" v", 1)[-1] if e.previous else "another release"
@@ -94,3 +106,22 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          f"{e.package} lists who asks for it once the graph resolves",),
         locations=ctx.located([e], f"{e.package} twice"),
     )]
+
+
+def _candle(event: CandleMklCall) -> Finding:
+    from mkldoctor.knowledge import build_scripts, recipes
+
+    return Finding(
+        "mkl-symbol-unresolved", "error",
+        "candle-core's MKL calls are undefined at the link (their names cut from the paste): the final binary links no MKL",
+        (event.line,
+         f"{event.location} is candle's MKL code (its mkl feature: MKL's BLAS and vector math, vsTanh and the others): it "
+         "leaves MKL's names to the intel-mkl-src crate, which links MKL only into a binary that uses it"),
+        ("link the crate that brings MKL into the final binary: add `extern crate intel_mkl_src;` to its main.rs (candle's "
+         "FAQ), with intel-mkl-src and an mkl-* feature in that package's Cargo.toml (its default is "
+         f"{build_scripts.INTEL_MKL_SRC_DEFAULT}); then {recipes.CARGO_CLEAN}",
+         "or build without candle's mkl feature"),
+        "rustc links a crate's native libraries only where the crate is used; candle's mkl feature calls MKL and names no "
+        "MKL library itself.",
+        ("cargo build -v 2>&1 | grep -o 'undefined reference to `[^'\'']*' | sort -u   # the names, whole",),
+    )

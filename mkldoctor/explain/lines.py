@@ -278,6 +278,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     pending: str | None = None
     wrapped = by_width = False  # pending was cut at a terminal width (not inside quotes); that width with its line's prefix
     continued = False  # pending ended with a backslash: the next line goes on it as it is
+    quoted = False  # pending opened a reporter's quote ("  Installing ...): a line that starts a message of its own ends it
     hanging: str | None = None  # a line that ends mid-message (hanging.hangs): an indented next line goes on it
     cut: str | None = None  # a line whose last word is the start of an error word ("Check fai"): its rest may follow
     pieces = 0
@@ -375,7 +376,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                              or (by_width and head_cut)  # wrapped with its prefix, and this line has one of its own
                              or _WHOLE_END.search(pending)
                              or (len(raw) > 24 and raw[:24] == pending[:24]) or pending[-1:] in _BOX_RIGHT)) \
-                    or (not wrapped and not continued and (not raw.strip() or raw.strip() in ("[...]", "...", "```"))):
+                    or (not wrapped and not continued and (not raw.strip() or raw.strip() in ("[...]", "...", "```")
+                                                           or (quoted and fresh))):  # a reporter's quote over a paste's lines
                 if stats is not None:
                     stats.at = pending_at
                 yield pending  # it was a whole line of exactly that width after all
@@ -398,7 +400,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                 cut, pending_at = line, at
                 continue
             if _unbalanced(line):
-                pending, wrapped, pending_at = line, False, at
+                pending, wrapped, pending_at, quoted = line, False, at, line.lstrip()[:1] == '"'
                 continue
             if len(raw) in WRAP_WIDTHS or width in WRAP_WIDTHS:
                 pending, wrapped, pending_at, by_width = line, True, at, len(raw) not in WRAP_WIDTHS

@@ -88,6 +88,10 @@ SIGNATURES = (
     # libraries that scripts/mklfpk.sh never unpacked)
     Signature("make-no-rule-for-mkl-file", "mklfiles", "***",
               re.compile(r"\*\*\* No rule to make target [‘'`\"](?P<path>[^’'`\"]+)[’'`\"]"), _said),
+    # ninja's: "ninja: error: '/x/debug/lib/intel64/libmkl_intel_lp64.a', needed by 'src/exe/colmap', missing and no known
+    # rule to make it" (vcpkg PR #30204: the intel-mkl port's debug folder)
+    Signature("ninja-missing-mkl-file", "mklfiles", "ninja:",
+              re.compile(r"ninja: error: [‘'`\"](?P<path>[^’'`\"]+)[’'`\"], needed by .*missing and no known rule"), _said),
     Signature("powershell-cannot-find-mkl-file", "mklfiles", "annot find path",
               re.compile(r"Cannot find path [‘'`\"](?P<path>[^’'`\"]+)[’'`\"] because it does not exist"), _said),
 )
@@ -103,7 +107,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     folder = first.path[: len(first.path) - len(name)].rstrip("\\/")
     if "*" in name:
         return [_nothing_matched(first, folder)]
-    if "No rule to make target" in first.line:
+    if "No rule to make target" in first.line or "no known rule to make it" in first.line:
         return [_make_target(first, folder)]
     number = re.search(r"\.(\d+)\.dll$|\.so\.(\d+)$|\.(\d+)\.dylib$", name)
     evidence = [first.line, f"{name} is not in {folder}"]
@@ -154,11 +158,18 @@ def _nothing_matched(event: MklFileNotThere, folder: str) -> Finding:
 
 
 def _make_target(event: MklFileNotThere, folder: str) -> Finding:
-    """make was told a target depends on an MKL file that is not there and that no rule makes."""
+    """make (or ninja) was told a target depends on an MKL file that is not there and that no rule makes."""
+    tool = "ninja" if "ninja:" in event.line else "make"
     evidence = [event.line, f"{event.name} is a file the build takes from MKL (or a package of MKL's libraries), not one it "
-                f"builds: make found it in no folder and has no rule for it"]
-    fix = [f"put the MKL the makefile expects where it looks ({folder}), or point the makefile's MKL variable at the "
-           "installed one (make MKLROOT=<prefix>, or the variable the makefile names)"]
+                f"builds: {tool} found it in no folder and has no rule for it"]
+    fix = [f"put the MKL the build expects where it looks ({folder}), or point the build's MKL variable at the installed "
+           "one (make MKLROOT=<prefix>, the variable the makefile names, or a CMake configure again in a fresh build folder)"]
+    if "/debug/lib/" in folder:  # vcpkg PR #30204: the intel-mkl port's debug folder
+        evidence.append(f"{folder} is a package manager's debug library folder (vcpkg's installed/<triplet>/debug/lib): MKL "
+                        "has no debug build, and a port or finder that writes the release folder's names into it names files "
+                        "that are not there")
+        fix.insert(0, "take MKL's libraries from the release folder for the debug build too (vcpkg: the port's fix; CMake: "
+                      "MAP_IMPORTED_CONFIG_DEBUG Release on MKL's imported targets)")
     if re.match(r"^/[a-z0-9]+/lib", folder) and folder.count("/") <= 4:
         evidence.append(f"{folder} starts at the root with the build's own folder names: the variable that should come "
                         "before it (the MKL package's folder) is empty")
@@ -167,7 +178,7 @@ def _make_target(event: MklFileNotThere, folder: str) -> Finding:
                       "externals/mklfpk) and check that its download worked (behind a proxy: http_proxy/https_proxy for curl), "
                       "then build again")
     return Finding(
-        "mkl-file-missing", "error", f"make has no rule for {event.name}, an MKL file the build expects in {folder}",
+        "mkl-file-missing", "error", f"{tool} has no rule for {event.name}, an MKL file the build expects in {folder}",
         tuple(evidence), tuple(fix),
         "A makefile lists MKL's libraries by path as prerequisites; when the step that installs or unpacks them did not run "
         "(or a variable before the path is empty) make finds neither the file nor a rule to make it.",
