@@ -60,6 +60,10 @@ CASES = [
     # microsoft/vcpkg PR #30204: ninja's words for an MKL file in vcpkg's debug folder, which the port did not fill
     ("`ninja: error: '/mnt/vcpkg-ci/installed/x64-linux/debug/lib/intel64/libmkl_intel_lp64.a', needed by 'src/exe/colmap', "
      "missing and no known rule to make it`\n", "mkl-file-missing", "debug library folder"),
+    # tensorflow#39490: TensorFlow's own MKL header refused by MSVC under --config=mkl on Windows
+    ("ERROR: D:/tensorflow-2.2.0/tensorflow/core/kernels/BUILD:7965:1: C++ compilation of rule '//tensorflow/core/kernels:"
+     "mkl_input_conversion_op' failed (Exit 2)\n.\\tensorflow/core/util/mkl_util.h(1263): error C2131: expression did not "
+     "evaluate to a constant\n", "project-mkl-code-broken", "MSVC refuses"),
 ]
 
 

@@ -88,7 +88,8 @@ SIGNATURES = (
           # Bazel's words for a repository whose fetch failed, before the reason (a CMake finder's "not found" it is not)
           ("no such package '@", rf"no such package '@{_MKL_REPO}//'")))),
     Signature("project-mkl-code-error", "bazelmkl", "rror",
-              re.compile(r"^(?P<file>\S*/mkl_\w+\.(?:h|hpp|cc|cpp|cxx|c)):\d+(?::\d+)?: (?:fatal )?error: (?P<msg>.*)$"),
+              re.compile(r"^(?P<file>\S*[/\\]mkl_\w+\.(?:h|hpp|cc|cpp|cxx|c))(?::\d+(?::\d+)?:|\(\d+\):) (?:fatal )?"
+                         r"error(?: C\d{4})?: (?P<msg>.*)$"),  # MSVC's too (tensorflow#39490: mkl_util.h(1263): error C2131)
               _project_code),
     Signature("perl-module-missing", "bazelmkl", "an't ",
               re.compile(r"Can't locate (?P<m>[\w/]+)\.pm in @INC"),
@@ -157,12 +158,15 @@ def _project(events: Parsed) -> list[Finding]:
         return []
     files = list(dict.fromkeys(e.file for e in said))
     tf = any("tensorflow" in f for f in files)
+    msvc = re.search(r"error C\d{4}:", said[0].line) is not None
     return [Finding(
         "project-mkl-code-broken", "error",
         f"the project's own MKL code does not compile: {', '.join(f.rsplit('/', 1)[-1] for f in files[:3])}",
         (said[0].line, f"{files[0]} is the project's, not MKL's: code compiled only with the project's MKL option on"
          + (" (TensorFlow's --config=mkl)" if tf else "") + ", which a change to the rest of the tree (an API it calls) "
-         "left behind on this commit"),
+         "left behind on this commit" + ("; or code its authors build with GCC and clang only, which MSVC refuses (its "
+                                         "C2131 and others: Windows is not where that option is built and tested)"
+                                         if msvc else "")),
         ("build a release tag, or a later commit that fixes that code (TensorFlow's MKL files were fixed by Intel's pull "
          "requests, tensorflow#21938 and #26001)" if tf else "build a release tag, or a later commit that fixes that code",
          "or build without the project's MKL option, which leaves that code out"),
