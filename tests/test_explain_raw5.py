@@ -64,6 +64,17 @@ CASES = [
     ("ERROR: D:/tensorflow-2.2.0/tensorflow/core/kernels/BUILD:7965:1: C++ compilation of rule '//tensorflow/core/kernels:"
      "mkl_input_conversion_op' failed (Exit 2)\n.\\tensorflow/core/util/mkl_util.h(1263): error C2131: expression did not "
      "evaluate to a constant\n", "project-mkl-code-broken", "MSVC refuses"),
+    # simonlui/Docker_IPEX_ComfyUI#3: Intel's runtime packages pinned, their exact-version dependencies not (BuildKit's
+    # seconds before apt's lines)
+    ("3.540 The following packages have unmet dependencies:\n3.757  intel-oneapi-runtime-dpcpp-cpp : Depends: intel-oneapi-"
+     "runtime-compilers (= 2023.2.1-16) but it is not going to be installed\n3.757                                   Depends: "
+     "intel-oneapi-runtime-dpcpp-cpp-common (= 2023.2.1-16) but 2023.2.2-47 is to be installed\n3.763 E: Unable to correct "
+     "problems, you have held broken packages.\n", "apt-intel-dependency-unmet", "exact version"),
+    # Comfy-Org/ComfyUI#3513: a pinned intel-oneapi-runtime-mkl whose versioned meta package apt would not install
+    ("whackjob@WhackjobONE:~$ sudo apt install intel-oneapi-runtime-mkl=2024.1.0-691\nThe following packages have unmet "
+     "dependencies:\n intel-oneapi-runtime-mkl : Depends: intel-oneapi-runtime-mkl-2024 but it is not going to be installed\n"
+     " libegl1 : Depends: libglvnd0 (= 1.7.0-2101~22.04) but 1.4.0-1 is to be installed\n", "apt-intel-dependency-unmet",
+     "intel-oneapi-runtime-mkl-2024"),
 ]
 
 

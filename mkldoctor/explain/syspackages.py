@@ -20,6 +20,7 @@ from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecogni
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.explain.wording import more
 from mkldoctor.knowledge import recipes
 
 _MKL_PACKAGE = re.compile(r"^(?:intel-oneapi-(?:mkl|openmp|compiler|tbb|runtime)[\w.+-]*|libmkl-[\w.+-]+|intel-mkl[\w.+-]*"
@@ -39,6 +40,27 @@ def _said(manager: str):
         line = m.string.strip()[:300]
         return SystemPackageUnknown(manager, package, line) if _MKL_PACKAGE.match(package) else Unrecognised(line)
     return read
+
+
+@dataclass(frozen=True, slots=True)
+class AptUnmet:
+    """apt's ``intel-oneapi-runtime-dpcpp-cpp : Depends: intel-oneapi-runtime-compilers (= 2023.2.1-16) but it is not going
+    to be installed`` (its continuation lines name no package): Intel's packages pinned to versions whose dependencies apt
+    resolves to others (Docker_IPEX_ComfyUI#3, ComfyUI#3513)."""
+
+    package: str  # "" on a continuation line
+    dependency: str
+    relation: str  # "= 2023.2.1-16", ""
+    line: str
+
+
+_INTEL_DEB = re.compile(r"^(?:intel-oneapi-[\w.+-]+|intel-mkl[\w.+-]*|libmkl-[\w.+-]+)$")
+
+
+def _unmet(m: re.Match, _) -> AptUnmet | object:
+    if not (_INTEL_DEB.match(m["pkg"] or "") or _INTEL_DEB.match(m["dep"])):
+        return NOT_MINE
+    return AptUnmet(m["pkg"] or "", m["dep"], (m["rel"] or "").strip(), m.string.strip()[:300])
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +191,12 @@ SIGNATURES = (
               lambda m, _: FollowOn(m.string.strip()[:300])),
     Signature("apt-unable-to-locate", "syspackages", "to locate package",
               re.compile(r"^E: Unable to locate package (?P<pkg>\S+)"), _said("apt")),
+    Signature("apt-unmet-dependency", "syspackages", "to be installed",
+              re.compile(r"^\s*(?:(?P<pkg>[\w.+-]+)(?::\w+)? : )?(?:Depends|PreDepends): (?P<dep>[\w.+-]+)(?: \((?P<rel>[^)]{1,60})\))? "
+                         r"but (?:it is not going to be|[\w.:~+-]+ is to be) installed"), _unmet),
+    Signature("apt-held-broken", "syspackages", "E: Unable to correct",
+              re.compile(r"^E: Unable to correct problems, you have held broken packages"),
+              lambda m, before: FollowOn(m.string.strip()) if any("Depends: " in b for b in before[-12:]) else NOT_MINE),
     # apt's echoes of the same name after it (an apt of 2.x: intel-qs#116)
     Signature("apt-no-package-by-glob", "syspackages", "ouldn't find any package by",
               re.compile(r"^E: Couldn't find any package by (?:glob|regex) '(?P<pkg>[^']+)'"),
@@ -192,6 +220,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     keys += [_rpm_key_rejected(events.of(IntelRpmKeyRejected))] if events.of(IntelRpmKeyRejected) else []
     keys += [_source_gone(e) for e in events.of(AptSourceGone)[:1]]
     keys += [_script_failed(e) for e in events.of(PackageScriptFailed)[:1]]
+    keys += [_unmet_finding(events.of(AptUnmet))] if events.of(AptUnmet) else []
     said = events.of(SystemPackageUnknown)
     if not said:
         return keys
@@ -327,4 +356,28 @@ def _script_failed(event: PackageScriptFailed) -> Finding:
         "dpkg runs a package's maintainer scripts as it replaces it; one that fails leaves the package half installed, and "
         "every later install of it stops there.",
         (f"dpkg -l | grep -i {event.package.split('-')[0]}   # the packages' states: iF, iH or iU are half installed",),
+    )
+
+
+def _unmet_finding(said: list[AptUnmet]) -> Finding:
+    first = next((e for e in said if e.package), said[0])
+    pinned = [e for e in said if e.relation.startswith("=")]
+    deps = list(dict.fromkeys(e.dependency for e in said))
+    return Finding(
+        "apt-intel-dependency-unmet", "error",
+        f"apt cannot install {first.package or 'an Intel package'}: {more(deps, 3)} "
+        + ("must be of exactly its version, and apt picks another" if pinned else "would not be installed"),
+        (*(e.line for e in said[:4]),
+         "Intel's oneAPI packages depend on each other by exact version (Depends: x (= 2023.2.1-16)): an install that pins "
+         "one package's version lets apt take the newest of the others, which the pinned one refuses"
+         if pinned else "apt would not install the dependency: a pinned version of the package beside an unpinned dependency "
+         "of Intel's (its versioned meta package, intel-oneapi-runtime-mkl-2024), or other packages of the machine "
+         "already broken (the list's other lines)"),
+        ("pin every Intel package of the install to one release: apt-get install <pkg>=<version> <each dependency the list "
+         "names>=<its version> (apt-cache depends <pkg>=<version> lists them), or install without version pins",
+         "where the list names packages that are not Intel's, repair those first: apt --fix-broken install (a container: "
+         "start from a clean image)"),
+        "apt installs a set of packages only when every dependency's version relation holds; a pin on one package does not "
+        "pin what it depends on.",
+        (f"apt-cache policy {' '.join(deps[:3])}   # the versions apt can choose",),
     )

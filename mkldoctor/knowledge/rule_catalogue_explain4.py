@@ -80,4 +80,7 @@ EXPLAIN = (
     _r("conda-mkl-download-failed", "conda could not download an MKL package (CondaHTTPError)",
        "MKL's packages are large: a slow or proxied link times out on them, and a CI network may not reach the channel.",
        "A longer remote_read_timeout_secs, the proxy or mirror configured for conda, or an offline package file."),
+    _r("apt-intel-dependency-unmet", "apt cannot install an Intel package: a dependency it needs is not going to be installed",
+       "Intel's oneAPI packages depend on each other by exact version; a pin on one package leaves apt to take others' newest.",
+       "Pin every Intel package of the install to one release, or none; repair other broken packages first."),
 )
