@@ -57,6 +57,12 @@ CASES = [
     ("CMake Error at cmake/FindHeffteMKL.cmake:59 (message):\n  Could not find required mkl component: mkl_intel_ilp64\nCall "
      "Stack (most recent call first):\n  cmake/FindHeffteMKL.cmake:86 (heffte_find_mkl_libraries)\n", "mkl-finder-failed",
      "FindHeffteMKL.cmake"),
+    # apache/mxnet#20301: a crash the log names no library for, in a build configured for MKL's ILP64 layer
+    ("```\n[14:24:17] /home/matteo/Git/mxnet-build/Build/Linux-x86-64/MKL/mxnet/src/storage/storage.cc:199: Using Pooled "
+     "(Naive) StorageManager for CPU\n\nFatal Error: Segmentation fault\nStack trace:\nSegmentation fault (core dumped)\n```\n\n"
+     "Maybe the problem is in my build. I'm building master from source with these settings (linking to MKL 2019.4):\n```\n"
+     " -DBLAS=MKL \\\n -DUSE_LAPACK=OFF \\\n -DBLA_VENDOR=\"Intel10_64ilp\" \\\n -DBLA_STATIC=OFF \\\n```\n", "program-crashed",
+     "Intel10_64lp"),
 ]
 
 

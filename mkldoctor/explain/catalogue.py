@@ -133,7 +133,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
            "skipping incompatible", "dynamic object", "Wrong parameter", "Not enough memory to", ".py", "EXC_BAD_ACCESS",
-           "#0 ", "conflicts for:", "Stack Trace (from fault)", "Traceback:", "Invalid character escape", "checksum", "failed (error code", "signal (", "requests linking to directory", "unresolvable R_", "Using the Intel MKL", "An unexpected error", "to be installed",
+           "#0 ", "conflicts for:", "Stack Trace (from fault)", "Traceback:", "Invalid character escape", "checksum", "failed (error code", "signal (", "requests linking to directory", "unresolvable R_", "Using the Intel MKL", "An unexpected error", "to be installed", "64ilp",
            "map segment", "segment writable", "FFTW interface libraries",
            "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "LAPACK:", "BLAS:", "BLAS_LIBS",  # R's own report of the BLAS it runs (rblas)
@@ -395,11 +395,11 @@ def diagnoses() -> tuple[Callable, ...]:
 def replacements() -> tuple[Callable, ...]:
     """What runs on the findings of every diagnosis, ``(findings, events) -> list[Finding]``: a family whose finding explains
     a failure another family's finding reads as a generic one takes its place (one finding per failure)."""
-    from mkldoctor.explain import dumpbin, freebsd, linkkind, mklflags, numpyimport, oneapiyear, rblas, tbbabi
+    from mkldoctor.explain import dumpbin, freebsd, intwidth, linkkind, mklflags, numpyimport, oneapiyear, rblas, tbbabi
 
     return (tbbabi.with_tbb_findings, linkkind.with_kinds_mixed, rblas.with_blas_shlib, dumpbin.with_dependency_findings,
             oneapiyear.with_year_finding, freebsd.with_freebsd_remedies, mklflags.with_option_dropped,
-            numpyimport.with_extension_failed)
+            numpyimport.with_extension_failed, intwidth.with_ilp64_build)
 
 
 def fallbacks() -> tuple[Callable, ...]:

@@ -144,7 +144,18 @@ class NwchemDatatype:
     what: str = "its memory allocator got a datatype it does not know"
 
 
+@dataclass(frozen=True, slots=True)
+class Ilp64Chosen:
+    """A build that chose MKL's 64-bit integer layer (mxnet#20301: -DBLA_VENDOR="Intel10_64ilp", then the program crashed)."""
+
+    line: str
+
+
 SIGNATURES = (
+    # a line of a cmake command of its own (a command written over lines): a command on one line is the link's and the
+    # finders' to read, so no signature here claims it
+    Signature("ilp64-chosen", "intwidth", "64ilp",
+              re.compile(r"^\s*-DBLA_VENDOR=[\"']?Intel10_64_?ilp[\"']?\s*\\?\s*$"), lambda m, _: Ilp64Chosen(m.string.strip()[:200])),
     # Global Arrays' refusal of the dimensions NWChem read back (NWChem's forum, thread 771: an ILP64 ScaLAPACK line with
     # BLAS_SIZE and SCALAPACK_SIZE left at 4; the eigenvalues all zero before it)
     Signature("nwchem-ga-wrong-dimension", "intwidth", "ga_set_data:wrong dimension",
@@ -309,3 +320,22 @@ NWCHEM_CRASH = re.compile(r"\bARMCI\b|\bNWChem\b|\bga-\d+-\d+\b")
 NWCHEM_CRASH_FIX = ("NWChem (Global Arrays' ARMCI caught it) built on MKL: a BLAS_SIZE other than the integer width of MKL's "
                     "layers crashes so (NWChem's forum, thread 2407: BLAS_SIZE=4 with mkl_intel_ilp64): BLAS_SIZE=8 with the "
                     "ILP64 layers, BLAS_SIZE=4 with the LP64 ones (USE_64TO32=y and make 64_to_32), then make link")
+
+
+def with_ilp64_build(findings: list[Finding], parsed: Parsed) -> list[Finding]:
+    """A crash the log names no library for, in a build that chose MKL's ILP64 layer: the integer width is the first
+    suspect (mxnet#20301: BLA_VENDOR=Intel10_64ilp under a library that calls BLAS with 32-bit int)."""
+    from mkldoctor.explain.events import LinkCommand
+
+    chosen = [e.line for e in parsed.of(Ilp64Chosen)] + [f"-l{r.name}" for c in parsed.of(LinkCommand) for r in c.libs
+                                                         if r.name in ("mkl_intel_ilp64", "mkl_gf_ilp64")]
+    at = next((i for i, f in enumerate(findings) if f.id == "program-crashed"), None)
+    if not chosen or at is None:
+        return findings
+    said = findings[at]
+    return [replace(said, evidence=(*said.evidence, f"the log's build chose MKL's 64-bit integer layer ({chosen[0][:120]}): "
+                                    "a caller that passes 32-bit int (most C and C++ code, a library built without "
+                                    "MKL_ILP64) crashes in its first BLAS or LAPACK call"),
+                    fix=("build with the 32-bit integer layer unless the code is built for 64-bit integers: "
+                         "-DBLA_VENDOR=Intel10_64lp (MKL_INTERFACE=lp64, -lmkl_intel_lp64)", *said.fix))
+            if i == at else f for i, f in enumerate(findings)]
