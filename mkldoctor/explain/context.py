@@ -53,6 +53,7 @@ class Context:
     # the interactive sessions the log shows ("IPython": In [1]:, <ipython-input-...>; "Julia 1.6"), and the MKL_jll build of a
     # Julia environment's status ("MKL_jll 2020.0.166+1")
     sessions: tuple[str, ...] = ()
+    resolved: tuple[str, ...] = ()  # the sonames an ldd of the log found (its "=> /path (0x...)" lines)
     # look-ups shared by the diagnoses of one report: filled as they are asked
     _hits: dict[str, list[Hit]] = field(default_factory=dict, compare=False, repr=False)
     recipes: OrderedDict[str, Recipe] = field(default_factory=OrderedDict, compare=False, repr=False)
@@ -237,11 +238,12 @@ def context_for(events: Parsed, installs: list[MklInstall], env: dict[str, str] 
     places = tuple(dict.fromkeys(value for kind, value in events.places if kind == "path"))
     active = tuple(dict.fromkeys(value for kind, value in events.places if kind == "active"))
     sessions = tuple(dict.fromkeys(value for kind, value in events.places if kind == "session"))
+    resolved = tuple(dict.fromkeys(value for kind, value in events.places if kind == "resolved"))
     from mkldoctor.explain.pkgstate import MklInstalled
 
     installed = tuple(dict.fromkeys(e.version for e in events.of(MklInstalled)))
     return Context(tuple(known), tuple(commands), env, cargo, log, events.first_line, origin, places, active, sessions=sessions,
-                   ran=events.command, installed=installed, platform=log_platform(events))
+                   resolved=resolved, ran=events.command, installed=installed, platform=log_platform(events))
 
 
 def release_on_line(command: LinkCommand | None) -> tuple[str, str] | None:

@@ -153,10 +153,11 @@ SIGNATURES = (
     # a makefile's words after its configure step failed above: "ERROR: kaldi.mk does not exist; run ./configure first."
     *(Signature(f"configure-first-{i}", "echoes", needle, re.compile(r"(?i)\bdoes not exist\W{1,3}(?:please )?run \S*configure\b"),
                 _echo) for i, needle in enumerate(("rror", "ERROR"))),
-    # autoconf's summary of the checks config.log holds: "configure: error: Required package LAPACK not found."
+    # autoconf's summary of the checks config.log holds: "configure: error: Required package LAPACK not found.", BAGEL's
+    # "configure: error: \"Linking against scalapack library failed.\"" (bagel#176)
     Signature("autoconf-blas-not-found", "echoes", "rror",
               re.compile(r"(?i)^configure(?::\d+)?: error: (?:.*\b(?:BLAS|LAPACK|ScaLAPACK|linear algebra|FFTW?3?)\b.*\b(?:not "
-                         r"found|not usable|no usable|cannot find|could not find|unable to find|do(?:es)? not work)|no working "
+                         r"found|not usable|no usable|cannot find|could not find|unable to find|do(?:es)? not work|failed)|no working "
                          r"(?:linear algebra|BLAS|LAPACK|FFT)\b)"), _echo),
     # autoconf's header of its error ("configure: error: in `/x/wannier90-1.2.0.1':") and its words for a test program it
     # linked and could not run, whose loader's failure config.log (or the log) shows ("./conftest: error while loading

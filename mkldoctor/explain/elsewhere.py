@@ -69,14 +69,14 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                    "(a build or install step that clears run paths, patchelf --remove-rpath or chrpath -d, takes it away; "
                    f"patchelf --set-rpath <that folder> {q(user)} sets one afterwards)")
     # a process the shell did not start: a profiler (oneMath#221), a database server (SaltyPatron/Laplace's extension)
+    # or one ldd's shell found it for (likwid#17: a setuid starter, whose loader ignores LD_LIBRARY_PATH)
     starter = ("the program ran under NVIDIA Nsight Compute (its ==ERROR== lines), which starts it itself"
                if "Nsight Compute" in ctx.sessions else "the PostgreSQL server loaded it, a service with its own environment"
-               if any(b.startswith("PostgreSQL") for b in binaries) else "")
+               if any(b.startswith("PostgreSQL") for b in binaries) else
+               ldd_found(soname) if soname in ctx.resolved else "")
     if starter:
         evidence.append(f"{starter}: a library the shell found through LD_LIBRARY_PATH may not be found there")
-        fix.append(f"give the program a way to {soname} that does not depend on the shell's environment: a run path "
-                   "(-Wl,-rpath,<its folder>; CMake: CMAKE_INSTALL_RPATH, as cmake --install drops the build tree's run "
-                   "path), the folder in /etc/ld.so.conf.d with sudo ldconfig, or a link to it beside the program; then run again")
+        fix.append(environment_free(soname))
     # an IPython session is a possibility the log cannot confirm: said after what a versioned soname (the release the
     # program was built against) or a library that is not MKL's (a project's bundle) tells
     ipython = bool(stale) and stale[0].startswith("the import ran in an IPython") and (
@@ -87,7 +87,9 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                    f"one, and put its folder on the loader's path; or install a build of the program made for the installed "
                    f"release ({', '.join(others[:2])}): a link or copy renamed to "
                    f"{soname} is not that release")
-    if usable:
+    if usable and soname in ctx.resolved:
+        pass  # the shell's LD_LIBRARY_PATH had it already (ldd found it): the run path above, not that variable again
+    elif usable:
         folder = os.path.dirname((outside or usable)[0])
         fix.append(f"export LD_LIBRARY_PATH={q(folder)}{LD_PATH}   # the folder the log shows it in, on the log's machine")
         if not outside:  # in the folder the program's environment searches, and still "No such file"
@@ -136,8 +138,8 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                       "folder on PATH, LIBRARY_PATH or PKG_CONFIG_PATH), or export LD_LIBRARY_PATH=<that MKL's lib> before R starts")
     # any host that opens names itself: without ctypes' frame the name may be the program's own (ipyrad's CDLL('libmkl_rt.so'))
     # or a dependency's; a release with the development links answers both, where by_name's advice needs the program's open
-    installs = _install_lines(ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries),
-                              program=not any(b.startswith("python") for b in binaries))
+    installs = [] if soname in ctx.resolved else _install_lines(  # ldd found it: it is installed
+        ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries), program=not any(b.startswith("python") for b in binaries))
     # the year's oneMKL is the whole answer, and MKL-ML missing from a package Python imports: it comes first
     if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)) \
             or re.match(r"libR(?:blas|lapack)\b", soname):  # R's own: what it is comes before where to look
@@ -151,6 +153,19 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         "mkldoctor cannot see: the fix is to put the folder that holds the library on that path, or to install it there.",
         (f"{confirm}   # run it where the program runs",),
     )
+
+
+def ldd_found(soname: str) -> str:
+    """The log's ldd found what the failing run's loader did not: the run had another environment."""
+    return (f"the log's ldd finds {soname}, so the shell that ran ldd has its folder on the loader's path and the failing "
+            "run did not: a setuid or setgid program (or a tool that is, likwid-perfctr, which starts it) makes the loader "
+            "ignore LD_LIBRARY_PATH, sudo clears it, a job script or service starts with its own environment")
+
+
+def environment_free(soname: str) -> str:
+    return (f"give the program a way to {soname} that does not depend on the shell's environment: a run path "
+            "(-Wl,-rpath,<its folder>; CMake: CMAKE_INSTALL_RPATH, as cmake --install drops the build tree's run "
+            "path), the folder in /etc/ld.so.conf.d with sudo ldconfig, or a link to it beside the program; then run again")
 
 
 def _host_lines(ctx: Context, soname: str, binaries: list[str], jvm: bool | list[str]) -> Finding | None:

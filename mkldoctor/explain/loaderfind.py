@@ -27,6 +27,7 @@ _JNI_EXTRACTED = re.compile(r"/\.javacpp/cache/|^/tmp/lib[\w.-]*?\d{6,}\.so$")
 
 
 def loader(events: Parsed, ctx: Context) -> list[Finding]:
+    from mkldoctor.explain import elsewhere  # (which imports this module)
     from mkldoctor.explain.jvm import JvmNativeLoad
 
     out = []
@@ -58,8 +59,6 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         others, ldd = ldd, []  # ldd's other missing libraries join the first loader finding only
         confirm = f"ldd {q(ldd_target(binary))} | grep {q(soname)}   # must show a path, not 'not found'"
         if not ctx.local:  # another machine's loader: what the log shows, not this machine's search
-            from mkldoctor.explain import elsewhere
-
             linked = sorted({n.needed_by for n in needs if n.soname == soname})
             also = sorted({n.soname for n in needs if n.needed_by in linked and n.soname != soname})
             found = elsewhere.loader(ctx, soname, sorted({e.binary for e in said}), confirm.split("   #")[0], linked=linked, also=also,
@@ -72,6 +71,8 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
         evidence += ["  " + line for line in result.lines()]
         if result.found:
             evidence.append(f"here and now it would be found ({result.found}): the failing run had another environment")
+        elif soname in ctx.resolved:  # the log's own ldd found it (likwid#17): the run had another environment
+            evidence.append(elsewhere.ldd_found(soname))
         evidence += [f"{soname} is in {label(i)}: {folder}" for i, folder in holders]
         closed = _unreadable(soname, ctx.places)
         evidence += [f"{path} is there, but only its owner can read it (mode {oct(mode & 0o777)}): the loader, run by another "
@@ -89,6 +90,8 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             fix.append(f"export LD_LIBRARY_PATH={q(folder)}${{LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}}")
             fix.append(f"or relink with a run path: -Wl,-rpath,{q(folder)}")
             fix.append(f"or system-wide: {recipes.ld_so_conf(folder)}")
+        elif soname in ctx.resolved:
+            fix.append(elsewhere.environment_free(soname))
         elif soname.startswith("libiomp5"):
             fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
         else:

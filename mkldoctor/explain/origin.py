@@ -69,6 +69,8 @@ _EMBEDDED_JULIA = re.compile(r"\bjulia_setup\(|\bJuliaCall\b|\.julia\$cmd\b")  #
 _JULIA_VERSION = re.compile(r"^Julia version (\d+\.\d+)")
 _MKL_JLL = re.compile(r"^\s*(?:\[[0-9a-f]{8}\]\s+)?MKL_jll v(\d[\w.+-]*)\s*$")  # Pkg's status: "[856f044c] MKL_jll v2020.0.166+1"
 _R_SESSION = re.compile(r"^R version \d+\.\d+|^(?:> )?[\w.]+ <- |\bsessionInfo\(\)")  # R's console: its banner, an assignment  # JuliaCall's "Julia version 0.7.0-DEV.1856 found."
+# ldd's line for a library it found ("\tlibiomp5.so => /home/u/lib/libiomp5.so (0x00007f28b3a4e000)"): the shell that ran ldd has it
+_LDD_FOUND = re.compile(r"^\s*(?P<soname>[\w.+-]+\.so[\w.]*) => /\S+ \(0x[0-9a-f]+\)\s*$")
 _PROMPT = re.compile(r"^(?:\((?P<env>[\w.-]+)\)\s*)?(?P<user>[a-z_][\w.-]{0,31})@(?P<host>[\w.-]{1,64}):(?P<cwd>[~/][^\s$#]*)?\s?[$#](?:\s|$)")
 
 
@@ -103,6 +105,8 @@ def sample(places: list, line: str) -> None:
             found.append(("session", f"Julia {version.group(1)}"))
     if "_jll v" in line and _MKL_JLL.match(line):  # the MKL build of the Julia environment that ran
         found.append(("session", f"MKL_jll {_MKL_JLL.match(line).group(1)}"))
+    if " => /" in line and _LDD_FOUND.match(line):
+        found.append(("resolved", _LDD_FOUND.match(line).group("soname")))
     if "/" in line:
         found += [("path", p.rstrip(".,:;)'\"`")) for p in _UNIX_PATH.findall(line) if len(p) > 2]
     if ":\\" in line or "~\\" in line or (":/" in line and _DRIVE_SLASH.search(line)):
@@ -215,7 +219,7 @@ def _judge(kind: str, value: str, parsed, machine: Machine) -> tuple[str, str] |
         if host == machine.host:
             return "here", f"the log's shell prompt is {value}, this machine's host name"
         return "away", f"the log's shell prompt is {value}; this machine is {machine.user}@{machine.host}"
-    if kind in ("active", "session"):
+    if kind in ("active", "session", "resolved"):
         return None  # which environment the shell had activated, or an IPython session, says nothing of the machine
     if kind == "binary":
         return _judge_binary(*value.split("\t", 1))
