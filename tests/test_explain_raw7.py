@@ -59,3 +59,24 @@ def test_configures_own_words_after_a_scalapack_check_said_no(tmp_path):
     assert said.id == "mkl-finder-failed" and "-lmkl_scalapack_lp64" in said.title, flat(said)
     assert any("Linking against scalapack library failed" in line and "consequence" in line for line in said.evidence), flat(said)
 
+
+AUTOCMAKE_94 = (
+    "milias@login.grid.umb.sk:~/Work/qch/software/software_projects/autocmake_devel/autocmake_miroi/test/fc_blas/"
+    "build_ifort_mklpar_static/./mnt/apps/intel/composer_xe_2013_sp1.1.106/bin/intel64/ifort   -static -static-libgcc "
+    "-static-intel     -mkl=parallel    -O3 src/CMakeFiles/example.dir/example.f90.o  -o bin/example\n"
+    "/usr/lib/gcc/x86_64-redhat-linux/4.4.7/../../../../lib64/libpthread.a(libpthread.o): In function `sem_open':\n"
+    "(.text+0x774d): warning: the use of `mktemp' is dangerous, better use `mkstemp'\n"
+    "src/CMakeFiles/example.dir/example.f90.o: In function `MAIN__':\n"
+    "/home/milias/Work/qch/software/software_projects/autocmake_devel/autocmake_miroi/test/fc_blas/src/example.f90:"
+    "(.text+0x37a): undefined reference to `dgemm_'\n")
+
+
+def test_a_static_link_whose_mkl_was_the_compilers_option():
+    """dev-cafe/autocmake#94: ifort -static -mkl=parallel, then dgemm_ undefined. It read as a link line with no MKL on it
+    ("add MKL's link line"), though -mkl=parallel stood for MKL there. Intel's compilers cannot run here: the thread's text."""
+    said = only_error(AUTOCMAKE_94)
+    assert said.id == "mkl-option-static-link" and "dgemm_" in said.title and "-mkl=parallel" in said.title, flat(said)
+    assert "--start-group" in said.fix[0] and "libmkl_core.a" in said.fix[0], said.fix
+    # the option without -static: a dynamic link, whose unresolved names are not this finding's
+    dynamic = only_error(AUTOCMAKE_94.replace("-static -static-libgcc -static-intel", ""))
+    assert dynamic.id != "mkl-option-static-link", flat(dynamic)

@@ -399,7 +399,7 @@ def replacements() -> tuple[Callable, ...]:
 
     return (tbbabi.with_tbb_findings, linkkind.with_kinds_mixed, rblas.with_blas_shlib, dumpbin.with_dependency_findings,
             oneapiyear.with_year_finding, freebsd.with_freebsd_remedies, mklflags.with_option_dropped,
-            numpyimport.with_extension_failed, intwidth.with_ilp64_build)
+            numpyimport.with_extension_failed, intwidth.with_ilp64_build, mklflags.with_static_option)
 
 
 def fallbacks() -> tuple[Callable, ...]:

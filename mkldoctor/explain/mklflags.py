@@ -276,3 +276,41 @@ def with_option_dropped(findings: list[Finding], parsed: Parsed) -> list[Finding
     joined = replace(findings[ours], evidence=(*findings[ours].evidence, f"then the link says: {said}: the consequence, MKL's "
                                                "libraries were never added"))
     return [joined if i == ours else f for i, f in enumerate(findings) if f not in unlinked]
+
+
+_MKL_OPTION = re.compile(r"^[-/]q?mkl(?:=\w+)?$", re.I)
+
+
+def with_static_option(findings: list[Finding], parsed: Parsed) -> list[Finding]:
+    """A fully static link (-static) whose MKL came from the Intel compiler's own option (-mkl=parallel, -qmkl): MKL's names
+    stay unresolved, though the line names no MKL library only because the option stands for them (autocmake#94: ifort
+    -static -mkl=parallel, dgemm_ undefined; the reporter's finding, -mkl works for dynamic links only; an explicit
+    static group linked, autocmake#51)."""
+    from mkldoctor.explain.events import LinkCommand
+
+    line = next((c for c in parsed.of(LinkCommand) if "-static" in c.argv and any(map(_MKL_OPTION.match, c.argv))), None)
+    at = next((i for i, f in enumerate(findings) if f.id in _UNLINKED[1:]), None)
+    if line is None or at is None:
+        return findings
+    option = next(a for a in line.argv if _MKL_OPTION.match(a))
+    said = findings[at]
+    names = said.title.split(" undefined", 1)[0]
+    return [Finding(
+        "mkl-option-static-link", "error",
+        f"{names} undefined in a static link whose MKL was {option}: the compiler's MKL option did not link MKL into the "
+        "static executable",
+        (f"the link line has -static and {option}, and no MKL library of its own: {option} stands for MKL's libraries, and "
+         "the link took none of them", *said.evidence[:3],
+         "the same option links in a dynamic link; in a fully static one it left MKL's names unresolved (autocmake#94: its "
+         "reporter found -mkl works for dynamic links only, and the archives given as a group linked, autocmake#51)"),
+        (f"drop {option} and give MKL's static archives as one group: -Wl,--start-group $MKLROOT/lib/intel64/"
+         "libmkl_intel_lp64.a $MKLROOT/lib/intel64/libmkl_intel_thread.a $MKLROOT/lib/intel64/libmkl_core.a "
+         "-Wl,--end-group -liomp5 -lpthread -lm -ldl (sequential: libmkl_sequential.a, no -liomp5); mkldoctor link "
+         "--link static --threading intel --format flags prints the line for an installed MKL",
+         f"or drop -static and keep {option} (a dynamic link; -static-intel keeps Intel's own runtime static)"),
+        "Intel's compilers add MKL's libraries for their -mkl (-qmkl) option, and that works for dynamic links; a fully "
+        "static link needs MKL's archives, named as a group (they call each other) with their OpenMP runtime.",
+        ("nm -A $MKLROOT/lib/intel64/libmkl_intel_lp64.a 2>/dev/null | grep -m1 ' T dgemm_'   # the archive the group needs",),
+        locations=said.locations,
+    ) if i == at else f for i, f in enumerate(findings)]
+

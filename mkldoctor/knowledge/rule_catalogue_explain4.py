@@ -83,4 +83,7 @@ EXPLAIN = (
     _r("apt-intel-dependency-unmet", "apt cannot install an Intel package: a dependency it needs is not going to be installed",
        "Intel's oneAPI packages depend on each other by exact version; a pin on one package leaves apt to take others' newest.",
        "Pin every Intel package of the install to one release, or none; repair other broken packages first."),
+    _r("mkl-option-static-link", "A static link (-static) left MKL's names unresolved where MKL came from -mkl or -qmkl",
+       "Intel's compilers add MKL for their option in a dynamic link's form; a static link needs MKL's archives as a group.",
+       "Give MKL's static archives as one group with their OpenMP runtime in place of the option, or link dynamically."),
 )
