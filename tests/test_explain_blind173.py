@@ -12,7 +12,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184)
+SETS = blindset.load(173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185)
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
@@ -463,3 +463,4 @@ def test_dotnets_list_of_probes_is_its_one_failure():
     ml = log.replace(name, "MklImports")
     [said] = errors_of(ml)
     assert said.id == "host-cannot-load" and "Microsoft.ML.Mkl.Redist" in flat(said), flat(said)
+
