@@ -464,3 +464,21 @@ def test_dotnets_list_of_probes_is_its_one_failure():
     [said] = errors_of(ml)
     assert said.id == "host-cannot-load" and "Microsoft.ML.Mkl.Redist" in flat(said), flat(said)
 
+
+def test_an_old_mkls_headers_without_a_vm_function():
+    """pytorch#8554: gcc's "'vmsLog2' was not declared in this scope" in ATen's vml.h, an old MKL's headers first on the
+    include path (vmsLog2 came with MKL 2018 Update 3). VM's function names were not known as MKL's: unrecognised."""
+    said = only_error(blindset.log_of(blindset.entries(185), "vmslog2"))
+    assert said.id == "mkl-api-changed" and "vmsLog2" in said.title and "older than the code" in said.title, flat(said)
+    # a name of the same shape that is no VM function stays outside MKL's names
+    other = errors_of("src/a.c:3:5: error: 'vsOffsetTable' was not declared in this scope\n")
+    assert not any("vsOffsetTable" in f.title and f.id == "mkl-api-changed" for f in other), [(f.id, f.title) for f in other]
+
+
+def test_intels_installer_refusing_a_second_instance():
+    """spack#5719: Intel's MKL 2018 installer, run by Spack, stops at "Another instance of the installation program has
+    been detected" (an interrupted run still alive; a restart cleared it). It read as Spack's exit status alone."""
+    said = only_error(blindset.log_of(blindset.entries(185), "spack-5719"))
+    assert said.id == "intel-installer-refused" and "another run of it" in said.title, flat(said)
+    assert said.fix[0].startswith("end the other run") and "spack#5719" in said.fix[0], said.fix
+

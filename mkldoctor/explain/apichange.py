@@ -26,6 +26,9 @@ from mkldoctor.knowledge import exports, facts
 # (MKL 2017's deep-learning primitives, dnnConvolutionCreateForward_F32, which a later release removed, too)
 _MKL_NAME = re.compile(r"\b(?:(?:oneapi::mkl::[\w:]+|mkl_\w+|cblas_\w+|LAPACKE_\w+|Dfti\w+|MKL_\w+|CBLAS_[A-Z]+|LAPACK_(?:ROW|COL)_MAJOR|"
                        r"VS[LM]_[A-Z]\w+|VML_[A-Z]\w+|"  # VS's and VM's constants (VSL_METHOD_SGAUSSIAN_ICDF: shoc-mic#3)
+                       # VM's functions (vmsLog2, which MKL's headers before 2018 Update 3 lack: pytorch#8554)
+                       r"vm?[sdcz](?:Add|Sub|Sqr|Mul|Abs|Inv|Div|Sqrt|InvSqrt|Cbrt|Pow\w*|Hypot|Exp\w*|Ln|Log10|Log2|Log1p|"
+                       r"Cos\w*|Sin\w*|Tan\w*|Acos\w*|Asin\w*|Atan\w*|Erf\w*|Cdf\w*|Tgamma|Lgamma|Floor|Ceil|Trunc|Round)|"
                        r"dnn[A-Z]\w+_F(?:32|64))\b|"
                        r"[sdcz]?(?:getr[fsi]|gemm|trsm|axpy|geqrf|potr[fs])_batch(?:_strided)?)")  # in a typedef's name too
 # gcc's and clang's words for a call or a conversion that does not fit the declaration in scope

@@ -80,6 +80,10 @@ SIGNATURES = (
     Signature("intel-installer-already-installed", "installers", "already been installed",
               re.compile(r"software product component was detected as having already been installed"),
               lambda m, _: IntelInstallerRefused("installed", "", m.string.strip()[:300])),
+    # a run of it that did not end (spack#5719: a killed spack install; a restart cleared it)
+    Signature("intel-installer-other-instance", "installers", "nother instance",
+              re.compile(r"Another instance of the installation program has been detected"),
+              lambda m, _: IntelInstallerRefused("instance", "", m.string.strip()[:300])),
     Signature("msi-another-version-installed", "installers", "product is already installed",
               re.compile(r"Another version of this product is already installed\.?(?: Installation of this version cannot "
                          r"continue)?"), lambda m, _: ProductInstalled(m.string.strip()[:300])),
@@ -128,6 +132,12 @@ _INTEL = {
                      ("install it in the image or machine that runs the installer (Debian/Ubuntu: apt-get install {detail}); a "
                       "minimal container has no cpio",
                       "Spack: a release whose intel-mkl package depends on cpio (spack #14856)")),
+    "instance": ("Intel's installer will not start: another run of it is in progress, or one that was interrupted is still "
+                 "running",
+                 ("end the other run: ps aux | grep -iE 'install\\.sh|pset|install_gui' and kill what is left of an interrupted "
+                  "one (a killed spack install or a closed terminal leaves it running); a restart ends it too (spack#5719)",
+                  "then run the install again (spack install intel-mkl); two installs at once on one machine, as a parallel "
+                  "CI job would, meet the same refusal: one at a time")),
     "installed": ("Intel's installer finds the product installed already, by its own record in the user's home, and moves "
                   "the install there",
                   ("remove the installer's record of earlier installs before installing another copy or variant: "
