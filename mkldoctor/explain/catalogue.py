@@ -345,16 +345,34 @@ def last_match(pattern: str | re.Pattern[str], before: Sequence[str], within: in
     return None
 
 
+@lru_cache(maxsize=1)
+def _by_pair() -> dict[str, tuple[int, ...]]:
+    """The signatures' places in :func:`signatures`, by their needle's first two characters (every needle has two)."""
+    pairs: dict[str, list[int]] = {}
+    for i, signature in enumerate(signatures()):
+        pairs.setdefault(signature.needle[:2], []).append(i)
+    return {pair: tuple(at) for pair, at in pairs.items()}
+
+
+def _holding(line: str) -> list[Signature]:
+    """The signatures whose needle is in the line, in their order: those whose needle starts with a pair of characters the
+    line has (a set of the line's pairs, one pass), where asking every needle of the catalogue costs a scan of the line
+    each (a 12 MB log of 200,000 ldd lines: 30 s, 19 s so; the same findings on every log of the corpus)."""
+    pairs = _by_pair()
+    every = signatures()
+    at = sorted(i for pair in {line[i:i + 2] for i in range(len(line) - 1)} & pairs.keys() for i in pairs[pair])
+    return [every[i] for i in at if every[i].needle in line]
+
+
 def claim(line: str, before: Sequence[str]) -> tuple[bool, object | None]:
     """(claimed, event) for a line that holds an anchor (one regular expression per signature whose needle is in it:
     cheaper than one pattern of every needle and error word, which a line with an anchor and no needle paid for)."""
-    for signature in signatures():
-        if signature.needle in line:
-            match = signature.pattern.search(line)
-            if match:
-                event = signature.event(match, before)
-                if event is not NOT_MINE:
-                    return True, event
+    for signature in _holding(line):
+        match = signature.pattern.search(line)
+        if match:
+            event = signature.event(match, before)
+            if event is not NOT_MINE:
+                return True, event
     if line[:1] in " \t":  # a paste's or a wrapper's indent (Markdown's four spaces, pip's six): the line as its tool said it
         return claim(line.lstrip(), before)
     return False, None
