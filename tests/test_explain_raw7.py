@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.test_explain_families import flat, only_error
+from tests.test_explain_families import errors_of, flat, only_error
 
 
 def test_a_library_ldd_found_and_the_run_did_not(tmp_path):
@@ -80,3 +80,40 @@ def test_a_static_link_whose_mkl_was_the_compilers_option():
     # the option without -static: a dynamic link, whose unresolved names are not this finding's
     dynamic = only_error(AUTOCMAKE_94.replace("-static -static-libgcc -static-intel", ""))
     assert dynamic.id != "mkl-option-static-link", flat(dynamic)
+
+
+def test_nan_printed_before_mkls_argument_check(tmp_path, mkl):
+    """Blealtan/efficient-kan#20: a progress bar's "mse_loss=nan", then "Parameter 6 was incorrect on entry to SGELSY":
+    NaN was one possible cause among four, the log's own NaN not said. Produced here: a program that prints its NaN loss,
+    then gives MKL 2026.2's DGELSD a matrix holding it (MKL rejects A, parameter 4)."""
+    import sys
+    import textwrap
+
+    (tmp_path / "nan.py").write_text(textwrap.dedent('''\
+        import ctypes, sys
+        mkl = ctypes.CDLL(sys.argv[1])
+        a = (ctypes.c_double * 9)(1.0, 2.0, 3.0, 4.0, float("nan"), 6.0, 7.0, 8.0, 10.0)
+        b, s, work, iwork = (ctypes.c_double * 3)(1.0, 2.0, 3.0), (ctypes.c_double * 3)(), (ctypes.c_double * 1000)(), (ctypes.c_int * 1000)()
+        print(f"step 20, loss={sum(a) / 9}", flush=True)
+        n, one, lwork, rank, info, rcond = ctypes.c_int(3), ctypes.c_int(1), ctypes.c_int(1000), ctypes.c_int(), ctypes.c_int(), ctypes.c_double(-1)
+        mkl.dgelsd_(*map(ctypes.byref, (n, n, one)), a, ctypes.byref(n), b, ctypes.byref(n), s, ctypes.byref(rcond),
+                    ctypes.byref(rank), work, ctypes.byref(lwork), iwork, ctypes.byref(info))
+        print("info", info.value)
+        '''))
+    ran = subprocess.run([sys.executable, str(tmp_path / "nan.py"), str(mkl.pip_lib / "libmkl_rt.so.3")],
+                         capture_output=True, text=True, env={"LD_LIBRARY_PATH": str(mkl.pip_lib)})
+    log = ran.stdout + ran.stderr
+    assert "loss=nan" in log and "Parameter 4 was incorrect on entry to DGELSD" in log and "info -4" in log, log
+    said = only_error(log)
+    assert said.id == "mkl-parameter-error" and "loss=nan" in said.evidence[1], flat(said)
+    assert "NaN" in said.fix[0], said.fix
+    paste = (" 20%|██        | 20/100 [00:01<00:06, 12.66it/s, mse_loss=nan, reg_loss=nan]\n"
+             "Intel oneMKL ERROR: Parameter 6 was incorrect on entry to SGELSY.\n")
+    kan = only_error(paste)
+    assert kan.id == "mkl-parameter-error" and "mse_loss=nan" in kan.evidence[1], flat(kan)
+    # without a NaN printed, NaN stays one possible cause among the others
+    alone = only_error("Intel oneMKL ERROR: Parameter 6 was incorrect on entry to SGELSY.\n")
+    assert not any("printed NaN" in line for line in alone.evidence), flat(alone)
+    # an error word given NaN is an error's line, not a value's: it is not taken for one
+    for line in ("RuntimeError: nan\n", "ValueError: the input's loss: nan\n"):
+        assert errors_of(line), line
