@@ -8,11 +8,12 @@ import pytest
 from tests.test_explain_families import flat, only_error
 
 CASES = [
-    # Wenchao-Ma/GDINA#6 (and microsoft-r-open#120): MRO's banner in the link line, the compiler's refusals its echo
+    # Wenchao-Ma/GDINA#6 (and microsoft-r-open#120): MRO's banner in the link line, the compiler's refusals its echo (the
+    # banner's package mirror host replaced by HOST)
     ("* installing *source* package ‘GDINA’ ...\n** libs\ng++ -shared -L/opt/microsoft/ropen/4.0.2/lib64/R/lib -o GDINA.so "
      "Lik.o util.o varsigma.o Microsoft R Open 4.0.2 The enhanced R distribution from Microsoft Microsoft packages Copyright "
      "(C) 2020 Microsoft Corporation Using the Intel MKL for parallel mathematical computing (using 1 cores). Default CRAN "
-     "mirror snapshot taken on 2020-07-16. See: https://mran.microsoft.com/. -L/opt/microsoft/ropen/4.0.2/lib64/R/lib "
+     "mirror snapshot taken on 2020-07-16. See: https://HOST/. -L/opt/microsoft/ropen/4.0.2/lib64/R/lib "
      "-lRlapack -lRblas -lgfortran -lm -lR\ng++: error: Microsoft: No such file or directory\ng++: error: R: No such file or "
      "directory\n", "mro-banner-in-build", "Rscript --quiet"),
     # tweag/jupyenv#67: nixpkgs' mkl is unfree
@@ -100,8 +101,8 @@ def test_candles_mkl_calls_with_their_names_cut():
     """huggingface/text-embeddings-inference#64: cargo's link failure, each undefined reference in candle-core's mkl.rs cut
     after its quote by the paste, under a reporter's opening quote: candle's MKL left unlinked, one finding; the quoted
     paste's lines stay lines of their own."""
-    log = ('"  Installing text-embeddings-router v0.3.0 (/workspace/matrix/text-embeddings-inference/router)\n    Updating '
-           "crates.io index\n   Compiling text-embeddings-router v0.3.0 (/workspace/matrix/text-embeddings-inference/router)\n"
+    log = ('"  Installing text-embeddings-router v0.3.0 (/workspace/matrix/text-embeddings-inference/router)\n[...]\n'
+           "   Compiling text-embeddings-router v0.3.0 (/workspace/matrix/text-embeddings-inference/router)\n"
            "error: linking with `cc` failed: exit status: 1\n\n...\n          /root/.cargo/git/checkouts/candle-2c6db576e0f06e81/"
            "9f2b408/candle-core/src/mkl.rs:134: undefined reference to `\n")
     said = only_error(log)
