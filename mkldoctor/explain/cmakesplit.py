@@ -145,15 +145,23 @@ def _wrapper_finding(event: WrapperOnly, events: Parsed) -> Finding:
          f"{event.library} holds MKL's Fortran 95 interface ({what}95: generic names over {what}'s routines) and calls "
          f"{what}'s own names (dgesv_, dgemm_), which are in MKL's interface, threading and core libraries: a check that "
          f"links it alone finds none of them, and the build reports no usable {what}"),
-        (f"give the variable MKL's whole link instead, as one CMake list: -D{event.variable}=\"<MKL's lib folder>/"
-         "libmkl_gf_lp64.so;<MKL's lib folder>/libmkl_sequential.so;<MKL's lib folder>/libmkl_core.so\" (libmkl_intel_lp64 with Intel's "
-         "compilers), or <MKL's lib folder>/libmkl_rt.so alone",
+        (f"give the variable MKL's whole link instead, as one CMake list: -D{event.variable}=\"{_layers(_FOLDER, 'gf')}\" "
+         f"(libmkl_intel_lp64 with Intel's compilers), or {_FOLDER}/libmkl_rt.so alone",
          f"the Fortran 95 wrapper library only before those, and only where the code USEs its module ({what.lower()}95)",
          "then configure again in a fresh build folder (or remove the variable from CMakeCache.txt)"),
         "MKL's Fortran 95 wrappers are a thin layer over its BLAS and LAPACK, shipped as a library of their own; the routines "
         "they call are MKL's, linked beside them.",
-        (f"nm -g <MKL's lib folder>/{event.library} | grep -c ' T '   # the wrappers' own names, no dgesv_",),
+        (f"nm -g {_FOLDER}/{event.library} | grep -c ' T '   # the wrappers' own names, no dgesv_",),
     )
+
+
+_FOLDER = "<MKL's lib folder>"
+
+
+def _layers(folder: str, interface: str) -> str:
+    """MKL's three shared layers in one folder as a CMake list: the LP64 interface (gf: GNU's Fortran; intel: the rest),
+    the sequential layer, the core."""
+    return ";".join(f"{folder}/libmkl_{layer}.so" for layer in (f"{interface}_lp64", "sequential", "core"))
 
 
 def _folder(event: FolderLinked) -> Finding:
@@ -164,8 +172,8 @@ def _folder(event: FolderLinked) -> Finding:
                         "a project's MKL_LIBRARIES (or BLAS_LIBRARIES) variable is the list of library files to link; a folder "
                         "in it is dropped with this warning, and the link that follows lacks MKL (undefined references, or "
                         "a build without MKL)"),
-        (f"give the variable the files, as one CMake list: -DMKL_LIBRARIES=\"{event.folder.rstrip('/')}/libmkl_intel_lp64.so;"
-         f"{event.folder.rstrip('/')}/libmkl_sequential.so;{event.folder.rstrip('/')}/libmkl_core.so\" (or libmkl_rt.so alone)",
+        (f"give the variable the files, as one CMake list: -DMKL_LIBRARIES=\"{_layers(event.folder.rstrip('/'), 'intel')}\" "
+         "(or libmkl_rt.so alone)",
          "or leave the variable out and point the project's MKL search at MKL the way it reads (MKLROOT, its MKL_ROOT or "
          "MKL_DIR), then configure again in a fresh build folder"),
         "target_link_libraries takes library files, targets and link flags; CMake drops a folder with a warning, and the "

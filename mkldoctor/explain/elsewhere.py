@@ -87,9 +87,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                    f"one, and put its folder on the loader's path; or install a build of the program made for the installed "
                    f"release ({', '.join(others[:2])}): a link or copy renamed to "
                    f"{soname} is not that release")
-    if usable and soname in ctx.resolved:
-        pass  # the shell's LD_LIBRARY_PATH had it already (ldd found it): the run path above, not that variable again
-    elif usable:
+    if usable and soname not in ctx.resolved:  # (ldd found it: the shell's LD_LIBRARY_PATH had it; the run path above)
         folder = os.path.dirname((outside or usable)[0])
         fix.append(f"export LD_LIBRARY_PATH={q(folder)}{LD_PATH}   # the folder the log shows it in, on the log's machine")
         if not outside:  # in the folder the program's environment searches, and still "No such file"
@@ -97,7 +95,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                        f"runs it: ls -lL {q(usable[0])} (a file only root can read, left by an install run as root "
                        "or a package built so, is skipped as if absent: chmod a+rx it, or update the package that installed "
                        "it; a link to a file that is gone)")
-    else:
+    elif not usable:
         venv = next((env for env in envs if not places.is_conda(env) and env not in ("/usr", "/usr/local")), None)  # <env>/lib
         fix.append(there(f"ldconfig -p | grep {q(stem)}; ls {q(venv) if venv else '${CONDA_PREFIX:-/nonexistent}'}/lib/{stem}.so*",
                          f"where {soname} is, if anywhere: the loader's cache, the {'Python' if venv else 'active conda'} environment"))

@@ -36,8 +36,7 @@ def with_nan_shown(findings: list[Finding], parsed: Parsed) -> list[Finding]:
         return findings
     out = []
     for finding in findings:
-        nan = [line for line in finding.evidence if "NaN" in line]
-        if finding.id not in _CHECKED or not nan:
+        if finding.id not in _CHECKED or not any("NaN" in line for line in finding.evidence):
             out.append(finding)
             continue
         said = (f"the log printed NaN before it ({', '.join(shown[:3])}): the numbers the program computed were NaN, and "

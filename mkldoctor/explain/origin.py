@@ -105,8 +105,8 @@ def sample(places: list, line: str) -> None:
             found.append(("session", f"Julia {version.group(1)}"))
     if "_jll v" in line and _MKL_JLL.match(line):  # the MKL build of the Julia environment that ran
         found.append(("session", f"MKL_jll {_MKL_JLL.match(line).group(1)}"))
-    if " => /" in line and _LDD_FOUND.match(line):
-        found.append(("resolved", _LDD_FOUND.match(line).group("soname")))
+    if " => /" in line and (ldd := _LDD_FOUND.match(line)):
+        found.append(("resolved", ldd.group("soname")))
     if "/" in line:
         found += [("path", p.rstrip(".,:;)'\"`")) for p in _UNIX_PATH.findall(line) if len(p) > 2]
     if ":\\" in line or "~\\" in line or (":/" in line and _DRIVE_SLASH.search(line)):

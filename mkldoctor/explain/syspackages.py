@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised, preceded, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.findings import Finding
 from mkldoctor.explain.wording import more
+from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
 
 _MKL_PACKAGE = re.compile(r"^(?:intel-oneapi-(?:mkl|openmp|compiler|tbb|runtime)[\w.+-]*|libmkl-[\w.+-]+|intel-mkl[\w.+-]*"
