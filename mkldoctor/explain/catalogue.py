@@ -133,7 +133,9 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "exit code", "configuration file", "Configuring", "incompatible with",
            # the families' own needles (issue 21): Windows' loader status, link.exe, cargo's build scripts, CMake finders
            "skipping incompatible", "dynamic object", "Wrong parameter", "Not enough memory to", ".py", "EXC_BAD_ACCESS",
-           "#0 ", "conflicts for:", "Stack Trace (from fault)", "Traceback:", "Invalid character escape", "checksum", "failed (error code", "signal (", "requests linking to directory", "unresolvable R_", "Using the Intel MKL", "An unexpected error", "to be installed", "64ilp", "nother instance", "=nan", "=NaN", ": nan", ": NaN", "= nan",
+           "#0 ", "conflicts for:", "Stack Trace (from fault)", "Traceback:", "Invalid character escape", "checksum",
+           "failed (error code", "signal (", "requests linking to directory", "unresolvable R_", "Using the Intel MKL",
+           "An unexpected error", "to be installed", "64ilp", "nother instance", "=nan", "=NaN", ": nan", ": NaN", "= nan",
            "map segment", "segment writable", "FFTW interface libraries",
            "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "LAPACK:", "BLAS:", "BLAS_LIBS",  # R's own report of the BLAS it runs (rblas)

@@ -157,7 +157,8 @@ SIGNATURES = (
     # "configure: error: \"Linking against scalapack library failed.\"" (bagel#176)
     Signature("autoconf-blas-not-found", "echoes", "rror",
               re.compile(r"(?i)^configure(?::\d+)?: error: (?:.*\b(?:BLAS|LAPACK|ScaLAPACK|linear algebra|FFTW?3?)\b.*\b(?:not "
-                         r"found|not usable|no usable|cannot find|could not find|unable to find|do(?:es)? not work|failed)|no working "
+                         r"found|not usable|no usable|cannot find|could not find|unable to find|do(?:es)? not work|failed)|"
+                         r"no working "
                          r"(?:linear algebra|BLAS|LAPACK|FFT)\b)"), _echo),
     # autoconf's header of its error ("configure: error: in `/x/wannier90-1.2.0.1':") and its words for a test program it
     # linked and could not run, whose loader's failure config.log (or the log) shows ("./conftest: error while loading

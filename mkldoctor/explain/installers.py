@@ -70,7 +70,7 @@ SIGNATURES = (
     # oneAPI's installer checking the parts it downloaded (oneMath#286: "Integrity check failed. Checksum of file
     # /home/u/intel/installercache/downloadcache/.../cupPayload.cup is not correct.")
     Signature("intel-installer-integrity", "installers", "rity check failed",
-              re.compile(r"Integrity check failed"), lambda m, before: IntelInstallerRefused("integrity", "", m.string.strip()[:300])),
+              re.compile(r"Integrity check failed"), lambda m, _: IntelInstallerRefused("integrity", "", m.string.strip()[:300])),
     Signature("intel-installer-license-setting", "installers", "is not valid",
               re.compile(r"Name \"(?P<key>ACTIVATION_\w+)\" is not valid"),
               lambda m, _: IntelInstallerRefused("license", m["key"], m.string.strip()[:300])),

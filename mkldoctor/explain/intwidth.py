@@ -155,7 +155,8 @@ SIGNATURES = (
     # a line of a cmake command of its own (a command written over lines): a command on one line is the link's and the
     # finders' to read, so no signature here claims it
     Signature("ilp64-chosen", "intwidth", "64ilp",
-              re.compile(r"^\s*-DBLA_VENDOR=[\"']?Intel10_64_?ilp[\"']?\s*\\?\s*$"), lambda m, _: Ilp64Chosen(m.string.strip()[:200])),
+              re.compile(r"^\s*-DBLA_VENDOR=[\"']?Intel10_64_?ilp[\"']?\s*\\?\s*$"),
+              lambda m, _: Ilp64Chosen(m.string.strip()[:200])),
     # Global Arrays' refusal of the dimensions NWChem read back (NWChem's forum, thread 771: an ILP64 ScaLAPACK line with
     # BLAS_SIZE and SCALAPACK_SIZE left at 4; the eigenvalues all zero before it)
     Signature("nwchem-ga-wrong-dimension", "intwidth", "ga_set_data:wrong dimension",

@@ -133,7 +133,8 @@ SIGNATURES = (
               lambda m, _: ThreadsRefused("R's parallel package (mcfork)", m.string.strip(" <>")[:300])),
     Signature("iomp-fatal-system-error", "resources", "rror",
               re.compile(r"OMP: Error #(?:100: Fatal system error detected|13[45]: Cannot set thread affinity mask)"),
-              lambda m, _: SystemErrorInRuntime(m.string.strip()[:300])),  # (#135: Wine on Android, winlator#11; #134: pandas#6720)
+              lambda m, _: SystemErrorInRuntime(m.string.strip()[:300])),  # #135: Wine on Android (winlator#11);
+    # #134, its older number for the same words: pandas#6720
     # the errno line (a post's stray mark after the runtime's name: "OMP:` System error #22: Invalid argument")
     Signature("iomp-system-error-detail", "resources", "rror",
               re.compile(r"^\s*OMP:\W?\s*System error #(?P<n>\d+): (?P<what>.+)"),
