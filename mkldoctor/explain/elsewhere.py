@@ -136,7 +136,7 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
                       "folder on PATH, LIBRARY_PATH or PKG_CONFIG_PATH), or export LD_LIBRARY_PATH=<that MKL's lib> before R starts")
     # any host that opens names itself: without ctypes' frame the name may be the program's own (ipyrad's CDLL('libmkl_rt.so'))
     # or a dependency's; a release with the development links answers both, where by_name's advice needs the program's open
-    installs = [] if soname in ctx.resolved else _install_lines(  # ldd found it: it is installed
+    installs = [] if soname in ctx.resolved else install_lines(  # ldd found it: it is installed
         ctx, soname, envs, by_name=any(b in BY_NAME for b in binaries), program=not any(b.startswith("python") for b in binaries))
     # the year's oneMKL is the whole answer, and MKL-ML missing from a package Python imports: it comes first
     if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)) \
@@ -290,7 +290,7 @@ def _release_lines(soname: str) -> list[str]:
     return [said + ": the program was built against that release"]
 
 
-def _install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = False, program: bool = True) -> list[str]:
+def install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = False, program: bool = True) -> list[str]:
     """How to install a release that provides ``soname`` there: the newest such release of each channel (``by_name``:
     the host opened an unversioned name itself, which any release's development link answers)."""
     base = soname.split(".so", 1)[0]

@@ -94,6 +94,8 @@ def loader(events: Parsed, ctx: Context) -> list[Finding]:
             fix.append(elsewhere.environment_free(soname))
         elif soname.startswith("libiomp5"):
             fix.append(f"install Intel's OpenMP runtime: {ctx.recipe_ref('openmp')}")
+        elif not soname.startswith("libmkl_"):  # another project's library (GCC's OpenMP, MKL-ML, a compiler's runtime)
+            fix += elsewhere.install_lines(ctx, soname, [])
         else:
             named, others_fix = by_name(ctx, soname, {e.binary for e in said}), _other_release(ctx, soname, evidence)
             fix += named or others_fix  # a name the host opens itself: no relink, no release of 2020 needed
