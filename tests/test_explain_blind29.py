@@ -218,10 +218,10 @@ def test_r_reporting_another_blas_after_mkl_was_installed(mkl):
     [finding] = [f for f in explain_all(log) if f.id == "r-blas-not-mkl"]
     assert "libopenblasp-r0.2.19.so" in finding.title and "-lopenblas" in finding.fix[0], flat(finding)
     assert any(ALTERNATIVES[0] in f for f in finding.fix)
-    # R 4's two lines, MKL chosen: nothing to say; and a log that never names MKL: nothing either
+    # R 4's two lines, MKL chosen: only libmkl_rt's threading layer to say (blind set 186); a log that never names MKL: nothing
     chosen = "mkl installed\nBLAS:   /opt/intel/mkl/lib/intel64/libmkl_rt.so\nLAPACK: /opt/intel/mkl/lib/intel64/libmkl_rt.so\n"
     other = "BLAS:   /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3\nLAPACK: /usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so\n"
-    assert not explain_all(chosen) and not explain_all(other)
+    assert [f.id for f in explain_all(chosen)] == ["r-mkl-rt-threading"] and not explain_all(other)
     assert [f.id for f in explain_all("MKL installed (libmkl-rt)\n" + other)] == ["r-blas-not-mkl"]
     # R 4.3 and newer add the LAPACK release to the line (a conda R 4.4.2's sessionInfo, public): read all the same
     modern = "BLAS/LAPACK: /home/u/miniforge3/envs/r442/lib/libopenblasp-r0.3.28.so;  LAPACK version 3.12.0\n"

@@ -94,8 +94,35 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return ([_revo(e) for e in events.of(RevoMathMissing)[:1]] + _not_mkl(events)
+    return ([_revo(e) for e in events.of(RevoMathMissing)[:1]] + _not_mkl(events) + _rt_threading(events)
             + [_complex_rejected(e) for e in events.of(ComplexBlasRejected) if e.no and events.mkl_at][:1])
+
+
+def _rt_threading(events: Parsed) -> list[Finding]:
+    """sessionInfo() names libmkl_rt as R's BLAS/LAPACK (mkl4deb's recipe, Debian's libmkl-rt as the system alternative):
+    its default threading layer is Intel's OpenMP, and GCC-built R loads GCC's (eddelbuettel/mkl4deb#2, #13, #16)."""
+    rt = [e for e in events.of(RBlasReported) if re.match(r"libmkl_rt\.so(?:\.\d+)?$", os.path.basename(e.path))]
+    if not rt:
+        return []
+    return [Finding(
+        "r-mkl-rt-threading", "warning",
+        "R runs MKL through libmkl_rt, whose default threading layer is Intel's OpenMP: beside GCC's OpenMP runtime in R "
+        "and its packages, two OpenMP runtimes share the process (wrong results on larger problems, hangs, crashes)",
+        (f"R's sessionInfo() says {rt[0].kind}: {rt[0].path}",
+         "libmkl_rt picks its layers when first called: with MKL_THREADING_LAYER unset, Intel's OpenMP (libmkl_intel_thread "
+         "and libiomp5); R built with GCC, and packages built with its -fopenmp (data.table, RcppArmadillo), load libgomp: "
+         "two OpenMP runtimes in one process give numerical errors or crashes (Intel's emfomenk, eddelbuettel/mkl4deb#2; "
+         "wrong results with large data, mkl4deb#13, gone with MKL_THREADING_LAYER=GNU, #16)"),
+        ("unless the R session already has it (Sys.getenv('MKL_THREADING_LAYER')): MKL_THREADING_LAYER=GNU (or SEQUENTIAL) "
+         "in the environment R starts with: /etc/environment or the shell's profile for the console (log in again), "
+         "~/.Renviron for RStudio, which does not read /etc/environment; then restart R",
+         "results that differ only in their last digits from run to run are MKL's threads summing in another order, with "
+         "either layer: MKL_CBWR=AUTO,STRICT (Intel's Conditional Numerical Reproducibility) with a fixed MKL_NUM_THREADS "
+         "gives the same digits each run (R-help, 2023-08)"),
+        "MKL's single dynamic library chooses its threading layer at run time from MKL_THREADING_LAYER; Intel's OpenMP is its "
+        "default, whatever OpenMP runtime the process already has.",
+        ("Rscript -e 'Sys.getenv(\"MKL_THREADING_LAYER\")'   # GNU or SEQUENTIAL once set",),
+    )]
 
 
 def _complex_rejected(event: ComplexBlasRejected) -> Finding:

@@ -86,4 +86,7 @@ EXPLAIN = (
     _r("mkl-option-static-link", "A static link (-static) left MKL's names unresolved where MKL came from -mkl or -qmkl",
        "Intel's compilers add MKL for their option in a dynamic link's form; a static link needs MKL's archives as a group.",
        "Give MKL's static archives as one group with their OpenMP runtime in place of the option, or link dynamically."),
+    _r("r-mkl-rt-threading", "R runs MKL through libmkl_rt with its default threading layer, Intel's OpenMP, beside GCC's",
+       "libmkl_rt loads Intel's OpenMP unless MKL_THREADING_LAYER says otherwise; GCC-built R and packages load libgomp.",
+       "MKL_THREADING_LAYER=GNU or SEQUENTIAL in the environment R starts with (~/.Renviron for RStudio)."),
 )
