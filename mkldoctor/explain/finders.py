@@ -19,7 +19,7 @@ from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, FollowOn, Signature,
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import folders, recipes
+from mkldoctor.knowledge import distribution, folders, recipes
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +170,9 @@ _VCPKG_PORT = ("vcpkg's intel-mkl port (before its 2023 releases) does not downl
                "libraries...), not oneAPI's (Intel\\oneAPI\\mkl, 2021 and newer): with oneMKL installed, update vcpkg (git pull; "
                "a port release that knows oneAPI's folder, or one that fetches MKL itself); without it, install oneMKL from "
                "Intel first; then run vcpkg install again")
+# a Python package's setup.py that looks for a BLAS in the environment (fdasrsf_python#41: a plain pip environment has none)
+_SETUP_PY_BLAS = (f"{recipes.pip_install('mkl-devel')} or {recipes.conda_install('mkl-devel')} (MKL has no package for "
+                  f"{distribution.PYPI_NONE}: there, an OpenBLAS, {recipes.conda_install('openblas')})")
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -354,7 +357,12 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    f"configure's switch to MKL), or clear what it kept ({recipes.CMAKE_RESET}, or a config.status) and configure "
                    "again; giving it MKL's folder is the fix only if MKL was meant", *layouts)
     meson = bool(re.search(r"meson\.build:\d|meson-log\.txt", said_text))  # CMake's variables and caches are not meson's
-    named = layouts if meson else layouts + tuple(
+    if python := not meson and "setup.py" in said_text:  # a Python package's own build script (fdasrsf_python#41)
+        evidence[-1] = ("this is the Python package's own setup.py: it looks for a BLAS by file name in the folders it chose "
+                        "(most often the environment's own lib), where a plain pip environment has none")
+        layouts = (f"install a BLAS into the environment the package is built in, then install it again: {_SETUP_PY_BLAS}; or "
+                   "give setup.py the BLAS's folder the way its message says (its own variable, or an edit of its path)",)
+    named = layouts if meson or python else layouts + tuple(
         (f"the finder's own message names {var}: give it the library's full path (cmake -D{var}=<the file, e.g. "
          f"{_example_file(var, platform)}>)")
         if var.endswith(("_LIB", "_LIBRARY")) else
@@ -365,7 +373,7 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
          "the folder of mkl.h)") if var.endswith(("_INCLUDE_DIR", "_INCLUDE_DIRS", "_INCLUDE")) else
         (f"the finder's own message names {var}: set it to the MKL prefix (export {var}=<MKL prefix>, or "
          f"cmake -D{var}=<MKL prefix>; oneAPI's setvars.sh sets MKLROOT)") for var in asked[:2])
-    linux = () if layouts else (  # Linux's (and Windows') folders of each release; a macOS log has its own line above
+    linux = () if layouts or python else (  # Linux's (and Windows') folders of each release; a macOS log has its own line above
         "a finder written before oneAPI looks in /opt/intel/mkl and lib/intel64 or lib/intel64_lin: oneAPI installs in "
         "/opt/intel/oneapi/mkl/<ver> (and /opt/intel/oneapi/mkl/latest), 2021-2023 with the "
         f"libraries in mkl/<ver>/lib/intel64, {folders.ONEAPI_FLAT} and newer in mkl/<ver>/lib: give it that folder "
@@ -376,17 +384,19 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                  None)
     return Finding(
         "mkl-finder-failed", severity, title, tuple(evidence),
-        ((guide,) if guide else ()) + neither + _pointed(named, platform, first=layouts == base_layouts, meson=meson)
+        ((guide,) if guide else ()) + neither + _pointed(named, platform, first=layouts == base_layouts, meson=meson or python)
         + linux + (("meson setup --wipe <build dir>   # a failed search stays in the build folder's state",) if meson else
-                   ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
-                    recipes.cmake_reset())),
+                   () if python else ("with CMake's FindBLAS: cmake -DBLA_VENDOR=Intel10_64lp -DCMAKE_PREFIX_PATH=<MKL prefix>",
+                                      recipes.cmake_reset())),
         ("Intel's MKLConfig.cmake, which MKL installs beside its libraries, finds only the MKL of its own prefix: a "
          "config found through MKL_DIR or CMAKE_PREFIX_PATH whose prefix lacks the headers or libraries it looks for (a "
          "package that brings the config without them) reports them missing." if config else
-         "A project that ships its own FindMKL.cmake (or checks in its configure script) decides by itself where MKL may be, "
+         "A project that ships its own FindMKL.cmake (or checks in its configure script or setup.py) decides by itself where MKL may be, "
          "from the variables and folders its authors knew. MKL's folders moved with oneAPI (2021) and again in 2024, so an "
          "older finder misses a newer MKL, and a newer finder may not read the variable a user set."),
         ("grep -n -i -B2 -A8 mkl <build dir>/meson-logs/meson-log.txt   # each probe meson ran, and how it failed",) if meson else
+        ("python -c 'import sys; print(sys.prefix)'; ls <that prefix>/lib | grep -iE 'mkl|blas'   # what the script can find",
+         "grep -n -i -B3 -A3 'blas' setup.py   # the folders and names it searches") if python else
         ("cmake --debug-find-pkg=MKL <source dir>   # each folder find_package tried (CMake 3.23+)",
          "cmake --trace-expand --trace-source=<the finder's file> <source dir>   # the finder's own steps"),
     )
