@@ -143,6 +143,11 @@ def test_libmamba_on_linux_aarch64_and_mamba_1():
     finding = only(mamba1, "mkl-not-for-this-platform")
     assert "MKL 2024.0.0 is built for Linux and Windows on x86-64 only" in finding.title
     assert any("mkl<2024" in line for line in finding.fix)
+    # mamba 1.5 adds ", which does not exist" to the spec: not part of it; a release osx-64 has: ARM, or channels without it
+    old = only("Encountered problems while solving:\n  - nothing provides requested mkl 2019.1.* , which does not exist\n",
+               "mkl-not-for-this-platform")
+    assert "no mkl 2019.1.* for the log's platform or in the channels it searched" in old.title, flat(old)
+    assert any("-c conda-forge -c defaults" in line for line in old.fix) and "--platform osx-arm64" in old.confirm[0], flat(old)
     # libmamba 2's words for a package whose mkl no channel has for the platform (conda 24 and newer)
     mamba2 = ("Platform: osx-arm64\nLibMambaUnsatisfiableError: Encountered problems while solving:\n"
               "  - package pytorch-2.3.0-py3.12_cpu_0 requires mkl >=2023.1.0,<2024.0a0, but none of the providers can be "

@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mkldoctor.explain import gomp
-from mkldoctor.explain import pipoffers
+from mkldoctor.explain import gomp, pipoffers
 from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -25,7 +24,6 @@ from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import distribution, platforms
 from mkldoctor.knowledge.history import version_key
-from mkldoctor.knowledge.distribution import conda_blas
 
 _SUBDIR = re.compile(r"\b(?P<subdir>(?:linux|osx|win)-(?:64|32|arm64|aarch64|ppc64le|s390x|armv7l))\b")
 _ITEM = re.compile(r"^\s*-\s+(?P<spec>\S.*?)\s*$")  # conda's "  - mkl==2024.0.0" lines
@@ -82,7 +80,7 @@ class PackageList:
         subdir = self.subdir or _subdir_in((*self.before, *lines))
         tag = next((m.group(1) for line in lines for m in [_UV_TAG.search(line)] if m), None)
         asked = [_split(spec) for spec in items]
-        mkl = [(name, spec) for name, spec in asked if _is_mkl(name, spec)]
+        mkl = [(name, spec) for name, spec in asked if distribution.is_mkl_package(name, spec)]
         if not mkl:
             return Unrecognised(self.line, (*self.before, self.line, *lines[:6]), self.at)
         name, spec = mkl[0]
@@ -102,12 +100,6 @@ def _split(spec: str) -> tuple[str, str]:
     return match.group("name"), match.group("spec").strip()
 
 
-def _is_mkl(name: str, spec: str) -> bool:
-    from mkldoctor.knowledge.distribution import is_mkl_package
-
-    return is_mkl_package(name, spec)
-
-
 def _subdir_in(lines) -> str | None:
     for line in lines:
         match = _SUBDIR.search(line)
@@ -121,7 +113,7 @@ def _one(manager: str, name_group: str = "pkg", spec_group: str = "spec"):
 
     def event(m: re.Match, before) -> PackageUnavailable | Unrecognised:
         name, spec = m.group(name_group), (m.groupdict().get(spec_group) or "").strip()
-        if not _is_mkl(name, spec):
+        if not distribution.is_mkl_package(name, spec):
             return Unrecognised(m.string.strip())
         subdir = m.groupdict().get("subdir") or _subdir_in((*before, m.string))
         shown = m.groupdict().get("versions")
@@ -134,7 +126,8 @@ def _one(manager: str, name_group: str = "pkg", spec_group: str = "spec"):
 def _pip_echo(m: re.Match, before) -> PackageUnavailable | FollowOn:
     """pip's ``No matching distribution found for X``: the echo of the line before it (``Could not find a version``)."""
     name, spec = m.group("pkg"), m.group("spec") or ""
-    return PackageUnavailable("pip", name, spec, m.string.strip()) if _is_mkl(name, spec) else FollowOn(m.string.strip())
+    line = m.string.strip()
+    return PackageUnavailable("pip", name, spec, line) if distribution.is_mkl_package(name, spec) else FollowOn(line)
 
 
 def _list(manager: str):
@@ -166,8 +159,9 @@ SIGNATURES = (
               # then read once (two runs of \s+ that can split one run of spaces were quadratic in its length)
               re.compile(rf"(?<![\w.+-])[.+-]*{_PKG}(?:\s+(?P<spec>[^\s,]+(?:\s+[^\s,]+)??))?,?\s+(?:which\s+)?does not exist \(perhaps"),
               _one("mamba")),
-    Signature("libsolv-nothing-provides", "pkgmanagers", "nothing provides",
-              re.compile(rf"nothing provides (?:requested )?{_PKG}(?P<spec>(?:\s+(?!needed\b)\S+)*)(?:\s+needed by\s|\s*$)"), _one("mamba")),
+    Signature("libsolv-nothing-provides", "pkgmanagers", "nothing provides",  # mamba 1.5: "mkl 2019.1.* , which does not exist"
+              re.compile(rf"nothing provides (?:requested )?{_PKG}(?P<spec>(?:\s+(?!needed\b|,)\S+)*?)"
+                         r"(?:\s*, which does not exist\b.*|\s+needed by\s|\s*$)"), _one("mamba")),
     # libmamba 2's reason: "- package pytorch-2.3.0-py3.12_cpu_0 requires mkl >=2023.1.0,<2024.0a0, but none of the providers ..."
     Signature("libmamba-no-provider", "pkgmanagers", "none of the providers",
               re.compile(rf"\brequires {_PKG}(?P<spec>(?:\s+[^\s,]+(?:,[^\s,]+)*)?), but none of the providers"), _one("mamba")),
@@ -354,7 +348,7 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
         fix += ["on Windows, drop nomkl (keep it for the Linux and macOS jobs): to avoid one broken MKL release, pin the one that "
                 "works instead: conda install mkl=<the good version> (e.g. in the CI's conda line)",
                 "or on conda-forge choose the BLAS by its selector, which exists on Windows too: conda install -c conda-forge "
-                f"'{conda_blas('openblas')}'"]
+                f"'{distribution.conda_blas('openblas')}'"]
         confirm = ("conda search nomkl --platform win-64   # nothing: no Windows build",)
         return _result(True, title, evidence, fix, confirm, manager)
     place = platforms.platform(key) if key else None
@@ -368,9 +362,10 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
     elif pipoffers.is_extension(package) and manager not in _CONDA:
         title = (f"{said} has no {asked} for the log's Python or platform: its wheels are built per Python version, and for "
                  "x86 processors only")
-    else:
-        title = (f"{said} has no {asked} at all for the log's platform: MKL is built for x86 processors only (no ARM: Apple "
-                 "silicon, aarch64)")
+    else:  # with a release x86-64 macOS has too: an ARM platform, or channels without that release
+        title = f"{said} has no {asked} " + (f"for the log's platform or in the channels it searched: MKL {release} is built for "
+                                             "x86-64" if release else "at all for the log's platform: MKL is built for x86 "
+                                             "processors") + " only (no ARM: Apple silicon, aarch64)"
     evidence.append("Intel builds MKL for x86 processors only:")
     evidence += _built_for()
     evidence.append(_index_line(manager))
@@ -400,8 +395,12 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
     if key is None:
         fix.append("which platform it is: conda info | grep platform (pip: python3 -c \"import sysconfig; "
                    "print(sysconfig.get_platform())\")")
+        everywhere = bool(release and manager in _CONDA and platforms.supported("macos-x86_64", release))  # x86-64 has it
+        fix += [f"on x86-64: the channels searched lack {asked}: conda search '{asked}' -c conda-forge -c defaults   # which "
+                "channel has it; add that one, or ask for a release the channels have"] * everywhere
         fix += [distribution.PIP_TAGS_REGRESSION] if manager not in _CONDA and release is None else []
-    subdir = distribution.conda_subdir(key or ("osx-64" if release else "osx-arm64"))
+    subdir = distribution.conda_subdir(key or ("osx-64" if release and not platforms.supported("macos-x86_64", release)
+                                               else "osx-arm64"))
     confirm = ((f"conda search '{asked}' --platform {subdir}   # nothing: no build there",)
                if manager in _CONDA else (f"python3 -m pip index versions {package}   # the releases this platform can install",))
     return _result(True, title, evidence, fix, confirm, manager)
