@@ -424,9 +424,10 @@ def replacements() -> tuple[Callable, ...]:
 
 def fallbacks() -> tuple[Callable, ...]:
     """What runs after every diagnosis, ``(events, context, findings so far) -> list[Finding]``: nothing is left unsaid."""
-    from mkldoctor.explain import cargo, cpu, crash, jvm, killed, mklconfigwhy, numpyimport, rtnames, unrecognised, wrongvalues
+    from mkldoctor.explain import (cargo, cpu, crash, jvm, killed, mklconfigwhy, mklverbose, numpyimport, rtnames, unrecognised,
+                                   wrongvalues)
 
     return (unrecognised.rust_link_failed, crash.aborted, cargo.panicked, wrongvalues.diagnose, killed.killed, jvm.mkl_class_failed,
             mklconfigwhy.found_false,
             cpu.precompile_failed, numpyimport.cut_in_core, rtnames.cut_in_package,
-            unrecognised.unrecognised_lines)
+            unrecognised.unrecognised_lines, mklverbose.report)  # MKL's own report last: only where nothing else was found

@@ -26,6 +26,7 @@ class MklBanner:
     build: str
     interface: str
     threading: str
+    isa: str = ""  # the code path MKL reports: "Intel(R) AVX2", "Intel(R) Architecture" (no vector extension named)
 
 
 _BANNER = re.compile(r"MKL_VERBOSE (?:Intel\(R\) )?(?:oneAPI )?(?:Math Kernel Library|one ?MKL|MKL) (?:Version )?"
@@ -39,16 +40,24 @@ class MklVerboseCall:
 
     routine: str
     packed: tuple[int, ...]
+    threads: int | None = None  # NThr:N after the call (none printed: MKL's sequential layer)
 
 
 def _call(m: re.Match, _) -> MklVerboseCall:
     numbers = [int(n) for n in re.findall(r"(?<![\w.])\d{10,20}(?![\w.])", m["args"])[:32]]
-    return MklVerboseCall(m["routine"].upper(), tuple(n for n in packed_pairs(numbers) if n & 0xFFFFFFFF))
+    threads = re.search(r"\bNThr:(\d{1,5})\b", m.string)
+    return MklVerboseCall(m["routine"].upper(), tuple(n for n in packed_pairs(numbers) if n & 0xFFFFFFFF),
+                          int(threads[1]) if threads else None)
+
+
+def _banner(m: re.Match, _) -> MklBanner:
+    isa = re.search(r"\((Intel\(R\) [\w.-]+(?: \w+)?)\) enabled processors|\b(Intel\(R\) Architecture) processors", m.string)
+    return MklBanner(m["release"], m["build"], m["iface"] or "", m["thr"] or "", next(filter(None, isa.groups())) if isa else "")
 
 
 SIGNATURES = (
     Signature("mkl-verbose-banner", "mklverbose", "Product build", _BANNER,
-              lambda m, _: MklBanner(m["release"], m["build"], m["iface"] or "", m["thr"] or "")),
+              _banner),
     Signature("mkl-verbose-call", "mklverbose", "MKL_VERBOSE ",
               re.compile(r"^\s*MKL_VERBOSE (?P<routine>[A-Za-z][A-Za-z0-9_]{1,40})\((?P<args>[^)\n]{0,4000})"), _call),
 )
@@ -80,3 +89,51 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         ("MKL_VERBOSE=1 <the program> 2>&1 | grep 'Product build'   # one line per MKL that answers calls",),
         locations=ctx.located(banners, "an MKL release that answers calls"),
     )]
+
+
+_LAYERS = {"intel_thread": "Intel's OpenMP (libiomp5)", "gnu_thread": "GCC's OpenMP (libgomp)", "tbb_thread": "oneTBB",
+           "sequential": "none: one thread per call (the sequential layer)", "pgi_thread": "PGI's OpenMP"}
+
+
+def report(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
+    """One MKL's banner and its calls, in a log where nothing else was found (a fallback): what MKL says of itself
+    (release, code path, interface, threading layer and threads), the facts a question of speed or of which MKL runs starts
+    from, in place of "no problem found"."""
+    banners = list({(b.release, b.build): b for b in events.of(MklBanner)}.values())
+    return [_report(banners[0], events.of(MklVerboseCall), ctx)] if len(banners) == 1 and not found else []
+
+
+def _report(banner: MklBanner, calls: list[MklVerboseCall], ctx: Context) -> Finding:
+    threads = sorted({c.threads for c in calls if c.threads is not None})
+    layer = _LAYERS.get(banner.threading, banner.threading or "not said")
+    evidence = [f"MKL {banner.release} (build {banner.build}) answered {len(calls)} call(s) here"
+                + (f" ({', '.join(dict.fromkeys(c.routine for c in calls[:200]))[:120]})" if calls else ""),
+                f"interface: {banner.interface or 'not said'}; threading layer: {banner.threading or 'not said'}, {layer}"
+                + (f"; threads per call: {', '.join(map(str, threads))}" if threads else "")]
+    if banner.isa == "Intel(R) Architecture":
+        evidence.append("code path: the banner names no vector extension (Intel(R) Architecture processors), as MKL reports "
+                        "a processor that is not Intel's (an AMD EPYC here, with oneMKL 2026.2), or one whose AVX a virtual "
+                        "machine hides")
+    elif banner.isa:
+        evidence.append(f"code path: {banner.isa}, as MKL chose it for this processor (MKL_ENABLE_INSTRUCTIONS or MKL_CBWR "
+                        "can lower it)")
+    fix = []
+    if banner.threading == "sequential":
+        fix.append("MKL ran single-threaded: where threads were wanted, link a threaded layer (mkl_intel_thread with libiomp5, "
+                   "or mkl_gnu_thread with libgomp), or with libmkl_rt set MKL_THREADING_LAYER=INTEL or GNU")
+    elif threads == [1]:
+        fix.append("every call ran on one thread with a threaded layer: MKL_NUM_THREADS=1 or OMP_NUM_THREADS=1 in the "
+                   "environment, a call from inside another parallel region, or a cgroup or affinity mask of one CPU")
+    fix.append("compare a run with another setting, with the same calls: MKL_VERBOSE=1 MKL_THREADING_LAYER=<INTEL|GNU|"
+               "SEQUENTIAL> MKL_NUM_THREADS=<n> <the program> (libmkl_rt reads both; a program linked to a layer by name "
+               "keeps its layer)")
+    return Finding(
+        "mkl-verbose-report", "info",
+        f"MKL's own report: MKL {banner.release}, {banner.interface or 'interface not said'}, {banner.threading or 'threading not said'}"
+        + (f", {'/'.join(map(str, threads))} thread(s) per call" if threads else ""),
+        tuple(evidence), tuple(fix),
+        "With MKL_VERBOSE=1 MKL prints its release, code path, interface and threading layer once, then each call with its "
+        "time and threads (NThr): which MKL answered, and how.",
+        ("MKL_VERBOSE=1 <the program> 2>&1 | grep -m1 'Product build'   # the release and layers of the MKL that answers",),
+        locations=ctx.located([banner], "MKL's banner"),
+    )

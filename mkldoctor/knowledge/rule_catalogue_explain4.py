@@ -89,4 +89,7 @@ EXPLAIN = (
     _r("r-mkl-rt-threading", "R runs MKL through libmkl_rt with its default threading layer, Intel's OpenMP, beside GCC's",
        "libmkl_rt loads Intel's OpenMP unless MKL_THREADING_LAYER says otherwise; GCC-built R and packages load libgomp.",
        "MKL_THREADING_LAYER=GNU or SEQUENTIAL in the environment R starts with (~/.Renviron for RStudio)."),
+    _r("mkl-verbose-report", "MKL_VERBOSE's banner and calls in a log where nothing failed: what MKL says of itself",
+       "MKL_VERBOSE=1 prints the release, code path, interface and threading layer, then each call with its threads.",
+       "Compare runs with another MKL_THREADING_LAYER or MKL_NUM_THREADS; a threaded layer for more than one thread."),
 )
