@@ -112,7 +112,7 @@ def _report(banner: MklBanner, calls: list[MklVerboseCall], ctx: Context) -> Fin
                 + (f"; threads per call: {', '.join(map(str, threads))}" if threads else "")]
     if banner.isa == "Intel(R) Architecture":
         evidence.append("code path: the banner names no vector extension (Intel(R) Architecture processors), as MKL reports "
-                        "a processor that is not Intel's (an AMD EPYC here, with oneMKL 2026.2), or one whose AVX a virtual "
+                        "a processor that is not Intel's (seen on an AMD EPYC with oneMKL 2026.2), or one whose AVX a virtual "
                         "machine hides")
     elif banner.isa:
         evidence.append(f"code path: {banner.isa}, as MKL chose it for this processor (MKL_ENABLE_INSTRUCTIONS or MKL_CBWR "
