@@ -321,7 +321,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             listed = _SPACK_LISTED.match(raw) if raw[:2] == "  " else None
             spack = bool(listed) or marked or not raw.strip() or _SPACK_LISTING.match(raw) is not None
             if listed:
-                raw = raw[5 + max(7, len(listed["n"]) + 1):]
+                # Spack pads the number to the widest one and four spaces more: cut at most four spaces after it
+                raw = raw[listed.end("n") + min(4, listed.end() - listed.end("n")):]
         if raw[:1] == "[" and raw[1:2].isalpha():
             raw = _without_level(raw)
         if ">" in raw[:8]:
