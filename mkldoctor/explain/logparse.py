@@ -142,11 +142,13 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
 
     state = _State()
     places = stats.places if stats is not None else None
+    last = ("", 0)  # the last line and its place: a log that ends on ld's "in function" line was cut before ld's message
     for line in lines:
         if not line:
             continue
         line = untypeset(line) if "’" in line else line
         here = stats.at if stats is not None else 0
+        last = (line, here)
         if stats is not None and not stats.mkl_at and ("mkl" in line or "MKL" in line):
             stats.mkl_at = here  # a result that differs is MKL's question only where the log names MKL (wrongvalues)
         if state.follow is not None:
@@ -196,9 +198,15 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
             yield from commands_in_line(line)
     yield from state.flush_lld()
     yield from state.followed(None)
+    if _CUT_IN_FUNCTION.search(last[0]):  # fds#11404's paste: "ld: pres.o: in function `__globmat_s [...]"
+        yield catalogue.Unrecognised(last[0].strip()[:300], (last[0].strip()[:300],), last[1])
     if state.pending is not None:
         pending = state.pending
         yield catalogue.Unrecognised(pending[0], (*pending[1], pending[0], *pending[2]), pending[4])
+
+
+_CUT_IN_FUNCTION = re.compile(r"(?:^|/)(?:ld|ld\.bfd|ld\.gold)(?:\.exe)?: [^:]+: in function [`'‘][^`'’‘]*"
+                              r"(?:['’]:?|\[\.\.\.\])?\s*$")
 
 
 def _linker_events(state: _State, line: str) -> list | None:
