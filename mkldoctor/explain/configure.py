@@ -88,7 +88,7 @@ class LibraryListRejected:
 
 
 # a library in a configure script's list: a file ("libmkl_core.a", "'/x/libmkl_rt.so'" in Python's list form) or a -l
-_LIBRARY = re.compile(r"[^\s'\",\[\]]+\.(?:so|a)\b|-l[\w.:-]+")
+_LIBRARY = re.compile(r"[^\s'\",\[\]]+\.(?:so|a|lib)\b|-l[\w.:-]+")  # .lib: Windows' (Ipopt#239, under MSYS)
 
 
 def _list_rejected(m: re.Match, _) -> LibraryListRejected | object:
@@ -212,8 +212,11 @@ def _list_finding(event: LibraryListRejected) -> Finding:
     if runtimes:
         evidence.append(f"{', '.join(n for n, lib in given.items() if lib.role == 'threading')} needs its runtime lib{runtimes[0]}, "
                         "which the list does not name: the configure's link test fails on its undefined names")
-        fix.append(f"add the runtime to the list: lib{runtimes[0]}.so (Intel's OpenMP is the compiler's: "
-                   "<oneapi>/compiler/<ver>/lib, or the environment's lib), or take mkl_sequential instead of the threaded layer")
+        windows = any(n.lower().endswith(".lib") for n in event.libraries)
+        file, folder, env = ((f"lib{runtimes[0]}md.lib", r"<oneapi>\compiler\<ver>\lib", r"Library\lib") if windows else
+                             (f"lib{runtimes[0]}.so", "<oneapi>/compiler/<ver>/lib", "lib"))
+        fix.append(f"add the runtime to the list: {file} (Intel's OpenMP is the compiler's: {folder}, or the environment's "
+                   f"{env}), or take mkl_sequential instead of the threaded layer")
     if missing:
         evidence.append(f"the list has no MKL {' and no '.join(missing)} layer: MKL needs one interface, one threading layer and "
                         "the core")
