@@ -237,8 +237,9 @@ SIGNATURES = (
     # the "OMP: " prefix is often cut from a pasted line ("MP: Error #15", "P: Error #15", or none)
     Signature("omp-duplicate", "runtime", "Error #15",
               # a log wrapped at 70 columns ends the line after the second name ("... but found libomp.dylib" / "already initialized.")
-              re.compile(r"Error #15: Initializing (?P<lib>\S+?),? but found (?P<other>\S+?)(?: already\b|\s*$)"),
-              lambda m, _: OmpDuplicate(m.group("lib"), m.group("other"))),
+              # a paste cut after the first name ("Initializing libiomp5md.dll, bu [...]", anaconda-issues#13121): #15 says it
+              re.compile(r"Error #15: Initializing (?P<lib>[^\s,]+),?(?: but found (?P<other>\S+?)(?: already\b|\s*$))?"),
+              lambda m, _: OmpDuplicate(m.group("lib"), m.group("other") or m.group("lib"))),
     # its words with the number lost: Markdown made "#15" an issue link ("OMP: Error https://.../issues/15: Initializing
     # libiomp5md.dll, but found libiomp5md.dll already initialized.": robotology-superbuild's FAQ)
     Signature("omp-duplicate-words", "runtime", "already initiali",

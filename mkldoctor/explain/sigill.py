@@ -12,7 +12,9 @@ from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 
-_ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b|^zsh: illegal hardware instruction\b")  # zsh's words (macOS)
+# zsh's words (macOS), or its job's line ("[1]    1925 illegal hardware instruction  python", anaconda-issues#12144)
+_ILLEGAL = re.compile(r"^(?:.*: )?Illegal instruction\b|\bSIGILL\b|"
+                      r"^(?:zsh: |\[\d+\]\s+(?:[+-]\s+)?\d+\s+)illegal hardware instruction\b")
 
 
 @dataclass(frozen=True, slots=True)
