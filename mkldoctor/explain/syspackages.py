@@ -186,6 +186,11 @@ SIGNATURES = (
               re.compile(r"(?:^|\s)(?P<when>old|new|installed) (?P<pkg>[a-z0-9][\w.+-]*) package (?P<script>[\w-]+) script subprocess "
                          r"returned error exit status \d+"),
               _named_script),
+    # a maintainer script's own shell errors while dpkg unpacks (microsoft-r-open#38: "mv: cannot stat '/usr/lib64/...'")
+    Signature("dpkg-script-shell-error", "syspackages", "annot ",
+              re.compile(r"^(?:mv|cp|rm|ln|chmod|mkdir): cannot (?:stat|remove|create|access|move)\b"),
+              lambda m, before: FollowOn(m.string.strip()[:300]) if any(
+                  re.match(r"(?:Preparing to unpack|Unpacking|dpkg: )", b.strip()) for b in before) else NOT_MINE),
     # Microsoft R Open's install.sh after it: "Installing .../microsoft-r-open-mkl-3.3.deb...ERROR!"
     Signature("installer-deb-error", "syspackages", "ERROR", re.compile(r"^\s*Installing \S*mkl\S*\.deb\.\.\.ERROR!?\s*$"),
               lambda m, _: FollowOn(m.string.strip()[:300])),
