@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import Signature, Unrecognised
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -77,7 +77,19 @@ SIGNATURES = (
               re.compile(r"(?:user-supplied Pardiso library \"(?P<list>[^\"]*)\" works\.\.\. )?configure: error: Pardiso library"
                          r" .*does not seem to work"),
               lambda m, _: PardisoTestFailed(m["list"] or "", m.string.strip()[:300])),
+    # the Ipopt that runs refusing MKL's PARDISO (coin-or/Ipopt#527); another value of another option: unrecognised
+    Signature("ipopt-setting-refused", "configopts", "not a valid setting",
+              re.compile(r"Setting: \"(?P<value>[^\"]{1,60})\" is not a valid setting for Option: (?P<option>\w+)"),
+              lambda m, before: (
+                  NoPardisoMkl(m.string.strip()[:300], any("user-supplied Pardiso library" in b for b in before))
+                  if (m["option"], m["value"]) == ("linear_solver", "pardisomkl") else Unrecognised(m.string.strip()[:300]))),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class NoPardisoMkl:
+    line: str
+    old: bool  # the lines before it show Ipopt 3.13's configure (checking whether user-supplied Pardiso library "" works)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +113,30 @@ class OptionUnknown:
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return ([_both(e) for e in events.of(BothGiven)[:1]] + [_pardiso(e) for e in events.of(PardisoTestFailed)[:1]]
             + [_unknown(e) for e in events.of(OptionUnknown)[:1]] + [_item(e) for e in events.of(LibraryItemRefused)[:1]]
-            + [_flavor(e) for e in events.of(FlavorRefused)[:1]] + [_split(e) for e in events.of(ValueSplit)[:1]])
+            + [_flavor(e) for e in events.of(FlavorRefused)[:1]] + [_split(e) for e in events.of(ValueSplit)[:1]]
+            + [_no_pardisomkl(e) for e in events.of(NoPardisoMkl)[:1]])
+
+
+def _no_pardisomkl(event: NoPardisoMkl) -> Finding:
+    pardiso = "an Ipopt 3.13 or older: linear_solver pardiso, in a build configured with MKL's line (--with-pardiso=\"-lmkl_rt\")"
+    loads = ("see which Ipopt the program loads: ldd <the program or cyipopt's extension> | grep -i ipopt; an older libipopt "
+             "found first (a conda or system package) has no pardisomkl: put the 3.14 build's lib folder first "
+             "(LD_LIBRARY_PATH) or link the program against it")
+    rebuild = ("a 3.14 build without it: configure it with MKL as its LAPACK (--with-lapack=\"<MKL's line>\"), so that it "
+               "finds MKL's PARDISO")
+    return Finding(
+        "ipopt-no-pardisomkl", "error",
+        "the Ipopt that ran has no linear_solver pardisomkl: that name of MKL's PARDISO is Ipopt 3.14's and newer's, in a "
+        "build whose configure found MKL",
+        (event.line, "Ipopt 3.14.0 added MKL's PARDISO as 'pardisomkl' (PardisoMKLSolverInterface), listed among the valid "
+                     "settings only where configure found it; 3.13 and older name MKL's PARDISO 'pardiso', in a build "
+                     "configured with MKL (--with-pardiso)")
+        + (("the log's configure is Ipopt 3.13's or older (its test of a 'user-supplied Pardiso library'; 3.14's option is "
+            "--disable-pardisomkl): that Ipopt calls MKL's PARDISO 'pardiso'",) if event.old else ()),
+        (pardiso, loads, rebuild) if event.old else (loads, rebuild, pardiso),
+        "Ipopt lists only the linear solvers its build has; the same option file run with another Ipopt is refused.",
+        ("the 'Valid Settings' list printed after the error: pardisomkl is in it once the Ipopt that runs has MKL's PARDISO",),
+    )
 
 
 def _split(event: ValueSplit) -> Finding:

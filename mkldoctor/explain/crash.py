@@ -95,7 +95,7 @@ _CRASH = re.compile(r"(?i)\bsegmentation (?:fault|violation)\b|^\*\*\* stack sma
 R_TRACEBACK = "Traceback:"  # R's header over its numbered frames (" 1: dyn.load(libPath)"); pytest's has file frames
 # a crash's marks that name no signal: Open MPI's handler's last line ("2: [host:pid] *** End of error message ***", its
 # frames after it: COSMA#75), gdb's frame 0 in MKL's own function (sparse_dot#24's "#0  0x00007f9b86a34ddb in mkl_...")
-_CRASH_MARK = re.compile(r"\*\*\* End of error message \*\*\*|^#0\s+0x[0-9a-f]+ in (?:lib)?mkl_\w+ \(")
+_CRASH_MARK = re.compile(rf"\*\*\* End of error message \*\*\*|^#0\s+0x[0-9a-f]+ in (?:lib)?mkl_\w+ \(|{crashhosts.HEAP_FRAME}")
 _CTEST_CRASH = re.compile(r"^\s*\d+ - \S.* \(SEGFAULT\)\s*$|\*\*\*Exception: SegFault\b")
 _UNWIND = re.compile(r"^\s*ip = [0-9a-f]{4,16}, sp = [0-9a-f]{4,16} \[[\w.$@]+\+\d+\]")
 @dataclass(frozen=True, slots=True)
@@ -281,7 +281,7 @@ def _crash(crashes: list[Crash], platform: str | None, r_blas: tuple[str, str] |
     service = crashhosts.FORTRAN_SERVICE.search(text)
     if service:
         return [crashhosts.service_by_value(crash, service.group(0), _frames(text))]
-    return [_inside_mkl(crash, text, platform)]
+    return [crashhosts.heap_damaged(crash, _frames(text)) if crashhosts.HEAP.search(text) else _inside_mkl(crash, text, platform)]
 
 
 # a Python package's own ctypes binding of MKL that crashed ("OSError: exception: access violation ..." under a frame of

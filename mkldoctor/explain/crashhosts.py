@@ -165,3 +165,32 @@ def r_native(crash: Crash, blas: tuple[str, str] | None = None) -> Finding:
         "the library, are not in it.",
         ("Rscript -e 'sessionInfo()' | grep -iE 'blas|lapack|mkl'   # the BLAS and LAPACK R runs",),
     )
+
+
+# glibc's allocator stopping on a heap it found damaged: its words (crash._CRASH reads them as the crash), or gdb's frame 0 in
+# its internals with no signal line (intel/caffe#280: "#0  _int_malloc (av=...)" under mkl_serv_malloc in MKL-ML)
+HEAP_FRAME = r"^#0\s+(?:0x[0-9a-f]+ in )?(?:_int_(?:malloc|free|realloc)|malloc_consolidate|unlink_chunk|malloc_printerr) \("
+HEAP = re.compile(rf"(?m){HEAP_FRAME}|double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
+                  r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted)")
+
+
+def heap_damaged(crash: Crash, frames: list[str]) -> Finding:
+    """glibc's allocator found its heap damaged while MKL allocated or freed: MKL's call is where it was noticed."""
+    allocator = any(re.search(r"\bmkl_serv_\w*(?:alloc|free)\w*|\bmkl_(?:malloc|calloc|realloc|free)\b", f) for f in frames)
+    return Finding(
+        "heap-damaged-in-mkl-call", "error",
+        "the heap was found damaged during MKL's " + ("allocation or release of memory" if allocator else "call") + ": glibc's "
+        "allocator stopped on memory written out of bounds earlier, or freed twice; MKL is where it was noticed",
+        (crash.line, *frames,
+         "glibc checks its heap's bookkeeping when memory is allocated or freed: a write past the end of a buffer (an array "
+         "smaller than the sizes and leading dimensions MKL was given, a workspace shorter than lwork says) or a double "
+         "free damages it, and the next allocation, often MKL's own, is where it stops"),
+        ("find the first bad write: valgrind --tool=memcheck <the program> (or build with -fsanitize=address), with "
+         "MKL_DISABLE_FAST_MM=1 so that MKL allocates and frees each buffer itself, not from its own pool",
+         "check each array handed to MKL against the sizes the call is told (m, n, lda, ldb, lwork; 64-bit sizes with an "
+         "ILP64 interface), and that memory from mkl_malloc is released with mkl_free and malloc's with free",
+         "for one run: MALLOC_CHECK_=3 <the program>   # glibc stops at the first damaged block it meets"),
+        "A damaged heap is found only by the next call that allocates or frees; that call's library, MKL here, is seldom the "
+        "one that damaged it.",
+        ("MKL_DISABLE_FAST_MM=1 valgrind <the program> 2>&1 | grep -m5 -A12 'Invalid write'   # where the heap was damaged",),
+    )

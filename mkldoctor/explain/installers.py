@@ -80,6 +80,11 @@ SIGNATURES = (
     Signature("intel-installer-already-installed", "installers", "already been installed",
               re.compile(r"software product component was detected as having already been installed"),
               lambda m, _: IntelInstallerRefused("installed", "", m.string.strip()[:300])),
+    # its host check (spack#15853, on macOS: install.sh could not cd to its own ../Resources/pset first)
+    Signature("intel-installer-host", "installers", "no longer supported",
+              re.compile(r"The IA-32 architecture host installation is no longer supported"),
+              lambda m, before: IntelInstallerRefused(
+                  "host", next((b.strip()[:200] for b in before if "Resources/pset" in b), ""), m.string.strip()[:300])),
     # a run of it that did not end (spack#5719: a killed spack install; a restart cleared it)
     Signature("intel-installer-other-instance", "installers", "nother instance",
               re.compile(r"Another instance of the installation program has been detected"),
@@ -138,6 +143,12 @@ _INTEL = {
                   "one (a killed spack install or a closed terminal leaves it running); a restart ends it too (spack#5719)",
                   "then run the install again (spack install intel-mkl); two installs at once on one machine, as a parallel "
                   "CI job would, meet the same refusal: one at a time")),
+    "host": ("Intel's installer refused this machine: its host check failed, and it says the host is 32-bit (IA-32)",
+             ("on macOS: the installer looks for its pset in ../Resources beside itself, an app bundle's layout: run it "
+              "from the mounted disk image's app, or take MKL for macOS from pip or conda (mkl for osx-64, up to 2023.2), or "
+              "give Spack an external MKL in packages.yaml",
+              "on 64-bit Linux: a 32-bit userland (an i386 container or chroot) is refused the same; run it in a 64-bit one",
+              "the installer's own log says what its host check read: the tool's build log (Spack: spack-build-out.txt)")),
     "installed": ("Intel's installer finds the product installed already, by its own record in the user's home, and moves "
                   "the install there",
                   ("remove the installer's record of earlier installs before installing another copy or variant: "
@@ -150,7 +161,10 @@ def _intel(event: IntelInstallerRefused) -> Finding:
     title, fix = _INTEL[event.what]
     return Finding(
         "intel-installer-refused", "error", title.format(detail=event.detail),
-        (event.line, "oneAPI's online installer checks each part it downloaded into its cache against the part's checksum: "
+        (event.line, *((f"before it: {event.detail}: the installer did not find its own pset folder where it looks, "
+                        "../Resources (an app bundle's layout): it was run outside the layout it ships in",)
+                       if event.what == "host" and event.detail else ()),
+         "oneAPI's online installer checks each part it downloaded into its cache against the part's checksum: "
                      "a download cut short or altered on its way (a proxy) fails the check, and a later run finds the same "
                      "damaged file in the cache" if event.what == "integrity" else
          "the installer of MKL 2017 to 2020 (install.sh, driven by a silent.cfg by EasyBuild, Spack or a script) checks its "

@@ -92,4 +92,10 @@ EXPLAIN = (
     _r("mkl-verbose-report", "MKL_VERBOSE's banner and calls in a log where nothing failed: what MKL says of itself",
        "MKL_VERBOSE=1 prints the release, code path, interface and threading layer, then each call with its threads.",
        "Compare runs with another MKL_THREADING_LAYER or MKL_NUM_THREADS; a threaded layer for more than one thread."),
+    _r("ipopt-no-pardisomkl", "The Ipopt that ran refuses linear_solver pardisomkl, MKL's PARDISO by Ipopt 3.14's name",
+       "Ipopt 3.14 added 'pardisomkl' where configure found MKL; 3.13 and older call MKL's PARDISO 'pardiso'.",
+       "linear_solver pardiso with an older Ipopt built with MKL, or make the program load the 3.14 build."),
+    _r("heap-damaged-in-mkl-call", "glibc's allocator found its heap damaged during an MKL call (malloc's internals, free())",
+       "A write past a buffer or a double free damages the heap; the next allocation, often MKL's, is where glibc stops.",
+       "valgrind or -fsanitize=address with MKL_DISABLE_FAST_MM=1; check array sizes against what MKL is told."),
 )
