@@ -14,7 +14,7 @@ from mkldoctor.explain import reflow
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.hanging import hangs, joined
 from mkldoctor.explain.markup import MARKED, unmarked
-from mkldoctor.explain.rawlines import MAX_LINE, raw_lines
+from mkldoctor.explain.rawlines import MAX_LINE, raw_lines, unnumbered
 
 MAX_JOIN_LINES = 256  # a wrapped line is rejoined from at most this many pieces
 
@@ -213,9 +213,6 @@ _HEADS = ("undefined reference to", "undefined symbol:", "cannot find -l", "Cann
           "Imported target", "CMake error", "==> Error: ", "The procedure ", "could not create a primitive")
 
 
-_NUMBERED = re.compile(r"^\s{0,6}(\d{1,7})(\t| {2,})(.*)$")  # "  12  text", cat -n's "    12\ttext"
-
-
 def _whole_head(line: str) -> str:
     """The first line of a paste with the characters its selection missed (one to three) put back before a known head."""
     # a word's letters, or the colon or blank after a cut word ("d: cannot find", ": cannot find", " FATAL ERROR")
@@ -285,20 +282,10 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     first = True
     opening = False  # after a Markdown fence: a code block's first line
-    number, gap = -1, 0  # the number a numbered paste (a log viewer's, cat -n's) gave the last line, its separator's width
     spack = False  # in Spack's "N errors found in build log:" listing
-    for raw in reflow.unflowed(_dedented(_single_spaced(raw_lines(stream, stats), stats), stats), stats, _fresh):
+    for raw in reflow.unflowed(_dedented(_single_spaced(unnumbered(raw_lines(stream, stats)), stats), stats), stats, _fresh):
         at = stats.at if stats is not None else 0
         width = len(raw)  # before a quote's, a CI's or a container's prefix is taken off: the width a terminal wrapped at
-        if raw[:1] in " \t0123456789" and (first or number >= 0):  # a viewer's numbers: the first line's, then one more each
-            counted = _NUMBERED.match(raw)
-            if counted and first:  # the separator after the first number: the lines' own indent follows it
-                raw, number, gap = counted.group(3) or "", int(counted.group(1)), len(counted.group(2))
-            elif counted and not first and int(counted.group(1)) == number + 1:
-                gap = min(gap, len(counted.group(2)))  # the first line's own indent was in its separator
-                raw, number = raw[counted.start(2) + gap:], number + 1
-            else:
-                number = -1
         # a CI's own prefix: GitHub Actions' timestamp, BuildKit's step and seconds, CircleCI's "Jul 16 11:43:05",
         # BinaryBuilder's (Julia's Yggdrasil) "[22:54:01] ", Ant's task name ("[exec] ", its "[" lost in a paste)
         if _paste_marked(raw):

@@ -6,7 +6,8 @@
   IPython's ``[44](file:///...?line=43)``): its text;
 * HTML entities of a page's source (``&lt;ipython-input&gt;``, ``&#39;``);
 * ld's backquote paired with a page's (textnet#7: ``undefined reference to` `mkl_x'``);
-* the full-width colon of a Chinese page's text (``Intel MKL ERROR：Parameter 6``).
+* the full-width colon of a Chinese page's text (``Intel MKL ERROR：Parameter 6``);
+* Markdown's escapes of a page converted to Markdown (``mkl\\_intel\\_lp64``), where the line has no other backslash.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ import html
 import re
 
 # a line holding none of these has no markup unmarked takes off (lines asks before calling it, on every line)
-MARKED = re.compile(r"\*\*|\]\(|&|：|` `|\\\*")
+MARKED = re.compile(r"\*\*|\]\(|&|：|` `|\\[*_]")
 _BOLD_WORDS = re.compile(r"(?<!\*)\*\*(?=\S)((?:[^*]|\*(?!\*)){0,2000}?\b(?:error|warning|undefined|cannot|fatal|Error|ERROR|FATAL)\b"
                          r"(?:[^*]|\*(?!\*)){0,2000}?)(?<=\S)\*\*(?!\*)")  # pointer types' single * may be inside
 _BOLD_WORD = re.compile(r"(?<![*\w])\*\*([^*\s]{1,400})\*\*(?![*\w])")  # **AUX6-NOTFOUND;AUX5-NOTFOUND** (one word)
 _ENTITY = re.compile(r"&(?:#\d{2,5}|#x[0-9a-fA-F]{2,4}|lt|gt|amp|quot|apos|nbsp);")
+# Markdown's escapes of a page converted to Markdown (mkl\_intel\_lp64, \<module\>, a Windows path's C:\\Intel): taken off
+# where every backslash of the line is one; a line with another backslash (a path as typed: C:\Intel\_deps) keeps them all
+_ESCAPE = re.compile(r"\\([\\_*\[\]<>#`])")
 _LINK = re.compile(r"\[(?P<text>[^\[\]\s]{1,300})\]\((?:url|[a-z][a-z+]{1,10}:[^()\s]{0,600})\)")
 
 
@@ -33,6 +37,8 @@ def unmarked(line: str) -> tuple[str, bool]:
                 line = line[2:]
             elif line.endswith("**") and not line.endswith("***"):
                 line = line[:-2]
+    if "\\_" in line and "\\" not in _ESCAPE.sub("", line):
+        line = _ESCAPE.sub(r"\1", line)
     if "\\*" in line:  # Markdown's escaped star ("\\* Error in `./test.out': free(): invalid pointer", mlpack#774)
         line = line.replace("\\*", "*")
     if "to` `" in line:  # each line of ld's wrapped in backquotes, which took ld's own: "undefined reference to` `mkl_x'"

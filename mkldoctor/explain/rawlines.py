@@ -131,3 +131,24 @@ def _unescape(escape: re.Match) -> str:
     if escape.group(2):
         return bytes.fromhex(escape.group(2).replace("\\x", "")).decode("utf-8", errors="replace")
     return "\t" if escape.group(1) == "t" else escape.group(1)
+
+
+_NUMBERED = re.compile(r"^\s{0,6}(\d{1,7})(\t| {2,})(.*)$")  # "  12  text", cat -n's "    12\ttext"
+
+
+def unnumbered(lines: Iterator[str]) -> Iterator[str]:
+    """A numbered paste's lines (a log viewer's, cat -n's) without their numbers: the first line's number, then one more on
+    each line. Taken off before wrapped lines are rejoined, where a wrapped line's rest starts with a number of its own."""
+    number, gap, first = -1, 0, True  # the number the last line had, its separator's width
+    for raw in lines:
+        if raw[:1] in " \t0123456789" and (first or number >= 0):
+            counted = _NUMBERED.match(raw)
+            if counted and first:  # the separator after the first number: the lines' own indent follows it
+                raw, number, gap = counted.group(3) or "", int(counted.group(1)), len(counted.group(2))
+            elif counted and not first and int(counted.group(1)) == number + 1:
+                gap = min(gap, len(counted.group(2)))  # the first line's own indent was in its separator
+                raw, number = raw[counted.start(2) + gap:], number + 1
+            else:
+                number = -1
+        first = first and not raw.strip()
+        yield raw
