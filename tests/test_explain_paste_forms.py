@@ -35,3 +35,25 @@ def test_cat_n_numbers_over_a_wrapped_line():
     log = blindset.log_of(blindset.entries(131), "pthread_atfork")
     numbered = "".join(f"{i:6d}\t{line}\n" for i, line in enumerate(log.splitlines(), 1))
     assert only_error(numbered).id == only_error(log).id == "system-libraries-missing"
+
+
+def wrapped_at(log: str, width: int) -> str:
+    out = []
+    for line in log.splitlines():
+        while len(line) > width:
+            out.append(line[:width])
+            line = line[width:]
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def test_a_terminals_cut_inside_a_message_that_can_go_on_below():
+    """link.exe's LNK1104 ("cannot open file '...'") may go on, indented, on the next line; a terminal of 80 columns that
+    cut inside its path left the rest unindented: it was read as a line of its own (blind set 129, heldback's fds#14603).
+    A message whose rest its writer indents below keeps that reading (blind set 132's CLUSTER_SOLVER error number)."""
+    for n, fragment, finding in ((129, "vcpkg-38081", "msvc-library-not-found"),
+                                 (175, "onedal-core-static-debug", "msvc-runtime-mismatch"),
+                                 (132, "fds-11609", "mkl-pardiso-error")):
+        log = blindset.log_of(blindset.entries(n), fragment)
+        assert wrapped_at(log, 80) != log
+        assert [f.id for f in blindset.findings(wrapped_at(log, 80)) if f.severity == "error"] == [finding], fragment

@@ -277,6 +277,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     continued = False  # pending ended with a backslash: the next line goes on it as it is
     quoted = False  # pending opened a reporter's quote ("  Installing ...): a line that starts a message of its own ends it
     hanging: str | None = None  # a line that ends mid-message (hanging.hangs): an indented next line goes on it
+    hanging_cut = False  # that line is of a terminal's width: an unindented next line that starts nothing goes on it
     cut: str | None = None  # a line whose last word is the start of an error word ("Check fai"): its rest may follow
     pieces = 0
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
@@ -346,6 +347,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             cut = None
         if hanging is not None:  # a message wrapped by its writer: the rest is indented on the next line, or did not come
             rest = joined(hanging, line)  # a head's reason: on the next line as it is
+            if rest is None and hanging_cut and line[:1] not in " \t" and not _FRESH.match(line):
+                rest = hanging + line  # a terminal's cut at its width, inside the head's own words (LNK1104's path)
             if rest is not None:
                 line, at = rest, pending_at
             else:
@@ -381,16 +384,17 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if line[-1:] == "\\" and line[-2:-1] not in "\\:" and len(line) > 40 and " -" in line and not _DRIVE.search(line):
                 pending, wrapped, continued, pending_at = line[:-1], False, True, at
                 continue
+            at_width = len(raw) in WRAP_WIDTHS or width in WRAP_WIDTHS
             if hangs(line):  # MKL's "Cannot load libmkl_avx512.so.2 or"; MATLAB's "BLAS loading error:"
-                hanging, pending_at = line, at
+                hanging, pending_at, hanging_cut = line, at, at_width
                 continue
-            if line[-1:].isalpha() and _cut_start(line):
+            if line[-1:].isalpha() and _cut_start(line) and not at_width:
                 cut, pending_at = line, at
                 continue
             if _unbalanced(line):
                 pending, wrapped, pending_at, quoted = line, False, at, line.lstrip()[:1] == '"'
                 continue
-            if len(raw) in WRAP_WIDTHS or width in WRAP_WIDTHS:
+            if at_width:
                 pending, wrapped, pending_at, by_width = line, True, at, len(raw) not in WRAP_WIDTHS
                 continue
         pieces = 0
