@@ -255,7 +255,9 @@ def core_not_visible(items: list[Unseen], events: Parsed) -> Finding:
     if first is not None and first.role in KERNEL_ROLES:  # a module linked with the interface layer but not the core
         fixes.insert(2, "see which of MKL's layers the module that uses MKL was linked with: readelf -d <the module> | grep "
                         "NEEDED; an interface layer without libmkl_core (a Meson or hand-written build's list: spack-stack"
-                        "#1437's numpy 1.26) leaves the core out of the process: link libmkl_rt, or all three layers")
+                        "#1437's numpy 1.26), or one linked with -Wl,--as-needed (Ubuntu's default), which keeps only the "
+                        "layers it calls itself, leaves the core out: link libmkl_rt, or all three layers inside "
+                        "-Wl,--no-as-needed (block2's developer notes)")
     if shown:  # the log's own ls shows the kernels in the folder: not a missing file
         evidence.append(f"the log's listing of the folder shows {' and '.join(shown)}: the kernel files are there, so MKL "
                         "found them and they could not see MKL's core")
