@@ -132,7 +132,9 @@ AFTER = {
     "julia-pardisojl-libgomp-not-dlopened-25": ("openmp-runtime-missing", "fix:Libdl.dlopen"),
     "python-conda-numexpr-mkl-serv-getenv-2031": ("mkl-core-not-visible", "fix:conda update --all"),
     "mklrt-dgemm-param8-zero-rank-hilbert-7": ("mkl-parameter-error", "fix:an empty matrix"),
-    "linuxlink-dnnl-cblas-undefined-use-mkl-flag-onednn-732": ("missing-symbol", "fix:first see whether MKL is on the link line"),
+    # (since stop 64: names every release has beside the newer ones make one finding, the link took no MKL at all)
+    "linuxlink-dnnl-cblas-undefined-use-mkl-flag-onednn-732": ("mkl-symbol-unresolved",
+                                                               "fix:first see whether MKL is on the failing link line"),
     "pyrt-numexpr-sitecfg-mkl-avx-undefined-ownLastTriangle-numexpr-148": ("mkl-kernel-linked", "fix:site.cfg"),
     "linux-link-onedal-static-pc-mkl-shared-3788": ("mkl-layer-missing", "fix:-l:libmkl_tbb_thread.a"),
     "windows-cmake-omp-dll-dir-conda-onemath-368": ("mklconfig-file-not-found", "fix:-DOMP_DLL_DIR="),

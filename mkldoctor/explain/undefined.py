@@ -88,8 +88,18 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
         from mkldoctor.explain.gomp import gnu_openmp_undefined
 
         out.append(gnu_openmp_undefined(ctx, groups["gnu-openmp"], by_symbol))
+    # names every release has undefined beside them: no MKL was taken at all, whatever its release (EdgeML#31's mkl_scsrmm)
+    untaken = bool(groups["in-mkl"]) and linked is None
+    also: list[str] = []
+    held: list[Finding] = []  # said as those names' evidence, or on their own where no such finding comes
     for group in _same_history(groups["missing"], hits):  # one failure: names of the same releases, as many as ld listed
         finding = _missing_symbol_finding(ctx, group[0], by_symbol[group[0]], hits[group[0]], command, linked)
+        if untaken:
+            history = re.sub(r"^the link took no MKL that has (?:it|them) \((.*)\)$", r"\1", finding.title.split(": ", 1)[-1])
+            also.append(f"{more(group, 3)} too ({history}): with names every release has undefined beside them, the link "
+                        "took no MKL at all, whatever its release")
+            held.append(finding)
+            continue
         out.append(finding if len(group) == 1 else replace(
             finding, title=finding.title.replace(group[0], f"{group[0]} (and {more(group[1:], 3)}, of the same releases)", 1)
             .replace(" is undefined", " are undefined", 1).replace(" exports it ", " exports them ", 1),
@@ -101,8 +111,11 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     if gap:
         out.append(inmkl.layer_finding(ctx, line, gap, by_symbol, release, exporters))
     if [s for s in in_mkl if s not in gap]:
-        out.append(inmkl.unresolved_finding(ctx, [s for s in in_mkl if s not in gap], by_symbol, command, line, release,
-                                            exporters))
+        unresolved = inmkl.unresolved_finding(ctx, [s for s in in_mkl if s not in gap], by_symbol, command, line, release,
+                                              exporters)
+        out.append(replace(unresolved, evidence=(*unresolved.evidence, *also)))
+        held = []
+    out += held
     if groups["not-linked"]:
         symbols = groups["not-linked"]
         where = sorted({label(h.install) for s in symbols for h in hits[s]})
