@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -58,6 +58,9 @@ SIGNATURES = (
     Signature("numpy-abi-import", "numpyabi", "rror",
               re.compile(r"(?:ImportError: numpy\.(?:_?core\.)?(?:multiarray|_multiarray_umath) failed to import|"
                          r"AttributeError: _ARRAY_API not found)"), lambda m, _: NumpyAbi("", "", "import", m.string.strip()[:300])),
+    # pandas before 0.25 on a numpy that failed to import (numpy#14172: its DLL load failed): the failure's echo
+    Signature("pandas-numpy-missing", "numpyabi", "rror",
+              re.compile(r"ImportError: Missing required dependencies \[[^\]]*'numpy'"), lambda m, _: FollowOn(m.string.strip()[:300])),
 )
 
 
