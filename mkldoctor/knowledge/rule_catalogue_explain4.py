@@ -98,4 +98,7 @@ EXPLAIN = (
     _r("heap-damaged-in-mkl-call", "glibc's allocator found its heap damaged during an MKL call (malloc's internals, free())",
        "A write past a buffer or a double free damages the heap; the next allocation, often MKL's, is where glibc stops.",
        "valgrind or -fsanitize=address with MKL_DISABLE_FAST_MM=1; check array sizes against what MKL is told."),
+    _r("windows-sdk-library-not-found", "The link cannot find Windows' own or the C runtime's .lib files (kernel32.lib)",
+       "link.exe finds the Windows SDK's libraries through LIB, which Visual Studio's environment sets.",
+       "Build from Visual Studio's x64 Native Tools prompt or oneAPI's; install a Windows SDK if LIB names none."),
 )
