@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 
+from tests import blindset
 from tests.test_explain_families import errors_of, flat, only_error
 
 EDGEML_31 = ('  "_cblas_sgemv", referenced from:\n      EdgeML::ProtoNN::ProtoNNPredictor::scoreDenseDataPoint(float*, float '
@@ -62,3 +63,24 @@ def test_windows_own_libraries_not_found_at_a_link_with_mkl():
     assert link.id == "windows-sdk-library-not-found" and "C runtime" in link.title, flat(link)
     # an MKL library LNK1104 cannot open stays MKL's finding
     assert only_error("LINK : fatal error LNK1104: cannot open file 'mkl_core.lib'\n").id == "msvc-library-not-found"
+
+
+PYMESH_325 = ("-- Could NOT find MKL (missing: MKL_LIBRARIES MKL_INCLUDE_DIRS MKL_INTERFACE_LIBRARY MKL_SEQUENTIAL_LAYER_LIBRARY "
+              "MKL_CORE_LIBRARY)\n-- Found TBB: /usr/include\n-- A library with BLAS API not found. Please specify library "
+              "location.\n-- Could NOT find BLAS (missing: BLAS_LIBRARIES)\n-- LAPACK requires BLAS\nCMake Error at cmake/"
+              "FindAllDependencies.cmake:157 (find_package):\nCould not find a package configuration file provided by "
+              "\"nlohmann_json\"\nwith any of the following names:\n\nnlohmann_jsonConfig.cmake\nnlohmann_json-config.cmake\n")
+
+
+def test_the_configure_stopped_at_another_package_after_mkls_status_lines(tmp_path):
+    """PyMesh#325: 'Could NOT find MKL' and FindBLAS's status lines, then the stop at nlohmann_json: MKL's and BLAS's were
+    two errors and the stop unrecognised. Produced here with cmake: a required package's config that is not installed."""
+    said = [(f.id, f.severity) for f in blindset.findings(PYMESH_325)]
+    assert said == [("cmake-other-package-not-found", "error"), ("mkl-finder-failed", "warning"),
+                    ("cmake-blas-not-found", "warning")], said
+    (tmp_path / "CMakeLists.txt").write_text("cmake_minimum_required(VERSION 3.16)\nproject(p C)\n"
+                                             "find_package(nlohmann_json_absent CONFIG REQUIRED)\n")
+    ran = subprocess.run(["cmake", "-S", ".", "-B", "build"], cwd=tmp_path, capture_output=True, text=True)
+    assert ran.returncode != 0 and 'provided by "nlohmann_json_absent"' in " ".join(ran.stderr.split()), ran.stderr
+    finding = only_error(ran.stdout + ran.stderr)
+    assert finding.id == "cmake-other-package-not-found" and "-Dnlohmann_json_absent_DIR=" in finding.fix[0], flat(finding)

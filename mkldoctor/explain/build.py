@@ -25,10 +25,34 @@ class CMakeNoConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class OtherPackageMissing:
+    """CMake's config-mode search for a package that is none of MKL's family (PyMesh#325: nlohmann_json): the stop."""
+
+    package: str
+    line: str
+
+
+_MKL_FAMILY = re.compile(r"(?i)mkl|blas|lapack|tbb|openmp|sycl|dpcpp|oneapi|dnnl|ipp|iomp")
+
+
+@dataclass(frozen=True, slots=True)
 class CMakeConfigRejected:
     variable: str  # "MKL_THREADING"
     value: str
     options: str = ""  # what MKLConfig.cmake accepts, when it said so
+
+
+def _no_config_said(m: re.Match, before):
+    """CMake's config-mode search that found no <Name>Config.cmake: MKL's, another package of MKL's family (said as an
+    error no rule knows), or another package's (the configure's stop); a warning's is no failure."""
+    if not m.group("pkg"):  # the name is on the next line
+        return None
+    if m.group("pkg").upper() == "MKL":
+        return CMakeNoConfig(m.group("pkg"))
+    if any(b.startswith("CMake Warning") or "asked CMake to find a package configuration" in b for b in before):
+        return None
+    return Unrecognised(m.string.strip()) if _MKL_FAMILY.search(m.group("pkg")) else \
+        OtherPackageMissing(m.group("pkg"), m.string.strip()[:300])
 
 
 def _follow(m: re.Match, _) -> FollowOn:
@@ -130,10 +154,11 @@ SIGNATURES = (
     Signature("cmake-error-header", "build", "CMake Error", re.compile(r"CMake Error(?: at (?P<where>.+?) ?\((?P<cmd>\w+)\))?:"),  # a path may hold spaces (C:/Program Files)
               lambda m, _: Unrecognised(m.string.strip())),
     Signature("cmake-no-config", "build", "package configuration file provided by",
-              re.compile(r"package configuration file provided by \"(?P<pkg>\w+)\""),
-              lambda m, before: CMakeNoConfig(m.group("pkg")) if m.group("pkg").upper() == "MKL" else
-              None if any(b.startswith("CMake Warning") or "asked CMake to find a package configuration" in b for b in before)
-              else Unrecognised(m.string.strip())),  # a warning's is no failure; the message's second part, no second one
+              re.compile(r"package configuration file provided by(?: \"(?P<pkg>\w+)\"|\s*$)"), _no_config_said),
+    # a long name CMake moved to the next line ("provided by" / "\"nlohmann_json_absent\" with any of the following names:")
+    Signature("cmake-no-config-name", "build", "with any of the following",
+              re.compile(r"^\s*\"(?P<pkg>\w+)\" with any of the following"),
+              lambda m, b: _no_config_said(m, b) if b and b[-1].rstrip().endswith("provided by") else None),
     Signature("mklconfig-invalid-value", "build", "has an invalid value",
               re.compile(r"required variable (?P<var>MKL_\w+) has an invalid value(?:\s+\"(?P<val>[^\"]*)\")?"),
               lambda m, _: CMakeConfigRejected(m.group("var"), m.group("val") or "")),  # CMake may wrap the value
@@ -187,6 +212,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out += [_target_missing(e) for e in events.of(MklTargetMissing)[:1]]
     out += [_dependency_missing(e) for e in events.of(TargetDependencyMissing)[:1]]
     out += [_target_twice(e) for e in events.of(MklTargetTwice)[:1]]
+    out += [_other_package(e) for e in events.of(OtherPackageMissing)[:1]]
     if events.of(CMakeNoConfig) and not without_d(events):  # MKL_DIR given without -D: that finding says why
         out.append(_no_config(ctx))
     for event in [e for e in events.of(CMakeConfigRejected) if e.variable not in mklconfigwhy.INTERNAL]:
@@ -368,4 +394,21 @@ def _config_twice(event: MklTargetTwice) -> Finding:
          "or an MKL whose MKLConfig.cmake guards its targets (a newer oneMKL)"),
         "Imported targets are global to a directory and its children: creating one a second time is an error CMake stops at.",
         ("grep -rn 'find_package(Torch\\|find_package(MKL' --include=CMakeLists.txt --include='*.cmake' .   # every call",),
+    )
+
+
+def _other_package(event: OtherPackageMissing) -> Finding:
+    pkg = event.package
+    return Finding(
+        "cmake-other-package-not-found", "error",
+        f"CMake stopped at find_package({pkg}): {pkg}'s CMake config is not installed, a dependency of the project's "
+        "other than MKL",
+        (event.line, f"the configure stops at the first required package it cannot find, {pkg} here; what it said of MKL "
+                     "or BLAS before (status lines) is not this failure"),
+        (f"install {pkg}'s development package where the build runs (the distribution's, or conda install -c conda-forge "
+         f"{pkg.lower()}), or give CMake its prefix: -D{pkg}_DIR=<prefix>/lib/cmake/{pkg} (or -DCMAKE_PREFIX_PATH=<prefix>)",
+         f"then configure from a clean cache: {cmake_reset()}"),
+        "CMake's find_package in config mode looks for <Name>Config.cmake in the prefixes it knows; a required package "
+        "without one stops the configure.",
+        (f"cmake --debug-find-pkg={pkg} <source dir>   # the folders searched for {pkg}'s config (CMake 3.23+)",),
     )

@@ -214,6 +214,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "Checksum was", "was given, but not found", "missing input file", "no such package '@",  # Bazel's MKL repositories (bazelmkl)
            "does not support this API",  # dpct's helper on a oneMKL Interfaces target (onemath)
            "not a valid setting",  # Ipopt's refusal of an option's value: pardisomkl, MKL's PARDISO (configopts)
+           "with any of the following",  # CMake's config-mode search, a long package name on a line of its own (build)
            "pypardiso", "sparse_dot_mkl",  # a traceback's import of a package that opens mkl_rt by name (rtnames)
            "nested routine deprecated",  # the OpenMP runtime's notice, whatever its number (runtime)
            "compiled using NumPy", "but this version of numpy is",  # a module of another NumPy (numpyabi)

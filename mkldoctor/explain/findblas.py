@@ -350,8 +350,10 @@ def _not_found(events: Parsed) -> list[Finding]:
     first = next((e for e in said if e.required), said[0])
     stops = any(e.required for e in said)
     windows = log_platform(events) == "Windows"
+    from mkldoctor.explain.build import OtherPackageMissing
+
     return [Finding(
-        "cmake-blas-not-found", "error",
+        "cmake-blas-not-found", "error" if stops or not events.of(OtherPackageMissing) else "warning",
         f"CMake's Find{first.api} found no {first.api} library" + (": the configure stops" if stops else
                                                                    ": the project goes on without one (an optional BLAS)"),
         (first.line,

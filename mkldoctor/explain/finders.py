@@ -204,8 +204,12 @@ _PROSE = re.compile(r"(?i)^\W*(?:the \w+ error )?\b(?:I|I'm|I've|we|my|our)\b.*|
 def _failed(events: Parsed, said: list[FinderSaid]) -> bool:
     # a program's own words that end the log (an install script's "Intel MKL not installed on this machine.", saf#63):
     # nothing ran after them
+    from mkldoctor.explain.build import OtherPackageMissing
+
     last = said[-1]
     ends = not last.status and events.first_line.get(last, 0) >= events.lines - 2
+    if events.of(OtherPackageMissing):  # the configure stopped at another package (PyMesh#325): MKL's search went on
+        return any(e.kind == "error" for e in said) or ends
     return any(e.kind == "error" for e in said) or bool(events.of(FollowOn)) or bool(events.of(Unrecognised)) or ends
 
 

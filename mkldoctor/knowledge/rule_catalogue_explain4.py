@@ -101,4 +101,7 @@ EXPLAIN = (
     _r("windows-sdk-library-not-found", "The link cannot find Windows' own or the C runtime's .lib files (kernel32.lib)",
        "link.exe finds the Windows SDK's libraries through LIB, which Visual Studio's environment sets.",
        "Build from Visual Studio's x64 Native Tools prompt or oneAPI's; install a Windows SDK if LIB names none."),
+    _r("cmake-other-package-not-found", "CMake stopped at find_package of a package other than MKL's family (no config)",
+       "The configure stops at the first required package without a <Name>Config.cmake; MKL's status lines are not it.",
+       "Install that package's development files, or give its prefix: -D<Name>_DIR or CMAKE_PREFIX_PATH."),
 )
