@@ -65,3 +65,15 @@ def test_a_failure_beside_the_banner_keeps_its_own_finding():
     assert "mkl-verbose-report" not in [f.id for f in blindset.findings(log)]
     alone = report(log.split("\n", 1)[1])
     assert "Intel(R) AVX2" in alone.evidence[-1] and "ilp64" in alone.title, alone
+
+
+def test_an_error_line_before_a_report_of_what_ran_is_still_said():
+    """link.exe's LNK1104 for a library not MKL's, then MKL_VERBOSE's banner (or R's sessionInfo line): the banner was
+    taken for the error line's detail and the error vanished; 'no problem found' but for the note (a hostile log's)."""
+    error = "LINK : fatal error LNK1104: cannot open file 'foo.lib'\n"
+    banner = ("MKL_VERBOSE oneMKL 2024.0 Product build 20240215 for Intel(R) 64 architecture Intel(R) Advanced Vector "
+              "Extensions 2 (Intel(R) AVX2) enabled processors, Lnx 3.70GHz lp64 gnu_thread\n")
+    for after in (banner, "BLAS/LAPACK: /opt/intel/mkl/lib/intel64/libmkl_rt.so\n"):
+        said = blindset.findings(error + after)
+        assert "unrecognised-failure" in [f.id for f in said], [(f.id, f.title) for f in said]
+        assert "mkl-verbose-report" not in [f.id for f in said]

@@ -306,7 +306,8 @@ def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | 
         return out
     if claimed:
         if event is not None:
-            if pending is not None and pending[3] and not isinstance(event, catalogue.FollowOn):
+            if pending is not None and pending[3] and not isinstance(event, catalogue.FollowOn) \
+                    and not getattr(event, "CONTEXT_ONLY", False):  # (a report of what ran, MKL_VERBOSE's banner, is none)
                 state.pending = None  # the header's detail was recognised: it is explained by this event (an echo is none)
             if getattr(event, "wants", 0):  # a message said over the lines that follow (a panic's, CMake's): held until read
                 out += state.followed(None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
@@ -21,6 +22,8 @@ from mkldoctor.findings import Finding
 @dataclass(frozen=True, slots=True)
 class MklBanner:
     """One MKL's banner: its release, build date, interface and threading layer."""
+
+    CONTEXT_ONLY: ClassVar[bool] = True  # what ran, never the detail of an error line before it
 
     release: str
     build: str
@@ -37,6 +40,8 @@ _BANNER = re.compile(r"MKL_VERBOSE (?:Intel\(R\) )?(?:oneAPI )?(?:Math Kernel Li
 class MklVerboseCall:
     """``MKL_VERBOSE DGEMV(N,25769803780,17179869190,0x7f...)``: a call as MKL read it, with its integer arguments that are
     two small 32-bit integers side by side (6<<32|4: a caller's 32-bit integers read by MKL's 64-bit interface)."""
+
+    CONTEXT_ONLY: ClassVar[bool] = True
 
     routine: str
     packed: tuple[int, ...]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
+from typing import ClassVar
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
@@ -26,6 +27,8 @@ ALTERNATIVES = ("libblas.so.3-x86_64-linux-gnu", "liblapack.so.3-x86_64-linux-gn
 @dataclass(frozen=True, slots=True)
 class RBlasReported:
     """One of sessionInfo()'s lines: ``BLAS/LAPACK: /usr/lib/libopenblasp-r0.2.19.so``."""
+
+    CONTEXT_ONLY: ClassVar[bool] = True  # what R runs, never the detail of an error line before it
 
     kind: str  # "BLAS", "LAPACK", "BLAS/LAPACK"
     path: str
