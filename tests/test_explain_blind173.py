@@ -12,7 +12,7 @@ import pytest
 from tests import blindset
 from tests.test_explain_families import clean_env, errors_of, failed, flat, only_error, run
 
-SETS = blindset.load(173, 174, 175, 176, 177, 178, 179, 180, 181, 182, 183, 184, 185, 186, 187, 188)
+SETS = blindset.load(*range(173, 190))
 
 
 @pytest.mark.parametrize("n, entry", blindset.scored_entries(SETS))
