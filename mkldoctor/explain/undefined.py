@@ -113,7 +113,10 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     if [s for s in in_mkl if s not in gap]:
         unresolved = inmkl.unresolved_finding(ctx, [s for s in in_mkl if s not in gap], by_symbol, command, line, release,
                                               exporters)
-        out.append(replace(unresolved, evidence=(*unresolved.evidence, *also)))
+        stale = ("the log names no MKL: where this build should need no BLAS (a CUDA build on cuBLAS, a variant without "
+                 "LAPACK), objects left from another variant's build call it: make clean, and build again (QUICK's known "
+                 "issues)",) if not events.mkl_at else ()
+        out.append(replace(unresolved, evidence=(*unresolved.evidence, *also), fix=(*unresolved.fix, *stale)))
         held = []
     out += held
     if groups["not-linked"]:
