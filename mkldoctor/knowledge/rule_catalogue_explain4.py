@@ -104,4 +104,7 @@ EXPLAIN = (
     _r("cmake-other-package-not-found", "CMake stopped at find_package of a package other than MKL's family (no config)",
        "The configure stops at the first required package without a <Name>Config.cmake; MKL's status lines are not it.",
        "Install that package's development files, or give its prefix: -D<Name>_DIR or CMAKE_PREFIX_PATH."),
+    _r("apple-framework-off-apple", "rustc was asked to link Apple's framework (Accelerate) for a target that is not Apple's",
+       "A crate graph's BLAS feature chosen for macOS (accelerate) and left on for every target.",
+       "Make the BLAS feature per platform in Cargo.toml: accelerate on macOS, intel-mkl or openblas elsewhere."),
 )
