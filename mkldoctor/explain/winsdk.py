@@ -15,8 +15,8 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 
 # the Windows SDK's import libraries and the C runtime's (Visual Studio's libcmt, libvcruntime; the SDK's ucrt)
-_SDK = r"(?i:(?:kernel32|user32|advapi32|gdi32|shell32|ole32|oleaut32|uuid|ws2_32|comdlg32|winspool|libucrt|ucrt|libcmt|" \
-       r"libcmtd|msvcrt|msvcrtd|libvcruntime|vcruntime|libcpmt|oldnames)\.lib)"
+_WINDOWS_API = r"kernel32|user32|advapi32|gdi32|shell32|ole32|oleaut32|uuid|ws2_32|comdlg32|winspool"
+_SDK = rf"(?i:(?:{_WINDOWS_API}|libucrt|ucrt|libcmt|libcmtd|msvcrt|msvcrtd|libvcruntime|vcruntime|libcpmt|oldnames)\.lib)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return []
     names = list(dict.fromkeys(e.library for e in said))
-    runtime = not re.match(r"(?i)kernel32|user32|advapi32|gdi32|shell32|ole32|oleaut32|uuid|ws2_32|comdlg32|winspool", names[0])
+    runtime = not re.match(rf"(?i:{_WINDOWS_API})", names[0])
     return [Finding(
         "windows-sdk-library-not-found", "error",
         f"the link cannot find {', '.join(names[:3])}, " + ("the C runtime's (Visual Studio's and the Windows SDK's)"
