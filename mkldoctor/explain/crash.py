@@ -90,8 +90,7 @@ _CRASH = re.compile(r"(?i)\bsegmentation (?:fault|violation)\b|^\*\*\* stack sma
                     r"\bexit code (?:-1073741819|3221225477) \(0xC0000005\)|"  # an IDE's words for STATUS_ACCESS_VIOLATION
                     rf"{catalogue.R_CAUGHT.pattern}|\bSIGSEGV\b|\bEXCEPTION_ACCESS_VIOLATION\b|\baccess violation (?:reading|writing)\b|"
                     r"\bEXC_BAD_ACCESS\b(?!\s*\(Code Signature)|"  # macOS's (lldb's stop reason, a crash report's type)
-                    r"^\s*(?:\*{1,3} Error in .*: )?(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
-                    r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
+                    rf"^\s*(?:\*{{1,3}} Error in .*: )?{crashhosts.HEAP_WORDS}")
 R_TRACEBACK = "Traceback:"  # R's header over its numbered frames (" 1: dyn.load(libPath)"); pytest's has file frames
 # a crash's marks that name no signal: Open MPI's handler's last line ("2: [host:pid] *** End of error message ***", its
 # frames after it: COSMA#75), gdb's frame 0 in MKL's own function (sparse_dot#24's "#0  0x00007f9b86a34ddb in mkl_...")

@@ -170,8 +170,10 @@ def r_native(crash: Crash, blas: tuple[str, str] | None = None) -> Finding:
 # glibc's allocator stopping on a heap it found damaged: its words (crash._CRASH reads them as the crash), or gdb's frame 0 in
 # its internals with no signal line (intel/caffe#280: "#0  _int_malloc (av=...)" under mkl_serv_malloc in MKL-ML)
 HEAP_FRAME = r"^#0\s+(?:0x[0-9a-f]+ in )?(?:_int_(?:malloc|free|realloc)|malloc_consolidate|unlink_chunk|malloc_printerr) \("
-HEAP = re.compile(rf"(?m){HEAP_FRAME}|double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
-                  r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted)")
+# glibc's own words for it (crash._CRASH reads a line that starts with them as the crash)
+HEAP_WORDS = (r"(?:double free or corruption|free\(\): (?:invalid|double free)|munmap_chunk\(\): invalid|"
+              r"corrupted size vs\. prev_size|malloc\(\): (?:memory corruption|corrupted))")
+HEAP = re.compile(rf"(?m){HEAP_FRAME}|{HEAP_WORDS}")
 
 
 def heap_damaged(crash: Crash, frames: list[str]) -> Finding:
