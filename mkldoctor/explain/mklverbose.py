@@ -68,8 +68,13 @@ SIGNATURES = (
 )
 
 
+def _banners(events: Parsed) -> list[MklBanner]:
+    """One banner per MKL release and build, whatever interface and threading layer each of its banners names."""
+    return list({(b.release, b.build): b for b in events.of(MklBanner)}.values())
+
+
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    banners = list({(b.release, b.build): b for b in events.of(MklBanner)}.values())
+    banners = _banners(events)
     if len(banners) < 2:
         return []
     said = [f"{b.release} (build {b.build}" + "".join(f", {x}" for x in (b.interface, b.threading) if x) + ")" for b in banners[:4]]
@@ -104,7 +109,7 @@ def report(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding]:
     """One MKL's banner and its calls, in a log where nothing else was found (a fallback): what MKL says of itself
     (release, code path, interface, threading layer and threads), the facts a question of speed or of which MKL runs starts
     from, in place of "no problem found"."""
-    banners = list({(b.release, b.build): b for b in events.of(MklBanner)}.values())
+    banners = _banners(events)
     return [_report(banners[0], events.of(MklVerboseCall), ctx)] if len(banners) == 1 and not found else []
 
 
