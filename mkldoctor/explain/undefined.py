@@ -88,22 +88,11 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
         from mkldoctor.explain.gomp import gnu_openmp_undefined
 
         out.append(gnu_openmp_undefined(ctx, groups["gnu-openmp"], by_symbol))
-    # names every release has undefined beside them: no MKL was taken at all, whatever its release (EdgeML#31's mkl_scsrmm)
-    untaken = bool(groups["in-mkl"]) and linked is None
-    also: list[str] = []
-    held: list[Finding] = []  # said as those names' evidence, or on their own where no such finding comes
-    for group in _same_history(groups["missing"], hits):  # one failure: names of the same releases, as many as ld listed
-        finding = _missing_symbol_finding(ctx, group[0], by_symbol[group[0]], hits[group[0]], command, linked)
-        if untaken:
-            history = re.sub(r"^the link took no MKL that has (?:it|them) \((.*)\)$", r"\1", finding.title.split(": ", 1)[-1])
-            also.append(f"{more(group, 3)} too ({history}): with names every release has undefined beside them, the link "
-                        "took no MKL at all, whatever its release")
-            held.append(finding)
-            continue
-        out.append(finding if len(group) == 1 else replace(
-            finding, title=finding.title.replace(group[0], f"{group[0]} (and {more(group[1:], 3)}, of the same releases)", 1)
-            .replace(" is undefined", " are undefined", 1).replace(" exports it ", " exports them ", 1),
-            evidence=(*finding.evidence[:1], *needed_by(group[1:], by_symbol)[:3], *finding.evidence[1:])))
+    # names every release has undefined beside them: no MKL was taken at all, whatever its release (EdgeML#31's
+    # mkl_scsrmm): the names of some releases only are said in that finding, or on their own where none comes
+    missing = _same_history(groups["missing"], hits)  # one failure: names of the same releases, as many as ld listed
+    held = missing if groups["in-mkl"] and linked is None else []
+    out += [_missing_group(ctx, group, by_symbol, hits, command, linked) for group in missing if not held]
     if groups["layer"]:
         out.append(inmkl.linked_layer_finding(ctx, groups["layer"], by_symbol, hits, command, linked))
     in_mkl = groups["in-mkl"]
@@ -116,9 +105,11 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
         stale = ("the log names no MKL: where this build should need no BLAS (a CUDA build on cuBLAS, a variant without "
                  "LAPACK), objects left from another variant's build call it: make clean, and build again (QUICK's known "
                  "issues)",) if not events.mkl_at else ()
+        also = [f"{more(group, 3)} too ({_exported_by(group[0])}): with names every release has undefined beside them, the "
+                "link took no MKL at all, whatever its release" for group in held]
         out.append(replace(unresolved, evidence=(*unresolved.evidence, *also), fix=(*unresolved.fix, *stale)))
         held = []
-    out += held
+    out += [_missing_group(ctx, group, by_symbol, hits, command, linked) for group in held]
     if groups["not-linked"]:
         symbols = groups["not-linked"]
         where = sorted({label(h.install) for s in symbols for h in hits[s]})
@@ -287,6 +278,24 @@ def _gcc_openmp_caller(by_symbol, symbol: str) -> bool:
     """omp_* needed only by files that also need GOMP_* names: code GCC compiled with -fopenmp, whose runtime is libgomp."""
     gcc = {e.referenced_from for s, events in by_symbol.items() if s.startswith("GOMP_") for e in events}
     return bool(gcc) and all(e.referenced_from in gcc for e in by_symbol[symbol])
+
+
+def _missing_group(ctx: Context, group: list[str], by_symbol, hits, command, linked) -> Finding:
+    """The finding of names of the same releases: the first one's, naming the others."""
+    finding = _missing_symbol_finding(ctx, group[0], by_symbol[group[0]], hits[group[0]], command, linked)
+    return finding if len(group) == 1 else replace(
+        finding, title=finding.title.replace(group[0], f"{group[0]} (and {more(group[1:], 3)}, of the same releases)", 1)
+        .replace(" is undefined", " are undefined", 1).replace(" exports it ", " exports them ", 1),
+        evidence=(*finding.evidence[:1], *needed_by(group[1:], by_symbol)[:3], *finding.evidence[1:]))
+
+
+def _exported_by(symbol: str) -> str:
+    """The releases of the export table that have ``symbol``."""
+    found = exports.history(symbol)
+    if found is None:
+        return "in no release of mkldoctor's table"
+    gone = f", gone since {found.overall.gone_since}" if found.overall.gone_since else ""
+    return f"exported by MKL {found.overall.first} to {found.overall.last}{gone}"
 
 
 def _same_history(symbols: list[str], hits) -> list[list[str]]:
