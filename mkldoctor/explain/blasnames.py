@@ -10,6 +10,7 @@ so no plain ``dswap_`` is there unless an LP64 BLAS is loaded globally.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
@@ -39,6 +40,27 @@ def is_blas_name(symbol: str) -> bool:
     found = exports.history(symbol)
     # a name MKL stopped exporting (cblas_sgemm_alloc, gone in 2021.1) is MKL's own: its release is the question
     return found is not None and not found.overall.gone_since
+
+
+def unless_mkl(finding: Finding, symbols: list[str], mkl_at: int, windows: bool) -> Finding:
+    """A link that left standard BLAS names unresolved in a log that names no MKL: the BLAS it links may be another, and
+    some builds rename their entry points (pogs's Windows notes: scipy-openblas32 exports scipy_cblas_sdot, not
+    cblas_sdot), so the library is found and passed, and the plain names are still undefined."""
+    if mkl_at or not symbols or not all(map(is_blas_name, symbols)):
+        return finding
+    name = symbols[0]
+    probe = (f"dumpbin /exports <the BLAS's .dll> | findstr /i {name.rstrip('_')}" if windows
+             else f"nm -D --defined-only <the BLAS's .so> | grep -i {name.rstrip('_')}")
+    return replace(
+        finding,
+        evidence=(*finding.evidence, f"the log names no MKL: {name} is a standard name that every BLAS with that API exports, "
+                  "so the BLAS this build links may be another"),
+        fix=(*finding.fix, "a BLAS that is not MKL, found and passed to the link, may still lack the plain names: SciPy's "
+             "OpenBLAS wheels (scipy-openblas32, scipy-openblas64) export them prefixed (scipy_cblas_sdot), ILP64 builds "
+             "often suffixed (cblas_sdot64_): link a build with the plain names, or map each name to the renamed one "
+             "(#define cblas_sdot scipy_cblas_sdot in a force-included header: pogs's Windows build)"),
+        confirm=(*finding.confirm, f"{probe}   # the names the library exports: prefixed or suffixed ones are not {name}"),
+    )
 
 
 def missing(event, ctx: Context) -> Finding:

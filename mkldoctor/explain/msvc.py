@@ -15,7 +15,7 @@ import ntpath
 import re
 from dataclasses import dataclass, replace
 
-from mkldoctor.explain import ia32, msvclayers
+from mkldoctor.explain import blasnames, ia32, msvclayers
 from mkldoctor.explain.msvclayers import mkl_family as _mkl_family
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised
 from mkldoctor.explain.cluster import advice
@@ -242,7 +242,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out[0] = replace(out[0], evidence=(*out[0].evidence, f"then the link says {more(names, 3)} unresolved: MKL's names, "
                                            "the consequence of its libraries not found"))
     elif unresolved:
-        out.append(_unresolved_finding(unresolved, commands))
+        symbols = [e.symbol for e in unresolved]
+        out.append(blasnames.unless_mkl(_unresolved_finding(unresolved, commands), symbols, events.mkl_at, windows=True))
     elif events.of(MsvcLayerUnresolved):
         out.append(msvclayers.layer_runtime(events.of(MsvcLayerUnresolved), commands))
     # MKL's names of one link kind only (i_malloc) are linkkind's

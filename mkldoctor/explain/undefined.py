@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, NeededNotFound, Parsed, UndefinedSymbol
 from mkldoctor.explain import cxxlinkage, inmkl, intelrt, iompmissing, libc, linkorder, mpilink, msvcnames, onedalfpk, otherblas, syclnames
-from mkldoctor.explain import tpetrafloat
+from mkldoctor.explain import blasnames, tpetrafloat
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
@@ -107,7 +107,8 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
                  "issues)",) if not events.mkl_at else ()
         also = [f"{more(group, 3)} too ({_exported_by(group[0])}): with names every release has undefined beside them, the "
                 "link took no MKL at all, whatever its release" for group in held]
-        out.append(replace(unresolved, evidence=(*unresolved.evidence, *also), fix=(*unresolved.fix, *stale)))
+        unresolved = replace(unresolved, evidence=(*unresolved.evidence, *also), fix=(*unresolved.fix, *stale))
+        out.append(blasnames.unless_mkl(unresolved, [s for s in in_mkl if s not in gap], events.mkl_at, windows=False))
         held = []
     out += [_missing_group(ctx, group, by_symbol, hits, command, linked) for group in held]
     if groups["not-linked"]:
