@@ -193,6 +193,10 @@ def _cannot_load(fatal: list[MklCannotLoad], opened: list[MklOpenFailed], ctx: C
                    f"the kernels see them: LD_PRELOAD=<MKL's lib folder>/libmkl_core{suffix}:<MKL's lib folder>/"
                    f"libmkl_sequential{suffix} <the program> (AlTar's notes, in a conda environment); lasting: link the "
                    "module against libmkl_rt")
+        fix.append("a module built while another environment's MKL was visible (a cluster's PyTorch or CUDA module, another "
+                   "conda environment) may link that MKL, an incomplete one without its kernels: ldd <the module> | grep mkl "
+                   "names the MKL it loads; build it again in a shell with its own environment only (module purge; conda "
+                   "activate <env>; an empty build folder, such as scikit-build's _skbuild) (pyELSI's README)")
     core = [n for n in wanted if layout.role(n) == "core" and ".so" in n]  # Linux's: a run path
     if not opened and core and not holders:  # MKL's own core by name, no file said: a run path that points elsewhere
         number = _numbered(core, _SO_NUMBER)[0]
