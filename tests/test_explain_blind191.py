@@ -15,3 +15,29 @@ def test_a_kernel_missing_from_an_mkl_another_environment_lent_the_build():
     assert said.id == "mkl-cannot-load-kernels", flat(said)
     rebuild = [line for line in said.fix if "another environment's MKL" in line]
     assert rebuild and "ldd <the module> | grep mkl" in rebuild[0] and "module purge" in rebuild[0], flat(said)
+
+
+# conda 4.8's plan as a user pasted it in a project's notes (public; the lines around the BLAS metapackage): defaults'
+# blas and conda-forge's libblas, both OpenBLAS builds, and nomkl
+_CONDA_48_PLAN = """The following NEW packages will be INSTALLED:
+
+  attrs              pkgs/main/noarch::attrs-20.3.0-pyhd3eb1b0_0
+  blas               pkgs/main/linux-64::blas-1.0-openblas
+  brotlipy           pkgs/main/linux-64::brotlipy-0.7.0-py38h27cfd23_1003
+  libblas            conda-forge/linux-64::libblas-3.8.0-17_openblas
+  libcblas           conda-forge/linux-64::libcblas-3.8.0-17_openblas
+  nomkl              pkgs/main/linux-64::nomkl-3.0-0
+  numpy              pkgs/main/linux-64::numpy-1.19.2-py38h6163131_0
+"""
+
+
+def test_condas_plan_that_takes_the_openblas_build_of_its_blas():
+    """anaconda-issues#9519 (silent as scored): a fresh Miniconda's conda install numpy took blas 1.0 openblas, and MKL
+    came with nothing; the maintainers' fix asks for MKL's build. No failure: a warning, never "no problem found"."""
+    said = blindset.findings(blindset.log_of(blindset.entries(191), "openblas-variant"))
+    assert [f.id for f in said] == ["conda-plan-openblas"] and said[0].severity == "warning", flat(said[0])
+    assert "1.0-openblas" in said[0].title and any("'blas=*=mkl'" in line for line in said[0].fix), flat(said[0])
+    newer = blindset.findings(_CONDA_48_PLAN)
+    assert [f.id for f in newer] == ["conda-plan-openblas"] and "pkgs/main/linux-64::blas-1.0-openblas" in newer[0].evidence[0]
+    listed = blindset.findings("libblas                   3.9.0           16_linux64_openblas    conda-forge\n")
+    assert not listed  # conda list's state is not a plan: the environment as it is, whatever the question

@@ -107,4 +107,7 @@ EXPLAIN = (
     _r("apple-framework-off-apple", "rustc was asked to link Apple's framework (Accelerate) for a target that is not Apple's",
        "A crate graph's BLAS feature chosen for macOS (accelerate) and left on for every target.",
        "Make the BLAS feature per platform in Cargo.toml: accelerate on macOS, intel-mkl or openblas elsewhere."),
+    _r("conda-plan-openblas", "conda's or mamba's plan installs the OpenBLAS build of the BLAS metapackage: no MKL comes",
+       "The solver takes the blas (libblas) build nothing pins; numpy and scipy load the BLAS that build names.",
+       "Ask for MKL's build: blas=*=mkl (defaults) or libblas=*=*mkl (conda-forge), or pin it in conda-meta/pinned."),
 )
