@@ -156,6 +156,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            ":openblas",  # Julia's REPL answer to BLAS.vendor() (juliablas)
            "_path/",  # a macOS run path (@loader_path/...) in otool's listing (installname)
            "RevoUtilsMath", "MKLthreads",  # Microsoft R Open's MKL package asked of an R without it (rblas)
+           "acceleration libraries",  # Microsoft R Open started without its MKL package (mathhosts)
            "MKL_VERBOSE ",  # MKL_VERBOSE's call lines, with the integers as MKL read them (mklverbose)
            "Symbol not found",  # macOS's loader (dyldsym)
            "MKL_THREADING_LAYER=GNU",  # a host's own check that wants MKL's GNU layer (Theano's)

@@ -64,6 +64,14 @@ _BANNER_WORDS = ("Microsoft", "R", "Open", "The", "enhanced", "distribution", "f
 
 
 @dataclass(frozen=True, slots=True)
+class MroWithoutMkl:
+    """Microsoft R Open's start: ``No performance acceleration libraries were detected. To take advantage of the available
+    processing power, also install MKL for MRO 3.2.3.`` (mro-docker#4: an image of MRO without its MKL package)."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class JuliaSysimgSplice:
     """MKL.jl 0.3 and older's build step: it writes a loader for MKL into Julia's own system image source."""
 
@@ -90,6 +98,8 @@ SIGNATURES = (
               re.compile(r"^\s*[\w.+-]*(?:g\+\+|gcc|c\+\+|clang\+*|gfortran): error: (?P<w>\S+): No such file or directory"),
               lambda m, before: FollowOn(m.string.strip()) if m["w"] in _BANNER_WORDS and any(
                   "Microsoft R Open" in b for b in before[-12:]) else NOT_MINE),
+    Signature("mro-without-mkl", "mathhosts", "acceleration libraries",
+              re.compile(r"No performance acceleration libraries were detected"), lambda m, _: MroWithoutMkl(m.string.strip())),
     Signature("julia-mkl-splice", "mathhosts", "load MKL in",
               re.compile(r"Splicing in code to load MKL in (?P<path>\S+sysimg\.jl)"),
               lambda m, _: JuliaSysimgSplice(m.group("path"), False)),
@@ -119,6 +129,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_revo(RPackageWantsMkl("RevoUtilsMath"), events.of(RInstallerWrongR)))
     for event in events.of(MroBannerInCommand)[:1]:
         out.append(_mro_banner(event))
+    for event in events.of(MroWithoutMkl)[:1]:
+        out.append(Finding(
+            "mro-without-mkl", "warning",
+            "Microsoft R Open started without MKL: the MKL package of its release is not installed, so R runs its reference "
+            "BLAS and LAPACK", (event.line[:300], "MRO ships MKL as a package of its own (RevoMath, microsoft-r-open-mkl), "
+                                "installed beside R by the same release's installer; R starts without it and says so"),
+            ("install the MKL package of the same MRO release: Linux: the release's install.sh, answering yes to the Intel MKL "
+             "libraries (install.sh -a -u accepts both licences unattended, as an image's build needs), or its "
+             "microsoft-r-open-mkl-<version> package beside microsoft-r-open-mro-<version>; Windows: the installer's MKL part",
+             "MRO is retired (4.0.2 was its last): for R on MKL today, point CRAN R's BLAS and LAPACK at MKL (Debian, Ubuntu: "
+             "apt-get install intel-mkl, which registers libmkl_rt as libblas.so.3 and liblapack.so.3)"),
+            "Microsoft R Open loads MKL through its RevoUtilsMath package when the MKL package is in its library tree.",
+            ("R -e 'sessionInfo()'   # Matrix products: the BLAS and LAPACK R loaded",),
+        ))
     splices = events.of(JuliaSysimgSplice)
     if splices:
         out.append(_old_mkl_jl(splices))

@@ -110,4 +110,7 @@ EXPLAIN = (
     _r("conda-plan-openblas", "conda's or mamba's plan installs the OpenBLAS build of the BLAS metapackage: no MKL comes",
        "The solver takes the blas (libblas) build nothing pins; numpy and scipy load the BLAS that build names.",
        "Ask for MKL's build: blas=*=mkl (defaults) or libblas=*=*mkl (conda-forge), or pin it in conda-meta/pinned."),
+    _r("mro-without-mkl", "Microsoft R Open started without its MKL package: no performance acceleration libraries",
+       "MRO ships MKL as a package of its own, installed by the same release's installer; R runs without it.",
+       "Install the MKL package of the same MRO release (install.sh, yes to MKL); or CRAN R with MKL as its BLAS."),
 )

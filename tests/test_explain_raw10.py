@@ -1,0 +1,42 @@
+"""Round 10 of raw public pastes (48 issue threads read without their causes, none used before): what was silent or
+unrecognised in them, as the paste showed it, and produced here where it can be (ld's lines joined into one)."""
+
+from __future__ import annotations
+
+import subprocess
+
+from tests import blindset
+from tests.test_explain_families import flat, only_error
+
+FASTERTRANSFORMER_439 = ("Linking CXX executable ../../bin/int8_gemm_test /usr/bin/ld: cannot find -lmkl_intel_ilp64 "
+                         "/usr/bin/ld: cannot find -lmkl_core /usr/bin/ld: cannot find -lmkl_intel_thread\n")
+MRO_DOCKER_4 = ("Microsoft R Open 3.2.3\nDefault CRAN mirror snapshot taken on 2016-01-01\nThe enhanced R distribution from "
+                "Microsoft\n\nNo performance acceleration libraries were detected. To take advantage of \nthe available "
+                "processing power, also install MKL for MRO 3.2.3. Visit http://go.microsoft.com/fwlink/?LinkID=698301 for "
+                "more details.\n")
+
+
+def test_the_linkers_lines_joined_into_one_by_a_paste():
+    """NVIDIA/FasterTransformer#439: make's Linking line and ld's three refusals on one line were one unrecognised
+    error; each refusal starts its own line again, and the three names are one finding."""
+    said = only_error(FASTERTRANSFORMER_439)
+    assert said.id == "library-not-found" and all(f"-lmkl_{n}" in said.title for n in ("intel_ilp64", "core", "intel_thread"))
+
+
+def test_the_same_produced_with_gcc_and_joined(tmp_path):
+    (tmp_path / "p.c").write_text("int main(void) { return 0; }\n")
+    linked = subprocess.run(["gcc", "p.c", "-o", "p", "-lmkl_intel_ilp64", "-lmkl_core"], cwd=tmp_path,
+                            capture_output=True, text=True)
+    assert linked.returncode != 0 and linked.stderr.count("cannot find -lmkl_") == 2, linked.stderr
+    joined = " ".join(linked.stderr.split("\n"))  # as a paste that lost its line breaks
+    assert "\n" not in joined.strip()
+    said = only_error(joined)
+    assert said.id == "library-not-found" and "-lmkl_intel_ilp64" in said.title and "-lmkl_core" in said.title, flat(said)
+
+
+def test_microsoft_r_open_started_without_its_mkl():
+    """nuest/mro-docker#4: MRO's banner says no acceleration libraries were detected (an image without MRO's MKL
+    package): nothing was said of it."""
+    said = blindset.findings(MRO_DOCKER_4)
+    assert [f.id for f in said] == ["mro-without-mkl"] and said[0].severity == "warning", [flat(f) for f in said]
+    assert any("install.sh" in line for line in said[0].fix), flat(said[0])
