@@ -4,6 +4,7 @@ unrecognised in them, as the paste showed it, and produced here where it can be 
 from __future__ import annotations
 
 import subprocess
+import sys
 
 from tests import blindset
 from tests.test_explain_families import flat, only_error
@@ -40,3 +41,20 @@ def test_microsoft_r_open_started_without_its_mkl():
     said = blindset.findings(MRO_DOCKER_4)
     assert [f.id for f in said] == ["mro-without-mkl"] and said[0].severity == "warning", [flat(f) for f in said]
     assert any("install.sh" in line for line in said[0].fix), flat(said[0])
+
+
+EASYRAG_2 = ("run pip install -r requirements.txt \ngot this error\nERROR: Could not find a version that satisfies the requirement "
+             "mkl==2.4.0 (from versions: none)\nERROR: No matching distribution found for mkl==2.4.0\n")
+
+
+def test_mkl_pinned_to_a_number_of_its_python_packages(tmp_path):
+    """BetaStreetOmnis/EasyRAG#2: mkl==2.4.0 is no MKL release (mkl-service's number): the pin is said before the
+    platform. Produced here with pip where the index offers mkl: the same words beside the releases it offers."""
+    said = only_error(EASYRAG_2)
+    assert said.fix[0].startswith("the pin most likely meant") and "mkl-service==2.4.0" in said.fix[0], flat(said)
+    assert any("names no MKL release" in line for line in said.evidence), flat(said)
+    ran = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "mkl==2.4.0", "-d",
+                          str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert ran.returncode != 0 and "mkl==2.4.0" in ran.stderr, ran.stderr
+    said = only_error(ran.stderr)
+    assert "mkl-service==2.4.0" in said.fix[0], flat(said)  # offered releases or none (an index that serves no mkl)

@@ -51,7 +51,8 @@ def not_offered(manager: str, package: str, asked: str, release: str, shown: lis
     evidence.append(f"pip was offered {package} {first} to {last} ({len(shown)} releases): the index serves {package} for this "
                     f"platform and Python, and {release} is not among them"
                     + (f"; MKL {release} is newer than every release mkldoctor knows (up to {newest})" if unreleased else ""))
-    fix = [f"pin a release the index offers: {package}=={last} (or a range: '{package}>={first},<={last}')",
+    fix = [*misnumbered(package, asked, evidence), f"pin a release the index offers: {package}=={last} (or a range: "
+           f"'{package}>={first},<={last}')",
            f"the index pip searched (a mirror, --index-url) may lack {asked}: python3 -m pip download --no-deps "
            f"--only-binary=:all: '{asked}' with the same index options says whether any index serves it",
            f"a pin written from a conda environment (pip freeze there lists conda's builds, which PyPI may not have: "
@@ -59,3 +60,17 @@ def not_offered(manager: str, package: str, asked: str, release: str, shown: lis
     title = (f"{pkgmanagers._MANAGER[manager]} found no {asked}: the index offers {package} {first} to {last}"
              + (f", and {release} is newer than every MKL release mkldoctor knows ({newest})" if unreleased else f", not {release}"))
     return pkgmanagers._result(False, title, evidence, fix, (), manager)
+
+
+def misnumbered(package: str, asked: str, evidence: list[str]) -> list[str]:
+    """mkl pinned to a number no MKL release has, one of its Python packages' (EasyRAG#2: "mkl==2.4.0", mkl-service's
+    release): the pin is the question before any platform. Adds the evidence; returns the fix."""
+    import re
+
+    number = re.search(r"==\s*(\d+)(?:\.\d+)*", asked)
+    if _normal(package) != "mkl" or not number or int(number.group(1)) >= 10:
+        return []
+    evidence.append(f"{asked} names no MKL release: MKL's are numbered by year (2017 and later; 10 and 11 before them), while "
+                    "mkl-service, mkl_fft and mkl_random are numbered 1.x and 2.x")
+    return [f"the pin most likely meant another package or release: mkl-service=={asked.split('==')[-1].strip()}, or mkl "
+            "of a year (python3 -m pip index versions mkl lists them); correct the requirements file"]

@@ -339,7 +339,7 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
               evidence: list[str]) -> Finding:
     """The package is not built for the log's platform (known, or the only reading of the message)."""
     said = _MANAGER[manager]
-    fix: list[str] = []
+    fix: list[str] = pipoffers.misnumbered(package, asked, evidence)
     if package.lower() == "nomkl":
         title = f"{said} has no nomkl for Windows: Anaconda's Windows numpy and scipy are built with MKL only"
         evidence.append("nomkl is a metapackage of Anaconda's defaults channel that selects numpy and scipy built without MKL; "
