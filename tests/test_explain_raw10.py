@@ -58,3 +58,18 @@ def test_mkl_pinned_to_a_number_of_its_python_packages(tmp_path):
     assert ran.returncode != 0 and "mkl==2.4.0" in ran.stderr, ran.stderr
     said = only_error(ran.stderr)
     assert "mkl-service==2.4.0" in said.fix[0], flat(said)  # offered releases or none (an index that serves no mkl)
+
+
+def test_the_last_undefined_reference_cut_as_the_paste_ended(tmp_path):
+    """facebookresearch/faiss#2687: ld's list of undefined names ended by the paste mid-line ("...: undefined ref") was an
+    unrecognised error beside the right finding; cut alone, with nothing it repeats, it is still never silent."""
+    (tmp_path / "p.c").write_text("void sgeqrf_(void); void sgesvd_(void); void dgemm_(void);\n"
+                                  "int main(void) { sgeqrf_(); sgesvd_(); dgemm_(); return 0; }\n")
+    linked = subprocess.run(["gcc", "p.c", "-o", "p"], cwd=tmp_path, capture_output=True, text=True)
+    lines = [line for line in linked.stderr.splitlines() if "undefined reference to" in line]
+    assert linked.returncode != 0 and len(lines) == 3, linked.stderr
+    cut = "\n".join(lines[:2] + [lines[2][:lines[2].index("undefined reference") + len("undefined ref")]]) + "\n"
+    said = [f for f in blindset.findings(cut) if f.severity == "error"]
+    assert [f.id for f in said] == ["mkl-symbol-unresolved"], [flat(f) for f in said]
+    alone = [f.id for f in blindset.findings(cut.splitlines()[-1] + "\n") if f.severity == "error"]
+    assert alone == ["unrecognised-failure"], alone

@@ -209,6 +209,10 @@ _CUT_IN_FUNCTION = re.compile(r"(?:^|/)(?:ld|ld\.bfd|ld\.gold)(?:\.exe)?: [^:]+:
                               r"(?:['’]:?|\[\.\.\.\])?\s*$")
 
 
+_OFFSET = re.compile(r"\(\.[\w.$]+\+0x[0-9a-f]+\)")  # an object's place, "(.text+0x1d)": another on each line of one list
+_CUT_UNDEFINED = re.compile(r": undefined(?: r(?:e(?:f(?:e(?:r(?:e(?:n(?:c(?:e(?: t(?:o)?)?)?)?)?)?)?)?)?)?)?\s*$")
+
+
 def _linker_events(state: _State, line: str) -> list | None:
     """The events of a GNU ld, gold, lld, mold or rustc line; None when the line is none of theirs."""
     if "`" in line and "ld: " in line:  # a reporter's quote of it: "... the error message `ld: cannot find -lne `."
@@ -224,6 +228,9 @@ def _linker_events(state: _State, line: str) -> list | None:
     if prefix:
         state.linker = _linker_name(prefix.group("ld"))
         rest = prefix.group("rest")
+    cut = _CUT_UNDEFINED.search(line) if "undefined" in line[-26:] else None
+    if cut and len(state.before) > 1 and _OFFSET.sub("", state.before[-2]).startswith(_OFFSET.sub("", line[:cut.start()])):
+        return []  # faiss#2687's last line, cut as the paste ended: the line before it, said again and not finished
     if rest.endswith(":") and "undefined" not in rest:
         alone = _OBJECT_ALONE.match(rest)
         if alone:  # "/x/libmkl_gnu_thread.so:" with "undefined reference to ..." on the next line (a wrapped paste)
