@@ -43,8 +43,8 @@ def test_microsoft_r_open_started_without_its_mkl():
     assert any("install.sh" in line for line in said[0].fix), flat(said[0])
 
 
-EASYRAG_2 = ("run pip install -r requirements.txt \ngot this error\nERROR: Could not find a version that satisfies the requirement "
-             "mkl==2.4.0 (from versions: none)\nERROR: No matching distribution found for mkl==2.4.0\n")
+EASYRAG_2 = ("run pip install -r requirements.txt \ngot this error\nERROR: Could not find a version that satisfies the "
+             "requirement mkl==2.4.0 (from versions: none)\nERROR: No matching distribution found for mkl==2.4.0\n")
 
 
 def test_mkl_pinned_to_a_number_of_its_python_packages(tmp_path):
