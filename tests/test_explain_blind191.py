@@ -41,3 +41,13 @@ def test_condas_plan_that_takes_the_openblas_build_of_its_blas():
     assert [f.id for f in newer] == ["conda-plan-openblas"] and "pkgs/main/linux-64::blas-1.0-openblas" in newer[0].evidence[0]
     listed = blindset.findings("libblas                   3.9.0           16_linux64_openblas    conda-forge\n")
     assert not listed  # conda list's state is not a plan: the environment as it is, whatever the question
+
+
+def test_mkls_library_not_found_on_another_machine_says_setvars_for_the_build_shell():
+    """nekStab's notes (blind43, found again by set 191): ld cannot find -lmkl_intel_lp64 where oneAPI's environment was
+    not sourced in the shell that builds; the fixes said where to look and -L, not the script the document names."""
+    said = only_error(blindset.log_of(blindset.entries(43), "nekstab"))
+    assert said.id == "library-not-found" and any("setvars.sh in the shell that builds" in line and "LIBRARY_PATH" in line
+                                                  for line in said.fix), flat(said)
+    other = only_error("/usr/bin/ld: cannot find -lopenblas: No such file or directory\n")
+    assert not any("setvars.sh" in line for line in other.fix), flat(other)  # not MKL's: not oneAPI's script

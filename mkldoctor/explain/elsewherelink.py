@@ -114,7 +114,10 @@ def _search_there(name: str, static: bool, platform: str | None) -> list[str]:
     return [there(f"find / -name '{probe}*' 2>/dev/null; ls ${{MKLROOT:-${{CONDA_PREFIX:-/nonexistent}}}}/lib/{probe}*",
                   "where the library is, if MKL is installed"),
             "if it is installed, give its folder to the linker: -L<that folder> (CMake: target_link_directories, or "
-            "MKL_ROOT/MKLROOT for the project's FindMKL; a conda environment: -L$CONDA_PREFIX/lib)"]
+            "MKL_ROOT/MKLROOT for the project's FindMKL; a conda environment: -L$CONDA_PREFIX/lib)",
+            *(("a oneAPI install: source <oneAPI>/setvars.sh in the shell that builds (compilervars.sh intel64 before oneAPI; "
+               "a cluster: module load its MKL module): it sets LIBRARY_PATH, whose folders gcc gives ld, and MKLROOT for a "
+               "project's finder; then build again (nekStab's and MOKIT's notes)",) if name.startswith("mkl") else ())]
 
 
 TBB_INSTALL = ("python3 -m pip install tbb (its libtbb.so), conda install tbb-devel, apt-get install libtbb-dev, or oneAPI's "
