@@ -73,3 +73,17 @@ def test_the_last_undefined_reference_cut_as_the_paste_ended(tmp_path):
     assert [f.id for f in said] == ["mkl-symbol-unresolved"], [flat(f) for f in said]
     alone = [f.id for f in blindset.findings(cut.splitlines()[-1] + "\n") if f.severity == "error"]
     assert alone == ["unrecognised-failure"], alone
+
+
+def test_a_makefiles_copy_of_the_target_its_failed_rule_did_not_make(tmp_path):
+    """henniggroup/VASPsol#75: after ld's undefined errfc_, make's rule failed and the makefile's cp of the program it did
+    not make was an unrecognised error beside the finding. Produced here with make, gcc and cp."""
+    (tmp_path / "p.c").write_text("void errfc_(void);\nint main(void) { errfc_(); return 0; }\n")
+    (tmp_path / "Makefile").write_text("all:\n\t$(MAKE) vasp; cp vasp out/\nvasp: p.c\n\tgcc p.c -o vasp\n")
+    made = subprocess.run(["make", "--no-print-directory"], cwd=tmp_path, capture_output=True, text=True)
+    log = made.stdout + made.stderr
+    assert made.returncode != 0 and "cannot stat 'vasp'" in log and "] Error" in log, log
+    said = [f for f in blindset.findings(log) if f.severity == "error"]
+    assert [f.id for f in said] == ["undefined-symbol"], [flat(f) for f in said]
+    alone = [f.id for f in blindset.findings("cp: cannot stat 'vasp': No such file or directory\n") if f.severity == "error"]
+    assert alone == ["unrecognised-failure"], alone  # with no failed rule before it, the copy's own failure

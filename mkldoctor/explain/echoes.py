@@ -150,6 +150,12 @@ SIGNATURES = (
     # build tools', runtimes' and shells' own summaries (catalogue.TOOL_SUMMARIES), each needle a word of some of them
     *(Signature(f"tool-summary-{i}", "echoes", needle, _TOOL_SUMMARY, _echo)
       for i, needle in enumerate(("ailed", "rror", "not found", "***", "forrtl: ", "fatal exception"))),
+    # a makefile's copy of the target whose rule failed just above (VASPsol#75: "make[2]: *** [makefile:145: vasp] Error 1",
+    # then "cp: cannot stat 'vasp': No such file or directory"): the file the failure did not make
+    Signature("copy-of-failed-target", "echoes", "annot stat",
+              re.compile(r"^(?:cp|mv|install|ln|strip): cannot stat [‘'`\"](?P<f>[^’'`\"]+)[’'`\"]: No such file or directory"),
+              lambda m, before: _echo(m, before) if last_match(
+                  r"\*\*\* \[(?:[^\]]*?: ?)?(?:\S*/)?" + re.escape(m["f"].rsplit("/", 1)[-1]) + r"\] Error", before) else NOT_MINE),
     # a makefile's words after its configure step failed above: "ERROR: kaldi.mk does not exist; run ./configure first."
     *(Signature(f"configure-first-{i}", "echoes", needle, re.compile(r"(?i)\bdoes not exist\W{1,3}(?:please )?run \S*configure\b"),
                 _echo) for i, needle in enumerate(("rror", "ERROR"))),
