@@ -3,6 +3,8 @@ that does), and a release the index does not offer while it offers others (pip's
 
 from __future__ import annotations
 
+import re
+
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import distribution
@@ -65,8 +67,6 @@ def not_offered(manager: str, package: str, asked: str, release: str, shown: lis
 def misnumbered(package: str, asked: str, evidence: list[str]) -> list[str]:
     """mkl pinned to a number no MKL release has, one of its Python packages' (EasyRAG#2: "mkl==2.4.0", mkl-service's
     release): the pin is the question before any platform. Adds the evidence; returns the fix."""
-    import re
-
     number = re.search(r"==\s*(\d+)(?:\.\d+)*", asked)
     if _normal(package) != "mkl" or not number or int(number.group(1)) >= 10:
         return []

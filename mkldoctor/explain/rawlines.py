@@ -75,8 +75,8 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 for part in _unescaped(piece):
                     part = _ANSI.sub("", part) if "\x1b" in part else part
                     yield _CONTROL.sub(" ", part) if _CONTROL.search(part) else part
-            elif piece.count("ld: ") > 1 and len(_LINKER_HEADS.findall(piece)) > 1:  # a paste that lost its line breaks
-                yield from (part for part in _LINKER_HEADS.split(piece) if part)
+            elif piece.count("ld: ") > 1 and len(parts := _LINKER_HEADS.split(piece)) > 2:  # a paste that lost its breaks
+                yield from filter(None, parts)
             else:
                 yield piece
 
@@ -84,6 +84,7 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
 # the linker's own heads, where a paste joined its lines into one (FasterTransformer#439: "Linking CXX executable x
 # /usr/bin/ld: cannot find -lmkl_intel_ilp64 /usr/bin/ld: cannot find -lmkl_core ..."): each starts a line again
 _LINKER_HEADS = re.compile(r"\s+(?=/(?:[\w.+-]+/)*(?:[\w.-]+-)?ld(?:\.\w+)?: |collect2: error: )")
+
 # a run of bytes past ASCII that only a double-byte code page writes (two characters at least): a Chinese, Japanese or
 # Korean Windows console's (cmd.exe's 936, 932, 949); Western ones (1252) set an accented letter among ASCII ones. Or
 # GBK's quotes (gcc's ‘x’ and “x” saved in code page 936), which 1252 would read as "¡®" and "¡°", in no Western text.

@@ -92,23 +92,24 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     # mkl_scsrmm): the names of some releases only are said in that finding, or on their own where none comes
     missing = _same_history(groups["missing"], hits)  # one failure: names of the same releases, as many as ld listed
     held = missing if groups["in-mkl"] and linked is None else []
-    out += [_missing_group(ctx, group, by_symbol, hits, command, linked) for group in missing if not held]
+    if not held:
+        out += [_missing_group(ctx, group, by_symbol, hits, command, linked) for group in missing]
     if groups["layer"]:
         out.append(inmkl.linked_layer_finding(ctx, groups["layer"], by_symbol, hits, command, linked))
     in_mkl = groups["in-mkl"]
     gap = [s for s in in_mkl if line is not None and line.mkl and not linkorder.on_line(line, exporters[s])]
     if gap:
         out.append(inmkl.layer_finding(ctx, line, gap, by_symbol, release, exporters))
-    if [s for s in in_mkl if s not in gap]:
-        unresolved = inmkl.unresolved_finding(ctx, [s for s in in_mkl if s not in gap], by_symbol, command, line, release,
-                                              exporters)
+    linkable = [s for s in in_mkl if s not in gap]  # in MKL, and the line links what exports them (or shows no line)
+    if linkable:
+        unresolved = inmkl.unresolved_finding(ctx, linkable, by_symbol, command, line, release, exporters)
         stale = ("the log names no MKL: where this build should need no BLAS (a CUDA build on cuBLAS, a variant without "
                  "LAPACK), objects left from another variant's build call it: make clean, and build again (QUICK's known "
                  "issues)",) if not events.mkl_at else ()
         also = [f"{more(group, 3)} too ({_exported_by(group[0])}): with names every release has undefined beside them, the "
                 "link took no MKL at all, whatever its release" for group in held]
         unresolved = replace(unresolved, evidence=(*unresolved.evidence, *also), fix=(*unresolved.fix, *stale))
-        out.append(blasnames.unless_mkl(unresolved, [s for s in in_mkl if s not in gap], events.mkl_at, windows=False))
+        out.append(blasnames.unless_mkl(unresolved, linkable, events.mkl_at, windows=False))
         held = []
     out += [_missing_group(ctx, group, by_symbol, hits, command, linked) for group in held]
     if groups["not-linked"]:
