@@ -39,7 +39,7 @@ _COMPILE_ERROR = re.compile(r"^(?:>\s*)?(?:\s*\d+\s+)?(?P<file>\S+?)(?::\d+(?::\
                             r"(?P<msg>(?:invalid conversion|cannot convert|implicit declaration of function|"
                             r"too (?:few|many) arguments|no matching (?:function|member function)|no member named|"
                             r"has no member named|no type named|incompatible pointer type|conflicting types|"
-                            r"use of undeclared identifier|[‘'][^'’]+['’] was not declared|identifier \"\w+\" is undefined|"
+                            r"use of undeclared identifier|[‘'][^'’]+['’] (?:was not declared|undeclared \()|identifier \"\w+\" is undefined|"
                             r"[‘'][^'’]+['’] is deprecated|variable or field\b|[‘'][^'’]+['’]\s*$|"
                             r"This name does not have a type|static assertion failed|unknown type name|"
                             r"The type of the actual argument differs|$).*)")
@@ -49,7 +49,7 @@ _GUTTER = re.compile(r"^\s*\d+ \|")
 _MKL_HEADER = re.compile(r"(?<!\S)(?P<path>\S{0,1000}/(?:mkl|oneapi/mkl)\S{0,300}\.h(?:pp)?):\d+(?::\d+)?: note: ")
 
 
-_UNDECLARED = re.compile(r"was not declared|undeclared identifier|implicit declaration|is undefined")
+_UNDECLARED = re.compile(r"was not declared|undeclared identifier|['’] undeclared \(|implicit declaration|is undefined")
 _UNKNOWN_NAME = re.compile(rf"{_UNDECLARED.pattern}|This name does not have a type")
 
 
@@ -375,16 +375,22 @@ def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
             (f"grep -rn '{name}' <the project's sources>   # the call, and the #if around it",),
             locations=ctx.located(errors, "error:"),
         )
-    old = _OLD_VSL.fullmatch(name)  # an old MKL's method names, with the precision letter (shoc-mic#3)
+    # an old MKL's names: the VS methods with the precision letter (shoc-mic#3), the domains without DOMAIN_ (itpp bug 258)
+    old = _OLD_VSL.fullmatch(name) or _OLD_DOMAIN.fullmatch(name)
     if old:
+        vsl = old.re is _OLD_VSL
+        new, header = ((f"VSL_RNG_METHOD_{old['rest']}", "mkl_vsl_defines.h") if vsl else
+                       (f"MKL_DOMAIN_{old['rest']}", "mkl_types.h"))
         return Finding(
-            "mkl-api-changed", "error", f"{name} is an old MKL's name of a Vector Statistics method, which today's headers "
-            f"no longer define: VSL_RNG_METHOD_{old['rest']} is its name", (errors[0].line[:300], "MKL names the random "
-            f"number generators' methods without a precision letter (VSL_RNG_METHOD_{old['rest']} serves vsRng and vdRng "
-            "alike); the old names with it are gone (neither 2020.4's nor 2026's mkl_vsl_defines.h has them)"),
-            (f"replace {name} with VSL_RNG_METHOD_{old['rest']} in the code",),
+            "mkl-api-changed", "error", f"{name} is an old MKL's name of {'a Vector Statistics method' if vsl else 'a domain'}"
+            f", which today's headers no longer define: {new} is its name", (errors[0].line[:300], (
+                f"MKL names the random number generators' methods without a precision letter ({new} serves vsRng and vdRng "
+                "alike)" if vsl else f"MKL names its domains (mkl_domain_set_num_threads' and the like's first argument) "
+                f"MKL_DOMAIN_ALL, _BLAS, _FFT, _VML, _PARDISO, _LAPACK") + f"; the old names are gone (neither 2020.4's nor "
+                f"2026's {header} has them): the code was written for an older MKL"),
+            (f"replace {name} with {new} in the code",),
             "Code written for an old MKL calls names a newer MKL's headers no longer define.",
-            ("grep -n 'VSL_RNG_METHOD_' <MKL's include folder>/mkl_vsl_defines.h   # today's names",),
+            (f"grep -n '{new.rsplit('_', 1)[0]}_' <MKL's include folder>/{header}   # today's names",),
             locations=ctx.located(errors, "error:"))
     return Finding(
         "mkl-api-changed", "error",
@@ -411,6 +417,7 @@ def _undeclared(errors: list[CompileError], name: str, ctx: Context) -> Finding:
 
 
 _OLD_VSL = re.compile(r"VSL_METHOD_[SD](?P<rest>[A-Z0-9]+_[A-Z0-9_]+)")
+_OLD_DOMAIN = re.compile(r"MKL_(?P<rest>ALL|BLAS|FFT|VML)")
 
 
 def _deprecated(error: CompileError, header: str, ctx: Context) -> Finding:

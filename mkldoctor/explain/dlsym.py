@@ -25,11 +25,17 @@ from mkldoctor.verdicts import missing_symbol
 class NameNotFound:
     host: str  # "julia", "jna"
     symbol: str
+    shown: bool = False  # Julia's REPL failed to show a value: only its display called the name
 
 
 SIGNATURES = (
     Signature("julia-could-not-load-symbol", "dlsym", "could not load symbol",
               re.compile(r"could not load symbol \\?\"(?P<sym>[\w$.@]+)\\?\""), lambda m, _: NameNotFound("julia", m.group("sym"))),
+    # Julia 0.6 and older: "ERROR: ccall: could not find function fftw_sprint_plan in library libmkl_rt" (Julia built with
+    # MKL as its FFTW too: Discourse 4284, under "Error showing value of type ...FFTWPlan": the REPL's display of a plan)
+    Signature("julia-ccall-could-not-find", "dlsym", "ould not",
+              re.compile(r"ccall: could not find function (?P<sym>\w+) in library \S*mkl"),
+              lambda m, before: NameNotFound("julia-old", m["sym"], any("Error showing value of type" in b for b in before))),
     Signature("jna-error-looking-up", "dlsym", "rror looking up function",
               re.compile(r"Error looking up function '(?P<sym>[\w$.@]+)'"), lambda m, _: NameNotFound("jna", m.group("sym"))),
     # Python's ctypes: an attribute of a CDLL that the library does not define (threadpoolctl#81: mkl_get_version_string
@@ -49,7 +55,8 @@ SIGNATURES = (
 def _program(symbol: str) -> NameNotFound | object:
     return NameNotFound("program", symbol) if exports.history(symbol) is not None else NOT_MINE
 
-_HOSTS = {"julia": "Julia", "jna": "JNA (Java)", "ctypes": "Python's ctypes", "program": "the program's own loader (dlsym)"}
+_HOSTS = {"julia": "Julia", "julia-old": "Julia (0.6 or older)",
+          "jna": "JNA (Java)", "ctypes": "Python's ctypes", "program": "the program's own loader (dlsym)"}
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -64,6 +71,11 @@ def _finding(event: NameNotFound) -> Finding:
     found = exports.history(symbol)
     span = missing_symbol.span_of_releases()
     evidence = [f"{host} looked {symbol} up in the library it opened and found no such name"]
+    shown = ("end the line with ; (p = plan_fft(x); for a plan) so that the REPL does not show the value: the call itself "
+             "returned, and the value works",) if event.shown else ()
+    if event.shown:
+        evidence.append("the REPL said 'Error showing value of type ...': the call returned its value, and only the display "
+                        f"of it (show) called {symbol}")
     confirm = (("julia -e 'using Pkg; Pkg.status(\"MKL_jll\"; mode=PKGMODE_MANIFEST)'   # the MKL_jll release the environment "
                 "resolved",) if event.host == "julia" else
                ("nm -D --defined-only <the libmkl_rt the program opens> | grep -w " + symbol,))
@@ -73,7 +85,8 @@ def _finding(event: NameNotFound) -> Finding:
             "mkl-name-unknown", "error",
             f"{symbol} is in no MKL release: if the library {host} opened is MKL, the caller asks it for a routine it does not have",
             tuple(evidence),
-            ("check the name the caller builds: the integer interface's suffix (MKL exports ILP64 routines as NAME_64 since "
+            (*shown,
+             "check the name the caller builds: the integer interface's suffix (MKL exports ILP64 routines as NAME_64 since "
              "2022.2, LP64 ones as NAME_), the precision letter, a routine of another library (OpenBLAS's own extensions)",
              "or point the caller at the library that has it (a BLAS other than MKL)"),
             "The host asks the library for the name when the call is made; MKL never exported this one.",
@@ -91,7 +104,10 @@ def _finding(event: NameNotFound) -> Finding:
         need, bound = f"MKL {first} or newer", f">= {first}"
         if first == exports.releases()[0].name:  # the table's oldest release: older ones may have had it too
             title = f"{symbol} is not in the MKL {host} opened, an MKL older than the table's releases ({span})"
-    if event.host == "julia":
+    if event.host == "julia-old":
+        fix = (*shown, f"a Julia built with MKL as its BLAS and FFTW (USE_INTEL_MKL): build it against {need}, or leave "
+               "FFTW its own library (Julia 0.7 and newer: FFTW.jl, whose provider is FFTW unless set to MKL)")
+    elif event.host == "julia":
         fix = (f"give the environment {need}: julia -e 'using Pkg; Pkg.compat(\"MKL_jll\", \"{bound}\"); Pkg.update(\"MKL_jll\")' "
                f"(Julia 1.8+; or MKL_jll = \"{bound}\" in [compat] of the package that calls it, the bound that was missing)",
                "find what holds MKL_jll back: ] status --outdated -m; a system image or a manifest built earlier pins it "

@@ -142,6 +142,11 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
     if platforms.sycl_release(soname) or (facts.is_mklml(stem) and any(b.startswith("python") for b in binaries)) \
             or re.match(r"libR(?:blas|lapack)\b", soname):  # R's own: what it is comes before where to look
         fix[:0], installs = installs, []
+    if not stem.startswith(("libmkl_", "libiomp5")) and binaries and all(_SYSTEM_PROGRAM.match(b) for b in binaries):
+        installs = [f"{binaries[0]} is a program of the distribution itself (kaldi#3350: apt's https method): the package that "
+                    f"has {soname} is missing or broken there; reinstall it (Debian and Ubuntu: apt-file search {soname}, or "
+                    f"dpkg -S {soname} on a machine of the same release, then apt-get install --reinstall <that package>; "
+                    f"Fedora: dnf provides '*/{soname}'), and take off LD_LIBRARY_PATH any folder of another copy"]
     fix += installs + (stale_fix(stale) if ipython else [])
     fix[:0] = by_name(ctx, soname, set(binaries))  # a host's own open of the bare name: the versioned file first
     return Finding(
@@ -376,6 +381,9 @@ def install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = Fa
 
 # a package's own copy of Intel's runtimes (a wheel's, MKL-ML's in an inference library), not a compiler's (NOAA's WAFS notes)
 _PACKAGED = re.compile(r"site-packages|third_party|mklml|paddle|/torch/|onnxruntime|/dist/|\.app/")
+
+
+_SYSTEM_PROGRAM = re.compile(r"/(?:usr/)?(?:s?bin|lib(?:exec|64)?)/(?!.*(?:site-packages|python\d|/R/|julia))")
 
 
 def program_fix(binaries, stem: str) -> list[str]:

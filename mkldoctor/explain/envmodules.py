@@ -2,12 +2,15 @@
 2023.2.0``, ``Loading tbb version 2021.10.0``, then Lmod's ``The following module(s) are unknown: "compiler-rt"
 "compiler/2*"`` (openhpc#1846: oneAPI 2023.2's modulefiles load tbb and compiler-rt as MKL's dependencies, which OpenHPC
 2's Lmod could not resolve; OpenHPC's later modulefiles load them first, and its newer Lmod reads the set).
+
+``spack load <spec>`` before the loader's failure: Spack before 0.15 loaded the package's own module alone, without its
+dependencies' (pFIRE#59: the MKL pfire linked missing at its start; ``spack load --dependencies`` loaded them).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain.catalogue import Signature, Unrecognised, last_match
 from mkldoctor.explain.context import Context
@@ -43,7 +46,18 @@ class MklModuleMissing:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class SpackLoaded:
+    CONTEXT_ONLY = True  # a command the log shows, no failure
+    spec: str
+    dependencies: bool  # -r, --dependencies, or --only dependencies asked for them
+
+
 SIGNATURES = (
+    Signature("spack-load-command", "envmodules", "spack load",
+              re.compile(r"^\s*(?:\$\s+)?spack load (?P<args>[^|;&]{1,200})$"),
+              lambda m, _: SpackLoaded(m["args"].split()[-1] if m["args"].split() else "",
+                                       bool(re.search(r"(?:^|\s)(?:-r|--dependencies|--only[ =]dependencies)\b", m["args"])))),
     Signature("tcl-modules-mkl-unknown", "envmodules", "ERROR:",
               re.compile(r"ERROR:105: Unable to locate a modulefile for '(?P<name>(?:mkl|imkl|intel-mkl|intel-oneapi-mkl)[\w./-]*)'"),
               lambda m, _: MklModuleMissing(m["name"], m.string.strip()[:300])),
@@ -95,3 +109,17 @@ def _module_missing(event: MklModuleMissing) -> Finding:
         "the module was to set (MKLROOT, LD_LIBRARY_PATH) stays unset.",
         ("module avail 2>&1 | grep -i mkl; echo $MODULEPATH",),
     )
+
+
+def with_spack_load(findings: list[Finding], parsed: Parsed) -> list[Finding]:
+    """The loader's finding about an MKL library, after a ``spack load`` of the program alone: its dependencies' folders."""
+    loads = [e for e in parsed.of(SpackLoaded) if e.spec and not e.dependencies]
+    if not loads:
+        return findings
+    spec = loads[-1].spec
+    said = (f"the log loads the program with spack load {spec}: Spack before 0.15 loaded the package's own module alone, not "
+            "its dependencies', so the MKL it was linked with is on no loader path (pFIRE#59)")
+    fix = (f"spack load --dependencies {spec} (Spack 0.15 and newer load the dependencies unless --only package), or spack "
+           f"load the MKL spec that spack find -d {spec} names as well")
+    return [replace(f, evidence=(*f.evidence[:1], said, *f.evidence[1:]), fix=(fix, *f.fix))
+            if f.id == "loader-cannot-find" and re.search(r"libmkl_|libiomp5", f.title) else f for f in findings]

@@ -20,13 +20,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, Signature
+from mkldoctor.explain.catalogue import NOT_MINE, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import folders
 
-_EIGEN_GLUE = re.compile(r"Eigen[/\\]src[/\\](?:\w+[/\\])*\w*(?:_MKL|MKL_support|_LAPACKE|_BLAS)\.h\b")
+_EIGEN_GLUE = re.compile(r"Eigen[/\\]src[/\\](?:\w+[/\\])*\w*(?:_MKL|MKL_support|_LAPACKE|_BLAS|PardisoSupport)\.h\b")
 _MKL_HEADER = re.compile(r"(?:^|[/\\])mkl(?:_\w+)?\.h$")
 _ERROR = re.compile(r"(?:^|\s)(?P<file>[^\s:]+\.h(?:pp)?):(?P<ln>\d+)(?::\d+)?: (?:fatal )?error: (?P<msg>.+?)\s*$")
 _WARNING = re.compile(r"\[-Werror(?:=(?P<w>[\w+=-]+)|,-W(?P<w2>[\w+=-]+))\]")
@@ -67,6 +67,11 @@ SIGNATURES = (
               re.compile(r"This Intel <(?P<h>[\w./]{1,60})> is for use with only the Intel compilers"),
               lambda m, _: IntelCompilerHeader(m["h"], m.string.strip()[:300])),
     Signature("header-error-in-mkl-or-eigen-glue", "headerfail", "rror: ", _ERROR, _failed),
+    # g++'s message without its head, the place on a line of its own above it (libeigen/eigen#1629's report)
+    Signature("eigen-glue-message-alone", "headerfail", "incompatible types",
+              re.compile(r"^\s*(?:error: )?(?P<msg>incompatible types in (?:assignment|initialization) of .{1,200})$"),
+              lambda m, before: HeaderFailed(p["file"], m["msg"][:200], "", "Eigen") if (p := last_match(
+                  r"(?P<file>\S*Eigen[/\\]src[/\\]\S+\.h):\d+", before)) and _EIGEN_GLUE.search(p["file"]) else NOT_MINE),
     # the name's quotes may be lost in a paste (eigen#486's report): Eigen::... up to the line's end
     Signature("eigen-function-defined-twice", "headerfail", "multiple definition",
               re.compile(r"multiple definition of [`'‘]?(?P<name>Eigen::[^\n]{1,400}?)['’]?\s*$"),
@@ -156,16 +161,22 @@ def _warned(said: list[HeaderFailed]) -> Finding:
 
 def _glue(said: list[HeaderFailed]) -> Finding:
     first = said[0]
+    pardiso = "PardisoSupport" in first.file
     return Finding(
         "eigen-mkl-glue-error", "error",
         f"Eigen's MKL glue does not compile: {folders.file_name(first.file)}: {first.message[:120]}",
         (f"{first.file}: {first.message}",
          *(f"and {folders.file_name(e.file)}: {e.message[:120]}" for e in said[1:3]),
+         "the file is Eigen's wrapper of MKL's PARDISO, compiled because the program includes <Eigen/PardisoSupport>: the "
+         "error is in that revision of Eigen, not in the program or in MKL (libeigen/eigen#1629: m_pt(0) in PardisoImpl's "
+         "constructor, a development revision of 2018-11, fixed 2019-03)" if pardiso else
          "the file is Eigen's glue to MKL, compiled only because the program defines EIGEN_USE_MKL_ALL (or EIGEN_USE_MKL_VML, "
          "EIGEN_USE_BLAS, EIGEN_USE_LAPACKE): the error is in that revision of Eigen, not in the program or in MKL "
          "(libeigen/eigen#923: the glue not yet brought along a rewrite of Eigen's evaluators, fixed in 2015)"),
         ("update Eigen to a release whose MKL glue compiles (a release, not a development snapshot; the issue that matches "
          "the message names the fix)",
+         "or, until then, solve with another of Eigen's sparse solvers (SparseLU, SimplicialLDLT) in place of PardisoLU/"
+         "PardisoLDLT" if pardiso else
          "or build without the glue until then: remove EIGEN_USE_MKL_ALL (and EIGEN_USE_MKL_VML): Eigen then runs its own "
          "kernels, and MKL is still there for the program's own calls"),
         "Eigen is headers only; its calls into MKL are headers too, compiled into each file that defines EIGEN_USE_MKL_ALL, "

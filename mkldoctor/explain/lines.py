@@ -24,7 +24,7 @@ _CI_PREFIX = re.compile(
     r"^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?: \d\d[OE])?"
     # (a Java logger's error record keeps its level, the line's only error word: "ERROR Executor:94 - Exception in task")
     r"(?: (?P<level>INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|(?:ERROR|CRITICAL|FATAL)(?! [\w.$]{1,200}:\d+ - ))\b(?: -)?)? |"
-    r"#\d+ \d+\.\d+ |\d{1,4}\.\d{3} (?=(?:E|W|Err|Get|Hit|Ign):| |[A-Z][a-z])|[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
+    r"#\d+ \d+\.\d+ |\d{1,4}\.\d{3} (?![\d.\s]*$)(?=(?:E|W|Err|Get|Hit|Ign):| |[A-Z][a-z])|[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
     # Azure's and GitHub Actions' annotations ("##[error]..."), grep -n's line number ("123:/usr/bin/ld: ...")
     r"##\[(?:error|warning|debug|command|section|group|endgroup|notice)\]|\d{1,7}:(?=[^\d]|$)|"
     # TeamCity's clock and block ("[13:41:56][Step 1/1] ", "[13:41:56]W:	 [Step 1/1] ")
@@ -164,7 +164,7 @@ WRAP_WIDTHS = reflow.WRAP_WIDTHS
 _TOOL = r"(?:\S*/)?(?:[\w.-]+-)?(?:ld|ld\.\w+|rust-lld|mold|gcc|cc|clang)(?:\s|:)"  # a linker's or a compiler's own words
 _FRESH = re.compile(
     r"^(?:\s\s|\t|=|\||>>>|\[|\+ |\$ |#|error(?!=)|warning(?!=)|note|help|ERROR\b(?![).,;])|Error\b(?![).,;])|WARNING\b|collect2|make(?!:\d)|ninja|cmake(?!:\d)|CMake|Compiling|Finished|Running|"
-    r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|FAILED|-- |Referenced from:|Reason:|\*\*\* |Execution halted|"  # R's last line
+    r"Intel|INTEL|OMP:|Traceback|ImportError|OSError|[A-Z]\w*(?:Error|Exception): |File \"|FAILED|-- |Referenced from:|Reason:|\*\*\* |Execution halted|"  # R's last line
     r"```|~~~|</?(?:details|summary|pre|code)\b|"  # Markdown's fence and an issue's HTML around a paste
     r"/[^\s:]+: |"  # a tool's message about a file: "/opt/.../libmkl_scalapack_lp64.so.2: error adding symbols: ..."
     r"[\w./+-]+(?::\d+:(?:\d+:)?|\(\d+\):) (?:fatal )?(?:error|warning|note)\b|"  # "x.c:87:25: error", "x.f90(76): error"

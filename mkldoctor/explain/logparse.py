@@ -64,6 +64,7 @@ _UNDEF_REF = re.compile(
     r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?|[A-Za-z_]\w*\([^`'’\"\n]*\)|operator (?:new|delete)(?:\[\])?\([^`'’\"\n]*\))"
     r"(?:@@?(?P<version>[\w.]+))?(?(q)['’\"`]|\s*$)"  # `sym` where markdown ate a quote; both eaten: a name with _, last
 )
+_PY_FRAME = re.compile(r"File \"[^\"]+\", line \d|\.pyx?\", line \d|\.pyx? in \S")  # a traceback's frame (Python's, IPython's)
 _SOURCE_LOC = re.compile(r"^(?P<src>.+\.(?:c|cc|cpp|cxx|h|hpp|rs|f|f90|F90|s|S)):(?P<line>\d+)$")
 _SECTION = re.compile(r"^(?P<obj>.+?):\(\.[\w.$]+(?:\+0x[0-9a-f]+)?\)$")
 _GOLD_FUNC = re.compile(r"^(?P<obj>[^:]+?):(?:(?P<src>[^:]+):)?function (?P<fn>.+)$")
@@ -101,7 +102,7 @@ class _State:
     """What one pass over a log remembers between lines."""
 
     __slots__ = ("context", "context_age", "linker", "lld", "before", "pending", "unrecognised", "sample_after", "follow",
-                 "listing", "claims")
+                 "listing", "claims", "frame")
 
     def __init__(self) -> None:
         self.context: tuple[str | None, str | None, str | None] | None = None  # (object, member, function): "in function"
@@ -115,6 +116,7 @@ class _State:
         self.follow: list | None = None  # [event, the lines read after it]: an event that wants the lines that follow it
         self.listing = False  # the log shows IPython's traceback, whose numbered lines are source code
         self.claims = 0  # claimed lines checked for an error word (the first CLAIMS_CHECKED: never silent's net)
+        self.frame: tuple[str, int] | None = None  # a traceback's last frame and its line, above IPython's source listing
 
     def followed(self, line: str | None) -> list:
         """The held event, once it has the lines it wants (or the log ended: ``line`` None)."""
@@ -165,6 +167,8 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
         if not state.listing and ("->" in line or "ipython" in line or "Traceback" in line or line[:5] == "File ") \
                 and catalogue.LISTING_MARK.search(line):
             state.listing = True
+        if _PY_FRAME.search(line):
+            state.frame = (line, here)
         state.before.append(line)
         if len(state.before) > 4:
             del state.before[0]
@@ -304,7 +308,10 @@ def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | 
     if not catalogue.has_anchor(line):
         return None
     out = []
-    claimed, event = catalogue.claim(line, state.before[:-1])
+    before = state.before[:-1]
+    if state.frame and here - state.frame[1] <= 30 and state.frame[0] not in before:  # the frame above a listing's lines
+        before = [state.frame[0], *before]
+    claimed, event = catalogue.claim(line, before)
     pending = state.pending
     if isinstance(event, catalogue.Unrecognised):  # a header (CMake Error at ...): its detail may follow
         if pending is not None:

@@ -75,7 +75,33 @@ class BlasShlib:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class OneThreadTimed:
+    """R's ``system.time()`` of a matrix product, ``user system elapsed`` then the seconds: the user time no more than the
+    elapsed one, so one thread did the work (easybuild-easyblocks#202: R linked with MKL's sequential layer)."""
+
+    CONTEXT_ONLY: ClassVar[bool] = True
+    call: str
+    user: float = 0.0
+    elapsed: float = 0.0
+    wants: int = field(default=1, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "OneThreadTimed | None":
+        times = re.match(r"^\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*$", lines[0]) if lines else None
+        if times is None:
+            return None
+        user, system, elapsed = (float(t) for t in times.groups())
+        return replace(self, user=user, elapsed=elapsed, wants=0) if elapsed >= 0.3 and user + system <= 1.25 * elapsed else None
+
+
+_PRODUCT = re.compile(r"%\*%|\b(?:t?crossprod|solve|chol|svd|qr|eigen)\(")
+
+
 SIGNATURES = (
+    Signature("r-system-time-one-thread", "rblas", "system elapsed",
+              re.compile(r"^\s*user\s+system\s+elapsed\s*$"),
+              lambda m, before: OneThreadTimed(call.strip()[:200]) if (call := next(
+                  (b for b in reversed(list(before)) if _PRODUCT.search(b) and "system.time" in b), None)) else None),
     Signature("r-configure-blas-shlib", "rblas", "enable-BLAS-shlib",
               re.compile(r"(?:^|\s)--enable-BLAS-shlib(?:=yes)?(?:\s|$)"), lambda m, _: BlasShlib(m.string.strip()[:200])),
     # configure's own line ("... can be used... no"), or config.log's check whose "result: no" follows a few lines on
@@ -98,7 +124,26 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     return ([_revo(e) for e in events.of(RevoMathMissing)[:1]] + _not_mkl(events) + _rt_threading(events)
-            + [_complex_rejected(e) for e in events.of(ComplexBlasRejected) if e.no and events.mkl_at][:1])
+            + [_complex_rejected(e) for e in events.of(ComplexBlasRejected) if e.no and events.mkl_at][:1]
+            + [_one_thread(e) for e in events.of(OneThreadTimed)[:1]])
+
+
+def _one_thread(event: OneThreadTimed) -> Finding:
+    return Finding(
+        "r-blas-one-thread", "warning",
+        f"R's BLAS ran the product on one thread: user time {event.user:g} s for {event.elapsed:g} s elapsed",
+        (event.call, f"system.time() says {event.user:g} s of user time in {event.elapsed:g} s: a threaded BLAS (MKL's "
+                     "threading layers, OpenBLAS's) on a product this size spends several times the elapsed time across "
+                     "its threads; one thread's worth means a sequential BLAS (R's reference BLAS, MKL's sequential layer: "
+                     "EasyBuild's $LIBBLAS on Intel toolchains, easybuild-easyblocks#202) or a thread count of 1"),
+        ("sessionInfo()   # R 3.4 and newer name the BLAS and LAPACK files R loaded; R CMD config BLAS_LIBS how R was linked",
+         "libmkl_sequential there: link R with a threaded layer (-lmkl_intel_lp64 -lmkl_gnu_thread -lmkl_core -lgomp for a "
+         "GCC-built R; EasyBuild: preconfigopts 'export BLAS_LIBS=\"$LIBBLAS_MT\"'), or libmkl_rt with MKL_THREADING_LAYER=GNU",
+         "a threaded BLAS already: the thread count is 1 where R runs (echo $OMP_NUM_THREADS $MKL_NUM_THREADS; a batch "
+         "job's default of one core)"),
+        "A BLAS runs a large matrix product on all its threads: user time over elapsed time is about the threads used.",
+        ("Rscript -e 'm <- matrix(rnorm(4e6), 2000); print(system.time(m %*% m))'   # user well above elapsed: threaded",),
+    )
 
 
 def _rt_threading(events: Parsed) -> list[Finding]:

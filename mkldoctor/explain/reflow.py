@@ -114,6 +114,7 @@ _PHRASES = ("undefined symbol:", "undefined reference to", "symbol lookup error:
 # and a message's last words, which start no message of their own ("... in libirc.a(cpu_feature_disp.o)" / "is referenced by DSO")
 _TAILS = ("is referenced by DSO", "(try using -rpath or -rpath-link)", "not valid for use in process",
           "No such file or directory")
+_PY_NEXT = re.compile(r"[A-Z]\w*(?:Error|Exception): |File \"|Traceback ")  # Python's exception or frame after a source line
 _CUTS: dict[str, list[tuple[str, str]]] = {}
 for _phrase in _PHRASES:
     _words = _phrase.split()
@@ -155,7 +156,7 @@ def _split(line: str, text: str, joined: str = "") -> bool:
         return True
     if last in (":", "o", "l", "n", "t", "y") and (_MKL_HEAD.search(line) or _NAME_NEXT.search(line)) \
             or last == "," and line.count("(") > line.count(")"):
-        return bool(body) and not body.startswith(("Intel MKL", "INTEL MKL"))
+        return bool(body) and not body.startswith(("Intel MKL", "INTEL MKL")) and not _PY_NEXT.match(body)
     if line.endswith(".sh:") and re.match(r"line \d+: ", body):  # bash's "<script>.sh:" / "line 1: X: unbound variable"
         return True
     if line.endswith("code signature in"):  # macOS's "X.dylib: code signature in" / "(X)" / "not valid for use in ..."

@@ -170,6 +170,15 @@ SIGNATURES = (
     Signature("apt-source-gone", "syspackages", "ailed to fetch",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Failed to fetch (?P<url>\S+)\s+(?P<code>40[34])\b"),
               lambda m, _: NOT_MINE if "intel" in m["url"].lower() else AptSourceGone(m["url"][:200], m.string.strip()[:300])),
+    # the same from apt 1.5 on, for a source with no Release file for the machine's release (kaldi#4036, #4298)
+    Signature("apt-source-no-release", "syspackages", "have a Release file",
+              re.compile(r"^\s*(?:[\d.]+\s+)?E: The repository '(?P<url>\S+)[^']*' does not have a Release file"),
+              lambda m, _: NOT_MINE if "intel" in m["url"].lower() else AptSourceGone(m["url"][:200], m.string.strip()[:300])),
+    # apt's https method that cannot start (its own library missing: kaldi#3350): each fetch through it fails after it
+    Signature("apt-fetch-after-method-died", "syspackages", "ailed to fetch",
+              re.compile(r"^\s*(?:[\d.]+\s+)?E: Failed to fetch \S+\s*$"),
+              lambda m, before: FollowOn(m.string.strip()[:300]) if last_match(
+                  r"^\s*E: (?:Method \S+ has died unexpectedly|Method \S+ did not start correctly)", before, 12) else NOT_MINE),
     Signature("apt-index-files-ignored", "syspackages", "ailed to download",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Some index files failed to download"), lambda m, _: FollowOn(m.string.strip())),
     # its words found first, MKL's name looked up before them ("MKL.*installation FAILED" was quadratic in MKL's mentions)
@@ -331,11 +340,11 @@ def _rpm_key_rejected(said: list[IntelRpmKeyRejected]) -> Finding:
 def _source_gone(event: AptSourceGone) -> Finding:
     return Finding(
         "apt-source-gone", "error",
-        "apt-get update failed on another of the machine's sources (404: a PPA or mirror that is gone), and the MKL install "
-        "that needs it stops with it",
+        "apt-get update failed on another of the machine's sources (a PPA or mirror that is gone: 404, or no Release file "
+        "for this release), and the MKL install that needs it stops with it",
         (event.line, "the source is not Intel's: a repository the machine's own sources list names (a personal PPA, an old "
                      "release's mirror); apt reads every source before an install, and a script that checks apt-get update's "
-                     "status (kaldi's install_mkl.sh) stops there (kaldi#3492)"),
+                     "status (kaldi's install_mkl.sh) stops there (kaldi#3492, #4036)"),
         ("remove or disable that source: its line in /etc/apt/sources.list or /etc/apt/sources.list.d/*.list (grep -rn "
          "'<its host>' /etc/apt/sources.list /etc/apt/sources.list.d/), then apt-get update, then the MKL install again",),
         "apt-get update reads every configured source; one that answers 404 makes it fail, whatever the package wanted.",

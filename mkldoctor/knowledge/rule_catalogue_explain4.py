@@ -113,4 +113,10 @@ EXPLAIN = (
     _r("mro-without-mkl", "Microsoft R Open started without its MKL package: no performance acceleration libraries",
        "MRO ships MKL as a package of its own, installed by the same release's installer; R runs without it.",
        "Install the MKL package of the same MRO release (install.sh, yes to MKL); or CRAN R with MKL as its BLAS."),
+    _r("package-code-raised", "An exception raised in the Python code of a package that wraps or packs MKL (mkl_fft, a hook)",
+       "mkl_fft, mkl_random, mklfft and freezers' numpy hooks run code of their own around MKL; their releases' faults.",
+       "Run the call on the plain code path (numpy's own FFT) to confirm; upgrade the package; report it with versions."),
+    _r("r-blas-one-thread", "R's system.time() of a matrix product shows one thread's worth of user time",
+       "A sequential BLAS (MKL's sequential layer, R's reference BLAS) or a thread count of 1 runs the product alone.",
+       "Check sessionInfo()'s BLAS; link R with MKL's threaded layer (or libmkl_rt); check OMP/MKL_NUM_THREADS."),
 )
