@@ -268,14 +268,17 @@ def _pointed(named: tuple[str, ...], platform: str, first: bool, meson: bool = F
 
 
 def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
-    said = sorted(said, key=lambda e: "mkl" not in e.text.lower())  # MKL's own search first, then the others it fed (LAPACK's)
+    # MKL's own search first, then the others it fed (LAPACK's); Intel's OpenMP first where MKL's own libraries were found
+    # (wav2letter#548: "Library mkl_gf_lp64: /opt/intel/mkl/lib/intel64/..." then "Library iomp5: not found")
+    runtime_only = any("/libmkl_" in p for p in events.paths()) and any(re.search(r"\biomp5\b", e.text) for e in said)
+    said = sorted(said, key=lambda e: (not (runtime_only and re.search(r"\biomp5\b", e.text)), "mkl" not in e.text.lower()))
     finders = list(dict.fromkeys(e.finder for e in said if e.finder))
     lines = list(dict.fromkeys(line for e in said for line in (e.text, *e.more)))
     looked = [e.text.split("--", 1)[-1].strip() for e in said if "Library mkl" in e.text]
     where = f" ({finders[0]})" if finders else ""
     evidence = [f"the project's own finder{where} says: " + " ".join(lines[:3])]
     evidence += [f"  {line}" for line in lines[3:8]]
-    if looked:
+    if looked and not runtime_only:
         evidence.append(f"it looked for {len(looked)} libraries and found none: {', '.join(looked[:4])}")
     config = next((e.path for e in events.of(MklConfigRan)), "") or next((f for f in finders if "MKLConfig.cmake" in f), "")
     if config:  # MKL's own config said it (its find_path in the log, or the head of its message)
@@ -293,6 +296,9 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
     whose = "MKL's own CMake config (MKLConfig.cmake)" if config else "the project's own search for MKL"
     title = (f"{whose} failed" if severity == "error" else
              f"{whose} found none, and the build went on without it") + f"{where}: {' '.join(said[0].text.split())[:120]}"
+    if runtime_only:
+        title = (f"{whose}{where} found MKL's libraries but not Intel's OpenMP runtime (libiomp5), which its threaded "
+                 "combinations need" + (": it failed" if severity == "error" else ""))
     platform = _log_platform(events)
     layouts = base_layouts = _platform_layouts(platform)
     said_text = " ".join(lines + finders)
@@ -320,7 +326,8 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "oneAPI's MKL has them; then give the finder their folder (CMAKE_INCLUDE_PATH=<prefix>/include)", *layouts)
     if re.search(r"(?i)iomp5|\bOMP (?:library|lib)\b|OpenMP (?:librar|runtime)", said_text):
         layouts = ("Intel's OpenMP runtime (libiomp5, libiomp5md on Windows) is the compiler's, not MKL's: oneAPI keeps it in "
-                   "<oneapi>/compiler/<ver>/lib (Windows: compiler\\<ver>\\lib for the .lib, bin for the DLL), not under MKLROOT, "
+                   "<oneapi>/compiler/<ver>/lib (Windows: compiler\\<ver>\\lib for the .lib, bin for the DLL), not under MKLROOT, Parallel "
+                   "Studio and MKL 2020 and older in compilers_and_libraries_<ver>/linux/lib/intel64 (/opt/intel/lib/intel64), "
                    "and conda and pip in the environment's lib (Library\\lib): give the finder that folder (CMAKE_LIBRARY_PATH, "
                    "or its own hint variable), or source setvars.sh/setvars.bat, which sets CMPLR_ROOT", *layouts)
         from mkldoctor.explain.mklrootpath import iomp_under_root

@@ -13,7 +13,7 @@ import re
 
 from mkldoctor.explain.catalogue import CANNOT
 
-SUBJECT = r"(?:\bMKL\b|\bmkl_\w|Math Kernel Library|\boneMKL\b|Intel OpenMP|\blibiomp5|\bmkl\b)"  # a name's head only
+SUBJECT = r"(?:\bMKL\b|\bmkl_\w|Math Kernel Library|\boneMKL\b|Intel OpenMP|\b(?:lib)?iomp5|\bmkl\b)"  # a name's head only
 NOT_FOUND = (rf"(?:(?<![Ss]ymbol )not found|(?<!manifest ){CANNOT} be found|was not found|NOT find|{CANNOT} (?:find|locate)|"
              # pip's "requires X, which is not installed" is pkgstate's
              r"unable to find|(?<!which )(?<!which is )(?:is )?not installed(?!\s*\?)|"

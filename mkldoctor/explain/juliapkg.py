@@ -13,7 +13,7 @@ another machine asks for it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from mkldoctor.explain.catalogue import Signature
 from mkldoctor.explain.context import Context
@@ -43,7 +43,26 @@ class PackageNotInPath:
     child: bool  # a process Julia started for a build (PackageCompiler's sysimage, a build script)
 
 
+@dataclass(frozen=True, slots=True)
+class Unsatisfiable:
+    """Pkg's ``ERROR: Unsatisfiable requirements detected for package PackageCompiler [9b87118b]:`` and its tree after it
+    (MKL.jl#36: MKL fixed to 0.2.0, added from its repository, restricting PackageCompiler to releases this Julia cannot
+    take)."""
+
+    package: str
+    line: str
+    tree: tuple[str, ...] = ()
+    wants: int = field(default=10, compare=False)
+
+    def followed(self, lines: tuple[str, ...]) -> "Unsatisfiable":
+        tree = tuple(line.strip() for line in lines if re.match(r"^\s*[│├└ ─]*\s*(?:\S+ \[[0-9a-f]{8}\]|restricted|possible)", line))
+        return replace(self, tree=tree, wants=0)
+
+
 SIGNATURES = (
+    Signature("julia-unsatisfiable", "juliapkg", "ERROR: Unsatisfiable",
+              re.compile(r"ERROR: Unsatisfiable requirements detected for package (?P<pkg>\w+) \[[0-9a-f]{8}\]"),
+              lambda m, _: Unsatisfiable(m["pkg"], m.string.strip()[:300])),
     Signature("julia-artifact-not-installed", "juliapkg", "Unable to automatically",
               re.compile(r"Unable to automatically (?:install|download/install) (?:artifact )?'(?P<name>[^']{1,80})' from "
                          r"(?:sources listed in )?'(?P<toml>[^']{1,400})'"),
@@ -62,6 +81,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(ArtifactNotInstalled)
     mismatch = events.of(HashMismatch)
     out = [_not_in_path(e) for e in events.of(PackageNotInPath)[:1]]
+    out += [_unsatisfiable(e) for e in events.of(Unsatisfiable) if any("MKL" in line for line in (e.line, *e.tree))][:1]
     if not said and not mismatch:
         return out
     first = said[0] if said else None
@@ -86,6 +106,35 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "a mismatch or a failed download leaves the package without its library.",
         ("julia -e 'using Pkg; Pkg.status(\"MKL_jll\"); Pkg.Registry.status()'   # the release installed, the registry's age",),
     )]
+
+
+def _unsatisfiable(said: Unsatisfiable) -> Finding:
+    tree = " ".join(said.tree)
+    fixed = re.search(r"(?P<pkg>\w*MKL\w*) \[[0-9a-f]{8}\] is fixed to version (?P<v>\S+)", tree)
+    julia = "julia compatibility" in tree
+    evidence = [said.line, *said.tree[:5]]
+    fix = []
+    if fixed:
+        evidence.append(f"{fixed['pkg']} is fixed to {fixed['v']}: added from its repository or a path (pkg> add <URL>), or "
+                        "pinned, so the resolver may not move it")
+        fix.append(f"free it and let the resolver pick the registered {fixed['pkg']} release for this Julia: pkg> free "
+                   f"{fixed['pkg']} (or pkg> rm {fixed['pkg']}, then pkg> add {fixed['pkg']})")
+    if julia:
+        evidence.append(f"the releases of {said.package} left are not for this Julia (its compatibility requirements): the "
+                        "MKL package asks for releases a newer Julia needs")
+        fix.append("or a newer Julia, for which MKL.jl's registered releases ask for what it can take (from Julia 1.7, "
+                   "MKL.jl switches the BLAS at run time through libblastrampoline)")
+    fix.append(f"pkg> status --manifest {said.package} MKL   # what each is now, and why (the tree above names who restricts whom)")
+    return Finding(
+        "julia-resolve-unsatisfiable", "error",
+        f"Julia's resolver found no release of {said.package} that fits: "
+        + (f"{fixed['pkg']} is fixed to {fixed['v']}" if fixed else "MKL's package restricts it")
+        + (", and this Julia allows none of the rest" if julia else ""),
+        tuple(evidence), tuple(fix),
+        "Pkg picks one release of each package that meets every package's [compat] and Julia's own; a package fixed to a "
+        "version (added by URL, pinned) cannot move, and its requirements may leave nothing for the others.",
+        ("julia -e 'using Pkg; Pkg.status(mode=PKGMODE_MANIFEST)'",),
+    )
 
 
 def julia_in_r(soname: str) -> Finding:

@@ -202,7 +202,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out += [_intel_runtime(hidden, events)] if hidden else []
     shared = OrderedDict((s, evs) for s, evs in internal.items() if all(_from_mkl_shared(e) for e in evs))
     internal = OrderedDict((s, evs) for s, evs in internal.items() if s not in shared)
-    if internal:
+    # a CMake variable's NOTFOUND in the core's place (MegEngine#60, ld.gold goes on to list the names): the core was never
+    # on the line, and library-not-found's finding says why; the names left undefined are its consequence
+    unset = any(e.name.endswith("-NOTFOUND") and re.search(r"(?i)core", e.name) for e in events.of(MissingLibrary))
+    if internal and not unset:
         out.append(_archive_order(ctx, internal))
     before = _before_objects(events, shared)
     if not shared and _placed_by_undefined(events):

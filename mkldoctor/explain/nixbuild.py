@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import FollowOn, Signature
+from mkldoctor.explain.catalogue import FollowOn, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -46,6 +46,12 @@ SIGNATURES = (
     Signature("nix-auto-patchelf-unsatisfied", "nixbuild", "ould not",
               re.compile(r"auto-patchelf could not satisfy dependency (?P<so>\S+) wanted by (?P<by>\S+)"),
               lambda m, _: Unsatisfied(m["so"], m["by"])),
+    # auto-patchelf before nixpkgs 22.05 listed each file's needs: "searching for dependencies of <file>", then
+    # "  libcoi_device.so.0 -> not found!" (nixpkgs PR #63843: Mathematica's libmkl_ao_worker.so)
+    Signature("nix-auto-patchelf-not-found", "nixbuild", "not found!",
+              re.compile(r"^\s+(?P<so>\S+\.so(?:\.[\w.]+)?) -> not found!\s*$"),
+              lambda m, before: Unsatisfied(m["so"], by["by"] if (by := last_match(
+                  r"searching for dependencies of (?P<by>\S+)", before)) else "a file of the derivation")),
     Signature("nix-auto-patchelf-count", "nixbuild", "ould not",
               re.compile(r"^\s*auto-patchelf: \d+ dependenc(?:y|ies) could not be satisfied"),
               lambda m, _: UnsatisfiedCount(m.string.strip())),
@@ -58,6 +64,10 @@ _PROVIDERS = (
     (re.compile(r"libquadmath\.so"), "gfortran.cc.lib (GCC's libquadmath)"),
     (re.compile(r"libiomp5\.so"), "mkl (Intel's OpenMP runtime ships with it) or llvmPackages.openmp"),
     (re.compile(r"libmkl_"), "mkl"),
+    # Intel MPSS's COI library, which only MKL's Automatic Offload worker for Xeon Phi (KNC) coprocessors links
+    (re.compile(r"libcoi_(?:device|host)\.so"), "none: it is Intel MPSS's library for Xeon Phi (KNC) coprocessors, which only MKL's "
+     "Automatic Offload worker (libmkl_ao_worker.so) needs; ignore it (autoPatchelfIgnoreMissingDeps) or remove that file "
+     "from the output (nixpkgs PR #63843: Mathematica)"),
 )
 
 
@@ -73,7 +83,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                 f"{' and more' if len(users) > 2 else ''})" for s in sonames[:4]]
     evidence.append("autoPatchelfHook gives each binary a run path to the build inputs that hold its needed libraries; a "
                     "library no input holds stops the build")
-    fix = [f"add the package that holds {first} to the derivation's buildInputs"
+    fix = [f"no package holds {first}: {provider[6:]}" if provider and provider.startswith("none: ") else
+           f"add the package that holds {first} to the derivation's buildInputs"
            + (f": {provider}" if provider else " (nix-locate " + first + " names it)")]
     if "gfortran" in first or "quadmath" in first:
         fix.append("with MKL as the BLAS provider (blasProvider = mkl, lapackProvider = mkl in an overlay): OpenBLAS links "

@@ -30,6 +30,10 @@ SHELL_RAN_LIBRARY = re.compile(
 # a link option run as a command: "-Wl,--end-group: command not found", dash's "1: -lmkl_core: not found"
 _SHELL_RAN_OPTION = re.compile(
     SHELL_PREFIX + r"(?P<opt>-(?:l[\w.+-]+|L\S+|Wl,\S+|q?openmp|fopenmp|mkl\S*|pthread|static\S*|shared)): (?:command )?not found\s*$")
+# a sourced script's own line (tdep's important_settings: "line 35: -L/.../mkl/2023.2.0/lib/intel64: No such file or
+# directory"): bash runs a word with a slash as a path
+_SCRIPT_RAN_OPTION = re.compile(r"^\s*(?:\S*/)?[\w.+-]+: line \d+: (?P<opt>-(?:L/\S+|l[\w.+-]+|Wl,\S+|I/\S+)): "
+                                r"(?:command not found|No such file or directory)\s*$")
 
 
 # the command make or a script echoed before running it, with a ';' before a library or a link option
@@ -64,6 +68,10 @@ SIGNATURES = (
     Signature("shell-ran-library-signal", "shellsplit", "egmentation fault", _BARE_SIGNAL, _bare_signal),
     Signature("shell-ran-library-illegal", "shellsplit", "Illegal instruction", _BARE_SIGNAL, _bare_signal),
     Signature("shell-ran-option", "shellsplit", "not found", _SHELL_RAN_OPTION,
+              lambda m, _: RanAsCommand(m.group("opt"), m.string.strip()[:300])),
+    Signature("script-ran-option", "shellsplit", "No such", _SCRIPT_RAN_OPTION,
+              lambda m, _: RanAsCommand(m.group("opt"), m.string.strip()[:300])),
+    Signature("script-ran-option-not-found", "shellsplit", "not found", _SCRIPT_RAN_OPTION,
               lambda m, _: RanAsCommand(m.group("opt"), m.string.strip()[:300])),
     Signature("libtool-no-output-file", "shellsplit", "rror: you must specify an output file",
               re.compile(r"^\s*libtool: +error: you must specify an output file"), lambda m, _: NoOutputFile(m.string.strip())),

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, NeededNotFound, Parsed, UndefinedSymbol
 from mkldoctor.explain import cxxlinkage, inmkl, intelrt, iompmissing, libc, linkorder, mpilink, msvcnames, onedalfpk, otherblas, syclnames
-from mkldoctor.explain import blasnames, tpetrafloat
+from mkldoctor.explain import blasnames, ownnames, tpetrafloat
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
@@ -161,18 +161,14 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
         out.append(_sycl_api(ctx, sycl, by_symbol))
     if groups["other"]:
         symbols = groups["other"]
-        spaces = list(dict.fromkeys(s.split("::", 1)[0] for s in symbols if "::" in s))  # C++ names: the project's own
-        own = ([f"{more(symbols, 2)} {'is' if len(symbols) == 1 else 'are'} C++ names of the namespace {spaces[0]}::, the "
-                "project's own (MKL's C API has no namespace): declared in its headers and defined in none of the objects "
-                "and libraries linked"] if spaces and spaces[0] not in ("std", "oneapi", "sycl") else [])
+        own, own_fix = ownnames.said(symbols)  # C++ names of the project's namespace, its Fortran modules' procedures
         out.append(Finding(
-            "undefined-symbol", "error", f"undefined: {more(symbols, 4)}; no MKL copy here defines {'it' if len(symbols) == 1 else 'them'}",
+            "undefined-symbol", "error", f"undefined: {more(symbols, 4)}; " + ("the project's own names, not MKL's" if own else
+                                                                               "not MKL's names"),
             tuple(needed_by(symbols, by_symbol) + own + [f"searched: {label(i)}" for i in ctx.installs]),
-            (*((f"find where the project defines them (grep -rn '{symbols[0].rsplit('::', 1)[-1]}' <its sources>): a "
-                "definition missing from its sources or compiled out by a build option (a debug build keeps calls an "
-                "optimised one drops), or its library not on this link",) if own else ()),
-             "find the library that defines it: mkldoctor symbols --find SYMBOL FOLDER"),
-            "These symbols are not MKL's (none of the MKL copies searched defines them): the cause is elsewhere in the link.",
+            (*own_fix, "find the library that defines it: mkldoctor symbols --find SYMBOL FOLDER"),
+            "These symbols are not MKL's (no release in mkldoctor's table exports them, no MKL copy searched defines them): the "
+            "cause is elsewhere in the link.",
             locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
         ))
     from mkldoctor.explain.platforms import for_arm64

@@ -155,7 +155,7 @@ _CHECK = (
 )
 
 _EXPLAIN = (
-    _r("undefined-symbol", "Undefined symbols that no MKL copy here defines",
+    _r("undefined-symbol", "Undefined symbols that are not MKL's names",
        "The linker could not resolve the names, and none of the MKL copies searched defines them.",
        "Check the spelling and the library that should provide them; mkldoctor list --symbol NAME looks everywhere."),
     _r("mkl-not-linked", "MKL symbols are undefined: no MKL library is on the link line",

@@ -119,4 +119,10 @@ EXPLAIN = (
     _r("r-blas-one-thread", "R's system.time() of a matrix product shows one thread's worth of user time",
        "A sequential BLAS (MKL's sequential layer, R's reference BLAS) or a thread count of 1 runs the product alone.",
        "Check sessionInfo()'s BLAS; link R with MKL's threaded layer (or libmkl_rt); check OMP/MKL_NUM_THREADS."),
+    _r("apt-https-not-tls", "apt's https download got a plain-HTTP answer: a proxy given as https://, or one that intercepts",
+       "GnuTLS's 'An unexpected TLS packet was received': the other end answered the handshake in plain HTTP.",
+       "Give the proxy as http:// for https too (Acquire::https::Proxy, https_proxy), or unset it where none is needed."),
+    _r("julia-resolve-unsatisfiable", "Julia's resolver found no release that fits where MKL's package restricts it",
+       "A package fixed to a version (added by URL, pinned) cannot move; its requirements may leave nothing for the others.",
+       "Free MKL's package (pkg> free MKL) so the registered release for this Julia is picked, or use a newer Julia."),
 )
