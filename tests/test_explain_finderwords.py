@@ -13,7 +13,7 @@ import pytest
 from mkldoctor.explain.finderwords import NEEDLES, NOT_FOUND, PATTERN, SUBJECT
 
 OLD = re.compile(rf"(?i)(?:{SUBJECT}.*{NOT_FOUND}|Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)\b"
-                 rf"|{NOT_FOUND} (?:the )?(?:Intel )?(?:MKL|oneMKL)\b(?!\w|\.\w)"
+                 rf"|{NOT_FOUND} (?:the )?(?:Intel(?:\(R\))? )?(?:MKL|oneMKL|Math Kernel Library)\b(?!\w|\.\w)"
                  rf"|(?<!\w)\w*(?:mkl|iomp5|libguide)\w*-NOTFOUND\b|Problem encountered: .*{SUBJECT}"
                  rf"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE)")
 

@@ -186,3 +186,42 @@ def test_a_fortran_modules_procedure_undefined(name, module, procedure, compiler
     assert any(f"{compiler} name of the procedure {procedure} of the Fortran module {module}" in line
                for line in finding.evidence), finding.evidence
     assert finding.fix[0].startswith(f"find the module's source (grep -rln 'module {module}'"), finding.fix
+
+MATHNET_NATIVE_18 = """Exception thrown: 'System.DllNotFoundException' in MathNet.Numerics.dll
+
+Additional information: Unable to load DLL 'MathNet.Numerics.MKL.dll':
+Exception thrown: 'System.NotSupportedException' in MathNet.Numerics.dll
+
+Additional information: MKL Native Provider not found.
+"""
+DREAMPOWER_114 = """ImportError: dlopen(/Users/u/Downloads/DreamPower/torch/_C.cpython-38-darwin.so, 2): Library not loaded: \
+@loader_path/libiomp5.dylib
+  Referenced from: /Users/u/Downloads/DreamPower/libtorch_python.dylib
+  Reason: no suitable image found.
+ Did find:
+	/Users/u/Downloads/DreamPower/torch/../libiomp5.dylib: code signature in (/Users/u/Downloads/DreamPower/torch/../\
+libiomp5.dylib) not valid for use in process using Library Validation: library load disallowed by system policy
+"""
+
+
+def test_ctypes_on_windows_without_an_mkl_function():
+    """meshGraphNets_pytorch#9: 'AttributeError: function 'mkl_sparse_d_create_csr' not found' (ctypes on Windows) was read
+    as a project's search for MKL that failed; it is the DLL ctypes opened without that name (an older MKL first on PATH)."""
+    [finding] = errors_of("AttributeError: function 'mkl_sparse_d_create_csr' not found\n")
+    assert finding.id == "mkl-name-missing" and "ctypes (Windows)" in finding.title, flat(finding)
+    assert "mkl_rt*.dll" in finding.fix[1] and "LD_LIBRARY_PATH" not in finding.fix[1], finding.fix
+    # another DLL's function: not an MKL name, not this finding
+    assert "mkl-name-missing" not in [f.id for f in errors_of("AttributeError: function 'foo_bar' not found\n")]
+
+
+def test_math_nets_provider_not_found_after_its_dll():
+    """mathnet-numerics-native#18: .NET could not load MathNet.Numerics.MKL.dll, then Math.NET said 'MKL Native Provider not
+    found.': two findings, the second read as a project's search for MKL; it is the first's consequence."""
+    assert [f.id for f in errors_of(MATHNET_NATIVE_18)] == ["windows-library-not-loaded"]
+
+
+def test_the_file_macos_refused_is_the_one_to_take_the_quarantine_off():
+    """opendreamnet/dreampower#114: the fix named '<the folder>/@loader_path/libiomp5.dylib'; dyld's words name the file."""
+    [finding] = errors_of(DREAMPOWER_114)
+    assert any(line.startswith("take the quarantine off the downloaded files: xattr -d com.apple.quarantine "
+                               "/Users/u/Downloads/DreamPower/torch/../libiomp5.dylib ") for line in finding.fix), finding.fix

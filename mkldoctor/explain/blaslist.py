@@ -85,7 +85,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     failed = events.of(BlasSearchFailed)
     tried = events.of(MklListTried)
     if events.of(AutoconfTried) and not tried:
-        return [_autoconf(events.of(AutoconfTried))]
+        from mkldoctor.explain.finders import FinderSaid  # configure's own stop after the check (bagel#125)
+
+        stop = [e.text for e in events.of(FinderSaid) if re.match(r"configure(?::\d+)?: error: ", e.text)]
+        return [_autoconf(events.of(AutoconfTried), stop[:1])]
     said_no = [e for e in events.of(CheckSaidNo) if not re.search(r"(?i)\bLAPACKE\b|\bELPA\b|\bPLASMA\b|\bMAGMA\b", e.what)]
     if said_no and not tried and any(re.match(r"configure(?::\d+)?: error: ", e.line) for e in events.of(FollowOn)):
         return [_check_said_no(said_no)]
@@ -124,14 +127,15 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     )]
 
 
-def _autoconf(tried: list[AutoconfTried]) -> Finding:
+def _autoconf(tried: list[AutoconfTried], stop: list[str]) -> Finding:
     first = tried[0]
     return Finding(
         "mkl-finder-failed", "error",
         f"configure's test link of {first.symbol} with {first.libraries} failed: config.log holds the linker's own reason",
         (first.line,
          "autoconf links a test program with those libraries (it does not run it) and says only yes or no; the reason "
-         "(-lmkl_rt not in a folder ld searches, names of a layer not given, a missing -lpthread -lm -ldl) is in config.log"),
+         "(-lmkl_rt not in a folder ld searches, names of a layer not given, a missing -lpthread -lm -ldl) is in config.log",
+         *(f"then configure stopped: {line} (the check's consequence)" for line in stop)),
         (f"read the test link's error: grep -n -A25 'checking for {first.symbol} in' config.log",
          "give configure MKL's folder and line: LDFLAGS=-L<MKL lib folder> with the project's BLAS option "
          "(--with-blas=\"-lmkl_rt -lpthread -lm -ldl\" or its own), or MKL's full line: mkldoctor link --format flags",

@@ -216,6 +216,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         title = f"the build script of {event.crate} {event.version} failed: {said[:140]}"
         fix.append("do what its message asks (quoted above): most crates that reach MKL read MKLROOT or pkg-config's mkl-*.pc: "
                    "export MKLROOT=<MKL prefix>, or PKG_CONFIG_PATH=<MKL prefix>/lib/pkgconfig")
+    empty = next((h for p in panics for h in _EMPTY if h in (p.message or "").lower()), "")
+    if empty:  # the MD5, SHA-1 or SHA-256 of zero bytes: the download wrote nothing (rust-autograd#21)
+        evidence.append(f"{empty} is the checksum of zero bytes: the download came back empty (the address is gone, or the "
+                        "network or a proxy refused it), not a damaged archive")
     if "mkl" in event.crate.lower() or any("mkl" in (p.message or "").lower() for p in panics) or known is not None:
         fix.append(f"if no MKL is installed: {ctx.recipe_ref('static')}")
     return [Finding(
@@ -224,6 +228,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "(panics) when it cannot find or fetch it. What it looks for is the crate's own choice, at that version.",
         ("cargo build -vv 2>&1 | grep -A40 'custom build command'   # the build script's whole output",),
     )] + out
+
+
+_EMPTY = ("d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
 
 
 def _known_breakages(events: Parsed) -> list[Finding]:

@@ -43,6 +43,11 @@ SIGNATURES = (
     Signature("ctypes-attribute-undefined", "dlsym", "ndefined",
               re.compile(r"AttributeError: \S*libmkl_rt[\w.]*: undefined symbol: (?P<sym>[\w$.@]+)"),
               lambda m, _: NameNotFound("ctypes", m.group("sym"))),
+    # the same on Windows, where ctypes says "AttributeError: function 'mkl_sparse_d_create_csr' not found"
+    # (meshGraphNets_pytorch#9): an MKL name only, another DLL's is another library's question
+    Signature("ctypes-function-not-found", "dlsym", "not found",
+              re.compile(r"AttributeError: function '(?P<sym>\w+)' not found"),
+              lambda m, _: NameNotFound("ctypes-win", m["sym"]) if exports.history(m["sym"]) is not None else NOT_MINE),
     # a program's own dlsym of an MKL function (Paddle's port.cc: "Load symbol MKL_Free_Buffers failed", then its
     # "RuntimeError: MKL_Free_Buffers not found."; Paddle#61709: an mklml of 2018 first on PATH)
     Signature("program-load-symbol-failed", "dlsym", "oad symbol",
@@ -56,7 +61,8 @@ def _program(symbol: str) -> NameNotFound | object:
     return NameNotFound("program", symbol) if exports.history(symbol) is not None else NOT_MINE
 
 _HOSTS = {"julia": "Julia", "julia-old": "Julia (0.6 or older)",
-          "jna": "JNA (Java)", "ctypes": "Python's ctypes", "program": "the program's own loader (dlsym)"}
+          "jna": "JNA (Java)", "ctypes": "Python's ctypes", "ctypes-win": "Python's ctypes (Windows)",
+          "program": "the program's own loader (dlsym)"}
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
@@ -112,12 +118,15 @@ def _finding(event: NameNotFound) -> Finding:
                f"(Julia 1.8+; or MKL_jll = \"{bound}\" in [compat] of the package that calls it, the bound that was missing)",
                "find what holds MKL_jll back: ] status --outdated -m; a system image or a manifest built earlier pins it "
                "(rebuild it, or Pkg.update())")
-    elif event.host == "ctypes":
+    elif event.host in ("ctypes", "ctypes-win"):
         fix = (f"update the Python package that asks for it (its frame is above the error): one that looks {symbol} up "
                "in whatever MKL the process has must not need names older releases lack (threadpoolctl 2.2.0 asks for "
                "MKL_Get_Version_String, which every release exports, and takes a missing one as no version)",
-               f"or load {need}: the libmkl_rt the process finds first (LD_LIBRARY_PATH, or the older copy in /usr/local/lib "
-               "removed)")
+               f"or load {need}: " + ("the mkl_rt DLL the process finds first (where mkl_rt*.dll: an older copy beside the "
+                                      "program, on PATH or in System32 answers first; conda's Library\\bin of the "
+                                      "environment)" if event.host == "ctypes-win" else
+                                      "the libmkl_rt the process finds first (LD_LIBRARY_PATH, or the older copy in "
+                                      "/usr/local/lib removed)"))
     elif event.host == "program":
         fix = ("find the MKL library the program opened (Windows: where mklml.dll mkl_rt*.dll; Linux: LD_DEBUG=libs <the "
                "program> 2>&1 | grep -i mkl): an older MKL, or MKL-ML's small library (mklml, 2018 and older), first on PATH "

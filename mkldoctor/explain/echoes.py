@@ -71,6 +71,13 @@ SIGNATURES = (
     # a Julia stacktrace's frame ("[1] error(::String) at ./error.jl:33"): a Julia session, whatever it loaded; last of all
     # families, so that a frame another family reads (Pardiso.jl's call with its argument types) stays that family's
     Signature("julia-frame", "echoes", ".jl:", re.compile(r"^\s*\[\d+\] .{0,400}?\bat \S{0,300}\.jl:\d+"), _julia_frame),
+    # a package's fallback import of its extension after the loader refused the first one (faiss#796: "Symbol not found:
+    # _MKL_Detect_Cpu_Global_Lock", then "ModuleNotFoundError: No module named '_swigfaiss'"): that refusal's consequence
+    Signature("python-extension-fallback", "echoes", "No module named",
+              re.compile(r"^\s*(?:ModuleNotFoundError|ImportError): No module named '?[\w.]*\b_\w+'?\s*$"),
+              lambda m, before: FollowOn(m.string.strip()[:300]) if last_match(
+                  r"Symbol not found|Library not loaded|cannot open shared object|undefined symbol|DLL load failed", before)
+              else NOT_MINE),
     Signature("python-exception-tuple", "echoes", "rror", re.compile(r"^\s*[A-Z]\w*Error: \(['\"]"), _header),
     # a traceback's header: its error is its last line; a header whose error was cut from the log is still an error said
     Signature("python-traceback-header", "echoes", "Traceback (most", TRACEBACK_HEADER, lambda m, _: TracebackHeader(m.string.strip())),

@@ -31,8 +31,9 @@ class OneapiModulesUnknown:
 def _unknown(m: re.Match, before) -> OneapiModulesUnknown | Unrecognised:
     names = tuple(re.findall(r'"([^"]+)"', m["names"]))
     ours = [n for n in names if n.split("/", 1)[0] in ONEAPI_MODULES]
-    if not ours:
-        return Unrecognised(m.string.strip())
+    if not ours:  # a site's or Spack's name for MKL's module (spack-stack#1715: "intel-oneapi-mkl/2024.2.1")
+        mkl = [n for n in names if re.match(r"(?:intel-oneapi-mkl|intel-mkl|imkl|mkl)(?:/|$)", n)]
+        return MklModuleMissing(mkl[0], m.string.strip()[:300]) if mkl else Unrecognised(m.string.strip())
     loading = found[1] if (found := last_match(r"Loading mkl version (\S+)", before, within=6)) else ""
     return OneapiModulesUnknown(tuple(ours), loading, m.string.strip()[:300])
 

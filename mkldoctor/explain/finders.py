@@ -191,6 +191,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     config = [e for e in ours if ("MKLConfig.cmake" in e.finder or e.module == "MKLConfig") and e not in omp]
     out = [mklconfigfile.omp_dll_dir(omp[0], "error" if _failed(events, omp) else "warning")] if omp else []
     out += [_built_without(e) for e in events.of(BuiltWithoutMkl)[:1]]
+    from mkldoctor.explain.blaslist import AutoconfTried  # configure's stop after its own check said no: blaslist's
+
+    if events.of(AutoconfTried):
+        said = [e for e in said if not re.match(r"configure(?::\d+)?: error: ", e.text)]
     if said and not mklrootpath.relative(events):  # MKLROOT set without its leading '/': mklrootpath's, with these words
         out.append(_finder_failed(said, events))
     if config:

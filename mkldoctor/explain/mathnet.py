@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
@@ -40,6 +40,12 @@ SIGNATURES = (
     Signature("mathnet-mkl-provider-too-old", "mathnet", "Native Provider",
               re.compile(r"MKL Native Provider revision r(?P<have>\d+) is too old\b(?:.*?Revision r(?P<want>\d+) and newer)?"),
               lambda m, _: ProviderTooOld(m["have"], m["want"] or "", m.string.strip()[:300])),
+    # .NET's words for the provider's own DLL not loaded, then Math.NET's: the second is the first's consequence
+    # (mathnet-numerics-native#18: "Unable to load DLL 'MathNet.Numerics.MKL.dll'", then "MKL Native Provider not found.")
+    Signature("mathnet-provider-not-found", "mathnet", "Native Provider",
+              re.compile(r"MKL Native Provider not found"),
+              lambda m, before: FollowOn(m.string.strip()[:300]) if last_match(r"Unable to load DLL|DllNotFoundException", before)
+              else NOT_MINE),
     Signature("mathnet-provider-unresolved", "mathnet", "Native Provider",
               re.compile(r"Native Provider Probing failed to resolve creator"),
               lambda m, _: ProviderUnresolved(m.string.strip()[:300])),

@@ -189,6 +189,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     intel64 = list(OrderedDict.fromkeys(line for p in (*ctx.places, *(e.library for e in failed)) if (line := folders.intel64_on_macos(p))))
     evidence[-1:-1] = intel64
     signed = any("Library Validation" in e.detail for e in failed)
+    # the file dyld found and refused, as its "code signature in (<path>)" names it (dreampower#114)
+    refused = next((m["path"] for e in failed for m in [re.search(r"code signature in \((?P<path>[^)]+)\)", e.detail)] if m), "")
     evidence[-1:-1] = ["macOS refused the file's code signature (Library Validation): the file is there; a library downloaded "
                        "outside a package manager carries the quarantine attribute, and a process with the hardened runtime "
                        "loads only libraries signed by the same team or Apple"] if signed else []
@@ -261,7 +263,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
               f"/lib/libomp.dylib\" {brew[0]}; or install a build of the module made against libomp"
               if brew[1] == "libiomp" else f"brew install {brew[1]}   # the formula the module was built against",)
              if brew else ()),
-           *((f"take the quarantine off the downloaded files: xattr -d com.apple.quarantine <the folder>/{libs[0]} (xattr -dr "
+           *((f"take the quarantine off the downloaded files: xattr -d com.apple.quarantine "
+              f"{refused or '<the folder>/' + libs[0]} (xattr -dr "
               "com.apple.quarantine <the app's folder> for all of them); or sign them ad hoc: codesign -f -s - <the file>",)
              if signed else ()),
            *(f"put {lib[len('@rpath/'):]} where the package expects it, in {os.path.dirname(user)}: the package's download "

@@ -94,16 +94,6 @@ class AptSourceGone:
 
 
 @dataclass(frozen=True, slots=True)
-class AptTlsRefused:
-    """GnuTLS's "Could not handshake: An unexpected TLS packet was received. [IP: 10.109.19.68 913]" under apt's "Err:2
-    https://<repository> all Release" (ann-benchmarks#265: Intel's MKL repository through a proxy, in a Docker build)."""
-
-    source: str
-    port: str
-    line: str
-
-
-@dataclass(frozen=True, slots=True)
 class PackageScriptFailed:
     """dpkg's ``subprocess old pre-removal script returned error exit status 1`` while it unpacked an MKL package over an
     earlier install of it (microsoft/microsoft-r-open#10: MRO's microsoft-r-open-mkl left half-removed by an earlier
@@ -189,10 +179,6 @@ SIGNATURES = (
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Failed to fetch \S+\s*$"),
               lambda m, before: FollowOn(m.string.strip()[:300]) if last_match(
                   r"^\s*E: (?:Method \S+ has died unexpectedly|Method \S+ did not start correctly)", before, 12) else NOT_MINE),
-    Signature("apt-tls-unexpected-packet", "syspackages", "ould not handshake",
-              re.compile(r"^\s*Could not handshake: An unexpected TLS packet was received\.?(?: \[IP: \S+ (?P<port>\d+)\])?"),
-              lambda m, before: AptTlsRefused(err["url"] if (err := last_match(r"^\s*Err:\d+ (?P<url>https://\S+)", before)) else "",
-                                              m["port"] or "", m.string.strip()[:300])),
     Signature("apt-index-files-ignored", "syspackages", "ailed to download",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Some index files failed to download"), lambda m, _: FollowOn(m.string.strip())),
     # its words found first, MKL's name looked up before them ("MKL.*installation FAILED" was quadratic in MKL's mentions)
@@ -246,7 +232,7 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     keys = [_key_rejected(events.of(IntelRepoKeyRejected))] if events.of(IntelRepoKeyRejected) else []
     keys += [_rpm_key_rejected(events.of(IntelRpmKeyRejected))] if events.of(IntelRpmKeyRejected) else []
-    keys += [_source_gone(e) for e in events.of(AptSourceGone)[:1]] + [_tls_refused(e) for e in events.of(AptTlsRefused)[:1]]
+    keys += [_source_gone(e) for e in events.of(AptSourceGone)[:1]]
     keys += [_script_failed(e) for e in events.of(PackageScriptFailed)[:1]]
     keys += [_unmet_finding(events.of(AptUnmet))] if events.of(AptUnmet) else []
     said = events.of(SystemPackageUnknown)
@@ -363,24 +349,6 @@ def _source_gone(event: AptSourceGone) -> Finding:
          "'<its host>' /etc/apt/sources.list /etc/apt/sources.list.d/), then apt-get update, then the MKL install again",),
         "apt-get update reads every configured source; one that answers 404 makes it fail, whatever the package wanted.",
         ("apt-get update 2>&1 | grep -E '^(E|W):'   # the sources that fail",),
-    )
-
-
-def _tls_refused(event: AptTlsRefused) -> Finding:
-    port = f" (from port {event.port}, a proxy's, not HTTPS's 443)" if event.port and event.port != "443" else ""
-    return Finding(
-        "apt-https-not-tls", "error",
-        f"apt's https download{' of ' + event.source if event.source else ''} got a plain-HTTP answer{port}: an HTTP proxy "
-        "given as https://, or one that intercepts https",
-        (event.line, "GnuTLS says 'An unexpected TLS packet was received' when the other end answers a TLS handshake in plain "
-                     "HTTP: apt (or a build's environment) names the proxy with https:// where it speaks HTTP, or a "
-                     "network's proxy intercepts the connection (ann-benchmarks#265: Intel's MKL repository in a Docker build)"),
-        ("give the proxy as http:// for https too: Acquire::https::Proxy \"http://<proxy>:<port>/\"; in /etc/apt/apt.conf.d/ "
-         "(a Dockerfile: ARG https_proxy=http://<proxy>:<port>, or docker build --build-arg https_proxy=http://...)",
-         "or, where no proxy should be used, unset https_proxy (and Acquire::https::Proxy) in the build's environment"),
-        "apt fetches an https source through Acquire::https::Proxy or https_proxy; a proxy's URL with https:// makes apt start "
-        "TLS with a proxy that answers in HTTP.",
-        ("apt-config dump | grep -i proxy; env | grep -i _proxy   # the proxy apt and the build use",),
     )
 
 

@@ -39,6 +39,22 @@ class BuildScript:
 _WINDOWS_ROOTS = "C:/Program Files (x86)/IntelSWTools/ and C:/Program Files (x86)/Intel/oneAPI/"
 
 SCRIPTS: tuple[BuildScript, ...] = (
+    # read from the crate's own tags: v0.2.x's build.rs runs `curl -L <a Dropbox link>` without looking at curl's status,
+    # writes curl's output as the archive and checks its MD5; 0.3 asks pkg-config's mkl-dynamic-lp64-iomp first, 0.4
+    # downloads from the crate's S3 bucket instead (rust-autograd#21: 0.2.5's empty download)
+    BuildScript(
+        "intel-mkl-src", "0.2.0", "0.4.99",
+        ("0.3 and 0.4: pkg-config's mkl-dynamic-lp64-iomp.pc",
+         "else (0.2: always) it downloads an MKL archive: 0.2 and 0.3 with curl from a Dropbox link (later releases left "
+         "it), 0.4 from the crate's S3 bucket, since retired"),
+        "found no MKL and downloaded: 0.2 and 0.3 write whatever curl printed (nothing, where curl fetched nothing) and "
+        "stop at the archive's MD5 ('check sum of downloaded archive is incorrect'); 0.4's bucket is retired (it stops at "
+        "the HTTP status)",
+        ("use intel-mkl-src 0.8 or newer (blas-src 0.10, lapack-src 0.10, ndarray-linalg 0.16 and later reach it): it finds a "
+         "system MKL or fetches its own from an OCI registry",
+         "or (0.3, 0.4) give it a system MKL through pkg-config: install MKL with its .pc files, then "
+         "export PKG_CONFIG_PATH=<MKL prefix>/lib/pkgconfig (it asks for mkl-dynamic-lp64-iomp)"),
+    ),
     BuildScript(
         "intel-mkl-src", "0.5.0", "0.5.99",
         ("pkg-config's mkl-dynamic-lp64-iomp.pc",

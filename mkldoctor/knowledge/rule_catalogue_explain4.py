@@ -125,4 +125,13 @@ EXPLAIN = (
     _r("julia-resolve-unsatisfiable", "Julia's resolver found no release that fits where MKL's package restricts it",
        "A package fixed to a version (added by URL, pinned) cannot move; its requirements may leave nothing for the others.",
        "Free MKL's package (pkg> free MKL) so the registered release for this Julia is picked, or use a newer Julia."),
+    _r("openmp-fork-in-parallel", "Intel's OpenMP warns that the process forked while its threads were running (#191)",
+       "fork() copies one thread; the child's OpenMP runtime may wait for threads it does not have.",
+       "Start workers with spawn (or forkserver), or OMP_NUM_THREADS=1 in processes that fork."),
+    _r("debian-mkl-question", "Debian's libmkl-rt asks whether libmkl_rt.so is to be the default BLAS/LAPACK",
+       "debconf's libmkl-rt/use-as-default-blas-lapack: an install without a terminal waits for the answer.",
+       "Preset it with debconf-set-selections and install with DEBIAN_FRONTEND=noninteractive."),
+    _r("apt-archives-unfetched", "apt could not download some packages it planned: lists and repository disagree",
+       "A package replaced since apt-get update read the lists (404), or a file whose size or hashes the index does not match.",
+       "apt-get clean; apt-get update; install again (in one RUN for an image); later, or without a stale proxy."),
 )
