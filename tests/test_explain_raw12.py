@@ -137,3 +137,18 @@ def test_an_old_intel_mkl_src_whose_download_came_back_empty():
     assert finding.id == "cargo-build-script-failed", flat(finding)
     assert any("checksum of zero bytes" in line for line in finding.evidence), finding.evidence
     assert finding.fix[0].startswith("use intel-mkl-src 0.8 or newer"), finding.fix
+
+PSI4_1036 = """ImportError: /home/u/anaconda3/lib/python3.6/site-packages/psi4/core.so: undefined symbol: __svml_sincos4_l9
+"""
+
+
+@pytest.mark.parametrize("symbol, library", [("__svml_sincos4_l9", "libsvml"), ("__libm_sse2_sincos", "libimf")])
+def test_a_module_built_with_intels_compilers_without_their_runtime(symbol, library):
+    """psi4#1036 (numpy#14838 alike): a module built with icc needs __svml_sincos4_l9 at import; read as 'load one copy of
+    each library', where the process lacks Intel's compiler runtime."""
+    [finding] = errors_of(PSI4_1036.replace("__svml_sincos4_l9", symbol))
+    assert finding.id == "intel-runtime-symbol-missing" and f"({library})" in finding.title, flat(finding)
+    assert "intel-cmplr-lib-rt" in finding.fix[0], finding.fix
+    # an MKL name stays the loader's finding of its own
+    other = errors_of(PSI4_1036.replace("__svml_sincos4_l9", "mkl_blas_dgemm"))
+    assert "intel-runtime-symbol-missing" not in [f.id for f in other], [(f.id, f.title) for f in other]

@@ -134,4 +134,7 @@ EXPLAIN = (
     _r("apt-archives-unfetched", "apt could not download some packages it planned: lists and repository disagree",
        "A package replaced since apt-get update read the lists (404), or a file whose size or hashes the index does not match.",
        "apt-get clean; apt-get update; install again (in one RUN for an image); later, or without a stale proxy."),
+    _r("intel-runtime-symbol-missing", "A module built with Intel's compilers needs their runtime's function (__svml_*) at load",
+       "Code compiled with icc, icx or ifx calls SVML, libimf and libirc; the process must load that runtime.",
+       "Install intel-cmplr-lib-rt (icc_rt) beside the package, or source setvars.sh, or use a GCC-built package."),
 )
