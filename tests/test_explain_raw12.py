@@ -152,3 +152,21 @@ def test_a_module_built_with_intels_compilers_without_their_runtime(symbol, libr
     # an MKL name stays the loader's finding of its own
     other = errors_of(PSI4_1036.replace("__svml_sincos4_l9", "mkl_blas_dgemm"))
     assert "intel-runtime-symbol-missing" not in [f.id for f in other], [(f.id, f.title) for f in other]
+
+OPUS_MT_61 = """#0 145.7 Errors were encountered while processing:
+#0 145.7  /tmp/apt-dpkg-install-i0Z5wU/29-intel-mkl-gnu-rt-2019.5-281_2019.5-281_amd64.deb
+#0 145.7  /tmp/apt-dpkg-install-i0Z5wU/38-intel-mkl-tbb-rt-2019.5-281_2019.5-281_amd64.deb
+#0 145.7  /tmp/apt-dpkg-install-i0Z5wU/39-intel-mkl-tbb-2019.5-281_2019.5-281_amd64.deb
+#0 145.7 E: Sub-process /usr/bin/dpkg returned an error code (1)
+"""
+
+
+def test_dpkgs_list_of_mkl_packages_it_could_not_install():
+    """Helsinki-NLP/Opus-MT#61 (raw round 11): a Docker build's dpkg list of Intel's 2019.5 packages, then apt's 'E:
+    Sub-process /usr/bin/dpkg returned an error code (1)': an unrecognised error; dpkg's reason was cut from the paste."""
+    [finding] = errors_of(OPUS_MT_61)
+    assert finding.id == "dpkg-failed-on-mkl" and "intel-mkl-gnu-rt-2019.5-281 and 2 more" in finding.title, flat(finding)
+    assert "dpkg: error processing" in finding.fix[0], finding.fix
+    # another package's list: not MKL's finding
+    other = errors_of(OPUS_MT_61.replace("intel-mkl", "foo"))
+    assert "dpkg-failed-on-mkl" not in [f.id for f in other], [(f.id, f.title) for f in other]

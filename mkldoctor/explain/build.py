@@ -180,6 +180,10 @@ SIGNATURES = (
               re.compile(r"^\s*(?:(?P<src>[^\s(]+)\(\d+\): )?catastrophic error: cannot open source file "
                          r"\"(?P<h>[\w/.+-]+\.h(?:pp)?)\""),
               headermissing.header_event),
+    # OpenFOAM's wmkdep, listing a source's headers before wmake compiles it (DLBFoam#4)
+    Signature("header-missing-wmkdep", "build", "No such",
+              re.compile(r"could not open file (?P<h>[\w/.+-]+\.h(?:pp)?) for source file (?P<src>\S+) due to No such file"),
+              headermissing.header_event),
     Signature("header-not-found-clang", "build", "file not found",  # clang's words; a parallel build may cut the file's name
               re.compile(r"^(?:(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"),
               headermissing.header_event),

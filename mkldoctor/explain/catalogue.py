@@ -193,6 +193,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "incompatible types",  # g++'s words, where a paste cut the place and "error:" before them (headerfail)
            "have a Release file", "E: Method ",  # apt's refusal of a source without a Release file, its method's end
            "system elapsed",  # R's system.time() header, its seconds on the next line (rblas)
+           "_kmp_register_library_startup",  # a crash report's frame of OMP Error #15's check (runtime)
+           "checking for gcc... ",  # configure's C compiler, an Intel one where CC names it (intelcmd)
            "fat file",  # dyld's universal file without the process's architecture (binformat)
            "C1083",  # MSVC's header not found, copied from Visual Studio's Error List with no "error" before it (headerwords)
            ":onnxruntime:",  # ONNX Runtime's logger's error record (its error word)

@@ -68,6 +68,9 @@ SIGNATURES = (
     Signature("cmake-compiler-not-set", "intelcmd", "CMake Error: CMAKE_",
               re.compile(r"CMake Error: CMAKE_(?:C|CXX|Fortran)_COMPILER not set, after EnableLanguage"),
               lambda m, _: FollowOn(m.string.strip())),
+    # the compiler configure took ("checking for gcc... icc": CC=icc, sextractor#65), before its test program failed
+    Signature("configure-compiler-found", "intelcmd", "checking for gcc... ",
+              re.compile(r"^checking for gcc\.\.\. (?P<cmd>\S+)\s*$"), lambda m, _: CompilerChecked(m["cmd"])),
     Signature("configure-compiler-checked", "intelcmd", "accepts -g",
               re.compile(r"^checking whether (?P<cmd>\S+) accepts -g\.\.\."), lambda m, _: CompilerChecked(m["cmd"])),
     *(Signature(f"configure-compiler-test-failed-{i}", "intelcmd", needle, re.compile(pattern),

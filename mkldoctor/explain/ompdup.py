@@ -63,6 +63,22 @@ def _either(event: OmpDuplicate, test) -> str | None:
     return next((n for n in (event.library, event.already) if test(n)), None)
 
 
+FRAMES_SAID = "(a crash report's frames)"  # OmpDuplicate's library where only the frames of the runtime's check said it
+
+
+def said(event: OmpDuplicate) -> tuple[str, tuple[str, ...]]:
+    """The finding's title and its first evidence: OMP Error #15's words, or a crash report's frames of its check."""
+    if event.library == FRAMES_SAID:  # AMICI#1270: macOS's crash report
+        return ("an OpenMP runtime stopped at its start, having found another copy of itself in the process (the check of "
+                "OMP Error #15)",
+                ("the crash report's frames: __kmp_fatal under __kmp_register_library_startup, the runtime's check at its "
+                 "start that stops at a second copy registered in the process (OMP Error #15, whose message the report does "
+                 "not show)",))
+    return ((f"two copies of {event.library} in one process" if event.library == event.already else
+             f"two OpenMP runtimes in one process: {event.library} and {event.already}"),
+            (f"OMP: Error #15: {event.library} initialised while {event.already} already was",))
+
+
 def fixes(event: OmpDuplicate) -> tuple[str, ...]:
     """Keeping one OpenMP runtime, as each platform's packages lay them out."""
     two = event.library != event.already

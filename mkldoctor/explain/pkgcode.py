@@ -55,8 +55,10 @@ def _raised(m: re.Match[str], before) -> PackageRaised | object:
         if not frame:
             continue
         package = next((name for name, pattern in _PACKAGES if pattern.search(line)), None)
-        if package and re.search(r"\bin init \w", line):  # the extension's own initialisation: its import (numpyabi)
-            return NOT_MINE
+        if package and re.search(r"\bin init \w", line) and "partially initialized module 'numpy'" not in m["msg"]:
+            return NOT_MINE  # the extension's own initialisation: its import (numpyabi); numpy's own import is below
+        if package and "partially initialized module 'numpy'" in m["msg"]:
+            return PackageRaised(package, line.strip()[:200], m.string.strip()[:300], "circular")
         if package:
             return PackageRaised(package, line.strip()[:200], m.string.strip()[:300], m["exc"])
         if not _NUMPY.search(frame.group("a") or frame.group("c") or frame.group("b") or frame.group(0)):
@@ -81,8 +83,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         return []
     first = said[0]
     title, why, fix = _ABOUT[first.package](first)
-    evidence = [first.line, f"the traceback's last frame of code other than numpy's is {first.package}'s: {first.frame}"
-                if first.exception != "assertion" else f"the assertion is in {first.package}'s own source: {first.frame}", why]
+    evidence = [first.line, f"the assertion is in {first.package}'s own source: {first.frame}" if first.exception == "assertion"
+                else f"the traceback's last frame of code other than numpy's is {first.package}'s: {first.frame}", why]
     return [Finding(
         "package-code-raised", "error", title, tuple(evidence), tuple(fix),
         "A package that wraps MKL (mkl_fft, mkl_random) or packs it (a freezer's hook) runs Python code of its own around "
@@ -92,6 +94,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 
 def _mkl_fft(e: PackageRaised):
+    if e.exception == "circular":  # mkl_fft#105: numpy 1.23.5's import of mkl_fft, an mkl_fft newer than 1.3.8
+        return ("mkl_fft, which this numpy imports while it starts (Anaconda's numpy patches numpy.fft with it), reads numpy "
+                "before numpy is ready: an mkl_fft release made for another numpy",
+                "numpy's own import runs mkl_fft's, and a newer mkl_fft asks numpy for its version at that moment, a circular "
+                "import (mkl_fft#105: a release after 1.3.8 under numpy 1.23.5)",
+                ["install the two as one channel's pair, in one solve: conda install numpy mkl_fft (or the mkl_fft release "
+                 "that came with this numpy build); a pip mkl_fft over conda's numpy mixes two sets",
+                 "or a numpy that does not import mkl_fft (conda-forge's, pip's)"])
     scipy = "scipy_fft" in e.frame
     return (f"{e.exception} raised in mkl_fft's own code (the package that runs numpy.fft and scipy.fft on MKL in Anaconda's "
             "numpy and Intel's builds), not by MKL's libraries or their link",

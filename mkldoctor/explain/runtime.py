@@ -234,6 +234,12 @@ SIGNATURES = (
               re.compile(r"\b(?:MUST|must|need to|have to|should) set \W?MKL_THREADING_LAYER=GNU\b"),
               preceded(r"[Ee]rror\b", lambda m, _: ThreadingConflict(
                   "INTEL", "libgomp (the GNU OpenMP of the program's own compiled code, by its check)"))),
+    # a crash report's frames, innermost first: __kmp_fatal under __kmp_register_library_startup is OMP Error #15's
+    # check, whose message the report does not show (AMICI#1270: macOS's crash report)
+    Signature("omp-duplicate-frames", "runtime", "_kmp_register_library_startup",
+              re.compile(r"^\s*(?:\d+\s+\S+\s+0x[0-9a-f]+\s+)?__kmp_register_library_startup\b"),
+              lambda m, before: OmpDuplicate(ompdup.FRAMES_SAID, "") if any("__kmp_fatal" in b for b in before)
+              else NOT_MINE),
     # the "OMP: " prefix is often cut from a pasted line ("MP: Error #15", "P: Error #15", or none)
     Signature("omp-duplicate", "runtime", "Error #15",
               # a log wrapped at 70 columns ends the line after the second name ("... but found libomp.dylib" / "already initialized.")
@@ -352,10 +358,9 @@ def runtime_misc(events: Parsed, ctx: Context) -> list[Finding]:
         same = event.library == event.already
         windows = event.library.lower().endswith(".dll")
         out.append(Finding(
-            "openmp-duplicate", "error", f"two copies of {event.library} in one process" if same else
-            f"two OpenMP runtimes in one process: {event.library} and {event.already}",
-            (f"OMP: Error #15: {event.library} initialised while {event.already} already was",)
-            + ((f"two copies of the same runtime ({event.library}): two packages each ship their own",) if same else ()),
+            "openmp-duplicate", "error", ompdup.said(event)[0],
+            ompdup.said(event)[1] + ((f"two copies of the same runtime ({event.library}): two packages each ship their own",)
+                                     if same else ()),
             (*ompdup.in_matlab(event, ctx), *ompdup.vendored(ctx), *ompdup.fixes(event),
              "not a fix, it only hides the clash (it may crash or give wrong results): "
              + ("set KMP_DUPLICATE_LIB_OK=TRUE" if windows else "export KMP_DUPLICATE_LIB_OK=TRUE")),

@@ -52,6 +52,7 @@ def _bare_signal(m: re.Match, before) -> "RanAsCommand | object":
 class RanAsCommand:
     part: str  # the library's path or the option
     line: str
+    empty: bool = False  # make ran it: the recipe's program variable before it was empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,12 @@ SIGNATURES = (
               lambda m, _: RanAsCommand(m.group("opt"), m.string.strip()[:300])),
     Signature("script-ran-option-not-found", "shellsplit", "not found", _SCRIPT_RAN_OPTION,
               lambda m, _: RanAsCommand(m.group("opt"), m.string.strip()[:300])),
+    # make's "-" before a recipe line means "ignore errors": a recipe "$(CPP) -I<MKL's include> ..." whose $(CPP) is empty
+    # runs "I<folder>" as the command (easyblocks PR #2221: Quantum ESPRESSO's make.inc without CPP)
+    *(Signature(f"make-ran-flag-without-dash-{i}", "shellsplit", needle,  # make 3.8x's words, and make 4's
+                re.compile(r"^\s*make(?:\[\d+\])?: (?P<opt>[ILD]/\S+): (?:Command not found|No such file or directory)\s*$"),
+                lambda m, _: RanAsCommand("-" + m["opt"], m.string.strip()[:300], empty=True))
+      for i, needle in enumerate(("Command not found", "No such"))),
     Signature("libtool-no-output-file", "shellsplit", "rror: you must specify an output file",
               re.compile(r"^\s*libtool: +error: you must specify an output file"), lambda m, _: NoOutputFile(m.string.strip())),
 )
@@ -86,6 +93,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(RanAsCommand)
     if not said:
         return []
+    if all(e.empty for e in said):
+        return [_empty_program(said[0])]
     parts = sorted(dict.fromkeys(e.part for e in said), key=lambda p: not _is_mkl(p))  # MKL's first
     mkl = [p for p in parts if _is_mkl(p)]
     evidence = [e.line for e in said[:4]] + [
@@ -108,3 +117,19 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "A shell command ends at ';' and at a line break; a link line with either in it runs as several commands, the "
         "first without the libraries and options after the break, each of those as a program.",
     )]
+
+
+def _empty_program(event: RanAsCommand) -> Finding:
+    return Finding(
+        "make-program-variable-empty", "error",
+        f"make ran the flag {event.part} as the command: the variable for the program before it (the preprocessor, the "
+        "compiler) is empty in the recipe",
+        (event.line, "make reads a recipe line's leading '-' as 'ignore errors': a recipe '$(CPP) -I<MKL's include> ...' "
+                     f"whose $(CPP) is empty starts with '-', so make drops it and runs '{event.part[1:]}' ('Error 127 "
+                     "(ignored)' after it); the build goes on without the file that step makes"),
+        ("set the variable in the build's configuration: the program that step runs (Quantum ESPRESSO's make.inc: CPP = "
+         "cpp -P -traditional, or gcc -E; an EasyBuild easyblock's own setting of it), then build again from clean",
+         "find the recipe: make -n <the target> prints the commands with their variables expanded"),
+        "A make variable that holds a program and is left empty leaves the rest of the recipe line to run as the command.",
+        ("grep -n '^CPP\\|^CC\\|^F90' make.inc   # the program variables of the build's configuration",),
+    )

@@ -94,6 +94,15 @@ class AptSourceGone:
 
 
 @dataclass(frozen=True, slots=True)
+class DpkgFailedOn:
+    """apt's "E: Sub-process /usr/bin/dpkg returned an error code (1)" after dpkg's "Errors were encountered while
+    processing:" list of Intel's MKL packages, dpkg's reason above the list cut from the log (Opus-MT#61)."""
+
+    packages: tuple[str, ...]
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class PackageScriptFailed:
     """dpkg's ``subprocess old pre-removal script returned error exit status 1`` while it unpacked an MKL package over an
     earlier install of it (microsoft/microsoft-r-open#10: MRO's microsoft-r-open-mkl left half-removed by an earlier
@@ -179,6 +188,11 @@ SIGNATURES = (
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Failed to fetch \S+\s*$"),
               lambda m, before: FollowOn(m.string.strip()[:300]) if last_match(
                   r"^\s*E: (?:Method \S+ has died unexpectedly|Method \S+ did not start correctly)", before, 12) else NOT_MINE),
+    Signature("apt-dpkg-failed-on-mkl", "syspackages", "returned an error code",
+              re.compile(r"^\s*(?:[\d.]+\s+)?E: Sub-process /usr/bin/dpkg returned an error code \(\d+\)"),
+              lambda m, before: DpkgFailedOn(names, m.string.strip()) if (names := tuple(dict.fromkeys(
+                  d["pkg"] for b in before for d in [re.search(r"(?:^|/)(?:\d+-)?(?P<pkg>intel-mkl[\w.+-]*?|libmkl-[\w.+-]*?)_"
+                                                               r"[\w.+~-]+\.deb\s*$", b.strip())] if d))) else NOT_MINE),
     Signature("apt-index-files-ignored", "syspackages", "ailed to download",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Some index files failed to download"), lambda m, _: FollowOn(m.string.strip())),
     # its words found first, MKL's name looked up before them ("MKL.*installation FAILED" was quadratic in MKL's mentions)
@@ -233,6 +247,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     keys = [_key_rejected(events.of(IntelRepoKeyRejected))] if events.of(IntelRepoKeyRejected) else []
     keys += [_rpm_key_rejected(events.of(IntelRpmKeyRejected))] if events.of(IntelRpmKeyRejected) else []
     keys += [_source_gone(e) for e in events.of(AptSourceGone)[:1]]
+    keys += [_dpkg_failed(e) for e in events.of(DpkgFailedOn)[:1] if not events.of(PackageScriptFailed)]
     keys += [_script_failed(e) for e in events.of(PackageScriptFailed)[:1]]
     keys += [_unmet_finding(events.of(AptUnmet))] if events.of(AptUnmet) else []
     said = events.of(SystemPackageUnknown)
@@ -349,6 +364,25 @@ def _source_gone(event: AptSourceGone) -> Finding:
          "'<its host>' /etc/apt/sources.list /etc/apt/sources.list.d/), then apt-get update, then the MKL install again",),
         "apt-get update reads every configured source; one that answers 404 makes it fail, whatever the package wanted.",
         ("apt-get update 2>&1 | grep -E '^(E|W):'   # the sources that fail",),
+    )
+
+
+def _dpkg_failed(event: DpkgFailedOn) -> Finding:
+    return Finding(
+        "dpkg-failed-on-mkl", "error",
+        f"dpkg could not install {event.packages[0]}" + (f" and {len(event.packages) - 1} more of MKL's packages"
+                                                         if len(event.packages) > 1 else "") + ": its reason is above the list",
+        (event.line, "dpkg lists the packages it could not install under 'Errors were encountered while processing:'; its "
+                     "reason for each is said earlier, at 'dpkg: error processing archive <file> (--unpack):' (a file another "
+                     "package holds, no space left on the device, a script that failed), and this log does not show it"),
+        ("read dpkg's lines above the list: grep -n -A3 'dpkg: error processing' <the whole output> (in a Docker build, the "
+         "step's own output)",
+         "no space left: Intel's MKL packages of 2019 and 2020 unpack to gigabytes; df -h /opt and the image's storage, or "
+         "install fewer of them (the interface, threading and core parts the build links, not every compiler's layer)",
+         "then apt-get install -f (it finishes or undoes what dpkg left half-installed), and the install again"),
+        "apt hands the downloaded packages to dpkg; a package dpkg cannot unpack or configure stops the transaction, and "
+        "apt ends with dpkg's exit code.",
+        ("dpkg --audit   # the packages left half-installed, and why",),
     )
 
 

@@ -137,4 +137,10 @@ EXPLAIN = (
     _r("intel-runtime-symbol-missing", "A module built with Intel's compilers needs their runtime's function (__svml_*) at load",
        "Code compiled with icc, icx or ifx calls SVML, libimf and libirc; the process must load that runtime.",
        "Install intel-cmplr-lib-rt (icc_rt) beside the package, or source setvars.sh, or use a GCC-built package."),
+    _r("dpkg-failed-on-mkl", "dpkg could not install MKL's packages; its reason is above its list of them",
+       "apt ends with dpkg's code; dpkg said why (a file another package holds, no space) at 'error processing archive'.",
+       "Read dpkg's lines above the list; free space or install fewer of Intel's packages; apt-get install -f; again."),
+    _r("make-program-variable-empty", "make ran MKL's -I flag as the command: the program variable before it is empty",
+       "make takes a recipe line's leading '-' as 'ignore errors', so '$(CPP) -I...' with $(CPP) empty runs 'I...'.",
+       "Set the variable (CPP, CC, F90) in the build's configuration; make -n shows the expanded recipe."),
 )
