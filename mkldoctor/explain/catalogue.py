@@ -427,13 +427,13 @@ def diagnoses() -> tuple[Callable, ...]:
 def replacements() -> tuple[Callable, ...]:
     """What runs on the findings of every diagnosis, ``(findings, events) -> list[Finding]``: a family whose finding explains
     a failure another family's finding reads as a generic one takes its place (one finding per failure)."""
-    from mkldoctor.explain import (dumpbin, envmodules, freebsd, intelrt, intwidth, linkkind, mklflags, nanshown, numpyimport,
-                                   oneapiyear, rblas, tbbabi)
+    from mkldoctor.explain import (dumpbin, envmodules, freebsd, intwidth, linkkind, mklflags, nanshown, numpyimport, oneapiyear,
+                                   rblas, tbbabi)
 
     return (tbbabi.with_tbb_findings, linkkind.with_kinds_mixed, rblas.with_blas_shlib, dumpbin.with_dependency_findings,
             oneapiyear.with_year_finding, freebsd.with_freebsd_remedies, mklflags.with_option_dropped,
             numpyimport.with_extension_failed, intwidth.with_ilp64_build, mklflags.with_static_option, nanshown.with_nan_shown,
-            envmodules.with_spack_load, intelrt.with_runtime_names)
+            envmodules.with_spack_load)
 
 
 def fallbacks() -> tuple[Callable, ...]:

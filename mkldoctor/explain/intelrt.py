@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from mkldoctor.explain.catalogue import NOT_MINE, Signature
 from mkldoctor.explain.context import Context
@@ -217,35 +217,30 @@ def _svml(said: SvmlNameMissing, ctx: Context) -> Finding:
     )
 
 
-def with_runtime_names(findings: list[Finding], parsed: Parsed) -> list[Finding]:
-    """The loader's finding about a name of Intel's compiler runtime (__svml_*, __intel_*, __libm_*) that a module needs at
-    run time: the runtime's, not a second copy of one library (psi4#1036, numpy#14838: modules built with icc)."""
-    return [_runtime_at_load(f) if f.id == "runtime-symbol-missing" and (m := _RUNTIME_SAID.search(f.title))
-            and RUNTIME_NAME.match(m["sym"]) else f for f in findings]
-
-
-_RUNTIME_SAID = re.compile(r"(?:lookup error: |^)(?P<sym>__\w+) is not in the libraries")
-
-
-def _runtime_at_load(finding: Finding) -> Finding:
-    symbol = _RUNTIME_SAID.search(finding.title)["sym"]
+def at_run_time(event) -> Finding | None:
+    """The loader's symbol lookup error for a name of Intel's compiler runtime (__svml_*, __intel_*, __libm_*) that a module
+    needs: the runtime's, not a second copy of one library (psi4#1036, numpy#14838: modules built with icc); None for any
+    other name (``event``: hosts' SymbolLookupError)."""
+    symbol = event.symbol
+    if not RUNTIME_NAME.match(symbol):
+        return None
     library = "libsvml" if symbol.startswith("__svml_") else "libimf" if symbol.startswith("__libm_") else "libirc or libintlc"
-    return replace(
-        finding, id="intel-runtime-symbol-missing",
-        title=f"{symbol} is a function of Intel's compiler runtime ({library}), which the module built with Intel's compilers "
-              "needs and the process did not load",
-        evidence=(*finding.evidence[:1], f"{symbol} is Intel's compiler runtime's (SVML's vector maths, the libimf maths, "
-                  "libirc's CPU dispatch): a module compiled with icc, icx or ifx calls it and lists the runtime as needed, "
-                  "or expects the process to have loaded it (a package built with Intel's compilers, as psi4's conda builds and "
-                  "Intel's numpy were)"),
-        fix=(f"install the runtime beside the package: conda install intel-cmplr-lib-rt (icc_rt in older channels) or "
-             f"{recipes.pip_install('intel-cmplr-lib-rt')}, in the environment that imports it; or source oneAPI's setvars.sh "
-             "(compiler/<ver>/lib on LD_LIBRARY_PATH)",
-             "an older copy of the runtime found first (a library folder on LD_LIBRARY_PATH with another release's "
-             f"{library}) lacks the newer kernels' names: take it off the path",
-             "or a build of the package made with GCC (conda-forge's, pip's), which needs none of it"),
-        explanation="Code built with Intel's compilers calls their runtime's functions; the loader must find that runtime, "
-                    "of a release at least as new as the compiler's, in the process.",
+    return Finding(
+        "intel-runtime-symbol-missing", "error",
+        f"{symbol} is a function of Intel's compiler runtime ({library}), which the module built with Intel's compilers needs "
+        "and the process did not load",
+        (f"{event.binary}: {event.library} needs {symbol}" if event.library else f"{event.binary} needs {symbol}",
+         f"{symbol} is Intel's compiler runtime's (SVML's vector maths, the libimf maths, libirc's CPU dispatch): a module "
+         "compiled with icc, icx or ifx calls it and lists the runtime as needed, or expects the process to have loaded it (a "
+         "package built with Intel's compilers, as psi4's conda builds and Intel's numpy were)"),
+        (f"install the runtime beside the package: conda install intel-cmplr-lib-rt (icc_rt in older channels) or "
+         f"{recipes.pip_install('intel-cmplr-lib-rt')}, in the environment that imports it; or source oneAPI's setvars.sh "
+         "(compiler/<ver>/lib on LD_LIBRARY_PATH)",
+         "an older copy of the runtime found first (a library folder on LD_LIBRARY_PATH with another release's "
+         f"{library}) lacks the newer kernels' names: take it off the path",
+         "or a build of the package made with GCC (conda-forge's, pip's), which needs none of it"),
+        "Code built with Intel's compilers calls their runtime's functions; the loader must find that runtime, of a release "
+        "at least as new as the compiler's, in the process.",
     )
 
 

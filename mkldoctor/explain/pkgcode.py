@@ -50,17 +50,16 @@ def _raised(m: re.Match[str], before) -> PackageRaised | object:
     if re.search(r"DFTI|Internal error|binary incompatibility|compiled (?:against|using)|API version", m["msg"]) \
             or m["exc"].endswith(("ImportError", "ModuleNotFoundError")):
         return NOT_MINE  # DFTI's own status (dfti), an extension built for another numpy (numpyabi), an import's failure
-    for line in reversed(list(before)[-16:]):
+    circular = "partially initialized module 'numpy'" in m["msg"]  # numpy's own import ran the package's (mkl_fft#105)
+    for line in reversed(list(before)):  # the lines a signature sees, with the traceback's last frame above them (logparse)
         frame = _FRAME.search(line)
         if not frame:
             continue
         package = next((name for name, pattern in _PACKAGES if pattern.search(line)), None)
-        if package and re.search(r"\bin init \w", line) and "partially initialized module 'numpy'" not in m["msg"]:
-            return NOT_MINE  # the extension's own initialisation: its import (numpyabi); numpy's own import is below
-        if package and "partially initialized module 'numpy'" in m["msg"]:
-            return PackageRaised(package, line.strip()[:200], m.string.strip()[:300], "circular")
+        if package and re.search(r"\bin init \w", line) and not circular:
+            return NOT_MINE  # the extension's own initialisation: its import (numpyabi)
         if package:
-            return PackageRaised(package, line.strip()[:200], m.string.strip()[:300], m["exc"])
+            return PackageRaised(package, line.strip()[:200], m.string.strip()[:300], "circular" if circular else m["exc"])
         if not _NUMPY.search(frame.group("a") or frame.group("c") or frame.group("b") or frame.group(0)):
             return NOT_MINE  # the last frame is another package's or the program's
     return NOT_MINE
@@ -108,9 +107,10 @@ def _mkl_fft(e: PackageRaised):
             "mkl_fft checks and reshapes the arguments (axes, s, norm, dtype, byte order, array subclasses) before MKL's DFTI "
             "computes; its releases fixed that handling one case at a time (mkl_fft#18: norm='ortho' with axes, 1.0.5; #74: "
             "big-endian input; numpy#15378: an __array_function__ override that the patched numpy.fft does not dispatch)",
-            ["check that it is mkl_fft's: run the same call on " + (
-                "scipy.fft's own backend (with scipy.fft.set_backend('scipy'): ...)" if scipy else "numpy's own FFT: numpy.fft.restore_all() first (Anaconda's numpy 1.x patches numpy.fft with "
-             "mkl_fft and keeps the originals), or scipy.fft") + "; if that passes, the fault is mkl_fft's release",
+            ["check that it is mkl_fft's: run the same call on "
+             + ("scipy.fft's own backend (with scipy.fft.set_backend('scipy'): ...)" if scipy else
+                "numpy's own FFT: numpy.fft.restore_all() first (Anaconda's numpy 1.x patches numpy.fft with mkl_fft and "
+                "keeps the originals), or scipy.fft") + "; if that passes, the fault is mkl_fft's release",
              f"upgrade it: conda update mkl_fft (or {recipes.pip_install('-U mkl_fft')}); if the newest release "
              "fails the same way, report it at IntelPython/mkl_fft with the call, the array's shape, dtype and byte order, "
              "and both versions",

@@ -138,6 +138,20 @@ def _named_script(m: re.Match, before) -> PackageScriptFailed | object:
     return _script_failed_event(m, before, m["pkg"], f"{m['when']} {m['script']}", lambda line: "dpkg:" in line)
 
 
+def _source_gone_event(m: re.Match, _) -> AptSourceGone | object:
+    """A source of the machine's own that apt could not read (Intel's repository is the keys' and the installers' question)."""
+    return NOT_MINE if "intel" in m["url"].lower() else AptSourceGone(m["url"][:200], m.string.strip()[:300])
+
+
+# a package file in dpkg's list of those it could not install: "/tmp/apt-dpkg-install-i0Z5wU/29-intel-mkl-gnu-rt-..._amd64.deb"
+_DPKG_LISTED = re.compile(r"(?:^|/)(?:\d+-)?(?P<pkg>intel-mkl[\w.+-]*?|libmkl-[\w.+-]*?)_[\w.+~-]+\.deb\s*$")
+
+
+def _dpkg_failed_on(m: re.Match, before) -> DpkgFailedOn | object:
+    names = tuple(dict.fromkeys(d["pkg"] for b in before for d in [_DPKG_LISTED.search(b.strip())] if d))
+    return DpkgFailedOn(names, m.string.strip()) if names else NOT_MINE
+
+
 def _key(m: re.Match, before) -> IntelRepoKeyRejected | object:
     # the repository: apt's head on the same line, the key's owner, or apt's "Err:1 https://apt.repos.intel.com/oneapi all
     # InRelease" on a line before it
@@ -178,21 +192,18 @@ SIGNATURES = (
     # another source of apt's that is gone (kaldi#3492: a user's dead PPA): apt-get update fails, and the MKL install after it
     Signature("apt-source-gone", "syspackages", "ailed to fetch",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Failed to fetch (?P<url>\S+)\s+(?P<code>40[34])\b"),
-              lambda m, _: NOT_MINE if "intel" in m["url"].lower() else AptSourceGone(m["url"][:200], m.string.strip()[:300])),
+              _source_gone_event),
     # the same from apt 1.5 on, for a source with no Release file for the machine's release (kaldi#4036, #4298)
     Signature("apt-source-no-release", "syspackages", "have a Release file",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: The repository '(?P<url>\S+)[^']*' does not have a Release file"),
-              lambda m, _: NOT_MINE if "intel" in m["url"].lower() else AptSourceGone(m["url"][:200], m.string.strip()[:300])),
+              _source_gone_event),
     # apt's https method that cannot start (its own library missing: kaldi#3350): each fetch through it fails after it
     Signature("apt-fetch-after-method-died", "syspackages", "ailed to fetch",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Failed to fetch \S+\s*$"),
               lambda m, before: FollowOn(m.string.strip()[:300]) if last_match(
                   r"^\s*E: (?:Method \S+ has died unexpectedly|Method \S+ did not start correctly)", before, 12) else NOT_MINE),
     Signature("apt-dpkg-failed-on-mkl", "syspackages", "returned an error code",
-              re.compile(r"^\s*(?:[\d.]+\s+)?E: Sub-process /usr/bin/dpkg returned an error code \(\d+\)"),
-              lambda m, before: DpkgFailedOn(names, m.string.strip()) if (names := tuple(dict.fromkeys(
-                  d["pkg"] for b in before for d in [re.search(r"(?:^|/)(?:\d+-)?(?P<pkg>intel-mkl[\w.+-]*?|libmkl-[\w.+-]*?)_"
-                                                               r"[\w.+~-]+\.deb\s*$", b.strip())] if d))) else NOT_MINE),
+              re.compile(r"^\s*(?:[\d.]+\s+)?E: Sub-process /usr/bin/dpkg returned an error code \(\d+\)"), _dpkg_failed_on),
     Signature("apt-index-files-ignored", "syspackages", "ailed to download",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Some index files failed to download"), lambda m, _: FollowOn(m.string.strip())),
     # its words found first, MKL's name looked up before them ("MKL.*installation FAILED" was quadratic in MKL's mentions)
