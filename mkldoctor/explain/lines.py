@@ -183,10 +183,12 @@ _DRIVE = re.compile(r"\b[A-Za-z]:\\")  # a Windows path, whose folders end with 
 _BOX_RIGHT = frozenset("│┃╮╯┓┛║╗╝|")  # a box's right edge (rich's traceback, a table): a line drawn to the width, whole
 # a piece that ends a sentence, then a line that starts one: two lines that happen to have the width
 _SENTENCE_END = re.compile(r"[.!)\"']\s*$")  # a sentence, or a quoted name (Julia's could not load library "X"), ended
+_RULE = re.compile(r"^\s*([-=_*#~+])\1{15,}\s*$")  # a ruled line (MATLAB's crash report's, pytest's) drawn to the width
 _SENTENCE_START = re.compile(r"^[A-Z][A-Za-z]")
 # the end of a message whole as it stands (the loader's, a shell's last words; ld's "x.a(y.o): In function `f':", its message
 # on the next line): a line of a wrap width that ends so is not cut ("./nwchem: error while loading shared libraries: ...")
-_WHOLE_END = re.compile(r"(?:No such file or directory|Permission denied|\(core dumped\)|exit status \d+|In function [^:]+:)\s*$")
+_WHOLE_END = re.compile(r"(?:No such file or directory|Permission denied|\(core dumped\)|exit status \d+|In function [^:]+:"
+                        r"|^CMake (?:Error|Warning)(?: \(dev\))? at \S+ \(\w+\):)\s*$")  # CMake's place: its message below
 # an error line these end is cut mid-message (link.exe's "X already", then "defined in Y" on the next line)
 # the error words a wrap may split ("Check fai" / "led: ..."), and a line's last word that is a start of one (three letters
 # at least, after a blank: a word of its own)
@@ -384,7 +386,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if line[-1:] == "\\" and line[-2:-1] not in "\\:" and len(line) > 40 and " -" in line and not _DRIVE.search(line):
                 pending, wrapped, continued, pending_at = line[:-1], False, True, at
                 continue
-            at_width = len(raw) in WRAP_WIDTHS or width in WRAP_WIDTHS
+            at_width = (len(raw) in WRAP_WIDTHS or width in WRAP_WIDTHS) and not _RULE.match(line)
             if hangs(line):  # MKL's "Cannot load libmkl_avx512.so.2 or"; MATLAB's "BLAS loading error:"
                 hanging, pending_at, hanging_cut = line, at, at_width
                 continue

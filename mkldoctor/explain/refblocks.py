@@ -23,7 +23,8 @@ _LLD_REF = re.compile(r"^\s*>>>\s+referenced by\s+(?P<what>.+?)\s*$")
 _LLD_CONT = re.compile(r"^\s*>>>\s{2,}(?P<what>.+?)\s*$")
 _LLD_OTHER = re.compile(r"^\s*>>>\s+(?:did you mean|defined in|the encapsulation)")
 # Apple's ld64: '  "_dgemm_", referenced from:' then '      _matmul in rtkcmn.o' (C names carry a leading underscore)
-_LD64_SYMBOL = re.compile(r'^\s*"(?P<sym>_[^"\s]+)", referenced from:\s*(?:\.{3}|…)?\s*$')  # a page may cut the callers
+# a page may cut the callers; one that lost its indent may join the first caller to the line ("... from: _f in x.o")
+_LD64_SYMBOL = re.compile(r'^\s*"(?P<sym>_[^"\s]+)", referenced from:\s*(?:\.{3}|…|(?P<ref>\S.*? in \S+))?\s*$')
 # the caller may be a C++ signature, spaces and all: "pptranspose_tp1169(j2c_array<double>&, j2c_array<double>*) in x.o"
 _LD64_REF = re.compile(r"^\s+(?:(?P<fn>[^\s(]+(?:\([^()]*\)(?: const)?)?) in (?P<obj>\S+)|\.\.\.)\s*$")
 _OBJ_FN = re.compile(r"^(?P<obj>.+?):\((?P<fn>.+)\)(?: in archive (?P<archive>.+))?$")
@@ -71,7 +72,10 @@ def start(line: str, at: int) -> dict | None:
     if "referenced from:" in line:
         match = _LD64_SYMBOL.match(line)
         if match:  # the C name without the underscore macOS puts before it (_dgemm_ -> dgemm_, __ZN... -> _ZN...)
-            return {"sym": match.group("sym")[1:], "linker": "ld64", "refs": [], "at": at}
+            block = {"sym": match.group("sym")[1:], "linker": "ld64", "refs": [], "at": at}
+            if match.group("ref"):
+                _ld64_reference(block, " " + match.group("ref"))
+            return block
     if "undefined symbol:" in line and "symbol lookup error" not in line:
         match = _UNDEF_SYMBOL.match(line)
         if match and (SYMBOL_NAME.match(match.group("sym").split("(")[0] or "?") or facts.CXX_RUNTIME.match(match.group("sym"))):

@@ -41,6 +41,7 @@ _MOVED = re.compile(r"^(?:[a-z0-9`'\"(<\[{/.@-][^\s]*?[A-Za-z0-9]|[A-Z][^\s]*?[/
 _STARTS = re.compile(r"^[^\s:]+:(?:\d|\s|$)|^\S+ \S+:\s|^\S+\s+\| |^\S+ : |^\S+ = |^\S+\(\d+(?:,\d+)?\)\s?: |"
                      r"^(?:module|export|source|cd|conda|mamba|pip\d?|python\d?[.\d]*|sudo|apt(?:-get)?|yum|dnf|ls|cat|mpirun|srun)\s")
 _TABLE = re.compile(r"\S {2,}\S| => ")  # a listing's columns (conda list's, ldd's), which no fill makes
+_OTOOL_ROW = re.compile(r"\(compatibility version [\d.]+, current version [\d.]+\)$")  # otool -L's row, whole
 
 
 def unflowed(lines: Iterator[str], stats, fresh: Callable[[str], bool]) -> Iterator[str]:
@@ -198,8 +199,10 @@ def _continues(line: str, text: str, width: int, fresh: Callable[[str], bool]) -
         return False
     if _FRAME_NUMBER.match(line) and _FRAME_NUMBER.match(body) or _WINDBG_FRAME.match(body):  # a debugger's numbered
         return False  # frames (WinDbg's kn, gdb's #3), one after a line of the debugger's own ("*** ERROR: Symbol file ...")
-    if line.split(None, 1)[0] == body.split(None, 1)[0] or (_TABLE.search(line) and _TABLE.search(body)):
-        return False  # a list of lines alike ("checking for ...", "libc.so.6 => ..."), a table's rows
+    if line.split(None, 1)[0] == body.split(None, 1)[0] or (_TABLE.search(line) and _TABLE.search(body)) \
+            or " => " in body or _OTOOL_ROW.search(line.rstrip()):
+        return False  # a list of lines alike ("checking for ...", "libc.so.6 => ..."), a table's rows (ldd's row after the
+        # command that printed it, otool -L's row: whole at its version)
     first = body.split(None, 1)[0]
     return (previous + 1 + len(first) > width and _MOVED.match(body) is not None and not _STARTS.match(body)
             and not fresh(body))
