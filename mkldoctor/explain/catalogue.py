@@ -108,6 +108,7 @@ ERROR_WORDS = (
     # PARDISO's own, and the tools' summaries below
     r"\berror while loading\b", r"\bunresolved external symbol\b", r"\bError loading \"", r"\bCMake error at\b",
     r"^\s*\*\*\* error\b", *TOOL_SUMMARIES,
+    r"\bsyntax error near unexpected token\b|: Syntax error: ",  # a shell that could not parse a script (shellrun)
     r"^Error\s+:\s",  # R's try() ("Error : .onLoad failed in loadNamespace() for 'rjags', details:")
 )
 ERRORISH = re.compile("|".join(ERROR_WORDS))
@@ -312,7 +313,7 @@ def _families():
                                    windllinit, staticlink, xerbla, easybuild)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
-                                   installers, installname, complextypes, mklconfigwhy, mklverbose, namelists, pic, preload, rtnames, syspackages, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, codesign, headerwarn, syclbuild, gemmbackend, killed, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, cmakesplit, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, bazelmkl, cholmod, numpyabi, rcheck, staledirs, unusedlink, envmodules, mathnet, dalload, ldinternal, nanshown, winsdk, appleframework, condaplan, pkgcode, debconfmkl, aptfetch)  # before finders': "mkl_rt not found" is a program's own search by name
+                                   installers, installname, complextypes, mklconfigwhy, mklverbose, namelists, pic, preload, rtnames, syspackages, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, codesign, headerwarn, syclbuild, gemmbackend, killed, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, cmakesplit, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, bazelmkl, cholmod, numpyabi, rcheck, staledirs, unusedlink, envmodules, mathnet, dalload, ldinternal, nanshown, winsdk, appleframework, condaplan, pkgcode, debconfmkl, aptfetch, intelkeys, shellrun, sitecfg)  # before finders': "mkl_rt not found" is a program's own search by name
 
     # order matters where two signatures could read one line: the more specific first (finders' is the most general;
     # Windows' "Unable to load DLL" before the platforms' "The specified module"; a wrong-format library's "DLL load failed:
@@ -320,7 +321,7 @@ def _families():
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
     return (syclbuild, shellsplit, cmakesplit, spacepath, joinedflags, binformat, runtime, windllinit, staticlink, xerbla, easybuild, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, programloader, preload, runpaths, blasnames, cpu, intelrt, winsdk, appleframework, msvc, msvcdup, archskip, linker, cargo, cargolinks, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, mklconfigwhy, build, headerwords, complextypes, intwidth, protoclash, headerfail, jvm, mathhosts, meson,
-            importedpath, pkgmanagers, condachannel, syspackages, aptfetch, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
+            importedpath, pkgmanagers, condachannel, intelkeys, syspackages, aptfetch, shellrun, sitecfg, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, bazelmkl, mathnet, finders, otherdeps, pkgcode, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, kmpenv, mklrootpath, apichange,
             bindings, valgrind, installname, mklverbose, codepath, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, codesign, headerwarn, gemmbackend, killed, blacsload, dyldsym, soconflict, delayload, onednn, wrongvalues, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, cholmod, numpyabi, rcheck, staledirs, unusedlink, envmodules, dalload, ldinternal, nanshown, condaplan, debconfmkl, echoes)
 
@@ -401,14 +402,14 @@ def diagnoses() -> tuple[Callable, ...]:
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
                                    installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, syspackages, preload, mklconfigwhy, complextypes, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, cmakesplit, configopts, nixbuild, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, bazelmkl, cholmod, numpyabi, syclheaders, rcheck, codesign, headerwarn, syclbuild, gemmbackend, staledirs, unusedlink,
-                                   envmodules, mathnet, dalload, ldinternal, otherheaders, windllinit, staticlink, xerbla, easybuild, winsdk, appleframework, condaplan, pkgcode, debconfmkl, aptfetch,
+                                   envmodules, mathnet, dalload, ldinternal, otherheaders, windllinit, staticlink, xerbla, easybuild, winsdk, appleframework, condaplan, pkgcode, debconfmkl, aptfetch, intelkeys, shellrun, sitecfg,
                                    theano, toolcrash, valgrind, vmlwarn)
 
     return (undefined.undefined, libraries.missing_libraries, archskip.diagnose, envscripts.diagnose, preload.diagnose, ldpath.diagnose, hosts.needed, loaderfind.loader, lookups.lookup_errors,
             crash.julia_python_mkl, kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernelrelease.other_release,
             binformat.diagnose, windows.diagnose, platforms.diagnose, winsdk.diagnose, appleframework.diagnose, msvc.diagnose, msvcdup.diagnose, intelrt.diagnose, linkkind.diagnose, linker.diagnose,
             cargo.diagnose, cargolinks.diagnose, configure.diagnose, downloads.diagnose, spacepath.diagnose, joinedflags.diagnose, mklconfigwhy.diagnose, build.diagnose, complextypes.diagnose, intwidth.diagnose, meson.diagnose, importedpath.diagnose, mklrootpath.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
-            dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, syspackages.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, pkgcode.diagnose, dfti.diagnose,
+            dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, intelkeys.diagnose, syspackages.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, pkgcode.diagnose, dfti.diagnose,
             pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose,
             valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose, mklfiles.diagnose,
             blacswrap.diagnose, blaslist.diagnose, fftwheaders.diagnose, findlib.diagnose,
@@ -421,7 +422,7 @@ def diagnoses() -> tuple[Callable, ...]:
             mixedlink.diagnose, bindings.diagnose, rblas.diagnose, blacsload.diagnose, dyldsym.diagnose, soconflict.diagnose, delayload.diagnose, onednn.diagnose, shellsplit.diagnose, cmakesplit.diagnose, configopts.diagnose, nixbuild.diagnose, cmakenotfound.diagnose, juliapkg.diagnose, winhang.diagnose, intelcmd.diagnose, kmpenv.diagnose, headerfail.diagnose, condachannel.diagnose, lddlist.diagnose, dumpbin.diagnose, cc32.diagnose, cmakesummary.diagnose, mlnet.diagnose, oneapiyear.diagnose, bazelmkl.diagnose, cholmod.diagnose, numpyabi.diagnose, syclheaders.diagnose, rcheck.diagnose, codesign.diagnose, headerwarn.diagnose, syclbuild.diagnose, gemmbackend.diagnose, staledirs.diagnose, unusedlink.diagnose,
             envmodules.diagnose, mathnet.diagnose, dalload.diagnose, ldinternal.diagnose, otherheaders.diagnose, windllinit.diagnose,
             staticlink.diagnose, xerbla.diagnose, easybuild.diagnose,
-            gomp.omp_undeclared, gomp.apple_clang, condaplan.diagnose, debconfmkl.diagnose, aptfetch.diagnose)
+            gomp.omp_undeclared, gomp.apple_clang, condaplan.diagnose, debconfmkl.diagnose, aptfetch.diagnose, shellrun.diagnose, sitecfg.diagnose)
 
 
 def replacements() -> tuple[Callable, ...]:

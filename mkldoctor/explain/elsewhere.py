@@ -317,7 +317,11 @@ def install_lines(ctx: Context, soname: str, envs: list[str], by_name: bool = Fa
                 "hook, before paddle is imported, to the bundle's paddle/libs)"]
     if re.match(r"lib(?:gomp|omp)\b", base):  # another OpenMP runtime: the compiler's, a system package
         gnu = "gomp" in base
-        return [f"{soname} is {'GCC' if gnu else 'LLVM'}'s OpenMP runtime, a system package, not MKL's: install it where "
+        conda = [f"the program runs in a conda environment: conda install -c conda-forge {'libgomp' if gnu else 'llvm-openmp'}"
+                 f"{prefix} (conda-forge's packages take the OpenMP runtime from it; a conda-forge package installed into "
+                 "an environment of Anaconda's defaults channel may come without it: move the environment to one channel, "
+                 "pangeo-pyinterp#4)"] if prefix else []
+        return conda + [f"{soname} is {'GCC' if gnu else 'LLVM'}'s OpenMP runtime, a system package, not MKL's: install it where "
                 f"the program runs (Debian and Ubuntu: {recipes.apt_install('libgomp1' if gnu else 'libomp5')}; "
                 f"Fedora: {recipes.dnf_install('libgomp' if gnu else 'libomp')}; a container image: in the stage "
                 "that runs the program, not only the build stage)"

@@ -59,7 +59,33 @@ class Unsatisfiable:
         return replace(self, tree=tree, wants=0)
 
 
+@dataclass(frozen=True, slots=True)
+class JuliaSaid:
+    """Julia's words on an artifact or the CPU that name the cause: Pkg that could not run 7z to unpack a download
+    (``could not spawn setenv(`7z.exe x ...``: an app of PackageCompiler's, MKL.jl#137), a lazy artifact in a JLL built
+    without LazyArtifacts (``Artifact "MKL" is a lazy artifact; package developers must call `using LazyArtifacts` in
+    MKL_jll``: Julia 1.6, BinaryBuilder.jl#982), CpuId's x86 leaf asked of another CPU (LinearSolve.jl#519)."""
+
+    kind: str  # "7z", "lazy", "cpuid"
+    name: str  # the artifact, the JLL, the package precompiled
+    line: str
+
+
+def _cpuid(m: re.Match, before) -> JuliaSaid:
+    package = next((p["pkg"] for line in reversed(list(before)[-12:]) if (p := re.search(r"\bPrecompiling (?P<pkg>\w+)", line))), "")
+    return JuliaSaid("cpuid", package, m.string.strip()[:300])
+
+
 SIGNATURES = (
+    Signature("julia-7z-not-spawned", "juliapkg", "rror: IOError",
+              re.compile(r"\bError: IOError: could not spawn (?:setenv\()?`(?:\S*[\\/])?7z(?:\.exe)? "),
+              lambda m, _: JuliaSaid("7z", "", m.string.strip()[:300])),
+    Signature("julia-lazy-artifact", "juliapkg", "InitError",
+              re.compile(r"InitError: Artifact \"(?P<name>[^\"]{1,80})\" is a lazy artifact; package developers must call "
+                         r"`using LazyArtifacts` in (?P<pkg>\w+)"),
+              lambda m, _: JuliaSaid("lazy", m["pkg"], m.string.strip()[:300])),
+    Signature("julia-cpuid-leaf", "juliapkg", "ERROR: LoadError",
+              re.compile(r"ERROR: LoadError: This CPU does not provide information on cpuid leaf 0x[0-9a-f]+"), _cpuid),
     Signature("julia-unsatisfiable", "juliapkg", "ERROR: Unsatisfiable",
               re.compile(r"ERROR: Unsatisfiable requirements detected for package (?P<pkg>\w+) \[[0-9a-f]{8}\]"),
               lambda m, _: Unsatisfiable(m["pkg"], m.string.strip()[:300])),
@@ -82,6 +108,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     mismatch = events.of(HashMismatch)
     out = [_not_in_path(e) for e in events.of(PackageNotInPath)[:1]]
     out += [_unsatisfiable(e) for e in events.of(Unsatisfiable) if any("MKL" in line for line in (e.line, *e.tree))][:1]
+    spoke = {e.kind: e for e in events.of(JuliaSaid)}
+    out += [_lazy(spoke["lazy"])] if "lazy" in spoke else []
+    out += [_cpuid_finding(spoke["cpuid"])] if "cpuid" in spoke else []
     if not said and not mismatch:
         return out
     first = said[0] if said else None
@@ -97,10 +126,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
            "mended in Julia's General registry: BinaryBuilder.jl#618)",
            "a download a proxy or a firewall cut or rewrote: set HTTPS_PROXY, or JULIA_PKG_SERVER=\"\" to fetch from the "
            "artifact's own URL, then Pkg.gc() and install again"]
+    unpack = spoke.get("7z")
+    if unpack:  # MKL.jl#137: PackageCompiler's app had no 7z to unpack MKL's artifact, lazy, fetched at its first run
+        evidence.append(unpack.line)
+        evidence.append("Pkg unpacks a downloaded artifact with 7z, which Julia ships in its libexec folder: a program that "
+                        "runs without it (an app or a sysimage of PackageCompiler's, a Julia whose libexec is gone) cannot "
+                        "start it; MKL_jll's artifact is lazy, so an app fetches it at its first run")
+        fix = ["an app of PackageCompiler's: a release of PackageCompiler that bundles 7z with the app (its PR #877, 2023), or "
+               "create_app(...; include_lazy_artifacts=true) so MKL's artifact is inside the app and nothing is fetched",
+               "or put a 7-Zip (7z.exe) on PATH for the program's first run"]
     return out + [Finding(
         "julia-artifact-not-installed", "error",
         f"Julia's Pkg could not install the artifact {artifact} of {name}"
-        + (": the download's sha256 is not the one its Artifacts.toml records (Hash Mismatch)" if mismatch else ""),
+        + (": the download's sha256 is not the one its Artifacts.toml records (Hash Mismatch)" if mismatch else
+           ": it could not run 7z to unpack the download" if unpack else ""),
         tuple(evidence), tuple(fix),
         "A JLL package (MKL_jll) ships its library as an artifact that Pkg downloads and checks against a recorded sha256; "
         "a mismatch or a failed download leaves the package without its library.",
@@ -174,4 +213,34 @@ def _not_in_path(said: PackageNotInPath) -> Finding:
         "Julia resolves a package name through the environments on LOAD_PATH only; an installed package in another "
         "environment is invisible to it.",
         (f"julia -e 'using Pkg; Pkg.status(); println(Base.load_path())'   # where Julia looks, and whether {name} is there",),
+    )
+
+
+def _lazy(said: JuliaSaid) -> Finding:
+    return Finding(
+        "julia-lazy-artifact-unloadable", "error",
+        f"{said.name} declares its artifact lazy, and this Julia loads a lazy artifact only through LazyArtifacts, which "
+        f"that build of {said.name} does not load",
+        (said.line, "Julia 1.6 moved lazy artifacts into the LazyArtifacts standard library: a JLL package made before "
+                    "BinaryBuilder added it to its wrappers (BinaryBuilder.jl#982; MKL_jll 2021.1.1, whose MKL artifact was made "
+                    "lazy for its size) fails in its __init__"),
+        (f"update it to a build made after that fix: julia -e 'using Pkg; Pkg.update(\"{said.name}\")'",
+         f"or, until one is registered for this Julia, keep the release before it: pkg> add {said.name}@<the previous version>"),
+        "A lazy artifact is downloaded on first use; Julia 1.6 and newer do that only for a package that loads LazyArtifacts.",
+        (f"julia -e 'using Pkg; Pkg.status(\"{said.name}\"; mode=PKGMODE_MANIFEST)'   # the build installed",),
+    )
+
+
+def _cpuid_finding(said: JuliaSaid) -> Finding:
+    package = said.name or "a package"
+    return Finding(
+        "julia-cpuid-on-other-cpu", "error",
+        f"{package} asked the CPU for an x86 cpuid leaf (CpuId.jl) while it precompiled: this CPU is not x86 (Apple silicon, ARM)",
+        (said.line, "CpuId.jl reads x86's CPUID instruction; a package that reads the CPU's brand that way when it loads fails "
+                    "on a CPU that has none: LinearSolve 2.31.0 did, to decide whether to load MKL_jll (not on AMD EPYC), "
+                    "on every machine (LinearSolve.jl#519; MKL has no build for ARM anyway)"),
+        (f"update {package}: its release that asks only on x86 (LinearSolve.jl#521), julia -e 'using Pkg; Pkg.update(\"{package}\")'",
+         f"or keep the release before the check: pkg> add {package}@<the previous version> (LinearSolve: 2.30)"),
+        "The CPUID instruction is x86's; ARM processors have none, and a package that asks for it must ask only on x86.",
+        ("julia -e 'println(Sys.ARCH)'   # aarch64 here",),
     )

@@ -74,13 +74,29 @@ def said(event: OmpDuplicate) -> tuple[str, tuple[str, ...]]:
                 ("the crash report's frames: __kmp_fatal under __kmp_register_library_startup, the runtime's check at its "
                  "start that stops at a second copy registered in the process (OMP Error #15, whose message the report does "
                  "not show)",))
+    static = _either(event, lambda n: n.endswith(".a"))
     return ((f"two copies of {event.library} in one process" if event.library == event.already else
              f"two OpenMP runtimes in one process: {event.library} and {event.already}"),
-            (f"OMP: Error #15: {event.library} initialised while {event.already} already was",))
+            (f"OMP: Error #15: {event.library} initialised while {event.already} already was",
+             *((f"{static} is the runtime's static archive: a library of the process (a MEX file, an extension, a plugin) "
+                "was linked with its own copy inside, which starts beside the shared runtime the host loaded",) if static else ())))
+
+
+def _static(event: OmpDuplicate) -> tuple[str, ...]:
+    """A copy linked statically into a module (mmc#89: MMCLAB's MEX with libomp.a, in MATLAB with its libomp.dylib)."""
+    static = _either(event, lambda n: n.endswith(".a"))
+    if static is None:
+        return ()
+    shared = event.already if static == event.library else event.library
+    return (f"link the module that carries {static} against the shared runtime instead ({shared}: -fopenmp without the "
+            "static archive, or -lomp / -liomp5 from the host's own folder), or take a build of it made so; the host then "
+            "serves both (mmc#89: a MEX on Apple silicon's MATLAB)",)
 
 
 def fixes(event: OmpDuplicate) -> tuple[str, ...]:
     """Keeping one OpenMP runtime, as each platform's packages lay them out."""
+    if static := _static(event):
+        return static
     two = event.library != event.already
     llvm = _either(event, lambda n: n.lower().startswith("libomp1") and n.lower().endswith(".dll"))
     if llvm:  # Visual C++'s LLVM runtime beside the environment's (faiss-cpu < 1.12, scio PR #20; clang-cl, pinocchio#2440)

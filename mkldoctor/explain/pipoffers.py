@@ -74,3 +74,18 @@ def misnumbered(package: str, asked: str, evidence: list[str]) -> list[str]:
                     "mkl-service, mkl_fft and mkl_random are numbered 1.x and 2.x")
     return [f"the pin most likely meant another package or release: mkl-service=={asked.split('==')[-1].strip()}, or mkl "
             "of a year (python3 -m pip index versions mkl lists them); correct the requirements file"]
+
+
+def pinned_from_conda(package: str, asked: str, evidence: list[str]) -> list[str]:
+    """An Intel Python package pinned to one release (Spoken-Keyword-Spotting#5: "mkl-fft==1.0.15", a requirements file
+    exported from a conda environment): conda's channels carry releases of mkl_fft, mkl_random and mkl-service that PyPI
+    never had, so the pin may name none of PyPI's. Adds the evidence; returns the fix."""
+    pinned = re.search(r"==\s*(\d+(?:\.\w+)*)", asked)
+    if not (is_extension(package) and pinned):
+        return []
+    evidence.append(f"{asked} pins one release: Intel publishes {package}'s releases on conda's channels and only some of "
+                    "them on PyPI, so a requirements file written from a conda environment (pip freeze, conda list --export) "
+                    "may pin a release pip cannot have on any platform")
+    return [f"python3 -m pip index versions {package}   # the releases pip can install here; the pin is not among them: "
+            f"install that release with conda (conda install {package}=={pinned.group(1)}), or drop the pin (numpy works "
+            f"without {package}) or take a release pip lists"]

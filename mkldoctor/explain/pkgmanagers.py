@@ -360,8 +360,10 @@ def _not_here(manager: str, package: str, asked: str, key: str | None, where: _W
         title = (f"{said} has no {asked} for the log's platform: MKL {release} is built for Linux and Windows on x86-64 only "
                  f"(macOS up to {platforms.last_release('macos')}, no ARM)")
     elif pipoffers.is_extension(package) and manager not in _CONDA:
-        title = (f"{said} has no {asked} for the log's Python or platform: its wheels are built per Python version, and for "
-                 "x86 processors only")
+        fix += pipoffers.pinned_from_conda(package, asked, evidence)
+        title = (f"{said} has no {asked}" + (": a release conda's channels have and PyPI may not, or none for the log's Python "
+                 "or platform" if fix else " for the log's Python or platform") + ": its wheels are built per Python version, "
+                 "and for x86 processors only")
     else:  # with a release x86-64 macOS has too: an ARM platform, or channels without that release
         title = f"{said} has no {asked} " + (f"for the log's platform or in the channels it searched: MKL {release} is built for "
                                              "x86-64" if release else "at all for the log's platform: MKL is built for x86 "

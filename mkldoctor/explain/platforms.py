@@ -123,7 +123,7 @@ SIGNATURES = (
                          r"\w+\): tried: "), _mac),
     Signature("macos-dlopen-image-not-found", "platforms", "image not found",
               re.compile(r"dlopen\((?P<lib>[^,]+?), \d+\): image not found"), _mac),
-    Signature("macos-reason", "platforms", "Reason: ", re.compile(r"^\s*Reason: (?:image not found|no suitable image found|tried:"
+    Signature("macos-reason", "platforms", "Reason: ", re.compile(r"^\s*(?:#\s*)?Reason: (?:image not found|no suitable image found|tried:"
                                                                   r"(?:\s*'(?P<first>[^']+)' \((?:no such file|not a file)\))?)"),
               lambda m, _: DyldTried(os.path.basename(m.group("first")), m.string.strip()[:300]) if m.group("first") else None),
     Signature("windows-could-not-find-module", "platforms", "Could not find module",
@@ -234,6 +234,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = [f"{lib} is needed by {user}: a package that links it by @rpath from its own folder ships it in "
                        f"{os.path.dirname(user)}, and it is not there" for lib, user in beside[:1]]
     runner = any("/hostedtoolcache/" in e.detail or "/Users/runner/" in e.detail for e in failed)
+    built_in = next((e.line for e in events.of(DyldTried) if "/Users/runner/" in e.line and "hostedtoolcache" not in e.line), None)
+    if built_in and rpath:  # treelite#678: the wheel's one LC_RPATH was the CI runner's conda environment
+        evidence[-1:-1] = [built_in, "the folder dyld tried for @rpath is a CI runner's (/Users/runner/...): the module's run "
+                           "path (LC_RPATH) is the folder it was built in, on the build service, so no folder of this Mac is "
+                           "searched; the package's wheel is not relocatable for that library"]
+        runner = False
     iomp = any("iomp5" in lib for lib in libs)
     bundle = next((m.group(0) for text in (*ctx.places, *(e.detail for e in failed))
                    if (m := re.search(r"[^/\s]+\.app/Contents/", text))), None)
@@ -250,6 +256,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                      f"name to the unnumbered file: ln -s lib{numbered[1]}.dylib lib{numbered[0].rsplit('/', 1)[-1][3:]} in that lib "
                      "folder (the same for each MKL library it names)",) if numbered else ())
     fix = (*numbered_fix, *((op[1],) if op else ()),
+           *((f"a release of the package whose wheel carries {os.path.basename(rpath[0])} or records a run path that finds "
+              "it (treelite 4.7.1, treelite#678); until then give dyld the folder that has it: export "
+              f"DYLD_FALLBACK_LIBRARY_PATH=<that folder> (Homebrew's libomp: $(brew --prefix libomp)/lib)",) if built_in and rpath else ()),
            *((f"see what {deps[0]} needs and which of those dyld cannot load: otool -L <its file> (DYLD_PRINT_LIBRARIES=1 "
               "shows each load); an OpenMP runtime of another release than the one it was built with (brew's libomp "
               "upgraded): install that release (ML.NET pinned Homebrew's libomp 7.0.0) or a build of the package made "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised, preceded, last_match
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, Unrecognised, last_match, preceded
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
@@ -24,7 +24,9 @@ from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
 
 _MKL_PACKAGE = re.compile(r"^(?:intel-oneapi-(?:mkl|openmp|compiler|tbb|runtime)[\w.+-]*|libmkl-[\w.+-]+|intel-mkl[\w.+-]*"
-                          r"|libiomp[\w.+-]*)$")
+                          r"|libiomp[\w.+-]*|intel-(?:basekit|hpckit|aikit|renderkit|iotkit)"  # oneAPI's toolkits
+                          r"|intel-level-zero-gpu|level-zero(?:-dev)?|intel-opencl-icd)$")  # and its GPU repository's, beside them
+_ONEAPI = re.compile(r"^intel-(?:oneapi-|basekit|hpckit|aikit|renderkit|iotkit)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,30 +63,6 @@ def _unmet(m: re.Match, _) -> AptUnmet | object:
     if not (_INTEL_DEB.match(m["pkg"] or "") or _INTEL_DEB.match(m["dep"])):
         return NOT_MINE
     return AptUnmet(m["pkg"] or "", m["dep"], (m["rel"] or "").strip(), m.string.strip()[:300])
-
-
-@dataclass(frozen=True, slots=True)
-class IntelRepoKeyRejected:
-    """apt's refusal of Intel's repository for its signature: ``W: GPG error: <Intel's apt host>/mkl all InRelease: The
-    following signatures couldn't be verified because the public key is not available: NO_PUBKEY BAC6F0C353D04109``
-    (translation-service#26), ``... were invalid: EXPKEYSIG ACFA9FC57E6C5DBE`` (kaldi#4872: the 2019 key expired in
-    September 2023), ``KEYEXPIRED 1569575501`` (mxnet#16300)."""
-
-    why: str  # NO_PUBKEY, EXPKEYSIG, KEYEXPIRED, BADSIG
-    source: str  # "<the repository's address> <suite>"
-    line: str
-
-
-@dataclass(frozen=True, slots=True)
-class IntelRpmKeyRejected:
-    """yum's (rpm's) refusal of a package of Intel's repository for its signature: ``The GPG keys listed for the "Intel(R)
-    Math Kernel Library" repository are already installed but they are not correct for this package.``, rpm's ``warning:
-    .../intel-mkl-...rpm: Header V4 RSA/SHA256 Signature, key ID 1911e097: NOKEY`` (kaldi#3779: Intel's new key in 2020
-    did not sign the old 2019.2 packages Kaldi's install_mkl.sh asked for), dnf's ``Public key for intel-...rpm is not
-    installed``."""
-
-    what: str  # the repository's name, or the package's file
-    line: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,43 +130,7 @@ def _dpkg_failed_on(m: re.Match, before) -> DpkgFailedOn | object:
     return DpkgFailedOn(names, m.string.strip()) if names else NOT_MINE
 
 
-def _key(m: re.Match, before) -> IntelRepoKeyRejected | object:
-    # the repository: apt's head on the same line, the key's owner, or apt's "Err:1 https://apt.repos.intel.com/oneapi all
-    # InRelease" on a line before it
-    source = m["source"] or (e.group(1) if (e := last_match(_APT_ERR, before, within=3)) else "")
-    if "intel" not in source.lower():
-        return NOT_MINE  # another repository's key: no rule's
-    return IntelRepoKeyRejected(m["why"], source.strip(), m.string.strip()[:300])
-
-
-_APT_ERR = re.compile(r"\bErr:\d+ (\S+ .{0,80}?)\s*$")
-
-
-def _rpm_key(m: re.Match, _) -> IntelRpmKeyRejected | object:
-    return IntelRpmKeyRejected(m["what"], m.string.strip()[:300]) if re.search(r"(?i)intel|oneapi|mkl", m["what"]) else NOT_MINE
-
-
 SIGNATURES = (
-    Signature("apt-intel-repository-key", "syspackages", "GPG error",
-              re.compile(r"GPG error: (?P<source>.{1,200}?): The following signatures (?:couldn't be verified because the public "
-                         r"key is not available|were invalid): (?P<why>NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG)\b"), _key),
-    # the same words without apt's "GPG error: <source>:" head, the key named by its owner (marian-dev 00f782d: "The following
-    # signatures were invalid: EXPKEYSIG ACFA9FC57E6C5DBE Intel(R) Software Development Products")
-    Signature("apt-intel-key-by-owner", "syspackages", "following signatures",
-              re.compile(r"^\s*(?:W: |E: )?The following signatures (?:couldn't be verified because the public key is not "
-                         r"available|were invalid): (?P<why>NO_PUBKEY|EXPKEYSIG|KEYEXPIRED|BADSIG) [0-9A-Fa-f]{8,40}"
-                         r"(?:\s+(?P<source>\S.{0,200}))?"),
-              _key),
-    # yum's and rpm's words for the same (kaldi#3779), and dnf's
-    Signature("yum-intel-keys-not-correct", "syspackages", "GPG keys listed",
-              re.compile(r'The GPG keys listed for the "(?P<what>[^"]{1,200})" repository are already installed but they are '
-                         r'not correct'),
-              _rpm_key),
-    Signature("rpm-intel-package-nokey", "syspackages", "NOKEY",
-              re.compile(r"(?P<what>\S{1,300}\.rpm): Header V\d \S{1,40} Signature, key ID [0-9a-fA-F]{8,16}: NOKEY\b"),
-              _rpm_key),
-    Signature("dnf-intel-public-key-missing", "syspackages", "is not installed",
-              re.compile(r"Public key for (?P<what>\S{1,300}\.rpm) is not installed"), _rpm_key),
     # another source of apt's that is gone (kaldi#3492: a user's dead PPA): apt-get update fails, and the MKL install after it
     Signature("apt-source-gone", "syspackages", "ailed to fetch",
               re.compile(r"^\s*(?:[\d.]+\s+)?E: Failed to fetch (?P<url>\S+)\s+(?P<code>40[34])\b"),
@@ -255,18 +197,19 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    keys = [_key_rejected(events.of(IntelRepoKeyRejected))] if events.of(IntelRepoKeyRejected) else []
-    keys += [_rpm_key_rejected(events.of(IntelRpmKeyRejected))] if events.of(IntelRpmKeyRejected) else []
-    keys += [_source_gone(e) for e in events.of(AptSourceGone)[:1]]
+    keys = [_source_gone(e) for e in events.of(AptSourceGone)[:1]]
     keys += [_dpkg_failed(e) for e in events.of(DpkgFailedOn)[:1] if not events.of(PackageScriptFailed)]
     keys += [_script_failed(e) for e in events.of(PackageScriptFailed)[:1]]
     keys += [_unmet_finding(events.of(AptUnmet))] if events.of(AptUnmet) else []
     said = events.of(SystemPackageUnknown)
     if not said:
         return keys
-    first = said[0]
+    first = next((e for e in said if _ONEAPI.match(e.package) or e.package.startswith(("libmkl", "intel-mkl"))), None)
+    if first is None:  # only the GPU repository's packages: not MKL's question
+        from mkldoctor.explain.unrecognised import unrecognised
+        return keys + [unrecognised(Unrecognised(e.line, (e.line,)), ctx) for e in said]
     names = list(dict.fromkeys(e.package for e in said))
-    intel = first.package.startswith("intel-oneapi-")
+    intel = _ONEAPI.match(first.package) is not None
     apt = first.manager == "apt"
     evidence = [first.line]
     # Intel's yum and apt repositories of MKL 2017-2020 (intel-mkl-64bit-2019.2-057: intel-qs#116), which oneAPI's replaced
@@ -279,9 +222,13 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                "(its files under /opt/intel/oneapi/mkl/<ver>, no longer /opt/intel/mkl)"]
     elif intel:
         evidence.append(f"{first.package} is Intel's oneAPI repository's package, which no distribution carries: the "
-                        f"machine's {'apt sources' if apt else 'dnf repositories'} do not include Intel's")
+                        f"machine's {'apt sources' if apt else 'dnf repositories'} do not include Intel's, or Intel's has no package for "
+                        "the machine's architecture")
         fix = [*(recipes.intel_apt_repo() if apt else recipes.intel_yum_repo()),
                (recipes.apt_install if apt else recipes.dnf_install)(*names[:3])]
+        fix.append("oneAPI is built for amd64 (x86-64) only: on an arm64 machine (a Docker build on Apple silicon or an ARM "
+                   "server) no source has it: dpkg --print-architecture says which; there, build for amd64 (docker build "
+                   "--platform linux/amd64) or use another BLAS (intel/oneapi-containers#54)")
         if ctx.local and apt and recipes.intel_apt_configured("/"):
             evidence.append("this machine's sources do list Intel's repository: its package lists are not read yet")
             fix = [recipes.intel_apt_repo()[1], recipes.apt_install(*names[:3])]
@@ -298,7 +245,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "mkl-package-not-in-sources", "error",
         f"{first.manager} does not know {', '.join(names[:3])}: "
         + ("a package of Intel's old MKL repository, which oneAPI's replaced" if old else
-           "Intel's oneAPI repository is not among its sources" if intel else "the non-free component that has it is not enabled"),
+           "Intel's oneAPI repository is not among its sources, or the machine is not amd64" if intel else "the non-free component that has it is not enabled"),
         tuple(evidence), tuple(fix),
         "A package manager installs only what its configured sources list; MKL is in Intel's own repository (oneAPI's "
         "names) or in Debian's and Ubuntu's non-free component (libmkl-*), neither of which a default install reads.",
@@ -306,61 +253,6 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
          + "   # which source has it, if any",),
         locations=ctx.located(said, first.package),
     )]
-
-
-
-_KEY_WORDS = {"NO_PUBKEY": "the key that signs it is not installed", "EXPKEYSIG": "the key installed for it has expired",
-              "KEYEXPIRED": "the key installed for it has expired", "BADSIG": "its signature does not match the key installed"}
-
-
-def _key_rejected(said: list[IntelRepoKeyRejected]) -> Finding:
-    first = said[0]
-    old = re.search(r"/mkl\b", first.source) is not None  # Intel's MKL repository of 2017-2020 ('mkl all main')
-    return Finding(
-        "intel-apt-key-rejected", "error",
-        f"apt refused Intel's repository ({first.why}): {_KEY_WORDS[first.why]}, so nothing is installed from it",
-        (first.line,
-         "Intel signs its apt repositories with a key its guide tells users to import; a script written years ago imports the "
-         "key of its time by name (GPG-PUB-KEY-INTEL-SW-PRODUCTS-2019.PUB), which expired in September 2023 (kaldi#4872; "
-         "an earlier key in September 2019, mxnet#16300), while the repository is signed with the current key",
-         *(("the repository is Intel's old MKL one (its suite 'mkl all', MKL 2017-2020 as intel-mkl-<release>): oneAPI's "
-            f"repository ('{recipes.INTEL_APT_SOURCE}') carries MKL as intel-oneapi-mkl-devel",) if old else ())),
-        ("import Intel's current key, GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB (no year in its name), as Intel's oneAPI installation "
-         "guide for APT shows: gpg --dearmor it into /usr/share/keyrings/oneapi-archive-keyring.gpg and give the source line "
-         "[signed-by=/usr/share/keyrings/oneapi-archive-keyring.gpg]; then apt-get update (a Dockerfile: in the same step as "
-         "the install; kaldi#4875, translation-service#28)",
-         *((f"move to oneAPI's repository: {recipes.intel_apt_repo()[0].lstrip('# ')}, then install intel-oneapi-mkl-devel in "
-            "place of intel-mkl-*",) if old else ()),
-         "not a fix: --allow-unauthenticated or [trusted=yes] install what apt could not verify"),
-        "apt reads a repository only when its signature verifies with a key the machine trusts; a key that expired, or one "
-        "the repository is no longer signed with, makes apt skip it and every package it had.",
-        ("apt-key list 2>/dev/null | grep -i -A1 intel; ls /usr/share/keyrings/ | grep -i -E 'intel|oneapi'   # the keys installed",),
-    )
-
-
-
-def _rpm_key_rejected(said: list[IntelRpmKeyRejected]) -> Finding:
-    lines = list(dict.fromkeys(e.line for e in said))
-    old = any(re.search(r"intel-mkl-|Math Kernel Library", e.what) for e in said)  # Intel's MKL repository of 2017-2020
-    return Finding(
-        "intel-yum-key-rejected", "error",
-        "yum refused a package of Intel's repository: the keys installed for it do not verify the package's signature, so it "
-        "was not installed",
-        (*lines[:3],
-         "Intel signs its repositories with a key its guide tells users to import (the repository file's gpgkey=); a key "
-         "imported years ago, or a package of a release signed before the current key, does not verify"
-         + (": Intel's old MKL repository's 2019 packages were signed with a key its later key file left out (kaldi#3779)"
-            if old else ""),),
-        ("import Intel's current key, GPG-PUB-KEY-INTEL-SW-PRODUCTS.PUB (no year in its name), as Intel's oneAPI installation "
-         "guide for YUM/DNF shows: rpm --import <that key's address>, the gpgkey= of /etc/yum.repos.d/oneAPI.repo",
-         *((f"ask for a release the current key signs (Kaldi's install_mkl.sh moved from intel-mkl-64bit-2019.2-057 to "
-            "2020.0-088, importing both keys, kaldi#3839: git pull), or move to oneAPI's repository: "
-            f"{recipes.intel_yum_repo()[0].lstrip('# ')}, then yum install intel-oneapi-mkl-devel",) if old else ()),
-         "not a fix: --nogpgcheck installs what yum could not verify"),
-        "yum and dnf install a package only when its signature verifies with a key imported for its repository; Intel's "
-        "repositories changed keys (2019, 2020, 2023), and the older packages keep the key they were signed with.",
-        ("rpm -q gpg-pubkey --qf '%{NAME}-%{VERSION}-%{RELEASE}\\t%{SUMMARY}\\n' | grep -i intel   # the keys imported",),
-    )
 
 
 def _source_gone(event: AptSourceGone) -> Finding:

@@ -47,9 +47,15 @@ _INTRODUCES = re.compile(r"(?i)\b(?:the following|this|these|an?|following)\s+(?
 _ASSERTION = re.compile(r"\bAssertion (?:[`'‘(].{0,200}?\s)?failed\b")
 
 
+# a host's own words that it stops, after the cause it did not name (MATLAB's exit after OMP Error #15: mmc#89) or before
+# the loader's reason it quotes below (XGBoost's "could not be loaded", then dlopen's "Library not loaded": xgboost#5586)
+_HOST_STOPS = re.compile(r"^\s*(?:MATLAB is exiting because of fatal error\b|(?:[\w.]+\.)?XGBoostError: XGBoost Library "
+                         r"\([^)]{1,80}\) could not be loaded\.?\s*$)")
+
+
 def _says_only_that_it_failed(line: str) -> bool:
     return (bool(_CMAKE_HEAD.match(line)) or not _CAUSE_WORDS.search(line) or bool(_INTRODUCES.search(line))
-            or bool(_ASSERTION.search(line)))
+            or bool(_ASSERTION.search(line)) or bool(_HOST_STOPS.match(line)))
 
 
 def _explained(found: list[Finding]) -> bool:

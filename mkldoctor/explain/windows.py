@@ -362,6 +362,12 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
                       "PR #21880); a tool that starts python.exe itself: tox-conda 0.8 runs it through conda run; or set "
                       "CONDA_DLL_SEARCH_MODIFICATION_ENABLE=1 with <env>\\Library\\bin on PATH")
         fix[:] = [line for line in fix if not line.startswith(winfixes.ACTIVATE)]  # winfixes' words for any program
+    artifact = re.search(r"(?i)[\\/]\.julia[\\/]artifacts[\\/](?P<hash>[0-9a-f]{40})[\\/]", detail)
+    if artifact:  # MKL.jl#116: the artifact's folder was there and empty
+        evidence.append("the DLL's path is a Julia artifact's (.julia\\artifacts\\<its hash>): Pkg installed it there; a folder "
+                        "that is there but incomplete (a download or an unpack cut short, a cleaner that removed files) is taken as installed")
+        fix.insert(0, f"dir %USERPROFILE%\\.julia\\artifacts\\{artifact['hash']}\\bin: if the DLL is not there, remove that "
+                      "folder and let Pkg install the artifact again: julia -e 'using Pkg; Pkg.instantiate()' (or pkg> add MKL)")
     packaged = next((m for name in libs if (m := _IN_PACKAGE.search(name))), None)
     if packaged and not torch_lib:  # ctypes given the DLL's full path in the package's own folder (CTranslate2#1084)
         evidence.append(f"the package opens {packaged['dll']} by its full path in its own folder ({packaged['pkg']}): the file "
