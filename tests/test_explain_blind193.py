@@ -68,7 +68,8 @@ def test_a_release_only_condas_channels_have():
     """Spoken-Keyword-Spotting#5 (wrong: ARM and Apple silicon first): mkl-fft==1.0.15 from a conda environment's export."""
     finding = only_error(blindset.log_of(ENTRIES, "mkl-fft-pin-conda-only"))
     assert "conda's channels have" in finding.title, flat(finding)
-    assert finding.fix[0].startswith("python3 -m pip index versions mkl-fft") and "conda install mkl-fft==1.0.15" in finding.fix[0]
+    assert finding.fix[0].startswith("python3 -m pip index versions mkl-fft"), finding.fix
+    assert "conda install mkl-fft==1.0.15" in finding.fix[0], finding.fix
 
 
 def test_intels_gpu_repository_key():

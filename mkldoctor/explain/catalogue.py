@@ -254,7 +254,8 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "Product build", "compatibility version", "nresolved", "file operand", "MKL-DSS-", "not implemented", "after throwing", "illegal hardware", "nable to find", "MKL FFT doesn", "LAPACKException(", " in -lmkl", "available on this platform", "Access violation", "0xC0000005", "The package for ", " requires ", "Successfully installed", "mkl==", "mkl  ",  # MKL_VERBOSE's banner, otool -L's listing, a reporter's list
            # bash's "(core dumped)" in every language (crash): the ASCII ones by their shortest telling part
            "core d", "core' generado", "core-tiedosto", "Speicherabzug", "geheugendump", "izpis jedra", "kjerne lagret",
-           "minnesutskrift", "smed kerne", *(c for c in CORE_DUMPED if not c.isascii()))
+           "minnesutskrift", "smed kerne", *(c for c in CORE_DUMPED if not c.isascii()),
+           "exists in filesystem", "文件系统中存在")  # pacman's file conflict, in English and Chinese (fileclash)
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)

@@ -53,7 +53,20 @@ class PkgConfigEscape:
     parsed: str  # the string CMake could not parse, where the log shows it
 
 
+@dataclass(frozen=True, slots=True)
+class ToolMissing:
+    """A project's CMake stopping for a program it runs on the libraries it bundles: Paddle's ``patchelf not found, please
+    install it.`` (the $ORIGIN run path of its MKL-DNN and MKLML copies, Paddle#12407)."""
+
+    line: str  # first: the finding's own line, by which an echo after it finds it
+    tool: str
+
+
 SIGNATURES = (
+    Signature("cmake-tool-not-found", "cmakenotfound", "found",
+              re.compile(r"^\s*(?P<tool>patchelf|chrpath) not found, please install it"),
+              lambda m, before: ToolMissing(m.string.strip(), m["tool"]) if any("CMake Error" in b for b in before[-3:])
+              else NOT_MINE),
     Signature("cmake-pkgconfig-escape", "cmakenotfound", "Invalid character escape",
               re.compile(r"^\s*Invalid character escape '\\.'"),
               lambda m, before: PkgConfigEscape(m.string.strip(), next((b.strip() for b in reversed(before) if "\\" in b
@@ -67,8 +80,9 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(VariablesNotFound)
+    tools = [_tool(e) for e in events.of(ToolMissing)[:1]]
     if not said:
-        return [_pkgconfig_escape(e) for e in events.of(PkgConfigEscape)[:1] if e.parsed]
+        return tools + [_pkgconfig_escape(e) for e in events.of(PkgConfigEscape)[:1] if e.parsed]
     names = said[0].variables
     mkl = [n for n in names if re.search(r"(?i)mkl", n)]
     listed = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "") if names else "(the log cuts the list)"
@@ -126,4 +140,17 @@ def _pkgconfig_escape(event: PkgConfigEscape) -> Finding:
         "FindPkgConfig builds CMake lists from pkg-config's words; a Windows path with blanks and backslashes does not "
         "survive that as one path.",
         ("pkg-config --libs mkl-sdl   # the words CMake is given",),
+    )
+
+
+def _tool(said: ToolMissing) -> Finding:
+    return Finding(
+        "build-tool-missing", "error",
+        f"the project's CMake stops: it needs the program {said.tool}, which is not installed where it configures",
+        (said.line, f"the build runs {said.tool} on the libraries it ships (Paddle's: an $ORIGIN run path on its copies of "
+                    "MKL-DNN and MKLML in paddle/libs, so that each finds the others beside it: Paddle PR #12066)"),
+        (f"install it where the build runs (a container: inside the image), then configure again: "
+         f"{recipes.apt_install(said.tool)} (Fedora: {recipes.dnf_install(said.tool)}; or {recipes.pip_install(said.tool)})",),
+        "A project's CMakeLists may require a program it runs during the build; CMake stops when find_program finds none.",
+        (f"command -v {said.tool}",),
     )

@@ -13,12 +13,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain.catalogue import Signature
+from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
 
 _FAMILY_FILE = re.compile(r"(?i)[\w/\\.-]*(?:libiomp5\w*|mkl_\w+|libmkl_\w+|tbb\w*)\.(?:dll|so[\d.]*|dylib|lib)\b")
+
+
+_DNN_FILE = re.compile(r"(?i)(?:libmkldnn|libdnnl|libmklml)\w*\.so[\d.]*$")
+
+
+def _pacman(m: re.Match, _) -> "SharedFile | object":
+    """pacman's line for one file another package owns: a file of MKL's family (oneDNN's, MKL-DNN's too), else no rule's."""
+    path = m["path"]
+    if not (_FAMILY_FILE.fullmatch(path) or _DNN_FILE.search(path)):
+        return NOT_MINE
+    return SharedFile("pacman", m.string.strip(), files=(path,), packages=tuple(p for p in (m["pkg"], m["owner"]) if p), wants=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +53,16 @@ SIGNATURES = (
     Signature("vcpkg-files-in-conflict", "fileclash", "in conflict with",
               re.compile(r"The following files are already installed in \S+ and are in conflict with (?P<port>\S+)"),
               lambda m, _: SharedFile("vcpkg", m.string.strip(), packages=(m.group("port"),))),
+    # pacman's: "mxnet-cuda-mkl: /usr/lib/libmkldnn.so exists in filesystem (owned by intel-dnnl)" (archlinuxcn/repo#1502,
+    # in Chinese: "mxnet-cuda-mkl: 文件系统中存在 /usr/lib/libmkldnn.so （由 intel-dnnl 所有）"), after its "failed to commit"
+    Signature("pacman-exists-in-filesystem", "fileclash", "exists in filesystem",
+              re.compile(r"^(?P<pkg>[\w.+@-]+): (?P<path>/\S+) exists in filesystem"
+                         r"(?: \(owned by (?P<owner>[\w.+@-]+)\))?"), _pacman),
+    Signature("pacman-exists-in-filesystem-zh", "fileclash", "文件系统中存在",
+              re.compile(r"^(?P<pkg>[\w.+@-]+): 文件系统中存在 (?P<path>/\S+)\s*(?:[（(]由 (?P<owner>[\w.+@-]+) 所有[）)])?"), _pacman),
+    Signature("pacman-commit-failed", "fileclash", "rror",
+              re.compile(r"^(?:error: failed to commit transaction \(conflicting files\)|错误[:：]\s*无法提交处理 \(有冲突的文件\))"),
+              lambda m, _: FollowOn(m.string.strip())),
     Signature("conda-shared-path", "fileclash", "shared path",
               re.compile(r"Clobber(?:Error|Warning): .*incompatible packages due to a shared path"),
               lambda m, _: SharedFile("conda", m.string.strip())),
@@ -56,7 +77,9 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     files = list(dict.fromkeys(f for e in said for f in e.files))
     packages = list(dict.fromkeys(p for e in said for p in e.packages))
     openmp = any("iomp5" in f.lower() for f in files)
-    refused = first.manager == "vcpkg" or "ClobberError" in first.line
+    refused = first.manager in ("vcpkg", "pacman") or "ClobberError" in first.line
+    if first.manager == "pacman":
+        return [_pacman_finding(said, files, packages)]
     return [Finding(
         "package-file-conflict", "error" if refused else "warning",
         f"{first.manager}: two packages install {files[0].rsplit('/', 1)[-1]}" + (" (refused)" if refused else
@@ -77,3 +100,20 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         (("vcpkg owns <the file>   # which port installed it",) if first.manager == "vcpkg" else
          ("conda list openmp   # the OpenMP packages of the environment",)),
     )]
+
+
+def _pacman_finding(said: list[SharedFile], files: list[str], packages: list[str]) -> Finding:
+    new, owner = (packages + ["the package", "another package"])[:2]
+    return Finding(
+        "package-file-conflict", "error",
+        f"pacman: {new} ships {files[0]}, which {owner} already owns (refused: conflicting files)",
+        (*dict.fromkeys(e.line for e in said[:3]),
+         f"two packages of the machine's repositories install {', '.join(files[:3])}: a package that bundles a library of "
+         f"its own (MKL-DNN, oneDNN) and leaves its files in, beside the package of that library: a packaging bug of {new} "
+         "(archlinuxcn/repo#1502: mxnet's PKGBUILD removed the bundled files but not their links)"),
+        (f"upgrade to a release of {new} whose package leaves the file out (its next pkgrel), or report it to its packager",
+         f"meanwhile keep one: install {new}'s other variant (a -git package), or remove {owner} if nothing else needs it; not "
+         "pacman --overwrite, which hands the file of one package to the other"),
+        "pacman refuses a transaction in which a package would install a file another installed package owns.",
+        (f"pacman -Qo {files[0]}; pacman -Qlp <{new}'s package file> | grep {files[0].rsplit('/', 1)[-1]}",),
+    )

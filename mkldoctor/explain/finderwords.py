@@ -30,7 +30,9 @@ _NOT_FOUND = re.compile(NOT_FOUND, re.I)
 _WHOLE = re.compile(rf"(?i)Could NOT find (?:MKL|BLAS|LAPACK|TPLMKL)(?-i:_[A-Z0-9_]+)?\b"  # a variable: MKL_CORE_LIBRARY
                     # a project's own words, the name last: "Can not find MKL" (MegEngine's cmake/mkl.cmake); not mkl.h, MKL.jl
                     # (heffte#43: "Could not find required mkl component: mkl_intel_ilp64")
-                    rf"|{NOT_FOUND} (?:the )?(?:required )?(?:Intel(?:\(R\))? )?(?:MKL|oneMKL|Math Kernel Library)\b(?!\w|\.\w)"
+                    # (vsag's extern/mkl/mkl.cmake: "Could not find Intel OMP or MKL in standard locations")
+                    rf"|{NOT_FOUND} (?:the )?(?:required )?(?:Intel(?:\(R\))? )?(?:(?:OMP|OpenMP|iomp5) (?:or|and) )?"
+                    r"(?:MKL|oneMKL|Math Kernel Library)\b(?!\w|\.\w)"
                     # TriBITS (Trilinos): "ERROR: TPL_BLAS_NOT_FOUND=TRUE, aborting!"
                     r"|\bTPL_(?:BLAS|LAPACK)_NOT_FOUND=TRUE")
 # CMake's cache value of a search that failed (LAPACK_libiomp5md_LIBRARY-NOTFOUND; BLAS_libguide40_LIBRARY-NOTFOUND: Intel's

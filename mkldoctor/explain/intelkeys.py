@@ -17,7 +17,8 @@ from mkldoctor.findings import Finding
 from mkldoctor.knowledge import recipes
 
 # Intel's GPU driver repository by its path and suites ("/gpu/ubuntu jammy/lts/2350", "jammy unified", "focal-legacy main")
-_GPU_SOURCE = re.compile(r"/(?:gpu|graphics)/ubuntu/? (?P<suite>[a-z]+(?:-legacy)?(?:/lts/\d{4}| unified| client| arc| flex| main))\b")
+_GPU_SOURCE = re.compile(r"/(?:gpu|graphics)/ubuntu/? (?P<suite>[a-z]+(?:-legacy)?"
+                         r"(?:/lts/\d{4}| unified| client| arc| flex| main))\b")
 
 
 @dataclass(frozen=True, slots=True)

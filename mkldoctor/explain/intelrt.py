@@ -217,6 +217,9 @@ def _svml(said: SvmlNameMissing, ctx: Context) -> Finding:
     )
 
 
+_EXTENSION = re.compile(r"\.cpython-[\w-]+\.so$|\.abi3\.so$")
+
+
 def at_run_time(event) -> Finding | None:
     """The loader's symbol lookup error for a name of Intel's compiler runtime (__svml_*, __intel_*, __libm_*) that a module
     needs: the runtime's, not a second copy of one library (psi4#1036, numpy#14838: modules built with icc); None for any
@@ -224,6 +227,11 @@ def at_run_time(event) -> Finding | None:
     symbol = event.symbol
     if not RUNTIME_NAME.match(symbol):
         return None
+    # an extension of its own build whose link left the runtime out (not a package's SVML kernels: psi4#1036)
+    linked = ("a Python extension compiled with icc but linked by setuptools with gcc (LDSHARED's default) does not list the "
+              "runtime at all: link it with the Intel compiler, LDSHARED='icc -shared' (icx, ifx alike), and build it again "
+              "(CellConstructor#29, phonopy's spglib notes)",) if _EXTENSION.search(event.library or "") \
+        and not symbol.startswith("__svml_") else ()
     library = "libsvml" if symbol.startswith("__svml_") else "libimf" if symbol.startswith("__libm_") else "libirc or libintlc"
     return Finding(
         "intel-runtime-symbol-missing", "error",
@@ -233,7 +241,8 @@ def at_run_time(event) -> Finding | None:
          f"{symbol} is Intel's compiler runtime's (SVML's vector maths, the libimf maths, libirc's CPU dispatch): a module "
          "compiled with icc, icx or ifx calls it and lists the runtime as needed, or expects the process to have loaded it (a "
          "package built with Intel's compilers, as psi4's conda builds and Intel's numpy were)"),
-        (f"install the runtime beside the package: conda install intel-cmplr-lib-rt (icc_rt in older channels) or "
+        (*linked,
+         f"install the runtime beside the package: conda install intel-cmplr-lib-rt (icc_rt in older channels) or "
          f"{recipes.pip_install('intel-cmplr-lib-rt')}, in the environment that imports it; or source oneAPI's setvars.sh "
          "(compiler/<ver>/lib on LD_LIBRARY_PATH)",
          "an older copy of the runtime found first (a library folder on LD_LIBRARY_PATH with another release's "

@@ -20,7 +20,7 @@ from mkldoctor.knowledge.places import conda_env_of, is_conda, package_of, pytho
 from mkldoctor.verdicts import missing_symbol
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
-from mkldoctor.explain import blasnames, cxxruntime, intelrt, prebuilt, syclnames
+from mkldoctor.explain import abinames, blasnames, cxxruntime, intelrt, prebuilt, syclnames
 from mkldoctor.explain.gomp import gnu_entry_missing, gnu_mutex
 from mkldoctor.explain.hosts import SymbolLookupError, ldd_target
 from mkldoctor.explain.scope import claimed_lookups
@@ -50,8 +50,8 @@ def lookup_errors(events: Parsed, ctx: Context) -> list[Finding]:
                 else _c_library_not_loaded(event) if system_library(event.symbol)
                 else prebuilt.at_run_time(event, ctx) or syclnames.at_run_time(event)  # MKL's internals; oneMKL's C++
                 or syclnames.runtime_at_run_time(event)  # the SYCL runtime's own names
-                or cxxruntime.at_run_time(event)  # libstdc++'s names
-                or intelrt.at_run_time(event))  # Intel's compiler runtime's (__svml_*)
+                or cxxruntime.at_run_time(event) or intelrt.at_run_time(event)  # libstdc++'s; Intel's runtime's (__svml_*)
+                or abinames.at_run_time(event))  # torch's C++ API, a build tree's own names
         if told is not None:
             out.append(told)
             continue

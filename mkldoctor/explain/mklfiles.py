@@ -112,7 +112,14 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     number = re.search(r"\.(\d+)\.dll$|\.so\.(\d+)$|\.(\d+)\.dylib$", name)
     evidence = [first.line, f"{name} is not in {folder}"]
     fix = []
-    if number:
+    installed = re.search(r"[\\/]install[\\/]lib$", folder) is not None  # a dependency's CMake install tree in the build
+    if installed:  # mxnet#16629: MKL-DNN's install step put it in lib64
+        evidence.append(f"{folder} is the install tree of a dependency the project builds itself: CMake's GNUInstallDirs "
+                        "puts its libraries in lib64 on Fedora, CentOS, openSUSE and their containers, where the script "
+                        "looks in lib")
+        fix.append(f"ls {q(folder + '64')}; configure that dependency with -DCMAKE_INSTALL_LIBDIR=lib so that its libraries "
+                   "land where the script copies from (mxnet PR #16690), or update the project to a release that does")
+    elif number:
         n = next(g for g in number.groups() if g)
         pattern = re.sub(r"\.\d+(?=\.dll$|\.dylib$)|(?<=\.so)\.\d+$", ".*", name)
         year = platforms.sycl_release(name)
@@ -128,7 +135,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         fix.append(f"check that the release installed in {folder} has {name} (ls or dir the folder): a component not "
                    "installed, or a layout whose folders differ (lib vs lib\\\\intel64, bin vs redist)")
     return [Finding(
-        "mkl-file-missing", "error", f"a copy step asked for {name}, which is not in the MKL it looked in", tuple(evidence),
+        "mkl-file-missing", "error", f"a copy step asked for {name}, which is not in the "
+        + ("install tree it looked in" if installed else "MKL it looked in"), tuple(evidence),
         tuple(fix),
         "MKL's file names carry the interface number of their release (mkl_rt.2.dll, libmkl_sycl_blas.so.4); oneAPI's "
         "'latest' folder moves to each newly installed release. A script that names the files of one release fails on another.",

@@ -69,7 +69,27 @@ class MemoryDescRefused:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class OnednnSaid:
+    """TensorFlow's MKL kernels (``could not create a concat primitive descriptor, in file
+    tensorflow/core/kernels/mkl_concat_op.cc:811``: TF 1.x built with MKL-DNN, recommenders#1084) and a compiler's
+    ``no matching function for call to 'mkldnn::sum::primitive_desc::...'`` (code written for another MKL-DNN than the
+    headers it compiled with: a build tree's older third_party copy, Paddle#5510)."""
+
+    kind: str  # "tensorflow", "headers"
+    what: str  # the kernel's file, the name the compiler could not match
+    line: str
+
+
 SIGNATURES = (
+    Signature("tensorflow-mkl-kernel", "onednn", "ould not create a",
+              re.compile(r"[Cc]ould not create an? [\w ]{1,40}primitive(?: descriptor)?,? in file "
+                         r"(?P<file>tensorflow/\S*/mkl_\w+\.cc)"),
+              lambda m, _: OnednnSaid("tensorflow", m["file"], m.string.strip()[:300])),
+    Signature("mkldnn-api-not-matched", "onednn", "rror",
+              re.compile(r"error: (?:no matching function for call to|no member named|'\w+' is not a member of) "
+                         r"['‘](?P<name>(?:mkldnn|dnnl)::[^'’]{1,200})"),
+              lambda m, _: OnednnSaid("headers", m["name"], m.string.strip()[:300])),
     Signature("mkldnn-memory-descriptor-refused", "onednn", "ould not initialize a memory descriptor",
               re.compile(r"\b[Cc]ould not initialize a memory descriptor\b"),
               lambda m, _: MemoryDescRefused(m.string.strip()[:300])),
@@ -97,6 +117,9 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(OnednnPrimitive)
+    spoke = [_tensorflow(e) if e.kind == "tensorflow" else _headers(e) for e in events.of(OnednnSaid)[:1]]
+    if spoke:
+        return spoke
     if not said:
         return ([_without(e) for e in events.of(BuiltWithoutOnednn)[:1]] + [_copy(e) for e in events.of(PackageDllMissing)[:1]]
                 + [_stale(e, events) for e in events.of(DnnlConfigStale)[:1]]
@@ -215,4 +238,40 @@ def _desc(said: MemoryDescRefused) -> Finding:
         "MKL-DNN's C++ API checks each call's status; a descriptor refused for a valid tensor is a mismatch between the "
         "headers the program was built with and the library loaded.",
         ("LD_DEBUG=libs <the program> 2>&1 | grep -E 'calling init: .*(mkldnn|dnnl)'   # the copy loaded",),
+    )
+
+
+def _tensorflow(said: OnednnSaid) -> Finding:
+    return Finding(
+        "tensorflow-mkl-kernel-failed", "error",
+        f"TensorFlow's MKL kernel ({said.what.rsplit('/', 1)[-1]}) could not build its oneDNN primitive: a fault of that "
+        "TensorFlow build's MKL path",
+        (said.line, "the kernel is one of TensorFlow's MKL (MKL-DNN, oneDNN) kernels, in the builds of TensorFlow 1.x made with "
+                    "MKL (conda's defaults channel, intel-tensorflow): its concat and other kernels refused shapes the plain "
+                    "kernels take in several releases (tensorflow#17494, #23556; recommenders#1084 on TF 1.12)"),
+        ("another TensorFlow release: recommenders moved from 1.12 to 1.15.2 (its PR #1129); or TensorFlow without MKL for "
+         "this model: conda's eigen build (conda install 'tensorflow=*=eigen*') or pip's tensorflow",
+         "TensorFlow 2.5 and later with oneDNN: TF_ENABLE_ONEDNN_OPTS=0 turns its oneDNN kernels off"),
+        "TensorFlow's MKL builds replace some of its kernels with oneDNN's; a primitive oneDNN cannot build for the shapes "
+        "asked stops the step.",
+        ("python3 -c 'import tensorflow as tf; print(tf.__version__, tf.sysconfig.get_build_info())'   # the release, MKL's in it",),
+    )
+
+
+def _headers(said: OnednnSaid) -> Finding:
+    return Finding(
+        "onednn-headers-other-release", "error",
+        f"the code calls {said.what[:80]} as another MKL-DNN (oneDNN) release declares it: the headers it compiled with are "
+        "of another release",
+        (said.line, "MKL-DNN's and oneDNN's C++ API changes between releases (primitive_desc's constructors, names moved from "
+                    "mkldnn:: to dnnl::): the headers found are not those of the release the code was written for, most often "
+                    "a build tree's copy of an older one left from an earlier build (Paddle#5510: build/third_party/mkldnn), "
+                    "or the system's headers found before the project's own"),
+        ("remove the build tree's copy and build again, so that the release the project asks for is fetched: rm -r "
+         "build/third_party/mkldnn build/third_party/install/mkldnn (or the whole build folder)",
+         "or see which headers the compile took: the -I folders of the failing command (make VERBOSE=1), and keep the "
+         "system's mkldnn.hpp or dnnl.hpp out of them"),
+        "A program written against one MKL-DNN release's C++ API compiles only with headers of a release that declares the "
+        "same functions.",
+        ("grep -rn 'DNNL_VERSION_MAJOR\\|MKLDNN_VERSION_MAJOR' <the include folder the compile used>   # the headers' release",),
     )

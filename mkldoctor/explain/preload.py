@@ -35,7 +35,19 @@ def _said(m: re.Match, _) -> PreloadIgnored | Unrecognised:
     return PreloadIgnored(path, m["why"], line) if mine else Unrecognised(line)
 
 
+@dataclass(frozen=True, slots=True)
+class PreloadWanted:
+    """vLLM's CPU backend's own check at start: ``RuntimeError: libtcmalloc is not found in LD_PRELOAD. Please follow the
+    section `set LD_PRELOAD` ...`` (tcmalloc, and on x86 Intel's OpenMP runtime: vllm PR #37561 made it a warning)."""
+
+    library: str
+    line: str
+
+
 SIGNATURES = (
+    Signature("host-wants-preload", "preload", "found",
+              re.compile(r"(?:RuntimeError: )?(?P<lib>lib[\w.+-]{2,60}) is not found in LD_PRELOAD\b"),
+              lambda m, _: PreloadWanted(m["lib"], m.string.strip()[:300])),
     Signature("ld-so-preload-ignored", "preload", "annot ",
               re.compile(r"ld\.so: object '(?P<path>[^']+)' from (?:LD_PRELOAD|/etc/ld\.so\.preload) cannot be preloaded "
                          r"\((?P<why>[^)]*)\): ignored"), _said),
@@ -44,8 +56,9 @@ SIGNATURES = (
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said = events.of(PreloadIgnored)
+    wanted = [_wanted(e) for e in events.of(PreloadWanted)[:1]]
     if not said:
-        return []
+        return wanted
     first = said[0]
     paths = list(dict.fromkeys(e.path for e in said))
     evidence = [first.line, "ld.so skipped it and ran the program without it: whatever the preload was for (MKL's kernels "
@@ -71,7 +84,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         evidence.append(f"the loader's reason: {first.reason}")
         fix.append("preload a library of the program's own kind: a 64-bit program needs MKL's intel64 (lib, lib/intel64) "
                    "files, not lib/ia32's" if "ELF" in first.reason else f"check the file: file {q(first.path)}")
-    return [Finding(
+    return wanted + [Finding(
         "mkl-preload-ignored", "error",
         f"ld.so ignored the preload of {', '.join(os.path.basename(p) for p in paths[:3])}: {first.reason}",
         tuple(evidence), tuple(fix),
@@ -92,3 +105,20 @@ def _versioned(folder: str, name: str) -> list[str]:
         return versioned_files(sorted(os.listdir(folder)), name[3:-3])
     except OSError:
         return []
+
+
+def _wanted(said: PreloadWanted) -> Finding:
+    return Finding(
+        "host-preload-required", "error",
+        f"the program's own start-up check stops because {said.library} is not in LD_PRELOAD (vLLM's CPU backend)",
+        (said.line, "vLLM's CPU backend checks LD_PRELOAD before it starts: it wants tcmalloc and, on x86, Intel's OpenMP "
+                    "runtime (libiomp5, which its oneDNN and MKL paths use) loaded first, for speed; nothing is broken in the "
+                    "install, the variable is not set (vllm PR #37561 made the check a warning)"),
+        ("preload them as vLLM's CPU installation guide shows: export LD_PRELOAD=<libtcmalloc_minimal.so.4>:<libiomp5.so> "
+         "(Debian and Ubuntu: apt-get install libtcmalloc-minimal4, its file in /usr/lib/x86_64-linux-gnu; libiomp5.so: "
+         "python3 -m pip install intel-openmp, in <environment>/lib), in the environment of the server's process",
+         "or a vLLM release whose check only warns (after PR #37561)"),
+        "LD_PRELOAD loads the named libraries before a program's own; a program that checks for them refuses to start "
+        "without them.",
+        ("echo $LD_PRELOAD; ls /usr/lib/x86_64-linux-gnu/libtcmalloc* \"$(python3 -c 'import sys; print(sys.prefix)')\"/lib/libiomp5.so",),
+    )

@@ -39,7 +39,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     first = foreign[0]
     return [Finding(
         "site-cfg-of-another-machine", "error",
-        "numpy.distutils read a site.cfg written for Windows: its MKL folders do not exist where the build runs, and the build stops",
+        "numpy.distutils read a site.cfg written for Windows: its MKL folders do not exist where the build runs, and the "
+        "build stops",
         (*dict.fromkeys(e.line for e in foreign[:2]),
          f"the folders ({first.paths[:160]}) are Windows' (Intel's Parallel Studio layout) while the build runs on a Unix "
          "path: a site.cfg from the machine the source was packed on; numpy.distutils takes the site.cfg beside setup.py "

@@ -37,11 +37,23 @@ class SystemPackageUnknown:
 
 
 def _said(manager: str):
-    def read(m: re.Match, _) -> SystemPackageUnknown | Unrecognised:
+    def read(m: re.Match, _) -> SystemPackageUnknown | Punctuated | Unrecognised:
         package = m["pkg"].strip().strip("'\"")
         line = m.string.strip()[:300]
+        if re.fullmatch(r"[a-z0-9][\w.+-]*[a-z0-9+][.,;:]", package):  # "patchelf.": a sentence's period copied with it
+            return Punctuated(line, manager, package)
         return SystemPackageUnknown(manager, package, line) if _MKL_PACKAGE.match(package) else Unrecognised(line)
     return read
+
+
+@dataclass(frozen=True, slots=True)
+class Punctuated:
+    """A package name that ends with a sentence's mark, copied with it from a message (Paddle#12407: CMake's "apt-get
+    install -y patchelf." taken whole, so apt looked for "patchelf.")."""
+
+    line: str  # first: the finding's own line, by which an echo after it finds it
+    manager: str
+    package: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +193,8 @@ SIGNATURES = (
     # apt's echoes of the same name after it (an apt of 2.x: intel-qs#116)
     Signature("apt-no-package-by-glob", "syspackages", "ouldn't find any package by",
               re.compile(r"^E: Couldn't find any package by (?:glob|regex) '(?P<pkg>[^']+)'"),
-              lambda m, _: FollowOn(m.string.strip()[:300]) if _MKL_PACKAGE.match(m["pkg"]) else Unrecognised(m.string.strip()[:300])),
+              lambda m, _: FollowOn(m.string.strip()[:300]) if _MKL_PACKAGE.match(m["pkg"]) or m["pkg"][-1:] in ".,;:"
+              else Unrecognised(m.string.strip()[:300])),
     Signature("apt-no-candidate", "syspackages", "installation candidate",
               re.compile(r"^E: Package '(?P<pkg>[^']+)' has no installation candidate"), _said("apt")),
     Signature("apt-unable-to-locate-de", "syspackages", "kann nicht gefunden werden",
@@ -201,6 +214,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     keys += [_dpkg_failed(e) for e in events.of(DpkgFailedOn)[:1] if not events.of(PackageScriptFailed)]
     keys += [_script_failed(e) for e in events.of(PackageScriptFailed)[:1]]
     keys += [_unmet_finding(events.of(AptUnmet))] if events.of(AptUnmet) else []
+    keys += [_punctuated(e) for e in events.of(Punctuated)[:1]]
     said = events.of(SystemPackageUnknown)
     if not said:
         return keys
@@ -314,6 +328,17 @@ def _unmet_finding(said: list[AptUnmet]) -> Finding:
     first = next((e for e in said if e.package), said[0])
     pinned = [e for e in said if e.relation.startswith("=")]
     deps = list(dict.fromkeys(e.dependency for e in said))
+    # Intel's repository from oneAPI 2024.0 on: runtime packages named by year (zivid-python#246); the unversioned names
+    # kept 2023.2's dependencies while the packages they depend on moved to 2024
+    years = next(((p[1], n[1]) for e in pinned if (p := re.match(r"=\s*(20\d\d)\.", e.relation))
+                  and (n := re.search(r"but (20\d\d)\.[\w.:~+-]* is to be installed", e.line)) and p[1] < n[1]), None)
+    renamed = ((f"Intel's repository names its packages by year from oneAPI 2024.0 on ({deps[0]}-{years[1]}, "
+                f"intel-oneapi-runtime-compilers-{years[1]}, ...): an unversioned name that stayed at {years[0]}'s release "
+                f"({first.package or 'the package'}) asks for {years[0]}'s versions of others, whose unversioned names apt "
+                f"now takes at {years[1]} (zivid-python#246)"),
+               f"install the year-named packages of one release in place of the unversioned names: apt-get install "
+               f"{first.package or deps[0]}-{years[1]} (and each other intel-oneapi-runtime-* name with -{years[1]}), as "
+               f"Intel's {years[1]} installation guide lists them") if years else ()
     return Finding(
         "apt-intel-dependency-unmet", "error",
         f"apt cannot install {first.package or 'an Intel package'}: {more(deps, 3)} "
@@ -323,12 +348,26 @@ def _unmet_finding(said: list[AptUnmet]) -> Finding:
          "one package's version lets apt take the newest of the others, which the pinned one refuses"
          if pinned else "apt would not install the dependency: a pinned version of the package beside an unpinned dependency "
          "of Intel's (its versioned meta package, intel-oneapi-runtime-mkl-2024), or other packages of the machine "
-         "already broken (the list's other lines)"),
-        ("pin every Intel package of the install to one release: apt-get install <pkg>=<version> <each dependency the list "
+         "already broken (the list's other lines)", *renamed[:1]),
+        (*renamed[1:],
+         "pin every Intel package of the install to one release: apt-get install <pkg>=<version> <each dependency the list "
          "names>=<its version> (apt-cache depends <pkg>=<version> lists them), or install without version pins",
          "where the list names packages that are not Intel's, repair those first: apt --fix-broken install (a container: "
          "start from a clean image)"),
         "apt installs a set of packages only when every dependency's version relation holds; a pin on one package does not "
         "pin what it depends on.",
         (f"apt-cache policy {' '.join(deps[:3])}   # the versions apt can choose",),
+    )
+
+
+def _punctuated(said: Punctuated) -> Finding:
+    name = said.package[:-1]
+    return Finding(
+        "package-name-punctuated", "error",
+        f"{said.manager} was asked for '{said.package}': the name ends with a sentence's mark, copied with it",
+        (said.line, f"no package is named '{said.package}': the mark at its end came with the name from a message or a page "
+                    "that ended its sentence with the command (Paddle#12407: CMake's \"apt-get install -y patchelf.\")"),
+        (f"{said.manager} install {name}" if said.manager != "apt" else f"apt-get install -y {name}",),
+        "A package manager takes each argument whole as a name; a period or comma after it is part of the name.",
+        ((f"apt-cache policy {name}" if said.manager == "apt" else f"{said.manager} info {name}") + "   # without the mark",),
     )
