@@ -114,3 +114,14 @@ def test_a_projects_finder_and_oneapis_year_named_packages():
     same = ("intel-oneapi-runtime-dpcpp-cpp : Depends: intel-oneapi-runtime-compilers (= 2023.2.1-16) but 2023.2.2-47 is to "
             "be installed\n")
     assert not any("year-named" in f for f in only_error(same).fix)
+
+
+def test_a_build_for_arm64_that_says_so():
+    """text-embeddings-inference#611 (partly: both readings, the repository's setup first): its log does not say arm64;
+    the same failure under BuildKit's multi-platform step, which names the platform, gets arm64 first."""
+    said = blindset.log_of(ENTRIES, "docker-arm64-no-oneapi")
+    both = only_error(said)
+    assert "or the machine is not amd64" in both.title and not both.fix[0].startswith("oneAPI is built"), flat(both)
+    arm = only_error("#7 [linux/arm64 build 3/6] RUN apt-get update && apt-get install -y intel-oneapi-mkl-devel\n" + said)
+    assert arm.title.endswith("the build is for arm64, for which Intel builds no oneAPI"), flat(arm)
+    assert arm.fix[0].startswith("oneAPI is built for amd64 (x86-64) only"), arm.fix

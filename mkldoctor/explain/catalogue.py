@@ -255,7 +255,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            # bash's "(core dumped)" in every language (crash): the ASCII ones by their shortest telling part
            "core d", "core' generado", "core-tiedosto", "Speicherabzug", "geheugendump", "izpis jedra", "kjerne lagret",
            "minnesutskrift", "smed kerne", *(c for c in CORE_DUMPED if not c.isascii()),
-           "exists in filesystem", "文件系统中存在")  # pacman's file conflict, in English and Chinese (fileclash)
+           "exists in filesystem", "文件系统中存在", "linux/arm64")  # pacman's file conflict, in English and Chinese (fileclash)
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)

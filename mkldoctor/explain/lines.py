@@ -281,7 +281,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
     hanging: str | None = None  # a line that ends mid-message (hanging.hangs): an indented next line goes on it
     hanging_cut = False  # that line is of a terminal's width: an unindented next line that starts nothing goes on it
     cut: str | None = None  # a line whose last word is the start of an error word ("Check fai"): its rest may follow
-    pieces = 0
+    pieces = pending_cut = 0  # pending_cut: the prefix taken off the line pending at a wrap width
     pending_at = at = 0  # the log line a logical line starts on (stats.at while it is read)
     first = True
     opening = False  # after a Markdown fence: a code block's first line
@@ -366,7 +366,8 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             fresh = _FRESH.match(raw) and not (raw[:1] == "/" and _PATH_CUT.search(pending) and not _TOOL_START.match(raw)) \
                 and not _cut_in_name(pending, raw)
             if (wrapped and (not raw or fresh or (_SENTENCE_END.search(pending) and _SENTENCE_START.match(raw))
-                             or (by_width and head_cut)  # wrapped with its prefix, and this line has one of its own
+                             or (head_cut and (by_width or not pending_cut))  # wrapped with its prefix and this line has
+                             # one of its own; or a line with a prefix after one without: a record of its own
                              or _WHOLE_END.search(pending)
                              or (len(raw) > 24 and raw[:24] == pending[:24]) or pending[-1:] in _BOX_RIGHT)) \
                     or (not wrapped and not continued and (not raw.strip() or raw.strip() in ("[...]", "...", "```")
@@ -398,6 +399,7 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
                 continue
             if at_width:
                 pending, wrapped, pending_at, by_width = line, True, at, len(raw) not in WRAP_WIDTHS
+                pending_cut = head_cut
                 continue
         pieces = 0
         if stats is not None:

@@ -47,6 +47,15 @@ def _said(manager: str):
 
 
 @dataclass(frozen=True, slots=True)
+class ArmBuild:
+    """A line that says the build is for arm64: BuildKit's step of a multi-platform build ("[linux/arm64 builder 3/7] RUN
+    apt-get ..."), docker's --platform=linux/arm64, Debian's aarch64 library folder."""
+
+    CONTEXT_ONLY = True  # no failure of its own
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class Punctuated:
     """A package name that ends with a sentence's mark, copied with it from a message (Paddle#12407: CMake's "apt-get
     install -y patchelf." taken whole, so apt looked for "patchelf.")."""
@@ -182,6 +191,8 @@ SIGNATURES = (
     # Microsoft R Open's install.sh after it: "Installing .../microsoft-r-open-mkl-3.3.deb...ERROR!"
     Signature("installer-deb-error", "syspackages", "ERROR", re.compile(r"^\s*Installing \S*mkl\S*\.deb\.\.\.ERROR!?\s*$"),
               lambda m, _: FollowOn(m.string.strip()[:300])),
+    Signature("build-for-arm64", "syspackages", "linux/arm64",
+              re.compile(r"(?:--platform[= ]|\[)linux/arm64\b"), lambda m, _: ArmBuild(m.string.strip()[:300])),
     Signature("apt-unable-to-locate", "syspackages", "to locate package",
               re.compile(r"^E: Unable to locate package (?P<pkg>\S+)"), _said("apt")),
     Signature("apt-unmet-dependency", "syspackages", "to be installed",
@@ -240,7 +251,10 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                         "the machine's architecture")
         fix = [*(recipes.intel_apt_repo() if apt else recipes.intel_yum_repo()),
                (recipes.apt_install if apt else recipes.dnf_install)(*names[:3])]
-        fix.append("oneAPI is built for amd64 (x86-64) only: on an arm64 machine (a Docker build on Apple silicon or an ARM "
+        arm = events.of(ArmBuild)[:1]
+        evidence += [f"the build is for arm64 ({e.line[:120]}): Intel builds oneAPI for amd64 only" for e in arm]
+        fix.insert(0 if arm else len(fix),
+                   "oneAPI is built for amd64 (x86-64) only: on an arm64 machine (a Docker build on Apple silicon or an ARM "
                    "server) no source has it: dpkg --print-architecture says which; there, build for amd64 (docker build "
                    "--platform linux/amd64) or use another BLAS (intel/oneapi-containers#54)")
         if ctx.local and apt and recipes.intel_apt_configured("/"):
@@ -259,7 +273,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
         "mkl-package-not-in-sources", "error",
         f"{first.manager} does not know {', '.join(names[:3])}: "
         + ("a package of Intel's old MKL repository, which oneAPI's replaced" if old else
-           "Intel's oneAPI repository is not among its sources, or the machine is not amd64" if intel else "the non-free component that has it is not enabled"),
+           ("the build is for arm64, for which Intel builds no oneAPI" if events.of(ArmBuild) else
+            "Intel's oneAPI repository is not among its sources, or the machine is not amd64") if intel else "the non-free component that has it is not enabled"),
         tuple(evidence), tuple(fix),
         "A package manager installs only what its configured sources list; MKL is in Intel's own repository (oneAPI's "
         "names) or in Debian's and Ubuntu's non-free component (libmkl-*), neither of which a default install reads.",
