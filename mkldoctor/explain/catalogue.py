@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from mkldoctor.explain.translated import CORE_DUMPED
+from mkldoctor.knowledge import aptwords
 
 # "cannot" as people and programs spell it (without a case of their own: a pattern gives its own flags); "could not" too.
 CAN_NOT = r"(?:can ?not|can(?:'|\u2019)?t)"
@@ -87,7 +88,7 @@ ERROR_WORDS = (
     # "error" in the languages tools print it in, followed by its colon (a count has none: MSBuild's "0 Fehler")
     r"(?:\bFehler|错误|エラー|\b[Ee]rreur(?: \w+)?|\b[Oo]шибка|\bОшибка|\b[Ee]rrore|\b[Bb]łąd)\s*[:：]",
     r"^(?:Fehler in|Erreur dans|Errore in|Error en) \S",  # R's "Error in f(...) :" in its other languages
-    r"^\s*(?:[\d.]+\s+)?E: [A-Z]",  # apt's errors ("E: Failed to fetch ..."), after BuildKit's seconds or a line's number
+    r"^\s*(?:[\d.]+\s+)?E: (?:[A-Z]|[^\x00-\x7f]|[a-z][\w.+-]* \S)",  # apt's errors in any language, after BuildKit's seconds
     r"(?<![\w=])FAILED\b(?!\s*[=:]\s*0\b)",  # a script's, a test runner's: "installation FAILED.", "[  FAILED  ] 2 tests"
     # a program's assert: C's "Assertion `x' failed.", MFEM's "Assertion failed: (x)"
     r"\bAssertion (?:[`'‘(].{0,200}?\s)?failed\b",
@@ -255,7 +256,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            # bash's "(core dumped)" in every language (crash): the ASCII ones by their shortest telling part
            "core d", "core' generado", "core-tiedosto", "Speicherabzug", "geheugendump", "izpis jedra", "kjerne lagret",
            "minnesutskrift", "smed kerne", *(c for c in CORE_DUMPED if not c.isascii()),
-           "exists in filesystem", "文件系统中存在", "linux/arm64")  # pacman's file conflict, in English and Chinese (fileclash)
+           "exists in filesystem", "文件系统中存在", "linux/arm64", *aptwords.NEEDLES)  # pacman's conflict (fileclash), arm64, apt's words
 
 # ``"rror" in line or "ERROR" in line or ...`` spelled out: twice as fast as any() over the tuple, and
 # this runs on nearly every line of a log (the source is built from the constant above, nothing else)

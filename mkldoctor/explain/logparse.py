@@ -61,6 +61,7 @@ _UNDEF_REF = re.compile(
     # (a page translator's English of a localized ld writes "Undefined reference to‘zgetrf_’": abinit's old forum)
     r"(?:^|\s)(?P<where>[^\s][^\n]*?)?:?\s*(?:error:\s+)?[Uu]ndefined reference to(?: |(?=[`'‘]))(?:symbol )?(?P<q>[`'‘\"])?"
     r"(?(q)|(?=\w*_\S*\s*$|[A-Za-z_]\w*::[^\n]*\)(?:\s*const)?\s*$))"  # unquoted: a C++ name to the line's end too
+    r"(?:(?:unsigned |signed )?[A-Za-z_][\w<>]*[*&]* (?=[A-Za-z_]\w*::))?"  # a template's return type, as ld demangles it
     r"(?P<sym>[^`'’\"\s@]+|[A-Za-z_]\w*::[^`'’\"\n]+?|[A-Za-z_]\w*\([^`'’\"\n]*\)|operator (?:new|delete)(?:\[\])?\([^`'’\"\n]*\))"
     r"(?:@@?(?P<version>[\w.]+))?(?(q)['’\"`]|\s*$)"  # `sym` where markdown ate a quote; both eaten: a name with _, last
 )

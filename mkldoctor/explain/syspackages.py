@@ -21,7 +21,7 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
-from mkldoctor.knowledge import recipes
+from mkldoctor.knowledge import aptwords, recipes
 
 _MKL_PACKAGE = re.compile(r"^(?:intel-oneapi-(?:mkl|openmp|compiler|tbb|runtime)[\w.+-]*|libmkl-[\w.+-]+|intel-mkl[\w.+-]*"
                           r"|libiomp[\w.+-]*|intel-(?:basekit|hpckit|aikit|renderkit|iotkit)"  # oneAPI's toolkits
@@ -37,13 +37,25 @@ class SystemPackageUnknown:
 
 
 def _said(manager: str):
-    def read(m: re.Match, _) -> SystemPackageUnknown | Punctuated | Unrecognised:
-        package = m["pkg"].strip().strip("'\"")
-        line = m.string.strip()[:300]
-        if re.fullmatch(r"[a-z0-9][\w.+-]*[a-z0-9+][.,;:]", package):  # "patchelf.": a sentence's period copied with it
-            return Punctuated(line, manager, package)
-        return SystemPackageUnknown(manager, package, line) if _MKL_PACKAGE.match(package) else Unrecognised(line)
-    return read
+    return lambda m, _: _package_said(manager, m["pkg"], m.string.strip()[:300])
+
+
+def _package_said(manager: str, package: str, line: str) -> SystemPackageUnknown | Punctuated | Unrecognised:
+    package = package.strip().strip("'\"")
+    if re.fullmatch(r"[a-z0-9][\w.+-]*[a-z0-9+][.,;:]", package):  # "patchelf.": a sentence's period copied with it
+        return Punctuated(line, manager, package)
+    return SystemPackageUnknown(manager, package, line) if _MKL_PACKAGE.match(package) else Unrecognised(line)
+
+
+def _translated(said: str) -> Signature:
+    """apt's "E: " and its words in one language of :mod:`mkldoctor.knowledge.aptwords` (German's have a signature of
+    their own), the package's name where the words have %s (a no-break space may be a space; Khmer's zero-width spaces
+    may be kept or dropped on the way)."""
+    def literal(text: str) -> str:
+        return re.escape(text).replace("\xa0", r"\s").replace("\u200b", "\u200b?")
+    head, _, tail = said.partition("%s")
+    pattern = re.compile(r"^\s*(?:[\d.]+\s+)?E: " + literal(head) + r"(?P<pkg>\S+?)" + literal(tail) + r"\s*$")
+    return Signature("apt-package-unknown-translated", "syspackages", aptwords.needle(said), pattern, _said("apt"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +220,8 @@ SIGNATURES = (
               else Unrecognised(m.string.strip()[:300])),
     Signature("apt-no-candidate", "syspackages", "installation candidate",
               re.compile(r"^E: Package '(?P<pkg>[^']+)' has no installation candidate"), _said("apt")),
+    # the same two in the other languages of apt's catalogue (zh_CN: "E: 无法定位软件包 intel-oneapi-mkl-devel")
+    *(_translated(said) for said in aptwords.WORDS),
     Signature("apt-unable-to-locate-de", "syspackages", "kann nicht gefunden werden",
               re.compile(r"^E: Paket (?P<pkg>\S+) kann nicht gefunden werden"), _said("apt")),
     Signature("dnf-no-match", "syspackages", "No match for argument",
