@@ -9,6 +9,7 @@ import re
 from typing import BinaryIO, Iterator
 
 from mkldoctor.explain.events import Parsed
+from mkldoctor.knowledge import libcwords
 
 MAX_LINE = 4 << 20  # one line longer than this is cut (a linker command line with --verbose fits)
 
@@ -69,6 +70,8 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 piece = _CONTROL.sub(" ", piece)
             if not piece.isascii():  # a web page's no-break and other typeset spaces, read as the spaces they show
                 piece = piece.translate(_SPACES)
+            if piece.endswith(libcwords.ENDINGS):  # the C library's "No such file or directory" in the log's language
+                piece = libcwords.in_english(piece)
             if stats is not None:
                 stats.at = number
             if "\\n" in piece:  # a repr's escapes may spell control bytes (\x1b[31m, \x00): made inert as any line's
