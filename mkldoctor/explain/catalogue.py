@@ -76,7 +76,7 @@ ERROR_WORDS = (
     r"\bmultiple definition of\b",  # ld: a name defined twice
     r"\bunresolvable R_\w+ relocation against\b",  # ld: an object that cannot be linked so (svFSI#76: an MPI's common block)
     r"\bAn unexpected error has occurred\b",  # conda's own crash (conda#3762: while it fetched mkl's package)
-    r"\*\*\* No rule to make target\b",  # make: a prerequisite that is not there
+    r"\*\*\* No rule to make target\b|^\s*g?make(?:\[\d+\])?: \*\*\* (?=.*[^\x00-\x7f])",  # make: no such target; translated
     r"\bstatic TLS\b", r"\bpthread_create failed\b",  # a process out of static TLS space or of threads (resources)
     r"\bnot defined in file \S+ with link time reference\b",  # glibc's loader: a symbol version the file lacks (symver)
     r"\bversion [`'‘][^'’`]+['’] not found\b",
