@@ -35,7 +35,8 @@ def test_cxx_names_of_a_build_tree_and_of_torch(tmp_path):
     registrar, a module left from another configuration; xFasterTransformer#233 (partly): torch::Library of torch 2.0 under
     torch 2.2. Each produced with g++ and the loader (a name of each kind that no library defines)."""
     stale = _loaded(tmp_path, "build/python/paddle/fluid",
-                    "void TouchOpKernelRegistrar_fc_MKLDNN();\nextern \"C\" void touch() { TouchOpKernelRegistrar_fc_MKLDNN(); }\n")
+                    "void TouchOpKernelRegistrar_fc_MKLDNN();\n"
+                    "extern \"C\" void touch() { TouchOpKernelRegistrar_fc_MKLDNN(); }\n")
     for said in (stale, blindset.log_of(ENTRIES, "stale-core-so")):
         finding = only_error(said)
         assert finding.id == "build-tree-module-stale" and "core.so" in finding.title, flat(finding)
@@ -63,7 +64,8 @@ def test_a_dependencys_install_tree_and_a_pacman_conflict():
                "mxnet-mkl: /usr/lib/libmkldnn.so.1 exists in filesystem (owned by intel-dnnl)\n")
     assert only_error(english).id == "package-file-conflict"
     # another file's conflict: not MKL's question, and not silent
-    other = "error: failed to commit transaction (conflicting files)\nfoo: /usr/lib/libfoo.so exists in filesystem (owned by bar)\n"
+    other = ("error: failed to commit transaction (conflicting files)\n"
+             "foo: /usr/lib/libfoo.so exists in filesystem (owned by bar)\n")
     assert [f.id for f in errors_of(other)] == ["unrecognised-failure"]
 
 

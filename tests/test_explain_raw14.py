@@ -33,8 +33,8 @@ def test_a_templates_name_with_its_return_type():
 def test_a_templates_name_as_ld_prints_it(tmp_path):
     """Produced with g++ and ld: a template function of oneMKL's namespace declared and not defined, which ld names
     'long oneapi::mkl::lapack::scratch<float>(float)'."""
-    (tmp_path / "t.cpp").write_text("namespace oneapi { namespace mkl { namespace lapack { template <typename T> long scratch(T); "
-                                    "} } }\nint main() { return (int) oneapi::mkl::lapack::scratch<float>(1.0f); }\n")
+    (tmp_path / "t.cpp").write_text("namespace oneapi { namespace mkl { namespace lapack {\n"
+                                    "template <typename T> long scratch(T); } } }\nint main() { return (int) oneapi::mkl::lapack::scratch<float>(1.0f); }\n")
     done = subprocess.run(["g++", str(tmp_path / "t.cpp"), "-o", str(tmp_path / "t")], capture_output=True, text=True)
     assert done.returncode != 0 and "`long oneapi::mkl::lapack::scratch<float>(float)'" in done.stderr, done.stderr
     [finding] = errors_of(done.stderr)

@@ -9,7 +9,7 @@ import re
 from typing import BinaryIO, Iterator
 
 from mkldoctor.explain.events import Parsed
-from mkldoctor.knowledge import libcwords, makewords
+from mkldoctor.knowledge import bashwords, libcwords, makewords
 
 MAX_LINE = 4 << 20  # one line longer than this is cut (a linker command line with --verbose fits)
 
@@ -74,6 +74,8 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 piece = libcwords.in_english(piece)
             if "*** " in piece:  # make's "No rule to make target" in the log's language
                 piece = makewords.in_english(piece)
+            if "sh:" in piece:  # bash's "line N:" and "command not found" in the log's language
+                piece = bashwords.in_english(piece)
             if stats is not None:
                 stats.at = number
             if "\\n" in piece:  # a repr's escapes may spell control bytes (\x1b[31m, \x00): made inert as any line's
