@@ -9,7 +9,7 @@ import re
 from typing import BinaryIO, Iterator
 
 from mkldoctor.explain.events import Parsed
-from mkldoctor.knowledge import bashwords, libcwords, makewords
+from mkldoctor.knowledge import bashwords, coreutilswords, libcwords, makewords
 
 MAX_LINE = 4 << 20  # one line longer than this is cut (a linker command line with --verbose fits)
 
@@ -72,6 +72,8 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 piece = piece.translate(_SPACES)
             if piece.endswith(libcwords.ENDINGS):  # the C library's "No such file or directory" in the log's language
                 piece = libcwords.in_english(piece)
+            if piece.endswith(libcwords.ENGLISH):  # and cp's "cannot stat" before it
+                piece = coreutilswords.in_english(piece)
             if "*** " in piece:  # make's "No rule to make target" in the log's language
                 piece = makewords.in_english(piece)
             if "sh:" in piece:  # bash's "line N:" and "command not found" in the log's language
