@@ -12,8 +12,11 @@ import shutil
 import pytest
 
 from mkldoctor.knowledge import aptwords
+from tests.languages import same_release
 from tests.test_explain_families import clean_env, errors_of, flat, only_error, run
 
+pytestmark = pytest.mark.skipif(not same_release("apt-get", aptwords.RELEASE),
+                                reason=f"apt-get of another release than the table's ({aptwords.RELEASE})")
 _CATALOGUES = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/apt.mo"))
 _TABLES = {"Unable to locate package %s": aptwords.UNABLE_TO_LOCATE,
            "Package '%s' has no installation candidate": aptwords.NO_CANDIDATE}

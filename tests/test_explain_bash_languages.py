@@ -11,8 +11,11 @@ import shutil
 import pytest
 
 from mkldoctor.knowledge import bashwords
+from tests.languages import same_release
 from tests.test_explain_families import clean_env, flat, only_error, run
 
+pytestmark = pytest.mark.skipif(not same_release("bash", bashwords.RELEASE),
+                                reason=f"bash of another release than the table's ({bashwords.RELEASE})")
 _CATALOGUES = [p for p in sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/bash.mo")) if "/en@" not in p]
 _TABLES = {"%s: command not found": bashwords.COMMAND_NOT_FOUND, " line ": bashwords.LINE}
 

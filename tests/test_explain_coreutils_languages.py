@@ -11,8 +11,11 @@ import shutil
 import pytest
 
 from mkldoctor.knowledge import coreutilswords
+from tests.languages import same_release
 from tests.test_explain_families import clean_env, flat, only_error, run
 
+pytestmark = pytest.mark.skipif(not same_release("cp", coreutilswords.RELEASE),
+                                reason=f"cp of another release than the table's ({coreutilswords.RELEASE})")
 _CATALOGUES = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/coreutils.mo"))
 
 

@@ -12,8 +12,11 @@ import subprocess
 import pytest
 
 from mkldoctor.knowledge import libcwords
+from tests.languages import same_release
 from tests.test_explain_families import clean_env, flat, only_error
 
+pytestmark = pytest.mark.skipif(not same_release("ldd", libcwords.RELEASE),
+                                reason=f"ldd of another release than the table's ({libcwords.RELEASE})")
 _CATALOGUES = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/libc.mo"))
 
 

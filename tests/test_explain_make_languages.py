@@ -13,8 +13,11 @@ import subprocess
 import pytest
 
 from mkldoctor.knowledge import makewords
+from tests.languages import same_release
 from tests.test_explain_families import clean_env, errors_of, flat, only_error
 
+pytestmark = pytest.mark.skipif(not same_release("make", makewords.RELEASE),
+                                reason=f"make of another release than the table's ({makewords.RELEASE})")
 _CATALOGUES = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/make.mo"))
 _TABLES = {"%sNo rule to make target '%s'%s": makewords.NO_RULE,
            "%sNo rule to make target '%s', needed by '%s'%s": makewords.NO_RULE_NEEDED_BY}

@@ -6,6 +6,8 @@ words are apt's msgid; ``%s`` is the package's name. A test holds these against 
 
 from __future__ import annotations
 
+RELEASE = "2.6.1"  # the release of apt-get's catalogues the tables were read from (its --version)
+
 # "Unable to locate package %s"
 UNABLE_TO_LOCATE = {
     'ar': 'تعذر العثور على الحزمة %s',
@@ -52,6 +54,7 @@ UNABLE_TO_LOCATE = {
     'zh_CN': '无法定位软件包 %s',
     'zh_TW': '找不到套件 %s',
 }
+
 
 # "Package '%s' has no installation candidate"
 NO_CANDIDATE = {

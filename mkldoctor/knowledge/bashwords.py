@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+RELEASE = "5.2.15"  # the release of bash's catalogues the tables were read from (its --version)
+
 # "%s: command not found"
 COMMAND_NOT_FOUND = {
     'af': '%s: bevel nie gevind nie',

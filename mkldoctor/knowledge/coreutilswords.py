@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+RELEASE = "9.1"  # the release of cp's catalogues the tables were read from (its --version)
+
 CANNOT_STAT = {
     'af': 'kan nie stat %s uitvoer nie',
     'be': 'немагчыма зрабіць stat %s',

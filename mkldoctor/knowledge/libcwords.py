@@ -6,6 +6,8 @@ C library, and produces each with the real gcc where its catalogue is there.
 
 from __future__ import annotations
 
+RELEASE = "2.36"  # the release of ldd's catalogues the tables were read from (its --version)
+
 NO_SUCH_FILE = {
     'be': 'Няма такога файла ці каталога',
     'bg': 'Няма такъв файл или директория',

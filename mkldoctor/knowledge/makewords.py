@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+RELEASE = "4.3"  # the release of make's catalogues the tables were read from (its --version)
+
 # "%sNo rule to make target '%s'%s": the mark before it ("*** "), the target, what follows (".  Stop." in the language)
 NO_RULE = {
     'bg': '%sНяма правило за изграждане на целта „%s“%s',
