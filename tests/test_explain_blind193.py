@@ -60,6 +60,12 @@ def test_openmp_runtimes_of_packages():
     runner = only_error(blindset.log_of(ENTRIES, "treelite"))
     assert any("CI runner's" in e and "LC_RPATH" in e for e in runner.evidence), runner.evidence
     assert "DYLD_FALLBACK_LIBRARY_PATH" in runner.fix[0], runner.fix
+    # CircleCI's home in place of GitHub's: the same reading; a user's own home: not a runner's
+    said = blindset.log_of(ENTRIES, "treelite")
+    circle = only_error(said.replace("/Users/runner/", "/Users/distiller/"))
+    assert "DYLD_FALLBACK_LIBRARY_PATH" in circle.fix[0], circle.fix
+    own = only_error(said.replace("/Users/runner/", "/Users/ana/"))
+    assert not any("CI runner's" in e for e in own.evidence), own.evidence
     xgb = only_error(blindset.log_of(ENTRIES, "xgboost-mac-wheel"))
     assert xgb.fix[0].startswith("brew install libomp"), xgb.fix
 

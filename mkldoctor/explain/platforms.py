@@ -65,6 +65,9 @@ def mkl_dnn(library: str) -> bool:
     return re.search(r"(?i)mkldnn|mklml|dnnl", library) is not None
 
 
+_CI_HOME = re.compile(r"'/Users/(?:runner|vsts|distiller|travis)/")
+
+
 def _mac(m: re.Match, _) -> ForeignLoadFailed:
     # .NET's words around dyld's: "Unable to load shared library 'X' or one of its dependencies ... dlopen(...)"
     said = m.string.strip()[:300] if _OR_DEPENDENCY in m.string else m.group(0).strip()
@@ -234,11 +237,12 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     evidence[-1:-1] = [f"{lib} is needed by {user}: a package that links it by @rpath from its own folder ships it in "
                        f"{os.path.dirname(user)}, and it is not there" for lib, user in beside[:1]]
     runner = any("/hostedtoolcache/" in e.detail or "/Users/runner/" in e.detail for e in failed)
-    built_in = next((e.line for e in events.of(DyldTried) if "/Users/runner/" in e.line and "hostedtoolcache" not in e.line), None)
+    built_in = next((e.line for e in events.of(DyldTried)  # a CI's home: GitHub's and Azure's, CircleCI's, Travis'
+                     if _CI_HOME.search(e.line) and "hostedtoolcache" not in e.line), None)
     if built_in and rpath:  # treelite#678: the wheel's one LC_RPATH was the CI runner's conda environment
-        evidence[-1:-1] = [built_in, "the folder dyld tried for @rpath is a CI runner's (/Users/runner/...): the module's run "
-                           "path (LC_RPATH) is the folder it was built in, on the build service, so no folder of this Mac is "
-                           "searched; the package's wheel is not relocatable for that library"]
+        evidence[-1:-1] = [built_in, "the folder dyld tried for @rpath is in a CI runner's home (/Users/runner/...): the "
+                           "module's run path (LC_RPATH) is the folder it was built in, on the build service, so no folder "
+                           "of the Mac that runs it is searched; the package's wheel is not relocatable for that library"]
         runner = False
     iomp = any("iomp5" in lib for lib in libs)
     bundle = next((m.group(0) for text in (*ctx.places, *(e.detail for e in failed))
