@@ -22,6 +22,7 @@ from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import aptwords, recipes
+from mkldoctor.knowledge.catalogues import literal
 
 _MKL_PACKAGE = re.compile(r"^(?:intel-oneapi-(?:mkl|openmp|compiler|tbb|runtime)[\w.+-]*|libmkl-[\w.+-]+|intel-mkl[\w.+-]*"
                           r"|libiomp[\w.+-]*|intel-(?:basekit|hpckit|aikit|renderkit|iotkit)"  # oneAPI's toolkits
@@ -49,10 +50,7 @@ def _package_said(manager: str, package: str, line: str) -> SystemPackageUnknown
 
 def _translated(said: str) -> Signature:
     """apt's "E: " and its words in one language of :mod:`mkldoctor.knowledge.aptwords` (German's have a signature of
-    their own), the package's name where the words have %s (a no-break space may be a space; Khmer's zero-width spaces
-    may be kept or dropped on the way)."""
-    def literal(text: str) -> str:
-        return re.escape(text).replace("\xa0", r"\s").replace("\u200b", "\u200b?")
+    their own), the package's name where the words have %s."""
     head, _, tail = said.partition("%s")
     pattern = re.compile(r"^\s*(?:[\d.]+\s+)?E: " + literal(head) + r"(?P<pkg>\S+?)" + literal(tail) + r"\s*$")
     return Signature("apt-package-unknown-translated", "syspackages", aptwords.needle(said), pattern, _said("apt"))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from mkldoctor.knowledge.catalogues import literal
+
 RELEASE = "5.2.15"  # the release of bash's catalogues the tables were read from (its --version)
 
 # "%s: command not found"
@@ -90,14 +92,10 @@ LINE = {
 }
 
 
-def _literal(text: str) -> str:
-    return re.escape(text).replace("\xa0", "[\\s\xa0]")
-
-
-_NOT_FOUND = tuple(re.compile(_literal(said.split("%s")[0]) + r"(?P<cmd>[^\s:]{1,200})" + _literal(said.split("%s")[1]).rstrip()
-                              + r"\s*$") for said in sorted(set(COMMAND_NOT_FOUND.values())))
+_NOT_FOUND = tuple(re.compile(literal(head) + r"(?P<cmd>[^\s:]{1,200})" + literal(tail.rstrip()) + r"\s*$")
+                   for head, _, tail in (said.partition("%s") for said in sorted(set(COMMAND_NOT_FOUND.values()))))
 # (a catalogue that left " line " in English: Afrikaans', Estonian's)
-_LINE = tuple(re.compile(_literal(said) + r"(?P<n>\d+): ") for said in sorted({*LINE.values(), " line "}, key=len, reverse=True))
+_LINE = tuple(re.compile(literal(said) + r"(?P<n>\d+): ") for said in sorted({*LINE.values(), " line "}, key=len, reverse=True))
 _SHELL = re.compile(r"^\s*(?:\S*/)?(?:ba)?sh:")
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from mkldoctor.knowledge.catalogues import literal
+
 RELEASE = "9.1"  # the release of cp's catalogues the tables were read from (its --version)
 
 CANNOT_STAT = {
@@ -54,8 +56,7 @@ CANNOT_STAT = {
 
 _TOOLS = re.compile(r"^\s*(?P<tool>cp|mv|install|ln|strip|chmod|cat|ls): ")
 _WORDS = sorted(set(CANNOT_STAT.values()), key=len, reverse=True)  # the longest first: one language's may start another's
-_PATTERNS = tuple(re.compile(re.escape(head).replace("\xa0", "[\\s\xa0]") + r"(?P<file>.+?)"
-                             + re.escape(tail).replace("\xa0", "[\\s\xa0]") + r"(?=\s?:)")
+_PATTERNS = tuple(re.compile(literal(head) + r"(?P<file>.+?)" + literal(tail) + r"(?=\s?:)")
                   for head, _, tail in (said.partition("%s") for said in _WORDS))
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from mkldoctor.knowledge.catalogues import literal
+
 RELEASE = "4.3"  # the release of make's catalogues the tables were read from (its --version)
 
 # "%sNo rule to make target '%s'%s": the mark before it ("*** "), the target, what follows (".  Stop." in the language)
@@ -72,8 +74,8 @@ def _pattern(said: str, names: tuple[str, ...]) -> re.Pattern[str]:
             place = int(piece[1:-2]) if "$" in piece else place + 1
             name = names[place - 1]
             parts.append(f"(?P<{name}>.*?)")
-        else:  # a no-break space may be read as a space; German's line break (its second line is another line) as blanks
-            parts.append(re.escape(piece).replace("\xa0", "[\\s\xa0]").replace("\\\n", "\\s*"))
+        else:
+            parts.append(literal(piece))
     return re.compile("".join(parts))
 
 
