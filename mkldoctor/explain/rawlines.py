@@ -36,11 +36,14 @@ _SPACES = {0xA0: " ", 0x202F: " ", 0x3000: " ", **{c: " " for c in range(0x2000,
 def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Text lines of a binary stream: decoded, ANSI codes and control bytes gone, CR split."""
     skipping = False
+    held = ""  # the first line of a message of make's that its language (German) breaks in two
     legacy = ""  # the code page of the lines that are not UTF-8
     newlines = 0  # a line as an editor numbers it: a lone CR does not start one there
     while True:
         chunk = stream.readline(MAX_LINE)
         if not chunk:
+            if held:
+                yield held
             return
         if stats is not None:
             stats.bytes += len(chunk)
@@ -74,6 +77,16 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 piece = libcwords.in_english(piece)
             if piece.endswith(libcwords.ENGLISH):  # and cp's "cannot stat" before it
                 piece = coreutilswords.in_english(piece)
+            if held:  # the rest of make's message that German breaks in two: read as one line, if it is the rest
+                joined = makewords.in_english(f"{held.rstrip()} \n  {piece.lstrip()}")
+                if "\n" in joined:
+                    yield held
+                else:
+                    piece = joined
+                held = ""
+            elif "*** " in piece and makewords.broken(piece):
+                held = piece
+                continue
             if "*** " in piece:  # make's "No rule to make target" in the log's language
                 piece = makewords.in_english(piece)
             if "sh:" in piece:  # bash's "line N:" and "command not found" in the log's language

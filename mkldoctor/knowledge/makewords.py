@@ -83,6 +83,17 @@ _PATTERNS = (*(_pattern(said, ("mark", "target", "parent", "tail")) for _, said 
              *(_pattern(said, ("mark", "target", "tail")) for _, said in sorted(NO_RULE.items())))
 
 
+# German's message breaks its own line after the target: its first line, which waits for the next one to be read
+_BROKEN = tuple(re.compile(literal(said.split("\n")[0].rstrip()).replace("%s", "(.*?)", 1).replace("%s", "(.*?)") + r"\s*$")
+                for said in NO_RULE_NEEDED_BY.values() if "\n" in said)
+
+
+def broken(line: str) -> bool:
+    """Whether the line is the first of make's message that its language breaks in two (German's), the rest to come."""
+    head, star, rest = line.partition("*** ")
+    return bool(star) and any(pattern.match("*** " + rest) for pattern in _BROKEN)
+
+
 def in_english(line: str) -> str:
     """make's line about a target without a rule, in English; any other line as it is. Only a line of make's own (its
     name, then "*** ") is tried."""
