@@ -377,6 +377,11 @@ def test_conda_unsatisfiable_and_a_one_line_paste():
     pasted = "PackagesNotFoundError: The following packages are not available from current channels: - mkl==2024.1.0 - numpy=1.26\n"
     finding = only(pasted, "mkl-not-for-this-platform")
     assert "mkl==2024.1.0, numpy=1.26" in flat(finding)
+    conda1 = ("$ conda install mkl\nconda: error: could not find package for package specification 'mkl' compatible with other "
+              "requirements\n")  # conda 1.5's words (conda#76)
+    finding = only(conda1, "mkl-package-unavailable")
+    assert "conflict" in finding.title and any("--dry-run" in line for line in finding.fix)
+    assert [f.id for f in findings_of(conda1.replace("'mkl'", "'iopro'"))] == ["unrecognised-failure"]
 
 
 def test_a_hosts_could_not_load_is_the_wrong_format_said_again():
