@@ -20,6 +20,10 @@ def test_cloud_builds_step_prefix(tmp_path):
     for step in ("Step #0: ", 'Step #2 - "build": '):
         finding = only_error("".join(step + line + "\n" for line in done.stderr.splitlines()))
         assert finding.id == "library-not-found" and "-lmkl_core" in finding.title, flat(finding)
+        # Spack's listing of such a build log: its mark and number outside the step's prefix
+        listed = "".join(f"  >> {n:<6}{step}{line}\n" for n, line in enumerate(done.stderr.splitlines(), 40))
+        finding = only_error("1 error found in build log:\n" + listed)
+        assert finding.id == "library-not-found" and "-lmkl_core" in finding.title, flat(finding)
     finding = only_error(ENTRIES["linux-link-ci-cannot-find-lmkl-test-target-torch-xla-4375"]["log"])
     assert finding.id == "library-not-found" and "PyTorch's exported CMake config" in "\n".join(finding.evidence), flat(finding)
 

@@ -40,7 +40,8 @@ def test_a_project_findmkl_that_hides_mklconfig_is_named_and_the_config_fixes_it
     assert configure("config", False).returncode == 0  # the fix: Intel's config, which defines MKL::MKL
 
 
-@pytest.mark.parametrize("prefix", ["2024-03-01T10:11:12.1234567Z ", "#12 45.67 ", "Jul 16 11:43:05 ", "Mar  3 09:01:02 "])
+@pytest.mark.parametrize("prefix", ["2024-03-01T10:11:12.1234567Z ", "#12 45.67 ", "Jul 16 11:43:05 ", "Mar  3 09:01:02 ",
+                                    "2024-03-01T10:11:12.123456789Z stderr F "])  # a container runtime's log file
 def test_a_ci_prefix_before_the_linkers_line_is_read_through(prefix):
     """GitHub Actions' timestamps, BuildKit's step prefixes and CircleCI's clock come before every line of a public CI log."""
     [finding] = errors_of(f"{prefix}/usr/bin/ld: cannot find -lmkl_intel_lp64: No such file or directory\n")

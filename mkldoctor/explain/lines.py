@@ -20,8 +20,9 @@ MAX_JOIN_LINES = 256  # a wrapped line is rejoined from at most this many pieces
 
 _CI_PREFIX = re.compile(
     # a clock: GitHub Actions' and Azure's ISO time, GitLab's with its stream (01O), Jenkins' in brackets, a logger's with
-    # its level ("2024-03-05 12:34:56,123 INFO "), Kubernetes' with an offset, BinaryBuilder's [hh:mm:ss], Bazel's (hh:mm:ss)
-    r"^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?: \d\d[OE])?"
+    # its level ("2024-03-05 12:34:56,123 INFO "), Kubernetes' with an offset, a container runtime's file with its stream
+    # and tag ("... stderr F "), BinaryBuilder's [hh:mm:ss], Bazel's (hh:mm:ss)
+    r"^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?: \d\d[OE]| std(?:out|err) [FP])?"
     # (a Java logger's error record keeps its level, the line's only error word: "ERROR Executor:94 - Exception in task")
     r"(?: (?P<level>INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|(?:ERROR|CRITICAL|FATAL)(?! [\w.$]{1,200}:\d+ - ))\b(?: -)?)? |"
     r"#\d+ \d+\.\d+ |\d{1,4}\.\d{3} (?![\d.\s]*$)(?=(?:E|W|Err|Get|Hit|Ign):| |[A-Z][a-z])|[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
@@ -235,7 +236,8 @@ def _ci_prefixed(raw: str) -> bool:
 
 def _without_ci_prefix(raw: str) -> str:
     """The line without a CI's prefix, one inside another too (a CI's clock around a tool's: "[time] [22:54:01] ..."),
-    and without Spack's error listing's mark."""
+    and without Spack's error listing's mark, outside those or inside them."""
+    raw = _SPACK_ERROR.sub("", raw, count=1) if ">> " in raw[:8] else raw
     for _ in range(3):
         if not _ci_prefixed(raw):
             break
