@@ -59,9 +59,9 @@ ERROR_WORDS = (
     r"\bFatal error\b",  # MPICH's and Intel MPI's "Fatal error in internal_Bcast:"
     # a Python exception's last line: ValueError, pkg.module.PyPardisoError, ...; in a commit message's quotes (PyTables 85f155a)
     r"^\s*[\"'“]?(?:[a-z_][\w.]*\.)?[A-Z]\w*Error: ",
-    # .NET's exception, alone on its line: "System.NotSupportedException: MKL Native Provider revision r9 is too old" (a
-    # Java exception's line is most often the detail of an error said before it: Bazel's IOException under its fetch's)
-    r"^\s*(?:Unhandled [Ee]xception[.:] )?System\.[\w.]*Exception: ",  # .NET 5+'s "exception.", .NET Framework's "Exception:"
+    # .NET's exception on its line ("System.NotSupportedException: ...", NUnit's "----> Vendor.Lib.KernelLoadException : ...");
+    # a Java exception's is most often the detail of an error said before it (Bazel's IOException under its fetch's)
+    r"^\s*(?:---->\s*|Unhandled [Ee]xception[.:] )?(?:System|[A-Z]\w*)\.[\w.]*Exception ?: ",  # .NET 5+'s "exception."
     r"\[[EF]:onnxruntime:",  # ONNX Runtime's logger: the severity (E, F) before the source ("[E:onnxruntime:, session.cc:127")
     r"\bSegmentation fault\b", r"\b[Ss]egfault(?:s|ed)?\b", R_CAUGHT.pattern, r"\bSIGSEGV\b", r"\bIllegal instruction\b", r"\bconfigure failed\b", r"\w-NOTFOUND\b", r"\bProblem encountered: ",  # a crash; CMake's and meson's words
     r"(?i:\bordinal \d+ could not be located|\bmissing ordinal \d+)",  # Windows' loader: an export by number
@@ -205,7 +205,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "USE_BLAS=", "MKL=ON",  # a configure command that asked for MKL (findblas: a project that then sought another BLAS)
            "Nonexistent include directory", "missing-include-dirs",  # a compiler given an MKL folder that is gone (staledirs)
            "invalid signature",  # codesign's word on a library changed after signing (codesign)
-           "Exception: ",  # .NET's exception line (its error word)
+           "Exception: ", "Exception : ", "depends on mkl", "depends on intel-openmp", "requested mkl",  # .NET's, pip's conflict
            "Native Provider",  # Math.NET Numerics' refusal of its MKL provider (mathnet)
            "validateFirstPages", "Code Signature Invalid", "CODESIGNING",  # a macOS crash report's kill for a signature (codesign)
            "already initiali",  # Intel OpenMP's Error #15 with its number lost (runtime)
@@ -312,7 +312,7 @@ class Signature:
 def _families():
     from mkldoctor.explain import (archskip, binformat, build, cargo, cargolinks, downloads, spacepath, joinedflags, programloader, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess,
-                                   windllinit, staticlink, xerbla, easybuild)
+                                   windllinit, staticlink, xerbla, easybuild, pipreplace)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
                                    installers, installname, complextypes, mklconfigwhy, mklverbose, namelists, pic, preload, rtnames, syspackages, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, codesign, headerwarn, syclbuild, gemmbackend, killed, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, cmakesplit, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, bazelmkl, cholmod, numpyabi, rcheck, staledirs, unusedlink, envmodules, mathnet, dalload, ldinternal, nanshown, winsdk, appleframework, condaplan, pkgcode, debconfmkl, aptfetch, intelkeys, shellrun, sitecfg)  # before finders': "mkl_rt not found" is a program's own search by name
@@ -323,7 +323,7 @@ def _families():
     # architecture" before both); the loader's lines, the commonest in a long log, early; the generic echoes of
     # build and workflow tools last
     return (syclbuild, shellsplit, cmakesplit, spacepath, joinedflags, binformat, runtime, windllinit, staticlink, xerbla, easybuild, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, programloader, preload, runpaths, blasnames, cpu, intelrt, winsdk, appleframework, msvc, msvcdup, archskip, linker, cargo, cargolinks, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, mklconfigwhy, build, headerwords, complextypes, intwidth, protoclash, headerfail, jvm, mathhosts, meson,
-            importedpath, pkgmanagers, condachannel, intelkeys, syspackages, aptfetch, shellrun, sitecfg, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
+            importedpath, pkgmanagers, pipreplace, condachannel, intelkeys, syspackages, aptfetch, shellrun, sitecfg, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
             onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, bazelmkl, mathnet, finders, otherdeps, pkgcode, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, kmpenv, mklrootpath, apichange,
             bindings, valgrind, installname, mklverbose, codepath, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, codesign, headerwarn, gemmbackend, killed, blacsload, dyldsym, soconflict, delayload, onednn, wrongvalues, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, cholmod, numpyabi, rcheck, staledirs, unusedlink, envmodules, dalload, ldinternal, nanshown, condaplan, debconfmkl, echoes)
 
@@ -400,7 +400,7 @@ def diagnoses() -> tuple[Callable, ...]:
     the core readers' events first, in the order a build meets them (undefined symbols, libraries not
     found, the loader at run time, MKL at run time), then each family's own."""
     from mkldoctor.explain import (archskip, binformat, build, cargo, cargolinks, downloads, spacepath, joinedflags, configure, cpu, dlsym, finders, hosts, jvm, kernelrelease, kernels, libraries, linker, loaderfind, lookups,
-                                   mathhosts, meson, msvc, parameters, pkgmanagers, platforms, runtime, scope, undefined, windows)
+                                   mathhosts, meson, msvc, parameters, pkgmanagers, pipreplace, platforms, runtime, scope, undefined, windows)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasmix, bundlers, configversion, crash, dfti, findblas, juliablas, ldpath, protoclash, envscripts, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, intwidth, libtool, linkkind, mklfiles, mklflags, multidef, numpyimport, onemath,
                                    installers, installname, mklverbose, namelists, otherdeps, pardiso, pic, pymkl, torchmkl, resources, rtnames, staticgroup, syspackages, preload, mklconfigwhy, complextypes, symver, dss, lapackinfo, wheelrepair, pkgstate, mixedlink, rblas, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, cmakesplit, configopts, nixbuild, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, bazelmkl, cholmod, numpyabi, syclheaders, rcheck, codesign, headerwarn, syclbuild, gemmbackend, staledirs, unusedlink,
@@ -411,7 +411,7 @@ def diagnoses() -> tuple[Callable, ...]:
             crash.julia_python_mkl, kernels.mkl_cannot_load, scope.diagnose, cpu.diagnose, runtime.runtime_misc, parameters.diagnose, kernelrelease.other_release,
             binformat.diagnose, windows.diagnose, platforms.diagnose, winsdk.diagnose, appleframework.diagnose, msvc.diagnose, msvcdup.diagnose, intelrt.diagnose, linkkind.diagnose, linker.diagnose,
             cargo.diagnose, cargolinks.diagnose, configure.diagnose, downloads.diagnose, spacepath.diagnose, joinedflags.diagnose, mklconfigwhy.diagnose, build.diagnose, complextypes.diagnose, intwidth.diagnose, meson.diagnose, importedpath.diagnose, mklrootpath.diagnose, finders.diagnose, hosts.diagnose, jvm.diagnose,
-            dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, intelkeys.diagnose, syspackages.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, pkgcode.diagnose, dfti.diagnose,
+            dlsym.diagnose, mathhosts.diagnose, rtnames.diagnose, pkgmanagers.diagnose, pipreplace.diagnose, intelkeys.diagnose, syspackages.diagnose, toolcrash.diagnose, crash.diagnose, pardiso.diagnose, pkgcode.diagnose, dfti.diagnose,
             pymkl.diagnose, resources.diagnose, symver.diagnose, apichange.diagnose, fileclash.diagnose, otherdeps.diagnose,
             valgrind.diagnose, theano.diagnose, numpyimport.diagnose, libtool.diagnose, mklflags.diagnose, mklfiles.diagnose,
             blacswrap.diagnose, blaslist.diagnose, fftwheaders.diagnose, findlib.diagnose,

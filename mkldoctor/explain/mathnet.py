@@ -1,4 +1,5 @@
-"""Math.NET Numerics' MKL provider refusing to start: its own ``NotSupportedException`` words.
+""".NET's numerics libraries on MKL refusing to start: Math.NET Numerics' provider, in its own ``NotSupportedException``
+words, and CenterSpace NMath's kernel assembly.
 
 Math.NET Numerics (a .NET library) runs its linear algebra and FFT on MKL through a native provider of its own,
 ``libMathNetNumericsMKL`` (NuGet: MathNet.Numerics.MKL.Win, .Linux, and their -x64/-x86 variants), which carries a
@@ -11,6 +12,12 @@ RELEASENOTES-MKL.md). Two refusals:
 * ``Native Provider Probing failed to resolve creator`` — Numerics v5 looks the provider's managed assembly up by name
   (``MathNet.Numerics.Providers.MKL``) and it is not there: since MKL package 3.0.0 (2022) it ships apart, and the
   native package alone is not enough (mathnet-numerics#946; ProviderProbe.cs).
+
+NMath runs on MKL through a kernel assembly of mixed (managed and native) code, one per bitness (``NMathKernelx86``,
+``NMathKernelx64``): ``KernelLoadException : Could not load kernel assembly NMathKernelx86``, under ``The type initializer
+for 'CenterSpace.NMath.Core.NMathKernel' threw an exception``. CenterSpace's own post on NMath in .NET 4.0 applications: a
+kernel built for .NET 2.0's runtime is refused in a .NET 4 process unless app.config allows it
+(``useLegacyV2RuntimeActivationPolicy``); .NET says so as ``Mixed mode assembly is built against version 'v2.0.50727'``.
 """
 
 from __future__ import annotations
@@ -36,7 +43,21 @@ class ProviderUnresolved:
     line: str
 
 
+@dataclass(frozen=True, slots=True)
+class KernelNotLoaded:
+    line: str
+    mixed: bool = False  # .NET's own words: a mixed-mode assembly of the 2.0 runtime in a 4.0 process
+
+
 SIGNATURES = (
+    *(Signature(f"nmath-kernel-not-loaded-{i}", "mathnet", needle,  # NUnit's spelling and a console's
+                re.compile(r"KernelLoadException ?:|type initializer for '(?:CenterSpace\.)?NMath\.Core\.NMathKernel'"),
+                lambda m, _: KernelNotLoaded(m.string.strip()[:300]))
+      for i, needle in enumerate(("Exception : ", "Exception: "))),
+    # .NET Framework 4's FileLoadException for an assembly of mixed code built for the 2.0 runtime
+    Signature("dotnet-mixed-mode-v2", "mathnet", "and cannot be loaded",
+              re.compile(r"Mixed mode assembly is built against version 'v[12]\.[\d.]+' of the runtime and cannot be loaded"),
+              lambda m, _: KernelNotLoaded(m.string.strip()[:300], True)),
     Signature("mathnet-mkl-provider-too-old", "mathnet", "Native Provider",
               re.compile(r"MKL Native Provider revision r(?P<have>\d+) is too old\b(?:.*?Revision r(?P<want>\d+) and newer)?"),
               lambda m, _: ProviderTooOld(m["have"], m["want"] or "", m.string.strip()[:300])),
@@ -53,7 +74,7 @@ SIGNATURES = (
 
 
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
-    return _too_old(events) + _unresolved(events)
+    return _too_old(events) + _unresolved(events) + _kernel(events)
 
 
 def _too_old(events: Parsed) -> list[Finding]:
@@ -106,6 +127,36 @@ def _unresolved(events: Parsed) -> list[Finding]:
         "Numerics v5 keeps its providers' managed code in packages of their own and loads them by name; a missing one is "
         "reported as a probe that found no creator.",
         ("dotnet list package   # MathNet.Numerics.Providers.MKL among the project's packages",),
+    )]
+
+
+def _kernel(events: Parsed) -> list[Finding]:
+    said = events.of(KernelNotLoaded)
+    if not said:
+        return []
+    mixed = any(e.mixed for e in said)
+    nmath = any("Kernel" in e.line for e in said)
+    what = "NMath's kernel assembly (its MKL code)" if nmath else "a mixed-mode assembly (managed and native code)"
+    runtime = ("<startup useLegacyV2RuntimeActivationPolicy=\"true\"><supportedRuntime version=\"v4.0\"/></startup> in the "
+               "application's app.config (the .exe.config beside it; a test runner's own config for tests), or assemblies "
+               "built for .NET 4")
+    return [Finding(
+        "dotnet-kernel-not-loaded", "error",
+        f".NET: {what} did not load" + (": it was built for .NET 2.0's runtime and the process runs .NET 4" if mixed else ""),
+        (*dict.fromkeys(e.line for e in said),
+         *(("NMath (CenterSpace) runs its linear algebra on MKL through a kernel assembly of mixed managed and native code, "
+            "one per bitness: NMathKernelx86 in a 32-bit process, NMathKernelx64 in a 64-bit one",) if nmath else ()),
+         ".NET Framework 4 loads a mixed-mode assembly built for the 2.0 runtime (NMath's kernels before its .NET 4 builds) "
+         "only where the application's configuration allows it: CenterSpace's post on NMath in .NET 4.0 applications"),
+        (f"an application on .NET Framework 4 with assemblies built for .NET 2.0 or 3.5: {runtime}",
+         *(() if mixed else ("or the kernel of the process's bitness beside the application, with the native DLLs NMath ships "
+                             "(MKL's, libiomp5md.dll) in the same folder or on PATH: NMathKernelx86 for a 32-bit process "
+                             "(Platform target x86, or Any CPU with Prefer 32-bit), NMathKernelx64 for a 64-bit one, and the "
+                             "Visual C++ runtime it was built with",))),
+        "A mixed-mode assembly holds native code built against one runtime's hosting interfaces; .NET 4 runs side by side "
+        "with 2.0 and binds such an assembly to the older runtime only where the configuration says so.",
+        ("the inner exception (InnerException, NUnit's next '---->' line) says which: 'Mixed mode assembly is built against "
+         "version v2.0.50727' is the runtime, FileNotFoundException or BadImageFormatException the kernel's file or bitness",),
     )]
 
 

@@ -89,3 +89,26 @@ def pinned_from_conda(package: str, asked: str, evidence: list[str]) -> list[str
     return [f"python3 -m pip index versions {package}   # the releases pip can install here; the pin is not among them: "
             f"install that release with conda (conda install {package}=={pinned.group(1)}), or drop the pin (numpy works "
             f"without {package}) or take a release pip lists"]
+
+
+def no_wheel_for_python(manager: str, package: str, python: tuple[str, str] | None, dependents: list[str],
+                        evidence: list[str]) -> Finding:
+    """pip's resolver naming only the packages that depend on one of Intel's compiled packages: it had no candidate of it
+    at all, which for a package built per Python version is most often the Python (PyPardiso#24: no mkl-service wheel for
+    Python 3.9 then)."""
+    from mkldoctor.explain import pkgmanagers
+
+    for_python = f"Python {python[0]}" if python else "this Python"
+    evidence += [f"the log's Python is {python[0]} ({python[1]})"] if python else []
+    evidence.append(f"pip names the packages that depend on {package} as the conflict, and no release of {package}: it had "
+                    f"no candidate of it at all, and a wheel for another Python or platform is none")
+    fix = [f"a Python that {package}'s wheels are built for: python3 -m pip download --no-deps --only-binary=:all: "
+           f"--python-version <X.Y> {package} says whether one exists for X.Y; the newest Python is the one most often "
+           "without them yet",
+           f"or install {package} with conda (conda install -c conda-forge {package}), then the rest with pip",
+           *([f"or a release of {more(dependents, 3)} that no longer depends on {package} (PyPardiso 0.4 and later take mkl "
+              "instead of mkl-service)"] if dependents else [])]
+    title = (f"{pkgmanagers._MANAGER[manager]} found no {package} it can install for {for_python}: {package} is compiled "
+             "per Python version, and what depends on it cannot be installed without it")
+    return pkgmanagers._result(False, title, evidence, fix, (f"python3 -m pip index versions {package}   # none listed: "
+                                                              f"no wheel for {for_python}",), manager)

@@ -7,7 +7,7 @@ versions pip was offered), its neighbours (``Platform: osx-arm64``, channel URLs
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mkldoctor.explain import gomp, pipoffers
 from mkldoctor.explain.context import Context
@@ -26,7 +26,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     by_manager: dict[str, list[PackageUnavailable]] = {}
     for event in events.of(PackageUnavailable):
         by_manager.setdefault(event.manager, []).append(event)
-    return [_finding(said, events, ctx) for said in by_manager.values()]
+    # pip's own answer for a package before its resolver's list of what depends on it (fealpy#687 has both)
+    return [_finding(sorted(said, key=lambda e: " depends on " in e.line), events, ctx) for said in by_manager.values()]
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,8 @@ def _where(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> _Whe
     for event in events.of(CondaPlatform):  # conda's "Platform: osx-arm64", uv's hint of its wheel tag
         key = distribution.platform_of_subdir(event.subdir) or distribution.platform_of_tag(event.subdir)
         if key:
-            return _Where(key, _SYSTEM_OF.get(key.split("-")[0]), f"the log says Platform: {event.subdir}, the platform of "
-                          f"{platforms.platform(key).words}")
+            said = f"pip downloaded a wheel tagged {event.subdir}" if event.wheel else f"the log says Platform: {event.subdir}"
+            return _Where(key, _SYSTEM_OF.get(key.split("-")[0]), f"{said}, the platform of {platforms.platform(key).words}")
     shown = next((e.shown for e in said if e.shown), None)
     if shown:
         kinds = distribution.pypi_shown(list(shown))
@@ -85,6 +86,14 @@ def _here() -> str:
     return f"{system}-{cpu}"
 
 
+def _python_of(places) -> tuple[str, str] | None:
+    """The Python version a log's site-packages (or a Windows Python's folder) names, with that path."""
+    for place in places:
+        if m := re.search(r"[/\\][Pp]ython(3\.?\d+)[/\\](?:site|dist)-packages\b", place):
+            return (m[1] if "." in m[1] else f"3.{m[1][1:]}"), place
+    return None
+
+
 def _release(spec: str) -> str | None:
     """The release a spec asks for at least (``==2024.0.0``, ``=2024``, ``>=2024``, ``2024.0.0**``); None: any."""
     match = re.match(r"^\s*(?:==|=|>=|>|~=|\s)?\s*(?P<v>\d+(?:\.\d+)*)", spec)  # MKL's years, mkl-fft's own 1.1.0
@@ -109,7 +118,8 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
     others = [o for e in said for o in e.others]
     evidence.append(f"{_MANAGER[manager]} could not provide: {more(names + others, 6)}")
     evidence.append(where.why)
-    if any(re.match(r"^(?:==|=)[^=\s]+=\S+$", e.spec) for e in said):
+    builds = any(re.match(r"^(?:==|=)[^=\s]+=\S+$", e.spec) for e in said)
+    if builds:
         evidence.append("the specs pin conda builds (the part after the second =): a build is one platform's, so an environment "
                         "file exported with builds (conda env export) resolves only on the platform it was made on")
     if offered_none:
@@ -121,6 +131,12 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
         if pipoffers.is_extension(package):  # compiled per Python version (mkl-service#15)
             evidence.append(f"{package} is a compiled extension: its wheels are built per Python version (cpXY tags), so a "
                             "Python older or newer than its wheels is offered none on any platform: python3 --version")
+            evidence += [f"the log's Python is {v[0]} ({v[1]})" for v in [_python_of(ctx.places)] if v]
+    dependents = [m[1] for e in said if (m := re.match(r"([\w.-]+) \S+ depends on ", e.line))]
+    if manager == "pip" and pipoffers.is_extension(package) and dependents and not release and not offered_none \
+            and (key is None or _available("mkl", manager, key, None) is not False):  # no candidate: the Python, not the index
+        return pipoffers.no_wheel_for_python(manager, package, _python_of(ctx.places), list(dict.fromkeys(dependents)),
+                                             evidence)
     if manager in _CONDA and events.of(gomp.CondaGnuMutexAsked):  # xtb#557
         return gomp.mkl_with_gnu_mutex(manager, _MANAGER[manager], asked, events.of(gomp.CondaGnuMutexAsked)[0].line, evidence)
     available = _available(package, manager, key, release)
@@ -130,8 +146,16 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
             and not any(v == release or v.startswith(release + ".") for v in shown):  # not the platform: the release
         return pipoffers.not_offered(manager, package, asked, release, list(shown), evidence)
     if available is True or (any(e.conflict for e in said) and available is None):
-        return _unavailable(manager, asked, key, where, release, evidence, said)
-    return _not_here(manager, package, asked, key, where, release, evidence)
+        found = _unavailable(manager, asked, key, where, release, evidence, said)
+    else:
+        found = _not_here(manager, package, asked, key, where, release, evidence)
+    if builds and key is None:  # the platform unknown: the builds pinned are the first thing to take off
+        title = found.title if any(e.conflict for e in said) else (
+            f"{_MANAGER[manager]} has no {asked}: the specs pin builds, which are one platform's (an environment file "
+            "exported on another machine), or MKL is not built for this platform")
+        found = replace(found, title=title, fix=("take the build strings off the specs (mkl==2019.4, not mkl==2019.4=233): conda "
+                                                 "env export --no-builds writes the file so, or --from-history", *found.fix))
+    return found
 
 
 _CONDA = ("conda", "mamba", "pixi")

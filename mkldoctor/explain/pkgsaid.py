@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised
+from mkldoctor.explain.catalogue import FollowOn, Signature, Unrecognised, last_match
 from mkldoctor.knowledge import distribution
 
 SUBDIR = re.compile(r"\b(?P<subdir>(?:linux|osx|win)-(?:64|32|arm64|aarch64|ppc64le|s390x|armv7l))\b")
@@ -42,6 +42,7 @@ class CondaPlatform:
     """``Platform: osx-arm64``: the subdir conda (23.9 and newer), mamba or pixi says it solves for."""
 
     subdir: str
+    wheel: bool = False  # a wheel's tag, of a wheel pip downloaded for the same install
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +127,24 @@ def _list(manager: str):
     return lambda m, before: PackageList(manager, m.string.strip(), m.groupdict().get("subdir"), tuple(before))
 
 
+def _caused_by(m: re.Match, before) -> PackageUnavailable | FollowOn:
+    """pip's ``The conflict is caused by:`` list: each package (each release of one) that depends on an MKL package, a
+    package pip had no candidate of (PyPardiso#24: mkl-service had no wheel for that Python); the user's own request of it
+    beside another's is a conflict of the two."""
+    name, spec, line = m["pkg"], m["spec"], m.string.strip()
+    listed = last_match(r"The conflict is caused by:|^\s+\S+ \S+ depends on ", before)
+    if not distribution.is_mkl_package(name, spec) or not listed:
+        return FollowOn(line)
+    user = line.startswith("The user requested") or last_match(rf"The user requested {re.escape(name)}\b", before)
+    return PackageUnavailable("pip", name, spec, line, None, None, (), bool(user))
+
+
 _PKG = r"(?P<pkg>[A-Za-z0-9_][\w.+-]*)"
+_DEPENDS = re.compile(rf"^\s+(?:[\w.-]+ [\w.+!-]+ depends on|The user requested) {_PKG}(?P<spec>\S*)\s*$")
 SIGNATURES = (
+    # pip's resolver giving up: "The conflict is caused by:", then "    pypardiso 0.3.3 depends on mkl-service"
+    *(Signature(f"pip-conflict-caused-by-{i}", "pkgmanagers", needle, _DEPENDS, _caused_by)
+      for i, needle in enumerate(("depends on mkl", "depends on intel-openmp", "requested mkl"))),
     Signature("conda-packages-not-found", "pkgmanagers", "PackagesNotFoundError",
               re.compile(r"PackagesNotFoundError: The following packages are not available"), _list("conda")),
     Signature("conda-resolve-package-not-found", "pkgmanagers", "ResolvePackageNotFound",
@@ -183,6 +200,10 @@ SIGNATURES = (
     Signature("uv-no-wheel-for-platform", "pkgmanagers", "an't ",
               re.compile(rf"Distribution `{_PKG}(?P<spec>[=<>~!][^\s@`]*)?[^`]*` can't be installed because it doesn't have a "
                          r"source distribution or wheel for the current platform"), _one("uv")),
+    # a wheel pip downloaded for this install ("Downloading mkl-2021.3.0-py2.py3-none-manylinux1_x86_64.whl"): its platform
+    Signature("pip-downloaded-wheel", "pkgmanagers", "Downloading ",
+              re.compile(r"^\s*Downloading \S+?-[\w.+!]+-(?:py|cp|pp)\d[\w.]*-[\w.]+-(?P<tag>(?:many|musl)linux\w+|macosx_\w+|"
+                         r"win_(?:amd64|arm64)|win32)\.whl\b"), lambda m, _: CondaPlatform(m["tag"], True)),
     Signature("uv-platform-hint", "pkgmanagers", "latform: ",
               re.compile(r"You're on \w+ \(`(?P<tag>[\w.]+)`\)"), lambda m, _: CondaPlatform(m.group("tag"))),
     # pip's resolver giving up: its own echo of the requirement it could not meet, which the lines before or after name

@@ -232,7 +232,15 @@ def _list_finding(e: CMakeCodeFailed, name: str, listed: list[str]) -> Finding:
     )
 
 
+# a library's handle never assigned: "local variable 'MKLlib' referenced before assignment" (Python 3.11: "cannot access
+# local variable 'MKLlib' where it is not associated with a value"), pyMKL's loadMKL after ctypes could not open libmkl_rt
+_HANDLE = re.compile(r"(?i)variable '(?P<var>\w*mkl\w*(?:lib|dll|rt|handle)\w*|\w*(?:lib|dll)\w*mkl\w*)'")
+
+
 def _finding(e: ToolCrashed) -> Finding:
+    handle = _HANDLE.search(e.message) if e.exception in ("UnboundLocalError", "NameError") else None
+    if handle:
+        return _unloaded(e, handle["var"])
     evidence = [f"{e.tool} raised: {e.line[:300]}"]
     if e.frame:
         evidence.append(f"in its own code: {e.frame}" + (f": {e.source[:200]}" if e.source else ""))
@@ -266,4 +274,24 @@ def _finding(e: ToolCrashed) -> Finding:
         "the fix is the tool's release that handles the setup, or a setup the code expects.",
         (f"{'meson --version' if e.tool == 'meson' else 'spack --version' if e.tool == 'Spack' else 'the tool --version'}"
          "   # the release to compare with the fix",),
+    )
+
+
+def _unloaded(e: ToolCrashed, var: str) -> Finding:
+    """The code's handle of MKL's library never assigned: its load failed, and the error it caught was not said again."""
+    return Finding(
+        "mkl-library-not-loaded-by-code", "error",
+        f"{e.tool}'s code could not load MKL's library and went on without it: {var}, the handle it keeps, was never assigned",
+        (f"{e.tool} raised: {e.line[:300]}", *((f"in its own code: {e.frame}",) if e.frame else ()),
+         f"{var} names a handle of MKL's library: code that opens it with ctypes (pyMKL's loadMKL opens libmkl_rt by name, "
+         "then on an Anaconda Python only, Anaconda's folder) and catches the OSError leaves it unassigned, and the next use "
+         f"raises {e.exception}: the load failed before it"),
+        ("make MKL's runtime library loadable by the name the code opens (libmkl_rt.so, libmkl_rt.dylib, mkl_rt.dll): in a "
+         "conda environment conda install mkl; with pip's mkl wheel (only the versioned libmkl_rt.so.2 or .so.3 in it) its "
+         "lib folder on LD_LIBRARY_PATH and a link of the unversioned name, or conda's mkl",
+         f"or a release of {e.tool} that says why the load failed, or that takes the versioned name"),
+        "A wrapper that loads MKL with ctypes and swallows the loader's error reports the missing library later, as an "
+        "unassigned variable.",
+        ("python -c \"import ctypes; ctypes.CDLL('libmkl_rt.so')\"   # the loader's own reason (macOS: .dylib; Windows: "
+         "mkl_rt.dll, or mkl_rt.2.dll)",),
     )

@@ -179,4 +179,13 @@ EXPLAIN = (
     _r("onednn-headers-other-release", "Code calls MKL-DNN's C++ API as another release declares it",
        "The headers compiled with are of another MKL-DNN (oneDNN) release: a build tree's older copy, or the system's.",
        "Remove the build tree's copy and build again; keep the system's headers out of the compile."),
+    _r("dotnet-kernel-not-loaded", ".NET: a mixed-mode assembly on MKL (NMath's kernel) did not load",
+       ".NET 4 refuses a mixed-mode assembly of the 2.0 runtime unless configured to; or the kernel's bitness or files.",
+       "useLegacyV2RuntimeActivationPolicy in app.config, or .NET 4 builds; the kernel of the process's bitness."),
+    _r("mkl-library-not-loaded-by-code", "A wrapper's handle of MKL's library was never assigned: its load failed",
+       "Code that loads libmkl_rt with ctypes and catches the OSError fails later on the unassigned handle (pyMKL).",
+       "Make libmkl_rt loadable by the name the code opens (conda install mkl, or the lib folder on the loader's path)."),
+    _r("pip-cannot-replace-package", "pip cannot replace a distutils-installed package that MKL's wheels need (tbb)",
+       "pip removes the old release first; a distutils install records no files, so it refuses (Anaconda's base TBB 0.2).",
+       "Install in an environment of its own, or pip install --ignore-installed <it>."),
 )
