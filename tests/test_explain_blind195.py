@@ -114,3 +114,12 @@ def test_an_environment_file_with_another_platforms_builds():
     """Football_Player_Recognition#1 (partly: the builds said, not taken off): the first fix drops the build strings."""
     finding = only_error(blindset.log_of(ENTRIES, "conda-env-build-strings"))
     assert "the specs pin builds" in finding.title and finding.fix[0].startswith("take the build strings off"), flat(finding)
+
+
+def test_julias_blas_asked_before_using_mkl_is_no_finding():
+    """MKL.jl#63 (right, with a warning as noise): BLAS.vendor() answered :openblas64 before `using MKL`, which then failed
+    on MKL_jll's is_available; the answer says nothing of MKL.jl's switch. Asked after `using MKL`, it does."""
+    log = blindset.log_of(ENTRIES, "is-available-undefvar")
+    assert [f.id for f in blindset.findings(log) if f.severity != "note"] == ["julia-jll-too-old"]
+    after = "julia> using MKL\n\njulia> using LinearAlgebra\n\njulia> BLAS.vendor()\n:openblas64\n"
+    assert "julia-blas-not-mkl" in [f.id for f in blindset.findings(after)]

@@ -171,6 +171,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return []
     first = said[0]
+    from mkldoctor.explain.crash import JuliaUsing  # the session's `using MKL`: a query before it says nothing of MKL.jl
+
+    at = events.first_line.get(first, 0)
+    if any("MKL" in e.modules and events.first_line.get(e, 0) > at for e in events.of(JuliaUsing)):
+        return []
     if first.vendor.startswith("lib"):  # Julia 1.7+'s BLAS.get_config(): MKL.jl switches at load time
         return [_config_not_mkl(first, events)]
     blas64 = first.vendor.endswith("64")
