@@ -24,6 +24,7 @@ class MklDownloadFailed:
     """A build's own download of an MKL package failed, at this address."""
 
     url: str
+    status: str = ""  # the server's answer, where the tool says it (Bazel's "GET returned 400 Bad Request")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,11 @@ SIGNATURES = (
               re.compile(r"(?i)\bdownload(?:ing)?\s+['\"]?(?P<url>\w+://\S*mkl\S*?)['\"]?\s+failed"
                          r"|failed to download\s+['\"]?(?P<url2>\w+://\S*mkl\S*?)['\"]?(?:\s|$)"),
               lambda m, _: MklDownloadFailed(m.group("url") or m.group("url2"))),
+    # Bazel's repository rule: "Error downloading [https://.../mklml_mac_2019.0.5.20190502.tgz] to /.../external/mklml_repo_
+    # darwin/...: GET returned 400 Bad Request" (uber/neuropod#140)
+    Signature("bazel-mkl-download-failed", "downloads", "rror downloading [",
+              re.compile(r"Error downloading \[(?P<url>\w+://[^\]\s]*(?i:mkl)[^\]\s]*)\][^:]*: (?P<status>.+?)\s*$"),
+              lambda m, _: MklDownloadFailed(m["url"], m["status"][:120])),
     Signature("mkl-download-step-failed", "downloads", "***", _STEP,
               lambda m, _: StepFailed(m.string.strip(), m.group("name"), m.group("folder"))),
 )
@@ -65,10 +71,14 @@ def _address(event: MklDownloadFailed) -> Finding:
     name = event.url.rstrip("/").rsplit("/", 1)[-1]
     return Finding(
         "mkl-download-failed", "error", f"the build's own download of MKL failed: {name}",
-        (f"the build fetches MKL itself from {event.url}, and that address did not answer with the file",
+        (f"the build fetches MKL itself from {event.url}, and that address did not answer with the file"
+         + (f": {event.status}" if event.status else ""),
          "a package's download address is the build's own choice: channels and indexes move or drop old files, and the "
          "build keeps asking the old address"),
-        (_INSTEAD,
+        (*(("a 400 answer is to the request, not the file: Bazel 0.29.0 made requests for GitHub's release files that "
+            "GitHub refused (uber/neuropod#140, fixed there by Bazel 0.28.1): see whether the address answers to curl, and "
+            "try the Bazel release the project was built with",) if " 400" in f" {event.status}" else ()),
+         _INSTEAD,
          "or change the address in the project's build files (grep -rn 'mkl' cmake/) to where that package is served now: "
          "the channel's current files, or a mirror that the machine's own conda or pip configuration names"),
         "A project that downloads MKL at configure time depends on the address it wrote down staying valid; when the "

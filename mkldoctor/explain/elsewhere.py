@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 
+from mkldoctor.explain import hosts
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.juliapkg import julia_in_r
 from mkldoctor.explain.loaderfind import BY_NAME, by_name
@@ -129,6 +130,11 @@ def loader(ctx: Context, soname: str, binaries: list[str], confirm: str, jvm: bo
         intel = stem.startswith(("libmkl_", "libiomp5")) or intel_runtime.package_of(stem)
         fix += [folders.MODULE_LOAD] if intel and not envs else []  # a cluster's module, where no Python environment shows
     fix[:0] = program_fix(binaries, stem)
+    if hosts.INTEL_COMPILER in binaries:  # the compiler's own runtime, where the compiler runs (spack-stack#1362)
+        fix.insert(0, f"the compiler itself needs {soname}, from its own lib folder (<oneAPI>/compiler/<ver>/linux/compiler/lib/"
+                      "intel64_lin, or compiler/<ver>/lib): on LD_LIBRARY_PATH where the compiler runs; Spack runs compilers "
+                      "in a cleaned environment: the compiler's entry in compilers.yaml needs environment: prepend_path: "
+                      "LD_LIBRARY_PATH: <that folder> (and extra_rpaths: [<that folder>])")
     if any(b.startswith("R (") for b in binaries) and stem.startswith("libmkl_") and any("/00LOCK-" in p for p in ctx.places):
         fix.insert(0, f"the R package was built from source just now (R CMD INSTALL's 00LOCK folder) and linked {soname}, which "
                       "R's own loader does not find: its build took an MKL from the build's paths, most often a conda "

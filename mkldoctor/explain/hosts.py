@@ -26,6 +26,9 @@ from mkldoctor.explain.context import Context
 from mkldoctor.explain.origin import there
 
 
+INTEL_COMPILER = "Intel's compiler (a plugin of its own)"
+
+
 @dataclass(frozen=True, slots=True)
 class LoaderMissing:
     """``./app: error while loading shared libraries: libmkl_rt.so.2: cannot open shared object file``."""
@@ -166,6 +169,11 @@ SIGNATURES = (
     Signature("loader-cannot-open-title", "hosts", "error while loading shared libraries",
               re.compile(r"error while loading shared libraries: (?P<so>[\w.+-]{1,200}\.so(?:\.\d+){0,4})\s*[.。:]?\s*$"),
               lambda m, _: LoaderMissing(m.group("so"), "a program (the log does not name it)")),
+    # Intel's compilers' own words for a plugin of theirs that needs their runtime (spack-stack#1362: ifort run by Spack
+    # in a cleaned environment, "error loading plugin: libimf.so: cannot open shared object file")
+    Signature("intel-compiler-plugin-runtime", "hosts", "rror loading plugin",
+              re.compile(r"^\s*error loading plugin: (?P<so>[\w.+-]+\.so(?:\.\d+)*): cannot open shar"),
+              lambda m, _: LoaderMissing(m.group("so"), INTEL_COMPILER)),
     # the same in another language: the reason translated ("无法打开共享对象文件: 没有那个文件或目录"), or the whole line
     # ("Fehler beim Laden gemeinsamer Bibliotheken: libmkl_rt.so.2: Kann die Shared-Object-Datei nicht öffnen: ..."):
     # glibc's shape, program: words: library: reason: errno's words; a reason about the file's ELF is binformat's

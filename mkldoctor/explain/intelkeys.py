@@ -53,7 +53,7 @@ def _rpm_key(m: re.Match, _) -> IntelRpmKeyRejected | object:
 
 
 def _key(m: re.Match, before) -> IntelRepoKeyRejected | object:
-    # the repository: apt's head on the same line, the key's owner, or apt's "Err:1 https://apt.repos.intel.com/oneapi all
+    # the repository: apt's head on the same line, the key's owner, or apt's "Err:1 https://<Intel's apt host>/oneapi all
     # InRelease" on a line before it
     source = m["source"] or (e.group(1) if (e := last_match(_APT_ERR, before, within=3)) else "")
     if "intel" not in source.lower() and not _GPU_SOURCE.search(source):

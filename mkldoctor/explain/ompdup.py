@@ -135,7 +135,10 @@ def fixes(event: OmpDuplicate) -> tuple[str, ...]:
                 "<env>\\Library\\bin; pip wheels: a package's own folder, such as site-packages\\torch\\lib)",
                 *(r.advice for r in broken.known("openmp-duplicate", "windows")),
                 "keep one: remove or rename the copy a package ships for itself, so that the environment's serves all, or do not "
-                "mix pip wheels that bundle their own runtime with conda's intel-openmp", SEQUENTIAL,
+                "mix pip wheels that bundle their own runtime with conda's intel-openmp",
+                "a conda environment's program started without conda activate (a shortcut, a .bat, an editor's runner): "
+                "Windows then finds libiomp5md.dll on PATH (another install's copy) beside the one the environment's "
+                "packages load: start it from the activated environment (deforum-art/stable-diffusion#128)", SEQUENTIAL,
                 "a conda-forge environment's libraries loaded into a program with its own runtime (MATLAB's MEX files): give "
                 "the environment a BLAS without MKL, so that no libiomp5md.dll comes with it: conda install "
                 "\"libblas=*=*openblas\" (or *netlib: robotology-superbuild's FAQ)")

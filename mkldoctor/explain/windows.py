@@ -166,7 +166,7 @@ SIGNATURES = (
       for i, needle in (("", "WinError 12"), ("-182", "WinError 182"))),
     # the same in Windows' language without torch's "Error loading" (mxnet#11610: "[WinError 126] 找不到指定的模块。")
     Signature("windows-winerror-126-localized", "windows", "WinError 126", re.compile(r"\[WinError 126\] (?!The specified)\S"),
-              lambda m, _: NOT_MINE if "Error loading" in m.string
+              lambda m, _: NOT_MINE if re.search(r'Error loading "[^"]+\.dll"', m.string)  # its path on the next line: a DLL
               else ForeignLoadFailed("Windows", "a DLL", m.string.strip()[:400])),
     # ERROR_INVALID_ORDINAL: "[WinError 182] The operating system cannot run %1", MKL's "The operating system cannot run
     # %1. mkl_intel_thread.dll.": a DLL of another release (Intel's OpenMP runtime replaced by LLVM's, a stale copy first)
@@ -319,8 +319,18 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
             "that release's runtime DLLs where the program looks (beside the .exe, or their folder on PATH, as Intel's compiler "
             "prompt has it), or rebuild the program against the MKL installed, or link MKL statically (OpenFAST#1412)"] if older
            else [line for _, fixes in named for line in fixes]) + winfixes.remedies(hints, libs, start)
+    windows_places = " ".join(p for kind, p in events.places if kind == "windows")
     torch_lib = re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail) is not None
-    if torch_lib and events.of(IpexImported):  # intel-extension-for-pytorch#653
+    fbgemm = re.search(r"(?i)[\\/]torch[\\/]lib[\\/]fbgemm\.dll", f"{detail} {windows_places}") is not None
+    if fbgemm and not events.of(IpexImported):  # pytorch#131662, kohya-ss/sd-scripts#1597 (its path on a line of its own)
+        evidence.append("torch 2.4.0's Windows wheels built fbgemm.dll against LLVM's OpenMP runtime of Visual Studio 2022, "
+                        "libomp140.x86_64.dll, and did not ship it: on a machine without it, Windows reports fbgemm.dll itself "
+                        "as not found (pytorch#131662; 2.4.1 ships it, PR #130697)")
+        fix = [f"{recipes.pip_install(recipes.q('torch!=2.4.0'))} (2.4.1 or newer, or 2.3), with the same --index-url as "
+               "before for a CUDA build", "or put libomp140.x86_64.dll where Windows finds it: Visual Studio 2022's C++ build "
+               "tools (MSVC v143) install it in System32",
+               "Dependencies.exe (or dumpbin /dependents) on torch\\lib\\fbgemm.dll names the DLL that is missing"]
+    elif torch_lib and events.of(IpexImported):  # intel-extension-for-pytorch#653
         evidence.append("the log imports Intel Extension for PyTorch: its XPU builds of torch and IPEX load oneAPI's runtime "
                         "DLLs (the DPC++ runtime, oneMKL's SYCL libraries) from pip wheels of the release they were built "
                         "with, which a fresh environment may lack")
