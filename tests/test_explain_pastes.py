@@ -52,6 +52,8 @@ PASTES = {
     "sbt": lambda line: "[error] " + line,
     "julia log box": lambda line: "│ " + line,  # Julia's @error around a multi-line message (a package's build log)
     "msbuild": lambda line: "     1>" + line + (r" [C:\src\build\app.vcxproj]" if "error" in line.lower() else ""),
+    # a forum's or a word processor's typeset quotes for a straight one: 'x' as ‘x’, an apostrophe as ’
+    "typeset quotes": lambda line: re.sub(r"(?<![\w`])'(?=\S)", "\u2018", line).replace("'", "\u2019"),
 }
 # a program's output kept as a string by the program that ran it: Python's repr of its bytes (gcc's quotes as \xe2\x80\x98)
 # and of its text, and a JSON document's string (a CI's or a tool's report)
@@ -110,6 +112,16 @@ def test_a_pasted_log_reads_as_the_tools_own(produced, tool, paste):
     plain = _ids(produced[tool])
     assert plain and all(finding != "unrecognised-failure" for finding, _ in plain), plain
     assert _ids(_pasted(produced[tool], PASTES[paste])) == plain
+
+
+def test_pythons_words_with_typeset_quotes_read_as_its_own(tmp_path):
+    """Python's "No module named 'mkl'" (produced here, without site-packages) as a forum or a word processor sets it."""
+    said = _run([sys.executable, "-I", "-S", "-c", "import mkl"], tmp_path)
+    assert "No module named 'mkl'" in said, said
+    plain = _ids(said)
+    assert plain and plain[0][0] == "mkl-service-missing", plain
+    for typeset in (said.replace("'mkl'", "\u2018mkl\u2019"), said.replace("'", "\u2019")):
+        assert _ids(typeset) == plain, typeset
 
 
 @pytest.mark.mkl

@@ -140,7 +140,7 @@ def _fresh(line: str) -> bool:
 def _unbalanced(line: str) -> bool:
     """True when a wrapped line cut a quoted name or a quoted command argument."""
     if "reference to" in line or "function " in line:  # most lines hold neither: the searches saved
-        for opener in ("reference to `", "in function `", "reference to '", "in function '", "reference to‘"):
+        for opener in ("reference to `", "in function `", "reference to '", "in function '", "reference to‘", "reference to'"):
             at = line.rfind(opener)
             if at >= 0 and "'" not in line[at + len(opener):] and "’" not in line[at + len(opener):]:
                 return True

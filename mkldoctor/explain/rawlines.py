@@ -33,6 +33,12 @@ _UNESCAPE = re.compile(r"\\([\\'\"t])|((?:\\x[0-9a-fA-F]{2})+)")  # a bytes repr
 _SPACES = {0xA0: " ", 0x202F: " ", 0x3000: " ", **{c: " " for c in range(0x2000, 0x200B)}, 0x200B: None, 0xFEFF: None}
 
 
+# typeset single quotes, read as the straight ones a tool printed; except where they are the tool's own: a compiler's
+# message at its place (gcc's "x.c:3:5: error: ‘x’ undeclared" in a UTF-8 locale) and its "In function ‘main’:"
+_TYPESET = {0x2018: "'", 0x2019: "'"}
+_OWN_QUOTES = re.compile(r"^\S*?:\d+(?::\d+)?:\s|\b[Ii]n (?:member )?function \u2018")
+
+
 def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
     """Text lines of a binary stream: decoded, ANSI codes and control bytes gone, CR split."""
     skipping = False
@@ -73,6 +79,8 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
                 piece = _CONTROL.sub(" ", piece)
             if not piece.isascii():  # a web page's no-break and other typeset spaces, read as the spaces they show
                 piece = piece.translate(_SPACES)
+                if ("\u2018" in piece or "\u2019" in piece) and not _OWN_QUOTES.search(piece):
+                    piece = piece.translate(_TYPESET)  # a forum's or a word processor's quotes for a tool's straight ones
             if piece.endswith(libcwords.ENDINGS):  # the C library's "No such file or directory" in the log's language
                 piece = libcwords.in_english(piece)
             if piece.endswith(libcwords.ENGLISH):  # and cp's "cannot stat" before it
