@@ -188,4 +188,7 @@ EXPLAIN = (
     _r("pip-cannot-replace-package", "pip cannot replace a distutils-installed package that MKL's wheels need (tbb)",
        "pip removes the old release first; a distutils install records no files, so it refuses (Anaconda's base TBB 0.2).",
        "Install in an environment of its own, or pip install --ignore-installed <it>."),
+    _r("mkl-vsl-status", "MKL's random number generator stopped with a status of its own (ARS-5 without AES-NI)",
+       "Some basic generators run on CPU instructions (ARS-5 on AES-NI, the non-deterministic one on RDRAND).",
+       "Another basic generator (Philox4x32-10, MT19937), or a CPU that offers the instructions."),
 )
