@@ -124,6 +124,17 @@ def test_pythons_words_with_typeset_quotes_read_as_its_own(tmp_path):
         assert _ids(typeset) == plain, typeset
 
 
+@pytest.mark.parametrize("n, fragment", [(51, "mkl-types-h-not-found"), (81, "sycl-hpp-not-found"), (89, "mkl-vsl-h-not-found")])
+def test_clangs_missing_header_with_typeset_quotes_reads_as_its_own(n, fragment):
+    """clang's "fatal error: 'mkl_types.h' file not found" (public pastes: macOS, oneMKL's SYCL headers, FreeBSD) as a
+    forum sets it, its quotes typeset where a compiler's own line keeps them."""
+    from tests import blindset
+
+    log = blindset.log_of(blindset.entries(n), fragment)
+    assert "' file not found" in log
+    assert _ids(_pasted(log, PASTES["typeset quotes"])) == _ids(log)
+
+
 @pytest.mark.mkl
 @pytest.mark.parametrize("form", sorted(STRINGS))
 @pytest.mark.parametrize("tool", ["cmake", "cmake finder", "g++", "ld", "lld"])

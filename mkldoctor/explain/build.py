@@ -185,7 +185,7 @@ SIGNATURES = (
               re.compile(r"could not open file (?P<h>[\w/.+-]+\.h(?:pp)?) for source file (?P<src>\S+) due to No such file"),
               headermissing.header_event),
     Signature("header-not-found-clang", "build", "file not found",  # clang's words; a parallel build may cut the file's name
-              re.compile(r"^(?:(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: '(?P<h>[\w/.+-]+\.h(?:pp)?)' file not found"),
+              re.compile(r"^(?:(?P<src>[^:\s]+):\d+:\d+: )?.*?fatal error: ['‘](?P<h>[\w/.+-]+\.h(?:pp)?)['’] file not found"),
               headermissing.header_event),
     Signature("cmake-configuring-incomplete", "build", "Configuring incomplete", re.compile(r"Configuring incomplete, errors occurred"), _follow),
     # in make's own language too (its target in brackets, then its word for Error: "[all] 错误 2", "[all] Fehler 2")

@@ -58,7 +58,7 @@ SIGNATURES = (
     *(Signature(f"fftw-include-fortran-{i}", "fftwheaders", needle, re.compile(fortran_include(_HEADER)), _said)
       for i, needle in enumerate(FORTRAN_INCLUDE_NEEDLES)),
     Signature("fftw-include-gcc", "fftwheaders", "No such", re.compile(r"fatal error: " + _HEADER + r": No such file"), _said),
-    Signature("fftw-include-clang", "fftwheaders", "found", re.compile(r"fatal error: '" + _HEADER + r"' file not found"), _said),
+    Signature("fftw-include-clang", "fftwheaders", "found", re.compile(r"fatal error: ['‘]" + _HEADER + r"['’] file not found"), _said),
     # Intel's classic compilers (icc, icpc; relion#441: RELION's MKLFFT=ON without include/fftw)
     Signature("fftw-include-icc", "fftwheaders", "rror: cannot open source file",
               re.compile(r"(?:catastrophic )?error: cannot open source file \"" + _HEADER + '"'), _said),
