@@ -21,7 +21,7 @@ def test_torch_240s_fbgemm_without_llvms_openmp():
     for fragment in ("fbgemm-libomp140-missing", "fbgemm-libomp140-german"):
         finding = only_error(blindset.log_of(ENTRIES, fragment))
         assert finding.id == "windows-library-not-loaded", flat(finding)
-        assert "'torch!=2.4.0'" in finding.fix[0] and "libomp140.x86_64.dll" in finding.fix[1], finding.fix
+        assert 'pip install "torch!=2.4.0"' in finding.fix[0] and "libomp140.x86_64.dll" in finding.fix[1], finding.fix
         assert not any("oneAPI" in f or "activate" in f for f in finding.fix), finding.fix
     # the Jupyter record's path, its JSON escapes read: the DLL is named
     assert "fbgemm.dll could not be loaded" in only_error(blindset.log_of(ENTRIES, "libomp140-missing")).title

@@ -326,9 +326,9 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
         evidence.append("torch 2.4.0's Windows wheels built fbgemm.dll against LLVM's OpenMP runtime of Visual Studio 2022, "
                         "libomp140.x86_64.dll, and did not ship it: on a machine without it, Windows reports fbgemm.dll itself "
                         "as not found (pytorch#131662; 2.4.1 ships it, PR #130697)")
-        fix = [f"{recipes.pip_install(recipes.q('torch!=2.4.0'))} (2.4.1 or newer, or 2.3), with the same --index-url as "
-               "before for a CUDA build", "or put libomp140.x86_64.dll where Windows finds it: Visual Studio 2022's C++ build "
-               "tools (MSVC v143) install it in System32",
+        fix = ["python -m pip install \"torch!=2.4.0\" (2.4.1 or newer, or 2.3), with the same --index-url as before for a "
+               "CUDA build", "or put libomp140.x86_64.dll where Windows finds it: Visual Studio 2022's C++ build tools (MSVC "
+               "v143) install it in System32",
                "Dependencies.exe (or dumpbin /dependents) on torch\\lib\\fbgemm.dll names the DLL that is missing"]
     elif torch_lib and events.of(IpexImported):  # intel-extension-for-pytorch#653
         evidence.append("the log imports Intel Extension for PyTorch: its XPU builds of torch and IPEX load oneAPI's runtime "
