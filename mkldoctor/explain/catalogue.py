@@ -143,7 +143,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "LAPACK:", "BLAS:", "BLAS_LIBS",  # R's own report of the BLAS it runs (rblas)
            "Rout.save",  # R's check comparing a run's output with the saved one (rcheck)
-           "Killed", "killed",  # a shell's words for SIGKILL (killed)
+           "Killed", "killed", ") from /",  # a shell's words for SIGKILL (killed); gdb's frame in a library (gdbframes)
            "==== backtrace",  # UCX's (an MPI's) crash handler, its frames after it (crash)
            "thread-local data",  # glibc out of TLS for a library opened late (resources)
            "not been correctly installed",  # a program's own check of its LAPACK's results (wrongvalues)
@@ -312,7 +312,7 @@ class Signature:
 def _families():
     from mkldoctor.explain import (archskip, binformat, build, cargo, cargolinks, downloads, spacepath, joinedflags, programloader, configure, cpu, crash, dfti, dlsym, echoes, pardiso, pymkl, finders, hosts, jvm, linker, mathhosts,
                                    meson, msvc, pkgmanagers, platforms, resources, runpaths, runtime, symver, toolcrash, windows, winaccess,
-                                   windllinit, staticlink, xerbla, easybuild, pipreplace, vslstatus)
+                                   windllinit, staticlink, xerbla, easybuild, pipreplace, vslstatus, gdbframes)
     from mkldoctor.explain import (apichange, blacswrap, blaslist, blasnames, blasmix, bundlers, configversion, envscripts, findblas, juliablas, ldpath, protoclash, fftwheaders, fftwplans, fileclash, findlib,
                                    fortranmods, gomp, gpuloader, headerwords, intwidth, libtool, mklfiles, mklflags, multidef, numpyimport, onemath, otherdeps,
                                    installers, installname, complextypes, mklconfigwhy, mklverbose, namelists, pic, preload, rtnames, syspackages, theano, torchmkl, valgrind, vmlwarn, wrongvalues, dss, lapackinfo, wheelrepair, pkgstate, rblas, codesign, headerwarn, syclbuild, gemmbackend, killed, blacsload, dyldsym, soconflict, delayload, onednn, msvcdup, intelrt, importedpath, bindings, shellsplit, cmakesplit, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, kmpenv, mklrootpath, codepath, headerfail, condachannel, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, bazelmkl, cholmod, numpyabi, rcheck, staledirs, unusedlink, envmodules, mathnet, dalload, ldinternal, nanshown, winsdk, appleframework, condaplan, pkgcode, debconfmkl, aptfetch, intelkeys, shellrun, sitecfg)  # before finders': "mkl_rt not found" is a program's own search by name
@@ -324,7 +324,7 @@ def _families():
     # build and workflow tools last
     return (syclbuild, shellsplit, cmakesplit, spacepath, joinedflags, binformat, runtime, windllinit, staticlink, xerbla, easybuild, windows, winaccess, symver, mklflags, mklfiles, blacswrap, platforms, dlsym, hosts, programloader, preload, runpaths, blasnames, cpu, intelrt, winsdk, appleframework, msvc, msvcdup, archskip, linker, cargo, cargolinks, configure, configopts, nixbuild, parameters, cmakenotfound, juliapkg, winhang, intelcmd, downloads, mklconfigwhy, build, headerwords, complextypes, intwidth, protoclash, headerfail, jvm, mathhosts, meson,
             importedpath, pkgmanagers, pipreplace, vslstatus, condachannel, intelkeys, syspackages, aptfetch, shellrun, sitecfg, fileclash, rtnames, theano, blaslist, envscripts, fftwheaders, fftwplans, findlib, fortranmods, gomp, gpuloader,
-            onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, bazelmkl, mathnet, finders, otherdeps, pkgcode, toolcrash, crash, pardiso, dfti, pymkl, numpyimport, libtool, resources, kmpenv, mklrootpath, apichange,
+            onemath, vmlwarn, multidef, pic, installers, torchmkl, configversion, findblas, bundlers, blasmix, ldpath, juliablas, bazelmkl, mathnet, finders, otherdeps, pkgcode, toolcrash, crash, gdbframes, pardiso, dfti, pymkl, numpyimport, libtool, resources, kmpenv, mklrootpath, apichange,
             bindings, valgrind, installname, mklverbose, codepath, namelists, dss, lapackinfo, wheelrepair, pkgstate, rblas, codesign, headerwarn, gemmbackend, killed, blacsload, dyldsym, soconflict, delayload, onednn, wrongvalues, lddlist, dumpbin, cc32, cmakesummary, mlnet, oneapiyear, cholmod, numpyabi, rcheck, staledirs, unusedlink, envmodules, dalload, ldinternal, nanshown, condaplan, debconfmkl, echoes)
 
 
