@@ -107,7 +107,8 @@ def test_pip_cannot_remove_a_distutils_tbb(tmp_path):
         assert finding.id == "pip-cannot-replace-package" and "TBB" in finding.title, flat(finding)
         assert "Found existing installation: TBB 0.2" in finding.evidence, finding.evidence
         assert "environment of its own" in finding.fix[0] and "--ignore-installed tbb" in finding.fix[1], finding.fix
-    assert [f.id for f in errors_of(produced.replace("'TBB'", "'PyYAML'"))] == ["unrecognised-failure"]
+    other = [f.id for f in errors_of(produced.replace("TBB", "PyYAML"))]  # another package's: said, not read as MKL's
+    assert "unrecognised-failure" in other and "pip-cannot-replace-package" not in other, other
 
 
 def test_an_environment_file_with_another_platforms_builds():
