@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from mkldoctor.explain.catalogue import NOT_MINE, Signature, Unrecognised
+from mkldoctor.explain.crash import Crash
 
 # gdb's frame: its number, the address and function, and the library it is in ("() from /path/libmkl_def.so.3")
 _FRAME = re.compile(r"^#(?P<n>\d{1,4})\s+(?:0x[0-9a-f]+ in )?\S.*?\) from (?P<lib>\S*/lib(?:mkl|iomp5)\w*\.so[\d.]*)\s*$")
@@ -27,8 +28,6 @@ _HEAD = re.compile(r"\bsignal\b|\bSIG[A-Z]{3,}\b|^0x[0-9a-f]+ in |^Thread \d")
 def _event(m: re.Match, before):
     if any(_ANY_FRAME.match(line) or _HEAD.search(line) for line in before):  # a backtrace read from its head or its
         return NOT_MINE  # first frame: the crash's own reading has it
-    from mkldoctor.explain.crash import Crash
-
     return Crash(m.string.strip()) if m["n"] == "0" else Unrecognised(m.string.strip())
 
 

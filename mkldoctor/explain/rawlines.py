@@ -102,7 +102,7 @@ def raw_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str]:
             if stats is not None:
                 stats.at = number
             if '\\"' in piece and "\\\\" in piece and "\\n" not in piece:  # a JSON string's quotes and paths (Jupyter's error)
-                piece = piece.replace('\\"', '"').replace("\\\\", "\\")
+                piece = _UNESCAPE.sub(_unescape, piece)
             if "\\n" in piece:  # a repr's escapes may spell control bytes (\x1b[31m, \x00): made inert as any line's
                 for part in _unescaped(piece):
                     part = _ANSI.sub("", part) if "\x1b" in part else part

@@ -281,7 +281,8 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
     libs = [respelled.get(name, name) for name in libs]
     detail = " ".join([e.detail for e in failed] + [s.detail for s in starts] + libs)
     # the folders the log's traceback shows (a conda environment's site-packages) say which install it is, too
-    hints = winfixes.hints(" ".join([detail, *(p for kind, p in events.places if kind == "windows")]))
+    seen = " ".join([detail, *(p for kind, p in events.places if kind == "windows")])  # and the log's Windows paths
+    hints = winfixes.hints(seen)
     evidence = [e.detail for e in failed[:6]] + [f"{s.program or 'the program'} could not start: {s.detail}" for s in starts[:3]]
     evidence += [f"the log spells it {said}: no MKL or Intel runtime DLL has that name; {known} does (a message typed again "
                  "by hand, one letter off)" for said, known in respelled.items()]
@@ -319,9 +320,8 @@ def _not_loaded(failed: list[ForeignLoadFailed], starts: list[WindowsCannotStart
             "that release's runtime DLLs where the program looks (beside the .exe, or their folder on PATH, as Intel's compiler "
             "prompt has it), or rebuild the program against the MKL installed, or link MKL statically (OpenFAST#1412)"] if older
            else [line for _, fixes in named for line in fixes]) + winfixes.remedies(hints, libs, start)
-    windows_places = " ".join(p for kind, p in events.places if kind == "windows")
     torch_lib = re.search(r"(?i)[\\/]torch[\\/]lib[\\/]", detail) is not None
-    fbgemm = re.search(r"(?i)[\\/]torch[\\/]lib[\\/]fbgemm\.dll", f"{detail} {windows_places}") is not None
+    fbgemm = re.search(r"(?i)[\\/]torch[\\/]lib[\\/]fbgemm\.dll", seen) is not None
     if fbgemm and not events.of(IpexImported):  # pytorch#131662, kohya-ss/sd-scripts#1597 (its path on a line of its own)
         evidence.append("torch 2.4.0's Windows wheels built fbgemm.dll against LLVM's OpenMP runtime of Visual Studio 2022, "
                         "libomp140.x86_64.dll, and did not ship it: on a machine without it, Windows reports fbgemm.dll itself "

@@ -84,7 +84,7 @@ _PATTERNS = (*(_pattern(said, ("mark", "target", "parent", "tail")) for _, said 
 
 
 # German's message breaks its own line after the target: its first line, which waits for the next one to be read
-_BROKEN = tuple(re.compile(literal(said.split("\n")[0].rstrip()).replace("%s", "(.*?)", 1).replace("%s", "(.*?)") + r"\s*$")
+_BROKEN = tuple(re.compile(_pattern(said.split("\n")[0].rstrip(), ("mark", "target")).pattern + r"\s*$")
                 for said in NO_RULE_NEEDED_BY.values() if "\n" in said)
 
 
