@@ -25,11 +25,11 @@ _CI_PREFIX = re.compile(
     r"^(?:\[?\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?\]?(?: \d\d[OE]| std(?:out|err) [FP])?"
     # (a Java logger's error record keeps its level, the line's only error word: "ERROR Executor:94 - Exception in task")
     r"(?: (?P<level>INFO|DEBUG|TRACE|NOTICE|WARN|WARNING|(?:ERROR|CRITICAL|FATAL)(?! [\w.$]{1,200}:\d+ - ))\b(?: -)?)? |"
-    r"#\d+ \d+\.\d+ |\d{1,4}\.\d{3} (?![\d.\s]*$)(?=(?:E|W|Err|Get|Hit|Ign):| |[A-Z][a-z])|[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] |\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
+    r"#\d+ \d+\.\d+ |\d{1,4}\.\d{3} (?![\d.\s]*$)(?=(?:E|W|Err|Get|Hit|Ign):| |[A-Z][a-z])|[\[(]\d\d:\d\d:\d\d(?:\.\d+)?[\])] (?!:\s)|\d\d:\d\d:\d\d(?:[.,]\d+)? |\s*\[?(?:exec|apply|cc)\]\s+|"
     # Azure's and GitHub Actions' annotations ("##[error]..."), grep -n's line number ("123:/usr/bin/ld: ...")
     r"##\[(?:error|warning|debug|command|section|group|endgroup|notice)\]|\d{1,7}:(?=[^\d]|$)|"
     # TeamCity's clock and block ("[13:41:56][Step 1/1] ", "[13:41:56]W:	 [Step 1/1] ")
-    r"\[\d\d:\d\d:\d\d\](?:[WEIF]:\s*)?\[[^\]\n]{1,80}\] |"
+    r"\[\d\d:\d\d:\d\d\](?:[WEIFi ]:\s*)?\[[^\]\n]{1,80}\] |"
     # Google Cloud Build's step ("Step #0: ", "Step #1 - \"build\": ")
     r"Step #\d{1,3}(?: - \"[\w.-]{1,60}\")?: |"
     # CircleCI's "Jul 16 11:43:05 "; syslog's and journalctl's host and program after it ("myhost python3[1234]: ")
