@@ -326,7 +326,11 @@ def _linux_fix(event: WrongFormat, name: str, path: str, kind: str, mkl: bool) -
              "lfs pull), a symbolic link kept as a small text file that holds its target's name (a package or copy that lost "
              f"its links, as TensorFlow's bundled libiomp5.so: cd to its folder, then ln -sf \"$(cat {name})\" {name}), an "
              "HTML page or text from a failed download, a macOS (Mach-O) or Windows (PE) build copied in, or a build for "
-             "another processor", reinstall + " from the package built for this platform"])
+             "another processor", reinstall + " from the package built for this platform",
+             *([f"{name} is named for this platform (x86_64-linux-gnu) and sits in a package's folder: a file damaged in the "
+                "package itself (its build or its download); if a fresh install brings the same file (cmp it, or sha256sum), "
+                "report it to the package's maintainer (arch4edu#53: python-scipy-mkl's module was mostly zeros, rebuilt)"]
+               if "x86_64-linux-gnu" in name and path.startswith("/usr/") else [])])
 
 
 def _windows_fix(event: WrongFormat, name: str, mkl: bool) -> tuple[str, list[str]]:

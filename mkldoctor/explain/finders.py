@@ -84,8 +84,9 @@ def _said(m: re.Match, before) -> FinderSaid | None:
     finder, kind = (header.group("where"), header.group("kind").lower()) if header else ("", "")
     # CMake stops at a NOTFOUND library it is asked to use; meson's error() stops the (sub)project; a configure script
     # that says it failed (Kaldi's "***configure failed: MKL libraries could not be found", docker-kaldi-gstreamer#65)
+    # (a Python exception raised by a setup.py's own search ends the build: pangeo-pytide#4's "RuntimeError: Unable to ...")
     if not kind and re.search(r"-NOTFOUND\b|^Problem encountered:|ERROR: Problem encountered:|configure failed\b|^(?:FATAL|ERROR)\b|"
-                              r"meson\.build:\d+:\d+: ERROR: ", text):  # meson's ERROR at a line of meson.build stops it
+                              r"meson\.build:\d+:\d+: ERROR: |^(?:\w+\.)*\w*(?:Error|Exception): ", text):  # meson's ERROR at a line
         kind = "error"
     script = not finder and "configure failed" in text  # Kaldi's: its switches follow ("Please use the switch --mkl-root")
     return FinderSaid(text.removeprefix("-- "), finder, kind, wants=6 if finder else 2 if script else 0,
@@ -316,6 +317,11 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
                    "later releases do); update the project, or build with gfortran", *layouts)
     if re.search(r"(?:C|C\+\+) (?:shared or static )?library '[^']+' not found", said_text):  # meson's cc.find_library
         layouts = (_MESON_FIND_LIBRARY, *((_MKL_SYCL,) if "'mkl_sycl'" in said_text else ()), *layouts)
+    if re.search(r"(?i)\bin the (?:conda|anaconda) (?:distribution|environment|env)\b", said_text):  # pangeo-pytide#4
+        layouts = ("this finder looks in the conda environment of the Python that runs the build: run it with a conda "
+                   f"environment's Python where MKL is installed ({recipes.conda_install('mkl-devel')}), not a system Python; or "
+                   "give the project's own option for an MKL elsewhere (python setup.py build --help lists them; "
+                   "pangeo-pytide's --mkl-root)", *layouts)
     headers = re.search(r"(?i)\bheader|\bMKL_INCLUDE", said_text)
     libraries = re.search(r"(?i:\blibrar(?:y|ies)\b(?!\s+(?:mkl|')))|\b(?!(?:OMP|TBB)_)[A-Za-z]\w*_LIB(?:RARY|RARIES)?\b", said_text)
     neither = ()  # the check before any layout: MKL there at all

@@ -33,6 +33,8 @@ def finding(ctx: Context, symbols: list[str], by_symbol: dict[str, list[Undefine
         return _onednn_openmp(symbols, by_symbol)
     if any(".omp_outlined." in f"{e.referenced_from} {e.function}" for s in symbols for e in by_symbol[s]):
         return _own_regions(symbols, by_symbol)  # the compiler's outlined parallel regions: the project's own OpenMP code
+    if all(s.startswith("omp_") and s.endswith("_") for s in symbols):
+        return _fortran_api(symbols, by_symbol)  # OpenMP's Fortran names, which no MKL library calls (mopac#82)
     evidence = [_undefined(symbols)]
     evidence += needed_by(symbols, by_symbol)[:3]
     places = ctx.iomp5_places()
@@ -86,6 +88,27 @@ def _own_regions(symbols: list[str], by_symbol: dict[str, list[UndefinedSymbol]]
          "#15190 turned WITH_MKL off on macOS)"),
         "A compiler turns OpenMP regions into calls of its runtime; the link must name that runtime, which the compiler "
         "driver adds only when the link is given the OpenMP flag.",
+        tuple(knowledge.confirm_symbol(symbols[0], False)),
+    )
+
+
+def _fortran_api(symbols: list[str], by_symbol: dict[str, list[UndefinedSymbol]]) -> Finding:
+    """OpenMP's Fortran API (``omp_get_max_threads_``) undefined: the project's Fortran code calls it, built or linked without
+    the compiler's OpenMP flag (mopac#82: THREADS support back in the sources, OpenMP off in its CMake; fixed in PR #85)."""
+    return Finding(
+        "openmp-runtime-missing", "error",
+        "the program's own Fortran code calls the OpenMP API, and the link names no OpenMP runtime: built or linked without "
+        "the compiler's OpenMP flag",
+        (_undefined(symbols), *needed_by(symbols, by_symbol)[:3],
+         f"{symbols[0]} is the Fortran name of an OpenMP API routine (with the compilers' trailing underscore), which "
+         "Fortran sources call through omp_lib and MKL's libraries never do: the runtime that defines it comes with the "
+         "compiler's OpenMP flag, which the build of that code did not pass"),
+        ("compile and link the code that calls it with the compiler's OpenMP flag: gfortran -fopenmp, ifx and ifort -qopenmp; "
+         "CMake: find_package(OpenMP) and target_link_libraries(<that target> PRIVATE OpenMP::OpenMP_Fortran) (mopac#85)",
+         "or, where the project's OpenMP is meant to be optional: turn its OpenMP option on, or keep such calls behind "
+         "OpenMP's conditional compilation (!$ lines), which a build without -fopenmp leaves out"),
+        "The OpenMP runtime's routines are defined by the runtime that the compiler's OpenMP flag adds to a link; code that "
+        "calls them, built without that flag, leaves their names undefined.",
         tuple(knowledge.confirm_symbol(symbols[0], False)),
     )
 

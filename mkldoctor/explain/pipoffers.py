@@ -19,9 +19,37 @@ def _normal(name: str) -> str:
     return name.lower().replace("_", "-")
 
 
+# a framework's build on MKL, published as a package of its own: mxnet-mkl, mxnet-cu101mkl (cellpose#110)
+FRAMEWORK_BUILD = re.compile(r"^(?:mxnet|tensorflow|intel-tensorflow)-(?:cu\d+)?mkl$", re.I)
+
+
 def is_extension(package: str) -> bool:
-    """One of Intel's Python packages whose wheels are compiled per Python version (mkl-service#15)."""
-    return _normal(package) in EXTENSIONS
+    """One of Intel's Python packages whose wheels are compiled per Python version (mkl-service#15), or a framework's MKL
+    build (mxnet-mkl)."""
+    return _normal(package) in EXTENSIONS or bool(FRAMEWORK_BUILD.match(package))
+
+
+def no_wheel_at_all(manager: str, package: str, python: tuple[str, str] | None, evidence: list[str]) -> Finding:
+    """pip offered no release of a package compiled per Python version, on a platform the log does not say: this Python
+    (mkl_random#22: Python 3.7.9 then; cellpose#110: mxnet-mkl for Python 3.8 on macOS) before the processor."""
+    from mkldoctor.explain import pkgmanagers
+
+    for_python = f"Python {python[0]}" if python else "this Python"
+    intel = _normal(package) in EXTENSIONS
+    fix = [f"a Python that {package}'s wheels are built for: python3 -m pip download --no-deps --only-binary=:all: "
+           f"--python-version <X.Y> {package} says whether one exists for X.Y (a new environment with that Python: conda "
+           "create -n <name> python=<X.Y>, or pyenv)",
+           f"or install {package} with conda (conda install -c conda-forge {package}), then the rest with pip"
+           if intel else f"or the project's own environment file, which pins a Python and a {package} release that fit",
+           *([f"or build it from its sources (IntelPython's repository of {package}), with MKL's headers and libraries: pip "
+              "install mkl-devel"] if intel else []),
+           "on Apple silicon or ARM no MKL build exists at all: do without it there (numpy's own FFT and random)" if intel else
+           f"or the framework's build without MKL ({re.sub(r'-(?:cu[0-9]+)?mkl$', '', package)} in place of {package}), which "
+           "has wheels for more Pythons and platforms"]
+    title = (f"{pkgmanagers._MANAGER[manager]} found no {package} it can install for {for_python}: its wheels are built per "
+             "Python version and platform (x86 only), and none is for this one")
+    return pkgmanagers._result(False, title, evidence, fix, (f"python3 -m pip index versions {package}   # none listed: no "
+                                                            f"wheel for {for_python}",), manager)
 
 
 def no_such_name(manager: str, package: str, evidence: list[str]) -> Finding | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from mkldoctor.explain import gomp, pipoffers
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
-from mkldoctor.explain.pkgsaid import SIGNATURES, SUBDIR, CondaPlatform, PackageUnavailable
+from mkldoctor.explain.pkgsaid import SIGNATURES, SUBDIR, CondaPlatform, NomklAsked, PackageUnavailable
 from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import distribution, platforms
@@ -122,6 +122,9 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
     if builds:
         evidence.append("the specs pin conda builds (the part after the second =): a build is one platform's, so an environment "
                         "file exported with builds (conda env export) resolves only on the platform it was made on")
+        linux_only = [o for o in names + others if _LINUX_ONLY.match(o)]
+        if linux_only and where.system in ("Windows", "macOS"):  # motion-diffusion-model#2: a Linux export on Windows
+            return _linux_export(manager, where.system, asked, linux_only, evidence)
     if offered_none:
         evidence.append(f"pip was offered no release of {package} at all: the index has no wheel of it this Python can take")
         release = None
@@ -137,6 +140,12 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
             and (key is None or _available("mkl", manager, key, None) is not False):  # no candidate: the Python, not the index
         return pipoffers.no_wheel_for_python(manager, package, _python_of(ctx.places), list(dict.fromkeys(dependents)),
                                              evidence)
+    if manager == "pip" and offered_none and pipoffers.is_extension(package) and not _release(first.spec) \
+            and not re.search(r"arm|aarch", key or ""):
+        # (mkl_random#22, cellpose#110: the Python before the processor, unless the log's is an ARM one)
+        return pipoffers.no_wheel_at_all(manager, package, _python_of(ctx.places), evidence)
+    if manager in _CONDA and package.lower() == "mkl" and events.of(NomklAsked):  # RMG-Py#2722
+        return _nomkl_asked(manager, first, events.of(NomklAsked)[0].line, evidence)
     if manager in _CONDA and events.of(gomp.CondaGnuMutexAsked):  # xtb#557
         return gomp.mkl_with_gnu_mutex(manager, _MANAGER[manager], asked, events.of(gomp.CondaGnuMutexAsked)[0].line, evidence)
     available = _available(package, manager, key, release)
@@ -160,6 +169,48 @@ def _finding(said: list[PackageUnavailable], events: Parsed, ctx: Context) -> Fi
 
 _CONDA = ("conda", "mamba", "pixi")
 _MANAGER = {"conda": "conda", "mamba": "mamba (libmamba)", "pixi": "pixi", "pip": "pip", "uv": "uv"}
+
+
+# packages only Linux has, which an environment exported on Linux lists (conda env export)
+_LINUX_ONLY = re.compile(r"^(?:libgcc-ng|libstdcxx-ng|libgfortran-ng|libgomp|_libgcc_mutex|ld_impl_linux-64|sysroot_linux-64|"
+                         r"kernel-headers_linux-64|libuuid|dbus)(?:[=\s]|$)")
+
+
+def _linux_export(manager: str, system: str, asked: str, linux_only: list[str], evidence: list[str]) -> Finding:
+    """An environment file exported on Linux, with its builds, created on Windows or macOS: none of its builds is there."""
+    names = [re.split(r"[=\s]", o)[0] for o in linux_only]
+    evidence.append(f"{more(names, 4)} exist only for Linux: the file was exported on Linux, with each package's Linux build")
+    return Finding(
+        "mkl-not-for-this-platform", "error",
+        f"{_MANAGER[manager]} on {system} cannot resolve an environment file exported on Linux: its specs pin Linux builds "
+        f"({asked} among them) and Linux-only packages",
+        tuple(evidence),
+        (f"edit the file for {system}: take the build strings off (name==version, not name==version=build) and delete the "
+         f"Linux-only packages ({more(names, 4)}), then conda env create -f <the file> again",
+         "or, on the Linux machine it came from: conda env export --from-history (the packages asked for, no builds) or "
+         "--no-builds, and use that file",
+         "or create it where it was made: Linux, or WSL on Windows"),
+        "A build string names one platform's build of a package; conda solves for the platform it runs on, where no such "
+        "build exists, and packages such as libgcc-ng have no build outside Linux at all.", ())
+
+
+def _nomkl_asked(manager: str, first: PackageUnavailable, nomkl: str, evidence: list[str]) -> Finding:
+    """mkl required by a package of an environment that asks for nomkl too: the two cannot be installed together."""
+    who = m[1] if (m := re.search(r"\bpackage (\S+) requires ", first.line)) else "a package of the environment"
+    name = re.sub(r"-\d[\w.]*-[\w.]+$", "", who)  # cantera-2.6.0-py310h6cd0baa_0: cantera
+    evidence += [nomkl, "nomkl is a metapackage that selects builds without MKL by requiring mkl <0.a0, a release that "
+                 f"does not exist: no mkl can be installed beside it, and {who} requires mkl"]
+    fix = [f"drop nomkl from the environment (its file or the install line): choose the BLAS the conda-forge way, "
+           "'libblas=*=*openblas', which a package that requires mkl overrides instead of conflicting with "
+           "(RMG-Py#2723 took nomkl out)",
+           f"or keep nomkl and take {name} from a build that does not require mkl: conda search '{name}' --info lists each "
+           "build's requirements (conda-forge's builds link libblas, not mkl)"]
+    return Finding("mkl-package-unavailable", "error",
+                   f"{_MANAGER[manager]} cannot install mkl, which {who} requires: the environment asks for nomkl too, which "
+                   "forbids any mkl", tuple(evidence), tuple(fix),
+                   "nomkl and mkl exclude each other by design: nomkl requires a release of mkl that does not exist. An "
+                   "environment that asks for nomkl cannot hold a package built to require mkl; the solver reports it as "
+                   "mkl that cannot be installed, whatever the platform.", ())
 
 
 def _available(package: str, manager: str, key: str | None, release: str | None) -> bool | None:

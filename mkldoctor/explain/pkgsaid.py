@@ -38,6 +38,14 @@ class PackageUnavailable:
 
 
 @dataclass(frozen=True, slots=True)
+class NomklAsked:
+    """The solver's word that the environment asks for nomkl, which forbids any mkl (``mkl <0.a0``): libmamba's ``nomkl is
+    not installable because it requires`` above ``mkl <0.a0, which conflicts with ...`` (RMG-Py#2722)."""
+
+    line: str
+
+
+@dataclass(frozen=True, slots=True)
 class CondaPlatform:
     """``Platform: osx-arm64``: the subdir conda (23.9 and newer), mamba or pixi says it solves for."""
 
@@ -123,8 +131,8 @@ def _pip_echo(m: re.Match, before) -> PackageUnavailable | FollowOn:
     return PackageUnavailable("pip", name, spec, line) if distribution.is_mkl_package(name, spec) else FollowOn(line)
 
 
-def _list(manager: str):
-    return lambda m, before: PackageList(manager, m.string.strip(), m.groupdict().get("subdir"), tuple(before))
+def _list(manager: str, wants: int = 12):
+    return lambda m, before: PackageList(manager, m.string.strip(), m.groupdict().get("subdir"), tuple(before), wants)
 
 
 def _caused_by(m: re.Match, before) -> PackageUnavailable | FollowOn:
@@ -148,7 +156,7 @@ SIGNATURES = (
     Signature("conda-packages-not-found", "pkgmanagers", "PackagesNotFoundError",
               re.compile(r"PackagesNotFoundError: The following packages are not available"), _list("conda")),
     Signature("conda-resolve-package-not-found", "pkgmanagers", "ResolvePackageNotFound",
-              re.compile(r"ResolvePackageNotFound:"), _list("conda")),
+              re.compile(r"ResolvePackageNotFound:"), _list("conda", 80)),  # an exported environment's many builds
     Signature("conda-unsatisfiable", "pkgmanagers", "UnsatisfiableError",
               re.compile(r"UnsatisfiableError: The following specifications were found"), _list("conda")),
     # conda 3 to 4.3's words (conda#1867), its hint's list or "Hint: mkl has a conflict with the remaining packages" below
@@ -179,6 +187,9 @@ SIGNATURES = (
     # libmamba 2's reason: "- package pytorch-2.3.0-py3.12_cpu_0 requires mkl >=2023.1.0,<2024.0a0, but none of the providers ..."
     Signature("libmamba-no-provider", "pkgmanagers", "none of the providers",
               re.compile(rf"\brequires {_PKG}(?P<spec>(?:\s+[^\s,]+(?:,[^\s,]+)*)?), but none of the providers"), _one("mamba")),
+    Signature("libmamba-nomkl-forbids-mkl", "pkgmanagers", "not installable",
+              re.compile(r"^\W*nomkl(?:\s+[\w.*=<>]+)? is not installable because it requires\b"),
+              lambda m, _: NomklAsked(m.string.strip()[:200])),
     Signature("conda-platform", "pkgmanagers", "latform: ", re.compile(rf"\b[Pp]latform: {SUBDIR.pattern}\s*$"),
               lambda m, _: CondaPlatform(m.group("subdir"))),
     Signature("pixi-failed-to-solve", "pkgmanagers", "failed to solve", re.compile(r"failed to solve the (?:conda )?requirements"),
@@ -192,6 +203,7 @@ SIGNATURES = (
               re.compile(rf"No candidates were found for {_PKG}(?P<spec>(?:\s+[^\s]+?)?)\.?\s*$"), _one("pixi")),
     Signature("pip-no-version", "pkgmanagers", "ould not find a version",
               re.compile(rf"Could not find a version that satisfies the requirement {_PKG}(?P<spec>[^\s(]*)"
+                         r"(?:\s*\(from (?!versions:)[^()]{1,200}\))?"  # who asked for it: "(from cellpose[gui])"
                          r"(?:\s*\(from versions:\s*(?P<versions>[^)]*)\))?"), _one("pip")),
     Signature("pip-no-matching-distribution", "pkgmanagers", "No matching distribution found",
               re.compile(rf"No matching distribution found for {_PKG}(?P<spec>\S*)"), _pip_echo),
@@ -201,9 +213,10 @@ SIGNATURES = (
               re.compile(rf"Distribution `{_PKG}(?P<spec>[=<>~!][^\s@`]*)?[^`]*` can't be installed because it doesn't have a "
                          r"source distribution or wheel for the current platform"), _one("uv")),
     # a wheel pip downloaded for this install ("Downloading mkl-2021.3.0-py2.py3-none-manylinux1_x86_64.whl"): its platform
-    Signature("pip-downloaded-wheel", "pkgmanagers", "Downloading ",
-              re.compile(r"^\s*Downloading \S+?-[\w.+!]+-(?:py|cp|pp)\d[\w.]*-[\w.]+-(?P<tag>(?:many|musl)linux\w+|macosx_\w+|"
-                         r"win_(?:amd64|arm64)|win32)\.whl\b"), lambda m, _: CondaPlatform(m["tag"], True)),
+    *(Signature(f"pip-{word.strip().lower().replace(' ', '-')}-wheel", "pkgmanagers", word,
+                re.compile(rf"^\s*{word}\S+?-[\w.+!]+-(?:py|cp|pp)\d[\w.]*-[\w.]+-(?P<tag>(?:many|musl)linux\w+|macosx_\w+|"
+                           r"win_(?:amd64|arm64)|win32)\.whl\b"), lambda m, _: CondaPlatform(m["tag"], True))
+      for word in ("Downloading ", "Using cached ")),  # (one in pip's cache, cellpose#110)
     Signature("uv-platform-hint", "pkgmanagers", "latform: ",
               re.compile(r"You're on \w+ \(`(?P<tag>[\w.]+)`\)"), lambda m, _: CondaPlatform(m.group("tag"))),
     # pip's resolver giving up: its own echo of the requirement it could not meet, which the lines before or after name

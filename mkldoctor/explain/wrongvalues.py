@@ -41,7 +41,7 @@ class ResultDiffers:
 
 
 _DETAIL = re.compile(r"Max (?:absolute|relative) difference|Mismatched elements|location mismatch|^\s*(?:E\s+)?(?:[xy]|ACTUAL|DESIRED): |Expression: |Evaluated: |"
-                     r"Which is: |Mean relative difference|not equal to|exceeds")
+                     r"Which is: |Mean relative difference|not equal to|exceeds| evaluates to ")
 
 
 def _differs(tool: str, wants: int = 6):
@@ -79,7 +79,7 @@ SIGNATURES = (
     Signature("gtest-expected", "wrongvalues", "Expected equality", re.compile(r"^\s*Expected equality of these values:\s*$"),
               _differs("GoogleTest")),
     Signature("gtest-near", "wrongvalues", "which exceeds",
-              re.compile(r"^\s*The difference between .+ is \S+, which exceeds "), _differs("GoogleTest", 0)),
+              re.compile(r"^\s*The difference between .+ is \S+, which exceeds "), _differs("GoogleTest", 3)),
     Signature("testthat-failure", "wrongvalues", "Failure (",
               re.compile(r"^\W{0,4}Failure \(@?[\w.-]+\.[Rr][#:]\d+"), _differs("testthat", 3)),
     *(Signature(f"reporter-says-wrong-{i}", "wrongvalues", needle, _COMMENT, _differs("the reporter", 0))
@@ -101,13 +101,43 @@ _WHICH_IS = re.compile(r"Which is: (?P<v>[+-]?\d+\.\d*(?:e[+-]?\d+)?)f?\s*$", re
 _ROUNDING = 1e-4  # a relative difference below it: the last digits of a float (a float32 holds about 7 of them)
 
 
+# GoogleTest's EXPECT_NEAR: "The difference between a and b is 1.59e-12, which exceeds 1.0E-12, where" and each value on a
+# line of its own ("a evaluates to -273.0000000000008,"): stan-dev/math#122
+_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_NEAR = re.compile(rf"The difference between .+ is (?P<d>{_NUMBER}), which exceeds")
+_EVALUATES = re.compile(rf"^\s*\S.{{0,200}}? evaluates to (?P<v>{_NUMBER})", re.M)
+
+
 def _relative(text: str) -> list[float]:
-    """The relative differences the lines show: numpy.testing's own, or GoogleTest's two values of one comparison."""
+    """The relative differences the lines show: numpy.testing's own, GoogleTest's two values of one comparison, or its
+    EXPECT_NEAR's difference against the values compared."""
     said = [float(m["r"]) for m in _RELATIVE.finditer(text)]
     values = [float(m["v"]) for m in _WHICH_IS.finditer(text)]
     if len(values) == 2 and values[0] != values[1] and max(map(abs, values)) > 0:
         said.append(abs(values[0] - values[1]) / max(map(abs, values)))
+    near, compared = _NEAR.search(text), [float(m["v"]) for m in _EVALUATES.finditer(text)][:2]
+    if near and len(compared) == 2 and max(map(abs, compared)) > 0:
+        said.append(abs(float(near["d"])) / max(map(abs, compared)))
     return said
+
+
+# numpy.testing's tolerance and how far the worst element missed it: "Not equal to tolerance rtol=1e-07, atol=0.01",
+# "Mismatched elements: 1 / 400 (0.25%)", "Max absolute difference among violations: 0.01098377" (scipy PR #20953)
+_TOLERANCE = re.compile(rf"Not equal to tolerance rtol=(?P<rtol>{_NUMBER}),? atol=(?P<atol>{_NUMBER})")
+_MISMATCHED = re.compile(r"Mismatched elements: (?P<n>\d+) / (?P<of>\d+)")
+_ABSOLUTE = re.compile(rf"Max absolute difference(?: among violations)?: (?P<d>{_NUMBER})")
+_NEAR_MISS = 1.5  # the worst element within this many times the absolute tolerance
+_FEW = 0.01  # of the elements compared, at most this share over it
+
+
+def _near_miss(text: str) -> tuple[float, float, int, int] | None:
+    """A comparison that a few elements failed by a small margin over an absolute tolerance: (the worst difference, the
+    tolerance, the elements over it, the elements compared); None where the lines do not show one."""
+    tol, mismatched, worst = _TOLERANCE.search(text), _MISMATCHED.search(text), _ABSOLUTE.search(text)
+    if not (tol and mismatched and worst) or float(tol["atol"]) <= 0:
+        return None
+    atol, diff, n, of = float(tol["atol"]), abs(float(worst["d"])), int(mismatched["n"]), int(mismatched["of"])
+    return (diff, atol, n, of) if diff <= _NEAR_MISS * atol and 0 < n <= max(1, _FEW * of) else None
 _INT64 = re.compile(r"\bInt64\b|\bint64\b|\bILP64\b|\bMKL_INT\b")
 
 
@@ -118,11 +148,16 @@ def diagnose(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding
         return []
     first = next((s for s in said if s.tool != "pytest"), said[0])  # pytest's summary line after the comparison's own
     if not events.mkl_at:
-        relative = _relative("\n".join(first.detail))
+        relative = _relative("\n".join((first.line, *first.detail)))
         if relative and max(relative) < _ROUNDING:
             return [_rounding(first, max(relative), said, ctx)]
+        if near := _near_miss("\n".join((first.line, *first.detail))):
+            return [_over_tolerance(first, near, said, ctx)]
         return [unrecognised(Unrecognised(first.line, (*first.shown, first.line, *first.detail)), ctx)]
     return [_finding(first, said, events.mkl_at, ctx)]
+
+
+_WITH_TOLERANCE = re.compile(r"\bwhich exceeds |Not equal to tolerance rtol=")  # EXPECT_NEAR's, assert_allclose's
 
 
 def _rounding(first: ResultDiffers, relative: float, said: list[ResultDiffers], ctx: Context) -> Finding:
@@ -136,7 +171,9 @@ def _rounding(first: ResultDiffers, relative: float, said: list[ResultDiffers], 
          "computations of one value in another order or by another code path (a vector math or BLAS library such as MKL "
          "picks its code per CPU and per number of threads) round differently",
          "the log does not name MKL: which library computed each value is the program's to say"),
-        ("compare with a tolerance, not for equality: GoogleTest's EXPECT_NEAR(a, b, abs_error) or EXPECT_FLOAT_EQ (4 units "
+        ("the test has a tolerance, tighter than the rounding: loosen it to what the libraries it runs with reach (scipy PR "
+         "#17248 and stan-dev/math#130 did so for MKL's)" if _WITH_TOLERANCE.search(first.line) else
+         "compare with a tolerance, not for equality: GoogleTest's EXPECT_NEAR(a, b, abs_error) or EXPECT_FLOAT_EQ (4 units "
          "in the last place), numpy.testing.assert_allclose(actual, desired, rtol=...), Julia's ≈ with rtol",
          "where the values come from MKL (its VML, BLAS or FFT) and the reference from another library (std::log, a "
          "reference BLAS): MKL_CBWR=COMPATIBLE <the test>   # MKL's most portable code path; MKL_CBWR=AUTO,STRICT makes "
@@ -145,6 +182,30 @@ def _rounding(first: ResultDiffers, relative: float, said: list[ResultDiffers], 
         "and per release, so their last digits differ from a reference's. A test that compares such values exactly fails "
         "without any error in the computation.",
         locations=ctx.located(said, "values that differ in their last digits"),
+    )
+
+
+def _over_tolerance(first: ResultDiffers, near: tuple[float, float, int, int], said: list[ResultDiffers],
+                    ctx: Context) -> Finding:
+    """A few elements just over a test's absolute tolerance, in a log that names no MKL: a tolerance set at the values one
+    library computed on one machine, which another's rounding crosses (scipy PR #20953 loosened it for MKL's)."""
+    diff, atol, n, of = near
+    return Finding(
+        "results-differ-by-rounding", "error",
+        f"{first.tool}'s tolerance was missed by a small margin ({diff:.4g} against atol={atol:g}, in {n} of {of} elements): "
+        "most likely values another BLAS or processor rounds differently, not a wrong result",
+        (f"{first.tool}: {first.line}", *first.detail[:4],
+         f"the worst element is within {_NEAR_MISS:g} times the absolute tolerance, and {n} of {of} elements are over it: a "
+         "tolerance set close to the values one library computed on one machine; another BLAS (MKL, OpenBLAS, a reference "
+         "one), another processor or another number of threads rounds its sums in another order, which iterative or "
+         "random-started methods carry further",
+         "the log does not name MKL: which library computed the values is the program's to say"),
+        ("loosen the test's tolerance to cover the libraries it is run with (scipy PR #20953 did so for MKL's)",
+         "to see that it is rounding: run the test again with the other library, or with MKL_CBWR=COMPATIBLE (MKL's most "
+         "portable code path) and MKL_NUM_THREADS=1: a result that moves with them is rounding, one that stays is a bug"),
+        "Floating-point results depend on the order of operations; optimized libraries choose theirs per CPU, per thread count "
+        "and per release. A tolerance that one library's result meets with little room is crossed by another's.",
+        locations=ctx.located(said, "values just over the test's tolerance"),
     )
 
 

@@ -29,6 +29,7 @@ from mkldoctor.knowledge.history import version_key
 INTEL_PACKAGES = ("mkl", "mkl-devel", "mkl-include", "mkl-static", "mkl-service", "mkl_fft", "mkl-fft", "mkl_random",
                   "mkl-random", "mkl-dpcpp", "intel-openmp", "onemkl-sycl-blas", "mkl-rt")
 _MKL_PACKAGE = re.compile(r"^(?:mkl(?:[-_.][\w.-]+)?|intel-openmp|onemkl[\w-]*|nomkl)$", re.I)
+_FRAMEWORK_BUILD = re.compile(r"^(?:mxnet|tensorflow|intel-tensorflow)-(?:cu\d+)?mkl$")  # a framework's MKL build: mxnet-mkl
 _SELECTORS = ("libblas", "libcblas", "liblapack", "liblapacke", "blas")  # conda's BLAS selectors: libblas=*=*mkl, blas=*=mkl
 
 # conda's platform folders (subdirs), and the platform each is
@@ -48,7 +49,7 @@ def is_mkl_package(name: str, spec: str = "") -> bool:
     """``mkl``, ``mkl-static``, ``intel-openmp``, ``nomkl``; a BLAS selector only with MKL's build: conda-forge's
     ``libblas=*=*mkl``, Anaconda's ``blas=*=mkl``."""
     name = name.strip().lower()
-    return bool(_MKL_PACKAGE.match(name)) or (name in _SELECTORS and "mkl" in spec.lower())
+    return bool(_MKL_PACKAGE.match(name) or _FRAMEWORK_BUILD.match(name)) or (name in _SELECTORS and "mkl" in spec.lower())
 
 
 def conda_subdir(key: str) -> str:

@@ -191,4 +191,7 @@ EXPLAIN = (
     _r("mkl-vsl-status", "MKL's random number generator stopped with a status of its own (ARS-5 without AES-NI)",
        "Some basic generators run on CPU instructions (ARS-5 on AES-NI, the non-deterministic one on RDRAND).",
        "Another basic generator (Philox4x32-10, MT19937), or a CPU that offers the instructions."),
+    _r("mamba-spec-refused", "mamba refused conda's spec for a BLAS variant (libblas=*=*mkl, a pinned libblas[build=*mkl])",
+       "mamba 0.4 lost a spec's build where it had no version (mamba#318, #319); its pinned file took one form only.",
+       "Upgrade mamba, or use conda for that spec; in conda-meta/pinned write libblas=*=*mkl."),
 )
