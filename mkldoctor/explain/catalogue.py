@@ -139,7 +139,7 @@ ANCHORS = ("rror", "ERROR", "ndefined", "annot ", "FATAL", "oad", "found", "No s
            "#0 ", "conflicts for:", "Stack Trace (from fault)", "Traceback:", "Invalid character escape", "checksum",
            "failed (error code", "signal (", "requests linking to directory", "unresolvable R_", "Using the Intel MKL",
            "An unexpected error", "to be installed", "64ilp", "nother instance", "=nan", "=NaN", ": nan", ": NaN", "= nan",
-           "map segment", "segment writable", "FFTW interface libraries",
+           "map segment", "segment writable", "FFTW interface libraries", "must be compiled with",
            "link.exe", "panicked", "glnxa64", "Could NOT", "illegal value",
            "LAPACK:", "BLAS:", "BLAS_LIBS",  # R's own report of the BLAS it runs (rblas)
            "Rout.save",  # R's check comparing a run's output with the saved one (rcheck)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from mkldoctor.findings import Finding
-from mkldoctor.explain.wording import q
+from mkldoctor.explain.wording import more, q
 
 _CXX_RUNTIME = re.compile(r"^(?:_ZT[ISV]N?St|_ZNS[tais]|_ZNKS[tais]|_ZSt|_ZNSt|_ZNKSt|_ZTVN10__cxxabiv|__cxa_|__gxx_personality|_Znwm$|_Znam$|_ZdlPv|_ZdaPv)")
 _TYPEINFO = re.compile(r"^_ZT(?P<kind>[ISV])St(?P<n>\d+)(?P<rest>\w+)$")
@@ -50,4 +50,40 @@ def at_run_time(event) -> Finding | None:
         "without it, the first name the loader cannot bind fails the load.",
         (f"ldd {q(needer)} | grep -E 'stdc\\+\\+|mkl'   # whether it asks for libstdc++ at all, and which MKL",
          f"nm -D --undefined-only {q(needer)} | grep -c _ZNSt   # how many C++ runtime names it needs"),
+    )
+
+
+# the runtime's names that a libstdc++ older than GCC 4.9's lacks (CXXABI_1.3.8), which a library built with a
+# newer GCC (or Intel's compilers on it) calls
+_SINCE_GCC49 = ("__cxa_throw_bad_array_new_length", "__cxa_throw_bad_array_length")
+_CONDA_LIB = re.compile(r"(?i)[\\/](?:ana|mini)conda\d?[\\/](?:envs[\\/][^\\/]+[\\/])?lib/?$|[\\/](?:mini)?forge\d?[\\/]lib/?$")
+
+
+def at_link(symbols: list[str], needed: list[str], lib_dirs: tuple[str, ...]) -> Finding:
+    """The C++ runtime's names undefined at a link: a libstdc++ older than the one a library was built against is found
+    first on the link's path, or none is linked (oneDNN#53: anaconda3/lib, which Anaconda's libmkl_rt brought onto the
+    line, holds an older libstdc++ than the one MKL-DNN was built with)."""
+    conda = [d for d in lib_dirs if _CONDA_LIB.search(d)]
+    newer = [s for s in symbols if s in _SINCE_GCC49]
+    return Finding(
+        "cxx-runtime-symbol-missing", "error",
+        f"{symbols[0]}{' and more' if len(symbols) > 1 else ''} undefined: a name of the C++ runtime (libstdc++), which the "
+        "libstdc++ this link found lacks, or the link has none",
+        (*needed,
+         *([f"{more(newer, 2)} came with GCC 4.9's libstdc++ (CXXABI_1.3.8): a library built with GCC 4.9 or newer (or Intel's "
+            "compilers on it) needs a libstdc++ at least as new, and an older one first on the link's path serves the "
+            "link"] if newer else []),
+         *([f"the link searches {more(conda, 2)}, a conda installation's lib folder, whose libstdc++ may be older than the "
+            "compiler's (a library of that installation on the line, such as Anaconda's libmkl_rt, brings it)"]
+           if conda else [])),
+        ("see which libstdc++ the link takes: g++ -print-file-name=libstdc++.so (the compiler's) against each -L folder of "
+         "the link (ls <folder>/libstdc++.so*): take the folder with the older one off the line, or put the compiler's "
+         "before it (-L\"$(dirname \"$(g++ -print-file-name=libstdc++.so)\")\")",
+         "a library taken from a conda installation brings its lib folder onto the line: link MKL from its own "
+         "installation instead (MKLROOT's lib folder), or give that environment a newer libstdc++ (conda install "
+         "libstdcxx-ng)",
+         "or, where a C driver linked C++ code, link with the C++ compiler (g++), which adds libstdc++"),
+        "A C++ library calls its runtime's names; the link takes libstdc++ from the first folder that has one, and a "
+        "folder with an older libstdc++ before the compiler's lacks the names a newer compiler emits.",
+        ("strings <the libstdc++ the link took> | grep -c CXXABI_1.3.8   # 0: older than GCC 4.9's",),
     )

@@ -74,6 +74,14 @@ def library(ctx: Context, names: list[str], command, static: bool, skipped=(), c
     fix += ["or, if the build was not meant to take that MKL (its configure step found it on its own: molakirlee's GROMACS), "
             "choose its BLAS: the project's option (GROMACS: -DGMX_EXTERNAL_BLAS=OFF -DGMX_EXTERNAL_LAPACK=OFF; FindBLAS: "
             f"-DBLA_VENDOR=<another>), then {recipes.CMAKE_RESET} and configure again"] if named else []
+    if not fix and re.match(r"(?:mkldnn|dnnl)$", wanted[0]):  # intel/caffe#286: MKL-DNN's own install folder
+        evidence.append(f"lib{wanted[0]} is MKL-DNN's (oneDNN's), a library of its own, not MKL's: a project that downloads "
+                        "and builds it installs it where CMake's GNUInstallDirs puts libraries, lib64 on Red Hat's, SUSE's "
+                        "and other distributions that use lib64, lib on Debian's and Ubuntu's: a makefile that names one "
+                        "misses the other")
+        fix += [there(f"find / -name 'lib{wanted[0]}.so*' 2>/dev/null", "where its build put it"),
+                "point the project's link at that folder: its makefile's MKL-DNN folder (intel/caffe#286: Makefile.mkldnn "
+                "named lib64, the library was in lib) or -L<that folder>; or build MKL-DNN with -DCMAKE_INSTALL_LIBDIR=lib"]
     if not fix:
         fix += _search_there(wanted[0], static, platform)
         tbb_wanted = any(layout.is_tbb_runtime(n) for n in wanted)

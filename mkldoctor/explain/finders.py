@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain import finderwords, mklconfigfile
+from mkldoctor.explain import builtwithout, finderwords, mklconfigfile
 from mkldoctor.explain.catalogue import ERRORISH, NOT_MINE, FollowOn, Signature, Unrecognised, last_match
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
@@ -100,22 +100,6 @@ _PATTERN = finderwords.PATTERN  # its words: a finder's, a project's own, CMake'
 _FOUND_NOTHING = re.compile(r"^\s*(?:-- )?Found (?:MKL|CBLAS|BLAS|LAPACKE?)\w*: (?:None|\w*-NOTFOUND)\s*$")
 
 @dataclass(frozen=True, slots=True)
-class BuiltWithoutMkl:
-    """The program says, at run time, that it was built without MKL: FDS's "Error: MKL Library compile flag was not
-    defined for ULMAT as pressure solver." (firemodels/fds#13609): the build's MKL option was off or its search failed."""
-
-    line: str
-
-
-_WITHOUT = re.compile(r"(?i)\b(?:built|compiled) without (?:Intel(?:'s)? )?(?:MKL|oneMKL)\b|\bMKL (?:support )?(?:is )?not "
-                      r"(?:enabled|compiled in|available in this build)|\bMKL Library compile flag was not defined")
-
-def _without(m: re.Match, _) -> BuiltWithoutMkl | object:
-    # an error the program stops with; a build's status line ("-- Building without MKL") is no failure
-    return BuiltWithoutMkl(m.string.strip()) if ERRORISH.search(m.string) else NOT_MINE
-
-
-@dataclass(frozen=True, slots=True)
 class NonMklAsked:
     """A build command that asked for another BLAS than MKL (Kaldi's ``./configure --mathlib=ATLAS``, CMake's
     ``-DBLA_VENDOR=OpenBLAS``, ``-DUSE_MKL=OFF``): an MKL search after it means the switch did not take (kaldi#3217)."""
@@ -153,8 +137,7 @@ SIGNATURES = (Signature("mklconfig-ran", "finders", "CMake", _CONFIG_RAN, lambda
     # CNTK's configure (CNTK#3813): "Cannot find a CPU math library.", then "Please specify --with-mkl, --with-openblas"
     Signature("cntk-no-math-library", "finders", "annot find a CPU math library", re.compile(r"Cannot find a CPU math library"),
               lambda m, _: FinderSaid(m.string.strip(), "", "error")),
-) + tuple(Signature(f"program-built-without-mkl-{i}", "finders", needle, _WITHOUT, _without)
-          for i, needle in enumerate(("without", "MKL not", "MKL support", "MKL is not", "was not defined")))
+) + builtwithout.SIGNATURES
 # what a finder's words, or its file, say of why it failed
 _MESON_COMPILER = ("meson names compilers by id: ifort is 'intel', ifx (and icx) 'intel-llvm' since meson 0.58: a meson.build "
                    "that handles MKL only for 'intel' and 'gcc' refuses ifx; update the project (and the subprojects that say it), or "
@@ -191,7 +174,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     said.sort(key=lambda e: bool(_PROSE.search(e.text)))  # a tool's words before a reporter's sentence about them (fdasrsf#51)
     config = [e for e in ours if ("MKLConfig.cmake" in e.finder or e.module == "MKLConfig") and e not in omp]
     out = [mklconfigfile.omp_dll_dir(omp[0], "error" if _failed(events, omp) else "warning")] if omp else []
-    out += [_built_without(e) for e in events.of(BuiltWithoutMkl)[:1]]
+    out += [builtwithout.finding(e) for e in events.of(builtwithout.BuiltWithoutMkl)[:1]]
     from mkldoctor.explain.blaslist import AutoconfTried  # configure's stop after its own check said no: blaslist's
 
     if events.of(AutoconfTried):
@@ -420,19 +403,4 @@ def _finder_failed(said: list[FinderSaid], events: Parsed) -> Finding:
          "grep -n -i -B3 -A3 'blas' setup.py   # the folders and names it searches") if python else
         ("cmake --debug-find-pkg=MKL <source dir>   # each folder find_package tried (CMake 3.23+)",
          "cmake --trace-expand --trace-source=<the finder's file> <source dir>   # the finder's own steps"),
-    )
-
-
-def _built_without(event: BuiltWithoutMkl) -> Finding:
-    return Finding(
-        "program-built-without-mkl", "error",
-        "the program says it was built without MKL: the feature it was asked for needs MKL in its build",
-        (event.line[:300], "a program that uses MKL only where its build enabled it (a compile flag, a CMake option) stops "
-                           "here when the build left MKL out: its MKL option was off, or its search for MKL failed and the "
-                           "build went on without it (the build's own log says which)"),
-        ("rebuild the program with its MKL option, following its build documentation (a -DUSE_MKL-like option or make "
-         "variable, MKLROOT set by oneAPI's setvars.sh in the build's shell), and check the build log for its MKL search",
-         "or ask the program for a feature that does not need MKL"),
-        "Programs that make MKL optional compile its code only when the build enables it; the binary then tells at run time.",
-        ("ldd <the program> | grep -E 'mkl|iomp'   # whether the binary links MKL at all",),
     )

@@ -22,7 +22,6 @@ error-looking line that no signature claims becomes an ``Unrecognised`` event, o
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from typing import BinaryIO, Iterable, Iterator
@@ -84,11 +83,6 @@ def _cxx_mkl(symbol: str) -> bool:
     from mkldoctor.explain.cxxlinkage import c_name
 
     return "(" in symbol and c_name(symbol) is not None
-
-
-def _in_mkl(context: tuple | None) -> bool:
-    """Whether ld's "in function" context (object, member, function) is a file of MKL's."""
-    return context is not None and os.path.basename(context[0] or "").startswith("libmkl_")
 
 
 # -- the event stream -----------------------------------------------------------------
@@ -262,7 +256,7 @@ def _linker_events(state: _State, line: str) -> list | None:
     if "ndefined reference to" in rest:
         match = _UNDEF_REF.search(rest.strip())
         if match and (_SYMBOL_NAME.match(match.group("sym")) or _cxx_mkl(match.group("sym"))
-                      or facts.CXX_RUNTIME.match(match.group("sym")) and (_in_mkl(state.context) or "/libmkl_" in rest)):
+                      or facts.CXX_RUNTIME.match(match.group("sym"))):  # libstdc++'s, demangled (MKL's C++ members', or a library's)
             where = re.sub(r"^(?:fatal )?error$", "", after_linker((match.group("where") or "").strip().rstrip(":：")), flags=re.I)  # pasted alone
             said = "gold" if not prefix and "error: undefined reference" in rest else state.linker
             return [_undefined(match.group("sym"), where, state.context, said, match.group("version"))]

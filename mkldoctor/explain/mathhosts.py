@@ -25,6 +25,14 @@ class MatlabMklFrame:
 
 
 @dataclass(frozen=True, slots=True)
+class MatlabOwnFrame:
+    """A frame of MATLAB's own code (``bin/glnxa64/libmwmagma.so+1628429 magma_sgetrf_gpu``), not its BLAS's."""
+
+    library: str
+    function: str
+
+
+@dataclass(frozen=True, slots=True)
 class MatlabCrash:
     """MATLAB's own crash report: ``Segmentation violation detected at <date>``."""
 
@@ -85,6 +93,9 @@ SIGNATURES = (
     Signature("matlab-mkl-frame", "mathhosts", "glnxa64",
               re.compile(r"(?<!\S)(?P<lib>\S*/bin/glnxa64/(?:mkl|libmwblas|libmwlapack)\.so)\+\d+\s+(?P<fn>\w+)"),
               lambda m, _: MatlabMklFrame(m.group("lib"), m.group("fn"))),
+    Signature("matlab-own-frame", "mathhosts", "glnxa64",
+              re.compile(r"(?<!\S)\S*/bin/glnxa64/(?P<lib>libmw(?!blas\b|lapack\b)\w+)\.so\+\d+(?:\s+(?P<fn>\w+))?"),
+              lambda m, _: MatlabOwnFrame(m.group("lib"), m.group("fn") or "")),
     Signature("r-revoutilsmath", "mathhosts", "rror",
               re.compile(r"To use (?P<pkg>\w+) you must first install the MKL"), lambda m, _: RPackageWantsMkl(m.group("pkg"))),
     Signature("mro-installer-wrong-r", "mathhosts", "rror",
@@ -119,7 +130,10 @@ SIGNATURES = (
 def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     out = []
     frames = events.of(MatlabMklFrame)
-    if frames:
+    own = events.of(MatlabOwnFrame)
+    if frames and own and not any(re.search(r"\.mex(?:a64|maci64|maca64|w64)\b", p) for p in events.paths()):  # Kilosort#199
+        out.append(_matlab_own(frames, own[0]))
+    elif frames:
         out.append(_matlab(frames))
     elif events.of(MatlabCrash):
         out.append(_matlab_crash(events.of(MatlabCrash)[0]))
@@ -201,6 +215,28 @@ def _matlab(frames: list[MatlabMklFrame]) -> Finding:
          "knowing that other MATLAB functions then use it too"),
         "In one process a symbol name resolves to the first library that defines it; inside MATLAB that is MATLAB's MKL.",
         ("ldd <the mex or S-function .mexa64> | grep -E 'blas|lapack|mkl'   # what it was linked against",),
+    )
+
+
+def _matlab_own(frames: list[MatlabMklFrame], caller: MatlabOwnFrame) -> Finding:
+    """MATLAB's own code (its MAGMA, for a gpuArray's LU) crashed in the MKL MATLAB ships, no MEX file on the stack:
+    the bug is that MKL's release (Kilosort#199: mkl_lapack_sgetf2 in R2019's MKL 2018; a newer MKL fixed it)."""
+    library = frames[0].library
+    calls = list(dict.fromkeys(f.function for f in frames))
+    return Finding(
+        "matlab-mkl-interposed", "error",
+        f"the crash is inside MATLAB's own MKL ({library.rsplit('/', 2)[-1]}), called by MATLAB's own code "
+        f"({caller.library}{' ' + caller.function if caller.function else ''}): a bug of the MKL release MATLAB ships",
+        (f"the stack runs through {library}: {', '.join(calls[:5])}",
+         f"the caller is MATLAB's own {caller.library}, and no MEX file is on the stack: MATLAB called its own MKL with "
+         "its own arguments, so that MKL release is where the fault is"),
+        ("point MATLAB at a newer MKL in the shell that starts it: BLAS_VERSION=<newer MKL>/lib/libmkl_rt.so and "
+         "LAPACK_VERSION the same (or source oneAPI's setvars.sh before matlab); MATLAB's own 'version -blas' and "
+         "'version -lapack' say which it then uses (Kilosort#199: the crash stopped with a current MKL)",
+         "or a newer MATLAB release, which ships a newer MKL"),
+        "MATLAB ships an MKL of the release it was built with, and uses it for its own linear algebra; a bug of that MKL "
+        "shows in MATLAB's own functions, whatever the user's code.",
+        ("matlab -batch \"version -blas, version -lapack\"   # the MKL MATLAB uses",),
     )
 
 
