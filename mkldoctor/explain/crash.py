@@ -15,12 +15,13 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 
-from mkldoctor.explain import catalogue, crashhosts, gomp, intwidth, pardiso, sigill
+from mkldoctor.explain import catalogue, crashhosts, gomp, intwidth, juliasession, pardiso, sigill
 from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature, last_match
 from mkldoctor.explain.context import Context
+from mkldoctor.explain.juliasession import PYTHON_IN_JULIA, JuliaUsing
 from mkldoctor.explain.events import Parsed
 from mkldoctor.explain.mathhosts import MatlabMklFrame
-from mkldoctor.explain.runtime import MklKernelUndefined, ParameterError
+from mkldoctor.explain.runtime import ParameterError
 from mkldoctor.explain.translated import CORE_DUMPED
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge import blacs, layout
@@ -97,24 +98,8 @@ R_TRACEBACK = "Traceback:"  # R's header over its numbered frames (" 1: dyn.load
 _CRASH_MARK = re.compile(rf"\*\*\* End of error message \*\*\*|^#0\s+0x[0-9a-f]+ in (?:lib)?mkl_\w+ \(|{crashhosts.HEAP_FRAME}")
 _CTEST_CRASH = re.compile(r"^\s*\d+ - \S.* \(SEGFAULT\)\s*$|\*\*\*Exception: SegFault\b")
 _UNWIND = re.compile(r"^\s*ip = [0-9a-f]{4,16}, sp = [0-9a-f]{4,16} \[[\w.$@]+\+\d+\]")
-@dataclass(frozen=True, slots=True)
-class JuliaUsing:
-    """``julia> using MKL``, ``using PyPlot``: the packages a Julia session loaded before it crashed."""
-
-    modules: tuple[str, ...]
-
-
-_USING = re.compile(r"^\s*(?:julia> )?using\s+(?P<mods>\w+(?:\s*,\s*\w+)*)\s*;?\s*$")
-# Julia packages that load Python into the process, and with it numpy's own BLAS (MKL with 32-bit integers, or OpenBLAS)
-_PYTHON_IN_JULIA = {"PyPlot", "PyCall", "PythonCall", "Pandas", "SymPy", "Seaborn", "PythonPlot"}
-
-
 SIGNATURES = (
-    Signature("julia-using", "crash", "using ", _USING,
-              lambda m, _: JuliaUsing(tuple(x.strip() for x in m.group("mods").split(",")))),
-    # PyCall's import of a Python module into the session: numpy brings its own BLAS
-    Signature("julia-pyimport", "crash", "pyimport(", re.compile(r"^\s*(?:julia> )?(?:\w+\s*=\s*)?pyimport\(\"(?:numpy|scipy|sklearn)"),
-              lambda m, _: JuliaUsing(("PyCall",))),
+    *juliasession.SIGNATURES,
     *sigill.SIGNATURES,
     *(Signature(f"crash-segmentation-{word}", "crash", f"egmentation {word}", _CRASH,
                 lambda m, before: Crash(m.string.strip(), before=tuple(before[-4:]))) for word in ("fault", "Violation")),
@@ -182,11 +167,11 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if events.of(pardiso.PardisoNamed):
         return out + [pardiso.crashed(events, crashes[0].line)]
     loaded = {m for e in events.of(JuliaUsing) for m in e.modules}
-    if "MKL" in loaded and loaded & _PYTHON_IN_JULIA:  # whatever the frames: the two BLAS of the session
-        return out + [crashhosts.julia_python(crashes[0], sorted(loaded & _PYTHON_IN_JULIA))]
-    if loaded & _PYTHON_IN_JULIA and any(_FRAME_IN_MKL.search(f) for c in crashes for f in (*c.frames, *c.before)):
+    if "MKL" in loaded and loaded & PYTHON_IN_JULIA:  # whatever the frames: the two BLAS of the session
+        return out + [crashhosts.julia_python(crashes[0], sorted(loaded & PYTHON_IN_JULIA))]
+    if loaded & PYTHON_IN_JULIA and any(_FRAME_IN_MKL.search(f) for c in crashes for f in (*c.frames, *c.before)):
         # no `using MKL`, and the frames are MKL's: Julia's own BLAS is MKL (a Julia built with USE_INTEL_MKL=1; PyPlot.jl#280)
-        return out + [crashhosts.julia_python(crashes[0], sorted(loaded & _PYTHON_IN_JULIA), built=True)]
+        return out + [crashhosts.julia_python(crashes[0], sorted(loaded & PYTHON_IN_JULIA), built=True)]
     found = _crash(crashes, ctx.platform, _r_blas_mkl(events))
     if not (found and found[0].id == "program-crashed"):  # MKL's or a runtime's frames: their finding
         return out + found
@@ -195,8 +180,8 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     runtimes = gomp.openmp_packages(events)
     if len(runtimes) > 1:  # the conda list beside it: two OpenMP runtimes
         return out + [gomp.two_runtimes_crashed(crashes[0].line, runtimes)]
-    if loaded & _PYTHON_IN_JULIA:  # no frames: the session's two BLAS first
-        return out + [crashhosts.julia_python_unseen(crashes[0], sorted(loaded & _PYTHON_IN_JULIA))]
+    if loaded & PYTHON_IN_JULIA:  # no frames: the session's two BLAS first
+        return out + [crashhosts.julia_python_unseen(crashes[0], sorted(loaded & PYTHON_IN_JULIA))]
     if _under_rosetta(events):
         return out + [replace(found[0], title=f"the program crashed ({crashes[0].line[:80]}) after MKL said the processor has no "
                               "AVX: most often an x86-64 environment under Rosetta 2 on Apple silicon",
@@ -227,34 +212,6 @@ def _under_rosetta(events: Parsed) -> bool:
     from mkldoctor.explain.pymkl import PyMklSaid
 
     return any(e.kind == "sse42" for e in events.of(PyMklSaid))
-
-
-def julia_python_mkl(events: Parsed, ctx: Context) -> list[Finding]:
-    """MKL's own errors (a parameter it rejects, a layer without MKL's names) in a Julia session that brought Python's
-    numpy in (MKL.jl#46: numpy's conda MKL beside the MKL that MKL.jl, before Julia 1.7, made Julia's BLAS)."""
-    python = sorted({m for e in events.of(JuliaUsing) for m in e.modules} & _PYTHON_IN_JULIA)
-    # calls that reached another copy: a rejected parameter, a layer missing MKL's names; a threading layer that does not
-    # load alone is its OpenMP runtime's (conda's libiomp5 without a run path in an embedded Python: PyPlot.jl#315)
-    said = [*events.of(ParameterError), *events.of(MklKernelUndefined)]
-    if not python or not said or events.of(Crash):
-        return []
-    return [Finding(
-        "mkl-julia-python", "error",
-        f"MKL failed in a Julia session that loaded Python ({python[0]}): numpy's BLAS and Julia's share one process",
-        (f"the session loaded {', '.join(python)}, which brings Python, numpy and numpy's BLAS (conda's MKL, LP64) into "
-         "Julia's process",
-         "Julia's own BLAS is in that process too: with MKL.jl before Julia 1.7 it is an MKL as well (of another release, "
-         "64-bit integers, loaded into the global scope), and numpy's MKL then meets its layers and names: its threading "
-         "layer does not load, or its calls reach the other copy and are rejected"),
-        ("update Julia (1.7 or newer) and MKL.jl (0.4 or newer): libblastrampoline keeps Julia's BLAS under its own names, "
-         "apart from numpy's",
-         "or give PyCall a Python whose numpy does not use MKL (conda's nomkl, or the pip wheel with OpenBLAS), and rebuild "
-         "PyCall (ENV[\"PYTHON\"]=<it>; ] build PyCall)",
-         "or run the Python part in its own process"),
-        "Two BLAS libraries in one process work only when their symbols and runtimes stay apart; Julia's MKL.jl before "
-        "libblastrampoline made MKL Julia's BLAS in the global scope.",
-        ("julia -e 'using LinearAlgebra; BLAS.get_config()'   # which BLAS Julia runs (Julia 1.7+), or BLAS.vendor() before",),
-    )]
 
 
 def _crash(crashes: list[Crash], platform: str | None, r_blas: tuple[str, str] | None = None) -> list[Finding]:

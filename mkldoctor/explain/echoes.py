@@ -57,7 +57,7 @@ def _header(m: re.Match, _) -> Unrecognised | object:
 
 
 def _julia_frame(m: re.Match, _):
-    from mkldoctor.explain.crash import JuliaUsing  # the session's own mark, with no package named
+    from mkldoctor.explain.juliasession import JuliaUsing  # the session's own mark, with no package named
 
     return JuliaUsing(())
 

@@ -171,7 +171,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
     if not said:
         return []
     first = said[0]
-    from mkldoctor.explain.crash import JuliaUsing  # the session's `using MKL`: a query before it says nothing of MKL.jl
+    from mkldoctor.explain.juliasession import JuliaUsing  # the session's `using MKL`: a query before it says nothing of MKL.jl
 
     at = events.first_line.get(first, 0)
     if any("MKL" in e.modules and events.first_line.get(e, 0) > at for e in events.of(JuliaUsing)):
@@ -203,7 +203,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
 
 
 def _config_not_mkl(first: VendorNotMkl, events: Parsed) -> Finding:
-    from mkldoctor.explain.crash import JuliaUsing
+    from mkldoctor.explain.juliasession import JuliaUsing
 
     using = any("MKL" in e.modules for e in events.of(JuliaUsing))
     return Finding(

@@ -327,7 +327,7 @@ def diagnose(events: Parsed, ctx: Context) -> list[Finding]:
                   "environment of the bundle's own architecture (an arm64 conda environment gives an x86_64 build libraries "
                   "that do not fit)",) if bundle else ()),
                *((conda,) if plain else ()), *fix, *(() if plain else (conda,)))
-    from mkldoctor.explain.crash import JuliaUsing
+    from mkldoctor.explain.juliasession import JuliaUsing
     if events.of(JuliaUsing) and any("libmkl_rt" in lib for lib in libs):  # Yggdrasil#846: OSQP.jl's Pardiso by bare name
         fix = ("in Julia: load MKL_jll first (using MKL_jll), whose libmkl_rt a package that opens the bare name then finds, "
                "or run the call in withenv(MKL_jll.LIBPATH_env => MKL_jll.LIBPATH) do ... end", *fix)
