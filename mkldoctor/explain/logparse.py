@@ -27,6 +27,7 @@ from dataclasses import replace
 from typing import BinaryIO, Iterable, Iterator
 
 from mkldoctor.explain import refblocks, translated
+from mkldoctor.explain.anchors import has_anchor
 from mkldoctor.explain.encoding import as_utf8
 from mkldoctor.explain.events import (Event, LibRequest, LinkCommand, MissingLibrary, NeededNotFound, Parsed, RustLinkFailed,
                                       UndefinedSymbol)
@@ -171,7 +172,7 @@ def iter_events(lines: Iterable[str], stats: Parsed | None = None) -> Iterator:
             if here <= origin.HEAD_LINES or state.sample_after > 0:
                 origin.sample(places, line)
                 state.sample_after -= 1
-            elif catalogue.has_anchor(line):
+            elif has_anchor(line):
                 for seen in state.before:
                     origin.sample(places, seen)
                 state.sample_after = 3
@@ -300,7 +301,7 @@ def _translated(state: _State, rest: str, prefixed: bool) -> list | None:
 def _catalogue_events(state: _State, line: str, catalogue, here: int) -> list | None:
     """A line that holds one of the catalogue's anchors: its signature's event, an unrecognised error (kept with the
     lines around it, so held back a few lines), or nothing; None when the line is not the catalogue's."""
-    if not catalogue.has_anchor(line):
+    if not has_anchor(line):
         return None
     out = []
     before = state.before[:-1]
