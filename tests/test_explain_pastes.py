@@ -8,6 +8,7 @@ import html
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -212,6 +213,25 @@ def test_pytest_failure_lines_read_as_pythons_own(tmp_path):
     findings = errors_of(log)
     assert sorted(f.title for f in findings if f.id == "loader-cannot-find") == [
         "the loader cannot find libmkl_gf_lp64.so.2", "the loader cannot find libmkl_rt.so.2"], [(f.id, f.title) for f in findings]
+
+
+@pytest.mark.skipif(shutil.which("ldd") is None or shutil.which("gcc") is None, reason="needs gcc and ldd")
+def test_pytests_mark_before_a_tab_indented_line(tmp_path):
+    """pytest's "E         " before a message's own tab-indented line (ldd's "\tlibmissing.so => not found" in an
+    assertion's message) is taken off as before any other line: the library is read whole, not the excerpt pytest adds
+    under it ("ing.so => not found"). Produced with gcc, ldd and pytest."""
+    (tmp_path / "m.c").write_text("int m(void) { return 1; }\n")
+    (tmp_path / "f.c").write_text("int m(void);\nint f(void) { return m(); }\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", "libmissing.so", "m.c"], cwd=tmp_path, check=True)
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", "libf.so", "f.c", "-L.", "-lmissing"], cwd=tmp_path, check=True)
+    (tmp_path / "libmissing.so").unlink()
+    (tmp_path / "test_ldd.py").write_text(f"import subprocess\n\ndef test_libf_loads():\n    out = subprocess.run(['ldd', "
+                                          f"'{tmp_path / 'libf.so'}'], capture_output=True, text=True).stdout\n"
+                                          "    assert 'not found' not in out, out\n")
+    log = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_ldd.py"], tmp_path)
+    assert "E         \tlibmissing.so => not found" in log, log
+    titles = [f.title for f in errors_of(log) if f.id == "loader-cannot-find"]
+    assert titles == ["the loader cannot find libmissing.so"], titles
 
 
 def test_a_quote_keeps_lld_and_pythons_own_angle_marks():

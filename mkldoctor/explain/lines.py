@@ -41,7 +41,7 @@ _POWERSHELL_TRAILER = re.compile(r"^\s*\+ (?:CategoryInfo|FullyQualifiedErrorId)
 # a paste's or a wrapper's mark before each line: Markdown's quote ("> ", nested "> > "), docker compose's service
 # ("app-1  | "), pytest's failure lines ("E       ImportError: ...")
 # Julia's logging box around a multi-line message ("┌ Error: Error building `MKL`:", "│ <each line>", "└ @ Pkg ...")
-_PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3,}(?=\S)|E {3,}$|[│┌└](?: |$))")  # pytest's blank line too
+_PASTE_PREFIX = re.compile(r"^(?:(?:>(?: |$))+|[A-Za-z][\w.-]*[-_]\d+\s+\| |E {3,}(?=\S|\t)|E {3,}$|[│┌└](?: |$))")  # pytest's blank line too
 _NOTE = re.compile(r"^\s*(?:=\s*(?:note|help):\s?|\|\s?)")
 # the mark that opens a line, which the same mark must close (a tool's own "*** Error in ...: ***" is none)
 _MARKDOWN = re.compile(r"^(?:\*\*(?!\*)|`(?!``)|[*_](?=[^\s*_]))")
