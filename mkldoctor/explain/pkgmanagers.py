@@ -173,7 +173,7 @@ _MANAGER = {"conda": "conda", "mamba": "mamba (libmamba)", "pixi": "pixi", "pip"
 
 # packages only Linux has, which an environment exported on Linux lists (conda env export)
 _LINUX_ONLY = re.compile(r"^(?:libgcc-ng|libstdcxx-ng|libgfortran-ng|libgomp|_libgcc_mutex|ld_impl_linux-64|sysroot_linux-64|"
-                         r"kernel-headers_linux-64|libuuid|dbus)(?:[=\s]|$)")
+                         r"kernel-headers_linux-64)(?:[=\s]|$)")
 
 
 def _linux_export(manager: str, system: str, asked: str, linux_only: list[str], evidence: list[str]) -> Finding:
