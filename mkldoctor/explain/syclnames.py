@@ -5,6 +5,8 @@ oneMKL's SYCL API is C++: a library calls it by mangled names that encode the te
 built the caller wrote them. The loaded ``libmkl_sycl_<domain>`` exports the names as Intel's compiler wrote them for its
 release; a caller built against another release's headers, or by a compiler that mangles an instantiation otherwise
 (Clang against oneMKL's icpx-built library, in that thread; GCC built it right), asks for a name nobody defines.
+At a link, the SYCL runtime's names and oneMKL's SYCL API (``oneapi::mkl::``) undefined where the link named host MKL
+only (kokkos-kernels#2023) are this module's too.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 
+from mkldoctor.explain.wording import more
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge.recipes import q
 
@@ -163,4 +166,31 @@ def runtime_not_linked(symbols: list[str], by_symbol, command) -> Finding:
         "A SYCL program's objects call the SYCL runtime; icpx links libsycl when the link is a SYCL link (-fsycl), and "
         "oneMKL's SYCL libraries on the line do not bring it by themselves.",
         ("icpx -fsycl -### <the link's objects> 2>&1 | grep -o -- '-lsycl[0-9]*'   # the runtime -fsycl adds",),
+    )
+
+
+# oneMKL's SYCL function, its demangled name after the return type a template's name carries ("sycl::_V1::event
+# oneapi::mkl::rng::generate<...>(...)", AMReX PR #3536)
+ONEMKL_API = re.compile(r"^(?:[\w:]+(?:<[^()]*?>)?\s+)?oneapi::mkl::")
+
+
+def api_not_linked(ctx, symbols: list[str], needed: list[str], by_symbol) -> Finding:
+    """kokkos-kernels#2023: oneapi::mkl::blas::column_major::gemv undefined in a Trilinos build that linked host MKL only."""
+    domain = re.search(r"oneapi::mkl::(\w+)", symbols[0])
+    part = domain.group(1) if domain else "blas"
+    names = list(dict.fromkeys(m.group(0) for s in symbols if (m := re.search(r"oneapi::mkl::[\w:]+", s))))
+    return Finding(
+        "mkl-sycl-api-not-linked", "error",
+        f"{more(names, 2)} undefined: oneMKL's SYCL API, whose libraries the link does not name",
+        tuple(needed) + (
+            "oneapi::mkl:: functions are oneMKL's SYCL (C++) interface, in libraries of their own: libmkl_sycl (2023 and "
+            f"older), libmkl_sycl_{part} and its siblings since 2024; MKL's C link line (mkl_rt, or the three layers) does "
+            "not carry them",),
+        (f"link oneMKL's SYCL library with a SYCL compiler (icpx -fsycl): -lmkl_sycl_{part} (2024 and newer; -lmkl_sycl "
+         "before) beside MKL's layers, or CMake's target MKL::MKL_SYCL::" + part.upper() + " (MKL::MKL_DPCPP before 2024) "
+         "from find_package(MKL CONFIG); or let icpx add them: -fsycl -qmkl (-qmkl=sequential) on the link line",
+         "or build without the code that calls them (the project's SYCL or oneMKL option off) where only host MKL is wanted"),
+        "oneMKL's SYCL API runs on SYCL devices and is shipped apart from MKL's C libraries; a build that links host MKL "
+        "only leaves every oneapi::mkl:: call undefined.",
+        locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
     )

@@ -160,9 +160,9 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
                          and not any(os.path.basename(e.referenced_from or "").startswith("libmkl_") for e in by_symbol[s])])
     if cxx:  # the C++ runtime's names: an older libstdc++ first on the link's path, or none (oneDNN#53)
         out.append(cxxruntime.at_link(cxx, needed_by(cxx, by_symbol), command.lib_dirs if command is not None else ()))
-    sycl = _take(groups, [s for s in groups["other"] if _ONEMKL.match(s)])
+    sycl = _take(groups, [s for s in groups["other"] if syclnames.ONEMKL_API.match(s)])
     if sycl:  # oneMKL's SYCL (C++) API: libraries of their own, which MKL's C link lines do not name
-        out.append(_sycl_api(ctx, sycl, by_symbol))
+        out.append(syclnames.api_not_linked(ctx, sycl, needed_by(sycl, by_symbol), by_symbol))
     if groups["other"]:
         symbols = groups["other"]
         own, own_fix = ownnames.said(symbols)  # C++ names of the project's namespace, its Fortran modules' procedures
@@ -178,33 +178,6 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     from mkldoctor.explain.platforms import for_arm64
 
     return for_arm64(out, events)
-
-
-# oneMKL's SYCL function, its demangled name after the return type a template's name carries ("sycl::_V1::event
-# oneapi::mkl::rng::generate<...>(...)", AMReX PR #3536)
-_ONEMKL = re.compile(r"^(?:[\w:]+(?:<[^()]*?>)?\s+)?oneapi::mkl::")
-
-
-def _sycl_api(ctx: Context, symbols: list[str], by_symbol) -> Finding:
-    """kokkos-kernels#2023: oneapi::mkl::blas::column_major::gemv undefined in a Trilinos build that linked host MKL only."""
-    domain = re.search(r"oneapi::mkl::(\w+)", symbols[0])
-    part = domain.group(1) if domain else "blas"
-    names = list(dict.fromkeys(m.group(0) for s in symbols if (m := re.search(r"oneapi::mkl::[\w:]+", s))))
-    return Finding(
-        "mkl-sycl-api-not-linked", "error",
-        f"{more(names, 2)} undefined: oneMKL's SYCL API, whose libraries the link does not name",
-        tuple(needed_by(symbols, by_symbol)) + (
-            "oneapi::mkl:: functions are oneMKL's SYCL (C++) interface, in libraries of their own: libmkl_sycl (2023 and "
-            f"older), libmkl_sycl_{part} and its siblings since 2024; MKL's C link line (mkl_rt, or the three layers) does "
-            "not carry them",),
-        (f"link oneMKL's SYCL library with a SYCL compiler (icpx -fsycl): -lmkl_sycl_{part} (2024 and newer; -lmkl_sycl "
-         "before) beside MKL's layers, or CMake's target MKL::MKL_SYCL::" + part.upper() + " (MKL::MKL_DPCPP before 2024) "
-         "from find_package(MKL CONFIG); or let icpx add them: -fsycl -qmkl (-qmkl=sequential) on the link line",
-         "or build without the code that calls them (the project's SYCL or oneMKL option off) where only host MKL is wanted"),
-        "oneMKL's SYCL API runs on SYCL devices and is shipped apart from MKL's C libraries; a build that links host MKL "
-        "only leaves every oneapi::mkl:: call undefined.",
-        locations=ctx.located([e for s in symbols for e in by_symbol[s]], "undefined reference"),
-    )
 
 
 def _groups(by_symbol: OrderedDict[str, list[UndefinedSymbol]], hits: dict, command: LinkCommand | None,
