@@ -157,6 +157,8 @@ def diagnose(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding
     return [_finding(first, said, events.mkl_at, ctx)]
 
 
+_ORDER = ("Floating-point results depend on the order of operations; optimized libraries choose theirs per CPU, per thread "
+          "count and per release")
 _WITH_TOLERANCE = re.compile(r"\bwhich exceeds |Not equal to tolerance rtol=")  # EXPECT_NEAR's, assert_allclose's
 
 
@@ -178,9 +180,8 @@ def _rounding(first: ResultDiffers, relative: float, said: list[ResultDiffers], 
          "where the values come from MKL (its VML, BLAS or FFT) and the reference from another library (std::log, a "
          "reference BLAS): MKL_CBWR=COMPATIBLE <the test>   # MKL's most portable code path; MKL_CBWR=AUTO,STRICT makes "
          "MKL's results the same from run to run on one machine, not equal to another library's"),
-        "Floating-point results depend on the order of operations; optimized libraries choose theirs per CPU, per thread count "
-        "and per release, so their last digits differ from a reference's. A test that compares such values exactly fails "
-        "without any error in the computation.",
+        f"{_ORDER}, so their last digits differ from a reference's. A test that compares such values exactly fails without "
+        "any error in the computation.",
         locations=ctx.located(said, "values that differ in their last digits"),
     )
 
@@ -203,8 +204,7 @@ def _over_tolerance(first: ResultDiffers, near: tuple[float, float, int, int], s
         ("loosen the test's tolerance to cover the libraries it is run with (scipy PR #20953 did so for MKL's)",
          "to see that it is rounding: run the test again with the other library, or with MKL_CBWR=COMPATIBLE (MKL's most "
          "portable code path) and MKL_NUM_THREADS=1: a result that moves with them is rounding, one that stays is a bug"),
-        "Floating-point results depend on the order of operations; optimized libraries choose theirs per CPU, per thread count "
-        "and per release. A tolerance that one library's result meets with little room is crossed by another's.",
+        f"{_ORDER}. A tolerance that one library's result meets with little room is crossed by another's.",
         locations=ctx.located(said, "values just over the test's tolerance"),
     )
 
