@@ -137,6 +137,18 @@ def test_a_terminal_cut_inside_a_file_name_or_after_its_colon(width):
     assert _ids(log) == ["mkl-dso-not-named"], _ids(log)
 
 
+def test_a_terminal_cut_inside_a_places_line_number():
+    """numpy's warning at "...\\numpy\\__init__.py:140: UserWarning: mkl-service package failed to import", cut at 80
+    columns inside its line number ("...py:14" / "0: UserWarning: ..."): the "0:" is the number's end, not a grep -n
+    prefix, and the warning keeps its Windows path (numpy#15719, the environment not activated)."""
+    log = blindset.log_of(blindset.entries(135), "not-activated-mkl-service")
+    cut = _cut_at(log, 80)
+    assert "__init__.py:14\n0: UserWarning" in cut
+    [printed], [read] = ([f for f in blindset.findings(text) if f.id == "mkl-service-failed"] for text in (log, cut))
+    assert (read.severity, read.evidence[0]) == (printed.severity, printed.evidence[0]) == ("error", printed.evidence[0])
+    assert read.evidence[0].startswith("C:\\Users\\myuser\\Anaconda3"), read.evidence[0]
+
+
 def test_windows_paths_with_blanks():
     """A user's folder with a blank in its name, Program Files (x86): MSVC's C1083 with its source's path, a traceback's
     quoted frame in numpy's import."""

@@ -228,6 +228,9 @@ def _whole_head(line: str) -> str:
     return line
 
 
+_CUT_NUMBER = re.compile(r"\d{1,7}:(?![\d:])")
+
+
 def _ci_prefixed(raw: str) -> bool:
     """Whether a line may start with a CI's or a tool's prefix (_CI_PREFIX): a test cheaper than the pattern."""
     return (raw[:1].isdigit() or raw[:1] in "#[(" or (raw[3:4] == " " and raw[:1] in "JFMASOND") or raw[:6] == "Step #"
@@ -301,7 +304,9 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         marked = spack and raw[2:5] == ">> "  # the listing's error line (its number gone with the mark below)
         if raw[:1] == "[" and raw[1:2].isalpha():  # a Java build's level, a CI's clock inside it or around it
             raw = _without_level(raw)
-        unprefixed = _without_ci_prefix(raw)
+        # (a number a terminal cut at its width, "...__init__.py:14" / "0: UserWarning: ...", is no grep -n prefix)
+        cut_number = pending is not None and wrapped and pending[-1:].isdigit() and _CUT_NUMBER.match(raw) is not None
+        unprefixed = raw if cut_number else _without_ci_prefix(raw)
         if unprefixed != raw and _paste_marked(unprefixed):  # pytest's gutter after a CI's clock
             unprefixed = _PASTE_PREFIX.sub("", unprefixed, count=1)
         raw = unprefixed
