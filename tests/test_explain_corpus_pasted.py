@@ -149,6 +149,16 @@ def test_a_terminal_cut_inside_a_places_line_number():
     assert read.evidence[0].startswith("C:\\Users\\myuser\\Anaconda3"), read.evidence[0]
 
 
+def test_emphasis_whose_marks_a_converter_escaped():
+    """cvxopt#119's line in Markdown's emphasis ("_Intel MKL FATAL ERROR: Cannot load libmkl_avx2.so or libmkl_def.so._"),
+    from a page converted back to Markdown, which escapes every underscore ("\\_Intel ... libmkl\\_def.so.\\_"): the
+    escapes are read first, then the emphasis, so MKL's own line is read as printed."""
+    log = blindset.log_of(blindset.entries(7), "cvxopt-mkl-fatal-avx2")
+    assert "_Intel MKL FATAL ERROR" in log
+    escaped = log.replace("_", "\\_")
+    assert _ids(escaped) == _ids(log) == ["mkl-core-not-visible"], _ids(escaped)
+
+
 def test_windows_paths_with_blanks():
     """A user's folder with a blank in its name, Program Files (x86): MSVC's C1083 with its source's path, a traceback's
     quoted frame in numpy's import."""

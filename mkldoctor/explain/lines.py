@@ -334,6 +334,10 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
         if raw[-2:] in ("  ", " \t", "\t\t", "\t "):  # a paste's or a console's trailing blanks (cmd pads each line to its
             raw = raw.rstrip(" \t")                  # width); one blank may be a wrapped line's space between two words
         line = _NOTE.sub("", raw, count=1) if ("=" in raw[:16] or "|" in raw[:8]) else raw
+        if MARKED.search(line):  # a page's markup inside the line (its escapes first: \_emphasis\_)
+            line, entities = unmarked(line)
+            raw = line
+            width = len(raw) if entities else width  # the escapes' width was the page's source's, no terminal's
         for _ in range(3):  # Markdown around a whole line: _emphasis_, **bold**, `code`, one inside another (**_..._**)
             if line[:1] not in "_*`" or len(line) <= 2:
                 break
@@ -341,10 +345,6 @@ def logical_lines(stream: BinaryIO, stats: Parsed | None = None) -> Iterator[str
             if not (mark and line.endswith(mark.group(0)) and len(line) > 2 * len(mark.group(0))):
                 break
             line = raw = _without_ci_prefix(line[len(mark.group(0)):-len(mark.group(0))])  # `[22:54:01] ...`
-        if MARKED.search(line):  # a page's markup inside the line
-            line, entities = unmarked(line)
-            raw = line
-            width = len(raw) if entities else width  # the escapes' width was the page's source's, no terminal's
         if cut is not None:  # "... Check fai" then "led: (status) == ...": the word a wrap split, joined again
             start = _cut_start(cut) or ""
             if any(line.startswith(word[len(start):]) for word in _CUT_WORDS if start and word.startswith(start)):
