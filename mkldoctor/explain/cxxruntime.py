@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from mkldoctor.findings import Finding
-from mkldoctor.explain.wording import more, q
+from mkldoctor.explain.wording import more, needed_by, q
 
 _CXX_RUNTIME = re.compile(r"^(?:_ZT[ISV]N?St|_ZNS[tais]|_ZNKS[tais]|_ZSt|_ZNSt|_ZNKSt|_ZTVN10__cxxabiv|__cxa_|__gxx_personality|_Znwm$|_Znam$|_ZdlPv|_ZdaPv)")
 _TYPEINFO = re.compile(r"^_ZT(?P<kind>[ISV])St(?P<n>\d+)(?P<rest>\w+)$")
@@ -59,7 +59,7 @@ _SINCE_GCC49 = ("__cxa_throw_bad_array_new_length", "__cxa_throw_bad_array_lengt
 _CONDA_LIB = re.compile(r"(?i)[\\/](?:ana|mini)conda\d?[\\/](?:envs[\\/][^\\/]+[\\/])?lib/?$|[\\/](?:mini)?forge\d?[\\/]lib/?$")
 
 
-def at_link(symbols: list[str], needed: list[str], lib_dirs: tuple[str, ...]) -> Finding:
+def at_link(symbols: list[str], by_symbol, lib_dirs: tuple[str, ...]) -> Finding:
     """The C++ runtime's names undefined at a link: a libstdc++ older than the one a library was built against is found
     first on the link's path, or none is linked (oneDNN#53: anaconda3/lib, which Anaconda's libmkl_rt brought onto the
     line, holds an older libstdc++ than the one MKL-DNN was built with)."""
@@ -69,7 +69,7 @@ def at_link(symbols: list[str], needed: list[str], lib_dirs: tuple[str, ...]) ->
         "cxx-runtime-symbol-missing", "error",
         f"{symbols[0]}{' and more' if len(symbols) > 1 else ''} undefined: a name of the C++ runtime (libstdc++), which the "
         "libstdc++ this link found lacks, or the link has none",
-        (*needed,
+        (*needed_by(symbols, by_symbol),
          *([f"{more(newer, 2)} came with GCC 4.9's libstdc++ (CXXABI_1.3.8): a library built with GCC 4.9 or newer (or Intel's "
             "compilers on it) needs a libstdc++ at least as new, and an older one first on the link's path serves the "
             "link"] if newer else []),

@@ -16,8 +16,13 @@ from mkldoctor.explain.catalogue import NOT_MINE, FollowOn, Signature
 from mkldoctor.explain.context import Context
 from mkldoctor.explain.events import Parsed
 from mkldoctor.findings import Finding
+from mkldoctor.knowledge import distribution
 
-_SELECTOR = re.compile(r"^(?:lib(?:c?blas|lapacke?)|blas)\b")  # conda's BLAS selectors
+
+def _selector(spec: str) -> bool:
+    """Whether a spec asks for one of conda's BLAS selectors (libblas, libcblas, liblapack, liblapacke, blas)."""
+    name = re.match(r"\w*", spec)[0]  # the name before its version, build or brackets
+    return name in distribution.SELECTORS
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +33,7 @@ class SpecRefused:
 
 
 def _parsed(m: re.Match, before) -> SpecRefused | object:
-    if not _SELECTOR.match(m["spec"]):
+    if not _selector(m["spec"]):
         return NOT_MINE  # another package's spec: no rule's
     return SpecRefused("parsed", m["spec"], m.string.strip()[:300])
 
@@ -40,7 +45,7 @@ def _asserted(m: re.Match, before) -> SpecRefused | object:
 
 
 def _pinned(m: re.Match, before) -> SpecRefused | object:
-    return SpecRefused("pinned", m["spec"], m.string.strip()[:300]) if _SELECTOR.match(m["spec"]) else NOT_MINE
+    return SpecRefused("pinned", m["spec"], m.string.strip()[:300]) if _selector(m["spec"]) else NOT_MINE
 
 
 SIGNATURES = (

@@ -19,14 +19,10 @@ def _normal(name: str) -> str:
     return name.lower().replace("_", "-")
 
 
-# a framework's build on MKL, published as a package of its own: mxnet-mkl, mxnet-cu101mkl (cellpose#110)
-FRAMEWORK_BUILD = re.compile(r"^(?:mxnet|tensorflow|intel-tensorflow)-(?:cu\d+)?mkl$", re.I)
-
-
 def is_extension(package: str) -> bool:
     """One of Intel's Python packages whose wheels are compiled per Python version (mkl-service#15), or a framework's MKL
     build (mxnet-mkl)."""
-    return _normal(package) in EXTENSIONS or bool(FRAMEWORK_BUILD.match(package))
+    return _normal(package) in EXTENSIONS or bool(distribution.FRAMEWORK_BUILD.match(package.lower()))
 
 
 def no_wheel_at_all(manager: str, package: str, python: tuple[str, str] | None, evidence: list[str]) -> Finding:
@@ -34,13 +30,11 @@ def no_wheel_at_all(manager: str, package: str, python: tuple[str, str] | None, 
     (mkl_random#22: Python 3.7.9 then; cellpose#110: mxnet-mkl for Python 3.8 on macOS) before the processor."""
     from mkldoctor.explain import pkgmanagers
 
-    for_python = f"Python {python[0]}" if python else "this Python"
+    for_python = _for_python(python)
     intel = _normal(package) in EXTENSIONS
-    fix = [f"a Python that {package}'s wheels are built for: python3 -m pip download --no-deps --only-binary=:all: "
-           f"--python-version <X.Y> {package} says whether one exists for X.Y (a new environment with that Python: conda "
-           "create -n <name> python=<X.Y>, or pyenv)",
-           f"or install {package} with conda (conda install -c conda-forge {package}), then the rest with pip"
-           if intel else f"or the project's own environment file, which pins a Python and a {package} release that fit",
+    fix = [_python_fix(package, " (a new environment with that Python: conda create -n <name> python=<X.Y>, or pyenv)"),
+           _conda_fix(package) if intel else
+           f"or the project's own environment file, which pins a Python and a {package} release that fit",
            *([f"or build it from its sources (IntelPython's repository of {package}), with MKL's headers and libraries: pip "
               "install mkl-devel"] if intel else []),
            "on Apple silicon or ARM no MKL build exists at all: do without it there (numpy's own FFT and random)" if intel else
@@ -48,8 +42,7 @@ def no_wheel_at_all(manager: str, package: str, python: tuple[str, str] | None, 
            "has wheels for more Pythons and platforms"]
     title = (f"{pkgmanagers._MANAGER[manager]} found no {package} it can install for {for_python}: its wheels are built per "
              "Python version and platform (x86 only), and none is for this one")
-    return pkgmanagers._result(False, title, evidence, fix, (f"python3 -m pip index versions {package}   # none listed: no "
-                                                            f"wheel for {for_python}",), manager)
+    return pkgmanagers._result(False, title, evidence, fix, _index_versions(package, for_python), manager)
 
 
 def no_such_name(manager: str, package: str, evidence: list[str]) -> Finding | None:
@@ -126,17 +119,32 @@ def no_wheel_for_python(manager: str, package: str, python: tuple[str, str] | No
     Python 3.9 then)."""
     from mkldoctor.explain import pkgmanagers
 
-    for_python = f"Python {python[0]}" if python else "this Python"
+    for_python = _for_python(python)
     evidence += [f"the log's Python is {python[0]} ({python[1]})"] if python else []
     evidence.append(f"pip names the packages that depend on {package} as the conflict, and no release of {package}: it had "
                     f"no candidate of it at all, and a wheel for another Python or platform is none")
-    fix = [f"a Python that {package}'s wheels are built for: python3 -m pip download --no-deps --only-binary=:all: "
-           f"--python-version <X.Y> {package} says whether one exists for X.Y; the newest Python is the one most often "
-           "without them yet",
-           f"or install {package} with conda (conda install -c conda-forge {package}), then the rest with pip",
+    fix = [_python_fix(package, "; the newest Python is the one most often without them yet"),
+           _conda_fix(package),
            *([f"or a release of {more(dependents, 3)} that no longer depends on {package} (PyPardiso 0.4 and later take mkl "
               "instead of mkl-service)"] if dependents else [])]
     title = (f"{pkgmanagers._MANAGER[manager]} found no {package} it can install for {for_python}: {package} is compiled "
              "per Python version, and what depends on it cannot be installed without it")
-    return pkgmanagers._result(False, title, evidence, fix, (f"python3 -m pip index versions {package}   # none listed: "
-                                                              f"no wheel for {for_python}",), manager)
+    return pkgmanagers._result(False, title, evidence, fix, _index_versions(package, for_python), manager)
+
+
+def _for_python(python: tuple[str, str] | None) -> str:
+    return f"Python {python[0]}" if python else "this Python"
+
+
+def _python_fix(package: str, then: str) -> str:
+    """The first fix where pip had no wheel of a package built per Python version: a Python its wheels are built for."""
+    return (f"a Python that {package}'s wheels are built for: python3 -m pip download --no-deps --only-binary=:all: "
+            f"--python-version <X.Y> {package} says whether one exists for X.Y{then}")
+
+
+def _conda_fix(package: str) -> str:
+    return f"or install {package} with conda (conda install -c conda-forge {package}), then the rest with pip"
+
+
+def _index_versions(package: str, for_python: str) -> tuple[str]:
+    return (f"python3 -m pip index versions {package}   # none listed: no wheel for {for_python}",)

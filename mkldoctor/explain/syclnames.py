@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import re
 
-from mkldoctor.explain.wording import more
+from mkldoctor.explain.wording import more, needed_by
 from mkldoctor.findings import Finding
 from mkldoctor.knowledge.recipes import q
 
@@ -174,7 +174,7 @@ def runtime_not_linked(symbols: list[str], by_symbol, command) -> Finding:
 ONEMKL_API = re.compile(r"^(?:[\w:]+(?:<[^()]*?>)?\s+)?oneapi::mkl::")
 
 
-def api_not_linked(ctx, symbols: list[str], needed: list[str], by_symbol) -> Finding:
+def api_not_linked(ctx, symbols: list[str], by_symbol) -> Finding:
     """kokkos-kernels#2023: oneapi::mkl::blas::column_major::gemv undefined in a Trilinos build that linked host MKL only."""
     domain = re.search(r"oneapi::mkl::(\w+)", symbols[0])
     part = domain.group(1) if domain else "blas"
@@ -182,7 +182,7 @@ def api_not_linked(ctx, symbols: list[str], needed: list[str], by_symbol) -> Fin
     return Finding(
         "mkl-sycl-api-not-linked", "error",
         f"{more(names, 2)} undefined: oneMKL's SYCL API, whose libraries the link does not name",
-        tuple(needed) + (
+        tuple(needed_by(symbols, by_symbol)) + (
             "oneapi::mkl:: functions are oneMKL's SYCL (C++) interface, in libraries of their own: libmkl_sycl (2023 and "
             f"older), libmkl_sycl_{part} and its siblings since 2024; MKL's C link line (mkl_rt, or the three layers) does "
             "not carry them",),

@@ -40,8 +40,12 @@ def _linked_generation(libtbb: str | None) -> tbb.TbbGeneration | None:
 
 def cxx_runtime(parsed: Parsed) -> list[UndefinedSymbol]:
     """The C++ runtime's names (operator new, __cxa_*) an MKL archive's C++ member needs: a link by gcc, not g++."""
-    return [e for e in parsed.of(UndefinedSymbol) if facts.CXX_RUNTIME.match(e.symbol)
-            and os.path.basename(e.referenced_from or "").startswith("libmkl_")]
+    return [e for e in parsed.of(UndefinedSymbol) if facts.CXX_RUNTIME.match(e.symbol) and from_mkl(e)]
+
+
+def from_mkl(event: UndefinedSymbol) -> bool:
+    """Whether the name is needed by one of MKL's files (libmkl_tbb_thread.a(tbb_driver.o), libmkl_sycl_blas.so)."""
+    return os.path.basename(event.referenced_from or "").startswith("libmkl_")
 
 
 def tbb_findings(parsed: Parsed) -> list[Finding]:

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from mkldoctor.explain.events import LinkCommand, NeededNotFound, Parsed, UndefinedSymbol
 from mkldoctor.explain import cxxlinkage, inmkl, intelrt, iompmissing, libc, linkorder, mpilink, msvcnames, onedalfpk, otherblas, syclnames
-from mkldoctor.explain import blasnames, cxxruntime, ownnames, tpetrafloat
+from mkldoctor.explain import blasnames, cxxruntime, ownnames, tbbabi, tpetrafloat
 from mkldoctor.explain.linker import DsoMissing, claims, mkl_dso
 from mkldoctor.explain.wording import lib_name, more, needed_by, q
 from mkldoctor.findings import Finding
@@ -157,12 +157,12 @@ def undefined(events: Parsed, ctx: Context) -> list[Finding]:
     if tpetra:  # Trilinos' Tpetra templates for float, which an MKL build's configuration did not build
         out.append(tpetrafloat.float_not_instantiated(tpetra, by_symbol))
     cxx = _take(groups, [s for s in groups["other"] if knowledge.CXX_RUNTIME.match(s)  # (an MKL archive's: tbbabi's)
-                         and not any(os.path.basename(e.referenced_from or "").startswith("libmkl_") for e in by_symbol[s])])
+                         and not any(tbbabi.from_mkl(e) for e in by_symbol[s])])
     if cxx:  # the C++ runtime's names: an older libstdc++ first on the link's path, or none (oneDNN#53)
-        out.append(cxxruntime.at_link(cxx, needed_by(cxx, by_symbol), command.lib_dirs if command is not None else ()))
+        out.append(cxxruntime.at_link(cxx, by_symbol, command.lib_dirs if command is not None else ()))
     sycl = _take(groups, [s for s in groups["other"] if syclnames.ONEMKL_API.match(s)])
     if sycl:  # oneMKL's SYCL (C++) API: libraries of their own, which MKL's C link lines do not name
-        out.append(syclnames.api_not_linked(ctx, sycl, needed_by(sycl, by_symbol), by_symbol))
+        out.append(syclnames.api_not_linked(ctx, sycl, by_symbol))
     if groups["other"]:
         symbols = groups["other"]
         own, own_fix = ownnames.said(symbols)  # C++ names of the project's namespace, its Fortran modules' procedures

@@ -138,6 +138,8 @@ def _near_miss(text: str) -> tuple[float, float, int, int] | None:
         return None
     atol, diff, n, of = float(tol["atol"]), abs(float(worst["d"])), int(mismatched["n"]), int(mismatched["of"])
     return (diff, atol, n, of) if diff <= _NEAR_MISS * atol and 0 < n <= max(1, _FEW * of) else None
+
+
 _INT64 = re.compile(r"\bInt64\b|\bint64\b|\bILP64\b|\bMKL_INT\b")
 
 
@@ -148,10 +150,11 @@ def diagnose(events: Parsed, ctx: Context, found: list[Finding]) -> list[Finding
         return []
     first = next((s for s in said if s.tool != "pytest"), said[0])  # pytest's summary line after the comparison's own
     if not events.mkl_at:
-        relative = _relative("\n".join((first.line, *first.detail)))
+        text = "\n".join((first.line, *first.detail))
+        relative = _relative(text)
         if relative and max(relative) < _ROUNDING:
             return [_rounding(first, max(relative), said, ctx)]
-        if near := _near_miss("\n".join((first.line, *first.detail))):
+        if near := _near_miss(text):
             return [_over_tolerance(first, near, said, ctx)]
         return [unrecognised(Unrecognised(first.line, (*first.shown, first.line, *first.detail)), ctx)]
     return [_finding(first, said, events.mkl_at, ctx)]

@@ -29,8 +29,8 @@ from mkldoctor.knowledge.history import version_key
 INTEL_PACKAGES = ("mkl", "mkl-devel", "mkl-include", "mkl-static", "mkl-service", "mkl_fft", "mkl-fft", "mkl_random",
                   "mkl-random", "mkl-dpcpp", "intel-openmp", "onemkl-sycl-blas", "mkl-rt")
 _MKL_PACKAGE = re.compile(r"^(?:mkl(?:[-_.][\w.-]+)?|intel-openmp|onemkl[\w-]*|nomkl)$", re.I)
-_FRAMEWORK_BUILD = re.compile(r"^(?:mxnet|tensorflow|intel-tensorflow)-(?:cu\d+)?mkl$")  # a framework's MKL build: mxnet-mkl
-_SELECTORS = ("libblas", "libcblas", "liblapack", "liblapacke", "blas")  # conda's BLAS selectors: libblas=*=*mkl, blas=*=mkl
+FRAMEWORK_BUILD = re.compile(r"^(?:mxnet|tensorflow|intel-tensorflow)-(?:cu\d+)?mkl$")  # a framework's MKL build: mxnet-mkl
+SELECTORS = ("libblas", "libcblas", "liblapack", "liblapacke", "blas")  # conda's BLAS selectors: libblas=*=*mkl, blas=*=mkl
 
 # conda's platform folders (subdirs), and the platform each is
 CONDA_SUBDIRS = {"linux-64": "linux-x86_64", "win-64": "windows-x86_64", "osx-64": "macos-x86_64", "osx-arm64": "macos-arm64",
@@ -49,7 +49,7 @@ def is_mkl_package(name: str, spec: str = "") -> bool:
     """``mkl``, ``mkl-static``, ``intel-openmp``, ``nomkl``; a BLAS selector only with MKL's build: conda-forge's
     ``libblas=*=*mkl``, Anaconda's ``blas=*=mkl``."""
     name = name.strip().lower()
-    return bool(_MKL_PACKAGE.match(name) or _FRAMEWORK_BUILD.match(name)) or (name in _SELECTORS and "mkl" in spec.lower())
+    return bool(_MKL_PACKAGE.match(name) or FRAMEWORK_BUILD.match(name)) or (name in SELECTORS and "mkl" in spec.lower())
 
 
 def conda_subdir(key: str) -> str:
@@ -138,7 +138,7 @@ def conda_has(package: str, key: str, release: str | None = None) -> bool | None
     package = package.lower()
     if package == "nomkl":  # a metapackage with no MKL in it: Anaconda's has no Windows build; elsewhere not known here
         return False if key.startswith("windows") else None
-    if is_mkl_package(package) or package in _SELECTORS:
+    if is_mkl_package(package) or package in SELECTORS:
         return platforms.supported(key, release)
     return None
 
